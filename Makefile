@@ -1,0 +1,33 @@
+# The two commands a fresh Debian machine with Swift needs: `make demo` and `make test`.
+# Each installs what it needs when missing (libpcre2-dev, pkg-config), then builds.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build demo test release bench clean
+
+deps:
+	@if ! pkg-config --exists libpcre2-8 2>/dev/null; then \
+		echo "installing libpcre2-dev and pkg-config"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpcre2-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Runs the main job on the bundled example mailbox.
+demo: deps
+	$(SWIFT) run -c release backscatter scan --profile Fixtures/example/profile.toml Fixtures/example/inbox.mbox
+
+## Runs every test (corpus tests skip, visibly, when ../shared is absent).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+clean:
+	rm -rf .build

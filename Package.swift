@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// backscatter: finds reverse-NDR ("backscatter") attacks in mail traffic.
+// Layers, each importing only those below it:
+//   MailParsing  -> bytes, mailbox readers, RFC 5322 headers, MIME      (stdlib + libc only)
+//   BytePatterns -> the one wrapper around PCRE2
+//   DeliveryStatus -> RFC 3464/3463/6533 records, MTA recognisers, reasons
+//   Backscatter  -> site profile, evidence, scoring, stream findings, audit
+//   BackscatterCLI (the `backscatter` executable), BackscatterHarness (corpus measurements)
+import PackageDescription
+
+let package = Package(
+    name: "backscatter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MailParsing", targets: ["MailParsing"]),
+        .library(name: "DeliveryStatus", targets: ["DeliveryStatus"]),
+        .library(name: "Backscatter", targets: ["Backscatter"]),
+        .executable(name: "backscatter", targets: ["BackscatterCLI"]),
+        .executable(name: "backscatter-harness", targets: ["BackscatterHarness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(name: "MailParsing"),
+        .target(name: "BytePatterns", dependencies: ["CPCRE2"]),
+        .target(name: "DeliveryStatus", dependencies: ["MailParsing", "BytePatterns"]),
+        .target(
+            name: "Backscatter",
+            dependencies: [
+                "MailParsing", "DeliveryStatus", "BytePatterns",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "BackscatterCLI",
+            dependencies: [
+                "Backscatter", "DeliveryStatus", "MailParsing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "BackscatterHarness",
+            dependencies: ["Backscatter", "DeliveryStatus", "MailParsing"]
+        ),
+        .target(name: "TestSupport", dependencies: ["MailParsing"], path: "Tests/TestSupport"),
+        .testTarget(name: "MailParsingTests", dependencies: ["MailParsing", "TestSupport"]),
+        .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns"]),
+        .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),
+        .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+print("backscatter-harness: nothing measured yet")

@@ -1,0 +1,107 @@
+/// A view into a buffer of mail bytes. Every parser in the project hands out slices of the one buffer it
+/// was given (an `ArraySlice` shares its array's storage), never copies, unless a transformation
+/// (unfolding, decoding) really produces new bytes.
+public typealias ByteSlice = ArraySlice<UInt8>
+
+extension ArraySlice where Element == UInt8 {
+    /// The slice without leading and trailing WSP, CR and LF.
+    package func trimmingWhitespace() -> ByteSlice {
+        var start = startIndex
+        var end = endIndex
+        while start < end, ASCII.isWhitespaceOrNewline(self[start]) { start += 1 }
+        while end > start, ASCII.isWhitespaceOrNewline(self[end - 1]) { end -= 1 }
+        return self[start..<end]
+    }
+
+    /// Whether the slice equals `other` when both are ASCII-lower-cased. `other` must be lower case.
+    package func equalsCaseInsensitive(_ lowercaseASCII: StaticString) -> Bool {
+        let count = lowercaseASCII.utf8CodeUnitCount
+        guard self.count == count else { return false }
+        return lowercaseASCII.withUTF8Buffer { other in
+            var i = startIndex
+            for b in other {
+                if ASCII.lowercased(self[i]) != b { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    /// Whether the slice equals `other` (any case on both sides), comparing ASCII case-insensitively.
+    package func equalsCaseInsensitive<C: Collection>(_ other: C) -> Bool where C.Element == UInt8 {
+        guard count == other.count else { return false }
+        var i = startIndex
+        for b in other {
+            if ASCII.lowercased(self[i]) != ASCII.lowercased(b) { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether the slice begins with `prefix`, ASCII case-insensitively. `prefix` must be lower case.
+    package func hasPrefixCaseInsensitive(_ lowercasePrefix: StaticString) -> Bool {
+        let count = lowercasePrefix.utf8CodeUnitCount
+        guard self.count >= count else { return false }
+        return lowercasePrefix.withUTF8Buffer { other in
+            var i = startIndex
+            for b in other {
+                if ASCII.lowercased(self[i]) != b { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    /// The first index of `byte`, searched with `memchr`.
+    package func firstIndex(ofByte byte: UInt8, from start: Int? = nil) -> Int? {
+        let from = start ?? startIndex
+        guard from < endIndex else { return nil }
+        return withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            let offset = from - startIndex
+            guard let hit = memchr(UnsafeRawPointer(base + offset), Int32(byte), buffer.count - offset) else {
+                return nil
+            }
+            return startIndex + (UnsafeRawPointer(hit) - UnsafeRawPointer(base))
+        }
+    }
+
+    /// The first index where `needle` begins, ASCII case-insensitively (`needle` lower case), or nil.
+    package func firstRange(ofCaseInsensitive lowercaseNeedle: StaticString) -> Range<Int>? {
+        let n = lowercaseNeedle.utf8CodeUnitCount
+        guard n > 0, count >= n else { return nil }
+        return lowercaseNeedle.withUTF8Buffer { needle -> Range<Int>? in
+            let first = needle[0]
+            var i = startIndex
+            let last = endIndex - n
+            while i <= last {
+                if ASCII.lowercased(self[i]) == first {
+                    var j = 1
+                    while j < n, ASCII.lowercased(self[i + j]) == needle[j] { j += 1 }
+                    if j == n { return i..<(i + n) }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    /// The bytes as a String, invalid UTF-8 repaired with U+FFFD.
+    public var utf8String: String { String(decoding: self, as: UTF8.self) }
+
+    /// The bytes as a String, with every byte taken as ISO-8859-1 (never fails; for 8-bit junk).
+    package var latin1String: String {
+        var s = String()
+        s.unicodeScalars.reserveCapacity(count)
+        for b in self { s.unicodeScalars.append(Unicode.Scalar(b)) }
+        return s
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,61 @@
+/// One message as a mailbox reader found it: where it came from, where it sits, and its bytes.
+///
+/// `bytes` is a slice of the reader's buffer (no copy), except for mboxrd/mboxo entries whose `>From `
+/// quoting had to be undone, which own a copy with the quoting removed.
+public struct MailboxMessage: Sendable {
+    /// The path the message was read from (`-` for standard input). For a Maildir or a folder, the
+    /// path of the message's own file.
+    public var source: String
+    /// 0-based position of the message within `source`.
+    public var index: Int
+    /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
+    public var offset: Int
+    /// Bytes the entry occupies in `source`, from `offset`, separators included, so that
+    /// `source[offset..<offset+length]` over all messages tiles the file.
+    public var length: Int
+    /// The mbox From_ line (without its line end), if the message came from an mbox.
+    public var envelopeLine: ByteSlice?
+    /// The RFC 5322 message: header section and body, line ends as in the source, quoting undone.
+    public var bytes: ByteSlice
+    /// What the reader had to tolerate to produce this message.
+    public var defects: MailboxDefects
+
+    /// Creates a message record; readers call this, tests may too.
+    public init(source: String, index: Int, offset: Int, length: Int, envelopeLine: ByteSlice? = nil,
+                bytes: ByteSlice, defects: MailboxDefects = []) {
+        self.source = source
+        self.index = index
+        self.offset = offset
+        self.length = length
+        self.envelopeLine = envelopeLine
+        self.bytes = bytes
+        self.defects = defects
+    }
+}
+
+/// Faults a mailbox reader tolerated while cutting out one message.
+public struct MailboxDefects: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// The message was larger than `MailboxLimits.maxMessageBytes` and was cut there.
+    public static let truncated = MailboxDefects(rawValue: 1 << 0)
+    /// A Content-Length header did not land on a message boundary and was ignored (mboxcl).
+    public static let badContentLength = MailboxDefects(rawValue: 1 << 1)
+    /// The From_ line did not have the usual `From sender date` shape.
+    public static let oddEnvelopeLine = MailboxDefects(rawValue: 1 << 2)
+    /// The input ended without a final line end.
+    public static let missingFinalNewline = MailboxDefects(rawValue: 1 << 3)
+    /// Bytes before the first From_ line of an mbox were kept as a message of their own.
+    public static let leadingGarbage = MailboxDefects(rawValue: 1 << 4)
+
+    /// Stable names for output (`defects` arrays in JSON Lines).
+    public var names: [String] {
+        var out: [String] = []
+        if contains(.truncated) { out.append("mailbox-truncated") }
+        if contains(.badContentLength) { out.append("mailbox-bad-content-length") }
+        if contains(.oddEnvelopeLine) { out.append("mailbox-odd-from-line") }
+        if contains(.missingFinalNewline) { out.append("mailbox-missing-final-newline") }
+        if contains(.leadingGarbage) { out.append("mailbox-leading-garbage") }
+        return out
+    }
+}

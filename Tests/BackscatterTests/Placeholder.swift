@@ -1,0 +1,3 @@
+import Testing
+
+@Test func BackscatterTestsBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func BytePatternsTestsBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func MailParsingTestsBuilds() { #expect(Bool(true)) }
