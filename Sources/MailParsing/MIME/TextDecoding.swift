@@ -1,15 +1,9 @@
 /// The seam between MIME and the charset layer: every conversion of bytes to text in the MIME code goes
 /// through here, so the charset engine can change without touching MIME.
 package enum TextDecoding {
-    /// Bytes in `charset` (nil: UTF-8, else Latin-1) to a String; never fails.
+    /// Bytes in `charset` to a String (see `CharsetDecoder`); never fails.
     package static func decode(_ bytes: ByteSlice, charset: String?) -> String {
-        if let charset, !charset.isEmpty {
-            let lower = charset.lowercased()
-            if lower == "iso-8859-1" || lower == "latin1" || lower == "us-ascii" && !isValidUTF8(bytes) {
-                return bytes.latin1String
-            }
-        }
-        return isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : bytes.latin1String
+        CharsetDecoder.decode(bytes, charset: charset)
     }
 
     /// An unstructured header value (may hold RFC 2047 encoded words or raw 8-bit bytes) to display text.
