@@ -12,7 +12,7 @@ import TestSupport
         for part in message.allParts() {
             lines.append("part \(part.depth) \(part.contentType.mimeType) \(part.transferEncoding) \(part.parts.count)")
             for field in part.headers.fields {
-                lines.append("  \(field.nameString): \(field.valueString)")
+                lines.append("  \(field.nameString): \(EncodedWords.decode(field.unfoldedValue))")
             }
             if part.contentType.type == "text" || part.contentType.type == "message" && part.parts.isEmpty {
                 let text = part.decodedText().replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
