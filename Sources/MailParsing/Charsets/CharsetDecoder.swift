@@ -1,0 +1,129 @@
+/// Turns bytes in a named charset into text. Never fails.
+///
+/// US-ASCII, UTF-8, ISO-8859-1/windows-1252 and UTF-16 are decoded here without iconv; everything else
+/// goes through glibc iconv (`IconvConverter`). Labels are normalised by `CharsetName` (case, quotes,
+/// `x-` prefixes, aliases such as `unicode-1-1-utf-7`, `ks_c_5601-1987`, `uft-8`).
+///
+/// Limits and fallbacks:
+/// - Invalid sequences become U+FFFD; a truncated multibyte tail becomes one U+FFFD.
+/// - An absent, unknown or unsupported label: the bytes as UTF-8 when valid, else as windows-1252
+///   (the WHATWG reading of Latin-1, where 0x80-0x9F are printable).
+/// - `us-ascii` text with 8-bit bytes (common in spam): UTF-8 when valid, else windows-1252.
+/// - Complexity: O(n) in the input; output at most about 3 bytes of UTF-8 per input byte.
+public enum CharsetDecoder {
+    /// Decodes `bytes` written in `charset` (a MIME / RFC 2047 label, any case, or nil if none was given).
+    public static func decode(_ bytes: ByteSlice, charset: String?) -> String {
+        decode(bytes, kind: CharsetName.resolve(charset))
+    }
+
+    /// Whether text in `charset` is really decoded (not just read through the UTF-8/Latin-1 fallback).
+    package static func isSupported(_ charset: String) -> Bool {
+        switch CharsetName.resolve(charset) {
+        case .ascii, .utf8, .windows1252, .utf16: return true
+        case .unknown: return false
+        case .iconv(let name): return IconvPool.withConverter(name, { _ in true }) ?? false
+        }
+    }
+
+    package static func decode(_ bytes: ByteSlice, kind: CharsetKind) -> String {
+        if bytes.isEmpty { return "" }
+        switch kind {
+        case .utf8:
+            return String(decoding: bytes, as: UTF8.self)
+        case .ascii, .unknown:
+            return utf8OrWindows1252(bytes)
+        case .windows1252:
+            if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+            return windows1252(bytes)
+        case .utf16(let bigEndian):
+            return utf16(bytes, bigEndian: bigEndian)
+        case .iconv(let name):
+            // ASCII-compatible charsets need no conversion for pure ASCII; stateful 7-bit ones
+            // (ISO-2022-*, UTF-7, HZ) and the wide ones do.
+            if isASCII(bytes), asciiCompatible(name) { return String(decoding: bytes, as: UTF8.self) }
+            var output = [UInt8]()
+            output.reserveCapacity(bytes.count * 2)
+            let converted: Void? = IconvPool.withConverter(name) { converter in
+                converter.convert(bytes, into: &output)
+            }
+            if converted == nil { return utf8OrWindows1252(bytes) }
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+
+    /// Raw bytes of unknown charset: UTF-8 if they are valid UTF-8, else windows-1252 (Latin-1).
+    package static func utf8OrWindows1252(_ bytes: ByteSlice) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return windows1252(bytes)
+    }
+
+    static func isASCII(_ bytes: ByteSlice) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var any: UInt8 = 0
+            for b in buffer { any |= b }
+            return any < 0x80
+        }
+    }
+
+    private static func asciiCompatible(_ iconvName: String) -> Bool {
+        !(iconvName.hasPrefix("ISO-2022") || iconvName.hasPrefix("UTF-7") || iconvName == "HZ"
+            || iconvName.hasPrefix("UTF-16") || iconvName.hasPrefix("UTF-32") || iconvName.hasPrefix("UCS"))
+    }
+
+    /// windows-1252 as WHATWG defines it: the five unassigned bytes map to the C1 controls.
+    package static func windows1252(_ bytes: ByteSlice) -> String {
+        var scalars = String.UnicodeScalarView()
+        for b in bytes {
+            if b >= 0x80 && b < 0xA0 {
+                let mapped = cp1252High[Int(b) - 0x80]
+                scalars.append(Unicode.Scalar(mapped) ?? Unicode.Scalar(b))
+            } else {
+                scalars.append(Unicode.Scalar(b))
+            }
+        }
+        return String(scalars)
+    }
+
+    /// windows-1252 0x80...0x9F (Unicode's CP1252.TXT; unassigned bytes keep their C1 value).
+    private static let cp1252High: [UInt32] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    ]
+
+    /// UTF-16 (RFC 2781). Without a BOM and without a label's byte order, the order whose high bytes
+    /// are more often zero wins (mail text is mostly Latin), ties go to big-endian (RFC 2781 §4.3).
+    /// Unpaired surrogates and an odd final byte become U+FFFD.
+    static func utf16(_ bytes: ByteSlice, bigEndian: Bool?) -> String {
+        var start = bytes.startIndex
+        var big = bigEndian
+        if bytes.count >= 2 {
+            let b0 = bytes[start], b1 = bytes[start + 1]
+            if b0 == 0xFE && b1 == 0xFF && big != false { big = true; start += 2 }
+            else if b0 == 0xFF && b1 == 0xFE && big != true { big = false; start += 2 }
+        }
+        if big == nil {
+            var evenZeros = 0, oddZeros = 0
+            var i = start
+            while i + 1 < bytes.endIndex && i - start < 4096 {
+                if bytes[i] == 0 { evenZeros += 1 }
+                if bytes[i + 1] == 0 { oddZeros += 1 }
+                i += 2
+            }
+            big = evenZeros >= oddZeros
+        }
+        let isBig = big ?? true
+        var units = [UInt16]()
+        units.reserveCapacity(bytes.count / 2)
+        var i = start
+        while i + 1 < bytes.endIndex {
+            let a = UInt16(bytes[i]), b = UInt16(bytes[i + 1])
+            units.append(isBig ? (a << 8 | b) : (b << 8 | a))
+            i += 2
+        }
+        var text = String(decoding: units, as: UTF16.self)
+        if i < bytes.endIndex { text.unicodeScalars.append("\u{FFFD}") }
+        return text
+    }
+}

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The one wrapper around iconv(3): converts bytes of one charset to UTF-8, never failing.
+///
+/// An `iconv_t` holds shift state, so one converter must be used by one thread at a time. Converters are
+/// kept in a small locked pool per charset (`IconvPool`): a call checks one out, converts, resets it and
+/// gives it back, so `iconv_open` (which loads a gconv module) is paid once per charset and thread
+/// instead of once per call. That exclusive checkout is why the class may be `@unchecked Sendable`.
+///
+/// Invalid input never stops a conversion: an illegal sequence (EILSEQ) becomes U+FFFD and one input
+/// byte is skipped; an incomplete sequence at the end (EINVAL) becomes U+FFFD. Output is UTF-8, which
+/// can represent everything, so no //TRANSLIT is needed.
+final class IconvConverter: @unchecked Sendable {
+    private let handle: iconv_t
+    let name: String
+
+    /// Opens a converter from `name` to UTF-8, or nil when glibc does not know the charset.
+    init?(from name: String) {
+        let handle = iconv_open("UTF-8", name)
+        guard let handle, Int(bitPattern: handle) != -1 else { return nil }
+        self.handle = handle
+        self.name = name
+    }
+
+    deinit { iconv_close(handle) }
+
+    /// Converts `input` to UTF-8 bytes, appended to `output`. Returns how many invalid sequences were replaced.
+    @discardableResult
+    func convert(_ input: ByteSlice, into output: inout [UInt8]) -> Int {
+        // Reset shift state left by an earlier use (ISO-2022-JP, UTF-7).
+        _ = iconv(handle, nil, nil, nil, nil)
+        var replaced = 0
+        let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+        let chunkSize = 16 * 1024
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        input.withUnsafeBufferPointer { inBuffer in
+            guard let inBase = inBuffer.baseAddress else { return }
+            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inBase)
+                .assumingMemoryBound(to: CChar.self)
+            var inLeft = inBuffer.count
+            chunk.withUnsafeMutableBufferPointer { outBuffer in
+                guard let outBase = outBuffer.baseAddress else { return }
+                let outStart = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
+                var flushed = false
+                while true {
+                    var outPointer: UnsafeMutablePointer<CChar>? = outStart
+                    var outLeft = chunkSize
+                    let result: Int
+                    if inLeft > 0 {
+                        result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+                    } else {
+                        // End of input: let stateful decoders emit what they hold (RFC 1468 return to ASCII).
+                        result = iconv(handle, nil, nil, &outPointer, &outLeft)
+                        flushed = true
+                    }
+                    let produced = chunkSize - outLeft
+                    if produced > 0 { output.append(contentsOf: outBuffer[0..<produced]) }
+                    if result == -1 {
+                        let error = errno
+                        if error == E2BIG {
+                            if produced == 0 { return }  // cannot happen with a 16 KiB chunk; never spin
+                            continue
+                        }
+                        if inLeft > 0 {
+                            // EILSEQ (or anything else): replace and skip one byte; EINVAL: truncated tail.
+                            output.append(contentsOf: replacement)
+                            replaced += 1
+                            if error == EINVAL {
+                                inLeft = 0
+                            } else {
+                                inPointer = inPointer.map { $0 + 1 }
+                                inLeft -= 1
+                            }
+                            continue
+                        }
+                    }
+                    if flushed { return }
+                }
+            }
+        }
+        return replaced
+    }
+}
+
+/// Converters checked out per charset; see `IconvConverter`.
+enum IconvPool {
+    /// At most this many idle converters are kept per charset (about one per core is enough).
+    static let maxIdlePerCharset = 8
+
+    private static let idle = Mutex<[String: [IconvConverter]]>([:])
+    /// Names glibc refused, so hostile labels cost one `iconv_open` each, not one per call.
+    private static let unsupported = Mutex<Set<String>>([])
+    /// Bound on the remembered unsupported names (hostile input can invent any number).
+    static let maxRememberedUnsupported = 1024
+
+    /// Runs `body` with a converter for `name`, or returns nil when glibc cannot convert from it.
+    static func withConverter<R>(_ name: String, _ body: (IconvConverter) -> R) -> R? {
+        if unsupported.withLock({ $0.contains(name) }) { return nil }
+        let cached: IconvConverter? = idle.withLock { pool in pool[name]?.popLast() }
+        guard let converter = cached ?? IconvConverter(from: name) else {
+            unsupported.withLock { set in
+                if set.count < maxRememberedUnsupported { set.insert(name) }
+            }
+            return nil
+        }
+        let result = body(converter)
+        idle.withLock { pool in
+            if pool[name, default: []].count < maxIdlePerCharset { pool[name, default: []].append(converter) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,58 @@
+/// One header field as it appeared: its name, its value still folded, and where it began.
+///
+/// Both `name` and `rawValue` are slices of the parsed buffer. Unfolding (RFC 5322 §2.2.3) makes a copy
+/// only when the field really was folded.
+public struct HeaderField: Sendable {
+    /// The field name as written, without trailing white space before the colon.
+    public var name: ByteSlice
+    /// The bytes after the colon up to the end of the field's last line, line ends of folded lines
+    /// included, the final line end excluded.
+    public var rawValue: ByteSlice
+    /// Index of the field's first byte in the buffer that was parsed.
+    public var offset: Int
+    /// Whether the value spans more than one line.
+    public var isFolded: Bool
+    /// Bytes kept at most when unfolding (from `ParsingLimits.maxFieldBytes`).
+    internal var maxUnfoldedBytes: Int
+
+    /// Creates a field from its parts; the header parser does this.
+    public init(name: ByteSlice, rawValue: ByteSlice, offset: Int, isFolded: Bool, maxUnfoldedBytes: Int = 100 * 1024) {
+        self.name = name
+        self.rawValue = rawValue
+        self.offset = offset
+        self.isFolded = isFolded
+        self.maxUnfoldedBytes = maxUnfoldedBytes
+    }
+
+    /// The value with folding removed (RFC 5322 §2.2.3: CRLF followed by WSP is replaced by the WSP),
+    /// leading and trailing white space trimmed. A slice of the input when the field was not folded.
+    public var unfoldedValue: ByteSlice {
+        guard isFolded else {
+            let trimmed = rawValue.trimmingWhitespace()
+            return trimmed.count > maxUnfoldedBytes ? trimmed.prefix(maxUnfoldedBytes) : trimmed
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(min(rawValue.count, maxUnfoldedBytes))
+        for byte in rawValue where byte != ASCII.carriageReturn && byte != ASCII.lineFeed {
+            if out.count >= maxUnfoldedBytes { break }
+            out.append(byte)
+        }
+        return out[...].trimmingWhitespace()
+    }
+
+    /// Whether the field's name is `lowercaseName`, compared ASCII case-insensitively.
+    /// - Parameter lowercaseName: the name in lower case, e.g. `"content-type"`.
+    public func hasName(_ lowercaseName: String) -> Bool {
+        var utf8 = lowercaseName.utf8.makeIterator()
+        for byte in name {
+            guard let expected = utf8.next(), ASCII.lowercased(byte) == expected else { return false }
+        }
+        return utf8.next() == nil
+    }
+
+    /// The name as a String (invalid UTF-8 repaired).
+    public var nameString: String { name.utf8String }
+
+    /// The unfolded value as a String, undecoded (RFC 2047 words left as they are; invalid UTF-8 repaired).
+    public var valueString: String { unfoldedValue.utf8String }
+}

@@ -1,0 +1,205 @@
+/// Parameters of a MIME header (`; name=value` lists of Content-Type and Content-Disposition),
+/// RFC 2045 §5.1, with RFC 2231 continuations (`name*0`, `name*1`) and charset-tagged values
+/// (`name*=utf-8'en'%E2%82%AC`). Names are lower-cased; values are decoded Strings.
+public struct HeaderParameters: Sendable, Hashable {
+    /// The parameters in order of first appearance, names lower-cased.
+    public private(set) var entries: [(name: String, value: String)]
+
+    public static func == (lhs: HeaderParameters, rhs: HeaderParameters) -> Bool {
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for entry in entries {
+            hasher.combine(entry.name)
+            hasher.combine(entry.value)
+        }
+    }
+
+    /// No parameters.
+    public init() { entries = [] }
+
+    /// The value of the first parameter named `lowercaseName`.
+    public subscript(_ lowercaseName: String) -> String? {
+        entries.first { $0.name == lowercaseName }?.value
+    }
+
+    /// Maximum parameters kept from one header. Default: 64 (more is a defect in hostile input).
+    public static let maxParameters = 64
+
+    /// Parses the parameter list that follows the value proper.
+    /// - Parameter bytes: the bytes after the first `;` (or any `; a=b; c=d` text).
+    /// - Returns: the parameters and whether anything had to be skipped as junk.
+    package static func parse(_ bytes: ByteSlice) -> (HeaderParameters, malformed: Bool) {
+        var raw: [(name: String, section: Int?, extended: Bool, value: [UInt8])] = []
+        var malformed = false
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+
+        func skipWhitespaceAndComments() {
+            while i < end {
+                let byte = bytes[i]
+                if ASCII.isWhitespaceOrNewline(byte) || byte == ASCII.semicolon {
+                    i += 1
+                } else if byte == ASCII.openParen {
+                    // RFC 2045 §5.1 allows RFC 822 comments between tokens.
+                    var depth = 0
+                    while i < end {
+                        if bytes[i] == ASCII.backslash { i += 2; continue }
+                        if bytes[i] == ASCII.openParen { depth += 1 }
+                        if bytes[i] == ASCII.closeParen { depth -= 1; if depth == 0 { i += 1; break } }
+                        i += 1
+                    }
+                } else {
+                    break
+                }
+            }
+        }
+
+        while i < end, raw.count < maxParameters {
+            skipWhitespaceAndComments()
+            guard i < end else { break }
+            // name: up to '=' or ';'
+            let nameStart = i
+            while i < end, bytes[i] != ASCII.equals, bytes[i] != ASCII.semicolon, !ASCII.isWhitespaceOrNewline(bytes[i]) {
+                i += 1
+            }
+            var nameBytes = bytes[nameStart..<i]
+            while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
+            guard i < end, bytes[i] == ASCII.equals else {
+                if !nameBytes.isEmpty { malformed = true }
+                // Skip to the next ';'.
+                while i < end, bytes[i] != ASCII.semicolon { i += 1 }
+                continue
+            }
+            i += 1
+            while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
+            var value: [UInt8] = []
+            if i < end, bytes[i] == ASCII.quote {
+                i += 1
+                var closed = false
+                while i < end {
+                    let byte = bytes[i]
+                    if byte == ASCII.backslash, i + 1 < end {
+                        value.append(bytes[i + 1])
+                        i += 2
+                        continue
+                    }
+                    if byte == ASCII.quote { closed = true; i += 1; break }
+                    if byte != ASCII.carriageReturn && byte != ASCII.lineFeed { value.append(byte) }
+                    i += 1
+                }
+                if !closed { malformed = true }
+                // Junk after the closing quote up to ';' is dropped.
+                while i < end, bytes[i] != ASCII.semicolon {
+                    if !ASCII.isWhitespaceOrNewline(bytes[i]) { malformed = true }
+                    i += 1
+                }
+            } else {
+                // A token; broken mailers put spaces in unquoted values, so read up to ';' and trim.
+                let valueStart = i
+                while i < end, bytes[i] != ASCII.semicolon { i += 1 }
+                value = Array(bytes[valueStart..<i].trimmingWhitespace())
+            }
+            // RFC 2231 §3, §4: name*N, name*N*, name*
+            var section: Int?
+            var extended = false
+            if nameBytes.last == UInt8(ascii: "*") {
+                extended = true
+                nameBytes = nameBytes.dropLast()
+            }
+            if let star = nameBytes.lastIndex(of: UInt8(ascii: "*")) {
+                let digits = nameBytes[(star + 1)...]
+                if !digits.isEmpty, digits.count <= 3, digits.allSatisfy(ASCII.isDigit) {
+                    section = digits.reduce(0) { $0 * 10 + Int($1 - ASCII.zero) }
+                    nameBytes = nameBytes[..<star]
+                }
+            }
+            let name = String(decoding: nameBytes.map(ASCII.lowercased), as: UTF8.self)
+            raw.append((name, section, extended, value))
+        }
+        if i < end { malformed = true }
+
+        // Assemble: continuations joined in section order; the charset comes from section 0 (RFC 2231 §4.1).
+        var result = HeaderParameters()
+        var done = Set<String>()
+        for entry in raw where !done.contains(entry.name) {
+            done.insert(entry.name)
+            let pieces = raw.filter { $0.name == entry.name }
+            if pieces.count == 1 && pieces[0].section == nil {
+                result.entries.append((entry.name, decodeValue(pieces[0].value, extended: pieces[0].extended, first: true)))
+                continue
+            }
+            let ordered = pieces.filter { $0.section != nil }.sorted { ($0.section ?? 0) < ($1.section ?? 0) }
+            let unsectioned = pieces.first { $0.section == nil }
+            if ordered.isEmpty, let unsectioned {
+                result.entries.append((entry.name, decodeValue(unsectioned.value, extended: unsectioned.extended, first: true)))
+                continue
+            }
+            var charset: String?
+            var bytesOut: [UInt8] = []
+            for (index, piece) in ordered.enumerated() {
+                if piece.extended {
+                    var valueBytes = piece.value[...]
+                    if index == 0 {
+                        let (cs, rest) = splitCharsetAndLanguage(valueBytes)
+                        charset = cs
+                        valueBytes = rest
+                    }
+                    bytesOut.append(contentsOf: percentDecode(valueBytes))
+                } else {
+                    bytesOut.append(contentsOf: piece.value)
+                }
+            }
+            result.entries.append((entry.name, TextDecoding.decode(bytesOut[...], charset: charset)))
+        }
+        return (result, malformed)
+    }
+
+    /// RFC 2231 §4: `charset'language'percent-encoded`.
+    private static func decodeValue(_ value: [UInt8], extended: Bool, first: Bool) -> String {
+        guard extended else {
+            // Some mailers put RFC 2047 words in parameters (not allowed, RFC 2047 §5, but common).
+            return TextDecoding.decodeHeaderText(value[...])
+        }
+        let (charset, rest) = splitCharsetAndLanguage(value[...])
+        return TextDecoding.decode(percentDecode(rest)[...], charset: charset)
+    }
+
+    private static func splitCharsetAndLanguage(_ value: ByteSlice) -> (String?, ByteSlice) {
+        guard let firstQuote = value.firstIndex(of: UInt8(ascii: "'")) else { return (nil, value) }
+        let afterFirst = value[(firstQuote + 1)...]
+        guard let secondQuote = afterFirst.firstIndex(of: UInt8(ascii: "'")) else { return (nil, value) }
+        let charset = value[value.startIndex..<firstQuote].utf8String
+        return (charset.isEmpty ? nil : charset, value[(secondQuote + 1)...])
+    }
+
+    private static func percentDecode(_ value: ByteSlice) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.count)
+        var i = value.startIndex
+        while i < value.endIndex {
+            let byte = value[i]
+            if byte == UInt8(ascii: "%"), i + 2 < value.endIndex,
+               let high = hexValue(value[i + 1]), let low = hexValue(value[i + 2]) {
+                out.append(high << 4 | low)
+                i += 3
+            } else {
+                out.append(byte)
+                i += 1
+            }
+        }
+        return out
+    }
+}
+
+/// The value of one hexadecimal digit, either case.
+@inline(__always) package func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case ASCII.zero...ASCII.nine: return byte - ASCII.zero
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+}

@@ -1,0 +1,151 @@
+/// Reads the MIME structure of a message in one pass over its bytes (RFC 2045, RFC 2046), in the manner of
+/// Postfix's `mime_state.c`: bounded depth and part count, defects recorded, never a failure.
+package struct MIMEParser {
+    package let limits: ParsingLimits
+    private var partCount = 0
+
+    package init(limits: ParsingLimits) { self.limits = limits }
+
+    /// Parses `bytes` (a header section and a body) as an entity at `depth`.
+    package mutating func parseEntity(_ bytes: ByteSlice, depth: Int, defaultType: ContentType) -> MIMEPart {
+        partCount += 1
+        let headers = HeaderSection.parse(bytes, limits: limits)
+        var defects: MIMEDefects = []
+        var contentType = defaultType
+        if let field = headers.all("content-type").last {
+            if let (parsed, malformed) = ContentType.parse(field.unfoldedValue) {
+                contentType = parsed
+                if malformed { defects.insert(.malformedParameters) }
+            } else {
+                defects.insert(.malformedContentType)
+                contentType = .textPlain
+            }
+        }
+        var transferEncoding = "7bit"
+        if let field = headers.first("content-transfer-encoding") {
+            let value = field.unfoldedValue
+            let token = value.prefix { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.semicolon && $0 != ASCII.openParen }
+            transferEncoding = String(decoding: token.map(ASCII.lowercased), as: UTF8.self)
+            switch transferEncoding {
+            case "7bit", "8bit", "binary", "base64", "quoted-printable": break
+            case "": transferEncoding = "7bit"
+            default: defects.insert(.unknownTransferEncoding)
+            }
+        }
+        let body = bytes[headers.bodyStart...]
+        var part = MIMEPart(headers: headers, contentType: contentType, transferEncoding: transferEncoding,
+                            body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth)
+
+        let composite = contentType.type == "multipart" || MIMEPart.isEncapsulatingType(contentType)
+        guard composite else { return part }
+        if depth >= limits.maxNestingDepth {
+            part.defects.insert(.nestingTooDeep)
+            return part
+        }
+        if partCount >= limits.maxParts {
+            part.defects.insert(.tooManyParts)
+            return part
+        }
+        if contentType.type == "multipart" {
+            parseMultipart(&part)
+        } else {
+            var inner = body
+            if transferEncoding == "base64" || transferEncoding == "quoted-printable" {
+                part.defects.insert(.encodedCompositeType)
+                inner = part.decodedBody()[...]
+            }
+            if MIMEPart.isHeadersOnlyType(contentType) {
+                // RFC 6522 §4 text/rfc822-headers, RFC 6533 §6.3 message/global-headers: a header section only.
+                partCount += 1
+                var innerHeaders = HeaderSection.parse(inner, limits: limits)
+                // A header section alone needs no blank line after it.
+                innerHeaders.defects.remove(.truncatedHeaderSection)
+                part.parts = [MIMEPart(headers: innerHeaders, contentType: .textPlain, transferEncoding: "7bit",
+                                       body: inner[innerHeaders.bodyStart...], parts: [], preamble: [], epilogue: [],
+                                       defects: [], depth: depth + 1)]
+            } else {
+                let message = parseEntity(inner, depth: depth + 1, defaultType: .textPlain)
+                // Text that has no header field at all is no message (stalwart eml/malformed/022): keep the
+                // body, open no child.
+                if message.headers.fields.isEmpty {
+                    part.defects.insert(.invalidEncapsulatedMessage)
+                } else {
+                    part.parts = [message]
+                }
+            }
+        }
+        return part
+    }
+
+    /// Splits a multipart body at its delimiters (RFC 2046 §5.1.1): a delimiter is a line that starts with
+    /// `--boundary` followed by nothing but white space (`--boundary--` closes); the line end before it
+    /// belongs to the delimiter.
+    private mutating func parseMultipart(_ part: inout MIMEPart) {
+        guard let boundaryString = part.contentType.boundary, !boundaryString.isEmpty else {
+            part.defects.insert(.missingBoundaryParameter)
+            return
+        }
+        let boundary = Array(boundaryString.utf8)
+        let body = part.body
+        let childDefault: ContentType = part.contentType.subtype == "digest" ? .messageRFC822 : .textPlain
+        var scanner = LineScanner(body)
+        var previousContentEnd: Int? = nil   // end of the previous line's content (before its line end)
+        var currentStart: Int? = nil         // start of the current body part, after its delimiter line
+        var sawDelimiter = false
+        var closed = false
+        var children: [MIMEPart] = []
+
+        while let line = scanner.next() {
+            defer { previousContentEnd = line.content.upperBound }
+            let content = line.content
+            guard content.count >= boundary.count + 2,
+                  body[content.lowerBound] == ASCII.hyphen, body[content.lowerBound + 1] == ASCII.hyphen
+            else { continue }
+            var matches = true
+            var k = content.lowerBound + 2
+            for b in boundary {
+                if body[k] != b { matches = false; break }
+                k += 1
+            }
+            guard matches else { continue }
+            // RFC 2046 §5.1.1, note to implementors: "it is sufficient that the boundary appear in its
+            // entirety following the CRLF" — what follows `--boundary` does not matter, except that `--`
+            // makes it the close delimiter. Enclosing boundaries win because the enclosing multipart was
+            // split first: its delimiters never reach this body.
+            let isClose = k + 1 < content.upperBound && body[k] == ASCII.hyphen && body[k + 1] == ASCII.hyphen
+            let partEnd = previousContentEnd ?? content.lowerBound
+            if let start = currentStart {
+                let end = max(start, min(partEnd, content.lowerBound))
+                if partCount >= limits.maxParts {
+                    part.defects.insert(.tooManyParts)
+                } else {
+                    children.append(parseEntity(body[start..<end], depth: part.depth + 1, defaultType: childDefault))
+                }
+            } else {
+                part.preamble = body[body.startIndex..<max(body.startIndex, min(partEnd, content.lowerBound))]
+            }
+            sawDelimiter = true
+            if isClose {
+                closed = true
+                part.epilogue = body[line.end...]
+                break
+            }
+            currentStart = line.end
+        }
+        if !sawDelimiter {
+            part.defects.insert(.boundaryNotFound)
+        } else if !closed {
+            part.defects.insert(.missingClosingBoundary)
+            // A last delimiter followed by nothing but white space opens no part (seen in Dovecot's
+            // malformed tests, stalwart-mail-parser eml/malformed/014).
+            if let start = currentStart, start <= body.endIndex, !body[start...].trimmingWhitespace().isEmpty {
+                if partCount < limits.maxParts {
+                    children.append(parseEntity(body[start...], depth: part.depth + 1, defaultType: childDefault))
+                } else {
+                    part.defects.insert(.tooManyParts)
+                }
+            }
+        }
+        part.parts = children
+    }
+}

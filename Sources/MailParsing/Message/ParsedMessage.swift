@@ -1,0 +1,30 @@
+/// A message read into its header section and MIME tree. Built once per message; every slice in it
+/// points into the bytes it was parsed from.
+public struct ParsedMessage: Sendable {
+    /// The message's own header section (the root part's).
+    public var headers: HeaderSection { root.headers }
+    /// The root of the MIME tree.
+    public var root: MIMEPart
+    /// The bytes the message was parsed from.
+    public var bytes: ByteSlice
+
+    /// Parses a message: its header section, then its MIME structure.
+    /// - Parameters:
+    ///   - bytes: one whole message (header section and body).
+    ///   - limits: bounds on header size, nesting depth and part count.
+    /// - Complexity: O(n) in the message length, times the nesting depth for nested boundaries.
+    public init(parsing bytes: ByteSlice, limits: ParsingLimits = .init()) {
+        var parser = MIMEParser(limits: limits)
+        self.root = parser.parseEntity(bytes, depth: 0, defaultType: .textPlain)
+        self.bytes = bytes
+    }
+
+    /// Every defect recorded in the header and MIME structure, as stable names, without repeats.
+    public var defects: [String] {
+        var seen = Set<String>()
+        return root.allDefectNames.filter { seen.insert($0).inserted }
+    }
+
+    /// Every part of the message, depth-first in document order, the root first.
+    public func allParts() -> [MIMEPart] { root.allParts() }
+}

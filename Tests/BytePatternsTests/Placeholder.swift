@@ -1,3 +1,0 @@
-import Testing
-
-@Test func BytePatternsTestsBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,183 @@
+import Testing
+@testable import MailParsing
+import TestSupport
+import Foundation
+
+/// Charset label, the text's bytes in that charset (hex), and the text. The bytes were produced by
+/// CPython's codecs (independent of glibc iconv); every label that occurs in ../shared/corpus
+/// (`charset=` parameters and RFC 2047 words) is here, plus the other charsets the decoder promises.
+let charsetTable: [(label: String, hex: String, expected: String)] = [
+    ("utf-8", "4772c3bcc39f652c20e4b896e7958c", "Grüße, 世界"),
+    ("UTF8", "6e61c3af7665", "naïve"),
+    ("uft-8", "636166c3a9", "café"),
+    ("us-ascii", "706c61696e2074657874", "plain text"),
+    ("iso-8859-1", "44f672746520c52e2053f672656e73656e", "Dörte Å. Sörensen"),
+    ("ISO-8859-2", "ae6c75bb6f75e86bfd206bf9f2", "Žluťoučký kůň"),
+    ("iso-8859-3", "d575bf65707069", "Ġużeppi"),
+    ("ISO-8859-4", "4b61736869686172616a696e67fe2d6d6165", "Kashiharajingū-mae"),
+    ("iso-8859-5", "bfe0d8d2d5e2", "Привет"),
+    ("iso-8859-7", "cae1ebe7ecddf1e1", "Καλημέρα"),
+    ("iso-8859-9", "54fc726be76520fdf0fe", "Türkçe ığş"),
+    ("ISO-8859-15", "507269783a203520a4", "Prix: 5 €"),
+    ("iso-8859-16", "42756ee3207a6975612c20aa746566616e", "Bună ziua, Ștefan"),
+    ("windows-1250", "a3f3649f", "Łódź"),
+    ("windows-1251", "c7e4f0e0e2f1f2e2f3e9f2e5", "Здравствуйте"),
+    ("windows-1252", "9371756f746564942096208035", "“quoted” – €5"),
+    ("cp1253", "c5ebebdce4e1", "Ελλάδα"),
+    ("windows-1254", "dd7374616e62756c", "İstanbul"),
+    ("windows-1255", "f9ece5ed", "שלום"),
+    ("windows-1256", "e3d1cdc8c7", "مرحبا"),
+    ("windows-1257", "52ee6761", "Rīga"),
+    ("KOI8-R", "f3d0c1d3c9c2cf2e646f63", "Спасибо.doc"),
+    ("koi8-u", "ebc9a7d7", "Київ"),
+    ("iso-2022-jp", "1b2442254b2563213c25731b2842201b2442467c4b5c386c1b2842", "ニャーン 日本語"),
+    ("Shift_JIS", "82b182f182c982bf82cd90a28a45", "こんにちは世界"),
+    ("x-sjis", "836583588367", "テスト"),
+    ("cp932", "87408741b1b2b3", "①②ｱｲｳ"),
+    ("EUC-JP", "c6fccbdcb8eca4cea5e1a1bca5eb", "日本語のメール"),
+    ("euc-kr", "c7d1b1b9b8bbb7ce20c7cfb4c220b0cd", "한국말로 하는 것"),
+    ("ks_c_5601-1987", "bec8b3e7c7cfbcbcbfe4", "안녕하세요"),
+    ("gb2312", "d7b0d3b2b5facecacce2", "装硬碟问题"),
+    ("GBK", "d6d0cec4e05dbcfe", "中文郵件"),
+    ("gb18030", "d6d0cec4a2e3", "中文€"),
+    ("big5", "c163c5e9a4a4a4e5", "繁體中文"),
+    ("utf-7", "4869204d6f6d202d2b4a6a6f2d2d21", "Hi Mom -☺-!"),
+    ("unicode-1-1-utf-7", "556e7a757374656c6c6261723a202b5a65566e4c412d", "Unzustellbar: 日本"),
+    ("utf-16be", "0047007200fc00df0065", "Grüße"),
+    ("utf-16le", "47007200fc00df006500", "Grüße"),
+    ("utf-16", "fffe42004f004d002000164e4c75", "BOM 世界"),
+    ("ISO-2022-JP", "1b2442254b2563213c25731b2842", "ニャーン"),  // sisimai: =?iso-2022-jp?B?GyRCJUslYyE8JXMbKEI=?=
+    ("\"UTF-8\"", "c3a9", "é"),
+    ("x-unknown", "c3a9", "é"),
+    ("x-unknown", "e9", "é"),
+    ("none", "54455354", "TEST"),
+    (" Windows-1252 ", "e7e3", "çã"),
+    ("utf-8*en", "c3a9", "é"),
+    ("us-ascii", "e9", "é"),            // 8-bit in "us-ascii": not UTF-8, so windows-1252
+    ("us-ascii", "c3a9", "é"),          // 8-bit in "us-ascii": valid UTF-8
+    ("utf-8", "66e96c", "f\u{FFFD}l"),  // invalid UTF-8 is repaired
+    ("no-such-charset", "e9", "é"),
+    ("", "e9", "é"),
+]
+
+func bytes(hex: String) -> ByteSlice {
+    var out = [UInt8]()
+    var high: UInt8? = nil
+    for c in hex.utf8 {
+        let v: UInt8
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c - UInt8(ascii: "a") + 10
+        default: continue
+        }
+        if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+    }
+    return out[...]
+}
+
+@Suite struct CharsetDecoderTests {
+    @Test(arguments: charsetTable.indices)
+    func decodesKnownText(_ index: Int) {
+        let row = charsetTable[index]
+        #expect(CharsetDecoder.decode(bytes(hex: row.hex), charset: row.label) == row.expected, "\(row.label)")
+    }
+
+    @Test func nilCharsetIsUTF8ThenLatin1() {
+        #expect(CharsetDecoder.decode(bytes(hex: "c3a9"), charset: nil) == "é")
+        #expect(CharsetDecoder.decode(bytes(hex: "e9"), charset: nil) == "é")
+        #expect(CharsetDecoder.decode(bytes(hex: "80"), charset: nil) == "€")
+    }
+
+    @Test(arguments: ["utf-8", "UTF-7", "iso-8859-2", "ISO_8859-15", "windows-1251", "cp1250", "koi8-u",
+                      "iso-2022-jp", "shift_jis", "CP932", "x-euc-jp", "euc-kr", "ks_c_5601-1987", "gb2312",
+                      "GBK", "gb18030", "big5", "utf-16", "x-unicode-2-0-utf-7", "unicode-1-1-utf-7", "latin1",
+                      "iso-8859-11", "mac-cyrillic"])
+    func supportsCharset(_ label: String) {
+        #expect(CharsetDecoder.isSupported(label))
+    }
+
+    @Test(arguments: ["x-unknown", "none", "", "no-such-charset", "utf-8//TRANSLIT", "../../etc/passwd"])
+    func doesNotSupportJunk(_ label: String) {
+        #expect(!CharsetDecoder.isSupported(label))
+    }
+
+    @Test func labelsAreNormalised() {
+        #expect(CharsetName.resolve("\"UTF-8\";") == .utf8)
+        #expect(CharsetName.resolve("x-sjis") == .iconv("CP932"))
+        #expect(CharsetName.resolve("ISO8859_2") == .iconv("ISO-8859-2"))
+        #expect(CharsetName.resolve("iso-8859-1:1987") == .windows1252)
+        #expect(CharsetName.resolve("Windows-1251") == .iconv("CP1251"))
+        #expect(CharsetName.resolve("UTF-8*SL") == .utf8)
+        #expect(CharsetName.resolve("utf-16le") == .utf16(bigEndian: false))
+    }
+
+    @Test func utf16WithoutBOMGuessesByteOrder() {
+        #expect(CharsetDecoder.decode(bytes(hex: "00410042"), charset: "utf-16") == "AB")
+        #expect(CharsetDecoder.decode(bytes(hex: "41004200"), charset: "utf-16") == "AB")
+        #expect(CharsetDecoder.decode(bytes(hex: "004100"), charset: "utf-16be") == "A\u{FFFD}")
+        #expect(CharsetDecoder.decode(bytes(hex: "d800"), charset: "utf-16be") == "\u{FFFD}")
+    }
+
+    @Test func invalidSequencesBecomeReplacementCharacters() {
+        // Shift_JIS lead byte followed by an invalid trail byte, then a truncated lead byte.
+        #expect(CharsetDecoder.decode(bytes(hex: "41ff4282"), charset: "shift_jis") == "A\u{FFFD}B\u{FFFD}")
+        // ISO-2022-JP switched to JIS X 0208 and never switched back: still decoded, shift state reset after.
+        #expect(CharsetDecoder.decode(bytes(hex: "1b2442254b"), charset: "iso-2022-jp") == "ニ")
+        #expect(CharsetDecoder.decode(bytes(hex: "4142"), charset: "iso-2022-jp") == "AB")
+        // UTF-7 with an unterminated base64 run.
+        #expect(!CharsetDecoder.decode(bytes(hex: "2b4a6a6f"), charset: "utf-7").isEmpty)
+    }
+
+    /// Hostile bytes through every decoder: terminates, and output is bounded by a few bytes per input byte.
+    @Test func hostileBytesNeverFail() {
+        var generator = SystemRandomNumberGenerator()
+        let labels = ["utf-8", "us-ascii", "iso-8859-1", "iso-8859-2", "koi8-r", "iso-2022-jp", "shift_jis",
+                      "euc-jp", "euc-kr", "gb2312", "big5", "utf-7", "utf-16", "utf-16le", "x-unknown", "hz-gb-2312"]
+        for label in labels {
+            for length in [0, 1, 2, 3, 7, 64, 4096, 70_000] {
+                let input = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let text = CharsetDecoder.decode(input[...], charset: label)
+                #expect(text.utf8.count <= length * 4 + 8, "\(label) \(length)")
+                if length > 0 { #expect(!text.isEmpty, "\(label) \(length)") }
+            }
+            let nuls = [UInt8](repeating: 0, count: 1000)
+            #expect(CharsetDecoder.decode(nuls[...], charset: label).unicodeScalars.count >= 1, "\(label)")
+        }
+    }
+
+    @Test func convertersAreSharedAcrossThreads() async {
+        let input = bytes(hex: "82b182f182c982bf82cd90a28a45")
+        await withTaskGroup(of: String.self) { group in
+            for _ in 0..<16 { group.addTask { CharsetDecoder.decode(input, charset: "shift_jis") } }
+            for await text in group { #expect(text == "こんにちは世界") }
+        }
+    }
+
+    /// Every `charset=` label in sisimai's bounces is really decoded, except labels that name no charset.
+    @Test(.enabled(if: Corpus.isAvailable)) func everyCorpusLabelIsSupported() throws {
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        var labels = Set<String>()
+        for file in files where file.hasSuffix(".eml") {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let text = String(decoding: data, as: UTF8.self).lowercased()
+            var rest = text[...]
+            while let r = rest.range(of: "charset=") {
+                let tail = rest[r.upperBound...].drop(while: { $0 == "\"" })
+                let label = tail.prefix(while: { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+                if !label.isEmpty { labels.insert(String(label)) }
+                rest = rest[r.upperBound...]
+            }
+        }
+        let notCharsets: Set<String> = ["x-unknown", "3d", "iso-", "3diso-"]
+        #expect(labels.count > 10)
+        for label in labels where !notCharsets.contains(label) && !label.hasPrefix("3d") {
+            #expect(CharsetDecoder.isSupported(label), "\(label)")
+        }
+    }
+}
+
+@Test func corpusSkipNotice() {
+    if !Corpus.isAvailable { print(Corpus.skipMessage) }
+    #expect(Corpus.root.path.hasSuffix("corpus"))
+}

@@ -1,0 +1,93 @@
+import Testing
+@testable import MailParsing
+
+private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
+
+@Suite struct HeaderSectionTests {
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func readsFieldsAndBodyWithAnyLineEnd(_ eol: String) {
+        let text = ["From: a@example.org", "Subject: hello", "\tworld", "To: b@example.org", "", "body"]
+            .joined(separator: eol)
+        let input = bytes(text)
+        let section = HeaderSection.parse(input)
+        #expect(section.fields.count == 3)
+        #expect(section["subject"] == "hello\tworld")
+        #expect(section.first("subject")?.isFolded == true)
+        #expect(Array(input[section.bodyStart...]) == Array("body".utf8))
+        #expect(section.defects.isEmpty)
+    }
+
+    @Test func lookupIsCaseInsensitiveAndOrdered() {
+        let section = HeaderSection.parse(bytes("Received: one\nRECEIVED: two\nx: y\n\n"))
+        #expect(section.all("received").map(\.valueString) == ["one", "two"])
+        #expect(section.first("X")?.valueString == nil)   // names are given in lower case
+        #expect(section.first("x")?.valueString == "y")
+    }
+
+    @Test func toleratesSpaceBeforeColonAndRecordsIt() {
+        let section = HeaderSection.parse(bytes("Subject : obsolete\n\nbody"))
+        #expect(section["subject"] == "obsolete")
+        #expect(section.defects.contains(.spaceBeforeColon))
+    }
+
+    @Test func missingBlankLineStartsTheBodyAtTheFirstNonField() {
+        let input = bytes("From: a@b\nTo: c@d\nThis is the body: no blank line\nmore\n")
+        let section = HeaderSection.parse(input)
+        #expect(section.fields.count == 2)
+        #expect(section.defects.contains(.missingBlankLine))
+        #expect(input[section.bodyStart...].starts(with: Array("This is the body".utf8)))
+    }
+
+    @Test func truncatedHeaderSection() {
+        let section = HeaderSection.parse(bytes("From: a@b\nSubject: cut"))
+        #expect(section.fields.count == 2)
+        #expect(section["subject"] == "cut")
+        #expect(section.defects.contains(.truncatedHeaderSection))
+    }
+
+    @Test func recordsEightBitAndNul() {
+        var raw = Array("Subject: caf\u{e9}\nX-Junk: a".utf8)
+        raw.append(0)
+        raw += Array("b\n\n".utf8)
+        let section = HeaderSection.parse(raw[...])
+        #expect(section.defects.contains(.eightBitBytes))
+        #expect(section.defects.contains(.nulBytes))
+        #expect(section.fields.count == 2)
+    }
+
+    @Test func skipsEnvelopeLineButNotObsoleteFromField() {
+        let withEnvelope = HeaderSection.parse(bytes("From MAILER-DAEMON Thu Apr 29 23:34:45 2015\nFrom: x@y\n\n"))
+        #expect(withEnvelope.defects.contains(.envelopeLineInHeader))
+        #expect(withEnvelope.fields.count == 1)
+        let obsolete = HeaderSection.parse(bytes("From : x@y\n\n"))
+        #expect(!obsolete.defects.contains(.envelopeLineInHeader))
+        #expect(obsolete["from"] == "x@y")
+    }
+
+    @Test func limitsAreEnforced() {
+        var limits = ParsingLimits()
+        limits.maxHeaderFields = 3
+        limits.maxFieldBytes = 10
+        let text = (0..<10).map { "X-\($0): \(String(repeating: "v", count: 50))" }.joined(separator: "\n") + "\n\nbody"
+        let section = HeaderSection.parse(bytes(text), limits: limits)
+        #expect(section.fields.count == 3)
+        #expect(section.defects.contains(.tooManyFields))
+        #expect(section.defects.contains(.fieldTooLong))
+        #expect(section.fields[0].unfoldedValue.count == 10)
+    }
+
+    @Test func headerByteLimitEndsTheSection() {
+        var limits = ParsingLimits()
+        limits.maxHeaderBytes = 64
+        let text = (0..<20).map { "X-\($0): value" }.joined(separator: "\n") + "\n\nbody"
+        let section = HeaderSection.parse(bytes(text), limits: limits)
+        #expect(section.defects.contains(.headerTooLong))
+        #expect(section.fields.count < 20)
+    }
+
+    @Test func emptyInputAndJunkNeverCrash() {
+        for junk in ["", "\n", "\r\n\r\n", ":", ": x\n\n", " leading\n\n", "\r", "a", "\u{0}\u{0}:\n"] {
+            _ = HeaderSection.parse(bytes(junk))
+        }
+    }
+}

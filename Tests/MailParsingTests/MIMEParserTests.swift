@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import MailParsing
+
+private func parse(_ s: String) -> ParsedMessage { ParsedMessage(parsing: Array(s.utf8)[...]) }
+
+@Suite struct MIMEParserTests {
+    static let report = """
+    From: MAILER-DAEMON@mx.example
+    Content-Type: multipart/report; report-type=delivery-status;
+    \tboundary="B1"
+
+    preamble
+    --B1
+    Content-Type: text/plain
+
+    Your message could not be delivered.
+    --B1
+    Content-Type: message/delivery-status
+
+    Reporting-MTA: dns; mx.example
+
+    Final-Recipient: rfc822; u@example.org
+    Action: failed
+    Status: 5.1.1
+
+    --B1
+    Content-Type: text/rfc822-headers
+
+    From: sender@acme.example
+    Subject: original
+    Message-ID: <x@acme.example>
+
+    --B1--
+    epilogue
+    """
+
+    @Test func multipartReportStructure() {
+        let message = parse(Self.report)
+        #expect(message.root.contentType.mimeType == "multipart/report")
+        #expect(message.root.contentType.parameter("report-type") == "delivery-status")
+        #expect(message.root.parts.map(\.contentType.mimeType) == ["text/plain", "message/delivery-status", "text/rfc822-headers"])
+        #expect(message.root.preamble.utf8String == "preamble")
+        #expect(message.root.epilogue.utf8String == "epilogue")
+        #expect(message.root.parts[0].decodedText() == "Your message could not be delivered.")
+        let original = message.root.parts[2].encapsulatedMessage
+        #expect(original?.headers["message-id"] == "<x@acme.example>")
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test func sameStructureForCRLFAndCR() {
+        let lf = parse(Self.report)
+        for eol in ["\r\n", "\r"] {
+            let other = parse(Self.report.replacingOccurrences(of: "\n", with: eol))
+            #expect(other.allParts().map(\.contentType.mimeType) == lf.allParts().map(\.contentType.mimeType))
+            #expect(other.root.parts[0].decodedText() == "Your message could not be delivered.")
+        }
+    }
+
+    @Test func missingClosingBoundaryKeepsTheLastPart() {
+        let message = parse("Content-Type: multipart/mixed; boundary=x\n\n--x\n\none\n--x\n\ntwo\n")
+        #expect(message.root.parts.count == 2)
+        #expect(message.root.defects.contains(.missingClosingBoundary))
+        #expect(message.root.parts[1].body.utf8String == "two\n")
+    }
+
+    @Test func boundaryIsMatchedAsALinePrefix() {
+        // RFC 2046 §5.1.1: the boundary need only appear in its entirety at the start of the line.
+        let message = parse("Content-Type: multipart/mixed; boundary=abc\n\n--abc\n\none\n--abcd\n\ntwo\n--ab\n--abc--\n")
+        #expect(message.root.parts.map { $0.body.utf8String } == ["one", "two\n--ab"])
+    }
+
+    @Test func enclosingBoundaryEndsAnInnerMultipart() {
+        let message = parse("""
+        Content-Type: multipart/mixed; boundary=outer
+
+        --outer
+        Content-Type: multipart/alternative; boundary=inner
+
+        --inner
+
+        cut short
+        --outer
+
+        second
+        --outer--
+        """)
+        #expect(message.root.parts.count == 2)
+        #expect(message.root.parts[1].body.utf8String == "second")
+        #expect(message.root.parts[0].defects.contains(.missingClosingBoundary))
+    }
+
+    @Test func parametersWithoutSemicolon() {
+        let message = parse("Content-Type: multipart/mixed\n\tboundary=\"b\"\n\n--b\n\nx\n--b--\n")
+        #expect(message.root.parts.count == 1)
+        #expect(message.root.defects.contains(.malformedParameters))
+    }
+
+    @Test func nestedMessageRFC822() {
+        let message = parse("""
+        Content-Type: multipart/mixed; boundary=o
+
+        --o
+        Content-Type: message/rfc822
+
+        From: inner@example.org
+        Content-Type: multipart/alternative; boundary=i
+
+        --i
+        Content-Type: text/plain; charset=utf-8
+
+        inner text
+        --i--
+        --o--
+        """)
+        let inner = message.root.parts[0].encapsulatedMessage
+        #expect(inner?.headers["from"] == "inner@example.org")
+        #expect(inner?.parts.first?.decodedText() == "inner text")
+        #expect(message.allParts().count == 4)
+    }
+
+    @Test func transferDecoding() {
+        let b64 = parse("Content-Transfer-Encoding: base64\n\naGVs\nbG8g\r\nd29y!bGQ=\n")
+        #expect(b64.root.decodedText() == "hello world")
+        let qp = parse("Content-Transfer-Encoding: quoted-printable\n\ncaf=C3=A9 =\nlong line   \n=ZZ end")
+        #expect(qp.root.decodedText() == "café long line\n=ZZ end")
+    }
+
+    @Test func rfc2231Parameters() {
+        let message = parse("Content-Type: application/x-stuff;\n title*0*=us-ascii'en'This%20is%20even%20more%20;\n title*1*=%2A%2A%2Afun%2A%2A%2A%20;\n title*2=\"isn't it!\"\n\n")
+        #expect(message.root.contentType.parameter("title") == "This is even more ***fun*** isn't it!")
+        let simple = parse("Content-Type: text/plain; name*=utf-8''%E2%82%AC%20rates.txt\n\n")
+        #expect(simple.root.contentType.parameter("name") == "€ rates.txt")
+    }
+
+    @Test func nestingAndPartLimits() {
+        var limits = ParsingLimits()
+        limits.maxNestingDepth = 3
+        var text = ""
+        for level in 0..<10 { text += "Content-Type: multipart/mixed; boundary=b\(level)\n\n--b\(level)\n" }
+        let message = ParsedMessage(parsing: Array(text.utf8)[...], limits: limits)
+        #expect(message.allParts().count <= 4)
+        #expect(message.defects.contains("mime-nesting-too-deep"))
+
+        limits = ParsingLimits()
+        limits.maxParts = 5
+        let many = "Content-Type: multipart/mixed; boundary=z\n\n" + String(repeating: "--z\n\nx\n", count: 50) + "--z--\n"
+        let limited = ParsedMessage(parsing: Array(many.utf8)[...], limits: limits)
+        #expect(limited.allParts().count <= 5)
+        #expect(limited.defects.contains("mime-too-many-parts"))
+    }
+
+    @Test func malformedContentTypeFallsBackToTextPlain() {
+        let message = parse("Content-Type: garbage\n\nbody")
+        #expect(message.root.contentType.mimeType == "text/plain")
+        #expect(message.root.defects.contains(.malformedContentType))
+        let noBoundary = parse("Content-Type: multipart/mixed\n\nbody")
+        #expect(noBoundary.root.defects.contains(.missingBoundaryParameter))
+    }
+}

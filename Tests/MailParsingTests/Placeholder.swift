@@ -1,3 +1,0 @@
-import Testing
-
-@Test func MailParsingTestsBuilds() { #expect(Bool(true)) }
