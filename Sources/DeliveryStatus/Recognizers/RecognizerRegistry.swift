@@ -6,6 +6,7 @@
 enum RecognizerRegistry {
     static let dedicated: [any Recognizer] = [
         FeedbackReportRecognizer(),
+        EximRecognizer(),
     ]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
