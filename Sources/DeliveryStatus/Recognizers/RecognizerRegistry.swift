@@ -6,6 +6,8 @@
 enum RecognizerRegistry {
     static let dedicated: [any Recognizer] = [
         FeedbackReportRecognizer(),
+        GoogleGroupsRecognizer(),
+        GmailRecognizer(),
         EximRecognizer(),
     ]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
