@@ -64,10 +64,36 @@ private func parse(_ s: String) -> ParsedMessage { ParsedMessage(parsing: Array(
         #expect(message.root.parts[1].body.utf8String == "two\n")
     }
 
-    @Test func boundaryLikeLinesAreNotDelimiters() {
-        let message = parse("Content-Type: multipart/mixed; boundary=abc\n\n--abc\n\n--abcd\n--abc x\n--abc--\n")
+    @Test func boundaryIsMatchedAsALinePrefix() {
+        // RFC 2046 §5.1.1: the boundary need only appear in its entirety at the start of the line.
+        let message = parse("Content-Type: multipart/mixed; boundary=abc\n\n--abc\n\none\n--abcd\n\ntwo\n--ab\n--abc--\n")
+        #expect(message.root.parts.map { $0.body.utf8String } == ["one", "two\n--ab"])
+    }
+
+    @Test func enclosingBoundaryEndsAnInnerMultipart() {
+        let message = parse("""
+        Content-Type: multipart/mixed; boundary=outer
+
+        --outer
+        Content-Type: multipart/alternative; boundary=inner
+
+        --inner
+
+        cut short
+        --outer
+
+        second
+        --outer--
+        """)
+        #expect(message.root.parts.count == 2)
+        #expect(message.root.parts[1].body.utf8String == "second")
+        #expect(message.root.parts[0].defects.contains(.missingClosingBoundary))
+    }
+
+    @Test func parametersWithoutSemicolon() {
+        let message = parse("Content-Type: multipart/mixed\n\tboundary=\"b\"\n\n--b\n\nx\n--b--\n")
         #expect(message.root.parts.count == 1)
-        #expect(message.root.parts[0].body.utf8String == "--abcd\n--abc x")
+        #expect(message.root.defects.contains(.malformedParameters))
     }
 
     @Test func nestedMessageRFC822() {

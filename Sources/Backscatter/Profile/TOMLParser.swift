@@ -545,6 +545,11 @@ package struct TOMLParser {
         return out
     }
 
+    /// Parses RFC 3339 text (as TOML 1.0 profiles it) outside a document, e.g. a time column of a sent log.
+    package static func dateTime(_ text: some StringProtocol) -> TOMLDateTime? {
+        try? parseDateTime(Array(text.utf8), at: TOMLPosition(line: 1, column: 1))
+    }
+
     /// RFC 3339 as profiled by TOML 1.0: full-date, partial-time, or both with an optional offset.
     private static func parseDateTime(_ token: [UInt8], at start: TOMLPosition) throws(TOMLError) -> TOMLDateTime {
         let text = String(decoding: token, as: UTF8.self)

@@ -51,11 +51,10 @@ public struct ContentType: Sendable, Hashable {
         let subtypeBytes = value[subtypeStart..<i]
         guard !subtypeBytes.isEmpty else { return nil }
         var malformed = false
-        while i < end, value[i] != ASCII.semicolon {
-            if !ASCII.isWhitespaceOrNewline(value[i]) && value[i] != ASCII.openParen { malformed = true }
-            if value[i] == ASCII.openParen { break }
-            i += 1
-        }
+        while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
+        // Parameters after the subtype with no `;` (`multipart/mixed boundary="x"`, a folded line that lost
+        // its semicolon: stalwart eml/malformed/017) are read anyway, and recorded as malformed.
+        if i < end, value[i] != ASCII.semicolon, value[i] != ASCII.openParen { malformed = true }
         let (parameters, paramsMalformed) = HeaderParameters.parse(value[i...])
         let type = ContentType(
             type: String(decoding: typeBytes.map(ASCII.lowercased), as: UTF8.self),

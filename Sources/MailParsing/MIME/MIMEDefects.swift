@@ -23,6 +23,9 @@ public struct MIMEDefects: OptionSet, Sendable, Hashable {
     /// binary (RFC 2045 §6.4 forbids it); the body was decoded before parsing.
     public static let encodedCompositeType = MIMEDefects(rawValue: 1 << 8)
 
+    /// A message/rfc822 (or message/global) body with no header field: not parsed as a message.
+    public static let invalidEncapsulatedMessage = MIMEDefects(rawValue: 1 << 9)
+
     private static let named: [(MIMEDefects, String)] = [
         (.missingBoundaryParameter, "mime-missing-boundary-parameter"),
         (.missingClosingBoundary, "mime-missing-closing-boundary"),
@@ -31,6 +34,7 @@ public struct MIMEDefects: OptionSet, Sendable, Hashable {
         (.malformedParameters, "mime-malformed-parameters"),
         (.unknownTransferEncoding, "mime-unknown-transfer-encoding"),
         (.encodedCompositeType, "mime-encoded-composite-type"),
+        (.invalidEncapsulatedMessage, "mime-invalid-encapsulated-message"),
     ]
 
     /// Stable names for output, in a fixed order.

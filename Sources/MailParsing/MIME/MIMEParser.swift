@@ -12,7 +12,7 @@ package struct MIMEParser {
         let headers = HeaderSection.parse(bytes, limits: limits)
         var defects: MIMEDefects = []
         var contentType = defaultType
-        if let field = headers.first("content-type") {
+        if let field = headers.all("content-type").last {
             if let (parsed, malformed) = ContentType.parse(field.unfoldedValue) {
                 contentType = parsed
                 if malformed { defects.insert(.malformedParameters) }
@@ -64,7 +64,14 @@ package struct MIMEParser {
                                        body: inner[innerHeaders.bodyStart...], parts: [], preamble: [], epilogue: [],
                                        defects: [], depth: depth + 1)]
             } else {
-                part.parts = [parseEntity(inner, depth: depth + 1, defaultType: .textPlain)]
+                let message = parseEntity(inner, depth: depth + 1, defaultType: .textPlain)
+                // Text that has no header field at all is no message (stalwart eml/malformed/022): keep the
+                // body, open no child.
+                if message.headers.fields.isEmpty {
+                    part.defects.insert(.invalidEncapsulatedMessage)
+                } else {
+                    part.parts = [message]
+                }
             }
         }
         return part
@@ -101,19 +108,11 @@ package struct MIMEParser {
                 k += 1
             }
             guard matches else { continue }
-            var isClose = false
-            if k + 1 < content.upperBound, body[k] == ASCII.hyphen, body[k + 1] == ASCII.hyphen {
-                isClose = true
-                k += 2
-            }
-            // Transport padding (RFC 2046 §5.1.1) may follow; anything else means this is not a delimiter.
-            var onlyPadding = true
-            while k < content.upperBound {
-                if !ASCII.isWhitespace(body[k]) { onlyPadding = false; break }
-                k += 1
-            }
-            guard onlyPadding || isClose else { continue }
-
+            // RFC 2046 §5.1.1, note to implementors: "it is sufficient that the boundary appear in its
+            // entirety following the CRLF" — what follows `--boundary` does not matter, except that `--`
+            // makes it the close delimiter. Enclosing boundaries win because the enclosing multipart was
+            // split first: its delimiters never reach this body.
+            let isClose = k + 1 < content.upperBound && body[k] == ASCII.hyphen && body[k + 1] == ASCII.hyphen
             let partEnd = previousContentEnd ?? content.lowerBound
             if let start = currentStart {
                 let end = max(start, min(partEnd, content.lowerBound))
@@ -137,7 +136,9 @@ package struct MIMEParser {
             part.defects.insert(.boundaryNotFound)
         } else if !closed {
             part.defects.insert(.missingClosingBoundary)
-            if let start = currentStart, start <= body.endIndex {
+            // A last delimiter followed by nothing but white space opens no part (seen in Dovecot's
+            // malformed tests, stalwart-mail-parser eml/malformed/014).
+            if let start = currentStart, start <= body.endIndex, !body[start...].trimmingWhitespace().isEmpty {
                 if partCount < limits.maxParts {
                     children.append(parseEntity(body[start...], depth: part.depth + 1, defaultType: childDefault))
                 } else {

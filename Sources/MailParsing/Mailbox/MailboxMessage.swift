@@ -19,10 +19,14 @@ public struct MailboxMessage: Sendable {
     public var bytes: ByteSlice
     /// What the reader had to tolerate to produce this message.
     public var defects: MailboxDefects
+    /// The entry's bytes exactly as in `source` (`offset..<offset+length`: From_ line, quoting and
+    /// separating blank line included), as a slice of the reader's buffer: free to take, for byte-exact
+    /// splitting. Nil when the entry was truncated; read it back with `MailboxReader.readRawEntry`.
+    public var raw: ByteSlice?
 
     /// Creates a message record; readers call this, tests may too.
     public init(source: String, index: Int, offset: Int, length: Int, envelopeLine: ByteSlice? = nil,
-                bytes: ByteSlice, defects: MailboxDefects = []) {
+                bytes: ByteSlice, defects: MailboxDefects = [], raw: ByteSlice? = nil) {
         self.source = source
         self.index = index
         self.offset = offset
@@ -30,6 +34,7 @@ public struct MailboxMessage: Sendable {
         self.envelopeLine = envelopeLine
         self.bytes = bytes
         self.defects = defects
+        self.raw = raw
     }
 }
 

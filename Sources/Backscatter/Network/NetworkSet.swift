@@ -1,0 +1,109 @@
+/// One IPv4 or IPv6 network in CIDR notation (RFC 4632 §3.1, RFC 4291 §2.3): `198.51.100.0/28`,
+/// `2001:db8:5::/48`; a bare address is a network of one.
+public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
+    /// The network's first address (host bits cleared).
+    package let base: NetworkAddress
+    /// The number of leading bits that name the network.
+    public let prefixLength: Int
+    /// Whether the text had bits set after the prefix (`192.0.2.5/24`): accepted and masked, but worth a warning.
+    public let hadHostBits: Bool
+
+    /// Parses CIDR text.
+    /// - Throws: `NetworkParseError` saying what is wrong with the text.
+    public init(parsing text: String) throws(NetworkParseError) {
+        let trimmed = text.trimmingASCIIWhitespace()
+        let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let addressText = parts.first, let address = NetworkAddress(addressText) else {
+            throw NetworkParseError(text: text, reason: "not an IPv4 or IPv6 address before the '/'")
+        }
+        var length = address.bitCount
+        if parts.count == 2 {
+            let lengthText = parts[1]
+            guard !lengthText.isEmpty, lengthText.count <= 3, lengthText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let n = Int(lengthText), n <= address.bitCount else {
+                throw NetworkParseError(text: text, reason: "the prefix length must be 0-\(address.bitCount)")
+            }
+            length = n
+        }
+        base = address.masked(to: length)
+        prefixLength = length
+        hadHostBits = base != address
+    }
+
+    /// Whether `address` lies in this network.
+    package func contains(_ address: NetworkAddress) -> Bool {
+        address.family == base.family && address.masked(to: prefixLength) == base
+    }
+
+    /// Whether the address written as `text` lies in this network (false when it is not an address).
+    public func contains(_ text: some StringProtocol) -> Bool {
+        guard let address = NetworkAddress(text) else { return false }
+        return contains(address)
+    }
+
+    /// `base/prefixLength`, canonical.
+    public var description: String { "\(base)/\(prefixLength)" }
+}
+
+/// Why a text is not a CIDR network.
+public struct NetworkParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The text that was given.
+    public let text: String
+    /// What is wrong with it.
+    public let reason: String
+
+    public var description: String { "not a CIDR network: \"\(text)\" (\(reason))" }
+}
+
+/// A set of networks with a membership test, e.g. the site's outbound relays.
+///
+/// Membership is a linear scan: a site names a handful of networks, so nothing cleverer pays off.
+public struct NetworkSet: Sendable, Hashable {
+    /// The networks, in the order given.
+    public private(set) var networks: [IPNetwork]
+
+    /// A set of the given networks.
+    public init(_ networks: [IPNetwork] = []) {
+        self.networks = networks
+    }
+
+    /// Parses each text as a CIDR network.
+    /// - Throws: `NetworkParseError` for the first text that is not one.
+    public init(parsing texts: [String]) throws(NetworkParseError) {
+        var networks: [IPNetwork] = []
+        for text in texts { networks.append(try IPNetwork(parsing: text)) }
+        self.networks = networks
+    }
+
+    /// Whether no network is in the set.
+    public var isEmpty: Bool { networks.isEmpty }
+
+    /// Adds a network.
+    public mutating func insert(_ network: IPNetwork) {
+        if !networks.contains(network) { networks.append(network) }
+    }
+
+    /// Whether `address` lies in one of the networks.
+    package func contains(_ address: NetworkAddress) -> Bool {
+        networks.contains { $0.contains(address) }
+    }
+
+    /// Whether the address written as `text` (`192.0.2.1`, `[IPv6:2001:db8::1]`) lies in one of the networks.
+    /// - Complexity: O(number of networks).
+    public func contains(_ text: some StringProtocol) -> Bool {
+        guard let address = NetworkAddress(text) else { return false }
+        return contains(address)
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs, CR and LF.
+    func trimmingASCIIWhitespace() -> Substring {
+        let s = Substring(self)
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = s.firstIndex(where: { !isSpace($0) }), let last = s.lastIndex(where: { !isSpace($0) }) else {
+            return s[s.endIndex...]
+        }
+        return s[first...last]
+    }
+}

@@ -1,0 +1,200 @@
+import Crypto
+
+/// A BATV-tagged address (draft-levine-smtp-batv-01, "prvs" Simple Private Signature).
+///
+/// Three spellings are read:
+/// - the draft's, `prvs=KDDDSSSSSS=local@domain` (§4: tag-type "=" tag-val "=" orig-local-part);
+/// - sub-addressing, `local+prvs=KDDDSSSSSS@domain` (also `-` or `=` as the delimiter), as batv-tools writes it
+///   ("SUB-ADDRESS META-SYNTAX", AGWA/batv-tools README) so that MTAs without BATV route it;
+/// - older Exim, `prvs=local/KDDDSSSSSS@domain`.
+/// The tag-type is matched ignoring case (`PRVS=` is seen after MTAs that upper-case local parts).
+public struct BATVAddress: Sendable, Hashable {
+    /// How the tag was written into the address.
+    public enum Form: Sendable, Hashable {
+        /// `prvs=KDDDSSSSSS=local@domain`.
+        case standard
+        /// `local+prvs=KDDDSSSSSS@domain` (the delimiter is kept).
+        case subaddress(delimiter: Character)
+        /// `prvs=local/KDDDSSSSSS@domain`.
+        case exim
+    }
+
+    /// The key number K (one digit).
+    public var keyNumber: Int
+    /// DDD: the expiry day, days since 1970 modulo 1000.
+    public var expiryDay: Int
+    /// SSSSSS: six hex digits, lower case.
+    public var signature: String
+    /// The original local part, as written.
+    public var localPart: String
+    /// The domain, as written.
+    public var domain: String
+    /// How the tag was written.
+    public var form: Form
+
+    /// The untagged address, `local@domain`.
+    public var originalAddress: String { "\(localPart)@\(domain)" }
+
+    /// Reads a tagged address; nil when `address` carries no prvs tag (or a malformed one).
+    /// Angle brackets and surrounding spaces are ignored.
+    public init?(parsing address: some StringProtocol) {
+        var text = Substring(address).trimmingASCIIWhitespace()
+        if text.hasPrefix("<"), text.hasSuffix(">"), text.count >= 2 { text = text.dropFirst().dropLast() }
+        guard let at = text.lastIndex(of: "@") else { return nil }
+        let local = text[..<at]
+        let domain = text[text.index(after: at)...]
+        guard !domain.isEmpty else { return nil }
+        let lower = local.lowercased()
+        if lower.hasPrefix("prvs=") {
+            let rest = local.dropFirst(5)
+            if let eq = rest.firstIndex(of: "="), let tag = BATVAddress.tag(rest[..<eq]) {
+                let original = rest[rest.index(after: eq)...]
+                guard !original.isEmpty else { return nil }
+                self.init(tag: tag, local: original, domain: domain, form: .standard)
+                return
+            }
+            if let slash = rest.lastIndex(of: "/"), let tag = BATVAddress.tag(rest[rest.index(after: slash)...]) {
+                let original = rest[..<slash]
+                guard !original.isEmpty else { return nil }
+                self.init(tag: tag, local: original, domain: domain, form: .exim)
+                return
+            }
+            return nil
+        }
+        // Sub-address form: the last "<delim>prvs=" in the local part, followed by exactly the tag.
+        guard let range = lower.range(of: "prvs=", options: .backwards), range.lowerBound > lower.startIndex else {
+            return nil
+        }
+        let offset = lower.distance(from: lower.startIndex, to: range.lowerBound)
+        let delimiterIndex = local.index(local.startIndex, offsetBy: offset - 1)
+        let delimiter = local[delimiterIndex]
+        guard delimiter == "+" || delimiter == "-" || delimiter == "=",
+              let tag = BATVAddress.tag(local[local.index(delimiterIndex, offsetBy: 6)...]) else { return nil }
+        let original = local[..<delimiterIndex]
+        guard !original.isEmpty else { return nil }
+        self.init(tag: tag, local: original, domain: domain, form: .subaddress(delimiter: delimiter))
+    }
+
+    private init(tag: (Int, Int, String), local: Substring, domain: Substring, form: Form) {
+        keyNumber = tag.0
+        expiryDay = tag.1
+        signature = tag.2
+        localPart = String(local)
+        self.domain = String(domain)
+        self.form = form
+    }
+
+    /// draft-levine-smtp-batv-01 §4.1: tag-val = K DDD SSSSSS (1 digit, 3 digits, 6 hex digits).
+    private static func tag(_ text: Substring) -> (Int, Int, String)? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[0...3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              bytes[4...].allSatisfy(isHexDigit) else { return nil }
+        let k = Int(bytes[0] - 0x30)
+        let ddd = Int(bytes[1] - 0x30) * 100 + Int(bytes[2] - 0x30) * 10 + Int(bytes[3] - 0x30)
+        return (k, ddd, String(decoding: bytes[4...], as: UTF8.self).lowercased())
+    }
+
+    private static func isHexDigit(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66)
+    }
+}
+
+/// What a BATV check found about a bounce's recipient address.
+public enum BATVResult: Sendable, Hashable {
+    /// The tag's signature verifies and it has not expired.
+    case valid
+    /// The signature verifies but the tag expired this many days ago (1 or more).
+    case expired(days: Int)
+    /// The tag is well formed but its signature does not verify with the key it names.
+    case badSignature
+    /// The tag names a key number the profile has no secret for.
+    case unknownKey
+    /// The address carries no prvs tag.
+    case notSigned
+}
+
+/// Checks and makes prvs tags with the site's keys (the `[batv]` profile section).
+public struct BATVVerifier: Sendable {
+    /// Secrets by key number.
+    public var keys: [Int: [UInt8]]
+    /// Days a tag stays valid. Default: 7.
+    public var validDays: Int
+
+    /// A verifier with the given keys.
+    public init(keys: [Int: [UInt8]], validDays: Int = 7) {
+        self.keys = keys
+        self.validDays = validDays
+    }
+
+    /// A verifier from a profile's `[batv]` section.
+    public init(_ settings: SiteProfile.BATV) {
+        self.init(keys: settings.keys, validDays: settings.validDays)
+    }
+
+    /// Checks the prvs tag of `address` as of `time`.
+    /// - Parameters:
+    ///   - address: the bounce's recipient (envelope or header), e.g. `prvs=3472951679=ivan@acme.example`.
+    ///   - time: when the bounce arrived, seconds since 1970 UTC.
+    public func verify(_ address: some StringProtocol, at time: Double) -> BATVResult {
+        guard let tagged = BATVAddress(parsing: address) else { return .notSigned }
+        return verify(tagged, at: time)
+    }
+
+    /// Checks a parsed tag as of `time` (seconds since 1970 UTC).
+    public func verify(_ tagged: BATVAddress, at time: Double) -> BATVResult {
+        guard let secret = keys[tagged.keyNumber] else { return .unknownKey }
+        let ddd = String(format3: tagged.expiryDay)
+        // The draft signs "K DDD orig-mailfrom"; the corpus (backscatter-dev README, "BATV as implemented")
+        // keeps the local part as written and lower-cases the domain. Signers differ in case handling,
+        // so the local part is also tried lower-cased, and the domain as written.
+        let locals = Set([tagged.localPart, tagged.localPart.lowercased()])
+        let domains = Set([tagged.domain.lowercased(), tagged.domain])
+        var verified = false
+        outer: for local in locals {
+            for domain in domains where BATVVerifier.signature(keyNumber: tagged.keyNumber, ddd: ddd,
+                                                               address: "\(local)@\(domain)", secret: secret)
+                == tagged.signature {
+                verified = true
+                break outer
+            }
+        }
+        guard verified else { return .badSignature }
+        // §4.1: DDD is the expiry day mod 1000. Days left = (DDD - today) mod 1000; a tag is good while that
+        // is within the validity window. Anything else has expired: by (today - DDD) mod 1000 days.
+        guard time.isFinite else { return .badSignature }
+        let today = Int((time / 86_400).rounded(.down))
+        let todayMod = ((today % 1000) + 1000) % 1000
+        let daysLeft = ((tagged.expiryDay - todayMod) % 1000 + 1000) % 1000
+        if daysLeft <= validDays { return .valid }
+        return .expired(days: ((todayMod - tagged.expiryDay) % 1000 + 1000) % 1000)
+    }
+
+    /// Makes the prvs address for `local@domain` sent at `time` with key `keyNumber` (for tests and tools).
+    /// Returns nil when the profile has no secret for that key number, or it is not one digit.
+    public func sign(local: String, domain: String, keyNumber: Int, at time: Double) -> String? {
+        guard (0...9).contains(keyNumber), let secret = keys[keyNumber], time.isFinite else { return nil }
+        let day = Int((time / 86_400).rounded(.down)) + validDays
+        let ddd = String(format3: ((day % 1000) + 1000) % 1000)
+        let sig = BATVVerifier.signature(keyNumber: keyNumber, ddd: ddd, address: "\(local)@\(domain.lowercased())",
+                                         secret: secret)
+        return "prvs=\(keyNumber)\(ddd)\(sig)=\(local)@\(domain)"
+    }
+
+    /// The first three bytes of HMAC-SHA1(secret, K DDD address) as six lower-case hex digits.
+    static func signature(keyNumber: Int, ddd: String, address: String, secret: [UInt8]) -> String {
+        let message = Array("\(keyNumber)\(ddd)\(address)".utf8)
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: secret))
+        return mac.prefix(3).map { b in
+            let h = String(b, radix: 16)
+            return h.count == 1 ? "0" + h : h
+        }.joined()
+    }
+}
+
+extension String {
+    /// A number 0-999 as three digits.
+    init(format3 value: Int) {
+        let digits = String(value)
+        self = String(repeating: "0", count: Swift.max(0, 3 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,107 @@
+/// An RFC 3463 enhanced mail system status code, `class.subject.detail` (e.g. `5.1.1`).
+///
+/// RFC 3463 §2: class is 2 (success), 4 (persistent transient failure) or 5 (permanent failure);
+/// subject and detail are 1 to 3 digits each. The IANA registry of defined codes (RFC 5248) is in
+/// `EnhancedStatusCode+Registry.swift`. Sisimai's internal "pseudo" codes (`5.0.9xx`, used when a
+/// bounce carries no code) are valid codes of this shape too; see `isPseudo`.
+public struct EnhancedStatusCode: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    /// 2, 4 or 5.
+    public let statusClass: UInt8
+    /// 0...999.
+    public let subject: UInt16
+    /// 0...999.
+    public let detail: UInt16
+
+    /// A code from its three parts, or nil when a part is out of range (RFC 3463 §2).
+    public init?(statusClass: Int, subject: Int, detail: Int) {
+        guard statusClass == 2 || statusClass == 4 || statusClass == 5,
+              (0...999).contains(subject), (0...999).contains(detail) else { return nil }
+        self.statusClass = UInt8(statusClass)
+        self.subject = UInt16(subject)
+        self.detail = UInt16(detail)
+    }
+
+    /// Parses a whole token such as `5.1.1`, `#5.1.1`, `5.1.10`, `(5.7.1)`, trailing `.`/`,` allowed.
+    /// Returns nil unless the token is exactly one code.
+    public init?(_ text: some StringProtocol) {
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == ASCIIByte.dot || last == ASCIIByte.comma || last == ASCIIByte.closeParen
+            || last == ASCIIByte.space || last == ASCIIByte.tab { bytes.removeLast() }
+        var i = 0
+        while i < bytes.count, bytes[i] == ASCIIByte.hash || bytes[i] == ASCIIByte.openParen
+            || bytes[i] == ASCIIByte.space || bytes[i] == ASCIIByte.tab { i += 1 }
+        guard let (code, end) = EnhancedStatusCode.scan(bytes[...], at: i), end == bytes.count else { return nil }
+        self = code
+    }
+
+    /// Reads `d.ddd.ddd` starting exactly at `index`; returns the code and the index after it.
+    static func scan(_ bytes: ArraySlice<UInt8>, at index: Int) -> (EnhancedStatusCode, Int)? {
+        var i = index
+        func number(maxDigits: Int) -> Int? {
+            var value = 0, n = 0
+            while i < bytes.endIndex, n < maxDigits, bytes[i] >= ASCIIByte.zero, bytes[i] <= ASCIIByte.nine {
+                value = value * 10 + Int(bytes[i] - ASCIIByte.zero)
+                i += 1; n += 1
+            }
+            return n == 0 ? nil : value
+        }
+        guard let c = number(maxDigits: 1), i < bytes.endIndex, bytes[i] == ASCIIByte.dot else { return nil }
+        i += 1
+        guard let s = number(maxDigits: 3), i < bytes.endIndex, bytes[i] == ASCIIByte.dot else { return nil }
+        i += 1
+        guard let d = number(maxDigits: 3) else { return nil }
+        if i < bytes.endIndex, bytes[i] >= ASCIIByte.zero, bytes[i] <= ASCIIByte.nine { return nil }
+        guard let code = EnhancedStatusCode(statusClass: c, subject: s, detail: d) else { return nil }
+        return (code, i)
+    }
+
+    /// `class.subject.detail`.
+    public var description: String { "\(statusClass).\(subject).\(detail)" }
+
+    /// RFC 3463 §3.1: class 2.
+    public var isSuccess: Bool { statusClass == 2 }
+    /// RFC 3463 §3.1: class 4, a persistent transient failure.
+    public var isTransient: Bool { statusClass == 4 }
+    /// RFC 3463 §3.1: class 5, a permanent failure.
+    public var isPermanent: Bool { statusClass == 5 }
+    /// `X.0.0`: only the class is known (RFC 3463 §3.2 "Other undefined status").
+    public var isUndefined: Bool { subject == 0 && detail == 0 }
+    /// A Sisimai internal code (`X.0.9nn`), not one a server sent.
+    public var isPseudo: Bool { subject == 0 && detail >= 900 }
+
+    public static func < (a: EnhancedStatusCode, b: EnhancedStatusCode) -> Bool {
+        (a.statusClass, a.subject, a.detail) < (b.statusClass, b.subject, b.detail)
+    }
+
+    // Codable as its text form, "5.1.1".
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let code = EnhancedStatusCode(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a status code: \(text)"))
+        }
+        self = code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// Byte names used by the code scanners (kept local: this module does not reach into MailParsing's).
+enum ASCIIByte {
+    static let dot = UInt8(ascii: ".")
+    static let comma = UInt8(ascii: ",")
+    static let hash = UInt8(ascii: "#")
+    static let openParen = UInt8(ascii: "(")
+    static let closeParen = UInt8(ascii: ")")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let zero = UInt8(ascii: "0")
+    static let nine = UInt8(ascii: "9")
+    static let hyphen = UInt8(ascii: "-")
+    static let slash = UInt8(ascii: "/")
+    static let upperV = UInt8(ascii: "V")
+    static let lowerV = UInt8(ascii: "v")
+    static func isDigit(_ b: UInt8) -> Bool { b >= zero && b <= nine }
+}

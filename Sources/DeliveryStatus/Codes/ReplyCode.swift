@@ -1,0 +1,104 @@
+/// An SMTP reply code (RFC 5321 §4.2): three digits, the first 2–5.
+public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    /// 200...599.
+    public let value: UInt16
+
+    /// A reply code RFC 5321 §4.2.2/§4.2.3 (and RFC 4954, 5248, 7504) define, or nil.
+    /// 2yz: 211–253 except 222–249, plus 235; 3yz: 334, 354; 4yz/5yz: up to 556, second digit ≤ 5.
+    public init?(_ value: Int) {
+        guard value >= 211, value <= 556, value % 100 <= 59 else { return nil }
+        switch value / 100 {
+        case 2: guard value == 235 || (value <= 253 && !(value > 221 && value < 250)) else { return nil }
+        case 3: guard value == 334 || value == 354 else { return nil }
+        default: break
+        }
+        self.value = UInt16(value)
+    }
+
+    /// Parses exactly three digits.
+    public init?(_ text: some StringProtocol) {
+        let t = text.utf8
+        guard t.count == 3, t.allSatisfy(ASCIIByte.isDigit), let v = Int(String(text)) else { return nil }
+        self.init(v)
+    }
+
+    /// The first digit: 2 success, 3 intermediate, 4 transient, 5 permanent.
+    public var replyClass: UInt8 { UInt8(value / 100) }
+    public var description: String { String(value) }
+    public static func < (a: ReplyCode, b: ReplyCode) -> Bool { a.value < b.value }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let code = ReplyCode(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a reply code: \(text)"))
+        }
+        self = code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    // The codes looked for in text, most telling first (RFC 5321 §4.2.3 and the RFCs it cites).
+    static let permanentCodes: [UInt16] = [550, 552, 553, 551, 521, 525, 523, 524, 530, 533, 534, 535, 538, 555, 556, 554, 500, 501, 502, 503, 504]
+    static let transientCodes: [UInt16] = [421, 450, 451, 452, 422, 430, 432, 453, 454, 455, 458, 459]
+    static let successCodes: [UInt16] = [211, 214, 220, 221, 235, 250, 251, 252, 253, 334, 354]
+
+    /// The reply code a diagnostic text carries, or nil.
+    ///
+    /// Numbers that are not reply codes are common in diagnostics (sizes, ports, IP addresses, dates),
+    /// so a candidate counts only when it is a defined code standing alone: neither neighbour is a
+    /// digit or `.`/`/`/`-`-like joiner (bytes `.` to `9`). Codes are tried in a fixed order of
+    /// usefulness (permanent, then transient, then success), as Sisimai does, not left to right.
+    /// Text mentioning `X-UNIX` (a local program's exit) has no reply code.
+    /// - Parameter statusClass: only codes of this class (from the status code), if given.
+    public static func find(in text: some StringProtocol, statusClass: UInt8? = nil) -> ReplyCode? {
+        let raw = Array(text.utf8)
+        guard raw.count >= 3 else { return nil }
+        if containsCaseInsensitive(raw, "x-unix") { return nil }
+        var bytes: [UInt8] = [ASCIIByte.space]
+        bytes.append(contentsOf: raw)
+        bytes.append(ASCIIByte.space)
+        let candidates: [UInt16]
+        switch statusClass {
+        case 2: candidates = successCodes
+        case 4: candidates = transientCodes
+        case 5: candidates = permanentCodes
+        default: candidates = permanentCodes + transientCodes + successCodes
+        }
+        func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }  // '.', '/', '0'...'9'
+        for code in candidates {
+            let d0 = UInt8(code / 100) + ASCIIByte.zero, d1 = UInt8(code / 10 % 10) + ASCIIByte.zero, d2 = UInt8(code % 10) + ASCIIByte.zero
+            var i = 1
+            while i + 3 < bytes.count {
+                if bytes[i] == d0, bytes[i + 1] == d1, bytes[i + 2] == d2, !joins(bytes[i - 1]), !joins(bytes[i + 3]) {
+                    return ReplyCode(Int(code))
+                }
+                i += 1
+            }
+        }
+        return nil
+    }
+}
+
+/// Whether `haystack` contains the lower-case ASCII `needle`, ignoring ASCII case.
+func containsCaseInsensitive(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
+    let n = needle.utf8CodeUnitCount
+    guard n > 0, haystack.count >= n else { return false }
+    return needle.withUTF8Buffer { nb in
+        var i = 0
+        while i + n <= haystack.count {
+            var j = 0
+            while j < n {
+                var b = haystack[i + j]
+                if b >= 65 && b <= 90 { b |= 0x20 }
+                if b != nb[j] { break }
+                j += 1
+            }
+            if j == n { return true }
+            i += 1
+        }
+        return false
+    }
+}

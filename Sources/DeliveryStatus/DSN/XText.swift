@@ -1,0 +1,102 @@
+/// RFC 3461 §4: xtext, where `+XX` (two upper-case hex digits) stands for one byte.
+public enum XText {
+    /// Decodes `+XX` escapes; a `+` not followed by two hex digits is kept as is (tolerant reading).
+    public static func decode(_ text: some StringProtocol) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: "+")) else { return String(text) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "+"), i + 2 < bytes.count, let hi = hex(bytes[i + 1]), let lo = hex(bytes[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+        default: return nil
+        }
+    }
+}
+
+/// A DSN field value with its type: `rfc822; user@example.com`, `dns; mx.example.com`,
+/// `smtp; 550 5.1.1 ...` (RFC 3464 §2.1.2 address-type, mta-name-type, diagnostic-type).
+public struct TypedValue: Sendable, Hashable {
+    /// The type, lower-cased (`rfc822`, `utf-8`, `dns`, `smtp`, `x-unix` ...); nil when the value had none.
+    public var type: String?
+    /// The value after the `;`, trimmed.
+    public var value: String
+
+    /// Splits `type; value`. A type is a token (letters, digits, `-`, `.`, `_`) before the first `;`.
+    public init(_ field: String) {
+        let s = field.trimmed
+        if let semi = s.firstIndex(of: ";") {
+            let head = String(s[..<semi]).trimmed
+            if !head.isEmpty, head.utf8.count <= 40, head.utf8.allSatisfy(TypedValue.isTypeByte) {
+                self.type = head.lowercased()
+                self.value = String(s[s.index(after: semi)...]).trimmed
+                return
+            }
+        }
+        self.type = nil
+        self.value = s
+    }
+
+    static func isTypeByte(_ b: UInt8) -> Bool {
+        (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 45 || b == 46 || b == 95
+    }
+
+    /// The address of an address-type value: `rfc822` values are xtext-decoded when the DSN used
+    /// xtext (RFC 3461 §4 for `Original-Recipient`); `utf-8` (RFC 6533 §3) values are taken as they are.
+    /// Angle brackets and a trailing comment are removed.
+    public var address: String {
+        var v = value
+        if type == "rfc822" || type == nil { v = XText.decode(v) }
+        return Addresses.bare(v)
+    }
+}
+
+/// E-mail address helpers (no validation beyond `local@domain`).
+enum Addresses {
+    /// The address inside `<...>` if present, else the first whitespace-separated token containing `@`,
+    /// quotes and trailing punctuation removed.
+    static func bare(_ s: String) -> String {
+        var t = Substring(s)
+        if let lt = t.firstIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {
+            t = t[t.index(after: lt)..<gt]
+        } else if let at = t.firstIndex(of: "@") {
+            // The token around the @.
+            var start = at, end = at
+            while start > t.startIndex, !isBreak(t[t.index(before: start)]) { start = t.index(before: start) }
+            while end < t.endIndex, !isBreak(t[end]) { end = t.index(after: end) }
+            t = t[start..<end]
+        }
+        var out = String(t).trimmed
+        while let f = out.first, f == "\"" || f == "'" || f == "(" || f == "[" { out.removeFirst() }
+        while let l = out.last, l == "\"" || l == "'" || l == "." || l == "," || l == ";" || l == ":" || l == ")" || l == "]" { out.removeLast() }
+        if out.hasPrefix("mailto:") { out.removeFirst(7) }
+        return out
+    }
+
+    private static func isBreak(_ c: Character) -> Bool {
+        c == " " || c == "\t" || c == "\n" || c == "<" || c == ">" || c == "(" || c == ")" || c == "," || c == ";" || c == "\"" || c == "[" || c == "]" || c == "'" || c == ":"
+    }
+
+    /// Whether `s` looks like `local@domain.tld` (or `local@domain`).
+    static func isAddress(_ s: String) -> Bool {
+        guard s.utf8.count >= 3, s.utf8.count <= 320, let at = s.lastIndex(of: "@") else { return false }
+        let local = s[..<at], domain = s[s.index(after: at)...]
+        guard !local.isEmpty, !domain.isEmpty, !domain.contains("@") else { return false }
+        return !s.contains(" ") && !s.contains("\t")
+    }
+}

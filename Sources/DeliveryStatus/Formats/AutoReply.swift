@@ -1,0 +1,38 @@
+import BytePatterns
+
+/// RFC 3834 automatic responses (vacation, out of office): `Auto-Submitted: auto-replied`,
+/// `X-Autoreply`, `X-Autorespond`, `Precedence: auto_reply`, and the usual subjects in several
+/// languages. Not bounces: kind `auto-reply`, reason `vacation`, the recipient being the sender of
+/// the reply (the person away).
+struct AutoReplyRecognizer: Recognizer {
+    var name: String { "rfc3834" }
+
+    /// Subjects of automatic replies (Outlook/Exchange, Gmail, Apple Mail, Thunderbird and their
+    /// translations), anchored at the start.
+    static let subjects = PatternSet.compiled([
+        "^\\s*(auto(matic|matische)?[ -]?(reply|response|respons|antwort|réponse|reponse|risposta|respuesta|resposta)|autoreply|autoresponder)",
+        "^\\s*(out of (the )?office|away from (the )?office|on vacation|vacation reply|vacation)",
+        "^\\s*(abwesenheits(notiz|nachricht)|ich bin (nicht im büro|abwesend)|afwezig|absence|absent|fuera de la oficina|fuori sede|niet aanwezig|frånvaro|poissa|nieobecność)",
+        "^\\s*(away until|away from|i am away|i'm away|out of office|ooo\\b)",
+        "^\\s*自動(応答|返信)",
+    ])
+
+    func claims(_ context: BounceContext) -> Bool {
+        if let auto = context.header("auto-submitted")?.lowercased(), auto.hasPrefix("auto-replied") { return true }
+        if context.header("x-autoreply") != nil || context.header("x-autorespond") != nil { return true }
+        if let p = context.header("precedence")?.lowercased(), p.contains("auto_reply") || p.contains("auto-reply") { return true }
+        if let x = context.header("x-auto-response-suppress"), !x.isEmpty, AutoReplyRecognizer.subjects.hasMatch(in: context.subject) { return true }
+        return AutoReplyRecognizer.subjects.hasMatch(in: context.subject)
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        // A delivery report with a delivery-status part is not an auto-reply even if its subject looks so.
+        if context.deliveryStatusPart != nil { return nil }
+        let from = Addresses.bare(context.from)
+        guard Addresses.isAddress(from) else { return nil }
+        var r = RecipientFinding(recipient: from)
+        r.reason = .vacation
+        r.diagnostic = String(context.text.prefix(2_000))
+        return Finding(recipients: [r], kind: .autoReply)
+    }
+}

@@ -1,0 +1,68 @@
+import MailParsing
+
+/// RFC 5965 Abuse Reporting Format (`multipart/report; report-type=feedback-report`), plus the
+/// non-standard complaint forms found in the corpus (Hotmail's JMRP, iCloud's unsubscribe notice).
+/// Feedback reports are not bounces: kind `feedback-report`, reason `feedback`.
+struct FeedbackReportRecognizer: Recognizer {
+    var name: String { "arf" }
+
+    /// Placeholder recipient when a report names none (Sisimai does the same, under another name).
+    static let undisclosed = "undisclosed-recipient@unknown.invalid"
+
+    func claims(_ context: BounceContext) -> Bool {
+        let type = context.message.root.contentType
+        if type.is("multipart", "report"), type.parameter("report-type")?.lowercased() == "feedback-report" { return true }
+        if context.feedbackReportPart != nil { return true }
+        // Hotmail JMRP: "complaint about message from 192.0.2.222" (sisimai arf-22..24).
+        if context.lowercaseFrom.contains("@hotmail.com"), context.lowercaseSubject.contains("complaint about message from") { return true }
+        // iCloud unsubscribe request forwarded with the message attached (sisimai arf-26).
+        if context.lowercaseFrom.contains("@icloud.com"), context.lowercaseSubject.trimmed == "unsubscribe" { return true }
+        return false
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        var addresses: [String] = []
+        var feedbackType: String? = nil
+        var arrivalDate: String? = nil
+        var sourceIP: String? = nil
+        if let part = context.feedbackReportPart {
+            let text = BounceContext.normalizedText(of: part)
+            for group in DeliveryStatusFields.groups(text) {
+                for (name, value) in group.fields {
+                    switch name {
+                    // RFC 5965 §3.2 Original-Rcpt-To; RFC 6650 §3 Removal-Recipient.
+                    case "original-rcpt-to", "removal-recipient":
+                        let a = Addresses.bare(value)
+                        if Addresses.isAddress(a) { addresses.append(a) }
+                    case "feedback-type": if feedbackType == nil { feedbackType = value.trimmed.lowercased() }
+                    case "arrival-date", "received-date": if arrivalDate == nil { arrivalDate = value.trimmed }
+                    case "source-ip": if sourceIP == nil { sourceIP = value.trimmed }
+                    default: break
+                    }
+                }
+            }
+        }
+        let original = OriginalLocator.locate(context)
+        if addresses.isEmpty, let hm = original.headers?.first("x-hmxmroriginalrecipient").map({ Addresses.bare($0.valueString) }),
+           Addresses.isAddress(hm) {
+            addresses.append(hm)
+        }
+        if addresses.isEmpty, let to = original.header("to").map(Addresses.bare), Addresses.isAddress(to) { addresses.append(to) }
+        if context.lowercaseSubject.trimmed == "unsubscribe" {
+            feedbackType = feedbackType ?? "opt-out"
+        }
+        if addresses.isEmpty { addresses.append(FeedbackReportRecognizer.undisclosed) }
+        let summary = context.message.root.isMultipart ? (context.message.root.parts.first.map { BounceContext.normalizedText(of: $0) } ?? "") : ""
+        var finding = Finding(kind: .feedbackReport, original: original)
+        finding.perMessage.arrivalDate = arrivalDate
+        if let sourceIP { finding.perMessage.extensionFields.append(("source-ip", sourceIP)) }
+        for a in addresses {
+            var r = RecipientFinding(recipient: a)
+            r.reason = .feedback
+            r.feedbackType = feedbackType ?? "abuse"
+            r.diagnostic = summary
+            finding.recipients.append(r)
+        }
+        return finding
+    }
+}

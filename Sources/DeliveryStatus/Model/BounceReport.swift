@@ -1,0 +1,35 @@
+/// What `BounceAnalyzer` found in one message.
+public struct BounceReport: Sendable {
+    /// What the message is.
+    public var kind: MessageKind
+    /// The recogniser that read it (`postfix`, `rfc3464`, `arf`, ...); nil for `not-bounce`.
+    public var format: String?
+    /// One report per recipient, in the order the message lists them.
+    public var recipients: [RecipientReport]
+    /// The returned original, if any.
+    public var original: ReturnedOriginal
+    /// RFC 3464 §2.2.2 `Reporting-MTA` (name only, type prefix removed).
+    public var reportingMTA: String?
+    /// RFC 3464 §2.2.3 `DSN-Gateway`.
+    public var dsnGateway: String?
+    /// RFC 3464 §2.2.4 `Received-From-MTA`.
+    public var receivedFromMTA: String?
+    /// RFC 3464 §2.2.5 `Arrival-Date`, as written.
+    public var arrivalDate: String?
+    /// RFC 3464 §2.2.1 `Original-Envelope-Id`, xtext decoded.
+    public var originalEnvelopeID: String?
+    /// Per-message `X-` extension fields of the DSN (name, value), in order (RFC 3464 §3).
+    public var extensionFields: [(name: String, value: String)]
+
+    /// A report that says the message is not a bounce.
+    public static let notBounce = BounceReport(kind: .notBounce)
+
+    /// A report of the given kind with nothing else.
+    public init(kind: MessageKind, format: String? = nil, recipients: [RecipientReport] = [], original: ReturnedOriginal = .absent) {
+        self.kind = kind
+        self.format = format
+        self.recipients = recipients
+        self.original = original
+        self.extensionFields = []
+    }
+}

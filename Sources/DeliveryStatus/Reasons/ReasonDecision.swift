@@ -1,0 +1,129 @@
+/// Decides a recipient's `Reason` from what a recogniser found: the status code first, the
+/// diagnostic text second (Sisimai 5's order of tests, so that results compare with its corpus).
+struct ReasonDecision {
+    /// What the recogniser already decided (a format may know better, e.g. Exim's "retry timeout").
+    var preset: Reason?
+    var status: EnhancedStatusCode?
+    var replyCode: ReplyCode?
+    /// The cleaned diagnostic text.
+    var diagnostic: String
+    /// The `Diagnostic-Code` type (`smtp`, `x-unix`, ...), upper-cased; nil when none was given.
+    var diagnosticType: String?
+    var command: SMTPCommand?
+    var action: DeliveryAction?
+
+    /// Runs the decision.
+    func decide() -> Reason {
+        if let preset, !preset.isProvisional { return preset }
+        if let status, status.isSuccess { return .delivered }
+        let statusReason = status.flatMap { Reason(status: $0) }
+        let smtpLike = diagnosticType == nil || diagnosticType == "SMTP"
+        if smtpLike {
+            // Primary order: specific mailbox conditions before generic refusals.
+            for candidate in ReasonDecision.primaryOrder where probe(candidate, statusReason: statusReason) {
+                return candidate
+            }
+        }
+        var found = secondary(statusReason: statusReason)
+        if found == .undefined { found = nil }
+        if found == nil, action == .delayed { found = .expired }
+        if let found { return found }
+        if DiagnosticWords.matches(.vacation, diagnostic) { return .vacation }
+        return diagnostic.isEmpty ? .undefined : .onHold
+    }
+
+    static let primaryOrder: [Reason] = [
+        .mailboxFull, .mesgTooBig, .exceedLimit, .suspend, .hasMoved, .noRelaying, .authFailure, .userUnknown,
+        .filtered, .requirePTR, .notCompliantRFC, .badReputation, .contentError, .rejected, .hostUnknown,
+        .spamDetected, .speeding, .tooManyConn, .blocked,
+    ]
+    static let secondaryOrder: [Reason] = [
+        .mailboxFull, .authFailure, .badReputation, .speeding, .spamDetected, .virusDetected, .policyViolation,
+        .noRelaying, .systemError, .networkError, .suspend, .contentError, .systemFull, .notAccept, .expired,
+        .failedSTARTTLS, .securityError, .suppressed, .mailerError,
+    ]
+
+    /// Commands sent before DATA: a refusal there cannot be about the content.
+    private var beforeData: Bool {
+        guard let command else { return false }
+        return command != .data
+    }
+
+    private func words(_ r: Reason) -> Bool { DiagnosticWords.matches(r, diagnostic) }
+
+    /// One reason's test: the preset, the status code's own reason, then the phrases, with the
+    /// exceptions each reason needs.
+    private func probe(_ r: Reason, statusReason: Reason?) -> Bool {
+        if preset == r { return true }
+        switch r {
+        case .mailboxFull, .authFailure, .requirePTR, .tooManyConn, .blocked, .exceedLimit:
+            return statusReason == r || words(r)
+        case .mesgTooBig:
+            if statusReason == .mesgTooBig { return true }
+            if statusReason == .exceedLimit || status?.description == "5.2.3" { return false }
+            return words(r)
+        case .suspend:
+            return replyCode?.value == 525 || words(r)
+        case .hasMoved, .notCompliantRFC, .badReputation, .speeding:
+            return words(r)
+        case .noRelaying:
+            if preset == .securityError || preset == .systemError || preset == .undefined { return false }
+            if command == .connect || command == .ehlo || command == .helo { return false }
+            return words(r)
+        case .userUnknown:
+            if statusReason == .delivered { return false }
+            if statusReason == .userUnknown {
+                // 5.1.1 with wording of another cause is that cause (e.g. "mailbox full").
+                for other in [Reason.noRelaying, .blocked, .mailboxFull, .hasMoved, .rejected, .notAccept] where words(other) {
+                    return false
+                }
+                return true
+            }
+            return command == .rcpt && words(.userUnknown)
+        case .filtered:
+            if statusReason == .delivered { return false }
+            if statusReason == .filtered { return words(.userUnknown) || words(.filtered) }
+            if beforeData { return false }
+            return words(.filtered) || words(.userUnknown)
+        case .contentError:
+            if probe(.spamDetected, statusReason: statusReason) { return false }
+            return statusReason == .contentError || words(r)
+        case .rejected:
+            if statusReason == .rejected { return true }
+            let provisional = statusReason ?? .undefined
+            if command == .mail { return words(r) }
+            if command == .data, provisional != .userUnknown { return words(r) }
+            if !provisional.isExplicit || provisional == .securityError || provisional == .systemError { return words(r) }
+            return false
+        case .hostUnknown:
+            if statusReason == .hostUnknown { return !words(.networkError) }
+            return words(.hostUnknown)
+        case .spamDetected:
+            if status == nil { return false }
+            if statusReason == .spamDetected { return true }
+            if beforeData { return false }
+            return words(r)
+        default:
+            return words(r)
+        }
+    }
+
+    /// The fallback when no primary test matched.
+    private func secondary(statusReason: Reason?) -> Reason? {
+        if let preset, preset.isExplicit { return preset }
+        let fromStatus = statusReason
+        let retry = fromStatus.map { $0.isProvisional } ?? true
+        guard retry || diagnosticType != "SMTP" else { return fromStatus }
+        for candidate in ReasonDecision.secondaryOrder where words(candidate) { return candidate }
+        if let fromStatus { return fromStatus }
+        if let status {
+            if status.subject == 6 { return .contentError }
+            if status.subject == 7 { return .securityError }
+        }
+        if diagnosticType?.hasPrefix("X-UNIX") == true { return .mailerError }
+        if let code = replyCode?.value, (401...407).contains(code) || (501...507).contains(code) { return .syntaxError }
+        if action == .delayed { return .expired }
+        if command == .ehlo || command == .helo { return .blocked }
+        return nil
+    }
+}

@@ -1,0 +1,177 @@
+import MailParsing
+
+/// One message as the recognisers see it: the parsed message plus the views they share, each built
+/// at most once (the subject and sender are cheap; the flattened text only when a recogniser asks).
+///
+/// Line ends are normalised to LF in every text view, so LF, CRLF and CR-only copies of a message
+/// give identical results.
+package final class BounceContext {
+    /// The parsed message.
+    package let message: ParsedMessage
+    /// `Subject`, RFC 2047 decoded, unfolded.
+    package let subject: String
+    /// `From`, RFC 2047 decoded.
+    package let from: String
+
+    package init(_ message: ParsedMessage) {
+        self.message = message
+        self.subject = message.headers.first("subject").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
+        self.from = message.headers.first("from").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
+    }
+
+    /// The message's top-level header section.
+    package var headers: HeaderSection { message.headers }
+
+    /// The first value of a top-level header field, or nil.
+    package func header(_ lowercaseName: String) -> String? { message.headers[lowercaseName] }
+
+    /// The subject, lower-cased (for cheap dispatch).
+    package private(set) lazy var lowercaseSubject: String = subject.lowercased()
+    /// The sender, lower-cased.
+    package private(set) lazy var lowercaseFrom: String = from.lowercased()
+
+    /// The first `message/delivery-status` or `message/global-delivery-status` part (RFC 3464, RFC 6533),
+    /// at any depth (a gateway may wrap the report in `multipart/mixed`).
+    package private(set) lazy var deliveryStatusPart: MIMEPart? = message.allParts().first {
+        $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
+    }
+
+    /// The first `message/feedback-report` part (RFC 5965).
+    package private(set) lazy var feedbackReportPart: MIMEPart? = message.allParts().first {
+        $0.contentType.is("message", "feedback-report")
+    }
+
+    /// The first part carrying the returned original (whole message or headers), in document order,
+    /// not counting the root.
+    package private(set) lazy var originalPart: MIMEPart? = message.allParts().dropFirst().first { $0.isEncapsulating }
+
+    /// The human-readable text of the report: the decoded text of every leaf part before the returned
+    /// original (text/plain preferred over text/html in an alternative), or the whole body of a
+    /// single-part message. LF line ends.
+    package private(set) lazy var text: String = BounceContext.flatten(message.root)
+
+    /// `text` split into lines (LF removed).
+    package private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
+
+    /// `text` lower-cased, for phrase search.
+    package private(set) lazy var lowercaseText: String = text.lowercased()
+
+    /// The decoded body of the delivery-status part, LF line ends.
+    package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { BounceContext.normalizedText(of: $0) }
+
+    static func flatten(_ root: MIMEPart) -> String {
+        if !root.isMultipart {
+            if root.isEncapsulating { return "" }
+            if root.contentType.type == "text" || root.contentType.isDefaulted || root.contentType.type == "message" {
+                return normalizedText(of: root)
+            }
+            return ""
+        }
+        var out = ""
+        var stop = false
+        collect(root, into: &out, stop: &stop)
+        return out
+    }
+
+    private static func collect(_ part: MIMEPart, into out: inout String, stop: inout Bool) {
+        if stop { return }
+        if part.isMultipart {
+            if part.contentType.subtype == "alternative" {
+                // RFC 2046 §5.1.4: the last alternative is the richest; we want the plainest.
+                if let plain = part.parts.first(where: { $0.contentType.is("text", "plain") }) {
+                    collect(plain, into: &out, stop: &stop)
+                } else if let first = part.parts.first {
+                    collect(first, into: &out, stop: &stop)
+                }
+                return
+            }
+            for child in part.parts { collect(child, into: &out, stop: &stop) }
+            return
+        }
+        if part.isEncapsulating { stop = true; return }
+        let type = part.contentType
+        if type.type == "text" {
+            var t = normalizedText(of: part)
+            if type.subtype == "html" { t = HTMLText.strip(t) }
+            if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
+            out += t
+            if !out.hasSuffix("\n") { out += "\n" }
+        } else if type.type == "message" && (type.subtype == "delivery-status" || type.subtype == "global-delivery-status" || type.subtype == "feedback-report") {
+            if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
+            out += normalizedText(of: part)
+            if !out.hasSuffix("\n") { out += "\n" }
+        }
+    }
+
+    /// A part's decoded text with CRLF and lone CR turned into LF.
+    static func normalizedText(of part: MIMEPart) -> String {
+        normalizeLineEnds(part.decodedText())
+    }
+
+    static func normalizeLineEnds(_ s: String) -> String {
+        guard s.utf8.contains(13) else { return s }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var previousCR = false
+        for b in s.utf8 {
+            if b == 13 { bytes.append(10); previousCR = true; continue }
+            if b == 10 && previousCR { previousCR = false; continue }
+            previousCR = false
+            bytes.append(b)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Minimal HTML to text, for HTML-only bounces: tags removed, `<br>`/`</p>`/`</div>`/`</tr>` become
+/// line ends, the common entities decoded.
+enum HTMLText {
+    static func strip(_ html: String) -> String {
+        var out = ""
+        out.reserveCapacity(html.utf8.count)
+        var i = html.startIndex
+        while i < html.endIndex {
+            let c = html[i]
+            if c == "<" {
+                guard let close = html[i...].firstIndex(of: ">") else { break }
+                let tag = html[html.index(after: i)..<close].lowercased()
+                if tag.hasPrefix("br") || tag.hasPrefix("/p") || tag.hasPrefix("/div") || tag.hasPrefix("/tr") || tag.hasPrefix("p ") || tag == "p" {
+                    out += "\n"
+                }
+                if tag.hasPrefix("style") || tag.hasPrefix("script") {
+                    let end = tag.hasPrefix("style") ? "</style" : "</script"
+                    if let r = html[close...].range(of: end, options: .caseInsensitive) ?? nil {
+                        i = html[r.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
+                        continue
+                    }
+                }
+                i = html.index(after: close)
+                continue
+            }
+            if c == "&" {
+                let rest = html[i...].prefix(8)
+                if rest.hasPrefix("&nbsp;") { out += " "; i = html.index(i, offsetBy: 6); continue }
+                if rest.hasPrefix("&lt;") { out += "<"; i = html.index(i, offsetBy: 4); continue }
+                if rest.hasPrefix("&gt;") { out += ">"; i = html.index(i, offsetBy: 4); continue }
+                if rest.hasPrefix("&amp;") { out += "&"; i = html.index(i, offsetBy: 5); continue }
+                if rest.hasPrefix("&quot;") { out += "\""; i = html.index(i, offsetBy: 6); continue }
+            }
+            out.append(c)
+            i = html.index(after: i)
+        }
+        return out
+    }
+}
+
+extension Substring {
+    func range(of needle: String, options: CaseInsensitiveFlag) -> Range<Substring.Index>? {
+        let lower = self.lowercased()
+        guard let r = lower.firstRange(of: needle) else { return nil }
+        // lowercased() keeps ASCII offsets; map back by UTF-8 distance.
+        let start = self.utf8.index(self.startIndex, offsetBy: lower.utf8.distance(from: lower.startIndex, to: r.lowerBound))
+        let end = self.utf8.index(start, offsetBy: needle.utf8.count)
+        return start..<end
+    }
+}
+
+enum CaseInsensitiveFlag { case caseInsensitive }

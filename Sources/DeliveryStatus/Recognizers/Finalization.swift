@@ -1,0 +1,158 @@
+/// Turns a recogniser's raw findings into `RecipientReport`s the same way for every format:
+/// codes from the text, the reason (status first, text second), hard/soft, pseudo codes.
+/// Follows the order of Sisimai 5's fact builder so that results compare with its corpus.
+enum Finalization {
+    static func report(_ f: RecipientFinding) -> RecipientReport {
+        var diagnostic = Diagnostic.sweep(f.diagnostic)
+        var status = f.status
+        var replyCode = f.replyCode
+        if !diagnostic.isEmpty {
+            let inText = EnhancedStatusCode.find(in: diagnostic)
+            let replyInText = ReplyCode.find(in: diagnostic, statusClass: inText?.statusClass)
+            status = EnhancedStatusCode.prefer(field: status, inText: inText, replyCode: replyInText)
+            if let replyInText {
+                if replyCode == nil { replyCode = replyInText }
+                diagnostic = Diagnostic.removingContinuationPrefixes(diagnostic, reply: replyInText, status: inText)
+            }
+            diagnostic = Diagnostic.removingHTML(diagnostic)
+            diagnostic = Diagnostic.sweep(diagnostic)
+        }
+        var diagnosticType = f.diagnosticType
+        if diagnosticType == nil {
+            if f.reason == .mailerError { diagnosticType = "X-UNIX" }
+            if f.reason != .feedback && f.reason != .vacation { diagnosticType = "SMTP" }
+        }
+
+        var reason: Reason
+        if let preset = f.reason, !preset.isProvisional {
+            reason = preset
+        } else {
+            let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
+                                          diagnosticType: diagnosticType, command: f.command, action: f.action)
+            let decided = decision.decide()
+            if decided.isExplicit {
+                reason = decided
+            } else {
+                reason = diagnostic.isEmpty ? (f.reason ?? .undefined) : .onHold
+            }
+        }
+
+        var hard = false
+        if reason == .delivered || reason == .feedback || reason == .vacation {
+            if reason != .delivered { replyCode = nil }
+        } else {
+            var statusAndText = (status?.description ?? "") + " " + diagnostic
+            if statusAndText.utf8.count < 4 { statusAndText = "" }
+            hard = reason.isHardBounce(statusAndText: statusAndText)
+        }
+
+        var pseudo = false
+        if status == nil {
+            var codeAndText = (replyCode?.description ?? "") + " " + diagnostic
+            if codeAndText.utf8.count < 4 { codeAndText = "" }
+            status = reason.pseudoStatus(temporary: DiagnosticWords.isTemporary(codeAndText))
+            pseudo = status != nil
+        }
+
+        // The reply code must agree with the status code's class (RFC 3463 §3.1 vs RFC 5321 §4.2.1).
+        if let s = status, let r = replyCode, s.statusClass != r.replyClass {
+            let again = ReplyCode.find(in: diagnostic, statusClass: s.statusClass)
+            replyCode = (again?.replyClass == s.statusClass) ? again : nil
+        } else if status == nil, replyCode != nil {
+            replyCode = nil
+        }
+
+        var action = f.action
+        if action == nil, let c = status?.statusClass, c == 4 || c == 5 { action = .failed }
+        if reason == .delivered, action == nil { action = .delivered }
+
+        var out = RecipientReport(recipient: f.recipient, action: action, status: status, statusIsPseudo: pseudo,
+                                  replyCode: replyCode, reason: reason, hard: hard, diagnostic: diagnostic,
+                                  diagnosticType: f.diagnosticType?.lowercased(), remoteMTA: f.remoteMTA, command: f.command)
+        out.originalRecipient = f.originalRecipient
+        out.finalRecipient = f.finalRecipient
+        out.lastAttemptDate = f.lastAttemptDate
+        out.finalLogID = f.finalLogID
+        out.willRetryUntil = f.willRetryUntil
+        out.feedbackType = f.feedbackType
+        return out
+    }
+
+    /// The message's kind from its recipients' actions and reasons.
+    static func kind(of reports: [RecipientReport], declared: MessageKind?) -> MessageKind {
+        if let declared { return declared }
+        guard !reports.isEmpty else { return .notBounce }
+        if reports.contains(where: { $0.reason == .feedback }) { return .feedbackReport }
+        if reports.allSatisfy({ $0.reason == .vacation }) { return .autoReply }
+        if reports.allSatisfy({ $0.action == .delayed }) { return .delay }
+        if reports.allSatisfy({ $0.action == .delivered || $0.action == .relayed || $0.action == .expanded || $0.reason == .delivered }) {
+            return .success
+        }
+        return .bounce
+    }
+}
+
+/// Diagnostic text clean-up.
+enum Diagnostic {
+    /// Collapses runs of whitespace (line ends included) into one space and trims, as Sisimai's
+    /// "sweep" does; also drops the `--` of a MIME boundary that leaked into a diagnostic.
+    static func sweep(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false
+        for ch in s.unicodeScalars {
+            if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.unicodeScalars.append(" "); pendingSpace = false }
+            out.unicodeScalars.append(ch)
+        }
+        return out
+    }
+
+    /// Multi-line SMTP replies repeat `550-5.7.1` on each line (RFC 5321 §4.2.1); keep one copy in front.
+    static func removingContinuationPrefixes(_ s: String, reply: ReplyCode, status: EnhancedStatusCode?) -> String {
+        let r = reply.description
+        guard s.contains(r + "-") else { return s }
+        var t = s
+        for sep in ["-", " "] {
+            if let st = status { t = t.replacingAll(r + sep + st.description, with: "") }
+            t = t.replacingAll(r + sep, with: "")
+        }
+        if t.contains(r) || true {
+            // Sisimai puts "550 5.x.y" back in front only when the code still appears; we always keep one
+            // copy so the text keeps its code.
+            if t.contains(r) { t = r + " " + (status?.description ?? "") + " " + t }
+        }
+        return t
+    }
+
+    /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
+    static func removingHTML(_ s: String) -> String {
+        let lower = s.lowercased()
+        guard let a = lower.firstRange(of: "<html>"), let b = lower.firstRange(of: "</html>"), a.lowerBound < b.lowerBound,
+              lower.distance(from: lower.startIndex, to: a.lowerBound) > 0 else { return s }
+        let startOffset = lower.utf8.distance(from: lower.startIndex, to: a.lowerBound)
+        let endOffset = lower.utf8.distance(from: lower.startIndex, to: b.upperBound)
+        let u = Array(s.utf8)
+        guard startOffset <= u.count, endOffset <= u.count else { return s }
+        return String(decoding: u[..<startOffset], as: UTF8.self) + " " + String(decoding: u[endOffset...], as: UTF8.self)
+    }
+}
+
+extension String {
+    /// Every occurrence of `needle` replaced (no Foundation).
+    func replacingAll(_ needle: String, with replacement: String) -> String {
+        guard !needle.isEmpty, self.contains(needle) else { return self }
+        var out = ""
+        var rest = self[...]
+        while let r = rest.firstRange(of: needle) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}

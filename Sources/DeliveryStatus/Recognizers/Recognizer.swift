@@ -1,0 +1,68 @@
+/// One bounce format's reader (one per MTA family, in `Formats/`).
+///
+/// `claims` is the cheap dispatch — Subject, From, one header — run on every message before any
+/// parsing; `recognize` does the work and returns nil when the message turns out not to be its format.
+/// A recogniser reports what the message says (addresses, codes, diagnostic text, maybe a reason of
+/// its own); `Finalization` then decides reasons, hard/soft and missing codes the same way for all.
+package protocol Recognizer: Sendable {
+    /// The format's name in output (`postfix`, `sendmail`, `rfc3464` ...), lower case.
+    var name: String { get }
+    /// Whether this message may be in this format. Must be cheap: no body scan beyond a prefix.
+    func claims(_ context: BounceContext) -> Bool
+    /// Reads the message, or returns nil when it is not this format after all.
+    func recognize(_ context: BounceContext) -> Finding?
+}
+
+/// What a recogniser read from one message, before reasons are decided.
+package struct Finding: Sendable {
+    /// One entry per recipient, in message order.
+    package var recipients: [RecipientFinding]
+    /// The kind when the format decides it (auto-reply, feedback report ...); otherwise from actions.
+    package var kind: MessageKind?
+    /// The returned original when the recogniser located it (otherwise the analyzer looks).
+    package var original: ReturnedOriginal?
+    /// RFC 3464 per-message fields.
+    package var perMessage: PerMessageFields
+
+    package init(recipients: [RecipientFinding] = [], kind: MessageKind? = nil, original: ReturnedOriginal? = nil,
+                 perMessage: PerMessageFields = PerMessageFields()) {
+        self.recipients = recipients
+        self.kind = kind
+        self.original = original
+        self.perMessage = perMessage
+    }
+}
+
+/// RFC 3464 §2.2 per-message DSN fields.
+package struct PerMessageFields: Sendable {
+    package var reportingMTA: String?
+    package var dsnGateway: String?
+    package var receivedFromMTA: String?
+    package var arrivalDate: String?
+    package var originalEnvelopeID: String?
+    package var extensionFields: [(name: String, value: String)] = []
+    package init() {}
+}
+
+/// What a recogniser read about one recipient.
+package struct RecipientFinding: Sendable {
+    package var recipient: String
+    package var action: DeliveryAction?
+    package var status: EnhancedStatusCode?
+    package var replyCode: ReplyCode?
+    package var diagnostic: String = ""
+    /// Upper-cased `Diagnostic-Code` type (`SMTP`, `X-UNIX`), nil when not given.
+    package var diagnosticType: String?
+    /// A reason the format itself knows (e.g. from its own wording); re-examined if provisional.
+    package var reason: Reason?
+    package var command: SMTPCommand?
+    package var remoteMTA: String?
+    package var originalRecipient: String?
+    package var finalRecipient: String?
+    package var lastAttemptDate: String?
+    package var finalLogID: String?
+    package var willRetryUntil: String?
+    package var feedbackType: String?
+
+    package init(recipient: String) { self.recipient = recipient }
+}

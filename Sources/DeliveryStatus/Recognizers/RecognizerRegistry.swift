@@ -1,0 +1,23 @@
+/// The recognisers, in the order they are tried: dedicated formats first (each with a cheap `claims`),
+/// then the standard RFC 3464 reader, then the generic text reader.
+///
+/// To add a format: write `Formats/<Name>.swift` with a `struct <Name>Recognizer: Recognizer` and add it
+/// to `dedicated` below, before any format it could be mistaken for.
+enum RecognizerRegistry {
+    static let dedicated: [any Recognizer] = [
+        FeedbackReportRecognizer(),
+        AutoReplyRecognizer(),
+    ]
+    static let standard: any Recognizer = RFC3464Recognizer()
+    static let fallback: any Recognizer = GenericTextRecognizer()
+
+    /// The first recogniser that claims and reads the message, with its finding.
+    static func recognize(_ context: BounceContext) -> (name: String, finding: Finding)? {
+        for r in dedicated where r.claims(context) {
+            if let f = r.recognize(context), !f.recipients.isEmpty || f.kind != nil { return (r.name, f) }
+        }
+        if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
+        if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
+        return nil
+    }
+}

@@ -1,0 +1,202 @@
+/// RFC 2047 encoded words in unstructured header text (`Subject:`, display names, comments).
+///
+/// Follows RFC 2047 and tolerates what real mail and spam do wrong:
+/// - adjacent encoded words separated only by whitespace are joined (RFC 2047 §6.2);
+/// - the bytes of adjacent words in the same charset are decoded together, so a multibyte character split
+///   across two words survives (sisimai `=?utf-8*sl?Q?_omre=C5?= =?Utf-8*SL?q?=BEje?=`);
+/// - RFC 2231 §5 language suffixes (`=?utf-8*en?`), lower-case `b`/`q`, bad or missing base64 padding,
+///   encoded words glued to other text or inside quotes (decoded anyway, as mail readers do), and a
+///   missing closing `?=` (the word then runs to the next whitespace or the end);
+/// - 8-bit bytes outside encoded words: UTF-8 if valid, else windows-1252 (Latin-1);
+/// - CR and LF are dropped (an unfolded value is expected; a folded one is unfolded here).
+/// Limits: charsets longer than 64 bytes are not taken as encoded words. O(n) time, output bounded by
+/// a small multiple of the input.
+public enum EncodedWords {
+    /// Decodes an unstructured header value to display text.
+    public static func decode(_ value: ByteSlice) -> String {
+        var decoder = Decoder()
+        decoder.run(value)
+        return decoder.finish()
+    }
+
+    /// A parsed `=?charset?e?text?=`, with `end` just past it.
+    struct Word {
+        var charset: ByteSlice
+        var isBase64: Bool
+        var text: ByteSlice
+        var end: Int
+    }
+
+    static let question = UInt8(ascii: "?")
+
+    /// Parses an encoded word starting at `start` (which holds `=?`), or nil.
+    static func parseWord(_ value: ByteSlice, at start: Int) -> Word? {
+        let end = value.endIndex
+        var i = start + 2
+        let charsetStart = i
+        while i < end, value[i] != question {
+            let b = value[i]
+            if ASCII.isWhitespaceOrNewline(b) || b == ASCII.equals || i - charsetStart > 64 { return nil }
+            i += 1
+        }
+        guard i > charsetStart, i + 2 < end, value[i + 2] == question else { return nil }
+        let charset = value[charsetStart..<i]
+        let encoding = ASCII.lowercased(value[i + 1])
+        guard encoding == UInt8(ascii: "b") || encoding == UInt8(ascii: "q") else { return nil }
+        let textStart = i + 3
+        var j = textStart
+        // RFC 2047 §2: encoded-text has no '?' or SPACE, and ends at "?=".
+        while j < end {
+            let b = value[j]
+            if b == question, j + 1 < end, value[j + 1] == ASCII.equals {
+                return Word(charset: charset, isBase64: encoding == UInt8(ascii: "b"),
+                            text: value[textStart..<j], end: j + 2)
+            }
+            if ASCII.isWhitespaceOrNewline(b) { break }
+            j += 1
+        }
+        // Broken: no "?=" before whitespace or the end. Spam does this; take the text up to there,
+        // but for Q words only when a later "?=" is not on the same line (Q text may hold spaces).
+        if encoding == UInt8(ascii: "q") {
+            // A Q word with literal spaces, closed later on the same line: "=?utf-8?q?hello world?=".
+            var k = j
+            while k + 1 < end {
+                let c = value[k]
+                if c == ASCII.carriageReturn || c == ASCII.lineFeed { break }
+                if c == ASCII.equals, value[k + 1] == question { break }  // the next word begins
+                if c == question, value[k + 1] == ASCII.equals {
+                    return Word(charset: charset, isBase64: false, text: value[textStart..<k], end: k + 2)
+                }
+                k += 1
+            }
+        }
+        var text = value[textStart..<j]
+        if text.last == question { text = text.dropLast() }  // "...?" with the '=' lost
+        return Word(charset: charset, isBase64: encoding == UInt8(ascii: "b"), text: text, end: j)
+    }
+
+    /// RFC 2047 §4.2 "Q": `_` is space, `=XX` a byte; a stray `=` is kept as is.
+    static func decodeQ(_ text: ByteSlice, into out: inout [UInt8]) {
+        var i = text.startIndex
+        let end = text.endIndex
+        while i < end {
+            let b = text[i]
+            if b == UInt8(ascii: "_") {
+                out.append(ASCII.space)
+            } else if b == ASCII.equals, i + 2 < end, let h = hexValue(text[i + 1]), let l = hexValue(text[i + 2]) {
+                out.append(h << 4 | l)
+                i += 2
+            } else {
+                out.append(b)
+            }
+            i += 1
+        }
+    }
+
+    /// RFC 2047 §4.1 "B" (RFC 4648 base64), tolerant: bytes outside the alphabet are skipped, missing
+    /// padding is accepted, and `=` ends a quantum, so words glued together (`...==abc`) still decode.
+    static func decodeB(_ text: ByteSlice, into out: inout [UInt8]) {
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for b in text {
+            let v: UInt8
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = b - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = b - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = b - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62  // '-' is base64url, seen in spam
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
+            case ASCII.equals:
+                accumulator = 0
+                bits = 0
+                continue
+            default: continue
+            }
+            accumulator = (accumulator << 6 | UInt32(v)) & 0xFFFFFF
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+    }
+
+    static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case ASCII.zero...ASCII.nine: return b - ASCII.zero
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+        default: return nil
+        }
+    }
+
+    /// Accumulates output: plain text runs and pending decoded bytes of one charset.
+    struct Decoder {
+        var output = ""
+        var pendingBytes: [UInt8] = []
+        var pendingCharset: String? = nil
+        var plain: [UInt8] = []
+        /// Whitespace seen after an encoded word; dropped if another encoded word follows (§6.2).
+        var heldWhitespace: [UInt8] = []
+        var lastWasWord = false
+
+        mutating func flushPending() {
+            if let charset = pendingCharset {
+                output += CharsetDecoder.decode(pendingBytes[...], charset: charset)
+            }
+            pendingBytes.removeAll(keepingCapacity: true)
+            pendingCharset = nil
+        }
+
+        mutating func flushPlain() {
+            if !plain.isEmpty { output += CharsetDecoder.utf8OrWindows1252(plain[...]) }
+            plain.removeAll(keepingCapacity: true)
+        }
+
+        mutating func run(_ value: ByteSlice) {
+            var i = value.startIndex
+            let end = value.endIndex
+            while i < end {
+                let b = value[i]
+                if b == ASCII.carriageReturn || b == ASCII.lineFeed { i += 1; continue }
+                if b == ASCII.equals, i + 1 < end, value[i + 1] == EncodedWords.question,
+                   let word = EncodedWords.parseWord(value, at: i)
+                {
+                    flushPlain()
+                    heldWhitespace.removeAll(keepingCapacity: true)
+                    let charset = CharsetName.canonicalLabel(word.charset.latin1String)
+                    if charset != pendingCharset { flushPending(); pendingCharset = charset }
+                    if word.isBase64 {
+                        // Each B word is its own base64 unit (RFC 2047 §5 (3)).
+                        EncodedWords.decodeB(word.text, into: &pendingBytes)
+                    } else {
+                        EncodedWords.decodeQ(word.text, into: &pendingBytes)
+                    }
+                    lastWasWord = true
+                    i = word.end
+                    continue
+                }
+                if lastWasWord, ASCII.isWhitespace(b) {
+                    heldWhitespace.append(b)
+                    i += 1
+                    continue
+                }
+                if lastWasWord {
+                    flushPending()
+                    plain.append(contentsOf: heldWhitespace)
+                    heldWhitespace.removeAll(keepingCapacity: true)
+                    lastWasWord = false
+                }
+                plain.append(b)
+                i += 1
+            }
+        }
+
+        mutating func finish() -> String {
+            flushPending()
+            plain.append(contentsOf: heldWhitespace)
+            flushPlain()
+            return output
+        }
+    }
+}

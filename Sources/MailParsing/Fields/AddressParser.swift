@@ -1,0 +1,190 @@
+/// Parses address fields (From, To, Cc, Reply-To, Sender, Return-Path, ...) per RFC 5322 §3.4 and the
+/// obsolete syntax of §4.4, plus the breakage real mail has.
+///
+/// Handled: name-addr and bare addr-spec; groups (`Friends: a@x, b@y;`, `undisclosed-recipients:;`,
+/// members returned, group names dropped); nested comments; quoted display names and local parts;
+/// obs-route (`<@a,@b:user@c>`, route dropped); UTF-8 everywhere (RFC 6532), other 8-bit bytes as
+/// windows-1252; RFC 2047 display names (also inside quotes); `user@[192.0.2.1]`.
+/// Junk recovery: missing angle brackets (`John Smith john@x`), an unclosed `<` (ends at the next comma),
+/// stray `>`, `<<a@x>>`, a bare local part (`postmaster`), `a@b@c` (split at the last `@`), a trailing
+/// comment taken as display name. Entries without a local part (a phrase alone) are left out.
+///
+/// Limits: O(n) time and tokens; no recursion, so 100k nested comments are fine.
+public enum AddressParser {
+    /// All mailboxes in an address-list field value (group members flattened, in order).
+    public static func parseList(_ value: ByteSlice) -> [MailAddress] {
+        parseItems(value).filter { !$0.localPart.isEmpty }
+    }
+
+    /// The first mailbox in the value, or nil. The null reverse-path `<>` (Return-Path of a bounce)
+    /// gives an address whose `isNull` is true.
+    public static func parseSingle(_ value: ByteSlice) -> MailAddress? {
+        let items = parseItems(value)
+        return items.first(where: { !$0.localPart.isEmpty }) ?? items.first(where: \.isNull)
+    }
+
+    /// Every item, including `<>` (null) ones; phrase-only items are dropped here.
+    static func parseItems(_ value: ByteSlice) -> [MailAddress] {
+        let tokens = FieldTokenizer.tokenize(value)
+        var results: [MailAddress] = []
+        var current: [FieldToken] = []
+        var inAngle = false
+        var angleTokenCount = 0
+        var inRoute = false
+
+        func finish() {
+            if let address = address(from: current) { results.append(address) }
+            current.removeAll(keepingCapacity: true)
+            inAngle = false
+            inRoute = false
+        }
+
+        for token in tokens {
+            switch token.kind {
+            case .special(ASCII.lessThan):
+                if inAngle { continue }  // "<<a@x>>"
+                inAngle = true
+                angleTokenCount = 0
+                current.append(token)
+            case .special(ASCII.greaterThan):
+                if !inAngle { continue }  // stray ">"
+                inAngle = false
+                current.append(token)
+            case .special(ASCII.comma), .special(ASCII.semicolon):
+                if inAngle, inRoute {  // RFC 5322 §4.4 obs-route: "<@a,@b:user@c>"
+                    current.append(token)
+                    continue
+                }
+                finish()
+            case .special(ASCII.colon):
+                if inAngle {
+                    inRoute = false
+                    current.append(token)
+                } else if !current.contains(where: { $0.kind == .special(ASCII.at) }) {
+                    // RFC 5322 §3.4 group: "display-name:" starts the member list; the name is dropped.
+                    current.removeAll(keepingCapacity: true)
+                }
+            case .special(ASCII.at):
+                if inAngle && angleTokenCount == 0 { inRoute = true }
+                if inAngle { angleTokenCount += 1 }
+                current.append(token)
+            case .space, .comment:
+                current.append(token)
+            default:
+                if inAngle { angleTokenCount += 1 }
+                current.append(token)
+            }
+        }
+        finish()
+        return results
+    }
+
+    /// One mailbox from the tokens between separators.
+    private static func address(from tokens: [FieldToken]) -> MailAddress? {
+        guard tokens.contains(where: { $0.kind != .space }) else { return nil }
+        if let open = tokens.firstIndex(where: { $0.kind == .special(ASCII.lessThan) }) {
+            let close = tokens[(open + 1)...].firstIndex(where: { $0.kind == .special(ASCII.greaterThan) })
+                ?? tokens.endIndex
+            var inner = tokens[(open + 1)..<close].filter { $0.kind != .space && $0.kind != .comment }
+            // RFC 5322 §4.4 obs-route: drop "@a,@b:".
+            if inner.first?.kind == .special(ASCII.at),
+               let colon = inner.firstIndex(where: { $0.kind == .special(ASCII.colon) })
+            {
+                inner.removeSubrange(...colon)
+            }
+            let (local, domain) = splitAddrSpec(inner[...])
+            let after = close < tokens.endIndex ? tokens[(close + 1)...] : []
+            let name = phraseText(tokens[..<open]) ?? phraseText(after) ?? commentText(tokens[...])
+            return MailAddress(displayName: name, localPart: local, domain: domain)
+        }
+        // No angle brackets: "local@domain (comment)", or "Name local@domain" (brackets missing).
+        guard let at = tokens.lastIndex(where: { $0.kind == .special(ASCII.at) }) else {
+            let words = tokens.filter(\.isWord)
+            guard words.count == 1, let word = words.first else { return nil }  // a phrase alone: no mailbox
+            return MailAddress(displayName: commentText(tokens[...]), localPart: text(of: word), domain: "")
+        }
+        // The local part is the run of adjacent non-space tokens before the last "@" (it may hold
+        // earlier "@"s: "a@b@c"); one space around the "@" is tolerated ("user @ example.com").
+        var localStart = at
+        var k = at - 1
+        if k >= 0, tokens[k].kind == .space { k -= 1 }
+        while k >= 0, tokens[k].kind != .space, tokens[k].kind != .comment {
+            localStart = k
+            k -= 1
+        }
+        var domainEnd = at + 1
+        var d = at + 1
+        if d < tokens.count, tokens[d].kind == .space { d += 1 }
+        while d < tokens.count, tokens[d].kind == .atom || tokens[d].kind == .domainLiteral {
+            d += 1
+            domainEnd = d
+        }
+        let spec = tokens[localStart..<domainEnd].filter { $0.kind != .space }
+        let (local, domain) = splitAddrSpec(spec[...])
+        let name = phraseText(tokens[..<localStart]) ?? commentText(tokens[...])
+        return MailAddress(displayName: name, localPart: local, domain: domain)
+    }
+
+    /// Splits addr-spec tokens at the last "@": local part text and domain text.
+    private static func splitAddrSpec(_ tokens: ArraySlice<FieldToken>) -> (String, String) {
+        let spec = tokens.filter { $0.kind != .space && $0.kind != .comment }
+        guard let at = spec.lastIndex(where: { $0.kind == .special(ASCII.at) }) else {
+            return (join(spec[...]), "")
+        }
+        return (join(spec[..<at]), join(spec[(at + 1)...]))
+    }
+
+    private static func join(_ tokens: ArraySlice<FieldToken>) -> String {
+        var bytes: [UInt8] = []
+        for token in tokens { bytes.append(contentsOf: token.text) }
+        return CharsetDecoder.utf8OrWindows1252(bytes[...])
+    }
+
+    private static func text(of token: FieldToken) -> String {
+        CharsetDecoder.utf8OrWindows1252(token.text[...])
+    }
+
+    /// A display-name phrase (RFC 5322 §3.2.5): words joined by single spaces, comments dropped, then
+    /// RFC 2047-decoded (encoded words inside quotes too, as mail readers do). Nil when empty.
+    private static func phraseText(_ tokens: ArraySlice<FieldToken>) -> String? {
+        var bytes: [UInt8] = []
+        var pendingSpace = false
+        for token in tokens {
+            switch token.kind {
+            case .space, .comment:
+                pendingSpace = !bytes.isEmpty
+            default:
+                if pendingSpace { bytes.append(ASCII.space) }
+                pendingSpace = false
+                bytes.append(contentsOf: token.text)
+            }
+        }
+        return decodedName(bytes)
+    }
+
+    /// The first non-empty comment, decoded, as a display name.
+    private static func commentText(_ tokens: ArraySlice<FieldToken>) -> String? {
+        for token in tokens where token.kind == .comment {
+            if let name = decodedName(token.text) { return name }
+        }
+        return nil
+    }
+
+    private static func decodedName(_ bytes: [UInt8]) -> String? {
+        let trimmed = bytes[...].trimmingWhitespace()
+        if trimmed.isEmpty { return nil }
+        let name = EncodedWords.decode(trimmed)
+        let clean = name.trimmingSpaces()
+        return clean.isEmpty ? nil : clean
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

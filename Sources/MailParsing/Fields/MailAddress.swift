@@ -1,0 +1,62 @@
+/// One mailbox from an address field (RFC 5322 §3.4): an optional display name and an addr-spec.
+public struct MailAddress: Sendable, Hashable {
+    /// The display name, RFC 2047-decoded, or nil if none was given. A trailing comment
+    /// (`user@example.com (Real Name)`) counts as the display name when there is no phrase.
+    public var displayName: String?
+    /// The local part, unquoted (quoted-pairs undone); UTF-8 allowed (RFC 6532).
+    public var localPart: String
+    /// The domain as written (a domain literal keeps its brackets); empty for a bare local part.
+    public var domain: String
+
+    /// Creates an address from its parts.
+    public init(displayName: String? = nil, localPart: String, domain: String) {
+        self.displayName = displayName
+        self.localPart = localPart
+        self.domain = domain
+    }
+
+    /// `local@domain`, the local part re-quoted when it is not a dot-atom (RFC 5322 §3.4.1); just the
+    /// local part when there is no domain; empty for the null reverse-path `<>`.
+    public var address: String {
+        let local = Self.needsQuoting(localPart) ? Self.quoted(localPart) : localPart
+        return domain.isEmpty ? local : local + "@" + domain
+    }
+
+    /// The domain in ASCII lower case (domains compare case-insensitively, RFC 5321 §2.4).
+    public var lowercasedDomain: String { String(decoding: domain.utf8.map(ASCII.lowercased), as: UTF8.self) }
+
+    /// Whether this is the null reverse-path `<>` (RFC 5321 §4.5.5), as in a bounce's Return-Path.
+    public var isNull: Bool { localPart.isEmpty && domain.isEmpty }
+
+    /// RFC 5322 §3.2.3 atext, plus dots between atoms; 8-bit bytes are UTF-8 atext (RFC 6532 §3.2).
+    static func needsQuoting(_ local: String) -> Bool {
+        if local.isEmpty { return false }
+        let bytes = Array(local.utf8)
+        if bytes.first == ASCII.dot || bytes.last == ASCII.dot { return true }
+        var previous: UInt8 = 0
+        for b in bytes {
+            if b == ASCII.dot && previous == ASCII.dot { return true }
+            previous = b
+            if b >= 0x80 || ASCII.isAlpha(b) || ASCII.isDigit(b) || b == ASCII.dot { continue }
+            switch b {
+            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+                 UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+                 UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+                 UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"):
+                continue
+            default:
+                return true
+            }
+        }
+        return false
+    }
+
+    static func quoted(_ local: String) -> String {
+        var out = "\""
+        for scalar in local.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(scalar)
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,247 @@
+extension MailDate {
+    /// Parses a Date field value (RFC 5322 §3.3, obsolete forms §4.3) and the broken forms real mail has.
+    ///
+    /// Accepted, in any order the fields come: an optional day name; day, month name and year
+    /// (`Mon 9, 2005` and `9 Jan 2005` alike); two-digit years (< 50 → 20xx, else 19xx) and three-digit
+    /// years (+ 1900) per §4.3; `hh:mm[:ss]` with optional AM/PM; numeric zones (`+0900`, `-600`,
+    /// `+05:30`, HTML-escaped `&#43;0000`), RFC 822 zones (UT, GMT, EST/EDT, CST/CDT, MST/MDT, PST/PDT),
+    /// military letters (taken as +0000, as §4.3 advises), and common names (CET, MET, JST, ...); comments
+    /// (`+0000 (UTC)`) skipped; ISO 8601 (`2026-11-29T05:33:05Z`); numeric dates `29-04-2017` (day first
+    /// unless that cannot be); asctime (`Fri May 13 10:00:00 EDT 2005`); trailing junk.
+    /// A missing zone gives offset 0; a numeric zone wins over a name. Returns nil without a day, month
+    /// and year, or when a field is out of range (month 13, Feb 30, 25:00).
+    /// Complexity: O(n), no allocation beyond the token scan.
+    public static func parse(_ value: ByteSlice) -> MailDate? {
+        var scanner = DateScanner()
+        scanner.scan(value)
+        return scanner.result()
+    }
+
+    /// Parses an mbox From_ line (`From sender Wed Feb  9 10:00 MET 2005`, asctime with or without
+    /// seconds and zone, RFC 4155) or just its date part.
+    package static func parseMboxFromLine(_ line: ByteSlice) -> MailDate? {
+        var rest = line.trimmingWhitespace()
+        if rest.hasPrefixCaseInsensitive("from ") {
+            rest = rest.dropFirst(5)
+            while let first = rest.first, ASCII.isWhitespace(first) { rest = rest.dropFirst() }
+            // The envelope sender is one word; it may be missing ("From  Mon Jan ...").
+            if !startsWithDayName(rest) {
+                while let b = rest.first, !ASCII.isWhitespace(b) { rest = rest.dropFirst() }
+            }
+        }
+        return parse(rest)
+    }
+
+    private static func startsWithDayName(_ bytes: ByteSlice) -> Bool {
+        guard bytes.count >= 4, ASCII.isWhitespace(bytes[bytes.startIndex + 3]) else { return false }
+        let word = bytes.prefix(3)
+        for name in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] where word.equalsCaseInsensitive(Array(name.utf8)) {
+            return true
+        }
+        return false
+    }
+}
+
+/// The state of one date scan: fields found so far.
+struct DateScanner {
+    var day: Int? = nil
+    var month: Int? = nil
+    var year: Int? = nil
+    var hour: Int? = nil
+    var minute = 0
+    var second = 0
+    var meridiem: Int? = nil  // 0 AM, 12 PM
+    var numericZone: Int? = nil
+    var namedZone: Int? = nil
+
+    mutating func scan(_ value: ByteSlice) {
+        var i = value.startIndex
+        let end = value.endIndex
+        var tokens = 0
+        while i < end {
+            tokens += 1
+            if tokens > 200 { return }  // a date has a dozen tokens; the rest is junk
+            let b = value[i]
+            if b == ASCII.openParen {
+                i = MessageIDParser.skipComment(value, from: i)
+                continue
+            }
+            // HTML-escaped sign, seen in backscatter-dev: "Fri, 16 Jan 2026 08:07:46 &#43;0000".
+            if b == UInt8(ascii: "&"), i + 4 < end, value[i + 1] == UInt8(ascii: "#"), value[i + 4] == UInt8(ascii: ";") {
+                let code = value[(i + 2)..<(i + 4)]
+                if code.elementsEqual("43".utf8) || code.elementsEqual("45".utf8) {
+                    let sign = code.last == UInt8(ascii: "3") ? 1 : -1
+                    i = scanZone(value, from: i + 5, sign: sign)
+                    continue
+                }
+            }
+            if (b == UInt8(ascii: "+") || b == ASCII.hyphen), hour != nil, numericZone == nil,
+               i + 1 < end, ASCII.isDigit(value[i + 1])
+            {
+                i = scanZone(value, from: i + 1, sign: b == ASCII.hyphen ? -1 : 1)
+                continue
+            }
+            if ASCII.isAlpha(b) {
+                let start = i
+                while i < end, ASCII.isAlpha(value[i]) || value[i] == ASCII.dot { i += 1 }
+                word(value[start..<i])
+                continue
+            }
+            if ASCII.isDigit(b) {
+                i = scanNumber(value, from: i)
+                continue
+            }
+            i += 1
+        }
+    }
+
+    /// Reads digits at `from`; returns the value and the index after them (at most 9 digits kept).
+    static func digits(_ value: ByteSlice, from: Int) -> (Int, Int, Int) {
+        var i = from
+        var n = 0
+        var count = 0
+        while i < value.endIndex, ASCII.isDigit(value[i]) {
+            if count < 9 { n = n * 10 + Int(value[i] - ASCII.zero) }
+            count += 1
+            i += 1
+        }
+        return (n, count, i)
+    }
+
+    mutating func scanNumber(_ value: ByteSlice, from: Int) -> Int {
+        let end = value.endIndex
+        let (n, count, after) = Self.digits(value, from: from)
+        var i = after
+        // hh:mm[:ss]
+        if i + 1 < end, value[i] == ASCII.colon, ASCII.isDigit(value[i + 1]), hour == nil {
+            let (m, mc, afterM) = Self.digits(value, from: i + 1)
+            i = afterM
+            var s = 0
+            if i + 1 < end, value[i] == ASCII.colon, ASCII.isDigit(value[i + 1]) {
+                let (sv, sc, afterS) = Self.digits(value, from: i + 1)
+                s = sc <= 2 ? sv : 99
+                i = afterS
+            } else if i < end, value[i] == ASCII.colon {
+                hour = 99  // "08:07:t": broken time
+                return i + 1
+            }
+            hour = count <= 2 ? n : 99
+            minute = mc <= 2 ? m : 99
+            second = s
+            // ISO 8601 fraction and zone: ".123", "Z".
+            if i < end, value[i] == ASCII.dot || value[i] == ASCII.comma {
+                i += 1
+                while i < end, ASCII.isDigit(value[i]) { i += 1 }
+            }
+            if i < end, value[i] == UInt8(ascii: "Z") || value[i] == UInt8(ascii: "z") {
+                numericZone = 0
+                i += 1
+            }
+            return i
+        }
+        // Numeric dates: 2026-11-29, 29-04-2017, 04/29/2017, 29.04.2017.
+        if i + 1 < end, value[i] == ASCII.hyphen || value[i] == ASCII.slash || value[i] == ASCII.dot,
+           ASCII.isDigit(value[i + 1]), month == nil
+        {
+            let separator = value[i]
+            let (second, sc, afterSecond) = Self.digits(value, from: i + 1)
+            if afterSecond + 1 < end, value[afterSecond] == separator, ASCII.isDigit(value[afterSecond + 1]), sc <= 2 {
+                let (third, tc, afterThird) = Self.digits(value, from: afterSecond + 1)
+                if count == 4 {
+                    year = n; month = second; day = third
+                } else if tc == 4 || tc == 2 {
+                    let y = tc == 2 ? Self.expandYear(third, digits: 2) : third
+                    if second > 12 || (separator == ASCII.slash && n <= 12) {
+                        month = n; day = second  // US order: 04/29/2017
+                    } else {
+                        day = n; month = second
+                    }
+                    year = y
+                }
+                var j = afterThird
+                if j + 1 < end, value[j] == UInt8(ascii: "T") || value[j] == UInt8(ascii: "t"), ASCII.isDigit(value[j + 1]) {
+                    j += 1
+                }
+                return j
+            }
+        }
+        number(n, digits: count)
+        return i
+    }
+
+    static func expandYear(_ y: Int, digits: Int) -> Int {
+        // RFC 5322 §4.3: two-digit years 00-49 are 2000-2049, 50-99 are 1950-1999; three digits + 1900.
+        switch digits {
+        case 1, 2: return y < 50 ? 2000 + y : 1900 + y
+        case 3: return 1900 + y
+        default: return y
+        }
+    }
+
+    mutating func number(_ n: Int, digits: Int) {
+        if digits <= 2 {
+            if day == nil { day = n } else if year == nil { year = Self.expandYear(n, digits: digits) }
+        } else if digits <= 4, year == nil {
+            year = Self.expandYear(n, digits: digits)
+        }
+    }
+
+    /// A numeric zone after its sign: `0900`, `600` (h mm), `09`, `05:30`.
+    mutating func scanZone(_ value: ByteSlice, from: Int, sign: Int) -> Int {
+        let (n, count, after) = Self.digits(value, from: from)
+        var i = after
+        var hours = 0, minutes = 0
+        switch count {
+        case 1, 2:
+            hours = n
+            if i < value.endIndex, value[i] == ASCII.colon {
+                let (m, mc, afterM) = Self.digits(value, from: i + 1)
+                if mc == 2 { minutes = m; i = afterM }
+            }
+        case 3, 4: hours = n / 100; minutes = n % 100
+        default: return i  // junk
+        }
+        if numericZone == nil, hours <= 23, minutes <= 59 { numericZone = sign * (hours * 60 + minutes) }
+        return i
+    }
+
+    mutating func word(_ word: ByteSlice) {
+        var w = word
+        while w.last == ASCII.dot { w = w.dropLast() }
+        guard !w.isEmpty, w.count <= 12 else { return }
+        let lower = String(decoding: w.map(ASCII.lowercased), as: UTF8.self)
+        if lower == "am" || lower == "a.m" { meridiem = 0; return }
+        if lower == "pm" || lower == "p.m" { meridiem = 12; return }
+        if month == nil, lower.utf8.count >= 3, let m = Self.months.firstIndex(where: { $0.hasPrefix(lower) }) {
+            month = m + 1
+            return
+        }
+        if lower == "t" && hour == nil { return }  // ISO 8601 separator
+        if hour != nil, namedZone == nil, let zone = Self.zones[lower] { namedZone = zone; return }
+        // RFC 5322 §4.3: military zones "SHOULD be considered equivalent to -0000".
+        if hour != nil, namedZone == nil, w.count == 1, lower != "j" { namedZone = 0 }
+    }
+
+    static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
+                         "september", "october", "november", "december"]
+
+    /// Zone names in minutes east of UTC: RFC 5322 §4.3 obs-zone, plus names common in mail headers
+    /// (comments like "(MET DST)", "(JST)", mbox From_ lines "MET").
+    static let zones: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "bst": 60, "ist": 330, "west": 60,
+        "edt": -240, "est": -300, "cdt": -300, "cst": -360, "mdt": -360, "mst": -420, "pdt": -420, "pst": -480,
+        "akst": -540, "akdt": -480, "hst": -600, "ast": -240, "adt": -180, "nst": -210, "ndt": -150,
+        "cet": 60, "met": 60, "mez": 60, "cest": 120, "mest": 120, "mesz": 120, "eet": 120, "eest": 180,
+        "msk": 180, "msd": 240, "jst": 540, "kst": 540, "hkt": 480, "sgt": 480, "awst": 480, "wst": 480,
+        "acst": 570, "aest": 600, "aedt": 660, "nzst": 720, "nzdt": 780, "pkt": 300, "idt": 180,
+        "cat": 120, "eat": 180, "wat": 60, "sast": 120, "brt": -180, "art": -180,
+    ]
+
+    func result() -> MailDate? {
+        guard let day, let month, let year else { return nil }
+        var h = hour ?? 0
+        if let meridiem, h <= 12 { h = h % 12 + meridiem }
+        return MailDate(year: year, month: month, day: day, hour: h, minute: minute, second: second,
+                        utcOffsetMinutes: numericZone ?? namedZone ?? 0)
+    }
+}

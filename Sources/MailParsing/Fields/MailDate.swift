@@ -1,0 +1,85 @@
+/// A point in time read from a Date field, a Received trailer or an mbox From_ line, with the zone
+/// offset it was written in.
+public struct MailDate: Sendable, Hashable {
+    /// Seconds since 1970-01-01T00:00:00Z (UTC).
+    public var secondsSince1970: Int64
+    /// The writer's offset from UTC in minutes (east positive); 0 when no zone was given.
+    public var utcOffsetMinutes: Int
+
+    /// Creates a date from UTC seconds and a zone offset.
+    public init(secondsSince1970: Int64, utcOffsetMinutes: Int) {
+        self.secondsSince1970 = secondsSince1970
+        self.utcOffsetMinutes = utcOffsetMinutes
+    }
+
+    /// Creates a date from civil fields in the writer's local time; nil when a field is out of range.
+    public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
+                 utcOffsetMinutes: Int = 0)
+    {
+        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
+              day <= CivilCalendar.daysInMonth(year: year, month: month),
+              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
+              (-24 * 60...24 * 60).contains(utcOffsetMinutes)
+        else { return nil }
+        let days = CivilCalendar.daysFromCivil(year: year, month: month, day: day)
+        // A leap second (:60) is read as :59, as POSIX time has no place for it.
+        let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+        self.init(secondsSince1970: local - Int64(utcOffsetMinutes * 60), utcOffsetMinutes: utcOffsetMinutes)
+    }
+
+    /// ISO 8601 / RFC 3339 text in the writer's zone: `2026-11-29T05:33:05+01:00`.
+    public var iso8601: String {
+        let local = secondsSince1970 + Int64(utcOffsetMinutes * 60)
+        var days = local / 86_400
+        var rest = local % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let (y, m, d) = CivilCalendar.civilFromDays(days)
+        let sign = utcOffsetMinutes < 0 ? "-" : "+"
+        let offset = abs(utcOffsetMinutes)
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(rest / 3600), 2) + ":"
+            + pad(Int(rest % 3600 / 60), 2) + ":" + pad(Int(rest % 60), 2) + sign + pad(offset / 60, 2) + ":"
+            + pad(offset % 60, 2)
+    }
+
+    private func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days_from_civil / civil_from_days).
+enum CivilCalendar {
+    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 for a civil date (year 1...9999).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((month + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (Int(y), Int(m), Int(d))
+    }
+}

@@ -1,0 +1,119 @@
+/// Parses msg-id fields: Message-ID, In-Reply-To, References, Content-ID (RFC 5322 §3.6.4, obsolete
+/// forms §4.5.4).
+///
+/// Ids are returned without angle brackets. Tolerated: comments anywhere (nested, skipped), folding and
+/// whitespace inside brackets (removed: `<abc @ example.com>` is `abc@example.com`), missing brackets
+/// (a bare word with an `@`; for `parse` any bare word when nothing better is there), commas or
+/// semicolons between ids, an unclosed `<` (the id ends at the next `<` or the end), junk words between
+/// ids (In-Reply-To's obs-phrase, "Your message of ..."), empty `<>`.
+/// Limits: O(n); ids longer than `maxIDBytes` are cut there.
+public enum MessageIDParser {
+    /// Longest id kept, in bytes (RFC 5322 lines are at most 998). Default: 998.
+    public static let maxIDBytes = 998
+
+    /// The first message id in the value, without angle brackets, or nil.
+    public static func parse(_ value: ByteSlice) -> String? {
+        let ids = scan(value, stopAfterFirst: true)
+        if let first = ids.bracketed.first ?? ids.bare.first { return first }
+        return ids.anyWord
+    }
+
+    /// Every message id in the value, in order (References, In-Reply-To).
+    public static func parseList(_ value: ByteSlice) -> [String] {
+        scan(value, stopAfterFirst: false).all
+    }
+
+    private struct Found {
+        var bracketed: [String] = []
+        var bare: [String] = []
+        var all: [String] = []
+        var anyWord: String? = nil
+    }
+
+    private static func scan(_ value: ByteSlice, stopAfterFirst: Bool) -> Found {
+        var found = Found()
+        var i = value.startIndex
+        let end = value.endIndex
+        while i < end {
+            let b = value[i]
+            if ASCII.isWhitespaceOrNewline(b) || b == ASCII.comma || b == ASCII.semicolon || b == ASCII.greaterThan {
+                i += 1
+                continue
+            }
+            if b == ASCII.openParen {
+                i = skipComment(value, from: i)
+                continue
+            }
+            if b == ASCII.lessThan {
+                var id: [UInt8] = []
+                i += 1
+                while i < end {
+                    let c = value[i]
+                    if c == ASCII.greaterThan { i += 1; break }
+                    if c == ASCII.lessThan { break }  // unclosed: the next id begins
+                    if c == ASCII.openParen, id.isEmpty || id.last == ASCII.at || id.last == ASCII.dot {
+                        i = skipComment(value, from: i)  // obs-id-left / obs-id-right with CFWS
+                        continue
+                    }
+                    if !ASCII.isWhitespaceOrNewline(c), id.count < maxIDBytes { id.append(c) }
+                    i += 1
+                }
+                if !id.isEmpty {
+                    let text = CharsetDecoder.utf8OrWindows1252(id[...])
+                    found.bracketed.append(text)
+                    found.all.append(text)
+                    if stopAfterFirst { return found }
+                }
+                continue
+            }
+            // A bare word (no brackets).
+            let start = i
+            var hasAt = false
+            while i < end {
+                let c = value[i]
+                if ASCII.isWhitespaceOrNewline(c) || c == ASCII.comma || c == ASCII.semicolon || c == ASCII.lessThan
+                    || c == ASCII.openParen || c == ASCII.greaterThan
+                { break }
+                if c == ASCII.at { hasAt = true }
+                i += 1
+            }
+            let word = value[start..<min(i, start + maxIDBytes)]
+            if word.isEmpty { i += 1; continue }
+            var trimmed = word
+            while let last = trimmed.last, last == ASCII.dot || last == UInt8(ascii: "'") || last == ASCII.quote {
+                trimmed = trimmed.dropLast()
+            }
+            while let first = trimmed.first, first == ASCII.quote || first == UInt8(ascii: "'") {
+                trimmed = trimmed.dropFirst()
+            }
+            if trimmed.isEmpty { continue }
+            let text = CharsetDecoder.utf8OrWindows1252(trimmed)
+            if hasAt, trimmed.first != ASCII.at, trimmed.last != ASCII.at {
+                found.bare.append(text)
+                found.all.append(text)
+                if stopAfterFirst { return found }
+            } else if found.anyWord == nil {
+                found.anyWord = text
+            }
+        }
+        return found
+    }
+
+    /// Index just past the comment starting at `from` (nesting counted, RFC 5322 §3.2.2).
+    static func skipComment(_ value: ByteSlice, from: Int) -> Int {
+        var depth = 0
+        var i = from
+        let end = value.endIndex
+        while i < end {
+            let c = value[i]
+            if c == ASCII.backslash { i += 2; continue }
+            if c == ASCII.openParen { depth += 1 }
+            if c == ASCII.closeParen {
+                depth -= 1
+                if depth == 0 { return i + 1 }
+            }
+            i += 1
+        }
+        return end
+    }
+}

@@ -1,0 +1,95 @@
+/// The mbox `From ` line ("From_ line", "envelope line", RFC 4155 §2 and qmail's mbox(5)):
+/// `From <sender> <date>`, where the date is usually asctime(3) (`Thu Jul  2 12:05:05 2020`) but in the
+/// wild also lacks seconds and carries a zone name (`Wed Feb  9 22:02 MET 2000`, Mail::Box `mbox.src`),
+/// has no sender (`From  Thu Apr 29 ...`), or an RFC 5322 date.
+package enum EnvelopeLine {
+    private static let prefix: [UInt8] = Array("From ".utf8)
+    /// Only this much of a line is looked at to judge its shape.
+    private static let maxBytesJudged = 256
+
+    /// Whether `buffer[start..<end]` begins with `From ` (case-sensitive, as every mbox writer emits it).
+    @inline(__always)
+    package static func startsWithFrom(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 5 else { return false }
+        return buffer[start] == 0x46 && buffer[start + 1] == 0x72 && buffer[start + 2] == 0x6F
+            && buffer[start + 3] == 0x6D && buffer[start + 4] == 0x20
+    }
+
+    /// Whether `buffer[start..<end]` is `>`+ followed by `From ` (mboxrd quoting, RFC 4155 §2 and the
+    /// mboxrd description in qmail's mbox(5): one `>` is added on writing, one removed on reading).
+    @inline(__always)
+    package static func isQuotedFrom(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        while i < end, buffer[i] == ASCII.greaterThan { i += 1 }
+        return i > start && startsWithFrom(buffer, i, end)
+    }
+
+    /// Whether a line starting `From ` looks like a real envelope line: among its words there is a time
+    /// (`hh:mm` or `hh:mm:ss`), a month name and a four-digit year, in any order. A body line such as
+    /// "From my point of view ..." (notmuch lkml) or "From one solid piece of aluminum ..." (ruby-mail
+    /// cant_parse_from.eml) is not.
+    package static func isWellFormed(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard startsWithFrom(buffer, start, end) else { return false }
+        let stop = min(end, start + maxBytesJudged)
+        var sawTime = false, sawMonth = false, sawYear = false
+        var i = start + 5
+        while i < stop {
+            while i < stop, ASCII.isWhitespace(buffer[i]) { i += 1 }
+            let wordStart = i
+            while i < stop, !ASCII.isWhitespace(buffer[i]) { i += 1 }
+            let length = i - wordStart
+            guard length > 0 else { break }
+            if isTime(buffer, wordStart, i) {
+                sawTime = true
+            } else if length == 4, (wordStart..<i).allSatisfy({ ASCII.isDigit(buffer[$0]) }) {
+                sawYear = true
+            } else if length >= 3, isMonthName(buffer, wordStart) {
+                sawMonth = true
+            }
+        }
+        return sawTime && sawMonth && sawYear
+    }
+
+    /// Whether the line is an envelope line with nothing odd about it: well formed, with a sender.
+    package static func isOdd(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        // "From  Thu Apr 29 ..." (two spaces): the sender is missing.
+        if end - start > 5, ASCII.isWhitespace(buffer[start + 5]) { return true }
+        return !isWellFormed(buffer, start, end)
+    }
+
+    /// `h:mm`, `hh:mm`, `hh:mm:ss` (trailing comma tolerated).
+    private static func isTime(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var groups = 0
+        var digits = 0
+        var i = start
+        while i < end {
+            let byte = buffer[i]
+            if ASCII.isDigit(byte) {
+                digits += 1
+                if digits > 2 { return false }
+            } else if byte == ASCII.colon {
+                if digits == 0 { return false }
+                groups += 1
+                digits = 0
+            } else if byte == ASCII.comma, i == end - 1 {
+                break
+            } else {
+                return false
+            }
+            i += 1
+        }
+        return digits == 2 && (groups == 1 || groups == 2)
+    }
+
+    private static let months: [(UInt8, UInt8, UInt8)] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ].map { (s: String) in let u = Array(s.utf8); return (u[0], u[1], u[2]) }
+
+    private static func isMonthName(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        let a = ASCII.lowercased(buffer[start])
+        let b = ASCII.lowercased(buffer[start + 1])
+        let c = ASCII.lowercased(buffer[start + 2])
+        for month in months where month.0 == a && month.1 == b && month.2 == c { return true }
+        return false
+    }
+}

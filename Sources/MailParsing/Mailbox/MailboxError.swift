@@ -1,0 +1,66 @@
+/// Why a mailbox reader could not produce anything for an input or one of its entries.
+///
+/// A struct around a private enum, so that cases can be added without breaking callers: compare `code`
+/// with the `Code` constants.
+public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
+    fileprivate enum Base: Sendable, Hashable {
+        case cannotOpen
+        case cannotRead
+        case cannotListDirectory
+        case notFound
+        case unsupportedFileType
+        case outOfRange
+    }
+
+    /// The kind of failure, comparable with the `static let` constants.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        fileprivate let base: Base
+        /// open(2) failed (permissions, too many open files, ...).
+        public static let cannotOpen = Code(base: .cannotOpen)
+        /// read(2) or pread(2) failed part-way.
+        public static let cannotRead = Code(base: .cannotRead)
+        /// A folder could not be listed.
+        public static let cannotListDirectory = Code(base: .cannotListDirectory)
+        /// Nothing exists at the path.
+        public static let notFound = Code(base: .notFound)
+        /// The path is neither a regular file, a folder, nor `-` (e.g. a socket or a device).
+        public static let unsupportedFileType = Code(base: .unsupportedFileType)
+        /// A raw-entry read asked for bytes beyond the end of the file.
+        public static let outOfRange = Code(base: .outOfRange)
+
+        /// A stable name for messages and JSON output.
+        public var description: String {
+            switch base {
+            case .cannotOpen: "cannot-open"
+            case .cannotRead: "cannot-read"
+            case .cannotListDirectory: "cannot-list-directory"
+            case .notFound: "not-found"
+            case .unsupportedFileType: "unsupported-file-type"
+            case .outOfRange: "out-of-range"
+            }
+        }
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// The file or folder concerned (for an entry of a folder, that entry's own path).
+    public let path: String
+    /// Byte offset in `path` where the failure happened (0 when opening).
+    public let byteOffset: Int
+    /// The C `errno` reported by the system, if the failure came from a system call.
+    public let systemErrorNumber: Int32?
+
+    package init(_ code: Code, path: String, byteOffset: Int = 0, errno: Int32? = nil) {
+        self.code = code
+        self.path = path
+        self.byteOffset = byteOffset
+        self.systemErrorNumber = errno
+    }
+
+    /// `code: path at byte N (errno E)`.
+    public var description: String {
+        var text = "\(code): \(path) at byte \(byteOffset)"
+        if let systemErrorNumber { text += " (errno \(systemErrorNumber))" }
+        return text
+    }
+}

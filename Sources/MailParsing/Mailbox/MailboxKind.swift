@@ -1,0 +1,13 @@
+/// What kind of input a `MailboxReader` found at its path. Detected, never declared by the user.
+public enum MailboxKind: String, Sendable, Hashable {
+    /// One file in mbox format: it starts with a `From ` line (RFC 4155). Any dialect.
+    case mbox
+    /// A Maildir: a folder with `cur/` and/or `new/` (and Maildir++ `.Folder`s or nested trees below it).
+    case maildir
+    /// One file holding one RFC 5322 message.
+    case messageFile
+    /// A folder of message files (read recursively, sorted by path), e.g. an MTA's queue or Badmail folder.
+    case directory
+    /// Standard input (path `-`): an mbox if it starts with `From `, else one message.
+    case standardInput
+}

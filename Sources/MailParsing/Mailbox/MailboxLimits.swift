@@ -1,0 +1,18 @@
+/// Bounds a mailbox reader keeps to, whatever the input.
+///
+/// Memory held by a reader is at most about `2 * maxMessageBytes + readChunkBytes` (one entry that grows to
+/// the limit, plus the bytes a `Content-Length` header asks to see before it is trusted), and in practice
+/// `readChunkBytes` plus the largest message.
+public struct MailboxLimits: Sendable, Hashable {
+    /// Largest message kept whole. A longer message is cut to this many bytes and marked
+    /// `MailboxDefects.truncated`; its `offset` and `length` still cover the whole entry. Default: 64 MiB.
+    public var maxMessageBytes: Int = 64 * 1024 * 1024
+    /// Bytes asked of read(2) at a time. Default: 4 MiB.
+    public var readChunkBytes: Int = 4 * 1024 * 1024
+
+    /// Creates limits; every argument has the default stated on its property.
+    public init(maxMessageBytes: Int = 64 * 1024 * 1024, readChunkBytes: Int = 4 * 1024 * 1024) {
+        self.maxMessageBytes = max(1, maxMessageBytes)
+        self.readChunkBytes = max(1, readChunkBytes)
+    }
+}

@@ -1,0 +1,315 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), a Maildir,
+/// one message file, a folder of message files, or standard input (`-`). The kind is detected.
+///
+/// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
+/// reader owns, and each message's `bytes` is a slice of that buffer (a copy only when mbox `>From `
+/// quoting was undone or the message was truncated). Memory does not grow with the input: it is about one
+/// chunk plus the largest message. Release a message before asking for the next one and the buffer is
+/// reused in place; a message kept longer keeps its buffer alive and the reader takes a new one.
+///
+/// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders) are walked recursively
+/// and their files read in byte order of their paths, so output is deterministic. Hidden files, Maildir
+/// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
+/// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox. An empty
+/// file holds no message.
+///
+/// ## Errors
+/// A failure of the input itself (the path does not exist, cannot be opened or listed) is thrown by
+/// `init`. A failure confined to one entry of a folder (a file that cannot be opened, or a read error part
+/// way) is thrown by `next()` for that entry, naming its path and byte offset; calling `next()` again goes
+/// on with the following entry. So a caller that wants to keep going catches and continues:
+/// ```swift
+/// var reader = try MailboxReader(path: path)
+/// while true {
+///     do { guard let message = try reader.next() else { break }; use(message) }
+///     catch { report(error) }   // then loop: the reader has moved past the entry
+/// }
+/// ```
+///
+/// The reader owns open file descriptors: copies of one reader share them, so use only one copy.
+public struct MailboxReader: Sendable {
+    /// The path given to `init`.
+    public let path: String
+    /// What was found at `path`.
+    public private(set) var kind: MailboxKind = .messageFile
+    /// The limits in force.
+    public let limits: MailboxLimits
+
+    private enum Entry: Sendable {
+        case file(String)
+        case failure(MailboxError)
+    }
+
+    private enum Mode: Sendable {
+        case mbox
+        case singleMessage
+    }
+
+    /// The file being read.
+    private struct OpenFile: Sendable {
+        let path: String
+        let descriptor: FileDescriptor
+        /// Bytes read from the file so far.
+        var bytesRead = 0
+        var atEnd = false
+        var mode = Mode.singleMessage
+        /// Single message: bytes read past `maxMessageBytes` and not kept.
+        var droppedBytes = 0
+        var delivered = false
+    }
+
+    private var entries: [Entry] = []
+    private var nextEntry = 0
+    private var current: OpenFile?
+    private var parser: MboxParser?
+    private var buffer: [UInt8]
+    /// The unconsumed bytes are `buffer[start..<end]`.
+    private var start = 0
+    private var end = 0
+
+    /// Opens `path` and detects what it is.
+    /// - Parameters:
+    ///   - path: a file, a folder, or `-` for standard input.
+    ///   - limits: bounds on message size and read size.
+    /// - Throws: `MailboxError` with `.notFound`, `.cannotOpen`, `.cannotRead`, `.cannotListDirectory` or
+    ///   `.unsupportedFileType` when the input itself cannot be read.
+    public init(path: String, limits: MailboxLimits = .init()) throws(MailboxError) {
+        self.path = path
+        self.limits = limits
+        self.buffer = [UInt8](repeating: 0, count: limits.readChunkBytes)
+        if path == "-" {
+            kind = .standardInput
+            try begin(OpenFile(path: "-", descriptor: .standardInput))
+            return
+        }
+        switch try POSIXFiles.fileType(path) {
+        case .regular:
+            let descriptor = try POSIXFiles.openForReading(path)
+            try begin(OpenFile(path: path, descriptor: descriptor))
+            if current?.mode == .mbox { kind = .mbox }
+        case .directory:
+            let isMaildir = POSIXFiles.isDirectory(path + "/cur") || POSIXFiles.isDirectory(path + "/new")
+            kind = isMaildir ? .maildir : .directory
+            entries = try Self.walk(path)
+        case .other:
+            throw MailboxError(.unsupportedFileType, path: path)
+        }
+    }
+
+    /// The next message, in input order, or nil when the input is exhausted.
+    ///
+    /// - Throws: `MailboxError` for an entry that cannot be opened or read; the next call continues with
+    ///   the following entry.
+    /// - Complexity: amortised O(bytes of the message).
+    public mutating func next() throws(MailboxError) -> MailboxMessage? {
+        while true {
+            if current == nil {
+                guard nextEntry < entries.count else { return nil }
+                let entry = entries[nextEntry]
+                nextEntry += 1
+                switch entry {
+                case .failure(let error):
+                    throw error
+                case .file(let file):
+                    let descriptor = try POSIXFiles.openForReading(file)
+                    try begin(OpenFile(path: file, descriptor: descriptor))
+                }
+            }
+            do {
+                if let message = try pull() { return message }
+                current = nil
+                parser = nil
+            } catch {
+                current = nil
+                parser = nil
+                throw error
+            }
+        }
+    }
+
+    /// The raw bytes of an entry, `path[offset..<offset+length]`, as `MailboxMessage.offset`/`length` give
+    /// them, read with pread(2): for byte-exact splitting when `MailboxMessage.raw` is nil (truncated).
+    /// - Throws: `MailboxError` if the file cannot be read or is shorter than `offset + length`.
+    public static func readRawEntry(path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
+        guard offset >= 0, length >= 0 else { throw MailboxError(.outOfRange, path: path, byteOffset: offset) }
+        return try POSIXFiles.readRange(path, offset: offset, length: length)
+    }
+
+    // MARK: - Reading one file
+
+    /// Makes `file` current: reads its first bytes and decides mbox or single message.
+    private mutating func begin(_ file: OpenFile) throws(MailboxError) {
+        current = file
+        parser = nil
+        start = 0
+        end = 0
+        while end < 5, current?.atEnd == false { try refill() }
+        let isMbox = end >= 5 && buffer[0] == 0x46 && buffer[1] == 0x72 && buffer[2] == 0x6F
+            && buffer[3] == 0x6D && buffer[4] == 0x20  // "From " (RFC 4155 §2)
+        if isMbox {
+            current?.mode = .mbox
+            parser = MboxParser(source: file.path, limits: limits)
+        } else {
+            current?.mode = .singleMessage
+        }
+    }
+
+    private mutating func pull() throws(MailboxError) -> MailboxMessage? {
+        guard let file = current else { return nil }
+        switch file.mode {
+        case .mbox: return try pullFromMbox()
+        case .singleMessage: return try pullSingleMessage()
+        }
+    }
+
+    private mutating func pullFromMbox() throws(MailboxError) -> MailboxMessage? {
+        while true {
+            let atEnd = current?.atEnd ?? true
+            if let message = runParser(atEnd: atEnd) { return message }
+            if atEnd { return nil }
+            try refill()
+        }
+    }
+
+    /// One parser call over `buffer[start..<end]`. A function of its own so that no slice of the buffer
+    /// outlives it (the buffer stays uniquely referenced for `refill`).
+    private mutating func runParser(atEnd: Bool) -> MailboxMessage? {
+        guard var parser else { return nil }
+        var input = buffer[start..<end]
+        self.parser = nil
+        let message = atEnd ? parser.finish(&input) : parser.next(&input)
+        start = input.startIndex
+        self.parser = parser
+        return message
+    }
+
+    private mutating func pullSingleMessage() throws(MailboxError) -> MailboxMessage? {
+        guard let file = current, !file.delivered else { return nil }
+        while current?.atEnd == false {
+            if end - start >= limits.maxMessageBytes {
+                try discardRest()
+            } else {
+                try refill()
+            }
+        }
+        current?.delivered = true
+        let kept = min(end - start, limits.maxMessageBytes)
+        let dropped = (current?.droppedBytes ?? 0) + (end - start - kept)
+        if kept == 0, dropped == 0 { return nil }  // an empty file holds no message
+        let bytes = buffer[start..<(start + kept)]
+        start = end
+        return MailboxMessage(
+            source: file.path, index: 0, offset: 0, length: kept + dropped, envelopeLine: nil, bytes: bytes,
+            defects: dropped > 0 ? .truncated : [], raw: dropped > 0 ? nil : bytes)
+    }
+
+    /// Reads the rest of a too-large single message, counting but not keeping it.
+    private mutating func discardRest() throws(MailboxError) {
+        guard var file = current else { return }
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        while !file.atEnd {
+            let got = try POSIXFiles.read(file.descriptor, into: &scratch, at: 0, count: scratch.count,
+                                          path: file.path, fileOffset: file.bytesRead)
+            if got == 0 { file.atEnd = true }
+            file.bytesRead += got
+            file.droppedBytes += got
+        }
+        current = file
+    }
+
+    /// Moves the unconsumed bytes to the front of the buffer and reads more after them.
+    private mutating func refill() throws(MailboxError) {
+        guard var file = current else { return }
+        if start > 0 {
+            let unconsumed = end - start
+            if unconsumed > 0 {
+                let from = start
+                buffer.withUnsafeMutableBytes { raw in
+                    guard let base = raw.baseAddress else { return }
+                    _ = memmove(base, base + from, unconsumed)
+                }
+            }
+            start = 0
+            end = unconsumed
+        }
+        if end == buffer.count {
+            // One entry fills the buffer: grow it (bounded: the parser truncates at maxMessageBytes).
+            buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, limits.readChunkBytes)))
+        }
+        let got = try POSIXFiles.read(file.descriptor, into: &buffer, at: end, count: buffer.count - end,
+                                      path: file.path, fileOffset: file.bytesRead)
+        if got == 0 { file.atEnd = true }
+        end += got
+        file.bytesRead += got
+        current = file
+    }
+
+    // MARK: - Folders
+
+    /// Names of Maildir metadata files that are not messages (Dovecot, Courier, Maildir++).
+    private static let metadataNames: Set<String> = [
+        "maildirfolder", "maildirsize", "dovecot-uidlist", "dovecot-keywords", "dovecot-uidvalidity",
+        "subscriptions", "courierimapuiddb", "courierimapkeywords", "courierimapacl",
+    ]
+
+    /// Every message file below `root`, sorted by path bytes, with failures to list sub-folders kept in
+    /// place as entries.
+    private static func walk(_ root: String) throws(MailboxError) -> [Entry] {
+        var files: [Entry] = []
+        var failures: [(String, MailboxError)] = []
+        var folders = [root]
+        var first = true
+        while let folder = folders.popLast() {
+            let names: [String]
+            do {
+                names = try POSIXFiles.listDirectory(folder)
+            } catch {
+                if first { throw error }
+                failures.append((folder, error))
+                continue
+            }
+            first = false
+            let isMaildirLevel = names.contains("cur") || names.contains("new")
+            for name in names {
+                let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+                var info = stat()
+                guard lstat(child, &info) == 0 else {
+                    failures.append((child, MailboxError(.cannotOpen, path: child, errno: errno)))
+                    continue
+                }
+                var mode = info.st_mode & S_IFMT
+                if mode == S_IFLNK {
+                    // Follow links to files; never links to folders (they can make cycles).
+                    guard stat(child, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+                    mode = S_IFREG
+                }
+                if mode == S_IFDIR {
+                    // Maildir: tmp/ holds deliveries in progress. Maildir++ folders start with a dot.
+                    if isMaildirLevel, name == "tmp" { continue }
+                    if name == "." || name == ".." { continue }
+                    folders.append(child)
+                } else if mode == S_IFREG {
+                    if name.hasPrefix(".") || metadataNames.contains(name) || name.hasPrefix("dovecot.") {
+                        continue
+                    }
+                    files.append(.file(child))
+                }
+            }
+        }
+        var all: [(String, Entry)] = files.compactMap { entry in
+            if case .file(let path) = entry { return (path, entry) }
+            return nil
+        }
+        all += failures.map { ($0.0, .failure($0.1)) }
+        all.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        return all.map(\.1)
+    }
+}

@@ -1,0 +1,530 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A push parser for mbox files in every dialect (mboxo, mboxrd, mboxcl, mboxcl2; RFC 4155 and qmail's
+/// mbox(5)), with LF, CRLF or CR-only line ends.
+///
+/// Feed it bytes by appending them to `input` and call `next(_:)` until it returns nil ("need more
+/// bytes"); at end of input call `finish(_:)` until it returns nil. Each message returned has been cut off
+/// the front of `input`; its `bytes` are a slice of `input`'s storage (a copy only when `>From ` quoting
+/// had to be undone, or when the message was truncated). The parser remembers how far it has looked, so
+/// feeding one byte at a time costs no more than feeding everything at once.
+///
+/// ## Which `From ` lines separate messages
+/// A line that starts with `From ` begins a new message when it is the first line of the input, or it
+/// follows a blank line, or it is a well-formed envelope line (a time, a month and a year: see
+/// `EnvelopeLine.isWellFormed`). The last rule is needed by real files whose writers put no blank line
+/// before the next envelope (GNU Mailutils `spool/mime.mbox` and `msg.mbox`, sisimai `rhost-cox-01.eml`);
+/// it does not split on body lines like "From my point of view ..." that follow no blank line.
+///
+/// ## Content-Length (mboxcl, mboxcl2)
+/// When the header section has `Content-Length: N`, the body is taken to be the next N bytes if they end
+/// exactly on a message boundary: end of input, a `From ` line, or a blank line followed by a `From `
+/// line or end of input. Then `From ` lines inside those N bytes do not split (mboxcl2 leaves them
+/// unquoted). Otherwise the header is ignored, `MailboxDefects.badContentLength` is recorded, and the
+/// `From ` rules above decide. A Content-Length above `MailboxLimits.maxMessageBytes` is not trusted.
+///
+/// ## Quoting
+/// One `>` is removed from every line matching `^>+From ` (mboxrd). An mbox does not say its dialect, so
+/// mboxo files are read the same way: the corpus' `mboxo.mbox` must give back "From my point of view"
+/// from its `>From my point of view` line (mbox-variants.expected.tsv). In a true mboxo file an original
+/// `>From ` line cannot be told from a quoted `From ` line; it comes back as `From `. For a message whose
+/// body was delimited by Content-Length and holds an unquoted `From ` line, the file is mboxcl2 (which
+/// never quotes), and from then on no Content-Length-delimited body in that input is unquoted.
+///
+/// ## What a message is
+/// An entry runs from its `From ` line to the next separator (or end of input), so entries tile the input:
+/// `offset`/`length` cover every byte. `bytes` is the entry without its `From ` line and without the one
+/// blank line that precedes the next `From ` line (or ends the input). Bytes before the first `From `
+/// line, if any, make an entry of their own without an envelope (`MailboxDefects.leadingGarbage`).
+///
+/// - Complexity: O(n) in the bytes fed, however they are chunked; memory is bounded by the largest entry
+///   (capped near `2 * maxMessageBytes`, see `MailboxLimits`).
+public struct MboxParser: Sendable {
+    /// The path reported in each message's `source`.
+    public let source: String
+    /// The limits this parser keeps to.
+    public let limits: MailboxLimits
+
+    var state: State = .awaitingLineEnding(searchedTo: 0)
+    /// The byte that ends lines: LF for LF and CRLF input (a CR before it is not content), CR for CR-only.
+    var lineEnd: UInt8 = ASCII.lineFeed
+    /// Offset in the whole input of `input.startIndex` (the start of the current entry).
+    var streamOffset = 0
+    /// Index of the next message.
+    var index = 0
+    /// Set once a Content-Length-delimited body held an unquoted `From ` line: the input is mboxcl2.
+    var contentLengthBodiesAreUnquoted = false
+
+    /// Creates a parser.
+    /// - Parameters:
+    ///   - source: the path to report in `MailboxMessage.source` (`-` for standard input).
+    ///   - limits: bounds on message size.
+    ///   - startOffset: offset in `source` of the first byte that will be fed (for `offset` fields).
+    public init(source: String = "-", limits: MailboxLimits = .init(), startOffset: Int = 0) {
+        self.source = source
+        self.limits = limits
+        self.streamOffset = startOffset
+    }
+
+    /// The next message whose end is already known, removed from the front of `input`; nil when more
+    /// bytes are needed. Append new bytes to `input` between calls.
+    public mutating func next(_ input: inout ByteSlice) -> MailboxMessage? {
+        step(&input, atEnd: false)
+    }
+
+    /// At end of input: the next remaining message, removed from the front of `input`, or nil when all
+    /// have been returned. Call until it returns nil.
+    public mutating func finish(_ input: inout ByteSlice) -> MailboxMessage? {
+        step(&input, atEnd: true)
+    }
+}
+
+// MARK: - State
+
+extension MboxParser {
+    enum State: Sendable {
+        /// The line ending is not known yet: looking for the first CR or LF.
+        case awaitingLineEnding(searchedTo: Int)
+        /// Inside an entry, looking for its end line by line.
+        case scanning(EntryScan)
+        /// The header said Content-Length; waiting for the bytes at `bodyEnd` to see if it lands on a boundary.
+        case verifyingContentLength(EntryScan, bodyStart: Int, bodyEnd: Int)
+        /// The entry outgrew `maxMessageBytes`: its head is kept in `pending`, the rest is read and dropped.
+        case skipping(Skip)
+        /// `finish` returned everything.
+        case finished
+    }
+
+    enum Phase: Sendable { case envelope, header, body }
+
+    /// Where the line scan stands, in offsets from the entry's first byte (`input.startIndex`).
+    struct LineCursor: Sendable {
+        /// Start of the first line not yet classified.
+        var lineStart = 0
+        /// Bytes before this offset have been searched for a line end.
+        var searchedTo = 0
+        var previousLineBlank = false
+        var previousLineStart = 0
+    }
+
+    struct EntryScan: Sendable {
+        var cursor = LineCursor()
+        var phase = Phase.envelope
+        /// Offset where the message (after the From_ line) begins.
+        var messageStart = 0
+        /// End of the From_ line's content (without its line end), if there is one.
+        var envelopeEnd: Int?
+        var contentLength: Int?
+        /// A `^>+From ` line was seen.
+        var quoted = false
+        var defects: MailboxDefects = []
+    }
+
+    struct Skip: Sendable {
+        var pending: MailboxMessage
+        /// Bytes of the entry already dropped from the front of `input`.
+        var consumed: Int
+        var cursor: LineCursor
+        /// The current line's head was dropped: it is known not to be a separator.
+        var lineSettled: Bool
+    }
+
+    enum ScanOutcome {
+        case needMore
+        /// A separator line starts at this offset.
+        case separator(at: Int)
+        /// The header section ended; its Content-Length is to be checked.
+        case contentLength(bodyStart: Int, length: Int)
+        /// Every line of the input has been classified (only when `atEnd`).
+        case endOfInput
+    }
+}
+
+// MARK: - Stepping
+
+extension MboxParser {
+    mutating func step(_ input: inout ByteSlice, atEnd: Bool) -> MailboxMessage? {
+        while true {
+            switch state {
+            case .finished:
+                return nil
+
+            case .awaitingLineEnding(let searchedTo):
+                switch detectLineEnding(input, from: searchedTo, atEnd: atEnd) {
+                case .some(let byte):
+                    lineEnd = byte
+                    state = .scanning(EntryScan())
+                case .none:
+                    if !atEnd, input.count <= limits.maxMessageBytes {
+                        state = .awaitingLineEnding(searchedTo: max(0, input.count - 1))
+                        return nil
+                    }
+                    if atEnd, input.isEmpty {
+                        state = .finished
+                        return nil
+                    }
+                    // One line and no line end at all (or a line longer than the limit): LF by default.
+                    lineEnd = ASCII.lineFeed
+                    state = .scanning(EntryScan())
+                }
+
+            case .scanning(var scan):
+                let outcome = input.withUnsafeBufferPointer { scanLines(&scan, $0, atEnd: atEnd) }
+                switch outcome {
+                case .needMore:
+                    let start = scan.phase == .envelope ? 0 : scan.messageStart
+                    if scan.cursor.searchedTo - start > limits.maxMessageBytes {
+                        beginSkipping(scan, &input)
+                        continue
+                    }
+                    state = .scanning(scan)
+                    return nil
+                case .separator(let at):
+                    return emit(scan, entryEnd: at, messageEnd: trimmedEnd(scan, at), &input)
+                case .endOfInput:
+                    if input.isEmpty {
+                        state = .finished
+                        return nil
+                    }
+                    var end = input.count
+                    if !scan.defects.contains(.missingFinalNewline) { end = trimmedEnd(scan, end) }
+                    return emit(scan, entryEnd: input.count, messageEnd: end, &input)
+                case .contentLength(let bodyStart, let length):
+                    if length > limits.maxMessageBytes {
+                        scan.defects.insert(.badContentLength)
+                        state = .scanning(scan)
+                    } else {
+                        state = .verifyingContentLength(scan, bodyStart: bodyStart, bodyEnd: bodyStart + length)
+                    }
+                }
+
+            case .verifyingContentLength(var scan, let bodyStart, let bodyEnd):
+                if !atEnd, input.count < bodyEnd + 7 {  // 7 = CR LF "From "
+                    return nil
+                }
+                let verdict = input.withUnsafeBufferPointer {
+                    contentLengthVerdict($0, bodyStart: bodyStart, bodyEnd: bodyEnd, atEnd: atEnd)
+                }
+                guard let entryEnd = verdict else {
+                    scan.defects.insert(.badContentLength)
+                    scan.contentLength = nil
+                    state = .scanning(scan)
+                    continue
+                }
+                // mboxcl quotes `From ` lines, mboxcl2 does not: look at the body once to tell.
+                let (quoted, bare) = input.withUnsafeBufferPointer {
+                    Self.fromLines($0, from: bodyStart, to: bodyEnd, lineEnd: lineEnd)
+                }
+                if bare { contentLengthBodiesAreUnquoted = true }
+                scan.quoted = scan.quoted || (quoted && !contentLengthBodiesAreUnquoted)
+                if contentLengthBodiesAreUnquoted { scan.quoted = false }
+                return emit(scan, entryEnd: entryEnd, messageEnd: bodyEnd, &input)
+
+            case .skipping(var skip):
+                if let message = input.withUnsafeBufferPointer({ skipLines(&skip, $0, atEnd: atEnd) }) {
+                    return finishSkipping(message, entryEnd: skip.cursor.lineStart, &input)
+                }
+                // Drop what has been classified; keep the current line unless it is settled.
+                let drop = skip.lineSettled ? input.count : skip.cursor.lineStart
+                skip.consumed += drop
+                skip.cursor.lineStart -= min(drop, skip.cursor.lineStart)
+                skip.cursor.searchedTo -= drop
+                input = input[(input.startIndex + drop)...]
+                if atEnd {
+                    var message = skip.pending
+                    message.length = skip.consumed
+                    state = .finished
+                    return finishEmitting(message, entryEnd: 0, &input)
+                }
+                state = .skipping(skip)
+                return nil
+            }
+        }
+    }
+
+    /// The first line end decides: CR not followed by LF means a CR-only file; anything else LF.
+    func detectLineEnding(_ input: ByteSlice, from: Int, atEnd: Bool) -> UInt8? {
+        var i = input.startIndex + from
+        while i < input.endIndex {
+            let byte = input[i]
+            if byte == ASCII.lineFeed { return ASCII.lineFeed }
+            if byte == ASCII.carriageReturn {
+                if i + 1 < input.endIndex {
+                    return input[i + 1] == ASCII.lineFeed ? ASCII.lineFeed : ASCII.carriageReturn
+                }
+                return atEnd ? ASCII.carriageReturn : nil
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Where the message of an entry ending at `end` stops: before the blank line that precedes the next
+    /// From_ line (or the end of input), which belongs to the mbox, not to the message.
+    func trimmedEnd(_ scan: EntryScan, _ end: Int) -> Int {
+        let cursor = scan.cursor
+        if scan.phase != .envelope, cursor.previousLineBlank, cursor.previousLineStart >= scan.messageStart {
+            return cursor.previousLineStart
+        }
+        return end
+    }
+
+    /// Classifies lines from `scan.cursor` on until an event.
+    func scanLines(_ scan: inout EntryScan, _ buffer: UnsafeBufferPointer<UInt8>, atEnd: Bool) -> ScanOutcome {
+        let count = buffer.count
+        guard let base = buffer.baseAddress else { return atEnd ? .endOfInput : .needMore }
+        let lineEndByte = Int32(lineEnd)
+        let stripCR = lineEnd == ASCII.lineFeed
+        while true {
+            let lineStart = scan.cursor.lineStart
+            if lineStart >= count, atEnd { return .endOfInput }
+            var lineEndIndex: Int
+            let searchFrom = scan.cursor.searchedTo
+            if searchFrom < count, let hit = memchr(base + searchFrom, lineEndByte, count - searchFrom) {
+                lineEndIndex = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            } else {
+                scan.cursor.searchedTo = count
+                guard atEnd else { return .needMore }
+                lineEndIndex = count
+                scan.defects.insert(.missingFinalNewline)
+            }
+            let next = min(lineEndIndex + 1, count)
+            var contentEnd = lineEndIndex
+            if stripCR, contentEnd > lineStart, buffer[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+            let blank = contentEnd == lineStart
+
+            switch scan.phase {
+            case .envelope:
+                if EnvelopeLine.startsWithFrom(buffer, lineStart, contentEnd) {
+                    scan.envelopeEnd = contentEnd
+                    scan.messageStart = next
+                    scan.phase = .header
+                    if EnvelopeLine.isOdd(buffer, lineStart, contentEnd) { scan.defects.insert(.oddEnvelopeLine) }
+                    scan.cursor.previousLineBlank = false
+                    scan.cursor.previousLineStart = lineStart
+                    scan.cursor.lineStart = next
+                    scan.cursor.searchedTo = next
+                    if lineEndIndex == count { return .endOfInput }
+                    continue
+                }
+                // Bytes before the first From_ line: an entry without envelope.
+                scan.defects.insert(.leadingGarbage)
+                scan.messageStart = 0
+                scan.phase = .body
+            case .header, .body:
+                if EnvelopeLine.startsWithFrom(buffer, lineStart, contentEnd),
+                   scan.cursor.previousLineBlank || EnvelopeLine.isWellFormed(buffer, lineStart, contentEnd) {
+                    return .separator(at: lineStart)
+                }
+            }
+
+            if scan.phase == .header {
+                if blank {
+                    scan.phase = .body
+                    if let length = scan.contentLength {
+                        scan.cursor.previousLineBlank = true
+                        scan.cursor.previousLineStart = lineStart
+                        scan.cursor.lineStart = next
+                        scan.cursor.searchedTo = next
+                        return .contentLength(bodyStart: next, length: length)
+                    }
+                } else if let length = Self.contentLengthValue(buffer, lineStart, contentEnd) {
+                    scan.contentLength = length
+                }
+            }
+            if !blank, buffer[lineStart] == ASCII.greaterThan, EnvelopeLine.isQuotedFrom(buffer, lineStart, contentEnd) {
+                scan.quoted = true
+            }
+            scan.cursor.previousLineBlank = blank
+            scan.cursor.previousLineStart = lineStart
+            scan.cursor.lineStart = next
+            scan.cursor.searchedTo = next
+            if lineEndIndex == count { return .endOfInput }
+        }
+    }
+
+    /// The value of a `Content-Length:` header line (RFC 4155 §2 mentions it; mboxcl/mboxcl2 in mbox(5)),
+    /// or nil if the line is not one or its value is not a plain decimal number.
+    static func contentLengthValue(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        let name: StaticString = "content-length"
+        let nameLength = name.utf8CodeUnitCount
+        guard end - start > nameLength else { return nil }
+        let matches = name.withUTF8Buffer { lower -> Bool in
+            for k in 0..<nameLength where ASCII.lowercased(buffer[start + k]) != lower[k] { return false }
+            return true
+        }
+        guard matches else { return nil }
+        var i = start + nameLength
+        while i < end, ASCII.isWhitespace(buffer[i]) { i += 1 }
+        guard i < end, buffer[i] == ASCII.colon else { return nil }
+        i += 1
+        while i < end, ASCII.isWhitespace(buffer[i]) { i += 1 }
+        var value = 0
+        var digits = 0
+        while i < end, ASCII.isDigit(buffer[i]) {
+            value = value &* 10 &+ Int(buffer[i] &- ASCII.zero)
+            digits += 1
+            if digits > 15 { return nil }  // beyond any sane message: not trusted
+            i += 1
+        }
+        while i < end, ASCII.isWhitespace(buffer[i]) { i += 1 }
+        return digits > 0 && i == end ? value : nil
+    }
+
+    /// The entry's end if a body of `bodyStart..<bodyEnd` lands exactly on a message boundary, else nil.
+    func contentLengthVerdict(_ buffer: UnsafeBufferPointer<UInt8>, bodyStart: Int, bodyEnd: Int, atEnd: Bool) -> Int? {
+        let count = buffer.count
+        let p = bodyEnd
+        if p > count { return nil }
+        if p == count { return atEnd ? p : nil }
+        // The body must end with a line end (or be empty) for the next byte to start a line.
+        guard p == bodyStart || buffer[p - 1] == lineEnd else { return nil }
+        if EnvelopeLine.startsWithFrom(buffer, p, count) { return p }
+        var q = p
+        if buffer[p] == lineEnd {
+            q = p + 1
+        } else if lineEnd == ASCII.lineFeed, buffer[p] == ASCII.carriageReturn, p + 1 < count,
+                  buffer[p + 1] == ASCII.lineFeed {
+            q = p + 2
+        } else {
+            return nil
+        }
+        if q == count { return atEnd ? q : nil }
+        return EnvelopeLine.startsWithFrom(buffer, q, count) ? q : nil
+    }
+
+    /// Whether `buffer[from..<to]` has lines starting `>+From ` (quoted) and lines starting `From ` (bare).
+    static func fromLines(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, lineEnd: UInt8)
+        -> (quoted: Bool, bare: Bool)
+    {
+        guard let base = buffer.baseAddress else { return (false, false) }
+        var quoted = false, bare = false
+        var lineStart = from
+        while lineStart < to {
+            var end = to
+            if let hit = memchr(base + lineStart, Int32(lineEnd), to - lineStart) {
+                end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            }
+            let first = buffer[lineStart]
+            if first == 0x46, EnvelopeLine.startsWithFrom(buffer, lineStart, end) { bare = true }
+            if first == ASCII.greaterThan, EnvelopeLine.isQuotedFrom(buffer, lineStart, end) { quoted = true }
+            lineStart = end + 1
+        }
+        return (quoted, bare)
+    }
+}
+
+// MARK: - Emitting
+
+extension MboxParser {
+    /// Builds the message of the entry `input[..<entryEnd]`, drops the entry from `input` and starts the next.
+    mutating func emit(_ scan: EntryScan, entryEnd: Int, messageEnd: Int, _ input: inout ByteSlice) -> MailboxMessage {
+        let base = input.startIndex
+        let start = min(scan.messageStart, entryEnd)
+        let end = max(start, min(messageEnd, entryEnd))
+        var bytes = input[(base + start)..<(base + end)]
+        if scan.quoted { bytes = MboxQuoting.unquote(bytes, lineEnd: lineEnd) }
+        let envelope = scan.envelopeEnd.map { input[base..<(base + $0)] }
+        let message = MailboxMessage(
+            source: source, index: index, offset: streamOffset, length: entryEnd, envelopeLine: envelope,
+            bytes: bytes, defects: scan.defects, raw: input[base..<(base + entryEnd)])
+        return finishEmitting(message, entryEnd: entryEnd, &input)
+    }
+
+    mutating func finishEmitting(_ message: MailboxMessage, entryEnd: Int, _ input: inout ByteSlice) -> MailboxMessage {
+        index += 1
+        streamOffset += message.length
+        input = input[(input.startIndex + entryEnd)...]
+        if case .finished = state {} else { state = .scanning(EntryScan()) }
+        return message
+    }
+
+    /// The entry is longer than `maxMessageBytes`: keep a copy of its head, drop the rest as it comes.
+    mutating func beginSkipping(_ scan: EntryScan, _ input: inout ByteSlice) {
+        let base = input.startIndex
+        let messageStart = scan.phase == .envelope ? input.count : scan.messageStart
+        let cut = min(input.count, messageStart + limits.maxMessageBytes)
+        var bytes = ByteSlice(input[(base + messageStart)..<(base + cut)])
+        if scan.quoted { bytes = MboxQuoting.unquote(bytes, lineEnd: lineEnd) }
+        let envelope: ByteSlice? = scan.phase == .envelope
+            ? ByteSlice(input[base..<(base + min(input.count, 1000))])
+            : scan.envelopeEnd.map { ByteSlice(input[base..<(base + $0)]) }
+        var defects = scan.defects
+        defects.insert(.truncated)
+        let pending = MailboxMessage(
+            source: source, index: index, offset: streamOffset, length: 0, envelopeLine: envelope,
+            bytes: bytes, defects: defects, raw: nil)
+        // The partial line at the cursor is kept (it may yet turn out to be a separator), except the
+        // envelope line of this very entry, which never is.
+        let keepFrom = scan.cursor.lineStart
+        var cursor = scan.cursor
+        cursor.searchedTo -= keepFrom
+        cursor.lineStart = 0
+        input = input[(base + keepFrom)...]
+        state = .skipping(Skip(pending: pending, consumed: keepFrom, cursor: cursor,
+                               lineSettled: scan.phase == .envelope))
+    }
+
+    /// Line scan while skipping: returns the pending message (length set) when a separator is found at
+    /// `skip.cursor.lineStart`, else nil with `skip` advanced.
+    func skipLines(_ skip: inout Skip, _ buffer: UnsafeBufferPointer<UInt8>, atEnd: Bool) -> MailboxMessage? {
+        let count = buffer.count
+        guard let base = buffer.baseAddress else { return nil }
+        let stripCR = lineEnd == ASCII.lineFeed
+        /// A line is judged on its first `judged` bytes when its end is far away.
+        let judged = 1024
+        while true {
+            let lineStart = skip.cursor.lineStart
+            var lineEndIndex: Int
+            let searchFrom = skip.cursor.searchedTo
+            if searchFrom < count, let hit = memchr(base + searchFrom, Int32(lineEnd), count - searchFrom) {
+                lineEndIndex = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            } else {
+                skip.cursor.searchedTo = count
+                if !atEnd {
+                    if !skip.lineSettled, count - lineStart >= judged {
+                        if isSeparator(buffer, lineStart, lineStart + judged, skip.cursor.previousLineBlank) {
+                            var message = skip.pending
+                            message.length = skip.consumed + lineStart
+                            return message
+                        }
+                        skip.lineSettled = true
+                    }
+                    return nil
+                }
+                if lineStart >= count { return nil }
+                lineEndIndex = count
+                skip.pending.defects.insert(.missingFinalNewline)
+            }
+            let next = min(lineEndIndex + 1, count)
+            var contentEnd = lineEndIndex
+            if stripCR, contentEnd > lineStart, buffer[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+            if !skip.lineSettled, isSeparator(buffer, lineStart, contentEnd, skip.cursor.previousLineBlank) {
+                var message = skip.pending
+                message.length = skip.consumed + lineStart
+                return message
+            }
+            skip.cursor.previousLineBlank = !skip.lineSettled && contentEnd == lineStart
+            skip.lineSettled = false
+            skip.cursor.lineStart = next
+            skip.cursor.searchedTo = next
+            if lineEndIndex == count { return nil }
+        }
+    }
+
+    func isSeparator(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ previousBlank: Bool) -> Bool {
+        EnvelopeLine.startsWithFrom(buffer, start, end)
+            && (previousBlank || EnvelopeLine.isWellFormed(buffer, start, end))
+    }
+
+    mutating func finishSkipping(_ message: MailboxMessage, entryEnd: Int, _ input: inout ByteSlice) -> MailboxMessage {
+        state = .scanning(EntryScan())
+        return finishEmitting(message, entryEnd: entryEnd, &input)
+    }
+}

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one layer that talks to the file system for the mailbox readers: C return codes become
+/// `MailboxError`s here and nowhere else.
+enum POSIXFiles {
+    enum FileType { case regular, directory, other }
+
+    /// The type of what is at `path` (following symbolic links), or a `.notFound` / `.cannotOpen` error.
+    static func fileType(_ path: String) throws(MailboxError) -> FileType {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            throw MailboxError(code == ENOENT || code == ENOTDIR ? .notFound : .cannotOpen, path: path, errno: code)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        (try? fileType(path)) == .directory
+    }
+
+    /// Opens `path` read-only.
+    static func openForReading(_ path: String) throws(MailboxError) -> FileDescriptor {
+        while true {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { return FileDescriptor(fd, closeOnDeinit: true) }
+            let code = errno
+            if code == EINTR { continue }
+            throw MailboxError(code == ENOENT ? .notFound : .cannotOpen, path: path, errno: code)
+        }
+    }
+
+    /// Reads at most `count` bytes into `buffer` at `offset`; 0 means end of file. Retries on EINTR.
+    static func read(_ fd: FileDescriptor, into buffer: inout [UInt8], at offset: Int, count: Int,
+                     path: String, fileOffset: Int) throws(MailboxError) -> Int {
+        precondition(offset >= 0 && count >= 0 && offset + count <= buffer.count)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { raw -> Int in
+                Glibc_read(fd.rawValue, raw.baseAddress! + offset, count)
+            }
+            if got >= 0 { return got }
+            let code = errno
+            if code == EINTR { continue }
+            throw MailboxError(.cannotRead, path: path, byteOffset: fileOffset, errno: code)
+        }
+    }
+
+    /// `length` bytes of `path` from `offset`, read with pread(2).
+    static func readRange(_ path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
+        let fd = try openForReading(path)
+        var out = [UInt8](repeating: 0, count: max(0, length))
+        var done = 0
+        while done < length {
+            let got = out.withUnsafeMutableBytes { raw -> Int in
+                pread(fd.rawValue, raw.baseAddress! + done, length - done, off_t(offset + done))
+            }
+            if got < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw MailboxError(.cannotRead, path: path, byteOffset: offset + done, errno: code)
+            }
+            if got == 0 { throw MailboxError(.outOfRange, path: path, byteOffset: offset + done) }
+            done += got
+        }
+        return out
+    }
+
+    /// Names in a folder, without `.` and `..`, unsorted.
+    static func listDirectory(_ path: String) throws(MailboxError) -> [String] {
+        guard let dir = opendir(path) else {
+            let code = errno
+            throw MailboxError(.cannotListDirectory, path: path, errno: code)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return names
+    }
+}
+
+/// An open file descriptor, closed when the last copy of the reader that owns it goes away.
+final class FileDescriptor: Sendable {
+    let rawValue: Int32
+    let closeOnDeinit: Bool
+
+    init(_ rawValue: Int32, closeOnDeinit: Bool) {
+        self.rawValue = rawValue
+        self.closeOnDeinit = closeOnDeinit
+    }
+
+    static let standardInput = FileDescriptor(0, closeOnDeinit: false)
+
+    deinit {
+        if closeOnDeinit { _ = close(rawValue) }
+    }
+}
+
+@inline(__always)
+private func Glibc_read(_ fd: Int32, _ pointer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, pointer, count)
+}
