@@ -227,7 +227,7 @@ public final class MailboxSplit {
     static func asctime(_ timestamp: Int64) -> String {
         let days = timestamp >= 0 ? timestamp / 86_400 : (timestamp - 86_399) / 86_400
         let seconds = Int(timestamp - days * 86_400)
-        let (year, month, day) = MessageDate.civilFromDays(Int(days))
+        let (year, month, day) = Timestamps.civilFromDays(Int(days))
         let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let weekday = weekdays[Int(((days % 7) + 7) % 7)]

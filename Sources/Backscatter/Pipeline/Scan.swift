@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DeliveryStatus
 import Dispatch
 import MailParsing
 import Synchronization
@@ -73,10 +74,10 @@ public struct Scan: Sendable {
         for path in paths {
             var reader: MailboxReader
             do {
-                reader = try MailboxReader(path: path)
+                reader = try MailboxReader(path: path, limits: options.mailboxLimits)
             } catch {
-                summary.errors.append(ScanError(path: path, index: 0, byteOffset: error.byteOffset,
-                                                reason: String(describing: error)))
+                summary.errors.append(ScanError(path: error.path, index: 0, byteOffset: error.byteOffset,
+                                                reason: Self.reason(error)))
                 continue
             }
             var lastSource = ""
@@ -90,7 +91,7 @@ public struct Scan: Sendable {
                 } catch {
                     let index = error.path == lastSource ? countInSource : 0
                     summary.errors.append(ScanError(path: error.path, index: index, byteOffset: error.byteOffset,
-                                                    reason: String(describing: error)))
+                                                    reason: Self.reason(error)))
                     continue
                 }
                 if entry.source != lastSource {
@@ -154,6 +155,7 @@ public struct Scan: Sendable {
     /// The per-message stage: parse, read the headers, analyse the bounce, let the stage judge.
     static func examine<Stage: ScanStage>(_ entry: MailboxMessage, sequence: Int, stage: Stage,
                                           limits: ParsingLimits) -> (ScanRecord, Stage.Note) {
+        let analyzer = BounceAnalyzer()
         let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
         var record = ScanRecord(source: entry.source, index: entry.index, offset: entry.offset, length: entry.length,
                                 sequence: sequence)
@@ -161,19 +163,28 @@ public struct Scan: Sendable {
         record.messageId = HeaderValues.messageId(headers)
         if let date = HeaderValues.date(headers) {
             record.date = date.iso8601
-            record.timestamp = date.timestamp
+            record.timestamp = date.secondsSince1970
         }
-        record.from = HeaderValues.addresses(headers, "from").first
+        record.from = HeaderValues.firstAddress(headers, "from")
         record.to = HeaderValues.addresses(headers, "to")
         record.subject = HeaderValues.subject(headers)
         record.defects = entry.defects.names + parsed.defects
-        let bounce = BounceFacts.analyze(parsed)
+        let bounce = analyzer.analyze(parsed)
         record.kind = bounce.kind
         record.format = bounce.format
-        record.recipients = bounce.recipients
-        record.original = bounce.original
+        record.recipients = bounce.recipients.map(HeaderValues.recipient)
+        record.original = HeaderValues.original(bounce.original)
         let note = stage.examine(ExaminedMessage(entry: entry, parsed: parsed, bounce: bounce), into: &record)
         return (record, note)
+    }
+
+    /// `cannot-open (Permission denied)`: the reader's code and the system's words for errno.
+    private static func reason(_ error: MailboxError) -> String {
+        var text = error.code.description
+        if let number = error.systemErrorNumber, let message = strerror(number) {
+            text += " (" + String(cString: message) + ")"
+        }
+        return text
     }
 
     /// Sum of the sizes of the regular files among `paths`; nil when any input is a folder or stdin.
@@ -229,6 +240,8 @@ public struct ScanOptions: Sendable {
     public var batchBytes = 32 << 20
     /// Limits of the header and MIME parsers.
     public var parsingLimits = ParsingLimits()
+    /// Limits of the mailbox readers.
+    public var mailboxLimits = MailboxLimits()
 
     /// The defaults above.
     public init(jobs: Int? = nil) {

@@ -1,3 +1,5 @@
+import DeliveryStatus
+
 /// Everything the report formats say about one message: where it is, its key headers, what kind of
 /// message it is, who bounced and why, the returned original, and the verdict with its evidence.
 ///
@@ -91,25 +93,9 @@ public struct ScanRecord: Sendable {
 }
 
 extension ScanRecord {
-    /// What kind of message a record is about. Raw values are the names used in output (issue 3).
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// Ordinary mail.
-        case notBounce = "not-bounce"
-        /// A non-delivery report: at least one recipient failed.
-        case bounce
-        /// A delay warning (`Action: delayed`): not a failure.
-        case delay
-        /// A success DSN (delivered, relayed, expanded).
-        case success
-        /// An RFC 3834 auto-reply or vacation message.
-        case autoReply = "auto-reply"
-        /// A challenge-response message.
-        case challenge
-        /// A virus or content-filter notice.
-        case virusNotice = "virus-notice"
-        /// An RFC 5965 feedback (abuse) report: not a bounce.
-        case feedbackReport = "feedback-report"
-    }
+    /// What kind of message a record is about: the bounce analysis's `MessageKind` (raw values are the
+    /// names used in output, issue 3).
+    public typealias Kind = MessageKind
 
     /// The classifier's judgement of one message. Raw values are the names used in output (issue 4).
     public enum Verdict: String, Sendable, Hashable, CaseIterable {

@@ -1,3 +1,4 @@
+import DeliveryStatus
 import MailParsing
 
 /// The classification seam: where the classifier plugs into `Scan`.
@@ -54,8 +55,8 @@ public struct ExaminedMessage: Sendable {
     public let entry: MailboxMessage
     /// Its header section and MIME tree.
     public let parsed: ParsedMessage
-    /// The bounce analysis of the message.
-    public let bounce: BounceFacts
+    /// The bounce analysis of the message (kind, recipients, the returned original).
+    public let bounce: BounceReport
 }
 
 /// The stage used until a classifier exists: it judges nothing, so records keep a nil verdict and

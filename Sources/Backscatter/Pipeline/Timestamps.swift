@@ -2,7 +2,45 @@
 public enum Timestamps {
     /// Formats seconds since 1970 UTC as `YYYY-MM-DDTHH:MM:SS` plus `Z` or `±HH:MM` in the given zone.
     public static func iso8601(_ timestamp: Int64, offsetMinutes: Int = 0) -> String {
-        MessageDate.iso8601(timestamp: timestamp, offsetMinutes: offsetMinutes)
+        let local = timestamp + Int64(offsetMinutes * 60)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secs = Int(local - days * 86_400)
+        let (y, m, d) = civilFromDays(Int(days))
+        var out = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
+        out += pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
+        if offsetMinutes == 0 { return out + "Z" }
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let a = abs(offsetMinutes)
+        return out + sign + pad(a / 60, 2) + ":" + pad(a % 60, 2)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date (year, month, day) of a day count since 1970-01-01 (`civil_from_days`).
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
     }
 
     /// Reads `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`, `YYYY-MM-DDTHH:MM:SS`, each optionally followed by `Z` or
@@ -47,7 +85,7 @@ public enum Timestamps {
                 return nil
             }
         }
-        let days = MessageDate.daysFromCivil(year: year, month: month, day: day)
+        let days = daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86_400 + Int64(seconds) - Int64(offset * 60)
     }
 }

@@ -167,7 +167,7 @@ struct TextReport {
                                .init("kind"), .init("to"), .init("subject", flexible: true)])
         for row in shown.prefix(listed) {
             table.add([String(row.sequence), row.timestamp.map(Dates.short) ?? "", row.verdict.rawValue,
-                       row.score.map { Decimals.fixed($0, places: 2) } ?? "", row.kind, row.to, row.subject])
+                       row.score.map { Decimals.fixed($0, places: 2) } ?? "", row.kind, Self.cut(row.to, 28), row.subject])
         }
         var out = table.render(style: style)
         if shown.count > listed {
@@ -175,6 +175,13 @@ struct TextReport {
         }
         out += "  " + style.dim("backscatter explain PATH#N tells why for message N") + "\n"
         return out
+    }
+}
+
+extension TextReport {
+    /// `text` cut to `width` characters with `…`.
+    static func cut(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 }
 

@@ -2,7 +2,8 @@ import Backscatter
 
 /// Bounce-like messages per time bucket, from the summary's hourly counts: at most `maxBuckets`
 /// buckets of a whole number of hours. Dates far from the rest (a forged 1970 or 2099 Date) would
-/// stretch the axis, so when the span exceeds two months the first and last 1% are left out and counted.
+/// stretch the axis, so when the span exceeds two months only a month either side of the median
+/// message is drawn and the rest is counted in `outside`.
 struct Timeline {
     var startHour: Int64 = 0
     var hoursPerBucket: Int64 = 1
@@ -15,18 +16,18 @@ struct Timeline {
         var low = first.key
         var high = last.key
         if high - low > 24 * 62 {
+            // Keep a month either side of the median message's hour.
             let total = hours.reduce(0) { $0 + $1.value.total }
-            let cut = max(1, total / 100)
             var seen = 0
+            var median = first.key
             for (hour, counts) in hours {
                 seen += counts.total
-                if seen > cut { low = hour; break }
+                if seen * 2 >= total { median = hour; break }
             }
-            seen = 0
-            for (hour, counts) in hours.reversed() {
-                seen += counts.total
-                if seen > cut { high = hour; break }
-            }
+            low = max(low, median - 24 * 31)
+            high = min(high, median + 24 * 31)
+            low = hours.first { $0.key >= low }?.key ?? low
+            high = hours.last { $0.key <= high }?.key ?? high
         }
         let span = high - low + 1
         hoursPerBucket = max(1, (span + Int64(maxBuckets) - 1) / Int64(maxBuckets))
