@@ -50,6 +50,21 @@ package final class BounceContext {
     /// single-part message. LF line ends.
     package private(set) lazy var text: String = BounceContext.flatten(message.root)
 
+    /// The human-readable text before the delivery-status part (or before the DSN fields of a
+    /// single-part report), without MIME noise lines (`Content-...`, boundaries, "This is a MIME...").
+    package private(set) lazy var leadText: String = {
+        var out: [Substring] = []
+        for line in lines {
+            let l = line.trimmed
+            if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { break }
+            if l.isEmpty || l.hasPrefix("Content-") || l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi")
+                || l.hasPrefix("This is an auto") || l.hasPrefix("This multi-part") || l.hasPrefix("###") || l.hasPrefix("***")
+                || l.hasPrefix("--") || l.contains("--- The follow") || l.contains("--- Transcript") { continue }
+            out.append(line)
+        }
+        return out.joined(separator: " ")
+    }()
+
     /// `text` split into lines (LF removed).
     package private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
 

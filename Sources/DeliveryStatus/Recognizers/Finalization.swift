@@ -3,7 +3,8 @@
 /// Follows the order of Sisimai 5's fact builder so that results compare with its corpus.
 enum Finalization {
     static func report(_ f: RecipientFinding) -> RecipientReport {
-        var diagnostic = Diagnostic.sweep(f.diagnostic)
+        let shown = Diagnostic.sweep(f.diagnostic)
+        var diagnostic = f.decisionText.map(Diagnostic.sweep) ?? shown
         var status = f.status
         var replyCode = f.replyCode
         if !diagnostic.isEmpty {
@@ -17,6 +18,7 @@ enum Finalization {
             diagnostic = Diagnostic.removingHTML(diagnostic)
             diagnostic = Diagnostic.sweep(diagnostic)
         }
+        let command = f.command ?? SMTPCommandFinder.find(in: diagnostic)
         var diagnosticType = f.diagnosticType
         if diagnosticType == nil {
             if f.reason == .mailerError { diagnosticType = "X-UNIX" }
@@ -28,7 +30,7 @@ enum Finalization {
             reason = preset
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
-                                          diagnosticType: diagnosticType, command: f.command, action: f.action)
+                                          diagnosticType: diagnosticType, command: command, action: f.action)
             let decided = decision.decide()
             if decided.isExplicit {
                 reason = decided
@@ -67,8 +69,9 @@ enum Finalization {
         if reason == .delivered, action == nil { action = .delivered }
 
         var out = RecipientReport(recipient: f.recipient, action: action, status: status, statusIsPseudo: pseudo,
-                                  replyCode: replyCode, reason: reason, hard: hard, diagnostic: diagnostic,
-                                  diagnosticType: f.diagnosticType?.lowercased(), remoteMTA: f.remoteMTA, command: f.command)
+                                  replyCode: replyCode, reason: reason, hard: hard,
+                                  diagnostic: f.decisionText == nil ? diagnostic : Diagnostic.removingHTML(shown),
+                                  diagnosticType: f.diagnosticType?.lowercased(), remoteMTA: f.remoteMTA, command: command)
         out.originalRecipient = f.originalRecipient
         out.finalRecipient = f.finalRecipient
         out.lastAttemptDate = f.lastAttemptDate
