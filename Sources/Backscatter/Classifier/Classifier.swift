@@ -91,7 +91,9 @@ public struct Classifier: Sendable {
         guard !candidates.isEmpty else { return }
         if let hit = candidates.first(where: { site.sentRecipients.contains($0) }) {
             out.append(Evidence(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
-        } else if o.original?.messageID == nil || site.profile.sentLog == nil {
+        } else if o.original?.messageID == nil || site.profile.sentLog == nil,
+                  !(o.original?.hops.contains { $0.ip.map(site.profile.relays.networks.contains) ?? false } ?? false) {
+            // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
             out.append(Evidence(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
         }
     }
@@ -195,7 +197,7 @@ public struct Classifier: Sendable {
 
     private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
         guard let id = original.messageID else {
-            if original.presence == .full || original.hopCount > 0 {
+            if original.from != nil {
                 out.append(Evidence(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
             }
             return
@@ -243,7 +245,7 @@ public struct Classifier: Sendable {
             out.append(Evidence(.dkimForeign, "The original claims to be from \(original.from ?? "us") but is signed by \(foreign.domain), not by us."))
             return
         }
-        if site.signsDKIM, fromUs || original.from == nil, original.hopCount > 0 || original.presence == .full {
+        if site.signsDKIM, fromUs {
             out.append(Evidence(.dkimOursAbsent, "We sign all our mail with DKIM, but the returned headers carry no signature of ours."))
         }
     }

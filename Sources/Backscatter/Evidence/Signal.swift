@@ -150,7 +150,8 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         case .replierWrittenTo: -3.0
         case .replierNeverWrittenTo: 2.5
         case .campaignMember: 2.5
-        case .flood: 1.0
+        // Only given when most decided messages of the flood are backscatter.
+        case .flood: 2.0
         case .randomRecipient: 1.5
         case .noOriginal: 0
         case .nothingKnown: 0

@@ -104,13 +104,13 @@ public struct StreamClassifier: Sendable {
             }
             let share = decided > 0 ? Double(spam) / Double(decided) : 0.5
             let size = c.members.count
-            if decided >= 3, share >= 0.8 {
+            if decided >= 3, share >= 0.9 {
                 for i in c.members {
                     campaignOf[i] = id
                     extra[i, default: []].append(Evidence(signal: Signal.campaignMember.rawValue, weight: Signal.campaignMember.weight,
                         detail: "It belongs to campaign \(id): the same original came back from \(c.reflectors.count) servers in \(size) notices, \(Int(share * 100))% of them clearly backscatter."))
                 }
-            } else if decided >= 3, share <= 0.2 {
+            } else if decided >= 3, share <= 0.1 {
                 for i in c.members {
                     extra[i, default: []].append(Evidence(signal: Signal.campaignMember.rawValue, weight: -Signal.campaignMember.weight,
                         detail: "The same original came back in \(size) notices, nearly all of them bounces of mail we really sent (a mailing of ours)."))
