@@ -1,17 +1,13 @@
 /// How a command gets its classifier: the one place that turns a profile path into a `ScanStage`.
-///
-/// SEAM(classifier): until the classifier lands this validates nothing and returns
-/// `UnclassifiedStage`, so every bounce-like message is reported `uncertain`. The classifier engineer
-/// replaces the body (load `SiteProfile`, or infer one when `profilePath` is nil) and the commands
-/// pick it up unchanged.
 public enum ScanSetup {
-    /// The stage `scan`, `explain` and `split` run.
+    /// The stage `scan`, `explain` and `split` run: the classifier with the loaded profile, or
+    /// zero-config (a profile inferred from the stream) when `profilePath` is nil.
     /// - Parameter profilePath: a site profile (TOML), or nil for zero-config.
-    /// - Throws: when the profile cannot be loaded; the error's description names the key and why.
+    /// - Throws: `ProfileError` when the profile cannot be loaded; its description names the key and why.
     public static func stage(profilePath: String?) throws -> some ScanStage {
-        UnclassifiedStage()
+        ClassifierStage(profile: try profilePath.map { try SiteProfile.load(path: $0) })
     }
 
-    /// Whether a real classifier is behind `stage(profilePath:)` (false until it lands).
-    public static var classifierAvailable: Bool { false }
+    /// Whether a real classifier is behind `stage(profilePath:)`.
+    public static var classifierAvailable: Bool { true }
 }
