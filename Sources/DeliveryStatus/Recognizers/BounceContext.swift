@@ -25,6 +25,19 @@ package final class BounceContext {
     /// The first value of a top-level header field, or nil.
     package func header(_ lowercaseName: String) -> String? { message.headers[lowercaseName] }
 
+    /// Host names in the report's own Received fields (`from` and `by` parts), for provider rules.
+    package private(set) lazy var receivedHosts: [String] = {
+        var out: [String] = []
+        for f in message.headers.all("received").prefix(30) {
+            let words = f.valueString.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "(" || $0 == ")" || $0 == "[" || $0 == "]" || $0 == ";" })
+            for (i, w) in words.enumerated() where (w == "from" || w == "by") && i + 1 < words.count {
+                let h = words[i + 1].lowercased()
+                if h.contains(".") { out.append(h) }
+            }
+        }
+        return out
+    }()
+
     /// The subject, lower-cased (for cheap dispatch).
     package private(set) lazy var lowercaseSubject: String = subject.lowercased()
     /// The sender, lower-cased.

@@ -1,8 +1,10 @@
+import BytePatterns
+
 /// Turns a recogniser's raw findings into `RecipientReport`s the same way for every format:
 /// codes from the text, the reason (status first, text second), hard/soft, pseudo codes.
 /// Follows the order of Sisimai 5's fact builder so that results compare with its corpus.
 enum Finalization {
-    static func report(_ f: RecipientFinding) -> RecipientReport {
+    static func report(_ f: RecipientFinding, reportHosts: [String] = []) -> RecipientReport {
         let shown = Diagnostic.sweep(f.diagnostic)
         var diagnostic = f.decisionText.map(Diagnostic.sweep) ?? shown
         var status = f.status
@@ -28,6 +30,10 @@ enum Finalization {
         var reason: Reason
         if let preset = f.reason, !preset.isProvisional {
             reason = preset
+        } else if let byProvider = RemoteHostRules.reason(
+            diagnostic: diagnostic, status: status, reply: replyCode,
+            hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic) + reportHosts) {
+            reason = byProvider
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
                                           diagnosticType: diagnosticType, command: command, action: f.action)
@@ -157,5 +163,19 @@ extension String {
         }
         out += rest
         return out
+    }
+}
+
+/// Host names in free text.
+enum Hosts {
+    static let pattern = try? BytePattern(#"(?<![\w.@-])[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+"#)
+
+    /// Dotted names in `text` (at most 20), lower-cased.
+    static func names(in text: String) -> [String] {
+        guard let pattern else { return [] }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw in
+            pattern.matches(in: raw, maxMatches: 20).map { String(decoding: bytes[$0.range], as: UTF8.self).lowercased() }
+        }
     }
 }
