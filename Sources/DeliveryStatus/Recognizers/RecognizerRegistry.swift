@@ -9,6 +9,7 @@ enum RecognizerRegistry {
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
         EximRecognizer(),
+        QmailRecognizer(),
     ]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
