@@ -10,6 +10,7 @@ enum RecognizerRegistry {
         GmailRecognizer(),
         EximRecognizer(),
         QmailRecognizer(),
+        SendmailTextRecognizer(),
     ]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
