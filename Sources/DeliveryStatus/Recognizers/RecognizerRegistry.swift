@@ -9,6 +9,8 @@ enum RecognizerRegistry {
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
         EximRecognizer(),
+        QmailRecognizer(),
+        SendmailTextRecognizer(),
     ]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
