@@ -6,6 +6,9 @@
 enum RecognizerRegistry {
     static let dedicated: [any Recognizer] = [
         FeedbackReportRecognizer(),
+        // Formats of the smaller MTA families (Formats/<Family>.swift), each claiming on its own headers.
+        Exchange2003Recognizer(), IMailServerRecognizer(), NotesRecognizer(), VerizonRecognizer(),
+        X1Recognizer(), X2Recognizer(), X3Recognizer(),
         AutoReplyRecognizer(),
     ]
     static let standard: any Recognizer = RFC3464Recognizer()
