@@ -21,7 +21,7 @@ public struct BounceAnalyzer: Sendable {
             guard Addresses.isAddress(r.recipient) else { continue }
             let key = r.recipient.lowercased()
             guard seen.insert(key).inserted else { continue }
-            reports.append(Finalization.report(r))
+            reports.append(Finalization.report(r, reportHosts: context.receivedHosts))
         }
         let kind = Finalization.kind(of: reports, declared: finding.kind)
         if kind == .notBounce { return .notBounce }

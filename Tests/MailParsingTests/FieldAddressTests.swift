@@ -39,7 +39,8 @@ let addressTable: [(input: String, expected: [String])] = [
     ("user@[192.0.2.1]", ["|user@[192.0.2.1]"]),
     ("Admin <root@[IPv6:2001:db8::1]>", ["Admin|root@[IPv6:2001:db8::1]"]),
     // Null reverse-path and bare local parts
-    ("<>", []),
+    ("<>", ["|"]),                                   // the null reverse-path is kept (isNull)
+    ("MAILER-DAEMON <>", ["MAILER-DAEMON|"]),
     ("MAILER-DAEMON", ["|MAILER-DAEMON"]),
     ("postmaster (Mail Delivery System)", ["Mail Delivery System|postmaster"]),
     // Junk recovery

@@ -8,8 +8,34 @@ struct RFC3464Recognizer: Recognizer {
 
     func recognize(_ context: BounceContext) -> Finding? {
         guard let text = context.deliveryStatusText else { return nil }
-        let finding = RFC3464Recognizer.read(text)
+        var finding = RFC3464Recognizer.read(text)
+        RFC3464Recognizer.complete(&finding, from: context)
         return finding.recipients.isEmpty ? nil : finding
+    }
+
+    /// Completes each record from the human-readable part: the diagnostic when the DSN gave none, and
+    /// the SMTP command, which only the text usually names (Postfix "in reply to RCPT TO command").
+    static func complete(_ finding: inout Finding, from context: BounceContext) {
+        // A single recipient's record is read together with the report's own words (the DSN often
+        // carries only "5.0.0" while the text says why), as Sisimai does.
+        if finding.recipients.count == 1 {
+            let lead = Diagnostic.sweep(context.leadText)
+            let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
+            if !lead.isEmpty {
+                finding.recipients[0].decisionText = lead.lowercased().contains(own.lowercased()) ? lead : lead + " " + own
+            }
+        }
+        for i in finding.recipients.indices {
+            let r = finding.recipients[i]
+            let block = TextScan.block(for: r.recipient, in: context)
+            if r.diagnostic.trimmed.isEmpty, let block {
+                finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: r.recipient)
+            }
+            if r.command == nil {
+                finding.recipients[i].command = SMTPCommandFinder.find(in: r.decisionText ?? r.diagnostic)
+                    ?? SMTPCommandFinder.find(in: context.leadText)
+            }
+        }
     }
 
     /// Reads the groups of a delivery-status body (RFC 3464 §2.2 and §2.3).
@@ -59,12 +85,16 @@ struct RFC3464Recognizer: Recognizer {
             // "5.1.1", "5.1.1 (bad destination)", "#5.1.1": first token.
             let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
             r.status = EnhancedStatusCode(token)
+            // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is a diagnostic too.
+            if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
+                r.diagnostic = String(s[s.index(after: open)..<close])
+            }
         }
         if let mta = group.first("remote-mta") { r.remoteMTA = TypedValue(mta).value }
         if let d = group.first("diagnostic-code") {
             let typed = TypedValue(d)
             r.diagnosticType = typed.type?.uppercased()
-            r.diagnostic = typed.value
+            r.diagnostic = r.diagnostic.isEmpty ? typed.value : r.diagnostic + " " + typed.value
         }
         r.lastAttemptDate = group.first("last-attempt-date")?.trimmed
         r.finalLogID = group.first("final-log-id")?.trimmed

@@ -6,11 +6,13 @@
 enum RecognizerRegistry {
     static let dedicated: [any Recognizer] = [
         FeedbackReportRecognizer(),
-        // Formats of the smaller MTA families (Formats/<Family>.swift), each claiming on its own headers.
-        Exchange2003Recognizer(), IMailServerRecognizer(), NotesRecognizer(), VerizonRecognizer(),
-        X1Recognizer(), X2Recognizer(), X3Recognizer(),
-        AutoReplyRecognizer(),
+        GoogleGroupsRecognizer(),
+        GmailRecognizer(),
+        EximRecognizer(),
+    ] + SmallFamilies.recognizers + [
     ]
+    /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
+    static let autoReply: any Recognizer = AutoReplyRecognizer()
     static let standard: any Recognizer = RFC3464Recognizer()
     static let fallback: any Recognizer = GenericTextRecognizer()
 
@@ -20,6 +22,7 @@ enum RecognizerRegistry {
             if let f = r.recognize(context), !f.recipients.isEmpty || f.kind != nil { return (r.name, f) }
         }
         if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
+        if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
         if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
         return nil
     }

@@ -7,13 +7,14 @@
 /// windows-1252; RFC 2047 display names (also inside quotes); `user@[192.0.2.1]`.
 /// Junk recovery: missing angle brackets (`John Smith john@x`), an unclosed `<` (ends at the next comma),
 /// stray `>`, `<<a@x>>`, a bare local part (`postmaster`), `a@b@c` (split at the last `@`), a trailing
-/// comment taken as display name. Entries without a local part (a phrase alone) are left out.
+/// comment taken as display name. A phrase alone (`From: Some Name`) gives no mailbox; an explicit `<>`
+/// (`From: MAILER-DAEMON <>`, 53 times in backscatter-dev) gives one whose `isNull` is true.
 ///
 /// Limits: O(n) time and tokens; no recursion, so 100k nested comments are fine.
 public enum AddressParser {
     /// All mailboxes in an address-list field value (group members flattened, in order).
     public static func parseList(_ value: ByteSlice) -> [MailAddress] {
-        parseItems(value).filter { !$0.localPart.isEmpty }
+        parseItems(value)
     }
 
     /// The first mailbox in the value, or nil. The null reverse-path `<>` (Return-Path of a bounce)
@@ -23,7 +24,7 @@ public enum AddressParser {
         return items.first(where: { !$0.localPart.isEmpty }) ?? items.first(where: \.isNull)
     }
 
-    /// Every item, including `<>` (null) ones; phrase-only items are dropped here.
+    /// Every mailbox, including `<>` (null) ones; phrase-only items are dropped here.
     static func parseItems(_ value: ByteSlice) -> [MailAddress] {
         let tokens = FieldTokenizer.tokenize(value)
         var results: [MailAddress] = []

@@ -133,6 +133,8 @@ extension MboxParser {
         var cursor: LineCursor
         /// The current line's head was dropped: it is known not to be a separator.
         var lineSettled: Bool
+        /// The last byte dropped so far (to tell a missing final newline at the end).
+        var lastByteDropped: UInt8?
     }
 
     enum ScanOutcome {
@@ -178,8 +180,12 @@ extension MboxParser {
                 let outcome = input.withUnsafeBufferPointer { scanLines(&scan, $0, atEnd: atEnd) }
                 switch outcome {
                 case .needMore:
+                    // Certainly longer than the limit: the complete lines alone (less a separating blank
+                    // line of at most 2 bytes), or the current line alone. The same messages are cut
+                    // however the input is chunked (`emit` cuts those found whole).
                     let start = scan.phase == .envelope ? 0 : scan.messageStart
-                    if scan.cursor.searchedTo - start > limits.maxMessageBytes {
+                    let limit = limits.maxMessageBytes + 2
+                    if scan.cursor.lineStart - start > limit || scan.cursor.searchedTo - scan.cursor.lineStart > limit {
                         beginSkipping(scan, &input)
                         continue
                     }
@@ -232,6 +238,7 @@ extension MboxParser {
                 }
                 // Drop what has been classified; keep the current line unless it is settled.
                 let drop = skip.lineSettled ? input.count : skip.cursor.lineStart
+                if drop > 0 { skip.lastByteDropped = input[input.startIndex + drop - 1] }
                 skip.consumed += drop
                 skip.cursor.lineStart -= min(drop, skip.cursor.lineStart)
                 skip.cursor.searchedTo -= drop
@@ -239,6 +246,7 @@ extension MboxParser {
                 if atEnd {
                     var message = skip.pending
                     message.length = skip.consumed
+                    if skip.lastByteDropped != lineEnd { message.defects.insert(.missingFinalNewline) }
                     state = .finished
                     return finishEmitting(message, entryEnd: 0, &input)
                 }
@@ -427,13 +435,19 @@ extension MboxParser {
     mutating func emit(_ scan: EntryScan, entryEnd: Int, messageEnd: Int, _ input: inout ByteSlice) -> MailboxMessage {
         let base = input.startIndex
         let start = min(scan.messageStart, entryEnd)
-        let end = max(start, min(messageEnd, entryEnd))
+        var end = max(start, min(messageEnd, entryEnd))
+        var defects = scan.defects
+        if end - start > limits.maxMessageBytes {
+            end = start + limits.maxMessageBytes
+            defects.insert(.truncated)
+        }
         var bytes = input[(base + start)..<(base + end)]
         if scan.quoted { bytes = MboxQuoting.unquote(bytes, lineEnd: lineEnd) }
         let envelope = scan.envelopeEnd.map { input[base..<(base + $0)] }
         let message = MailboxMessage(
             source: source, index: index, offset: streamOffset, length: entryEnd, envelopeLine: envelope,
-            bytes: bytes, defects: scan.defects, raw: input[base..<(base + entryEnd)])
+            bytes: bytes, defects: defects,
+            raw: defects.contains(.truncated) ? nil : input[base..<(base + entryEnd)])
         return finishEmitting(message, entryEnd: entryEnd, &input)
     }
 
@@ -466,9 +480,10 @@ extension MboxParser {
         var cursor = scan.cursor
         cursor.searchedTo -= keepFrom
         cursor.lineStart = 0
+        let lastByteDropped = keepFrom > 0 ? input[base + keepFrom - 1] : nil
         input = input[(base + keepFrom)...]
         state = .skipping(Skip(pending: pending, consumed: keepFrom, cursor: cursor,
-                               lineSettled: scan.phase == .envelope))
+                               lineSettled: scan.phase == .envelope, lastByteDropped: lastByteDropped))
     }
 
     /// Line scan while skipping: returns the pending message (length set) when a separator is found at
@@ -500,7 +515,6 @@ extension MboxParser {
                 }
                 if lineStart >= count { return nil }
                 lineEndIndex = count
-                skip.pending.defects.insert(.missingFinalNewline)
             }
             let next = min(lineEndIndex + 1, count)
             var contentEnd = lineEndIndex

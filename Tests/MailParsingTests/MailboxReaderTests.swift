@@ -1,0 +1,138 @@
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// `MailboxReader` over inputs built in a temporary folder.
+@Suite("mailbox reader")
+struct MailboxReaderTests {
+    /// A fresh temporary folder with the given files (relative path -> contents).
+    static func folder(_ files: [String: String]) throws -> String {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mailbox-reader-\(UUID().uuidString)").path
+        for (relative, contents) in files {
+            let path = root + "/" + relative
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        return root
+    }
+
+    static let message = "From: a@example.org\nSubject: hi\n\nbody\n"
+    static let mbox = "From a@b Thu Jul  2 12:05:05 2020\nSubject: 1\n\none\n\nFrom c@d Thu Jul  2 12:05:06 2020\nSubject: 2\n\ntwo\n"
+
+    @Test("a folder is read recursively, in path order; an mbox inside it gives several messages")
+    func directory() throws {
+        let root = try Self.folder([
+            "b.eml": Self.message, "a.eml": Self.message, "sub/c.eml": Self.message, "sub/box.mbox": Self.mbox,
+            ".hidden": Self.message, "empty.eml": "",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var reader = try MailboxReader(path: root)
+        #expect(reader.kind == .directory)
+        var seen: [String] = []
+        while let message = try reader.next() {
+            seen.append(String(message.source.dropFirst(root.count + 1)) + "#\(message.index)")
+        }
+        #expect(seen == ["a.eml#0", "b.eml#0", "sub/box.mbox#0", "sub/box.mbox#1", "sub/c.eml#0"])
+    }
+
+    @Test("a Maildir: cur/ and new/ read, tmp/ and Maildir++ metadata skipped, .Folders included")
+    func maildir() throws {
+        let root = try Self.folder([
+            "cur/1:2,S": Self.message, "new/2": Self.message, "tmp/3": Self.message,
+            "dovecot-uidlist": "3 V1 N2\n", ".Sent/cur/4:2,S": Self.message, ".Sent/maildirfolder": "",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let messages = try MailboxTesting.read(root)
+        #expect(try MailboxReader(path: root).kind == .maildir)
+        #expect(messages.map { String($0.source.dropFirst(root.count + 1)) } == [".Sent/cur/4:2,S", "cur/1:2,S", "new/2"])
+    }
+
+    @Test("an entry that cannot be opened is thrown for itself; the next call goes on")
+    func unreadableEntry() throws {
+        let root = try Self.folder(["a.eml": Self.message, "b.eml": Self.message, "c.eml": Self.message])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var reader = try MailboxReader(path: root)
+        try FileManager.default.removeItem(atPath: root + "/b.eml")  // vanishes between listing and reading
+        var sources: [String] = []
+        var errors: [MailboxError] = []
+        while true {
+            do {
+                guard let message = try reader.next() else { break }
+                sources.append((message.source as NSString).lastPathComponent)
+            } catch {
+                errors.append(error)
+            }
+        }
+        #expect(sources == ["a.eml", "c.eml"])
+        #expect(errors.map(\.code) == [.notFound])
+        #expect(errors.first?.path == root + "/b.eml")
+    }
+
+    @Test("a missing path is an error naming it")
+    func missing() {
+        #expect(throws: MailboxError.self) { try MailboxReader(path: "/nonexistent/mailbox") }
+        do {
+            _ = try MailboxReader(path: "/nonexistent/mailbox")
+        } catch {
+            #expect(error.code == .notFound)
+            #expect(error.path == "/nonexistent/mailbox")
+        }
+    }
+
+    @Test("a message file is one message; a file starting with From_ is an mbox")
+    func kinds() throws {
+        let root = try Self.folder(["m.eml": Self.message, "box": Self.mbox])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(try MailboxReader(path: root + "/m.eml").kind == .messageFile)
+        #expect(try MailboxReader(path: root + "/box").kind == .mbox)
+        let single = try MailboxTesting.read(root + "/m.eml")
+        #expect(single.count == 1)
+        #expect(single.first.map { String(decoding: $0.bytes, as: UTF8.self) } == Self.message)
+        #expect(single.first?.length == Self.message.utf8.count)
+        #expect(try MailboxTesting.read(root + "/box").count == 2)
+    }
+
+    @Test("raw entries read back by offset and length rebuild the file byte for byte")
+    func rawEntries() throws {
+        let root = try Self.folder(["box": Self.mbox])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/box"
+        var rebuilt: [UInt8] = []
+        for message in try MailboxTesting.read(path) {
+            let raw = try MailboxReader.readRawEntry(path: path, offset: message.offset, length: message.length)
+            #expect(message.raw.map(Array.init) == raw)
+            rebuilt += raw
+        }
+        #expect(rebuilt == Array(Self.mbox.utf8))
+        #expect(throws: MailboxError.self) { try MailboxReader.readRawEntry(path: path, offset: 0, length: 10_000) }
+    }
+
+    @Test("a message file larger than the limit is cut and flagged, its length exact")
+    func largeMessageFile() throws {
+        let big = Self.message + String(repeating: "x", count: 10_000) + "\n"
+        let root = try Self.folder(["big.eml": big])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let messages = try MailboxTesting.read(root + "/big.eml",
+                                               limits: MailboxLimits(maxMessageBytes: 1_000, readChunkBytes: 300))
+        #expect(messages.count == 1)
+        #expect(messages.first?.bytes.count == 1_000)
+        #expect(messages.first?.length == big.utf8.count)
+        #expect(messages.first?.defects == .truncated)
+    }
+
+    @Test("a large mbox read in small chunks keeps the reader's buffer small")
+    func smallChunks() throws {
+        var text = ""
+        for i in 0..<300 { text += "From a@b Thu Jul  2 12:05:05 2020\nSubject: \(i)\n\n" + String(repeating: "y", count: i * 7) + "\n\n" }
+        let root = try Self.folder(["box": text])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try MailboxTesting.read(root + "/box").map(MessageSummary.init)
+        let chunked = try MailboxTesting.read(root + "/box", limits: MailboxLimits(readChunkBytes: 97)).map(MessageSummary.init)
+        #expect(whole.count == 300)
+        #expect(whole == chunked)
+    }
+}
