@@ -65,11 +65,11 @@ extension BackscatterCommand {
             for verdict in ScanRecord.Verdict.allCases {
                 let count = counts[verdict, default: 0]
                 total += count
-                table.add([into + "/" + MailboxSplit.fileName(verdict), Numbers.grouped(count),
+                table.add([MailboxSplit.fileName(verdict), Numbers.grouped(count),
                            Numbers.grouped(bytes[verdict, default: 0])])
             }
-            table.indent = 0
-            let out = Terminal.standardOutput
+                        let out = Terminal.standardOutput
+            out.write("wrote \(into):\n")
             out.write(table.render(style: Style(enabled: false)))
             let check = total == scanned ? "ok" : "MISMATCH"
             out.write("total \(Numbers.grouped(total)) messages written, \(Numbers.grouped(scanned)) read: \(check)\n")

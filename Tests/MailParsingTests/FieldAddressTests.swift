@@ -103,6 +103,9 @@ func render(_ a: MailAddress) -> String { (a.displayName ?? "") + "|" + a.addres
         #expect(AddressParser.parseList(many[...]).count == 20_000)
         let angles = [UInt8](repeating: ASCII.lessThan, count: 50_000) + [UInt8](repeating: ASCII.at, count: 50_000)
         _ = AddressParser.parseList(angles[...])
+        // Many words, then an "@", then many ":" (each ":" must not rescan the words).
+        let colons = Array(String(repeating: "a ", count: 30_000).utf8) + [ASCII.at] + [UInt8](repeating: ASCII.colon, count: 30_000)
+        #expect(AddressParser.parseList(colons[...]).count == 1)
         let quotes = [UInt8](repeating: ASCII.quote, count: 100_001)
         #expect(AddressParser.parseList(quotes[...]).isEmpty)
         var generator = SystemRandomNumberGenerator()

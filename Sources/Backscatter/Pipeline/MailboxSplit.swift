@@ -43,6 +43,7 @@ public final class MailboxSplit {
         self.suffix = ".partial-\(getpid())"
         if inputs.contains("-") { throw SplitError("split needs files it can read twice; standard input cannot be split") }
         var info = stat()
+        var created = false
         if stat(directory, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else { throw SplitError("\(directory) exists and is not a folder") }
             if !force, let entries = Self.entries(directory), !entries.isEmpty {
@@ -50,14 +51,18 @@ public final class MailboxSplit {
             }
         } else if mkdir(directory, 0o755) != 0 {
             throw SplitError("cannot create \(directory): \(String(cString: strerror(errno)))")
+        } else {
+            created = true
         }
         guard let outDir = Self.realPath(directory) else { throw SplitError("cannot resolve \(directory)") }
         for input in inputs {
             guard let real = Self.realPath(input) else { continue }
             if real == outDir || outDir.hasPrefix(real + "/") {
+                if created { rmdir(directory) }
                 throw SplitError("\(directory) is inside the input \(input); choose a folder outside it")
             }
             for verdict in ScanRecord.Verdict.allCases where real == outDir + "/" + Self.fileName(verdict) {
+                if created { rmdir(directory) }
                 throw SplitError("\(input) would be written over; choose another folder")
             }
         }

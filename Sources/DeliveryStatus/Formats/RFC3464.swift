@@ -4,11 +4,16 @@
 struct RFC3464Recognizer: Recognizer {
     var name: String { "rfc3464" }
 
-    func claims(_ context: BounceContext) -> Bool { context.deliveryStatusPart != nil }
+    func claims(_ context: BounceContext) -> Bool {
+        context.deliveryStatusPart != nil || context.inlineDeliveryStatusText != nil
+    }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        guard let text = context.deliveryStatusText else { return nil }
-        var finding = RFC3464Recognizer.read(text)
+        // Every delivery-status part: a report may carry several (sisimai rfc3464-28 nests two reports).
+        var texts = context.allDeliveryStatusTexts
+        if texts.isEmpty, let inline = context.inlineDeliveryStatusText { texts = [inline] }
+        guard !texts.isEmpty else { return nil }
+        var finding = RFC3464Recognizer.read(texts.joined(separator: "\n\n"))
         RFC3464Recognizer.complete(&finding, from: context)
         return finding.recipients.isEmpty ? nil : finding
     }
@@ -38,17 +43,33 @@ struct RFC3464Recognizer: Recognizer {
         }
     }
 
-    /// Reads the groups of a delivery-status body (RFC 3464 §2.2 and §2.3).
+    /// Reads the fields of a delivery-status body (RFC 3464 §2.2 and §2.3) as a stream: a blank
+    /// line ends a recipient's group, and so does a second `Final-Recipient` without one (sisimai
+    /// rhost-aol-03 runs the groups together).
     static func read(_ text: String) -> Finding {
         var finding = Finding()
-        for group in DeliveryStatusFields.groups(text) {
-            let isRecipient = group.has("final-recipient") || group.has("original-recipient")
-            if !isRecipient {
-                if finding.recipients.isEmpty { readPerMessage(group, into: &finding.perMessage) }
-                continue
+        var current: [(name: String, value: String)] = []
+        var perMessage: [(name: String, value: String)] = []
+        func flush() {
+            if current.contains(where: { $0.name == "final-recipient" || $0.name == "original-recipient" }),
+               let r = readRecipient(DeliveryStatusFields.Group(fields: current)) {
+                finding.recipients.append(r)
+            } else if finding.recipients.isEmpty {
+                perMessage += current
             }
-            if let r = readRecipient(group) { finding.recipients.append(r) }
+            current = []
         }
+        for group in DeliveryStatusFields.groups(text) {
+            for field in group.fields {
+                let hasFinal = current.contains { $0.name == "final-recipient" }
+                let hasOriginal = current.contains { $0.name == "original-recipient" }
+                if field.name == "final-recipient" && hasFinal { flush() }
+                if field.name == "original-recipient" && hasFinal && hasOriginal { flush() }
+                current.append(field)
+            }
+            flush()
+        }
+        readPerMessage(DeliveryStatusFields.Group(fields: perMessage), into: &finding.perMessage)
         return finding
     }
 

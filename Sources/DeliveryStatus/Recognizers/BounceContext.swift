@@ -84,6 +84,28 @@ package final class BounceContext {
     /// `text` lower-cased, for phrase search.
     package private(set) lazy var lowercaseText: String = text.lowercased()
 
+    /// The decoded bodies of every delivery-status part, in document order.
+    package private(set) lazy var allDeliveryStatusTexts: [String] = message.allParts().filter {
+        $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
+    }.map { BounceContext.normalizedText(of: $0) }
+
+    /// DSN fields written into the text itself (no `message/delivery-status` part, or a broken one):
+    /// the text from the first `Reporting-MTA:` or `Final-Recipient:` line on, if a `Final-Recipient:`
+    /// line exists (sisimai rfc3464-04, lhost-sendmail-53).
+    package private(set) lazy var inlineDeliveryStatusText: String? = {
+        guard deliveryStatusPart == nil else { return nil }
+        var start: Int? = nil
+        var sawFinal = false
+        for (i, line) in lines.enumerated() {
+            if line.hasPrefix("Reporting-MTA:") || line.hasPrefix("Final-Recipient:") || line.hasPrefix("Original-Recipient:") {
+                if start == nil { start = i }
+            }
+            if line.lowercased().hasPrefix("final-recipient:") { sawFinal = true; break }
+        }
+        guard sawFinal, let start else { return nil }
+        return lines[start...].joined(separator: "\n")
+    }()
+
     /// The decoded body of the delivery-status part, LF line ends.
     package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { BounceContext.normalizedText(of: $0) }
 

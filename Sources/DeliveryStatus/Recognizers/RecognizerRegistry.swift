@@ -9,8 +9,9 @@ enum RecognizerRegistry {
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
         EximRecognizer(),
-    ] + SmallFamilies.recognizers + [
-    ]
+        QmailRecognizer(),
+        SendmailTextRecognizer(),
+    ] + SmallFamilies.recognizers
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
     static let standard: any Recognizer = RFC3464Recognizer()

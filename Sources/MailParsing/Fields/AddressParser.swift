@@ -32,12 +32,14 @@ public enum AddressParser {
         var inAngle = false
         var angleTokenCount = 0
         var inRoute = false
+        var currentHasAt = false  // kept, not searched, so a run of ":" stays O(n)
 
         func finish() {
             if let address = address(from: current) { results.append(address) }
             current.removeAll(keepingCapacity: true)
             inAngle = false
             inRoute = false
+            currentHasAt = false
         }
 
         for token in tokens {
@@ -61,11 +63,12 @@ public enum AddressParser {
                 if inAngle {
                     inRoute = false
                     current.append(token)
-                } else if !current.contains(where: { $0.kind == .special(ASCII.at) }) {
+                } else if !currentHasAt {
                     // RFC 5322 §3.4 group: "display-name:" starts the member list; the name is dropped.
                     current.removeAll(keepingCapacity: true)
                 }
             case .special(ASCII.at):
+                currentHasAt = true
                 if inAngle && angleTokenCount == 0 { inRoute = true }
                 if inAngle { angleTokenCount += 1 }
                 current.append(token)
