@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns"]),
         .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),
         .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,7 @@ protocol HarnessCommand {
 
 let commands: [any HarnessCommand.Type] = [
     SisimaiCommand.self,
+    DevCorpusCommand.self,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -13,15 +13,12 @@ public struct BounceAnalyzer: Sendable {
     public func analyze(_ message: ParsedMessage) -> BounceReport {
         let context = BounceContext(message)
         guard let (name, finding) = RecognizerRegistry.recognize(context) else { return .notBounce }
-        var seen = Set<String>()
         var reports: [RecipientReport] = []
         for raw in finding.recipients {
             var r = raw
             r.recipient = Addresses.bare(r.recipient)
             guard Addresses.isAddress(r.recipient) else { continue }
-            let key = r.recipient.lowercased()
-            guard seen.insert(key).inserted else { continue }
-            reports.append(Finalization.report(r))
+            reports.append(Finalization.report(r, reportHosts: context.receivedHosts))
         }
         let kind = Finalization.kind(of: reports, declared: finding.kind)
         if kind == .notBounce { return .notBounce }

@@ -1,4 +1,5 @@
 @testable import Backscatter
+import MailParsing
 import Testing
 
 @Suite struct NetworkSetTests {
@@ -22,9 +23,10 @@ import Testing
         ("12345::", nil), ("g::1", nil), ("", nil), ("mx-out1.acme.example", nil),
     ]
 
+    /// The address forms a profile or a Received field gives NetworkSet, through MailParsing's `IPAddress`.
     @Test(arguments: addresses)
     func parsesAddress(_ text: String, _ canonical: String?) {
-        #expect(NetworkAddress(text)?.description == canonical)
+        #expect(IPAddress(text)?.description == canonical)
     }
 
     @Test func membership() throws {

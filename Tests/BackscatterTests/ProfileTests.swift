@@ -16,6 +16,11 @@ import TestSupport
         #expect(profile.relays.networks.contains("198.51.100.9"))
         #expect(!profile.relays.networks.contains("198.51.100.16"))
         #expect(profile.messageID.pattern == #"^20\d{12}\.[0-9A-F]{10}@mx-out[12]\.acme\.example$"#)
+        #expect(profile.messageID.matchesPattern("<20260102005726.F5EE7B78E1@mx-out1.acme.example>") == true)
+        #expect(profile.messageID.matchesPattern("20260102005726.F5EE7B78E1@mx-out3.acme.example") == false)
+        #expect(profile.messageID.hasSiteDomain("<x@MX-OUT2.acme.example>") == true)
+        #expect(profile.messageID.hasSiteDomain("<x@gmail.com>") == false)
+        #expect(SiteProfile().messageID.matchesPattern("<a@b>") == nil)
         #expect(profile.dkim.count == 1)
         #expect(profile.dkim.first?.algorithm == .rsa)
         #expect(profile.dkim.first?.selector == "s2026")
@@ -74,6 +79,7 @@ import TestSupport
         ("[batv]\nsince = \"yesterday\"\n", "batv.since", 2, 1, "expected a date-time"),
         ("[sent_log]\npath = \"missing.log\"\n", "sent_log.path", 2, 1, "cannot read"),
         ("[sent_log]\n", "sent_log", 1, 1, "missing path"),
+        ("[message_id]\npattern = '^(\\d+$'\n", "message_id.pattern", 2, 1, "not a PCRE2 pattern: missing closing parenthesis"),
         ("[thresholds]\nbackscatter = 1.5\n", "thresholds.backscatter", 2, 1, "between 0 and 1"),
         ("[thresholds]\nbackscatter = 0.3\nlegitimate = 0.5\n", "thresholds", 1, 1, "must not exceed"),
         ("[site]\ndomains = [\"a\"\n", "", 2, 11, "unterminated array"),
@@ -173,4 +179,58 @@ import TestSupport
 
 enum ReaderHex {
     static func bytes(_ hex: String) -> [UInt8]? { ProfileReader.hexBytes(hex) }
+}
+
+@Suite struct ProfileHostileInputTests {
+    /// A deterministic generator (SplitMix64), so a failure can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Mutated copies of the example profile (bytes flipped, deleted, duplicated, truncated) either parse
+    /// or fail with a located error: never a crash, never a hang.
+    @Test func mutatedProfilesNeverCrash() throws {
+        let original = Array(try String(contentsOfFile: Corpus.fixture("profile/example.toml"), encoding: .utf8).utf8)
+        var rng = SplitMix(state: 4)
+        let interesting: [UInt8] = Array("[]{}\"'=.,#\\\n\r\t 0x_+-:eE".utf8) + [0x00, 0xFF, 0xC3]
+        var parsed = 0, failed = 0
+        for _ in 0..<400 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...6, using: &rng) where !bytes.isEmpty {
+                let i = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bytes[i] = interesting.randomElement(using: &rng) ?? 0
+                case 1: bytes.remove(at: i)
+                case 2: bytes.insert(contentsOf: bytes[i..<min(bytes.count, i + 16)], at: i)
+                default: bytes.removeSubrange(i...)
+                }
+            }
+            do {
+                _ = try SiteProfile.parse(bytes: bytes, file: "m.toml", baseDirectory: Corpus.fixture("profile"))
+                parsed += 1
+            } catch {
+                #expect(error.line >= 0 && !error.reason.isEmpty)
+                failed += 1
+            }
+        }
+        #expect(parsed + failed == 400)
+        #expect(failed > 0)
+    }
+
+    @Test func verifiersFromTheProfile() throws {
+        let profile = try SiteProfile.load(path: Corpus.fixture("profile/example.toml"))
+        #expect(profile.batvVerifier?.keys.count == 2)
+        #expect(profile.srsVerifier?.secrets == ["change-me-srs-secret"])
+        #expect(profile.dkimVerifier?.keys.count == 2)
+        #expect(!profile.batvSigningWasOn(at: 1_767_830_399))     // 2026-01-07T23:59:59Z
+        #expect(profile.batvSigningWasOn(at: 1_767_830_400))      // since = 2026-01-08T00:00:00Z
+        #expect(SiteProfile().batvVerifier == nil && SiteProfile().dkimVerifier == nil)
+    }
 }

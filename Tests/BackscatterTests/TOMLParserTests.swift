@@ -173,3 +173,23 @@ let invalidCases: [InvalidCase] = [
         #expect(again == table)
     }
 }
+
+@Suite struct TOMLEncodingTests {
+    @Test func invalidUTF8IsLocated() {
+        #expect {
+            _ = try TOMLParser.parse(bytes: Array("a = 1\nb = \"x".utf8) + [0xC3, 0x28] + Array("\"\n".utf8))
+        } throws: { error in
+            guard let error = error as? TOMLError else { return false }
+            return error.line == 2 && error.column == 7 && error.reason.contains("UTF-8")
+        }
+    }
+
+    @Test(arguments: [[0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x80]] as [[UInt8]])
+    func rejectsMalformedSequences(_ bad: [UInt8]) {
+        #expect(TOMLParser.firstInvalidUTF8(Array("s = '".utf8) + bad + Array("'".utf8)) == 5)
+    }
+
+    @Test func acceptsWellFormedUTF8() {
+        #expect(TOMLParser.firstInvalidUTF8(Array("é € 😀 \u{10FFFF}".utf8)) == nil)
+    }
+}

@@ -47,6 +47,13 @@ let charsetTable: [(label: String, hex: String, expected: String)] = [
     ("utf-16le", "47007200fc00df006500", "Grüße"),
     ("utf-16", "fffe42004f004d002000164e4c75", "BOM 世界"),
     ("ISO-2022-JP", "1b2442254b2563213c25731b2842", "ニャーン"),  // sisimai: =?iso-2022-jp?B?GyRCJUslYyE8JXMbKEI=?=
+    // CP50221 extensions glibc rejects: NEC row 13 (①②㈱) and NEC-selected IBM extensions (髙: JIS 7C62, CP932 EEE0).
+    ("iso-2022-jp", "1b24422d212d222d6a1b2842", "①②㈱"),
+    ("iso-2022-jp", "1b24427c621b2842", "髙"),
+    ("iso-2022-jp", "1b2849313233341b2842", "ｱｲｳｴ"),             // JIS X 0201 katakana
+    ("iso-2022-jp", "41ff42", "A\u{FFFD}B"),                   // junk 8-bit byte: never fails
+    ("iso-2022-jp", "82a082a2", "あい"),                       // raw Shift_JIS in a mislabelled message
+    ("iso-2022-jp", "1b2442242224241b28421b2e411b4e41", "あい\u{C1}"), // ISO-2022-JP-2 G2 Latin-1 (RFC 1554) via glibc
     ("\"UTF-8\"", "c3a9", "é"),
     ("x-unknown", "c3a9", "é"),
     ("x-unknown", "e9", "é"),

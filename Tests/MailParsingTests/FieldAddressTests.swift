@@ -39,7 +39,8 @@ let addressTable: [(input: String, expected: [String])] = [
     ("user@[192.0.2.1]", ["|user@[192.0.2.1]"]),
     ("Admin <root@[IPv6:2001:db8::1]>", ["Admin|root@[IPv6:2001:db8::1]"]),
     // Null reverse-path and bare local parts
-    ("<>", []),
+    ("<>", ["|"]),                                   // the null reverse-path is kept (isNull)
+    ("MAILER-DAEMON <>", ["MAILER-DAEMON|"]),
     ("MAILER-DAEMON", ["|MAILER-DAEMON"]),
     ("postmaster (Mail Delivery System)", ["Mail Delivery System|postmaster"]),
     // Junk recovery
@@ -102,6 +103,9 @@ func render(_ a: MailAddress) -> String { (a.displayName ?? "") + "|" + a.addres
         #expect(AddressParser.parseList(many[...]).count == 20_000)
         let angles = [UInt8](repeating: ASCII.lessThan, count: 50_000) + [UInt8](repeating: ASCII.at, count: 50_000)
         _ = AddressParser.parseList(angles[...])
+        // Many words, then an "@", then many ":" (each ":" must not rescan the words).
+        let colons = Array(String(repeating: "a ", count: 30_000).utf8) + [ASCII.at] + [UInt8](repeating: ASCII.colon, count: 30_000)
+        #expect(AddressParser.parseList(colons[...]).count == 1)
         let quotes = [UInt8](repeating: ASCII.quote, count: 100_001)
         #expect(AddressParser.parseList(quotes[...]).isEmpty)
         var generator = SystemRandomNumberGenerator()

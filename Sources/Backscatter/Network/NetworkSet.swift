@@ -1,43 +1,61 @@
+import MailParsing
+
 /// One IPv4 or IPv6 network in CIDR notation (RFC 4632 §3.1, RFC 4291 §2.3): `198.51.100.0/28`,
 /// `2001:db8:5::/48`; a bare address is a network of one.
 public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// The network's first address (host bits cleared).
-    package let base: NetworkAddress
+    public let base: IPAddress
     /// The number of leading bits that name the network.
     public let prefixLength: Int
     /// Whether the text had bits set after the prefix (`192.0.2.5/24`): accepted and masked, but worth a warning.
     public let hadHostBits: Bool
 
-    /// Parses CIDR text.
+    /// Parses CIDR text (RFC 4632 §3.1, RFC 4291 §2.3) with the fields layer's `IPAddress`.
     /// - Throws: `NetworkParseError` saying what is wrong with the text.
     public init(parsing text: String) throws(NetworkParseError) {
-        let trimmed = text.trimmingASCIIWhitespace()
+        let trimmed = String(text.trimmingASCIIWhitespace())
         let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let addressText = parts.first, let address = NetworkAddress(addressText) else {
+        guard let addressText = parts.first, let address = IPAddress(String(addressText)) else {
             throw NetworkParseError(text: text, reason: "not an IPv4 or IPv6 address before the '/'")
         }
-        var length = address.bitCount
+        let bitCount = address.family == .v4 ? 32 : 128
+        var length = bitCount
         if parts.count == 2 {
             let lengthText = parts[1]
             guard !lengthText.isEmpty, lengthText.count <= 3, lengthText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let n = Int(lengthText), n <= address.bitCount else {
-                throw NetworkParseError(text: text, reason: "the prefix length must be 0-\(address.bitCount)")
+                  let n = Int(lengthText), n <= bitCount else {
+                throw NetworkParseError(text: text, reason: "the prefix length must be 0-\(bitCount)")
             }
             length = n
         }
-        base = address.masked(to: length)
+        let base = IPNetwork.masked(address, to: length)
+        self.base = base
         prefixLength = length
         hadHostBits = base != address
     }
 
+    /// `address` with the bits after `prefixLength` cleared (cold path: profile loading only).
+    private static func masked(_ address: IPAddress, to prefixLength: Int) -> IPAddress {
+        var bytes = address.bytes
+        for i in bytes.indices {
+            let keep = max(0, min(8, prefixLength - i * 8))
+            bytes[i] &= keep == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - keep))
+        }
+        if address.family == .v4 {
+            return IPAddress(ipv4: bytes.reduce(0) { $0 << 8 | UInt32($1) })
+        }
+        let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return IPAddress(groups.joined(separator: ":")) ?? address
+    }
+
     /// Whether `address` lies in this network.
-    package func contains(_ address: NetworkAddress) -> Bool {
-        address.family == base.family && address.masked(to: prefixLength) == base
+    public func contains(_ address: IPAddress) -> Bool {
+        address.isIn(network: base, prefixLength: prefixLength)
     }
 
     /// Whether the address written as `text` lies in this network (false when it is not an address).
     public func contains(_ text: some StringProtocol) -> Bool {
-        guard let address = NetworkAddress(text) else { return false }
+        guard let address = IPAddress(String(text)) else { return false }
         return contains(address)
     }
 
@@ -84,14 +102,15 @@ public struct NetworkSet: Sendable, Hashable {
     }
 
     /// Whether `address` lies in one of the networks.
-    package func contains(_ address: NetworkAddress) -> Bool {
+    /// - Complexity: O(number of networks).
+    public func contains(_ address: IPAddress) -> Bool {
         networks.contains { $0.contains(address) }
     }
 
     /// Whether the address written as `text` (`192.0.2.1`, `[IPv6:2001:db8::1]`) lies in one of the networks.
     /// - Complexity: O(number of networks).
     public func contains(_ text: some StringProtocol) -> Bool {
-        guard let address = NetworkAddress(text) else { return false }
+        guard let address = IPAddress(String(text)) else { return false }
         return contains(address)
     }
 }

@@ -64,11 +64,15 @@ public struct SentLog: Sendable, Hashable {
 
     /// The lookup key: brackets and whitespace removed, ASCII lower case. Message-IDs are case-sensitive
     /// by RFC 5322, but MTAs that rewrite them change case, and two ids differing only in case do not occur.
-    static func key(_ id: some StringProtocol) -> String {
+    static func stripBrackets(_ id: some StringProtocol) -> String {
         var s = Substring(id).trimmingASCIIWhitespace()
         if s.hasPrefix("<") { s = s.dropFirst() }
         if s.hasSuffix(">") { s = s.dropLast() }
-        return String(s).lowercased()
+        return String(s)
+    }
+
+    static func key(_ id: some StringProtocol) -> String {
+        stripBrackets(id).lowercased()
     }
 
     /// Reads log text in any of the three formats.

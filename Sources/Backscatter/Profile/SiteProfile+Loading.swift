@@ -1,3 +1,4 @@
+import BytePatterns
 import Foundation
 
 extension SiteProfile {
@@ -117,6 +118,11 @@ struct ProfileReader {
         }
         if let (pattern, position) = try string(table, "pattern", in: "message_id") {
             guard !pattern.isEmpty else { throw fail("message_id.pattern", position, "the pattern is empty") }
+            do {
+                _ = try BytePattern(pattern)
+            } catch {
+                throw fail("message_id.pattern", position, "not a PCRE2 pattern: \(error.message) at offset \(error.patternOffset)")
+            }
             format.pattern = pattern
         }
         return format

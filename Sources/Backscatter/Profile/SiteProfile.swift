@@ -1,3 +1,5 @@
+import BytePatterns
+
 /// What the classifier knows about the site it protects, read from a TOML profile (see PROFILE.md).
 ///
 /// Every section is optional: an empty profile is valid and means "infer what you can".
@@ -32,11 +34,40 @@ public struct SiteProfile: Sendable, Hashable {
     public struct MessageIDFormat: Sendable, Hashable {
         /// Domains (right-hand sides) of the site's Message-IDs, lower case.
         public var domains: [String] = []
-        /// A PCRE2 pattern matched against a Message-ID without its angle brackets.
-        public var pattern: String?
+        /// A PCRE2 pattern matched against a Message-ID without its angle brackets; compiled when set
+        /// (a pattern that does not compile leaves `compiledPattern` nil; `SiteProfile.load` reports it).
+        public var pattern: String? {
+            didSet { compiledPattern = pattern.flatMap { try? BytePattern($0) } }
+        }
+        /// `pattern`, compiled once.
+        package private(set) var compiledPattern: BytePattern?
 
         /// An empty section.
         public init() {}
+
+        /// Whether `messageID` (angle brackets optional) matches `pattern`; nil when there is no usable pattern.
+        public func matchesPattern(_ messageID: some StringProtocol) -> Bool? {
+            guard let compiledPattern else { return nil }
+            return compiledPattern.hasMatch(in: SentLog.stripBrackets(messageID))
+        }
+
+        /// Whether the right-hand side of `messageID` is one of `domains` (ASCII case ignored); nil when no
+        /// domains are given.
+        public func hasSiteDomain(_ messageID: some StringProtocol) -> Bool? {
+            guard !domains.isEmpty else { return nil }
+            let id = SentLog.stripBrackets(messageID)
+            guard let at = id.lastIndex(of: "@") else { return false }
+            return domains.contains(id[id.index(after: at)...].lowercased())
+        }
+
+        public static func == (lhs: MessageIDFormat, rhs: MessageIDFormat) -> Bool {
+            lhs.domains == rhs.domains && lhs.pattern == rhs.pattern
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(domains)
+            hasher.combine(pattern)
+        }
     }
 
     /// `[batv]`: the site's BATV signing (prvs, draft-levine-smtp-batv-01).

@@ -121,11 +121,45 @@ package struct TOMLParser {
         if try !consumeNewline() { throw expected("a new line after \(what)") }
     }
 
+    /// The index of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629 §4:
+    /// no overlong forms, no surrogates, nothing above U+10FFFF), or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F
+            default: return i
+            }
+            guard i + length <= bytes.count else { return i }
+            guard bytes[i + 1] >= low, bytes[i + 1] <= high else { return i }
+            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
+            i += length
+        }
+        return nil
+    }
+
     // MARK: Document (toml.abnf: toml = expression *( newline expression ))
 
     private mutating func parseDocument() throws(TOMLError) -> TOMLTable {
         // A UTF-8 byte order mark is not part of the grammar, but editors write one.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3; lineStart = 3 }
+        // TOML 1.0 "Spec": a TOML file must be a valid UTF-8 encoded Unicode document.
+        if let bad = Self.firstInvalidUTF8(bytes) {
+            var line = 1, lineStart = 0
+            for (i, b) in bytes[..<bad].enumerated() where b == Self.lf { line += 1; lineStart = i + 1 }
+            throw TOMLError("not valid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)))",
+                            at: TOMLPosition(line: line, column: bad - lineStart + 1))
+        }
         let root = TableBuilder(kind: .header, position: TOMLPosition(line: 1, column: 1))
         var current = root
         while true {

@@ -66,16 +66,11 @@ public struct DKIMKey: Sendable, Hashable {
     /// The DER bytes inside PEM armor, or the bytes of bare base64 (whitespace ignored).
     static func decodeKeyText(_ text: String) -> [UInt8]? {
         var body = ""
-        var sawArmor = false
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
             let trimmed = line.trimmingASCIIWhitespace()
-            if trimmed.hasPrefix("-----") {
-                sawArmor = true
-                continue
-            }
+            if trimmed.hasPrefix("-----") { continue }    // PEM armor lines (RFC 7468 §2)
             body += trimmed.filter { $0 != " " && $0 != "\t" }
         }
-        _ = sawArmor
         guard !body.isEmpty, let data = Data(base64Encoded: body) else { return nil }
         return [UInt8](data)
     }

@@ -4,25 +4,72 @@
 struct RFC3464Recognizer: Recognizer {
     var name: String { "rfc3464" }
 
-    func claims(_ context: BounceContext) -> Bool { context.deliveryStatusPart != nil }
+    func claims(_ context: BounceContext) -> Bool {
+        context.deliveryStatusPart != nil || context.inlineDeliveryStatusText != nil
+    }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        guard let text = context.deliveryStatusText else { return nil }
-        let finding = RFC3464Recognizer.read(text)
+        // Every delivery-status part: a report may carry several (sisimai rfc3464-28 nests two reports).
+        var texts = context.allDeliveryStatusTexts
+        if texts.isEmpty, let inline = context.inlineDeliveryStatusText { texts = [inline] }
+        guard !texts.isEmpty else { return nil }
+        var finding = RFC3464Recognizer.read(texts.joined(separator: "\n\n"))
+        RFC3464Recognizer.complete(&finding, from: context)
         return finding.recipients.isEmpty ? nil : finding
     }
 
-    /// Reads the groups of a delivery-status body (RFC 3464 §2.2 and §2.3).
+    /// Completes each record from the human-readable part: the diagnostic when the DSN gave none, and
+    /// the SMTP command, which only the text usually names (Postfix "in reply to RCPT TO command").
+    static func complete(_ finding: inout Finding, from context: BounceContext) {
+        // A single recipient's record is read together with the report's own words (the DSN often
+        // carries only "5.0.0" while the text says why), as Sisimai does.
+        if finding.recipients.count == 1 {
+            let lead = Diagnostic.sweep(context.leadText)
+            let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
+            if !lead.isEmpty {
+                finding.recipients[0].decisionText = lead.lowercased().contains(own.lowercased()) ? lead : lead + " " + own
+            }
+        }
+        for i in finding.recipients.indices {
+            let r = finding.recipients[i]
+            let block = TextScan.block(for: r.recipient, in: context)
+            if r.diagnostic.trimmed.isEmpty, let block {
+                finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: r.recipient)
+            }
+            if r.command == nil {
+                finding.recipients[i].command = SMTPCommandFinder.find(in: r.decisionText ?? r.diagnostic)
+                    ?? SMTPCommandFinder.find(in: context.leadText)
+            }
+        }
+    }
+
+    /// Reads the fields of a delivery-status body (RFC 3464 §2.2 and §2.3) as a stream: a blank
+    /// line ends a recipient's group, and so does a second `Final-Recipient` without one (sisimai
+    /// rhost-aol-03 runs the groups together).
     static func read(_ text: String) -> Finding {
         var finding = Finding()
-        for group in DeliveryStatusFields.groups(text) {
-            let isRecipient = group.has("final-recipient") || group.has("original-recipient")
-            if !isRecipient {
-                if finding.recipients.isEmpty { readPerMessage(group, into: &finding.perMessage) }
-                continue
+        var current: [(name: String, value: String)] = []
+        var perMessage: [(name: String, value: String)] = []
+        func flush() {
+            if current.contains(where: { $0.name == "final-recipient" || $0.name == "original-recipient" }),
+               let r = readRecipient(DeliveryStatusFields.Group(fields: current)) {
+                finding.recipients.append(r)
+            } else if finding.recipients.isEmpty {
+                perMessage += current
             }
-            if let r = readRecipient(group) { finding.recipients.append(r) }
+            current = []
         }
+        for group in DeliveryStatusFields.groups(text) {
+            for field in group.fields {
+                let hasFinal = current.contains { $0.name == "final-recipient" }
+                let hasOriginal = current.contains { $0.name == "original-recipient" }
+                if field.name == "final-recipient" && hasFinal { flush() }
+                if field.name == "original-recipient" && hasFinal && hasOriginal { flush() }
+                current.append(field)
+            }
+            flush()
+        }
+        readPerMessage(DeliveryStatusFields.Group(fields: perMessage), into: &finding.perMessage)
         return finding
     }
 
@@ -59,12 +106,16 @@ struct RFC3464Recognizer: Recognizer {
             // "5.1.1", "5.1.1 (bad destination)", "#5.1.1": first token.
             let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
             r.status = EnhancedStatusCode(token)
+            // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is a diagnostic too.
+            if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
+                r.diagnostic = String(s[s.index(after: open)..<close])
+            }
         }
         if let mta = group.first("remote-mta") { r.remoteMTA = TypedValue(mta).value }
         if let d = group.first("diagnostic-code") {
             let typed = TypedValue(d)
             r.diagnosticType = typed.type?.uppercased()
-            r.diagnostic = typed.value
+            r.diagnostic = r.diagnostic.isEmpty ? typed.value : r.diagnostic + " " + typed.value
         }
         r.lastAttemptDate = group.first("last-attempt-date")?.trimmed
         r.finalLogID = group.first("final-log-id")?.trimmed

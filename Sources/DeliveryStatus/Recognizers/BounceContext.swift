@@ -25,6 +25,19 @@ package final class BounceContext {
     /// The first value of a top-level header field, or nil.
     package func header(_ lowercaseName: String) -> String? { message.headers[lowercaseName] }
 
+    /// Host names in the report's own Received fields (`from` and `by` parts), for provider rules.
+    package private(set) lazy var receivedHosts: [String] = {
+        var out: [String] = []
+        for f in message.headers.all("received").prefix(30) {
+            let words = f.valueString.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "(" || $0 == ")" || $0 == "[" || $0 == "]" || $0 == ";" })
+            for (i, w) in words.enumerated() where (w == "from" || w == "by") && i + 1 < words.count {
+                let h = words[i + 1].lowercased()
+                if h.contains(".") { out.append(h) }
+            }
+        }
+        return out
+    }()
+
     /// The subject, lower-cased (for cheap dispatch).
     package private(set) lazy var lowercaseSubject: String = subject.lowercased()
     /// The sender, lower-cased.
@@ -50,11 +63,48 @@ package final class BounceContext {
     /// single-part message. LF line ends.
     package private(set) lazy var text: String = BounceContext.flatten(message.root)
 
+    /// The human-readable text before the delivery-status part (or before the DSN fields of a
+    /// single-part report), without MIME noise lines (`Content-...`, boundaries, "This is a MIME...").
+    package private(set) lazy var leadText: String = {
+        var out: [Substring] = []
+        for line in lines {
+            let l = line.trimmed
+            if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { break }
+            if l.isEmpty || l.hasPrefix("Content-") || l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi")
+                || l.hasPrefix("This is an auto") || l.hasPrefix("This multi-part") || l.hasPrefix("###") || l.hasPrefix("***")
+                || l.hasPrefix("--") || l.contains("--- The follow") || l.contains("--- Transcript") { continue }
+            out.append(line)
+        }
+        return out.joined(separator: " ")
+    }()
+
     /// `text` split into lines (LF removed).
     package private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
 
     /// `text` lower-cased, for phrase search.
     package private(set) lazy var lowercaseText: String = text.lowercased()
+
+    /// The decoded bodies of every delivery-status part, in document order.
+    package private(set) lazy var allDeliveryStatusTexts: [String] = message.allParts().filter {
+        $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
+    }.map { BounceContext.normalizedText(of: $0) }
+
+    /// DSN fields written into the text itself (no `message/delivery-status` part, or a broken one):
+    /// the text from the first `Reporting-MTA:` or `Final-Recipient:` line on, if a `Final-Recipient:`
+    /// line exists (sisimai rfc3464-04, lhost-sendmail-53).
+    package private(set) lazy var inlineDeliveryStatusText: String? = {
+        guard deliveryStatusPart == nil else { return nil }
+        var start: Int? = nil
+        var sawFinal = false
+        for (i, line) in lines.enumerated() {
+            if line.hasPrefix("Reporting-MTA:") || line.hasPrefix("Final-Recipient:") || line.hasPrefix("Original-Recipient:") {
+                if start == nil { start = i }
+            }
+            if line.lowercased().hasPrefix("final-recipient:") { sawFinal = true; break }
+        }
+        guard sawFinal, let start else { return nil }
+        return lines[start...].joined(separator: "\n")
+    }()
 
     /// The decoded body of the delivery-status part, LF line ends.
     package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { BounceContext.normalizedText(of: $0) }

@@ -1,9 +1,12 @@
+import BytePatterns
+
 /// Turns a recogniser's raw findings into `RecipientReport`s the same way for every format:
 /// codes from the text, the reason (status first, text second), hard/soft, pseudo codes.
 /// Follows the order of Sisimai 5's fact builder so that results compare with its corpus.
 enum Finalization {
-    static func report(_ f: RecipientFinding) -> RecipientReport {
-        var diagnostic = Diagnostic.sweep(f.diagnostic)
+    static func report(_ f: RecipientFinding, reportHosts: [String] = []) -> RecipientReport {
+        let shown = Diagnostic.sweep(f.diagnostic)
+        var diagnostic = f.decisionText.map(Diagnostic.sweep) ?? shown
         var status = f.status
         var replyCode = f.replyCode
         if !diagnostic.isEmpty {
@@ -17,6 +20,7 @@ enum Finalization {
             diagnostic = Diagnostic.removingHTML(diagnostic)
             diagnostic = Diagnostic.sweep(diagnostic)
         }
+        let command = f.command ?? SMTPCommandFinder.find(in: diagnostic)
         var diagnosticType = f.diagnosticType
         if diagnosticType == nil {
             if f.reason == .mailerError { diagnosticType = "X-UNIX" }
@@ -26,9 +30,13 @@ enum Finalization {
         var reason: Reason
         if let preset = f.reason, !preset.isProvisional {
             reason = preset
+        } else if let byProvider = RemoteHostRules.reason(
+            diagnostic: diagnostic, status: status, reply: replyCode,
+            hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic) + reportHosts) {
+            reason = byProvider
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
-                                          diagnosticType: diagnosticType, command: f.command, action: f.action)
+                                          diagnosticType: diagnosticType, command: command, action: f.action)
             let decided = decision.decide()
             if decided.isExplicit {
                 reason = decided
@@ -67,8 +75,9 @@ enum Finalization {
         if reason == .delivered, action == nil { action = .delivered }
 
         var out = RecipientReport(recipient: f.recipient, action: action, status: status, statusIsPseudo: pseudo,
-                                  replyCode: replyCode, reason: reason, hard: hard, diagnostic: diagnostic,
-                                  diagnosticType: f.diagnosticType?.lowercased(), remoteMTA: f.remoteMTA, command: f.command)
+                                  replyCode: replyCode, reason: reason, hard: hard,
+                                  diagnostic: f.decisionText == nil ? diagnostic : Diagnostic.removingHTML(shown),
+                                  diagnosticType: f.diagnosticType?.lowercased(), remoteMTA: f.remoteMTA, command: command)
         out.originalRecipient = f.originalRecipient
         out.finalRecipient = f.finalRecipient
         out.lastAttemptDate = f.lastAttemptDate
@@ -154,5 +163,19 @@ extension String {
         }
         out += rest
         return out
+    }
+}
+
+/// Host names in free text.
+enum Hosts {
+    static let pattern = try? BytePattern(#"(?<![\w.@-])[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+"#)
+
+    /// Dotted names in `text` (at most 20), lower-cased.
+    static func names(in text: String) -> [String] {
+        guard let pattern else { return [] }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw in
+            pattern.matches(in: raw, maxMatches: 20).map { String(decoding: bytes[$0.range], as: UTF8.self).lowercased() }
+        }
     }
 }

@@ -51,6 +51,9 @@ package struct RecipientFinding: Sendable {
     package var status: EnhancedStatusCode?
     package var replyCode: ReplyCode?
     package var diagnostic: String = ""
+    /// Text the codes and the reason are read from when it differs from `diagnostic` (e.g. the whole
+    /// human-readable report around a single recipient's DSN record); nil means `diagnostic`.
+    package var decisionText: String?
     /// Upper-cased `Diagnostic-Code` type (`SMTP`, `X-UNIX`), nil when not given.
     package var diagnosticType: String?
     /// A reason the format itself knows (e.g. from its own wording); re-examined if provisional.

@@ -6,8 +6,14 @@
 enum RecognizerRegistry {
     static let dedicated: [any Recognizer] = [
         FeedbackReportRecognizer(),
-        AutoReplyRecognizer(),
+        GoogleGroupsRecognizer(),
+        GmailRecognizer(),
+        EximRecognizer(),
+        QmailRecognizer(),
+        SendmailTextRecognizer(),
     ]
+    /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
+    static let autoReply: any Recognizer = AutoReplyRecognizer()
     static let standard: any Recognizer = RFC3464Recognizer()
     static let fallback: any Recognizer = GenericTextRecognizer()
 
@@ -17,6 +23,7 @@ enum RecognizerRegistry {
             if let f = r.recognize(context), !f.recipients.isEmpty || f.kind != nil { return (r.name, f) }
         }
         if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
+        if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
         if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
         return nil
     }

@@ -19,6 +19,17 @@ enum BounceSigns {
         "mail delivery", "mailadmin", "mailmaster", "auto", "system administrator", "root@",
     ])
 
+    /// Sent by a mailer daemon or postmaster, or with a non-delivery subject: never an auto-reply.
+    static func isFromMailerDaemon(_ context: BounceContext) -> Bool {
+        let f = context.lowercaseFrom
+        if f.contains("mailer-daemon") || f.contains("postmaster") || f.contains("mail delivery") { return true }
+        return daemonSubjects.hasMatch(in: context.subject)
+    }
+    static let daemonSubjects = PatternSet.compiled([
+        "undeliver", "delivery (status notification|failure|failed|has failed)", "failure notice", "returned mail",
+        "mail delivery (failed|failure)", "non[- ]?delivery", "could not be delivered", "delivery status",
+    ])
+
     static func looksLikeBounce(_ context: BounceContext) -> Bool {
         if subjects.hasMatch(in: context.subject) || senders.hasMatch(in: context.from) { return true }
         let type = context.message.root.contentType
@@ -64,46 +75,151 @@ enum TextScan {
         "said:", "reason:", "diagnostic", "can't", "cannot", "unable", "inactive", "does not", "couldn't",
     ])
 
-    /// The generic scan: each address that stands on a line with a failure sign (or alone on a line,
-    /// followed by indented text with one), with the text around it as the diagnostic.
+    /// A candidate recipient line: where an address stands and the block of text that follows it.
+    struct Block {
+        var address: String
+        var line: Int
+        var text: String
+    }
+
+    /// Every address in the report text (before the returned original) with the block of lines that
+    /// belongs to it: from its line up to the next line naming another address, the original's marker,
+    /// or a second blank line; at most 20 lines.
+    static func blocks(in lines: [Substring], excluding own: Set<String>) -> [Block] {
+        var hits: [(line: Int, address: String)] = []
+        var end = lines.count
+        for (i, line) in lines.enumerated() {
+            if isOriginalMarker(line.lowercased()) { end = i; break }
+            for a in addresses(in: line) {
+                let key = a.lowercased()
+                if own.contains(key) || key.hasPrefix("mailer-daemon@") || key.hasPrefix("postmaster@") { continue }
+                hits.append((i, a))
+            }
+        }
+        var out: [Block] = []
+        for (n, hit) in hits.enumerated() {
+            var stop = min(end, hit.line + 20)
+            // The next line naming a different address ends this block.
+            var k = n + 1
+            while k < hits.count {
+                if hits[k].line > hit.line && hits[k].address.lowercased() != hit.address.lowercased() { stop = min(stop, hits[k].line); break }
+                k += 1
+            }
+            // The address line and what follows; one blank gap may be crossed only right after the
+            // address line (Gmail, DragonFly: "address" / blank / explanation paragraph).
+            var taken: [Substring] = []
+            var nonBlank = 0
+            var pendingBlank = false
+            var j = hit.line
+            while j < stop {
+                if lines[j].trimmed.isEmpty {
+                    if nonBlank > 0 { pendingBlank = true }
+                    j += 1
+                    continue
+                }
+                if pendingBlank {
+                    if nonBlank > 1 { break }
+                    pendingBlank = false
+                }
+                taken.append(lines[j])
+                nonBlank += 1
+                j += 1
+            }
+            out.append(Block(address: hit.address, line: hit.line, text: taken.joined(separator: "\n")))
+        }
+        return out
+    }
+
+    /// The addresses of the bounce itself (its sender and recipient), never the failed recipient.
+    static func ownAddresses(_ context: BounceContext) -> Set<String> {
+        Set([Addresses.bare(context.from).lowercased(), Addresses.bare(context.header("to") ?? "").lowercased()])
+    }
+
+    /// The generic scan: each address whose block carries a sign of failure, with the block as the
+    /// diagnostic; first block with such a sign per address.
     static func recipients(in lines: [Substring], excluding context: BounceContext) -> [RecipientFinding] {
-        let own = Set([Addresses.bare(context.from).lowercased(),
-                       Addresses.bare(context.header("to") ?? "").lowercased()])
         var out: [RecipientFinding] = []
         var seen = Set<String>()
+        for b in blocks(in: lines, excluding: ownAddresses(context)) where out.count < 200 {
+            let key = b.address.lowercased()
+            if seen.contains(key) { continue }
+            guard failureWords.hasMatch(in: b.text) else { continue }
+            seen.insert(key)
+            var r = RecipientFinding(recipient: b.address)
+            r.diagnostic = b.text
+            r.command = SMTPCommandFinder.find(in: b.text)
+            out.append(r)
+        }
+        return out
+    }
+
+    /// The block of the report text that speaks of `address`, if any (to complete a DSN's record).
+    static func block(for address: String, in context: BounceContext) -> String? {
+        let key = address.lowercased()
+        return blocks(in: context.lines, excluding: ownAddresses(context)).first { $0.address.lowercased() == key }?.text
+    }
+}
+
+/// Finds the SMTP command a failure happened at from the upper-case command words a report quotes
+/// (Postfix "in reply to RCPT TO command", Exim "after RCPT TO:<...>", Sendmail ">>> DATA").
+///
+/// As Sisimai does (so results compare): the words are looked for in a fixed order and the last one
+/// found wins, which prefers the later stage of the session (DATA over RCPT over MAIL). A bare word
+/// counts only when it is not part of a longer word, an address or a host name (`DATABASE@...`).
+enum SMTPCommandFinder {
+    static let words: [(String, SMTPCommand)] = [
+        ("HELO", .helo), ("EHLO", .ehlo), ("STARTTLS", .starttls), ("AUTH PLAIN", .auth), ("AUTH LOGIN", .auth),
+        ("AUTH CRAM-", .auth), ("AUTH DIGEST-", .auth), ("MAIL F", .mail), ("RCPT", .rcpt), ("RCPT T", .rcpt),
+        ("DATA", .data), ("QUIT", .quit),
+    ]
+
+    /// The command the text names, or nil.
+    static func find(in text: String) -> SMTPCommand? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4 else { return nil }
+        var found: [SMTPCommand] = []
+        for (word, command) in words {
+            let w = Array(word.utf8)
+            guard let p = firstIndex(of: w, in: bytes) else { continue }
+            if !word.contains(" ") {
+                let before: UInt8 = p > 0 ? bytes[p - 1] : 32
+                let after: UInt8 = p + w.count < bytes.count ? bytes[p + w.count] : 32
+                func wordy(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 64 && b <= 90) || (b >= 96 && b <= 122) }
+                if wordy(before) || wordy(after) { continue }
+            }
+            if found.contains(command) { continue }
+            found.append(command)
+        }
+        return found.last
+    }
+
+    private static func firstIndex(of needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard needle.count <= hay.count else { return nil }
         var i = 0
-        while i < lines.count, out.count < 200 {
-            let line = lines[i]
-            let lower = line.lowercased()
-            if isOriginalMarker(lower) { break }
-            let found = addresses(in: line)
-            for a in found {
-                let key = a.lowercased()
-                if own.contains(key) || seen.contains(key) { continue }
-                if key.hasPrefix("mailer-daemon@") || key.hasPrefix("postmaster@") { continue }
-                // The diagnostic: this line and the following non-blank lines (up to 8).
-                var diagnosticLines: [Substring] = [line]
-                var j = i + 1
-                while j < lines.count, j < i + 9, !lines[j].trimmed.isEmpty {
-                    if isOriginalMarker(lines[j].lowercased()) { break }
-                    if !addresses(in: lines[j]).filter({ !own.contains($0.lowercased()) && $0.lowercased() != key }).isEmpty { break }
-                    diagnosticLines.append(lines[j])
-                    j += 1
-                }
-                let diag = diagnosticLines.joined(separator: "\n")
-                guard failureWords.hasMatch(in: diag) else { continue }
-                seen.insert(key)
-                var r = RecipientFinding(recipient: a)
-                r.diagnostic = diag
-                out.append(r)
+        while i + needle.count <= hay.count {
+            if hay[i] == needle[0] {
+                var j = 1
+                while j < needle.count, hay[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
             }
             i += 1
         }
-        return out
+        return nil
     }
 }
 
 extension Substring {
     /// Without leading and trailing whitespace.
     var trimmed: String { String(self).trimmed }
+}
+
+extension TextScan {
+    /// The block without a leading `address:` or `<address>:` label (OpenSMTPD, qmail style).
+    static func withoutAddressPrefix(_ block: String, address: String) -> String {
+        var t = block.trimmed
+        for label in ["<\(address)>:", "\(address):", "<\(address)>", address] {
+            if t.lowercased().hasPrefix(label.lowercased()) { t = String(t.dropFirst(label.count)).trimmed; break }
+        }
+        return t
+    }
 }

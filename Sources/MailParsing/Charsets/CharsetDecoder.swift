@@ -19,7 +19,7 @@ public enum CharsetDecoder {
     /// Whether text in `charset` is really decoded (not just read through the UTF-8/Latin-1 fallback).
     package static func isSupported(_ charset: String) -> Bool {
         switch CharsetName.resolve(charset) {
-        case .ascii, .utf8, .windows1252, .utf16: return true
+        case .ascii, .utf8, .windows1252, .utf16, .iso2022JP: return true
         case .unknown: return false
         case .iconv(let name): return IconvPool.withConverter(name, { _ in true }) ?? false
         }
@@ -37,6 +37,8 @@ public enum CharsetDecoder {
             return windows1252(bytes)
         case .utf16(let bigEndian):
             return utf16(bytes, bigEndian: bigEndian)
+        case .iso2022JP:
+            return ISO2022JP.decode(bytes)
         case .iconv(let name):
             // ASCII-compatible charsets need no conversion for pure ASCII; stateful 7-bit ones
             // (ISO-2022-*, UTF-7, HZ) and the wide ones do.

@@ -15,6 +15,8 @@ package enum CharsetKind: Hashable, Sendable {
     case windows1252
     /// UTF-16; `bigEndian` nil means "read the BOM, else guess, else big-endian" (RFC 2781 §4.3).
     case utf16(bigEndian: Bool?)
+    /// ISO-2022-JP with the CP5022x extensions (`ISO2022JP`), ISO-2022-JP-2 escapes through glibc.
+    case iso2022JP
     /// A glibc iconv converter name (e.g. `ISO-8859-2`, `CP932`).
     case iconv(String)
     /// No or an unknown label: UTF-8 when valid, else windows-1252.
@@ -127,8 +129,9 @@ package enum CharsetName {
         add(.iconv("ISO-8859-16"), "latin10", "l10")
         add(.iconv("KOI8-R"), "koi8-r", "koi8r", "koi8_r", "koi", "koi8", "cskoi8r")
         add(.iconv("KOI8-U"), "koi8-u", "koi8u", "koi8-ru")
-        // ISO-2022-JP-2 is a superset of ISO-2022-JP (RFC 1554) and also reads RFC 1468 text.
-        add(.iconv("ISO-2022-JP-2"), "iso-2022-jp", "iso-2022-jp-1", "iso-2022-jp-2", "csiso2022jp",
+        // RFC 1468 text with Microsoft's CP5022x extensions; ISO-2022-JP-1/-2 (RFC 1554) escapes are
+        // handed on to glibc's ISO-2022-JP-2 converter.
+        add(.iso2022JP, "iso-2022-jp", "iso-2022-jp-1", "iso-2022-jp-2", "csiso2022jp",
             "csiso2022jp2", "jis", "jis_encoding", "iso2022jp", "iso-2022-jp-ms", "cp50220", "cp50221", "cp50222")
         add(.iconv("ISO-2022-JP-3"), "iso-2022-jp-3")
         add(.iconv("CP932"), "shift_jis", "shift-jis", "sjis", "shiftjis", "ms_kanji", "csshiftjis",

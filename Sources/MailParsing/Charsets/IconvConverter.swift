@@ -38,7 +38,9 @@ final class IconvConverter: @unchecked Sendable {
         _ = iconv(handle, nil, nil, nil, nil)
         var replaced = 0
         let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
-        let chunkSize = 16 * 1024
+        // Output chunk: about 4 bytes per input byte (UTF-8 needs at most 3 per byte of any charset
+        // here, E2BIG just loops), at most 16 KiB; small inputs (encoded words) stay cheap.
+        let chunkSize = max(64, min(16 * 1024, input.count &* 4 &+ 16))
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         input.withUnsafeBufferPointer { inBuffer in
             guard let inBase = inBuffer.baseAddress else { return }
@@ -65,7 +67,7 @@ final class IconvConverter: @unchecked Sendable {
                     if result == -1 {
                         let error = errno
                         if error == E2BIG {
-                            if produced == 0 { return }  // cannot happen with a 16 KiB chunk; never spin
+                            if produced == 0 { return }  // cannot happen with a 64-byte chunk or more; never spin
                             continue
                         }
                         if inLeft > 0 {

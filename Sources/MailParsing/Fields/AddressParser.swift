@@ -7,13 +7,14 @@
 /// windows-1252; RFC 2047 display names (also inside quotes); `user@[192.0.2.1]`.
 /// Junk recovery: missing angle brackets (`John Smith john@x`), an unclosed `<` (ends at the next comma),
 /// stray `>`, `<<a@x>>`, a bare local part (`postmaster`), `a@b@c` (split at the last `@`), a trailing
-/// comment taken as display name. Entries without a local part (a phrase alone) are left out.
+/// comment taken as display name. A phrase alone (`From: Some Name`) gives no mailbox; an explicit `<>`
+/// (`From: MAILER-DAEMON <>`, 53 times in backscatter-dev) gives one whose `isNull` is true.
 ///
 /// Limits: O(n) time and tokens; no recursion, so 100k nested comments are fine.
 public enum AddressParser {
     /// All mailboxes in an address-list field value (group members flattened, in order).
     public static func parseList(_ value: ByteSlice) -> [MailAddress] {
-        parseItems(value).filter { !$0.localPart.isEmpty }
+        parseItems(value)
     }
 
     /// The first mailbox in the value, or nil. The null reverse-path `<>` (Return-Path of a bounce)
@@ -23,7 +24,7 @@ public enum AddressParser {
         return items.first(where: { !$0.localPart.isEmpty }) ?? items.first(where: \.isNull)
     }
 
-    /// Every item, including `<>` (null) ones; phrase-only items are dropped here.
+    /// Every mailbox, including `<>` (null) ones; phrase-only items are dropped here.
     static func parseItems(_ value: ByteSlice) -> [MailAddress] {
         let tokens = FieldTokenizer.tokenize(value)
         var results: [MailAddress] = []
@@ -31,12 +32,14 @@ public enum AddressParser {
         var inAngle = false
         var angleTokenCount = 0
         var inRoute = false
+        var currentHasAt = false  // kept, not searched, so a run of ":" stays O(n)
 
         func finish() {
             if let address = address(from: current) { results.append(address) }
             current.removeAll(keepingCapacity: true)
             inAngle = false
             inRoute = false
+            currentHasAt = false
         }
 
         for token in tokens {
@@ -60,11 +63,12 @@ public enum AddressParser {
                 if inAngle {
                     inRoute = false
                     current.append(token)
-                } else if !current.contains(where: { $0.kind == .special(ASCII.at) }) {
+                } else if !currentHasAt {
                     // RFC 5322 §3.4 group: "display-name:" starts the member list; the name is dropped.
                     current.removeAll(keepingCapacity: true)
                 }
             case .special(ASCII.at):
+                currentHasAt = true
                 if inAngle && angleTokenCount == 0 { inRoute = true }
                 if inAngle { angleTokenCount += 1 }
                 current.append(token)

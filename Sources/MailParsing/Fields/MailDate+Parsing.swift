@@ -179,7 +179,8 @@ struct DateScanner {
     }
 
     mutating func number(_ n: Int, digits: Int) {
-        if digits <= 2 {
+        if digits <= 2 || (digits == 3 && day == nil && n <= 31) {
+            // "Tue, 029 Apr 2019" (sisimai): a zero-padded three-digit day.
             if day == nil { day = n } else if year == nil { year = Self.expandYear(n, digits: digits) }
         } else if digits <= 4, year == nil {
             year = Self.expandYear(n, digits: digits)

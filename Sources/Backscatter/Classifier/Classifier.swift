@@ -1,0 +1,282 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Judges bounce-like messages: turns an `Observation` into evidence, a score and a verdict, with what
+/// the site's profile (given or inferred) says.
+///
+/// Per message the cost is a few set lookups and at most one PCRE2 match; no Foundation, no allocation
+/// beyond the evidence list.
+public struct Classifier: Sendable {
+    /// What the classifier knows about the site.
+    public let site: SiteKnowledge
+
+    /// A classifier for a site.
+    public init(site: SiteKnowledge) {
+        self.site = site
+    }
+
+    /// A classifier for a given profile.
+    public init(profile: SiteProfile) {
+        self.init(site: SiteKnowledge(profile))
+    }
+
+    /// The score for a sum of log-odds: the logistic function, 0...1.
+    public static func score(_ logOdds: Double) -> Double {
+        1 / (1 + exp(-logOdds))
+    }
+
+    /// The verdict the profile's thresholds give for a score.
+    public func verdict(for score: Double) -> Verdict {
+        if score >= site.profile.thresholds.backscatter { return .backscatter }
+        if score <= site.profile.thresholds.legitimate { return .legitimate }
+        return .uncertain
+    }
+
+    /// Judges one observation, with extra evidence (from stream findings) added to it.
+    public func judge(_ o: Observation?, extra: [Evidence] = [], campaign: String? = nil) -> Judgement {
+        guard let o else { return .notBounce }
+        return judge(evidence: self.evidence(for: o) + extra, campaign: campaign)
+    }
+
+    /// Scores a list of evidence of one bounce-like message.
+    public func judge(evidence given: [Evidence], campaign: String? = nil) -> Judgement {
+        var evidence = given
+        let moving = evidence.filter { $0.weight != 0 }
+        if moving.isEmpty && evidence.isEmpty {
+            evidence.append(Evidence(.nothingKnown, "Nothing in this notice shows whether we sent the message it is about."))
+        }
+        let sum = evidence.reduce(0) { $0 + $1.weight }
+        let score = Self.score(sum)
+        evidence.sort { abs($0.weight) > abs($1.weight) }
+        return Judgement(verdict: verdict(for: score), score: score, evidence: evidence, campaign: campaign)
+    }
+
+    /// The evidence one observation gives on its own.
+    public func evidence(for o: Observation) -> [Evidence] {
+        var out: [Evidence] = []
+        addRecipientEvidence(o, into: &out)
+        addEnvelopeEvidence(o, into: &out)
+        if let original = o.original {
+            addPathEvidence(original, into: &out)
+            addMessageIDEvidence(original, into: &out)
+            addDKIMEvidence(original, into: &out)
+            addDateEvidence(original, arrival: o.arrival, into: &out)
+            let facts = original.spamShape.descriptions
+            if !facts.isEmpty {
+                let n = Double(min(facts.count, 3))
+                out.append(Evidence(signal: Signal.originalSpamShape.rawValue, weight: Signal.originalSpamShape.weight * n,
+                                    detail: "The returned message looks like bulk spam: " + facts.joined(separator: "; ") + "."))
+            }
+        } else {
+            out.append(Evidence(.noOriginal, "Nothing of the original message came back, so it is judged by the notice alone."))
+        }
+        if o.kind == .autoReply || o.kind == .challenge { addReplyEvidence(o, into: &out) }
+        return out
+    }
+
+    // MARK: - recipients, BATV, SRS
+
+    private func addRecipientEvidence(_ o: Observation, into out: inout [Evidence]) {
+        if let victim = o.victim, site.userExists(victim) == false {
+            out.append(Evidence(.recipientUnknownHere, "It was sent to \(victim), a mailbox that does not exist here, so nobody here could have sent the original."))
+        }
+        if o.recipientCount >= 2 {
+            out.append(Evidence(.severalRecipients, "It reports \(o.recipientCount) failed recipients at once; a bounce of our own mail usually names the one recipient we wrote to."))
+        }
+        guard !site.sentRecipients.isEmpty, o.kind != .autoReply, o.kind != .challenge else { return }
+        let candidates = o.recipients + o.originalRecipients
+        guard !candidates.isEmpty else { return }
+        if let hit = candidates.first(where: { site.sentRecipients.contains($0) }) {
+            out.append(Evidence(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
+        } else if o.original?.messageID == nil || site.profile.sentLog == nil {
+            out.append(Evidence(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
+        }
+    }
+
+    private func addEnvelopeEvidence(_ o: Observation, into out: inout [Evidence]) {
+        let dsnLike = o.kind == .bounce || o.kind == .delay || o.kind == .success || o.kind == .virusNotice
+        if let written = o.victimAsWritten {
+            if let tagged = BATVAddress(parsing: written) {
+                if let verifier = site.batv, let time = o.arrival {
+                    switch verifier.verify(tagged, at: Double(time)) {
+                    case .valid:
+                        out.append(Evidence(.batvValid, "It was sent to our BATV-signed return address \(written), and the signature is valid: only our server makes these."))
+                    case .expired(let days):
+                        out.append(Evidence(.batvExpired, "Its BATV-signed return address expired \(days) days before the notice came; real bounces come back within days."))
+                    case .badSignature, .unknownKey:
+                        out.append(Evidence(.batvInvalid, "Its BATV-signed return address \(written) does not verify with our key: someone made it up."))
+                    case .notSigned:
+                        break
+                    }
+                } else if let time = o.arrival {
+                    // Without the key only the expiry day (plain text in the tag) can be checked.
+                    let today = Int(time / 86_400) % 1000
+                    let late = ((today - tagged.expiryDay) % 1000 + 1000) % 1000
+                    if late >= 1 && late < 900 {
+                        out.append(Evidence(.batvExpired, "Its BATV return address expired \(late) days before the notice came; real bounces come back within days."))
+                    } else {
+                        out.append(Evidence(.batvUnchecked, "It was sent to a BATV-signed return address \(written); without our key it could not be checked."))
+                    }
+                }
+            } else if dsnLike, let missing = batvMissing(o) {
+                out.append(Evidence(.batvMissing, missing))
+            }
+            if let srs = SRSAddress(parsing: written), let verifier = site.srs, site.isOurDomain(srs.forwarderDomain) {
+                switch verifier.verify(written, at: Double(o.arrival ?? 0)) {
+                case .valid:
+                    out.append(Evidence(.srsValid, "It came back to our forwarding (SRS) address \(written), which verifies."))
+                case .badHash, .badTimestamp, .expired:
+                    out.append(Evidence(.srsInvalid, "It came to a forwarding (SRS) address of ours, \(written), that does not verify."))
+                case .notSRS:
+                    break
+                }
+            }
+        }
+        if let envid = o.envelopeID, !envid.isEmpty {
+            if site.profile.sentLog?.contains(messageID: envid) == true || site.hasOurFormat(envid) == true {
+                out.append(Evidence(.envelopeIDOurs, "Its Original-Envelope-Id \(envid) is one our relay gave."))
+            }
+        }
+    }
+
+    /// The sentence for a bounce without a BATV tag although we signed at the time, or nil.
+    private func batvMissing(_ o: Observation) -> String? {
+        guard let since = site.profile.batv?.since ?? site.batvSinceUnkeyed, let arrival = o.arrival else { return nil }
+        let validDays = Double(site.profile.batv?.validDays ?? 7)
+        if let sent = o.original?.date {
+            guard Double(sent) >= since + 3600 else { return nil }
+            return "We signed every return address with BATV when the original was dated, but this notice came to an unsigned one."
+        }
+        guard Double(arrival) >= since + validDays * 86_400 else { return nil }
+        return "We have signed every return address with BATV for longer than a bounce can take, but this notice came to an unsigned one."
+    }
+
+    // MARK: - the original's path
+
+    private func addPathEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
+        let networks = site.profile.relays.networks
+        let hops = original.hops
+        guard !hops.isEmpty else { return }
+        let publicHops = hops.enumerated().filter { $0.element.ip.map(HostShape.isPublicAddress) ?? false }
+        guard let top = publicHops.first else { return }
+        if !networks.isEmpty {
+            if let ours = hops.enumerated().first(where: { $0.element.ip.map { networks.contains($0) } ?? false }) {
+                let ip = ours.element.ip ?? ""
+                if ours.offset == top.offset {
+                    out.append(Evidence(.relayIPOurs, "The server that received the original recorded it as coming from \(ip), one of our relays."))
+                } else if ours.offset > top.offset {
+                    out.append(Evidence(.relayIPOursForwarded, "The original passed our relay \(ip) and was then forwarded by \(top.element.reverseName ?? top.element.ip ?? "another server")."))
+                }
+                return
+            }
+        } else if !site.relayHosts.isEmpty {
+            // No networks: only the receiver-recorded reverse-DNS name can stand for the IP.
+            if let name = top.element.reverseName, site.relayHosts.contains(name) {
+                out.append(Evidence(.relayIPOurs, "The server that received the original recorded its sender as \(name), one of our relays."))
+                return
+            }
+        } else {
+            return
+        }
+        let ip = top.element.ip ?? "?"
+        let claimed = [top.element.helo, top.element.reverseName].compactMap { $0 }.first(where: site.isOurHost)
+        if let claimed, top.element.reverseName.map(site.isOurHost) != true || !networks.isEmpty {
+            out.append(Evidence(.relayHeloForged, "The original's sender called itself \(claimed), but the receiving server recorded the address \(ip), which is none of our relays: a forged greeting."))
+        } else {
+            let name = top.element.reverseName.map { " (\($0))" } ?? " (no reverse DNS)"
+            out.append(Evidence(.relayIPForeign, "The original was handed over by \(ip)\(name), which is none of our relays."))
+        }
+    }
+
+    // MARK: - Message-ID
+
+    private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
+        guard let id = original.messageID else {
+            if original.presence == .full || original.hopCount > 0 {
+                out.append(Evidence(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
+            }
+            return
+        }
+        if let log = site.profile.sentLog {
+            if log.contains(messageID: id) {
+                out.append(Evidence(.messageIDSent, "The original's Message-ID <\(id)> is in our sent log: we sent it."))
+                return
+            }
+            let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
+            if covered {
+                let format = site.hasOurFormat(id) == true ? ", although it is written in our format" : ""
+                out.append(Evidence(.messageIDNotSent, "The original's Message-ID <\(id)> is not in our sent log\(format): we did not send it."))
+                return
+            }
+        }
+        switch site.hasOurFormat(id) {
+        case .some(true):
+            out.append(Evidence(.messageIDOurFormat, "The original's Message-ID <\(id)> has the format our relays write."))
+        case .some(false):
+            out.append(Evidence(.messageIDForeign, "The original's Message-ID <\(id)> is not in the format our relays write."))
+        case .none:
+            break
+        }
+    }
+
+    // MARK: - DKIM
+
+    private func addDKIMEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
+        let ours = original.dkim.filter { site.dkimDomains.contains($0.domain) || site.unkeyedDKIMDomains.contains($0.domain) }
+        if let v = ours.first(where: { $0.result == .verified }) {
+            out.append(Evidence(.dkimOursValid, "Our DKIM signature (d=\(v.domain), s=\(v.selector)) on the returned headers verifies with our public key."))
+            return
+        }
+        if let f = ours.first(where: { $0.result == .failed }) {
+            out.append(Evidence(.dkimOursFailed, "A DKIM signature in our name (d=\(f.domain)) on the returned headers does not verify: it was forged or the headers were changed."))
+            return
+        }
+        if let u = ours.first {
+            out.append(Evidence(.dkimOursUnchecked, "The returned headers carry a DKIM signature in our name (d=\(u.domain)); without our key it was not checked."))
+            return
+        }
+        let fromUs = original.from.map(site.isOurAddress) ?? false
+        if let foreign = original.dkim.first, fromUs {
+            out.append(Evidence(.dkimForeign, "The original claims to be from \(original.from ?? "us") but is signed by \(foreign.domain), not by us."))
+            return
+        }
+        if site.signsDKIM, fromUs || original.from == nil, original.hopCount > 0 || original.presence == .full {
+            out.append(Evidence(.dkimOursAbsent, "We sign all our mail with DKIM, but the returned headers carry no signature of ours."))
+        }
+    }
+
+    // MARK: - dates
+
+    private func addDateEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) {
+        guard let sent = original.date, let arrival else { return }
+        if sent > arrival &+ 6 * 3600 {
+            out.append(Evidence(.originalAfterBounce, "The original is dated \((sent - arrival) / 3600) hours after the notice about it arrived."))
+        } else if arrival - sent > 10 * 86_400 {
+            out.append(Evidence(.originalWeeksBefore, "The original is dated \((arrival - sent) / 86_400) days before the notice; servers give up within about five days."))
+        }
+    }
+
+    // MARK: - auto-replies
+
+    private func addReplyEvidence(_ o: Observation, into out: inout [Evidence]) {
+        if !o.replyIDs.isEmpty {
+            let ours = o.replyIDs.contains { id in
+                site.profile.sentLog?.contains(messageID: id) == true || (site.profile.sentLog == nil && site.hasOurFormat(id) == true)
+            }
+            if ours {
+                out.append(Evidence(.replyToOurID, "It answers a message we sent (its In-Reply-To/References names our Message-ID)."))
+            } else if site.profile.sentLog != nil || site.hasOurFormat(o.replyIDs[0]) != nil {
+                out.append(Evidence(.replyToForeignID, "It answers <\(o.replyIDs[0])>, which is not a message we sent."))
+            }
+        }
+        guard !site.sentRecipients.isEmpty, let replier = o.noticeReplyTo ?? o.noticeFrom else { return }
+        if site.sentRecipients.contains(replier) || o.noticeFrom.map(site.sentRecipients.contains) == true {
+            out.append(Evidence(.replierWrittenTo, "Our sent log shows we wrote to \(replier), who sent this automatic reply."))
+        } else {
+            out.append(Evidence(.replierNeverWrittenTo, "Our sent log has no message to \(replier), who sent this automatic reply."))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import DeliveryStatus
+import MailParsing
+
+/// What the classifier keeps of one message between its per-message step and its stream pass: the
+/// observation of a bounce-like message, or for ordinary mail only the address it was delivered to
+/// (zero-config learns the site's domains and real mailboxes from ordinary mail).
+public struct ClassifierNote: Sendable {
+    /// The bounce-like message's observation; nil for ordinary mail.
+    public var observation: Observation?
+    /// For ordinary mail: the address it was delivered to, lower case.
+    public var deliveredTo: String?
+
+    /// A note.
+    public init(observation: Observation?, deliveredTo: String? = nil) {
+        self.observation = observation
+        self.deliveredTo = deliveredTo
+    }
+
+    /// Reads the note of one message.
+    public static func read(_ message: ParsedMessage, report: BounceReport, reader: ObservationReader) -> ClassifierNote {
+        if let o = reader.observe(message, report: report) { return ClassifierNote(observation: o) }
+        for name in ["x-original-to", "delivered-to"] {
+            if let field = message.headers.first(name),
+               let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {
+                return ClassifierNote(observation: nil, deliveredTo: address.address.lowercased())
+            }
+        }
+        return ClassifierNote(observation: nil)
+    }
+}

@@ -1,0 +1,130 @@
+import DeliveryStatus
+import Foundation
+import MailParsing
+
+/// The issue-4 measurement over the labelled backscatter-dev inbox, shared by `backscatter-harness dev`
+/// and the test that asserts its targets. Cold code: Foundation is used for JSON and files.
+package enum DevMeasurement {
+    /// Figures and the printable report.
+    package struct Result {
+        package var report: String
+        package var meetsTargets: Bool
+        package var figures: [String: Double]
+    }
+
+    struct Label {
+        var label: String
+        var hard: [String]
+        var template: String
+    }
+
+    /// Reads every message of an mbox into notes (and keeps nothing else).
+    static func notes(path: String, reader: ObservationReader) throws -> [ClassifierNote] {
+        var mailbox = try MailboxReader(path: path)
+        let analyzer = BounceAnalyzer()
+        var out: [ClassifierNote] = []
+        while let entry = try mailbox.next() {
+            let parsed = ParsedMessage(parsing: entry.bytes)
+            out.append(ClassifierNote.read(parsed, report: analyzer.analyze(parsed), reader: reader))
+        }
+        return out
+    }
+
+    static func labels(_ path: String) throws -> [Label] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return Label(label: object["label"] as? String ?? "", hard: object["hard"] as? [String] ?? [],
+                         template: object["template"] as? String ?? "")
+        }
+    }
+
+    package static func run(corpus dir: String, dump: String? = nil) throws -> Result {
+        let profile = try SiteProfile.load(path: dir + "/profile.toml")
+        let labels = try labels(dir + "/labels.jsonl")
+        let withKeys = try notes(path: dir + "/corpus.mbox", reader: ObservationReader(dkimKeys: profile.dkim))
+        let withoutKeys = try notes(path: dir + "/corpus.mbox", reader: ObservationReader())
+        guard withKeys.count == labels.count else {
+            return Result(report: "dev: \(withKeys.count) messages but \(labels.count) labels", meetsTargets: false, figures: [:])
+        }
+        var lines: [String] = []
+        var figures: [String: Double] = [:]
+        var ok = true
+        func check(_ name: String, _ value: Double, _ op: String, _ target: Double) {
+            let pass = op == ">=" ? value >= target : value <= target
+            if !pass { ok = false }
+            figures[name] = value
+            lines.append(String(format: "  %-44@ %7.4f  (target %@ %.3f) %@", name as NSString, value, op as NSString, target, pass ? "ok" : "MISSED"))
+        }
+
+        let withProfile = StreamClassifier(profile: profile, notes: withKeys).run(withKeys)
+        let zero = StreamClassifier(profile: nil, notes: withoutKeys)
+        let zeroResult = zero.run(withoutKeys)
+
+        func confusion(_ judgements: [Judgement]) -> (precision: Double, recall: Double, legitAsSpam: Double, uncertain: Double, missed: Int, tp: Int, fp: Int, fn: Int) {
+            var tp = 0, fp = 0, fn = 0, legit = 0, legitSpam = 0, bounceLike = 0, uncertain = 0, missed = 0
+            for (l, j) in zip(labels, judgements) {
+                let isBounce = l.label != "not-bounce"
+                if isBounce { bounceLike += 1 }
+                if j.verdict == .backscatter { if l.label == "backscatter" { tp += 1 } else { fp += 1 } }
+                if l.label == "backscatter", j.verdict != .backscatter { fn += 1 }
+                if l.label == "legitimate" { legit += 1; if j.verdict == .backscatter { legitSpam += 1 } }
+                if isBounce, j.verdict == .uncertain { uncertain += 1 }
+                if isBounce, j.verdict == .notBounce { missed += 1 }
+            }
+            return (tp + fp > 0 ? Double(tp) / Double(tp + fp) : 0, tp + fn > 0 ? Double(tp) / Double(tp + fn) : 0,
+                    legit > 0 ? Double(legitSpam) / Double(legit) : 0, bounceLike > 0 ? Double(uncertain) / Double(bounceLike) : 0,
+                    missed, tp, fp, fn)
+        }
+        let p = confusion(withProfile.judgements)
+        lines.append("backscatter-dev (\(labels.count) messages), with profile.toml:")
+        lines.append("  tp \(p.tp) fp \(p.fp) fn \(p.fn); bounce-like messages the analyzer did not recognise: \(p.missed)")
+        check("backscatter precision", p.precision, ">=", 0.995)
+        check("backscatter recall", p.recall, ">=", 0.99)
+        check("legitimate judged backscatter", p.legitAsSpam, "<=", 0.005)
+        check("uncertain share of bounce-like", p.uncertain, "<=", 0.02)
+        var tagStats: [String: (n: Int, right: Int)] = [:]
+        for (l, j) in zip(labels, withProfile.judgements) where l.label != "not-bounce" {
+            for tag in l.hard {
+                let key = "\(l.label)/\(tag)"
+                let right = (l.label == "backscatter" && j.verdict == .backscatter) || (l.label == "legitimate" && j.verdict == .legitimate)
+                tagStats[key, default: (0, 0)].n += 1
+                if right { tagStats[key, default: (0, 0)].right += 1 }
+            }
+        }
+        lines.append("  per adversarial tag (share judged as labelled):")
+        for (tag, s) in tagStats.sorted(by: { $0.key < $1.key }) {
+            lines.append(String(format: "    %-34@ %4d  %.3f", tag as NSString, s.n, Double(s.right) / Double(max(1, s.n))))
+        }
+        var nonBounce = 0, nonBounceJudged = 0, bounceLikeJudged = 0, withEvidence = 0
+        for (l, j) in zip(labels, withProfile.judgements) {
+            if l.label == "not-bounce" { nonBounce += 1; if j.verdict != .notBounce { nonBounceJudged += 1 } }
+            if j.verdict != .notBounce { bounceLikeJudged += 1; if !j.evidence.isEmpty { withEvidence += 1 } }
+        }
+        check("non-bounces judged bounce-like", Double(nonBounceJudged) / Double(max(1, nonBounce)), "<=", 0.005)
+        check("bounce-like messages with evidence", Double(withEvidence) / Double(max(1, bounceLikeJudged)), ">=", 1.0)
+
+        let z = confusion(zeroResult.judgements)
+        lines.append("zero-config (no profile):")
+        if let inferred = zero.inferred { lines.append(inferred.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")) }
+        lines.append("  tp \(z.tp) fp \(z.fp) fn \(z.fn)")
+        check("zero-config backscatter precision", z.precision, ">=", 0.98)
+        check("zero-config backscatter recall", z.recall, ">=", 0.95)
+        lines.append("stream (with profile): \(withProfile.findings.campaigns.count) campaigns, \(withProfile.findings.floods.count) floods, \(withProfile.findings.reflectors.count) reflectors, \(withProfile.findings.randomRecipients.count) made-up recipients")
+        for c in withProfile.findings.campaigns.prefix(8) {
+            lines.append("  \(c.id): \(c.messages) notices, \(c.victims) victims, \(c.reflectors) reflectors, by \(c.groupedBy), \(Int(c.backscatterShare * 100))% backscatter: \(c.subject ?? "")")
+        }
+
+        if let dump {
+            var out = ""
+            for (n, (l, j)) in zip(labels, withProfile.judgements).enumerated() where l.label != "not-bounce" || j.verdict != .notBounce {
+                let zj = zeroResult.judgements[n]
+                let signals = j.evidence.map { "\"\($0.signal)\":\($0.weight)" }.joined(separator: ",")
+                let zsignals = zj.evidence.map { "\"\($0.signal)\":\($0.weight)" }.joined(separator: ",")
+                out += "{\"index\":\(n),\"label\":\"\(l.label)\",\"template\":\"\(l.template)\",\"hard\":[\(l.hard.map { "\"\($0)\"" }.joined(separator: ","))],\"verdict\":\"\(j.verdict.rawValue)\",\"score\":\(j.score ?? -1),\"zverdict\":\"\(zj.verdict.rawValue)\",\"signals\":{\(signals)},\"zsignals\":{\(zsignals)}}\n"
+            }
+            try out.write(toFile: dump, atomically: true, encoding: .utf8)
+        }
+        return Result(report: lines.joined(separator: "\n"), meetsTargets: ok, figures: figures)
+    }
+}

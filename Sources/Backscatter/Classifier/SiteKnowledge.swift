@@ -1,0 +1,89 @@
+import BytePatterns
+
+/// A site profile made ready for judging many messages: patterns compiled once, sets built once.
+/// Built once per scan (cold path); shared by all worker threads.
+public struct SiteKnowledge: Sendable {
+    /// The profile it was made from.
+    public let profile: SiteProfile
+    /// Whether the profile was inferred from the stream (zero-config) rather than given.
+    public let inferred: Bool
+    let messageIDPattern: BytePattern?
+    let batv: BATVVerifier?
+    let srs: SRSVerifier?
+    let relayHosts: Set<String>
+    let messageIDDomains: Set<String>
+    let dkimDomains: Set<String>
+    /// Domains we are known to sign with, without keys (zero-config: seen on our originals).
+    let unkeyedDKIMDomains: Set<String>
+    /// Whether the site is known to sign with BATV without knowing its key (zero-config).
+    let batvSinceUnkeyed: Double?
+    let sentSpan: ClosedRange<Double>?
+    /// Every address the sent log says we wrote to, lower case.
+    let sentRecipients: Set<String>
+    /// Local parts known to exist (from the profile, or seen receiving ordinary mail when inferred).
+    let knownLocalParts: Set<String>
+
+    /// Prepares a profile. An invalid Message-ID pattern is ignored (`SiteProfile` validates it on load).
+    public init(_ profile: SiteProfile, inferred: Bool = false, unkeyedDKIMDomains: Set<String> = [],
+                batvSinceUnkeyed: Double? = nil, knownLocalParts: Set<String> = []) {
+        self.profile = profile
+        self.inferred = inferred
+        messageIDPattern = profile.messageID.pattern.flatMap { try? BytePattern($0) }
+        batv = profile.batv.flatMap { $0.keys.isEmpty ? nil : BATVVerifier($0) }
+        srs = profile.srs.flatMap { $0.secrets.isEmpty ? nil : SRSVerifier($0) }
+        relayHosts = Set(profile.relays.hosts.map { $0.lowercased() })
+        messageIDDomains = Set(profile.messageID.domains.map { $0.lowercased() })
+        dkimDomains = Set(profile.dkim.map(\.domain))
+        self.unkeyedDKIMDomains = unkeyedDKIMDomains
+        self.batvSinceUnkeyed = batvSinceUnkeyed
+        var recipients = Set<String>()
+        var low = Double.infinity, high = -Double.infinity
+        if let log = profile.sentLog {
+            for entry in log.allEntries {
+                for r in entry.recipients { recipients.insert(r.lowercased()) }
+                if let t = entry.sentAt { low = min(low, t); high = max(high, t) }
+            }
+        }
+        sentRecipients = recipients
+        sentSpan = low <= high ? low...high : nil
+        self.knownLocalParts = knownLocalParts
+    }
+
+    /// Whether `domain` is one of ours: a site domain or a subdomain of one.
+    func isOurDomain(_ domain: String) -> Bool {
+        let d = domain.lowercased()
+        for own in profile.site.domains where d == own || d.hasSuffix("." + own) { return true }
+        return relayHosts.contains(d) || messageIDDomains.contains(d)
+    }
+
+    /// Whether an address belongs to one of our domains.
+    func isOurAddress(_ address: String) -> Bool {
+        guard let at = address.lastIndex(of: "@") else { return false }
+        return isOurDomain(String(address[address.index(after: at)...]))
+    }
+
+    /// Whether a host name is one of our relays (named in the profile, or under a site domain).
+    func isOurHost(_ name: String) -> Bool {
+        relayHosts.contains(name) || isOurDomain(name)
+    }
+
+    /// Whether the local part of `address` exists here: true, false, or nil when unknown.
+    func userExists(_ address: String) -> Bool? {
+        guard isOurAddress(address) else { return nil }
+        if let known = profile.knowsUser(address) { return known }
+        guard !knownLocalParts.isEmpty, let at = address.lastIndex(of: "@") else { return nil }
+        return knownLocalParts.contains(String(address[..<at]))
+    }
+
+    /// Whether a Message-ID (without brackets) has our format: the pattern when given, else our domains.
+    func hasOurFormat(_ id: String) -> Bool? {
+        if let pattern = messageIDPattern { return pattern.hasMatch(in: id) }
+        guard let at = id.lastIndex(of: "@") else { return messageIDDomains.isEmpty && profile.site.domains.isEmpty ? nil : false }
+        let domain = String(id[id.index(after: at)...]).lowercased()
+        if messageIDDomains.isEmpty && profile.site.domains.isEmpty { return nil }
+        return messageIDDomains.contains(domain) || isOurDomain(domain)
+    }
+
+    /// Whether we are known to sign with DKIM (keys in the profile, or seen on our originals).
+    var signsDKIM: Bool { !dkimDomains.isEmpty || !unkeyedDKIMDomains.isEmpty }
+}

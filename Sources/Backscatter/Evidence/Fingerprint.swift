@@ -1,0 +1,59 @@
+/// FNV-1a, 64 bits: a fast, allocation-free fingerprint for grouping (not for security).
+struct Fingerprint {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private(set) var count = 0
+
+    mutating func add(_ byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        count &+= 1
+    }
+
+    /// Subject normalised for grouping: letters only (ASCII lower-cased, other scalars kept), so that
+    /// numbering, punctuation, spacing and case that spammers vary per copy do not split a campaign;
+    /// leading reply/forward markers (`Re:`, `Fwd:`, `AW:` ...: any 1-3 letter word before a colon) dropped.
+    static func subjectKey(_ subject: String) -> UInt64? {
+        var s = Substring(subject)
+        while true {
+            let t = s.drop(while: { $0 == " " || $0 == "\t" })
+            guard let colon = t.prefix(5).firstIndex(of: ":") else { break }
+            let word = t[..<colon]
+            guard !word.isEmpty, word.count <= 4, word.allSatisfy({ $0.isLetter || $0 == "[" || $0 == "]" }) else { break }
+            s = t[t.index(after: colon)...]
+        }
+        var f = Fingerprint()
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                let b = UInt8(v)
+                if b >= 0x41, b <= 0x5A { f.add(b | 0x20) } else if b >= 0x61, b <= 0x7A { f.add(b) }
+            } else if scalar.properties.isAlphabetic {
+                for b in String(scalar).utf8 { f.add(b) }
+            }
+        }
+        return f.count >= 3 ? f.value : nil
+    }
+
+    /// Body text normalised for grouping: the first `limit` letters (ASCII lower-cased, bytes >= 0x80 kept),
+    /// everything else skipped, so per-copy tokens made of digits and links' punctuation change little.
+    static func bodyKey(_ bytes: some Collection<UInt8>, limit: Int = 600) -> UInt64? {
+        var f = Fingerprint()
+        for b in bytes {
+            if b >= 0x41, b <= 0x5A { f.add(b | 0x20) } else if (b >= 0x61 && b <= 0x7A) || b >= 0x80 { f.add(b) }
+            if f.count >= limit { break }
+        }
+        return f.count >= 40 ? f.value : nil
+    }
+
+    /// The last `last` letters of a text, ASCII lower-cased, everything but letters dropped; nil when
+    /// fewer than 8 letters.
+    static func letters(_ text: String, last: Int) -> String? {
+        var scalars: [Unicode.Scalar] = []
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            scalars.append(scalar.value < 0x80 ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
+        }
+        guard scalars.count >= 8 else { return nil }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars.suffix(last))
+        return String(out)
+    }
+}

@@ -1,0 +1,102 @@
+/// Facts about host names and addresses that do not depend on any language: whether a reverse-DNS name
+/// looks like a dynamic or residential address, whether a HELO is bare, a name's registered domain.
+enum HostShape {
+    /// Labels ISPs use for dynamically assigned and residential addresses (the naming conventions of
+    /// RFC-less practice, e.g. draft-msullivan-dnsop-generic-naming-schemes-00 §2): a hint, not proof.
+    private static let dynamicLabels: [String] = [
+        "dsl", "adsl", "vdsl", "xdsl", "dyn", "dynamic", "dynip", "pool", "dhcp", "ppp", "pppoe", "cable",
+        "cpe", "client", "clients", "broadband", "dial", "dialup", "dialin", "customer", "cust", "res",
+        "resident", "residential", "user", "users", "host", "hosts", "ip", "nat", "fiber", "fibre", "ftth",
+        "wireless", "wlan", "mobile", "cm", "modem", "subs", "static", "bb", "home", "in-addr",
+    ]
+
+    /// Whether `name` looks like a generic name for `ip`: two or more of its octets appear in it, or it
+    /// has a label that ISPs use for dynamic pools.
+    static func looksDynamic(_ name: String, ip: String) -> Bool {
+        let lower = name.lowercased()
+        let octets = ip.split(separator: ".")
+        if octets.count == 4 {
+            var hits = 0
+            let labelsDigits = lower.split(whereSeparator: { !$0.isNumber }).map(String.init)
+            for o in octets where labelsDigits.contains(String(o)) { hits += 1 }
+            if hits >= 2 { return true }
+        }
+        // Hex or decimal rendering of the whole address as one token.
+        let labels = lower.split(whereSeparator: { $0 == "." || $0 == "-" || $0 == "_" })
+        guard labels.count >= 3 else { return false }
+        for label in labels.dropLast(2) {
+            let letters = String(label.prefix(while: { $0.isLetter }))
+            if dynamicLabels.contains(letters), letters.count >= 2 || label.count > letters.count { return true }
+        }
+        return false
+    }
+
+    /// Whether a HELO name is an address literal, a bare address, or a single label.
+    static func isBare(_ helo: String) -> Bool {
+        if helo.hasPrefix("[") { return true }
+        if NetworkAddress(helo) != nil { return true }
+        return !helo.contains(".")
+    }
+
+    /// The last two labels of a name (three when the second-level label is short, as in `co.uk`,
+    /// `com.br`): good enough to tell whether two names belong to one organisation.
+    static func registeredDomain(_ name: String) -> String {
+        var labels = name.lowercased().split(separator: ".")
+        if labels.last == "" { labels.removeLast() }
+        guard labels.count > 2 else { return labels.joined(separator: ".") }
+        let secondLevel = labels[labels.count - 2]
+        let take = secondLevel.count <= 3 && (labels.last?.count ?? 0) == 2 ? 3 : 2
+        return labels.suffix(take).joined(separator: ".")
+    }
+
+    /// Whether an address is a public unicast one (not RFC 1918, loopback, link-local, ULA, CGNAT).
+    static func isPublicAddress(_ text: String) -> Bool {
+        guard let a = NetworkAddress(text) else { return false }
+        switch a.family {
+        case .ipv4:
+            let v = UInt32(truncatingIfNeeded: a.high >> 32)
+            let first = v >> 24, second = (v >> 16) & 0xFF
+            if first == 10 || first == 127 || first == 0 { return false }
+            if first == 172, (16...31).contains(second) { return false }
+            if first == 192, second == 168 { return false }
+            if first == 169, second == 254 { return false }
+            if first == 100, (64...127).contains(second) { return false }
+            return true
+        case .ipv6:
+            let top = a.high >> 48
+            if a.high == 0 { return false }
+            if top & 0xFFC0 == 0xFE80 || top & 0xFE00 == 0xFC00 { return false }
+            return true
+        }
+    }
+
+    /// Whether a Subject is mostly capitals (of at least 8 cased letters) or carries runs of `!`/`$`.
+    static func isShouting(_ subject: String) -> Bool {
+        var upper = 0, lower = 0, bangs = 0
+        for c in subject.unicodeScalars {
+            if c.properties.isUppercase { upper += 1 } else if c.properties.isLowercase { lower += 1 }
+            if c == "!" || c == "$" { bangs += 1 }
+        }
+        if bangs >= 2 { return true }
+        return upper + lower >= 8 && upper * 10 >= (upper + lower) * 7
+    }
+
+    /// `http://` and `https://` occurrences in a body.
+    static func countLinks(_ body: some Collection<UInt8>) -> Int {
+        var count = 0
+        var state = 0
+        let pattern: [UInt8] = Array("http".utf8)
+        for b in body {
+            let l = b | 0x20
+            if state < 4 {
+                state = l == pattern[state] ? state + 1 : (l == pattern[0] ? 1 : 0)
+            } else if b == UInt8(ascii: ":") || l == UInt8(ascii: "s") {
+                if b == UInt8(ascii: ":") { count += 1; state = 0 }
+            } else {
+                state = l == pattern[0] ? 1 : 0
+            }
+        }
+        return count
+    }
+}
+

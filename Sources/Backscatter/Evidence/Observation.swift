@@ -1,0 +1,180 @@
+import DeliveryStatus
+import MailParsing
+
+/// What the classifier keeps of one bounce-like message: the facts its evidence is built from, read once
+/// per message and independent of any site profile (so that a profile can be inferred from many of
+/// them first and applied after: the two-pass zero-config mode).
+///
+/// Compact on purpose (a few hundred bytes): a scan keeps one per bounce-like message for its stream
+/// pass. Lists are capped (`Observation.maxListed`).
+public struct Observation: Sendable, Hashable {
+    /// At most this many recipients, hops or ids are kept per list. Default: 8.
+    public static let maxListed = 8
+
+    /// What the message is (`not-bounce` messages get no observation from `ObservationReader`).
+    public var kind: MessageKind
+    /// The recogniser that read it.
+    public var format: String?
+    /// When the bounce reached us (our MX's Received stamp, else its Date), seconds since 1970 UTC.
+    public var arrival: Int64?
+    /// The address the notice was delivered to, as written (BATV/SRS tags kept): X-Original-To,
+    /// Delivered-To, else To.
+    public var victimAsWritten: String?
+    /// `victimAsWritten` lower-cased, with a BATV tag or an SRS wrapper of one of ours removed.
+    public var victim: String?
+    /// The notice's own From address, lower case (the MTA, or for an auto-reply the person).
+    public var noticeFrom: String?
+    /// Failed (or reported) recipients, lower case, at most `maxListed`.
+    public var recipients: [String]
+    /// How many recipients the notice listed in all.
+    public var recipientCount: Int
+    /// RFC 3464 Reporting-MTA, lower case.
+    public var reportingMTA: String?
+    /// The IP our MX recorded for the host that delivered the notice (its topmost Received).
+    public var connectingIP: String?
+    /// The name (rDNS or HELO) of that host, lower case.
+    public var connectingHost: String?
+    /// RFC 3464 Original-Envelope-Id.
+    public var envelopeID: String?
+    /// RFC 3464 Original-Recipient values, lower case.
+    public var originalRecipients: [String]
+    /// In-Reply-To and References of the notice (auto-replies, challenges), without brackets.
+    public var replyIDs: [String]
+    /// The returned original, when any of it came back.
+    public var original: OriginalFacts?
+    /// A fingerprint of the notice's own Subject (normalised): groups auto-replies quoting one spam.
+    public var noticeSubjectKey: UInt64?
+    /// The last letters of the notice's Subject (lower case, letters only, at most 60): a notice without
+    /// its original often quotes the original's subject at its end (`Undeliverable: SUBJECT`).
+    public var noticeSubjectTail: String?
+    /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot).
+    public var noticeReplyTo: String?
+
+    /// An observation of a notice of the given kind with nothing else known.
+    public init(kind: MessageKind) {
+        self.kind = kind
+        self.recipients = []
+        self.recipientCount = 0
+        self.originalRecipients = []
+        self.replyIDs = []
+    }
+}
+
+/// What came back of the original message.
+public struct OriginalFacts: Sendable, Hashable {
+    /// Whole message, or headers only.
+    public var presence: ReturnedOriginal.Presence
+    /// Message-ID without angle brackets.
+    public var messageID: String?
+    /// From address, lower case.
+    public var from: String?
+    /// Date, seconds since 1970 UTC.
+    public var date: Int64?
+    /// Number of To and Cc addresses.
+    public var recipientCount: Int
+    /// Subject, decoded, at most 120 characters (for campaign reports).
+    public var subject: String?
+    /// Fingerprint of the normalised subject (case, digits, punctuation and reply prefixes removed).
+    public var subjectKey: UInt64?
+    /// The subject's last letters (lower case, letters only, at most 60).
+    public var subjectLetters: String?
+    /// Fingerprint of the normalised start of the body text (full originals only).
+    public var bodyKey: UInt64?
+    /// The Received chain, newest first, at most `Observation.maxListed` hops.
+    public var hops: [ReceivedHop]
+    /// How many Received fields there were.
+    public var hopCount: Int
+    /// DKIM signatures: signing domain (`d=`, lower case) and what verification said.
+    public var dkim: [DKIMFinding]
+    /// How the original was built and sent, where that looks like spam.
+    public var spamShape: SpamShape
+    /// The Message-ID's shape (digits, letters and punctuation classes, domain kept): groups a campaign's
+    /// forged ids and describes the site's own.
+    public var messageIDShape: String?
+
+    /// Facts with only the presence known.
+    public init(presence: ReturnedOriginal.Presence) {
+        self.presence = presence
+        self.recipientCount = 0
+        self.hops = []
+        self.hopCount = 0
+        self.dkim = []
+        self.spamShape = []
+    }
+}
+
+/// One DKIM-Signature of the returned original.
+public struct DKIMFinding: Sendable, Hashable {
+    /// What checking the header hash said.
+    public enum Result: String, Sendable, Hashable {
+        /// Verified with the site's public key.
+        case verified
+        /// A key of the site exists for it, and it does not verify.
+        case failed
+        /// Not checked (no key for it in the profile).
+        case unchecked
+    }
+    /// `d=`, lower case.
+    public var domain: String
+    /// `s=`, lower case.
+    public var selector: String
+    /// The check's result.
+    public var result: Result
+
+    /// A finding.
+    public init(domain: String, selector: String, result: Result) {
+        self.domain = domain
+        self.selector = selector
+        self.result = result
+    }
+}
+
+/// Ways the original was built or sent that mark bulk spam rather than a person's mail, each a fact
+/// about structure or transport (no words of any language are looked at).
+public struct SpamShape: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// The host that injected it has no reverse DNS.
+    public static let noReverseDNS = SpamShape(rawValue: 1 << 0)
+    /// Its reverse DNS looks like a dynamic or residential address (IP digits in the name, pool/dsl-style labels).
+    public static let dynamicReverseDNS = SpamShape(rawValue: 1 << 1)
+    /// The HELO name was an IP literal or a single label.
+    public static let bareHelo = SpamShape(rawValue: 1 << 2)
+    /// The Message-ID's domain is an IP literal, or a single label.
+    public static let oddMessageID = SpamShape(rawValue: 1 << 3)
+    /// No Message-ID.
+    public static let noMessageID = SpamShape(rawValue: 1 << 4)
+    /// No Date.
+    public static let noDate = SpamShape(rawValue: 1 << 5)
+    /// The Date is far (over a day) from when the first hop received it.
+    public static let dateSkew = SpamShape(rawValue: 1 << 6)
+    /// Many recipients (more than 10 in To and Cc) or none at all.
+    public static let oddRecipients = SpamShape(rawValue: 1 << 7)
+    /// HTML with no plain-text alternative.
+    public static let htmlOnly = SpamShape(rawValue: 1 << 8)
+    /// The Subject is mostly capitals or symbols, or very long.
+    public static let shoutingSubject = SpamShape(rawValue: 1 << 9)
+    /// The HELO name claims one host, the reverse DNS says another domain entirely.
+    public static let heloMismatch = SpamShape(rawValue: 1 << 10)
+    /// A body full of links for its size.
+    public static let linkHeavy = SpamShape(rawValue: 1 << 11)
+
+    /// The names of the set members, for explanations.
+    public var descriptions: [String] {
+        var out: [String] = []
+        if contains(.noReverseDNS) { out.append("sent from a host without reverse DNS") }
+        if contains(.dynamicReverseDNS) { out.append("sent from a dynamic or residential address") }
+        if contains(.bareHelo) { out.append("the sending host greeted with a bare IP or single name") }
+        if contains(.heloMismatch) { out.append("the sending host's greeting did not match its reverse DNS") }
+        if contains(.oddMessageID) { out.append("its Message-ID has an odd domain") }
+        if contains(.noMessageID) { out.append("it has no Message-ID") }
+        if contains(.noDate) { out.append("it has no Date") }
+        if contains(.dateSkew) { out.append("its Date is far from when it was received") }
+        if contains(.oddRecipients) { out.append("it went to very many or no visible recipients") }
+        if contains(.htmlOnly) { out.append("it is HTML without a text version") }
+        if contains(.shoutingSubject) { out.append("its Subject is mostly capitals or symbols") }
+        if contains(.linkHeavy) { out.append("its body is mostly links") }
+        return out
+    }
+}

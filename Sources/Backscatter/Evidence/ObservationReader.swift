@@ -1,0 +1,207 @@
+import DeliveryStatus
+import MailParsing
+
+/// Reads an `Observation` from a parsed message and its bounce analysis: the per-message step of the
+/// classifier, done once, on the scan's worker threads.
+///
+/// No Foundation and no pattern compiles here; the only site knowledge used is the DKIM keys (a
+/// signature can only be checked while the original's bytes are at hand).
+public struct ObservationReader: Sendable {
+    /// The site's DKIM keys, for checking signatures on returned originals.
+    public var dkimKeys: [DKIMKey]
+
+    /// A reader that checks DKIM signatures with `dkimKeys`.
+    public init(dkimKeys: [DKIMKey] = []) {
+        self.dkimKeys = dkimKeys
+    }
+
+    /// The observation of one message, or nil when it is not bounce-like (`not-bounce`, feedback report).
+    public func observe(_ message: ParsedMessage, report: BounceReport) -> Observation? {
+        switch report.kind {
+        case .notBounce, .feedbackReport: return nil
+        case .bounce, .delay, .success, .autoReply, .challenge, .virusNotice: break
+        }
+        var o = Observation(kind: report.kind)
+        o.format = report.format
+        let headers = message.headers
+        let received = headers.all("received")
+        if let top = received.first {
+            let hop = ReceivedHop(top.unfoldedValue)
+            o.arrival = hop.date
+            o.connectingIP = hop.ip
+            o.connectingHost = hop.reverseName ?? hop.helo
+        }
+        if o.arrival == nil, let date = headers.first("date") { o.arrival = MailDate.parse(date.unfoldedValue)?.secondsSince1970 }
+        for name in ["x-original-to", "delivered-to", "to"] {
+            guard let field = headers.first(name) else { continue }
+            if let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {
+                o.victimAsWritten = address.address
+                o.victim = Self.plainAddress(address.address)
+                break
+            }
+        }
+        if let from = headers.first("from"), let address = AddressParser.parseSingle(from.unfoldedValue) {
+            o.noticeFrom = address.address.lowercased()
+        }
+        o.recipientCount = report.recipients.count
+        for r in report.recipients.prefix(Observation.maxListed) { o.recipients.append(r.recipient.lowercased()) }
+        for r in report.recipients.prefix(Observation.maxListed) {
+            if let original = r.originalRecipient { o.originalRecipients.append(original.lowercased()) }
+        }
+        o.reportingMTA = report.reportingMTA?.lowercased()
+        o.envelopeID = report.originalEnvelopeID
+        for name in ["in-reply-to", "references"] {
+            for field in headers.all(name) {
+                for id in MessageIDParser.parseList(field.unfoldedValue) where o.replyIDs.count < Observation.maxListed {
+                    o.replyIDs.append(id)
+                }
+            }
+        }
+        if let subject = headers.first("subject") {
+            let text = EncodedWords.decode(subject.unfoldedValue)
+            o.noticeSubjectKey = Fingerprint.subjectKey(text)
+            o.noticeSubjectTail = Fingerprint.letters(text, last: 60)
+        }
+        if let replyTo = headers.first("reply-to"), let address = AddressParser.parseSingle(replyTo.unfoldedValue) {
+            o.noticeReplyTo = address.address.lowercased()
+        }
+        if report.original.presence != .none, let section = report.original.headers {
+            o.original = originalFacts(report.original, headers: section)
+        }
+        return o
+    }
+
+    /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
+    /// (`SRS0=HHHH=TT=domain=local@forwarder`) removed, lower case.
+    package static func plainAddress(_ address: String) -> String {
+        let lower = address.lowercased()
+        if let tagged = BATVAddress(parsing: lower) { return tagged.originalAddress }
+        if let srs = SRSAddress(parsing: lower) { return srs.originalAddress.lowercased() }
+        return lower
+    }
+
+    private func originalFacts(_ original: ReturnedOriginal, headers: HeaderSection) -> OriginalFacts {
+        var f = OriginalFacts(presence: original.presence)
+        if let field = headers.first("message-id") {
+            f.messageID = MessageIDParser.parse(field.unfoldedValue)
+            if f.messageID == nil {
+                let raw = field.valueString.trimmingASCIIWhitespace()
+                if !raw.isEmpty { f.messageID = String(raw.prefix(200)) }
+            }
+        }
+        if let field = headers.first("from"), let address = AddressParser.parseSingle(field.unfoldedValue) {
+            f.from = address.address.lowercased()
+        }
+        if let field = headers.first("date") { f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970 }
+        for name in ["to", "cc"] {
+            for field in headers.all(name) { f.recipientCount += AddressParser.parseList(field.unfoldedValue).count }
+        }
+        if let field = headers.first("subject") {
+            let subject = EncodedWords.decode(field.unfoldedValue)
+            f.subject = String(subject.prefix(120))
+            f.subjectKey = Fingerprint.subjectKey(subject)
+            f.subjectLetters = Fingerprint.letters(subject, last: 60)
+        }
+        let received = headers.all("received")
+        f.hopCount = received.count
+        for field in received.prefix(Observation.maxListed) { f.hops.append(ReceivedHop(field.unfoldedValue)) }
+        for field in headers.all("dkim-signature").prefix(4) {
+            f.dkim.append(checkDKIM(field, headers: headers))
+        }
+        if let id = f.messageID { f.messageIDShape = Self.idShape(id) }
+        f.spamShape = spamShape(f, original: original, headers: headers)
+        if original.presence == .full, let part = original.part, let text = Self.firstText(part) {
+            f.bodyKey = Fingerprint.bodyKey(text, limit: 300)
+        }
+        return f
+    }
+
+    private func checkDKIM(_ field: HeaderField, headers: HeaderSection) -> DKIMFinding {
+        let tags = DKIMTags(field.unfoldedValue)
+        let domain = tags["d"]?.lowercased() ?? ""
+        let selector = tags["s"]?.lowercased() ?? ""
+        guard let key = dkimKeys.first(where: { $0.domain == domain && $0.selector == selector }) else {
+            return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
+        }
+        switch ClassifierDKIM.verify(signature: field, headers: headers, key: key) {
+        case .some(true): return DKIMFinding(domain: domain, selector: selector, result: .verified)
+        case .some(false): return DKIMFinding(domain: domain, selector: selector, result: .failed)
+        case .none: return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
+        }
+    }
+
+    /// The first text/plain (else text/html) leaf's decoded bytes, at most 16 KiB looked at.
+    private static func firstText(_ root: MIMEPart) -> [UInt8]? {
+        var html: MIMEPart?
+        for part in root.allParts() where !part.isMultipart && part.contentType.type == "text" {
+            if part.contentType.subtype == "plain" { return Array(part.decodedBody().prefix(16 << 10)) }
+            if html == nil, part.contentType.subtype == "html" { html = part }
+        }
+        return html.map { Array($0.decodedBody().prefix(16 << 10)) }
+    }
+
+    /// A Message-ID's shape: each run of digits `9`, of upper-case letters `A`, of lower-case `a`, of
+    /// mixed letters and digits `x`; punctuation kept; the domain kept as written, lower case.
+    /// `20260105032415.4009812558@mx-out1.acme.example` -> `9.9@mx-out1.acme.example`.
+    package static func idShape(_ id: String) -> String {
+        let bytes = Array(id.utf8)
+        let at = bytes.lastIndex(of: ASCII.at) ?? bytes.endIndex
+        var out: [UInt8] = []
+        var i = 0
+        while i < at {
+            let b = bytes[i]
+            if ASCII.isDigit(b) || ASCII.isAlpha(b) {
+                var digits = false, upper = false, lower = false
+                while i < at, ASCII.isDigit(bytes[i]) || ASCII.isAlpha(bytes[i]) {
+                    let c = bytes[i]
+                    if ASCII.isDigit(c) { digits = true } else if c < 0x60 { upper = true } else { lower = true }
+                    i += 1
+                }
+                let letters = upper || lower
+                out.append(letters && digits ? UInt8(ascii: "x") : digits ? UInt8(ascii: "9") : (upper && lower) ? UInt8(ascii: "x") : upper ? UInt8(ascii: "A") : UInt8(ascii: "a"))
+            } else {
+                out.append(b)
+                i += 1
+            }
+            if out.count > 40 { break }
+        }
+        var shape = String(decoding: out, as: UTF8.self)
+        if at < bytes.endIndex { shape += String(decoding: bytes[at...], as: UTF8.self).lowercased() }
+        return shape
+    }
+
+    private func spamShape(_ f: OriginalFacts, original: ReturnedOriginal, headers: HeaderSection) -> SpamShape {
+        var shape: SpamShape = []
+        if let hop = f.hops.first(where: { $0.ip.map(HostShape.isPublicAddress) ?? false }) {
+            if hop.reverseName == nil { shape.insert(.noReverseDNS) }
+            if let name = hop.reverseName, let ip = hop.ip, HostShape.looksDynamic(name, ip: ip) { shape.insert(.dynamicReverseDNS) }
+            if let helo = hop.helo, HostShape.isBare(helo) { shape.insert(.bareHelo) }
+            if let helo = hop.helo, let name = hop.reverseName, !HostShape.isBare(helo),
+               HostShape.registeredDomain(helo) != HostShape.registeredDomain(name) { shape.insert(.heloMismatch) }
+            if let sent = f.date, let received = hop.date, abs(received &- sent) > 86_400 { shape.insert(.dateSkew) }
+        }
+        if let id = f.messageID {
+            let domain = id.split(separator: "@").last.map(String.init) ?? ""
+            if !id.contains("@") || domain.hasPrefix("[") || !domain.contains(".") { shape.insert(.oddMessageID) }
+        } else {
+            shape.insert(.noMessageID)
+        }
+        if f.date == nil { shape.insert(.noDate) }
+        if f.recipientCount > 10 || (f.recipientCount == 0 && headers.first("to") == nil) { shape.insert(.oddRecipients) }
+        if let subject = f.subject, HostShape.isShouting(subject) { shape.insert(.shoutingSubject) }
+        if original.presence == .full, let part = original.part {
+            var plain = false, html = false
+            var links = 0, size = 0
+            for p in part.allParts() where !p.isMultipart && p.contentType.type == "text" {
+                if p.contentType.subtype == "plain" { plain = true }
+                if p.contentType.subtype == "html" { html = true }
+                let body = p.decodedBody().prefix(32 << 10)
+                size += body.count
+                links += HostShape.countLinks(body)
+            }
+            if html && !plain { shape.insert(.htmlOnly) }
+            if links >= 3, size / links < 250 { shape.insert(.linkHeavy) }
+        }
+        return shape
+    }
+}

@@ -1,0 +1,151 @@
+/// A site profile inferred from the stream itself (zero-config), with what was inferred and why.
+public struct InferredProfile: Sendable {
+    /// The inferred profile, printable as TOML with `SiteProfile.tomlText()`.
+    public var profile: SiteProfile
+    /// Domains the site signs its mail with (DKIM `d=` seen on its own originals); no key is known.
+    public var dkimDomains: [String]
+    /// When BATV signing appears to have begun (seconds since 1970 UTC), nil when not seen; no key is known.
+    public var batvSince: Double?
+    /// Local parts that received ordinary mail or bounces of our own mail: they exist.
+    public var knownLocalParts: Set<String>
+    /// One line per inferred fact: what and from how many messages.
+    public var facts: [String]
+
+    /// The knowledge the classifier uses.
+    public var knowledge: SiteKnowledge {
+        SiteKnowledge(profile, inferred: true, unkeyedDKIMDomains: Set(dkimDomains), batvSinceUnkeyed: batvSince,
+                      knownLocalParts: knownLocalParts)
+    }
+
+    /// The facts as printable lines.
+    public var description: String {
+        "Inferred from the stream (no profile given):\n" + facts.map { "  - " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// Infers a site profile from the notes of a scan: the site's domains (where bounces and ordinary mail
+/// are delivered), its outbound relays by IP (the hosts that hand the returned originals over, named
+/// under the site's domains), its Message-ID shape, and whether it signs with DKIM or BATV.
+public enum ProfileInference {
+    /// Infers a profile from every message's note.
+    /// - Complexity: O(notes), memory bounded by the capped count maps (`maxKeys` each).
+    public static func infer(_ notes: [ClassifierNote]) -> InferredProfile {
+        let maxKeys = 100_000
+        var facts: [String] = []
+        // 1. Domains: where bounces and ordinary mail are delivered.
+        var domainCounts: [String: Int] = [:]
+        var total = 0
+        func domain(_ address: String) -> String? {
+            guard let at = address.lastIndex(of: "@") else { return nil }
+            return String(address[address.index(after: at)...])
+        }
+        for note in notes {
+            let address = note.observation?.victim ?? note.deliveredTo
+            guard let address, let d = domain(address) else { continue }
+            total += 1
+            if domainCounts[d] != nil || domainCounts.count < maxKeys { domainCounts[d, default: 0] += 1 }
+        }
+        let domains = domainCounts.filter { $0.value >= max(3, total / 20) }.map(\.key).sorted()
+        var profile = SiteProfile()
+        profile.site.domains = domains
+        if !domains.isEmpty { facts.append("domains \(domains.joined(separator: ", ")): where \(total) messages were delivered") }
+        func isOurs(_ name: String) -> Bool { domains.contains { name == $0 || name.hasSuffix("." + $0) } }
+
+        // 2. Relays: the IP the receiving server recorded for the host that handed over a returned
+        //    original, when that host's reverse DNS (looked up by the receiver, not chosen by the sender)
+        //    is under one of our domains.
+        var relayCounts: [String: (name: String, count: Int)] = [:]
+        for note in notes {
+            guard let hop = topPublicHop(note.observation?.original), let ip = hop.ip, let name = hop.reverseName,
+                  isOurs(name) else { continue }
+            if relayCounts[ip] != nil || relayCounts.count < 1000 { relayCounts[ip, default: (name, 0)].count += 1 }
+        }
+        let relays = relayCounts.filter { $0.value.count >= 2 }.sorted { $0.key < $1.key }
+        for (ip, value) in relays {
+            if let network = try? IPNetwork(parsing: ip) { profile.relays.networks.insert(network) }
+            if !profile.relays.hosts.contains(value.name) { profile.relays.hosts.append(value.name) }
+            facts.append("relay \(value.name) [\(ip)]: handed over \(value.count) returned originals")
+        }
+        let relayIPs = Set(relays.map(\.key))
+
+        // 3. What our own originals look like: Message-ID shape and domain, DKIM domains, BATV tags.
+        var shapes: [String: Int] = [:]
+        var idDomains: [String: Int] = [:]
+        var dkim: [String: Int] = [:]
+        var own = 0
+        var batvSince: Double?
+        var tagged = 0
+        var knownLocals = Set<String>()
+        for note in notes {
+            if let address = note.deliveredTo, let d = domain(address), domains.contains(d), let at = address.lastIndex(of: "@") {
+                if knownLocals.count < maxKeys { knownLocals.insert(String(address[..<at])) }
+            }
+            guard let o = note.observation, let original = o.original, let hop = topPublicHop(original),
+                  let ip = hop.ip, relayIPs.contains(ip) else { continue }
+            own += 1
+            if let victim = o.victim, let at = victim.lastIndex(of: "@"), knownLocals.count < maxKeys {
+                knownLocals.insert(String(victim[..<at]))
+            }
+            if let shape = original.messageIDShape, shapes.count < maxKeys { shapes[shape, default: 0] += 1 }
+            if let id = original.messageID, let d = domain(id) { idDomains[d.lowercased(), default: 0] += 1 }
+            for d in Set(original.dkim.map(\.domain)) where dkim.count < 1000 { dkim[d, default: 0] += 1 }
+            if let written = o.victimAsWritten, BATVAddress(parsing: written) != nil {
+                tagged += 1
+                let t = Double(original.date ?? o.arrival ?? 0)
+                if t > 0 { batvSince = min(batvSince ?? t, t) }
+            }
+        }
+        if own > 0 {
+            let common = idDomains.filter { $0.value * 5 >= own }.map(\.key).sorted()
+            profile.messageID.domains = common
+            if let (shape, count) = shapes.max(by: { $0.value < $1.value }), count * 2 >= own {
+                profile.messageID.pattern = pattern(forShape: shape)
+                facts.append("Message-ID shape \(shape): \(count) of \(own) originals that passed our relays")
+            } else if !common.isEmpty {
+                facts.append("Message-ID domains \(common.joined(separator: ", ")): of \(own) originals that passed our relays")
+            }
+        }
+        let dkimDomains = dkim.filter { $0.value * 2 >= own && own > 0 }.map(\.key).sorted()
+        if !dkimDomains.isEmpty { facts.append("DKIM signing as \(dkimDomains.joined(separator: ", ")) (no key known: signatures are not checked)") }
+        if tagged >= 3, let since = batvSince {
+            var batv = SiteProfile.BATV()
+            batv.since = since
+            profile.batv = batv
+            facts.append("BATV signing since about \(since) (seconds since 1970), \(tagged) bounces of our mail carried tags (no key known)")
+        } else {
+            batvSince = nil
+        }
+        if !knownLocals.isEmpty { facts.append("\(knownLocals.count) mailboxes exist (they received ordinary mail or bounces of our own mail)") }
+        if facts.isEmpty { facts.append("nothing: too few messages to learn from") }
+        return InferredProfile(profile: profile, dkimDomains: dkimDomains, batvSince: batvSince,
+                               knownLocalParts: knownLocals, facts: facts)
+    }
+
+    /// The newest Received hop of an original with a public IP: the host that handed it to the
+    /// bouncing server, as that server recorded it.
+    static func topPublicHop(_ original: OriginalFacts?) -> ReceivedHop? {
+        original?.hops.first { $0.ip.map(HostShape.isPublicAddress) ?? false }
+    }
+
+    /// A PCRE2 pattern for a Message-ID shape (`ObservationReader.idShape`): `9` digits, `A` upper,
+    /// `a` lower, `x` mixed letters and digits, punctuation and domain literal.
+    static func pattern(forShape shape: String) -> String {
+        var out = "^"
+        var inDomain = false
+        for c in shape {
+            if inDomain {
+                out += c.isLetter || c.isNumber ? String(c) : "\\" + String(c)
+                continue
+            }
+            switch c {
+            case "9": out += "\\d+"
+            case "A": out += "[A-Z]+"
+            case "a": out += "[a-z]+"
+            case "x": out += "[A-Za-z0-9]+"
+            case "@": out += "@"; inDomain = true
+            default: out += c.isLetter || c.isNumber ? String(c) : "\\" + String(c)
+            }
+        }
+        return out + "$"
+    }
+}

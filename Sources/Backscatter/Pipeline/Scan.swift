@@ -1,0 +1,304 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import DeliveryStatus
+import Dispatch
+import MailParsing
+import Synchronization
+
+/// A scan of mailboxes: reads every message of every input, parses and analyses it, lets a
+/// `ScanStage` classify it, and delivers one `ScanRecord` per message in input order.
+///
+/// ```
+/// paths ──MailboxReader──▶ batches of entries ──N threads: parse, bounce analysis, stage.examine──▶
+///      records + notes ──(stage.finish, stage.revise)──▶ filter ──▶ deliver(record), summary
+/// ```
+/// Inputs are read sequentially on the calling thread, in batches bounded by `ScanOptions.batchMessages`
+/// and `batchBytes`; each batch is processed on `jobs` threads and its records delivered in order before
+/// the next batch is read, so memory is about one batch (plus held records when the stage revises them,
+/// see `ScanStage`). An input or entry that cannot be read becomes a `ScanError` in the summary and the
+/// scan goes on with the rest.
+public struct Scan: Sendable {
+    /// The inputs: mboxes, Maildirs, folders, message files, `-` for standard input, in order.
+    public var paths: [String]
+    /// Parallelism, batching and parser limits.
+    public var options: ScanOptions
+
+    /// A scan of `paths`.
+    public init(paths: [String], options: ScanOptions = .init()) {
+        self.paths = paths
+        self.options = options
+    }
+
+    /// Runs the scan.
+    /// - Parameters:
+    ///   - stage: the classifier (`UnclassifiedStage()` for none).
+    ///   - filter: which records to deliver and count.
+    ///   - progress: called on the calling thread after each batch.
+    ///   - deliver: called on the calling thread with each admitted record, in input order.
+    /// - Returns: the summary of the delivered records, stream findings and read errors.
+    /// - Throws: only what `deliver` throws (the scan stops there).
+    public func run<Stage: ScanStage>(
+        stage: Stage, filter: ScanFilter = .init(), progress: (ScanProgress) -> Void = { _ in },
+        deliver: (ScanRecord) throws -> Void
+    ) rethrows -> ScanSummary {
+        var summary = ScanSummary()
+        var notes: [Stage.Note] = []
+        var held: [ScanRecord] = []
+        var state = ScanProgress(bytesTotal: Self.totalBytes(paths))
+        var sequence = 0
+        var bytesBeforeInput = 0
+
+        func flush(_ batch: inout [MailboxMessage]) throws {
+            guard !batch.isEmpty else { return }
+            let results = process(batch, firstSequence: sequence, stage: stage)
+            sequence += batch.count
+            batch.removeAll(keepingCapacity: true)
+            for (record, note) in results {
+                notes.append(note)
+                if stage.revisesRecords {
+                    held.append(record)
+                } else if filter.admits(record) {
+                    summary.add(record)
+                    try deliver(record)
+                }
+            }
+            progress(state)
+        }
+
+        var batch: [MailboxMessage] = []
+        batch.reserveCapacity(options.batchMessages)
+        var batchBytes = 0
+        for path in paths {
+            var reader: MailboxReader
+            do {
+                reader = try MailboxReader(path: path, limits: options.mailboxLimits)
+            } catch {
+                summary.errors.append(ScanError(path: error.path, index: 0, byteOffset: error.byteOffset,
+                                                reason: Self.reason(error)))
+                continue
+            }
+            var lastSource = ""
+            var countInSource = 0
+            var bytesInInput = 0
+            while true {
+                let entry: MailboxMessage
+                do {
+                    guard let next = try reader.next() else { break }
+                    entry = next
+                } catch {
+                    let index = error.path == lastSource ? countInSource : 0
+                    summary.errors.append(ScanError(path: error.path, index: index, byteOffset: error.byteOffset,
+                                                    reason: Self.reason(error)))
+                    continue
+                }
+                if entry.source != lastSource {
+                    lastSource = entry.source
+                    countInSource = 0
+                }
+                countInSource += 1
+                bytesInInput &+= entry.length
+                state.bytesRead = bytesBeforeInput &+ bytesInInput
+                state.messages += 1
+                batchBytes &+= entry.bytes.count
+                batch.append(entry)
+                if batch.count >= options.batchMessages || batchBytes >= options.batchBytes {
+                    try flush(&batch)
+                    batchBytes = 0
+                }
+            }
+            bytesBeforeInput &+= bytesInInput
+        }
+        try flush(&batch)
+
+        let findings = stage.finish(notes: notes)
+        notes = []
+        if stage.revisesRecords {
+            for var record in held {
+                stage.revise(&record, findings: findings)
+                if filter.admits(record) {
+                    summary.add(record)
+                    try deliver(record)
+                }
+            }
+            held = []
+        }
+        stage.summarize(findings, into: &summary)
+        return summary
+    }
+
+    /// Parses, analyses and classifies a batch on `options.jobs` threads; results in batch order.
+    private func process<Stage: ScanStage>(_ batch: [MailboxMessage], firstSequence: Int,
+                                           stage: Stage) -> [(ScanRecord, Stage.Note)] {
+        let limits = options.parsingLimits
+        let jobs = max(1, min(options.jobs, batch.count))
+        if jobs == 1 {
+            return batch.indices.map { Self.examine(batch[$0], sequence: firstSequence + $0, stage: stage, limits: limits) }
+        }
+        let slots = Slots<(ScanRecord, Stage.Note)>(count: batch.count)
+        let next = Atomic<Int>(0)
+        let grain = 4
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while true {
+                let start = next.wrappingAdd(grain, ordering: .relaxed).oldValue
+                guard start < batch.count else { return }
+                for i in start..<min(start + grain, batch.count) {
+                    slots.store(Self.examine(batch[i], sequence: firstSequence + i, stage: stage, limits: limits), at: i)
+                }
+            }
+        }
+        return slots.take()
+    }
+
+    /// The per-message stage: parse, read the headers, analyse the bounce, let the stage judge.
+    static func examine<Stage: ScanStage>(_ entry: MailboxMessage, sequence: Int, stage: Stage,
+                                          limits: ParsingLimits) -> (ScanRecord, Stage.Note) {
+        let analyzer = BounceAnalyzer()
+        let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
+        var record = ScanRecord(source: entry.source, index: entry.index, offset: entry.offset, length: entry.length,
+                                sequence: sequence)
+        let headers = parsed.headers
+        record.messageId = HeaderValues.messageId(headers)
+        if let date = HeaderValues.date(headers) {
+            record.date = date.iso8601
+            record.timestamp = date.secondsSince1970
+        }
+        record.from = HeaderValues.firstAddress(headers, "from")
+        record.to = HeaderValues.addresses(headers, "to")
+        record.subject = HeaderValues.subject(headers)
+        record.defects = entry.defects.names + parsed.defects
+        let bounce = analyzer.analyze(parsed)
+        record.kind = bounce.kind
+        record.format = bounce.format
+        record.recipients = bounce.recipients.map(HeaderValues.recipient)
+        record.original = HeaderValues.original(bounce.original)
+        let note = stage.examine(ExaminedMessage(entry: entry, parsed: parsed, bounce: bounce), into: &record)
+        return (record, note)
+    }
+
+    /// `cannot-open (Permission denied)`: the reader's code and the system's words for errno.
+    private static func reason(_ error: MailboxError) -> String {
+        var text = error.code.description
+        if let number = error.systemErrorNumber, let message = strerror(number) {
+            text += " (" + String(cString: message) + ")"
+        }
+        return text
+    }
+
+    /// Sum of the sizes of the regular files among `paths`; nil when any input is a folder or stdin.
+    private static func totalBytes(_ paths: [String]) -> Int? {
+        var total = 0
+        for path in paths {
+            if path == "-" { return nil }
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+            total &+= Int(info.st_size)
+        }
+        return total
+    }
+}
+
+/// One result slot per message of a batch, each written by exactly one worker thread.
+/// `@unchecked Sendable`: slots are disjoint and read only after `concurrentPerform` returns.
+private final class Slots<Value>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Value?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    func store(_ value: Value, at index: Int) { storage[index] = value }
+
+    func take() -> [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            if let value = storage[i].take() { out.append(value) }
+        }
+        return out
+    }
+}
+
+/// Parallelism, batching and parser limits of a scan.
+public struct ScanOptions: Sendable {
+    /// Worker threads. Default: the number of online processors.
+    public var jobs: Int
+    /// Messages per batch. Default: 512.
+    public var batchMessages = 512
+    /// Message bytes per batch. Default: 32 MiB.
+    public var batchBytes = 32 << 20
+    /// Limits of the header and MIME parsers.
+    public var parsingLimits = ParsingLimits()
+    /// Limits of the mailbox readers.
+    public var mailboxLimits = MailboxLimits()
+
+    /// The defaults above.
+    public init(jobs: Int? = nil) {
+        self.jobs = max(1, jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+/// How far a scan has come.
+public struct ScanProgress: Sendable {
+    /// Bytes of input consumed.
+    public var bytesRead = 0
+    /// Bytes of all inputs, when known (all inputs are regular files).
+    public var bytesTotal: Int?
+    /// Messages read.
+    public var messages = 0
+}
+
+/// Which records a scan delivers and counts.
+public struct ScanFilter: Sendable {
+    /// Which verdicts to keep.
+    public enum Selection: String, Sendable, CaseIterable {
+        /// Only messages judged backscatter.
+        case backscatter
+        /// Only messages judged legitimate.
+        case legitimate
+        /// Only bounce-like messages judged uncertain (or not judged).
+        case uncertain
+        /// Every bounce-like message.
+        case bounces
+    }
+    /// Keep messages dated at or after this instant (seconds since 1970 UTC); undated ones are dropped.
+    public var since: Int64?
+    /// Keep messages dated before this instant; undated ones are dropped.
+    public var until: Int64?
+    /// Keep only these verdicts; nil keeps all.
+    public var only: Selection?
+
+    /// A filter; the default admits everything.
+    public init(since: Int64? = nil, until: Int64? = nil, only: Selection? = nil) {
+        self.since = since
+        self.until = until
+        self.only = only
+    }
+
+    /// Whether `record` passes.
+    public func admits(_ record: ScanRecord) -> Bool {
+        if since != nil || until != nil {
+            guard let timestamp = record.timestamp else { return false }
+            if let since, timestamp < since { return false }
+            if let until, timestamp >= until { return false }
+        }
+        guard let only else { return true }
+        switch only {
+        case .backscatter: return record.effectiveVerdict == .backscatter
+        case .legitimate: return record.effectiveVerdict == .legitimate
+        case .uncertain: return record.effectiveVerdict == .uncertain
+        case .bounces: return record.isBounceLike
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import DeliveryStatus
+
+/// Everything the report formats say about one message: where it is, its key headers, what kind of
+/// message it is, who bounced and why, the returned original, and the verdict with its evidence.
+///
+/// One `ScanRecord` is one JSON Lines object of `backscatter scan --format jsonl` (the README documents
+/// every field). Values are ready for output (decoded, ISO 8601 dates) but unformatted: no escaping,
+/// no layout. Fields filled by a later layer keep their neutral value until that layer runs.
+public struct ScanRecord: Sendable {
+    /// The path the message was read from (`-` for standard input; a Maildir message's own file).
+    public var source: String
+    /// 0-based position of the message within `source`.
+    public var index: Int
+    /// Byte offset of the message's entry in `source` (its From_ line in an mbox).
+    public var offset: Int
+    /// Bytes the entry occupies in `source`, separators included.
+    public var length: Int
+    /// 0-based position of the message in the whole scan, over all inputs.
+    public var sequence: Int
+
+    /// The Message-ID field as written, angle brackets kept (`<id@host>`), or nil.
+    public var messageId: String?
+    /// The Date field as ISO 8601 with its own zone offset (`2026-01-05T10:00:00+01:00`), or nil.
+    public var date: String?
+    /// The Date field as seconds since 1970-01-01 UTC, for filters and timelines.
+    public var timestamp: Int64?
+    /// The From field's first address (addr-spec), or its text when no address can be read.
+    public var from: String?
+    /// Every address in To (addr-specs), in order.
+    public var to: [String]
+    /// The Subject field, RFC 2047 words decoded.
+    public var subject: String?
+    /// Stable names of everything the readers and parsers tolerated in this message.
+    public var defects: [String]
+
+    /// What kind of message it is (`not-bounce`, `bounce`, `delay`, ...).
+    public var kind: Kind
+    /// The recogniser that read the bounce (`postfix`, `rfc3464`, ...), nil for a non-bounce.
+    public var format: String?
+    /// Each recipient the notice speaks of, in the order the message lists them.
+    public var recipients: [Recipient]
+    /// The returned original message, as far as the notice carries it.
+    public var original: Original
+
+    /// The classifier's verdict; nil when no classifier ran.
+    public var verdict: Verdict?
+    /// 0 surely legitimate ... 1 surely backscatter; nil when no classifier ran or for a non-bounce.
+    public var score: Double?
+    /// The evidence that led to the verdict, strongest first.
+    public var evidence: [Evidence]
+    /// The campaign this message belongs to (an id of the stream findings), or nil.
+    public var campaign: String?
+
+    /// A record with only the position filled in; the pipeline fills in the rest.
+    public init(source: String, index: Int, offset: Int, length: Int, sequence: Int) {
+        self.source = source
+        self.index = index
+        self.offset = offset
+        self.length = length
+        self.sequence = sequence
+        self.to = []
+        self.defects = []
+        self.kind = .notBounce
+        self.recipients = []
+        self.original = Original()
+        self.evidence = []
+    }
+
+    /// Whether the message is a notice about another message (anything but `not-bounce` and
+    /// `feedback-report`): what the classifier judges.
+    public var isBounceLike: Bool {
+        switch kind {
+        case .notBounce, .feedbackReport: false
+        case .bounce, .delay, .success, .autoReply, .challenge, .virusNotice: true
+        }
+    }
+
+    /// The verdict to report: the classifier's, or for an unclassified message `not-bounce` when it is
+    /// not bounce-like and `uncertain` when it is.
+    public var effectiveVerdict: Verdict {
+        if let verdict { return verdict }
+        return isBounceLike ? .uncertain : .notBounce
+    }
+
+    /// The recipients whose delivery failed (action `failed`, or any recipient of a `bounce` that
+    /// states no action).
+    public var failedRecipients: [Recipient] {
+        recipients.filter { recipient in
+            if let action = recipient.action { return action == "failed" }
+            return kind == .bounce
+        }
+    }
+}
+
+extension ScanRecord {
+    /// What kind of message a record is about: the bounce analysis's `MessageKind` (raw values are the
+    /// names used in output, issue 3).
+    public typealias Kind = MessageKind
+
+    /// The classifier's judgement of one message. Raw values are the names used in output (issue 4).
+    public enum Verdict: String, Sendable, Hashable, CaseIterable {
+        /// The site never sent the message the notice is about: a spammer forged the site's address.
+        case backscatter
+        /// The site really sent the returned message.
+        case legitimate
+        /// The evidence does not decide.
+        case uncertain
+        /// Not a notice about another message.
+        case notBounce = "not-bounce"
+    }
+
+    /// One recipient a notice speaks of (issue 3).
+    public struct Recipient: Sendable, Hashable {
+        /// The address (Final-Recipient, or what the MTA's text names).
+        public var recipient: String
+        /// `failed`, `delayed`, `delivered`, `relayed`, `expanded`, or nil when not stated.
+        public var action: String?
+        /// The RFC 3463 enhanced status code (`5.1.1`), or nil.
+        public var status: String?
+        /// The SMTP reply code found in the diagnostic (`550`), or nil.
+        public var replyCode: Int?
+        /// The reason in Sisimai's names (`userunknown`, `mailboxfull`, `vacation`, ...), or nil.
+        public var reason: String?
+        /// Whether the failure is permanent; nil when it cannot be told.
+        public var hard: Bool?
+        /// The diagnostic text as the MTA gave it, unfolded.
+        public var diagnostic: String?
+        /// The remote MTA that refused the message, or nil.
+        public var remoteMTA: String?
+
+        /// A recipient record; every field but the address is optional.
+        public init(recipient: String, action: String? = nil, status: String? = nil, replyCode: Int? = nil,
+                    reason: String? = nil, hard: Bool? = nil, diagnostic: String? = nil, remoteMTA: String? = nil) {
+            self.recipient = recipient
+            self.action = action
+            self.status = status
+            self.replyCode = replyCode
+            self.reason = reason
+            self.hard = hard
+            self.diagnostic = diagnostic
+            self.remoteMTA = remoteMTA
+        }
+    }
+
+    /// The message a notice returns, as far as it carries it (issue 3).
+    public struct Original: Sendable, Hashable {
+        /// How much of the original the notice carries.
+        public enum Presence: String, Sendable, Hashable, CaseIterable {
+            /// The whole message (`message/rfc822`, `message/global`, or a full inline copy).
+            case full
+            /// Its header section only (`text/rfc822-headers`, `message/global-headers`).
+            case headers
+            /// Nothing of it.
+            case none
+        }
+        /// How much of the original is present.
+        public var present: Presence
+        /// Its Message-ID as written, or nil.
+        public var messageId: String?
+        /// Its From address, or nil.
+        public var from: String?
+        /// Its To addresses.
+        public var to: [String]
+        /// Its Subject, decoded, or nil.
+        public var subject: String?
+        /// Its Date as ISO 8601, or nil.
+        public var date: String?
+        /// Its Received fields, unfolded, top (newest) first.
+        public var received: [String]
+
+        /// An absent original.
+        public init(present: Presence = .none, messageId: String? = nil, from: String? = nil, to: [String] = [],
+                    subject: String? = nil, date: String? = nil, received: [String] = []) {
+            self.present = present
+            self.messageId = messageId
+            self.from = from
+            self.to = to
+            self.subject = subject
+            self.date = date
+            self.received = received
+        }
+    }
+
+    /// One named signal that moved the score, with a sentence a mail administrator understands (issue 4).
+    public struct Evidence: Sendable, Hashable {
+        /// A stable name (`relay-ip-ours`, `message-id-unknown`, ...).
+        public var signal: String
+        /// Its signed contribution: positive toward backscatter, negative toward legitimate.
+        public var weight: Double
+        /// One plain sentence saying what was seen.
+        public var detail: String
+
+        /// A piece of evidence.
+        public init(signal: String, weight: Double, detail: String) {
+            self.signal = signal
+            self.weight = weight
+            self.detail = detail
+        }
+    }
+}

@@ -1,0 +1,202 @@
+/// Totals over the records a scan delivered, and the stream findings: what the summary reports show.
+///
+/// The pipeline adds every delivered record (`add`); the classifier's `ScanStage.summarize` fills in
+/// floods, campaigns and reflectors. Memory grows with the distinct victims, reasons and hours, not
+/// with the messages.
+public struct ScanSummary: Sendable {
+    /// Messages delivered (after filters).
+    public var messages = 0
+    /// Bytes of the delivered messages' entries.
+    public var bytes = 0
+    /// Messages per verdict (`ScanRecord.effectiveVerdict`).
+    public var verdicts: [ScanRecord.Verdict: Int] = [:]
+    /// Messages per kind.
+    public var kinds: [ScanRecord.Kind: Int] = [:]
+    /// Failed recipients per reason (`unknown` when the analysis gave none).
+    public var reasons: [String: Int] = [:]
+    /// Bounce-like messages per victim (the address the notice was sent to), split by verdict.
+    public var victims: [String: VerdictCounts] = [:]
+    /// Bounce-like messages per hour (hours since 1970-01-01T00:00Z), split by verdict.
+    public var hourly: [Int64: VerdictCounts] = [:]
+    /// Bounce-like messages without a usable date (absent from `hourly`).
+    public var undated = 0
+    /// Floods found by the stream pass.
+    public var floods: [Flood] = []
+    /// Campaigns found by the stream pass.
+    public var campaigns: [Campaign] = []
+    /// Servers that sent the backscatter, from the stream pass; when it gives none, the pipeline
+    /// counts the senders of bounce-like messages judged backscatter or uncertain.
+    public var reflectors: [Reflector] = []
+    /// Inputs or entries that could not be read.
+    public var errors: [ScanError] = []
+
+    private var fallbackReflectors: [String: Int] = [:]
+
+    /// An empty summary.
+    public init() {}
+
+    /// Counts one delivered record.
+    public mutating func add(_ record: ScanRecord) {
+        messages += 1
+        bytes += record.length
+        let verdict = record.effectiveVerdict
+        verdicts[verdict, default: 0] += 1
+        kinds[record.kind, default: 0] += 1
+        for recipient in record.failedRecipients { reasons[recipient.reason ?? "unknown", default: 0] += 1 }
+        guard record.isBounceLike else { return }
+        for victim in record.to.prefix(4) { victims[victim.lowercased(), default: VerdictCounts()].add(verdict) }
+        if let timestamp = record.timestamp {
+            let hour = timestamp >= 0 ? timestamp / 3600 : (timestamp - 3599) / 3600
+            hourly[hour, default: VerdictCounts()].add(verdict)
+        } else {
+            undated += 1
+        }
+        if verdict != .legitimate, let from = record.from, let at = from.lastIndex(of: "@") {
+            fallbackReflectors[String(from[from.index(after: at)...]).lowercased(), default: 0] += 1
+        }
+    }
+
+    /// The reflectors to report: the stream pass's, or else the fallback count by sender domain.
+    public var reportedReflectors: [Reflector] {
+        if !reflectors.isEmpty { return reflectors }
+        return fallbackReflectors.map { Reflector(host: $0.key, address: nil, messages: $0.value) }
+            .sorted { $0.messages != $1.messages ? $0.messages > $1.messages : $0.host < $1.host }
+    }
+
+    /// Whether any delivered message was judged backscatter.
+    public var foundBackscatter: Bool { verdicts[.backscatter, default: 0] > 0 }
+
+    /// The `count` victims with most bounce-like messages, ties by address.
+    public func topVictims(_ count: Int) -> [(address: String, counts: VerdictCounts)] {
+        victims.sorted { $0.value.total != $1.value.total ? $0.value.total > $1.value.total : $0.key < $1.key }
+            .prefix(count).map { ($0.key, $0.value) }
+    }
+
+    /// Reasons by count, then name.
+    public var sortedReasons: [(reason: String, count: Int)] {
+        reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+extension ScanSummary {
+    /// Counts of messages per verdict.
+    public struct VerdictCounts: Sendable, Hashable {
+        /// Judged backscatter.
+        public var backscatter = 0
+        /// Judged legitimate.
+        public var legitimate = 0
+        /// Judged uncertain (or not judged).
+        public var uncertain = 0
+        /// Not bounce-like.
+        public var notBounce = 0
+
+        /// All zero.
+        public init() {}
+
+        /// Counts one message.
+        public mutating func add(_ verdict: ScanRecord.Verdict) {
+            switch verdict {
+            case .backscatter: backscatter += 1
+            case .legitimate: legitimate += 1
+            case .uncertain: uncertain += 1
+            case .notBounce: notBounce += 1
+            }
+        }
+
+        /// The sum of all four.
+        public var total: Int { backscatter + legitimate + uncertain + notBounce }
+    }
+
+    /// Many bounces to one victim within a short window.
+    public struct Flood: Sendable, Hashable {
+        /// The address flooded with bounces.
+        public var victim: String
+        /// Start of the window, seconds since 1970 UTC.
+        public var start: Int64
+        /// End of the window, seconds since 1970 UTC.
+        public var end: Int64
+        /// Bounces in the window.
+        public var messages: Int
+        /// The rule that made it a flood, in words (`≥ 20 bounces in 1 h`).
+        public var rule: String
+
+        /// A flood.
+        public init(victim: String, start: Int64, end: Int64, messages: Int, rule: String) {
+            self.victim = victim
+            self.start = start
+            self.end = end
+            self.messages = messages
+            self.rule = rule
+        }
+    }
+
+    /// One spam run reflected by many servers.
+    public struct Campaign: Sendable, Hashable {
+        /// The id records carry in `campaign`.
+        public var id: String
+        /// A sample of the originals' subject, decoded.
+        public var subject: String?
+        /// Messages in the campaign.
+        public var messages: Int
+        /// First and last message, seconds since 1970 UTC.
+        public var first: Int64?
+        /// Last message, seconds since 1970 UTC.
+        public var last: Int64?
+        /// Distinct victims.
+        public var victims: Int
+        /// Distinct reflecting servers.
+        public var reflectors: Int
+
+        /// A campaign.
+        public init(id: String, subject: String?, messages: Int, first: Int64?, last: Int64?, victims: Int,
+                    reflectors: Int) {
+            self.id = id
+            self.subject = subject
+            self.messages = messages
+            self.first = first
+            self.last = last
+            self.victims = victims
+            self.reflectors = reflectors
+        }
+    }
+
+    /// A server that sent backscatter.
+    public struct Reflector: Sendable, Hashable {
+        /// Its host name (reporting MTA, or the sender's domain).
+        public var host: String
+        /// The connecting IP our server recorded, when known.
+        public var address: String?
+        /// Messages it sent.
+        public var messages: Int
+
+        /// A reflector.
+        public init(host: String, address: String?, messages: Int) {
+            self.host = host
+            self.address = address
+            self.messages = messages
+        }
+    }
+}
+
+/// An input, or one entry of it, that could not be read; the scan goes on with the rest.
+public struct ScanError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file concerned.
+    public var path: String
+    /// Index of the message that could not be read within `path` (the count read before the failure).
+    public var index: Int
+    /// Byte offset in `path` where reading failed.
+    public var byteOffset: Int
+    /// What went wrong, in a few words.
+    public var reason: String
+
+    /// An error record.
+    public init(path: String, index: Int, byteOffset: Int, reason: String) {
+        self.path = path
+        self.index = index
+        self.byteOffset = byteOffset
+        self.reason = reason
+    }
+
+    /// `path: message N at byte B: reason`, one line.
+    public var description: String { "\(path): message \(index) at byte \(byteOffset): \(reason)" }
+}

@@ -1,0 +1,172 @@
+import _CryptoExtras
+import Crypto
+import Foundation
+import MailParsing
+
+/// What the header-hash check of the site's DKIM signature found.
+public enum DKIMResult: Sendable, Hashable {
+    /// A signature of one of the site's domains verifies with the profile's key.
+    case verified
+    /// A signature of one of the site's domains is there but does not verify (the reason says why).
+    case failed(String)
+    /// A signature of one of the site's domains does not verify, and fields it signed are missing from the
+    /// header section (named here, lower case): the returned header was cut short (sisimai's
+    /// lhost-receivingses templates return the header only up to the signature), not necessarily forged.
+    case incomplete(missing: [String])
+    /// No DKIM-Signature of the site's key domains is in the header section.
+    case noSignatureForDomain
+    /// A signature of the site's domain that cannot be checked: unknown selector, obsolete or unknown
+    /// algorithm, or malformed tags (the reason says which).
+    case unsupported(String)
+}
+
+/// Checks the site's own DKIM signatures on a returned original's header section (RFC 6376 §6.1,
+/// header hash only: a bounce usually returns the original's headers and cuts the body, so `bh=` is not
+/// compared).
+///
+/// RSA-SHA256 (PKCS#1 v1.5, §3.3.1) and Ed25519-SHA256 (RFC 8463 §3: Ed25519 over the SHA-256 of the
+/// data) are verified with swift-crypto. RSA-SHA1 is reported unsupported: RFC 8301 §3.1 forbids treating it
+/// as valid.
+public struct DKIMVerifier: Sendable {
+    /// The site's keys.
+    public var keys: [DKIMKey]
+
+    /// A verifier for the given keys.
+    public init(keys: [DKIMKey]) {
+        self.keys = keys
+    }
+
+    /// A verifier for a profile's `[[dkim]]` keys.
+    public init(_ profile: SiteProfile) {
+        self.init(keys: profile.dkim)
+    }
+
+    /// Checks every DKIM-Signature of the site's domains in `headers`; the best result wins
+    /// (verified, then failed, then unsupported).
+    public func verify(_ headers: HeaderSection) -> DKIMResult {
+        var failure: DKIMResult?
+        var unsupported: DKIMResult?
+        var sawOurs = false
+        let domains = Set(keys.map(\.domain))
+        for field in headers.fields where field.hasName("dkim-signature") {
+            let signature: DKIMSignature
+            do {
+                signature = try DKIMSignature(parsing: field.unfoldedValue)
+            } catch {
+                // Only a malformed signature that names one of our domains concerns us.
+                if let d = Self.domainTag(field.unfoldedValue), domains.contains(d) {
+                    sawOurs = true
+                    unsupported = unsupported ?? .unsupported("malformed DKIM-Signature: \(error.reason)")
+                }
+                continue
+            }
+            guard domains.contains(signature.domain) else { continue }
+            sawOurs = true
+            let result = verify(signature, field: field, in: headers)
+            switch result {
+            case .verified: return .verified
+            case .failed, .incomplete: failure = failure ?? result
+            case .unsupported: unsupported = unsupported ?? result
+            case .noSignatureForDomain: break
+            }
+        }
+        if let failure { return failure }
+        if let unsupported { return unsupported }
+        return sawOurs ? .unsupported("no usable signature") : .noSignatureForDomain
+    }
+
+    /// Checks one parsed signature against the header section it was found in.
+    public func verify(_ signature: DKIMSignature, field: HeaderField, in headers: HeaderSection) -> DKIMResult {
+        // One selector names one key; should a profile list several, the one of the signature's algorithm is used.
+        let candidates = keys.filter { $0.domain == signature.domain && $0.selector == signature.selector }
+        let wanted: DKIMKey.Algorithm? = signature.algorithm.hasPrefix("ed25519") ? .ed25519
+            : signature.algorithm.hasPrefix("rsa") ? .rsa : nil
+        guard let key = candidates.first(where: { $0.algorithm == wanted }) ?? candidates.first else {
+            return .unsupported("no key in the profile for selector \(signature.selector) of \(signature.domain)")
+        }
+        let data = DKIMCanonicalization.headerHashInput(fields: headers.fields, in: headers.raw,
+                                                        signatureField: field, signature: signature)
+        let digest = SHA256.hash(data: data)
+        let result = check(signature, digest: digest, key: key)
+        guard case .failed = result else { return result }
+        var missing: [String] = []
+        for name in signature.signedHeaders where !missing.contains(name) {
+            if !headers.fields.contains(where: { $0.hasName(name) }) { missing.append(name) }
+        }
+        return missing.isEmpty ? result : .incomplete(missing: missing)
+    }
+
+    private func check(_ signature: DKIMSignature, digest: SHA256.Digest, key: DKIMKey) -> DKIMResult {
+        switch (signature.algorithm, key.verifier) {
+        case ("rsa-sha256", .rsa(let publicKey)):
+            let valid = publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature.signature),
+                                                   for: digest, padding: .insecurePKCS1v1_5)
+            return valid ? .verified : .failed("the RSA-SHA256 signature does not match the signed header fields")
+        case ("ed25519-sha256", .ed25519(let raw)):
+            guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+                return .unsupported("the Ed25519 key cannot be used")
+            }
+            let valid = publicKey.isValidSignature(signature.signature, for: Data(digest))
+            return valid ? .verified : .failed("the Ed25519 signature does not match the signed header fields")
+        case ("rsa-sha256", .ed25519), ("ed25519-sha256", .rsa):
+            return .failed("a=\(signature.algorithm) does not fit the profile's \(key.algorithm.rawValue) key for \(signature.selector)")
+        case ("rsa-sha1", _):
+            return .unsupported("rsa-sha1 is not accepted (RFC 8301 §3.1)")
+        default:
+            return .unsupported("unknown algorithm a=\(signature.algorithm)")
+        }
+    }
+
+    /// The d= of a signature whose tags cannot all be parsed.
+    private static func domainTag(_ value: ByteSlice) -> String? {
+        for spec in value.split(separator: ASCII.semicolon) {
+            let t = spec.trimmingWhitespace()
+            guard t.first == UInt8(ascii: "d") || t.first == UInt8(ascii: "D"),
+                  let eq = t.firstIndex(of: ASCII.equals), t[t.startIndex..<eq].trimmingWhitespace().count == 1
+            else { continue }
+            return String(decoding: t[(eq + 1)...].trimmingWhitespace(), as: UTF8.self).lowercased()
+        }
+        return nil
+    }
+}
+
+extension DKIMVerifier {
+    /// Checks the site's signatures in header sections found anywhere in `bytes`: for a bounce that returns
+    /// the original inline (not as a message/rfc822 part), each `DKIM-Signature:` at a line start is taken
+    /// to sit in a header section that begins after the previous empty line. The best result wins.
+    /// - Complexity: O(n) per signature found; at most `maxSignatures` (default 16) are tried.
+    public func verify(embeddedIn bytes: ByteSlice, maxSignatures: Int = 16) -> DKIMResult {
+        var results: [DKIMResult] = []
+        var searchFrom = bytes.startIndex
+        while results.count < maxSignatures, searchFrom < bytes.endIndex,
+              let hit = bytes[searchFrom...].firstRange(ofCaseInsensitive: "dkim-signature:") {
+            searchFrom = hit.upperBound
+            // Only at a line start.
+            guard hit.lowerBound == bytes.startIndex || bytes[hit.lowerBound - 1] == ASCII.lineFeed
+                || bytes[hit.lowerBound - 1] == ASCII.carriageReturn else { continue }
+            let start = Self.headerBlockStart(bytes, before: hit.lowerBound)
+            results.append(verify(HeaderSection.parse(bytes[start...])))
+            if results.last == .verified { return .verified }
+        }
+        return results.first { if case .failed = $0 { true } else { false } }
+            ?? results.first { if case .incomplete = $0 { true } else { false } }
+            ?? results.first { if case .unsupported = $0 { true } else { false } }
+            ?? .noSignatureForDomain
+    }
+
+    /// The index after the last empty line before `index` (LF, CRLF or CR line ends), or the start.
+    private static func headerBlockStart(_ bytes: ByteSlice, before index: Int) -> Int {
+        var i = index
+        while i > bytes.startIndex {
+            // i is a line start; look at the line before it.
+            var end = i - 1                      // the line end byte of the previous line
+            if bytes[end] == ASCII.lineFeed, end > bytes.startIndex, bytes[end - 1] == ASCII.carriageReturn { end -= 1 }
+            var lineStart = end
+            while lineStart > bytes.startIndex, bytes[lineStart - 1] != ASCII.lineFeed,
+                  bytes[lineStart - 1] != ASCII.carriageReturn { lineStart -= 1 }
+            if lineStart == end { return i }    // the previous line is empty
+            i = lineStart
+        }
+        return bytes.startIndex
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `backscatter` command: configuration only; each subcommand lives in its own file.
+struct BackscatterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backscatter",
+        abstract: "Find backscatter (bounces and auto-replies about mail you never sent) in mailboxes.",
+        discussion: """
+            Reads mboxes (any dialect), Maildirs, folders of .eml files and standard input.
+
+            Exit status: 0 nothing flagged, 1 backscatter found, 2 bad usage,
+            3 an input could not be read (the rest is still reported).
+
+            Example:
+              backscatter scan --profile site.toml ~/Mail/inbox.mbox
+            """,
+        version: "0.1.0",
+        subcommands: [Scan.self, Explain.self, Split.self, Audit.self, Profile.self],
+        defaultSubcommand: nil
+    )
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Backscatter
+
+/// Options every command that reads mail shares.
+struct ReadingOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Site profile (TOML); without one the site is inferred.",
+                                           valueName: "file"))
+    var profile: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Worker threads (default: the number of cores).",
+                                                     valueName: "n"))
+    var jobs: Int?
+
+    @Flag(name: [.short, .long], help: "No progress line on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 || jobs > 1024 { throw ValidationError("--jobs must be between 1 and 1024") }
+    }
+
+    var scanOptions: ScanOptions { ScanOptions(jobs: jobs) }
+}
+
+/// When to colour text output.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    case auto
+    /// Colour unless NO_COLOR is set.
+    case always
+    /// Never colour.
+    case never
+
+    /// Whether to colour output going to `sink`.
+    func enabled(for sink: OutputSink) -> Bool {
+        if Terminal.noColorRequested { return false }
+        switch self {
+        case .auto: return sink.isTerminal
+        case .always: return true
+        case .never: return false
+        }
+    }
+}
+
+/// Output formats of `scan`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, jsonl, csv, html
+
+    /// The format a file name suggests, if any.
+    static func guess(fromPath path: String) -> OutputFormat? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".txt") { return .text }
+        return nil
+    }
+}
+
+/// `--only` values.
+enum OnlyChoice: String, ExpressibleByArgument, CaseIterable {
+    case backscatter, legitimate, uncertain, bounces
+
+    var selection: ScanFilter.Selection {
+        switch self {
+        case .backscatter: .backscatter
+        case .legitimate: .legitimate
+        case .uncertain: .uncertain
+        case .bounces: .bounces
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs the command and maps outcomes to the documented exit status: 0 nothing flagged, 1 backscatter
+/// found, 2 bad usage, 3 an input could not be read. swift-argument-parser's own usage status (64) is
+/// turned into 2.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try BackscatterCommand.parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch let failure as CLIFailure {
+            Terminal.standardError.write("backscatter: \(failure.message)\n")
+            exit(failure.status.rawValue)
+        } catch {
+            if BackscatterCommand.exitCode(for: error) == .validationFailure {
+                let message = BackscatterCommand.fullMessage(for: error)
+                Terminal.standardError.write(message + "\n")
+                exit(ExitStatus.badUsage.rawValue)
+            }
+            BackscatterCommand.exit(withError: error)
+        }
+    }
+}
+
+/// The documented exit statuses.
+enum ExitStatus: Int32 {
+    /// Nothing flagged.
+    case clean = 0
+    /// Backscatter found.
+    case backscatterFound = 1
+    /// Bad usage: unknown option, bad value, output exists ...
+    case badUsage = 2
+    /// An input could not be read (the rest was still reported).
+    case unreadableInput = 3
+}
+
+/// An error the command reports in one line, with its exit status.
+struct CLIFailure: Error {
+    var message: String
+    var status: ExitStatus
+
+    static func usage(_ message: String) -> CLIFailure { CLIFailure(message: message, status: .badUsage) }
+    static func notYet(_ what: String) -> CLIFailure {
+        CLIFailure(message: "\(what) is not available yet: the library function it needs has not landed",
+                   status: .badUsage)
+    }
+}

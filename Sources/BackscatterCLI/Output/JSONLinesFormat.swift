@@ -1,0 +1,161 @@
+import Backscatter
+
+/// `--format jsonl`: one JSON object per message, keys in the order of the README's schema.
+enum JSONLinesFormat {
+    static func line(_ record: ScanRecord) -> [UInt8] {
+        var json = JSONWriter(capacity: 512)
+        json.beginObject()
+        json.key("source"); json.string(record.source)
+        json.key("index"); json.int(record.index)
+        json.key("offset"); json.int(record.offset)
+        json.key("length"); json.int(record.length)
+        json.key("messageId"); json.string(record.messageId)
+        json.key("date"); json.string(record.date)
+        json.key("from"); json.string(record.from)
+        json.key("to"); json.strings(record.to)
+        json.key("subject"); json.string(record.subject)
+        json.key("defects"); json.strings(record.defects)
+        json.key("kind"); json.string(record.kind.rawValue)
+        json.key("format"); json.string(record.format)
+        json.key("recipients")
+        json.beginArray()
+        for recipient in record.recipients {
+            json.beginObject()
+            json.key("recipient"); json.string(recipient.recipient)
+            json.key("action"); json.string(recipient.action)
+            json.key("status"); json.string(recipient.status)
+            json.key("replyCode"); json.int(recipient.replyCode)
+            json.key("reason"); json.string(recipient.reason)
+            json.key("hard"); json.bool(recipient.hard)
+            json.key("diagnostic"); json.string(recipient.diagnostic)
+            json.key("remoteMTA"); json.string(recipient.remoteMTA)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("original")
+        json.beginObject()
+        let original = record.original
+        json.key("present"); json.string(original.present.rawValue)
+        json.key("messageId"); json.string(original.messageId)
+        json.key("from"); json.string(original.from)
+        json.key("to"); json.strings(original.to)
+        json.key("subject"); json.string(original.subject)
+        json.key("date"); json.string(original.date)
+        json.key("received"); json.strings(original.received)
+        json.endObject()
+        json.key("verdict"); json.string(record.effectiveVerdict.rawValue)
+        json.key("score"); json.decimal(record.score)
+        json.key("evidence")
+        json.beginArray()
+        for item in record.evidence {
+            json.beginObject()
+            json.key("signal"); json.string(item.signal)
+            json.key("weight"); json.decimal(item.weight)
+            json.key("detail"); json.string(item.detail)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("campaign"); json.string(record.campaign)
+        json.endObject()
+        json.bytes.append(0x0A)
+        return json.bytes
+    }
+
+    /// `--summary F`: the summary as one JSON document.
+    static func summary(_ summary: ScanSummary) -> [UInt8] {
+        var json = JSONWriter(capacity: 4096)
+        json.beginObject()
+        json.key("messages"); json.int(summary.messages)
+        json.key("bytes"); json.int(summary.bytes)
+        json.key("verdicts")
+        json.beginObject()
+        for verdict in ScanRecord.Verdict.allCases {
+            json.key(string: verdict.rawValue); json.int(summary.verdicts[verdict, default: 0])
+        }
+        json.endObject()
+        json.key("kinds")
+        json.beginObject()
+        for kind in ScanRecord.Kind.allCases {
+            json.key(string: kind.rawValue); json.int(summary.kinds[kind, default: 0])
+        }
+        json.endObject()
+        json.key("reasons")
+        json.beginObject()
+        for (reason, count) in summary.sortedReasons { json.key(string: reason); json.int(count) }
+        json.endObject()
+        json.key("victims")
+        json.beginArray()
+        for (address, counts) in summary.topVictims(50) {
+            json.beginObject()
+            json.key("address"); json.string(address)
+            writeCounts(&json, counts)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("floods")
+        json.beginArray()
+        for flood in summary.floods {
+            json.beginObject()
+            json.key("victim"); json.string(flood.victim)
+            json.key("start"); json.string(Dates.iso(flood.start))
+            json.key("end"); json.string(Dates.iso(flood.end))
+            json.key("messages"); json.int(flood.messages)
+            json.key("rule"); json.string(flood.rule)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("campaigns")
+        json.beginArray()
+        for campaign in summary.campaigns {
+            json.beginObject()
+            json.key("id"); json.string(campaign.id)
+            json.key("subject"); json.string(campaign.subject)
+            json.key("messages"); json.int(campaign.messages)
+            json.key("first"); json.string(campaign.first.map(Dates.iso))
+            json.key("last"); json.string(campaign.last.map(Dates.iso))
+            json.key("victims"); json.int(campaign.victims)
+            json.key("reflectors"); json.int(campaign.reflectors)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("reflectors")
+        json.beginArray()
+        for reflector in summary.reportedReflectors.prefix(50) {
+            json.beginObject()
+            json.key("host"); json.string(reflector.host)
+            json.key("address"); json.string(reflector.address)
+            json.key("messages"); json.int(reflector.messages)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("hourly")
+        json.beginArray()
+        for (hour, counts) in summary.hourly.sorted(by: { $0.key < $1.key }) {
+            json.beginObject()
+            json.key("hour"); json.string(Dates.iso(hour * 3600))
+            writeCounts(&json, counts)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("errors")
+        json.beginArray()
+        for error in summary.errors {
+            json.beginObject()
+            json.key("path"); json.string(error.path)
+            json.key("index"); json.int(error.index)
+            json.key("offset"); json.int(error.byteOffset)
+            json.key("reason"); json.string(error.reason)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        json.bytes.append(0x0A)
+        return json.bytes
+    }
+
+    private static func writeCounts(_ json: inout JSONWriter, _ counts: ScanSummary.VerdictCounts) {
+        json.key("backscatter"); json.int(counts.backscatter)
+        json.key("legitimate"); json.int(counts.legitimate)
+        json.key("uncertain"); json.int(counts.uncertain)
+    }
+}

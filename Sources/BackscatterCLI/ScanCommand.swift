@@ -1,0 +1,106 @@
+import ArgumentParser
+import Backscatter
+
+extension BackscatterCommand {
+    /// `backscatter scan`: one record per message, or a report over all of them.
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify every message of mailboxes, Maildirs, folders or files.",
+            discussion: """
+                PATH may be an mbox (any dialect), a Maildir, a folder of message files (read recursively),
+                a single message file, or - for standard input. Messages are reported in input order.
+
+                Formats: text (a summary report; the default on a terminal), jsonl (one JSON object per
+                message; the default otherwise), csv (one row per failed recipient), html (one
+                self-contained report file).
+
+                Exit status: 0 nothing flagged, 1 backscatter found, 2 bad usage, 3 an input could not be
+                read (the rest is still reported).
+
+                Examples:
+                  backscatter scan --profile site.toml ~/Mail/inbox.mbox
+                  backscatter scan --format jsonl --only backscatter Maildir/ > flagged.jsonl
+                  backscatter scan --format html --output report.html --since 2026-01-01 inbox.mbox
+                """
+        )
+
+        @Argument(help: ArgumentHelp("Mailboxes, Maildirs, folders or files; - for standard input.",
+                                     valueName: "path"))
+        var paths: [String]
+
+        @OptionGroup var reading: ReadingOptions
+
+        @Option(name: [.short, .long], help: "Output format (default: text on a terminal, else jsonl).")
+        var format: OutputFormat?
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the output to this file.", valueName: "file"))
+        var output: String?
+
+        @Option(name: .long, help: ArgumentHelp("Also write the summary as JSON to this file.", valueName: "file"))
+        var summary: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only messages dated at or after this time (ISO 8601, UTC unless a zone is given).",
+                                               valueName: "time"))
+        var since: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only messages dated before this time (ISO 8601).", valueName: "time"))
+        var until: String?
+
+        @Option(name: .long, help: "Only messages with this verdict (bounces: every bounce-like message).")
+        var only: OnlyChoice?
+
+        @Option(name: .long, help: "Colour in text output (never with NO_COLOR set).")
+        var color: ColorChoice = .auto
+
+        func validate() throws {
+            if paths.isEmpty { throw ValidationError("give at least one path (- for standard input)") }
+            if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once") }
+            if let since, Timestamps.parseISO8601(since) == nil {
+                throw ValidationError("--since \(since): not a date (use 2026-01-05 or 2026-01-05T10:00:00Z)")
+            }
+            if let until, Timestamps.parseISO8601(until) == nil {
+                throw ValidationError("--until \(until): not a date (use 2026-01-05 or 2026-01-05T10:00:00Z)")
+            }
+            if let output, paths.contains(output) { throw ValidationError("--output \(output) is also an input") }
+            if let summary, paths.contains(summary) { throw ValidationError("--summary \(summary) is also an input") }
+        }
+
+        func run() throws {
+            let sink = try output.map { path throws(CLIFailure) in try OutputSink(path: path) } ?? Terminal.standardOutput
+            let chosen = format ?? output.flatMap(OutputFormat.guess(fromPath:)) ?? (sink.isTerminal ? .text : .jsonl)
+            let filter = ScanFilter(since: since.flatMap(Timestamps.parseISO8601),
+                                    until: until.flatMap(Timestamps.parseISO8601), only: only?.selection)
+            let runner = ScanRunner(paths: paths, reading: reading, filter: filter)
+            let style = Style(enabled: chosen == .text && color.enabled(for: sink))
+            var rows: [MessageRow] = []
+            let result: ScanSummary
+            switch chosen {
+            case .jsonl:
+                result = try runner.run { sink.write(JSONLinesFormat.line($0)) }
+            case .csv:
+                sink.write(CSVFormat.header)
+                result = try runner.run { sink.write(CSVFormat.rows($0)) }
+            case .text, .html:
+                result = try runner.run { record in
+                    if record.isBounceLike { rows.append(MessageRow(record)) }
+                }
+            }
+            let context = ReportContext(paths: paths, profile: reading.profile, since: since, until: until,
+                                        only: only?.rawValue, classifierAvailable: ScanSetup.classifierAvailable)
+            switch chosen {
+            case .text: sink.write(TextReport(summary: result, rows: rows, context: context, style: style).render())
+            case .html: sink.write(HTMLReport(summary: result, rows: rows, context: context).render())
+            case .jsonl, .csv: break
+            }
+            sink.flush()
+            if let summaryPath = summary {
+                let file = try OutputSink(path: summaryPath)
+                file.write(JSONLinesFormat.summary(result))
+                file.flush()
+            }
+            if sink.failed { throw CLIFailure(message: "writing the output failed", status: .unreadableInput) }
+            let status = ScanRunner.status(of: result)
+            if status != .clean { throw ExitCode(status.rawValue) }
+        }
+    }
+}

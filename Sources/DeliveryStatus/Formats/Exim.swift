@@ -1,0 +1,224 @@
+import BytePatterns
+
+/// Exim (https://www.exim.org/), its clones (Mail.Ru, MXLogic/McAfee SaaS) and their translations.
+///
+/// The text is deliver.c's: "This message was created automatically by mail delivery software." then
+/// each failed address indented by two spaces, its error indented by four; the copy of the message
+/// follows "------ This is a copy of the message, including all the headers. ------".
+/// Seen in sisimai lhost-exim-*, lhost-mailru-*, lhost-mxlogic-*.
+struct EximRecognizer: Recognizer {
+    var name: String { "exim" }
+
+    static let subjects = PatternSet.compiled([
+        "delivery status notification", "mail delivery failed", "mail failure", "message frozen", "warning: message ",
+        "error\\(s\\) in forwarding or filtering",
+    ])
+
+    func claims(_ context: BounceContext) -> Bool {
+        let thirdParty = EximRecognizer.isThirdParty(context)
+        if thirdParty { return true }
+        var signs = 0
+        if context.from.contains("Mail Delivery System") { signs += 1 }
+        if EximRecognizer.subjects.hasMatch(in: context.subject) { signs += 1 }
+        if EximRecognizer.hasEximMessageID(context.header("message-id") ?? "") { signs += 1 }
+        return signs >= 2
+    }
+
+    /// Exim's message id: `<XXXXXX-XXXXXX-XX@host>` (base-62 time, pid, fraction).
+    static func hasEximMessageID(_ id: String) -> Bool {
+        let u = Array(id.trimmed.utf8)
+        guard u.count > 19, u[0] == UInt8(ascii: "<") else { return false }
+        return u.firstIndex(of: UInt8(ascii: "-")) == 8 && u.firstIndex(of: UInt8(ascii: "@")) == 18
+    }
+
+    static func isThirdParty(_ context: BounceContext) -> Bool {
+        context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil || context.header("x-mxl-notehash") != nil
+            || (context.header("message-id") ?? "").contains("<mxl~")
+    }
+
+    static let startPhrases = [
+        "This message was created automatically by mail delivery software.",
+        "A message that you sent was rejected by the local scannning code",
+        "A message that you sent contained one or more recipient addresses ",
+        "A message that you sent could not be delivered to all of its recipients",
+        " has been frozen", " was frozen on arrival", " router encountered the following error(s):",
+    ]
+    static let frozen = [" has been frozen", " was frozen on arrival"]
+    static let endPhrases = ["------ This is a copy of ", "----- This is a copy of ", "Included is a copy of the message header:"]
+
+    /// Exim's own messages and the reason each means (exim/src: route.c, transports/*.c, parser.c, deliver.c).
+    static let ownMessages: [(Reason, [String])] = [
+        (.userUnknown, ["user not found"]),
+        (.hostUnknown, ["all host address lookups failed permanently", "all relevant MX records point to non-existent hosts", "Unrouteable address"]),
+        (.mailboxFull, ["mailbox is full", "error: quota exceed"]),
+        (.notAccept, ["an MX or SRV record indicated no SMTP service", "no host found for existing SMTP connection"]),
+        (.syntaxError, ["angle-brackets nested too deep", "expected word or \"<\"", "domain missing in source-routed address", "malformed address:"]),
+        (.systemError, ["delivery to file forbidden", "delivery to pipe forbidden", "local delivery failed", "LMTP error after "]),
+        (.contentError, ["Too many \"Received\" headers"]),
+    ]
+    /// Delay and retry wording (retry.c, deliver.c, smtp.c): the reason is `expired`.
+    static let delayed = [
+        "retry timeout exceeded", "No action is required on your part",
+        "retry time not reached for any host after a long failure period",
+        "all hosts have been failing for a long time and were last tried", "Delay reason: ", "has been frozen",
+        "was frozen on arrival by ",
+    ]
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        let thirdParty = EximRecognizer.isThirdParty(context)
+        let multipart = context.message.root.isMultipart
+        // records[0] exists before any address is seen, as text and DSN fields may precede it
+        // ("  kijitora" without a domain: lhost-exim-04; a pipe recipient: lhost-exim-44).
+        var records: [RecipientFinding] = [RecipientFinding(recipient: "")]
+        var assigned = 0
+        var another: [String] = [""]
+        var started = false
+        var afterStatusPart = false
+        for raw in context.lines {
+            let line = String(raw)
+            if EximRecognizer.endPhrases.contains(where: { line.hasPrefix($0) }) { break }
+            if !started {
+                for p in EximRecognizer.startPhrases where line.contains(p) { started = true }
+                if !started { continue }
+            }
+            if line.isEmpty { continue }
+            let u = Array(line.utf8)
+            let at = u.firstIndex(of: UInt8(ascii: "@")), dot = u.firstIndex(of: UInt8(ascii: "."))
+            var isAddressLine = line.hasPrefix("  ") && (at ?? 0) >= 2 && (dot ?? 0) >= 2 && !line.contains("pipe to |")
+                && u.count > 2 && u[2] != UInt8(ascii: " ") && (thirdParty || u[2] != UInt8(ascii: "<"))
+            let undisclosed = line.contains(" an undisclosed address")
+            if undisclosed { isAddressLine = true }
+            if isAddressLine {
+                var address = ""
+                var diagnostic = ""
+                if undisclosed {
+                    address = String(line.dropFirst(2))
+                } else if let lt = line.firstIndex(of: "<"), let close = line[lt...].firstRange(of: ">:") {
+                    address = Addresses.bare(String(line[line.index(after: lt)..<close.lowerBound]))
+                    diagnostic = Diagnostic.sweep(String(line[close.upperBound...]))
+                } else {
+                    let body = line.dropFirst(2)
+                    let end = body.lastRange(of: ": ")?.lowerBound ?? body.endIndex
+                    address = Addresses.bare(String(body[..<end]))
+                }
+                if !undisclosed && !Addresses.isAddress(address) { continue }
+                if assigned > 0, let last = records.last, last.recipient != address {
+                    records.append(RecipientFinding(recipient: address))
+                    another.append("")
+                }
+                records[records.count - 1].recipient = address
+                assigned += 1
+                if !diagnostic.isEmpty { records[records.count - 1].diagnostic = diagnostic }
+                continue
+            }
+            if line.contains(" (generated from ") || line.contains(" generated by ") {
+                if let token = line.split(separator: " ").first(where: { $0.contains("@") }) {
+                    records[records.count - 1].originalRecipient = Addresses.bare(String(token))
+                }
+                continue
+            }
+            if EximRecognizer.frozen.contains(where: { line.contains($0) }) {
+                another[another.count - 1] = line + " "
+                continue
+            }
+            if multipart {
+                if let colon = line.firstIndex(of: ":"), !line.hasPrefix(" ") {
+                    let name = line[..<colon].lowercased()
+                    let value = String(line[line.index(after: colon)...]).trimmed
+                    switch name {
+                    case "diagnostic-code":
+                        let t = TypedValue(value)
+                        records[records.count - 1].diagnosticType = t.type?.uppercased()
+                        records[records.count - 1].diagnostic = t.value
+                        continue
+                    case "status":
+                        if let s = EnhancedStatusCode(value.split(separator: " ").first.map(String.init) ?? "") { records[records.count - 1].status = s }
+                        continue
+                    case "action":
+                        records[records.count - 1].action = DeliveryAction(field: value)
+                        continue
+                    case "remote-mta":
+                        records[records.count - 1].remoteMTA = TypedValue(value).value
+                        continue
+                    case "final-recipient":
+                        if records[records.count - 1].diagnosticType == nil {
+                            records[records.count - 1].diagnosticType = value.contains("@") ? "SMTP" : "X-UNIX"
+                        }
+                        continue
+                    case "reporting-mta", "arrival-date", "x-actual-recipient", "original-recipient", "last-attempt-date",
+                         "content-type", "content-description", "content-transfer-encoding", "will-retry-until":
+                        if name == "content-type" && value.lowercased().hasPrefix("message/delivery-status") { afterStatusPart = true }
+                        continue
+                    default: break
+                    }
+                }
+                if afterStatusPart { continue }
+                if line.hasPrefix(" ") { another[another.count - 1] += line + " " }
+            } else if assigned > 0 || line.hasPrefix("  ") {
+                records[records.count - 1].diagnostic += " " + line
+            }
+        }
+        if assigned == 0, let failed = context.header("x-failed-recipients") {
+            for a in failed.split(separator: ",") {
+                let address = Addresses.bare(String(a))
+                guard Addresses.isAddress(address) else { continue }
+                if assigned == 0 { records[0].recipient = address } else { records.append(RecipientFinding(recipient: address)); another.append("") }
+                assigned += 1
+            }
+        }
+        if let first = records.first, first.recipient.isEmpty, let alias = first.originalRecipient { records[0].recipient = alias }
+        guard assigned > 0 || !(records.first?.recipient.isEmpty ?? true) else { return nil }
+        for i in records.indices {
+            if !records[i].recipient.contains("@"), let alias = records[i].originalRecipient { records[i].recipient = alias }
+            if records[i].diagnostic.isEmpty && multipart { records[i].diagnostic = records[0].diagnostic }
+            if i < another.count, !another[i].isEmpty {
+                let alt = Diagnostic.sweep(another[i])
+                let d = records[i].diagnostic
+                if d.isEmpty || d.hasPrefix("-") || d.hasSuffix("__") { records[i].diagnostic = alt }
+                else if d.utf8.count < alt.utf8.count, alt.lowercased().contains(Diagnostic.sweep(d).lowercased()) { records[i].diagnostic = alt }
+            }
+            var d = Diagnostic.sweep(records[i].diagnostic)
+            if let cut = d.firstRange(of: "__") { d = String(d[..<cut.lowerBound]) }
+            records[i].diagnostic = d
+            EximRecognizer.decide(&records[i])
+        }
+        return Finding(recipients: records)
+    }
+
+    /// Exim's own reading of one record: command, reason from its wording, pseudo status code.
+    static func decide(_ r: inout RecipientFinding) {
+        let d = r.diagnostic
+        if r.command == nil, d.contains("SMTP error from remote ") || d.contains("LMTP error after ") {
+            r.command = SMTPCommandFinder.find(in: d)
+        }
+        switch r.command {
+        case .ehlo, .helo: r.reason = .blocked
+        case .mail: r.reason = .onHold
+        default:
+            for (reason, phrases) in ownMessages where phrases.contains(where: { d.contains($0) }) { r.reason = reason; break }
+            if r.reason == nil {
+                if delayed.contains(where: { d.contains($0) }) { r.reason = .expired }
+                else if d.contains("pipe to |") { r.reason = .mailerError }
+            }
+        }
+        let reply = ReplyCode.find(in: d, statusClass: r.status?.statusClass)
+        let inText = EnhancedStatusCode.find(in: d, statusClass: reply?.replyClass)
+        let temporary = reply?.replyClass == 4 || r.reason == .expired || r.reason == .mailboxFull
+        let pseudo = r.reason?.pseudoStatus(temporary: temporary)
+        if r.replyCode == nil { r.replyCode = reply }
+        if r.status == nil { r.status = EnhancedStatusCode.prefer(field: inText, inText: pseudo, replyCode: reply) }
+    }
+}
+
+extension Substring {
+    /// The last occurrence of `needle`.
+    func lastRange(of needle: String) -> Range<Substring.Index>? {
+        var found: Range<Substring.Index>? = nil
+        var rest = self[...]
+        while let r = rest.firstRange(of: needle) {
+            found = r
+            rest = rest[r.upperBound...]
+        }
+        return found
+    }
+}

@@ -1,0 +1,33 @@
+/// Google Groups: a post refused by a group ("the group you tried to contact ... may not exist, or you
+/// may not have permission to post"), sent by mailer-daemon@googlemail.com with the group in
+/// `X-Failed-Recipients`, in the poster's language. Seen in sisimai lhost-googlegroups-01..14.
+/// Reason `rejected`: the sender may not post.
+struct GoogleGroupsRecognizer: Recognizer {
+    var name: String { "googlegroups" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        guard let failed = context.header("x-failed-recipients") else { return false }
+        return failed.lowercased().contains("@googlegroups.com")
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        guard let failed = context.header("x-failed-recipients") else { return nil }
+        // The notice itself: the paragraphs before "----- Original message -----".
+        var paragraph: [Substring] = []
+        for line in context.lines {
+            if line.hasPrefix("----- Original message") { break }
+            paragraph.append(line)
+        }
+        let text = Diagnostic.sweep(paragraph.joined(separator: " "))
+        var records: [RecipientFinding] = []
+        for a in failed.split(separator: ",") {
+            let address = Addresses.bare(String(a))
+            guard Addresses.isAddress(address) else { continue }
+            var r = RecipientFinding(recipient: address)
+            r.reason = .rejected
+            r.diagnostic = text
+            records.append(r)
+        }
+        return records.isEmpty ? nil : Finding(recipients: records)
+    }
+}

@@ -1,0 +1,96 @@
+/// qmail (https://cr.yp.to/qmail.html) and its clones: "Hi. This is the qmail-send program at ...",
+/// each failed address as `<address>:` on its own line, qmail-remote's account of the session below it,
+/// the copy after "--- Below this line is a copy of the message.". Seen in sisimai lhost-qmail-*.
+struct QmailRecognizer: Recognizer {
+    var name: String { "qmail" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        if context.subject == "failure notice" || context.subject == "Failure Notice" { return true }
+        return context.headers.all("received").contains { $0.valueString.contains("(qmail ") }
+    }
+
+    static let ends = [
+        "--- Below this line is a copy of the message.", "--- Below this line is a copy of the mail header.",
+        "--- Below the next line is a copy of the message.", "--- Mensaje original adjunto.", "Original message follows.",
+    ]
+    static let starts = [
+        "Hi. This is the qmail", "He/Her is not ", "unable to deliver your message to the following addresses",
+        "Su mensaje no pudo ser entregado", "Sorry, we were unable to deliver your message to the following address",
+        "This is the machine generated message from mail service", "This is the mail delivery agent at",
+        "Unable to deliver message to the following address", "Unfortunately, your mail was not delivered to the following address:",
+        "Your mail message to the following address", "Your message to the following addresses", "We're sorry.",
+    ]
+    /// qmail-remote.c's account of where the session failed.
+    static let commands: [(SMTPCommand, [String])] = [
+        (.connect, [" but greeting failed."]), (.ehlo, [" but my name was rejected."]),
+        (.mail, [" but sender was rejected."]), (.rcpt, [" does not like recipient."]),
+        (.data, [" failed on DATA command", " failed after I sent the message"]),
+    ]
+    /// qmail's own messages (qmail-local.c, qmail-remote.c, error_str.c, qmail-ldap) and their reasons.
+    static let ownMessages: [(Reason, [String])] = [
+        (.hostUnknown, ["Sorry, I couldn't find any host "]),
+        (.mailboxFull, ["disk quota exceeded"]),
+        (.mesgTooBig, ["Message size exceeds fixed maximum message size:"]),
+        (.networkError, ["Sorry, I wasn't able to establish an SMTP connection", "Sorry. Although I'm listed as a best-preference MX or A for that host"]),
+        (.notAccept, ["Sorry, I couldn't find a mail exchanger or IP address"]),
+        (.systemError, ["bad interpreter: No such file or directory", "system error", "Unable to"]),
+        (.systemFull, ["Requested action not taken: mailbox unavailable (not enough free space)"]),
+        (.userUnknown, ["no mailbox here by that name"]),
+        (.exceedLimit, ["The message exeeded the maximum size the user accepts"]),
+        (.suspend, ["Mailaddress is administrativly disabled", "Mailaddress is administrativley disabled",
+                    "Mailaddress is administratively disabled", "Mailaddress is administrativeley disabled"]),
+        (.systemError, ["Automatic homedir creator crashed", "Illegal value in LDAP attribute", "LDAP attribute is not given but mandatory",
+                        "Timeout while performing search on LDAP server", "Too many results returned but needs to be unique",
+                        "Permanent error while executing qmail-forward", "Temporary error in automatic homedir creation",
+                        "Temporary error while executing qmail-forward", "Temporary failure in LDAP lookup",
+                        "Unable to contact LDAP server", "Unable to login into LDAP server, bad credentials"]),
+    ]
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        var records: [RecipientFinding] = []
+        var remoteSaid: [String] = []
+        var started = false
+        for raw in context.lines {
+            let line = String(raw)
+            if QmailRecognizer.ends.contains(where: { line.hasPrefix($0) }) { break }
+            if !started { started = QmailRecognizer.starts.contains { line.contains($0) }; continue }
+            if line.isEmpty { continue }
+            if line.hasPrefix("<"), let close = line.firstRange(of: ">:"), line[..<close.lowerBound].contains("@") {
+                let address = Addresses.bare(String(line[line.index(after: line.startIndex)..<close.lowerBound]))
+                records.append(RecipientFinding(recipient: address))
+                remoteSaid.append("")
+                // Text after "<address>:" on the same line is part of the account.
+                let rest = line[close.upperBound...].trimmed
+                if !rest.isEmpty { records[records.count - 1].diagnostic = rest + " " }
+            } else if !records.isEmpty {
+                records[records.count - 1].diagnostic += line + " "
+                if line.hasPrefix("Remote host said:") { remoteSaid[remoteSaid.count - 1] = line }
+            }
+        }
+        guard !records.isEmpty else { return nil }
+        for i in records.indices {
+            let d = Diagnostic.sweep(records[i].diagnostic)
+            records[i].diagnostic = d
+            for (command, phrases) in QmailRecognizer.commands where phrases.contains(where: { d.contains($0) }) {
+                records[i].command = command
+                break
+            }
+            if records[i].command == nil, d.contains("no SMTP connection got far enough") { records[i].command = SMTPCommandFinder.find(in: d) }
+            if records[i].command == .ehlo || records[i].command == .helo {
+                records[i].reason = .blocked
+            } else if let a = d.firstRange(of: " does not like recipient."), d[a.upperBound...].contains("this message has been in the queue too long.") {
+                records[i].reason = .onHold
+            } else {
+                search: for text in [remoteSaid[i], d] where !text.isEmpty {
+                    for (reason, phrases) in QmailRecognizer.ownMessages where phrases.contains(where: { text.contains($0) }) {
+                        records[i].reason = reason
+                        break search
+                    }
+                    if text.contains("this message has been in the queue too long.") { records[i].reason = .expired; break }
+                }
+            }
+            if records[i].command == nil { records[i].command = SMTPCommandFinder.find(in: d) }
+        }
+        return Finding(recipients: records)
+    }
+}

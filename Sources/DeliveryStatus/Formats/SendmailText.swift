@@ -1,0 +1,102 @@
+import BytePatterns
+
+/// Sendmail's plain-text reports (no `message/delivery-status` part, or one we could not read):
+/// "----- The following addresses had permanent fatal errors -----" with `<address>` and
+/// "(reason: ...)" lines, and "----- Transcript of session follows -----" with `>>> COMMAND`,
+/// `<<< reply` and `554 <address>... text` lines (Sendmail 5 writes only the transcript).
+/// Also read inside a forwarded copy quoted with `>`. Seen in sisimai lhost-sendmail-14, -15,
+/// lhost-v5sendmail-*.
+struct SendmailTextRecognizer: Recognizer {
+    var name: String { "sendmail" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.deliveryStatusPart == nil
+            && (context.lowercaseText.contains("----- transcript of session follows -----")
+                || context.lowercaseText.contains("----- the following addresses had"))
+    }
+
+    static let ends = ["----- unsent message follows", "----- original message follows", "----- message header follows",
+                       "------- returned message", "content-type: message/rfc822", "----- returned message follows"]
+    /// `554 <user@example.org>... Remote protocol error` (a transcript's summary line for one recipient).
+    static let summaryLine = try? BytePattern(#"^\d{3} <([^>\s]+@[^>\s]+)>\.\.\.\s*(.*)$"#)
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        var records: [RecipientFinding] = []
+        func index(of address: String) -> Int? { records.firstIndex { $0.recipient.lowercased() == address.lowercased() } }
+        var started = false
+        var pending: [String] = []       // ">>> " and "<<< " lines not yet given to a recipient
+        var pendingCommand: SMTPCommand? = nil
+        for raw in context.lines {
+            var line = String(raw)
+            // A forwarded copy quoted with "> " (sisimai lhost-sendmail-14).
+            while line.hasPrefix(">") && !line.hasPrefix(">>>") { line.removeFirst(); if line.hasPrefix(" ") { line.removeFirst() } }
+            let lower = line.lowercased()
+            if !started {
+                started = lower.contains("----- the following addresses had") || lower.contains("----- transcript of session follows -----")
+                continue
+            }
+            if SendmailTextRecognizer.ends.contains(where: { lower.contains($0) }) { break }
+            let t = line.trimmed
+            if t.isEmpty || t.hasPrefix("-----") { continue }
+            if t.hasPrefix(">>> ") {
+                pending.append(t)
+                pendingCommand = SMTPCommandFinder.find(in: t)
+                // ">>> RCPT To:<address>" opens that recipient's part of the transcript.
+                continue
+            }
+            if t.hasPrefix("<<< ") { pending.append(String(t.dropFirst(4))); continue }
+            if let m = SendmailTextRecognizer.summaryLine?.firstMatch(in: t), let a = m[group: 1], let rest = m[group: 2] {
+                let u = Array(t.utf8)
+                let address = String(decoding: u[a], as: UTF8.self)
+                let text = String(decoding: u[rest], as: UTF8.self)
+                let code = String(t.prefix(3))
+                let diagnostic = (pending + [code + " " + text]).joined(separator: " ")
+                if let i = index(of: address) {
+                    records[i].diagnostic += " " + diagnostic
+                } else {
+                    var r = RecipientFinding(recipient: address)
+                    r.diagnostic = diagnostic
+                    r.command = pendingCommand
+                    records.append(r)
+                }
+                pending = []
+                pendingCommand = nil
+                continue
+            }
+            if t.hasPrefix("<"), let gt = t.firstIndex(of: ">"), t[..<gt].contains("@") {
+                let address = Addresses.bare(String(t[t.index(after: t.startIndex)..<gt]))
+                if index(of: address) == nil, Addresses.isAddress(address) { records.append(RecipientFinding(recipient: address)) }
+                let rest = t[t.index(after: gt)...].trimmed
+                if !rest.isEmpty, let i = index(of: address) { records[i].diagnostic += " " + rest }
+                continue
+            }
+            if t.hasPrefix("(reason:"), !records.isEmpty {
+                records[records.count - 1].diagnostic += " " + t.dropFirst(8).trimmed.trimmingSuffix(")")
+                continue
+            }
+            if t.hasPrefix("(expanded from:"), !records.isEmpty { continue }
+            if !pending.isEmpty || t.first.map({ $0.isNumber }) == true {
+                // A reply line of the transcript: give it to the recipient the last RCPT named, or to the last.
+                if let rcpt = pending.last(where: { $0.hasPrefix(">>> RCPT") }).map({ Addresses.bare($0) }), let i = index(of: rcpt) {
+                    records[i].diagnostic += " " + (pending + [t]).joined(separator: " ")
+                    if records[i].command == nil { records[i].command = .rcpt }
+                    pending = []
+                } else {
+                    pending.append(t)
+                }
+            }
+        }
+        guard !records.isEmpty else { return nil }
+        // Transcript lines left over belong to a single recipient.
+        if !pending.isEmpty, records.count == 1 {
+            records[0].diagnostic += " " + pending.joined(separator: " ")
+            if records[0].command == nil { records[0].command = pendingCommand ?? SMTPCommandFinder.find(in: pending.joined(separator: " ")) }
+        }
+        for i in records.indices { records[i].diagnostic = Diagnostic.sweep(records[i].diagnostic) }
+        return Finding(recipients: records)
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ s: String) -> String { hasSuffix(s) ? String(dropLast(s.count)) : self }
+}

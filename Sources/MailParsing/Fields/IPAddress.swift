@@ -1,0 +1,204 @@
+/// An IPv4 or IPv6 address, as found in Received fields, SMTP replies and site profiles.
+///
+/// Parsing accepts dotted-quad IPv4 and RFC 4291 §2.2 IPv6 text (with `::`, an embedded dotted quad,
+/// upper or lower case), optionally wrapped as an address literal (`[192.0.2.1]`, `[IPv6:2001:db8::1]`,
+/// RFC 5321 §4.1.3), with a zone index (`fe80::1%eth0`, dropped) or a port after the literal
+/// (`[192.0.2.1]:2222`, dropped). IPv4-mapped IPv6 (`::ffff:192.0.2.1`) becomes the IPv4 address, so
+/// network membership does not depend on how a relay wrote it. Text is canonical: RFC 5952 for IPv6.
+public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The address family.
+    public enum Family: Sendable, Hashable {
+        /// IPv4, 32 bits.
+        case v4
+        /// IPv6, 128 bits.
+        case v6
+    }
+
+    /// The address family.
+    public let family: Family
+    /// The upper 64 bits (IPv6), or 0 (IPv4).
+    private let high: UInt64
+    /// The lower 64 bits (IPv6), or the 32-bit IPv4 address.
+    private let low: UInt64
+
+    private init(family: Family, high: UInt64, low: UInt64) {
+        self.family = family
+        self.high = high
+        self.low = low
+    }
+
+    /// An IPv4 address from its 32-bit value (network order as a number: 192.0.2.1 is 0xC0000201).
+    public init(ipv4 value: UInt32) { self.init(family: .v4, high: 0, low: UInt64(value)) }
+
+    /// Parses address text; nil when it is not an address.
+    public init?(_ text: String) { self.init(bytes: Array(text.utf8)[...]) }
+
+    /// Parses address bytes; nil when they are not an address.
+    public init?(bytes: ByteSlice) {
+        var text = bytes.trimmingWhitespace()
+        if text.first == ASCII.openBracket {
+            guard let close = text.firstIndex(ofByte: ASCII.closeBracket) else { return nil }
+            // After "]" only a port may follow: "[192.0.2.1]:2222" (Exim), "[IPv6:...]".
+            let after = text[(close + 1)...]
+            if !after.isEmpty {
+                guard after.first == ASCII.colon, after.dropFirst().allSatisfy(ASCII.isDigit) else { return nil }
+            }
+            text = text[(text.startIndex + 1)..<close]
+        }
+        if text.hasPrefixCaseInsensitive("ipv6:") { text = text.dropFirst(5) }
+        if let percent = text.firstIndex(ofByte: UInt8(ascii: "%")) { text = text[..<percent] }  // zone index
+        guard !text.isEmpty, text.count <= 45 else { return nil }
+        if text.firstIndex(ofByte: ASCII.colon) == nil {
+            guard let v4 = Self.parseV4(text) else { return nil }
+            self.init(ipv4: v4)
+            return
+        }
+        guard let (high, low) = Self.parseV6(text) else { return nil }
+        if high == 0, low >> 32 == 0xFFFF {
+            self.init(ipv4: UInt32(truncatingIfNeeded: low))  // IPv4-mapped (RFC 4291 §2.5.5.2)
+        } else {
+            self.init(family: .v6, high: high, low: low)
+        }
+    }
+
+    /// The address bytes in network order: 4 for IPv4, 16 for IPv6.
+    public var bytes: [UInt8] {
+        switch family {
+        case .v4: return (0..<4).map { UInt8(truncatingIfNeeded: low >> (24 - 8 * UInt64($0))) }
+        case .v6:
+            return (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64($0))) }
+                + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64($0))) }
+        }
+    }
+
+    /// Canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as `::`).
+    public var description: String {
+        switch family {
+        case .v4:
+            return bytes.map { String($0) }.joined(separator: ".")
+        case .v6:
+            let groups: [UInt16] = (0..<8).map { i in
+                let word = i < 4 ? high : low
+                return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(i % 4)))
+            }
+            // RFC 5952 §4.2: the longest run (>= 2) of zero groups, the first on a tie.
+            var bestStart = -1, bestLength = 0, runStart = -1
+            for i in 0...8 {
+                if i < 8, groups[i] == 0 {
+                    if runStart < 0 { runStart = i }
+                } else if runStart >= 0 {
+                    if i - runStart > bestLength, i - runStart >= 2 { bestStart = runStart; bestLength = i - runStart }
+                    runStart = -1
+                }
+            }
+            func hex(_ range: Range<Int>) -> String {
+                groups[range].map { String($0, radix: 16) }.joined(separator: ":")
+            }
+            if bestStart < 0 { return hex(0..<8) }
+            return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
+        }
+    }
+
+    /// Whether this address lies in `network`/`prefixLength` (same family only; lengths are clamped to
+    /// 0...32 or 0...128).
+    public func isIn(network: IPAddress, prefixLength: Int) -> Bool {
+        guard family == network.family else { return false }
+        switch family {
+        case .v4:
+            let length = max(0, min(32, prefixLength))
+            if length == 0 { return true }
+            let mask = UInt64(UInt32.max << UInt32(32 - length))
+            return low & mask == network.low & mask
+        case .v6:
+            let length = max(0, min(128, prefixLength))
+            let highMask: UInt64 = length >= 64 ? .max : (length == 0 ? 0 : UInt64.max << UInt64(64 - length))
+            let lowMask: UInt64 = length <= 64 ? 0 : (length == 128 ? .max : UInt64.max << UInt64(128 - length))
+            return high & highMask == network.high & highMask && low & lowMask == network.low & lowMask
+        }
+    }
+
+    /// Parses `192.0.2.0/24` or `2001:db8::/32` (a bare address is a full-length prefix).
+    public static func parseNetwork(_ text: String) -> (address: IPAddress, prefixLength: Int)? {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, let address = IPAddress(String(first)) else { return nil }
+        let maxLength = address.family == .v4 ? 32 : 128
+        guard parts.count == 2 else { return (address, maxLength) }
+        guard let length = Int(parts[1]), (0...maxLength).contains(length) else { return nil }
+        return (address, length)
+    }
+
+    /// Dotted quad, each part 1-3 decimal digits up to 255.
+    static func parseV4(_ text: ByteSlice) -> UInt32? {
+        var value: UInt32 = 0
+        var parts = 0
+        var part: UInt32 = 0
+        var digits = 0
+        for b in text {
+            if ASCII.isDigit(b) {
+                part = part * 10 + UInt32(b - ASCII.zero)
+                digits += 1
+                if digits > 3 || part > 255 { return nil }
+            } else if b == ASCII.dot {
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, parts == 3 else { return nil }
+        return value << 8 | part
+    }
+
+    /// RFC 4291 §2.2 text forms.
+    static func parseV6(_ text: ByteSlice) -> (UInt64, UInt64)? {
+        var head: [UInt16] = []
+        var tail: [UInt16] = []
+        var sawDoubleColon = false
+        var i = text.startIndex
+        let end = text.endIndex
+        if text.count >= 2, text[i] == ASCII.colon {
+            guard text[i + 1] == ASCII.colon else { return nil }
+            sawDoubleColon = true
+            i += 2
+        }
+        while i < end {
+            // One group: hex digits, or a final dotted quad.
+            var j = i
+            var value: UInt32 = 0
+            while j < end, let v = EncodedWords.hexValue(text[j]), j - i < 4 {
+                value = value << 4 | UInt32(v)
+                j += 1
+            }
+            if j < end, text[j] == ASCII.dot {
+                guard let v4 = parseV4(text[i..<end]) else { return nil }
+                let groups = [UInt16(truncatingIfNeeded: v4 >> 16), UInt16(truncatingIfNeeded: v4)]
+                if sawDoubleColon { tail += groups } else { head += groups }
+                i = end
+                break
+            }
+            guard j > i else { return nil }
+            if sawDoubleColon { tail.append(UInt16(value)) } else { head.append(UInt16(value)) }
+            i = j
+            if i == end { break }
+            guard text[i] == ASCII.colon else { return nil }
+            i += 1
+            if i < end, text[i] == ASCII.colon {
+                guard !sawDoubleColon else { return nil }
+                sawDoubleColon = true
+                i += 1
+            } else if i == end {
+                return nil  // trailing single colon
+            }
+        }
+        let count = head.count + tail.count
+        if sawDoubleColon { guard count <= 7 else { return nil } } else { guard count == 8 else { return nil } }
+        let groups = head + [UInt16](repeating: 0, count: 8 - count) + tail
+        var high: UInt64 = 0, low: UInt64 = 0
+        for k in 0..<4 { high = high << 16 | UInt64(groups[k]) }
+        for k in 4..<8 { low = low << 16 | UInt64(groups[k]) }
+        return (high, low)
+    }
+}

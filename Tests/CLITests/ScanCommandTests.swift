@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `backscatter scan`, `explain` and `profile check` on the bundled example: whole outputs against
+/// golden files, per format.
+@Suite struct ScanCommandTests {
+    static let example = "Fixtures/example/inbox.mbox"
+
+    /// One golden file per format and option set; the command's exit status is part of the expectation.
+    static let cases: [(golden: String, arguments: [String], status: Int32)] = [
+        ("scan-example.jsonl", ["scan", "--format", "jsonl", example], 0),
+        ("scan-example.csv", ["scan", "--format", "csv", example], 0),
+        ("scan-example.txt", ["scan", "--format", "text", "--color", "never", example], 0),
+        ("scan-example.html", ["scan", "--format", "html", example], 0),
+        ("scan-example-profile.jsonl", ["scan", "--format", "jsonl", "--profile", "Fixtures/example/profile.toml", example], 0),
+        ("scan-example-only-bounces.jsonl", ["scan", "--format", "jsonl", "--only", "bounces", example], 0),
+        ("scan-example-since.jsonl", ["scan", "--format", "jsonl", "--since", "2026-03-02T12:00:00Z",
+                                      "--until", "2026-03-03", example], 0),
+        ("scan-fixtures.jsonl", ["scan", "--format", "jsonl", "Fixtures/cli/control-chars.eml",
+                                 "Fixtures/cli/script-subject.eml"], 0),
+        ("help-scan.txt", ["scan", "--help"], 0),
+        ("help.txt", ["--help"], 0),
+        ("explain-example-1.txt", ["explain", "--color", "never", example + "#1"], 0),
+        ("explain-example-3.txt", ["explain", "--color", "never", example + "#3"], 0),
+        ("profile-check-example.txt", ["profile", "check", "Fixtures/example/profile.toml"], 0),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func wholeOutput(_ number: Int) throws {
+        let (golden, arguments, status) = Self.cases[number]
+        let result = try CLI.run(arguments)
+        #expect(result.status == status, "\(arguments): stderr \(result.stderr)")
+        let expected = Golden.expected(golden, actual: result.text)
+        #expect(expected != nil, "missing golden \(golden): run UPDATE_GOLDEN=1 swift test --filter CLITests")
+        if let expected {
+            #expect(result.text == expected, "\(golden) differs (UPDATE_GOLDEN=1 rewrites it if the change is intended)")
+        }
+    }
+
+    @Test func jsonLinesAreOneValidObjectPerMessageInInputOrder() throws {
+        let result = try CLI.run(["scan", "--format", "jsonl", "--jobs", "3", Self.example, "Fixtures/cli/control-chars.eml"])
+        #expect(result.status == 0)
+        let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 11)
+        var previous: (String, Int)?
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let source = try #require(object["source"] as? String)
+            let index = try #require(object["index"] as? Int)
+            if let previous, previous.0 == source { #expect(index == previous.1 + 1) }
+            previous = (source, index)
+            for key in ["offset", "length", "messageId", "date", "from", "to", "subject", "defects", "kind", "format",
+                        "recipients", "original", "verdict", "score", "evidence", "campaign"] {
+                #expect(object.keys.contains(key), "missing \(key)")
+            }
+        }
+    }
+
+    @Test func controlCharactersAndInvalidUTF8AreEscaped() throws {
+        let result = try CLI.run(["scan", "--format", "jsonl", "Fixtures/cli/control-chars.eml"])
+        let line = result.text.trimmingCharacters(in: .newlines)
+        #expect(line.contains(#"\t"#) && line.contains(#"\u0007"#) && line.contains(#"\u0001"#) && line.contains(#"\u007f"#))
+        for byte in line.utf8 { #expect(byte >= 0x20, "raw control byte \(byte) in JSON output") }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let subject = try #require(object["subject"] as? String)
+        #expect(subject.hasPrefix("tab\there bell\u{07}"))
+        #expect(subject.contains("😀"))
+        #expect(!subject.contains("\u{FFFD}\u{FFFD}\u{FFFD}"))
+    }
+
+    @Test func jobsDoNotChangeTheOutput() throws {
+        let one = try CLI.run(["scan", "--format", "jsonl", "--jobs", "1", Self.example, "Fixtures/cli"])
+        let four = try CLI.run(["scan", "--format", "jsonl", "--jobs", "4", Self.example, "Fixtures/cli"])
+        #expect(one.status == four.status)
+        #expect(one.stdout == four.stdout)
+        #expect(!one.stdout.isEmpty)
+    }
+
+    @Test func standardInputIsReadAsAnMbox() throws {
+        let mbox = try Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("example/inbox.mbox")))
+        let fromStdin = try CLI.run(["scan", "--format", "jsonl", "-"], stdin: mbox)
+        let fromFile = try CLI.run(["scan", "--format", "jsonl", Self.example])
+        #expect(fromStdin.status == 0)
+        let relabelled = fromFile.text.replacingOccurrences(of: "\"source\":\"\(Self.example)\"", with: "\"source\":\"-\"")
+        #expect(fromStdin.text == relabelled)
+    }
+
+    @Test func summaryFileIsJSON() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let result = try CLI.run(["scan", "--format", "jsonl", "--summary", path.path, Self.example])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+        #expect(object["messages"] as? Int == 10)
+        #expect((object["verdicts"] as? [String: Int])?.values.reduce(0, +) == 10)
+    }
+
+    @Test func csvIsRFC4180() throws {
+        let result = try CLI.run(["scan", "--format", "csv", Self.example, "Fixtures/cli/script-subject.eml"])
+        let text = result.text
+        #expect(text.hasPrefix("source,index,offset,messageId,"))
+        #expect(text.hasSuffix("\r\n"))
+        let rows = Self.csvRows(text)
+        #expect(rows.count > 2)
+        for row in rows { #expect(row.count == rows[0].count, "\(row)") }
+    }
+
+    /// A small RFC 4180 reader for the test.
+    static func csvRows(_ text: String) -> [[String]] {
+        let chars = Array(text)
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if quoted {
+                if c == "\"" {
+                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" && field.isEmpty {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\r\n" || c == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(c)
+            }
+            i += 1
+        }
+        return rows
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import MailParsing
+
+/// Rows of Fixtures/fields/received.tsv: real Received values and the expected reading.
+struct ReceivedRow: CustomTestStringConvertible, Sendable {
+    var columns: [String]
+    var testDescription: String { String(columns[0].prefix(60)) }
+    func value(_ i: Int) -> String? { columns[i] == "-" ? nil : columns[i] }
+}
+
+let receivedRows: [ReceivedRow] = {
+    guard let text = try? String(contentsOfFile: Corpus.fixture("fields/received.tsv"), encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+        ReceivedRow(columns: $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+    }
+}()
+
+@Suite struct ReceivedFieldTests {
+    @Test func fixtureIsPresent() {
+        #expect(receivedRows.count >= 35)
+        #expect(receivedRows.allSatisfy { $0.columns.count == 10 })
+    }
+
+    @Test(arguments: receivedRows)
+    func parsesRealShapes(_ row: ReceivedRow) {
+        guard row.columns.count == 10 else { return }
+        let field = ReceivedField.parse(Array(row.columns[0].utf8)[...])
+        #expect(field.from?.helo == row.value(1), "helo")
+        #expect(field.from?.reverseDNS == row.value(2), "reverseDNS")
+        #expect(field.from?.ip?.description == row.value(3), "ip")
+        if let forged = row.value(4) { #expect(field.from?.mayBeForged == (forged == "yes"), "mayBeForged") }
+        #expect(field.by == row.value(5), "by")
+        #expect(field.with == row.value(6), "with")
+        #expect(field.id == row.value(7), "id")
+        #expect(field.for?.address == row.value(8), "for")
+        #expect(field.date?.iso8601 == row.value(9), "date")
+    }
+
+    @Test func hostileInputsTerminate() {
+        let parens = [UInt8](repeating: ASCII.openParen, count: 100_000) + Array("; 1 Jan 2020 00:00 +0000".utf8)
+        #expect(ReceivedField.parse(parens[...]).date == nil)
+        let words = Array(String(repeating: "from by with id for via ", count: 10_000).utf8)
+        let field = ReceivedField.parse(words[...])
+        #expect(field.from?.helo == nil)
+        let nul: [UInt8] = Array("from a".utf8) + [0] + Array("b ([192.0.2.1]) by c; 1 Jan 2020 00:00 +0000".utf8)
+        #expect(ReceivedField.parse(nul[...]).from?.ip == IPAddress("192.0.2.1"))
+        let semicolons = [UInt8](repeating: ASCII.semicolon, count: 100_000)
+        #expect(ReceivedField.parse(semicolons[...]).date == nil)
+        let long = Array("from ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 100_000)
+        #expect(ReceivedField.parse(long[...]).from?.helo?.utf8.count == ReceivedTokenizer.maxWordBytes)
+    }
+
+    /// Every Received field in sisimai's bounces: parses without a crash; those with a ";" date mostly
+    /// have a readable date, and from-clauses showing an address literal yield its IP.
+    @Test(.enabled(if: Corpus.isAvailable)) func corpusReceivedFields() throws {
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        var total = 0, withSemicolon = 0, dated = 0, fromClauses = 0, fromWithIP = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".eml") {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let headers = HeaderSection.parse(Array(data)[...])
+            for field in headers.all("received") {
+                let value = field.unfoldedValue
+                let parsed = ReceivedField.parse(value)
+                total += 1
+                if ReceivedField.lastTopLevelSemicolon(value) != nil {
+                    withSemicolon += 1
+                    if parsed.date != nil { dated += 1 } else if ProcessInfo.processInfo.environment["SHOW_MISSES"] != nil {
+                        print("UNDATED", value.utf8String.suffix(120))
+                    }
+                }
+                // From-clauses that show an address literal ("[192.0.2.1]", "[IPv6:...]") must yield an IP.
+                let text = value.utf8String
+                let fromPart = text.range(of: " by ").map { String(text[..<$0.lowerBound]) } ?? text
+                let hasLiteral = fromPart.hasPrefix("from") && fromPart.split(separator: "[").dropFirst().contains {
+                    $0.first?.isNumber == true || $0.hasPrefix("IPv6:")
+                }
+                if hasLiteral {
+                    fromClauses += 1
+                    if parsed.from?.ip != nil { fromWithIP += 1 } else if ProcessInfo.processInfo.environment["SHOW_MISSES"] != nil {
+                        print("MISS", text.prefix(200))
+                    }
+                }
+            }
+        }
+        print("Received in sisimai bsd: \(total) fields, \(dated)/\(withSemicolon) dated, \(fromWithIP)/\(fromClauses) from-clauses with an address literal yield the IP")
+        #expect(total > 500)
+        #expect(Double(dated) >= 0.98 * Double(withSemicolon))
+        #expect(fromClauses > 300)
+        #expect(Double(fromWithIP) >= 0.98 * Double(fromClauses))
+    }
+}
+
+@Suite struct IPAddressTests {
+    @Test(arguments: [
+        ("192.0.2.1", "192.0.2.1"), ("[192.0.2.1]", "192.0.2.1"), ("[192.0.2.1]:2222", "192.0.2.1"),
+        ("010.000.002.001", "10.0.2.1"), ("0.0.0.0", "0.0.0.0"), ("255.255.255.255", "255.255.255.255"),
+        ("2001:db8::1", "2001:db8::1"), ("2001:DB8:0:0:0:0:0:1", "2001:db8::1"), ("[IPv6:2001:db8::c05:248]", "2001:db8::c05:248"),
+        ("::", "::"), ("::1", "::1"), ("1::", "1::"), ("fe80::1%eth0", "fe80::1"), ("[fe80::ffff:ffff:ffff:ffff%22]", "fe80::ffff:ffff:ffff:ffff"),
+        ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),  // RFC 5952 §4.2.3: first of equal runs
+        ("2001:0:0:1:0:0:0:1", "2001:0:0:1::1"),        // the longest run
+        ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"), // RFC 5952 §4.2.2: one zero group stays
+        ("::ffff:192.0.2.1", "192.0.2.1"), ("::192.0.2.1", "::c000:201"), ("64:ff9b::192.0.2.33", "64:ff9b::c000:221"),
+    ])
+    func parsesAndPrintsCanonically(_ row: (String, String)) {
+        #expect(IPAddress(row.0)?.description == row.1, "\(row.0)")
+    }
+
+    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4x", "a.b.c.d", "1::2::3", ":1", "1:", "12345::",
+                      "1:2:3:4:5:6:7:8:9", "[1.2.3.4", "[1.2.3.4]x", "unknown", "1.2.3.-4", "::ffff:1.2.3", "g::1"])
+    func rejectsNonAddresses(_ text: String) {
+        #expect(IPAddress(text) == nil, "\(text)")
+    }
+
+    @Test func networkMembership() throws {
+        let (v4net, v4len) = try #require(IPAddress.parseNetwork("198.51.100.0/24"))
+        #expect(try #require(IPAddress("198.51.100.4")).isIn(network: v4net, prefixLength: v4len))
+        #expect(!(try #require(IPAddress("198.51.101.4")).isIn(network: v4net, prefixLength: v4len)))
+        let (v6net, v6len) = try #require(IPAddress.parseNetwork("2001:db8::/32"))
+        #expect(try #require(IPAddress("2001:db8:ffff::1")).isIn(network: v6net, prefixLength: v6len))
+        #expect(!(try #require(IPAddress("2001:db9::1")).isIn(network: v6net, prefixLength: v6len)))
+        #expect(!(try #require(IPAddress("198.51.100.4")).isIn(network: v6net, prefixLength: 0)))
+        #expect(try #require(IPAddress("::ffff:198.51.100.9")).isIn(network: v4net, prefixLength: v4len))
+        let (host, hostLen) = try #require(IPAddress.parseNetwork("2001:db8::5"))
+        #expect(hostLen == 128 && host.isIn(network: host, prefixLength: 128))
+        let (single, singleLen) = try #require(IPAddress.parseNetwork("2001:db8::5/127"))
+        #expect(try #require(IPAddress("2001:db8::4")).isIn(network: single, prefixLength: singleLen))
+        #expect(IPAddress.parseNetwork("10.0.0.0/33") == nil)
+        #expect(IPAddress(ipv4: 0xC000_0201).bytes == [192, 0, 2, 1])
+        #expect(try #require(IPAddress("2001:db8::1")).bytes.count == 16)
+    }
+}
