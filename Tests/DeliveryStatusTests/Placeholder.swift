@@ -1,3 +1,0 @@
-import Testing
-
-@Test func DeliveryStatusTestsBuilds() { #expect(Bool(true)) }
