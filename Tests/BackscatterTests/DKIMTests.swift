@@ -86,6 +86,15 @@ import TestSupport
         #expect(Self.name(embedded) == row[2], "embedded \(row[0]) \(row[1]): \(embedded)")
     }
 
+    @Test func verifiesOneField() throws {
+        let text = try String(contentsOfFile: Self.folder + "/rsa-simple.eml", encoding: .utf8)
+        let headers = HeaderSection.parse(Array(text.utf8)[...])
+        let field = try #require(headers.first("dkim-signature"))
+        #expect(DKIMVerifier(keys: try Self.keys()).verify(field: field, in: headers) == .verified)
+        let from = try #require(headers.first("from"))
+        #expect(Self.name(DKIMVerifier(keys: try Self.keys()).verify(field: from, in: headers)) == "unsupported")
+    }
+
     @Test func wrongKeyFails() throws {
         let pem = try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey.pemRepresentation
         let verifier = DKIMVerifier(keys: [try DKIMKey(domain: "example.com", selector: "s2026", publicKey: pem)])
