@@ -120,6 +120,10 @@ package final class BounceContext {
     package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { BounceContext.normalizedText(of: $0) }
 
     static func flatten(_ root: MIMEPart) -> String {
+        if root.isMultipart && root.parts.isEmpty {
+            // A multipart whose boundary never appears (sisimai rfc3464-04, rhost-google-02): read the body as text.
+            return normalizeLineEnds(String(decoding: root.body, as: UTF8.self))
+        }
         if !root.isMultipart {
             if root.isEncapsulating { return "" }
             if root.contentType.type == "text" || root.contentType.isDefaulted || root.contentType.type == "message" {

@@ -74,6 +74,7 @@ enum TextScan {
         "spam", "timed? ?out", "expired", "unreachable", "not found", "too (large|big)", "exceeded", "suspended",
         "said:", "reason:", "diagnostic", "can't", "cannot", "unable", "inactive", "does not", "couldn't",
         "could not", "not delivered", "aborted", "exceed", "not listed", "no longer", "disabled", "over ?quota",
+        "did not reach", "エラー", "存在しません", "宛先不明",
     ])
 
     /// A candidate recipient line: where an address stands and the block of text that follows it.
