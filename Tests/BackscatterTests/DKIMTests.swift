@@ -86,6 +86,15 @@ import TestSupport
         #expect(Self.name(embedded) == row[2], "embedded \(row[0]) \(row[1]): \(embedded)")
     }
 
+    @Test func verifiesOneField() throws {
+        let text = try String(contentsOfFile: Self.folder + "/rsa-simple.eml", encoding: .utf8)
+        let headers = HeaderSection.parse(Array(text.utf8)[...])
+        let field = try #require(headers.first("dkim-signature"))
+        #expect(DKIMVerifier(keys: try Self.keys()).verify(field: field, in: headers) == .verified)
+        let from = try #require(headers.first("from"))
+        #expect(Self.name(DKIMVerifier(keys: try Self.keys()).verify(field: from, in: headers)) == "unsupported")
+    }
+
     @Test func wrongKeyFails() throws {
         let pem = try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey.pemRepresentation
         let verifier = DKIMVerifier(keys: [try DKIMKey(domain: "example.com", selector: "s2026", publicKey: pem)])
@@ -205,5 +214,29 @@ import TestSupport
         #expect(legitimateWithSignature > 100)
         #expect(legitimateVerified + truncated == legitimateWithSignature)
         #expect(legitimateVerified > 300)
+    }
+
+    /// Mutated signed messages (bytes replaced, removed, duplicated, cut) never crash the verifier.
+    @Test func mutatedMessagesNeverCrash() throws {
+        var rng = ProfileHostileInputTests.SplitMix(state: 7)
+        let verifier = DKIMVerifier(keys: try Self.keys())
+        let interesting: [UInt8] = Array(";=:\r\n\t bhH".utf8) + [0x00, 0xFF]
+        for name in ["rsa-relaxed", "rsa-simple", "ed25519-simple"] {
+            let original = Array(try String(contentsOfFile: Self.folder + "/\(name).eml", encoding: .utf8).utf8)
+            for _ in 0..<150 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
+                    let i = Int.random(in: 0..<bytes.count, using: &rng)
+                    switch Int.random(in: 0..<4, using: &rng) {
+                    case 0: bytes[i] = interesting.randomElement(using: &rng) ?? 0
+                    case 1: bytes.remove(at: i)
+                    case 2: bytes.insert(contentsOf: bytes[i..<min(bytes.count, i + 12)], at: i)
+                    default: bytes.removeSubrange(i...)
+                    }
+                }
+                _ = verifier.verify(HeaderSection.parse(bytes[...]))
+                _ = verifier.verify(embeddedIn: bytes[...])
+            }
+        }
     }
 }
