@@ -38,7 +38,25 @@ public struct Classifier: Sendable {
     /// Judges one observation, with extra evidence (from stream findings) added to it.
     public func judge(_ o: Observation?, extra: [Evidence] = [], campaign: String? = nil) -> Judgement {
         guard let o else { return .notBounce }
+        if let fake = fakeNotice(o) { return fake }
         return judge(evidence: self.evidence(for: o) + extra, campaign: campaign)
+    }
+
+    /// A "bounce" that claims to come from our own domain yet was delivered by an outside host and
+    /// returns nothing of an original is phishing dressed as a bounce (backscatter-dev's fake-bounce
+    /// kind; SpamAssassin phishing_*.eml): not a notice about any message, so `not-bounce`.
+    public func fakeNotice(_ o: Observation) -> Judgement? {
+        // RFC 5321 §4.5.5, RFC 3464 §2: a delivery notice is sent with the null reverse-path. One that
+        // came with a sender, returns nothing and carries no delivery-status report is mail dressed as one.
+        let dsnLike = o.kind == .bounce || o.kind == .delay || o.kind == .success || o.kind == .virusNotice
+        if dsnLike, o.original == nil, o.reportingMTA == nil, let sender = o.returnPath, !sender.isEmpty {
+            let evidence = Evidence(.fakeNotice, "It looks like a delivery notice, but it came with a return address (\(sender)), which real notices never have, and returns no message: ordinary mail dressed as a bounce.")
+            return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
+        }
+        guard o.original == nil, let from = o.noticeFrom, site.isOurAddress(from), let ip = o.connectingIP,
+              HostShape.isPublicAddress(ip), !site.profile.relays.networks.contains(ip) else { return nil }
+        let evidence = Evidence(.fakeNotice, "It claims to be a delivery notice from \(from), our own address, but an outside host (\(ip)) delivered it and it returns no message: phishing dressed as a bounce.")
+        return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
     }
 
     /// Scores a list of evidence of one bounce-like message.

@@ -62,6 +62,11 @@ public struct ObservationReader: Sendable {
             o.noticeSubjectKey = Fingerprint.subjectKey(text)
             o.noticeSubjectTail = Fingerprint.letters(text, last: 60)
         }
+        if let returnPath = headers.first("return-path") {
+            let value = returnPath.unfoldedValue.trimmingWhitespace()
+            let inner = value.filter { $0 != ASCII.lessThan && $0 != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline($0) }
+            o.returnPath = String(decoding: inner, as: UTF8.self).lowercased()
+        }
         if let replyTo = headers.first("reply-to"), let address = AddressParser.parseSingle(replyTo.unfoldedValue) {
             o.noticeReplyTo = address.address.lowercased()
         }

@@ -50,7 +50,7 @@ public struct StreamClassifier: Sendable {
         base.reserveCapacity(notes.count)
         baseScore.reserveCapacity(notes.count)
         for note in notes {
-            if let o = note.observation {
+            if let o = note.observation, classifier.fakeNotice(o) == nil {
                 let e = classifier.evidence(for: o)
                 base.append(e)
                 baseScore.append(Classifier.score(e.reduce(0) { $0 + $1.weight }))
@@ -177,6 +177,7 @@ public struct StreamClassifier: Sendable {
         var reflectors: [String: (ip: String?, count: Int)] = [:]
         for (i, note) in notes.enumerated() {
             guard let o = note.observation, var evidence = base[i] else { judgements.append(.notBounce); continue }
+            if let fake = classifier.fakeNotice(o) { judgements.append(fake); continue }
             evidence.append(contentsOf: extra[i] ?? [])
             let j = classifier.judge(evidence: evidence, campaign: campaignOf[i])
             if j.verdict == .backscatter, let host = o.reportingMTA ?? o.connectingHost ?? o.connectingIP {
@@ -193,8 +194,8 @@ public struct StreamClassifier: Sendable {
 /// Whether a local part looks machine-made (`qcqmikdgrb`, `pgdjvp240`) rather than a person's or a role's
 /// name: long runs of consonants, letters mixed with digits, or too few vowels. Letters of any script
 /// other than Latin are never judged.
-enum RandomLocalPart {
-    static func looksRandom(_ address: String) -> Bool {
+package enum RandomLocalPart {
+    package static func looksRandom(_ address: String) -> Bool {
         let local = address.split(separator: "@").first.map(String.init) ?? address
         let bytes = Array(local.utf8)
         guard bytes.count >= 6, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
