@@ -7,6 +7,7 @@ enum SmallFamilies {
         X1Recognizer(), X2Recognizer(), X3Recognizer(),
         // After Verizon: a vtext.com report also has a JavaMail Message-ID.
         ActivehunterRecognizer(), ApacheJamesRecognizer(), BiglobeRecognizer(), DominoRecognizer(),
-        FMLRecognizer(), MailMarshalSMTPRecognizer(),
+        FMLRecognizer(), MailMarshalSMTPRecognizer(), EZwebRecognizer(), ZohoRecognizer(),
+        GMXRecognizer(), EinsUndEinsRecognizer(), InterScanMSSRecognizer(),
     ]
 }
