@@ -6,8 +6,10 @@
 struct EinsUndEinsRecognizer: Recognizer {
     var name: String { "einsundeins" }
 
+    /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
+    /// reports are Exim's.
     func claims(_ context: BounceContext) -> Bool {
-        context.from.hasPrefix("\"Mail Delivery System\"")
+        context.from.hasPrefix("\"Mail Delivery System\"") && context.lowercaseFrom.contains("kundenserver")
             && context.subject == "Mail delivery failed: returning message to sender"
             && context.header("x-gmx-antispam") == nil
     }

@@ -6,12 +6,13 @@
 enum RecognizerRegistry {
     static let dedicated: [any Recognizer] = [
         FeedbackReportRecognizer(),
+    ] + SmallFamilies.recognizers + [
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
         EximRecognizer(),
         QmailRecognizer(),
         SendmailTextRecognizer(),
-    ] + SmallFamilies.recognizers
+    ]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
     /// Notices that are not delivery reports but speak of one message: tried before the generic reader.
