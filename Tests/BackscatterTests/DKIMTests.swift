@@ -215,4 +215,28 @@ import TestSupport
         #expect(legitimateVerified + truncated == legitimateWithSignature)
         #expect(legitimateVerified > 300)
     }
+
+    /// Mutated signed messages (bytes replaced, removed, duplicated, cut) never crash the verifier.
+    @Test func mutatedMessagesNeverCrash() throws {
+        var rng = ProfileHostileInputTests.SplitMix(state: 7)
+        let verifier = DKIMVerifier(keys: try Self.keys())
+        let interesting: [UInt8] = Array(";=:\r\n\t bhH".utf8) + [0x00, 0xFF]
+        for name in ["rsa-relaxed", "rsa-simple", "ed25519-simple"] {
+            let original = Array(try String(contentsOfFile: Self.folder + "/\(name).eml", encoding: .utf8).utf8)
+            for _ in 0..<150 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
+                    let i = Int.random(in: 0..<bytes.count, using: &rng)
+                    switch Int.random(in: 0..<4, using: &rng) {
+                    case 0: bytes[i] = interesting.randomElement(using: &rng) ?? 0
+                    case 1: bytes.remove(at: i)
+                    case 2: bytes.insert(contentsOf: bytes[i..<min(bytes.count, i + 12)], at: i)
+                    default: bytes.removeSubrange(i...)
+                    }
+                }
+                _ = verifier.verify(HeaderSection.parse(bytes[...]))
+                _ = verifier.verify(embeddedIn: bytes[...])
+            }
+        }
+    }
 }
