@@ -40,6 +40,11 @@ public struct BounceAnalyzer: Sendable {
         return report
     }
 
+    /// How each recogniser saw the message (diagnostics for the harness; not a stable format).
+    package func explain(_ message: ParsedMessage) -> [String] {
+        RecognizerRegistry.trace(BounceContext(message))
+    }
+
     /// Parses and analyzes raw message bytes.
     public func analyze(bytes: ByteSlice) -> BounceReport {
         analyze(ParsedMessage(parsing: bytes))

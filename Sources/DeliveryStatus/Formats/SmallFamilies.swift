@@ -5,5 +5,8 @@ enum SmallFamilies {
     static let recognizers: [any Recognizer] = [
         Exchange2003Recognizer(), IMailServerRecognizer(), NotesRecognizer(), VerizonRecognizer(),
         X1Recognizer(), X2Recognizer(), X3Recognizer(),
+        // After Verizon: a vtext.com report also has a JavaMail Message-ID.
+        ActivehunterRecognizer(), ApacheJamesRecognizer(), BiglobeRecognizer(), DominoRecognizer(),
+        FMLRecognizer(), MailMarshalSMTPRecognizer(),
     ]
 }

@@ -32,4 +32,17 @@ enum RecognizerRegistry {
         if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
         return nil
     }
+
+    /// Which recognisers claim the message and what each finds (for `backscatter-harness sisimai --explain`).
+    static func trace(_ context: BounceContext) -> [String] {
+        var out: [String] = []
+        for r in dedicated + [standard, autoReply] + notices + [fallback] {
+            let claims = r.claims(context)
+            let found = claims ? r.recognize(context) : nil
+            out.append("\(r.name): claims=\(claims) recipients=\(found?.recipients.map(\.recipient) ?? [])")
+        }
+        out.append("parts: " + context.message.allParts().map { String(repeating: " ", count: $0.depth) + $0.contentType.mimeType }.joined(separator: ","))
+        out.append("lines: " + context.lines.prefix(60).map { "|" + $0 }.joined(separator: "\n"))
+        return out
+    }
 }

@@ -96,7 +96,13 @@ public enum AddressParser {
             {
                 inner.removeSubrange(...colon)
             }
-            let (local, domain) = splitAddrSpec(inner[...])
+            var (local, domain) = splitAddrSpec(inner[...])
+            if !inner.contains(where: { $0.kind == .special(ASCII.at) }) {
+                // "<Undisclosed Recipients>" (sisimai): a phrase in brackets; keep its words apart.
+                let words = tokens[(open + 1)..<close].filter { $0.kind != .comment }
+                local = phraseText(words[...]).map { $0 } ?? local
+                domain = ""
+            }
             let after = close < tokens.endIndex ? tokens[(close + 1)...] : []
             let name = phraseText(tokens[..<open]) ?? phraseText(after) ?? commentText(tokens[...])
             return MailAddress(displayName: name, localPart: local, domain: domain)
