@@ -20,6 +20,8 @@ import TestSupport
         ("Verizon", "verizon"), ("X1", "x1"), ("X2", "x2"), ("X3", "x3"),
         ("Activehunter", "activehunter"), ("ApacheJames", "apachejames"), ("Biglobe", "biglobe"),
         ("FML", "fml"), ("MailMarshalSMTP", "mailmarshalsmtp"), ("Domino", "domino"),
+        ("EZweb", "ezweb"), ("Zoho", "zoho"), ("GMX", "gmx"), ("EinsUndEins", "einsundeins"),
+        ("InterScanMSS", "interscanmss"),
     ]
 
     /// Rows where Sisimai's expectation is wrong or where its answer depends on something we

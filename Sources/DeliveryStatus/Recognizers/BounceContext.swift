@@ -93,7 +93,7 @@ package final class BounceContext {
     /// are two Postfix reports in one file): its DSN fields, if any.
     private var epilogueReport: [String] {
         let epilogue = message.root.epilogue
-        guard !epilogue.isEmpty, epilogue.firstRange(ofCaseInsensitive: "\nfinal-recipient:") != nil else { return [] }
+        guard !epilogue.isEmpty, epilogue.firstRange(ofCaseInsensitive: "final-recipient:") != nil else { return [] }
         let text = BounceContext.normalizeLineEnds(String(decoding: epilogue, as: UTF8.self))
         guard let start = text.firstRange(of: "Reporting-MTA:") ?? text.firstRange(of: "Final-Recipient:") else { return [] }
         return [String(text[start.lowerBound...])]

@@ -8,10 +8,15 @@ enum RecognizerRegistry {
         FeedbackReportRecognizer(),
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
-        EximRecognizer(),
-        QmailRecognizer(),
-        SendmailTextRecognizer(),
-    ] + SmallFamilies.recognizers
+    ]
+        // The small families claim on narrow signs (a header, a sender), so they go before the broad
+        // readers below, which claim on common wording (Exim's subjects, qmail's, Sendmail's sections).
+        + SmallFamilies.recognizers
+        + [
+            EximRecognizer(),
+            QmailRecognizer(),
+            SendmailTextRecognizer(),
+        ] as [any Recognizer]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
     /// Notices that are not delivery reports but speak of one message: tried before the generic reader.
