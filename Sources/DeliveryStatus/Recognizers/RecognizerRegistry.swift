@@ -9,7 +9,6 @@ enum RecognizerRegistry {
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
         OpenSMTPDRecognizer(),
-        InterScanMSSRecognizer(),
     ]
         // The small families claim on narrow signs (a header, a sender), so they go before the broad
         // readers below, which claim on common wording (Exim's subjects, qmail's, Sendmail's sections).
