@@ -239,4 +239,36 @@ import TestSupport
             }
         }
     }
+
+    /// Key sizes and encodings (keys made with openssl 3: 1024-bit SPKI and PKCS#1, 512-bit SPKI).
+    @Test func rsaKeySizesAndEncodings() throws {
+        let spki1024 = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCrnqJ7nPcW21rUYh7V2dMGKKenklYLBsd7px28ws9eawgz9ZL4OvvW2LqCmGsCPukE7XYs43QwmQtj6NALaCAFiz3+BuywCvxsAVhAiaSrHQmnEAje5pv6hFfpaR3AMWI0SCO4vhfnVpAd3cEdjdVtH++Al5mYPVlcLB5pCD6gXQIDAQAB"
+        let pkcs1 = "MIGJAoGBAKueonuc9xbbWtRiHtXZ0wYop6eSVgsGx3unHbzCz15rCDP1kvg6+9bYuoKYawI+6QTtdizjdDCZC2Po0AtoIAWLPf4G7LAK/GwBWECJpKsdCacQCN7mm/qEV+lpHcAxYjRII7i+F+dWkB3dwR2N1W0f74CXmZg9WVwsHmkIPqBdAgMBAAE="
+        let spki512 = "MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBALeuR7UgLbZwaF/NdxrYjuG1NjzFfBMNex81pBkboRCve4OHfNXnrcAVa3vzSnd0gdAa/q31/tg51d94UhPDocECAwEAAQ=="
+        #expect(try DKIMKey(domain: "a", selector: "s", publicKey: spki1024).algorithm == .rsa)
+        let pem = "-----BEGIN RSA PUBLIC KEY-----\n\(pkcs1)\n-----END RSA PUBLIC KEY-----\n"
+        #expect(try DKIMKey(domain: "a", selector: "s", publicKey: pem).algorithm == .rsa)
+        #expect {
+            try DKIMKey(domain: "a", selector: "s", publicKey: spki512)
+        } throws: { ($0 as? DKIMKeyError)?.reason.contains("512 bits") == true }
+    }
+
+    /// Broken key DER (cut, flipped, random) is refused, never handed to swift-crypto's DER parser, whose
+    /// failure path frees its key twice (see DKIMKey.init).
+    @Test func brokenKeysAreRefusedWithoutCrashing() throws {
+        let good = try #require(DKIMKey.decodeKeyText(try String(contentsOfFile: Self.folder + "/rsa.pub.pem", encoding: .utf8)))
+        var rng = ProfileHostileInputTests.SplitMix(state: 3)
+        var refused = 0
+        for round in 0..<300 {
+            var der = good
+            switch round % 3 {
+            case 0: der.removeSubrange(Int.random(in: 0..<der.count, using: &rng)...)
+            case 1: der[Int.random(in: 0..<min(40, der.count), using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
+            default: der = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            }
+            let text = Data(der).base64EncodedString()
+            if (try? DKIMKey(domain: "a", selector: "s", publicKey: text)) == nil { refused += 1 }
+        }
+        #expect(refused > 250)
+    }
 }
