@@ -99,6 +99,8 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case campaignMember = "campaign-member"
     /// The victim got a flood of bounces in a short window.
     case flood = "flood"
+    /// An undecided notice among clearly judged notices to the same victim, nearly all backscatter.
+    case victimUnderAttack = "victim-under-attack"
     /// The recipient's local part looks machine-made and got only bounces.
     case randomRecipient = "random-local-part"
 
@@ -160,6 +162,8 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         // Only given when most decided messages of the flood are backscatter.
         case .flood: 2.0
         case .randomRecipient: 1.5
+        // Only for undecided notices, and only when 90% of at least 3 judged neighbours are backscatter.
+        case .victimUnderAttack: 2.0
         case .noOriginal: 0
         case .nothingKnown: 0
         case .fakeNotice: 0
