@@ -7,9 +7,9 @@ extension BackscatterCommand {
         static let configuration = CommandConfiguration(
             abstract: "Audit your own server's queue or sent mail: is it the reflector?",
             discussion: """
-                Reads what your server holds or sent (a queue folder of .eml files, a Badmail folder, a
-                sent mbox, Postfix postcat output) and sorts each message: reflected (an NDR for forged
-                spam), legitimate-ndr, relayed (relay abuse), internal-bulk (a compromised account) or
+                Reads what your server holds or sent (a queue folder of .eml files, a Badmail folder, a \
+                sent mbox, Postfix postcat output) and sorts each message: reflected (an NDR for forged \
+                spam), legitimate-ndr, relayed (relay abuse), internal-bulk (a compromised account) or \
                 ordinary, with totals and the remedy.
 
                 Example:

@@ -8,7 +8,7 @@ struct BackscatterCommand: ParsableCommand {
         discussion: """
             Reads mboxes (any dialect), Maildirs, folders of .eml files and standard input.
 
-            Exit status: 0 nothing flagged, 1 backscatter found, 2 bad usage,
+            Exit status: 0 nothing flagged, 1 backscatter found, 2 bad usage, \
             3 an input could not be read (the rest is still reported).
 
             Example:

@@ -10,8 +10,8 @@ extension BackscatterCommand {
         static let configuration = CommandConfiguration(
             abstract: "Explain one message: what it is, who bounced and why, the evidence and the verdict.",
             discussion: """
-                PATH#N picks the message at position N (0-based, as `scan` numbers them); a bare PATH
-                explains every message in it. The whole input is read, so that findings over the stream
+                PATH#N picks the message at position N (0-based, as `scan` numbers them); a bare PATH \
+                explains every message in it. The whole input is read, so that findings over the stream \
                 (campaigns, floods) count as evidence.
 
                 Example:

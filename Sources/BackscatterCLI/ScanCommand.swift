@@ -7,20 +7,20 @@ extension BackscatterCommand {
         static let configuration = CommandConfiguration(
             abstract: "Classify every message of mailboxes, Maildirs, folders or files.",
             discussion: """
-                PATH may be an mbox (any dialect), a Maildir, a folder of message files (read recursively),
+                PATH may be an mbox (any dialect), a Maildir, a folder of message files (read recursively), \
                 a single message file, or - for standard input. Messages are reported in input order.
 
-                Formats: text (a summary report; the default on a terminal), jsonl (one JSON object per
-                message; the default otherwise), csv (one row per failed recipient), html (one
+                Formats: text (a summary report; the default on a terminal), jsonl (one JSON object per \
+                message; the default otherwise), csv (one row per failed recipient), html (one \
                 self-contained report file).
 
-                Exit status: 0 nothing flagged, 1 backscatter found, 2 bad usage, 3 an input could not be
+                Exit status: 0 nothing flagged, 1 backscatter found, 2 bad usage, 3 an input could not be \
                 read (the rest is still reported).
 
                 Examples:
                   backscatter scan --profile site.toml ~/Mail/inbox.mbox
                   backscatter scan --format jsonl --only backscatter Maildir/ > flagged.jsonl
-                  backscatter scan --format html --output report.html --since 2026-01-01 inbox.mbox
+                  backscatter scan -f html -o report.html --since 2026-01-01 inbox.mbox
                 """
         )
 

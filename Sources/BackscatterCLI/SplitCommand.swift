@@ -7,10 +7,10 @@ extension BackscatterCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sort the messages of a mailbox into backscatter, legitimate, uncertain and not-bounce mboxes.",
             discussion: """
-                Writes backscatter.mbox, legitimate.mbox, uncertain.mbox and not-bounce.mbox into DIR. Each
-                message's bytes are exactly as in the input: mbox entries are copied byte for byte, message
-                files get a From_ line and mboxrd quoting. Files are written under temporary names and
-                renamed at the end; an input is never written over. The counts are printed and checked
+                Writes backscatter.mbox, legitimate.mbox, uncertain.mbox and not-bounce.mbox into DIR. Each \
+                message's bytes are exactly as in the input: mbox entries are copied byte for byte, message \
+                files get a From_ line and mboxrd quoting. Files are written under temporary names and \
+                renamed at the end; an input is never written over. The counts are printed and checked \
                 against the number of messages read.
 
                 Example:

@@ -177,17 +177,21 @@ struct HTMLReport {
                 svg += Dates.short((timeline.startHour + Int64(i) * timeline.hoursPerBucket) * 3600) + ": \(count) \(cls == "bs" ? "backscatter" : cls == "un" ? "uncertain" : "legitimate")</title></rect>"
             }
         }
-        // Day ticks.
-        let hoursPerDay = 24 / max(1, min(24, Int(timeline.hoursPerBucket)))
-        var day = 0
-        for i in stride(from: 0, to: timeline.buckets.count, by: max(1, hoursPerDay)) {
-            let hour = timeline.startHour + Int64(i) * timeline.hoursPerBucket
-            guard hour % 24 == 0 || i == 0 else { continue }
-            if day % max(1, timeline.buckets.count / hoursPerDay / 14 + 1) == 0 {
-                let x = left + Double(i) * barWidth
-                svg += "<text x=\"\(Self.num(x))\" y=\"\(height - 6)\" class=\"lbl\">" + String(Dates.short(hour * 3600).prefix(10)) + "</text>"
-            }
-            day += 1
+        // Day ticks: a label at each bucket that starts a day, at most about 14 of them.
+        let hoursPerBucket = timeline.hoursPerBucket
+        let days = Int((Int64(timeline.buckets.count) * hoursPerBucket + 23) / 24)
+        let every = max(1, (days + 13) / 14)
+        var dayNumber = 0
+        for i in 0..<timeline.buckets.count {
+            let hour = timeline.startHour + Int64(i) * hoursPerBucket
+            let startsDay = hour % 24 == 0 || (hour % 24) + hoursPerBucket > 24
+            guard startsDay else { continue }
+            defer { dayNumber += 1 }
+            guard dayNumber % every == 0 else { continue }
+            let x = left + Double(i) * barWidth
+            let midnight = (hour + 23) / 24 * 24
+            svg += "<line x1=\"\(Self.num(x))\" y1=\"\(height - bottom)\" x2=\"\(Self.num(x))\" y2=\"\(height - bottom + 4)\" class=\"axis\"/>"
+            svg += "<text x=\"\(Self.num(x))\" y=\"\(height - 6)\" class=\"lbl\">" + String(Dates.short(midnight * 3600).prefix(10)) + "</text>"
         }
         svg += "</svg>"
         svg += "<p class=\"legend\"><span class=\"key bs\"></span>backscatter <span class=\"key un\"></span>uncertain "
@@ -247,7 +251,7 @@ struct HTMLReport {
         .card .n{font-size:26px;font-weight:600}table{border-collapse:collapse;width:100%}
         th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top}
         th{font-weight:600;color:#50575e;background:#fafafa;position:sticky;top:0}.r{text-align:right}
-        td{overflow-wrap:anywhere}.tag{padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;background:#888}
+        #messages td{overflow-wrap:anywhere}.tag{padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;background:#888}
         .v-backscatter{background:#b32d2e;border-top-color:#b32d2e}.v-legitimate{background:#00a32a;border-top-color:#00a32a}
         .v-uncertain{background:#dba617;border-top-color:#dba617}.v-not-bounce{background:#8c8f94;border-top-color:#8c8f94}
         .card.v-backscatter,.card.v-legitimate,.card.v-uncertain,.card.v-not-bounce{background:#fff}
