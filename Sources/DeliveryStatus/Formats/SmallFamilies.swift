@@ -9,6 +9,7 @@ enum SmallFamilies {
         // After Verizon: a vtext.com report also has a JavaMail Message-ID.
         ActivehunterRecognizer(), ApacheJamesRecognizer(), BiglobeRecognizer(), DominoRecognizer(),
         FMLRecognizer(), MailMarshalSMTPRecognizer(), EZwebRecognizer(), ZohoRecognizer(),
-        GMXRecognizer(), EinsUndEinsRecognizer(), InterScanMSSRecognizer(),
+        GMXRecognizer(), EinsUndEinsRecognizer(), InterScanMSSRecognizer(), Office365Recognizer(),
+        GoogleWorkspaceRecognizer(), CourierRecognizer(), V5sendmailRecognizer(),
     ]
 }

@@ -143,6 +143,20 @@ enum RemoteHostRules {
                      first([("aup#in-1310", .tooManyConn), ("aup#cxcnt", .tooManyConn), ("aup#cxrcp", .tooManyConn),
                             ("aup#in-1000", .blocked), ("aup#cxblk", .blocked)], in: text)
                  }),
+        // KDDI au (ezweb.ne.jp): "550 <...>: User unknown" without a useful code (sisimai rfc3464-58,
+        // rhost-gsuite-09, lhost-messagingserver-09, lhost-yahoo-07).
+        Provider(name: "KDDI", hostSuffixes: [".ezweb.ne.jp", "msmx.au.com"], signature: nil,
+                 decide: { text, _, _ in
+                     // "550 : User unknown" with no address is KDDI's content filter (sisimai rhost-kddi-01).
+                     first([("550 : user unknown", .filtered), ("550: : user unknown", .filtered), ("user unknown", .userUnknown),
+                            ("mailbox full", .mailboxFull), ("quota exceeded", .mailboxFull)], in: text)
+                 }),
+        // Outlook.com / Hotmail (sisimai rhost-outlook-*, lhost-outlook-08).
+        Provider(name: "Outlook", hostSuffixes: [".hotmail.com"], signature: nil,
+                 decide: { text, _, _ in
+                     first([("requested action not taken: mailbox unavailable", .userUnknown), ("mailbox is full", .mailboxFull),
+                            ("is over quota", .mailboxFull)], in: text)
+                 }),
         // AOL (sisimai rhost-aol-*).
         Provider(name: "Aol", hostSuffixes: [".mail.aol.com", ".mx.aol.com"], signature: nil,
                  decide: { text, _, _ in
