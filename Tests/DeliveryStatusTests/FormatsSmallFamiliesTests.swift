@@ -22,7 +22,7 @@ import TestSupport
         ("FML", "fml"), ("MailMarshalSMTP", "mailmarshalsmtp"), ("Domino", "domino"),
         ("EZweb", "ezweb"), ("Zoho", "zoho"), ("GMX", "gmx"), ("EinsUndEins", "einsundeins"),
         ("InterScanMSS", "interscanmss"), ("Office365", "office365"), ("GoogleWorkspace", "googleworkspace"),
-        ("Courier", "courier"),
+        ("Courier", "courier"), ("V5sendmail", "v5sendmail"),
     ]
 
     /// Rows where Sisimai's expectation is wrong or where its answer depends on something we

@@ -10,6 +10,6 @@ enum SmallFamilies {
         ActivehunterRecognizer(), ApacheJamesRecognizer(), BiglobeRecognizer(), DominoRecognizer(),
         FMLRecognizer(), MailMarshalSMTPRecognizer(), EZwebRecognizer(), ZohoRecognizer(),
         GMXRecognizer(), EinsUndEinsRecognizer(), InterScanMSSRecognizer(), Office365Recognizer(),
-        GoogleWorkspaceRecognizer(), CourierRecognizer(),
+        GoogleWorkspaceRecognizer(), CourierRecognizer(), V5sendmailRecognizer(),
     ]
 }
