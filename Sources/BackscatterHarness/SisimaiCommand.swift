@@ -22,6 +22,16 @@ enum SisimaiCommand: HarnessCommand {
             switch a {
             case "--list": listAll = true
             case "--engine": engineFilter = it.next()
+            case "--explain":
+                guard let path = it.next(), let data = FileManager.default.contents(atPath: path) else { return 1 }
+                let message = ParsedMessage(parsing: ArraySlice([UInt8](data)))
+                for line in BounceAnalyzer().explain(message) { print(line) }
+                let r = BounceAnalyzer().analyze(message)
+                print("kind=\(r.kind.rawValue) format=\(r.format ?? "-") original=\(r.original.presence.rawValue)")
+                for x in r.recipients {
+                    print("  \(x.recipient) \(x.action?.rawValue ?? "-") \(x.status?.description ?? "-") \(x.replyCode?.description ?? "-") \(x.reason.rawValue) hard=\(x.hard) cmd=\(x.command?.rawValue ?? "-") | \(x.diagnostic)")
+                }
+                return 0
             default: corpus = a
             }
         }

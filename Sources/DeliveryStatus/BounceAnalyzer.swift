@@ -18,7 +18,14 @@ public struct BounceAnalyzer: Sendable {
             var r = raw
             r.recipient = Addresses.bare(r.recipient)
             guard Addresses.isAddress(r.recipient) else { continue }
-            reports.append(Finalization.report(r, reportHosts: context.receivedHosts))
+            var report = Finalization.report(r, reportHosts: context.receivedHosts)
+            if finding.kind == .challenge || finding.kind == .virusNotice {
+                // Not a delivery report: no made-up status code or action.
+                if report.statusIsPseudo { report.status = nil; report.statusIsPseudo = false }
+                if r.action == nil { report.action = nil }
+                report.hard = false
+            }
+            reports.append(report)
         }
         let kind = Finalization.kind(of: reports, declared: finding.kind)
         if kind == .notBounce { return .notBounce }
@@ -31,6 +38,11 @@ public struct BounceAnalyzer: Sendable {
         report.originalEnvelopeID = finding.perMessage.originalEnvelopeID
         report.extensionFields = finding.perMessage.extensionFields
         return report
+    }
+
+    /// How each recogniser saw the message (diagnostics for the harness; not a stable format).
+    package func explain(_ message: ParsedMessage) -> [String] {
+        RecognizerRegistry.trace(BounceContext(message))
     }
 
     /// Parses and analyzes raw message bytes.

@@ -112,3 +112,29 @@ import TestSupport
         #expect(checked.values.reduce(0, +) == 188)
     }
 }
+
+@Suite struct BATVHostileInputTests {
+    /// Random addresses built from tag-like pieces and non-ASCII text: parsing and checking never crash,
+    /// and anything parsed keeps its pieces inside the input.
+    @Test func randomAddressesNeverCrash() {
+        var rng = ProfileHostileInputTests.SplitMix(state: 11)
+        let pieces = ["prvs=", "PRVS=", "SRS0=", "SRS1=", "srs0+", "=", "+", "-", "/", "@", "1234abcdef", "0999ffffff",
+                      "a", "İ", "ẞ", "ſ", "é", "😀", "\u{301}", "K", "x.example", "<", ">", " ", "==", "=7R="]
+        let batv = BATVVerifier(keys: [1: [1], 0: [0]])
+        let srs = SRSVerifier(secrets: ["k"])
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...9, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
+            if let tagged = BATVAddress(parsing: text) {
+                #expect(text.contains(tagged.domain))
+            }
+            _ = batv.verify(text, at: 1_768_176_000)
+            _ = srs.verify(text, at: 1_768_176_000)
+            _ = SRSAddress(parsing: text)
+        }
+    }
+
+    @Test func nonASCIILocalPartsKeepTheirText() {
+        #expect(BATVAddress(parsing: "İstanbul+prvs=1234abcdef@x.example")?.localPart == "İstanbul")
+        #expect(BATVAddress(parsing: "PRVS=1234abcdef=ẞig@x.example")?.localPart == "ẞig")
+    }
+}

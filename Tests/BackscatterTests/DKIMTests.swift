@@ -86,6 +86,15 @@ import TestSupport
         #expect(Self.name(embedded) == row[2], "embedded \(row[0]) \(row[1]): \(embedded)")
     }
 
+    @Test func verifiesOneField() throws {
+        let text = try String(contentsOfFile: Self.folder + "/rsa-simple.eml", encoding: .utf8)
+        let headers = HeaderSection.parse(Array(text.utf8)[...])
+        let field = try #require(headers.first("dkim-signature"))
+        #expect(DKIMVerifier(keys: try Self.keys()).verify(field: field, in: headers) == .verified)
+        let from = try #require(headers.first("from"))
+        #expect(Self.name(DKIMVerifier(keys: try Self.keys()).verify(field: from, in: headers)) == "unsupported")
+    }
+
     @Test func wrongKeyFails() throws {
         let pem = try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey.pemRepresentation
         let verifier = DKIMVerifier(keys: [try DKIMKey(domain: "example.com", selector: "s2026", publicKey: pem)])
@@ -205,5 +214,61 @@ import TestSupport
         #expect(legitimateWithSignature > 100)
         #expect(legitimateVerified + truncated == legitimateWithSignature)
         #expect(legitimateVerified > 300)
+    }
+
+    /// Mutated signed messages (bytes replaced, removed, duplicated, cut) never crash the verifier.
+    @Test func mutatedMessagesNeverCrash() throws {
+        var rng = ProfileHostileInputTests.SplitMix(state: 7)
+        let verifier = DKIMVerifier(keys: try Self.keys())
+        let interesting: [UInt8] = Array(";=:\r\n\t bhH".utf8) + [0x00, 0xFF]
+        for name in ["rsa-relaxed", "rsa-simple", "ed25519-simple"] {
+            let original = Array(try String(contentsOfFile: Self.folder + "/\(name).eml", encoding: .utf8).utf8)
+            for _ in 0..<150 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
+                    let i = Int.random(in: 0..<bytes.count, using: &rng)
+                    switch Int.random(in: 0..<4, using: &rng) {
+                    case 0: bytes[i] = interesting.randomElement(using: &rng) ?? 0
+                    case 1: bytes.remove(at: i)
+                    case 2: bytes.insert(contentsOf: bytes[i..<min(bytes.count, i + 12)], at: i)
+                    default: bytes.removeSubrange(i...)
+                    }
+                }
+                _ = verifier.verify(HeaderSection.parse(bytes[...]))
+                _ = verifier.verify(embeddedIn: bytes[...])
+            }
+        }
+    }
+
+    /// Key sizes and encodings (keys made with openssl 3: 1024-bit SPKI and PKCS#1, 512-bit SPKI).
+    @Test func rsaKeySizesAndEncodings() throws {
+        let spki1024 = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCrnqJ7nPcW21rUYh7V2dMGKKenklYLBsd7px28ws9eawgz9ZL4OvvW2LqCmGsCPukE7XYs43QwmQtj6NALaCAFiz3+BuywCvxsAVhAiaSrHQmnEAje5pv6hFfpaR3AMWI0SCO4vhfnVpAd3cEdjdVtH++Al5mYPVlcLB5pCD6gXQIDAQAB"
+        let pkcs1 = "MIGJAoGBAKueonuc9xbbWtRiHtXZ0wYop6eSVgsGx3unHbzCz15rCDP1kvg6+9bYuoKYawI+6QTtdizjdDCZC2Po0AtoIAWLPf4G7LAK/GwBWECJpKsdCacQCN7mm/qEV+lpHcAxYjRII7i+F+dWkB3dwR2N1W0f74CXmZg9WVwsHmkIPqBdAgMBAAE="
+        let spki512 = "MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBALeuR7UgLbZwaF/NdxrYjuG1NjzFfBMNex81pBkboRCve4OHfNXnrcAVa3vzSnd0gdAa/q31/tg51d94UhPDocECAwEAAQ=="
+        #expect(try DKIMKey(domain: "a", selector: "s", publicKey: spki1024).algorithm == .rsa)
+        let pem = "-----BEGIN RSA PUBLIC KEY-----\n\(pkcs1)\n-----END RSA PUBLIC KEY-----\n"
+        #expect(try DKIMKey(domain: "a", selector: "s", publicKey: pem).algorithm == .rsa)
+        #expect {
+            try DKIMKey(domain: "a", selector: "s", publicKey: spki512)
+        } throws: { ($0 as? DKIMKeyError)?.reason.contains("512 bits") == true }
+    }
+
+    /// Broken key DER (cut, flipped, random) is refused, never handed to swift-crypto's DER parser, whose
+    /// failure path frees its key twice (see DKIMKey.init).
+    @Test func brokenKeysAreRefusedWithoutCrashing() throws {
+        let good = try #require(DKIMKey.decodeKeyText(try String(contentsOfFile: Self.folder + "/rsa.pub.pem", encoding: .utf8)))
+        var rng = ProfileHostileInputTests.SplitMix(state: 3)
+        var refused = 0
+        for round in 0..<300 {
+            var der = good
+            switch round % 3 {
+            case 0: der.removeSubrange(Int.random(in: 0..<der.count, using: &rng)...)
+            case 1: der[Int.random(in: 0..<min(40, der.count), using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
+            default: der = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            }
+            let text = Data(der).base64EncodedString()
+            if (try? DKIMKey(domain: "a", selector: "s", publicKey: text)) == nil { refused += 1 }
+        }
+        #expect(refused > 250)
     }
 }

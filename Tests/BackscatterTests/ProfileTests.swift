@@ -158,12 +158,12 @@ import TestSupport
     }
 
     /// Each sent-log fixture beside its expected entries (`*.expected.tsv`).
-    @Test(arguments: ["sent.log", "postfix-mail.log"])
+    @Test(arguments: ["sent.log", "postfix-mail.log", "sendmail-mail.log", "exim-mainlog"])
     func readsSentLogFormats(_ name: String) throws {
         let path = Corpus.fixture("profile/\(name)")
         var log = SentLog(path: name, resolvedPath: path)
         log.read(try String(contentsOfFile: path, encoding: .utf8))
-        let expectedPath = path.replacingOccurrences(of: ".log", with: ".expected.tsv")
+        let expectedPath = (path.hasSuffix(".log") ? String(path.dropLast(4)) : path) + ".expected.tsv"
         let rows = try String(contentsOfFile: expectedPath, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(log.count == rows.count)
         for row in rows {

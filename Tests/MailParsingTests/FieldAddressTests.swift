@@ -42,6 +42,7 @@ let addressTable: [(input: String, expected: [String])] = [
     ("<>", ["|"]),                                   // the null reverse-path is kept (isNull)
     ("MAILER-DAEMON <>", ["MAILER-DAEMON|"]),
     ("MAILER-DAEMON", ["|MAILER-DAEMON"]),
+    ("<Undisclosed Recipients>", [#"|"Undisclosed Recipients""#]),     // sisimai
     ("postmaster (Mail Delivery System)", ["Mail Delivery System|postmaster"]),
     // Junk recovery
     ("John Smith john@example.com", ["John Smith|john@example.com"]),

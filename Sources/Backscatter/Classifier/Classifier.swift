@@ -38,7 +38,25 @@ public struct Classifier: Sendable {
     /// Judges one observation, with extra evidence (from stream findings) added to it.
     public func judge(_ o: Observation?, extra: [Evidence] = [], campaign: String? = nil) -> Judgement {
         guard let o else { return .notBounce }
+        if let fake = fakeNotice(o) { return fake }
         return judge(evidence: self.evidence(for: o) + extra, campaign: campaign)
+    }
+
+    /// A "bounce" that claims to come from our own domain yet was delivered by an outside host and
+    /// returns nothing of an original is phishing dressed as a bounce (backscatter-dev's fake-bounce
+    /// kind; SpamAssassin phishing_*.eml): not a notice about any message, so `not-bounce`.
+    public func fakeNotice(_ o: Observation) -> Judgement? {
+        // RFC 5321 §4.5.5, RFC 3464 §2: a delivery notice is sent with the null reverse-path. One that
+        // came with a sender, returns nothing and carries no delivery-status report is mail dressed as one.
+        let dsnLike = o.kind == .bounce || o.kind == .delay || o.kind == .success || o.kind == .virusNotice
+        if dsnLike, o.original == nil, o.reportingMTA == nil, let sender = o.returnPath, !sender.isEmpty {
+            let evidence = Evidence(.fakeNotice, "It looks like a delivery notice, but it came with a return address (\(sender)), which real notices never have, and returns no message: ordinary mail dressed as a bounce.")
+            return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
+        }
+        guard o.original == nil, let from = o.noticeFrom, site.isOurAddress(from), let ip = o.connectingIP,
+              HostShape.isPublicAddress(ip), !site.profile.relays.networks.contains(ip) else { return nil }
+        let evidence = Evidence(.fakeNotice, "It claims to be a delivery notice from \(from), our own address, but an outside host (\(ip)) delivered it and it returns no message: phishing dressed as a bounce.")
+        return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
     }
 
     /// Scores a list of evidence of one bounce-like message.
@@ -91,7 +109,9 @@ public struct Classifier: Sendable {
         guard !candidates.isEmpty else { return }
         if let hit = candidates.first(where: { site.sentRecipients.contains($0) }) {
             out.append(Evidence(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
-        } else if o.original?.messageID == nil || site.profile.sentLog == nil {
+        } else if o.original?.messageID == nil || site.profile.sentLog == nil,
+                  !(o.original?.hops.contains { $0.ip.map(site.profile.relays.networks.contains) ?? false } ?? false) {
+            // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
             out.append(Evidence(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
         }
     }
@@ -195,7 +215,7 @@ public struct Classifier: Sendable {
 
     private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
         guard let id = original.messageID else {
-            if original.presence == .full || original.hopCount > 0 {
+            if original.from != nil {
                 out.append(Evidence(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
             }
             return
@@ -243,7 +263,7 @@ public struct Classifier: Sendable {
             out.append(Evidence(.dkimForeign, "The original claims to be from \(original.from ?? "us") but is signed by \(foreign.domain), not by us."))
             return
         }
-        if site.signsDKIM, fromUs || original.from == nil, original.hopCount > 0 || original.presence == .full {
+        if site.signsDKIM, fromUs {
             out.append(Evidence(.dkimOursAbsent, "We sign all our mail with DKIM, but the returned headers carry no signature of ours."))
         }
     }

@@ -115,6 +115,25 @@ package enum DevMeasurement {
             lines.append("  \(c.id): \(c.messages) notices, \(c.victims) victims, \(c.reflectors) reflectors, by \(c.groupedBy), \(Int(c.backscatterShare * 100))% backscatter: \(c.subject ?? "")")
         }
 
+        // The queue audit of our own MX's NDRs (outbound.mbox): `legitimate` there means legitimate-ndr.
+        let outLabels = try Self.labels(dir + "/outbound-labels.jsonl")
+        let audit = try QueueAudit(profile: profile).audit(paths: [dir + "/outbound.mbox"])
+        var atp = 0, afp = 0, afn = 0
+        for (l, r) in zip(outLabels, audit.records) {
+            if r.verdict == .reflected { if l.label == "reflected" { atp += 1 } else { afp += 1 } }
+            if l.label == "reflected", r.verdict != .reflected { afn += 1 }
+        }
+        lines.append("audit of outbound.mbox (\(audit.records.count) messages, \(outLabels.count) labels): tp \(atp) fp \(afp) fn \(afn)")
+        check("audit reflected precision", atp + afp > 0 ? Double(atp) / Double(atp + afp) : 0, ">=", 0.98)
+        check("audit reflected recall", atp + afn > 0 ? Double(atp) / Double(atp + afn) : 0, ">=", 0.95)
+        let zeroAudit = try QueueAudit().audit(paths: [dir + "/outbound.mbox"])
+        var ztp = 0, zfp = 0, zfn = 0
+        for (l, r) in zip(outLabels, zeroAudit.records) {
+            if r.verdict == .reflected { if l.label == "reflected" { ztp += 1 } else { zfp += 1 } }
+            if l.label == "reflected", r.verdict != .reflected { zfn += 1 }
+        }
+        lines.append("  without a profile: tp \(ztp) fp \(zfp) fn \(zfn)")
+
         if let dump {
             var out = ""
             for (n, (l, j)) in zip(labels, withProfile.judgements).enumerated() where l.label != "not-bounce" || j.verdict != .notBounce {

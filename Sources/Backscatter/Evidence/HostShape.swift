@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Facts about host names and addresses that do not depend on any language: whether a reverse-DNS name
 /// looks like a dynamic or residential address, whether a HELO is bare, a name's registered domain.
 enum HostShape {
@@ -34,7 +36,7 @@ enum HostShape {
     /// Whether a HELO name is an address literal, a bare address, or a single label.
     static func isBare(_ helo: String) -> Bool {
         if helo.hasPrefix("[") { return true }
-        if NetworkAddress(helo) != nil { return true }
+        if IPAddress(helo) != nil { return true }
         return !helo.contains(".")
     }
 
@@ -51,21 +53,23 @@ enum HostShape {
 
     /// Whether an address is a public unicast one (not RFC 1918, loopback, link-local, ULA, CGNAT).
     static func isPublicAddress(_ text: String) -> Bool {
-        guard let a = NetworkAddress(text) else { return false }
+        guard let a = IPAddress(text) else { return false }
+        let b = a.bytes
         switch a.family {
-        case .ipv4:
-            let v = UInt32(truncatingIfNeeded: a.high >> 32)
-            let first = v >> 24, second = (v >> 16) & 0xFF
+        case .v4:
+            guard b.count == 4 else { return false }
+            let first = b[0], second = b[1]
             if first == 10 || first == 127 || first == 0 { return false }
             if first == 172, (16...31).contains(second) { return false }
             if first == 192, second == 168 { return false }
             if first == 169, second == 254 { return false }
             if first == 100, (64...127).contains(second) { return false }
             return true
-        case .ipv6:
-            let top = a.high >> 48
-            if a.high == 0 { return false }
-            if top & 0xFFC0 == 0xFE80 || top & 0xFE00 == 0xFC00 { return false }
+        case .v6:
+            guard b.count == 16 else { return false }
+            if b.allSatisfy({ $0 == 0 }) || (b.dropLast().allSatisfy { $0 == 0 }) { return false }
+            if b[0] == 0xFE, b[1] & 0xC0 == 0x80 { return false }
+            if b[0] & 0xFE == 0xFC { return false }
             return true
         }
     }

@@ -49,6 +49,9 @@ public struct Observation: Sendable, Hashable {
     public var noticeSubjectTail: String?
     /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot).
     public var noticeReplyTo: String?
+    /// The notice's envelope sender as our MX recorded it in Return-Path: "" for the null reverse-path
+    /// `<>` that RFC 5321 §4.5.5 requires of delivery notices, nil when there is no Return-Path.
+    public var returnPath: String?
 
     /// An observation of a notice of the given kind with nothing else known.
     public init(kind: MessageKind) {

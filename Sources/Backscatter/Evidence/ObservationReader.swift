@@ -62,6 +62,11 @@ public struct ObservationReader: Sendable {
             o.noticeSubjectKey = Fingerprint.subjectKey(text)
             o.noticeSubjectTail = Fingerprint.letters(text, last: 60)
         }
+        if let returnPath = headers.first("return-path") {
+            let value = returnPath.unfoldedValue.trimmingWhitespace()
+            let inner = value.filter { $0 != ASCII.lessThan && $0 != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline($0) }
+            o.returnPath = String(decoding: inner, as: UTF8.self).lowercased()
+        }
         if let replyTo = headers.first("reply-to"), let address = AddressParser.parseSingle(replyTo.unfoldedValue) {
             o.noticeReplyTo = address.address.lowercased()
         }
@@ -180,14 +185,17 @@ public struct ObservationReader: Sendable {
                HostShape.registeredDomain(helo) != HostShape.registeredDomain(name) { shape.insert(.heloMismatch) }
             if let sent = f.date, let received = hop.date, abs(received &- sent) > 86_400 { shape.insert(.dateSkew) }
         }
+        // Missing fields count only when the returned header section is whole enough to have a From:
+        // many MTAs return a cut header section (only the Received lines, sisimai lhost-x6, rhost-outlook).
+        let whole = f.from != nil
         if let id = f.messageID {
             let domain = id.split(separator: "@").last.map(String.init) ?? ""
             if !id.contains("@") || domain.hasPrefix("[") || !domain.contains(".") { shape.insert(.oddMessageID) }
-        } else {
+        } else if whole {
             shape.insert(.noMessageID)
         }
-        if f.date == nil { shape.insert(.noDate) }
-        if f.recipientCount > 10 || (f.recipientCount == 0 && headers.first("to") == nil) { shape.insert(.oddRecipients) }
+        if f.date == nil, whole { shape.insert(.noDate) }
+        if f.recipientCount > 10 || (whole && f.recipientCount == 0 && headers.first("to") == nil) { shape.insert(.oddRecipients) }
         if let subject = f.subject, HostShape.isShouting(subject) { shape.insert(.shoutingSubject) }
         if original.presence == .full, let part = original.part {
             var plain = false, html = false

@@ -103,6 +103,8 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case noOriginal = "no-original"
     /// No signal applied.
     case nothingKnown = "no-signal"
+    /// A notice in our own name delivered from outside with nothing returned: phishing, not a bounce.
+    case fakeNotice = "fake-notice"
 
     /// The weight in log-odds (see the type's comment for how it was calibrated).
     public var weight: Double {
@@ -134,7 +136,8 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         case .batvInvalid: 5.0
         case .batvExpired: 4.0
         case .batvMissing: 2.5
-        case .batvUnchecked: -1.0
+        // An unexpired tag in our scheme (zero-config: no key): a forger would have to copy it.
+        case .batvUnchecked: -1.8
         case .srsValid: -3.0
         case .srsInvalid: 3.0
         case .recipientUnknownHere: 4.0
@@ -150,10 +153,12 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         case .replierWrittenTo: -3.0
         case .replierNeverWrittenTo: 2.5
         case .campaignMember: 2.5
-        case .flood: 1.0
+        // Only given when most decided messages of the flood are backscatter.
+        case .flood: 2.0
         case .randomRecipient: 1.5
         case .noOriginal: 0
         case .nothingKnown: 0
+        case .fakeNotice: 0
         }
     }
 }

@@ -1,9 +1,9 @@
 /// How a command gets its classifier: the one place that turns a profile path into a `ScanStage`.
 ///
-/// SEAM(classifier): until the classifier lands this loads (and so validates) the profile and returns
-/// `UnclassifiedStage`, so every bounce-like message is reported `uncertain`. The classifier engineer
-/// replaces the body (classify with the loaded `SiteProfile`, or infer one when `profilePath` is nil)
-/// and the commands pick it up unchanged.
+/// SEAM(classifier): the classifier has landed as `ClassifierStage`; switching to it is one line
+/// (`return ClassifierStage(profile: try profilePath.map { try SiteProfile.load(path: $0) })` and
+/// `classifierAvailable` true), left to the CLI engineer because the CLI goldens and exit-status
+/// tests change with it (`UPDATE_GOLDEN=1 swift test --filter CLITests`).
 public enum ScanSetup {
     /// The stage `scan`, `explain` and `split` run.
     /// - Parameter profilePath: a site profile (TOML), or nil for zero-config.

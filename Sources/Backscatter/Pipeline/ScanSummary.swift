@@ -29,6 +29,9 @@ public struct ScanSummary: Sendable {
     public var reflectors: [Reflector] = []
     /// Inputs or entries that could not be read.
     public var errors: [ScanError] = []
+    /// What the classifier inferred about the site when no profile was given, one fact per line
+    /// (empty with a profile).
+    public var inferredProfile: [String] = []
 
     private var fallbackReflectors: [String: Int] = [:]
 

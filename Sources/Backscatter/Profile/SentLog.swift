@@ -20,13 +20,16 @@ public struct SentLogEntry: Sendable, Hashable {
 
 /// The Message-IDs of the mail the site sent, loaded from a `[sent_log]` file.
 ///
-/// Three formats are read, line by line, and may even be mixed:
+/// These formats are read, line by line, and may even be mixed:
 /// - one Message-ID per line (angle brackets optional);
 /// - a TSV (backscatter-dev/sent.log): the first column that is `<id@host>` is the Message-ID, an RFC 3339
 ///   first column the send time, the column after the id the envelope sender, then the recipients;
 /// - a Postfix mail log: `QUEUEID: message-id=<...>` (cleanup), with `QUEUEID: from=<...>` (qmgr) for the
 ///   sender and `QUEUEID: to=<...>` (smtp) for recipients, joined by queue id; an RFC 3339 syslog time
-///   (rsyslog's high-precision format) at the start of the line becomes the send time.
+///   (rsyslog's high-precision format) at the start of the line becomes the send time;
+/// - a Sendmail log (`QUEUEID: from=<...>, ..., msgid=<...>` and `QUEUEID: to=<...>, ..., mailer=esmtp`);
+/// - an Exim main log (`<=` arrival lines with `id=`, `=>`/`->` delivery lines).
+/// In the mail logs, a message delivered only locally (inbound mail) is left out.
 /// Lines starting with `#` and blank lines are skipped.
 public struct SentLog: Sendable, Hashable {
     /// The path as the profile wrote it.
@@ -75,27 +78,64 @@ public struct SentLog: Sendable, Hashable {
         stripBrackets(id).lowercased()
     }
 
-    /// Reads log text in any of the three formats.
+    /// What a mail log says about one queue id.
+    private struct QueueRecord {
+        var messageID: String?
+        var sentAt: Double?
+        var sender: String?
+        var recipients: [String] = []
+        /// Whether any delivery line was seen for it, and whether one went out to a remote host.
+        var hasDelivery = false
+        var deliveredRemotely = false
+    }
+
+    /// Reads log text in any of the supported formats (see the type's documentation).
+    ///
+    /// A mail log also records mail the site received. A queue id whose deliveries are all local
+    /// (Postfix `local`/`virtual`/`lmtp`, Sendmail `mailer=local`, Exim local transports) is inbound mail and
+    /// is left out; one with a remote delivery (Postfix `smtp`/`relay`, Sendmail `mailer=esmtp|relay|smtp`,
+    /// Exim SMTP transports) or with no delivery line in the log is kept.
     mutating func read(_ text: String) {
-        var postfixIDs: [Substring: String] = [:]      // queue id -> message-id key
-        var postfixFrom: [Substring: String] = [:]
-        var postfixTo: [Substring: [String]] = [:]
-        var postfixTime: [Substring: Double] = [:]
+        var queues: [Substring: QueueRecord] = [:]
+        var order: [Substring] = []
+        func update(_ queueID: Substring, _ change: (inout QueueRecord) -> Void) {
+            if queues[queueID] == nil { order.append(queueID) }
+            change(&queues[queueID, default: QueueRecord()])
+        }
         for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             let line = rawLine.trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
-            if let (queueID, field, value) = SentLog.postfixField(line) {
-                switch field {
-                case "message-id":
-                    postfixIDs[queueID] = value
-                    if let first = line.split(separator: " ", maxSplits: 1).first,
-                       let time = TOMLParser.dateTime(first)?.secondsSince1970 {
-                        postfixTime[queueID] = time
+            if let exim = SentLog.eximLine(line) {
+                update(exim.queueID) { record in
+                    switch exim.kind {
+                    case .arrival(let id, let sender):
+                        record.messageID = id
+                        record.sender = sender
+                        record.sentAt = exim.time
+                    case .delivery(let recipient, let remote):
+                        record.hasDelivery = true
+                        if remote {
+                            record.deliveredRemotely = true
+                            record.recipients.append(recipient)
+                        }
                     }
-                case "from":
-                    postfixFrom[queueID] = value
-                default:
-                    postfixTo[queueID, default: []].append(value)
+                }
+                continue
+            }
+            if let syslog = SentLog.syslogLine(line) {
+                update(syslog.queueID) { record in
+                    if let id = syslog.messageID {
+                        record.messageID = id
+                        if let time = SentLog.leadingTime(line) { record.sentAt = time }
+                    }
+                    if let sender = syslog.sender, !sender.isEmpty { record.sender = sender }
+                    if let (recipient, remote) = syslog.delivery {
+                        record.hasDelivery = true
+                        if remote {
+                            record.deliveredRemotely = true
+                            record.recipients.append(recipient)
+                        }
+                    }
                 }
                 continue
             }
@@ -118,27 +158,117 @@ public struct SentLog: Sendable, Hashable {
             }
             // One Message-ID per line.
             let id = SentLog.unbracket(line)
-            if !id.isEmpty, !id.contains(" ") { insert(SentLogEntry(messageID: String(id))) }
+            if !id.isEmpty, !id.contains(" "), id.contains("@") { insert(SentLogEntry(messageID: String(id))) }
         }
-        for (queueID, id) in postfixIDs {
-            insert(SentLogEntry(messageID: id, sentAt: postfixTime[queueID], sender: postfixFrom[queueID],
-                                recipients: postfixTo[queueID] ?? []))
+        for queueID in order {
+            guard let record = queues[queueID], let id = record.messageID, !id.isEmpty else { continue }
+            if record.hasDelivery && !record.deliveredRemotely { continue }   // inbound mail delivered here
+            insert(SentLogEntry(messageID: id, sentAt: record.sentAt, sender: record.sender,
+                                recipients: record.recipients))
         }
     }
 
-    /// `... QUEUEID: message-id=<x>` / `from=<x>,` / `to=<x>,` in a Postfix log line.
-    private static func postfixField(_ line: Substring) -> (Substring, String, String)? {
-        for field in ["message-id", "from", "to"] {
-            guard let range = line.range(of: ": \(field)=<") else { continue }
-            let before = line[..<range.lowerBound]
-            guard let queueID = before.split(separator: " ").last, !queueID.isEmpty else { continue }
-            let rest = line[range.upperBound...]
-            guard let close = rest.firstIndex(of: ">") else { continue }
-            let value = String(rest[..<close])
-            if field == "message-id" || !value.isEmpty { return (queueID, field, value) }
-            return nil
+    /// A syslog line of Postfix or Sendmail about one queue id.
+    private struct SyslogFields {
+        var queueID: Substring
+        var messageID: String?
+        var sender: String?
+        var delivery: (recipient: String, remote: Bool)?
+    }
+
+    /// Postfix: `postfix/cleanup[..]: QID: message-id=<x>`, `postfix/qmgr[..]: QID: from=<x>, ...`,
+    /// `postfix/smtp[..]: QID: to=<x>, relay=...` (smtp/relay deliver remotely; local/virtual/lmtp do not).
+    /// Sendmail: `sendmail[..]: QID: from=<x>, size=.., msgid=<x>, ...` and `QID: to=<x>, ..., mailer=esmtp, ...`.
+    private static func syslogLine(_ line: Substring) -> SyslogFields? {
+        for field in ["message-id=<", "from=<", "to=<"] {
+            guard let range = line.range(of: ": " + field) else { continue }
+            // The queue id is the token before ": field"; a program tag ("postfix/smtpd[12]") is not one.
+            guard let queueID = line[..<range.lowerBound].split(separator: " ").last, !queueID.isEmpty,
+                  !queueID.hasSuffix("]") else { continue }
+            var out = SyslogFields(queueID: queueID)
+            let value = bracketValue(line, after: range.upperBound)
+            switch field {
+            case "message-id=<":
+                out.messageID = value
+            case "from=<":
+                out.sender = value
+                // Sendmail writes the Message-ID on its from= line.
+                if let msgid = line.range(of: "msgid=<") { out.messageID = bracketValue(line, after: msgid.upperBound) }
+            default:
+                guard let recipient = value, !recipient.isEmpty else { return nil }
+                let program = line[..<range.lowerBound]
+                let remote = program.contains("/smtp[") || program.contains("/relay[")
+                    || line.contains("mailer=esmtp") || line.contains("mailer=relay") || line.contains("mailer=smtp")
+                out.delivery = (recipient, remote)
+            }
+            return out
         }
         return nil
+    }
+
+    /// The text up to the next '>' after `start`.
+    private static func bracketValue(_ line: Substring, after start: Substring.Index) -> String? {
+        let rest = line[start...]
+        guard let close = rest.firstIndex(of: ">") else { return nil }
+        return String(rest[..<close])
+    }
+
+    /// An RFC 3339 time at the start of a line (rsyslog's high-precision format), in seconds since 1970.
+    private static func leadingTime(_ line: Substring) -> Double? {
+        guard let first = line.split(separator: " ", maxSplits: 1).first else { return nil }
+        return TOMLParser.dateTime(first)?.secondsSince1970
+    }
+
+    /// One Exim main log line about a message.
+    private struct EximFields {
+        enum Kind {
+            case arrival(id: String?, sender: String?)
+            case delivery(recipient: String, remote: Bool)
+        }
+        var queueID: Substring
+        var time: Double?
+        var kind: Kind
+    }
+
+    /// Exim mainlog (Exim spec, "Log files"): `2026-01-02 00:57:26 1vXyZa-000123-AB <= sender H=... id=msgid`
+    /// for an arrival, `... => rcpt R=... T=remote_smtp H=...` (or `->` for more recipients) for a delivery.
+    /// A delivery is remote when its transport (T=) is an SMTP one or a remote host (H=) is named. Times
+    /// without a zone (`log_timezone` unset) are taken as UTC.
+    private static func eximLine(_ line: Substring) -> EximFields? {
+        let tokens = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard tokens.count >= 5, tokens[0].count == 10, tokens[0].dropFirst(4).first == "-",
+              tokens[1].count >= 8, tokens[1].dropFirst(2).first == ":" else { return nil }
+        var index = 2
+        var zone = "Z"
+        if let z = tokens[index].first, z == "+" || z == "-", tokens[index].count == 5 {
+            zone = String(tokens[index].prefix(3)) + ":" + String(tokens[index].suffix(2))
+            index += 1
+        }
+        guard index + 2 < tokens.count else { return nil }
+        let queueID = tokens[index]
+        let marker = tokens[index + 1]
+        // Exim message ids: three base-62 groups joined by '-' (6-6-2, or 6-11-4 since Exim 4.97).
+        guard queueID.split(separator: "-", omittingEmptySubsequences: false).count == 3 else { return nil }
+        let time = TOMLParser.dateTime("\(tokens[0])T\(tokens[1].prefix(8))\(zone)")?.secondsSince1970
+        let rest = tokens[(index + 2)...]
+        switch marker {
+        case "<=":
+            let sender = rest.first.flatMap { $0 == "<>" ? nil : String($0) }   // "<>": a null sender
+            var id: String?
+            for token in rest where token.hasPrefix("id=") { id = String(unbracket(token.dropFirst(3))) }
+            return EximFields(queueID: queueID, time: time, kind: .arrival(id: id, sender: sender))
+        case "=>", "->":
+            guard let recipient = rest.first else { return nil }
+            var remote = false
+            for token in rest {
+                if token.hasPrefix("T="), token.lowercased().contains("smtp") { remote = true }
+                if token.hasPrefix("H=") { remote = true }
+            }
+            return EximFields(queueID: queueID, time: time,
+                              kind: .delivery(recipient: String(unbracket(recipient)), remote: remote))
+        default:
+            return nil
+        }
     }
 
     private static func looksLikeBracketedID(_ column: Substring) -> Bool {

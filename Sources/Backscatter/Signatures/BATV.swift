@@ -1,3 +1,4 @@
+import MailParsing
 import Crypto
 
 /// A BATV-tagged address (draft-levine-smtp-batv-01, "prvs" Simple Private Signature).
@@ -44,9 +45,8 @@ public struct BATVAddress: Sendable, Hashable {
         let local = text[..<at]
         let domain = text[text.index(after: at)...]
         guard !domain.isEmpty else { return nil }
-        let lower = local.lowercased()
-        if lower.hasPrefix("prvs=") {
-            let rest = local.dropFirst(5)
+        if local.utf8.prefix(5).map(ASCII.lowercased).elementsEqual("prvs=".utf8),
+           let rest = Substring(local.utf8.dropFirst(5)) as Substring? {
             if let eq = rest.firstIndex(of: "="), let tag = BATVAddress.tag(rest[..<eq]) {
                 let original = rest[rest.index(after: eq)...]
                 guard !original.isEmpty else { return nil }
@@ -61,18 +61,26 @@ public struct BATVAddress: Sendable, Hashable {
             }
             return nil
         }
-        // Sub-address form: the last "<delim>prvs=" in the local part, followed by exactly the tag.
-        guard let range = lower.range(of: "prvs=", options: .backwards), range.lowerBound > lower.startIndex else {
-            return nil
+        // Sub-address form: the last "<delim>prvs=" in the local part, followed by exactly the tag. Searched
+        // in the UTF-8 bytes with ASCII case folding only, so non-ASCII local parts cannot shift offsets.
+        let bytes = Array(local.utf8)
+        let needle = Array("prvs=".utf8)
+        guard bytes.count >= needle.count + 1 + 10 else { return nil }
+        var found: Int?
+        var i = bytes.count - needle.count
+        while i >= 1 {
+            if (0..<needle.count).allSatisfy({ ASCII.lowercased(bytes[i + $0]) == needle[$0] }) { found = i; break }
+            i -= 1
         }
-        let offset = lower.distance(from: lower.startIndex, to: range.lowerBound)
-        let delimiterIndex = local.index(local.startIndex, offsetBy: offset - 1)
-        let delimiter = local[delimiterIndex]
-        guard delimiter == "+" || delimiter == "-" || delimiter == "=",
-              let tag = BATVAddress.tag(local[local.index(delimiterIndex, offsetBy: 6)...]) else { return nil }
-        let original = local[..<delimiterIndex]
-        guard !original.isEmpty else { return nil }
-        self.init(tag: tag, local: original, domain: domain, form: .subaddress(delimiter: delimiter))
+        guard let at5 = found else { return nil }
+        let delimiter = bytes[at5 - 1]
+        guard delimiter == UInt8(ascii: "+") || delimiter == UInt8(ascii: "-") || delimiter == UInt8(ascii: "="),
+              at5 - 1 > 0,
+              let tag = BATVAddress.tag(Substring(String(decoding: bytes[(at5 + needle.count)...], as: UTF8.self)))
+        else { return nil }
+        let original = String(decoding: bytes[..<(at5 - 1)], as: UTF8.self)
+        self.init(tag: tag, local: Substring(original), domain: domain,
+                  form: .subaddress(delimiter: Character(Unicode.Scalar(delimiter))))
     }
 
     private init(tag: (Int, Int, String), local: Substring, domain: Substring, form: Form) {

@@ -43,13 +43,64 @@ public struct DKIMKey: Sendable, Hashable {
             verifier = .ed25519(raw)
             return
         }
-        do {
-            let key = try _RSA.Signing.PublicKey(unsafeDERRepresentation: der)
-            algorithm = .rsa
-            verifier = .rsa(key)
-        } catch {
-            throw DKIMKeyError(reason: "not an RSA (1024 bits or more) or Ed25519 public key")
+        // The key's DER is read here, and swift-crypto is only handed the modulus and exponent: in
+        // swift-crypto 3.12.3 a DER that fails to parse makes `_RSA.Signing.PublicKey(derRepresentation:)` and
+        // `(pemRepresentation:)` free their EVP_PKEY twice (RSA_boring.swift, init(contiguousDerRepresentation:)
+        // frees it and throws, then `deinit` frees it again), which aborts the process now and then. A
+        // profile, or a DNS record, must never be able to crash us.
+        guard let (n, e) = DKIMKey.rsaModulusAndExponent(der) else {
+            throw DKIMKeyError(reason: "not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key")
         }
+        let bits = DKIMKey.bitLength(n)
+        // RFC 8301 §3.2: keys under 1024 bits are not valid; very large keys are refused as a cost limit.
+        guard bits >= 1024, bits <= 16_384 else {
+            throw DKIMKeyError(reason: "an RSA key of \(bits) bits (DKIM needs 1024 to 16384)")
+        }
+        do {
+            verifier = .rsa(try _RSA.Signing.PublicKey(n: n, e: e))
+            algorithm = .rsa
+        } catch {
+            throw DKIMKeyError(reason: "not a usable RSA public key")
+        }
+    }
+
+    /// n and e of an RSA public key in SubjectPublicKeyInfo (RFC 5280 §4.1, RFC 8017 A.1: rsaEncryption or
+    /// RSASSA-PSS) or bare PKCS#1 RSAPublicKey DER; nil for anything else.
+    static func rsaModulusAndExponent(_ der: [UInt8]) -> ([UInt8], [UInt8])? {
+        var outer = DERReader(der[...])
+        guard let top = outer.read(tag: 0x30), outer.isAtEnd else { return nil }
+        var reader = DERReader(top)
+        var rsaKey: ArraySlice<UInt8>
+        if reader.peekTag == 0x30 {
+            // SubjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier, BIT STRING }.
+            guard let algorithm = reader.read(tag: 0x30), let bitString = reader.read(tag: 0x03), reader.isAtEnd
+            else { return nil }
+            var algorithmReader = DERReader(algorithm)
+            guard let oid = algorithmReader.read(tag: 0x06) else { return nil }
+            let rsaEncryption: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
+            let rsassaPSS: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A]
+            guard oid.elementsEqual(rsaEncryption) || oid.elementsEqual(rsassaPSS) else { return nil }
+            guard bitString.first == 0 else { return nil }        // no unused bits
+            var keyReader = DERReader(bitString.dropFirst())
+            guard let key = keyReader.read(tag: 0x30), keyReader.isAtEnd else { return nil }
+            rsaKey = key
+        } else {
+            rsaKey = top                                          // PKCS#1 RSAPublicKey
+        }
+        var keyReader = DERReader(rsaKey)
+        guard var n = keyReader.read(tag: 0x02), var e = keyReader.read(tag: 0x02), keyReader.isAtEnd else { return nil }
+        // INTEGERs are two's complement: a leading zero keeps them positive; a negative one is no key.
+        guard let nFirst = n.first, nFirst & 0x80 == 0, let eFirst = e.first, eFirst & 0x80 == 0 else { return nil }
+        while n.first == 0 { n = n.dropFirst() }
+        while e.first == 0 { e = e.dropFirst() }
+        guard !n.isEmpty, !e.isEmpty, e.count <= 8 else { return nil }
+        return (Array(n), Array(e))
+    }
+
+    /// The number of significant bits of a big-endian unsigned integer without leading zero bytes.
+    static func bitLength(_ bytes: [UInt8]) -> Int {
+        guard let first = bytes.first else { return 0 }
+        return (bytes.count - 1) * 8 + (8 - first.leadingZeroBitCount)
     }
 
     /// Keys are equal when domain, selector and key text are.
@@ -98,4 +149,37 @@ public struct DKIMKeyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with it.
     public let reason: String
     public var description: String { reason }
+}
+
+/// Reads DER TLVs (X.690 §8.1) with definite lengths of up to four bytes; nil on anything malformed.
+struct DERReader {
+    private var bytes: ArraySlice<UInt8>
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+    }
+
+    var isAtEnd: Bool { bytes.isEmpty }
+    var peekTag: UInt8? { bytes.first }
+
+    /// The contents of the next element if its tag is `tag`.
+    mutating func read(tag: UInt8) -> ArraySlice<UInt8>? {
+        var rest = bytes
+        guard rest.popFirst() == tag, let first = rest.popFirst() else { return nil }
+        var length = 0
+        if first < 0x80 {
+            length = Int(first)
+        } else {
+            let count = Int(first & 0x7F)
+            guard count >= 1, count <= 4 else { return nil }
+            for _ in 0..<count {
+                guard let b = rest.popFirst() else { return nil }
+                length = length << 8 | Int(b)
+            }
+        }
+        guard length <= rest.count else { return nil }
+        let contents = rest.prefix(length)
+        bytes = rest.dropFirst(length)
+        return contents
+    }
 }

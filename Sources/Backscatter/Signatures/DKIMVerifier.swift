@@ -75,6 +75,15 @@ public struct DKIMVerifier: Sendable {
         return sawOurs ? .unsupported("no usable signature") : .noSignatureForDomain
     }
 
+    /// Checks one DKIM-Signature field of `headers` (whatever its d=) with the keys of its d= and s=.
+    public func verify(field: HeaderField, in headers: HeaderSection) -> DKIMResult {
+        do {
+            return verify(try DKIMSignature(parsing: field.unfoldedValue), field: field, in: headers)
+        } catch {
+            return .unsupported("malformed DKIM-Signature: \(error.reason)")
+        }
+    }
+
     /// Checks one parsed signature against the header section it was found in.
     public func verify(_ signature: DKIMSignature, field: HeaderField, in headers: HeaderSection) -> DKIMResult {
         // One selector names one key; should a profile list several, the one of the signature's algorithm is used.

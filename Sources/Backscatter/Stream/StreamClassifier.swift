@@ -50,7 +50,7 @@ public struct StreamClassifier: Sendable {
         base.reserveCapacity(notes.count)
         baseScore.reserveCapacity(notes.count)
         for note in notes {
-            if let o = note.observation {
+            if let o = note.observation, classifier.fakeNotice(o) == nil {
                 let e = classifier.evidence(for: o)
                 base.append(e)
                 baseScore.append(Classifier.score(e.reduce(0) { $0 + $1.weight }))
@@ -104,13 +104,13 @@ public struct StreamClassifier: Sendable {
             }
             let share = decided > 0 ? Double(spam) / Double(decided) : 0.5
             let size = c.members.count
-            if decided >= 3, share >= 0.8 {
+            if decided >= 3, share >= 0.9 {
                 for i in c.members {
                     campaignOf[i] = id
                     extra[i, default: []].append(Evidence(signal: Signal.campaignMember.rawValue, weight: Signal.campaignMember.weight,
                         detail: "It belongs to campaign \(id): the same original came back from \(c.reflectors.count) servers in \(size) notices, \(Int(share * 100))% of them clearly backscatter."))
                 }
-            } else if decided >= 3, share <= 0.2 {
+            } else if decided >= 3, share <= 0.1 {
                 for i in c.members {
                     extra[i, default: []].append(Evidence(signal: Signal.campaignMember.rawValue, weight: -Signal.campaignMember.weight,
                         detail: "The same original came back in \(size) notices, nearly all of them bounces of mail we really sent (a mailing of ours)."))
@@ -177,6 +177,7 @@ public struct StreamClassifier: Sendable {
         var reflectors: [String: (ip: String?, count: Int)] = [:]
         for (i, note) in notes.enumerated() {
             guard let o = note.observation, var evidence = base[i] else { judgements.append(.notBounce); continue }
+            if let fake = classifier.fakeNotice(o) { judgements.append(fake); continue }
             evidence.append(contentsOf: extra[i] ?? [])
             let j = classifier.judge(evidence: evidence, campaign: campaignOf[i])
             if j.verdict == .backscatter, let host = o.reportingMTA ?? o.connectingHost ?? o.connectingIP {
@@ -193,8 +194,8 @@ public struct StreamClassifier: Sendable {
 /// Whether a local part looks machine-made (`qcqmikdgrb`, `pgdjvp240`) rather than a person's or a role's
 /// name: long runs of consonants, letters mixed with digits, or too few vowels. Letters of any script
 /// other than Latin are never judged.
-enum RandomLocalPart {
-    static func looksRandom(_ address: String) -> Bool {
+package enum RandomLocalPart {
+    package static func looksRandom(_ address: String) -> Bool {
         let local = address.split(separator: "@").first.map(String.init) ?? address
         let bytes = Array(local.utf8)
         guard bytes.count >= 6, bytes.allSatisfy({ $0 < 0x80 }) else { return false }

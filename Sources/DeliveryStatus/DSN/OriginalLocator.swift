@@ -18,7 +18,7 @@ enum OriginalLocator {
     static let markers: [String] = [
         "original message follows", "copy of the message follows", "copy of the original message",
         "original message --", "original message:", "original message header", "headers of the original",
-        "message headers follow", "the original message was received", "below this line is a copy of the message",
+        "message headers follow", "below this line is a copy of the message",
         "content-type: message/rfc822", "content-type: text/rfc822-headers", "unsent message below",
         "rejected message follows", "returned message follows", "this is a copy of the message", "this is a copy of your message",
         "below this line is a copy of the", "unsent message follows", "original message follows", "message header follows", "message was not delivered:",

@@ -26,18 +26,29 @@ struct SendmailTextRecognizer: Recognizer {
         var started = false
         var pending: [String] = []       // ">>> " and "<<< " lines not yet given to a recipient
         var pendingCommand: SMTPCommand? = nil
+        var inAddressList = false        // between "The following addresses had..." and the transcript
         for raw in context.lines {
             var line = String(raw)
             // A forwarded copy quoted with "> " (sisimai lhost-sendmail-14).
             while line.hasPrefix(">") && !line.hasPrefix(">>>") { line.removeFirst(); if line.hasPrefix(" ") { line.removeFirst() } }
             let lower = line.lowercased()
-            if !started {
-                started = lower.contains("----- the following addresses had") || lower.contains("----- transcript of session follows -----")
-                continue
-            }
+            if lower.contains("----- the following addresses had") { started = true; inAddressList = true; continue }
+            if lower.contains("----- transcript of session follows -----") { started = true; inAddressList = false; continue }
+            if !started { continue }
             if SendmailTextRecognizer.ends.contains(where: { lower.contains($0) }) { break }
             let t = line.trimmed
             if t.isEmpty || t.hasPrefix("-----") { continue }
+            if inAddressList, !t.hasPrefix("("), t.contains("@") {
+                // ">>> user@example.org <user@example.org>" (Active!hunter), "<user@example.org>", "user@example.org".
+                for a in TextScan.addresses(in: Substring(t)).prefix(1) where index(of: a) == nil {
+                    records.append(RecipientFinding(recipient: a))
+                }
+                if let gt = t.lastIndex(of: ">"), t.hasPrefix("<"), let i = records.indices.last {
+                    let rest = t[t.index(after: gt)...].trimmed
+                    if !rest.isEmpty { records[i].diagnostic += " " + rest }
+                }
+                continue
+            }
             if t.hasPrefix(">>> ") {
                 pending.append(t)
                 pendingCommand = SMTPCommandFinder.find(in: t)

@@ -18,11 +18,14 @@ enum RemoteHostRules {
     }
 
     /// The reason the refusing provider's own rules give, or nil.
-    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String]) -> Reason? {
+    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "") -> Reason? {
         guard !diagnostic.isEmpty else { return nil }
         let lowerHosts = hosts.map { $0.lowercased() }
+        let domain = recipientDomain.lowercased()
         for p in providers {
-            let byHost = lowerHosts.contains { h in p.hostSuffixes.contains { h.hasSuffix($0) } }
+            // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
+            let byDomain = !domain.isEmpty && p.hostSuffixes.contains { $0.hasSuffix(domain) }
+            let byHost = byDomain || lowerHosts.contains { h in p.hostSuffixes.contains { h.hasSuffix($0) } }
             let bySignature = p.signature?.hasMatch(in: diagnostic) ?? false
             guard byHost || bySignature else { continue }
             if let r = p.decide(diagnostic.lowercased(), status, reply) { return r }

@@ -87,7 +87,17 @@ package final class BounceContext {
     /// The decoded bodies of every delivery-status part, in document order.
     package private(set) lazy var allDeliveryStatusTexts: [String] = message.allParts().filter {
         $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
-    }.map { BounceContext.normalizedText(of: $0) }
+    }.map { BounceContext.normalizedText(of: $0) } + epilogueReport
+
+    /// A second report glued after the close delimiter of the first (sisimai rhost-cox-01, rfc3464-28
+    /// are two Postfix reports in one file): its DSN fields, if any.
+    private var epilogueReport: [String] {
+        let epilogue = message.root.epilogue
+        guard !epilogue.isEmpty, epilogue.firstRange(ofCaseInsensitive: "final-recipient:") != nil else { return [] }
+        let text = BounceContext.normalizeLineEnds(String(decoding: epilogue, as: UTF8.self))
+        guard let start = text.firstRange(of: "Reporting-MTA:") ?? text.firstRange(of: "Final-Recipient:") else { return [] }
+        return [String(text[start.lowerBound...])]
+    }
 
     /// DSN fields written into the text itself (no `message/delivery-status` part, or a broken one):
     /// the text from the first `Reporting-MTA:` or `Final-Recipient:` line on, if a `Final-Recipient:`
@@ -110,6 +120,10 @@ package final class BounceContext {
     package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { BounceContext.normalizedText(of: $0) }
 
     static func flatten(_ root: MIMEPart) -> String {
+        if root.isMultipart && root.parts.isEmpty {
+            // A multipart whose boundary never appears (sisimai rfc3464-04, rhost-google-02): read the body as text.
+            return normalizeLineEnds(String(decoding: root.body, as: UTF8.self))
+        }
         if !root.isMultipart {
             if root.isEncapsulating { return "" }
             if root.contentType.type == "text" || root.contentType.isDefaulted || root.contentType.type == "message" {

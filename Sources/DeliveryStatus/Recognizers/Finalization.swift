@@ -32,7 +32,8 @@ enum Finalization {
             reason = preset
         } else if let byProvider = RemoteHostRules.reason(
             diagnostic: diagnostic, status: status, reply: replyCode,
-            hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic) + reportHosts) {
+            hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic) + reportHosts,
+            recipientDomain: f.recipient.split(separator: "@").last.map(String.init) ?? "") {
             reason = byProvider
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,

@@ -8,12 +8,19 @@ enum RecognizerRegistry {
         FeedbackReportRecognizer(),
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
-        EximRecognizer(),
-        QmailRecognizer(),
-        SendmailTextRecognizer(),
     ]
+        // The small families claim on narrow signs (a header, a sender), so they go before the broad
+        // readers below, which claim on common wording (Exim's subjects, qmail's, Sendmail's sections).
+        + SmallFamilies.recognizers
+        + [
+            EximRecognizer(),
+            QmailRecognizer(),
+            SendmailTextRecognizer(),
+        ] as [any Recognizer]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
+    /// Notices that are not delivery reports but speak of one message: tried before the generic reader.
+    static let notices: [any Recognizer] = [ChallengeRecognizer(), VirusNoticeRecognizer()]
     static let standard: any Recognizer = RFC3464Recognizer()
     static let fallback: any Recognizer = GenericTextRecognizer()
 
@@ -24,7 +31,23 @@ enum RecognizerRegistry {
         }
         if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
         if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
+        for r in notices where r.claims(context) {
+            if let f = r.recognize(context), !f.recipients.isEmpty { return (r.name, f) }
+        }
         if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
         return nil
+    }
+
+    /// Which recognisers claim the message and what each finds (for `backscatter-harness sisimai --explain`).
+    static func trace(_ context: BounceContext) -> [String] {
+        var out: [String] = []
+        for r in dedicated + [standard, autoReply] + notices + [fallback] {
+            let claims = r.claims(context)
+            let found = claims ? r.recognize(context) : nil
+            out.append("\(r.name): claims=\(claims) recipients=\(found?.recipients.map(\.recipient) ?? [])")
+        }
+        out.append("parts: " + context.message.allParts().map { String(repeating: " ", count: $0.depth) + $0.contentType.mimeType }.joined(separator: ","))
+        out.append("lines: " + context.lines.prefix(60).map { "|" + $0 }.joined(separator: "\n"))
+        return out
     }
 }

@@ -73,6 +73,8 @@ enum TextScan {
         "rejected", "refused", "denied", "full", "quota", "unavailable", "disabled", "failed", "error", "blocked",
         "spam", "timed? ?out", "expired", "unreachable", "not found", "too (large|big)", "exceeded", "suspended",
         "said:", "reason:", "diagnostic", "can't", "cannot", "unable", "inactive", "does not", "couldn't",
+        "could not", "not delivered", "aborted", "exceed", "not listed", "no longer", "disabled", "over ?quota",
+        "did not reach", "エラー", "存在しません", "宛先不明",
     ])
 
     /// A candidate recipient line: where an address stands and the block of text that follows it.
@@ -118,7 +120,8 @@ enum TextScan {
                     continue
                 }
                 if pendingBlank {
-                    if nonBlank > 1 { break }
+                    // A gap is crossed right after the address line or after a label ("because:").
+                    if nonBlank > 1 && !(taken.last?.trimmed.hasSuffix(":") ?? false) { break }
                     pendingBlank = false
                 }
                 taken.append(lines[j])
@@ -143,14 +146,30 @@ enum TextScan {
         for b in blocks(in: lines, excluding: ownAddresses(context)) where out.count < 200 {
             let key = b.address.lowercased()
             if seen.contains(key) { continue }
-            guard failureWords.hasMatch(in: b.text) else { continue }
+            var text = b.text
+            if !failureWords.hasMatch(in: text) {
+                // The reason may stand above the address (ezweb: "The user(s) account is disabled." / blank /
+                // "<address>"): the paragraph just above, if it names no other address.
+                let above = TextScan.paragraph(above: b.line, in: lines)
+                guard !above.isEmpty, failureWords.hasMatch(in: above), addresses(in: Substring(above)).isEmpty else { continue }
+                text = above + "\n" + text
+            }
             seen.insert(key)
             var r = RecipientFinding(recipient: b.address)
-            r.diagnostic = b.text
+            r.diagnostic = text
             r.command = SMTPCommandFinder.find(in: b.text)
             out.append(r)
         }
         return out
+    }
+
+    /// The non-blank lines just above line `index` (skipping blank lines right above it), at most 4.
+    static func paragraph(above index: Int, in lines: [Substring]) -> String {
+        var j = index - 1
+        while j >= 0, lines[j].trimmed.isEmpty { j -= 1 }
+        var out: [Substring] = []
+        while j >= 0, !lines[j].trimmed.isEmpty, out.count < 4 { out.insert(lines[j], at: 0); j -= 1 }
+        return out.joined(separator: "\n")
     }
 
     /// The block of the report text that speaks of `address`, if any (to complete a DSN's record).

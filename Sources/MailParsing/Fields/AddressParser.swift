@@ -29,6 +29,7 @@ public enum AddressParser {
         let tokens = FieldTokenizer.tokenize(value)
         var results: [MailAddress] = []
         var current: [FieldToken] = []
+        current.reserveCapacity(min(tokens.count, 256))
         var inAngle = false
         var angleTokenCount = 0
         var inRoute = false
@@ -96,7 +97,13 @@ public enum AddressParser {
             {
                 inner.removeSubrange(...colon)
             }
-            let (local, domain) = splitAddrSpec(inner[...])
+            var (local, domain) = splitAddrSpec(inner[...])
+            if !inner.contains(where: { $0.kind == .special(ASCII.at) }) {
+                // "<Undisclosed Recipients>" (sisimai): a phrase in brackets; keep its words apart.
+                let words = tokens[(open + 1)..<close].filter { $0.kind != .comment }
+                local = phraseText(words[...]).map { $0 } ?? local
+                domain = ""
+            }
             let after = close < tokens.endIndex ? tokens[(close + 1)...] : []
             let name = phraseText(tokens[..<open]) ?? phraseText(after) ?? commentText(tokens[...])
             return MailAddress(displayName: name, localPart: local, domain: domain)
@@ -145,7 +152,7 @@ public enum AddressParser {
     }
 
     private static func text(of token: FieldToken) -> String {
-        CharsetDecoder.utf8OrWindows1252(token.text[...])
+        CharsetDecoder.utf8OrWindows1252(token.text)
     }
 
     /// A display-name phrase (RFC 5322 §3.2.5): words joined by single spaces, comments dropped, then
@@ -163,7 +170,7 @@ public enum AddressParser {
                 bytes.append(contentsOf: token.text)
             }
         }
-        return decodedName(bytes)
+        return decodedName(bytes[...])
     }
 
     /// The first non-empty comment, decoded, as a display name.
@@ -174,8 +181,8 @@ public enum AddressParser {
         return nil
     }
 
-    private static func decodedName(_ bytes: [UInt8]) -> String? {
-        let trimmed = bytes[...].trimmingWhitespace()
+    private static func decodedName(_ bytes: ByteSlice) -> String? {
+        let trimmed = bytes.trimmingWhitespace()
         if trimmed.isEmpty { return nil }
         let name = EncodedWords.decode(trimmed)
         let clean = name.trimmingSpaces()

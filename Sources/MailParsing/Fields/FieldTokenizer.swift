@@ -22,7 +22,9 @@ struct FieldToken {
     }
 
     var kind: Kind
-    var text: [UInt8]
+    /// The token's bytes: a slice of the input for atoms and specials (no copy), new bytes for quoted
+    /// strings, comments and domain literals (quoting and folding undone).
+    var text: ByteSlice
     /// Where the token starts in the input.
     var start: Int
 
@@ -40,6 +42,7 @@ enum FieldTokenizer {
     /// Splits `value` into tokens. Complexity O(n); at most one token per input byte.
     static func tokenize(_ value: ByteSlice, keepComments: Bool = true) -> [FieldToken] {
         var tokens: [FieldToken] = []
+        tokens.reserveCapacity(min(value.count / 2 + 4, 4096))
         var i = value.startIndex
         let end = value.endIndex
         while i < end {
@@ -74,7 +77,7 @@ enum FieldTokenizer {
                     i = start + 1
                     continue
                 }
-                tokens.append(FieldToken(kind: .quoted, text: text, start: start))
+                tokens.append(FieldToken(kind: .quoted, text: text[...], start: start))
             case ASCII.openParen:
                 // RFC 5322 §3.2.2 comment, nesting by counter.
                 let start = i
@@ -99,7 +102,7 @@ enum FieldTokenizer {
                     }
                     i += 1
                 }
-                tokens.append(FieldToken(kind: .comment, text: text, start: start))
+                tokens.append(FieldToken(kind: .comment, text: text[...], start: start))
             case ASCII.openBracket:
                 // RFC 5322 §3.4.1 domain-literal.
                 let start = i
@@ -112,10 +115,10 @@ enum FieldTokenizer {
                     text.append(c)
                     if c == ASCII.closeBracket { break }
                 }
-                tokens.append(FieldToken(kind: .domainLiteral, text: text, start: start))
+                tokens.append(FieldToken(kind: .domainLiteral, text: text[...], start: start))
             default:
                 if isStructuralSpecial(b) {
-                    tokens.append(FieldToken(kind: .special(b), text: [b], start: i))
+                    tokens.append(FieldToken(kind: .special(b), text: value[i..<(i + 1)], start: i))
                     i += 1
                 } else if b == ASCII.closeParen || b == ASCII.closeBracket {
                     i += 1  // stray closer: junk
@@ -128,7 +131,7 @@ enum FieldTokenizer {
                         { break }
                         i += 1
                     }
-                    tokens.append(FieldToken(kind: .atom, text: Array(value[start..<i]), start: start))
+                    tokens.append(FieldToken(kind: .atom, text: value[start..<i], start: start))
                 }
             }
         }

@@ -69,13 +69,15 @@ public struct ReceivedField: Sendable {
         }
         let items = ReceivedTokenizer.tokenize(clauses)
         var current: Keyword? = nil
-        var fromWord: String? = nil
-        var fromItems: [ReceivedTokenizer.Item] = []
-        var withWords: [String] = []
-        var seen = Set<Keyword>()
+        var fromWord: ByteSlice? = nil
+        var fromItems: ArraySlice<ReceivedTokenizer.Item> = []
+        var fromItemsStart = -1
+        var withWords: [ByteSlice] = []
+        var seen: Set<Keyword> = []
 
-        for item in items {
+        for (index, item) in items.enumerated() {
             if case .word(let word) = item, let keyword = Keyword(word), !seen.contains(keyword) {
+                if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart..<index] }
                 current = keyword
                 seen.insert(keyword)
                 continue
@@ -83,44 +85,53 @@ public struct ReceivedField: Sendable {
             guard let clause = current else { continue }
             switch clause {
             case .from:
-                if fromWord == nil, case .word(let w) = item { fromWord = w } else { fromItems.append(item) }
+                if fromWord == nil, case .word(let w) = item {
+                    fromWord = w
+                } else if fromItemsStart < 0 {
+                    fromItemsStart = index
+                }
             case .by:
-                if field.by == nil, case .word(let w) = item { field.by = w }
+                if field.by == nil, case .word(let w) = item { field.by = text(w) }
             case .via:
-                if field.via == nil, case .word(let w) = item { field.via = w }
+                if field.via == nil, case .word(let w) = item { field.via = text(w) }
             case .with:
                 if case .word(let w) = item, withWords.count < 4 { withWords.append(w) }
             case .id:
-                if field.id == nil, case .word(let w) = item {
-                    var id = Substring(w)
-                    if id.hasPrefix("<") { id = id.dropFirst() }
-                    if id.hasSuffix(">") { id = id.dropLast() }
-                    field.id = String(id)
+                if field.id == nil, case .word(var w) = item {
+                    if w.first == ASCII.lessThan { w = w.dropFirst() }
+                    if w.last == ASCII.greaterThan { w = w.dropLast() }
+                    field.id = text(w)
                 }
             case .for:
-                if field.for == nil, case .word(let w) = item {
-                    field.for = AddressParser.parseSingle(Array(w.utf8)[...])
-                }
+                if field.for == nil, case .word(let w) = item { field.for = AddressParser.parseSingle(w) }
             }
         }
-        if !withWords.isEmpty { field.with = withWords.joined(separator: " ") }
+        if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart...] }
+        if !withWords.isEmpty { field.with = withWords.map(text).joined(separator: " ") }
         if seen.contains(.from) { field.from = readFrom(word: fromWord, items: fromItems) }
         return field
     }
 
+    static func text(_ bytes: ByteSlice) -> String { CharsetDecoder.utf8OrWindows1252(bytes) }
+
     enum Keyword: Hashable {
         case from, by, via, with, id, `for`
 
-        init?(_ word: String) {
-            switch word.lowercased() {
-            case "from": self = .from
-            case "by": self = .by
-            case "via": self = .via
-            case "with": self = .with
-            case "id": self = .id
-            case "for": self = .for
-            default: return nil
+        init?(_ word: ByteSlice) {
+            switch word.count {
+            case 2:
+                if word.equalsCaseInsensitive("by") { self = .by; return }
+                if word.equalsCaseInsensitive("id") { self = .id; return }
+            case 3:
+                if word.equalsCaseInsensitive("via") { self = .via; return }
+                if word.equalsCaseInsensitive("for") { self = .for; return }
+            case 4:
+                if word.equalsCaseInsensitive("from") { self = .from; return }
+                if word.equalsCaseInsensitive("with") { self = .with; return }
+            default:
+                break
             }
+            return nil
         }
     }
 
@@ -139,41 +150,47 @@ public struct ReceivedField: Sendable {
         return last
     }
 
+    /// Words of a comment: split at whitespace and parentheses ("(x [ip] (may be forged))").
+    static func words(of comment: ByteSlice) -> [ByteSlice] {
+        comment.split(whereSeparator: { ASCII.isWhitespaceOrNewline($0) || $0 == ASCII.openParen || $0 == ASCII.closeParen })
+    }
+
     /// Reads the from clause's first word and the comments / words after it.
-    static func readFrom(word: String?, items: [ReceivedTokenizer.Item]) -> ReceivedFrom {
+    static func readFrom(word: ByteSlice?, items: ArraySlice<ReceivedTokenizer.Item>) -> ReceivedFrom {
         var result = ReceivedFrom()
-        var heloInComment: String? = nil
-        var reverseDNS: String? = nil
+        var heloInComment: ByteSlice? = nil
+        var reverseDNS: ByteSlice? = nil
         var sawUnknown = false
         for item in items {
             switch item {
-            case .comment(let text):
-                let lower = text.lowercased()
-                if lower.contains("may be forged") { result.mayBeForged = true }
-                let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            case .comment(let comment):
+                if comment.firstRange(ofCaseInsensitive: "may be forged") != nil { result.mayBeForged = true }
+                let words = words(of: comment)
                 // A reverse-DNS name is the first word of a comment that also holds an IP, or a lone
                 // dotted name ("(localhost)", Sendmail without IP): not "(uid 0)", "(authenticated ...)".
-                let commentHasIP = words.contains { ipLiteral($0) != nil }
+                var commentIP: IPAddress? = nil
+                var ipWordIndex = -1
+                for (index, w) in words.enumerated() {
+                    if let ip = ipLiteral(w) { commentIP = ip; ipWordIndex = index; break }
+                }
                 var k = 0
                 while k < words.count {
                     let w = words[k]
-                    let lw = w.lowercased()
-                    if (lw == "helo" || lw == "ehlo"), k + 1 < words.count {
+                    if w.equalsCaseInsensitive("helo") || w.equalsCaseInsensitive("ehlo"), k + 1 < words.count {
                         heloInComment = heloInComment ?? words[k + 1]  // qmail "(HELO name)"
                         k += 2
                         continue
                     }
-                    if lw.hasPrefix("helo=") || lw.hasPrefix("ehlo=") {
-                        heloInComment = heloInComment ?? String(w.dropFirst(5))  // Exim "helo=name"
-                    } else if result.ip == nil, let ip = ipLiteral(w) {
-                        result.ip = ip
-                    } else if k == 0, reverseDNS == nil, !sawUnknown, let name = hostName(w),
-                              commentHasIP || (words.count == 1 && (name.contains(".") || name.lowercased() == "localhost"))
+                    if w.hasPrefixCaseInsensitive("helo=") || w.hasPrefixCaseInsensitive("ehlo=") {
+                        heloInComment = heloInComment ?? w.dropFirst(5)  // Exim "helo=name"
+                    } else if k == 0, k != ipWordIndex, reverseDNS == nil, !sawUnknown, let name = hostName(w),
+                              commentIP != nil || (words.count == 1 && (name.contains(ASCII.dot) || name.equalsCaseInsensitive("localhost")))
                     {
-                        if name.lowercased() == "unknown" { sawUnknown = true } else { reverseDNS = name }
+                        if name.equalsCaseInsensitive("unknown") { sawUnknown = true } else { reverseDNS = name }
                     }
                     k += 1
                 }
+                if result.ip == nil { result.ip = commentIP }
             case .word(let w):
                 // fetchmail / Exim 3: "from NAME [IP] by ..."
                 if result.ip == nil, let ip = ipLiteral(w) { result.ip = ip }
@@ -182,88 +199,82 @@ public struct ReceivedField: Sendable {
         let wordIP = word.flatMap(ipLiteral)
         if let heloInComment {
             // qmail and Exim put the reverse-DNS name (or the IP) first and the HELO name in a comment.
-            result.helo = heloInComment
+            result.helo = text(heloInComment)
             if let wordIP {
                 if result.ip == nil { result.ip = wordIP }
-            } else if let word, word.lowercased() != "unknown" {
+            } else if let word, !word.equalsCaseInsensitive("unknown") {
                 reverseDNS = reverseDNS ?? word
             }
         } else {
-            result.helo = word
+            result.helo = word.map(text)
             if result.ip == nil { result.ip = wordIP }
         }
-        result.reverseDNS = reverseDNS
+        result.reverseDNS = reverseDNS.map(text)
         return result
     }
 
     /// An IP in any of the shapes Received fields use: `[192.0.2.1]`, `[IPv6:...]`, `192.0.2.1`,
     /// `[fe80::1%22]`, `[192.0.2.1]:2222`, `(192.0.2.1)` content.
-    static func ipLiteral(_ word: String) -> IPAddress? {
-        var w = Substring(word)
-        while let last = w.last, last == "," || last == ";" { w = w.dropLast() }
-        return IPAddress(String(w))
+    static func ipLiteral(_ word: ByteSlice) -> IPAddress? {
+        var w = word
+        while let last = w.last, last == ASCII.comma || last == ASCII.semicolon { w = w.dropLast() }
+        guard let first = w.first, first == ASCII.openBracket || first == ASCII.colon
+                || EncodedWords.hexValue(first) != nil, w.count <= 64
+        else { return nil }
+        return IPAddress(bytes: w)
     }
 
     /// A reverse-DNS name from a comment's first word: `IDENT:user@` and `user@` prefixes and a trailing
-    /// dot removed; nil for things that are not host names.
-    static func hostName(_ word: String) -> String? {
-        var w = Substring(word)
-        if let at = w.lastIndex(of: "@") { w = w[w.index(after: at)...] }
-        if w.hasSuffix(".") { w = w.dropLast() }
-        guard !w.isEmpty, !w.contains("="), !w.contains("["), !w.contains(":"),
-              w.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" })
+    /// dot removed; nil for things that are not host names (8-bit bytes allowed: IDNs in UTF-8).
+    static func hostName(_ word: ByteSlice) -> ByteSlice? {
+        var w = word
+        if let at = w.lastIndex(of: ASCII.at) { w = w[(at + 1)...] }
+        if w.last == ASCII.dot { w = w.dropLast() }
+        guard !w.isEmpty, w.allSatisfy({ ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == ASCII.dot
+            || $0 == ASCII.hyphen || $0 == UInt8(ascii: "_") || $0 >= 0x80 })
         else { return nil }
-        return String(w)
+        return w
     }
 }
 
-/// Splits a Received value into words and comments (comment text flattened, nesting kept as text).
+/// Splits a Received value into words and comments, as slices of the value (no copies).
 enum ReceivedTokenizer {
     enum Item {
-        case word(String)
-        case comment(String)
+        case word(ByteSlice)
+        /// The comment's content between its outer parentheses (nested ones kept, unterminated: to the end).
+        case comment(ByteSlice)
     }
 
     static let maxWordBytes = 255
 
     static func tokenize(_ value: ByteSlice) -> [Item] {
         var items: [Item] = []
+        items.reserveCapacity(min(value.count / 6 + 4, 4096))
         var i = value.startIndex
         let end = value.endIndex
         while i < end {
             let b = value[i]
             if ASCII.isWhitespaceOrNewline(b) { i += 1; continue }
             if b == ASCII.openParen {
+                let start = i + 1
                 var depth = 0
-                var text: [UInt8] = []
+                var contentEnd = end
                 while i < end {
                     let c = value[i]
-                    if c == ASCII.backslash, i + 1 < end {
-                        if text.count < 4096 { text.append(value[i + 1]) }
-                        i += 2
-                        continue
-                    }
-                    if c == ASCII.openParen {
-                        depth += 1
-                        if depth > 1, text.count < 4096 { text.append(c) }
-                    } else if c == ASCII.closeParen {
+                    if c == ASCII.backslash { i += 2; continue }
+                    if c == ASCII.openParen { depth += 1 }
+                    if c == ASCII.closeParen {
                         depth -= 1
-                        if depth == 0 { i += 1; break }
-                        if text.count < 4096 { text.append(c) }
-                    } else if text.count < 4096 {
-                        text.append(ASCII.isWhitespaceOrNewline(c) ? ASCII.space : c)
+                        if depth == 0 { contentEnd = i; i += 1; break }
                     }
                     i += 1
                 }
-                // Inner parentheses become spaces for word splitting: "(x [ip] (may be forged))".
-                let flat = text.map { $0 == ASCII.openParen || $0 == ASCII.closeParen ? ASCII.space : $0 }
-                items.append(.comment(CharsetDecoder.utf8OrWindows1252(flat[...])))
+                items.append(.comment(value[start..<max(start, min(contentEnd, end))]))
                 continue
             }
             let start = i
             while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen { i += 1 }
-            let word = value[start..<min(i, start + maxWordBytes)]
-            items.append(.word(CharsetDecoder.utf8OrWindows1252(word)))
+            items.append(.word(value[start..<min(i, start + maxWordBytes)]))
         }
         return items
     }

@@ -1,0 +1,38 @@
+// Splitting throughput of MailboxReader on a large mbox built at benchmark time from the shared corpus.
+// Throughput in MB/s = input megabytes / wall-clock seconds of one iteration (the file is in the page cache
+// after it is written). See ../../README.md for the figures and the commands.
+import Benchmark
+import BenchmarkInputs
+import Foundation
+import MailParsing
+
+/// Size of the generated mbox. Override with BACKSCATTER_BENCH_MB.
+let megabytes = Int(ProcessInfo.processInfo.environment["BACKSCATTER_BENCH_MB"] ?? "") ?? 512
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal, .custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)],
+        warmupIterations: 1,
+        maxDuration: .seconds(20),
+        maxIterations: 5
+    )
+
+    Benchmark("MailboxSplitting \(megabytes) MB") { benchmark in
+        let path = try BenchmarkInputs.largeMbox(megabytes: megabytes)
+        for _ in benchmark.scaledIterations {
+            let start = ContinuousClock.now
+            benchmark.startMeasurement()
+            var reader = try MailboxReader(path: path)
+            var bytes = 0
+            while let message = try reader.next() {
+                bytes &+= message.length
+            }
+            benchmark.stopMeasurement()
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            benchmark.measurement(.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
+                                  Int(Double(bytes) / seconds / 1e6))
+            blackHole(bytes)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The large mailbox the benchmarks read: real messages from the shared corpus, concatenated until the file
+/// reaches the size asked for, written once to the system's temporary folder and reused while it exists.
+public enum BenchmarkInputs {
+    /// The shared corpus: `BACKSCATTER_CORPUS`, else `../../shared/corpus` from the Benchmarks folder.
+    public static var corpus: URL {
+        if let path = ProcessInfo.processInfo.environment["BACKSCATTER_CORPUS"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/corpus")
+    }
+
+    /// The mboxes whose messages are repeated: a labelled inbox (mboxrd, bounces and spam), the Mail::Box
+    /// list archive (Content-Length headers, 8-bit bodies) and the GNU Mailutils tea party.
+    static let sources = [
+        "backscatter-dev/corpus.mbox", "backscatter-dev/outbound.mbox", "mbox/mail-box/mbox.src",
+        "mbox/mailutils/spool/teaparty.mbox", "sisimai/mailbox/mbox-0",
+    ]
+
+    /// The path of an mbox of at least `megabytes` MB (10^6 bytes), built if missing.
+    /// - Throws: if the corpus is absent or the file cannot be written.
+    public static func largeMbox(megabytes: Int) throws -> String {
+        let target = megabytes * 1_000_000
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("backscatter-bench-\(megabytes)MB.mbox").path
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size >= target {
+            return path
+        }
+        var seed = Data()
+        for source in sources {
+            var data = try Data(contentsOf: corpus.appendingPathComponent(source))
+            // Every mbox ends with its separating blank line; make sure the next one starts on a fresh line.
+            if data.last != 0x0A { data.append(0x0A) }
+            if !data.suffix(2).elementsEqual([0x0A, 0x0A]) { data.append(0x0A) }
+            seed.append(data)
+        }
+        _ = FileManager.default.createFile(atPath: path + ".partial", contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path + ".partial"))
+        var written = 0
+        while written < target {
+            try handle.write(contentsOf: seed)
+            written += seed.count
+        }
+        try handle.close()
+        _ = try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
+        return path
+    }
+}

@@ -1,0 +1,250 @@
+import DeliveryStatus
+import MailParsing
+
+/// What the audit says about one message our own server holds or sent (issue 4, "the queue audit").
+public enum AuditVerdict: String, Sendable, Hashable, CaseIterable, Codable {
+    /// An NDR our server made for forged spam, going to a third party (backscatter we sent).
+    case reflected
+    /// An NDR about real mail: a real sender, a real recipient, a real failure.
+    case legitimateNDR = "legitimate-ndr"
+    /// Mail from an outside sender to an outside recipient passing through us (relay abuse).
+    case relayed
+    /// Part of a burst from one internal account to many outside recipients (a compromised account).
+    case internalBulk = "internal-bulk"
+    /// Normal outbound mail.
+    case ordinary
+}
+
+/// The audit of one message.
+public struct AuditRecord: Sendable, Hashable {
+    /// 0-based position in the audited input.
+    public var index: Int
+    /// The verdict.
+    public var verdict: AuditVerdict
+    /// The evidence, strongest first.
+    public var evidence: [Evidence]
+}
+
+/// The audit of a queue, Badmail folder or sent mailbox: one record per message, totals, the top
+/// forged senders, non-existent recipients and internal senders, and the remedy in plain words.
+public struct AuditReport: Sendable {
+    /// One per message, in input order.
+    public var records: [AuditRecord] = []
+    /// Messages per verdict.
+    public var totals: [AuditVerdict: Int] = [:]
+    /// The share of NDRs among all messages (0...1).
+    public var ndrShare: Double = 0
+    /// Senders our server bounced forged spam to (the forged addresses), most first, at most 10.
+    public var topForgedSenders: [(address: String, count: Int)] = []
+    /// Made-up recipients at our domains that caused NDRs, most first, at most 10.
+    public var topNonexistentRecipients: [(address: String, count: Int)] = []
+    /// Internal senders of bulk bursts, most first, at most 10.
+    public var topInternalSenders: [(address: String, count: Int)] = []
+    /// What to do, one plain paragraph per problem found.
+    public var remedies: [String] = []
+}
+
+/// Sorts what the site's own server holds or sent into reflected, legitimate-ndr, relayed,
+/// internal-bulk and ordinary.
+public struct QueueAudit: Sendable {
+    /// The profile (domains and users sharpen the audit); an empty one lets the audit infer the domains.
+    public var profile: SiteProfile
+    /// A burst: at least this many outside recipients from one internal sender within an hour. Default: 30.
+    public static let burstRecipients = 30
+
+    /// An audit with a profile (or an empty one).
+    public init(profile: SiteProfile = SiteProfile()) {
+        self.profile = profile
+    }
+
+    /// What the audit keeps of one message.
+    public struct Item: Sendable {
+        var isNDR = false
+        var from: String?
+        var recipients: [String] = []
+        var failed: [String] = []
+        var reasons: [Reason] = []
+        var original: OriginalFacts?
+        var originalFrom: String?
+        var originalSPFPass = false
+        var time: Int64?
+
+        /// Reads one message.
+        public init(_ message: ParsedMessage, report: BounceReport) {
+            let headers = message.headers
+            if let f = headers.first("from"), let a = AddressParser.parseSingle(f.unfoldedValue) { from = a.address.lowercased() }
+            for name in ["to", "cc", "bcc"] {
+                for field in headers.all(name) { recipients += AddressParser.parseList(field.unfoldedValue).map { $0.address.lowercased() } }
+            }
+            if let d = headers.first("date") { time = MailDate.parse(d.unfoldedValue)?.secondsSince1970 }
+            guard report.kind == .bounce || report.kind == .delay else { return }
+            isNDR = true
+            failed = report.recipients.prefix(8).map { $0.recipient.lowercased() }
+            reasons = report.recipients.prefix(8).map(\.reason)
+            if let section = report.original.headers, let o = ObservationReader().observe(message, report: report)?.original {
+                original = o
+                originalFrom = o.from
+                if let ar = section.first("authentication-results") {
+                    let v = ar.valueString.lowercased()
+                    originalSPFPass = v.contains("spf=pass") && v.contains("dkim=pass")
+                }
+            }
+        }
+    }
+
+    /// Audits read items.
+    public func audit(_ items: [Item]) -> AuditReport {
+        var domains = Set(profile.site.domains)
+        if domains.isEmpty {
+            // Infer: the domain most failed recipients of NDRs belong to, and the senders' of ordinary mail.
+            var counts: [String: Int] = [:]
+            for item in items {
+                for a in item.failed { if let d = Self.domain(a) { counts[d, default: 0] += 1 } }
+                if !item.isNDR, let f = item.from, let d = Self.domain(f) { counts[d, default: 0] += 1 }
+            }
+            let total = counts.values.reduce(0, +)
+            domains = Set(counts.filter { $0.value * 10 >= total }.map(\.key))
+        }
+        func ours(_ address: String) -> Bool {
+            guard let d = Self.domain(address) else { return false }
+            return domains.contains { d == $0 || d.hasSuffix("." + $0) }
+        }
+        let knownUsers = Set(profile.site.users.map { $0.lowercased() } + profile.site.fileUsers.map { $0.lowercased() })
+        func localPart(_ a: String) -> String { a.split(separator: "@").first.map(String.init) ?? a }
+        let knownLocals = Set(knownUsers.map(localPart))
+        // Campaigns among NDR originals: one subject reflected to many different senders.
+        var subjectSenders: [UInt64: Set<String>] = [:]
+        for item in items where item.isNDR {
+            if let key = item.original?.subjectKey, let f = item.originalFrom, (subjectSenders[key]?.count ?? 0) < 64 {
+                subjectSenders[key, default: []].insert(f)
+            }
+        }
+        // Bursts: outside recipients per internal sender per hour.
+        var burst: [String: [Int64: Int]] = [:]
+        for item in items where !item.isNDR {
+            guard let f = item.from, ours(f), let t = item.time else { continue }
+            let outside = item.recipients.filter { !ours($0) }.count
+            if outside > 0, burst.count < 100_000 { burst[f, default: [:]][t / 3600, default: 0] += outside }
+        }
+        var report = AuditReport()
+        var forged: [String: Int] = [:], nonexistent: [String: Int] = [:], insiders: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            var evidence: [Evidence] = []
+            let verdict: AuditVerdict
+            if item.isNDR {
+                var sum = 0.0
+                for r in item.failed where ours(r) {
+                    let exists: Bool? = knownUsers.isEmpty ? nil : (knownUsers.contains(r) || knownLocals.contains(localPart(r)))
+                    if exists == true {
+                        sum -= 4
+                        evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here: the failure is real."))
+                    } else if RandomLocalPart.looksRandom(r) {
+                        sum += 3
+                        evidence.append(Evidence(signal: "random-local-part", weight: 3, detail: "\(r) is a made-up, machine-looking address: spam sent to guessed names."))
+                    } else if knownLocals.contains(where: { Self.closeTo(localPart(r), $0) }) {
+                        sum -= 3
+                        evidence.append(Evidence(signal: "typo-of-real-user", weight: -3, detail: "\(r) is a near-miss of a real mailbox: a person mistyped it."))
+                    } else if exists == false {
+                        sum += 1
+                        evidence.append(Evidence(signal: "recipient-unknown-here", weight: 1, detail: "\(r) does not exist here."))
+                    }
+                    break
+                }
+                if item.reasons.contains(.mailboxFull) {
+                    sum -= 2
+                    evidence.append(Evidence(signal: "mailbox-full", weight: -2, detail: "The mailbox was full: the sender wrote to a real person."))
+                }
+                if let o = item.original {
+                    let facts = o.spamShape.descriptions
+                    if !facts.isEmpty {
+                        let w = 1.0 * Double(min(facts.count, 3))
+                        sum += w
+                        evidence.append(Evidence(signal: "original-spam-shape", weight: w, detail: "The bounced message looks like spam: " + facts.joined(separator: "; ") + "."))
+                    }
+                    if let key = o.subjectKey, let senders = subjectSenders[key], senders.count >= 5 {
+                        sum += 2
+                        evidence.append(Evidence(signal: "campaign-member", weight: 2, detail: "The same message was bounced to \(senders.count) different senders: a spam run with forged senders."))
+                    }
+                }
+                if item.originalSPFPass {
+                    sum -= 1
+                    evidence.append(Evidence(signal: "sender-authenticated", weight: -1, detail: "Our server recorded SPF and DKIM passes for the sender."))
+                }
+                verdict = sum > 0 ? .reflected : .legitimateNDR
+                if verdict == .reflected {
+                    if let f = item.recipients.first { forged[f, default: 0] += 1 }
+                    for r in item.failed where ours(r) { nonexistent[r, default: 0] += 1 }
+                }
+            } else if let f = item.from, !ours(f), !item.recipients.isEmpty, item.recipients.allSatisfy({ !ours($0) }) {
+                verdict = .relayed
+                evidence.append(Evidence(signal: "outside-to-outside", weight: 0, detail: "From \(f), an outside sender, to outside recipients only: our server relayed it."))
+            } else if let f = item.from, ours(f), let t = item.time, let n = burst[f]?[t / 3600], n >= Self.burstRecipients,
+                      item.recipients.contains(where: { !ours($0) }) {
+                verdict = .internalBulk
+                insiders[f, default: 0] += 1
+                evidence.append(Evidence(signal: "internal-burst", weight: 0, detail: "\(f) sent to \(n) outside recipients within one hour: a compromised account or an infected machine."))
+            } else {
+                verdict = .ordinary
+                evidence.append(Evidence(signal: "ordinary", weight: 0, detail: "Normal outbound mail."))
+            }
+            evidence.sort { abs($0.weight) > abs($1.weight) }
+            report.records.append(AuditRecord(index: index, verdict: verdict, evidence: evidence))
+            report.totals[verdict, default: 0] += 1
+        }
+        let ndrs = items.filter(\.isNDR).count
+        report.ndrShare = items.isEmpty ? 0 : Double(ndrs) / Double(items.count)
+        func top(_ d: [String: Int]) -> [(address: String, count: Int)] {
+            d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { ($0.key, $0.value) }
+        }
+        report.topForgedSenders = top(forged)
+        report.topNonexistentRecipients = top(nonexistent)
+        report.topInternalSenders = top(insiders)
+        if report.totals[.reflected, default: 0] > 0 {
+            report.remedies.append("Your server accepts mail for mailboxes that do not exist and then bounces it to the forged sender. Reject unknown recipients during the SMTP conversation (recipient filtering at RCPT time) instead of accepting and bouncing, and never send a bounce for mail judged as spam.")
+        }
+        if report.totals[.relayed, default: 0] > 0 {
+            report.remedies.append("Your server passes mail from outsiders to outsiders: close the relay, so that only authenticated users and your own networks may send to other domains.")
+        }
+        if report.totals[.internalBulk, default: 0] > 0 {
+            report.remedies.append("An internal account or machine sends bulk mail: reset the compromised account's password (and check the machine for malware), then rate-limit outbound mail per user.")
+        }
+        if !report.remedies.isEmpty {
+            report.remedies.append("Then clear the queue of the messages found here, so that legitimate mail flows again.")
+        }
+        return report
+    }
+
+    /// Reads and audits mailboxes, folders or message files.
+    public func audit(paths: [String]) throws -> AuditReport {
+        let analyzer = BounceAnalyzer()
+        var items: [Item] = []
+        for path in paths {
+            var reader = try MailboxReader(path: path)
+            while let entry = try reader.next() {
+                let parsed = ParsedMessage(parsing: entry.bytes)
+                items.append(Item(parsed, report: analyzer.analyze(parsed)))
+            }
+        }
+        return audit(items)
+    }
+
+    static func domain(_ address: String) -> String? {
+        guard let at = address.lastIndex(of: "@") else { return nil }
+        return String(address[address.index(after: at)...])
+    }
+
+    /// Whether two local parts are within two edits of each other (a typo), both at least 3 long.
+    static func closeTo(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count >= 3, y.count >= 3, abs(x.count - y.count) <= 2, x != y else { return false }
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count] <= 2
+    }
+}

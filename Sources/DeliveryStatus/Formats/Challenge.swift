@@ -1,0 +1,35 @@
+import BytePatterns
+
+/// Challenge-response messages: a filter (cPanel BoxTrapper, TMDA, SpamArrest, Qurb...) holds the
+/// message and asks the sender to confirm. Not a bounce: kind `challenge`; the recipient is the
+/// protected address (the challenge's sender).
+struct ChallengeRecognizer: Recognizer {
+    var name: String { "challenge" }
+
+    static let subjects = PatternSet.compiled([
+        "please confirm", "confirm your (e-?mail|message|address|identity)", "verification (required|needed|request)",
+        "verify your (e-?mail|message|address)", "challenge", "approval (required|needed)", "authori[sz]ation required",
+        "is protected by", "whitelist", "boxtrapper", "spam ?arrest", "anti-?spam verification", "awaiting your confirmation",
+    ])
+    static let bodies = PatternSet.compiled([
+        "boxtrapper", "tmda", "spamarrest", "to confirm (that )?you (are|sent)", "please (reply|click).{0,80}(confirm|verify)",
+        "your message (has been|is being) (held|quarantined) (until|pending)", "confirm (your|this) message",
+    ])
+
+    func claims(_ context: BounceContext) -> Bool {
+        if context.header("x-boxtrapper") != nil || context.header("x-tmda-confirm-address") != nil { return true }
+        return ChallengeRecognizer.subjects.hasMatch(in: context.subject)
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        guard context.deliveryStatusPart == nil else { return nil }
+        guard context.header("x-boxtrapper") != nil || context.header("x-tmda-confirm-address") != nil
+                || ChallengeRecognizer.bodies.hasMatch(in: context.text) else { return nil }
+        let from = Addresses.bare(context.from)
+        guard Addresses.isAddress(from) else { return nil }
+        var r = RecipientFinding(recipient: from)
+        r.reason = .filtered
+        r.diagnostic = String(context.text.prefix(500))
+        return Finding(recipients: [r], kind: .challenge)
+    }
+}

@@ -1,0 +1,38 @@
+/// The Courier mail server's delivery status notifications ("This is a delivery status notification
+/// from ..., running the Courier mail server", a `message/delivery-status` part): read as RFC 3464,
+/// then completed with the SMTP command of the transcript (`>>> RCPT TO:<...>`) and the reasons of
+/// Courier's own wording for DNS failures.
+///
+/// Layout from sisimai lhost-courier-01..04 and Sisimai's Lhost::Courier; wording from Courier's
+/// module.esmtp/esmtpclient.c as quoted there.
+struct CourierRecognizer: Recognizer {
+    var name: String { "courier" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        if context.from.contains("Courier mail server at ") { return true }
+        if context.subject.contains("NOTICE: mail delivery status.") || context.subject.contains("WARNING: delayed mail.") { return true }
+        return context.header("message-id")?.trimmed.hasPrefix("<courier.") == true
+    }
+
+    /// Courier's hard and soft DNS errors.
+    static let phrases: [(Reason, [String])] = [
+        (.hostUnknown, ["No such domain."]),                                   // lhost-courier-04
+        (.systemError, ["This domain's DNS violates RFC 1035."]),
+        (.networkError, ["DNS lookup failed."]),
+    ]
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        guard var finding = RFC3464Recognizer().recognize(context) else { return nil }
+        // ">>> RCPT TO:<kijitora@example.co.jp>" in the text (lhost-courier-01).
+        let command = context.lines.first { $0.hasPrefix(">>> ") }.flatMap { line in
+            SMTPCommand(rawValue: String(line.dropFirst(4).prefix(4)).uppercased())
+        }
+        for i in finding.recipients.indices {
+            if let command { finding.recipients[i].command = command }
+            if let r = TextReport.reason(in: finding.recipients[i].diagnostic, table: CourierRecognizer.phrases) {
+                finding.recipients[i].reason = r
+            }
+        }
+        return finding
+    }
+}

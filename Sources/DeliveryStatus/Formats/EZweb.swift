@@ -1,0 +1,101 @@
+/// au by KDDI's EZweb mobile mail (ezweb.ne.jp, au.com): "Mail System Error - Returned Mail" with a
+/// Japanese paragraph, an English one ("The user(s) account is disabled.", "Each of the following
+/// recipients was rejected by a remote mail server.") and the recipients as `<address>` or
+/// `Recipient: <address>` lines, sometimes with an SMTP transcript (`>>> RCPT TO:`).
+///
+/// Layout from sisimai lhost-ezweb-01..08 and Sisimai's Lhost::EZweb.
+struct EZwebRecognizer: Recognizer {
+    var name: String { "ezweb" }
+
+    /// At least two of: the sender, the Subject, an EZweb Received line, an EZweb Message-ID.
+    func claims(_ context: BounceContext) -> Bool {
+        var signs = 0
+        if context.from.contains("Postmaster@ezweb.ne.jp") || context.from.contains("Postmaster@au.com") { signs += 1 }
+        if context.subject == "Mail System Error - Returned Mail" { signs += 1 }
+        if context.headers.all("received").contains(where: {
+            let v = $0.valueString
+            return v.contains("ezweb.ne.jp (EZweb Mail) with") || v.contains(".au.com (")
+        }) { signs += 1 }
+        if let id = context.header("message-id")?.trimmed, id.hasSuffix(".ezweb.ne.jp>") || id.hasSuffix(".au.com>") { signs += 1 }
+        return signs >= 2
+    }
+
+    /// EZweb's English sentences, with the reason each means.
+    static let sentences: [(Reason, [String])] = [
+        (.mailboxFull, ["The user(s) account is temporarily over quota"]),
+        (.suspend, ["The user(s) account is disabled.",                  // lhost-ezweb-02, -03
+                    "The user(s) account is temporarily limited."]),
+        (.expired, ["Your message was not delivered within "]),          // lhost-ezweb-05
+        (.onHold, ["Each of the following recipients was rejected by a remote mail server"]),
+    ]
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        var recipients: [RecipientFinding] = []
+        var sentence = ""   // a line of `sentences`
+        var other = ""      // the other English lines
+        var command: SMTPCommand?
+        var reading = false
+        for line in context.lines {
+            // A ruler of 50 dashes starts the returned message (lhost-ezweb-01).
+            if line.hasPrefix(String(repeating: "-", count: 50)) { break }
+            let t = line.trimmed
+            if !reading {
+                reading = t.hasPrefix("The user(s) ") || t.hasPrefix("Your message ") || t.hasPrefix("Each of the following")
+                    || (t.hasPrefix("<") && t.hasSuffix(">") && !t.contains(" "))
+                if !reading { continue }
+            }
+            if t.isEmpty || t.unicodeScalars.contains(where: { !$0.isASCII }) { continue }
+            if let a = EZwebRecognizer.recipient(in: line) {
+                guard recipients.count < 500 else { break }
+                var r = RecipientFinding(recipient: a.address)
+                r.diagnostic = a.rest
+                recipients.append(r)
+                continue
+            }
+            if t.hasPrefix(">>> ") {
+                // "    >>> RCPT TO:<...>" (lhost-ezweb-04)
+                command = SMTPCommand(rawValue: String(t.dropFirst(4).prefix(4)).uppercased())
+                continue
+            }
+            if TextReport.reason(in: t, table: EZwebRecognizer.sentences) != nil {
+                sentence += sentence.isEmpty ? t : " " + t
+            } else {
+                other += other.isEmpty ? t : " " + t
+            }
+        }
+        guard !recipients.isEmpty else { return nil }
+        // The RFC 3464 part, when there is one, gives the status (lhost-ezweb-02).
+        let fields = context.deliveryStatusText.map(RFC3464Recognizer.read)?.recipients ?? []
+        let filteredBySign = context.header("x-spasign")?.trimmed == "NG"   // lhost-ezweb-01
+        for i in recipients.indices {
+            let own = recipients[i].diagnostic
+            let text = sentence.isEmpty ? other : sentence
+            recipients[i].diagnostic = [text, own].filter { !$0.isEmpty }.joined(separator: " ")
+            recipients[i].command = command
+            if let f = fields.first(where: { $0.recipient.lowercased() == recipients[i].recipient.lowercased() }) {
+                recipients[i].status = f.status
+                recipients[i].action = f.action
+            }
+            if filteredBySign {
+                recipients[i].reason = .filtered
+            } else if command == .rcpt {
+                recipients[i].reason = .userUnknown
+            } else if let r = TextReport.reason(in: sentence, table: EZwebRecognizer.sentences), r != .onHold {
+                recipients[i].reason = r
+            }
+        }
+        return Finding(recipients: recipients)
+    }
+
+    /// `<address>`, `<address>: text` or `Recipient: <address>`.
+    static func recipient(in line: Substring) -> (address: String, rest: String)? {
+        var t = line.trimmed[...]
+        if t.hasPrefix("Recipient: ") { t = t.dropFirst(11) } else if !line.hasPrefix("<") { return nil }
+        guard t.hasPrefix("<"), let close = t.firstIndex(of: ">") else { return nil }
+        let inside = t[t.index(after: t.startIndex)..<close]
+        guard !inside.contains(" "), let a = TextReport.firstAddress(inside) else { return nil }
+        var rest = t[t.index(after: close)...]
+        if rest.hasPrefix(":") { rest = rest.dropFirst() }
+        return (a, rest.trimmed)
+    }
+}

@@ -1,0 +1,41 @@
+/// 1&1 (Eins und Eins, kundenserver.de): an Exim-like "Mail delivery failed: returning message to
+/// sender" with the address, "For the following reason:" and the header of the original after
+/// "--- The header of the original message is following. ---".
+///
+/// Layout from sisimai lhost-einsundeins-02, -03 and Sisimai's Lhost::EinsUndEins.
+struct EinsUndEinsRecognizer: Recognizer {
+    var name: String { "einsundeins" }
+
+    /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
+    /// reports are Exim's.
+    func claims(_ context: BounceContext) -> Bool {
+        context.from.hasPrefix("\"Mail Delivery System\"") && context.lowercaseFrom.contains("kundenserver")
+            && context.subject == "Mail delivery failed: returning message to sender"
+            && context.header("x-gmx-antispam") == nil
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        let lines = TextReport.section(context, start: ["This message was created automatically by mail delivery software"],
+                                       stop: ["--- The header of the original message is following. ---"])
+        var recipients = TextReport.blocks(lines, opens: { line in
+            // "kijitora@example.org" (-02) or "xxxx@xxxx.fr:" (-03) alone on a line.
+            var t = line.trimmed[...]
+            if t.hasSuffix(":") { t = t.dropLast() }
+            guard !t.contains(" "), let a = TextReport.firstAddress(t), t == a[...] else { return nil }
+            return (a, "")
+        })
+        for i in recipients.indices {
+            var d = recipients[i].diagnostic
+            if let r = d.firstRange(of: "For the following reason:") { d = d[r.upperBound...].trimmed }
+            // "SMTP error from remote server for TEXT command, host: smtp-in.orange.fr (193.252.22.65)
+            // reason: 550 5.2.0 ..." (-03): the remote host and the command.
+            if let h = d.firstRange(of: "host: "), d.contains(" reason:") {
+                recipients[i].remoteMTA = String(d[h.upperBound...].prefix { $0 != " " })
+                if d.contains("for TEXT command") { recipients[i].command = .data }
+            }
+            recipients[i].diagnostic = d
+            if d.contains("Mail size limit exceeded") { recipients[i].reason = .mesgTooBig }   // -02
+        }
+        return recipients.isEmpty ? nil : Finding(recipients: recipients)
+    }
+}

@@ -1,0 +1,88 @@
+/// Microsoft Exchange Server 5.5–2003 (Internet Mail Service / IMC) non-delivery reports: a plain
+/// text "Your message did not reach ..." part with one `address on date` line per recipient and an
+/// `MSEXCH:` line carrying an 8-digit hexadecimal error code.
+///
+/// Layout and codes from sisimai lhost-exchange2003-01..07 and Sisimai's Lhost::Exchange2003.
+struct Exchange2003Recognizer: Recognizer {
+    var name: String { "exchange2003" }
+
+    /// Exchange's own headers: `X-MS-Embedded-Report` (lhost-exchange2003-02), an IMS/IMC `X-Mailer`,
+    /// `X-MimeOLE: Produced By Microsoft Exchange`, or a `Received: ... with Internet Mail Service (`.
+    func claims(_ context: BounceContext) -> Bool {
+        if context.header("x-ms-embedded-report") != nil { return true }
+        if let mailer = context.header("x-mailer")?.trimmed,
+           mailer.hasPrefix("Internet Mail Service (") || mailer.hasPrefix("Microsoft Exchange Server Internet Mail Connector") {
+            return true
+        }
+        if let ole = context.header("x-mimeole")?.trimmed, ole.hasPrefix("Produced By Microsoft Exchange") { return true }
+        return context.headers.all("received").contains { $0.valueString.contains(" with Internet Mail Service (") }
+    }
+
+    /// The error codes in the `MSEXCH:` line, with the reason each means (Sisimai's table).
+    static let codes: [String: Reason] = [
+        "000C05A6": .userUnknown,      // Unknown Recipient (lhost-exchange2003-01, -02, -03, -05, -07)
+        "000C0595": .filtered,         // Ambiguous Recipient
+        "00010256": .systemError,      // Too many recipients
+        "000D06B5": .systemError,      // No proxy for recipient
+        "00120270": .networkError,     // Too many hops
+        "00050311": .contentError,     // Conversion to Internet format failed
+        "000502CC": .contentError,
+        "000B0981": .securityError,    // 502 Server does not support AUTH
+        "000B099C": .onHold, "000B09AA": .onHold, "000B09B6": .onHold,
+    ]
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        // "did not reach the following recipient(s):" (-02) or "The following recipient(s) could not be
+        // reached:" (-04).
+        let lines = TextReport.section(context, start: ["did not reach the following recipient", "The following recipient(s) could not be reached"],
+                                       stop: ["Content-Type: message/rfc822"], trimmingLeading: true)
+        var recipients: [RecipientFinding] = []
+        var exch: [String] = []   // the MSEXCH line (and the one after it) per recipient
+        var other: [String] = []  // the other lines per recipient
+        var continued = false
+        for line in lines {
+            let t = line.trimmed
+            if let address = Exchange2003Recognizer.recipient(in: t), recipients.count < 500 {
+                recipients.append(RecipientFinding(recipient: address))
+                exch.append(""); other.append(""); continued = false
+                continue
+            }
+            guard let i = recipients.indices.last, !t.isEmpty else { continue }
+            if t.hasPrefix("MSEXCH:") {
+                exch[i] = t
+            } else if !exch[i].isEmpty {
+                // The line after MSEXCH continues it (as Sisimai reads it).
+                if !continued { exch[i] += " " + t; continued = true }
+            } else {
+                other[i] = other[i].isEmpty ? t : other[i] + " " + t
+            }
+        }
+        guard !recipients.isEmpty else { return nil }
+        for i in recipients.indices {
+            let line = exch[i]
+            // "MSEXCH:IMS:KIJITORA CAT:EXAMPLE:EXCHANGE 0 (000C05A6) Unknown Recipient"
+            if let open = line.lastIndex(of: "("), let close = line[open...].firstIndex(of: ")"),
+               line.distance(from: open, to: close) == 9 {
+                let code = String(line[line.index(after: open)..<close])
+                let message = line[line.index(after: close)...].trimmed
+                if let reason = Exchange2003Recognizer.codes[code] {
+                    recipients[i].reason = reason == .onHold ? nil : reason
+                }
+                recipients[i].diagnostic = message.isEmpty ? line : message
+            } else {
+                recipients[i].diagnostic = [other[i], line].filter { !$0.isEmpty }.joined(separator: " ")
+            }
+        }
+        return Finding(recipients: recipients)
+    }
+
+    /// "kijitora@example.co.jp on Thu, 29 Apr 2007 16:51:51 -0500" (lhost-exchange2003-02) or
+    /// "... SMTP=kijitora@example.com on 4/29/99 9:19:59 AM": the address, or nil.
+    static func recipient(in t: String) -> String? {
+        guard let on = t.firstRange(of: " on ") else { return nil }
+        var head = t[..<on.lowerBound]
+        if let smtp = head.firstRange(of: "SMTP=") ?? head.firstRange(of: "smtp=") { head = head[smtp.upperBound...] }
+        guard !head.contains(" "), head.contains("@") else { return nil }
+        return String(head)
+    }
+}

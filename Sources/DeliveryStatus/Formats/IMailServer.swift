@@ -1,0 +1,71 @@
+/// Ipswitch IMail Server (`X-Mailer: <SMTP32 v...>`) non-delivery reports: "Undeliverable Mail",
+/// one `<phrase>: <address>` line per recipient, or "undeliverable to <address>" followed by the
+/// remote server's reply after "Body of message generated response:".
+///
+/// Layout from sisimai lhost-imailserver-01..06 and Sisimai's Lhost::IMailServer.
+struct IMailServerRecognizer: Recognizer {
+    var name: String { "imailserver" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        if context.subject.trimmed == "Undeliverable Mail" { return true }        // lhost-imailserver-01
+        return context.header("x-mailer")?.trimmed.hasPrefix("<SMTP32 v") == true  // lhost-imailserver-02
+    }
+
+    /// The phrase that opens the line, with the reason it means (lhost-imailserver-01..04).
+    static let phrases: [(prefix: String, reason: Reason)] = [
+        ("Unknown user", .userUnknown),                          // -01
+        ("Invalid final delivery userid", .userUnknown),         // -03
+        ("User mailbox exceeds allowed size", .mailboxFull),     // -02
+        ("Requested action not taken: virus detected", .virusDetected),
+        ("Delivery failed ", .expired),                          // -04 "Delivery failed 20 attempts"
+    ]
+
+    /// Where in the SMTP session the remote reply came (Sisimai's command table).
+    static let commands: [(phrase: String, command: SMTPCommand)] = [
+        ("SMTP connection failed,", .connect), ("Unexpected connection response from server:", .connect),
+        ("Unexpected response to EHLO/HELO:", .ehlo), ("Server response to MAIL FROM:", .mail),
+        ("Additional RCPT TO generated following response:", .rcpt), ("DATA command generated response:", .data),
+    ]
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        let lines = TextReport.section(context, start: [], stop: ["Original message follows."])
+        var recipients: [RecipientFinding] = []
+        var response = ""   // "Body of message generated response:" and what follows (lhost-imailserver-06)
+        for line in lines {
+            let t = line.trimmed
+            if t.lowercased().hasPrefix("undeliverable to ") {
+                if let a = TextReport.firstAddress(line), recipients.count < 500 {
+                    recipients.append(RecipientFinding(recipient: a))
+                    response = ""
+                }
+                continue
+            }
+            // "Unknown user: kijitora@example.com": a phrase of two words or more, a colon, an address.
+            if let colon = t.lastIndex(of: ":"), t[..<colon].contains(" "),
+               let a = TextReport.firstAddress(t[t.index(after: colon)...]),
+               t[t.index(after: colon)...].trimmed.hasPrefix(a) || t[t.index(after: colon)...].trimmed.hasPrefix("<" + a) {
+                guard recipients.count < 500 else { break }
+                var r = RecipientFinding(recipient: a)
+                r.diagnostic = String(t[..<colon])
+                recipients.append(r)
+                response = ""
+                continue
+            }
+            if t.contains("Body of message generated response:") {
+                response = t
+            } else if !response.isEmpty, !t.isEmpty {
+                response += " " + t
+            }
+            if !response.isEmpty, let i = recipients.indices.last {
+                recipients[i].diagnostic = response
+            }
+        }
+        guard !recipients.isEmpty else { return nil }
+        for i in recipients.indices {
+            let d = recipients[i].diagnostic
+            recipients[i].reason = IMailServerRecognizer.phrases.first { d.hasPrefix($0.prefix) }?.reason
+            recipients[i].command = IMailServerRecognizer.commands.first { d.contains($0.phrase) }?.command
+        }
+        return Finding(recipients: recipients)
+    }
+}

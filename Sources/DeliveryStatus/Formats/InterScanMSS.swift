@@ -1,0 +1,41 @@
+/// Trend Micro InterScan Messaging Security Suite: "Unable to deliver message to <address>" or an
+/// SMTP transcript (`Sent <<< RCPT TO:<address>`, `Received >>> 550 ...`).
+///
+/// Layout from sisimai lhost-trendmicro-01..03 and Sisimai's Lhost::InterScanMSS.
+struct InterScanMSSRecognizer: Recognizer {
+    var name: String { "interscanmss" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        if context.from.contains("\"InterScan MSS\"") || context.from.contains("\"InterScan Notification\"") { return true }
+        return ["Mail could not be delivered", "メッセージを配信できません。", "メール配信に失敗しました"].contains(context.subject)
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        var recipients: [RecipientFinding] = []
+        for line in context.lines {
+            let t = line.trimmed
+            var address: String?
+            if let r = t.firstRange(of: "Unable to deliver message to <"), let a = TextReport.firstAddress(t[r.upperBound...]) {
+                address = a                                              // lhost-trendmicro-02, -03
+            } else if t.contains("<<< ") || t.contains(">>> "), t.hasSuffix(">") || t.contains("<"),
+                      let open = t.lastIndex(of: "<"), let a = TextReport.firstAddress(t[open...]),
+                      t.hasPrefix("Sent") {
+                address = a                                              // -01 "Sent <<< RCPT TO:<...>"
+            }
+            if let address {
+                if recipients.last?.recipient != address, recipients.count < 500 { recipients.append(RecipientFinding(recipient: address)) }
+                if t.contains("Unable to deliver "), let i = recipients.indices.last { recipients[i].diagnostic = t }
+            }
+            guard let i = recipients.indices.last else { continue }
+            if t.hasPrefix("Sent <<< ") {
+                recipients[i].command = SMTPCommand(rawValue: String(t.dropFirst(9).prefix(4)))
+            } else if t.hasPrefix("Received >>> ") {
+                recipients[i].diagnostic = String(t.dropFirst(13))         // "550 5.1.1 <...>... user unknown"
+            }
+        }
+        for i in recipients.indices where recipients[i].diagnostic.contains("Unable to deliver") {
+            recipients[i].reason = .userUnknown
+        }
+        return recipients.isEmpty ? nil : Finding(recipients: recipients)
+    }
+}

@@ -1,0 +1,103 @@
+/// Shared reading steps for the recognisers of plain-text bounces whose layout one MTA fixes
+/// (Exchange 2003, IMail, Lotus Notes, the anonymous X1/X2/X3 ...): the lines of the report between a
+/// start marker and the returned original, and recipient blocks inside them.
+///
+/// Every view is built from `BounceContext.lines` (LF line ends), so the LF, CRLF and CR-only copies of
+/// a message read the same.
+enum TextReport {
+    /// The message body's raw lines (transfer encoding not undone, LF line ends): for reports whose
+    /// MIME structure is too broken to flatten (lhost-verizon-02 folds a boundary parameter without
+    /// indentation).
+    static func rawLines(_ context: BounceContext) -> [Substring] {
+        let body = String(decoding: context.message.root.body.prefix(256 * 1024), as: UTF8.self)
+        return BounceContext.normalizeLineEnds(body).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// `lines` after the first line that begins with one of `start`, up to the first that begins with
+    /// one of `stop`.
+    static func section(_ lines: [Substring], start: [String], stop: [String]) -> ArraySlice<Substring> {
+        guard let i = lines.firstIndex(where: { l in start.contains { l.hasPrefix($0) } }) else { return [] }
+        let rest = lines[(i + 1)...]
+        let end = rest.firstIndex(where: { l in stop.contains { l.hasPrefix($0) } }) ?? rest.endIndex
+        return rest[..<end]
+    }
+
+    /// The report's lines after the first line that begins with one of `start` (or every line when
+    /// `start` is empty), up to the first line that begins with one of `stop`.
+    /// - Parameters:
+    ///   - trimmingLeading: compare markers with the line's leading blanks removed.
+    static func section(_ context: BounceContext, start: [String], stop: [String],
+                        trimmingLeading: Bool = false) -> ArraySlice<Substring> {
+        let lines = context.lines
+        var begin = lines.startIndex
+        if !start.isEmpty {
+            guard let i = lines.firstIndex(where: { line in
+                let l = trimmingLeading ? line.drop(while: { $0 == " " || $0 == "\t" }) : line
+                return start.contains { l.hasPrefix($0) }
+            }) else { return [] }
+            begin = i + 1
+        }
+        var end = lines.endIndex
+        if !stop.isEmpty, begin < end,
+           let j = lines[begin...].firstIndex(where: { line in
+               let l = trimmingLeading ? line.drop(while: { $0 == " " || $0 == "\t" }) : line
+               return stop.contains { l.hasPrefix($0) }
+           }) {
+            end = j
+        }
+        return begin <= end ? lines[begin..<end] : []
+    }
+
+    /// Splits `lines` into recipient blocks: `opens` says whether a line starts a new recipient (and
+    /// gives its address and the diagnostic text on that line); the lines that follow, up to the next
+    /// opening line, are added by `continues` (nil drops the line). At most 500 recipients.
+    static func blocks(_ lines: ArraySlice<Substring>,
+                       opens: (Substring) -> (address: String, text: String)?,
+                       continues: (Substring, inout RecipientFinding) -> Void = { line, r in appendLine(line, to: &r) })
+        -> [RecipientFinding] {
+        var out: [RecipientFinding] = []
+        for line in lines {
+            if let (address, text) = opens(line) {
+                guard out.count < 500 else { break }
+                var r = RecipientFinding(recipient: address)
+                r.diagnostic = text
+                out.append(r)
+                continue
+            }
+            guard !out.isEmpty else { continue }
+            continues(line, &out[out.count - 1])
+        }
+        return out
+    }
+
+    /// Appends a non-blank line to a recipient's diagnostic, one space between.
+    static func appendLine(_ line: Substring, to r: inout RecipientFinding) {
+        let t = line.trimmed
+        guard !t.isEmpty else { return }
+        r.diagnostic = r.diagnostic.isEmpty ? t : r.diagnostic + " " + t
+    }
+
+    /// The first address in a line, `<>` and trailing punctuation removed, or nil.
+    static func firstAddress(_ line: Substring) -> String? {
+        TextScan.addresses(in: line).first
+    }
+
+    /// The value of the first `To:` header line of the returned original (the recipient of last resort
+    /// for formats that name nobody in their text, as Sisimai does for Lotus Notes and V5 sendmail).
+    static func originalRecipient(_ context: BounceContext) -> String? {
+        if let part = context.originalPart, let to = part.encapsulatedMessage?.headers["to"] {
+            return TextScan.addresses(in: Substring(to)).first
+        }
+        // Inline copy: the first "To:" line in the text (after the report).
+        for line in context.lines where line.hasPrefix("To:") || line.hasPrefix("to:") {
+            if let a = TextScan.addresses(in: line).first { return a }
+        }
+        return nil
+    }
+
+    /// A reason from the first phrase table entry found in `text` (case-sensitive, as the MTA writes it).
+    static func reason(in text: String, table: [(Reason, [String])]) -> Reason? {
+        for (reason, phrases) in table where phrases.contains(where: { text.contains($0) }) { return reason }
+        return nil
+    }
+}

@@ -1,0 +1,53 @@
+/// Verizon Wireless: the vtext.com SMS gateway ("Error: Invalid user address" then the remote reply
+/// and `RCPT TO:` in "Message details:") and the vzwpix.com MMS gateway ("Message could not be
+/// delivered to mobile." then the original's `To:`).
+///
+/// Layout from sisimai lhost-verizon-01 (vzwpix), -02 (vtext) and Sisimai's Lhost::Verizon.
+struct VerizonRecognizer: Recognizer {
+    var name: String { "verizon" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        let from = context.lowercaseFrom
+        if from.contains("post_master@vtext.com") { return true }                         // -02
+        return from.contains("sysadmin@") && from.contains(".vzwpix.com")                 // -01
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        var recipients: [RecipientFinding] = []
+        if context.lowercaseFrom.contains("vtext.com") {
+            // "Error: Invalid user address" / "550 - Requested action not taken: no such user here" /
+            // "  RCPT TO: 0000000000@vtext.com"
+            let lines = TextReport.section(TextReport.rawLines(context), start: ["Error: "], stop: [])
+            var diagnostic = ""
+            for line in lines {
+                let t = line.trimmed
+                if t.hasPrefix("RCPT TO:"), let a = TextReport.firstAddress(line), recipients.count < 500 {
+                    recipients.append(RecipientFinding(recipient: a))
+                } else if t.count > 6, t.prefix(3).allSatisfy(\.isNumber), t.dropFirst(3).hasPrefix(" - ") {
+                    diagnostic = t
+                }
+            }
+            for i in recipients.indices {
+                recipients[i].diagnostic = diagnostic
+                if diagnostic.contains("Requested action not taken: no such user here") { recipients[i].reason = .userUnknown }
+            }
+        } else {
+            // "Message could not be delivered to mobile." / "Error: No valid recipients for this MM" /
+            // "To: 0000000000@vzwpix.com"
+            let lines = TextReport.section(TextReport.rawLines(context), start: ["Message could not be delivered to mobile"], stop: [])
+            var diagnostic = ""
+            for line in lines {
+                if line.hasPrefix("To:"), let a = TextReport.firstAddress(line), recipients.count < 500 {
+                    recipients.append(RecipientFinding(recipient: a))
+                } else if line.hasPrefix("Error:") {
+                    diagnostic = line.dropFirst(6).trimmed
+                }
+            }
+            for i in recipients.indices {
+                recipients[i].diagnostic = diagnostic
+                if diagnostic.contains("No valid recipients for this MM") { recipients[i].reason = .userUnknown }
+            }
+        }
+        return recipients.isEmpty ? nil : Finding(recipients: recipients)
+    }
+}

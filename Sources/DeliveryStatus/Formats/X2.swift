@@ -1,0 +1,28 @@
+/// An unnamed MTA (Sisimai's "X2", seen at Yahoo! Japan and others): "Message from example.com.
+/// Unable to deliver message to the following address(es)." then `<address>:` on its own line
+/// followed by the reason, up to "--- Original message follows.".
+///
+/// Layout from sisimai lhost-x2-01..06 and Sisimai's Lhost::X2.
+struct X2Recognizer: Recognizer {
+    var name: String { "x2" }
+
+    /// `From: MAILER-DAEMON@...` and a Subject "Delivery failure" (-01), "failure delivery" (-05),
+    /// "failed delivery" (-03) or "Permanent Delivery Failure" (-06).
+    func claims(_ context: BounceContext) -> Bool {
+        guard context.from.contains("MAILER-DAEMON@") else { return false }
+        let s = context.lowercaseSubject
+        return s.contains("delivery failure") || s.contains("failure delivery") || s.contains("failed delivery")
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? {
+        let lines = TextReport.section(context, start: ["Unable to deliver message to the following address"],
+                                       stop: ["--- Original message follows."])
+        let recipients = TextReport.blocks(lines, opens: { line in
+            // "<kijitora@example.co.jp>:" alone on its line.
+            let t = line.trimmed
+            guard t.hasPrefix("<"), t.hasSuffix(">:"), !t.contains(" "), let a = TextReport.firstAddress(line) else { return nil }
+            return (a, "")
+        })
+        return recipients.isEmpty ? nil : Finding(recipients: recipients)
+    }
+}
