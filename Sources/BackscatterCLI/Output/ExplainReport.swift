@@ -124,7 +124,8 @@ struct ExplainReport {
         case nil: break
         }
         if let reason = recipient.reason { parts.append(reasonText(reason)) }
-        if let hard = recipient.hard { parts.append(hard ? "permanent" : "temporary") }
+        let notAFailure = ["vacation", "delivered", "feedback"].contains(recipient.reason ?? "")
+        if let hard = recipient.hard, !notAFailure { parts.append(hard ? "permanent" : "temporary") }
         var codes: [String] = []
         if let status = recipient.status { codes.append("status \(status)") }
         if let reply = recipient.replyCode { codes.append("SMTP \(reply)") }
