@@ -23,6 +23,12 @@ let encodedWordTable: [(input: String, expected: String)] = [
     (#"Auto reply: =?iso-8859-2*sl?Q?Doma=e8e?= =?utf-8*sl?Q?_omre=C5?= =?Utf-8*SL?q?=BEje?="#,
      "Auto reply: Domače omrežje"),
     (#"=?US-ASCII*EN?Q?pr?="#, "pr"),
+    // sisimai lhost-postfix-09: labelled ISO-2022-JP, really Shift_JIS (CPython's decode_header gives mojibake).
+    (#"=?ISO-2022-JP?B?gaGL2Yt9kmyJuoKwgUmBSYGhiWaJ5oFFg0GDaoOBgUWDWIN8gVuDY4FFibmKeYH0jouSrpe/lrOXv4LFjKmV+pHogaE=?="#,
+     "■緊急値下げ！！■映画・アニメ・スポーツ・音楽♪視聴料無料で見放題■"),
+    // backscatter-dev: an encoded word next to raw UTF-8 (RFC 6532) text.
+    (#"=?ISO-8859-1?Q?Maril=F9?= Gioffré ♥ <Marilù.Gioffré@esempio-università.it>"#,
+     "Marilù Gioffré ♥ <Marilù.Gioffré@esempio-università.it>"),
     (#"=?NONE?B?VEVTVA=?="#, "TEST"),                        // sisimai: unknown charset, short padding
     // RFC 2047 §8 examples.
     (#"(=?ISO-8859-1?Q?a?=)"#, "(a)"),

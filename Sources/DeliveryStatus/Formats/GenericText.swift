@@ -8,7 +8,14 @@ struct GenericTextRecognizer: Recognizer {
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        let recipients = TextScan.recipients(in: context.lines, excluding: context)
+        var recipients = TextScan.recipients(in: context.lines, excluding: context)
+        // Exchange/Office 365 put the remote server's reply in a section for administrators, away from
+        // the address ("Remote Server returned '550 5.1.10 ...'", sisimai lhost-office365-01): a single
+        // recipient without a code of its own gets it.
+        if recipients.count == 1, EnhancedStatusCode.find(in: recipients[0].diagnostic) == nil,
+           let line = context.lines.first(where: { $0.contains("Remote Server returned") || $0.contains("Remote server returned") }) {
+            recipients[0].diagnostic += "\n" + line
+        }
         return recipients.isEmpty ? nil : Finding(recipients: recipients)
     }
 }

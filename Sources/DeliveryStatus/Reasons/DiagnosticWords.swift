@@ -329,6 +329,8 @@ enum DiagnosticWords {
             "this message has been in the queue too long", "unable to deliver message after multiple retries",
             "was not reachable within the allowed queue period", "your message could not be delivered for more than",
             "could not be delivered for.* days",
+            "could not deliver for the last \\d+ seconds",  // DragonFly dma, sisimai lhost-dragonfly-29
+            "retry timeout exceeded",                          // Exim retry.c, sisimai lhost-gmx-04
         ]),
         .failedSTARTTLS: .compiled(["starttls is required to send mail", "tls required but not supported"]),
         .securityError: .compiled([

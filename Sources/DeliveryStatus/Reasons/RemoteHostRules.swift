@@ -86,7 +86,7 @@ enum RemoteHostRules {
                          ("does not pass dmarc verification", .authFailure), ("doesn't meet the required authentication level", .authFailure),
                          ("rate limited due to ip reputation", .badReputation), ("must have a reverse dns record", .blocked),
                          ("access denied, bad helo", .blocked), ("using customer block list", .blocked),
-                         ("recipient address rejected: access denied", .suspend), ("access denied, banned recipient", .suspend),
+                         ("5.7.504 recipient address rejected: access denied", .suspend), ("access denied, banned recipient", .suspend),
                      ], in: text)
                  }),
         // Tencent QQ (sisimai rhost-tencent-*).
@@ -113,11 +113,18 @@ enum RemoteHostRules {
                             ("not accepted for policy reasons", .policyViolation)], in: text)
                  }),
         // NTT DOCOMO (sisimai rhost-nttdocomo-*): docomo answers "550 Unknown user" to refuse a sender.
+        // With status 5.2.0 the same words mean the recipient's filter refused it (sisimai rhost-nttdocomo-01).
         Provider(name: "NTTDOCOMO", hostSuffixes: ["mfsmax.docomo.ne.jp"], signature: nil,
-                 decide: { text, _, _ in
+                 decide: { text, status, _ in
                      if text.contains("552 too much mail data") { return .mailboxFull }
-                     if text.contains("550 unknown user") { return .rejected }
+                     if text.contains("550 unknown user") { return status?.subject == 2 ? .filtered : .rejected }
                      return nil
+                 }),
+        // Facebook (sisimai rhost-facebook-*): "RCP-P2 ... Refused due to recipient preferences".
+        Provider(name: "Facebook", hostSuffixes: [".facebook.com"], signature: nil,
+                 decide: { text, _, _ in
+                     first([("rcp-p2", .filtered), ("refused due to recipient preferences", .filtered), ("rcp-p1", .userUnknown),
+                            ("rcp-p3", .userUnknown), ("rcp-p4", .suspend)], in: text)
                  }),
         // Mimecast (sisimai rhost-mimecast-*).
         Provider(name: "Mimecast", hostSuffixes: [".mimecast.com"], signature: nil,
@@ -142,6 +149,20 @@ enum RemoteHostRules {
                  decide: { text, _, _ in
                      first([("aup#in-1310", .tooManyConn), ("aup#cxcnt", .tooManyConn), ("aup#cxrcp", .tooManyConn),
                             ("aup#in-1000", .blocked), ("aup#cxblk", .blocked)], in: text)
+                 }),
+        // KDDI au (ezweb.ne.jp): "550 <...>: User unknown" without a useful code (sisimai rfc3464-58,
+        // rhost-gsuite-09, lhost-messagingserver-09, lhost-yahoo-07).
+        Provider(name: "KDDI", hostSuffixes: [".ezweb.ne.jp", "msmx.au.com"], signature: nil,
+                 decide: { text, _, _ in
+                     // "550 : User unknown" with no address is KDDI's content filter (sisimai rhost-kddi-01).
+                     first([("550 : user unknown", .filtered), ("550: : user unknown", .filtered), ("user unknown", .userUnknown),
+                            ("mailbox full", .mailboxFull), ("quota exceeded", .mailboxFull)], in: text)
+                 }),
+        // Outlook.com / Hotmail (sisimai rhost-outlook-*, lhost-outlook-08).
+        Provider(name: "Outlook", hostSuffixes: [".hotmail.com"], signature: nil,
+                 decide: { text, _, _ in
+                     first([("requested action not taken: mailbox unavailable", .userUnknown), ("mailbox is full", .mailboxFull),
+                            ("is over quota", .mailboxFull)], in: text)
                  }),
         // AOL (sisimai rhost-aol-*).
         Provider(name: "Aol", hostSuffixes: [".mail.aol.com", ".mx.aol.com"], signature: nil,

@@ -8,6 +8,7 @@ enum RecognizerRegistry {
         FeedbackReportRecognizer(),
         GoogleGroupsRecognizer(),
         GmailRecognizer(),
+        OpenSMTPDRecognizer(),
     ]
         // The small families claim on narrow signs (a header, a sender), so they go before the broad
         // readers below, which claim on common wording (Exim's subjects, qmail's, Sendmail's sections).

@@ -1,7 +1,8 @@
 /// Turns bytes in a named charset into text. Never fails.
 ///
-/// US-ASCII, UTF-8, ISO-8859-1/windows-1252 and UTF-16 are decoded here without iconv; everything else
-/// goes through glibc iconv (`IconvConverter`). Labels are normalised by `CharsetName` (case, quotes,
+/// US-ASCII, UTF-8, ISO-8859-1/windows-1252 and UTF-16 are decoded here without iconv; ISO-2022-JP is
+/// transcoded here to CP932 (`ISO2022JP`, for Microsoft's extensions); everything else goes through glibc
+/// iconv (`IconvConverter`, converters pooled per charset). Labels are normalised by `CharsetName` (case, quotes,
 /// `x-` prefixes, aliases such as `unicode-1-1-utf-7`, `ks_c_5601-1987`, `uft-8`).
 ///
 /// Limits and fallbacks:
