@@ -12,6 +12,9 @@ struct GoogleGroupsRecognizer: Recognizer {
 
     func recognize(_ context: BounceContext) -> Finding? {
         guard let failed = context.header("x-failed-recipients") else { return nil }
+        // A group's own notice links its help centre; "** Address not found **" for a group that does not
+        // exist at all is a plain Gmail DSN (sisimai rfc3464-63, rhost-gsuite-14).
+        guard context.text.contains("groups.google.com") else { return nil }
         // The notice itself: the paragraphs before "----- Original message -----".
         var paragraph: [Substring] = []
         for line in context.lines {

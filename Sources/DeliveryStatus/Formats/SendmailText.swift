@@ -10,7 +10,7 @@ struct SendmailTextRecognizer: Recognizer {
     var name: String { "sendmail" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.deliveryStatusPart == nil
+        context.deliveryStatusPart == nil && context.inlineDeliveryStatusText == nil
             && (context.lowercaseText.contains("----- transcript of session follows -----")
                 || context.lowercaseText.contains("----- the following addresses had"))
     }

@@ -86,7 +86,7 @@ enum RemoteHostRules {
                          ("does not pass dmarc verification", .authFailure), ("doesn't meet the required authentication level", .authFailure),
                          ("rate limited due to ip reputation", .badReputation), ("must have a reverse dns record", .blocked),
                          ("access denied, bad helo", .blocked), ("using customer block list", .blocked),
-                         ("recipient address rejected: access denied", .suspend), ("access denied, banned recipient", .suspend),
+                         ("5.7.504 recipient address rejected: access denied", .suspend), ("access denied, banned recipient", .suspend),
                      ], in: text)
                  }),
         // Tencent QQ (sisimai rhost-tencent-*).
@@ -113,11 +113,18 @@ enum RemoteHostRules {
                             ("not accepted for policy reasons", .policyViolation)], in: text)
                  }),
         // NTT DOCOMO (sisimai rhost-nttdocomo-*): docomo answers "550 Unknown user" to refuse a sender.
+        // With status 5.2.0 the same words mean the recipient's filter refused it (sisimai rhost-nttdocomo-01).
         Provider(name: "NTTDOCOMO", hostSuffixes: ["mfsmax.docomo.ne.jp"], signature: nil,
-                 decide: { text, _, _ in
+                 decide: { text, status, _ in
                      if text.contains("552 too much mail data") { return .mailboxFull }
-                     if text.contains("550 unknown user") { return .rejected }
+                     if text.contains("550 unknown user") { return status?.subject == 2 ? .filtered : .rejected }
                      return nil
+                 }),
+        // Facebook (sisimai rhost-facebook-*): "RCP-P2 ... Refused due to recipient preferences".
+        Provider(name: "Facebook", hostSuffixes: [".facebook.com"], signature: nil,
+                 decide: { text, _, _ in
+                     first([("rcp-p2", .filtered), ("refused due to recipient preferences", .filtered), ("rcp-p1", .userUnknown),
+                            ("rcp-p3", .userUnknown), ("rcp-p4", .suspend)], in: text)
                  }),
         // Mimecast (sisimai rhost-mimecast-*).
         Provider(name: "Mimecast", hostSuffixes: [".mimecast.com"], signature: nil,

@@ -4,8 +4,9 @@
 /// has no sender (`From  Thu Apr 29 ...`), or an RFC 5322 date.
 package enum EnvelopeLine {
     private static let prefix: [UInt8] = Array("From ".utf8)
-    /// Only this much of a line is looked at to judge its shape.
-    private static let maxBytesJudged = 256
+    /// Only this much of a line is looked at to judge its shape, so a line can be judged before its end
+    /// arrives.
+    package static let maxBytesJudged = 256
 
     /// Whether `buffer[start..<end]` begins with `From ` (case-sensitive, as every mbox writer emits it).
     @inline(__always)

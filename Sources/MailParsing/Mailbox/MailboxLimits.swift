@@ -11,8 +11,11 @@ public struct MailboxLimits: Sendable, Hashable {
     public var readChunkBytes: Int = 4 * 1024 * 1024
 
     /// Creates limits; every argument has the default stated on its property.
+    /// - Parameters:
+    ///   - maxMessageBytes: at least 16.
+    ///   - readChunkBytes: at least 1.
     public init(maxMessageBytes: Int = 64 * 1024 * 1024, readChunkBytes: Int = 4 * 1024 * 1024) {
-        self.maxMessageBytes = max(1, maxMessageBytes)
+        self.maxMessageBytes = max(16, maxMessageBytes)
         self.readChunkBytes = max(1, readChunkBytes)
     }
 }

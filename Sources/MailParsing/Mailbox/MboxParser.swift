@@ -120,9 +120,13 @@ extension MboxParser {
         var messageStart = 0
         /// End of the From_ line's content (without its line end), if there is one.
         var envelopeEnd: Int?
+        /// Offset of the From_ line's line end byte (LF, or CR for CR-only input), CR of CRLF included before it.
+        var envelopeLineEnd = 0
         var contentLength: Int?
         /// A `^>+From ` line was seen.
         var quoted = false
+        /// The body was delimited by a trusted Content-Length.
+        var delimitedByContentLength = false
         var defects: MailboxDefects = []
     }
 
@@ -159,19 +163,19 @@ extension MboxParser {
 
             case .awaitingLineEnding(let searchedTo):
                 switch detectLineEnding(input, from: searchedTo, atEnd: atEnd) {
-                case .some(let byte):
+                case .decided(let byte):
                     lineEnd = byte
                     state = .scanning(EntryScan())
-                case .none:
-                    if !atEnd, input.count <= limits.maxMessageBytes {
-                        state = .awaitingLineEnding(searchedTo: max(0, input.count - 1))
+                case .undecided(let searchedTo):
+                    if !atEnd {
+                        state = .awaitingLineEnding(searchedTo: searchedTo)
                         return nil
                     }
-                    if atEnd, input.isEmpty {
+                    if input.isEmpty {
                         state = .finished
                         return nil
                     }
-                    // One line and no line end at all (or a line longer than the limit): LF by default.
+                    // One line and no line end at all: LF by default.
                     lineEnd = ASCII.lineFeed
                     state = .scanning(EntryScan())
                 }
@@ -183,9 +187,15 @@ extension MboxParser {
                     // Certainly longer than the limit: the complete lines alone (less a separating blank
                     // line of at most 2 bytes), or the current line alone. The same messages are cut
                     // however the input is chunked (`emit` cuts those found whole).
+                    // A partial line counts only once it is known not to be the next entry's From_ line
+                    // (`scanLines` returns a separator for a long partial line that is one).
                     let start = scan.phase == .envelope ? 0 : scan.messageStart
                     let limit = limits.maxMessageBytes + 2
-                    if scan.cursor.lineStart - start > limit || scan.cursor.searchedTo - scan.cursor.lineStart > limit {
+                    let partial = scan.cursor.searchedTo - scan.cursor.lineStart
+                    let longLine = scan.phase == .envelope
+                        ? partial > limit
+                        : partial > limit && partial >= EnvelopeLine.maxBytesJudged
+                    if scan.cursor.lineStart - start > limit || longLine {
                         beginSkipping(scan, &input)
                         continue
                     }
@@ -230,6 +240,7 @@ extension MboxParser {
                 if bare { contentLengthBodiesAreUnquoted = true }
                 scan.quoted = scan.quoted || (quoted && !contentLengthBodiesAreUnquoted)
                 if contentLengthBodiesAreUnquoted { scan.quoted = false }
+                scan.delimitedByContentLength = true
                 return emit(scan, entryEnd: entryEnd, messageEnd: bodyEnd, &input)
 
             case .skipping(var skip):
@@ -256,21 +267,27 @@ extension MboxParser {
         }
     }
 
-    /// The first line end decides: CR not followed by LF means a CR-only file; anything else LF.
-    func detectLineEnding(_ input: ByteSlice, from: Int, atEnd: Bool) -> UInt8? {
+    enum LineEndingDetection { case decided(UInt8), undecided(searchedTo: Int) }
+
+    /// The first line end decides: CR not followed by LF means a CR-only file; anything else LF. Only the
+    /// first `maxMessageBytes` bytes are looked at (LF if they hold no line end), so that the decision
+    /// is the same however the input is chunked and memory stays bounded.
+    func detectLineEnding(_ input: ByteSlice, from: Int, atEnd: Bool) -> LineEndingDetection {
+        let bound = input.startIndex + min(input.count, limits.maxMessageBytes)
         var i = input.startIndex + from
-        while i < input.endIndex {
+        while i < bound {
             let byte = input[i]
-            if byte == ASCII.lineFeed { return ASCII.lineFeed }
+            if byte == ASCII.lineFeed { return .decided(ASCII.lineFeed) }
             if byte == ASCII.carriageReturn {
                 if i + 1 < input.endIndex {
-                    return input[i + 1] == ASCII.lineFeed ? ASCII.lineFeed : ASCII.carriageReturn
+                    return .decided(input[i + 1] == ASCII.lineFeed ? ASCII.lineFeed : ASCII.carriageReturn)
                 }
-                return atEnd ? ASCII.carriageReturn : nil
+                return atEnd ? .decided(ASCII.carriageReturn) : .undecided(searchedTo: i - input.startIndex)
             }
             i += 1
         }
-        return nil
+        if input.count >= limits.maxMessageBytes { return .decided(ASCII.lineFeed) }
+        return .undecided(searchedTo: i - input.startIndex)
     }
 
     /// Where the message of an entry ending at `end` stops: before the blank line that precedes the next
@@ -298,10 +315,29 @@ extension MboxParser {
                 lineEndIndex = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
             } else {
                 scan.cursor.searchedTo = count
-                guard atEnd else { return .needMore }
+                guard atEnd else {
+                    // What can be decided about a partial line is decided now, exactly as it would be on
+                    // the whole line, so that a long line need not be held (see `step`).
+                    let partial = count - lineStart
+                    switch scan.phase {
+                    case .envelope:
+                        if partial >= 5, !EnvelopeLine.startsWithFrom(buffer, lineStart, count) {
+                            scan.defects.insert(.leadingGarbage)
+                            scan.messageStart = 0
+                            scan.phase = .body
+                        }
+                    case .header, .body:
+                        if partial >= EnvelopeLine.maxBytesJudged,
+                           isSeparator(buffer, lineStart, count, scan.cursor.previousLineBlank) {
+                            return .separator(at: lineStart)
+                        }
+                    }
+                    return .needMore
+                }
                 lineEndIndex = count
-                scan.defects.insert(.missingFinalNewline)
             }
+            // The input's last line has no line end (recorded once the line is known to be this entry's).
+            let unterminated = lineEndIndex == count
             let next = min(lineEndIndex + 1, count)
             var contentEnd = lineEndIndex
             if stripCR, contentEnd > lineStart, buffer[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
@@ -309,8 +345,10 @@ extension MboxParser {
 
             switch scan.phase {
             case .envelope:
+                if unterminated { scan.defects.insert(.missingFinalNewline) }
                 if EnvelopeLine.startsWithFrom(buffer, lineStart, contentEnd) {
                     scan.envelopeEnd = contentEnd
+                    scan.envelopeLineEnd = lineEndIndex
                     scan.messageStart = next
                     scan.phase = .header
                     if EnvelopeLine.isOdd(buffer, lineStart, contentEnd) { scan.defects.insert(.oddEnvelopeLine) }
@@ -330,12 +368,17 @@ extension MboxParser {
                    scan.cursor.previousLineBlank || EnvelopeLine.isWellFormed(buffer, lineStart, contentEnd) {
                     return .separator(at: lineStart)
                 }
+                if unterminated { scan.defects.insert(.missingFinalNewline) }
             }
 
             if scan.phase == .header {
                 if blank {
                     scan.phase = .body
-                    if let length = scan.contentLength {
+                    // A header section (or From_ line) longer than the limit makes the message truncated
+                    // whatever its Content-Length says; it is not checked (the same when the header arrives
+                    // in pieces and `beginSkipping` takes over before its end).
+                    if let length = scan.contentLength, next - scan.messageStart <= limits.maxMessageBytes + 2,
+                       scan.envelopeLineEnd <= limits.maxMessageBytes + 2 {
                         scan.cursor.previousLineBlank = true
                         scan.cursor.previousLineStart = lineStart
                         scan.cursor.lineStart = next
@@ -437,13 +480,23 @@ extension MboxParser {
         let start = min(scan.messageStart, entryEnd)
         var end = max(start, min(messageEnd, entryEnd))
         var defects = scan.defects
-        if end - start > limits.maxMessageBytes {
+        var envelope = scan.envelopeEnd.map { input[base..<(base + $0)] }
+        if scan.envelopeEnd != nil, scan.envelopeLineEnd > limits.maxMessageBytes + 2 {
+            // A From_ line longer than the limit: treated as `beginSkipping` treats it when it arrives in
+            // pieces (message empty, envelope cut), so that chunking never changes the result.
+            end = start
+            defects.insert(.truncated)
+            defects.remove(.oddEnvelopeLine)
+            envelope = input[base..<(base + Self.envelopeBytesKept(limits))]
+        } else if end - start > limits.maxMessageBytes {
             end = start + limits.maxMessageBytes
             defects.insert(.truncated)
         }
         var bytes = input[(base + start)..<(base + end)]
-        if scan.quoted { bytes = MboxQuoting.unquote(bytes, lineEnd: lineEnd) }
-        let envelope = scan.envelopeEnd.map { input[base..<(base + $0)] }
+        // A cut message is unquoted whatever its later lines hold, as `beginSkipping` does with the head
+        // it keeps (where the line that made it too long may not have been seen whole).
+        let truncatedFromDelimited = defects.contains(.truncated) && !scan.delimitedByContentLength
+        if scan.quoted || truncatedFromDelimited { bytes = MboxQuoting.unquote(bytes, lineEnd: lineEnd) }
         let message = MailboxMessage(
             source: source, index: index, offset: streamOffset, length: entryEnd, envelopeLine: envelope,
             bytes: bytes, defects: defects,
@@ -462,15 +515,18 @@ extension MboxParser {
     /// The entry is longer than `maxMessageBytes`: keep a copy of its head, drop the rest as it comes.
     mutating func beginSkipping(_ scan: EntryScan, _ input: inout ByteSlice) {
         let base = input.startIndex
-        let messageStart = scan.phase == .envelope ? input.count : scan.messageStart
+        // A From_ line longer than the limit leaves the message empty (as in `emit`).
+        let envelopeTooLong = scan.phase == .envelope || scan.envelopeLineEnd > limits.maxMessageBytes + 2
+        let messageStart = envelopeTooLong ? input.count : scan.messageStart
         let cut = min(input.count, messageStart + limits.maxMessageBytes)
-        var bytes = ByteSlice(input[(base + messageStart)..<(base + cut)])
-        if scan.quoted { bytes = MboxQuoting.unquote(bytes, lineEnd: lineEnd) }
-        let envelope: ByteSlice? = scan.phase == .envelope
-            ? ByteSlice(input[base..<(base + min(input.count, 1000))])
+        // Unquoted whatever the lines seen so far say: the line being read may be a quoted one.
+        let bytes = MboxQuoting.unquote(input[(base + messageStart)..<(base + cut)], lineEnd: lineEnd)
+        let envelope: ByteSlice? = envelopeTooLong
+            ? ByteSlice(input[base..<(base + min(input.count, Self.envelopeBytesKept(limits)))])
             : scan.envelopeEnd.map { ByteSlice(input[base..<(base + $0)]) }
         var defects = scan.defects
         defects.insert(.truncated)
+        if envelopeTooLong { defects.remove(.oddEnvelopeLine) }
         let pending = MailboxMessage(
             source: source, index: index, offset: streamOffset, length: 0, envelopeLine: envelope,
             bytes: bytes, defects: defects, raw: nil)
@@ -492,8 +548,8 @@ extension MboxParser {
         let count = buffer.count
         guard let base = buffer.baseAddress else { return nil }
         let stripCR = lineEnd == ASCII.lineFeed
-        /// A line is judged on its first `judged` bytes when its end is far away.
-        let judged = 1024
+        /// A line is judged on its first bytes when its end is far away (`isWellFormed` reads no further).
+        let judged = EnvelopeLine.maxBytesJudged
         while true {
             let lineStart = skip.cursor.lineStart
             var lineEndIndex: Int
@@ -531,6 +587,10 @@ extension MboxParser {
             if lineEndIndex == count { return nil }
         }
     }
+
+    /// How much of a From_ line longer than the limit is kept: 1000 bytes (RFC 5321 §4.5.3.1.6's line
+    /// limit), or the message limit if smaller.
+    static func envelopeBytesKept(_ limits: MailboxLimits) -> Int { min(1000, limits.maxMessageBytes) }
 
     func isSeparator(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ previousBlank: Bool) -> Bool {
         EnvelopeLine.startsWithFrom(buffer, start, end)
