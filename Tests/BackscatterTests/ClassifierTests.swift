@@ -70,4 +70,51 @@ struct ClassifierFixtureTests {
             #expect(report.records.first?.verdict.rawValue == row[1], "\(row[0])")
         }
     }
+
+    static let signalRows: [[String]] = {
+        guard let text = try? String(contentsOfFile: Corpus.fixture("classifier/signals/expected.tsv"), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
+            .filter { $0.count == 4 }
+    }()
+
+    /// One small message per signal (Fixtures/classifier/signals, made by make-signal-fixtures.py): the
+    /// signal must be among the evidence, and the verdict as given where the row asserts one.
+    @Test(arguments: signalRows)
+    func everySignalOnItsOwnMessage(_ row: [String]) throws {
+        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/\(row[1])"))
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/signals/\(row[0])"))))
+        let parsed = ParsedMessage(parsing: bytes[...])
+        let report = BounceAnalyzer().analyze(parsed)
+        let note = ClassifierNote.read(parsed, report: report, reader: ObservationReader(dkimKeys: profile.dkim))
+        let judgement = Classifier(profile: profile).judge(note.observation)
+        let signals = judgement.evidence.map(\.signal)
+        #expect(signals.contains(row[2]), "\(row[0]) (\(report.kind.rawValue)): got \(signals)")
+        if row[3] != "-" { #expect(judgement.verdict.rawValue == row[3], "\(row[0]): \(judgement.evidence.map { "\($0.signal) \($0.weight)" })") }
+    }
+
+    /// Stream signals: a flood of one backscatter notice, a campaign of one original, a made-up recipient.
+    @Test func streamFindingsBecomeEvidence() throws {
+        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile.toml"))
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/signals/original-spam-shape.eml"))))
+        let parsed = ParsedMessage(parsing: bytes[...])
+        let base = ClassifierNote.read(parsed, report: BounceAnalyzer().analyze(parsed), reader: ObservationReader())
+        var notes: [ClassifierNote] = []
+        for i in 0..<12 {
+            guard var o = base.observation else { Issue.record("the fixture is not bounce-like"); return }
+            o.arrival = (o.arrival ?? 0) + Int64(i * 60)
+            o.reportingMTA = "mx\(i).reflector.example"
+            o.victim = "qzxkvwtrpl@example.com"
+            notes.append(ClassifierNote(observation: o))
+        }
+        let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+        #expect(result.findings.campaigns.count == 1)
+        #expect(result.findings.campaigns.first?.messages == 12)
+        #expect(result.findings.campaigns.first?.reflectors == 12)
+        #expect(result.findings.floods.first?.messages == 12)
+        #expect(result.findings.randomRecipients.first?.address == "qzxkvwtrpl@example.com")
+        let signals = Set(result.judgements[0].evidence.map(\.signal))
+        #expect(signals.contains("campaign-member"))
+        #expect(signals.contains("flood"))
+        #expect(result.judgements.allSatisfy { $0.verdict == .backscatter && $0.campaign == "c1" })
+    }
 }

@@ -95,6 +95,24 @@ import TestSupport
         #expect(Self.name(DKIMVerifier(keys: try Self.keys()).verify(field: from, in: headers)) == "unsupported")
     }
 
+    /// Inline originals as non-MIME bounces write them: right after a line of prose, indented, quoted.
+    @Test(arguments: ["rsa-relaxed", "rsa-simple", "ed25519-simple"])
+    func findsIndentedAndQuotedHeaderBlocks(_ name: String) throws {
+        let signed = try String(contentsOfFile: Self.folder + "/\(name).eml", encoding: .utf8)
+        let header = String(signed[..<(signed.range(of: "\r\n\r\n")?.lowerBound ?? signed.endIndex)])
+        let lines = header.components(separatedBy: "\r\n")
+        let verifier = DKIMVerifier(keys: try Self.keys())
+        for (prefix, lineEnd) in [("", "\n"), ("  ", "\n"), ("> ", "\r\n"), ("\t", "\n")] {
+            let bounce = "Delivery failed.\nOriginal Message:\n" + lines.map { prefix + $0 }.joined(separator: lineEnd)
+                + lineEnd + prefix + lineEnd + "Body text.\n"
+            let result = verifier.verify(embeddedIn: Array(bounce.utf8)[...])
+            #expect(result == .verified, "\(name) with prefix \(prefix.debugDescription): \(result)")
+        }
+        // A prefix of prose is not an indentation.
+        let prose = "see: " + lines.joined(separator: "\nsee: ")
+        #expect(verifier.verify(embeddedIn: Array(prose.utf8)[...]) == .noSignatureForDomain)
+    }
+
     @Test func wrongKeyFails() throws {
         let pem = try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey.pemRepresentation
         let verifier = DKIMVerifier(keys: [try DKIMKey(domain: "example.com", selector: "s2026", publicKey: pem)])

@@ -26,3 +26,20 @@ struct DevCorpusTests {
         }
     }
 }
+
+/// Zero-config: the profile inferred from backscatter-dev names the site and its relays, and its TOML
+/// loads back as a profile.
+struct ProfileInferenceCorpusTests {
+    @Test(.enabled(if: Corpus.isAvailable || { print(Corpus.skipMessage); return false }()))
+    func inferredProfileFindsTheSiteAndRoundTrips() throws {
+        let inferred = try ProfileInference.infer(paths: [Corpus.path("backscatter-dev/corpus.mbox")])
+        #expect(inferred.profile.site.domains.contains("acme.example"))
+        #expect(inferred.profile.relays.networks.contains("198.51.100.4"))
+        #expect(inferred.profile.relays.networks.contains("198.51.100.5"))
+        #expect(!inferred.profile.relays.networks.contains("87.52.200.235"), "a forged-HELO bot must not become a relay")
+        #expect(inferred.dkimDomains == ["acme.example"])
+        let reloaded = try SiteProfile.parse(inferred.tomlText)
+        #expect(reloaded.site.domains == inferred.profile.site.domains)
+        #expect(reloaded.relays.networks == inferred.profile.relays.networks)
+    }
+}

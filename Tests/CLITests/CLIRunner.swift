@@ -29,8 +29,18 @@ enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }()
 
+    /// Serialises child processes: swift-corelibs-foundation's `Process` and `Pipe` are not reliable when
+    /// many tests launch children at once (a CI run aborted with a Process run-loop thread live), and a
+    /// child that exits before reading its stdin must not kill the test runner with SIGPIPE.
+    private static let launchLock: NSLock = {
+        signal(SIGPIPE, SIG_IGN)
+        return NSLock()
+    }()
+
     /// Runs `backscatter arguments...` in the repository root with a clean, predictable environment.
     static func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil) throws -> Result {
+        launchLock.lock()
+        defer { launchLock.unlock() }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

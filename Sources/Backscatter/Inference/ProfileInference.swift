@@ -1,3 +1,6 @@
+import DeliveryStatus
+import MailParsing
+
 /// A site profile inferred from the stream itself (zero-config), with what was inferred and why.
 public struct InferredProfile: Sendable {
     /// The inferred profile, printable as TOML with `SiteProfile.tomlText()`.
@@ -17,6 +20,15 @@ public struct InferredProfile: Sendable {
                       knownLocalParts: knownLocalParts)
     }
 
+    /// The profile as TOML to edit and pass back with `--profile`, the inferred facts as comments above it.
+    public var tomlText: String {
+        var text = "# Inferred by backscatter from the mail itself; check it, add what it could not know\n"
+        text += "# (users, the DKIM public key, the BATV key, the sent log), then pass it with --profile.\n"
+        for fact in facts { text += "#   \(fact)\n" }
+        for domain in dkimDomains { text += "# DKIM: the site signs as d=\(domain); add its [[dkim]] public key to check signatures.\n" }
+        return text + "\n" + profile.tomlText()
+    }
+
     /// The facts as printable lines.
     public var description: String {
         "Inferred from the stream (no profile given):\n" + facts.map { "  - " + $0 }.joined(separator: "\n")
@@ -27,6 +39,22 @@ public struct InferredProfile: Sendable {
 /// are delivered), its outbound relays by IP (the hosts that hand the returned originals over, named
 /// under the site's domains), its Message-ID shape, and whether it signs with DKIM or BATV.
 public enum ProfileInference {
+    /// Reads mailboxes, folders or message files and infers a profile from them (`backscatter profile infer`).
+    /// - Throws: `MailboxError` when an input cannot be read.
+    public static func infer(paths: [String]) throws -> InferredProfile {
+        let analyzer = BounceAnalyzer()
+        let reader = ObservationReader()
+        var notes: [ClassifierNote] = []
+        for path in paths {
+            var mailbox = try MailboxReader(path: path)
+            while let entry = try mailbox.next() {
+                let parsed = ParsedMessage(parsing: entry.bytes)
+                notes.append(ClassifierNote.read(parsed, report: analyzer.analyze(parsed), reader: reader))
+            }
+        }
+        return infer(notes)
+    }
+
     /// Infers a profile from every message's note.
     /// - Complexity: O(notes), memory bounded by the capped count maps (`maxKeys` each).
     public static func infer(_ notes: [ClassifierNote]) -> InferredProfile {
@@ -110,8 +138,9 @@ public enum ProfileInference {
         if tagged >= 3, let since = batvSince {
             var batv = SiteProfile.BATV()
             batv.since = since
+            batv.sinceText = MailDate(secondsSince1970: Int64(since), utcOffsetMinutes: 0).iso8601
             profile.batv = batv
-            facts.append("BATV signing since about \(since) (seconds since 1970), \(tagged) bounces of our mail carried tags (no key known)")
+            facts.append("BATV signing since about \(batv.sinceText ?? "?"): \(tagged) bounces of our mail carried tags (no key known: add it under [batv] keys)")
         } else {
             batvSince = nil
         }

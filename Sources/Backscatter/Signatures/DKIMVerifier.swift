@@ -141,20 +141,19 @@ public struct DKIMVerifier: Sendable {
 
 extension DKIMVerifier {
     /// Checks the site's signatures in header sections found anywhere in `bytes`: for a bounce that returns
-    /// the original inline (not as a message/rfc822 part), each `DKIM-Signature:` at a line start is taken
-    /// to sit in a header section that begins after the previous empty line. The best result wins.
-    /// - Complexity: O(n) per signature found; at most `maxSignatures` (default 16) are tried.
+    /// the original inline (not as a message/rfc822 part). Around each `DKIM-Signature:` the header block is
+    /// the run of field and continuation lines before and after it, which may all carry the same
+    /// indentation or quoting (`  `, `> `, as in RFC 3462-style "header fields of the message you sent"
+    /// reports); that prefix is removed before the block is parsed. The best result wins.
+    /// - Complexity: O(size of each block); at most `maxSignatures` (default 16) signatures are tried.
     public func verify(embeddedIn bytes: ByteSlice, maxSignatures: Int = 16) -> DKIMResult {
         var results: [DKIMResult] = []
         var searchFrom = bytes.startIndex
         while results.count < maxSignatures, searchFrom < bytes.endIndex,
               let hit = bytes[searchFrom...].firstRange(ofCaseInsensitive: "dkim-signature:") {
             searchFrom = hit.upperBound
-            // Only at a line start.
-            guard hit.lowerBound == bytes.startIndex || bytes[hit.lowerBound - 1] == ASCII.lineFeed
-                || bytes[hit.lowerBound - 1] == ASCII.carriageReturn else { continue }
-            let start = Self.headerBlockStart(bytes, before: hit.lowerBound)
-            results.append(verify(HeaderSection.parse(bytes[start...])))
+            guard let block = EmbeddedHeaderBlock.extract(bytes, around: hit.lowerBound) else { continue }
+            results.append(verify(HeaderSection.parse(block[...])))
             if results.last == .verified { return .verified }
         }
         return results.first { if case .failed = $0 { true } else { false } }
@@ -162,20 +161,70 @@ extension DKIMVerifier {
             ?? results.first { if case .unsupported = $0 { true } else { false } }
             ?? .noSignatureForDomain
     }
+}
 
-    /// The index after the last empty line before `index` (LF, CRLF or CR line ends), or the start.
-    private static func headerBlockStart(_ bytes: ByteSlice, before index: Int) -> Int {
-        var i = index
-        while i > bytes.startIndex {
-            // i is a line start; look at the line before it.
-            var end = i - 1                      // the line end byte of the previous line
-            if bytes[end] == ASCII.lineFeed, end > bytes.startIndex, bytes[end - 1] == ASCII.carriageReturn { end -= 1 }
-            var lineStart = end
-            while lineStart > bytes.startIndex, bytes[lineStart - 1] != ASCII.lineFeed,
-                  bytes[lineStart - 1] != ASCII.carriageReturn { lineStart -= 1 }
-            if lineStart == end { return i }    // the previous line is empty
-            i = lineStart
+/// Finds the header block around a field inside free text, and undoes its indentation.
+enum EmbeddedHeaderBlock {
+    /// Longest indentation or quoting prefix accepted.
+    static let maxPrefix = 8
+
+    /// The header block (prefix removed, LF line ends) containing the field that starts at `fieldStart`, or
+    /// nil when the text before the field on its line is not a plain prefix of spaces, tabs and '>'.
+    static func extract(_ bytes: ByteSlice, around fieldStart: Int) -> [UInt8]? {
+        // The line holding the field, and its prefix.
+        var lineStart = fieldStart
+        while lineStart > bytes.startIndex, !isLineEnd(bytes[lineStart - 1]) { lineStart -= 1 }
+        let prefix = bytes[lineStart..<fieldStart]
+        guard prefix.count <= maxPrefix,
+              prefix.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab || $0 == ASCII.greaterThan }) else { return nil }
+        // Walk back over field and continuation lines with the same prefix.
+        var first = lineStart
+        while first > bytes.startIndex {
+            let previous = lineRange(bytes, endingBefore: first)
+            guard belongs(bytes[previous], prefix: prefix) else { break }
+            first = previous.lowerBound
         }
-        return bytes.startIndex
+        // Then forward from the first line to the end of the block.
+        var out: [UInt8] = []
+        var cursor = first
+        while cursor < bytes.endIndex {
+            var end = cursor
+            while end < bytes.endIndex, !isLineEnd(bytes[end]) { end += 1 }
+            let line = bytes[cursor..<end]
+            guard cursor < lineStart || belongs(line, prefix: prefix) else { break }
+            out += line.dropFirst(prefix.count)
+            out.append(ASCII.lineFeed)
+            // Step over the line end (CRLF, LF or CR).
+            if end < bytes.endIndex, bytes[end] == ASCII.carriageReturn { end += 1 }
+            if end < bytes.endIndex, bytes[end] == ASCII.lineFeed, end == cursor || bytes[end - 1] != ASCII.lineFeed {
+                end += 1
+            }
+            cursor = end
+            if out.count > 256 * 1024 { break }      // a header block is never this big: stop reading prose
+        }
+        out.append(ASCII.lineFeed)                     // the blank line that ends the section
+        return out
     }
+
+    /// Whether `line` is `prefix` followed by a header field (`name:`) or a continuation (WSP then text).
+    private static func belongs(_ line: ByteSlice, prefix: ByteSlice) -> Bool {
+        guard line.count > prefix.count, line.starts(with: prefix) else { return false }
+        let rest = line.dropFirst(prefix.count)
+        guard let first = rest.first else { return false }
+        if ASCII.isWhitespace(first) { return !rest.trimmingWhitespace().isEmpty }
+        // RFC 5322 §3.6.8: field-name = 1*ftext (printable US-ASCII except colon), then ":".
+        guard let colon = rest.firstIndex(of: ASCII.colon), colon > rest.startIndex else { return false }
+        return rest[rest.startIndex..<colon].allSatisfy { $0 > 32 && $0 < 127 }
+    }
+
+    /// The range of the line that ends just before `lineStart` (its line end excluded).
+    private static func lineRange(_ bytes: ByteSlice, endingBefore lineStart: Int) -> Range<Int> {
+        var end = lineStart - 1
+        if end > bytes.startIndex, bytes[end] == ASCII.lineFeed, bytes[end - 1] == ASCII.carriageReturn { end -= 1 }
+        var start = end
+        while start > bytes.startIndex, !isLineEnd(bytes[start - 1]) { start -= 1 }
+        return start..<end
+    }
+
+    private static func isLineEnd(_ b: UInt8) -> Bool { b == ASCII.lineFeed || b == ASCII.carriageReturn }
 }

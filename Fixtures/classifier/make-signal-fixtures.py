@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Writes Fixtures/classifier/signals/: one small bounce per classifier signal, each with the profile it
+is judged with and the signal (and verdict) expected, in signals/expected.tsv. Deterministic: run it
+again after changing it; the DKIM-signed original is Fixtures/profile/dkim/rsa-relaxed.eml (dkimpy)."""
+import base64, hashlib, hmac, os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "signals")
+DKIM = open(os.path.join(HERE, "..", "profile", "dkim", "rsa-relaxed.eml")).read()
+DKIM_HEADERS = DKIM.split("\n\n", 1)[0] + "\n"
+BOUNCE_DAY = 1768176000 // 86400 + 0  # 2026-01-12
+BATV_KEY = bytes.fromhex("00112233445566778899aabbccddeeff")
+SRS_SECRET = b"fixture-secret"
+SENT_ID = "20260112100000.ABCDEF0123@mx-out1.example.com"
+
+def prvs(local, domain, day, key=BATV_KEY, k=1):
+    ddd = "%03d" % ((day + 7) % 1000)
+    sig = hmac.new(key, f"{k}{ddd}{local}@{domain.lower()}".encode(), hashlib.sha1).hexdigest()[:6]
+    return f"prvs={k}{ddd}{sig}={local}@{domain}"
+
+def srs0(local, domain, forwarder, day, secret=SRS_SECRET):
+    chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    d = day % 1024
+    tt = chars[(d >> 5) & 31] + chars[d & 31]
+    mac = hmac.new(secret, (tt + domain + local).lower().encode(), hashlib.sha1).digest()
+    h = base64.b64encode(mac).decode()[:4]
+    return f"SRS0={h}={tt}={domain}={local}@{forwarder}"
+
+def original(hop="from mx-out1.example.com (mx-out1.example.com [192.0.2.4])", msgid=f"<{SENT_ID}>",
+             frm="Alice <alice@example.com>", date="Mon, 12 Jan 2026 10:00:00 +0000", subject="Quarterly report",
+             extra=""):
+    lines = [f"Received: {hop}\n\tby mx.partner.example with ESMTPS id X1\n\tfor <first@partner.example>; Mon, 12 Jan 2026 10:00:01 +0000"]
+    lines += [extra.rstrip("\n")] if extra else []
+    if msgid: lines.append(f"Message-ID: {msgid}")
+    if date: lines.append(f"Date: {date}")
+    if frm: lines.append(f"From: {frm}")
+    lines.append("To: first@partner.example")
+    if subject: lines.append(f"Subject: {subject}")
+    return "\n".join(lines) + "\n"
+
+def bounce(victim="alice@example.com", failed=("first@partner.example",), orig=None, envid=None,
+           date="Mon, 12 Jan 2026 10:05:00 +0000"):
+    parts = [f"""Return-Path: <>
+X-Original-To: {victim}
+Delivered-To: {victim.split('=')[-1] if victim.startswith('prvs=') else victim}
+Received: from mx.partner.example (mx.partner.example [198.51.100.7])
+\tby mx1.example.com (Postfix) with ESMTPS id AAA1
+\tfor <{victim}>; {date}
+From: MAILER-DAEMON@mx.partner.example (Mail Delivery System)
+To: {victim}
+Subject: Undelivered Mail Returned to Sender
+Date: {date}
+Message-Id: <bounce@mx.partner.example>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.partner.example
+"""]
+    if envid: parts.append(f"Original-Envelope-Id: {envid}\n")
+    for r in failed:
+        parts.append(f"\nFinal-Recipient: rfc822; {r}\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 <{r}>: user unknown\n")
+    if orig is not None:
+        parts.append(f"\n--B\nContent-Type: text/rfc822-headers\n\n{orig}")
+    parts.append("\n--B--\n")
+    return "".join(parts)
+
+def autoreply(frm, in_reply_to):
+    return f"""Return-Path: <{frm}>
+X-Original-To: alice@example.com
+Received: from mx.partner.example (mx.partner.example [198.51.100.7])
+\tby mx1.example.com (Postfix) with ESMTPS id AAA2
+\tfor <alice@example.com>; Mon, 12 Jan 2026 10:05:00 +0000
+From: {frm}
+To: alice@example.com
+Subject: Automatic reply: Quarterly report
+Date: Mon, 12 Jan 2026 10:05:00 +0000
+Message-ID: <auto@partner.example>
+In-Reply-To: {in_reply_to}
+Auto-Submitted: auto-replied
+Content-Type: text/plain
+
+I am out of the office until Monday.
+"""
+
+L, N = "signals-profile-sentlog.toml", "signals-profile.toml"
+cases = [
+    ("relay-ip-ours", N, bounce(orig=original()), "legitimate"),
+    ("relay-ip-ours-forwarded", N, bounce(orig=original(hop="from fwd.partner.example (fwd.partner.example [198.51.100.20])",
+        extra="Received: from mx-out1.example.com (mx-out1.example.com [192.0.2.4])\n\tby fwd.partner.example; Mon, 12 Jan 2026 10:00:00 +0000")), "-"),
+    ("relay-helo-forged", N, bounce(orig=original(hop="from mx-out1.example.com (dsl-203-0-113-9.pool.isp.example [203.0.113.9])")), "backscatter"),
+    ("relay-ip-foreign", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])")), "-"),
+    ("original-spam-shape", N, bounce(orig=original(hop="from [203.0.113.9] (unknown [203.0.113.9])", msgid="<1768212000.5@[203.0.113.9]>", subject="BUY NOW!!! CHEAP!!!")), "backscatter"),
+    ("message-id-sent", L, bounce(orig=original()), "legitimate"),
+    ("message-id-not-sent", L, bounce(orig=original(msgid="<20260112100500.0000000001@mx-out1.example.com>")), "-"),
+    ("message-id-our-format", N, bounce(orig=original()), "legitimate"),
+    ("message-id-foreign", N, bounce(orig=original(msgid="<abc.def@spam.example>")), "-"),
+    ("message-id-missing", N, bounce(orig=original(msgid=None)), "-"),
+    ("dkim-ours-valid", N, bounce(failed=("first@partner.example",), orig=DKIM_HEADERS), "legitimate"),
+    ("dkim-ours-failed", N, bounce(failed=("first@partner.example",), orig=DKIM_HEADERS.replace("To: first@partner.example", "To: someone@partner.example")), "-"),
+    ("dkim-ours-absent", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])", msgid="<x1@other.example>")), "-"),
+    ("dkim-foreign-domain", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])", msgid="<x2@other.example>",
+        extra="DKIM-Signature: v=1; a=rsa-sha256; d=other.example; s=k1; h=from:to; bh=AAAA; b=AAAA")), "-"),
+    ("batv-valid", N, bounce(victim=prvs("alice", "example.com", BOUNCE_DAY), orig=original()), "legitimate"),
+    ("batv-invalid", N, bounce(victim=prvs("alice", "example.com", BOUNCE_DAY, key=b"wrong-key"), orig=None), "-"),
+    ("batv-expired", N, bounce(victim=prvs("alice", "example.com", BOUNCE_DAY - 40), orig=None), "-"),
+    ("batv-missing", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])")), "backscatter"),
+    ("srs-valid", N, bounce(victim=srs0("carol", "partner.example", "example.com", BOUNCE_DAY), orig=None), "-"),
+    ("srs-invalid", N, bounce(victim="SRS0=abcd=" + srs0("carol", "partner.example", "example.com", BOUNCE_DAY).split("=", 2)[2], orig=None), "-"),
+    ("recipient-unknown-here", N, bounce(victim="zqxkvwtr@example.com", orig=None), "-"),
+    ("several-recipients", N, bounce(failed=("a1@partner.example", "a2@partner.example", "a3@partner.example"), orig=None), "-"),
+    # (Not asserted legitimate: the profile signs with BATV, and this notice came to an unsigned address.)
+    ("recipient-written-to", L, bounce(failed=("first@partner.example",), orig=None), "-"),
+    ("recipient-never-written-to", L, bounce(failed=("stranger@far.example",), orig=None), "backscatter"),
+    ("envelope-id-ours", L, bounce(envid=SENT_ID, orig=None), "legitimate"),
+    ("original-after-bounce", N, bounce(orig=original(date="Tue, 13 Jan 2026 12:00:00 +0000")), "-"),
+    ("original-weeks-before", N, bounce(orig=original(date="Mon, 1 Dec 2025 10:00:00 +0000")), "-"),
+    ("reply-to-our-id", L, autoreply("first@partner.example", f"<{SENT_ID}>"), "legitimate"),
+    ("reply-to-foreign-id", L, autoreply("stranger@far.example", "<x@spam.example>"), "backscatter"),
+    ("replier-written-to", L, autoreply("first@partner.example", f"<{SENT_ID}>"), "legitimate"),
+    ("replier-never-written-to", L, autoreply("stranger@far.example", "<x@spam.example>"), "backscatter"),
+    ("no-original", N, bounce(orig=None), "-"),
+]
+os.makedirs(OUT, exist_ok=True)
+with open(os.path.join(OUT, "expected.tsv"), "w") as tsv:
+    tsv.write("# file\tprofile\tsignal that must be among the evidence\tverdict (- when not asserted)\n")
+    for name, profile, text, verdict in cases:
+        with open(os.path.join(OUT, name + ".eml"), "w") as f:
+            f.write(text)
+        tsv.write(f"{name}.eml\t{profile}\t{name}\t{verdict}\n")
