@@ -81,6 +81,9 @@ package final class BounceContext {
     /// `text` split into lines (LF removed).
     package private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
 
+    /// The address blocks of the text (computed once; `TextScan.blocks`).
+    private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excluding: TextScan.ownAddresses(self))
+
     /// `text` lower-cased, for phrase search.
     package private(set) lazy var lowercaseText: String = text.lowercased()
 

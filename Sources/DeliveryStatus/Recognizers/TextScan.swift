@@ -175,7 +175,7 @@ enum TextScan {
     /// The block of the report text that speaks of `address`, if any (to complete a DSN's record).
     static func block(for address: String, in context: BounceContext) -> String? {
         let key = address.lowercased()
-        return blocks(in: context.lines, excluding: ownAddresses(context)).first { $0.address.lowercased() == key }?.text
+        return context.addressBlocks.first { $0.address.lowercased() == key }?.text
     }
 }
 
