@@ -28,7 +28,7 @@ import TestSupport
         ("Exchange2007", "exchange2007"), ("McAfee", "mcafee"), ("KDDI", "kddi"), ("mFILTER", "mfilter"),
         ("Yandex", "yandex"), ("SurfControl", "surfcontrol"), ("SendGrid", "sendgrid"), ("PowerMTA", "powermta"),
         ("MXLogic", "mxlogic"), ("X6", "x6"), ("MailFoundry", "mailfoundry"), ("Barracuda", "barracuda"),
-        ("Bigfoot", "bigfoot"), ("Amavis", "amavis"),
+        ("Bigfoot", "bigfoot"), ("Amavis", "amavis"), ("AmazonWorkMail", "amazonworkmail"),
     ]
 
     /// Rows where Sisimai's expectation is wrong or where its answer depends on something we

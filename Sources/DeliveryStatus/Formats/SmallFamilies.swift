@@ -22,6 +22,7 @@ enum SmallFamilies {
         McAfeeRecognizer(), KDDIRecognizer(), MFILTERRecognizer(), YandexRecognizer(), SurfControlRecognizer(),
         SendGridRecognizer(), PowerMTARecognizer(), MXLogicRecognizer(), X6Recognizer(),
         MailFoundryRecognizer(), BarracudaRecognizer(), BigfootRecognizer(), AmavisRecognizer(),
+        AmazonWorkMailRecognizer(),
     ]
 
     /// What the rest of the registry makes of a message a family recogniser claimed but leaves to the
