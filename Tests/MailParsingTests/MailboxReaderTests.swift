@@ -156,4 +156,24 @@ struct MailboxReaderTests {
             #expect(messages.allSatisfy { $0.source == "-" })
         }
     }
+
+    @Test("a named pipe is read like a file")
+    func namedPipe() throws {
+        let root = try Self.folder([:])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fifo = root + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let text = Self.mbox
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)
+            _ = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+            close(fd)
+        }
+        writer.start()
+        var reader = try MailboxReader(path: fifo)
+        #expect(reader.kind == .mbox)
+        var count = 0
+        while try reader.next() != nil { count += 1 }
+        #expect(count == 2)
+    }
 }
