@@ -8,26 +8,57 @@ extension BackscatterCommand {
             abstract: "Audit your own server's queue or sent mail: is it the reflector?",
             discussion: """
                 Reads what your server holds or sent (a queue folder of .eml files, a Badmail folder, a \
-                sent mbox, Postfix postcat output) and sorts each message: reflected (an NDR for forged \
-                spam), legitimate-ndr, relayed (relay abuse), internal-bulk (a compromised account) or \
-                ordinary, with totals and the remedy.
+                sent mbox, Postfix postcat output) and sorts each message: reflected (an NDR your server \
+                made for forged spam), legitimate-ndr, relayed (relay abuse), internal-bulk (a \
+                compromised account or workstation) or ordinary; then prints the totals and what to do.
+
+                Exit status: 0 nothing wrong found, 1 reflected, relayed or internal-bulk mail found, 2 \
+                bad usage, 3 an input could not be read.
 
                 Example:
                   backscatter audit --profile site.toml /var/spool/exchange/Badmail
                 """
         )
 
-        @Argument(help: ArgumentHelp("Queue folders, Badmail folders, sent mboxes.", valueName: "path"))
+        @Argument(help: ArgumentHelp("Queue folders, Badmail folders, sent mboxes, message files.", valueName: "path"))
         var paths: [String]
 
         @OptionGroup var reading: ReadingOptions
 
-        @Option(name: [.short, .long], help: "Output format (text or jsonl).")
+        @Option(name: [.short, .long], help: "Output format: text or jsonl (default: text on a terminal, else jsonl).")
         var format: OutputFormat?
 
+        @Option(name: .long, help: "Colour in text output (never with NO_COLOR set).")
+        var color: ColorChoice = .auto
+
+        func validate() throws {
+            if paths.isEmpty { throw ValidationError("give at least one path") }
+            if let format, format != .text, format != .jsonl { throw ValidationError("audit writes text or jsonl") }
+        }
+
         func run() throws {
-            // SEAM(classifier): the audit library function (issue 4) has not landed yet.
-            throw CLIFailure.notYet("audit")
+            let sink = Terminal.standardOutput
+            let chosen = format ?? (sink.isTerminal ? .text : .jsonl)
+            let runner = ScanRunner(paths: paths, reading: reading)
+            let stage = AuditStage(profile: try runner.loadProfile())
+            var rows: [ScanRecord] = []
+            let summary = try runner.run(stage: stage) { record in
+                if chosen == .jsonl {
+                    sink.write(JSONLinesFormat.line(record))
+                } else if let audit = record.audit, audit != .ordinary, audit != .legitimateNDR {
+                    rows.append(record)
+                }
+            }
+            if chosen == .text, let report = summary.audit {
+                let style = Style(enabled: color.enabled(for: sink))
+                sink.write(AuditReportText(report: report, rows: rows, paths: paths, style: style).render())
+            }
+            sink.flush()
+            let flagged = summary.audit.map { report in
+                [AuditVerdict.reflected, .relayed, .internalBulk].contains { report.totals[$0, default: 0] > 0 }
+            } ?? false
+            if !summary.errors.isEmpty { throw ExitCode(ExitStatus.unreadableInput.rawValue) }
+            if flagged { throw ExitCode(ExitStatus.backscatterFound.rawValue) }
         }
     }
 }

@@ -48,11 +48,13 @@ extension BackscatterCommand {
             let sink = Terminal.standardOutput
             let style = Style(enabled: color.enabled(for: sink))
             var found = false
+            var flagged = false
             var first = true
             let runner = ScanRunner(paths: [path], reading: reading)
             let summary = try runner.run { record in
                 if let index, record.sequence != index { return }
                 found = true
+                if record.effectiveVerdict == .backscatter { flagged = true }
                 if !first { sink.write("\n" + String(repeating: "─", count: 72) + "\n\n") }
                 first = false
                 sink.write(ExplainReport(record: record, style: style).render())
@@ -61,8 +63,8 @@ extension BackscatterCommand {
             if let index, !found, summary.errors.isEmpty {
                 throw CLIFailure.usage("\(path) has no message #\(index) (it holds \(summary.messages))")
             }
-            let status = ScanRunner.status(of: summary)
-            if status != .clean { throw ExitCode(status.rawValue) }
+            if !summary.errors.isEmpty { throw ExitCode(ExitStatus.unreadableInput.rawValue) }
+            if flagged { throw ExitCode(ExitStatus.backscatterFound.rawValue) }
         }
     }
 }

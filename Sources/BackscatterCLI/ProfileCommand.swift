@@ -24,9 +24,22 @@ extension BackscatterCommand {
 
             @OptionGroup var reading: ReadingOptions
 
+            func validate() throws {
+                if paths.isEmpty { throw ValidationError("give at least one path (- for standard input)") }
+            }
+
             func run() throws {
-                // SEAM(classifier): profile inference (issue 4) has not landed yet.
-                throw CLIFailure.notYet("profile infer")
+                let runner = ScanRunner(paths: paths, reading: reading)
+                let summary = try runner.run(stage: InferenceStage()) { _ in }
+                let out = Terminal.standardOutput
+                out.write("# Site profile inferred by `backscatter profile infer` from \(summary.messages) messages.\n")
+                out.write("# Check it, complete it (users, DKIM public key, BATV keys, sent log), then use it with\n")
+                out.write("# `backscatter scan --profile FILE`. What was inferred, and from what:\n")
+                for fact in summary.inferredProfile { out.write("#   - " + TextTable.clean(fact) + "\n") }
+                out.write("\n" + (summary.inferredProfileTOML ?? ""))
+                out.flush()
+                let status = ScanRunner.status(of: summary)
+                if status == .unreadableInput { throw ExitCode(status.rawValue) }
             }
         }
 

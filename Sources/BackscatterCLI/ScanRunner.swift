@@ -17,6 +17,21 @@ struct ScanRunner {
         } catch {
             throw CLIFailure.usage("\(error)")
         }
+        return try run(stage: stage, deliver: deliver)
+    }
+
+    /// Loads `--profile`, if given.
+    func loadProfile() throws -> SiteProfile? {
+        guard let path = reading.profile else { return nil }
+        do {
+            return try SiteProfile.load(path: path)
+        } catch {
+            throw CLIFailure.usage(error.description)
+        }
+    }
+
+    /// Runs the scan with a given stage.
+    func run(stage: any ScanStage, deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
         let progress = ProgressLine(enabled: !reading.quiet && Terminal.standardError.isTerminal)
         let scan = Scan(paths: paths, options: reading.scanOptions)
         let summary = try run(scan, stage: stage, progress: progress, deliver: deliver)

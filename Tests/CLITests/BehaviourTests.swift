@@ -84,7 +84,7 @@ import TestSupport
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(getpid()).html")
         defer { try? FileManager.default.removeItem(at: path) }
         let result = try CLI.run(["scan", "--output", path.path, "Fixtures/example/inbox.mbox"])
-        #expect(result.status == 0)
+        #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         let html = try String(contentsOf: path, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))

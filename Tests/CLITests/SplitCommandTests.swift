@@ -91,7 +91,7 @@ import TestSupport
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("is not empty"))
         let forced = try CLI.run(["split", "--force", "Fixtures/example/inbox.mbox", "--into", folder.path])
-        #expect(forced.status == 0)
+        #expect(forced.status == 1)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("notes.txt").path))
     }
 

@@ -50,6 +50,8 @@ public struct ScanRecord: Sendable {
     public var evidence: [Evidence]
     /// The campaign this message belongs to (an id of the stream findings), or nil.
     public var campaign: String?
+    /// The queue audit's verdict (set only by `backscatter audit`).
+    public var audit: AuditVerdict?
 
     /// A record with only the position filled in; the pipeline fills in the rest.
     public init(source: String, index: Int, offset: Int, length: Int, sequence: Int) {

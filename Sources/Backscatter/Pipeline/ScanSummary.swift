@@ -32,6 +32,10 @@ public struct ScanSummary: Sendable {
     /// What the classifier inferred about the site when no profile was given, one fact per line
     /// (empty with a profile).
     public var inferredProfile: [String] = []
+    /// The inferred profile as TOML (set by `InferenceStage`, for `profile infer`).
+    public var inferredProfileTOML: String?
+    /// The queue audit's report (set by `AuditStage`, for `audit`).
+    public var audit: AuditReport?
 
     private var fallbackReflectors: [String: Int] = [:]
 

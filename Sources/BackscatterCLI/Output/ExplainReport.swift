@@ -13,13 +13,15 @@ struct ExplainReport {
         out += field("Date", record.date)
         out += field("Subject", record.subject)
         out += field("Message-ID", record.messageId)
-        out += "\n" + style.bold("What it is") + "\n  " + Self.describe(record.kind, format: record.format) + "\n"
+        out += "\n" + style.bold("What it is") + "\n" + Self.wrap(Self.describe(record.kind, format: record.format), first: "  ", width: 100)
         if !record.recipients.isEmpty {
             out += "\n" + style.bold("Recipients it reports on") + "\n"
             for recipient in record.recipients {
-                out += "  • " + TextTable.clean(recipient.recipient) + ": " + Self.describe(recipient) + "\n"
+                out += Self.wrap(Self.describe(recipient), first: "  • " + TextTable.clean(recipient.recipient) + ": ",
+                                 rest: "    ", width: 100)
                 if let diagnostic = recipient.diagnostic, !diagnostic.isEmpty {
-                    out += "    the server said: \"" + TextTable.clean(String(diagnostic.prefix(300))) + "\"\n"
+                    out += Self.wrap("\"" + TextTable.clean(String(diagnostic.prefix(500))) + "\"",
+                                     first: "    the server said: ", rest: "      ", width: 100)
                 }
                 if let remote = recipient.remoteMTA { out += "    refused by: " + TextTable.clean(remote) + "\n" }
             }
@@ -38,7 +40,7 @@ struct ExplainReport {
             out += field("Subject", original.subject, indent: 4)
             out += field("Message-ID", original.messageId, indent: 4)
             for (i, received) in original.received.prefix(6).enumerated() {
-                out += field(i == 0 ? "Received" : "", String(received.prefix(160)), indent: 4)
+                out += field(i == 0 ? "Received" : "", String(received.prefix(400)), indent: 4)
             }
         }
         out += "\n" + style.bold("Evidence") + "\n"
@@ -49,17 +51,36 @@ struct ExplainReport {
         for item in record.evidence {
             let weight = (item.weight >= 0 ? "+" : "") + Decimals.fixed(item.weight, places: 2)
             let painted = item.weight > 0 ? style.red(weight) : item.weight < 0 ? style.green(weight) : weight
-            out += "  " + painted + "  " + TextTable.clean(item.detail) + style.dim(" [" + item.signal + "]") + "\n"
+            let text = Self.wrap(TextTable.clean(item.detail) + " [" + item.signal + "]", first: "  " + weight + "  ", width: 100)
+            out += style.enabled ? text.replacingFirst(weight, with: painted) : text
         }
-        out += "\n" + style.bold("Verdict") + "\n  " + verdictSentence() + "\n"
+        out += "\n" + style.bold("Verdict") + "\n" + Self.wrap(verdictSentence(), first: "  ", width: 100)
         return out
     }
 
     private func field(_ name: String, _ value: String?, indent: Int = 2) -> String {
         guard let value, !value.isEmpty else { return "" }
         let label = name.isEmpty ? "" : name + ":"
-        return String(repeating: " ", count: indent) + label + String(repeating: " ", count: max(1, 12 - label.count))
-            + TextTable.clean(value) + "\n"
+        let head = String(repeating: " ", count: indent) + label + String(repeating: " ", count: max(1, 12 - label.count))
+        return Self.wrap(TextTable.clean(value), first: head, width: 100)
+    }
+
+    /// Word-wraps `text` to `width` columns: the first line after `first`, the rest indented as deep.
+    static func wrap(_ text: String, first: String, rest: String? = nil, width: Int) -> String {
+        let indent = rest ?? String(repeating: " ", count: first.count)
+        var out = ""
+        var line = first
+        var lineHasWord = false
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if lineHasWord, line.count + 1 + word.count > width {
+                out += line + "\n"
+                line = indent
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        return out + line + "\n"
     }
 
     private func verdictSentence() -> String {
@@ -103,7 +124,8 @@ struct ExplainReport {
         case nil: break
         }
         if let reason = recipient.reason { parts.append(reasonText(reason)) }
-        if let hard = recipient.hard { parts.append(hard ? "permanent" : "temporary") }
+        let notAFailure = ["vacation", "delivered", "feedback"].contains(recipient.reason ?? "")
+        if let hard = recipient.hard, !notAFailure { parts.append(hard ? "permanent" : "temporary") }
         var codes: [String] = []
         if let status = recipient.status { codes.append("status \(status)") }
         if let reply = recipient.replyCode { codes.append("SMTP \(reply)") }

@@ -35,6 +35,11 @@ struct HTMLReport {
         }
         out += "</header><main>"
         out += cards()
+        if !summary.inferredProfile.isEmpty {
+            out += "<section><h2>Inferred site (no profile given)</h2><ul class=\"facts\">"
+            for fact in summary.inferredProfile { out += "<li>" + Self.escape(fact) + "</li>" }
+            out += "</ul></section>"
+        }
         out += "<section><h2>Bounces per hour, by verdict (UTC)</h2>" + timelineChart() + "</section>"
         out += "<div class=\"grid\">"
         out += "<section><h2>Verdicts</h2>" + verdictTable() + "</section>"

@@ -43,7 +43,7 @@ enum JSONLinesFormat {
         json.key("date"); json.string(original.date)
         json.key("received"); json.strings(original.received)
         json.endObject()
-        json.key("verdict"); json.string(record.effectiveVerdict.rawValue)
+        json.key("verdict"); json.string(record.audit?.rawValue ?? record.effectiveVerdict.rawValue)
         json.key("score"); json.decimal(record.score)
         json.key("evidence")
         json.beginArray()

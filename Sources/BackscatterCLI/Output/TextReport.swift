@@ -11,6 +11,7 @@ struct TextReport {
 
     func render() -> String {
         var out = header()
+        out += section("Inferred site (no profile given; write one with `backscatter profile infer`)", inferred())
         out += section("Verdicts", verdicts())
         out += section("Kinds", kinds())
         out += section("Top victims (bounce-like messages per recipient address)", victims())
@@ -42,6 +43,11 @@ struct TextReport {
             out += "  " + style.red("\(summary.errors.count) input(s) could not be read (see standard error)") + "\n"
         }
         return out
+    }
+
+    private func inferred() -> String {
+        summary.inferredProfile.map { ExplainReport.wrap(TextTable.clean($0), first: "  - ", rest: "    ", width: 100) }
+            .joined()
     }
 
     private func section(_ title: String, _ body: String) -> String {
@@ -93,10 +99,10 @@ struct TextReport {
     }
 
     private func floods() -> String {
-        var table = TextTable([.init("victim", flexible: true), .init("from"), .init("to"), .init("bounces", .right),
-                               .init("rule")])
+        var table = TextTable([.init("victim"), .init("from"), .init("to"), .init("bounces", .right),
+                               .init("rule", flexible: true)])
         for flood in summary.floods.prefix(10) {
-            table.add([flood.victim, Dates.short(flood.start), Dates.short(flood.end), Numbers.grouped(flood.messages),
+            table.add([Self.cut(flood.victim, 30), Dates.short(flood.start), Dates.short(flood.end), Numbers.grouped(flood.messages),
                        flood.rule])
         }
         return table.render(style: style)

@@ -1,0 +1,14 @@
+/// Bigfoot's forwarding service: from `...@bigfoot.com>` or relayed through bigfoot.com.
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-bigfoot-02 and Sisimai's Lhost::Bigfoot.
+struct BigfootRecognizer: Recognizer {
+    var name: String { "bigfoot" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.from.contains("@bigfoot.com>") || context.headers.all("received").contains { $0.valueString.contains(".bigfoot.com ") }
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

@@ -1,0 +1,21 @@
+/// KDDI (au one net, dion) reports other than EZweb's own: from `no-reply@...dion.ne.jp`, `Reply-To: no-reply@app.auone-net.jp` or relayed by ezweb.ne.jp / au.com.
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-kddi-01 and Sisimai's Lhost::KDDI.
+struct KDDIRecognizer: Recognizer {
+    var name: String { "kddi" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        KDDIRecognizer.matches(context)
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+
+    static func matches(_ context: BounceContext) -> Bool {
+        let from = context.lowercaseFrom
+        if from.contains("no-reply@"), from.contains(".dion.ne.jp") { return true }
+        if context.header("reply-to")?.trimmed == "no-reply@app.auone-net.jp" { return true }
+        return context.headers.all("received").contains { $0.valueString.contains("ezweb.ne.jp (") || $0.valueString.contains(".au.com (") }
+    }
+}

@@ -1,0 +1,15 @@
+/// McAfee SaaS (MX Logic) reports, marked by `X-MX-Bounce`, `X-MXL-Hash` or `X-MXL-NoteHash`.
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-mxlogic-01 and Sisimai's Lhost::MXLogic.
+struct MXLogicRecognizer: Recognizer {
+    var name: String { "mxlogic" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil || context.header("x-mxl-notehash") != nil
+            || context.lowercaseFrom.contains(".mxlogic.net")   // lhost-mxlogic-03: only the sender says so
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

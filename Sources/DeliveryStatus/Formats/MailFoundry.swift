@@ -1,0 +1,15 @@
+/// MailFoundry's reports: Subject "Message delivery has failed" and a `(MAILFOUNDRY) id` Received line.
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-mailfoundry-01 and Sisimai's Lhost::MailFoundry.
+struct MailFoundryRecognizer: Recognizer {
+    var name: String { "mailfoundry" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.subject == "Message delivery has failed"
+            && context.headers.all("received").contains { $0.valueString.contains("(MAILFOUNDRY) id") }
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

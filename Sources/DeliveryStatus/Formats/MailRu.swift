@@ -1,0 +1,15 @@
+/// Mail.Ru's Exim-based reports: from `mailer-daemon@...mail.ru` with a Mail.Ru Message-ID.
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-mailru-01 and Sisimai's Lhost::MailRu.
+struct MailRuRecognizer: Recognizer {
+    var name: String { "mailru" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.lowercaseFrom.contains("mailer-daemon@") && context.lowercaseFrom.contains("mail.ru")
+            && (context.header("message-id").map { $0.contains(".mail.ru>") || $0.contains(".smailru.net>") } ?? false)
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

@@ -1,0 +1,14 @@
+/// McAfee Email Gateway's reports: `X-NAI-Header: Modified by McAfee ...` and the Subject "Delivery Status".
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-mcafee-01 and Sisimai's Lhost::McAfee.
+struct McAfeeRecognizer: Recognizer {
+    var name: String { "mcafee" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.subject == "Delivery Status" && context.header("x-nai-header")?.contains("Modified by McAfee") == true
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

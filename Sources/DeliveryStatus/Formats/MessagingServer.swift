@@ -1,0 +1,14 @@
+/// Oracle (Sun, iPlanet) Communications Messaging Server reports: its `Boundary_(ID_...)` MIME boundaries or a "Delivery Notification: " Subject.
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-messagingserver-01 and Sisimai's Lhost::MessagingServer.
+struct MessagingServerRecognizer: Recognizer {
+    var name: String { "messagingserver" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.header("content-type")?.contains("Boundary_(ID_") == true || context.subject.hasPrefix("Delivery Notification: ")
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

@@ -1,0 +1,14 @@
+/// SendGrid's reports: `Return-Path: <apps@sendgrid.net>` and Postfix's "Undelivered Mail Returned to Sender".
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-sendgrid-01 and Sisimai's Lhost::SendGrid.
+struct SendGridRecognizer: Recognizer {
+    var name: String { "sendgrid" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.subject == "Undelivered Mail Returned to Sender" && context.header("return-path")?.trimmed == "<apps@sendgrid.net>"
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

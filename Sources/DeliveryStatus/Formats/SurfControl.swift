@@ -1,0 +1,14 @@
+/// SurfControl E-mail Filter's reports (`X-SEF-Processed`, `X-Mailer: SurfControl E-mail Filter`).
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-surfcontrol-01 and Sisimai's Lhost::SurfControl.
+struct SurfControlRecognizer: Recognizer {
+    var name: String { "surfcontrol" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.header("x-sef-processed") != nil && context.header("x-mailer")?.trimmed == "SurfControl E-mail Filter"
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

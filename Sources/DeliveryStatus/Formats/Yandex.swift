@@ -1,0 +1,14 @@
+/// Yandex.Mail's reports: `X-Yandex-Uniq` from `mailer-daemon@yandex.ru`.
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-yandex-01 and Sisimai's Lhost::Yandex.
+struct YandexRecognizer: Recognizer {
+    var name: String { "yandex" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.header("x-yandex-uniq") != nil && context.lowercaseFrom.contains("mailer-daemon@yandex.ru")
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}

@@ -1,0 +1,14 @@
+/// m-FILTER (Digital Arts): `X-Mailer: m-FILTER` and the Subject "failure notice".
+///
+/// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
+/// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
+/// from sisimai lhost-mfilter-01 and Sisimai's Lhost::mFILTER.
+struct MFILTERRecognizer: Recognizer {
+    var name: String { "mfilter" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.subject == "failure notice" && context.header("x-mailer")?.trimmed == "m-FILTER"
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}
