@@ -33,6 +33,11 @@ let package = Package(
             name: "MboxSplitProbe",
             dependencies: ["BenchmarkInputs", .product(name: "MailParsing", package: "backscatter")]
         ),
+        // Times the structured field parsers over every header field of an mbox (fields helper).
+        .executableTarget(
+            name: "FieldParsingProbe",
+            dependencies: [.product(name: "MailParsing", package: "backscatter")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

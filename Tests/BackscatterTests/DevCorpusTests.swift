@@ -16,13 +16,14 @@ struct DevCorpusTests {
         #expect(f["non-bounces judged bounce-like", default: 1] <= 0.005)
         #expect(f["bounce-like messages with evidence", default: 0] >= 1.0)
         #expect(f["zero-config backscatter precision", default: 0] >= 0.98)
+        #expect(f["zero-config backscatter recall", default: 0] >= 0.95)
         #expect(f["audit reflected precision", default: 0] >= 0.98)
         #expect(f["audit reflected recall", default: 0] >= 0.95)
-        // Recall depends on the bounce analyzer recognising every bounce (56 of 928 are still read as
-        // not-bounce by DeliveryStatus): kept visible as known issues until it does.
-        withKnownIssue("recall waits for DeliveryStatus to recognise the remaining bounce formats") {
+        // Recall with the profile depends on the bounce analyzer recognising every bounce (23 of 928 are
+        // still read as not-bounce by DeliveryStatus; the classifier judges every one it is given
+        // correctly): kept visible as a known issue until it does.
+        withKnownIssue("recall waits for DeliveryStatus to recognise the remaining bounce formats", isIntermittent: true) {
             #expect(f["backscatter recall", default: 0] >= 0.99)
-            #expect(f["zero-config backscatter recall", default: 0] >= 0.95)
         }
     }
 }

@@ -45,6 +45,8 @@ import TestSupport
         #expect(profile.knowsUser("alice@lists.example.com") == true)
         #expect(profile.knowsUser("bob@lists.example.com") == false)
         #expect(profile.knowsUser("alice@elsewhere.example") == false)
+        #expect(profile.knowsUser("alice+news@example.com") == true)         // RFC 5233 sub-address
+        #expect(profile.knowsUser("mallory+news@example.com") == false)
         #expect(profile.relays.networks.networks.map(\.description) == ["192.0.2.0/28", "2001:db8:5::/48", "198.51.100.25/32"])
         #expect(profile.dkim.map(\.algorithm) == [.rsa, .ed25519])
         #expect(profile.batv?.keys.keys.sorted() == [0, 1])

@@ -29,9 +29,10 @@ enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }()
 
-    /// Serialises child processes: swift-corelibs-foundation's `Process` and `Pipe` are not reliable when
-    /// many tests launch children at once (a CI run aborted with a Process run-loop thread live), and a
-    /// child that exits before reading its stdin must not kill the test runner with SIGPIPE.
+    /// Serialises child processes, and keeps Foundation's pipe reading out of the picture: the child
+    /// writes to temporary files, read after it exits. corelibs Foundation's `Process`/`Pipe` are not
+    /// reliable under concurrent launches (a CI run aborted with signal 6), and `FileHandle`'s pipe reads
+    /// end in a `try!` that traps on EINTR (FileHandle.swift:699, seen in a test run).
     private static let launchLock: NSLock = {
         signal(SIGPIPE, SIG_IGN)
         return NSLock()
@@ -41,6 +42,24 @@ enum CLI {
     static func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil) throws -> Result {
         launchLock.lock()
         defer { launchLock.unlock() }
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("backscatter-cli-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outURL = folder.appendingPathComponent("stdout")
+        let errURL = folder.appendingPathComponent("stderr")
+        let inURL = folder.appendingPathComponent("stdin")
+        try (stdin ?? Data()).write(to: inURL)
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let input = try FileHandle(forReadingFrom: inURL)
+        defer {
+            try? out.close()
+            try? err.close()
+            try? input.close()
+        }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -48,35 +67,16 @@ enum CLI {
         var environment = ["PATH": "/usr/bin:/bin", "COLUMNS": "100", "LANG": "C.UTF-8"]
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
         try process.run()
-        // Read both pipes to the end before waiting, so a large output cannot block the child.
-        let errBox = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let writer = DispatchGroup()
-        writer.enter()
-        let stdinData = stdin ?? Data()
-        DispatchQueue.global().async {
-            try? input.fileHandleForWriting.write(contentsOf: stdinData)
-            try? input.fileHandleForWriting.close()
-            writer.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        writer.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errBox.data, as: UTF8.self))
+        let outData = try Data(contentsOf: outURL)
+        let errData = try Data(contentsOf: errURL)
+        return Result(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    private final class DataBox: @unchecked Sendable { var data = Data() }
 }
 
 /// Golden files in `Fixtures/cli/golden/`. `UPDATE_GOLDEN=1 swift test --filter CLITests` rewrites them

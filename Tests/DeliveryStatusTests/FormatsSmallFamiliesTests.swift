@@ -1,4 +1,4 @@
-import DeliveryStatus
+@testable import DeliveryStatus
 import Foundation
 import MailParsing
 import Testing
@@ -28,7 +28,8 @@ import TestSupport
         ("Exchange2007", "exchange2007"), ("McAfee", "mcafee"), ("KDDI", "kddi"), ("mFILTER", "mfilter"),
         ("Yandex", "yandex"), ("SurfControl", "surfcontrol"), ("SendGrid", "sendgrid"), ("PowerMTA", "powermta"),
         ("MXLogic", "mxlogic"), ("X6", "x6"), ("MailFoundry", "mailfoundry"), ("Barracuda", "barracuda"),
-        ("Bigfoot", "bigfoot"), ("Amavis", "amavis"),
+        ("Bigfoot", "bigfoot"), ("Amavis", "amavis"), ("AmazonWorkMail", "amazonworkmail"),
+        ("ReceivingSES", "receivingses"), ("X5", "x5"),
     ]
 
     /// Rows where Sisimai's expectation is wrong or where its answer depends on something we
@@ -113,6 +114,52 @@ import TestSupport
                 got.append(([r.recipient] + s).joined(separator: " "))
             }
             #expect(got == expected, "\(format)/\(file)")
+        }
+    }
+}
+
+/// Every small-family recogniser run on messages that are not its own (its `claims` bypassed): the
+/// whole Sisimai corpus, the malformed messages of `parsers/malformed-misc`, and each of our fixtures
+/// cut short at every 97th byte. Nothing may crash, and the analyzer's records must name addresses
+/// only (a recogniser's raw finding may hold junk such as a truncated `Final-Recipient: rfc`, which
+/// the analyzer drops).
+@Suite struct FormatsSmallFamiliesHostileTests {
+    static func files(_ relative: String) -> [String] {
+        let dir = Corpus.path(relative)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { dir + "/" + $0 }
+    }
+
+    static func exercise(_ bytes: [UInt8], _ label: String) {
+        let context = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+        // The naming recognisers only hand over to the shared readers, which the analyzer runs below.
+        for r in SmallFamilies.readers {
+            _ = r.claims(context)
+            _ = r.recognize(context)
+        }
+        for r in BounceAnalyzer().analyze(context.message).recipients {
+            #expect(r.recipient.contains("@") && !r.recipient.contains(" "), "\(label): \(r.recipient)")
+        }
+    }
+
+    @Test func foreignAndBrokenMessages() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let paths = Self.files("sisimai/maildir/bsd") + Self.files("parsers/malformed-misc")
+        #expect(paths.count > 600)
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            Self.exercise([UInt8](data), path)
+        }
+    }
+
+    @Test func truncatedFixtures() throws {
+        let root = Corpus.fixture("dsn")
+        for family in try FileManager.default.contentsOfDirectory(atPath: root) {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + family)) ?? [] where file.hasSuffix(".eml") {
+                let bytes = try #require(FileManager.default.contents(atPath: root + "/" + family + "/" + file)).map { $0 }
+                for cut in stride(from: 0, to: bytes.count, by: 97) {
+                    Self.exercise(Array(bytes[..<cut]), "\(family)/\(file)[..<\(cut)]")
+                }
+            }
         }
     }
 }

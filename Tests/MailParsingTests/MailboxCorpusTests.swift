@@ -12,7 +12,7 @@ import TestSupport
 /// numbers are the From_ lines that are real envelopes (each checked by eye: sender and asctime date).
 /// `msg.mbox` and `mime.mbox` put no blank line before some envelopes; the well-formed-envelope rule splits
 /// them there (see `MboxParser`).
-@Suite("mailbox corpus", .enabled(if: Corpus.isAvailable))
+@Suite("mailbox corpus", .enabled(if: Corpus.availableOrSkipVisibly("mailbox corpus")))
 struct MailboxCorpusTests {
     struct Expectation: Sendable, CustomTestStringConvertible {
         var path: String

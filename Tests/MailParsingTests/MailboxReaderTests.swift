@@ -135,4 +135,45 @@ struct MailboxReaderTests {
         #expect(whole.count == 300)
         #expect(whole == chunked)
     }
+
+    @Test("standard input (path -) is detected as an mbox or as one message")
+    func standardInput() throws {
+        let root = try Self.folder(["box": Self.mbox, "m.eml": Self.message])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // Only this test touches file descriptor 0: it is pointed at a file, then put back.
+        let saved = dup(0)
+        defer { dup2(saved, 0); close(saved) }
+        for (file, count) in [("box", 2), ("m.eml", 1)] {
+            let fd = open(root + "/" + file, O_RDONLY)
+            #expect(fd >= 0)
+            dup2(fd, 0)
+            close(fd)
+            var reader = try MailboxReader(path: "-")
+            #expect(reader.kind == .standardInput)
+            var messages: [MailboxMessage] = []
+            while let message = try reader.next() { messages.append(message) }
+            #expect(messages.count == count)
+            #expect(messages.allSatisfy { $0.source == "-" })
+        }
+    }
+
+    @Test("a named pipe is read like a file")
+    func namedPipe() throws {
+        let root = try Self.folder([:])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fifo = root + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let text = Self.mbox
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)
+            _ = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+            close(fd)
+        }
+        writer.start()
+        var reader = try MailboxReader(path: fifo)
+        #expect(reader.kind == .mbox)
+        var count = 0
+        while try reader.next() != nil { count += 1 }
+        #expect(count == 2)
+    }
 }

@@ -10,7 +10,7 @@ import TestSupport
 /// test, not the reader, (1) turns CRLF into LF for the `.crlf.mbox` rows and (2) removes the
 /// `Content-Length:` header that the generator added to the mboxcl/mboxcl2 messages. The reader returns
 /// each message as the file has it (CRLF kept, Content-Length kept); only `>From ` quoting is undone.
-@Suite("mbox variants", .enabled(if: Corpus.isAvailable))
+@Suite("mbox variants", .enabled(if: Corpus.availableOrSkipVisibly("mbox variants")))
 struct MailboxVariantsTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var file: String

@@ -111,7 +111,15 @@ public struct QueueAudit: Sendable {
         }
         let knownUsers = Set(profile.site.users.map { $0.lowercased() } + profile.site.fileUsers.map { $0.lowercased() })
         func localPart(_ a: String) -> String { a.split(separator: "@").first.map(String.init) ?? a }
-        let knownLocals = Set(knownUsers.map(localPart))
+        var knownLocals = Set(knownUsers.map(localPart))
+        if knownUsers.isEmpty {
+            // No user list: a mailbox that was full (or failed for any reason but "no such user") exists.
+            for item in items where item.isNDR {
+                for (r, reason) in zip(item.failed, item.reasons) where ours(r) && reason != .userUnknown && reason != .hostUnknown {
+                    knownLocals.insert(localPart(r))
+                }
+            }
+        }
         // Campaigns among NDR originals: one subject reflected to many different senders.
         var subjectSenders: [UInt64: Set<String>] = [:]
         for item in items where item.isNDR {
@@ -138,12 +146,15 @@ public struct QueueAudit: Sendable {
                     if exists == true {
                         sum -= 4
                         evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here: the failure is real."))
-                    } else if RandomLocalPart.looksRandom(r) {
-                        sum += 3
-                        evidence.append(Evidence(signal: "random-local-part", weight: 3, detail: "\(r) is a made-up, machine-looking address: spam sent to guessed names."))
                     } else if knownLocals.contains(where: { Self.closeTo(localPart(r), $0) }) {
                         sum -= 3
                         evidence.append(Evidence(signal: "typo-of-real-user", weight: -3, detail: "\(r) is a near-miss of a real mailbox: a person mistyped it."))
+                    } else if knownLocals.contains(localPart(r)) {
+                        sum -= 4
+                        evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here (it was reported full before): the failure is real."))
+                    } else if RandomLocalPart.looksRandom(r) {
+                        sum += 3
+                        evidence.append(Evidence(signal: "random-local-part", weight: 3, detail: "\(r) is a made-up, machine-looking address: spam sent to guessed names."))
                     } else if exists == false {
                         sum += 1
                         evidence.append(Evidence(signal: "recipient-unknown-here", weight: 1, detail: "\(r) does not exist here."))

@@ -39,6 +39,40 @@ package enum DevMeasurement {
         }
     }
 
+    /// Times reading, parsing and bounce analysis of an mbox with and without the classifier's
+    /// per-message note and stream pass: the classifier's overhead over `scan` without it.
+    package static func speed(path: String, profile: SiteProfile?) throws -> String {
+        let clock = ContinuousClock()
+        let analyzer = BounceAnalyzer()
+        var messages = 0
+        let plain = try clock.measure {
+            var mailbox = try MailboxReader(path: path)
+            while let entry = try mailbox.next() {
+                let parsed = ParsedMessage(parsing: entry.bytes)
+                _ = analyzer.analyze(parsed)
+                messages += 1
+            }
+        }
+        let reader = ObservationReader(dkimKeys: profile?.dkim ?? [])
+        var notes: [ClassifierNote] = []
+        let perMessage = try clock.measure {
+            var mailbox = try MailboxReader(path: path)
+            while let entry = try mailbox.next() {
+                let parsed = ParsedMessage(parsing: entry.bytes)
+                notes.append(ClassifierNote.read(parsed, report: analyzer.analyze(parsed), reader: reader))
+            }
+        }
+        var judged = 0
+        let stream = clock.measure {
+            let pass = StreamClassifier(profile: profile, notes: notes)
+            judged = pass.run(notes).judgements.count
+        }
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        let overhead = (seconds(perMessage) + seconds(stream)) / seconds(plain) - 1
+        return String(format: "%d messages: read+parse+analyze %.3f s; with classifier notes %.3f s, stream pass %.3f s (%d judged): overhead %.1f%%",
+                      messages, seconds(plain), seconds(perMessage), seconds(stream), judged, overhead * 100)
+    }
+
     package static func run(corpus dir: String, dump: String? = nil) throws -> Result {
         let profile = try SiteProfile.load(path: dir + "/profile.toml")
         let labels = try labels(dir + "/labels.jsonl")

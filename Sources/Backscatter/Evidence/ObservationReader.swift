@@ -114,10 +114,7 @@ public struct ObservationReader: Sendable {
             f.dkim.append(checkDKIM(field, headers: headers))
         }
         if let id = f.messageID { f.messageIDShape = Self.idShape(id) }
-        f.spamShape = spamShape(f, original: original, headers: headers)
-        if original.presence == .full, let part = original.part, let text = Self.firstText(part) {
-            f.bodyKey = Fingerprint.bodyKey(text, limit: 300)
-        }
+        (f.spamShape, f.bodyKey) = spamShape(f, original: original, headers: headers)
         return f
     }
 
@@ -133,16 +130,6 @@ public struct ObservationReader: Sendable {
         case .some(false): return DKIMFinding(domain: domain, selector: selector, result: .failed)
         case .none: return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
         }
-    }
-
-    /// The first text/plain (else text/html) leaf's decoded bytes, at most 16 KiB looked at.
-    private static func firstText(_ root: MIMEPart) -> [UInt8]? {
-        var html: MIMEPart?
-        for part in root.allParts() where !part.isMultipart && part.contentType.type == "text" {
-            if part.contentType.subtype == "plain" { return Array(part.decodedBody().prefix(16 << 10)) }
-            if html == nil, part.contentType.subtype == "html" { html = part }
-        }
-        return html.map { Array($0.decodedBody().prefix(16 << 10)) }
     }
 
     /// A Message-ID's shape: each run of digits `9`, of upper-case letters `A`, of lower-case `a`, of
@@ -175,7 +162,9 @@ public struct ObservationReader: Sendable {
         return shape
     }
 
-    private func spamShape(_ f: OriginalFacts, original: ReturnedOriginal, headers: HeaderSection) -> SpamShape {
+    /// The spam-shape facts, and the body fingerprint (first text/plain, else text/html leaf) from the
+    /// same single decoding of each text part.
+    private func spamShape(_ f: OriginalFacts, original: ReturnedOriginal, headers: HeaderSection) -> (SpamShape, UInt64?) {
         var shape: SpamShape = []
         if let hop = f.hops.first(where: { $0.ip.map(HostShape.isPublicAddress) ?? false }) {
             if hop.reverseName == nil { shape.insert(.noReverseDNS) }
@@ -200,16 +189,24 @@ public struct ObservationReader: Sendable {
         if original.presence == .full, let part = original.part {
             var plain = false, html = false
             var links = 0, size = 0
-            for p in part.allParts() where !p.isMultipart && p.contentType.type == "text" {
-                if p.contentType.subtype == "plain" { plain = true }
-                if p.contentType.subtype == "html" { html = true }
+            var plainKey: UInt64?, htmlKey: UInt64?
+            for p in part.allParts().prefix(16) where !p.isMultipart && p.contentType.type == "text" {
                 let body = p.decodedBody().prefix(32 << 10)
+                if p.contentType.subtype == "plain" {
+                    if !plain { plainKey = Fingerprint.bodyKey(body, limit: 300) }
+                    plain = true
+                }
+                if p.contentType.subtype == "html" {
+                    if !html { htmlKey = Fingerprint.bodyKey(body, limit: 300) }
+                    html = true
+                }
                 size += body.count
                 links += HostShape.countLinks(body)
             }
             if html && !plain { shape.insert(.htmlOnly) }
             if links >= 3, size / links < 250 { shape.insert(.linkHeavy) }
+            return (shape, plainKey ?? htmlKey)
         }
-        return shape
+        return (shape, nil)
     }
 }

@@ -70,6 +70,7 @@ public struct NetworkParseError: Error, Sendable, Hashable, CustomStringConverti
     /// What is wrong with it.
     public let reason: String
 
+    /// `not a CIDR network: "text" (reason)`.
     public var description: String { "not a CIDR network: \"\(text)\" (\(reason))" }
 }
 

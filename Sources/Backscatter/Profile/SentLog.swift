@@ -1,3 +1,5 @@
+import MailParsing
+
 /// One message the site sent, as its sent log records it.
 public struct SentLogEntry: Sendable, Hashable {
     /// The Message-ID without angle brackets, as written.
@@ -96,15 +98,30 @@ public struct SentLog: Sendable, Hashable {
     /// is left out; one with a remote delivery (Postfix `smtp`/`relay`, Sendmail `mailer=esmtp|relay|smtp`,
     /// Exim SMTP transports) or with no delivery line in the log is kept.
     mutating func read(_ text: String) {
+        read(bytes: Array(text.utf8))
+    }
+
+    /// Reads log bytes (UTF-8; invalid bytes repaired), line by line (LF, CRLF or CR).
+    /// - Complexity: O(n); lines are cut on bytes, not on grapheme clusters, so big logs read fast.
+    mutating func read(bytes: [UInt8]) {
         var queues: [Substring: QueueRecord] = [:]
         var order: [Substring] = []
         func update(_ queueID: Substring, _ change: (inout QueueRecord) -> Void) {
             if queues[queueID] == nil { order.append(queueID) }
             change(&queues[queueID, default: QueueRecord()])
         }
-        for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            let line = rawLine.trimmingASCIIWhitespace()
-            if line.isEmpty || line.hasPrefix("#") { continue }
+        var next = 0
+        while next < bytes.count {
+            var end = next
+            while end < bytes.count, bytes[end] != ASCII.lineFeed, bytes[end] != ASCII.carriageReturn { end += 1 }
+            let lineBytes = bytes[next..<end]
+            next = end + 1
+            if end < bytes.count, bytes[end] == ASCII.carriageReturn, next < bytes.count, bytes[next] == ASCII.lineFeed {
+                next += 1
+            }
+            let trimmedBytes = lineBytes.trimmingWhitespace()
+            if trimmedBytes.isEmpty || trimmedBytes.first == UInt8(ascii: "#") { continue }
+            let line = Substring(String(decoding: trimmedBytes, as: UTF8.self))
             if let exim = SentLog.eximLine(line) {
                 update(exim.queueID) { record in
                     switch exim.kind {
@@ -181,7 +198,7 @@ public struct SentLog: Sendable, Hashable {
     /// Sendmail: `sendmail[..]: QID: from=<x>, size=.., msgid=<x>, ...` and `QID: to=<x>, ..., mailer=esmtp, ...`.
     private static func syslogLine(_ line: Substring) -> SyslogFields? {
         for field in ["message-id=<", "from=<", "to=<"] {
-            guard let range = line.range(of: ": " + field) else { continue }
+            guard let range = SentLog.find(": " + field, in: line) else { continue }
             // The queue id is the token before ": field"; a program tag ("postfix/smtpd[12]") is not one.
             guard let queueID = line[..<range.lowerBound].split(separator: " ").last, !queueID.isEmpty,
                   !queueID.hasSuffix("]") else { continue }
@@ -193,15 +210,38 @@ public struct SentLog: Sendable, Hashable {
             case "from=<":
                 out.sender = value
                 // Sendmail writes the Message-ID on its from= line.
-                if let msgid = line.range(of: "msgid=<") { out.messageID = bracketValue(line, after: msgid.upperBound) }
+                if let msgid = SentLog.find("msgid=<", in: line) { out.messageID = bracketValue(line, after: msgid.upperBound) }
             default:
                 guard let recipient = value, !recipient.isEmpty else { return nil }
                 let program = line[..<range.lowerBound]
-                let remote = program.contains("/smtp[") || program.contains("/relay[")
-                    || line.contains("mailer=esmtp") || line.contains("mailer=relay") || line.contains("mailer=smtp")
+                let remote = SentLog.find("/smtp[", in: program) != nil || SentLog.find("/relay[", in: program) != nil
+                    || SentLog.find("mailer=esmtp", in: line) != nil || SentLog.find("mailer=relay", in: line) != nil
+                    || SentLog.find("mailer=smtp", in: line) != nil
                 out.delivery = (recipient, remote)
             }
             return out
+        }
+        return nil
+    }
+
+    /// The first occurrence of `needle` in `line`, searched on UTF-8 bytes (Foundation's `range(of:)`
+    /// compares grapheme clusters and is many times slower on long logs).
+    static func find(_ needle: String, in line: Substring) -> Range<Substring.Index>? {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return nil }
+        let utf8 = line.utf8
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            if utf8[i] == first {
+                var j = i
+                var k = 0
+                while k < pattern.count, j < utf8.endIndex, utf8[j] == pattern[k] {
+                    j = utf8.index(after: j)
+                    k += 1
+                }
+                if k == pattern.count { return i..<j }
+            }
+            i = utf8.index(after: i)
         }
         return nil
     }
@@ -235,6 +275,10 @@ public struct SentLog: Sendable, Hashable {
     /// A delivery is remote when its transport (T=) is an SMTP one or a remote host (H=) is named. Times
     /// without a zone (`log_timezone` unset) are taken as UTC.
     private static func eximLine(_ line: Substring) -> EximFields? {
+        // Cheap test before splitting: "YYYY-MM-DD ".
+        let head = Array(line.utf8.prefix(11))
+        guard head.count == 11, head[4] == ASCII.hyphen, head[7] == ASCII.hyphen, head[10] == ASCII.space,
+              ASCII.isDigit(head[0]) else { return nil }
         let tokens = line.split(separator: " ", omittingEmptySubsequences: true)
         guard tokens.count >= 5, tokens[0].count == 10, tokens[0].dropFirst(4).first == "-",
               tokens[1].count >= 8, tokens[1].dropFirst(2).first == ":" else { return nil }

@@ -237,7 +237,7 @@ struct ProfileReader {
             throw fail("sent_log", table.position, "missing path (the file of Message-IDs the site sent)")
         }
         var log = SentLog(path: path, resolvedPath: resolve(path))
-        log.read(try readFile(path, path: "sent_log.path", at: position))
+        log.read(bytes: try readFileBytes(path, path: "sent_log.path", at: position))
         if log.count == 0 { warn("sent_log.path", position, "\(path) holds no Message-ID") }
         return log
     }
@@ -355,11 +355,15 @@ struct ProfileReader {
     }
 
     private func readFile(_ path: String, path keyPath: String, at position: TOMLPosition?) throws(ProfileError) -> String {
+        String(decoding: try readFileBytes(path, path: keyPath, at: position), as: UTF8.self)
+    }
+
+    private func readFileBytes(_ path: String, path keyPath: String, at position: TOMLPosition?) throws(ProfileError) -> [UInt8] {
         let resolved = resolve(path)
         guard let data = FileManager.default.contents(atPath: resolved) else {
             throw fail(keyPath, position, "cannot read \(resolved)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return [UInt8](data)
     }
 
     static func hexBytes(_ hex: String) -> [UInt8]? {

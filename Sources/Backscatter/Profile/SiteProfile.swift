@@ -60,10 +60,12 @@ public struct SiteProfile: Sendable, Hashable {
             return domains.contains(id[id.index(after: at)...].lowercased())
         }
 
+        /// Formats are equal when their domains and pattern text are (the compiled pattern is not compared).
         public static func == (lhs: MessageIDFormat, rhs: MessageIDFormat) -> Bool {
             lhs.domains == rhs.domains && lhs.pattern == rhs.pattern
         }
 
+        /// Hashes what `==` compares.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(domains)
             hasher.combine(pattern)
@@ -140,9 +142,19 @@ public struct SiteProfile: Sendable, Hashable {
     ///
     /// A user written as a bare local part is valid at every site domain. Local parts are compared
     /// ignoring ASCII case, as nearly every MTA does (RFC 5321 §2.4 allows, but hardly anyone uses, case).
+    ///
+    /// A `+detail` sub-address (RFC 5233) belongs to its user: `alice+news@` is known when `alice@` is.
     public func knowsUser(_ address: some StringProtocol) -> Bool? {
         guard !userIndex.isEmpty else { return nil }
+        if knowsExactly(address.lowercased()) { return true }
         let lower = address.lowercased()
+        if let plus = lower.firstIndex(of: "+"), let at = lower.lastIndex(of: "@"), plus < at {
+            return knowsExactly(String(lower[..<plus] + lower[at...]))
+        }
+        return false
+    }
+
+    private func knowsExactly(_ lower: String) -> Bool {
         guard let at = lower.lastIndex(of: "@") else { return userIndex.localParts.contains(lower) }
         let local = String(lower[..<at])
         return userIndex.addresses.contains(lower) || (isSiteDomain(lower[lower.index(after: at)...])
@@ -169,6 +181,7 @@ public struct SiteProfile: Sendable, Hashable {
             && lhs.thresholds == rhs.thresholds
     }
 
+    /// Hashes what `==` compares (warnings left out).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(site)
         hasher.combine(relays)

@@ -108,6 +108,7 @@ public struct DKIMKey: Sendable, Hashable {
         lhs.domain == rhs.domain && lhs.selector == rhs.selector && lhs.publicKey == rhs.publicKey
     }
 
+    /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(domain)
         hasher.combine(selector)
@@ -148,6 +149,7 @@ package enum DKIMVerifierKey: Sendable {
 public struct DKIMKeyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with it.
     public let reason: String
+    /// The reason.
     public var description: String { reason }
 }
 

@@ -86,6 +86,7 @@ public struct DKIMSignatureError: Error, Sendable, Hashable, CustomStringConvert
     /// What is wrong.
     public let reason: String
     init(_ reason: String) { self.reason = reason }
+    /// The reason.
     public var description: String { reason }
 }
 

@@ -11,6 +11,7 @@ public struct SRSAddress: Sendable, Hashable {
     /// Which rewriting this is.
     public enum Kind: Sendable, Hashable { case srs0, srs1 }
 
+    /// SRS0 or SRS1.
     public var kind: Kind
     /// The hash written in the address (for SRS1: the outer hash, over `forwarder1` and the SRS0 part).
     public var hash: String

@@ -16,6 +16,9 @@ public struct StreamClassifier: Sendable {
     /// ... returned by at least this many different servers. Default: 3.
     public static let campaignReflectors = 3
 
+    /// How far either side an undecided notice looks for other notices to the same victim. Default: 12 h.
+    public static let attackWindow: Int64 = 12 * 3600
+
     /// The classifier used (the given or inferred profile).
     public let classifier: Classifier
     /// The inferred profile, when none was given.
@@ -157,6 +160,28 @@ public struct StreamClassifier: Sendable {
             }
         }
         findings.floods.sort { $0.messages != $1.messages ? $0.messages > $1.messages : $0.victim < $1.victim }
+
+        // 3b. A victim under attack: an undecided notice (nothing of its original came back, or nothing
+        //     conclusive) among notices to the same address that were clearly judged, nearly all
+        //     backscatter, within `attackWindow` either side. Campaigns spread over days hit their
+        //     victims in bursts; a notice in such a burst is most likely one more of it.
+        for (victim, indices) in byVictim where indices.count >= 4 {
+            let sorted = indices.sorted { (notes[$0].observation?.arrival ?? 0) < (notes[$1].observation?.arrival ?? 0) }
+            let times = sorted.map { notes[$0].observation?.arrival ?? 0 }
+            var lo = 0, hi = 0
+            for (k, i) in sorted.enumerated() {
+                guard let s = baseScore[i], s < backscatterAt, s > legitimateAt else { continue }
+                while times[lo] < times[k] - Self.attackWindow { lo += 1 }
+                while hi + 1 < times.count, times[hi + 1] <= times[k] + Self.attackWindow { hi += 1 }
+                var spam = 0, decided = 0
+                for n in lo...hi where n != k {
+                    guard let t = baseScore[sorted[n]] else { continue }
+                    if t >= backscatterAt { spam += 1; decided += 1 } else if t <= legitimateAt { decided += 1 }
+                }
+                guard decided >= 3, spam * 10 >= decided * 9 else { continue }
+                extra[i, default: []].append(Evidence(.victimUnderAttack, "In the \(Self.attackWindow / 3600) hours either side of it, \(spam) of the \(decided) notices to \(victim) that could be judged were backscatter: it came in the middle of an attack."))
+            }
+        }
 
         // 4. Made-up recipients: machine-made local parts of ours that are not known to exist.
         var random: [String: Int] = [:]

@@ -81,6 +81,9 @@ package final class BounceContext {
     /// `text` split into lines (LF removed).
     package private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
 
+    /// The address blocks of the text (computed once; `TextScan.blocks`).
+    private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excluding: TextScan.ownAddresses(self))
+
     /// `text` lower-cased, for phrase search.
     package private(set) lazy var lowercaseText: String = text.lowercased()
 
@@ -203,8 +206,10 @@ enum HTMLText {
                     out += "\n"
                 }
                 if tag.hasPrefix("style") || tag.hasPrefix("script") {
+                    // Skip to the closing tag (lower- or upper-case as written in practice).
                     let end = tag.hasPrefix("style") ? "</style" : "</script"
-                    if let r = html[close...].range(of: end, options: .caseInsensitive) ?? nil {
+                    let rest = html[close...]
+                    if let r = rest.firstRange(of: end) ?? rest.firstRange(of: end.uppercased()) {
                         i = html[r.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
                         continue
                     }
@@ -226,16 +231,3 @@ enum HTMLText {
         return out
     }
 }
-
-extension Substring {
-    func range(of needle: String, options: CaseInsensitiveFlag) -> Range<Substring.Index>? {
-        let lower = self.lowercased()
-        guard let r = lower.firstRange(of: needle) else { return nil }
-        // lowercased() keeps ASCII offsets; map back by UTF-8 distance.
-        let start = self.utf8.index(self.startIndex, offsetBy: lower.utf8.distance(from: lower.startIndex, to: r.lowerBound))
-        let end = self.utf8.index(start, offsetBy: needle.utf8.count)
-        return start..<end
-    }
-}
-
-enum CaseInsensitiveFlag { case caseInsensitive }

@@ -17,6 +17,9 @@ enum RecognizerRegistry {
             EximRecognizer(),
             QmailRecognizer(),
             SendmailTextRecognizer(),
+            // Names for standard DSNs of the two big families; both read with the RFC 3464 reader.
+            PostfixRecognizer(),
+            SendmailDSNRecognizer(),
         ] as [any Recognizer]
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()

@@ -103,7 +103,11 @@ public struct ReceivedField: Sendable {
                     field.id = text(w)
                 }
             case .for:
-                if field.for == nil, case .word(let w) = item { field.for = AddressParser.parseSingle(w) }
+                // An address ("for <a@b>", "for a@b", "for <postmaster>"), not Sendmail's
+                // "for multiple recipients".
+                if field.for == nil, case .word(let w) = item, w.contains(ASCII.at) || w.first == ASCII.lessThan {
+                    field.for = AddressParser.parseSingle(w)
+                }
             }
         }
         if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart...] }

@@ -23,7 +23,7 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let cannotListDirectory = Code(base: .cannotListDirectory)
         /// Nothing exists at the path.
         public static let notFound = Code(base: .notFound)
-        /// The path is neither a regular file, a folder, nor `-` (e.g. a socket or a device).
+        /// The path is neither a regular file, a folder, a pipe nor `-` (e.g. a socket or a block device).
         public static let unsupportedFileType = Code(base: .unsupportedFileType)
         /// A raw-entry read asked for bytes beyond the end of the file.
         public static let outOfRange = Code(base: .outOfRange)

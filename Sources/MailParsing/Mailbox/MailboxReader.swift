@@ -77,7 +77,8 @@ public struct MailboxReader: Sendable {
 
     /// Opens `path` and detects what it is.
     /// - Parameters:
-    ///   - path: a file, a folder, or `-` for standard input.
+    ///   - path: a file, a folder, `-` for standard input, or a pipe (e.g. `<(zcat box.gz)`), which is
+    ///     read like a file (but cannot be read again by `readRawEntry`).
     ///   - limits: bounds on message size and read size.
     /// - Throws: `MailboxError` with `.notFound`, `.cannotOpen`, `.cannotRead`, `.cannotListDirectory` or
     ///   `.unsupportedFileType` when the input itself cannot be read.
@@ -91,7 +92,7 @@ public struct MailboxReader: Sendable {
             return
         }
         switch try POSIXFiles.fileType(path) {
-        case .regular:
+        case .regular, .stream:
             let descriptor = try POSIXFiles.openForReading(path)
             try begin(OpenFile(path: path, descriptor: descriptor))
             if current?.mode == .mbox { kind = .mbox }

@@ -9,7 +9,7 @@ import Darwin
 /// The one layer that talks to the file system for the mailbox readers: C return codes become
 /// `MailboxError`s here and nowhere else.
 enum POSIXFiles {
-    enum FileType { case regular, directory, other }
+    enum FileType { case regular, directory, stream, other }
 
     /// The type of what is at `path` (following symbolic links), or a `.notFound` / `.cannotOpen` error.
     static func fileType(_ path: String) throws(MailboxError) -> FileType {
@@ -21,6 +21,7 @@ enum POSIXFiles {
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .regular
         case S_IFDIR: return .directory
+        case S_IFIFO, S_IFCHR: return .stream  // a pipe (`<(zcat box.gz)`) or a terminal: read like a file
         default: return .other
         }
     }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Full bounce analysis, backscatter vs Sisimai (Perl) and flufl.bounce (Python), on one core, in one run.
+#
+# Usage: Benchmarks/side-by-side.sh [WORKDIR]
+# Builds the sisimai bsd messages into one mbox with ../shared/peers/make-mbox.py, and that mbox
+# concatenated 20 times; times each tool on each; prints messages per second and our speed-up.
+# Needs: apt-get install -y libsisimai-perl ; python3 -m pip install flufl.bounce ; a release build
+# (`swift build -c release --product backscatter`).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+shared="$here/../shared"
+work=${1:-$(mktemp -d)}
+bin="$here/.build/release/backscatter"
+[ -x "$bin" ] || (cd "$here" && swift build -c release --product backscatter >/dev/null)
+
+python3 "$shared/peers/make-mbox.py" "$shared/corpus/sisimai/maildir/bsd" "$work/bsd.mbox"
+rm -f "$work/bsd20.mbox"
+for _ in $(seq 20); do cat "$work/bsd.mbox" >> "$work/bsd20.mbox"; done
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
+
+for mbox in "$work/bsd.mbox" "$work/bsd20.mbox"; do
+  echo "== $(basename "$mbox")"
+  peers=$(bash "$shared/peers/side-by-side.sh" "$mbox" 2>&1)
+  echo "$peers"
+  sisimai_s=$(echo "$peers" | sed -n 's/.*records=[0-9]* seconds=\([0-9.]*\).*/\1/p')
+  flufl_rate=$(echo "$peers" | sed -n 's/.*msgs_per_s=\([0-9.]*\).*/\1/p')
+  messages=$(grep -c '^From ' "$mbox")
+  # Ours: the whole pipeline (read, parse, recognise, classify with zero-config inference, JSON Lines out),
+  # one job, best of three.
+  best=""
+  for _ in 1 2 3; do
+    start=$(date +%s.%N)
+    taskset -c 0 "$bin" scan --format jsonl --jobs 1 --quiet "$mbox" > "$work/ours.jsonl" || [ $? -eq 1 ]
+    end=$(date +%s.%N)
+    s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')
+    if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
+  done
+  records=$(wc -l < "$work/ours.jsonl")
+  ours_rate=$(rate "$records" "$best")
+  sisimai_rate=$(rate "$messages" "$sisimai_s")
+  echo "backscatter (Swift, release, --jobs 1): messages=$records seconds=$best msgs_per_s=$ours_rate"
+  echo "speed-up: $(rate "$ours_rate" "$sisimai_rate")x Sisimai ($sisimai_rate msgs/s), $(rate "$ours_rate" "$flufl_rate")x flufl.bounce ($flufl_rate msgs/s)"
+done

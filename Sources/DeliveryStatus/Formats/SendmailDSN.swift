@@ -1,0 +1,15 @@
+/// Sendmail's reports with a DSN part: the text's "----- The following addresses had permanent fatal
+/// errors -----" and "----- Transcript of session follows -----" sections beside `message/delivery-status`.
+/// Read by the RFC 3464 reader; this recogniser gives the family its name in output (reports without a
+/// DSN part go to `SendmailTextRecognizer`). Seen in sisimai lhost-sendmail-*.
+struct SendmailDSNRecognizer: Recognizer {
+    var name: String { "sendmail" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        guard context.deliveryStatusPart != nil else { return false }
+        let t = context.lowercaseText
+        return t.contains("----- the following addresses had") || t.contains("----- transcript of session follows -----")
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { RFC3464Recognizer().recognize(context) }
+}
