@@ -6,11 +6,11 @@ import TestSupport
 @Suite struct BehaviourTests {
     @Test func unreadableInputIsReportedAndTheRestStillScanned() throws {
         let result = try CLI.run(["scan", "--format", "jsonl", "Fixtures/cli/missing.mbox", "Fixtures/example/inbox.mbox",
-                                  "/dev/null"])
+                                  "Fixtures/cli/missing-folder/"])
         #expect(result.status == 3)
         #expect(result.stderr == """
             backscatter: Fixtures/cli/missing.mbox: message 0 at byte 0: not-found (No such file or directory)
-            backscatter: /dev/null: message 0 at byte 0: unsupported-file-type
+            backscatter: Fixtures/cli/missing-folder/: message 0 at byte 0: not-found (No such file or directory)
 
             """)
         #expect(result.text.split(separator: "\n").count == 10)
