@@ -38,8 +38,10 @@ import TestSupport
         #expect(result.status == status, "\(arguments): stderr \(result.stderr)")
         let expected = Golden.expected(golden, actual: result.text)
         #expect(expected != nil, "missing golden \(golden): run UPDATE_GOLDEN=1 swift test --filter CLITests")
-        if let expected {
-            #expect(result.text == expected, "\(golden) differs (UPDATE_GOLDEN=1 rewrites it if the change is intended)")
+        if let expected, result.text != expected {
+            let message: String = "\(golden): \(Golden.firstDifference(expected, result.text)) (if the change is "
+                + "intended, UPDATE_GOLDEN=1 swift test --filter CLITests rewrites the golden files)"
+            Issue.record(Comment(rawValue: message))
         }
     }
 
