@@ -27,6 +27,21 @@ let package = Package(
             path: "Benchmarks/MailboxSplitting",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "HeaderParsing",
+            dependencies: [
+                "BenchmarkInputs",
+                .product(name: "MailParsing", package: "backscatter"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/HeaderParsing",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Splitting plus header sections / MIME trees of every message, as plain MB/s lines.
+        .executableTarget(
+            name: "HeaderParsingProbe",
+            dependencies: ["BenchmarkInputs", .product(name: "MailParsing", package: "backscatter")]
+        ),
         // A plain executable that splits one mbox and prints MB/s and peak resident memory (VmHWM), for
         // `/usr/bin/time -v` and for inputs larger than a benchmark iteration should be.
         .executableTarget(

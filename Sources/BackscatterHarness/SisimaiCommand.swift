@@ -118,7 +118,8 @@ enum SisimaiCommand: HarnessCommand {
             if f.hasPrefix("arf-") { arfN += 1; if k == .feedbackReport { arfOK += 1 } else { kindBad.append("bsd/\(f)\tkind \(k?.rawValue ?? "?")") } }
             else { autoN += 1; if k == .autoReply { autoOK += 1 } else { kindBad.append("bsd/\(f)\tkind \(k?.rawValue ?? "?")") } }
         }
-        print("  maildir/not: not-bounce      \(notOK)/\(notFiles.count)")
+        print("  maildir/not: not-bounce      \(notOK)/\(notFiles.count)"
+              + (notBad.contains { $0.contains("rb-issue-368-bug.eml") } ? "   (rb-issue-368-bug.eml is a real mailbox-full bounce; see CorpusTableTests)" : ""))
         print("  arf-*: feedback-report       \(arfOK)/\(arfN)")
         print("  rfc3834-*: auto-reply        \(autoOK)/\(autoN)")
 

@@ -6,11 +6,11 @@ import TestSupport
 @Suite struct BehaviourTests {
     @Test func unreadableInputIsReportedAndTheRestStillScanned() throws {
         let result = try CLI.run(["scan", "--format", "jsonl", "Fixtures/cli/missing.mbox", "Fixtures/example/inbox.mbox",
-                                  "/dev/null"])
+                                  "Fixtures/cli/missing-folder/"])
         #expect(result.status == 3)
         #expect(result.stderr == """
             backscatter: Fixtures/cli/missing.mbox: message 0 at byte 0: not-found (No such file or directory)
-            backscatter: /dev/null: message 0 at byte 0: unsupported-file-type
+            backscatter: Fixtures/cli/missing-folder/: message 0 at byte 0: not-found (No such file or directory)
 
             """)
         #expect(result.text.split(separator: "\n").count == 10)
@@ -88,5 +88,44 @@ import TestSupport
         #expect(result.stdout.isEmpty)
         let html = try String(contentsOf: path, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
+    }
+}
+
+/// The HTML report in a real browser: headless Chromium (Debian's `chromium`) loads it without a console
+/// message. Skips, visibly, where Chromium is not installed (CI need not have it).
+@Suite struct HTMLInBrowserTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    @Test func reportLoadsWithoutConsoleMessages() throws {
+        guard let chromium = Self.chromium else {
+            print("SKIPPED: chromium is not installed; the HTML report was not opened in a browser")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("html-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = folder.appendingPathComponent("report.html")
+        let result = try CLI.run(["scan", "-f", "html", "-o", report.path, "Fixtures/example/inbox.mbox",
+                                  "Fixtures/cli/script-subject.eml"])
+        #expect(result.status == 1)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + folder.path + "/profile",
+                             "--enable-logging=stderr", "--v=1", "--screenshot=" + folder.path + "/shot.png",
+                             "--window-size=1280,2000", report.absoluteURL.absoluteString]
+        let log = folder.appendingPathComponent("chromium.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        let console = text.split(separator: "\n").filter { $0.contains(":CONSOLE") }
+        #expect(console.isEmpty, "\(console)")
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/shot.png"), "no screenshot: \(text.suffix(500))")
     }
 }

@@ -96,4 +96,16 @@ enum Golden {
         }
         return try? String(contentsOf: url(name), encoding: .utf8)
     }
+
+    /// Where two texts first differ, as `line N: expected "..." got "..."`.
+    static func firstDifference(_ expected: String, _ actual: String) -> String {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(a.count, b.count) {
+            let x = i < a.count ? String(a[i]) : "<end>"
+            let y = i < b.count ? String(b[i]) : "<end>"
+            if x != y { return "line \(i + 1): expected \"\(x.prefix(300))\" got \"\(y.prefix(300))\"" }
+        }
+        return "identical"
+    }
 }

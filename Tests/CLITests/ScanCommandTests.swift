@@ -38,8 +38,10 @@ import TestSupport
         #expect(result.status == status, "\(arguments): stderr \(result.stderr)")
         let expected = Golden.expected(golden, actual: result.text)
         #expect(expected != nil, "missing golden \(golden): run UPDATE_GOLDEN=1 swift test --filter CLITests")
-        if let expected {
-            #expect(result.text == expected, "\(golden) differs (UPDATE_GOLDEN=1 rewrites it if the change is intended)")
+        if let expected, result.text != expected {
+            let message: String = "\(golden): \(Golden.firstDifference(expected, result.text)) (if the change is "
+                + "intended, UPDATE_GOLDEN=1 swift test --filter CLITests rewrites the golden files)"
+            Issue.record(Comment(rawValue: message))
         }
     }
 
@@ -80,6 +82,23 @@ import TestSupport
         #expect(one.status == four.status)
         #expect(one.stdout == four.stdout)
         #expect(!one.stdout.isEmpty)
+    }
+
+    /// More messages than one batch (512), so order is kept across batches and threads.
+    @Test(.enabled(if: Corpus.isAvailable)) func jobsKeepInputOrderOverManyBatches() throws {
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let one = try CLI.run(["scan", "-q", "--format", "jsonl", "--jobs", "1", folder])
+        let three = try CLI.run(["scan", "-q", "--format", "jsonl", "--jobs", "3", folder])
+        #expect(one.status == three.status)
+        #expect(one.stdout == three.stdout)
+        let lines = one.text.split(separator: "\n")
+        #expect(lines.count == (try SplitCommandTests.messageCount(folder)))
+        #expect(lines.count > 512)
+        let sources = lines.map { line -> String in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["source"] as? String ?? ""
+        }
+        #expect(sources == sources.sorted(), "records not in input (path) order")
     }
 
     @Test func standardInputIsReadAsAnMbox() throws {

@@ -29,6 +29,7 @@ import TestSupport
         ("Yandex", "yandex"), ("SurfControl", "surfcontrol"), ("SendGrid", "sendgrid"), ("PowerMTA", "powermta"),
         ("MXLogic", "mxlogic"), ("X6", "x6"), ("MailFoundry", "mailfoundry"), ("Barracuda", "barracuda"),
         ("Bigfoot", "bigfoot"), ("Amavis", "amavis"), ("AmazonWorkMail", "amazonworkmail"),
+        ("ReceivingSES", "receivingses"), ("X5", "x5"),
     ]
 
     /// Rows where Sisimai's expectation is wrong or where its answer depends on something we
@@ -45,7 +46,6 @@ import TestSupport
         "lhost-office365-04.eml#1": "5.1.351 read by the Microsoft provider table, which Sisimai does not apply here",
         // Not this recogniser's doing: "550 ... User unknown" with no SMTP command named is filtered by
         // our shared reason decision, userunknown by Sisimai's (Reasons/ReasonDecision.swift).
-        "lhost-powermta-02.eml#1": "shared reason decision: filtered for a bare 'user doesn't have an account'",
     ]
 
     static func rows(engine: String) -> [Row] {

@@ -179,7 +179,8 @@ struct TextReport {
         if shown.count > listed {
             out += "  … and \(shown.count - listed) more (--format jsonl or html lists them all)\n"
         }
-        out += "  " + style.dim("backscatter explain PATH#N tells why for message N") + "\n"
+        let path = context.paths.count == 1 ? context.paths[0] : "PATH"
+        out += "  " + style.dim("backscatter explain \(path)#N tells why for message N") + "\n"
         return out
     }
 }

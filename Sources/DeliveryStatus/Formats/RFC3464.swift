@@ -65,6 +65,12 @@ struct RFC3464Recognizer: Recognizer {
                 let hasOriginal = current.contains { $0.name == "original-recipient" }
                 if field.name == "final-recipient" && hasFinal { flush() }
                 if field.name == "original-recipient" && hasFinal && hasOriginal { flush() }
+                // RFC 3464 §2.2 per-message fields before any recipient field belong to the message even
+                // when no blank line separates them from the first recipient (sisimai rhost-aol-03).
+                if !hasFinal && !hasOriginal && RFC3464Recognizer.perMessageNames.contains(field.name) {
+                    perMessage.append(field)
+                    continue
+                }
                 current.append(field)
             }
             flush()
@@ -72,6 +78,10 @@ struct RFC3464Recognizer: Recognizer {
         readPerMessage(DeliveryStatusFields.Group(fields: perMessage), into: &finding.perMessage)
         return finding
     }
+
+    static let perMessageNames: Set<String> = [
+        "reporting-mta", "dsn-gateway", "received-from-mta", "arrival-date", "original-envelope-id",
+    ]
 
     static func readPerMessage(_ group: DeliveryStatusFields.Group, into m: inout PerMessageFields) {
         for (name, value) in group.fields {

@@ -22,7 +22,7 @@ enum SmallFamilies {
         McAfeeRecognizer(), KDDIRecognizer(), MFILTERRecognizer(), YandexRecognizer(), SurfControlRecognizer(),
         SendGridRecognizer(), PowerMTARecognizer(), MXLogicRecognizer(), X6Recognizer(),
         MailFoundryRecognizer(), BarracudaRecognizer(), BigfootRecognizer(), AmavisRecognizer(),
-        AmazonWorkMailRecognizer(),
+        AmazonWorkMailRecognizer(), ReceivingSESRecognizer(), X5Recognizer(),
     ]
 
     /// What the rest of the registry makes of a message a family recogniser claimed but leaves to the

@@ -206,8 +206,10 @@ enum HTMLText {
                     out += "\n"
                 }
                 if tag.hasPrefix("style") || tag.hasPrefix("script") {
+                    // Skip to the closing tag (lower- or upper-case as written in practice).
                     let end = tag.hasPrefix("style") ? "</style" : "</script"
-                    if let r = html[close...].range(of: end, options: .caseInsensitive) ?? nil {
+                    let rest = html[close...]
+                    if let r = rest.firstRange(of: end) ?? rest.firstRange(of: end.uppercased()) {
                         i = html[r.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
                         continue
                     }
@@ -229,16 +231,3 @@ enum HTMLText {
         return out
     }
 }
-
-extension Substring {
-    func range(of needle: String, options: CaseInsensitiveFlag) -> Range<Substring.Index>? {
-        let lower = self.lowercased()
-        guard let r = lower.firstRange(of: needle) else { return nil }
-        // lowercased() keeps ASCII offsets; map back by UTF-8 distance.
-        let start = self.utf8.index(self.startIndex, offsetBy: lower.utf8.distance(from: lower.startIndex, to: r.lowerBound))
-        let end = self.utf8.index(start, offsetBy: needle.utf8.count)
-        return start..<end
-    }
-}
-
-enum CaseInsensitiveFlag { case caseInsensitive }

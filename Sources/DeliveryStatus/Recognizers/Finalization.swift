@@ -130,11 +130,8 @@ enum Diagnostic {
             if let st = status { t = t.replacingAll(r + sep + st.description, with: "") }
             t = t.replacingAll(r + sep, with: "")
         }
-        if t.contains(r) || true {
-            // Sisimai puts "550 5.x.y" back in front only when the code still appears; we always keep one
-            // copy so the text keeps its code.
-            if t.contains(r) { t = r + " " + (status?.description ?? "") + " " + t }
-        }
+        // The code still appears in the text (quoted further on): put "550 5.x.y" back in front once.
+        if t.contains(r) { t = r + " " + (status?.description ?? "") + " " + t }
         return t
     }
 

@@ -62,9 +62,12 @@ enum TextScan {
     }
 
     /// Lines announcing the returned original (the scan stops there).
-    static func isOriginalMarker(_ lower: String) -> Bool {
-        OriginalLocator.markers.contains { lower.contains($0) }
-            || lower.hasPrefix("received: ") || lower.hasPrefix("return-path:")
+    static func isOriginalMarker(_ line: String) -> Bool {
+        if let f = line.utf8.first, f == UInt8(ascii: "R") || f == UInt8(ascii: "r") {
+            let head = line.prefix(12).lowercased()
+            if head.hasPrefix("received:") || head.hasPrefix("return-path:") { return true }
+        }
+        return OriginalLocator.markerPattern.hasMatch(in: line)
     }
 
     /// Whether a line carries a sign of failure: a status or reply code, or a failure phrase.
@@ -91,7 +94,7 @@ enum TextScan {
         var hits: [(line: Int, address: String)] = []
         var end = lines.count
         for (i, line) in lines.enumerated() {
-            if isOriginalMarker(line.lowercased()) { end = i; break }
+            if isOriginalMarker(String(line)) { end = i; break }
             for a in addresses(in: line) {
                 let key = a.lowercased()
                 if own.contains(key) || key.hasPrefix("mailer-daemon@") || key.hasPrefix("postmaster@") { continue }

@@ -1,0 +1,15 @@
+/// An unnamed MTA (Sisimai's "X5", a Mirapoint gateway in its Remote-MTA): a DSN addressed to
+/// "NotificationRecipients" from an ISO-2022-JP encoded "Mail Delivery Subsystem".
+///
+/// The layout itself is RFC 3464, which the shared reader reads, so this recogniser names the family and
+/// hands the reading over (`SmallFamilies.readAsUsual`). Signature from sisimai lhost-x5-01 and Sisimai's
+/// Lhost::X5.
+struct X5Recognizer: Recognizer {
+    var name: String { "x5" }
+
+    func claims(_ context: BounceContext) -> Bool {
+        context.header("to")?.contains("NotificationRecipients") == true && context.from.contains("Mail Delivery Subsystem")
+    }
+
+    func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
+}
