@@ -84,6 +84,23 @@ import TestSupport
         #expect(!one.stdout.isEmpty)
     }
 
+    /// More messages than one batch (512), so order is kept across batches and threads.
+    @Test(.enabled(if: Corpus.isAvailable)) func jobsKeepInputOrderOverManyBatches() throws {
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let one = try CLI.run(["scan", "-q", "--format", "jsonl", "--jobs", "1", folder])
+        let three = try CLI.run(["scan", "-q", "--format", "jsonl", "--jobs", "3", folder])
+        #expect(one.status == three.status)
+        #expect(one.stdout == three.stdout)
+        let lines = one.text.split(separator: "\n")
+        #expect(lines.count == (try SplitCommandTests.messageCount(folder)))
+        #expect(lines.count > 512)
+        let sources = lines.map { line -> String in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["source"] as? String ?? ""
+        }
+        #expect(sources == sources.sorted(), "records not in input (path) order")
+    }
+
     @Test func standardInputIsReadAsAnMbox() throws {
         let mbox = try Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("example/inbox.mbox")))
         let fromStdin = try CLI.run(["scan", "--format", "jsonl", "-"], stdin: mbox)
