@@ -272,10 +272,11 @@ public struct Classifier: Sendable {
 
     private func addDateEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) {
         guard let sent = original.date, let arrival else { return }
+        // Dates come from MailDate (years 1900-9999), so these differences cannot overflow; &- anyway.
         if sent > arrival &+ 6 * 3600 {
-            out.append(Evidence(.originalAfterBounce, "The original is dated \((sent - arrival) / 3600) hours after the notice about it arrived."))
-        } else if arrival - sent > 10 * 86_400 {
-            out.append(Evidence(.originalWeeksBefore, "The original is dated \((arrival - sent) / 86_400) days before the notice; servers give up within about five days."))
+            out.append(Evidence(.originalAfterBounce, "The original is dated \((sent &- arrival) / 3600) hours after the notice about it arrived."))
+        } else if arrival &- sent > 10 * 86_400 {
+            out.append(Evidence(.originalWeeksBefore, "The original is dated \((arrival &- sent) / 86_400) days before the notice; servers give up within about five days."))
         }
     }
 

@@ -44,23 +44,21 @@ package enum DevMeasurement {
     package static func speed(path: String, profile: SiteProfile?) throws -> String {
         let clock = ContinuousClock()
         let analyzer = BounceAnalyzer()
-        var messages = 0
+        // Whole messages are kept (the dev mbox is 20 MB) so that the classifier's share is timed on its
+        // own, over the same parsed messages, rather than as the difference of two noisy full runs.
+        var analysed: [(ParsedMessage, BounceReport)] = []
         let plain = try clock.measure {
             var mailbox = try MailboxReader(path: path)
             while let entry = try mailbox.next() {
                 let parsed = ParsedMessage(parsing: entry.bytes)
-                _ = analyzer.analyze(parsed)
-                messages += 1
+                analysed.append((parsed, analyzer.analyze(parsed)))
             }
         }
         let reader = ObservationReader(dkimKeys: profile?.dkim ?? [])
         var notes: [ClassifierNote] = []
-        let perMessage = try clock.measure {
-            var mailbox = try MailboxReader(path: path)
-            while let entry = try mailbox.next() {
-                let parsed = ParsedMessage(parsing: entry.bytes)
-                notes.append(ClassifierNote.read(parsed, report: analyzer.analyze(parsed), reader: reader))
-            }
+        notes.reserveCapacity(analysed.count)
+        let perMessage = clock.measure {
+            for (parsed, report) in analysed { notes.append(ClassifierNote.read(parsed, report: report, reader: reader)) }
         }
         var judged = 0
         let stream = clock.measure {
@@ -68,9 +66,9 @@ package enum DevMeasurement {
             judged = pass.run(notes).judgements.count
         }
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-        let overhead = (seconds(perMessage) + seconds(stream)) / seconds(plain) - 1
-        return String(format: "%d messages: read+parse+analyze %.3f s; with classifier notes %.3f s, stream pass %.3f s (%d judged): overhead %.1f%%",
-                      messages, seconds(plain), seconds(perMessage), seconds(stream), judged, overhead * 100)
+        let overhead = (seconds(perMessage) + seconds(stream)) / seconds(plain)
+        return String(format: "%d messages: read+parse+analyze %.3f s; classifier notes %.3f s + stream pass %.3f s (%d judged): %.1f%% on top",
+                      analysed.count, seconds(plain), seconds(perMessage), seconds(stream), judged, overhead * 100)
     }
 
     package static func run(corpus dir: String, dump: String? = nil) throws -> Result {

@@ -172,7 +172,7 @@ public struct ObservationReader: Sendable {
             if let helo = hop.helo, HostShape.isBare(helo) { shape.insert(.bareHelo) }
             if let helo = hop.helo, let name = hop.reverseName, !HostShape.isBare(helo),
                HostShape.registeredDomain(helo) != HostShape.registeredDomain(name) { shape.insert(.heloMismatch) }
-            if let sent = f.date, let received = hop.date, abs(received &- sent) > 86_400 { shape.insert(.dateSkew) }
+            if let sent = f.date, let received = hop.date, (received &- sent).magnitude > 86_400 { shape.insert(.dateSkew) }
         }
         // Missing fields count only when the returned header section is whole enough to have a From:
         // many MTAs return a cut header section (only the Received lines, sisimai lhost-x6, rhost-outlook).

@@ -109,7 +109,7 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case noOriginal = "no-original"
     /// No signal applied.
     case nothingKnown = "no-signal"
-    /// A notice in our own name delivered from outside with nothing returned: phishing, not a bounce.
+    /// Mail dressed as a notice (a return address, or our own name from outside, and nothing returned): not a bounce.
     case fakeNotice = "fake-notice"
 
     /// The weight in log-odds (see the type's comment for how it was calibrated).

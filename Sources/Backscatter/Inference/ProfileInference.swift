@@ -126,9 +126,9 @@ public enum ProfileInference {
         if own > 0 {
             let common = idDomains.filter { $0.value * 5 >= own }.map(\.key).sorted()
             profile.messageID.domains = common
-            if let (shape, count) = shapes.max(by: { $0.value < $1.value }), count * 2 >= own {
-                profile.messageID.pattern = pattern(forShape: shape)
-                facts.append("Message-ID shape \(shape): \(count) of \(own) originals that passed our relays")
+            if let (pattern, count) = pattern(forShapes: shapes, domains: common), count * 2 >= own {
+                profile.messageID.pattern = pattern
+                facts.append("Message-ID format \(pattern): \(count) of \(own) originals that passed our relays")
             } else if !common.isEmpty {
                 facts.append("Message-ID domains \(common.joined(separator: ", ")): of \(own) originals that passed our relays")
             }
@@ -154,6 +154,33 @@ public enum ProfileInference {
     /// bouncing server, as that server recorded it.
     static func topPublicHop(_ original: OriginalFacts?) -> ReceivedHop? {
         original?.hops.first { $0.ip.map(HostShape.isPublicAddress) ?? false }
+    }
+
+    /// One pattern covering the commonest layout of the local parts (shapes that differ only in the class
+    /// of a run, `9.9` and `9.x`, share a layout) at the given domains; nil without a layout.
+    /// - Returns: the pattern and how many Message-IDs have that layout.
+    static func pattern(forShapes shapes: [String: Int], domains: [String]) -> (String, Int)? {
+        guard !domains.isEmpty else { return nil }
+        var layouts: [String: (count: Int, members: [String])] = [:]
+        for (shape, count) in shapes {
+            guard let at = shape.lastIndex(of: "@"), domains.contains(String(shape[shape.index(after: at)...])) else { continue }
+            let local = String(shape[..<at])
+            let layout = String(local.map { "9Aax".contains($0) ? "x" : $0 })
+            layouts[layout, default: (0, [])].count += count
+            layouts[layout, default: (0, [])].members.append(local)
+        }
+        guard let (layout, value) = layouts.max(by: { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }) else { return nil }
+        var out = "^"
+        let members = value.members.map(Array.init)
+        for (i, c) in layout.enumerated() {
+            guard c == "x" else { out += c.isLetter || c.isNumber ? String(c) : "\\" + String(c); continue }
+            let classes = Set(members.compactMap { i < $0.count ? $0[i] : nil })
+            out += classes == ["9"] ? "\\d+" : classes == ["A"] ? "[A-Z]+" : classes == ["a"] ? "[a-z]+"
+                : classes.isSubset(of: ["9", "A"]) ? "[0-9A-Z]+" : "[A-Za-z0-9]+"
+        }
+        let escaped = domains.map { $0.map { $0.isLetter || $0.isNumber ? String($0) : "\\" + String($0) }.joined() }
+        out += "@" + (escaped.count == 1 ? escaped[0] : "(?:" + escaped.joined(separator: "|") + ")") + "$"
+        return (out, value.count)
     }
 
     /// A PCRE2 pattern for a Message-ID shape (`ObservationReader.idShape`): `9` digits, `A` upper,
