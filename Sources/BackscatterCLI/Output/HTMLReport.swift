@@ -143,7 +143,7 @@ struct HTMLReport {
         out += "<p class=\"count\" id=\"shown\">" + String(rows.count) + " messages</p>"
         out += "<table id=\"messages\"><thead><tr><th class=\"r\">#</th><th>date (UTC)</th><th>verdict</th>"
         out += "<th class=\"r\">score</th><th>kind</th><th>format</th><th>to</th><th>from</th><th>subject</th>"
-        out += "<th>reasons</th><th>campaign</th></tr></thead><tbody>"
+        out += "<th>reasons</th><th>evidence</th><th>campaign</th></tr></thead><tbody>"
         for row in rows {
             out += "<tr><td class=\"r\" title=\"" + Self.escape(row.source) + " #" + String(row.index) + "\">"
             out += String(row.sequence) + "</td><td>" + (row.timestamp.map(Dates.short) ?? "") + "</td>"
@@ -152,6 +152,7 @@ struct HTMLReport {
             out += "<td>" + Self.escape(row.kind) + "</td><td>" + Self.escape(row.format) + "</td>"
             out += "<td>" + Self.escape(row.to) + "</td><td>" + Self.escape(row.from) + "</td>"
             out += "<td>" + Self.escape(row.subject) + "</td><td>" + Self.escape(row.reasons) + "</td>"
+            out += "<td class=\"ev\">" + Self.escape(row.evidence) + "</td>"
             out += "<td>" + Self.escape(row.campaign ?? "") + "</td></tr>\n"
         }
         return out + "</tbody></table>"
@@ -265,7 +266,7 @@ struct HTMLReport {
         .un{fill:#dba617;background:#dba617}.lg{fill:#00a32a;background:#00a32a}
         .key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}.legend{margin:4px 0 0;color:#50575e}
         #q{width:100%;max-width:520px;padding:6px 8px;font-size:14px;border:1px solid #8c8f94;border-radius:4px}
-        .count{color:#50575e;margin:6px 0}.empty{color:#8c8f94}#messages td{font-size:13px}
+        .count{color:#50575e;margin:6px 0}.ev{color:#50575e;font-size:12px}.empty{color:#8c8f94}#messages td{font-size:13px}
         """
 
     /// Filters the message table as the user types: plain text matching on each row's text (textContent,

@@ -17,6 +17,8 @@ struct MessageRow {
     var reasons: String
     var recipients: String
     var campaign: String?
+    /// The strongest evidence, as `signal (+weight)`, for the HTML table's tooltip and search.
+    var evidence: String
 
     init(_ record: ScanRecord) {
         sequence = record.sequence
@@ -39,6 +41,7 @@ struct MessageRow {
         reasons = seen.joined(separator: ", ")
         recipients = record.recipients.map(\.recipient).joined(separator: ", ")
         campaign = record.campaign
+        evidence = record.evidence.prefix(4).map { $0.signal }.joined(separator: ", ")
     }
 }
 
