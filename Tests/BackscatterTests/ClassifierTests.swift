@@ -117,4 +117,32 @@ struct ClassifierFixtureTests {
         #expect(signals.contains("flood"))
         #expect(result.judgements.allSatisfy { $0.verdict == .backscatter && $0.campaign == "c1" })
     }
+
+    /// Zero-config relays named outside the site's domains (a hosted outbound service): found by an IP
+    /// that hands our originals to several servers with several subjects; one host repeating one subject
+    /// (a spam run) is not taken for a relay.
+    @Test func relaysOutsideOurDomainsAreInferredFromVariety() {
+        func note(ip: String, reflector: String, subject: String) -> ClassifierNote {
+            var o = Observation(kind: .bounce)
+            o.victim = "alice@example.org"
+            o.reportingMTA = reflector
+            var original = OriginalFacts(presence: .headers)
+            original.from = "alice@example.org"
+            original.subject = subject
+            original.subjectKey = UInt64(subject.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) })
+            original.hops = [ReceivedHop(helo: "out.mailhost.test", reverseName: "out.mailhost.test", ip: ip)]
+            o.original = original
+            return ClassifierNote(observation: o)
+        }
+        var notes: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
+        for (n, subject) in ["Minutes", "Invoice 7", "Lunch"].enumerated() {
+            notes.append(note(ip: "203.0.113.10", reflector: "mx\(n).partner.test", subject: subject))
+        }
+        for n in 0..<6 { notes.append(note(ip: "198.51.100.99", reflector: "mx\(n).victim.test", subject: "Cheap pills")) }
+        let inferred = ProfileInference.infer(notes)
+        #expect(inferred.profile.site.domains == ["example.org"])
+        #expect(inferred.profile.relays.networks.contains("203.0.113.10"))
+        #expect(!inferred.profile.relays.networks.contains("198.51.100.99"))
+        #expect(inferred.profile.relays.hosts == ["out.mailhost.test"])
+    }
 }

@@ -88,10 +88,30 @@ public enum ProfileInference {
                   isOurs(name) else { continue }
             if relayCounts[ip] != nil || relayCounts.count < 1000 { relayCounts[ip, default: (name, 0)].count += 1 }
         }
-        let relays = relayCounts.filter { $0.value.count >= 2 }.sorted { $0.key < $1.key }
+        var relays = relayCounts.filter { $0.value.count >= 2 }.sorted { $0.key < $1.key }
+        if relays.isEmpty {
+            // Fallback for relays named outside our domains (a hosted outbound service): an IP that hands
+            // over originals from us (From at a site domain) to at least 3 different bouncing servers,
+            // with at least 3 different subjects. A spam run sent from one host repeats one subject;
+            // botnets spread over many IPs; our relays carry everything we send.
+            struct Seen { var name: String?; var count = 0; var reflectors = Set<String>(); var subjects = Set<UInt64>() }
+            var seen: [String: Seen] = [:]
+            for note in notes {
+                guard let o = note.observation, let original = o.original, let from = original.from,
+                      let d = domain(from), isOurs(d), let hop = topPublicHop(original), let ip = hop.ip else { continue }
+                if seen[ip] == nil, seen.count >= maxKeys { continue }
+                var entry = seen[ip] ?? Seen(name: hop.reverseName)
+                entry.count += 1
+                if entry.reflectors.count < 16 { entry.reflectors.insert(o.reportingMTA ?? o.connectingHost ?? o.connectingIP ?? "?") }
+                if let key = original.subjectKey, entry.subjects.count < 16 { entry.subjects.insert(key) }
+                seen[ip] = entry
+            }
+            relays = seen.filter { $0.value.reflectors.count >= 3 && $0.value.subjects.count >= 3 }
+                .map { ($0.key, (name: $0.value.name ?? $0.key, count: $0.value.count)) }.sorted { $0.0 < $1.0 }
+        }
         for (ip, value) in relays {
             if let network = try? IPNetwork(parsing: ip) { profile.relays.networks.insert(network) }
-            if !profile.relays.hosts.contains(value.name) { profile.relays.hosts.append(value.name) }
+            if value.name != ip, !profile.relays.hosts.contains(value.name) { profile.relays.hosts.append(value.name) }
             facts.append("relay \(value.name) [\(ip)]: handed over \(value.count) returned originals")
         }
         let relayIPs = Set(relays.map(\.key))
