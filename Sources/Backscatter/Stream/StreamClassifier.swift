@@ -91,8 +91,8 @@ public struct StreamClassifier: Sendable {
             guard let tail = notes[i].observation?.noticeSubjectTail else { continue }
             if let hit = tails.first(where: { tail.hasSuffix($0.letters) }) { campaigns[hit.index].members.append(i) }
         }
-        for (n, c) in campaigns.enumerated() {
-            let id = "c\(n + 1)"
+        for c in campaigns {
+            let id = "c\(findings.campaigns.count + 1)"
             var decided = 0, spam = 0
             var victims: [String: Int] = [:]
             var first: Int64?, last: Int64?
@@ -118,6 +118,9 @@ public struct StreamClassifier: Sendable {
                     extra[i, default: []].append(Evidence(signal: Signal.campaignMember.rawValue, weight: -Signal.campaignMember.weight,
                         detail: "The same original came back in \(size) notices, nearly all of them bounces of mail we really sent (a mailing of ours)."))
                 }
+                continue
+            } else if decided >= 3 {
+                // Mixed: not one spam run (templates that share a subject, a list, a test text): not a campaign.
                 continue
             } else {
                 for i in c.members { campaignOf[i] = id }
