@@ -19,12 +19,7 @@ struct DevCorpusTests {
         #expect(f["zero-config backscatter recall", default: 0] >= 0.95)
         #expect(f["audit reflected precision", default: 0] >= 0.98)
         #expect(f["audit reflected recall", default: 0] >= 0.95)
-        // Recall with the profile depends on the bounce analyzer recognising every bounce (23 of 928 are
-        // still read as not-bounce by DeliveryStatus; the classifier judges every one it is given
-        // correctly): kept visible as a known issue until it does.
-        withKnownIssue("recall waits for DeliveryStatus to recognise the remaining bounce formats", isIntermittent: true) {
-            #expect(f["backscatter recall", default: 0] >= 0.99)
-        }
+        #expect(f["backscatter recall", default: 0] >= 0.99)
     }
 }
 

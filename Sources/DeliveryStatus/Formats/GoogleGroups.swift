@@ -5,9 +5,16 @@
 struct GoogleGroupsRecognizer: Recognizer {
     var name: String { "googlegroups" }
 
+    /// A failed recipient at googlegroups.com, or any failed recipient in a notice from Google's
+    /// mailer-daemon: a group can live on the owner's own domain (Google Workspace groups), so the
+    /// address alone does not tell (backscatter-dev rewrites sisimai lhost-googlegroups-* to such
+    /// addresses). `recognize` then requires the Groups help-centre link, so a plain Gmail DSN falls
+    /// through to the Gmail reader.
     func claims(_ context: BounceContext) -> Bool {
         guard let failed = context.header("x-failed-recipients") else { return false }
-        return failed.lowercased().contains("@googlegroups.com")
+        if failed.lowercased().contains("@googlegroups.com") { return true }
+        let from = context.lowercaseFrom
+        return from.contains("mailer-daemon@googlemail.com") || from.contains("mailer-daemon@google.com")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

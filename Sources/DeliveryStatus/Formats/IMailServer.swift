@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Ipswitch IMail Server (`X-Mailer: <SMTP32 v...>`) non-delivery reports: "Undeliverable Mail",
 /// one `<phrase>: <address>` line per recipient, or "undeliverable to <address>" followed by the
 /// remote server's reply after "Body of message generated response:".
@@ -60,6 +62,14 @@ struct IMailServerRecognizer: Recognizer {
                 recipients[i].diagnostic = response
             }
         }
+        if recipients.isEmpty, let recipient = Self.returnedOriginalRecipient(context) {
+            // No "undeliverable to" line, only the returned message after "Save to the following Address
+            // Book:" (seen in backscatter-dev's rewrite of lhost-imailserver-06): IMail returns what it
+            // could not deliver, so the failed recipient is the one the original was received for.
+            var finding = RecipientFinding(recipient: recipient)
+            finding.reason = .undefined
+            recipients.append(finding)
+        }
         guard !recipients.isEmpty else { return nil }
         for i in recipients.indices {
             let d = recipients[i].diagnostic
@@ -67,5 +77,22 @@ struct IMailServerRecognizer: Recognizer {
             recipients[i].command = IMailServerRecognizer.commands.first { d.contains($0.phrase) }?.command
         }
         return Finding(recipients: recipients)
+    }
+
+    /// The envelope recipient of the returned original: the `for` clause of its Received fields (RFC 5321
+    /// §4.4), else its single To address.
+    static func returnedOriginalRecipient(_ context: BounceContext) -> String? {
+        var headers = OriginalLocator.locate(context).headers
+        if headers == nil, let start = context.lines.firstIndex(where: { $0.hasPrefix("Received:") }) {
+            // The returned header section stands in the text with no marker line before it.
+            let text = context.lines[start...].prefix(200).joined(separator: "\n") + "\n"
+            headers = HeaderSection.parse(Array(text.utf8)[...])
+        }
+        guard let headers else { return nil }
+        for received in headers.received {
+            if let address = received.for, !address.isNull { return address.address }
+        }
+        let to = headers.to.filter { !$0.isNull }
+        return to.count == 1 ? to[0].address : nil
     }
 }
