@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// `contains(_:)` for Strings, by UTF-8 bytes with memchr and memcmp, shadowing the standard library's generic
+// `StringProtocol.contains(_:)` inside this module. The standard one (swift-experimental-string-processing)
+// builds a hash table per call for its substring search; the recognisers make hundreds of such calls per
+// message with short ASCII phrases, and profiling (`perf`, sisimai bsd mbox) showed that table as the
+// largest single cost of bounce analysis. Byte search gives the same answers for the phrases used here:
+// every phrase is a whole UTF-8 sequence, and a match of whole UTF-8 sequences is a match of characters
+// except across a combining mark, which no phrase begins or ends with.
+
+@inline(__always)
+private func utf8Contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard needle.count > 0 else { return true }
+    guard haystack.count >= needle.count, let h = haystack.baseAddress, let n = needle.baseAddress else { return false }
+    // memchr for the needle's first byte, then a memcmp of the rest (glibc's memchr and memcmp is not exported to Swift).
+    let first = Int32(n.pointee)
+    let last = haystack.count - needle.count
+    var offset = 0
+    while offset <= last {
+        guard let hit = memchr(h + offset, first, last - offset + 1) else { return false }
+        let at = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
+        if memcmp(h + at, n, needle.count) == 0 { return true }
+        offset = at + 1
+    }
+    return false
+}
+
+extension String {
+    /// Whether `needle` occurs in the string, compared by UTF-8 bytes (see the note at the top of the file).
+    func contains(_ needle: String) -> Bool {
+        var haystack = self
+        var needle = needle
+        return haystack.withUTF8 { h in needle.withUTF8 { n in utf8Contains(h, n) } }
+    }
+}
+
+extension Substring {
+    /// Whether `needle` occurs in the substring, compared by UTF-8 bytes (see the note at the top of the file).
+    func contains(_ needle: String) -> Bool {
+        var haystack = self
+        var needle = needle
+        return haystack.withUTF8 { h in needle.withUTF8 { n in utf8Contains(h, n) } }
+    }
+}
