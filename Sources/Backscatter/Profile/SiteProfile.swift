@@ -1,6 +1,6 @@
 import BytePatterns
 
-/// What the classifier knows about the site it protects, read from a TOML profile (see PROFILE.md).
+/// What the classifier knows about the site it protects, read from a TOML profile (see the README, "The site profile").
 ///
 /// Every section is optional: an empty profile is valid and means "infer what you can".
 public struct SiteProfile: Sendable, Hashable {
