@@ -44,7 +44,7 @@ public struct ClassifierStage: ScanStage {
     public func revise(_ record: inout ScanRecord, findings: Findings) {
         guard record.sequence >= 0, record.sequence < findings.judgements.count else { return }
         let j = findings.judgements[record.sequence]
-        record.verdict = ScanRecord.Verdict(rawValue: j.verdict.rawValue)
+        record.verdict = j.verdict
         record.score = j.score
         record.evidence = j.evidence.map { ScanRecord.Evidence(signal: $0.signal, weight: $0.weight, detail: $0.detail) }
         record.campaign = j.campaign

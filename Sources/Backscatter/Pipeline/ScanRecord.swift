@@ -99,17 +99,8 @@ extension ScanRecord {
     /// names used in output, issue 3).
     public typealias Kind = MessageKind
 
-    /// The classifier's judgement of one message. Raw values are the names used in output (issue 4).
-    public enum Verdict: String, Sendable, Hashable, CaseIterable {
-        /// The site never sent the message the notice is about: a spammer forged the site's address.
-        case backscatter
-        /// The site really sent the returned message.
-        case legitimate
-        /// The evidence does not decide.
-        case uncertain
-        /// Not a notice about another message.
-        case notBounce = "not-bounce"
-    }
+    /// The classifier's verdict (one type for the classifier and the records: `Backscatter.Verdict`).
+    public typealias Verdict = Backscatter.Verdict
 
     /// One recipient a notice speaks of (issue 3).
     public struct Recipient: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// ISO 8601 instants for records, filters and reports, without Foundation.
 public enum Timestamps {
     /// Formats seconds since 1970 UTC as `YYYY-MM-DDTHH:MM:SS` plus `Z` or `±HH:MM` in the given zone.
@@ -19,28 +21,14 @@ public enum Timestamps {
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01 of a proleptic Gregorian date (MailParsing's `CivilCalendar`).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int(CivilCalendar.daysFromCivil(year: year, month: month, day: day))
     }
 
-    /// The civil date (year, month, day) of a day count since 1970-01-01 (`civil_from_days`).
+    /// The civil date (year, month, day) of a day count since 1970-01-01 (MailParsing's `CivilCalendar`).
     static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
+        CivilCalendar.civilFromDays(Int64(days))
     }
 
     /// Reads `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`, `YYYY-MM-DDTHH:MM:SS`, each optionally followed by `Z` or

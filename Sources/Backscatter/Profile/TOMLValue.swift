@@ -1,3 +1,5 @@
+import MailParsing
+
 /// A place in a TOML document: 1-based line and column (the column counts bytes).
 package struct TOMLPosition: Sendable, Hashable, CustomStringConvertible {
     /// 1-based line number.
@@ -41,15 +43,9 @@ package struct TOMLDateTime: Sendable, Hashable, CustomStringConvertible {
 
     package var description: String { text }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01 of a proleptic Gregorian date (MailParsing's `CivilCalendar`).
     package static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int(CivilCalendar.daysFromCivil(year: year, month: month, day: day))
     }
 }
 

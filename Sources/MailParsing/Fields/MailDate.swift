@@ -48,10 +48,10 @@ public struct MailDate: Sendable, Hashable {
 }
 
 /// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days_from_civil / civil_from_days).
-enum CivilCalendar {
-    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+package enum CivilCalendar {
+    package static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -60,7 +60,7 @@ enum CivilCalendar {
     }
 
     /// Days since 1970-01-01 for a civil date (year 1...9999).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+    package static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -70,7 +70,8 @@ enum CivilCalendar {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
+    /// The civil date (year, month, day) of a day count since 1970-01-01.
+    package static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
