@@ -150,6 +150,12 @@ private func parse(_ s: String) -> ParsedMessage { ParsedMessage(parsing: Array(
         #expect(limited.defects.contains("mime-too-many-parts"))
     }
 
+    @Test func duplicateContentTypeUsesTheLastAndIsRecorded() {
+        let message = parse("Content-Type: text/plain\nContent-Type: text/html\n\n<p>x</p>")
+        #expect(message.root.contentType.mimeType == "text/html")
+        #expect(message.root.defects.contains(.duplicateContentType))
+    }
+
     @Test func malformedContentTypeFallsBackToTextPlain() {
         let message = parse("Content-Type: garbage\n\nbody")
         #expect(message.root.contentType.mimeType == "text/plain")

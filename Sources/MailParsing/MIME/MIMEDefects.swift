@@ -26,6 +26,9 @@ public struct MIMEDefects: OptionSet, Sendable, Hashable {
     /// A message/rfc822 (or message/global) body with no header field: not parsed as a message.
     public static let invalidEncapsulatedMessage = MIMEDefects(rawValue: 1 << 9)
 
+    /// More than one Content-Type field: the last was used (parsers disagree on which one counts).
+    public static let duplicateContentType = MIMEDefects(rawValue: 1 << 10)
+
     private static let named: [(MIMEDefects, String)] = [
         (.missingBoundaryParameter, "mime-missing-boundary-parameter"),
         (.missingClosingBoundary, "mime-missing-closing-boundary"),
@@ -35,6 +38,7 @@ public struct MIMEDefects: OptionSet, Sendable, Hashable {
         (.unknownTransferEncoding, "mime-unknown-transfer-encoding"),
         (.encodedCompositeType, "mime-encoded-composite-type"),
         (.invalidEncapsulatedMessage, "mime-invalid-encapsulated-message"),
+        (.duplicateContentType, "mime-duplicate-content-type"),
     ]
 
     /// Stable names for output, in a fixed order.

@@ -12,7 +12,11 @@ package struct MIMEParser {
         let headers = HeaderSection.parse(bytes, limits: limits)
         var defects: MIMEDefects = []
         var contentType = defaultType
-        if let field = headers.all("content-type").last {
+        // Two Content-Type fields are ambiguous (MIME-tools testmsgs/double-content-type.msg): the last one
+        // is used, as stalwart-mail-parser does (eml/malformed/020, 021), and the ambiguity is recorded.
+        let contentTypeFields = headers.all("content-type")
+        if contentTypeFields.count > 1 { defects.insert(.duplicateContentType) }
+        if let field = contentTypeFields.last {
             if let (parsed, malformed) = ContentType.parse(field.unfoldedValue) {
                 contentType = parsed
                 if malformed { defects.insert(.malformedParameters) }
