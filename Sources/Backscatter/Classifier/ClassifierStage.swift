@@ -46,7 +46,7 @@ public struct ClassifierStage: ScanStage {
         let j = findings.judgements[record.sequence]
         record.verdict = j.verdict
         record.score = j.score
-        record.evidence = j.evidence.map { ScanRecord.Evidence(signal: $0.signal, weight: $0.weight, detail: $0.detail) }
+        record.evidence = j.evidence
         record.campaign = j.campaign
     }
 

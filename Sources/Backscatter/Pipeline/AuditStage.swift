@@ -26,9 +26,7 @@ public struct AuditStage: ScanStage {
         guard record.sequence >= 0, record.sequence < findings.records.count else { return }
         let audited = findings.records[record.sequence]
         record.audit = audited.verdict
-        record.evidence = audited.evidence.map {
-            ScanRecord.Evidence(signal: $0.signal, weight: $0.weight, detail: $0.detail)
-        }
+        record.evidence = audited.evidence
     }
 
     /// Keeps the report.

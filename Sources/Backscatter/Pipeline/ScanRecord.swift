@@ -174,20 +174,7 @@ extension ScanRecord {
         }
     }
 
-    /// One named signal that moved the score, with a sentence a mail administrator understands (issue 4).
-    public struct Evidence: Sendable, Hashable {
-        /// A stable name (`relay-ip-ours`, `message-id-unknown`, ...).
-        public var signal: String
-        /// Its signed contribution: positive toward backscatter, negative toward legitimate.
-        public var weight: Double
-        /// One plain sentence saying what was seen.
-        public var detail: String
-
-        /// A piece of evidence.
-        public init(signal: String, weight: Double, detail: String) {
-            self.signal = signal
-            self.weight = weight
-            self.detail = detail
-        }
-    }
+    /// One named signal that moved the score (one type for the classifier and the records:
+    /// `Backscatter.Evidence`).
+    public typealias Evidence = Backscatter.Evidence
 }
