@@ -9,12 +9,6 @@ import MailParsing
 /// Size of the generated mbox. Override with BACKSCATTER_BENCH_MB.
 let megabytes = Int(ProcessInfo.processInfo.environment["BACKSCATTER_BENCH_MB"] ?? "") ?? 512
 
-private func megabytesPerSecond(_ bytes: Int, since start: ContinuousClock.Instant) -> Int {
-    let elapsed = ContinuousClock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return Int(Double(bytes) / seconds / 1e6)
-}
-
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal,
@@ -39,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
             }
             benchmark.stopMeasurement()
             benchmark.measurement(.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
-                                  megabytesPerSecond(bytes, since: start))
+                                  BenchmarkInputs.megabytesPerSecond(bytes, since: start))
             blackHole(fields)
         }
     }
@@ -59,7 +53,7 @@ let benchmarks: @Sendable () -> Void = {
             }
             benchmark.stopMeasurement()
             benchmark.measurement(.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
-                                  megabytesPerSecond(bytes, since: start))
+                                  BenchmarkInputs.megabytesPerSecond(bytes, since: start))
             blackHole(parts)
         }
     }

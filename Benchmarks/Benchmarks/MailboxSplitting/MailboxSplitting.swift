@@ -28,10 +28,8 @@ let benchmarks: @Sendable () -> Void = {
                 bytes &+= message.length
             }
             benchmark.stopMeasurement()
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             benchmark.measurement(.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
-                                  Int(Double(bytes) / seconds / 1e6))
+                                  BenchmarkInputs.megabytesPerSecond(bytes, since: start))
             blackHole(bytes)
         }
     }

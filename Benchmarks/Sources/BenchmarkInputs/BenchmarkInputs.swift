@@ -3,6 +3,13 @@ import Foundation
 /// The large mailbox the benchmarks read: real messages from the shared corpus, concatenated until the file
 /// reaches the size asked for, written once to the system's temporary folder and reused while it exists.
 public enum BenchmarkInputs {
+    /// Megabytes (10^6 bytes) per second for `bytes` processed since `start`: the suites' custom metric.
+    public static func megabytesPerSecond(_ bytes: Int, since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Int(Double(bytes) / seconds / 1e6)
+    }
+
     /// The shared corpus: `BACKSCATTER_CORPUS`, else `../../shared/corpus` from the Benchmarks folder.
     public static var corpus: URL {
         if let path = ProcessInfo.processInfo.environment["BACKSCATTER_CORPUS"] { return URL(fileURLWithPath: path) }

@@ -9,7 +9,8 @@
 /// - Invalid sequences become U+FFFD; a truncated multibyte tail becomes one U+FFFD.
 /// - An absent, unknown or unsupported label: the bytes as UTF-8 when valid, else as windows-1252
 ///   (the WHATWG reading of Latin-1, where 0x80-0x9F are printable).
-/// - `us-ascii` text with 8-bit bytes (common in spam): UTF-8 when valid, else windows-1252.
+/// - `us-ascii` text with 8-bit bytes (common in spam): UTF-8 when valid, else windows-1252; likewise a
+///   7-bit charset (ISO-2022-*, UTF-7, HZ) label on 8-bit bytes that are valid UTF-8.
 /// - Complexity: O(n) in the input; output at most about 3 bytes of UTF-8 per input byte.
 public enum CharsetDecoder {
     /// Decodes `bytes` written in `charset` (a MIME / RFC 2047 label, any case, or nil if none was given).
@@ -39,8 +40,12 @@ public enum CharsetDecoder {
         case .utf16(let bigEndian):
             return utf16(bytes, bigEndian: bigEndian)
         case .iso2022JP:
+            // A 7-bit charset label on 8-bit bytes is a wrong label: valid UTF-8 is read as UTF-8
+            // (sisimai maildir/dos lhost-notes-01, lhost-mfilter-01 were re-encoded but kept ISO-2022-JP).
+            if !isASCII(bytes), let text = String(validating: bytes, as: UTF8.self) { return text }
             return ISO2022JP.decode(bytes)
         case .iconv(let name):
+            if !isASCII(bytes), sevenBit(name), let text = String(validating: bytes, as: UTF8.self) { return text }
             // ASCII-compatible charsets need no conversion for pure ASCII; stateful 7-bit ones
             // (ISO-2022-*, UTF-7, HZ) and the wide ones do.
             if isASCII(bytes), asciiCompatible(name) { return String(decoding: bytes, as: UTF8.self) }
@@ -58,6 +63,12 @@ public enum CharsetDecoder {
     package static func utf8OrWindows1252(_ bytes: ByteSlice) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         return windows1252(bytes)
+    }
+
+    /// Whether an iconv charset name is a 7-bit encoding, whose text never holds a byte over 0x7F.
+    static func sevenBit(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasPrefix("iso-2022-") || lower == "utf-7" || lower == "hz-gb-2312"
     }
 
     static func isASCII(_ bytes: ByteSlice) -> Bool {

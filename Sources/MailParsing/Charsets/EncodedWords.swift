@@ -93,42 +93,13 @@ public enum EncodedWords {
         }
     }
 
-    /// RFC 2047 §4.1 "B" (RFC 4648 base64), tolerant: bytes outside the alphabet are skipped, missing
-    /// padding is accepted, and `=` ends a quantum, so words glued together (`...==abc`) still decode.
+    /// RFC 2047 §4.1 "B" (RFC 4648 base64), with the MIME body decoder's tolerance (`TransferDecoding.base64`):
+    /// bytes outside the alphabet are skipped, missing padding is accepted, and `=` ends a quantum, so
+    /// words glued together (`...==abc`) still decode.
     static func decodeB(_ text: ByteSlice, into out: inout [UInt8]) {
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for b in text {
-            let v: UInt8
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = b - UInt8(ascii: "A")
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = b - UInt8(ascii: "a") + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = b - UInt8(ascii: "0") + 52
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62  // '-' is base64url, seen in spam
-            case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
-            case ASCII.equals:
-                accumulator = 0
-                bits = 0
-                continue
-            default: continue
-            }
-            accumulator = (accumulator << 6 | UInt32(v)) & 0xFFFFFF
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
+        out.append(contentsOf: TransferDecoding.base64(text))
     }
 
-    static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case ASCII.zero...ASCII.nine: return b - ASCII.zero
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
-        default: return nil
-        }
-    }
 
     /// Accumulates output: plain text runs and pending decoded bytes of one charset.
     struct Decoder {

@@ -168,7 +168,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             // One group: hex digits, or a final dotted quad.
             var j = i
             var value: UInt32 = 0
-            while j < end, let v = EncodedWords.hexValue(text[j]), j - i < 4 {
+            while j < end, let v = hexValue(text[j]), j - i < 4 {
                 value = value << 4 | UInt32(v)
                 j += 1
             }

@@ -223,7 +223,7 @@ public struct ReceivedField: Sendable {
         var w = word
         while let last = w.last, last == ASCII.comma || last == ASCII.semicolon { w = w.dropLast() }
         guard let first = w.first, first == ASCII.openBracket || first == ASCII.colon
-                || EncodedWords.hexValue(first) != nil, w.count <= 64
+                || hexValue(first) != nil, w.count <= 64
         else { return nil }
         return IPAddress(bytes: w)
     }
