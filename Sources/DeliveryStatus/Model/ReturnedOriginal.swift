@@ -58,12 +58,3 @@ public struct ReturnedOriginal: Sendable {
     public var dkimSignatures: [String] { headers?.all("dkim-signature").map { $0.valueString } ?? [] }
 }
 
-extension String {
-    /// Without leading and trailing spaces, tabs, CR and LF.
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" || f == "\r\n" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" || l == "\r\n" { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -29,14 +29,28 @@ package final class BounceContext {
     package private(set) lazy var receivedHosts: [String] = {
         var out: [String] = []
         for f in message.headers.all("received").prefix(30) {
-            let words = f.valueString.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "(" || $0 == ")" || $0 == "[" || $0 == "]" || $0 == ";" })
-            for (i, w) in words.enumerated() where (w == "from" || w == "by") && i + 1 < words.count {
-                let h = words[i + 1].lowercased()
-                if h.contains(".") { out.append(h) }
+            // Words split at blanks and the punctuation around them: `from`/`by` followed by a dotted name.
+            var words: [ArraySlice<UInt8>] = []
+            let value = f.unfoldedValue
+            var start: Int? = nil
+            for i in value.indices {
+                let b = value[i]
+                let separator = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x3B
+                if separator {
+                    if let s = start { words.append(value[s..<i]); start = nil }
+                } else if start == nil {
+                    start = i
+                }
+            }
+            if let s = start { words.append(value[s...]) }
+            for (i, w) in words.enumerated() where i + 1 < words.count && (w.elementsEqual("from".utf8) || w.elementsEqual("by".utf8)) {
+                let h = words[i + 1]
+                if h.contains(0x2E) { out.append(String(decoding: h, as: UTF8.self).lowercased()) }
             }
         }
         return out
     }()
+
 
     /// The subject, lower-cased (for cheap dispatch).
     package private(set) lazy var lowercaseSubject: String = subject.lowercased()
@@ -68,7 +82,7 @@ package final class BounceContext {
     package private(set) lazy var leadText: String = {
         var out: [Substring] = []
         for line in lines {
-            let l = line.trimmed
+            let l = line.trimmedSlice
             if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { break }
             if l.isEmpty || l.hasPrefix("Content-") || l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi")
                 || l.hasPrefix("This is an auto") || l.hasPrefix("This multi-part") || l.hasPrefix("###") || l.hasPrefix("***")
@@ -79,7 +93,7 @@ package final class BounceContext {
     }()
 
     /// `text` split into lines (LF removed).
-    package private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
+    package private(set) lazy var lines: [Substring] = text.lineSlices
 
     /// The address blocks of the text (computed once; `TextScan.blocks`).
     private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excluding: TextScan.ownAddresses(self))
@@ -113,7 +127,7 @@ package final class BounceContext {
             if line.hasPrefix("Reporting-MTA:") || line.hasPrefix("Final-Recipient:") || line.hasPrefix("Original-Recipient:") {
                 if start == nil { start = i }
             }
-            if line.lowercased().hasPrefix("final-recipient:") { sawFinal = true; break }
+            if line.hasPrefix(ignoringCase: "final-recipient:") { sawFinal = true; break }
         }
         guard sawFinal, let start else { return nil }
         return lines[start...].joined(separator: "\n")

@@ -107,18 +107,21 @@ enum Diagnostic {
     /// Collapses runs of whitespace (line ends included) into one space and trims, as Sisimai's
     /// "sweep" does; also drops the `--` of a MIME boundary that leaked into a diagnostic.
     static func sweep(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
         var pendingSpace = false
-        for ch in s.unicodeScalars {
-            if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" {
+        var changed = false
+        for b in s.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                changed = changed || b != 0x20 || pendingSpace || out.isEmpty
                 pendingSpace = !out.isEmpty
                 continue
             }
-            if pendingSpace { out.unicodeScalars.append(" "); pendingSpace = false }
-            out.unicodeScalars.append(ch)
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(b)
         }
-        return out
+        if !changed && !pendingSpace { return s }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Multi-line SMTP replies repeat `550-5.7.1` on each line (RFC 5321 §4.2.1); keep one copy in front.
@@ -137,14 +140,10 @@ enum Diagnostic {
 
     /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
     static func removingHTML(_ s: String) -> String {
-        let lower = s.lowercased()
-        guard let a = lower.firstRange(of: "<html>"), let b = lower.firstRange(of: "</html>"), a.lowerBound < b.lowerBound,
-              lower.distance(from: lower.startIndex, to: a.lowerBound) > 0 else { return s }
-        let startOffset = lower.utf8.distance(from: lower.startIndex, to: a.lowerBound)
-        let endOffset = lower.utf8.distance(from: lower.startIndex, to: b.upperBound)
         let u = Array(s.utf8)
-        guard startOffset <= u.count, endOffset <= u.count else { return s }
-        return String(decoding: u[..<startOffset], as: UTF8.self) + " " + String(decoding: u[endOffset...], as: UTF8.self)
+        guard let a = ByteSearch.firstIndex(ofLowercase: "<html>", in: u[...]), a > 0,
+              let b = ByteSearch.firstIndex(ofLowercase: "</html>", in: u[...]), a < b else { return s }
+        return String(decoding: u[..<a], as: UTF8.self) + " " + String(decoding: u[(b + 7)...], as: UTF8.self)
     }
 }
 

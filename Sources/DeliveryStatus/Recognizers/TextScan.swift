@@ -230,11 +230,6 @@ enum SMTPCommandFinder {
     }
 }
 
-extension Substring {
-    /// Without leading and trailing whitespace.
-    var trimmed: String { String(self).trimmed }
-}
-
 extension TextScan {
     /// The block without a leading `address:` or `<address>:` label (OpenSMTPD, qmail style).
     static func withoutAddressPrefix(_ block: String, address: String) -> String {

@@ -43,6 +43,7 @@ public struct HeaderField: Sendable {
     /// Whether the field's name is `lowercaseName`, compared ASCII case-insensitively.
     /// - Parameter lowercaseName: the name in lower case, e.g. `"content-type"`.
     public func hasName(_ lowercaseName: String) -> Bool {
+        guard name.count == lowercaseName.utf8.count else { return false }
         var utf8 = lowercaseName.utf8.makeIterator()
         for byte in name {
             guard let expected = utf8.next(), ASCII.lowercased(byte) == expected else { return false }
