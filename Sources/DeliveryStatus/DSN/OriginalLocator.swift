@@ -32,28 +32,30 @@ enum OriginalLocator {
     /// Looks for an inline copy: after a marker line, the first block that parses as a header section
     /// with at least two fields (indentation or `>` quoting removed).
     static func inline(_ text: String) -> ReturnedOriginal {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var start: Int? = nil
-        for (i, line) in lines.enumerated() where markerPattern.hasMatch(in: String(line)) {
-            start = i + 1
-            break
+        let source = Array(text.utf8)
+        // One scan of the whole text (no marker spans a line end), then work from the next line on.
+        guard let marker = markerPattern.firstMatch(in: source[...]),
+              let markerLineEnd = source[marker.match.range.lowerBound...].firstIndex(of: 10) else { return .absent }
+        var lines = source[(markerLineEnd + 1)...].split(separator: 10, omittingEmptySubsequences: false)[...]
+        // Skip blank lines.
+        while let first = lines.first, first.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { lines = lines.dropFirst() }
+        guard !lines.isEmpty else { return .absent }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.count - markerLineEnd)
+        for line in lines.prefix(5_000) {
+            // Quoting removed: `>` (and one space after it), four spaces, or exactly two.
+            var l = line
+            if l.first == 62 {
+                l = l.dropFirst()
+                if l.first == 32 { l = l.dropFirst() }
+            } else if l.starts(with: [32, 32, 32, 32]) {
+                l = l.dropFirst(4)
+            } else if l.starts(with: [32, 32]) && !l.starts(with: [32, 32, 32]) {
+                l = l.dropFirst(2)
+            }
+            bytes.append(contentsOf: l)
+            bytes.append(10)
         }
-        guard var i = start else { return .absent }
-        // Skip blank lines and MIME part headers of a textual attachment.
-        while i < lines.count, lines[i].trimmed.isEmpty { i += 1 }
-        guard i < lines.count else { return .absent }
-        var block: [String] = []
-        var j = i
-        while j < lines.count, block.count < 5_000 {
-            var l = String(lines[j])
-            if l.hasPrefix(">") { l.removeFirst(); if l.hasPrefix(" ") { l.removeFirst() } }
-            else if l.hasPrefix("    ") { l.removeFirst(4) }
-            else if l.hasPrefix("  ") && !l.hasPrefix("   ") { l.removeFirst(2) }
-            block.append(l)
-            j += 1
-        }
-        var bytes = Array(block.joined(separator: "\n").utf8)
-        bytes.append(10)
         let section = HeaderSection.parse(bytes[...])
         let known = section.fields.filter { f in
             ["received", "from", "to", "subject", "date", "message-id", "return-path", "mime-version", "content-type", "x-mailer", "dkim-signature", "reply-to", "cc"].contains(f.nameString.lowercased())

@@ -208,40 +208,65 @@ package final class BounceContext {
 /// line ends, the common entities decoded.
 enum HTMLText {
     static func strip(_ html: String) -> String {
-        var out = ""
-        out.reserveCapacity(html.utf8.count)
-        var i = html.startIndex
-        while i < html.endIndex {
-            let c = html[i]
-            if c == "<" {
-                guard let close = html[i...].firstIndex(of: ">") else { break }
-                let tag = html[html.index(after: i)..<close].lowercased()
-                if tag.hasPrefix("br") || tag.hasPrefix("/p") || tag.hasPrefix("/div") || tag.hasPrefix("/tr") || tag.hasPrefix("p ") || tag == "p" {
-                    out += "\n"
+        let h = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(h.count)
+        var i = 0
+        while i < h.count {
+            let c = h[i]
+            if c == 0x3C {  // <
+                guard let close = h[i...].firstIndex(of: 0x3E) else { break }
+                let tag = h[(i + 1)..<close]
+                if hasPrefix(tag, "br") || hasPrefix(tag, "/p") || hasPrefix(tag, "/div") || hasPrefix(tag, "/tr")
+                    || hasPrefix(tag, "p ") || (tag.count == 1 && tag.first.map { $0 | 0x20 } == 0x70) {
+                    out.append(10)
                 }
-                if tag.hasPrefix("style") || tag.hasPrefix("script") {
+                if hasPrefix(tag, "style") || hasPrefix(tag, "script") {
                     // Skip to the closing tag (lower- or upper-case as written in practice).
-                    let end = tag.hasPrefix("style") ? "</style" : "</script"
-                    let rest = html[close...]
-                    if let r = rest.firstRange(of: end) ?? rest.firstRange(of: end.uppercased()) {
-                        i = html[r.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
+                    let end = hasPrefix(tag, "style") ? "</style" : "</script"
+                    let rest = h[close...]
+                    if let r = find(end, in: rest) ?? find(end.uppercased(), in: rest) {
+                        i = h[r...].firstIndex(of: 0x3E).map { $0 + 1 } ?? h.count
                         continue
                     }
                 }
-                i = html.index(after: close)
+                i = close + 1
                 continue
             }
-            if c == "&" {
-                let rest = html[i...].prefix(8)
-                if rest.hasPrefix("&nbsp;") { out += " "; i = html.index(i, offsetBy: 6); continue }
-                if rest.hasPrefix("&lt;") { out += "<"; i = html.index(i, offsetBy: 4); continue }
-                if rest.hasPrefix("&gt;") { out += ">"; i = html.index(i, offsetBy: 4); continue }
-                if rest.hasPrefix("&amp;") { out += "&"; i = html.index(i, offsetBy: 5); continue }
-                if rest.hasPrefix("&quot;") { out += "\""; i = html.index(i, offsetBy: 6); continue }
+            if c == 0x26 {  // &
+                let rest = h[i..<min(i + 8, h.count)]
+                var matched = false
+                for (entity, replacement) in entities where rest.starts(with: entity.utf8) {
+                    out.append(replacement)
+                    i += entity.utf8.count
+                    matched = true
+                    break
+                }
+                if matched { continue }
             }
             out.append(c)
-            i = html.index(after: i)
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let entities: [(String, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
+
+    /// Whether `tag` starts with the lower-case ASCII `prefix`, without case.
+    private static func hasPrefix(_ tag: ArraySlice<UInt8>, _ prefix: String) -> Bool {
+        guard tag.count >= prefix.utf8.count else { return false }
+        return zip(tag, prefix.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+    }
+
+    /// The index (in `hay`'s indices) just past the first occurrence of `needle`, case as written.
+    private static func find(_ needle: String, in hay: ArraySlice<UInt8>) -> Int? {
+        let n = Array(needle.utf8)
+        guard hay.count >= n.count else { return nil }
+        var i = hay.startIndex
+        while i <= hay.endIndex - n.count {
+            if hay[i] == n[0] && hay[i..<(i + n.count)].elementsEqual(n) { return i + n.count }
+            i += 1
+        }
+        return nil
     }
 }
