@@ -68,16 +68,22 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
         default: candidates = permanentCodes + transientCodes + successCodes
         }
         func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }  // '.', '/', '0'...'9'
-        for code in candidates {
-            let d0 = UInt8(code / 100) + ASCIIByte.zero, d1 = UInt8(code / 10 % 10) + ASCIIByte.zero, d2 = UInt8(code % 10) + ASCIIByte.zero
-            var i = 1
-            while i + 3 < bytes.count {
-                if bytes[i] == d0, bytes[i + 1] == d1, bytes[i + 2] == d2, !joins(bytes[i - 1]), !joins(bytes[i + 3]) {
-                    return ReplyCode(Int(code))
-                }
-                i += 1
+        func digit(_ b: UInt8) -> Bool { b >= ASCIIByte.zero && b <= ASCIIByte.nine }
+        // One pass collects every standalone three-digit number; the candidate order then decides.
+        var present = [Bool](repeating: false, count: 600)
+        var any = false
+        var i = 1
+        while i + 3 < bytes.count {
+            let b0 = bytes[i]
+            if b0 >= UInt8(ascii: "2"), b0 <= UInt8(ascii: "5"), digit(bytes[i + 1]), digit(bytes[i + 2]),
+               !joins(bytes[i - 1]), !joins(bytes[i + 3]) {
+                present[Int(b0 - ASCIIByte.zero) * 100 + Int(bytes[i + 1] - ASCIIByte.zero) * 10 + Int(bytes[i + 2] - ASCIIByte.zero)] = true
+                any = true
             }
+            i += 1
         }
+        guard any else { return nil }
+        for code in candidates where present[Int(code)] { return ReplyCode(Int(code)) }
         return nil
     }
 }

@@ -216,17 +216,7 @@ enum SMTPCommandFinder {
     }
 
     private static func firstIndex(of needle: [UInt8], in hay: [UInt8]) -> Int? {
-        guard needle.count <= hay.count else { return nil }
-        var i = 0
-        while i + needle.count <= hay.count {
-            if hay[i] == needle[0] {
-                var j = 1
-                while j < needle.count, hay[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
+        ByteSearch.firstIndex(of: needle, in: hay)
     }
 }
 
