@@ -53,21 +53,21 @@ enum TextScan {
             addressPattern.matches(in: raw, maxMatches: 50).map { m in
                 String(decoding: bytes[m.range], as: UTF8.self)
             }
-        }.map { a in
-            var t = a
-            while let l = t.last, l == "." || l == "-" { t.removeLast() }
-            while let f = t.first, f == "." { t.removeFirst() }
-            return t
-        }
+        }.map(trimmedAddress)
     }
 
-    /// Lines announcing the returned original (the scan stops there).
-    static func isOriginalMarker(_ line: String) -> Bool {
-        if let f = line.utf8.first, f == UInt8(ascii: "R") || f == UInt8(ascii: "r") {
-            let head = line.prefix(12).lowercased()
-            if head.hasPrefix("received:") || head.hasPrefix("return-path:") { return true }
-        }
-        return OriginalLocator.markerPattern.hasMatch(in: line)
+    /// An address match without the trailing `.`/`-` and leading `.` of the sentence around it.
+    static func trimmedAddress(_ a: String) -> String {
+        var t = a
+        while let l = t.last, l == "." || l == "-" { t.removeLast() }
+        while let f = t.first, f == "." { t.removeFirst() }
+        return t
+    }
+
+    /// Whether a line starts with `Received:` or `Return-Path:` (any case): the returned original's headers.
+    static func startsWithHeaderName(_ line: Substring) -> Bool {
+        guard let f = line.utf8.first, f == UInt8(ascii: "R") || f == UInt8(ascii: "r") else { return false }
+        return line.hasPrefix(ignoringCase: "received:") || line.hasPrefix(ignoringCase: "return-path:")
     }
 
     /// Whether a line carries a sign of failure: a status or reply code, or a failure phrase.
@@ -91,15 +91,43 @@ enum TextScan {
     /// belongs to it: from its line up to the next line naming another address, the original's marker,
     /// or a second blank line; at most 20 lines.
     static func blocks(in lines: [Substring], excluding own: Set<String>) -> [Block] {
-        var hits: [(line: Int, address: String)] = []
-        var end = lines.count
-        for (i, line) in lines.enumerated() {
-            if isOriginalMarker(String(line)) { end = i; break }
-            for a in addresses(in: line) {
-                let key = a.lowercased()
-                if own.contains(key) || key.hasPrefix("mailer-daemon@") || key.hasPrefix("postmaster@") { continue }
-                hits.append((i, a))
+        // The lines as one buffer, each line's start offset noted, so that the marker and the
+        // addresses are found by one pattern scan each rather than one per line (neither pattern
+        // matches across a line end).
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        starts.reserveCapacity(lines.count + 1)
+        for line in lines {
+            starts.append(bytes.count)
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(10)
+        }
+        starts.append(bytes.count)
+        func lineIndex(at offset: Int) -> Int {
+            // The last line starting at or before `offset` (binary search over `starts`).
+            var lo = 0, hi = lines.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if starts[mid] <= offset { lo = mid } else { hi = mid - 1 }
             }
+            return lo
+        }
+        var end = lines.count
+        if let marker = OriginalLocator.markerPattern.firstMatch(in: bytes[...]) { end = lineIndex(at: marker.match.range.lowerBound) }
+        for i in 0..<end where startsWithHeaderName(lines[i]) { end = i; break }
+        var hits: [(line: Int, address: String)] = []
+        var perLine = 0
+        var previousLine = -1
+        let scanned = bytes[..<starts[end]]
+        for m in addressPattern.matches(in: scanned, maxMatches: 50 * max(1, end)) {
+            let i = lineIndex(at: m.range.lowerBound)
+            perLine = i == previousLine ? perLine + 1 : 1
+            previousLine = i
+            guard perLine <= 50 else { continue }
+            let a = trimmedAddress(String(decoding: bytes[m.range], as: UTF8.self))
+            let key = a.lowercased()
+            if own.contains(key) || key.hasPrefix("mailer-daemon@") || key.hasPrefix("postmaster@") { continue }
+            hits.append((i, a))
         }
         var out: [Block] = []
         for (n, hit) in hits.enumerated() {
@@ -117,7 +145,7 @@ enum TextScan {
             var pendingBlank = false
             var j = hit.line
             while j < stop {
-                if lines[j].trimmed.isEmpty {
+                if lines[j].trimmedSlice.isEmpty {
                     if nonBlank > 0 { pendingBlank = true }
                     j += 1
                     continue
@@ -169,9 +197,9 @@ enum TextScan {
     /// The non-blank lines just above line `index` (skipping blank lines right above it), at most 4.
     static func paragraph(above index: Int, in lines: [Substring]) -> String {
         var j = index - 1
-        while j >= 0, lines[j].trimmed.isEmpty { j -= 1 }
+        while j >= 0, lines[j].trimmedSlice.isEmpty { j -= 1 }
         var out: [Substring] = []
-        while j >= 0, !lines[j].trimmed.isEmpty, out.count < 4 { out.insert(lines[j], at: 0); j -= 1 }
+        while j >= 0, !lines[j].trimmedSlice.isEmpty, out.count < 4 { out.insert(lines[j], at: 0); j -= 1 }
         return out.joined(separator: "\n")
     }
 
