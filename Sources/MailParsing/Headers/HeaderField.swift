@@ -44,11 +44,17 @@ public struct HeaderField: Sendable {
     /// - Parameter lowercaseName: the name in lower case, e.g. `"content-type"`.
     public func hasName(_ lowercaseName: String) -> Bool {
         guard name.count == lowercaseName.utf8.count else { return false }
-        var utf8 = lowercaseName.utf8.makeIterator()
-        for byte in name {
-            guard let expected = utf8.next(), ASCII.lowercased(byte) == expected else { return false }
+        if let equal = lowercaseName.utf8.withContiguousStorageIfAvailable({ expected in
+            var i = 0
+            for byte in name {
+                if ASCII.lowercased(byte) != expected[i] { return false }
+                i += 1
+            }
+            return true
+        }) {
+            return equal
         }
-        return utf8.next() == nil
+        return zip(name, lowercaseName.utf8).allSatisfy { ASCII.lowercased($0) == $1 }
     }
 
     /// The name as a String (invalid UTF-8 repaired).
