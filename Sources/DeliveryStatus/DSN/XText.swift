@@ -71,25 +71,33 @@ enum Addresses {
     /// The address inside `<...>` if present, else the first whitespace-separated token containing `@`,
     /// quotes and trailing punctuation removed.
     static func bare(_ s: String) -> String {
-        var t = Substring(s)
-        if let lt = t.firstIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {
-            t = t[t.index(after: lt)..<gt]
-        } else if let at = t.firstIndex(of: "@") {
+        let u = Array(s.utf8)
+        var lower = 0, upper = u.count
+        if let lt = u.firstIndex(of: 0x3C), let gt = u[lt...].firstIndex(of: 0x3E) {
+            lower = lt + 1
+            upper = gt
+        } else if let at = u.firstIndex(of: 0x40) {
             // The token around the @.
-            var start = at, end = at
-            while start > t.startIndex, !isBreak(t[t.index(before: start)]) { start = t.index(before: start) }
-            while end < t.endIndex, !isBreak(t[end]) { end = t.index(after: end) }
-            t = t[start..<end]
+            lower = at
+            upper = at
+            while lower > 0, !isBreak(u[lower - 1]) { lower -= 1 }
+            while upper < u.count, !isBreak(u[upper]) { upper += 1 }
         }
-        var out = String(t).trimmed
-        while let f = out.first, f == "\"" || f == "'" || f == "(" || f == "[" { out.removeFirst() }
-        while let l = out.last, l == "\"" || l == "'" || l == "." || l == "," || l == ";" || l == ":" || l == ")" || l == "]" { out.removeLast() }
-        if out.hasPrefix("mailto:") { out.removeFirst(7) }
-        return out
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while lower < upper, blank(u[lower]) { lower += 1 }
+        while upper > lower, blank(u[upper - 1]) { upper -= 1 }
+        // Quotes, brackets and the sentence's punctuation around the address.
+        while lower < upper, u[lower] == 0x22 || u[lower] == 0x27 || u[lower] == 0x28 || u[lower] == 0x5B { lower += 1 }
+        while upper > lower, [0x22, 0x27, 0x2E, 0x2C, 0x3B, 0x3A, 0x29, 0x5D].contains(u[upper - 1]) { upper -= 1 }
+        if u[lower..<upper].starts(with: "mailto:".utf8) { lower += 7 }
+        return String(decoding: u[lower..<upper], as: UTF8.self)
     }
 
-    private static func isBreak(_ c: Character) -> Bool {
-        c == " " || c == "\t" || c == "\n" || c == "<" || c == ">" || c == "(" || c == ")" || c == "," || c == ";" || c == "\"" || c == "[" || c == "]" || c == "'" || c == ":"
+    private static func isBreak(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x20, 0x09, 0x0A, 0x3C, 0x3E, 0x28, 0x29, 0x2C, 0x3B, 0x22, 0x5B, 0x5D, 0x27, 0x3A: return true
+        default: return false
+        }
     }
 
     /// Whether `s` looks like `local@domain.tld` (or `local@domain`).
