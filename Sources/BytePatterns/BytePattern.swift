@@ -134,11 +134,25 @@ public final class BytePattern: @unchecked Sendable {
         return out
     }
 
+    /// Runs `body` with match data sized for this pattern (nil when PCRE2 cannot allocate it).
+    package func withMatchData<Result>(_ body: (OpaquePointer) -> Result) -> Result? {
+        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
+        defer { pcre2_match_data_free_8(data) }
+        return body(data)
+    }
+
+    /// The first match at or after byte `offset` of `buffer` (for an `.anchored` pattern: a match
+    /// starting exactly there), with caller-provided match data (see `withMatchData`).
+    package func firstMatch(in buffer: UnsafeRawBufferPointer, fromOffset offset: Int, data: OpaquePointer) -> PatternMatch? {
+        guard offset >= 0, offset <= buffer.count else { return nil }
+        return match(buffer, offset: offset, data: data)
+    }
+
     /// Runs one match with caller-provided match data. Returns nil for no match and for errors.
-    private func match(_ buffer: UnsafeRawBufferPointer, offset: Int, data: OpaquePointer) -> PatternMatch? {
+    private func match(_ buffer: UnsafeRawBufferPointer, offset: Int, data: OpaquePointer, options: UInt32 = 0) -> PatternMatch? {
         // pcre2_match needs a non-null subject even when it is empty.
         let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? BytePattern.emptySubject
-        let rc = pcre2_match_8(code, base, buffer.count, offset, 0, data, matchContext)
+        let rc = pcre2_match_8(code, base, buffer.count, offset, options, data, matchContext)
         // rc < 0: PCRE2_ERROR_NOMATCH, or a limit (MATCHLIMIT, DEPTHLIMIT, HEAPLIMIT), or bad input:
         // all read as "no match". rc == 0 cannot happen with match data sized from the pattern.
         guard rc > 0, let vector = pcre2_get_ovector_pointer_8(data) else { return nil }
@@ -227,6 +241,9 @@ public struct PatternOptions: OptionSet, Sendable, Hashable {
     public static let utf = PatternOptions(rawValue: 1 << 3)
     /// Whitespace and `#` comments in the pattern are ignored.
     public static let extended = PatternOptions(rawValue: 1 << 4)
+    /// A match must start exactly at the start offset (PCRE2_ANCHORED at compile time, which,
+    /// unlike the match-time flag, keeps the JIT).
+    public static let anchored = PatternOptions(rawValue: 1 << 5)
 
     var pcre2Flags: UInt32 {
         var flags: UInt32 = 0
@@ -235,6 +252,7 @@ public struct PatternOptions: OptionSet, Sendable, Hashable {
         if contains(.dotAll) { flags |= PCRE2_DOTALL }
         if contains(.utf) { flags |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF }
         if contains(.extended) { flags |= PCRE2_EXTENDED }
+        if contains(.anchored) { flags |= PCRE2_ANCHORED }
         return flags
     }
 }

@@ -6,12 +6,17 @@ public struct PatternSet: Sendable {
     /// The alternatives as given (regular-expression syntax).
     public let patterns: [String]
     private let combined: BytePattern?
+    /// Where every alternative begins with a literal of two or more bytes: those literals, to find
+    /// the few positions worth a PCRE2 call (see `LiteralPrefilter`).
+    private let prefilter: LiteralPrefilter?
+    /// The alternation compiled `.anchored`, tried at the prefilter's candidates.
+    private let anchored: BytePattern?
 
     /// Compiles `patterns` into one alternation.
     /// - Throws: `BytePatternError` when an alternative does not compile (the message names it).
     public init(_ patterns: [String], options: PatternOptions = [], limits: PatternLimits = .init()) throws(BytePatternError) {
         self.patterns = patterns
-        guard !patterns.isEmpty else { combined = nil; return }
+        guard !patterns.isEmpty else { combined = nil; prefilter = nil; anchored = nil; return }
         // Check each alternative alone first so an error names the culprit, not the whole alternation.
         for p in patterns {
             do { _ = try BytePattern(p, options: options, limits: limits) } catch {
@@ -19,6 +24,8 @@ public struct PatternSet: Sendable {
             }
         }
         combined = try PatternSet.compile(patterns, options: options, limits: limits)
+        prefilter = LiteralPrefilter(alternatives: patterns, options: options)
+        anchored = prefilter == nil ? nil : try PatternSet.compile(patterns, options: options.union(.anchored), limits: limits)
     }
 
     private static func compile(_ patterns: [String], options: PatternOptions, limits: PatternLimits) throws(BytePatternError) -> BytePattern? {
@@ -37,23 +44,210 @@ public struct PatternSet: Sendable {
         let escaped = literals.map(BytePattern.escaped)
         self.patterns = escaped
         self.combined = try? PatternSet.compile(escaped, options: options, limits: .init())
+        self.prefilter = LiteralPrefilter(alternatives: escaped, options: options)
+        self.anchored = prefilter == nil ? nil : try? PatternSet.compile(escaped, options: options.union(.anchored), limits: .init())
     }
 
     /// The leftmost match of any alternative and the index of the alternative that made it.
     public func firstMatch(in bytes: ArraySlice<UInt8>) -> (index: Int, match: PatternMatch)? {
-        guard let combined, let found = combined.firstMatch(in: bytes) else { return nil }
-        return (found.mark.flatMap { Int($0) } ?? 0, found)
+        guard let found = bytes.withUnsafeBytes({ leftmost(in: $0) }) else { return nil }
+        return (found.mark.flatMap { Int($0) } ?? 0, found.shifted(by: bytes.startIndex))
     }
 
     /// The leftmost match of any alternative in the UTF-8 bytes of `text`.
     public func firstMatch(in text: String) -> (index: Int, match: PatternMatch)? {
-        guard let combined, let found = combined.firstMatch(in: text) else { return nil }
+        var text = text
+        guard let found = text.withUTF8({ leftmost(in: UnsafeRawBufferPointer($0)) }) else { return nil }
         return (found.mark.flatMap { Int($0) } ?? 0, found)
     }
 
     /// Whether any alternative matches `bytes`.
-    public func hasMatch(in bytes: ArraySlice<UInt8>) -> Bool { combined?.hasMatch(in: bytes) ?? false }
+    public func hasMatch(in bytes: ArraySlice<UInt8>) -> Bool { bytes.withUnsafeBytes { leftmost(in: $0) } != nil }
 
     /// Whether any alternative matches the UTF-8 bytes of `text`.
-    public func hasMatch(in text: String) -> Bool { combined?.hasMatch(in: text) ?? false }
+    public func hasMatch(in text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { leftmost(in: UnsafeRawBufferPointer($0)) } != nil
+    }
+
+    /// The leftmost match: with a prefilter, an anchored PCRE2 match at each position where some
+    /// alternative's literal start occurs (the same answer as PCRE2's own scan, which could match
+    /// nowhere else); without one, PCRE2's scan.
+    private func leftmost(in buffer: UnsafeRawBufferPointer) -> PatternMatch? {
+        guard let combined else { return nil }
+        guard let prefilter, let anchored else { return combined.firstMatch(in: buffer) }
+        return anchored.withMatchData { data in
+            prefilter.forEachCandidate(in: buffer) { offset in anchored.firstMatch(in: buffer, fromOffset: offset, data: data) }
+        } ?? nil
+    }
+}
+
+/// The literal bytes every alternative of a pattern set must start with, so that a scan can skip
+/// the positions where no alternative can match. PCRE2 JIT tries every alternative of a large
+/// alternation at every byte (about 30 ns a byte for the reason tables, `perf` on the sisimai bsd
+/// mbox); a table lookup per byte and a byte comparison at the rare candidates cost far less.
+///
+/// Built only when each alternative starts with at least one literal byte (letters, digits,
+/// punctuation, escaped metacharacters, not made optional by a quantifier) and the set is not
+/// compiled with `.utf` or `.extended` (where case folding or ignored whitespace would change which
+/// bytes a literal matches). With `.caseless`, ASCII letters compare without case, as PCRE2 does
+/// without `.utf`.
+struct LiteralPrefilter: Sendable {
+    /// One bit per first two bytes of a literal of three bytes or more: the cheap first test.
+    private let bigramBits: [UInt64]
+    /// One bit per hash of a literal's first three bytes (literals of three bytes or more).
+    private let trigramBits: [UInt64]
+    /// The literals of three bytes or more (folded when caseless), by their first three bytes.
+    private let long: [UInt32: [[UInt8]]]
+    /// The literals of one or two bytes, by their first byte (256 entries).
+    private let short: [[[UInt8]]]
+    private let hasShort: Bool
+    private let caseless: Bool
+    private static let trigramBitCount = 1 << 16
+
+    init?(alternatives: [String], options: PatternOptions) {
+        guard !alternatives.isEmpty, !options.contains(.utf), !options.contains(.extended), !options.contains(.anchored) else { return nil }
+        caseless = options.contains(.caseless)
+        var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
+        var bigrams = [UInt64](repeating: 0, count: 65_536 / 64)
+        var long: [UInt32: [[UInt8]]] = [:]
+        var short = [[[UInt8]]](repeating: [], count: 256)
+        for alternative in alternatives {
+            var literal = LiteralPrefilter.literalStart(of: alternative)
+            guard !literal.isEmpty else { return nil }
+            if caseless { literal = literal.map(LiteralPrefilter.fold) }
+            if literal.count >= 3 {
+                let key = LiteralPrefilter.trigram(literal[0], literal[1], literal[2])
+                let bit = LiteralPrefilter.hash(key)
+                bits[bit >> 6] |= 1 << UInt64(bit & 63)
+                let bigram = Int(literal[0]) << 8 | Int(literal[1])
+                bigrams[bigram >> 6] |= 1 << UInt64(bigram & 63)
+                long[key, default: []].append(literal)
+            } else {
+                short[Int(literal[0])].append(literal)
+            }
+        }
+        trigramBits = bits
+        bigramBits = bigrams
+        self.long = long
+        self.short = short
+        hasShort = short.contains { !$0.isEmpty }
+    }
+
+    @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+    @inline(__always) private static func trigram(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
+        UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
+    }
+    @inline(__always) private static func hash(_ key: UInt32) -> Int {
+        Int((key &* 0x9E37_79B1) >> 16)
+    }
+
+    /// Calls `body` with each offset, left to right, where some alternative's literal start occurs,
+    /// until it returns a value.
+    func forEachCandidate<Result>(in buffer: UnsafeRawBufferPointer, _ body: (Int) -> Result?) -> Result? {
+        let bytes = buffer.bindMemory(to: UInt8.self)
+        let count = bytes.count
+        @inline(__always) func at(_ i: Int) -> UInt8 { caseless ? LiteralPrefilter.fold(bytes[i]) : bytes[i] }
+        @inline(__always) func verify(_ literal: [UInt8], at start: Int, from first: Int) -> Bool {
+            guard start + literal.count <= count else { return false }
+            var j = first
+            while j < literal.count {
+                if at(start + j) != literal[j] { return false }
+                j += 1
+            }
+            return true
+        }
+        guard count > 0 else { return nil }
+        var b0 = at(0)
+        var i = 0
+        while i < count {
+            let b1: UInt8 = i + 1 < count ? at(i + 1) : 0
+            defer { b0 = b1; i += 1 }
+            if hasShort {
+                for literal in short[Int(b0)] where verify(literal, at: i, from: 1) {
+                    if let result = body(i) { return result }
+                    break
+                }
+            }
+            let bigram = Int(b0) << 8 | Int(b1)
+            guard bigramBits[bigram >> 6] & (1 << UInt64(bigram & 63)) != 0, i + 2 < count else { continue }
+            let key = LiteralPrefilter.trigram(b0, b1, at(i + 2))
+            let bit = LiteralPrefilter.hash(key)
+            guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = long[key] else { continue }
+            for literal in candidates where verify(literal, at: i, from: 3) {
+                if let result = body(i) { return result }
+                break
+            }
+        }
+        return nil
+    }
+
+    /// The bytes a match of `pattern` must begin with: its leading literal characters, up to the
+    /// first metacharacter, escape class or quantified character.
+    static func literalStart(of pattern: String) -> [UInt8] {
+        let p = Array(pattern.utf8)
+        guard !hasTopLevelAlternation(p) else { return [] }
+        var out: [UInt8] = []
+        var i = 0
+        while i < p.count {
+            var c = p[i]
+            var width = 1
+            if c == UInt8(ascii: "\\") {
+                // `\.` and the like stand for the character; `\d`, `\b`, `\x41`... end the literal.
+                guard i + 1 < p.count, !isAlphanumeric(p[i + 1]), p[i + 1] < 0x80 else { break }
+                c = p[i + 1]
+                width = 2
+            } else if isMeta(c) {
+                break
+            }
+            let next = i + width < p.count ? p[i + width] : 0
+            if next == UInt8(ascii: "?") || next == UInt8(ascii: "*") || next == UInt8(ascii: "{") { break }
+            out.append(c)
+            if next == UInt8(ascii: "+") { break }
+            i += width
+        }
+        return out
+    }
+
+    /// Whether `p` has a `|` outside parentheses and character classes (then no literal is required).
+    private static func hasTopLevelAlternation(_ p: [UInt8]) -> Bool {
+        var depth = 0
+        var inClass = false
+        var i = 0
+        while i < p.count {
+            let c = p[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if inClass {
+                if c == UInt8(ascii: "]") { inClass = false }
+            } else if c == UInt8(ascii: "[") {
+                inClass = true
+                // A `]` right after `[` or `[^` is a member, not the end.
+                if i + 1 < p.count, p[i + 1] == UInt8(ascii: "^") { i += 1 }
+                if i + 1 < p.count, p[i + 1] == UInt8(ascii: "]") { i += 1 }
+            } else if c == UInt8(ascii: "(") {
+                depth += 1
+            } else if c == UInt8(ascii: ")") {
+                depth = max(0, depth - 1)
+            } else if c == UInt8(ascii: "|") && depth == 0 {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private static func isMeta(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "|"), UInt8(ascii: "?"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+             UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func isAlphanumeric(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+    }
 }

@@ -1,0 +1,60 @@
+import Testing
+@testable import BytePatterns
+
+/// The prefilter must never change an answer: `PatternSet` with it gives the same leftmost match and
+/// alternative as PCRE2's own scan of the same alternation.
+@Suite struct LiteralPrefilterTests {
+    @Test(arguments: [
+        ("abc", [UInt8]("abc".utf8)),
+        (#"5\.1\.1 bad"#, [UInt8]("5.1.1 bad".utf8)),
+        ("mailbox (full|over)", [UInt8]("mailbox ".utf8)),
+        ("non[- ]?delivery", [UInt8]("non".utf8)),
+        ("ab?c", [UInt8]("a".utf8)),
+        ("ab+c", [UInt8]("ab".utf8)),
+        ("ab{2}", [UInt8]("a".utf8)),
+        (#"\bword"#, []),
+        ("(?i)x", []),
+        ("abc|def", []),
+        (#"\(.*@"#, [UInt8]("(".utf8)),
+        ("[a-z]x", []),
+    ])
+    func literalStartStopsAtTheFirstNonLiteral(pattern: String, expected: [UInt8]) {
+        #expect(LiteralPrefilter.literalStart(of: pattern) == expected)
+    }
+
+    static let sets: [[String]] = [
+        ["said: 550 blocked", "blacklisted by", "mailbox (full|over ?quota)", "<.*> not found", #"\(.*@.*:blocked\)"#, "no such user", "5\\.1\\.1", "ab"],
+        ["unknown", "x", "user unknown", "unknown user"],
+        ["original message follows", "copy of the message follows", "配信"],
+    ]
+
+    static let subjects: [String] = [
+        "", "a", "ab", "xyz", "Said: 550 BLOCKED by policy", "the MAILBOX is full", "mailbox over quota",
+        "<someone@example.com> not found", "host (mx@example.com:blocked) said", "No Such User here",
+        "status 5.1.1 and ab", "unknown user xyz", "user unknown", "ends with a", "配信できません", "-----Original Message Follows-----",
+        "copy of the message follows:\n\nReceived: ...", "\u{00}\u{FF}ab\u{0A}", String(repeating: "ab", count: 500) + "blacklisted by x",
+    ]
+
+    @Test(arguments: sets.indices)
+    func sameAnswerAsPCRE2Scan(set index: Int) throws {
+        let alternatives = Self.sets[index]
+        let set = try PatternSet(alternatives, options: [.caseless])
+        let plain = try BytePattern(alternatives.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|"), options: [.caseless])
+        for subject in Self.subjects {
+            let bytes = Array(subject.utf8)[...]
+            let expected = plain.firstMatch(in: bytes)
+            let found = set.firstMatch(in: bytes)
+            #expect(found?.match.range == expected?.range, "\(alternatives) in \(subject.debugDescription)")
+            #expect(found?.index == expected.flatMap { $0.mark.flatMap { Int($0) } }, "\(alternatives) in \(subject.debugDescription)")
+            #expect(set.hasMatch(in: subject) == (expected != nil))
+        }
+    }
+
+    @Test func literalSetsAgreeWithoutCase() throws {
+        let set = PatternSet(literals: ["Mail Delivery Failed", "a.b", "(x)"])
+        #expect(set.hasMatch(in: "re: MAIL delivery failed!"))
+        #expect(set.hasMatch(in: "xa.by"))
+        #expect(!set.hasMatch(in: "axb"))
+        #expect(set.firstMatch(in: "..(x)..")?.match.range == 2..<5)
+    }
+}
