@@ -5,17 +5,20 @@
 public struct PatternSet: Sendable {
     /// The alternatives as given (regular-expression syntax).
     public let patterns: [String]
-    private let combined: BytePattern?
+    /// The options the set was compiled with.
+    public let options: PatternOptions
+    fileprivate let combined: BytePattern?
     /// Where every alternative begins with a literal of two or more bytes: those literals, to find
     /// the few positions worth a PCRE2 call (see `LiteralPrefilter`).
-    private let prefilter: LiteralPrefilter?
+    fileprivate let prefilter: LiteralPrefilter?
     /// The alternation compiled `.anchored`, tried at the prefilter's candidates.
-    private let anchored: BytePattern?
+    fileprivate let anchored: BytePattern?
 
     /// Compiles `patterns` into one alternation.
     /// - Throws: `BytePatternError` when an alternative does not compile (the message names it).
     public init(_ patterns: [String], options: PatternOptions = [], limits: PatternLimits = .init()) throws(BytePatternError) {
         self.patterns = patterns
+        self.options = options
         guard !patterns.isEmpty else { combined = nil; prefilter = nil; anchored = nil; return }
         // Check each alternative alone first so an error names the culprit, not the whole alternation.
         for p in patterns {
@@ -43,6 +46,7 @@ public struct PatternSet: Sendable {
         // Escaped literals always compile; an empty set yields a set that never matches.
         let escaped = literals.map(BytePattern.escaped)
         self.patterns = escaped
+        self.options = options
         self.combined = try? PatternSet.compile(escaped, options: options, limits: .init())
         self.prefilter = LiteralPrefilter(alternatives: escaped, options: options)
         self.anchored = prefilter == nil ? nil : try? PatternSet.compile(escaped, options: options.union(.anchored), limits: .init())
@@ -73,11 +77,11 @@ public struct PatternSet: Sendable {
     /// The leftmost match: with a prefilter, an anchored PCRE2 match at each position where some
     /// alternative's literal start occurs (the same answer as PCRE2's own scan, which could match
     /// nowhere else); without one, PCRE2's scan.
-    private func leftmost(in buffer: UnsafeRawBufferPointer) -> PatternMatch? {
+    fileprivate func leftmost(in buffer: UnsafeRawBufferPointer) -> PatternMatch? {
         guard let combined else { return nil }
         guard let prefilter, let anchored else { return combined.firstMatch(in: buffer) }
         return anchored.withMatchData { data in
-            prefilter.forEachCandidate(in: buffer) { offset in anchored.firstMatch(in: buffer, fromOffset: offset, data: data) }
+            prefilter.forEachCandidate(in: buffer) { offset, _ in anchored.firstMatch(in: buffer, fromOffset: offset, data: data) }
         } ?? nil
     }
 }
@@ -93,38 +97,53 @@ public struct PatternSet: Sendable {
 /// bytes a literal matches). With `.caseless`, ASCII letters compare without case, as PCRE2 does
 /// without `.utf`.
 struct LiteralPrefilter: Sendable {
+    /// A literal start (folded when caseless) and the set (group) its alternative belongs to.
+    struct Literal: Sendable {
+        var bytes: [UInt8]
+        var group: Int
+    }
     /// One bit per first two bytes of a literal of three bytes or more: the cheap first test.
     private let bigramBits: [UInt64]
     /// One bit per hash of a literal's first three bytes (literals of three bytes or more).
     private let trigramBits: [UInt64]
-    /// The literals of three bytes or more (folded when caseless), by their first three bytes.
-    private let long: [UInt32: [[UInt8]]]
+    /// The literals of three bytes or more, by their first three bytes.
+    private let long: [UInt32: [Literal]]
     /// The literals of one or two bytes, by their first byte (256 entries).
-    private let short: [[[UInt8]]]
+    private let short: [[Literal]]
     private let hasShort: Bool
     private let caseless: Bool
     private static let trigramBitCount = 1 << 16
 
+    /// A prefilter for one set of alternatives (group 0), or nil when one has no literal start.
     init?(alternatives: [String], options: PatternOptions) {
-        guard !alternatives.isEmpty, !options.contains(.utf), !options.contains(.extended), !options.contains(.anchored) else { return nil }
+        self.init(groups: [alternatives], options: options)
+    }
+
+    /// A prefilter for several sets at once (group = index in `groups`), or nil when an alternative
+    /// of any of them has no literal start.
+    init?(groups: [[String]], options: PatternOptions) {
+        guard !groups.isEmpty, !groups.contains(where: \.isEmpty), !options.contains(.utf), !options.contains(.extended),
+              !options.contains(.anchored) else { return nil }
         caseless = options.contains(.caseless)
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
         var bigrams = [UInt64](repeating: 0, count: 65_536 / 64)
-        var long: [UInt32: [[UInt8]]] = [:]
-        var short = [[[UInt8]]](repeating: [], count: 256)
-        for alternative in alternatives {
-            var literal = LiteralPrefilter.literalStart(of: alternative)
-            guard !literal.isEmpty else { return nil }
-            if caseless { literal = literal.map(LiteralPrefilter.fold) }
-            if literal.count >= 3 {
-                let key = LiteralPrefilter.trigram(literal[0], literal[1], literal[2])
-                let bit = LiteralPrefilter.hash(key)
-                bits[bit >> 6] |= 1 << UInt64(bit & 63)
-                let bigram = Int(literal[0]) << 8 | Int(literal[1])
-                bigrams[bigram >> 6] |= 1 << UInt64(bigram & 63)
-                long[key, default: []].append(literal)
-            } else {
-                short[Int(literal[0])].append(literal)
+        var long: [UInt32: [Literal]] = [:]
+        var short = [[Literal]](repeating: [], count: 256)
+        for (group, alternatives) in groups.enumerated() {
+            for alternative in alternatives {
+                var literal = LiteralPrefilter.literalStart(of: alternative)
+                guard !literal.isEmpty else { return nil }
+                if caseless { literal = literal.map(LiteralPrefilter.fold) }
+                if literal.count >= 3 {
+                    let key = LiteralPrefilter.trigram(literal[0], literal[1], literal[2])
+                    let bit = LiteralPrefilter.hash(key)
+                    bits[bit >> 6] |= 1 << UInt64(bit & 63)
+                    let bigram = Int(literal[0]) << 8 | Int(literal[1])
+                    bigrams[bigram >> 6] |= 1 << UInt64(bigram & 63)
+                    long[key, default: []].append(Literal(bytes: literal, group: group))
+                } else {
+                    short[Int(literal[0])].append(Literal(bytes: literal, group: group))
+                }
             }
         }
         trigramBits = bits
@@ -143,8 +162,8 @@ struct LiteralPrefilter: Sendable {
     }
 
     /// Calls `body` with each offset, left to right, where some alternative's literal start occurs,
-    /// until it returns a value.
-    func forEachCandidate<Result>(in buffer: UnsafeRawBufferPointer, _ body: (Int) -> Result?) -> Result? {
+    /// and the group of that alternative (once per group and offset), until it returns a value.
+    func forEachCandidate<Result>(in buffer: UnsafeRawBufferPointer, _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
         let count = bytes.count
         @inline(__always) func at(_ i: Int) -> UInt8 { caseless ? LiteralPrefilter.fold(bytes[i]) : bytes[i] }
@@ -158,15 +177,17 @@ struct LiteralPrefilter: Sendable {
             return true
         }
         guard count > 0 else { return nil }
+        var tried: [Int] = []  // groups already offered at this offset
         var b0 = at(0)
         var i = 0
         while i < count {
             let b1: UInt8 = i + 1 < count ? at(i + 1) : 0
             defer { b0 = b1; i += 1 }
+            tried.removeAll(keepingCapacity: true)
             if hasShort {
-                for literal in short[Int(b0)] where verify(literal, at: i, from: 1) {
-                    if let result = body(i) { return result }
-                    break
+                for literal in short[Int(b0)] where !tried.contains(literal.group) && verify(literal.bytes, at: i, from: 1) {
+                    if let result = body(i, literal.group) { return result }
+                    tried.append(literal.group)
                 }
             }
             let bigram = Int(b0) << 8 | Int(b1)
@@ -174,9 +195,9 @@ struct LiteralPrefilter: Sendable {
             let key = LiteralPrefilter.trigram(b0, b1, at(i + 2))
             let bit = LiteralPrefilter.hash(key)
             guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = long[key] else { continue }
-            for literal in candidates where verify(literal, at: i, from: 3) {
-                if let result = body(i) { return result }
-                break
+            for literal in candidates where !tried.contains(literal.group) && verify(literal.bytes, at: i, from: 3) {
+                if let result = body(i, literal.group) { return result }
+                tried.append(literal.group)
             }
         }
         return nil
@@ -249,5 +270,58 @@ struct LiteralPrefilter: Sendable {
 
     private static func isAlphanumeric(_ c: UInt8) -> Bool {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+    }
+}
+
+/// Several pattern sets asked the same question of one text — which of them match anywhere —
+/// answered in one pass: one prefilter over the literal starts of every set's alternatives, and
+/// each set's anchored alternation tried only where one of its own literals occurs and only until
+/// it has matched. Sets that cannot be prefiltered (or were compiled with other options) are
+/// scanned on their own. The answers are each set's `hasMatch`.
+public struct PatternSetGroup: Sendable {
+    /// The sets, in the order given.
+    public let sets: [PatternSet]
+    private let prefilter: LiteralPrefilter?
+    /// For each group of the prefilter, the index of its set in `sets`.
+    private let prefiltered: [Int]
+
+    /// A group of `sets`.
+    public init(_ sets: [PatternSet]) {
+        self.sets = sets
+        let options = sets.first?.options ?? []
+        let eligible = sets.indices.filter { sets[$0].prefilter != nil && sets[$0].anchored != nil && sets[$0].options == options }
+        prefiltered = eligible
+        prefilter = eligible.isEmpty ? nil : LiteralPrefilter(groups: eligible.map { sets[$0].patterns }, options: options)
+    }
+
+    /// For each set, whether it matches anywhere in the UTF-8 bytes of `text`.
+    public func matches(in text: String) -> [Bool] {
+        var text = text
+        return text.withUTF8 { matches(in: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// For each set, whether it matches anywhere in `buffer`.
+    public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
+        var found = [Bool](repeating: false, count: sets.count)
+        var done = [Bool](repeating: false, count: sets.count)
+        if let prefilter {
+            for index in prefiltered { done[index] = true }
+            var remaining = prefiltered.count
+            _ = prefilter.forEachCandidate(in: buffer) { offset, group -> Bool? in
+                let index = prefiltered[group]
+                guard !found[index], let anchored = sets[index].anchored else { return nil }
+                let hit: PatternMatch? = anchored.withMatchData { anchored.firstMatch(in: buffer, fromOffset: offset, data: $0) } ?? nil
+                if hit != nil {
+                    found[index] = true
+                    remaining -= 1
+                    if remaining == 0 { return true }
+                }
+                return nil
+            }
+        }
+        for index in sets.indices where !done[index] {
+            found[index] = sets[index].leftmost(in: buffer) != nil
+        }
+        return found
     }
 }

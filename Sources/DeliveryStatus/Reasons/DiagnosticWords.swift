@@ -14,6 +14,30 @@ enum DiagnosticWords {
         return set.hasMatch(in: text)
     }
 
+    /// Which reasons' tables match `text`, all found in one pass (`PatternSetGroup`); the same
+    /// answers as `matches(_:_:)` for each reason.
+    struct Matches {
+        private var found: Set<Reason> = []
+
+        init(_ text: String) {
+            guard !text.isEmpty else { return }
+            let hits = DiagnosticWords.group.matches(in: text)
+            let rejectedButNotSender = hits[hits.count - 1]
+            for (i, reason) in DiagnosticWords.groupReasons.enumerated() where hits[i] {
+                if reason == .rejected && rejectedButNotSender { continue }
+                found.insert(reason)
+            }
+        }
+
+        /// Whether `reason`'s table matched.
+        func contains(_ reason: Reason) -> Bool { found.contains(reason) }
+    }
+
+    /// The reasons with a table, in a fixed order, and the tables in that order followed by
+    /// `rejectedButNotSender`, as one group.
+    private static let groupReasons: [Reason] = Reason.allCases.filter { tables[$0] != nil }
+    private static let group = PatternSetGroup(groupReasons.compactMap { tables[$0] } + [rejectedButNotSender])
+
     /// RFC 5321 §4.2.1 wording for a transient failure, or a 4yz/4.x.x code (Sisimai's test).
     static func isTemporary(_ text: String) -> Bool {
         guard !text.isEmpty else { return false }

@@ -11,9 +11,28 @@ struct ReasonDecision {
     var diagnosticType: String?
     var command: SMTPCommand?
     var action: DeliveryAction?
+    /// The phrase tables that match `diagnostic`, found once by `decide()`.
+    private var phraseHits = DiagnosticWords.Matches("")
+
+    init(preset: Reason?, status: EnhancedStatusCode?, replyCode: ReplyCode?, diagnostic: String,
+         diagnosticType: String?, command: SMTPCommand?, action: DeliveryAction?) {
+        self.preset = preset
+        self.status = status
+        self.replyCode = replyCode
+        self.diagnostic = diagnostic
+        self.diagnosticType = diagnosticType
+        self.command = command
+        self.action = action
+    }
 
     /// Runs the decision.
     func decide() -> Reason {
+        var decision = self
+        decision.phraseHits = DiagnosticWords.Matches(diagnostic)
+        return decision.decideWithTables()
+    }
+
+    private func decideWithTables() -> Reason {
         if let preset, !preset.isProvisional { return preset }
         if let status, status.isSuccess { return .delivered }
         let statusReason = status.flatMap { Reason(status: $0) }
@@ -28,7 +47,7 @@ struct ReasonDecision {
         if found == .undefined { found = nil }
         if found == nil, action == .delayed { found = .expired }
         if let found { return found }
-        if DiagnosticWords.matches(.vacation, diagnostic) { return .vacation }
+        if words(.vacation) { return .vacation }
         return diagnostic.isEmpty ? .undefined : .onHold
     }
 
@@ -49,7 +68,7 @@ struct ReasonDecision {
         return command != .data
     }
 
-    private func words(_ r: Reason) -> Bool { DiagnosticWords.matches(r, diagnostic) }
+    private func words(_ r: Reason) -> Bool { phraseHits.contains(r) }
 
     /// One reason's test: the preset, the status code's own reason, then the phrases, with the
     /// exceptions each reason needs.
