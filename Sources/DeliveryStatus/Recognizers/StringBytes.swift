@@ -114,30 +114,3 @@ enum ByteSearch {
         return nil
     }
 }
-
-// `hasPrefix`/`hasSuffix` by UTF-8 bytes, shadowing the standard library's Character-based versions
-// inside this module (same reasoning as `contains` in FastStringSearch.swift: the phrases are whole
-// UTF-8 sequences; only a combining mark right after the prefix could tell the two apart).
-extension String {
-    /// Whether the string's UTF-8 bytes start with those of `prefix`.
-    func hasPrefix(_ prefix: String) -> Bool {
-        utf8.starts(with: prefix.utf8)
-    }
-
-    /// Whether the string's UTF-8 bytes end with those of `suffix`.
-    func hasSuffix(_ suffix: String) -> Bool {
-        utf8.reversed().starts(with: suffix.utf8.reversed())
-    }
-}
-
-extension Substring {
-    /// Whether the substring's UTF-8 bytes start with those of `prefix`.
-    func hasPrefix(_ prefix: String) -> Bool {
-        utf8.starts(with: prefix.utf8)
-    }
-
-    /// Whether the substring's UTF-8 bytes end with those of `suffix`.
-    func hasSuffix(_ suffix: String) -> Bool {
-        utf8.reversed().starts(with: suffix.utf8.reversed())
-    }
-}

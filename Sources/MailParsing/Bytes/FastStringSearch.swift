@@ -6,8 +6,9 @@ import Musl
 import Darwin
 #endif
 
-// `contains(_:)` for Strings, by UTF-8 bytes with memchr and memcmp, shadowing the standard library's generic
-// `StringProtocol.contains(_:)` inside this module. The standard one (swift-experimental-string-processing)
+// `contains(_:)`, `hasPrefix(_:)` and `hasSuffix(_:)` for Strings, by UTF-8 bytes (memchr and memcmp for
+// `contains`), shadowing the standard library's generic `StringProtocol.contains(_:)` (and Foundation's, which
+// any file importing Foundation makes visible module-wide) in this package's modules. The standard one (swift-experimental-string-processing)
 // builds a hash table per call for its substring search; the recognisers make hundreds of such calls per
 // message with short ASCII phrases, and profiling (`perf`, sisimai bsd mbox) showed that table as the
 // largest single cost of bounce analysis. Byte search gives the same answers for the phrases used here:
@@ -33,7 +34,7 @@ private func utf8Contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: Unsa
 
 extension String {
     /// Whether `needle` occurs in the string, compared by UTF-8 bytes (see the note at the top of the file).
-    func contains(_ needle: String) -> Bool {
+    package func contains(_ needle: String) -> Bool {
         var haystack = self
         var needle = needle
         return haystack.withUTF8 { h in needle.withUTF8 { n in utf8Contains(h, n) } }
@@ -42,9 +43,27 @@ extension String {
 
 extension Substring {
     /// Whether `needle` occurs in the substring, compared by UTF-8 bytes (see the note at the top of the file).
-    func contains(_ needle: String) -> Bool {
+    package func contains(_ needle: String) -> Bool {
         var haystack = self
         var needle = needle
         return haystack.withUTF8 { h in needle.withUTF8 { n in utf8Contains(h, n) } }
     }
+}
+
+// The Character-based `hasPrefix`/`hasSuffix` compare grapheme by grapheme; these compare bytes. The
+// phrases are whole UTF-8 sequences; only a combining mark right after a prefix could tell the two apart.
+extension String {
+    /// Whether the string's UTF-8 bytes start with those of `prefix`.
+    package func hasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+    /// Whether the string's UTF-8 bytes end with those of `suffix`.
+    package func hasSuffix(_ suffix: String) -> Bool { utf8.reversed().starts(with: suffix.utf8.reversed()) }
+}
+
+extension Substring {
+    /// Whether the substring's UTF-8 bytes start with those of `prefix`.
+    package func hasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+    /// Whether the substring's UTF-8 bytes end with those of `suffix`.
+    package func hasSuffix(_ suffix: String) -> Bool { utf8.reversed().starts(with: suffix.utf8.reversed()) }
 }
