@@ -168,6 +168,21 @@ struct SpillCodingTests {
         #expect(none.observation == nil)
     }
 
+    /// The store decides when to spill by measuring, without encoding: the count must be exact.
+    @Test func measuringCountsExactlyTheEncodedBytes() {
+        func measured<Value: SpillCodable>(_ value: Value) -> Int {
+            var sizer = SpillEncoder(measuring: true)
+            sizer.write(value)
+            #expect(sizer.bytes.isEmpty)
+            return sizer.count
+        }
+        #expect(measured(Self.fullRecord()) == Self.bytes(Self.fullRecord()).count)
+        let note = ClassifierNote(observation: Self.fullObservation(), deliveredTo: "Ünï@example.org")
+        #expect(measured(note) == Self.bytes(note).count)
+        let long = String(repeating: "ü", count: 100)
+        #expect(measured(long) == Self.bytes(long).count)
+    }
+
     @Test func auditItemsRoundTrip() throws {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/backscatter-bounce.eml"))))
         let parsed = ParsedMessage(parsing: bytes[...])

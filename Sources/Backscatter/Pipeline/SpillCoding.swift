@@ -22,22 +22,40 @@ public struct SpillError: Error, Sendable, Hashable {
     public let byteOffset: Int
 }
 
-/// Appends values to a growing byte buffer.
+/// Appends values to a growing byte buffer, or (`measuring`) only counts the bytes they would take.
 public struct SpillEncoder {
-    /// The bytes written so far.
+    /// The bytes written so far (empty when measuring).
     public var bytes: [UInt8] = []
+    /// Bytes written (or counted) so far.
+    public private(set) var count = 0
+    /// Whether bytes are only counted, not kept: the exact encoded size at a fraction of the cost.
+    public let measuring: Bool
 
-    /// An empty encoder.
-    public init() {}
+    /// An empty encoder; a measuring one only counts.
+    public init(measuring: Bool = false) {
+        self.measuring = measuring
+    }
+
+    /// Appends one byte.
+    @inline(__always)
+    public mutating func writeByte(_ byte: UInt8) {
+        count &+= 1
+        if !measuring { bytes.append(byte) }
+    }
+
+    /// Counts `n` bytes that a measuring encoder does not write.
+    mutating func countWithoutWriting(_ n: Int) {
+        count &+= n
+    }
 
     /// Appends an unsigned LEB128 varint: 7 bits per byte, low bits first, high bit set on all but the last.
     public mutating func writeVarint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            writeByte(UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
-        bytes.append(UInt8(truncatingIfNeeded: v))
+        writeByte(UInt8(truncatingIfNeeded: v))
     }
 
     /// Appends a signed integer zig-zag mapped (0, -1, 1, -2 ... become 0, 1, 2, 3 ...), so small negatives stay short.
@@ -47,8 +65,10 @@ public struct SpillEncoder {
 
     /// Appends a UTF-8 byte sequence with its length.
     public mutating func writeBytes(_ utf8: some Collection<UInt8>) {
-        writeVarint(UInt64(utf8.count))
-        bytes.append(contentsOf: utf8)
+        let n = utf8.count
+        writeVarint(UInt64(n))
+        count &+= n
+        if !measuring { bytes.append(contentsOf: utf8) }
     }
 
     /// Appends a value.
@@ -155,7 +175,7 @@ extension UInt32: SpillCodable {
 }
 
 extension Bool: SpillCodable {
-    public func encode(to encoder: inout SpillEncoder) { encoder.bytes.append(self ? 1 : 0) }
+    public func encode(to encoder: inout SpillEncoder) { encoder.writeByte(self ? 1 : 0) }
     public init(from decoder: inout SpillDecoder) throws(SpillError) {
         switch try decoder.readByte() {
         case 0: self = false
@@ -170,7 +190,7 @@ extension Double: SpillCodable {
     public func encode(to encoder: inout SpillEncoder) {
         var bits = bitPattern
         for _ in 0..<8 {
-            encoder.bytes.append(UInt8(truncatingIfNeeded: bits))
+            encoder.writeByte(UInt8(truncatingIfNeeded: bits))
             bits >>= 8
         }
     }
@@ -183,6 +203,13 @@ extension Double: SpillCodable {
 
 extension String: SpillCodable {
     public func encode(to encoder: inout SpillEncoder) {
+        if encoder.measuring {
+            // utf8.count is O(1) for native strings: no bytes are touched.
+            let n = utf8.count
+            encoder.writeVarint(UInt64(n))
+            encoder.countWithoutWriting(n)
+            return
+        }
         var copy = self
         copy.withUTF8 { encoder.writeBytes($0) }
     }
@@ -194,9 +221,9 @@ extension String: SpillCodable {
 extension Optional: SpillCodable where Wrapped: SpillCodable {
     public func encode(to encoder: inout SpillEncoder) {
         switch self {
-        case .none: encoder.bytes.append(0)
+        case .none: encoder.writeByte(0)
         case .some(let value):
-            encoder.bytes.append(1)
+            encoder.writeByte(1)
             value.encode(to: &encoder)
         }
     }

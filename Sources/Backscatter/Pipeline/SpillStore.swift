@@ -6,15 +6,22 @@ import Darwin
 import MailParsing
 import Synchronization
 
-/// Values a scan holds for a later pass, in order, with bounded memory: encoded (`SpillCodable`) into
-/// a buffer that stays in memory up to `memoryLimit` bytes; past that the buffer goes to an unlinked
-/// temporary file (created with `mkstemp` in `$TMPDIR`, else `/tmp`, and unlinked at once, so nothing
-/// is left behind even after a crash) and from then on is written out in `flushBytes` pieces.
-/// `values()` reads everything back sequentially, as often as needed.
+/// Values a scan holds for a later pass, in order, with bounded memory. Small inputs stay as they are,
+/// in memory, until their estimated footprint (`residentFactor` times their exact encoded size, counted
+/// without encoding) passes `memoryLimit`; then every value is encoded (`SpillCodable`) and written to an
+/// unlinked temporary file (created with `mkstemp` in `$TMPDIR`, else `/tmp`, and unlinked at once, so
+/// nothing is left behind even after a crash) in `flushBytes` pieces. `values()` reads everything back
+/// in order, as often as needed: from the array, or sequentially from the file.
 ///
-/// When no temporary file can be made or written (no space), the values stay in memory: the scan is
-/// slower to fail than to finish. Used on one thread.
+/// When no temporary file can be made or written (no space), the encoded values stay in memory (a
+/// quarter of their size as values): the scan is slower to fail than to finish. Used on one thread.
 package final class SpillStore<Element: SpillCodable> {
+    /// Values kept as they are (before the first spill).
+    private var held: [Element] = []
+    /// Their estimated footprint.
+    private var heldBytes = 0
+    /// Whether values are encoded (the footprint passed the limit once).
+    private var encoding = false
     /// Encoded values past the file's end, each a 4-byte little-endian length and its bytes.
     private var buffer = SpillEncoder()
     private var file: SpillFile?
@@ -24,10 +31,15 @@ package final class SpillStore<Element: SpillCodable> {
     /// Values appended.
     package private(set) var count = 0
 
-    /// Once spilling, the buffer is written out whenever it holds this many bytes. Default: 1 MiB.
+    /// Once encoding, the buffer is written out whenever it holds this many bytes. Default: 1 MiB.
     package static var flushBytes: Int { 1 << 20 }
 
-    /// A store that keeps up to `memoryLimit` encoded bytes in memory before spilling (0 spills at once).
+    /// How many times its encoded size a value is taken to occupy in memory (object headers, string and
+    /// array storage, padding). Default: 4 (backscatter-dev's records and notes: 215 MB as values,
+    /// 52 MB encoded).
+    package static var residentFactor: Int { 4 }
+
+    /// A store that keeps values up to about `memoryLimit` bytes of memory before spilling (0 spills at once).
     package init(memoryLimit: Int) {
         self.memoryLimit = max(0, memoryLimit)
     }
@@ -37,20 +49,35 @@ package final class SpillStore<Element: SpillCodable> {
 
     /// Appends one value.
     package func append(_ value: Element) {
+        count += 1
+        if !encoding {
+            var sizer = SpillEncoder(measuring: true)
+            value.encode(to: &sizer)
+            heldBytes &+= (sizer.count &+ 4) &* Self.residentFactor
+            held.append(value)
+            guard heldBytes > memoryLimit else { return }
+            encoding = true
+            let values = held
+            held = []
+            for value in values { encode(value) }
+            return
+        }
+        encode(value)
+    }
+
+    /// Everything appended so far, readable as often as needed (later appends are not seen).
+    package func values() -> SpilledSequence<Element> {
+        SpilledSequence(held: held, file: file, fileBytes: fileBytes, memory: buffer.bytes, count: count)
+    }
+
+    private func encode(_ value: Element) {
         let start = buffer.bytes.count
         buffer.bytes.append(contentsOf: [0, 0, 0, 0] as [UInt8])
         value.encode(to: &buffer)
         // An element over 4 GiB cannot be framed; UInt32.max marks it damaged and reading stops there.
         let length = UInt32(clamping: buffer.bytes.count - start - 4)
         for i in 0..<4 { buffer.bytes[start + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
-        count += 1
-        let limit = file == nil ? memoryLimit : min(memoryLimit, Self.flushBytes)
-        if buffer.bytes.count > limit, !spillFailed { spill() }
-    }
-
-    /// Everything appended so far, readable as often as needed (later appends are not seen).
-    package func values() -> SpilledSequence<Element> {
-        SpilledSequence(file: file, fileBytes: fileBytes, memory: buffer.bytes, count: count)
+        if buffer.bytes.count > min(memoryLimit, Self.flushBytes), !spillFailed { spill() }
     }
 
     private func spill() {
@@ -60,11 +87,7 @@ package final class SpillStore<Element: SpillCodable> {
         }
         guard let file, file.append(buffer.bytes) else { spillFailed = true; return }
         fileBytes += buffer.bytes.count
-        if buffer.bytes.capacity > 2 * Self.flushBytes {
-            buffer.bytes = []  // give back the in-memory phase's large buffer
-        } else {
-            buffer.bytes.removeAll(keepingCapacity: true)
-        }
+        buffer.bytes.removeAll(keepingCapacity: true)
     }
 }
 
@@ -125,9 +148,11 @@ package final class SpillFile: Sendable {
     }
 }
 
-/// The values of a `SpillStore`, read back in order: first the file's part in chunks, then the part
-/// still in memory. Each iteration reads from the start; iterations are independent.
+/// The values of a `SpillStore`, read back in order: the values still held as they are, or the file's
+/// part in chunks and then the encoded part still in memory. Each iteration reads from the start;
+/// iterations are independent.
 package struct SpilledSequence<Element: SpillCodable>: Sequence {
+    let held: [Element]
     let file: SpillFile?
     let fileBytes: Int
     let memory: [UInt8]
@@ -138,7 +163,8 @@ package struct SpilledSequence<Element: SpillCodable>: Sequence {
     package var isDamaged: Bool { damage.flag.load(ordering: .relaxed) }
     private let damage = DamageFlag()
 
-    init(file: SpillFile?, fileBytes: Int, memory: [UInt8], count: Int) {
+    init(held: [Element], file: SpillFile?, fileBytes: Int, memory: [UInt8], count: Int) {
+        self.held = held
         self.file = file
         self.fileBytes = fileBytes
         self.memory = memory
@@ -150,6 +176,8 @@ package struct SpilledSequence<Element: SpillCodable>: Sequence {
     /// Reads one value after another.
     package struct Iterator: IteratorProtocol {
         private let source: SpilledSequence
+        /// The next of `source.held`.
+        private var heldIndex = 0
         /// File bytes read into `chunk` so far.
         private var fileOffset = 0
         private var chunk: [UInt8] = []
@@ -167,6 +195,10 @@ package struct SpilledSequence<Element: SpillCodable>: Sequence {
         }
 
         package mutating func next() -> Element? {
+            if heldIndex < source.held.count {
+                heldIndex += 1
+                return source.held[heldIndex - 1]
+            }
             guard !stopped else { return nil }
             if !inMemory, position >= chunk.count, fileOffset >= source.fileBytes {
                 inMemory = true
