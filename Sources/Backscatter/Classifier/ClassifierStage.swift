@@ -6,7 +6,7 @@
 /// seen and stream findings (campaigns, floods) become evidence on the messages they cover.
 ///
 /// Memory: the notes and records wait in the scan's `SpillStore`s (see `ScanStage`); the stream pass
-/// reads the notes back two to six times and keeps only a `StreamJudge` (32 bytes per bounce-like
+/// reads the notes back one to six times and keeps only a `StreamJudge` (32 bytes per bounce-like
 /// message and maps capped at `StreamClassifier.maxGroups` keys), and each message is judged in
 /// `revise`, as its record and note are read back for delivery.
 public struct ClassifierStage: ScanStage {

@@ -132,7 +132,7 @@ public struct Scan: Sendable {
             }
         }
         if heldNotes.isDamaged || heldRecords.isDamaged {
-            summary.errors.append(ScanError(path: "", index: 0, byteOffset: 0, reason: Self.spillDamaged))
+            summary.errors.append(ScanError(path: "(spill file)", index: 0, byteOffset: 0, reason: Self.spillDamaged))
         }
         stage.summarize(findings, into: &summary)
         return summary

@@ -18,7 +18,9 @@ public struct StreamClassifier: Sendable {
     public static let campaignMinimum = 5
     /// ... returned by at least this many different servers. Default: 3.
     public static let campaignReflectors = 3
-    /// At most this many distinct victims are counted per campaign. Default: 10 000.
+    /// At most this many distinct victims are counted per campaign, in input order (when a campaign
+    /// has more, which ones are counted can differ from a count over its members in any other order).
+    /// Default: 10 000.
     public static let maxCampaignVictims = 10_000
 
     /// How far either side an undecided notice looks for other notices to the same victim. Default: 12 h.
