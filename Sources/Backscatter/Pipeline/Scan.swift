@@ -18,7 +18,7 @@ import Synchronization
 /// Inputs are read sequentially on the calling thread, in batches bounded by `ScanOptions.batchMessages`
 /// and `batchBytes`; each batch is processed on `jobs` threads and its records delivered in order before
 /// the next batch is read. Memory is about one batch plus what the stage keeps: the notes (and records,
-/// when the stage revises them) wait for the stream pass in `SpillStore`s, in memory up to
+/// when the stage revises them) wait for the stream pass in `SpillStore`s, in memory up to about
 /// `ScanOptions.spillThreshold` bytes and past that in an unlinked temporary file (see `ScanStage`).
 /// An input or entry that cannot be read becomes a `ScanError` in the summary and the scan goes on with
 /// the rest.

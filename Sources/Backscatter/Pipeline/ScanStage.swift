@@ -22,11 +22,11 @@ import MailParsing
 ///    findings the reports show into the `ScanSummary`.
 ///
 /// Memory: the pipeline holds the notes (and, when `revisesRecords` is true, the records) from step 1
-/// to step 3 in `SpillStore`s: encoded (`SpillCodable`) in memory up to `ScanOptions.spillThreshold`
-/// bytes in all, then in an unlinked temporary file that is read back sequentially. So holding grows
-/// disk, not memory; what grows memory is what a stage keeps in its `Findings` per message (keep that
-/// to a few bytes per message: indexes, small integers, interned strings) and its capped maps. When
-/// `revisesRecords` is false, records are delivered as soon as their batch is done.
+/// to step 3 in `SpillStore`s: as they are, in memory, up to about `ScanOptions.spillThreshold` bytes
+/// in all, then encoded (`SpillCodable`) in an unlinked temporary file that is read back sequentially.
+/// So holding grows disk, not memory; what grows memory is what a stage keeps in its `Findings` per
+/// message (keep that to a few bytes: indexes, small integers, fingerprints) and its capped maps.
+/// When `revisesRecords` is false, records are delivered as soon as their batch is done.
 public protocol ScanStage: Sendable {
     /// What the stage keeps of one message for its stream pass.
     associatedtype Note: Sendable & SpillCodable
