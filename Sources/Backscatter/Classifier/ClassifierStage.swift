@@ -4,6 +4,11 @@
 ///
 /// Records are revised (`revisesRecords`), because zero-config can only judge after the whole stream is
 /// seen and stream findings (campaigns, floods) become evidence on the messages they cover.
+///
+/// Memory: the notes and records wait in the scan's `SpillStore`s (see `ScanStage`); the stream pass
+/// reads the notes back one to six times and keeps only a `StreamJudge` (32 bytes per bounce-like
+/// message and maps capped at `StreamClassifier.maxGroups` keys), and each message is judged in
+/// `revise`, as its record and note are read back for delivery.
 public struct ClassifierStage: ScanStage {
     /// The given profile, or nil for zero-config.
     public let profile: SiteProfile?
@@ -17,10 +22,9 @@ public struct ClassifierStage: ScanStage {
 
     /// What the stream pass found.
     public struct Findings: Sendable {
-        /// One judgement per message, by `ScanRecord.sequence`.
-        public var judgements: [Judgement]
-        /// Floods, campaigns, reflectors, made-up recipients.
-        public var stream: StreamFindings
+        /// Judges each message in `revise`; floods, campaigns, and the reflectors and made-up
+        /// recipients of the messages revised so far.
+        public var judge: StreamJudge
         /// The inferred profile, when none was given.
         public var inferred: InferredProfile?
     }
@@ -34,16 +38,14 @@ public struct ClassifierStage: ScanStage {
     }
 
     /// Infers (when needed), judges and finds.
-    public func finish(notes: [ClassifierNote]) -> Findings {
+    public func finish(notes: some Sequence<ClassifierNote>) -> Findings {
         let pass = StreamClassifier(profile: profile, notes: notes)
-        let result = pass.run(notes)
-        return Findings(judgements: result.judgements, stream: result.findings, inferred: pass.inferred)
+        return Findings(judge: pass.prepare(notes), inferred: pass.inferred)
     }
 
-    /// Writes the message's judgement into its record.
-    public func revise(_ record: inout ScanRecord, findings: Findings) {
-        guard record.sequence >= 0, record.sequence < findings.judgements.count else { return }
-        let j = findings.judgements[record.sequence]
+    /// Judges the message and writes the judgement into its record.
+    public func revise(_ record: inout ScanRecord, note: ClassifierNote, findings: inout Findings) {
+        let j = findings.judge.judge(note, at: record.sequence)
         record.verdict = j.verdict
         record.score = j.score
         record.evidence = j.evidence
@@ -52,14 +54,15 @@ public struct ClassifierStage: ScanStage {
 
     /// Copies floods, campaigns, reflectors and the inferred profile into the summary.
     public func summarize(_ findings: Findings, into summary: inout ScanSummary) {
-        summary.floods = findings.stream.floods.map {
+        let stream = findings.judge.findings
+        summary.floods = stream.floods.map {
             ScanSummary.Flood(victim: $0.victim, start: $0.start, end: $0.end, messages: $0.messages, rule: $0.rule)
         }
-        summary.campaigns = findings.stream.campaigns.map {
+        summary.campaigns = stream.campaigns.map {
             ScanSummary.Campaign(id: $0.id, subject: $0.subject, messages: $0.messages, first: $0.first, last: $0.last,
                                  victims: $0.victims, reflectors: $0.reflectors)
         }
-        summary.reflectors = findings.stream.reflectors.map {
+        summary.reflectors = stream.reflectors.map {
             ScanSummary.Reflector(host: $0.host, address: $0.address, messages: $0.messages)
         }
         summary.inferredProfile = findings.inferred?.facts ?? []

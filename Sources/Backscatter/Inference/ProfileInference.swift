@@ -44,7 +44,7 @@ public enum ProfileInference {
     public static func infer(paths: [String]) throws -> InferredProfile {
         let analyzer = BounceAnalyzer()
         let reader = ObservationReader()
-        var notes: [ClassifierNote] = []
+        let notes = SpillStore<ClassifierNote>(memoryLimit: ScanOptions().spillThreshold)
         for path in paths {
             var mailbox = try MailboxReader(path: path)
             while let entry = try mailbox.next() {
@@ -52,13 +52,18 @@ public enum ProfileInference {
                 notes.append(ClassifierNote.read(parsed, report: analyzer.analyze(parsed), reader: reader))
             }
         }
-        return infer(notes)
+        return infer(notes.values())
     }
 
+    /// At most this many distinct domains, Message-ID shapes and local parts are counted; past it, new
+    /// ones are not (relays: 1 000 IPs, DKIM domains: 1 000). Default: 100 000.
+    public static let maxKeys = 100_000
+
     /// Infers a profile from every message's note.
+    /// - Parameter notes: every message's note; read three times, four when no relay is named under
+    ///   the site's domains (each step needs the previous one's result), and never held.
     /// - Complexity: O(notes), memory bounded by the capped count maps (`maxKeys` each).
-    public static func infer(_ notes: [ClassifierNote]) -> InferredProfile {
-        let maxKeys = 100_000
+    public static func infer(_ notes: some Sequence<ClassifierNote>) -> InferredProfile {
         var facts: [String] = []
         // 1. Domains: where bounces and ordinary mail are delivered.
         var domainCounts: [String: Int] = [:]
@@ -94,13 +99,12 @@ public enum ProfileInference {
             // over originals from us (From at a site domain) to at least 3 different bouncing servers,
             // with at least 3 different subjects. A spam run sent from one host repeats one subject;
             // botnets spread over many IPs; our relays carry everything we send.
-            struct Seen { var name: String?; var count = 0; var reflectors = Set<String>(); var subjects = Set<UInt64>() }
-            var seen: [String: Seen] = [:]
+            var seen: [String: RelayCandidate] = [:]
             for note in notes {
                 guard let o = note.observation, let original = o.original, let from = original.from,
                       let d = domain(from), isOurs(d), let hop = topPublicHop(original), let ip = hop.ip else { continue }
                 if seen[ip] == nil, seen.count >= maxKeys { continue }
-                var entry = seen[ip] ?? Seen(name: hop.reverseName)
+                var entry = seen[ip] ?? RelayCandidate(name: hop.reverseName)
                 entry.count += 1
                 if entry.reflectors.count < 16 { entry.reflectors.insert(o.reportingMTA ?? o.connectingHost ?? o.connectingIP ?? "?") }
                 if let key = original.subjectKey, entry.subjects.count < 16 { entry.subjects.insert(key) }
@@ -135,7 +139,9 @@ public enum ProfileInference {
                 knownLocals.insert(String(victim[..<at]))
             }
             if let shape = original.messageIDShape, shapes.count < maxKeys { shapes[shape, default: 0] += 1 }
-            if let id = original.messageID, let d = domain(id) { idDomains[d.lowercased(), default: 0] += 1 }
+            if let id = original.messageID, let d = domain(id)?.lowercased(), idDomains[d] != nil || idDomains.count < maxKeys {
+                idDomains[d, default: 0] += 1
+            }
             for d in Set(original.dkim.map(\.domain)) where dkim.count < 1000 { dkim[d, default: 0] += 1 }
             if let written = o.victimAsWritten, BATVAddress(parsing: written) != nil {
                 tagged += 1
@@ -224,4 +230,12 @@ public enum ProfileInference {
         }
         return out + "$"
     }
+}
+
+/// An IP that handed over originals from our domains (the relay inference's fallback).
+private struct RelayCandidate {
+    var name: String?
+    var count = 0
+    var reflectors = Set<String>()
+    var subjects = Set<UInt64>()
 }

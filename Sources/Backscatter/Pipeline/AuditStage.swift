@@ -1,6 +1,10 @@
 /// The stage of `backscatter audit`: reads each message as the queue audit needs it (on the worker
 /// threads), audits them all in the stream pass (`QueueAudit`), then writes each message's audit verdict
 /// and evidence into its record; the whole `AuditReport` goes into `ScanSummary.audit`.
+///
+/// Memory: `QueueAudit` takes its items as an array, so the stream pass reads every item back into
+/// memory (a few hundred bytes each) and the report keeps one `AuditRecord` per message: unlike
+/// `ClassifierStage`, an audit's memory grows with its input. Queues and Badmail folders are small.
 public struct AuditStage: ScanStage {
     /// The audit, with the site's profile (or an empty one, which lets it infer the domains).
     public let audit: QueueAudit
@@ -19,10 +23,10 @@ public struct AuditStage: ScanStage {
     }
 
     /// Audits every message.
-    public func finish(notes: [QueueAudit.Item]) -> AuditReport { audit.audit(notes) }
+    public func finish(notes: some Sequence<QueueAudit.Item>) -> AuditReport { audit.audit(Array(notes)) }
 
     /// Writes the message's audit verdict and evidence.
-    public func revise(_ record: inout ScanRecord, findings: AuditReport) {
+    public func revise(_ record: inout ScanRecord, note: QueueAudit.Item, findings: inout AuditReport) {
         guard record.sequence >= 0, record.sequence < findings.records.count else { return }
         let audited = findings.records[record.sequence]
         record.audit = audited.verdict
@@ -32,5 +36,33 @@ public struct AuditStage: ScanStage {
     /// Keeps the report.
     public func summarize(_ findings: AuditReport, into summary: inout ScanSummary) {
         summary.audit = findings
+    }
+}
+
+extension QueueAudit.Item: SpillCodable {
+    /// Writes every field.
+    public func encode(to encoder: inout SpillEncoder) {
+        encoder.write(isNDR)
+        encoder.write(from)
+        encoder.write(recipients)
+        encoder.write(failed)
+        encoder.write(reasons)
+        encoder.write(original)
+        encoder.write(originalFrom)
+        encoder.write(originalSPFPass)
+        encoder.write(time)
+    }
+
+    /// Reads an item written by `encode(to:)`.
+    public init(from decoder: inout SpillDecoder) throws(SpillError) {
+        isNDR = try decoder.read()
+        from = try decoder.read()
+        recipients = try decoder.read()
+        failed = try decoder.read()
+        reasons = try decoder.read()
+        original = try decoder.read()
+        originalFrom = try decoder.read()
+        originalSPFPass = try decoder.read()
+        time = try decoder.read()
     }
 }

@@ -1,5 +1,6 @@
 /// The stage of `backscatter profile infer`: reads each message's classifier note and, in the stream
-/// pass, infers the site profile from all of them (`ProfileInference`). Records are not judged.
+/// pass, infers the site profile from all of them (`ProfileInference`, which reads the held notes a few
+/// times over). Records are not judged.
 public struct InferenceStage: ScanStage {
     private let reader = ObservationReader()
 
@@ -15,10 +16,10 @@ public struct InferenceStage: ScanStage {
     }
 
     /// Infers the profile.
-    public func finish(notes: [ClassifierNote]) -> InferredProfile { ProfileInference.infer(notes) }
+    public func finish(notes: some Sequence<ClassifierNote>) -> InferredProfile { ProfileInference.infer(notes) }
 
     /// Changes nothing.
-    public func revise(_ record: inout ScanRecord, findings: InferredProfile) {}
+    public func revise(_ record: inout ScanRecord, note: ClassifierNote, findings: inout InferredProfile) {}
 
     /// Puts the inferred facts and the profile as TOML into the summary.
     public func summarize(_ findings: InferredProfile, into summary: inout ScanSummary) {

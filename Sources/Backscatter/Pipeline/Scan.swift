@@ -17,9 +17,11 @@ import Synchronization
 /// ```
 /// Inputs are read sequentially on the calling thread, in batches bounded by `ScanOptions.batchMessages`
 /// and `batchBytes`; each batch is processed on `jobs` threads and its records delivered in order before
-/// the next batch is read, so memory is about one batch (plus held records when the stage revises them,
-/// see `ScanStage`). An input or entry that cannot be read becomes a `ScanError` in the summary and the
-/// scan goes on with the rest.
+/// the next batch is read. Memory is about one batch plus what the stage keeps: the notes (and records,
+/// when the stage revises them) wait for the stream pass in `SpillStore`s, in memory up to about
+/// `ScanOptions.spillThreshold` bytes and past that in an unlinked temporary file (see `ScanStage`).
+/// An input or entry that cannot be read becomes a `ScanError` in the summary and the scan goes on with
+/// the rest.
 public struct Scan: Sendable {
     /// The inputs: mboxes, Maildirs, folders, message files, `-` for standard input, in order.
     public var paths: [String]
@@ -45,8 +47,10 @@ public struct Scan: Sendable {
         deliver: (ScanRecord) throws -> Void
     ) rethrows -> ScanSummary {
         var summary = ScanSummary()
-        var notes: [Stage.Note] = []
-        var held: [ScanRecord] = []
+        // Two held streams, each with half the budget: notes (read by the stream pass, maybe several
+        // times) and records (read once, beside their notes, by the revision).
+        let notes = SpillStore<Stage.Note>(memoryLimit: options.spillThreshold / 2)
+        let held = SpillStore<ScanRecord>(memoryLimit: options.spillThreshold / 2)
         var state = ScanProgress(bytesTotal: Self.totalBytes(paths))
         var sequence = 0
         var bytesBeforeInput = 0
@@ -113,17 +117,22 @@ public struct Scan: Sendable {
         }
         try flush(&batch)
 
-        let findings = stage.finish(notes: notes)
-        notes = []
+        let heldNotes = notes.values()
+        var findings = stage.finish(notes: heldNotes)
+        let heldRecords = held.values()
         if stage.revisesRecords {
-            for var record in held {
-                stage.revise(&record, findings: findings)
+            var noteIterator = heldNotes.makeIterator()
+            for var record in heldRecords {
+                guard let note = noteIterator.next() else { break }
+                stage.revise(&record, note: note, findings: &findings)
                 if filter.admits(record) {
                     summary.add(record)
                     try deliver(record)
                 }
             }
-            held = []
+        }
+        if heldNotes.isDamaged || heldRecords.isDamaged {
+            summary.errors.append(ScanError(path: "(spill file)", index: 0, byteOffset: 0, reason: Self.spillDamaged))
         }
         stage.summarize(findings, into: &summary)
         return summary
@@ -177,6 +186,10 @@ public struct Scan: Sendable {
         let note = stage.examine(ExaminedMessage(entry: entry, parsed: parsed, bounce: bounce), into: &record)
         return (record, note)
     }
+
+    /// The error when held notes or records could not be read back (the temporary file failed): the
+    /// messages after the failure are missing from the output.
+    static let spillDamaged = "spill-file-unreadable (held records or notes could not be read back; later messages are missing)"
 
     /// `cannot-open (Permission denied)`: the reader's code and the system's words for errno.
     private static func reason(_ error: MailboxError) -> String {
@@ -242,6 +255,11 @@ public struct ScanOptions: Sendable {
     public var parsingLimits = ParsingLimits()
     /// Limits of the mailbox readers.
     public var mailboxLimits = MailboxLimits()
+    /// Memory for the notes and records held until the stream pass (half each; estimated as 4 times
+    /// their encoded size, see `SpillStore`); past this they are encoded into an unlinked temporary
+    /// file in `$TMPDIR` (else `/tmp`) and only 1 MiB write buffers stay in memory. 0 spills
+    /// everything. Default: 32 MiB (backscatter-dev's 3,922 messages stay in memory).
+    public var spillThreshold = 32 << 20
 
     /// The defaults above.
     public init(jobs: Int? = nil) {

@@ -2,7 +2,7 @@
 ///
 /// The pipeline adds every delivered record (`add`); the classifier's `ScanStage.summarize` fills in
 /// floods, campaigns and reflectors. Memory grows with the distinct victims, reasons and hours, not
-/// with the messages.
+/// with the messages, and victims, hours and sender domains are capped at `maxKeys` each.
 public struct ScanSummary: Sendable {
     /// Messages delivered (after filters).
     public var messages = 0
@@ -39,6 +39,10 @@ public struct ScanSummary: Sendable {
 
     private var fallbackReflectors: [String: Int] = [:]
 
+    /// At most this many distinct victims, hours and sender domains are counted; new ones past it are not
+    /// (a hostile mailbox could send each bounce to another address). Default: 200 000.
+    public static let maxKeys = 200_000
+
     /// An empty summary.
     public init() {}
 
@@ -51,15 +55,19 @@ public struct ScanSummary: Sendable {
         kinds[record.kind, default: 0] += 1
         for recipient in record.failedRecipients { reasons[recipient.reason ?? "unknown", default: 0] += 1 }
         guard record.isBounceLike else { return }
-        for victim in record.to.prefix(4) { victims[victim.lowercased(), default: VerdictCounts()].add(verdict) }
+        for victim in record.to.prefix(4) {
+            let key = victim.lowercased()
+            if victims[key] != nil || victims.count < Self.maxKeys { victims[key, default: VerdictCounts()].add(verdict) }
+        }
         if let timestamp = record.timestamp {
             let hour = timestamp >= 0 ? timestamp / 3600 : (timestamp - 3599) / 3600
-            hourly[hour, default: VerdictCounts()].add(verdict)
+            if hourly[hour] != nil || hourly.count < Self.maxKeys { hourly[hour, default: VerdictCounts()].add(verdict) }
         } else {
             undated += 1
         }
         if verdict != .legitimate, let from = record.from, let at = from.lastIndex(of: "@") {
-            fallbackReflectors[String(from[from.index(after: at)...]).lowercased(), default: 0] += 1
+            let domain = String(from[from.index(after: at)...]).lowercased()
+            if fallbackReflectors[domain] != nil || fallbackReflectors.count < Self.maxKeys { fallbackReflectors[domain, default: 0] += 1 }
         }
     }
 

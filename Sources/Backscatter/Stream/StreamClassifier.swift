@@ -2,8 +2,11 @@
 /// is given, judges each bounce-like message, finds floods, campaigns, reflectors and made-up
 /// recipients, and turns those findings into evidence on the messages they cover.
 ///
-/// Memory: the notes (one compact `Observation` per bounce-like message) plus maps capped at
-/// `maxGroups` keys; no message bytes.
+/// It reads the notes sequentially, a few times over, and never holds them: `prepare` reads them once
+/// (twice when there are campaigns) and keeps a `StreamJudge`, a compact index of 32 bytes per
+/// bounce-like message (its position, base score and the findings that cover it) plus maps capped at
+/// `maxGroups` keys; the judge then judges each message as its note is read again in the final pass.
+/// Zero-config inference reads the notes three or four more times first (`ProfileInference`).
 public struct StreamClassifier: Sendable {
     /// At most this many campaign keys, victims and reflectors are tracked. Default: 200 000.
     public static let maxGroups = 200_000
@@ -15,6 +18,10 @@ public struct StreamClassifier: Sendable {
     public static let campaignMinimum = 5
     /// ... returned by at least this many different servers. Default: 3.
     public static let campaignReflectors = 3
+    /// At most this many distinct victims are counted per campaign, in input order (when a campaign
+    /// has more, which ones are counted can differ from a count over its members in any other order).
+    /// Default: 10 000.
+    public static let maxCampaignVictims = 10_000
 
     /// How far either side an undecided notice looks for other notices to the same victim. Default: 12 h.
     public static let attackWindow: Int64 = 12 * 3600
@@ -24,8 +31,8 @@ public struct StreamClassifier: Sendable {
     /// The inferred profile, when none was given.
     public let inferred: InferredProfile?
 
-    /// A stream pass with a given profile, or (nil) one inferred from `notes`.
-    public init(profile: SiteProfile?, notes: [ClassifierNote]) {
+    /// A stream pass with a given profile, or (nil) one inferred from `notes` (read several times).
+    public init(profile: SiteProfile?, notes: some Sequence<ClassifierNote>) {
         if let profile {
             classifier = Classifier(profile: profile)
             inferred = nil
@@ -44,178 +51,303 @@ public struct StreamClassifier: Sendable {
         public var findings: StreamFindings
     }
 
-    /// Judges every note with stream evidence.
-    public func run(_ notes: [ClassifierNote]) -> Result {
-        var findings = StreamFindings()
-        // 1. Each message on its own.
-        var base: [[Evidence]?] = []
-        var baseScore: [Double?] = []
-        base.reserveCapacity(notes.count)
-        baseScore.reserveCapacity(notes.count)
-        for note in notes {
-            if let o = note.observation, classifier.fakeNotice(o) == nil {
-                let e = classifier.evidence(for: o)
-                base.append(e)
-                baseScore.append(Classifier.score(e.reduce(0) { $0 + $1.weight }))
-            } else {
-                base.append(nil)
-                baseScore.append(nil)
-            }
-        }
+    /// Judges every note with stream evidence, keeping every judgement in memory (for small inputs and
+    /// tests; a scan judges with `prepare` and `StreamJudge.judge` as it delivers).
+    /// - Parameter notes: read two or three times.
+    public func run(_ notes: some Sequence<ClassifierNote>) -> Result {
+        var judge = prepare(notes)
+        var judgements: [Judgement] = []
+        for (i, note) in notes.enumerated() { judgements.append(judge.judge(note, at: i)) }
+        return Result(judgements: judgements, findings: judge.findings)
+    }
+
+    /// Finds campaigns and floods and the evidence they give each message, without judging yet.
+    /// - Parameter notes: every message's note in input order; read once, or twice when there are campaigns.
+    /// - Returns: the judge for the final pass, with `findings` complete but for reflectors and
+    ///   made-up recipients, which it counts as it judges.
+    public func prepare(_ notes: some Sequence<ClassifierNote>) -> StreamJudge {
+        var judge = StreamJudge(classifier: classifier)
         let backscatterAt = classifier.site.profile.thresholds.backscatter
         let legitimateAt = classifier.site.profile.thresholds.legitimate
-        var extra: [Int: [Evidence]] = [:]
-        var campaignOf: [Int: String] = [:]
 
-        // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
-        struct Group { var members: [Int] = []; var reflectors = Set<String>(); var subject: String?; var letters: String?; var by: String }
-        var groups: [UInt64: Group] = [:]
-        var unkeyed: [Int] = []
+        // 1. Each message on its own (its base score), and the groups of steps 2 and 3.
+        var groups: [UInt64: CampaignGroup] = [:]
+        var byVictim: [String: [(slot: Int32, arrival: Int64)]] = [:]
+        var slots: [StreamJudge.Slot] = []
         for (i, note) in notes.enumerated() {
             guard let o = note.observation else { continue }
+            let n = Int32(truncatingIfNeeded: slots.count)
+            var slot = StreamJudge.Slot(sequence: i)
+            if classifier.fakeNotice(o) == nil {
+                slot.baseScore = Classifier.score(classifier.evidence(for: o).reduce(0) { $0 + $1.weight })
+            }
+            slots.append(slot)
+
+            // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
             let key: UInt64?
             let by: String
             if let s = o.original?.subjectKey { key = s; by = "subject" } else if let b = o.original?.bodyKey { key = b; by = "body" } else { key = nil; by = "" }
-            guard let key else { unkeyed.append(i); continue }
-            if groups[key] == nil, groups.count >= Self.maxGroups { continue }
-            groups[key, default: Group(by: by)].members.append(i)
-            if groups[key]!.reflectors.count < 64 { groups[key]!.reflectors.insert(o.reportingMTA ?? o.connectingHost ?? o.connectingIP ?? "?") }
-            if groups[key]!.subject == nil { groups[key]!.subject = o.original?.subject; groups[key]!.letters = o.original?.subjectLetters }
+            if let key, groups[key] != nil || groups.count < Self.maxGroups {
+                groups[key, default: CampaignGroup(by: by)].members.append(n)
+                let reflector = Self.fingerprint(o.reportingMTA ?? o.connectingHost ?? o.connectingIP ?? "?")
+                if groups[key]!.reflectors.count < 64, !groups[key]!.reflectors.contains(reflector) { groups[key]!.reflectors.append(reflector) }
+                if groups[key]!.subject == nil { groups[key]!.subject = o.original?.subject; groups[key]!.letters = o.original?.subjectLetters }
+            }
+
+            // 3. Floods: bounce-like messages per victim.
+            if let v = o.victim, let arrival = o.arrival, byVictim[v] != nil || byVictim.count < Self.maxGroups {
+                byVictim[v, default: []].append((n, arrival))
+            }
         }
+        func base(_ n: Int32) -> Double? { slots[Int(n)].baseScore }
+
+        // 2. Campaigns, continued: members numbered by their first message.
         var campaigns = groups.values.filter { $0.members.count >= Self.campaignMinimum && $0.reflectors.count >= Self.campaignReflectors }
+        groups = [:]
         campaigns.sort { $0.members[0] < $1.members[0] }
-        // A notice that returned nothing of the original often quotes its subject at the end of its own.
-        var tails: [(letters: String, index: Int)] = []
-        for (n, c) in campaigns.enumerated() { if let l = c.letters, l.count >= 12 { tails.append((l, n)) } }
-        for i in unkeyed {
-            guard let tail = notes[i].observation?.noticeSubjectTail else { continue }
-            if let hit = tails.first(where: { tail.hasSuffix($0.letters) }) { campaigns[hit.index].members.append(i) }
+        for (c, campaign) in campaigns.enumerated() {
+            for n in campaign.members { slots[Int(n)].campaign = Int32(truncatingIfNeeded: c) }
         }
-        for c in campaigns {
-            let id = "c\(findings.campaigns.count + 1)"
-            var decided = 0, spam = 0
-            var victims: [String: Int] = [:]
-            var first: Int64?, last: Int64?
-            for i in c.members {
-                if let s = baseScore[i] {
-                    if s >= backscatterAt { decided += 1; spam += 1 } else if s <= legitimateAt { decided += 1 }
+        if !campaigns.isEmpty {
+            // A notice that returned nothing of the original often quotes its subject at the end of its
+            // own: those join the first campaign whose subject they end with. Then each campaign's
+            // victims and time span, from a second reading of the notes.
+            var tails: [(letters: String, index: Int)] = []
+            for (c, campaign) in campaigns.enumerated() { if let l = campaign.letters, l.count >= 12 { tails.append((l, c)) } }
+            var victims = [[String: Int]](repeating: [:], count: campaigns.count)
+            var spans = [(first: Int64?, last: Int64?)](repeating: (nil, nil), count: campaigns.count)
+            var unkeyed = [[Int32]](repeating: [], count: campaigns.count)
+            var n = 0
+            for note in notes {
+                guard let o = note.observation else { continue }
+                defer { n += 1 }
+                guard n < slots.count else { break }
+                var c = Int(slots[n].campaign)
+                if c < 0 {
+                    guard o.original?.subjectKey == nil, o.original?.bodyKey == nil, !tails.isEmpty,
+                          let tail = o.noticeSubjectTail, let hit = tails.first(where: { tail.hasSuffix($0.letters) }) else { continue }
+                    c = hit.index
+                    slots[n].campaign = Int32(truncatingIfNeeded: c)
+                    unkeyed[c].append(Int32(truncatingIfNeeded: n))
                 }
-                if let o = notes[i].observation {
-                    if let v = o.victim, victims.count < 10_000 { victims[v, default: 0] += 1 }
-                    if let t = o.arrival { first = min(first ?? t, t); last = max(last ?? t, t) }
-                }
+                if let v = o.victim, victims[c].count < Self.maxCampaignVictims { victims[c][v, default: 0] += 1 }
+                if let t = o.arrival { spans[c].first = min(spans[c].first ?? t, t); spans[c].last = max(spans[c].last ?? t, t) }
             }
-            let share = decided > 0 ? Double(spam) / Double(decided) : 0.5
-            let size = c.members.count
-            if decided >= 3, share >= 0.9 {
-                for i in c.members {
-                    campaignOf[i] = id
-                    extra[i, default: []].append(Evidence(signal: Signal.campaignMember.rawValue, weight: Signal.campaignMember.weight,
-                        detail: "It belongs to campaign \(id): the same original came back from \(c.reflectors.count) servers in \(size) notices, \(Int(share * 100))% of them clearly backscatter."))
+            for (c, campaign) in campaigns.enumerated() {
+                let members = campaign.members + unkeyed[c]
+                let id = "c\(judge.base.campaigns.count + 1)"
+                var decided = 0, spam = 0
+                for n in members {
+                    if let s = base(n) {
+                        if s >= backscatterAt { decided += 1; spam += 1 } else if s <= legitimateAt { decided += 1 }
+                    }
                 }
-            } else if decided >= 3, share <= 0.1 {
-                for i in c.members {
-                    extra[i, default: []].append(Evidence(signal: Signal.campaignMember.rawValue, weight: -Signal.campaignMember.weight,
-                        detail: "The same original came back in \(size) notices, nearly all of them bounces of mail we really sent (a mailing of ours)."))
+                let share = decided > 0 ? Double(spam) / Double(decided) : 0.5
+                let size = members.count
+                if decided >= 3, share >= 0.9 {
+                    judge.campaignMarks.append(.init(id: id, evidence: Evidence(signal: Signal.campaignMember.rawValue, weight: Signal.campaignMember.weight,
+                        detail: "It belongs to campaign \(id): the same original came back from \(campaign.reflectors.count) servers in \(size) notices, \(Int(share * 100))% of them clearly backscatter.")))
+                } else if decided >= 3, share <= 0.1 {
+                    judge.campaignMarks.append(.init(id: nil, evidence: Evidence(signal: Signal.campaignMember.rawValue, weight: -Signal.campaignMember.weight,
+                        detail: "The same original came back in \(size) notices, nearly all of them bounces of mail we really sent (a mailing of ours).")))
+                    continue
+                } else if decided >= 3 {
+                    // Mixed: not one spam run (templates that share a subject, a list, a test text): not a campaign.
+                    judge.campaignMarks.append(.init(id: nil, evidence: nil))
+                    continue
+                } else {
+                    judge.campaignMarks.append(.init(id: id, evidence: nil))
                 }
-                continue
-            } else if decided >= 3 {
-                // Mixed: not one spam run (templates that share a subject, a list, a test text): not a campaign.
-                continue
-            } else {
-                for i in c.members { campaignOf[i] = id }
+                let counted = victims[c]
+                judge.base.campaigns.append(.init(id: id, subject: campaign.subject, messages: size, first: spans[c].first, last: spans[c].last,
+                                                  victims: counted.count,
+                                                  topVictims: counted.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5).map(\.key),
+                                                  reflectors: campaign.reflectors.count, groupedBy: campaign.by, backscatterShare: share))
             }
-            findings.campaigns.append(.init(id: id, subject: c.subject, messages: size, first: first, last: last,
-                                            victims: victims.count,
-                                            topVictims: victims.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5).map(\.key),
-                                            reflectors: c.reflectors.count, groupedBy: c.by, backscatterShare: share))
         }
 
         // 3. Floods: bounce-like messages per victim in a sliding window.
-        var byVictim: [String: [Int]] = [:]
-        for (i, note) in notes.enumerated() {
-            guard let v = note.observation?.victim, note.observation?.arrival != nil else { continue }
-            if byVictim[v] == nil, byVictim.count >= Self.maxGroups { continue }
-            byVictim[v, default: []].append(i)
-        }
-        for (victim, indices) in byVictim where indices.count >= Self.floodMinimum {
-            let sorted = indices.sorted { (notes[$0].observation?.arrival ?? 0) < (notes[$1].observation?.arrival ?? 0) }
-            let times = sorted.map { notes[$0].observation?.arrival ?? 0 }
+        for (victim, entries) in byVictim where entries.count >= Self.floodMinimum {
+            let sorted = entries.sorted { $0.arrival < $1.arrival }
             var best = (count: 0, start: 0, end: 0)
             var lo = 0
-            var inFlood = Set<Int>()
-            for hi in times.indices {
-                while times[hi] - times[lo] > Self.floodWindow { lo += 1 }
+            var inFlood = Set<Int32>()
+            for hi in sorted.indices {
+                while sorted[hi].arrival - sorted[lo].arrival > Self.floodWindow { lo += 1 }
                 let count = hi - lo + 1
                 if count > best.count { best = (count, lo, hi) }
-                if count >= Self.floodMinimum { for k in lo...hi { inFlood.insert(sorted[k]) } }
+                if count >= Self.floodMinimum { for k in lo...hi { inFlood.insert(sorted[k].slot) } }
             }
             guard best.count >= Self.floodMinimum else { continue }
-            let decided = inFlood.compactMap { baseScore[$0] }.filter { $0 >= backscatterAt || $0 <= legitimateAt }
+            let decided = inFlood.compactMap { base($0) }.filter { $0 >= backscatterAt || $0 <= legitimateAt }
             let spam = decided.filter { $0 >= backscatterAt }.count
             let rule = "at least \(Self.floodMinimum) bounces within \(Self.floodWindow / 60) minutes"
-            findings.floods.append(.init(victim: victim, start: times[best.start], end: times[best.end], messages: best.count,
-                                         windowSeconds: Self.floodWindow, ratePerHour: Double(best.count) * 3600 / Double(Self.floodWindow),
-                                         rule: rule))
+            judge.base.floods.append(.init(victim: victim, start: sorted[best.start].arrival, end: sorted[best.end].arrival, messages: best.count,
+                                           windowSeconds: Self.floodWindow, ratePerHour: Double(best.count) * 3600 / Double(Self.floodWindow),
+                                           rule: rule))
             guard decided.count >= 3, spam * 10 >= decided.count * 8 else { continue }
-            for i in inFlood {
-                extra[i, default: []].append(Evidence(.flood, "\(victim) got \(best.count) bounces within an hour (\(rule)), mostly backscatter."))
-            }
+            let mark = Int32(truncatingIfNeeded: judge.floodEvidence.count)
+            judge.floodEvidence.append(Evidence(.flood, "\(victim) got \(best.count) bounces within an hour (\(rule)), mostly backscatter."))
+            for n in inFlood { slots[Int(n)].flood = mark }
         }
-        findings.floods.sort { $0.messages != $1.messages ? $0.messages > $1.messages : $0.victim < $1.victim }
+        judge.base.floods.sort { $0.messages != $1.messages ? $0.messages > $1.messages : $0.victim < $1.victim }
 
         // 3b. A victim under attack: an undecided notice (nothing of its original came back, or nothing
         //     conclusive) among notices to the same address that were clearly judged, nearly all
         //     backscatter, within `attackWindow` either side. Campaigns spread over days hit their
         //     victims in bursts; a notice in such a burst is most likely one more of it.
-        for (victim, indices) in byVictim where indices.count >= 4 {
-            let sorted = indices.sorted { (notes[$0].observation?.arrival ?? 0) < (notes[$1].observation?.arrival ?? 0) }
-            let times = sorted.map { notes[$0].observation?.arrival ?? 0 }
+        for (_, entries) in byVictim where entries.count >= 4 {
+            let sorted = entries.sorted { $0.arrival < $1.arrival }
             var lo = 0, hi = 0
-            for (k, i) in sorted.enumerated() {
-                guard let s = baseScore[i], s < backscatterAt, s > legitimateAt else { continue }
-                while times[lo] < times[k] - Self.attackWindow { lo += 1 }
-                while hi + 1 < times.count, times[hi + 1] <= times[k] + Self.attackWindow { hi += 1 }
+            for (k, entry) in sorted.enumerated() {
+                guard let s = base(entry.slot), s < backscatterAt, s > legitimateAt else { continue }
+                while sorted[lo].arrival < entry.arrival - Self.attackWindow { lo += 1 }
+                while hi + 1 < sorted.count, sorted[hi + 1].arrival <= entry.arrival + Self.attackWindow { hi += 1 }
                 var spam = 0, decided = 0
-                for n in lo...hi where n != k {
-                    guard let t = baseScore[sorted[n]] else { continue }
+                for m in lo...hi where m != k {
+                    guard let t = base(sorted[m].slot) else { continue }
                     if t >= backscatterAt { spam += 1; decided += 1 } else if t <= legitimateAt { decided += 1 }
                 }
                 guard decided >= 3, spam * 10 >= decided * 9 else { continue }
-                extra[i, default: []].append(Evidence(.victimUnderAttack, "In the \(Self.attackWindow / 3600) hours either side of it, \(spam) of the \(decided) notices to \(victim) that could be judged were backscatter: it came in the middle of an attack."))
+                slots[Int(entry.slot)].attackSpam = Int32(clamping: spam)
+                slots[Int(entry.slot)].attackDecided = Int32(clamping: decided)
             }
         }
+        judge.slots = slots
+        return judge
+    }
 
-        // 4. Made-up recipients: machine-made local parts of ours that are not known to exist.
-        var random: [String: Int] = [:]
-        for (i, note) in notes.enumerated() {
-            guard let o = note.observation, let victim = o.victim, classifier.site.isOurAddress(victim),
-                  classifier.site.userExists(victim) != true, RandomLocalPart.looksRandom(victim) else { continue }
-            if random[victim] != nil || random.count < Self.maxGroups { random[victim, default: 0] += 1 }
-            if classifier.site.userExists(victim) == nil {
-                extra[i, default: []].append(Evidence(.randomRecipient, "It was sent to \(victim), a machine-made-looking address that never received ordinary mail here."))
-            }
+    /// A 64-bit fingerprint of a reflector's name: campaigns count distinct reflectors by it.
+    static func fingerprint(_ name: String) -> UInt64 {
+        var f = Fingerprint()
+        for b in name.utf8 { f.add(b) }
+        return f.value
+    }
+}
+
+/// Messages with one original (by subject or body fingerprint): a campaign when big enough.
+private struct CampaignGroup {
+    /// Slots (`StreamJudge.slots`) of the members, in input order.
+    var members: [Int32] = []
+    /// Fingerprints of the reflecting servers' names, at most 64.
+    var reflectors: [UInt64] = []
+    /// The first member's original subject and its last letters.
+    var subject: String?
+    var letters: String?
+    /// `subject` or `body`.
+    var by: String
+}
+
+/// The stream pass's findings and a compact index of every bounce-like message (32 bytes each), ready to
+/// judge each message, in input order, as its note is read again: the final pass of `StreamClassifier`.
+public struct StreamJudge: Sendable {
+    /// What one bounce-like message's judgement needs besides its note.
+    struct Slot: Sendable {
+        /// Its position in the scan (`ScanRecord.sequence`).
+        var sequence: Int
+        /// Its score on its own evidence; NaN for a fake notice (judged `not-bounce`).
+        var baseScoreBits = Double.nan
+        /// Its mark in `campaignMarks`, or -1.
+        var campaign: Int32 = -1
+        /// Its evidence in `floodEvidence`, or -1.
+        var flood: Int32 = -1
+        /// Notices to the same victim around it: judged backscatter, and judged at all (-1: not under attack).
+        var attackSpam: Int32 = -1
+        var attackDecided: Int32 = -1
+
+        init(sequence: Int) { self.sequence = sequence }
+
+        var baseScore: Double? {
+            get { baseScoreBits.isNaN ? nil : baseScoreBits }
+            set { baseScoreBits = newValue ?? .nan }
         }
-        findings.randomRecipients = random.map { .init(address: $0.key, messages: $0.value) }
+    }
+
+    /// What a campaign (or a group that is not one) gives its members: the id and the evidence.
+    struct CampaignMark: Sendable {
+        var id: String?
+        var evidence: Evidence?
+    }
+
+    /// The classifier used.
+    public let classifier: Classifier
+    var base = StreamFindings()
+    var slots: [Slot] = []
+    var campaignMarks: [CampaignMark] = []
+    var floodEvidence: [Evidence] = []
+    private var cursor = 0
+    private var random: [String: Int] = [:]
+    private var reflectors: [String: (ip: String?, count: Int)] = [:]
+
+    init(classifier: Classifier) {
+        self.classifier = classifier
+    }
+
+    /// Floods and campaigns; reflectors and made-up recipients over the messages judged so far.
+    public var findings: StreamFindings {
+        var out = base
+        out.randomRecipients = random.map { .init(address: $0.key, messages: $0.value) }
             .sorted { $0.messages != $1.messages ? $0.messages > $1.messages : $0.address < $1.address }
-
-        // 5. Final judgements, and the reflectors of what was judged backscatter.
-        var judgements: [Judgement] = []
-        judgements.reserveCapacity(notes.count)
-        var reflectors: [String: (ip: String?, count: Int)] = [:]
-        for (i, note) in notes.enumerated() {
-            guard let o = note.observation, var evidence = base[i] else { judgements.append(.notBounce); continue }
-            if let fake = classifier.fakeNotice(o) { judgements.append(fake); continue }
-            evidence.append(contentsOf: extra[i] ?? [])
-            let j = classifier.judge(evidence: evidence, campaign: campaignOf[i])
-            if j.verdict == .backscatter, let host = o.reportingMTA ?? o.connectingHost ?? o.connectingIP {
-                if reflectors[host] != nil || reflectors.count < Self.maxGroups { reflectors[host, default: (o.connectingIP, 0)].count += 1 }
-            }
-            judgements.append(j)
-        }
-        findings.reflectors = reflectors.map { .init(host: $0.key, address: $0.value.ip, messages: $0.value.count) }
+        out.reflectors = reflectors.map { .init(host: $0.key, address: $0.value.ip, messages: $0.value.count) }
             .sorted { $0.messages != $1.messages ? $0.messages > $1.messages : $0.host < $1.host }
-        return Result(judgements: judgements, findings: findings)
+        return out
+    }
+
+    /// Judges one message with the stream evidence that covers it, and counts it among the reflectors
+    /// and made-up recipients.
+    /// - Parameters:
+    ///   - note: the message's note, as `prepare` read it.
+    ///   - sequence: its position among the notes `prepare` read. Fastest in input order; a message
+    ///     `prepare` did not see is judged on its own evidence.
+    public mutating func judge(_ note: ClassifierNote, at sequence: Int) -> Judgement {
+        guard let o = note.observation else { return .notBounce }
+        // 4. Made-up recipients: machine-made local parts of ours that are not known to exist.
+        var randomEvidence: Evidence?
+        if let victim = o.victim, classifier.site.isOurAddress(victim), classifier.site.userExists(victim) != true,
+           RandomLocalPart.looksRandom(victim) {
+            if random[victim] != nil || random.count < StreamClassifier.maxGroups { random[victim, default: 0] += 1 }
+            if classifier.site.userExists(victim) == nil {
+                randomEvidence = Evidence(.randomRecipient, "It was sent to \(victim), a machine-made-looking address that never received ordinary mail here.")
+            }
+        }
+        guard let slot = slot(at: sequence) else { return classifier.judge(o) }
+        // A fake notice has no base score and is not judged as a bounce.
+        guard slot.baseScore != nil else { return .notBounce }
+
+        // 5. The final judgement: its own evidence, then campaign, flood, attack and made-up recipient.
+        var evidence = classifier.evidence(for: o)
+        var campaign: String?
+        if slot.campaign >= 0, Int(slot.campaign) < campaignMarks.count {
+            let mark = campaignMarks[Int(slot.campaign)]
+            campaign = mark.id
+            if let e = mark.evidence { evidence.append(e) }
+        }
+        if slot.flood >= 0, Int(slot.flood) < floodEvidence.count { evidence.append(floodEvidence[Int(slot.flood)]) }
+        if slot.attackDecided >= 0, let victim = o.victim {
+            evidence.append(Evidence(.victimUnderAttack, "In the \(StreamClassifier.attackWindow / 3600) hours either side of it, \(slot.attackSpam) of the \(slot.attackDecided) notices to \(victim) that could be judged were backscatter: it came in the middle of an attack."))
+        }
+        if let randomEvidence { evidence.append(randomEvidence) }
+        let j = classifier.judge(evidence: evidence, campaign: campaign)
+        if j.verdict == .backscatter, let host = o.reportingMTA ?? o.connectingHost ?? o.connectingIP {
+            if reflectors[host] != nil || reflectors.count < StreamClassifier.maxGroups { reflectors[host, default: (o.connectingIP, 0)].count += 1 }
+        }
+        return j
+    }
+
+    /// The slot of the message at `sequence`: the next one when judging in order, else a binary search.
+    private mutating func slot(at sequence: Int) -> Slot? {
+        if cursor < slots.count, slots[cursor].sequence == sequence {
+            cursor += 1
+            return slots[cursor - 1]
+        }
+        var lo = 0, hi = slots.count
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if slots[mid].sequence < sequence { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < slots.count, slots[lo].sequence == sequence else { return nil }
+        cursor = lo + 1
+        return slots[lo]
     }
 }
 

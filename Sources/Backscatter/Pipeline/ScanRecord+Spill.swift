@@ -1,0 +1,113 @@
+import DeliveryStatus
+
+// The binary form of a record held for the stream pass (`SpillStore`): every field, in declaration order.
+
+extension ScanRecord: SpillCodable {
+    /// Writes every field.
+    public func encode(to encoder: inout SpillEncoder) {
+        encoder.write(source)
+        encoder.write(index)
+        encoder.write(offset)
+        encoder.write(length)
+        encoder.write(sequence)
+        encoder.write(messageId)
+        encoder.write(date)
+        encoder.write(timestamp)
+        encoder.write(from)
+        encoder.write(to)
+        encoder.write(subject)
+        encoder.write(defects)
+        encoder.write(kind)
+        encoder.write(format)
+        encoder.write(recipients)
+        encoder.write(original)
+        encoder.write(verdict)
+        encoder.write(score)
+        encoder.write(evidence)
+        encoder.write(campaign)
+        encoder.write(audit)
+    }
+
+    /// Reads a record written by `encode(to:)`.
+    public init(from decoder: inout SpillDecoder) throws(SpillError) {
+        self.init(source: try decoder.read(), index: try decoder.read(), offset: try decoder.read(),
+                  length: try decoder.read(), sequence: try decoder.read())
+        messageId = try decoder.read()
+        date = try decoder.read()
+        timestamp = try decoder.read()
+        from = try decoder.read()
+        to = try decoder.read()
+        subject = try decoder.read()
+        defects = try decoder.read()
+        kind = try decoder.read()
+        format = try decoder.read()
+        recipients = try decoder.read()
+        original = try decoder.read()
+        verdict = try decoder.read()
+        score = try decoder.read()
+        evidence = try decoder.read()
+        campaign = try decoder.read()
+        audit = try decoder.read()
+    }
+}
+
+extension ScanRecord.Recipient: SpillCodable {
+    /// Writes every field.
+    public func encode(to encoder: inout SpillEncoder) {
+        encoder.write(recipient)
+        encoder.write(action)
+        encoder.write(status)
+        encoder.write(replyCode)
+        encoder.write(reason)
+        encoder.write(hard)
+        encoder.write(diagnostic)
+        encoder.write(remoteMTA)
+    }
+
+    /// Reads a recipient written by `encode(to:)`.
+    public init(from decoder: inout SpillDecoder) throws(SpillError) {
+        self.init(recipient: try decoder.read(), action: try decoder.read(), status: try decoder.read(),
+                  replyCode: try decoder.read(), reason: try decoder.read(), hard: try decoder.read(),
+                  diagnostic: try decoder.read(), remoteMTA: try decoder.read())
+    }
+}
+
+extension ScanRecord.Original: SpillCodable {
+    /// Writes every field.
+    public func encode(to encoder: inout SpillEncoder) {
+        encoder.write(present)
+        encoder.write(messageId)
+        encoder.write(from)
+        encoder.write(to)
+        encoder.write(subject)
+        encoder.write(date)
+        encoder.write(received)
+    }
+
+    /// Reads an original written by `encode(to:)`.
+    public init(from decoder: inout SpillDecoder) throws(SpillError) {
+        self.init(present: try decoder.read(), messageId: try decoder.read(), from: try decoder.read(),
+                  to: try decoder.read(), subject: try decoder.read(), date: try decoder.read(),
+                  received: try decoder.read())
+    }
+}
+
+extension Evidence: SpillCodable {
+    /// Writes signal, weight and detail.
+    public func encode(to encoder: inout SpillEncoder) {
+        encoder.write(signal)
+        encoder.write(weight)
+        encoder.write(detail)
+    }
+
+    /// Reads evidence written by `encode(to:)`.
+    public init(from decoder: inout SpillDecoder) throws(SpillError) {
+        self.init(signal: try decoder.read(), weight: try decoder.read(), detail: try decoder.read())
+    }
+}
+
+extension ScanRecord.Original.Presence: SpillCodable {}
+extension Verdict: SpillCodable {}
+extension AuditVerdict: SpillCodable {}
+extension MessageKind: SpillCodable {}
+extension Reason: SpillCodable {}

@@ -1,0 +1,53 @@
+import Backscatter
+import DeliveryStatus
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// The stream pass's final judging (`StreamJudge`): the same judgement for a message whatever order
+/// the messages are judged in, and a message the pass never saw is judged on its own evidence.
+struct StreamJudgeTests {
+    /// Twelve copies of one backscatter notice (a campaign and a flood) among ordinary mail.
+    static func notes() throws -> (SiteProfile, [ClassifierNote]) {
+        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile.toml"))
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/signals/original-spam-shape.eml"))))
+        let parsed = ParsedMessage(parsing: bytes[...])
+        let base = ClassifierNote.read(parsed, report: BounceAnalyzer().analyze(parsed), reader: ObservationReader())
+        var notes: [ClassifierNote] = []
+        for i in 0..<12 {
+            guard var o = base.observation else { return (profile, []) }
+            o.arrival = (o.arrival ?? 0) + Int64(i * 60)
+            o.reportingMTA = "mx\(i).reflector.example"
+            o.victim = i % 3 == 0 ? "qzxkvwtrpl@example.com" : "olga@example.com"
+            notes.append(ClassifierNote(observation: o))
+            notes.append(ClassifierNote(observation: nil, deliveredTo: "user\(i)@example.com"))
+        }
+        return (profile, notes)
+    }
+
+    @Test func orderOfJudgingDoesNotMatter() throws {
+        let (profile, notes) = try Self.notes()
+        #expect(notes.count == 24)
+        let pass = StreamClassifier(profile: profile, notes: notes)
+        let inOrder = pass.run(notes)
+        #expect(inOrder.judgements.contains { $0.campaign == "c1" })
+        var judge = pass.prepare(notes)
+        var reversed = [Judgement?](repeating: nil, count: notes.count)
+        for i in notes.indices.reversed() { reversed[i] = judge.judge(notes[i], at: i) }
+        #expect(reversed.map { $0! } == inOrder.judgements)
+        #expect(judge.findings.reflectors == inOrder.findings.reflectors)
+        #expect(judge.findings.campaigns == inOrder.findings.campaigns)
+        #expect(judge.findings.floods == inOrder.findings.floods)
+    }
+
+    @Test func aMessageThePassDidNotSeeIsJudgedAlone() throws {
+        let (profile, notes) = try Self.notes()
+        let pass = StreamClassifier(profile: profile, notes: notes)
+        var judge = pass.prepare(notes)
+        let j = judge.judge(notes[0], at: notes.count + 5)
+        #expect(j == pass.classifier.judge(notes[0].observation))
+        #expect(j.campaign == nil)
+        #expect(judge.judge(ClassifierNote(observation: nil), at: 1) == .notBounce)
+    }
+}
