@@ -113,6 +113,10 @@ struct LiteralPrefilter: Sendable {
     private let hasShort: Bool
     private let caseless: Bool
     private static let trigramBitCount = 1 << 16
+    /// ASCII upper case to lower case, every other byte to itself.
+    private static let foldTable: [UInt8] = (0...255).map { fold(UInt8($0)) }
+    /// Every byte to itself.
+    private static let identityTable: [UInt8] = (0...255).map { UInt8($0) }
 
     /// A prefilter for one set of alternatives (group 0), or nil when one has no literal start.
     init?(alternatives: [String], options: PatternOptions) {
@@ -166,7 +170,16 @@ struct LiteralPrefilter: Sendable {
     func forEachCandidate<Result>(in buffer: UnsafeRawBufferPointer, _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
         let count = bytes.count
-        @inline(__always) func at(_ i: Int) -> UInt8 { caseless ? LiteralPrefilter.fold(bytes[i]) : bytes[i] }
+        let table = caseless ? LiteralPrefilter.foldTable : LiteralPrefilter.identityTable
+        return table.withUnsafeBufferPointer { table in
+            scan(bytes, table: table, body)
+        }
+    }
+
+    private func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
+                              _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
+        let count = bytes.count
+        @inline(__always) func at(_ i: Int) -> UInt8 { table[Int(bytes[i])] }
         @inline(__always) func verify(_ literal: [UInt8], at start: Int, from first: Int) -> Bool {
             guard start + literal.count <= count else { return false }
             var j = first
