@@ -245,11 +245,16 @@ public struct MailboxReader: Sendable {
             // One entry fills the buffer: grow it (bounded: the parser truncates at maxMessageBytes).
             buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, limits.readChunkBytes)))
         }
-        let got = try POSIXFiles.read(file.descriptor, into: &buffer, at: end, count: buffer.count - end,
-                                      path: file.path, fileOffset: file.bytesRead)
-        if got == 0 { file.atEnd = true }
-        end += got
-        file.bytesRead += got
+        // Fill the free space, not just one read(2): a pipe returns 64 KiB at a time, and every refill
+        // while earlier messages still share the buffer copies it (copy on write), so reading a pipe
+        // chunk by chunk held one buffer copy per 64 KiB (300 MB for a 490 MB mbox on stdin).
+        while end < buffer.count {
+            let got = try POSIXFiles.read(file.descriptor, into: &buffer, at: end, count: buffer.count - end,
+                                          path: file.path, fileOffset: file.bytesRead)
+            if got == 0 { file.atEnd = true; break }
+            end += got
+            file.bytesRead += got
+        }
         current = file
     }
 
