@@ -49,6 +49,9 @@ extension BackscatterCommand {
         @Option(name: .long, help: "Only messages with this verdict (bounces: every bounce-like message).")
         var only: OnlyChoice?
 
+        @Flag(name: .long, help: "Bounce analysis only: no verdicts, scores or stream findings (as Sisimai would read the mailbox).")
+        var noClassify = false
+
         @Option(name: .long, help: "Colour in text output (never with NO_COLOR set).")
         var color: ColorChoice = .auto
 
@@ -63,6 +66,8 @@ extension BackscatterCommand {
             }
             if let output, paths.contains(output) { throw ValidationError("--output \(output) is also an input") }
             if let summary, paths.contains(summary) { throw ValidationError("--summary \(summary) is also an input") }
+            if noClassify, only != nil, only != .bounces { throw ValidationError("--only \(only?.rawValue ?? "") needs verdicts: not with --no-classify") }
+            if noClassify, reading.profile != nil { throw ValidationError("--profile is for the classifier: not with --no-classify") }
         }
 
         func run() throws {
@@ -70,7 +75,8 @@ extension BackscatterCommand {
             let chosen = format ?? output.flatMap(OutputFormat.guess(fromPath:)) ?? (sink.isTerminal ? .text : .jsonl)
             let filter = ScanFilter(since: since.flatMap(Timestamps.parseISO8601),
                                     until: until.flatMap(Timestamps.parseISO8601), only: only?.selection)
-            let runner = ScanRunner(paths: paths, reading: reading, filter: filter)
+            var runner = ScanRunner(paths: paths, reading: reading, filter: filter)
+            runner.classify = !noClassify
             let style = Style(enabled: chosen == .text && color.enabled(for: sink))
             var rows: [MessageRow] = []
             let result: ScanSummary
@@ -86,7 +92,7 @@ extension BackscatterCommand {
                 }
             }
             let context = ReportContext(paths: paths, profile: reading.profile, since: since, until: until,
-                                        only: only?.rawValue, classifierAvailable: ScanSetup.classifierAvailable)
+                                        only: only?.rawValue, classifierAvailable: ScanSetup.classifierAvailable && !noClassify)
             switch chosen {
             case .text: sink.write(TextReport(summary: result, rows: rows, context: context, style: style).render())
             case .html: sink.write(HTMLReport(summary: result, rows: rows, context: context).render())

@@ -8,9 +8,12 @@ struct ScanRunner {
     var paths: [String]
     var reading: ReadingOptions
     var filter = ScanFilter()
+    /// Whether to judge bounces (false: bounce analysis only, as `--no-classify` asks).
+    var classify = true
 
     /// Runs the scan, delivering records in input order; prints one stderr line per read error.
     func run(deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
+        if !classify { return try run(stage: UnclassifiedStage(), deliver: deliver) }
         let stage: any ScanStage
         do {
             stage = try ScanSetup.stage(profilePath: reading.profile)

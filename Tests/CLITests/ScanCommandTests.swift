@@ -17,6 +17,9 @@ import TestSupport
         ("scan-example-only-bounces.jsonl", ["scan", "--format", "jsonl", "--only", "bounces", example], 1),
         ("scan-example-since.jsonl", ["scan", "--format", "jsonl", "--since", "2026-03-02T12:00:00Z",
                                       "--until", "2026-03-03", example], 1),
+        // Bounce analysis only: kind, format, recipients and original as usual; no verdict, score, evidence.
+        ("scan-example-no-classify.jsonl", ["scan", "--format", "jsonl", "--no-classify", example], 0),
+        ("scan-example-no-classify.txt", ["scan", "--format", "text", "--color", "never", "--no-classify", example], 0),
         ("scan-fixtures.jsonl", ["scan", "--format", "jsonl", "Fixtures/cli/control-chars.eml",
                                  "Fixtures/cli/script-subject.eml"], 1),
         ("help-scan.txt", ["scan", "--help"], 0),

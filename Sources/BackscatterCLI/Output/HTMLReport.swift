@@ -26,7 +26,7 @@ struct HTMLReport {
         if let only = context.only { out += " · only " + Self.escape(only) }
         out += "</p>"
         if !context.classifierAvailable {
-            out += "<p class=\"note\">No classifier yet: bounce-like messages are reported as uncertain.</p>"
+            out += "<p class=\"note\">Not classified (--no-classify): bounce-like messages are reported as uncertain.</p>"
         }
         if !summary.errors.isEmpty {
             out += "<p class=\"error\">" + String(summary.errors.count) + " input(s) could not be read:</p><ul class=\"error\">"

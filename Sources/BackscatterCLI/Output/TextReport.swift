@@ -37,7 +37,7 @@ struct TextReport {
         if let only = context.only { notes.append("only " + only) }
         out += "  " + notes.joined(separator: ", ") + "\n"
         if !context.classifierAvailable {
-            out += "  " + style.yellow("note: no classifier yet: bounce-like messages are reported as uncertain") + "\n"
+            out += "  " + style.yellow("note: not classified (--no-classify): bounce-like messages are reported as uncertain") + "\n"
         }
         if !summary.errors.isEmpty {
             out += "  " + style.red("\(summary.errors.count) input(s) could not be read (see standard error)") + "\n"
