@@ -190,16 +190,17 @@ struct LiteralPrefilter: Sendable {
             return true
         }
         guard count > 0 else { return nil }
-        var tried: [Int] = []  // groups already offered at this offset
+        var tried: [Int] = []  // groups already offered at `triedAt`
+        var triedAt = -1
         var b0 = at(0)
         var i = 0
         while i < count {
             let b1: UInt8 = i + 1 < count ? at(i + 1) : 0
             defer { b0 = b1; i += 1 }
-            tried.removeAll(keepingCapacity: true)
             if hasShort {
-                for literal in short[Int(b0)] where !tried.contains(literal.group) && verify(literal.bytes, at: i, from: 1) {
+                for literal in short[Int(b0)] where !(triedAt == i && tried.contains(literal.group)) && verify(literal.bytes, at: i, from: 1) {
                     if let result = body(i, literal.group) { return result }
+                    if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                     tried.append(literal.group)
                 }
             }
@@ -208,8 +209,9 @@ struct LiteralPrefilter: Sendable {
             let key = LiteralPrefilter.trigram(b0, b1, at(i + 2))
             let bit = LiteralPrefilter.hash(key)
             guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = long[key] else { continue }
-            for literal in candidates where !tried.contains(literal.group) && verify(literal.bytes, at: i, from: 3) {
+            for literal in candidates where !(triedAt == i && tried.contains(literal.group)) && verify(literal.bytes, at: i, from: 3) {
                 if let result = body(i, literal.group) { return result }
+                if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                 tried.append(literal.group)
             }
         }
