@@ -24,7 +24,7 @@ struct RFC3464Recognizer: Recognizer {
         // A single recipient's record is read together with the report's own words (the DSN often
         // carries only "5.0.0" while the text says why), as Sisimai does.
         if finding.recipients.count == 1 {
-            let lead = Diagnostic.sweep(context.leadText)
+            let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             if !lead.isEmpty {
                 finding.recipients[0].decisionText = lead.lowercased().contains(own.lowercased()) ? lead : lead + " " + own
@@ -32,13 +32,13 @@ struct RFC3464Recognizer: Recognizer {
         }
         for i in finding.recipients.indices {
             let r = finding.recipients[i]
-            let block = TextScan.block(for: r.recipient, in: context)
-            if r.diagnostic.trimmed.isEmpty, let block {
+            // The text's block for the address is looked up only when the DSN gave no diagnostic.
+            if r.diagnostic.trimmedSlice.isEmpty, let block = TextScan.block(for: r.recipient, in: context) {
                 finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: r.recipient)
             }
             if r.command == nil {
                 finding.recipients[i].command = SMTPCommandFinder.find(in: r.decisionText ?? r.diagnostic)
-                    ?? SMTPCommandFinder.find(in: context.leadText)
+                    ?? context.leadTextCommand
             }
         }
     }

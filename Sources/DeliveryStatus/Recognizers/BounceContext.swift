@@ -92,6 +92,12 @@ package final class BounceContext {
         return out.joined(separator: " ")
     }()
 
+    /// `leadText` with its whitespace runs collapsed (`Diagnostic.sweep`).
+    package private(set) lazy var sweptLeadText: String = Diagnostic.sweep(leadText)
+
+    /// The SMTP command `leadText` names, if any (`SMTPCommandFinder`).
+    package private(set) lazy var leadTextCommand: SMTPCommand? = SMTPCommandFinder.find(in: leadText)
+
     /// `text` split into lines (LF removed).
     package private(set) lazy var lines: [Substring] = text.lineSlices
 
