@@ -151,15 +151,20 @@ extension String {
     /// Every occurrence of `needle` replaced (no Foundation).
     func replacingAll(_ needle: String, with replacement: String) -> String {
         guard !needle.isEmpty, self.contains(needle) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let r = rest.firstRange(of: needle) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
+        let hay = Array(utf8), n = Array(needle.utf8), r = Array(replacement.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count)
+        var i = 0
+        while i < hay.count {
+            if hay[i] == n[0], i + n.count <= hay.count, hay[i..<(i + n.count)].elementsEqual(n) {
+                out.append(contentsOf: r)
+                i += n.count
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
