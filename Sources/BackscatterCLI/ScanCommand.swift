@@ -79,6 +79,7 @@ extension BackscatterCommand {
             runner.classify = !noClassify
             let style = Style(enabled: chosen == .text && color.enabled(for: sink))
             var rows: [MessageRow] = []
+            var rowCount = 0
             let result: ScanSummary
             switch chosen {
             case .jsonl:
@@ -87,15 +88,21 @@ extension BackscatterCommand {
                 sink.write(CSVFormat.header)
                 result = try runner.run { sink.write(CSVFormat.rows($0)) }
             case .text, .html:
+                // Bounded: the text report lists the first flagged messages, the HTML report the first
+                // `HTMLReport.maxRows` bounce-like ones; the rest are only counted.
+                let limit = chosen == .text ? TextReport.listed : HTMLReport.maxRows
                 result = try runner.run { record in
-                    if record.isBounceLike { rows.append(MessageRow(record)) }
+                    guard record.isBounceLike else { return }
+                    if chosen == .text, record.effectiveVerdict != .backscatter, record.effectiveVerdict != .uncertain { return }
+                    rowCount += 1
+                    if rows.count < limit { rows.append(MessageRow(record)) }
                 }
             }
             let context = ReportContext(paths: paths, profile: reading.profile, since: since, until: until,
                                         only: only?.rawValue, classifierAvailable: ScanSetup.classifierAvailable && !noClassify)
             switch chosen {
-            case .text: sink.write(TextReport(summary: result, rows: rows, context: context, style: style).render())
-            case .html: sink.write(HTMLReport(summary: result, rows: rows, context: context).render())
+            case .text: sink.write(TextReport(summary: result, rows: rows, rowCount: rowCount, context: context, style: style).render())
+            case .html: sink.write(HTMLReport(summary: result, rows: rows, rowCount: rowCount, context: context).render())
             case .jsonl, .csv: break
             }
             sink.flush()

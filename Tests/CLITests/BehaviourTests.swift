@@ -129,3 +129,18 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: folder.path + "/shot.png"), "no screenshot: \(text.suffix(500))")
     }
 }
+
+/// The text and HTML reports keep a bounded number of rows (a 5 GB mailbox must not grow memory) and
+/// say how many more there were.
+@Suite struct ReportBoundsTests {
+    @Test(.enabled(if: Corpus.isAvailable)) func textReportListsTwentyAndCountsTheRest() throws {
+        let inbox = Corpus.path("backscatter-dev/corpus.mbox")
+        let jsonl = try CLI.run(["scan", "--format", "jsonl", "--quiet", inbox])
+        let flagged = jsonl.text.split(separator: "\n").filter {
+            $0.contains(#""verdict":"backscatter""#) || $0.contains(#""verdict":"uncertain""#)
+        }.count
+        #expect(flagged > 20)
+        let text = try CLI.run(["scan", "--format", "text", "--color", "never", "--quiet", inbox])
+        #expect(text.text.contains("… and \(flagged - 20) more (--format jsonl or html lists them all)"))
+    }
+}

@@ -5,8 +5,13 @@ import Backscatter
 /// nothing in a message can run.
 struct HTMLReport {
     var summary: ScanSummary
+    /// The first bounce-like messages, at most `maxRows`.
     var rows: [MessageRow]
+    /// How many bounce-like messages there were in all.
+    var rowCount: Int
     var context: ReportContext
+    /// The most messages the table lists (memory and a browser's patience: ~25 MB of rows, ~50 MB of HTML).
+    static let maxRows = 50_000
 
     func render() -> String {
         var out = """
@@ -141,6 +146,10 @@ struct HTMLReport {
         guard !rows.isEmpty else { return "<p class=\"empty\">no bounce-like messages</p>" }
         var out = "<input id=\"q\" type=\"search\" placeholder=\"Search messages (address, subject, verdict, reason…)\" autocomplete=\"off\">"
         out += "<p class=\"count\" id=\"shown\">" + String(rows.count) + " messages</p>"
+        if rowCount > rows.count {
+            out += "<p class=\"note\">The first " + String(rows.count) + " of " + String(rowCount)
+                + " bounce-like messages are listed; --format jsonl lists them all.</p>"
+        }
         out += "<table id=\"messages\"><thead><tr><th class=\"r\">#</th><th>date (UTC)</th><th>verdict</th>"
         out += "<th class=\"r\">score</th><th>kind</th><th>format</th><th>to</th><th>from</th><th>subject</th>"
         out += "<th>reasons</th><th>evidence</th><th>campaign</th></tr></thead><tbody>"

@@ -3,11 +3,14 @@ import Backscatter
 /// `--format text`: a short header, then the summary, each part an aligned table within 100 columns.
 struct TextReport {
     var summary: ScanSummary
+    /// The first flagged (backscatter or uncertain) messages, at most `listed`.
     var rows: [MessageRow]
+    /// How many flagged messages there were in all.
+    var rowCount: Int
     var context: ReportContext
     var style: Style
     /// Messages listed at the end.
-    var listed = 20
+    static let listed = 20
 
     func render() -> String {
         var out = header()
@@ -171,13 +174,14 @@ struct TextReport {
         guard !shown.isEmpty else { return "" }
         var table = TextTable([.init("#", .right), .init("date"), .init("verdict"), .init("score", .right),
                                .init("kind"), .init("to"), .init("subject", flexible: true)])
-        for row in shown.prefix(listed) {
+        for row in shown.prefix(Self.listed) {
             table.add([String(row.sequence), row.timestamp.map(Dates.short) ?? "", row.verdict.rawValue,
                        row.score.map { Decimals.fixed($0, places: 2) } ?? "", row.kind, Self.cut(row.to, 28), row.subject])
         }
         var out = table.render(style: style)
-        if shown.count > listed {
-            out += "  … and \(shown.count - listed) more (--format jsonl or html lists them all)\n"
+        let listedCount = min(shown.count, Self.listed)
+        if rowCount > listedCount {
+            out += "  … and \(rowCount - listedCount) more (--format jsonl or html lists them all)\n"
         }
         let path = context.paths.count == 1 ? context.paths[0] : "PATH"
         out += "  " + style.dim("backscatter explain \(path)#N tells why for message N") + "\n"
