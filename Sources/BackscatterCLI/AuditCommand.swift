@@ -41,17 +41,20 @@ extension BackscatterCommand {
             let chosen = format ?? (sink.isTerminal ? .text : .jsonl)
             let runner = ScanRunner(paths: paths, reading: reading)
             let stage = AuditStage(profile: try runner.loadProfile())
+            // Bounded: the text report lists the first flagged messages and counts the rest.
             var rows: [ScanRecord] = []
+            var rowCount = 0
             let summary = try runner.run(stage: stage) { record in
                 if chosen == .jsonl {
                     sink.write(JSONLinesFormat.line(record))
                 } else if let audit = record.audit, audit != .ordinary, audit != .legitimateNDR {
-                    rows.append(record)
+                    rowCount += 1
+                    if rows.count < AuditReportText.listed { rows.append(record) }
                 }
             }
             if chosen == .text, let report = summary.audit {
                 let style = Style(enabled: color.enabled(for: sink))
-                sink.write(AuditReportText(report: report, rows: rows, paths: paths, style: style).render())
+                sink.write(AuditReportText(report: report, rows: rows, rowCount: rowCount, paths: paths, style: style).render())
             }
             sink.flush()
             let flagged = summary.audit.map { report in

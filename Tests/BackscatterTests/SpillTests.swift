@@ -276,3 +276,39 @@ struct SpillingScanTests {
         Self.expectSame([Corpus.path("backscatter-dev/corpus.mbox")], profile: nil)
     }
 }
+
+/// The audit stage (context, then each message judged as its record is written, items spilled) gives
+/// the same verdicts, evidence and totals as `QueueAudit.audit` over the array of items.
+struct AuditStageTests {
+    static func expectSame(_ path: String, profile: SiteProfile?) throws {
+        var options = ScanOptions(jobs: 2)
+        options.spillThreshold = 0
+        options.batchMessages = 7
+        var verdicts: [(AuditVerdict?, [Evidence])] = []
+        let summary = Scan(paths: [path], options: options).run(stage: AuditStage(profile: profile)) { record in
+            verdicts.append((record.audit, record.evidence))
+        }
+        let whole = try QueueAudit(profile: profile ?? SiteProfile()).audit(paths: [path])
+        #expect(verdicts.count == whole.records.count)
+        for (streamed, record) in zip(verdicts, whole.records) {
+            #expect(streamed.0 == record.verdict)
+            #expect(streamed.1 == record.evidence)
+        }
+        #expect(summary.audit?.totals == whole.totals)
+        #expect(summary.audit?.remedies == whole.remedies)
+        #expect(summary.audit?.topForgedSenders.map(\.address) == whole.topForgedSenders.map(\.address))
+        #expect(summary.audit?.topNonexistentRecipients.map(\.address) == whole.topNonexistentRecipients.map(\.address))
+        #expect(summary.audit?.records.isEmpty == true)
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable || { print(Corpus.skipMessage); return false }()))
+    func outboundWithAndWithoutProfile() throws {
+        let profile = try SiteProfile.load(path: Corpus.path("backscatter-dev/profile.toml"))
+        try Self.expectSame(Corpus.path("backscatter-dev/outbound.mbox"), profile: profile)
+        try Self.expectSame(Corpus.path("backscatter-dev/outbound.mbox"), profile: nil)
+    }
+
+    @Test func auditFixtures() throws {
+        try Self.expectSame(Corpus.fixture("example/inbox.mbox"), profile: nil)
+    }
+}

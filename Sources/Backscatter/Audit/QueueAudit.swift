@@ -92,118 +92,101 @@ public struct QueueAudit: Sendable {
         }
     }
 
-    /// Audits read items.
+    /// What the audit learns from the whole input before it judges one message: the site's domains
+    /// (inferred when the profile has none), its real mailboxes, the subjects reflected to many senders
+    /// and each internal sender's outside recipients per hour. Bounded: `maxKeys` subjects and senders.
+    public struct Context: Sendable {
+        var domains: Set<String>
+        var knownUsers: Set<String>
+        var knownLocals: Set<String>
+        var subjectSenders: [UInt64: Set<String>] = [:]
+        var burst: [String: [Int64: Int]] = [:]
+
+        func ours(_ address: String) -> Bool {
+            guard let d = QueueAudit.domain(address) else { return false }
+            return domains.contains { d == $0 || d.hasSuffix("." + $0) }
+        }
+    }
+
+    /// The most distinct subjects, senders and addresses the audit's tables keep.
+    public static let maxKeys = 200_000
+
+    /// Audits `items`, in order: the context from every item, then each item judged.
     public func audit(_ items: [Item]) -> AuditReport {
+        let context = prepare(items)
+        var report = tally(items, context: context)
+        report.records = items.enumerated().map { judge($1, index: $0, context: context) }
+        return report
+    }
+
+    /// The context, from passes over `items` (a sequence that can be read more than once).
+    public func prepare(_ items: some Sequence<Item>) -> Context {
         var domains = Set(profile.site.domains)
         if domains.isEmpty {
             // Infer: the domain most failed recipients of NDRs belong to, and the senders' of ordinary mail.
             var counts: [String: Int] = [:]
             for item in items {
-                for a in item.failed { if let d = Self.domain(a) { counts[d, default: 0] += 1 } }
-                if !item.isNDR, let f = item.from, let d = Self.domain(f) { counts[d, default: 0] += 1 }
+                for a in item.failed {
+                    if let d = Self.domain(a), counts[d] != nil || counts.count < Self.maxKeys { counts[d, default: 0] += 1 }
+                }
+                if !item.isNDR, let f = item.from, let d = Self.domain(f), counts[d] != nil || counts.count < Self.maxKeys {
+                    counts[d, default: 0] += 1
+                }
             }
             let total = counts.values.reduce(0, +)
             domains = Set(counts.filter { $0.value * 10 >= total }.map(\.key))
         }
-        func ours(_ address: String) -> Bool {
-            guard let d = Self.domain(address) else { return false }
-            return domains.contains { d == $0 || d.hasSuffix("." + $0) }
-        }
         let knownUsers = Set(profile.site.users.map { $0.lowercased() } + profile.site.fileUsers.map { $0.lowercased() })
-        func localPart(_ a: String) -> String { a.split(separator: "@").first.map(String.init) ?? a }
-        var knownLocals = Set(knownUsers.map(localPart))
-        if knownUsers.isEmpty {
-            // No user list: a mailbox that was full (or failed for any reason but "no such user") exists.
-            for item in items where item.isNDR {
-                for (r, reason) in zip(item.failed, item.reasons) where ours(r) && reason != .userUnknown && reason != .hostUnknown {
-                    knownLocals.insert(localPart(r))
+        var context = Context(domains: domains, knownUsers: knownUsers, knownLocals: Set(knownUsers.map(Self.localPart)))
+        for item in items {
+            if knownUsers.isEmpty && item.isNDR && context.knownLocals.count < Self.maxKeys {
+                // No user list: a mailbox that was full (or failed for any reason but "no such user") exists.
+                for (r, reason) in zip(item.failed, item.reasons) where context.ours(r) && reason != .userUnknown && reason != .hostUnknown {
+                    context.knownLocals.insert(Self.localPart(r))
+                }
+            }
+            // Campaigns among NDR originals: one subject reflected to many different senders.
+            if item.isNDR, let key = item.original?.subjectKey, let f = item.originalFrom,
+               (context.subjectSenders[key]?.count ?? 0) < 64,
+               context.subjectSenders[key] != nil || context.subjectSenders.count < Self.maxKeys {
+                context.subjectSenders[key, default: []].insert(f)
+            }
+            // Bursts: outside recipients per internal sender per hour.
+            if !item.isNDR, let f = item.from, context.ours(f), let t = item.time {
+                let outside = item.recipients.filter { !context.ours($0) }.count
+                if outside > 0, context.burst[f] != nil || context.burst.count < Self.maxKeys {
+                    context.burst[f, default: [:]][t / 3600, default: 0] += outside
                 }
             }
         }
-        // Campaigns among NDR originals: one subject reflected to many different senders.
-        var subjectSenders: [UInt64: Set<String>] = [:]
-        for item in items where item.isNDR {
-            if let key = item.original?.subjectKey, let f = item.originalFrom, (subjectSenders[key]?.count ?? 0) < 64 {
-                subjectSenders[key, default: []].insert(f)
-            }
-        }
-        // Bursts: outside recipients per internal sender per hour.
-        var burst: [String: [Int64: Int]] = [:]
-        for item in items where !item.isNDR {
-            guard let f = item.from, ours(f), let t = item.time else { continue }
-            let outside = item.recipients.filter { !ours($0) }.count
-            if outside > 0, burst.count < 100_000 { burst[f, default: [:]][t / 3600, default: 0] += outside }
-        }
+        return context
+    }
+
+    /// The totals, the top lists and the remedies (no per-message records), from one pass that judges
+    /// every item.
+    public func tally(_ items: some Sequence<Item>, context: Context) -> AuditReport {
         var report = AuditReport()
         var forged: [String: Int] = [:], nonexistent: [String: Int] = [:], insiders: [String: Int] = [:]
-        for (index, item) in items.enumerated() {
-            var evidence: [Evidence] = []
-            let verdict: AuditVerdict
-            if item.isNDR {
-                var sum = 0.0
-                for r in item.failed where ours(r) {
-                    let exists: Bool? = knownUsers.isEmpty ? nil : (knownUsers.contains(r) || knownLocals.contains(localPart(r)))
-                    if exists == true {
-                        sum -= 4
-                        evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here: the failure is real."))
-                    } else if knownLocals.contains(where: { Self.closeTo(localPart(r), $0) }) {
-                        sum -= 3
-                        evidence.append(Evidence(signal: "typo-of-real-user", weight: -3, detail: "\(r) is a near-miss of a real mailbox: a person mistyped it."))
-                    } else if knownLocals.contains(localPart(r)) {
-                        sum -= 4
-                        evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here (it was reported full before): the failure is real."))
-                    } else if RandomLocalPart.looksRandom(r) {
-                        sum += 3
-                        evidence.append(Evidence(signal: "random-local-part", weight: 3, detail: "\(r) is a made-up, machine-looking address: spam sent to guessed names."))
-                    } else if exists == false {
-                        sum += 1
-                        evidence.append(Evidence(signal: "recipient-unknown-here", weight: 1, detail: "\(r) does not exist here."))
-                    }
-                    break
-                }
-                if item.reasons.contains(.mailboxFull) {
-                    sum -= 2
-                    evidence.append(Evidence(signal: "mailbox-full", weight: -2, detail: "The mailbox was full: the sender wrote to a real person."))
-                }
-                if let o = item.original {
-                    let facts = o.spamShape.descriptions
-                    if !facts.isEmpty {
-                        let w = 1.0 * Double(min(facts.count, 3))
-                        sum += w
-                        evidence.append(Evidence(signal: "original-spam-shape", weight: w, detail: "The bounced message looks like spam: " + facts.joined(separator: "; ") + "."))
-                    }
-                    if let key = o.subjectKey, let senders = subjectSenders[key], senders.count >= 5 {
-                        sum += 2
-                        evidence.append(Evidence(signal: "campaign-member", weight: 2, detail: "The same message was bounced to \(senders.count) different senders: a spam run with forged senders."))
-                    }
-                }
-                if item.originalSPFPass {
-                    sum -= 1
-                    evidence.append(Evidence(signal: "sender-authenticated", weight: -1, detail: "Our server recorded SPF and DKIM passes for the sender."))
-                }
-                verdict = sum > 0 ? .reflected : .legitimateNDR
-                if verdict == .reflected {
-                    if let f = item.recipients.first { forged[f, default: 0] += 1 }
-                    for r in item.failed where ours(r) { nonexistent[r, default: 0] += 1 }
-                }
-            } else if let f = item.from, !ours(f), !item.recipients.isEmpty, item.recipients.allSatisfy({ !ours($0) }) {
-                verdict = .relayed
-                evidence.append(Evidence(signal: "outside-to-outside", weight: 0, detail: "From \(f), an outside sender, to outside recipients only: our server relayed it."))
-            } else if let f = item.from, ours(f), let t = item.time, let n = burst[f]?[t / 3600], n >= Self.burstRecipients,
-                      item.recipients.contains(where: { !ours($0) }) {
-                verdict = .internalBulk
-                insiders[f, default: 0] += 1
-                evidence.append(Evidence(signal: "internal-burst", weight: 0, detail: "\(f) sent to \(n) outside recipients within one hour: a compromised account or an infected machine."))
-            } else {
-                verdict = .ordinary
-                evidence.append(Evidence(signal: "ordinary", weight: 0, detail: "Normal outbound mail."))
-            }
-            evidence.sort { abs($0.weight) > abs($1.weight) }
-            report.records.append(AuditRecord(index: index, verdict: verdict, evidence: evidence))
-            report.totals[verdict, default: 0] += 1
+        func count(_ key: String, in table: inout [String: Int]) {
+            if table[key] != nil || table.count < Self.maxKeys { table[key, default: 0] += 1 }
         }
-        let ndrs = items.filter(\.isNDR).count
-        report.ndrShare = items.isEmpty ? 0 : Double(ndrs) / Double(items.count)
+        var all = 0, ndrs = 0
+        for item in items {
+            let verdict = judge(item, index: all, context: context).verdict
+            all += 1
+            if item.isNDR { ndrs += 1 }
+            report.totals[verdict, default: 0] += 1
+            switch verdict {
+            case .reflected:
+                if let f = item.recipients.first { count(f, in: &forged) }
+                for r in item.failed where context.ours(r) { count(r, in: &nonexistent) }
+            case .internalBulk:
+                if let f = item.from { count(f, in: &insiders) }
+            default:
+                break
+            }
+        }
+        report.ndrShare = all == 0 ? 0 : Double(ndrs) / Double(all)
         func top(_ d: [String: Int]) -> [(address: String, count: Int)] {
             d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { ($0.key, $0.value) }
         }
@@ -224,6 +207,71 @@ public struct QueueAudit: Sendable {
         }
         return report
     }
+
+    /// One message's verdict and evidence, in `context`.
+    public func judge(_ item: Item, index: Int, context: Context) -> AuditRecord {
+        let knownUsers = context.knownUsers, knownLocals = context.knownLocals
+        var evidence: [Evidence] = []
+        let verdict: AuditVerdict
+        if item.isNDR {
+            var sum = 0.0
+            for r in item.failed where context.ours(r) {
+                let exists: Bool? = knownUsers.isEmpty ? nil : (knownUsers.contains(r) || knownLocals.contains(Self.localPart(r)))
+                if exists == true {
+                    sum -= 4
+                    evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here: the failure is real."))
+                } else if knownLocals.contains(where: { Self.closeTo(Self.localPart(r), $0) }) {
+                    sum -= 3
+                    evidence.append(Evidence(signal: "typo-of-real-user", weight: -3, detail: "\(r) is a near-miss of a real mailbox: a person mistyped it."))
+                } else if knownLocals.contains(Self.localPart(r)) {
+                    sum -= 4
+                    evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here (it was reported full before): the failure is real."))
+                } else if RandomLocalPart.looksRandom(r) {
+                    sum += 3
+                    evidence.append(Evidence(signal: "random-local-part", weight: 3, detail: "\(r) is a made-up, machine-looking address: spam sent to guessed names."))
+                } else if exists == false {
+                    sum += 1
+                    evidence.append(Evidence(signal: "recipient-unknown-here", weight: 1, detail: "\(r) does not exist here."))
+                }
+                break
+            }
+            if item.reasons.contains(.mailboxFull) {
+                sum -= 2
+                evidence.append(Evidence(signal: "mailbox-full", weight: -2, detail: "The mailbox was full: the sender wrote to a real person."))
+            }
+            if let o = item.original {
+                let facts = o.spamShape.descriptions
+                if !facts.isEmpty {
+                    let w = 1.0 * Double(min(facts.count, 3))
+                    sum += w
+                    evidence.append(Evidence(signal: "original-spam-shape", weight: w, detail: "The bounced message looks like spam: " + facts.joined(separator: "; ") + "."))
+                }
+                if let key = o.subjectKey, let senders = context.subjectSenders[key], senders.count >= 5 {
+                    sum += 2
+                    evidence.append(Evidence(signal: "campaign-member", weight: 2, detail: "The same message was bounced to \(senders.count) different senders: a spam run with forged senders."))
+                }
+            }
+            if item.originalSPFPass {
+                sum -= 1
+                evidence.append(Evidence(signal: "sender-authenticated", weight: -1, detail: "Our server recorded SPF and DKIM passes for the sender."))
+            }
+            verdict = sum > 0 ? .reflected : .legitimateNDR
+        } else if let f = item.from, !context.ours(f), !item.recipients.isEmpty, item.recipients.allSatisfy({ !context.ours($0) }) {
+            verdict = .relayed
+            evidence.append(Evidence(signal: "outside-to-outside", weight: 0, detail: "From \(f), an outside sender, to outside recipients only: our server relayed it."))
+        } else if let f = item.from, context.ours(f), let t = item.time, let n = context.burst[f]?[t / 3600], n >= Self.burstRecipients,
+                  item.recipients.contains(where: { !context.ours($0) }) {
+            verdict = .internalBulk
+            evidence.append(Evidence(signal: "internal-burst", weight: 0, detail: "\(f) sent to \(n) outside recipients within one hour: a compromised account or an infected machine."))
+        } else {
+            verdict = .ordinary
+            evidence.append(Evidence(signal: "ordinary", weight: 0, detail: "Normal outbound mail."))
+        }
+        evidence.sort { abs($0.weight) > abs($1.weight) }
+        return AuditRecord(index: index, verdict: verdict, evidence: evidence)
+    }
+
+    static func localPart(_ a: String) -> String { a.split(separator: "@").first.map(String.init) ?? a }
 
     /// Reads and audits mailboxes, folders or message files.
     public func audit(paths: [String]) throws -> AuditReport {

@@ -2,9 +2,10 @@
 /// threads), audits them all in the stream pass (`QueueAudit`), then writes each message's audit verdict
 /// and evidence into its record; the whole `AuditReport` goes into `ScanSummary.audit`.
 ///
-/// Memory: `QueueAudit` takes its items as an array, so the stream pass reads every item back into
-/// memory (a few hundred bytes each) and the report keeps one `AuditRecord` per message: unlike
-/// `ClassifierStage`, an audit's memory grows with its input. Queues and Badmail folders are small.
+/// Memory: as for `ClassifierStage`, the items wait in the scan's spill store; the stream pass reads them
+/// twice (`QueueAudit.prepare`, then `tally`), keeping only the audit's bounded context, and each
+/// message is judged again as its record is written (`QueueAudit.judge`), so no per-message record is
+/// kept: `ScanSummary.audit.records` stays empty (the records carry the verdicts).
 public struct AuditStage: ScanStage {
     /// The audit, with the site's profile (or an empty one, which lets it infer the domains).
     public let audit: QueueAudit
@@ -22,20 +23,30 @@ public struct AuditStage: ScanStage {
         QueueAudit.Item(message.parsed, report: message.bounce)
     }
 
-    /// Audits every message.
-    public func finish(notes: some Sequence<QueueAudit.Item>) -> AuditReport { audit.audit(Array(notes)) }
+    /// What the stream pass found: the audit's context and the report's totals.
+    public struct Findings: Sendable {
+        /// What every message is judged in.
+        public var context: QueueAudit.Context
+        /// Totals, top lists and remedies (no per-message records).
+        public var report: AuditReport
+    }
+
+    /// Learns the context from every message, then counts the verdicts.
+    public func finish(notes: some Sequence<QueueAudit.Item>) -> Findings {
+        let context = audit.prepare(notes)
+        return Findings(context: context, report: audit.tally(notes, context: context))
+    }
 
     /// Writes the message's audit verdict and evidence.
-    public func revise(_ record: inout ScanRecord, note: QueueAudit.Item, findings: inout AuditReport) {
-        guard record.sequence >= 0, record.sequence < findings.records.count else { return }
-        let audited = findings.records[record.sequence]
+    public func revise(_ record: inout ScanRecord, note: QueueAudit.Item, findings: inout Findings) {
+        let audited = audit.judge(note, index: record.sequence, context: findings.context)
         record.audit = audited.verdict
         record.evidence = audited.evidence
     }
 
     /// Keeps the report.
-    public func summarize(_ findings: AuditReport, into summary: inout ScanSummary) {
-        summary.audit = findings
+    public func summarize(_ findings: Findings, into summary: inout ScanSummary) {
+        summary.audit = findings.report
     }
 }
 

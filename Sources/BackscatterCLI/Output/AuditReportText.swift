@@ -4,10 +4,14 @@ import Backscatter
 /// senders, what to do, and the flagged messages.
 struct AuditReportText {
     var report: AuditReport
+    /// The first flagged messages, at most `listed`.
     var rows: [ScanRecord]
+    /// How many messages were flagged in all.
+    var rowCount: Int
     var paths: [String]
     var style: Style
-    var listed = 20
+    /// Messages listed at the end.
+    static let listed = 20
 
     func render() -> String {
         let total = report.totals.values.reduce(0, +)
@@ -31,12 +35,13 @@ struct AuditReportText {
         }
         if !rows.isEmpty {
             var table = TextTable([.init("#", .right), .init("date"), .init("verdict"), .init("from"), .init("to", flexible: true)])
-            for row in rows.prefix(listed) {
+            for row in rows.prefix(Self.listed) {
                 table.add([String(row.sequence), row.timestamp.map(Dates.short) ?? "", row.audit?.rawValue ?? "",
                            TextReport.cut(row.from ?? "", 34), row.to.first ?? ""])
             }
             out += "\n" + style.bold("Flagged messages") + "\n" + table.render(style: style)
-            if rows.count > listed { out += "  … and \(rows.count - listed) more (--format jsonl lists them all)\n" }
+            let shown = min(rows.count, Self.listed)
+            if rowCount > shown { out += "  … and \(rowCount - shown) more (--format jsonl lists them all)\n" }
         }
         return out
     }
