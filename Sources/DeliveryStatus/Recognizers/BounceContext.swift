@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MailParsing
 
 /// One message as the recognisers see it: the parsed message plus the views they share, each built
@@ -196,17 +203,22 @@ package final class BounceContext {
     }
 
     static func normalizeLineEnds(_ s: String) -> String {
-        guard s.utf8.contains(13) else { return s }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count)
-        var previousCR = false
-        for b in s.utf8 {
-            if b == 13 { bytes.append(10); previousCR = true; continue }
-            if b == 10 && previousCR { previousCR = false; continue }
-            previousCR = false
-            bytes.append(b)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        var s = s
+        return s.withUTF8 { bytes -> String? in
+            guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                var n = 0
+                var previousCR = false
+                for b in bytes {
+                    if b == 13 { out[n] = 10; n += 1; previousCR = true; continue }
+                    if b == 10 && previousCR { previousCR = false; continue }
+                    previousCR = false
+                    out[n] = b
+                    n += 1
+                }
+                return n
+            }
+        } ?? s
     }
 }
 

@@ -107,21 +107,33 @@ enum Diagnostic {
     /// Collapses runs of whitespace (line ends included) into one space and trims, as Sisimai's
     /// "sweep" does; also drops the `--` of a MIME boundary that leaked into a diagnostic.
     static func sweep(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        var changed = false
-        for b in s.utf8 {
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-                changed = changed || b != 0x20 || pendingSpace || out.isEmpty
-                pendingSpace = !out.isEmpty
-                continue
+        var s = s
+        return s.withUTF8 { bytes -> String? in
+            // Unchanged text (no leading, trailing or repeated blanks, only plain spaces) is returned as is.
+            var previousBlank = true
+            var clean = true
+            for b in bytes {
+                let blank = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+                if blank && (previousBlank || b != 0x20) { clean = false; break }
+                previousBlank = blank
             }
-            if pendingSpace { out.append(0x20); pendingSpace = false }
-            out.append(b)
-        }
-        if !changed && !pendingSpace { return s }
-        return String(decoding: out, as: UTF8.self)
+            if clean && !previousBlank { return nil }
+            if clean && bytes.isEmpty { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                var n = 0
+                var pendingSpace = false
+                for b in bytes {
+                    if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                        pendingSpace = n > 0
+                        continue
+                    }
+                    if pendingSpace { out[n] = 0x20; n += 1; pendingSpace = false }
+                    out[n] = b
+                    n += 1
+                }
+                return n
+            }
+        } ?? s
     }
 
     /// Multi-line SMTP replies repeat `550-5.7.1` on each line (RFC 5321 §4.2.1); keep one copy in front.
