@@ -35,7 +35,19 @@ struct JSONWriter {
         guard let value else { null(); return }
         separate()
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 { appendEscaped(byte) }
+        var text = value
+        text.withUTF8 { utf8 in
+            // Runs that need no escape are copied whole.
+            var run = 0
+            for i in utf8.indices {
+                let byte = utf8[i]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+                appendEscaped(byte)
+                run = i + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        }
         bytes.append(UInt8(ascii: "\""))
     }
 
