@@ -1,5 +1,6 @@
 import Testing
 @testable import MailParsing
+import TestSupport
 
 /// Address field values and the mailboxes expected, written "display name|address" (empty name: no name).
 /// Shapes come from RFC 5322 §A.1-A.6 and from the sisimai / backscatter-dev corpora.
@@ -118,5 +119,52 @@ func render(_ a: MailAddress) -> String { (a.displayName ?? "") + "|" + a.addres
             let parsed = AddressParser.parseList(input[...])
             #expect(parsed.count <= input.count)
         }
+    }
+}
+
+/// The fast path for `local@domain` and `Plain Name <local@domain>` must give exactly what the
+/// tokenising parser gives, wherever it accepts a value.
+@Suite struct AddressFastPathTests {
+    static let shapes = [
+        "jdoe@machine.example", "  jdoe@machine.example  ", "John Doe <jdoe@machine.example>", "<jdoe@x.example>",
+        "John   Q.  Public <john.q.public@example.com>", "J.\tSmith <j@x.test>", "=?utf-8?q?J=C3=B6rg?= <j@x.test>",
+        "Name=?x <a@b.c>", "a@b@c", "@x", "x@", "<>", "John <a@b> (c)", "John <a@b>, Mary <m@b>", "\"Q\" <a@b>",
+        "a@[192.0.2.1]", "Müller <m@x.test>", "<a@b", "a@b>", "MAILER-DAEMON <>", "postmaster", "  ", "",
+    ]
+
+    @Test func fastPathAgreesOnShapes() {
+        for shape in Self.shapes {
+            let value = Array(shape.utf8)[...]
+            if let simple = AddressParser.simpleAddress(value) {
+                #expect([simple] == AddressParser.parseItemsByTokens(value), "\(shape)")
+            }
+            #expect(AddressParser.parseItems(value) == AddressParser.parseItemsByTokens(value), "\(shape)")
+        }
+        #expect(AddressParser.simpleAddress(Array("John Doe <jdoe@machine.example>".utf8)[...]) != nil)
+        #expect(AddressParser.simpleAddress(Array("jdoe@machine.example".utf8)[...]) != nil)
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable || { print(Corpus.skipMessage); return false }()))
+    func fastPathAgreesOnEveryCorpusField() throws {
+        var accepted = 0, values = 0
+        var paths = FieldCorpusTests.files(under: "sisimai/maildir/bsd") + FieldCorpusTests.files(under: "parsers")
+        paths.append(Corpus.path("backscatter-dev/corpus.mbox"))
+        for path in paths {
+            var reader = try MailboxReader(path: path)
+            while let entry = try reader.next() {
+                let message = ParsedMessage(parsing: entry.bytes)
+                for part in message.root.allParts() {
+                    for field in part.headers.fields {
+                        let value = field.unfoldedValue
+                        values += 1
+                        guard let simple = AddressParser.simpleAddress(value) else { continue }
+                        accepted += 1
+                        #expect([simple] == AddressParser.parseItemsByTokens(value), "\(path): \(field.valueString)")
+                    }
+                }
+            }
+        }
+        print("address fast path: \(accepted) of \(values) field values taken, all equal to the full parser")
+        #expect(accepted > 10_000)
     }
 }

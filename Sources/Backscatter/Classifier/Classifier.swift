@@ -12,6 +12,21 @@ import Darwin
 public struct Classifier: Sendable {
     /// What the classifier knows about the site.
     public let site: SiteKnowledge
+    /// Whether `evidence(for:)` writes each piece's sentence; off for scoring alone (`scoringOnly`).
+    private var details = true
+
+    /// The same classifier, its evidence without sentences (empty `detail`): for the stream pass's
+    /// base scores, where only the weights count and building the sentences was most of the work.
+    public var scoringOnly: Classifier {
+        var copy = self
+        copy.details = false
+        return copy
+    }
+
+    /// One piece of evidence; its sentence is built only when wanted.
+    private func make(_ signal: Signal, _ detail: @autoclosure () -> String) -> Evidence {
+        Evidence(signal, details ? detail() : "")
+    }
 
     /// A classifier for a site.
     public init(site: SiteKnowledge) {
@@ -86,10 +101,10 @@ public struct Classifier: Sendable {
             if !facts.isEmpty {
                 let n = Double(min(facts.count, 3))
                 out.append(Evidence(signal: Signal.originalSpamShape.rawValue, weight: Signal.originalSpamShape.weight * n,
-                                    detail: "The returned message looks like bulk spam: " + facts.joined(separator: "; ") + "."))
+                                    detail: details ? "The returned message looks like bulk spam: " + facts.joined(separator: "; ") + "." : ""))
             }
         } else {
-            out.append(Evidence(.noOriginal, "Nothing of the original message came back, so it is judged by the notice alone."))
+            out.append(make(.noOriginal, "Nothing of the original message came back, so it is judged by the notice alone."))
         }
         if o.kind == .autoReply || o.kind == .challenge { addReplyEvidence(o, into: &out) }
         return out
@@ -99,20 +114,20 @@ public struct Classifier: Sendable {
 
     private func addRecipientEvidence(_ o: Observation, into out: inout [Evidence]) {
         if let victim = o.victim, site.userExists(victim) == false {
-            out.append(Evidence(.recipientUnknownHere, "It was sent to \(victim), a mailbox that does not exist here, so nobody here could have sent the original."))
+            out.append(make(.recipientUnknownHere, "It was sent to \(victim), a mailbox that does not exist here, so nobody here could have sent the original."))
         }
         if o.recipientCount >= 2 {
-            out.append(Evidence(.severalRecipients, "It reports \(o.recipientCount) failed recipients at once; a bounce of our own mail usually names the one recipient we wrote to."))
+            out.append(make(.severalRecipients, "It reports \(o.recipientCount) failed recipients at once; a bounce of our own mail usually names the one recipient we wrote to."))
         }
         guard !site.sentRecipients.isEmpty, o.kind != .autoReply, o.kind != .challenge else { return }
         let candidates = o.recipients + o.originalRecipients
         guard !candidates.isEmpty else { return }
         if let hit = candidates.first(where: { site.sentRecipients.contains($0) }) {
-            out.append(Evidence(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
+            out.append(make(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
         } else if o.original?.messageID == nil || site.profile.sentLog == nil,
                   !(o.original?.hops.contains { $0.ip.map(site.profile.relays.networks.contains) ?? false } ?? false) {
             // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
-            out.append(Evidence(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
+            out.append(make(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
         }
     }
 
@@ -123,11 +138,11 @@ public struct Classifier: Sendable {
                 if let verifier = site.batv, let time = o.arrival {
                     switch verifier.verify(tagged, at: Double(time)) {
                     case .valid:
-                        out.append(Evidence(.batvValid, "It was sent to our BATV-signed return address \(written), and the signature is valid: only our server makes these."))
+                        out.append(make(.batvValid, "It was sent to our BATV-signed return address \(written), and the signature is valid: only our server makes these."))
                     case .expired(let days):
-                        out.append(Evidence(.batvExpired, "Its BATV-signed return address expired \(days) days before the notice came; real bounces come back within days."))
+                        out.append(make(.batvExpired, "Its BATV-signed return address expired \(days) days before the notice came; real bounces come back within days."))
                     case .badSignature, .unknownKey:
-                        out.append(Evidence(.batvInvalid, "Its BATV-signed return address \(written) does not verify with our key: someone made it up."))
+                        out.append(make(.batvInvalid, "Its BATV-signed return address \(written) does not verify with our key: someone made it up."))
                     case .notSigned:
                         break
                     }
@@ -136,20 +151,20 @@ public struct Classifier: Sendable {
                     let today = Int(time / 86_400) % 1000
                     let late = ((today - tagged.expiryDay) % 1000 + 1000) % 1000
                     if late >= 1 && late < 900 {
-                        out.append(Evidence(.batvExpired, "Its BATV return address expired \(late) days before the notice came; real bounces come back within days."))
+                        out.append(make(.batvExpired, "Its BATV return address expired \(late) days before the notice came; real bounces come back within days."))
                     } else {
-                        out.append(Evidence(.batvUnchecked, "It was sent to a BATV-signed return address \(written); without our key it could not be checked."))
+                        out.append(make(.batvUnchecked, "It was sent to a BATV-signed return address \(written); without our key it could not be checked."))
                     }
                 }
             } else if dsnLike, let missing = batvMissing(o) {
-                out.append(Evidence(.batvMissing, missing))
+                out.append(make(.batvMissing, missing))
             }
             if let srs = SRSAddress(parsing: written), let verifier = site.srs, site.isOurDomain(srs.forwarderDomain) {
                 switch verifier.verify(written, at: Double(o.arrival ?? 0)) {
                 case .valid:
-                    out.append(Evidence(.srsValid, "It came back to our forwarding (SRS) address \(written), which verifies."))
+                    out.append(make(.srsValid, "It came back to our forwarding (SRS) address \(written), which verifies."))
                 case .badHash, .badTimestamp, .expired:
-                    out.append(Evidence(.srsInvalid, "It came to a forwarding (SRS) address of ours, \(written), that does not verify."))
+                    out.append(make(.srsInvalid, "It came to a forwarding (SRS) address of ours, \(written), that does not verify."))
                 case .notSRS:
                     break
                 }
@@ -157,7 +172,7 @@ public struct Classifier: Sendable {
         }
         if let envid = o.envelopeID, !envid.isEmpty {
             if site.profile.sentLog?.contains(messageID: envid) == true || site.hasOurFormat(envid) == true {
-                out.append(Evidence(.envelopeIDOurs, "Its Original-Envelope-Id \(envid) is one our relay gave."))
+                out.append(make(.envelopeIDOurs, "Its Original-Envelope-Id \(envid) is one our relay gave."))
             }
         }
     }
@@ -186,16 +201,16 @@ public struct Classifier: Sendable {
             if let ours = hops.enumerated().first(where: { $0.element.ip.map { networks.contains($0) } ?? false }) {
                 let ip = ours.element.ip ?? ""
                 if ours.offset == top.offset {
-                    out.append(Evidence(.relayIPOurs, "The server that received the original recorded it as coming from \(ip), one of our relays."))
+                    out.append(make(.relayIPOurs, "The server that received the original recorded it as coming from \(ip), one of our relays."))
                 } else if ours.offset > top.offset {
-                    out.append(Evidence(.relayIPOursForwarded, "The original passed our relay \(ip) and was then forwarded by \(top.element.reverseName ?? top.element.ip ?? "another server")."))
+                    out.append(make(.relayIPOursForwarded, "The original passed our relay \(ip) and was then forwarded by \(top.element.reverseName ?? top.element.ip ?? "another server")."))
                 }
                 return
             }
         } else if !site.relayHosts.isEmpty {
             // No networks: only the receiver-recorded reverse-DNS name can stand for the IP.
             if let name = top.element.reverseName, site.relayHosts.contains(name) {
-                out.append(Evidence(.relayIPOurs, "The server that received the original recorded its sender as \(name), one of our relays."))
+                out.append(make(.relayIPOurs, "The server that received the original recorded its sender as \(name), one of our relays."))
                 return
             }
         } else {
@@ -204,10 +219,10 @@ public struct Classifier: Sendable {
         let ip = top.element.ip ?? "?"
         let claimed = [top.element.helo, top.element.reverseName].compactMap { $0 }.first(where: site.isOurHost)
         if let claimed, top.element.reverseName.map(site.isOurHost) != true || !networks.isEmpty {
-            out.append(Evidence(.relayHeloForged, "The original's sender called itself \(claimed), but the receiving server recorded the address \(ip), which is none of our relays: a forged greeting."))
+            out.append(make(.relayHeloForged, "The original's sender called itself \(claimed), but the receiving server recorded the address \(ip), which is none of our relays: a forged greeting."))
         } else {
             let name = top.element.reverseName.map { " (\($0))" } ?? " (no reverse DNS)"
-            out.append(Evidence(.relayIPForeign, "The original was handed over by \(ip)\(name), which is none of our relays."))
+            out.append(make(.relayIPForeign, "The original was handed over by \(ip)\(name), which is none of our relays."))
         }
     }
 
@@ -216,27 +231,27 @@ public struct Classifier: Sendable {
     private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
         guard let id = original.messageID else {
             if original.from != nil {
-                out.append(Evidence(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
+                out.append(make(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
             }
             return
         }
         if let log = site.profile.sentLog {
             if log.contains(messageID: id) {
-                out.append(Evidence(.messageIDSent, "The original's Message-ID <\(id)> is in our sent log: we sent it."))
+                out.append(make(.messageIDSent, "The original's Message-ID <\(id)> is in our sent log: we sent it."))
                 return
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
                 let format = site.hasOurFormat(id) == true ? ", although it is written in our format" : ""
-                out.append(Evidence(.messageIDNotSent, "The original's Message-ID <\(id)> is not in our sent log\(format): we did not send it."))
+                out.append(make(.messageIDNotSent, "The original's Message-ID <\(id)> is not in our sent log\(format): we did not send it."))
                 return
             }
         }
         switch site.hasOurFormat(id) {
         case .some(true):
-            out.append(Evidence(.messageIDOurFormat, "The original's Message-ID <\(id)> has the format our relays write."))
+            out.append(make(.messageIDOurFormat, "The original's Message-ID <\(id)> has the format our relays write."))
         case .some(false):
-            out.append(Evidence(.messageIDForeign, "The original's Message-ID <\(id)> is not in the format our relays write."))
+            out.append(make(.messageIDForeign, "The original's Message-ID <\(id)> is not in the format our relays write."))
         case .none:
             break
         }
@@ -247,24 +262,24 @@ public struct Classifier: Sendable {
     private func addDKIMEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
         let ours = original.dkim.filter { site.dkimDomains.contains($0.domain) || site.unkeyedDKIMDomains.contains($0.domain) }
         if let v = ours.first(where: { $0.result == .verified }) {
-            out.append(Evidence(.dkimOursValid, "Our DKIM signature (d=\(v.domain), s=\(v.selector)) on the returned headers verifies with our public key."))
+            out.append(make(.dkimOursValid, "Our DKIM signature (d=\(v.domain), s=\(v.selector)) on the returned headers verifies with our public key."))
             return
         }
         if let f = ours.first(where: { $0.result == .failed }) {
-            out.append(Evidence(.dkimOursFailed, "A DKIM signature in our name (d=\(f.domain)) on the returned headers does not verify: it was forged or the headers were changed."))
+            out.append(make(.dkimOursFailed, "A DKIM signature in our name (d=\(f.domain)) on the returned headers does not verify: it was forged or the headers were changed."))
             return
         }
         if let u = ours.first {
-            out.append(Evidence(.dkimOursUnchecked, "The returned headers carry a DKIM signature in our name (d=\(u.domain)); without our key it was not checked."))
+            out.append(make(.dkimOursUnchecked, "The returned headers carry a DKIM signature in our name (d=\(u.domain)); without our key it was not checked."))
             return
         }
         let fromUs = original.from.map(site.isOurAddress) ?? false
         if let foreign = original.dkim.first, fromUs {
-            out.append(Evidence(.dkimForeign, "The original claims to be from \(original.from ?? "us") but is signed by \(foreign.domain), not by us."))
+            out.append(make(.dkimForeign, "The original claims to be from \(original.from ?? "us") but is signed by \(foreign.domain), not by us."))
             return
         }
         if site.signsDKIM, fromUs {
-            out.append(Evidence(.dkimOursAbsent, "We sign all our mail with DKIM, but the returned headers carry no signature of ours."))
+            out.append(make(.dkimOursAbsent, "We sign all our mail with DKIM, but the returned headers carry no signature of ours."))
         }
     }
 
@@ -274,9 +289,9 @@ public struct Classifier: Sendable {
         guard let sent = original.date, let arrival else { return }
         // Dates come from MailDate (years 1900-9999), so these differences cannot overflow; &- anyway.
         if sent > arrival &+ 6 * 3600 {
-            out.append(Evidence(.originalAfterBounce, "The original is dated \((sent &- arrival) / 3600) hours after the notice about it arrived."))
+            out.append(make(.originalAfterBounce, "The original is dated \((sent &- arrival) / 3600) hours after the notice about it arrived."))
         } else if arrival &- sent > 10 * 86_400 {
-            out.append(Evidence(.originalWeeksBefore, "The original is dated \((arrival &- sent) / 86_400) days before the notice; servers give up within about five days."))
+            out.append(make(.originalWeeksBefore, "The original is dated \((arrival &- sent) / 86_400) days before the notice; servers give up within about five days."))
         }
     }
 
@@ -288,16 +303,16 @@ public struct Classifier: Sendable {
                 site.profile.sentLog?.contains(messageID: id) == true || (site.profile.sentLog == nil && site.hasOurFormat(id) == true)
             }
             if ours {
-                out.append(Evidence(.replyToOurID, "It answers a message we sent (its In-Reply-To/References names our Message-ID)."))
+                out.append(make(.replyToOurID, "It answers a message we sent (its In-Reply-To/References names our Message-ID)."))
             } else if site.profile.sentLog != nil || site.hasOurFormat(o.replyIDs[0]) != nil {
-                out.append(Evidence(.replyToForeignID, "It answers <\(o.replyIDs[0])>, which is not a message we sent."))
+                out.append(make(.replyToForeignID, "It answers <\(o.replyIDs[0])>, which is not a message we sent."))
             }
         }
         guard !site.sentRecipients.isEmpty, let replier = o.noticeReplyTo ?? o.noticeFrom else { return }
         if site.sentRecipients.contains(replier) || o.noticeFrom.map(site.sentRecipients.contains) == true {
-            out.append(Evidence(.replierWrittenTo, "Our sent log shows we wrote to \(replier), who sent this automatic reply."))
+            out.append(make(.replierWrittenTo, "Our sent log shows we wrote to \(replier), who sent this automatic reply."))
         } else {
-            out.append(Evidence(.replierNeverWrittenTo, "Our sent log has no message to \(replier), who sent this automatic reply."))
+            out.append(make(.replierNeverWrittenTo, "Our sent log has no message to \(replier), who sent this automatic reply."))
         }
     }
 }

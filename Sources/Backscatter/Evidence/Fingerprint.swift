@@ -48,8 +48,14 @@ struct Fingerprint {
     /// fewer than 8 letters.
     static func letters(_ text: String, last: Int) -> String? {
         var scalars: [Unicode.Scalar] = []
-        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
-            scalars.append(scalar.value < 0x80 ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                // ASCII: the letters are the alphabetic scalars (the Unicode property lookup is slow).
+                if (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) { scalars.append(Unicode.Scalar(UInt8(v) | 0x20)) }
+            } else if scalar.properties.isAlphabetic {
+                scalars.append(scalar)
+            }
         }
         guard scalars.count >= 8 else { return nil }
         var out = String.UnicodeScalarView()

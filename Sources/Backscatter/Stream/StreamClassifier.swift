@@ -74,12 +74,13 @@ public struct StreamClassifier: Sendable {
         var groups: [UInt64: CampaignGroup] = [:]
         var byVictim: [String: [(slot: Int32, arrival: Int64)]] = [:]
         var slots: [StreamJudge.Slot] = []
+        let scorer = classifier.scoringOnly
         for (i, note) in notes.enumerated() {
             guard let o = note.observation else { continue }
             let n = Int32(truncatingIfNeeded: slots.count)
             var slot = StreamJudge.Slot(sequence: i)
             if classifier.fakeNotice(o) == nil {
-                slot.baseScore = Classifier.score(classifier.evidence(for: o).reduce(0) { $0 + $1.weight })
+                slot.baseScore = Classifier.score(scorer.evidence(for: o).reduce(0) { $0 + $1.weight })
             }
             slots.append(slot)
 

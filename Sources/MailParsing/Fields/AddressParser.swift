@@ -26,6 +26,12 @@ public enum AddressParser {
 
     /// Every mailbox, including `<>` (null) ones; phrase-only items are dropped here.
     static func parseItems(_ value: ByteSlice) -> [MailAddress] {
+        if let simple = simpleAddress(value) { return [simple] }
+        return parseItemsByTokens(value)
+    }
+
+    /// `parseItems` without the fast path for the common shapes (the tests compare the two).
+    static func parseItemsByTokens(_ value: ByteSlice) -> [MailAddress] {
         let tokens = FieldTokenizer.tokenize(value)
         var results: [MailAddress] = []
         var current: [FieldToken] = []
@@ -82,6 +88,59 @@ public enum AddressParser {
         }
         finish()
         return results
+    }
+
+    /// The common shapes, `local@domain` and `Plain Name <local@domain>`, in ASCII atext only, read
+    /// without tokenising (most From/To fields; the tokeniser's slices and filters cost ~5 µs a field).
+    /// Nil for anything else (quotes, comments, encoded words, lists, groups, 8-bit bytes, junk), which
+    /// the full parser reads; for the shapes it accepts, the result is the full parser's.
+    static func simpleAddress(_ value: ByteSlice) -> MailAddress? {
+        @inline(__always) func isAtext(_ b: UInt8) -> Bool {
+            switch b {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+                 UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+                 UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+                 UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"), UInt8(ascii: "."):
+                return true
+            default: return false
+            }
+        }
+        let trimmed = value.trimmingWhitespace()
+        guard !trimmed.isEmpty else { return nil }
+        // The addr-spec: atext, one "@", atext.
+        func addrSpec(_ bytes: ByteSlice) -> (String, String)? {
+            guard let at = bytes.firstIndex(of: ASCII.at), at > bytes.startIndex, at + 1 < bytes.endIndex else { return nil }
+            let local = bytes[..<at], domain = bytes[(at + 1)...]
+            guard local.allSatisfy(isAtext), domain.allSatisfy(isAtext) else { return nil }
+            return (String(decoding: local, as: UTF8.self), String(decoding: domain, as: UTF8.self))
+        }
+        if trimmed.last != ASCII.greaterThan {
+            guard let (local, domain) = addrSpec(trimmed) else { return nil }
+            return MailAddress(displayName: nil, localPart: local, domain: domain)
+        }
+        guard let open = trimmed.firstIndex(of: ASCII.lessThan),
+              let (local, domain) = addrSpec(trimmed[(open + 1)..<(trimmed.endIndex - 1)]) else { return nil }
+        // The phrase: atext words and blanks, no encoded word.
+        let phrase = trimmed[..<open]
+        var previous: UInt8 = 0
+        for b in phrase {
+            guard isAtext(b) || b == ASCII.space || b == ASCII.tab else { return nil }
+            if previous == ASCII.equals && b == UInt8(ascii: "?") { return nil }
+            previous = b
+        }
+        var name: [UInt8] = []
+        var pendingSpace = false
+        for b in phrase {
+            if b == ASCII.space || b == ASCII.tab {
+                pendingSpace = !name.isEmpty
+            } else {
+                if pendingSpace { name.append(ASCII.space) }
+                pendingSpace = false
+                name.append(b)
+            }
+        }
+        return MailAddress(displayName: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), localPart: local, domain: domain)
     }
 
     /// One mailbox from the tokens between separators.

@@ -73,13 +73,13 @@ public struct ReceivedField: Sendable {
         var fromItems: ArraySlice<ReceivedTokenizer.Item> = []
         var fromItemsStart = -1
         var withWords: [ByteSlice] = []
-        var seen: Set<Keyword> = []
+        var seen: UInt8 = 0  // Keyword bits
 
         for (index, item) in items.enumerated() {
-            if case .word(let word) = item, let keyword = Keyword(word), !seen.contains(keyword) {
+            if case .word(let word) = item, let keyword = Keyword(word), seen & keyword.bit == 0 {
                 if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart..<index] }
                 current = keyword
-                seen.insert(keyword)
+                seen |= keyword.bit
                 continue
             }
             guard let clause = current else { continue }
@@ -112,14 +112,17 @@ public struct ReceivedField: Sendable {
         }
         if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart...] }
         if !withWords.isEmpty { field.with = withWords.map(text).joined(separator: " ") }
-        if seen.contains(.from) { field.from = readFrom(word: fromWord, items: fromItems) }
+        if seen & Keyword.from.bit != 0 { field.from = readFrom(word: fromWord, items: fromItems) }
         return field
     }
 
     static func text(_ bytes: ByteSlice) -> String { CharsetDecoder.utf8OrWindows1252(bytes) }
 
-    enum Keyword: Hashable {
+    enum Keyword: UInt8 {
         case from, by, via, with, id, `for`
+
+        /// One bit per keyword, for a set without hashing.
+        var bit: UInt8 { 1 << rawValue }
 
         init?(_ word: ByteSlice) {
             switch word.count {
