@@ -197,6 +197,8 @@ public struct SentLog: Sendable, Hashable {
     /// `postfix/smtp[..]: QID: to=<x>, relay=...` (smtp/relay deliver remotely; local/virtual/lmtp do not).
     /// Sendmail: `sendmail[..]: QID: from=<x>, size=.., msgid=<x>, ...` and `QID: to=<x>, ..., mailer=esmtp, ...`.
     private static func syslogLine(_ line: Substring) -> SyslogFields? {
+        // Cheap test first (byte search): every field below is written `name=<`.
+        guard line.contains("=<") else { return nil }
         for field in ["message-id=<", "from=<", "to=<"] {
             guard let range = SentLog.find(": " + field, in: line) else { continue }
             // The queue id is the token before ": field"; a program tag ("postfix/smtpd[12]") is not one.
