@@ -8,8 +8,8 @@ public struct PatternSet: Sendable {
     /// The options the set was compiled with.
     public let options: PatternOptions
     fileprivate let combined: BytePattern?
-    /// Where every alternative begins with a literal of two or more bytes: those literals, to find
-    /// the few positions worth a PCRE2 call (see `LiteralPrefilter`).
+    /// Where every alternative begins with a literal: those literals, to find the few positions worth
+    /// a PCRE2 call (see `LiteralPrefilter`).
     fileprivate let prefilter: LiteralPrefilter?
     /// The alternation compiled `.anchored`, tried at the prefilter's candidates.
     fileprivate let anchored: BytePattern?

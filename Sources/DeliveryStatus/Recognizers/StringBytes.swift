@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import MailParsing
 
 // String helpers of the recognisers that work on UTF-8 bytes instead of Characters. The recognisers
 // trim, split and lower-case thousands of short strings per message; the standard library's
@@ -69,25 +63,9 @@ extension StringProtocol {
 
 /// Byte searches over UTF-8 text.
 enum ByteSearch {
-    /// The index of the first occurrence of `needle` in `hay` (memchr for the first byte, memcmp for the rest), or nil.
+    /// The index of the first occurrence of `needle` in `hay`, or nil (`ByteSubstring`).
     static func firstIndex(of needle: [UInt8], in hay: [UInt8]) -> Int? {
-        guard !needle.isEmpty else { return 0 }
-        guard needle.count <= hay.count else { return nil }
-        return hay.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
-                guard let hb = h.baseAddress, let nb = n.baseAddress else { return nil }
-                let first = Int32(nb.pointee)
-                let last = h.count - n.count
-                var offset = 0
-                while offset <= last {
-                    guard let hit = memchr(hb + offset, first, last - offset + 1) else { return nil }
-                    let at = UnsafeRawPointer(hit) - UnsafeRawPointer(hb)
-                    if memcmp(hb + at, nb, n.count) == 0 { return at }
-                    offset = at + 1
-                }
-                return nil
-            }
-        }
+        hay.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { n in ByteSubstring.firstOffset(of: n, in: h) } }
     }
 
     /// The offset (from the slice's start index) of the first occurrence of `needle`, ASCII letters

@@ -6,30 +6,38 @@ import Musl
 import Darwin
 #endif
 
-// `contains(_:)`, `hasPrefix(_:)` and `hasSuffix(_:)` for Strings, by UTF-8 bytes (memchr and memcmp for
-// `contains`), shadowing the standard library's generic `StringProtocol.contains(_:)` (and Foundation's, which
-// any file importing Foundation makes visible module-wide) in this package's modules. The standard one (swift-experimental-string-processing)
-// builds a hash table per call for its substring search; the recognisers make hundreds of such calls per
-// message with short ASCII phrases, and profiling (`perf`, sisimai bsd mbox) showed that table as the
-// largest single cost of bounce analysis. Byte search gives the same answers for the phrases used here:
-// every phrase is a whole UTF-8 sequence, and a match of whole UTF-8 sequences is a match of characters
-// except across a combining mark, which no phrase begins or ends with.
+// `contains(_:)`, `hasPrefix(_:)` and `hasSuffix(_:)` for Strings, by UTF-8 bytes, shadowing the standard
+// library's generic `StringProtocol.contains(_:)` (and Foundation's, which any file importing Foundation
+// makes visible module-wide) in this package's modules. The standard one (swift-experimental-string-
+// processing) builds a hash table per call for its substring search; the recognisers make hundreds of
+// such calls per message with short ASCII phrases, and profiling (`perf`, sisimai bsd mbox) showed that
+// table as the largest single cost of bounce analysis. Byte search gives the same answers for the phrases
+// used here: every phrase is a whole UTF-8 sequence, and a match of whole UTF-8 sequences is a match of
+// characters except across a combining mark, which no phrase begins or ends with.
+
+/// Substring search over bytes: memchr for the needle's first byte, then memcmp of the rest (glibc's
+/// memmem is not visible to Swift without `_GNU_SOURCE`).
+package enum ByteSubstring {
+    /// The offset of the first occurrence of `needle` in `haystack`, or nil; 0 for an empty needle.
+    package static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard needle.count > 0 else { return 0 }
+        guard haystack.count >= needle.count, let h = haystack.baseAddress, let n = needle.baseAddress else { return nil }
+        let first = Int32(n.pointee)
+        let last = haystack.count - needle.count
+        var offset = 0
+        while offset <= last {
+            guard let hit = memchr(h + offset, first, last - offset + 1) else { return nil }
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
+            if memcmp(h + at, n, needle.count) == 0 { return at }
+            offset = at + 1
+        }
+        return nil
+    }
+}
 
 @inline(__always)
 private func utf8Contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard needle.count > 0 else { return true }
-    guard haystack.count >= needle.count, let h = haystack.baseAddress, let n = needle.baseAddress else { return false }
-    // memchr for the needle's first byte, then a memcmp of the rest (glibc's memchr and memcmp is not exported to Swift).
-    let first = Int32(n.pointee)
-    let last = haystack.count - needle.count
-    var offset = 0
-    while offset <= last {
-        guard let hit = memchr(h + offset, first, last - offset + 1) else { return false }
-        let at = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
-        if memcmp(h + at, n, needle.count) == 0 { return true }
-        offset = at + 1
-    }
-    return false
+    ByteSubstring.firstOffset(of: needle, in: haystack) != nil
 }
 
 extension String {
