@@ -2,18 +2,23 @@ import MailParsing
 
 /// The tags of a DKIM-Signature value (RFC 6376 §3.2: `tag=value; ...`, whitespace ignored).
 struct DKIMTags {
-    private var tags: [String: String] = [:]
+    /// Each tag's name and raw value, slices of the field, in order.
+    private var items: [(name: ByteSlice, value: ByteSlice)] = []
 
     init(_ value: ByteSlice) {
         for item in value.split(separator: ASCII.semicolon) {
             guard let eq = item.firstIndex(of: ASCII.equals) else { continue }
-            let name = String(decoding: item[..<eq].trimmingWhitespace(), as: UTF8.self).lowercased()
-            let v = String(decoding: item[(eq + 1)...].filter { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }, as: UTF8.self)
-            if tags[name] == nil { tags[name] = v }
+            items.append((item[..<eq].trimmingWhitespace(), item[(eq + 1)...]))
         }
     }
 
-    subscript(_ name: String) -> String? { tags[name] }
+    /// The first value of the tag `name` (lower case), white space removed; built only when asked
+    /// (the b= value is long and the classifier wants d= and s=).
+    subscript(_ name: String) -> String? {
+        guard let item = items.first(where: { $0.name.count == name.utf8.count && $0.name.lazy.map(ASCII.lowercased).elementsEqual(name.utf8) })
+        else { return nil }
+        return String(decoding: item.value.filter { !ASCII.isWhitespaceOrNewline($0) }, as: UTF8.self)
+    }
 }
 
 /// Checks a returned original's DKIM signature by its header hash alone (the body is usually cut off),

@@ -15,6 +15,30 @@ enum HostShape {
     /// Whether `name` looks like a generic name for `ip`: two or more of its octets appear in it, or it
     /// has a label that ISPs use for dynamic pools.
     static func looksDynamic(_ name: String, ip: String) -> Bool {
+        // Reverse-DNS names are ASCII (IDNA): read them as bytes; anything else by Characters.
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return looksDynamicByCharacters(name, ip: ip) }
+        let lower = Array(name.utf8.map(ASCII.lowercased))
+        let octets = ip.utf8.split(separator: UInt8(ascii: "."))
+        if octets.count == 4 {
+            var hits = 0
+            let digitRuns = lower.split(whereSeparator: { !ASCII.isDigit($0) })
+            for o in octets where digitRuns.contains(where: { $0.elementsEqual(o) }) { hits += 1 }
+            if hits >= 2 { return true }
+        }
+        // Hex or decimal rendering of the whole address as one token.
+        let labels = lower.split(whereSeparator: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
+        guard labels.count >= 3 else { return false }
+        for label in labels.dropLast(2) {
+            let letters = label.prefix(while: ASCII.isAlpha)
+            if dynamicLabels.contains(String(decoding: letters, as: UTF8.self)), letters.count >= 2 || label.count > letters.count {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `looksDynamic` for names with non-ASCII characters.
+    private static func looksDynamicByCharacters(_ name: String, ip: String) -> Bool {
         let lower = name.lowercased()
         let octets = ip.split(separator: ".")
         if octets.count == 4 {
@@ -23,7 +47,6 @@ enum HostShape {
             for o in octets where labelsDigits.contains(String(o)) { hits += 1 }
             if hits >= 2 { return true }
         }
-        // Hex or decimal rendering of the whole address as one token.
         let labels = lower.split(whereSeparator: { $0 == "." || $0 == "-" || $0 == "_" })
         guard labels.count >= 3 else { return false }
         for label in labels.dropLast(2) {
@@ -78,7 +101,15 @@ enum HostShape {
     static func isShouting(_ subject: String) -> Bool {
         var upper = 0, lower = 0, bangs = 0
         for c in subject.unicodeScalars {
-            if c.properties.isUppercase { upper += 1 } else if c.properties.isLowercase { lower += 1 }
+            let v = c.value
+            if v < 0x80 {
+                // ASCII without the Unicode property tables.
+                if v >= 0x41 && v <= 0x5A { upper += 1 } else if v >= 0x61 && v <= 0x7A { lower += 1 }
+            } else if c.properties.isUppercase {
+                upper += 1
+            } else if c.properties.isLowercase {
+                lower += 1
+            }
             if c == "!" || c == "$" { bangs += 1 }
         }
         if bangs >= 2 { return true }
