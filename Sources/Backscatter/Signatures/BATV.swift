@@ -39,6 +39,13 @@ public struct BATVAddress: Sendable, Hashable {
     /// Reads a tagged address; nil when `address` carries no prvs tag (or a malformed one).
     /// Angle brackets and surrounding spaces are ignored.
     public init?(parsing address: some StringProtocol) {
+        // Both forms hold "prvs=" (any case): most addresses are turned away by this one byte scan.
+        let marker = Array("prvs=".utf8)
+        let utf8 = Array(address.utf8)
+        guard utf8.count >= marker.count,
+              (0...(utf8.count - marker.count)).contains(where: { i in
+                  (0..<marker.count).allSatisfy { ASCII.lowercased(utf8[i + $0]) == marker[$0] }
+              }) else { return nil }
         var text = Substring(address).trimmingASCIIWhitespace()
         if text.hasPrefix("<"), text.hasSuffix(">"), text.count >= 2 { text = text.dropFirst().dropLast() }
         guard let at = text.lastIndex(of: "@") else { return nil }

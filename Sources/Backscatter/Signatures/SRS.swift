@@ -1,4 +1,5 @@
 import Crypto
+import MailParsing
 
 /// An address rewritten by the Sender Rewriting Scheme (Shevek's scheme, libsrs2, as postsrsd uses it).
 ///
@@ -35,6 +36,9 @@ public struct SRSAddress: Sendable, Hashable {
 
     /// Reads an SRS0 or SRS1 address; nil when it is not one. Angle brackets are ignored.
     public init?(parsing address: some StringProtocol) {
+        // The local part starts "SRS0"/"SRS1" (any case), after blanks and a "<": a byte test first.
+        guard let first = address.utf8.firstIndex(where: { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.lessThan }),
+              address.utf8[first...].prefix(3).map(ASCII.lowercased).elementsEqual("srs".utf8) else { return nil }
         var text = Substring(address).trimmingASCIIWhitespace()
         if text.hasPrefix("<"), text.hasSuffix(">"), text.count >= 2 { text = text.dropFirst().dropLast() }
         guard let at = text.lastIndex(of: "@") else { return nil }
