@@ -43,9 +43,11 @@ public struct DKIMSignature: Sendable, Hashable {
         guard ["simple", "relaxed"].contains(headerCanonicalization) else {
             throw DKIMSignatureError("unknown header canonicalization \(headerCanonicalization)")
         }
-        signedHeaders = try required("h").split(separator: ":").map {
-            String($0.trimmingASCIIWhitespace()).lowercased()
-        }.filter { !$0.isEmpty }
+        // Split on the UTF-8 bytes (a Character-based split of a 20-name list cost more than the RSA check).
+        signedHeaders = try required("h").utf8.split(separator: UInt8(ascii: ":")).compactMap { name in
+            let trimmed = Array(name)[...].trimmingWhitespace()
+            return trimmed.isEmpty ? nil : String(decoding: trimmed, as: UTF8.self).lowercased()
+        }
         // §5.4: the From field must be signed.
         guard signedHeaders.contains("from") else { throw DKIMSignatureError("h= does not include from") }
         guard let b = DKIMSignature.base64(try required("b")) else { throw DKIMSignatureError("b= is not base64") }
