@@ -14,6 +14,17 @@
 public enum EncodedWords {
     /// Decodes an unstructured header value to display text.
     public static func decode(_ value: ByteSlice) -> String {
+        // Most values hold no encoded word and no line end: then the decoder would copy them as they are.
+        var plain = true
+        var previous: UInt8 = 0
+        for b in value {
+            if b == ASCII.carriageReturn || b == ASCII.lineFeed || (previous == ASCII.equals && b == question) {
+                plain = false
+                break
+            }
+            previous = b
+        }
+        if plain { return CharsetDecoder.utf8OrWindows1252(value) }
         var decoder = Decoder()
         decoder.run(value)
         return decoder.finish()
