@@ -55,16 +55,9 @@ public struct ClassifierStage: ScanStage {
     /// Copies floods, campaigns, reflectors and the inferred profile into the summary.
     public func summarize(_ findings: Findings, into summary: inout ScanSummary) {
         let stream = findings.judge.findings
-        summary.floods = stream.floods.map {
-            ScanSummary.Flood(victim: $0.victim, start: $0.start, end: $0.end, messages: $0.messages, rule: $0.rule)
-        }
-        summary.campaigns = stream.campaigns.map {
-            ScanSummary.Campaign(id: $0.id, subject: $0.subject, messages: $0.messages, first: $0.first, last: $0.last,
-                                 victims: $0.victims, reflectors: $0.reflectors)
-        }
-        summary.reflectors = stream.reflectors.map {
-            ScanSummary.Reflector(host: $0.host, address: $0.address, messages: $0.messages)
-        }
+        summary.floods = stream.floods
+        summary.campaigns = stream.campaigns
+        summary.reflectors = stream.reflectors
         summary.inferredProfile = findings.inferred?.facts ?? []
     }
 }

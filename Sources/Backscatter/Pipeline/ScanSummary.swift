@@ -122,75 +122,12 @@ extension ScanSummary {
         public var total: Int { backscatter + legitimate + uncertain + notBounce }
     }
 
-    /// Many bounces to one victim within a short window.
-    public struct Flood: Sendable, Hashable {
-        /// The address flooded with bounces.
-        public var victim: String
-        /// Start of the window, seconds since 1970 UTC.
-        public var start: Int64
-        /// End of the window, seconds since 1970 UTC.
-        public var end: Int64
-        /// Bounces in the window.
-        public var messages: Int
-        /// The rule that made it a flood, in words (`≥ 20 bounces in 1 h`).
-        public var rule: String
-
-        /// A flood.
-        public init(victim: String, start: Int64, end: Int64, messages: Int, rule: String) {
-            self.victim = victim
-            self.start = start
-            self.end = end
-            self.messages = messages
-            self.rule = rule
-        }
-    }
-
+    /// Many bounces to one victim within a short window (the stream pass's finding, as is).
+    public typealias Flood = StreamFindings.Flood
     /// One spam run reflected by many servers.
-    public struct Campaign: Sendable, Hashable {
-        /// The id records carry in `campaign`.
-        public var id: String
-        /// A sample of the originals' subject, decoded.
-        public var subject: String?
-        /// Messages in the campaign.
-        public var messages: Int
-        /// First and last message, seconds since 1970 UTC.
-        public var first: Int64?
-        /// Last message, seconds since 1970 UTC.
-        public var last: Int64?
-        /// Distinct victims.
-        public var victims: Int
-        /// Distinct reflecting servers.
-        public var reflectors: Int
-
-        /// A campaign.
-        public init(id: String, subject: String?, messages: Int, first: Int64?, last: Int64?, victims: Int,
-                    reflectors: Int) {
-            self.id = id
-            self.subject = subject
-            self.messages = messages
-            self.first = first
-            self.last = last
-            self.victims = victims
-            self.reflectors = reflectors
-        }
-    }
-
+    public typealias Campaign = StreamFindings.Campaign
     /// A server that sent backscatter.
-    public struct Reflector: Sendable, Hashable {
-        /// Its host name (reporting MTA, or the sender's domain).
-        public var host: String
-        /// The connecting IP our server recorded, when known.
-        public var address: String?
-        /// Messages it sent.
-        public var messages: Int
-
-        /// A reflector.
-        public init(host: String, address: String?, messages: Int) {
-            self.host = host
-            self.address = address
-            self.messages = messages
-        }
-    }
+    public typealias Reflector = StreamFindings.Reflector
 }
 
 /// An input, or one entry of it, that could not be read; the scan goes on with the rest.

@@ -43,7 +43,7 @@ public struct DKIMSignature: Sendable, Hashable {
         guard ["simple", "relaxed"].contains(headerCanonicalization) else {
             throw DKIMSignatureError("unknown header canonicalization \(headerCanonicalization)")
         }
-        // Split on the UTF-8 bytes (a Character-based split of a 20-name list cost more than the RSA check).
+        // Split on the UTF-8 bytes: a Character-based split of the name list showed in `perf` next to the RSA check.
         signedHeaders = try required("h").utf8.split(separator: UInt8(ascii: ":")).compactMap { name in
             let trimmed = Array(name)[...].trimmingWhitespace()
             return trimmed.isEmpty ? nil : String(decoding: trimmed, as: UTF8.self).lowercased()

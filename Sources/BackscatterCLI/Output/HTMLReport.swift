@@ -10,7 +10,7 @@ struct HTMLReport {
     /// How many bounce-like messages there were in all.
     var rowCount: Int
     var context: ReportContext
-    /// The most messages the table lists (memory and a browser's patience: ~25 MB of rows, ~50 MB of HTML).
+    /// The most messages the table lists, so that memory stays bounded and a browser can still open the file.
     static let maxRows = 50_000
 
     func render() -> String {

@@ -75,17 +75,10 @@ public struct EnhancedStatusCode: Sendable, Hashable, Comparable, CustomStringCo
 
     // Codable as its text form, "5.1.1".
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = EnhancedStatusCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a status code: \(text)"))
-        }
-        self = code
+        self = try TextForm.decode(from: decoder, as: "status code", EnhancedStatusCode.init)
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public func encode(to encoder: any Encoder) throws { try TextForm.encode(description, to: encoder) }
 }
 
 /// Byte names used by the code scanners (kept local: this module does not reach into MailParsing's).
@@ -104,4 +97,20 @@ enum ASCIIByte {
     static let upperV = UInt8(ascii: "V")
     static let lowerV = UInt8(ascii: "v")
     static func isDigit(_ b: UInt8) -> Bool { b >= zero && b <= nine }
+}
+
+/// Codable as a string: the status and reply codes are written as their text (`"5.1.1"`, `"550"`).
+enum TextForm {
+    static func decode<Value>(from decoder: any Decoder, as what: String, _ parse: (String) -> Value?) throws -> Value {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = parse(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a \(what): \(text)"))
+        }
+        return value
+    }
+
+    static func encode(_ text: String, to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
 }

@@ -27,18 +27,12 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { String(value) }
     public static func < (a: ReplyCode, b: ReplyCode) -> Bool { a.value < b.value }
 
+    // Codable as its text form, "550".
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = ReplyCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a reply code: \(text)"))
-        }
-        self = code
+        self = try TextForm.decode(from: decoder, as: "reply code") { ReplyCode($0) }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public func encode(to encoder: any Encoder) throws { try TextForm.encode(description, to: encoder) }
 
     // The codes looked for in text, most telling first (RFC 5321 §4.2.3 and the RFCs it cites).
     static let permanentCodes: [UInt16] = [550, 552, 553, 551, 521, 525, 523, 524, 530, 533, 534, 535, 538, 555, 556, 554, 500, 501, 502, 503, 504]
@@ -56,7 +50,7 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
     public static func find(in text: some StringProtocol, statusClass: UInt8? = nil) -> ReplyCode? {
         let raw = Array(text.utf8)
         guard raw.count >= 3 else { return nil }
-        if containsCaseInsensitive(raw, "x-unix") { return nil }
+        if raw[...].firstRange(ofCaseInsensitive: "x-unix") != nil { return nil }
         var bytes: [UInt8] = [ASCIIByte.space]
         bytes.append(contentsOf: raw)
         bytes.append(ASCIIByte.space)
@@ -85,26 +79,5 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
         guard any else { return nil }
         for code in candidates where present[Int(code)] { return ReplyCode(Int(code)) }
         return nil
-    }
-}
-
-/// Whether `haystack` contains the lower-case ASCII `needle`, ignoring ASCII case.
-func containsCaseInsensitive(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
-    let n = needle.utf8CodeUnitCount
-    guard n > 0, haystack.count >= n else { return false }
-    return needle.withUTF8Buffer { nb in
-        var i = 0
-        while i + n <= haystack.count {
-            var j = 0
-            while j < n {
-                var b = haystack[i + j]
-                if b >= 65 && b <= 90 { b |= 0x20 }
-                if b != nb[j] { break }
-                j += 1
-            }
-            if j == n { return true }
-            i += 1
-        }
-        return false
     }
 }

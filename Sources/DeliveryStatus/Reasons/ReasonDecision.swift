@@ -27,14 +27,16 @@ struct ReasonDecision {
 
     /// Runs the decision.
     func decide() -> Reason {
+        if let preset, !preset.isProvisional { return preset }
+        if let status, status.isSuccess { return .delivered }
+        // Only now the phrase tables are needed: all of them asked of the diagnostic in one pass.
         var decision = self
         decision.phraseHits = DiagnosticWords.Matches(diagnostic)
         return decision.decideWithTables()
     }
 
+    /// The decision for a provisional or missing preset and a non-success status.
     private func decideWithTables() -> Reason {
-        if let preset, !preset.isProvisional { return preset }
-        if let status, status.isSuccess { return .delivered }
         let statusReason = status.flatMap { Reason(status: $0) }
         let smtpLike = diagnosticType == nil || diagnosticType == "SMTP"
         if smtpLike {

@@ -153,9 +153,9 @@ enum Diagnostic {
     /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
     static func removingHTML(_ s: String) -> String {
         let u = Array(s.utf8)
-        guard let a = ByteSearch.firstIndex(ofLowercase: "<html>", in: u[...]), a > 0,
-              let b = ByteSearch.firstIndex(ofLowercase: "</html>", in: u[...]), a < b else { return s }
-        return String(decoding: u[..<a], as: UTF8.self) + " " + String(decoding: u[(b + 7)...], as: UTF8.self)
+        guard let a = u[...].firstRange(ofCaseInsensitive: "<html>"), a.lowerBound > 0,
+              let b = u[...].firstRange(ofCaseInsensitive: "</html>"), a.lowerBound < b.lowerBound else { return s }
+        return String(decoding: u[..<a.lowerBound], as: UTF8.self) + " " + String(decoding: u[b.upperBound...], as: UTF8.self)
     }
 }
 

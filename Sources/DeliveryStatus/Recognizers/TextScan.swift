@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// Signs that a message is a delivery report at all (the generic reader's `claims`).
 enum BounceSigns {
@@ -225,26 +226,27 @@ enum SMTPCommandFinder {
 
     /// The command the text names, or nil.
     static func find(in text: String) -> SMTPCommand? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 4 else { return nil }
-        var found: [SMTPCommand] = []
-        for (word, command) in words {
-            let w = Array(word.utf8)
-            guard let p = firstIndex(of: w, in: bytes) else { continue }
-            if !word.contains(" ") {
-                let before: UInt8 = p > 0 ? bytes[p - 1] : 32
-                let after: UInt8 = p + w.count < bytes.count ? bytes[p + w.count] : 32
-                func wordy(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 64 && b <= 90) || (b >= 96 && b <= 122) }
-                if wordy(before) || wordy(after) { continue }
+        var text = text
+        return text.withUTF8 { bytes -> SMTPCommand? in
+            guard bytes.count >= 4 else { return nil }
+            var found: [SMTPCommand] = []
+            for (word, command) in words {
+                var word = word
+                let hit: (at: Int, length: Int)? = word.withUTF8 { w in
+                    ByteSubstring.firstOffset(of: w, in: bytes).map { ($0, w.count) }
+                }
+                guard let (p, length) = hit else { continue }
+                if !word.contains(" ") {
+                    let before: UInt8 = p > 0 ? bytes[p - 1] : 32
+                    let after: UInt8 = p + length < bytes.count ? bytes[p + length] : 32
+                    func wordy(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 64 && b <= 90) || (b >= 96 && b <= 122) }
+                    if wordy(before) || wordy(after) { continue }
+                }
+                if found.contains(command) { continue }
+                found.append(command)
             }
-            if found.contains(command) { continue }
-            found.append(command)
+            return found.last
         }
-        return found.last
-    }
-
-    private static func firstIndex(of needle: [UInt8], in hay: [UInt8]) -> Int? {
-        ByteSearch.firstIndex(of: needle, in: hay)
     }
 }
 

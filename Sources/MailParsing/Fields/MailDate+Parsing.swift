@@ -63,7 +63,7 @@ struct DateScanner {
             if tokens > 200 { return }  // a date has a dozen tokens; the rest is junk
             let b = value[i]
             if b == ASCII.openParen {
-                i = MessageIDParser.skipComment(value, from: i)
+                i = Comment.scan(value, openingAt: i).next
                 continue
             }
             // HTML-escaped sign, seen in backscatter-dev: "Fri, 16 Jan 2026 08:07:46 &#43;0000".

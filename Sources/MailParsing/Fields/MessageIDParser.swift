@@ -41,7 +41,7 @@ public enum MessageIDParser {
                 continue
             }
             if b == ASCII.openParen {
-                i = skipComment(value, from: i)
+                i = Comment.scan(value, openingAt: i).next
                 continue
             }
             if b == ASCII.lessThan {
@@ -52,7 +52,7 @@ public enum MessageIDParser {
                     if c == ASCII.greaterThan { i += 1; break }
                     if c == ASCII.lessThan { break }  // unclosed: the next id begins
                     if c == ASCII.openParen, id.isEmpty || id.last == ASCII.at || id.last == ASCII.dot {
-                        i = skipComment(value, from: i)  // obs-id-left / obs-id-right with CFWS
+                        i = Comment.scan(value, openingAt: i).next  // obs-id-left / obs-id-right with CFWS
                         continue
                     }
                     if !ASCII.isWhitespaceOrNewline(c), id.count < maxIDBytes { id.append(c) }
@@ -97,23 +97,5 @@ public enum MessageIDParser {
             }
         }
         return found
-    }
-
-    /// Index just past the comment starting at `from` (nesting counted, RFC 5322 §3.2.2).
-    static func skipComment(_ value: ByteSlice, from: Int) -> Int {
-        var depth = 0
-        var i = from
-        let end = value.endIndex
-        while i < end {
-            let c = value[i]
-            if c == ASCII.backslash { i += 2; continue }
-            if c == ASCII.openParen { depth += 1 }
-            if c == ASCII.closeParen {
-                depth -= 1
-                if depth == 0 { return i + 1 }
-            }
-            i += 1
-        }
-        return end
     }
 }

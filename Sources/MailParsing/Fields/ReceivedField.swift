@@ -263,20 +263,9 @@ enum ReceivedTokenizer {
             let b = value[i]
             if ASCII.isWhitespaceOrNewline(b) { i += 1; continue }
             if b == ASCII.openParen {
-                let start = i + 1
-                var depth = 0
-                var contentEnd = end
-                while i < end {
-                    let c = value[i]
-                    if c == ASCII.backslash { i += 2; continue }
-                    if c == ASCII.openParen { depth += 1 }
-                    if c == ASCII.closeParen {
-                        depth -= 1
-                        if depth == 0 { contentEnd = i; i += 1; break }
-                    }
-                    i += 1
-                }
-                items.append(.comment(value[start..<max(start, min(contentEnd, end))]))
+                let comment = Comment.scan(value, openingAt: i)
+                items.append(.comment(value[comment.content]))
+                i = comment.next
                 continue
             }
             let start = i
