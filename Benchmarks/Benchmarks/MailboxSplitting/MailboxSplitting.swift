@@ -7,11 +7,12 @@ import Foundation
 import MailParsing
 
 /// Size of the generated mbox. Override with BACKSCATTER_BENCH_MB.
-let megabytes = Int(ProcessInfo.processInfo.environment["BACKSCATTER_BENCH_MB"] ?? "") ?? 512
+let megabytes = BenchmarkInputs.requestedMegabytes
+let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal, .custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)],
+        metrics: [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal, megabytesPerSecond],
         warmupIterations: 1,
         maxDuration: .seconds(20),
         maxIterations: 5
@@ -22,14 +23,9 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let start = ContinuousClock.now
             benchmark.startMeasurement()
-            var reader = try MailboxReader(path: path)
-            var bytes = 0
-            while let message = try reader.next() {
-                bytes &+= message.length
-            }
+            let bytes = try BenchmarkInputs.readEveryMessage(path) { _ in }
             benchmark.stopMeasurement()
-            benchmark.measurement(.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
-                                  BenchmarkInputs.megabytesPerSecond(bytes, since: start))
+            benchmark.measurement(megabytesPerSecond, BenchmarkInputs.megabytesPerSecond(bytes, since: start))
             blackHole(bytes)
         }
     }

@@ -1,8 +1,25 @@
 import Foundation
+import MailParsing
 
 /// The large mailbox the benchmarks read: real messages from the shared corpus, concatenated until the file
 /// reaches the size asked for, written once to the system's temporary folder and reused while it exists.
 public enum BenchmarkInputs {
+    /// Size of the generated mbox in MB: `BACKSCATTER_BENCH_MB`, else 512.
+    public static var requestedMegabytes: Int {
+        Int(ProcessInfo.processInfo.environment["BACKSCATTER_BENCH_MB"] ?? "") ?? 512
+    }
+
+    /// Reads every message of the mailbox at `path` and hands it to `body`; returns the mailbox bytes read.
+    public static func readEveryMessage(_ path: String, _ body: (MailboxMessage) -> Void) throws -> Int {
+        var reader = try MailboxReader(path: path)
+        var bytes = 0
+        while let message = try reader.next() {
+            bytes &+= message.length
+            body(message)
+        }
+        return bytes
+    }
+
     /// Megabytes (10^6 bytes) per second for `bytes` processed since `start`: the suites' custom metric.
     public static func megabytesPerSecond(_ bytes: Int, since start: ContinuousClock.Instant) -> Int {
         let elapsed = ContinuousClock.now - start

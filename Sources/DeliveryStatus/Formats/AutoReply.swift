@@ -28,11 +28,6 @@ struct AutoReplyRecognizer: Recognizer {
     func recognize(_ context: BounceContext) -> Finding? {
         // A delivery report with a delivery-status part is not an auto-reply even if its subject looks so.
         if context.deliveryStatusPart != nil { return nil }
-        let from = Addresses.bare(context.from)
-        guard Addresses.isAddress(from) else { return nil }
-        var r = RecipientFinding(recipient: from)
-        r.reason = .vacation
-        r.diagnostic = String(context.text.prefix(2_000))
-        return Finding(recipients: [r], kind: .autoReply)
+        return Finding.aboutSender(of: context, reason: .vacation, kind: .autoReply, diagnosticLength: 2_000)
     }
 }

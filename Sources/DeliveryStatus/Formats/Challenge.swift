@@ -25,11 +25,6 @@ struct ChallengeRecognizer: Recognizer {
         guard context.deliveryStatusPart == nil else { return nil }
         guard context.header("x-boxtrapper") != nil || context.header("x-tmda-confirm-address") != nil
                 || ChallengeRecognizer.bodies.hasMatch(in: context.text) else { return nil }
-        let from = Addresses.bare(context.from)
-        guard Addresses.isAddress(from) else { return nil }
-        var r = RecipientFinding(recipient: from)
-        r.reason = .filtered
-        r.diagnostic = String(context.text.prefix(500))
-        return Finding(recipients: [r], kind: .challenge)
+        return Finding.aboutSender(of: context, reason: .filtered, kind: .challenge, diagnosticLength: 500)
     }
 }

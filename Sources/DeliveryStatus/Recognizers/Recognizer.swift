@@ -69,3 +69,16 @@ package struct RecipientFinding: Sendable {
 
     package init(recipient: String) { self.recipient = recipient }
 }
+
+extension Finding {
+    /// A notice that speaks for its own sender (an auto-reply, a challenge): one record for the From
+    /// address, with `reason` and the start of the text as its diagnostic; nil when From holds no address.
+    static func aboutSender(of context: BounceContext, reason: Reason, kind: MessageKind, diagnosticLength: Int) -> Finding? {
+        let from = Addresses.bare(context.from)
+        guard Addresses.isAddress(from) else { return nil }
+        var r = RecipientFinding(recipient: from)
+        r.reason = reason
+        r.diagnostic = String(context.text.prefix(diagnosticLength))
+        return Finding(recipients: [r], kind: kind)
+    }
+}
