@@ -21,6 +21,13 @@ struct Fingerprint {
             s = t[t.index(after: colon)...]
         }
         var f = Fingerprint()
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (most subjects): the same letters, read as bytes.
+            for b in s.utf8 {
+                if b >= 0x41, b <= 0x5A { f.add(b | 0x20) } else if b >= 0x61, b <= 0x7A { f.add(b) }
+            }
+            return f.count >= 3 ? f.value : nil
+        }
         for scalar in s.unicodeScalars {
             let v = scalar.value
             if v < 0x80 {
@@ -47,6 +54,14 @@ struct Fingerprint {
     /// The last `last` letters of a text, ASCII lower-cased, everything but letters dropped; nil when
     /// fewer than 8 letters.
     static func letters(_ text: String, last: Int) -> String? {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (most subjects): the same letters, read as bytes.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for b in text.utf8 where (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) { bytes.append(b | 0x20) }
+            guard bytes.count >= 8 else { return nil }
+            return String(decoding: bytes.suffix(last), as: UTF8.self)
+        }
         var scalars: [Unicode.Scalar] = []
         for scalar in text.unicodeScalars {
             let v = scalar.value

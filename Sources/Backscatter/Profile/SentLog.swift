@@ -121,61 +121,54 @@ public struct SentLog: Sendable, Hashable {
             }
             let trimmedBytes = lineBytes.trimmingWhitespace()
             if trimmedBytes.isEmpty || trimmedBytes.first == UInt8(ascii: "#") { continue }
-            let line = Substring(String(decoding: trimmedBytes, as: UTF8.self))
-            if let exim = SentLog.eximLine(line) {
-                update(exim.queueID) { record in
-                    switch exim.kind {
-                    case .arrival(let id, let sender):
-                        record.messageID = id
-                        record.sender = sender
-                        record.sentAt = exim.time
-                    case .delivery(let recipient, let remote):
-                        record.hasDelivery = true
-                        if remote {
-                            record.deliveredRemotely = true
-                            record.recipients.append(recipient)
+            // The mail-log forms are tested on bytes first (a date at the start, or a `name=<` field), so
+            // that a TSV or a plain list of ids is never decoded into a String line by line.
+            if SentLog.mayBeMailLogLine(trimmedBytes) {
+                let line = Substring(String(decoding: trimmedBytes, as: UTF8.self))
+                if let exim = SentLog.eximLine(line) {
+                    update(exim.queueID) { record in
+                        switch exim.kind {
+                        case .arrival(let id, let sender):
+                            record.messageID = id
+                            record.sender = sender
+                            record.sentAt = exim.time
+                        case .delivery(let recipient, let remote):
+                            record.hasDelivery = true
+                            if remote {
+                                record.deliveredRemotely = true
+                                record.recipients.append(recipient)
+                            }
                         }
                     }
+                    continue
                 }
-                continue
-            }
-            if let syslog = SentLog.syslogLine(line) {
-                update(syslog.queueID) { record in
-                    if let id = syslog.messageID {
-                        record.messageID = id
-                        if let time = SentLog.leadingTime(line) { record.sentAt = time }
-                    }
-                    if let sender = syslog.sender, !sender.isEmpty { record.sender = sender }
-                    if let (recipient, remote) = syslog.delivery {
-                        record.hasDelivery = true
-                        if remote {
-                            record.deliveredRemotely = true
-                            record.recipients.append(recipient)
+                if let syslog = SentLog.syslogLine(line) {
+                    update(syslog.queueID) { record in
+                        if let id = syslog.messageID {
+                            record.messageID = id
+                            if let time = SentLog.leadingTime(line) { record.sentAt = time }
+                        }
+                        if let sender = syslog.sender, !sender.isEmpty { record.sender = sender }
+                        if let (recipient, remote) = syslog.delivery {
+                            record.hasDelivery = true
+                            if remote {
+                                record.deliveredRemotely = true
+                                record.recipients.append(recipient)
+                            }
                         }
                     }
+                    continue
                 }
-                continue
             }
-            if line.contains("\t") {
-                let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
-                guard let idColumn = columns.firstIndex(where: { SentLog.looksLikeBracketedID($0) }) else { continue }
-                var entry = SentLogEntry(messageID: String(SentLog.unbracket(columns[idColumn])))
-                if idColumn > 0 { entry.sentAt = TOMLParser.dateTime(columns[0].trimmingASCIIWhitespace())?.secondsSince1970 }
-                if idColumn + 1 < columns.count {
-                    let sender = columns[idColumn + 1].trimmingASCIIWhitespace()
-                    if !sender.isEmpty { entry.sender = String(SentLog.unbracket(sender)) }
-                }
-                if idColumn + 2 < columns.count {
-                    entry.recipients = columns[idColumn + 2].split(separator: ",").map {
-                        String(SentLog.unbracket($0.trimmingASCIIWhitespace()))
-                    }.filter { !$0.isEmpty }
-                }
-                insert(entry)
+            if trimmedBytes.contains(ASCII.tab) {
+                if let entry = SentLog.tsvEntry(trimmedBytes) { insert(entry) }
                 continue
             }
             // One Message-ID per line.
-            let id = SentLog.unbracket(line)
-            if !id.isEmpty, !id.contains(" "), id.contains("@") { insert(SentLogEntry(messageID: String(id))) }
+            let id = SentLog.unbracket(trimmedBytes)
+            if !id.isEmpty, !id.contains(ASCII.space), id.contains(UInt8(ascii: "@")) {
+                insert(SentLogEntry(messageID: String(decoding: id, as: UTF8.self)))
+            }
         }
         for queueID in order {
             guard let record = queues[queueID], let id = record.messageID, !id.isEmpty else { continue }
@@ -317,9 +310,54 @@ public struct SentLog: Sendable, Hashable {
         }
     }
 
-    private static func looksLikeBracketedID(_ column: Substring) -> Bool {
-        let c = column.trimmingASCIIWhitespace()
-        return c.hasPrefix("<") && c.hasSuffix(">") && c.contains("@")
+    /// Whether a line may be an Exim line (`YYYY-MM-DD ` first) or a Postfix/Sendmail one (a `name=<` field).
+    private static func mayBeMailLogLine(_ line: ByteSlice) -> Bool {
+        let start = line.startIndex
+        if line.count >= 11, line[start + 4] == ASCII.hyphen, line[start + 7] == ASCII.hyphen,
+           line[start + 10] == ASCII.space, ASCII.isDigit(line[start]) {
+            return true
+        }
+        var i = start
+        while let equals = line[i...].firstIndex(of: UInt8(ascii: "=")) {
+            if equals + 1 < line.endIndex, line[equals + 1] == UInt8(ascii: "<") { return true }
+            i = equals + 1
+        }
+        return false
+    }
+
+    /// A TSV line: the first column that is `<id@host>` is the Message-ID, an RFC 3339 first column before
+    /// it the send time, the next column the envelope sender, the one after it the recipients (commas).
+    private static func tsvEntry(_ line: ByteSlice) -> SentLogEntry? {
+        let columns = line.split(separator: ASCII.tab, omittingEmptySubsequences: false)
+        guard let idColumn = columns.firstIndex(where: { SentLog.looksLikeBracketedID($0) }) else { return nil }
+        func text(_ bytes: ByteSlice) -> String { String(decoding: bytes, as: UTF8.self) }
+        var entry = SentLogEntry(messageID: text(unbracket(columns[idColumn])))
+        if idColumn > 0 {
+            entry.sentAt = TOMLParser.dateTime(text(columns[0].trimmingWhitespace()))?.secondsSince1970
+        }
+        if idColumn + 1 < columns.count {
+            let sender = columns[idColumn + 1].trimmingWhitespace()
+            if !sender.isEmpty { entry.sender = text(unbracket(sender)) }
+        }
+        if idColumn + 2 < columns.count {
+            entry.recipients = columns[idColumn + 2].split(separator: UInt8(ascii: ","))
+                .map { unbracket($0) }.filter { !$0.isEmpty }.map(text)
+        }
+        return entry
+    }
+
+    private static func looksLikeBracketedID(_ column: ByteSlice) -> Bool {
+        let c = column.trimmingWhitespace()
+        return c.first == UInt8(ascii: "<") && c.last == UInt8(ascii: ">") && c.contains(UInt8(ascii: "@"))
+    }
+
+    /// The bytes without surrounding whitespace and one pair of angle brackets.
+    private static func unbracket(_ bytes: ByteSlice) -> ByteSlice {
+        var s = bytes.trimmingWhitespace()
+        if s.count >= 2, s.first == UInt8(ascii: "<"), s.last == UInt8(ascii: ">") {
+            s = s.dropFirst().dropLast()
+        }
+        return s
     }
 
     private static func unbracket(_ text: Substring) -> Substring {

@@ -10,39 +10,41 @@ enum DKIMCanonicalization {
         let relaxed = signature.headerCanonicalization == "relaxed"
         var used = Set<Int>()
         var out: [UInt8] = []
+        out.reserveCapacity(1024)
         for name in signature.signedHeaders {
             guard let index = fields.indices.reversed().first(where: { !used.contains($0) && fields[$0].hasName(name) })
             else { continue }
             used.insert(index)
             let field = fields[index]
-            out += relaxed ? relaxedField(field) : simpleField(field, in: raw)
-            out += [ASCII.carriageReturn, ASCII.lineFeed]
+            if relaxed { appendRelaxed(field.name, field.rawValue, to: &out) } else { appendSimple(field, in: raw, to: &out) }
+            out.append(ASCII.carriageReturn)
+            out.append(ASCII.lineFeed)
         }
-        var own = signatureField
         let emptied = emptyingSignatureValue(signatureField.rawValue)
-        own.rawValue = emptied[...]
-        own.isFolded = emptied.contains(ASCII.lineFeed) || emptied.contains(ASCII.carriageReturn)
-        out += relaxed ? relaxedField(own) : simpleField(own, name: signatureField.name, rawValue: emptied[...],
-                                                         in: raw)
+        if relaxed {
+            appendRelaxed(signatureField.name, emptied[...], to: &out)
+        } else {
+            appendSimple(name: signatureField.name, rawValue: emptied[...], in: raw, to: &out)
+        }
         return out
     }
 
     /// §3.4.1 simple: the field exactly as written (name, anything before the colon, value, folding), with
     /// line ends made CRLF (a message stored with bare LF or CR had CRLF when it was signed).
-    static func simpleField(_ field: HeaderField, in raw: ByteSlice) -> [UInt8] {
+    static func appendSimple(_ field: HeaderField, in raw: ByteSlice, to out: inout [UInt8]) {
         // The bytes from the name's start to the value's end are one piece of the parsed buffer.
         let start = field.offset
         let end = field.rawValue.endIndex
         guard start >= raw.startIndex, end <= raw.endIndex, start <= end else {
-            return simpleField(field, name: field.name, rawValue: field.rawValue, in: raw)
+            return appendSimple(name: field.name, rawValue: field.rawValue, in: raw, to: &out)
         }
-        return crlfLineEnds(raw[start..<end])
+        appendWithCRLF(raw[start..<end], to: &out)
     }
 
     /// Simple canonicalization from a name and a (possibly rewritten) value: what lies between the name and
     /// the colon is taken from the original bytes when they are available.
-    static func simpleField(_ field: HeaderField, name: ByteSlice, rawValue: ByteSlice, in raw: ByteSlice) -> [UInt8] {
-        var out = Array(name)
+    static func appendSimple(name: ByteSlice, rawValue: ByteSlice, in raw: ByteSlice, to out: inout [UInt8]) {
+        out += name
         var i = name.endIndex
         // Keep white space written before the colon (RFC 5322 §4.5 obsolete syntax) when we can see it.
         while i < raw.endIndex, i >= raw.startIndex, ASCII.isWhitespace(raw[i]) {
@@ -50,19 +52,19 @@ enum DKIMCanonicalization {
             i += 1
         }
         out.append(ASCII.colon)
-        out += crlfLineEnds(rawValue)
-        return out
+        appendWithCRLF(rawValue, to: &out)
     }
 
     /// §3.4.2 relaxed: lower-case name; unfold; runs of WSP to one SP; WSP at the value's end removed;
     /// no WSP around the colon.
-    static func relaxedField(_ field: HeaderField) -> [UInt8] {
-        var out = field.name.map(ASCII.lowercased)
-        while let last = out.last, ASCII.isWhitespace(last) { out.removeLast() }
+    static func appendRelaxed(_ name: ByteSlice, _ rawValue: ByteSlice, to out: inout [UInt8]) {
+        var nameEnd = name.endIndex
+        while nameEnd > name.startIndex, ASCII.isWhitespace(name[nameEnd - 1]) { nameEnd -= 1 }
+        for b in name[..<nameEnd] { out.append(ASCII.lowercased(b)) }
         out.append(ASCII.colon)
         var pendingSpace = false
         var started = false
-        for b in field.rawValue {
+        for b in rawValue {
             if b == ASCII.carriageReturn || b == ASCII.lineFeed { continue }
             if ASCII.isWhitespace(b) {
                 pendingSpace = started
@@ -73,7 +75,6 @@ enum DKIMCanonicalization {
             started = true
             out.append(b)
         }
-        return out
     }
 
     /// The field value with the b= tag's value removed (§3.7: treated as the empty string), FWS included,
@@ -108,22 +109,18 @@ enum DKIMCanonicalization {
     }
 
     /// Every bare LF or CR, and every CRLF, becomes CRLF.
-    static func crlfLineEnds(_ bytes: ByteSlice) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 8)
+    static func appendWithCRLF(_ bytes: ByteSlice, to out: inout [UInt8]) {
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let b = bytes[i]
-            if b == ASCII.carriageReturn {
-                out += [ASCII.carriageReturn, ASCII.lineFeed]
-                if i + 1 < bytes.endIndex, bytes[i + 1] == ASCII.lineFeed { i += 1 }
-            } else if b == ASCII.lineFeed {
-                out += [ASCII.carriageReturn, ASCII.lineFeed]
+            if b == ASCII.carriageReturn || b == ASCII.lineFeed {
+                out.append(ASCII.carriageReturn)
+                out.append(ASCII.lineFeed)
+                if b == ASCII.carriageReturn, i + 1 < bytes.endIndex, bytes[i + 1] == ASCII.lineFeed { i += 1 }
             } else {
                 out.append(b)
             }
             i += 1
         }
-        return out
     }
 }

@@ -26,60 +26,69 @@ public struct DKIMSignature: Sendable, Hashable {
     /// Parses a DKIM-Signature field value (unfolded or not).
     /// - Throws: `DKIMSignatureError` when a required tag is missing or malformed (RFC 6376 §6.1.1).
     public init(parsing value: some Collection<UInt8>) throws(DKIMSignatureError) {
-        let tags = try DKIMSignature.tagList(Array(value))
-        func tag(_ name: String) -> String? { tags.first { $0.name == name }?.value }
-        func required(_ name: String) throws(DKIMSignatureError) -> String {
+        let bytes = Array(value)
+        let tags = try DKIMSignature.tagList(bytes[...])
+        // Tags are read as byte slices of the one value; only the short ones become Strings.
+        func tag(_ name: StaticString) -> ByteSlice? {
+            tags.first { $0.name.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) }?.value
+        }
+        func required(_ name: StaticString) throws(DKIMSignatureError) -> ByteSlice {
             guard let v = tag(name), !v.isEmpty else { throw DKIMSignatureError("missing \(name)= tag") }
             return v
         }
+        func lowercased(_ bytes: ByteSlice) -> String { String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self) }
         // §6.1.1: v= must be 1.
-        guard tag("v") == "1" else { throw DKIMSignatureError("v= is not 1") }
-        algorithm = try required("a").lowercased()
-        domain = try required("d").lowercased()
-        selector = try required("s").lowercased()
-        let canonicalization = (tag("c") ?? "simple/simple").lowercased().split(separator: "/", maxSplits: 1)
-        headerCanonicalization = canonicalization.first.map(String.init) ?? "simple"
-        bodyCanonicalization = canonicalization.count > 1 ? String(canonicalization[1]) : "simple"
+        guard let version = tag("v"), version.count == 1, version.first == UInt8(ascii: "1") else {
+            throw DKIMSignatureError("v= is not 1")
+        }
+        algorithm = lowercased(try required("a"))
+        domain = lowercased(try required("d"))
+        selector = lowercased(try required("s"))
+        let canonicalization = tag("c").map(lowercased) ?? "simple/simple"
+        let halves = canonicalization.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 1)
+        headerCanonicalization = halves.first.map { String(decoding: $0, as: UTF8.self) } ?? "simple"
+        bodyCanonicalization = halves.count > 1 ? String(decoding: halves[1], as: UTF8.self) : "simple"
         guard ["simple", "relaxed"].contains(headerCanonicalization) else {
             throw DKIMSignatureError("unknown header canonicalization \(headerCanonicalization)")
         }
-        // Split on the UTF-8 bytes: a Character-based split of the name list showed in `perf` next to the RSA check.
-        signedHeaders = try required("h").utf8.split(separator: UInt8(ascii: ":")).compactMap { name in
-            let trimmed = Array(name)[...].trimmingWhitespace()
-            return trimmed.isEmpty ? nil : String(decoding: trimmed, as: UTF8.self).lowercased()
+        signedHeaders = try required("h").split(separator: UInt8(ascii: ":")).compactMap { name in
+            let trimmed = name.trimmingWhitespace()
+            return trimmed.isEmpty ? nil : lowercased(trimmed)
         }
         // §5.4: the From field must be signed.
         guard signedHeaders.contains("from") else { throw DKIMSignatureError("h= does not include from") }
         guard let b = DKIMSignature.base64(try required("b")) else { throw DKIMSignatureError("b= is not base64") }
         signature = b
-        bodyHash = DKIMSignature.base64(tag("bh") ?? "") ?? []
-        timestamp = tag("t").flatMap { Int($0) }
-        expiration = tag("x").flatMap { Int($0) }
+        bodyHash = tag("bh").flatMap(DKIMSignature.base64) ?? []
+        timestamp = tag("t").flatMap { Int(String(decoding: $0, as: UTF8.self)) }
+        expiration = tag("x").flatMap { Int(String(decoding: $0, as: UTF8.self)) }
     }
 
     /// §3.2 tag-list: tag-spec *( ";" tag-spec ) [ ";" ], whitespace around names, '=' and values ignored,
     /// FWS inside values removed for the base64 tags later. Duplicate tags make the signature invalid.
-    static func tagList(_ bytes: [UInt8]) throws(DKIMSignatureError) -> [(name: String, value: String)] {
-        var out: [(name: String, value: String)] = []
+    /// Tag names are compared as written (§3.2: they are case-sensitive).
+    static func tagList(_ bytes: ByteSlice) throws(DKIMSignatureError) -> [(name: ByteSlice, value: ByteSlice)] {
+        var out: [(name: ByteSlice, value: ByteSlice)] = []
         for spec in bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
             let trimmed = spec.trimmingWhitespace()
             if trimmed.isEmpty { continue }
             guard let eq = trimmed.firstIndex(of: UInt8(ascii: "=")) else {
                 throw DKIMSignatureError("tag without '=': \(String(decoding: trimmed, as: UTF8.self).prefix(40))")
             }
-            let name = String(decoding: trimmed[..<eq].trimmingWhitespace(), as: UTF8.self)
-            let value = String(decoding: trimmed[(eq + 1)...].trimmingWhitespace(), as: UTF8.self)
+            let name = trimmed[..<eq].trimmingWhitespace()
+            let value = trimmed[(eq + 1)...].trimmingWhitespace()
             guard !name.isEmpty else { throw DKIMSignatureError("empty tag name") }
-            if out.contains(where: { $0.name == name }) { throw DKIMSignatureError("duplicate \(name)= tag") }
+            if out.contains(where: { $0.name.elementsEqual(name) }) {
+                throw DKIMSignatureError("duplicate \(String(decoding: name, as: UTF8.self))= tag")
+            }
             out.append((name, value))
         }
         return out
     }
 
     /// Base64 with folding white space removed (§3.5: b= and bh= may be folded).
-    static func base64(_ text: String) -> [UInt8]? {
-        let cleaned = text.utf8.filter { !ASCII.isWhitespaceOrNewline($0) }
-        return Base64.decode(cleaned)
+    static func base64(_ bytes: ByteSlice) -> [UInt8]? {
+        Base64.decode(bytes.filter { !ASCII.isWhitespaceOrNewline($0) })
     }
 }
 
