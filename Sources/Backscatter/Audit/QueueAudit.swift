@@ -288,7 +288,7 @@ public struct QueueAudit: Sendable {
     }
 
     static func domain(_ address: String) -> String? {
-        guard let at = address.lastIndex(of: "@") else { return nil }
+        guard let at = address.lastIndex(ofASCII: ASCII.at) else { return nil }
         return String(address[address.index(after: at)...])
     }
 

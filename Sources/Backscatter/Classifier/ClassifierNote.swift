@@ -5,14 +5,26 @@ import MailParsing
 /// observation of a bounce-like message, or for ordinary mail only the address it was delivered to
 /// (zero-config learns the site's domains and real mailboxes from ordinary mail).
 public struct ClassifierNote: Sendable {
+    /// The observation, boxed: a note is copied several times on its way through a scan (out of the
+    /// batch, into the held store, out again on each read of the stream pass), and an observation has
+    /// dozens of reference-counted fields, each retained and released on every copy of a plain struct.
+    private final class Box: Sendable {
+        let observation: Observation
+        init(_ observation: Observation) { self.observation = observation }
+    }
+    private var box: Box?
+
     /// The bounce-like message's observation; nil for ordinary mail.
-    public var observation: Observation?
+    public var observation: Observation? {
+        get { box?.observation }
+        set { box = newValue.map(Box.init) }
+    }
     /// For ordinary mail: the address it was delivered to, lower case.
     public var deliveredTo: String?
 
     /// A note.
     public init(observation: Observation?, deliveredTo: String? = nil) {
-        self.observation = observation
+        self.box = observation.map(Box.init)
         self.deliveredTo = deliveredTo
     }
 

@@ -58,7 +58,7 @@ public struct SiteKnowledge: Sendable {
 
     /// Whether an address belongs to one of our domains.
     func isOurAddress(_ address: String) -> Bool {
-        guard let at = address.lastIndex(of: "@") else { return false }
+        guard let at = address.lastIndex(ofASCII: UInt8(ascii: "@")) else { return false }
         return isOurDomain(String(address[address.index(after: at)...]))
     }
 
@@ -71,14 +71,14 @@ public struct SiteKnowledge: Sendable {
     func userExists(_ address: String) -> Bool? {
         guard isOurAddress(address) else { return nil }
         if let known = profile.knowsUser(address) { return known }
-        guard !knownLocalParts.isEmpty, let at = address.lastIndex(of: "@") else { return nil }
+        guard !knownLocalParts.isEmpty, let at = address.lastIndex(ofASCII: UInt8(ascii: "@")) else { return nil }
         return knownLocalParts.contains(String(address[..<at]))
     }
 
     /// Whether a Message-ID (without brackets) has our format: the pattern when given, else our domains.
     func hasOurFormat(_ id: String) -> Bool? {
         if let pattern = messageIDPattern { return pattern.hasMatch(in: id) }
-        guard let at = id.lastIndex(of: "@") else { return messageIDDomains.isEmpty && profile.site.domains.isEmpty ? nil : false }
+        guard let at = id.lastIndex(ofASCII: UInt8(ascii: "@")) else { return messageIDDomains.isEmpty && profile.site.domains.isEmpty ? nil : false }
         let domain = String(id[id.index(after: at)...]).lowercased()
         if messageIDDomains.isEmpty && profile.site.domains.isEmpty { return nil }
         return messageIDDomains.contains(domain) || isOurDomain(domain)

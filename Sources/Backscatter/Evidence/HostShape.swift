@@ -66,6 +66,17 @@ enum HostShape {
     /// The last two labels of a name (three when the second-level label is short, as in `co.uk`,
     /// `com.br`): good enough to tell whether two names belong to one organisation.
     static func registeredDomain(_ name: String) -> String {
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Host names are ASCII (IDNA): the same labels, cut on bytes.
+            let labels = name.utf8.split(separator: UInt8(ascii: "."))
+            let take = labels.count > 2 && labels[labels.count - 2].count <= 3 && labels[labels.count - 1].count == 2 ? 3 : 2
+            var out: [UInt8] = []
+            for label in labels.suffix(take) {
+                if !out.isEmpty { out.append(UInt8(ascii: ".")) }
+                for b in label { out.append(ASCII.lowercased(b)) }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         var labels = name.lowercased().split(separator: ".")
         if labels.last == "" { labels.removeLast() }
         guard labels.count > 2 else { return labels.joined(separator: ".") }

@@ -178,8 +178,11 @@ public struct ObservationReader: Sendable {
         // many MTAs return a cut header section (only the Received lines, sisimai lhost-x6, rhost-outlook).
         let whole = f.from != nil
         if let id = f.messageID {
-            let domain = id.split(separator: "@").last.map(String.init) ?? ""
-            if !id.contains("@") || domain.hasPrefix("[") || !domain.contains(".") { shape.insert(.oddMessageID) }
+            // The part after the last '@' (the whole id when there is none), read on bytes.
+            let domain = id.utf8.split(separator: ASCII.at).last
+            if !id.utf8.contains(ASCII.at) || domain?.first == UInt8(ascii: "[") || !(domain?.contains(ASCII.dot) ?? false) {
+                shape.insert(.oddMessageID)
+            }
         } else if whole {
             shape.insert(.noMessageID)
         }

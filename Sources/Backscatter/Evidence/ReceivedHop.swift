@@ -26,7 +26,7 @@ public struct ReceivedHop: Sendable, Hashable {
 
     /// Reads one Received value.
     public init(_ value: ByteSlice) {
-        let field = ReceivedField.parse(value)
+        let field = ReceivedField.parse(value, reading: [.from, .by, .date])
         self.init(helo: field.from?.helo?.lowercased(), reverseName: field.from?.reverseDNS?.lowercased(),
                   ip: field.from?.ip?.description, by: field.by?.lowercased(), date: field.date?.secondsSince1970)
         if var name = reverseName, name.hasSuffix(".") { name.removeLast(); reverseName = name }

@@ -69,7 +69,7 @@ public enum ProfileInference {
         var domainCounts: [String: Int] = [:]
         var total = 0
         func domain(_ address: String) -> String? {
-            guard let at = address.lastIndex(of: "@") else { return nil }
+            guard let at = address.lastIndex(ofASCII: ASCII.at) else { return nil }
             return String(address[address.index(after: at)...])
         }
         for note in notes {
@@ -129,13 +129,13 @@ public enum ProfileInference {
         var tagged = 0
         var knownLocals = Set<String>()
         for note in notes {
-            if let address = note.deliveredTo, let d = domain(address), domains.contains(d), let at = address.lastIndex(of: "@") {
+            if let address = note.deliveredTo, let d = domain(address), domains.contains(d), let at = address.lastIndex(ofASCII: ASCII.at) {
                 if knownLocals.count < maxKeys { knownLocals.insert(String(address[..<at])) }
             }
             guard let o = note.observation, let original = o.original, let hop = topPublicHop(original),
                   let ip = hop.ip, relayIPs.contains(ip) else { continue }
             own += 1
-            if let victim = o.victim, let at = victim.lastIndex(of: "@"), knownLocals.count < maxKeys {
+            if let victim = o.victim, let at = victim.lastIndex(ofASCII: ASCII.at), knownLocals.count < maxKeys {
                 knownLocals.insert(String(victim[..<at]))
             }
             if let shape = original.messageIDShape, shapes.count < maxKeys { shapes[shape, default: 0] += 1 }
@@ -189,7 +189,7 @@ public enum ProfileInference {
         guard !domains.isEmpty else { return nil }
         var layouts: [String: (count: Int, members: [String])] = [:]
         for (shape, count) in shapes {
-            guard let at = shape.lastIndex(of: "@"), domains.contains(String(shape[shape.index(after: at)...])) else { continue }
+            guard let at = shape.lastIndex(ofASCII: ASCII.at), domains.contains(String(shape[shape.index(after: at)...])) else { continue }
             let local = String(shape[..<at])
             let layout = String(local.map { "9Aax".contains($0) ? "x" : $0 })
             layouts[layout, default: (0, [])].count += count

@@ -65,7 +65,7 @@ public struct ScanSummary: Sendable {
         } else {
             undated += 1
         }
-        if verdict != .legitimate, let from = record.from, let at = from.lastIndex(of: "@") {
+        if verdict != .legitimate, let from = record.from, let at = from.lastIndex(ofASCII: UInt8(ascii: "@")) {
             let domain = String(from[from.index(after: at)...]).lowercased()
             if fallbackReflectors[domain] != nil || fallbackReflectors.count < Self.maxKeys { fallbackReflectors[domain, default: 0] += 1 }
         }

@@ -77,7 +77,13 @@ public struct SentLog: Sendable, Hashable {
     }
 
     static func key(_ id: some StringProtocol) -> String {
-        stripBrackets(id).lowercased()
+        let utf8 = Array(id.utf8)
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return stripBrackets(id).lowercased() }
+        // ASCII (nearly every id): the same key, made on bytes.
+        var bytes = utf8[...].trimmingWhitespace()
+        if bytes.first == ASCII.lessThan { bytes = bytes.dropFirst() }
+        if bytes.last == ASCII.greaterThan { bytes = bytes.dropLast() }
+        return String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self)
     }
 
     /// What a mail log says about one queue id.
@@ -113,7 +119,8 @@ public struct SentLog: Sendable, Hashable {
         var next = 0
         while next < bytes.count {
             var end = next
-            while end < bytes.count, bytes[end] != ASCII.lineFeed, bytes[end] != ASCII.carriageReturn { end += 1 }
+            let lineFeed = ASCII.lineFeed, carriageReturn = ASCII.carriageReturn
+            while end < bytes.count, bytes[end] != lineFeed, bytes[end] != carriageReturn { end += 1 }
             let lineBytes = bytes[next..<end]
             next = end + 1
             if end < bytes.count, bytes[end] == ASCII.carriageReturn, next < bytes.count, bytes[next] == ASCII.lineFeed {
@@ -328,12 +335,19 @@ public struct SentLog: Sendable, Hashable {
     /// A TSV line: the first column that is `<id@host>` is the Message-ID, an RFC 3339 first column before
     /// it the send time, the next column the envelope sender, the one after it the recipients (commas).
     private static func tsvEntry(_ line: ByteSlice) -> SentLogEntry? {
-        let columns = line.split(separator: ASCII.tab, omittingEmptySubsequences: false)
+        var columns: [ByteSlice] = []
+        var columnStart = line.startIndex
+        while let tab = line[columnStart...].firstIndex(of: ASCII.tab) {
+            columns.append(line[columnStart..<tab])
+            columnStart = tab + 1
+        }
+        columns.append(line[columnStart...])
         guard let idColumn = columns.firstIndex(where: { SentLog.looksLikeBracketedID($0) }) else { return nil }
         func text(_ bytes: ByteSlice) -> String { String(decoding: bytes, as: UTF8.self) }
         var entry = SentLogEntry(messageID: text(unbracket(columns[idColumn])))
         if idColumn > 0 {
-            entry.sentAt = TOMLParser.dateTime(text(columns[0].trimmingWhitespace()))?.secondsSince1970
+            let time = columns[0].trimmingWhitespace()
+            entry.sentAt = utcSeconds(time).map(Double.init) ?? TOMLParser.dateTime(text(time))?.secondsSince1970
         }
         if idColumn + 1 < columns.count {
             let sender = columns[idColumn + 1].trimmingWhitespace()
@@ -344,6 +358,29 @@ public struct SentLog: Sendable, Hashable {
                 .map { unbracket($0) }.filter { !$0.isEmpty }.map(text)
         }
         return entry
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` with every field in range, the form sent logs write, read without a
+    /// String; nil for anything else (which the TOML date-time reader then takes, RFC 3339 in full).
+    private static func utcSeconds(_ text: ByteSlice) -> Int? {
+        guard text.count == 20 else { return nil }
+        let b = text.startIndex
+        func number(_ at: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in (b + at)..<(b + at + count) {
+                guard ASCII.isDigit(text[i]) else { return nil }
+                value = value * 10 + Int(text[i] - ASCII.zero)
+            }
+            return value
+        }
+        guard text[b + 4] == ASCII.hyphen, text[b + 7] == ASCII.hyphen, text[b + 10] == UInt8(ascii: "T"),
+              text[b + 13] == ASCII.colon, text[b + 16] == ASCII.colon, text[b + 19] == UInt8(ascii: "Z"),
+              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year: year, month: month),
+              hour < 24, minute < 60, second < 60
+        else { return nil }
+        return Timestamps.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
     }
 
     private static func looksLikeBracketedID(_ column: ByteSlice) -> Bool {

@@ -57,7 +57,7 @@ struct ProfileReader {
         if let table = try section(root, "sent_log") { profile.sentLog = try readSentLog(table) }
         if let table = try section(root, "thresholds") { profile.thresholds = try readThresholds(table) }
         for user in profile.site.users where user.contains("@") {
-            let domain = user[user.index(after: user.lastIndex(of: "@") ?? user.startIndex)...]
+            let domain = user[user.index(after: user.lastIndex(ofASCII: UInt8(ascii: "@")) ?? user.startIndex)...]
             if !profile.site.domains.isEmpty, !profile.isSiteDomain(domain) {
                 warnings.append(ProfileWarning(file: file, keyPath: "site.users", line: 0, column: 0,
                                                message: "user \(user) is not at one of site.domains"))

@@ -56,7 +56,7 @@ public struct SiteProfile: Sendable, Hashable {
         public func hasSiteDomain(_ messageID: some StringProtocol) -> Bool? {
             guard !domains.isEmpty else { return nil }
             let id = SentLog.stripBrackets(messageID)
-            guard let at = id.lastIndex(of: "@") else { return false }
+            guard let at = id.lastIndex(ofASCII: UInt8(ascii: "@")) else { return false }
             return domains.contains(id[id.index(after: at)...].lowercased())
         }
 
@@ -148,14 +148,14 @@ public struct SiteProfile: Sendable, Hashable {
         guard !userIndex.isEmpty else { return nil }
         if knowsExactly(address.lowercased()) { return true }
         let lower = address.lowercased()
-        if let plus = lower.firstIndex(of: "+"), let at = lower.lastIndex(of: "@"), plus < at {
+        if let plus = lower.firstIndex(ofASCII: UInt8(ascii: "+")), let at = lower.lastIndex(ofASCII: UInt8(ascii: "@")), plus < at {
             return knowsExactly(String(lower[..<plus] + lower[at...]))
         }
         return false
     }
 
     private func knowsExactly(_ lower: String) -> Bool {
-        guard let at = lower.lastIndex(of: "@") else { return userIndex.localParts.contains(lower) }
+        guard let at = lower.lastIndex(ofASCII: UInt8(ascii: "@")) else { return userIndex.localParts.contains(lower) }
         let local = String(lower[..<at])
         return userIndex.addresses.contains(lower) || (isSiteDomain(lower[lower.index(after: at)...])
             && userIndex.localParts.contains(local))

@@ -48,7 +48,7 @@ public struct BATVAddress: Sendable, Hashable {
               }) else { return nil }
         var text = Substring(address).trimmingASCIIWhitespace()
         if text.hasPrefix("<"), text.hasSuffix(">"), text.count >= 2 { text = text.dropFirst().dropLast() }
-        guard let at = text.lastIndex(of: "@") else { return nil }
+        guard let at = text.lastIndex(ofASCII: ASCII.at) else { return nil }
         let local = text[..<at]
         let domain = text[text.index(after: at)...]
         guard !domain.isEmpty else { return nil }

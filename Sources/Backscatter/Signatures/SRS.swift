@@ -41,7 +41,7 @@ public struct SRSAddress: Sendable, Hashable {
               address.utf8[first...].prefix(3).map(ASCII.lowercased).elementsEqual("srs".utf8) else { return nil }
         var text = Substring(address).trimmingASCIIWhitespace()
         if text.hasPrefix("<"), text.hasSuffix(">"), text.count >= 2 { text = text.dropFirst().dropLast() }
-        guard let at = text.lastIndex(of: "@") else { return nil }
+        guard let at = text.lastIndex(ofASCII: ASCII.at) else { return nil }
         let local = text[..<at]
         forwarderDomain = String(text[text.index(after: at)...])
         guard !forwarderDomain.isEmpty, local.count > 5 else { return nil }
@@ -172,7 +172,7 @@ public struct SRSVerifier: Sendable {
 
     /// Rewrites an SRS0 address (made by `srs0Host`) again as SRS1 at `forwarder` (libsrs2 srs_compile_guarded).
     public func forwardAgain(_ srs0Address: String, forwarder: String) -> String? {
-        guard let secret = secrets.first, let at = srs0Address.lastIndex(of: "@") else { return nil }
+        guard let secret = secrets.first, let at = srs0Address.lastIndex(ofASCII: ASCII.at) else { return nil }
         let local = srs0Address[..<at]
         let host = String(srs0Address[srs0Address.index(after: at)...])
         guard local.uppercased().hasPrefix("SRS0"), local.count > 4 else { return nil }

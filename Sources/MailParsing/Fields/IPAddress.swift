@@ -75,7 +75,16 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch family {
         case .v4:
-            return bytes.map { String($0) }.joined(separator: ".")
+            // Written digit by digit: this runs for every Received hop the classifier reads.
+            var text: [UInt8] = []
+            text.reserveCapacity(15)
+            for (i, octet) in bytes.enumerated() {
+                if i > 0 { text.append(ASCII.dot) }
+                if octet >= 100 { text.append(0x30 + octet / 100) }
+                if octet >= 10 { text.append(0x30 + octet / 10 % 10) }
+                text.append(0x30 + octet % 10)
+            }
+            return String(decoding: text, as: UTF8.self)
         case .v6:
             let groups: [UInt16] = (0..<8).map { i in
                 let word = i < 4 ? high : low

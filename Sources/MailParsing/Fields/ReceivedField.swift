@@ -59,13 +59,14 @@ public struct ReceivedField: Sendable {
     /// - Microsoft: `from HELO (IP)`, `from HELO ([IPv6%zone])`; fetchmail: `from NAME [IP]`;
     /// - `from [IP]` alone, `from 192.0.2.1`.
     /// Limits: O(n); words longer than 255 bytes are cut; no recursion.
-    public static func parse(_ value: ByteSlice) -> ReceivedField {
+    /// - Parameter wanted: the clauses to read (default: all); the others stay nil, and cost nothing.
+    public static func parse(_ value: ByteSlice, reading wanted: Clauses = .all) -> ReceivedField {
         var field = ReceivedField()
         // RFC 5322 §3.6.7: the date-time follows the last ";" (outside comments).
         var clauses = value
         if let semicolon = lastTopLevelSemicolon(value) {
             clauses = value[value.startIndex..<semicolon]
-            field.date = MailDate.parse(value[(semicolon + 1)...])
+            if wanted.contains(.date) { field.date = MailDate.parse(value[(semicolon + 1)...]) }
         }
         let items = ReceivedTokenizer.tokenize(clauses)
         var current: Keyword? = nil
@@ -82,7 +83,7 @@ public struct ReceivedField: Sendable {
                 seen |= keyword.bit
                 continue
             }
-            guard let clause = current else { continue }
+            guard let clause = current, wanted.contains(clause.clause) else { continue }
             switch clause {
             case .from:
                 if fromWord == nil, case .word(let w) = item {
@@ -112,8 +113,32 @@ public struct ReceivedField: Sendable {
         }
         if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart...] }
         if !withWords.isEmpty { field.with = withWords.map(text).joined(separator: " ") }
-        if seen & Keyword.from.bit != 0 { field.from = readFrom(word: fromWord, items: fromItems) }
+        if seen & Keyword.from.bit != 0, wanted.contains(.from) { field.from = readFrom(word: fromWord, items: fromItems) }
         return field
+    }
+
+    /// Which parts of a Received field `parse` reads.
+    public struct Clauses: OptionSet, Sendable {
+        /// The raw bits.
+        public let rawValue: UInt8
+        /// A set from raw bits.
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// The `from` clause.
+        public static let from = Clauses(rawValue: 1 << 0)
+        /// The `by` clause.
+        public static let by = Clauses(rawValue: 1 << 1)
+        /// The `via` clause.
+        public static let via = Clauses(rawValue: 1 << 2)
+        /// The `with` clause.
+        public static let with = Clauses(rawValue: 1 << 3)
+        /// The `id` clause.
+        public static let id = Clauses(rawValue: 1 << 4)
+        /// The `for` clause.
+        public static let `for` = Clauses(rawValue: 1 << 5)
+        /// The date after the last `;`.
+        public static let date = Clauses(rawValue: 1 << 6)
+        /// Every clause and the date.
+        public static let all: Clauses = [.from, .by, .via, .with, .id, .for, .date]
     }
 
     static func text(_ bytes: ByteSlice) -> String { CharsetDecoder.utf8OrWindows1252(bytes) }
@@ -123,6 +148,9 @@ public struct ReceivedField: Sendable {
 
         /// One bit per keyword, for a set without hashing.
         var bit: UInt8 { 1 << rawValue }
+
+        /// The clause the keyword opens.
+        var clause: Clauses { Clauses(rawValue: bit) }
 
         init?(_ word: ByteSlice) {
             switch word.count {
