@@ -23,6 +23,24 @@ let receivedRows: [ReceivedRow] = {
         #expect(receivedRows.allSatisfy { $0.columns.count == 10 })
     }
 
+    /// The classifier reads Received values as written, folded: the same reading as unfolded, and only
+    /// the clauses asked for.
+    @Test(arguments: receivedRows)
+    func foldedValueReadsAsUnfolded(_ row: ReceivedRow) {
+        let unfolded = ReceivedField.parse(Array(row.columns[0].utf8)[...])
+        // Fold before every " by ", "(" and ";" (CRLF + tab), as MTAs do, and inside the date.
+        var folded = row.columns[0].replacingOccurrences(of: " by ", with: "\r\n\tby ")
+            .replacingOccurrences(of: " (", with: "\r\n (").replacingOccurrences(of: "; ", with: ";\r\n\t")
+        if let comma = folded.range(of: ", ", options: .backwards) { folded.replaceSubrange(comma, with: ",\r\n ") }
+        let field = ReceivedField.parse(Array(folded.utf8)[...], reading: [.from, .by, .date])
+        #expect(field.from?.helo == unfolded.from?.helo)
+        #expect(field.from?.reverseDNS == unfolded.from?.reverseDNS)
+        #expect(field.from?.ip == unfolded.from?.ip)
+        #expect(field.by == unfolded.by)
+        #expect(field.date == unfolded.date)
+        #expect(field.with == nil && field.id == nil && field.for == nil)
+    }
+
     @Test(arguments: receivedRows)
     func parsesRealShapes(_ row: ReceivedRow) {
         guard row.columns.count == 10 else { return }

@@ -125,7 +125,7 @@ public struct Classifier: Sendable {
         if let hit = candidates.first(where: { site.sentRecipients.contains($0) }) {
             out.append(make(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
         } else if o.original?.messageID == nil || site.profile.sentLog == nil,
-                  !(o.original?.hops.contains { $0.ip.map(site.profile.relays.networks.contains) ?? false } ?? false) {
+                  !(o.original?.hops.contains { $0.ip.map { site.profile.relays.networks.contains($0) } ?? false } ?? false) {
             // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
             out.append(make(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
         }
@@ -217,8 +217,8 @@ public struct Classifier: Sendable {
             return
         }
         let ip = top.element.ip ?? "?"
-        let claimed = [top.element.helo, top.element.reverseName].compactMap { $0 }.first(where: site.isOurHost)
-        if let claimed, top.element.reverseName.map(site.isOurHost) != true || !networks.isEmpty {
+        let claimed = [top.element.helo, top.element.reverseName].compactMap { $0 }.first { site.isOurHost($0) }
+        if let claimed, top.element.reverseName.map({ site.isOurHost($0) }) != true || !networks.isEmpty {
             out.append(make(.relayHeloForged, "The original's sender called itself \(claimed), but the receiving server recorded the address \(ip), which is none of our relays: a forged greeting."))
         } else {
             let name = top.element.reverseName.map { " (\($0))" } ?? " (no reverse DNS)"
@@ -273,7 +273,7 @@ public struct Classifier: Sendable {
             out.append(make(.dkimOursUnchecked, "The returned headers carry a DKIM signature in our name (d=\(u.domain)); without our key it was not checked."))
             return
         }
-        let fromUs = original.from.map(site.isOurAddress) ?? false
+        let fromUs = original.from.map { site.isOurAddress($0) } ?? false
         if let foreign = original.dkim.first, fromUs {
             out.append(make(.dkimForeign, "The original claims to be from \(original.from ?? "us") but is signed by \(foreign.domain), not by us."))
             return
@@ -309,7 +309,7 @@ public struct Classifier: Sendable {
             }
         }
         guard !site.sentRecipients.isEmpty, let replier = o.noticeReplyTo ?? o.noticeFrom else { return }
-        if site.sentRecipients.contains(replier) || o.noticeFrom.map(site.sentRecipients.contains) == true {
+        if site.sentRecipients.contains(replier) || o.noticeFrom.map({ site.sentRecipients.contains($0) }) == true {
             out.append(make(.replierWrittenTo, "Our sent log shows we wrote to \(replier), who sent this automatic reply."))
         } else {
             out.append(make(.replierNeverWrittenTo, "Our sent log has no message to \(replier), who sent this automatic reply."))

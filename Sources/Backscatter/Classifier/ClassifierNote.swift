@@ -8,11 +8,15 @@ public struct ClassifierNote: Sendable {
     /// The observation, boxed: a note is copied several times on its way through a scan (out of the
     /// batch, into the held store, out again on each read of the stream pass), and an observation has
     /// dozens of reference-counted fields, each retained and released on every copy of a plain struct.
-    private final class Box: Sendable {
+    final class Box: Sendable {
         let observation: Observation
         init(_ observation: Observation) { self.observation = observation }
     }
     private var box: Box?
+
+    /// The boxed observation, for the stream pass: reading `box.observation` borrows it where the
+    /// optional `observation` would copy it out.
+    var observationBox: Box? { box }
 
     /// The bounce-like message's observation; nil for ordinary mail.
     public var observation: Observation? {

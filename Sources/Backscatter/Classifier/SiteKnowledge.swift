@@ -22,12 +22,15 @@ public struct SiteKnowledge: Sendable {
     let sentRecipients: Set<String>
     /// Local parts known to exist (from the profile, or seen receiving ordinary mail when inferred).
     let knownLocalParts: Set<String>
+    /// Each site domain with a dot before it, for the subdomain test (made once, not per call).
+    private let dottedDomains: [String]
 
     /// Prepares a profile. An invalid Message-ID pattern is ignored (`SiteProfile` validates it on load).
     public init(_ profile: SiteProfile, inferred: Bool = false, unkeyedDKIMDomains: Set<String> = [],
                 batvSinceUnkeyed: Double? = nil, knownLocalParts: Set<String> = []) {
         self.profile = profile
         self.inferred = inferred
+        dottedDomains = profile.site.domains.map { "." + $0 }
         messageIDPattern = profile.messageID.pattern.flatMap { try? BytePattern($0) }
         batv = profile.batv.flatMap { $0.keys.isEmpty ? nil : BATVVerifier($0) }
         srs = profile.srs.flatMap { $0.secrets.isEmpty ? nil : SRSVerifier($0) }
@@ -52,7 +55,7 @@ public struct SiteKnowledge: Sendable {
     /// Whether `domain` is one of ours: a site domain or a subdomain of one.
     func isOurDomain(_ domain: String) -> Bool {
         let d = domain.lowercased()
-        for own in profile.site.domains where d == own || d.hasSuffix("." + own) { return true }
+        for (own, dotted) in zip(profile.site.domains, dottedDomains) where d == own || d.hasSuffix(dotted) { return true }
         return relayHosts.contains(d) || messageIDDomains.contains(d)
     }
 

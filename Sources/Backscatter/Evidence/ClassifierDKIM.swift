@@ -6,9 +6,14 @@ struct DKIMTags {
     private var items: [(name: ByteSlice, value: ByteSlice)] = []
 
     init(_ value: ByteSlice) {
-        for item in value.split(separator: ASCII.semicolon) {
-            guard let eq = item.firstIndex(of: ASCII.equals) else { continue }
-            items.append((item[..<eq].trimmingWhitespace(), item[(eq + 1)...]))
+        var start = value.startIndex
+        while start < value.endIndex {
+            let end = value[start...].firstIndex(of: ASCII.semicolon) ?? value.endIndex
+            let item = value[start..<end]
+            if let eq = item.firstIndex(of: ASCII.equals) {
+                items.append((item[..<eq].trimmingWhitespace(), item[(eq + 1)...]))
+            }
+            start = end + 1
         }
     }
 

@@ -26,7 +26,7 @@ public struct ObservationReader: Sendable {
         let headers = message.headers
         let received = headers.all("received")
         if let top = received.first {
-            let hop = ReceivedHop(top.unfoldedValue)
+            let hop = ReceivedHop(top.rawValue)
             o.arrival = hop.date
             o.connectingIP = hop.ip
             o.connectingHost = hop.reverseName ?? hop.helo
@@ -109,7 +109,7 @@ public struct ObservationReader: Sendable {
         }
         let received = headers.all("received")
         f.hopCount = received.count
-        for field in received.prefix(Observation.maxListed) { f.hops.append(ReceivedHop(field.unfoldedValue)) }
+        for field in received.prefix(Observation.maxListed) { f.hops.append(ReceivedHop(field.rawValue)) }
         for field in headers.all("dkim-signature").prefix(4) {
             f.dkim.append(checkDKIM(field, headers: headers))
         }

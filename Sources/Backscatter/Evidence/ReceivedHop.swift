@@ -24,9 +24,12 @@ public struct ReceivedHop: Sendable, Hashable {
         self.date = date
     }
 
-    /// Reads one Received value.
+    /// The longest Received value read (bytes); the rest of a longer one is ignored.
+    public static let maxValueBytes = 16 * 1024
+
+    /// Reads one Received value, folded as it was written or unfolded.
     public init(_ value: ByteSlice) {
-        let field = ReceivedField.parse(value, reading: [.from, .by, .date])
+        let field = ReceivedField.parse(value.prefix(Self.maxValueBytes), reading: [.from, .by, .date])
         self.init(helo: field.from?.helo?.lowercased(), reverseName: field.from?.reverseDNS?.lowercased(),
                   ip: field.from?.ip?.description, by: field.by?.lowercased(), date: field.date?.secondsSince1970)
         if var name = reverseName, name.hasSuffix(".") { name.removeLast(); reverseName = name }

@@ -7,8 +7,9 @@ import MailParsing
 import Synchronization
 
 /// Values a scan holds for a later pass, in order, with bounded memory. Small inputs stay as they are,
-/// in memory, until their estimated footprint (`residentFactor` times their exact encoded size, counted
-/// without encoding) passes `memoryLimit`; then every value is encoded (`SpillCodable`) and written to an
+/// in memory, until their estimated footprint (`residentFactor` times their encoded size, counted
+/// without encoding: exactly for the first `measuredFirst` values, then for one in `sampleEvery`, the
+/// others taken at the mean) passes `memoryLimit`; then every value is encoded (`SpillCodable`) and written to an
 /// unlinked temporary file (created with `mkstemp` in `$TMPDIR`, else `/tmp`, and unlinked at once, so
 /// nothing is left behind even after a crash) in `flushBytes` pieces. `values()` reads everything back
 /// in order, as often as needed: from the array, or sequentially from the file.
@@ -47,13 +48,27 @@ package final class SpillStore<Element: SpillCodable> {
     /// Whether values have gone to a temporary file.
     package var hasSpilled: Bool { file != nil }
 
+    /// Values measured exactly before `append` goes over to sampling.
+    package static var measuredFirst: Int { 256 }
+    /// After the first `measuredFirst`, one value in this many is measured; the others count as the
+    /// mean so far (measuring walks every string of a value, a real part of the cost of holding it).
+    package static var sampleEvery: Int { 16 }
+    private var measuredCount = 0
+    private var measuredBytes = 0
+
     /// Appends one value.
     package func append(_ value: Element) {
         count += 1
         if !encoding {
-            var sizer = SpillEncoder(measuring: true)
-            value.encode(to: &sizer)
-            heldBytes &+= (sizer.count &+ 4) &* Self.residentFactor
+            if measuredCount < Self.measuredFirst || count % Self.sampleEvery == 0 {
+                var sizer = SpillEncoder(measuring: true)
+                value.encode(to: &sizer)
+                measuredCount += 1
+                measuredBytes &+= sizer.count &+ 4
+                heldBytes &+= (sizer.count &+ 4) &* Self.residentFactor
+            } else {
+                heldBytes &+= measuredBytes / measuredCount &* Self.residentFactor
+            }
             held.append(value)
             guard heldBytes > memoryLimit else { return }
             encoding = true

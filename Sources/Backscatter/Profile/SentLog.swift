@@ -77,13 +77,15 @@ public struct SentLog: Sendable, Hashable {
     }
 
     static func key(_ id: some StringProtocol) -> String {
-        let utf8 = Array(id.utf8)
-        guard utf8.allSatisfy({ $0 < 0x80 }) else { return stripBrackets(id).lowercased() }
+        guard id.utf8.allSatisfy({ $0 < 0x80 }) else { return stripBrackets(id).lowercased() }
         // ASCII (nearly every id): the same key, made on bytes.
-        var bytes = utf8[...].trimmingWhitespace()
+        var key: [UInt8] = []
+        key.reserveCapacity(id.utf8.count)
+        for b in id.utf8 { key.append(ASCII.lowercased(b)) }
+        var bytes = key[...].trimmingWhitespace()
         if bytes.first == ASCII.lessThan { bytes = bytes.dropFirst() }
         if bytes.last == ASCII.greaterThan { bytes = bytes.dropLast() }
-        return String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// What a mail log says about one queue id.

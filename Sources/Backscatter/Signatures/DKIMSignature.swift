@@ -26,8 +26,8 @@ public struct DKIMSignature: Sendable, Hashable {
     /// Parses a DKIM-Signature field value (unfolded or not).
     /// - Throws: `DKIMSignatureError` when a required tag is missing or malformed (RFC 6376 §6.1.1).
     public init(parsing value: some Collection<UInt8>) throws(DKIMSignatureError) {
-        let bytes = Array(value)
-        let tags = try DKIMSignature.tagList(bytes[...])
+        let bytes: ByteSlice = value as? ByteSlice ?? Array(value)[...]
+        let tags = try DKIMSignature.tagList(bytes)
         // Tags are read as byte slices of the one value; only the short ones become Strings.
         func tag(_ name: StaticString) -> ByteSlice? {
             tags.first { $0.name.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) }?.value
@@ -36,7 +36,13 @@ public struct DKIMSignature: Sendable, Hashable {
             guard let v = tag(name), !v.isEmpty else { throw DKIMSignatureError("missing \(name)= tag") }
             return v
         }
-        func lowercased(_ bytes: ByteSlice) -> String { String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self) }
+        func lowercased(_ bytes: ByteSlice) -> String {
+            // Written straight into the String's storage (no intermediate array); UTF-8 is repaired.
+            String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for (i, b) in bytes.enumerated() { buffer[i] = ASCII.lowercased(b) }
+                return bytes.count
+            }
+        }
         // §6.1.1: v= must be 1.
         guard let version = tag("v"), version.count == 1, version.first == UInt8(ascii: "1") else {
             throw DKIMSignatureError("v= is not 1")
@@ -86,9 +92,9 @@ public struct DKIMSignature: Sendable, Hashable {
         return out
     }
 
-    /// Base64 with folding white space removed (§3.5: b= and bh= may be folded).
+    /// Base64 with folding white space skipped (§3.5: b= and bh= may be folded).
     static func base64(_ bytes: ByteSlice) -> [UInt8]? {
-        Base64.decode(bytes.filter { !ASCII.isWhitespaceOrNewline($0) })
+        Base64.decode(bytes, skippingWhitespace: true)
     }
 }
 
@@ -103,31 +109,41 @@ public struct DKIMSignatureError: Error, Sendable, Hashable, CustomStringConvert
 
 /// Strict standard-alphabet base64 (RFC 4648 §4), padding optional; nil on any other byte.
 enum Base64 {
-    static func decode(_ bytes: [UInt8]) -> [UInt8]? {
+    /// Each byte's 6-bit value; 64 for '=', 65 for white space and line ends, 255 for anything else.
+    private static let values: [UInt8] = {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(c)] = UInt8(i)
+        }
+        table[Int(UInt8(ascii: "="))] = 64
+        for c in [ASCII.space, ASCII.tab, ASCII.carriageReturn, ASCII.lineFeed] { table[Int(c)] = 65 }
+        return table
+    }()
+
+    /// Decodes `bytes`; with `skippingWhitespace`, WSP, CR and LF anywhere are ignored.
+    static func decode(_ bytes: some Collection<UInt8>, skippingWhitespace: Bool = false) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
         var padding = 0
+        let table = values
         for b in bytes {
-            let v: UInt32
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(b - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(b - UInt8(ascii: "a")) + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(b - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"): v = 62
-            case UInt8(ascii: "/"): v = 63
-            case UInt8(ascii: "="):
+            let v = table[Int(b)]
+            if v < 64 {
+                if padding > 0 { return nil }
+                buffer = buffer << 6 | UInt32(v)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                }
+            } else if v == 64 {
                 padding += 1
+            } else if v == 65, skippingWhitespace {
                 continue
-            default: return nil
-            }
-            if padding > 0 { return nil }
-            buffer = buffer << 6 | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            } else {
+                return nil
             }
         }
         return padding <= 2 ? out : nil

@@ -76,7 +76,8 @@ public struct StreamClassifier: Sendable {
         var slots: [StreamJudge.Slot] = []
         let scorer = classifier.scoringOnly
         for (i, note) in notes.enumerated() {
-            guard let o = note.observation else { continue }
+            guard let box = note.observationBox else { continue }
+            let o = box.observation
             let n = Int32(truncatingIfNeeded: slots.count)
             var slot = StreamJudge.Slot(sequence: i)
             if classifier.fakeNotice(o) == nil {
@@ -120,7 +121,8 @@ public struct StreamClassifier: Sendable {
             var unkeyed = [[Int32]](repeating: [], count: campaigns.count)
             var n = 0
             for note in notes {
-                guard let o = note.observation else { continue }
+                guard let box = note.observationBox else { continue }
+                let o = box.observation
                 defer { n += 1 }
                 guard n < slots.count else { break }
                 var c = Int(slots[n].campaign)
@@ -301,7 +303,8 @@ public struct StreamJudge: Sendable {
     ///   - sequence: its position among the notes `prepare` read. Fastest in input order; a message
     ///     `prepare` did not see is judged on its own evidence.
     public mutating func judge(_ note: ClassifierNote, at sequence: Int) -> Judgement {
-        guard let o = note.observation else { return .notBounce }
+        guard let box = note.observationBox else { return .notBounce }
+        let o = box.observation
         // 4. Made-up recipients: machine-made local parts of ours that are not known to exist.
         var randomEvidence: Evidence?
         if let victim = o.victim, classifier.site.isOurAddress(victim), classifier.site.userExists(victim) != true,

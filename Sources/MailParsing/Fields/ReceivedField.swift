@@ -58,7 +58,8 @@ public struct ReceivedField: Sendable {
     /// - qmail: `from RDNS (HELO name) (IP)`, `from unknown (EHLO name) ([IP])`;
     /// - Microsoft: `from HELO (IP)`, `from HELO ([IPv6%zone])`; fetchmail: `from NAME [IP]`;
     /// - `from [IP]` alone, `from 192.0.2.1`.
-    /// Limits: O(n); words longer than 255 bytes are cut; no recursion.
+    /// Limits: O(n); words longer than 255 bytes are cut; no recursion. The value may be folded (line
+    /// ends count as white space) or unfolded.
     /// - Parameter wanted: the clauses to read (default: all); the others stay nil, and cost nothing.
     public static func parse(_ value: ByteSlice, reading wanted: Clauses = .all) -> ReceivedField {
         var field = ReceivedField()
@@ -66,7 +67,12 @@ public struct ReceivedField: Sendable {
         var clauses = value
         if let semicolon = lastTopLevelSemicolon(value) {
             clauses = value[value.startIndex..<semicolon]
-            if wanted.contains(.date) { field.date = MailDate.parse(value[(semicolon + 1)...]) }
+            if wanted.contains(.date) {
+                // The date parser reads one line: unfold a folded date (RFC 5322 §2.2.3).
+                let date = value[(semicolon + 1)...]
+                let lineEnd = date.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed }
+                field.date = MailDate.parse(lineEnd ? date.filter { $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }[...] : date)
+            }
         }
         let items = ReceivedTokenizer.tokenize(clauses)
         var current: Keyword? = nil
