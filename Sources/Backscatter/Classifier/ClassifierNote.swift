@@ -23,7 +23,8 @@ public struct ClassifierNote: Sendable {
         get { box?.observation }
         set { box = newValue.map(Box.init) }
     }
-    /// For ordinary mail: the address it was delivered to, lower case.
+    /// For ordinary mail: the address it was delivered to, lower case (read for zero-config only; see
+    /// `ObservationReader.readsDeliveredTo`).
     public var deliveredTo: String?
 
     /// A note.
@@ -35,6 +36,7 @@ public struct ClassifierNote: Sendable {
     /// Reads the note of one message.
     public static func read(_ message: ParsedMessage, report: BounceReport, reader: ObservationReader) -> ClassifierNote {
         if let o = reader.observe(message, report: report) { return ClassifierNote(observation: o) }
+        guard reader.readsDeliveredTo else { return ClassifierNote(observation: nil) }
         for name in ["x-original-to", "delivered-to"] {
             if let field = message.headers.first(name),
                let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {

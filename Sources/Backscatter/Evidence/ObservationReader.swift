@@ -9,10 +9,14 @@ import MailParsing
 public struct ObservationReader: Sendable {
     /// The site's DKIM keys, for checking signatures on returned originals.
     public var dkimKeys: [DKIMKey]
+    /// Whether notes of ordinary mail keep the address it was delivered to: what zero-config learns the
+    /// site's domains and mailboxes from; a given profile already says them.
+    public var readsDeliveredTo: Bool
 
     /// A reader that checks DKIM signatures with `dkimKeys`.
-    public init(dkimKeys: [DKIMKey] = []) {
+    public init(dkimKeys: [DKIMKey] = [], readsDeliveredTo: Bool = true) {
         self.dkimKeys = dkimKeys
+        self.readsDeliveredTo = readsDeliveredTo
     }
 
     /// The observation of one message, or nil when it is not bounce-like (`not-bounce`, feedback report).

@@ -77,15 +77,20 @@ public struct SentLog: Sendable, Hashable {
     }
 
     static func key(_ id: some StringProtocol) -> String {
-        guard id.utf8.allSatisfy({ $0 < 0x80 }) else { return stripBrackets(id).lowercased() }
-        // ASCII (nearly every id): the same key, made on bytes.
-        var key: [UInt8] = []
-        key.reserveCapacity(id.utf8.count)
-        for b in id.utf8 { key.append(ASCII.lowercased(b)) }
-        var bytes = key[...].trimmingWhitespace()
-        if bytes.first == ASCII.lessThan { bytes = bytes.dropFirst() }
-        if bytes.last == ASCII.greaterThan { bytes = bytes.dropLast() }
-        return String(decoding: bytes, as: UTF8.self)
+        var text = String(id)
+        return text.withUTF8 { utf8 -> String in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return stripBrackets(id).lowercased() }
+            // ASCII (nearly every id): the same key, written on bytes straight into the String.
+            var start = 0, end = utf8.count
+            while start < end, ASCII.isWhitespaceOrNewline(utf8[start]) { start += 1 }
+            while start < end, ASCII.isWhitespaceOrNewline(utf8[end - 1]) { end -= 1 }
+            if start < end, utf8[start] == ASCII.lessThan { start += 1 }
+            if start < end, utf8[end - 1] == ASCII.greaterThan { end -= 1 }
+            return String(unsafeUninitializedCapacity: end - start) { buffer in
+                for i in start..<end { buffer[i - start] = ASCII.lowercased(utf8[i]) }
+                return end - start
+            }
+        }
     }
 
     /// What a mail log says about one queue id.
@@ -170,7 +175,7 @@ public struct SentLog: Sendable, Hashable {
                 }
             }
             if trimmedBytes.contains(ASCII.tab) {
-                if let entry = SentLog.tsvEntry(trimmedBytes) { insert(entry) }
+                if let (entry, key) = SentLog.tsvEntry(trimmedBytes) { entries[key] = entry }
                 continue
             }
             // One Message-ID per line.
@@ -336,30 +341,55 @@ public struct SentLog: Sendable, Hashable {
 
     /// A TSV line: the first column that is `<id@host>` is the Message-ID, an RFC 3339 first column before
     /// it the send time, the next column the envelope sender, the one after it the recipients (commas).
-    private static func tsvEntry(_ line: ByteSlice) -> SentLogEntry? {
-        var columns: [ByteSlice] = []
-        var columnStart = line.startIndex
-        while let tab = line[columnStart...].firstIndex(of: ASCII.tab) {
-            columns.append(line[columnStart..<tab])
-            columnStart = tab + 1
+    private static func tsvEntry(_ line: ByteSlice) -> (entry: SentLogEntry, key: String)? {
+        // The columns are taken one after another, without an array of them: the first (the time when
+        // the id is not first), the id's, and the two after it.
+        func column(from start: Int) -> (text: ByteSlice, next: Int?) {
+            guard let tab = line[start...].firstIndex(of: ASCII.tab) else { return (line[start...], nil) }
+            return (line[start..<tab], tab + 1)
         }
-        columns.append(line[columnStart...])
-        guard let idColumn = columns.firstIndex(where: { SentLog.looksLikeBracketedID($0) }) else { return nil }
         func text(_ bytes: ByteSlice) -> String { String(decoding: bytes, as: UTF8.self) }
-        var entry = SentLogEntry(messageID: text(unbracket(columns[idColumn])))
-        if idColumn > 0 {
-            let time = columns[0].trimmingWhitespace()
+        var cursor: Int? = line.startIndex
+        var firstColumn: ByteSlice?
+        var idColumn: ByteSlice?
+        while let start = cursor {
+            let (column, next) = column(from: start)
+            cursor = next
+            if looksLikeBracketedID(column) { idColumn = column; break }
+            if start == line.startIndex { firstColumn = column }
+        }
+        guard let idColumn else { return nil }
+        let id = unbracket(idColumn)
+        var entry = SentLogEntry(messageID: text(id))
+        if let time = firstColumn?.trimmingWhitespace() {
             entry.sentAt = utcSeconds(time).map(Double.init) ?? TOMLParser.dateTime(text(time))?.secondsSince1970
         }
-        if idColumn + 1 < columns.count {
-            let sender = columns[idColumn + 1].trimmingWhitespace()
+        if let start = cursor {
+            let (column, next) = column(from: start)
+            cursor = next
+            let sender = column.trimmingWhitespace()
             if !sender.isEmpty { entry.sender = text(unbracket(sender)) }
         }
-        if idColumn + 2 < columns.count {
-            entry.recipients = columns[idColumn + 2].split(separator: UInt8(ascii: ","))
-                .map { unbracket($0) }.filter { !$0.isEmpty }.map(text)
+        if let start = cursor {
+            let list = column(from: start).text
+            var piece = list.startIndex
+            while piece < list.endIndex {
+                let comma = list[piece...].firstIndex(of: ASCII.comma) ?? list.endIndex
+                let recipient = unbracket(list[piece..<comma])
+                if !recipient.isEmpty { entry.recipients.append(text(recipient)) }
+                piece = comma + 1
+            }
         }
-        return entry
+        // The key `key(_:)` makes of the id, made from its bytes when they are ASCII.
+        guard id.allSatisfy({ $0 < 0x80 }) else { return (entry, key(entry.messageID)) }
+        var keyBytes = id.trimmingWhitespace()
+        if keyBytes.first == ASCII.lessThan { keyBytes = keyBytes.dropFirst() }
+        if keyBytes.last == ASCII.greaterThan { keyBytes = keyBytes.dropLast() }
+        let key = String(unsafeUninitializedCapacity: keyBytes.count) { buffer in
+            for (i, b) in keyBytes.enumerated() { buffer[i] = ASCII.lowercased(b) }
+            return keyBytes.count
+        }
+        return (entry, key)
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` with every field in range, the form sent logs write, read without a

@@ -8,13 +8,13 @@ enum DKIMCanonicalization {
     static func headerHashInput(fields: [HeaderField], in raw: ByteSlice, signatureField: HeaderField,
                                 signature: DKIMSignature) -> [UInt8] {
         let relaxed = signature.headerCanonicalization == "relaxed"
-        var used = Set<Int>()
+        var used = [Bool](repeating: false, count: fields.count)
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         for name in signature.signedHeaders {
-            guard let index = fields.indices.reversed().first(where: { !used.contains($0) && fields[$0].hasName(name) })
+            guard let index = fields.indices.reversed().first(where: { !used[$0] && fields[$0].hasName(name) })
             else { continue }
-            used.insert(index)
+            used[index] = true
             let field = fields[index]
             if relaxed { appendRelaxed(field.name, field.rawValue, to: &out) } else { appendSimple(field, in: raw, to: &out) }
             out.append(ASCII.carriageReturn)
