@@ -40,21 +40,26 @@ public struct BATVAddress: Sendable, Hashable {
     /// Angle brackets and surrounding spaces are ignored.
     public init?(parsing address: some StringProtocol) {
         // Both forms hold "prvs=" (any case): most addresses are turned away by this one byte scan.
-        let marker = Array("prvs=".utf8)
-        let utf8 = Array(address.utf8)
-        guard utf8.count >= marker.count,
-              (0...(utf8.count - marker.count)).contains(where: { i in
-                  (0..<marker.count).allSatisfy { ASCII.lowercased(utf8[i + $0]) == marker[$0] }
-              }) else { return nil }
+        // ("prvs=" has no repeated prefix, so a mismatch restarts at its first byte.)
+        let marker: StaticString = "prvs="
+        var matched = 0
+        for b in address.utf8 {
+            let l = ASCII.lowercased(b)
+            if l == marker.utf8Start[matched] { matched += 1 } else { matched = l == marker.utf8Start[0] ? 1 : 0 }
+            if matched == 5 { break }
+        }
+        guard matched == 5 else { return nil }
         var text = Substring(address).trimmingASCIIWhitespace()
-        if text.hasPrefix("<"), text.hasSuffix(">"), text.count >= 2 { text = text.dropFirst().dropLast() }
+        if text.utf8.count >= 2, text.utf8.first == ASCII.lessThan, text.utf8.last == ASCII.greaterThan {
+            text = text.dropFirst().dropLast()
+        }
         guard let at = text.lastIndex(ofASCII: ASCII.at) else { return nil }
         let local = text[..<at]
         let domain = text[text.index(after: at)...]
         guard !domain.isEmpty else { return nil }
         if local.utf8.prefix(5).map(ASCII.lowercased).elementsEqual("prvs=".utf8),
            let rest = Substring(local.utf8.dropFirst(5)) as Substring? {
-            if let eq = rest.firstIndex(of: "="), let tag = BATVAddress.tag(rest[..<eq]) {
+            if let eq = rest.utf8.firstIndex(of: ASCII.equals), let tag = BATVAddress.tag(rest[..<eq]) {
                 let original = rest[rest.index(after: eq)...]
                 guard !original.isEmpty else { return nil }
                 self.init(tag: tag, local: original, domain: domain, form: .standard)
@@ -162,15 +167,26 @@ public struct BATVVerifier: Sendable {
         // The draft signs "K DDD orig-mailfrom"; the corpus (backscatter-dev README, "BATV as implemented")
         // keeps the local part as written and lower-cases the domain. Signers differ in case handling,
         // so the local part is also tried lower-cased, and the domain as written.
-        let locals = Set([tagged.localPart, tagged.localPart.lowercased()])
-        let domains = Set([tagged.domain.lowercased(), tagged.domain])
+        var locals = [tagged.localPart]
+        if tagged.localPart.lowercased() != tagged.localPart { locals.append(tagged.localPart.lowercased()) }
+        var domains = [tagged.domain.lowercased()]
+        if tagged.domain != domains[0] { domains.append(tagged.domain) }
+        // The tag's six hex digits as the three bytes of the HMAC they are the start of (`signature`
+        // writes them lower case; the tag is lower-cased when read).
+        let wanted: [UInt8] = stride(from: 0, to: 6, by: 2).compactMap { i in
+            let digits = tagged.signature.utf8.dropFirst(i).prefix(2)
+            return UInt8(String(decoding: digits, as: UTF8.self), radix: 16)
+        }
+        let key = SymmetricKey(data: secret)
         var verified = false
         outer: for local in locals {
-            for domain in domains where BATVVerifier.signature(keyNumber: tagged.keyNumber, ddd: ddd,
-                                                               address: "\(local)@\(domain)", secret: secret)
-                == tagged.signature {
-                verified = true
-                break outer
+            for domain in domains {
+                let message = Array("\(tagged.keyNumber)\(ddd)\(local)@\(domain)".utf8)
+                let mac = HMAC<Insecure.SHA1>.authenticationCode(for: message, using: key)
+                if wanted.count == 3, mac.prefix(3).elementsEqual(wanted) {
+                    verified = true
+                    break outer
+                }
             }
         }
         guard verified else { return .badSignature }
