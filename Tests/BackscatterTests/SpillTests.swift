@@ -149,7 +149,6 @@ struct SpillCodingTests {
         original.spamShape = [.noReverseDNS, .linkHeavy, .htmlOnly]
         original.messageIDShape = "9.A@example.org"
         o.original = original
-        o.noticeSubjectKey = 42
         o.noticeSubjectTail = "subjecttail"
         o.noticeReplyTo = "r@s.t"
         o.returnPath = ""

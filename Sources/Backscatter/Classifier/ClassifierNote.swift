@@ -24,7 +24,7 @@ public struct ClassifierNote: Sendable {
         set { box = newValue.map(Box.init) }
     }
     /// For ordinary mail: the address it was delivered to, lower case (read for zero-config only; see
-    /// `ObservationReader.readsDeliveredTo`).
+    /// `ObservationReader.keepsInferenceFacts`).
     public var deliveredTo: String?
 
     /// A note.
@@ -36,7 +36,7 @@ public struct ClassifierNote: Sendable {
     /// Reads the note of one message.
     public static func read(_ message: ParsedMessage, report: BounceReport, reader: ObservationReader) -> ClassifierNote {
         if let o = reader.observe(message, report: report) { return ClassifierNote(observation: o) }
-        guard reader.readsDeliveredTo else { return ClassifierNote(observation: nil) }
+        guard reader.keepsInferenceFacts else { return ClassifierNote(observation: nil) }
         for name in ["x-original-to", "delivered-to"] {
             if let field = message.headers.first(name),
                let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {

@@ -54,7 +54,7 @@ package enum DevMeasurement {
                 analysed.append((parsed, analyzer.analyze(parsed)))
             }
         }
-        let reader = ObservationReader(dkimKeys: profile?.dkim ?? [], readsDeliveredTo: profile == nil)
+        let reader = ObservationReader(dkimKeys: profile?.dkim ?? [], keepsInferenceFacts: profile == nil)
         var notes: [ClassifierNote] = []
         notes.reserveCapacity(analysed.count)
         let perMessage = clock.measure {

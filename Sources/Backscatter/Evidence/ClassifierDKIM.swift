@@ -30,8 +30,9 @@ struct DKIMTags {
 /// with the site branch's `DKIMVerifier`: true verified, false failed, nil when it cannot be told (a cut
 /// header section, an unsupported algorithm, a malformed signature).
 enum ClassifierDKIM {
-    static func verify(signature field: HeaderField, headers: HeaderSection, key: DKIMKey) -> Bool? {
-        guard let signature = try? DKIMSignature(parsing: field.unfoldedValue) else { return nil }
+    /// - Parameter value: the field's unfolded value (read once by the caller).
+    static func verify(signature field: HeaderField, value: ByteSlice, headers: HeaderSection, key: DKIMKey) -> Bool? {
+        guard let signature = try? DKIMSignature(parsing: value) else { return nil }
         switch DKIMVerifier(keys: [key]).verify(signature, field: field, in: headers) {
         case .verified: return true
         case .failed: return false

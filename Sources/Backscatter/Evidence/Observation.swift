@@ -42,8 +42,6 @@ public struct Observation: Sendable, Hashable {
     public var replyIDs: [String]
     /// The returned original, when any of it came back.
     public var original: OriginalFacts?
-    /// A fingerprint of the notice's own Subject (normalised): groups auto-replies quoting one spam.
-    public var noticeSubjectKey: UInt64?
     /// The last letters of the notice's Subject (lower case, letters only, at most 60): a notice without
     /// its original often quotes the original's subject at its end (`Undeliverable: SUBJECT`).
     public var noticeSubjectTail: String?
@@ -91,8 +89,8 @@ public struct OriginalFacts: Sendable, Hashable {
     public var dkim: [DKIMFinding]
     /// How the original was built and sent, where that looks like spam.
     public var spamShape: SpamShape
-    /// The Message-ID's shape (digits, letters and punctuation classes, domain kept): groups a campaign's
-    /// forged ids and describes the site's own.
+    /// The Message-ID's shape (digits, letters and punctuation classes, domain kept): what zero-config
+    /// learns the site's own id format from (not read when a profile is given, which states it).
     public var messageIDShape: String?
 
     /// Facts with only the presence known.

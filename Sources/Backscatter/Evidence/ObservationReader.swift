@@ -9,14 +9,15 @@ import MailParsing
 public struct ObservationReader: Sendable {
     /// The site's DKIM keys, for checking signatures on returned originals.
     public var dkimKeys: [DKIMKey]
-    /// Whether notes of ordinary mail keep the address it was delivered to: what zero-config learns the
-    /// site's domains and mailboxes from; a given profile already says them.
-    public var readsDeliveredTo: Bool
+    /// Whether notes keep what only zero-config needs, to infer a profile from: the address ordinary
+    /// mail was delivered to (the site's domains and mailboxes) and the shape of each original's
+    /// Message-ID. A given profile already says these.
+    public var keepsInferenceFacts: Bool
 
     /// A reader that checks DKIM signatures with `dkimKeys`.
-    public init(dkimKeys: [DKIMKey] = [], readsDeliveredTo: Bool = true) {
+    public init(dkimKeys: [DKIMKey] = [], keepsInferenceFacts: Bool = true) {
         self.dkimKeys = dkimKeys
-        self.readsDeliveredTo = readsDeliveredTo
+        self.keepsInferenceFacts = keepsInferenceFacts
     }
 
     /// The observation of one message, or nil when it is not bounce-like (`not-bounce`, feedback report).
@@ -63,7 +64,6 @@ public struct ObservationReader: Sendable {
         }
         if let subject = headers.first("subject") {
             let text = EncodedWords.decode(subject.unfoldedValue)
-            o.noticeSubjectKey = Fingerprint.subjectKey(text)
             o.noticeSubjectTail = Fingerprint.letters(text, last: 60)
         }
         if let returnPath = headers.first("return-path") {
@@ -117,19 +117,20 @@ public struct ObservationReader: Sendable {
         for field in headers.all("dkim-signature").prefix(4) {
             f.dkim.append(checkDKIM(field, headers: headers))
         }
-        if let id = f.messageID { f.messageIDShape = Self.idShape(id) }
+        if keepsInferenceFacts, let id = f.messageID { f.messageIDShape = Self.idShape(id) }
         (f.spamShape, f.bodyKey) = spamShape(f, original: original, headers: headers)
         return f
     }
 
     private func checkDKIM(_ field: HeaderField, headers: HeaderSection) -> DKIMFinding {
-        let tags = DKIMTags(field.unfoldedValue)
+        let value = field.unfoldedValue
+        let tags = DKIMTags(value)
         let domain = tags["d"]?.lowercased() ?? ""
         let selector = tags["s"]?.lowercased() ?? ""
         guard let key = dkimKeys.first(where: { $0.domain == domain && $0.selector == selector }) else {
             return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
         }
-        switch ClassifierDKIM.verify(signature: field, headers: headers, key: key) {
+        switch ClassifierDKIM.verify(signature: field, value: value, headers: headers, key: key) {
         case .some(true): return DKIMFinding(domain: domain, selector: selector, result: .verified)
         case .some(false): return DKIMFinding(domain: domain, selector: selector, result: .failed)
         case .none: return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
