@@ -193,7 +193,18 @@ public struct ReceivedField: Sendable {
 
     /// Words of a comment: split at whitespace and parentheses ("(x [ip] (may be forged))").
     static func words(of comment: ByteSlice) -> [ByteSlice] {
-        comment.split(whereSeparator: { ASCII.isWhitespaceOrNewline($0) || $0 == ASCII.openParen || $0 == ASCII.closeParen })
+        var words: [ByteSlice] = []
+        words.reserveCapacity(6)
+        var i = comment.startIndex
+        while i < comment.endIndex {
+            let b = comment[i]
+            if ASCII.isWhitespaceOrNewline(b) || b == ASCII.openParen || b == ASCII.closeParen { i += 1; continue }
+            let start = i
+            while i < comment.endIndex, !ASCII.isWhitespaceOrNewline(comment[i]), comment[i] != ASCII.openParen,
+                  comment[i] != ASCII.closeParen { i += 1 }
+            words.append(comment[start..<i])
+        }
+        return words
     }
 
     /// Reads the from clause's first word and the comments / words after it.
