@@ -57,10 +57,16 @@ public struct DKIMSignature: Sendable, Hashable {
         guard ["simple", "relaxed"].contains(headerCanonicalization) else {
             throw DKIMSignatureError("unknown header canonicalization \(headerCanonicalization)")
         }
-        signedHeaders = try required("h").split(separator: UInt8(ascii: ":")).compactMap { name in
-            let trimmed = name.trimmingWhitespace()
-            return trimmed.isEmpty ? nil : lowercased(trimmed)
+        let names = try required("h")
+        var signed: [String] = []
+        var nameStart = names.startIndex
+        while nameStart <= names.endIndex {
+            let colon = names[nameStart...].firstIndex(of: ASCII.colon) ?? names.endIndex
+            let name = names[nameStart..<colon].trimmingWhitespace()
+            if !name.isEmpty { signed.append(lowercased(name)) }
+            nameStart = colon + 1
         }
+        signedHeaders = signed
         // §5.4: the From field must be signed.
         guard signedHeaders.contains("from") else { throw DKIMSignatureError("h= does not include from") }
         guard let b = DKIMSignature.base64(try required("b")) else { throw DKIMSignatureError("b= is not base64") }
@@ -75,8 +81,12 @@ public struct DKIMSignature: Sendable, Hashable {
     /// Tag names are compared as written (§3.2: they are case-sensitive).
     static func tagList(_ bytes: ByteSlice) throws(DKIMSignatureError) -> [(name: ByteSlice, value: ByteSlice)] {
         var out: [(name: ByteSlice, value: ByteSlice)] = []
-        for spec in bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
-            let trimmed = spec.trimmingWhitespace()
+        out.reserveCapacity(12)
+        var specStart = bytes.startIndex
+        while specStart <= bytes.endIndex {
+            let semicolon = bytes[specStart...].firstIndex(of: ASCII.semicolon) ?? bytes.endIndex
+            let trimmed = bytes[specStart..<semicolon].trimmingWhitespace()
+            specStart = semicolon + 1
             if trimmed.isEmpty { continue }
             guard let eq = trimmed.firstIndex(of: UInt8(ascii: "=")) else {
                 throw DKIMSignatureError("tag without '=': \(String(decoding: trimmed, as: UTF8.self).prefix(40))")
