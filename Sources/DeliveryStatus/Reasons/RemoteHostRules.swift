@@ -20,18 +20,31 @@ enum RemoteHostRules {
     /// The reason the refusing provider's own rules give, or nil.
     static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "") -> Reason? {
         guard !diagnostic.isEmpty else { return nil }
-        let lowerHosts = hosts.map { $0.lowercased() }
+        // Which providers the hosts name, for all providers in one pass over the hosts (bit i: providers[i]).
+        var named: UInt64 = 0
+        for host in hosts {
+            let h = host.lowercased()
+            for (suffix, i) in suffixes where h.hasSuffix(suffix) { named |= 1 << UInt64(i) }
+        }
+        // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
         let domain = recipientDomain.lowercased()
-        for p in providers {
-            // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
-            let byDomain = !domain.isEmpty && p.hostSuffixes.contains { $0.hasSuffix(domain) }
-            let byHost = byDomain || lowerHosts.contains { h in p.hostSuffixes.contains { h.hasSuffix($0) } }
-            let bySignature = p.signature?.hasMatch(in: diagnostic) ?? false
-            guard byHost || bySignature else { continue }
-            if let r = p.decide(diagnostic.lowercased(), status, reply) { return r }
+        if !domain.isEmpty {
+            for (suffix, i) in suffixes where suffix.hasSuffix(domain) { named |= 1 << UInt64(i) }
+        }
+        var lowercaseDiagnostic: String? = nil
+        for (i, p) in providers.enumerated() {
+            guard named & (1 << UInt64(i)) != 0 || p.signature?.hasMatch(in: diagnostic) == true else { continue }
+            if lowercaseDiagnostic == nil { lowercaseDiagnostic = diagnostic.lowercased() }
+            if let r = p.decide(lowercaseDiagnostic!, status, reply) { return r }
         }
         return nil
     }
+
+    /// Every provider's host suffixes with the provider's index in `providers` (fewer than 64 providers).
+    private static let suffixes: [(suffix: String, provider: Int)] = {
+        precondition(providers.count < 64, "the provider mask of `reason` holds 64 providers")
+        return providers.enumerated().flatMap { i, p in p.hostSuffixes.map { ($0, i) } }
+    }()
 
     private static func first(_ table: [(String, Reason)], in text: String) -> Reason? {
         for (phrase, reason) in table where text.contains(phrase) { return reason }

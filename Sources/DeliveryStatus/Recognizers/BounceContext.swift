@@ -24,36 +24,61 @@ package final class BounceContext {
         self.message = message
         self.subject = message.headers.first("subject").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
         self.from = message.headers.first("from").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
+        self.fieldNames = HeaderNameFilter(message.headers)
     }
 
     /// The message's top-level header section.
     package var headers: HeaderSection { message.headers }
 
+    /// Which field names the top-level section has (a filter with no false negatives): most of the
+    /// recognisers' header questions are about fields the message lacks, answered without a scan.
+    private let fieldNames: HeaderNameFilter
+    /// The values looked up so far by `header(_:)`, by name (a message's recognisers ask for the same
+    /// few fields — Message-ID eight times — and each lookup otherwise scans and unfolds again).
+    private var headerValues: [(name: String, value: String?)] = []
+
     /// The first value of a top-level header field, or nil.
-    package func header(_ lowercaseName: String) -> String? { message.headers[lowercaseName] }
+    package func header(_ lowercaseName: String) -> String? {
+        guard fieldNames.mayContain(lowercaseName) else { return nil }
+        for entry in headerValues where entry.name == lowercaseName { return entry.value }
+        let value = message.headers[lowercaseName]
+        headerValues.append((lowercaseName, value))
+        return value
+    }
+
+    /// Whether the top-level header section has a field named `lowercaseName`.
+    package func hasHeader(_ lowercaseName: String) -> Bool {
+        fieldNames.mayContain(lowercaseName) && message.headers.first(lowercaseName) != nil
+    }
+
+    /// The values of the top-level Received fields, unfolded, undecoded, in order (several
+    /// recognisers' `claims` look for their MTA's words in them).
+    package private(set) lazy var receivedValues: [String] = message.headers.all("received").map(\.valueString)
 
     /// Host names in the report's own Received fields (`from` and `by` parts), for provider rules.
     package private(set) lazy var receivedHosts: [String] = {
         var out: [String] = []
         for f in message.headers.all("received").prefix(30) {
             // Words split at blanks and the punctuation around them: `from`/`by` followed by a dotted name.
-            var words: [ArraySlice<UInt8>] = []
             let value = f.unfoldedValue
+            var previous: Range<Int>? = nil
             var start: Int? = nil
+            func word(_ range: Range<Int>) {
+                if let p = previous, value[p].elementsEqual("from".utf8) || value[p].elementsEqual("by".utf8), value[range].contains(0x2E) {
+                    out.append(String(decoding: value[range], as: UTF8.self).lowercased())
+                }
+                previous = range
+            }
             for i in value.indices {
                 let b = value[i]
                 let separator = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x3B
                 if separator {
-                    if let s = start { words.append(value[s..<i]); start = nil }
+                    if let s = start { word(s..<i); start = nil }
                 } else if start == nil {
                     start = i
                 }
             }
-            if let s = start { words.append(value[s...]) }
-            for (i, w) in words.enumerated() where i + 1 < words.count && (w.elementsEqual("from".utf8) || w.elementsEqual("by".utf8)) {
-                let h = words[i + 1]
-                if h.contains(0x2E) { out.append(String(decoding: h, as: UTF8.self).lowercased()) }
-            }
+            if let s = start { word(s..<value.endIndex) }
         }
         return out
     }()
@@ -64,20 +89,24 @@ package final class BounceContext {
     /// The sender, lower-cased.
     package private(set) lazy var lowercaseFrom: String = from.lowercased()
 
+    /// Every MIME part, the root first, depth-first (`ParsedMessage.allParts`, built once: the part
+    /// views below all search it).
+    package private(set) lazy var parts: [MIMEPart] = message.allParts()
+
     /// The first `message/delivery-status` or `message/global-delivery-status` part (RFC 3464, RFC 6533),
     /// at any depth (a gateway may wrap the report in `multipart/mixed`).
-    package private(set) lazy var deliveryStatusPart: MIMEPart? = message.allParts().first {
+    package private(set) lazy var deliveryStatusPart: MIMEPart? = parts.first {
         $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
     }
 
     /// The first `message/feedback-report` part (RFC 5965).
-    package private(set) lazy var feedbackReportPart: MIMEPart? = message.allParts().first {
+    package private(set) lazy var feedbackReportPart: MIMEPart? = parts.first {
         $0.contentType.is("message", "feedback-report")
     }
 
     /// The first part carrying the returned original (whole message or headers), in document order,
     /// not counting the root.
-    package private(set) lazy var originalPart: MIMEPart? = message.allParts().dropFirst().first { $0.isEncapsulating }
+    package private(set) lazy var originalPart: MIMEPart? = parts.dropFirst().first { $0.isEncapsulating }
 
     /// The human-readable text of the report: the decoded text of every leaf part before the returned
     /// original (text/plain preferred over text/html in an alternative), or the whole body of a
@@ -88,12 +117,30 @@ package final class BounceContext {
     /// single-part report), without MIME noise lines (`Content-...`, boundaries, "This is a MIME...").
     package private(set) lazy var leadText: String = {
         var out: [Substring] = []
-        for line in lines {
+        scan: for line in lines {
             let l = line.trimmedSlice
-            if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { break }
-            if l.isEmpty || l.hasPrefix("Content-") || l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi")
-                || l.hasPrefix("This is an auto") || l.hasPrefix("This multi-part") || l.hasPrefix("###") || l.hasPrefix("***")
-                || l.hasPrefix("--") || l.contains("--- The follow") || l.contains("--- Transcript") { continue }
+            // The prefixes below compare bytes (`hasPrefix` of MailParsing); their first bytes are
+            // tested first, since most lines start with none of them.
+            switch l.utf8.first {
+            case nil:
+                continue
+            case UInt8(ascii: "R"), UInt8(ascii: "F"), UInt8(ascii: "O"):
+                if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { break scan }
+            case UInt8(ascii: "C"):
+                if l.hasPrefix("Content-") { continue }
+            case UInt8(ascii: "T"):
+                if l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi") || l.hasPrefix("This is an auto")
+                    || l.hasPrefix("This multi-part") { continue }
+            case UInt8(ascii: "#"):
+                if l.hasPrefix("###") { continue }
+            case UInt8(ascii: "*"):
+                if l.hasPrefix("***") { continue }
+            case UInt8(ascii: "-"):
+                if l.hasPrefix("--") { continue }
+            default:
+                break
+            }
+            if l.contains("--- The follow") || l.contains("--- Transcript") { continue }
             out.append(line)
         }
         return out.joined(separator: " ")
@@ -115,7 +162,7 @@ package final class BounceContext {
     package private(set) lazy var lowercaseText: String = text.lowercased()
 
     /// The decoded bodies of every delivery-status part, in document order.
-    package private(set) lazy var allDeliveryStatusTexts: [String] = message.allParts().filter {
+    package private(set) lazy var allDeliveryStatusTexts: [String] = parts.filter {
         $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
     }.map { BounceContext.normalizedText(of: $0) } + epilogueReport
 

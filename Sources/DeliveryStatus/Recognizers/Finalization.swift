@@ -33,7 +33,7 @@ enum Finalization {
         } else if let byProvider = RemoteHostRules.reason(
             diagnostic: diagnostic, status: status, reply: replyCode,
             hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic) + reportHosts,
-            recipientDomain: f.recipient.split(separator: "@").last.map(String.init) ?? "") {
+            recipientDomain: Finalization.domainPart(of: f.recipient)) {
             reason = byProvider
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
@@ -86,6 +86,16 @@ enum Finalization {
         out.willRetryUntil = f.willRetryUntil
         out.feedbackType = f.feedbackType
         return out
+    }
+
+    /// The last non-empty piece of `address` split at `@` (`split(separator: "@").last`, without the
+    /// array of pieces): the domain of an address; "" when there is none.
+    static func domainPart(of address: String) -> String {
+        var end = address.endIndex
+        while end > address.startIndex, address[address.index(before: end)] == "@" { end = address.index(before: end) }
+        let head = address[..<end]
+        let start = head.lastIndex(of: "@").map { head.index(after: $0) } ?? head.startIndex
+        return String(head[start...])
     }
 
     /// The message's kind from its recipients' actions and reasons.
