@@ -110,7 +110,9 @@ struct LiteralPrefilter: Sendable {
     private let long: [UInt32: [Literal]]
     /// The literals of one or two bytes, by their first byte (256 entries).
     private let short: [[Literal]]
-    private let hasShort: Bool
+    /// One bit per first byte of a literal of one or two bytes (so that the scan touches `short` only
+    /// at those bytes).
+    private let shortFirstBits: [UInt64]
     private let caseless: Bool
     private static let trigramBitCount = 1 << 16
     /// ASCII upper case to lower case, every other byte to itself.
@@ -154,7 +156,9 @@ struct LiteralPrefilter: Sendable {
         bigramBits = bigrams
         self.long = long
         self.short = short
-        hasShort = short.contains { !$0.isEmpty }
+        var firstBits = [UInt64](repeating: 0, count: 4)
+        for byte in short.indices where !short[byte].isEmpty { firstBits[byte >> 6] |= 1 << UInt64(byte & 63) }
+        shortFirstBits = firstBits
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
@@ -169,14 +173,19 @@ struct LiteralPrefilter: Sendable {
     /// and the group of that alternative (once per group and offset), until it returns a value.
     func forEachCandidate<Result>(in buffer: UnsafeRawBufferPointer, _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
-        let count = bytes.count
         let table = caseless ? LiteralPrefilter.foldTable : LiteralPrefilter.identityTable
         return table.withUnsafeBufferPointer { table in
-            scan(bytes, table: table, body)
+            bigramBits.withUnsafeBufferPointer { bigramBits in
+                shortFirstBits.withUnsafeBufferPointer { shortFirstBits in
+                    scan(bytes, table: table, bigramBits: bigramBits, shortFirstBits: shortFirstBits, body)
+                }
+            }
         }
     }
 
+    /// The scan proper, on the tables as buffers (no bounds checks or reference counting per byte).
     private func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
+                              bigramBits: UnsafeBufferPointer<UInt64>, shortFirstBits: UnsafeBufferPointer<UInt64>,
                               _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
         let count = bytes.count
         @inline(__always) func at(_ i: Int) -> UInt8 { table[Int(bytes[i])] }
@@ -197,7 +206,7 @@ struct LiteralPrefilter: Sendable {
         while i < count {
             let b1: UInt8 = i + 1 < count ? at(i + 1) : 0
             defer { b0 = b1; i += 1 }
-            if hasShort {
+            if shortFirstBits[Int(b0 >> 6)] & (1 << UInt64(b0 & 63)) != 0 {
                 for literal in short[Int(b0)] where !(triedAt == i && tried.contains(literal.group)) && verify(literal.bytes, at: i, from: 1) {
                     if let result = body(i, literal.group) { return result }
                     if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }

@@ -21,14 +21,17 @@ extension EnhancedStatusCode {
         let classes: [UInt8] = statusClass.map { [$0 + ASCIIByte.zero] } ?? [UInt8(ascii: "5"), UInt8(ascii: "4"), UInt8(ascii: "2")]
 
         // Candidate starts per class; after a hit the next search for that class resumes 5 bytes on.
+        // One pass for all classes (each remembers where it may hit next), so `starts` comes out sorted.
         var starts: [Int] = []
-        for c in classes {
-            var i = 1
-            while i + 1 < bytes.count {
-                if bytes[i] == c && bytes[i + 1] == ASCIIByte.dot { starts.append(i); i += 5 } else { i += 1 }
+        var resume = [Int](repeating: 1, count: classes.count)
+        var i = 1
+        while i + 1 < bytes.count {
+            if bytes[i + 1] == ASCIIByte.dot, let k = classes.firstIndex(of: bytes[i]), i >= resume[k] {
+                starts.append(i)
+                resume[k] = i + 5
             }
+            i += 1
         }
-        starts.sort()
         var found: [String] = []
         var weak: String? = nil
         for i in starts {
