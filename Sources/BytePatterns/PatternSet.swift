@@ -97,24 +97,37 @@ public struct PatternSet: Sendable {
 /// bytes a literal matches). With `.caseless`, ASCII letters compare without case, as PCRE2 does
 /// without `.utf`.
 struct LiteralPrefilter: Sendable {
-    /// A literal start (folded when caseless) and the set (group) its alternative belongs to.
+    /// A literal start (folded when caseless): its first three bytes as a key (literals of three bytes
+    /// or more), where its bytes are in `literalBytes`, and the set (group) its alternative belongs to.
+    /// Plain values, so that the scan copies them without reference counting.
     struct Literal: Sendable {
-        var bytes: [UInt8]
+        var key: UInt32
+        var start: Int
+        var count: Int
         var group: Int
     }
+    /// The bytes of every literal, one after another.
+    private let literalBytes: [UInt8]
     /// One bit per first two bytes of a literal of three bytes or more: the cheap first test.
     private let bigramBits: [UInt64]
     /// One bit per hash of a literal's first three bytes (literals of three bytes or more).
     private let trigramBits: [UInt64]
-    /// The literals of three bytes or more, by their first three bytes.
-    private let long: [UInt32: [Literal]]
-    /// The literals of one or two bytes, by their first byte (256 entries).
-    private let short: [[Literal]]
-    /// One bit per first byte of a literal of one or two bytes (so that the scan touches `short` only
-    /// at those bytes).
+    /// The literals of three bytes or more, by bucket (the top bits of their trigram's hash): bucket
+    /// `b` holds `long[longStarts[b]..<longStarts[b + 1]]`, in the order the literals were given. A flat
+    /// table instead of a dictionary: the lookup at each candidate position is two loads, no hashing.
+    private let long: [Literal]
+    private let longStarts: [Int32]
+    /// The literals of one or two bytes, by their first byte, laid out like `long` (257 starts).
+    private let short: [Literal]
+    private let shortStarts: [Int32]
+    /// One bit per first byte of a literal of one or two bytes (so that the scan looks at `short`
+    /// only at those bytes).
     private let shortFirstBits: [UInt64]
     private let caseless: Bool
     private static let trigramBitCount = 1 << 16
+    /// Buckets of `long`: the trigram hash's top 11 bits (2,048 buckets; the largest table, the
+    /// reason phrases, has a few hundred literals).
+    private static let bucketShift = 5
     /// ASCII upper case to lower case, every other byte to itself.
     private static let foldTable: [UInt8] = (0...255).map { fold(UInt8($0)) }
     /// Every byte to itself.
@@ -133,32 +146,52 @@ struct LiteralPrefilter: Sendable {
         caseless = options.contains(.caseless)
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
         var bigrams = [UInt64](repeating: 0, count: 65_536 / 64)
-        var long: [UInt32: [Literal]] = [:]
-        var short = [[Literal]](repeating: [], count: 256)
+        var bytes: [UInt8] = []
+        var longByBucket: [(bucket: Int, literal: Literal)] = []
+        var shortByFirst: [(bucket: Int, literal: Literal)] = []
         for (group, alternatives) in groups.enumerated() {
             for alternative in alternatives {
                 var literal = LiteralPrefilter.literalStart(of: alternative)
                 guard !literal.isEmpty else { return nil }
                 if caseless { literal = literal.map(LiteralPrefilter.fold) }
+                let start = bytes.count
+                bytes.append(contentsOf: literal)
                 if literal.count >= 3 {
                     let key = LiteralPrefilter.trigram(literal[0], literal[1], literal[2])
                     let bit = LiteralPrefilter.hash(key)
                     bits[bit >> 6] |= 1 << UInt64(bit & 63)
                     let bigram = Int(literal[0]) << 8 | Int(literal[1])
                     bigrams[bigram >> 6] |= 1 << UInt64(bigram & 63)
-                    long[key, default: []].append(Literal(bytes: literal, group: group))
+                    longByBucket.append((bit >> LiteralPrefilter.bucketShift,
+                                         Literal(key: key, start: start, count: literal.count, group: group)))
                 } else {
-                    short[Int(literal[0])].append(Literal(bytes: literal, group: group))
+                    shortByFirst.append((Int(literal[0]), Literal(key: 0, start: start, count: literal.count, group: group)))
                 }
             }
         }
+        literalBytes = bytes
         trigramBits = bits
         bigramBits = bigrams
-        self.long = long
-        self.short = short
+        (long, longStarts) = LiteralPrefilter.table(longByBucket, buckets: LiteralPrefilter.trigramBitCount >> LiteralPrefilter.bucketShift)
+        (short, shortStarts) = LiteralPrefilter.table(shortByFirst, buckets: 256)
         var firstBits = [UInt64](repeating: 0, count: 4)
-        for byte in short.indices where !short[byte].isEmpty { firstBits[byte >> 6] |= 1 << UInt64(byte & 63) }
+        for byte in 0..<256 where shortStarts[byte] < shortStarts[byte + 1] { firstBits[byte >> 6] |= 1 << UInt64(byte & 63) }
         shortFirstBits = firstBits
+    }
+
+    /// The literals ordered by bucket (stable: a bucket keeps the order they were given in), and
+    /// where each bucket starts (`buckets + 1` entries).
+    private static func table(_ entries: [(bucket: Int, literal: Literal)], buckets: Int) -> ([Literal], [Int32]) {
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        for entry in entries { starts[entry.bucket + 1] += 1 }
+        for b in 0..<buckets { starts[b + 1] += starts[b] }
+        var next = starts
+        var ordered = [Literal](repeating: Literal(key: 0, start: 0, count: 0, group: 0), count: entries.count)
+        for entry in entries {
+            ordered[next[entry.bucket]] = entry.literal
+            next[entry.bucket] += 1
+        }
+        return (ordered, starts.map { Int32($0) })
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
@@ -175,25 +208,22 @@ struct LiteralPrefilter: Sendable {
         let bytes = buffer.bindMemory(to: UInt8.self)
         let table = caseless ? LiteralPrefilter.foldTable : LiteralPrefilter.identityTable
         return table.withUnsafeBufferPointer { table in
-            bigramBits.withUnsafeBufferPointer { bigramBits in
-                shortFirstBits.withUnsafeBufferPointer { shortFirstBits in
-                    scan(bytes, table: table, bigramBits: bigramBits, shortFirstBits: shortFirstBits, body)
-                }
+            literalBytes.withUnsafeBufferPointer { literalBytes in
+                scan(bytes, table: table, literalBytes: literalBytes, body)
             }
         }
     }
 
-    /// The scan proper, on the tables as buffers (no bounds checks or reference counting per byte).
     private func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
-                              bigramBits: UnsafeBufferPointer<UInt64>, shortFirstBits: UnsafeBufferPointer<UInt64>,
+                              literalBytes: UnsafeBufferPointer<UInt8>,
                               _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
         let count = bytes.count
         @inline(__always) func at(_ i: Int) -> UInt8 { table[Int(bytes[i])] }
-        @inline(__always) func verify(_ literal: [UInt8], at start: Int, from first: Int) -> Bool {
+        @inline(__always) func verify(_ literal: Literal, at start: Int, from first: Int) -> Bool {
             guard start + literal.count <= count else { return false }
             var j = first
             while j < literal.count {
-                if at(start + j) != literal[j] { return false }
+                if at(start + j) != literalBytes[literal.start + j] { return false }
                 j += 1
             }
             return true
@@ -207,7 +237,9 @@ struct LiteralPrefilter: Sendable {
             let b1: UInt8 = i + 1 < count ? at(i + 1) : 0
             defer { b0 = b1; i += 1 }
             if shortFirstBits[Int(b0 >> 6)] & (1 << UInt64(b0 & 63)) != 0 {
-                for literal in short[Int(b0)] where !(triedAt == i && tried.contains(literal.group)) && verify(literal.bytes, at: i, from: 1) {
+                for k in Int(shortStarts[Int(b0)])..<Int(shortStarts[Int(b0) + 1]) {
+                    let literal = short[k]
+                    guard !(triedAt == i && tried.contains(literal.group)) && verify(literal, at: i, from: 1) else { continue }
                     if let result = body(i, literal.group) { return result }
                     if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                     tried.append(literal.group)
@@ -217,8 +249,11 @@ struct LiteralPrefilter: Sendable {
             guard bigramBits[bigram >> 6] & (1 << UInt64(bigram & 63)) != 0, i + 2 < count else { continue }
             let key = LiteralPrefilter.trigram(b0, b1, at(i + 2))
             let bit = LiteralPrefilter.hash(key)
-            guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = long[key] else { continue }
-            for literal in candidates where !(triedAt == i && tried.contains(literal.group)) && verify(literal.bytes, at: i, from: 3) {
+            guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
+            let bucket = bit >> LiteralPrefilter.bucketShift
+            for k in Int(longStarts[bucket])..<Int(longStarts[bucket + 1]) {
+                let literal = long[k]
+                guard literal.key == key, !(triedAt == i && tried.contains(literal.group)), verify(literal, at: i, from: 3) else { continue }
                 if let result = body(i, literal.group) { return result }
                 if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                 tried.append(literal.group)

@@ -27,7 +27,7 @@ struct RFC3464Recognizer: Recognizer {
             let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             if !lead.isEmpty {
-                finding.recipients[0].decisionText = lead.lowercased().contains(own.lowercased()) ? lead : lead + " " + own
+                finding.recipients[0].decisionText = lead.containsIgnoringCase(own) ? lead : lead + " " + own
             }
         }
         for i in finding.recipients.indices {

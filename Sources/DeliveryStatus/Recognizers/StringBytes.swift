@@ -1,3 +1,5 @@
+import MailParsing
+
 // String helpers of the recognisers that work on UTF-8 bytes instead of Characters. The recognisers
 // trim, split and lower-case thousands of short strings per message; the standard library's
 // Character-based versions (grapheme breaking, per-character Strings) were the largest costs left in a
@@ -79,4 +81,64 @@ extension StringProtocol {
         }
         return true
     }
+}
+
+extension String {
+    /// `lowercased().contains(needle.lowercased())` (the byte search of MailParsing), without making
+    /// the two lower-cased copies when both strings are ASCII: there lower-casing is ASCII case
+    /// folding, so the search compares folded bytes in place. Other text goes the long way.
+    func containsIgnoringCase(_ needle: String) -> Bool {
+        var haystack = self
+        var needleCopy = needle
+        let answer: Bool? = haystack.withUTF8 { h in
+            needleCopy.withUTF8 { n in
+                guard isASCII(h), isASCII(n) else { return nil }
+                return asciiCaseInsensitiveOffset(of: n, in: h) != nil
+            }
+        }
+        return answer ?? lowercased().contains(needle.lowercased())
+    }
+}
+
+private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var any: UInt8 = 0
+    for b in bytes { any |= b }
+    return any < 0x80
+}
+
+@inline(__always)
+private func asciiLowercased(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+
+/// The first offset where `needle` occurs in `haystack` (both ASCII), ASCII letters compared without
+/// case; 0 for an empty needle. Positions whose byte folds to the needle's first byte are found eight
+/// bytes at a time (SWAR: fold each byte, then the classic "has a zero byte" test on the difference).
+private func asciiCaseInsensitiveOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard !needle.isEmpty else { return 0 }
+    guard haystack.count >= needle.count, let base = haystack.baseAddress else { return nil }
+    let first = asciiLowercased(needle[0])
+    let last = haystack.count - needle.count
+    func matches(at i: Int) -> Bool {
+        var j = 1
+        while j < needle.count, asciiLowercased(haystack[i + j]) == asciiLowercased(needle[j]) { j += 1 }
+        return j == needle.count
+    }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let broadcast = ones &* UInt64(first)
+    var i = 0
+    while i + 8 <= last + 1 {
+        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        // Bytes are below 0x80, so these sums carry into no neighbour: bit 7 says byte >= 0x41 / >= 0x5B.
+        let upper = (word &+ ones &* 0x3F) & ~(word &+ ones &* 0x25) & highs
+        let difference = (word | (upper >> 2)) ^ broadcast
+        if (difference &- ones) & ~difference & highs != 0 {
+            for k in i..<(i + 8) where asciiLowercased(haystack[k]) == first && matches(at: k) { return k }
+        }
+        i += 8
+    }
+    while i <= last {
+        if asciiLowercased(haystack[i]) == first && matches(at: i) { return i }
+        i += 1
+    }
+    return nil
 }

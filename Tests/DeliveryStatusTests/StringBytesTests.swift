@@ -1,0 +1,25 @@
+import Testing
+@testable import DeliveryStatus
+
+/// The byte-level string helpers must give the answers of the Character-based code they replace.
+@Suite struct StringBytesTests {
+    static let texts: [String] = [
+        "", "a", "A", "550 5.1.1 <Kijitora@Example.JP>: Recipient address rejected: User unknown in local recipient table",
+        "RECIPIENT ADDRESS REJECTED", "user unknown", "x@y", "mailbox full ", "Ärger: Mailbox voll", "配信できませんでした user unknown",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "aaaab", "[@Z`{", "@z`{ ", String(repeating: "Za", count: 40) + "zAb",
+    ]
+
+    @Test func containsIgnoringCaseIsLowercasedContains() {
+        for haystack in Self.texts {
+            for needle in Self.texts + ["b", "AB", "user UNKNOWN", "recipient address", "ärger", "Zab", "[@z`{", "za"] {
+                #expect(haystack.containsIgnoringCase(needle) == haystack.lowercased().contains(needle.lowercased()),
+                        "\(haystack.debugDescription) / \(needle.debugDescription)")
+            }
+        }
+    }
+
+    @Test(arguments: ["a@b", "a@", "@b", "a@@b", "a@b@", "", "@@", "abc", "x@example.org", "ü@é.de"])
+    func domainPartIsLastPieceOfSplit(address: String) {
+        #expect(Finalization.domainPart(of: address) == (address.split(separator: "@").last.map(String.init) ?? ""))
+    }
+}
