@@ -108,9 +108,9 @@ struct LiteralPrefilter: Sendable {
     }
     /// The bytes of every literal, one after another.
     private let literalBytes: [UInt8]
-    /// One bit per first two bytes of a literal of three bytes or more: the cheap first test.
-    private let bigramBits: [UInt64]
-    /// One bit per hash of a literal's first three bytes (literals of three bytes or more).
+    /// One bit per hash of a literal's first three bytes (literals of three bytes or more): the test
+    /// at every position. (A first test on two bytes, tried before, let through most positions of
+    /// English text and cost more in mispredicted branches than it saved.)
     private let trigramBits: [UInt64]
     /// The literals of three bytes or more, by bucket (the top bits of their trigram's hash): bucket
     /// `b` holds `long[longStarts[b]..<longStarts[b + 1]]`, in the order the literals were given. A flat
@@ -145,7 +145,6 @@ struct LiteralPrefilter: Sendable {
               !options.contains(.anchored) else { return nil }
         caseless = options.contains(.caseless)
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
-        var bigrams = [UInt64](repeating: 0, count: 65_536 / 64)
         var bytes: [UInt8] = []
         var longByBucket: [(bucket: Int, literal: Literal)] = []
         var shortByFirst: [(bucket: Int, literal: Literal)] = []
@@ -160,8 +159,6 @@ struct LiteralPrefilter: Sendable {
                     let key = LiteralPrefilter.trigram(literal[0], literal[1], literal[2])
                     let bit = LiteralPrefilter.hash(key)
                     bits[bit >> 6] |= 1 << UInt64(bit & 63)
-                    let bigram = Int(literal[0]) << 8 | Int(literal[1])
-                    bigrams[bigram >> 6] |= 1 << UInt64(bigram & 63)
                     longByBucket.append((bit >> LiteralPrefilter.bucketShift,
                                          Literal(key: key, start: start, count: literal.count, group: group)))
                 } else {
@@ -171,7 +168,6 @@ struct LiteralPrefilter: Sendable {
         }
         literalBytes = bytes
         trigramBits = bits
-        bigramBits = bigrams
         (long, longStarts) = LiteralPrefilter.table(longByBucket, buckets: LiteralPrefilter.trigramBitCount >> LiteralPrefilter.bucketShift)
         (short, shortStarts) = LiteralPrefilter.table(shortByFirst, buckets: 256)
         var firstBits = [UInt64](repeating: 0, count: 4)
@@ -245,8 +241,7 @@ struct LiteralPrefilter: Sendable {
                     tried.append(literal.group)
                 }
             }
-            let bigram = Int(b0) << 8 | Int(b1)
-            guard bigramBits[bigram >> 6] & (1 << UInt64(bigram & 63)) != 0, i + 2 < count else { continue }
+            guard i + 2 < count else { continue }
             let key = LiteralPrefilter.trigram(b0, b1, at(i + 2))
             let bit = LiteralPrefilter.hash(key)
             guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }

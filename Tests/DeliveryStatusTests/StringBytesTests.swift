@@ -7,11 +7,13 @@ import Testing
         "", "a", "A", "550 5.1.1 <Kijitora@Example.JP>: Recipient address rejected: User unknown in local recipient table",
         "RECIPIENT ADDRESS REJECTED", "user unknown", "x@y", "mailbox full ", "Ärger: Mailbox voll", "配信できませんでした user unknown",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "aaaab", "[@Z`{", "@z`{ ", String(repeating: "Za", count: 40) + "zAb",
+        "DELIVERY FAİLURE: user unknown", "\u{212A}ELVIN said: mailbox full", "Ünknown ÜSER Zab; ab ÀB zàb",
+        String(repeating: "é", count: 20) + "MAILBOX FULL",
     ]
 
     @Test func containsIgnoringCaseIsLowercasedContains() {
         for haystack in Self.texts {
-            for needle in Self.texts + ["b", "AB", "user UNKNOWN", "recipient address", "ärger", "Zab", "[@z`{", "za"] {
+            for needle in Self.texts + ["b", "AB", "user UNKNOWN", "recipient address", "ärger", "Zab", "[@z`{", "za", "fai", "failure", "kelvin", "k", "i", "zàb", "mailbox full"] {
                 #expect(haystack.containsIgnoringCase(needle) == haystack.lowercased().contains(needle.lowercased()),
                         "\(haystack.debugDescription) / \(needle.debugDescription)")
             }

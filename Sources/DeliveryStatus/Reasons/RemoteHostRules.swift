@@ -101,7 +101,9 @@ enum RemoteHostRules {
                      let codes = franceTelecomCodes
                      let t = text.replacingAll("_", with: "-")
                      for label in ["lpn", "lpnaaa", "ofr", "ouk"] {
-                         guard let r = t.lastRangeOf(label) else { continue }
+                         // A byte search first: a text without the label's bytes has no such Characters
+                         // either (lower-cased text holds no other form of these ASCII letters).
+                         guard t.contains(label), let r = t.lastRangeOf(label) else { continue }
                          let token = t[r.lowerBound...].prefix { $0 != " " && $0 != "]" && $0 != ")" }
                          for (code, reason) in codes where token.hasSuffix(code) { return reason }
                          break

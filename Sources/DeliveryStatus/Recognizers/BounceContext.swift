@@ -116,34 +116,8 @@ package final class BounceContext {
     /// The human-readable text before the delivery-status part (or before the DSN fields of a
     /// single-part report), without MIME noise lines (`Content-...`, boundaries, "This is a MIME...").
     package private(set) lazy var leadText: String = {
-        var out: [Substring] = []
-        scan: for line in lines {
-            let l = line.trimmedSlice
-            // The prefixes below compare bytes (`hasPrefix` of MailParsing); their first bytes are
-            // tested first, since most lines start with none of them.
-            switch l.utf8.first {
-            case nil:
-                continue
-            case UInt8(ascii: "R"), UInt8(ascii: "F"), UInt8(ascii: "O"):
-                if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { break scan }
-            case UInt8(ascii: "C"):
-                if l.hasPrefix("Content-") { continue }
-            case UInt8(ascii: "T"):
-                if l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi") || l.hasPrefix("This is an auto")
-                    || l.hasPrefix("This multi-part") { continue }
-            case UInt8(ascii: "#"):
-                if l.hasPrefix("###") { continue }
-            case UInt8(ascii: "*"):
-                if l.hasPrefix("***") { continue }
-            case UInt8(ascii: "-"):
-                if l.hasPrefix("--") { continue }
-            default:
-                break
-            }
-            if l.contains("--- The follow") || l.contains("--- Transcript") { continue }
-            out.append(line)
-        }
-        return out.joined(separator: " ")
+        var text = self.text
+        return text.withUTF8 { LeadText.joinedLines(of: $0) }
     }()
 
     /// `leadText` with its whitespace runs collapsed (`Diagnostic.sweep`).

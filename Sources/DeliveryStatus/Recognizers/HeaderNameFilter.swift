@@ -11,30 +11,42 @@ struct HeaderNameFilter {
 
     /// The filter of `section`'s field names.
     init(_ section: HeaderSection) {
-        for field in section.fields {
-            var hash = HeaderNameFilter.offsetBasis
-            for byte in field.name { hash = HeaderNameFilter.step(hash, ASCII.lowercased(byte)) }
-            insert(hash)
+        // Each name is read in place (`fields[i].name...`), not copied out with its field.
+        for i in section.fields.indices {
+            let count = section.fields[i].name.count
+            guard count > 0 else { continue }
+            let start = section.fields[i].name.startIndex
+            let first = section.fields[i].name[start]
+            let middle = section.fields[i].name[start + count / 2]
+            let last = section.fields[i].name[start + count - 1]
+            insert(HeaderNameFilter.bit(count: count, ASCII.lowercased(first), ASCII.lowercased(middle), ASCII.lowercased(last)))
         }
     }
 
     /// Whether a field named `lowercaseName` may be present (false: it is not).
     func mayContain(_ lowercaseName: String) -> Bool {
-        var hash = HeaderNameFilter.offsetBasis
-        for byte in lowercaseName.utf8 { hash = HeaderNameFilter.step(hash, byte) }
-        let bit = Int(truncatingIfNeeded: hash >> 56)
+        let bit = lowercaseName.utf8.withContiguousStorageIfAvailable { name -> Int? in
+            guard let first = name.first, let last = name.last else { return nil }
+            return HeaderNameFilter.bit(count: name.count, first, name[name.count / 2], last)
+        } ?? {
+            let name = Array(lowercaseName.utf8)
+            guard let first = name.first, let last = name.last else { return nil }
+            return HeaderNameFilter.bit(count: name.count, first, name[name.count / 2], last)
+        }()
+        // No field has an empty name that `hasName` would match ("" only matches an empty name).
+        guard let bit else { return true }
         return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 
-    private mutating func insert(_ hash: UInt64) {
-        let bit = Int(truncatingIfNeeded: hash >> 56)
+    private mutating func insert(_ bit: Int) {
         bits[bit >> 6] |= 1 << UInt64(bit & 63)
     }
 
-    // FNV-1a, 64-bit (http://www.isthe.com/chongo/tech/comp/fnv/); the bit is the top byte, where the
-    // multiplications have mixed in every input byte (the low byte depends on low bytes only).
-    private static let offsetBasis: UInt64 = 0xCBF2_9CE4_8422_2325
-    @inline(__always) private static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
-        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    /// The filter bit of a name: its length and its first, middle and last bytes (lower case), mixed
+    /// by one multiplication (Fibonacci hashing); the top byte is the bit. Names that differ in none of
+    /// these collide, which costs a scan, never a wrong answer.
+    @inline(__always) private static func bit(count: Int, _ first: UInt8, _ middle: UInt8, _ last: UInt8) -> Int {
+        let key = UInt64(truncatingIfNeeded: count) << 24 | UInt64(first) << 16 | UInt64(middle) << 8 | UInt64(last)
+        return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56)
     }
 }

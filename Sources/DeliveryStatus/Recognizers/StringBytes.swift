@@ -85,14 +85,17 @@ extension StringProtocol {
 
 extension String {
     /// `lowercased().contains(needle.lowercased())` (the byte search of MailParsing), without making
-    /// the two lower-cased copies when both strings are ASCII: there lower-casing is ASCII case
-    /// folding, so the search compares folded bytes in place. Other text goes the long way.
+    /// the two lower-cased copies when `needle` is ASCII: lower-casing then folds the ASCII letters of
+    /// both and turns every other character of the haystack into non-ASCII bytes, which an ASCII
+    /// needle never matches, so the search compares folded bytes in place. The two exceptions, the
+    /// only characters whose lower case holds ASCII (U+0130 → "i̇", U+212A KELVIN SIGN → "k"), send
+    /// the haystack the long way, as does a non-ASCII needle.
     func containsIgnoringCase(_ needle: String) -> Bool {
         var haystack = self
         var needleCopy = needle
         let answer: Bool? = haystack.withUTF8 { h in
             needleCopy.withUTF8 { n in
-                guard isASCII(h), isASCII(n) else { return nil }
+                guard isASCII(n), isASCII(h) || !lowercasesIntoASCII(h) else { return nil }
                 return asciiCaseInsensitiveOffset(of: n, in: h) != nil
             }
         }
@@ -106,12 +109,25 @@ private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     return any < 0x80
 }
 
+/// Whether valid UTF-8 `bytes` hold U+0130 (C4 B0) or U+212A (E2 84 AA), the two non-ASCII
+/// characters whose `lowercased()` contains ASCII letters.
+private func lowercasesIntoASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i + 1 < bytes.count {
+        if bytes[i] == 0xC4 && bytes[i + 1] == 0xB0 { return true }
+        if bytes[i] == 0xE2 && i + 2 < bytes.count && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xAA { return true }
+        i += 1
+    }
+    return false
+}
+
 @inline(__always)
 private func asciiLowercased(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
 
-/// The first offset where `needle` occurs in `haystack` (both ASCII), ASCII letters compared without
-/// case; 0 for an empty needle. Positions whose byte folds to the needle's first byte are found eight
-/// bytes at a time (SWAR: fold each byte, then the classic "has a zero byte" test on the difference).
+/// The first offset where the ASCII `needle` occurs in `haystack`, ASCII letters compared without
+/// case (other bytes as they are); 0 for an empty needle. Positions whose byte folds to the needle's
+/// first byte are found eight bytes at a time (SWAR: fold each byte, then the classic "has a zero
+/// byte" test on the difference).
 private func asciiCaseInsensitiveOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
     guard !needle.isEmpty else { return 0 }
     guard haystack.count >= needle.count, let base = haystack.baseAddress else { return nil }
@@ -128,8 +144,10 @@ private func asciiCaseInsensitiveOffset(of needle: UnsafeBufferPointer<UInt8>, i
     var i = 0
     while i + 8 <= last + 1 {
         let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-        // Bytes are below 0x80, so these sums carry into no neighbour: bit 7 says byte >= 0x41 / >= 0x5B.
-        let upper = (word &+ ones &* 0x3F) & ~(word &+ ones &* 0x25) & highs
+        // On the low seven bits of each byte these sums carry into no neighbour: bit 7 says the byte
+        // is >= 0x41 / >= 0x5B; bytes of 0x80 and above (~word) are no letters.
+        let low = word & ~highs
+        let upper = (low &+ ones &* 0x3F) & ~(low &+ ones &* 0x25) & ~word & highs
         let difference = (word | (upper >> 2)) ^ broadcast
         if (difference &- ones) & ~difference & highs != 0 {
             for k in i..<(i + 8) where asciiLowercased(haystack[k]) == first && matches(at: k) { return k }
