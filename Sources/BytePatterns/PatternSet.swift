@@ -105,6 +105,8 @@ struct LiteralPrefilter: Sendable {
         var start: Int
         var count: Int
         var group: Int
+        /// The alternative's index within its group.
+        var alternative: Int
     }
     /// The bytes of every literal, one after another.
     private let literalBytes: [UInt8]
@@ -149,7 +151,7 @@ struct LiteralPrefilter: Sendable {
         var longByBucket: [(bucket: Int, literal: Literal)] = []
         var shortByFirst: [(bucket: Int, literal: Literal)] = []
         for (group, alternatives) in groups.enumerated() {
-            for alternative in alternatives {
+            for (index, alternative) in alternatives.enumerated() {
                 var literal = LiteralPrefilter.literalStart(of: alternative)
                 guard !literal.isEmpty else { return nil }
                 if caseless { literal = literal.map(LiteralPrefilter.fold) }
@@ -160,9 +162,9 @@ struct LiteralPrefilter: Sendable {
                     let bit = LiteralPrefilter.hash(key)
                     bits[bit >> 6] |= 1 << UInt64(bit & 63)
                     longByBucket.append((bit >> LiteralPrefilter.bucketShift,
-                                         Literal(key: key, start: start, count: literal.count, group: group)))
+                                         Literal(key: key, start: start, count: literal.count, group: group, alternative: index)))
                 } else {
-                    shortByFirst.append((Int(literal[0]), Literal(key: 0, start: start, count: literal.count, group: group)))
+                    shortByFirst.append((Int(literal[0]), Literal(key: 0, start: start, count: literal.count, group: group, alternative: index)))
                 }
             }
         }
@@ -182,7 +184,7 @@ struct LiteralPrefilter: Sendable {
         for entry in entries { starts[entry.bucket + 1] += 1 }
         for b in 0..<buckets { starts[b + 1] += starts[b] }
         var next = starts
-        var ordered = [Literal](repeating: Literal(key: 0, start: 0, count: 0, group: 0), count: entries.count)
+        var ordered = [Literal](repeating: Literal(key: 0, start: 0, count: 0, group: 0, alternative: 0), count: entries.count)
         for entry in entries {
             ordered[next[entry.bucket]] = entry.literal
             next[entry.bucket] += 1
@@ -201,18 +203,31 @@ struct LiteralPrefilter: Sendable {
     /// Calls `body` with each offset, left to right, where some alternative's literal start occurs,
     /// and the group of that alternative (once per group and offset), until it returns a value.
     func forEachCandidate<Result>(in buffer: UnsafeRawBufferPointer, _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
+        scan(buffer, oncePerGroup: true) { offset, group, _ in body(offset, group) }
+    }
+
+    /// Calls `body` with each offset, left to right, where an alternative's literal start occurs, with
+    /// the alternative's group and its index in the group (every literal found, one call each), until
+    /// it returns a value.
+    func forEachLiteral<Result>(in buffer: UnsafeRawBufferPointer,
+                                _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
+        scan(buffer, oncePerGroup: false, body)
+    }
+
+    private func scan<Result>(_ buffer: UnsafeRawBufferPointer, oncePerGroup: Bool,
+                              _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
         let table = caseless ? LiteralPrefilter.foldTable : LiteralPrefilter.identityTable
         return table.withUnsafeBufferPointer { table in
             literalBytes.withUnsafeBufferPointer { literalBytes in
-                scan(bytes, table: table, literalBytes: literalBytes, body)
+                scan(bytes, table: table, literalBytes: literalBytes, oncePerGroup: oncePerGroup, body)
             }
         }
     }
 
     private func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
-                              literalBytes: UnsafeBufferPointer<UInt8>,
-                              _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
+                              literalBytes: UnsafeBufferPointer<UInt8>, oncePerGroup: Bool,
+                              _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let count = bytes.count
         @inline(__always) func at(_ i: Int) -> UInt8 { table[Int(bytes[i])] }
         @inline(__always) func verify(_ literal: Literal, at start: Int, from first: Int) -> Bool {
@@ -235,8 +250,9 @@ struct LiteralPrefilter: Sendable {
             if shortFirstBits[Int(b0 >> 6)] & (1 << UInt64(b0 & 63)) != 0 {
                 for k in Int(shortStarts[Int(b0)])..<Int(shortStarts[Int(b0) + 1]) {
                     let literal = short[k]
-                    guard !(triedAt == i && tried.contains(literal.group)) && verify(literal, at: i, from: 1) else { continue }
-                    if let result = body(i, literal.group) { return result }
+                    guard !(oncePerGroup && triedAt == i && tried.contains(literal.group)) && verify(literal, at: i, from: 1) else { continue }
+                    if let result = body(i, literal.group, literal.alternative) { return result }
+                    guard oncePerGroup else { continue }
                     if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                     tried.append(literal.group)
                 }
@@ -248,8 +264,10 @@ struct LiteralPrefilter: Sendable {
             let bucket = bit >> LiteralPrefilter.bucketShift
             for k in Int(longStarts[bucket])..<Int(longStarts[bucket + 1]) {
                 let literal = long[k]
-                guard literal.key == key, !(triedAt == i && tried.contains(literal.group)), verify(literal, at: i, from: 3) else { continue }
-                if let result = body(i, literal.group) { return result }
+                guard literal.key == key, !(oncePerGroup && triedAt == i && tried.contains(literal.group)),
+                      verify(literal, at: i, from: 3) else { continue }
+                if let result = body(i, literal.group, literal.alternative) { return result }
+                guard oncePerGroup else { continue }
                 if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                 tried.append(literal.group)
             }
@@ -329,15 +347,26 @@ struct LiteralPrefilter: Sendable {
 
 /// Several pattern sets asked the same question of one text — which of them match anywhere —
 /// answered in one pass: one prefilter over the literal starts of every set's alternatives, and
-/// each set's anchored alternation tried only where one of its own literals occurs and only until
-/// it has matched. Sets that cannot be prefiltered (or were compiled with other options) are
-/// scanned on their own. The answers are each set's `hasMatch`.
+/// where an alternative's literal occurs, that alternative alone is tried there (compiled `.anchored`
+/// on its own), only until its set has matched. An alternative can match only where its literal
+/// start occurs, so this asks exactly the set's question; it saves trying the set's whole
+/// alternation, dozens of alternatives, at every such place. A set whose alternatives may mean
+/// something else alone (see `standsAlone`) has its whole alternation tried instead, once per place.
+/// Sets that cannot be prefiltered (or were compiled with other options) are scanned on their own.
+/// The answers are each set's `hasMatch` — except that PCRE2's match limit now applies to each
+/// alternative's attempt rather than to the whole alternation's (hostile input only).
 public struct PatternSetGroup: Sendable {
     /// The sets, in the order given.
     public let sets: [PatternSet]
     private let prefilter: LiteralPrefilter?
     /// For each group of the prefilter, the index of its set in `sets`.
     private let prefiltered: [Int]
+    /// For each group of the prefilter, its set's alternatives compiled `.anchored` one by one, or nil
+    /// when the set's whole alternation is to be tried.
+    private let alternatives: [[BytePattern]?]
+    /// The pattern with the most capture groups of those tried at candidates: match data made from it
+    /// serves them all.
+    private let widest: BytePattern?
 
     /// A group of `sets`.
     public init(_ sets: [PatternSet]) {
@@ -346,6 +375,42 @@ public struct PatternSetGroup: Sendable {
         let eligible = sets.indices.filter { sets[$0].prefilter != nil && sets[$0].anchored != nil && sets[$0].options == options }
         prefiltered = eligible
         prefilter = eligible.isEmpty ? nil : LiteralPrefilter(groups: eligible.map { sets[$0].patterns }, options: options)
+        alternatives = eligible.map { index -> [BytePattern]? in
+            let set = sets[index]
+            guard set.patterns.allSatisfy(PatternSetGroup.standsAlone) else { return nil }
+            var compiled: [BytePattern] = []
+            for pattern in set.patterns {
+                guard let p = try? BytePattern(pattern, options: set.options.union(.anchored)) else { return nil }
+                compiled.append(p)
+            }
+            return compiled
+        }
+        let tried = eligible.compactMap { sets[$0].anchored } + alternatives.compactMap { $0 }.flatMap { $0 }
+        widest = tried.max { $0.captureCount < $1.captureCount }
+    }
+
+    /// Whether an alternative means the same compiled alone as inside the set's alternation: no back
+    /// reference or subroutine call by number or name (their numbering is the whole alternation's),
+    /// no conditional, no backtracking verb. Conservative: a pattern that merely looks like one (an
+    /// escaped backslash before a digit, say) is tried the old way.
+    static func standsAlone(_ pattern: String) -> Bool {
+        let p = Array(pattern.utf8)
+        for i in p.indices.dropLast() {
+            let next = p[i + 1]
+            if p[i] == UInt8(ascii: "\\") && ((next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9"))
+                || next == UInt8(ascii: "g") || next == UInt8(ascii: "k")) { return false }
+            if p[i] == UInt8(ascii: "(") && (next == UInt8(ascii: "*") || next == UInt8(ascii: "?")) {
+                // `(?:`, `(?i)`-style option settings and look-arounds are fine; `(?1)`, `(?R)`, `(?&`,
+                // `(?P`, `(?(`, `(?+`, `(?-1)`, `(?|` (branch reset renumbers) are not.
+                guard next == UInt8(ascii: "?"), i + 2 < p.count else { return false }
+                let third = p[i + 2]
+                let fine: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "<"),
+                                        UInt8(ascii: "i"), UInt8(ascii: "s"), UInt8(ascii: "m"), UInt8(ascii: "x"), UInt8(ascii: ">")]
+                if !fine.contains(third) { return false }
+                // `(?<name>...)` names a group, which `\k` would refer to (excluded above); `(?<=`/`(?<!` look behind.
+            }
+        }
+        return true
     }
 
     /// For each set, whether it matches anywhere in the UTF-8 bytes of `text`.
@@ -358,19 +423,30 @@ public struct PatternSetGroup: Sendable {
     public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
         var found = [Bool](repeating: false, count: sets.count)
         var done = [Bool](repeating: false, count: sets.count)
-        if let prefilter {
+        if let prefilter, let widest {
             for index in prefiltered { done[index] = true }
             var remaining = prefiltered.count
-            _ = prefilter.forEachCandidate(in: buffer) { offset, group -> Bool? in
-                let index = prefiltered[group]
-                guard !found[index], let anchored = sets[index].anchored else { return nil }
-                let hit: PatternMatch? = anchored.withMatchData { anchored.firstMatch(in: buffer, fromOffset: offset, data: $0) } ?? nil
-                if hit != nil {
-                    found[index] = true
-                    remaining -= 1
-                    if remaining == 0 { return true }
+            // Where each whole alternation was last tried (it is tried once per place).
+            var triedAt = [Int](repeating: -1, count: prefiltered.count)
+            _ = widest.withMatchData { data in
+                prefilter.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
+                    let index = prefiltered[group]
+                    guard !found[index] else { return nil }
+                    let hit: Bool
+                    if let alternatives = alternatives[group] {
+                        hit = alternatives[alternative].matches(in: buffer, at: offset, data: data)
+                    } else {
+                        guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }
+                        triedAt[group] = offset
+                        hit = anchored.matches(in: buffer, at: offset, data: data)
+                    }
+                    if hit {
+                        found[index] = true
+                        remaining -= 1
+                        if remaining == 0 { return true }
+                    }
+                    return nil
                 }
-                return nil
             }
         }
         for index in sets.indices where !done[index] {

@@ -58,31 +58,50 @@ package final class BounceContext {
     /// Host names in the report's own Received fields (`from` and `by` parts), for provider rules.
     package private(set) lazy var receivedHosts: [String] = {
         var out: [String] = []
-        for f in message.headers.all("received").prefix(30) {
-            // Words split at blanks and the punctuation around them: `from`/`by` followed by a dotted name.
-            let value = f.unfoldedValue
-            var previous: Range<Int>? = nil
-            var start: Int? = nil
-            func word(_ range: Range<Int>) {
-                if let p = previous, value[p].elementsEqual("from".utf8) || value[p].elementsEqual("by".utf8), value[range].contains(0x2E) {
-                    out.append(String(decoding: value[range], as: UTF8.self).lowercased())
-                }
-                previous = range
+        var fieldsRead = 0
+        for i in message.headers.fields.indices where message.headers.fields[i].hasName("received") {
+            guard fieldsRead < 30 else { break }
+            fieldsRead += 1
+            message.headers.fields[i].unfoldedValue.withUnsafeBufferPointer { value in
+                BounceContext.appendHosts(in: value, to: &out)
             }
-            for i in value.indices {
-                let b = value[i]
-                let separator = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x3B
-                if separator {
-                    if let s = start { word(s..<i); start = nil }
-                } else if start == nil {
-                    start = i
-                }
-            }
-            if let s = start { word(s..<value.endIndex) }
         }
         return out
     }()
 
+    /// Appends the lower-cased dotted names that follow a `from` or `by` word in one Received value.
+    /// Words are split at blanks and the punctuation around them: ( ) [ ] ;
+    private static func appendHosts(in value: UnsafeBufferPointer<UInt8>, to out: inout [String]) {
+        func isSeparator(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x3B
+        }
+        func isFromOrBy(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+            // Exactly `from` or `by`, in lower case, compared byte by byte.
+            switch word.count {
+            case 4: return word[0] == UInt8(ascii: "f") && word[1] == UInt8(ascii: "r") && word[2] == UInt8(ascii: "o") && word[3] == UInt8(ascii: "m")
+            case 2: return word[0] == UInt8(ascii: "b") && word[1] == UInt8(ascii: "y")
+            default: return false
+            }
+        }
+        var previous: Range<Int>? = nil
+        var start: Int? = nil
+        var k = 0
+        while k <= value.count {
+            if k == value.count || isSeparator(value[k]) {
+                if let s = start {
+                    let word = UnsafeBufferPointer(rebasing: value[s..<k])
+                    if let p = previous, isFromOrBy(UnsafeBufferPointer(rebasing: value[p])), word.contains(0x2E) {
+                        out.append(String(decoding: word, as: UTF8.self).lowercased())
+                    }
+                    previous = s..<k
+                    start = nil
+                }
+            } else if start == nil {
+                start = k
+            }
+            k += 1
+        }
+    }
 
     /// The subject, lower-cased (for cheap dispatch).
     package private(set) lazy var lowercaseSubject: String = subject.lowercased()
@@ -132,8 +151,6 @@ package final class BounceContext {
     /// The address blocks of the text (computed once; `TextScan.blocks`).
     private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excluding: TextScan.ownAddresses(self))
 
-    /// `text` lower-cased, for phrase search.
-    package private(set) lazy var lowercaseText: String = text.lowercased()
 
     /// The decoded bodies of every delivery-status part, in document order.
     package private(set) lazy var allDeliveryStatusTexts: [String] = parts.filter {
