@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    /// `Addresses.isAddress` as it reads with Characters (its non-ASCII path).
+    static func isAddressByCharacters(_ s: String) -> Bool {
+        guard s.utf8.count >= 3, s.utf8.count <= 320, let at = s.lastIndex(of: "@") else { return false }
+        let local = s[..<at], domain = s[s.index(after: at)...]
+        guard !local.isEmpty, !domain.isEmpty, !domain.contains("@") else { return false }
+        return !s.contains(" ") && !s.contains("\t")
+    }
+
+    @Test(arguments: ["a@b", "a@", "@b", "a@@b", "a@b@", "", "@@", "abc", "x@example.org", "ü@é.de", "a b@c", "a@b\tc",
+                      "postmaster@[192.0.2.1]", "\"x\"@y", "a@b@c.d"])
+    func isAddressAsWithCharacters(text: String) {
+        #expect(Addresses.isAddress(text) == Self.isAddressByCharacters(text))
+    }
+
     @Test(arguments: ["a@b", "a@", "@b", "a@@b", "a@b@", "", "@@", "abc", "x@example.org", "ü@é.de"])
     func domainPartIsLastPieceOfSplit(address: String) {
         #expect(Finalization.domainPart(of: address) == (address.split(separator: "@").last.map(String.init) ?? ""))

@@ -11,11 +11,12 @@ extension EnhancedStatusCode {
     /// - When several remain, `prefer` folds them left to right.
     /// - Complexity: O(n) in the text's length.
     public static func find(in text: some StringProtocol, statusClass: UInt8? = nil) -> EnhancedStatusCode? {
-        let raw = Array(text.utf8)
-        guard raw.count >= 5 else { return nil }
-        var bytes: [UInt8] = [ASCIIByte.space]
-        bytes.reserveCapacity(raw.count + 4)
-        bytes.append(contentsOf: raw)
+        guard text.utf8.count >= 5 else { return nil }
+        // The text between one space in front and three behind (no bounds tests at the ends).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 4)
+        bytes.append(ASCIIByte.space)
+        bytes.append(contentsOf: text.utf8)
         bytes.append(contentsOf: [ASCIIByte.space, ASCIIByte.space, ASCIIByte.space])
         maskIPv4(&bytes)
         let classes: [UInt8] = statusClass.map { [$0 + ASCIIByte.zero] } ?? [UInt8(ascii: "5"), UInt8(ascii: "4"), UInt8(ascii: "2")]

@@ -309,9 +309,17 @@ enum HTMLText {
     private static let entities: [(String, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
 
     /// Whether `tag` starts with the lower-case ASCII `prefix`, without case.
-    private static func hasPrefix(_ tag: ArraySlice<UInt8>, _ prefix: String) -> Bool {
-        guard tag.count >= prefix.utf8.count else { return false }
-        return zip(tag, prefix.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+    private static func hasPrefix(_ tag: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { p in
+            guard tag.count >= p.count else { return false }
+            var i = tag.startIndex
+            for expected in p {
+                let b = tag[i]
+                if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != expected { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     /// The index (in `hay`'s indices) just past the first occurrence of `needle`, case as written.

@@ -91,6 +91,14 @@ enum Finalization {
     /// The last non-empty piece of `address` split at `@` (`split(separator: "@").last`, without the
     /// array of pieces): the domain of an address; "" when there is none.
     static func domainPart(of address: String) -> String {
+        if address.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: every byte is a Character, so the same answer from the bytes.
+            let u = address.utf8
+            var end = u.endIndex
+            while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: "@") { end = u.index(before: end) }
+            let start = u[..<end].lastIndex(of: UInt8(ascii: "@")).map { u.index(after: $0) } ?? u.startIndex
+            return String(address[start..<end])
+        }
         var end = address.endIndex
         while end > address.startIndex, address[address.index(before: end)] == "@" { end = address.index(before: end) }
         let head = address[..<end]
@@ -162,6 +170,8 @@ enum Diagnostic {
 
     /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
     static func removingHTML(_ s: String) -> String {
+        // No `<`, no fragment: most diagnostics end here without a copy of their bytes.
+        guard s.utf8.contains(0x3C) else { return s }
         let u = Array(s.utf8)
         guard let a = u[...].firstRange(ofCaseInsensitive: "<html>"), a.lowerBound > 0,
               let b = u[...].firstRange(ofCaseInsensitive: "</html>"), a.lowerBound < b.lowerBound else { return s }

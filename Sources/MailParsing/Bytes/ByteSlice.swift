@@ -71,18 +71,28 @@ extension ArraySlice where Element == UInt8 {
         let n = lowercaseNeedle.utf8CodeUnitCount
         guard n > 0, count >= n else { return nil }
         return lowercaseNeedle.withUTF8Buffer { needle -> Range<Int>? in
-            let first = needle[0]
-            var i = startIndex
-            let last = endIndex - n
-            while i <= last {
-                if ASCII.lowercased(self[i]) == first {
+            withUnsafeBufferPointer { hay -> Range<Int>? in
+                guard let base = hay.baseAddress else { return nil }
+                let first = needle[0]
+                // A first byte without case (`<` of "<html>") is found with memchr.
+                let caseless = ASCII.lowercased(first) == first && !(first >= 0x61 && first <= 0x7A)
+                let last = hay.count - n
+                var i = 0
+                while i <= last {
+                    if caseless {
+                        guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+                        i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    } else if ASCII.lowercased(hay[i]) != first {
+                        i += 1
+                        continue
+                    }
                     var j = 1
-                    while j < n, ASCII.lowercased(self[i + j]) == needle[j] { j += 1 }
-                    if j == n { return i..<(i + n) }
+                    while j < n, ASCII.lowercased(hay[i + j]) == needle[j] { j += 1 }
+                    if j == n { return (startIndex + i)..<(startIndex + i + n) }
+                    i += 1
                 }
-                i += 1
+                return nil
             }
-            return nil
         }
     }
 
