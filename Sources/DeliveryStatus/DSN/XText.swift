@@ -40,7 +40,9 @@ public struct TypedValue: Sendable, Hashable {
     /// Splits `type; value`. A type is a token (letters, digits, `-`, `.`, `_`) before the first `;`.
     public init(_ field: String) {
         let s = field.trimmed
-        if let semi = s.firstIndex(of: ";") {
+        // In ASCII text every byte is a Character: the first `;` byte is the first `;` Character.
+        let isASCII = s.utf8.allSatisfy { $0 < 0x80 }
+        if let semi = isASCII ? s.utf8.firstIndex(of: UInt8(ascii: ";")) : s.firstIndex(of: ";") {
             let head = String(s[..<semi]).trimmed
             if !head.isEmpty, head.utf8.count <= 40, head.utf8.allSatisfy(TypedValue.isTypeByte) {
                 self.type = head.lowercased()
