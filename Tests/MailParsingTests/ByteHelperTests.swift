@@ -12,7 +12,9 @@ import Testing
         return nil
     }
 
-    @Test(arguments: ["", "x", "<HTML>", "a <b> <Html> c", "</html>", "X-UNIX", "smtp; x-Unix; 1", "<<html>", "<htm", "xx-unix"])
+    @Test(arguments: ["", "x", "<HTML>", "a <b> <Html> c", "</html>", "X-UNIX", "smtp; x-Unix; 1", "<<html>", "<htm", "xx-unix",
+                      "ÄÖÜ äöü ÀÉ xx-uni X-UNIX tail", String(repeating: "Xé", count: 30) + "x-UnIx", String(repeating: "x-uni ", count: 12),
+                      "\u{FF}\u{C4}xX-UNIX", String(repeating: "[@`{", count: 10) + "<hTmL>"])
     func firstRangeOfCaseInsensitiveIsThePlainSearch(text: String) {
         let bytes = Array(text.utf8)
         // A slice that does not start at 0, to check the returned indices.

@@ -73,7 +73,9 @@ package final class BounceContext {
     /// Words are split at blanks and the punctuation around them: ( ) [ ] ;
     private static func appendHosts(in value: UnsafeBufferPointer<UInt8>, to out: inout [String]) {
         func isSeparator(_ b: UInt8) -> Bool {
-            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x3B
+            // Letters (most bytes) are above `;`: of those, only `[` and `]` separate.
+            if b > 0x3B { return b == 0x5B || b == 0x5D }
+            return b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x3B
         }
         func isFromOrBy(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
             // Exactly `from` or `by`, in lower case, compared byte by byte.

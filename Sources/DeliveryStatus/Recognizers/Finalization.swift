@@ -131,7 +131,7 @@ enum Diagnostic {
             var previousBlank = true
             var clean = true
             for b in bytes {
-                let blank = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+                let blank = isBlank(b)
                 if blank && (previousBlank || b != 0x20) { clean = false; break }
                 previousBlank = blank
             }
@@ -141,7 +141,7 @@ enum Diagnostic {
                 var n = 0
                 var pendingSpace = false
                 for b in bytes {
-                    if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                    if isBlank(b) {
                         pendingSpace = n > 0
                         continue
                     }
@@ -152,6 +152,11 @@ enum Diagnostic {
                 return n
             }
         } ?? s
+    }
+
+    /// Space, tab, LF or CR; most bytes are above 0x20 and are told so by one comparison.
+    @inline(__always) private static func isBlank(_ b: UInt8) -> Bool {
+        b <= 0x20 && (b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D)
     }
 
     /// Multi-line SMTP replies repeat `550-5.7.1` on each line (RFC 5321 §4.2.1); keep one copy in front.

@@ -96,7 +96,8 @@ extension String {
         let answer: Bool? = haystack.withUTF8 { h in
             needleCopy.withUTF8 { n in
                 guard isASCII(n), isASCII(h) || !lowercasesIntoASCII(h) else { return nil }
-                return asciiCaseInsensitiveOffset(of: n, in: h) != nil
+                let folded = n.map { (b: UInt8) -> UInt8 in (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+                return folded.withUnsafeBufferPointer { ASCIICaseInsensitive.firstOffset(of: $0, in: h) } != nil
             }
         }
         return answer ?? lowercased().contains(needle.lowercased())
@@ -119,44 +120,4 @@ private func lowercasesIntoASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         i += 1
     }
     return false
-}
-
-@inline(__always)
-private func asciiLowercased(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
-
-/// The first offset where the ASCII `needle` occurs in `haystack`, ASCII letters compared without
-/// case (other bytes as they are); 0 for an empty needle. Positions whose byte folds to the needle's
-/// first byte are found eight bytes at a time (SWAR: fold each byte, then the classic "has a zero
-/// byte" test on the difference).
-private func asciiCaseInsensitiveOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard !needle.isEmpty else { return 0 }
-    guard haystack.count >= needle.count, let base = haystack.baseAddress else { return nil }
-    let first = asciiLowercased(needle[0])
-    let last = haystack.count - needle.count
-    func matches(at i: Int) -> Bool {
-        var j = 1
-        while j < needle.count, asciiLowercased(haystack[i + j]) == asciiLowercased(needle[j]) { j += 1 }
-        return j == needle.count
-    }
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    let broadcast = ones &* UInt64(first)
-    var i = 0
-    while i + 8 <= last + 1 {
-        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-        // On the low seven bits of each byte these sums carry into no neighbour: bit 7 says the byte
-        // is >= 0x41 / >= 0x5B; bytes of 0x80 and above (~word) are no letters.
-        let low = word & ~highs
-        let upper = (low &+ ones &* 0x3F) & ~(low &+ ones &* 0x25) & ~word & highs
-        let difference = (word | (upper >> 2)) ^ broadcast
-        if (difference &- ones) & ~difference & highs != 0 {
-            for k in i..<(i + 8) where asciiLowercased(haystack[k]) == first && matches(at: k) { return k }
-        }
-        i += 8
-    }
-    while i <= last {
-        if asciiLowercased(haystack[i]) == first && matches(at: i) { return i }
-        i += 1
-    }
-    return nil
 }

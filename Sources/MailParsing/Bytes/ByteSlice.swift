@@ -70,28 +70,9 @@ extension ArraySlice where Element == UInt8 {
     package func firstRange(ofCaseInsensitive lowercaseNeedle: StaticString) -> Range<Int>? {
         let n = lowercaseNeedle.utf8CodeUnitCount
         guard n > 0, count >= n else { return nil }
-        return lowercaseNeedle.withUTF8Buffer { needle -> Range<Int>? in
-            withUnsafeBufferPointer { hay -> Range<Int>? in
-                guard let base = hay.baseAddress else { return nil }
-                let first = needle[0]
-                // A first byte without case (`<` of "<html>") is found with memchr.
-                let caseless = ASCII.lowercased(first) == first && !(first >= 0x61 && first <= 0x7A)
-                let last = hay.count - n
-                var i = 0
-                while i <= last {
-                    if caseless {
-                        guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
-                        i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                    } else if ASCII.lowercased(hay[i]) != first {
-                        i += 1
-                        continue
-                    }
-                    var j = 1
-                    while j < n, ASCII.lowercased(hay[i + j]) == needle[j] { j += 1 }
-                    if j == n { return (startIndex + i)..<(startIndex + i + n) }
-                    i += 1
-                }
-                return nil
+        return lowercaseNeedle.withUTF8Buffer { needle in
+            withUnsafeBufferPointer { hay in
+                ASCIICaseInsensitive.firstOffset(of: needle, in: hay).map { (startIndex + $0)..<(startIndex + $0 + n) }
             }
         }
     }
