@@ -38,4 +38,32 @@ import Testing
     func domainPartIsLastPieceOfSplit(address: String) {
         #expect(Finalization.domainPart(of: address) == (address.split(separator: "@").last.map(String.init) ?? ""))
     }
+
+    /// SMTPCommandFinder as it was written: each word's first occurrence found by its own search.
+    static func commandByWordSearches(_ text: String) -> SMTPCommand? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4 else { return nil }
+        var found: [SMTPCommand] = []
+        for (word, command) in SMTPCommandFinder.words {
+            let w = Array(word.utf8)
+            guard bytes.count >= w.count, let p = (0...(bytes.count - w.count)).first(where: { bytes[$0..<($0 + w.count)].elementsEqual(w) }) else { continue }
+            if !w.contains(0x20) {
+                let before: UInt8 = p > 0 ? bytes[p - 1] : 32
+                let after: UInt8 = p + w.count < bytes.count ? bytes[p + w.count] : 32
+                func wordy(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 64 && b <= 90) || (b >= 96 && b <= 122) }
+                if wordy(before) || wordy(after) { continue }
+            }
+            if !found.contains(command) { found.append(command) }
+        }
+        return found.last
+    }
+
+    @Test(arguments: [
+        "", "DATA", "in reply to RCPT TO command", "after RCPT TO:<x@y>: 550", ">>> DATA\n<<< 554", "DATABASE@example.org RCPT",
+        "MAIL FROM:<a@b> RCPT TO:<c@d> DATA QUIT", "EHLO mx HELO STARTTLS AUTH PLAIN", "xRCPT RCPTx RCPT", "AUTH LOGIN failed",
+        "Diagnostic: 550 5.1.1 after end of DATA", "QUI", "RCPT T", "ÄDATA DATA",
+    ])
+    func commandFinderAsWithOneSearchPerWord(text: String) {
+        #expect(SMTPCommandFinder.find(in: text) == Self.commandByWordSearches(text))
+    }
 }
