@@ -148,6 +148,17 @@ public final class BytePattern: @unchecked Sendable {
         return match(buffer, offset: offset, data: data)
     }
 
+    /// Whether the pattern matches at or after byte `offset` of `buffer` (for an `.anchored` pattern:
+    /// exactly there), with caller-provided match data — which may come from another pattern with
+    /// at least as many capture groups (pcre2api: a match data block serves any pattern). Builds no
+    /// `PatternMatch`.
+    func matches(in buffer: UnsafeRawBufferPointer, at offset: Int, data: OpaquePointer) -> Bool {
+        guard offset >= 0, offset <= buffer.count else { return false }
+        let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? BytePattern.emptySubject
+        // rc > 0: a match; 0 cannot happen with match data large enough; < 0: no match or a limit.
+        return pcre2_match_8(code, base, buffer.count, offset, 0, data, matchContext) > 0
+    }
+
     /// Runs one match with caller-provided match data. Returns nil for no match and for errors.
     private func match(_ buffer: UnsafeRawBufferPointer, offset: Int, data: OpaquePointer, options: UInt32 = 0) -> PatternMatch? {
         // pcre2_match needs a non-null subject even when it is empty.

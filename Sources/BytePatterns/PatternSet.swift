@@ -97,22 +97,39 @@ public struct PatternSet: Sendable {
 /// bytes a literal matches). With `.caseless`, ASCII letters compare without case, as PCRE2 does
 /// without `.utf`.
 struct LiteralPrefilter: Sendable {
-    /// A literal start (folded when caseless) and the set (group) its alternative belongs to.
+    /// A literal start (folded when caseless): its first three bytes as a key (literals of three bytes
+    /// or more), where its bytes are in `literalBytes`, and the set (group) its alternative belongs to.
+    /// Plain values, so that the scan copies them without reference counting.
     struct Literal: Sendable {
-        var bytes: [UInt8]
+        var key: UInt32
+        var start: Int
+        var count: Int
         var group: Int
+        /// The alternative's index within its group.
+        var alternative: Int
     }
-    /// One bit per first two bytes of a literal of three bytes or more: the cheap first test.
-    private let bigramBits: [UInt64]
-    /// One bit per hash of a literal's first three bytes (literals of three bytes or more).
+    /// The bytes of every literal, one after another.
+    private let literalBytes: [UInt8]
+    /// One bit per hash of a literal's first three bytes (literals of three bytes or more): the test
+    /// at every position. (A first test on two bytes, tried before, let through most positions of
+    /// English text and cost more in mispredicted branches than it saved.)
     private let trigramBits: [UInt64]
-    /// The literals of three bytes or more, by their first three bytes.
-    private let long: [UInt32: [Literal]]
-    /// The literals of one or two bytes, by their first byte (256 entries).
-    private let short: [[Literal]]
-    private let hasShort: Bool
+    /// The literals of three bytes or more, by bucket (the top bits of their trigram's hash): bucket
+    /// `b` holds `long[longStarts[b]..<longStarts[b + 1]]`, in the order the literals were given. A flat
+    /// table instead of a dictionary: the lookup at each candidate position is two loads, no hashing.
+    private let long: [Literal]
+    private let longStarts: [Int32]
+    /// The literals of one or two bytes, by their first byte, laid out like `long` (257 starts).
+    private let short: [Literal]
+    private let shortStarts: [Int32]
+    /// One bit per first byte of a literal of one or two bytes (so that the scan looks at `short`
+    /// only at those bytes).
+    private let shortFirstBits: [UInt64]
     private let caseless: Bool
     private static let trigramBitCount = 1 << 16
+    /// Buckets of `long`: the trigram hash's top 11 bits (2,048 buckets; the largest table, the
+    /// reason phrases, has a few hundred literals).
+    private static let bucketShift = 5
     /// ASCII upper case to lower case, every other byte to itself.
     private static let foldTable: [UInt8] = (0...255).map { fold(UInt8($0)) }
     /// Every byte to itself.
@@ -130,31 +147,49 @@ struct LiteralPrefilter: Sendable {
               !options.contains(.anchored) else { return nil }
         caseless = options.contains(.caseless)
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
-        var bigrams = [UInt64](repeating: 0, count: 65_536 / 64)
-        var long: [UInt32: [Literal]] = [:]
-        var short = [[Literal]](repeating: [], count: 256)
+        var bytes: [UInt8] = []
+        var longByBucket: [(bucket: Int, literal: Literal)] = []
+        var shortByFirst: [(bucket: Int, literal: Literal)] = []
         for (group, alternatives) in groups.enumerated() {
-            for alternative in alternatives {
+            for (index, alternative) in alternatives.enumerated() {
                 var literal = LiteralPrefilter.literalStart(of: alternative)
                 guard !literal.isEmpty else { return nil }
                 if caseless { literal = literal.map(LiteralPrefilter.fold) }
+                let start = bytes.count
+                bytes.append(contentsOf: literal)
                 if literal.count >= 3 {
                     let key = LiteralPrefilter.trigram(literal[0], literal[1], literal[2])
                     let bit = LiteralPrefilter.hash(key)
                     bits[bit >> 6] |= 1 << UInt64(bit & 63)
-                    let bigram = Int(literal[0]) << 8 | Int(literal[1])
-                    bigrams[bigram >> 6] |= 1 << UInt64(bigram & 63)
-                    long[key, default: []].append(Literal(bytes: literal, group: group))
+                    longByBucket.append((bit >> LiteralPrefilter.bucketShift,
+                                         Literal(key: key, start: start, count: literal.count, group: group, alternative: index)))
                 } else {
-                    short[Int(literal[0])].append(Literal(bytes: literal, group: group))
+                    shortByFirst.append((Int(literal[0]), Literal(key: 0, start: start, count: literal.count, group: group, alternative: index)))
                 }
             }
         }
+        literalBytes = bytes
         trigramBits = bits
-        bigramBits = bigrams
-        self.long = long
-        self.short = short
-        hasShort = short.contains { !$0.isEmpty }
+        (long, longStarts) = LiteralPrefilter.table(longByBucket, buckets: LiteralPrefilter.trigramBitCount >> LiteralPrefilter.bucketShift)
+        (short, shortStarts) = LiteralPrefilter.table(shortByFirst, buckets: 256)
+        var firstBits = [UInt64](repeating: 0, count: 4)
+        for byte in 0..<256 where shortStarts[byte] < shortStarts[byte + 1] { firstBits[byte >> 6] |= 1 << UInt64(byte & 63) }
+        shortFirstBits = firstBits
+    }
+
+    /// The literals ordered by bucket (stable: a bucket keeps the order they were given in), and
+    /// where each bucket starts (`buckets + 1` entries).
+    private static func table(_ entries: [(bucket: Int, literal: Literal)], buckets: Int) -> ([Literal], [Int32]) {
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        for entry in entries { starts[entry.bucket + 1] += 1 }
+        for b in 0..<buckets { starts[b + 1] += starts[b] }
+        var next = starts
+        var ordered = [Literal](repeating: Literal(key: 0, start: 0, count: 0, group: 0, alternative: 0), count: entries.count)
+        for entry in entries {
+            ordered[next[entry.bucket]] = entry.literal
+            next[entry.bucket] += 1
+        }
+        return (ordered, starts.map { Int32($0) })
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
@@ -168,23 +203,38 @@ struct LiteralPrefilter: Sendable {
     /// Calls `body` with each offset, left to right, where some alternative's literal start occurs,
     /// and the group of that alternative (once per group and offset), until it returns a value.
     func forEachCandidate<Result>(in buffer: UnsafeRawBufferPointer, _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
+        scan(buffer, oncePerGroup: true) { offset, group, _ in body(offset, group) }
+    }
+
+    /// Calls `body` with each offset, left to right, where an alternative's literal start occurs, with
+    /// the alternative's group and its index in the group (every literal found, one call each), until
+    /// it returns a value.
+    func forEachLiteral<Result>(in buffer: UnsafeRawBufferPointer,
+                                _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
+        scan(buffer, oncePerGroup: false, body)
+    }
+
+    private func scan<Result>(_ buffer: UnsafeRawBufferPointer, oncePerGroup: Bool,
+                              _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
-        let count = bytes.count
         let table = caseless ? LiteralPrefilter.foldTable : LiteralPrefilter.identityTable
         return table.withUnsafeBufferPointer { table in
-            scan(bytes, table: table, body)
+            literalBytes.withUnsafeBufferPointer { literalBytes in
+                scan(bytes, table: table, literalBytes: literalBytes, oncePerGroup: oncePerGroup, body)
+            }
         }
     }
 
     private func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
-                              _ body: (_ offset: Int, _ group: Int) -> Result?) -> Result? {
+                              literalBytes: UnsafeBufferPointer<UInt8>, oncePerGroup: Bool,
+                              _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let count = bytes.count
         @inline(__always) func at(_ i: Int) -> UInt8 { table[Int(bytes[i])] }
-        @inline(__always) func verify(_ literal: [UInt8], at start: Int, from first: Int) -> Bool {
+        @inline(__always) func verify(_ literal: Literal, at start: Int, from first: Int) -> Bool {
             guard start + literal.count <= count else { return false }
             var j = first
             while j < literal.count {
-                if at(start + j) != literal[j] { return false }
+                if at(start + j) != literalBytes[literal.start + j] { return false }
                 j += 1
             }
             return true
@@ -197,20 +247,27 @@ struct LiteralPrefilter: Sendable {
         while i < count {
             let b1: UInt8 = i + 1 < count ? at(i + 1) : 0
             defer { b0 = b1; i += 1 }
-            if hasShort {
-                for literal in short[Int(b0)] where !(triedAt == i && tried.contains(literal.group)) && verify(literal.bytes, at: i, from: 1) {
-                    if let result = body(i, literal.group) { return result }
+            if shortFirstBits[Int(b0 >> 6)] & (1 << UInt64(b0 & 63)) != 0 {
+                for k in Int(shortStarts[Int(b0)])..<Int(shortStarts[Int(b0) + 1]) {
+                    let literal = short[k]
+                    guard !(oncePerGroup && triedAt == i && tried.contains(literal.group)) && verify(literal, at: i, from: 1) else { continue }
+                    if let result = body(i, literal.group, literal.alternative) { return result }
+                    guard oncePerGroup else { continue }
                     if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                     tried.append(literal.group)
                 }
             }
-            let bigram = Int(b0) << 8 | Int(b1)
-            guard bigramBits[bigram >> 6] & (1 << UInt64(bigram & 63)) != 0, i + 2 < count else { continue }
+            guard i + 2 < count else { continue }
             let key = LiteralPrefilter.trigram(b0, b1, at(i + 2))
             let bit = LiteralPrefilter.hash(key)
-            guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = long[key] else { continue }
-            for literal in candidates where !(triedAt == i && tried.contains(literal.group)) && verify(literal.bytes, at: i, from: 3) {
-                if let result = body(i, literal.group) { return result }
+            guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
+            let bucket = bit >> LiteralPrefilter.bucketShift
+            for k in Int(longStarts[bucket])..<Int(longStarts[bucket + 1]) {
+                let literal = long[k]
+                guard literal.key == key, !(oncePerGroup && triedAt == i && tried.contains(literal.group)),
+                      verify(literal, at: i, from: 3) else { continue }
+                if let result = body(i, literal.group, literal.alternative) { return result }
+                guard oncePerGroup else { continue }
                 if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
                 tried.append(literal.group)
             }
@@ -290,15 +347,26 @@ struct LiteralPrefilter: Sendable {
 
 /// Several pattern sets asked the same question of one text — which of them match anywhere —
 /// answered in one pass: one prefilter over the literal starts of every set's alternatives, and
-/// each set's anchored alternation tried only where one of its own literals occurs and only until
-/// it has matched. Sets that cannot be prefiltered (or were compiled with other options) are
-/// scanned on their own. The answers are each set's `hasMatch`.
+/// where an alternative's literal occurs, that alternative alone is tried there (compiled `.anchored`
+/// on its own), only until its set has matched. An alternative can match only where its literal
+/// start occurs, so this asks exactly the set's question; it saves trying the set's whole
+/// alternation, dozens of alternatives, at every such place. A set whose alternatives may mean
+/// something else alone (see `standsAlone`) has its whole alternation tried instead, once per place.
+/// Sets that cannot be prefiltered (or were compiled with other options) are scanned on their own.
+/// The answers are each set's `hasMatch` — except that PCRE2's match limit now applies to each
+/// alternative's attempt rather than to the whole alternation's (hostile input only).
 public struct PatternSetGroup: Sendable {
     /// The sets, in the order given.
     public let sets: [PatternSet]
     private let prefilter: LiteralPrefilter?
     /// For each group of the prefilter, the index of its set in `sets`.
     private let prefiltered: [Int]
+    /// For each group of the prefilter, its set's alternatives compiled `.anchored` one by one, or nil
+    /// when the set's whole alternation is to be tried.
+    private let alternatives: [[BytePattern]?]
+    /// The pattern with the most capture groups of those tried at candidates: match data made from it
+    /// serves them all.
+    private let widest: BytePattern?
 
     /// A group of `sets`.
     public init(_ sets: [PatternSet]) {
@@ -307,6 +375,42 @@ public struct PatternSetGroup: Sendable {
         let eligible = sets.indices.filter { sets[$0].prefilter != nil && sets[$0].anchored != nil && sets[$0].options == options }
         prefiltered = eligible
         prefilter = eligible.isEmpty ? nil : LiteralPrefilter(groups: eligible.map { sets[$0].patterns }, options: options)
+        alternatives = eligible.map { index -> [BytePattern]? in
+            let set = sets[index]
+            guard set.patterns.allSatisfy(PatternSetGroup.standsAlone) else { return nil }
+            var compiled: [BytePattern] = []
+            for pattern in set.patterns {
+                guard let p = try? BytePattern(pattern, options: set.options.union(.anchored)) else { return nil }
+                compiled.append(p)
+            }
+            return compiled
+        }
+        let tried = eligible.compactMap { sets[$0].anchored } + alternatives.compactMap { $0 }.flatMap { $0 }
+        widest = tried.max { $0.captureCount < $1.captureCount }
+    }
+
+    /// Whether an alternative means the same compiled alone as inside the set's alternation: no back
+    /// reference or subroutine call by number or name (their numbering is the whole alternation's),
+    /// no conditional, no backtracking verb. Conservative: a pattern that merely looks like one (an
+    /// escaped backslash before a digit, say) is tried the old way.
+    static func standsAlone(_ pattern: String) -> Bool {
+        let p = Array(pattern.utf8)
+        for i in p.indices.dropLast() {
+            let next = p[i + 1]
+            if p[i] == UInt8(ascii: "\\") && ((next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9"))
+                || next == UInt8(ascii: "g") || next == UInt8(ascii: "k")) { return false }
+            if p[i] == UInt8(ascii: "(") && (next == UInt8(ascii: "*") || next == UInt8(ascii: "?")) {
+                // `(?:`, `(?i)`-style option settings and look-arounds are fine; `(?1)`, `(?R)`, `(?&`,
+                // `(?P`, `(?(`, `(?+`, `(?-1)`, `(?|` (branch reset renumbers) are not.
+                guard next == UInt8(ascii: "?"), i + 2 < p.count else { return false }
+                let third = p[i + 2]
+                let fine: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "<"),
+                                        UInt8(ascii: "i"), UInt8(ascii: "s"), UInt8(ascii: "m"), UInt8(ascii: "x"), UInt8(ascii: ">")]
+                if !fine.contains(third) { return false }
+                // `(?<name>...)` names a group, which `\k` would refer to (excluded above); `(?<=`/`(?<!` look behind.
+            }
+        }
+        return true
     }
 
     /// For each set, whether it matches anywhere in the UTF-8 bytes of `text`.
@@ -319,19 +423,30 @@ public struct PatternSetGroup: Sendable {
     public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
         var found = [Bool](repeating: false, count: sets.count)
         var done = [Bool](repeating: false, count: sets.count)
-        if let prefilter {
+        if let prefilter, let widest {
             for index in prefiltered { done[index] = true }
             var remaining = prefiltered.count
-            _ = prefilter.forEachCandidate(in: buffer) { offset, group -> Bool? in
-                let index = prefiltered[group]
-                guard !found[index], let anchored = sets[index].anchored else { return nil }
-                let hit: PatternMatch? = anchored.withMatchData { anchored.firstMatch(in: buffer, fromOffset: offset, data: $0) } ?? nil
-                if hit != nil {
-                    found[index] = true
-                    remaining -= 1
-                    if remaining == 0 { return true }
+            // Where each whole alternation was last tried (it is tried once per place).
+            var triedAt = [Int](repeating: -1, count: prefiltered.count)
+            _ = widest.withMatchData { data in
+                prefilter.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
+                    let index = prefiltered[group]
+                    guard !found[index] else { return nil }
+                    let hit: Bool
+                    if let alternatives = alternatives[group] {
+                        hit = alternatives[alternative].matches(in: buffer, at: offset, data: data)
+                    } else {
+                        guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }
+                        triedAt[group] = offset
+                        hit = anchored.matches(in: buffer, at: offset, data: data)
+                    }
+                    if hit {
+                        found[index] = true
+                        remaining -= 1
+                        if remaining == 0 { return true }
+                    }
+                    return nil
                 }
-                return nil
             }
         }
         for index in sets.indices where !done[index] {

@@ -50,6 +50,29 @@ import Testing
         }
     }
 
+    /// The group tries single alternatives where their literals occur; a set with a back reference
+    /// (numbered across the alternation) keeps its whole alternation. Either way: each set's `hasMatch`.
+    @Test func groupAnswersAreEachSetsHasMatch() throws {
+        let sets = try Self.sets.map { try PatternSet($0, options: [.caseless]) }
+            + [try PatternSet([#"a(b)\1x"#, "zz"], options: [.caseless])]
+        let group = PatternSetGroup(sets)
+        for subject in Self.subjects + ["abbx", "ABBX", "abx zz", "no mailbox is full here"] {
+            let answers = group.matches(in: subject)
+            for (i, set) in sets.enumerated() {
+                #expect(answers[i] == set.hasMatch(in: subject), "set \(i) in \(subject.debugDescription)")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("user (does not exist|unknown)", true), ("<.*> not found", true), ("(?:x)y", true), ("(?i)x", true),
+        ("x(?=y)", true), ("x(?<!y)", true), (#"a(b)\1"#, false), ("a(?1)", false), ("(*MARK:m)x", false),
+        (#"a(?<n>b)\k<n>"#, false), ("(?|a|b)", false), ("(?(1)a|b)", false), (#"a\g1"#, false),
+    ])
+    func standsAloneOnlyWithoutNumberedReferences(pattern: String, expected: Bool) {
+        #expect(PatternSetGroup.standsAlone(pattern) == expected)
+    }
+
     @Test func literalSetsAgreeWithoutCase() throws {
         let set = PatternSet(literals: ["Mail Delivery Failed", "a.b", "(x)"])
         #expect(set.hasMatch(in: "re: MAIL delivery failed!"))

@@ -11,24 +11,28 @@ extension EnhancedStatusCode {
     /// - When several remain, `prefer` folds them left to right.
     /// - Complexity: O(n) in the text's length.
     public static func find(in text: some StringProtocol, statusClass: UInt8? = nil) -> EnhancedStatusCode? {
-        let raw = Array(text.utf8)
-        guard raw.count >= 5 else { return nil }
-        var bytes: [UInt8] = [ASCIIByte.space]
-        bytes.reserveCapacity(raw.count + 4)
-        bytes.append(contentsOf: raw)
+        guard text.utf8.count >= 5 else { return nil }
+        // The text between one space in front and three behind (no bounds tests at the ends).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 4)
+        bytes.append(ASCIIByte.space)
+        bytes.append(contentsOf: text.utf8)
         bytes.append(contentsOf: [ASCIIByte.space, ASCIIByte.space, ASCIIByte.space])
         maskIPv4(&bytes)
         let classes: [UInt8] = statusClass.map { [$0 + ASCIIByte.zero] } ?? [UInt8(ascii: "5"), UInt8(ascii: "4"), UInt8(ascii: "2")]
 
         // Candidate starts per class; after a hit the next search for that class resumes 5 bytes on.
+        // One pass for all classes (each remembers where it may hit next), so `starts` comes out sorted.
         var starts: [Int] = []
-        for c in classes {
-            var i = 1
-            while i + 1 < bytes.count {
-                if bytes[i] == c && bytes[i + 1] == ASCIIByte.dot { starts.append(i); i += 5 } else { i += 1 }
+        var resume = [Int](repeating: 1, count: classes.count)
+        var i = 1
+        while i + 1 < bytes.count {
+            if bytes[i + 1] == ASCIIByte.dot, let k = classes.firstIndex(of: bytes[i]), i >= resume[k] {
+                starts.append(i)
+                resume[k] = i + 5
             }
+            i += 1
         }
-        starts.sort()
         var found: [String] = []
         var weak: String? = nil
         for i in starts {

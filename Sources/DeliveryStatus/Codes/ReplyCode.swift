@@ -48,12 +48,14 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Text mentioning `X-UNIX` (a local program's exit) has no reply code.
     /// - Parameter statusClass: only codes of this class (from the status code), if given.
     public static func find(in text: some StringProtocol, statusClass: UInt8? = nil) -> ReplyCode? {
-        let raw = Array(text.utf8)
-        guard raw.count >= 3 else { return nil }
-        if raw[...].firstRange(ofCaseInsensitive: "x-unix") != nil { return nil }
-        var bytes: [UInt8] = [ASCIIByte.space]
-        bytes.append(contentsOf: raw)
+        guard text.utf8.count >= 3 else { return nil }
+        // The text between one space in front and one behind (no bounds tests at the ends).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
         bytes.append(ASCIIByte.space)
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(ASCIIByte.space)
+        if bytes[...].firstRange(ofCaseInsensitive: "x-unix") != nil { return nil }
         let candidates: [UInt16]
         switch statusClass {
         case 2: candidates = successCodes

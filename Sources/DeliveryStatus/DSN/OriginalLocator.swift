@@ -36,15 +36,30 @@ enum OriginalLocator {
         // One scan of the whole text (no marker spans a line end), then work from the next line on.
         guard let marker = markerPattern.firstMatch(in: source[...]),
               let markerLineEnd = source[marker.match.range.lowerBound...].firstIndex(of: 10) else { return .absent }
-        var lines = source[(markerLineEnd + 1)...].split(separator: 10, omittingEmptySubsequences: false)[...]
+        // The lines after the marker line, one at a time (as `split(separator: 10,
+        // omittingEmptySubsequences: false)` would give them, without splitting all of the rest).
+        var nextLineStart: Int? = markerLineEnd + 1
+        func nextLine() -> ArraySlice<UInt8>? {
+            guard let start = nextLineStart else { return nil }
+            guard let lineFeed = source[start...].firstIndex(ofByte: 10) else {
+                nextLineStart = nil
+                return source[start...]
+            }
+            nextLineStart = lineFeed + 1
+            return source[start..<lineFeed]
+        }
         // Skip blank lines.
-        while let first = lines.first, first.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { lines = lines.dropFirst() }
-        guard !lines.isEmpty else { return .absent }
+        var line = nextLine()
+        while let l = line, l.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { line = nextLine() }
+        guard line != nil else { return .absent }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(source.count - markerLineEnd)
-        for line in lines.prefix(5_000) {
+        var taken = 0
+        while let current = line, taken < 5_000 {
+            line = nextLine()
+            taken += 1
             // Quoting removed: `>` (and one space after it), four spaces, or exactly two.
-            var l = line
+            var l = current
             if l.first == 62 {
                 l = l.dropFirst()
                 if l.first == 32 { l = l.dropFirst() }

@@ -40,7 +40,9 @@ public struct TypedValue: Sendable, Hashable {
     /// Splits `type; value`. A type is a token (letters, digits, `-`, `.`, `_`) before the first `;`.
     public init(_ field: String) {
         let s = field.trimmed
-        if let semi = s.firstIndex(of: ";") {
+        // In ASCII text every byte is a Character: the first `;` byte is the first `;` Character.
+        let isASCII = s.utf8.allSatisfy { $0 < 0x80 }
+        if let semi = isASCII ? s.utf8.firstIndex(of: UInt8(ascii: ";")) : s.firstIndex(of: ";") {
             let head = String(s[..<semi]).trimmed
             if !head.isEmpty, head.utf8.count <= 40, head.utf8.allSatisfy(TypedValue.isTypeByte) {
                 self.type = head.lowercased()
@@ -102,7 +104,14 @@ enum Addresses {
 
     /// Whether `s` looks like `local@domain.tld` (or `local@domain`).
     static func isAddress(_ s: String) -> Bool {
-        guard s.utf8.count >= 3, s.utf8.count <= 320, let at = s.lastIndex(of: "@") else { return false }
+        guard s.utf8.count >= 3, s.utf8.count <= 320 else { return false }
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: every byte is a Character, so the same tests on the bytes.
+            let u = s.utf8
+            guard let at = u.lastIndex(of: UInt8(ascii: "@")), at > u.startIndex, u.index(after: at) < u.endIndex else { return false }
+            return !u.contains(UInt8(ascii: " ")) && !u.contains(UInt8(ascii: "\t"))
+        }
+        guard let at = s.lastIndex(of: "@") else { return false }
         let local = s[..<at], domain = s[s.index(after: at)...]
         guard !local.isEmpty, !domain.isEmpty, !domain.contains("@") else { return false }
         return !s.contains(" ") && !s.contains("\t")

@@ -175,7 +175,7 @@ struct EximRecognizer: Recognizer {
                 let alt = Diagnostic.sweep(another[i])
                 let d = records[i].diagnostic
                 if d.isEmpty || d.hasPrefix("-") || d.hasSuffix("__") { records[i].diagnostic = alt }
-                else if d.utf8.count < alt.utf8.count, alt.lowercased().contains(Diagnostic.sweep(d).lowercased()) { records[i].diagnostic = alt }
+                else if d.utf8.count < alt.utf8.count, alt.containsIgnoringCase(Diagnostic.sweep(d)) { records[i].diagnostic = alt }
             }
             var d = Diagnostic.sweep(records[i].diagnostic)
             if let cut = d.firstRange(of: "__") { d = String(d[..<cut.lowerBound]) }

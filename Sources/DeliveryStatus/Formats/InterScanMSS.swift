@@ -5,9 +5,12 @@
 struct InterScanMSSRecognizer: Recognizer {
     var name: String { "interscanmss" }
 
+    /// Its Subjects, in English and Japanese (compared whole, as Strings).
+    static let subjects = ["Mail could not be delivered", "メッセージを配信できません。", "メール配信に失敗しました"]
+
     func claims(_ context: BounceContext) -> Bool {
         if context.from.contains("\"InterScan MSS\"") || context.from.contains("\"InterScan Notification\"") { return true }
-        return ["Mail could not be delivered", "メッセージを配信できません。", "メール配信に失敗しました"].contains(context.subject)
+        return InterScanMSSRecognizer.subjects.contains(context.subject)
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

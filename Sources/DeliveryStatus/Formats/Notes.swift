@@ -18,7 +18,7 @@ struct NotesRecognizer: Recognizer {
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["------- Failure Reasons "], stop: ["------- Returned Message"])
-        guard !lines.isEmpty || context.lowercaseText.contains("failure reasons") else { return nil }
+        guard !lines.isEmpty || context.text.containsIgnoringCase("failure reasons") else { return nil }
         // The reason comes before the address (lhost-notes-03), so text before the first address
         // belongs to the first recipient.
         var recipients: [RecipientFinding] = []

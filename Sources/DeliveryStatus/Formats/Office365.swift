@@ -14,10 +14,10 @@ struct Office365Recognizer: Recognizer {
         for h in ["x-ms-exchange-message-is-ndr", "x-microsoft-antispam-prvs", "x-exchange-antispam-report-test",
                   "x-exchange-antispam-report-cfa-test", "x-ms-exchange-crosstenant-originalarrivaltime",
                   "x-ms-exchange-crosstenant-fromentityheader", "x-ms-exchange-transport-crosstenantheadersstamped"]
-        where context.headers.first(h) != nil {
+        where context.hasHeader(h) {
             signs += 1
         }
-        if context.headers.all("received").contains(where: { Office365Recognizer.isOutlookHost($0.valueString) }) { signs += 1 }
+        if context.receivedValues.contains(where: Office365Recognizer.isOutlookHost) { signs += 1 }
         // "Message-ID: <...@NEKOCHAN.example.prod.outlook.com>" (lhost-office365-02)
         if let id = context.header("message-id"), Office365Recognizer.isOutlookHost(id) { signs += 1 }
         return signs >= 2

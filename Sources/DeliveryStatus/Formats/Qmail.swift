@@ -6,7 +6,7 @@ struct QmailRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subject == "failure notice" || context.subject == "Failure Notice" { return true }
-        return context.headers.all("received").contains { $0.valueString.contains("(qmail ") }
+        return context.receivedValues.contains { $0.contains("(qmail ") }
     }
 
     static let ends = [

@@ -27,7 +27,7 @@ struct RFC3464Recognizer: Recognizer {
             let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             if !lead.isEmpty {
-                finding.recipients[0].decisionText = lead.lowercased().contains(own.lowercased()) ? lead : lead + " " + own
+                finding.recipients[0].decisionText = lead.containsIgnoringCase(own) ? lead : lead + " " + own
             }
         }
         for i in finding.recipients.indices {
@@ -49,22 +49,26 @@ struct RFC3464Recognizer: Recognizer {
     static func read(_ text: String) -> Finding {
         var finding = Finding()
         var current: [(name: String, value: String)] = []
+        // Whether `current` holds a Final-Recipient / an Original-Recipient field.
+        var hasFinal = false
+        var hasOriginal = false
         var perMessage: [(name: String, value: String)] = []
         func flush() {
-            if current.contains(where: { $0.name == "final-recipient" || $0.name == "original-recipient" }),
-               let r = readRecipient(DeliveryStatusFields.Group(fields: current)) {
+            if hasFinal || hasOriginal, let r = readRecipient(DeliveryStatusFields.Group(fields: current)) {
                 finding.recipients.append(r)
             } else if finding.recipients.isEmpty {
                 perMessage += current
             }
             current = []
+            hasFinal = false
+            hasOriginal = false
         }
         for group in DeliveryStatusFields.groups(text) {
             for field in group.fields {
-                let hasFinal = current.contains { $0.name == "final-recipient" }
-                let hasOriginal = current.contains { $0.name == "original-recipient" }
-                if field.name == "final-recipient" && hasFinal { flush() }
-                if field.name == "original-recipient" && hasFinal && hasOriginal { flush() }
+                let isFinal = field.name == "final-recipient"
+                let isOriginal = field.name == "original-recipient"
+                if isFinal && hasFinal { flush() }
+                if isOriginal && hasFinal && hasOriginal { flush() }
                 // RFC 3464 §2.2 per-message fields before any recipient field belong to the message even
                 // when no blank line separates them from the first recipient (sisimai rhost-aol-03).
                 if !hasFinal && !hasOriginal && RFC3464Recognizer.perMessageNames.contains(field.name) {
@@ -72,6 +76,8 @@ struct RFC3464Recognizer: Recognizer {
                     continue
                 }
                 current.append(field)
+                hasFinal = hasFinal || isFinal
+                hasOriginal = hasOriginal || isOriginal
             }
             flush()
         }

@@ -7,8 +7,8 @@ struct SendmailDSNRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         guard context.deliveryStatusPart != nil else { return false }
-        let t = context.lowercaseText
-        return t.contains("----- the following addresses had") || t.contains("----- transcript of session follows -----")
+        let t = context.text
+        return t.containsIgnoringCase("----- the following addresses had") || t.containsIgnoringCase("----- transcript of session follows -----")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { RFC3464Recognizer().recognize(context) }

@@ -11,8 +11,8 @@ struct SendmailTextRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         context.deliveryStatusPart == nil && context.inlineDeliveryStatusText == nil
-            && (context.lowercaseText.contains("----- transcript of session follows -----")
-                || context.lowercaseText.contains("----- the following addresses had"))
+            && (context.text.containsIgnoringCase("----- transcript of session follows -----")
+                || context.text.containsIgnoringCase("----- the following addresses had"))
     }
 
     static let ends = ["----- unsent message follows", "----- original message follows", "----- message header follows",

@@ -20,39 +20,90 @@ enum RemoteHostRules {
     /// The reason the refusing provider's own rules give, or nil.
     static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "") -> Reason? {
         guard !diagnostic.isEmpty else { return nil }
-        let lowerHosts = hosts.map { $0.lowercased() }
+        // Which providers the hosts name, for all providers in one pass over the hosts (bit i: providers[i]).
+        var named: UInt64 = 0
+        for host in hosts {
+            var h = host
+            if !h.utf8.allSatisfy(isLowercaseASCII) { h = h.lowercased() }
+            if h.utf8.allSatisfy({ $0 < 0x80 }) {
+                named |= h.withUTF8(providersNamed(byTail:))
+            } else {
+                for (suffix, i) in suffixes where h.hasSuffix(suffix) { named |= 1 << UInt64(i) }
+            }
+        }
+        // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
         let domain = recipientDomain.lowercased()
-        for p in providers {
-            // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
-            let byDomain = !domain.isEmpty && p.hostSuffixes.contains { $0.hasSuffix(domain) }
-            let byHost = byDomain || lowerHosts.contains { h in p.hostSuffixes.contains { h.hasSuffix($0) } }
-            let bySignature = p.signature?.hasMatch(in: diagnostic) ?? false
-            guard byHost || bySignature else { continue }
-            if let r = p.decide(diagnostic.lowercased(), status, reply) { return r }
+        if !domain.isEmpty {
+            for (suffix, i) in suffixes where suffix.hasSuffix(domain) { named |= 1 << UInt64(i) }
+        }
+        var lowercaseDiagnostic: String? = nil
+        for (i, p) in providers.enumerated() {
+            guard named & (1 << UInt64(i)) != 0 || p.signature?.hasMatch(in: diagnostic) == true else { continue }
+            if lowercaseDiagnostic == nil { lowercaseDiagnostic = diagnostic.lowercased() }
+            if let r = p.decide(lowercaseDiagnostic!, status, reply) { return r }
         }
         return nil
     }
+
+    /// Whether a byte leaves an ASCII string unchanged by `lowercased()` (not `A`-`Z`, not 8-bit).
+    private static func isLowercaseASCII(_ byte: UInt8) -> Bool { byte < 0x80 && !(byte >= 0x41 && byte <= 0x5A) }
+
+    /// The providers (bit i: `providers[i]`) with a host suffix that the ASCII host name `host` ends
+    /// with: the standard library's `hasSuffix` answer (a binary comparison for ASCII text), compared
+    /// from the last byte back over one buffer of all suffixes, without a call per pair.
+    private static func providersNamed(byTail host: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        suffixBytes.withUnsafeBufferPointer { all in
+            var named: UInt64 = 0
+            for suffix in suffixRanges where suffix.count <= host.count {
+                var k = 1
+                while k <= suffix.count, host[host.count - k] == all[suffix.start + suffix.count - k] { k += 1 }
+                if k > suffix.count { named |= 1 << UInt64(suffix.provider) }
+            }
+            return named
+        }
+    }
+
+    /// The bytes of every suffix of `suffixes`, one after another, and where each one is.
+    private static let suffixBytes: [UInt8] = suffixes.flatMap { Array($0.suffix.utf8) }
+    private static let suffixRanges: [(start: Int, count: Int, provider: Int)] = {
+        var start = 0
+        return suffixes.map { suffix, provider in
+            defer { start += suffix.utf8.count }
+            return (start, suffix.utf8.count, provider)
+        }
+    }()
+
+    /// Every provider's host suffixes with the provider's index in `providers` (fewer than 64 providers).
+    private static let suffixes: [(suffix: String, provider: Int)] = {
+        precondition(providers.count < 64, "the provider mask of `reason` holds 64 providers")
+        return providers.enumerated().flatMap { i, p in p.hostSuffixes.map { ($0, i) } }
+    }()
 
     private static func first(_ table: [(String, Reason)], in text: String) -> Reason? {
         for (phrase, reason) in table where text.contains(phrase) { return reason }
         return nil
     }
 
+    /// Orange's numbers after LPN/OFR/OUK and their reasons (sisimai rhost-franceptt-*).
+    private static let franceTelecomCodes: [String: Reason] = [
+        "101": .blocked, "102": .blocked, "103": .blocked, "104": .tooManyConn, "305": .securityError,
+        "401": .authFailure, "402": .securityError, "403": .rejected, "405": .rejected, "415": .rejected,
+        "416": .userUnknown, "417": .mailboxFull, "420": .suspend, "421": .rejected, "426": .suspend,
+        "505": .systemError, "506": .spamDetected, "510": .blocked, "514": .mesgTooBig, "517": .authFailure,
+        "630": .policyViolation, "999": .blocked,
+    ]
+
     static let providers: [Provider] = [
         // Orange / La Poste (sisimai rhost-franceptt-*): the number after LPN/OFR/OUK names the cause.
         Provider(name: "FrancePTT", hostSuffixes: [".laposte.net", ".orange.fr", ".wanadoo.fr"],
                  signature: try? BytePattern(#"\b(LPN|OFR|OUK)[A-Z0-9]*_\d{3}\b"#, options: [.caseless]),
                  decide: { text, _, _ in
-                     let codes: [String: Reason] = [
-                         "101": .blocked, "102": .blocked, "103": .blocked, "104": .tooManyConn, "305": .securityError,
-                         "401": .authFailure, "402": .securityError, "403": .rejected, "405": .rejected, "415": .rejected,
-                         "416": .userUnknown, "417": .mailboxFull, "420": .suspend, "421": .rejected, "426": .suspend,
-                         "505": .systemError, "506": .spamDetected, "510": .blocked, "514": .mesgTooBig, "517": .authFailure,
-                         "630": .policyViolation, "999": .blocked,
-                     ]
+                     let codes = franceTelecomCodes
                      let t = text.replacingAll("_", with: "-")
                      for label in ["lpn", "lpnaaa", "ofr", "ouk"] {
-                         guard let r = t.lastRangeOf(label) else { continue }
+                         // A byte search first: a text without the label's bytes has no such Characters
+                         // either (lower-cased text holds no other form of these ASCII letters).
+                         guard t.contains(label), let r = t.lastRangeOf(label) else { continue }
                          let token = t[r.lowerBound...].prefix { $0 != " " && $0 != "]" && $0 != ")" }
                          for (code, reason) in codes where token.hasSuffix(code) { return reason }
                          break

@@ -24,60 +24,110 @@ package final class BounceContext {
         self.message = message
         self.subject = message.headers.first("subject").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
         self.from = message.headers.first("from").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
+        self.fieldNames = HeaderNameFilter(message.headers)
     }
 
     /// The message's top-level header section.
     package var headers: HeaderSection { message.headers }
 
+    /// Which field names the top-level section has (a filter with no false negatives): most of the
+    /// recognisers' header questions are about fields the message lacks, answered without a scan.
+    private let fieldNames: HeaderNameFilter
+    /// The values looked up so far by `header(_:)`, by name (a message's recognisers ask for the same
+    /// few fields — Message-ID eight times — and each lookup otherwise scans and unfolds again).
+    private var headerValues: [(name: String, value: String?)] = []
+
     /// The first value of a top-level header field, or nil.
-    package func header(_ lowercaseName: String) -> String? { message.headers[lowercaseName] }
+    package func header(_ lowercaseName: String) -> String? {
+        guard fieldNames.mayContain(lowercaseName) else { return nil }
+        for entry in headerValues where entry.name == lowercaseName { return entry.value }
+        let value = message.headers[lowercaseName]
+        headerValues.append((lowercaseName, value))
+        return value
+    }
+
+    /// Whether the top-level header section has a field named `lowercaseName`.
+    package func hasHeader(_ lowercaseName: String) -> Bool {
+        fieldNames.mayContain(lowercaseName) && message.headers.first(lowercaseName) != nil
+    }
+
+    /// The values of the top-level Received fields, unfolded, undecoded, in order (several
+    /// recognisers' `claims` look for their MTA's words in them).
+    package private(set) lazy var receivedValues: [String] = message.headers.all("received").map(\.valueString)
 
     /// Host names in the report's own Received fields (`from` and `by` parts), for provider rules.
     package private(set) lazy var receivedHosts: [String] = {
         var out: [String] = []
-        for f in message.headers.all("received").prefix(30) {
-            // Words split at blanks and the punctuation around them: `from`/`by` followed by a dotted name.
-            var words: [ArraySlice<UInt8>] = []
-            let value = f.unfoldedValue
-            var start: Int? = nil
-            for i in value.indices {
-                let b = value[i]
-                let separator = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x3B
-                if separator {
-                    if let s = start { words.append(value[s..<i]); start = nil }
-                } else if start == nil {
-                    start = i
-                }
-            }
-            if let s = start { words.append(value[s...]) }
-            for (i, w) in words.enumerated() where i + 1 < words.count && (w.elementsEqual("from".utf8) || w.elementsEqual("by".utf8)) {
-                let h = words[i + 1]
-                if h.contains(0x2E) { out.append(String(decoding: h, as: UTF8.self).lowercased()) }
+        var fieldsRead = 0
+        for i in message.headers.fields.indices where message.headers.fields[i].hasName("received") {
+            guard fieldsRead < 30 else { break }
+            fieldsRead += 1
+            message.headers.fields[i].unfoldedValue.withUnsafeBufferPointer { value in
+                BounceContext.appendHosts(in: value, to: &out)
             }
         }
         return out
     }()
 
+    /// Appends the lower-cased dotted names that follow a `from` or `by` word in one Received value.
+    /// Words are split at blanks and the punctuation around them: ( ) [ ] ;
+    private static func appendHosts(in value: UnsafeBufferPointer<UInt8>, to out: inout [String]) {
+        func isSeparator(_ b: UInt8) -> Bool {
+            // Letters (most bytes) are above `;`: of those, only `[` and `]` separate.
+            if b > 0x3B { return b == 0x5B || b == 0x5D }
+            return b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x3B
+        }
+        func isFromOrBy(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+            // Exactly `from` or `by`, in lower case, compared byte by byte.
+            switch word.count {
+            case 4: return word[0] == UInt8(ascii: "f") && word[1] == UInt8(ascii: "r") && word[2] == UInt8(ascii: "o") && word[3] == UInt8(ascii: "m")
+            case 2: return word[0] == UInt8(ascii: "b") && word[1] == UInt8(ascii: "y")
+            default: return false
+            }
+        }
+        var previous: Range<Int>? = nil
+        var start: Int? = nil
+        var k = 0
+        while k <= value.count {
+            if k == value.count || isSeparator(value[k]) {
+                if let s = start {
+                    let word = UnsafeBufferPointer(rebasing: value[s..<k])
+                    if let p = previous, isFromOrBy(UnsafeBufferPointer(rebasing: value[p])), word.contains(0x2E) {
+                        out.append(String(decoding: word, as: UTF8.self).lowercased())
+                    }
+                    previous = s..<k
+                    start = nil
+                }
+            } else if start == nil {
+                start = k
+            }
+            k += 1
+        }
+    }
 
     /// The subject, lower-cased (for cheap dispatch).
     package private(set) lazy var lowercaseSubject: String = subject.lowercased()
     /// The sender, lower-cased.
     package private(set) lazy var lowercaseFrom: String = from.lowercased()
 
+    /// Every MIME part, the root first, depth-first (`ParsedMessage.allParts`, built once: the part
+    /// views below all search it).
+    package private(set) lazy var parts: [MIMEPart] = message.allParts()
+
     /// The first `message/delivery-status` or `message/global-delivery-status` part (RFC 3464, RFC 6533),
     /// at any depth (a gateway may wrap the report in `multipart/mixed`).
-    package private(set) lazy var deliveryStatusPart: MIMEPart? = message.allParts().first {
+    package private(set) lazy var deliveryStatusPart: MIMEPart? = parts.first {
         $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
     }
 
     /// The first `message/feedback-report` part (RFC 5965).
-    package private(set) lazy var feedbackReportPart: MIMEPart? = message.allParts().first {
+    package private(set) lazy var feedbackReportPart: MIMEPart? = parts.first {
         $0.contentType.is("message", "feedback-report")
     }
 
     /// The first part carrying the returned original (whole message or headers), in document order,
     /// not counting the root.
-    package private(set) lazy var originalPart: MIMEPart? = message.allParts().dropFirst().first { $0.isEncapsulating }
+    package private(set) lazy var originalPart: MIMEPart? = parts.dropFirst().first { $0.isEncapsulating }
 
     /// The human-readable text of the report: the decoded text of every leaf part before the returned
     /// original (text/plain preferred over text/html in an alternative), or the whole body of a
@@ -87,16 +137,8 @@ package final class BounceContext {
     /// The human-readable text before the delivery-status part (or before the DSN fields of a
     /// single-part report), without MIME noise lines (`Content-...`, boundaries, "This is a MIME...").
     package private(set) lazy var leadText: String = {
-        var out: [Substring] = []
-        for line in lines {
-            let l = line.trimmedSlice
-            if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { break }
-            if l.isEmpty || l.hasPrefix("Content-") || l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi")
-                || l.hasPrefix("This is an auto") || l.hasPrefix("This multi-part") || l.hasPrefix("###") || l.hasPrefix("***")
-                || l.hasPrefix("--") || l.contains("--- The follow") || l.contains("--- Transcript") { continue }
-            out.append(line)
-        }
-        return out.joined(separator: " ")
+        var text = self.text
+        return text.withUTF8 { LeadText.joinedLines(of: $0) }
     }()
 
     /// `leadText` with its whitespace runs collapsed (`Diagnostic.sweep`).
@@ -111,11 +153,9 @@ package final class BounceContext {
     /// The address blocks of the text (computed once; `TextScan.blocks`).
     private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excluding: TextScan.ownAddresses(self))
 
-    /// `text` lower-cased, for phrase search.
-    package private(set) lazy var lowercaseText: String = text.lowercased()
 
     /// The decoded bodies of every delivery-status part, in document order.
-    package private(set) lazy var allDeliveryStatusTexts: [String] = message.allParts().filter {
+    package private(set) lazy var allDeliveryStatusTexts: [String] = parts.filter {
         $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
     }.map { BounceContext.normalizedText(of: $0) } + epilogueReport
 
@@ -271,9 +311,17 @@ enum HTMLText {
     private static let entities: [(String, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
 
     /// Whether `tag` starts with the lower-case ASCII `prefix`, without case.
-    private static func hasPrefix(_ tag: ArraySlice<UInt8>, _ prefix: String) -> Bool {
-        guard tag.count >= prefix.utf8.count else { return false }
-        return zip(tag, prefix.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+    private static func hasPrefix(_ tag: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { p in
+            guard tag.count >= p.count else { return false }
+            var i = tag.startIndex
+            for expected in p {
+                let b = tag[i]
+                if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != expected { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     /// The index (in `hay`'s indices) just past the first occurrence of `needle`, case as written.

@@ -33,7 +33,7 @@ enum Finalization {
         } else if let byProvider = RemoteHostRules.reason(
             diagnostic: diagnostic, status: status, reply: replyCode,
             hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic) + reportHosts,
-            recipientDomain: f.recipient.split(separator: "@").last.map(String.init) ?? "") {
+            recipientDomain: Finalization.domainPart(of: f.recipient)) {
             reason = byProvider
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
@@ -88,6 +88,24 @@ enum Finalization {
         return out
     }
 
+    /// The last non-empty piece of `address` split at `@` (`split(separator: "@").last`, without the
+    /// array of pieces): the domain of an address; "" when there is none.
+    static func domainPart(of address: String) -> String {
+        if address.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: every byte is a Character, so the same answer from the bytes.
+            let u = address.utf8
+            var end = u.endIndex
+            while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: "@") { end = u.index(before: end) }
+            let start = u[..<end].lastIndex(of: UInt8(ascii: "@")).map { u.index(after: $0) } ?? u.startIndex
+            return String(address[start..<end])
+        }
+        var end = address.endIndex
+        while end > address.startIndex, address[address.index(before: end)] == "@" { end = address.index(before: end) }
+        let head = address[..<end]
+        let start = head.lastIndex(of: "@").map { head.index(after: $0) } ?? head.startIndex
+        return String(head[start...])
+    }
+
     /// The message's kind from its recipients' actions and reasons.
     static func kind(of reports: [RecipientReport], declared: MessageKind?) -> MessageKind {
         if let declared { return declared }
@@ -113,7 +131,7 @@ enum Diagnostic {
             var previousBlank = true
             var clean = true
             for b in bytes {
-                let blank = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+                let blank = isBlank(b)
                 if blank && (previousBlank || b != 0x20) { clean = false; break }
                 previousBlank = blank
             }
@@ -123,7 +141,7 @@ enum Diagnostic {
                 var n = 0
                 var pendingSpace = false
                 for b in bytes {
-                    if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                    if isBlank(b) {
                         pendingSpace = n > 0
                         continue
                     }
@@ -134,6 +152,11 @@ enum Diagnostic {
                 return n
             }
         } ?? s
+    }
+
+    /// Space, tab, LF or CR; most bytes are above 0x20 and are told so by one comparison.
+    @inline(__always) private static func isBlank(_ b: UInt8) -> Bool {
+        b <= 0x20 && (b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D)
     }
 
     /// Multi-line SMTP replies repeat `550-5.7.1` on each line (RFC 5321 §4.2.1); keep one copy in front.
@@ -152,6 +175,8 @@ enum Diagnostic {
 
     /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
     static func removingHTML(_ s: String) -> String {
+        // No `<`, no fragment: most diagnostics end here without a copy of their bytes.
+        guard s.utf8.contains(0x3C) else { return s }
         let u = Array(s.utf8)
         guard let a = u[...].firstRange(ofCaseInsensitive: "<html>"), a.lowerBound > 0,
               let b = u[...].firstRange(ofCaseInsensitive: "</html>"), a.lowerBound < b.lowerBound else { return s }

@@ -1,3 +1,5 @@
+import MailParsing
+
 // String helpers of the recognisers that work on UTF-8 bytes instead of Characters. The recognisers
 // trim, split and lower-case thousands of short strings per message; the standard library's
 // Character-based versions (grapheme breaking, per-character Strings) were the largest costs left in a
@@ -79,4 +81,43 @@ extension StringProtocol {
         }
         return true
     }
+}
+
+extension String {
+    /// `lowercased().contains(needle.lowercased())` (the byte search of MailParsing), without making
+    /// the two lower-cased copies when `needle` is ASCII: lower-casing then folds the ASCII letters of
+    /// both and turns every other character of the haystack into non-ASCII bytes, which an ASCII
+    /// needle never matches, so the search compares folded bytes in place. The two exceptions, the
+    /// only characters whose lower case holds ASCII (U+0130 → "i̇", U+212A KELVIN SIGN → "k"), send
+    /// the haystack the long way, as does a non-ASCII needle.
+    func containsIgnoringCase(_ needle: String) -> Bool {
+        var haystack = self
+        var needleCopy = needle
+        let answer: Bool? = haystack.withUTF8 { h in
+            needleCopy.withUTF8 { n in
+                guard isASCII(n), isASCII(h) || !lowercasesIntoASCII(h) else { return nil }
+                let folded = n.map { (b: UInt8) -> UInt8 in (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+                return folded.withUnsafeBufferPointer { ASCIICaseInsensitive.firstOffset(of: $0, in: h) } != nil
+            }
+        }
+        return answer ?? lowercased().contains(needle.lowercased())
+    }
+}
+
+private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var any: UInt8 = 0
+    for b in bytes { any |= b }
+    return any < 0x80
+}
+
+/// Whether valid UTF-8 `bytes` hold U+0130 (C4 B0) or U+212A (E2 84 AA), the two non-ASCII
+/// characters whose `lowercased()` contains ASCII letters.
+private func lowercasesIntoASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i + 1 < bytes.count {
+        if bytes[i] == 0xC4 && bytes[i + 1] == 0xB0 { return true }
+        if bytes[i] == 0xE2 && i + 2 < bytes.count && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xAA { return true }
+        i += 1
+    }
+    return false
 }

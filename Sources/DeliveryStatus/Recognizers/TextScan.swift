@@ -35,7 +35,7 @@ enum BounceSigns {
         if subjects.hasMatch(in: context.subject) || senders.hasMatch(in: context.from) { return true }
         let type = context.message.root.contentType
         if type.is("multipart", "report") { return true }
-        if context.headers.first("x-failed-recipients") != nil { return true }
+        if context.hasHeader("x-failed-recipients") { return true }
         return false
     }
 }

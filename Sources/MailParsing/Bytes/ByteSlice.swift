@@ -70,19 +70,10 @@ extension ArraySlice where Element == UInt8 {
     package func firstRange(ofCaseInsensitive lowercaseNeedle: StaticString) -> Range<Int>? {
         let n = lowercaseNeedle.utf8CodeUnitCount
         guard n > 0, count >= n else { return nil }
-        return lowercaseNeedle.withUTF8Buffer { needle -> Range<Int>? in
-            let first = needle[0]
-            var i = startIndex
-            let last = endIndex - n
-            while i <= last {
-                if ASCII.lowercased(self[i]) == first {
-                    var j = 1
-                    while j < n, ASCII.lowercased(self[i + j]) == needle[j] { j += 1 }
-                    if j == n { return i..<(i + n) }
-                }
-                i += 1
+        return lowercaseNeedle.withUTF8Buffer { needle in
+            withUnsafeBufferPointer { hay in
+                ASCIICaseInsensitive.firstOffset(of: needle, in: hay).map { (startIndex + $0)..<(startIndex + $0 + n) }
             }
-            return nil
         }
     }
 

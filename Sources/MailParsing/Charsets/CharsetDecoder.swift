@@ -86,16 +86,24 @@ public enum CharsetDecoder {
 
     /// windows-1252 as WHATWG defines it: the five unassigned bytes map to the C1 controls.
     package static func windows1252(_ bytes: ByteSlice) -> String {
-        var scalars = String.UnicodeScalarView()
+        // Written as UTF-8 directly (at most 3 bytes per byte: 0x80-0x9F map to U+0152...U+2122).
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count * 2)
         for b in bytes {
-            if b >= 0x80 && b < 0xA0 {
-                let mapped = cp1252High[Int(b) - 0x80]
-                scalars.append(Unicode.Scalar(mapped) ?? Unicode.Scalar(b))
-            } else {
-                scalars.append(Unicode.Scalar(b))
+            let scalar: UInt32 = b >= 0x80 && b < 0xA0 ? cp1252High[Int(b) - 0x80] : UInt32(b)
+            switch scalar {
+            case 0..<0x80:
+                utf8.append(UInt8(scalar))
+            case 0x80..<0x800:
+                utf8.append(0xC0 | UInt8(scalar >> 6))
+                utf8.append(0x80 | UInt8(scalar & 0x3F))
+            default:
+                utf8.append(0xE0 | UInt8(scalar >> 12))
+                utf8.append(0x80 | UInt8((scalar >> 6) & 0x3F))
+                utf8.append(0x80 | UInt8(scalar & 0x3F))
             }
         }
-        return String(scalars)
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// windows-1252 0x80...0x9F (Unicode's CP1252.TXT; unassigned bytes keep their C1 value).

@@ -173,12 +173,17 @@ public struct HeaderSection: Sendable {
 
     /// The first field named `lowercaseName`, or nil.
     public func first(_ lowercaseName: String) -> HeaderField? {
-        fields.first { $0.hasName(lowercaseName) }
+        // Each field's name is compared in place; only a match is copied out (copying every field
+        // retains and releases its two slices, the larger part of a lookup).
+        for i in fields.indices where fields[i].hasName(lowercaseName) { return fields[i] }
+        return nil
     }
 
     /// Every field named `lowercaseName`, in order.
     public func all(_ lowercaseName: String) -> [HeaderField] {
-        fields.filter { $0.hasName(lowercaseName) }
+        var matching: [HeaderField] = []
+        for i in fields.indices where fields[i].hasName(lowercaseName) { matching.append(fields[i]) }
+        return matching
     }
 
     /// The first field named `lowercaseName` as an unfolded, undecoded String.

@@ -123,9 +123,9 @@ public struct HeaderParameters: Sendable, Hashable {
 
         // Assemble: continuations joined in section order; the charset comes from section 0 (RFC 2231 §4.1).
         var result = HeaderParameters()
-        var done = Set<String>()
-        for entry in raw where !done.contains(entry.name) {
-            done.insert(entry.name)
+        // Each name is assembled once, at its first appearance; a name is done exactly when `result`
+        // has it (every branch below appends it), so no separate set is kept (at most 64 names).
+        for entry in raw where !result.entries.contains(where: { $0.name == entry.name }) {
             let pieces = raw.filter { $0.name == entry.name }
             if pieces.count == 1 && pieces[0].section == nil {
                 result.entries.append((entry.name, decodeValue(pieces[0].value, extended: pieces[0].extended, first: true)))

@@ -65,7 +65,14 @@ public struct MIMEPart: Sendable {
     /// The decoded body converted from its charset to text (UTF-8 assumed where none is given, Latin-1
     /// where bytes are not UTF-8). Never fails.
     public func decodedText() -> String {
-        TextDecoding.decode(decodedBody()[...], charset: contentType.charset)
+        switch transferEncoding {
+        case "base64", "quoted-printable":
+            return TextDecoding.decode(decodedBody()[...], charset: contentType.charset)
+        default:
+            // An identity encoding (7bit, 8bit, binary, none): the body itself, without the copy
+            // `decodedBody` returns.
+            return TextDecoding.decode(body, charset: contentType.charset)
+        }
     }
 
     /// This part and all below it, depth-first, in document order.

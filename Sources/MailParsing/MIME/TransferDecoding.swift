@@ -35,11 +35,22 @@ package enum TransferDecoding {
 
     /// Quoted-printable (RFC 2045 §6.7): `=XX` escapes, soft line breaks (`=` at line end), trailing
     /// white space on a line dropped; an `=` not followed by two hex digits is kept as it is.
+    /// - Complexity: O(n); the output is never longer than the input, so it is written into one
+    ///   buffer of the input's size.
     package static func quotedPrintable(_ input: ByteSlice) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count)
-        var i = input.startIndex
-        let end = input.endIndex
+        input.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: source.count) { out, written in
+                written = quotedPrintable(source, into: out)
+            }
+        }
+    }
+
+    /// Decodes `input` into `out` (at least `input.count` bytes) and returns the bytes written.
+    /// Every step writes no more bytes than it has read.
+    private static func quotedPrintable(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = 0
+        var i = 0
+        let end = input.count
         var pendingWhitespace = 0   // count of WSP bytes held back until we know the line goes on
         var whitespaceStart = 0
         while i < end {
@@ -52,12 +63,16 @@ package enum TransferDecoding {
             }
             if byte == ASCII.carriageReturn || byte == ASCII.lineFeed {
                 pendingWhitespace = 0   // RFC 2045 §6.7 rule 3: trailing white space is removed
-                out.append(byte)
+                out[n] = byte
+                n += 1
                 i += 1
                 continue
             }
             if pendingWhitespace > 0 {
-                out.append(contentsOf: input[whitespaceStart..<(whitespaceStart + pendingWhitespace)])
+                for k in whitespaceStart..<(whitespaceStart + pendingWhitespace) {
+                    out[n] = input[k]
+                    n += 1
+                }
                 pendingWhitespace = 0
             }
             if byte == ASCII.equals {
@@ -71,17 +86,16 @@ package enum TransferDecoding {
                 }
                 if input[j] == ASCII.lineFeed { i = j + 1; continue }
                 if i + 2 < end, let high = hexValue(input[i + 1]), let low = hexValue(input[i + 2]) {
-                    out.append(high << 4 | low)
+                    out[n] = high << 4 | low
+                    n += 1
                     i += 3
                     continue
                 }
-                out.append(byte)
-                i += 1
-                continue
             }
-            out.append(byte)
+            out[n] = byte
+            n += 1
             i += 1
         }
-        return out
+        return n
     }
 }

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MailParsing
+
+/// `BounceContext.leadText`, read straight from the text's bytes: the lines (LF separated) up to the
+/// first `Reporting-MTA:`, `Final-Recipient:` or `Original-Recipient:` line, without blank lines and
+/// MIME noise (`Content-...`, boundaries, "This is a MIME..."), joined with one space.
+///
+/// Prefixes and phrases compare bytes, as `hasPrefix`/`contains` of MailParsing do; a line is tested
+/// without its leading and trailing spaces, tabs, CR and LF, and kept as it was. Working on the bytes
+/// spares the analysis the array of line slices for reports that need no other line view.
+enum LeadText {
+    static func joinedLines(of text: UnsafeBufferPointer<UInt8>) -> String {
+        guard let base = text.baseAddress else { return "" }
+        var out: [UInt8] = []
+        var lineStart = 0
+        while true {
+            let lineEnd = memchr(base + lineStart, 10, text.count - lineStart)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? text.count
+            let line = UnsafeBufferPointer(rebasing: text[lineStart..<lineEnd])
+            switch verdict(trimmed(line)) {
+            case .end:
+                return String(decoding: out, as: UTF8.self)
+            case .skip:
+                break
+            case .keep:
+                if !out.isEmpty { out.append(0x20) }  // kept lines are never empty
+                out.append(contentsOf: line)
+            }
+            if lineEnd == text.count { break }
+            lineStart = lineEnd + 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private enum Verdict { case keep, skip, end }
+
+    private static func verdict(_ l: UnsafeBufferPointer<UInt8>) -> Verdict {
+        // Most lines start with none of the prefixes: their first bytes are tested first.
+        switch l.first {
+        case nil:
+            return .skip
+        case UInt8(ascii: "R"), UInt8(ascii: "F"), UInt8(ascii: "O"):
+            if starts(l, "Reporting-MTA:") || starts(l, "Final-Recipient:") || starts(l, "Original-Recipient:") { return .end }
+        case UInt8(ascii: "C"):
+            if starts(l, "Content-") { return .skip }
+        case UInt8(ascii: "T"):
+            if starts(l, "This is a MIME") || starts(l, "This is a multi") || starts(l, "This is an auto")
+                || starts(l, "This multi-part") { return .skip }
+        case UInt8(ascii: "#"):
+            if starts(l, "###") { return .skip }
+        case UInt8(ascii: "*"):
+            if starts(l, "***") { return .skip }
+        case UInt8(ascii: "-"):
+            if starts(l, "--") { return .skip }
+        default:
+            break
+        }
+        if contains(l, "--- The follow") || contains(l, "--- Transcript") { return .skip }
+        return .keep
+    }
+
+    /// The line without leading and trailing spaces, tabs, CR and LF (`trimmedSlice`).
+    private static func trimmed(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        var start = 0, end = line.count
+        while start < end, blank(line[start]) { start += 1 }
+        while end > start, blank(line[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: line[start..<end])
+    }
+
+    private static func starts(_ line: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { p in
+            line.count >= p.count && memcmp(line.baseAddress!, p.baseAddress!, p.count) == 0
+        }
+    }
+
+    private static func contains(_ line: UnsafeBufferPointer<UInt8>, _ phrase: StaticString) -> Bool {
+        phrase.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: line) != nil }
+    }
+}

@@ -1,0 +1,69 @@
+import Testing
+@testable import DeliveryStatus
+
+/// The byte-level string helpers must give the answers of the Character-based code they replace.
+@Suite struct StringBytesTests {
+    static let texts: [String] = [
+        "", "a", "A", "550 5.1.1 <Kijitora@Example.JP>: Recipient address rejected: User unknown in local recipient table",
+        "RECIPIENT ADDRESS REJECTED", "user unknown", "x@y", "mailbox full ", "Ärger: Mailbox voll", "配信できませんでした user unknown",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "aaaab", "[@Z`{", "@z`{ ", String(repeating: "Za", count: 40) + "zAb",
+        "DELIVERY FAİLURE: user unknown", "\u{212A}ELVIN said: mailbox full", "Ünknown ÜSER Zab; ab ÀB zàb",
+        String(repeating: "é", count: 20) + "MAILBOX FULL",
+    ]
+
+    @Test func containsIgnoringCaseIsLowercasedContains() {
+        for haystack in Self.texts {
+            for needle in Self.texts + ["b", "AB", "user UNKNOWN", "recipient address", "ärger", "Zab", "[@z`{", "za", "fai", "failure", "kelvin", "k", "i", "zàb", "mailbox full"] {
+                #expect(haystack.containsIgnoringCase(needle) == haystack.lowercased().contains(needle.lowercased()),
+                        "\(haystack.debugDescription) / \(needle.debugDescription)")
+            }
+        }
+    }
+
+    /// `Addresses.isAddress` as it reads with Characters (its non-ASCII path).
+    static func isAddressByCharacters(_ s: String) -> Bool {
+        guard s.utf8.count >= 3, s.utf8.count <= 320, let at = s.lastIndex(of: "@") else { return false }
+        let local = s[..<at], domain = s[s.index(after: at)...]
+        guard !local.isEmpty, !domain.isEmpty, !domain.contains("@") else { return false }
+        return !s.contains(" ") && !s.contains("\t")
+    }
+
+    @Test(arguments: ["a@b", "a@", "@b", "a@@b", "a@b@", "", "@@", "abc", "x@example.org", "ü@é.de", "a b@c", "a@b\tc",
+                      "postmaster@[192.0.2.1]", "\"x\"@y", "a@b@c.d"])
+    func isAddressAsWithCharacters(text: String) {
+        #expect(Addresses.isAddress(text) == Self.isAddressByCharacters(text))
+    }
+
+    @Test(arguments: ["a@b", "a@", "@b", "a@@b", "a@b@", "", "@@", "abc", "x@example.org", "ü@é.de"])
+    func domainPartIsLastPieceOfSplit(address: String) {
+        #expect(Finalization.domainPart(of: address) == (address.split(separator: "@").last.map(String.init) ?? ""))
+    }
+
+    /// SMTPCommandFinder as it was written: each word's first occurrence found by its own search.
+    static func commandByWordSearches(_ text: String) -> SMTPCommand? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4 else { return nil }
+        var found: [SMTPCommand] = []
+        for (word, command) in SMTPCommandFinder.words {
+            let w = Array(word.utf8)
+            guard bytes.count >= w.count, let p = (0...(bytes.count - w.count)).first(where: { bytes[$0..<($0 + w.count)].elementsEqual(w) }) else { continue }
+            if !w.contains(0x20) {
+                let before: UInt8 = p > 0 ? bytes[p - 1] : 32
+                let after: UInt8 = p + w.count < bytes.count ? bytes[p + w.count] : 32
+                func wordy(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 64 && b <= 90) || (b >= 96 && b <= 122) }
+                if wordy(before) || wordy(after) { continue }
+            }
+            if !found.contains(command) { found.append(command) }
+        }
+        return found.last
+    }
+
+    @Test(arguments: [
+        "", "DATA", "in reply to RCPT TO command", "after RCPT TO:<x@y>: 550", ">>> DATA\n<<< 554", "DATABASE@example.org RCPT",
+        "MAIL FROM:<a@b> RCPT TO:<c@d> DATA QUIT", "EHLO mx HELO STARTTLS AUTH PLAIN", "xRCPT RCPTx RCPT", "AUTH LOGIN failed",
+        "Diagnostic: 550 5.1.1 after end of DATA", "QUI", "RCPT T", "ÄDATA DATA",
+    ])
+    func commandFinderAsWithOneSearchPerWord(text: String) {
+        #expect(SMTPCommandFinder.find(in: text) == Self.commandByWordSearches(text))
+    }
+}

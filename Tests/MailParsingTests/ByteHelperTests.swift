@@ -1,0 +1,38 @@
+import Testing
+@testable import MailParsing
+
+/// The byte helpers rewritten for speed must give the answers of their plain versions.
+@Suite struct ByteHelperTests {
+    /// The plain case-insensitive search: every position, bytes folded.
+    static func plainFirstRange(_ hay: [UInt8], _ needle: [UInt8]) -> Range<Int>? {
+        guard !needle.isEmpty, hay.count >= needle.count else { return nil }
+        for i in 0...(hay.count - needle.count) where zip(hay[i...], needle).allSatisfy({ ASCII.lowercased($0) == $1 }) {
+            return i..<(i + needle.count)
+        }
+        return nil
+    }
+
+    @Test(arguments: ["", "x", "<HTML>", "a <b> <Html> c", "</html>", "X-UNIX", "smtp; x-Unix; 1", "<<html>", "<htm", "xx-unix",
+                      "ÄÖÜ äöü ÀÉ xx-uni X-UNIX tail", String(repeating: "Xé", count: 30) + "x-UnIx", String(repeating: "x-uni ", count: 12),
+                      "\u{FF}\u{C4}xX-UNIX", String(repeating: "[@`{", count: 10) + "<hTmL>"])
+    func firstRangeOfCaseInsensitiveIsThePlainSearch(text: String) {
+        let bytes = Array(text.utf8)
+        // A slice that does not start at 0, to check the returned indices.
+        let padded = [UInt8]("..".utf8) + bytes
+        let slice = padded[2...]
+        #expect(slice.firstRange(ofCaseInsensitive: "<html>") == Self.plainFirstRange(bytes, Array("<html>".utf8)).map { ($0.lowerBound + 2)..<($0.upperBound + 2) })
+        #expect(slice.firstRange(ofCaseInsensitive: "x-unix") == Self.plainFirstRange(bytes, Array("x-unix".utf8)).map { ($0.lowerBound + 2)..<($0.upperBound + 2) })
+    }
+
+    /// windows-1252 written as UTF-8 equals the scalar-by-scalar reading, for every byte.
+    @Test func windows1252MatchesScalarMapping() {
+        let all = (0...255).map { UInt8($0) }
+        var expected = String.UnicodeScalarView()
+        let high: [UInt32] = [
+            0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+            0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+        ]
+        for b in all { expected.append(Unicode.Scalar(b >= 0x80 && b < 0xA0 ? high[Int(b) - 0x80] : UInt32(b))!) }
+        #expect(CharsetDecoder.windows1252(all[...]) == String(expected))
+    }
+}
