@@ -29,8 +29,7 @@ public struct ObservationReader: Sendable {
         var o = Observation(kind: report.kind)
         o.format = report.format
         let headers = message.headers
-        let received = headers.all("received")
-        if let top = received.first {
+        if let top = headers.first("received") {
             let hop = ReceivedHop(top.rawValue)
             o.arrival = hop.date
             o.connectingIP = hop.ip
@@ -111,11 +110,15 @@ public struct ObservationReader: Sendable {
             f.subjectKey = Fingerprint.subjectKey(subject)
             f.subjectLetters = Fingerprint.letters(subject, last: 60)
         }
-        let received = headers.all("received")
-        f.hopCount = received.count
-        for field in received.prefix(Observation.maxListed) { f.hops.append(ReceivedHop(field.rawValue)) }
-        for field in headers.all("dkim-signature").prefix(4) {
-            f.dkim.append(checkDKIM(field, headers: headers))
+        // One walk over the fields (no arrays of them): every Received counted, the first few read, and
+        // the first four DKIM-Signatures checked.
+        for field in headers.fields {
+            if field.hasName("received") {
+                if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
+                f.hopCount += 1
+            } else if f.dkim.count < 4, field.hasName("dkim-signature") {
+                f.dkim.append(checkDKIM(field, headers: headers))
+            }
         }
         if keepsInferenceFacts, let id = f.messageID { f.messageIDShape = Self.idShape(id) }
         (f.spamShape, f.bodyKey) = spamShape(f, original: original, headers: headers)
