@@ -116,7 +116,7 @@ import TestSupport
                              "--enable-logging=stderr", "--v=1", "--screenshot=" + folder.path + "/shot.png",
                              "--window-size=1280,2000", report.absoluteURL.absoluteString]
         let log = folder.appendingPathComponent("chromium.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
