@@ -8,7 +8,8 @@ import Darwin
 /// the site's profile (given or inferred) says.
 ///
 /// Per message the cost is a few set lookups and at most one PCRE2 match; no Foundation, no allocation
-/// beyond the evidence list.
+/// beyond the evidence list. (Lookups are passed as closures, `{ site.isOurHost($0) }`, never as method
+/// references, `site.isOurHost`: a method reference copies the whole site knowledge, dozens of retains.)
 public struct Classifier: Sendable {
     /// What the classifier knows about the site.
     public let site: SiteKnowledge

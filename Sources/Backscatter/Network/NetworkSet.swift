@@ -115,28 +115,3 @@ public struct NetworkSet: Sendable, Hashable {
         return contains(address)
     }
 }
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs, CR and LF.
-    func trimmingASCIIWhitespace() -> Substring {
-        let s = Substring(self)
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = s.firstIndex(where: { !isSpace($0) }), let last = s.lastIndex(where: { !isSpace($0) }) else {
-            return s[s.endIndex...]
-        }
-        return s[first...last]
-    }
-}
-
-extension String {
-    /// The index of the last `byte` (an ASCII byte), found on the UTF-8 code units: a search by
-    /// `Character` walks grapheme clusters, many times slower on addresses and ids.
-    func lastIndex(ofASCII byte: UInt8) -> String.Index? { utf8.lastIndex(of: byte) }
-    /// The index of the first `byte` (an ASCII byte), found on the UTF-8 code units.
-    func firstIndex(ofASCII byte: UInt8) -> String.Index? { utf8.firstIndex(of: byte) }
-}
-
-extension Substring {
-    /// The index of the last `byte` (an ASCII byte), found on the UTF-8 code units.
-    func lastIndex(ofASCII byte: UInt8) -> String.Index? { utf8.lastIndex(of: byte) }
-}

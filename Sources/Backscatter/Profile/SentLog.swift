@@ -77,19 +77,22 @@ public struct SentLog: Sendable, Hashable {
     }
 
     static func key(_ id: some StringProtocol) -> String {
-        var text = String(id)
+        var text = String(id)   // native, so that its UTF-8 can be read in place
         return text.withUTF8 { utf8 -> String in
-            guard utf8.allSatisfy({ $0 < 0x80 }) else { return stripBrackets(id).lowercased() }
-            // ASCII (nearly every id): the same key, written on bytes straight into the String.
-            var start = 0, end = utf8.count
-            while start < end, ASCII.isWhitespaceOrNewline(utf8[start]) { start += 1 }
-            while start < end, ASCII.isWhitespaceOrNewline(utf8[end - 1]) { end -= 1 }
-            if start < end, utf8[start] == ASCII.lessThan { start += 1 }
-            if start < end, utf8[end - 1] == ASCII.greaterThan { end -= 1 }
-            return String(unsafeUninitializedCapacity: end - start) { buffer in
-                for i in start..<end { buffer[i - start] = ASCII.lowercased(utf8[i]) }
-                return end - start
-            }
+            utf8.allSatisfy({ $0 < 0x80 }) ? asciiKey(utf8) : stripBrackets(id).lowercased()
+        }
+    }
+
+    /// `key` of an ASCII id given as bytes (nearly every id), written straight into the String.
+    static func asciiKey<Bytes: RandomAccessCollection<UInt8>>(_ utf8: Bytes) -> String where Bytes.Index == Int {
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end, ASCII.isWhitespaceOrNewline(utf8[start]) { start += 1 }
+        while start < end, ASCII.isWhitespaceOrNewline(utf8[end - 1]) { end -= 1 }
+        if start < end, utf8[start] == ASCII.lessThan { start += 1 }
+        if start < end, utf8[end - 1] == ASCII.greaterThan { end -= 1 }
+        return String(unsafeUninitializedCapacity: end - start) { buffer in
+            for i in start..<end { buffer[i - start] = ASCII.lowercased(utf8[i]) }
+            return end - start
         }
     }
 
@@ -126,8 +129,7 @@ public struct SentLog: Sendable, Hashable {
         var next = 0
         while next < bytes.count {
             var end = next
-            let lineFeed = ASCII.lineFeed, carriageReturn = ASCII.carriageReturn
-            while end < bytes.count, bytes[end] != lineFeed, bytes[end] != carriageReturn { end += 1 }
+            while end < bytes.count, bytes[end] != ASCII.lineFeed, bytes[end] != ASCII.carriageReturn { end += 1 }
             let lineBytes = bytes[next..<end]
             next = end + 1
             if end < bytes.count, bytes[end] == ASCII.carriageReturn, next < bytes.count, bytes[next] == ASCII.lineFeed {
@@ -381,15 +383,7 @@ public struct SentLog: Sendable, Hashable {
             }
         }
         // The key `key(_:)` makes of the id, made from its bytes when they are ASCII.
-        guard id.allSatisfy({ $0 < 0x80 }) else { return (entry, key(entry.messageID)) }
-        var keyBytes = id.trimmingWhitespace()
-        if keyBytes.first == ASCII.lessThan { keyBytes = keyBytes.dropFirst() }
-        if keyBytes.last == ASCII.greaterThan { keyBytes = keyBytes.dropLast() }
-        let key = String(unsafeUninitializedCapacity: keyBytes.count) { buffer in
-            for (i, b) in keyBytes.enumerated() { buffer[i] = ASCII.lowercased(b) }
-            return keyBytes.count
-        }
-        return (entry, key)
+        return (entry, id.allSatisfy({ $0 < 0x80 }) ? asciiKey(id) : key(entry.messageID))
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` with every field in range, the form sent logs write, read without a
