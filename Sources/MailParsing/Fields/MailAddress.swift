@@ -19,7 +19,17 @@ public struct MailAddress: Sendable, Hashable {
     /// local part when there is no domain; empty for the null reverse-path `<>`.
     public var address: String {
         let local = Self.needsQuoting(localPart) ? Self.quoted(localPart) : localPart
-        return domain.isEmpty ? local : local + "@" + domain
+        guard !domain.isEmpty else { return local }
+        // One allocation for `local@domain` (this runs for every address a record or the classifier shows).
+        let count = local.utf8.count + 1 + domain.utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var i = 0
+            for b in local.utf8 { buffer[i] = b; i += 1 }
+            buffer[i] = ASCII.at
+            i += 1
+            for b in domain.utf8 { buffer[i] = b; i += 1 }
+            return i
+        }
     }
 
     /// The domain in ASCII lower case (domains compare case-insensitively, RFC 5321 §2.4).
@@ -31,7 +41,7 @@ public struct MailAddress: Sendable, Hashable {
     /// RFC 5322 §3.2.3 atext, plus dots between atoms; 8-bit bytes are UTF-8 atext (RFC 6532 §3.2).
     static func needsQuoting(_ local: String) -> Bool {
         if local.isEmpty { return false }
-        let bytes = Array(local.utf8)
+        let bytes = local.utf8
         if bytes.first == ASCII.dot || bytes.last == ASCII.dot { return true }
         var previous: UInt8 = 0
         for b in bytes {
