@@ -117,7 +117,7 @@ import TestSupport
     /// Random addresses built from tag-like pieces and non-ASCII text: parsing and checking never crash,
     /// and anything parsed keeps its pieces inside the input.
     @Test func randomAddressesNeverCrash() {
-        var rng = ProfileHostileInputTests.SplitMix(state: 11)
+        var rng = SplitMix64(seed: 11)
         let pieces = ["prvs=", "PRVS=", "SRS0=", "SRS1=", "srs0+", "=", "+", "-", "/", "@", "1234abcdef", "0999ffffff",
                       "a", "İ", "ẞ", "ſ", "é", "😀", "\u{301}", "K", "x.example", "<", ">", " ", "==", "=7R="]
         let batv = BATVVerifier(keys: [1: [1], 0: [0]])

@@ -94,18 +94,9 @@ struct ClassifierFixtureTests {
 
     /// Stream signals: a flood of one backscatter notice, a campaign of one original, a made-up recipient.
     @Test func streamFindingsBecomeEvidence() throws {
-        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile.toml"))
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/signals/original-spam-shape.eml"))))
-        let parsed = ParsedMessage(parsing: bytes[...])
-        let base = ClassifierNote.read(parsed, report: BounceAnalyzer().analyze(parsed), reader: ObservationReader())
-        var notes: [ClassifierNote] = []
-        for i in 0..<12 {
-            guard var o = base.observation else { Issue.record("the fixture is not bounce-like"); return }
-            o.arrival = (o.arrival ?? 0) + Int64(i * 60)
-            o.reportingMTA = "mx\(i).reflector.example"
-            o.victim = "qzxkvwtrpl@example.com"
-            notes.append(ClassifierNote(observation: o))
-        }
+        let (profile, copies) = try ReflectedCopies.make(12) { _ in "qzxkvwtrpl@example.com" }
+        guard !copies.isEmpty else { Issue.record("the fixture is not bounce-like"); return }
+        let notes = copies.map { ClassifierNote(observation: $0) }
         let result = StreamClassifier(profile: profile, notes: notes).run(notes)
         #expect(result.findings.campaigns.count == 1)
         #expect(result.findings.campaigns.first?.messages == 12)

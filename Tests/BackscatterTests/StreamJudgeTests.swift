@@ -10,16 +10,9 @@ import TestSupport
 struct StreamJudgeTests {
     /// Twelve copies of one backscatter notice (a campaign and a flood) among ordinary mail.
     static func notes() throws -> (SiteProfile, [ClassifierNote]) {
-        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile.toml"))
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/signals/original-spam-shape.eml"))))
-        let parsed = ParsedMessage(parsing: bytes[...])
-        let base = ClassifierNote.read(parsed, report: BounceAnalyzer().analyze(parsed), reader: ObservationReader())
+        let (profile, copies) = try ReflectedCopies.make(12) { $0 % 3 == 0 ? "qzxkvwtrpl@example.com" : "olga@example.com" }
         var notes: [ClassifierNote] = []
-        for i in 0..<12 {
-            guard var o = base.observation else { return (profile, []) }
-            o.arrival = (o.arrival ?? 0) + Int64(i * 60)
-            o.reportingMTA = "mx\(i).reflector.example"
-            o.victim = i % 3 == 0 ? "qzxkvwtrpl@example.com" : "olga@example.com"
+        for (i, o) in copies.enumerated() {
             notes.append(ClassifierNote(observation: o))
             notes.append(ClassifierNote(observation: nil, deliveredTo: "user\(i)@example.com"))
         }

@@ -9,7 +9,7 @@ import Darwin
 ///
 /// Per message the cost is a few set lookups and at most one PCRE2 match; no Foundation, no allocation
 /// beyond the evidence list. (Lookups are passed as closures, `{ site.isOurHost($0) }`, never as method
-/// references, `site.isOurHost`: a method reference copies the whole site knowledge, dozens of retains.)
+/// references, `site.isOurHost`: a method reference copies the whole site knowledge, a retain per field.)
 public struct Classifier: Sendable {
     /// What the classifier knows about the site.
     public let site: SiteKnowledge

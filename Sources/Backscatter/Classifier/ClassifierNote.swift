@@ -7,7 +7,7 @@ import MailParsing
 public struct ClassifierNote: Sendable {
     /// The observation, boxed: a note is copied several times on its way through a scan (out of the
     /// batch, into the held store, out again on each read of the stream pass), and an observation has
-    /// dozens of reference-counted fields, each retained and released on every copy of a plain struct.
+    /// some twenty reference-counted fields, each retained and released on every copy of a plain struct.
     final class Box: Sendable {
         let observation: Observation
         init(_ observation: Observation) { self.observation = observation }

@@ -43,11 +43,7 @@ public struct SiteKnowledge: Sendable {
         var low = Double.infinity, high = -Double.infinity
         if let log = profile.sentLog {
             for entry in log.allEntries {
-                for r in entry.recipients {
-                    // Logs write addresses in lower case: copy only those that are not.
-                    let lower = r.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }
-                    recipients.insert(lower ? r : r.lowercased())
-                }
+                for r in entry.recipients { recipients.insert(r.lowercasedIfNeeded()) }
                 if let t = entry.sentAt { low = min(low, t); high = max(high, t) }
             }
         }

@@ -15,8 +15,8 @@ enum HostShape {
     /// Whether `name` looks like a generic name for `ip`: two or more of its octets appear in it, or it
     /// has a label that ISPs use for dynamic pools.
     static func looksDynamic(_ name: String, ip: String) -> Bool {
-        // Reverse-DNS names are ASCII (IDNA): read them as bytes; anything else by Characters.
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return looksDynamicByCharacters(name, ip: ip) }
+        // Read as bytes (reverse-DNS names are ASCII, IDNA); a byte >= 0x80 counts as a letter, so a label
+        // with non-ASCII letters never matches the (ASCII) list.
         let lower = Array(name.utf8.map(ASCII.lowercased))
         let octets = ip.utf8.split(separator: UInt8(ascii: "."))
         if octets.count == 4 {
@@ -29,29 +29,10 @@ enum HostShape {
         let labels = lower.split(whereSeparator: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
         guard labels.count >= 3 else { return false }
         for label in labels.dropLast(2) {
-            let letters = label.prefix(while: ASCII.isAlpha)
+            let letters = label.prefix(while: { ASCII.isAlpha($0) || $0 >= 0x80 })
             if dynamicLabels.contains(String(decoding: letters, as: UTF8.self)), letters.count >= 2 || label.count > letters.count {
                 return true
             }
-        }
-        return false
-    }
-
-    /// `looksDynamic` for names with non-ASCII characters.
-    private static func looksDynamicByCharacters(_ name: String, ip: String) -> Bool {
-        let lower = name.lowercased()
-        let octets = ip.split(separator: ".")
-        if octets.count == 4 {
-            var hits = 0
-            let labelsDigits = lower.split(whereSeparator: { !$0.isNumber }).map(String.init)
-            for o in octets where labelsDigits.contains(String(o)) { hits += 1 }
-            if hits >= 2 { return true }
-        }
-        let labels = lower.split(whereSeparator: { $0 == "." || $0 == "-" || $0 == "_" })
-        guard labels.count >= 3 else { return false }
-        for label in labels.dropLast(2) {
-            let letters = String(label.prefix(while: { $0.isLetter }))
-            if dynamicLabels.contains(letters), letters.count >= 2 || label.count > letters.count { return true }
         }
         return false
     }
@@ -66,23 +47,16 @@ enum HostShape {
     /// The last two labels of a name (three when the second-level label is short, as in `co.uk`,
     /// `com.br`): good enough to tell whether two names belong to one organisation.
     static func registeredDomain(_ name: String) -> String {
-        if name.utf8.allSatisfy({ $0 < 0x80 }) {
-            // Host names are ASCII (IDNA): the same labels, cut on bytes.
-            let labels = name.utf8.split(separator: UInt8(ascii: "."))
-            let take = labels.count > 2 && labels[labels.count - 2].count <= 3 && labels[labels.count - 1].count == 2 ? 3 : 2
-            var out: [UInt8] = []
-            for label in labels.suffix(take) {
-                if !out.isEmpty { out.append(UInt8(ascii: ".")) }
-                for b in label { out.append(ASCII.lowercased(b)) }
-            }
-            return String(decoding: out, as: UTF8.self)
+        // Cut on the dots' bytes; the label lengths that decide two or three labels are in Characters.
+        let labels = name.lowercasedIfNeeded().utf8.split(separator: UInt8(ascii: "."))
+        let count = labels.count
+        let take = count > 2 && Substring(labels[count - 2]).count <= 3 && Substring(labels[count - 1]).count == 2 ? 3 : 2
+        var out: [UInt8] = []
+        for label in labels.suffix(take) {
+            if !out.isEmpty { out.append(UInt8(ascii: ".")) }
+            out += label
         }
-        var labels = name.lowercased().split(separator: ".")
-        if labels.last == "" { labels.removeLast() }
-        guard labels.count > 2 else { return labels.joined(separator: ".") }
-        let secondLevel = labels[labels.count - 2]
-        let take = secondLevel.count <= 3 && (labels.last?.count ?? 0) == 2 ? 3 : 2
-        return labels.suffix(take).joined(separator: ".")
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether an address is a public unicast one (not RFC 1918, loopback, link-local, ULA, CGNAT).

@@ -24,19 +24,11 @@ public struct ReceivedHop: Sendable, Hashable {
         self.date = date
     }
 
-    /// The longest Received value read (bytes); the rest of a longer one is ignored.
-    public static let maxValueBytes = 16 * 1024
-
     /// Reads one Received value, folded as it was written or unfolded.
     public init(_ value: ByteSlice) {
-        let field = ReceivedField.parse(value.prefix(Self.maxValueBytes), reading: [.from, .by, .date])
-        self.init(helo: field.from?.helo.map(Self.lowercased), reverseName: field.from?.reverseDNS.map(Self.lowercased),
-                  ip: field.from?.ip?.description, by: field.by.map(Self.lowercased), date: field.date?.secondsSince1970)
+        let field = ReceivedField.parse(value, reading: [.from, .by, .date])
+        self.init(helo: field.from?.helo?.lowercasedIfNeeded(), reverseName: field.from?.reverseDNS?.lowercasedIfNeeded(),
+                  ip: field.from?.ip?.description, by: field.by?.lowercasedIfNeeded(), date: field.date?.secondsSince1970)
         if var name = reverseName, name.hasSuffix(".") { name.removeLast(); reverseName = name }
-    }
-
-    /// `name.lowercased()`, without a copy when it is already lower-case ASCII (host names nearly always are).
-    private static func lowercased(_ name: String) -> String {
-        name.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) ? name : name.lowercased()
     }
 }

@@ -90,10 +90,7 @@ public struct SentLog: Sendable, Hashable {
         while start < end, ASCII.isWhitespaceOrNewline(utf8[end - 1]) { end -= 1 }
         if start < end, utf8[start] == ASCII.lessThan { start += 1 }
         if start < end, utf8[end - 1] == ASCII.greaterThan { end -= 1 }
-        return String(unsafeUninitializedCapacity: end - start) { buffer in
-            for i in start..<end { buffer[i - start] = ASCII.lowercased(utf8[i]) }
-            return end - start
-        }
+        return ASCII.lowercasedString(utf8[start..<end])
     }
 
     /// What a mail log says about one queue id.
@@ -373,13 +370,9 @@ public struct SentLog: Sendable, Hashable {
             if !sender.isEmpty { entry.sender = text(unbracket(sender)) }
         }
         if let start = cursor {
-            let list = column(from: start).text
-            var piece = list.startIndex
-            while piece < list.endIndex {
-                let comma = list[piece...].firstIndex(of: ASCII.comma) ?? list.endIndex
-                let recipient = unbracket(list[piece..<comma])
+            column(from: start).text.forEachPiece(separatedBy: ASCII.comma) { piece in
+                let recipient = unbracket(piece)
                 if !recipient.isEmpty { entry.recipients.append(text(recipient)) }
-                piece = comma + 1
             }
         }
         // The key `key(_:)` makes of the id, made from its bytes when they are ASCII.

@@ -123,8 +123,8 @@ public struct DKIMKey: Sendable, Hashable {
             if trimmed.hasPrefix("-----") { continue }    // PEM armor lines (RFC 7468 §2)
             body += trimmed.filter { $0 != " " && $0 != "\t" }
         }
-        guard !body.isEmpty, let data = Data(base64Encoded: body) else { return nil }
-        return [UInt8](data)
+        guard !body.isEmpty else { return nil }
+        return Base64.decode(body.utf8)
     }
 
     /// RFC 8410 §4 SubjectPublicKeyInfo prefix of an Ed25519 key (OID 1.3.101.112).

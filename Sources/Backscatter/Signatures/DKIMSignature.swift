@@ -36,35 +36,24 @@ public struct DKIMSignature: Sendable, Hashable {
             guard let v = tag(name), !v.isEmpty else { throw DKIMSignatureError("missing \(name)= tag") }
             return v
         }
-        func lowercased(_ bytes: ByteSlice) -> String {
-            // Written straight into the String's storage (no intermediate array); UTF-8 is repaired.
-            String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                for (i, b) in bytes.enumerated() { buffer[i] = ASCII.lowercased(b) }
-                return bytes.count
-            }
-        }
         // §6.1.1: v= must be 1.
         guard let version = tag("v"), version.count == 1, version.first == UInt8(ascii: "1") else {
             throw DKIMSignatureError("v= is not 1")
         }
-        algorithm = lowercased(try required("a"))
-        domain = lowercased(try required("d"))
-        selector = lowercased(try required("s"))
-        let canonicalization = tag("c").map(lowercased) ?? "simple/simple"
+        algorithm = ASCII.lowercasedString(try required("a"))
+        domain = ASCII.lowercasedString(try required("d"))
+        selector = ASCII.lowercasedString(try required("s"))
+        let canonicalization = tag("c").map { ASCII.lowercasedString($0) } ?? "simple/simple"
         let halves = canonicalization.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 1)
         headerCanonicalization = halves.first.map { String(decoding: $0, as: UTF8.self) } ?? "simple"
         bodyCanonicalization = halves.count > 1 ? String(decoding: halves[1], as: UTF8.self) : "simple"
         guard ["simple", "relaxed"].contains(headerCanonicalization) else {
             throw DKIMSignatureError("unknown header canonicalization \(headerCanonicalization)")
         }
-        let names = try required("h")
         var signed: [String] = []
-        var nameStart = names.startIndex
-        while nameStart <= names.endIndex {
-            let colon = names[nameStart...].firstIndex(of: ASCII.colon) ?? names.endIndex
-            let name = names[nameStart..<colon].trimmingWhitespace()
-            if !name.isEmpty { signed.append(lowercased(name)) }
-            nameStart = colon + 1
+        try required("h").forEachPiece(separatedBy: ASCII.colon) { name in
+            let trimmed = name.trimmingWhitespace()
+            if !trimmed.isEmpty { signed.append(ASCII.lowercasedString(trimmed)) }
         }
         signedHeaders = signed
         // §5.4: the From field must be signed.
@@ -82,12 +71,9 @@ public struct DKIMSignature: Sendable, Hashable {
     static func tagList(_ bytes: ByteSlice) throws(DKIMSignatureError) -> [(name: ByteSlice, value: ByteSlice)] {
         var out: [(name: ByteSlice, value: ByteSlice)] = []
         out.reserveCapacity(12)
-        var specStart = bytes.startIndex
-        while specStart <= bytes.endIndex {
-            let semicolon = bytes[specStart...].firstIndex(of: ASCII.semicolon) ?? bytes.endIndex
-            let trimmed = bytes[specStart..<semicolon].trimmingWhitespace()
-            specStart = semicolon + 1
-            if trimmed.isEmpty { continue }
+        try bytes.forEachPiece(separatedBy: ASCII.semicolon) { (spec) throws(DKIMSignatureError) in
+            let trimmed = spec.trimmingWhitespace()
+            if trimmed.isEmpty { return }
             guard let eq = trimmed.firstIndex(of: UInt8(ascii: "=")) else {
                 throw DKIMSignatureError("tag without '=': \(String(decoding: trimmed, as: UTF8.self).prefix(40))")
             }
@@ -108,6 +94,29 @@ public struct DKIMSignature: Sendable, Hashable {
     }
 }
 
+/// The tags of a DKIM-Signature value (RFC 6376 §3.2: `tag=value; ...`, whitespace ignored), read leniently:
+/// a malformed item is skipped, where `DKIMSignature` refuses the whole signature. For d= and s= of any
+/// signature, and of one too broken to parse.
+struct DKIMTags {
+    /// Each tag's name and raw value, slices of the field, in order.
+    private var items: [(name: ByteSlice, value: ByteSlice)] = []
+
+    init(_ value: ByteSlice) {
+        value.forEachPiece(separatedBy: ASCII.semicolon) { item in
+            guard let eq = item.firstIndex(of: ASCII.equals) else { return }
+            items.append((item[..<eq].trimmingWhitespace(), item[(eq + 1)...]))
+        }
+    }
+
+    /// The first value of the tag `name` (lower case), white space removed; built only when asked
+    /// (the b= value is long and the classifier wants d= and s=).
+    subscript(_ name: String) -> String? {
+        guard let item = items.first(where: { $0.name.count == name.utf8.count && $0.name.lazy.map(ASCII.lowercased).elementsEqual(name.utf8) })
+        else { return nil }
+        return String(decoding: item.value.filter { !ASCII.isWhitespaceOrNewline($0) }, as: UTF8.self)
+    }
+}
+
 /// Why a DKIM-Signature field cannot be used.
 public struct DKIMSignatureError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
@@ -117,7 +126,9 @@ public struct DKIMSignatureError: Error, Sendable, Hashable, CustomStringConvert
     public var description: String { reason }
 }
 
-/// Strict standard-alphabet base64 (RFC 4648 §4), padding optional; nil on any other byte.
+/// Strict standard-alphabet base64 (RFC 4648 §4), padding optional; nil on any other byte: for DKIM's b=,
+/// bh= and keys, where such a byte means a malformed value. (MIME bodies use the tolerant
+/// `TransferDecoding.base64`, which skips it, as RFC 2045 §6.8 asks.)
 enum Base64 {
     /// Each byte's 6-bit value; 64 for '=', 65 for white space and line ends, 255 for anything else.
     private static let values: [UInt8] = {

@@ -54,7 +54,7 @@ public struct DKIMVerifier: Sendable {
                 signature = try DKIMSignature(parsing: field.unfoldedValue)
             } catch {
                 // Only a malformed signature that names one of our domains concerns us.
-                if let d = Self.domainTag(field.unfoldedValue), domains.contains(d) {
+                if let d = DKIMTags(field.unfoldedValue)["d"]?.lowercased(), domains.contains(d) {
                     sawOurs = true
                     unsupported = unsupported ?? .unsupported("malformed DKIM-Signature: \(error.reason)")
                 }
@@ -124,18 +124,6 @@ public struct DKIMVerifier: Sendable {
         default:
             return .unsupported("unknown algorithm a=\(signature.algorithm)")
         }
-    }
-
-    /// The d= of a signature whose tags cannot all be parsed.
-    private static func domainTag(_ value: ByteSlice) -> String? {
-        for spec in value.split(separator: ASCII.semicolon) {
-            let t = spec.trimmingWhitespace()
-            guard t.first == UInt8(ascii: "d") || t.first == UInt8(ascii: "D"),
-                  let eq = t.firstIndex(of: ASCII.equals), t[t.startIndex..<eq].trimmingWhitespace().count == 1
-            else { continue }
-            return String(decoding: t[(eq + 1)...].trimmingWhitespace(), as: UTF8.self).lowercased()
-        }
-        return nil
     }
 }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A view into a buffer of mail bytes. Every parser in the project hands out slices of the one buffer it
 /// was given (an `ArraySlice` shares its array's storage), never copies, unless a transformation
 /// (unfolding, decoding) really produces new bytes.
@@ -87,12 +95,16 @@ extension ArraySlice where Element == UInt8 {
         for b in self { s.unicodeScalars.append(Unicode.Scalar(b)) }
         return s
     }
-}
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+    /// Calls `body` with each piece between `separator` bytes, in order, empty pieces included (as
+    /// `split(separator:omittingEmptySubsequences: false)` cuts, without building an array of them).
+    package func forEachPiece<E: Error>(separatedBy separator: UInt8, _ body: (ByteSlice) throws(E) -> Void) throws(E) {
+        var start = startIndex
+        while true {
+            let end = self[start...].firstIndex(of: separator) ?? endIndex
+            try body(self[start..<end])
+            guard end < endIndex else { return }
+            start = end + 1
+        }
+    }
+}

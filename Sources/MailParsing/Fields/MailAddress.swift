@@ -33,7 +33,7 @@ public struct MailAddress: Sendable, Hashable {
     }
 
     /// The domain in ASCII lower case (domains compare case-insensitively, RFC 5321 §2.4).
-    public var lowercasedDomain: String { String(decoding: domain.utf8.map(ASCII.lowercased), as: UTF8.self) }
+    public var lowercasedDomain: String { ASCII.lowercasedString(domain.utf8) }
 
     /// Whether this is the null reverse-path `<>` (RFC 5321 §4.5.5), as in a bounce's Return-Path.
     public var isNull: Bool { localPart.isEmpty && domain.isEmpty }

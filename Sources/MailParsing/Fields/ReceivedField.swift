@@ -58,10 +58,11 @@ public struct ReceivedField: Sendable {
     /// - qmail: `from RDNS (HELO name) (IP)`, `from unknown (EHLO name) ([IP])`;
     /// - Microsoft: `from HELO (IP)`, `from HELO ([IPv6%zone])`; fetchmail: `from NAME [IP]`;
     /// - `from [IP]` alone, `from 192.0.2.1`.
-    /// Limits: O(n); words longer than 255 bytes are cut; no recursion. The value may be folded (line
-    /// ends count as white space) or unfolded.
+    /// Limits: O(n); only the first `maxValueBytes` are read; words longer than 255 bytes are cut; no
+    /// recursion. The value may be folded (line ends count as white space) or unfolded.
     /// - Parameter wanted: the clauses to read (default: all); the others stay nil, and cost nothing.
-    public static func parse(_ value: ByteSlice, reading wanted: Clauses = .all) -> ReceivedField {
+    public static func parse(_ whole: ByteSlice, reading wanted: Clauses = .all) -> ReceivedField {
+        let value = whole.prefix(maxValueBytes)
         var field = ReceivedField()
         // RFC 5322 §3.6.7: the date-time follows the last ";" (outside comments).
         var clauses = value
@@ -146,6 +147,10 @@ public struct ReceivedField: Sendable {
         /// Every clause and the date.
         public static let all: Clauses = [.from, .by, .via, .with, .id, .for, .date]
     }
+
+    /// The longest Received value read (bytes); the rest of a longer one is ignored. Real stamps are a
+    /// few hundred bytes; a header section may hold a field of up to `ParsingLimits.maxHeaderBytes`.
+    public static let maxValueBytes = 16 * 1024
 
     static func text(_ bytes: ByteSlice) -> String { CharsetDecoder.utf8OrWindows1252(bytes) }
 
