@@ -93,7 +93,7 @@ public struct ObservationReader: Sendable {
         if let field = headers.first("message-id") {
             f.messageID = MessageIDParser.parse(field.unfoldedValue)
             if f.messageID == nil {
-                let raw = field.valueString.trimmingASCIIWhitespace()
+                let raw = field.valueString.trimmedSlice
                 if !raw.isEmpty { f.messageID = String(raw.prefix(200)) }
             }
         }

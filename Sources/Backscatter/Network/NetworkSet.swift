@@ -13,7 +13,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// Parses CIDR text (RFC 4632 §3.1, RFC 4291 §2.3) with the fields layer's `IPAddress`.
     /// - Throws: `NetworkParseError` saying what is wrong with the text.
     public init(parsing text: String) throws(NetworkParseError) {
-        let trimmed = String(text.trimmingASCIIWhitespace())
+        let trimmed = String(text.trimmedSlice)
         let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let addressText = parts.first, let address = IPAddress(String(addressText)) else {
             throw NetworkParseError(text: text, reason: "not an IPv4 or IPv6 address before the '/'")

@@ -70,7 +70,7 @@ public struct SentLog: Sendable, Hashable {
     /// The lookup key: brackets and whitespace removed, ASCII lower case. Message-IDs are case-sensitive
     /// by RFC 5322, but MTAs that rewrite them change case, and two ids differing only in case do not occur.
     static func stripBrackets(_ id: some StringProtocol) -> String {
-        var s = Substring(id).trimmingASCIIWhitespace()
+        var s = Substring(id).trimmedSlice
         if s.hasPrefix("<") { s = s.dropFirst() }
         if s.hasSuffix(">") { s = s.dropLast() }
         return String(s)
@@ -417,7 +417,7 @@ public struct SentLog: Sendable, Hashable {
     }
 
     private static func unbracket(_ text: Substring) -> Substring {
-        var s = text.trimmingASCIIWhitespace()
+        var s = text.trimmedSlice
         if s.hasPrefix("<"), s.hasSuffix(">"), s.count >= 2 { s = s.dropFirst().dropLast() }
         return s
     }

@@ -82,7 +82,7 @@ struct ProfileReader {
             site.usersFile = usersFile
             let text = try readFile(usersFile, path: "site.users_file", at: position)
             for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-                let user = line.trimmingASCIIWhitespace()
+                let user = line.trimmedSlice
                 if user.isEmpty || user.hasPrefix("#") { continue }
                 site.fileUsers.append(String(user))
             }
@@ -329,7 +329,7 @@ struct ProfileReader {
 
     /// A domain name: letters, digits, '-', '.', lower-cased, without a trailing dot.
     private func domainName(_ text: String, path: String, at position: TOMLPosition?) throws(ProfileError) -> String {
-        var d = String(text.trimmingASCIIWhitespace()).lowercased()
+        var d = String(text.trimmedSlice).lowercased()
         if d.hasSuffix(".") { d.removeLast() }
         let ok = !d.isEmpty && d.utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E || b == 0x5F || b >= 0x80
@@ -340,7 +340,7 @@ struct ProfileReader {
 
     /// A user: a local part, or local@domain; no spaces, at most one '@' with text on both sides.
     private func userName(_ text: String, path: String, at position: TOMLPosition?) throws(ProfileError) -> String {
-        let u = String(text.trimmingASCIIWhitespace())
+        let u = String(text.trimmedSlice)
         let parts = u.split(separator: "@", omittingEmptySubsequences: false)
         guard !u.isEmpty, !u.contains(" "), parts.count <= 2, parts.allSatisfy({ !$0.isEmpty }) else {
             throw fail(path, position, "not a user (a local part or local@domain): \"\(text)\"")

@@ -49,7 +49,7 @@ public struct BATVAddress: Sendable, Hashable {
             if matched == 5 { break }
         }
         guard matched == 5 else { return nil }
-        var text = Substring(address).trimmingASCIIWhitespace()
+        var text = Substring(address).trimmedSlice
         if text.utf8.count >= 2, text.utf8.first == ASCII.lessThan, text.utf8.last == ASCII.greaterThan {
             text = text.dropFirst().dropLast()
         }

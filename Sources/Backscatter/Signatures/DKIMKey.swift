@@ -119,7 +119,7 @@ public struct DKIMKey: Sendable, Hashable {
     static func decodeKeyText(_ text: String) -> [UInt8]? {
         var body = ""
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-            let trimmed = line.trimmingASCIIWhitespace()
+            let trimmed = line.trimmedSlice
             if trimmed.hasPrefix("-----") { continue }    // PEM armor lines (RFC 7468 §2)
             body += trimmed.filter { $0 != " " && $0 != "\t" }
         }

@@ -39,7 +39,7 @@ public struct SRSAddress: Sendable, Hashable {
         // The local part starts "SRS0"/"SRS1" (any case), after blanks and a "<": a byte test first.
         guard let first = address.utf8.firstIndex(where: { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.lessThan }),
               address.utf8[first...].prefix(3).map(ASCII.lowercased).elementsEqual("srs".utf8) else { return nil }
-        var text = Substring(address).trimmingASCIIWhitespace()
+        var text = Substring(address).trimmedSlice
         if text.hasPrefix("<"), text.hasSuffix(">"), text.count >= 2 { text = text.dropFirst().dropLast() }
         guard let at = text.lastIndex(ofASCII: ASCII.at) else { return nil }
         let local = text[..<at]

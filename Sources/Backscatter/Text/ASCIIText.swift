@@ -2,18 +2,6 @@
 // on UTF-8 code units: a search by `Character` walks grapheme clusters, many times slower on the
 // classifier's hot path.
 
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs, CR and LF.
-    func trimmingASCIIWhitespace() -> Substring {
-        let s = Substring(self)
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = s.firstIndex(where: { !isSpace($0) }), let last = s.lastIndex(where: { !isSpace($0) }) else {
-            return s[s.endIndex...]
-        }
-        return s[first...last]
-    }
-}
-
 extension String {
     /// `lowercased()`, returning this String itself (no copy) when it is already lower-case ASCII, as
     /// host names and logged addresses nearly always are.

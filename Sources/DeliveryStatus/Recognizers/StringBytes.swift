@@ -7,36 +7,9 @@ import MailParsing
 // used here (space, tab, CR, LF are single-byte, never part of a grapheme with a following mark in
 // mail text).
 
-@inline(__always)
-private func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-
-extension Substring {
-    /// Without leading and trailing spaces, tabs, CR and LF, as a slice of the same storage.
-    var trimmedSlice: Substring {
-        let u = utf8
-        var start = u.startIndex
-        var end = u.endIndex
-        while start < end, isBlank(u[start]) { start = u.index(after: start) }
-        while end > start {
-            let before = u.index(before: end)
-            guard isBlank(u[before]) else { break }
-            end = before
-        }
-        return self[start..<end]
-    }
-}
+// (Trimming, `trimmedSlice` and `trimmed`, is MailParsing's, shared with the classifier.)
 
 extension String {
-    /// Without leading and trailing spaces, tabs, CR and LF, as a slice of the same storage.
-    var trimmedSlice: Substring { Substring(self).trimmedSlice }
-
-    /// Without leading and trailing spaces, tabs, CR and LF.
-    var trimmed: String {
-        let slice = trimmedSlice
-        if slice.utf8.count == utf8.count { return self }
-        return String(slice)
-    }
-
     /// The lines of the string (LF separated, LF removed, empty lines kept), as slices of its storage.
     var lineSlices: [Substring] {
         // Line-end offsets first (a plain byte loop), then indices advanced from one line end to the next,
@@ -65,19 +38,13 @@ extension String {
     }
 }
 
-extension Substring {
-    /// Without leading and trailing whitespace.
-    var trimmed: String { String(trimmedSlice) }
-}
-
 extension StringProtocol {
     /// Whether the string starts with `prefix`, ASCII letters compared without case (`prefix` lower case).
     func hasPrefix(ignoringCase prefix: String) -> Bool {
         var it = utf8.makeIterator()
         for expected in prefix.utf8 {
             guard let b = it.next() else { return false }
-            let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-            if lower != expected { return false }
+            if ASCII.lowercased(b) != expected { return false }
         }
         return true
     }
@@ -96,7 +63,7 @@ extension String {
         let answer: Bool? = haystack.withUTF8 { h in
             needleCopy.withUTF8 { n in
                 guard isASCII(n), isASCII(h) || !lowercasesIntoASCII(h) else { return nil }
-                let folded = n.map { (b: UInt8) -> UInt8 in (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+                let folded = n.map(ASCII.lowercased)
                 return folded.withUnsafeBufferPointer { ASCIICaseInsensitive.firstOffset(of: $0, in: h) } != nil
             }
         }

@@ -75,3 +75,35 @@ extension Substring {
     /// Whether the substring's UTF-8 bytes end with those of `suffix`.
     package func hasSuffix(_ suffix: String) -> Bool { utf8.reversed().starts(with: suffix.utf8.reversed()) }
 }
+
+extension Substring {
+    /// Without leading and trailing spaces, tabs, CR and LF, as a slice of the same storage (cut on the
+    /// UTF-8 bytes: these four are single bytes, never part of a grapheme with a following mark in mail).
+    package var trimmedSlice: Substring {
+        let u = utf8
+        var start = u.startIndex
+        var end = u.endIndex
+        while start < end, ASCII.isWhitespaceOrNewline(u[start]) { start = u.index(after: start) }
+        while end > start {
+            let before = u.index(before: end)
+            guard ASCII.isWhitespaceOrNewline(u[before]) else { break }
+            end = before
+        }
+        return self[start..<end]
+    }
+
+    /// Without leading and trailing spaces, tabs, CR and LF.
+    package var trimmed: String { String(trimmedSlice) }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs, CR and LF, as a slice of the same storage.
+    package var trimmedSlice: Substring { Substring(self).trimmedSlice }
+
+    /// Without leading and trailing spaces, tabs, CR and LF (the String itself when there are none).
+    package var trimmed: String {
+        let slice = trimmedSlice
+        if slice.utf8.count == utf8.count { return self }
+        return String(slice)
+    }
+}
