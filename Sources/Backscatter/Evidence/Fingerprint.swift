@@ -1,3 +1,5 @@
+import MailParsing
+
 /// FNV-1a, 64 bits: a fast, allocation-free fingerprint for grouping (not for security).
 struct Fingerprint {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -58,7 +60,7 @@ struct Fingerprint {
             // ASCII (most subjects): the same letters, read as bytes.
             var bytes: [UInt8] = []
             bytes.reserveCapacity(text.utf8.count)
-            for b in text.utf8 where (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) { bytes.append(b | 0x20) }
+            for b in text.utf8 where ASCII.isAlpha(b) { bytes.append(b | 0x20) }
             guard bytes.count >= 8 else { return nil }
             return String(decoding: bytes.suffix(last), as: UTF8.self)
         }

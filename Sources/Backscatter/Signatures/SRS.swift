@@ -184,7 +184,7 @@ public struct SRSVerifier: Sendable {
     func hash(_ data: [String], secret: String) -> String {
         var hmac = HMAC<Insecure.SHA1>(key: SymmetricKey(data: Array(secret.utf8)))
         for part in data {
-            hmac.update(data: part.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+            hmac.update(data: part.utf8.map(ASCII.lowercased))
         }
         let mac = Array(hmac.finalize())
         return String(Self.base64(mac).prefix(hashLength))

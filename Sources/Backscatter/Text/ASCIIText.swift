@@ -3,12 +3,6 @@
 // classifier's hot path.
 
 extension String {
-    /// `lowercased()`, returning this String itself (no copy) when it is already lower-case ASCII, as
-    /// host names and logged addresses nearly always are.
-    func lowercasedIfNeeded() -> String {
-        utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) ? self : lowercased()
-    }
-
     /// The index of the last `byte` (an ASCII byte), found on the UTF-8 code units: a search by
     /// `Character` walks grapheme clusters, many times slower on addresses and ids.
     func lastIndex(ofASCII byte: UInt8) -> String.Index? { utf8.lastIndex(of: byte) }

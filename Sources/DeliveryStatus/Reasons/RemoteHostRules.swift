@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// Reasons decided by who refused the message: large providers document their own codes and wording
 /// (Microsoft's 5.7.606, Orange's LPN007_416, Tencent's "frequency limited" ...), which say more than the
@@ -23,8 +24,7 @@ enum RemoteHostRules {
         // Which providers the hosts name, for all providers in one pass over the hosts (bit i: providers[i]).
         var named: UInt64 = 0
         for host in hosts {
-            var h = host
-            if !h.utf8.allSatisfy(isLowercaseASCII) { h = h.lowercased() }
+            var h = host.lowercasedIfNeeded()
             if h.utf8.allSatisfy({ $0 < 0x80 }) {
                 named |= h.withUTF8(providersNamed(byTail:))
             } else {
@@ -44,9 +44,6 @@ enum RemoteHostRules {
         }
         return nil
     }
-
-    /// Whether a byte leaves an ASCII string unchanged by `lowercased()` (not `A`-`Z`, not 8-bit).
-    private static func isLowercaseASCII(_ byte: UInt8) -> Bool { byte < 0x80 && !(byte >= 0x41 && byte <= 0x5A) }
 
     /// The providers (bit i: `providers[i]`) with a host suffix that the ASCII host name `host` ends
     /// with: the standard library's `hasSuffix` answer (a binary comparison for ASCII text), compared

@@ -317,7 +317,7 @@ enum HTMLText {
             var i = tag.startIndex
             for expected in p {
                 let b = tag[i]
-                if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != expected { return false }
+                if ASCII.lowercased(b) != expected { return false }
                 i += 1
             }
             return true

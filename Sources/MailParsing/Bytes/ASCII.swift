@@ -71,9 +71,11 @@ public enum ASCII {
     @inlinable @inline(__always) public static func isAlpha(_ byte: UInt8) -> Bool {
         (byte | 0x20) >= lowerA && (byte | 0x20) <= lowerZ
     }
+    /// `A` to `Z`.
+    @inlinable @inline(__always) public static func isUppercase(_ byte: UInt8) -> Bool { byte >= upperA && byte <= upperZ }
     /// ASCII lower case of one byte; other bytes unchanged.
     @inlinable @inline(__always) public static func lowercased(_ byte: UInt8) -> UInt8 {
-        (byte >= upperA && byte <= upperZ) ? byte | 0x20 : byte
+        isUppercase(byte) ? byte | 0x20 : byte
     }
 
     /// The bytes with ASCII letters lower-cased, as a String written straight into its storage (no

@@ -100,6 +100,12 @@ extension String {
     /// Without leading and trailing spaces, tabs, CR and LF, as a slice of the same storage.
     package var trimmedSlice: Substring { Substring(self).trimmedSlice }
 
+    /// `lowercased()`, returning this String itself (no copy) when it is already lower-case ASCII, as
+    /// host names and logged addresses nearly always are.
+    package func lowercasedIfNeeded() -> String {
+        utf8.allSatisfy({ $0 < 0x80 && !ASCII.isUppercase($0) }) ? self : lowercased()
+    }
+
     /// Without leading and trailing spaces, tabs, CR and LF (the String itself when there are none).
     package var trimmed: String {
         let slice = trimmedSlice
