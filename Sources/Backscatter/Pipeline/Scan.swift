@@ -138,33 +138,59 @@ public struct Scan: Sendable {
         return summary
     }
 
-    /// Parses, analyses and classifies a batch on `options.jobs` threads; results in batch order.
+    /// Messages are handled in runs of this many: a run is parsed and analysed, then the stage examines
+    /// it. Two tight loops keep each one's code and tables in the caches, where alternating per message
+    /// (the analysis, then the classifier's note, then the next message's analysis) evicts them: on
+    /// backscatter-dev's inbox, one core, min of 9 interleaved runs (2026-11-29), zero-config 325 ->
+    /// 318 ms and with the profile 339 -> 333 ms; `--no-classify` unchanged. A run's parsed messages and
+    /// reports are alive together (slices of the batch's bytes plus their MIME trees): memory stays
+    /// about one batch.
+    static let runLength = 64
+
+    /// Parses, analyses and classifies a batch on `options.jobs` threads (one run of `runLength`
+    /// messages at a time each); results in batch order.
     private func process<Stage: ScanStage>(_ batch: [MailboxMessage], firstSequence: Int,
                                            stage: Stage) -> [(ScanRecord, Stage.Note)] {
         let limits = options.parsingLimits
-        let jobs = max(1, min(options.jobs, batch.count))
-        if jobs == 1 {
-            return batch.indices.map { Self.examine(batch[$0], sequence: firstSequence + $0, stage: stage, limits: limits) }
-        }
+        let runs = (batch.count + Self.runLength - 1) / Self.runLength
+        let jobs = max(1, min(options.jobs, runs))
         let slots = Slots<(ScanRecord, Stage.Note)>(count: batch.count)
-        let next = Atomic<Int>(0)
-        let grain = 4
-        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
-            while true {
-                let start = next.wrappingAdd(grain, ordering: .relaxed).oldValue
-                guard start < batch.count else { return }
-                for i in start..<min(start + grain, batch.count) {
-                    slots.store(Self.examine(batch[i], sequence: firstSequence + i, stage: stage, limits: limits), at: i)
+        @Sendable func handle(run: Int) {
+            let range = (run * Self.runLength)..<min(batch.count, (run + 1) * Self.runLength)
+            var analysed = range.map { Self.analyse(batch[$0], sequence: firstSequence + $0, limits: limits) }
+            // Last to first, each moved out of the run (examining is per message: the order is free).
+            var i = range.upperBound
+            while var message = analysed.popLast() {
+                i -= 1
+                let note = stage.examine(ExaminedMessage(entry: batch[i], parsed: message.parsed, bounce: message.bounce),
+                                         into: &message.record)
+                slots.store((message.record, note), at: i)
+            }
+        }
+        if jobs == 1 {
+            for run in 0..<runs { handle(run: run) }
+        } else {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+                while true {
+                    let run = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard run < runs else { return }
+                    handle(run: run)
                 }
             }
         }
         return slots.take()
     }
 
-    /// The per-message stage: parse, read the headers, analyse the bounce, let the stage judge.
-    static func examine<Stage: ScanStage>(_ entry: MailboxMessage, sequence: Int, stage: Stage,
-                                          limits: ParsingLimits) -> (ScanRecord, Stage.Note) {
-        let analyzer = BounceAnalyzer()
+    /// One message parsed and analysed, its record filled but for the stage's part.
+    private struct Analysed {
+        var record: ScanRecord
+        let parsed: ParsedMessage
+        let bounce: BounceReport
+    }
+
+    /// The per-message work before the stage: parse, read the headers, analyse the bounce.
+    private static func analyse(_ entry: MailboxMessage, sequence: Int, limits: ParsingLimits) -> Analysed {
         let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
         var record = ScanRecord(source: entry.source, index: entry.index, offset: entry.offset, length: entry.length,
                                 sequence: sequence)
@@ -178,13 +204,12 @@ public struct Scan: Sendable {
         record.to = HeaderValues.addresses(headers, "to")
         record.subject = HeaderValues.subject(headers)
         record.defects = entry.defects.names + parsed.defects
-        let bounce = analyzer.analyze(parsed)
+        let bounce = BounceAnalyzer().analyze(parsed)
         record.kind = bounce.kind
         record.format = bounce.format
         record.recipients = bounce.recipients.map(HeaderValues.recipient)
         record.original = HeaderValues.original(bounce.original)
-        let note = stage.examine(ExaminedMessage(entry: entry, parsed: parsed, bounce: bounce), into: &record)
-        return (record, note)
+        return Analysed(record: record, parsed: parsed, bounce: bounce)
     }
 
     /// The error when held notes or records could not be read back (the temporary file failed): the
