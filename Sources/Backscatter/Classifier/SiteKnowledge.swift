@@ -39,16 +39,8 @@ public struct SiteKnowledge: Sendable {
         dkimDomains = Set(profile.dkim.map(\.domain))
         self.unkeyedDKIMDomains = unkeyedDKIMDomains
         self.batvSinceUnkeyed = batvSinceUnkeyed
-        var recipients = Set<String>()
-        var low = Double.infinity, high = -Double.infinity
-        if let log = profile.sentLog {
-            for entry in log.allEntries {
-                for r in entry.recipients { recipients.insert(r.lowercasedIfNeeded()) }
-                if let t = entry.sentAt { low = min(low, t); high = max(high, t) }
-            }
-        }
-        sentRecipients = recipients
-        sentSpan = low <= high ? low...high : nil
+        sentRecipients = profile.sentLog?.recipients ?? []
+        sentSpan = profile.sentLog?.span
         self.knownLocalParts = knownLocalParts
     }
 

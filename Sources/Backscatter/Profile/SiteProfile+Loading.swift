@@ -1,16 +1,20 @@
 import BytePatterns
 import Foundation
+import MailParsing
 
 extension SiteProfile {
     /// Loads a profile file; relative paths inside it (`users_file`, `sent_log.path`) resolve against its folder.
     /// - Parameter path: the TOML file.
     /// - Throws: `ProfileError` naming the file, the key path, the line and why.
     public static func load(path: String) throws(ProfileError) -> SiteProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let bytes: [UInt8]
+        do {
+            bytes = try POSIXFiles.readWholeFile(path)
+        } catch {
             throw ProfileError(file: path, reason: "cannot read the profile file")
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(bytes: [UInt8](data), file: path, baseDirectory: folder)
+        return try parse(bytes: bytes, file: path, baseDirectory: folder)
     }
 
     /// Parses profile text.
@@ -360,10 +364,11 @@ struct ProfileReader {
 
     private func readFileBytes(_ path: String, path keyPath: String, at position: TOMLPosition?) throws(ProfileError) -> [UInt8] {
         let resolved = resolve(path)
-        guard let data = FileManager.default.contents(atPath: resolved) else {
+        do {
+            return try POSIXFiles.readWholeFile(resolved)
+        } catch {
             throw fail(keyPath, position, "cannot read \(resolved)")
         }
-        return [UInt8](data)
     }
 
     static func hexBytes(_ hex: String) -> [UInt8]? {

@@ -8,7 +8,7 @@ import Darwin
 
 /// The one layer that talks to the file system for the mailbox readers: C return codes become
 /// `MailboxError`s here and nowhere else.
-enum POSIXFiles {
+package enum POSIXFiles {
     enum FileType { case regular, directory, stream, other }
 
     /// The type of what is at `path` (following symbolic links), or a `.notFound` / `.cannotOpen` error.
@@ -53,6 +53,33 @@ enum POSIXFiles {
             let code = errno
             if code == EINTR { continue }
             throw MailboxError(.cannotRead, path: path, byteOffset: fileOffset, errno: code)
+        }
+    }
+
+    /// The whole file at `path`, read with read(2) into one array sized by fstat(2) (no zero-filling,
+    /// no intermediate `Data`); a file that grows meanwhile is read to its end. For the small files a
+    /// profile names (sent log, users file): nothing bounds the size.
+    package static func readWholeFile(_ path: String) throws(MailboxError) -> [UInt8] {
+        let fd = try openForReading(path)
+        var info = stat()
+        let size = fstat(fd.rawValue, &info) == 0 ? max(0, Int(info.st_size)) : 0
+        var failure: Int32 = 0
+        var out = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size, let base = buffer.baseAddress {
+                let got = Glibc_read(fd.rawValue, base + count, size - count)
+                if got > 0 { count += got; continue }
+                if got < 0, errno == EINTR { continue }
+                if got < 0 { failure = errno }
+                return
+            }
+        }
+        if failure != 0 { throw MailboxError(.cannotRead, path: path, byteOffset: out.count, errno: failure) }
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let got = try read(fd, into: &chunk, at: 0, count: chunk.count, path: path, fileOffset: out.count)
+            if got == 0 { return out }
+            out.append(contentsOf: chunk[..<got])
         }
     }
 
