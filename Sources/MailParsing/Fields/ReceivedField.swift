@@ -75,52 +75,57 @@ public struct ReceivedField: Sendable {
                 field.date = MailDate.parse(lineEnd ? date.filter { $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }[...] : date)
             }
         }
+        // Items are index ranges into `value` (no reference counting per item); a slice is made only
+        // of what is kept.
         let items = ReceivedTokenizer.tokenize(clauses)
         var current: Keyword? = nil
-        var fromWord: ByteSlice? = nil
+        var fromWord: Range<Int>? = nil
         var fromItems: ArraySlice<ReceivedTokenizer.Item> = []
         var fromItemsStart = -1
-        var withWords: [ByteSlice] = []
+        var withWords: [Range<Int>] = []
         var seen: UInt8 = 0  // Keyword bits
 
         for (index, item) in items.enumerated() {
-            if case .word(let word) = item, let keyword = Keyword(word), seen & keyword.bit == 0 {
+            let isWord = item.kind == .word
+            if isWord, let keyword = Keyword(value, item.range), seen & keyword.bit == 0 {
                 if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart..<index] }
                 current = keyword
                 seen |= keyword.bit
                 continue
             }
             guard let clause = current, wanted.contains(clause.clause) else { continue }
+            let w = item.range
             switch clause {
             case .from:
-                if fromWord == nil, case .word(let w) = item {
+                if fromWord == nil, isWord {
                     fromWord = w
                 } else if fromItemsStart < 0 {
                     fromItemsStart = index
                 }
             case .by:
-                if field.by == nil, case .word(let w) = item { field.by = text(w) }
+                if field.by == nil, isWord { field.by = text(value[w]) }
             case .via:
-                if field.via == nil, case .word(let w) = item { field.via = text(w) }
+                if field.via == nil, isWord { field.via = text(value[w]) }
             case .with:
-                if case .word(let w) = item, withWords.count < 4 { withWords.append(w) }
+                if isWord, withWords.count < 4 { withWords.append(w) }
             case .id:
-                if field.id == nil, case .word(var w) = item {
-                    if w.first == ASCII.lessThan { w = w.dropFirst() }
-                    if w.last == ASCII.greaterThan { w = w.dropLast() }
-                    field.id = text(w)
+                if field.id == nil, isWord {
+                    var id = w
+                    if value[id.lowerBound] == ASCII.lessThan { id = (id.lowerBound + 1)..<id.upperBound }
+                    if !id.isEmpty, value[id.upperBound - 1] == ASCII.greaterThan { id = id.lowerBound..<(id.upperBound - 1) }
+                    field.id = text(value[id])
                 }
             case .for:
                 // An address ("for <a@b>", "for a@b", "for <postmaster>"), not Sendmail's
                 // "for multiple recipients".
-                if field.for == nil, case .word(let w) = item, w.contains(ASCII.at) || w.first == ASCII.lessThan {
-                    field.for = AddressParser.parseSingle(w)
+                if field.for == nil, isWord, value[w.lowerBound] == ASCII.lessThan || value[w].contains(ASCII.at) {
+                    field.for = AddressParser.parseSingle(value[w])
                 }
             }
         }
         if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart...] }
-        if !withWords.isEmpty { field.with = withWords.map(text).joined(separator: " ") }
-        if seen & Keyword.from.bit != 0, wanted.contains(.from) { field.from = readFrom(word: fromWord, items: fromItems) }
+        if !withWords.isEmpty { field.with = withWords.map { text(value[$0]) }.joined(separator: " ") }
+        if seen & Keyword.from.bit != 0, wanted.contains(.from) { field.from = readFrom(value, word: fromWord, items: fromItems) }
         return field
     }
 
@@ -163,17 +168,26 @@ public struct ReceivedField: Sendable {
         /// The clause the keyword opens.
         var clause: Clauses { Clauses(rawValue: bit) }
 
-        init?(_ word: ByteSlice) {
-            switch word.count {
+        /// The keyword `value[range]` spells (any case), or nil.
+        init?(_ value: ByteSlice, _ range: Range<Int>) {
+            func spells(_ lower: StaticString) -> Bool {
+                var i = range.lowerBound
+                for b in UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount) {
+                    guard ASCII.lowercased(value[i]) == b else { return false }
+                    i += 1
+                }
+                return true
+            }
+            switch range.count {
             case 2:
-                if word.equalsCaseInsensitive("by") { self = .by; return }
-                if word.equalsCaseInsensitive("id") { self = .id; return }
+                if spells("by") { self = .by; return }
+                if spells("id") { self = .id; return }
             case 3:
-                if word.equalsCaseInsensitive("via") { self = .via; return }
-                if word.equalsCaseInsensitive("for") { self = .for; return }
+                if spells("via") { self = .via; return }
+                if spells("for") { self = .for; return }
             case 4:
-                if word.equalsCaseInsensitive("from") { self = .from; return }
-                if word.equalsCaseInsensitive("with") { self = .with; return }
+                if spells("from") { self = .from; return }
+                if spells("with") { self = .with; return }
             default:
                 break
             }
@@ -196,45 +210,48 @@ public struct ReceivedField: Sendable {
         return last
     }
 
-    /// Words of a comment: split at whitespace and parentheses ("(x [ip] (may be forged))").
-    static func words(of comment: ByteSlice) -> [ByteSlice] {
-        var words: [ByteSlice] = []
+    /// Words of a comment (`value[comment]`): split at whitespace and parentheses
+    /// ("(x [ip] (may be forged))"); index ranges into `value`.
+    static func words(of comment: Range<Int>, in value: ByteSlice) -> [Range<Int>] {
+        var words: [Range<Int>] = []
         words.reserveCapacity(6)
-        var i = comment.startIndex
-        while i < comment.endIndex {
-            let b = comment[i]
+        var i = comment.lowerBound
+        let end = comment.upperBound
+        while i < end {
+            let b = value[i]
             if ASCII.isWhitespaceOrNewline(b) || b == ASCII.openParen || b == ASCII.closeParen { i += 1; continue }
             let start = i
-            while i < comment.endIndex, !ASCII.isWhitespaceOrNewline(comment[i]), comment[i] != ASCII.openParen,
-                  comment[i] != ASCII.closeParen { i += 1 }
-            words.append(comment[start..<i])
+            while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen,
+                  value[i] != ASCII.closeParen { i += 1 }
+            words.append(start..<i)
         }
         return words
     }
 
-    /// Reads the from clause's first word and the comments / words after it.
-    static func readFrom(word: ByteSlice?, items: ArraySlice<ReceivedTokenizer.Item>) -> ReceivedFrom {
+    /// Reads the from clause's first word and the comments / words after it (ranges into `value`).
+    static func readFrom(_ value: ByteSlice, word: Range<Int>?, items: ArraySlice<ReceivedTokenizer.Item>) -> ReceivedFrom {
         var result = ReceivedFrom()
         var heloInComment: ByteSlice? = nil
         var reverseDNS: ByteSlice? = nil
         var sawUnknown = false
         for item in items {
-            switch item {
-            case .comment(let comment):
+            switch item.kind {
+            case .comment:
+                let comment = value[item.range]
                 if comment.firstRange(ofCaseInsensitive: "may be forged") != nil { result.mayBeForged = true }
-                let words = words(of: comment)
+                let words = words(of: item.range, in: value)
                 // A reverse-DNS name is the first word of a comment that also holds an IP, or a lone
                 // dotted name ("(localhost)", Sendmail without IP): not "(uid 0)", "(authenticated ...)".
                 var commentIP: IPAddress? = nil
                 var ipWordIndex = -1
                 for (index, w) in words.enumerated() {
-                    if let ip = ipLiteral(w) { commentIP = ip; ipWordIndex = index; break }
+                    if let ip = ipLiteral(value, w) { commentIP = ip; ipWordIndex = index; break }
                 }
                 var k = 0
                 while k < words.count {
-                    let w = words[k]
+                    let w = value[words[k]]
                     if w.equalsCaseInsensitive("helo") || w.equalsCaseInsensitive("ehlo"), k + 1 < words.count {
-                        heloInComment = heloInComment ?? words[k + 1]  // qmail "(HELO name)"
+                        heloInComment = heloInComment ?? value[words[k + 1]]  // qmail "(HELO name)"
                         k += 2
                         continue
                     }
@@ -248,12 +265,13 @@ public struct ReceivedField: Sendable {
                     k += 1
                 }
                 if result.ip == nil { result.ip = commentIP }
-            case .word(let w):
+            case .word:
                 // fetchmail / Exim 3: "from NAME [IP] by ..."
-                if result.ip == nil, let ip = ipLiteral(w) { result.ip = ip }
+                if result.ip == nil, let ip = ipLiteral(value, item.range) { result.ip = ip }
             }
         }
-        let wordIP = word.flatMap(ipLiteral)
+        let wordIP = word.flatMap { ipLiteral(value, $0) }
+        let word = word.map { value[$0] }
         if let heloInComment {
             // qmail and Exim put the reverse-DNS name (or the IP) first and the HELO name in a comment.
             result.helo = text(heloInComment)
@@ -268,6 +286,13 @@ public struct ReceivedField: Sendable {
         }
         result.reverseDNS = reverseDNS.map(text)
         return result
+    }
+
+    /// `ipLiteral(value[range])`, without making the slice when the first byte rules an IP out.
+    static func ipLiteral(_ value: ByteSlice, _ range: Range<Int>) -> IPAddress? {
+        guard let first = range.first.map({ value[$0] }),
+              first == ASCII.openBracket || first == ASCII.colon || hexValue(first) != nil else { return nil }
+        return ipLiteral(value[range])
     }
 
     /// An IP in any of the shapes Received fields use: `[192.0.2.1]`, `[IPv6:...]`, `192.0.2.1`,
@@ -294,12 +319,15 @@ public struct ReceivedField: Sendable {
     }
 }
 
-/// Splits a Received value into words and comments, as slices of the value (no copies).
+/// Splits a Received value into words and comments, as index ranges into the value (no copies, and no
+/// reference counting per item).
 enum ReceivedTokenizer {
-    enum Item {
-        case word(ByteSlice)
-        /// The comment's content between its outer parentheses (nested ones kept, unterminated: to the end).
-        case comment(ByteSlice)
+    struct Item {
+        enum Kind { case word, comment }
+        var kind: Kind
+        /// A word's bytes, or a comment's content between its outer parentheses (nested ones kept,
+        /// unterminated: to the end).
+        var range: Range<Int>
     }
 
     static let maxWordBytes = 255
@@ -314,13 +342,13 @@ enum ReceivedTokenizer {
             if ASCII.isWhitespaceOrNewline(b) { i += 1; continue }
             if b == ASCII.openParen {
                 let comment = Comment.scan(value, openingAt: i)
-                items.append(.comment(value[comment.content]))
+                items.append(Item(kind: .comment, range: comment.content))
                 i = comment.next
                 continue
             }
             let start = i
             while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen { i += 1 }
-            items.append(.word(value[start..<min(i, start + maxWordBytes)]))
+            items.append(Item(kind: .word, range: start..<min(i, start + maxWordBytes)))
         }
         return items
     }
