@@ -23,6 +23,24 @@ import Testing
         ("12345::", nil), ("g::1", nil), ("", nil), ("mx-out1.acme.example", nil),
     ]
 
+    /// Public unicast or not (`IPAddress.isPublic`, read from the bits): each reserved range at its edges.
+    static let publicness: [(String, Bool)] = [
+        ("192.0.2.1", true), ("8.8.8.8", true), ("11.0.0.1", true),
+        ("10.0.0.1", false), ("10.255.255.255", false), ("127.0.0.1", false), ("0.0.0.0", false),
+        ("172.15.255.255", true), ("172.16.0.1", false), ("172.31.255.255", false), ("172.32.0.1", true),
+        ("192.168.1.1", false), ("192.169.0.1", true), ("169.254.3.4", false), ("169.253.0.1", true),
+        ("100.63.255.255", true), ("100.64.0.1", false), ("100.127.255.255", false), ("100.128.0.1", true),
+        ("2001:db8::1", true), ("2a00:1450::1", true), ("::", false), ("::1", false), ("::ff", false), ("::1:0", true),
+        ("fe80::1", false), ("febf::1", false), ("fec0::1", true), ("fc00::1", false), ("fdff::1", false), ("fe00::1", true),
+        ("::ffff:10.1.2.3", false), ("::ffff:192.0.2.1", true),
+    ]
+
+    @Test(arguments: publicness)
+    func tellsPublicAddresses(_ text: String, _ isPublic: Bool) throws {
+        #expect(try #require(IPAddress(text)).isPublic == isPublic)
+        #expect(HostShape.isPublicAddress(text) == isPublic)
+    }
+
     /// The address forms a profile or a Received field gives NetworkSet, through MailParsing's `IPAddress`.
     @Test(arguments: addresses)
     func parsesAddress(_ text: String, _ canonical: String?) {

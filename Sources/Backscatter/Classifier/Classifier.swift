@@ -126,7 +126,7 @@ public struct Classifier: Sendable {
         if let hit = candidates.first(where: { site.sentRecipients.contains($0) }) {
             out.append(make(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
         } else if o.original?.messageID == nil || site.profile.sentLog == nil,
-                  !(o.original?.hops.contains { $0.ip.map { site.profile.relays.networks.contains($0) } ?? false } ?? false) {
+                  !(o.original?.hops.contains { $0.address.map { site.profile.relays.networks.contains($0) } ?? false } ?? false) {
             // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
             out.append(make(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
         }
@@ -196,10 +196,9 @@ public struct Classifier: Sendable {
         let networks = site.profile.relays.networks
         let hops = original.hops
         guard !hops.isEmpty else { return }
-        let publicHops = hops.enumerated().filter { $0.element.ip.map(HostShape.isPublicAddress) ?? false }
-        guard let top = publicHops.first else { return }
+        guard let top = hops.enumerated().first(where: { $0.element.address?.isPublic == true }) else { return }
         if !networks.isEmpty {
-            if let ours = hops.enumerated().first(where: { $0.element.ip.map { networks.contains($0) } ?? false }) {
+            if let ours = hops.enumerated().first(where: { $0.element.address.map { networks.contains($0) } ?? false }) {
                 let ip = ours.element.ip ?? ""
                 if ours.offset == top.offset {
                     out.append(make(.relayIPOurs, "The server that received the original recorded it as coming from \(ip), one of our relays."))

@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// A site profile made ready for judging many messages: patterns compiled once, sets built once.
 /// Built once per scan (cold path); shared by all worker threads.
@@ -46,7 +47,7 @@ public struct SiteKnowledge: Sendable {
 
     /// Whether `domain` is one of ours: a site domain or a subdomain of one.
     func isOurDomain(_ domain: String) -> Bool {
-        let d = domain.lowercased()
+        let d = domain.lowercasedIfNeeded()
         for (own, dotted) in zip(profile.site.domains, dottedDomains) where d == own || d.hasSuffix(dotted) { return true }
         return relayHosts.contains(d) || messageIDDomains.contains(d)
     }
@@ -74,7 +75,7 @@ public struct SiteKnowledge: Sendable {
     func hasOurFormat(_ id: String) -> Bool? {
         if let pattern = messageIDPattern { return pattern.hasMatch(in: id) }
         guard let at = id.lastIndex(ofASCII: UInt8(ascii: "@")) else { return messageIDDomains.isEmpty && profile.site.domains.isEmpty ? nil : false }
-        let domain = String(id[id.index(after: at)...]).lowercased()
+        let domain = String(id[id.index(after: at)...]).lowercasedIfNeeded()
         if messageIDDomains.isEmpty && profile.site.domains.isEmpty { return nil }
         return messageIDDomains.contains(domain) || isOurDomain(domain)
     }

@@ -59,27 +59,9 @@ enum HostShape {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether an address is a public unicast one (not RFC 1918, loopback, link-local, ULA, CGNAT).
+    /// Whether the address written as `text` is a public unicast one (`IPAddress.isPublic`).
     static func isPublicAddress(_ text: String) -> Bool {
-        guard let a = IPAddress(text) else { return false }
-        let b = a.bytes
-        switch a.family {
-        case .v4:
-            guard b.count == 4 else { return false }
-            let first = b[0], second = b[1]
-            if first == 10 || first == 127 || first == 0 { return false }
-            if first == 172, (16...31).contains(second) { return false }
-            if first == 192, second == 168 { return false }
-            if first == 169, second == 254 { return false }
-            if first == 100, (64...127).contains(second) { return false }
-            return true
-        case .v6:
-            guard b.count == 16 else { return false }
-            if b.allSatisfy({ $0 == 0 }) || (b.dropLast().allSatisfy { $0 == 0 }) { return false }
-            if b[0] == 0xFE, b[1] & 0xC0 == 0x80 { return false }
-            if b[0] & 0xFE == 0xFC { return false }
-            return true
-        }
+        IPAddress(text)?.isPublic ?? false
     }
 
     /// Whether a Subject is mostly capitals (of at least 8 cased letters) or carries runs of `!`/`$`.

@@ -174,7 +174,7 @@ public struct ObservationReader: Sendable {
     /// same single decoding of each text part.
     private func spamShape(_ f: OriginalFacts, original: ReturnedOriginal, headers: HeaderSection) -> (SpamShape, UInt64?) {
         var shape: SpamShape = []
-        if let hop = f.hops.first(where: { $0.ip.map(HostShape.isPublicAddress) ?? false }) {
+        if let hop = f.hops.first(where: { $0.address?.isPublic == true }) {
             if hop.reverseName == nil { shape.insert(.noReverseDNS) }
             if let name = hop.reverseName, let ip = hop.ip, HostShape.looksDynamic(name, ip: ip) { shape.insert(.dynamicReverseDNS) }
             if let helo = hop.helo, HostShape.isBare(helo) { shape.insert(.bareHelo) }

@@ -9,7 +9,11 @@ public struct ReceivedHop: Sendable, Hashable {
     /// The reverse-DNS name the receiver looked up, lower case; nil when "unknown" or absent.
     public var reverseName: String?
     /// The IP the receiver recorded for the connection, canonical text.
-    public var ip: String?
+    public var ip: String? {
+        didSet { address = ip.flatMap(IPAddress.init) }
+    }
+    /// `ip` parsed (kept beside the text, so that judging a hop never parses it again).
+    public private(set) var address: IPAddress?
     /// The receiving host (`by NAME`), lower case.
     public var by: String?
     /// The stamp's date, seconds since 1970 UTC.
@@ -17,9 +21,14 @@ public struct ReceivedHop: Sendable, Hashable {
 
     /// A hop with the given values.
     public init(helo: String? = nil, reverseName: String? = nil, ip: String? = nil, by: String? = nil, date: Int64? = nil) {
+        self.init(helo: helo, reverseName: reverseName, address: ip.flatMap(IPAddress.init), ip: ip, by: by, date: date)
+    }
+
+    private init(helo: String?, reverseName: String?, address: IPAddress?, ip: String?, by: String?, date: Int64?) {
         self.helo = helo
         self.reverseName = reverseName
         self.ip = ip
+        self.address = address
         self.by = by
         self.date = date
     }
@@ -27,8 +36,9 @@ public struct ReceivedHop: Sendable, Hashable {
     /// Reads one Received value, folded as it was written or unfolded.
     public init(_ value: ByteSlice) {
         let field = ReceivedField.parse(value, reading: [.from, .by, .date])
+        let address = field.from?.ip
         self.init(helo: field.from?.helo?.lowercasedIfNeeded(), reverseName: field.from?.reverseDNS?.lowercasedIfNeeded(),
-                  ip: field.from?.ip?.description, by: field.by?.lowercasedIfNeeded(), date: field.date?.secondsSince1970)
+                  address: address, ip: address?.description, by: field.by?.lowercasedIfNeeded(), date: field.date?.secondsSince1970)
         if var name = reverseName, name.hasSuffix(".") { name.removeLast(); reverseName = name }
     }
 }

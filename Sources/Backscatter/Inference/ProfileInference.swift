@@ -179,7 +179,7 @@ public enum ProfileInference {
     /// The newest Received hop of an original with a public IP: the host that handed it to the
     /// bouncing server, as that server recorded it.
     static func topPublicHop(_ original: OriginalFacts?) -> ReceivedHop? {
-        original?.hops.first { $0.ip.map(HostShape.isPublicAddress) ?? false }
+        original?.hops.first { $0.address?.isPublic == true }
     }
 
     /// One pattern covering the commonest layout of the local parts (shapes that differ only in the class

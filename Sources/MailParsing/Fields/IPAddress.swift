@@ -61,6 +61,27 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether it is a public unicast address: not private (RFC 1918), loopback, "this network",
+    /// link-local (RFC 3927, RFC 4291 §2.5.6), shared CGNAT space (RFC 6598) or unique-local (RFC 4193),
+    /// and not `::` or `::x`. Read from the bits, without the `bytes` array.
+    public var isPublic: Bool {
+        switch family {
+        case .v4:
+            let first = (low >> 24) & 0xFF, second = (low >> 16) & 0xFF
+            if first == 10 || first == 127 || first == 0 { return false }
+            if first == 172, (16...31).contains(second) { return false }
+            if first == 192, second == 168 { return false }
+            if first == 169, second == 254 { return false }
+            if first == 100, (64...127).contains(second) { return false }
+            return true
+        case .v6:
+            if high == 0, low >> 8 == 0 { return false }                // ::, ::1 and the like
+            if high >> 56 == 0xFE, (high >> 48) & 0xC0 == 0x80 { return false }  // fe80::/10
+            if (high >> 56) & 0xFE == 0xFC { return false }             // fc00::/7
+            return true
+        }
+    }
+
     /// The address bytes in network order: 4 for IPv4, 16 for IPv6.
     public var bytes: [UInt8] {
         switch family {
