@@ -136,14 +136,31 @@ public enum BATVResult: Sendable, Hashable {
 /// Checks and makes prvs tags with the site's keys (the `[batv]` profile section).
 public struct BATVVerifier: Sendable {
     /// Secrets by key number.
-    public var keys: [Int: [UInt8]]
+    public var keys: [Int: [UInt8]] {
+        didSet { keyed = Self.keyed(keys) }
+    }
     /// Days a tag stays valid. Default: 7.
     public var validDays: Int
+    /// An HMAC already keyed with each secret: keying hashes the padded key (RFC 2104 §2), half the
+    /// work of checking a tag, so it is done once per key and each check starts from a copy.
+    private var keyed: [Int: KeyedHMAC]
+
+    /// An HMAC keyed once and only ever copied, never updated in place. `@unchecked Sendable`:
+    /// swift-crypto's digests are copy-on-write, so a copy updated on one thread never touches the
+    /// state another thread's copy reads.
+    private struct KeyedHMAC: @unchecked Sendable {
+        let start: HMAC<Insecure.SHA1>
+    }
 
     /// A verifier with the given keys.
     public init(keys: [Int: [UInt8]], validDays: Int = 7) {
         self.keys = keys
         self.validDays = validDays
+        keyed = Self.keyed(keys)
+    }
+
+    private static func keyed(_ keys: [Int: [UInt8]]) -> [Int: KeyedHMAC] {
+        keys.mapValues { KeyedHMAC(start: HMAC<Insecure.SHA1>(key: SymmetricKey(data: $0))) }
     }
 
     /// A verifier from a profile's `[batv]` section.
@@ -162,7 +179,7 @@ public struct BATVVerifier: Sendable {
 
     /// Checks a parsed tag as of `time` (seconds since 1970 UTC).
     public func verify(_ tagged: BATVAddress, at time: Double) -> BATVResult {
-        guard let secret = keys[tagged.keyNumber] else { return .unknownKey }
+        guard let start = keyed[tagged.keyNumber]?.start else { return .unknownKey }
         let ddd = String(format3: tagged.expiryDay)
         // The draft signs "K DDD orig-mailfrom"; the corpus (backscatter-dev README, "BATV as implemented")
         // keeps the local part as written and lower-cases the domain. Signers differ in case handling,
@@ -177,12 +194,12 @@ public struct BATVVerifier: Sendable {
             let digits = tagged.signature.utf8.dropFirst(i).prefix(2)
             return UInt8(String(decoding: digits, as: UTF8.self), radix: 16)
         }
-        let key = SymmetricKey(data: secret)
         var verified = false
         outer: for local in locals {
             for domain in domains {
-                let message = Array("\(tagged.keyNumber)\(ddd)\(local)@\(domain)".utf8)
-                let mac = HMAC<Insecure.SHA1>.authenticationCode(for: message, using: key)
+                var hmac = start
+                hmac.update(data: Array("\(tagged.keyNumber)\(ddd)\(local)@\(domain)".utf8))
+                let mac = hmac.finalize()
                 if wanted.count == 3, mac.prefix(3).elementsEqual(wanted) {
                     verified = true
                     break outer
