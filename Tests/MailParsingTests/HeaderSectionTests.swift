@@ -24,6 +24,18 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(section.first("x")?.valueString == "y")
     }
 
+    /// One walk answers as `first` and `all` do, name by name (same-length names, repeats, absent ones).
+    @Test func severalLookupsInOneWalkAnswerAsOneByOne() {
+        let section = HeaderSection.parse(bytes(
+            "To: a@x\nReceived: one\nFrom: f@x\ncc: c1\nRECEIVED: two\nTO: b@x\nCc: c2\nDate: d\n\nbody"))
+        let firstNames = ["from", "to", "date", "subject", "received"], allNames = ["cc", "to", "bcc", "received"]
+        let (first, all) = section.fields(firstOf: firstNames, allOf: allNames)
+        #expect(first.map { $0?.valueString } == firstNames.map { section.first($0)?.valueString })
+        #expect(all.map { $0.map(\.valueString) } == allNames.map { section.all($0).map(\.valueString) })
+        #expect(all[1].map(\.valueString) == ["a@x", "b@x"])
+        #expect(first[3] == nil)
+    }
+
     @Test func toleratesSpaceBeforeColonAndRecordsIt() {
         let section = HeaderSection.parse(bytes("Subject : obsolete\n\nbody"))
         #expect(section["subject"] == "obsolete")

@@ -28,23 +28,25 @@ public struct ObservationReader: Sendable {
         }
         var o = Observation(kind: report.kind)
         o.format = report.format
-        let headers = message.headers
-        if let top = headers.first("received") {
+        // Every field read here, in one walk over the notice's header section (`noticeFields` order).
+        let (first, lists) = message.headers.fields(firstOf: Self.noticeFields, allOf: Self.noticeLists)
+        let (received, date, from, subject, returnPath, replyTo) = (first[0], first[1], first[5], first[6], first[7], first[8])
+        if let top = received {
             let hop = ReceivedHop(top.rawValue)
             o.arrival = hop.date
             o.connectingIP = hop.ip
             o.connectingHost = hop.reverseName ?? hop.helo
         }
-        if o.arrival == nil, let date = headers.first("date") { o.arrival = MailDate.parse(date.unfoldedValue)?.secondsSince1970 }
-        for name in ["x-original-to", "delivered-to", "to"] {
-            guard let field = headers.first(name) else { continue }
+        if o.arrival == nil, let date { o.arrival = MailDate.parse(date.unfoldedValue)?.secondsSince1970 }
+        for field in first[2...4] {   // x-original-to, delivered-to, to
+            guard let field else { continue }
             if let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {
                 o.victimAsWritten = address.address
                 o.victim = Self.plainAddress(address.address)
                 break
             }
         }
-        if let from = headers.first("from"), let address = AddressParser.parseSingle(from.unfoldedValue) {
+        if let from, let address = AddressParser.parseSingle(from.unfoldedValue) {
             o.noticeFrom = address.address.lowercased()
         }
         o.recipientCount = report.recipients.count
@@ -54,23 +56,23 @@ public struct ObservationReader: Sendable {
         }
         o.reportingMTA = report.reportingMTA?.lowercased()
         o.envelopeID = report.originalEnvelopeID
-        for name in ["in-reply-to", "references"] {
-            for field in headers.all(name) {
+        for fields in lists {   // in-reply-to, then references
+            for field in fields {
                 for id in MessageIDParser.parseList(field.unfoldedValue) where o.replyIDs.count < Observation.maxListed {
                     o.replyIDs.append(id)
                 }
             }
         }
-        if let subject = headers.first("subject") {
+        if let subject {
             let text = EncodedWords.decode(subject.unfoldedValue)
             o.noticeSubjectTail = Fingerprint.letters(text, last: 60)
         }
-        if let returnPath = headers.first("return-path") {
+        if let returnPath {
             let value = returnPath.unfoldedValue.trimmingWhitespace()
             let inner = value.filter { $0 != ASCII.lessThan && $0 != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline($0) }
             o.returnPath = String(decoding: inner, as: UTF8.self).lowercased()
         }
-        if let replyTo = headers.first("reply-to"), let address = AddressParser.parseSingle(replyTo.unfoldedValue) {
+        if let replyTo, let address = AddressParser.parseSingle(replyTo.unfoldedValue) {
             o.noticeReplyTo = address.address.lowercased()
         }
         if report.original.presence != .none, let section = report.original.headers {
@@ -78,6 +80,17 @@ public struct ObservationReader: Sendable {
         }
         return o
     }
+
+    /// The notice's fields `observe` reads, first of each: received, date, x-original-to, delivered-to,
+    /// to (the victim, in that order of preference), from, subject, return-path, reply-to.
+    private static let noticeFields = ["received", "date", "x-original-to", "delivered-to", "to", "from", "subject",
+                                       "return-path", "reply-to"]
+    /// ... and every one of: in-reply-to, references.
+    private static let noticeLists = ["in-reply-to", "references"]
+    /// The returned original's fields `originalFacts` reads, first of each: message-id, from, date, subject.
+    private static let originalFields = ["message-id", "from", "date", "subject"]
+    /// ... and every one of: to, cc.
+    private static let originalLists = ["to", "cc"]
 
     /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
     /// (`SRS0=HHHH=TT=domain=local@forwarder`) removed, lower case.
@@ -90,26 +103,28 @@ public struct ObservationReader: Sendable {
 
     private func originalFacts(_ original: ReturnedOriginal, headers: HeaderSection) -> OriginalFacts {
         var f = OriginalFacts(presence: original.presence)
-        if let field = headers.first("message-id") {
+        let (first, lists) = headers.fields(firstOf: Self.originalFields, allOf: Self.originalLists)
+        if let field = first[0] {   // message-id
             f.messageID = MessageIDParser.parse(field.unfoldedValue)
             if f.messageID == nil {
                 let raw = field.valueString.trimmedSlice
                 if !raw.isEmpty { f.messageID = String(raw.prefix(200)) }
             }
         }
-        if let field = headers.first("from"), let address = AddressParser.parseSingle(field.unfoldedValue) {
+        if let field = first[1], let address = AddressParser.parseSingle(field.unfoldedValue) {
             f.from = address.address.lowercased()
         }
-        if let field = headers.first("date") { f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970 }
-        for name in ["to", "cc"] {
-            for field in headers.all(name) { f.recipientCount += AddressParser.parseList(field.unfoldedValue).count }
+        if let field = first[2] { f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970 }
+        for fields in lists {   // to, cc
+            for field in fields { f.recipientCount += AddressParser.parseList(field.unfoldedValue).count }
         }
-        if let field = headers.first("subject") {
+        if let field = first[3] {   // subject
             let subject = EncodedWords.decode(field.unfoldedValue)
             f.subject = String(subject.prefix(120))
             f.subjectKey = Fingerprint.subjectKey(subject)
             f.subjectLetters = Fingerprint.letters(subject, last: 60)
         }
+        let hasTo = !lists[0].isEmpty
         // One walk over the fields (no arrays of them): every Received counted, the first few read, and
         // the first four DKIM-Signatures checked.
         for field in headers.fields {
@@ -121,7 +136,7 @@ public struct ObservationReader: Sendable {
             }
         }
         if keepsInferenceFacts, let id = f.messageID { f.messageIDShape = Self.idShape(id) }
-        (f.spamShape, f.bodyKey) = spamShape(f, original: original, headers: headers)
+        (f.spamShape, f.bodyKey) = spamShape(f, original: original, hasTo: hasTo)
         return f
     }
 
@@ -172,7 +187,7 @@ public struct ObservationReader: Sendable {
 
     /// The spam-shape facts, and the body fingerprint (first text/plain, else text/html leaf) from the
     /// same single decoding of each text part.
-    private func spamShape(_ f: OriginalFacts, original: ReturnedOriginal, headers: HeaderSection) -> (SpamShape, UInt64?) {
+    private func spamShape(_ f: OriginalFacts, original: ReturnedOriginal, hasTo: Bool) -> (SpamShape, UInt64?) {
         var shape: SpamShape = []
         if let hop = f.hops.first(where: { $0.address?.isPublic == true }) {
             if hop.reverseName == nil { shape.insert(.noReverseDNS) }
@@ -195,7 +210,7 @@ public struct ObservationReader: Sendable {
             shape.insert(.noMessageID)
         }
         if f.date == nil, whole { shape.insert(.noDate) }
-        if f.recipientCount > 10 || (whole && f.recipientCount == 0 && headers.first("to") == nil) { shape.insert(.oddRecipients) }
+        if f.recipientCount > 10 || (whole && f.recipientCount == 0 && !hasTo) { shape.insert(.oddRecipients) }
         if let subject = f.subject, HostShape.isShouting(subject) { shape.insert(.shoutingSubject) }
         if original.presence == .full, let part = original.part {
             var plain = false, html = false

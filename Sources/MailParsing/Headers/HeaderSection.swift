@@ -186,6 +186,28 @@ public struct HeaderSection: Sendable {
         return matching
     }
 
+    /// Several lookups in one walk over the fields: the first field of each name in `firstOf`, and
+    /// every field of each name in `allOf`, in order. Where a reader asks a dozen names of one header
+    /// section, `first` and `all` would walk it a dozen times.
+    /// - Parameters:
+    ///   - firstOf: lower-case names; the result has one entry per name, nil when absent.
+    ///   - allOf: lower-case names; the result has one array per name.
+    public func fields(firstOf: [String], allOf: [String] = []) -> (first: [HeaderField?], all: [[HeaderField]]) {
+        var first = [HeaderField?](repeating: nil, count: firstOf.count)
+        var all = [[HeaderField]](repeating: [], count: allOf.count)
+        let firstLengths = firstOf.map(\.utf8.count), allLengths = allOf.map(\.utf8.count)
+        for i in fields.indices {
+            let length = fields[i].name.count
+            for k in firstOf.indices where firstLengths[k] == length && first[k] == nil && fields[i].hasName(firstOf[k]) {
+                first[k] = fields[i]
+            }
+            for k in allOf.indices where allLengths[k] == length && fields[i].hasName(allOf[k]) {
+                all[k].append(fields[i])
+            }
+        }
+        return (first, all)
+    }
+
     /// The first field named `lowercaseName` as an unfolded, undecoded String.
     public subscript(_ lowercaseName: String) -> String? {
         first(lowercaseName)?.valueString
