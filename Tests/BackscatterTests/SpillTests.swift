@@ -141,7 +141,7 @@ struct SpillCodingTests {
         original.subjectKey = .max
         original.subjectLetters = "grße"
         original.bodyKey = 0
-        original.hops = [ReceivedHop(helo: "[1.2.3.4]", reverseName: nil, ip: "1.2.3.4", by: "mx", date: 5),
+        original.hops = [ReceivedHop(helo: "[1.2.3.4]", reverseName: nil, ip: "1.2.3.4", date: 5),
                          ReceivedHop()]
         original.hopCount = 9
         original.dkim = [DKIMFinding(domain: "example.org", selector: "s1", result: .verified),

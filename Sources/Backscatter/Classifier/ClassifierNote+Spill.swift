@@ -106,14 +106,13 @@ extension ReceivedHop: SpillCodable {
         encoder.write(helo)
         encoder.write(reverseName)
         encoder.write(ip)
-        encoder.write(by)
         encoder.write(date)
     }
 
     /// Reads a hop written by `encode(to:)`.
     public init(from decoder: inout SpillDecoder) throws(SpillError) {
         self.init(helo: try decoder.read(), reverseName: try decoder.read(), ip: try decoder.read(),
-                  by: try decoder.read(), date: try decoder.read())
+                  date: try decoder.read())
     }
 }
 

@@ -40,7 +40,7 @@ public struct ClassifierNote: Sendable {
         for name in ["x-original-to", "delivered-to"] {
             if let field = message.headers.first(name),
                let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {
-                return ClassifierNote(observation: nil, deliveredTo: address.address.lowercased())
+                return ClassifierNote(observation: nil, deliveredTo: address.address.lowercasedIfNeeded())
             }
         }
         return ClassifierNote(observation: nil)

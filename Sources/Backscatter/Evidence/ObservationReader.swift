@@ -47,14 +47,14 @@ public struct ObservationReader: Sendable {
             }
         }
         if let from, let address = AddressParser.parseSingle(from.unfoldedValue) {
-            o.noticeFrom = address.address.lowercased()
+            o.noticeFrom = address.address.lowercasedIfNeeded()
         }
         o.recipientCount = report.recipients.count
-        for r in report.recipients.prefix(Observation.maxListed) { o.recipients.append(r.recipient.lowercased()) }
+        for r in report.recipients.prefix(Observation.maxListed) { o.recipients.append(r.recipient.lowercasedIfNeeded()) }
         for r in report.recipients.prefix(Observation.maxListed) {
-            if let original = r.originalRecipient { o.originalRecipients.append(original.lowercased()) }
+            if let original = r.originalRecipient { o.originalRecipients.append(original.lowercasedIfNeeded()) }
         }
-        o.reportingMTA = report.reportingMTA?.lowercased()
+        o.reportingMTA = report.reportingMTA?.lowercasedIfNeeded()
         o.envelopeID = report.originalEnvelopeID
         for fields in lists {   // in-reply-to, then references
             for field in fields {
@@ -70,10 +70,10 @@ public struct ObservationReader: Sendable {
         if let returnPath {
             let value = returnPath.unfoldedValue.trimmingWhitespace()
             let inner = value.filter { $0 != ASCII.lessThan && $0 != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline($0) }
-            o.returnPath = String(decoding: inner, as: UTF8.self).lowercased()
+            o.returnPath = String(decoding: inner, as: UTF8.self).lowercasedIfNeeded()
         }
         if let replyTo, let address = AddressParser.parseSingle(replyTo.unfoldedValue) {
-            o.noticeReplyTo = address.address.lowercased()
+            o.noticeReplyTo = address.address.lowercasedIfNeeded()
         }
         if report.original.presence != .none, let section = report.original.headers {
             o.original = originalFacts(report.original, headers: section)
@@ -95,9 +95,9 @@ public struct ObservationReader: Sendable {
     /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
     /// (`SRS0=HHHH=TT=domain=local@forwarder`) removed, lower case.
     package static func plainAddress(_ address: String) -> String {
-        let lower = address.lowercased()
+        let lower = address.lowercasedIfNeeded()
         if let tagged = BATVAddress(parsing: lower) { return tagged.originalAddress }
-        if let srs = SRSAddress(parsing: lower) { return srs.originalAddress.lowercased() }
+        if let srs = SRSAddress(parsing: lower) { return srs.originalAddress.lowercasedIfNeeded() }
         return lower
     }
 
@@ -112,7 +112,7 @@ public struct ObservationReader: Sendable {
             }
         }
         if let field = first[1], let address = AddressParser.parseSingle(field.unfoldedValue) {
-            f.from = address.address.lowercased()
+            f.from = address.address.lowercasedIfNeeded()
         }
         if let field = first[2] { f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970 }
         for fields in lists {   // to, cc
@@ -143,8 +143,8 @@ public struct ObservationReader: Sendable {
     private func checkDKIM(_ field: HeaderField, headers: HeaderSection) -> DKIMFinding {
         let value = field.unfoldedValue
         let tags = DKIMTags(value)
-        let domain = tags["d"]?.lowercased() ?? ""
-        let selector = tags["s"]?.lowercased() ?? ""
+        let domain = tags["d"]?.lowercasedIfNeeded() ?? ""
+        let selector = tags["s"]?.lowercasedIfNeeded() ?? ""
         guard let key = dkimKeys.first(where: { $0.domain == domain && $0.selector == selector }) else {
             return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
         }
@@ -181,7 +181,7 @@ public struct ObservationReader: Sendable {
             if out.count > 40 { break }
         }
         var shape = String(decoding: out, as: UTF8.self)
-        if at < bytes.endIndex { shape += String(decoding: bytes[at...], as: UTF8.self).lowercased() }
+        if at < bytes.endIndex { shape += String(decoding: bytes[at...], as: UTF8.self).lowercasedIfNeeded() }
         return shape
     }
 

@@ -1,8 +1,9 @@
 import MailParsing
 
 /// One Received field reduced to what the classifier judges a hop by: the name the client gave (HELO),
-/// the reverse-DNS name and the IP the receiving host recorded, the receiving host and the date.
-/// Read with `ReceivedField.parse` (RFC 5321 §4.4); kept as plain values so observations stay small.
+/// the reverse-DNS name and the IP the receiving host recorded, and the date.
+/// Read with `ReceivedField.parse` (RFC 5321 §4.4); kept as plain values so observations stay small:
+/// an observation holds up to `Observation.maxListed` hops for the whole scan.
 public struct ReceivedHop: Sendable, Hashable {
     /// The name the client gave in HELO/EHLO (`from NAME`), lower case: chosen by the sender, so it can lie.
     public var helo: String?
@@ -14,31 +15,32 @@ public struct ReceivedHop: Sendable, Hashable {
     }
     /// `ip` parsed (kept beside the text, so that judging a hop never parses it again).
     public private(set) var address: IPAddress?
-    /// The receiving host (`by NAME`), lower case.
-    public var by: String?
     /// The stamp's date, seconds since 1970 UTC.
     public var date: Int64?
 
     /// A hop with the given values.
-    public init(helo: String? = nil, reverseName: String? = nil, ip: String? = nil, by: String? = nil, date: Int64? = nil) {
-        self.init(helo: helo, reverseName: reverseName, address: ip.flatMap(IPAddress.init), ip: ip, by: by, date: date)
+    public init(helo: String? = nil, reverseName: String? = nil, ip: String? = nil, date: Int64? = nil) {
+        self.init(helo: helo, reverseName: reverseName, address: ip.flatMap(IPAddress.init), ip: ip, date: date)
     }
 
-    private init(helo: String?, reverseName: String?, address: IPAddress?, ip: String?, by: String?, date: Int64?) {
+    private init(helo: String?, reverseName: String?, address: IPAddress?, ip: String?, date: Int64?) {
         self.helo = helo
         self.reverseName = reverseName
         self.ip = ip
         self.address = address
-        self.by = by
         self.date = date
     }
 
     /// Reads one Received value, folded as it was written or unfolded.
     public init(_ value: ByteSlice) {
-        let field = ReceivedField.parse(value, reading: [.from, .by, .date])
+        let field = ReceivedField.parse(value, reading: [.from, .date])
         let address = field.from?.ip
-        self.init(helo: field.from?.helo?.lowercasedIfNeeded(), reverseName: field.from?.reverseDNS?.lowercasedIfNeeded(),
-                  address: address, ip: address?.description, by: field.by?.lowercasedIfNeeded(), date: field.date?.secondsSince1970)
+        var reverseName = field.from?.reverseDNS?.lowercasedIfNeeded()
         if var name = reverseName, name.hasSuffix(".") { name.removeLast(); reverseName = name }
+        var helo = field.from?.helo?.lowercasedIfNeeded()
+        // Often the same name (`from mx.example.org (mx.example.org [192.0.2.1])`): one String for both.
+        if let name = reverseName, helo == name { helo = name }
+        self.init(helo: helo, reverseName: reverseName, address: address, ip: address?.description,
+                  date: field.date?.secondsSince1970)
     }
 }
