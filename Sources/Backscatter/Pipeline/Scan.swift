@@ -117,24 +117,30 @@ public struct Scan: Sendable {
         }
         try flush(&batch)
 
-        let heldNotes = notes.values()
-        var findings = stage.finish(notes: heldNotes)
-        let heldRecords = held.values()
-        if stage.revisesRecords {
-            var noteIterator = heldNotes.makeIterator()
-            for var record in heldRecords {
-                guard let note = noteIterator.next() else { break }
-                stage.revise(&record, note: note, findings: &findings)
-                if filter.admits(record) {
-                    summary.add(record)
-                    try deliver(record)
+        var findings: Stage.Findings
+        var damaged = false
+        do {
+            let heldNotes = notes.values()
+            findings = stage.finish(notes: heldNotes)
+            let heldRecords = held.values()
+            defer { damaged = heldNotes.isDamaged || heldRecords.isDamaged }
+            if stage.revisesRecords {
+                var noteIterator = heldNotes.makeIterator()
+                for var record in heldRecords {
+                    guard let note = noteIterator.next() else { break }
+                    stage.revise(&record, note: note, findings: &findings)
+                    if filter.admits(record) {
+                        summary.add(record)
+                        try deliver(record)
+                    }
                 }
             }
         }
-        if heldNotes.isDamaged || heldRecords.isDamaged {
+        if damaged {
             summary.errors.append(ScanError(path: "(spill file)", index: 0, byteOffset: 0, reason: Self.spillDamaged))
         }
         stage.summarize(findings, into: &summary)
+        HeldValues(notes, held).freeInBackground()
         return summary
     }
 
@@ -236,6 +242,29 @@ public struct Scan: Sendable {
             total &+= Int(info.st_size)
         }
         return total
+    }
+}
+
+/// The notes and records a scan held for its stream pass, freed on a background thread once the scan
+/// is done with them: a few hundred thousand objects for a big scan (on backscatter-dev's inbox, 3 ms of
+/// a 330 ms scan on one core). The caller gets its summary without waiting, and a program that exits
+/// next never waits for the freeing at all. `@unchecked Sendable`: the scan hands the stores over when
+/// it has stopped using them (the last readers are gone), and only the background thread empties them.
+private final class HeldValues<Note: SpillCodable>: @unchecked Sendable {
+    private let notes: SpillStore<Note>
+    private let records: SpillStore<ScanRecord>
+
+    init(_ notes: SpillStore<Note>, _ records: SpillStore<ScanRecord>) {
+        self.notes = notes
+        self.records = records
+    }
+
+    func freeInBackground() {
+        guard notes.count + records.count > 0 else { return }
+        DispatchQueue.global(qos: .utility).async { [self] in
+            notes.removeAll()
+            records.removeAll()
+        }
     }
 }
 

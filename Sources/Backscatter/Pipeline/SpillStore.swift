@@ -85,6 +85,17 @@ package final class SpillStore<Element: SpillCodable> {
         SpilledSequence(held: held, file: file, fileBytes: fileBytes, memory: buffer.bytes, count: count)
     }
 
+    /// Frees everything held (values, encoded bytes, the temporary file); the store is empty after.
+    package func removeAll() {
+        held = []
+        buffer = SpillEncoder()
+        file = nil
+        fileBytes = 0
+        heldBytes = 0
+        encoding = false
+        count = 0
+    }
+
     private func encode(_ value: Element) {
         let start = buffer.bytes.count
         buffer.bytes.append(contentsOf: [0, 0, 0, 0] as [UInt8])
