@@ -38,11 +38,23 @@ public struct SentLog: Sendable, Hashable {
     public var path: String
     /// The file actually read (relative paths resolved against the profile's folder).
     public var resolvedPath: String
-    private var entries: [String: SentLogEntry] = [:]
+    /// Every Message-ID's lookup key (`key(_:)`) and where its entry is.
+    private var index: [String: Location] = [:]
+    /// The bytes read; a TSV line or a bare id is kept here, and made an entry only when asked for.
+    private var text: [UInt8] = []
+    /// Entries joined from mail-log lines, and inserted ones.
+    private var assembled: [SentLogEntry] = []
     /// Every recipient of every entry, lower case: the addresses the log says we wrote to.
     public private(set) var recipients: Set<String> = []
     /// The earliest and the latest send time of the entries that have one.
     public private(set) var span: ClosedRange<Double>?
+
+    /// Where an entry is: a line of `text` (parsed again when the entry is asked for: a scan asks only
+    /// whether an id is there), or one of `assembled`.
+    private enum Location: Sendable, Hashable {
+        case line(start: Int, end: Int)
+        case assembled(Int)
+    }
 
     /// An empty log for `path`.
     public init(path: String, resolvedPath: String) {
@@ -51,32 +63,43 @@ public struct SentLog: Sendable, Hashable {
     }
 
     /// The number of distinct Message-IDs.
-    public var count: Int { entries.count }
+    public var count: Int { index.count }
 
     /// The entry for a Message-ID (with or without angle brackets; compared ignoring ASCII case).
     public func entry(forMessageID id: some StringProtocol) -> SentLogEntry? {
-        entries[SentLog.key(id)]
+        index[SentLog.key(id)].map(entry(at:))
     }
 
     /// Whether the site sent the message with this Message-ID.
     public func contains(messageID id: some StringProtocol) -> Bool {
-        entries[SentLog.key(id)] != nil
+        index[SentLog.key(id)] != nil
     }
 
-    /// All entries, in no particular order.
-    public var allEntries: Dictionary<String, SentLogEntry>.Values { entries.values }
+    /// All entries, in no particular order (made on each call).
+    public var allEntries: [SentLogEntry] { index.values.map(entry(at:)) }
 
     /// Adds or replaces an entry.
     public mutating func insert(_ entry: SentLogEntry) {
-        add(entry, key: SentLog.key(entry.messageID))
+        assembled.append(entry)
+        index[SentLog.key(entry.messageID)] = .assembled(assembled.count - 1)
+        for r in entry.recipients { recipients.insert(r.lowercasedIfNeeded()) }
+        if let t = entry.sentAt { widenSpan(t) }
     }
 
-    /// Adds an entry under its key, and its recipients and time to `recipients` and `span` (which an
-    /// entry replaced later does not shrink).
-    private mutating func add(_ entry: SentLogEntry, key: String) {
-        entries[key] = entry
-        for r in entry.recipients { recipients.insert(r.lowercasedIfNeeded()) }
-        if let t = entry.sentAt { span = span.map { min($0.lowerBound, t)...max($0.upperBound, t) } ?? t...t }
+    /// Widens `span` to `time` (an entry replaced later does not shrink it, nor `recipients`).
+    private mutating func widenSpan(_ time: Double) {
+        span = span.map { min($0.lowerBound, time)...max($0.upperBound, time) } ?? time...time
+    }
+
+    private func entry(at location: Location) -> SentLogEntry {
+        switch location {
+        case .assembled(let i):
+            return assembled[i]
+        case .line(let start, let end):
+            let line = text[start..<end]
+            if let columns = SentLog.tsvColumns(line) { return SentLog.entry(columns) }
+            return SentLogEntry(messageID: String(decoding: SentLog.unbracket(line), as: UTF8.self))
+        }
     }
 
     /// The lookup key: brackets and whitespace removed, ASCII lower case. Message-IDs are case-sensitive
@@ -129,6 +152,9 @@ public struct SentLog: Sendable, Hashable {
     /// Reads log bytes (UTF-8; invalid bytes repaired), line by line (LF, CRLF or CR).
     /// - Complexity: O(n); lines are cut on bytes, not on grapheme clusters, so big logs read fast.
     mutating func read(bytes: [UInt8]) {
+        // Lines are indexed as ranges of `text`: the bytes themselves on a first read (no copy).
+        let base = text.count
+        if text.isEmpty { text = bytes } else { text += bytes }
         var queues: [Substring: QueueRecord] = [:]
         var order: [Substring] = []
         func update(_ queueID: Substring, _ change: (inout QueueRecord) -> Void) {
@@ -185,22 +211,29 @@ public struct SentLog: Sendable, Hashable {
                     continue
                 }
             }
+            let location = Location.line(start: base + trimmedBytes.startIndex, end: base + trimmedBytes.endIndex)
             if trimmedBytes.contains(ASCII.tab) {
-                if let (entry, key) = SentLog.tsvEntry(trimmedBytes) {
+                // Only the key, the time and the recipients are taken now; the rest when asked for.
+                if let columns = SentLog.tsvColumns(trimmedBytes) {
                     // A TSV has a line per message, rarely shorter than 128 bytes (backscatter-dev's
                     // average 135): room for all at once instead of a dozen rehashes.
-                    if entries.isEmpty {
-                        entries.reserveCapacity(bytes.count / 128)
+                    if index.isEmpty {
+                        index.reserveCapacity(bytes.count / 128)
                         recipients.reserveCapacity(bytes.count / 128)
                     }
-                    add(entry, key: key)
+                    index[SentLog.key(bytes: columns.id)] = location
+                    if let time = columns.time, let t = SentLog.sendTime(time) { widenSpan(t) }
+                    columns.recipients?.forEachPiece(separatedBy: ASCII.comma) { piece in
+                        let recipient = SentLog.unbracket(piece)
+                        if !recipient.isEmpty { recipients.insert(SentLog.lowercasedText(recipient)) }
+                    }
                 }
                 continue
             }
             // One Message-ID per line.
             let id = SentLog.unbracket(trimmedBytes)
             if !id.isEmpty, !id.contains(ASCII.space), id.contains(UInt8(ascii: "@")) {
-                insert(SentLogEntry(messageID: String(decoding: id, as: UTF8.self)))
+                index[SentLog.key(bytes: id)] = location
             }
         }
         for queueID in order {
@@ -358,16 +391,16 @@ public struct SentLog: Sendable, Hashable {
         return false
     }
 
-    /// A TSV line: the first column that is `<id@host>` is the Message-ID, an RFC 3339 first column before
-    /// it the send time, the next column the envelope sender, the one after it the recipients (commas).
-    private static func tsvEntry(_ line: ByteSlice) -> (entry: SentLogEntry, key: String)? {
+    /// The columns of a TSV line: the first column that is `<id@host>` is the Message-ID (given without
+    /// its brackets), an RFC 3339 first column before it the send time, the next column the envelope
+    /// sender, the one after it the recipients (commas). Nil when no column is an id.
+    private static func tsvColumns(_ line: ByteSlice) -> (id: ByteSlice, time: ByteSlice?, sender: ByteSlice?, recipients: ByteSlice?)? {
         // The columns are taken one after another, without an array of them: the first (the time when
         // the id is not first), the id's, and the two after it.
         func column(from start: Int) -> (text: ByteSlice, next: Int?) {
             guard let tab = line[start...].firstIndex(of: ASCII.tab) else { return (line[start...], nil) }
             return (line[start..<tab], tab + 1)
         }
-        func text(_ bytes: ByteSlice) -> String { String(decoding: bytes, as: UTF8.self) }
         var cursor: Int? = line.startIndex
         var firstColumn: ByteSlice?
         var idColumn: ByteSlice?
@@ -378,25 +411,42 @@ public struct SentLog: Sendable, Hashable {
             if start == line.startIndex { firstColumn = column }
         }
         guard let idColumn else { return nil }
-        let id = unbracket(idColumn)
-        var entry = SentLogEntry(messageID: text(id))
-        if let time = firstColumn?.trimmingWhitespace() {
-            entry.sentAt = utcSeconds(time).map(Double.init) ?? TOMLParser.dateTime(text(time))?.secondsSince1970
-        }
+        var sender: ByteSlice?, recipients: ByteSlice?
         if let start = cursor {
             let (column, next) = column(from: start)
             cursor = next
-            let sender = column.trimmingWhitespace()
-            if !sender.isEmpty { entry.sender = text(unbracket(sender)) }
+            sender = column
         }
-        if let start = cursor {
-            column(from: start).text.forEachPiece(separatedBy: ASCII.comma) { piece in
-                let recipient = unbracket(piece)
-                if !recipient.isEmpty { entry.recipients.append(text(recipient)) }
-            }
+        if let start = cursor { recipients = column(from: start).text }
+        return (unbracket(idColumn), firstColumn?.trimmingWhitespace(), sender, recipients)
+    }
+
+    /// The entry of a TSV line's columns.
+    private static func entry(_ columns: (id: ByteSlice, time: ByteSlice?, sender: ByteSlice?, recipients: ByteSlice?)) -> SentLogEntry {
+        func text(_ bytes: ByteSlice) -> String { String(decoding: bytes, as: UTF8.self) }
+        var entry = SentLogEntry(messageID: text(columns.id))
+        entry.sentAt = columns.time.flatMap(sendTime)
+        if let sender = columns.sender?.trimmingWhitespace(), !sender.isEmpty { entry.sender = text(unbracket(sender)) }
+        columns.recipients?.forEachPiece(separatedBy: ASCII.comma) { piece in
+            let recipient = unbracket(piece)
+            if !recipient.isEmpty { entry.recipients.append(text(recipient)) }
         }
-        // The key `key(_:)` makes of the id, made from its bytes when they are ASCII.
-        return (entry, id.allSatisfy({ $0 < 0x80 }) ? asciiKey(id) : key(entry.messageID))
+        return entry
+    }
+
+    /// A TSV's send time: `YYYY-MM-DDTHH:MM:SSZ` read on bytes, else any RFC 3339 date-time.
+    private static func sendTime(_ time: ByteSlice) -> Double? {
+        utcSeconds(time).map(Double.init) ?? TOMLParser.dateTime(String(decoding: time, as: UTF8.self))?.secondsSince1970
+    }
+
+    /// The key `key(_:)` makes of an id given as bytes, made from the bytes when they are ASCII.
+    private static func key(bytes id: ByteSlice) -> String {
+        id.allSatisfy({ $0 < 0x80 }) ? asciiKey(id) : key(String(decoding: id, as: UTF8.self))
+    }
+
+    /// The text of `bytes`, lower case (straight from ASCII bytes; Unicode lower case otherwise).
+    private static func lowercasedText(_ bytes: ByteSlice) -> String {
+        bytes.allSatisfy({ $0 < 0x80 }) ? ASCII.lowercasedString(bytes) : String(decoding: bytes, as: UTF8.self).lowercased()
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` with every field in range, the form sent logs write, read without a
