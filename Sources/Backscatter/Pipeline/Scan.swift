@@ -117,30 +117,36 @@ public struct Scan: Sendable {
         }
         try flush(&batch)
 
-        var findings: Stage.Findings
-        var damaged = false
-        do {
-            let heldNotes = notes.values()
-            findings = stage.finish(notes: heldNotes)
-            let heldRecords = held.values()
-            defer { damaged = heldNotes.isDamaged || heldRecords.isDamaged }
-            if stage.revisesRecords {
-                var noteIterator = heldNotes.makeIterator()
-                for var record in heldRecords {
-                    guard let note = noteIterator.next() else { break }
-                    stage.revise(&record, note: note, findings: &findings)
-                    if filter.admits(record) {
-                        summary.add(record)
-                        try deliver(record)
-                    }
-                }
+        // The stream pass reads the notes as often as it needs; then each record is revised beside its
+        // note and delivered: the held ones in place (copying a record out would retain each of its
+        // fields), the spilled ones as they are decoded.
+        let heldNotes = notes.values()
+        var findings = stage.finish(notes: heldNotes)
+        var noteIterator = heldNotes.makeIterator()
+        func revise(_ record: inout ScanRecord) throws -> Bool {
+            guard let note = noteIterator.next() else { return false }
+            stage.revise(&record, note: note, findings: &findings)
+            if filter.admits(record) {
+                summary.add(record)
+                try deliver(record)
             }
+            return true
         }
-        if damaged {
+        var records = held.takeHeld()
+        var damaged = false
+        if stage.revisesRecords {
+            var going = true
+            for i in records.indices where going { going = try revise(&records[i]) }
+            let spilled = held.values()
+            var reader = spilled.makeIterator()
+            while going, var record = reader.next() { going = try revise(&record) }
+            damaged = spilled.isDamaged
+        }
+        if damaged || heldNotes.isDamaged {
             summary.errors.append(ScanError(path: "(spill file)", index: 0, byteOffset: 0, reason: Self.spillDamaged))
         }
         stage.summarize(findings, into: &summary)
-        HeldValues(notes, held).freeInBackground()
+        HeldValues(notes, held, records).freeInBackground()
         return summary
     }
 
@@ -253,17 +259,21 @@ public struct Scan: Sendable {
 private final class HeldValues<Note: SpillCodable>: @unchecked Sendable {
     private let notes: SpillStore<Note>
     private let records: SpillStore<ScanRecord>
+    /// The records taken out of `records` for the revision.
+    private var taken: [ScanRecord]
 
-    init(_ notes: SpillStore<Note>, _ records: SpillStore<ScanRecord>) {
+    init(_ notes: SpillStore<Note>, _ records: SpillStore<ScanRecord>, _ taken: [ScanRecord]) {
         self.notes = notes
         self.records = records
+        self.taken = taken
     }
 
     func freeInBackground() {
-        guard notes.count + records.count > 0 else { return }
+        guard notes.count + records.count + taken.count > 0 else { return }
         DispatchQueue.global(qos: .utility).async { [self] in
             notes.removeAll()
             records.removeAll()
+            taken = []
         }
     }
 }

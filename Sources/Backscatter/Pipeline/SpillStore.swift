@@ -85,6 +85,13 @@ package final class SpillStore<Element: SpillCodable> {
         SpilledSequence(held: held, file: file, fileBytes: fileBytes, memory: buffer.bytes, count: count)
     }
 
+    /// Moves the values still held as they are (none once the store has spilled) out of the store, for
+    /// the caller to change in place; `values()` then reads only the encoded ones.
+    package func takeHeld() -> [Element] {
+        defer { held = [] }
+        return held
+    }
+
     /// Frees everything held (values, encoded bytes, the temporary file); the store is empty after.
     package func removeAll() {
         held = []

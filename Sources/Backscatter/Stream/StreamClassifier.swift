@@ -77,27 +77,27 @@ public struct StreamClassifier: Sendable {
         let scorer = classifier.scoringOnly
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
-            let o = box.observation
+            // Read through the box: copying the observation out would retain each of its fields.
             let n = Int32(truncatingIfNeeded: slots.count)
             var slot = StreamJudge.Slot(sequence: i)
-            if classifier.fakeNotice(o) == nil {
-                slot.baseScore = Classifier.score(scorer.evidence(for: o).reduce(0) { $0 + $1.weight })
+            if classifier.fakeNotice(box.observation) == nil {
+                slot.baseScore = Classifier.score(scorer.evidence(for: box.observation).reduce(0) { $0 + $1.weight })
             }
             slots.append(slot)
 
             // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
             let key: UInt64?
             let by: String
-            if let s = o.original?.subjectKey { key = s; by = "subject" } else if let b = o.original?.bodyKey { key = b; by = "body" } else { key = nil; by = "" }
+            if let s = box.observation.original?.subjectKey { key = s; by = "subject" } else if let b = box.observation.original?.bodyKey { key = b; by = "body" } else { key = nil; by = "" }
             if let key, groups[key] != nil || groups.count < Self.maxGroups {
                 groups[key, default: CampaignGroup(by: by)].members.append(n)
-                let reflector = Self.fingerprint(o.reportingMTA ?? o.connectingHost ?? o.connectingIP ?? "?")
+                let reflector = Self.fingerprint(box.observation.reportingMTA ?? box.observation.connectingHost ?? box.observation.connectingIP ?? "?")
                 if groups[key]!.reflectors.count < 64, !groups[key]!.reflectors.contains(reflector) { groups[key]!.reflectors.append(reflector) }
-                if groups[key]!.subject == nil { groups[key]!.subject = o.original?.subject; groups[key]!.letters = o.original?.subjectLetters }
+                if groups[key]!.subject == nil { groups[key]!.subject = box.observation.original?.subject; groups[key]!.letters = box.observation.original?.subjectLetters }
             }
 
             // 3. Floods: bounce-like messages per victim.
-            if let v = o.victim, let arrival = o.arrival, byVictim[v] != nil || byVictim.count < Self.maxGroups {
+            if let v = box.observation.victim, let arrival = box.observation.arrival, byVictim[v] != nil || byVictim.count < Self.maxGroups {
                 byVictim[v, default: []].append((n, arrival))
             }
         }
@@ -122,19 +122,19 @@ public struct StreamClassifier: Sendable {
             var n = 0
             for note in notes {
                 guard let box = note.observationBox else { continue }
-                let o = box.observation
+                // Read through the box: copying the observation out would retain each of its fields.
                 defer { n += 1 }
                 guard n < slots.count else { break }
                 var c = Int(slots[n].campaign)
                 if c < 0 {
-                    guard o.original?.subjectKey == nil, o.original?.bodyKey == nil, !tails.isEmpty,
-                          let tail = o.noticeSubjectTail, let hit = tails.first(where: { tail.hasSuffix($0.letters) }) else { continue }
+                    guard box.observation.original?.subjectKey == nil, box.observation.original?.bodyKey == nil, !tails.isEmpty,
+                          let tail = box.observation.noticeSubjectTail, let hit = tails.first(where: { tail.hasSuffix($0.letters) }) else { continue }
                     c = hit.index
                     slots[n].campaign = Int32(truncatingIfNeeded: c)
                     unkeyed[c].append(Int32(truncatingIfNeeded: n))
                 }
-                if let v = o.victim, victims[c].count < Self.maxCampaignVictims { victims[c][v, default: 0] += 1 }
-                if let t = o.arrival { spans[c].first = min(spans[c].first ?? t, t); spans[c].last = max(spans[c].last ?? t, t) }
+                if let v = box.observation.victim, victims[c].count < Self.maxCampaignVictims { victims[c][v, default: 0] += 1 }
+                if let t = box.observation.arrival { spans[c].first = min(spans[c].first ?? t, t); spans[c].last = max(spans[c].last ?? t, t) }
             }
             for (c, campaign) in campaigns.enumerated() {
                 let members = campaign.members + unkeyed[c]
@@ -304,7 +304,12 @@ public struct StreamJudge: Sendable {
     ///     `prepare` did not see is judged on its own evidence.
     public mutating func judge(_ note: ClassifierNote, at sequence: Int) -> Judgement {
         guard let box = note.observationBox else { return .notBounce }
-        let o = box.observation
+        return judge(box.observation, at: sequence)
+    }
+
+    /// `judge(_:at:)` of a bounce-like message's observation, borrowed from its note's box (a copy
+    /// would retain each of its fields).
+    private mutating func judge(_ o: borrowing Observation, at sequence: Int) -> Judgement {
         // 4. Made-up recipients: machine-made local parts of ours that are not known to exist.
         var randomEvidence: Evidence?
         if let victim = o.victim, classifier.site.isOurAddress(victim), classifier.site.userExists(victim) != true,
@@ -314,7 +319,7 @@ public struct StreamJudge: Sendable {
                 randomEvidence = Evidence(.randomRecipient, "It was sent to \(victim), a machine-made-looking address that never received ordinary mail here.")
             }
         }
-        guard let slot = slot(at: sequence) else { return classifier.judge(o) }
+        guard let slot = slot(at: sequence) else { return classifier.judge(copy o) }
         // A fake notice has no base score and is not judged as a bounce.
         guard slot.baseScore != nil else { return .notBounce }
 
@@ -332,8 +337,9 @@ public struct StreamJudge: Sendable {
         }
         if let randomEvidence { evidence.append(randomEvidence) }
         let j = classifier.judge(evidence: evidence, campaign: campaign)
-        if j.verdict == .backscatter, let host = o.reportingMTA ?? o.connectingHost ?? o.connectingIP {
-            if reflectors[host] != nil || reflectors.count < StreamClassifier.maxGroups { reflectors[host, default: (o.connectingIP, 0)].count += 1 }
+        let (reportingMTA, connectingHost, connectingIP) = (o.reportingMTA, o.connectingHost, o.connectingIP)
+        if j.verdict == .backscatter, let host = reportingMTA ?? connectingHost ?? connectingIP {
+            if reflectors[host] != nil || reflectors.count < StreamClassifier.maxGroups { reflectors[host, default: (connectingIP, 0)].count += 1 }
         }
         return j
     }
