@@ -40,6 +40,12 @@ enum ExitStatus: Int32 {
     case badUsage = 2
     /// An input could not be read (the rest was still reported).
     case unreadableInput = 3
+
+    /// Ends the process with this status at once, without unwinding (nothing left is freed first).
+    /// For a command that has written and flushed everything.
+    func exitNow() -> Never {
+        exit(rawValue)
+    }
 }
 
 /// An error the command reports in one line, with its exit status.
