@@ -12,29 +12,84 @@ enum HostShape {
         "wireless", "wlan", "mobile", "cm", "modem", "subs", "static", "bb", "home", "in-addr",
     ]
 
+    /// `dynamicLabels` as bytes, for comparing labels where they are.
+    private static let dynamicLabelBytes: [[UInt8]] = dynamicLabels.map { Array($0.utf8) }
+
     /// Whether `name` looks like a generic name for `ip`: two or more of its octets appear in it, or it
-    /// has a label that ISPs use for dynamic pools.
+    /// has a label that ISPs use for dynamic pools (before its last two labels).
     static func looksDynamic(_ name: String, ip: String) -> Bool {
-        // Read as bytes (reverse-DNS names are ASCII, IDNA); a byte >= 0x80 counts as a letter, so a label
-        // with non-ASCII letters never matches the (ASCII) list.
-        let lower = Array(name.utf8.map(ASCII.lowercased))
-        let octets = ip.utf8.split(separator: UInt8(ascii: "."))
+        // Read as bytes (reverse-DNS names are ASCII, IDNA), in place; a byte >= 0x80 counts as a letter,
+        // so a label with non-ASCII letters never matches the (ASCII) list.
+        let bytes = Array(name.utf8)
+        let address = Array(ip.utf8)
+        let octets = pieces(of: address[...]) { $0 == ASCII.dot }
         if octets.count == 4 {
+            let digitRuns = pieces(of: bytes[...]) { !ASCII.isDigit($0) }
             var hits = 0
-            let digitRuns = lower.split(whereSeparator: { !ASCII.isDigit($0) })
-            for o in octets where digitRuns.contains(where: { $0.elementsEqual(o) }) { hits += 1 }
+            for octet in octets where digitRuns.contains(where: { address[octet].elementsEqual(bytes[$0]) }) { hits += 1 }
             if hits >= 2 { return true }
         }
         // Hex or decimal rendering of the whole address as one token.
-        let labels = lower.split(whereSeparator: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
+        let labels = pieces(of: bytes[...]) { $0 == ASCII.dot || $0 == ASCII.hyphen || $0 == UInt8(ascii: "_") }
         guard labels.count >= 3 else { return false }
         for label in labels.dropLast(2) {
-            let letters = label.prefix(while: { ASCII.isAlpha($0) || $0 >= 0x80 })
-            if dynamicLabels.contains(String(decoding: letters, as: UTF8.self)), letters.count >= 2 || label.count > letters.count {
+            var end = label.lowerBound
+            while end < label.upperBound, ASCII.isAlpha(bytes[end]) || bytes[end] >= 0x80 { end += 1 }
+            let letters = label.lowerBound..<end
+            guard letters.count >= 2 || label.count > letters.count else { continue }
+            if dynamicLabelBytes.contains(where: { $0.count == letters.count && zip($0, bytes[letters]).allSatisfy { $0 == ASCII.lowercased($1) } }) {
                 return true
             }
         }
         return false
+    }
+
+    /// The non-empty runs of `bytes` between separators, as index ranges (`split` without the slices).
+    private static func pieces(of bytes: ArraySlice<UInt8>, separatedBy isSeparator: (UInt8) -> Bool) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = bytes.startIndex
+        for i in bytes.indices where isSeparator(bytes[i]) {
+            if i > start { out.append(start..<i) }
+            start = i + 1
+        }
+        if bytes.endIndex > start { out.append(start..<bytes.endIndex) }
+        return out
+    }
+
+    /// Whether two names have the same `registeredDomain`, compared in place (no Strings made).
+    static func sameRegisteredDomain(_ a: String, _ b: String) -> Bool {
+        let a = a.lowercasedIfNeeded(), b = b.lowercasedIfNeeded()
+        let kept = (registeredLabels(a), registeredLabels(b))
+        guard kept.0.count == kept.1.count else { return false }
+        return zip(kept.0, kept.1).allSatisfy { a.utf8[$0].elementsEqual(b.utf8[$1]) }
+    }
+
+    /// The labels `registeredDomain` keeps of `name` (non-empty, between dots), last first, as ranges
+    /// of its UTF-8.
+    private static func registeredLabels(_ name: String) -> [Range<String.Index>] {
+        let utf8 = name.utf8
+        var labels: [Range<String.Index>] = []   // the last three, last first
+        var hasMore = false                      // and whether a label comes before them
+        var end = utf8.endIndex
+        var i = utf8.endIndex
+        while i > utf8.startIndex, !hasMore {
+            let before = utf8.index(before: i)
+            if utf8[before] == ASCII.dot {
+                if i < end {
+                    if labels.count == 3 { hasMore = true } else { labels.append(i..<end) }
+                }
+                end = before
+            }
+            i = before
+        }
+        if !hasMore, utf8.startIndex < end {
+            if labels.count == 3 { hasMore = true } else { labels.append(utf8.startIndex..<end) }
+        }
+        // Two labels, or three when the second-level one is short and the top-level one two letters
+        // (`co.uk`, `com.br`); their lengths in Characters.
+        let count = labels.count + (hasMore ? 1 : 0)
+        let take = count > 2 && name[labels[1]].count <= 3 && name[labels[0]].count == 2 ? 3 : 2
+        return Array(labels.prefix(take))
     }
 
     /// Whether a HELO name is an address literal, a bare address, or a single label.
@@ -45,18 +100,10 @@ enum HostShape {
     }
 
     /// The last two labels of a name (three when the second-level label is short, as in `co.uk`,
-    /// `com.br`): good enough to tell whether two names belong to one organisation.
+    /// `com.br`), lower case: good enough to tell whether two names belong to one organisation.
     static func registeredDomain(_ name: String) -> String {
-        // Cut on the dots' bytes; the label lengths that decide two or three labels are in Characters.
-        let labels = name.lowercasedIfNeeded().utf8.split(separator: UInt8(ascii: "."))
-        let count = labels.count
-        let take = count > 2 && Substring(labels[count - 2]).count <= 3 && Substring(labels[count - 1]).count == 2 ? 3 : 2
-        var out: [UInt8] = []
-        for label in labels.suffix(take) {
-            if !out.isEmpty { out.append(UInt8(ascii: ".")) }
-            out += label
-        }
-        return String(decoding: out, as: UTF8.self)
+        let lower = name.lowercasedIfNeeded()
+        return registeredLabels(lower).reversed().map { String(lower[$0]) }.joined(separator: ".")
     }
 
     /// Whether the address written as `text` is a public unicast one (`IPAddress.isPublic`).

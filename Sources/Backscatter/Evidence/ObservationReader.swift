@@ -194,7 +194,7 @@ public struct ObservationReader: Sendable {
             if let name = hop.reverseName, let ip = hop.ip, HostShape.looksDynamic(name, ip: ip) { shape.insert(.dynamicReverseDNS) }
             if let helo = hop.helo, HostShape.isBare(helo) { shape.insert(.bareHelo) }
             if let helo = hop.helo, let name = hop.reverseName, !HostShape.isBare(helo),
-               HostShape.registeredDomain(helo) != HostShape.registeredDomain(name) { shape.insert(.heloMismatch) }
+               !HostShape.sameRegisteredDomain(helo, name) { shape.insert(.heloMismatch) }
             if let sent = f.date, let received = hop.date, (received &- sent).magnitude > 86_400 { shape.insert(.dateSkew) }
         }
         // Missing fields count only when the returned header section is whole enough to have a From:

@@ -1,0 +1,71 @@
+@testable import Backscatter
+import Testing
+
+/// The host-name facts the spam-shape evidence rests on (Evidence/HostShape.swift), on names from the
+/// corpora's Received fields and edge cases of their own.
+struct HostShapeTests {
+    /// (reverse-DNS name, IP, looks dynamic)
+    static let dynamicNames: [(String, String, Bool)] = [
+        ("host154.97.172.130.dyn.brightlinkisp.com.mx", "130.172.97.154", true),  // octets in the name
+        ("mail1.example.com", "80.8.136.186", false),
+        ("dsl-88-12.pool.example.net", "203.0.113.9", true),           // "dsl", "pool" labels
+        ("c-73-22-1-9.hsd1.il.comcast.net", "73.22.1.9", true),        // octets
+        ("cpe001122.example.org", "192.0.2.1", true),                  // letters then digits: "cpe"
+        ("static.example.org", "192.0.2.1", true),                     // any label before the last two
+        ("static.mail.example.org", "192.0.2.1", true),
+        ("mail.static.org", "192.0.2.1", false),                       // the last two labels are not read
+        ("x.home.example.org", "192.0.2.1", true),
+        ("res.x.example.org", "192.0.2.1", true),
+        ("r.x.example.org", "192.0.2.1", false),                       // one letter: not a label of the list
+        ("r9.x.example.org", "192.0.2.1", false),
+        ("ip1.x.example.org", "192.0.2.1", true),                      // "ip" with digits after it
+        ("IP-192-0-2-1.Example.ORG", "192.0.2.1", true),               // case, octets
+        ("mx.example.org", "2001:db8::1", false),                      // IPv6: no octet test
+        ("pool_7.isp.example", "2001:db8::1", true),                   // "_" separates labels
+        ("пул.пример.рф", "192.0.2.1", false),                         // non-ASCII labels never match
+        ("a..b.c.d", "1.2.3.4", false),
+        ("1.2.x.y", "1.2.3.4", true),
+        ("", "1.2.3.4", false),
+    ]
+
+    @Test(arguments: dynamicNames)
+    func tellsDynamicNames(_ name: String, _ ip: String, _ dynamic: Bool) {
+        #expect(HostShape.looksDynamic(name, ip: ip) == dynamic)
+    }
+
+    /// (a name, another, the same registered domain)
+    static let domainPairs: [(String, String, Bool)] = [
+        ("mail.example.com", "mx.example.com", true),
+        ("mail.example.com", "example.com", true),
+        ("mail.example.com", "example.net", false),
+        ("www.example.co.uk", "mx.example.co.uk", true),
+        ("www.example.co.uk", "mx.other.co.uk", false),              // three labels when "co" <= 3 and "uk" is two letters
+        ("a.bb.cc", "x.bb.cc", false),                               // bb <= 3, cc two letters: three labels kept
+        ("a.bbbb.cc", "x.bbbb.cc", true),
+        ("Mail.Example.COM", "mx.example.com", true),                // case
+        ("example.com.", "mx.example.com", true),                    // empty labels are dropped
+        ("a..example.com", "example.com", true),
+        ("localhost", "localhost", true),
+        ("localhost", "LOCALHOST", true),
+        ("", "", true),
+        ("", "example.com", false),
+        ("почта.пример.рф", "mx.пример.рф", true),
+        ("x.пр.рф", "y.пр.рф", false),                               // labels counted in Characters
+        ("[192.0.2.1]", "mx.example.com", false),
+    ]
+
+    @Test(arguments: domainPairs)
+    func comparesRegisteredDomains(_ a: String, _ b: String, _ same: Bool) {
+        #expect(HostShape.sameRegisteredDomain(a, b) == same)
+        #expect(HostShape.sameRegisteredDomain(b, a) == same)
+        #expect((HostShape.registeredDomain(a) == HostShape.registeredDomain(b)) == same)
+    }
+
+    @Test func registeredDomainKeepsTwoOrThreeLabels() {
+        #expect(HostShape.registeredDomain("Mail.Example.COM") == "example.com")
+        #expect(HostShape.registeredDomain("www.example.co.uk") == "example.co.uk")
+        #expect(HostShape.registeredDomain("a..example.com.") == "example.com")
+        #expect(HostShape.registeredDomain("localhost") == "localhost")
+        #expect(HostShape.registeredDomain("") == "")
+    }
+}
