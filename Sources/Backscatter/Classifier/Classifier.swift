@@ -78,8 +78,7 @@ public struct Classifier: Sendable {
     /// Scores a list of evidence of one bounce-like message.
     public func judge(evidence given: [Evidence], campaign: String? = nil) -> Judgement {
         var evidence = given
-        let moving = evidence.filter { $0.weight != 0 }
-        if moving.isEmpty && evidence.isEmpty {
+        if evidence.isEmpty {
             evidence.append(Evidence(.nothingKnown, "Nothing in this notice shows whether we sent the message it is about."))
         }
         let sum = evidence.reduce(0) { $0 + $1.weight }
@@ -91,6 +90,7 @@ public struct Classifier: Sendable {
     /// The evidence one observation gives on its own.
     public func evidence(for o: Observation) -> [Evidence] {
         var out: [Evidence] = []
+        out.reserveCapacity(8)   // room for the stream pass's additions too: one allocation per message
         addRecipientEvidence(o, into: &out)
         addEnvelopeEvidence(o, into: &out)
         if let original = o.original {

@@ -47,6 +47,7 @@ enum HostShape {
     /// The non-empty runs of `bytes` between separators, as index ranges (`split` without the slices).
     private static func pieces(of bytes: ArraySlice<UInt8>, separatedBy isSeparator: (UInt8) -> Bool) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        out.reserveCapacity(8)
         var start = bytes.startIndex
         for i in bytes.indices where isSeparator(bytes[i]) {
             if i > start { out.append(start..<i) }
@@ -69,6 +70,7 @@ enum HostShape {
     private static func registeredLabels(_ name: String) -> [Range<String.Index>] {
         let utf8 = name.utf8
         var labels: [Range<String.Index>] = []   // the last three, last first
+        labels.reserveCapacity(3)
         var hasMore = false                      // and whether a label comes before them
         var end = utf8.endIndex
         var i = utf8.endIndex
@@ -89,7 +91,8 @@ enum HostShape {
         // (`co.uk`, `com.br`); their lengths in Characters.
         let count = labels.count + (hasMore ? 1 : 0)
         let take = count > 2 && name[labels[1]].count <= 3 && name[labels[0]].count == 2 ? 3 : 2
-        return Array(labels.prefix(take))
+        if labels.count > take { labels.removeLast(labels.count - take) }
+        return labels
     }
 
     /// Whether a HELO name is an address literal, a bare address, or a single label.

@@ -201,9 +201,13 @@ public struct ObservationReader: Sendable {
         // many MTAs return a cut header section (only the Received lines, sisimai lhost-x6, rhost-outlook).
         let whole = f.from != nil
         if let id = f.messageID {
-            // The part after the last '@' (the whole id when there is none), read on bytes.
-            let domain = id.utf8.split(separator: ASCII.at).last
-            if !id.utf8.contains(ASCII.at) || domain?.first == UInt8(ascii: "[") || !(domain?.contains(ASCII.dot) ?? false) {
+            // The last non-empty part between '@'s, read on bytes.
+            let bytes = id.utf8
+            var end = bytes.endIndex
+            while end > bytes.startIndex, bytes[bytes.index(before: end)] == ASCII.at { end = bytes.index(before: end) }
+            let start = bytes[..<end].lastIndex(of: ASCII.at).map { bytes.index(after: $0) } ?? bytes.startIndex
+            let domain = bytes[start..<end]
+            if !bytes.contains(ASCII.at) || domain.first == UInt8(ascii: "[") || !domain.contains(ASCII.dot) {
                 shape.insert(.oddMessageID)
             }
         } else if whole {
