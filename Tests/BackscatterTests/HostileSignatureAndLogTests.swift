@@ -33,6 +33,38 @@ import TestSupport
         #expect(log.entry(forMessageID: "e@f")?.sender == "s")
     }
 
+    /// The sent log's index of ids and recipients (byte ranges of the log, ASCII case folded): what is
+    /// found, how later lines and inserted entries replace earlier ones, and non-ASCII text.
+    @Test func sentLogIndexFindsAndReplaces() {
+        var log = SentLog(path: "x", resolvedPath: "x")
+        log.read("2026-01-02T00:00:00Z\t<Id.One@Example.ORG>\ts@x\tBob@Example.ORG, <carol@x.example>\n" +
+                 "<second@x>\n" +
+                 "2026-01-03T00:00:00Z\t<second@X>\tt@x\tdave@x\n" +
+                 "2026-01-04T00:00:00Z\t<ÜNÏ@x>\tu@x\tÉve@x\n")
+        #expect(log.count == 3)
+        #expect(log.contains(messageID: "id.one@example.org"))
+        #expect(log.contains(messageID: " <ID.ONE@EXAMPLE.ORG> "))
+        #expect(!log.contains(messageID: "id.one@example.or"))
+        #expect(log.entry(forMessageID: "SECOND@x")?.sender == "t@x")   // the later line
+        #expect(log.entry(forMessageID: "<ünï@x>")?.recipients == ["Éve@x"])
+        #expect(log.wasSent(to: "bob@example.org"))
+        #expect(log.wasSent(to: "carol@x.example"))
+        #expect(log.wasSent(to: "éve@x"))
+        #expect(!log.wasSent(to: "Bob@Example.ORG"))   // addresses are asked in lower case
+        #expect(!log.wasSent(to: "bob@example.or"))
+        #expect(log.recipients == ["bob@example.org", "carol@x.example", "dave@x", "éve@x"])
+        #expect(log.span == 1_767_312_000...1_767_484_800)
+        // An inserted entry replaces a line's; a line read later replaces an inserted one.
+        log.insert(SentLogEntry(messageID: "ID.one@example.org", sender: "inserted", recipients: ["Zed@y"]))
+        #expect(log.entry(forMessageID: "id.one@example.org")?.sender == "inserted")
+        #expect(log.wasSent(to: "zed@y"))
+        log.insert(SentLogEntry(messageID: "new@y", sender: "first"))
+        log.read("2026-01-05T00:00:00Z\t<NEW@y>\tsecond\t\n")
+        #expect(log.entry(forMessageID: "new@y")?.sender == "second")
+        #expect(log.count == 4)
+        #expect(log.allEntries.count == 4)
+    }
+
     /// (Random DKIM signatures and BATV addresses: `DKIMTests.mutatedMessagesNeverCrash`,
     /// `BATVHostileInputTests`; here, the edge cases of the byte-level readers.)
     @Test func dkimSignatureEdgeCases() {
@@ -61,5 +93,44 @@ import TestSupport
                 _ = ReceivedHop(Self.line(length, &random)[...])
             }
         }
+    }
+}
+
+/// The sent log's byte index: its case folding eight bytes at a time against ASCII lower-casing byte
+/// by byte, and keys found whatever their case and length (around the eight-byte words).
+struct FoldedByteIndexTests {
+    @Test func foldsEveryByteAsASCIILowerCasing() {
+        for b in 0...255 {
+            for position in 0..<8 {
+                let word = UInt64(b) << (8 * UInt64(position)) | 0x4141_4141_4141_4141 & ~(0xFF << (8 * UInt64(position)))
+                let folded = FoldedByteIndex.foldWord(word)
+                for k in 0..<8 {
+                    let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(k)))
+                    #expect(UInt8(truncatingIfNeeded: folded >> (8 * UInt64(k))) == ASCII.lowercased(byte))
+                }
+            }
+        }
+    }
+
+    @Test func findsKeysWhateverTheirCase() {
+        var text: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for length in 1...40 {
+            let key = (0..<length).map { UInt8(ascii: $0 % 3 == 0 ? "A" : "z") &+ UInt8($0 % 7) }
+            ranges.append(text.count..<(text.count + length))
+            text += key
+        }
+        var index = FoldedByteIndex()
+        text.withUnsafeBufferPointer { buffer in
+            for range in ranges { #expect(index.insert(range, in: buffer).inserted) }
+            for (n, range) in ranges.enumerated() {
+                let flipped = buffer[range].map { ASCII.isAlpha($0) ? $0 ^ 0x20 : $0 }
+                flipped.withUnsafeBufferPointer { #expect(index.find($0, in: buffer) == n) }
+                #expect(!index.insert(range, in: buffer).inserted)
+                let shorter = Array(buffer[range].dropLast()) + [UInt8(ascii: "#")]
+                shorter.withUnsafeBufferPointer { #expect(index.find($0, in: buffer) == nil) }
+            }
+        }
+        #expect(index.count == 40)
     }
 }

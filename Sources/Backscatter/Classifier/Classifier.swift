@@ -120,10 +120,10 @@ public struct Classifier: Sendable {
         if o.recipientCount >= 2 {
             out.append(make(.severalRecipients, "It reports \(o.recipientCount) failed recipients at once; a bounce of our own mail usually names the one recipient we wrote to."))
         }
-        guard !site.sentRecipients.isEmpty, o.kind != .autoReply, o.kind != .challenge else { return }
+        guard site.knowsSentRecipients, o.kind != .autoReply, o.kind != .challenge else { return }
         let candidates = o.recipients + o.originalRecipients
         guard !candidates.isEmpty else { return }
-        if let hit = candidates.first(where: { site.sentRecipients.contains($0) }) {
+        if let hit = candidates.first(where: { site.wroteTo($0) }) {
             out.append(make(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
         } else if o.original?.messageID == nil || site.profile.sentLog == nil,
                   !(o.original?.hops.contains { $0.address.map { site.profile.relays.networks.contains($0) } ?? false } ?? false) {
@@ -308,8 +308,8 @@ public struct Classifier: Sendable {
                 out.append(make(.replyToForeignID, "It answers <\(o.replyIDs[0])>, which is not a message we sent."))
             }
         }
-        guard !site.sentRecipients.isEmpty, let replier = o.noticeReplyTo ?? o.noticeFrom else { return }
-        if site.sentRecipients.contains(replier) || o.noticeFrom.map({ site.sentRecipients.contains($0) }) == true {
+        guard site.knowsSentRecipients, let replier = o.noticeReplyTo ?? o.noticeFrom else { return }
+        if site.wroteTo(replier) || o.noticeFrom.map({ site.wroteTo($0) }) == true {
             out.append(make(.replierWrittenTo, "Our sent log shows we wrote to \(replier), who sent this automatic reply."))
         } else {
             out.append(make(.replierNeverWrittenTo, "Our sent log has no message to \(replier), who sent this automatic reply."))

@@ -19,8 +19,6 @@ public struct SiteKnowledge: Sendable {
     /// Whether the site is known to sign with BATV without knowing its key (zero-config).
     let batvSinceUnkeyed: Double?
     let sentSpan: ClosedRange<Double>?
-    /// Every address the sent log says we wrote to, lower case.
-    let sentRecipients: Set<String>
     /// Local parts known to exist (from the profile, or seen receiving ordinary mail when inferred).
     let knownLocalParts: Set<String>
     /// Each site domain with a dot before it, for the subdomain test (made once, not per call).
@@ -40,7 +38,6 @@ public struct SiteKnowledge: Sendable {
         dkimDomains = Set(profile.dkim.map(\.domain))
         self.unkeyedDKIMDomains = unkeyedDKIMDomains
         self.batvSinceUnkeyed = batvSinceUnkeyed
-        sentRecipients = profile.sentLog?.recipients ?? []
         sentSpan = profile.sentLog?.span
         self.knownLocalParts = knownLocalParts
     }
@@ -79,6 +76,12 @@ public struct SiteKnowledge: Sendable {
         if messageIDDomains.isEmpty && profile.site.domains.isEmpty { return nil }
         return messageIDDomains.contains(domain) || isOurDomain(domain)
     }
+
+    /// Whether the sent log names recipients, so that an address it does not name is telling.
+    var knowsSentRecipients: Bool { profile.sentLog?.hasRecipients ?? false }
+
+    /// Whether the sent log says we wrote to `address` (lower case).
+    func wroteTo(_ address: String) -> Bool { profile.sentLog?.wasSent(to: address) ?? false }
 
     /// Whether we are known to sign with DKIM (keys in the profile, or seen on our originals).
     var signsDKIM: Bool { !dkimDomains.isEmpty || !unkeyedDKIMDomains.isEmpty }

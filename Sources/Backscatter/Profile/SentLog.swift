@@ -38,14 +38,20 @@ public struct SentLog: Sendable, Hashable {
     public var path: String
     /// The file actually read (relative paths resolved against the profile's folder).
     public var resolvedPath: String
-    /// Every Message-ID's lookup key (`key(_:)`) and where its entry is.
-    private var index: [String: Location] = [:]
     /// The bytes read; a TSV line or a bare id is kept here, and made an entry only when asked for.
     private var text: [UInt8] = []
+    /// The ASCII Message-IDs found in `text` (TSV lines, bare ids), by their key's range (`asciiKeyRange`).
+    private var idIndex = FoldedByteIndex()
+    /// Where each entry of `idIndex` is.
+    private var idLocations: [Location] = []
+    /// The other ids by key (`key(_:)`): non-ASCII ones, and those of `assembled` entries not in `idIndex`.
+    private var otherIDs: [String: Location] = [:]
     /// Entries joined from mail-log lines, and inserted ones.
     private var assembled: [SentLogEntry] = []
-    /// Every recipient of every entry, lower case: the addresses the log says we wrote to.
-    public private(set) var recipients: Set<String> = []
+    /// The ASCII recipients found in `text`.
+    private var recipientIndex = FoldedByteIndex()
+    /// The other recipients, lower case: non-ASCII ones, and those of `assembled` entries.
+    private var otherRecipients: Set<String> = []
     /// The earliest and the latest send time of the entries that have one.
     public private(set) var span: ClosedRange<Double>?
 
@@ -63,32 +69,93 @@ public struct SentLog: Sendable, Hashable {
     }
 
     /// The number of distinct Message-IDs.
-    public var count: Int { index.count }
+    public var count: Int { idIndex.count + otherIDs.count }
 
     /// The entry for a Message-ID (with or without angle brackets; compared ignoring ASCII case).
     public func entry(forMessageID id: some StringProtocol) -> SentLogEntry? {
-        index[SentLog.key(id)].map(entry(at:))
+        location(of: id).map(entry(at:))
     }
 
     /// Whether the site sent the message with this Message-ID.
     public func contains(messageID id: some StringProtocol) -> Bool {
-        index[SentLog.key(id)] != nil
+        location(of: id) != nil
     }
 
     /// All entries, in no particular order (made on each call).
-    public var allEntries: [SentLogEntry] { index.values.map(entry(at:)) }
+    public var allEntries: [SentLogEntry] { (idLocations + otherIDs.values).map(entry(at:)) }
+
+    /// Every recipient of every entry, lower case: the addresses the log says we wrote to (made on
+    /// each call; `wasSent(to:)` asks for one).
+    public var recipients: Set<String> {
+        otherRecipients.union(recipientIndex.keys.map { ASCII.lowercasedString(text[$0]) })
+    }
+
+    /// Whether any entry names a recipient.
+    public var hasRecipients: Bool { recipientIndex.count + otherRecipients.count > 0 }
+
+    /// Whether the log names `address`, in lower case as the classifier writes addresses, among the
+    /// recipients (an address with an upper-case letter is never found, as in `recipients`).
+    public func wasSent(to address: String) -> Bool {
+        var native = address   // native, so that its UTF-8 can be read in place
+        let indexed = native.withUTF8 { utf8 -> Bool? in
+            if utf8.contains(where: ASCII.isUppercase) { return false }
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return text.withUnsafeBufferPointer({ recipientIndex.find(utf8, in: $0) }) != nil ? true : nil
+        }
+        return indexed ?? otherRecipients.contains(address)
+    }
 
     /// Adds or replaces an entry.
     public mutating func insert(_ entry: SentLogEntry) {
         assembled.append(entry)
-        index[SentLog.key(entry.messageID)] = .assembled(assembled.count - 1)
-        for r in entry.recipients { recipients.insert(r.lowercasedIfNeeded()) }
+        let location = Location.assembled(assembled.count - 1)
+        var key = SentLog.key(entry.messageID)
+        let indexed = key.withUTF8 { utf8 in
+            utf8.allSatisfy({ $0 < 0x80 }) ? text.withUnsafeBufferPointer { idIndex.find(utf8, in: $0) } : nil
+        }
+        if let indexed { idLocations[indexed] = location } else { otherIDs[key] = location }
+        for r in entry.recipients { otherRecipients.insert(r.lowercasedIfNeeded()) }
         if let t = entry.sentAt { widenSpan(t) }
     }
 
-    /// Widens `span` to `time` (an entry replaced later does not shrink it, nor `recipients`).
+    /// Widens `span` to `time` (an entry replaced later does not shrink it, nor the recipients).
     private mutating func widenSpan(_ time: Double) {
         span = span.map { min($0.lowerBound, time)...max($0.upperBound, time) } ?? time...time
+    }
+
+    private func location(of id: some StringProtocol) -> Location? {
+        var text = String(id)   // native, so that its UTF-8 can be read in place
+        let indexed = text.withUTF8 { utf8 -> Location? in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let key = UnsafeBufferPointer(rebasing: utf8[SentLog.asciiKeyRange(utf8)])
+            return self.text.withUnsafeBufferPointer { idIndex.find(key, in: $0) }.map { idLocations[$0] }
+        }
+        if let indexed { return indexed }
+        return otherIDs.isEmpty ? nil : otherIDs[SentLog.key(id)]
+    }
+
+    /// Indexes an id (a slice of the bytes being read, `base` bytes into `text`).
+    private mutating func indexID(_ id: ByteSlice, base: Int, at location: Location, text: UnsafeBufferPointer<UInt8>) {
+        guard id.allSatisfy({ $0 < 0x80 }) else {
+            otherIDs[SentLog.key(String(decoding: id, as: UTF8.self))] = location
+            return
+        }
+        // A later line replaces an entry inserted before it, as it replaces an earlier line's.
+        if !otherIDs.isEmpty { otherIDs.removeValue(forKey: SentLog.asciiKey(id)) }
+        let key = SentLog.asciiKeyRange(id)
+        let range = (base + key.lowerBound)..<(base + key.upperBound)
+        let (entry, inserted) = idIndex.insert(range, in: text)
+        if inserted { idLocations.append(location) } else { idLocations[entry] = location }
+    }
+
+    /// Indexes a recipient (a slice of the bytes being read, `base` bytes into `text`).
+    private mutating func indexRecipient(_ recipient: ByteSlice, base: Int, text: UnsafeBufferPointer<UInt8>) {
+        guard recipient.allSatisfy({ $0 < 0x80 }) else {
+            otherRecipients.insert(String(decoding: recipient, as: UTF8.self).lowercased())
+            return
+        }
+        let range = (base + recipient.startIndex)..<(base + recipient.endIndex)
+        _ = recipientIndex.insert(range, in: text)
     }
 
     private func entry(at location: Location) -> SentLogEntry {
@@ -120,12 +187,18 @@ public struct SentLog: Sendable, Hashable {
 
     /// `key` of an ASCII id given as bytes (nearly every id), written straight into the String.
     static func asciiKey<Bytes: RandomAccessCollection<UInt8>>(_ utf8: Bytes) -> String where Bytes.Index == Int {
+        ASCII.lowercasedString(utf8[asciiKeyRange(utf8)])
+    }
+
+    /// The part of an ASCII id `asciiKey` keeps (before lower-casing it): whitespace and one leading
+    /// `<` and one trailing `>` removed.
+    static func asciiKeyRange<Bytes: RandomAccessCollection<UInt8>>(_ utf8: Bytes) -> Range<Int> where Bytes.Index == Int {
         var start = utf8.startIndex, end = utf8.endIndex
         while start < end, ASCII.isWhitespaceOrNewline(utf8[start]) { start += 1 }
         while start < end, ASCII.isWhitespaceOrNewline(utf8[end - 1]) { end -= 1 }
         if start < end, utf8[start] == ASCII.lessThan { start += 1 }
         if start < end, utf8[end - 1] == ASCII.greaterThan { end -= 1 }
-        return ASCII.lowercasedString(utf8[start..<end])
+        return start..<end
     }
 
     /// What a mail log says about one queue id.
@@ -155,6 +228,12 @@ public struct SentLog: Sendable, Hashable {
         // Lines are indexed as ranges of `text`: the bytes themselves on a first read (no copy).
         let base = text.count
         if text.isEmpty { text = bytes } else { text += bytes }
+        let all = text   // the same storage, read by the indexes while they change
+        all.withUnsafeBufferPointer { readLines(bytes, base: base, text: $0) }
+    }
+
+    /// `read(bytes:)`'s work: `bytes` is `text[base...]`, given whole as `text` for the indexes.
+    private mutating func readLines(_ bytes: [UInt8], base: Int, text: UnsafeBufferPointer<UInt8>) {
         var queues: [Substring: QueueRecord] = [:]
         var order: [Substring] = []
         func update(_ queueID: Substring, _ change: (inout QueueRecord) -> Void) {
@@ -217,15 +296,15 @@ public struct SentLog: Sendable, Hashable {
                 if let columns = SentLog.tsvColumns(trimmedBytes) {
                     // A TSV has a line per message, rarely shorter than 128 bytes (backscatter-dev's
                     // average 135): room for all at once instead of a dozen rehashes.
-                    if index.isEmpty {
-                        index.reserveCapacity(bytes.count / 128)
-                        recipients.reserveCapacity(bytes.count / 128)
+                    if idIndex.count == 0 {
+                        idIndex.reserveCapacity(bytes.count / 128)
+                        recipientIndex.reserveCapacity(bytes.count / 128)
                     }
-                    index[SentLog.key(bytes: columns.id)] = location
+                    indexID(columns.id, base: base, at: location, text: text)
                     if let time = columns.time, let t = SentLog.sendTime(time) { widenSpan(t) }
                     columns.recipients?.forEachPiece(separatedBy: ASCII.comma) { piece in
                         let recipient = SentLog.unbracket(piece)
-                        if !recipient.isEmpty { recipients.insert(SentLog.lowercasedText(recipient)) }
+                        if !recipient.isEmpty { indexRecipient(recipient, base: base, text: text) }
                     }
                 }
                 continue
@@ -233,7 +312,7 @@ public struct SentLog: Sendable, Hashable {
             // One Message-ID per line.
             let id = SentLog.unbracket(trimmedBytes)
             if !id.isEmpty, !id.contains(ASCII.space), id.contains(UInt8(ascii: "@")) {
-                index[SentLog.key(bytes: id)] = location
+                indexID(id, base: base, at: location, text: text)
             }
         }
         for queueID in order {
@@ -437,16 +516,6 @@ public struct SentLog: Sendable, Hashable {
     /// A TSV's send time: `YYYY-MM-DDTHH:MM:SSZ` read on bytes, else any RFC 3339 date-time.
     private static func sendTime(_ time: ByteSlice) -> Double? {
         utcSeconds(time).map(Double.init) ?? TOMLParser.dateTime(String(decoding: time, as: UTF8.self))?.secondsSince1970
-    }
-
-    /// The key `key(_:)` makes of an id given as bytes, made from the bytes when they are ASCII.
-    private static func key(bytes id: ByteSlice) -> String {
-        id.allSatisfy({ $0 < 0x80 }) ? asciiKey(id) : key(String(decoding: id, as: UTF8.self))
-    }
-
-    /// The text of `bytes`, lower case (straight from ASCII bytes; Unicode lower case otherwise).
-    private static func lowercasedText(_ bytes: ByteSlice) -> String {
-        bytes.allSatisfy({ $0 < 0x80 }) ? ASCII.lowercasedString(bytes) : String(decoding: bytes, as: UTF8.self).lowercased()
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` with every field in range, the form sent logs write, read without a
