@@ -119,34 +119,39 @@ public struct Scan: Sendable {
 
         // The stream pass reads the notes as often as it needs; then each record is revised beside its
         // note and delivered: the held ones in place (copying a record out would retain each of its
-        // fields), the spilled ones as they are decoded.
-        let heldNotes = notes.values()
-        var findings = stage.finish(notes: heldNotes)
-        var noteIterator = heldNotes.makeIterator()
-        func revise(_ record: inout ScanRecord) throws -> Bool {
-            guard let note = noteIterator.next() else { return false }
-            stage.revise(&record, note: note, findings: &findings)
-            if filter.admits(record) {
-                summary.add(record)
-                try deliver(record)
-            }
-            return true
-        }
-        var records = held.takeHeld()
+        // fields), the spilled ones as they are decoded. (In a scope: no reader of the stores outlives it.)
+        var findings: Stage.Findings
+        var records: [ScanRecord] = []
         var damaged = false
-        if stage.revisesRecords {
-            var going = true
-            for i in records.indices where going { going = try revise(&records[i]) }
-            let spilled = held.values()
-            var reader = spilled.makeIterator()
-            while going, var record = reader.next() { going = try revise(&record) }
-            damaged = spilled.isDamaged
+        do {
+            let heldNotes = notes.values()
+            findings = stage.finish(notes: heldNotes)
+            var noteIterator = heldNotes.makeIterator()
+            func revise(_ record: inout ScanRecord) throws -> Bool {
+                guard let note = noteIterator.next() else { return false }
+                stage.revise(&record, note: note, findings: &findings)
+                if filter.admits(record) {
+                    summary.add(record)
+                    try deliver(record)
+                }
+                return true
+            }
+            records = held.takeHeld()
+            if stage.revisesRecords {
+                var going = true
+                for i in records.indices where going { going = try revise(&records[i]) }
+                let spilled = held.values()
+                var reader = spilled.makeIterator()
+                while going, var record = reader.next() { going = try revise(&record) }
+                damaged = spilled.isDamaged
+            }
+            damaged = damaged || heldNotes.isDamaged
         }
-        if damaged || heldNotes.isDamaged {
+        if damaged {
             summary.errors.append(ScanError(path: "(spill file)", index: 0, byteOffset: 0, reason: Self.spillDamaged))
         }
         stage.summarize(findings, into: &summary)
-        HeldValues(notes, held, records).freeInBackground()
+        if notes.count + held.count > 0 { HeldValues([notes, held], taken: records).freeInBackground() }
         return summary
     }
 
@@ -254,25 +259,21 @@ public struct Scan: Sendable {
 /// The notes and records a scan held for its stream pass, freed on a background thread once the scan
 /// is done with them: a few hundred thousand objects for a big scan (on backscatter-dev's inbox, 3 ms of
 /// a 330 ms scan on one core). The caller gets its summary without waiting, and a program that exits
-/// next never waits for the freeing at all. `@unchecked Sendable`: the scan hands the stores over when
-/// it has stopped using them (the last readers are gone), and only the background thread empties them.
-private final class HeldValues<Note: SpillCodable>: @unchecked Sendable {
-    private let notes: SpillStore<Note>
-    private let records: SpillStore<ScanRecord>
-    /// The records taken out of `records` for the revision.
+/// next never waits for the freeing at all. `@unchecked Sendable`: the scan hands the stores over after
+/// its last reader of them is gone and never touches them again; only the background thread empties them.
+private final class HeldValues: @unchecked Sendable {
+    private let stores: [any ClearableStore]
+    /// The records taken out of their store for the revision.
     private var taken: [ScanRecord]
 
-    init(_ notes: SpillStore<Note>, _ records: SpillStore<ScanRecord>, _ taken: [ScanRecord]) {
-        self.notes = notes
-        self.records = records
+    init(_ stores: [any ClearableStore], taken: [ScanRecord]) {
+        self.stores = stores
         self.taken = taken
     }
 
     func freeInBackground() {
-        guard notes.count + records.count + taken.count > 0 else { return }
         DispatchQueue.global(qos: .utility).async { [self] in
-            notes.removeAll()
-            records.removeAll()
+            for store in stores { store.removeAll() }
             taken = []
         }
     }

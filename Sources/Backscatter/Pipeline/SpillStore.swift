@@ -124,6 +124,14 @@ package final class SpillStore<Element: SpillCodable> {
     }
 }
 
+/// A store that can free everything it holds, whatever its element type (`SpillStore`).
+package protocol ClearableStore: AnyObject {
+    /// Frees everything held; the store is empty after.
+    func removeAll()
+}
+
+extension SpillStore: ClearableStore {}
+
 /// An unlinked temporary file: written by one `SpillStore`, read with `pread` by any number of readers.
 /// Sendable: its descriptor never changes, `pread` takes no shared file offset, and readers only read
 /// bytes written before they were made.

@@ -33,6 +33,10 @@ public struct SentLogEntry: Sendable, Hashable {
 /// - an Exim main log (`<=` arrival lines with `id=`, `=>`/`->` delivery lines).
 /// In the mail logs, a message delivered only locally (inbound mail) is left out.
 /// Lines starting with `#` and blank lines are skipped.
+///
+/// Memory: the log's bytes are kept, and its TSV lines and bare ids are indexed where they are
+/// (`FoldedByteIndex`: no String per id or recipient), made `SentLogEntry`s only when asked for; the
+/// entries of mail logs, joined from several lines, are built as they are read.
 public struct SentLog: Sendable, Hashable {
     /// The path as the profile wrote it.
     public var path: String
