@@ -68,7 +68,7 @@ struct JSONWriter {
     mutating func decimal(_ value: Double?) {
         guard let value, value.isFinite else { null(); return }
         separate()
-        bytes.append(contentsOf: Decimals.format(value, places: 3).utf8)
+        Decimals.append(value, places: 3, to: &bytes)
     }
 
     mutating func null() {
@@ -112,25 +112,49 @@ struct JSONWriter {
 enum Decimals {
     /// `value` rounded to `places` decimals, trailing zeros (and a bare point) dropped: `0.85`, `-1`, `0.333`.
     static func format(_ value: Double, places: Int) -> String {
+        var out: [UInt8] = []
+        append(value, places: places, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `format(value, places:)` written straight into `out` (the JSON writer's numbers: no String each).
+    /// Values too large for the fixed-point form are written as whole numbers (clamped to ±9e18).
+    static func append(_ value: Double, places: Int, to out: inout [UInt8]) {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         let scaled = (value * scale).rounded()
-        guard scaled.magnitude < 9e15 else { return String(Int(value)) }
+        guard scaled.magnitude < 9e15 else {
+            out.append(contentsOf: String(Int(max(-9e18, min(9e18, value)))).utf8)
+            return
+        }
         var units = Int(scaled)
-        let negative = units < 0
-        units = abs(units)
+        if units < 0 {
+            out.append(UInt8(ascii: "-"))
+            units = -units
+        }
         let unit = Int(scale)
-        let whole = units / unit
+        appendDigits(units / unit, to: &out)
         var fraction = units % unit
         var digits = places
         while digits > 0, fraction % 10 == 0 { fraction /= 10; digits -= 1 }
-        var out = negative ? "-" : ""
-        out += String(whole)
-        if digits > 0 {
-            let text = String(fraction)
-            out += "." + String(repeating: "0", count: digits - text.count) + text
+        guard digits > 0 else { return }
+        out.append(UInt8(ascii: "."))
+        var divisor = 1
+        for _ in 1..<digits { divisor *= 10 }
+        while divisor > 0 {   // zero-padded to `digits`
+            out.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
         }
-        return out
+    }
+
+    /// The decimal digits of `value` (≥ 0).
+    private static func appendDigits(_ value: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// Exactly `places` decimals: `0.80`.
