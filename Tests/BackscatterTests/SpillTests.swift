@@ -268,6 +268,37 @@ struct SpillingScanTests {
         Self.expectSame([Corpus.fixture("example/inbox.mbox")], profile: nil)
     }
 
+    /// Past 256 held records a scan with more than one job judges them on a worker thread while it
+    /// delivers (`Scan.reviseAlongside`): the same records as one by one, and a delivery that fails
+    /// part-way stops the scan with its error after exactly the records delivered.
+    @Test func revisionAlongsideDeliveryMatchesAndStops() throws {
+        let inbox = try Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("example/inbox.mbox")))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("revision-\(getpid()).mbox").path
+        try Data(repeating: 0, count: 0).write(to: URL(fileURLWithPath: path))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        for _ in 0..<60 { handle.write(inbox) }
+        try handle.close()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func scan(jobs: Int) -> [[UInt8]] {
+            var records: [[UInt8]] = []
+            _ = Scan(paths: [path], options: ScanOptions(jobs: jobs)).run(stage: ClassifierStage(profile: nil)) { record in
+                records.append(SpillCodingTests.bytes(record))
+            }
+            return records
+        }
+        let alone = scan(jobs: 1)
+        #expect(alone.count >= 512)
+        #expect(scan(jobs: 2) == alone)
+        var delivered = 0
+        #expect(throws: (any Error).self) {
+            _ = try Scan(paths: [path], options: ScanOptions(jobs: 2)).run(stage: ClassifierStage(profile: nil)) { _ in
+                if delivered == 300 { throw CancellationError() }
+                delivered += 1
+            }
+        }
+        #expect(delivered == 300)
+    }
+
     @Test(.enabled(if: Corpus.isAvailable || { print(Corpus.skipMessage); return false }()))
     func backscatterDevWithAndWithoutProfile() throws {
         let profile = try SiteProfile.load(path: Corpus.path("backscatter-dev/profile.toml"))

@@ -139,7 +139,18 @@ public struct Scan: Sendable {
             records = held.takeHeld()
             if stage.revisesRecords {
                 var going = true
-                for i in records.indices where going { going = try revise(&records[i]) }
+                if options.jobs > 1, records.count >= 2 * Self.revisionChunk {
+                    // Judging on a worker thread, delivering here (see `reviseAlongside`).
+                    let revised = try Self.reviseAlongside(&records, notes: &noteIterator, findings: &findings, stage: stage) { record in
+                        if filter.admits(record) {
+                            summary.add(record)
+                            try deliver(record)
+                        }
+                    }
+                    going = revised == records.count
+                } else {
+                    for i in records.indices where going { going = try revise(&records[i]) }
+                }
                 let spilled = held.values()
                 var reader = spilled.makeIterator()
                 while going, var record = reader.next() { going = try revise(&record) }
@@ -153,6 +164,63 @@ public struct Scan: Sendable {
         stage.summarize(findings, into: &summary)
         if notes.count + held.count > 0 { HeldValues([notes, held], taken: records).freeInBackground() }
         return summary
+    }
+
+    /// Records revised at a time by `reviseAlongside`'s worker.
+    static let revisionChunk = 128
+
+    /// The revision of the held records as a two-stage pipeline, for scans with more than one job: a
+    /// worker thread revises (judges) the records in order, `revisionChunk` at a time, while the calling
+    /// thread delivers each chunk once it is revised. The caller's delivery (formatting and writing
+    /// output) is the longer part, so the judging costs no time of its own. Order and results are those
+    /// of revising and delivering one record after the other.
+    /// - Returns: how many records were revised (fewer than all only when the notes ran out).
+    private static func reviseAlongside<Stage: ScanStage>(
+        _ records: inout [ScanRecord], notes: inout SpilledSequence<Stage.Note>.Iterator,
+        findings: inout Stage.Findings, stage: Stage, deliver: (ScanRecord) throws -> Void
+    ) rethrows -> Int {
+        let work = Revision(notes: notes, findings: findings)
+        defer {
+            notes = work.notes
+            findings = work.findings
+        }
+        return try records.withUnsafeMutableBufferPointer { buffer -> Int in
+            let shared = SharedRecords(buffer)
+            let group = DispatchGroup()
+            DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                var start = 0
+                while start < shared.buffer.count, !work.stop.load(ordering: .relaxed) {
+                    let end = min(shared.buffer.count, start + revisionChunk)
+                    var i = start
+                    while i < end, let note = work.notes.next() {
+                        stage.revise(&shared.buffer[i], note: note, findings: &work.findings)
+                        i += 1
+                    }
+                    work.revised.store(i, ordering: .releasing)
+                    work.ready.signal()
+                    if i < end { break }   // the notes ran out
+                    start = end
+                }
+                work.finished.store(true, ordering: .releasing)
+                work.ready.signal()
+            }
+            // However delivery ends (a thrown error too), the worker is done before the buffer goes.
+            defer {
+                work.stop.store(true, ordering: .relaxed)
+                group.wait()
+            }
+            var delivered = 0
+            while true {
+                work.ready.wait()
+                let finished = work.finished.load(ordering: .acquiring)
+                let revised = work.revised.load(ordering: .acquiring)
+                while delivered < revised {
+                    try deliver(shared.buffer[delivered])
+                    delivered += 1
+                }
+                if finished { return delivered }
+            }
+        }
     }
 
     /// Messages are handled in runs of this many: a run is parsed and analysed, then the stage examines
@@ -277,6 +345,33 @@ private final class HeldValues: @unchecked Sendable {
             taken = []
         }
     }
+}
+
+/// What `Scan.reviseAlongside`'s worker owns while it runs (the notes' reader and the findings, handed
+/// back when it is done) and the signals between it and the delivering thread. `@unchecked Sendable`:
+/// `notes` and `findings` are used by the worker alone until the caller has waited for it.
+private final class Revision<Note: SpillCodable, Findings>: @unchecked Sendable {
+    var notes: SpilledSequence<Note>.Iterator
+    var findings: Findings
+    /// Records revised so far, the worker's last word, and a request to stop (delivery failed).
+    let revised = Atomic<Int>(0)
+    let finished = Atomic<Bool>(false)
+    let stop = Atomic<Bool>(false)
+    /// Signalled after each chunk and when the worker is finished.
+    let ready = DispatchSemaphore(value: 0)
+
+    init(notes: SpilledSequence<Note>.Iterator, findings: Findings) {
+        self.notes = notes
+        self.findings = findings
+    }
+}
+
+/// The records being revised, shared by the worker (which writes record i before publishing `revised`
+/// past it) and the delivering thread (which reads only records below it). `@unchecked Sendable`: the
+/// two never touch one record at the same time.
+private struct SharedRecords: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<ScanRecord>
+    init(_ buffer: UnsafeMutableBufferPointer<ScanRecord>) { self.buffer = buffer }
 }
 
 /// One result slot per message of a batch, each written by exactly one worker thread.
