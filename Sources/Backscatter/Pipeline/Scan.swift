@@ -20,6 +20,8 @@ import Synchronization
 /// the next batch is read. Memory is about one batch plus what the stage keeps: the notes (and records,
 /// when the stage revises them) wait for the stream pass in `SpillStore`s, in memory up to about
 /// `ScanOptions.spillThreshold` bytes and past that in an unlinked temporary file (see `ScanStage`).
+/// Each batch is handled in runs of `runLength` messages (analysed, then examined); with more than one
+/// job the final revision judges on a worker while the calling thread delivers (`reviseAlongside`).
 /// An input or entry that cannot be read becomes a `ScanError` in the summary and the scan goes on with
 /// the rest.
 public struct Scan: Sendable {
