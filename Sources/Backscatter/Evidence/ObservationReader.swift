@@ -28,18 +28,19 @@ public struct ObservationReader: Sendable {
         }
         var o = Observation(kind: report.kind)
         o.format = report.format
-        // Every field read here, in one walk over the notice's header section (`noticeFields` order).
-        let (first, lists) = message.headers.fields(firstOf: Self.noticeFields, allOf: Self.noticeLists)
-        let (received, date, from, subject, returnPath, replyTo) = (first[0], first[1], first[5], first[6], first[7], first[8])
-        if let top = received {
+        // Every field read here, in one walk over the notice's header section.
+        let (first, lists) = message.headers.fields(firstOf: NoticeField.names, allOf: Self.noticeLists)
+        func field(_ name: NoticeField) -> HeaderField? { first[name.rawValue] }
+        let (date, from, subject, returnPath, replyTo) = (field(.date), field(.from), field(.subject), field(.returnPath), field(.replyTo))
+        if let top = field(.received) {
             let hop = ReceivedHop(top.rawValue)
             o.arrival = hop.date
             o.connectingIP = hop.ip
             o.connectingHost = hop.reverseName ?? hop.helo
         }
         if o.arrival == nil, let date { o.arrival = MailDate.parse(date.unfoldedValue)?.secondsSince1970 }
-        for field in first[2...4] {   // x-original-to, delivered-to, to
-            guard let field else { continue }
+        for name in [NoticeField.xOriginalTo, .deliveredTo, .to] {   // the victim, in this order of preference
+            guard let field = field(name) else { continue }
             if let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {
                 o.victimAsWritten = address.address
                 o.victim = Self.plainAddress(address.address)
@@ -81,15 +82,45 @@ public struct ObservationReader: Sendable {
         return o
     }
 
-    /// The notice's fields `observe` reads, first of each: received, date, x-original-to, delivered-to,
-    /// to (the victim, in that order of preference), from, subject, return-path, reply-to.
-    private static let noticeFields = ["received", "date", "x-original-to", "delivered-to", "to", "from", "subject",
-                                       "return-path", "reply-to"]
-    /// ... and every one of: in-reply-to, references.
+    /// The notice's fields `observe` reads, the first of each (`rawValue`: the place in `names`).
+    private enum NoticeField: Int, CaseIterable {
+        case received, date, xOriginalTo, deliveredTo, to, from, subject, returnPath, replyTo
+
+        var name: String {
+            switch self {
+            case .received: "received"
+            case .date: "date"
+            case .xOriginalTo: "x-original-to"
+            case .deliveredTo: "delivered-to"
+            case .to: "to"
+            case .from: "from"
+            case .subject: "subject"
+            case .returnPath: "return-path"
+            case .replyTo: "reply-to"
+            }
+        }
+
+        static let names = allCases.map(\.name)
+    }
+    /// ... and every one of these, in order: in-reply-to, then references.
     private static let noticeLists = ["in-reply-to", "references"]
-    /// The returned original's fields `originalFacts` reads, first of each: message-id, from, date, subject.
-    private static let originalFields = ["message-id", "from", "date", "subject"]
-    /// ... and every one of: to, cc.
+
+    /// The returned original's fields `originalFacts` reads, the first of each.
+    private enum OriginalField: Int, CaseIterable {
+        case messageID, from, date, subject
+
+        var name: String {
+            switch self {
+            case .messageID: "message-id"
+            case .from: "from"
+            case .date: "date"
+            case .subject: "subject"
+            }
+        }
+
+        static let names = allCases.map(\.name)
+    }
+    /// ... and every one of these: to, then cc.
     private static let originalLists = ["to", "cc"]
 
     /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
@@ -103,22 +134,23 @@ public struct ObservationReader: Sendable {
 
     private func originalFacts(_ original: ReturnedOriginal, headers: HeaderSection) -> OriginalFacts {
         var f = OriginalFacts(presence: original.presence)
-        let (first, lists) = headers.fields(firstOf: Self.originalFields, allOf: Self.originalLists)
-        if let field = first[0] {   // message-id
+        let (first, lists) = headers.fields(firstOf: OriginalField.names, allOf: Self.originalLists)
+        func field(_ name: OriginalField) -> HeaderField? { first[name.rawValue] }
+        if let field = field(.messageID) {
             f.messageID = MessageIDParser.parse(field.unfoldedValue)
             if f.messageID == nil {
                 let raw = field.valueString.trimmedSlice
                 if !raw.isEmpty { f.messageID = String(raw.prefix(200)) }
             }
         }
-        if let field = first[1], let address = AddressParser.parseSingle(field.unfoldedValue) {
+        if let field = field(.from), let address = AddressParser.parseSingle(field.unfoldedValue) {
             f.from = address.address.lowercasedIfNeeded()
         }
-        if let field = first[2] { f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970 }
+        if let field = field(.date) { f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970 }
         for fields in lists {   // to, cc
             for field in fields { f.recipientCount += AddressParser.parseList(field.unfoldedValue).count }
         }
-        if let field = first[3] {   // subject
+        if let field = field(.subject) {
             let subject = EncodedWords.decode(field.unfoldedValue)
             f.subject = String(subject.prefix(120))
             f.subjectKey = Fingerprint.subjectKey(subject)
