@@ -34,6 +34,10 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(all.map { $0.map(\.valueString) } == allNames.map { section.all($0).map(\.valueString) })
         #expect(all[1].map(\.valueString) == ["a@x", "b@x"])
         #expect(first[3] == nil)
+        // Names of 64 bytes and more are found too.
+        let long = String(repeating: "x", count: 70)
+        let withLong = HeaderSection.parse(bytes("\(long): v\nTo: t\n\n"))
+        #expect(withLong.fields(firstOf: [long, "to"]).first.map { $0?.valueString } == ["v", "t"])
     }
 
     @Test func toleratesSpaceBeforeColonAndRecordsIt() {

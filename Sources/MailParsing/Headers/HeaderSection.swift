@@ -196,8 +196,15 @@ public struct HeaderSection: Sendable {
         var first = [HeaderField?](repeating: nil, count: firstOf.count)
         var all = [[HeaderField]](repeating: [], count: allOf.count)
         let firstLengths = firstOf.map(\.utf8.count), allLengths = allOf.map(\.utf8.count)
+        // The lengths asked for, as bits: most fields are passed over on their name's length alone.
+        var lengths: UInt64 = 0
+        var longNames = false   // 64 bytes or more: never passed over
+        for length in firstLengths + allLengths {
+            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+        }
         for i in fields.indices {
             let length = fields[i].name.count
+            guard length < 64 ? lengths & (1 << UInt64(length)) != 0 : longNames else { continue }
             for k in firstOf.indices where firstLengths[k] == length && first[k] == nil && fields[i].hasName(firstOf[k]) {
                 first[k] = fields[i]
             }
