@@ -96,22 +96,9 @@ import TestSupport
     }
 }
 
-/// The sent log's byte index: its case folding eight bytes at a time against ASCII lower-casing byte
-/// by byte, and keys found whatever their case and length (around the eight-byte words).
+/// The sent log's byte index: keys found whatever their case and length (around the eight-byte words
+/// its hash reads; the word folding itself: `ByteHelperTests.wordTestsAreTheByteTests`).
 struct FoldedByteIndexTests {
-    @Test func foldsEveryByteAsASCIILowerCasing() {
-        for b in 0...255 {
-            for position in 0..<8 {
-                let word = UInt64(b) << (8 * UInt64(position)) | 0x4141_4141_4141_4141 & ~(0xFF << (8 * UInt64(position)))
-                let folded = FoldedByteIndex.foldWord(word)
-                for k in 0..<8 {
-                    let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(k)))
-                    #expect(UInt8(truncatingIfNeeded: folded >> (8 * UInt64(k))) == ASCII.lowercased(byte))
-                }
-            }
-        }
-    }
-
     @Test func findsKeysWhateverTheirCase() {
         var text: [UInt8] = []
         var ranges: [Range<Int>] = []

@@ -35,4 +35,26 @@ import Testing
         for b in all { expected.append(Unicode.Scalar(b >= 0x80 && b < 0xA0 ? high[Int(b) - 0x80] : UInt32(b))!) }
         #expect(CharsetDecoder.windows1252(all[...]) == String(expected))
     }
+
+    /// `ByteWord`'s tests against the byte-by-byte answers: every byte value at every place of a word
+    /// whose other bytes are `A` (a letter, to catch carries into neighbours) or 0x80.
+    @Test func wordTestsAreTheByteTests() {
+        for filler in [UInt64(0x41), 0x80] {
+            for b in 0...255 {
+                for position in 0..<8 {
+                    let word = UInt64(b) << (8 * UInt64(position)) | ByteWord.broadcast(UInt8(filler)) & ~(0xFF << (8 * UInt64(position)))
+                    let bytes = (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * UInt64($0))) }
+                    let folded = ByteWord.lowercased(word)
+                    for k in 0..<8 {
+                        #expect(UInt8(truncatingIfNeeded: folded >> (8 * UInt64(k))) == ASCII.lowercased(bytes[k]))
+                    }
+                    #expect(ByteWord.hasZeroByte(word) == bytes.contains(0))
+                    for probe: UInt8 in [0x22, 0x5C, 0x7F, 0x41, 0] {
+                        #expect(ByteWord.hasByte(word, probe) == bytes.contains(probe))
+                    }
+                    #expect(ByteWord.hasByte(word, below: 0x20) == bytes.contains { $0 < 0x20 })
+                }
+            }
+        }
+    }
 }

@@ -9,24 +9,24 @@ public struct ReceivedHop: Sendable, Hashable {
     public var helo: String?
     /// The reverse-DNS name the receiver looked up, lower case; nil when "unknown" or absent.
     public var reverseName: String?
-    /// The IP the receiver recorded for the connection, canonical text.
+    /// The IP the receiver recorded for the connection (parsed once: judging a hop never parses it again).
+    public var address: IPAddress?
+    /// `address` as canonical text; setting text that is no address clears it.
     public var ip: String? {
-        didSet { address = ip.flatMap(IPAddress.init) }
+        get { address?.description }
+        set { address = newValue.flatMap(IPAddress.init) }
     }
-    /// `ip` parsed (kept beside the text, so that judging a hop never parses it again).
-    public private(set) var address: IPAddress?
     /// The stamp's date, seconds since 1970 UTC.
     public var date: Int64?
 
-    /// A hop with the given values.
+    /// A hop with the given values (`ip` as text; one that is no address is dropped).
     public init(helo: String? = nil, reverseName: String? = nil, ip: String? = nil, date: Int64? = nil) {
-        self.init(helo: helo, reverseName: reverseName, address: ip.flatMap(IPAddress.init), ip: ip, date: date)
+        self.init(helo: helo, reverseName: reverseName, address: ip.flatMap(IPAddress.init), date: date)
     }
 
-    private init(helo: String?, reverseName: String?, address: IPAddress?, ip: String?, date: Int64?) {
+    private init(helo: String?, reverseName: String?, address: IPAddress?, date: Int64?) {
         self.helo = helo
         self.reverseName = reverseName
-        self.ip = ip
         self.address = address
         self.date = date
     }
@@ -40,7 +40,6 @@ public struct ReceivedHop: Sendable, Hashable {
         var helo = field.from?.helo?.lowercasedIfNeeded()
         // Often the same name (`from mx.example.org (mx.example.org [192.0.2.1])`): one String for both.
         if let name = reverseName, helo == name { helo = name }
-        self.init(helo: helo, reverseName: reverseName, address: address, ip: address?.description,
-                  date: field.date?.secondsSince1970)
+        self.init(helo: helo, reverseName: reverseName, address: address, date: field.date?.secondsSince1970)
     }
 }

@@ -82,7 +82,7 @@ struct FoldedByteIndex: Sendable, Hashable {
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
             while i + 8 <= bytes.count {
-                h = (h ^ foldWord(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
+                h = (h ^ ByteWord.lowercased(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
                 h ^= h >> 29
                 i += 8
             }
@@ -92,17 +92,6 @@ struct FoldedByteIndex: Sendable, Hashable {
             i += 1
         }
         return h
-    }
-
-    /// The eight bytes of `word` with 'A'...'Z' made 'a'...'z' (each byte tested without carries into
-    /// its neighbours: the high bit of every byte is kept out of the sums).
-    static func foldWord(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-        let low7 = word & ~high
-        let aboveA = (low7 &+ ones &* (0x80 - 0x41)) & high   // >= 'A' (in the low seven bits)
-        let aboveZ = (low7 &+ ones &* (0x80 - 0x5B)) & high   // >= 'Z' + 1
-        let letter = aboveA & ~aboveZ & ~word                 // and the byte itself below 0x80
-        return word | (letter >> 2)                           // set 0x20
     }
 
     static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

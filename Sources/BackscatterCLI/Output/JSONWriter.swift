@@ -1,7 +1,10 @@
+import MailParsing
+
 /// Writes JSON by hand into a byte buffer: fast, and correct for every string a message can hold.
 ///
 /// Strings are escaped per RFC 8259 §7: `"` and `\` are escaped, control characters U+0000–U+001F use
-/// the short forms or `\u00XX`, and DEL and U+2028/U+2029 are escaped too so the output is safe to embed.
+/// the short forms or `\u00XX`, and DEL is escaped too. (U+2028 and U+2029 are written as they are: valid
+/// JSON, though not valid in JavaScript sources before ES2019.)
 /// Swift Strings are valid Unicode, so invalid UTF-8 from a message was already replaced by U+FFFD when
 /// the String was made.
 struct JSONWriter {
@@ -98,13 +101,10 @@ struct JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Whether any of the eight bytes of `word` needs escaping (below 0x20, `"`, `\`, DEL): the
-    /// classic "has a zero byte" and "has a byte less than n" word tests, exact for "any".
+    /// Whether any of the eight bytes of `word` needs escaping: below 0x20, `"`, `\`, DEL.
     private static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & high }
-        let below20 = (word &- ones &* 0x20) & ~word & high
-        return below20 | hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x5C)) | hasZero(word ^ (ones &* 0x7F)) != 0
+        ByteWord.hasByte(word, below: 0x20) || ByteWord.hasByte(word, 0x22) || ByteWord.hasByte(word, 0x5C)
+            || ByteWord.hasByte(word, 0x7F)
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {

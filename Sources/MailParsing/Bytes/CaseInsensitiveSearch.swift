@@ -38,17 +38,9 @@ package enum ASCIICaseInsensitive {
             }
             return nil
         }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let broadcast = ones &* UInt64(first)
         while i + 8 <= last + 1 {
             let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            // On the low seven bits of each byte these sums carry into no neighbour: bit 7 says the
-            // byte is >= 0x41 / >= 0x5B; bytes of 0x80 and above (~word) are no letters.
-            let low = word & ~highs
-            let upper = (low &+ ones &* 0x3F) & ~(low &+ ones &* 0x25) & ~word & highs
-            let difference = (word | (upper >> 2)) ^ broadcast
-            if (difference &- ones) & ~difference & highs != 0 {
+            if ByteWord.hasByte(ByteWord.lowercased(word), first) {
                 for k in i..<(i + 8) where ASCII.lowercased(haystack[k]) == first && matchesRest(at: k) { return k }
             }
             i += 8

@@ -146,9 +146,8 @@ public struct HeaderSection: Sendable {
             let count = buffer.count
             while index + 8 <= count {
                 let word = buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { sawHigh = true }
-                // A zero byte: the classic "has zero byte" test.
-                if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { sawNul = true }
+                if word & ByteWord.highs != 0 { sawHigh = true }
+                if ByteWord.hasZeroByte(word) { sawNul = true }
                 if sawHigh && sawNul { break }
                 index += 8
             }
@@ -195,20 +194,22 @@ public struct HeaderSection: Sendable {
     public func fields(firstOf: [String], allOf: [String] = []) -> (first: [HeaderField?], all: [[HeaderField]]) {
         var first = [HeaderField?](repeating: nil, count: firstOf.count)
         var all = [[HeaderField]](repeating: [], count: allOf.count)
-        let firstLengths = firstOf.map(\.utf8.count), allLengths = allOf.map(\.utf8.count)
         // The lengths asked for, as bits: most fields are passed over on their name's length alone.
         var lengths: UInt64 = 0
         var longNames = false   // 64 bytes or more: never passed over
-        for length in firstLengths + allLengths {
-            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+        for names in [firstOf, allOf] {
+            for name in names {
+                let length = name.utf8.count
+                if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+            }
         }
         for i in fields.indices {
             let length = fields[i].name.count
             guard length < 64 ? lengths & (1 << UInt64(length)) != 0 : longNames else { continue }
-            for k in firstOf.indices where firstLengths[k] == length && first[k] == nil && fields[i].hasName(firstOf[k]) {
+            for k in firstOf.indices where first[k] == nil && firstOf[k].utf8.count == length && fields[i].hasName(firstOf[k]) {
                 first[k] = fields[i]
             }
-            for k in allOf.indices where allLengths[k] == length && fields[i].hasName(allOf[k]) {
+            for k in allOf.indices where allOf[k].utf8.count == length && fields[i].hasName(allOf[k]) {
                 all[k].append(fields[i])
             }
         }
