@@ -367,6 +367,12 @@ public struct PatternSetGroup: Sendable {
     /// The pattern with the most capture groups of those tried at candidates: match data made from it
     /// serves them all.
     private let widest: BytePattern?
+    /// For each alternative tried alone, the literal its matches must end with, when it has one
+    /// (`RequiredSuffix`): an alternative is tried at a candidate only if that literal occurs from
+    /// there on. Indexed by `suffixBase[group] + alternative`.
+    private let suffixes: [[UInt8]?]
+    private let suffixBase: [Int]
+    private let caseless: Bool
 
     /// A group of `sets`.
     public init(_ sets: [PatternSet]) {
@@ -387,6 +393,16 @@ public struct PatternSetGroup: Sendable {
         }
         let tried = eligible.compactMap { sets[$0].anchored } + alternatives.compactMap { $0 }.flatMap { $0 }
         widest = tried.max { $0.captureCount < $1.captureCount }
+        caseless = options.contains(.caseless)
+        var base: [Int] = []
+        var all: [[UInt8]?] = []
+        for (group, index) in eligible.enumerated() {
+            base.append(all.count)
+            let alone = alternatives[group] != nil
+            all += sets[index].patterns.map { alone ? RequiredSuffix.of($0, caseless: options.contains(.caseless)) : nil }
+        }
+        suffixes = all
+        suffixBase = base
     }
 
     /// Whether an alternative means the same compiled alone as inside the set's alternation: no back
@@ -428,12 +444,24 @@ public struct PatternSetGroup: Sendable {
             var remaining = prefiltered.count
             // Where each whole alternation was last tried (it is tried once per place).
             var triedAt = [Int](repeating: -1, count: prefiltered.count)
+            // Per alternative with a required suffix: where that suffix next occurs (at or after the
+            // offset it was looked up from), `Int.max` for nowhere, -1 not looked up yet.
+            var suffixAt: [Int] = []
+            let bytes = buffer.bindMemory(to: UInt8.self)
             _ = widest.withMatchData { data in
                 prefilter.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
                     let index = prefiltered[group]
                     guard !found[index] else { return nil }
                     let hit: Bool
                     if let alternatives = alternatives[group] {
+                        let slot = suffixBase[group] + alternative
+                        if let suffix = suffixes[slot] {
+                            if suffixAt.isEmpty { suffixAt = [Int](repeating: -1, count: suffixes.count) }
+                            if suffixAt[slot] < offset {
+                                suffixAt[slot] = RequiredSuffix.firstOccurrence(of: suffix, in: bytes, from: offset, caseless: caseless) ?? Int.max
+                            }
+                            if suffixAt[slot] == Int.max { return nil }
+                        }
                         hit = alternatives[alternative].matches(in: buffer, at: offset, data: data)
                     } else {
                         guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }

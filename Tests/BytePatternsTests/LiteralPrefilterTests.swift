@@ -56,7 +56,39 @@ import Testing
         let sets = try Self.sets.map { try PatternSet($0, options: [.caseless]) }
             + [try PatternSet([#"a(b)\1x"#, "zz"], options: [.caseless])]
         let group = PatternSetGroup(sets)
-        for subject in Self.subjects + ["abbx", "ABBX", "abx zz", "no mailbox is full here"] {
+        for subject in Self.subjects + ["abbx", "ABBX", "abx zz", "no mailbox is full here",
+                                          ":blocked) then (x@y", "(a@b:BLOCKED)", "<x> not\nfound", "> not found <x>", "<a>< not found"] {
+            let answers = group.matches(in: subject)
+            for (i, set) in sets.enumerated() {
+                #expect(answers[i] == set.hasMatch(in: subject), "set \(i) in \(subject.debugDescription)")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (#"\(.*@.*:blocked\)"#, ":blocked)"), ("<.*> not found", "> not found"), (#"<.*>\.\.\. blocked by "#, ">... blocked by "),
+        ("(a|b).*Cd", "cd"), (#"x.*[abc\]]yz"#, "yz"), ("x{2}yz", "yz"), (#".*\bfoo"#, "foo"), ("host .* said: 5", " said: 5"),
+        ("user unknown", nil), ("mailbox (full|over)", nil), ("a(?i)b.*c", nil), (#"x.*\d"#, nil), ("x.*ab?", nil),
+        (#"x.*\x41"#, nil), (#"x.*\101"#, nil), ("a|b.*c", nil), ("x.*(?=y)", nil), (#"x.*\Qab"#, nil), ("x.*(*MARK:a)b", nil),
+        (#"x.*\p{L}b"#, nil), ("x.*", nil),
+    ] as [(String, String?)])
+    func requiredSuffixIsTheLastLiteralRunAfterAWildcard(pattern: String, expected: String?) {
+        #expect(RequiredSuffix.of(pattern, caseless: true) == expected.map { Array($0.utf8) })
+    }
+
+    /// Random texts built from the pieces of the sets' patterns, where suffixes and literal starts come
+    /// in every order: the group's answers (which skip alternatives whose suffix does not follow) are
+    /// each set's `hasMatch` (which does not).
+    @Test func groupAnswersAreEachSetsHasMatchOnRandomText() throws {
+        let sets = try Self.sets.map { try PatternSet($0, options: [.caseless]) }
+            + [try PatternSet(["(a|b).*Cd", "host .* said: 5", "x{2}yz", #"<.*>\.\.\. blocked by "#], options: [.caseless])]
+        let group = PatternSetGroup(sets)
+        let pieces = ["(", ")", "@", ":blocked)", ":BLOCKED", "<", ">", "> not found", "> NOT", " found", "\n", "host ", " said: 5",
+                      "xx", "yz", "a", "cd", "CD", ">... blocked by ", "mailbox ", "full", "user unknown", " ", "x"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let count = Int.random(in: 0...14, using: &generator)
+            let subject = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
             let answers = group.matches(in: subject)
             for (i, set) in sets.enumerated() {
                 #expect(answers[i] == set.hasMatch(in: subject), "set \(i) in \(subject.debugDescription)")
