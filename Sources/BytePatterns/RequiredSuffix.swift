@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The literal bytes every match of a pattern must end with, when they come after a wildcard: in
 /// `\(.*@.*:blocked\)` the `:blocked)`. A match starting at some offset contains them at or after
 /// that offset, so where they do not occur from there on the pattern need not be tried at all.
@@ -88,9 +96,15 @@ enum RequiredSuffix {
         guard m > 0, from >= 0, bytes.count - from >= m else { return nil }
         return suffix.withUnsafeBufferPointer { s -> Int? in
             let first = s[0]
+            // A first byte that no case folding changes (`:`, `>`, a space ...) is found by memchr.
+            let byMemchr = !caseless || !(first >= 0x61 && first <= 0x7A)
             var i = from
             let last = bytes.count - m
             while i <= last {
+                if byMemchr {
+                    guard let base = bytes.baseAddress, let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+                    i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                }
                 let b = caseless ? LiteralPrefilter.fold(bytes[i]) : bytes[i]
                 if b == first {
                     var k = 1
