@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Many patterns tried as one: a single PCRE2 alternation in which each alternative leaves a
 /// `(*MARK)` naming its index, so one JIT-compiled scan says whether any pattern matches and which.
 ///
@@ -7,28 +9,41 @@ public struct PatternSet: Sendable {
     public let patterns: [String]
     /// The options the set was compiled with.
     public let options: PatternOptions
+    /// The alternation, scanned by PCRE2 itself: only for a set without a prefilter.
     fileprivate let combined: BytePattern?
     /// Where every alternative begins with a literal: those literals, to find the few positions worth
     /// a PCRE2 call (see `LiteralPrefilter`).
     fileprivate let prefilter: LiteralPrefilter?
-    /// The alternation compiled `.anchored`, tried at the prefilter's candidates.
+    /// The alternation compiled `.anchored`, tried at the prefilter's candidates (a set with a
+    /// prefilter compiles only this one: compiling and JIT-compiling patterns nobody runs was a fifth
+    /// of all instructions of a scan of the 629 sisimai messages).
     fileprivate let anchored: BytePattern?
 
     /// Compiles `patterns` into one alternation.
-    /// - Throws: `BytePatternError` when an alternative does not compile (the message names it).
+    /// - Throws: `BytePatternError` when the alternation does not compile; the message names the first
+    ///   alternative that does not compile alone, if one does not.
     public init(_ patterns: [String], options: PatternOptions = [], limits: PatternLimits = .init()) throws(BytePatternError) {
         self.patterns = patterns
         self.options = options
         guard !patterns.isEmpty else { combined = nil; prefilter = nil; anchored = nil; return }
-        // Check each alternative alone first so an error names the culprit, not the whole alternation.
-        for p in patterns {
-            do { _ = try BytePattern(p, options: options, limits: limits) } catch {
-                throw BytePatternError(message: "\(error.message) in alternative \"\(p)\"", patternOffset: error.patternOffset)
-            }
-        }
-        combined = try PatternSet.compile(patterns, options: options, limits: limits)
         prefilter = LiteralPrefilter(alternatives: patterns, options: options)
-        anchored = prefilter == nil ? nil : try PatternSet.compile(patterns, options: options.union(.anchored), limits: limits)
+        do {
+            if prefilter == nil {
+                combined = try PatternSet.compile(patterns, options: options, limits: limits)
+                anchored = nil
+            } else {
+                combined = nil
+                anchored = try PatternSet.compile(patterns, options: options.union(.anchored), limits: limits)
+            }
+        } catch {
+            // Name the culprit, not the whole alternation: the first alternative that does not compile alone.
+            for p in patterns {
+                do { _ = try BytePattern(p, options: options, limits: limits) } catch {
+                    throw BytePatternError(message: "\(error.message) in alternative \"\(p)\"", patternOffset: error.patternOffset)
+                }
+            }
+            throw error
+        }
     }
 
     private static func compile(_ patterns: [String], options: PatternOptions, limits: PatternLimits) throws(BytePatternError) -> BytePattern? {
@@ -47,8 +62,8 @@ public struct PatternSet: Sendable {
         let escaped = literals.map(BytePattern.escaped)
         self.patterns = escaped
         self.options = options
-        self.combined = try? PatternSet.compile(escaped, options: options, limits: .init())
         self.prefilter = LiteralPrefilter(alternatives: escaped, options: options)
+        self.combined = prefilter == nil ? try? PatternSet.compile(escaped, options: options, limits: .init()) : nil
         self.anchored = prefilter == nil ? nil : try? PatternSet.compile(escaped, options: options.union(.anchored), limits: .init())
     }
 
@@ -78,8 +93,7 @@ public struct PatternSet: Sendable {
     /// alternative's literal start occurs (the same answer as PCRE2's own scan, which could match
     /// nowhere else); without one, PCRE2's scan.
     fileprivate func leftmost(in buffer: UnsafeRawBufferPointer) -> PatternMatch? {
-        guard let combined else { return nil }
-        guard let prefilter, let anchored else { return combined.firstMatch(in: buffer) }
+        guard let prefilter, let anchored else { return combined?.firstMatch(in: buffer) }
         return anchored.withMatchData { data in
             prefilter.forEachCandidate(in: buffer) { offset, _ in anchored.firstMatch(in: buffer, fromOffset: offset, data: data) }
         } ?? nil
@@ -361,11 +375,12 @@ public struct PatternSetGroup: Sendable {
     private let prefilter: LiteralPrefilter?
     /// For each group of the prefilter, the index of its set in `sets`.
     private let prefiltered: [Int]
-    /// For each group of the prefilter, its set's alternatives compiled `.anchored` one by one, or nil
-    /// when the set's whole alternation is to be tried.
-    private let alternatives: [[BytePattern]?]
+    /// For each group of the prefilter, its set's alternatives to be compiled `.anchored` one by one
+    /// (each on first use: most are never tried in a run), or nil when the set's whole alternation is
+    /// to be tried.
+    private let alternatives: [[LazyPattern]?]
     /// The pattern with the most capture groups of those tried at candidates: match data made from it
-    /// serves them all.
+    /// serves them all (an alternative alone has no more groups than its set's alternation).
     private let widest: BytePattern?
     /// For each alternative tried alone, the literal its matches must end with, when it has one
     /// (`RequiredSuffix`): an alternative is tried at a candidate only if that literal occurs from
@@ -381,18 +396,12 @@ public struct PatternSetGroup: Sendable {
         let eligible = sets.indices.filter { sets[$0].prefilter != nil && sets[$0].anchored != nil && sets[$0].options == options }
         prefiltered = eligible
         prefilter = eligible.isEmpty ? nil : LiteralPrefilter(groups: eligible.map { sets[$0].patterns }, options: options)
-        alternatives = eligible.map { index -> [BytePattern]? in
+        alternatives = eligible.map { index -> [LazyPattern]? in
             let set = sets[index]
             guard set.patterns.allSatisfy(PatternSetGroup.standsAlone) else { return nil }
-            var compiled: [BytePattern] = []
-            for pattern in set.patterns {
-                guard let p = try? BytePattern(pattern, options: set.options.union(.anchored)) else { return nil }
-                compiled.append(p)
-            }
-            return compiled
+            return set.patterns.map { LazyPattern($0, options: set.options.union(.anchored)) }
         }
-        let tried = eligible.compactMap { sets[$0].anchored } + alternatives.compactMap { $0 }.flatMap { $0 }
-        widest = tried.max { $0.captureCount < $1.captureCount }
+        widest = eligible.compactMap { sets[$0].anchored }.max { $0.captureCount < $1.captureCount }
         caseless = options.contains(.caseless)
         var base: [Int] = []
         var all: [[UInt8]?] = []
@@ -462,7 +471,14 @@ public struct PatternSetGroup: Sendable {
                             }
                             if suffixAt[slot] == Int.max { return nil }
                         }
-                        hit = alternatives[alternative].matches(in: buffer, at: offset, data: data)
+                        if let alone = alternatives[alternative].compiled {
+                            hit = alone.matches(in: buffer, at: offset, data: data)
+                        } else {
+                            // It does not compile alone: the whole alternation, once per place.
+                            guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }
+                            triedAt[group] = offset
+                            hit = anchored.matches(in: buffer, at: offset, data: data)
+                        }
                     } else {
                         guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }
                         triedAt[group] = offset
@@ -481,5 +497,38 @@ public struct PatternSetGroup: Sendable {
             found[index] = sets[index].leftmost(in: buffer) != nil
         }
         return found
+    }
+}
+
+/// A pattern compiled (and JIT-compiled) the first time it is asked for, by whichever thread asks
+/// first; nil from then on if it does not compile.
+final class LazyPattern: Sendable {
+    private let source: String
+    private let options: PatternOptions
+    private let state = Mutex<State>(.pending)
+
+    private enum State {
+        case pending
+        case compiled(BytePattern)
+        case failed
+    }
+
+    init(_ source: String, options: PatternOptions) {
+        self.source = source
+        self.options = options
+    }
+
+    /// The compiled pattern, or nil when it does not compile.
+    var compiled: BytePattern? {
+        state.withLock { state in
+            switch state {
+            case .compiled(let pattern): return pattern
+            case .failed: return nil
+            case .pending:
+                guard let pattern = try? BytePattern(source, options: options) else { state = .failed; return nil }
+                state = .compiled(pattern)
+                return pattern
+            }
+        }
     }
 }

@@ -105,6 +105,18 @@ import Testing
         #expect(PatternSetGroup.standsAlone(pattern) == expected)
     }
 
+    /// A set compiles only the alternation it runs; when that fails, the error still names the
+    /// alternative at fault, with or without a prefilter.
+    @Test(arguments: [["fine", "broken("], [#"\bfine"#, "broken("]])
+    func aBrokenAlternativeIsNamed(patterns: [String]) {
+        do {
+            _ = try PatternSet(patterns)
+            Issue.record("\(patterns) compiled")
+        } catch {
+            #expect(error.message.contains(#"in alternative "broken(""#), "\(error.message)")
+        }
+    }
+
     @Test func literalSetsAgreeWithoutCase() throws {
         let set = PatternSet(literals: ["Mail Delivery Failed", "a.b", "(x)"])
         #expect(set.hasMatch(in: "re: MAIL delivery failed!"))
