@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test release bench clean
+.PHONY: deps build demo test release dist bench clean
 
 deps:
 	@if ! pkg-config --exists libpcre2-8 2>/dev/null; then \
@@ -16,6 +16,12 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+## The self-contained command for installing elsewhere: release, with the Swift runtime and Foundation
+## linked in (no Swift toolchain needed where it runs; starts in ~6 ms instead of ~15).
+## Result: .build-static/release/backscatter
+dist: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product backscatter --scratch-path .build-static
 
 ## Runs the main job on the bundled example mailbox. Exit status 1 means "backscatter found" (the
 ## example holds some), so only 2 and above fail the target.
@@ -32,4 +38,4 @@ bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-static
