@@ -5,6 +5,8 @@ extension BackscatterCommand {
     /// `backscatter audit`: the reflector audit of what the site's own server holds or sent.
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here: a name derived from the type costs a reflection walk at every start.
+            commandName: "audit",
             abstract: "Audit your own server's queue or sent mail: is it the reflector?",
             discussion: """
                 Reads what your server holds or sent (a queue folder of .eml files, a Badmail folder, a \

@@ -8,6 +8,8 @@ extension BackscatterCommand {
     /// `backscatter explain`: one message, in words.
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here: a name derived from the type costs a reflection walk at every start.
+            commandName: "explain",
             abstract: "Explain one message: what it is, who bounced and why, the evidence and the verdict.",
             discussion: """
                 PATH#N picks the message at position N (0-based, as `scan` numbers them); a bare PATH \

@@ -5,6 +5,8 @@ extension BackscatterCommand {
     /// `backscatter profile`: infer or check a site profile.
     struct Profile: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here: a name derived from the type costs a reflection walk at every start.
+            commandName: "profile",
             abstract: "Infer a site profile from mail, or check one.",
             subcommands: [Infer.self, Check.self]
         )
@@ -12,6 +14,8 @@ extension BackscatterCommand {
         /// `backscatter profile infer PATH...`
         struct Infer: ParsableCommand {
             static let configuration = CommandConfiguration(
+                // Named here: a name derived from the type costs a reflection walk at every start.
+                commandName: "infer",
                 abstract: "Print the site profile inferred from a mailbox, as TOML to edit and pass to --profile.",
                 discussion: """
                     Example:
@@ -46,6 +50,8 @@ extension BackscatterCommand {
         /// `backscatter profile check FILE`
         struct Check: ParsableCommand {
             static let configuration = CommandConfiguration(
+                // Named here: a name derived from the type costs a reflection walk at every start.
+                commandName: "check",
                 abstract: "Validate a site profile; say which key is wrong and why.",
                 discussion: """
                     Exit status 0 when the profile loads, 2 when it does not.

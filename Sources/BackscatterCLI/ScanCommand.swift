@@ -5,6 +5,8 @@ extension BackscatterCommand {
     /// `backscatter scan`: one record per message, or a report over all of them.
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here: a name derived from the type costs a reflection walk at every start.
+            commandName: "scan",
             abstract: "Classify every message of mailboxes, Maildirs, folders or files.",
             discussion: """
                 PATH may be an mbox (any dialect), a Maildir, a folder of message files (read recursively), \

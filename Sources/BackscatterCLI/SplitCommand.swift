@@ -5,6 +5,8 @@ extension BackscatterCommand {
     /// `backscatter split`: one mbox per verdict, every message's bytes as in the input.
     struct Split: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here: a name derived from the type costs a reflection walk at every start.
+            commandName: "split",
             abstract: "Sort the messages of a mailbox into backscatter, legitimate, uncertain and not-bounce mboxes.",
             discussion: """
                 Writes backscatter.mbox, legitimate.mbox, uncertain.mbox and not-bounce.mbox into DIR. Each \
