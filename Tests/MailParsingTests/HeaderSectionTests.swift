@@ -92,6 +92,20 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(section.fields[0].unfoldedValue.count == 10)
     }
 
+    /// RFC 5322 §2.2.3: a folded value loses its line ends, in CRLF, LF and CR alike; unfolding keeps at
+    /// most `maxFieldBytes` of the value, counted before trimming.
+    @Test(arguments: ["\r\n", "\n", "\r"])
+    func foldedValueUnfoldsWithinTheLimit(lineEnd: String) {
+        let text = "Subject: aaaa" + lineEnd + " bbbb" + lineEnd + "\tcccc" + lineEnd + lineEnd + "body"
+        let whole = HeaderSection.parse(bytes(text))
+        #expect(whole.fields[0].isFolded)
+        #expect(String(decoding: whole.fields[0].unfoldedValue, as: UTF8.self) == "aaaa bbbb\tcccc")
+        var limits = ParsingLimits()
+        limits.maxFieldBytes = 7
+        let cut = HeaderSection.parse(bytes(text), limits: limits)
+        #expect(String(decoding: cut.fields[0].unfoldedValue, as: UTF8.self) == "aaaa b")
+    }
+
     @Test func headerByteLimitEndsTheSection() {
         var limits = ParsingLimits()
         limits.maxHeaderBytes = 64

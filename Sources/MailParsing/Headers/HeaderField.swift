@@ -31,11 +31,18 @@ public struct HeaderField: Sendable {
             let trimmed = rawValue.trimmingWhitespace()
             return trimmed.count > maxUnfoldedBytes ? trimmed.prefix(maxUnfoldedBytes) : trimmed
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(min(rawValue.count, maxUnfoldedBytes))
-        for byte in rawValue where byte != ASCII.carriageReturn && byte != ASCII.lineFeed {
-            if out.count >= maxUnfoldedBytes { break }
-            out.append(byte)
+        // Every byte but CR and LF, at most `maxUnfoldedBytes`, written straight into the new array.
+        let limit = maxUnfoldedBytes
+        let out = rawValue.withUnsafeBufferPointer { value in
+            [UInt8](unsafeUninitializedCapacity: min(value.count, limit)) { buffer, count in
+                var n = 0
+                for byte in value where byte != ASCII.carriageReturn && byte != ASCII.lineFeed {
+                    if n >= limit { break }
+                    buffer[n] = byte
+                    n += 1
+                }
+                count = n
+            }
         }
         return out[...].trimmingWhitespace()
     }
