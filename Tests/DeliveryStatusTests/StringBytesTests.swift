@@ -29,9 +29,17 @@ import Testing
     }
 
     @Test(arguments: ["a@b", "a@", "@b", "a@@b", "a@b@", "", "@@", "abc", "x@example.org", "ü@é.de", "a b@c", "a@b\tc",
-                      "postmaster@[192.0.2.1]", "\"x\"@y", "a@b@c.d"])
+                      "postmaster@[192.0.2.1]", "\"x\"@y", "a@b@c.d", " a@b", "a@b ", "a\t@b", "ab@c\u{301}", "a@é"])
     func isAddressAsWithCharacters(text: String) {
         #expect(Addresses.isAddress(text) == Self.isAddressByCharacters(text))
+    }
+
+    @Test func containsByteIsUTF8Contains() {
+        for text in Self.texts + ["<html>", "a<b", "é<", "<", "\u{00}"] {
+            for byte: UInt8 in [0x3C, 0x40, 0x00, 0xC3, 0x20] {
+                #expect(text.containsByte(byte) == text.utf8.contains(byte), "\(text.debugDescription) / \(byte)")
+            }
+        }
     }
 
     @Test(arguments: ["a@b", "a@", "@b", "a@@b", "a@b@", "", "@@", "abc", "x@example.org", "ü@é.de"])

@@ -105,12 +105,18 @@ enum Addresses {
     /// Whether `s` looks like `local@domain.tld` (or `local@domain`).
     static func isAddress(_ s: String) -> Bool {
         guard s.utf8.count >= 3, s.utf8.count <= 320 else { return false }
-        if s.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: every byte is a Character, so the same tests on the bytes.
-            let u = s.utf8
-            guard let at = u.lastIndex(of: UInt8(ascii: "@")), at > u.startIndex, u.index(after: at) < u.endIndex else { return false }
-            return !u.contains(UInt8(ascii: " ")) && !u.contains(UInt8(ascii: "\t"))
+        // ASCII: every byte is a Character, so the same tests on the bytes, in one pass.
+        var copy = s
+        let ascii: Bool? = copy.withUTF8 { u in
+            var lastAt = -1
+            var blank = false
+            for (i, b) in u.enumerated() {
+                if b >= 0x80 { return nil }
+                if b == UInt8(ascii: "@") { lastAt = i } else if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { blank = true }
+            }
+            return lastAt > 0 && lastAt + 1 < u.count && !blank
         }
+        if let ascii { return ascii }
         guard let at = s.lastIndex(of: "@") else { return false }
         let local = s[..<at], domain = s[s.index(after: at)...]
         guard !local.isEmpty, !domain.isEmpty, !domain.contains("@") else { return false }

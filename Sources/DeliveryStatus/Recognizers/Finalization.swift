@@ -176,7 +176,7 @@ enum Diagnostic {
     /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
     static func removingHTML(_ s: String) -> String {
         // No `<`, no fragment: most diagnostics end here without a copy of their bytes.
-        guard s.utf8.contains(0x3C) else { return s }
+        guard s.containsByte(0x3C) else { return s }
         let u = Array(s.utf8)
         guard let a = u[...].firstRange(ofCaseInsensitive: "<html>"), a.lowerBound > 0,
               let b = u[...].firstRange(ofCaseInsensitive: "</html>"), a.lowerBound < b.lowerBound else { return s }
