@@ -50,18 +50,18 @@ public struct HeaderField: Sendable {
     /// Whether the field's name is `lowercaseName`, compared ASCII case-insensitively.
     /// - Parameter lowercaseName: the name in lower case, e.g. `"content-type"`.
     public func hasName(_ lowercaseName: String) -> Bool {
-        guard name.count == lowercaseName.utf8.count else { return false }
-        if let equal = lowercaseName.utf8.withContiguousStorageIfAvailable({ expected in
-            var i = 0
-            for byte in name {
-                if ASCII.lowercased(byte) != expected[i] { return false }
-                i += 1
-            }
+        var expected = lowercaseName
+        return expected.withUTF8 { hasName(bytes: $0) }
+    }
+
+    /// `hasName(_:)` with the lower-case name's bytes at hand (a lookup walks many fields with one name).
+    @inline(__always)
+    func hasName(bytes expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.count == expected.count else { return false }
+        return name.withUnsafeBufferPointer { actual in
+            for i in 0..<actual.count where ASCII.lowercased(actual[i]) != expected[i] { return false }
             return true
-        }) {
-            return equal
         }
-        return zip(name, lowercaseName.utf8).allSatisfy { ASCII.lowercased($0) == $1 }
     }
 
     /// The name as a String (invalid UTF-8 repaired).

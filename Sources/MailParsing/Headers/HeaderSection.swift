@@ -174,15 +174,21 @@ public struct HeaderSection: Sendable {
     public func first(_ lowercaseName: String) -> HeaderField? {
         // Each field's name is compared in place; only a match is copied out (copying every field
         // retains and releases its two slices, the larger part of a lookup).
-        for i in fields.indices where fields[i].hasName(lowercaseName) { return fields[i] }
-        return nil
+        var name = lowercaseName
+        return name.withUTF8 { expected in
+            for i in fields.indices where fields[i].hasName(bytes: expected) { return fields[i] }
+            return nil
+        }
     }
 
     /// Every field named `lowercaseName`, in order.
     public func all(_ lowercaseName: String) -> [HeaderField] {
-        var matching: [HeaderField] = []
-        for i in fields.indices where fields[i].hasName(lowercaseName) { matching.append(fields[i]) }
-        return matching
+        var name = lowercaseName
+        return name.withUTF8 { expected in
+            var matching: [HeaderField] = []
+            for i in fields.indices where fields[i].hasName(bytes: expected) { matching.append(fields[i]) }
+            return matching
+        }
     }
 
     /// Several lookups in one walk over the fields: the first field of each name in `firstOf`, and
