@@ -113,4 +113,37 @@ let dateTable: [(input: String, expected: String?)] = [
             if let date = MailDate.parse(input[...]) { #expect(date.iso8601.utf8.count == 25) }
         }
     }
+
+    /// The digit-by-digit ISO 8601 text equals the padded-Strings reading it replaced, over the whole
+    /// range of years (and outside it, where the padded reading is kept), every zone offset.
+    @Test func iso8601IsThePaddedFields() {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        func reference(_ date: MailDate) -> String {
+            let local = date.secondsSince1970 + Int64(date.utcOffsetMinutes * 60)
+            var days = local / 86_400
+            var rest = local % 86_400
+            if rest < 0 { rest += 86_400; days -= 1 }
+            let (y, m, d) = CivilCalendar.civilFromDays(days)
+            let offset = abs(date.utcOffsetMinutes)
+            return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(rest / 3600), 2) + ":"
+                + pad(Int(rest % 3600 / 60), 2) + ":" + pad(Int(rest % 60), 2) + (date.utcOffsetMinutes < 0 ? "-" : "+")
+                + pad(offset / 60, 2) + ":" + pad(offset % 60, 2)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let year0: Int64 = -62_167_219_200   // 0000-01-01T00:00:00Z
+        let year10000: Int64 = 253_402_300_800
+        for _ in 0..<5_000 {
+            let seconds = Int64.random(in: (year0 - 86_400 * 400)...(year10000 + 86_400 * 400), using: &generator)
+            let offset = Int.random(in: -1_439...1_439, using: &generator)
+            let date = MailDate(secondsSince1970: seconds, utcOffsetMinutes: offset)
+            #expect(date.iso8601 == reference(date), "\(seconds) \(offset)")
+        }
+        for date in [MailDate(secondsSince1970: 0, utcOffsetMinutes: 0), MailDate(secondsSince1970: year0, utcOffsetMinutes: -1),
+                     MailDate(secondsSince1970: year10000 - 1, utcOffsetMinutes: 0), MailDate(secondsSince1970: 0, utcOffsetMinutes: 6_000)] {
+            #expect(date.iso8601 == reference(date))
+        }
+    }
 }
