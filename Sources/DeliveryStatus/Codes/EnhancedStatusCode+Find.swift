@@ -98,7 +98,12 @@ extension EnhancedStatusCode {
     }
 
     /// Replaces the digits of dotted-quad IPv4 addresses with `*`, in place.
-    static func maskIPv4(_ bytes: inout [UInt8]) {
+    static func maskIPv4(_ array: inout [UInt8]) {
+        array.withUnsafeMutableBufferPointer { maskIPv4(in: $0) }
+    }
+
+    /// `maskIPv4` over a buffer (no bounds tests per byte: ~10 instructions a byte less).
+    private static func maskIPv4(in bytes: UnsafeMutableBufferPointer<UInt8>) {
         var i = 0
         while i < bytes.count {
             guard ASCIIByte.isDigit(bytes[i]), i == 0 || !(ASCIIByte.isDigit(bytes[i - 1]) || bytes[i - 1] == ASCIIByte.dot) else {
