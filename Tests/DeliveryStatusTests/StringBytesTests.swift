@@ -34,6 +34,24 @@ import Testing
         #expect(Addresses.isAddress(text) == Self.isAddressByCharacters(text))
     }
 
+    /// The standard library's searches (a generic context does not see the package's byte versions).
+    static func standardFirstRange<C: BidirectionalCollection>(_ c: C, _ needle: C) -> Range<C.Index>? where C.Element: Equatable {
+        c.firstRange(of: needle)
+    }
+
+    /// `firstRange(of:)` by bytes finds what the Character-based one finds, in Strings and in
+    /// Substrings (whose indices are their base's).
+    @Test func byteRangesAreTheStandardRanges() {
+        let needles = ["b", "AB", "user", "unknown", " ", "ab", "é", "配信", "mailbox full", "zàb", ">:", ""]
+        for haystack in Self.texts + ["a>: b>: c", "abab", "aaa"] {
+            for needle in needles {
+                #expect(haystack.firstRange(of: needle) == Self.standardFirstRange(haystack, needle), "\(haystack.debugDescription) / \(needle)")
+                let slice = haystack.dropFirst(min(2, haystack.count))
+                #expect(slice.firstRange(of: needle) == Self.standardFirstRange(slice, Substring(needle)), "\(slice.debugDescription) / \(needle)")
+            }
+        }
+    }
+
     @Test func containsByteIsUTF8Contains() {
         for text in Self.texts + ["<html>", "a<b", "é<", "<", "\u{00}"] {
             for byte: UInt8 in [0x3C, 0x40, 0x00, 0xC3, 0x20] {
