@@ -52,6 +52,15 @@ import Testing
         }
     }
 
+    /// Splitting at LF by bytes gives the lines `split(separator: "\n")` gives (an LF is always a
+    /// grapheme of its own), empty ones kept; ASCII lower-casing by bytes is `lowercased()`.
+    @Test func lineSlicesAndLowercasingAreTheStandardOnes() {
+        for text in Self.texts + ["a\nb", "\n", "\n\n", "x\n\u{301}y\n", "end\n", "\nstart", "MiXeD\nCASE é\nÀ"] {
+            #expect(text.lineSlices == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+            #expect(text.lowercasedIfNeeded() == text.lowercased(), "\(text.debugDescription)")
+        }
+    }
+
     @Test func containsByteIsUTF8Contains() {
         for text in Self.texts + ["<html>", "a<b", "é<", "<", "\u{00}"] {
             for byte: UInt8 in [0x3C, 0x40, 0x00, 0xC3, 0x20] {

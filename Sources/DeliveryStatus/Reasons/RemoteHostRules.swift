@@ -39,7 +39,7 @@ enum RemoteHostRules {
         var lowercaseDiagnostic: String? = nil
         for (i, p) in providers.enumerated() {
             guard named & (1 << UInt64(i)) != 0 || p.signature?.hasMatch(in: diagnostic) == true else { continue }
-            if lowercaseDiagnostic == nil { lowercaseDiagnostic = diagnostic.lowercased() }
+            if lowercaseDiagnostic == nil { lowercaseDiagnostic = diagnostic.lowercasedIfNeeded() }
             if let r = p.decide(lowercaseDiagnostic!, status, reply) { return r }
         }
         return nil

@@ -128,8 +128,26 @@ extension String {
 
     /// `lowercased()`, returning this String itself (no copy) when it is already lower-case ASCII, as
     /// host names and logged addresses nearly always are.
+    /// ASCII text is lower-cased byte by byte (what `lowercased()` does to ASCII, without its
+    /// Unicode machinery); other text by `lowercased()`.
     package func lowercasedIfNeeded() -> String {
-        utf8.allSatisfy({ $0 < 0x80 && !ASCII.isUppercase($0) }) ? self : lowercased()
+        var copy = self
+        let ascii: (isASCII: Bool, hasUpper: Bool) = copy.withUTF8 { bytes in
+            var upper = false
+            for b in bytes {
+                if b >= 0x80 { return (false, true) }
+                if ASCII.isUppercase(b) { upper = true }
+            }
+            return (true, upper)
+        }
+        if !ascii.hasUpper { return self }
+        guard ascii.isASCII else { return lowercased() }
+        return copy.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out in
+                for i in 0..<bytes.count { out[i] = ASCII.lowercased(bytes[i]) }
+                return bytes.count
+            }
+        }
     }
 
     /// Without leading and trailing spaces, tabs, CR and LF (the String itself when there are none).
