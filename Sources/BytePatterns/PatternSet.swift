@@ -453,9 +453,11 @@ public struct PatternSetGroup: Sendable {
             var remaining = prefiltered.count
             // Where each whole alternation was last tried (it is tried once per place).
             var triedAt = [Int](repeating: -1, count: prefiltered.count)
-            // Per alternative with a required suffix: where that suffix next occurs (at or after the
-            // offset it was looked up from), `Int.max` for nowhere, -1 not looked up yet.
-            var suffixAt: [Int] = []
+            // Per alternative with a required suffix looked up so far (a few per text): where that
+            // suffix next occurs, at or after the offset it was looked up from, `Int.max` for nowhere.
+            // A short list searched in order, not an array over all alternatives (zeroing that cost
+            // more than the lookups).
+            var suffixAt: [(slot: Int, at: Int)] = []
             let bytes = buffer.bindMemory(to: UInt8.self)
             _ = widest.withMatchData { data in
                 prefilter.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
@@ -465,11 +467,13 @@ public struct PatternSetGroup: Sendable {
                     if let alternatives = alternatives[group] {
                         let slot = suffixBase[group] + alternative
                         if let suffix = suffixes[slot] {
-                            if suffixAt.isEmpty { suffixAt = [Int](repeating: -1, count: suffixes.count) }
-                            if suffixAt[slot] < offset {
-                                suffixAt[slot] = RequiredSuffix.firstOccurrence(of: suffix, in: bytes, from: offset, caseless: caseless) ?? Int.max
+                            let known = suffixAt.firstIndex { $0.slot == slot }
+                            var at = known.map { suffixAt[$0].at } ?? -1
+                            if at < offset {
+                                at = RequiredSuffix.firstOccurrence(of: suffix, in: bytes, from: offset, caseless: caseless) ?? Int.max
+                                if let known { suffixAt[known].at = at } else { suffixAt.append((slot, at)) }
                             }
-                            if suffixAt[slot] == Int.max { return nil }
+                            if at == Int.max { return nil }
                         }
                         if let alone = alternatives[alternative].compiled {
                             hit = alone.matches(in: buffer, at: offset, data: data)

@@ -225,24 +225,28 @@ enum Hosts {
         while p < n, out.count < 20 {
             // A start: a letter or digit not preceded by a word byte, `.`, `@` or `-`.
             guard isAlphanumeric(bytes[p]), p == 0 || !isAttached(bytes[p - 1]) else { p += 1; continue }
-            if let end = matchEnd(bytes, from: p) {
+            let (end, firstLabelEnd) = matchEnd(bytes, from: p)
+            if let end {
                 out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[p..<end]), as: UTF8.self).lowercased())
                 p = end
             } else {
-                p += 1
+                // No byte of the first label can start a name (each follows a label byte).
+                p = firstLabelEnd
             }
         }
         return out
     }
 
-    /// Where the match starting at `start` ends, as the pattern's greedy quantifiers decide: the first
-    /// label is at most 63 bytes and must be followed by a dot; each later label takes at most 63
-    /// bytes, and the name ends before a dot that no label byte follows.
-    private static func matchEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    /// Where the match starting at `start` ends, as the pattern's greedy quantifiers decide (nil for
+    /// no match), and where the run of label bytes from `start` ends: the first label is at most 63
+    /// bytes and must be followed by a dot; each later label takes at most 63 bytes, and the name ends
+    /// before a dot that no label byte follows.
+    private static func matchEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int?, firstLabelEnd: Int) {
         let n = bytes.count
         var i = start + 1
         while i < n, isLabelByte(bytes[i]) { i += 1 }
-        guard i - start <= 63 else { return nil }
+        let firstLabelEnd = i
+        guard i - start <= 63 else { return (nil, firstLabelEnd) }
         var end: Int? = nil
         while i < n, bytes[i] == UInt8(ascii: ".") {
             let labelStart = i + 1
@@ -252,7 +256,7 @@ enum Hosts {
             end = j
             i = j
         }
-        return end
+        return (end, firstLabelEnd)
     }
 
     @inline(__always) private static func isAlphanumeric(_ b: UInt8) -> Bool {
