@@ -210,18 +210,52 @@ struct DateScanner {
         var w = word
         while w.last == ASCII.dot { w = w.dropLast() }
         guard !w.isEmpty, w.count <= 12 else { return }
-        let lower = String(decoding: w.map(ASCII.lowercased), as: UTF8.self)
-        if lower == "am" || lower == "a.m" { meridiem = 0; return }
-        if lower == "pm" || lower == "p.m" { meridiem = 12; return }
-        if month == nil, lower.utf8.count >= 3, let m = Self.months.firstIndex(where: { $0.hasPrefix(lower) }) {
+        // The word lower-cased, packed into two integers (at most 12 bytes), compared with the known
+        // words without a String per word (a String, a month search and a dictionary lookup per word
+        // were most of the cost of reading Received dates).
+        let lower = PackedWord(w)
+        if lower == Self.am || lower == Self.amDotted { meridiem = 0; return }
+        if lower == Self.pm || lower == Self.pmDotted { meridiem = 12; return }
+        if month == nil, w.count >= 3, let m = Self.packedMonths.firstIndex(where: { $0.hasPrefix(lower) }) {
             month = m + 1
             return
         }
-        if lower == "t" && hour == nil { return }  // ISO 8601 separator
-        if hour != nil, namedZone == nil, let zone = Self.zones[lower] { namedZone = zone; return }
+        if lower == Self.t && hour == nil { return }  // ISO 8601 separator
+        if hour != nil, namedZone == nil, let zone = Self.packedZones[lower] { namedZone = zone; return }
         // RFC 5322 §4.3: military zones "SHOULD be considered equivalent to -0000".
-        if hour != nil, namedZone == nil, w.count == 1, lower != "j" { namedZone = 0 }
+        if hour != nil, namedZone == nil, w.count == 1, lower != Self.j { namedZone = 0 }
     }
+
+    /// Up to 12 bytes, ASCII letters lower-cased, and their count: equal when the lower-cased words are.
+    struct PackedWord: Hashable {
+        var low: UInt64 = 0
+        var high: UInt32 = 0
+        var count: Int
+
+        init(_ bytes: some Collection<UInt8>) {
+            count = bytes.count
+            for (i, b) in bytes.prefix(12).enumerated() {
+                let folded = UInt64(ASCII.lowercased(b))
+                if i < 8 { low |= folded << UInt64(8 * i) } else { high |= UInt32(folded) << UInt32(8 * (i - 8)) }
+            }
+        }
+
+        init(_ text: String) { self.init(Array(text.utf8)) }
+
+        /// Whether `prefix`'s bytes begin this word's.
+        func hasPrefix(_ prefix: PackedWord) -> Bool {
+            guard prefix.count <= count else { return false }
+            let lowBytes = min(prefix.count, 8), highBytes = max(0, prefix.count - 8)
+            let lowMask: UInt64 = lowBytes == 8 ? ~0 : (1 << UInt64(8 * lowBytes)) - 1
+            let highMask: UInt32 = highBytes == 4 ? ~0 : (1 << UInt32(8 * highBytes)) - 1
+            return low & lowMask == prefix.low && high & highMask == prefix.high
+        }
+    }
+
+    static let am = PackedWord("am"), amDotted = PackedWord("a.m"), pm = PackedWord("pm"), pmDotted = PackedWord("p.m")
+    static let t = PackedWord("t"), j = PackedWord("j")
+    static let packedMonths = months.map(PackedWord.init)
+    static let packedZones: [PackedWord: Int] = Dictionary(uniqueKeysWithValues: zones.map { (PackedWord($0.key), $0.value) })
 
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
                          "september", "october", "november", "december"]
