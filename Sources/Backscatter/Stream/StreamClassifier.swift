@@ -74,16 +74,21 @@ public struct StreamClassifier: Sendable {
         var groups: [UInt64: CampaignGroup] = [:]
         var byVictim: [String: [(slot: Int32, arrival: Int64)]] = [:]
         var slots: [StreamJudge.Slot] = []
-        let scorer = classifier.scoringOnly
+        var ownEvidence: [[Evidence]?] = []
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
             // Read through the box: copying the observation out would retain each of its fields.
             let n = Int32(truncatingIfNeeded: slots.count)
             var slot = StreamJudge.Slot(sequence: i)
+            var evidence: [Evidence]? = nil
             if classifier.fakeNotice(box.observation) == nil {
-                slot.baseScore = Classifier.score(scorer.evidence(for: box.observation).reduce(0) { $0 + $1.weight })
+                // The message's own evidence, sentences and all, kept for its judgement (building it
+                // twice, once to score and once to judge, was a fifth of the classifier's cost).
+                evidence = classifier.evidence(for: box.observation)
+                slot.baseScore = Classifier.score(evidence!.reduce(0) { $0 + $1.weight })
             }
             slots.append(slot)
+            ownEvidence.append(evidence)
 
             // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
             let key: UInt64?
@@ -217,6 +222,7 @@ public struct StreamClassifier: Sendable {
             }
         }
         judge.slots = slots
+        judge.ownEvidence = ownEvidence
         return judge
     }
 
@@ -276,6 +282,8 @@ public struct StreamJudge: Sendable {
     public let classifier: Classifier
     var base = StreamFindings()
     var slots: [Slot] = []
+    /// Each slot's own evidence as `prepare` built it, until its judgement takes it (nil after).
+    var ownEvidence: [[Evidence]?] = []
     var campaignMarks: [CampaignMark] = []
     var floodEvidence: [Evidence] = []
     private var cursor = 0
@@ -319,12 +327,19 @@ public struct StreamJudge: Sendable {
                 randomEvidence = Evidence(.randomRecipient, "It was sent to \(victim), a machine-made-looking address that never received ordinary mail here.")
             }
         }
-        guard let slot = slot(at: sequence) else { return classifier.judge(copy o) }
+        guard let index = slotIndex(at: sequence) else { return classifier.judge(copy o) }
+        let slot = slots[index]
         // A fake notice has no base score and is not judged as a bounce.
         guard slot.baseScore != nil else { return .notBounce }
 
         // 5. The final judgement: its own evidence, then campaign, flood, attack and made-up recipient.
-        var evidence = classifier.evidence(for: o)
+        var evidence: [Evidence]
+        if index < ownEvidence.count, let kept = ownEvidence[index] {
+            evidence = kept
+            ownEvidence[index] = nil
+        } else {
+            evidence = classifier.evidence(for: o)
+        }
         var campaign: String?
         if slot.campaign >= 0, Int(slot.campaign) < campaignMarks.count {
             let mark = campaignMarks[Int(slot.campaign)]
@@ -345,10 +360,10 @@ public struct StreamJudge: Sendable {
     }
 
     /// The slot of the message at `sequence`: the next one when judging in order, else a binary search.
-    private mutating func slot(at sequence: Int) -> Slot? {
+    private mutating func slotIndex(at sequence: Int) -> Int? {
         if cursor < slots.count, slots[cursor].sequence == sequence {
             cursor += 1
-            return slots[cursor - 1]
+            return cursor - 1
         }
         var lo = 0, hi = slots.count
         while lo < hi {
@@ -357,7 +372,7 @@ public struct StreamJudge: Sendable {
         }
         guard lo < slots.count, slots[lo].sequence == sequence else { return nil }
         cursor = lo + 1
-        return slots[lo]
+        return lo
     }
 }
 
