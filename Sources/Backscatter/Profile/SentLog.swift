@@ -467,7 +467,7 @@ public struct SentLog: Sendable, Hashable {
             return true
         }
         var i = start
-        while let equals = line[i...].firstIndex(of: UInt8(ascii: "=")) {
+        while let equals = line.firstIndex(ofByte: UInt8(ascii: "="), from: i) {
             if equals + 1 < line.endIndex, line[equals + 1] == UInt8(ascii: "<") { return true }
             i = equals + 1
         }
@@ -481,7 +481,7 @@ public struct SentLog: Sendable, Hashable {
         // The columns are taken one after another, without an array of them: the first (the time when
         // the id is not first), the id's, and the two after it.
         func column(from start: Int) -> (text: ByteSlice, next: Int?) {
-            guard let tab = line[start...].firstIndex(of: ASCII.tab) else { return (line[start...], nil) }
+            guard let tab = line.firstIndex(ofByte: ASCII.tab, from: start) else { return (line[start...], nil) }
             return (line[start..<tab], tab + 1)
         }
         var cursor: Int? = line.startIndex

@@ -101,7 +101,7 @@ extension ArraySlice where Element == UInt8 {
     package func forEachPiece<E: Error>(separatedBy separator: UInt8, _ body: (ByteSlice) throws(E) -> Void) throws(E) {
         var start = startIndex
         while true {
-            let end = self[start...].firstIndex(of: separator) ?? endIndex
+            let end = firstIndex(ofByte: separator, from: start) ?? endIndex
             try body(self[start..<end])
             guard end < endIndex else { return }
             start = end + 1
