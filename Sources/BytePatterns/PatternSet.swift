@@ -364,7 +364,7 @@ struct LiteralPrefilter: Sendable {
         }
     }
 
-    private static func isAlphanumeric(_ c: UInt8) -> Bool {
+    static func isAlphanumeric(_ c: UInt8) -> Bool {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
     }
 }

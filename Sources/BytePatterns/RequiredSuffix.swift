@@ -36,7 +36,7 @@ enum RequiredSuffix {
             case UInt8(ascii: "\\"):
                 guard i + 1 < p.count else { return nil }
                 let next = p[i + 1]
-                if next < 0x80 && !isAlphanumeric(next) {
+                if next < 0x80 && !LiteralPrefilter.isAlphanumeric(next) {
                     run.append(next)
                 } else if fixedEscapes.contains(next) {
                     breakRun()
@@ -84,10 +84,6 @@ enum RequiredSuffix {
     /// Escapes of two bytes that stand for no literal byte: classes (`\d`, `\s`, `\w`, `\h`, `\v`,
     /// their negations, `\R`, `\X`) and assertions (`\b`, `\B`, `\A`, `\z`, `\Z`, `\G`, `\K`).
     private static let fixedEscapes: Set<UInt8> = Set("bBdDsSwWhHvVRXAzZGK".utf8)
-
-    private static func isAlphanumeric(_ c: UInt8) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-    }
 
     /// The first offset at or after `from` where `suffix` occurs in `bytes` (ASCII letters compared
     /// without case when `caseless`; `suffix` is then lower-case), or nil.

@@ -13,20 +13,9 @@ import Darwin
 public struct Classifier: Sendable {
     /// What the classifier knows about the site.
     public let site: SiteKnowledge
-    /// Whether `evidence(for:)` writes each piece's sentence; off for scoring alone (`scoringOnly`).
-    private var details = true
-
-    /// The same classifier, its evidence without sentences (empty `detail`): for the stream pass's
-    /// base scores, where only the weights count and building the sentences was most of the work.
-    public var scoringOnly: Classifier {
-        var copy = self
-        copy.details = false
-        return copy
-    }
-
-    /// One piece of evidence; its sentence is built only when wanted.
+    /// One piece of evidence with its sentence.
     private func make(_ signal: Signal, _ detail: @autoclosure () -> String) -> Evidence {
-        Evidence(signal, details ? detail() : "")
+        Evidence(signal, detail())
     }
 
     /// A classifier for a site.
@@ -102,7 +91,7 @@ public struct Classifier: Sendable {
             if !facts.isEmpty {
                 let n = Double(min(facts.count, 3))
                 out.append(Evidence(signal: Signal.originalSpamShape.rawValue, weight: Signal.originalSpamShape.weight * n,
-                                    detail: details ? "The returned message looks like bulk spam: " + facts.joined(separator: "; ") + "." : ""))
+                                    detail: "The returned message looks like bulk spam: " + facts.joined(separator: "; ") + "."))
             }
         } else {
             out.append(make(.noOriginal, "Nothing of the original message came back, so it is judged by the notice alone."))

@@ -159,21 +159,14 @@ public struct ObservationReader: Sendable {
         let hasTo = !lists[0].isEmpty
         // One walk over the fields (no arrays of them): every Received counted, the first few read, and
         // the first four DKIM-Signatures checked.
-        // The hops are read without their dates: only the first public hop's is asked for (`spamShape`),
-        // and the date trailer was the larger part of reading a hop.
-        var hopValues: [ByteSlice] = []
         for field in headers.fields {
             if field.hasName("received") {
-                if f.hopCount < Observation.maxListed {
-                    f.hops.append(ReceivedHop(field.rawValue, readingDate: false))
-                    hopValues.append(field.rawValue)
-                }
+                if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
                 f.hopCount += 1
             } else if f.dkim.count < 4, field.hasName("dkim-signature") {
                 f.dkim.append(checkDKIM(field, headers: headers))
             }
         }
-        if let top = f.hops.firstIndex(where: { $0.address?.isPublic == true }) { f.hops[top].readDate(hopValues[top]) }
         if keepsInferenceFacts, let id = f.messageID { f.messageIDShape = Self.idShape(id) }
         (f.spamShape, f.bodyKey) = spamShape(f, original: original, hasTo: hasTo)
         return f

@@ -32,10 +32,8 @@ public struct ReceivedHop: Sendable, Hashable {
     }
 
     /// Reads one Received value, folded as it was written or unfolded.
-    /// - Parameter readingDate: false leaves `date` nil and skips reading the date trailer (the
-    ///   original's hops: only the first public one's date is asked for, by `readDate(_:)`).
-    public init(_ value: ByteSlice, readingDate: Bool = true) {
-        let field = ReceivedField.parse(value, reading: readingDate ? [.from, .date] : [.from])
+    public init(_ value: ByteSlice) {
+        let field = ReceivedField.parse(value, reading: [.from, .date])
         let address = field.from?.ip
         var reverseName = field.from?.reverseDNS?.lowercasedIfNeeded()
         if var name = reverseName, name.hasSuffix(".") { name.removeLast(); reverseName = name }
@@ -43,10 +41,5 @@ public struct ReceivedHop: Sendable, Hashable {
         // Often the same name (`from mx.example.org (mx.example.org [192.0.2.1])`): one String for both.
         if let name = reverseName, helo == name { helo = name }
         self.init(helo: helo, reverseName: reverseName, address: address, date: field.date?.secondsSince1970)
-    }
-
-    /// Reads the date of the Received value this hop came from (for a hop read without it).
-    public mutating func readDate(_ value: ByteSlice) {
-        date = ReceivedField.parse(value, reading: [.date]).date?.secondsSince1970
     }
 }

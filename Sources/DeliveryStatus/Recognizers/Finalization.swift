@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// Turns a recogniser's raw findings into `RecipientReport`s the same way for every format:
 /// codes from the text, the reason (status first, text second), hard/soft, pseudo codes.
@@ -259,9 +260,7 @@ enum Hosts {
         return (end, firstLabelEnd)
     }
 
-    @inline(__always) private static func isAlphanumeric(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)
-    }
+    @inline(__always) private static func isAlphanumeric(_ b: UInt8) -> Bool { ASCII.isDigit(b) || ASCII.isAlpha(b) }
     @inline(__always) private static func isLabelByte(_ b: UInt8) -> Bool { isAlphanumeric(b) || b == 0x2D }
     /// `\w` (ASCII, PCRE2 byte mode), `.`, `@` or `-`: the bytes the lookbehind refuses.
     @inline(__always) private static func isAttached(_ b: UInt8) -> Bool {

@@ -63,14 +63,9 @@ extension Substring {
 // instructions a call (callgrind, sisimai bsd mbox, 414 calls from the recognisers). The byte offset is
 // found in a native copy's storage and turned into an index of `self` through its UTF-8 view.
 extension String {
-    /// The first occurrence of `needle`, compared by UTF-8 bytes.
-    package func firstRange(of needle: String) -> Range<String.Index>? {
-        var haystack = self
-        var needle = needle
-        guard let offset = haystack.withUTF8({ h in needle.withUTF8 { n in ByteSubstring.firstOffset(of: n, in: h) } }) else { return nil }
-        let lower = utf8.index(startIndex, offsetBy: offset)
-        return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
-    }
+    /// The first occurrence of `needle`, compared by UTF-8 bytes (a Substring's indices are its
+    /// String's, so the whole string's slice answers for it).
+    package func firstRange(of needle: String) -> Range<String.Index>? { self[...].firstRange(of: needle) }
 }
 
 extension Substring {

@@ -39,17 +39,20 @@ public struct MailDate: Sendable, Hashable {
         if (0...9999).contains(y), offset / 60 < 100 {
             // The usual case, written digit by digit into one 25-byte string (the concatenation of
             // eleven padded Strings below cost ~10,000 instructions a date).
-            let fields = [y / 100, y % 100, m, d, Int(rest / 3600), Int(rest % 3600 / 60), Int(rest % 60), offset / 60, offset % 60]
-            let separators: [UInt8] = [0, UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"), UInt8(ascii: ":"),
-                                       utcOffsetMinutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"), UInt8(ascii: ":")]
             return String(unsafeUninitializedCapacity: 25) { out in
                 var n = 0
-                for (i, value) in fields.enumerated() {
-                    if i > 1 { out[n] = separators[i - 1]; n += 1 }
+                func digits(_ value: Int) {
                     out[n] = UInt8(ascii: "0") + UInt8(value / 10)
                     out[n + 1] = UInt8(ascii: "0") + UInt8(value % 10)
                     n += 2
                 }
+                func put(_ separator: Unicode.Scalar) {
+                    out[n] = UInt8(ascii: separator)
+                    n += 1
+                }
+                digits(y / 100); digits(y % 100); put("-"); digits(m); put("-"); digits(d); put("T")
+                digits(Int(rest / 3600)); put(":"); digits(Int(rest % 3600 / 60)); put(":"); digits(Int(rest % 60))
+                put(utcOffsetMinutes < 0 ? "-" : "+"); digits(offset / 60); put(":"); digits(offset % 60)
                 return n
             }
         }
