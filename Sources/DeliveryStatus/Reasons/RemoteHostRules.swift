@@ -29,13 +29,17 @@ enum RemoteHostRules {
     }
 
     /// The reason the refusing provider's own rules give, or nil.
-    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "") -> Reason? {
+    /// - Parameter alsoNamed: providers named otherwise (by the report's Received fields), asked for
+    ///   only when the diagnostic is not empty.
+    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "",
+                       alsoNamed: () -> UInt64 = { 0 }) -> Reason? {
         guard !diagnostic.isEmpty else { return nil }
         // Which providers the hosts name, for all providers in one pass over the hosts (bit i: providers[i]).
         var named: UInt64 = 0
         for host in hosts { named |= providersNamed(byHost: host) }
         // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
         if !recipientDomain.isEmpty { named |= providersNamed(byDomain: recipientDomain) }
+        named |= alsoNamed()
         var lowercaseDiagnostic: String? = nil
         for (i, p) in providers.enumerated() {
             guard named & (1 << UInt64(i)) != 0 || p.mayMatchSignature(diagnostic) && p.signature?.hasMatch(in: diagnostic) == true else { continue }
@@ -56,6 +60,12 @@ enum RemoteHostRules {
         var named: UInt64 = 0
         for (suffix, i) in suffixes where lowercaseHost.hasSuffix(suffix) { named |= 1 << UInt64(i) }
         return named
+    }
+
+    /// `providersNamed(byHost:)` of the host name made of `bytes` (as `String(decoding:as:)` would
+    /// make it), without making the String when the bytes are ASCII.
+    static func providersNamed(byHostBytes bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        providersNamed(byTail: bytes) ?? providersNamed(byHost: String(decoding: bytes, as: UTF8.self).lowercased())
     }
 
     /// The providers with a host suffix that ends with `domain`, lower-cased ("cox.net" names Cox by
