@@ -84,34 +84,53 @@ enum DeliveryStatusFields {
     }
 
     /// Calls `body` with the header section of each group that has a field, in order, at most
-    /// `maxGroups` of them. Lines that are not fields end a group like a blank line does.
+    /// `maxGroups` of them.
     static func forEachGroup(_ bytes: ArraySlice<UInt8>, maxGroups: Int = 1_000, _ body: (HeaderSection) -> Void) {
-        var position = bytes.startIndex
-        let end = bytes.endIndex
+        var groups = Groups(bytes, maxGroups: maxGroups)
+        while let section = groups.next() { body(section) }
+    }
+
+    /// The header section of each group that has a field, in order, at most `maxGroups` of them.
+    /// Lines that are not fields end a group like a blank line does.
+    struct Groups {
+        let bytes: ArraySlice<UInt8>
+        let maxGroups: Int
+        var position: Int
         var count = 0
-        while position < end, count < maxGroups {
-            // Skip blank lines between groups.
-            while position < end, bytes[position] == 10 || bytes[position] == 32 || bytes[position] == 9 {
-                // A line of only whitespace counts as blank.
-                var p = position
-                while p < end, bytes[p] == 32 || bytes[p] == 9 { p += 1 }
-                if p < end, bytes[p] != 10 { break }
-                position = min(p + 1, end)
+
+        init(_ bytes: ArraySlice<UInt8>, maxGroups: Int = 1_000) {
+            self.bytes = bytes
+            self.maxGroups = maxGroups
+            position = bytes.startIndex
+        }
+
+        mutating func next() -> HeaderSection? {
+            let end = bytes.endIndex
+            while position < end, count < maxGroups {
+                // Skip blank lines between groups.
+                while position < end, bytes[position] == 10 || bytes[position] == 32 || bytes[position] == 9 {
+                    // A line of only whitespace counts as blank.
+                    var p = position
+                    while p < end, bytes[p] == 32 || bytes[p] == 9 { p += 1 }
+                    if p < end, bytes[p] != 10 { break }
+                    position = min(p + 1, end)
+                }
+                guard position < end else { break }
+                let section = HeaderSection.parse(bytes[position...])
+                var next = section.bodyStart
+                if next <= position {
+                    // Not a field line: skip it.
+                    next = position
+                    while next < end, bytes[next] != 10 { next += 1 }
+                    next += 1
+                }
+                position = next
+                if !section.fields.isEmpty {
+                    count += 1
+                    return section
+                }
             }
-            guard position < end else { break }
-            let section = HeaderSection.parse(bytes[position...])
-            if !section.fields.isEmpty {
-                body(section)
-                count += 1
-            }
-            var next = section.bodyStart
-            if next <= position {
-                // Not a field line: skip it.
-                next = position
-                while next < end, bytes[next] != 10 { next += 1 }
-                next += 1
-            }
-            position = next
+            return nil
         }
     }
 }

@@ -55,14 +55,46 @@ struct RFC3464Recognizer: Recognizer {
     /// `read(_:)` over the body's bytes: field names are recognised as bytes and a value becomes a
     /// String only when it is read.
     static func read(bytes: ArraySlice<UInt8>) -> Finding {
-        typealias Field = DeliveryStatusFields.Field
+        var reader = StreamReader()
+        var groups = DeliveryStatusFields.Groups(bytes)
+        while let section = groups.next() {
+            let isASCII = !section.defects.contains(.eightBitBytes)
+            for header in section.fields {
+                reader.add(DeliveryStatusFields.Field(name: DeliveryStatusFields.Name(header.name), header: header, isASCII: isASCII))
+            }
+            reader.flush()
+        }
+        readPerMessage(reader.perMessage, into: &reader.finding.perMessage)
+        return reader.finding
+    }
+
+    /// The state of `read(bytes:)` (a struct with mutating methods rather than closures over local
+    /// variables, whose every access was checked for exclusivity at run time).
+    private struct StreamReader {
         var finding = Finding()
-        var current: [Field] = []
+        var current: [DeliveryStatusFields.Field] = []
         // Whether `current` holds a Final-Recipient / an Original-Recipient field.
         var hasFinal = false
         var hasOriginal = false
-        var perMessage: [Field] = []
-        func flush() {
+        var perMessage: [DeliveryStatusFields.Field] = []
+
+        mutating func add(_ field: DeliveryStatusFields.Field) {
+            let isFinal = field.name == .finalRecipient
+            let isOriginal = field.name == .originalRecipient
+            if isFinal && hasFinal { flush() }
+            if isOriginal && hasFinal && hasOriginal { flush() }
+            // RFC 3464 §2.2 per-message fields before any recipient field belong to the message even
+            // when no blank line separates them from the first recipient (sisimai rhost-aol-03).
+            if !hasFinal && !hasOriginal && field.name.isPerMessage {
+                perMessage.append(field)
+                return
+            }
+            current.append(field)
+            hasFinal = hasFinal || isFinal
+            hasOriginal = hasOriginal || isOriginal
+        }
+
+        mutating func flush() {
             if hasFinal || hasOriginal, let r = readRecipient(current) {
                 finding.recipients.append(r)
             } else if finding.recipients.isEmpty {
@@ -72,28 +104,6 @@ struct RFC3464Recognizer: Recognizer {
             hasFinal = false
             hasOriginal = false
         }
-        DeliveryStatusFields.forEachGroup(bytes) { section in
-            let isASCII = !section.defects.contains(.eightBitBytes)
-            for header in section.fields {
-                let field = Field(name: DeliveryStatusFields.Name(header.name), header: header, isASCII: isASCII)
-                let isFinal = field.name == .finalRecipient
-                let isOriginal = field.name == .originalRecipient
-                if isFinal && hasFinal { flush() }
-                if isOriginal && hasFinal && hasOriginal { flush() }
-                // RFC 3464 §2.2 per-message fields before any recipient field belong to the message even
-                // when no blank line separates them from the first recipient (sisimai rhost-aol-03).
-                if !hasFinal && !hasOriginal && field.name.isPerMessage {
-                    perMessage.append(field)
-                    continue
-                }
-                current.append(field)
-                hasFinal = hasFinal || isFinal
-                hasOriginal = hasOriginal || isOriginal
-            }
-            flush()
-        }
-        readPerMessage(perMessage, into: &finding.perMessage)
-        return finding
     }
 
     static func readPerMessage(_ fields: [DeliveryStatusFields.Field], into m: inout PerMessageFields) {
@@ -112,25 +122,26 @@ struct RFC3464Recognizer: Recognizer {
     }
 
     static func readRecipient(_ fields: [DeliveryStatusFields.Field]) -> RecipientFinding? {
-        func first(_ name: DeliveryStatusFields.Name) -> DeliveryStatusFields.Field? {
-            for field in fields where field.name == name { return field }
+        func first(_ name: DeliveryStatusFields.Name) -> Int? {
+            for i in fields.indices where fields[i].name == name { return i }
             return nil
         }
-        let final = first(.finalRecipient).map(TypedValue.init)
-        let original = first(.originalRecipient).map(TypedValue.init)
+        let finalAddress = first(.finalRecipient).map { TypedValue(fields[$0]).address }
+        let originalAddress = first(.originalRecipient).map { TypedValue(fields[$0]).address }
         // RFC 3464 §2.3.2: Final-Recipient is required; fall back to Original-Recipient, then to the
         // X-Actual-Recipient some MTAs add.
-        var address = final?.address ?? ""
-        if !Addresses.isAddress(address), let o = original?.address, Addresses.isAddress(o) { address = o }
-        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ TypedValue($0).address }), Addresses.isAddress(x) {
+        var address = finalAddress ?? ""
+        if !Addresses.isAddress(address), let o = originalAddress, Addresses.isAddress(o) { address = o }
+        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ TypedValue(fields[$0]).address }), Addresses.isAddress(x) {
             address = x
         }
         guard !address.isEmpty else { return nil }
         var r = RecipientFinding(recipient: address)
-        r.finalRecipient = final?.address
-        r.originalRecipient = original?.address
-        if let a = first(.action) { r.action = DeliveryAction(a) }
-        if let s = first(.status) {
+        r.finalRecipient = finalAddress
+        r.originalRecipient = originalAddress
+        if let a = first(.action) { r.action = DeliveryAction(fields[a]) }
+        if let k = first(.status) {
+            let s = fields[k]
             if s.isASCII {
                 let (status, comment) = readStatus(s.valueBytes)
                 r.status = status
@@ -146,15 +157,15 @@ struct RFC3464Recognizer: Recognizer {
                 }
             }
         }
-        if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(mta).value }
+        if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta]).value }
         if let d = first(.diagnosticCode) {
-            let typed = TypedValue(d)
+            let typed = TypedValue(fields[d])
             r.diagnosticType = typed.type?.uppercased()
             r.diagnostic = r.diagnostic.isEmpty ? typed.value : r.diagnostic + " " + typed.value
         }
-        r.lastAttemptDate = first(.lastAttemptDate)?.value.trimmed
-        r.finalLogID = first(.finalLogID)?.value.trimmed
-        r.willRetryUntil = first(.willRetryUntil)?.value.trimmed
+        r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].value.trimmed }
+        r.finalLogID = first(.finalLogID).map { fields[$0].value.trimmed }
+        r.willRetryUntil = first(.willRetryUntil).map { fields[$0].value.trimmed }
         return r
     }
 
