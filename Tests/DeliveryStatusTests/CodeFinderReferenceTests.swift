@@ -46,6 +46,24 @@ import MailParsing
     }
 }
 
+extension CodeFinderReferenceTests {
+    /// `prefer` on the codes' numbers against `preferText` on their descriptions, as it was.
+    @Test func preferMatchesTheTextRule() {
+        var generator = SplitMix(seed: 3)
+        let parts: [Int] = [0, 1, 2, 3, 4, 5, 7, 9, 10, 11, 13, 20, 26, 40, 50, 100, 120, 200, 404, 500, 999]
+        var codes: [EnhancedStatusCode?] = [nil]
+        for c in [2, 4, 5] { for s in parts { for d in parts { codes.append(EnhancedStatusCode(statusClass: c, subject: s, detail: d)) } } }
+        let replies: [ReplyCode?] = [nil, ReplyCode(250), ReplyCode(421), ReplyCode(550)]
+        for _ in 0..<200_000 {
+            let f = codes[Int(generator.next() % UInt64(codes.count))]
+            let t = codes[Int(generator.next() % UInt64(codes.count))]
+            let r = replies[Int(generator.next() % UInt64(replies.count))]
+            let expected = EnhancedStatusCode(EnhancedStatusCode.preferText(f?.description ?? "", t?.description ?? "", r?.description))
+            #expect(EnhancedStatusCode.prefer(field: f, inText: t, replyCode: r) == expected, "\(String(describing: f)) \(String(describing: t)) \(String(describing: r))")
+        }
+    }
+}
+
 /// A small deterministic generator (SplitMix64).
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
