@@ -64,6 +64,20 @@ extension CodeFinderReferenceTests {
     }
 }
 
+extension CodeFinderReferenceTests {
+    /// The digit-by-digit description against string interpolation.
+    @Test func descriptionMatchesInterpolation() {
+        for c in [2, 4, 5] {
+            for s in 0...999 {
+                for d in [0, 1, 9, 10, 11, 99, 100, 101, 999, s] {
+                    let code = EnhancedStatusCode(statusClass: c, subject: s, detail: d)
+                    #expect(code?.description == "\(c).\(s).\(d)")
+                }
+            }
+        }
+    }
+}
+
 /// A small deterministic generator (SplitMix64).
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
