@@ -13,6 +13,8 @@ import MailParsing
         "550 5.1.1 <a@b.example>... User unknown", "X-Unix; 550 exit 5.1.1", "x-unix 421", "421 then 550", "2.0.0 250 ok",
         "5.1.1\u{301} é 5.7.1", "5.8.1 5.7.10 4.2.01", "5.1.1.", "5.1.", "5..1.1", "4.4.70 5.0.00 5.0.0123",
         "550-5.7.26 DMARC 550 5.7.26 https://x", "1234 999 600 199 550.", "x550 550x -550- /550/ 5501",
+        "550 X-UNIX", "550 x-Unix;", "550 -unix", "550 x-uni", "ax-unixb 421", "x--unix 550", "x-unix", "550x-unix", "-x-unix- 550",
+        "12345678901234567890 550 12345678 421 1234567 251", "abcdefg550hijklmn 550 opqrstu 452,", "        550", "550        ",
     ]
 
     static func randomTexts(count: Int, seed: UInt64) -> [String] {
