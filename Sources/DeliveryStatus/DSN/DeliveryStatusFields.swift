@@ -58,19 +58,38 @@ enum DeliveryStatusFields {
         }
     }
 
-    /// One field of a group, its name recognised and its value left as bytes until read.
+    /// One field of a group, its name recognised and its value left as bytes until read: plain
+    /// ranges into the body's bytes (a `HeaderField` held two slices, so every copy into the reader's
+    /// arrays counted references).
     struct Field {
         var name: Name
-        var header: HeaderField
         /// Whether the field's bytes are all ASCII (its header section had no 8-bit byte).
         var isASCII: Bool
+        var isFolded: Bool
+        var nameRange: Range<Int>
+        var rawValueRange: Range<Int>
+
+        init(_ header: HeaderField, isASCII: Bool) {
+            name = Name(header.name)
+            self.isASCII = isASCII
+            isFolded = header.isFolded
+            nameRange = header.name.startIndex..<header.name.endIndex
+            rawValueRange = header.rawValue.startIndex..<header.rawValue.endIndex
+        }
+
+        /// The field again, over `bytes` (the body it was read from), with the parser's default limit.
+        func header(in bytes: ArraySlice<UInt8>) -> HeaderField {
+            HeaderField(name: bytes[nameRange], rawValue: bytes[rawValueRange], offset: nameRange.lowerBound, isFolded: isFolded)
+        }
 
         /// The unfolded, trimmed value (what `Group` holds).
-        var value: String { header.valueString }
+        func value(in bytes: ArraySlice<UInt8>) -> String { header(in: bytes).valueString }
         /// The unfolded, trimmed value's bytes.
-        var valueBytes: ArraySlice<UInt8> { header.unfoldedValue }
+        func valueBytes(in bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            header(in: bytes).unfoldedValue
+        }
         /// The name, lower-cased (what `Group` holds).
-        var lowercasedName: String { header.nameString.lowercased() }
+        func lowercasedName(in bytes: ArraySlice<UInt8>) -> String { bytes[nameRange].utf8String.lowercased() }
     }
 
     /// Splits the text into groups. Lines that are not fields end a group like a blank line does;
