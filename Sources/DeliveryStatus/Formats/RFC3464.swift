@@ -57,12 +57,12 @@ struct RFC3464Recognizer: Recognizer {
     static func read(bytes: ArraySlice<UInt8>) -> Finding {
         var reader = StreamReader(bytes: bytes)
         var groups = DeliveryStatusFields.Groups(bytes)
-        while let section = groups.next() {
-            let isASCII = !section.defects.contains(.eightBitBytes)
-            for header in section.fields {
-                reader.add(DeliveryStatusFields.Field(header, isASCII: isASCII))
-            }
+        var fields: [DeliveryStatusFields.Field] = []
+        fields.reserveCapacity(16)
+        while groups.next(into: &fields) {
+            for field in fields { reader.add(field) }
             reader.flush()
+            fields.removeAll(keepingCapacity: true)
         }
         readPerMessage(reader.perMessage, in: bytes, into: &reader.finding.perMessage)
         return reader.finding
