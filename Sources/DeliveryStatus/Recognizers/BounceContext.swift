@@ -51,9 +51,26 @@ package final class BounceContext {
         fieldNames.mayContain(lowercaseName) && message.headers.first(lowercaseName) != nil
     }
 
-    /// The values of the top-level Received fields, unfolded, undecoded, in order (several
-    /// recognisers' `claims` look for their MTA's words in them).
-    package private(set) lazy var receivedValues: [String] = message.headers.all("received").map(\.valueString)
+    /// Whether the value of a top-level Received field contains `needle` (several recognisers'
+    /// `claims` look for their MTA's words there), compared as bytes in the unfolded values.
+    /// - Parameter needle: ASCII text without a line end.
+    package func receivedContains(_ needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { n in
+            receivedBytes.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: n, in: $0) != nil }
+        }
+    }
+
+    /// The unfolded values of the top-level Received fields, each followed by LF (an unfolded value
+    /// holds none), undecoded: one buffer for every `receivedContains`, no String per field.
+    private lazy var receivedBytes: [UInt8] = {
+        var out: [UInt8] = []
+        for field in message.headers.all("received") {
+            out += field.unfoldedValue
+            out.append(ASCII.lineFeed)
+        }
+        return out
+    }()
 
     /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
     /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30
