@@ -16,6 +16,11 @@ public enum MessageIDParser {
         if let id = simpleBracketed(value) {
             return CharsetDecoder.utf8OrWindows1252(value[(id.lowerBound + 1)..<(id.upperBound - 1)])
         }
+        return parseByScan(value)
+    }
+
+    /// `parse` without the fast path for a plain `<id>` (the tests compare the two).
+    static func parseByScan(_ value: ByteSlice) -> String? {
         let ids = scan(value, stopAfterFirst: true)
         if let first = ids.bracketed.first ?? ids.bare.first { return first }
         return ids.anyWord
