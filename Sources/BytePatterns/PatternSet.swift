@@ -111,29 +111,57 @@ public struct PatternSet: Sendable {
 /// bytes a literal matches). With `.caseless`, ASCII letters compare without case, as PCRE2 does
 /// without `.utf`.
 struct LiteralPrefilter: Sendable {
-    /// A literal start (folded when caseless): its first three bytes as a key (literals of three bytes
-    /// or more), where its bytes are in `literalBytes`, and the set (group) its alternative belongs to.
-    /// Plain values, so that the scan copies them without reference counting.
+    /// A literal start (folded when caseless): where its bytes are in `literalBytes`, and the set
+    /// (group) its alternative belongs to. Plain values, so that the scan copies them without
+    /// reference counting.
     struct Literal: Sendable {
-        var key: UInt32
         var start: Int
         var count: Int
         var group: Int
         /// The alternative's index within its group.
         var alternative: Int
     }
-    /// The bytes of every literal, one after another.
+    /// A distinct first three bytes of long literals and the trie node for the bytes that follow.
+    struct Root: Sendable {
+        var key: UInt32
+        var node: Int32
+    }
+    /// A node of the literals' trie (see `nodes`): the bytes that must follow before it (a chain of
+    /// nodes with one child each, compressed into one), its edges and the literals that end there.
+    struct TrieNode: Sendable {
+        var labelStart: Int32
+        var labelCount: Int32
+        var edgesStart: Int32
+        var edgeCount: Int32
+        var endingsStart: Int32
+        var endingCount: Int32
+    }
+    /// The bytes of every literal of one or two bytes, one after another.
     private let literalBytes: [UInt8]
     /// One bit per hash of a literal's first three bytes (literals of three bytes or more): the test
     /// at every position. (A first test on two bytes, tried before, let through most positions of
     /// English text and cost more in mispredicted branches than it saved.)
     private let trigramBits: [UInt64]
-    /// The literals of three bytes or more, by bucket (the top bits of their trigram's hash): bucket
-    /// `b` holds `long[longStarts[b]..<longStarts[b + 1]]`, in the order the literals were given. A flat
+    /// The distinct first three bytes of the literals of three bytes or more, by bucket (the top bits
+    /// of their trigram's hash): bucket `b` holds `roots[rootStarts[b]..<rootStarts[b + 1]]`. A flat
     /// table instead of a dictionary: the lookup at each candidate position is two loads, no hashing.
-    private let long: [Literal]
-    private let longStarts: [Int32]
-    /// The literals of one or two bytes, by their first byte, laid out like `long` (257 starts).
+    private let roots: [Root]
+    private let rootStarts: [Int32]
+    /// The literals of three bytes or more as a trie of their bytes after the first three, one trie
+    /// per distinct trigram (`Root.node`): common English trigrams ("mes", "you", "the") begin dozens
+    /// of the reason tables' phrases, and comparing each phrase in turn at every such place was most
+    /// of the scan (165,000 literal comparisons for 24,500 trigram hits on the sisimai mbox). Walking
+    /// the trie reads each text byte once. `nodes[n]` is reached when the text goes on with
+    /// `trieBytes[labelStart..<labelStart + labelCount]`; it has its children in
+    /// `edgeBytes`/`edgeNodes[edgesStart..<edgesStart + edgeCount]` and the literals that end there in
+    /// `endings[endingsStart..<endingsStart + endingCount]`. Chains compressed into labels keep the
+    /// trie about twice as many nodes as literals, small enough to stay in cache.
+    private let nodes: [TrieNode]
+    private let trieBytes: [UInt8]
+    private let edgeBytes: [UInt8]
+    private let edgeNodes: [Int32]
+    private let endings: [Literal]
+    /// The literals of one or two bytes, by their first byte, laid out like `roots` (257 starts).
     private let short: [Literal]
     private let shortStarts: [Int32]
     /// One bit per first byte of a literal of one or two bytes (so that the scan looks at `short`
@@ -144,7 +172,7 @@ struct LiteralPrefilter: Sendable {
     private let firstBits: [UInt64]
     private let caseless: Bool
     private static let trigramBitCount = 1 << 16
-    /// Buckets of `long`: the trigram hash's top 11 bits (2,048 buckets; the largest table, the
+    /// Buckets of `roots`: the trigram hash's top 11 bits (2,048 buckets; the largest table, the
     /// reason phrases, has a few hundred literals).
     private static let bucketShift = 5
     /// ASCII upper case to lower case, every other byte to itself.
@@ -165,54 +193,144 @@ struct LiteralPrefilter: Sendable {
         caseless = options.contains(.caseless)
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
         var bytes: [UInt8] = []
-        var longByBucket: [(bucket: Int, literal: Literal)] = []
-        var shortByFirst: [(bucket: Int, literal: Literal)] = []
+        var trie = TrieBuilder()
+        var shortByFirst: [(bucket: Int, value: Literal)] = []
         for (group, alternatives) in groups.enumerated() {
             for (index, alternative) in alternatives.enumerated() {
                 var literal = LiteralPrefilter.literalStart(of: alternative)
                 guard !literal.isEmpty else { return nil }
                 if caseless { literal = literal.map(LiteralPrefilter.fold) }
-                let start = bytes.count
-                bytes.append(contentsOf: literal)
                 if literal.count >= 3 {
-                    let key = LiteralPrefilter.trigram(literal[0], literal[1], literal[2])
-                    let bit = LiteralPrefilter.hash(key)
-                    bits[bit >> 6] |= 1 << UInt64(bit & 63)
-                    longByBucket.append((bit >> LiteralPrefilter.bucketShift,
-                                         Literal(key: key, start: start, count: literal.count, group: group, alternative: index)))
+                    // Its bytes go in the trie.
+                    trie.add(literal, Literal(start: -1, count: literal.count, group: group, alternative: index))
                 } else {
-                    shortByFirst.append((Int(literal[0]), Literal(key: 0, start: start, count: literal.count, group: group, alternative: index)))
+                    shortByFirst.append((Int(literal[0]), Literal(start: bytes.count, count: literal.count, group: group, alternative: index)))
+                    bytes.append(contentsOf: literal)
                 }
             }
         }
+        var rootsByBucket: [(bucket: Int, value: Root)] = []
+        for (key, node) in trie.build() {
+            let bit = LiteralPrefilter.hash(key)
+            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+            rootsByBucket.append((bit >> LiteralPrefilter.bucketShift, Root(key: key, node: Int32(node))))
+        }
         literalBytes = bytes
         trigramBits = bits
-        (long, longStarts) = LiteralPrefilter.table(longByBucket, buckets: LiteralPrefilter.trigramBitCount >> LiteralPrefilter.bucketShift)
+        (roots, rootStarts) = LiteralPrefilter.table(rootsByBucket, buckets: LiteralPrefilter.trigramBitCount >> LiteralPrefilter.bucketShift)
+        (nodes, trieBytes, edgeBytes, edgeNodes, endings) = (trie.nodes, trie.literalBytes, trie.edgeBytes, trie.edgeNodes, trie.endings)
         (short, shortStarts) = LiteralPrefilter.table(shortByFirst, buckets: 256)
         var firstBits = [UInt64](repeating: 0, count: 4)
         for byte in 0..<256 where shortStarts[byte] < shortStarts[byte + 1] { firstBits[byte >> 6] |= 1 << UInt64(byte & 63) }
         shortFirstBits = firstBits
-        var anyFirst = [UInt64](repeating: 0, count: 4)
-        for start in long.map(\.start) + short.map(\.start) {
-            let byte = bytes[start]
-            anyFirst[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
+        var anyFirst = firstBits
+        for root in roots {
+            let byte = Int(root.key >> 16)
+            anyFirst[byte >> 6] |= 1 << UInt64(byte & 63)
         }
         self.firstBits = anyFirst
     }
 
-    /// The literals ordered by bucket (stable: a bucket keeps the order they were given in), and
+    /// Lays out the trie of the long literals (see `nodes`): the literals are sorted by their bytes,
+    /// so that those sharing a prefix are neighbours and each node is built from one range of them,
+    /// without a dictionary or an array per node (the prefilters are built at start-up, hundreds of
+    /// them).
+    private struct TrieBuilder {
+        /// Every long literal's bytes, one after another; `items` says where each one is.
+        private(set) var literalBytes: [UInt8] = []
+        private var items: [(start: Int, count: Int, literal: Literal)] = []
+        var nodes: [TrieNode] = []
+        var edgeBytes: [UInt8] = []
+        var edgeNodes: [Int32] = []
+        var endings: [Literal] = []
+
+        mutating func add(_ literal: [UInt8], _ entry: Literal) {
+            items.append((literalBytes.count, literal.count, entry))
+            literalBytes += literal
+        }
+
+        /// Builds the trie; returns each distinct trigram (as `LiteralPrefilter.trigram` makes it)
+        /// with its node, where the walk begins after the trigram's three bytes.
+        mutating func build() -> [(key: UInt32, node: Int)] {
+            let bytes = literalBytes
+            bytes.withUnsafeBufferPointer { b in
+                items.sort { x, y in
+                    let n = min(x.count, y.count)
+                    var i = 0
+                    while i < n, b[x.start + i] == b[y.start + i] { i += 1 }
+                    return i < n ? b[x.start + i] < b[y.start + i] : x.count < y.count
+                }
+            }
+            var roots: [(key: UInt32, node: Int)] = []
+            bytes.withUnsafeBufferPointer { b in
+                var first = 0
+                while first < items.count {
+                    let s = items[first].start
+                    var end = first + 1
+                    while end < items.count, b[items[end].start] == b[s], b[items[end].start + 1] == b[s + 1],
+                          b[items[end].start + 2] == b[s + 2] { end += 1 }
+                    roots.append((LiteralPrefilter.trigram(b[s], b[s + 1], b[s + 2]), node(first..<end, depth: 3, b)))
+                    first = end
+                }
+            }
+            return roots
+        }
+
+        /// The node for `range`, sorted literals that share their first `depth` bytes, and below it the
+        /// nodes for the longer ones; returns its index. The node's label is the bytes all of them
+        /// share after those (none when one ends at `depth`).
+        private mutating func node(_ range: Range<Int>, depth start: Int, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+            let index = nodes.count
+            // Sorted, so what the first and the last share, all share.
+            let first = items[range.lowerBound], last = items[range.upperBound - 1]
+            var depth = start
+            while depth < first.count, depth < last.count, b[first.start + depth] == b[last.start + depth] { depth += 1 }
+            let endingsStart = endings.count
+            // The literals that end here sort first (a prefix precedes its extensions).
+            var k = range.lowerBound
+            while k < range.upperBound, items[k].count == depth {
+                endings.append(items[k].literal)
+                k += 1
+            }
+            // One edge per distinct next byte, all reserved before any child is built, so that a
+            // node's edges are contiguous.
+            let edgesStart = edgeBytes.count
+            var j = k
+            while j < range.upperBound {
+                let byte = b[items[j].start + depth]
+                edgeBytes.append(byte)
+                edgeNodes.append(-1)
+                while j < range.upperBound, b[items[j].start + depth] == byte { j += 1 }
+            }
+            nodes.append(TrieNode(labelStart: Int32(first.start + start), labelCount: Int32(depth - start),
+                                  edgesStart: Int32(edgesStart), edgeCount: Int32(edgeBytes.count - edgesStart),
+                                  endingsStart: Int32(endingsStart), endingCount: Int32(endings.count - endingsStart)))
+            var edge = edgesStart
+            while k < range.upperBound {
+                let byte = b[items[k].start + depth]
+                var end = k + 1
+                while end < range.upperBound, b[items[end].start + depth] == byte { end += 1 }
+                edgeNodes[edge] = Int32(node(k..<end, depth: depth + 1, b))
+                edge += 1
+                k = end
+            }
+            return index
+        }
+    }
+
+    /// The entries ordered by bucket (stable: a bucket keeps the order they were given in), and
     /// where each bucket starts (`buckets + 1` entries).
-    private static func table(_ entries: [(bucket: Int, literal: Literal)], buckets: Int) -> ([Literal], [Int32]) {
+    private static func table<Entry>(_ entries: [(bucket: Int, value: Entry)], buckets: Int) -> ([Entry], [Int32]) {
         var starts = [Int](repeating: 0, count: buckets + 1)
         for entry in entries { starts[entry.bucket + 1] += 1 }
         for b in 0..<buckets { starts[b + 1] += starts[b] }
         var next = starts
-        var ordered = [Literal](repeating: Literal(key: 0, start: 0, count: 0, group: 0, alternative: 0), count: entries.count)
+        var ordered = [Entry?](repeating: nil, count: entries.count)
         for entry in entries {
-            ordered[next[entry.bucket]] = entry.literal
+            ordered[next[entry.bucket]] = entry.value
             next[entry.bucket] += 1
         }
-        return (ordered, starts.map { Int32($0) })
+        return (ordered.compactMap { $0 }, starts.map { Int32($0) })
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
@@ -286,14 +404,44 @@ struct LiteralPrefilter: Sendable {
             let bit = LiteralPrefilter.hash(key)
             guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
             let bucket = bit >> LiteralPrefilter.bucketShift
-            for k in Int(longStarts[bucket])..<Int(longStarts[bucket + 1]) {
-                let literal = long[k]
-                guard literal.key == key, !(oncePerGroup && triedAt == i && tried.contains(literal.group)),
-                      verify(literal, at: i, from: 3) else { continue }
-                if let result = body(i, literal.group, literal.alternative) { return result }
-                guard oncePerGroup else { continue }
-                if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
-                tried.append(literal.group)
+            var node = -1
+            for k in Int(rootStarts[bucket])..<Int(rootStarts[bucket + 1]) where roots[k].key == key {
+                node = Int(roots[k].node)
+                break
+            }
+            // Down the trie from the trigram's node, one text byte per level; at each node, the
+            // literals that end there occur at `i`.
+            var j = i + 3
+            while node >= 0 {
+                let n = nodes[node]
+                if n.labelCount > 0 {
+                    let label = Int(n.labelStart)
+                    let end = j + Int(n.labelCount)
+                    guard end <= count else { break }
+                    var matched = true
+                    while j < end {
+                        if at(j) != trieBytes[label + j - (end - Int(n.labelCount))] { matched = false; break }
+                        j += 1
+                    }
+                    guard matched else { break }
+                }
+                for e in Int(n.endingsStart)..<Int(n.endingsStart + n.endingCount) {
+                    let literal = endings[e]
+                    guard !(oncePerGroup && triedAt == i && tried.contains(literal.group)) else { continue }
+                    if let result = body(i, literal.group, literal.alternative) { return result }
+                    guard oncePerGroup else { continue }
+                    if triedAt != i { tried.removeAll(keepingCapacity: true); triedAt = i }
+                    tried.append(literal.group)
+                }
+                guard j < count, n.edgeCount > 0 else { break }
+                let b = at(j)
+                var next = -1
+                for e in Int(n.edgesStart)..<Int(n.edgesStart + n.edgeCount) where edgeBytes[e] == b {
+                    next = Int(edgeNodes[e])
+                    break
+                }
+                node = next
+                j += 1
             }
         }
         return nil

@@ -18,7 +18,7 @@ public struct BounceAnalyzer: Sendable {
             var r = raw
             r.recipient = Addresses.bare(r.recipient)
             guard Addresses.isAddress(r.recipient) else { continue }
-            var report = Finalization.report(r, reportHosts: context.receivedHosts)
+            var report = Finalization.report(r, reportProviders: context.receivedProviders)
             if finding.kind == .challenge || finding.kind == .virusNotice {
                 // Not a delivery report: no made-up status code or action.
                 if report.statusIsPseudo { report.status = nil; report.statusIsPseudo = false }

@@ -124,4 +124,44 @@ import Testing
         #expect(!set.hasMatch(in: "axb"))
         #expect(set.firstMatch(in: "..(x)..")?.match.range == 2..<5)
     }
+
+    /// Every literal found where a plain byte comparison finds it (the trie walk of the long literals,
+    /// the table of the short ones), offsets left to right: literals that are prefixes of each other,
+    /// share their first three bytes, or differ only in case, over random text made of their pieces.
+    @Test(arguments: [true, false])
+    func everyLiteralFoundWhereItOccurs(caseless: Bool) throws {
+        let groups: [[String]] = [["mes", "message", "messages", "Message rejected", "me", "m"],
+                                  ["mess", "mailbox", "mail", "you", "your mailbox", "yo", "x"],
+                                  ["message re", "mailbox full", "maIl", "y", "the ", "them", "thee"]]
+        let prefilter = try #require(LiteralPrefilter(groups: groups, options: caseless ? [.caseless] : []))
+        func fold(_ b: UInt8) -> UInt8 { caseless ? LiteralPrefilter.fold(b) : b }
+        let pieces = ["m", "M", "e", "s", "sage", "SAGE", "ss", " ", "re", "rejected", "ai", "AI", "l", "box", " full",
+                      "you", "r", "th", "e", "x", "y", "o"] + groups.joined() + groups.joined().map { $0.uppercased() }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 0...16, using: &generator)
+            let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            var expected: [[Int]] = []
+            for offset in text.indices {
+                for (g, alternatives) in groups.enumerated() {
+                    for (a, literal) in alternatives.enumerated() {
+                        let l = Array(literal.utf8)
+                        guard offset + l.count <= text.count else { continue }
+                        var same = true
+                        for k in l.indices where fold(text[offset + k]) != fold(l[k]) { same = false }
+                        if same { expected.append([offset, g, a]) }
+                    }
+                }
+            }
+            var found: [[Int]] = []
+            _ = text.withUnsafeBytes { raw in
+                prefilter.forEachLiteral(in: raw) { offset, group, alternative -> Bool? in
+                    found.append([offset, group, alternative])
+                    return nil
+                }
+            }
+            #expect(found.map { $0[0] } == found.map { $0[0] }.sorted(), "offsets out of order in \(String(decoding: text, as: UTF8.self))")
+            #expect(Set(found) == Set(expected) && found.count == expected.count, "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
 }

@@ -40,4 +40,50 @@ import Testing
             #expect(Hosts.names(in: text) == (try Self.hostNamesByPattern(text)), "\(text.debugDescription)")
         }
     }
+
+    /// The providers a host or a recipient domain names, by the String comparison the byte
+    /// comparison replaced (`lowercased()`, then `hasSuffix` against each provider's host suffixes).
+    static func providersByStrings(host: String) -> UInt64 {
+        var named: UInt64 = 0
+        for (i, p) in RemoteHostRules.providers.enumerated() where p.hostSuffixes.contains(where: host.lowercased().hasSuffix) {
+            named |= 1 << UInt64(i)
+        }
+        return named
+    }
+
+    static func providersByStrings(domain: String) -> UInt64 {
+        var named: UInt64 = 0
+        for (i, p) in RemoteHostRules.providers.enumerated() where p.hostSuffixes.contains(where: { $0.hasSuffix(domain.lowercased()) }) {
+            named |= 1 << UInt64(i)
+        }
+        return named
+    }
+
+    @Test func providerSuffixesAreLowerCaseASCII() {
+        // The byte comparison folds the host's case only: the suffixes must be lower case already.
+        for p in RemoteHostRules.providers {
+            for suffix in p.hostSuffixes { #expect(suffix.utf8.allSatisfy { $0 < 0x80 } && suffix == suffix.lowercased(), "\(suffix)") }
+        }
+    }
+
+    @Test func providersNamedByBytesAreTheStringAnswer() {
+        var samples: [String] = ["", "x", "mx.laposte.net", "MX.LaPoste.NET", "laposte.net", ".laposte.net", "smtp.cox.net",
+                                 "cox.net", "COX.NET", "ox.net", "eur01.prod.outlook.com", "a.protection.OUTLOOK.com",
+                                 "googlemail.com", "ALT1.gmail-smtp-in.l.googlemail.com", "mfsmax.docomo.ne.jp", "qq.com",
+                                 "mx3.qq.com", "ü.qq.com", "mx.QQ.coM", "net", ".net", "t", "İ.hotmail.com", "x.hotmail.com.",
+                                 "smtp.secureserver.net", "msmx.au.com", "lsean.ezweb.ne.jp", "ezweb.ne.jp"]
+        for p in RemoteHostRules.providers { samples += p.hostSuffixes + p.hostSuffixes.map { "x" + $0.uppercased() } }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let base = samples.randomElement(using: &generator)!
+            let cut = Int.random(in: 0...base.count, using: &generator)
+            samples.append(String(base.dropFirst(cut)))
+        }
+        for s in samples {
+            #expect(RemoteHostRules.providersNamed(byHost: s) == Self.providersByStrings(host: s), "\(s.debugDescription)")
+            if !s.isEmpty {
+                #expect(RemoteHostRules.providersNamed(byDomain: s) == Self.providersByStrings(domain: s), "\(s.debugDescription)")
+            }
+        }
+    }
 }

@@ -24,13 +24,22 @@ public struct EnhancedStatusCode: Sendable, Hashable, Comparable, CustomStringCo
     /// Parses a whole token such as `5.1.1`, `#5.1.1`, `5.1.10`, `(5.7.1)`, trailing `.`/`,` allowed.
     /// Returns nil unless the token is exactly one code.
     public init?(_ text: some StringProtocol) {
-        var bytes = Array(text.utf8)
-        while let last = bytes.last, last == ASCIIByte.dot || last == ASCIIByte.comma || last == ASCIIByte.closeParen
-            || last == ASCIIByte.space || last == ASCIIByte.tab { bytes.removeLast() }
-        var i = 0
-        while i < bytes.count, bytes[i] == ASCIIByte.hash || bytes[i] == ASCIIByte.openParen
+        self.init(token: Array(text.utf8)[...])
+    }
+
+    /// `init(_:)` of the token's UTF-8 bytes.
+    init?(token bytes: ArraySlice<UInt8>) {
+        var end = bytes.endIndex
+        while end > bytes.startIndex {
+            let last = bytes[end - 1]
+            guard last == ASCIIByte.dot || last == ASCIIByte.comma || last == ASCIIByte.closeParen
+                || last == ASCIIByte.space || last == ASCIIByte.tab else { break }
+            end -= 1
+        }
+        var i = bytes.startIndex
+        while i < end, bytes[i] == ASCIIByte.hash || bytes[i] == ASCIIByte.openParen
             || bytes[i] == ASCIIByte.space || bytes[i] == ASCIIByte.tab { i += 1 }
-        guard let (code, end) = EnhancedStatusCode.scan(bytes[...], at: i), end == bytes.count else { return nil }
+        guard let (code, scanned) = EnhancedStatusCode.scan(bytes[..<end], at: i), scanned == end else { return nil }
         self = code
     }
 

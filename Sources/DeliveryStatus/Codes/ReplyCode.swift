@@ -1,3 +1,5 @@
+import MailParsing
+
 /// An SMTP reply code (RFC 5321 §4.2): three digits, the first 2–5.
 public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// 200...599.
@@ -48,38 +50,67 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Text mentioning `X-UNIX` (a local program's exit) has no reply code.
     /// - Parameter statusClass: only codes of this class (from the status code), if given.
     public static func find(in text: some StringProtocol, statusClass: UInt8? = nil) -> ReplyCode? {
-        guard text.utf8.count >= 3 else { return nil }
-        // The text between one space in front and one behind (no bounds tests at the ends).
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 2)
-        bytes.append(ASCIIByte.space)
-        bytes.append(contentsOf: text.utf8)
-        bytes.append(ASCIIByte.space)
-        if bytes[...].firstRange(ofCaseInsensitive: "x-unix") != nil { return nil }
-        let candidates: [UInt16]
-        switch statusClass {
-        case 2: candidates = successCodes
-        case 4: candidates = transientCodes
-        case 5: candidates = permanentCodes
-        default: candidates = permanentCodes + transientCodes + successCodes
+        if let found = text.utf8.withContiguousStorageIfAvailable({ find(inUTF8: $0, statusClass: statusClass) }) {
+            return found
         }
-        func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }  // '.', '/', '0'...'9'
-        func digit(_ b: UInt8) -> Bool { b >= ASCIIByte.zero && b <= ASCIIByte.nine }
-        // One pass collects every standalone three-digit number; the candidate order then decides.
-        var present = [Bool](repeating: false, count: 600)
-        var any = false
-        var i = 1
-        while i + 3 < bytes.count {
-            let b0 = bytes[i]
-            if b0 >= UInt8(ascii: "2"), b0 <= UInt8(ascii: "5"), digit(bytes[i + 1]), digit(bytes[i + 2]),
-               !joins(bytes[i - 1]), !joins(bytes[i + 3]) {
-                present[Int(b0 - ASCIIByte.zero) * 100 + Int(bytes[i + 1] - ASCIIByte.zero) * 10 + Int(bytes[i + 2] - ASCIIByte.zero)] = true
-                any = true
-            }
-            i += 1
-        }
-        guard any else { return nil }
-        for code in candidates where present[Int(code)] { return ReplyCode(Int(code)) }
-        return nil
+        return Array(text.utf8).withUnsafeBufferPointer { find(inUTF8: $0, statusClass: statusClass) }
     }
+
+    /// `find(in:statusClass:)` over UTF-8 bytes in place: one pass that sets a bit per defined code
+    /// seen standing alone, skipping eight bytes at a time where there is no digit, then the first bit
+    /// in order of usefulness (no copy, no table per call).
+    static func find(inUTF8 text: UnsafeBufferPointer<UInt8>, statusClass: UInt8? = nil) -> ReplyCode? {
+        let count = text.count
+        guard count >= 3, let base = text.baseAddress else { return nil }
+        func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }  // '.', '/', '0'...'9'
+        func digit(_ b: UInt8) -> Bool { b &- ASCIIByte.zero < 10 }
+        let table = candidateIndex
+        var present: UInt64 = 0
+        var i = 0
+        while i + 2 < count {
+            if i + 8 <= count {
+                // No digit among the next eight bytes: no number starts there. Bytes 0x30...0x39 are the
+                // ones that turn into 0...9 by xor with 0x30.
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ ByteWord.broadcast(ASCIIByte.zero)
+                if !ByteWord.hasByte(word, below: 10) { i += 8; continue }
+            }
+            let stop = min(i + 8, count - 2)
+            while i < stop {
+                let b0 = text[i]
+                // The text stands between a space in front and one behind.
+                if b0 &- UInt8(ascii: "2") < 4, digit(text[i + 1]), digit(text[i + 2]),
+                   i == 0 || !joins(text[i - 1]), i + 3 == count || !joins(text[i + 3]) {
+                    let value = Int(b0 - ASCIIByte.zero) * 100 + Int(text[i + 1] - ASCIIByte.zero) * 10 + Int(text[i + 2] - ASCIIByte.zero)
+                    let index = table[value]
+                    if index >= 0 { present |= 1 << UInt64(index) }
+                }
+                i += 1
+            }
+        }
+        let wanted: UInt64
+        switch statusClass {
+        case 2: wanted = classMask(from: permanentCodes.count + transientCodes.count, count: successCodes.count)
+        case 4: wanted = classMask(from: permanentCodes.count, count: transientCodes.count)
+        case 5: wanted = classMask(from: 0, count: permanentCodes.count)
+        default: wanted = ~0
+        }
+        let hits = present & wanted
+        guard hits != 0 else { return nil }
+        // A local program's exit status, not an SMTP reply (looked for only when a code was seen).
+        let unix = ("x-unix" as StaticString).withUTF8Buffer { ASCIICaseInsensitive.firstOffset(of: $0, in: text) }
+        if unix != nil { return nil }
+        return ReplyCode(Int(candidateOrder[hits.trailingZeroBitCount]))
+    }
+
+    private static func classMask(from start: Int, count: Int) -> UInt64 { ((1 << UInt64(count)) - 1) << UInt64(start) }
+
+    /// Every code looked for, permanent then transient then success (at most 64: one bit each).
+    static let candidateOrder: [UInt16] = permanentCodes + transientCodes + successCodes
+
+    /// For each number 0...599, its place in `candidateOrder`, or -1.
+    static let candidateIndex: [Int8] = {
+        var table = [Int8](repeating: -1, count: 600)
+        for (k, code) in candidateOrder.enumerated() { table[Int(code)] = Int8(k) }
+        return table
+    }()
 }

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Standard delivery status notifications: `multipart/report; report-type=delivery-status`
 /// (RFC 6522, RFC 3464) and `message/global-delivery-status` (RFC 6533), also nested in a
 /// `multipart/mixed` by a gateway. Also the base other recognisers build on.
@@ -47,95 +49,183 @@ struct RFC3464Recognizer: Recognizer {
     /// line ends a recipient's group, and so does a second `Final-Recipient` without one (sisimai
     /// rhost-aol-03 runs the groups together).
     static func read(_ text: String) -> Finding {
+        read(bytes: Array(text.utf8)[...])
+    }
+
+    /// `read(_:)` over the body's bytes: field names are recognised as bytes and a value becomes a
+    /// String only when it is read.
+    static func read(bytes: ArraySlice<UInt8>) -> Finding {
+        var reader = StreamReader()
+        var groups = DeliveryStatusFields.Groups(bytes)
+        while let section = groups.next() {
+            let isASCII = !section.defects.contains(.eightBitBytes)
+            for header in section.fields {
+                reader.add(DeliveryStatusFields.Field(name: DeliveryStatusFields.Name(header.name), header: header, isASCII: isASCII))
+            }
+            reader.flush()
+        }
+        readPerMessage(reader.perMessage, into: &reader.finding.perMessage)
+        return reader.finding
+    }
+
+    /// The state of `read(bytes:)` (a struct with mutating methods rather than closures over local
+    /// variables, whose every access was checked for exclusivity at run time).
+    private struct StreamReader {
         var finding = Finding()
-        var current: [(name: String, value: String)] = []
+        var current: [DeliveryStatusFields.Field] = []
         // Whether `current` holds a Final-Recipient / an Original-Recipient field.
         var hasFinal = false
         var hasOriginal = false
-        var perMessage: [(name: String, value: String)] = []
-        func flush() {
-            if hasFinal || hasOriginal, let r = readRecipient(DeliveryStatusFields.Group(fields: current)) {
+        var perMessage: [DeliveryStatusFields.Field] = []
+
+        mutating func add(_ field: DeliveryStatusFields.Field) {
+            let isFinal = field.name == .finalRecipient
+            let isOriginal = field.name == .originalRecipient
+            if isFinal && hasFinal { flush() }
+            if isOriginal && hasFinal && hasOriginal { flush() }
+            // RFC 3464 §2.2 per-message fields before any recipient field belong to the message even
+            // when no blank line separates them from the first recipient (sisimai rhost-aol-03).
+            if !hasFinal && !hasOriginal && field.name.isPerMessage {
+                perMessage.append(field)
+                return
+            }
+            current.append(field)
+            hasFinal = hasFinal || isFinal
+            hasOriginal = hasOriginal || isOriginal
+        }
+
+        mutating func flush() {
+            if hasFinal || hasOriginal, let r = readRecipient(current) {
                 finding.recipients.append(r)
             } else if finding.recipients.isEmpty {
                 perMessage += current
             }
-            current = []
+            current.removeAll(keepingCapacity: true)
             hasFinal = false
             hasOriginal = false
         }
-        for group in DeliveryStatusFields.groups(text) {
-            for field in group.fields {
-                let isFinal = field.name == "final-recipient"
-                let isOriginal = field.name == "original-recipient"
-                if isFinal && hasFinal { flush() }
-                if isOriginal && hasFinal && hasOriginal { flush() }
-                // RFC 3464 §2.2 per-message fields before any recipient field belong to the message even
-                // when no blank line separates them from the first recipient (sisimai rhost-aol-03).
-                if !hasFinal && !hasOriginal && RFC3464Recognizer.perMessageNames.contains(field.name) {
-                    perMessage.append(field)
-                    continue
-                }
-                current.append(field)
-                hasFinal = hasFinal || isFinal
-                hasOriginal = hasOriginal || isOriginal
-            }
-            flush()
-        }
-        readPerMessage(DeliveryStatusFields.Group(fields: perMessage), into: &finding.perMessage)
-        return finding
     }
 
-    static let perMessageNames: Set<String> = [
-        "reporting-mta", "dsn-gateway", "received-from-mta", "arrival-date", "original-envelope-id",
-    ]
-
-    static func readPerMessage(_ group: DeliveryStatusFields.Group, into m: inout PerMessageFields) {
-        for (name, value) in group.fields {
-            switch name {
-            case "reporting-mta": m.reportingMTA = TypedValue(value).value
-            case "dsn-gateway": m.dsnGateway = TypedValue(value).value
-            case "received-from-mta": m.receivedFromMTA = TypedValue(value).value
-            case "arrival-date": m.arrivalDate = value.trimmed
-            case "original-envelope-id": m.originalEnvelopeID = XText.decode(value.trimmed)
+    static func readPerMessage(_ fields: [DeliveryStatusFields.Field], into m: inout PerMessageFields) {
+        for field in fields {
+            switch field.name {
+            case .reportingMTA: m.reportingMTA = TypedValue(field).value
+            case .dsnGateway: m.dsnGateway = TypedValue(field).value
+            case .receivedFromMTA: m.receivedFromMTA = TypedValue(field).value
+            case .arrivalDate: m.arrivalDate = field.value.trimmed
+            case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.value.trimmed)
             default:
-                if name.hasPrefix("x-") { m.extensionFields.append((name, value)) }
+                let name = field.lowercasedName
+                if name.hasPrefix("x-") { m.extensionFields.append((name, field.value)) }
             }
         }
     }
 
-    static func readRecipient(_ group: DeliveryStatusFields.Group) -> RecipientFinding? {
-        let final = group.first("final-recipient").map(TypedValue.init)
-        let original = group.first("original-recipient").map(TypedValue.init)
+    static func readRecipient(_ fields: [DeliveryStatusFields.Field]) -> RecipientFinding? {
+        func first(_ name: DeliveryStatusFields.Name) -> Int? {
+            for i in fields.indices where fields[i].name == name { return i }
+            return nil
+        }
+        let finalAddress = first(.finalRecipient).map { TypedValue(fields[$0]).address }
+        let originalAddress = first(.originalRecipient).map { TypedValue(fields[$0]).address }
         // RFC 3464 §2.3.2: Final-Recipient is required; fall back to Original-Recipient, then to the
         // X-Actual-Recipient some MTAs add.
-        var address = final?.address ?? ""
-        if !Addresses.isAddress(address), let o = original?.address, Addresses.isAddress(o) { address = o }
-        if !Addresses.isAddress(address), let x = group.first("x-actual-recipient").map({ TypedValue($0).address }), Addresses.isAddress(x) {
+        var address = finalAddress ?? ""
+        if !Addresses.isAddress(address), let o = originalAddress, Addresses.isAddress(o) { address = o }
+        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ TypedValue(fields[$0]).address }), Addresses.isAddress(x) {
             address = x
         }
         guard !address.isEmpty else { return nil }
         var r = RecipientFinding(recipient: address)
-        r.finalRecipient = final?.address
-        r.originalRecipient = original?.address
-        if let a = group.first("action") { r.action = DeliveryAction(field: a) }
-        if let s = group.first("status") {
-            // "5.1.1", "5.1.1 (bad destination)", "#5.1.1": first token.
-            let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
-            r.status = EnhancedStatusCode(token)
-            // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is a diagnostic too.
-            if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
-                r.diagnostic = String(s[s.index(after: open)..<close])
+        r.finalRecipient = finalAddress
+        r.originalRecipient = originalAddress
+        if let a = first(.action) { r.action = DeliveryAction(fields[a]) }
+        if let k = first(.status) {
+            let s = fields[k]
+            if s.isASCII {
+                let (status, comment) = readStatus(s.valueBytes)
+                r.status = status
+                if let comment { r.diagnostic = comment }
+            } else {
+                let s = s.value
+                // "5.1.1", "5.1.1 (bad destination)", "#5.1.1": first token.
+                let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
+                r.status = EnhancedStatusCode(token)
+                // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is a diagnostic too.
+                if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
+                    r.diagnostic = String(s[s.index(after: open)..<close])
+                }
             }
         }
-        if let mta = group.first("remote-mta") { r.remoteMTA = TypedValue(mta).value }
-        if let d = group.first("diagnostic-code") {
-            let typed = TypedValue(d)
+        if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta]).value }
+        if let d = first(.diagnosticCode) {
+            let typed = TypedValue(fields[d])
             r.diagnosticType = typed.type?.uppercased()
             r.diagnostic = r.diagnostic.isEmpty ? typed.value : r.diagnostic + " " + typed.value
         }
-        r.lastAttemptDate = group.first("last-attempt-date")?.trimmed
-        r.finalLogID = group.first("final-log-id")?.trimmed
-        r.willRetryUntil = group.first("will-retry-until")?.trimmed
+        r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].value.trimmed }
+        r.finalLogID = first(.finalLogID).map { fields[$0].value.trimmed }
+        r.willRetryUntil = first(.willRetryUntil).map { fields[$0].value.trimmed }
         return r
+    }
+
+    /// The `Status:` value of ASCII bytes: the code of its first token ("5.1.1", "5.1.1 (bad
+    /// destination)", "#5.1.1"), and the text between the first `(` and the last `)`, which is a
+    /// diagnostic too ("Status: 4.0.0 (cat.example.net: host name lookup failure)").
+    static func readStatus(_ value: ArraySlice<UInt8>) -> (EnhancedStatusCode?, comment: String?) {
+        func separates(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == UInt8(ascii: "(") }
+        var start = value.startIndex
+        while start < value.endIndex, separates(value[start]) { start += 1 }
+        var end = start
+        while end < value.endIndex, !separates(value[end]) { end += 1 }
+        let status = EnhancedStatusCode(token: value[start..<end])
+        var comment: String? = nil
+        if let open = value.firstIndex(of: UInt8(ascii: "(")), let close = value.lastIndex(of: UInt8(ascii: ")")), open < close {
+            comment = String(decoding: value[(open + 1)..<close], as: UTF8.self)
+        }
+        return (status, comment)
+    }
+
+}
+
+extension TypedValue {
+    /// `init(_:)` of a field's value; an ASCII value is split on its bytes.
+    init(_ field: DeliveryStatusFields.Field) {
+        if field.isASCII { self.init(asciiBytes: field.valueBytes) } else { self.init(field.value) }
+    }
+}
+
+extension DeliveryAction {
+    /// `init(field:)` of a field's value; an ASCII value's first word is read from its bytes, with
+    /// the same table (a test holds the two together).
+    init?(_ field: DeliveryStatusFields.Field) {
+        guard field.isASCII else { self.init(field: field.value); return }
+        self.init(asciiWord: DeliveryAction.firstWord(field.valueBytes))
+    }
+
+    /// The first word of ASCII bytes, lower-cased, cut at space, tab, `(` and `;`.
+    static func firstWord(_ value: ArraySlice<UInt8>) -> String {
+        func separates(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == UInt8(ascii: "(") || b == UInt8(ascii: ";") }
+        var start = value.startIndex
+        while start < value.endIndex, separates(value[start]) { start += 1 }
+        var end = start
+        while end < value.endIndex, !separates(value[end]) { end += 1 }
+        return String(unsafeUninitializedCapacity: end - start) { out in
+            for k in 0..<(end - start) { out[k] = ASCII.lowercased(value[start + k]) }
+            return end - start
+        }
+    }
+
+    /// The action a lower-case word names: `init(field:)`'s table (RFC 3464 §2.3.3 and the variants
+    /// found in the wild).
+    init?(asciiWord word: String) {
+        switch word {
+        case "failed", "failure", "fail", "expired", "undeliverable": self = .failed
+        case "delayed", "delay": self = .delayed
+        case "delivered", "deliverable", "success", "succeeded": self = .delivered
+        case "relayed": self = .relayed
+        case "expanded": self = .expanded
+        default: return nil
+        }
     }
 }

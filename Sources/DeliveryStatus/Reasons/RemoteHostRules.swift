@@ -15,45 +15,92 @@ enum RemoteHostRules {
         var hostSuffixes: [String]
         /// A pattern that identifies the provider on its own (optional).
         var signature: BytePattern?
+        /// A byte every match of `signature` contains (checked with one `memchr` before the pattern
+        /// runs), or nil.
+        var signatureByte: UInt8? = nil
         var decide: @Sendable (_ diagnostic: String, _ status: EnhancedStatusCode?, _ reply: ReplyCode?) -> Reason?
+
+        /// Whether `signature` can match `text`: false when text lacks `signatureByte`.
+        func mayMatchSignature(_ text: String) -> Bool {
+            guard signature != nil else { return false }
+            guard let signatureByte else { return true }
+            return text.containsByte(signatureByte)
+        }
     }
 
     /// The reason the refusing provider's own rules give, or nil.
-    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "") -> Reason? {
+    /// - Parameter alsoNamed: providers named otherwise (by the report's Received fields), asked for
+    ///   only when the diagnostic is not empty.
+    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "",
+                       alsoNamed: () -> UInt64 = { 0 }) -> Reason? {
         guard !diagnostic.isEmpty else { return nil }
         // Which providers the hosts name, for all providers in one pass over the hosts (bit i: providers[i]).
         var named: UInt64 = 0
-        for host in hosts {
-            var h = host.lowercasedIfNeeded()
-            if h.utf8.allSatisfy({ $0 < 0x80 }) {
-                named |= h.withUTF8(providersNamed(byTail:))
-            } else {
-                for (suffix, i) in suffixes where h.hasSuffix(suffix) { named |= 1 << UInt64(i) }
-            }
-        }
+        for host in hosts { named |= providersNamed(byHost: host) }
         // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
-        let domain = recipientDomain.lowercased()
-        if !domain.isEmpty {
-            for (suffix, i) in suffixes where suffix.hasSuffix(domain) { named |= 1 << UInt64(i) }
-        }
+        if !recipientDomain.isEmpty { named |= providersNamed(byDomain: recipientDomain) }
+        named |= alsoNamed()
         var lowercaseDiagnostic: String? = nil
         for (i, p) in providers.enumerated() {
-            guard named & (1 << UInt64(i)) != 0 || p.signature?.hasMatch(in: diagnostic) == true else { continue }
+            guard named & (1 << UInt64(i)) != 0 || p.mayMatchSignature(diagnostic) && p.signature?.hasMatch(in: diagnostic) == true else { continue }
             if lowercaseDiagnostic == nil { lowercaseDiagnostic = diagnostic.lowercasedIfNeeded() }
             if let r = p.decide(lowercaseDiagnostic!, status, reply) { return r }
         }
         return nil
     }
 
-    /// The providers (bit i: `providers[i]`) with a host suffix that the ASCII host name `host` ends
-    /// with: the standard library's `hasSuffix` answer (a binary comparison for ASCII text), compared
-    /// from the last byte back over one buffer of all suffixes, without a call per pair.
-    private static func providersNamed(byTail host: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        suffixBytes.withUnsafeBufferPointer { all in
+    /// The providers (bit i: `providers[i]`) with a host suffix that `host`, lower-cased, ends with.
+    /// An ASCII host is compared byte by byte from its last byte back, folding case on the way (the
+    /// answer of `lowercased()` then `hasSuffix`, without making either String: a host of the
+    /// report's Received fields is looked at once per recipient).
+    static func providersNamed(byHost host: String) -> UInt64 {
+        var host = host
+        if let named = host.withUTF8({ providersNamed(byTail: $0) }) { return named }
+        let lowercaseHost = host.lowercased()
+        var named: UInt64 = 0
+        for (suffix, i) in suffixes where lowercaseHost.hasSuffix(suffix) { named |= 1 << UInt64(i) }
+        return named
+    }
+
+    /// `providersNamed(byHost:)` of the host name made of `bytes` (as `String(decoding:as:)` would
+    /// make it), without making the String when the bytes are ASCII.
+    static func providersNamed(byHostBytes bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        providersNamed(byTail: bytes) ?? providersNamed(byHost: String(decoding: bytes, as: UTF8.self).lowercased())
+    }
+
+    /// The providers with a host suffix that ends with `domain`, lower-cased ("cox.net" names Cox by
+    /// "smtp.cox.net"): for an ASCII domain compared by bytes, else by `hasSuffix`.
+    static func providersNamed(byDomain domain: String) -> UInt64 {
+        var domain = domain
+        let ascii: UInt64? = domain.withUTF8 { d in
+            guard d.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return suffixBytes.withUnsafeBufferPointer { all in
+                var named: UInt64 = 0
+                for suffix in suffixRanges where d.count <= suffix.count {
+                    var k = 1
+                    while k <= d.count, ASCII.lowercased(d[d.count - k]) == all[suffix.start + suffix.count - k] { k += 1 }
+                    if k > d.count { named |= 1 << UInt64(suffix.provider) }
+                }
+                return named
+            }
+        }
+        if let ascii { return ascii }
+        let lowercaseDomain = domain.lowercased()
+        var named: UInt64 = 0
+        for (suffix, i) in suffixes where suffix.hasSuffix(lowercaseDomain) { named |= 1 << UInt64(i) }
+        return named
+    }
+
+    /// For an ASCII host name, the providers with a host suffix its lower-cased bytes end with (the
+    /// standard library's `hasSuffix` answer: a binary comparison for ASCII text), compared over one
+    /// buffer of all suffixes without a call per pair; nil for a host with a non-ASCII byte.
+    private static func providersNamed(byTail host: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard host.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return suffixBytes.withUnsafeBufferPointer { all in
             var named: UInt64 = 0
             for suffix in suffixRanges where suffix.count <= host.count {
                 var k = 1
-                while k <= suffix.count, host[host.count - k] == all[suffix.start + suffix.count - k] { k += 1 }
+                while k <= suffix.count, ASCII.lowercased(host[host.count - k]) == all[suffix.start + suffix.count - k] { k += 1 }
                 if k > suffix.count { named |= 1 << UInt64(suffix.provider) }
             }
             return named
@@ -94,6 +141,7 @@ enum RemoteHostRules {
         // Orange / La Poste (sisimai rhost-franceptt-*): the number after LPN/OFR/OUK names the cause.
         Provider(name: "FrancePTT", hostSuffixes: [".laposte.net", ".orange.fr", ".wanadoo.fr"],
                  signature: try? BytePattern(#"\b(LPN|OFR|OUK)[A-Z0-9]*_\d{3}\b"#, options: [.caseless]),
+                 signatureByte: UInt8(ascii: "_"),
                  decide: { text, _, _ in
                      let codes = franceTelecomCodes
                      let t = text.replacingAll("_", with: "-")
@@ -111,6 +159,7 @@ enum RemoteHostRules {
         // Google Workspace (sisimai rhost-gsuite-*): DNS errors and "address couldn't be found".
         Provider(name: "GSuite", hostSuffixes: ["googlemail.com"],
                  signature: try? BytePattern(#"DNS type 'mx' lookup of|because the address couldn't be found\. Check for typos"#),
+                 signatureByte: UInt8(ascii: "'"),
                  decide: { text, status, reply in
                      let s = status?.statusClass, r = reply?.replyClass
                      if text.contains("because the address couldn't be found. check for typos or unnecessary spaces") { return .userUnknown }

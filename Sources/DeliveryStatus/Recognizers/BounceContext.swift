@@ -55,53 +55,55 @@ package final class BounceContext {
     /// recognisers' `claims` look for their MTA's words in them).
     package private(set) lazy var receivedValues: [String] = message.headers.all("received").map(\.valueString)
 
-    /// Host names in the report's own Received fields (`from` and `by` parts), for provider rules.
-    package private(set) lazy var receivedHosts: [String] = {
-        var out: [String] = []
+    /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
+    /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30
+    /// Received fields), for the provider rules. Asked for only when a recipient's reason is looked up
+    /// there; each host name is matched as bytes, no String made for an ASCII one.
+    package private(set) lazy var receivedProviders: UInt64 = {
+        var named: UInt64 = 0
         var fieldsRead = 0
         for i in message.headers.fields.indices where message.headers.fields[i].hasName("received") {
             guard fieldsRead < 30 else { break }
             fieldsRead += 1
             message.headers.fields[i].unfoldedValue.withUnsafeBufferPointer { value in
-                BounceContext.appendHosts(in: value, to: &out)
+                BounceContext.forEachHost(in: value) { named |= RemoteHostRules.providersNamed(byHostBytes: $0) }
             }
         }
-        return out
+        return named
     }()
 
-    /// Appends the lower-cased dotted names that follow a `from` or `by` word in one Received value.
+    /// Calls `body` with each dotted word that follows a `from` or `by` word in one Received value.
     /// Words are split at blanks and the punctuation around them: ( ) [ ] ;
-    private static func appendHosts(in value: UnsafeBufferPointer<UInt8>, to out: inout [String]) {
-        func isSeparator(_ b: UInt8) -> Bool {
-            // Letters (most bytes) are above `;`: of those, only `[` and `]` separate.
-            if b > 0x3B { return b == 0x5B || b == 0x5D }
-            return b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x28 || b == 0x29 || b == 0x3B
+    static func forEachHost(in value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // Separators as bit masks: bytes 0-63 and 64-127 (tab, LF, CR, space, parentheses, `;`, `[`, `]`).
+        let low: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20 | 1 << 0x28 | 1 << 0x29 | 1 << 0x3B
+        let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x5D - 64)
+        @inline(__always) func isSeparator(_ b: UInt8) -> Bool {
+            b < 64 ? (low >> UInt64(b)) & 1 != 0 : b < 128 && (high >> UInt64(b - 64)) & 1 != 0
         }
-        func isFromOrBy(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func isFromOrBy(_ start: Int, _ end: Int) -> Bool {
             // Exactly `from` or `by`, in lower case, compared byte by byte.
-            switch word.count {
-            case 4: return word[0] == UInt8(ascii: "f") && word[1] == UInt8(ascii: "r") && word[2] == UInt8(ascii: "o") && word[3] == UInt8(ascii: "m")
-            case 2: return word[0] == UInt8(ascii: "b") && word[1] == UInt8(ascii: "y")
+            switch end - start {
+            case 4: return value[start] == UInt8(ascii: "f") && value[start + 1] == UInt8(ascii: "r")
+                && value[start + 2] == UInt8(ascii: "o") && value[start + 3] == UInt8(ascii: "m")
+            case 2: return value[start] == UInt8(ascii: "b") && value[start + 1] == UInt8(ascii: "y")
             default: return false
             }
         }
-        var previous: Range<Int>? = nil
-        var start: Int? = nil
+        let count = value.count
+        var afterFromOrBy = false
         var k = 0
-        while k <= value.count {
-            if k == value.count || isSeparator(value[k]) {
-                if let s = start {
-                    let word = UnsafeBufferPointer(rebasing: value[s..<k])
-                    if let p = previous, isFromOrBy(UnsafeBufferPointer(rebasing: value[p])), word.contains(0x2E) {
-                        out.append(String(decoding: word, as: UTF8.self).lowercased())
-                    }
-                    previous = s..<k
-                    start = nil
-                }
-            } else if start == nil {
-                start = k
+        while k < count {
+            while k < count, isSeparator(value[k]) { k += 1 }
+            guard k < count else { break }
+            let start = k
+            var dotted = false
+            while k < count, !isSeparator(value[k]) {
+                if value[k] == UInt8(ascii: ".") { dotted = true }
+                k += 1
             }
-            k += 1
+            if afterFromOrBy && dotted { body(UnsafeBufferPointer(rebasing: value[start..<k])) }
+            afterFromOrBy = isFromOrBy(start, k)
         }
     }
 

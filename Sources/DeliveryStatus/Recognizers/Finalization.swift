@@ -5,7 +5,9 @@ import MailParsing
 /// codes from the text, the reason (status first, text second), hard/soft, pseudo codes.
 /// Follows the order of Sisimai 5's fact builder so that results compare with its corpus.
 enum Finalization {
-    static func report(_ f: RecipientFinding, reportHosts: [String] = []) -> RecipientReport {
+    /// - Parameter reportProviders: the providers the report's own Received fields name
+    ///   (`BounceContext.receivedProviders`), evaluated only when the provider rules are consulted.
+    static func report(_ f: RecipientFinding, reportProviders: @autoclosure () -> UInt64 = 0) -> RecipientReport {
         let shown = Diagnostic.sweep(f.diagnostic)
         var diagnostic = f.decisionText.map(Diagnostic.sweep) ?? shown
         var status = f.status
@@ -33,8 +35,8 @@ enum Finalization {
             reason = preset
         } else if let byProvider = RemoteHostRules.reason(
             diagnostic: diagnostic, status: status, reply: replyCode,
-            hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic) + reportHosts,
-            recipientDomain: Finalization.domainPart(of: f.recipient)) {
+            hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic),
+            recipientDomain: Finalization.domainPart(of: f.recipient), alsoNamed: reportProviders) {
             reason = byProvider
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,

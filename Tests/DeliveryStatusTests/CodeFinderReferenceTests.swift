@@ -1,0 +1,165 @@
+import Testing
+@testable import DeliveryStatus
+import MailParsing
+
+/// The byte-scanning code finders against the String-era versions they replaced (kept here as
+/// references), on edge cases and on random texts dense in digits, dots and the bytes the rules
+/// look at.
+@Suite struct CodeFinderReferenceTests {
+    static let edgeCases: [String] = [
+        "", "5", "5.1.1", " 5.1.1", "5.1.1 ", "x5.1.1", "v5.1.1", "/5.1.1", "15.1.1", ".5.1.1", "5.1.1000", "5.1.100",
+        "5.0.0 5.1.1", "4.4.7 and 5.7.1", "192.0.2.1", "192.0.2.15.1.1", "1.2.3.4.5.1.1", "5.1.1.1.1", "255.255.255.255 5.2.2",
+        "256.1.1.1 5.1.1", "1.2.3 5.1.3 5.7.1", "5.1.1 5.5.1", "5.1.1 5.0.1", "5.3.0 4.7.0", "4.5.1 4.5.2 5.5.4 5.5.5",
+        "550 5.1.1 <a@b.example>... User unknown", "X-Unix; 550 exit 5.1.1", "x-unix 421", "421 then 550", "2.0.0 250 ok",
+        "5.1.1\u{301} é 5.7.1", "5.8.1 5.7.10 4.2.01", "5.1.1.", "5.1.", "5..1.1", "4.4.70 5.0.00 5.0.0123",
+        "550-5.7.26 DMARC 550 5.7.26 https://x", "1234 999 600 199 550.", "x550 550x -550- /550/ 5501",
+    ]
+
+    static func randomTexts(count: Int, seed: UInt64) -> [String] {
+        var generator = SplitMix(seed: seed)
+        let alphabet = Array("0123456789012345.........  vV/x-unixX-UNIX;é".unicodeScalars)
+        return (0..<count).map { _ in
+            let length = Int(generator.next() % 40)
+            var s = String.UnicodeScalarView()
+            for _ in 0..<length { s.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
+            return String(s)
+        }
+    }
+
+    @Test func enhancedStatusCodeFindMatchesReference() {
+        for text in Self.edgeCases + Self.randomTexts(count: 50_000, seed: 1) {
+            for statusClass in [nil, 2, 4, 5] as [UInt8?] {
+                #expect(EnhancedStatusCode.find(in: text, statusClass: statusClass) == Reference.findStatus(in: text, statusClass: statusClass),
+                        "\(text) class \(String(describing: statusClass))")
+                #expect(EnhancedStatusCode.find(in: text[...], statusClass: statusClass) == Reference.findStatus(in: text, statusClass: statusClass))
+            }
+        }
+    }
+
+    @Test func replyCodeFindMatchesReference() {
+        for text in Self.edgeCases + Self.randomTexts(count: 50_000, seed: 2) {
+            for statusClass in [nil, 2, 3, 4, 5] as [UInt8?] {
+                #expect(ReplyCode.find(in: text, statusClass: statusClass) == Reference.findReply(in: text, statusClass: statusClass),
+                        "\(text) class \(String(describing: statusClass))")
+            }
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The String-era finders, as they were before the byte scans.
+enum Reference {
+    static func findStatus(in text: some StringProtocol, statusClass: UInt8? = nil) -> EnhancedStatusCode? {
+        guard text.utf8.count >= 5 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.append(ASCIIByte.space)
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(contentsOf: [ASCIIByte.space, ASCIIByte.space, ASCIIByte.space])
+        maskIPv4(&bytes)
+        let classes: [UInt8] = statusClass.map { [$0 + ASCIIByte.zero] } ?? [UInt8(ascii: "5"), UInt8(ascii: "4"), UInt8(ascii: "2")]
+        var starts: [Int] = []
+        var resume = [Int](repeating: 1, count: classes.count)
+        var i = 1
+        while i + 1 < bytes.count {
+            if bytes[i + 1] == ASCIIByte.dot, let k = classes.firstIndex(of: bytes[i]), i >= resume[k] {
+                starts.append(i)
+                resume[k] = i + 5
+            }
+            i += 1
+        }
+        var found: [String] = []
+        var weak: String? = nil
+        for i in starts {
+            let before = bytes[i - 1]
+            if ASCIIByte.isDigit(before) || before == ASCIIByte.dot || before == ASCIIByte.slash { continue }
+            if before == ASCIIByte.upperV || before == ASCIIByte.lowerV { continue }
+            guard i + 4 < bytes.count else { continue }
+            let subject = bytes[i + 2]
+            guard subject >= ASCIIByte.zero, subject <= UInt8(ascii: "7"), bytes[i + 3] == ASCIIByte.dot,
+                  ASCIIByte.isDigit(bytes[i + 4]) else { continue }
+            var end = i + 5
+            while end < bytes.count, end < i + 7, ASCIIByte.isDigit(bytes[end]) { end += 1 }
+            let first = String(decoding: bytes[i..<(i + 5)], as: UTF8.self)
+            if first.hasSuffix(".0.0") || first == "4.4.7" {
+                weak = first
+                continue
+            }
+            if end < bytes.count, ASCIIByte.isDigit(bytes[end]) { continue }
+            found.append(String(decoding: bytes[i..<end], as: UTF8.self))
+        }
+        if let weak { found.append(weak) }
+        guard var chosen = found.first else { return nil }
+        for next in found.dropFirst() { chosen = EnhancedStatusCode.preferText(chosen, next, nil) }
+        return EnhancedStatusCode(chosen)
+    }
+
+    static func maskIPv4(_ bytes: inout [UInt8]) {
+        var i = 0
+        while i < bytes.count {
+            guard ASCIIByte.isDigit(bytes[i]), i == 0 || !(ASCIIByte.isDigit(bytes[i - 1]) || bytes[i - 1] == ASCIIByte.dot) else {
+                i += 1; continue
+            }
+            var j = i, octets = 0, ok = true
+            while octets < 4 {
+                var value = 0, n = 0
+                while j < bytes.count, n < 4, ASCIIByte.isDigit(bytes[j]) { value = value * 10 + Int(bytes[j] - ASCIIByte.zero); j += 1; n += 1 }
+                if n == 0 || n > 3 || value > 255 { ok = false; break }
+                octets += 1
+                if octets < 4 {
+                    if j < bytes.count, bytes[j] == ASCIIByte.dot { j += 1 } else { ok = false; break }
+                }
+            }
+            if ok, octets == 4, !(j < bytes.count && ASCIIByte.isDigit(bytes[j])) {
+                for k in i..<j where ASCIIByte.isDigit(bytes[k]) { bytes[k] = UInt8(ascii: "*") }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    static func findReply(in text: some StringProtocol, statusClass: UInt8? = nil) -> ReplyCode? {
+        guard text.utf8.count >= 3 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.append(ASCIIByte.space)
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(ASCIIByte.space)
+        if bytes[...].firstRange(ofCaseInsensitive: "x-unix") != nil { return nil }
+        let candidates: [UInt16]
+        switch statusClass {
+        case 2: candidates = ReplyCode.successCodes
+        case 4: candidates = ReplyCode.transientCodes
+        case 5: candidates = ReplyCode.permanentCodes
+        default: candidates = ReplyCode.permanentCodes + ReplyCode.transientCodes + ReplyCode.successCodes
+        }
+        func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }
+        func digit(_ b: UInt8) -> Bool { b >= ASCIIByte.zero && b <= ASCIIByte.nine }
+        var present = [Bool](repeating: false, count: 600)
+        var any = false
+        var i = 1
+        while i + 3 < bytes.count {
+            let b0 = bytes[i]
+            if b0 >= UInt8(ascii: "2"), b0 <= UInt8(ascii: "5"), digit(bytes[i + 1]), digit(bytes[i + 2]),
+               !joins(bytes[i - 1]), !joins(bytes[i + 3]) {
+                present[Int(b0 - ASCIIByte.zero) * 100 + Int(bytes[i + 1] - ASCIIByte.zero) * 10 + Int(bytes[i + 2] - ASCIIByte.zero)] = true
+                any = true
+            }
+            i += 1
+        }
+        guard any else { return nil }
+        for code in candidates where present[Int(code)] { return ReplyCode(Int(code)) }
+        return nil
+    }
+}
