@@ -29,6 +29,14 @@ import Testing
         }
     }
 
+    @Test func providersNamedInTextAreThoseOfItsHostNames() {
+        let texts = Self.hostTexts + ["mx.LaPoste.net said: 550", "host a.b.prod.outlook.com[1.2.3.4]", "x.QQ.com y.cox.net z.hotmail.com."]
+        for text in texts {
+            let byNames = Hosts.names(in: text).reduce(UInt64(0)) { $0 | RemoteHostRules.providersNamed(byHost: $1) }
+            #expect(Hosts.providersNamed(in: text) == byNames, "\(text.debugDescription)")
+        }
+    }
+
     /// Random texts over the bytes that matter to the pattern (labels, dots, the lookbehind's bytes,
     /// blanks, a two-byte letter), with runs long enough to cross the 63-byte label limit.
     @Test func hostNamesAreThePatternsMatchesOnRandomText() throws {

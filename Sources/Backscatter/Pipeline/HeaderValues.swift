@@ -5,10 +5,8 @@ import MailParsing
 enum HeaderValues {
     /// The Message-ID in angle brackets (`<id@host>`), as the corpora's labels write it.
     static func messageId(_ headers: HeaderSection) -> String? {
-        guard let field = headers.first("message-id"), let id = MessageIDParser.parse(field.unfoldedValue) else {
-            return nil
-        }
-        return "<" + id + ">"
+        guard let field = headers.first("message-id") else { return nil }
+        return MessageIDParser.parseBracketed(field.unfoldedValue)
     }
 
     /// The Subject, RFC 2047 words decoded.
@@ -20,11 +18,7 @@ enum HeaderValues {
     /// The addr-specs of every field named `name`, in order; the null path `<>` left out.
     static func addresses(_ headers: HeaderSection, _ name: String) -> [String] {
         var out: [String] = []
-        for field in headers.all(name) {
-            for address in AddressParser.parseList(field.unfoldedValue) where !address.isNull {
-                out.append(address.address)
-            }
-        }
+        for field in headers.all(name) { out += AddressParser.addressStrings(field.unfoldedValue) }
         return out
     }
 

@@ -10,7 +10,7 @@ struct ApacheJamesRecognizer: Recognizer {
     func claims(_ context: BounceContext) -> Bool {
         if context.subject == "[BOUNCE]" { return true }
         if context.header("message-id")?.contains(".JavaMail.") == true { return true }
-        return context.receivedValues.contains { $0.contains("JAMES SMTP Server") }
+        return context.receivedContains("JAMES SMTP Server")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -15,7 +15,7 @@ struct Exchange2003Recognizer: Recognizer {
             return true
         }
         if let ole = context.header("x-mimeole")?.trimmed, ole.hasPrefix("Produced By Microsoft Exchange") { return true }
-        return context.receivedValues.contains { $0.contains(" with Internet Mail Service (") }
+        return context.receivedContains(" with Internet Mail Service (")
     }
 
     /// The error codes in the `MSEXCH:` line, with the reason each means (Sisimai's table).

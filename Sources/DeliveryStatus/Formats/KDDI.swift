@@ -16,6 +16,6 @@ struct KDDIRecognizer: Recognizer {
         let from = context.lowercaseFrom
         if from.contains("no-reply@"), from.contains(".dion.ne.jp") { return true }
         if context.header("reply-to")?.trimmed == "no-reply@app.auone-net.jp" { return true }
-        return context.receivedValues.contains { $0.contains("ezweb.ne.jp (") || $0.contains(".au.com (") }
+        return (context.receivedContains("ezweb.ne.jp (") || context.receivedContains(".au.com ("))
     }
 }

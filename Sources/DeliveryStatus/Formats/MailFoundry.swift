@@ -8,7 +8,7 @@ struct MailFoundryRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         context.subject == "Message delivery has failed"
-            && context.receivedValues.contains { $0.contains("(MAILFOUNDRY) id") }
+            && context.receivedContains("(MAILFOUNDRY) id")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -17,7 +17,7 @@ struct Office365Recognizer: Recognizer {
         where context.hasHeader(h) {
             signs += 1
         }
-        if context.receivedValues.contains(where: Office365Recognizer.isOutlookHost) { signs += 1 }
+        if context.receivedContains(".outbound.protection.outlook.com") || context.receivedContains(".prod.outlook.com") { signs += 1 }
         // "Message-ID: <...@NEKOCHAN.example.prod.outlook.com>" (lhost-office365-02)
         if let id = context.header("message-id"), Office365Recognizer.isOutlookHost(id) { signs += 1 }
         return signs >= 2

@@ -7,7 +7,7 @@ struct OpenSMTPDRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subject.hasPrefix("Delivery status notification") && context.lowercaseFrom.contains("mailer-daemon") { return true }
-        return context.receivedValues.contains { $0.contains("(OpenSMTPD)") }
+        return context.receivedContains("(OpenSMTPD)")
     }
 
     /// OpenSMTPD's own error texts (mta.c, lka.c) and their reasons.

@@ -6,7 +6,7 @@ struct QmailRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subject == "failure notice" || context.subject == "Failure Notice" { return true }
-        return context.receivedValues.contains { $0.contains("(qmail ") }
+        return context.receivedContains("(qmail ")
     }
 
     static let ends = [

@@ -72,8 +72,17 @@ enum TextScan {
     }
 
     /// Whether a line carries a sign of failure: a status or reply code, or a failure phrase.
+    static func hasFailureSign(_ text: String) -> Bool {
+        failureWords.hasMatch(in: text) || failureCodes.hasMatch(in: text)
+    }
+
+    /// The codes of `hasFailureSign`: an RFC 3463 status or an SMTP reply code standing alone. Apart
+    /// from the words, whose literal starts let the prefilter skip most of a text (together, PCRE2
+    /// tried all 45 alternatives at every byte: 84,000 instructions a block).
+    static let failureCodes = PatternSet.compiled([#"\b[245]\.\d{1,3}\.\d{1,3}\b"#, #"(^|[^\d.])[45]\d\d([ -]|$)"#])
+    /// The words of `hasFailureSign`.
     static let failureWords = PatternSet.compiled([
-        #"\b[245]\.\d{1,3}\.\d{1,3}\b"#, #"(^|[^\d.])[45]\d\d([ -]|$)"#, "unknown", "not exist", "no such", "invalid",
+        "unknown", "not exist", "no such", "invalid",
         "rejected", "refused", "denied", "full", "quota", "unavailable", "disabled", "failed", "error", "blocked",
         "spam", "timed? ?out", "expired", "unreachable", "not found", "too (large|big)", "exceeded", "suspended",
         "said:", "reason:", "diagnostic", "can't", "cannot", "unable", "inactive", "does not", "couldn't",
@@ -179,11 +188,11 @@ enum TextScan {
             let key = b.address.lowercased()
             if seen.contains(key) { continue }
             var text = b.text
-            if !failureWords.hasMatch(in: text) {
+            if !hasFailureSign(text) {
                 // The reason may stand above the address (ezweb: "The user(s) account is disabled." / blank /
                 // "<address>"): the paragraph just above, if it names no other address.
                 let above = TextScan.paragraph(above: b.line, in: lines)
-                guard !above.isEmpty, failureWords.hasMatch(in: above), addresses(in: Substring(above)).isEmpty else { continue }
+                guard !above.isEmpty, hasFailureSign(above), addresses(in: Substring(above)).isEmpty else { continue }
                 text = above + "\n" + text
             }
             seen.insert(key)

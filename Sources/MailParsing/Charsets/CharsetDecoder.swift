@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns bytes in a named charset into text. Never fails.
 ///
 /// US-ASCII, UTF-8, ISO-8859-1/windows-1252 and UTF-16 are decoded here without iconv; ISO-2022-JP is
@@ -42,10 +50,10 @@ public enum CharsetDecoder {
         case .iso2022JP:
             // A 7-bit charset label on 8-bit bytes is a wrong label: valid UTF-8 is read as UTF-8
             // (sisimai maildir/dos lhost-notes-01, lhost-mfilter-01 were re-encoded but kept ISO-2022-JP).
-            if !isASCII(bytes), let text = String(validating: bytes, as: UTF8.self) { return text }
+            if !isASCII(bytes), let text = validUTF8(bytes) { return text }
             return ISO2022JP.decode(bytes)
         case .iconv(let name):
-            if !isASCII(bytes), sevenBit(name), let text = String(validating: bytes, as: UTF8.self) { return text }
+            if !isASCII(bytes), sevenBit(name), let text = validUTF8(bytes) { return text }
             // ASCII-compatible charsets need no conversion for pure ASCII; stateful 7-bit ones
             // (ISO-2022-*, UTF-7, HZ) and the wide ones do.
             if isASCII(bytes), asciiCompatible(name) { return String(decoding: bytes, as: UTF8.self) }
@@ -61,8 +69,24 @@ public enum CharsetDecoder {
 
     /// Raw bytes of unknown charset: UTF-8 if they are valid UTF-8, else windows-1252 (Latin-1).
     package static func utf8OrWindows1252(_ bytes: ByteSlice) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        if let text = validUTF8(bytes) { return text }
         return windows1252(bytes)
+    }
+
+    /// The bytes as a String when they are valid UTF-8, else nil: the answers of
+    /// `String(validating:as:)`, whose generic validation cost ~1,000 instructions a call (callgrind,
+    /// sisimai bsd mbox, 39,000 calls). The repairing decoder, specialised for contiguous UTF-8, always
+    /// yields valid UTF-8, so its output equals the input byte for byte exactly when the input was valid.
+    package static func validUTF8(_ bytes: ByteSlice) -> String? {
+        bytes.withUnsafeBufferPointer { input -> String? in
+            var text = String(decoding: input, as: UTF8.self)
+            let same = text.withUTF8 { output -> Bool in
+                guard output.count == input.count else { return false }
+                guard let a = output.baseAddress, let b = input.baseAddress else { return true }
+                return memcmp(a, b, input.count) == 0
+            }
+            return same ? text : nil
+        }
     }
 
     /// Whether an iconv charset name is a 7-bit encoding, whose text never holds a byte over 0x7F.

@@ -31,7 +31,8 @@ public enum AddressParser {
     }
 
     /// `parseItems` without the fast path for the common shapes (the tests compare the two).
-    static func parseItemsByTokens(_ value: ByteSlice) -> [MailAddress] {
+    /// - Parameter names: false to leave every display name nil (for callers that want addresses only).
+    static func parseItemsByTokens(_ value: ByteSlice, names: Bool = true) -> [MailAddress] {
         let tokens = FieldTokenizer.tokenize(value)
         var results: [MailAddress] = []
         var current: [FieldToken] = []
@@ -42,7 +43,7 @@ public enum AddressParser {
         var currentHasAt = false  // kept, not searched, so a run of ":" stays O(n)
 
         func finish() {
-            if let address = address(from: current) { results.append(address) }
+            if let address = address(from: current, names: names) { results.append(address) }
             current.removeAll(keepingCapacity: true)
             inAngle = false
             inRoute = false
@@ -90,11 +91,48 @@ public enum AddressParser {
         return results
     }
 
+    /// The addr-specs (`MailAddress.address`) of every mailbox in an address-list value, in order, the
+    /// null path `<>` left out: `parseList(value).filter { !$0.isNull }.map(\.address)` without the
+    /// display names, which cost most of a field's reading and which a record of addresses never shows.
+    package static func addressStrings(_ value: ByteSlice) -> [String] {
+        if let shape = simpleShape(value) {
+            // local, "@" and domain lie side by side in the value: one String, unless the local part
+            // has to be quoted.
+            let needsQuoting = value[shape.local].withUnsafeBufferPointer { MailAddress.needsQuoting(bytes: $0) }
+            if !needsQuoting { return [String(decoding: value[shape.local.lowerBound..<shape.domain.upperBound], as: UTF8.self)] }
+            return [MailAddress(localPart: String(decoding: value[shape.local], as: UTF8.self),
+                                domain: String(decoding: value[shape.domain], as: UTF8.self)).address]
+        }
+        var out: [String] = []
+        for address in parseItemsByTokens(value, names: false) where !address.isNull { out.append(address.address) }
+        return out
+    }
+
     /// The common shapes, `local@domain` and `Plain Name <local@domain>`, in ASCII atext only, read
     /// without tokenising (most From/To fields; the tokeniser's slices and filters cost ~5 µs a field).
     /// Nil for anything else (quotes, comments, encoded words, lists, groups, 8-bit bytes, junk), which
     /// the full parser reads; for the shapes it accepts, the result is the full parser's.
     static func simpleAddress(_ value: ByteSlice) -> MailAddress? {
+        guard let shape = simpleShape(value) else { return nil }
+        let local = String(decoding: value[shape.local], as: UTF8.self)
+        let domain = String(decoding: value[shape.domain], as: UTF8.self)
+        var name: [UInt8] = []
+        var pendingSpace = false
+        for b in value[shape.phrase] {
+            if b == ASCII.space || b == ASCII.tab {
+                pendingSpace = !name.isEmpty
+            } else {
+                if pendingSpace { name.append(ASCII.space) }
+                pendingSpace = false
+                name.append(b)
+            }
+        }
+        return MailAddress(displayName: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), localPart: local, domain: domain)
+    }
+
+    /// Where the parts of a `simpleAddress` shape lie in `value`: the local part, the domain (the one
+    /// "@" between them) and the phrase before `<` (empty for a bare addr-spec).
+    static func simpleShape(_ value: ByteSlice) -> (local: Range<Int>, domain: Range<Int>, phrase: Range<Int>)? {
         @inline(__always) func isAtext(_ b: UInt8) -> Bool {
             switch b {
             case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
@@ -109,15 +147,15 @@ public enum AddressParser {
         let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
         // The addr-spec: atext, one "@", atext.
-        func addrSpec(_ bytes: ByteSlice) -> (String, String)? {
+        func addrSpec(_ bytes: ByteSlice) -> (Range<Int>, Range<Int>)? {
             guard let at = bytes.firstIndex(of: ASCII.at), at > bytes.startIndex, at + 1 < bytes.endIndex else { return nil }
             let local = bytes[..<at], domain = bytes[(at + 1)...]
             guard local.allSatisfy(isAtext), domain.allSatisfy(isAtext) else { return nil }
-            return (String(decoding: local, as: UTF8.self), String(decoding: domain, as: UTF8.self))
+            return (local.indices, domain.indices)
         }
         if trimmed.last != ASCII.greaterThan {
             guard let (local, domain) = addrSpec(trimmed) else { return nil }
-            return MailAddress(displayName: nil, localPart: local, domain: domain)
+            return (local, domain, trimmed.startIndex..<trimmed.startIndex)
         }
         guard let open = trimmed.firstIndex(of: ASCII.lessThan),
               let (local, domain) = addrSpec(trimmed[(open + 1)..<(trimmed.endIndex - 1)]) else { return nil }
@@ -129,22 +167,11 @@ public enum AddressParser {
             if previous == ASCII.equals && b == UInt8(ascii: "?") { return nil }
             previous = b
         }
-        var name: [UInt8] = []
-        var pendingSpace = false
-        for b in phrase {
-            if b == ASCII.space || b == ASCII.tab {
-                pendingSpace = !name.isEmpty
-            } else {
-                if pendingSpace { name.append(ASCII.space) }
-                pendingSpace = false
-                name.append(b)
-            }
-        }
-        return MailAddress(displayName: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), localPart: local, domain: domain)
+        return (local, domain, phrase.indices)
     }
 
     /// One mailbox from the tokens between separators.
-    private static func address(from tokens: [FieldToken]) -> MailAddress? {
+    private static func address(from tokens: [FieldToken], names: Bool) -> MailAddress? {
         guard tokens.contains(where: { $0.kind != .space }) else { return nil }
         if let open = tokens.firstIndex(where: { $0.kind == .special(ASCII.lessThan) }) {
             let close = tokens[(open + 1)...].firstIndex(where: { $0.kind == .special(ASCII.greaterThan) })
@@ -164,14 +191,14 @@ public enum AddressParser {
                 domain = ""
             }
             let after = close < tokens.endIndex ? tokens[(close + 1)...] : []
-            let name = phraseText(tokens[..<open]) ?? phraseText(after) ?? commentText(tokens[...])
+            let name = names ? phraseText(tokens[..<open]) ?? phraseText(after) ?? commentText(tokens[...]) : nil
             return MailAddress(displayName: name, localPart: local, domain: domain)
         }
         // No angle brackets: "local@domain (comment)", or "Name local@domain" (brackets missing).
         guard let at = tokens.lastIndex(where: { $0.kind == .special(ASCII.at) }) else {
             let words = tokens.filter(\.isWord)
             guard words.count == 1, let word = words.first else { return nil }  // a phrase alone: no mailbox
-            return MailAddress(displayName: commentText(tokens[...]), localPart: text(of: word), domain: "")
+            return MailAddress(displayName: names ? commentText(tokens[...]) : nil, localPart: text(of: word), domain: "")
         }
         // The local part is the run of adjacent non-space tokens before the last "@" (it may hold
         // earlier "@"s: "a@b@c"); one space around the "@" is tolerated ("user @ example.com").
@@ -191,7 +218,7 @@ public enum AddressParser {
         }
         let spec = tokens[localStart..<domainEnd].filter { $0.kind != .space }
         let (local, domain) = splitAddrSpec(spec[...])
-        let name = phraseText(tokens[..<localStart]) ?? commentText(tokens[...])
+        let name = names ? phraseText(tokens[..<localStart]) ?? commentText(tokens[...]) : nil
         return MailAddress(displayName: name, localPart: local, domain: domain)
     }
 

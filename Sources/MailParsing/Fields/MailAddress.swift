@@ -18,17 +18,23 @@ public struct MailAddress: Sendable, Hashable {
     /// `local@domain`, the local part re-quoted when it is not a dot-atom (RFC 5322 §3.4.1); just the
     /// local part when there is no domain; empty for the null reverse-path `<>`.
     public var address: String {
-        let local = Self.needsQuoting(localPart) ? Self.quoted(localPart) : localPart
+        var local = Self.needsQuoting(localPart) ? Self.quoted(localPart) : localPart
         guard !domain.isEmpty else { return local }
-        // One allocation for `local@domain` (this runs for every address a record or the classifier shows).
-        let count = local.utf8.count + 1 + domain.utf8.count
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var i = 0
-            for b in local.utf8 { buffer[i] = b; i += 1 }
-            buffer[i] = ASCII.at
-            i += 1
-            for b in domain.utf8 { buffer[i] = b; i += 1 }
-            return i
+        // One allocation for `local@domain`, the parts copied from their contiguous UTF-8 (this runs for
+        // every address a record or the classifier shows; iterating the UTF-8 views cost ~800
+        // instructions an address).
+        var domain = domain
+        return local.withUTF8 { l in
+            domain.withUTF8 { d in
+                String(unsafeUninitializedCapacity: l.count + 1 + d.count) { buffer in
+                    var i = 0
+                    for b in l { buffer[i] = b; i += 1 }
+                    buffer[i] = ASCII.at
+                    i += 1
+                    for b in d { buffer[i] = b; i += 1 }
+                    return i
+                }
+            }
         }
     }
 
@@ -40,8 +46,13 @@ public struct MailAddress: Sendable, Hashable {
 
     /// RFC 5322 §3.2.3 atext, plus dots between atoms; 8-bit bytes are UTF-8 atext (RFC 6532 §3.2).
     static func needsQuoting(_ local: String) -> Bool {
-        if local.isEmpty { return false }
-        let bytes = local.utf8
+        var local = local
+        return local.withUTF8 { needsQuoting(bytes: $0) }
+    }
+
+    /// `needsQuoting(_:)` on the local part's UTF-8 bytes.
+    static func needsQuoting(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.isEmpty { return false }
         if bytes.first == ASCII.dot || bytes.last == ASCII.dot { return true }
         var previous: UInt8 = 0
         for b in bytes {

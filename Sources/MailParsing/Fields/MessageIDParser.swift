@@ -13,9 +13,54 @@ public enum MessageIDParser {
 
     /// The first message id in the value, without angle brackets, or nil.
     public static func parse(_ value: ByteSlice) -> String? {
+        if let id = simpleBracketed(value) {
+            return CharsetDecoder.utf8OrWindows1252(value[(id.lowerBound + 1)..<(id.upperBound - 1)])
+        }
+        return parseByScan(value)
+    }
+
+    /// `parse` without the fast path for a plain `<id>` (the tests compare the two).
+    static func parseByScan(_ value: ByteSlice) -> String? {
         let ids = scan(value, stopAfterFirst: true)
         if let first = ids.bracketed.first ?? ids.bare.first { return first }
         return ids.anyWord
+    }
+
+    /// The first message id in angle brackets (`<id@host>`), as `"<" + parse(value) + ">"` gives it.
+    package static func parseBracketed(_ value: ByteSlice) -> String? {
+        // The brackets are ASCII: the id decodes alike with or without them, in one String.
+        if let id = simpleBracketed(value) { return CharsetDecoder.utf8OrWindows1252(value[id]) }
+        return parse(value).map { "<" + $0 + ">" }
+    }
+
+    /// The common shape, `<id>` first (after white space, commas, semicolons and stray `>`), its id
+    /// free of white space, comments and `<`, at most `maxIDBytes` long: the range of `<id>`, brackets
+    /// included. Nil for anything else, which `scan` reads (for this shape `scan` takes the id's bytes
+    /// as they are: nothing to drop, nothing to cut).
+    static func simpleBracketed(_ value: ByteSlice) -> Range<Int>? {
+        value.withUnsafeBufferPointer { buffer -> Range<Int>? in
+            var i = 0
+            let end = buffer.count
+            while i < end {
+                let b = buffer[i]
+                guard ASCII.isWhitespaceOrNewline(b) || b == ASCII.comma || b == ASCII.semicolon
+                        || b == ASCII.greaterThan else { break }
+                i += 1
+            }
+            guard i < end, buffer[i] == ASCII.lessThan else { return nil }
+            let open = i
+            i += 1
+            while i < end {
+                let c = buffer[i]
+                if c == ASCII.greaterThan || c == ASCII.lessThan || c == ASCII.openParen
+                    || ASCII.isWhitespaceOrNewline(c) { break }
+                i += 1
+            }
+            guard i < end, buffer[i] == ASCII.greaterThan, i - open - 1 > 0, i - open - 1 <= maxIDBytes else {
+                return nil
+            }
+            return (value.startIndex + open)..<(value.startIndex + i + 1)
+        }
     }
 
     /// Every message id in the value, in order (References, In-Reply-To).
@@ -46,6 +91,7 @@ public enum MessageIDParser {
             }
             if b == ASCII.lessThan {
                 var id: [UInt8] = []
+                id.reserveCapacity(min(end - i, 128))
                 i += 1
                 while i < end {
                     let c = value[i]

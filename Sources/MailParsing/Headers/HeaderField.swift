@@ -31,12 +31,33 @@ public struct HeaderField: Sendable {
             let trimmed = rawValue.trimmingWhitespace()
             return trimmed.count > maxUnfoldedBytes ? trimmed.prefix(maxUnfoldedBytes) : trimmed
         }
-        // Every byte but CR and LF, at most `maxUnfoldedBytes`, written straight into the new array.
+        // Every byte but CR and LF, at most `maxUnfoldedBytes`, written straight into the new array:
+        // eight bytes at a time where a word holds neither (most of a folded value).
         let limit = maxUnfoldedBytes
         let out = rawValue.withUnsafeBufferPointer { value in
             [UInt8](unsafeUninitializedCapacity: min(value.count, limit)) { buffer, count in
                 var n = 0
-                for byte in value where byte != ASCII.carriageReturn && byte != ASCII.lineFeed {
+                var k = 0
+                let total = value.count
+                if let source = value.baseAddress, let target = buffer.baseAddress {
+                    while k + 8 <= total, n + 8 <= limit {
+                        let word = UnsafeRawPointer(source + k).loadUnaligned(as: UInt64.self)
+                        if ByteWord.hasByte(word, ASCII.carriageReturn) || ByteWord.hasByte(word, ASCII.lineFeed) {
+                            for j in k..<(k + 8) where value[j] != ASCII.carriageReturn && value[j] != ASCII.lineFeed {
+                                buffer[n] = value[j]
+                                n += 1
+                            }
+                        } else {
+                            UnsafeMutableRawPointer(target + n).storeBytes(of: word, as: UInt64.self)
+                            n += 8
+                        }
+                        k += 8
+                    }
+                }
+                while k < total {
+                    let byte = value[k]
+                    k += 1
+                    if byte == ASCII.carriageReturn || byte == ASCII.lineFeed { continue }
                     if n >= limit { break }
                     buffer[n] = byte
                     n += 1

@@ -57,8 +57,8 @@ public struct ContentType: Sendable, Hashable {
         if i < end, value[i] != ASCII.semicolon, value[i] != ASCII.openParen { malformed = true }
         let (parameters, paramsMalformed) = HeaderParameters.parse(value[i...])
         let type = ContentType(
-            type: String(decoding: typeBytes.map(ASCII.lowercased), as: UTF8.self),
-            subtype: String(decoding: subtypeBytes.map(ASCII.lowercased), as: UTF8.self),
+            type: ASCII.lowercasedString(typeBytes),
+            subtype: ASCII.lowercasedString(subtypeBytes),
             parameters: parameters, isDefaulted: false)
         return (type, malformed || paramsMalformed)
     }

@@ -32,7 +32,10 @@ public struct HeaderParameters: Sendable, Hashable {
     /// - Parameter bytes: the bytes after the first `;` (or any `; a=b; c=d` text).
     /// - Returns: the parameters and whether anything had to be skipped as junk.
     package static func parse(_ bytes: ByteSlice) -> (HeaderParameters, malformed: Bool) {
-        var raw: [(name: String, section: Int?, extended: Bool, value: [UInt8])] = []
+        // Values are slices of the input where nothing has to be undone (most are), new bytes otherwise.
+        var raw: [(name: String, section: Int?, extended: Bool, value: ByteSlice)] = []
+        raw.reserveCapacity(4)
+        var sectioned = false   // some name ends in `*` or `*N` (RFC 2231)
         var malformed = false
         var i = bytes.startIndex
         let end = bytes.endIndex
@@ -75,20 +78,37 @@ public struct HeaderParameters: Sendable, Hashable {
             }
             i += 1
             while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
-            var value: [UInt8] = []
+            var value: ByteSlice = []
             if i < end, bytes[i] == ASCII.quote {
                 i += 1
                 var closed = false
+                // The plain run up to the closing quote is taken as a slice; only a quoted-pair or a
+                // line end inside makes a copy, from there on.
+                let valueStart = i
                 while i < end {
                     let byte = bytes[i]
-                    if byte == ASCII.backslash, i + 1 < end {
-                        value.append(bytes[i + 1])
-                        i += 2
-                        continue
-                    }
-                    if byte == ASCII.quote { closed = true; i += 1; break }
-                    if byte != ASCII.carriageReturn && byte != ASCII.lineFeed { value.append(byte) }
+                    if byte == ASCII.quote || byte == ASCII.backslash || byte == ASCII.carriageReturn
+                        || byte == ASCII.lineFeed { break }
                     i += 1
+                }
+                if i < end, bytes[i] == ASCII.quote {
+                    value = bytes[valueStart..<i]
+                    closed = true
+                    i += 1
+                } else {
+                    var copy = Array(bytes[valueStart..<i])
+                    while i < end {
+                        let byte = bytes[i]
+                        if byte == ASCII.backslash, i + 1 < end {
+                            copy.append(bytes[i + 1])
+                            i += 2
+                            continue
+                        }
+                        if byte == ASCII.quote { closed = true; i += 1; break }
+                        if byte != ASCII.carriageReturn && byte != ASCII.lineFeed { copy.append(byte) }
+                        i += 1
+                    }
+                    value = copy[...]
                 }
                 if !closed { malformed = true }
                 // Junk after the closing quote up to ';' is dropped.
@@ -100,7 +120,7 @@ public struct HeaderParameters: Sendable, Hashable {
                 // A token; broken mailers put spaces in unquoted values, so read up to ';' and trim.
                 let valueStart = i
                 while i < end, bytes[i] != ASCII.semicolon { i += 1 }
-                value = Array(bytes[valueStart..<i].trimmingWhitespace())
+                value = bytes[valueStart..<i].trimmingWhitespace()
             }
             // RFC 2231 §3, §4: name*N, name*N*, name*
             var section: Int?
@@ -116,13 +136,23 @@ public struct HeaderParameters: Sendable, Hashable {
                     nameBytes = nameBytes[..<star]
                 }
             }
-            let name = String(decoding: nameBytes.map(ASCII.lowercased), as: UTF8.self)
-            raw.append((name, section, extended, value))
+            if extended || section != nil { sectioned = true }
+            raw.append((ASCII.lowercasedString(nameBytes), section, extended, value))
         }
         if i < end { malformed = true }
 
-        // Assemble: continuations joined in section order; the charset comes from section 0 (RFC 2231 §4.1).
         var result = HeaderParameters()
+        if !sectioned {
+            // No RFC 2231 pieces: each name's first value is its value (what the assembly below gives
+            // for unsectioned pieces), without its filters.
+            result.entries.reserveCapacity(raw.count)
+            for entry in raw where !result.entries.contains(where: { $0.name == entry.name }) {
+                result.entries.append((entry.name, decodeValue(entry.value, extended: false, first: true)))
+            }
+            return (result, malformed)
+        }
+
+        // Assemble: continuations joined in section order; the charset comes from section 0 (RFC 2231 §4.1).
         // Each name is assembled once, at its first appearance; a name is done exactly when `result`
         // has it (every branch below appends it), so no separate set is kept (at most 64 names).
         for entry in raw where !result.entries.contains(where: { $0.name == entry.name }) {
@@ -141,7 +171,7 @@ public struct HeaderParameters: Sendable, Hashable {
             var bytesOut: [UInt8] = []
             for (index, piece) in ordered.enumerated() {
                 if piece.extended {
-                    var valueBytes = piece.value[...]
+                    var valueBytes = piece.value
                     if index == 0 {
                         let (cs, rest) = splitCharsetAndLanguage(valueBytes)
                         charset = cs
@@ -158,12 +188,12 @@ public struct HeaderParameters: Sendable, Hashable {
     }
 
     /// RFC 2231 §4: `charset'language'percent-encoded`.
-    private static func decodeValue(_ value: [UInt8], extended: Bool, first: Bool) -> String {
+    private static func decodeValue(_ value: ByteSlice, extended: Bool, first: Bool) -> String {
         guard extended else {
             // Some mailers put RFC 2047 words in parameters (not allowed, RFC 2047 §5, but common).
-            return TextDecoding.decodeHeaderText(value[...])
+            return TextDecoding.decodeHeaderText(value)
         }
-        let (charset, rest) = splitCharsetAndLanguage(value[...])
+        let (charset, rest) = splitCharsetAndLanguage(value)
         return TextDecoding.decode(percentDecode(rest)[...], charset: charset)
     }
 

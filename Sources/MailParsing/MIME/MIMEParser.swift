@@ -3,6 +3,9 @@
 package struct MIMEParser {
     package let limits: ParsingLimits
     private var partCount = 0
+    /// Whether multipart delimiters are found by searching the body (else by walking its lines, as
+    /// for boundaries the search cannot take); the tests compare the two.
+    var searchesDelimiters = true
 
     package init(limits: ParsingLimits) { self.limits = limits }
 
@@ -14,9 +17,23 @@ package struct MIMEParser {
         var contentType = defaultType
         // Two Content-Type fields are ambiguous (MIME-tools testmsgs/double-content-type.msg): the last one
         // is used, as stalwart-mail-parser does (eml/malformed/020, 021), and the ambiguity is recorded.
-        let contentTypeFields = headers.all("content-type")
-        if contentTypeFields.count > 1 { defects.insert(.duplicateContentType) }
-        if let field = contentTypeFields.last {
+        // One walk for both fields; most parts have at most these two, so no array of matches is built.
+        var contentTypeIndex: Int? = nil
+        var contentTypeCount = 0
+        var transferEncodingIndex: Int? = nil
+        for i in headers.fields.indices {
+            let length = headers.fields[i].name.count
+            if length == 12, headers.fields[i].name.equalsCaseInsensitive("content-type") {
+                contentTypeIndex = i
+                contentTypeCount += 1
+            } else if length == 25, transferEncodingIndex == nil,
+                      headers.fields[i].name.equalsCaseInsensitive("content-transfer-encoding") {
+                transferEncodingIndex = i
+            }
+        }
+        if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
+        if let index = contentTypeIndex {
+            let field = headers.fields[index]
             if let (parsed, malformed) = ContentType.parse(field.unfoldedValue) {
                 contentType = parsed
                 if malformed { defects.insert(.malformedParameters) }
@@ -26,10 +43,10 @@ package struct MIMEParser {
             }
         }
         var transferEncoding = "7bit"
-        if let field = headers.first("content-transfer-encoding") {
-            let value = field.unfoldedValue
+        if let index = transferEncodingIndex {
+            let value = headers.fields[index].unfoldedValue
             let token = value.prefix { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.semicolon && $0 != ASCII.openParen }
-            transferEncoding = String(decoding: token.map(ASCII.lowercased), as: UTF8.self)
+            transferEncoding = ASCII.lowercasedString(token)
             switch transferEncoding {
             case "7bit", "8bit", "binary", "base64", "quoted-printable": break
             case "": transferEncoding = "7bit"
@@ -92,13 +109,64 @@ package struct MIMEParser {
         let boundary = Array(boundaryString.utf8)
         let body = part.body
         let childDefault: ContentType = part.contentType.subtype == "digest" ? .messageRFC822 : .textPlain
-        var scanner = LineScanner(body)
-        var previousContentEnd: Int? = nil   // end of the previous line's content (before its line end)
         var currentStart: Int? = nil         // start of the current body part, after its delimiter line
         var sawDelimiter = false
         var closed = false
         var children: [MIMEPart] = []
 
+        // A delimiter line starts with `--boundary`: the body is searched for that string (memchr and
+        // memcmp) rather than walked line by line, and a hit counts where a line starts (after LF, CR or
+        // CRLF, as `LineScanner` cuts lines). A boundary that holds a line end (decoded from an RFC 2047
+        // word) can never match inside a line: the line walk reads it. So does a boundary longer than
+        // RFC 2046 §5.1.1's 70 bytes allows by far, which would make the search O(n·m) on hostile input.
+        let delimiter: [UInt8] = [ASCII.hyphen, ASCII.hyphen] + boundary
+        if searchesDelimiters, boundary.count <= 256, !boundary.contains(ASCII.carriageReturn), !boundary.contains(ASCII.lineFeed) {
+            var from = body.startIndex
+            while let hit = Self.firstLineStart(of: delimiter, in: body, from: from) {
+                // The line's content ends at its first CR or LF; the previous line's content ends before
+                // the line end that precedes the hit.
+                var contentEnd = hit + delimiter.count
+                while contentEnd < body.endIndex, body[contentEnd] != ASCII.carriageReturn,
+                      body[contentEnd] != ASCII.lineFeed { contentEnd += 1 }
+                var lineEnd = contentEnd
+                if lineEnd < body.endIndex {
+                    lineEnd += body[lineEnd] == ASCII.carriageReturn && lineEnd + 1 < body.endIndex
+                        && body[lineEnd + 1] == ASCII.lineFeed ? 2 : 1
+                }
+                var partEnd = hit
+                if hit > body.startIndex {
+                    partEnd = hit - 1
+                    if body[partEnd] == ASCII.lineFeed, partEnd > body.startIndex,
+                       body[partEnd - 1] == ASCII.carriageReturn { partEnd -= 1 }
+                }
+                let k = hit + delimiter.count
+                let isClose = k + 1 < contentEnd && body[k] == ASCII.hyphen && body[k + 1] == ASCII.hyphen
+                if let start = currentStart {
+                    let end = max(start, min(partEnd, hit))
+                    if partCount >= limits.maxParts {
+                        part.defects.insert(.tooManyParts)
+                    } else {
+                        children.append(parseEntity(body[start..<end], depth: part.depth + 1, defaultType: childDefault))
+                    }
+                } else {
+                    part.preamble = body[body.startIndex..<max(body.startIndex, min(partEnd, hit))]
+                }
+                sawDelimiter = true
+                if isClose {
+                    closed = true
+                    part.epilogue = body[lineEnd...]
+                    break
+                }
+                currentStart = lineEnd
+                from = lineEnd
+            }
+            finishMultipart(&part, body: body, currentStart: currentStart, sawDelimiter: sawDelimiter,
+                            closed: closed, children: &children, childDefault: childDefault)
+            return
+        }
+
+        var scanner = LineScanner(body)
+        var previousContentEnd: Int? = nil   // end of the previous line's content (before its line end)
         while let line = scanner.next() {
             defer { previousContentEnd = line.content.upperBound }
             let content = line.content
@@ -136,6 +204,34 @@ package struct MIMEParser {
             }
             currentStart = line.end
         }
+        finishMultipart(&part, body: body, currentStart: currentStart, sawDelimiter: sawDelimiter,
+                        closed: closed, children: &children, childDefault: childDefault)
+    }
+
+    /// The first place at or after `from` where `delimiter` starts a line of `body` (at the body's start,
+    /// or after a CR or LF).
+    private static func firstLineStart(of delimiter: [UInt8], in body: ByteSlice, from: Int) -> Int? {
+        var from = from
+        while from < body.endIndex {
+            let offset = delimiter.withUnsafeBufferPointer { needle in
+                body.withUnsafeBufferPointer { hay in
+                    ByteSubstring.firstOffset(of: needle, in: UnsafeBufferPointer(rebasing: hay[(from - body.startIndex)...]))
+                }
+            }
+            guard let offset else { return nil }
+            let hit = from + offset
+            if hit == body.startIndex || body[hit - 1] == ASCII.lineFeed || body[hit - 1] == ASCII.carriageReturn {
+                return hit
+            }
+            from = hit + 1
+        }
+        return nil
+    }
+
+    /// The end of `parseMultipart`: the defects of a missing or unclosed delimiter, a last part that
+    /// was never closed, and the children.
+    private mutating func finishMultipart(_ part: inout MIMEPart, body: ByteSlice, currentStart: Int?, sawDelimiter: Bool,
+                                          closed: Bool, children: inout [MIMEPart], childDefault: ContentType) {
         if !sawDelimiter {
             part.defects.insert(.boundaryNotFound)
         } else if !closed {

@@ -21,8 +21,9 @@ public struct ParsedMessage: Sendable {
 
     /// Every defect recorded in the header and MIME structure, as stable names, without repeats.
     public var defects: [String] {
-        var seen = Set<String>()
-        return root.allDefectNames.filter { seen.insert($0).inserted }
+        var names: [String] = []
+        root.appendDistinctDefectNames(into: &names)
+        return names
     }
 
     /// Every part of the message, depth-first in document order, the root first.

@@ -1,0 +1,129 @@
+import Testing
+@testable import MailParsing
+
+/// The byte-level fast paths against the routines they stand in for, on edge cases and on random
+/// inputs built from the bytes that matter to each parser (line ends, blanks, colons, brackets, 8-bit).
+@Suite struct FastPathAgreementTests {
+    /// SplitMix64: the same inputs on every run.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        /// `count` bytes drawn from `alphabet`.
+        mutating func bytes(_ alphabet: [UInt8], count: Int) -> [UInt8] {
+            (0..<count).map { _ in alphabet[below(alphabet.count)] }
+        }
+    }
+
+    static func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    @Test func validUTF8AgreesWithTheStandardValidation() {
+        var edge: [[UInt8]] = [[], [0x41], [0x80], [0xC3, 0xA9], [0xC3], [0xE2, 0x82, 0xAC], [0xE2, 0x82],
+                               [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xF4, 0x90, 0x80, 0x80],
+                               [0xC0, 0xAF], [0xEF, 0xBF, 0xBD], [0xFF], [0x00, 0x7F]]
+        var generator = Generator(state: 1)
+        let alphabet: [UInt8] = [0x41, 0x20, 0x00, 0x7F, 0x80, 0xBF, 0xC2, 0xC3, 0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA9, 0x9F]
+        for _ in 0..<3000 { edge.append(generator.bytes(alphabet, count: generator.below(12))) }
+        for input in edge {
+            #expect(CharsetDecoder.validUTF8(input[...]) == String(validating: input, as: UTF8.self), "\(input)")
+        }
+    }
+
+    @Test func messageIDFastPathAgreesWithTheScan() {
+        var values = ["<a@b>", " <a@b> ", ",;> <a@b>", "<a b@c>", "<a@b", "<>", "<> <x@y>", "(c) <a@b>", "<a(c)@b>",
+                      "<a@b> <c@d>", "a@b", "<a<b@c>", "\t<x.y@z>\r\n", "<" + String(repeating: "x", count: 998) + ">",
+                      "<" + String(repeating: "x", count: 999) + ">", "<\u{e9}@b>"].map(Self.ascii)
+        values.append([0x3C, 0xE9, 0x40, 0x62, 0x3E])   // <é@b> in Latin-1
+        var generator = Generator(state: 2)
+        let alphabet = Self.ascii("<>@.a ,;(\t") + [0xE9]
+        for _ in 0..<3000 { values.append(generator.bytes(alphabet, count: generator.below(14))) }
+        for value in values {
+            let expected = MessageIDParser.parseByScan(value[...])
+            #expect(MessageIDParser.parse(value[...]) == expected, "\(value)")
+            #expect(MessageIDParser.parseBracketed(value[...]) == expected.map { "<" + $0 + ">" }, "\(value)")
+        }
+    }
+
+    @Test func addressStringsAgreeWithTheFullParser() {
+        var values = ["a@b", "Name <a@b>", "<a@b>", ".a@b", "a..b@c", "Name <.a@b>", "\"q r\"@b", "a@b, c@d", "<>",
+                      "MAILER-DAEMON <>", "x (comment)", "a@b (Real Name)", "=?utf-8?q?x?= <a@b>", "g: a@b, c@d;",
+                      "<@r,@s:a@b>", "postmaster", "John Smith john@x", "a@b@c"].map(Self.ascii)
+        var generator = Generator(state: 3)
+        let alphabet = Self.ascii("ab.@<> ,\";:()=?") + [0xE9]
+        for _ in 0..<3000 { values.append(generator.bytes(alphabet, count: generator.below(16))) }
+        for value in values {
+            let expected = AddressParser.parseList(value[...]).filter { !$0.isNull }.map(\.address)
+            #expect(AddressParser.addressStrings(value[...]) == expected, "\(value)")
+        }
+    }
+
+    static func describe(_ section: HeaderSection) -> String {
+        let fields = section.fields.map { "\($0.offset):\($0.name.indices):\($0.rawValue.indices):\($0.isFolded)" }
+        return "\(fields) \(section.defects.rawValue) \(section.bodyStart) \(section.raw.indices)"
+    }
+
+    @Test func headerScanAgreesWithTheLineWalk() {
+        var values = ["", "\n", "a: b\n\nbody", "From x Mon\na: b\n\n", "From : x\n\n", " lead\na: b\n", "a : b\r\n\r\n",
+                      "a b: c\n", "no colon\n", "\t \n", "a: b\r\n c\r\n\r\n", "a: b\rc: d\r\r", ":x\n", "a\u{1}: b\n"]
+            .map(Self.ascii)
+        var generator = Generator(state: 4)
+        let alphabet = Self.ascii("ab: \t\r\n\n\nF") + [0x00, 0xE9]
+        for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(40))) }
+        var tight = ParsingLimits()
+        tight.maxHeaderBytes = 12
+        tight.maxHeaderFields = 2
+        tight.maxFieldBytes = 3
+        for limits in [ParsingLimits(), tight] {
+            for value in values {
+                // An offset start, as for the parts of a message.
+                let padded = [0x78, 0x78] + value
+                let input = padded[2...]
+                #expect(Self.describe(HeaderSection.parse(input, limits: limits))
+                        == Self.describe(HeaderSection.parseByLineScanner(input, limits: limits)), "\(value)")
+            }
+        }
+    }
+
+    static func describe(_ part: MIMEPart) -> String {
+        var text = "[\(part.headers.fields.count) \(part.headers.bodyStart) \(part.contentType.mimeType) \(part.body.indices)"
+        text += " \(part.preamble.indices) \(part.epilogue.indices) \(part.defects.rawValue)"
+        for child in part.parts { text += " " + describe(child) }
+        return text + "]"
+    }
+
+    @Test func delimiterSearchAgreesWithTheLineWalk() {
+        var generator = Generator(state: 5)
+        let pieces = ["--b", "--b--", "--bb", "x--b", "-", "\n", "\r\n", "\r", "text", " ", "Content-Type: text/plain\n",
+                      "Content-Type: multipart/mixed; boundary=c\n", "--c", "--c--", "\n\n"].map(Self.ascii)
+        var bodies: [[UInt8]] = [Self.ascii("--b\n\nx\n--b--\n"), Self.ascii("--b\r\n\r\nx\r\n--b--"), Self.ascii("--b")]
+        for _ in 0..<3000 { bodies.append((0..<generator.below(16)).flatMap { _ in pieces[generator.below(pieces.count)] }) }
+        for body in bodies {
+            let message = Self.ascii("Content-Type: multipart/mixed; boundary=b\n\n") + body
+            var search = MIMEParser(limits: ParsingLimits())
+            var walk = MIMEParser(limits: ParsingLimits())
+            walk.searchesDelimiters = false
+            let a = search.parseEntity(message[...], depth: 0, defaultType: .textPlain)
+            let b = walk.parseEntity(message[...], depth: 0, defaultType: .textPlain)
+            #expect(Self.describe(a) == Self.describe(b), "\(body)")
+        }
+    }
+
+    @Test func unfoldingAgreesWithAByteLoop() {
+        var generator = Generator(state: 6)
+        let alphabet = Self.ascii("abcdefgh \t\r\n")
+        for _ in 0..<2000 {
+            let raw = generator.bytes(alphabet, count: generator.below(60))
+            let limit = 1 + generator.below(40)
+            let field = HeaderField(name: Self.ascii("x")[...], rawValue: raw[...], offset: 0, isFolded: true,
+                                    maxUnfoldedBytes: limit)
+            let kept = Array(raw.filter { $0 != 0x0D && $0 != 0x0A }.prefix(limit))
+            #expect(Array(field.unfoldedValue) == Array(kept[...].trimmingWhitespace()), "\(raw) \(limit)")
+        }
+    }
+}
