@@ -96,4 +96,20 @@ import MailParsing
             #expect(byteComment == comment, "\(s)")
         }
     }
+
+    @Test func addressesOnBytesMatchTypedValues() {
+        let values = ["rfc822; <User+2Bx@Example.COM>", "rfc822; user@example.com", "RFC822; \"user\"@example.com.", "utf-8; a+b@x.example",
+                      "x400; a@b", "a@b", "<a@b> (comment)", "rfc822;mailto:a@b", "rfc822; a+zz@b", "no address", "", "rfc822;", "dns; [1.2.3.4]",
+                      "rfc822; 'a@b',", "rfc822; (a@b)", "rfc822; <a@b", "rfc822; a>b@c<d"]
+        for v in values {
+            #expect(TypedValue.address(asciiBytes: Array(v.utf8)[...]) == TypedValue(asciiBytes: Array(v.utf8)[...]).address, "\(v)")
+        }
+    }
+
+    @Test func addressShapes() {
+        for (text, expected) in [("a@b", true), ("@b", false), ("a@", false), ("a b@c", false), ("a\t@b", false), ("ab", false), ("é@x", true),
+                                 ("a@b@c", true), ("x@@", false), ("ü @x", false)] {
+            #expect(Addresses.isAddress(text) == expected, "\(text)")
+        }
+    }
 }

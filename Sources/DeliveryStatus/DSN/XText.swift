@@ -62,6 +62,17 @@ public struct TypedValue: Sendable, Hashable {
     /// `init(_:)` of ASCII bytes, split on the bytes: the same parts without the String work (the
     /// trimming, `allSatisfy` and `lowercased()` of `init(_:)` cost ~6,000 instructions a value).
     init(asciiBytes bytes: ArraySlice<UInt8>) {
+        let parts = TypedValue.asciiParts(bytes)
+        if let type = parts.type {
+            self.type = ASCII.lowercasedString(bytes[type])
+        } else {
+            self.type = nil
+        }
+        self.value = String(decoding: bytes[parts.value], as: UTF8.self)
+    }
+
+    /// Where `init(asciiBytes:)` finds the type (nil when none) and the value in ASCII bytes.
+    static func asciiParts(_ bytes: ArraySlice<UInt8>) -> (type: Range<Int>?, value: Range<Int>) {
         func blank(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 || b == 10 }
         func trimmed(_ range: Range<Int>) -> Range<Int> {
             var lower = range.lowerBound, upper = range.upperBound
@@ -73,16 +84,22 @@ public struct TypedValue: Sendable, Hashable {
         if let semi = bytes[whole].firstIndex(of: UInt8(ascii: ";")) {
             let head = trimmed(whole.lowerBound..<semi)
             if !head.isEmpty, head.count <= 40, bytes[head].allSatisfy(TypedValue.isTypeByte) {
-                self.type = String(unsafeUninitializedCapacity: head.count) { out in
-                    for k in 0..<head.count { out[k] = ASCII.lowercased(bytes[head.lowerBound + k]) }
-                    return head.count
-                }
-                self.value = String(decoding: bytes[trimmed((semi + 1)..<whole.upperBound)], as: UTF8.self)
-                return
+                return (head, trimmed((semi + 1)..<whole.upperBound))
             }
         }
-        self.type = nil
-        self.value = String(decoding: bytes[whole], as: UTF8.self)
+        return (nil, whole)
+    }
+
+    /// `TypedValue(asciiBytes: bytes).address` with one String made: without an xtext escape to
+    /// decode, the address is a slice of the value's bytes.
+    static func address(asciiBytes bytes: ArraySlice<UInt8>) -> String {
+        let parts = asciiParts(bytes)
+        let decodes = parts.type.map { bytes[$0].equalsCaseInsensitive("rfc822") } ?? true
+        if decodes && bytes[parts.value].contains(UInt8(ascii: "+")) { return TypedValue(asciiBytes: bytes).address }
+        return bytes[parts.value].withUnsafeBufferPointer { u in
+            let (lower, upper) = Addresses.bareRange(u)
+            return String(decoding: UnsafeBufferPointer(rebasing: u[lower..<upper]), as: UTF8.self)
+        }
     }
 
     static func isTypeByte(_ b: UInt8) -> Bool {
@@ -113,7 +130,7 @@ enum Addresses {
     }
 
     /// The bounds of `bare`'s answer in the UTF-8 bytes.
-    private static func bareRange(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+    static func bareRange(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
         var lower = 0, upper = u.count
         if let lt = u.firstIndex(of: 0x3C), let gt = u[lt...].firstIndex(of: 0x3E) {
             lower = lt + 1
@@ -156,10 +173,13 @@ enum Addresses {
         let ascii: Bool? = copy.withUTF8 { u in
             var lastAt = -1
             var blank = false
-            for (i, b) in u.enumerated() {
-                if b >= 0x80 { return nil }
+            var any: UInt8 = 0
+            for i in 0..<u.count {
+                let b = u[i]
+                any |= b
                 if b == UInt8(ascii: "@") { lastAt = i } else if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { blank = true }
             }
+            if any >= 0x80 { return nil }
             return lastAt > 0 && lastAt + 1 < u.count && !blank
         }
         if let ascii { return ascii }

@@ -117,8 +117,15 @@ struct RFC3464Recognizer: Recognizer {
             case .arrivalDate: m.arrivalDate = field.value(in: bytes).trimmed
             case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.value(in: bytes).trimmed)
             default:
-                let name = field.lowercasedName(in: bytes)
-                if name.hasPrefix("x-") { m.extensionFields.append((name, field.value(in: bytes))) }
+                if field.isASCII {
+                    // An ASCII name lower-cases byte by byte, and only an `x-` name is kept.
+                    let name = bytes[field.nameRange]
+                    guard name.count >= 2, name[name.startIndex] | 0x20 == UInt8(ascii: "x"), name[name.startIndex + 1] == UInt8(ascii: "-") else { continue }
+                    m.extensionFields.append((ASCII.lowercasedString(name), field.value(in: bytes)))
+                } else {
+                    let name = field.lowercasedName(in: bytes)
+                    if name.hasPrefix("x-") { m.extensionFields.append((name, field.value(in: bytes))) }
+                }
             }
         }
     }
@@ -128,13 +135,16 @@ struct RFC3464Recognizer: Recognizer {
             for i in fields.indices where fields[i].name == name { return i }
             return nil
         }
-        let finalAddress = first(.finalRecipient).map { TypedValue(fields[$0], in: bytes).address }
-        let originalAddress = first(.originalRecipient).map { TypedValue(fields[$0], in: bytes).address }
+        func addressOf(_ field: DeliveryStatusFields.Field) -> String {
+            field.isASCII ? TypedValue.address(asciiBytes: field.valueBytes(in: bytes)) : TypedValue(field.value(in: bytes)).address
+        }
+        let finalAddress = first(.finalRecipient).map { addressOf(fields[$0]) }
+        let originalAddress = first(.originalRecipient).map { addressOf(fields[$0]) }
         // RFC 3464 §2.3.2: Final-Recipient is required; fall back to Original-Recipient, then to the
         // X-Actual-Recipient some MTAs add.
         var address = finalAddress ?? ""
         if !Addresses.isAddress(address), let o = originalAddress, Addresses.isAddress(o) { address = o }
-        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ TypedValue(fields[$0], in: bytes).address }), Addresses.isAddress(x) {
+        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ addressOf(fields[$0]) }), Addresses.isAddress(x) {
             address = x
         }
         guard !address.isEmpty else { return nil }
