@@ -359,15 +359,23 @@ struct LiteralPrefilter: Sendable {
                               _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
         let table = caseless ? LiteralPrefilter.foldTable : LiteralPrefilter.identityTable
+        // The tables every position reads, as pointers (an Array's bounds check and buffer load at
+        // each of them was a good part of the loop).
         return table.withUnsafeBufferPointer { table in
             literalBytes.withUnsafeBufferPointer { literalBytes in
-                scan(bytes, table: table, literalBytes: literalBytes, oncePerGroup: oncePerGroup, body)
+                firstBits.withUnsafeBufferPointer { firstBits in
+                    trigramBits.withUnsafeBufferPointer { trigramBits in
+                        scan(bytes, table: table, literalBytes: literalBytes, firstBits: firstBits, trigramBits: trigramBits,
+                             oncePerGroup: oncePerGroup, body)
+                    }
+                }
             }
         }
     }
 
     private func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
-                              literalBytes: UnsafeBufferPointer<UInt8>, oncePerGroup: Bool,
+                              literalBytes: UnsafeBufferPointer<UInt8>, firstBits: UnsafeBufferPointer<UInt64>,
+                              trigramBits: UnsafeBufferPointer<UInt64>, oncePerGroup: Bool,
                               _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let count = bytes.count
         @inline(__always) func at(_ i: Int) -> UInt8 { table[Int(bytes[i])] }
