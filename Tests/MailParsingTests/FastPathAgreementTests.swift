@@ -53,7 +53,9 @@ import Testing
     @Test func addressStringsAgreeWithTheFullParser() {
         var values = ["a@b", "Name <a@b>", "<a@b>", ".a@b", "a..b@c", "Name <.a@b>", "\"q r\"@b", "a@b, c@d", "<>",
                       "MAILER-DAEMON <>", "x (comment)", "a@b (Real Name)", "=?utf-8?q?x?= <a@b>", "g: a@b, c@d;",
-                      "<@r,@s:a@b>", "postmaster", "John Smith john@x", "a@b@c"].map(Self.ascii)
+                      "<@r,@s:a@b>", "postmaster", "John Smith john@x", "a@b@c",
+                      "\"Q N\" <a@b>", "a@b (C D)", "\"x <y@z>\" <a@b>", "\"a\\\"b\" <c@d>", "a@b (x(y))",
+                      "a@b(c)", "(c) a@b", "\"unclosed <a@b>", "x \"q\" y <a.b@c>", "a@b ()", "\"\" <a@b>"].map(Self.ascii)
         var generator = Generator(state: 3)
         let alphabet = Self.ascii("ab.@<> ,\";:()=?") + [0xE9]
         for _ in 0..<3000 { values.append(generator.bytes(alphabet, count: generator.below(16))) }
