@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads the MIME structure of a message in one pass over its bytes (RFC 2045, RFC 2046), in the manner of
 /// Postfix's `mime_state.c`: bounded depth and part count, defects recorded, never a failure.
 package struct MIMEParser {
@@ -208,24 +216,28 @@ package struct MIMEParser {
                         closed: closed, children: &children, childDefault: childDefault)
     }
 
-    /// The first place at or after `from` where `delimiter` starts a line of `body` (at the body's start,
-    /// or after a CR or LF).
+    /// The first place at or after `from` where `delimiter` (which starts with `-`) starts a line of
+    /// `body` (at the body's start, or after a CR or LF). Each `-` found by memchr is checked for a line
+    /// start before the rest is compared (most hyphens are inside lines: `Content-Type`, dates, prose).
     private static func firstLineStart(of delimiter: [UInt8], in body: ByteSlice, from: Int) -> Int? {
-        var from = from
-        while from < body.endIndex {
-            let offset = delimiter.withUnsafeBufferPointer { needle in
-                body.withUnsafeBufferPointer { hay in
-                    ByteSubstring.firstOffset(of: needle, in: UnsafeBufferPointer(rebasing: hay[(from - body.startIndex)...]))
+        body.withUnsafeBufferPointer { hay -> Int? in
+            delimiter.withUnsafeBufferPointer { needle -> Int? in
+                guard let base = hay.baseAddress, let first = needle.baseAddress else { return nil }
+                let n = needle.count
+                let last = hay.count - n
+                var i = from - body.startIndex
+                while i <= last {
+                    guard let found = memchr(base + i, Int32(ASCII.hyphen), last - i + 1) else { return nil }
+                    let hit = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                    if hit == 0 || base[hit - 1] == ASCII.lineFeed || base[hit - 1] == ASCII.carriageReturn,
+                       memcmp(base + hit, first, n) == 0 {
+                        return body.startIndex + hit
+                    }
+                    i = hit + 1
                 }
+                return nil
             }
-            guard let offset else { return nil }
-            let hit = from + offset
-            if hit == body.startIndex || body[hit - 1] == ASCII.lineFeed || body[hit - 1] == ASCII.carriageReturn {
-                return hit
-            }
-            from = hit + 1
         }
-        return nil
     }
 
     /// The end of `parseMultipart`: the defects of a missing or unclosed delimiter, a last part that

@@ -99,12 +99,8 @@ public struct MIMEPart: Sendable {
     /// Defect names of this part and all below it, each once, in order of first appearance (what
     /// `allDefectNames` with repeats dropped gives, without its arrays: most parts have no defect).
     package func appendDistinctDefectNames(into out: inout [String]) {
-        if headers.defects.rawValue != 0 {
-            for name in headers.defects.names where !out.contains(name) { out.append(name) }
-        }
-        if defects.rawValue != 0 {
-            for name in defects.names where !out.contains(name) { out.append(name) }
-        }
+        headers.defects.appendDistinctNames(into: &out)
+        defects.appendDistinctNames(into: &out)
         for i in parts.indices { parts[i].appendDistinctDefectNames(into: &out) }
     }
 
