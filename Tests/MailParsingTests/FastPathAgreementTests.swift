@@ -134,6 +134,17 @@ import Testing
         }
     }
 
+    @Test func quotedPrintableByLinesAgreesWithTheByteDecoder() {
+        var values = ["", "=", "a=\n", "a =\t\r\nb", "=41=4", "= =\n", "x=\r", "=\r\n\n", "a \r\n", "=4\n1", "==\n",
+                      "=3D=\n", "a=20\n", "caf=C3=A9 \t"].map(Self.ascii)
+        var generator = Generator(state: 8)
+        let alphabet = Self.ascii("=Aa4 \t\r\n\nxF")
+        for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(30))) }
+        for value in values {
+            #expect(TransferDecoding.quotedPrintable(value[...]) == TransferDecoding.quotedPrintableByBytes(value[...]), "\(value)")
+        }
+    }
+
     @Test func unfoldingAgreesWithAByteLoop() {
         var generator = Generator(state: 6)
         let alphabet = Self.ascii("abcdefgh \t\r\n")
