@@ -164,12 +164,13 @@ struct LiteralPrefilter: Sendable {
     /// The literals of one or two bytes, by their first byte, laid out like `roots` (257 starts).
     private let short: [Literal]
     private let shortStarts: [Int32]
-    /// One bit per first byte of a literal of one or two bytes (so that the scan looks at `short`
-    /// only at those bytes).
-    private let shortFirstBits: [UInt64]
-    /// One bit per first byte of any literal: most positions of a text are passed over on this one
-    /// test (the original's markers begin with a handful of bytes; the scan was 32 instructions a byte).
-    private let firstBits: [UInt64]
+    /// For each byte as it is in the text (case folded here when caseless), whether a literal of
+    /// three bytes or more begins with it (`longStart`) and whether one of one or two bytes does
+    /// (`shortStart`): most positions of a text are passed over on this one load (the scan was 35
+    /// instructions a byte on the sisimai mbox with bit tables and a folding table read at each).
+    private let firstKinds: [UInt8]
+    private static let longStart: UInt8 = 1
+    private static let shortStart: UInt8 = 2
     private let caseless: Bool
     private static let trigramBitCount = 1 << 16
     /// Buckets of `roots`: the trigram hash's top 11 bits (2,048 buckets; the largest table, the
@@ -220,15 +221,12 @@ struct LiteralPrefilter: Sendable {
         (roots, rootStarts) = LiteralPrefilter.table(rootsByBucket, buckets: LiteralPrefilter.trigramBitCount >> LiteralPrefilter.bucketShift)
         (nodes, trieBytes, edgeBytes, edgeNodes, endings) = (trie.nodes, trie.literalBytes, trie.edgeBytes, trie.edgeNodes, trie.endings)
         (short, shortStarts) = LiteralPrefilter.table(shortByFirst, buckets: 256)
-        var firstBits = [UInt64](repeating: 0, count: 4)
-        for byte in 0..<256 where shortStarts[byte] < shortStarts[byte + 1] { firstBits[byte >> 6] |= 1 << UInt64(byte & 63) }
-        shortFirstBits = firstBits
-        var anyFirst = firstBits
-        for root in roots {
-            let byte = Int(root.key >> 16)
-            anyFirst[byte >> 6] |= 1 << UInt64(byte & 63)
-        }
-        self.firstBits = anyFirst
+        var kinds = [UInt8](repeating: 0, count: 256)
+        for byte in 0..<256 where shortStarts[byte] < shortStarts[byte + 1] { kinds[byte] |= LiteralPrefilter.shortStart }
+        for root in roots { kinds[Int(root.key >> 16)] |= LiteralPrefilter.longStart }
+        // Indexed by the text's byte: an upper-case letter takes its lower-case letter's kinds.
+        let folding = caseless
+        firstKinds = (0..<256).map { kinds[Int(folding ? LiteralPrefilter.fold(UInt8($0)) : UInt8($0))] }
     }
 
     /// Lays out the trie of the long literals (see `nodes`): the literals are sorted by their bytes,
@@ -359,15 +357,23 @@ struct LiteralPrefilter: Sendable {
                               _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
         let table = caseless ? LiteralPrefilter.foldTable : LiteralPrefilter.identityTable
+        // The tables every position reads, as pointers (an Array's bounds check and buffer load at
+        // each of them was a good part of the loop).
         return table.withUnsafeBufferPointer { table in
             literalBytes.withUnsafeBufferPointer { literalBytes in
-                scan(bytes, table: table, literalBytes: literalBytes, oncePerGroup: oncePerGroup, body)
+                firstKinds.withUnsafeBufferPointer { firstKinds in
+                    trigramBits.withUnsafeBufferPointer { trigramBits in
+                        scan(bytes, table: table, literalBytes: literalBytes, firstKinds: firstKinds, trigramBits: trigramBits,
+                             oncePerGroup: oncePerGroup, body)
+                    }
+                }
             }
         }
     }
 
     private func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
-                              literalBytes: UnsafeBufferPointer<UInt8>, oncePerGroup: Bool,
+                              literalBytes: UnsafeBufferPointer<UInt8>, firstKinds: UnsafeBufferPointer<UInt8>,
+                              trigramBits: UnsafeBufferPointer<UInt64>, oncePerGroup: Bool,
                               _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let count = bytes.count
         @inline(__always) func at(_ i: Int) -> UInt8 { table[Int(bytes[i])] }
@@ -383,13 +389,13 @@ struct LiteralPrefilter: Sendable {
         guard count > 0 else { return nil }
         var tried: [Int] = []  // groups already offered at `triedAt`
         var triedAt = -1
-        var b0 = at(0)
-        var i = 0
-        while i < count {
-            let b1: UInt8 = i + 1 < count ? at(i + 1) : 0
-            defer { b0 = b1; i += 1 }
-            guard firstBits[Int(b0 >> 6)] & (1 << UInt64(b0 & 63)) != 0 else { continue }
-            if shortFirstBits[Int(b0 >> 6)] & (1 << UInt64(b0 & 63)) != 0 {
+        var i = -1
+        while i + 1 < count {
+            i += 1
+            let kind = firstKinds[Int(bytes[i])]
+            guard kind != 0 else { continue }
+            let b0 = at(i)
+            if kind & LiteralPrefilter.shortStart != 0 {
                 for k in Int(shortStarts[Int(b0)])..<Int(shortStarts[Int(b0) + 1]) {
                     let literal = short[k]
                     guard !(oncePerGroup && triedAt == i && tried.contains(literal.group)) && verify(literal, at: i, from: 1) else { continue }
@@ -399,8 +405,8 @@ struct LiteralPrefilter: Sendable {
                     tried.append(literal.group)
                 }
             }
-            guard i + 2 < count else { continue }
-            let key = LiteralPrefilter.trigram(b0, b1, at(i + 2))
+            guard kind & LiteralPrefilter.longStart != 0, i + 2 < count else { continue }
+            let key = LiteralPrefilter.trigram(b0, at(i + 1), at(i + 2))
             let bit = LiteralPrefilter.hash(key)
             guard trigramBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
             let bucket = bit >> LiteralPrefilter.bucketShift

@@ -13,6 +13,8 @@ import MailParsing
         "550 5.1.1 <a@b.example>... User unknown", "X-Unix; 550 exit 5.1.1", "x-unix 421", "421 then 550", "2.0.0 250 ok",
         "5.1.1\u{301} é 5.7.1", "5.8.1 5.7.10 4.2.01", "5.1.1.", "5.1.", "5..1.1", "4.4.70 5.0.00 5.0.0123",
         "550-5.7.26 DMARC 550 5.7.26 https://x", "1234 999 600 199 550.", "x550 550x -550- /550/ 5501",
+        "550 X-UNIX", "550 x-Unix;", "550 -unix", "550 x-uni", "ax-unixb 421", "x--unix 550", "x-unix", "550x-unix", "-x-unix- 550",
+        "12345678901234567890 550 12345678 421 1234567 251", "abcdefg550hijklmn 550 opqrstu 452,", "        550", "550        ",
     ]
 
     static func randomTexts(count: Int, seed: UInt64) -> [String] {
@@ -41,6 +43,38 @@ import MailParsing
             for statusClass in [nil, 2, 3, 4, 5] as [UInt8?] {
                 #expect(ReplyCode.find(in: text, statusClass: statusClass) == Reference.findReply(in: text, statusClass: statusClass),
                         "\(text) class \(String(describing: statusClass))")
+            }
+        }
+    }
+}
+
+extension CodeFinderReferenceTests {
+    /// `prefer` on the codes' numbers against `preferText` on their descriptions, as it was.
+    @Test func preferMatchesTheTextRule() {
+        var generator = SplitMix(seed: 3)
+        let parts: [Int] = [0, 1, 2, 3, 4, 5, 7, 9, 10, 11, 13, 20, 26, 40, 50, 100, 120, 200, 404, 500, 999]
+        var codes: [EnhancedStatusCode?] = [nil]
+        for c in [2, 4, 5] { for s in parts { for d in parts { codes.append(EnhancedStatusCode(statusClass: c, subject: s, detail: d)) } } }
+        let replies: [ReplyCode?] = [nil, ReplyCode(250), ReplyCode(421), ReplyCode(550)]
+        for _ in 0..<200_000 {
+            let f = codes[Int(generator.next() % UInt64(codes.count))]
+            let t = codes[Int(generator.next() % UInt64(codes.count))]
+            let r = replies[Int(generator.next() % UInt64(replies.count))]
+            let expected = EnhancedStatusCode(EnhancedStatusCode.preferText(f?.description ?? "", t?.description ?? "", r?.description))
+            #expect(EnhancedStatusCode.prefer(field: f, inText: t, replyCode: r) == expected, "\(String(describing: f)) \(String(describing: t)) \(String(describing: r))")
+        }
+    }
+}
+
+extension CodeFinderReferenceTests {
+    /// The digit-by-digit description against string interpolation.
+    @Test func descriptionMatchesInterpolation() {
+        for c in [2, 4, 5] {
+            for s in 0...999 {
+                for d in [0, 1, 9, 10, 11, 99, 100, 101, 999, s] {
+                    let code = EnhancedStatusCode(statusClass: c, subject: s, detail: d)
+                    #expect(code?.description == "\(c).\(s).\(d)")
+                }
             }
         }
     }

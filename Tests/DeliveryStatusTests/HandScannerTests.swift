@@ -29,6 +29,14 @@ import Testing
         }
     }
 
+    @Test func providersNamedInTextAreThoseOfItsHostNames() {
+        let texts = Self.hostTexts + ["mx.LaPoste.net said: 550", "host a.b.prod.outlook.com[1.2.3.4]", "x.QQ.com y.cox.net z.hotmail.com."]
+        for text in texts {
+            let byNames = Hosts.names(in: text).reduce(UInt64(0)) { $0 | RemoteHostRules.providersNamed(byHost: $1) }
+            #expect(Hosts.providersNamed(in: text) == byNames, "\(text.debugDescription)")
+        }
+    }
+
     /// Random texts over the bytes that matter to the pattern (labels, dots, the lookbehind's bytes,
     /// blanks, a two-byte letter), with runs long enough to cross the 63-byte label limit.
     @Test func hostNamesAreThePatternsMatchesOnRandomText() throws {
@@ -85,5 +93,30 @@ import Testing
                 #expect(RemoteHostRules.providersNamed(byDomain: s) == Self.providersByStrings(domain: s), "\(s.debugDescription)")
             }
         }
+    }
+
+    /// Sisimai's sweep as the plain loop it was written as: blanks (space, tab, LF, CR) collapsed into
+    /// one space, none at either end.
+    static func sweepByBytes(_ s: String) -> String {
+        var out: [UInt8] = []
+        var pendingSpace = false
+        for b in s.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { pendingSpace = !out.isEmpty; continue }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func sweepIsThePlainLoop() {
+        let pieces = [" ", "  ", "\t", "\n", "\r\n", "a", "bc", "550 5.1.1", "<user@example.jp>", "\u{01}", "\u{1F}", "ü", "日本",
+                      "abcdefgh", "0123456789abcdef", "x"]
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["", " ", "a", "a b", " a", "a ", "abcdefghijklmnop", "abcdefgh ijklmnop  q"]
+        for _ in 0..<3_000 {
+            let count = Int.random(in: 0...24, using: &generator)
+            texts.append((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for text in texts { #expect(Diagnostic.sweep(text) == Self.sweepByBytes(text), "\(text.debugDescription)") }
     }
 }

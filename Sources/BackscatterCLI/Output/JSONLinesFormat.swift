@@ -57,7 +57,7 @@ enum JSONLinesFormat {
         json.endArray()
         json.key("campaign"); json.string(record.campaign)
         json.endObject()
-        json.bytes.append(0x0A)
+        json.newline()
         return json.bytes
     }
 
@@ -149,7 +149,7 @@ enum JSONLinesFormat {
         }
         json.endArray()
         json.endObject()
-        json.bytes.append(0x0A)
+        json.newline()
         return json.bytes
     }
 

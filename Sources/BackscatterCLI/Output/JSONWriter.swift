@@ -8,37 +8,45 @@ import MailParsing
 /// Swift Strings are valid Unicode, so invalid UTF-8 from a message was already replaced by U+FFFD when
 /// the String was made.
 struct JSONWriter {
-    var bytes: [UInt8] = []
-    private var needsComma: [Bool] = []
+    /// The bytes written so far (one line's worth: the writer is made per line).
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.start, count: buffer.count)) }
 
-    init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+    /// Where the bytes go: a growable block written through a pointer. (Appending to an Array cost a
+    /// uniqueness and capacity check per byte or run; the writer was 28,000 instructions a record.)
+    private let buffer: OutputBuffer
+    /// One bit per open object or array, innermost lowest: whether a value was written in it, so
+    /// that the next one needs a comma. Containers nest at most a few levels deep here; beyond 64 the
+    /// oldest bits are lost, which only the writer's own code could cause.
+    private var needsComma: UInt64 = 0
+    private var depth = 0
 
-    mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma.removeLast() }
-    mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma.removeLast() }
+    init(capacity: Int = 1024) { buffer = OutputBuffer(capacity: capacity) }
+
+    mutating func beginObject() { separate(); buffer.append(UInt8(ascii: "{")); open() }
+    mutating func endObject() { buffer.append(UInt8(ascii: "}")); close() }
+    mutating func beginArray() { separate(); buffer.append(UInt8(ascii: "[")); open() }
+    mutating func endArray() { buffer.append(UInt8(ascii: "]")); close() }
 
     /// Writes `"name":` inside an object.
     mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        buffer.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { buffer.append(UnsafeRawBufferPointer($0)) }
+        buffer.append(UInt8(ascii: "\""), UInt8(ascii: ":"))
+        needsComma &= ~1
     }
 
     /// Writes a dynamic key.
     mutating func key(string name: String) {
         string(name)
-        bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        buffer.append(UInt8(ascii: ":"))
+        needsComma &= ~1
     }
 
     mutating func string(_ value: String?) {
         guard let value else { null(); return }
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
         var text = value
         text.withUTF8 { utf8 in
             // Runs that need no escape are copied whole; they are found eight bytes at a time.
@@ -52,39 +60,55 @@ struct JSONWriter {
                 }
                 let byte = utf8[i]
                 if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+                    buffer.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[run..<i]))
                     appendEscaped(byte)
                     run = i + 1
                 }
                 i += 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+            buffer.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[run...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
     }
 
     mutating func int(_ value: Int?) {
         guard let value else { null(); return }
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 {
+            buffer.append(UInt8(ascii: "-"))
+            // The magnitude's digits; Int.min's magnitude does not fit in an Int.
+            Self.appendDigits(value.magnitude, to: buffer)
+        } else {
+            Self.appendDigits(UInt(value), to: buffer)
+        }
     }
 
     mutating func bool(_ value: Bool?) {
         guard let value else { null(); return }
         separate()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        if value {
+            buffer.append(UInt8(ascii: "t"), UInt8(ascii: "r"))
+            buffer.append(UInt8(ascii: "u"), UInt8(ascii: "e"))
+        } else {
+            buffer.append(UInt8(ascii: "f"), UInt8(ascii: "a"))
+            buffer.append(UInt8(ascii: "l"), UInt8(ascii: "s"))
+            buffer.append(UInt8(ascii: "e"))
+        }
     }
 
     /// A number with at most three decimals, trailing zeros dropped.
     mutating func decimal(_ value: Double?) {
         guard let value, value.isFinite else { null(); return }
         separate()
-        Decimals.append(value, places: 3, to: &bytes)
+        var out: [UInt8] = []
+        Decimals.append(value, places: 3, to: &out)
+        out.withUnsafeBytes { buffer.append($0) }
     }
 
     mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        buffer.append(UInt8(ascii: "n"), UInt8(ascii: "u"))
+        buffer.append(UInt8(ascii: "l"), UInt8(ascii: "l"))
     }
 
     mutating func strings(_ values: [String]) {
@@ -93,10 +117,38 @@ struct JSONWriter {
         endArray()
     }
 
+    /// Ends the line: a line feed after what was written.
+    mutating func newline() { buffer.append(0x0A) }
+
+    private mutating func open() {
+        needsComma <<= 1
+        depth += 1
+    }
+
+    private mutating func close() {
+        needsComma >>= 1
+        depth -= 1
+    }
+
     private mutating func separate() {
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        guard depth > 0 else { return }
+        if needsComma & 1 != 0 { buffer.append(UInt8(ascii: ",")) }
+        needsComma |= 1
+    }
+
+    /// The decimal digits of `value`, most significant first.
+    private static func appendDigits(_ value: UInt, to buffer: OutputBuffer) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[23 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            buffer.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(raw)[(24 - count)...]))
+        }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
@@ -109,19 +161,64 @@ struct JSONWriter {
 
     private mutating func appendEscaped(_ byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-        case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
-        case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
-        case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-        case 0x08: bytes.append(contentsOf: [92, UInt8(ascii: "b")])
-        case 0x0C: bytes.append(contentsOf: [92, UInt8(ascii: "f")])
+        case UInt8(ascii: "\""): buffer.append(92, 34)
+        case UInt8(ascii: "\\"): buffer.append(92, 92)
+        case 0x0A: buffer.append(92, UInt8(ascii: "n"))
+        case 0x0D: buffer.append(92, UInt8(ascii: "r"))
+        case 0x09: buffer.append(92, UInt8(ascii: "t"))
+        case 0x08: buffer.append(92, UInt8(ascii: "b"))
+        case 0x0C: buffer.append(92, UInt8(ascii: "f"))
         case 0x00..<0x20, 0x7F:
-            bytes.append(contentsOf: [92, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
+            buffer.append(92, UInt8(ascii: "u"))
+            buffer.append(UInt8(ascii: "0"), UInt8(ascii: "0"))
+            buffer.append(Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)])
         default:
-            bytes.append(byte)
+            buffer.append(byte)
         }
+    }
+}
+
+/// A growable block of bytes written through a pointer (the JSON writer's output).
+private final class OutputBuffer {
+    private(set) var start: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        start = .allocate(capacity: self.capacity)
+    }
+
+    deinit { start.deallocate() }
+
+    @inline(__always) func append(_ byte: UInt8) {
+        if count == capacity { grow(toHold: count + 1) }
+        start[count] = byte
+        count += 1
+    }
+
+    @inline(__always) func append(_ first: UInt8, _ second: UInt8) {
+        if count + 2 > capacity { grow(toHold: count + 2) }
+        start[count] = first
+        start[count + 1] = second
+        count += 2
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        if count + bytes.count > capacity { grow(toHold: count + bytes.count) }
+        (start + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    private func grow(toHold needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: start, count: count)
+        start.deallocate()
+        start = bigger
+        capacity = newCapacity
     }
 }
 

@@ -164,8 +164,39 @@ extension EnhancedStatusCode {
     /// more specific one when one is `X.0.0`/`X.Y.0`; distrust codes that name protocol or system
     /// trouble (`4.4.7`, `4.7.0`, `5.3.Z`, `X.5.1`, `X.5.2`, `X.5.4`, `X.5.5`) in favour of the text's.
     public static func prefer(field: EnhancedStatusCode?, inText: EnhancedStatusCode?, replyCode: ReplyCode?) -> EnhancedStatusCode? {
-        let chosen = preferText(field?.description ?? "", inText?.description ?? "", replyCode?.description)
-        return EnhancedStatusCode(chosen)
+        guard let field else { return inText }
+        guard let inText else { return field }
+        return preferred(field: field, inText: inText, replyClass: replyCode?.replyClass) ? field : inText
+    }
+
+    /// `preferText` on the two codes' descriptions, read off their numbers (a description has no
+    /// leading zeros, so `.0` in it is a part equal to 0, and a part's text starts with `1` when its
+    /// leading digit is 1): whether `field` wins. Formatting and re-parsing the two codes cost ~2,300
+    /// instructions a call.
+    static func preferred(field f: EnhancedStatusCode, inText t: EnhancedStatusCode, replyClass: UInt8?) -> Bool {
+        if let r = replyClass, f.statusClass != t.statusClass {
+            if r == f.statusClass { return true }
+            if r == t.statusClass { return false }
+        }
+        if f == t { return true }
+        let fieldZero = f.subject == 0 || f.detail == 0, textZero = t.subject == 0 || t.detail == 0
+        let fieldZeroZero = f.subject == 0 && f.detail == 0, textZeroZero = t.subject == 0 && t.detail == 0
+        if fieldZeroZero { return textZeroZero }
+        if fieldZero && !textZero { return false }
+        if textZeroZero { return true }
+        if f.statusClass == 4 && ((f.subject == 4 && f.detail == 7) || (f.subject == 7 && f.detail == 0)) { return false }
+        if f.statusClass == 5 && f.subject == 3 { return false }
+        // ".5.1", ".5.2", ".5.4", ".5.5" after the class: subject 5, detail written with that first digit.
+        if f.subject == 5 {
+            var lead = f.detail
+            while lead >= 10 { lead /= 10 }
+            if lead == 1 || lead == 2 || lead == 4 || lead == 5 { return false }
+        }
+        if f.statusClass == 5 && f.subject == 1 && f.detail == 1 {
+            return textZero || (t.statusClass == 5 && t.subject == 5)
+        }
+        if f.statusClass == 5 && f.subject == 1 && f.detail == 3, t.statusClass == 5, t.subject == 7 { return false }
+        return true
     }
 
     static func preferText(_ field: String, _ inText: String, _ reply: String?) -> String {

@@ -12,7 +12,7 @@ enum DeliveryStatusFields {
 
     /// The field names the RFC 3464 reader looks at (§2.2 per-message, §2.3 per-recipient), recognised
     /// once per field from its bytes.
-    enum Name: UInt8 {
+    enum Name: UInt8, Equatable {
         case finalRecipient, originalRecipient, xActualRecipient, action, status, remoteMTA, diagnosticCode
         case lastAttemptDate, finalLogID, willRetryUntil
         case reportingMTA, dsnGateway, receivedFromMTA, arrivalDate, originalEnvelopeID
@@ -27,50 +27,90 @@ enum DeliveryStatusFields {
         init(_ bytes: ArraySlice<UInt8>) {
             switch bytes.count {
             case 6:
-                if bytes.equalsCaseInsensitive("action") { self = .action; return }
-                if bytes.equalsCaseInsensitive("status") { self = .status; return }
+                if Name.matches(bytes, "action") { self = .action; return }
+                if Name.matches(bytes, "status") { self = .status; return }
             case 10:
-                if bytes.equalsCaseInsensitive("remote-mta") { self = .remoteMTA; return }
+                if Name.matches(bytes, "remote-mta") { self = .remoteMTA; return }
             case 11:
-                if bytes.equalsCaseInsensitive("dsn-gateway") { self = .dsnGateway; return }
+                if Name.matches(bytes, "dsn-gateway") { self = .dsnGateway; return }
             case 12:
-                if bytes.equalsCaseInsensitive("arrival-date") { self = .arrivalDate; return }
-                if bytes.equalsCaseInsensitive("final-log-id") { self = .finalLogID; return }
+                if Name.matches(bytes, "arrival-date") { self = .arrivalDate; return }
+                if Name.matches(bytes, "final-log-id") { self = .finalLogID; return }
             case 13:
-                if bytes.equalsCaseInsensitive("reporting-mta") { self = .reportingMTA; return }
+                if Name.matches(bytes, "reporting-mta") { self = .reportingMTA; return }
             case 15:
-                if bytes.equalsCaseInsensitive("final-recipient") { self = .finalRecipient; return }
-                if bytes.equalsCaseInsensitive("diagnostic-code") { self = .diagnosticCode; return }
+                if Name.matches(bytes, "final-recipient") { self = .finalRecipient; return }
+                if Name.matches(bytes, "diagnostic-code") { self = .diagnosticCode; return }
             case 16:
-                if bytes.equalsCaseInsensitive("will-retry-until") { self = .willRetryUntil; return }
+                if Name.matches(bytes, "will-retry-until") { self = .willRetryUntil; return }
             case 17:
-                if bytes.equalsCaseInsensitive("received-from-mta") { self = .receivedFromMTA; return }
-                if bytes.equalsCaseInsensitive("last-attempt-date") { self = .lastAttemptDate; return }
+                if Name.matches(bytes, "received-from-mta") { self = .receivedFromMTA; return }
+                if Name.matches(bytes, "last-attempt-date") { self = .lastAttemptDate; return }
             case 18:
-                if bytes.equalsCaseInsensitive("original-recipient") { self = .originalRecipient; return }
-                if bytes.equalsCaseInsensitive("x-actual-recipient") { self = .xActualRecipient; return }
+                if Name.matches(bytes, "original-recipient") { self = .originalRecipient; return }
+                if Name.matches(bytes, "x-actual-recipient") { self = .xActualRecipient; return }
             case 20:
-                if bytes.equalsCaseInsensitive("original-envelope-id") { self = .originalEnvelopeID; return }
+                if Name.matches(bytes, "original-envelope-id") { self = .originalEnvelopeID; return }
             default:
                 break
             }
             self = .other
         }
+
+        /// Whether `bytes` (of the name's length) equal the lower-case `name`, ASCII letters compared
+        /// without case (inlined: a call per comparison cost more than the comparison).
+        @inline(__always)
+        private static func matches(_ bytes: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
+            let expected = name.utf8Start
+            var k = 0
+            for b in bytes {
+                if ASCII.lowercased(b) != expected[k] { return false }
+                k += 1
+            }
+            return true
+        }
     }
 
-    /// One field of a group, its name recognised and its value left as bytes until read.
-    struct Field {
+    /// One field of a group, its name recognised and its value left as bytes until read: plain
+    /// ranges into the body's bytes (a `HeaderField` held two slices, so every copy into the reader's
+    /// arrays counted references).
+    struct Field: Equatable {
         var name: Name
-        var header: HeaderField
         /// Whether the field's bytes are all ASCII (its header section had no 8-bit byte).
         var isASCII: Bool
+        var isFolded: Bool
+        var nameRange: Range<Int>
+        var rawValueRange: Range<Int>
+
+        init(_ header: HeaderField, isASCII: Bool) {
+            name = Name(header.name)
+            self.isASCII = isASCII
+            isFolded = header.isFolded
+            nameRange = header.name.startIndex..<header.name.endIndex
+            rawValueRange = header.rawValue.startIndex..<header.rawValue.endIndex
+        }
+
+        init(name: Name, isASCII: Bool, isFolded: Bool, nameRange: Range<Int>, rawValueRange: Range<Int>) {
+            self.name = name
+            self.isASCII = isASCII
+            self.isFolded = isFolded
+            self.nameRange = nameRange
+            self.rawValueRange = rawValueRange
+        }
+
+        /// The field again, over `bytes` (the body it was read from), with the parser's default limit.
+        func header(in bytes: ArraySlice<UInt8>) -> HeaderField {
+            HeaderField(name: bytes[nameRange], rawValue: bytes[rawValueRange], offset: nameRange.lowerBound, isFolded: isFolded)
+        }
 
         /// The unfolded, trimmed value (what `Group` holds).
-        var value: String { header.valueString }
+        func value(in bytes: ArraySlice<UInt8>) -> String { header(in: bytes).valueString }
         /// The unfolded, trimmed value's bytes.
-        var valueBytes: ArraySlice<UInt8> { header.unfoldedValue }
+        func valueBytes(in bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            header(in: bytes).unfoldedValue
+        }
         /// The name, lower-cased (what `Group` holds).
-        var lowercasedName: String { header.nameString.lowercased() }
+        func lowercasedName(in bytes: ArraySlice<UInt8>) -> String { bytes[nameRange].utf8String.lowercased() }
     }
 
     /// Splits the text into groups. Lines that are not fields end a group like a blank line does;
@@ -105,26 +145,9 @@ enum DeliveryStatusFields {
         }
 
         mutating func next() -> HeaderSection? {
-            let end = bytes.endIndex
-            while position < end, count < maxGroups {
-                // Skip blank lines between groups.
-                while position < end, bytes[position] == 10 || bytes[position] == 32 || bytes[position] == 9 {
-                    // A line of only whitespace counts as blank.
-                    var p = position
-                    while p < end, bytes[p] == 32 || bytes[p] == 9 { p += 1 }
-                    if p < end, bytes[p] != 10 { break }
-                    position = min(p + 1, end)
-                }
-                guard position < end else { break }
+            while skipBlankLines() {
                 let section = HeaderSection.parse(bytes[position...])
-                var next = section.bodyStart
-                if next <= position {
-                    // Not a field line: skip it.
-                    next = position
-                    while next < end, bytes[next] != 10 { next += 1 }
-                    next += 1
-                }
-                position = next
+                moveTo(section.bodyStart)
                 if !section.fields.isEmpty {
                     count += 1
                     return section
@@ -132,5 +155,158 @@ enum DeliveryStatusFields {
             }
             return nil
         }
+
+        /// `next()` as fields (what `Field(_:isASCII:)` makes of the section's), appended to `fields`;
+        /// false at the end. Parsed by `parseGroup`, without a `HeaderSection`.
+        mutating func next(into fields: inout [Field]) -> Bool {
+            while skipBlankLines() {
+                let before = fields.count
+                moveTo(DeliveryStatusFields.parseGroup(bytes, from: position, into: &fields))
+                if fields.count > before {
+                    count += 1
+                    return true
+                }
+            }
+            return false
+        }
+
+        /// Skips blank lines between groups; whether a group may start at `position`.
+        private mutating func skipBlankLines() -> Bool {
+            let end = bytes.endIndex
+            guard position < end, count < maxGroups else { return false }
+            while position < end, bytes[position] == 10 || bytes[position] == 32 || bytes[position] == 9 {
+                // A line of only whitespace counts as blank.
+                var p = position
+                while p < end, bytes[p] == 32 || bytes[p] == 9 { p += 1 }
+                if p < end, bytes[p] != 10 { break }
+                position = min(p + 1, end)
+            }
+            return position < end
+        }
+
+        /// Moves past a group whose body starts at `bodyStart`.
+        private mutating func moveTo(_ bodyStart: Int) {
+            var next = bodyStart
+            if next <= position {
+                // Not a field line: skip it.
+                next = position
+                while next < bytes.endIndex, bytes[next] != 10 { next += 1 }
+                next += 1
+            }
+            position = next
+        }
+    }
+
+    /// The fields of the header section at `bytes[start...]`, appended to `fields` as
+    /// `HeaderSection.parse(bytes[start...])` (default limits) would find them; returns its
+    /// `bodyStart`. The same steps as that parser (RFC 5322 §2.2 fields, §2.2.3 folding, an mbox
+    /// `From ` line skipped, LF/CRLF/CR line ends by the same `LineScanner`), without building
+    /// `HeaderField`s and the section (~4,500 instructions a DSN group).
+    static func parseGroup(_ all: ArraySlice<UInt8>, from start: Int, into fields: inout [Field]) -> Int {
+        let bytes = all[start...]
+        let limits = ParsingLimits()
+        var scanner = LineScanner(bytes)
+        if bytes.hasPrefixCaseInsensitive("from "), let first = scanner.next(), !isEnvelopeLine(bytes[first.content]) {
+            scanner = LineScanner(bytes)
+        }
+        let sectionStart = scanner.position
+        let firstField = fields.count
+        var current: (nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int, folded: Bool)?
+        var end = bytes.endIndex
+        var reachedBody = false
+        let byteLimit = bytes.startIndex + limits.maxHeaderBytes
+
+        func finish(_ fields: inout [Field]) {
+            guard let field = current else { return }
+            current = nil
+            if fields.count - firstField >= limits.maxHeaderFields { return }
+            fields.append(Field(name: Name(bytes[field.nameStart..<field.nameEnd]), isASCII: true, isFolded: field.folded,
+                                nameRange: field.nameStart..<field.nameEnd, rawValueRange: field.valueStart..<field.valueEnd))
+        }
+
+        while let line = scanner.next() {
+            if line.end > byteLimit {
+                finish(&fields)
+                end = line.content.lowerBound
+                reachedBody = true
+                break
+            }
+            let content = line.content
+            if content.isEmpty {
+                finish(&fields)
+                end = line.end
+                reachedBody = true
+                break
+            }
+            let first = bytes[content.lowerBound]
+            if ASCII.isWhitespace(first) {
+                if current != nil {
+                    current?.valueEnd = content.upperBound
+                    current?.folded = true
+                } else if bytes[content].trimmingWhitespace().isEmpty {
+                    // A line of only white space before any field: treat as the blank line.
+                    end = line.end
+                    reachedBody = true
+                    break
+                }
+                continue
+            }
+            guard let colon = bytes.firstIndex(ofByte: ASCII.colon, from: content.lowerBound), colon < content.upperBound else {
+                // RFC 5322 §2.1: a line that is no field starts the body.
+                finish(&fields)
+                end = content.lowerBound
+                reachedBody = true
+                break
+            }
+            var nameEnd = colon
+            while nameEnd > content.lowerBound, ASCII.isWhitespace(bytes[nameEnd - 1]) { nameEnd -= 1 }
+            // RFC 5322 §3.6.8: a space inside the name means this is prose, not a field.
+            var prose = false
+            for k in content.lowerBound..<nameEnd where ASCII.isWhitespace(bytes[k]) {
+                prose = true
+                break
+            }
+            if prose {
+                finish(&fields)
+                end = content.lowerBound
+                reachedBody = true
+                break
+            }
+            finish(&fields)
+            current = (content.lowerBound, nameEnd, colon + 1, content.upperBound, false)
+        }
+        if !reachedBody {
+            finish(&fields)
+            end = bytes.endIndex
+        }
+        // The section's bytes (what `HeaderSection.raw` spans) decide whether its fields are ASCII.
+        if fields.count > firstField, hasHighByte(bytes[sectionStart..<end]) {
+            for k in firstField..<fields.count { fields[k].isASCII = false }
+        }
+        return end
+    }
+
+    /// Whether some byte is above 0x7F (eight bytes at a time).
+    private static func hasHighByte(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var index = 0
+            while index + 8 <= buffer.count {
+                if buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+                index += 8
+            }
+            while index < buffer.count {
+                if buffer[index] >= 0x80 { return true }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// Whether a line that starts with `From ` is a mbox From_ line rather than an obsolete-syntax
+    /// `From : name` field (RFC 5322 §4.5.2 allows white space before the colon); as the header parser.
+    private static func isEnvelopeLine(_ line: ArraySlice<UInt8>) -> Bool {
+        var i = line.startIndex + 4
+        while i < line.endIndex, ASCII.isWhitespace(line[i]) { i += 1 }
+        return i < line.endIndex && line[i] != ASCII.colon
     }
 }

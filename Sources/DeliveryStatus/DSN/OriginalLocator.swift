@@ -59,24 +59,50 @@ enum OriginalLocator {
             line = nextLine()
             taken += 1
             // Quoting removed: `>` (and one space after it), four spaces, or exactly two.
+            // Leading spaces, counted up to 4 (byte tests in place of `starts(with:)` on array literals).
+            var spaces = 0
+            while spaces < 4, current.startIndex + spaces < current.endIndex, current[current.startIndex + spaces] == 32 { spaces += 1 }
             var l = current
             if l.first == 62 {
                 l = l.dropFirst()
                 if l.first == 32 { l = l.dropFirst() }
-            } else if l.starts(with: [32, 32, 32, 32]) {
+            } else if spaces == 4 {
                 l = l.dropFirst(4)
-            } else if l.starts(with: [32, 32]) && !l.starts(with: [32, 32, 32]) {
+            } else if spaces == 2 {
                 l = l.dropFirst(2)
             }
             bytes.append(contentsOf: l)
             bytes.append(10)
         }
         let section = HeaderSection.parse(bytes[...])
-        let known = section.fields.filter { f in
-            ["received", "from", "to", "subject", "date", "message-id", "return-path", "mime-version", "content-type", "x-mailer", "dkim-signature", "reply-to", "cc"].contains(f.nameString.lowercased())
+        var known = 0
+        for f in section.fields where isKnownName(f.name) {
+            known += 1
+            if known == 2 { break }
         }
-        guard known.count >= 2 else { return .absent }
+        guard known >= 2 else { return .absent }
         let hasBody = section.bodyStart < bytes.count && bytes[section.bodyStart...].contains(where: { $0 > 32 })
         return ReturnedOriginal(presence: hasBody ? .full : .headers, source: "inline", headers: section, part: nil, bytes: bytes[...])
+    }
+
+    /// The fields that show a header section is a message's: names compared on ASCII bytes without
+    /// case, a name with a byte above 0x7F as before (its `lowercased()` may hold ASCII: U+212A
+    /// KELVIN SIGN lower-cases to "k", as in "dkim-signature").
+    static func isKnownName(_ name: ArraySlice<UInt8>) -> Bool {
+        if name.contains(where: { $0 >= 0x80 }) {
+            return ["received", "from", "to", "subject", "date", "message-id", "return-path", "mime-version", "content-type",
+                    "x-mailer", "dkim-signature", "reply-to", "cc"].contains(name.utf8String.lowercased())
+        }
+        switch name.count {
+        case 2: return name.equalsCaseInsensitive("to") || name.equalsCaseInsensitive("cc")
+        case 4: return name.equalsCaseInsensitive("from") || name.equalsCaseInsensitive("date")
+        case 7: return name.equalsCaseInsensitive("subject")
+        case 8: return name.equalsCaseInsensitive("received") || name.equalsCaseInsensitive("x-mailer") || name.equalsCaseInsensitive("reply-to")
+        case 10: return name.equalsCaseInsensitive("message-id")
+        case 11: return name.equalsCaseInsensitive("return-path")
+        case 12: return name.equalsCaseInsensitive("mime-version") || name.equalsCaseInsensitive("content-type")
+        case 14: return name.equalsCaseInsensitive("dkim-signature")
+        default: return false
+        }
     }
 }

@@ -55,22 +55,24 @@ struct RFC3464Recognizer: Recognizer {
     /// `read(_:)` over the body's bytes: field names are recognised as bytes and a value becomes a
     /// String only when it is read.
     static func read(bytes: ArraySlice<UInt8>) -> Finding {
-        var reader = StreamReader()
+        var reader = StreamReader(bytes: bytes)
         var groups = DeliveryStatusFields.Groups(bytes)
-        while let section = groups.next() {
-            let isASCII = !section.defects.contains(.eightBitBytes)
-            for header in section.fields {
-                reader.add(DeliveryStatusFields.Field(name: DeliveryStatusFields.Name(header.name), header: header, isASCII: isASCII))
-            }
+        var fields: [DeliveryStatusFields.Field] = []
+        fields.reserveCapacity(16)
+        while groups.next(into: &fields) {
+            for field in fields { reader.add(field) }
             reader.flush()
+            fields.removeAll(keepingCapacity: true)
         }
-        readPerMessage(reader.perMessage, into: &reader.finding.perMessage)
+        readPerMessage(reader.perMessage, in: bytes, into: &reader.finding.perMessage)
         return reader.finding
     }
 
     /// The state of `read(bytes:)` (a struct with mutating methods rather than closures over local
     /// variables, whose every access was checked for exclusivity at run time).
     private struct StreamReader {
+        /// The body the fields' ranges point into.
+        let bytes: ArraySlice<UInt8>
         var finding = Finding()
         var current: [DeliveryStatusFields.Field] = []
         // Whether `current` holds a Final-Recipient / an Original-Recipient field.
@@ -95,7 +97,7 @@ struct RFC3464Recognizer: Recognizer {
         }
 
         mutating func flush() {
-            if hasFinal || hasOriginal, let r = readRecipient(current) {
+            if hasFinal || hasOriginal, let r = readRecipient(current, in: bytes) {
                 finding.recipients.append(r)
             } else if finding.recipients.isEmpty {
                 perMessage += current
@@ -106,48 +108,48 @@ struct RFC3464Recognizer: Recognizer {
         }
     }
 
-    static func readPerMessage(_ fields: [DeliveryStatusFields.Field], into m: inout PerMessageFields) {
+    static func readPerMessage(_ fields: [DeliveryStatusFields.Field], in bytes: ArraySlice<UInt8>, into m: inout PerMessageFields) {
         for field in fields {
             switch field.name {
-            case .reportingMTA: m.reportingMTA = TypedValue(field).value
-            case .dsnGateway: m.dsnGateway = TypedValue(field).value
-            case .receivedFromMTA: m.receivedFromMTA = TypedValue(field).value
-            case .arrivalDate: m.arrivalDate = field.value.trimmed
-            case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.value.trimmed)
+            case .reportingMTA: m.reportingMTA = TypedValue(field, in: bytes).value
+            case .dsnGateway: m.dsnGateway = TypedValue(field, in: bytes).value
+            case .receivedFromMTA: m.receivedFromMTA = TypedValue(field, in: bytes).value
+            case .arrivalDate: m.arrivalDate = field.value(in: bytes).trimmed
+            case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.value(in: bytes).trimmed)
             default:
-                let name = field.lowercasedName
-                if name.hasPrefix("x-") { m.extensionFields.append((name, field.value)) }
+                let name = field.lowercasedName(in: bytes)
+                if name.hasPrefix("x-") { m.extensionFields.append((name, field.value(in: bytes))) }
             }
         }
     }
 
-    static func readRecipient(_ fields: [DeliveryStatusFields.Field]) -> RecipientFinding? {
+    static func readRecipient(_ fields: [DeliveryStatusFields.Field], in bytes: ArraySlice<UInt8>) -> RecipientFinding? {
         func first(_ name: DeliveryStatusFields.Name) -> Int? {
             for i in fields.indices where fields[i].name == name { return i }
             return nil
         }
-        let finalAddress = first(.finalRecipient).map { TypedValue(fields[$0]).address }
-        let originalAddress = first(.originalRecipient).map { TypedValue(fields[$0]).address }
+        let finalAddress = first(.finalRecipient).map { TypedValue(fields[$0], in: bytes).address }
+        let originalAddress = first(.originalRecipient).map { TypedValue(fields[$0], in: bytes).address }
         // RFC 3464 §2.3.2: Final-Recipient is required; fall back to Original-Recipient, then to the
         // X-Actual-Recipient some MTAs add.
         var address = finalAddress ?? ""
         if !Addresses.isAddress(address), let o = originalAddress, Addresses.isAddress(o) { address = o }
-        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ TypedValue(fields[$0]).address }), Addresses.isAddress(x) {
+        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ TypedValue(fields[$0], in: bytes).address }), Addresses.isAddress(x) {
             address = x
         }
         guard !address.isEmpty else { return nil }
         var r = RecipientFinding(recipient: address)
         r.finalRecipient = finalAddress
         r.originalRecipient = originalAddress
-        if let a = first(.action) { r.action = DeliveryAction(fields[a]) }
+        if let a = first(.action) { r.action = DeliveryAction(fields[a], in: bytes) }
         if let k = first(.status) {
             let s = fields[k]
             if s.isASCII {
-                let (status, comment) = readStatus(s.valueBytes)
+                let (status, comment) = readStatus(s.valueBytes(in: bytes))
                 r.status = status
                 if let comment { r.diagnostic = comment }
             } else {
-                let s = s.value
+                let s = s.value(in: bytes)
                 // "5.1.1", "5.1.1 (bad destination)", "#5.1.1": first token.
                 let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
                 r.status = EnhancedStatusCode(token)
@@ -157,15 +159,15 @@ struct RFC3464Recognizer: Recognizer {
                 }
             }
         }
-        if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta]).value }
+        if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta], in: bytes).value }
         if let d = first(.diagnosticCode) {
-            let typed = TypedValue(fields[d])
+            let typed = TypedValue(fields[d], in: bytes)
             r.diagnosticType = typed.type?.uppercased()
             r.diagnostic = r.diagnostic.isEmpty ? typed.value : r.diagnostic + " " + typed.value
         }
-        r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].value.trimmed }
-        r.finalLogID = first(.finalLogID).map { fields[$0].value.trimmed }
-        r.willRetryUntil = first(.willRetryUntil).map { fields[$0].value.trimmed }
+        r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].value(in: bytes).trimmed }
+        r.finalLogID = first(.finalLogID).map { fields[$0].value(in: bytes).trimmed }
+        r.willRetryUntil = first(.willRetryUntil).map { fields[$0].value(in: bytes).trimmed }
         return r
     }
 
@@ -190,17 +192,17 @@ struct RFC3464Recognizer: Recognizer {
 
 extension TypedValue {
     /// `init(_:)` of a field's value; an ASCII value is split on its bytes.
-    init(_ field: DeliveryStatusFields.Field) {
-        if field.isASCII { self.init(asciiBytes: field.valueBytes) } else { self.init(field.value) }
+    init(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) {
+        if field.isASCII { self.init(asciiBytes: field.valueBytes(in: bytes)) } else { self.init(field.value(in: bytes)) }
     }
 }
 
 extension DeliveryAction {
     /// `init(field:)` of a field's value; an ASCII value's first word is read from its bytes, with
     /// the same table (a test holds the two together).
-    init?(_ field: DeliveryStatusFields.Field) {
-        guard field.isASCII else { self.init(field: field.value); return }
-        self.init(asciiWord: DeliveryAction.firstWord(field.valueBytes))
+    init?(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) {
+        guard field.isASCII else { self.init(field: field.value(in: bytes)); return }
+        self.init(asciiWord: DeliveryAction.firstWord(field.valueBytes(in: bytes)))
     }
 
     /// The first word of ASCII bytes, lower-cased, cut at space, tab, `(` and `;`.

@@ -29,8 +29,8 @@ enum RemoteHostRules {
     }
 
     /// The reason the refusing provider's own rules give, or nil.
-    /// - Parameter alsoNamed: providers named otherwise (by the report's Received fields), asked for
-    ///   only when the diagnostic is not empty.
+    /// - Parameter alsoNamed: providers named otherwise (by the host names in the diagnostic and the
+    ///   report's Received fields), asked for only when the diagnostic is not empty.
     static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String], recipientDomain: String = "",
                        alsoNamed: () -> UInt64 = { 0 }) -> Reason? {
         guard !diagnostic.isEmpty else { return nil }

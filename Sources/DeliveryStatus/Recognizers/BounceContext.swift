@@ -62,15 +62,20 @@ package final class BounceContext {
     }
 
     /// The unfolded values of the top-level Received fields, each followed by LF (an unfolded value
-    /// holds none), undecoded: one buffer for every `receivedContains`, no String per field.
-    private lazy var receivedBytes: [UInt8] = {
+    /// holds none), undecoded: one buffer for every `receivedContains` and `receivedProviders`, no
+    /// String per field; and where each value ends in it.
+    private lazy var received: (bytes: [UInt8], valueEnds: [Int]) = {
         var out: [UInt8] = []
+        var ends: [Int] = []
         for field in message.headers.all("received") {
             out += field.unfoldedValue
+            ends.append(out.count)
             out.append(ASCII.lineFeed)
         }
-        return out
+        return (out, ends)
     }()
+
+    private var receivedBytes: [UInt8] { received.bytes }
 
     /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
     /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30
@@ -78,12 +83,14 @@ package final class BounceContext {
     /// there; each host name is matched as bytes, no String made for an ASCII one.
     package private(set) lazy var receivedProviders: UInt64 = {
         var named: UInt64 = 0
-        var fieldsRead = 0
-        for i in message.headers.fields.indices where message.headers.fields[i].hasName("received") {
-            guard fieldsRead < 30 else { break }
-            fieldsRead += 1
-            message.headers.fields[i].unfoldedValue.withUnsafeBufferPointer { value in
-                BounceContext.forEachHost(in: value) { named |= RemoteHostRules.providersNamed(byHostBytes: $0) }
+        let (bytes, ends) = received
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for end in ends.prefix(30) {
+                BounceContext.forEachHost(in: UnsafeBufferPointer(rebasing: all[start..<end])) {
+                    named |= RemoteHostRules.providersNamed(byHostBytes: $0)
+                }
+                start = end + 1
             }
         }
         return named

@@ -35,8 +35,9 @@ enum Finalization {
             reason = preset
         } else if let byProvider = RemoteHostRules.reason(
             diagnostic: diagnostic, status: status, reply: replyCode,
-            hosts: (f.remoteMTA.map { [$0] } ?? []) + Hosts.names(in: diagnostic),
-            recipientDomain: Finalization.domainPart(of: f.recipient), alsoNamed: reportProviders) {
+            hosts: f.remoteMTA.map { [$0] } ?? [],
+            recipientDomain: Finalization.domainPart(of: f.recipient),
+            alsoNamed: { Hosts.providersNamed(in: diagnostic) | reportProviders() }) {
             reason = byProvider
         } else {
             let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
@@ -223,21 +224,37 @@ enum Hosts {
 
     static func names(in bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var out: [String] = []
+        forEachName(in: bytes) { out.append(String(decoding: $0, as: UTF8.self).lowercased()) }
+        return out
+    }
+
+    /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the names of
+    /// `names(in:)` name, matched as bytes (the names are ASCII), no String made.
+    static func providersNamed(in text: String) -> UInt64 {
+        var text = text
+        var named: UInt64 = 0
+        text.withUTF8 { bytes in forEachName(in: bytes) { named |= RemoteHostRules.providersNamed(byHostBytes: $0) } }
+        return named
+    }
+
+    /// Calls `body` with each of the names `names(in:)` returns, as written (not lower-cased).
+    static func forEachName(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let n = bytes.count
+        var found = 0
         var p = 0
-        while p < n, out.count < 20 {
+        while p < n, found < 20 {
             // A start: a letter or digit not preceded by a word byte, `.`, `@` or `-`.
             guard isAlphanumeric(bytes[p]), p == 0 || !isAttached(bytes[p - 1]) else { p += 1; continue }
             let (end, firstLabelEnd) = matchEnd(bytes, from: p)
             if let end {
-                out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[p..<end]), as: UTF8.self).lowercased())
+                body(UnsafeBufferPointer(rebasing: bytes[p..<end]))
+                found += 1
                 p = end
             } else {
                 // No byte of the first label can start a name (each follows a label byte).
                 p = firstLabelEnd
             }
         }
-        return out
     }
 
     /// Where the match starting at `start` ends, as the pattern's greedy quantifiers decide (nil for

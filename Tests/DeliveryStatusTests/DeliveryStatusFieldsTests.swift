@@ -1,0 +1,99 @@
+import Testing
+@testable import DeliveryStatus
+import MailParsing
+
+/// The DSN reader's own group parser against the header parser it replaced (`HeaderSection.parse`
+/// per group), and the byte readers of field values against their String versions.
+@Suite struct DeliveryStatusFieldsTests {
+    /// Groups and fields as `Groups.next()` finds them with `HeaderSection`.
+    static func reference(_ bytes: ArraySlice<UInt8>) -> [[DeliveryStatusFields.Field]] {
+        var groups = DeliveryStatusFields.Groups(bytes)
+        var out: [[DeliveryStatusFields.Field]] = []
+        while let section = groups.next() {
+            let isASCII = !section.defects.contains(.eightBitBytes)
+            out.append(section.fields.map { DeliveryStatusFields.Field($0, isASCII: isASCII) })
+        }
+        return out
+    }
+
+    static func parsed(_ bytes: ArraySlice<UInt8>) -> [[DeliveryStatusFields.Field]] {
+        var groups = DeliveryStatusFields.Groups(bytes)
+        var out: [[DeliveryStatusFields.Field]] = []
+        var fields: [DeliveryStatusFields.Field] = []
+        while groups.next(into: &fields) {
+            out.append(fields)
+            fields.removeAll()
+        }
+        return out
+    }
+
+    static let pieces: [String] = [
+        "Reporting-MTA: dns; mx.example.net", "Final-Recipient: rfc822; a@b.example", "Action: failed", "Status: 5.1.1 (x)",
+        "Diagnostic-Code: smtp; 550 5.1.1", "  folded line", "\tfolded tab", "no colon here", "Name With Space: x", "X-Ext : y",
+        "From MAILER-DAEMON Mon Jan 1", "From : someone", "from x", ": empty name", "   ", "", "Original-Recipient: rfc822;c@d",
+        "Arrival-Date: Mon, 1 Jan", "Remote-MTA: dns; [192.0.2.1]", "X-Actual-Recipient: rfc822; é@x.example", "ACTION: Delayed",
+        "Will-Retry-Until: soon", "status:4.4.7", "Diagnostic-Code:", "a:b:c",
+    ]
+    static let ends: [String] = ["\n", "\r\n", "\r", "\n\n", " \n", "\t\n", "\r\n\r\n"]
+
+    @Test func groupParserMatchesHeaderSection() {
+        var generator = SplitMix(seed: 11)
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 12) {
+                text += Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))]
+                text += Self.ends[Int(generator.next() % UInt64(Self.ends.count))]
+            }
+            if generator.next() % 4 == 0 { text = String(text.dropLast()) }
+            let bytes = Array(text.utf8)[...]
+            #expect(Self.parsed(bytes) == Self.reference(bytes), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func namesMatchTheLowercasedStrings() {
+        let names = ["final-recipient", "original-recipient", "x-actual-recipient", "action", "status", "remote-mta", "diagnostic-code",
+                     "last-attempt-date", "final-log-id", "will-retry-until", "reporting-mta", "dsn-gateway", "received-from-mta",
+                     "arrival-date", "original-envelope-id"]
+        for name in names {
+            for variant in [name, name.uppercased(), name.prefix(1).uppercased() + name.dropFirst(), name + "x", String(name.dropLast())] {
+                let recognised = DeliveryStatusFields.Name(Array(variant.utf8)[...])
+                #expect((recognised != .other) == names.contains(variant.lowercased()), "\(variant)")
+            }
+        }
+        #expect(DeliveryStatusFields.Name(Array("ſtatus".utf8)[...]) == .other)
+    }
+
+    @Test func typedValuesOnBytesMatchStrings() {
+        let values = ["rfc822; <User+2Bx@Example.COM>", "  smtp ;  550 5.1.1 no  ", "no type here", "dns; mx.example.net", ";x", "a b; c",
+                      "RFC822;a@b", "x-unix; 1", String(repeating: "a", count: 41) + "; v", String(repeating: "a", count: 40) + "; v", "", " ; ",
+                      "utf-8; a@b", "type;", "t\t;\tv\t"]
+        for v in values {
+            let bytes = TypedValue(asciiBytes: Array(v.utf8)[...])
+            let string = TypedValue(v)
+            #expect(bytes == string, "\(v)")
+        }
+    }
+
+    @Test func actionsOnBytesMatchStrings() {
+        let values = ["failed", "Failed (permanent)", "FAILURE; x", "  delayed", "delivered", "deliverable", "relayed", "expanded", "expired",
+                      "undeliverable", "fail", "delay", "success", "succeeded", "other", "", "(failed)", ";failed", "fail-ed", "\tRelayed\t"]
+        for v in values {
+            #expect(DeliveryAction(asciiWord: DeliveryAction.firstWord(Array(v.utf8)[...])) == DeliveryAction(field: v), "\(v)")
+        }
+    }
+
+    @Test func statusOnBytesMatchesStrings() {
+        let values = ["5.1.1", "5.1.1 (bad destination)", "#5.1.1", "(5.7.1)", "  4.4.7.  ", "4.0.0 (a: b) (c)", "x (", ") (", "()",
+                      "5.1.1(x)", "\t5.2.2\t", "", "(", "5.1.10, (y)", "2.0.0 )(", "5.0.0 (nested (x) y)"]
+        for s in values {
+            let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
+            var comment: String? = nil
+            if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
+                comment = String(s[s.index(after: open)..<close])
+            }
+            let (status, byteComment) = RFC3464Recognizer.readStatus(Array(s.utf8)[...])
+            #expect(status == EnhancedStatusCode(token), "\(s)")
+            #expect(byteComment == comment, "\(s)")
+        }
+    }
+}
