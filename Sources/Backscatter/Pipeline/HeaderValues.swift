@@ -18,13 +18,21 @@ enum HeaderValues {
     /// The addr-specs of every field named `name`, in order; the null path `<>` left out.
     static func addresses(_ headers: HeaderSection, _ name: String) -> [String] {
         var out: [String] = []
-        for field in headers.all(name) { out += AddressParser.addressStrings(field.unfoldedValue) }
+        // The fields are walked in place (`all` would copy the matches into a new array).
+        let length = name.utf8.count
+        for i in headers.fields.indices where headers.fields[i].name.count == length && headers.fields[i].hasName(name) {
+            let found = AddressParser.addressStrings(headers.fields[i].unfoldedValue)
+            if out.isEmpty { out = found } else { out += found }
+        }
         return out
     }
 
     /// The first address of `name`, or the field's decoded text when it holds no address.
     static func firstAddress(_ headers: HeaderSection, _ name: String) -> String? {
-        if let first = addresses(headers, name).first { return first }
+        let length = name.utf8.count
+        for i in headers.fields.indices where headers.fields[i].name.count == length && headers.fields[i].hasName(name) {
+            if let first = AddressParser.addressStrings(headers.fields[i].unfoldedValue).first { return first }
+        }
         guard let field = headers.first(name) else { return nil }
         let text = EncodedWords.decode(field.unfoldedValue)
         return text.isEmpty ? nil : text

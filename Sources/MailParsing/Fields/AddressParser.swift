@@ -95,7 +95,7 @@ public enum AddressParser {
     /// null path `<>` left out: `parseList(value).filter { !$0.isNull }.map(\.address)` without the
     /// display names, which cost most of a field's reading and which a record of addresses never shows.
     package static func addressStrings(_ value: ByteSlice) -> [String] {
-        if let shape = simpleShape(value) {
+        if let shape = simpleShape(value).map({ (local: $0.local, domain: $0.domain) }) ?? addressOnlyShape(value) {
             // local, "@" and domain lie side by side in the value: one String, unless the local part
             // has to be quoted.
             let needsQuoting = value[shape.local].withUnsafeBufferPointer { MailAddress.needsQuoting(bytes: $0) }
@@ -130,29 +130,71 @@ public enum AddressParser {
         return MailAddress(displayName: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), localPart: local, domain: domain)
     }
 
+    /// Two more common shapes whose address the token parser reads as it is written, for
+    /// `addressStrings` only (their display names need the full parser): `"Quoted Name" <local@domain>`
+    /// (quoted strings without quoted-pairs among the phrase's atext words) and
+    /// `local@domain (Comment)` (one comment without nested parentheses or quoted-pairs). Local part and
+    /// domain are ASCII atext, as in `simpleShape`.
+    static func addressOnlyShape(_ value: ByteSlice) -> (local: Range<Int>, domain: Range<Int>)? {
+        let trimmed = value.trimmingWhitespace()
+        guard let last = trimmed.last else { return nil }
+        if last == ASCII.greaterThan {
+            var i = trimmed.startIndex
+            let end = trimmed.endIndex
+            while i < end {
+                let b = trimmed[i]
+                if b == ASCII.quote {
+                    var k = i + 1
+                    while k < end, trimmed[k] != ASCII.quote {
+                        if trimmed[k] == ASCII.backslash { return nil }
+                        k += 1
+                    }
+                    guard k < end else { return nil }
+                    i = k + 1
+                    continue
+                }
+                if b == ASCII.lessThan { break }
+                guard isAtext(b) || b == ASCII.space || b == ASCII.tab else { return nil }
+                i += 1
+            }
+            guard i < end else { return nil }
+            return addrSpec(trimmed[(i + 1)..<(end - 1)])
+        }
+        if last == ASCII.closeParen {
+            guard let open = trimmed.firstIndex(of: ASCII.openParen) else { return nil }
+            for b in trimmed[(open + 1)..<(trimmed.endIndex - 1)]
+            where b == ASCII.openParen || b == ASCII.closeParen || b == ASCII.backslash { return nil }
+            return addrSpec(trimmed[..<open].trimmingWhitespace())
+        }
+        return nil
+    }
+
+    /// RFC 5322 §3.2.3 atext, and the dot of dot-atoms.
+    @inline(__always) static func isAtext(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+             UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+             UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"), UInt8(ascii: "."):
+            return true
+        default: return false
+        }
+    }
+
+    /// An addr-spec of atext, one "@", atext: the local part's and the domain's ranges.
+    static func addrSpec(_ bytes: ByteSlice) -> (local: Range<Int>, domain: Range<Int>)? {
+        guard let at = bytes.firstIndex(of: ASCII.at), at > bytes.startIndex, at + 1 < bytes.endIndex else { return nil }
+        let local = bytes[..<at], domain = bytes[(at + 1)...]
+        guard local.allSatisfy(isAtext), domain.allSatisfy(isAtext) else { return nil }
+        return (local.indices, domain.indices)
+    }
+
     /// Where the parts of a `simpleAddress` shape lie in `value`: the local part, the domain (the one
     /// "@" between them) and the phrase before `<` (empty for a bare addr-spec).
     static func simpleShape(_ value: ByteSlice) -> (local: Range<Int>, domain: Range<Int>, phrase: Range<Int>)? {
-        @inline(__always) func isAtext(_ b: UInt8) -> Bool {
-            switch b {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-                 UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
-                 UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
-                 UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"), UInt8(ascii: "."):
-                return true
-            default: return false
-            }
-        }
         let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
-        // The addr-spec: atext, one "@", atext.
-        func addrSpec(_ bytes: ByteSlice) -> (Range<Int>, Range<Int>)? {
-            guard let at = bytes.firstIndex(of: ASCII.at), at > bytes.startIndex, at + 1 < bytes.endIndex else { return nil }
-            let local = bytes[..<at], domain = bytes[(at + 1)...]
-            guard local.allSatisfy(isAtext), domain.allSatisfy(isAtext) else { return nil }
-            return (local.indices, domain.indices)
-        }
         if trimmed.last != ASCII.greaterThan {
             guard let (local, domain) = addrSpec(trimmed) else { return nil }
             return (local, domain, trimmed.startIndex..<trimmed.startIndex)

@@ -39,4 +39,10 @@ public struct HeaderDefects: OptionSet, Sendable, Hashable {
 
     /// Stable names for output, in a fixed order.
     public var names: [String] { Self.named.compactMap { contains($0.0) ? $0.1 : nil } }
+
+    /// Appends the names of `names` that `out` does not hold yet, in the same order.
+    package func appendDistinctNames(into out: inout [String]) {
+        guard rawValue != 0 else { return }
+        for (flag, name) in Self.named where contains(flag) && !out.contains(name) { out.append(name) }
+    }
 }

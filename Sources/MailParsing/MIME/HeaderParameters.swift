@@ -34,9 +34,14 @@ public struct HeaderParameters: Sendable, Hashable {
     package static func parse(_ bytes: ByteSlice) -> (HeaderParameters, malformed: Bool) {
         // Values are slices of the input where nothing has to be undone (most are), new bytes otherwise.
         var raw: [(name: String, section: Int?, extended: Bool, value: ByteSlice)] = []
-        raw.reserveCapacity(4)
         var sectioned = false   // some name ends in `*` or `*N` (RFC 2231)
         var malformed = false
+        var count = 0           // parameters read (repeats included)
+        // Without a `*` anywhere no name can be an RFC 2231 piece: each name's first value is its value
+        // (what the assembly below gives for unsectioned pieces), and the entries are made as the
+        // parameters are read, without the pieces' array.
+        let direct = bytes.firstIndex(ofByte: UInt8(ascii: "*")) == nil
+        var result = HeaderParameters()
         var i = bytes.startIndex
         let end = bytes.endIndex
 
@@ -60,7 +65,7 @@ public struct HeaderParameters: Sendable, Hashable {
             }
         }
 
-        while i < end, raw.count < maxParameters {
+        while i < end, count < maxParameters {
             skipWhitespaceAndComments()
             guard i < end else { break }
             // name: up to '=' or ';'
@@ -122,6 +127,14 @@ public struct HeaderParameters: Sendable, Hashable {
                 while i < end, bytes[i] != ASCII.semicolon { i += 1 }
                 value = bytes[valueStart..<i].trimmingWhitespace()
             }
+            count += 1
+            if direct {
+                let name = ASCII.lowercasedString(nameBytes)
+                if !result.entries.contains(where: { $0.name == name }) {
+                    result.entries.append((name, decodeValue(value, extended: false, first: true)))
+                }
+                continue
+            }
             // RFC 2231 §3, §4: name*N, name*N*, name*
             var section: Int?
             var extended = false
@@ -140,8 +153,8 @@ public struct HeaderParameters: Sendable, Hashable {
             raw.append((ASCII.lowercasedString(nameBytes), section, extended, value))
         }
         if i < end { malformed = true }
+        if direct { return (result, malformed) }
 
-        var result = HeaderParameters()
         if !sectioned {
             // No RFC 2231 pieces: each name's first value is its value (what the assembly below gives
             // for unsectioned pieces), without its filters.

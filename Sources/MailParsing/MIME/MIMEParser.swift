@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads the MIME structure of a message in one pass over its bytes (RFC 2045, RFC 2046), in the manner of
 /// Postfix's `mime_state.c`: bounded depth and part count, defects recorded, never a failure.
 package struct MIMEParser {
@@ -54,18 +62,19 @@ package struct MIMEParser {
             }
         }
         let body = bytes[headers.bodyStart...]
-        var part = MIMEPart(headers: headers, contentType: contentType, transferEncoding: transferEncoding,
-                            body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth)
+        // The part is built as plain values and boxed once (`MIMEPart` boxes anew on every write).
+        var part = MIMEPart.Fields(headers: headers, contentType: contentType, transferEncoding: transferEncoding,
+                                   body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth)
 
         let composite = contentType.type == "multipart" || MIMEPart.isEncapsulatingType(contentType)
-        guard composite else { return part }
+        guard composite else { return MIMEPart(part) }
         if depth >= limits.maxNestingDepth {
             part.defects.insert(.nestingTooDeep)
-            return part
+            return MIMEPart(part)
         }
         if partCount >= limits.maxParts {
             part.defects.insert(.tooManyParts)
-            return part
+            return MIMEPart(part)
         }
         if contentType.type == "multipart" {
             parseMultipart(&part)
@@ -73,7 +82,7 @@ package struct MIMEParser {
             var inner = body
             if transferEncoding == "base64" || transferEncoding == "quoted-printable" {
                 part.defects.insert(.encodedCompositeType)
-                inner = part.decodedBody()[...]
+                inner = MIMEPart(part).decodedBody()[...]
             }
             if MIMEPart.isHeadersOnlyType(contentType) {
                 // RFC 6522 §4 text/rfc822-headers, RFC 6533 §6.3 message/global-headers: a header section only.
@@ -81,9 +90,10 @@ package struct MIMEParser {
                 var innerHeaders = HeaderSection.parse(inner, limits: limits)
                 // A header section alone needs no blank line after it.
                 innerHeaders.defects.remove(.truncatedHeaderSection)
-                part.parts = [MIMEPart(headers: innerHeaders, contentType: .textPlain, transferEncoding: "7bit",
-                                       body: inner[innerHeaders.bodyStart...], parts: [], preamble: [], epilogue: [],
-                                       defects: [], depth: depth + 1)]
+                part.parts = [MIMEPart(MIMEPart.Fields(
+                    headers: innerHeaders, contentType: .textPlain, transferEncoding: "7bit",
+                    body: inner[innerHeaders.bodyStart...], parts: [], preamble: [], epilogue: [],
+                    defects: [], depth: depth + 1))]
             } else {
                 let message = parseEntity(inner, depth: depth + 1, defaultType: .textPlain)
                 // Text that has no header field at all is no message (stalwart eml/malformed/022): keep the
@@ -95,13 +105,13 @@ package struct MIMEParser {
                 }
             }
         }
-        return part
+        return MIMEPart(part)
     }
 
     /// Splits a multipart body at its delimiters (RFC 2046 §5.1.1): a delimiter is a line that starts with
     /// `--boundary` followed by nothing but white space (`--boundary--` closes); the line end before it
     /// belongs to the delimiter.
-    private mutating func parseMultipart(_ part: inout MIMEPart) {
+    private mutating func parseMultipart(_ part: inout MIMEPart.Fields) {
         guard let boundaryString = part.contentType.boundary, !boundaryString.isEmpty else {
             part.defects.insert(.missingBoundaryParameter)
             return
@@ -208,29 +218,33 @@ package struct MIMEParser {
                         closed: closed, children: &children, childDefault: childDefault)
     }
 
-    /// The first place at or after `from` where `delimiter` starts a line of `body` (at the body's start,
-    /// or after a CR or LF).
+    /// The first place at or after `from` where `delimiter` (which starts with `-`) starts a line of
+    /// `body` (at the body's start, or after a CR or LF). Each `-` found by memchr is checked for a line
+    /// start before the rest is compared (most hyphens are inside lines: `Content-Type`, dates, prose).
     private static func firstLineStart(of delimiter: [UInt8], in body: ByteSlice, from: Int) -> Int? {
-        var from = from
-        while from < body.endIndex {
-            let offset = delimiter.withUnsafeBufferPointer { needle in
-                body.withUnsafeBufferPointer { hay in
-                    ByteSubstring.firstOffset(of: needle, in: UnsafeBufferPointer(rebasing: hay[(from - body.startIndex)...]))
+        body.withUnsafeBufferPointer { hay -> Int? in
+            delimiter.withUnsafeBufferPointer { needle -> Int? in
+                guard let base = hay.baseAddress, let first = needle.baseAddress else { return nil }
+                let n = needle.count
+                let last = hay.count - n
+                var i = from - body.startIndex
+                while i <= last {
+                    guard let found = memchr(base + i, Int32(ASCII.hyphen), last - i + 1) else { return nil }
+                    let hit = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                    if hit == 0 || base[hit - 1] == ASCII.lineFeed || base[hit - 1] == ASCII.carriageReturn,
+                       memcmp(base + hit, first, n) == 0 {
+                        return body.startIndex + hit
+                    }
+                    i = hit + 1
                 }
+                return nil
             }
-            guard let offset else { return nil }
-            let hit = from + offset
-            if hit == body.startIndex || body[hit - 1] == ASCII.lineFeed || body[hit - 1] == ASCII.carriageReturn {
-                return hit
-            }
-            from = hit + 1
         }
-        return nil
     }
 
     /// The end of `parseMultipart`: the defects of a missing or unclosed delimiter, a last part that
     /// was never closed, and the children.
-    private mutating func finishMultipart(_ part: inout MIMEPart, body: ByteSlice, currentStart: Int?, sawDelimiter: Bool,
+    private mutating func finishMultipart(_ part: inout MIMEPart.Fields, body: ByteSlice, currentStart: Int?, sawDelimiter: Bool,
                                           closed: Bool, children: inout [MIMEPart], childDefault: ContentType) {
         if !sawDelimiter {
             part.defects.insert(.boundaryNotFound)

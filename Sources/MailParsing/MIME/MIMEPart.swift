@@ -4,24 +4,85 @@
 /// body parts; a `message/rfc822` or `message/global` part has the encapsulated message's root as its one
 /// child; a `text/rfc822-headers` or `message/global-headers` part has one child holding just the headers.
 public struct MIMEPart: Sendable {
+    /// A part's values, as the parser builds them.
+    package struct Fields: Sendable {
+        var headers: HeaderSection
+        var contentType: ContentType
+        var transferEncoding: String
+        var body: ByteSlice
+        var parts: [MIMEPart]
+        var preamble: ByteSlice
+        var epilogue: ByteSlice
+        var defects: MIMEDefects
+        var depth: Int
+    }
+
+    /// The values in one immutable box, so that a copy of a part is one retain instead of a dozen (the
+    /// tree walks, `allParts` and the analysers' part lists copy parts ~20 times a message: copying and
+    /// destroying them cost ~25M instructions on the sisimai mbox x3). Immutable, so reads need no
+    /// exclusivity checks; a write (only the parser writes, and it builds `Fields` first) boxes anew.
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    /// A part with these values.
+    package init(_ fields: Fields) { storage = Storage(fields) }
+
+    /// Sets one value: a new box with the others copied.
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = storage.fields
+        change(&fields)
+        storage = Storage(fields)
+    }
+
     /// The part's own header section (the message's header for the root).
-    public var headers: HeaderSection
+    public var headers: HeaderSection {
+        get { storage.fields.headers }
+        set { update { $0.headers = newValue } }
+    }
     /// Content-Type, or its default (RFC 2045 §5.2; RFC 2046 §5.1.5 in multipart/digest).
-    public var contentType: ContentType
+    public var contentType: ContentType {
+        get { storage.fields.contentType }
+        set { update { $0.contentType = newValue } }
+    }
     /// Content-Transfer-Encoding, lower-cased; `7bit` when absent (RFC 2045 §6.1).
-    public var transferEncoding: String
+    public var transferEncoding: String {
+        get { storage.fields.transferEncoding }
+        set { update { $0.transferEncoding = newValue } }
+    }
     /// The raw body: everything after the part's header section, still transfer-encoded.
-    public var body: ByteSlice
+    public var body: ByteSlice {
+        get { storage.fields.body }
+        set { update { $0.body = newValue } }
+    }
     /// Children: multipart body parts, or the one encapsulated message of a message/* part.
-    public var parts: [MIMEPart]
+    public var parts: [MIMEPart] {
+        get { storage.fields.parts }
+        set { update { $0.parts = newValue } }
+    }
     /// A multipart's preamble (before the first delimiter), empty otherwise.
-    public var preamble: ByteSlice
+    public var preamble: ByteSlice {
+        get { storage.fields.preamble }
+        set { update { $0.preamble = newValue } }
+    }
     /// A multipart's epilogue (after the close delimiter), empty otherwise.
-    public var epilogue: ByteSlice
+    public var epilogue: ByteSlice {
+        get { storage.fields.epilogue }
+        set { update { $0.epilogue = newValue } }
+    }
     /// What was tolerated while reading this part (its children record their own).
-    public var defects: MIMEDefects
+    public var defects: MIMEDefects {
+        get { storage.fields.defects }
+        set { update { $0.defects = newValue } }
+    }
     /// Nesting level: 0 for the message itself.
-    public var depth: Int
+    public var depth: Int {
+        get { storage.fields.depth }
+        set { update { $0.depth = newValue } }
+    }
 
     /// Whether this is a multipart with children.
     public var isMultipart: Bool { contentType.type == "multipart" }
@@ -99,13 +160,10 @@ public struct MIMEPart: Sendable {
     /// Defect names of this part and all below it, each once, in order of first appearance (what
     /// `allDefectNames` with repeats dropped gives, without its arrays: most parts have no defect).
     package func appendDistinctDefectNames(into out: inout [String]) {
-        if headers.defects.rawValue != 0 {
-            for name in headers.defects.names where !out.contains(name) { out.append(name) }
-        }
-        if defects.rawValue != 0 {
-            for name in defects.names where !out.contains(name) { out.append(name) }
-        }
-        for i in parts.indices { parts[i].appendDistinctDefectNames(into: &out) }
+        let fields = storage.fields
+        fields.headers.defects.appendDistinctNames(into: &out)
+        fields.defects.appendDistinctNames(into: &out)
+        for part in fields.parts { part.appendDistinctDefectNames(into: &out) }
     }
 
     /// Defect names of this part and all below it.

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Content-Transfer-Encoding decoders (RFC 2045 §6), tolerant of what real mail does to them.
 package enum TransferDecoding {
     /// Base64 (RFC 2045 §6.8), skipping every byte outside the alphabet (line ends, junk), stopping at
@@ -40,9 +48,82 @@ package enum TransferDecoding {
     package static func quotedPrintable(_ input: ByteSlice) -> [UInt8] {
         input.withUnsafeBufferPointer { source in
             [UInt8](unsafeUninitializedCapacity: source.count) { out, written in
+                written = quotedPrintableByLines(source, into: out)
+            }
+        }
+    }
+
+    /// `quotedPrintable` by the byte-at-a-time decoder (the tests compare the two).
+    static func quotedPrintableByBytes(_ input: ByteSlice) -> [UInt8] {
+        input.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: source.count) { out, written in
                 written = quotedPrintable(source, into: out)
             }
         }
+    }
+
+    /// The byte decoder's answers a line at a time: each stretch between line ends (every CR and every
+    /// LF ends one, as in the byte decoder) loses its trailing white space (RFC 2045 §6.7 rule 3); a
+    /// stretch whose last byte left is `=` is a soft line break, which also takes the line end after
+    /// it (CRLF, CR or LF); the rest is copied with memcpy between the `=` that memchr finds, each
+    /// `=XX` decoded. Line ends are found with memchr, the next CR and LF cached.
+    private static func quotedPrintableByLines(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let source = input.baseAddress, let target = out.baseAddress else { return 0 }
+        let end = input.count
+        var n = 0
+        var i = 0
+        var nextLF = -2   // -2 not searched yet, -1 none left
+        var nextCR = -2
+        /// Copies `input[from..<to]`, decoding `=XX` (the hex digits may lie past `to`: as in the
+        /// byte decoder, where they are never hex).
+        func copy(_ from: Int, _ to: Int) {
+            var k = from
+            while k < to {
+                guard let found = memchr(source + k, Int32(ASCII.equals), to - k) else {
+                    memcpy(target + n, source + k, to - k)
+                    n += to - k
+                    return
+                }
+                let equals = UnsafeRawPointer(found) - UnsafeRawPointer(source)
+                memcpy(target + n, source + k, equals - k)
+                n += equals - k
+                if equals + 2 < end, let high = hexValue(source[equals + 1]), let low = hexValue(source[equals + 2]) {
+                    target[n] = high << 4 | low
+                    k = equals + 3
+                } else {
+                    target[n] = ASCII.equals
+                    k = equals + 1
+                }
+                n += 1
+            }
+        }
+        while i < end {
+            if nextLF != -1, nextLF < i {
+                nextLF = memchr(source + i, Int32(ASCII.lineFeed), end - i).map { UnsafeRawPointer($0) - UnsafeRawPointer(source) } ?? -1
+            }
+            if nextCR != -1, nextCR < i {
+                nextCR = memchr(source + i, Int32(ASCII.carriageReturn), end - i).map { UnsafeRawPointer($0) - UnsafeRawPointer(source) } ?? -1
+            }
+            var lineEnd = end
+            if nextLF >= 0 { lineEnd = nextLF }
+            if nextCR >= 0, nextCR < lineEnd { lineEnd = nextCR }
+            var trimmed = lineEnd
+            while trimmed > i, ASCII.isWhitespace(source[trimmed - 1]) { trimmed -= 1 }
+            if trimmed > i, source[trimmed - 1] == ASCII.equals {
+                // Soft line break: the `=`, the white space after it and one line end go.
+                copy(i, trimmed - 1)
+                if lineEnd >= end { return n }
+                i = source[lineEnd] == ASCII.carriageReturn && lineEnd + 1 < end && source[lineEnd + 1] == ASCII.lineFeed
+                    ? lineEnd + 2 : lineEnd + 1
+                continue
+            }
+            copy(i, trimmed)
+            if lineEnd >= end { return n }
+            target[n] = source[lineEnd]
+            n += 1
+            i = lineEnd + 1
+        }
+        return n
     }
 
     /// Decodes `input` into `out` (at least `input.count` bytes) and returns the bytes written.
