@@ -174,9 +174,9 @@ public struct ObservationReader: Sendable {
 
     private func checkDKIM(_ field: HeaderField, headers: HeaderSection) -> DKIMFinding {
         let value = field.unfoldedValue
-        let tags = DKIMTags(value)
-        let domain = tags["d"]?.lowercasedIfNeeded() ?? ""
-        let selector = tags["s"]?.lowercasedIfNeeded() ?? ""
+        let tags = DKIMTags.domainAndSelector(value)
+        let domain = tags.domain ?? ""
+        let selector = tags.selector ?? ""
         guard let key = dkimKeys.first(where: { $0.domain == domain && $0.selector == selector }) else {
             return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
         }

@@ -9,24 +9,123 @@ enum DKIMCanonicalization {
                                 signature: DKIMSignature) -> [UInt8] {
         let relaxed = signature.headerCanonicalization == "relaxed"
         var used = [Bool](repeating: false, count: fields.count)
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
+        var out = Output()
         for name in signature.signedHeaders {
-            guard let index = fields.indices.reversed().first(where: { !used[$0] && fields[$0].hasName(name) })
-            else { continue }
+            guard let index = lastUnused(name, in: fields, used: used) else { continue }
             used[index] = true
             let field = fields[index]
-            if relaxed { appendRelaxed(field.name, field.rawValue, to: &out) } else { appendSimple(field, in: raw, to: &out) }
-            out.append(ASCII.carriageReturn)
-            out.append(ASCII.lineFeed)
+            if relaxed {
+                out.appendRelaxed(field.name, field.rawValue)
+            } else {
+                var simple: [UInt8] = []
+                appendSimple(field, in: raw, to: &simple)
+                out.append(simple[...])
+            }
+            out.appendCRLF()
         }
         let emptied = emptyingSignatureValue(signatureField.rawValue)
         if relaxed {
-            appendRelaxed(signatureField.name, emptied[...], to: &out)
+            out.appendRelaxed(signatureField.name, emptied[...])
         } else {
-            appendSimple(name: signatureField.name, rawValue: emptied[...], in: raw, to: &out)
+            var simple: [UInt8] = []
+            appendSimple(name: signatureField.name, rawValue: emptied[...], in: raw, to: &simple)
+            out.append(simple[...])
         }
-        return out
+        return out.finish()
+    }
+
+    /// §5.4.2: the last field named `name` (lower case, compared ASCII case-insensitively) not used yet.
+    private static func lastUnused(_ name: String, in fields: [HeaderField], used: [Bool]) -> Int? {
+        var expected = name   // native, so that its UTF-8 can be read in place
+        return expected.withUTF8 { expected -> Int? in
+            var i = fields.count - 1
+            while i >= 0 {
+                if !used[i], fields[i].name.count == expected.count,
+                   fields[i].name.withUnsafeBufferPointer({ actual in
+                       for k in 0..<actual.count where ASCII.lowercased(actual[k]) != expected[k] { return false }
+                       return true
+                   }) {
+                    return i
+                }
+                i -= 1
+            }
+            return nil
+        }
+    }
+
+    /// The hash input, written into storage grown ahead of each piece (relaxed canonicalization never
+    /// lengthens a field: at most its name, a colon, its value and CRLF).
+    struct Output {
+        private var storage = [UInt8](repeating: 0, count: 2048)
+        private var count = 0
+
+        private mutating func reserve(_ more: Int) {
+            if count + more > storage.count {
+                storage.append(contentsOf: repeatElement(0, count: max(count + more, storage.count * 2) - storage.count))
+            }
+        }
+
+        mutating func append(_ bytes: ByteSlice) {
+            reserve(bytes.count)
+            let start = count
+            storage.withUnsafeMutableBufferPointer { target in
+                bytes.withUnsafeBufferPointer { source in
+                    guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                    (to + start).update(from: from, count: source.count)
+                }
+            }
+            count += bytes.count
+        }
+
+        mutating func appendCRLF() {
+            reserve(2)
+            storage[count] = ASCII.carriageReturn
+            storage[count + 1] = ASCII.lineFeed
+            count += 2
+        }
+
+        /// `DKIMCanonicalization.appendRelaxed`, written in place.
+        mutating func appendRelaxed(_ name: ByteSlice, _ rawValue: ByteSlice) {
+            reserve(name.count + 1 + rawValue.count)
+            var n = count
+            storage.withUnsafeMutableBufferPointer { out in
+                name.withUnsafeBufferPointer { name in
+                    var nameEnd = name.count
+                    while nameEnd > 0, ASCII.isWhitespace(name[nameEnd - 1]) { nameEnd -= 1 }
+                    for k in 0..<nameEnd {
+                        out[n] = ASCII.lowercased(name[k])
+                        n += 1
+                    }
+                }
+                out[n] = ASCII.colon
+                n += 1
+                rawValue.withUnsafeBufferPointer { value in
+                    var pendingSpace = false
+                    var started = false
+                    for b in value {
+                        if b == ASCII.carriageReturn || b == ASCII.lineFeed { continue }
+                        if ASCII.isWhitespace(b) {
+                            pendingSpace = started
+                            continue
+                        }
+                        if pendingSpace {
+                            out[n] = ASCII.space
+                            n += 1
+                        }
+                        pendingSpace = false
+                        started = true
+                        out[n] = b
+                        n += 1
+                    }
+                }
+            }
+            count = n
+        }
+
+        consuming func finish() -> [UInt8] {
+            storage.removeLast(storage.count - count)
+            return storage
+        }
     }
 
     /// §3.4.1 simple: the field exactly as written (name, anything before the colon, value, folding), with
@@ -82,28 +181,21 @@ enum DKIMCanonicalization {
     static func emptyingSignatureValue(_ value: ByteSlice) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(value.count)
-        var i = value.startIndex
-        var tagStart = true
-        while i < value.endIndex {
-            let b = value[i]
-            if tagStart, !ASCII.isWhitespaceOrNewline(b) {
-                tagStart = false
-                // Is this tag "b" (followed by optional WSP and '=')?
-                if b == UInt8(ascii: "b") {
-                    var j = i + 1
-                    while j < value.endIndex, ASCII.isWhitespaceOrNewline(value[j]) { j += 1 }
-                    if j < value.endIndex, value[j] == ASCII.equals {
-                        out += value[i...j]
-                        var k = j + 1
-                        while k < value.endIndex, value[k] != ASCII.semicolon { k += 1 }
-                        i = k
-                        continue
-                    }
-                }
+        // Tag by tag (each up to its ';', which is kept): a "b" tag keeps its name, WSP and '=' only.
+        var start = value.startIndex
+        while start < value.endIndex {
+            let end = value.firstIndex(ofByte: ASCII.semicolon, from: start) ?? value.endIndex
+            var i = start
+            while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
+            var kept = end
+            if i < end, value[i] == UInt8(ascii: "b") {
+                var j = i + 1
+                while j < end, ASCII.isWhitespaceOrNewline(value[j]) { j += 1 }
+                if j < end, value[j] == ASCII.equals { kept = j + 1 }
             }
-            if b == ASCII.semicolon { tagStart = true }
-            out.append(b)
-            i += 1
+            out += value[start..<kept]
+            if end < value.endIndex { out.append(ASCII.semicolon) }
+            start = end + 1
         }
         return out
     }

@@ -93,6 +93,11 @@ public struct DKIMVerifier: Sendable {
         guard let key = candidates.first(where: { $0.algorithm == wanted }) ?? candidates.first else {
             return .unsupported("no key in the profile for selector \(signature.selector) of \(signature.domain)")
         }
+        return Self.verify(signature, field: field, in: headers, key: key)
+    }
+
+    /// Checks one parsed signature with the given key (its d= and s= already matched).
+    static func verify(_ signature: DKIMSignature, field: HeaderField, in headers: HeaderSection, key: DKIMKey) -> DKIMResult {
         let data = DKIMCanonicalization.headerHashInput(fields: headers.fields, in: headers.raw,
                                                         signatureField: field, signature: signature)
         let digest = SHA256.hash(data: data)
@@ -105,7 +110,7 @@ public struct DKIMVerifier: Sendable {
         return missing.isEmpty ? result : .incomplete(missing: missing)
     }
 
-    private func check(_ signature: DKIMSignature, digest: SHA256.Digest, key: DKIMKey) -> DKIMResult {
+    private static func check(_ signature: DKIMSignature, digest: SHA256.Digest, key: DKIMKey) -> DKIMResult {
         switch (signature.algorithm, key.verifier) {
         case ("rsa-sha256", .rsa(let publicKey)):
             let valid = publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature.signature),
