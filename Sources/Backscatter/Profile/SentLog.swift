@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MailParsing
 
 /// One message the site sent, as its sent log records it.
@@ -138,28 +145,40 @@ public struct SentLog: Sendable, Hashable {
         return otherIDs.isEmpty ? nil : otherIDs[SentLog.key(id)]
     }
 
-    /// Indexes an id (a slice of the bytes being read, `base` bytes into `text`).
-    private mutating func indexID(_ id: ByteSlice, base: Int, at location: Location, text: UnsafeBufferPointer<UInt8>) {
-        guard id.allSatisfy({ $0 < 0x80 }) else {
-            otherIDs[SentLog.key(String(decoding: id, as: UTF8.self))] = location
+    /// Indexes an id, `text[id]`.
+    private mutating func indexID(_ id: Range<Int>, at location: Location, text: UnsafeBufferPointer<UInt8>) {
+        let bytes = UnsafeBufferPointer(rebasing: text[id])
+        guard SentLog.isASCII(bytes) else {
+            otherIDs[SentLog.key(String(decoding: bytes, as: UTF8.self))] = location
             return
         }
         // A later line replaces an entry inserted before it, as it replaces an earlier line's.
-        if !otherIDs.isEmpty { otherIDs.removeValue(forKey: SentLog.asciiKey(id)) }
-        let key = SentLog.asciiKeyRange(id)
-        let range = (base + key.lowerBound)..<(base + key.upperBound)
-        let (entry, inserted) = idIndex.insert(range, in: text)
+        if !otherIDs.isEmpty { otherIDs.removeValue(forKey: SentLog.asciiKey(bytes)) }
+        let key = SentLog.asciiKeyRange(bytes)
+        let (entry, inserted) = idIndex.insert((id.lowerBound + key.lowerBound)..<(id.lowerBound + key.upperBound), in: text)
         if inserted { idLocations.append(location) } else { idLocations[entry] = location }
     }
 
-    /// Indexes a recipient (a slice of the bytes being read, `base` bytes into `text`).
-    private mutating func indexRecipient(_ recipient: ByteSlice, base: Int, text: UnsafeBufferPointer<UInt8>) {
-        guard recipient.allSatisfy({ $0 < 0x80 }) else {
-            otherRecipients.insert(String(decoding: recipient, as: UTF8.self).lowercased())
+    /// Indexes a recipient, `text[recipient]`.
+    private mutating func indexRecipient(_ recipient: Range<Int>, text: UnsafeBufferPointer<UInt8>) {
+        let bytes = UnsafeBufferPointer(rebasing: text[recipient])
+        guard SentLog.isASCII(bytes) else {
+            otherRecipients.insert(String(decoding: bytes, as: UTF8.self).lowercased())
             return
         }
-        let range = (base + recipient.startIndex)..<(base + recipient.endIndex)
-        _ = recipientIndex.insert(range, in: text)
+        _ = recipientIndex.insert(recipient, in: text)
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in bytes where b >= 0x80 { return false }
+        return true
+    }
+
+    /// The first index of `byte` in `text[from..<to]`, by `memchr`.
+    private static func index(of byte: UInt8, in text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard from < to, let base = text.baseAddress,
+              let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 
     private func entry(at location: Location) -> SentLogEntry {
@@ -233,31 +252,32 @@ public struct SentLog: Sendable, Hashable {
         let base = text.count
         if text.isEmpty { text = bytes } else { text += bytes }
         let all = text   // the same storage, read by the indexes while they change
-        all.withUnsafeBufferPointer { readLines(bytes, base: base, text: $0) }
+        all.withUnsafeBufferPointer { readLines(base: base, text: $0) }
     }
 
-    /// `read(bytes:)`'s work: `bytes` is `text[base...]`, given whole as `text` for the indexes.
-    private mutating func readLines(_ bytes: [UInt8], base: Int, text: UnsafeBufferPointer<UInt8>) {
+    /// `read(bytes:)`'s work on `text[base...]` (the bytes just added), given whole as `text` for the
+    /// indexes. Lines are cut with `memchr`, and TSV lines and bare ids are read on the buffer itself.
+    private mutating func readLines(base: Int, text: UnsafeBufferPointer<UInt8>) {
         var queues: [Substring: QueueRecord] = [:]
         var order: [Substring] = []
         func update(_ queueID: Substring, _ change: (inout QueueRecord) -> Void) {
             if queues[queueID] == nil { order.append(queueID) }
             change(&queues[queueID, default: QueueRecord()])
         }
-        var next = 0
-        while next < bytes.count {
-            var end = next
-            while end < bytes.count, bytes[end] != ASCII.lineFeed, bytes[end] != ASCII.carriageReturn { end += 1 }
-            let lineBytes = bytes[next..<end]
+        let total = text.count
+        var next = base
+        while next < total {
+            // The line ends at the first LF or CR (CRLF is one line end).
+            var end = SentLog.index(of: ASCII.lineFeed, in: text, from: next, to: total) ?? total
+            if let cr = SentLog.index(of: ASCII.carriageReturn, in: text, from: next, to: end) { end = cr }
+            var lo = next, hi = end
             next = end + 1
-            if end < bytes.count, bytes[end] == ASCII.carriageReturn, next < bytes.count, bytes[next] == ASCII.lineFeed {
-                next += 1
-            }
-            let trimmedBytes = lineBytes.trimmingWhitespace()
-            if trimmedBytes.isEmpty || trimmedBytes.first == UInt8(ascii: "#") { continue }
-            // The mail-log forms are tested on bytes first (a date at the start, or a `name=<` field), so
-            // that a TSV or a plain list of ids is never decoded into a String line by line.
-            if SentLog.mayBeMailLogLine(trimmedBytes) {
+            if end < total, text[end] == ASCII.carriageReturn, next < total, text[next] == ASCII.lineFeed { next += 1 }
+            while lo < hi, ASCII.isWhitespaceOrNewline(text[lo]) { lo += 1 }
+            while hi > lo, ASCII.isWhitespaceOrNewline(text[hi - 1]) { hi -= 1 }
+            if lo == hi || text[lo] == UInt8(ascii: "#") { continue }
+            if SentLog.mayBeMailLogLine(text, lo, hi) {
+                let trimmedBytes = UnsafeBufferPointer(rebasing: text[lo..<hi])
                 let line = Substring(String(decoding: trimmedBytes, as: UTF8.self))
                 if let exim = SentLog.eximLine(line) {
                     update(exim.queueID) { record in
@@ -294,29 +314,36 @@ public struct SentLog: Sendable, Hashable {
                     continue
                 }
             }
-            let location = Location.line(start: base + trimmedBytes.startIndex, end: base + trimmedBytes.endIndex)
-            if trimmedBytes.contains(ASCII.tab) {
+            let location = Location.line(start: lo, end: hi)
+            if SentLog.index(of: ASCII.tab, in: text, from: lo, to: hi) != nil {
                 // Only the key, the time and the recipients are taken now; the rest when asked for.
-                if let columns = SentLog.tsvColumns(trimmedBytes) {
+                if let columns = SentLog.tsvColumns(text, lo, hi) {
                     // A TSV has a line per message, rarely shorter than 128 bytes (backscatter-dev's
                     // average 135): room for all at once instead of a dozen rehashes.
                     if idIndex.count == 0 {
-                        idIndex.reserveCapacity(bytes.count / 128)
-                        recipientIndex.reserveCapacity(bytes.count / 128)
+                        idIndex.reserveCapacity((total - base) / 128)
+                        recipientIndex.reserveCapacity((total - base) / 128)
                     }
-                    indexID(columns.id, base: base, at: location, text: text)
-                    if let time = columns.time, let t = SentLog.sendTime(time) { widenSpan(t) }
-                    columns.recipients?.forEachPiece(separatedBy: ASCII.comma) { piece in
-                        let recipient = SentLog.unbracket(piece)
-                        if !recipient.isEmpty { indexRecipient(recipient, base: base, text: text) }
+                    indexID(columns.id, at: location, text: text)
+                    if let time = columns.time, let t = SentLog.sendTime(UnsafeBufferPointer(rebasing: text[time])) { widenSpan(t) }
+                    if let recipients = columns.recipients {
+                        var start = recipients.lowerBound
+                        while true {
+                            let comma = SentLog.index(of: ASCII.comma, in: text, from: start, to: recipients.upperBound) ?? recipients.upperBound
+                            let recipient = SentLog.unbracket(text, start..<comma)
+                            if !recipient.isEmpty { indexRecipient(recipient, text: text) }
+                            guard comma < recipients.upperBound else { break }
+                            start = comma + 1
+                        }
                     }
                 }
                 continue
             }
             // One Message-ID per line.
-            let id = SentLog.unbracket(trimmedBytes)
-            if !id.isEmpty, !id.contains(ASCII.space), id.contains(UInt8(ascii: "@")) {
-                indexID(id, base: base, at: location, text: text)
+            let id = SentLog.unbracket(text, lo..<hi)
+            if !id.isEmpty, SentLog.index(of: ASCII.space, in: text, from: id.lowerBound, to: id.upperBound) == nil,
+               SentLog.index(of: UInt8(ascii: "@"), in: text, from: id.lowerBound, to: id.upperBound) != nil {
+                indexID(id, at: location, text: text)
             }
         }
         for queueID in order {
@@ -459,19 +486,64 @@ public struct SentLog: Sendable, Hashable {
         }
     }
 
-    /// Whether a line may be an Exim line (`YYYY-MM-DD ` first) or a Postfix/Sendmail one (a `name=<` field).
-    private static func mayBeMailLogLine(_ line: ByteSlice) -> Bool {
-        let start = line.startIndex
-        if line.count >= 11, line[start + 4] == ASCII.hyphen, line[start + 7] == ASCII.hyphen,
-           line[start + 10] == ASCII.space, ASCII.isDigit(line[start]) {
+    /// Whether the line `text[lo..<hi]` may be an Exim line (`YYYY-MM-DD ` first) or a Postfix/Sendmail one
+    /// (a `name=<` field).
+    private static func mayBeMailLogLine(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+        if hi - lo >= 11, text[lo + 4] == ASCII.hyphen, text[lo + 7] == ASCII.hyphen,
+           text[lo + 10] == ASCII.space, ASCII.isDigit(text[lo]) {
             return true
         }
-        var i = start
-        while let equals = line.firstIndex(ofByte: UInt8(ascii: "="), from: i) {
-            if equals + 1 < line.endIndex, line[equals + 1] == UInt8(ascii: "<") { return true }
+        var i = lo
+        while let equals = index(of: UInt8(ascii: "="), in: text, from: i, to: hi) {
+            if equals + 1 < hi, text[equals + 1] == UInt8(ascii: "<") { return true }
             i = equals + 1
         }
         return false
+    }
+
+    /// `tsvColumns` of the line `text[lo..<hi]`, as ranges of `text`.
+    private static func tsvColumns(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int)
+        -> (id: Range<Int>, time: Range<Int>?, recipients: Range<Int>?)? {
+        func column(from start: Int) -> (range: Range<Int>, next: Int?) {
+            guard let tab = index(of: ASCII.tab, in: text, from: start, to: hi) else { return (start..<hi, nil) }
+            return (start..<tab, tab + 1)
+        }
+        var cursor: Int? = lo
+        var firstColumn: Range<Int>?
+        var idColumn: Range<Int>?
+        while let start = cursor {
+            let (column, next) = column(from: start)
+            cursor = next
+            if looksLikeBracketedID(text, column) { idColumn = column; break }
+            if start == lo { firstColumn = column }
+        }
+        guard let idColumn else { return nil }
+        var recipients: Range<Int>?
+        if let start = cursor, let afterSender = column(from: start).next { recipients = column(from: afterSender).range }
+        return (unbracket(text, idColumn), firstColumn.map { trimmed(text, $0) }, recipients)
+    }
+
+    /// `text[range]` without leading and trailing WSP, CR and LF.
+    private static func trimmed(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, ASCII.isWhitespaceOrNewline(text[lo]) { lo += 1 }
+        while hi > lo, ASCII.isWhitespaceOrNewline(text[hi - 1]) { hi -= 1 }
+        return lo..<hi
+    }
+
+    private static func looksLikeBracketedID(_ text: UnsafeBufferPointer<UInt8>, _ column: Range<Int>) -> Bool {
+        let c = trimmed(text, column)
+        return !c.isEmpty && text[c.lowerBound] == UInt8(ascii: "<") && text[c.upperBound - 1] == UInt8(ascii: ">")
+            && index(of: UInt8(ascii: "@"), in: text, from: c.lowerBound, to: c.upperBound) != nil
+    }
+
+    /// `unbracket` of `text[range]`, as a range.
+    private static func unbracket(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        let s = trimmed(text, range)
+        if s.count >= 2, text[s.lowerBound] == UInt8(ascii: "<"), text[s.upperBound - 1] == UInt8(ascii: ">") {
+            return (s.lowerBound + 1)..<(s.upperBound - 1)
+        }
+        return s
     }
 
     /// The columns of a TSV line: the first column that is `<id@host>` is the Message-ID (given without
@@ -518,13 +590,13 @@ public struct SentLog: Sendable, Hashable {
     }
 
     /// A TSV's send time: `YYYY-MM-DDTHH:MM:SSZ` read on bytes, else any RFC 3339 date-time.
-    private static func sendTime(_ time: ByteSlice) -> Double? {
+    private static func sendTime<Bytes: RandomAccessCollection<UInt8>>(_ time: Bytes) -> Double? where Bytes.Index == Int {
         utcSeconds(time).map(Double.init) ?? TOMLParser.dateTime(String(decoding: time, as: UTF8.self))?.secondsSince1970
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` with every field in range, the form sent logs write, read without a
     /// String; nil for anything else (which the TOML date-time reader then takes, RFC 3339 in full).
-    private static func utcSeconds(_ text: ByteSlice) -> Int? {
+    private static func utcSeconds<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes) -> Int? where Bytes.Index == Int {
         guard text.count == 20 else { return nil }
         let b = text.startIndex
         func number(_ at: Int, _ count: Int) -> Int? {

@@ -1,0 +1,79 @@
+@testable import Backscatter
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// The sent-log reader, whose lines are now cut and read on the buffer, against the reader before it
+/// (`ReferenceSentLog`): the same entries, ids, recipients and span, on the fixtures and on mutated logs.
+@Suite struct SentLogBytesTests {
+    static func texts() throws -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for name in ["sent.log", "postfix-mail.log", "sendmail-mail.log", "exim-mainlog"] {
+            out.append(Array(try String(contentsOfFile: Corpus.fixture("profile/\(name)"), encoding: .utf8).utf8))
+        }
+        out.append(Array((
+            "\t<a@b>\t\t\n<c@d>\n  <E@F>  \r\n#x\tnot\n\r\ng@h\r  i j@k\n<x@y>\t<l@m>\tsender\t<r1@x>, ,R2@X,<é@x>\n"
+            + "2026-01-02T00:57:26Z\t<<n@o>>\ts\tr@s\t\n2026-13-02T00:57:26Z\t<p@q>\n2026-01-02T00:57:26+02:00\t<P@Q>\n"
+            + "t\t<é@x>\tme\n<a@b>\tlater\tr3@x\n\t\t\n<no-at>\n<>\n\t<x@y\n2026-01-02 00:57:26 1vXyZa-000123-AB <= s@x id=w@z\n"
+            + "abc =<x> <q@r>\t\n<s@t>\tx\ty\tz\t"
+        ).utf8))
+        return out
+    }
+
+    static func mutations(of bytes: [UInt8], count: Int, rng: inout SplitMix64) -> [[UInt8]] {
+        let interesting: [UInt8] = Array("\t\n\r <>@,=#:-Tz9 ".utf8) + [0x00, 0xFF, 0xC3]
+        var out: [[UInt8]] = []
+        for _ in 0..<count {
+            var b = bytes
+            for _ in 0..<Int.random(in: 1...8, using: &rng) where !b.isEmpty {
+                let i = Int.random(in: 0..<b.count, using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: b[i] = interesting.randomElement(using: &rng) ?? 0
+                case 1: b.remove(at: i)
+                case 2: b.insert(contentsOf: b[i..<min(b.count, i + 30)], at: i)
+                default: b.insert(interesting.randomElement(using: &rng) ?? 0, at: i)
+                }
+            }
+            out.append(b)
+        }
+        return out
+    }
+
+    static func expectSame(_ parts: [[UInt8]]) {
+        var new = SentLog(path: "x", resolvedPath: "x")
+        var old = ReferenceSentLog(path: "x", resolvedPath: "x")
+        for part in parts {
+            new.read(bytes: part)
+            old.read(bytes: part)
+        }
+        let text = String(decoding: parts.joined(), as: UTF8.self)
+        #expect(new.count == old.count, "\(text)")
+        #expect(new.span == old.span)
+        #expect(new.hasRecipients == old.hasRecipients)
+        #expect(new.recipients == old.recipients)
+        #expect(Set(new.allEntries) == Set(old.allEntries), "\(text)")
+        for entry in old.allEntries {
+            #expect(new.entry(forMessageID: entry.messageID) == old.entry(forMessageID: entry.messageID))
+            #expect(new.entry(forMessageID: "<\(entry.messageID.uppercased())>") == old.entry(forMessageID: "<\(entry.messageID.uppercased())>"))
+        }
+        for r in old.recipients { #expect(new.wasSent(to: r) == old.wasSent(to: r)) }
+    }
+
+    @Test func readsAsTheReference() throws {
+        var rng = SplitMix64(seed: 9)
+        for text in try Self.texts() {
+            Self.expectSame([text])
+            // In two reads (the second indexed after the first's bytes).
+            let cut = text.count / 2
+            Self.expectSame([Array(text[..<cut]), Array(text[cut...])])
+            for mutated in Self.mutations(of: text, count: 150, rng: &rng) { Self.expectSame([mutated]) }
+        }
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable, Comment(rawValue: Corpus.skipMessage)))
+    func readsTheDevLogAsTheReference() throws {
+        let text = Array(try String(contentsOfFile: Corpus.path("backscatter-dev/sent.log"), encoding: .utf8).utf8)
+        Self.expectSame([text])
+    }
+}
