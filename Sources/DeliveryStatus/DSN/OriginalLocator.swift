@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import BytePatterns
 import MailParsing
 
@@ -32,48 +39,10 @@ enum OriginalLocator {
     /// Looks for an inline copy: after a marker line, the first block that parses as a header section
     /// with at least two fields (indentation or `>` quoting removed).
     static func inline(_ text: String) -> ReturnedOriginal {
-        let source = Array(text.utf8)
         // One scan of the whole text (no marker spans a line end), then work from the next line on.
-        guard let marker = markerPattern.firstMatch(in: source[...]),
-              let markerLineEnd = source[marker.match.range.lowerBound...].firstIndex(of: 10) else { return .absent }
-        // The lines after the marker line, one at a time (as `split(separator: 10,
-        // omittingEmptySubsequences: false)` would give them, without splitting all of the rest).
-        var nextLineStart: Int? = markerLineEnd + 1
-        func nextLine() -> ArraySlice<UInt8>? {
-            guard let start = nextLineStart else { return nil }
-            guard let lineFeed = source[start...].firstIndex(ofByte: 10) else {
-                nextLineStart = nil
-                return source[start...]
-            }
-            nextLineStart = lineFeed + 1
-            return source[start..<lineFeed]
-        }
-        // Skip blank lines.
-        var line = nextLine()
-        while let l = line, l.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { line = nextLine() }
-        guard line != nil else { return .absent }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(source.count - markerLineEnd)
-        var taken = 0
-        while let current = line, taken < 5_000 {
-            line = nextLine()
-            taken += 1
-            // Quoting removed: `>` (and one space after it), four spaces, or exactly two.
-            // Leading spaces, counted up to 4 (byte tests in place of `starts(with:)` on array literals).
-            var spaces = 0
-            while spaces < 4, current.startIndex + spaces < current.endIndex, current[current.startIndex + spaces] == 32 { spaces += 1 }
-            var l = current
-            if l.first == 62 {
-                l = l.dropFirst()
-                if l.first == 32 { l = l.dropFirst() }
-            } else if spaces == 4 {
-                l = l.dropFirst(4)
-            } else if spaces == 2 {
-                l = l.dropFirst(2)
-            }
-            bytes.append(contentsOf: l)
-            bytes.append(10)
-        }
+        guard let marker = markerPattern.firstMatch(in: text) else { return .absent }
+        var text = text
+        guard let bytes = text.withUTF8({ inlineLines($0, markerStart: marker.match.range.lowerBound) }) else { return .absent }
         let section = HeaderSection.parse(bytes[...])
         var known = 0
         for f in section.fields where isKnownName(f.name) {
@@ -83,6 +52,63 @@ enum OriginalLocator {
         guard known >= 2 else { return .absent }
         let hasBody = section.bodyStart < bytes.count && bytes[section.bodyStart...].contains(where: { $0 > 32 })
         return ReturnedOriginal(presence: hasBody ? .full : .headers, source: "inline", headers: section, part: nil, bytes: bytes[...])
+    }
+
+    /// The lines after the marker's line (as `split(separator: 10, omittingEmptySubsequences: false)`
+    /// gives them), blank ones at the start skipped, at most 5,000, each with its quoting removed and
+    /// an LF after it, written straight into one array; nil when the marker's line has no end or only
+    /// blank lines follow.
+    static func inlineLines(_ source: UnsafeBufferPointer<UInt8>, markerStart: Int) -> [UInt8]? {
+        guard let base = source.baseAddress else { return nil }
+        let count = source.count
+        func lineFeed(from start: Int) -> Int? {
+            guard start < count, let hit = memchr(base + start, 10, count - start) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        guard let markerLineEnd = lineFeed(from: markerStart) else { return nil }
+        var nextLineStart: Int? = markerLineEnd + 1
+        func nextLine() -> Range<Int>? {
+            guard let start = nextLineStart else { return nil }
+            guard let end = lineFeed(from: start) else {
+                nextLineStart = nil
+                return start..<count
+            }
+            nextLineStart = end + 1
+            return start..<end
+        }
+        func isBlank(_ line: Range<Int>) -> Bool {
+            for k in line where source[k] != 32 && source[k] != 9 && source[k] != 13 { return false }
+            return true
+        }
+        // Skip blank lines.
+        var line = nextLine()
+        while let l = line, isBlank(l) { line = nextLine() }
+        guard line != nil else { return nil }
+        // Each line gives at most its bytes and an LF: the rest of the text and one more byte.
+        return [UInt8](unsafeUninitializedCapacity: count - markerLineEnd) { out, written in
+            written = 0
+            guard let outBase = out.baseAddress else { return }
+            var taken = 0
+            while let current = line, taken < 5_000 {
+                line = nextLine()
+                taken += 1
+                // Quoting removed: `>` (and one space after it), four spaces, or exactly two.
+                var lower = current.lowerBound
+                if lower < current.upperBound, source[lower] == 62 {
+                    lower += 1
+                    if lower < current.upperBound, source[lower] == 32 { lower += 1 }
+                } else {
+                    var spaces = 0
+                    while spaces < 4, lower + spaces < current.upperBound, source[lower + spaces] == 32 { spaces += 1 }
+                    if spaces == 4 { lower += 4 } else if spaces == 2 { lower += 2 }
+                }
+                let length = current.upperBound - lower
+                (outBase + written).initialize(from: base + lower, count: length)
+                written += length
+                out[written] = 10
+                written += 1
+            }
+        }
     }
 
     /// The fields that show a header section is a message's: names compared on ASCII bytes without

@@ -56,6 +56,9 @@ struct RFC3464Recognizer: Recognizer {
     /// String only when it is read.
     static func read(bytes: ArraySlice<UInt8>) -> Finding {
         var reader = StreamReader(bytes: bytes)
+        // Room for a usual DSN's groups up front (growing from empty reallocated ~6 times a DSN).
+        reader.current.reserveCapacity(16)
+        reader.perMessage.reserveCapacity(16)
         var groups = DeliveryStatusFields.Groups(bytes)
         var fields: [DeliveryStatusFields.Field] = []
         fields.reserveCapacity(16)

@@ -1,0 +1,57 @@
+import Testing
+@testable import DeliveryStatus
+import MailParsing
+
+/// The inline copy's lines, written into one array, against the slice-by-slice loop they replaced.
+@Suite struct OriginalLocatorLinesTests {
+    static func reference(_ source: [UInt8], markerStart: Int) -> [UInt8]? {
+        guard let markerLineEnd = source[markerStart...].firstIndex(of: 10) else { return nil }
+        var nextLineStart: Int? = markerLineEnd + 1
+        func nextLine() -> ArraySlice<UInt8>? {
+            guard let start = nextLineStart else { return nil }
+            guard let lineFeed = source[start...].firstIndex(ofByte: 10) else {
+                nextLineStart = nil
+                return source[start...]
+            }
+            nextLineStart = lineFeed + 1
+            return source[start..<lineFeed]
+        }
+        var line = nextLine()
+        while let l = line, l.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { line = nextLine() }
+        guard line != nil else { return nil }
+        var bytes: [UInt8] = []
+        var taken = 0
+        while let current = line, taken < 5_000 {
+            line = nextLine()
+            taken += 1
+            var l = current
+            if l.first == 62 {
+                l = l.dropFirst()
+                if l.first == 32 { l = l.dropFirst() }
+            } else if l.starts(with: [32, 32, 32, 32]) {
+                l = l.dropFirst(4)
+            } else if l.starts(with: [32, 32]) && !l.starts(with: [32, 32, 32]) {
+                l = l.dropFirst(2)
+            }
+            bytes.append(contentsOf: l)
+            bytes.append(10)
+        }
+        return bytes
+    }
+
+    @Test func linesMatchTheSliceLoop() {
+        var generator = SplitMix(seed: 21)
+        let alphabet: [UInt8] = Array("  \n\n\r\t>>ab:".utf8)
+        for _ in 0..<30_000 {
+            let length = Int(generator.next() % 40)
+            let source = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let markerStart = length == 0 ? 0 : Int(generator.next() % UInt64(length))
+            let lines = source.withUnsafeBufferPointer { OriginalLocator.inlineLines($0, markerStart: markerStart) }
+            #expect(lines == Self.reference(source, markerStart: markerStart), "\(source)")
+        }
+        // More than 5,000 lines: the cap.
+        let many = Array("marker\n".utf8) + Array(repeating: Array("> a\n".utf8), count: 6_000).flatMap { $0 }
+        let capped = many.withUnsafeBufferPointer { OriginalLocator.inlineLines($0, markerStart: 0) }
+        #expect(capped == Self.reference(many, markerStart: 0))
+    }
+}
