@@ -145,6 +145,21 @@ import Testing
         }
     }
 
+    @Test func plainTestOfEncodedWordsAgreesWithAByteLoop() {
+        var generator = Generator(state: 9)
+        let alphabet = Self.ascii("ab=?? \r\n")
+        for _ in 0..<3000 {
+            let value = generator.bytes(alphabet, count: generator.below(40))
+            var plain = true
+            var previous: UInt8 = 0
+            for b in value {
+                if b == 0x0D || b == 0x0A || (previous == 0x3D && b == 0x3F) { plain = false; break }
+                previous = b
+            }
+            #expect(EncodedWords.isPlain(value[...]) == plain, "\(value)")
+        }
+    }
+
     @Test func unfoldingAgreesWithAByteLoop() {
         var generator = Generator(state: 6)
         let alphabet = Self.ascii("abcdefgh \t\r\n")

@@ -29,6 +29,21 @@ enum ISO2022JP {
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i < end {
+            if mode == .ascii && !shifted {
+                // In ASCII mode every byte but ESC, SO and SI is passed on as it is (8-bit bytes and
+                // line ends too): the run up to the next of those is copied at once.
+                var k = i
+                while k < end {
+                    let c = bytes[k]
+                    if c == escape || c == shiftOut || c == shiftIn { break }
+                    k += 1
+                }
+                if k > i {
+                    sjis.append(contentsOf: bytes[i..<k])
+                    i = k
+                    continue
+                }
+            }
             let b = bytes[i]
             if b == escape, i + 2 < end {
                 let e1 = bytes[i + 1], e2 = bytes[i + 2]

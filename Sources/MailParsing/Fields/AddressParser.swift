@@ -169,17 +169,12 @@ public enum AddressParser {
         return nil
     }
 
-    /// RFC 5322 §3.2.3 atext, and the dot of dot-atoms.
+    /// RFC 5322 §3.2.3 atext, and the dot of dot-atoms: a bit per byte in two 64-bit masks (bytes
+    /// 0-63, 64-127), where a switch over the specials cost ~15 instructions a byte.
     @inline(__always) static func isAtext(_ b: UInt8) -> Bool {
-        switch b {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
-             UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
-             UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"), UInt8(ascii: "."):
-            return true
-        default: return false
-        }
+        if b < 64 { return (0xA3FF_ECFA_0000_0000 as UInt64) >> UInt64(b) & 1 != 0 }
+        if b < 128 { return (0x7FFF_FFFF_C7FF_FFFE as UInt64) >> UInt64(b - 64) & 1 != 0 }
+        return false
     }
 
     /// An addr-spec of atext, one "@", atext: the local part's and the domain's ranges.

@@ -216,7 +216,10 @@ struct DateScanner {
         let lower = PackedWord(w)
         if lower == Self.am || lower == Self.amDotted { meridiem = 0; return }
         if lower == Self.pm || lower == Self.pmDotted { meridiem = 12; return }
-        if month == nil, w.count >= 3, let m = Self.packedMonths.firstIndex(where: { $0.hasPrefix(lower) }) {
+        // The first three letters name at most one month (jan ... dec differ): only that month is
+        // tested for the word being a prefix of its name.
+        if month == nil, w.count >= 3, let m = Self.monthIndex(firstThree: lower.low & 0xFF_FFFF),
+           Self.packedMonths[m].hasPrefix(lower) {
             month = m + 1
             return
         }
@@ -249,6 +252,28 @@ struct DateScanner {
             let lowMask: UInt64 = lowBytes == 8 ? ~0 : (1 << UInt64(8 * lowBytes)) - 1
             let highMask: UInt32 = highBytes == 4 ? ~0 : (1 << UInt32(8 * highBytes)) - 1
             return low & lowMask == prefix.low && high & highMask == prefix.high
+        }
+    }
+
+    /// The month (0-based) whose name starts with these three lower-case bytes (little-endian), or nil.
+    static func monthIndex(firstThree key: UInt64) -> Int? {
+        @inline(__always) func pack(_ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar) -> UInt64 {
+            UInt64(a.value) | UInt64(b.value) << 8 | UInt64(c.value) << 16
+        }
+        switch key {
+        case pack("j", "a", "n"): return 0
+        case pack("f", "e", "b"): return 1
+        case pack("m", "a", "r"): return 2
+        case pack("a", "p", "r"): return 3
+        case pack("m", "a", "y"): return 4
+        case pack("j", "u", "n"): return 5
+        case pack("j", "u", "l"): return 6
+        case pack("a", "u", "g"): return 7
+        case pack("s", "e", "p"): return 8
+        case pack("o", "c", "t"): return 9
+        case pack("n", "o", "v"): return 10
+        case pack("d", "e", "c"): return 11
+        default: return nil
         }
     }
 

@@ -159,6 +159,13 @@ public struct HeaderSection: Sendable {
                 // means this is prose, and only the bytes before the first one count as the name's.
                 var firstBlank = -1
                 var invalid = false
+                // Eight name bytes at a time while all are ftext other than the colon (most names).
+                while colon + 8 <= contentEnd {
+                    let word = UnsafeRawPointer(pointer + colon).loadUnaligned(as: UInt64.self)
+                    if ByteWord.hasByte(word, below: 33) || word & ByteWord.highs != 0
+                        || ByteWord.hasByte(word, 127) || ByteWord.hasByte(word, ASCII.colon) { break }
+                    colon += 8
+                }
                 while colon < contentEnd {
                     let byte = buffer[colon]
                     if byte == ASCII.colon { break }
