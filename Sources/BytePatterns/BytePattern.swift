@@ -154,6 +154,14 @@ public final class BytePattern: @unchecked Sendable {
         return out
     }
 
+    /// Runs `body` with match data of `pairs` offset pairs, for any pattern with fewer than `pairs`
+    /// capture groups (nil when PCRE2 cannot allocate it).
+    package static func withMatchData<Result>(pairs: Int, _ body: (OpaquePointer) -> Result) -> Result? {
+        guard let data = pcre2_match_data_create_8(UInt32(clamping: max(1, pairs)), nil) else { return nil }
+        defer { pcre2_match_data_free_8(data) }
+        return body(data)
+    }
+
     /// Runs `body` with match data sized for this pattern (nil when PCRE2 cannot allocate it).
     package func withMatchData<Result>(_ body: (OpaquePointer) -> Result) -> Result? {
         guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }

@@ -9,15 +9,35 @@ public struct PatternSet: Sendable {
     public let patterns: [String]
     /// The options the set was compiled with.
     public let options: PatternOptions
-    /// The alternation, scanned by PCRE2 itself: only for a set without a prefilter.
-    fileprivate let combined: BytePattern?
     /// Where every alternative begins with a literal: those literals, to find the few positions worth
     /// a PCRE2 call (see `LiteralPrefilter`).
     fileprivate let prefilter: LiteralPrefilter?
-    /// The alternation compiled `.anchored`, tried at the prefilter's candidates (a set with a
-    /// prefilter compiles only this one: compiling and JIT-compiling patterns nobody runs was a fifth
-    /// of all instructions of a scan of the 629 sisimai messages).
-    fileprivate let anchored: BytePattern?
+    /// The alternation: scanned by PCRE2 itself in a set without a prefilter; compiled `.anchored`
+    /// and tried at the prefilter's candidates in a set with one (such a set compiles only this one:
+    /// compiling and JIT-compiling patterns nobody runs was a fifth of all instructions of a scan of
+    /// the 629 sisimai messages). Compiled at once, or on first use (`init(deferring:options:)`).
+    private let alternation: Alternation
+
+    private enum Alternation {
+        case none
+        case compiled(BytePattern)
+        case deferred(LazyPattern)
+    }
+
+    /// The alternation, when the set has no prefilter.
+    fileprivate var combined: BytePattern? { prefilter == nil ? alternationPattern : nil }
+    /// The alternation compiled `.anchored`, when the set has a prefilter.
+    fileprivate var anchored: BytePattern? { prefilter != nil ? alternationPattern : nil }
+    /// Whether the set has an alternation (compiled or to be): false only for an empty set.
+    fileprivate var hasAlternation: Bool { if case .none = alternation { false } else { true } }
+
+    private var alternationPattern: BytePattern? {
+        switch alternation {
+        case .none: nil
+        case .compiled(let pattern): pattern
+        case .deferred(let lazy): lazy.compiled
+        }
+    }
 
     /// Compiles `patterns` into one alternation.
     /// - Throws: `BytePatternError` when the alternation does not compile; the message names the first
@@ -25,16 +45,11 @@ public struct PatternSet: Sendable {
     public init(_ patterns: [String], options: PatternOptions = [], limits: PatternLimits = .init()) throws(BytePatternError) {
         self.patterns = patterns
         self.options = options
-        guard !patterns.isEmpty else { combined = nil; prefilter = nil; anchored = nil; return }
+        guard !patterns.isEmpty else { prefilter = nil; alternation = .none; return }
         prefilter = LiteralPrefilter(alternatives: patterns, options: options)
         do {
-            if prefilter == nil {
-                combined = try PatternSet.compile(patterns, options: options, limits: limits)
-                anchored = nil
-            } else {
-                combined = nil
-                anchored = try PatternSet.compile(patterns, options: options.union(.anchored), limits: limits)
-            }
+            let compiled = try PatternSet.compile(patterns, options: prefilter == nil ? options : options.union(.anchored), limits: limits)
+            alternation = compiled.map { .compiled($0) } ?? .none
         } catch {
             // Name the culprit, not the whole alternation: the first alternative that does not compile alone.
             for p in patterns {
@@ -46,14 +61,33 @@ public struct PatternSet: Sendable {
         }
     }
 
+    /// A set compiled on first use, by whichever thread uses it first: for tables built into the
+    /// program, which the tests compile with `init(_:options:limits:)`, and of which a run may use
+    /// only a few (the reason tables are searched through `PatternSetGroup`, which compiles each
+    /// phrase alone: compiling every table's whole alternation at start-up was 5% of a scan of the
+    /// 629 sisimai messages). A set whose alternation does not compile never matches on its own; in a
+    /// `PatternSetGroup`, its alternatives that compile alone are still tried.
+    public init(deferring patterns: [String], options: PatternOptions = []) {
+        self.patterns = patterns
+        self.options = options
+        guard !patterns.isEmpty else { prefilter = nil; alternation = .none; return }
+        prefilter = LiteralPrefilter(alternatives: patterns, options: options)
+        alternation = .deferred(LazyPattern(PatternSet.source(patterns), options: prefilter == nil ? options : options.union(.anchored)))
+    }
+
     private static func compile(_ patterns: [String], options: PatternOptions, limits: PatternLimits) throws(BytePatternError) -> BytePattern? {
         guard !patterns.isEmpty else { return nil }
+        return try BytePattern(source(patterns), options: options, limits: limits)
+    }
+
+    /// The alternation of `patterns`, each leaving a `(*MARK)` with its index.
+    private static func source(_ patterns: [String]) -> String {
         var source = ""
         for (i, p) in patterns.enumerated() {
             if i > 0 { source += "|" }
             source += "(?:\(p))(*MARK:\(i))"
         }
-        return try BytePattern(source, options: options, limits: limits)
+        return source
     }
 
     /// A set of literal phrases (each matched as written, no metacharacters).
@@ -63,8 +97,8 @@ public struct PatternSet: Sendable {
         self.patterns = escaped
         self.options = options
         self.prefilter = LiteralPrefilter(alternatives: escaped, options: options)
-        self.combined = prefilter == nil ? try? PatternSet.compile(escaped, options: options, limits: .init()) : nil
-        self.anchored = prefilter == nil ? nil : try? PatternSet.compile(escaped, options: options.union(.anchored), limits: .init())
+        let compiled = try? PatternSet.compile(escaped, options: prefilter == nil ? options : options.union(.anchored), limits: .init())
+        self.alternation = compiled.map { .compiled($0) } ?? .none
     }
 
     /// The leftmost match of any alternative and the index of the alternative that made it.
@@ -543,9 +577,10 @@ public struct PatternSetGroup: Sendable {
     /// (each on first use: most are never tried in a run), or nil when the set's whole alternation is
     /// to be tried.
     private let alternatives: [[LazyPattern]?]
-    /// The pattern with the most capture groups of those tried at candidates: match data made from it
-    /// serves them all (an alternative alone has no more groups than its set's alternation).
-    private let widest: BytePattern?
+    /// Pairs of the match data for the patterns tried at candidates: more than any of them has capture
+    /// groups (a group opens with `(`, so the count of `(` in a set's alternatives bounds it), found
+    /// without compiling them (pcre2api: a match data block serves any pattern).
+    private let matchPairs: Int
     /// For each alternative tried alone, the literal its matches must end with, when it has one
     /// (`RequiredSuffix`): an alternative is tried at a candidate only if that literal occurs from
     /// there on. Indexed by `suffixBase[group] + alternative`.
@@ -557,7 +592,7 @@ public struct PatternSetGroup: Sendable {
     public init(_ sets: [PatternSet]) {
         self.sets = sets
         let options = sets.first?.options ?? []
-        let eligible = sets.indices.filter { sets[$0].prefilter != nil && sets[$0].anchored != nil && sets[$0].options == options }
+        let eligible = sets.indices.filter { sets[$0].prefilter != nil && sets[$0].hasAlternation && sets[$0].options == options }
         prefiltered = eligible
         prefilter = eligible.isEmpty ? nil : LiteralPrefilter(groups: eligible.map { sets[$0].patterns }, options: options)
         alternatives = eligible.map { index -> [LazyPattern]? in
@@ -565,7 +600,7 @@ public struct PatternSetGroup: Sendable {
             guard set.patterns.allSatisfy(PatternSetGroup.standsAlone) else { return nil }
             return set.patterns.map { LazyPattern($0, options: set.options.union(.anchored)) }
         }
-        widest = eligible.compactMap { sets[$0].anchored }.max { $0.captureCount < $1.captureCount }
+        matchPairs = 1 + (eligible.map { sets[$0].patterns.reduce(0) { $0 + $1.utf8.count { $0 == UInt8(ascii: "(") } } }.max() ?? 0)
         caseless = options.contains(.caseless)
         var base: [Int] = []
         var all: [[UInt8]?] = []
@@ -612,7 +647,7 @@ public struct PatternSetGroup: Sendable {
     public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
         var found = [Bool](repeating: false, count: sets.count)
         var done = [Bool](repeating: false, count: sets.count)
-        if let prefilter, let widest {
+        if let prefilter {
             for index in prefiltered { done[index] = true }
             var remaining = prefiltered.count
             // Where each whole alternation was last tried (it is tried once per place).
@@ -623,7 +658,7 @@ public struct PatternSetGroup: Sendable {
             // more than the lookups).
             var suffixAt: [(slot: Int, at: Int)] = []
             let bytes = buffer.bindMemory(to: UInt8.self)
-            _ = widest.withMatchData { data in
+            _ = BytePattern.withMatchData(pairs: matchPairs) { data in
                 prefilter.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
                     let index = prefiltered[group]
                     guard !found[index] else { return nil }

@@ -196,18 +196,23 @@ public struct ReceivedField: Sendable {
     }
 
     static func lastTopLevelSemicolon(_ value: ByteSlice) -> Int? {
-        var depth = 0
-        var last: Int? = nil
-        var i = value.startIndex
-        while i < value.endIndex {
-            let b = value[i]
-            if b == ASCII.backslash { i += 2; continue }
-            if b == ASCII.openParen { depth += 1 }
-            else if b == ASCII.closeParen { depth = max(0, depth - 1) }
-            else if b == ASCII.semicolon, depth == 0 { last = i }
-            i += 1
+        value.withUnsafeBufferPointer { bytes -> Int? in
+            var depth = 0
+            var last: Int? = nil
+            var i = 0
+            let count = bytes.count
+            while i < count {
+                let b = bytes[i]
+                // Letters and most punctuation are above `;` (0x3B); of those only `\` matters.
+                if b > ASCII.semicolon && b != ASCII.backslash { i += 1; continue }
+                if b == ASCII.backslash { i += 2; continue }
+                if b == ASCII.openParen { depth += 1 }
+                else if b == ASCII.closeParen { depth = max(0, depth - 1) }
+                else if b == ASCII.semicolon, depth == 0 { last = i }
+                i += 1
+            }
+            return last.map { value.startIndex + $0 }
         }
-        return last
     }
 
     /// Words of a comment (`value[comment]`): split at whitespace and parentheses
@@ -335,20 +340,24 @@ enum ReceivedTokenizer {
     static func tokenize(_ value: ByteSlice) -> [Item] {
         var items: [Item] = []
         items.reserveCapacity(min(value.count / 6 + 4, 4096))
-        var i = value.startIndex
-        let end = value.endIndex
-        while i < end {
-            let b = value[i]
-            if ASCII.isWhitespaceOrNewline(b) { i += 1; continue }
-            if b == ASCII.openParen {
-                let comment = Comment.scan(value, openingAt: i)
-                items.append(Item(kind: .comment, range: comment.content))
-                i = comment.next
-                continue
+        let base = value.startIndex
+        value.withUnsafeBufferPointer { bytes in
+            // Offsets into `bytes`; the items hold indices of `value`.
+            var i = 0
+            let end = bytes.count
+            while i < end {
+                let b = bytes[i]
+                if ASCII.isWhitespaceOrNewline(b) { i += 1; continue }
+                if b == ASCII.openParen {
+                    let comment = Comment.scan(bytes, openingAt: i)
+                    items.append(Item(kind: .comment, range: (base + comment.content.lowerBound)..<(base + comment.content.upperBound)))
+                    i = comment.next
+                    continue
+                }
+                let start = i
+                while i < end, !ASCII.isWhitespaceOrNewline(bytes[i]), bytes[i] != ASCII.openParen { i += 1 }
+                items.append(Item(kind: .word, range: (base + start)..<(base + min(i, start + maxWordBytes))))
             }
-            let start = i
-            while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen { i += 1 }
-            items.append(Item(kind: .word, range: start..<min(i, start + maxWordBytes)))
         }
         return items
     }
