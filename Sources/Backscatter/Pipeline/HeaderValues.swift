@@ -58,7 +58,11 @@ enum HeaderValues {
         out.to = addresses(headers, "to")
         out.subject = subject(headers)
         out.date = date(headers).map(\.iso8601)
-        out.received = headers.all("received").map { $0.valueString }
+        var received: [String] = []
+        for i in headers.fields.indices where headers.fields[i].name.count == 8 && headers.fields[i].hasName("received") {
+            received.append(headers.fields[i].valueString)
+        }
+        out.received = received
         return out
     }
 

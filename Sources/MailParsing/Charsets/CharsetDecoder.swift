@@ -95,6 +95,12 @@ public enum CharsetDecoder {
         return lower.hasPrefix("iso-2022-") || lower == "utf-7" || lower == "hz-gb-2312"
     }
 
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for b in bytes { any |= b }
+        return any < 0x80
+    }
+
     static func isASCII(_ bytes: ByteSlice) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
             var any: UInt8 = 0

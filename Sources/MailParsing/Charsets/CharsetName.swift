@@ -29,6 +29,25 @@ package enum CharsetName {
 
     /// The label in canonical form: lower case, no quotes or blanks, no RFC 2231 `*language` suffix.
     package static func canonicalLabel(_ label: String) -> String {
+        // An ASCII label (nearly all) is written straight into the String (small: no allocation).
+        var text = label
+        let ascii: String? = text.withUTF8 { bytes in
+            guard CharsetDecoder.isASCII(bytes) else { return nil }
+            return String(unsafeUninitializedCapacity: min(bytes.count, maxLabelBytes)) { out in
+                var n = 0
+                for byte in bytes {
+                    if byte == UInt8(ascii: "*") { break }  // RFC 2231 §5: charset*language
+                    if byte == ASCII.quote || byte == UInt8(ascii: "'") || ASCII.isWhitespaceOrNewline(byte) { continue }
+                    if n >= maxLabelBytes { break }
+                    out[n] = ASCII.lowercased(byte)
+                    n += 1
+                }
+                // Trailing punctuation left by sloppy parameter parsing (`utf-8;`).
+                while n > 0, out[n - 1] == ASCII.semicolon || out[n - 1] == ASCII.comma { n -= 1 }
+                return n
+            }
+        }
+        if let ascii { return ascii }
         var out = [UInt8]()
         out.reserveCapacity(min(label.utf8.count, maxLabelBytes))
         for byte in label.utf8 {

@@ -57,10 +57,43 @@ public struct ContentType: Sendable, Hashable {
         if i < end, value[i] != ASCII.semicolon, value[i] != ASCII.openParen { malformed = true }
         let (parameters, paramsMalformed) = HeaderParameters.parse(value[i...])
         let type = ContentType(
-            type: ASCII.lowercasedString(typeBytes),
-            subtype: ASCII.lowercasedString(subtypeBytes),
+            type: lowercasedName(typeBytes),
+            subtype: lowercasedName(subtypeBytes),
             parameters: parameters, isDefaulted: false)
         return (type, malformed || paramsMalformed)
+    }
+}
+
+extension ContentType {
+    /// A type or subtype lower-cased: the common names as the literals they equal (no String made),
+    /// others by `ASCII.lowercasedString`.
+    static func lowercasedName(_ bytes: ByteSlice) -> String {
+        switch bytes.count {
+        case 4:
+            if bytes.equalsCaseInsensitive("text") { return "text" }
+            if bytes.equalsCaseInsensitive("html") { return "html" }
+        case 5:
+            if bytes.equalsCaseInsensitive("plain") { return "plain" }
+            if bytes.equalsCaseInsensitive("mixed") { return "mixed" }
+        case 6:
+            if bytes.equalsCaseInsensitive("report") { return "report" }
+            if bytes.equalsCaseInsensitive("rfc822") { return "rfc822" }
+        case 7:
+            if bytes.equalsCaseInsensitive("message") { return "message" }
+            if bytes.equalsCaseInsensitive("related") { return "related" }
+        case 9:
+            if bytes.equalsCaseInsensitive("multipart") { return "multipart" }
+        case 11:
+            if bytes.equalsCaseInsensitive("alternative") { return "alternative" }
+            if bytes.equalsCaseInsensitive("application") { return "application" }
+        case 14:
+            if bytes.equalsCaseInsensitive("rfc822-headers") { return "rfc822-headers" }
+        case 15:
+            if bytes.equalsCaseInsensitive("delivery-status") { return "delivery-status" }
+        default:
+            break
+        }
+        return ASCII.lowercasedString(bytes)
     }
 }
 
