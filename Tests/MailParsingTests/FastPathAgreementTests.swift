@@ -160,6 +160,26 @@ import Testing
         }
     }
 
+    @Test func stringHelpersAgreeWithTheStandardLibrary() {
+        var generator = Generator(state: 10)
+        let pieces = ["A", "b", " ", "\t", "\r\n", "É", "é", "İ", "Σ", "ß", "Ａ", "日本", "カタカナ", "ひら", "한국", "\u{3000}",
+                      "\u{1F600}", "Ω", "ǅ", "x\u{301}", "MAILER", "-"]
+        for _ in 0..<3000 {
+            let text = (0..<generator.below(12)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+            #expect(text.lowercasedIfNeeded() == text.lowercased(), "\(text)")
+            #expect(text.lowercasedByScalars() == text.lowercased(), "\(text)")
+            let other = (0..<generator.below(3)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+            #expect(text.hasPrefix(other) == text.utf8.starts(with: other.utf8), "\(text) \(other)")
+            #expect(text.hasSuffix(other) == text.utf8.reversed().starts(with: other.utf8.reversed()), "\(text) \(other)")
+            let sub = text.dropFirst(generator.below(3))
+            #expect(sub.hasPrefix(other) == sub.utf8.starts(with: other.utf8), "\(text) \(other)")
+            var u = sub.utf8.startIndex, v = sub.utf8.endIndex
+            while u < v, ASCII.isWhitespaceOrNewline(sub.utf8[u]) { u = sub.utf8.index(after: u) }
+            while v > u, ASCII.isWhitespaceOrNewline(sub.utf8[sub.utf8.index(before: v)]) { v = sub.utf8.index(before: v) }
+            #expect(sub.trimmedSlice == sub[u..<v], "\(text)")
+        }
+    }
+
     @Test func unfoldingAgreesWithAByteLoop() {
         var generator = Generator(state: 6)
         let alphabet = Self.ascii("abcdefgh \t\r\n")

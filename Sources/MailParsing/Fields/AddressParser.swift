@@ -179,10 +179,23 @@ public enum AddressParser {
 
     /// An addr-spec of atext, one "@", atext: the local part's and the domain's ranges.
     static func addrSpec(_ bytes: ByteSlice) -> (local: Range<Int>, domain: Range<Int>)? {
-        guard let at = bytes.firstIndex(of: ASCII.at), at > bytes.startIndex, at + 1 < bytes.endIndex else { return nil }
-        let local = bytes[..<at], domain = bytes[(at + 1)...]
-        guard local.allSatisfy(isAtext), domain.allSatisfy(isAtext) else { return nil }
-        return (local.indices, domain.indices)
+        // One pass: exactly one "@", every other byte atext.
+        let at = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var at: Int? = nil
+            for i in 0..<buffer.count {
+                let b = buffer[i]
+                if b == ASCII.at {
+                    if at != nil { return nil }
+                    at = i
+                } else if !isAtext(b) {
+                    return nil
+                }
+            }
+            return at
+        }
+        guard let at, at > 0, at + 1 < bytes.count else { return nil }
+        let start = bytes.startIndex
+        return (start..<(start + at), (start + at + 1)..<bytes.endIndex)
     }
 
     /// Where the parts of a `simpleAddress` shape lie in `value`: the local part, the domain (the one

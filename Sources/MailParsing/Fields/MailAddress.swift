@@ -58,16 +58,8 @@ public struct MailAddress: Sendable, Hashable {
         for b in bytes {
             if b == ASCII.dot && previous == ASCII.dot { return true }
             previous = b
-            if b >= 0x80 || ASCII.isAlpha(b) || ASCII.isDigit(b) || b == ASCII.dot { continue }
-            switch b {
-            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-                 UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
-                 UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
-                 UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"):
-                continue
-            default:
-                return true
-            }
+            // atext (the dot included) or 8-bit.
+            if b < 0x80 && !AddressParser.isAtext(b) { return true }
         }
         return false
     }

@@ -368,8 +368,13 @@ public struct HeaderSection: Sendable {
         // retains and releases its two slices, the larger part of a lookup).
         var name = lowercaseName
         return name.withUTF8 { expected in
-            for i in fields.indices where fields[i].hasName(bytes: expected) { return fields[i] }
-            return nil
+            fields.withUnsafeBufferPointer { list in
+                // The length first, read in place: most fields are passed over on it alone.
+                for i in 0..<list.count where list[i].name.count == expected.count && list[i].hasName(bytes: expected) {
+                    return list[i]
+                }
+                return nil
+            }
         }
     }
 
@@ -377,9 +382,13 @@ public struct HeaderSection: Sendable {
     public func all(_ lowercaseName: String) -> [HeaderField] {
         var name = lowercaseName
         return name.withUTF8 { expected in
-            var matching: [HeaderField] = []
-            for i in fields.indices where fields[i].hasName(bytes: expected) { matching.append(fields[i]) }
-            return matching
+            fields.withUnsafeBufferPointer { list in
+                var matching: [HeaderField] = []
+                for i in 0..<list.count where list[i].name.count == expected.count && list[i].hasName(bytes: expected) {
+                    matching.append(list[i])
+                }
+                return matching
+            }
         }
     }
 
