@@ -8,34 +8,130 @@ enum DKIMCanonicalization {
     static func headerHashInput(fields: [HeaderField], in raw: ByteSlice, signatureField: HeaderField,
                                 signature: DKIMSignature) -> [UInt8] {
         let relaxed = signature.headerCanonicalization == "relaxed"
-        var used = [Bool](repeating: false, count: fields.count)
-        var out = Output()
-        for name in signature.signedHeaders {
-            guard let index = lastUnused(name, in: fields, used: used) else { continue }
-            used[index] = true
-            let field = fields[index]
-            if relaxed {
-                out.appendRelaxed(field.name, field.rawValue)
-            } else {
-                var simple: [UInt8] = []
-                appendSimple(field, in: raw, to: &simple)
-                out.append(simple[...])
+        let capacity = max(fields.count, 1)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { picked -> [UInt8] in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: capacity) { used -> [UInt8] in
+                used.initialize(repeating: false)
+                var count = 0
+                for name in signature.signedHeaders {
+                    guard let index = lastUnused(name, in: fields, used: used) else { continue }
+                    used[index] = true
+                    picked[count] = index
+                    count += 1
+                }
+                return relaxed
+                    ? relaxedInput(fields, picked: UnsafeBufferPointer(rebasing: picked[..<count]), signatureField: signatureField)
+                    : simpleInput(fields, picked: UnsafeBufferPointer(rebasing: picked[..<count]), in: raw, signatureField: signatureField)
             }
-            out.appendCRLF()
+        }
+    }
+
+    /// §3.4.2 relaxed, written straight into an array sized to a bound (relaxed canonicalization never
+    /// lengthens a field: at most its name, a colon, its value and CRLF).
+    private static func relaxedInput(_ fields: [HeaderField], picked: UnsafeBufferPointer<Int>,
+                                     signatureField: HeaderField) -> [UInt8] {
+        var bound = signatureField.name.count + 1 + signatureField.rawValue.count
+        for index in picked { bound += fields[index].name.count + 3 + fields[index].rawValue.count }
+        return [UInt8](unsafeUninitializedCapacity: bound) { out, written in
+            var n = 0
+            for index in picked {
+                fields[index].name.withUnsafeBufferPointer { writeRelaxedName($0, to: out, at: &n) }
+                var state = RelaxedValue()
+                fields[index].rawValue.withUnsafeBufferPointer { state.write($0, to: out, at: &n) }
+                out[n] = ASCII.carriageReturn
+                out[n + 1] = ASCII.lineFeed
+                n += 2
+            }
+            signatureField.name.withUnsafeBufferPointer { writeRelaxedName($0, to: out, at: &n) }
+            // The signature's own value with b= emptied (§3.7), tag by tag as `emptyingSignatureValue` cuts it.
+            var state = RelaxedValue()
+            signatureField.rawValue.withUnsafeBufferPointer { value in
+                forEachKeptPiece(value) { piece in state.write(piece, to: out, at: &n) }
+            }
+            written = n
+        }
+    }
+
+    /// §3.4.1 simple, from the fields as written.
+    private static func simpleInput(_ fields: [HeaderField], picked: UnsafeBufferPointer<Int>, in raw: ByteSlice,
+                                    signatureField: HeaderField) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        for index in picked {
+            appendSimple(fields[index], in: raw, to: &out)
+            out.append(ASCII.carriageReturn)
+            out.append(ASCII.lineFeed)
         }
         let emptied = emptyingSignatureValue(signatureField.rawValue)
-        if relaxed {
-            out.appendRelaxed(signatureField.name, emptied[...])
-        } else {
-            var simple: [UInt8] = []
-            appendSimple(name: signatureField.name, rawValue: emptied[...], in: raw, to: &simple)
-            out.append(simple[...])
+        appendSimple(name: signatureField.name, rawValue: emptied[...], in: raw, to: &out)
+        return out
+    }
+
+    /// The lower-case name without trailing WSP, then a colon (§3.4.2).
+    private static func writeRelaxedName(_ name: UnsafeBufferPointer<UInt8>, to out: UnsafeMutableBufferPointer<UInt8>, at n: inout Int) {
+        var nameEnd = name.count
+        while nameEnd > 0, ASCII.isWhitespace(name[nameEnd - 1]) { nameEnd -= 1 }
+        for k in 0..<nameEnd {
+            out[n] = ASCII.lowercased(name[k])
+            n += 1
         }
-        return out.finish()
+        out[n] = ASCII.colon
+        n += 1
+    }
+
+    /// §3.4.2 for a value given in pieces: line ends dropped, each run of WSP one SP, none at either end.
+    struct RelaxedValue {
+        private var pendingSpace = false
+        private var started = false
+
+        mutating func write(_ value: UnsafeBufferPointer<UInt8>, to out: UnsafeMutableBufferPointer<UInt8>, at n: inout Int) {
+            var w = n
+            for b in value {
+                if b == ASCII.carriageReturn || b == ASCII.lineFeed { continue }
+                if ASCII.isWhitespace(b) {
+                    pendingSpace = started
+                    continue
+                }
+                if pendingSpace {
+                    out[w] = ASCII.space
+                    w += 1
+                }
+                pendingSpace = false
+                started = true
+                out[w] = b
+                w += 1
+            }
+            n = w
+        }
+    }
+
+    /// The pieces of a DKIM-Signature value that `emptyingSignatureValue` keeps, in order.
+    static func forEachKeptPiece(_ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start = 0
+        while start < value.count {
+            var end = start
+            while end < value.count, value[end] != ASCII.semicolon { end += 1 }
+            var i = start
+            while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
+            var kept = end
+            if i < end, value[i] == UInt8(ascii: "b") {
+                var j = i + 1
+                while j < end, ASCII.isWhitespaceOrNewline(value[j]) { j += 1 }
+                if j < end, value[j] == ASCII.equals { kept = j + 1 }
+            }
+            if kept == end {
+                // The whole tag, with its ';' when one follows.
+                body(UnsafeBufferPointer(rebasing: value[start..<(end < value.count ? end + 1 : end)]))
+            } else {
+                body(UnsafeBufferPointer(rebasing: value[start..<kept]))
+                if end < value.count { body(UnsafeBufferPointer(rebasing: value[end..<(end + 1)])) }
+            }
+            start = end + 1
+        }
     }
 
     /// §5.4.2: the last field named `name` (lower case, compared ASCII case-insensitively) not used yet.
-    private static func lastUnused(_ name: String, in fields: [HeaderField], used: [Bool]) -> Int? {
+    private static func lastUnused(_ name: String, in fields: [HeaderField], used: UnsafeMutableBufferPointer<Bool>) -> Int? {
         var expected = name   // native, so that its UTF-8 can be read in place
         return expected.withUTF8 { expected -> Int? in
             var i = fields.count - 1
@@ -50,81 +146,6 @@ enum DKIMCanonicalization {
                 i -= 1
             }
             return nil
-        }
-    }
-
-    /// The hash input, written into storage grown ahead of each piece (relaxed canonicalization never
-    /// lengthens a field: at most its name, a colon, its value and CRLF).
-    struct Output {
-        private var storage = [UInt8](repeating: 0, count: 2048)
-        private var count = 0
-
-        private mutating func reserve(_ more: Int) {
-            if count + more > storage.count {
-                storage.append(contentsOf: repeatElement(0, count: max(count + more, storage.count * 2) - storage.count))
-            }
-        }
-
-        mutating func append(_ bytes: ByteSlice) {
-            reserve(bytes.count)
-            let start = count
-            storage.withUnsafeMutableBufferPointer { target in
-                bytes.withUnsafeBufferPointer { source in
-                    guard let from = source.baseAddress, let to = target.baseAddress else { return }
-                    (to + start).update(from: from, count: source.count)
-                }
-            }
-            count += bytes.count
-        }
-
-        mutating func appendCRLF() {
-            reserve(2)
-            storage[count] = ASCII.carriageReturn
-            storage[count + 1] = ASCII.lineFeed
-            count += 2
-        }
-
-        /// `DKIMCanonicalization.appendRelaxed`, written in place.
-        mutating func appendRelaxed(_ name: ByteSlice, _ rawValue: ByteSlice) {
-            reserve(name.count + 1 + rawValue.count)
-            var n = count
-            storage.withUnsafeMutableBufferPointer { out in
-                name.withUnsafeBufferPointer { name in
-                    var nameEnd = name.count
-                    while nameEnd > 0, ASCII.isWhitespace(name[nameEnd - 1]) { nameEnd -= 1 }
-                    for k in 0..<nameEnd {
-                        out[n] = ASCII.lowercased(name[k])
-                        n += 1
-                    }
-                }
-                out[n] = ASCII.colon
-                n += 1
-                rawValue.withUnsafeBufferPointer { value in
-                    var pendingSpace = false
-                    var started = false
-                    for b in value {
-                        if b == ASCII.carriageReturn || b == ASCII.lineFeed { continue }
-                        if ASCII.isWhitespace(b) {
-                            pendingSpace = started
-                            continue
-                        }
-                        if pendingSpace {
-                            out[n] = ASCII.space
-                            n += 1
-                        }
-                        pendingSpace = false
-                        started = true
-                        out[n] = b
-                        n += 1
-                    }
-                }
-            }
-            count = n
-        }
-
-        consuming func finish() -> [UInt8] {
-            storage.removeLast(storage.count - count)
-            return storage
         }
     }
 
