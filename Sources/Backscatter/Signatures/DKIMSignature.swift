@@ -342,7 +342,25 @@ enum Base64 {
                 var n = 0
                 var accumulator: UInt32 = 0
                 var bits = 0
-                for b in bytes {
+                var i = 0
+                let total = bytes.count
+                while i < total {
+                    // Four alphabet bytes (no padding yet) add 24 bits: three bytes out, `bits` unchanged.
+                    if i + 4 <= total, padding == 0 {
+                        let v0 = table[Int(bytes[i])], v1 = table[Int(bytes[i + 1])]
+                        let v2 = table[Int(bytes[i + 2])], v3 = table[Int(bytes[i + 3])]
+                        if v0 | v1 | v2 | v3 < 64 {
+                            accumulator = accumulator << 24 | UInt32(v0) << 18 | UInt32(v1) << 12 | UInt32(v2) << 6 | UInt32(v3)
+                            buffer[n] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits + 16))
+                            buffer[n + 1] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits + 8))
+                            buffer[n + 2] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                            n += 3
+                            i += 4
+                            continue
+                        }
+                    }
+                    let b = bytes[i]
+                    i += 1
                     let v = table[Int(b)]
                     if v < 64 {
                         if padding > 0 { valid = false; break }
