@@ -404,20 +404,26 @@ public struct HeaderSection: Sendable {
         // The lengths asked for, as bits: most fields are passed over on their name's length alone.
         var lengths: UInt64 = 0
         var longNames = false   // 64 bytes or more: never passed over
-        for names in [firstOf, allOf] {
-            for name in names {
-                let length = name.utf8.count
-                if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
-            }
+        for name in firstOf {
+            let length = name.utf8.count
+            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+        }
+        for name in allOf {
+            let length = name.utf8.count
+            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
         }
         for i in fields.indices {
             let length = fields[i].name.count
-            guard length < 64 ? lengths & (1 << UInt64(length)) != 0 : longNames else { continue }
-            for k in firstOf.indices where first[k] == nil && firstOf[k].utf8.count == length && fields[i].hasName(firstOf[k]) {
-                first[k] = fields[i]
+            guard length < 64 ? lengths & (1 << UInt64(length)) != 0 : longNames,
+                  let leading = fields[i].name.first.map(ASCII.lowercased) else { continue }
+            // Length and first byte before the whole name: most names asked for differ in one of them.
+            for k in firstOf.indices where first[k] == nil {
+                let name = firstOf[k].utf8
+                if name.count == length, name.first == leading, fields[i].hasName(firstOf[k]) { first[k] = fields[i] }
             }
-            for k in allOf.indices where allOf[k].utf8.count == length && fields[i].hasName(allOf[k]) {
-                all[k].append(fields[i])
+            for k in allOf.indices {
+                let name = allOf[k].utf8
+                if name.count == length, name.first == leading, fields[i].hasName(allOf[k]) { all[k].append(fields[i]) }
             }
         }
         return (first, all)
