@@ -68,4 +68,17 @@ struct HostShapeTests {
         #expect(HostShape.registeredDomain("localhost") == "localhost")
         #expect(HostShape.registeredDomain("") == "")
     }
+
+    /// The link count over contiguous bytes is the element-by-element state machine's, on random text
+    /// made of the pieces that move it (and a fixed case or two).
+    @Test func linkCountOnBytesIsTheElementWiseOne() {
+        #expect(HostShape.countLinks(Array("see http://a and HTTPS://b, httpss:// and hthttp: ftp://".utf8)) == 4)
+        let pieces = ["h", "H", "t", "T", "p", "P", "s", "S", ":", "/", " ", "x", "http", "https:", "\u{E9}", "hhttp:"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let count = Int.random(in: 0...30, using: &generator)
+            let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            #expect(HostShape.countLinks(text) == HostShape.countLinksByElement(text), "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
 }

@@ -135,6 +135,35 @@ enum HostShape {
 
     /// `http://` and `https://` occurrences in a body.
     static func countLinks(_ body: some Collection<UInt8>) -> Int {
+        body.withContiguousStorageIfAvailable(countLinks(in:)) ?? countLinksByElement(body)
+    }
+
+    /// `countLinks` over contiguous bytes: from the waiting state only an `h` or `H` moves on, so the
+    /// bytes before one are passed over on one comparison each.
+    static func countLinks(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var state = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            i += 1
+            let l = b | 0x20
+            switch state {
+            case 0: if l == UInt8(ascii: "h") { state = 1 }
+            case 1: state = l == UInt8(ascii: "t") ? 2 : (l == UInt8(ascii: "h") ? 1 : 0)
+            case 2: state = l == UInt8(ascii: "t") ? 3 : (l == UInt8(ascii: "h") ? 1 : 0)
+            case 3: state = l == UInt8(ascii: "p") ? 4 : (l == UInt8(ascii: "h") ? 1 : 0)
+            default:
+                if b == UInt8(ascii: ":") { count += 1; state = 0 }
+                else if l != UInt8(ascii: "s") { state = l == UInt8(ascii: "h") ? 1 : 0 }
+            }
+        }
+        return count
+    }
+
+    /// `countLinks` element by element (a body without contiguous storage; the tests' reference).
+    static func countLinksByElement(_ body: some Collection<UInt8>) -> Int {
         var count = 0
         var state = 0
         let pattern: [UInt8] = Array("http".utf8)
