@@ -12,7 +12,8 @@ import Synchronization
 /// pcre2api "MULTITHREADING": "the compiled code ... can be shared by multiple threads"). The same
 /// holds for the match context, which is configured once here and never modified afterwards. What
 /// a match does write — the ovector and the JIT stack — lives in match data that each call creates
-/// for itself (`pcre2_match_data_create_from_pattern`), so no two threads ever share mutable state.
+/// for itself (`pcre2_match_data_create_from_pattern`, or `withMatchData(pairs:)` for a block that
+/// one call of a `PatternSetGroup` uses for all its patterns), so no two threads ever share mutable state.
 /// The one write to the code after `init`, the JIT compilation before the first match, is done
 /// under a lock that every match passes first (`prepareJIT`), so no match runs during it.
 /// The class is `final`, its stored properties are `let`, and its pointers are freed only in

@@ -662,7 +662,8 @@ public struct PatternSetGroup: Sendable {
                 prefilter.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
                     let index = prefiltered[group]
                     guard !found[index] else { return nil }
-                    let hit: Bool
+                    // The alternative alone, when it stands alone and compiles; else the whole alternation.
+                    var alone: BytePattern? = nil
                     if let alternatives = alternatives[group] {
                         let slot = suffixBase[group] + alternative
                         if let suffix = suffixes[slot] {
@@ -674,15 +675,13 @@ public struct PatternSetGroup: Sendable {
                             }
                             if at == Int.max { return nil }
                         }
-                        if let alone = alternatives[alternative].compiled {
-                            hit = alone.matches(in: buffer, at: offset, data: data)
-                        } else {
-                            // It does not compile alone: the whole alternation, once per place.
-                            guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }
-                            triedAt[group] = offset
-                            hit = anchored.matches(in: buffer, at: offset, data: data)
-                        }
+                        alone = alternatives[alternative].compiled
+                    }
+                    let hit: Bool
+                    if let alone {
+                        hit = alone.matches(in: buffer, at: offset, data: data)
                     } else {
+                        // The whole alternation, once per place.
                         guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }
                         triedAt[group] = offset
                         hit = anchored.matches(in: buffer, at: offset, data: data)

@@ -202,22 +202,7 @@ enum DKIMCanonicalization {
     static func emptyingSignatureValue(_ value: ByteSlice) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(value.count)
-        // Tag by tag (each up to its ';', which is kept): a "b" tag keeps its name, WSP and '=' only.
-        var start = value.startIndex
-        while start < value.endIndex {
-            let end = value.firstIndex(ofByte: ASCII.semicolon, from: start) ?? value.endIndex
-            var i = start
-            while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
-            var kept = end
-            if i < end, value[i] == UInt8(ascii: "b") {
-                var j = i + 1
-                while j < end, ASCII.isWhitespaceOrNewline(value[j]) { j += 1 }
-                if j < end, value[j] == ASCII.equals { kept = j + 1 }
-            }
-            out += value[start..<kept]
-            if end < value.endIndex { out.append(ASCII.semicolon) }
-            start = end + 1
-        }
+        value.withUnsafeBufferPointer { forEachKeptPiece($0) { out.append(contentsOf: $0) } }
         return out
     }
 

@@ -125,8 +125,9 @@ public struct DKIMSignature: Sendable, Hashable {
         return n
     }
 
-    /// One pass over a tag-list (§3.2), as `tagList` reads it: the known tags' value ranges (trimmed), the
-    /// first error met. Names are case-sensitive; a duplicate of any name is an error.
+    /// One pass over a tag-list (§3.2: tag-spec *( ";" tag-spec ) [ ";" ], whitespace around names, '='
+    /// and values ignored, a spec without '=' or with an empty name an error): the known tags' value
+    /// ranges (trimmed), the first error met. Names are case-sensitive; a duplicate of any name is an error.
     struct TagScan {
         var v, a, b, bh, c, d, h, s, t, x: Range<Int>?
         /// The names of the other tags, kept only to find duplicates.
@@ -193,34 +194,6 @@ public struct DKIMSignature: Sendable, Hashable {
             }
             others.append(lo..<nameEnd)
         }
-    }
-
-    /// §3.2 tag-list: tag-spec *( ";" tag-spec ) [ ";" ], whitespace around names, '=' and values ignored,
-    /// FWS inside values removed for the base64 tags later. Duplicate tags make the signature invalid.
-    /// Tag names are compared as written (§3.2: they are case-sensitive).
-    static func tagList(_ bytes: ByteSlice) throws(DKIMSignatureError) -> [(name: ByteSlice, value: ByteSlice)] {
-        var out: [(name: ByteSlice, value: ByteSlice)] = []
-        out.reserveCapacity(12)
-        try bytes.forEachPiece(separatedBy: ASCII.semicolon) { (spec) throws(DKIMSignatureError) in
-            let trimmed = spec.trimmingWhitespace()
-            if trimmed.isEmpty { return }
-            guard let eq = trimmed.firstIndex(of: UInt8(ascii: "=")) else {
-                throw DKIMSignatureError("tag without '=': \(String(decoding: trimmed, as: UTF8.self).prefix(40))")
-            }
-            let name = trimmed[..<eq].trimmingWhitespace()
-            let value = trimmed[(eq + 1)...].trimmingWhitespace()
-            guard !name.isEmpty else { throw DKIMSignatureError("empty tag name") }
-            if out.contains(where: { $0.name.elementsEqual(name) }) {
-                throw DKIMSignatureError("duplicate \(String(decoding: name, as: UTF8.self))= tag")
-            }
-            out.append((name, value))
-        }
-        return out
-    }
-
-    /// Base64 with folding white space skipped (§3.5: b= and bh= may be folded).
-    static func base64(_ bytes: ByteSlice) -> [UInt8]? {
-        Base64.decode(bytes, skippingWhitespace: true)
     }
 }
 

@@ -71,8 +71,8 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
         guard count >= 3, let base = text.baseAddress else { return nil }
         let table = candidateIndex
         var present: UInt64 = 0
-        // A number starting at `p` (three digits there, known): a defined code standing alone?
-        // (The text stands between a space in front and one behind.)
+        // A number starting at `p` (three digits there, known): a defined code standing alone, i.e. at
+        // the text's start or after a byte that cannot join it, and at its end or before such a byte?
         func note(_ p: Int) {
             func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }  // '.', '/', '0'...'9'
             let b0 = text[p]

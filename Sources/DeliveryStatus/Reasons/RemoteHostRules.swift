@@ -55,7 +55,7 @@ enum RemoteHostRules {
     /// report's Received fields is looked at once per recipient).
     static func providersNamed(byHost host: String) -> UInt64 {
         var host = host
-        if let named = host.withUTF8({ providersNamed(byTail: $0) }) { return named }
+        if let named = host.withUTF8({ providersNamed(asciiTail: $0, endsWithSuffix: true) }) { return named }
         let lowercaseHost = host.lowercased()
         var named: UInt64 = 0
         for (suffix, i) in suffixes where lowercaseHost.hasSuffix(suffix) { named |= 1 << UInt64(i) }
@@ -65,43 +65,36 @@ enum RemoteHostRules {
     /// `providersNamed(byHost:)` of the host name made of `bytes` (as `String(decoding:as:)` would
     /// make it), without making the String when the bytes are ASCII.
     static func providersNamed(byHostBytes bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        providersNamed(byTail: bytes) ?? providersNamed(byHost: String(decoding: bytes, as: UTF8.self).lowercased())
+        providersNamed(asciiTail: bytes, endsWithSuffix: true)
+            ?? providersNamed(byHost: String(decoding: bytes, as: UTF8.self).lowercased())
     }
 
     /// The providers with a host suffix that ends with `domain`, lower-cased ("cox.net" names Cox by
     /// "smtp.cox.net"): for an ASCII domain compared by bytes, else by `hasSuffix`.
     static func providersNamed(byDomain domain: String) -> UInt64 {
         var domain = domain
-        let ascii: UInt64? = domain.withUTF8 { d in
-            guard d.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return suffixBytes.withUnsafeBufferPointer { all in
-                var named: UInt64 = 0
-                for suffix in suffixRanges where d.count <= suffix.count {
-                    var k = 1
-                    while k <= d.count, ASCII.lowercased(d[d.count - k]) == all[suffix.start + suffix.count - k] { k += 1 }
-                    if k > d.count { named |= 1 << UInt64(suffix.provider) }
-                }
-                return named
-            }
-        }
-        if let ascii { return ascii }
+        if let named = domain.withUTF8({ providersNamed(asciiTail: $0, endsWithSuffix: false) }) { return named }
         let lowercaseDomain = domain.lowercased()
         var named: UInt64 = 0
         for (suffix, i) in suffixes where suffix.hasSuffix(lowercaseDomain) { named |= 1 << UInt64(i) }
         return named
     }
 
-    /// For an ASCII host name, the providers with a host suffix its lower-cased bytes end with (the
-    /// standard library's `hasSuffix` answer: a binary comparison for ASCII text), compared over one
-    /// buffer of all suffixes without a call per pair; nil for a host with a non-ASCII byte.
-    private static func providersNamed(byTail host: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        guard host.allSatisfy({ $0 < 0x80 }) else { return nil }
+    /// For ASCII `text` (a host name or a domain), the providers with a host suffix that `text`,
+    /// lower-cased, ends with (`endsWithSuffix`) or that ends with `text`: the standard library's
+    /// `hasSuffix` answer (a binary comparison for ASCII text), compared from the last byte back over
+    /// one buffer of all suffixes, without a call per pair; nil for a text with a non-ASCII byte.
+    private static func providersNamed(asciiTail text: UnsafeBufferPointer<UInt8>, endsWithSuffix: Bool) -> UInt64? {
+        guard text.allSatisfy({ $0 < 0x80 }) else { return nil }
         return suffixBytes.withUnsafeBufferPointer { all in
             var named: UInt64 = 0
-            for suffix in suffixRanges where suffix.count <= host.count {
+            for suffix in suffixRanges {
+                // The shorter of the two must be the tail of the longer.
+                let shared = endsWithSuffix ? suffix.count : text.count
+                guard shared <= text.count, shared <= suffix.count else { continue }
                 var k = 1
-                while k <= suffix.count, ASCII.lowercased(host[host.count - k]) == all[suffix.start + suffix.count - k] { k += 1 }
-                if k > suffix.count { named |= 1 << UInt64(suffix.provider) }
+                while k <= shared, ASCII.lowercased(text[text.count - k]) == all[suffix.start + suffix.count - k] { k += 1 }
+                if k > shared { named |= 1 << UInt64(suffix.provider) }
             }
             return named
         }

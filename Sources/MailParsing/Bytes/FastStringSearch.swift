@@ -102,6 +102,8 @@ private func utf8HasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: Unsafe
 
 extension String {
     /// Whether the string's UTF-8 bytes start with those of `prefix`.
+    /// (Not forwarded to the Substring twins: making the Substring and reading its UTF-8 measured
+    /// +4M instructions on the dev inbox.)
     package func hasPrefix(_ prefix: String) -> Bool {
         var text = self
         var prefix = prefix

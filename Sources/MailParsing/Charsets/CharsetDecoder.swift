@@ -102,11 +102,7 @@ public enum CharsetDecoder {
     }
 
     static func isASCII(_ bytes: ByteSlice) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            var any: UInt8 = 0
-            for b in buffer { any |= b }
-            return any < 0x80
-        }
+        bytes.withUnsafeBufferPointer(isASCII)
     }
 
     private static func asciiCompatible(_ iconvName: String) -> Bool {

@@ -118,6 +118,19 @@ public struct HeaderSection: Sendable {
         // The field being read, as offsets; `nameStart` < 0 when there is none.
         var nameStart = -1, nameEnd = 0, valueStart = 0, valueEnd = 0
         var folded = false
+        /// Adds the field whose name starts at `nameStart` (complete once the next line is not a
+        /// continuation, or at the end of the input), within the field limits.
+        func appendPending() {
+            if list.count >= limits.maxHeaderFields {
+                found.insert(.tooManyFields)
+            } else {
+                if valueEnd - valueStart > limits.maxFieldBytes { found.insert(.fieldTooLong) }
+                list.append(HeaderField(
+                    name: bytes[(base + nameStart)..<(base + nameEnd)],
+                    rawValue: bytes[(base + valueStart)..<(base + valueEnd)],
+                    offset: base + nameStart, isFolded: folded, maxUnfoldedBytes: limits.maxFieldBytes))
+            }
+        }
         var end = count
         var reachedBody = false
 
@@ -194,15 +207,7 @@ public struct HeaderSection: Sendable {
             }
             // The field before this line is complete.
             if nameStart >= 0 {
-                if list.count >= limits.maxHeaderFields {
-                    found.insert(.tooManyFields)
-                } else {
-                    if valueEnd - valueStart > limits.maxFieldBytes { found.insert(.fieldTooLong) }
-                    list.append(HeaderField(
-                        name: bytes[(base + nameStart)..<(base + nameEnd)],
-                        rawValue: bytes[(base + valueStart)..<(base + valueEnd)],
-                        offset: base + nameStart, isFolded: folded, maxUnfoldedBytes: limits.maxFieldBytes))
-                }
+                appendPending()
                 nameStart = -1
             }
             if endsSection {
@@ -217,17 +222,7 @@ public struct HeaderSection: Sendable {
             folded = false
         }
         if !reachedBody {
-            if nameStart >= 0 {
-                if list.count >= limits.maxHeaderFields {
-                    found.insert(.tooManyFields)
-                } else {
-                    if valueEnd - valueStart > limits.maxFieldBytes { found.insert(.fieldTooLong) }
-                    list.append(HeaderField(
-                        name: bytes[(base + nameStart)..<(base + nameEnd)],
-                        rawValue: bytes[(base + valueStart)..<(base + valueEnd)],
-                        offset: base + nameStart, isFolded: folded, maxUnfoldedBytes: limits.maxFieldBytes))
-                }
-            }
+            if nameStart >= 0 { appendPending() }
             found.insert(.truncatedHeaderSection)
             end = count
         }
@@ -411,14 +406,14 @@ public struct HeaderSection: Sendable {
         // The lengths asked for, as bits: most fields are passed over on their name's length alone.
         var lengths: UInt64 = 0
         var longNames = false   // 64 bytes or more: never passed over
-        for name in firstOf {
-            let length = name.utf8.count
-            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+        func ask(_ names: [String]) {
+            for name in names {
+                let length = name.utf8.count
+                if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+            }
         }
-        for name in allOf {
-            let length = name.utf8.count
-            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
-        }
+        ask(firstOf)
+        ask(allOf)
         fields.withUnsafeBufferPointer { fields in
             for i in fields.indices {
                 let length = fields[i].name.count
