@@ -14,7 +14,7 @@ struct ScanRunner {
     /// Runs the scan, delivering records in input order; prints one stderr line per read error.
     func run(deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
         if !classify { return try run(stage: UnclassifiedStage(), deliver: deliver) }
-        let stage: any ScanStage
+        let stage: ClassifierStage
         do {
             stage = try ScanSetup.stage(profilePath: reading.profile)
         } catch {
@@ -33,8 +33,9 @@ struct ScanRunner {
         }
     }
 
-    /// Runs the scan with a given stage.
-    func run(stage: any ScanStage, deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
+    /// Runs the scan with a given stage (a concrete one: `Scan.run` is compiled for each of the
+    /// library's stages, and an existential would miss those copies).
+    func run<Stage: ScanStage>(stage: Stage, deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
         let progress = ProgressLine(enabled: !reading.quiet && Terminal.standardError.isTerminal)
         let scan = Scan(paths: paths, options: reading.scanOptions)
         let summary = try run(scan, stage: stage, progress: progress, deliver: deliver)

@@ -4,7 +4,7 @@ public enum ScanSetup {
     /// `profilePath`, or zero-config (a profile inferred from the stream) when it is nil.
     /// - Parameter profilePath: a site profile (TOML), or nil for zero-config.
     /// - Throws: `ProfileError` when the profile cannot be loaded; its description names the key and why.
-    public static func stage(profilePath: String?) throws -> some ScanStage {
+    public static func stage(profilePath: String?) throws -> ClassifierStage {
         let profile = try profilePath.map { path throws(ProfileError) in try SiteProfile.load(path: path) }
         return ClassifierStage(profile: profile)
     }
