@@ -202,7 +202,14 @@ package final class BounceContext {
         guard deliveryStatusPart == nil else { return nil }
         var start: Int? = nil
         var sawFinal = false
-        for (i, line) in lines.enumerated() {
+        // Every line of the text is looked at: its first byte first, since only lines beginning with
+        // R, O, F or f can open the fields (this loop, comparing each line with four prefixes, was 4% of
+        // `--no-classify` on backscatter-dev: 62M of 1,305M instructions).
+        for i in lines.indices {
+            guard let first = lines[i].utf8.first,
+                  first == UInt8(ascii: "R") || first == UInt8(ascii: "O") || first | 0x20 == UInt8(ascii: "f")
+            else { continue }
+            let line = lines[i]
             if line.hasPrefix("Reporting-MTA:") || line.hasPrefix("Final-Recipient:") || line.hasPrefix("Original-Recipient:") {
                 if start == nil { start = i }
             }
