@@ -79,9 +79,16 @@ extension String {
         var needleCopy = needle
         let answer: Bool? = haystack.withUTF8 { h in
             needleCopy.withUTF8 { n in
-                guard isASCII(n), isASCII(h) || !lowercasesIntoASCII(h) else { return nil }
-                let folded = n.map(ASCII.lowercased)
-                return folded.withUnsafeBufferPointer { ASCIICaseInsensitive.firstOffset(of: $0, in: h) } != nil
+                guard isASCII(n) else { return nil }
+                let found = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n.count) { folded in
+                    for i in 0..<n.count { folded[i] = ASCII.lowercased(n[i]) }
+                    return ASCIICaseInsensitive.firstOffset(of: UnsafeBufferPointer(folded), in: h) != nil
+                }
+                // A match of folded ASCII bytes is a match in the lower-cased copies; no match is the
+                // answer too unless lower-casing would add ASCII letters. (Searching first and looking
+                // for those two characters only after a miss, with memchr, where every call scanned the
+                // haystack byte by byte first: backscatter-dev `--no-classify`, 7,210 calls, 39.7M -> 12.5M.)
+                return found || !lowercasesIntoASCII(h) ? found : nil
             }
         }
         return answer ?? lowercased().contains(needle.lowercased())
@@ -97,11 +104,18 @@ private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 /// Whether valid UTF-8 `bytes` hold U+0130 (C4 B0) or U+212A (E2 84 AA), the two non-ASCII
 /// characters whose `lowercased()` contains ASCII letters.
 private func lowercasesIntoASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    var i = 0
-    while i + 1 < bytes.count {
-        if bytes[i] == 0xC4 && bytes[i + 1] == 0xB0 { return true }
-        if bytes[i] == 0xE2 && i + 2 < bytes.count && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xAA { return true }
-        i += 1
+    guard let base = bytes.baseAddress else { return false }
+    let count = bytes.count
+    /// Whether `lead` is somewhere followed by `second` (and `third`, when given).
+    func holds(_ lead: UInt8, _ second: UInt8, _ third: UInt8?) -> Bool {
+        let length = third == nil ? 2 : 3
+        var i = 0
+        while i < count, let hit = memchr(base + i, Int32(lead), count - i) {
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if at + length <= count, base[at + 1] == second, third.map({ base[at + 2] == $0 }) ?? true { return true }
+            i = at + 1
+        }
+        return false
     }
-    return false
+    return holds(0xC4, 0xB0, nil) || holds(0xE2, 0x84, 0xAA)
 }
