@@ -29,12 +29,21 @@ extension String {
 
     /// The lines of the string (LF separated, LF removed, empty lines kept), as slices of its storage.
     var lineSlices: [Substring] {
-        // Line-end offsets first (a plain byte loop), then indices advanced from one line end to the next,
-        // instead of `split` over the UTF-8 view, whose generic index walk showed in `perf`.
+        // Line-end offsets first (memchr), then indices advanced from one line end to the next, and
+        // each line made from the UTF-8 view (`self[range]` checks both indices' scalar alignment the
+        // long way; an LF always ends a scalar): instead of `split` over the UTF-8 view, whose generic
+        // index walk showed in `perf`. (Byte loop and `self[range]` -> memchr and the UTF-8 view:
+        // backscatter-dev `--no-classify`, 3,543 texts, 58.9M -> 37.0M instructions.)
         var copy = self
         let ends: [Int] = copy.withUTF8 { bytes in
             var out: [Int] = []
-            for (offset, byte) in bytes.enumerated() where byte == 0x0A { out.append(offset) }
+            guard let base = bytes.baseAddress else { return out }
+            var i = 0
+            while i < bytes.count, let hit = memchr(base + i, 0x0A, bytes.count - i) {
+                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                out.append(at)
+                i = at + 1
+            }
             return out
         }
         var lines: [Substring] = []
@@ -45,12 +54,12 @@ extension String {
         var previousOffset = 0
         for end in ends {
             let stop = u.index(previousEnd, offsetBy: end - previousOffset)
-            lines.append(self[start..<stop])
+            lines.append(Substring(u[start..<stop]))
             start = u.index(after: stop)
             previousEnd = stop
             previousOffset = end
         }
-        lines.append(self[start...])
+        lines.append(Substring(u[start...]))
         return lines
     }
 }
