@@ -15,27 +15,49 @@ import Darwin
 // used here: every phrase is a whole UTF-8 sequence, and a match of whole UTF-8 sequences is a match of
 // characters except across a combining mark, which no phrase begins or ends with.
 
-/// Substring search over bytes: memchr for the needle's first byte, then memcmp of the rest (glibc's
-/// memmem is not visible to Swift without `_GNU_SOURCE`).
+/// Substring search over bytes: memchr for the needle's least common byte (by its commonness in mail
+/// text), then memcmp of the whole (glibc's memmem is not visible to Swift without `_GNU_SOURCE`).
 package enum ByteSubstring {
     /// The offset of the first occurrence of `needle` in `haystack`, or nil; 0 for an empty needle.
+    ///
+    /// The rarest of the needle's first bytes is the one looked for: a needle's first byte is often a blank, a dot or
+    /// an `e`, for which memchr stops every few bytes (backscatter-dev `--no-classify`: 1,127.2M ->
+    /// 1,110.0M instructions in all). Candidates come in order, so the first match is the leftmost.
     package static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
         guard needle.count > 0 else { return 0 }
         guard haystack.count >= needle.count, let h = haystack.baseAddress, let n = needle.baseAddress else { return nil }
-        let first = Int32(n.pointee)
-        let final = needle.count - 1
-        let finalByte = n[final]
-        let last = haystack.count - needle.count
-        var offset = 0
-        while offset <= last {
-            guard let hit = memchr(h + offset, first, last - offset + 1) else { return nil }
+        // Chosen among the first eight bytes, and only in a haystack long enough to repay the choice.
+        let anchor = haystack.count < 64 ? 0 : commonnessTable.withUnsafeBufferPointer { table in
+            var anchor = 0
+            var least = table[Int(n[0])]
+            for k in 1..<min(needle.count, 8) where table[Int(n[k])] < least {
+                least = table[Int(n[k])]
+                anchor = k
+            }
+            return anchor
+        }
+        let anchorByte = Int32(n[anchor])
+        // Where the anchor byte of a match can be: from `anchor` to `lastAnchor`.
+        let lastAnchor = haystack.count - needle.count + anchor
+        var offset = anchor
+        while offset <= lastAnchor {
+            guard let hit = memchr(h + offset, anchorByte, lastAnchor - offset + 1) else { return nil }
             let at = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
-            // The needle's last byte first: most candidates fail there, without a memcmp call.
-            if h[at + final] == finalByte && memcmp(h + at, n, needle.count) == 0 { return at }
+            let start = at - anchor
+            if memcmp(h + start, n, needle.count) == 0 { return start }
             offset = at + 1
         }
         return nil
     }
+
+    /// How common each byte is in mail text, 0 (rare) to 255: blanks, lower-case letters by English
+    /// frequency, digits and the punctuation of addresses, dates and markup first; anything else rare.
+    private static let commonnessTable: [UInt8] = {
+        let order = Array(" etaoinsrhldcu.0123456789mfpgwyb-:/=,<>;@\"vkETAOINSRHLDCUM()'_FPGWYBVKxjqzXJQZ\t[]!?*#%&+$|~^{}`".utf8)
+        var table = [UInt8](repeating: 0, count: 256)
+        for (position, byte) in order.enumerated() { table[Int(byte)] = UInt8(255 - position) }
+        return table
+    }()
 }
 
 @inline(__always)
