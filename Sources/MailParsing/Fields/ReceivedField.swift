@@ -75,20 +75,24 @@ public struct ReceivedField: Sendable {
                 field.date = MailDate.parse(lineEnd ? date.filter { $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }[...] : date)
             }
         }
-        // Items are index ranges into `value` (no reference counting per item); a slice is made only
-        // of what is kept.
-        let items = ReceivedTokenizer.tokenize(clauses)
+        // Items are index ranges into `value` (no reference counting per item), read one at a time; a
+        // slice is made only of what is kept. Reading stops once every clause asked for is complete: a
+        // hop's reader wants only `from` and the date, and a from clause ends at the next keyword,
+        // usually `by` halfway through (backscatter-dev: ReceivedField.parse 26.6M -> 24.1M instructions).
+        var tokens = ReceivedTokenizer.Cursor(clauses)
         var current: Keyword? = nil
         var fromWord: Range<Int>? = nil
-        var fromItems: ArraySlice<ReceivedTokenizer.Item> = []
-        var fromItemsStart = -1
+        var fromItems: [ReceivedTokenizer.Item] = []
         var withWords: [Range<Int>] = []
         var seen: UInt8 = 0  // Keyword bits
+        // The word clauses asked for and not yet complete (Keyword bits).
+        var open = wanted.rawValue & ~Clauses.date.rawValue
 
-        for (index, item) in items.enumerated() {
+        while open != 0, let item = tokens.next() {
             let isWord = item.kind == .word
             if isWord, let keyword = Keyword(value, item.range), seen & keyword.bit == 0 {
-                if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart..<index] }
+                // The clause that was being read is over: the first of each kind wins.
+                if let current { open &= ~current.bit }
                 current = keyword
                 seen |= keyword.bit
                 continue
@@ -97,35 +101,41 @@ public struct ReceivedField: Sendable {
             let w = item.range
             switch clause {
             case .from:
+                // Everything after the first word is kept, the first word too when a comment came first.
                 if fromWord == nil, isWord {
                     fromWord = w
-                } else if fromItemsStart < 0 {
-                    fromItemsStart = index
+                    if !fromItems.isEmpty { fromItems.append(item) }
+                } else {
+                    fromItems.append(item)
                 }
             case .by:
-                if field.by == nil, isWord { field.by = text(value[w]) }
+                if field.by == nil, isWord { field.by = text(value[w]); open &= ~clause.bit }
             case .via:
-                if field.via == nil, isWord { field.via = text(value[w]) }
+                if field.via == nil, isWord { field.via = text(value[w]); open &= ~clause.bit }
             case .with:
-                if isWord, withWords.count < 4 { withWords.append(w) }
+                if isWord, withWords.count < 4 {
+                    withWords.append(w)
+                    if withWords.count == 4 { open &= ~clause.bit }
+                }
             case .id:
                 if field.id == nil, isWord {
                     var id = w
                     if value[id.lowerBound] == ASCII.lessThan { id = (id.lowerBound + 1)..<id.upperBound }
                     if !id.isEmpty, value[id.upperBound - 1] == ASCII.greaterThan { id = id.lowerBound..<(id.upperBound - 1) }
                     field.id = text(value[id])
+                    open &= ~clause.bit
                 }
             case .for:
                 // An address ("for <a@b>", "for a@b", "for <postmaster>"), not Sendmail's
                 // "for multiple recipients".
                 if field.for == nil, isWord, value[w.lowerBound] == ASCII.lessThan || value[w].contains(ASCII.at) {
                     field.for = AddressParser.parseSingle(value[w])
+                    open &= ~clause.bit
                 }
             }
         }
-        if current == .from, fromItemsStart >= 0 { fromItems = items[fromItemsStart...] }
         if !withWords.isEmpty { field.with = withWords.map { text(value[$0]) }.joined(separator: " ") }
-        if seen & Keyword.from.bit != 0, wanted.contains(.from) { field.from = readFrom(value, word: fromWord, items: fromItems) }
+        if seen & Keyword.from.bit != 0, wanted.contains(.from) { field.from = readFrom(value, word: fromWord, items: fromItems[...]) }
         return field
     }
 
@@ -337,28 +347,29 @@ enum ReceivedTokenizer {
 
     static let maxWordBytes = 255
 
-    static func tokenize(_ value: ByteSlice) -> [Item] {
-        var items: [Item] = []
-        items.reserveCapacity(min(value.count / 6 + 4, 4096))
-        let base = value.startIndex
-        value.withUnsafeBufferPointer { bytes in
-            // Offsets into `bytes`; the items hold indices of `value`.
-            var i = 0
-            let end = bytes.count
-            while i < end {
-                let b = bytes[i]
-                if ASCII.isWhitespaceOrNewline(b) { i += 1; continue }
-                if b == ASCII.openParen {
-                    let comment = Comment.scan(bytes, openingAt: i)
-                    items.append(Item(kind: .comment, range: (base + comment.content.lowerBound)..<(base + comment.content.upperBound)))
-                    i = comment.next
-                    continue
-                }
-                let start = i
-                while i < end, !ASCII.isWhitespaceOrNewline(bytes[i]), bytes[i] != ASCII.openParen { i += 1 }
-                items.append(Item(kind: .word, range: (base + start)..<(base + min(i, start + maxWordBytes))))
-            }
+    /// Reads the items of a value one at a time (index ranges into the value; no array of them).
+    struct Cursor {
+        private let value: ByteSlice
+        private var i: Int
+
+        init(_ value: ByteSlice) {
+            self.value = value
+            self.i = value.startIndex
         }
-        return items
+
+        /// The next word or comment, or nil at the end.
+        mutating func next() -> Item? {
+            let end = value.endIndex
+            while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
+            guard i < end else { return nil }
+            if value[i] == ASCII.openParen {
+                let comment = Comment.scan(value, openingAt: i)
+                i = comment.next
+                return Item(kind: .comment, range: comment.content)
+            }
+            let start = i
+            while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen { i += 1 }
+            return Item(kind: .word, range: start..<min(i, start + maxWordBytes))
+        }
     }
 }
