@@ -85,13 +85,23 @@ public struct MailboxReader: Sendable {
     public init(path: String, limits: MailboxLimits = .init()) throws(MailboxError) {
         self.path = path
         self.limits = limits
-        self.buffer = [UInt8](repeating: 0, count: limits.readChunkBytes)
+        self.buffer = []
         if path == "-" {
             kind = .standardInput
+            buffer = [UInt8](repeating: 0, count: limits.readChunkBytes)
             try begin(OpenFile(path: "-", descriptor: .standardInput))
             return
         }
-        switch try POSIXFiles.fileType(path) {
+        let type = try POSIXFiles.fileType(path)
+        // A file shorter than one read gets a buffer of its size (and the byte that shows its end), not
+        // `readChunkBytes` of zeroed pages: a page fault per 4 KiB of them (one message: 1,811 faults,
+        // about 1,000 of them this buffer).
+        var first = limits.readChunkBytes
+        if type == .regular, let size = POSIXFiles.regularFileSize(path), size < first {
+            first = max(size + 1, 4096)
+        }
+        buffer = [UInt8](repeating: 0, count: first)
+        switch type {
         case .regular, .stream:
             let descriptor = try POSIXFiles.openForReading(path)
             try begin(OpenFile(path: path, descriptor: descriptor))

@@ -26,6 +26,13 @@ package enum POSIXFiles {
         }
     }
 
+    /// The size of the regular file at `path`, or nil when it is something else or cannot be read.
+    static func regularFileSize(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return max(0, Int(info.st_size))
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         (try? fileType(path)) == .directory
     }
