@@ -29,7 +29,7 @@ public struct ObservationReader: Sendable {
         var o = Observation(kind: report.kind)
         o.format = report.format
         // Every field read here, in one walk over the notice's header section.
-        let (first, lists) = message.headers.fields(firstOf: NoticeField.names, allOf: Self.noticeLists)
+        let (first, lists) = message.headers.fields(Self.noticeFields)
         func field(_ name: NoticeField) -> HeaderField? { first[name.rawValue] }
         let (date, from, subject, returnPath, replyTo) = (field(.date), field(.from), field(.subject), field(.returnPath), field(.replyTo))
         if let top = field(.received) {
@@ -103,7 +103,7 @@ public struct ObservationReader: Sendable {
         static let names = allCases.map(\.name)
     }
     /// ... and every one of these, in order: in-reply-to, then references.
-    private static let noticeLists = ["in-reply-to", "references"]
+    private static let noticeFields = HeaderNameTable(firstOf: NoticeField.names, allOf: ["in-reply-to", "references"])
 
     /// The returned original's fields `originalFacts` reads, the first of each.
     private enum OriginalField: Int, CaseIterable {
@@ -121,7 +121,7 @@ public struct ObservationReader: Sendable {
         static let names = allCases.map(\.name)
     }
     /// ... and every one of these: to, then cc.
-    private static let originalLists = ["to", "cc"]
+    private static let originalFields = HeaderNameTable(firstOf: OriginalField.names, allOf: ["to", "cc"])
 
     /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
     /// (`SRS0=HHHH=TT=domain=local@forwarder`) removed, lower case.
@@ -134,7 +134,7 @@ public struct ObservationReader: Sendable {
 
     private func originalFacts(_ original: ReturnedOriginal, headers: HeaderSection) -> OriginalFacts {
         var f = OriginalFacts(presence: original.presence)
-        let (first, lists) = headers.fields(firstOf: OriginalField.names, allOf: Self.originalLists)
+        let (first, lists) = headers.fields(Self.originalFields)
         func field(_ name: OriginalField) -> HeaderField? { first[name.rawValue] }
         if let field = field(.messageID) {
             f.messageID = MessageIDParser.parse(field.unfoldedValue)

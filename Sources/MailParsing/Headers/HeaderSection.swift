@@ -394,39 +394,50 @@ public struct HeaderSection: Sendable {
     ///   - firstOf: lower-case names; the result has one entry per name, nil when absent.
     ///   - allOf: lower-case names; the result has one array per name.
     public func fields(firstOf: [String], allOf: [String] = []) -> (first: [HeaderField?], all: [[HeaderField]]) {
+        fields(HeaderNameTable(firstOf: firstOf, allOf: allOf))
+    }
+
+    /// `fields(firstOf:allOf:)` with the names compiled once (a reader that asks the same names of
+    /// every message keeps the table).
+    public func fields(_ table: HeaderNameTable) -> (first: [HeaderField?], all: [[HeaderField]]) {
         // Appended element by element: `Array(repeating:count:)` and `Array(unsafeUninitializedCapacity:)`
         // both allocate through the standard library's unspecialized path, which looks the array type's
         // metadata up at run time (~400 instructions a call more).
+        let firstCount = table.firstCount
+        let names = table.ends.count - 1
         var first: [HeaderField?] = []
-        first.reserveCapacity(firstOf.count)
-        for _ in 0..<firstOf.count { first.append(nil) }
+        first.reserveCapacity(firstCount)
+        for _ in 0..<firstCount { first.append(nil) }
         var all: [[HeaderField]] = []
-        all.reserveCapacity(allOf.count)
-        for _ in 0..<allOf.count { all.append([]) }
-        // The lengths asked for, as bits: most fields are passed over on their name's length alone.
-        var lengths: UInt64 = 0
-        var longNames = false   // 64 bytes or more: never passed over
-        func ask(_ names: [String]) {
-            for name in names {
-                let length = name.utf8.count
-                if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
-            }
-        }
-        ask(firstOf)
-        ask(allOf)
-        fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices {
-                let length = fields[i].name.count
-                guard length < 64 ? lengths & (1 << UInt64(length)) != 0 : longNames,
-                      let leading = fields[i].name.first.map(ASCII.lowercased) else { continue }
-                // Length and first byte before the whole name: most names asked for differ in one of them.
-                for k in firstOf.indices where first[k] == nil {
-                    let name = firstOf[k].utf8
-                    if name.count == length, name.first == leading, fields[i].hasName(firstOf[k]) { first[k] = fields[i] }
-                }
-                for k in allOf.indices {
-                    let name = allOf[k].utf8
-                    if name.count == length, name.first == leading, fields[i].hasName(allOf[k]) { all[k].append(fields[i]) }
+        all.reserveCapacity(names - firstCount)
+        for _ in firstCount..<names { all.append([]) }
+        // Each field's name is compared in place with the table's bytes (of the names of its length and
+        // first byte only), and a field is copied only into the result.
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(firstCount, 1)) { taken in
+            for k in 0..<firstCount { taken[k] = false }
+            table.bytes.withUnsafeBufferPointer { bytes in
+                table.ends.withUnsafeBufferPointer { ends in
+                    fields.withUnsafeBufferPointer { fields in
+                        for i in fields.indices {
+                            fields[i].name.withUnsafeBufferPointer { name in
+                                let length = name.count
+                                guard length > 0, table.mayHave(length: length) else { return }
+                                let leading = ASCII.lowercased(name[0])
+                                candidates: for k in 0..<names {
+                                    let start = ends[k]
+                                    guard ends[k + 1] - start == length, bytes[start] == leading else { continue }
+                                    if k < firstCount, taken[k] { continue }
+                                    for j in 1..<length where ASCII.lowercased(name[j]) != bytes[start + j] { continue candidates }
+                                    if k < firstCount {
+                                        first[k] = fields[i]
+                                        taken[k] = true
+                                    } else {
+                                        all[k - firstCount].append(fields[i])
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -436,5 +447,49 @@ public struct HeaderSection: Sendable {
     /// The first field named `lowercaseName` as an unfolded, undecoded String.
     public subscript(_ lowercaseName: String) -> String? {
         first(lowercaseName)?.valueString
+    }
+}
+
+/// Lower-case field names compiled once for `HeaderSection.fields(_:)`: the names whose first field
+/// is wanted, then those whose every field is; their bytes one after another, and the set of their
+/// lengths (most fields are passed over on their name's length alone).
+public struct HeaderNameTable: Sendable {
+    /// How many of the names (the first ones) want only their first field.
+    public let firstCount: Int
+    /// The names' bytes, lower case, one after another.
+    let bytes: [UInt8]
+    /// Where each name starts in `bytes`, and where the last ends (one more entry than names).
+    let ends: [Int]
+    /// Bit n: some name is n bytes long (n < 64).
+    private let lengths: UInt64
+    /// Whether some name is 64 bytes or longer (then no length is passed over).
+    private let longNames: Bool
+
+    /// A table for the first field of each of `firstOf` and every field of each of `allOf`.
+    /// - Parameters:
+    ///   - firstOf: lower-case names.
+    ///   - allOf: lower-case names.
+    public init(firstOf: [String], allOf: [String] = []) {
+        firstCount = firstOf.count
+        var bytes: [UInt8] = []
+        var ends = [0]
+        var lengths: UInt64 = 0
+        var longNames = false
+        for name in firstOf + allOf {
+            bytes.append(contentsOf: name.utf8)
+            ends.append(bytes.count)
+            let length = name.utf8.count
+            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+        }
+        self.bytes = bytes
+        self.ends = ends
+        self.lengths = lengths
+        self.longNames = longNames
+    }
+
+    /// Whether some name is `length` bytes long.
+    @inline(__always)
+    func mayHave(length: Int) -> Bool {
+        length < 64 ? lengths & (1 << UInt64(length)) != 0 : longNames
     }
 }
