@@ -58,3 +58,34 @@ import Testing
         }
     }
 }
+
+/// `ByteSubstring.firstOffset` looks for the rarest of the needle's first eight bytes in haystacks of
+/// 64 bytes or more: it must still find the leftmost occurrence, as a plain byte-by-byte search does.
+@Suite struct ByteSubstringTests {
+    static func naive(_ needle: [UInt8], _ haystack: [UInt8]) -> Int? {
+        guard !needle.isEmpty else { return 0 }
+        guard haystack.count >= needle.count else { return nil }
+        for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle { return i }
+        return nil
+    }
+
+    @Test func findsTheLeftmostOccurrenceAsAPlainSearchDoes() {
+        let long = String(repeating: "the queue has been read. ", count: 4)
+        let haystacks = [
+            "", "x", "(qmail 1234 invoked by uid 89)", long, long + "(qmail 1) (qmail 2)", "qqqq" + long + "qmail",
+            String(repeating: "e", count: 70) + "eex", String(repeating: "ab", count: 40) + "abz" + String(repeating: "ab", count: 5) + "abz",
+            "by mx.example.org with Internet Mail Service (5.5.2653.19) id <X>; " + long, long + "end",
+        ]
+        let needles = [
+            "", "q", "(qmail ", " with Internet Mail Service (", "eex", "abz", "ababz", "read. the", "end", "zzz",
+            ".outbound.protection.outlook.com", " the queue has been read. x", long,
+        ]
+        for h in haystacks {
+            for n in needles {
+                let hb = Array(h.utf8), nb = Array(n.utf8)
+                let found = hb.withUnsafeBufferPointer { hp in nb.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: $0, in: hp) } }
+                #expect(found == Self.naive(nb, hb), "\(n.debugDescription) in \(h.debugDescription)")
+            }
+        }
+    }
+}

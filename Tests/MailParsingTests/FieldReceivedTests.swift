@@ -41,6 +41,28 @@ let receivedRows: [ReceivedRow] = {
         #expect(field.with == nil && field.id == nil && field.for == nil)
     }
 
+    /// Reading stops once the clauses asked for are complete: what it gives is what reading every
+    /// clause gives, whatever the order of the clauses, a comment before the from word, a keyword twice.
+    @Test(arguments: receivedRows.map { $0.columns[0] } + [
+        "from (comment) host.example.org (host.example.org [192.0.2.7]) by mx.example.net; 1 Jan 2020 00:00 +0000",
+        "by mx.example.net from host.example.org ([192.0.2.8]) with SMTP id 1; 1 Jan 2020 00:00 +0000",
+        "from a.example (b.example [192.0.2.9]) from c.example by d.example by e.example id X id Y; 2 Jan 2020 00:00 +0000",
+        "with ESMTP id Z for <x@example.org> from f.example ([192.0.2.10] helo=g.example); 3 Jan 2020 00:00 +0000",
+        "from h.example", "by i.example", "; 4 Jan 2020 00:00 +0000", "",
+    ])
+    func someClausesReadAsAll(_ value: String) {
+        let bytes = Array(value.utf8)[...]
+        let all = ReceivedField.parse(bytes)
+        let hop = ReceivedField.parse(bytes, reading: [.from, .date])
+        #expect(hop.from == all.from)
+        #expect(hop.date == all.date)
+        #expect(hop.by == nil && hop.with == nil && hop.id == nil && hop.for == nil && hop.via == nil)
+        let by = ReceivedField.parse(bytes, reading: [.by, .id])
+        #expect(by.by == all.by && by.id == all.id && by.from == nil && by.date == nil)
+        let rest = ReceivedField.parse(bytes, reading: [.with, .for])
+        #expect(rest.with == all.with && rest.for?.address == all.for?.address)
+    }
+
     @Test(arguments: receivedRows)
     func parsesRealShapes(_ row: ReceivedRow) {
         guard row.columns.count == 10 else { return }

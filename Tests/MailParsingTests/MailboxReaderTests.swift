@@ -136,6 +136,24 @@ struct MailboxReaderTests {
         #expect(whole == chunked)
     }
 
+    @Test("a file shorter than one read, of any size around the read size, is read whole", arguments: [95, 96, 97, 98, 300])
+    func fileAroundTheReadSize(readChunkBytes: Int) throws {
+        // The buffer of a short regular file is sized from the file (and one byte to see its end).
+        var text = ""
+        for i in 0..<4 { text += "From a@b Thu Jul  2 12:05:05 2020\nSubject: \(i)\n\nbody\n\n" }
+        text = String(text.prefix(96))   // 96 bytes, the last message cut short
+        let root = try Self.folder(["box": text])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let read = try MailboxTesting.read(root + "/box", limits: MailboxLimits(readChunkBytes: readChunkBytes))
+        let whole = MailboxTesting.parse(Array(text.utf8))
+        func summaries(_ messages: [MailboxMessage]) -> [MessageSummary] {
+            messages.map { var summary = MessageSummary($0); summary.source = ""; return summary }
+        }
+        #expect(summaries(read) == summaries(whole))
+        #expect(read.count == 2)
+        #expect(read.reduce(0) { $0 + $1.length } == 96)
+    }
+
     @Test("standard input (path -) is detected as an mbox or as one message")
     func standardInput() throws {
         let root = try Self.folder(["box": Self.mbox, "m.eml": Self.message])

@@ -15,14 +15,16 @@ import Darwin
 // used here: every phrase is a whole UTF-8 sequence, and a match of whole UTF-8 sequences is a match of
 // characters except across a combining mark, which no phrase begins or ends with.
 
-/// Substring search over bytes: memchr for the needle's least common byte (by its commonness in mail
-/// text), then memcmp of the whole (glibc's memmem is not visible to Swift without `_GNU_SOURCE`).
+/// Substring search over bytes: memchr for the least common of the needle's first bytes (by their
+/// commonness in mail text), then memcmp of the whole (glibc's memmem is not visible to Swift without
+/// `_GNU_SOURCE`).
 package enum ByteSubstring {
     /// The offset of the first occurrence of `needle` in `haystack`, or nil; 0 for an empty needle.
     ///
-    /// The rarest of the needle's first bytes is the one looked for: a needle's first byte is often a blank, a dot or
-    /// an `e`, for which memchr stops every few bytes (backscatter-dev `--no-classify`: 1,127.2M ->
-    /// 1,110.0M instructions in all). Candidates come in order, so the first match is the leftmost.
+    /// The rarest of the needle's first eight bytes is the one looked for: a needle's first byte is
+    /// often a blank, a dot or an `e`, for which memchr stops every few bytes (backscatter-dev
+    /// `--no-classify`: 1,127.2M -> 1,110.0M instructions in all). Candidates come in order, so the
+    /// first match is the leftmost.
     package static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
         guard needle.count > 0 else { return 0 }
         guard haystack.count >= needle.count, let h = haystack.baseAddress, let n = needle.baseAddress else { return nil }
