@@ -88,17 +88,68 @@ enum RemoteHostRules {
         guard text.allSatisfy({ $0 < 0x80 }) else { return nil }
         return suffixBytes.withUnsafeBufferPointer { all in
             var named: UInt64 = 0
-            for suffix in suffixRanges {
+            func compare(_ suffix: (start: Int, count: Int, provider: Int)) {
                 // The shorter of the two must be the tail of the longer.
                 let shared = endsWithSuffix ? suffix.count : text.count
-                guard shared <= text.count, shared <= suffix.count else { continue }
+                guard shared <= text.count, shared <= suffix.count else { return }
                 var k = 1
                 while k <= shared, ASCII.lowercased(text[text.count - k]) == all[suffix.start + suffix.count - k] { k += 1 }
                 if k > shared { named |= 1 << UInt64(suffix.provider) }
             }
+            // A text of `tailBytes` bytes or more shares its last `tailBytes` with every suffix it can
+            // match (both ways, a suffix too short to have them aside): only that bucket is compared,
+            // not every suffix (each name in a diagnostic and each Received host is looked up here).
+            guard let key = tailKey(text, folding: true) else {
+                for suffix in suffixRanges { compare(suffix) }
+                return named
+            }
+            for index in shortSuffixes { compare(suffixRanges[index]) }
+            let bucket = Int(key)
+            for index in suffixesByTail.entries[suffixesByTail.starts[bucket]..<suffixesByTail.starts[bucket + 1]] {
+                compare(suffixRanges[index])
+            }
             return named
         }
     }
+
+    /// Bytes of a text's end that pick its bucket of suffixes.
+    private static let tailBytes = 5
+    /// Buckets of `suffixesByTail` (a power of two).
+    private static let tailBuckets = 1024
+
+    /// The bucket of the last `tailBytes` bytes of `bytes` (folded to lower case when `folding`), or
+    /// nil when it is shorter.
+    @inline(__always)
+    private static func tailKey(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> UInt32? {
+        guard bytes.count >= tailBytes else { return nil }
+        var hash: UInt32 = 2_166_136_261
+        for k in (bytes.count - tailBytes)..<bytes.count {
+            hash = (hash ^ UInt32(folding ? ASCII.lowercased(bytes[k]) : bytes[k])) &* 16_777_619
+        }
+        return hash & UInt32(tailBuckets - 1)
+    }
+
+    /// The indices (into `suffixRanges`) of the suffixes shorter than `tailBytes`: compared with every text.
+    private static let shortSuffixes: [Int] = suffixRanges.indices.filter { suffixRanges[$0].count < tailBytes }
+
+    /// The indices (into `suffixRanges`) of the other suffixes by the bucket of their last bytes:
+    /// bucket b is `entries[starts[b]..<starts[b + 1]]`.
+    private static let suffixesByTail: (entries: [Int], starts: [Int]) = {
+        var byBucket = [[Int]](repeating: [], count: tailBuckets)
+        suffixBytes.withUnsafeBufferPointer { all in
+            for (index, suffix) in suffixRanges.enumerated() where suffix.count >= tailBytes {
+                let bytes = UnsafeBufferPointer(rebasing: all[suffix.start..<(suffix.start + suffix.count)])
+                byBucket[Int(tailKey(bytes, folding: false)!)].append(index)
+            }
+        }
+        var entries: [Int] = []
+        var starts = [0]
+        for bucket in byBucket {
+            entries += bucket
+            starts.append(entries.count)
+        }
+        return (entries, starts)
+    }()
 
     /// The bytes of every suffix of `suffixes`, one after another, and where each one is.
     private static let suffixBytes: [UInt8] = suffixes.flatMap { Array($0.suffix.utf8) }
