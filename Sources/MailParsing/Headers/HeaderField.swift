@@ -31,11 +31,11 @@ public struct HeaderField: Sendable {
             let trimmed = rawValue.trimmingWhitespace()
             return trimmed.count > maxUnfoldedBytes ? trimmed.prefix(maxUnfoldedBytes) : trimmed
         }
-        // Every byte but CR and LF, at most `maxUnfoldedBytes`, written straight into the new array:
-        // eight bytes at a time where a word holds neither (most of a folded value).
-        // Written into a stack buffer and copied out: `Array(unsafeUninitializedCapacity:)` allocates
-        // through the standard library's unspecialized path, which looks the array type's metadata up
-        // at run time (~360 instructions a call more; backscatter-dev, 15,600 folded values).
+        // Every byte but CR and LF, at most `maxUnfoldedBytes`, eight bytes at a time where a word holds
+        // neither (most of a folded value), written into a temporary buffer and copied out once:
+        // `Array(unsafeUninitializedCapacity:)` allocates through the standard library's unspecialized
+        // path, which looks the array type's metadata up at run time (~360 instructions a call more;
+        // backscatter-dev, 15,600 folded values).
         let limit = maxUnfoldedBytes
         let out = rawValue.withUnsafeBufferPointer { value in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, limit)) { buffer -> [UInt8] in

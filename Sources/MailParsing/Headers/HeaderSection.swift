@@ -404,7 +404,7 @@ public struct HeaderSection: Sendable {
         // both allocate through the standard library's unspecialized path, which looks the array type's
         // metadata up at run time (~400 instructions a call more).
         let firstCount = table.firstCount
-        let names = table.ends.count - 1
+        let names = table.bounds.count - 1
         var first: [HeaderField?] = []
         first.reserveCapacity(firstCount)
         for _ in 0..<firstCount { first.append(nil) }
@@ -416,7 +416,7 @@ public struct HeaderSection: Sendable {
         withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(firstCount, 1)) { taken in
             for k in 0..<firstCount { taken[k] = false }
             table.bytes.withUnsafeBufferPointer { bytes in
-                table.ends.withUnsafeBufferPointer { ends in
+                table.bounds.withUnsafeBufferPointer { bounds in
                     fields.withUnsafeBufferPointer { fields in
                         for i in fields.indices {
                             fields[i].name.withUnsafeBufferPointer { name in
@@ -424,8 +424,8 @@ public struct HeaderSection: Sendable {
                                 guard length > 0, table.mayHave(length: length) else { return }
                                 let leading = ASCII.lowercased(name[0])
                                 candidates: for k in 0..<names {
-                                    let start = ends[k]
-                                    guard ends[k + 1] - start == length, bytes[start] == leading else { continue }
+                                    let start = bounds[k]
+                                    guard bounds[k + 1] - start == length, bytes[start] == leading else { continue }
                                     if k < firstCount, taken[k] { continue }
                                     for j in 1..<length where ASCII.lowercased(name[j]) != bytes[start + j] { continue candidates }
                                     if k < firstCount {
@@ -458,8 +458,8 @@ public struct HeaderNameTable: Sendable {
     public let firstCount: Int
     /// The names' bytes, lower case, one after another.
     let bytes: [UInt8]
-    /// Where each name starts in `bytes`, and where the last ends (one more entry than names).
-    let ends: [Int]
+    /// Name k is `bytes[bounds[k]..<bounds[k + 1]]` (one more entry than names).
+    let bounds: [Int]
     /// Bit n: some name is n bytes long (n < 64).
     private let lengths: UInt64
     /// Whether some name is 64 bytes or longer (then no length is passed over).
@@ -472,17 +472,17 @@ public struct HeaderNameTable: Sendable {
     public init(firstOf: [String], allOf: [String] = []) {
         firstCount = firstOf.count
         var bytes: [UInt8] = []
-        var ends = [0]
+        var bounds = [0]
         var lengths: UInt64 = 0
         var longNames = false
         for name in firstOf + allOf {
             bytes.append(contentsOf: name.utf8)
-            ends.append(bytes.count)
+            bounds.append(bytes.count)
             let length = name.utf8.count
             if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
         }
         self.bytes = bytes
-        self.ends = ends
+        self.bounds = bounds
         self.lengths = lengths
         self.longNames = longNames
     }
