@@ -69,11 +69,13 @@ public enum ProfileInference {
         var domainCounts: [String: Int] = [:]
         var total = 0
         func domain(_ address: String) -> String? {
+            // After the last `@`, stepped over as a byte (`index(after:)` on the String walks a Character).
             guard let at = address.lastIndex(ofASCII: ASCII.at) else { return nil }
-            return String(address[address.index(after: at)...])
+            return String(Substring(address.utf8[address.utf8.index(after: at)...]))
         }
         for note in notes {
-            let address = note.observation?.victim ?? note.deliveredTo
+            // Through the box: `note.observation` would copy the whole observation out of it.
+            let address = note.observationBox?.observation.victim ?? note.deliveredTo
             guard let address, let d = domain(address) else { continue }
             total += 1
             if domainCounts[d] != nil || domainCounts.count < maxKeys { domainCounts[d, default: 0] += 1 }
@@ -89,7 +91,7 @@ public enum ProfileInference {
         //    is under one of our domains.
         var relayCounts: [String: (name: String, count: Int)] = [:]
         for note in notes {
-            guard let hop = topPublicHop(note.observation?.original), let ip = hop.ip, let name = hop.reverseName,
+            guard let hop = topPublicHop(note.observationBox?.observation.original), let ip = hop.ip, let name = hop.reverseName,
                   isOurs(name) else { continue }
             if relayCounts[ip] != nil || relayCounts.count < 1000 { relayCounts[ip, default: (name, 0)].count += 1 }
         }
@@ -101,7 +103,7 @@ public enum ProfileInference {
             // botnets spread over many IPs; our relays carry everything we send.
             var seen: [String: RelayCandidate] = [:]
             for note in notes {
-                guard let o = note.observation, let original = o.original, let from = original.from,
+                guard let o = note.observationBox?.observation, let original = o.original, let from = original.from,
                       let d = domain(from), isOurs(d), let hop = topPublicHop(original), let ip = hop.ip else { continue }
                 if seen[ip] == nil, seen.count >= maxKeys { continue }
                 var entry = seen[ip] ?? RelayCandidate(name: hop.reverseName)
@@ -132,7 +134,7 @@ public enum ProfileInference {
             if let address = note.deliveredTo, let d = domain(address), domains.contains(d), let at = address.lastIndex(ofASCII: ASCII.at) {
                 if knownLocals.count < maxKeys { knownLocals.insert(String(address[..<at])) }
             }
-            guard let o = note.observation, let original = o.original, let hop = topPublicHop(original),
+            guard let o = note.observationBox?.observation, let original = o.original, let hop = topPublicHop(original),
                   let ip = hop.ip, relayIPs.contains(ip) else { continue }
             own += 1
             if let victim = o.victim, let at = victim.lastIndex(ofASCII: ASCII.at), knownLocals.count < maxKeys {
