@@ -84,15 +84,21 @@ public enum ProfileInference {
         var profile = SiteProfile()
         profile.site.domains = domains
         if !domains.isEmpty { facts.append("domains \(domains.joined(separator: ", ")): where \(total) messages were delivered") }
-        func isOurs(_ name: String) -> Bool { domains.contains { name == $0 || name.hasSuffix("." + $0) } }
+        // Each domain with a dot in front, made once (`"." + domain` in the test made a String per call).
+        let dottedDomains = domains.map { "." + $0 }
+        func isOurs(_ name: String) -> Bool {
+            for k in domains.indices where name == domains[k] || name.hasSuffix(dottedDomains[k]) { return true }
+            return false
+        }
 
         // 2. Relays: the IP the receiving server recorded for the host that handed over a returned
         //    original, when that host's reverse DNS (looked up by the receiver, not chosen by the sender)
         //    is under one of our domains.
         var relayCounts: [String: (name: String, count: Int)] = [:]
         for note in notes {
-            guard let hop = topPublicHop(note.observationBox?.observation.original), let ip = hop.ip, let name = hop.reverseName,
-                  isOurs(name) else { continue }
+            // The IP as text (made from the parsed address on each read) only for a host of ours.
+            guard let hop = topPublicHop(note.observationBox?.observation.original), let name = hop.reverseName,
+                  isOurs(name), let ip = hop.ip else { continue }
             if relayCounts[ip] != nil || relayCounts.count < 1000 { relayCounts[ip, default: (name, 0)].count += 1 }
         }
         var relays = relayCounts.filter { $0.value.count >= 2 }.sorted { $0.key < $1.key }
