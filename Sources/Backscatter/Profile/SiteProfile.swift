@@ -157,7 +157,7 @@ public struct SiteProfile: Sendable, Hashable {
     private func knowsExactly(_ lower: String) -> Bool {
         guard let at = lower.lastIndex(ofASCII: UInt8(ascii: "@")) else { return userIndex.localParts.contains(lower) }
         let local = String(lower[..<at])
-        return userIndex.addresses.contains(lower) || (isSiteDomain(lower[lower.index(after: at)...])
+        return userIndex.addresses.contains(lower) || (isSiteDomain(lower[lower.utf8.index(after: at)...])
             && userIndex.localParts.contains(local))
     }
 
