@@ -62,6 +62,8 @@ import Testing
         for value in values {
             let expected = AddressParser.parseList(value[...]).filter { !$0.isNull }.map(\.address)
             #expect(AddressParser.addressStrings(value[...]) == expected, "\(value)")
+            // The single address the classifier reads (From, Reply-To) is `parseSingle`'s.
+            #expect(AddressParser.singleAddressString(value[...]) == AddressParser.parseSingle(value[...])?.address, "\(value)")
         }
     }
 

@@ -47,8 +47,8 @@ public struct ObservationReader: Sendable {
                 break
             }
         }
-        if let from, let address = AddressParser.parseSingle(from.unfoldedValue) {
-            o.noticeFrom = address.address.lowercasedIfNeeded()
+        if let from, let address = AddressParser.singleAddressString(from.unfoldedValue) {
+            o.noticeFrom = address.lowercasedIfNeeded()
         }
         o.recipientCount = report.recipients.count
         for r in report.recipients.prefix(Observation.maxListed) { o.recipients.append(r.recipient.lowercasedIfNeeded()) }
@@ -73,8 +73,8 @@ public struct ObservationReader: Sendable {
             let inner = value.filter { $0 != ASCII.lessThan && $0 != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline($0) }
             o.returnPath = String(decoding: inner, as: UTF8.self).lowercasedIfNeeded()
         }
-        if let replyTo, let address = AddressParser.parseSingle(replyTo.unfoldedValue) {
-            o.noticeReplyTo = address.address.lowercasedIfNeeded()
+        if let replyTo, let address = AddressParser.singleAddressString(replyTo.unfoldedValue) {
+            o.noticeReplyTo = address.lowercasedIfNeeded()
         }
         if report.original.presence != .none, let section = report.original.headers {
             o.original = originalFacts(report.original, headers: section)
@@ -143,8 +143,8 @@ public struct ObservationReader: Sendable {
                 if !raw.isEmpty { f.messageID = String(raw.prefix(200)) }
             }
         }
-        if let field = field(.from), let address = AddressParser.parseSingle(field.unfoldedValue) {
-            f.from = address.address.lowercasedIfNeeded()
+        if let field = field(.from), let address = AddressParser.singleAddressString(field.unfoldedValue) {
+            f.from = address.lowercasedIfNeeded()
         }
         if let field = field(.date) { f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970 }
         for fields in lists {   // to, cc

@@ -95,17 +95,29 @@ public enum AddressParser {
     /// null path `<>` left out: `parseList(value).filter { !$0.isNull }.map(\.address)` without the
     /// display names, which cost most of a field's reading and which a record of addresses never shows.
     package static func addressStrings(_ value: ByteSlice) -> [String] {
-        if let shape = simpleShape(value).map({ (local: $0.local, domain: $0.domain) }) ?? addressOnlyShape(value) {
-            // local, "@" and domain lie side by side in the value: one String, unless the local part
-            // has to be quoted.
-            let needsQuoting = value[shape.local].withUnsafeBufferPointer { MailAddress.needsQuoting(bytes: $0) }
-            if !needsQuoting { return [String(decoding: value[shape.local.lowerBound..<shape.domain.upperBound], as: UTF8.self)] }
-            return [MailAddress(localPart: String(decoding: value[shape.local], as: UTF8.self),
-                                domain: String(decoding: value[shape.domain], as: UTF8.self)).address]
-        }
+        if let address = shapedAddressString(value) { return [address] }
         var out: [String] = []
         for address in parseItemsByTokens(value, names: false) where !address.isNull { out.append(address.address) }
         return out
+    }
+
+    /// `parseSingle(value)?.address`, without reading a display name: the shapes `simpleShape` and
+    /// `addressOnlyShape` know are read in place (a quoted display name sends `parseSingle` to the
+    /// tokeniser, ~12,000 instructions a field).
+    package static func singleAddressString(_ value: ByteSlice) -> String? {
+        shapedAddressString(value) ?? parseSingle(value)?.address
+    }
+
+    /// The address of a value in one of the shapes `simpleShape` and `addressOnlyShape` know, as
+    /// `MailAddress.address` writes it; nil for any other shape.
+    private static func shapedAddressString(_ value: ByteSlice) -> String? {
+        guard let shape = simpleShape(value).map({ (local: $0.local, domain: $0.domain) }) ?? addressOnlyShape(value) else { return nil }
+        // local, "@" and domain lie side by side in the value: one String, unless the local part
+        // has to be quoted.
+        let needsQuoting = value[shape.local].withUnsafeBufferPointer { MailAddress.needsQuoting(bytes: $0) }
+        if !needsQuoting { return String(decoding: value[shape.local.lowerBound..<shape.domain.upperBound], as: UTF8.self) }
+        return MailAddress(localPart: String(decoding: value[shape.local], as: UTF8.self),
+                           domain: String(decoding: value[shape.domain], as: UTF8.self)).address
     }
 
     /// The common shapes, `local@domain` and `Plain Name <local@domain>`, in ASCII atext only, read
