@@ -82,3 +82,25 @@ struct HostShapeTests {
         }
     }
 }
+
+/// `Fingerprint.letters`, read on bytes for ASCII text: the definition on scalars (alphabetic scalars,
+/// ASCII lower-cased, the last `last` of them, nil under 8).
+@Suite struct FingerprintLettersTests {
+    static func byScalars(_ text: String, last: Int) -> String? {
+        let kept = text.unicodeScalars.filter { $0.properties.isAlphabetic }
+            .map { $0.isASCII ? Unicode.Scalar(UInt8($0.value) | 0x20) : $0 }
+        guard kept.count >= 8 else { return nil }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: kept.suffix(last))
+        return String(out)
+    }
+
+    @Test(arguments: ["", "Re: hi", "Undelivered Mail Returned to Sender", "Out of Office: Cheap meds online - 80% off",
+                      "12345678 abc", "AbCdEfGh", "Ünzustellbar: Ihre Nachricht an Jürgen", "配信できませんでした: 重要なお知らせ",
+                      "Доставка не удалась сообщение", "Café – été à Paris!!", String(repeating: "abc ", count: 40)])
+    func lettersAsOnScalars(text: String) {
+        for last in [8, 60] {
+            #expect(Fingerprint.letters(text, last: last) == Self.byScalars(text, last: last), "\(text) / \(last)")
+        }
+    }
+}
