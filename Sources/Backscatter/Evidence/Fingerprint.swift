@@ -18,13 +18,7 @@ struct Fingerprint {
         // ASCII without CR (most subjects): the markers and the letters read as bytes, each byte a
         // Character (a CR LF pair would be one); the Character walk below cost ~6,000 instructions.
         let ascii: UInt64?? = bytesOfSubject.withUTF8 { bytes -> UInt64?? in
-            var any: UInt8 = 0
-            var carriageReturn = false
-            for b in bytes {
-                any |= b
-                if b == ASCII.carriageReturn { carriageReturn = true }
-            }
-            guard any < 0x80, !carriageReturn else { return .none }
+            guard ASCII.isASCII(bytes), !bytes.contains(ASCII.carriageReturn) else { return .none }
             var start = 0
             while true {
                 var t = start
@@ -87,9 +81,7 @@ struct Fingerprint {
         // ASCII (most subjects): the letters read as bytes in one pass over the String's own storage
         // (the UTF-8 view's iterator, twice, cost ~4,000 instructions a subject).
         let ascii: String?? = text.withUTF8 { bytes -> String?? in
-            var any: UInt8 = 0
-            for b in bytes { any |= b }
-            guard any < 0x80 else { return .none }
+            guard ASCII.isASCII(bytes) else { return .none }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { kept -> String? in
                 var n = 0
                 for b in bytes where ASCII.isAlpha(b) {

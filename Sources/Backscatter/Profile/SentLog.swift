@@ -148,7 +148,7 @@ public struct SentLog: Sendable, Hashable {
     /// Indexes an id, `text[id]`.
     private mutating func indexID(_ id: Range<Int>, at location: Location, text: UnsafeBufferPointer<UInt8>) {
         let bytes = UnsafeBufferPointer(rebasing: text[id])
-        guard SentLog.isASCII(bytes) else {
+        guard ASCII.isASCII(bytes) else {
             otherIDs[SentLog.key(String(decoding: bytes, as: UTF8.self))] = location
             return
         }
@@ -162,28 +162,11 @@ public struct SentLog: Sendable, Hashable {
     /// Indexes a recipient, `text[recipient]`.
     private mutating func indexRecipient(_ recipient: Range<Int>, text: UnsafeBufferPointer<UInt8>) {
         let bytes = UnsafeBufferPointer(rebasing: text[recipient])
-        guard SentLog.isASCII(bytes) else {
+        guard ASCII.isASCII(bytes) else {
             otherRecipients.insert(String(decoding: bytes, as: UTF8.self).lowercased())
             return
         }
         _ = recipientIndex.insert(recipient, in: text)
-    }
-
-    /// Whether no byte is 0x80 or above: eight at a time.
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var i = 0
-        var high: UInt64 = 0
-        while i + 8 <= bytes.count {
-            high |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            i += 8
-        }
-        var tail: UInt8 = 0
-        while i < bytes.count {
-            tail |= bytes[i]
-            i += 1
-        }
-        return high & ByteWord.highs == 0 && tail < 0x80
     }
 
     /// The first index of `byte` in `text[from..<to]`, by `memchr`.

@@ -198,115 +198,20 @@ enum DeliveryStatusFields {
     }
 
     /// The fields of the header section at `bytes[start...]`, appended to `fields` as
-    /// `HeaderSection.parse(bytes[start...])` (default limits) would find them; returns its
-    /// `bodyStart`. The same steps as that parser (RFC 5322 §2.2 fields, §2.2.3 folding, an mbox
-    /// `From ` line skipped, LF/CRLF/CR line ends by the same `LineScanner`), without building
-    /// `HeaderField`s and the section (~4,500 instructions a DSN group).
+    /// `HeaderSection.parse(bytes[start...])` (default limits) finds them, read by that parser's own
+    /// field walk without building `HeaderField`s and the section (~4,500 instructions a DSN group);
+    /// returns its `bodyStart`.
     static func parseGroup(_ all: ArraySlice<UInt8>, from start: Int, into fields: inout [Field]) -> Int {
         let bytes = all[start...]
-        let limits = ParsingLimits()
-        var scanner = LineScanner(bytes)
-        if bytes.hasPrefixCaseInsensitive("from "), let first = scanner.next(), !isEnvelopeLine(bytes[first.content]) {
-            scanner = LineScanner(bytes)
-        }
-        let sectionStart = scanner.position
         let firstField = fields.count
-        var current: (nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int, folded: Bool)?
-        var end = bytes.endIndex
-        var reachedBody = false
-        let byteLimit = bytes.startIndex + limits.maxHeaderBytes
-
-        func finish(_ fields: inout [Field]) {
-            guard let field = current else { return }
-            current = nil
-            if fields.count - firstField >= limits.maxHeaderFields { return }
-            fields.append(Field(name: Name(bytes[field.nameStart..<field.nameEnd]), isASCII: true, isFolded: field.folded,
-                                nameRange: field.nameStart..<field.nameEnd, rawValueRange: field.valueStart..<field.valueEnd))
-        }
-
-        while let line = scanner.next() {
-            if line.end > byteLimit {
-                finish(&fields)
-                end = line.content.lowerBound
-                reachedBody = true
-                break
-            }
-            let content = line.content
-            if content.isEmpty {
-                finish(&fields)
-                end = line.end
-                reachedBody = true
-                break
-            }
-            let first = bytes[content.lowerBound]
-            if ASCII.isWhitespace(first) {
-                if current != nil {
-                    current?.valueEnd = content.upperBound
-                    current?.folded = true
-                } else if bytes[content].trimmingWhitespace().isEmpty {
-                    // A line of only white space before any field: treat as the blank line.
-                    end = line.end
-                    reachedBody = true
-                    break
-                }
-                continue
-            }
-            guard let colon = bytes.firstIndex(ofByte: ASCII.colon, from: content.lowerBound), colon < content.upperBound else {
-                // RFC 5322 §2.1: a line that is no field starts the body.
-                finish(&fields)
-                end = content.lowerBound
-                reachedBody = true
-                break
-            }
-            var nameEnd = colon
-            while nameEnd > content.lowerBound, ASCII.isWhitespace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-            // RFC 5322 §3.6.8: a space inside the name means this is prose, not a field.
-            var prose = false
-            for k in content.lowerBound..<nameEnd where ASCII.isWhitespace(bytes[k]) {
-                prose = true
-                break
-            }
-            if prose {
-                finish(&fields)
-                end = content.lowerBound
-                reachedBody = true
-                break
-            }
-            finish(&fields)
-            current = (content.lowerBound, nameEnd, colon + 1, content.upperBound, false)
-        }
-        if !reachedBody {
-            finish(&fields)
-            end = bytes.endIndex
+        let (sectionStart, end) = HeaderSection.forEachField(in: bytes) { name, rawValue, isFolded in
+            fields.append(Field(name: Name(bytes[name]), isASCII: true, isFolded: isFolded,
+                                nameRange: name, rawValueRange: rawValue))
         }
         // The section's bytes (what `HeaderSection.raw` spans) decide whether its fields are ASCII.
-        if fields.count > firstField, hasHighByte(bytes[sectionStart..<end]) {
+        if fields.count > firstField, !ASCII.isASCII(bytes[sectionStart..<end]) {
             for k in firstField..<fields.count { fields[k].isASCII = false }
         }
         return end
-    }
-
-    /// Whether some byte is above 0x7F (eight bytes at a time).
-    private static func hasHighByte(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var index = 0
-            while index + 8 <= buffer.count {
-                if buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
-                index += 8
-            }
-            while index < buffer.count {
-                if buffer[index] >= 0x80 { return true }
-                index += 1
-            }
-            return false
-        }
-    }
-
-    /// Whether a line that starts with `From ` is a mbox From_ line rather than an obsolete-syntax
-    /// `From : name` field (RFC 5322 §4.5.2 allows white space before the colon); as the header parser.
-    private static func isEnvelopeLine(_ line: ArraySlice<UInt8>) -> Bool {
-        var i = line.startIndex + 4
-        while i < line.endIndex, ASCII.isWhitespace(line[i]) { i += 1 }
-        return i < line.endIndex && line[i] != ASCII.colon
     }
 }

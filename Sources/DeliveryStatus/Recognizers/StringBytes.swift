@@ -88,7 +88,7 @@ extension String {
         var needleCopy = needle
         let answer: Bool? = haystack.withUTF8 { h in
             needleCopy.withUTF8 { n in
-                guard isASCII(n) else { return nil }
+                guard ASCII.isASCII(n) else { return nil }
                 let found = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n.count) { folded in
                     for i in 0..<n.count { folded[i] = ASCII.lowercased(n[i]) }
                     return ASCIICaseInsensitive.firstOffset(of: UnsafeBufferPointer(folded), in: h) != nil
@@ -102,12 +102,6 @@ extension String {
         }
         return answer ?? lowercased().contains(needle.lowercased())
     }
-}
-
-private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    var any: UInt8 = 0
-    for b in bytes { any |= b }
-    return any < 0x80
 }
 
 /// Whether valid UTF-8 `bytes` hold U+0130 (C4 B0) or U+212A (E2 84 AA), the two non-ASCII

@@ -90,4 +90,18 @@ public enum ASCII {
             return i
         }
     }
+
+    /// Whether every byte is below 0x80: an OR of all of them, a loop the compiler vectorises. The one
+    /// ASCII test of the byte readers (the charset decoder, the recognisers' string helpers, the DSN
+    /// groups, the sent log, the fingerprints).
+    @inlinable public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for b in bytes { any |= b }
+        return any < 0x80
+    }
+
+    /// `isASCII` of a slice's bytes.
+    @inlinable public static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { isASCII($0) }
+    }
 }

@@ -43,20 +43,21 @@ public enum CharsetDecoder {
         case .ascii, .unknown:
             return utf8OrWindows1252(bytes)
         case .windows1252:
-            if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+            if ASCII.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             return windows1252(bytes)
         case .utf16(let bigEndian):
             return utf16(bytes, bigEndian: bigEndian)
         case .iso2022JP:
             // A 7-bit charset label on 8-bit bytes is a wrong label: valid UTF-8 is read as UTF-8
             // (sisimai maildir/dos lhost-notes-01, lhost-mfilter-01 were re-encoded but kept ISO-2022-JP).
-            if !isASCII(bytes), let text = validUTF8(bytes) { return text }
+            if !ASCII.isASCII(bytes), let text = validUTF8(bytes) { return text }
             return ISO2022JP.decode(bytes)
         case .iconv(let name):
-            if !isASCII(bytes), sevenBit(name), let text = validUTF8(bytes) { return text }
+            let ascii = ASCII.isASCII(bytes)
+            if !ascii, sevenBit(name), let text = validUTF8(bytes) { return text }
             // ASCII-compatible charsets need no conversion for pure ASCII; stateful 7-bit ones
             // (ISO-2022-*, UTF-7, HZ) and the wide ones do.
-            if isASCII(bytes), asciiCompatible(name) { return String(decoding: bytes, as: UTF8.self) }
+            if ascii, asciiCompatible(name) { return String(decoding: bytes, as: UTF8.self) }
             var output = [UInt8]()
             output.reserveCapacity(bytes.count * 2)
             let converted: Void? = IconvPool.withConverter(name) { converter in
@@ -93,16 +94,6 @@ public enum CharsetDecoder {
     static func sevenBit(_ name: String) -> Bool {
         let lower = name.lowercased()
         return lower.hasPrefix("iso-2022-") || lower == "utf-7" || lower == "hz-gb-2312"
-    }
-
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var any: UInt8 = 0
-        for b in bytes { any |= b }
-        return any < 0x80
-    }
-
-    static func isASCII(_ bytes: ByteSlice) -> Bool {
-        bytes.withUnsafeBufferPointer(isASCII)
     }
 
     private static func asciiCompatible(_ iconvName: String) -> Bool {

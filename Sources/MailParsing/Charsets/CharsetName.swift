@@ -32,7 +32,7 @@ package enum CharsetName {
         // An ASCII label (nearly all) is written straight into the String (small: no allocation).
         var text = label
         let ascii: String? = text.withUTF8 { bytes in
-            guard CharsetDecoder.isASCII(bytes) else { return nil }
+            guard ASCII.isASCII(bytes) else { return nil }
             return String(unsafeUninitializedCapacity: min(bytes.count, maxLabelBytes)) { out in
                 var n = 0
                 for byte in bytes {

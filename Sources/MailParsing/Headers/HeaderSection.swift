@@ -52,8 +52,16 @@ public struct HeaderSection: Sendable {
     /// The answers are those of the line walk `parseFieldsByLineScanner` (LF, CRLF and lone CR ends).
     private mutating func parseFields(_ bytes: ByteSlice, limits: ParsingLimits) {
         let base = bytes.startIndex
-        let (start, end, found, list) = bytes.withUnsafeBufferPointer { buffer in
-            Self.scanFields(buffer, of: bytes, limits: limits)
+        var list: [HeaderField] = []
+        // Most sections hold a handful of fields (a DSN group 3 to 6, a message's header 10 to 40):
+        // growing from empty cost ~3 reallocations a section.
+        list.reserveCapacity(8)
+        let (start, end, found) = bytes.withUnsafeBufferPointer { buffer in
+            Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
+                list.append(HeaderField(
+                    name: bytes[(base + nameStart)..<(base + nameEnd)], rawValue: bytes[(base + valueStart)..<(base + valueEnd)],
+                    offset: base + nameStart, isFolded: folded, maxUnfoldedBytes: limits.maxFieldBytes))
+            }
         }
         fields = list
         defects = found
@@ -90,18 +98,36 @@ public struct HeaderSection: Sendable {
         return (count, count)
     }
 
-    /// The fields of the section at the start of `buffer` (the bytes of `bytes`): the section's start
-    /// and end as offsets from the buffer's start, the defects, the fields.
-    private static func scanFields(_ buffer: UnsafeBufferPointer<UInt8>, of bytes: ByteSlice,
-                                   limits: ParsingLimits) -> (Int, Int, HeaderDefects, [HeaderField]) {
-        guard let pointer = buffer.baseAddress else { return (0, 0, .truncatedHeaderSection, []) }
+    /// Calls `body` with the name and raw value (index ranges into `bytes`) and the folding of each
+    /// field of the header section at the start of `bytes`, as `parse(bytes, limits:)` reads them
+    /// (within `limits.maxHeaderFields`), without making the `HeaderField`s or the section: for readers
+    /// that keep ranges of their own (the delivery-status groups).
+    /// - Returns: where the section's bytes (`raw`) start and end, `bodyStart` being the end.
+    package static func forEachField(
+        in bytes: ByteSlice, limits: ParsingLimits = .init(),
+        _ body: (_ name: Range<Int>, _ rawValue: Range<Int>, _ isFolded: Bool) -> Void
+    ) -> (sectionStart: Int, bodyStart: Int) {
+        let base = bytes.startIndex
+        let (start, end, _) = bytes.withUnsafeBufferPointer { buffer in
+            scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
+                body((base + nameStart)..<(base + nameEnd), (base + valueStart)..<(base + valueEnd), folded)
+            }
+        }
+        return (base + start, base + end)
+    }
+
+    /// Reads the section at the start of `buffer` (the bytes of `bytes`): calls `add` with each field
+    /// kept (name start and end, value start and end as offsets from the buffer's start, folded);
+    /// returns the section's start and end offsets and the defects.
+    private static func scanFields(
+        _ buffer: UnsafeBufferPointer<UInt8>, of bytes: ByteSlice, limits: ParsingLimits,
+        _ add: (_ nameStart: Int, _ nameEnd: Int, _ valueStart: Int, _ valueEnd: Int, _ folded: Bool) -> Void
+    ) -> (Int, Int, HeaderDefects) {
+        guard let pointer = buffer.baseAddress else { return (0, 0, .truncatedHeaderSection) }
         let base = bytes.startIndex
         let count = buffer.count
         var found = HeaderDefects()
-        var list: [HeaderField] = []
-        // Most sections hold a handful of fields (a DSN group 3 to 6, a message's header 10 to 40):
-        // growing from empty cost ~3 reallocations a section.
-        list.reserveCapacity(8)
+        var kept = 0
         var nextLF = -2
         var nextCR = -2
         var position = 0
@@ -121,14 +147,12 @@ public struct HeaderSection: Sendable {
         /// Adds the field whose name starts at `nameStart` (complete once the next line is not a
         /// continuation, or at the end of the input), within the field limits.
         func appendPending() {
-            if list.count >= limits.maxHeaderFields {
+            if kept >= limits.maxHeaderFields {
                 found.insert(.tooManyFields)
             } else {
                 if valueEnd - valueStart > limits.maxFieldBytes { found.insert(.fieldTooLong) }
-                list.append(HeaderField(
-                    name: bytes[(base + nameStart)..<(base + nameEnd)],
-                    rawValue: bytes[(base + valueStart)..<(base + valueEnd)],
-                    offset: base + nameStart, isFolded: folded, maxUnfoldedBytes: limits.maxFieldBytes))
+                kept += 1
+                add(nameStart, nameEnd, valueStart, valueEnd, folded)
             }
         }
         var end = count
@@ -226,7 +250,7 @@ public struct HeaderSection: Sendable {
             found.insert(.truncatedHeaderSection)
             end = count
         }
-        return (sectionStart, end, found, list)
+        return (sectionStart, end, found)
     }
 
     private mutating func parseFieldsByLineScanner(_ bytes: ByteSlice, limits: ParsingLimits) {
