@@ -288,8 +288,7 @@ public struct QueueAudit: Sendable {
     }
 
     static func domain(_ address: String) -> String? {
-        guard let at = address.lastIndex(ofASCII: ASCII.at) else { return nil }
-        return String(address[address.index(after: at)...])
+        address.after(lastASCII: ASCII.at).map(String.init)
     }
 
     /// Whether two local parts are within two edits of each other (a typo), both at least 3 long.

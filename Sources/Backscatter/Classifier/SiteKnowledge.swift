@@ -51,9 +51,8 @@ public struct SiteKnowledge: Sendable {
 
     /// Whether an address belongs to one of our domains.
     func isOurAddress(_ address: String) -> Bool {
-        guard let at = address.lastIndex(ofASCII: UInt8(ascii: "@")) else { return false }
-        // After the `@` byte (`index(after:)` on the String walks a whole Character, ~300 instructions).
-        return isOurDomain(String(address[address.utf8.index(after: at)...]))
+        guard let domain = address.after(lastASCII: ASCII.at) else { return false }
+        return isOurDomain(String(domain))
     }
 
     /// Whether a host name is one of our relays (named in the profile, or under a site domain).

@@ -10,9 +10,15 @@ struct Fingerprint {
         count &+= 1
     }
 
+    /// Adds an ASCII letter, lower-cased; any other byte is skipped.
+    mutating func addLetter(_ byte: UInt8) {
+        if ASCII.isAlpha(byte) { add(byte | 0x20) }
+    }
+
     /// Subject normalised for grouping: letters only (ASCII lower-cased, other scalars kept), so that
     /// numbering, punctuation, spacing and case that spammers vary per copy do not split a campaign;
-    /// leading reply/forward markers (`Re:`, `Fwd:`, `AW:` ...: any 1-3 letter word before a colon) dropped.
+    /// leading reply/forward markers (`Re:`, `Fwd:`, `AW:`, `[ext]:` ...: a word of 1-4 letters and brackets
+    /// before a colon in the first five characters) dropped.
     static func subjectKey(_ subject: String) -> UInt64? {
         var bytesOfSubject = subject
         // ASCII without CR (most subjects): the markers and the letters read as bytes, each byte a
@@ -29,9 +35,7 @@ struct Fingerprint {
                 start = colon + 1
             }
             var f = Fingerprint()
-            for b in bytes[start...] {
-                if b >= 0x41, b <= 0x5A { f.add(b | 0x20) } else if b >= 0x61, b <= 0x7A { f.add(b) }
-            }
+            for b in bytes[start...] { f.addLetter(b) }
             return .some(f.count >= 3 ? f.value : nil)
         }
         if let ascii { return ascii }
@@ -43,21 +47,13 @@ struct Fingerprint {
             guard !word.isEmpty, word.count <= 4, word.allSatisfy({ $0.isLetter || $0 == "[" || $0 == "]" }) else { break }
             s = t[t.index(after: colon)...]
         }
+        // Non-ASCII subjects (and ASCII ones with a CR): by scalars; other letters kept as their UTF-8.
         var f = Fingerprint()
-        if s.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII (most subjects): the same letters, read as bytes.
-            for b in s.utf8 {
-                if b >= 0x41, b <= 0x5A { f.add(b | 0x20) } else if b >= 0x61, b <= 0x7A { f.add(b) }
-            }
-            return f.count >= 3 ? f.value : nil
-        }
         for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                let b = UInt8(v)
-                if b >= 0x41, b <= 0x5A { f.add(b | 0x20) } else if b >= 0x61, b <= 0x7A { f.add(b) }
+            if scalar.isASCII {
+                f.addLetter(UInt8(scalar.value))
             } else if scalar.properties.isAlphabetic {
-                for b in String(scalar).utf8 { f.add(b) }
+                UTF8.encode(scalar) { f.add($0) }
             }
         }
         return f.count >= 3 ? f.value : nil

@@ -68,11 +68,7 @@ public enum ProfileInference {
         // 1. Domains: where bounces and ordinary mail are delivered.
         var domainCounts: [String: Int] = [:]
         var total = 0
-        func domain(_ address: String) -> String? {
-            // After the last `@`, stepped over as a byte (`index(after:)` on the String walks a Character).
-            guard let at = address.lastIndex(ofASCII: ASCII.at) else { return nil }
-            return String(Substring(address.utf8[address.utf8.index(after: at)...]))
-        }
+        func domain(_ address: String) -> String? { address.after(lastASCII: ASCII.at).map(String.init) }
         for note in notes {
             // Through the box: `note.observation` would copy the whole observation out of it.
             let address = note.observationBox?.observation.victim ?? note.deliveredTo
@@ -197,7 +193,7 @@ public enum ProfileInference {
         guard !domains.isEmpty else { return nil }
         var layouts: [String: (count: Int, members: [String])] = [:]
         for (shape, count) in shapes {
-            guard let at = shape.lastIndex(ofASCII: ASCII.at), domains.contains(String(shape[shape.index(after: at)...])) else { continue }
+            guard let at = shape.lastIndex(ofASCII: ASCII.at), domains.contains(String(shape[shape.utf8.index(after: at)...])) else { continue }
             let local = String(shape[..<at])
             let layout = String(local.map { "9Aax".contains($0) ? "x" : $0 })
             layouts[layout, default: (0, [])].count += count

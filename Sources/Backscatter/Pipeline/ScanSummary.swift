@@ -65,8 +65,8 @@ public struct ScanSummary: Sendable {
         } else {
             undated += 1
         }
-        if verdict != .legitimate, let from = record.from, let at = from.lastIndex(ofASCII: UInt8(ascii: "@")) {
-            let domain = String(from[from.index(after: at)...]).lowercased()
+        if verdict != .legitimate, let from = record.from, let after = from.after(lastASCII: UInt8(ascii: "@")) {
+            let domain = after.lowercased()
             if fallbackReflectors[domain] != nil || fallbackReflectors.count < Self.maxKeys { fallbackReflectors[domain, default: 0] += 1 }
         }
     }

@@ -175,28 +175,6 @@ enum DKIMCanonicalization {
         appendWithCRLF(rawValue, to: &out)
     }
 
-    /// §3.4.2 relaxed: lower-case name; unfold; runs of WSP to one SP; WSP at the value's end removed;
-    /// no WSP around the colon.
-    static func appendRelaxed(_ name: ByteSlice, _ rawValue: ByteSlice, to out: inout [UInt8]) {
-        var nameEnd = name.endIndex
-        while nameEnd > name.startIndex, ASCII.isWhitespace(name[nameEnd - 1]) { nameEnd -= 1 }
-        for b in name[..<nameEnd] { out.append(ASCII.lowercased(b)) }
-        out.append(ASCII.colon)
-        var pendingSpace = false
-        var started = false
-        for b in rawValue {
-            if b == ASCII.carriageReturn || b == ASCII.lineFeed { continue }
-            if ASCII.isWhitespace(b) {
-                pendingSpace = started
-                continue
-            }
-            if pendingSpace { out.append(ASCII.space) }
-            pendingSpace = false
-            started = true
-            out.append(b)
-        }
-    }
-
     /// The field value with the b= tag's value removed (§3.7: treated as the empty string), FWS included,
     /// everything else byte for byte. `bh=` and other tags are untouched.
     static func emptyingSignatureValue(_ value: ByteSlice) -> [UInt8] {

@@ -27,6 +27,22 @@ extension Substring {
     }
 }
 
+extension String {
+    /// What follows the last `byte` (an ASCII byte), stepped over as one byte (`index(after:)` would
+    /// walk a whole Character, ~300 instructions, and take a combining mark after it along); nil when
+    /// there is none. An address's domain: `after(lastASCII: ASCII.at)`.
+    func after(lastASCII byte: UInt8) -> Substring? {
+        lastIndex(ofASCII: byte).map { self[utf8.index(after: $0)...] }
+    }
+}
+
+extension Substring {
+    /// What follows the last `byte` (an ASCII byte), stepped over as one byte; nil when there is none.
+    func after(lastASCII byte: UInt8) -> Substring? {
+        lastIndex(ofASCII: byte).map { self[utf8.index(after: $0)...] }
+    }
+}
+
 enum ASCIIText {
     /// The offset of the last `byte` in `bytes`, or nil.
     static func lastOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {

@@ -230,17 +230,4 @@ extension DeliveryAction {
             return end - start
         }
     }
-
-    /// The action a lower-case word names: `init(field:)`'s table (RFC 3464 §2.3.3 and the variants
-    /// found in the wild).
-    init?(asciiWord word: String) {
-        switch word {
-        case "failed", "failure", "fail", "expired", "undeliverable": self = .failed
-        case "delayed", "delay": self = .delayed
-        case "delivered", "deliverable", "success", "succeeded": self = .delivered
-        case "relayed": self = .relayed
-        case "expanded": self = .expanded
-        default: return nil
-        }
-    }
 }

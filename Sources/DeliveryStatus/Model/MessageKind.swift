@@ -35,6 +35,12 @@ public enum DeliveryAction: String, Sendable, Hashable, CaseIterable, Codable {
     /// `deliverable`, case, trailing comments). RFC 3464 §2.3.3.
     public init?(field: some StringProtocol) {
         let word = field.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" || $0 == ";" }).first.map(String.init) ?? ""
+        self.init(asciiWord: word)
+    }
+
+    /// The action a lower-case word names (RFC 3464 §2.3.3 and the variants found in the wild): the
+    /// table of `init(field:)`, and of the DSN reader's ASCII path, which finds the word on bytes.
+    init?(asciiWord word: String) {
         switch word {
         case "failed", "failure", "fail", "expired", "undeliverable": self = .failed
         case "delayed", "delay": self = .delayed

@@ -216,13 +216,13 @@ package final class BounceContext {
                     let lead = bytes[lineStart]
                     if lead == UInt8(ascii: "R") || lead == UInt8(ascii: "O") || lead | 0x20 == UInt8(ascii: "f") {
                         let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-                        if first == nil, Self.starts(line, with: "Reporting-MTA:") || Self.starts(line, with: "Final-Recipient:")
-                            || Self.starts(line, with: "Original-Recipient:") {
+                        if first == nil, line.hasPrefix("Reporting-MTA:") || line.hasPrefix("Final-Recipient:")
+                            || line.hasPrefix("Original-Recipient:") {
                             first = lineStart
                         }
                         // The fields count only when a Final-Recipient line (any case) follows: the text
                         // from the first field line on, or nothing when none came before it.
-                        if Self.starts(line, withIgnoringCase: "final-recipient:") { return first }
+                        if line.hasPrefixCaseInsensitive("final-recipient:") { return first }
                     }
                 }
                 lineStart = lineEnd + 1
@@ -234,22 +234,6 @@ package final class BounceContext {
         let u = text.utf8
         return String(Substring(u[u.index(u.startIndex, offsetBy: startOffset)...]))
     }()
-
-    /// Whether `line` begins with the bytes of `prefix`.
-    private static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard line.count >= count, let base = line.baseAddress else { return false }
-        return memcmp(base, prefix.utf8Start, count) == 0
-    }
-
-    /// Whether `line` begins with `lowercasePrefix`, ASCII letters compared without case.
-    private static func starts(_ line: UnsafeBufferPointer<UInt8>, withIgnoringCase lowercasePrefix: StaticString) -> Bool {
-        let count = lowercasePrefix.utf8CodeUnitCount
-        guard line.count >= count else { return false }
-        let prefix = lowercasePrefix.utf8Start
-        for k in 0..<count where ASCII.lowercased(line[k]) != prefix[k] { return false }
-        return true
-    }
 
     /// The decoded body of the delivery-status part, LF line ends.
     package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { BounceContext.normalizedText(of: $0) }

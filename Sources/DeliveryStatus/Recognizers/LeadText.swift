@@ -46,18 +46,18 @@ enum LeadText {
         case nil:
             return .skip
         case UInt8(ascii: "R"), UInt8(ascii: "F"), UInt8(ascii: "O"):
-            if starts(l, "Reporting-MTA:") || starts(l, "Final-Recipient:") || starts(l, "Original-Recipient:") { return .end }
+            if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { return .end }
         case UInt8(ascii: "C"):
-            if starts(l, "Content-") { return .skip }
+            if l.hasPrefix("Content-") { return .skip }
         case UInt8(ascii: "T"):
-            if starts(l, "This is a MIME") || starts(l, "This is a multi") || starts(l, "This is an auto")
-                || starts(l, "This multi-part") { return .skip }
+            if l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi") || l.hasPrefix("This is an auto")
+                || l.hasPrefix("This multi-part") { return .skip }
         case UInt8(ascii: "#"):
-            if starts(l, "###") { return .skip }
+            if l.hasPrefix("###") { return .skip }
         case UInt8(ascii: "*"):
-            if starts(l, "***") { return .skip }
+            if l.hasPrefix("***") { return .skip }
         case UInt8(ascii: "-"):
-            if starts(l, "--") { return .skip }
+            if l.hasPrefix("--") { return .skip }
         default:
             break
         }
@@ -72,12 +72,6 @@ enum LeadText {
         while start < end, blank(line[start]) { start += 1 }
         while end > start, blank(line[end - 1]) { end -= 1 }
         return UnsafeBufferPointer(rebasing: line[start..<end])
-    }
-
-    private static func starts(_ line: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
-        prefix.withUTF8Buffer { p in
-            line.count >= p.count && memcmp(line.baseAddress!, p.baseAddress!, p.count) == 0
-        }
     }
 
     private static func contains(_ line: UnsafeBufferPointer<UInt8>, _ phrase: StaticString) -> Bool {

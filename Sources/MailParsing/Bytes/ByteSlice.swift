@@ -108,3 +108,21 @@ extension ArraySlice where Element == UInt8 {
         }
     }
 }
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Whether the bytes begin with those of `prefix` (one memcmp).
+    package func hasPrefix(_ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard self.count >= count, let base = baseAddress else { return count == 0 }
+        return memcmp(base, prefix.utf8Start, count) == 0
+    }
+
+    /// Whether the bytes begin with `lowercasePrefix`, ASCII letters compared without case.
+    package func hasPrefixCaseInsensitive(_ lowercasePrefix: StaticString) -> Bool {
+        let count = lowercasePrefix.utf8CodeUnitCount
+        guard self.count >= count else { return false }
+        let prefix = lowercasePrefix.utf8Start
+        for k in 0..<count where ASCII.lowercased(self[k]) != prefix[k] { return false }
+        return true
+    }
+}

@@ -13,24 +13,24 @@ package enum POSIXFiles {
 
     /// The type of what is at `path` (following symbolic links), or a `.notFound` / `.cannotOpen` error.
     static func fileType(_ path: String) throws(MailboxError) -> FileType {
+        try fileInfo(path).type
+    }
+
+    /// The type and size (in bytes; meaningful for a regular file) of what is at `path`, from one
+    /// stat(2), or a `.notFound` / `.cannotOpen` error.
+    static func fileInfo(_ path: String) throws(MailboxError) -> (type: FileType, size: Int) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
             throw MailboxError(code == ENOENT || code == ENOTDIR ? .notFound : .cannotOpen, path: path, errno: code)
         }
+        let size = max(0, Int(info.st_size))
         switch info.st_mode & S_IFMT {
-        case S_IFREG: return .regular
-        case S_IFDIR: return .directory
-        case S_IFIFO, S_IFCHR: return .stream  // a pipe (`<(zcat box.gz)`) or a terminal: read like a file
-        default: return .other
+        case S_IFREG: return (.regular, size)
+        case S_IFDIR: return (.directory, size)
+        case S_IFIFO, S_IFCHR: return (.stream, size)  // a pipe (`<(zcat box.gz)`) or a terminal: read like a file
+        default: return (.other, size)
         }
-    }
-
-    /// The size of the regular file at `path`, or nil when it is something else or cannot be read.
-    static func regularFileSize(_ path: String) -> Int? {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        return max(0, Int(info.st_size))
     }
 
     static func isDirectory(_ path: String) -> Bool {
