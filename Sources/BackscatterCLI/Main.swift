@@ -39,7 +39,8 @@ extension Main {
     /// so each batch touched fresh pages again: a page fault per 4 KiB (backscatter-dev, one job: 5,936
     /// faults for `--no-classify`, 7,953 with the profile; about 6% of the wall time by `perf`). With
     /// blocks under 64 MiB from the heap and the heap trimmed only above 128 MiB free: 3,850 and 5,323
-    /// faults, the same peak resident size (35 and 43 MB), `--no-classify` min of 9 runs 170 -> 165 ms.
+    /// faults, the same peak resident size (35 and 43 MB); `--no-classify` min of 9 runs 170 -> 165 ms
+    /// with 256 MiB thresholds set through `GLIBC_TUNABLES` (the same faults as these).
     /// A process-wide choice, so the command line makes it; a program linking the library may make its own.
     static func keepFreedMemory() {
         #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import DeliveryStatus
 import MailParsing
 
@@ -18,7 +19,7 @@ import MailParsing
     ]
 
     static func randomTexts(count: Int, seed: UInt64) -> [String] {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let alphabet = Array("0123456789012345.........  vV/x-unixX-UNIX;é".unicodeScalars)
         return (0..<count).map { _ in
             let length = Int(generator.next() % 40)
@@ -51,7 +52,7 @@ import MailParsing
 extension CodeFinderReferenceTests {
     /// `prefer` on the codes' numbers against `preferText` on their descriptions, as it was.
     @Test func preferMatchesTheTextRule() {
-        var generator = SplitMix(seed: 3)
+        var generator = SplitMix64(seed: 3)
         let parts: [Int] = [0, 1, 2, 3, 4, 5, 7, 9, 10, 11, 13, 20, 26, 40, 50, 100, 120, 200, 404, 500, 999]
         var codes: [EnhancedStatusCode?] = [nil]
         for c in [2, 4, 5] { for s in parts { for d in parts { codes.append(EnhancedStatusCode(statusClass: c, subject: s, detail: d)) } } }
@@ -77,19 +78,6 @@ extension CodeFinderReferenceTests {
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

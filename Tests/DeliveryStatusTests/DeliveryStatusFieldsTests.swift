@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import DeliveryStatus
 import MailParsing
 
@@ -37,7 +38,7 @@ import MailParsing
     static let ends: [String] = ["\n", "\r\n", "\r", "\n\n", " \n", "\t\n", "\r\n\r\n"]
 
     @Test func groupParserMatchesHeaderSection() {
-        var generator = SplitMix(seed: 11)
+        var generator = SplitMix64(seed: 11)
         for _ in 0..<20_000 {
             var text = ""
             for _ in 0..<Int(generator.next() % 12) {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import DeliveryStatus
 import MailParsing
 
@@ -40,7 +41,7 @@ import MailParsing
     }
 
     @Test func linesMatchTheSliceLoop() {
-        var generator = SplitMix(seed: 21)
+        var generator = SplitMix64(seed: 21)
         let alphabet: [UInt8] = Array("  \n\n\r\t>>ab:".utf8)
         for _ in 0..<30_000 {
             let length = Int(generator.next() % 40)

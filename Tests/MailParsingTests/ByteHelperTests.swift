@@ -89,3 +89,20 @@ import Testing
         }
     }
 }
+
+/// `ASCII.isASCII`, the one ASCII test of the byte readers: no byte of 0x80 or above, at any place
+/// (the loop is vectorised: the tail and every lane must count).
+@Suite struct ASCIITestTests {
+    @Test func findsAHighByteAnywhere() {
+        for length in [0, 1, 7, 8, 9, 31, 32, 33, 100] {
+            let plain = [UInt8](repeating: 0x7F, count: length)
+            #expect(ASCII.isASCII(plain[...]))
+            for k in 0..<length {
+                var bytes = plain
+                bytes[k] = 0x80
+                #expect(!ASCII.isASCII(bytes[...]), "length \(length), high byte at \(k)")
+                #expect(!bytes.withUnsafeBufferPointer { ASCII.isASCII($0) })
+            }
+        }
+    }
+}

@@ -1,33 +1,17 @@
 import Testing
+import TestSupport
 @testable import MailParsing
 
 /// The byte-level fast paths against the routines they stand in for, on edge cases and on random
 /// inputs built from the bytes that matter to each parser (line ends, blanks, colons, brackets, 8-bit).
 @Suite struct FastPathAgreementTests {
-    /// SplitMix64: the same inputs on every run.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        /// `count` bytes drawn from `alphabet`.
-        mutating func bytes(_ alphabet: [UInt8], count: Int) -> [UInt8] {
-            (0..<count).map { _ in alphabet[below(alphabet.count)] }
-        }
-    }
-
     static func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     @Test func validUTF8AgreesWithTheStandardValidation() {
         var edge: [[UInt8]] = [[], [0x41], [0x80], [0xC3, 0xA9], [0xC3], [0xE2, 0x82, 0xAC], [0xE2, 0x82],
                                [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xF4, 0x90, 0x80, 0x80],
                                [0xC0, 0xAF], [0xEF, 0xBF, 0xBD], [0xFF], [0x00, 0x7F]]
-        var generator = Generator(state: 1)
+        var generator = SplitMix64(seed: 1)
         let alphabet: [UInt8] = [0x41, 0x20, 0x00, 0x7F, 0x80, 0xBF, 0xC2, 0xC3, 0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA9, 0x9F]
         for _ in 0..<3000 { edge.append(generator.bytes(alphabet, count: generator.below(12))) }
         for input in edge {
@@ -40,7 +24,7 @@ import Testing
                       "<a@b> <c@d>", "a@b", "<a<b@c>", "\t<x.y@z>\r\n", "<" + String(repeating: "x", count: 998) + ">",
                       "<" + String(repeating: "x", count: 999) + ">", "<\u{e9}@b>"].map(Self.ascii)
         values.append([0x3C, 0xE9, 0x40, 0x62, 0x3E])   // <é@b> in Latin-1
-        var generator = Generator(state: 2)
+        var generator = SplitMix64(seed: 2)
         let alphabet = Self.ascii("<>@.a ,;(\t") + [0xE9]
         for _ in 0..<3000 { values.append(generator.bytes(alphabet, count: generator.below(14))) }
         for value in values {
@@ -56,7 +40,7 @@ import Testing
                       "<@r,@s:a@b>", "postmaster", "John Smith john@x", "a@b@c",
                       "\"Q N\" <a@b>", "a@b (C D)", "\"x <y@z>\" <a@b>", "\"a\\\"b\" <c@d>", "a@b (x(y))",
                       "a@b(c)", "(c) a@b", "\"unclosed <a@b>", "x \"q\" y <a.b@c>", "a@b ()", "\"\" <a@b>"].map(Self.ascii)
-        var generator = Generator(state: 3)
+        var generator = SplitMix64(seed: 3)
         let alphabet = Self.ascii("ab.@<> ,\";:()=?") + [0xE9]
         for _ in 0..<3000 { values.append(generator.bytes(alphabet, count: generator.below(16))) }
         for value in values {
@@ -76,7 +60,7 @@ import Testing
         var values = ["", "\n", "a: b\n\nbody", "From x Mon\na: b\n\n", "From : x\n\n", " lead\na: b\n", "a : b\r\n\r\n",
                       "a b: c\n", "no colon\n", "\t \n", "a: b\r\n c\r\n\r\n", "a: b\rc: d\r\r", ":x\n", "a\u{1}: b\n"]
             .map(Self.ascii)
-        var generator = Generator(state: 4)
+        var generator = SplitMix64(seed: 4)
         let alphabet = Self.ascii("ab: \t\r\n\n\nF") + [0x00, 0xE9]
         for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(40))) }
         var tight = ParsingLimits()
@@ -102,7 +86,7 @@ import Testing
     }
 
     @Test func delimiterSearchAgreesWithTheLineWalk() {
-        var generator = Generator(state: 5)
+        var generator = SplitMix64(seed: 5)
         let pieces = ["--b", "--b--", "--bb", "x--b", "-", "\n", "\r\n", "\r", "text", " ", "Content-Type: text/plain\n",
                       "Content-Type: multipart/mixed; boundary=c\n", "--c", "--c--", "\n\n"].map(Self.ascii)
         var bodies: [[UInt8]] = [Self.ascii("--b\n\nx\n--b--\n"), Self.ascii("--b\r\n\r\nx\r\n--b--"), Self.ascii("--b")]
@@ -121,7 +105,7 @@ import Testing
     @Test func parametersReadDirectlyAgreeWithTheAssembly() {
         var values = ["; charset=utf-8", "; boundary=\"b\"; charset=x; Charset=y", "; a=\"q\\\"r\"", "; a=\"un",
                       "; a=1; b", "; (c) a=1", "; a= x y ;b=\"\r\n z\"", "; a=\"=?utf-8?q?x?=\""].map(Self.ascii)
-        var generator = Generator(state: 7)
+        var generator = SplitMix64(seed: 7)
         let alphabet = Self.ascii("ab=;\" ()\\?") + [0xE9]
         for _ in 0..<3000 { values.append(generator.bytes(alphabet, count: generator.below(20))) }
         for value in values {
@@ -139,7 +123,7 @@ import Testing
     @Test func quotedPrintableByLinesAgreesWithTheByteDecoder() {
         var values = ["", "=", "a=\n", "a =\t\r\nb", "=41=4", "= =\n", "x=\r", "=\r\n\n", "a \r\n", "=4\n1", "==\n",
                       "=3D=\n", "a=20\n", "caf=C3=A9 \t"].map(Self.ascii)
-        var generator = Generator(state: 8)
+        var generator = SplitMix64(seed: 8)
         let alphabet = Self.ascii("=Aa4 \t\r\n\nxF")
         for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(30))) }
         for value in values {
@@ -148,7 +132,7 @@ import Testing
     }
 
     @Test func plainTestOfEncodedWordsAgreesWithAByteLoop() {
-        var generator = Generator(state: 9)
+        var generator = SplitMix64(seed: 9)
         let alphabet = Self.ascii("ab=?? \r\n")
         for _ in 0..<3000 {
             let value = generator.bytes(alphabet, count: generator.below(40))
@@ -163,7 +147,7 @@ import Testing
     }
 
     @Test func stringHelpersAgreeWithTheStandardLibrary() {
-        var generator = Generator(state: 10)
+        var generator = SplitMix64(seed: 10)
         let pieces = ["A", "b", " ", "\t", "\r\n", "É", "é", "İ", "Σ", "ß", "Ａ", "日本", "カタカナ", "ひら", "한국", "\u{3000}",
                       "\u{1F600}", "Ω", "ǅ", "x\u{301}", "MAILER", "-"]
         for _ in 0..<3000 {
@@ -183,7 +167,7 @@ import Testing
     }
 
     @Test func unfoldingAgreesWithAByteLoop() {
-        var generator = Generator(state: 6)
+        var generator = SplitMix64(seed: 6)
         let alphabet = Self.ascii("abcdefgh \t\r\n")
         for _ in 0..<2000 {
             let raw = generator.bytes(alphabet, count: generator.below(60))

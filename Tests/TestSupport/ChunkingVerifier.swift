@@ -77,4 +77,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in `0..<n` (by remainder: the same inputs on every run is what matters here).
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    /// `count` bytes drawn from `alphabet`.
+    public mutating func bytes(_ alphabet: [UInt8], count: Int) -> [UInt8] {
+        (0..<count).map { _ in alphabet[below(alphabet.count)] }
+    }
 }
