@@ -73,7 +73,8 @@ struct HostShapeTests {
     /// made of the pieces that move it (and a fixed case or two).
     @Test func linkCountOnBytesIsTheElementWiseOne() {
         #expect(HostShape.countLinks(Array("see http://a and HTTPS://b, httpss:// and hthttp: ftp://".utf8)) == 4)
-        let pieces = ["h", "H", "t", "T", "p", "P", "s", "S", ":", "/", " ", "x", "http", "https:", "\u{E9}", "hhttp:"]
+        let pieces = ["h", "H", "t", "T", "p", "P", "s", "S", ":", "/", " ", "x", "http", "https:", "\u{E9}", "hhttp:",
+                      " plain words, no link "]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             let count = Int.random(in: 0...30, using: &generator)

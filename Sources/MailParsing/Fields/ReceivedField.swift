@@ -211,7 +211,18 @@ public struct ReceivedField: Sendable {
             var last: Int? = nil
             var i = 0
             let count = bytes.count
+            let base = UnsafeRawPointer(bytes.baseAddress)
             while i < count {
+                // Eight bytes holding none of `; ( ) \` are passed over at once. (Byte by byte, the
+                // branch on each byte's kind went wrong at every turn from letters to digits, dots
+                // and blanks: ~0.6 µs a field in `perf`, more than the instructions suggest.)
+                if i + 8 <= count, let base {
+                    let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if !ByteWord.hasAnyByte(word, ASCII.semicolon, ASCII.openParen, ASCII.closeParen, ASCII.backslash) {
+                        i += 8
+                        continue
+                    }
+                }
                 let b = bytes[i]
                 // Letters and most punctuation are above `;` (0x3B); of those only `\` matters.
                 if b > ASCII.semicolon && b != ASCII.backslash { i += 1; continue }
