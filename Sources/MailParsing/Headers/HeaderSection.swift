@@ -443,9 +443,11 @@ public struct HeaderSection: Sendable {
                 table.bounds.withUnsafeBufferPointer { bounds in
                     fields.withUnsafeBufferPointer { fields in
                         for i in fields.indices {
+                            // The length first: most fields are passed over on it, without taking the
+                            // name's buffer (which retained and released it for every field).
+                            let length = fields[i].name.count
+                            guard length > 0, table.mayHave(length: length) else { continue }
                             fields[i].name.withUnsafeBufferPointer { name in
-                                let length = name.count
-                                guard length > 0, table.mayHave(length: length) else { return }
                                 let leading = ASCII.lowercased(name[0])
                                 candidates: for k in 0..<names {
                                     let start = bounds[k]
