@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import BytePatterns
 import MailParsing
 
@@ -238,20 +245,35 @@ enum Hosts {
     }
 
     /// Calls `body` with each of the names `names(in:)` returns, as written (not lower-cased).
+    ///
+    /// Driven by the dots (`memchr`): a name's first label ends at a dot, so only the run of label bytes
+    /// just before a dot can start one, and text without dots is passed over at once. (Walking every
+    /// byte for a start went wrong on the branch at each word's edge: ~1.4% of a scan in `perf`.) The
+    /// names are those of a left-to-right walk: a run can start a name only at its first byte, and
+    /// only where that byte is a letter or digit not preceded by a word byte, `.`, `@` or `-`; a run that
+    /// begins before `p` (inside the last name, when a label was cut at 63 bytes) starts none.
     static func forEachName(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let base = bytes.baseAddress else { return }
         let n = bytes.count
         var found = 0
         var p = 0
         while p < n, found < 20 {
-            // A start: a letter or digit not preceded by a word byte, `.`, `@` or `-`.
-            guard isAlphanumeric(bytes[p]), p == 0 || !isAttached(bytes[p - 1]) else { p += 1; continue }
-            let (end, firstLabelEnd) = matchEnd(bytes, from: p)
+            guard let hit = memchr(base + p, Int32(UInt8(ascii: ".")), n - p) else { return }
+            let dot = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            var start = dot
+            while start > p, isLabelByte(bytes[start - 1]) { start -= 1 }
+            let insideRun = start == p && p > 0 && isLabelByte(bytes[p - 1])
+            guard !insideRun, start < dot, isAlphanumeric(bytes[start]), start == 0 || !isAttached(bytes[start - 1]) else {
+                p = dot + 1
+                continue
+            }
+            let (end, firstLabelEnd) = matchEnd(bytes, from: start)
             if let end {
-                body(UnsafeBufferPointer(rebasing: bytes[p..<end]))
+                body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
                 found += 1
                 p = end
             } else {
-                // No byte of the first label can start a name (each follows a label byte).
+                // The first label was too long, or no label follows its dot.
                 p = firstLabelEnd
             }
         }
