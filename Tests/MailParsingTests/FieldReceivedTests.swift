@@ -206,3 +206,50 @@ let receivedRows: [ReceivedRow] = {
         #expect(Self.byBytes(stamp[...]) == 72)  // after "id X", not inside "(Postfix; id 1)"
     }
 }
+
+/// `parse` keeps the from clause as a span of the value and reads its items again: the same reading as
+/// collecting the items in an array while walking the clauses, as it did before, on random values
+/// made of the pieces that move the tokenizer (comments first, nested, unterminated, keywords, IPs).
+@Suite struct ReceivedFromSpanTests {
+    /// The from clause's items gathered the old way: every item after the clause's first word, that
+    /// word too when a comment came first.
+    static func fromByArray(_ value: ByteSlice) -> ReceivedFrom? {
+        var clauses = value
+        if let semicolon = ReceivedField.lastTopLevelSemicolon(value) { clauses = value[value.startIndex..<semicolon] }
+        var tokens = ReceivedTokenizer.Cursor(clauses)
+        var inFrom = false, seen = Set<String>(), sawFrom = false
+        var word: Range<Int>? = nil
+        var items: [ReceivedTokenizer.Item] = []
+        while let item = tokens.next() {
+            if item.kind == .word {
+                let lower = String(decoding: value[item.range], as: UTF8.self).lowercased()
+                if ["from", "by", "via", "with", "id", "for"].contains(lower), !seen.contains(lower) {
+                    seen.insert(lower)
+                    inFrom = lower == "from"
+                    if inFrom { sawFrom = true } else if sawFrom { break }
+                    continue
+                }
+            }
+            guard inFrom else { continue }
+            if word == nil, item.kind == .word {
+                word = item.range
+                if !items.isEmpty { items.append(item) }
+            } else {
+                items.append(item)
+            }
+        }
+        return sawFrom ? ReceivedField.readFrom(value, word: word, items: items) : nil
+    }
+
+    @Test func spanReadsTheSameItems() {
+        var random = SplitMix64(seed: 0xF0_5EA)
+        let pieces = ["from", " ", "by", "with", "(", ")", "helo=", "HELO", "unknown", "mx.example.org", "[192.0.2.1]",
+                      "192.0.2.7", "(may be forged)", "\\", "id", "x", "\r\n\t", "a-b.example", "[IPv6:2001:db8::1]", "for"]
+        for _ in 0..<4_000 {
+            let value = Array((0..<random.below(24)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8)
+            let expected = Self.fromByArray(value[...])
+            let parsed = ReceivedField.parse(value[...], reading: [.from]).from
+            #expect(parsed == expected, "\(String(decoding: value, as: UTF8.self))")
+        }
+    }
+}

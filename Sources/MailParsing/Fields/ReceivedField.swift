@@ -63,16 +63,19 @@ public struct ReceivedField: Sendable {
     /// - Parameter wanted: the clauses to read (default: all); the others stay nil, and cost nothing.
     public static func parse(_ whole: ByteSlice, reading wanted: Clauses = .all) -> ReceivedField {
         let value = whole.prefix(maxValueBytes)
-        var field = ReceivedField()
+        // The clauses are gathered in locals and the record made once at the end (filling a record in
+        // place copied it whole twice a call).
+        var by: String? = nil, via: String? = nil, id: String? = nil, recipient: MailAddress? = nil
+        var date: MailDate? = nil
         // RFC 5322 §3.6.7: the date-time follows the last ";" (outside comments).
         var clauses = value
         if let semicolon = lastTopLevelSemicolon(value) {
             clauses = value[value.startIndex..<semicolon]
             if wanted.contains(.date) {
                 // The date parser reads one line: unfold a folded date (RFC 5322 §2.2.3).
-                let date = value[(semicolon + 1)...]
-                let lineEnd = date.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed }
-                field.date = MailDate.parse(lineEnd ? date.filter { $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }[...] : date)
+                let dateText = value[(semicolon + 1)...]
+                let lineEnd = dateText.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed }
+                date = MailDate.parse(lineEnd ? dateText.filter { $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }[...] : dateText)
             }
         }
         // Items are index ranges into `value` (no reference counting per item), read one at a time; a
@@ -82,7 +85,10 @@ public struct ReceivedField: Sendable {
         var tokens = ReceivedTokenizer.Cursor(clauses)
         var current: Keyword? = nil
         var fromWord: Range<Int>? = nil
-        var fromItems: [ReceivedTokenizer.Item] = []
+        // The from clause's items, as the span from its first item to the end of its last one: read
+        // again by `readFrom` (an array of them was an allocation a call).
+        var fromSpan: Range<Int>? = nil
+        var wordOpensFrom = false
         var withWords: [Range<Int>] = []
         var seen: UInt8 = 0  // Keyword bits
         // The word clauses asked for and not yet complete (Keyword bits).
@@ -101,42 +107,48 @@ public struct ReceivedField: Sendable {
             let w = item.range
             switch clause {
             case .from:
-                // Everything after the first word is kept, the first word too when a comment came first.
+                // The clause's word is its first word; it is one of the items after it too when a comment
+                // came first. All the items are read again by `readFrom`.
                 if fromWord == nil, isWord {
                     fromWord = w
-                    if !fromItems.isEmpty { fromItems.append(item) }
-                } else {
-                    fromItems.append(item)
+                    wordOpensFrom = fromSpan == nil
                 }
+                // A comment's range is its content: the span starts at its `(`. (A last comment's `)`
+                // can stay out: read again, it ends at the span's end with the same content.)
+                fromSpan = (fromSpan?.lowerBound ?? (isWord ? w.lowerBound : w.lowerBound - 1))..<w.upperBound
             case .by:
-                if field.by == nil, isWord { field.by = text(value[w]); open &= ~clause.bit }
+                if by == nil, isWord { by = text(value[w]); open &= ~clause.bit }
             case .via:
-                if field.via == nil, isWord { field.via = text(value[w]); open &= ~clause.bit }
+                if via == nil, isWord { via = text(value[w]); open &= ~clause.bit }
             case .with:
                 if isWord, withWords.count < 4 {
                     withWords.append(w)
                     if withWords.count == 4 { open &= ~clause.bit }
                 }
             case .id:
-                if field.id == nil, isWord {
-                    var id = w
-                    if value[id.lowerBound] == ASCII.lessThan { id = (id.lowerBound + 1)..<id.upperBound }
-                    if !id.isEmpty, value[id.upperBound - 1] == ASCII.greaterThan { id = id.lowerBound..<(id.upperBound - 1) }
-                    field.id = text(value[id])
+                if id == nil, isWord {
+                    var range = w
+                    if value[range.lowerBound] == ASCII.lessThan { range = (range.lowerBound + 1)..<range.upperBound }
+                    if !range.isEmpty, value[range.upperBound - 1] == ASCII.greaterThan { range = range.lowerBound..<(range.upperBound - 1) }
+                    id = text(value[range])
                     open &= ~clause.bit
                 }
             case .for:
                 // An address ("for <a@b>", "for a@b", "for <postmaster>"), not Sendmail's
                 // "for multiple recipients".
-                if field.for == nil, isWord, value[w.lowerBound] == ASCII.lessThan || value[w].contains(ASCII.at) {
-                    field.for = AddressParser.parseSingle(value[w])
+                if recipient == nil, isWord, value[w.lowerBound] == ASCII.lessThan || value[w].contains(ASCII.at) {
+                    recipient = AddressParser.parseSingle(value[w])
                     open &= ~clause.bit
                 }
             }
         }
-        if !withWords.isEmpty { field.with = withWords.map { text(value[$0]) }.joined(separator: " ") }
-        if seen & Keyword.from.bit != 0, wanted.contains(.from) { field.from = readFrom(value, word: fromWord, items: fromItems[...]) }
-        return field
+        let with = withWords.isEmpty ? nil : withWords.map { text(value[$0]) }.joined(separator: " ")
+        var from: ReceivedFrom? = nil
+        if seen & Keyword.from.bit != 0, wanted.contains(.from) {
+            let items = ReceivedTokenizer.Cursor(fromSpan.map { value[$0] } ?? value[value.startIndex..<value.startIndex])
+            from = readFrom(value, word: fromWord, items: items, skipping: wordOpensFrom ? fromWord : nil)
+        }
+        return ReceivedField(from: from, by: by, via: via, with: with, id: id, for: recipient, date: date)
     }
 
     /// Which parts of a Received field `parse` reads.
@@ -254,13 +266,16 @@ public struct ReceivedField: Sendable {
         return words
     }
 
-    /// Reads the from clause's first word and the comments / words after it (ranges into `value`).
-    static func readFrom(_ value: ByteSlice, word: Range<Int>?, items: ArraySlice<ReceivedTokenizer.Item>) -> ReceivedFrom {
+    /// Reads the from clause's first word and the comments / words after it (ranges into `value`),
+    /// passing over the word item at `skipping` (the clause's word, when it opened the clause).
+    static func readFrom(_ value: ByteSlice, word: Range<Int>?, items: some Sequence<ReceivedTokenizer.Item>,
+                         skipping: Range<Int>? = nil) -> ReceivedFrom {
         var result = ReceivedFrom()
         var heloInComment: ByteSlice? = nil
         var reverseDNS: ByteSlice? = nil
         var sawUnknown = false
         for item in items {
+            if let skipping, item.kind == .word, item.range == skipping { continue }
             switch item.kind {
             case .comment:
                 let comment = value[item.range]
@@ -359,7 +374,7 @@ enum ReceivedTokenizer {
     static let maxWordBytes = 255
 
     /// Reads the items of a value one at a time (index ranges into the value; no array of them).
-    struct Cursor {
+    struct Cursor: Sequence, IteratorProtocol {
         private let value: ByteSlice
         private var i: Int
 
@@ -380,7 +395,7 @@ enum ReceivedTokenizer {
             }
             let start = i
             while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen { i += 1 }
-            return Item(kind: .word, range: start..<min(i, start + maxWordBytes))
+            return Item(kind: .word, range: start..<Swift.min(i, start + maxWordBytes))
         }
     }
 }
