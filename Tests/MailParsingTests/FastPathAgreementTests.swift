@@ -176,6 +176,14 @@ import TestSupport
                                     maxUnfoldedBytes: limit)
             let kept = Array(raw.filter { $0 != 0x0D && $0 != 0x0A }.prefix(limit))
             #expect(Array(field.unfoldedValue) == Array(kept[...].trimmingWhitespace()), "\(raw) \(limit)")
+            // Appended to a buffer (folded or not), the same bytes after what it held.
+            for folded in [true, false] {
+                let field = HeaderField(name: Self.ascii("x")[...], rawValue: raw[...], offset: 0, isFolded: folded,
+                                        maxUnfoldedBytes: limit)
+                var out = Self.ascii("held\n")
+                field.appendUnfoldedValue(to: &out)
+                #expect(out == Self.ascii("held\n") + Array(field.unfoldedValue), "\(raw) \(limit) \(folded)")
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ package final class BounceContext {
         var out: [UInt8] = []
         var ends: [Int] = []
         for field in message.headers.all("received") {
-            out += field.unfoldedValue
+            field.appendUnfoldedValue(to: &out)
             ends.append(out.count)
             out.append(ASCII.lineFeed)
         }

@@ -31,14 +31,32 @@ public struct HeaderField: Sendable {
             let trimmed = rawValue.trimmingWhitespace()
             return trimmed.count > maxUnfoldedBytes ? trimmed.prefix(maxUnfoldedBytes) : trimmed
         }
+        return withUnfoldedFoldedValue { Array($0) }[...].trimmingWhitespace()
+    }
+
+    /// Appends `unfoldedValue` to `out`, a folded value from the temporary buffer it is unfolded in,
+    /// without an array of its own (the report's Received values are read into one buffer).
+    package func appendUnfoldedValue(to out: inout [UInt8]) {
+        guard isFolded else { out += unfoldedValue; return }
+        withUnfoldedFoldedValue { unfolded in
+            // Trimmed as `trimmingWhitespace` trims (no line end is left to trim).
+            var start = 0, end = unfolded.count
+            while start < end, ASCII.isWhitespace(unfolded[start]) { start += 1 }
+            while end > start, ASCII.isWhitespace(unfolded[end - 1]) { end -= 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: unfolded[start..<end]))
+        }
+    }
+
+    /// Calls `body` with a folded value's bytes but CR and LF, at most `maxUnfoldedBytes`, untrimmed.
+    private func withUnfoldedFoldedValue<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         // Every byte but CR and LF, at most `maxUnfoldedBytes`, eight bytes at a time where a word holds
         // neither (most of a folded value), written into a temporary buffer and copied out once:
         // `Array(unsafeUninitializedCapacity:)` allocates through the standard library's unspecialized
         // path, which looks the array type's metadata up at run time (~360 instructions a call more;
         // backscatter-dev, 15,600 folded values).
         let limit = maxUnfoldedBytes
-        let out = rawValue.withUnsafeBufferPointer { value in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, limit)) { buffer -> [UInt8] in
+        return rawValue.withUnsafeBufferPointer { value in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, limit)) { buffer -> Result in
                 var n = 0
                 var k = 0
                 let total = value.count
@@ -65,10 +83,9 @@ public struct HeaderField: Sendable {
                     buffer[n] = byte
                     n += 1
                 }
-                return Array(UnsafeBufferPointer(rebasing: buffer[..<n]))
+                return body(UnsafeBufferPointer(rebasing: buffer[..<n]))
             }
         }
-        return out[...].trimmingWhitespace()
     }
 
     /// Whether the field's name is `lowercaseName`, compared ASCII case-insensitively.
