@@ -100,9 +100,8 @@ struct JSONWriter {
     mutating func decimal(_ value: Double?) {
         guard let value, value.isFinite else { null(); return }
         separate()
-        var out: [UInt8] = []
-        Decimals.append(value, places: 3, to: &out)
-        out.withUnsafeBytes { buffer.append($0) }
+        var sink = buffer
+        Decimals.append(value, places: 3, to: &sink)
     }
 
     mutating func null() {
@@ -179,7 +178,7 @@ struct JSONWriter {
 }
 
 /// A growable block of bytes written through a pointer (the JSON writer's output).
-private final class OutputBuffer {
+private final class OutputBuffer: DecimalSink {
     private(set) var start: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
@@ -222,6 +221,15 @@ private final class OutputBuffer {
     }
 }
 
+/// Where `Decimals.append` writes: a byte array, or the JSON writer's buffer (a number straight into
+/// the line, without an array of its own).
+protocol DecimalSink {
+    /// Appends one byte.
+    mutating func append(_ byte: UInt8)
+}
+
+extension Array: DecimalSink where Element == UInt8 {}
+
 /// Fixed-point formatting without Foundation.
 enum Decimals {
     /// `value` rounded to `places` decimals, trailing zeros (and a bare point) dropped: `0.85`, `-1`, `0.333`.
@@ -233,12 +241,12 @@ enum Decimals {
 
     /// `format(value, places:)` written straight into `out` (the JSON writer's numbers: no String each).
     /// Values too large for the fixed-point form are written as whole numbers (clamped to ±9e18).
-    static func append(_ value: Double, places: Int, to out: inout [UInt8]) {
+    static func append(_ value: Double, places: Int, to out: inout some DecimalSink) {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         let scaled = (value * scale).rounded()
         guard scaled.magnitude < 9e15 else {
-            out.append(contentsOf: String(Int(max(-9e18, min(9e18, value)))).utf8)
+            for byte in String(Int(max(-9e18, min(9e18, value)))).utf8 { out.append(byte) }
             return
         }
         var units = Int(scaled)
@@ -262,7 +270,7 @@ enum Decimals {
     }
 
     /// The decimal digits of `value` (≥ 0).
-    private static func appendDigits(_ value: Int, to out: inout [UInt8]) {
+    private static func appendDigits(_ value: Int, to out: inout some DecimalSink) {
         var divisor = 1
         while value / divisor >= 10 { divisor *= 10 }
         while divisor > 0 {
