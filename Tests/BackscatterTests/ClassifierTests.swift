@@ -129,6 +129,30 @@ struct ClassifierFixtureTests {
         #expect(result.judgements.allSatisfy { $0.verdict == .backscatter && $0.campaign == "c1" })
     }
 
+    /// A flood's messages are those of every window of an hour holding at least ten of the victim's
+    /// bounces: marked once each as the window slides (a set fed the whole window at each step took
+    /// quadratic time). Runs of 12 and 3 with gaps of more than an hour, then 2,000 within one hour: the
+    /// flood evidence goes to the first 12 and the 2,000, not to the 3.
+    @Test func floodMembersAreTheWindowsOfTenOrMore() throws {
+        let (profile, copies) = try ReflectedCopies.make(12 + 3 + 2_000) { _ in "olga@example.com" }
+        guard let start = copies.first?.arrival else { Issue.record("the fixture is not bounce-like"); return }
+        var timed = copies
+        for i in timed.indices {
+            let minute: Int64 = i < 12 ? Int64(i) : i < 15 ? 200 + Int64(i) : 400 + Int64(i - 15) / 40
+            timed[i].arrival = start + minute * 60
+            timed[i].original?.subjectKey = UInt64(i)   // no campaign: flood evidence only
+            timed[i].original?.bodyKey = nil
+        }
+        let notes = timed.map { ClassifierNote(observation: $0) }
+        let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+        let flooded = result.judgements.map { $0.evidence.contains { $0.signal == "flood" } }
+        #expect(flooded[..<12].allSatisfy { $0 })
+        #expect(flooded[12..<15].allSatisfy { !$0 })
+        #expect(flooded[15...].allSatisfy { $0 })
+        // One flood per victim is reported: its busiest hour.
+        #expect(result.findings.floods.map(\.messages) == [2_000])
+    }
+
     /// Zero-config relays named outside the site's domains (a hosted outbound service): found by an IP
     /// that hands our originals to several servers with several subjects; one host repeating one subject
     /// (a spam run) is not taken for a relay.
