@@ -1,5 +1,5 @@
 /// Faults tolerated while reading a header section (RFC 5322 §2.2, §3.6; Postfix `is_header.c` spirit).
-public struct HeaderDefects: OptionSet, Sendable, Hashable {
+public struct HeaderDefects: OptionSet, Sendable, Hashable, NamedDefects {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
@@ -28,7 +28,7 @@ public struct HeaderDefects: OptionSet, Sendable, Hashable {
     /// A field with an empty name (a line starting with a colon).
     public static let emptyFieldName = HeaderDefects(rawValue: 1 << 11)
 
-    private static let named: [(HeaderDefects, String)] = [
+    package static let named: [(HeaderDefects, String)] = [
         (.spaceBeforeColon, "header-space-before-colon"), (.eightBitBytes, "header-8bit"),
         (.nulBytes, "header-nul"), (.missingBlankLine, "header-missing-blank-line"),
         (.truncatedHeaderSection, "header-truncated"), (.leadingContinuation, "header-leading-continuation"),
@@ -39,10 +39,4 @@ public struct HeaderDefects: OptionSet, Sendable, Hashable {
 
     /// Stable names for output, in a fixed order.
     public var names: [String] { Self.named.compactMap { contains($0.0) ? $0.1 : nil } }
-
-    /// Appends the names of `names` that `out` does not hold yet, in the same order.
-    package func appendDistinctNames(into out: inout [String]) {
-        guard rawValue != 0 else { return }
-        for (flag, name) in Self.named where contains(flag) && !out.contains(name) { out.append(name) }
-    }
 }

@@ -1,5 +1,5 @@
 /// Faults tolerated while reading a MIME structure (RFC 2045, RFC 2046), recorded per part.
-public struct MIMEDefects: OptionSet, Sendable, Hashable {
+public struct MIMEDefects: OptionSet, Sendable, Hashable, NamedDefects {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
@@ -29,7 +29,7 @@ public struct MIMEDefects: OptionSet, Sendable, Hashable {
     /// More than one Content-Type field: the last was used (parsers disagree on which one counts).
     public static let duplicateContentType = MIMEDefects(rawValue: 1 << 10)
 
-    private static let named: [(MIMEDefects, String)] = [
+    package static let named: [(MIMEDefects, String)] = [
         (.missingBoundaryParameter, "mime-missing-boundary-parameter"),
         (.missingClosingBoundary, "mime-missing-closing-boundary"),
         (.boundaryNotFound, "mime-boundary-not-found"), (.nestingTooDeep, "mime-nesting-too-deep"),
@@ -43,10 +43,4 @@ public struct MIMEDefects: OptionSet, Sendable, Hashable {
 
     /// Stable names for output, in a fixed order.
     public var names: [String] { Self.named.compactMap { contains($0.0) ? $0.1 : nil } }
-
-    /// Appends the names of `names` that `out` does not hold yet, in the same order.
-    package func appendDistinctNames(into out: inout [String]) {
-        guard rawValue != 0 else { return }
-        for (flag, name) in Self.named where contains(flag) && !out.contains(name) { out.append(name) }
-    }
 }
