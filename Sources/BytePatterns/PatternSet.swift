@@ -145,12 +145,18 @@ public struct PatternSet: Sendable {
 /// bytes a literal matches). With `.caseless`, ASCII letters compare without case, as PCRE2 does
 /// without `.utf`.
 struct LiteralPrefilter: Sendable {
-    /// A literal start (folded when caseless): where its bytes are in `literalBytes`, and the set
-    /// (group) its alternative belongs to. Plain values, so that the scan copies them without
-    /// reference counting.
+    /// A literal start of one or two bytes (folded when caseless): where its bytes are in
+    /// `literalBytes`, and the set (group) its alternative belongs to. Plain values, so that the scan
+    /// copies them without reference counting.
     struct Literal: Sendable {
         var start: Int
         var count: Int
+        var group: Int
+        /// The alternative's index within its group.
+        var alternative: Int
+    }
+    /// A literal of three bytes or more that ends at a trie node: its bytes are the path to the node.
+    struct Ending: Sendable {
         var group: Int
         /// The alternative's index within its group.
         var alternative: Int
@@ -194,7 +200,7 @@ struct LiteralPrefilter: Sendable {
     private let trieBytes: [UInt8]
     private let edgeBytes: [UInt8]
     private let edgeNodes: [Int32]
-    private let endings: [Literal]
+    private let endings: [Ending]
     /// The literals of one or two bytes, by their first byte, laid out like `roots` (257 starts).
     private let short: [Literal]
     private let shortStarts: [Int32]
@@ -237,7 +243,7 @@ struct LiteralPrefilter: Sendable {
                 if caseless { literal = literal.map(LiteralPrefilter.fold) }
                 if literal.count >= 3 {
                     // Its bytes go in the trie.
-                    trie.add(literal, Literal(start: -1, count: literal.count, group: group, alternative: index))
+                    trie.add(literal, Ending(group: group, alternative: index))
                 } else {
                     shortByFirst.append((Int(literal[0]), Literal(start: bytes.count, count: literal.count, group: group, alternative: index)))
                     bytes.append(contentsOf: literal)
@@ -270,13 +276,13 @@ struct LiteralPrefilter: Sendable {
     private struct TrieBuilder {
         /// Every long literal's bytes, one after another; `items` says where each one is.
         private(set) var literalBytes: [UInt8] = []
-        private var items: [(start: Int, count: Int, literal: Literal)] = []
+        private var items: [(start: Int, count: Int, ending: Ending)] = []
         var nodes: [TrieNode] = []
         var edgeBytes: [UInt8] = []
         var edgeNodes: [Int32] = []
-        var endings: [Literal] = []
+        var endings: [Ending] = []
 
-        mutating func add(_ literal: [UInt8], _ entry: Literal) {
+        mutating func add(_ literal: [UInt8], _ entry: Ending) {
             items.append((literalBytes.count, literal.count, entry))
             literalBytes += literal
         }
@@ -321,7 +327,7 @@ struct LiteralPrefilter: Sendable {
             // The literals that end here sort first (a prefix precedes its extensions).
             var k = range.lowerBound
             while k < range.upperBound, items[k].count == depth {
-                endings.append(items[k].literal)
+                endings.append(items[k].ending)
                 k += 1
             }
             // One edge per distinct next byte, all reserved before any child is built, so that a

@@ -129,6 +129,9 @@ extension EnhancedStatusCode {
 
     /// `preferText(field, inText, nil)` for two code texts of the scan's shape (`d.d.d{1,3}`), compared
     /// in place: `.0` can only sit at the subject or the detail's first digit, `.0.0` only at both.
+    /// The twin of `preferred(field:inText:replyClass:)`, which reads parsed codes: a code as written
+    /// may have a detail with a leading zero (`5.1.01`), which Sisimai's rule reads as written, so the
+    /// text is compared here rather than parsed first.
     static func preferred(field f: Range<Int>, inText t: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         let fc = bytes[f.lowerBound], fs = bytes[f.lowerBound + 2], fd = bytes[f.lowerBound + 4]
         let tc = bytes[t.lowerBound], ts = bytes[t.lowerBound + 2], td = bytes[t.lowerBound + 4]
