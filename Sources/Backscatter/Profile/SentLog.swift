@@ -181,9 +181,10 @@ public struct SentLog: Sendable, Hashable {
         case .assembled(let i):
             return assembled[i]
         case .line(let start, let end):
-            let line = text[start..<end]
-            if let columns = SentLog.tsvColumns(line) { return SentLog.entry(columns) }
-            return SentLogEntry(messageID: String(decoding: SentLog.unbracket(line), as: UTF8.self))
+            if let c = text.withUnsafeBufferPointer({ SentLog.tsvColumns($0, start, end) }) {
+                return SentLog.entry((text[c.id], c.time.map { text[$0] }, c.sender.map { text[$0] }, c.recipients.map { text[$0] }))
+            }
+            return SentLogEntry(messageID: String(decoding: SentLog.unbracket(text[start..<end]), as: UTF8.self))
         }
     }
 
@@ -497,9 +498,12 @@ public struct SentLog: Sendable, Hashable {
         return false
     }
 
-    /// `tsvColumns` of the line `text[lo..<hi]`, as ranges of `text`.
+    /// The columns of the TSV line `text[lo..<hi]`, as ranges of `text`: the first column that is
+    /// `<id@host>` is the Message-ID (given without its brackets), an RFC 3339 first column before it
+    /// the send time, the next column the envelope sender, the one after it the recipients (commas).
+    /// Nil when no column is an id. The columns are taken one after another, without an array of them.
     private static func tsvColumns(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int)
-        -> (id: Range<Int>, time: Range<Int>?, recipients: Range<Int>?)? {
+        -> (id: Range<Int>, time: Range<Int>?, sender: Range<Int>?, recipients: Range<Int>?)? {
         func column(from start: Int) -> (range: Range<Int>, next: Int?) {
             guard let tab = index(of: ASCII.tab, in: text, from: start, to: hi) else { return (start..<hi, nil) }
             return (start..<tab, tab + 1)
@@ -514,9 +518,13 @@ public struct SentLog: Sendable, Hashable {
             if start == lo { firstColumn = column }
         }
         guard let idColumn else { return nil }
-        var recipients: Range<Int>?
-        if let start = cursor, let afterSender = column(from: start).next { recipients = column(from: afterSender).range }
-        return (unbracket(text, idColumn), firstColumn.map { trimmed(text, $0) }, recipients)
+        var sender: Range<Int>?, recipients: Range<Int>?
+        if let start = cursor {
+            let (senderColumn, next) = column(from: start)
+            sender = senderColumn
+            if let next { recipients = column(from: next).range }
+        }
+        return (unbracket(text, idColumn), firstColumn.map { trimmed(text, $0) }, sender, recipients)
     }
 
     /// `text[range]` without leading and trailing WSP, CR and LF.
@@ -540,36 +548,6 @@ public struct SentLog: Sendable, Hashable {
             return (s.lowerBound + 1)..<(s.upperBound - 1)
         }
         return s
-    }
-
-    /// The columns of a TSV line: the first column that is `<id@host>` is the Message-ID (given without
-    /// its brackets), an RFC 3339 first column before it the send time, the next column the envelope
-    /// sender, the one after it the recipients (commas). Nil when no column is an id.
-    private static func tsvColumns(_ line: ByteSlice) -> (id: ByteSlice, time: ByteSlice?, sender: ByteSlice?, recipients: ByteSlice?)? {
-        // The columns are taken one after another, without an array of them: the first (the time when
-        // the id is not first), the id's, and the two after it.
-        func column(from start: Int) -> (text: ByteSlice, next: Int?) {
-            guard let tab = line.firstIndex(ofByte: ASCII.tab, from: start) else { return (line[start...], nil) }
-            return (line[start..<tab], tab + 1)
-        }
-        var cursor: Int? = line.startIndex
-        var firstColumn: ByteSlice?
-        var idColumn: ByteSlice?
-        while let start = cursor {
-            let (column, next) = column(from: start)
-            cursor = next
-            if looksLikeBracketedID(column) { idColumn = column; break }
-            if start == line.startIndex { firstColumn = column }
-        }
-        guard let idColumn else { return nil }
-        var sender: ByteSlice?, recipients: ByteSlice?
-        if let start = cursor {
-            let (column, next) = column(from: start)
-            cursor = next
-            sender = column
-        }
-        if let start = cursor { recipients = column(from: start).text }
-        return (unbracket(idColumn), firstColumn?.trimmingWhitespace(), sender, recipients)
     }
 
     /// The entry of a TSV line's columns.
@@ -620,11 +598,6 @@ public struct SentLog: Sendable, Hashable {
               hour < 24, minute < 60, second < 60
         else { return nil }
         return Timestamps.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
-    }
-
-    private static func looksLikeBracketedID(_ column: ByteSlice) -> Bool {
-        let c = column.trimmingWhitespace()
-        return c.first == UInt8(ascii: "<") && c.last == UInt8(ascii: ">") && c.contains(UInt8(ascii: "@"))
     }
 
     /// The bytes without surrounding whitespace and one pair of angle brackets.
