@@ -151,16 +151,8 @@ package struct MIMEParser {
                 }
                 let k = hit + delimiter.count
                 let isClose = k + 1 < contentEnd && body[k] == ASCII.hyphen && body[k + 1] == ASCII.hyphen
-                if let start = currentStart {
-                    let end = max(start, min(partEnd, hit))
-                    if partCount >= limits.maxParts {
-                        part.defects.insert(.tooManyParts)
-                    } else {
-                        children.append(parseEntity(body[start..<end], depth: part.depth + 1, defaultType: childDefault))
-                    }
-                } else {
-                    part.preamble = body[body.startIndex..<max(body.startIndex, min(partEnd, hit))]
-                }
+                endPart(before: hit, contentEnd: partEnd, start: currentStart, of: &part, body: body,
+                        childDefault: childDefault, into: &children)
                 sawDelimiter = true
                 if isClose {
                     closed = true
@@ -196,16 +188,8 @@ package struct MIMEParser {
             // split first: its delimiters never reach this body.
             let isClose = k + 1 < content.upperBound && body[k] == ASCII.hyphen && body[k + 1] == ASCII.hyphen
             let partEnd = previousContentEnd ?? content.lowerBound
-            if let start = currentStart {
-                let end = max(start, min(partEnd, content.lowerBound))
-                if partCount >= limits.maxParts {
-                    part.defects.insert(.tooManyParts)
-                } else {
-                    children.append(parseEntity(body[start..<end], depth: part.depth + 1, defaultType: childDefault))
-                }
-            } else {
-                part.preamble = body[body.startIndex..<max(body.startIndex, min(partEnd, content.lowerBound))]
-            }
+            endPart(before: content.lowerBound, contentEnd: partEnd, start: currentStart, of: &part, body: body,
+                    childDefault: childDefault, into: &children)
             sawDelimiter = true
             if isClose {
                 closed = true
@@ -216,6 +200,24 @@ package struct MIMEParser {
         }
         finishMultipart(&part, body: body, currentStart: currentStart, sawDelimiter: sawDelimiter,
                         closed: closed, children: &children, childDefault: childDefault)
+    }
+
+    /// What a delimiter line at `delimiter` ends: the body part that began at `start` (a child, parsed,
+    /// or the too-many-parts defect past the limit), or, before the first delimiter, the preamble. The
+    /// part's content ends at `contentEnd`, before the line end that precedes the delimiter (RFC 2046
+    /// §5.1.1: that line end belongs to the delimiter).
+    private mutating func endPart(before delimiter: Int, contentEnd: Int, start: Int?, of part: inout MIMEPart.Fields,
+                                  body: ByteSlice, childDefault: ContentType, into children: inout [MIMEPart]) {
+        guard let start else {
+            part.preamble = body[body.startIndex..<max(body.startIndex, min(contentEnd, delimiter))]
+            return
+        }
+        if partCount >= limits.maxParts {
+            part.defects.insert(.tooManyParts)
+        } else {
+            let end = max(start, min(contentEnd, delimiter))
+            children.append(parseEntity(body[start..<end], depth: part.depth + 1, defaultType: childDefault))
+        }
     }
 
     /// The first place at or after `from` where `delimiter` (which starts with `-`) starts a line of
