@@ -153,6 +153,42 @@ struct ClassifierFixtureTests {
         #expect(result.findings.floods.map(\.messages) == [2_000])
     }
 
+    /// A notice that cannot be judged on its own, among notices to the same victim that were (nearly all
+    /// backscatter) within 12 hours either side, gets the victim-under-attack evidence with their counts:
+    /// counted from running totals (counting each window afresh was quadratic in its size).
+    @Test func undecidedNoticesInAnAttackCountTheirNeighbours() throws {
+        // A user of the site, and no BATV: a notice without its original has nothing to go on.
+        var (profile, copies) = try ReflectedCopies.make(4 + 3_000) { _ in "alice@example.com" }
+        profile.batv = nil
+        guard let start = copies.first?.arrival else { Issue.record("the fixture is not bounce-like"); return }
+        var timed = copies
+        for i in timed.indices {
+            timed[i].original?.subjectKey = UInt64(i)   // no campaign
+            timed[i].original?.bodyKey = nil
+            if i >= 4 {
+                // Nothing of the original came back: the notice alone cannot be judged.
+                timed[i].original = nil
+            }
+            // One notice every 10 s, the four judged ones first: all within 12 hours of one another
+            // (they make a flood as well; only the attack evidence is looked at here).
+            timed[i].arrival = start + Int64(i) * 10
+        }
+        let notes = timed.map { ClassifierNote(observation: $0) }
+        let classifier = Classifier(profile: profile)
+        let undecided = timed[4...].filter { o in
+            let score = Classifier.score(classifier.evidence(for: o).reduce(0) { $0 + $1.weight })
+            return score < profile.thresholds.backscatter && score > profile.thresholds.legitimate
+        }.count
+        guard undecided == 3_000 else {
+            Issue.record("the notices without their original are not undecided: \(classifier.evidence(for: timed[4]).map(\.signal))")
+            return
+        }
+        let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+        let attacked = result.judgements[4...].filter { j in j.evidence.contains { $0.signal == "victim-under-attack" } }
+        #expect(attacked.count == 3_000)
+        #expect(result.judgements[4].evidence.first { $0.signal == "victim-under-attack" }?.detail.contains("4 of the 4 notices") == true)
+    }
+
     /// Zero-config relays named outside the site's domains (a hosted outbound service): found by an IP
     /// that hands our originals to several servers with several subjects; one host repeating one subject
     /// (a spam run) is not taken for a relay.

@@ -217,16 +217,28 @@ public struct StreamClassifier: Sendable {
         //     victims in bursts; a notice in such a burst is most likely one more of it.
         for (_, entries) in byVictim where entries.count >= 4 {
             let sorted = entries.sorted { $0.arrival < $1.arrival }
+            // Running counts of the clearly judged notices and of the backscatter among them, so that a
+            // window's counts are two subtractions: counting each window afresh took time quadratic in
+            // its size (~10^10 steps for 100,000 undecided notices to one victim within 12 hours).
+            var spamBefore = [Int](repeating: 0, count: sorted.count + 1)
+            var decidedBefore = [Int](repeating: 0, count: sorted.count + 1)
+            for (m, entry) in sorted.enumerated() {
+                var spam = false, decided = false
+                if let t = base(entry.slot) {
+                    spam = t >= backscatterAt
+                    decided = spam || t <= legitimateAt
+                }
+                spamBefore[m + 1] = spamBefore[m] + (spam ? 1 : 0)
+                decidedBefore[m + 1] = decidedBefore[m] + (decided ? 1 : 0)
+            }
             var lo = 0, hi = 0
             for (k, entry) in sorted.enumerated() {
                 guard let s = base(entry.slot), s < backscatterAt, s > legitimateAt else { continue }
                 while sorted[lo].arrival < entry.arrival - Self.attackWindow { lo += 1 }
                 while hi + 1 < sorted.count, sorted[hi + 1].arrival <= entry.arrival + Self.attackWindow { hi += 1 }
-                var spam = 0, decided = 0
-                for m in lo...hi where m != k {
-                    guard let t = base(sorted[m].slot) else { continue }
-                    if t >= backscatterAt { spam += 1; decided += 1 } else if t <= legitimateAt { decided += 1 }
-                }
+                // The notice itself is undecided: it counts in neither.
+                let spam = spamBefore[hi + 1] - spamBefore[lo]
+                let decided = decidedBefore[hi + 1] - decidedBefore[lo]
                 guard decided >= 3, spam * 10 >= decided * 9 else { continue }
                 slots[Int(entry.slot)].attackSpam = Int32(clamping: spam)
                 slots[Int(entry.slot)].attackDecided = Int32(clamping: decided)
