@@ -101,6 +101,33 @@ public struct QueueAudit: Sendable {
         var knownLocals: Set<String>
         var subjectSenders: [UInt64: Set<String>] = [:]
         var burst: [String: [Int64: Int]] = [:]
+        /// `knownLocals` by length, for the typo test (made once `knownLocals` is complete).
+        var localsByLength: [Int: [[UInt8]]] = [:]
+
+        /// Whether `local` is within two edits of a known local part other than itself (both at least 3
+        /// bytes long): a person mistyped a real mailbox. Only the local parts whose length is within two
+        /// of its own are compared, those of its own length first, then one off, then two, each length
+        /// in byte order; at most `QueueAudit.maxTypoComparisons` of them (a limit: past it the test
+        /// answers no). Comparing with every known local part was quadratic in the queue: up to 200,000
+        /// learned local parts, each against each failed recipient.
+        func hasNearMiss(_ local: String) -> Bool {
+            var local = local
+            return local.withUTF8 { x -> Bool in
+                guard x.count >= 3 else { return false }
+                var compared = 0
+                for length in [x.count, x.count - 1, x.count + 1, x.count - 2, x.count + 2] where length >= 3 {
+                    for candidate in localsByLength[length] ?? [] {
+                        guard compared < QueueAudit.maxTypoComparisons else { return false }
+                        compared += 1
+                        let near = candidate.withUnsafeBufferPointer { y in
+                            !x.elementsEqual(y) && QueueAudit.withinTwoEdits(x, y)
+                        }
+                        if near { return true }
+                    }
+                }
+                return false
+            }
+        }
 
         func ours(_ address: String) -> Bool {
             guard let d = QueueAudit.domain(address) else { return false }
@@ -110,6 +137,8 @@ public struct QueueAudit: Sendable {
 
     /// The most distinct subjects, senders and addresses the audit's tables keep.
     public static let maxKeys = 200_000
+    /// The most known local parts a failed recipient is compared with in the typo test.
+    public static let maxTypoComparisons = 1_000
 
     /// Audits `items`, in order: the context from every item, then each item judged.
     public func audit(_ items: [Item]) -> AuditReport {
@@ -159,6 +188,11 @@ public struct QueueAudit: Sendable {
                 }
             }
         }
+        for local in context.knownLocals where local.utf8.count >= 3 {
+            context.localsByLength[local.utf8.count, default: []].append(Array(local.utf8))
+        }
+        // In byte order, so that which are compared under the limit does not depend on the hash seed.
+        for length in context.localsByLength.keys { context.localsByLength[length]?.sort { $0.lexicographicallyPrecedes($1) } }
         return context
     }
 
@@ -220,12 +254,13 @@ public struct QueueAudit: Sendable {
                 if exists == true {
                     sum -= 4
                     evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here: the failure is real."))
-                } else if knownLocals.contains(where: { Self.closeTo(Self.localPart(r), $0) }) {
-                    sum -= 3
-                    evidence.append(Evidence(signal: "typo-of-real-user", weight: -3, detail: "\(r) is a near-miss of a real mailbox: a person mistyped it."))
                 } else if knownLocals.contains(Self.localPart(r)) {
+                    // Before the typo test: a mailbox known to exist is no near-miss of another one.
                     sum -= 4
                     evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here (it was reported full before): the failure is real."))
+                } else if context.hasNearMiss(Self.localPart(r)) {
+                    sum -= 3
+                    evidence.append(Evidence(signal: "typo-of-real-user", weight: -3, detail: "\(r) is a near-miss of a real mailbox: a person mistyped it."))
                 } else if RandomLocalPart.looksRandom(r) {
                     sum += 3
                     evidence.append(Evidence(signal: "random-local-part", weight: 3, detail: "\(r) is a made-up, machine-looking address: spam sent to guessed names."))
@@ -294,15 +329,32 @@ public struct QueueAudit: Sendable {
     /// Whether two local parts are within two edits of each other (a typo), both at least 3 long.
     static func closeTo(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count >= 3, y.count >= 3, abs(x.count - y.count) <= 2, x != y else { return false }
-        var previous = Array(0...y.count)
-        for i in 1...x.count {
-            var current = [i] + Array(repeating: 0, count: y.count)
-            for j in 1...y.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        guard x.count >= 3, y.count >= 3, x != y else { return false }
+        return x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in withinTwoEdits(x, y) } }
+    }
+
+    /// Whether the Levenshtein distance of two byte strings is at most 2: the dynamic programme on two
+    /// rows in a temporary buffer, given up once a whole row is over 2.
+    static func withinTwoEdits(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = x.count, m = y.count
+        guard abs(n - m) <= 2 else { return false }
+        guard n > 0, m > 0 else { return max(n, m) <= 2 }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (m + 1)) { rows -> Bool in
+            guard let base = rows.baseAddress else { return false }
+            var previous = base, current = base + (m + 1)
+            for j in 0...m { previous[j] = j }
+            for i in 1...n {
+                current[0] = i
+                var rowMinimum = i
+                for j in 1...m {
+                    let value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
+                }
+                if rowMinimum > 2 { return false }
+                swap(&previous, &current)
             }
-            previous = current
+            return previous[m] <= 2
         }
-        return previous[y.count] <= 2
     }
 }
