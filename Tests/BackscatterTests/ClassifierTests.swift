@@ -216,4 +216,29 @@ struct ClassifierFixtureTests {
         #expect(!inferred.profile.relays.networks.contains("198.51.100.99"))
         #expect(inferred.profile.relays.hosts == ["out.mailhost.test"])
     }
+
+    /// Inference names at most `ProfileInference.maxRelays` relays, the busiest: a stream that makes up
+    /// more candidates (here 1,200 IPs, each handing three originals to three servers) does not make
+    /// every message's relay test read them all.
+    @Test func inferredRelaysAreCapped() {
+        func note(ip: String, reflector: Int, subject: Int) -> ClassifierNote {
+            var o = Observation(kind: .bounce)
+            o.victim = "alice@example.org"
+            o.reportingMTA = "mx\(reflector).partner.test"
+            var original = OriginalFacts(presence: .headers)
+            original.from = "alice@example.org"
+            original.subjectKey = UInt64(subject)
+            original.hops = [ReceivedHop(helo: "out.hosted.test", reverseName: "out.hosted.test", ip: ip)]
+            o.original = original
+            return ClassifierNote(observation: o)
+        }
+        var notes: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
+        for k in 0..<1_200 {
+            let ip = "20.\(k / 250).\(k % 250).1"
+            for n in 0..<(k == 1_199 ? 5 : 3) { notes.append(note(ip: ip, reflector: n, subject: n)) }
+        }
+        let inferred = ProfileInference.infer(notes)
+        #expect(inferred.profile.relays.networks.networks.count == min(1_200, ProfileInference.maxRelays))
+        #expect(inferred.profile.relays.networks.contains("20.4.199.1"))   // the busiest, the last one made up
+    }
 }

@@ -58,6 +58,8 @@ public enum ProfileInference {
     /// At most this many distinct domains, Message-ID shapes and local parts are counted; past it, new
     /// ones are not (relays: 1 000 IPs, DKIM domains: 1 000). Default: 100 000.
     public static let maxKeys = 100_000
+    /// The most relays inference names (the first pass counts at most this many IPs too).
+    public static let maxRelays = 1_000
 
     /// Infers a profile from every message's note.
     /// - Parameter notes: every message's note; read three times, four when no relay is named under
@@ -95,7 +97,7 @@ public enum ProfileInference {
             // The IP as text (made from the parsed address on each read) only for a host of ours.
             guard let hop = topPublicHop(note.observationBox?.observation.original), let name = hop.reverseName,
                   isOurs(name), let ip = hop.ip else { continue }
-            if relayCounts[ip] != nil || relayCounts.count < 1000 { relayCounts[ip, default: (name, 0)].count += 1 }
+            if relayCounts[ip] != nil || relayCounts.count < Self.maxRelays { relayCounts[ip, default: (name, 0)].count += 1 }
         }
         var relays = relayCounts.filter { $0.value.count >= 2 }.sorted { $0.key < $1.key }
         if relays.isEmpty {
@@ -116,6 +118,12 @@ public enum ProfileInference {
             }
             relays = seen.filter { $0.value.reflectors.count >= 3 && $0.value.subjects.count >= 3 }
                 .map { ($0.key, (name: $0.value.name ?? $0.key, count: $0.value.count)) }.sorted { $0.0 < $1.0 }
+            // At most `maxRelays`, the busiest: a site has a few relays, and every message's relay test
+            // reads them all (a hostile stream could make up to `maxKeys` of them).
+            if relays.count > Self.maxRelays {
+                relays = Array(relays.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
+                    .prefix(Self.maxRelays)).sorted { $0.key < $1.key }
+            }
         }
         for (ip, value) in relays {
             if let network = try? IPNetwork(parsing: ip) { profile.relays.networks.insert(network) }
