@@ -101,8 +101,19 @@ public struct QueueAudit: Sendable {
         var knownLocals: Set<String>
         var subjectSenders: [UInt64: Set<String>] = [:]
         var burst: [String: [Int64: Int]] = [:]
-        /// `knownLocals` by length, for the typo test (made once `knownLocals` is complete).
-        var localsByLength: [Int: [[UInt8]]] = [:]
+        /// `knownLocals` of 3 bytes or more by length, each length in byte order, for the typo test
+        /// (made by `indexLocals` once `knownLocals` is complete).
+        private(set) var localsByLength: [Int: [[UInt8]]] = [:]
+
+        /// Makes `localsByLength` from `knownLocals`. In byte order, so that which are compared under
+        /// the limit does not depend on the hash seed.
+        mutating func indexLocals() {
+            localsByLength = [:]
+            for local in knownLocals where local.utf8.count >= 3 {
+                localsByLength[local.utf8.count, default: []].append(Array(local.utf8))
+            }
+            for length in localsByLength.keys { localsByLength[length]?.sort { $0.lexicographicallyPrecedes($1) } }
+        }
 
         /// Whether `local` is within two edits of a known local part other than itself (both at least 3
         /// bytes long): a person mistyped a real mailbox. Only the local parts whose length is within two
@@ -115,7 +126,8 @@ public struct QueueAudit: Sendable {
             return local.withUTF8 { x -> Bool in
                 guard x.count >= 3 else { return false }
                 var compared = 0
-                for length in [x.count, x.count - 1, x.count + 1, x.count - 2, x.count + 2] where length >= 3 {
+                for offset in QueueAudit.typoLengthOffsets where x.count + offset >= 3 {
+                    let length = x.count + offset
                     for candidate in localsByLength[length] ?? [] {
                         guard compared < QueueAudit.maxTypoComparisons else { return false }
                         compared += 1
@@ -139,6 +151,9 @@ public struct QueueAudit: Sendable {
     public static let maxKeys = 200_000
     /// The most known local parts a failed recipient is compared with in the typo test.
     public static let maxTypoComparisons = 1_000
+    /// The lengths the typo test compares, as offsets from the recipient's: its own first, then one and
+    /// two off.
+    private static let typoLengthOffsets = [0, -1, 1, -2, 2]
 
     /// Audits `items`, in order: the context from every item, then each item judged.
     public func audit(_ items: [Item]) -> AuditReport {
@@ -188,11 +203,7 @@ public struct QueueAudit: Sendable {
                 }
             }
         }
-        for local in context.knownLocals where local.utf8.count >= 3 {
-            context.localsByLength[local.utf8.count, default: []].append(Array(local.utf8))
-        }
-        // In byte order, so that which are compared under the limit does not depend on the hash seed.
-        for length in context.localsByLength.keys { context.localsByLength[length]?.sort { $0.lexicographicallyPrecedes($1) } }
+        context.indexLocals()
         return context
     }
 
@@ -324,13 +335,6 @@ public struct QueueAudit: Sendable {
 
     static func domain(_ address: String) -> String? {
         address.after(lastASCII: ASCII.at).map(String.init)
-    }
-
-    /// Whether two local parts are within two edits of each other (a typo), both at least 3 long.
-    static func closeTo(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count >= 3, y.count >= 3, x != y else { return false }
-        return x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in withinTwoEdits(x, y) } }
     }
 
     /// Whether the Levenshtein distance of two byte strings is at most 2: the dynamic programme on two

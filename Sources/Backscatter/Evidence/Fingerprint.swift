@@ -38,7 +38,12 @@ struct Fingerprint {
             for b in bytes[start...] { f.addLetter(b) }
             return .some(f.count >= 3 ? f.value : nil)
         }
-        if let ascii { return ascii }
+        return ascii ?? subjectKeyByCharacters(subject)
+    }
+
+    /// `subjectKey` read by Characters: the definition, and the reading of non-ASCII subjects (and of
+    /// ASCII ones with a CR).
+    static func subjectKeyByCharacters(_ subject: String) -> UInt64? {
         var s = Substring(subject)
         while true {
             let t = s.drop(while: { $0 == " " || $0 == "\t" })
@@ -47,7 +52,7 @@ struct Fingerprint {
             guard !word.isEmpty, word.count <= 4, word.allSatisfy({ $0.isLetter || $0 == "[" || $0 == "]" }) else { break }
             s = t[t.index(after: colon)...]
         }
-        // Non-ASCII subjects (and ASCII ones with a CR): by scalars; other letters kept as their UTF-8.
+        // By scalars: ASCII letters lower-cased, other letters kept as their UTF-8.
         var f = Fingerprint()
         for scalar in s.unicodeScalars {
             if scalar.isASCII {

@@ -110,7 +110,7 @@ public struct SentLog: Sendable, Hashable {
         var native = address   // native, so that its UTF-8 can be read in place
         let indexed = native.withUTF8 { utf8 -> Bool? in
             if utf8.contains(where: ASCII.isUppercase) { return false }
-            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard ASCII.isASCII(utf8) else { return nil }
             return text.withUnsafeBufferPointer({ recipientIndex.find(utf8, in: $0) }) != nil ? true : nil
         }
         return indexed ?? otherRecipients.contains(address)
@@ -122,7 +122,7 @@ public struct SentLog: Sendable, Hashable {
         let location = Location.assembled(assembled.count - 1)
         var key = SentLog.key(entry.messageID)
         let indexed = key.withUTF8 { utf8 in
-            utf8.allSatisfy({ $0 < 0x80 }) ? text.withUnsafeBufferPointer { idIndex.find(utf8, in: $0) } : nil
+            ASCII.isASCII(utf8) ? text.withUnsafeBufferPointer { idIndex.find(utf8, in: $0) } : nil
         }
         if let indexed { idLocations[indexed] = location } else { otherIDs[key] = location }
         for r in entry.recipients { otherRecipients.insert(r.lowercasedIfNeeded()) }
@@ -137,7 +137,7 @@ public struct SentLog: Sendable, Hashable {
     private func location(of id: some StringProtocol) -> Location? {
         var text = String(id)   // native, so that its UTF-8 can be read in place
         let indexed = text.withUTF8 { utf8 -> Location? in
-            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard ASCII.isASCII(utf8) else { return nil }
             let key = UnsafeBufferPointer(rebasing: utf8[SentLog.asciiKeyRange(utf8)])
             return self.text.withUnsafeBufferPointer { idIndex.find(key, in: $0) }.map { idLocations[$0] }
         }
@@ -200,7 +200,7 @@ public struct SentLog: Sendable, Hashable {
     static func key(_ id: some StringProtocol) -> String {
         var text = String(id)   // native, so that its UTF-8 can be read in place
         return text.withUTF8 { utf8 -> String in
-            utf8.allSatisfy({ $0 < 0x80 }) ? asciiKey(utf8) : stripBrackets(id).lowercased()
+            ASCII.isASCII(utf8) ? asciiKey(utf8) : stripBrackets(id).lowercased()
         }
     }
 

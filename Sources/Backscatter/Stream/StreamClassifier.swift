@@ -407,7 +407,7 @@ public struct StreamJudge: Sendable {
 /// 100,000 such notices and 20,000 campaigns).
 struct CampaignTails {
     private let letters: [(letters: String, campaign: Int)]
-    private var byLastBytes: [LastBytes: [Int]] = [:]
+    private let byLastBytes: [LastBytes: [Int]]
 
     /// The last 12 bytes of a text.
     private struct LastBytes: Hashable {
@@ -433,9 +433,11 @@ struct CampaignTails {
     /// The campaigns' letters (12 characters or more each) with their campaign numbers, in order.
     init(_ letters: [(letters: String, campaign: Int)]) {
         self.letters = letters
+        var byLastBytes: [LastBytes: [Int]] = [:]
         for (i, entry) in letters.enumerated() {
             if let key = LastBytes(entry.letters) { byLastBytes[key, default: []].append(i) }
         }
+        self.byLastBytes = byLastBytes
     }
 
     /// Whether there are no campaigns to look up.
@@ -466,13 +468,14 @@ package enum RandomLocalPart {
             var end = start
             while end < utf8.count, utf8[end] != ASCII.at { end += 1 }
             // A combining mark after the `@` would make it part of another Character: not judged.
-            if end < utf8.count, end + 1 < utf8.count, utf8[end + 1] >= 0x80 { return false }
-            return looksRandom(local: UnsafeBufferPointer(rebasing: utf8[start..<end]))
+            if end + 1 < utf8.count, utf8[end + 1] >= 0x80 { return false }
+            return looksRandom(localPart: UnsafeBufferPointer(rebasing: utf8[start..<end]))
         }
     }
 
-    private static func looksRandom(local bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 6, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+    /// `looksRandom` of a local part's bytes (judged only when ASCII, 6 bytes or more).
+    package static func looksRandom(localPart bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 6, ASCII.isASCII(bytes) else { return false }
         var letters = 0, vowels = 0, digits = 0, run = 0, longestRun = 0, separators = 0
         for b in bytes {
             let l = b | 0x20

@@ -85,7 +85,7 @@ enum RemoteHostRules {
     /// `hasSuffix` answer (a binary comparison for ASCII text), compared from the last byte back over
     /// one buffer of all suffixes, without a call per pair; nil for a text with a non-ASCII byte.
     private static func providersNamed(asciiTail text: UnsafeBufferPointer<UInt8>, endsWithSuffix: Bool) -> UInt64? {
-        guard text.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard ASCII.isASCII(text) else { return nil }
         return suffixBytes.withUnsafeBufferPointer { all in
             var named: UInt64 = 0
             func compare(_ suffix: (start: Int, count: Int, provider: Int)) {

@@ -248,7 +248,7 @@ enum Hosts {
     ///
     /// Driven by the dots (`memchr`): a name's first label ends at a dot, so only the run of label bytes
     /// just before a dot can start one, and text without dots is passed over at once. (Walking every
-    /// byte for a start went wrong on the branch at each word's edge: ~1.4% of a scan in `perf`.) The
+    /// byte for a start was 1.3% of a full scan's instructions on sisimai bsd x3, 16.5M -> 6.9M.) The
     /// names are those of a left-to-right walk: a run can start a name only at its first byte, and
     /// only where that byte is a letter or digit not preceded by a word byte, `.`, `@` or `-`; a run that
     /// begins before `p` (inside the last name, when a label was cut at 63 bytes) starts none.

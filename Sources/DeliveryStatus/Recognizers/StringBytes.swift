@@ -107,18 +107,14 @@ extension String {
 /// Whether valid UTF-8 `bytes` hold U+0130 (C4 B0) or U+212A (E2 84 AA), the two non-ASCII
 /// characters whose `lowercased()` contains ASCII letters.
 private func lowercasesIntoASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = bytes.baseAddress else { return false }
-    let count = bytes.count
-    /// Whether `lead` is somewhere followed by `second` (and `third`, when given).
-    func holds(_ lead: UInt8, _ second: UInt8, _ third: UInt8?) -> Bool {
-        let length = third == nil ? 2 : 3
-        var i = 0
-        while i < count, let hit = memchr(base + i, Int32(lead), count - i) {
-            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if at + length <= count, base[at + 1] == second, third.map({ base[at + 2] == $0 }) ?? true { return true }
-            i = at + 1
-        }
-        return false
+    func holds(_ needle: [UInt8]) -> Bool {
+        needle.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: $0, in: bytes) } != nil
     }
-    return holds(0xC4, 0xB0, nil) || holds(0xE2, 0x84, 0xAA)
+    return holds(LowercasingIntoASCII.dottedCapitalI) || holds(LowercasingIntoASCII.kelvinSign)
+}
+
+/// The UTF-8 of the two characters `lowercasesIntoASCII` looks for.
+private enum LowercasingIntoASCII {
+    static let dottedCapitalI: [UInt8] = [0xC4, 0xB0]     // U+0130, lower-cased to "i" and a combining dot
+    static let kelvinSign: [UInt8] = [0xE2, 0x84, 0xAA]   // U+212A, lower-cased to "k"
 }
