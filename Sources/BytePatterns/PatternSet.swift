@@ -590,7 +590,7 @@ public struct PatternSetGroup: Sendable {
     /// For each alternative tried alone, the literal its matches must end with, when it has one
     /// (`RequiredSuffix`): an alternative is tried at a candidate only if that literal occurs from
     /// there on. Indexed by `suffixBase[group] + alternative`.
-    private let suffixes: [[UInt8]?]
+    private let suffixes: [(bytes: [UInt8], anchor: Int)?]
     private let suffixBase: [Int]
     private let caseless: Bool
 
@@ -609,11 +609,14 @@ public struct PatternSetGroup: Sendable {
         matchPairs = 1 + (eligible.map { sets[$0].patterns.reduce(0) { $0 + $1.utf8.count { $0 == UInt8(ascii: "(") } } }.max() ?? 0)
         caseless = options.contains(.caseless)
         var base: [Int] = []
-        var all: [[UInt8]?] = []
+        var all: [(bytes: [UInt8], anchor: Int)?] = []
         for (group, index) in eligible.enumerated() {
             base.append(all.count)
             let alone = alternatives[group] != nil
-            all += sets[index].patterns.map { alone ? RequiredSuffix.of($0, caseless: options.contains(.caseless)) : nil }
+            all += sets[index].patterns.map { pattern in
+                guard alone, let suffix = RequiredSuffix.of(pattern, caseless: options.contains(.caseless)) else { return nil }
+                return (suffix, RequiredSuffix.anchor(of: suffix))
+            }
         }
         suffixes = all
         suffixBase = base
@@ -676,7 +679,7 @@ public struct PatternSetGroup: Sendable {
                             let known = suffixAt.firstIndex { $0.slot == slot }
                             var at = known.map { suffixAt[$0].at } ?? -1
                             if at < offset {
-                                at = RequiredSuffix.firstOccurrence(of: suffix, in: bytes, from: offset, caseless: caseless) ?? Int.max
+                                at = RequiredSuffix.firstOccurrence(of: suffix.bytes, anchor: suffix.anchor, in: bytes, from: offset, caseless: caseless) ?? Int.max
                                 if let known { suffixAt[known].at = at } else { suffixAt.append((slot, at)) }
                             }
                             if at == Int.max { return nil }

@@ -87,33 +87,69 @@ enum RequiredSuffix {
 
     /// The first offset at or after `from` where `suffix` occurs in `bytes` (ASCII letters compared
     /// without case when `caseless`; `suffix` is then lower-case), or nil.
-    static func firstOccurrence(of suffix: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int, caseless: Bool) -> Int? {
+    ///
+    /// The text is searched for the suffix's byte at `anchor` (any index gives the same answer; the
+    /// rarest byte, `anchor(of:)`, the fewest stops), and the whole suffix compared around each place
+    /// it occurs. A byte that no case folding changes is
+    /// found by memchr; a letter without case, eight bytes at a time.
+    static func firstOccurrence(of suffix: [UInt8], anchor: Int, in bytes: UnsafeBufferPointer<UInt8>, from: Int, caseless: Bool) -> Int? {
         let m = suffix.count
-        guard m > 0, from >= 0, bytes.count - from >= m else { return nil }
+        guard m > 0, anchor >= 0, anchor < m, from >= 0, bytes.count - from >= m, let base = bytes.baseAddress else { return nil }
         return suffix.withUnsafeBufferPointer { s -> Int? in
-            let first = s[0]
-            // A first byte that no case folding changes (`:`, `>`, a space ...) is found by memchr.
-            let byMemchr = !caseless || !(first >= 0x61 && first <= 0x7A)
-            var i = from
+            let key = s[anchor]
+            let folded = caseless && key >= 0x61 && key <= 0x7A
+            // A lower-case letter is either case in the text: `b | 0x20` is `key` exactly then (for a
+            // letter, setting 0x20 is its folding).
+            let keyEverywhere = 0x0101_0101_0101_0101 &* UInt64(key)
+            let raw = UnsafeRawPointer(base)
+            // `j` runs over the places of the anchor byte: from `from + anchor` to `last + anchor`.
             let last = bytes.count - m
-            while i <= last {
-                if byMemchr {
-                    guard let base = bytes.baseAddress, let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
-                    i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                }
-                let b = caseless ? LiteralPrefilter.fold(bytes[i]) : bytes[i]
-                if b == first {
-                    var k = 1
-                    while k < m {
-                        let x = caseless ? LiteralPrefilter.fold(bytes[i + k]) : bytes[i + k]
-                        if x != s[k] { break }
-                        k += 1
+            var j = from + anchor
+            let end = last + anchor
+            while j <= end {
+                if folded {
+                    while j + 8 <= end + 1 {
+                        let x = (raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) | 0x2020_2020_2020_2020) ^ keyEverywhere
+                        // Some byte of `x` zero: the classic test.
+                        if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { break }
+                        j += 8
                     }
-                    if k == m { return i }
+                    guard j <= end else { return nil }
+                    guard bytes[j] | 0x20 == key else { j += 1; continue }
+                } else {
+                    guard let hit = memchr(base + j, Int32(key), end - j + 1) else { return nil }
+                    j = UnsafeRawPointer(hit) - raw
                 }
-                i += 1
+                let i = j - anchor
+                var k = 0
+                while k < m {
+                    let x = caseless ? LiteralPrefilter.fold(bytes[i + k]) : bytes[i + k]
+                    if x != s[k] { break }
+                    k += 1
+                }
+                if k == m { return i }
+                j += 1
             }
             return nil
         }
     }
+
+    /// The index of the suffix's rarest byte, for `firstOccurrence`: a `>` or `:` rather than the
+    /// space most suffixes begin with (searching for that space stopped every few bytes).
+    static func anchor(of suffix: [UInt8]) -> Int {
+        var anchor = 0
+        for k in suffix.indices.dropFirst() where rarity(suffix[k]) > rarity(suffix[anchor]) { anchor = k }
+        return anchor
+    }
+
+    /// How rarely a byte occurs in a diagnostic, higher for rarer: punctuation and digits, then
+    /// letters by their frequency in English text, the space last.
+    private static func rarity(_ byte: UInt8) -> Int {
+        if byte == 0x20 { return 0 }
+        guard let rank = letterFrequency.firstIndex(of: LiteralPrefilter.fold(byte)) else { return 40 }
+        return 1 + rank
+    }
+
+    /// Lower-case letters, the most frequent in English first.
+    private static let letterFrequency: [UInt8] = Array("etaoinsrhldcumfpgwybvkxjqz".utf8)
 }

@@ -76,6 +76,39 @@ import Testing
         #expect(RequiredSuffix.of(pattern, caseless: true) == expected.map { Array($0.utf8) })
     }
 
+    /// The suffix search (for the byte at any anchor: eight bytes at a time for a letter, memchr
+    /// otherwise) finds what a plain byte-by-byte search finds, at every start offset, in texts long
+    /// enough for the word loop.
+    @Test func requiredSuffixSearchIsThePlainSearch() {
+        func plain(_ suffix: [UInt8], _ text: [UInt8], from: Int, caseless: Bool) -> Int? {
+            guard suffix.count > 0, from >= 0, text.count - from >= suffix.count else { return nil }
+            for i in from...(text.count - suffix.count) {
+                let hit = (0..<suffix.count).allSatisfy { k in
+                    (caseless ? LiteralPrefilter.fold(text[i + k]) : text[i + k]) == suffix[k]
+                }
+                if hit { return i }
+            }
+            return nil
+        }
+        let alphabet = Array("aAbB zZ:@[`{".utf8)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let suffix = (0..<Int.random(in: 1...3, using: &generator)).map { _ in LiteralPrefilter.fold(alphabet.randomElement(using: &generator)!) }
+            for caseless in [true, false] {
+                let wanted = caseless ? suffix : suffix.map { $0 }
+                for from in 0...text.count {
+                    for anchor in wanted.indices {
+                        let found = text.withUnsafeBufferPointer {
+                            RequiredSuffix.firstOccurrence(of: wanted, anchor: anchor, in: $0, from: from, caseless: caseless)
+                        }
+                        #expect(found == plain(wanted, text, from: from, caseless: caseless), "\(wanted) at \(anchor) in \(text) from \(from)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Random texts built from the pieces of the sets' patterns, where suffixes and literal starts come
     /// in every order: the group's answers (which skip alternatives whose suffix does not follow) are
     /// each set's `hasMatch` (which does not).
