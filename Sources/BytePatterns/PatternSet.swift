@@ -10,8 +10,24 @@ public struct PatternSet: Sendable {
     /// The options the set was compiled with.
     public let options: PatternOptions
     /// Where every alternative begins with a literal: those literals, to find the few positions worth
-    /// a PCRE2 call (see `LiteralPrefilter`).
-    fileprivate let prefilter: LiteralPrefilter?
+    /// a PCRE2 call (see `LiteralPrefilter`). Built at once, or on first use in a set compiled on
+    /// first use (`init(deferring:options:)`).
+    fileprivate var prefilter: LiteralPrefilter? {
+        switch literals {
+        case .none: nil
+        case .built(let prefilter): prefilter
+        case .deferred(let lazy): lazy.prefilter
+        }
+    }
+    /// Whether the set has a prefilter (built or to be).
+    fileprivate var hasPrefilter: Bool { if case .none = literals { false } else { true } }
+    private let literals: Literals
+
+    private enum Literals {
+        case none
+        case built(LiteralPrefilter)
+        case deferred(LazyPrefilter)
+    }
     /// The alternation: scanned by PCRE2 itself in a set without a prefilter; compiled `.anchored`
     /// and tried at the prefilter's candidates in a set with one (such a set compiles only this one:
     /// compiling and JIT-compiling patterns nobody runs was a fifth of all instructions of a scan of
@@ -25,9 +41,9 @@ public struct PatternSet: Sendable {
     }
 
     /// The alternation, when the set has no prefilter.
-    fileprivate var combined: BytePattern? { prefilter == nil ? alternationPattern : nil }
+    fileprivate var combined: BytePattern? { hasPrefilter ? nil : alternationPattern }
     /// The alternation compiled `.anchored`, when the set has a prefilter.
-    fileprivate var anchored: BytePattern? { prefilter != nil ? alternationPattern : nil }
+    fileprivate var anchored: BytePattern? { hasPrefilter ? alternationPattern : nil }
     /// Whether the set has an alternation (compiled or to be): false only for an empty set.
     fileprivate var hasAlternation: Bool { if case .none = alternation { false } else { true } }
 
@@ -45,8 +61,9 @@ public struct PatternSet: Sendable {
     public init(_ patterns: [String], options: PatternOptions = [], limits: PatternLimits = .init()) throws(BytePatternError) {
         self.patterns = patterns
         self.options = options
-        guard !patterns.isEmpty else { prefilter = nil; alternation = .none; return }
-        prefilter = LiteralPrefilter(alternatives: patterns, options: options)
+        guard !patterns.isEmpty else { literals = .none; alternation = .none; return }
+        let prefilter = LiteralPrefilter(alternatives: patterns, options: options)
+        literals = prefilter.map { .built($0) } ?? .none
         do {
             let compiled = try PatternSet.compile(patterns, options: prefilter == nil ? options : options.union(.anchored), limits: limits)
             alternation = compiled.map { .compiled($0) } ?? .none
@@ -70,9 +87,13 @@ public struct PatternSet: Sendable {
     public init(deferring patterns: [String], options: PatternOptions = []) {
         self.patterns = patterns
         self.options = options
-        guard !patterns.isEmpty else { prefilter = nil; alternation = .none; return }
-        prefilter = LiteralPrefilter(alternatives: patterns, options: options)
-        alternation = .deferred(LazyPattern(PatternSet.source(patterns), options: prefilter == nil ? options : options.union(.anchored)))
+        guard !patterns.isEmpty else { literals = .none; alternation = .none; return }
+        // Whether there will be a prefilter, known without building it: the reason tables are searched
+        // through a `PatternSetGroup`, which builds its own over all of them; building each table's
+        // too was two thirds of the start-up cost of the tables.
+        let prefiltered = LiteralPrefilter.isPossible(alternatives: patterns, options: options)
+        literals = prefiltered ? .deferred(LazyPrefilter(patterns, options: options)) : .none
+        alternation = .deferred(LazyPattern(PatternSet.source(patterns), options: prefiltered ? options.union(.anchored) : options))
     }
 
     private static func compile(_ patterns: [String], options: PatternOptions, limits: PatternLimits) throws(BytePatternError) -> BytePattern? {
@@ -96,7 +117,8 @@ public struct PatternSet: Sendable {
         let escaped = literals.map(BytePattern.escaped)
         self.patterns = escaped
         self.options = options
-        self.prefilter = LiteralPrefilter(alternatives: escaped, options: options)
+        let prefilter = LiteralPrefilter(alternatives: escaped, options: options)
+        self.literals = prefilter.map { .built($0) } ?? .none
         let compiled = try? PatternSet.compile(escaped, options: prefilter == nil ? options : options.union(.anchored), limits: .init())
         self.alternation = compiled.map { .compiled($0) } ?? .none
     }
@@ -226,11 +248,21 @@ struct LiteralPrefilter: Sendable {
         self.init(groups: [alternatives], options: options)
     }
 
+    /// Whether `init(alternatives:options:)` builds a prefilter (every alternative has a literal
+    /// start, and the options allow one), without building it.
+    static func isPossible(alternatives: [String], options: PatternOptions) -> Bool {
+        allowed(groups: [alternatives], options: options) && alternatives.allSatisfy { !literalStart(of: $0).isEmpty }
+    }
+
+    private static func allowed(groups: [[String]], options: PatternOptions) -> Bool {
+        !groups.isEmpty && !groups.contains(where: \.isEmpty) && !options.contains(.utf) && !options.contains(.extended)
+            && !options.contains(.anchored)
+    }
+
     /// A prefilter for several sets at once (group = index in `groups`), or nil when an alternative
     /// of any of them has no literal start.
     init?(groups: [[String]], options: PatternOptions) {
-        guard !groups.isEmpty, !groups.contains(where: \.isEmpty), !options.contains(.utf), !options.contains(.extended),
-              !options.contains(.anchored) else { return nil }
+        guard LiteralPrefilter.allowed(groups: groups, options: options) else { return nil }
         caseless = options.contains(.caseless)
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
         var bytes: [UInt8] = []
@@ -499,6 +531,7 @@ struct LiteralPrefilter: Sendable {
         let p = Array(pattern.utf8)
         guard !hasTopLevelAlternation(p) else { return [] }
         var out: [UInt8] = []
+        out.reserveCapacity(p.count)
         var i = 0
         while i < p.count {
             var c = p[i]
@@ -598,7 +631,7 @@ public struct PatternSetGroup: Sendable {
     public init(_ sets: [PatternSet]) {
         self.sets = sets
         let options = sets.first?.options ?? []
-        let eligible = sets.indices.filter { sets[$0].prefilter != nil && sets[$0].hasAlternation && sets[$0].options == options }
+        let eligible = sets.indices.filter { sets[$0].hasPrefilter && sets[$0].hasAlternation && sets[$0].options == options }
         prefiltered = eligible
         prefilter = eligible.isEmpty ? nil : LiteralPrefilter(groups: eligible.map { sets[$0].patterns }, options: options)
         alternatives = eligible.map { index -> [LazyPattern]? in
@@ -708,6 +741,28 @@ public struct PatternSetGroup: Sendable {
             found[index] = sets[index].leftmost(in: buffer) != nil
         }
         return found
+    }
+}
+
+/// A set's prefilter built the first time it is asked for, by whichever thread asks first.
+final class LazyPrefilter: Sendable {
+    private let alternatives: [String]
+    private let options: PatternOptions
+    private let state = Mutex<LiteralPrefilter??>(nil)
+
+    init(_ alternatives: [String], options: PatternOptions) {
+        self.alternatives = alternatives
+        self.options = options
+    }
+
+    /// The prefilter (nil only if `LiteralPrefilter.isPossible` said no).
+    var prefilter: LiteralPrefilter? {
+        state.withLock { state in
+            if let built = state { return built }
+            let built = LiteralPrefilter(alternatives: alternatives, options: options)
+            state = .some(built)
+            return built
+        }
     }
 }
 

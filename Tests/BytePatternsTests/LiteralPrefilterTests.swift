@@ -76,6 +76,18 @@ import Testing
         #expect(RequiredSuffix.of(pattern, caseless: true) == expected.map { Array($0.utf8) })
     }
 
+    /// A set compiled on first use knows whether it will have a prefilter without building one: the
+    /// answer must be whether one is built.
+    @Test func prefilterIsPossibleExactlyWhenOneIsBuilt() {
+        let tables = Self.sets + [["abc", #"\bword"#], ["(?i)x"], ["abc|def"], ["[a-z]x", "y"], [], ["a", "b"]]
+        for alternatives in tables {
+            for options: PatternOptions in [[], [.caseless], [.caseless, .dotAll], [.utf], [.anchored]] {
+                #expect(LiteralPrefilter.isPossible(alternatives: alternatives, options: options)
+                        == (LiteralPrefilter(alternatives: alternatives, options: options) != nil), "\(alternatives) \(options)")
+            }
+        }
+    }
+
     /// The suffix search (for the byte at any anchor: eight bytes at a time for a letter, memchr
     /// otherwise) finds what a plain byte-by-byte search finds, at every start offset, in texts long
     /// enough for the word loop.
