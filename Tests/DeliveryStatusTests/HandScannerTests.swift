@@ -120,6 +120,29 @@ import Testing
         for text in texts { #expect(Diagnostic.sweep(text) == Self.sweepByBytes(text), "\(text.debugDescription)") }
     }
 
+    /// CRLF and lone CR made LF, as the plain loop it was written as; the runs between CRs are copied
+    /// whole now.
+    @Test func lineEndsNormalizedAsThePlainLoop() {
+        func plain(_ s: String) -> String {
+            var out: [UInt8] = []
+            var previousCR = false
+            for b in s.utf8 {
+                if b == 13 { out.append(10); previousCR = true; continue }
+                if b == 10 && previousCR { previousCR = false; continue }
+                previousCR = false
+                out.append(b)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        let pieces = ["\r", "\n", "\r\n", "\n\r", "a", "bc", "ü", "日本", "\r\r\n", " "]
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["", "\r", "\n", "a\r", "\ra", "a\r\nb", "\r\n\r\n"]
+        for _ in 0..<3_000 {
+            texts.append((0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for text in texts { #expect(BounceContext.normalizeLineEnds(text) == plain(text), "\(text.debugDescription)") }
+    }
+
     /// The host names the provider rules read in a report's Received values: the dotted word after each
     /// `from` or `by` (lower-case keywords), words split at blanks, parentheses, `;` and brackets.
     @Test(arguments: [

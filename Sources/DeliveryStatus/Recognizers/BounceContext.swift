@@ -294,18 +294,25 @@ package final class BounceContext {
     static func normalizeLineEnds(_ s: String) -> String {
         var s = s
         return s.withUTF8 { bytes -> String? in
-            guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
+            guard let base = bytes.baseAddress, var cr = memchr(base, 13, bytes.count) else { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { out in
+                // The runs between CRs are copied whole; each CR becomes LF, and an LF right after it goes.
+                guard let to = out.baseAddress else { return 0 }
                 var n = 0
-                var previousCR = false
-                for b in bytes {
-                    if b == 13 { out[n] = 10; n += 1; previousCR = true; continue }
-                    if b == 10 && previousCR { previousCR = false; continue }
-                    previousCR = false
-                    out[n] = b
+                var i = 0
+                while true {
+                    let at = UnsafeRawPointer(cr).assumingMemoryBound(to: UInt8.self) - base
+                    (to + n).update(from: base + i, count: at - i)
+                    n += at - i
+                    to[n] = 10
                     n += 1
+                    i = at + 1
+                    if i < bytes.count && base[i] == 10 { i += 1 }
+                    guard i < bytes.count, let next = memchr(base + i, 13, bytes.count - i) else { break }
+                    cr = next
                 }
-                return n
+                (to + n).update(from: base + i, count: bytes.count - i)
+                return n + bytes.count - i
             }
         } ?? s
     }

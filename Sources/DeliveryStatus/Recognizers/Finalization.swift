@@ -138,20 +138,38 @@ enum Diagnostic {
     static func sweep(_ s: String) -> String {
         var s = s
         return s.withUTF8 { bytes -> String? in
-            // Unchanged text (no leading, trailing or repeated blanks, only plain spaces) is returned as is.
+            // Unchanged text (no leading, trailing or repeated blanks, only plain spaces) is returned as
+            // is. The `clean` bytes before the first change are copied as they are, not looked at again.
             var previousBlank = true
-            var clean = true
-            for b in bytes {
-                let blank = isBlank(b)
-                if blank && (previousBlank || b != 0x20) { clean = false; break }
-                previousBlank = blank
+            var clean = 0
+            // Eight bytes at a time while they hold no control byte: then the only blanks are spaces,
+            // and the word is clean when no space follows a blank (the word's first byte follows the
+            // last byte before it). Little-endian: the first byte is the lowest.
+            if let base = bytes.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                while clean + 8 <= bytes.count {
+                    let word = raw.loadUnaligned(fromByteOffset: clean, as: UInt64.self).littleEndian
+                    if ByteWord.hasByte(word, below: 0x20) { break }
+                    let spaces = exactZeroBytes(word ^ ByteWord.broadcast(0x20))
+                    if spaces & (spaces << 8) != 0 || (previousBlank && spaces & 0x80 != 0) { break }
+                    previousBlank = spaces >> 63 != 0
+                    clean += 8
+                }
             }
-            if clean && !previousBlank { return nil }
-            if clean && bytes.isEmpty { return nil }
+            for b in UnsafeBufferPointer(rebasing: bytes[clean...]) {
+                let blank = isBlank(b)
+                if blank && (previousBlank || b != 0x20) { break }
+                previousBlank = blank
+                clean += 1
+            }
+            if clean == bytes.count && (!previousBlank || bytes.isEmpty) { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { out in
-                var n = 0
+                // The clean prefix, without the single space it may end with (a blank follows it).
+                var n = clean
+                if n > 0 && bytes[n - 1] == 0x20 { n -= 1 }
+                if n > 0, let from = bytes.baseAddress, let to = out.baseAddress { to.update(from: from, count: n) }
                 var pendingSpace = false
-                for b in bytes {
+                for b in UnsafeBufferPointer(rebasing: bytes[n...]) {
                     if isBlank(b) {
                         pendingSpace = n > 0
                         continue
@@ -163,6 +181,13 @@ enum Diagnostic {
                 return n
             }
         } ?? s
+    }
+
+    /// 0x80 in each byte of `word` that is zero, 0 in every other: exact per byte, unlike the classic
+    /// test (no borrow crosses a byte: the low seven bits are added without carry out of the byte).
+    @inline(__always) private static func exactZeroBytes(_ word: UInt64) -> UInt64 {
+        let low7 = 0x7F7F_7F7F_7F7F_7F7F as UInt64
+        return ~(((word & low7) &+ low7) | word) & ~low7
     }
 
     /// Space, tab, LF or CR; most bytes are above 0x20 and are told so by one comparison.
