@@ -254,7 +254,7 @@ struct LiteralPrefilter: Sendable {
         allowed(groups: [alternatives], options: options) && alternatives.allSatisfy { !literalStart(of: $0).isEmpty }
     }
 
-    private static func allowed(groups: [[String]], options: PatternOptions) -> Bool {
+    static func allowed(groups: [[String]], options: PatternOptions) -> Bool {
         !groups.isEmpty && !groups.contains(where: \.isEmpty) && !options.contains(.utf) && !options.contains(.extended)
             && !options.contains(.anchored)
     }
@@ -597,8 +597,9 @@ struct LiteralPrefilter: Sendable {
 }
 
 /// Several pattern sets asked the same question of one text — which of them match anywhere —
-/// answered in one pass: one prefilter over the literal starts of every set's alternatives, and
-/// where an alternative's literal occurs, that alternative alone is tried there (compiled `.anchored`
+/// answered in one pass: one automaton (`PhraseAutomaton`, or the prefilter's scan where that would be
+/// too large) over the literal starts of every set's alternatives, and where an alternative's literal
+/// occurs, that alternative alone is tried there (compiled `.anchored`
 /// on its own), only until its set has matched. An alternative can match only where its literal
 /// start occurs, so this asks exactly the set's question; it saves trying the set's whole
 /// alternation, dozens of alternatives, at every such place. A set whose alternatives may mean
@@ -609,7 +610,9 @@ struct LiteralPrefilter: Sendable {
 public struct PatternSetGroup: Sendable {
     /// The sets, in the order given.
     public let sets: [PatternSet]
-    private let prefilter: LiteralPrefilter?
+    /// What finds every literal start of the prefiltered sets' alternatives: an automaton, or the
+    /// prefilter's scan when the automaton would be too large.
+    private let finder: LiteralFinder?
     /// For each group of the prefilter, the index of its set in `sets`.
     private let prefiltered: [Int]
     /// For each group of the prefilter, its set's alternatives to be compiled `.anchored` one by one
@@ -633,7 +636,9 @@ public struct PatternSetGroup: Sendable {
         let options = sets.first?.options ?? []
         let eligible = sets.indices.filter { sets[$0].hasPrefilter && sets[$0].hasAlternation && sets[$0].options == options }
         prefiltered = eligible
-        prefilter = eligible.isEmpty ? nil : LiteralPrefilter(groups: eligible.map { sets[$0].patterns }, options: options)
+        let groups = eligible.map { sets[$0].patterns }
+        finder = eligible.isEmpty ? nil : PhraseAutomaton(groups: groups, options: options).map(LiteralFinder.automaton)
+            ?? LiteralPrefilter(groups: groups, options: options).map(LiteralFinder.prefilter)
         alternatives = eligible.map { index -> [LazyPattern]? in
             let set = sets[index]
             guard set.patterns.allSatisfy(PatternSetGroup.standsAlone) else { return nil }
@@ -689,19 +694,22 @@ public struct PatternSetGroup: Sendable {
     public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
         var found = [Bool](repeating: false, count: sets.count)
         var done = [Bool](repeating: false, count: sets.count)
-        if let prefilter {
+        if let finder {
             for index in prefiltered { done[index] = true }
             var remaining = prefiltered.count
-            // Where each whole alternation was last tried (it is tried once per place).
-            var triedAt = [Int](repeating: -1, count: prefiltered.count)
+            // The places (offset and group) where a whole alternation was tried: once per place, and
+            // the finder may offer a place more than once, not in a row (the automaton reports literals
+            // where they end).
+            var triedWhole: Set<Int> = []
             // Per alternative with a required suffix looked up so far (a few per text): where that
-            // suffix next occurs, at or after the offset it was looked up from, `Int.max` for nowhere.
-            // A short list searched in order, not an array over all alternatives (zeroing that cost
-            // more than the lookups).
-            var suffixAt: [(slot: Int, at: Int)] = []
+            // suffix first occurs at or after the offset it was looked up from, `Int.max` for nowhere.
+            // Offsets do not only grow (see above), so an answer serves the offsets from `from` to
+            // `at`. A short list searched in order, not an array over all alternatives (zeroing that
+            // cost more than the lookups).
+            var suffixAt: [(slot: Int, from: Int, at: Int)] = []
             let bytes = buffer.bindMemory(to: UInt8.self)
             _ = BytePattern.withMatchData(pairs: matchPairs) { data in
-                prefilter.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
+                finder.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
                     let index = prefiltered[group]
                     guard !found[index] else { return nil }
                     // The alternative alone, when it stands alone and compiles; else the whole alternation.
@@ -710,10 +718,10 @@ public struct PatternSetGroup: Sendable {
                         let slot = suffixBase[group] + alternative
                         if let suffix = suffixes[slot] {
                             let known = suffixAt.firstIndex { $0.slot == slot }
-                            var at = known.map { suffixAt[$0].at } ?? -1
+                            var at = known.map { suffixAt[$0].from <= offset ? suffixAt[$0].at : -1 } ?? -1
                             if at < offset {
                                 at = RequiredSuffix.firstOccurrence(of: suffix.bytes, anchor: suffix.anchor, in: bytes, from: offset, caseless: caseless) ?? Int.max
-                                if let known { suffixAt[known].at = at } else { suffixAt.append((slot, at)) }
+                                if let known { suffixAt[known] = (slot, offset, at) } else { suffixAt.append((slot, offset, at)) }
                             }
                             if at == Int.max { return nil }
                         }
@@ -724,8 +732,8 @@ public struct PatternSetGroup: Sendable {
                         hit = alone.matches(in: buffer, at: offset, data: data)
                     } else {
                         // The whole alternation, once per place.
-                        guard triedAt[group] != offset, let anchored = sets[index].anchored else { return nil }
-                        triedAt[group] = offset
+                        guard let anchored = sets[index].anchored,
+                              triedWhole.insert(offset &* prefiltered.count &+ group).inserted else { return nil }
                         hit = anchored.matches(in: buffer, at: offset, data: data)
                     }
                     if hit {
@@ -741,6 +749,21 @@ public struct PatternSetGroup: Sendable {
             found[index] = sets[index].leftmost(in: buffer) != nil
         }
         return found
+    }
+}
+
+/// What finds the literal starts for a `PatternSetGroup`.
+private enum LiteralFinder: Sendable {
+    case automaton(PhraseAutomaton)
+    case prefilter(LiteralPrefilter)
+
+    /// Every literal start in `buffer` (see each finder's `forEachLiteral` for the order).
+    func forEachLiteral<Result>(in buffer: UnsafeRawBufferPointer,
+                                _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
+        switch self {
+        case .automaton(let automaton): automaton.forEachLiteral(in: buffer, body)
+        case .prefilter(let prefilter): prefilter.forEachLiteral(in: buffer, body)
+        }
     }
 }
 

@@ -170,8 +170,9 @@ import Testing
         #expect(set.firstMatch(in: "..(x)..")?.match.range == 2..<5)
     }
 
-    /// Every literal found where a plain byte comparison finds it (the trie walk of the long literals,
-    /// the table of the short ones), offsets left to right: literals that are prefixes of each other,
+    /// Every literal found where a plain byte comparison finds it, by the prefilter (the trie walk of
+    /// the long literals, the table of the short ones: offsets left to right) and by the automaton
+    /// (ordered by where literals end): literals that are prefixes of each other,
     /// share their first three bytes, or differ only in case, over random text made of their pieces.
     @Test(arguments: [true, false])
     func everyLiteralFoundWhereItOccurs(caseless: Bool) throws {
@@ -179,6 +180,7 @@ import Testing
                                   ["mess", "mailbox", "mail", "you", "your mailbox", "yo", "x"],
                                   ["message re", "mailbox full", "maIl", "y", "the ", "them", "thee"]]
         let prefilter = try #require(LiteralPrefilter(groups: groups, options: caseless ? [.caseless] : []))
+        let automaton = try #require(PhraseAutomaton(groups: groups, options: caseless ? [.caseless] : []))
         func fold(_ b: UInt8) -> UInt8 { caseless ? LiteralPrefilter.fold(b) : b }
         let pieces = ["m", "M", "e", "s", "sage", "SAGE", "ss", " ", "re", "rejected", "ai", "AI", "l", "box", " full",
                       "you", "r", "th", "e", "x", "y", "o"] + groups.joined() + groups.joined().map { $0.uppercased() }
@@ -207,6 +209,30 @@ import Testing
             }
             #expect(found.map { $0[0] } == found.map { $0[0] }.sorted(), "offsets out of order in \(String(decoding: text, as: UTF8.self))")
             #expect(Set(found) == Set(expected) && found.count == expected.count, "\(String(decoding: text, as: UTF8.self))")
+            // The automaton finds the same, ordered by where each literal ends.
+            var reported: [[Int]] = []
+            _ = text.withUnsafeBytes { raw in
+                automaton.forEachLiteral(in: raw) { offset, group, alternative -> Bool? in
+                    reported.append([offset, group, alternative])
+                    return nil
+                }
+            }
+            let ends = reported.map { $0[0] + groups[$0[1]][$0[2]].utf8.count }
+            #expect(ends == ends.sorted(), "ends out of order in \(String(decoding: text, as: UTF8.self))")
+            #expect(Set(reported) == Set(expected) && reported.count == expected.count, "\(String(decoding: text, as: UTF8.self))")
         }
+    }
+
+    /// An automaton too large for its table is not built (the group then scans with the prefilter),
+    /// and neither is one for options a prefilter is not built for.
+    @Test func automatonOnlyWithinItsLimits() {
+        // Distinct literals of three letters from 36 symbols: every one a new path of three states.
+        let symbols = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var large: [String] = []
+        for a in symbols { for b in symbols { for c in symbols { large.append(String([a, b, c])) } } }
+        #expect(PhraseAutomaton(groups: [large], options: [.caseless]) == nil)
+        #expect(PhraseAutomaton(groups: [Array(large.prefix(2_000))], options: [.caseless]) != nil)
+        #expect(PhraseAutomaton(groups: [["abc"]], options: [.utf]) == nil)
+        #expect(PhraseAutomaton(groups: [["abc", #"\bx"#]], options: []) == nil)
     }
 }

@@ -1,0 +1,182 @@
+/// Every occurrence of many literals in one pass, one table lookup per text byte: an Aho-Corasick
+/// automaton (Aho and Corasick, "Efficient string matching", CACM 18(6), 1975) turned into a full
+/// transition table, over the same literal starts as `LiteralPrefilter`.
+///
+/// `PatternSetGroup` asks for every literal start in a diagnostic, in any order. The prefilter's scan
+/// (a first-byte table, a trigram bit, a trie walk from each candidate) cost about 70 instructions a
+/// text byte on the sisimai bsd mbox (the automaton: 5), because English text is full of the reason phrases' first
+/// trigrams ("mes", "you", "the"); the automaton reads each byte once and stops only where a literal
+/// ends. It reports each literal where it ends, so offsets come in the order of their literals'
+/// ends, not their starts. Not built (nil) when the table would pass `maxStates`; the group then keeps
+/// the prefilter's scan.
+struct PhraseAutomaton: Sendable {
+    /// A literal that ends at a state: its group, its alternative's index in the group, its length.
+    struct Output: Sendable {
+        var group: Int32
+        var alternative: Int32
+        var length: Int32
+    }
+
+    /// The most states the table holds (a state and the "has outputs" flag share 16 bits). The reason
+    /// phrases' literal starts need 12,961 states of 55 byte classes: a table of 1.4 MB, built once per
+    /// process (9 million instructions) and read mostly near its root.
+    static let maxStates = 1 << 15
+    private static let hasOutputs: UInt16 = 0x8000
+
+    /// Each text byte's class (case folded first when caseless): bytes that begin no literal path
+    /// share class 0.
+    private let classOf: [UInt8]
+    private let classCount: Int
+    /// `transitions[state * classCount + class]`: the next state, with `hasOutputs` set when a
+    /// literal ends there.
+    private let transitions: [UInt16]
+    /// The literals that end at state `s`: `outputs[outputStarts[s]..<outputStarts[s + 1]]`, its
+    /// own and those of the states its fail links lead to.
+    private let outputs: [Output]
+    private let outputStarts: [Int32]
+
+    /// The automaton over `groups` (literal starts as `LiteralPrefilter.literalStart` takes them, and
+    /// under the same conditions), or nil when an alternative has none, the options rule it out, or
+    /// it would need more than `maxStates` states.
+    init?(groups: [[String]], options: PatternOptions) {
+        guard LiteralPrefilter.allowed(groups: groups, options: options) else { return nil }
+        let caseless = options.contains(.caseless)
+        var literals: [(bytes: [UInt8], output: Output)] = []
+        for (group, alternatives) in groups.enumerated() {
+            for (index, alternative) in alternatives.enumerated() {
+                var literal = LiteralPrefilter.literalStart(of: alternative)
+                guard !literal.isEmpty else { return nil }
+                if caseless { literal = literal.map(LiteralPrefilter.fold) }
+                literals.append((literal, Output(group: Int32(group), alternative: Int32(index), length: Int32(literal.count))))
+            }
+        }
+        // Byte classes: one per distinct byte of the literals, 0 for the rest.
+        var classes = [UInt8](repeating: 0, count: 256)
+        var count = 1
+        for (bytes, _) in literals {
+            for byte in bytes where classes[Int(byte)] == 0 {
+                guard count < 256 else { return nil }
+                classes[Int(byte)] = UInt8(count)
+                count += 1
+            }
+        }
+        let width = count
+        // The trie, in the table itself (0 where there is no child yet: the root is no one's child),
+        // sized for the most states the literals could need; `endState[k]` is where literal k ends,
+        // `parent` and `via` say where each state hangs. Built over the buffers: the table has
+        // hundreds of thousands of slots and this runs at start-up.
+        let stateBound = min(PhraseAutomaton.maxStates, 1 + literals.reduce(0) { $0 + $1.bytes.count })
+        var table = [UInt16](repeating: 0, count: stateBound * width)
+        var endState = [Int32](repeating: 0, count: literals.count)
+        var parent = [Int32](repeating: 0, count: stateBound)
+        var via = [Int32](repeating: 0, count: stateBound)
+        var stateCount = 1
+        let fits = table.withUnsafeMutableBufferPointer { table in
+            for (k, literal) in literals.enumerated() {
+                var state = 0
+                for byte in literal.bytes {
+                    let slot = state &* width &+ Int(classes[Int(byte)])
+                    if table[slot] == 0 {
+                        guard stateCount < stateBound else { return false }
+                        table[slot] = UInt16(stateCount)
+                        parent[stateCount] = Int32(state)
+                        via[stateCount] = Int32(slot - state * width)
+                        stateCount += 1
+                    }
+                    state = Int(table[slot])
+                }
+                endState[k] = Int32(state)
+            }
+            return true
+        }
+        guard fits else { return nil }
+        var ownCount = [Int32](repeating: 0, count: stateCount)
+        for state in endState { ownCount[Int(state)] += 1 }
+        // Each state's children, by parent: `children[childStarts[s]..<childStarts[s + 1]]`.
+        var childStarts = [Int32](repeating: 0, count: stateCount + 1)
+        for state in 1..<stateCount { childStarts[Int(parent[state]) + 1] += 1 }
+        for state in 0..<stateCount { childStarts[state + 1] += childStarts[state] }
+        var children = [Int32](repeating: 0, count: stateCount)
+        var placed = childStarts
+        for state in 1..<stateCount {
+            children[Int(placed[Int(parent[state])])] = Int32(state)
+            placed[Int(parent[state])] += 1
+        }
+        // Breadth first, so that a state's fail state (shallower) is done before it: a state's row is
+        // its fail state's row (the longest proper suffix of its path that is a trie path), with its
+        // trie children put back; a child's fail state is where its parent's row led before that;
+        // and a state has outputs when a literal ends there or its fail state has outputs. The root's
+        // row is 0 (back to the root) but for its children.
+        var fail = [Int32](repeating: 0, count: stateCount)
+        var order = [Int32](repeating: 0, count: stateCount)
+        var hasOutputs = [Bool](repeating: false, count: stateCount)
+        table.withUnsafeMutableBufferPointer { table in
+            let base = table.baseAddress!
+            var tail = 1
+            for head in 0..<stateCount {
+                let state = Int(order[head])
+                let row = state &* width
+                if state != 0 { (base + row).update(from: base + Int(fail[state]) &* width, count: width) }
+                for k in Int(childStarts[state])..<Int(childStarts[state + 1]) {
+                    let child = Int(children[k])
+                    let slot = row &+ Int(via[child])
+                    let childFail = state == 0 ? 0 : Int(table[slot] & ~PhraseAutomaton.hasOutputs)
+                    fail[child] = Int32(childFail)
+                    hasOutputs[child] = ownCount[child] > 0 || hasOutputs[childFail]
+                    table[slot] = UInt16(child) | (hasOutputs[child] ? PhraseAutomaton.hasOutputs : 0)
+                    order[tail] = Int32(child)
+                    tail += 1
+                }
+            }
+        }
+        // Outputs per state: its own literals, then its fail state's outputs (already laid out,
+        // being earlier in breadth-first order).
+        var total = [Int32](repeating: 0, count: stateCount)
+        for state in order.dropFirst() { total[Int(state)] = ownCount[Int(state)] + total[Int(fail[Int(state)])] }
+        var starts = [Int32](repeating: 0, count: stateCount + 1)
+        for state in 0..<stateCount { starts[state + 1] = starts[state] + total[state] }
+        var flat = [Output](repeating: Output(group: 0, alternative: 0, length: 0), count: Int(starts[stateCount]))
+        var filled = Array(starts.dropLast())
+        for (k, state) in endState.enumerated() {
+            flat[Int(filled[Int(state)])] = literals[k].output
+            filled[Int(state)] += 1
+        }
+        for state in order.dropFirst() {
+            let from = Int(starts[Int(fail[Int(state)])])
+            for k in from..<from + Int(total[Int(fail[Int(state)])]) {
+                flat[Int(filled[Int(state)])] = flat[k]
+                filled[Int(state)] += 1
+            }
+        }
+        table.removeLast(table.count - stateCount * width)
+        transitions = table
+        outputs = flat
+        outputStarts = starts
+        classOf = (0..<256).map { classes[Int(caseless ? LiteralPrefilter.fold(UInt8($0)) : UInt8($0))] }
+        classCount = width
+    }
+
+    /// Calls `body` with each occurrence of a literal in `buffer`, as the offset where it begins, its
+    /// group and its alternative: every occurrence once, in the order of the offsets where they end
+    /// (those ending at one offset longest first), until `body` returns a value.
+    func forEachLiteral<Result>(in buffer: UnsafeRawBufferPointer,
+                                _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
+        let bytes = buffer.bindMemory(to: UInt8.self)
+        let width = classCount
+        return classOf.withUnsafeBufferPointer { classOf in
+            transitions.withUnsafeBufferPointer { transitions in
+                var state = 0
+                for i in 0..<bytes.count {
+                    let target = transitions[state &* width &+ Int(classOf[Int(bytes[i])])]
+                    state = Int(target & ~PhraseAutomaton.hasOutputs)
+                    guard target & PhraseAutomaton.hasOutputs != 0 else { continue }
+                    for k in Int(outputStarts[state])..<Int(outputStarts[state + 1]) {
+                        let output = outputs[k]
+                        if let result = body(i + 1 - Int(output.length), Int(output.group), Int(output.alternative)) { return result }
+                    }
+                }
+                return nil
+            }
+        }
+    }
+}
