@@ -99,12 +99,6 @@ package final class BounceContext {
     /// Calls `body` with each dotted word that follows a `from` or `by` word in one Received value.
     /// Words are split at blanks and the punctuation around them: ( ) [ ] ;
     static func forEachHost(in value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        // Separators as bit masks: bytes 0-63 and 64-127 (tab, LF, CR, space, parentheses, `;`, `[`, `]`).
-        let low: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20 | 1 << 0x28 | 1 << 0x29 | 1 << 0x3B
-        let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x5D - 64)
-        @inline(__always) func isSeparator(_ b: UInt8) -> Bool {
-            b < 64 ? (low >> UInt64(b)) & 1 != 0 : b < 128 && (high >> UInt64(b - 64)) & 1 != 0
-        }
         @inline(__always) func isFromOrBy(_ start: Int, _ end: Int) -> Bool {
             // Exactly `from` or `by`, in lower case, compared byte by byte.
             switch end - start {
@@ -117,19 +111,37 @@ package final class BounceContext {
         let count = value.count
         var afterFromOrBy = false
         var k = 0
-        while k < count {
-            while k < count, isSeparator(value[k]) { k += 1 }
-            guard k < count else { break }
-            let start = k
-            var dotted = false
-            while k < count, !isSeparator(value[k]) {
-                if value[k] == UInt8(ascii: ".") { dotted = true }
-                k += 1
+        hostByteKinds.withUnsafeBufferPointer { kinds in
+            while k < count {
+                while k < count, kinds[Int(value[k])] == separatorByte { k += 1 }
+                guard k < count else { break }
+                let start = k
+                var seen: UInt8 = 0
+                while k < count {
+                    let kind = kinds[Int(value[k])]
+                    if kind == separatorByte { break }
+                    seen |= kind
+                    k += 1
+                }
+                if afterFromOrBy && seen & dotByte != 0 { body(UnsafeBufferPointer(rebasing: value[start..<k])) }
+                afterFromOrBy = isFromOrBy(start, k)
             }
-            if afterFromOrBy && dotted { body(UnsafeBufferPointer(rebasing: value[start..<k])) }
-            afterFromOrBy = isFromOrBy(start, k)
         }
     }
+
+    /// What each byte is to `forEachHost`, one load a byte (the bit tests it replaced were most of
+    /// `receivedProviders`): a separator (tab, LF, CR, space, parentheses, `;`, `[`, `]`), a dot, or
+    /// part of a word (0).
+    private static let hostByteKinds: [UInt8] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case 0x09, 0x0A, 0x0D, 0x20, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"), UInt8(ascii: "["), UInt8(ascii: "]"):
+            separatorByte
+        case UInt8(ascii: "."): dotByte
+        default: 0
+        }
+    }
+    private static let separatorByte: UInt8 = 1
+    private static let dotByte: UInt8 = 2
 
     /// The subject, lower-cased (for cheap dispatch).
     package private(set) lazy var lowercaseSubject: String = subject.lowercased()
