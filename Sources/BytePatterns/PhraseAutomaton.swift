@@ -4,22 +4,33 @@
 ///
 /// `PatternSetGroup` asks for every literal start in a diagnostic, in any order. The prefilter's scan
 /// (a first-byte table, a trigram bit, a trie walk from each candidate) cost about 70 instructions a
-/// text byte on the sisimai bsd mbox (the automaton: 5), because English text is full of the reason phrases' first
-/// trigrams ("mes", "you", "the"); the automaton reads each byte once and stops only where a literal
-/// ends. It reports each literal where it ends, so offsets come in the order of their literals'
-/// ends, not their starts. Not built (nil) when the table would pass `maxStates`; the group then keeps
-/// the prefilter's scan.
+/// text byte on the sisimai bsd mbox, because English text is full of the reason phrases' first
+/// trigrams ("mes", "you", "the"); the automaton reads each byte once (about 5 instructions) and
+/// stops only where a literal's first `maxDepth` bytes end, where the rest is compared. It reports
+/// each literal there, so offsets come in the order of those ends, not of the starts. Not built (nil)
+/// when the table would pass `maxStates`; the group then keeps the prefilter's scan.
 struct PhraseAutomaton: Sendable {
-    /// A literal that ends at a state: its group, its alternative's index in the group, its length.
+    /// A literal whose first `maxDepth` bytes (or all, when shorter) end at a state: its group, its
+    /// alternative's index in the group, how many of its bytes the automaton read (`prefixLength`),
+    /// and where the rest are in `restBytes` (`restCount` of them, compared at the candidate).
     struct Output: Sendable {
         var group: Int32
         var alternative: Int32
-        var length: Int32
+        var prefixLength: Int32
+        var restStart: Int32
+        var restCount: Int32
     }
 
-    /// The most states the table holds (a state and the "has outputs" flag share 16 bits). The reason
-    /// phrases' literal starts need 12,961 states of 55 byte classes: a table of 1.4 MB, built once per
-    /// process (9 million instructions) and read mostly near its root.
+    /// The bytes of a literal the automaton reads; the rest are compared where the first ones occur.
+    /// Literal starts run to dozens of bytes ("mailbox unavailable", "recipient address rejected"),
+    /// and their tails made most of the states: the reason phrases' literals in full need 12,961
+    /// states of 55 byte classes, a table of 1.4 MB whose building (pages zeroed included) cost a
+    /// single run of the sisimai bsd mbox more than its scans saved; their first 12 bytes need 3,283
+    /// (361 KB). Fewer bytes cost more in candidates that fail later (bsd mbox x3: 8 bytes +5M
+    /// instructions, 6 bytes +13M).
+    static let maxDepth = 12
+
+    /// The most states the table holds (a state and the "has outputs" flag share 16 bits).
     static let maxStates = 1 << 15
     private static let hasOutputs: UInt16 = 0x8000
 
@@ -28,12 +39,15 @@ struct PhraseAutomaton: Sendable {
     private let classOf: [UInt8]
     private let classCount: Int
     /// `transitions[state * classCount + class]`: the next state, with `hasOutputs` set when a
-    /// literal ends there.
+    /// literal's first `maxDepth` bytes end there.
     private let transitions: [UInt16]
     /// The literals that end at state `s`: `outputs[outputStarts[s]..<outputStarts[s + 1]]`, its
     /// own and those of the states its fail links lead to.
     private let outputs: [Output]
     private let outputStarts: [Int32]
+    /// The bytes of the literals past `maxDepth`, one after another (folded when caseless).
+    private let restBytes: [UInt8]
+    private let caseless: Bool
 
     /// The automaton over `groups` (literal starts as `LiteralPrefilter.literalStart` takes them, and
     /// under the same conditions), or nil when an alternative has none, the options rule it out, or
@@ -41,13 +55,17 @@ struct PhraseAutomaton: Sendable {
     init?(groups: [[String]], options: PatternOptions) {
         guard LiteralPrefilter.allowed(groups: groups, options: options) else { return nil }
         let caseless = options.contains(.caseless)
-        var literals: [(bytes: [UInt8], output: Output)] = []
+        var literals: [(bytes: ArraySlice<UInt8>, output: Output)] = []
+        var rest: [UInt8] = []
         for (group, alternatives) in groups.enumerated() {
             for (index, alternative) in alternatives.enumerated() {
                 var literal = LiteralPrefilter.literalStart(of: alternative)
                 guard !literal.isEmpty else { return nil }
                 if caseless { literal = literal.map(LiteralPrefilter.fold) }
-                literals.append((literal, Output(group: Int32(group), alternative: Int32(index), length: Int32(literal.count))))
+                let prefix = literal.prefix(PhraseAutomaton.maxDepth)
+                literals.append((prefix, Output(group: Int32(group), alternative: Int32(index), prefixLength: Int32(prefix.count),
+                                                restStart: Int32(rest.count), restCount: Int32(literal.count - prefix.count))))
+                rest += literal.dropFirst(prefix.count)
             }
         }
         // Byte classes: one per distinct byte of the literals, 0 for the rest.
@@ -135,7 +153,8 @@ struct PhraseAutomaton: Sendable {
         for state in order.dropFirst() { total[Int(state)] = ownCount[Int(state)] + total[Int(fail[Int(state)])] }
         var starts = [Int32](repeating: 0, count: stateCount + 1)
         for state in 0..<stateCount { starts[state + 1] = starts[state] + total[state] }
-        var flat = [Output](repeating: Output(group: 0, alternative: 0, length: 0), count: Int(starts[stateCount]))
+        var flat = [Output](repeating: Output(group: 0, alternative: 0, prefixLength: 0, restStart: 0, restCount: 0),
+                            count: Int(starts[stateCount]))
         var filled = Array(starts.dropLast())
         for (k, state) in endState.enumerated() {
             flat[Int(filled[Int(state)])] = literals[k].output
@@ -154,11 +173,25 @@ struct PhraseAutomaton: Sendable {
         outputStarts = starts
         classOf = (0..<256).map { classes[Int(caseless ? LiteralPrefilter.fold(UInt8($0)) : UInt8($0))] }
         classCount = width
+        restBytes = rest
+        self.caseless = caseless
+    }
+
+    /// Whether the bytes of `output`'s literal after those the automaton read follow at `offset`.
+    @inline(__always) private func restFollows(_ output: Output, at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = Int(output.restCount)
+        guard offset + count <= bytes.count else { return false }
+        let start = Int(output.restStart)
+        for k in 0..<count {
+            let byte = caseless ? LiteralPrefilter.fold(bytes[offset + k]) : bytes[offset + k]
+            if byte != restBytes[start + k] { return false }
+        }
+        return true
     }
 
     /// Calls `body` with each occurrence of a literal in `buffer`, as the offset where it begins, its
-    /// group and its alternative: every occurrence once, in the order of the offsets where they end
-    /// (those ending at one offset longest first), until `body` returns a value.
+    /// group and its alternative: every occurrence once, in the order of the offsets where their first
+    /// `maxDepth` bytes end (those ending at one offset longest first), until `body` returns a value.
     func forEachLiteral<Result>(in buffer: UnsafeRawBufferPointer,
                                 _ body: (_ offset: Int, _ group: Int, _ alternative: Int) -> Result?) -> Result? {
         let bytes = buffer.bindMemory(to: UInt8.self)
@@ -172,7 +205,9 @@ struct PhraseAutomaton: Sendable {
                     guard target & PhraseAutomaton.hasOutputs != 0 else { continue }
                     for k in Int(outputStarts[state])..<Int(outputStarts[state + 1]) {
                         let output = outputs[k]
-                        if let result = body(i + 1 - Int(output.length), Int(output.group), Int(output.alternative)) { return result }
+                        let start = i + 1 - Int(output.prefixLength)
+                        if output.restCount > 0 && !restFollows(output, at: i + 1, in: bytes) { continue }
+                        if let result = body(start, Int(output.group), Int(output.alternative)) { return result }
                     }
                 }
                 return nil
