@@ -24,10 +24,10 @@ struct PhraseAutomaton: Sendable {
     /// The bytes of a literal the automaton reads; the rest are compared where the first ones occur.
     /// Literal starts run to dozens of bytes ("mailbox unavailable", "recipient address rejected"),
     /// and their tails made most of the states: the reason phrases' literals in full need 12,961
-    /// states of 55 byte classes, a table of 1.4 MB whose building (pages zeroed included) cost a
-    /// single run of the sisimai bsd mbox more than its scans saved; their first 12 bytes need 3,283
-    /// (361 KB). Fewer bytes cost more in candidates that fail later (bsd mbox x3: 8 bytes +5M
-    /// instructions, 6 bytes +13M).
+    /// states of 55 byte classes, a table of 1.4 MB built and its pages faulted in by every run that
+    /// reads a diagnostic (sisimai bsd mbox: 450 more page faults); their first 12 bytes need 3,283
+    /// (361 KB, 150 more). Fewer bytes cost more in candidates that fail later (bsd mbox x3: 8 bytes
+    /// +5M instructions, 6 bytes +13M).
     static let maxDepth = 12
 
     /// The most states the table holds (a state and the "has outputs" flag share 16 bits).
