@@ -254,6 +254,9 @@ struct LiteralPrefilter: Sendable {
         allowed(groups: [alternatives], options: options) && alternatives.allSatisfy { !literalStart(of: $0).isEmpty }
     }
 
+    /// Whether the options and the groups' shapes allow finding literal starts at all (by a
+    /// prefilter or a `PhraseAutomaton`): no empty group, and no option that changes which bytes a
+    /// literal matches (`.utf`, `.extended`) or where (`.anchored`).
     static func allowed(groups: [[String]], options: PatternOptions) -> Bool {
         !groups.isEmpty && !groups.contains(where: \.isEmpty) && !options.contains(.utf) && !options.contains(.extended)
             && !options.contains(.anchored)
