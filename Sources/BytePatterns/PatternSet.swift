@@ -254,6 +254,21 @@ struct LiteralPrefilter: Sendable {
         allowed(groups: [alternatives], options: options) && alternatives.allSatisfy { !literalStart(of: $0).isEmpty }
     }
 
+    /// Every alternative's literal start (`literalStart(of:)`), folded when `caseless`, with its group
+    /// and its index in the group; nil when an alternative has none.
+    static func literalStarts(of groups: [[String]], caseless: Bool) -> [(group: Int, alternative: Int, bytes: [UInt8])]? {
+        var out: [(group: Int, alternative: Int, bytes: [UInt8])] = []
+        for (group, alternatives) in groups.enumerated() {
+            for (index, alternative) in alternatives.enumerated() {
+                var literal = literalStart(of: alternative)
+                guard !literal.isEmpty else { return nil }
+                if caseless { literal = literal.map(fold) }
+                out.append((group, index, literal))
+            }
+        }
+        return out
+    }
+
     /// Whether the options and the groups' shapes allow finding literal starts at all (by a
     /// prefilter or a `PhraseAutomaton`): no empty group, and no option that changes which bytes a
     /// literal matches (`.utf`, `.extended`) or where (`.anchored`).
@@ -271,18 +286,14 @@ struct LiteralPrefilter: Sendable {
         var bytes: [UInt8] = []
         var trie = TrieBuilder()
         var shortByFirst: [(bucket: Int, value: Literal)] = []
-        for (group, alternatives) in groups.enumerated() {
-            for (index, alternative) in alternatives.enumerated() {
-                var literal = LiteralPrefilter.literalStart(of: alternative)
-                guard !literal.isEmpty else { return nil }
-                if caseless { literal = literal.map(LiteralPrefilter.fold) }
-                if literal.count >= 3 {
-                    // Its bytes go in the trie.
-                    trie.add(literal, Ending(group: group, alternative: index))
-                } else {
-                    shortByFirst.append((Int(literal[0]), Literal(start: bytes.count, count: literal.count, group: group, alternative: index)))
-                    bytes.append(contentsOf: literal)
-                }
+        guard let starts = LiteralPrefilter.literalStarts(of: groups, caseless: caseless) else { return nil }
+        for (group, index, literal) in starts {
+            if literal.count >= 3 {
+                // Its bytes go in the trie.
+                trie.add(literal, Ending(group: group, alternative: index))
+            } else {
+                shortByFirst.append((Int(literal[0]), Literal(start: bytes.count, count: literal.count, group: group, alternative: index)))
+                bytes.append(contentsOf: literal)
             }
         }
         var rootsByBucket: [(bucket: Int, value: Root)] = []

@@ -57,16 +57,12 @@ struct PhraseAutomaton: Sendable {
         let caseless = options.contains(.caseless)
         var literals: [(bytes: ArraySlice<UInt8>, output: Output)] = []
         var rest: [UInt8] = []
-        for (group, alternatives) in groups.enumerated() {
-            for (index, alternative) in alternatives.enumerated() {
-                var literal = LiteralPrefilter.literalStart(of: alternative)
-                guard !literal.isEmpty else { return nil }
-                if caseless { literal = literal.map(LiteralPrefilter.fold) }
-                let prefix = literal.prefix(PhraseAutomaton.maxDepth)
-                literals.append((prefix, Output(group: Int32(group), alternative: Int32(index), prefixLength: Int32(prefix.count),
-                                                restStart: Int32(rest.count), restCount: Int32(literal.count - prefix.count))))
-                rest += literal.dropFirst(prefix.count)
-            }
+        guard let literalStarts = LiteralPrefilter.literalStarts(of: groups, caseless: caseless) else { return nil }
+        for (group, index, literal) in literalStarts {
+            let prefix = literal.prefix(PhraseAutomaton.maxDepth)
+            literals.append((prefix, Output(group: Int32(group), alternative: Int32(index), prefixLength: Int32(prefix.count),
+                                            restStart: Int32(rest.count), restCount: Int32(literal.count - prefix.count))))
+            rest += literal.dropFirst(prefix.count)
         }
         // Byte classes: one per distinct byte of the literals, 0 for the rest.
         var classes = [UInt8](repeating: 0, count: 256)
