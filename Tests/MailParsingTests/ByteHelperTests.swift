@@ -53,6 +53,18 @@ import Testing
                         #expect(ByteWord.hasByte(word, probe) == bytes.contains(probe))
                     }
                     #expect(ByteWord.hasByte(word, below: 0x20) == bytes.contains { $0 < 0x20 })
+                    #expect(ByteWord.hasAnyByte(word, 0x3B, 0x28, 0x29, 0x5C) == bytes.contains { [0x3B, 0x28, 0x29, 0x5C].contains($0) })
+                    for letter in [UInt8(ascii: "h"), UInt8(ascii: "a")] {
+                        #expect(ByteWord.hasLetter(word, ignoringCase: letter) == bytes.contains { ASCII.lowercased($0) == letter })
+                    }
+                    // Exact per byte, also with the neighbours zero (borrows into them would blur it).
+                    for other in [word, word & (0xFF << (8 * UInt64(position)))] {
+                        let zeros = ByteWord.zeroBytes(other)
+                        for k in 0..<8 {
+                            let isZero = UInt8(truncatingIfNeeded: other >> (8 * UInt64(k))) == 0
+                            #expect(UInt8(truncatingIfNeeded: zeros >> (8 * UInt64(k))) == (isZero ? 0x80 : 0))
+                        }
+                    }
                 }
             }
         }

@@ -36,13 +36,6 @@ extension String {
     }
 }
 
-extension Substring {
-    /// What follows the last `byte` (an ASCII byte), stepped over as one byte; nil when there is none.
-    func after(lastASCII byte: UInt8) -> Substring? {
-        lastIndex(ofASCII: byte).map { self[utf8.index(after: $0)...] }
-    }
-}
-
 enum ASCIIText {
     /// The offset of the last `byte` in `bytes`, or nil.
     static func lastOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {

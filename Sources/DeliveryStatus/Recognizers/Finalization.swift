@@ -150,7 +150,7 @@ enum Diagnostic {
                 while clean + 8 <= bytes.count {
                     let word = raw.loadUnaligned(fromByteOffset: clean, as: UInt64.self).littleEndian
                     if ByteWord.hasByte(word, below: 0x20) { break }
-                    let spaces = exactZeroBytes(word ^ ByteWord.broadcast(0x20))
+                    let spaces = ByteWord.zeroBytes(word ^ ByteWord.broadcast(0x20))
                     if spaces & (spaces << 8) != 0 || (previousBlank && spaces & 0x80 != 0) { break }
                     previousBlank = spaces >> 63 != 0
                     clean += 8
@@ -181,13 +181,6 @@ enum Diagnostic {
                 return n
             }
         } ?? s
-    }
-
-    /// 0x80 in each byte of `word` that is zero, 0 in every other: exact per byte, unlike the classic
-    /// test (no borrow crosses a byte: the low seven bits are added without carry out of the byte).
-    @inline(__always) private static func exactZeroBytes(_ word: UInt64) -> UInt64 {
-        let low7 = 0x7F7F_7F7F_7F7F_7F7F as UInt64
-        return ~(((word & low7) &+ low7) | word) & ~low7
     }
 
     /// Space, tab, LF or CR; most bytes are above 0x20 and are told so by one comparison.

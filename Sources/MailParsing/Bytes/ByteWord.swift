@@ -1,5 +1,7 @@
 /// Eight bytes at a time (SWAR): the word tests the byte scanners share — the case-insensitive search,
-/// the header section's NUL check, the sent log's folded hash and the JSON writer's escape scan.
+/// the header section's NUL check, the sent log's folded hash, the JSON writer's escape scan, the
+/// Received date search, the link count and the diagnostic sweep. (BytePatterns, which does not depend
+/// on this module, has its own folded-letter test in `RequiredSuffix`.)
 ///
 /// Each test is exact for "some byte of the word ...": borrows may blur which byte, never whether one.
 /// Public and `@inlinable`: across modules an `@inlinable package` body is not inlined (a call per word).
@@ -37,6 +39,19 @@ public enum ByteWord {
         @inline(__always) func zeros(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
         return (zeros(word ^ broadcast(a)) | zeros(word ^ broadcast(b)) | zeros(word ^ broadcast(c))
             | zeros(word ^ broadcast(d))) & highs != 0
+    }
+
+    /// Whether some byte of the word is the ASCII letter `lowercaseLetter` in either case: setting
+    /// 0x20 in every byte folds a letter and changes no other byte into it.
+    @inlinable @inline(__always) public static func hasLetter(_ word: UInt64, ignoringCase lowercaseLetter: UInt8) -> Bool {
+        hasByte(word | broadcast(0x20), lowercaseLetter)
+    }
+
+    /// 0x80 in each byte of the word that is 0, and 0 in every other byte: exact per byte, unlike
+    /// `hasZeroByte`'s borrows (the low seven bits of each byte are added without a carry out of it).
+    @inlinable @inline(__always) public static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((word & low7) &+ low7) | word) & ~low7
     }
 
     /// Whether some byte of the word is below `limit` (at most 0x80).
