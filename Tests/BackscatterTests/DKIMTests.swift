@@ -1,5 +1,5 @@
 @testable import Backscatter
-import _CryptoExtras
+import CryptoExtras
 import Crypto
 import Foundation
 import MailParsing
@@ -128,13 +128,22 @@ import TestSupport
         }
     }
 
-    /// A signature made here with freshly generated keys (RSA and Ed25519) over our own canonical form.
+    /// A signature made here with freshly generated keys (RSA of 2048 and 1024 bits, Ed25519) over our
+    /// own canonical form.
     @Test func signsAndVerifiesWithGeneratedKeys() throws {
         let rsa = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        // RFC 8301 §3.2: verifiers accept 1024-bit keys (swift-crypto 4 makes them only through its
+        // "unsafe" entries, and DKIMKey hands it such a key as a DER it writes itself).
+        let rsa1024 = try _RSA.Signing.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
         let ed = Curve25519.Signing.PrivateKey()
         let message = "From: a@x.example\r\nTo:  b@y.example \r\nSubject: hi\r\n"
-        for (algorithm, publicKey) in [("rsa-sha256", rsa.publicKey.pemRepresentation),
-                                       ("ed25519-sha256", ed.publicKey.rawRepresentation.base64EncodedString())] {
+        typealias Signer = (Crypto.SHA256.Digest) throws -> Data
+        let signers: [(String, String, Signer)] = [
+            ("rsa-sha256", rsa.publicKey.pemRepresentation, { try rsa.signature(for: $0, padding: .insecurePKCS1v1_5).rawRepresentation }),
+            ("rsa-sha256", rsa1024.publicKey.pemRepresentation, { try rsa1024.signature(for: $0, padding: .insecurePKCS1v1_5).rawRepresentation }),
+            ("ed25519-sha256", ed.publicKey.rawRepresentation.base64EncodedString(), { try ed.signature(for: Data($0)) }),
+        ]
+        for (algorithm, publicKey, sign) in signers {
             let unsigned = "DKIM-Signature: v=1; a=\(algorithm); c=relaxed/simple; d=x.example; s=k1;\r\n h=from:to:subject; bh=; b=\r\n" + message
             let headers = HeaderSection.parse(Array(unsigned.utf8)[...])
             let field = try #require(headers.first("dkim-signature"))
@@ -146,9 +155,7 @@ import TestSupport
             #expect(String(decoding: data, as: UTF8.self)
                 == "from:a@x.example\r\nto:b@y.example\r\nsubject:hi\r\ndkim-signature:v=1; a=\(algorithm); c=relaxed/simple; d=x.example; s=k1; h=from:to:subject; bh=; b=")
             let digest = SHA256.hash(data: data)
-            let b: Data = algorithm == "rsa-sha256"
-                ? try rsa.signature(for: digest, padding: .insecurePKCS1v1_5).rawRepresentation
-                : try ed.signature(for: Data(digest))
+            let b = try sign(digest)
             let signed = unsigned.replacingOccurrences(of: "b=\r\n", with: "b=\(b.base64EncodedString())\r\n")
             let key = try DKIMKey(domain: "x.example", selector: "k1", publicKey: publicKey)
             let result = DKIMVerifier(keys: [key]).verify(HeaderSection.parse(Array(signed.utf8)[...]))
@@ -266,6 +273,11 @@ import TestSupport
         #expect(try DKIMKey(domain: "a", selector: "s", publicKey: spki1024).algorithm == .rsa)
         let pem = "-----BEGIN RSA PUBLIC KEY-----\n\(pkcs1)\n-----END RSA PUBLIC KEY-----\n"
         #expect(try DKIMKey(domain: "a", selector: "s", publicKey: pem).algorithm == .rsa)
+        // The PKCS#1 DER written from n and e (as handed to swift-crypto for keys under 2048 bits) is
+        // openssl's, byte for byte.
+        let der = try #require(DKIMKey.decodeKeyText(spki1024))
+        let (n, e) = try #require(DKIMKey.rsaModulusAndExponent(der))
+        #expect(DKIMKey.pkcs1DER(modulus: n, exponent: e) == DKIMKey.decodeKeyText(pkcs1))
         #expect {
             try DKIMKey(domain: "a", selector: "s", publicKey: spki512)
         } throws: { ($0 as? DKIMKeyError)?.reason.contains("512 bits") == true }

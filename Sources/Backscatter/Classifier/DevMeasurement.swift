@@ -1,9 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import DeliveryStatus
-import Foundation
+import FoundationEssentials
 import MailParsing
 
 /// The issue-4 measurement over the labelled backscatter-dev inbox, shared by `backscatter-harness dev`
-/// and the test that asserts its targets. Cold code: Foundation is used for JSON and files.
+/// and the test that asserts its targets. Cold code: FoundationEssentials reads the JSON and files (the
+/// library imports no more of Foundation: the full one, with ICU, doubled the static binary and slowed
+/// every start, see `Benchmarks/README.md`).
 package enum DevMeasurement {
     /// Figures and the printable report.
     package struct Result {
@@ -12,10 +19,20 @@ package enum DevMeasurement {
         package var figures: [String: Double]
     }
 
-    struct Label {
+    struct Label: Decodable {
         var label: String
         var hard: [String]
         var template: String
+
+        enum CodingKeys: String, CodingKey { case label, hard, template }
+
+        /// A field that is missing or of another type reads as empty, as the labels' readers expect.
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            label = (try? fields.decodeIfPresent(String.self, forKey: .label)) ?? ""
+            hard = (try? fields.decodeIfPresent([String].self, forKey: .hard)) ?? []
+            template = (try? fields.decodeIfPresent(String.self, forKey: .template)) ?? ""
+        }
     }
 
     /// Reads every message of an mbox into notes (and keeps nothing else).
@@ -32,11 +49,8 @@ package enum DevMeasurement {
 
     static func labels(_ path: String) throws -> [Label] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        return text.split(separator: "\n").compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-            return Label(label: object["label"] as? String ?? "", hard: object["hard"] as? [String] ?? [],
-                         template: object["template"] as? String ?? "")
-        }
+        let decoder = JSONDecoder()
+        return text.split(separator: "\n").compactMap { line in try? decoder.decode(Label.self, from: Data(line.utf8)) }
     }
 
     /// Times reading, parsing and bounce analysis of an mbox with and without the classifier's
@@ -67,8 +81,9 @@ package enum DevMeasurement {
         }
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         let overhead = (seconds(perMessage) + seconds(stream)) / seconds(plain)
-        return String(format: "%d messages: read+parse+analyze %.3f s; classifier notes %.3f s + stream pass %.3f s (%d judged): %.1f%% on top",
-                      analysed.count, seconds(plain), seconds(perMessage), seconds(stream), judged, overhead * 100)
+        return "\(analysed.count) messages: read+parse+analyze \(fixed(seconds(plain), 3)) s; classifier notes "
+            + "\(fixed(seconds(perMessage), 3)) s + stream pass \(fixed(seconds(stream), 3)) s (\(judged) judged): "
+            + "\(fixed(overhead * 100, 1))% on top"
     }
 
     package static func run(corpus dir: String, dump: String? = nil) throws -> Result {
@@ -86,7 +101,7 @@ package enum DevMeasurement {
             let pass = op == ">=" ? value >= target : value <= target
             if !pass { ok = false }
             figures[name] = value
-            lines.append(String(format: "  %-44@ %7.4f  (target %@ %.3f) %@", name as NSString, value, op as NSString, target, pass ? "ok" : "MISSED"))
+            lines.append("  \(padded(name, 44)) \(fixed(value, 4, width: 7))  (target \(op) \(fixed(target, 3))) \(pass ? "ok" : "MISSED")")
         }
 
         let withProfile = StreamClassifier(profile: profile, notes: withKeys).run(withKeys)
@@ -126,7 +141,7 @@ package enum DevMeasurement {
         }
         lines.append("  per adversarial tag (share judged as labelled):")
         for (tag, s) in tagStats.sorted(by: { $0.key < $1.key }) {
-            lines.append(String(format: "    %-34@ %4d  %.3f", tag as NSString, s.n, Double(s.right) / Double(max(1, s.n))))
+            lines.append("    \(padded(tag, 34)) \(padded(String(s.n), 4, right: true))  \(fixed(Double(s.right) / Double(max(1, s.n)), 3))")
         }
         var nonBounce = 0, nonBounceJudged = 0, bounceLikeJudged = 0, withEvidence = 0
         for (l, j) in zip(labels, withProfile.judgements) {
@@ -177,5 +192,23 @@ package enum DevMeasurement {
             try out.write(toFile: dump, atomically: true, encoding: .utf8)
         }
         return Result(report: lines.joined(separator: "\n"), meetsTargets: ok, figures: figures)
+    }
+
+    /// `value` with `decimals` digits after the point, right-aligned in `width` columns: printf's
+    /// `%*.*f`, without Foundation's `String(format:)`.
+    static func fixed(_ value: Double, _ decimals: Int, width: Int = 0) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let written = withVaList([Int32(width), Int32(decimals), value]) { arguments in
+                vsnprintf(buffer.baseAddress!, buffer.count, "%*.*f", arguments)
+            }
+            let bytes = UnsafeRawBufferPointer(start: buffer.baseAddress!, count: max(0, min(Int(written), buffer.count - 1)))
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// `text` padded with spaces to `width` characters, on the right (left-aligned) unless `right`.
+    static func padded(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - text.count))
+        return right ? fill + text : text + fill
     }
 }

@@ -1,5 +1,5 @@
 import BytePatterns
-import Foundation
+import FoundationEssentials
 import MailParsing
 
 extension SiteProfile {

@@ -1,6 +1,6 @@
-import _CryptoExtras
+import CryptoExtras
 import Crypto
-import Foundation
+import FoundationEssentials
 
 /// One of the site's DKIM signing keys, as the profile's `[[dkim]]` names it: the domain (`d=`), the
 /// selector (`s=`) and the public key.
@@ -43,11 +43,10 @@ public struct DKIMKey: Sendable, Hashable {
             verifier = .ed25519(raw)
             return
         }
-        // The key's DER is read here, and swift-crypto is only handed the modulus and exponent: in
-        // swift-crypto 3.12.3 a DER that fails to parse makes `_RSA.Signing.PublicKey(derRepresentation:)` and
-        // `(pemRepresentation:)` free their EVP_PKEY twice (RSA_boring.swift, init(contiguousDerRepresentation:)
-        // frees it and throws, then `deinit` frees it again), which aborts the process now and then. A
-        // profile, or a DNS record, must never be able to crash us.
+        // The key's DER is read here, and swift-crypto is only handed the modulus and exponent (or, under
+        // 2048 bits, a DER written here from them): in swift-crypto 3.12.3 a DER that failed to parse made
+        // `_RSA.Signing.PublicKey(derRepresentation:)` free its EVP_PKEY twice, which aborted the process
+        // now and then. A profile, or a DNS record, must never be able to crash us, whatever the library.
         guard let (n, e) = DKIMKey.rsaModulusAndExponent(der) else {
             throw DKIMKeyError(reason: "not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key")
         }
@@ -57,7 +56,9 @@ public struct DKIMKey: Sendable, Hashable {
             throw DKIMKeyError(reason: "an RSA key of \(bits) bits (DKIM needs 1024 to 16384)")
         }
         do {
-            verifier = .rsa(try _RSA.Signing.PublicKey(n: n, e: e))
+            // swift-crypto 4 builds keys under 2048 bits from their DER only, through its "unsafe" entry.
+            verifier = .rsa(bits >= 2048 ? try _RSA.Signing.PublicKey(n: n, e: e)
+                : try _RSA.Signing.PublicKey(unsafeDERRepresentation: DKIMKey.pkcs1DER(modulus: n, exponent: e)))
             algorithm = .rsa
         } catch {
             throw DKIMKeyError(reason: "not a usable RSA public key")
@@ -95,6 +96,26 @@ public struct DKIMKey: Sendable, Hashable {
         while e.first == 0 { e = e.dropFirst() }
         guard !n.isEmpty, !e.isEmpty, e.count <= 8 else { return nil }
         return (Array(n), Array(e))
+    }
+
+    /// The PKCS#1 RSAPublicKey DER (RFC 8017 A.1.1: SEQUENCE { modulus INTEGER, publicExponent INTEGER })
+    /// of a modulus and exponent given as big-endian unsigned integers without leading zero bytes.
+    static func pkcs1DER(modulus: [UInt8], exponent: [UInt8]) -> [UInt8] {
+        // X.690 §8.1.3: a length under 128 in one byte, else 0x80 + the count of its big-endian bytes.
+        func length(_ count: Int) -> [UInt8] {
+            if count < 0x80 { return [UInt8(count)] }
+            var bytes: [UInt8] = []
+            var rest = count
+            while rest > 0 { bytes.insert(UInt8(rest & 0xFF), at: 0); rest >>= 8 }
+            return [0x80 | UInt8(bytes.count)] + bytes
+        }
+        // X.690 §8.3: two's complement, so a leading byte with its top bit set needs a zero byte before it.
+        func integer(_ value: [UInt8]) -> [UInt8] {
+            let content = (value.first ?? 0x80) >= 0x80 ? [0] + value : value
+            return [0x02] + length(content.count) + content
+        }
+        let body = integer(modulus) + integer(exponent)
+        return [0x30] + length(body.count) + body
     }
 
     /// The number of significant bits of a big-endian unsigned integer without leading zero bytes.

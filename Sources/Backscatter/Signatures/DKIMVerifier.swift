@@ -1,6 +1,6 @@
-import _CryptoExtras
+import CryptoExtras
 import Crypto
-import Foundation
+import FoundationEssentials
 import MailParsing
 
 /// What the header-hash check of the site's DKIM signature found.
