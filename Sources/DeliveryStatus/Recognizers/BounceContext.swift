@@ -333,53 +333,84 @@ package final class BounceContext {
 /// Minimal HTML to text, for HTML-only bounces: tags removed, `<br>`/`</p>`/`</div>`/`</tr>` become
 /// line ends, the common entities decoded.
 enum HTMLText {
+    /// The text of an HTML part: tags removed (a line end for `<br>`, `<p>` and the ends of paragraphs,
+    /// divisions and table rows), `style` and `script` elements dropped, five entities decoded.
+    /// O(n): the runs between `<` and `&` are copied whole, and an element without its end tag is
+    /// remembered, so that many unclosed `<style>` tags (spam) do not each search the rest of the text.
     static func strip(_ html: String) -> String {
-        let h = Array(html.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(h.count)
-        var i = 0
-        while i < h.count {
-            let c = h[i]
-            if c == 0x3C {  // <
-                guard let close = h[i...].firstIndex(of: 0x3E) else { break }
-                let tag = h[(i + 1)..<close]
-                if hasPrefix(tag, "br") || hasPrefix(tag, "/p") || hasPrefix(tag, "/div") || hasPrefix(tag, "/tr")
-                    || hasPrefix(tag, "p ") || (tag.count == 1 && tag.first.map { $0 | 0x20 } == 0x70) {
-                    out.append(10)
-                }
-                if hasPrefix(tag, "style") || hasPrefix(tag, "script") {
-                    // Skip to the closing tag (lower- or upper-case as written in practice).
-                    let end = hasPrefix(tag, "style") ? "</style" : "</script"
-                    let rest = h[close...]
-                    if let r = find(end, in: rest) ?? find(end.uppercased(), in: rest) {
-                        i = h[r...].firstIndex(of: 0x3E).map { $0 + 1 } ?? h.count
-                        continue
-                    }
-                }
-                i = close + 1
-                continue
+        var html = html
+        return html.withUTF8 { h -> String in
+            guard let base = h.baseAddress else { return "" }
+            /// The first `>` at or after `from`.
+            func tagEnd(_ from: Int) -> Int? {
+                guard from < h.count, let hit = memchr(base + from, 0x3E, h.count - from) else { return nil }
+                return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
             }
-            if c == 0x26 {  // &
-                let rest = h[i..<min(i + 8, h.count)]
+            var out: [UInt8] = []
+            out.reserveCapacity(h.count)
+            // From where on `</style` (`</script`) was searched for and is not there, either case.
+            var noStyleEndFrom = Int.max, noScriptEndFrom = Int.max
+            var i = 0
+            while i < h.count {
+                var j = i
+                while j < h.count, h[j] != 0x3C, h[j] != 0x26 { j += 1 }   // < &
+                if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: h[i..<j])) }
+                i = j
+                guard i < h.count else { break }
+                if h[i] == 0x3C {
+                    guard let close = tagEnd(i) else { break }
+                    let tag = h[(i + 1)..<close]
+                    if hasPrefix(tag, "br") || hasPrefix(tag, "/p") || hasPrefix(tag, "/div") || hasPrefix(tag, "/tr")
+                        || hasPrefix(tag, "p ") || (tag.count == 1 && tag.first.map { $0 | 0x20 } == 0x70) {
+                        out.append(10)
+                    }
+                    let style = hasPrefix(tag, "style")
+                    if style || hasPrefix(tag, "script") {
+                        // Skip to the closing tag (lower- or upper-case as written in practice).
+                        if close < (style ? noStyleEndFrom : noScriptEndFrom) {
+                            let end = style ? "</style" : "</script"
+                            let rest = h[close...]
+                            if let r = find(end, in: rest) ?? find(end.uppercased(), in: rest) {
+                                i = tagEnd(r).map { $0 + 1 } ?? h.count
+                                continue
+                            }
+                            if style { noStyleEndFrom = close } else { noScriptEndFrom = close }
+                        }
+                    }
+                    i = close + 1
+                    continue
+                }
+                // `&`
                 var matched = false
-                for (entity, replacement) in entities where rest.starts(with: entity.utf8) {
+                for (entity, replacement) in entities where startsWith(h, at: i, entity) {
                     out.append(replacement)
                     i += entity.utf8.count
                     matched = true
                     break
                 }
-                if matched { continue }
+                if !matched {
+                    out.append(0x26)
+                    i += 1
+                }
             }
-            out.append(c)
-            i += 1
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `h[at...]` starts with `text`'s bytes.
+    private static func startsWith(_ h: UnsafeBufferPointer<UInt8>, at: Int, _ text: String) -> Bool {
+        var k = at
+        for b in text.utf8 {
+            guard k < h.count, h[k] == b else { return false }
+            k += 1
+        }
+        return true
     }
 
     private static let entities: [(String, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
 
     /// Whether `tag` starts with the lower-case ASCII `prefix`, without case.
-    private static func hasPrefix(_ tag: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
+    private static func hasPrefix(_ tag: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: StaticString) -> Bool {
         prefix.withUTF8Buffer { p in
             guard tag.count >= p.count else { return false }
             var i = tag.startIndex
@@ -393,7 +424,7 @@ enum HTMLText {
     }
 
     /// The index (in `hay`'s indices) just past the first occurrence of `needle`, case as written.
-    private static func find(_ needle: String, in hay: ArraySlice<UInt8>) -> Int? {
+    private static func find(_ needle: String, in hay: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
         let n = Array(needle.utf8)
         guard hay.count >= n.count else { return nil }
         var i = hay.startIndex
