@@ -191,6 +191,14 @@ package final class BounceContext {
     /// The address blocks of the text (computed once; `TextScan.blocks`).
     private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excluding: TextScan.ownAddresses(self))
 
+    /// The index in `addressBlocks` of each address's first block, by lower-cased address (a DSN with
+    /// thousands of recipients looks each one up).
+    private(set) lazy var firstAddressBlock: [String: Int] = {
+        var first: [String: Int] = [:]
+        for (i, block) in addressBlocks.enumerated() where first[block.key] == nil { first[block.key] = i }
+        return first
+    }()
+
 
     /// The decoded bodies of every delivery-status part, in document order.
     package private(set) lazy var allDeliveryStatusTexts: [String] = parts.filter {
