@@ -63,6 +63,12 @@ import TestSupport
         var generator = SplitMix64(seed: 4)
         let alphabet = Self.ascii("ab: \t\r\n\n\nF") + [0x00, 0xE9]
         for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(40))) }
+        // Lines across the scan's search windows (256 bytes, then 512, 1,024 ...), each line end style.
+        let pieces = ["a: ", "b:", String(repeating: "x", count: 255), String(repeating: "y", count: 257),
+                      String(repeating: "z", count: 700), "\n", "\r\n", "\r", " ", "\t"].map(Self.ascii)
+        for _ in 0..<400 {
+            values.append((0..<generator.below(8)).flatMap { _ in pieces[generator.below(pieces.count)] })
+        }
         var tight = ParsingLimits()
         tight.maxHeaderBytes = 12
         tight.maxHeaderFields = 2
