@@ -95,7 +95,7 @@ public enum ProfileInference {
         var relayCounts: [String: (name: String, count: Int)] = [:]
         for note in notes {
             // The IP as text (made from the parsed address on each read) only for a host of ours.
-            guard let hop = topPublicHop(note.observationBox?.observation.original), let name = hop.reverseName,
+            guard let box = note.observationBox, let hop = topPublicHop(box), let name = hop.reverseName,
                   isOurs(name), let ip = hop.ip else { continue }
             if relayCounts[ip] != nil || relayCounts.count < Self.maxRelays { relayCounts[ip, default: (name, 0)].count += 1 }
         }
@@ -144,8 +144,10 @@ public enum ProfileInference {
             if let address = note.deliveredTo, let d = domain(address), domains.contains(d), let at = address.lastIndex(ofASCII: ASCII.at) {
                 if knownLocals.count < maxKeys { knownLocals.insert(String(address[..<at])) }
             }
-            guard let o = note.observationBox?.observation, let original = o.original, let hop = topPublicHop(original),
-                  let ip = hop.ip, relayIPs.contains(ip) else { continue }
+            // The relay test through the box; only an original that passed our relays is copied out.
+            guard let box = note.observationBox, let hop = topPublicHop(box), let ip = hop.ip, relayIPs.contains(ip),
+                  let original = box.observation.original else { continue }
+            let o = box.observation
             own += 1
             if let victim = o.victim, let at = victim.lastIndex(ofASCII: ASCII.at), knownLocals.count < maxKeys {
                 knownLocals.insert(String(victim[..<at]))
@@ -192,6 +194,12 @@ public enum ProfileInference {
     /// bouncing server, as that server recorded it.
     static func topPublicHop(_ original: OriginalFacts?) -> ReceivedHop? {
         original?.hops.first { $0.address?.isPublic == true }
+    }
+
+    /// `topPublicHop` of a note's original, read in place (passing the original would copy it, and
+    /// each of its fields' references, for every note).
+    static func topPublicHop(_ box: ClassifierNote.Box) -> ReceivedHop? {
+        box.observation.original?.hops.first { $0.address?.isPublic == true }
     }
 
     /// One pattern covering the commonest layout of the local parts (shapes that differ only in the class
