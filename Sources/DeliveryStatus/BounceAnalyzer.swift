@@ -8,16 +8,28 @@ public struct BounceAnalyzer: Sendable {
     /// An analyzer with the built-in recognisers.
     public init() {}
 
+    /// At most this many recipients are reported for one message (a DSN's groups are read up to 1,000
+    /// too); a longer list is cut.
+    public static let maxRecipients = 1_000
+
+    /// A recipient's diagnostic text, and the text its reason is decided from, are read up to this many
+    /// bytes (cut at a character's start). The corpora's longest is 2 KB; without a bound a report that
+    /// gives one long text to each of many recipients made the output quadratic in the message's size
+    /// (sisimai lhost-ezweb-08 with each of its lines 480 times over: 94 MB of JSON from 493 KB).
+    public static let maxDiagnosticBytes = 16 * 1024
+
     /// Analyzes a parsed message.
     /// - Complexity: one cheap dispatch per recogniser, then linear in the report's text.
     public func analyze(_ message: ParsedMessage) -> BounceReport {
         let context = BounceContext(message)
         guard let (name, finding) = RecognizerRegistry.recognize(context) else { return .notBounce }
         var reports: [RecipientReport] = []
-        for raw in finding.recipients {
+        for raw in finding.recipients where reports.count < Self.maxRecipients {
             var r = raw
             r.recipient = Addresses.bare(r.recipient)
             guard Addresses.isAddress(r.recipient) else { continue }
+            r.diagnostic = Self.bounded(r.diagnostic)
+            r.decisionText = r.decisionText.map(Self.bounded)
             var report = Finalization.report(r, reportProviders: context.receivedProviders)
             if finding.kind == .challenge || finding.kind == .virusNotice {
                 // Not a delivery report: no made-up status code or action.
@@ -38,6 +50,15 @@ public struct BounceAnalyzer: Sendable {
         report.originalEnvelopeID = finding.perMessage.originalEnvelopeID
         report.extensionFields = finding.perMessage.extensionFields
         return report
+    }
+
+    /// `text` cut to its first `maxDiagnosticBytes` bytes, at the start of a character.
+    static func bounded(_ text: String) -> String {
+        let bytes = text.utf8
+        guard bytes.count > maxDiagnosticBytes else { return text }
+        var end = bytes.index(bytes.startIndex, offsetBy: maxDiagnosticBytes)
+        while end > bytes.startIndex, UTF8.isContinuation(bytes[end]) { end = bytes.index(before: end) }
+        return String(decoding: bytes[..<end], as: UTF8.self)
     }
 
     /// How each recogniser saw the message (diagnostics for the harness; not a stable format).

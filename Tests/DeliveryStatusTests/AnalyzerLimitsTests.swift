@@ -1,0 +1,69 @@
+import MailParsing
+import Testing
+@testable import DeliveryStatus
+
+/// The analyzer's documented limits on what one message can make it report, and recognisers that stay
+/// linear on long reports (spam's bounces are long where real ones are short).
+@Suite struct AnalyzerLimitsTests {
+    /// A Sendmail text bounce (no delivery-status part, the shape of sisimai lhost-sendmail-01's text)
+    /// listing `addresses` and with `transcript` as its transcript.
+    static func sendmailBounce(_ transcript: String, addresses: [String] = []) -> [UInt8] {
+        let text = """
+        From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>
+        To: <sender@example.org>
+        Subject: Returned mail: see transcript for details
+        Date: Wed, 16 Oct 2013 14:15:35 +0900
+        Message-Id: <r9G5FZh9018575@mx.example.jp>
+        Auto-Submitted: auto-generated (failure)
+
+        The original message was received at Wed, 16 Oct 2013 14:15:34 +0900
+
+           ----- The following addresses had permanent fatal errors -----
+        \(addresses.map { "<\($0)>" }.joined(separator: "\n"))
+
+           ----- Transcript of session follows -----
+        \(transcript)
+        """
+        return Array(text.utf8)
+    }
+
+    /// Sendmail's list of addresses has no bound of its own: the analyzer's holds.
+    @Test func recipientsAreCutAtTheLimit() {
+        let addresses = (0..<1_500).map { "user\($0)@example.net" }
+        let report = BounceAnalyzer().analyze(bytes: Self.sendmailBounce("550 5.1.1 <user1@example.net>... User unknown",
+                                                                        addresses: addresses)[...])
+        #expect(report.format == "sendmail")
+        #expect(report.recipients.count == BounceAnalyzer.maxRecipients)
+        #expect(report.recipients.first?.recipient == "user0@example.net")
+        #expect(report.recipients.last?.recipient == "user999@example.net")
+    }
+
+    @Test func longDiagnosticsAreCutAtACharacter() {
+        // "é" is two bytes: at an odd offset one straddles the limit.
+        let filler = "x" + String(repeating: "é", count: 20_000)
+        let report = BounceAnalyzer().analyze(bytes: Self.sendmailBounce("550 5.1.1 <user@example.net>... " + filler)[...])
+        let diagnostic = report.recipients.first?.diagnostic ?? ""
+        #expect(report.recipients.count == 1)
+        #expect(diagnostic.utf8.count <= BounceAnalyzer.maxDiagnosticBytes)
+        #expect(diagnostic.utf8.count > BounceAnalyzer.maxDiagnosticBytes - 100)
+        #expect(diagnostic.hasSuffix("é"))
+        #expect(BounceAnalyzer.bounded("ab") == "ab")
+        let cut = BounceAnalyzer.bounded(String(repeating: "a", count: BounceAnalyzer.maxDiagnosticBytes - 1) + "日本")
+        #expect(cut == String(repeating: "a", count: BounceAnalyzer.maxDiagnosticBytes - 1))
+    }
+
+    /// A transcript of 20,000 lines for one recipient, the RCPT named once at its start (each line
+    /// searched the pending lines and the records again: quadratic).
+    @Test func longTranscriptsAreReadInOnePass() {
+        var lines = [">>> RCPT To:<user@example.net>"]
+        lines += (0..<20_000).map { "<<< 451 4.3.0 line \($0) of a long reply" }
+        lines.append("550 5.1.1 <user@example.net>... User unknown")
+        let report = BounceAnalyzer().analyze(bytes: Self.sendmailBounce(lines.joined(separator: "\n"))[...])
+        #expect(report.recipients.map(\.recipient) == ["user@example.net"])
+        #expect(report.recipients.first?.diagnostic.hasPrefix(">>> RCPT To:<user@example.net>") == true)
+        // Quoted lines ("> " many times over) are unquoted on the line's slice.
+        let quoted = String(repeating: "> ", count: 50_000) + "550 5.1.1 <user@example.net>... User unknown"
+        let unquoted = BounceAnalyzer().analyze(bytes: Self.sendmailBounce(quoted)[...])
+        #expect(unquoted.recipients.map(\.recipient) == ["user@example.net"])
+    }
+}
