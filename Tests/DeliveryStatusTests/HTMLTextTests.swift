@@ -90,5 +90,9 @@ import TestSupport
         let large = String(repeating: unit, count: 40_000)
         #expect(HTMLText.strip(small) == String(repeating: "ab\nc&", count: 200))
         #expect(HTMLText.strip(large) == String(repeating: "ab\nc&", count: 40_000))
+        // Closed in upper case only: the lower-case end tag is looked for once, not at every element.
+        let upper = "<style>x</STYLE>y<script>z</SCRIPT>w"
+        #expect(HTMLText.strip(String(repeating: upper, count: 200)) == Self.reference(String(repeating: upper, count: 200)))
+        #expect(HTMLText.strip(String(repeating: upper, count: 40_000)) == String(repeating: "yw", count: 40_000))
     }
 }

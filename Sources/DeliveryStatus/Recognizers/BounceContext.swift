@@ -199,7 +199,6 @@ package final class BounceContext {
         return first
     }()
 
-
     /// The decoded bodies of every delivery-status part, in document order.
     package private(set) lazy var allDeliveryStatusTexts: [String] = parts.filter {
         $0.contentType.type == "message" && ($0.contentType.subtype == "delivery-status" || $0.contentType.subtype == "global-delivery-status")
@@ -343,8 +342,9 @@ package final class BounceContext {
 enum HTMLText {
     /// The text of an HTML part: tags removed (a line end for `<br>`, `<p>` and the ends of paragraphs,
     /// divisions and table rows), `style` and `script` elements dropped, five entities decoded.
-    /// O(n): the runs between `<` and `&` are copied whole, and an element without its end tag is
-    /// remembered, so that many unclosed `<style>` tags (spam) do not each search the rest of the text.
+    /// O(n): the runs between `<` and `&` are copied whole, and an end tag found missing from some place
+    /// on is not looked for again, so that many unclosed `<style>` tags (spam), or many closed only in
+    /// upper case, do not each search the rest of the text.
     static func strip(_ html: String) -> String {
         var html = html
         return html.withUTF8 { h -> String in
@@ -356,8 +356,15 @@ enum HTMLText {
             }
             var out: [UInt8] = []
             out.reserveCapacity(h.count)
-            // From where on `</style` (`</script`) was searched for and is not there, either case.
-            var noStyleEndFrom = Int.max, noScriptEndFrom = Int.max
+            // For each of `endTags`: from where on it was searched for and is not there (a later search,
+            // from further on, would fail too).
+            var absentFrom = [Int](repeating: .max, count: endTags.count)
+            func endTag(_ which: Int, from: Int) -> Int? {
+                guard from < absentFrom[which] else { return nil }
+                if let r = find(endTags[which], in: h[from...]) { return r }
+                absentFrom[which] = from
+                return nil
+            }
             var i = 0
             while i < h.count {
                 var j = i
@@ -375,14 +382,10 @@ enum HTMLText {
                     let style = hasPrefix(tag, "style")
                     if style || hasPrefix(tag, "script") {
                         // Skip to the closing tag (lower- or upper-case as written in practice).
-                        if close < (style ? noStyleEndFrom : noScriptEndFrom) {
-                            let end = style ? "</style" : "</script"
-                            let rest = h[close...]
-                            if let r = find(end, in: rest) ?? find(end.uppercased(), in: rest) {
-                                i = tagEnd(r).map { $0 + 1 } ?? h.count
-                                continue
-                            }
-                            if style { noStyleEndFrom = close } else { noScriptEndFrom = close }
+                        let lower = style ? 0 : 2
+                        if let r = endTag(lower, from: close) ?? endTag(lower + 1, from: close) {
+                            i = tagEnd(r).map { $0 + 1 } ?? h.count
+                            continue
                         }
                     }
                     i = close + 1
@@ -414,6 +417,10 @@ enum HTMLText {
         }
         return true
     }
+
+    /// The end tags of the elements whose content is dropped, lower- and upper-case as written in practice:
+    /// `style` at 0 and 1, `script` at 2 and 3.
+    private static let endTags = ["</style", "</STYLE", "</script", "</SCRIPT"]
 
     private static let entities: [(String, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
 
