@@ -233,7 +233,7 @@ public struct StreamClassifier: Sendable {
                 decidedBefore[m + 1] = decidedBefore[m] + (decided ? 1 : 0)
             }
             var lo = 0, hi = 0
-            for (k, entry) in sorted.enumerated() {
+            for entry in sorted {
                 guard let s = base(entry.slot), s < backscatterAt, s > legitimateAt else { continue }
                 while sorted[lo].arrival < entry.arrival - Self.attackWindow { lo += 1 }
                 while hi + 1 < sorted.count, sorted[hi + 1].arrival <= entry.arrival + Self.attackWindow { hi += 1 }
