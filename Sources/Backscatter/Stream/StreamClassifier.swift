@@ -83,10 +83,12 @@ public struct StreamClassifier: Sendable {
             let n = Int32(truncatingIfNeeded: slots.count)
             var slot = StreamJudge.Slot(sequence: i)
             var evidence: [Evidence]? = nil
-            if classifier.fakeNotice(box.observation) == nil {
+            // One copy for the two calls (each argument read from the box was a copy of its own).
+            let observation = box.observation
+            if classifier.fakeNotice(observation) == nil {
                 // The message's own evidence, sentences and all, kept for its judgement (building it
                 // twice, once to score and once to judge, was a fifth of the classifier's cost).
-                evidence = classifier.evidence(for: box.observation)
+                evidence = classifier.evidence(for: observation)
                 slot.baseScore = Classifier.score(evidence!.reduce(0) { $0 + $1.weight })
             }
             slots.append(slot)
