@@ -124,6 +124,24 @@ struct MailboxReaderTests {
         #expect(messages.first?.defects == .truncated)
     }
 
+    @Test("an entry longer than the limit grows the buffer to the limit and a chunk, not past it")
+    func longEntryBuffer() throws {
+        let text = "From a@b Thu Jul  2 12:05:05 2020\nSubject: long\n\n" + String(repeating: "x", count: 10_000)
+            + "\nFrom a@b Thu Jul  2 12:05:06 2020\nSubject: next\n\nshort\n"
+        let root = try Self.folder(["box": text])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // The buffer doubles from one chunk to exactly the limit, where the parser cannot yet tell.
+        let limits = MailboxLimits(maxMessageBytes: 1_000, readChunkBytes: 250)
+        var reader = try MailboxReader(path: root + "/box", limits: limits)
+        var messages: [MailboxMessage] = []
+        while let message = try reader.next() { messages.append(message) }
+        #expect(messages.count == 2)
+        #expect(messages.first?.defects.contains(.truncated) == true)
+        #expect(messages.first?.bytes.count == 1_000)
+        // Doubling alone went 250, 500, 1,000, 2,000.
+        #expect(reader.bufferBytes <= limits.maxMessageBytes + limits.readChunkBytes)
+    }
+
     @Test("a large mbox read in small chunks keeps the reader's buffer small")
     func smallChunks() throws {
         var text = ""

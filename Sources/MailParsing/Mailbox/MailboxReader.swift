@@ -71,6 +71,8 @@ public struct MailboxReader: Sendable {
     private var current: OpenFile?
     private var parser: MboxParser?
     private var buffer: [UInt8]
+    /// The read buffer's size: about one chunk, or for a long entry `maxMessageBytes` plus one chunk at most.
+    package var bufferBytes: Int { buffer.count }
     /// The unconsumed bytes are `buffer[start..<end]`.
     private var start = 0
     private var end = 0
@@ -255,8 +257,14 @@ public struct MailboxReader: Sendable {
             end = unconsumed
         }
         if end == buffer.count {
-            // One entry fills the buffer: grow it (bounded: the parser truncates at maxMessageBytes).
-            buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, limits.readChunkBytes)))
+            // One entry fills the buffer: grow it, doubling, up to what the parser needs to see that an
+            // entry is too long (past `maxMessageBytes` it truncates the entry and drops what it skips
+            // from the front). Doubling alone took an 80 MB message's buffer to 128 MiB under the 64 MiB
+            // limit; now it stops at 68 MiB.
+            var more = max(buffer.count, limits.readChunkBytes)
+            let ceiling = limits.maxMessageBytes.addingReportingOverflow(limits.readChunkBytes)
+            if !ceiling.overflow, buffer.count < ceiling.partialValue { more = min(more, ceiling.partialValue - buffer.count) }
+            buffer.append(contentsOf: repeatElement(0, count: more))
         }
         // Fill the free space, not just one read(2): a pipe returns 64 KiB at a time, and every refill
         // while earlier messages still share the buffer copies it (copy on write), so reading a pipe
