@@ -54,7 +54,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["MailParsing"], path: "Tests/TestSupport"),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing", "TestSupport"]),
-        .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns"]),
+        .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns", "TestSupport"]),
         .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),
         .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport"]),

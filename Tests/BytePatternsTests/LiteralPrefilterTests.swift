@@ -1,5 +1,6 @@
 import Testing
 @testable import BytePatterns
+import TestSupport
 
 /// The prefilter must never change an answer: `PatternSet` with it gives the same leftmost match and
 /// alternative as PCRE2's own scan of the same alternation.
@@ -103,7 +104,7 @@ import Testing
             return nil
         }
         let alphabet = Array("aAbB zZ:@[`{".utf8)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 501)  // seeded: every run reads the same inputs
         for _ in 0..<2_000 {
             let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
             let suffix = (0..<Int.random(in: 1...3, using: &generator)).map { _ in LiteralPrefilter.fold(alphabet.randomElement(using: &generator)!) }
@@ -130,7 +131,7 @@ import Testing
         let group = PatternSetGroup(sets)
         let pieces = ["(", ")", "@", ":blocked)", ":BLOCKED", "<", ">", "> not found", "> NOT", " found", "\n", "host ", " said: 5",
                       "xx", "yz", "a", "cd", "CD", ">... blocked by ", "mailbox ", "full", "user unknown", " ", "x"]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 502)  // seeded: every run reads the same inputs
         for _ in 0..<3_000 {
             let count = Int.random(in: 0...14, using: &generator)
             let subject = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
@@ -186,7 +187,7 @@ import Testing
         func fold(_ b: UInt8) -> UInt8 { caseless ? LiteralPrefilter.fold(b) : b }
         let pieces = ["m", "M", "e", "s", "sage", "SAGE", "ss", " ", "re", "rejected", "ai", "AI", "l", "box", " full",
                       "you", "r", "th", "e", "x", "y", "o", " is ", "fine", "s rejected"] + groups.joined() + groups.joined().map { $0.uppercased() }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 503)  // seeded: every run reads the same inputs
         for _ in 0..<2_000 {
             let count = Int.random(in: 0...16, using: &generator)
             let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)

@@ -1,6 +1,7 @@
 import BytePatterns
 import Testing
 @testable import DeliveryStatus
+import TestSupport
 
 /// Scanners written by hand for speed must find exactly what the PCRE2 patterns they replace find.
 @Suite struct HandScannerTests {
@@ -41,7 +42,7 @@ import Testing
     /// blanks, a two-byte letter), with runs long enough to cross the 63-byte label limit.
     @Test func hostNamesAreThePatternsMatchesOnRandomText() throws {
         let pieces = ["a", "Z", "7", "-", ".", "@", "_", " ", "é", "[", "mx", String(repeating: "q", count: 60), "."]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 101)  // seeded: every run reads the same inputs
         for _ in 0..<3_000 {
             let count = Int.random(in: 0...40, using: &generator)
             let text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
@@ -81,7 +82,7 @@ import Testing
                                  "mx3.qq.com", "ü.qq.com", "mx.QQ.coM", "net", ".net", "t", "İ.hotmail.com", "x.hotmail.com.",
                                  "smtp.secureserver.net", "msmx.au.com", "lsean.ezweb.ne.jp", "ezweb.ne.jp"]
         for p in RemoteHostRules.providers { samples += p.hostSuffixes + p.hostSuffixes.map { "x" + $0.uppercased() } }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 102)  // seeded: every run reads the same inputs
         for _ in 0..<2_000 {
             let base = samples.randomElement(using: &generator)!
             let cut = Int.random(in: 0...base.count, using: &generator)
@@ -111,7 +112,7 @@ import Testing
     @Test func sweepIsThePlainLoop() {
         let pieces = [" ", "  ", "\t", "\n", "\r\n", "a", "bc", "550 5.1.1", "<user@example.jp>", "\u{01}", "\u{1F}", "ü", "日本",
                       "abcdefgh", "0123456789abcdef", "x"]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 103)  // seeded: every run reads the same inputs
         var texts = ["", " ", "a", "a b", " a", "a ", "abcdefghijklmnop", "abcdefgh ijklmnop  q"]
         for _ in 0..<3_000 {
             let count = Int.random(in: 0...24, using: &generator)
@@ -135,7 +136,7 @@ import Testing
             return String(decoding: out, as: UTF8.self)
         }
         let pieces = ["\r", "\n", "\r\n", "\n\r", "a", "bc", "ü", "日本", "\r\r\n", " "]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 104)  // seeded: every run reads the same inputs
         var texts = ["", "\r", "\n", "a\r", "\ra", "a\r\nb", "\r\n\r\n"]
         for _ in 0..<3_000 {
             texts.append((0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())

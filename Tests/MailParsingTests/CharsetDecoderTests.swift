@@ -136,8 +136,10 @@ func bytes(hex: String) -> ByteSlice {
     }
 
     /// Hostile bytes through every decoder: terminates, and output is bounded by a few bytes per input byte.
+    /// Seeded, so that every run reads the same bytes (with the system generator one run in ~100 drew a
+    /// lone ISO-2022-JP shift code: SO and SI stand for no character, so that text is rightly empty).
     @Test func hostileBytesNeverFail() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 2_022)
         let labels = ["utf-8", "us-ascii", "iso-8859-1", "iso-8859-2", "koi8-r", "iso-2022-jp", "shift_jis",
                       "euc-jp", "euc-kr", "gb2312", "big5", "utf-7", "utf-16", "utf-16le", "x-unknown", "hz-gb-2312"]
         for label in labels {
@@ -145,11 +147,13 @@ func bytes(hex: String) -> ByteSlice {
                 let input = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
                 let text = CharsetDecoder.decode(input[...], charset: label)
                 #expect(text.utf8.count <= length * 4 + 8, "\(label) \(length)")
-                if length > 0 { #expect(!text.isEmpty, "\(label) \(length)") }
+                let onlyShiftCodes = label == "iso-2022-jp" && input.allSatisfy { $0 == 0x0E || $0 == 0x0F }
+                if length > 0, !onlyShiftCodes { #expect(!text.isEmpty, "\(label) \(length)") }
             }
             let nuls = [UInt8](repeating: 0, count: 1000)
             #expect(CharsetDecoder.decode(nuls[...], charset: label).unicodeScalars.count >= 1, "\(label)")
         }
+        #expect(CharsetDecoder.decode([0x0E, 0x0F][...], charset: "iso-2022-jp").isEmpty)
     }
 
     @Test func convertersAreSharedAcrossThreads() async {

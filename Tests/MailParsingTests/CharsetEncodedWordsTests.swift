@@ -1,5 +1,6 @@
 import Testing
 @testable import MailParsing
+import TestSupport
 
 /// Unstructured header values and their display text. The first rows are real Subject and display-name
 /// values from ../shared/corpus (sisimai and backscatter-dev), expected text from CPython's email.header.
@@ -81,7 +82,7 @@ let encodedWordTable: [(input: String, expected: String)] = [
 
     @Test func hostileInputTerminatesWithBoundedOutput() {
         let pieces = ["=?", "?=", "=?utf-8?q?", "=?utf-8?b?", "=", "?", " ", "\u{0}", "_", "=C3", "A", "\r\n"]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 401)  // seeded: every run reads the same inputs
         for _ in 0..<200 {
             var input = [UInt8]()
             for _ in 0..<Int.random(in: 0...200, using: &generator) {

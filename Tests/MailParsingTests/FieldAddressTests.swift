@@ -110,7 +110,7 @@ func render(_ a: MailAddress) -> String { (a.displayName ?? "") + "|" + a.addres
         #expect(AddressParser.parseList(colons[...]).count == 1)
         let quotes = [UInt8](repeating: ASCII.quote, count: 100_001)
         #expect(AddressParser.parseList(quotes[...]).isEmpty)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 301)  // seeded: every run reads the same inputs
         let alphabet = Array("<>@,;:()\"\\[] a.\u{0}\r\n".utf8) + [0xC3, 0xFF]
         for _ in 0..<300 {
             let input = (0..<Int.random(in: 0...300, using: &generator)).map { _ in

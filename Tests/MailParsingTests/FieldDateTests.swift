@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailParsing
+import TestSupport
 
 /// Date values and the expected ISO 8601 (writer's zone), or nil. Shapes from RFC 5322 §A and the
 /// corpora (`grep -h '^Date:'` over ../shared/corpus).
@@ -104,7 +105,7 @@ let dateTable: [(input: String, expected: String?)] = [
         _ = MailDate.parse(words[...])
         let nul: [UInt8] = Array("Tue, 9 Jan 2018 12:00:00".utf8) + [0] + Array(" +0100".utf8)
         #expect(MailDate.parse(nul[...])?.iso8601 == "2018-01-09T12:00:00+01:00")
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 201)  // seeded: every run reads the same inputs
         let alphabet = Array("0123456789:+-/. ,()JanMonZ&#;".utf8)
         for _ in 0..<500 {
             let input = (0..<Int.random(in: 0...60, using: &generator)).map { _ in
@@ -132,7 +133,7 @@ let dateTable: [(input: String, expected: String?)] = [
                 + pad(Int(rest % 3600 / 60), 2) + ":" + pad(Int(rest % 60), 2) + (date.utcOffsetMinutes < 0 ? "-" : "+")
                 + pad(offset / 60, 2) + ":" + pad(offset % 60, 2)
         }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 202)  // seeded: every run reads the same inputs
         let year0: Int64 = -62_167_219_200   // 0000-01-01T00:00:00Z
         let year10000: Int64 = 253_402_300_800
         for _ in 0..<5_000 {
