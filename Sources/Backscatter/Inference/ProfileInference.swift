@@ -56,7 +56,7 @@ public enum ProfileInference {
     }
 
     /// At most this many distinct domains, Message-ID shapes and local parts are counted; past it, new
-    /// ones are not (relays: 1 000 IPs, DKIM domains: 1 000). Default: 100 000.
+    /// ones are not (relay IPs: `maxRelays`, DKIM domains: 1 000). Default: 100 000.
     public static let maxKeys = 100_000
     /// The most relays inference names (the first pass counts at most this many IPs too).
     public static let maxRelays = 1_000
@@ -107,13 +107,16 @@ public enum ProfileInference {
             // botnets spread over many IPs; our relays carry everything we send.
             var seen: [String: RelayCandidate] = [:]
             for note in notes {
-                guard let o = note.observationBox?.observation, let original = o.original, let from = original.from,
-                      let d = domain(from), isOurs(d), let hop = topPublicHop(original), let ip = hop.ip else { continue }
+                // Read through the box, as in the first pass.
+                guard let box = note.observationBox, let from = box.observation.original?.from,
+                      let d = domain(from), isOurs(d), let hop = topPublicHop(box), let ip = hop.ip else { continue }
                 if seen[ip] == nil, seen.count >= maxKeys { continue }
                 var entry = seen[ip] ?? RelayCandidate(name: hop.reverseName)
                 entry.count += 1
-                if entry.reflectors.count < 16 { entry.reflectors.insert(o.reportingMTA ?? o.connectingHost ?? o.connectingIP ?? "?") }
-                if let key = original.subjectKey, entry.subjects.count < 16 { entry.subjects.insert(key) }
+                if entry.reflectors.count < 16 {
+                    entry.reflectors.insert(box.observation.reportingMTA ?? box.observation.connectingHost ?? box.observation.connectingIP ?? "?")
+                }
+                if let key = box.observation.original?.subjectKey, entry.subjects.count < 16 { entry.subjects.insert(key) }
                 seen[ip] = entry
             }
             relays = seen.filter { $0.value.reflectors.count >= 3 && $0.value.subjects.count >= 3 }
@@ -190,14 +193,9 @@ public enum ProfileInference {
                                knownLocalParts: knownLocals, facts: facts)
     }
 
-    /// The newest Received hop of an original with a public IP: the host that handed it to the
-    /// bouncing server, as that server recorded it.
-    static func topPublicHop(_ original: OriginalFacts?) -> ReceivedHop? {
-        original?.hops.first { $0.address?.isPublic == true }
-    }
-
-    /// `topPublicHop` of a note's original, read in place (passing the original would copy it, and
-    /// each of its fields' references, for every note).
+    /// The newest Received hop of a note's original with a public IP: the host that handed it to the
+    /// bouncing server, as that server recorded it. Read in place (passing the original would copy it,
+    /// and each of its fields' references, for every note).
     static func topPublicHop(_ box: ClassifierNote.Box) -> ReceivedHop? {
         box.observation.original?.hops.first { $0.address?.isPublic == true }
     }

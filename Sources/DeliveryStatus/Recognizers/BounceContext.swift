@@ -361,7 +361,9 @@ enum HTMLText {
             var absentFrom = [Int](repeating: .max, count: endTags.count)
             func endTag(_ which: Int, from: Int) -> Int? {
                 guard from < absentFrom[which] else { return nil }
-                if let r = find(endTags[which], in: h[from...]) { return r }
+                let needle = endTags[which]
+                let hit = needle.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: h[from...])) }
+                if let hit { return from + hit + needle.count }
                 absentFrom[which] = from
                 return nil
             }
@@ -420,7 +422,7 @@ enum HTMLText {
 
     /// The end tags of the elements whose content is dropped, lower- and upper-case as written in practice:
     /// `style` at 0 and 1, `script` at 2 and 3.
-    private static let endTags = ["</style", "</STYLE", "</script", "</SCRIPT"]
+    private static let endTags: [[UInt8]] = ["</style", "</STYLE", "</script", "</SCRIPT"].map { Array($0.utf8) }
 
     private static let entities: [(String, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
 
@@ -436,17 +438,5 @@ enum HTMLText {
             }
             return true
         }
-    }
-
-    /// The index (in `hay`'s indices) just past the first occurrence of `needle`, case as written.
-    private static func find(_ needle: String, in hay: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
-        let n = Array(needle.utf8)
-        guard hay.count >= n.count else { return nil }
-        var i = hay.startIndex
-        while i <= hay.endIndex - n.count {
-            if hay[i] == n[0] && hay[i..<(i + n.count)].elementsEqual(n) { return i + n.count }
-            i += 1
-        }
-        return nil
     }
 }

@@ -264,6 +264,8 @@ public struct MailboxReader: Sendable {
             var more = max(buffer.count, limits.readChunkBytes)
             let ceiling = limits.maxMessageBytes.addingReportingOverflow(limits.readChunkBytes)
             if !ceiling.overflow, buffer.count < ceiling.partialValue { more = min(more, ceiling.partialValue - buffer.count) }
+            // Reserved exactly: `append` alone rounds the capacity up by doubling (128 MiB again).
+            buffer.reserveCapacity(buffer.count + more)
             buffer.append(contentsOf: repeatElement(0, count: more))
         }
         // Fill the free space, not just one read(2): a pipe returns 64 KiB at a time, and every refill
