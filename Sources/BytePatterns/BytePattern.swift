@@ -15,7 +15,9 @@ import Synchronization
 /// for itself (`pcre2_match_data_create_from_pattern`, or `withMatchData(pairs:)` for a block that
 /// one call of a `PatternSetGroup` uses for all its patterns), so no two threads ever share mutable state.
 /// The one write to the code after `init`, the JIT compilation before the first match, is done
-/// under a lock that every match passes first (`prepareJIT`), so no match runs during it.
+/// under a lock that every match passes first (`prepareJIT`), so no match runs during it. A pattern
+/// JIT-compiled only after some matches (`jitAfter`) never writes to the code the interpreter reads:
+/// it compiles a copy (`pcre2_code_copy`) and publishes it with release ordering once finished.
 /// The class is `final`, its stored properties are `let`, and its pointers are freed only in
 /// `deinit`, when no other reference can exist. Hence `@unchecked Sendable` is sound.
 ///
@@ -38,6 +40,11 @@ public final class BytePattern: @unchecked Sendable {
     /// compilation is the larger part of compiling (callgrind: 25M instructions of a 40M start).
     private let jitDone = Atomic<Bool>(false)
     private let jitLock = Mutex<Void>(())
+    /// For a pattern JIT-compiled after `jitAfter` matches: the matches so far, and the JIT-compiled
+    /// copy of `code` once made (nil before).
+    private let jitAfter: Int
+    private let interpretedMatches = Atomic<Int>(0)
+    private let jitCopy = Atomic<OpaquePointer?>(nil)
 
     /// Compiles `pattern`; it is JIT-compiled before its first match when the platform supports the JIT.
     ///
@@ -47,8 +54,19 @@ public final class BytePattern: @unchecked Sendable {
     ///   - limits: the match and depth limits every match of this pattern runs under.
     /// - Throws: `BytePatternError` with PCRE2's message and the byte offset in `pattern`.
     /// - Complexity: compilation is O(pattern length); do it once (a `static let`), not per message.
-    public init(_ pattern: String, options: PatternOptions = [], limits: PatternLimits = .init()) throws(BytePatternError) {
+    public convenience init(_ pattern: String, options: PatternOptions = [], limits: PatternLimits = .init()) throws(BytePatternError) {
+        try self.init(pattern, options: options, limits: limits, jitAfter: 0)
+    }
+
+    /// Compiles `pattern` to be run by PCRE2's interpreter for its first `jitAfter` matches and
+    /// JIT-compiled only then (0: before the first match). JIT compilation costs ~40,000 instructions
+    /// for a short phrase (callgrind), an interpreted match of an anchored phrase a few thousand more
+    /// than a JIT one: a phrase tried at a handful of offsets in a run never repays its compilation
+    /// (`PatternSetGroup`'s alternatives: 166 of them were compiled for 1,144 matches on the sisimai
+    /// bsd mbox).
+    init(_ pattern: String, options: PatternOptions, limits: PatternLimits, jitAfter: Int) throws(BytePatternError) {
         self.pattern = pattern
+        self.jitAfter = jitAfter
         self.options = options
         self.limits = limits
         var errorCode: Int32 = 0
@@ -83,17 +101,36 @@ public final class BytePattern: @unchecked Sendable {
     /// compiles holds the lock while the others wait on it; after the flag is set (release) each
     /// match sees the finished code (acquire). A JIT failure (an unsupported platform) is no error:
     /// the interpreter still works.
-    @inline(__always) private func prepareJIT() {
-        if jitDone.load(ordering: .acquiring) { return }
-        jitLock.withLock { _ in
-            guard !jitDone.load(ordering: .relaxed) else { return }
-            _ = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE)
-            jitDone.store(true, ordering: .releasing)
+    @inline(__always) private func prepareJIT() -> OpaquePointer {
+        guard jitAfter > 0 else {
+            if jitDone.load(ordering: .acquiring) { return code }
+            jitLock.withLock { _ in
+                guard !jitDone.load(ordering: .relaxed) else { return }
+                _ = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE)
+                jitDone.store(true, ordering: .releasing)
+            }
+            return code
         }
+        if let copy = jitCopy.load(ordering: .acquiring) { return copy }
+        guard interpretedMatches.add(1, ordering: .relaxed).newValue > jitAfter else { return code }
+        return jitLock.withLock { _ in
+            if let copy = jitCopy.load(ordering: .relaxed) { return copy }
+            // Matches in other threads go on reading `code` meanwhile: the copy is the one written.
+            guard let copy = pcre2_code_copy_8(code) else { return code }
+            _ = pcre2_jit_compile_8(copy, PCRE2_JIT_COMPLETE)
+            jitCopy.store(copy, ordering: .releasing)
+            return copy
+        }
+    }
+
+    /// Whether JIT compilation has been done (or tried, where the platform has no JIT).
+    var jitCompilationDone: Bool {
+        jitAfter == 0 ? jitDone.load(ordering: .acquiring) : jitCopy.load(ordering: .acquiring) != nil
     }
 
     deinit {
         if let matchContext { pcre2_match_context_free_8(matchContext) }
+        if let copy = jitCopy.load(ordering: .relaxed) { pcre2_code_free_8(copy) }
         pcre2_code_free_8(code)
     }
 
@@ -185,16 +222,14 @@ public final class BytePattern: @unchecked Sendable {
         guard offset >= 0, offset <= buffer.count else { return false }
         let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? BytePattern.emptySubject
         // rc > 0: a match; 0 cannot happen with match data large enough; < 0: no match or a limit.
-        prepareJIT()
-        return pcre2_match_8(code, base, buffer.count, offset, 0, data, matchContext) > 0
+        return pcre2_match_8(prepareJIT(), base, buffer.count, offset, 0, data, matchContext) > 0
     }
 
     /// Runs one match with caller-provided match data. Returns nil for no match and for errors.
     private func match(_ buffer: UnsafeRawBufferPointer, offset: Int, data: OpaquePointer, options: UInt32 = 0) -> PatternMatch? {
         // pcre2_match needs a non-null subject even when it is empty.
         let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? BytePattern.emptySubject
-        prepareJIT()
-        let rc = pcre2_match_8(code, base, buffer.count, offset, options, data, matchContext)
+        let rc = pcre2_match_8(prepareJIT(), base, buffer.count, offset, options, data, matchContext)
         // rc < 0: PCRE2_ERROR_NOMATCH, or a limit (MATCHLIMIT, DEPTHLIMIT, HEAPLIMIT), or bad input:
         // all read as "no match". rc == 0 cannot happen with match data sized from the pattern.
         guard rc > 0, let vector = pcre2_get_ovector_pointer_8(data) else { return nil }

@@ -74,6 +74,31 @@ import Testing
         #expect(hits == 32)
     }
 
+    /// A pattern run by the interpreter for its first matches answers as before once its JIT-compiled
+    /// copy takes over, also when tasks match while the copy is being made.
+    @Test func interpretedThenJITCompiledAnswersTheSame() async throws {
+        let p = try BytePattern(#"(?:no such|unknown) user"#, options: [.caseless, .anchored], limits: .init(), jitAfter: 3)
+        let subjects: [(String, Int, Bool)] = [("550 No such user here", 4, true), ("550 unknown USER", 4, true),
+                                               ("550 user unknown", 4, false), ("no such user", 0, true)]
+        func check(_ i: Int) -> Bool {
+            let (text, offset, expected) = subjects[i % subjects.count]
+            return Array(text.utf8).withUnsafeBytes { buffer in
+                p.withMatchData { data in p.matches(in: buffer, at: offset, data: data) } == expected
+            }
+        }
+        for i in 0..<3 { #expect(check(i)) }
+        #expect(!p.jitCompilationDone)
+        let agreed = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<64 { group.addTask { check(i) } }
+            var n = 0
+            for await ok in group where ok { n += 1 }
+            return n
+        }
+        #expect(agreed == 64)
+        #expect(p.jitCompilationDone)
+        for i in 0..<8 { #expect(check(i)) }
+    }
+
     @Test func escapedLiteralMatchesItself() throws {
         let text = "user (x) [y] *z* 5.1.1? a|b {c} ^$ \\ / #"
         let p = try BytePattern(BytePattern.escaped(text))
