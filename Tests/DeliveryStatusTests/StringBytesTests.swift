@@ -96,9 +96,20 @@ import Testing
     @Test(arguments: [
         "", "DATA", "in reply to RCPT TO command", "after RCPT TO:<x@y>: 550", ">>> DATA\n<<< 554", "DATABASE@example.org RCPT",
         "MAIL FROM:<a@b> RCPT TO:<c@d> DATA QUIT", "EHLO mx HELO STARTTLS AUTH PLAIN", "xRCPT RCPTx RCPT", "AUTH LOGIN failed",
-        "Diagnostic: 550 5.1.1 after end of DATA", "QUI", "RCPT T", "ÄDATA DATA",
+        "Diagnostic: 550 5.1.1 after end of DATA", "QUI", "RCPT T", "ÄDATA DATA", "DATA then AUTH LOGIN", "RCPT T DATAx",
+        "xx RCPT TO", "QUITDATA", "aUTH PLAIN Data", "HELo", "HE",
     ])
     func commandFinderAsWithOneSearchPerWord(text: String) {
         #expect(SMTPCommandFinder.find(in: text) == Self.commandByWordSearches(text))
+    }
+
+    /// `find` tries the words from the end and takes the first found, which is the old answer (the last
+    /// command found) only while each command's words are adjacent in the list.
+    @Test func commandFinderWordsOfOneCommandAreAdjacent() {
+        var seen: [SMTPCommand] = []
+        for (_, command) in SMTPCommandFinder.words where seen.last != command {
+            #expect(!seen.contains(command), "\(command)'s words are not adjacent")
+            seen.append(command)
+        }
     }
 }

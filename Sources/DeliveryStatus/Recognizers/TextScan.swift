@@ -260,27 +260,32 @@ enum SMTPCommandFinder {
     ]
 
     /// The command the text names, or nil.
+    ///
+    /// The words of one command are adjacent in `words` (tested), so the command of the last word
+    /// found is the last command found: the words are tried from the end and the first found wins,
+    /// so a text naming DATA or QUIT takes one or two searches, not twelve (sisimai bsd mbox x3,
+    /// `--no-classify`: 777.3M -> 774.8M instructions). (A first pass for a pair of upper-case
+    /// letters, which every word starts with, cost more than it saved: most texts searched are
+    /// long lead texts, which have one.)
     static func find(in text: String) -> SMTPCommand? {
         var text = text
         return text.withUTF8 { bytes -> SMTPCommand? in
             guard bytes.count >= 4 else { return nil }
-            var found: [SMTPCommand] = []
-            for (word, command) in words {
+            for (word, command) in words.reversed() {
                 var word = word
                 let hit: (at: Int, length: Int)? = word.withUTF8 { w in
                     ByteSubstring.firstOffset(of: w, in: bytes).map { ($0, w.count) }
                 }
                 guard let (p, length) = hit else { continue }
-                if !word.contains(" ") {
+                if !word.utf8.contains(ASCII.space) {
                     let before: UInt8 = p > 0 ? bytes[p - 1] : 32
                     let after: UInt8 = p + length < bytes.count ? bytes[p + length] : 32
                     func wordy(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 64 && b <= 90) || (b >= 96 && b <= 122) }
                     if wordy(before) || wordy(after) { continue }
                 }
-                if found.contains(command) { continue }
-                found.append(command)
+                return command
             }
-            return found.last
+            return nil
         }
     }
 }
