@@ -18,6 +18,7 @@ enum LeadText {
     static func joinedLines(of text: UnsafeBufferPointer<UInt8>) -> String {
         guard let base = text.baseAddress else { return "" }
         var out: [UInt8] = []
+        out.reserveCapacity(text.count)  // never longer than the text: no regrowth per kept line
         var lineStart = 0
         while true {
             let lineEnd = memchr(base + lineStart, 10, text.count - lineStart)

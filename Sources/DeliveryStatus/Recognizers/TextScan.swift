@@ -111,7 +111,10 @@ enum TextScan {
         starts.reserveCapacity(lines.count + 1)
         for line in lines {
             starts.append(bytes.count)
-            bytes.append(contentsOf: line.utf8)
+            // Copied as one block from the string's storage (the generic append copied byte by byte).
+            if line.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+                bytes.append(contentsOf: line.utf8)
+            }
             bytes.append(10)
         }
         starts.append(bytes.count)
