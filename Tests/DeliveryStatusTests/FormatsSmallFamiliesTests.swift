@@ -22,6 +22,7 @@ import TestSupport
         ("FML", "fml"), ("MailMarshalSMTP", "mailmarshalsmtp"), ("Domino", "domino"),
         ("EZweb", "ezweb"), ("Zoho", "zoho"), ("GMX", "gmx"), ("EinsUndEins", "einsundeins"),
         ("InterScanMSS", "interscanmss"), ("Office365", "office365"), ("GoogleWorkspace", "googleworkspace"),
+        ("GoogleGroups", "googlegroups"),
         ("Courier", "courier"), ("V5sendmail", "v5sendmail"),
         // Families that only name themselves and let the shared readers read (SmallFamilies.readAsUsual).
         ("Yahoo", "yahoo"), ("MessagingServer", "messagingserver"), ("MailRu", "mailru"),
@@ -92,6 +93,30 @@ import TestSupport
                 }
                 #expect(got == expected, "\(dir)/\(row)")
             }
+        }
+    }
+
+    /// Every recogniser the registry tries has a message of our own: a `Fixtures/dsn/NAME.expected`
+    /// naming its format, or a `Fixtures/dsn/<format>/` folder (issue: "small messages of your own in
+    /// Fixtures/ for every recogniser").
+    @Test func everyRecogniserHasAFixture() throws {
+        let registry = RecognizerRegistry.dedicated + [RecognizerRegistry.standard, RecognizerRegistry.autoReply]
+            + RecognizerRegistry.notices + [RecognizerRegistry.fallback]
+        let dir = Corpus.fixture("dsn")
+        var covered: Set<String> = []
+        for entry in try FileManager.default.contentsOfDirectory(atPath: dir) {
+            if entry.hasSuffix(".expected") {
+                let text = try String(contentsOfFile: dir + "/" + entry, encoding: .utf8)
+                for line in text.split(separator: "\n") where line.hasPrefix("format:") {
+                    covered.insert(line.dropFirst("format:".count).trimmingCharacters(in: .whitespaces))
+                }
+            } else if let files = try? FileManager.default.contentsOfDirectory(atPath: dir + "/" + entry),
+                      files.contains(where: { $0.hasSuffix(".eml") }) {
+                covered.insert(entry)
+            }
+        }
+        for name in Set(registry.map(\.name)) {
+            #expect(covered.contains(name), "no fixture for the \(name) recogniser in Fixtures/dsn")
         }
     }
 
