@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MailParsing
 
 extension EnhancedStatusCode {
     /// The status code a free-text diagnostic carries, chosen the way Sisimai 5 chooses it so that

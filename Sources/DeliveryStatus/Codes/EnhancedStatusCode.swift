@@ -1,3 +1,5 @@
+import MailParsing
+
 /// An RFC 3463 enhanced mail system status code, `class.subject.detail` (e.g. `5.1.1`).
 ///
 /// RFC 3463 §2: class is 2 (success), 4 (persistent transient failure) or 5 (permanent failure);

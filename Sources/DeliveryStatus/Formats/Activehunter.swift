@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Active!hunter (an anti-spam gateway, `X-AHMAILID` header): a sendmail-like report with
 /// `>>> address <address>` lines after "----- The following addresses had permanent fatal errors -----".
 ///

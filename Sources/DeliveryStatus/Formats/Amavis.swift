@@ -1,3 +1,5 @@
+import MailParsing
+
 /// amavisd-new's reports, from `"Content-filter at ..."`.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

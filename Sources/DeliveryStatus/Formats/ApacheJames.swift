@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Apache James: "Error message below:" with the remote reply, then "Message details:" with the
 /// envelope (`RCPT TO: address`).
 ///

@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// RFC 3834 automatic responses (vacation, out of office): `Auto-Submitted: auto-replied`,
 /// `X-Autoreply`, `X-Autorespond`, `Precedence: auto_reply`, and the usual subjects in several

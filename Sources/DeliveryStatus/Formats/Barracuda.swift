@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Barracuda Spam Firewall's reports: a Subject mentioning "our bulk email filter".
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

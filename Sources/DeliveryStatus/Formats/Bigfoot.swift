@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Bigfoot's forwarding service: from `...@bigfoot.com>` or relayed through bigfoot.com.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// BIGLOBE (a Japanese ISP, also inacatv, tmtv, ttv): "----- The following addresses had delivery
 /// problems -----", bare addresses, then "----- Non-delivered information -----" with the reason.
 ///

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// The Courier mail server's delivery status notifications ("This is a delivery status notification
 /// from ..., running the Courier mail server", a `message/delivery-status` part): read as RFC 3464,
 /// then completed with the SMTP command of the transcript (`>>> RCPT TO:<...>`) and the reasons of

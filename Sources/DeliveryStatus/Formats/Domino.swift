@@ -1,3 +1,5 @@
+import MailParsing
+
 /// IBM (Lotus) Domino's plain-text reports: Subject "DELIVERY FAILURE: ...", "Your message ... was
 /// not delivered to: <address> because: <reason>". Domino reports that carry a
 /// `message/delivery-status` part (lhost-domino-02, -03) are left to the RFC 3464 reader.

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// au by KDDI's EZweb mobile mail (ezweb.ne.jp, au.com): "Mail System Error - Returned Mail" with a
 /// Japanese paragraph, an English one ("The user(s) account is disabled.", "Each of the following
 /// recipients was rejected by a remote mail server.") and the recipients as `<address>` or

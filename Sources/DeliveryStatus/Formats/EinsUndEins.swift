@@ -1,3 +1,5 @@
+import MailParsing
+
 /// 1&1 (Eins und Eins, kundenserver.de): an Exim-like "Mail delivery failed: returning message to
 /// sender" with the address, "For the following reason:" and the header of the original after
 /// "--- The header of the original message is following. ---".

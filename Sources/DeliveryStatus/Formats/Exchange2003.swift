@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Microsoft Exchange Server 5.5–2003 (Internet Mail Service / IMC) non-delivery reports: a plain
 /// text "Your message did not reach ..." part with one `address on date` line per recipient and an
 /// `MSEXCH:` line carrying an 8-digit hexadecimal error code.

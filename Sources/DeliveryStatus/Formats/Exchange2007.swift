@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Microsoft Exchange Server 2007 and later (on premises): an "Undeliverable:" ("Non remis", "Non recapitabile") Subject with a `Content-Language` header and none of Exchange Online's cross-tenant headers.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// Exim (https://www.exim.org/), its clones (Mail.Ru, MXLogic/McAfee SaaS) and their translations.
 ///

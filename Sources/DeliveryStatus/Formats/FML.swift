@@ -1,3 +1,5 @@
+import MailParsing
+
 /// fml, the mailing-list manager (`X-MLServer: fml ...`): its admin address tells the poster why the
 /// list refused the article ("You are not a member of this mailing list <list@...>.", "Duplicated
 /// Message-ID in <...>.").

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// GMX and mail.com (`X-GMX-Antispam` header): an Exim-like report with `"address":` or `<address>`
 /// lines, "SMTP error from remote server after RCPT command:", "host: ...", the reply, or
 /// "Reason:" and the reason on the next line.

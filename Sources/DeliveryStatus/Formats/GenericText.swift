@@ -1,3 +1,5 @@
+import MailParsing
+
 /// The strong fallback for bounces no dedicated recogniser claims: reads the text part for recipient
 /// addresses standing near status codes, reply codes or diagnostic phrases.
 struct GenericTextRecognizer: Recognizer {

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Gmail's own non-delivery notices (`Mail Delivery Subsystem <mailer-daemon@googlemail.com>`,
 /// "Delivery Status Notification"): "Delivery to the following recipient failed permanently:" (or
 /// "has been delayed:"), the address indented, then "Technical details of ... failure:" with the

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Google Groups: a post refused by a group ("the group you tried to contact ... may not exist, or you
 /// may not have permission to post"), sent by mailer-daemon@googlemail.com with the group in
 /// `X-Failed-Recipients`, in the poster's language. Seen in sisimai lhost-googlegroups-01..14.

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Google Workspace's own refusals (not a remote server's: those carry RFC 3464 fields and are left
 /// to the standard reader): "** Message not delivered **", Google's explanation, "The response was:"
 /// and the reason, with the failed address in `X-Failed-Recipients`.

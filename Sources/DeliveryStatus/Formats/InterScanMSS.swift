@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Trend Micro InterScan Messaging Security Suite: "Unable to deliver message to <address>" or an
 /// SMTP transcript (`Sent <<< RCPT TO:<address>`, `Received >>> 550 ...`).
 ///

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// KDDI (au one net, dion) reports other than EZweb's own: from `no-reply@...dion.ne.jp`, `Reply-To: no-reply@app.auone-net.jp` or relayed by ezweb.ne.jp / au.com.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// McAfee SaaS (MX Logic) reports, marked by `X-MX-Bounce`, `X-MXL-Hash` or `X-MXL-NoteHash`.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

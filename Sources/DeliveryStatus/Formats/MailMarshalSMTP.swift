@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Trustwave (Marshal) MailMarshal SMTP: Subject `Undeliverable Mail: "<subject>"`, "Could not be
 /// delivered because of" with the reply, and the addresses after "The following recipients were
 /// affected:".

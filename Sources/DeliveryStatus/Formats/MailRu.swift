@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Mail.Ru's Exim-based reports: from `mailer-daemon@...mail.ru` with a Mail.Ru Message-ID.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

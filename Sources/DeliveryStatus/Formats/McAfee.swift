@@ -1,3 +1,5 @@
+import MailParsing
+
 /// McAfee Email Gateway's reports: `X-NAI-Header: Modified by McAfee ...` and the Subject "Delivery Status".
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Oracle (Sun, iPlanet) Communications Messaging Server reports: its `Boundary_(ID_...)` MIME boundaries or a "Delivery Notification: " Subject.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Lotus Notes (Lotus SMTP MTA) non-delivery reports: "Undeliverable message" with the reason and
 /// the address between "------- Failure Reasons --------" and "------- Returned Message --------".
 ///

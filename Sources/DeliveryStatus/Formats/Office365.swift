@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Microsoft Office 365 / Exchange Online non-delivery reports read from their text ("Delivery has
 /// failed to these recipients or groups:", `address<mailto:address>`, "Diagnostic information for
 /// administrators:" with "Remote Server returned '550 5.1.10 ...'"), for the reports that carry no

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// OpenSMTPD (https://www.opensmtpd.org/): "This is the MAILER-DAEMON, please DO NOT REPLY to this
 /// email." then "An error has occurred while attempting to deliver a message for the following list of
 /// recipients:" and one `address: error` line each, the copy after "Below is a copy of the original

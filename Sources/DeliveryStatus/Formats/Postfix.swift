@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Postfix (https://www.postfix.org/) bounce(8) reports: "This is the mail system at host ..." and a
 /// standard DSN part with `X-Postfix-*` fields. Read by the RFC 3464 reader (with the text's
 /// "(in reply to RCPT TO command)"); this recogniser gives the family its name in output.

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Port25 PowerMTA's DSNs, Subject "Delivery report": RFC 3464 (read by the shared reader) with
 /// PowerMTA's own `X-PowerMTA-BounceCategory` per recipient, which names the cause when the remote
 /// server's reply does not (lhost-powermta-02: "Status: 5.0.0 (undefined status)", category

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// qmail (https://cr.yp.to/qmail.html) and its clones: "Hi. This is the qmail-send program at ...",
 /// each failed address as `<address>:` on its own line, qmail-remote's account of the session below it,
 /// the copy after "--- Below this line is a copy of the message.". Seen in sisimai lhost-qmail-*.

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Amazon SES's receiving side (inbound SMTP): a DSN with `X-SES-Outgoing`, sent in the name of the
 /// receiving domain (not from amazonses.com, which is SES's sending side) and reported by
 /// `inbound-smtp.<region>.amazonaws.com`.

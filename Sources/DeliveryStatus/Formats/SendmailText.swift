@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// Sendmail's plain-text reports (no `message/delivery-status` part, or one we could not read):
 /// "----- The following addresses had permanent fatal errors -----" with `<address>` and

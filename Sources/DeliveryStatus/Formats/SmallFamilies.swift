@@ -1,3 +1,5 @@
+import MailParsing
+
 /// The recognisers of the smaller MTA families (one `Formats/<Family>.swift` each), in the order they
 /// are tried; the registry puts them among its dedicated formats. Each claims on its own Subject, From
 /// or header and returns nil unless its own layout is found, so they go before the broader readers

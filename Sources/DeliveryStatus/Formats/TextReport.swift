@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Shared reading steps for the recognisers of plain-text bounces whose layout one MTA fixes
 /// (Exchange 2003, IMail, Lotus Notes, the anonymous X1/X2/X3 ...): the lines of the report between a
 /// start marker and the returned original, and recipient blocks inside them.

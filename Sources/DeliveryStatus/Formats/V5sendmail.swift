@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Sendmail version 5 and its kin (plain text, no DSN part): Subject "Returned mail: ...",
 /// "----- Transcript of session follows -----" with `>>> COMMAND`, `<<< reply` and
 /// `554 <address>... reason` lines, then "----- Unsent message follows -----".

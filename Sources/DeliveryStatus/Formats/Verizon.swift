@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Verizon Wireless: the vtext.com SMS gateway ("Error: Invalid user address" then the remote reply
 /// and `RCPT TO:` in "Message details:") and the vzwpix.com MMS gateway ("Message could not be
 /// delivered to mobile." then the original's `To:`).

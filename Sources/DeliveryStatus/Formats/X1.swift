@@ -1,3 +1,5 @@
+import MailParsing
+
 /// An unnamed MTA (Sisimai's "X1", "Mail2000 ESMTP Server" in its Received lines): "The original
 /// message was received at ..." then `address [reason]` lines after "---The following addresses had
 /// delivery errors---".

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// An unnamed MTA (Sisimai's "X2", seen at Yahoo! Japan and others): "Message from example.com.
 /// Unable to deliver message to the following address(es)." then `<address>:` on its own line
 /// followed by the reason, up to "--- Original message follows.".

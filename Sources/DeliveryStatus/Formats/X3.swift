@@ -1,3 +1,5 @@
+import MailParsing
+
 /// An unnamed MTA (Sisimai's "X3"): "This is an automatically generated Delivery Status
 /// Notification." with `* address` lines and a "Technical details:" block (`SMTP:RCPT host ...: 553 ...`
 /// or `Routing: ...`).

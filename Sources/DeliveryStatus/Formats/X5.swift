@@ -1,3 +1,5 @@
+import MailParsing
+
 /// An unnamed MTA (Sisimai's "X5", a Mirapoint gateway in its Remote-MTA): a DSN addressed to
 /// "NotificationRecipients" from an ISO-2022-JP encoded "Mail Delivery Subsystem".
 ///

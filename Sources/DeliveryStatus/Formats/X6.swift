@@ -1,3 +1,5 @@
+import MailParsing
+
 /// An unnamed MTA (Sisimai's "X6"): Subject "There was an error sending your mail".
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

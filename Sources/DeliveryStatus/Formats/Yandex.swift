@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Yandex.Mail's reports: `X-Yandex-Uniq` from `mailer-daemon@yandex.ru`.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so

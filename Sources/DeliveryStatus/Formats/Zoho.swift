@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Zoho Mail (`X-ZohoMail` header): "This message was created automatically by mail delivery
 /// software." then `address reason, ERROR_CODE :550, ...` lines, or a delay warning's
 /// `[Status: Error, Address: <address>, ResponseCode 421, , Host not reachable.]`.

@@ -1,4 +1,5 @@
 import BytePatterns
+import MailParsing
 
 /// Phrase tables: what MTAs write in a diagnostic for each reason, as PCRE2 alternations compiled
 /// once (case-less, `.` spans line ends). `a.*b` stands for "a, later b" in one diagnostic.

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Decides a recipient's `Reason` from what a recogniser found: the status code first, the
 /// diagnostic text second (Sisimai 5's order of tests, so that results compare with its corpus).
 struct ReasonDecision {

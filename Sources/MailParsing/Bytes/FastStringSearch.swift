@@ -14,6 +14,11 @@ import Darwin
 // table as the largest single cost of bounce analysis. Byte search gives the same answers for the phrases
 // used here: every phrase is a whole UTF-8 sequence, and a match of whole UTF-8 sequences is a match of
 // characters except across a combining mark, which no phrase begins or ends with.
+//
+// A file must `import MailParsing` itself for `String.hasPrefix(_:)` and `hasSuffix(_:)` here to be
+// the ones it calls: the standard library's have the same signatures, and without the import in the
+// file the compiler picked those (grapheme comparison), as ~30 recogniser functions did unnoticed
+// until the DeliveryStatus files that call these methods imported MailParsing (2026-11-30).
 
 /// Substring search over bytes: memchr for the least common of the needle's first bytes (by their
 /// commonness in mail text), then memcmp of the whole (glibc's memmem is not visible to Swift without
@@ -132,6 +137,12 @@ extension String {
     /// (Not forwarded to the Substring twins: making the Substring and reading its UTF-8 measured
     /// +4M instructions on the dev inbox.)
     package func hasPrefix(_ prefix: String) -> Bool {
+        // Lengths first (O(1) for native strings), then the bytes read in place, as the standard
+        // library's own fast path does for NFC text; a copy only for a bridged string.
+        guard prefix.utf8.count <= utf8.count else { return false }
+        if let answer = utf8.withContiguousStorageIfAvailable({ t in
+            prefix.utf8.withContiguousStorageIfAvailable { p in utf8HasPrefix(t, p) }
+        }), let answer { return answer }
         var text = self
         var prefix = prefix
         return text.withUTF8 { t in prefix.withUTF8 { p in utf8HasPrefix(t, p) } }
@@ -139,6 +150,10 @@ extension String {
 
     /// Whether the string's UTF-8 bytes end with those of `suffix`.
     package func hasSuffix(_ suffix: String) -> Bool {
+        guard suffix.utf8.count <= utf8.count else { return false }
+        if let answer = utf8.withContiguousStorageIfAvailable({ t in
+            suffix.utf8.withContiguousStorageIfAvailable { p in utf8HasSuffix(t, p) }
+        }), let answer { return answer }
         var text = self
         var suffix = suffix
         return text.withUTF8 { t in suffix.withUTF8 { p in utf8HasSuffix(t, p) } }
@@ -148,6 +163,12 @@ extension String {
 extension Substring {
     /// Whether the substring's UTF-8 bytes start with those of `prefix`.
     package func hasPrefix(_ prefix: String) -> Bool {
+        // Lengths first (O(1) for native strings), then the bytes read in place, as the standard
+        // library's own fast path does for NFC text; a copy only for a bridged string.
+        guard prefix.utf8.count <= utf8.count else { return false }
+        if let answer = utf8.withContiguousStorageIfAvailable({ t in
+            prefix.utf8.withContiguousStorageIfAvailable { p in utf8HasPrefix(t, p) }
+        }), let answer { return answer }
         var text = self
         var prefix = prefix
         return text.withUTF8 { t in prefix.withUTF8 { p in utf8HasPrefix(t, p) } }
@@ -155,6 +176,10 @@ extension Substring {
 
     /// Whether the substring's UTF-8 bytes end with those of `suffix`.
     package func hasSuffix(_ suffix: String) -> Bool {
+        guard suffix.utf8.count <= utf8.count else { return false }
+        if let answer = utf8.withContiguousStorageIfAvailable({ t in
+            suffix.utf8.withContiguousStorageIfAvailable { p in utf8HasSuffix(t, p) }
+        }), let answer { return answer }
         var text = self
         var suffix = suffix
         return text.withUTF8 { t in suffix.withUTF8 { p in utf8HasSuffix(t, p) } }
