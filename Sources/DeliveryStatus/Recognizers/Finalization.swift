@@ -121,12 +121,19 @@ enum Finalization {
     static func kind(of reports: [RecipientReport], declared: MessageKind?) -> MessageKind {
         if let declared { return declared }
         guard !reports.isEmpty else { return .notBounce }
-        if reports.contains(where: { $0.reason == .feedback }) { return .feedbackReport }
-        if reports.allSatisfy({ $0.reason == .vacation }) { return .autoReply }
-        if reports.allSatisfy({ $0.action == .delayed }) { return .delay }
-        if reports.allSatisfy({ $0.action == .delivered || $0.action == .relayed || $0.action == .expanded || $0.reason == .delivered }) {
-            return .success
+        // One pass reading two fields of each report in place (`contains(where:)` and `allSatisfy`
+        // copied every report, a dozen retains each, four times over).
+        var allVacation = true, allDelayed = true, allSuccess = true
+        for i in reports.indices {
+            let reason = reports[i].reason, action = reports[i].action
+            if reason == .feedback { return .feedbackReport }
+            allVacation = allVacation && reason == .vacation
+            allDelayed = allDelayed && action == .delayed
+            allSuccess = allSuccess && (action == .delivered || action == .relayed || action == .expanded || reason == .delivered)
         }
+        if allVacation { return .autoReply }
+        if allDelayed { return .delay }
+        if allSuccess { return .success }
         return .bounce
     }
 }
