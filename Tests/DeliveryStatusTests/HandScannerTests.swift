@@ -118,7 +118,11 @@ import TestSupport
             let count = Int.random(in: 0...24, using: &generator)
             texts.append((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined())
         }
-        for text in texts { #expect(Diagnostic.sweep(text) == Self.sweepByBytes(text), "\(text.debugDescription)") }
+        for text in texts {
+            #expect(Diagnostic.sweep(text) == Self.sweepByBytes(text), "\(text.debugDescription)")
+            // Idempotent, which `Finalization.report` relies on to sweep only text a removal changed.
+            #expect(Diagnostic.sweep(Diagnostic.sweep(text)) == Diagnostic.sweep(text), "\(text.debugDescription)")
+        }
     }
 
     /// CRLF and lone CR made LF, as the plain loop it was written as; the runs between CRs are copied

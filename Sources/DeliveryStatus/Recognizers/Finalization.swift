@@ -20,6 +20,7 @@ enum Finalization {
         var status = f.status
         var replyCode = f.replyCode
         if !diagnostic.isEmpty {
+            let swept = diagnostic
             let inText = EnhancedStatusCode.find(in: diagnostic)
             let replyInText = ReplyCode.find(in: diagnostic, statusClass: inText?.statusClass)
             status = EnhancedStatusCode.prefer(field: status, inText: inText, replyCode: replyInText)
@@ -28,7 +29,9 @@ enum Finalization {
                 diagnostic = Diagnostic.removingContinuationPrefixes(diagnostic, reply: replyInText, status: inText)
             }
             diagnostic = Diagnostic.removingHTML(diagnostic)
-            diagnostic = Diagnostic.sweep(diagnostic)
+            // Swept again only when a removal changed it: sweeping swept text changes nothing, and the
+            // text is often a whole report's lead text (an unchanged string compares equal at once).
+            if diagnostic != swept { diagnostic = Diagnostic.sweep(diagnostic) }
         }
         let command = f.command ?? SMTPCommandFinder.find(in: diagnostic)
         var diagnosticType = f.diagnosticType
@@ -141,7 +144,7 @@ enum Finalization {
 /// Diagnostic text clean-up.
 enum Diagnostic {
     /// Collapses runs of whitespace (line ends included) into one space and trims, as Sisimai's
-    /// "sweep" does; also drops the `--` of a MIME boundary that leaked into a diagnostic.
+    /// "sweep" does. Idempotent: swept text comes back as it is.
     static func sweep(_ s: String) -> String {
         var s = s
         return s.withUTF8 { bytes -> String? in
