@@ -88,6 +88,14 @@ private func withUTF8Bytes<R>(_ text: String, _ other: String, _ body: (UnsafeBu
     return text.withUTF8 { t in other.withUTF8 { o in body(t, o) } }
 }
 
+/// `body` with the UTF-8 bytes of `text`, read in place where contiguous, else through a copy.
+@inline(__always)
+private func withUTF8Bytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let answer = text.utf8.withContiguousStorageIfAvailable(body) { return answer }
+    var text = text
+    return text.withUTF8(body)
+}
+
 @inline(__always)
 private func withUTF8Bytes<R>(_ text: Substring, _ other: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
     if let answer = text.utf8.withContiguousStorageIfAvailable({ t in other.utf8.withContiguousStorageIfAvailable { o in body(t, o) } }),
@@ -215,8 +223,7 @@ extension String {
     /// Unicode machinery); other text by `lowercased()`.
     package func lowercasedIfNeeded() -> String {
         // Both passes eight bytes at a time (`ByteWord`): the texts here run to kilobytes.
-        var copy = self
-        let ascii: (isASCII: Bool, hasUpper: Bool) = copy.withUTF8 { bytes in
+        let ascii: (isASCII: Bool, hasUpper: Bool) = withUTF8Bytes(self) { bytes in
             var upper = false
             var i = 0
             if let base = bytes.baseAddress {
@@ -237,7 +244,7 @@ extension String {
         }
         if !ascii.hasUpper { return self }
         guard ascii.isASCII else { return lowercasedByScalars() }
-        return copy.withUTF8 { bytes in
+        return withUTF8Bytes(self) { bytes in
             String(unsafeUninitializedCapacity: bytes.count) { out in
                 var i = 0
                 if let base = bytes.baseAddress, let target = out.baseAddress {
