@@ -76,14 +76,15 @@ private func utf8Contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: Unsa
 }
 
 /// `body` with the UTF-8 bytes of `text` and `other`, read in place where both are contiguous (native
-/// strings, small ones included), else through copies (`withUTF8` copies a bridged string). Copying
+/// strings, small ones included), else through copies (a foreign string, never made here). Copying
 /// both into `var`s for `withUTF8` made `hasPrefix` dearer than the standard library's; read in place,
 /// after an O(1) length check, it is cheaper (sisimai bsd mbox x3).
 @inline(__always)
-private func withUTF8Bytes<R>(_ text: String, _ other: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+private func withUTF8Bytes<Text: StringProtocol, R>(_ text: Text, _ other: String,
+                                                    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
     if let answer = text.utf8.withContiguousStorageIfAvailable({ t in other.utf8.withContiguousStorageIfAvailable { o in body(t, o) } }),
        let answer { return answer }
-    var text = text
+    var text = String(text)
     var other = other
     return text.withUTF8 { t in other.withUTF8 { o in body(t, o) } }
 }
@@ -94,15 +95,6 @@ private func withUTF8Bytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8
     if let answer = text.utf8.withContiguousStorageIfAvailable(body) { return answer }
     var text = text
     return text.withUTF8(body)
-}
-
-@inline(__always)
-private func withUTF8Bytes<R>(_ text: Substring, _ other: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
-    if let answer = text.utf8.withContiguousStorageIfAvailable({ t in other.utf8.withContiguousStorageIfAvailable { o in body(t, o) } }),
-       let answer { return answer }
-    var text = text
-    var other = other
-    return text.withUTF8 { t in other.withUTF8 { o in body(t, o) } }
 }
 
 extension String {
