@@ -376,13 +376,14 @@ enum HTMLText {
                 guard i < h.count else { break }
                 if h[i] == 0x3C {
                     guard let close = tagEnd(i) else { break }
-                    let tag = h[(i + 1)..<close]
-                    if hasPrefix(tag, "br") || hasPrefix(tag, "/p") || hasPrefix(tag, "/div") || hasPrefix(tag, "/tr")
-                        || hasPrefix(tag, "p ") || (tag.count == 1 && tag.first.map { $0 | 0x20 } == 0x70) {
+                    let tag = UnsafeBufferPointer(rebasing: h[(i + 1)..<close])
+                    if tag.hasPrefixCaseInsensitive("br") || tag.hasPrefixCaseInsensitive("/p") || tag.hasPrefixCaseInsensitive("/div")
+                        || tag.hasPrefixCaseInsensitive("/tr") || tag.hasPrefixCaseInsensitive("p ")
+                        || (tag.count == 1 && tag.first.map { $0 | 0x20 } == 0x70) {
                         out.append(10)
                     }
-                    let style = hasPrefix(tag, "style")
-                    if style || hasPrefix(tag, "script") {
+                    let style = tag.hasPrefixCaseInsensitive("style")
+                    if style || tag.hasPrefixCaseInsensitive("script") {
                         // Skip to the closing tag (lower- or upper-case as written in practice).
                         let lower = style ? 0 : 2
                         if let r = endTag(lower, from: close) ?? endTag(lower + 1, from: close) {
@@ -395,9 +396,9 @@ enum HTMLText {
                 }
                 // `&`
                 var matched = false
-                for (entity, replacement) in entities where startsWith(h, at: i, entity) {
+                for (entity, replacement) in entities where UnsafeBufferPointer(rebasing: h[i...]).hasPrefix(entity) {
                     out.append(replacement)
-                    i += entity.utf8.count
+                    i += entity.utf8CodeUnitCount
                     matched = true
                     break
                 }
@@ -410,33 +411,9 @@ enum HTMLText {
         }
     }
 
-    /// Whether `h[at...]` starts with `text`'s bytes.
-    private static func startsWith(_ h: UnsafeBufferPointer<UInt8>, at: Int, _ text: String) -> Bool {
-        var k = at
-        for b in text.utf8 {
-            guard k < h.count, h[k] == b else { return false }
-            k += 1
-        }
-        return true
-    }
-
     /// The end tags of the elements whose content is dropped, lower- and upper-case as written in practice:
     /// `style` at 0 and 1, `script` at 2 and 3.
     private static let endTags: [[UInt8]] = ["</style", "</STYLE", "</script", "</SCRIPT"].map { Array($0.utf8) }
 
-    private static let entities: [(String, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
-
-    /// Whether `tag` starts with the lower-case ASCII `prefix`, without case.
-    private static func hasPrefix(_ tag: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: StaticString) -> Bool {
-        prefix.withUTF8Buffer { p in
-            guard tag.count >= p.count else { return false }
-            var i = tag.startIndex
-            for expected in p {
-                let b = tag[i]
-                if ASCII.lowercased(b) != expected { return false }
-                i += 1
-            }
-            return true
-        }
-    }
+    private static let entities: [(StaticString, UInt8)] = [("&nbsp;", 0x20), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&amp;", 0x26), ("&quot;", 0x22)]
 }
