@@ -14,10 +14,9 @@ import Synchronization
 /// a match does write — the ovector and the JIT stack — lives in match data that each call creates
 /// for itself (`pcre2_match_data_create_from_pattern`, or `withMatchData(pairs:)` for a block that
 /// one call of a `PatternSetGroup` uses for all its patterns), so no two threads ever share mutable state.
-/// The one write to the code after `init`, the JIT compilation before the first match, is done
-/// under a lock that every match passes first (`prepareJIT`), so no match runs during it. A pattern
-/// JIT-compiled only after some matches (`jitAfter`) never writes to the code the interpreter reads:
-/// it compiles a copy (`pcre2_code_copy`) and publishes it with release ordering once finished.
+/// `code` is never written after `init`: the JIT compiles a copy of it (`pcre2_code_copy`), under a
+/// lock, and publishes the copy with release ordering once finished (`codeToRun`), so a match running
+/// meanwhile on the interpreter reads nothing being written.
 /// The class is `final`, its stored properties are `let`, and its pointers are freed only in
 /// `deinit`, when no other reference can exist. Hence `@unchecked Sendable` is sound.
 ///
@@ -35,16 +34,15 @@ public final class BytePattern: @unchecked Sendable {
     private let code: OpaquePointer
     private let matchContext: OpaquePointer?
     private let limits: PatternLimits
-    /// Whether the JIT compilation has been done. It is done before the first match rather than in
+    /// The JIT-compiled copy of `code`, once made (nil before). It is made at a match rather than in
     /// `init`: most patterns of a run are never tried (a phrase whose literal never occurs), and JIT
     /// compilation is the larger part of compiling (callgrind: 25M instructions of a 40M start).
-    private let jitDone = Atomic<Bool>(false)
+    private let jitCode = Atomic<OpaquePointer?>(nil)
     private let jitLock = Mutex<Void>(())
-    /// For a pattern JIT-compiled after `jitAfter` matches: the matches so far, and the JIT-compiled
-    /// copy of `code` once made (nil before).
+    /// Matches run on the interpreter before the JIT copy is made (0: it is made at the first), and
+    /// how many have been.
     private let jitAfter: Int
     private let interpretedMatches = Atomic<Int>(0)
-    private let jitCopy = Atomic<OpaquePointer?>(nil)
 
     /// Compiles `pattern`; it is JIT-compiled before its first match when the platform supports the JIT.
     ///
@@ -96,41 +94,29 @@ public final class BytePattern: @unchecked Sendable {
         self.matchContext = context
     }
 
-    /// JIT-compiles the pattern if no match has done so yet. `pcre2_jit_compile` writes to the
-    /// compiled code, so no match may run meanwhile: every match comes here first, and the one that
-    /// compiles holds the lock while the others wait on it; after the flag is set (release) each
-    /// match sees the finished code (acquire). A JIT failure (an unsupported platform) is no error:
-    /// the interpreter still works.
-    @inline(__always) private func prepareJIT() -> OpaquePointer {
-        guard jitAfter > 0 else {
-            if jitDone.load(ordering: .acquiring) { return code }
-            jitLock.withLock { _ in
-                guard !jitDone.load(ordering: .relaxed) else { return }
-                _ = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE)
-                jitDone.store(true, ordering: .releasing)
-            }
-            return code
-        }
-        if let copy = jitCopy.load(ordering: .acquiring) { return copy }
-        guard interpretedMatches.add(1, ordering: .relaxed).newValue > jitAfter else { return code }
+    /// The code a match runs: the JIT-compiled copy once made, `code` on the interpreter before. The
+    /// match that makes the copy holds the lock while it compiles; matches in other threads go on with
+    /// `code`, or wait for the lock if they would make it too. A JIT failure (an unsupported platform)
+    /// is no error: the copy then runs on the interpreter. (If the copy cannot be allocated, the next
+    /// match tries again.)
+    @inline(__always) private func codeToRun() -> OpaquePointer {
+        if let jit = jitCode.load(ordering: .acquiring) { return jit }
+        if jitAfter > 0, interpretedMatches.add(1, ordering: .relaxed).newValue <= jitAfter { return code }
         return jitLock.withLock { _ in
-            if let copy = jitCopy.load(ordering: .relaxed) { return copy }
-            // Matches in other threads go on reading `code` meanwhile: the copy is the one written.
+            if let jit = jitCode.load(ordering: .relaxed) { return jit }
             guard let copy = pcre2_code_copy_8(code) else { return code }
             _ = pcre2_jit_compile_8(copy, PCRE2_JIT_COMPLETE)
-            jitCopy.store(copy, ordering: .releasing)
+            jitCode.store(copy, ordering: .releasing)
             return copy
         }
     }
 
     /// Whether JIT compilation has been done (or tried, where the platform has no JIT).
-    var jitCompilationDone: Bool {
-        jitAfter == 0 ? jitDone.load(ordering: .acquiring) : jitCopy.load(ordering: .acquiring) != nil
-    }
+    var jitCompilationDone: Bool { jitCode.load(ordering: .acquiring) != nil }
 
     deinit {
         if let matchContext { pcre2_match_context_free_8(matchContext) }
-        if let copy = jitCopy.load(ordering: .relaxed) { pcre2_code_free_8(copy) }
+        if let jit = jitCode.load(ordering: .relaxed) { pcre2_code_free_8(jit) }
         pcre2_code_free_8(code)
     }
 
@@ -222,14 +208,14 @@ public final class BytePattern: @unchecked Sendable {
         guard offset >= 0, offset <= buffer.count else { return false }
         let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? BytePattern.emptySubject
         // rc > 0: a match; 0 cannot happen with match data large enough; < 0: no match or a limit.
-        return pcre2_match_8(prepareJIT(), base, buffer.count, offset, 0, data, matchContext) > 0
+        return pcre2_match_8(codeToRun(), base, buffer.count, offset, 0, data, matchContext) > 0
     }
 
     /// Runs one match with caller-provided match data. Returns nil for no match and for errors.
     private func match(_ buffer: UnsafeRawBufferPointer, offset: Int, data: OpaquePointer, options: UInt32 = 0) -> PatternMatch? {
         // pcre2_match needs a non-null subject even when it is empty.
         let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? BytePattern.emptySubject
-        let rc = pcre2_match_8(prepareJIT(), base, buffer.count, offset, options, data, matchContext)
+        let rc = pcre2_match_8(codeToRun(), base, buffer.count, offset, options, data, matchContext)
         // rc < 0: PCRE2_ERROR_NOMATCH, or a limit (MATCHLIMIT, DEPTHLIMIT, HEAPLIMIT), or bad input:
         // all read as "no match". rc == 0 cannot happen with match data sized from the pattern.
         guard rc > 0, let vector = pcre2_get_ovector_pointer_8(data) else { return nil }
