@@ -268,8 +268,7 @@ enum SMTPCommandFinder {
     /// found is the last command found: the words are tried from the end and the first found wins,
     /// so a text naming DATA or QUIT takes one or two searches, not twelve (sisimai bsd mbox x3,
     /// `--no-classify`: 777.3M -> 774.8M instructions). (A first pass for a pair of upper-case
-    /// letters, which every word starts with, cost more than it saved: most texts searched are
-    /// long lead texts, which have one.)
+    /// letters, which every word starts with, cost 3.7M more than it saved there.)
     static func find(in text: String) -> SMTPCommand? {
         var text = text
         return text.withUTF8 { bytes -> SMTPCommand? in
