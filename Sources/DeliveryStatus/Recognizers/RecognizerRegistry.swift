@@ -42,10 +42,13 @@ enum RecognizerRegistry {
         return nil
     }
 
+    /// Every recogniser, in the order `recognize` tries them.
+    static var all: [any Recognizer] { dedicated + [standard, autoReply] + notices + [fallback] }
+
     /// Which recognisers claim the message and what each finds (for `backscatter-harness sisimai --explain`).
     static func trace(_ context: BounceContext) -> [String] {
         var out: [String] = []
-        for r in dedicated + [standard, autoReply] + notices + [fallback] {
+        for r in all {
             let claims = r.claims(context)
             let found = claims ? r.recognize(context) : nil
             out.append("\(r.name): claims=\(claims) recipients=\(found?.recipients.map(\.recipient) ?? [])")
