@@ -54,9 +54,15 @@ struct DateScanner {
     var numericZone: Int? = nil
     var namedZone: Int? = nil
 
+    /// Reads the fields of `value` (through a buffer pointer: indexing the slice checked its bounds
+    /// at every byte, and a date's bytes are read a few times each).
     mutating func scan(_ value: ByteSlice) {
-        var i = value.startIndex
-        let end = value.endIndex
+        value.withUnsafeBufferPointer { scan($0) }
+    }
+
+    mutating func scan(_ value: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        let end = value.count
         var tokens = 0
         while i < end {
             tokens += 1
@@ -68,9 +74,8 @@ struct DateScanner {
             }
             // HTML-escaped sign, seen in backscatter-dev: "Fri, 16 Jan 2026 08:07:46 &#43;0000".
             if b == UInt8(ascii: "&"), i + 4 < end, value[i + 1] == UInt8(ascii: "#"), value[i + 4] == UInt8(ascii: ";") {
-                let code = value[(i + 2)..<(i + 4)]
-                if code.elementsEqual("43".utf8) || code.elementsEqual("45".utf8) {
-                    let sign = code.last == UInt8(ascii: "3") ? 1 : -1
+                if value[i + 2] == UInt8(ascii: "4"), value[i + 3] == UInt8(ascii: "3") || value[i + 3] == UInt8(ascii: "5") {
+                    let sign = value[i + 3] == UInt8(ascii: "3") ? 1 : -1
                     i = scanZone(value, from: i + 5, sign: sign)
                     continue
                 }
@@ -84,7 +89,7 @@ struct DateScanner {
             if ASCII.isAlpha(b) {
                 let start = i
                 while i < end, ASCII.isAlpha(value[i]) || value[i] == ASCII.dot { i += 1 }
-                word(value[start..<i])
+                word(UnsafeBufferPointer(rebasing: value[start..<i]))
                 continue
             }
             if ASCII.isDigit(b) {
@@ -96,11 +101,11 @@ struct DateScanner {
     }
 
     /// Reads digits at `from`; returns the value and the index after them (at most 9 digits kept).
-    static func digits(_ value: ByteSlice, from: Int) -> (Int, Int, Int) {
+    static func digits(_ value: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, Int) {
         var i = from
         var n = 0
         var count = 0
-        while i < value.endIndex, ASCII.isDigit(value[i]) {
+        while i < value.count, ASCII.isDigit(value[i]) {
             if count < 9 { n = n * 10 + Int(value[i] - ASCII.zero) }
             count += 1
             i += 1
@@ -108,8 +113,8 @@ struct DateScanner {
         return (n, count, i)
     }
 
-    mutating func scanNumber(_ value: ByteSlice, from: Int) -> Int {
-        let end = value.endIndex
+    mutating func scanNumber(_ value: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let end = value.count
         let (n, count, after) = Self.digits(value, from: from)
         var i = after
         // hh:mm[:ss]
@@ -188,14 +193,14 @@ struct DateScanner {
     }
 
     /// A numeric zone after its sign: `0900`, `600` (h mm), `09`, `05:30`.
-    mutating func scanZone(_ value: ByteSlice, from: Int, sign: Int) -> Int {
+    mutating func scanZone(_ value: UnsafeBufferPointer<UInt8>, from: Int, sign: Int) -> Int {
         let (n, count, after) = Self.digits(value, from: from)
         var i = after
         var hours = 0, minutes = 0
         switch count {
         case 1, 2:
             hours = n
-            if i < value.endIndex, value[i] == ASCII.colon {
+            if i < value.count, value[i] == ASCII.colon {
                 let (m, mc, afterM) = Self.digits(value, from: i + 1)
                 if mc == 2 { minutes = m; i = afterM }
             }
@@ -206,10 +211,11 @@ struct DateScanner {
         return i
     }
 
-    mutating func word(_ word: ByteSlice) {
-        var w = word
-        while w.last == ASCII.dot { w = w.dropLast() }
-        guard !w.isEmpty, w.count <= 12 else { return }
+    mutating func word(_ word: UnsafeBufferPointer<UInt8>) {
+        var count = word.count
+        while count > 0, word[count - 1] == ASCII.dot { count -= 1 }
+        guard count > 0, count <= 12 else { return }
+        let w = UnsafeBufferPointer(rebasing: word[..<count])
         // The word lower-cased, packed into two integers (at most 12 bytes), compared with the known
         // words without a String per word (a String, a month search and a dictionary lookup per word
         // were most of the cost of reading Received dates).
