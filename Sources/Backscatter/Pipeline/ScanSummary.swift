@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Totals over the records a scan delivered, and the stream findings: what the summary reports show.
 ///
 /// The pipeline adds every delivered record (`add`); the classifier's `ScanStage.summarize` fills in
@@ -56,7 +58,7 @@ public struct ScanSummary: Sendable {
         for recipient in record.failedRecipients { reasons[recipient.reason ?? "unknown", default: 0] += 1 }
         guard record.isBounceLike else { return }
         for victim in record.to.prefix(4) {
-            let key = victim.lowercased()
+            let key = victim.lowercasedIfNeeded()
             if victims[key] != nil || victims.count < Self.maxKeys { victims[key, default: VerdictCounts()].add(verdict) }
         }
         if let timestamp = record.timestamp {
@@ -66,7 +68,7 @@ public struct ScanSummary: Sendable {
             undated += 1
         }
         if verdict != .legitimate, let from = record.from, let after = from.after(lastASCII: UInt8(ascii: "@")) {
-            let domain = after.lowercased()
+            let domain = String(after).lowercasedIfNeeded()
             if fallbackReflectors[domain] != nil || fallbackReflectors.count < Self.maxKeys { fallbackReflectors[domain, default: 0] += 1 }
         }
     }
