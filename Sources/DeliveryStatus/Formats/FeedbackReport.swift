@@ -11,7 +11,7 @@ struct FeedbackReportRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         let type = context.message.root.contentType
-        if type.is("multipart", "report"), type.parameter("report-type")?.lowercased() == "feedback-report" { return true }
+        if type.is("multipart", "report"), type.parameter("report-type")?.lowercasedIfNeeded() == "feedback-report" { return true }
         if context.feedbackReportPart != nil { return true }
         // Hotmail JMRP: "complaint about message from 192.0.2.222" (sisimai arf-22..24).
         if context.lowercaseFrom.contains("@hotmail.com"), context.lowercaseSubject.contains("complaint about message from") { return true }
@@ -34,7 +34,7 @@ struct FeedbackReportRecognizer: Recognizer {
                     case "original-rcpt-to", "removal-recipient":
                         let a = Addresses.bare(value)
                         if Addresses.isAddress(a) { addresses.append(a) }
-                    case "feedback-type": if feedbackType == nil { feedbackType = value.trimmed.lowercased() }
+                    case "feedback-type": if feedbackType == nil { feedbackType = value.trimmed.lowercasedIfNeeded() }
                     case "arrival-date", "received-date": if arrivalDate == nil { arrivalDate = value.trimmed }
                     case "source-ip": if sourceIP == nil { sourceIP = value.trimmed }
                     default: break

@@ -14,7 +14,7 @@ struct GoogleGroupsRecognizer: Recognizer {
     /// through to the Gmail reader.
     func claims(_ context: BounceContext) -> Bool {
         guard let failed = context.header("x-failed-recipients") else { return false }
-        if failed.lowercased().contains("@googlegroups.com") { return true }
+        if failed.lowercasedIfNeeded().contains("@googlegroups.com") { return true }
         let from = context.lowercaseFrom
         return from.contains("mailer-daemon@googlemail.com") || from.contains("mailer-daemon@google.com")
     }

@@ -144,9 +144,9 @@ package final class BounceContext {
     private static let dotByte: UInt8 = 2
 
     /// The subject, lower-cased (for cheap dispatch).
-    package private(set) lazy var lowercaseSubject: String = subject.lowercased()
+    package private(set) lazy var lowercaseSubject: String = subject.lowercasedIfNeeded()
     /// The sender, lower-cased.
-    package private(set) lazy var lowercaseFrom: String = from.lowercased()
+    package private(set) lazy var lowercaseFrom: String = from.lowercasedIfNeeded()
 
     /// Every MIME part, the root first, depth-first (`ParsedMessage.allParts`, built once: the part
     /// views below all search it).

@@ -92,7 +92,7 @@ enum Finalization {
         var out = RecipientReport(recipient: f.recipient, action: action, status: status, statusIsPseudo: pseudo,
                                   replyCode: replyCode, reason: reason, hard: hard,
                                   diagnostic: f.decisionText == nil ? diagnostic : Diagnostic.removingHTML(shown),
-                                  diagnosticType: f.diagnosticType?.lowercased(), remoteMTA: f.remoteMTA, command: command)
+                                  diagnosticType: f.diagnosticType?.lowercasedIfNeeded(), remoteMTA: f.remoteMTA, command: command)
         out.originalRecipient = f.originalRecipient
         out.finalRecipient = f.finalRecipient
         out.lastAttemptDate = f.lastAttemptDate
@@ -259,7 +259,7 @@ enum Hosts {
 
     static func names(in bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var out: [String] = []
-        forEachName(in: bytes) { out.append(String(decoding: $0, as: UTF8.self).lowercased()) }
+        forEachName(in: bytes) { out.append(String(decoding: $0, as: UTF8.self).lowercasedIfNeeded()) }
         return out
     }
 

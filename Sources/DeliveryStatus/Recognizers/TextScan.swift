@@ -140,7 +140,7 @@ enum TextScan {
             previousLine = i
             guard perLine <= 50 else { continue }
             let a = trimmedAddress(String(decoding: bytes[m.range], as: UTF8.self))
-            let key = a.lowercased()
+            let key = a.lowercasedIfNeeded()
             if own.contains(key) || key.hasPrefix("mailer-daemon@") || key.hasPrefix("postmaster@") { continue }
             hits.append((i, a, key))
         }
@@ -206,7 +206,7 @@ enum TextScan {
 
     /// The addresses of the bounce itself (its sender and recipient), never the failed recipient.
     static func ownAddresses(_ context: BounceContext) -> Set<String> {
-        Set([Addresses.bare(context.from).lowercased(), Addresses.bare(context.header("to") ?? "").lowercased()])
+        Set([Addresses.bare(context.from).lowercasedIfNeeded(), Addresses.bare(context.header("to") ?? "").lowercasedIfNeeded()])
     }
 
     /// The generic scan: each address whose block carries a sign of failure, with the block as the
@@ -245,7 +245,7 @@ enum TextScan {
 
     /// The block of the report text that speaks of `address`, if any (to complete a DSN's record).
     static func block(for address: String, in context: BounceContext) -> String? {
-        context.firstAddressBlock[address.lowercased()].map { context.addressBlocks[$0].text }
+        context.firstAddressBlock[address.lowercasedIfNeeded()].map { context.addressBlocks[$0].text }
     }
 }
 
@@ -297,7 +297,7 @@ extension TextScan {
     static func withoutAddressPrefix(_ block: String, address: String) -> String {
         var t = block.trimmed
         for label in ["<\(address)>:", "\(address):", "<\(address)>", address] {
-            if t.lowercased().hasPrefix(label.lowercased()) { t = String(t.dropFirst(label.count)).trimmed; break }
+            if t.lowercasedIfNeeded().hasPrefix(label.lowercasedIfNeeded()) { t = String(t.dropFirst(label.count)).trimmed; break }
         }
         return t
     }
