@@ -79,6 +79,23 @@ import TestSupport
         #expect(!subject.contains("\u{FFFD}\u{FFFD}\u{FFFD}"))
     }
 
+    /// The escape scan reads eight bytes at a time and the last few through the word that ends with
+    /// them: quotes, backslashes and controls at the start, inside, in that last word and in strings
+    /// shorter than a word (Fixtures/json/escapes.mbox, one subject a message) are all escaped.
+    @Test func escapesInEveryPositionOfAString() throws {
+        let result = try CLI.run(["scan", "--format", "jsonl", "--no-classify", "Fixtures/json/escapes.mbox"])
+        let lines = result.text.split(separator: "\n")
+        let expected = [
+            #""ends with a quote\"""#, #""abcd\"efghijk""#, #""a\"b""#, #""1234567\"""#, #""12345678\\""#,
+            #""0123456789abcdef\u0001x""#, #""back\\slash and \"quotes\" over sixteen bytes\u007f""#,
+        ]
+        #expect(lines.count == expected.count)
+        for (line, subject) in zip(lines, expected) {
+            #expect(line.contains(#""subject":"# + subject + #","defects""#), "\(line)")
+            _ = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+    }
+
     @Test func jobsDoNotChangeTheOutput() throws {
         let one = try CLI.run(["scan", "--format", "jsonl", "--jobs", "1", Self.example, "Fixtures/cli"])
         let four = try CLI.run(["scan", "--format", "jsonl", "--jobs", "4", Self.example, "Fixtures/cli"])
