@@ -18,20 +18,25 @@ enum DiagnosticWords {
     /// Which reasons' tables match `text`, all found in one pass (`PatternSetGroup`); the same
     /// answers as `matches(_:_:)` for each reason.
     struct Matches {
-        private var found: Set<Reason> = []
+        /// Whether each table of `groupReasons` matched (empty for an empty text). Looked up by the
+        /// reason's place there: a `Set<Reason>` hashed each reason's raw value, a String (5.6M
+        /// instructions for bsd.mbox x3's 15,000 lookups and 1,400 insertions).
+        private var hits: [Bool] = []
 
         init(_ text: String) {
             guard !text.isEmpty else { return }
-            let hits = DiagnosticWords.group.matches(in: text)
-            let rejectedButNotSender = hits[hits.count - 1]
-            for (i, reason) in DiagnosticWords.groupReasons.enumerated() where hits[i] {
-                if reason == .rejected && rejectedButNotSender { continue }
-                found.insert(reason)
+            hits = DiagnosticWords.group.matches(in: text)
+            let rejectedButNotSender = hits.removeLast()
+            if rejectedButNotSender, let rejected = DiagnosticWords.groupReasons.firstIndex(of: .rejected) {
+                hits[rejected] = false
             }
         }
 
         /// Whether `reason`'s table matched.
-        func contains(_ reason: Reason) -> Bool { found.contains(reason) }
+        func contains(_ reason: Reason) -> Bool {
+            guard !hits.isEmpty, let i = DiagnosticWords.groupReasons.firstIndex(of: reason) else { return false }
+            return hits[i]
+        }
     }
 
     /// The reasons with a table, in a fixed order, and the tables in that order followed by
