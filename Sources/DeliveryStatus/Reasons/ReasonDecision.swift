@@ -83,7 +83,7 @@ struct ReasonDecision {
             return statusReason == r || words(r)
         case .mesgTooBig:
             if statusReason == .mesgTooBig { return true }
-            if statusReason == .exceedLimit || status?.description == "5.2.3" { return false }
+            if statusReason == .exceedLimit || status == EnhancedStatusCode(statusClass: 5, subject: 2, detail: 3) { return false }
             return words(r)
         case .suspend:
             return replyCode?.value == 525 || words(r)
