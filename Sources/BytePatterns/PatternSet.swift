@@ -633,6 +633,8 @@ public struct PatternSetGroup: Sendable {
     private let finder: LiteralFinder?
     /// For each group of the prefilter, the index of its set in `sets`.
     private let prefiltered: [Int]
+    /// The indices of the other sets, each searched by its own scan.
+    private let scannedAlone: [Int]
     /// For each group of the prefilter, its set's alternatives to be compiled `.anchored` one by one
     /// (each on first use: most are never tried in a run), or nil when the set's whole alternation is
     /// to be tried.
@@ -654,6 +656,7 @@ public struct PatternSetGroup: Sendable {
         let options = sets.first?.options ?? []
         let eligible = sets.indices.filter { sets[$0].hasPrefilter && sets[$0].hasAlternation && sets[$0].options == options }
         prefiltered = eligible
+        scannedAlone = sets.indices.filter { !eligible.contains($0) }
         let groups = eligible.map { sets[$0].patterns }
         finder = eligible.isEmpty ? nil : PhraseAutomaton(groups: groups, options: options).map(LiteralFinder.automaton)
             ?? LiteralPrefilter(groups: groups, options: options).map(LiteralFinder.prefilter)
@@ -717,9 +720,7 @@ public struct PatternSetGroup: Sendable {
     /// For each set, whether it matches anywhere in `buffer`.
     public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
         var found = [Bool](repeating: false, count: sets.count)
-        var done = [Bool](repeating: false, count: sets.count)
         if let finder {
-            for index in prefiltered { done[index] = true }
             var remaining = prefiltered.count
             // The places (offset and group) where a whole alternation was tried: once per place, and
             // the finder may offer a place more than once, not in a row (the automaton reports literals
@@ -745,7 +746,12 @@ public struct PatternSetGroup: Sendable {
                             var at = known.map { suffixAt[$0].from <= offset ? suffixAt[$0].at : -1 } ?? -1
                             if at < offset {
                                 at = RequiredSuffix.firstOccurrence(of: suffix.bytes, anchor: suffix.anchor, in: bytes, from: offset, caseless: caseless) ?? Int.max
-                                if let known { suffixAt[known] = (slot, offset, at) } else { suffixAt.append((slot, offset, at)) }
+                                if let known {
+                                    suffixAt[known] = (slot, offset, at)
+                                } else {
+                                    if suffixAt.isEmpty { suffixAt.reserveCapacity(8) }   // grown from 1: 3 reallocations a text
+                                    suffixAt.append((slot, offset, at))
+                                }
                             }
                             if at == Int.max { return nil }
                         }
@@ -769,7 +775,7 @@ public struct PatternSetGroup: Sendable {
                 }
             }
         }
-        for index in sets.indices where !done[index] {
+        for index in finder == nil ? Array(sets.indices) : scannedAlone {
             found[index] = sets[index].leftmost(in: buffer) != nil
         }
         return found
