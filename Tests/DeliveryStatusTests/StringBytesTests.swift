@@ -20,6 +20,37 @@ import Testing
         }
     }
 
+    /// `replacingAll` as it read byte by byte: at each position, the needle if it starts there
+    /// (leftmost first, no overlaps), else the byte.
+    static func replacingAllByBytes(_ text: String, _ needle: String, _ replacement: String) -> String {
+        let hay = Array(text.utf8), n = Array(needle.utf8)
+        guard !n.isEmpty else { return text }
+        var out: [UInt8] = []
+        var i = 0
+        while i < hay.count {
+            if i + n.count <= hay.count, hay[i..<(i + n.count)].elementsEqual(n) {
+                out += Array(replacement.utf8)
+                i += n.count
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func replacingAllIsTheByteByByteReplacement() {
+        let needles = ["550-", "550-5.1.1", "550 ", "a", "aa", "ab", "b", "é", "user unknown", "", "Za", "zAb"]
+        for text in Self.texts + ["550-5.1.1 a\r\n550-5.1.1 b\r\n550 5.1.1 c", "aaa", "550-550-", "-550-"] {
+            for needle in needles {
+                for replacement in ["", "-", "xyz"] {
+                    #expect(text.replacingAll(needle, with: replacement) == Self.replacingAllByBytes(text, needle, replacement),
+                            "\(text.debugDescription) / \(needle.debugDescription) -> \(replacement.debugDescription)")
+                }
+            }
+        }
+    }
+
     /// `Addresses.isAddress` as it reads with Characters (its non-ASCII path).
     static func isAddressByCharacters(_ s: String) -> Bool {
         guard s.utf8.count >= 3, s.utf8.count <= 320, let at = s.lastIndex(of: "@") else { return false }

@@ -224,23 +224,29 @@ enum Diagnostic {
 }
 
 extension String {
-    /// Every occurrence of `needle` replaced (no Foundation).
+    /// Every occurrence of `needle` replaced (no Foundation), leftmost first and without overlaps:
+    /// found by `ByteSubstring.firstOffset`, the text between copied in blocks (byte by byte with a
+    /// comparison at each, 13,700 instructions a call on bsd.mbox x3).
     func replacingAll(_ needle: String, with replacement: String) -> String {
-        guard !needle.isEmpty, self.contains(needle) else { return self }
-        let hay = Array(utf8), n = Array(needle.utf8), r = Array(replacement.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(hay.count)
-        var i = 0
-        while i < hay.count {
-            if hay[i] == n[0], i + n.count <= hay.count, hay[i..<(i + n.count)].elementsEqual(n) {
-                out.append(contentsOf: r)
-                i += n.count
-            } else {
-                out.append(hay[i])
-                i += 1
+        guard !needle.isEmpty else { return self }
+        var text = self, needle = needle, replacement = replacement
+        return text.withUTF8 { hay in
+            needle.withUTF8 { n in
+                guard var found = ByteSubstring.firstOffset(of: n, in: hay) else { return self }
+                var out: [UInt8] = []
+                out.reserveCapacity(hay.count)
+                var start = 0
+                while true {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: hay[start..<found]))
+                    replacement.withUTF8 { out.append(contentsOf: $0) }
+                    start = found + n.count
+                    guard let next = ByteSubstring.firstOffset(of: n, in: UnsafeBufferPointer(rebasing: hay[start...])) else { break }
+                    found = start + next
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: hay[start...]))
+                return String(decoding: out, as: UTF8.self)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
