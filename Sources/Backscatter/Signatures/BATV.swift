@@ -36,19 +36,22 @@ public struct BATVAddress: Sendable, Hashable {
     /// The untagged address, `local@domain`.
     public var originalAddress: String { "\(localPart)@\(domain)" }
 
+    /// Whether `bytes` hold "prvs=" in any case.
+    private static func holdsMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let marker: StaticString = "prvs="
+        return ASCIICaseInsensitive.firstOffset(of: UnsafeBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount),
+                                                in: bytes) != nil
+    }
+
     /// Reads a tagged address; nil when `address` carries no prvs tag (or a malformed one).
     /// Angle brackets and surrounding spaces are ignored.
     public init?(parsing address: some StringProtocol) {
-        // Both forms hold "prvs=" (any case): most addresses are turned away by this one byte scan.
-        // ("prvs=" has no repeated prefix, so a mismatch restarts at its first byte.)
-        let marker: StaticString = "prvs="
-        var matched = 0
-        for b in address.utf8 {
-            let l = ASCII.lowercased(b)
-            if l == marker.utf8Start[matched] { matched += 1 } else { matched = l == marker.utf8Start[0] ? 1 : 0 }
-            if matched == 5 { break }
-        }
-        guard matched == 5 else { return nil }
+        // Both forms hold "prvs=" (any case): most addresses are turned away by this one search, eight
+        // bytes at a time where the text is contiguous (a loop over the UTF-8 view cost ~1,100
+        // instructions an address).
+        let holdsMarker = address.utf8.withContiguousStorageIfAvailable(BATVAddress.holdsMarker)
+            ?? { var copy = String(address); return copy.withUTF8(BATVAddress.holdsMarker) }()
+        guard holdsMarker else { return nil }
         var text = Substring(address).trimmedSlice
         if text.utf8.count >= 2, text.utf8.first == ASCII.lessThan, text.utf8.last == ASCII.greaterThan {
             text = text.dropFirst().dropLast()
