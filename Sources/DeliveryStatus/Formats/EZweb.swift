@@ -28,6 +28,10 @@ struct EZwebRecognizer: Recognizer {
         (.onHold, ["Each of the following recipients was rejected by a remote mail server"]),
     ]
 
+    /// A ruler of 50 dashes starts the returned message (lhost-ezweb-01). Made once: made for each line,
+    /// it cost ~14,600 instructions a line.
+    static let ruler = String(repeating: "-", count: 50)
+
     func recognize(_ context: BounceContext) -> Finding? {
         var recipients: [RecipientFinding] = []
         var sentence = ""   // a line of `sentences`
@@ -35,8 +39,7 @@ struct EZwebRecognizer: Recognizer {
         var command: SMTPCommand?
         var reading = false
         for line in context.lines {
-            // A ruler of 50 dashes starts the returned message (lhost-ezweb-01).
-            if line.hasPrefix(String(repeating: "-", count: 50)) { break }
+            if line.hasPrefix(Self.ruler) { break }
             let t = line.trimmed
             if !reading {
                 reading = t.hasPrefix("The user(s) ") || t.hasPrefix("Your message ") || t.hasPrefix("Each of the following")
