@@ -94,7 +94,7 @@ struct EximRecognizer: Recognizer {
                 var diagnostic = ""
                 if undisclosed {
                     address = String(line.dropFirst(2))
-                } else if let lt = line.firstIndex(of: "<"), let close = line[lt...].firstRange(of: ">:") {
+                } else if let lt = line.utf8.firstIndex(of: UInt8(ascii: "<")), let close = line[lt...].firstRange(of: ">:") {
                     address = Addresses.bare(String(line[line.index(after: lt)..<close.lowerBound]))
                     diagnostic = Diagnostic.sweep(String(line[close.upperBound...]))
                 } else {
@@ -123,7 +123,8 @@ struct EximRecognizer: Recognizer {
                 continue
             }
             if multipart {
-                if let colon = line.firstIndex(of: ":"), !line.hasPrefix(" ") {
+                // The colon found among the bytes (by Characters, 11,700 instructions a line).
+                if let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")), !line.hasPrefix(" ") {
                     let name = line[..<colon].lowercased()
                     let value = String(line[line.index(after: colon)...]).trimmed
                     switch name {
