@@ -137,6 +137,50 @@ import TestSupport
         }
     }
 
+    /// The base64 decoder as it read byte by byte (a switch per byte), for the table decoder to agree with.
+    static func base64ByBytes(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in input {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
+            case UInt8(ascii: "="):
+                accumulator = 0
+                bits = 0
+                continue
+            default: continue
+            }
+            accumulator = (accumulator << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+        }
+        return out
+    }
+
+    @Test func base64AgreesWithTheByteDecoder() {
+        var values = ["", "=", "QQ", "QQ==", "QUJD", "QUJDRA", "QUJD\r\nREVG", "aGVs\nbG8g\r\nd29y!bGQ=\n", "QQ==QkM=",
+                      "QU=JD", "-_-_", "////", "A", "AB", "ABC", "ABCD=EFGH", " \tQUJD "].map(Self.ascii)
+        var generator = SplitMix64(seed: 11)
+        let alphabet = Self.ascii("AZaz09+/-_=\r\n !Q")
+        for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(40))) }
+        // Every byte value, in and out of the alphabet.
+        values.append((0...255).map { UInt8($0) })
+        for value in values {
+            #expect(TransferDecoding.base64(value[...]) == Self.base64ByBytes(value), "\(value)")
+            #expect(TransferDecoding.base64(([0x41] + value)[1...]) == Self.base64ByBytes(value), "sliced \(value)")
+        }
+    }
+
     @Test func plainTestOfEncodedWordsAgreesWithAByteLoop() {
         var generator = SplitMix64(seed: 9)
         let alphabet = Self.ascii("ab=?? \r\n")
