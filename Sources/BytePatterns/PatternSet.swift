@@ -633,7 +633,8 @@ public struct PatternSetGroup: Sendable {
     private let finder: LiteralFinder?
     /// For each group of the prefilter, the index of its set in `sets`.
     private let prefiltered: [Int]
-    /// The indices of the other sets, each searched by its own scan.
+    /// The indices of the sets searched by their own scan: those not prefiltered, or all of them
+    /// when there is no finder.
     private let scannedAlone: [Int]
     /// For each group of the prefilter, its set's alternatives to be compiled `.anchored` one by one
     /// (each on first use: most are never tried in a run), or nil when the set's whole alternation is
@@ -656,10 +657,10 @@ public struct PatternSetGroup: Sendable {
         let options = sets.first?.options ?? []
         let eligible = sets.indices.filter { sets[$0].hasPrefilter && sets[$0].hasAlternation && sets[$0].options == options }
         prefiltered = eligible
-        scannedAlone = sets.indices.filter { !eligible.contains($0) }
         let groups = eligible.map { sets[$0].patterns }
         finder = eligible.isEmpty ? nil : PhraseAutomaton(groups: groups, options: options).map(LiteralFinder.automaton)
             ?? LiteralPrefilter(groups: groups, options: options).map(LiteralFinder.prefilter)
+        scannedAlone = finder == nil ? Array(sets.indices) : sets.indices.filter { !eligible.contains($0) }
         alternatives = eligible.map { index -> [LazyPattern]? in
             let set = sets[index]
             guard set.patterns.allSatisfy(PatternSetGroup.standsAlone) else { return nil }
@@ -775,7 +776,7 @@ public struct PatternSetGroup: Sendable {
                 }
             }
         }
-        for index in finder == nil ? Array(sets.indices) : scannedAlone {
+        for index in scannedAlone {
             found[index] = sets[index].leftmost(in: buffer) != nil
         }
         return found
