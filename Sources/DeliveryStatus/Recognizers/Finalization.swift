@@ -105,14 +105,17 @@ enum Finalization {
     /// The last non-empty piece of `address` split at `@` (`split(separator: "@").last`, without the
     /// array of pieces): the domain of an address; "" when there is none.
     static func domainPart(of address: String) -> String {
-        if address.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: every byte is a Character, so the same answer from the bytes.
-            let u = address.utf8
-            var end = u.endIndex
-            while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: "@") { end = u.index(before: end) }
-            let start = u[..<end].lastIndex(of: UInt8(ascii: "@")).map { u.index(after: $0) } ?? u.startIndex
-            return String(address[start..<end])
-        }
+        // ASCII: every byte is a Character, so the same answer from the bytes, read in place (through
+        // the UTF-8 view's indices: ~2,000 instructions an address).
+        let ascii: String? = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard ASCII.isASCII(bytes) else { return nil }
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == UInt8(ascii: "@") { end -= 1 }
+            var start = end
+            while start > 0, bytes[start - 1] != UInt8(ascii: "@") { start -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        } ?? nil
+        if let ascii { return ascii }
         var end = address.endIndex
         while end > address.startIndex, address[address.index(before: end)] == "@" { end = address.index(before: end) }
         let head = address[..<end]
