@@ -54,11 +54,14 @@ public struct Classifier: Sendable {
         // RFC 5321 §4.5.5, RFC 3464 §2: a delivery notice is sent with the null reverse-path. One that
         // came with a sender, returns nothing and carries no delivery-status report is mail dressed as one.
         let dsnLike = o.kind == .bounce || o.kind == .delay || o.kind == .success || o.kind == .virusNotice
-        if dsnLike, o.original == nil, o.reportingMTA == nil, let sender = o.returnPath, !sender.isEmpty {
+        // Tested by pattern: `o.original == nil` took Optional's Equatable `==`, which copied the facts
+        // (a few dozen retains) into a pair of optionals, twice a message.
+        var returnsNothing: Bool { if case .none = o.original { true } else { false } }
+        if dsnLike, returnsNothing, o.reportingMTA == nil, let sender = o.returnPath, !sender.isEmpty {
             let evidence = Evidence(.fakeNotice, "It looks like a delivery notice, but it came with a return address (\(sender)), which real notices never have, and returns no message: ordinary mail dressed as a bounce.")
             return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
         }
-        guard o.original == nil, let from = o.noticeFrom, site.isOurAddress(from), let ip = o.connectingIP,
+        guard returnsNothing, let from = o.noticeFrom, site.isOurAddress(from), let ip = o.connectingIP,
               HostShape.isPublicAddress(ip), !site.profile.relays.networks.contains(ip) else { return nil }
         let evidence = Evidence(.fakeNotice, "It claims to be a delivery notice from \(from), our own address, but an outside host (\(ip)) delivered it and it returns no message: phishing dressed as a bounce.")
         return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
