@@ -73,6 +73,27 @@ Reporting-MTA: dns; mx.partner.example
     parts.append("\n--B--\n")
     return "".join(parts)
 
+def plain_notice(return_path, frm, hop="from mx.partner.example (mx.partner.example [198.51.100.7])"):
+    """A notice in plain text, no delivery-status part and nothing of the original returned."""
+    return f"""Return-Path: <{return_path}>
+X-Original-To: alice@example.com
+Delivered-To: alice@example.com
+Received: {hop}
+\tby mx1.example.com (Postfix) with ESMTPS id AAA2
+\tfor <alice@example.com>; Mon, 12 Jan 2026 10:05:00 +0000
+From: {frm}
+To: alice@example.com
+Subject: Undelivered Mail Returned to Sender
+Date: Mon, 12 Jan 2026 10:05:00 +0000
+Message-Id: <notice@mx.partner.example>
+Content-Type: text/plain
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<first@partner.example>: host mx.partner.example said: 550 5.1.1 user unknown
+"""
+
 def autoreply(frm, in_reply_to):
     return f"""Return-Path: <{frm}>
 X-Original-To: alice@example.com
@@ -128,11 +149,19 @@ cases = [
     ("replier-written-to", L, autoreply("first@partner.example", f"<{SENT_ID}>"), "legitimate"),
     ("replier-never-written-to", L, autoreply("stranger@far.example", "<x@spam.example>"), "backscatter"),
     ("no-original", N, bounce(orig=None), "-"),
+    # A notice with a sender, no report and nothing returned; one from our own postmaster that an
+    # outside host delivered (Classifier.fakeNotice). The fifth item names the signal when the file
+    # name does not.
+    ("fake-notice", N, plain_notice("offers@shop.example", "MAILER-DAEMON@mx.partner.example"), "not-bounce"),
+    ("fake-notice-own-sender", N, plain_notice("", "postmaster@example.com",
+        hop="from mail.phish.example (mail.phish.example [203.0.113.66])"), "not-bounce", "fake-notice"),
 ]
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, "expected.tsv"), "w") as tsv:
     tsv.write("# file\tprofile\tsignal that must be among the evidence\tverdict (- when not asserted)\n")
-    for name, profile, text, verdict in cases:
+    for case in cases:
+        name, profile, text, verdict = case[:4]
+        signal = case[4] if len(case) > 4 else name
         with open(os.path.join(OUT, name + ".eml"), "w") as f:
             f.write(text)
-        tsv.write(f"{name}.eml\t{profile}\t{name}\t{verdict}\n")
+        tsv.write(f"{name}.eml\t{profile}\t{signal}\t{verdict}\n")
