@@ -158,13 +158,18 @@ public struct ObservationReader: Sendable {
         }
         let hasTo = !lists[0].isEmpty
         // One walk over the fields (no arrays of them): every Received counted, the first few read, and
-        // the first four DKIM-Signatures checked.
-        for field in headers.fields {
-            if field.hasName("received") {
-                if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
-                f.hopCount += 1
-            } else if f.dkim.count < 4, field.hasName("dkim-signature") {
-                f.dkim.append(checkDKIM(field, headers: headers))
+        // the first four DKIM-Signatures checked. The fields are read in place through the array's
+        // buffer, by name length first: `for field in headers.fields` copied every field (two slices
+        // retained and released) to look at its name.
+        headers.fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices {
+                let length = fields[i].name.count
+                if length == 8, fields[i].hasName("received") {
+                    if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(fields[i].rawValue)) }
+                    f.hopCount += 1
+                } else if length == 14, f.dkim.count < 4, fields[i].hasName("dkim-signature") {
+                    f.dkim.append(checkDKIM(fields[i], headers: headers))
+                }
             }
         }
         if keepsInferenceFacts, let id = f.messageID { f.messageIDShape = Self.idShape(id) }
