@@ -37,7 +37,7 @@ public struct BounceAnalyzer: Sendable {
                 if r.action == nil { report.action = nil }
                 report.hard = false
             }
-            reports.append(report)
+            reports.append(consume report)   // moved, not copied (a copy retained its dozen strings)
         }
         let kind = Finalization.kind(of: reports, declared: finding.kind)
         if kind == .notBounce { return .notBounce }
