@@ -20,6 +20,9 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
     @Test func lookupIsCaseInsensitiveAndOrdered() {
         let section = HeaderSection.parse(bytes("Received: one\nRECEIVED: two\nx: y\n\n"))
         #expect(section.all("received").map(\.valueString) == ["one", "two"])
+        var walked: [String] = []
+        section.forEachField(named: "received") { walked.append($0.valueString) }
+        #expect(walked == ["one", "two"])
         #expect(section.first("X")?.valueString == nil)   // names are given in lower case
         #expect(section.first("x")?.valueString == "y")
     }

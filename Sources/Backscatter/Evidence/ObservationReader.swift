@@ -157,20 +157,14 @@ public struct ObservationReader: Sendable {
             f.subjectLetters = Fingerprint.letters(subject, last: 60)
         }
         let hasTo = !lists[0].isEmpty
-        // One walk over the fields (no arrays of them): every Received counted, the first few read, and
-        // the first four DKIM-Signatures checked. The fields are read in place through the array's
-        // buffer, by name length first: `for field in headers.fields` copied every field (two slices
-        // retained and released) to look at its name.
-        headers.fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices {
-                let length = fields[i].name.count
-                if length == 8, fields[i].hasName("received") {
-                    if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(fields[i].rawValue)) }
-                    f.hopCount += 1
-                } else if length == 14, f.dkim.count < 4, fields[i].hasName("dkim-signature") {
-                    f.dkim.append(checkDKIM(fields[i], headers: headers))
-                }
-            }
+        // Every Received counted and the first few read, the first four DKIM-Signatures checked: the
+        // fields read in place (`for field in headers.fields` copied every field to look at its name).
+        headers.forEachField(named: "received") { field in
+            if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
+            f.hopCount += 1
+        }
+        headers.forEachField(named: "dkim-signature") { field in
+            if f.dkim.count < 4 { f.dkim.append(checkDKIM(field, headers: headers)) }
         }
         if keepsInferenceFacts, let id = f.messageID { f.messageIDShape = Self.idShape(id) }
         (f.spamShape, f.bodyKey) = spamShape(f, original: original, hasTo: hasTo)

@@ -68,14 +68,10 @@ package final class BounceContext {
     private lazy var received: (bytes: [UInt8], valueEnds: [Int]) = {
         var out: [UInt8] = []
         var ends: [Int] = []
-        // The fields read in place, through the array's buffer (`all("received")` copied each match
-        // into an array of its own).
-        message.headers.fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices where fields[i].name.count == 8 && fields[i].hasName("received") {
-                fields[i].appendUnfoldedValue(to: &out)
-                ends.append(out.count)
-                out.append(ASCII.lineFeed)
-            }
+        message.headers.forEachField(named: "received") { field in
+            field.appendUnfoldedValue(to: &out)
+            ends.append(out.count)
+            out.append(ASCII.lineFeed)
         }
         return (out, ends)
     }()

@@ -397,14 +397,21 @@ public struct HeaderSection: Sendable {
 
     /// Every field named `lowercaseName`, in order.
     public func all(_ lowercaseName: String) -> [HeaderField] {
+        var matching: [HeaderField] = []
+        forEachField(named: lowercaseName) { matching.append($0) }
+        return matching
+    }
+
+    /// Calls `body` with each field named `lowercaseName`, in order, read in place: for readers that
+    /// only look at each match (`all` copies them, and a copy of a field retains and releases its two
+    /// slices; so does `for field in fields`).
+    public func forEachField(named lowercaseName: String, _ body: (HeaderField) -> Void) {
         var name = lowercaseName
-        return name.withUTF8 { expected in
+        name.withUTF8 { expected in
             fields.withUnsafeBufferPointer { list in
-                var matching: [HeaderField] = []
                 for i in 0..<list.count where list[i].name.count == expected.count && list[i].hasName(bytes: expected) {
-                    matching.append(list[i])
+                    body(list[i])
                 }
-                return matching
             }
         }
     }
