@@ -289,10 +289,7 @@ public struct DKIMSignatureError: Error, Sendable, Hashable, CustomStringConvert
 enum Base64 {
     /// Each byte's 6-bit value; 64 for '=', 65 for white space and line ends, 255 for anything else.
     private static let values: [UInt8] = {
-        var table = [UInt8](repeating: 255, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            table[Int(c)] = UInt8(i)
-        }
+        var table = TransferDecoding.base64Sextets
         table[Int(UInt8(ascii: "="))] = 64
         for c in [ASCII.space, ASCII.tab, ASCII.carriageReturn, ASCII.lineFeed] { table[Int(c)] = 65 }
         return table

@@ -69,12 +69,20 @@ package enum TransferDecoding {
         }
     }
 
-    /// Each byte's sextet (0-63), or `base64Pad` for `=`, or `base64Skip` for a byte outside the alphabet.
-    private static let base64Values: [UInt8] = {
-        var values = [UInt8](repeating: base64Skip, count: 256)
+    /// Each byte's sextet in the standard base64 alphabet (RFC 4648 §4), 0xFF for any other byte: the
+    /// table both base64 decoders start from (this tolerant one, and DKIM's strict one).
+    package static let base64Sextets: [UInt8] = {
+        var values = [UInt8](repeating: 0xFF, count: 256)
         for (sextet, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
             values[Int(byte)] = UInt8(sextet)
         }
+        return values
+    }()
+
+    /// Each byte's sextet (0-63, the URL-safe `-` and `_` too), or `base64Pad` for `=`, or
+    /// `base64Skip` for a byte outside the alphabet.
+    private static let base64Values: [UInt8] = {
+        var values = base64Sextets
         values[Int(UInt8(ascii: "-"))] = 62
         values[Int(UInt8(ascii: "_"))] = 63
         values[Int(UInt8(ascii: "="))] = base64Pad
