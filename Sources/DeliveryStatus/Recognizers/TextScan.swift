@@ -295,9 +295,10 @@ enum SMTPCommandFinder {
 extension TextScan {
     /// The block without a leading `address:` or `<address>:` label (OpenSMTPD, qmail style).
     static func withoutAddressPrefix(_ block: String, address: String) -> String {
-        var t = block.trimmed
-        for label in ["<\(address)>:", "\(address):", "<\(address)>", address] {
-            if t.lowercasedIfNeeded().hasPrefix(label.lowercasedIfNeeded()) { t = String(t.dropFirst(label.count)).trimmed; break }
+        let t = block.trimmed
+        let lowered = t.lowercasedIfNeeded()   // once, not once a label
+        for label in ["<\(address)>:", "\(address):", "<\(address)>", address] where lowered.hasPrefix(label.lowercasedIfNeeded()) {
+            return String(t.dropFirst(label.count)).trimmed
         }
         return t
     }
