@@ -827,8 +827,8 @@ final class LazyPrefilter: Sendable {
     }
 }
 
-/// A pattern compiled (and JIT-compiled) the first time it is asked for, by whichever thread asks
-/// first; nil from then on if it does not compile.
+/// A pattern compiled the first time it is asked for, by whichever thread asks first (JIT-compiled
+/// later, by `BytePattern`, at a match); nil from then on if it does not compile.
 final class LazyPattern: Sendable {
     /// What is compiled: a pattern, or alternatives joined by `PatternSet.source` when first compiled
     /// (most sets' alternations never are in a run).

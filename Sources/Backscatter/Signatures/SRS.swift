@@ -37,7 +37,8 @@ public struct SRSAddress: Sendable, Hashable {
     /// Reads an SRS0 or SRS1 address; nil when it is not one. Angle brackets are ignored.
     public init?(parsing address: some StringProtocol) {
         // The local part starts "SRS0"/"SRS1" (any case), after blanks and a "<": a byte test first,
-        // without an array of the three bytes (~1,300 instructions an address with one).
+        // without an array of the three bytes (making one cost ~500 instructions an address: 1.7M for
+        // the ~3,500 addresses of the sisimai bsd mbox x3).
         guard let first = address.utf8.firstIndex(where: { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.lessThan }),
               address.utf8[first...].prefix(3).lazy.map(ASCII.lowercased).elementsEqual("srs".utf8) else { return nil }
         var text = Substring(address).trimmedSlice

