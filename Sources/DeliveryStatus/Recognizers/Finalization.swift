@@ -107,15 +107,15 @@ enum Finalization {
     static func domainPart(of address: String) -> String {
         // ASCII: every byte is a Character, so the same answer from the bytes, read in place (through
         // the UTF-8 view's indices: ~2,000 instructions an address).
-        let ascii: String? = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+        let inPlace = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
             guard ASCII.isASCII(bytes) else { return nil }
             var end = bytes.count
             while end > 0, bytes[end - 1] == UInt8(ascii: "@") { end -= 1 }
             var start = end
             while start > 0, bytes[start - 1] != UInt8(ascii: "@") { start -= 1 }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        } ?? nil
-        if let ascii { return ascii }
+        }
+        if let inPlace, let ascii = inPlace { return ascii }
         var end = address.endIndex
         while end > address.startIndex, address[address.index(before: end)] == "@" { end = address.index(before: end) }
         let head = address[..<end]
