@@ -79,6 +79,8 @@ extension BackscatterCommand {
                                     until: until.flatMap(Timestamps.parseISO8601), only: only?.selection)
             var runner = ScanRunner(paths: paths, reading: reading, filter: filter)
             runner.classify = !noClassify
+            // Records alone (JSON Lines, CSV) read no table of the summary, unless `--summary` writes it.
+            runner.summaryTables = chosen == .text || chosen == .html || summary != nil
             let style = Style(enabled: chosen == .text && color.enabled(for: sink))
             var rows: [MessageRow] = []
             var rowCount = 0

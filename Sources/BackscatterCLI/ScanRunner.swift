@@ -10,6 +10,9 @@ struct ScanRunner {
     var filter = ScanFilter()
     /// Whether to judge bounces (false: bounce analysis only, as `--no-classify` asks).
     var classify = true
+    /// Whether the summary's tables are counted (`ScanOptions.summaryTables`): false when no report
+    /// will read them.
+    var summaryTables = true
 
     /// Runs the scan, delivering records in input order; prints one stderr line per read error.
     func run(deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
@@ -37,7 +40,9 @@ struct ScanRunner {
     /// library's stages, and an existential would miss those copies).
     func run<Stage: ScanStage>(stage: Stage, deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
         let progress = ProgressLine(enabled: !reading.quiet && Terminal.standardError.isTerminal)
-        let scan = Scan(paths: paths, options: reading.scanOptions)
+        var options = reading.scanOptions
+        options.summaryTables = summaryTables
+        let scan = Scan(paths: paths, options: options)
         let summary = try run(scan, stage: stage, progress: progress, deliver: deliver)
         progress.finish()
         for error in summary.errors { Terminal.standardError.write("backscatter: \(error)\n") }

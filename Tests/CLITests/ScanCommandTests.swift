@@ -138,6 +138,11 @@ import TestSupport
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
         #expect(object["messages"] as? Int == 10)
         #expect((object["verdicts"] as? [String: Int])?.values.reduce(0, +) == 10)
+        // JSON Lines alone counts no table of the summary (`ScanOptions.summaryTables`); with
+        // `--summary` it must.
+        #expect((object["reasons"] as? [String: Int])?.isEmpty == false)
+        #expect((object["victims"] as? [Any])?.isEmpty == false)
+        #expect((object["hourly"] as? [Any])?.isEmpty == false)
     }
 
     @Test func csvIsRFC4180() throws {

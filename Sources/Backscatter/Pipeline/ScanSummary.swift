@@ -41,6 +41,10 @@ public struct ScanSummary: Sendable {
 
     private var fallbackReflectors: [String: Int] = [:]
 
+    /// Whether `add` counts `reasons`, `victims`, `hourly`, `undated` and the fallback reflectors
+    /// (`ScanOptions.summaryTables`); they stay empty when not.
+    var countsTables = true
+
     /// At most this many distinct victims, hours and sender domains are counted; new ones past it are not
     /// (a hostile mailbox could send each bounce to another address). Default: 200 000.
     public static let maxKeys = 200_000
@@ -55,6 +59,7 @@ public struct ScanSummary: Sendable {
         let verdict = record.effectiveVerdict
         verdicts[verdict, default: 0] += 1
         kinds[record.kind, default: 0] += 1
+        guard countsTables else { return }
         for recipient in record.failedRecipients { reasons[recipient.reason ?? "unknown", default: 0] += 1 }
         guard record.isBounceLike else { return }
         for victim in record.to.prefix(4) {
