@@ -22,7 +22,12 @@ public struct BounceAnalyzer: Sendable {
     /// - Complexity: one cheap dispatch per recogniser, then linear in the report's text.
     public func analyze(_ message: ParsedMessage) -> BounceReport {
         let context = BounceContext(message)
-        guard let (name, finding) = RecognizerRegistry.recognize(context) else { return .notBounce }
+        var notBounce: BounceReport {
+            var report = BounceReport.notBounce
+            report.subject = context.subjectField
+            return report
+        }
+        guard let (name, finding) = RecognizerRegistry.recognize(context) else { return notBounce }
         var reports: [RecipientReport] = []
         for raw in finding.recipients where reports.count < Self.maxRecipients {
             var r = raw
@@ -40,7 +45,7 @@ public struct BounceAnalyzer: Sendable {
             reports.append(consume report)   // moved, not copied (a copy retained its dozen strings)
         }
         let kind = Finalization.kind(of: reports, declared: finding.kind)
-        if kind == .notBounce { return .notBounce }
+        if kind == .notBounce { return notBounce }
         var report = BounceReport(kind: kind, format: name, recipients: reports,
                                   original: finding.original ?? OriginalLocator.locate(context))
         report.reportingMTA = finding.perMessage.reportingMTA
@@ -49,6 +54,7 @@ public struct BounceAnalyzer: Sendable {
         report.arrivalDate = finding.perMessage.arrivalDate
         report.originalEnvelopeID = finding.perMessage.originalEnvelopeID
         report.extensionFields = finding.perMessage.extensionFields
+        report.subject = context.subjectField
         return report
     }
 

@@ -297,9 +297,10 @@ public struct Scan: Sendable {
         }
         record.from = HeaderValues.firstAddress(headers, "from")
         record.to = HeaderValues.addresses(headers, "to")
-        record.subject = HeaderValues.subject(headers)
         record.defects = entry.defects.names + parsed.defects
         let bounce = BounceAnalyzer().analyze(parsed)
+        // Decoded once, by the analysis (its recognisers read it): what `HeaderValues.subject` would give.
+        record.subject = bounce.subject
         record.kind = bounce.kind
         record.format = bounce.format
         record.recipients = bounce.recipients.map(HeaderValues.recipient)

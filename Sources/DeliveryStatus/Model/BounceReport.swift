@@ -20,6 +20,9 @@ public struct BounceReport: Sendable {
     public var originalEnvelopeID: String?
     /// Per-message `X-` extension fields of the DSN (name, value), in order (RFC 3464 §3).
     public var extensionFields: [(name: String, value: String)]
+    /// The message's own `Subject`, unfolded and RFC 2047 decoded (the recognisers read it for their
+    /// dispatch); nil when it has none. Set for every kind, `not-bounce` too.
+    public var subject: String?
 
     /// A report that says the message is not a bounce.
     public static let notBounce = BounceReport(kind: .notBounce)

@@ -15,14 +15,17 @@ import MailParsing
 package final class BounceContext {
     /// The parsed message.
     package let message: ParsedMessage
-    /// `Subject`, RFC 2047 decoded, unfolded.
+    /// `Subject`, RFC 2047 decoded, unfolded; empty when there is none.
     package let subject: String
+    /// `Subject` as above, nil when there is none (for `BounceReport.subject`).
+    package let subjectField: String?
     /// `From`, RFC 2047 decoded.
     package let from: String
 
     package init(_ message: ParsedMessage) {
         self.message = message
-        self.subject = message.headers.first("subject").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
+        self.subjectField = message.headers.first("subject").map { EncodedWords.decode($0.unfoldedValue) }
+        self.subject = subjectField ?? ""
         self.from = message.headers.first("from").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
         self.fieldNames = HeaderNameFilter(message.headers)
     }
