@@ -96,6 +96,92 @@ import TestSupport
         }
     }
 
+    /// The writer tests sixteen bytes at a time, a string's last bytes through the sixteen ending with
+    /// them, a shorter string as one or two words, and writes a line into a block of fixed size, again
+    /// into one of the size counted when it did not fit. Subjects of 1 to 40 bytes with each byte that
+    /// needs an escape (and two-byte and four-byte UTF-8) at every position, alone and in pairs, and
+    /// long subjects that end or escape past the block's end (4096 and 8192 bytes) at every point of the
+    /// line, all agree with a byte-at-a-time escaper and parse back to the subject.
+    @Test func escapesAgreeWithAByteAtATimeEscaper() throws {
+        let specials = ["\"", "\\", "\u{01}", "\u{1F}", "\u{7F}", "\u{08}", "\u{0C}", "\t", "é", "😀"]
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        func filler(_ count: Int, from start: Int) -> [String] {
+            (0..<count).map { String(letters[(start + $0) % letters.count]) }
+        }
+        var subjects: [String] = []
+        for length in 1...40 {
+            for position in 0..<length {
+                // A tab at either end would be trimmed as white space.
+                let atEnd = position == 0 || position == length - 1
+                var one = filler(length, from: position)
+                let special = specials[(length * 7 + position) % specials.count]
+                one[position] = atEnd && special == "\t" ? "\"" : special
+                subjects.append(one.joined())
+                guard position + 1 < length else { continue }
+                var two = filler(length, from: length)
+                two[position] = specials[(length + position) % specials.count] == "\t" && position == 0
+                    ? "\\" : specials[(length + position) % specials.count]
+                two[position + 1] = position + 1 == length - 1 ? "\"" : specials[(length * 3 + position) % 7]
+                subjects.append(two.joined())
+            }
+        }
+        for length in Array(stride(from: 3_900, through: 4_150, by: 5)) + Array(stride(from: 7_950, through: 8_200, by: 5)) {
+            var long = filler(length, from: length)
+            for position in stride(from: length % 37, to: length, by: 37) { long[position] = "\"" }
+            subjects.append(long.joined())
+        }
+        // Escapes that outgrow the block after the string's first test: a quote in every three bytes,
+        // a control byte (six bytes escaped) in every five.
+        for length in stride(from: 1_500, through: 4_000, by: 100) {
+            var quotes = filler(length, from: 0)
+            for position in stride(from: 1, to: length - 1, by: 3) { quotes[position] = "\"" }
+            subjects.append(quotes.joined())
+            var controls = filler(length, from: 1)
+            for position in stride(from: 2, to: length - 1, by: 5) { controls[position] = "\u{01}" }
+            subjects.append(controls.joined())
+        }
+        subjects.append(String(repeating: "\"", count: 2_500))
+        subjects.append(String(repeating: "\u{7F}", count: 1_500))
+
+        var mbox = ""
+        for (number, subject) in subjects.enumerated() {
+            mbox += "From sender@example.org Mon Nov 30 00:00:00 2026\nFrom: sender@example.org\n"
+                + "To: someone@example.net\nMessage-ID: <escape-\(number)@example.org>\n"
+                + "Date: Mon, 30 Nov 2026 00:00:00 +0000\nSubject: \(subject)\n\nA line.\n\n"
+        }
+        let result = try CLI.run(["scan", "--format", "jsonl", "--no-classify", "-"], stdin: Data(mbox.utf8))
+        let lines = result.text.split(separator: "\n")
+        #expect(lines.count == subjects.count)
+        for (line, subject) in zip(lines, subjects) {
+            let expected = #""subject":"# + Self.quotedByteAtATime(subject) + #","defects""#
+            #expect(line.contains(expected), "\(line.prefix(300)) lacks \(expected.prefix(300))")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["subject"] as? String == subject)
+        }
+    }
+
+    /// A string as JSON, one Unicode scalar at a time: RFC 8259 §7's short escapes, `\u00XX` (lower-case
+    /// hex digits) for the other controls and DEL, everything else as it is.
+    static func quotedByteAtATime(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += #"\""#
+            case "\\": out += #"\\"#
+            case "\n": out += #"\n"#
+            case "\r": out += #"\r"#
+            case "\t": out += #"\t"#
+            case "\u{08}": out += #"\b"#
+            case "\u{0C}": out += #"\f"#
+            case "\u{00}"..."\u{1F}", "\u{7F}":
+                let hex = Array("0123456789abcdef")
+                out += #"\u00"# + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     @Test func jobsDoNotChangeTheOutput() throws {
         let one = try CLI.run(["scan", "--format", "jsonl", "--jobs", "1", Self.example, "Fixtures/cli"])
         let four = try CLI.run(["scan", "--format", "jsonl", "--jobs", "4", Self.example, "Fixtures/cli"])
