@@ -60,28 +60,33 @@ struct JSONWriter {
         }
     }
 
-    mutating func beginObject() { separate(); append(UInt8(ascii: "{")); open() }
-    mutating func endObject() { append(UInt8(ascii: "}")); close() }
-    mutating func beginArray() { separate(); append(UInt8(ascii: "[")); open() }
-    mutating func endArray() { append(UInt8(ascii: "]")); close() }
+    // Inlined: as calls, 30 to 60 instructions each, 1.2M instructions on bsd.mbox x3.
+    @inline(__always) mutating func beginObject() { separate(); append(UInt8(ascii: "{")); open() }
+    @inline(__always) mutating func endObject() { append(UInt8(ascii: "}")); close() }
+    @inline(__always) mutating func beginArray() { separate(); append(UInt8(ascii: "[")); open() }
+    @inline(__always) mutating func endArray() { append(UInt8(ascii: "]")); close() }
 
-    /// Writes `"name":` inside an object. Inlined where the name is a constant, its bytes are copied by
-    /// a few moves (through a general append, a `memmove` call for each of a record's forty keys).
+    /// Writes `"name":` inside an object, after a comma unless it is the object's first member.
+    /// Inlined where the name is a constant: the bytes are stored by a few moves, with one test of the
+    /// room. (With a `separate()` before it and a test of the room per part, 35 instructions a key.)
     @inline(__always)
     mutating func key(_ name: StaticString) {
-        separate()
-        let length = name.utf8CodeUnitCount
-        if count + length + 3 <= capacity {
+        let comma = Int(truncatingIfNeeded: needsComma & 1)
+        let nameLength = name.utf8CodeUnitCount
+        let length = comma &+ nameLength &+ 3
+        if capacity &- count >= length {
             let key = start + count
-            key[0] = UInt8(ascii: "\"")
-            (key + 1).update(from: name.utf8Start, count: length)
-            key[length + 1] = UInt8(ascii: "\"")
-            key[length + 2] = UInt8(ascii: ":")
+            key.pointee = UInt8(ascii: ",")   // the quote's place when no comma is needed
+            let quote = key + comma
+            quote.pointee = UInt8(ascii: "\"")
+            UnsafeMutableRawPointer(quote + 1).copyMemory(from: name.utf8Start, byteCount: nameLength)
+            quote[nameLength &+ 1] = UInt8(ascii: "\"")
+            quote[nameLength &+ 2] = UInt8(ascii: ":")
         } else {
             truncated = true
         }
-        count += length + 3
-        needsComma &= ~1
+        count &+= length
+        needsComma &= ~1   // the value follows without one
     }
 
     /// Writes a dynamic key.
@@ -102,7 +107,9 @@ struct JSONWriter {
         }
     }
 
-    /// A string's content between quotes, escaped where JSON needs it.
+    /// A string's content between quotes, escaped where JSON needs it. Inlined in `string(_:)`, its
+    /// caller (a call of its own cost 0.8M instructions on bsd.mbox x3).
+    @inline(__always)
     private mutating func appendQuoted(_ content: UnsafeBufferPointer<UInt8>) {
         let length = content.count
         // Room for both quotes, the content unescaped and the slack of its stores; escapes check again.
@@ -363,14 +370,16 @@ struct JSONWriter {
     /// Ends the line: a line feed after what was written.
     mutating func newline() { append(0x0A) }
 
+    @inline(__always)
     private mutating func open() {
         needsComma <<= 1
-        depth += 1
+        depth &+= 1
     }
 
+    @inline(__always)
     private mutating func close() {
         needsComma >>= 1
-        depth -= 1
+        depth &-= 1
     }
 
     @inline(__always)
@@ -384,7 +393,7 @@ struct JSONWriter {
     @inline(__always)
     mutating func append(_ byte: UInt8) {
         if count < capacity { start[count] = byte } else { truncated = true }
-        count += 1
+        count &+= 1
     }
 
     /// The low `length` (at most 8) bytes of `word`, least significant first.
