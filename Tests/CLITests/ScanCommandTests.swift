@@ -79,9 +79,10 @@ import TestSupport
         #expect(!subject.contains("\u{FFFD}\u{FFFD}\u{FFFD}"))
     }
 
-    /// The escape scan reads eight bytes at a time and the last few through the word that ends with
-    /// them: quotes, backslashes and controls at the start, inside, in that last word and in strings
-    /// shorter than a word (Fixtures/json/escapes.mbox, one subject a message) are all escaped.
+    /// The escape scan reads sixteen bytes at a time, the last few through the sixteen that end with
+    /// them, and shorter strings as one or two words: quotes, backslashes and controls at the start,
+    /// inside, at the end and in strings shorter than a word (Fixtures/json/escapes.mbox, one subject a
+    /// message) are all escaped.
     @Test func escapesInEveryPositionOfAString() throws {
         let result = try CLI.run(["scan", "--format", "jsonl", "--no-classify", "Fixtures/json/escapes.mbox"])
         let lines = result.text.split(separator: "\n")
