@@ -1,7 +1,7 @@
 /// Eight bytes at a time (SWAR): the word tests the byte scanners share — the case-insensitive search,
-/// the header section's NUL check, the sent log's folded hash, the JSON writer's escape scan, the
-/// Received date search, the link count and the diagnostic sweep. (BytePatterns, which does not depend
-/// on this module, has its own folded-letter test in `RequiredSuffix`.)
+/// the header section's NUL check, the sent log's folded hash, the Received date search, the link
+/// count and the diagnostic sweep. (BytePatterns, which does not depend on this module, has its own
+/// folded-letter test in `RequiredSuffix`; the JSON writer tests sixteen bytes at a time with SIMD.)
 ///
 /// Each test is exact for "some byte of the word ...": borrows may blur which byte, never whether one.
 /// Public and `@inlinable`: across modules an `@inlinable package` body is not inlined (a call per word).
