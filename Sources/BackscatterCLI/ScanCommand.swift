@@ -79,7 +79,8 @@ extension BackscatterCommand {
                                     until: until.flatMap(Timestamps.parseISO8601), only: only?.selection)
             var runner = ScanRunner(paths: paths, reading: reading, filter: filter)
             runner.classify = !noClassify
-            // Records alone (JSON Lines, CSV) read no table of the summary, unless `--summary` writes it.
+            // The reports read the summary's tables, and so does `--summary`; records alone (JSON Lines,
+            // CSV) do not.
             runner.summaryTables = chosen == .text || chosen == .html || summary != nil
             let style = Style(enabled: chosen == .text && color.enabled(for: sink))
             var rows: [MessageRow] = []

@@ -10,9 +10,10 @@ struct ScanRunner {
     var filter = ScanFilter()
     /// Whether to judge bounces (false: bounce analysis only, as `--no-classify` asks).
     var classify = true
-    /// Whether the summary's tables are counted (`ScanOptions.summaryTables`): false when no report
-    /// will read them.
-    var summaryTables = true
+    /// Whether the summary's tables are counted (`ScanOptions.summaryTables`). Off unless a report will
+    /// read them: `scan`'s text and HTML reports and its `--summary` file do; the records of JSON Lines and
+    /// CSV, `audit`'s report, `explain`, `split` and `profile infer` do not.
+    var summaryTables = false
 
     /// Runs the scan, delivering records in input order; prints one stderr line per read error.
     func run(deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
