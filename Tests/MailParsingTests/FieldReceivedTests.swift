@@ -172,6 +172,119 @@ let receivedRows: [ReceivedRow] = {
     }
 }
 
+/// `IPAddress(bytes:)` reads a buffer pointer and gathers IPv6 groups in two numbers: the same answers
+/// as the slice parser with group arrays it replaced (`IPReference`, commit 9327470), on random texts
+/// made of the bytes each step turns on.
+@Suite struct IPAddressBufferAgreementTests {
+    /// The address bytes (4 or 16, network order) the slice parser read, or nil.
+    enum IPReference {
+        static func parse(_ bytes: ByteSlice) -> [UInt8]? {
+            var text = bytes.trimmingWhitespace()
+            if text.first == ASCII.openBracket {
+                guard let close = text.firstIndex(ofByte: ASCII.closeBracket) else { return nil }
+                let after = text[(close + 1)...]
+                if !after.isEmpty {
+                    guard after.first == ASCII.colon, after.dropFirst().allSatisfy(ASCII.isDigit) else { return nil }
+                }
+                text = text[(text.startIndex + 1)..<close]
+            }
+            if text.hasPrefixCaseInsensitive("ipv6:") { text = text.dropFirst(5) }
+            if let percent = text.firstIndex(ofByte: UInt8(ascii: "%")) { text = text[..<percent] }
+            guard !text.isEmpty, text.count <= 45 else { return nil }
+            if text.firstIndex(ofByte: ASCII.colon) == nil {
+                return parseV4(text).map { v4 in (0..<4).map { UInt8(truncatingIfNeeded: v4 >> (24 - 8 * UInt32($0))) } }
+            }
+            guard let groups = parseV6(text) else { return nil }
+            if groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xFFFF {
+                return groups[6...].flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+            }
+            return groups.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        }
+
+        static func parseV4(_ text: ByteSlice) -> UInt32? {
+            var value: UInt32 = 0, parts = 0, part: UInt32 = 0, digits = 0
+            for b in text {
+                if ASCII.isDigit(b) {
+                    part = part * 10 + UInt32(b - ASCII.zero)
+                    digits += 1
+                    if digits > 3 || part > 255 { return nil }
+                } else if b == ASCII.dot {
+                    guard digits > 0, parts < 3 else { return nil }
+                    value = value << 8 | part
+                    parts += 1
+                    part = 0
+                    digits = 0
+                } else {
+                    return nil
+                }
+            }
+            guard digits > 0, parts == 3 else { return nil }
+            return value << 8 | part
+        }
+
+        static func parseV6(_ text: ByteSlice) -> [UInt16]? {
+            var head: [UInt16] = [], tail: [UInt16] = []
+            var sawDoubleColon = false
+            var i = text.startIndex
+            let end = text.endIndex
+            if text.count >= 2, text[i] == ASCII.colon {
+                guard text[i + 1] == ASCII.colon else { return nil }
+                sawDoubleColon = true
+                i += 2
+            }
+            while i < end {
+                var j = i
+                var value: UInt32 = 0
+                while j < end, let v = hexValue(text[j]), j - i < 4 {
+                    value = value << 4 | UInt32(v)
+                    j += 1
+                }
+                if j < end, text[j] == ASCII.dot {
+                    guard let v4 = parseV4(text[i..<end]) else { return nil }
+                    let groups = [UInt16(truncatingIfNeeded: v4 >> 16), UInt16(truncatingIfNeeded: v4)]
+                    if sawDoubleColon { tail += groups } else { head += groups }
+                    i = end
+                    break
+                }
+                guard j > i else { return nil }
+                if sawDoubleColon { tail.append(UInt16(value)) } else { head.append(UInt16(value)) }
+                i = j
+                if i == end { break }
+                guard text[i] == ASCII.colon else { return nil }
+                i += 1
+                if i < end, text[i] == ASCII.colon {
+                    guard !sawDoubleColon else { return nil }
+                    sawDoubleColon = true
+                    i += 1
+                } else if i == end {
+                    return nil
+                }
+            }
+            let count = head.count + tail.count
+            if sawDoubleColon { guard count <= 7 else { return nil } } else { guard count == 8 else { return nil } }
+            return head + [UInt16](repeating: 0, count: 8 - count) + tail
+        }
+    }
+
+    @Test func randomTextsReadAsTheSliceParser() {
+        var random = SplitMix64(seed: 0x1_ADD2)
+        let pieces = ["1", "0", "25", "255", "256", "1234", "12345", ".", ":", "::", "a", "F", "ffff", "g", "[", "]", "]:",
+                      "IPv6:", "ipv6:", "%", "eth0", " ", "\t", "\r\n", "192.0.2.1", "::ffff:", "fe80", "x", ",", "-", "[192.0.2.1]", "[IPv6:::1]"]
+        var texts: [[UInt8]] = [[], Array("[]".utf8), Array("[:]".utf8), Array(":".utf8), Array("::".utf8), Array("[1.2.3.4]:".utf8),
+                                Array("1:2:3:4:5:6:7:8".utf8), Array("1:2:3:4:5:6:7::".utf8), Array("::1:2:3:4:5:6:7".utf8),
+                                Array("1:2:3:4:5:6:7:8:9".utf8), Array("1::2:3:4:5:6:7:8".utf8), Array("1:2:3:4:5:6:1.2.3.4".utf8),
+                                Array("1:2:3:4:5:6:7:1.2.3.4".utf8), Array("::1.2.3.4".utf8), Array(String(repeating: "1:", count: 30).utf8),
+                                Array("[192.0.2.1]x".utf8), Array("[192.0.2.1]:25x".utf8), Array("[192.0.2.1]]".utf8)]
+        for _ in 0..<20_000 {
+            texts.append(Array((0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8))
+        }
+        for text in texts {
+            let padded = [UInt8(ascii: "9")] + text
+            #expect(IPAddress(bytes: padded[1...])?.bytes == IPReference.parse(padded[1...]), "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
+}
+
 /// `lastTopLevelSemicolon` passes over eight bytes at a time where none of `; ( ) \` is: the same
 /// answer as the byte-by-byte definition (RFC 5322 §3.6.7: the date follows the last `;` outside
 /// comments; a quoted pair escapes the byte after `\`), on random values dense in those bytes.
@@ -195,7 +308,8 @@ let receivedRows: [ReceivedRow] = {
         var random = SplitMix64(seed: 0x5E_3100)
         let alphabet = Array("abcdefghij (;)\\ 0123456789.-:[]".utf8)
         for round in 0..<4_000 {
-            let body = random.bytes(alphabet, count: random.below(64))
+            // Up to 300 bytes: values longer than the eight-byte words, and short ones read byte by byte.
+            let body = random.bytes(alphabet, count: random.below(round % 2 == 0 ? 64 : 300))
             // A prefix shifts the slice, so that its indices do not start at zero.
             let all = [UInt8](repeating: UInt8(ascii: "x"), count: round % 5) + body
             let value = all[(round % 5)...]
@@ -215,11 +329,11 @@ let receivedRows: [ReceivedRow] = {
     /// word too when a comment came first.
     static func fromByArray(_ value: ByteSlice) -> ReceivedFrom? {
         var clauses = value
-        if let semicolon = ReceivedField.lastTopLevelSemicolon(value) { clauses = value[value.startIndex..<semicolon] }
-        var tokens = ReceivedTokenizer.Cursor(clauses)
+        if let semicolon = ReceivedReference.lastTopLevelSemicolon(value) { clauses = value[value.startIndex..<semicolon] }
+        var tokens = ReceivedReference.Cursor(clauses)
         var inFrom = false, seen = Set<String>(), sawFrom = false
         var word: Range<Int>? = nil
-        var items: [ReceivedTokenizer.Item] = []
+        var items: [ReceivedReference.Item] = []
         while let item = tokens.next() {
             if item.kind == .word {
                 let lower = String(decoding: value[item.range], as: UTF8.self).lowercased()
@@ -238,7 +352,7 @@ let receivedRows: [ReceivedRow] = {
                 items.append(item)
             }
         }
-        return sawFrom ? ReceivedField.readFrom(value, word: word, items: items) : nil
+        return sawFrom ? ReceivedReference.readFrom(value, word: word, items: items) : nil
     }
 
     @Test func spanReadsTheSameItems() {
@@ -251,5 +365,313 @@ let receivedRows: [ReceivedRow] = {
             let parsed = ReceivedField.parse(value[...], reading: [.from]).from
             #expect(parsed == expected, "\(String(decoding: value, as: UTF8.self))")
         }
+    }
+}
+
+/// The buffer parser against `ReceivedReference`, the slice parser it replaced: every clause equal, for
+/// every set of clauses asked for, on random values built from the pieces each of its steps turns on
+/// (keywords in any case, comments nested and unterminated, quoted pairs, HELO forms, IPs and near-IPs,
+/// host names with `@` and trailing dots, 8-bit bytes, CR / LF / CRLF folds, dates split by folds),
+/// on the fixture rows, and on every Received field of the sisimai corpus.
+@Suite struct ReceivedBufferAgreementTests {
+    static func describe(_ field: ReceivedField) -> String {
+        let from = field.from.map { "\($0.helo ?? "-")|\($0.reverseDNS ?? "-")|\($0.ip?.description ?? "-")|\($0.mayBeForged)" }
+        return [from ?? "nofrom", field.by ?? "-", field.via ?? "-", field.with ?? "-", field.id ?? "-",
+                field.for.map { $0.address } ?? "-", field.date.map { "\($0.secondsSince1970)\($0.utcOffsetMinutes)" } ?? "-"]
+            .joined(separator: " ")
+    }
+
+    static let clauseSets: [ReceivedField.Clauses] = [.all, [.from, .date], [.from], [.by, .id], [.with, .for], [.via], [.date]]
+
+    static func expectAgreement(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        // A prefix shifts the slice, so that its indices do not start at zero.
+        let padded = [UInt8(ascii: "x"), UInt8(ascii: "y")] + bytes
+        let value = padded[2...]
+        for clauses in clauseSets {
+            let parsed = describe(ReceivedField.parse(value, reading: clauses))
+            let expected = describe(ReceivedReference.parse(value, reading: clauses))
+            #expect(parsed == expected, "\(clauses.rawValue) \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func randomValuesReadAsTheSliceParser() {
+        var random = SplitMix64(seed: 0xB0F_FE12)
+        let pieces = ["from", "FROM", "From", " ", " ", "by", "BY", "via", "with", "WITH", "id", "for", "fro", "byx",
+                      "(", ")", "((", "\\", "\\(", ";", "; ", "helo=", "HELO=", "ehlo", "HELO", "helo",
+                      "unknown", "UNKNOWN", "localhost", "mx.example.org", "mx.example.org.", "user@", "IDENT:root@",
+                      "a_b-c.example", "[192.0.2.1]", "192.0.2.7", "[192.0.2.1]:25", "[IPv6:2001:db8::1]", "[fe80::1%eth0]",
+                      "2001:db8::2", "::ffff:192.0.2.9", "1.2.3", "1.2.3.4.5", "abc", "be", "[", "]", "[1.2.3.4",
+                      "192.0.2.3,", "192.0.2.4;", "(may be forged)", "MAY BE FORGED", "<x@example.org>", "x@example.org",
+                      "<postmaster>", "multiple", "ESMTPS", "Microsoft SMTP Server", "<Q1@mx>", "\r\n\t", "\n ", "\r",
+                      "\r\n", "\t", "Mon, 12 Jan 2015", " 10:00:00 +0900", " (JST)", "Jan", "2015", "\u{e9}", "caf\u{e9}.example",
+                      "\u{65e5}\u{672c}.example", ".", "a.", "@", "(.", "(@"]
+        var inputs: [[UInt8]] = [[], Array("from".utf8), Array("from (".utf8), Array(";".utf8), [0xE9, 0x20, 0x28, 0xFF],
+                                 Array("from a ([192.0.2.1]".utf8), Array("from a\\".utf8)]
+        for _ in 0..<6_000 {
+            var bytes = Array((0..<random.below(28)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8)
+            // A Latin-1 byte now and then (invalid UTF-8).
+            if random.below(8) == 0, !bytes.isEmpty { bytes[random.below(bytes.count)] = 0xE9 }
+            inputs.append(bytes)
+        }
+        for bytes in inputs { Self.expectAgreement(bytes) }
+    }
+
+    @Test(arguments: receivedRows)
+    func fixtureRowsReadAsTheSliceParser(_ row: ReceivedRow) {
+        Self.expectAgreement(Array(row.columns[0].utf8))
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable)) func corpusFieldsReadAsTheSliceParser() throws {
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        var count = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".eml") {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            for field in HeaderSection.parse(Array(data)[...]).all("received") {
+                // As written (folded, as the classifier reads it) and unfolded.
+                Self.expectAgreement(Array(field.rawValue))
+                Self.expectAgreement(Array(field.unfoldedValue))
+                count += 1
+            }
+        }
+        #expect(count > 500)
+    }
+
+    @Test func longValuesReadAsTheSliceParser() {
+        // Past `maxValueBytes`, words past `maxWordBytes`, and dates past the scanner's 200 tokens.
+        let long = Array("from ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 300) + Array(" (b [192.0.2.1]) by c; 1 Jan 2020".utf8)
+        Self.expectAgreement(long)
+        let cut = Array("from a (b [192.0.2.1]) by c ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: ReceivedField.maxValueBytes)
+            + Array("; 1 Jan 2020 00:00 +0000".utf8)
+        Self.expectAgreement(cut)
+        let manyTokens = Array("from a; ".utf8) + Array(String(repeating: "\r\n x", count: 150).utf8) + Array(" 1 Jan 2020".utf8)
+        Self.expectAgreement(manyTokens)
+        let folds = Array("from a;".utf8) + Array(String(repeating: "\r\n", count: 120).utf8) + Array(" 1 Jan 2020 10:00 +0100".utf8)
+        Self.expectAgreement(folds)
+    }
+}
+
+/// The Received parser as it was before it read the value through a buffer pointer (commit 9327470):
+/// slices indexed byte by byte, an array of words per comment, every word that may start an IP tried
+/// as one. Kept as the definition the buffer parser must agree with, clause for clause.
+enum ReceivedReference {
+    static func parse(_ whole: ByteSlice, reading wanted: ReceivedField.Clauses = .all) -> ReceivedField {
+        let value = whole.prefix(ReceivedField.maxValueBytes)
+        var by: String? = nil, via: String? = nil, id: String? = nil, recipient: MailAddress? = nil
+        var date: MailDate? = nil
+        var clauses = value
+        if let semicolon = lastTopLevelSemicolon(value) {
+            clauses = value[value.startIndex..<semicolon]
+            if wanted.contains(.date) {
+                let dateText = value[(semicolon + 1)...]
+                let lineEnd = dateText.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed }
+                date = MailDate.parse(lineEnd ? dateText.filter { $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }[...] : dateText)
+            }
+        }
+        var tokens = Cursor(clauses)
+        var current: String? = nil
+        var fromWord: Range<Int>? = nil
+        var fromSpan: Range<Int>? = nil
+        var wordOpensFrom = false
+        var withWords: [Range<Int>] = []
+        var seen = Set<String>()
+        let clauseOf: [String: ReceivedField.Clauses] = ["from": .from, "by": .by, "via": .via, "with": .with, "id": .id, "for": .for]
+        var open = wanted.subtracting(.date)
+        while !open.isEmpty, let item = tokens.next() {
+            let isWord = item.kind == .word
+            if isWord {
+                let lower = String(decoding: value[item.range].map(ASCII.lowercased), as: UTF8.self)
+                if clauseOf[lower] != nil, !seen.contains(lower) {
+                    if let current { open.subtract(clauseOf[current]!) }
+                    current = lower
+                    seen.insert(lower)
+                    continue
+                }
+            }
+            guard let name = current, let clause = clauseOf[name], wanted.contains(clause) else { continue }
+            let w = item.range
+            switch name {
+            case "from":
+                if fromWord == nil, isWord {
+                    fromWord = w
+                    wordOpensFrom = fromSpan == nil
+                }
+                fromSpan = (fromSpan?.lowerBound ?? (isWord ? w.lowerBound : w.lowerBound - 1))..<w.upperBound
+            case "by":
+                if by == nil, isWord { by = text(value[w]); open.subtract(clause) }
+            case "via":
+                if via == nil, isWord { via = text(value[w]); open.subtract(clause) }
+            case "with":
+                if isWord, withWords.count < 4 {
+                    withWords.append(w)
+                    if withWords.count == 4 { open.subtract(clause) }
+                }
+            case "id":
+                if id == nil, isWord {
+                    var range = w
+                    if value[range.lowerBound] == ASCII.lessThan { range = (range.lowerBound + 1)..<range.upperBound }
+                    if !range.isEmpty, value[range.upperBound - 1] == ASCII.greaterThan { range = range.lowerBound..<(range.upperBound - 1) }
+                    id = text(value[range])
+                    open.subtract(clause)
+                }
+            default:  // for
+                if recipient == nil, isWord, value[w.lowerBound] == ASCII.lessThan || value[w].contains(ASCII.at) {
+                    recipient = AddressParser.parseSingle(value[w])
+                    open.subtract(clause)
+                }
+            }
+        }
+        let with = withWords.isEmpty ? nil : withWords.map { text(value[$0]) }.joined(separator: " ")
+        var from: ReceivedFrom? = nil
+        if seen.contains("from"), wanted.contains(.from) {
+            let items = Cursor(fromSpan.map { value[$0] } ?? value[value.startIndex..<value.startIndex])
+            from = readFrom(value, word: fromWord, items: items, skipping: wordOpensFrom ? fromWord : nil)
+        }
+        return ReceivedField(from: from, by: by, via: via, with: with, id: id, for: recipient, date: date)
+    }
+
+    static func text(_ bytes: ByteSlice) -> String { CharsetDecoder.utf8OrWindows1252(bytes) }
+
+    /// RFC 5322 §3.6.7: the date follows the last ";" outside comments (byte by byte).
+    static func lastTopLevelSemicolon(_ value: ByteSlice) -> Int? {
+        var depth = 0, last: Int? = nil, i = value.startIndex
+        while i < value.endIndex {
+            let b = value[i]
+            if b == ASCII.backslash { i += 2; continue }
+            if b == ASCII.openParen { depth += 1 }
+            else if b == ASCII.closeParen { depth = max(0, depth - 1) }
+            else if b == ASCII.semicolon, depth == 0 { last = i }
+            i += 1
+        }
+        return last
+    }
+
+    struct Item: Equatable {
+        enum Kind { case word, comment }
+        var kind: Kind
+        var range: Range<Int>
+    }
+
+    /// Words and comments of a value, as index ranges into it.
+    struct Cursor: Sequence, IteratorProtocol {
+        let value: ByteSlice
+        var i: Int
+        init(_ value: ByteSlice) { self.value = value; i = value.startIndex }
+
+        mutating func next() -> Item? {
+            let end = value.endIndex
+            while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
+            guard i < end else { return nil }
+            if value[i] == ASCII.openParen {
+                // RFC 5322 §3.2.2 comment: nested, quoted pairs skipped, unterminated to the end.
+                var depth = 0, j = i
+                while j < end {
+                    let c = value[j]
+                    if c == ASCII.backslash { j += 2; continue }
+                    if c == ASCII.openParen { depth += 1 }
+                    if c == ASCII.closeParen {
+                        depth -= 1
+                        if depth == 0 { let item = Item(kind: .comment, range: (i + 1)..<j); i = j + 1; return item }
+                    }
+                    j += 1
+                }
+                let item = Item(kind: .comment, range: (i + 1)..<Swift.max(i + 1, end))
+                i = end
+                return item
+            }
+            let start = i
+            while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen { i += 1 }
+            return Item(kind: .word, range: start..<Swift.min(i, start + 255))
+        }
+    }
+
+    static func words(of comment: Range<Int>, in value: ByteSlice) -> [Range<Int>] {
+        var words: [Range<Int>] = []
+        var i = comment.lowerBound
+        let end = comment.upperBound
+        while i < end {
+            let b = value[i]
+            if ASCII.isWhitespaceOrNewline(b) || b == ASCII.openParen || b == ASCII.closeParen { i += 1; continue }
+            let start = i
+            while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen,
+                  value[i] != ASCII.closeParen { i += 1 }
+            words.append(start..<i)
+        }
+        return words
+    }
+
+    static func readFrom(_ value: ByteSlice, word: Range<Int>?, items: some Sequence<Item>,
+                         skipping: Range<Int>? = nil) -> ReceivedFrom {
+        var result = ReceivedFrom()
+        var heloInComment: ByteSlice? = nil
+        var reverseDNS: ByteSlice? = nil
+        var sawUnknown = false
+        for item in items {
+            if let skipping, item.kind == .word, item.range == skipping { continue }
+            switch item.kind {
+            case .comment:
+                let comment = value[item.range]
+                if comment.firstRange(ofCaseInsensitive: "may be forged") != nil { result.mayBeForged = true }
+                let words = words(of: item.range, in: value)
+                var commentIP: IPAddress? = nil
+                var ipWordIndex = -1
+                for (index, w) in words.enumerated() {
+                    if let ip = ipLiteral(value[w]) { commentIP = ip; ipWordIndex = index; break }
+                }
+                var k = 0
+                while k < words.count {
+                    let w = value[words[k]]
+                    if w.equalsCaseInsensitive("helo") || w.equalsCaseInsensitive("ehlo"), k + 1 < words.count {
+                        heloInComment = heloInComment ?? value[words[k + 1]]
+                        k += 2
+                        continue
+                    }
+                    if w.hasPrefixCaseInsensitive("helo=") || w.hasPrefixCaseInsensitive("ehlo=") {
+                        heloInComment = heloInComment ?? w.dropFirst(5)
+                    } else if k == 0, k != ipWordIndex, reverseDNS == nil, !sawUnknown, let name = hostName(w),
+                              commentIP != nil || (words.count == 1 && (name.contains(ASCII.dot) || name.equalsCaseInsensitive("localhost")))
+                    {
+                        if name.equalsCaseInsensitive("unknown") { sawUnknown = true } else { reverseDNS = name }
+                    }
+                    k += 1
+                }
+                if result.ip == nil { result.ip = commentIP }
+            case .word:
+                if result.ip == nil, let ip = ipLiteral(value[item.range]) { result.ip = ip }
+            }
+        }
+        let wordIP = word.flatMap { ipLiteral(value[$0]) }
+        let word = word.map { value[$0] }
+        if let heloInComment {
+            result.helo = text(heloInComment)
+            if let wordIP {
+                if result.ip == nil { result.ip = wordIP }
+            } else if let word, !word.equalsCaseInsensitive("unknown") {
+                reverseDNS = reverseDNS ?? word
+            }
+        } else {
+            result.helo = word.map(text)
+            if result.ip == nil { result.ip = wordIP }
+        }
+        result.reverseDNS = reverseDNS.map(text)
+        return result
+    }
+
+    static func ipLiteral(_ word: ByteSlice) -> IPAddress? {
+        var w = word
+        while let last = w.last, last == ASCII.comma || last == ASCII.semicolon { w = w.dropLast() }
+        guard let first = w.first, first == ASCII.openBracket || first == ASCII.colon
+                || hexValue(first) != nil, w.count <= 64
+        else { return nil }
+        return IPAddress(bytes: w)
+    }
+
+    static func hostName(_ word: ByteSlice) -> ByteSlice? {
+        var w = word
+        if let at = w.lastIndex(of: ASCII.at) { w = w[(at + 1)...] }
+        if w.last == ASCII.dot { w = w.dropLast() }
+        guard !w.isEmpty, w.allSatisfy({ ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == ASCII.dot
+            || $0 == ASCII.hyphen || $0 == UInt8(ascii: "_") || $0 >= 0x80 })
+        else { return nil }
+        return w
     }
 }

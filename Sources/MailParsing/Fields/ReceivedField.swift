@@ -63,26 +63,29 @@ public struct ReceivedField: Sendable {
     /// - Parameter wanted: the clauses to read (default: all); the others stay nil, and cost nothing.
     public static func parse(_ whole: ByteSlice, reading wanted: Clauses = .all) -> ReceivedField {
         let value = whole.prefix(maxValueBytes)
+        // Read through a buffer pointer: indexing the slice checked its bounds at every byte. Every index
+        // below is an offset into `bytes` (`value.startIndex` is offset 0), guarded by `bytes.count` or
+        // by a range the tokenizer made within it.
+        return value.withUnsafeBufferPointer { bytes in parse(value, bytes: bytes, reading: wanted) }
+    }
+
+    /// `parse(_:reading:)` over `bytes`, the contents of `value`.
+    private static func parse(_ value: ByteSlice, bytes: UnsafeBufferPointer<UInt8>, reading wanted: Clauses) -> ReceivedField {
         // The clauses are gathered in locals and the record made once at the end (filling a record in
         // place copied it whole twice a call).
         var by: String? = nil, via: String? = nil, id: String? = nil, recipient: MailAddress? = nil
         var date: MailDate? = nil
         // RFC 5322 §3.6.7: the date-time follows the last ";" (outside comments).
-        var clauses = value
-        if let semicolon = lastTopLevelSemicolon(value) {
-            clauses = value[value.startIndex..<semicolon]
-            if wanted.contains(.date) {
-                // The date parser reads one line: unfold a folded date (RFC 5322 §2.2.3).
-                let dateText = value[(semicolon + 1)...]
-                let lineEnd = dateText.contains { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed }
-                date = MailDate.parse(lineEnd ? dateText.filter { $0 != ASCII.carriageReturn && $0 != ASCII.lineFeed }[...] : dateText)
-            }
+        var clausesEnd = bytes.count
+        if let semicolon = lastTopLevelSemicolon(bytes) {
+            clausesEnd = semicolon
+            if wanted.contains(.date) { date = readDate(UnsafeBufferPointer(rebasing: bytes[(semicolon + 1)...])) }
         }
-        // Items are index ranges into `value` (no reference counting per item), read one at a time; a
-        // slice is made only of what is kept. Reading stops once every clause asked for is complete: a
-        // hop's reader wants only `from` and the date, and a from clause ends at the next keyword,
-        // usually `by` halfway through (backscatter-dev: ReceivedField.parse 26.6M -> 24.1M instructions).
-        var tokens = ReceivedTokenizer.Cursor(clauses)
+        // Items are offset ranges into `bytes`, read one at a time; a String is made only of what is
+        // kept. Reading stops once every clause asked for is complete: a hop's reader wants only `from`
+        // and the date, and a from clause ends at the next keyword, usually `by` halfway through
+        // (backscatter-dev: ReceivedField.parse 26.6M -> 24.1M instructions).
+        var tokens = ReceivedTokenizer(UnsafeBufferPointer(rebasing: bytes[..<clausesEnd]))
         var current: Keyword? = nil
         var fromWord: Range<Int>? = nil
         // The from clause's items, as the span from its first item to the end of its last one: read
@@ -96,7 +99,7 @@ public struct ReceivedField: Sendable {
 
         while open != 0, let item = tokens.next() {
             let isWord = item.kind == .word
-            if isWord, let keyword = Keyword(value, item.range), seen & keyword.bit == 0 {
+            if isWord, let keyword = Keyword(bytes, item.range), seen & keyword.bit == 0 {
                 // The clause that was being read is over: the first of each kind wins.
                 if let current { open &= ~current.bit }
                 current = keyword
@@ -117,9 +120,9 @@ public struct ReceivedField: Sendable {
                 // can stay out: read again, it ends at the span's end with the same content.)
                 fromSpan = (fromSpan?.lowerBound ?? (isWord ? w.lowerBound : w.lowerBound - 1))..<w.upperBound
             case .by:
-                if by == nil, isWord { by = text(value[w]); open &= ~clause.bit }
+                if by == nil, isWord { by = text(value, bytes, w); open &= ~clause.bit }
             case .via:
-                if via == nil, isWord { via = text(value[w]); open &= ~clause.bit }
+                if via == nil, isWord { via = text(value, bytes, w); open &= ~clause.bit }
             case .with:
                 if isWord, withWords.count < 4 {
                     withWords.append(w)
@@ -127,28 +130,51 @@ public struct ReceivedField: Sendable {
                 }
             case .id:
                 if id == nil, isWord {
+                    // A word is never empty: its first byte is neither white space nor `(`.
                     var range = w
-                    if value[range.lowerBound] == ASCII.lessThan { range = (range.lowerBound + 1)..<range.upperBound }
-                    if !range.isEmpty, value[range.upperBound - 1] == ASCII.greaterThan { range = range.lowerBound..<(range.upperBound - 1) }
-                    id = text(value[range])
+                    if bytes[range.lowerBound] == ASCII.lessThan { range = (range.lowerBound + 1)..<range.upperBound }
+                    if !range.isEmpty, bytes[range.upperBound - 1] == ASCII.greaterThan { range = range.lowerBound..<(range.upperBound - 1) }
+                    id = text(value, bytes, range)
                     open &= ~clause.bit
                 }
             case .for:
                 // An address ("for <a@b>", "for a@b", "for <postmaster>"), not Sendmail's
                 // "for multiple recipients".
-                if recipient == nil, isWord, value[w.lowerBound] == ASCII.lessThan || value[w].contains(ASCII.at) {
-                    recipient = AddressParser.parseSingle(value[w])
+                if recipient == nil, isWord,
+                   bytes[w.lowerBound] == ASCII.lessThan || UnsafeBufferPointer(rebasing: bytes[w]).contains(ASCII.at)
+                {
+                    recipient = AddressParser.parseSingle(slice(value, w))
                     open &= ~clause.bit
                 }
             }
         }
-        let with = withWords.isEmpty ? nil : withWords.map { text(value[$0]) }.joined(separator: " ")
+        let with = withWords.isEmpty ? nil : withWords.map { text(value, bytes, $0) }.joined(separator: " ")
         var from: ReceivedFrom? = nil
         if seen & Keyword.from.bit != 0, wanted.contains(.from) {
-            let items = ReceivedTokenizer.Cursor(fromSpan.map { value[$0] } ?? value[value.startIndex..<value.startIndex])
-            from = readFrom(value, word: fromWord, items: items, skipping: wordOpensFrom ? fromWord : nil)
+            from = readFrom(value, bytes, word: fromWord, span: fromSpan ?? 0..<0, skipping: wordOpensFrom ? fromWord : nil)
         }
         return ReceivedField(from: from, by: by, via: via, with: with, id: id, for: recipient, date: date)
+    }
+
+    /// The date after the `;`, read as one line: a folded date unfolded (RFC 5322 §2.2.3) by leaving out
+    /// its CR and LF bytes, copied to the stack (a filtered array was an allocation a field: ~3.0M
+    /// instructions for the 3,990 dates of the sisimai bsd mbox x3).
+    static func readDate(_ text: UnsafeBufferPointer<UInt8>) -> MailDate? {
+        var scanner = DateScanner()
+        if text.contains(where: { $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed }) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { line in
+                // At most `text.count` bytes are written: `count` stays below the capacity.
+                var count = 0
+                for b in text where b != ASCII.carriageReturn && b != ASCII.lineFeed {
+                    line[count] = b
+                    count += 1
+                }
+                scanner.scan(UnsafeBufferPointer(rebasing: line[..<count]))
+            }
+        } else {
+            scanner.scan(text)
+        }
+        return scanner.result()
     }
 
     /// Which parts of a Received field `parse` reads.
@@ -179,7 +205,21 @@ public struct ReceivedField: Sendable {
     /// few hundred bytes; a header section may hold a field of up to `ParsingLimits.maxHeaderBytes`.
     public static let maxValueBytes = 16 * 1024
 
-    static func text(_ bytes: ByteSlice) -> String { CharsetDecoder.utf8OrWindows1252(bytes) }
+    /// `value[range]`, `range` an offset range into its bytes.
+    static func slice(_ value: ByteSlice, _ range: Range<Int>) -> ByteSlice {
+        value[(value.startIndex + range.lowerBound)..<(value.startIndex + range.upperBound)]
+    }
+
+    /// The text of `bytes[range]` (`value`'s bytes): UTF-8, else windows-1252. ASCII, as nearly every
+    /// Received word is, becomes a String directly (the same String `CharsetDecoder.validUTF8` makes,
+    /// without decoding it a second time to compare).
+    static func text(_ value: ByteSlice, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let word = UnsafeBufferPointer(rebasing: bytes[range])
+        var high: UInt8 = 0
+        for b in word { high |= b }
+        if high < 0x80 { return String(decoding: word, as: UTF8.self) }
+        return CharsetDecoder.utf8OrWindows1252(slice(value, range))
+    }
 
     enum Keyword: UInt8 {
         case from, by, via, with, id, `for`
@@ -190,180 +230,218 @@ public struct ReceivedField: Sendable {
         /// The clause the keyword opens.
         var clause: Clauses { Clauses(rawValue: bit) }
 
-        /// The keyword `value[range]` spells (any case), or nil.
-        init?(_ value: ByteSlice, _ range: Range<Int>) {
-            func spells(_ lower: StaticString) -> Bool {
-                var i = range.lowerBound
-                for b in UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount) {
-                    guard ASCII.lowercased(value[i]) == b else { return false }
-                    i += 1
-                }
-                return true
+        /// The keyword `bytes[range]` spells (any case), or nil.
+        init?(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+            let count = range.count
+            guard count >= 2, count <= 4 else { return nil }
+            // The bytes with bit 0x20 set, packed little-endian: for a letter that is its lower case, and
+            // only a letter's two cases give a lower-case letter, so this is ASCII case folding for
+            // comparing with the keywords (all letters). The range lies within `bytes` (a tokenizer word).
+            var packed: UInt32 = 0
+            for k in 0..<count { packed |= UInt32(bytes[range.lowerBound + k] | 0x20) << UInt32(8 * k) }
+            switch packed {
+            case Self.pack("b", "y"): self = .by
+            case Self.pack("i", "d"): self = .id
+            case Self.pack("v", "i", "a"): self = .via
+            case Self.pack("f", "o", "r"): self = .for
+            case Self.pack("f", "r", "o", "m"): self = .from
+            case Self.pack("w", "i", "t", "h"): self = .with
+            default: return nil
             }
-            switch range.count {
-            case 2:
-                if spells("by") { self = .by; return }
-                if spells("id") { self = .id; return }
-            case 3:
-                if spells("via") { self = .via; return }
-                if spells("for") { self = .for; return }
-            case 4:
-                if spells("from") { self = .from; return }
-                if spells("with") { self = .with; return }
-            default:
-                break
-            }
-            return nil
+        }
+
+        /// Lower-case letters packed as `init` packs a word (no byte is zero, so lengths cannot collide).
+        @inline(__always)
+        static func pack(_ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar? = nil, _ d: Unicode.Scalar? = nil) -> UInt32 {
+            a.value | b.value << 8 | (c?.value ?? 0) << 16 | (d?.value ?? 0) << 24
         }
     }
 
+    /// The index in `value` of its last `;` outside comments, or nil.
     static func lastTopLevelSemicolon(_ value: ByteSlice) -> Int? {
-        value.withUnsafeBufferPointer { bytes -> Int? in
-            var depth = 0
-            var last: Int? = nil
-            var i = 0
-            let count = bytes.count
-            let base = UnsafeRawPointer(bytes.baseAddress)
-            while i < count {
-                // Eight bytes holding none of `; ( ) \` are passed over at once. (Byte by byte this
-                // took ~0.6 µs a field in `perf` on backscatter-dev, at half the scan's usual rate of
-                // instructions: likely the branch on each byte's kind, which changes at every turn from
-                // letters to digits, dots and blanks.)
-                if i + 8 <= count, let base {
-                    let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if !ByteWord.hasAnyByte(word, ASCII.semicolon, ASCII.openParen, ASCII.closeParen, ASCII.backslash) {
-                        i += 8
-                        continue
+        value.withUnsafeBufferPointer { bytes in lastTopLevelSemicolon(bytes).map { value.startIndex + $0 } }
+    }
+
+    /// The offset of the last `;` in `bytes` outside comments (a `\` escapes the byte after it), or nil.
+    static func lastTopLevelSemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var depth = 0
+        var last: Int? = nil
+        var i = 0
+        let count = bytes.count
+        /// Reads the byte at `i` (one of `; ( ) \`, or any) and moves `i` past it.
+        @inline(__always) func step() {
+            let b = bytes[i]
+            if b == ASCII.backslash { i += 2; return }
+            if b == ASCII.openParen { depth += 1 }
+            else if b == ASCII.closeParen { depth = max(0, depth - 1) }
+            else if b == ASCII.semicolon, depth == 0 { last = i }
+            i += 1
+        }
+        // Eight bytes at a time: a mark (0x80) on each byte that is one of `; ( ) \` (exact per byte,
+        // `ByteWord.zeroBytes`), then only the marked bytes are read, lowest first. (Retrying the word
+        // one byte further after each such byte was 1,345 instructions a field on the sisimai bsd mbox
+        // x3, a Received value holding a dozen of them; this is ~750.)
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            let semicolons = ByteWord.broadcast(ASCII.semicolon), parens = ByteWord.broadcast(ASCII.closeParen)
+            let backslashes = ByteWord.broadcast(ASCII.backslash)
+            words: while i + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                // `(` and `)` differ only in their lowest bit: setting it in every byte leaves `)` for both.
+                var marks = ByteWord.zeroBytes(word ^ semicolons) | ByteWord.zeroBytes((word | ByteWord.ones) ^ parens)
+                    | ByteWord.zeroBytes(word ^ backslashes)
+                let wordStart = i
+                while marks != 0 {
+                    i = wordStart + marks.trailingZeroBitCount >> 3
+                    marks &= marks &- 1
+                    if bytes[i] == ASCII.backslash {
+                        // The escaped byte may be marked too, or lie in the next word: read on after it.
+                        i += 2
+                        continue words
                     }
+                    step()
                 }
-                let b = bytes[i]
-                // Letters and most punctuation are above `;` (0x3B); of those only `\` matters.
-                if b > ASCII.semicolon && b != ASCII.backslash { i += 1; continue }
-                if b == ASCII.backslash { i += 2; continue }
-                if b == ASCII.openParen { depth += 1 }
-                else if b == ASCII.closeParen { depth = max(0, depth - 1) }
-                else if b == ASCII.semicolon, depth == 0 { last = i }
-                i += 1
+                i = wordStart + 8
             }
-            return last.map { value.startIndex + $0 }
         }
+        while i < count { step() }
+        return last
     }
 
-    /// Words of a comment (`value[comment]`): split at whitespace and parentheses
-    /// ("(x [ip] (may be forged))"); index ranges into `value`.
-    static func words(of comment: Range<Int>, in value: ByteSlice) -> [Range<Int>] {
-        var words: [Range<Int>] = []
-        words.reserveCapacity(6)
-        var i = comment.lowerBound
-        let end = comment.upperBound
-        while i < end {
-            let b = value[i]
-            if ASCII.isWhitespaceOrNewline(b) || b == ASCII.openParen || b == ASCII.closeParen { i += 1; continue }
-            let start = i
-            while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen,
-                  value[i] != ASCII.closeParen { i += 1 }
-            words.append(start..<i)
+    /// The next word of a comment from offset `i` up to `end` (`end` at most `bytes.count`): words are
+    /// split at white space and parentheses ("(x [ip] (may be forged))"); `i` moves past it.
+    @inline(__always)
+    static func nextCommentWord(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ end: Int) -> Range<Int>? {
+        @inline(__always) func splits(_ b: UInt8) -> Bool {
+            // All four white-space bytes and both parentheses are at most `)` (0x29).
+            b <= ASCII.closeParen && (ASCII.isWhitespaceOrNewline(b) || b == ASCII.openParen || b == ASCII.closeParen)
         }
-        return words
+        while i < end, splits(bytes[i]) { i += 1 }
+        guard i < end else { return nil }
+        let start = i
+        while i < end, !splits(bytes[i]) { i += 1 }
+        return start..<i
     }
 
-    /// Reads the from clause's first word and the comments / words after it (ranges into `value`),
-    /// passing over the word item at `skipping` (the clause's word, when it opened the clause).
-    static func readFrom(_ value: ByteSlice, word: Range<Int>?, items: some Sequence<ReceivedTokenizer.Item>,
-                         skipping: Range<Int>? = nil) -> ReceivedFrom {
-        var result = ReceivedFrom()
-        var heloInComment: ByteSlice? = nil
-        var reverseDNS: ByteSlice? = nil
+    /// Whether `bytes[range]` is `lowercase` in any case (`lowercase` lower-case ASCII).
+    static func equalsCaseInsensitive(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ lowercase: StaticString) -> Bool {
+        range.count == lowercase.utf8CodeUnitCount
+            && UnsafeBufferPointer(rebasing: bytes[range]).hasPrefixCaseInsensitive(lowercase)
+    }
+
+    /// Reads the from clause: its first word (`word`) and the comments and words in `span` (offset
+    /// ranges into `bytes`, `value`'s bytes), passing over the word item at `skipping` (the clause's
+    /// word, when it opened the clause).
+    static func readFrom(_ value: ByteSlice, _ bytes: UnsafeBufferPointer<UInt8>, word: Range<Int>?, span: Range<Int>,
+                         skipping: Range<Int>?) -> ReceivedFrom {
+        var ip: IPAddress? = nil
+        var mayBeForged = false
+        var heloInComment: Range<Int>? = nil
+        var reverseDNS: Range<Int>? = nil
         var sawUnknown = false
-        for item in items {
+        var items = ReceivedTokenizer(UnsafeBufferPointer(rebasing: bytes[..<span.upperBound]), from: span.lowerBound)
+        while let item = items.next() {
             if let skipping, item.kind == .word, item.range == skipping { continue }
             switch item.kind {
             case .comment:
-                let comment = value[item.range]
-                if comment.firstRange(ofCaseInsensitive: "may be forged") != nil { result.mayBeForged = true }
-                let words = words(of: item.range, in: value)
-                // A reverse-DNS name is the first word of a comment that also holds an IP, or a lone
-                // dotted name ("(localhost)", Sendmail without IP): not "(uid 0)", "(authenticated ...)".
+                let comment = UnsafeBufferPointer(rebasing: bytes[item.range])
+                let forged: StaticString = "may be forged"
+                if forged.withUTF8Buffer({ ASCIICaseInsensitive.firstOffset(of: $0, in: comment) }) != nil { mayBeForged = true }
+                // The comment's words in one pass, without an array of them (one was an allocation a
+                // comment): the IP is the first word that reads as one; `helo=NAME` (Exim) or
+                // `HELO NAME` (qmail) gives the HELO name, the first one seen; a reverse-DNS name is the
+                // first word of a comment that also holds an IP, or a lone dotted name ("(localhost)",
+                // Sendmail without IP): not "(uid 0)", "(authenticated ...)". That first word is judged
+                // once the whole comment is read.
                 var commentIP: IPAddress? = nil
                 var ipWordIndex = -1
-                for (index, w) in words.enumerated() {
-                    if let ip = ipLiteral(value, w) { commentIP = ip; ipWordIndex = index; break }
-                }
-                var k = 0
-                while k < words.count {
-                    let w = value[words[k]]
-                    if w.equalsCaseInsensitive("helo") || w.equalsCaseInsensitive("ehlo"), k + 1 < words.count {
-                        heloInComment = heloInComment ?? value[words[k + 1]]  // qmail "(HELO name)"
-                        k += 2
-                        continue
-                    }
-                    if w.hasPrefixCaseInsensitive("helo=") || w.hasPrefixCaseInsensitive("ehlo=") {
-                        heloInComment = heloInComment ?? w.dropFirst(5)  // Exim "helo=name"
-                    } else if k == 0, k != ipWordIndex, reverseDNS == nil, !sawUnknown, let name = hostName(w),
-                              commentIP != nil || (words.count == 1 && (name.contains(ASCII.dot) || name.equalsCaseInsensitive("localhost")))
+                var firstWord: Range<Int>? = nil
+                var firstMayNameHost = false
+                var heloArgumentPending = false
+                var count = 0
+                var i = item.range.lowerBound
+                while let w = nextCommentWord(bytes, &i, item.range.upperBound) {
+                    if commentIP == nil, let found = ipLiteral(bytes, w) { commentIP = found; ipWordIndex = count }
+                    if heloArgumentPending {
+                        heloInComment = heloInComment ?? w  // qmail "(HELO name)"
+                        heloArgumentPending = false
+                    } else if equalsCaseInsensitive(bytes, w, "helo") || equalsCaseInsensitive(bytes, w, "ehlo") {
+                        heloArgumentPending = true
+                    } else if UnsafeBufferPointer(rebasing: bytes[w]).hasPrefixCaseInsensitive("helo=")
+                                || UnsafeBufferPointer(rebasing: bytes[w]).hasPrefixCaseInsensitive("ehlo=")
                     {
-                        if name.equalsCaseInsensitive("unknown") { sawUnknown = true } else { reverseDNS = name }
+                        heloInComment = heloInComment ?? (w.lowerBound + 5)..<w.upperBound  // Exim "helo=name"
+                    } else if count == 0 {
+                        firstMayNameHost = true
                     }
-                    k += 1
+                    if count == 0 { firstWord = w }
+                    count += 1
                 }
-                if result.ip == nil { result.ip = commentIP }
+                // (A lone "HELO" with no name after it would be judged as a first word, and never
+                // names a host: no dot, no IP beside it.)
+                if firstMayNameHost, ipWordIndex != 0, reverseDNS == nil, !sawUnknown, let first = firstWord,
+                   let name = hostName(bytes, first),
+                   commentIP != nil || (count == 1 && (UnsafeBufferPointer(rebasing: bytes[name]).contains(ASCII.dot)
+                                                       || equalsCaseInsensitive(bytes, name, "localhost")))
+                {
+                    if equalsCaseInsensitive(bytes, name, "unknown") { sawUnknown = true } else { reverseDNS = name }
+                }
+                if ip == nil { ip = commentIP }
             case .word:
                 // fetchmail / Exim 3: "from NAME [IP] by ..."
-                if result.ip == nil, let ip = ipLiteral(value, item.range) { result.ip = ip }
+                if ip == nil, let found = ipLiteral(bytes, item.range) { ip = found }
             }
         }
-        let wordIP = word.flatMap { ipLiteral(value, $0) }
-        let word = word.map { value[$0] }
+        let wordIP = word.flatMap { ipLiteral(bytes, $0) }
+        var helo: String? = nil
         if let heloInComment {
             // qmail and Exim put the reverse-DNS name (or the IP) first and the HELO name in a comment.
-            result.helo = text(heloInComment)
+            helo = text(value, bytes, heloInComment)
             if let wordIP {
-                if result.ip == nil { result.ip = wordIP }
-            } else if let word, !word.equalsCaseInsensitive("unknown") {
+                if ip == nil { ip = wordIP }
+            } else if let word, !equalsCaseInsensitive(bytes, word, "unknown") {
                 reverseDNS = reverseDNS ?? word
             }
         } else {
-            result.helo = word.map(text)
-            if result.ip == nil { result.ip = wordIP }
+            helo = word.map { text(value, bytes, $0) }
+            if ip == nil { ip = wordIP }
         }
-        result.reverseDNS = reverseDNS.map(text)
-        return result
-    }
-
-    /// `ipLiteral(value[range])`, without making the slice when the first byte rules an IP out.
-    static func ipLiteral(_ value: ByteSlice, _ range: Range<Int>) -> IPAddress? {
-        guard let first = range.first.map({ value[$0] }),
-              first == ASCII.openBracket || first == ASCII.colon || hexValue(first) != nil else { return nil }
-        return ipLiteral(value[range])
+        return ReceivedFrom(helo: helo, reverseDNS: reverseDNS.map { text(value, bytes, $0) }, ip: ip, mayBeForged: mayBeForged)
     }
 
     /// An IP in any of the shapes Received fields use: `[192.0.2.1]`, `[IPv6:...]`, `192.0.2.1`,
-    /// `[fe80::1%22]`, `[192.0.2.1]:2222`, `(192.0.2.1)` content.
-    static func ipLiteral(_ word: ByteSlice) -> IPAddress? {
-        var w = word
-        while let last = w.last, last == ASCII.comma || last == ASCII.semicolon { w = w.dropLast() }
-        guard let first = w.first, first == ASCII.openBracket || first == ASCII.colon
-                || hexValue(first) != nil, w.count <= 64
-        else { return nil }
-        return IPAddress(bytes: w)
+    /// `[fe80::1%22]`, `[192.0.2.1]:2222`, `(192.0.2.1)` content; `range` an offset range into `bytes`.
+    static func ipLiteral(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> IPAddress? {
+        var end = range.upperBound
+        while end > range.lowerBound, bytes[end - 1] == ASCII.comma || bytes[end - 1] == ASCII.semicolon { end -= 1 }
+        guard end > range.lowerBound, end - range.lowerBound <= 64 else { return nil }
+        let first = bytes[range.lowerBound]
+        guard first == ASCII.openBracket || first == ASCII.colon || hexValue(first) != nil else { return nil }
+        return IPAddress(bytes: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end]))
     }
 
-    /// A reverse-DNS name from a comment's first word: `IDENT:user@` and `user@` prefixes and a trailing
-    /// dot removed; nil for things that are not host names (8-bit bytes allowed: IDNs in UTF-8).
-    static func hostName(_ word: ByteSlice) -> ByteSlice? {
-        var w = word
-        if let at = w.lastIndex(of: ASCII.at) { w = w[(at + 1)...] }
-        if w.last == ASCII.dot { w = w.dropLast() }
-        guard !w.isEmpty, w.allSatisfy({ ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == ASCII.dot
-            || $0 == ASCII.hyphen || $0 == UInt8(ascii: "_") || $0 >= 0x80 })
-        else { return nil }
-        return w
+    /// A reverse-DNS name from a comment's first word (`range`, an offset range into `bytes`):
+    /// `IDENT:user@` and `user@` prefixes and a trailing dot removed; nil for things that are not host
+    /// names (8-bit bytes allowed: IDNs in UTF-8).
+    static func hostName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        var start = range.lowerBound, end = range.upperBound
+        var i = end
+        while i > start {
+            i -= 1
+            if bytes[i] == ASCII.at { start = i + 1; break }
+        }
+        if end > start, bytes[end - 1] == ASCII.dot { end -= 1 }
+        guard end > start else { return nil }
+        for b in UnsafeBufferPointer(rebasing: bytes[start..<end]) {
+            guard ASCII.isAlpha(b) || ASCII.isDigit(b) || b == ASCII.dot || b == ASCII.hyphen || b == UInt8(ascii: "_")
+                    || b >= 0x80 else { return nil }
+        }
+        return start..<end
     }
 }
 
-/// Splits a Received value into words and comments, as index ranges into the value (no copies, and no
-/// reference counting per item).
-enum ReceivedTokenizer {
+/// Splits a Received value into words and comments, as offset ranges into its bytes (no copies, and no
+/// reference counting per item), one at a time (no array of them).
+struct ReceivedTokenizer {
     struct Item {
         enum Kind { case word, comment }
         var kind: Kind
@@ -374,29 +452,33 @@ enum ReceivedTokenizer {
 
     static let maxWordBytes = 255
 
-    /// Reads the items of a value one at a time (index ranges into the value; no array of them).
-    struct Cursor: Sequence, IteratorProtocol {
-        private let value: ByteSlice
-        private var i: Int
+    /// The bytes read: everything after `bytes.count` is out of reach.
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var i: Int
 
-        init(_ value: ByteSlice) {
-            self.value = value
-            self.i = value.startIndex
-        }
+    /// Reads `bytes` from offset `start`.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) {
+        self.bytes = bytes
+        self.i = start
+    }
 
-        /// The next word or comment, or nil at the end.
-        mutating func next() -> Item? {
-            let end = value.endIndex
-            while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
-            guard i < end else { return nil }
-            if value[i] == ASCII.openParen {
-                let comment = Comment.scan(value, openingAt: i)
-                i = comment.next
-                return Item(kind: .comment, range: comment.content)
-            }
-            let start = i
-            while i < end, !ASCII.isWhitespaceOrNewline(value[i]), value[i] != ASCII.openParen { i += 1 }
-            return Item(kind: .word, range: start..<Swift.min(i, start + maxWordBytes))
+    /// The next word or comment, or nil at the end.
+    mutating func next() -> Item? {
+        let end = bytes.count
+        while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
+        guard i < end else { return nil }
+        if bytes[i] == ASCII.openParen {
+            let comment = Comment.scan(bytes, openingAt: i)
+            i = comment.next
+            return Item(kind: .comment, range: comment.content)
         }
+        let start = i
+        // White space and `(` end a word; all five bytes are at most `(` (0x28), as few others are.
+        while i < end {
+            let b = bytes[i]
+            if b <= ASCII.openParen, ASCII.isWhitespaceOrNewline(b) || b == ASCII.openParen { break }
+            i += 1
+        }
+        return Item(kind: .word, range: start..<Swift.min(i, start + Self.maxWordBytes))
     }
 }
