@@ -100,15 +100,19 @@ struct DateScanner {
         }
     }
 
-    /// Reads digits at `from`; returns the value and the index after them (at most 9 digits kept).
+    /// Reads digits at `from`; returns the value, the number of digits and the index after them (at most
+    /// 9 digits kept: the arithmetic cannot overflow, and is written without overflow checks).
+    @inline(__always)
     static func digits(_ value: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, Int) {
         var i = from
         var n = 0
         var count = 0
-        while i < value.count, ASCII.isDigit(value[i]) {
-            if count < 9 { n = n * 10 + Int(value[i] - ASCII.zero) }
-            count += 1
-            i += 1
+        while i < value.count {
+            let digit = value[i] &- ASCII.zero
+            guard digit <= 9 else { break }
+            if count < 9 { n = n &* 10 &+ Int(digit) }
+            count &+= 1
+            i &+= 1
         }
         return (n, count, i)
     }
@@ -218,14 +222,17 @@ struct DateScanner {
         let w = UnsafeBufferPointer(rebasing: word[..<count])
         // The word lower-cased, packed into two integers (at most 12 bytes), compared with the known
         // words without a String per word (a String, a month search and a dictionary lookup per word
-        // were most of the cost of reading Received dates).
+        // were most of the cost of reading Received dates). The known words are constants: as `static
+        // let`s each was a `swift_once` call at every use (five a word), and the packing went through
+        // `prefix(12).enumerated()`: `word` 265 -> 168 instructions a call on the sisimai bsd mbox x3.
         let lower = PackedWord(w)
         if lower == Self.am || lower == Self.amDotted { meridiem = 0; return }
         if lower == Self.pm || lower == Self.pmDotted { meridiem = 12; return }
         // The first three letters name at most one month (jan ... dec differ): only that month is
         // tested for the word being a prefix of its name.
+        // (A three-letter word, the usual, is that prefix already.)
         if month == nil, w.count >= 3, let m = Self.monthIndex(firstThree: lower.low & 0xFF_FFFF),
-           Self.packedMonths[m].hasPrefix(lower) {
+           w.count == 3 || Self.monthName(m).hasPrefix(lower) {
             month = m + 1
             return
         }
@@ -237,19 +244,32 @@ struct DateScanner {
 
     /// Up to 12 bytes, ASCII letters lower-cased, and their count: equal when the lower-cased words are.
     struct PackedWord: Hashable {
+        /// The first eight bytes, the first in the lowest bits.
         var low: UInt64 = 0
+        /// Bytes 8 to 11.
         var high: UInt32 = 0
         var count: Int
 
-        init(_ bytes: some Collection<UInt8>) {
-            count = bytes.count
-            for (i, b) in bytes.prefix(12).enumerated() {
-                let folded = UInt64(ASCII.lowercased(b))
-                if i < 8 { low |= folded << UInt64(8 * i) } else { high |= UInt32(folded) << UInt32(8 * (i - 8)) }
-            }
+        /// A word already packed (the constants below).
+        init(low: UInt64, high: UInt32, count: Int) {
+            self.low = low
+            self.high = high
+            self.count = count
         }
 
-        init(_ text: String) { self.init(Array(text.utf8)) }
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            count = bytes.count
+            let lowCount = min(count, 8), highCount = min(count, 12)
+            var i = 0
+            // Shifts below the width: `&<<` is exact, without `<<`'s test for a shift past it.
+            while i < lowCount { low |= UInt64(ASCII.lowercased(bytes[i])) &<< UInt64(8 &* i); i &+= 1 }
+            while i < highCount { high |= UInt32(ASCII.lowercased(bytes[i])) &<< UInt32(8 &* (i &- 8)); i &+= 1 }
+        }
+
+        init(_ text: String) {
+            var text = text
+            self = text.withUTF8 { PackedWord($0) }
+        }
 
         /// Whether `prefix`'s bytes begin this word's.
         func hasPrefix(_ prefix: PackedWord) -> Bool {
@@ -283,9 +303,32 @@ struct DateScanner {
         }
     }
 
-    static let am = PackedWord("am"), amDotted = PackedWord("a.m"), pm = PackedWord("pm"), pmDotted = PackedWord("p.m")
-    static let t = PackedWord("t"), j = PackedWord("j")
-    static let packedMonths = months.map(PackedWord.init)
+    // The words `word` knows, packed (tested against `PackedWord` of their text).
+    static var am: PackedWord { PackedWord(low: 0x6d61, high: 0, count: 2) }
+    static var amDotted: PackedWord { PackedWord(low: 0x6d2e61, high: 0, count: 3) }  // "a.m" ("a.m." less its dot)
+    static var pm: PackedWord { PackedWord(low: 0x6d70, high: 0, count: 2) }
+    static var pmDotted: PackedWord { PackedWord(low: 0x6d2e70, high: 0, count: 3) }
+    static var t: PackedWord { PackedWord(low: 0x74, high: 0, count: 1) }
+    static var j: PackedWord { PackedWord(low: 0x6a, high: 0, count: 1) }
+
+    /// The full name of the month (0-based), packed: `PackedWord(months[index])`.
+    static func monthName(_ index: Int) -> PackedWord {
+        switch index {
+        case 0: return PackedWord(low: 0x79_7261_756e_616a, high: 0, count: 7)       // january
+        case 1: return PackedWord(low: 0x7972_6175_7262_6566, high: 0, count: 8)     // february
+        case 2: return PackedWord(low: 0x68_6372_616d, high: 0, count: 5)             // march
+        case 3: return PackedWord(low: 0x6c_6972_7061, high: 0, count: 5)             // april
+        case 4: return PackedWord(low: 0x79_616d, high: 0, count: 3)                  // may
+        case 5: return PackedWord(low: 0x656e_756a, high: 0, count: 4)                // june
+        case 6: return PackedWord(low: 0x796c_756a, high: 0, count: 4)                // july
+        case 7: return PackedWord(low: 0x7473_7567_7561, high: 0, count: 6)           // august
+        case 8: return PackedWord(low: 0x6562_6d65_7470_6573, high: 0x72, count: 9)   // september
+        case 9: return PackedWord(low: 0x72_6562_6f74_636f, high: 0, count: 7)       // october
+        case 10: return PackedWord(low: 0x7265_626d_6576_6f6e, high: 0, count: 8)    // november
+        default: return PackedWord(low: 0x7265_626d_6563_6564, high: 0, count: 8)    // december
+        }
+    }
+
     static let packedZones: [PackedWord: Int] = Dictionary(uniqueKeysWithValues: zones.map { (PackedWord($0.key), $0.value) })
 
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
