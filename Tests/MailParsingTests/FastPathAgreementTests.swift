@@ -19,6 +19,42 @@ import TestSupport
         }
     }
 
+    /// `Comment.scan` reads eight bytes at a time and only the parentheses and backslashes in them: the
+    /// same comment as the byte loop (RFC 5322 §3.2.2: nested, quoted pairs skipped, unterminated to the
+    /// end), at every offset, over values dense in those bytes and longer than a word.
+    @Test func commentScanAgreesWithTheByteLoop() {
+        func byBytes(_ value: [UInt8], _ open: Int) -> (Range<Int>, Int) {
+            var depth = 0, i = open
+            while i < value.count {
+                let c = value[i]
+                if c == ASCII.backslash { i += 2; continue }
+                if c == ASCII.openParen { depth += 1 }
+                if c == ASCII.closeParen {
+                    depth -= 1
+                    if depth == 0 { return ((open + 1)..<i, i + 1) }
+                }
+                i += 1
+            }
+            return ((open + 1)..<max(open + 1, value.count), value.count)
+        }
+        var generator = SplitMix64(seed: 12)
+        let alphabet = Self.ascii("(()\\ab c;")
+        var values: [[UInt8]] = [Self.ascii("("), Self.ascii("(\\"), Self.ascii("(abcdefg\\)"), Self.ascii("(abcdefgh\\"),
+                                 Self.ascii("(a(b)c)d"), Self.ascii("(((((((((a)))))))))")]
+        for _ in 0..<4000 { values.append([ASCII.openParen] + generator.bytes(alphabet, count: generator.below(40))) }
+        for value in values {
+            for open in value.indices where value[open] == ASCII.openParen {
+                let found = value.withUnsafeBufferPointer { Comment.scan($0, openingAt: open) }
+                let expected = byBytes(value, open)
+                #expect(found.content == expected.0 && found.next == expected.1, "\(String(decoding: value, as: UTF8.self)) \(open)")
+                // Through a slice whose indices do not start at zero.
+                let padded = Self.ascii("xyz") + value
+                let sliced = Comment.scan(padded[3...], openingAt: open + 3)
+                #expect(sliced.content == (expected.0.lowerBound + 3)..<(expected.0.upperBound + 3) && sliced.next == expected.1 + 3)
+            }
+        }
+    }
+
     @Test func messageIDFastPathAgreesWithTheScan() {
         var values = ["<a@b>", " <a@b> ", ",;> <a@b>", "<a b@c>", "<a@b", "<>", "<> <x@y>", "(c) <a@b>", "<a(c)@b>",
                       "<a@b> <c@d>", "a@b", "<a<b@c>", "\t<x.y@z>\r\n", "<" + String(repeating: "x", count: 998) + ">",

@@ -194,7 +194,8 @@ let dateTable: [(input: String, expected: String?)] = [
                       "1", "9", "12", "31", "029", "2015", "97", "101", "12345", "1234567890123", ":", "10:00", "10:00:00",
                       "23:59:60", "08:07:", "1:17", ".123", "+", "-", "+0900", "-0330", "-600", "+05:30", "+9999", "&#43;",
                       "&#45;", "&#4", "(", ")", "(JST)", "(MET DST)", "\\", "2026-11-29", "T05:33:05Z", "29-04-2017",
-                      "04/29/2017", "29.04.2017", "/", ".", "'", "\u{e9}"]
+                      "04/29/2017", "29.04.2017", "/", ".", "'", "\u{e9}", "Septemberxyzw", "Septemberxyz.", "abcdefghijklm", "Decemberxyz",
+                      "Jan..", "a.m..", "..."]
         var values: [[UInt8]] = dateTable.map { Array($0.input.utf8) }
         for _ in 0..<8_000 {
             values.append(Array((0..<random.below(14)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8))

@@ -321,7 +321,7 @@ let receivedRows: [ReceivedRow] = {
     }
 }
 
-/// `parse` keeps the from clause as a span of the value and reads its items again: the same reading as
+/// `parse` reads the from clause item by item as the tokenizer gives them: the same reading as
 /// collecting the items in an array while walking the clauses, as it did before, on random values
 /// made of the pieces that move the tokenizer (comments first, nested, unterminated, keywords, IPs).
 @Suite struct ReceivedFromSpanTests {
@@ -392,6 +392,15 @@ let receivedRows: [ReceivedRow] = {
             let expected = describe(ReceivedReference.parse(value, reading: clauses))
             #expect(parsed == expected, "\(clauses.rawValue) \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
         }
+        // The hop's reading: the same from clause, its names as the bytes the texts are made of.
+        let (from, date) = ReceivedField.readFromAndDate(value)
+        let reference = ReceivedReference.parse(value, reading: [.from, .date])
+        let fromText = from.map {
+            ReceivedFrom(helo: $0.helo.map { CharsetDecoder.utf8OrWindows1252(value[$0]) },
+                         reverseDNS: $0.reverseDNS.map { CharsetDecoder.utf8OrWindows1252(value[$0]) }, ip: $0.ip, mayBeForged: $0.mayBeForged)
+        }
+        #expect(fromText == reference.from && date == reference.date, "\(String(decoding: bytes, as: UTF8.self))",
+                sourceLocation: sourceLocation)
     }
 
     @Test func randomValuesReadAsTheSliceParser() {

@@ -58,21 +58,55 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             start += 1
             end = close
         }
-        if UnsafeBufferPointer(rebasing: bytes[start..<end]).hasPrefixCaseInsensitive("ipv6:") { start += 5 }
-        // A zone index ends the address ("fe80::1%eth0"); a colon before it makes it IPv6.
-        var isV6 = false
-        for k in start..<end {
-            if bytes[k] == UInt8(ascii: "%") { end = k; break }
-            if bytes[k] == ASCII.colon { isV6 = true }
+        if start < end, bytes[start] | 0x20 == UInt8(ascii: "i"),
+           UnsafeBufferPointer(rebasing: bytes[start..<end]).hasPrefixCaseInsensitive("ipv6:") { start += 5 }
+        // A zone index ends the address ("fe80::1%eth0"); a colon before it makes it IPv6. Until a
+        // colon the bytes are read as a dotted quad in the same pass (`parseV4`'s rules; a separate
+        // search for the colon and then the quad were ~300 instructions an address).
+        var quad: UInt32 = 0, parts = 0, part: UInt32 = 0, digits = 0
+        var isQuad = true
+        var k = start
+        while k < end {
+            let b = bytes[k]
+            let digit = b &- ASCII.zero
+            if digit <= 9 {
+                part = part &* 10 &+ UInt32(digit)  // at most 3 digits are kept: no overflow
+                digits += 1
+                if digits > 3 || part > 255 { isQuad = false; part = 0; digits = 0 }
+            } else if b == ASCII.dot {
+                if digits > 0, parts < 3 {
+                    quad = quad << 8 | part
+                    parts += 1
+                    part = 0
+                    digits = 0
+                } else {
+                    isQuad = false
+                }
+            } else if b == UInt8(ascii: "%") {
+                end = k
+                break
+            } else if b == ASCII.colon {
+                break
+            } else if hexValue(b) != nil {
+                isQuad = false  // an IPv6 group, if a colon follows
+            } else {
+                // Neither IPv4 nor the hex digits IPv6 has before its first colon (Received words like
+                // "forged" and "authenticated" end here, not at their end).
+                return nil
+            }
+            k += 1
         }
-        guard end > start, end - start <= 45 else { return nil }
-        let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        if !isV6 {
-            guard let v4 = Self.parseV4(text) else { return nil }
-            self.init(ipv4: v4)
+        if k == end {
+            // No colon: IPv4 or nothing.
+            guard isQuad, digits > 0, parts == 3 else { return nil }
+            self.init(ipv4: quad << 8 | part)
             return
         }
-        guard let (high, low) = Self.parseV6(text) else { return nil }
+        // IPv6: the zone index may come after the colon.
+        while k < end, bytes[k] != UInt8(ascii: "%") { k += 1 }
+        end = k
+        guard end - start <= 45 else { return nil }
+        guard let (high, low) = Self.parseV6(UnsafeBufferPointer(rebasing: bytes[start..<end])) else { return nil }
         if high == 0, low >> 32 == 0xFFFF {
             self.init(ipv4: UInt32(truncatingIfNeeded: low))  // IPv4-mapped (RFC 4291 §2.5.5.2)
         } else {
