@@ -413,7 +413,9 @@ let receivedRows: [ReceivedRow] = {
                       "192.0.2.3,", "192.0.2.4;", "(may be forged)", "MAY BE FORGED", "<x@example.org>", "x@example.org",
                       "<postmaster>", "multiple", "ESMTPS", "Microsoft SMTP Server", "<Q1@mx>", "\r\n\t", "\n ", "\r",
                       "\r\n", "\t", "Mon, 12 Jan 2015", " 10:00:00 +0900", " (JST)", "Jan", "2015", "\u{e9}", "caf\u{e9}.example",
-                      "\u{65e5}\u{672c}.example", ".", "a.", "@", "(.", "(@"]
+                      "\u{65e5}\u{672c}.example", ".", "a.", "@", "(.", "(@",
+                      "may", "MaY", "dismay", "be", "BE", "forged", "FORGEDx", "may be", "be forged", "may  be forged",
+                      "may\tbe forged", "may(be forged", "may be(forged", "(may be forged", "may be forgedx", "may be forge"]
         var inputs: [[UInt8]] = [[], Array("from".utf8), Array("from (".utf8), Array(";".utf8), [0xE9, 0x20, 0x28, 0xFF],
                                  Array("from a ([192.0.2.1]".utf8), Array("from a\\".utf8)]
         for _ in 0..<6_000 {
@@ -443,6 +445,20 @@ let receivedRows: [ReceivedRow] = {
             }
         }
         #expect(count > 500)
+    }
+
+    /// "may be forged" is found from the comment's words: every near miss reads as the substring search.
+    @Test func forgedPhraseReadsAsTheSearch() {
+        let phrases = ["may be forged", "MAY BE FORGED", "May Be Forgedly", "dismay be forged", "may be forge", "may be forg",
+                       "may  be forged", "may\tbe forged", "may\r\n be forged", "may(be forged", "may be(forged", "may be)forged",
+                       "may be be forged", "may may be forged", "may be may be forged", "may bee forged", "may b forged",
+                       "mayy be forged", "ma be forged", "may be\u{0}forged", "may be forged(x)", "(may be forged)", "be forged",
+                       "may be", "may", ""]
+        for phrase in phrases {
+            Self.expectAgreement(Array("from a (b [192.0.2.1] \(phrase)) by c; 1 Jan 2020 00:00 +0000".utf8))
+            Self.expectAgreement(Array("from a (\(phrase) b [192.0.2.1]) by c".utf8))
+            Self.expectAgreement(Array("from a (x) (\(phrase)) by c".utf8))
+        }
     }
 
     @Test func longValuesReadAsTheSliceParser() {

@@ -295,6 +295,7 @@ public struct ReceivedField: Sendable {
         var clause: Clauses { Clauses(rawValue: bit) }
 
         /// The keyword `bytes[range]` spells (any case), or nil.
+        @inline(__always)
         init?(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
             let count = range.count
             guard count >= 2, count <= 4 else { return nil }
@@ -392,6 +393,9 @@ public struct ReceivedField: Sendable {
             && UnsafeBufferPointer(rebasing: bytes[range]).hasPrefixCaseInsensitive(lowercase)
     }
 
+    /// How much of "may be forged" the words of a comment have shown so far.
+    enum ForgedPhraseStep { case none, may, be }
+
     /// Reads a from clause item by item, in the order the tokenizer gives them: its word (the first word
     /// item), and every item after the `from` keyword except that word when it came first.
     struct FromReader {
@@ -414,9 +418,6 @@ public struct ReceivedField: Sendable {
             }
             switch item.kind {
             case .comment:
-                let comment = UnsafeBufferPointer(rebasing: bytes[item.range])
-                let forged: StaticString = "may be forged"
-                if forged.withUTF8Buffer({ ASCIICaseInsensitive.firstOffset(of: $0, in: comment) }) != nil { mayBeForged = true }
                 // The comment's words in one pass, without an array of them (one was an allocation a
                 // comment): the IP is the first word that reads as one; `helo=NAME` (Exim) or
                 // `HELO NAME` (qmail) gives the HELO name, the first one seen; a reverse-DNS name is the
@@ -429,8 +430,27 @@ public struct ReceivedField: Sendable {
                 var firstMayNameHost = false
                 var heloArgumentPending = false
                 var count = 0
+                // Sendmail's "may be forged", ASCII case aside, anywhere in the comment, is told from its
+                // words: one ending in "may", one space, "be", one space, one starting with "forged"
+                // (the words split at white space and parentheses, so the phrase's bytes are exactly
+                // these). A search of the comment for it was ~200 instructions a comment.
+                var forgedStep = ForgedPhraseStep.none
+                var previousEnd = -1
                 var i = item.range.lowerBound
                 while let w = nextCommentWord(bytes, &i, item.range.upperBound) {
+                    if !mayBeForged {
+                        // (`previousEnd` is a word's end, inside the comment, when it is not -1.)
+                        let oneSpace = previousEnd >= 0 && w.lowerBound == previousEnd + 1 && bytes[previousEnd] == ASCII.space
+                        if forgedStep == .may, oneSpace, equalsCaseInsensitive(bytes, w, "be") {
+                            forgedStep = .be
+                        } else if forgedStep == .be, oneSpace, UnsafeBufferPointer(rebasing: bytes[w]).hasPrefixCaseInsensitive("forged") {
+                            mayBeForged = true
+                        } else {
+                            forgedStep = w.count >= 3 && UnsafeBufferPointer(rebasing: bytes[(w.upperBound - 3)..<w.upperBound])
+                                .hasPrefixCaseInsensitive("may") ? .may : .none
+                        }
+                        previousEnd = w.upperBound
+                    }
                     if commentIP == nil, let found = ipLiteral(bytes, w) { commentIP = found; ipWordIndex = count }
                     if heloArgumentPending {
                         heloInComment = heloInComment ?? w  // qmail "(HELO name)"
