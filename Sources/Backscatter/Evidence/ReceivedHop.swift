@@ -2,8 +2,9 @@ import MailParsing
 
 /// One Received field reduced to what the classifier judges a hop by: the name the client gave (HELO),
 /// the reverse-DNS name and the IP the receiving host recorded, and the date.
-/// Read with `ReceivedField.readFromAndDate`, `ReceivedField.parse`'s reading (RFC 5321 §4.4); kept as plain values so observations stay small:
-/// an observation holds up to `Observation.maxListed` hops for the whole scan.
+/// Read with `ReceivedField.readFromAndDate`, `ReceivedField.parse`'s reading of the from clause and
+/// the date (RFC 5321 §4.4); kept as plain values so observations stay small: an observation holds up
+/// to `Observation.maxListed` hops for the whole scan.
 public struct ReceivedHop: Sendable, Hashable {
     /// The name the client gave in HELO/EHLO (`from NAME`), lower case: chosen by the sender, so it can lie.
     public var helo: String?

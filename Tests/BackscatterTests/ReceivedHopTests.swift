@@ -1,0 +1,64 @@
+import Backscatter
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// `ReceivedHop` reads its values from the from clause's byte ranges (`ReceivedField.readFromAndDate`);
+/// it must give what it gave when it was built from `ReceivedField.parse`'s Strings: the names lower
+/// case, the reverse name without its trailing dot, one String for both when they are equal.
+struct ReceivedHopTests {
+    /// The hop as it was built before (commit 9327470), from the public parser.
+    static func reference(_ value: ByteSlice) -> (helo: String?, reverseName: String?, address: IPAddress?, date: Int64?) {
+        let field = ReceivedField.parse(value, reading: [.from, .date])
+        var reverseName = field.from?.reverseDNS?.lowercasedIfNeeded()
+        if var name = reverseName, name.hasSuffix(".") { name.removeLast(); reverseName = name }
+        var helo = field.from?.helo?.lowercasedIfNeeded()
+        if let name = reverseName, helo == name { helo = name }
+        return (helo, reverseName, field.from?.ip, field.date?.secondsSince1970)
+    }
+
+    static func expectAgreement(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        let hop = ReceivedHop(bytes[...])
+        let expected = reference(bytes[...])
+        #expect(hop.helo == expected.helo && hop.reverseName == expected.reverseName && hop.address == expected.address
+                    && hop.date == expected.date,
+                "\(String(decoding: bytes, as: UTF8.self)): \(hop) against \(expected)", sourceLocation: sourceLocation)
+    }
+
+    @Test func randomValuesReadAsBefore() {
+        var random = SplitMix64(seed: 0x40_9E)
+        let pieces = ["from", "FROM", " ", " ", "by", "with", "id", "for", "(", ")", "\\", ";", "; ", "helo=", "HELO=",
+                      "ehlo", "HELO", "unknown", "UNKNOWN", "localhost", "LocalHost.", "mx.example.org", "MX.Example.ORG.",
+                      "mx.example.org.", "user@", "IDENT:root@", "[192.0.2.1]", "192.0.2.7", "[IPv6:2001:db8::1]",
+                      "(may be forged)", "\r\n\t", "\n ", "Mon, 12 Jan 2015", " 10:00:00 +0900", "\u{e9}",
+                      "caf\u{e9}.example", "CAF\u{c9}.EXAMPLE", "\u{212a}.example", "k.example", "K.EXAMPLE", ".", "a.", "@"]
+        var inputs: [[UInt8]] = [[], Array("from".utf8), Array("from mx.example.org (MX.example.org. [192.0.2.1])".utf8),
+                                 Array("from \u{212a}.example (k.example [192.0.2.1])".utf8),
+                                 Array("from k.example (\u{212a}.example [192.0.2.1])".utf8),
+                                 // The reverse name as the clause's word (qmail, Exim): its trailing dot is the hop's to drop.
+                                 Array("from mx.example.org. (HELO helo.example) ([192.0.2.1])".utf8),
+                                 Array("from MX.Example.ORG. ([192.0.2.1] helo=mx.example.org)".utf8),
+                                 Array("from caf\u{e9}.example. (HELO caf\u{e9}.example) ([192.0.2.1])".utf8)]
+        for _ in 0..<5_000 {
+            var bytes = Array((0..<random.below(24)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8)
+            if random.below(8) == 0, !bytes.isEmpty { bytes[random.below(bytes.count)] = 0xE9 }   // Latin-1
+            inputs.append(bytes)
+        }
+        for bytes in inputs { Self.expectAgreement(bytes) }
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable)) func corpusFieldsReadAsBefore() throws {
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        var count = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".eml") {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            for field in HeaderSection.parse(Array(data)[...]).all("received") {
+                Self.expectAgreement(Array(field.rawValue))
+                Self.expectAgreement(Array(field.unfoldedValue))
+                count += 1
+            }
+        }
+        #expect(count > 500)
+    }
+}
