@@ -579,7 +579,8 @@ struct ReceivedTokenizer {
         }
         let start = i
         // White space and `(` end a word; all five bytes are at most `(` (0x28), as few others are:
-        // eight bytes none of which is are passed over at once (`ByteWord.hasByte(_:below:)` is exact).
+        // eight bytes with none at most 0x28 are passed over at once (`ByteWord.hasByte(_:below:)` is
+        // exact); the loop below decides at any other.
         if let base = UnsafeRawPointer(bytes.baseAddress) {
             while i + 8 <= end, !ByteWord.hasByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self), below: ASCII.openParen + 1) {
                 i += 8
