@@ -1,4 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Testing
+import TestSupport
 @testable import MailParsing
 
 /// The byte helpers rewritten for speed must give the answers of their plain versions.
@@ -71,8 +77,10 @@ import Testing
     }
 }
 
-/// `ByteSubstring.firstOffset` looks for the rarest of the needle's first eight bytes in haystacks of
-/// 64 bytes or more: it must still find the leftmost occurrence, as a plain byte-by-byte search does.
+/// `ByteSubstring.firstOffset` tests sixteen places at a time in haystacks shorter than 128 bytes (the
+/// last block overlapping the one before) and looks for the rarest of the needle's first eight bytes in
+/// longer ones: it must still find the leftmost occurrence, as a plain byte-by-byte search does, and
+/// read nothing outside the haystack.
 @Suite struct ByteSubstringTests {
     static func naive(_ needle: [UInt8], _ haystack: [UInt8]) -> Int? {
         guard !needle.isEmpty else { return 0 }
@@ -99,6 +107,71 @@ import Testing
                 #expect(found == Self.naive(nb, hb), "\(n.debugDescription) in \(h.debugDescription)")
             }
         }
+    }
+
+    /// `body` with `bytes` in memory that ends (`atEnd`) or begins at an inaccessible page, so that a read
+    /// past the last byte (or before the first) crashes the test instead of going unnoticed.
+    static func withGuardedBytes(_ bytes: [UInt8], atEnd: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let size = (bytes.count + page - 1) / page * page + page
+        guard let raw = mmap(nil, size + 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              raw != MAP_FAILED else {
+            Issue.record("mmap failed")
+            return
+        }
+        defer { munmap(raw, size + 2 * page) }
+        mprotect(raw, page, PROT_NONE)
+        mprotect(raw + page + size, page, PROT_NONE)
+        let start = raw.assumingMemoryBound(to: UInt8.self) + (atEnd ? page + size - bytes.count : page)
+        bytes.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: bytes.count) }
+        body(UnsafeBufferPointer(start: start, count: bytes.count))
+    }
+
+    @Test func agreesWithAPlainSearchOnRandomInput() {
+        var generator = SplitMix64(seed: 12)
+        // Few distinct bytes make repeats, overlapping near-matches and 8-bit bytes common; a text-like
+        // alphabet makes the rare-byte anchor of long haystacks differ from the first byte.
+        let alphabets: [[UInt8]] = [
+            Array("ab".utf8), Array("aab ".utf8) + [0x80, 0xFF], Array("the qmail (R) .com<>@".utf8) + [0xE3, 0x81],
+        ]
+        // Every path: fewer than 16 places, a block or more below 128 bytes, memchr above; around the edges.
+        let lengths = [0, 1, 2, 3, 15, 16, 17, 18, 19, 31, 32, 33, 47, 48, 63, 64, 127, 128, 129, 200, 300]
+        for round in 0..<6000 {
+            let alphabet = alphabets[round % alphabets.count]
+            let length = round % 3 == 0 ? generator.below(300) : lengths[generator.below(lengths.count)]
+            let haystack = generator.bytes(alphabet, count: length)
+            let needleLength = [1, 2, 3, 1 + generator.below(4), 1 + generator.below(20), 1 + generator.below(40)][generator.below(6)]
+            var needle: [UInt8]
+            switch generator.below(4) {
+            case 0 where haystack.count >= needleLength:
+                // From the haystack: at the very start, the very end or anywhere.
+                let at = [0, haystack.count - needleLength, generator.below(haystack.count - needleLength + 1)][generator.below(3)]
+                needle = Array(haystack[at..<(at + needleLength)])
+            case 1 where haystack.count >= needleLength:
+                // From the haystack with its last byte changed: many near misses.
+                let at = generator.below(haystack.count - needleLength + 1)
+                needle = Array(haystack[at..<(at + needleLength)])
+                needle[needleLength - 1] = alphabet[generator.below(alphabet.count)]
+            default:
+                needle = generator.bytes(alphabet, count: needleLength)
+            }
+            let expected = Self.naive(needle, haystack)
+            for atEnd in [true, false] {
+                Self.withGuardedBytes(haystack, atEnd: atEnd) { h in
+                    Self.withGuardedBytes(needle, atEnd: atEnd) { n in
+                        let found = ByteSubstring.firstOffset(of: n, in: h)
+                        #expect(found == expected, "\(needle) in \(haystack)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func commonnessIsTheOrderOfTheTable() {
+        let order = Array(" etaoinsrhldcu.0123456789mfpgwyb-:/=,<>;@\"vkETAOINSRHLDCUM()'_FPGWYBVKxjqzXJQZ\t[]!?*#%&+$|~^{}`".utf8)
+        var table = [UInt8](repeating: 0, count: 256)
+        for (position, byte) in order.enumerated() { table[Int(byte)] = UInt8(255 - position) }
+        #expect(ByteSubstring.commonness == table)
     }
 }
 
