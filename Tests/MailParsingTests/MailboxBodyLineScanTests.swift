@@ -1,0 +1,86 @@
+import Testing
+import TestSupport
+@testable import MailParsing
+
+/// `MboxParser.passPlainBodyLines` looks for a line end followed by `F` or `>` sixteen bytes at a time
+/// and reads only the last line it passes again: its cursor must be the one a line-by-line walk leaves,
+/// wherever the lines fall against the blocks, and the messages must be the same however they are fed.
+@Suite struct MailboxBodyLineScanTests {
+    /// The line-by-line walk `passPlainBodyLines` replaced: one memchr a line, stopping before a line
+    /// that starts with `F` or `>` or has no line end.
+    static func walk(_ cursor: inout MboxParser.LineCursor, _ bytes: [UInt8], lineEnd: UInt8, stripCR: Bool) {
+        var lineStart = cursor.lineStart
+        var passed = false
+        while lineStart < bytes.count {
+            let first = bytes[lineStart]
+            if first == UInt8(ascii: "F") || first == UInt8(ascii: ">") { break }
+            guard let end = bytes[lineStart...].firstIndex(of: lineEnd) else { break }
+            cursor.previousLineBlank = end == lineStart || (stripCR && end == lineStart + 1 && first == 0x0D)
+            cursor.previousLineStart = lineStart
+            lineStart = end + 1
+            passed = true
+        }
+        guard passed else { return }
+        cursor.lineStart = lineStart
+        cursor.searchedTo = lineStart
+    }
+
+    static func describe(_ c: MboxParser.LineCursor) -> String {
+        "\(c.lineStart) \(c.searchedTo) \(c.previousLineBlank) \(c.previousLineStart)"
+    }
+
+    @Test func agreesWithALineByLineWalk() {
+        var generator = SplitMix64(seed: 13)
+        // Line ends, the two marks, CR (blank CRLF lines) and filler; some inputs mostly filler, so that
+        // lines run across several blocks.
+        let alphabets: [[UInt8]] = [Array("aF>\n\r ".utf8), Array("aaaaaaaaaaaaaaaF>\n\r".utf8),
+                                    Array("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n".utf8)]
+        for round in 0..<6000 {
+            let bytes = generator.bytes(alphabets[round % alphabets.count], count: generator.below(200))
+            let lineEnd: UInt8 = generator.below(3) == 0 ? 0x0D : 0x0A
+            let stripCR = lineEnd == 0x0A
+            // The cursor at a line start; `searchedTo` anywhere up to that line's end (no line end before it).
+            let starts = [0] + bytes.indices.filter { bytes[$0] == lineEnd }.map { $0 + 1 }
+            var cursor = MboxParser.LineCursor()
+            cursor.lineStart = starts[generator.below(starts.count)]
+            let lineEndIndex = bytes[min(cursor.lineStart, bytes.count)...].firstIndex(of: lineEnd) ?? bytes.count
+            cursor.searchedTo = cursor.lineStart + generator.below(lineEndIndex - cursor.lineStart + 1)
+            cursor.previousLineBlank = generator.below(2) == 0
+            cursor.previousLineStart = generator.below(5)
+            var expected = cursor
+            Self.walk(&expected, bytes, lineEnd: lineEnd, stripCR: stripCR)
+            for atEnd in [true, false] {
+                var found = cursor
+                ByteSubstringTests.withGuardedBytes(bytes, atEnd: atEnd) { buffer in
+                    MboxParser.passPlainBodyLines(&found, buffer.baseAddress!, buffer.count,
+                                                  lineEnd: lineEnd, stripCR: stripCR)
+                }
+                #expect(Self.describe(found) == Self.describe(expected), "\(bytes) from \(Self.describe(cursor))")
+            }
+        }
+    }
+
+    @Test func linesStartingWithFAndGreaterThanAtEveryAlignment() {
+        for (name, lineEnd) in [("LF", "\n"), ("CRLF", "\r\n"), ("CR", "\r")] {
+            for fill in 1...48 {
+                let filler = String(repeating: "a", count: fill)
+                // Not separators: "From me" follows a non-blank line and is no dated envelope.
+                let body = [filler, "From me to you", ">From quoted", "Fine", ">x", "", "F", ">", filler, ""]
+                let text = (["From a@b Thu Jul  2 12:05:05 2020", "Subject: x", ""] + body
+                            + ["From c@d Thu Jul  2 12:05:05 2020", "Subject: y", "", "b", ""]).joined(separator: lineEnd)
+                let input = Array(text.utf8)
+                let messages = MailboxTesting.parse(input)
+                #expect(messages.count == 2, "\(name) \(fill)")
+                guard messages.count == 2 else { continue }
+                // One `>` taken from the quoted From line (mboxrd).
+                let first = (["Subject: x", ""] + body.dropLast().map { $0 == ">From quoted" ? "From quoted" : $0 } + [""])
+                    .joined(separator: lineEnd)
+                #expect(String(decoding: messages[0].bytes, as: UTF8.self) == first, "\(name) \(fill)")
+                #expect(String(decoding: messages[1].bytes, as: UTF8.self) == ["Subject: y", "", "b", ""].joined(separator: lineEnd))
+                #expect(MailboxTesting.tiles(messages, input), "\(name) \(fill)")
+                let report = ChunkingVerifier.verify(input, randomRuns: 2) { MailboxTesting.parse($0).map(MessageSummary.init) }
+                #expect(report.mismatches.isEmpty, "\(name) \(fill)")
+            }
+        }
+    }
+}
