@@ -386,7 +386,8 @@ extension MboxParser {
                         scan.cursor.searchedTo = next
                         return .contentLength(bodyStart: next, length: length)
                     }
-                } else if let length = Self.contentLengthValue(buffer, lineStart, contentEnd) {
+                } else if ASCII.lowercased(buffer[lineStart]) == UInt8(ascii: "c"),  // else no call (41,700 calls,
+                          let length = Self.contentLengthValue(buffer, lineStart, contentEnd) {  // 1.5M on bsd.mbox x3)
                     scan.contentLength = length
                 }
             }
