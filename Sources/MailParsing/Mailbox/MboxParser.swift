@@ -411,7 +411,7 @@ extension MboxParser {
     /// last line passed is read again (backwards, for its start and whether it is blank). Bytes before
     /// `cursor.searchedTo` hold no line end (`scanLines` searched them), so they are not searched again.
     /// (A memchr a line cost ~49 instructions a body line: 9.0M in `scanLines` for the 185,000 lines of
-    /// the sisimai bsd mbox x3.)
+    /// the sisimai bsd mbox x3; this, 4.8M, nearly all of it the loop of 64 bytes.)
     @inline(__always)
     static func passPlainBodyLines(_ cursor: inout LineCursor, _ base: UnsafePointer<UInt8>, _ count: Int,
                                    lineEnd: UInt8, stripCR: Bool) {
