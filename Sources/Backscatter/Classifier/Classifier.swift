@@ -209,8 +209,11 @@ public struct Classifier: Sendable {
             return
         }
         let ip = top.element.ip ?? "?"
-        let claimed = [top.element.helo, top.element.reverseName].compactMap { $0 }.first { site.isOurHost($0) }
-        if let claimed, top.element.reverseName.map({ site.isOurHost($0) }) != true || !networks.isEmpty {
+        // Each name asked once (the reverse name was asked twice), without an array of the two.
+        let helo = top.element.helo, reverseName = top.element.reverseName
+        let reverseNameOurs = reverseName.map { site.isOurHost($0) } ?? false
+        let claimed = helo.map { site.isOurHost($0) } == true ? helo : reverseNameOurs ? reverseName : nil
+        if let claimed, !reverseNameOurs || !networks.isEmpty {
             out.append(make(.relayHeloForged, "The original's sender called itself \(claimed), but the receiving server recorded the address \(ip), which is none of our relays: a forged greeting."))
         } else {
             let name = top.element.reverseName.map { " (\($0))" } ?? " (no reverse DNS)"
@@ -265,12 +268,13 @@ public struct Classifier: Sendable {
             out.append(make(.dkimOursUnchecked, "The returned headers carry a DKIM signature in our name (d=\(u.domain)); without our key it was not checked."))
             return
         }
-        let fromUs = original.from.map { site.isOurAddress($0) } ?? false
-        if let foreign = original.dkim.first, fromUs {
-            out.append(make(.dkimForeign, "The original claims to be from \(original.from ?? "us") but is signed by \(foreign.domain), not by us."))
+        // Whether the original is from us, asked only when a signature or our signing makes it matter.
+        guard !original.dkim.isEmpty || site.signsDKIM, let from = original.from, site.isOurAddress(from) else { return }
+        if let foreign = original.dkim.first {
+            out.append(make(.dkimForeign, "The original claims to be from \(from) but is signed by \(foreign.domain), not by us."))
             return
         }
-        if site.signsDKIM, fromUs {
+        if site.signsDKIM {
             out.append(make(.dkimOursAbsent, "We sign all our mail with DKIM, but the returned headers carry no signature of ours."))
         }
     }

@@ -346,11 +346,14 @@ public struct StreamJudge: Sendable {
     private mutating func judge(_ o: borrowing Observation, at sequence: Int) -> Judgement {
         // 4. Made-up recipients: machine-made local parts of ours that are not known to exist.
         var randomEvidence: Evidence?
-        if let victim = o.victim, classifier.site.isOurAddress(victim), classifier.site.userExists(victim) != true,
-           RandomLocalPart.looksRandom(victim) {
-            if random[victim] != nil || random.count < StreamClassifier.maxGroups { random[victim, default: 0] += 1 }
-            if classifier.site.userExists(victim) == nil {
-                randomEvidence = Evidence(.randomRecipient, "It was sent to \(victim), a machine-made-looking address that never received ordinary mail here.")
+        // Whether the victim exists asked once (it was asked twice, each time after `isOurAddress` again).
+        if let victim = o.victim, classifier.site.isOurAddress(victim) {
+            let exists = classifier.site.userExists(ourAddress: victim)
+            if exists != true, RandomLocalPart.looksRandom(victim) {
+                if random[victim] != nil || random.count < StreamClassifier.maxGroups { random[victim, default: 0] += 1 }
+                if exists == nil {
+                    randomEvidence = Evidence(.randomRecipient, "It was sent to \(victim), a machine-made-looking address that never received ordinary mail here.")
+                }
             }
         }
         guard let index = slotIndex(at: sequence) else { return classifier.judge(copy o) }

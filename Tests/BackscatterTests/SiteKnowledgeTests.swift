@@ -1,0 +1,76 @@
+@testable import Backscatter
+import Testing
+
+/// The site-name tests (`SiteKnowledge.isOurDomain`, `isOurAddress`, `hasOurFormat`): the byte test of
+/// ASCII names (`SiteNames`) gives the String test's answer for every name, case, subdomain, near miss
+/// and non-ASCII name, with few other names (compared as bytes) and many (looked up in the Set), and
+/// when a site name is not ASCII (no byte test at all).
+struct SiteKnowledgeTests {
+    /// Profiles: a few other names; more than `SiteNames.maxListedNames`; a site domain not ASCII; none.
+    static func profiles() -> [(String, SiteProfile)] {
+        var few = SiteProfile()
+        few.site.domains = ["example.co.jp", "example.com", "example.jp", "neko.example.com", "Upper.Example"]
+        few.relays.hosts = ["relay13.example.co.jp", "cat2.example.com", "out.mailhost.test", "MX.Partner.Test"]
+        few.messageID.domains = ["ids.example.net", "x"]
+        var many = few
+        many.relays.hosts += (0..<40).map { "relay\($0).hosted.test" }
+        var foreign = few
+        foreign.site.domains.append("пример.рф")
+        var kelvin = few
+        kelvin.relays.hosts.append("\u{212A}elvin.test")   // KELVIN SIGN: lower-cased, it is ASCII "k"
+        var bare = SiteProfile()
+        bare.site.domains = [""]
+        return [("few", few), ("many", many), ("foreign", foreign), ("kelvin", kelvin), ("bare", bare), ("none", SiteProfile())]
+    }
+
+    /// Names: each site and other name, in other cases, under a subdomain, with a letter added or
+    /// removed, a trailing dot, non-ASCII, empty.
+    static func names() -> [String] {
+        var names = ["", ".", "..", "com", "jp", "example", "co.jp", "xexample.com", "example.comx", "example.com.",
+                     ".example.com", "a..example.com", "mail.example.com", "MAIL.EXAMPLE.COM", "Example.Jp",
+                     "neko.example.com", "x.neko.example.com", "eko.example.com", "upper.example", "a.upper.example",
+                     "relay13.example.co.jp", "RELAY13.example.co.jp", "x.relay13.example.co.jp", "cat2.example.com",
+                     "out.mailhost.test", "x.out.mailhost.test", "mx.partner.test", "MX.Partner.Test", "ids.example.net",
+                     "x.ids.example.net", "x", "X", "y", "relay7.hosted.test", "RELAY39.hosted.test", "relay40.hosted.test",
+                     "пример.рф", "почта.пример.рф", "example.cöm", "exämple.com", "example.com\u{301}", "kelvin.test",
+                     "\u{212A}elvin.test", "x.example.jp\r\n", "example.jp\n", "\u{600}.example.com"]
+        for site in ["example.co.jp", "example.com", "example.jp"] {
+            names += [site.uppercased(), "a.b." + site, String(site.dropFirst()), String(site.dropLast()), "-" + site]
+        }
+        return names
+    }
+
+    @Test func bytesAnswerAsStringsDo() {
+        for (label, profile) in Self.profiles() {
+            let site = SiteKnowledge(profile)
+            for name in Self.names() {
+                #expect(site.isOurDomain(name) == site.isOurDomainByStrings(name), "\(label): \(name)")
+                for local in ["alice", "a@b", ""] {
+                    let address = local + "@" + name
+                    #expect(site.isOurAddress(address) == site.isOurAddressByStrings(address), "\(label): \(address)")
+                    #expect(site.hasOurFormat(address) == site.hasOurFormatByStrings(address), "\(label): <\(address)>")
+                }
+                #expect(site.isOurAddress(name) == site.isOurAddressByStrings(name), "\(label): \(name) without @")
+                #expect(site.hasOurFormat(name) == site.hasOurFormatByStrings(name), "\(label): <\(name)> without @")
+            }
+        }
+    }
+
+    /// A few answers spelled out, so that both tests agreeing on a wrong answer shows too.
+    @Test func answers() throws {
+        let site = SiteKnowledge(try #require(Self.profiles().first).1)
+        #expect(site.isOurDomain("MAIL.Example.COM"))
+        #expect(site.isOurDomain("relay13.example.co.jp"))
+        #expect(site.isOurDomain("mx.partner.test"))
+        #expect(!site.isOurDomain("MX.Partner.Test.x"))
+        #expect(!site.isOurDomain("xexample.com"))
+        #expect(!site.isOurDomain("a.upper.example"))   // a site domain is compared as written
+        #expect(site.isOurAddress("alice@Neko.Example.Com"))
+        #expect(!site.isOurAddress("alice@example.com@evil.test"))
+        #expect(!site.isOurAddress("example.com"))
+        #expect(site.hasOurFormat("1234.5678@IDS.example.net") == true)
+        #expect(site.hasOurFormat("1234.5678") == false)
+        #expect(SiteKnowledge(SiteProfile()).hasOurFormat("1234@example.com") == nil)
+        #expect(site.userExists("alice@example.org") == nil)
+    }
+}
