@@ -58,12 +58,12 @@ public struct Classifier: Sendable {
         // (a few dozen retains) into a pair of optionals, twice a message.
         var returnsNothing: Bool { if case .none = o.original { true } else { false } }
         if dsnLike, returnsNothing, o.reportingMTA == nil, let sender = o.returnPath, !sender.isEmpty {
-            let evidence = Evidence(.fakeNotice, "It looks like a delivery notice, but it came with a return address (\(sender)), which real notices never have, and returns no message: ordinary mail dressed as a bounce.")
+            let evidence = Evidence(.fakeNotice, EvidenceText.joined("It looks like a delivery notice, but it came with a return address (", sender, "), which real notices never have, and returns no message: ordinary mail dressed as a bounce."))
             return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
         }
         guard returnsNothing, let from = o.noticeFrom, site.isOurAddress(from), let ip = o.connectingIP,
               HostShape.isPublicAddress(ip), !site.profile.relays.networks.contains(ip) else { return nil }
-        let evidence = Evidence(.fakeNotice, "It claims to be a delivery notice from \(from), our own address, but an outside host (\(ip)) delivered it and it returns no message: phishing dressed as a bounce.")
+        let evidence = Evidence(.fakeNotice, EvidenceText.joined("It claims to be a delivery notice from ", from, ", our own address, but an outside host (", ip, ") delivered it and it returns no message: phishing dressed as a bounce."))
         return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
     }
 
@@ -93,8 +93,16 @@ public struct Classifier: Sendable {
             let facts = original.spamShape.descriptions
             if !facts.isEmpty {
                 let n = Double(min(facts.count, 3))
+                // The facts between "; " and the sentence around them, made in one piece.
+                var pieces = ["The returned message looks like bulk spam: "]
+                pieces.reserveCapacity(2 * facts.count + 1)
+                for (k, fact) in facts.enumerated() {
+                    if k > 0 { pieces.append("; ") }
+                    pieces.append(fact)
+                }
+                pieces.append(".")
                 out.append(Evidence(signal: Signal.originalSpamShape.rawValue, weight: Signal.originalSpamShape.weight * n,
-                                    detail: "The returned message looks like bulk spam: " + facts.joined(separator: "; ") + "."))
+                                    detail: EvidenceText.joined(pieces)))
             }
         } else {
             out.append(make(.noOriginal, "Nothing of the original message came back, so it is judged by the notice alone."))
@@ -107,20 +115,20 @@ public struct Classifier: Sendable {
 
     private func addRecipientEvidence(_ o: Observation, into out: inout [Evidence]) {
         if let victim = o.victim, site.userExists(victim) == false {
-            out.append(make(.recipientUnknownHere, "It was sent to \(victim), a mailbox that does not exist here, so nobody here could have sent the original."))
+            out.append(make(.recipientUnknownHere, EvidenceText.joined("It was sent to ", victim, ", a mailbox that does not exist here, so nobody here could have sent the original.")))
         }
         if o.recipientCount >= 2 {
-            out.append(make(.severalRecipients, "It reports \(o.recipientCount) failed recipients at once; a bounce of our own mail usually names the one recipient we wrote to."))
+            out.append(make(.severalRecipients, EvidenceText.joined("It reports ", String(o.recipientCount), " failed recipients at once; a bounce of our own mail usually names the one recipient we wrote to.")))
         }
         guard site.knowsSentRecipients, o.kind != .autoReply, o.kind != .challenge else { return }
         let candidates = o.recipients + o.originalRecipients
         guard !candidates.isEmpty else { return }
         if let hit = candidates.first(where: { site.wroteTo($0) }) {
-            out.append(make(.recipientWrittenTo, "Our sent log shows we did write to \(hit)."))
+            out.append(make(.recipientWrittenTo, EvidenceText.joined("Our sent log shows we did write to ", hit, ".")))
         } else if o.original?.messageID == nil || site.profile.sentLog == nil,
                   !(o.original?.hops.contains { $0.address.map { site.profile.relays.networks.contains($0) } ?? false } ?? false) {
             // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
-            out.append(make(.recipientNeverWrittenTo, "Our sent log has no message to \(candidates[0]); we never wrote to that address."))
+            out.append(make(.recipientNeverWrittenTo, EvidenceText.joined("Our sent log has no message to ", candidates[0], "; we never wrote to that address.")))
         }
     }
 
@@ -131,11 +139,11 @@ public struct Classifier: Sendable {
                 if let verifier = site.batv, let time = o.arrival {
                     switch verifier.verify(tagged, at: Double(time)) {
                     case .valid:
-                        out.append(make(.batvValid, "It was sent to our BATV-signed return address \(written), and the signature is valid: only our server makes these."))
+                        out.append(make(.batvValid, EvidenceText.joined("It was sent to our BATV-signed return address ", written, ", and the signature is valid: only our server makes these.")))
                     case .expired(let days):
-                        out.append(make(.batvExpired, "Its BATV-signed return address expired \(days) days before the notice came; real bounces come back within days."))
+                        out.append(make(.batvExpired, EvidenceText.joined("Its BATV-signed return address expired ", String(days), " days before the notice came; real bounces come back within days.")))
                     case .badSignature, .unknownKey:
-                        out.append(make(.batvInvalid, "Its BATV-signed return address \(written) does not verify with our key: someone made it up."))
+                        out.append(make(.batvInvalid, EvidenceText.joined("Its BATV-signed return address ", written, " does not verify with our key: someone made it up.")))
                     case .notSigned:
                         break
                     }
@@ -144,9 +152,9 @@ public struct Classifier: Sendable {
                     let today = Int(time / 86_400) % 1000
                     let late = ((today - tagged.expiryDay) % 1000 + 1000) % 1000
                     if late >= 1 && late < 900 {
-                        out.append(make(.batvExpired, "Its BATV return address expired \(late) days before the notice came; real bounces come back within days."))
+                        out.append(make(.batvExpired, EvidenceText.joined("Its BATV return address expired ", String(late), " days before the notice came; real bounces come back within days.")))
                     } else {
-                        out.append(make(.batvUnchecked, "It was sent to a BATV-signed return address \(written); without our key it could not be checked."))
+                        out.append(make(.batvUnchecked, EvidenceText.joined("It was sent to a BATV-signed return address ", written, "; without our key it could not be checked.")))
                     }
                 }
             } else if dsnLike, let missing = batvMissing(o) {
@@ -155,9 +163,9 @@ public struct Classifier: Sendable {
             if let srs = SRSAddress(parsing: written), let verifier = site.srs, site.isOurDomain(srs.forwarderDomain) {
                 switch verifier.verify(written, at: Double(o.arrival ?? 0)) {
                 case .valid:
-                    out.append(make(.srsValid, "It came back to our forwarding (SRS) address \(written), which verifies."))
+                    out.append(make(.srsValid, EvidenceText.joined("It came back to our forwarding (SRS) address ", written, ", which verifies.")))
                 case .badHash, .badTimestamp, .expired:
-                    out.append(make(.srsInvalid, "It came to a forwarding (SRS) address of ours, \(written), that does not verify."))
+                    out.append(make(.srsInvalid, EvidenceText.joined("It came to a forwarding (SRS) address of ours, ", written, ", that does not verify.")))
                 case .notSRS:
                     break
                 }
@@ -165,7 +173,7 @@ public struct Classifier: Sendable {
         }
         if let envid = o.envelopeID, !envid.isEmpty {
             if site.profile.sentLog?.contains(messageID: envid) == true || site.hasOurFormat(envid) == true {
-                out.append(make(.envelopeIDOurs, "Its Original-Envelope-Id \(envid) is one our relay gave."))
+                out.append(make(.envelopeIDOurs, EvidenceText.joined("Its Original-Envelope-Id ", envid, " is one our relay gave.")))
             }
         }
     }
@@ -193,16 +201,16 @@ public struct Classifier: Sendable {
             if let ours = hops.enumerated().first(where: { $0.element.address.map { networks.contains($0) } ?? false }) {
                 let ip = ours.element.ip ?? ""
                 if ours.offset == top.offset {
-                    out.append(make(.relayIPOurs, "The server that received the original recorded it as coming from \(ip), one of our relays."))
+                    out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded it as coming from ", ip, ", one of our relays.")))
                 } else if ours.offset > top.offset {
-                    out.append(make(.relayIPOursForwarded, "The original passed our relay \(ip) and was then forwarded by \(top.element.reverseName ?? top.element.ip ?? "another server")."))
+                    out.append(make(.relayIPOursForwarded, EvidenceText.joined("The original passed our relay ", ip, " and was then forwarded by ", top.element.reverseName ?? top.element.ip ?? "another server", ".")))
                 }
                 return
             }
         } else if !site.relayHosts.isEmpty {
             // No networks: only the receiver-recorded reverse-DNS name can stand for the IP.
             if let name = top.element.reverseName, site.relayHosts.contains(name) {
-                out.append(make(.relayIPOurs, "The server that received the original recorded its sender as \(name), one of our relays."))
+                out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded its sender as ", name, ", one of our relays.")))
                 return
             }
         } else {
@@ -214,10 +222,10 @@ public struct Classifier: Sendable {
         let reverseNameOurs = reverseName.map { site.isOurHost($0) } ?? false
         let claimed = helo.map { site.isOurHost($0) } == true ? helo : reverseNameOurs ? reverseName : nil
         if let claimed, !reverseNameOurs || !networks.isEmpty {
-            out.append(make(.relayHeloForged, "The original's sender called itself \(claimed), but the receiving server recorded the address \(ip), which is none of our relays: a forged greeting."))
+            out.append(make(.relayHeloForged, EvidenceText.joined("The original's sender called itself ", claimed, ", but the receiving server recorded the address ", ip, ", which is none of our relays: a forged greeting.")))
         } else {
-            let name = top.element.reverseName.map { " (\($0))" } ?? " (no reverse DNS)"
-            out.append(make(.relayIPForeign, "The original was handed over by \(ip)\(name), which is none of our relays."))
+            out.append(make(.relayIPForeign, EvidenceText.joined("The original was handed over by ", ip, " (", reverseName ?? "no reverse DNS",
+                                                                 "), which is none of our relays.")))
         }
     }
 
@@ -232,21 +240,21 @@ public struct Classifier: Sendable {
         }
         if let log = site.profile.sentLog {
             if log.contains(messageID: id) {
-                out.append(make(.messageIDSent, "The original's Message-ID <\(id)> is in our sent log: we sent it."))
+                out.append(make(.messageIDSent, EvidenceText.joined("The original's Message-ID <", id, "> is in our sent log: we sent it.")))
                 return
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
                 let format = site.hasOurFormat(id) == true ? ", although it is written in our format" : ""
-                out.append(make(.messageIDNotSent, "The original's Message-ID <\(id)> is not in our sent log\(format): we did not send it."))
+                out.append(make(.messageIDNotSent, EvidenceText.joined("The original's Message-ID <", id, "> is not in our sent log", format, ": we did not send it.")))
                 return
             }
         }
         switch site.hasOurFormat(id) {
         case .some(true):
-            out.append(make(.messageIDOurFormat, "The original's Message-ID <\(id)> has the format our relays write."))
+            out.append(make(.messageIDOurFormat, EvidenceText.joined("The original's Message-ID <", id, "> has the format our relays write.")))
         case .some(false):
-            out.append(make(.messageIDForeign, "The original's Message-ID <\(id)> is not in the format our relays write."))
+            out.append(make(.messageIDForeign, EvidenceText.joined("The original's Message-ID <", id, "> is not in the format our relays write.")))
         case .none:
             break
         }
@@ -257,21 +265,21 @@ public struct Classifier: Sendable {
     private func addDKIMEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
         let ours = original.dkim.filter { site.dkimDomains.contains($0.domain) || site.unkeyedDKIMDomains.contains($0.domain) }
         if let v = ours.first(where: { $0.result == .verified }) {
-            out.append(make(.dkimOursValid, "Our DKIM signature (d=\(v.domain), s=\(v.selector)) on the returned headers verifies with our public key."))
+            out.append(make(.dkimOursValid, EvidenceText.joined("Our DKIM signature (d=", v.domain, ", s=", v.selector, ") on the returned headers verifies with our public key.")))
             return
         }
         if let f = ours.first(where: { $0.result == .failed }) {
-            out.append(make(.dkimOursFailed, "A DKIM signature in our name (d=\(f.domain)) on the returned headers does not verify: it was forged or the headers were changed."))
+            out.append(make(.dkimOursFailed, EvidenceText.joined("A DKIM signature in our name (d=", f.domain, ") on the returned headers does not verify: it was forged or the headers were changed.")))
             return
         }
         if let u = ours.first {
-            out.append(make(.dkimOursUnchecked, "The returned headers carry a DKIM signature in our name (d=\(u.domain)); without our key it was not checked."))
+            out.append(make(.dkimOursUnchecked, EvidenceText.joined("The returned headers carry a DKIM signature in our name (d=", u.domain, "); without our key it was not checked.")))
             return
         }
         // Whether the original is from us, asked only when a signature or our signing makes it matter.
         guard !original.dkim.isEmpty || site.signsDKIM, let from = original.from, site.isOurAddress(from) else { return }
         if let foreign = original.dkim.first {
-            out.append(make(.dkimForeign, "The original claims to be from \(from) but is signed by \(foreign.domain), not by us."))
+            out.append(make(.dkimForeign, EvidenceText.joined("The original claims to be from ", from, " but is signed by ", foreign.domain, ", not by us.")))
             return
         }
         if site.signsDKIM {
@@ -285,9 +293,9 @@ public struct Classifier: Sendable {
         guard let sent = original.date, let arrival else { return }
         // Dates come from MailDate (years 1900-9999), so these differences cannot overflow; &- anyway.
         if sent > arrival &+ 6 * 3600 {
-            out.append(make(.originalAfterBounce, "The original is dated \((sent &- arrival) / 3600) hours after the notice about it arrived."))
+            out.append(make(.originalAfterBounce, EvidenceText.joined("The original is dated ", String((sent &- arrival) / 3600), " hours after the notice about it arrived.")))
         } else if arrival &- sent > 10 * 86_400 {
-            out.append(make(.originalWeeksBefore, "The original is dated \((arrival &- sent) / 86_400) days before the notice; servers give up within about five days."))
+            out.append(make(.originalWeeksBefore, EvidenceText.joined("The original is dated ", String((arrival &- sent) / 86_400), " days before the notice; servers give up within about five days.")))
         }
     }
 
@@ -301,14 +309,14 @@ public struct Classifier: Sendable {
             if ours {
                 out.append(make(.replyToOurID, "It answers a message we sent (its In-Reply-To/References names our Message-ID)."))
             } else if site.profile.sentLog != nil || site.hasOurFormat(o.replyIDs[0]) != nil {
-                out.append(make(.replyToForeignID, "It answers <\(o.replyIDs[0])>, which is not a message we sent."))
+                out.append(make(.replyToForeignID, EvidenceText.joined("It answers <", o.replyIDs[0], ">, which is not a message we sent.")))
             }
         }
         guard site.knowsSentRecipients, let replier = o.noticeReplyTo ?? o.noticeFrom else { return }
         if site.wroteTo(replier) || o.noticeFrom.map({ site.wroteTo($0) }) == true {
-            out.append(make(.replierWrittenTo, "Our sent log shows we wrote to \(replier), who sent this automatic reply."))
+            out.append(make(.replierWrittenTo, EvidenceText.joined("Our sent log shows we wrote to ", replier, ", who sent this automatic reply.")))
         } else {
-            out.append(make(.replierNeverWrittenTo, "Our sent log has no message to \(replier), who sent this automatic reply."))
+            out.append(make(.replierNeverWrittenTo, EvidenceText.joined("Our sent log has no message to ", replier, ", who sent this automatic reply.")))
         }
     }
 }

@@ -352,7 +352,7 @@ public struct StreamJudge: Sendable {
             if exists != true, RandomLocalPart.looksRandom(victim) {
                 if random[victim] != nil || random.count < StreamClassifier.maxGroups { random[victim, default: 0] += 1 }
                 if exists == nil {
-                    randomEvidence = Evidence(.randomRecipient, "It was sent to \(victim), a machine-made-looking address that never received ordinary mail here.")
+                    randomEvidence = Evidence(.randomRecipient, EvidenceText.joined("It was sent to ", victim, ", a machine-made-looking address that never received ordinary mail here."))
                 }
             }
         }
@@ -377,7 +377,7 @@ public struct StreamJudge: Sendable {
         }
         if slot.flood >= 0, Int(slot.flood) < floodEvidence.count { evidence.append(floodEvidence[Int(slot.flood)]) }
         if slot.attackDecided >= 0, let victim = o.victim {
-            evidence.append(Evidence(.victimUnderAttack, "In the \(StreamClassifier.attackWindow / 3600) hours either side of it, \(slot.attackSpam) of the \(slot.attackDecided) notices to \(victim) that could be judged were backscatter: it came in the middle of an attack."))
+            evidence.append(Evidence(.victimUnderAttack, EvidenceText.joined("In the ", String(StreamClassifier.attackWindow / 3600), " hours either side of it, ", String(slot.attackSpam), " of the ", String(slot.attackDecided), " notices to ", victim, " that could be judged were backscatter: it came in the middle of an attack.")))
         }
         if let randomEvidence { evidence.append(randomEvidence) }
         let j = classifier.judge(evidence: evidence, campaign: campaign)
