@@ -69,6 +69,35 @@ struct ClassifierFixtureTests {
                         "qcqmi\u{E9}kdgrb@x", "olga.martin", "q@cqmikdgrb", "@\u{301}qcqmikdgrb@x", "qcqmikdgrb@\u{301}x"] {
             #expect(RandomLocalPart.looksRandom(address) == bySplit(address), "\(address)")
         }
+        // The scoring (vowels by a bit test) against its definition, on every two-letter pair in a
+        // vowel-poor frame and every letter repeated (runs of consonants, vowel shares).
+        func byDefinition(_ local: [UInt8]) -> Bool {
+            guard local.count >= 6, local.allSatisfy({ $0 < 0x80 }) else { return false }
+            var letters = 0, vowels = 0, digits = 0, run = 0, longestRun = 0, separators = 0
+            for b in local {
+                let l = b | 0x20
+                if l >= 0x61 && l <= 0x7A {
+                    letters += 1
+                    if "aeiouy".utf8.contains(l) { vowels += 1; run = 0 } else { run += 1; longestRun = max(longestRun, run) }
+                } else if b >= 0x30 && b <= 0x39 {
+                    digits += 1; run = 0
+                } else {
+                    separators += 1; run = 0
+                }
+            }
+            if separators > 0 { return false }
+            if letters >= 4, digits >= 2 { return true }
+            if longestRun >= 5 { return true }
+            return letters >= 6 && vowels * 5 < letters
+        }
+        let letters = Array("abcdefghijklmnopqrstuvwxyzAEIOUYQ".utf8)
+        for a in letters {
+            for b in letters {
+                for local in [[a, b, 0x6D, 0x61, 0x72, 0x6B, 0x73], [a, a, a, b, b, b], [0x74, a, 0x74, b, 0x74, 0x74, 0x74], [a, b, a, b, a, b, a]] {
+                    #expect(local.withUnsafeBufferPointer { RandomLocalPart.looksRandom(localPart: $0) } == byDefinition(local))
+                }
+            }
+        }
     }
 
     @Test func auditSortsRelayedInternalBulkAndOrdinary() throws {

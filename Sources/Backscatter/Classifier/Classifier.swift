@@ -68,8 +68,9 @@ public struct Classifier: Sendable {
     }
 
     /// Scores a list of evidence of one bounce-like message.
-    public func judge(evidence given: [Evidence], campaign: String? = nil) -> Judgement {
-        var evidence = given
+    /// - Parameter evidence: taken over (consumed), so that a list its caller no longer needs is sorted
+    ///   in place rather than copied first (1,700 copies in the stream pass of sisimai bsd x3).
+    public func judge(evidence: consuming [Evidence], campaign: String? = nil) -> Judgement {
         if evidence.isEmpty {
             evidence.append(Evidence(.nothingKnown, "Nothing in this notice shows whether we sent the message it is about."))
         }
