@@ -70,6 +70,58 @@ struct HostShapeTests {
         #expect(HostShape.registeredDomain("") == "")
     }
 
+    /// Names, addresses and subjects made of the pieces that move the host-name tests: labels of the
+    /// dynamic list, digits, separators, cases, non-ASCII letters, combining marks, CR LF.
+    static func randomText(_ generator: inout SplitMix64, pieces: [String], upTo count: Int) -> String {
+        (0..<Int.random(in: 0...count, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+    }
+
+    static let namePieces = [".", ".", "-", "_", "192", "0", "2", "1", "10", "dsl", "Pool", "DYN", "ip", "static", "mail",
+                             "example", "com", "co", "uk", "a", "bb", "x9", "пул", "é", "e\u{301}", "\r\n", "[", "]", ":"]
+
+    /// The in-place `looksDynamic` is the definition on arrays, over many made-up names and addresses.
+    @Test func looksDynamicAsOnArrays() {
+        var generator = SplitMix64(seed: 1_303)
+        let addresses = ["192.0.2.1", "10.1.2.10", "1.1.1.1", "2001:db8::1", "::ffff:192.0.2.1", "1.2.3", "1.2.3.4.5", "", "1..2.3.4"]
+        for _ in 0..<3_000 {
+            let name = Self.randomText(&generator, pieces: Self.namePieces, upTo: 12)
+            for ip in [addresses.randomElement(using: &generator)!, Self.randomText(&generator, pieces: [".", "1", "2", "10", "192", ":"], upTo: 9)] {
+                #expect(HostShape.looksDynamic(name, ip: ip) == HostShape.looksDynamicByArrays(name, ip: ip), "\(name.debugDescription) \(ip)")
+            }
+        }
+    }
+
+    /// The byte reading of `sameRegisteredDomain` is the String one, over many made-up pairs.
+    @Test func sameRegisteredDomainAsByStrings() {
+        var generator = SplitMix64(seed: 1_307)
+        for _ in 0..<3_000 {
+            let a = Self.randomText(&generator, pieces: Self.namePieces, upTo: 8)
+            let b = Bool.random(using: &generator) ? Self.randomText(&generator, pieces: Self.namePieces, upTo: 8)
+                : Self.randomText(&generator, pieces: Self.namePieces, upTo: 3) + a.uppercased()
+            #expect(HostShape.sameRegisteredDomain(a, b) == HostShape.sameRegisteredDomainByStrings(a, b), "\(a.debugDescription) \(b.debugDescription)")
+        }
+        // Every name of up to three labels from short and two-letter ones (`co.uk`, `com.br`), against
+        // itself under another label, in capitals, and against a name of one label more.
+        let labels = ["x", "yy", "com", "co", "uk", "br", "ü", ""]
+        var names = labels
+        for a in labels { for b in labels { names.append(a + "." + b); for c in labels { names.append(a + "." + b + "." + c) } } }
+        for name in names {
+            for other in ["q." + name, "Q" + name, name.uppercased(), "q.x." + name, names.randomElement(using: &generator)!] {
+                #expect(HostShape.sameRegisteredDomain(name, other) == HostShape.sameRegisteredDomainByStrings(name, other), "\(name) \(other)")
+            }
+        }
+    }
+
+    /// The byte reading of `isShouting` is the scalar one, over many made-up subjects.
+    @Test func shoutingAsByScalars() {
+        var generator = SplitMix64(seed: 1_319)
+        let pieces = ["A", "B", "z", "q", " ", "!", "$", "FREE", "free", "Ü", "ü", "1", "?", "\r\n", "ΑΒΓ"]
+        for _ in 0..<3_000 {
+            let subject = Self.randomText(&generator, pieces: pieces, upTo: 14)
+            #expect(HostShape.isShouting(subject) == HostShape.isShoutingByScalars(subject), "\(subject.debugDescription)")
+        }
+    }
+
     /// The link count over contiguous bytes is the element-by-element state machine's, on random text
     /// made of the pieces that move it (and a fixed case or two).
     @Test func linkCountOnBytesIsTheElementWiseOne() {
@@ -114,5 +166,25 @@ struct HostShapeTests {
                       "Re: \r\nfolded subject", "ab12: not a marker", "[ext]: marker", "Tr: Ünzustellbar", "x\ty: z", "Undelivered Mail"])
     func keyAsByCharacters(subject: String) {
         #expect(Fingerprint.subjectKey(subject) == Fingerprint.subjectKeyByCharacters(subject), "\(subject.debugDescription)")
+    }
+}
+
+/// The Message-ID readings of `ObservationReader` on bytes: the shape (`idShape`) and the odd-domain
+/// test are their definitions on arrays and on the UTF-8 view, over many made-up ids.
+@Suite struct MessageIDShapeTests {
+    static let pieces = ["@", "@", ".", "-", "_", "$", "[", "]", "1234", "20260105", "ABC", "abc", "aB3", "Xy", "mx-out1",
+                         "Acme", "EXAMPLE", "com", "é", "ü1", "\u{301}", String(repeating: "a.", count: 30)]
+
+    @Test func shapeAndDomainAsDefined() {
+        var generator = SplitMix64(seed: 1_321)
+        for _ in 0..<4_000 {
+            let id = HostShapeTests.randomText(&generator, pieces: Self.pieces, upTo: 12)
+            #expect(ObservationReader.idShape(id) == ObservationReader.idShapeByArrays(id), "\(id.debugDescription)")
+            #expect(Array(ObservationReader.idShape(id).utf8) == Array(ObservationReader.idShapeByArrays(id).utf8))
+            #expect(ObservationReader.hasOddDomain(messageID: id) == ObservationReader.hasOddDomainByView(messageID: id), "\(id.debugDescription)")
+        }
+        #expect(ObservationReader.idShape("20260105032415.4009812558@MX-out1.acme.example") == "9.9@mx-out1.acme.example")
+        #expect(ObservationReader.hasOddDomain(messageID: "abc@[192.0.2.1]"))
+        #expect(!ObservationReader.hasOddDomain(messageID: "abc@example.com@@"))
     }
 }
