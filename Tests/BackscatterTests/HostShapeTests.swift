@@ -115,11 +115,20 @@ struct HostShapeTests {
     /// The byte reading of `isShouting` is the scalar one, over many made-up subjects.
     @Test func shoutingAsByScalars() {
         var generator = SplitMix64(seed: 1_319)
-        let pieces = ["A", "B", "z", "q", " ", "!", "$", "FREE", "free", "Ü", "ü", "1", "?", "\r\n", "ΑΒΓ"]
+        let pieces = ["A", "B", "z", "q", " ", "!", "$", "FREE", "free", "Ü", "ü", "1", "?", "\r\n", "ΑΒΓ", "配信", "カナ", "한글", "Ｆｒｅｅ"]
         for _ in 0..<3_000 {
             let subject = Self.randomText(&generator, pieces: pieces, upTo: 14)
             #expect(HostShape.isShouting(subject) == HostShape.isShoutingByScalars(subject), "\(subject.debugDescription)")
         }
+    }
+
+    /// The blocks `isShouting` passes over as caseless have no upper- or lower-case scalar.
+    @Test func caselessBlocksHaveNoCase() {
+        for v in UInt32(0x3000)...0xD7A3 where HostShape.isCaseless(v) {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            #expect(!scalar.properties.isUppercase && !scalar.properties.isLowercase, "U+\(String(v, radix: 16))")
+        }
+        #expect(!HostShape.isCaseless(0x2FFF) && !HostShape.isCaseless(0x3100) && !HostShape.isCaseless(0xD7A4))
     }
 
     /// The link count over contiguous bytes is the element-by-element state machine's, on random text

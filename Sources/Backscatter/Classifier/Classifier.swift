@@ -136,7 +136,9 @@ public struct Classifier: Sendable {
     private func addEnvelopeEvidence(_ o: Observation, into out: inout [Evidence]) {
         let dsnLike = o.kind == .bounce || o.kind == .delay || o.kind == .success || o.kind == .virusNotice
         if let written = o.victimAsWritten {
-            if let tagged = BATVAddress(parsing: written) {
+            // Neither parser is asked about an address without an "=", which neither would take.
+            let mayBeTagged = ObservationReader.mayHoldTag(written)
+            if mayBeTagged, let tagged = BATVAddress(parsing: written) {
                 if let verifier = site.batv, let time = o.arrival {
                     switch verifier.verify(tagged, at: Double(time)) {
                     case .valid:
@@ -161,7 +163,7 @@ public struct Classifier: Sendable {
             } else if dsnLike, let missing = batvMissing(o) {
                 out.append(make(.batvMissing, missing))
             }
-            if let srs = SRSAddress(parsing: written), let verifier = site.srs, site.isOurDomain(srs.forwarderDomain) {
+            if mayBeTagged, let verifier = site.srs, let srs = SRSAddress(parsing: written), site.isOurDomain(srs.forwarderDomain) {
                 switch verifier.verify(written, at: Double(o.arrival ?? 0)) {
                 case .valid:
                     out.append(make(.srsValid, EvidenceText.joined("It came back to our forwarding (SRS) address ", written, ", which verifies.")))

@@ -59,6 +59,32 @@ public struct Observation: Sendable, Hashable {
         self.originalRecipients = []
         self.replyIDs = []
     }
+
+    /// An observation with every fact given (`ObservationReader`'s: each field initialised once, where
+    /// setting them on `init(kind:)`'s destroyed each nil as it was replaced).
+    init(kind: MessageKind, format: String?, arrival: Int64?, victimAsWritten: String?, victim: String?, noticeFrom: String?,
+         recipients: [String], recipientCount: Int, reportingMTA: String?, connectingIP: String?, connectingHost: String?,
+         envelopeID: String?, originalRecipients: [String], replyIDs: [String], original: OriginalFacts?,
+         noticeSubjectTail: String?, noticeReplyTo: String?, returnPath: String?) {
+        self.kind = kind
+        self.format = format
+        self.arrival = arrival
+        self.victimAsWritten = victimAsWritten
+        self.victim = victim
+        self.noticeFrom = noticeFrom
+        self.recipients = recipients
+        self.recipientCount = recipientCount
+        self.reportingMTA = reportingMTA
+        self.connectingIP = connectingIP
+        self.connectingHost = connectingHost
+        self.envelopeID = envelopeID
+        self.originalRecipients = originalRecipients
+        self.replyIDs = replyIDs
+        self.original = original
+        self.noticeSubjectTail = noticeSubjectTail
+        self.noticeReplyTo = noticeReplyTo
+        self.returnPath = returnPath
+    }
 }
 
 /// What came back of the original message.

@@ -160,7 +160,7 @@ public enum ProfileInference {
                 idDomains[d, default: 0] += 1
             }
             for d in Set(original.dkim.map(\.domain)) where dkim.count < 1000 { dkim[d, default: 0] += 1 }
-            if let written = o.victimAsWritten, BATVAddress(parsing: written) != nil {
+            if let written = o.victimAsWritten, ObservationReader.mayHoldTag(written), BATVAddress(parsing: written) != nil {
                 tagged += 1
                 let t = Double(original.date ?? o.arrival ?? 0)
                 if t > 0 { batvSince = min(batvSince ?? t, t) }
