@@ -61,32 +61,11 @@ enum HostShape {
             while end < i, ASCII.isAlpha(name[end]) || name[end] >= 0x80 { end += 1 }
             let letters = start..<end
             guard letters.count >= 2 || i - start > letters.count else { continue }
-            if isDynamicLabel(letters, of: name) { return true }
-        }
-        return false
-    }
-
-    /// `dynamicLabels` one after another (label k is `dynamicLabelTable[dynamicLabelBounds[k]..<dynamicLabelBounds[k + 1]]`),
-    /// and bit n of `dynamicLabelLengths` set when one is n bytes long: compared in place, where
-    /// the array of arrays retained and released each of its 45 labels for every label of a name.
-    private static let dynamicLabelTable: [UInt8] = dynamicLabels.flatMap { Array($0.utf8) }
-    private static let dynamicLabelBounds: [Int] = dynamicLabels.reduce(into: [0]) { $0.append($0.last! + $1.utf8.count) }
-    private static let dynamicLabelLengths: UInt64 = dynamicLabels.reduce(0) { $0 | 1 << UInt64($1.utf8.count) }
-
-    /// Whether `name[letters]`, ASCII lower-cased, is one of `dynamicLabels`.
-    private static func isDynamicLabel(_ letters: Range<Int>, of name: UnsafeBufferPointer<UInt8>) -> Bool {
-        let length = letters.count
-        guard length < 64, dynamicLabelLengths & (1 << UInt64(length)) != 0 else { return false }
-        return dynamicLabelTable.withUnsafeBufferPointer { table in
-            dynamicLabelBounds.withUnsafeBufferPointer { bounds in
-                for k in 0..<(bounds.count - 1) where bounds[k + 1] - bounds[k] == length {
-                    var same = true
-                    for j in 0..<length where table[bounds[k] + j] != ASCII.lowercased(name[letters.lowerBound + j]) { same = false; break }
-                    if same { return true }
-                }
-                return false
+            if dynamicLabelBytes.contains(where: { $0.count == letters.count && zip($0, name[letters]).allSatisfy { $0 == ASCII.lowercased($1) } }) {
+                return true
             }
         }
+        return false
     }
 
     /// A byte that ends a label for `looksDynamic`: `.`, `-` or `_`.
