@@ -74,15 +74,20 @@ public struct SiteKnowledge: Sendable {
     /// Whether an address belongs to one of our domains (the part after its last `@`).
     func isOurAddress(_ address: String) -> Bool {
         // The domain read where it is (a String made of it cost ~300 instructions more).
-        let answer = address.utf8.withContiguousStorageIfAvailable { bytes -> SiteNames.Answer? in
-            guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return .notOurs }
-            return siteNames?.answer(UnsafeBufferPointer(rebasing: bytes[(at + 1)...]))
-        } ?? nil
-        switch answer {
+        switch answerAfterLastAt(address) {
         case .ours: return true
         case .notOurs: return false
         case .askOtherNames, .unanswered, nil: return isOurAddressByStrings(address)
         }
+    }
+
+    /// What `siteNames` says of the text after the last `@` of `text`, read in place: `.notOurs` without
+    /// an `@`; nil when the text is not contiguous UTF-8 or there are no site names.
+    private func answerAfterLastAt(_ text: String) -> SiteNames.Answer? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> SiteNames.Answer? in
+            guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return .notOurs }
+            return siteNames?.answer(UnsafeBufferPointer(rebasing: bytes[(at + 1)...]))
+        } ?? nil
     }
 
     /// `isOurAddress` by Strings: the definition, and the test of addresses that are not ASCII.
@@ -115,11 +120,7 @@ public struct SiteKnowledge: Sendable {
         if messageIDDomains.isEmpty && profile.site.domains.isEmpty { return nil }
         // An ASCII domain tested where it is: `isOurDomain` of it (whose names include the Message-ID
         // domains) is the answer.
-        let answer = id.utf8.withContiguousStorageIfAvailable { bytes -> SiteNames.Answer? in
-            guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return .notOurs }
-            return siteNames?.answer(UnsafeBufferPointer(rebasing: bytes[(at + 1)...]))
-        } ?? nil
-        switch answer {
+        switch answerAfterLastAt(id) {
         case .ours: return true
         case .notOurs: return false
         case .askOtherNames, .unanswered, nil: return hasOurFormatByStrings(id)
