@@ -1,4 +1,5 @@
 import Foundation
+import MailParsing
 
 /// Where the shared corpora live, and whether they are here at all.
 ///
@@ -27,6 +28,18 @@ public enum Corpus {
 
     /// A path inside the corpus.
     public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// Every Received field of the sisimai bsd mails (`sisimai/maildir/bsd/*.eml`), in the files' order
+    /// as listed: for agreement tests of the Received readers.
+    public static func sisimaiReceivedFields() throws -> [HeaderField] {
+        let folder = path("sisimai/maildir/bsd")
+        var fields: [HeaderField] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".eml") {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            fields += HeaderSection.parse(Array(data)[...]).all("received")
+        }
+        return fields
+    }
 
     /// The repository's own `Fixtures/` folder.
     public static func fixture(_ relative: String) -> String {

@@ -17,7 +17,9 @@ package final class BounceContext {
     package let message: ParsedMessage
     /// `Subject`, RFC 2047 decoded, unfolded; empty when there is none.
     package let subject: String
-    /// `Subject` as above, nil when there is none (for `BounceReport.subject`).
+    /// `Subject` as above, nil when there is none (for `BounceReport.subject`). Both are stored: `subject`
+    /// computed as `subjectField ?? ""` cost 2.8M instructions more on the sisimai bsd mbox x3 (the
+    /// recognisers read it dozens of times a message).
     package let subjectField: String?
     /// `From`, RFC 2047 decoded.
     package let from: String
