@@ -15,7 +15,16 @@ struct RFC3464Recognizer: Recognizer {
         var texts = context.allDeliveryStatusTexts
         if texts.isEmpty, let inline = context.inlineDeliveryStatusText { texts = [inline] }
         guard !texts.isEmpty else { return nil }
-        var finding = RFC3464Recognizer.read(texts.joined(separator: "\n\n"))
+        // The texts' bytes, a blank line between two, copied once into the buffer the reader reads
+        // (joining them into a String first copied them twice).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(texts.reduce(2 * texts.count) { $0 + $1.utf8.count })
+        for (i, text) in texts.enumerated() {
+            if i > 0 { bytes.append(ASCII.lineFeed); bytes.append(ASCII.lineFeed) }
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        var finding = RFC3464Recognizer.read(bytes: bytes[...])
         RFC3464Recognizer.complete(&finding, from: context)
         return finding.recipients.isEmpty ? nil : finding
     }
