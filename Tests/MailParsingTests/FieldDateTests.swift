@@ -474,3 +474,64 @@ struct ReferenceDateScanner {
                         utcOffsetMinutes: numericZone ?? namedZone ?? 0)
     }
 }
+
+/// The canonical-form reader (`DateScanner.scanCanonical`) must set exactly what the general scan sets,
+/// and must decline whatever it does not read whole.
+@Suite struct CanonicalDateReaderTests {
+    /// Both readers' fields, or nil where the canonical one declines.
+    private func fields(_ text: String, canonical: Bool) -> String? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { mutable -> String? in
+            let buffer = UnsafeBufferPointer(mutable)
+            var scanner = DateScanner()
+            if canonical { guard scanner.scanCanonical(buffer) else { return nil } } else { scanner.scanGeneral(buffer) }
+            return "\(scanner.day as Any) \(scanner.month as Any) \(scanner.year as Any) \(scanner.hour as Any) "
+                + "\(scanner.minute) \(scanner.second) \(scanner.meridiem as Any) \(scanner.numericZone as Any) \(scanner.namedZone as Any)"
+        }
+    }
+
+    @Test func agreesWithTheGeneralScanWhereItReads() {
+        let heads = ["", " ", " \t", "Mon, ", "thu, ", "SUN, ", "Xyz, ", "Jan, ", "Mon,  ", "Mon,\t", "Mon ", "Mo, ", "Mon,", " Mon, "]
+        let days = ["1", "09", "30", "31", "0", "123", "", "3a"]
+        let months = ["Nov", "nov", "DEC", "Sept", "Xyz", "May", "Ma"]
+        let years = ["2026", "0000", "97", "2026x", "20266"]
+        let times = ["09:23:58", "23:59:60", "9:23:58", "09:23", "24:00:00", "09:23:58.123", "09:23:5x"]
+        let zones = ["+0000", "-0330", "+2359", "+2400", "-0060", "+00000", "+000", "GMT", "+09:00", "-0000"]
+        let tails = ["", " ", "\t", " (UTC)", " (JST) ", " (a(b)c)", " (a\\)b)", " (open", " PST", " junk", "(x)", " (x) y", "\r\n"]
+        var read = 0, declined = 0
+        for head in heads { for day in days { for month in months { for year in years { for time in times {
+            for zone in zones { for tail in tails {
+                let text = head + day + " " + month + " " + year + " " + time + " " + zone + tail
+                let spaced = head + day + "  " + month + "\t" + year + " \t" + time + "   " + zone + tail
+                if let canonical = fields(text, canonical: true) {
+                    #expect(canonical == fields(text, canonical: false), "\(text)")
+                    read += 1
+                } else {
+                    declined += 1
+                }
+                if let canonical = fields(spaced, canonical: true) {
+                    #expect(canonical == fields(spaced, canonical: false), "\(spaced)")
+                }
+            } }
+        } } } } }
+        // Both branches exercised: the canonical reader reads the plain forms and declines the rest.
+        #expect(read > 1_000)
+        #expect(declined > read)
+        #expect(fields("Mon, 30 Nov 2026 09:23:58 +0000", canonical: true) != nil)
+        #expect(fields("30 Nov 2026 09:23:58 -0330 (NST)", canonical: true) != nil)
+        #expect(fields(" Mon,  9 Nov 2026 09:23:58 -0330 (NST)", canonical: true) != nil)
+        #expect(fields("Mon, 30 Nov 2026 09:23:58 +0000 (a(b))", canonical: true) == nil)
+    }
+
+    /// A value cut anywhere is read by neither reader past its end (guards against reading out of bounds).
+    @Test func everyPrefixIsReadSafely() {
+        let full = "Mon, 30 Nov 2026 09:23:58 +0000 (UTC)"
+        let bytes = Array(full.utf8)
+        for n in 0...bytes.count {
+            let text = String(decoding: bytes[..<n], as: UTF8.self)
+            let canonical = fields(text, canonical: true)
+            if let canonical { #expect(canonical == fields(text, canonical: false), "\(text)") }
+            #expect((canonical != nil) == (n == 31 || n == 32 || n == bytes.count), "\(n)")
+        }
+    }
+}

@@ -61,6 +61,11 @@ struct DateScanner {
     }
 
     mutating func scan(_ value: UnsafeBufferPointer<UInt8>) {
+        if !scanCanonical(value) { scanGeneral(value) }
+    }
+
+    /// Reads any form, token by token (`MailDate.parse`'s documentation lists them).
+    mutating func scanGeneral(_ value: UnsafeBufferPointer<UInt8>) {
         var i = 0
         let end = value.count
         var tokens = 0
@@ -98,6 +103,91 @@ struct DateScanner {
             }
             i += 1
         }
+    }
+
+    /// The RFC 5322 §3.3 form nearly every date is written in, `[Ddd,] D[D] Mon YYYY HH:MM:SS +HHMM`,
+    /// its tokens apart by runs of spaces and tabs (leading ones too: a Received field's date part
+    /// follows its `;` and a space), then nothing but blanks or one flat comment (`(UTC)`), read at fixed
+    /// places. Sets the fields exactly as the general scan would (to which blanks only separate tokens,
+    /// as here) and returns true; returns false, having set nothing, for anything else, which the general
+    /// scan then reads. (The general scan cost ~1,300 instructions a date, ~40 a byte, on the 8,800 dates
+    /// of the sisimai bsd mbox x3; a test holds the two readers together.)
+    mutating func scanCanonical(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        let end = v.count
+        var i = 0
+        @inline(__always) func digit(_ k: Int) -> Int? {
+            guard k < end else { return nil }
+            let d = v[k] &- ASCII.zero
+            return d <= 9 ? Int(d) : nil
+        }
+        @inline(__always) func byte(_ k: Int, is b: UInt8) -> Bool { k < end && v[k] == b }
+        @inline(__always) func isBlank(_ k: Int) -> Bool { k < end && (v[k] == ASCII.space || v[k] == ASCII.tab) }
+        /// The index after the run of blanks at `k`, or nil when there is none.
+        @inline(__always) func afterBlanks(_ k: Int) -> Int? {
+            guard isBlank(k) else { return nil }
+            var j = k + 1
+            while isBlank(j) { j += 1 }
+            return j
+        }
+        @inline(__always) func lowerLetter(_ k: Int) -> UInt64? {
+            guard k < end, ASCII.isAlpha(v[k]) else { return nil }
+            return UInt64(ASCII.lowercased(v[k]))
+        }
+        while isBlank(i) { i += 1 }
+        // An optional day name: three letters and a comma (none is a month's first three).
+        if let a = lowerLetter(i), let b = lowerLetter(i + 1), let c = lowerLetter(i + 2) {
+            guard byte(i + 3, is: ASCII.comma), Self.monthIndex(firstThree: a | b << 8 | c << 16) == nil,
+                  let next = afterBlanks(i + 4) else { return false }
+            i = next
+        }
+        // Day: one or two digits.
+        guard let d0 = digit(i) else { return false }
+        var dayValue = d0
+        i += 1
+        if let d1 = digit(i) { dayValue = d0 * 10 + d1; i += 1 }
+        // Month: three letters naming one.
+        guard let monthAt = afterBlanks(i), let m0 = lowerLetter(monthAt), let m1 = lowerLetter(monthAt + 1),
+              let m2 = lowerLetter(monthAt + 2), let monthValue = Self.monthIndex(firstThree: m0 | m1 << 8 | m2 << 16),
+              let yearAt = afterBlanks(monthAt + 3) else { return false }
+        // Year: four digits; time: HH:MM:SS.
+        i = yearAt
+        guard let y0 = digit(i), let y1 = digit(i + 1), let y2 = digit(i + 2), let y3 = digit(i + 3),
+              let timeAt = afterBlanks(i + 4) else { return false }
+        i = timeAt
+        guard let h0 = digit(i), let h1 = digit(i + 1), byte(i + 2, is: ASCII.colon),
+              let n0 = digit(i + 3), let n1 = digit(i + 4), byte(i + 5, is: ASCII.colon),
+              let s0 = digit(i + 6), let s1 = digit(i + 7), let zoneAt = afterBlanks(i + 8) else { return false }
+        // Zone: a sign and four digits, a valid offset (else the general scan leaves it unset).
+        i = zoneAt
+        guard i < end, v[i] == UInt8(ascii: "+") || v[i] == ASCII.hyphen,
+              let z0 = digit(i + 1), let z1 = digit(i + 2), let z2 = digit(i + 3), let z3 = digit(i + 4) else { return false }
+        let zoneHours = z0 * 10 + z1, zoneMinutes = z2 * 10 + z3
+        guard zoneHours <= 23, zoneMinutes <= 59 else { return false }
+        let sign = v[i] == ASCII.hyphen ? -1 : 1
+        i += 5
+        // The rest: blanks, and at most one comment holding no parenthesis or backslash, which the
+        // general scan would pass over whole.
+        while isBlank(i) { i += 1 }
+        if i < end {
+            guard v[i] == ASCII.openParen else { return false }
+            i += 1
+            while i < end, v[i] != ASCII.closeParen {
+                guard v[i] != ASCII.openParen, v[i] != ASCII.backslash else { return false }
+                i += 1
+            }
+            guard i < end else { return false }
+            i += 1
+            while isBlank(i) { i += 1 }
+            guard i == end else { return false }
+        }
+        day = dayValue
+        month = monthValue + 1
+        year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3
+        hour = h0 * 10 + h1
+        minute = n0 * 10 + n1
+        second = s0 * 10 + s1
+        numericZone = sign * (zoneHours * 60 + zoneMinutes)
+        return true
     }
 
     /// Reads digits at `from`; returns the value, the number of digits and the index after them (at most
