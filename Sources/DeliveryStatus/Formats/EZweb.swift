@@ -14,9 +14,10 @@ struct EZwebRecognizer: Recognizer {
         var signs = 0
         if context.from.contains("Postmaster@ezweb.ne.jp") || context.from.contains("Postmaster@au.com") { signs += 1 }
         if context.subject == "Mail System Error - Returned Mail" { signs += 1 }
-        if context.receivedContains("ezweb.ne.jp (EZweb Mail) with") || context.receivedContains(".au.com (") { signs += 1 }
         if let id = context.header("message-id")?.trimmed, id.hasSuffix(".ezweb.ne.jp>") || id.hasSuffix(".au.com>") { signs += 1 }
-        return signs >= 2
+        // The Received fields, searched last, make at most one sign: asked only when it decides.
+        if signs != 1 { return signs >= 2 }
+        return context.receivedContains("ezweb.ne.jp (EZweb Mail) with") || context.receivedContains(".au.com (")
     }
 
     /// EZweb's English sentences, with the reason each means.

@@ -18,18 +18,28 @@ struct EximRecognizer: Recognizer {
     func claims(_ context: BounceContext) -> Bool {
         let thirdParty = EximRecognizer.isThirdParty(context)
         if thirdParty { return true }
+        // Two of three signs. The subject's pattern set, the dearest, is asked last and only when it
+        // decides (sisimai bsd mbox x3: 6.6M instructions for this `claims`, asking all three).
         var signs = 0
         if context.from.contains("Mail Delivery System") { signs += 1 }
-        if EximRecognizer.subjects.hasMatch(in: context.subject) { signs += 1 }
         if EximRecognizer.hasEximMessageID(context.header("message-id") ?? "") { signs += 1 }
-        return signs >= 2
+        if signs != 1 { return signs == 2 }
+        return EximRecognizer.subjects.hasMatch(in: context.subject)
     }
 
-    /// Exim's message id: `<XXXXXX-XXXXXX-XX@host>` (base-62 time, pid, fraction).
+    /// Exim's message id: `<XXXXXX-XXXXXX-XX@host>` (base-62 time, pid, fraction). Read in place,
+    /// without the spaces, tabs, CR and LF around it (as `trimmed` cuts).
     static func hasEximMessageID(_ id: String) -> Bool {
-        let u = Array(id.trimmed.utf8)
-        guard u.count > 19, u[0] == UInt8(ascii: "<") else { return false }
-        return u.firstIndex(of: UInt8(ascii: "-")) == 8 && u.firstIndex(of: UInt8(ascii: "@")) == 18
+        var id = id
+        return id.withUTF8 { all in
+            var start = 0, end = all.count
+            func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+            while start < end, blank(all[start]) { start += 1 }
+            while end > start, blank(all[end - 1]) { end -= 1 }
+            let u = UnsafeBufferPointer(rebasing: all[start..<end])
+            guard u.count > 19, u[0] == UInt8(ascii: "<") else { return false }
+            return u.firstIndex(of: UInt8(ascii: "-")) == 8 && u.firstIndex(of: UInt8(ascii: "@")) == 18
+        }
     }
 
     static func isThirdParty(_ context: BounceContext) -> Bool {

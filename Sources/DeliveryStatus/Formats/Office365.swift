@@ -19,10 +19,11 @@ struct Office365Recognizer: Recognizer {
         where context.hasHeader(h) {
             signs += 1
         }
-        if context.receivedContains(".outbound.protection.outlook.com") || context.receivedContains(".prod.outlook.com") { signs += 1 }
         // "Message-ID: <...@NEKOCHAN.example.prod.outlook.com>" (lhost-office365-02)
         if let id = context.header("message-id"), Office365Recognizer.isOutlookHost(id) { signs += 1 }
-        return signs >= 2
+        // The Received fields, searched last, make at most one sign: asked only when it decides.
+        if signs != 1 { return signs >= 2 }
+        return context.receivedContains(".outbound.protection.outlook.com") || context.receivedContains(".prod.outlook.com")
     }
 
     static func isOutlookHost(_ s: String) -> Bool {

@@ -10,7 +10,8 @@ struct X5Recognizer: Recognizer {
     var name: String { "x5" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header("to")?.contains("NotificationRecipients") == true && context.from.contains("Mail Delivery Subsystem")
+        // The sender first: the To field is read (unfolded, decoded) only when it decides.
+        context.from.contains("Mail Delivery Subsystem") && context.header("to")?.contains("NotificationRecipients") == true
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

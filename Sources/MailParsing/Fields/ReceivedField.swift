@@ -207,6 +207,11 @@ public struct ReceivedField: Sendable {
     static func readDate(_ text: UnsafeBufferPointer<UInt8>) -> MailDate? {
         var scanner = DateScanner()
         guard let base = text.baseAddress else { return scanner.result() }
+        // Most date parts hold no line end (the value was unfolded): read in place.
+        if nextLineEnd(text, from: 0) == text.count {
+            scanner.scan(text)
+            return scanner.result()
+        }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { line in
             guard let out = line.baseAddress else { return }
             // Each run of bytes up to the next CR or LF is copied whole: the runs together are at most
