@@ -186,6 +186,19 @@ public final class BytePattern: @unchecked Sendable {
         return body(data)
     }
 
+    /// Match data of `pairs` offset pairs, for any pattern with fewer than `pairs` capture groups
+    /// (nil when PCRE2 cannot allocate it), to be freed by `freeMatchData`: for a caller that needs
+    /// it only now and then during a pass (`PatternSetGroup`), where `withMatchData(pairs:_:)` would
+    /// make it for every pass.
+    package static func makeMatchData(pairs: Int) -> OpaquePointer? {
+        pcre2_match_data_create_8(UInt32(clamping: max(1, pairs)), nil)
+    }
+
+    /// Frees match data made by `makeMatchData(pairs:)` (nothing for nil).
+    package static func freeMatchData(_ data: OpaquePointer?) {
+        if let data { pcre2_match_data_free_8(data) }
+    }
+
     /// Runs `body` with match data sized for this pattern (nil when PCRE2 cannot allocate it).
     package func withMatchData<Result>(_ body: (OpaquePointer) -> Result) -> Result? {
         guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }

@@ -290,14 +290,21 @@ final class LiteralPrefilter: Sendable {
 
     /// A prefilter for several sets at once (group = index in `groups`), or nil when an alternative
     /// of any of them has no literal start.
-    init?(groups: [[String]], options: PatternOptions) {
-        guard LiteralPrefilter.allowed(groups: groups, options: options) else { return nil }
-        caseless = options.contains(.caseless)
+    convenience init?(groups: [[String]], options: PatternOptions) {
+        guard LiteralPrefilter.allowed(groups: groups, options: options),
+              let starts = LiteralPrefilter.literalStarts(of: groups, caseless: options.contains(.caseless)) else { return nil }
+        self.init(literals: starts, caseless: options.contains(.caseless))
+    }
+
+    /// A prefilter for `literals`, each reported with the group and alternative given (its bytes
+    /// folded already when `caseless`), or nil when one is empty.
+    init?(literals starts: [(group: Int, alternative: Int, bytes: [UInt8])], caseless: Bool) {
+        guard !starts.contains(where: \.bytes.isEmpty) else { return nil }
+        self.caseless = caseless
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
         var bytes: [UInt8] = []
         var trie = TrieBuilder()
         var shortByFirst: [(bucket: Int, value: Literal)] = []
-        guard let starts = LiteralPrefilter.literalStarts(of: groups, caseless: caseless) else { return nil }
         for (group, index, literal) in starts {
             if literal.count >= 3 {
                 // Its bytes go in the trie.
@@ -623,70 +630,147 @@ final class LiteralPrefilter: Sendable {
 
 /// Several pattern sets asked the same question of one text — which of them match anywhere —
 /// answered in one pass: one automaton (`PhraseAutomaton`, or the prefilter's scan where that would be
-/// too large) over the literal starts of every set's alternatives, and where an alternative's literal
-/// occurs, that alternative alone is tried there (compiled `.anchored`
-/// on its own), only until its set has matched. An alternative can match only where its literal
-/// start occurs, so this asks exactly the set's question; it saves trying the set's whole
+/// too large) over the literals of every set's alternatives, and where an alternative's literal
+/// occurs, that alternative alone is decided there, only until its set has matched. An alternative
+/// that is literals, groups of literals and `.*` (`LiteralChains`) is decided by byte comparisons:
+/// each of its chains' first literals is one the automaton looks for, and the chain's last literal
+/// is looked for too, so that after the pass the question "does it occur after this offset" is one
+/// comparison with where it last occurred. Any other alternative is tried alone with PCRE2
+/// (compiled `.anchored` on its own) at its literal start. An alternative can match only where its
+/// literal start occurs, so this asks exactly the set's question; it saves trying the set's whole
 /// alternation, dozens of alternatives, at every such place. A set whose alternatives may mean
 /// something else alone (see `standsAlone`) has its whole alternation tried instead, once per place.
 /// Sets that cannot be prefiltered (or were compiled with other options) are scanned on their own.
 /// The answers are each set's `hasMatch` — except that PCRE2's match limit now applies to each
-/// alternative's attempt rather than to the whole alternation's (hostile input only).
+/// alternative's attempt rather than to the whole alternation's, and not at all to an alternative
+/// decided by byte comparisons (hostile input only: a phrase with two `.*` over a text of many
+/// thousand bytes).
 public struct PatternSetGroup: Sendable {
     /// The sets, in the order given.
     public let sets: [PatternSet]
-    /// What finds every literal start of the prefiltered sets' alternatives: an automaton, or the
-    /// prefilter's scan when the automaton would be too large.
+    /// What finds the literals of `entries` (its group 0, alternative = index in `entries`) and the
+    /// chains' last literals (its group 1, alternative = index in the chains' last literals): an
+    /// automaton, or the prefilter's scan when the automaton would be too large.
     private let finder: LiteralFinder?
     /// For each group of the prefilter, the index of its set in `sets`.
     private let prefiltered: [Int]
     /// The indices of the sets searched by their own scan: those not prefiltered, or all of them
     /// when there is no finder.
     private let scannedAlone: [Int]
-    /// For each group of the prefilter, its set's alternatives to be compiled `.anchored` one by one
-    /// (each on first use: most are never tried in a run), or nil when the set's whole alternation is
-    /// to be tried.
-    private let alternatives: [[LazyPattern]?]
+    /// Every literal the finder looks for (but the chains' last ones), with what its occurrence means.
+    private let entries: [Entry]
+    /// The alternatives tried alone by PCRE2 (`Entry.pattern`), each compiled `.anchored` on first
+    /// use (most are never tried in a run).
+    private let alonePatterns: [LazyPattern]
     /// Pairs of the match data for the patterns tried at candidates: more than any of them has capture
     /// groups (a group opens with `(`, so the count of `(` in a set's alternatives bounds it), found
     /// without compiling them (pcre2api: a match data block serves any pattern).
     private let matchPairs: Int
-    /// For each alternative tried alone, the literal its matches must end with, when it has one
-    /// (`RequiredSuffix`): an alternative is tried at a candidate only if that literal occurs from
-    /// there on. Indexed by `suffixBase[group] + alternative`.
-    private let suffixes: [(bytes: [UInt8], anchor: Int)?]
-    private let suffixBase: [Int]
+    /// The literals that matches of alternatives tried by PCRE2 must end with (`RequiredSuffix`), by
+    /// `Entry.suffix`: such an alternative is tried at a candidate only if its suffix occurs from there on.
+    private let suffixes: [(bytes: [UInt8], anchor: Int)]
+    /// The literals of the chains between their first and their last (`Entry.middles`), searched for
+    /// in turn when a chain is decided.
+    private let middles: [(bytes: [UInt8], anchor: Int)]
+    /// How many entries are chains of more than one literal (`Entry.chainSlot` numbers them), and
+    /// how many distinct last literals they have (`Entry.last`).
+    private let chainCount: Int
+    private let lastCount: Int
     private let caseless: Bool
+
+    /// What an occurrence of a literal the finder looks for means.
+    private struct Entry: Sendable {
+        enum Kind: UInt8 {
+            /// A chain of one literal: the alternative matches.
+            case literal
+            /// A chain of several: it matches if the others follow (decided after the pass).
+            case chain
+            /// The literal start of an alternative tried by PCRE2.
+            case pattern
+        }
+        var kind: Kind
+        /// The group of the prefilter (index in `prefiltered`).
+        var group: Int32
+        /// For `.chain`: its number among the chains (`chainSlot`), the length of its first literal,
+        /// where its middle literals are in `middles`, and its last literal's index (`last`).
+        var chainSlot: Int32 = -1
+        var firstCount: Int32 = 0
+        var middlesStart: Int32 = 0
+        var middlesCount: Int32 = 0
+        var last: Int32 = -1
+        /// For `.pattern`: its index in `alonePatterns` (-1: the set's whole alternation is tried),
+        /// and its required suffix in `suffixes` (-1: none).
+        var pattern: Int32 = -1
+        var suffix: Int32 = -1
+    }
 
     /// A group of `sets`.
     public init(_ sets: [PatternSet]) {
         self.sets = sets
         let options = sets.first?.options ?? []
+        let caseless = options.contains(.caseless)
+        self.caseless = caseless
         let eligible = sets.indices.filter { sets[$0].hasPrefilter && sets[$0].hasAlternation && sets[$0].options == options }
         prefiltered = eligible
-        let groups = eligible.map { sets[$0].patterns }
-        finder = eligible.isEmpty ? nil : PhraseAutomaton(groups: groups, options: options).map(LiteralFinder.automaton)
-            ?? LiteralPrefilter(groups: groups, options: options).map(LiteralFinder.prefilter)
-        scannedAlone = finder == nil ? Array(sets.indices) : sets.indices.filter { !eligible.contains($0) }
-        alternatives = eligible.map { index -> [LazyPattern]? in
+        var entries: [Entry] = []
+        var literals: [(group: Int, alternative: Int, bytes: [UInt8])] = []
+        var alonePatterns: [LazyPattern] = []
+        var suffixes: [(bytes: [UInt8], anchor: Int)] = []
+        var middles: [(bytes: [UInt8], anchor: Int)] = []
+        var lasts: [[UInt8]] = []
+        var chainCount = 0
+        var complete = LiteralPrefilter.allowed(groups: eligible.map { sets[$0].patterns }, options: options)
+        for (group, index) in eligible.enumerated() where complete {
             let set = sets[index]
-            guard set.patterns.allSatisfy(PatternSetGroup.standsAlone) else { return nil }
-            return set.patterns.map { LazyPattern($0, options: set.options.union(.anchored), jitAfter: PatternSetGroup.interpretedMatches) }
-        }
-        matchPairs = 1 + (eligible.map { sets[$0].patterns.reduce(0) { $0 + $1.utf8.count { $0 == UInt8(ascii: "(") } } }.max() ?? 0)
-        caseless = options.contains(.caseless)
-        var base: [Int] = []
-        var all: [(bytes: [UInt8], anchor: Int)?] = []
-        for (group, index) in eligible.enumerated() {
-            base.append(all.count)
-            let alone = alternatives[group] != nil
-            all += sets[index].patterns.map { pattern in
-                guard alone, let suffix = RequiredSuffix.of(pattern, caseless: options.contains(.caseless)) else { return nil }
-                return (suffix, RequiredSuffix.anchor(of: suffix))
+            let alone = set.patterns.allSatisfy(PatternSetGroup.standsAlone)
+            for pattern in set.patterns {
+                if alone, let chains = LiteralChains.of(pattern, options: options) {
+                    for chain in chains {
+                        var entry = Entry(kind: chain.count == 1 ? .literal : .chain, group: Int32(group))
+                        if chain.count > 1 {
+                            entry.chainSlot = Int32(chainCount)
+                            chainCount += 1
+                            entry.firstCount = Int32(chain[0].count)
+                            entry.middlesStart = Int32(middles.count)
+                            entry.middlesCount = Int32(chain.count - 2)
+                            middles += chain.dropFirst().dropLast().map { ($0, RequiredSuffix.anchor(of: $0)) }
+                            let last = lasts.firstIndex(of: chain[chain.count - 1]) ?? lasts.count
+                            if last == lasts.count { lasts.append(chain[chain.count - 1]) }
+                            entry.last = Int32(last)
+                        }
+                        literals.append((0, entries.count, chain[0]))
+                        entries.append(entry)
+                    }
+                } else {
+                    var start = LiteralPrefilter.literalStart(of: pattern)
+                    guard !start.isEmpty else { complete = false; break }
+                    if caseless { start = start.map(LiteralPrefilter.fold) }
+                    var entry = Entry(kind: .pattern, group: Int32(group))
+                    if alone {
+                        entry.pattern = Int32(alonePatterns.count)
+                        alonePatterns.append(LazyPattern(pattern, options: options.union(.anchored), jitAfter: PatternSetGroup.interpretedMatches))
+                        if let suffix = RequiredSuffix.of(pattern, caseless: caseless) {
+                            entry.suffix = Int32(suffixes.count)
+                            suffixes.append((suffix, RequiredSuffix.anchor(of: suffix)))
+                        }
+                    }
+                    literals.append((0, entries.count, start))
+                    entries.append(entry)
+                }
             }
         }
-        suffixes = all
-        suffixBase = base
+        literals += lasts.enumerated().map { (1, $0, $1) }
+        finder = eligible.isEmpty || !complete ? nil
+            : PhraseAutomaton(literals: literals, caseless: caseless).map(LiteralFinder.automaton)
+                ?? LiteralPrefilter(literals: literals, caseless: caseless).map(LiteralFinder.prefilter)
+        scannedAlone = finder == nil ? Array(sets.indices) : sets.indices.filter { !eligible.contains($0) }
+        self.entries = entries
+        self.alonePatterns = alonePatterns
+        self.suffixes = suffixes
+        self.middles = middles
+        self.chainCount = chainCount
+        lastCount = lasts.count
+        matchPairs = 1 + (eligible.map { sets[$0].patterns.reduce(0) { $0 + $1.utf8.count { $0 == UInt8(ascii: "(") } } }.max() ?? 0)
     }
 
     /// Matches of an alternative run by PCRE2's interpreter before it is JIT-compiled. Its JIT
@@ -729,64 +813,112 @@ public struct PatternSetGroup: Sendable {
     public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
         var found = [Bool](repeating: false, count: sets.count)
         if let finder {
-            var remaining = prefiltered.count
-            // The places (offset and group) where a whole alternation was tried: once per place, and
-            // the finder may offer a place more than once, not in a row (the automaton reports literals
-            // where they end).
-            var triedWhole: Set<Int> = []
-            // Per alternative with a required suffix looked up so far (a few per text): where that
-            // suffix first occurs at or after the offset it was looked up from, `Int.max` for nowhere.
-            // Offsets do not only grow (see above), so an answer serves the offsets from `from` to
-            // `at`. A short list searched in order, not an array over all alternatives (zeroing that
-            // cost more than the lookups).
-            var suffixAt: [(slot: Int, from: Int, at: Int)] = []
-            let bytes = buffer.bindMemory(to: UInt8.self)
-            _ = BytePattern.withMatchData(pairs: matchPairs) { data in
-                finder.forEachLiteral(in: buffer) { offset, group, alternative -> Bool? in
-                    let index = prefiltered[group]
-                    guard !found[index] else { return nil }
-                    // The alternative alone, when it stands alone and compiles; else the whole alternation.
-                    var alone: BytePattern? = nil
-                    if let alternatives = alternatives[group] {
-                        let slot = suffixBase[group] + alternative
-                        if let suffix = suffixes[slot] {
-                            let known = suffixAt.firstIndex { $0.slot == slot }
-                            var at = known.map { suffixAt[$0].from <= offset ? suffixAt[$0].at : -1 } ?? -1
-                            if at < offset {
-                                at = RequiredSuffix.firstOccurrence(of: suffix.bytes, anchor: suffix.anchor, in: bytes, from: offset, caseless: caseless) ?? Int.max
-                                if let known {
-                                    suffixAt[known] = (slot, offset, at)
-                                } else {
-                                    if suffixAt.isEmpty { suffixAt.reserveCapacity(8) }   // grown from 1: 3 reallocations a text
-                                    suffixAt.append((slot, offset, at))
-                                }
-                            }
-                            if at == Int.max { return nil }
-                        }
-                        alone = alternatives[alternative].compiled
-                    }
-                    let hit: Bool
-                    if let alone {
-                        hit = alone.matches(in: buffer, at: offset, data: data)
-                    } else {
-                        // The whole alternation, once per place.
-                        guard let anchored = sets[index].anchored,
-                              triedWhole.insert(offset &* prefiltered.count &+ group).inserted else { return nil }
-                        hit = anchored.matches(in: buffer, at: offset, data: data)
-                    }
-                    if hit {
-                        found[index] = true
-                        remaining -= 1
-                        if remaining == 0 { return true }
-                    }
-                    return nil
-                }
+            // Per call: where each chain's first literal first occurs (`chainCount`, -1 for nowhere),
+            // the chains seen so far in the order seen (`chainCount`), and where each last literal
+            // last occurs (`lastCount`, -1 for nowhere). An earlier start of a chain is as good as any
+            // later one (whatever follows a later one follows it), and a last literal after a
+            // position occurs there exactly when its last occurrence does.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * chainCount + lastCount + 1) { scratch in
+                scratch.initialize(repeating: -1)
+                search(buffer, finder: finder, firstStart: UnsafeMutableBufferPointer(rebasing: scratch[0..<chainCount]),
+                       seen: UnsafeMutableBufferPointer(rebasing: scratch[chainCount..<2 * chainCount]),
+                       lastStart: UnsafeMutableBufferPointer(rebasing: scratch[(2 * chainCount)..<(2 * chainCount + lastCount)]),
+                       found: &found)
             }
         }
         for index in scannedAlone {
             found[index] = sets[index].leftmost(in: buffer) != nil
         }
         return found
+    }
+
+    /// The pass of `finder` over `buffer` and the decisions at its literals (see `matches(in:)`).
+    private func search(_ buffer: UnsafeRawBufferPointer, finder: LiteralFinder, firstStart: UnsafeMutableBufferPointer<Int>,
+                        seen: UnsafeMutableBufferPointer<Int>, lastStart: UnsafeMutableBufferPointer<Int>, found: inout [Bool]) {
+        var remaining = prefiltered.count
+        var seenCount = 0
+        // The places (offset and group) where a whole alternation was tried: once per place, and
+        // the finder may offer a place more than once, not in a row (the automaton reports literals
+        // where they end).
+        var triedWhole: Set<Int> = []
+        // Per suffix looked up so far (a few per text): where that suffix first occurs at or after
+        // the offset it was looked up from, `Int.max` for nowhere. Offsets do not only grow (see
+        // above), so an answer serves the offsets from `from` to `at`. A short list searched in
+        // order, not an array over all suffixes (zeroing that cost more than the lookups).
+        var suffixAt: [(slot: Int, from: Int, at: Int)] = []
+        // PCRE2's match data, made when an alternative is first tried by PCRE2 (in few texts now).
+        var data: OpaquePointer? = nil
+        defer { BytePattern.freeMatchData(data) }
+        let bytes = buffer.bindMemory(to: UInt8.self)
+        let complete: Bool? = finder.forEachLiteral(in: buffer) { offset, group, index -> Bool? in
+            if group == 1 {
+                // A chain's last literal: reported in the order of its occurrences.
+                if index < lastStart.count { lastStart[index] = offset }
+                return nil
+            }
+            let entry = entries[index]
+            let set = prefiltered[Int(entry.group)]
+            guard !found[set] else { return nil }
+            let hit: Bool
+            switch entry.kind {
+            case .literal:
+                hit = true
+            case .chain:
+                let slot = Int(entry.chainSlot)
+                if slot >= 0, slot < firstStart.count, firstStart[slot] < 0 {
+                    firstStart[slot] = offset
+                    seen[seenCount] = index
+                    seenCount += 1
+                }
+                return nil
+            case .pattern:
+                if entry.suffix >= 0 {
+                    let slot = Int(entry.suffix)
+                    let suffix = suffixes[slot]
+                    let known = suffixAt.firstIndex { $0.slot == slot }
+                    var at = known.map { suffixAt[$0].from <= offset ? suffixAt[$0].at : -1 } ?? -1
+                    if at < offset {
+                        at = RequiredSuffix.firstOccurrence(of: suffix.bytes, anchor: suffix.anchor, in: bytes, from: offset, caseless: caseless) ?? Int.max
+                        if let known {
+                            suffixAt[known] = (slot, offset, at)
+                        } else {
+                            if suffixAt.isEmpty { suffixAt.reserveCapacity(8) }   // grown from 1: 3 reallocations a text
+                            suffixAt.append((slot, offset, at))
+                        }
+                    }
+                    if at == Int.max { return nil }
+                }
+                if data == nil { data = BytePattern.makeMatchData(pairs: matchPairs) }
+                guard let data else { return nil }
+                // The alternative alone, when it stands alone and compiles; else the whole alternation, once per place.
+                if entry.pattern >= 0, let alone = alonePatterns[Int(entry.pattern)].compiled {
+                    hit = alone.matches(in: buffer, at: offset, data: data)
+                } else {
+                    guard let anchored = sets[set].anchored,
+                          triedWhole.insert(offset &* prefiltered.count &+ Int(entry.group)).inserted else { return nil }
+                    hit = anchored.matches(in: buffer, at: offset, data: data)
+                }
+            }
+            guard hit else { return nil }
+            found[set] = true
+            remaining -= 1
+            return remaining == 0 ? true : nil
+        }
+        guard complete == nil else { return }
+        // The chains whose first literal occurred, decided now that the last literals' last places are known.
+        for k in 0..<seenCount {
+            let entry = entries[seen[k]]
+            let set = prefiltered[Int(entry.group)]
+            guard !found[set] else { continue }
+            var position = firstStart[Int(entry.chainSlot)] + Int(entry.firstCount)
+            var follows = true
+            for m in Int(entry.middlesStart)..<Int(entry.middlesStart + entry.middlesCount) {
+                guard let at = RequiredSuffix.firstOccurrence(of: middles[m].bytes, anchor: middles[m].anchor, in: bytes,
+                                                              from: position, caseless: caseless) else { follows = false; break }
+                position = at + middles[m].bytes.count
+            }
+            if follows, lastStart[Int(entry.last)] >= position { found[set] = true }
+        }
     }
 }
 

@@ -57,11 +57,18 @@ struct PhraseAutomaton: Sendable {
     /// under the same conditions), or nil when an alternative has none, the options rule it out, or
     /// it would need more than `maxStates` states.
     init?(groups: [[String]], options: PatternOptions) {
-        guard LiteralPrefilter.allowed(groups: groups, options: options) else { return nil }
-        let caseless = options.contains(.caseless)
+        guard LiteralPrefilter.allowed(groups: groups, options: options),
+              let starts = LiteralPrefilter.literalStarts(of: groups, caseless: options.contains(.caseless)) else { return nil }
+        self.init(literals: starts, caseless: options.contains(.caseless))
+    }
+
+    /// The automaton over `literalStarts`, each reported with the group and alternative given (its
+    /// bytes folded already when `caseless`), or nil when there are none, one is empty, or it would
+    /// need more than `maxStates` states.
+    init?(literals literalStarts: [(group: Int, alternative: Int, bytes: [UInt8])], caseless: Bool) {
+        guard !literalStarts.isEmpty, !literalStarts.contains(where: \.bytes.isEmpty) else { return nil }
         var literals: [(bytes: ArraySlice<UInt8>, output: Output)] = []
         var rest: [UInt8] = []
-        guard let literalStarts = LiteralPrefilter.literalStarts(of: groups, caseless: caseless) else { return nil }
         for (group, index, literal) in literalStarts {
             let prefix = literal.prefix(PhraseAutomaton.maxDepth)
             literals.append((prefix, Output(group: Int32(group), alternative: Int32(index), prefixLength: Int32(prefix.count),

@@ -1,0 +1,92 @@
+import Testing
+@testable import BytePatterns
+import TestSupport
+
+/// `LiteralChains` reads a pattern as the literals its matches are made of; `PatternSetGroup` decides
+/// such patterns by byte comparisons instead of PCRE2, so the two must agree on every text.
+@Suite struct LiteralChainsTests {
+    @Test(arguments: [
+        ("user unknown", [["user unknown"]]),
+        (#"5\.1\.1 bad"#, [["5.1.1 bad"]]),
+        ("No Such (User|Mailbox)", [["no such user"], ["no such mailbox"]]),
+        ("unrout(e)?able address", [["unrouteable address"], ["unroutable address"]]),
+        ("recipient ?notfound", [["recipient notfound"], ["recipientnotfound"]]),
+        ("mailbox .*full", [["mailbox ", "full"]]),
+        (#"\(.*@.*:blocked\)"#, [["(", "@", ":blocked)"]]),
+        ("disk.*.*quota.*", [["disk", "quota"]]),
+        ("a(b|)c", [["abc"], ["ac"]]),
+        ("a(b|c).*(d|e)f", [["ab", "df"], ["ab", "ef"], ["ac", "df"], ["ac", "ef"]]),
+        ("a.*(b)?.*c", [["a", "b", "c"], ["a", "c"]]),
+        ("(b|c)d", [["bd"], ["cd"]]),
+        ("a(b)?", [["ab"], ["a"]]),
+    ] as [(String, [[String]])])
+    func chainsOfPhrases(pattern: String, expected: [[String]]) {
+        let chains = LiteralChains.of(pattern, options: [.caseless, .dotAll])
+        #expect(chains == expected.map { $0.map { Array($0.utf8) } }, "\(pattern)")
+    }
+
+    @Test(arguments: [
+        "a.b", "a.+b", "a.*?b", "a.*+b", ".*a", "(a)?.*b", "a|b", "a*b", "a+b", "a{2}", "ab??c", "a(b)?+c", "a(b)*",
+        "a(b(c))", "a(?:b)", "(?i)a", "a[bc]", #"a\d"#, #"a\bb"#, #"a\x41"#, "^a", "a$", "a]", "a}", "", "(b|)",
+        "a(b|c", #"a\"#, "(*MARK:x)a",
+    ])
+    func patternsOfOtherShapesGiveNone(pattern: String) {
+        #expect(LiteralChains.of(pattern, options: [.caseless, .dotAll]) == nil, "\(pattern)")
+    }
+
+    @Test func optionsDecide() {
+        // `.` stops at a line end without `.dotAll`; `.utf` and `.extended` change what bytes a literal matches.
+        #expect(LiteralChains.of("a.*b", options: [.caseless]) == nil)
+        #expect(LiteralChains.of("ab", options: [.utf]) == nil)
+        #expect(LiteralChains.of("a b", options: [.extended]) == nil)
+        // Without `.caseless` the bytes stay as written.
+        #expect(LiteralChains.of("AbC", options: []) == [[Array("AbC".utf8)]])
+        // Too many chains: 2^6 = 64 > maxExpansions.
+        #expect(LiteralChains.of("(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)", options: []) == nil)
+        #expect(LiteralChains.of("(a|b)(a|b)(a|b)(a|b)(a|b)", options: [])?.count == 32)
+    }
+
+    /// Random patterns of the shapes `LiteralChains` reads, as a group, over random texts of their
+    /// pieces: each set's answer is PCRE2's (`hasMatch` of the set alone). Short literals from a small
+    /// alphabet, so that literals overlap, follow each other at once (`a.*b` on "ab"), occur only
+    /// before the first literal, or end the text; texts of CR, LF and 8-bit bytes.
+    @Test(arguments: [true, false])
+    func groupDecidesChainsAsPCRE2Does(caseless: Bool) throws {
+        var generator = SplitMix64(seed: caseless ? 601 : 602)  // seeded: every run reads the same inputs
+        let letters = ["a", "b", "A", "B", "ab", "ba", "\u{e9}", "-"]
+        func literal() -> String {
+            (0..<Int.random(in: 1...3, using: &generator)).map { _ in letters.randomElement(using: &generator)! }.joined()
+        }
+        func piece() -> String {
+            switch Int.random(in: 0..<6, using: &generator) {
+            case 0: return ".*"
+            case 1: return "(" + (0..<Int.random(in: 1...3, using: &generator)).map { _ in literal() }.joined(separator: "|") + ")"
+            case 2: return "(" + literal() + ")?"
+            case 3: return letters.randomElement(using: &generator)!.prefix(1) + "?"
+            default: return literal()
+            }
+        }
+        let options: PatternOptions = caseless ? [.caseless, .dotAll] : [.dotAll]
+        for _ in 0..<60 {
+            var sets: [PatternSet] = []
+            for _ in 0..<3 {
+                var patterns: [String] = []
+                while patterns.count < 4 {
+                    let pattern = literal() + (0..<Int.random(in: 0...4, using: &generator)).map { _ in piece() }.joined()
+                    guard LiteralChains.of(pattern, options: options) != nil else { continue }
+                    patterns.append(pattern)
+                }
+                sets.append(try PatternSet(patterns, options: options))
+            }
+            let group = PatternSetGroup(sets)
+            let pieces = letters + ["\n", "\r\n", "\r", "x", "AB", "\u{ff}"]
+            for _ in 0..<40 {
+                let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                let answers = group.matches(in: text)
+                for (i, set) in sets.enumerated() {
+                    #expect(answers[i] == set.hasMatch(in: text), "\(set.patterns) in \(text.debugDescription)")
+                }
+            }
+        }
+    }
+}
