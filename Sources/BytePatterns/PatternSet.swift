@@ -648,38 +648,110 @@ final class LiteralPrefilter: Sendable {
 public struct PatternSetGroup: Sendable {
     /// The sets, in the order given.
     public let sets: [PatternSet]
+    /// What the pass reads, in one object: as the struct's own eleven arrays, the closure of the
+    /// pass copied them all (their retains and releases) at every call (1.1M instructions on the
+    /// sisimai bsd mbox x3).
+    private let plan: GroupPlan
+
+    /// A group of `sets`.
+    public init(_ sets: [PatternSet]) {
+        self.sets = sets
+        plan = GroupPlan(sets)
+    }
+
+    /// Matches of an alternative run by PCRE2's interpreter before it is JIT-compiled. Its JIT
+    /// compilation costs ~40,000 instructions, an interpreted match ~2,300 more than a JIT one
+    /// (callgrind, the sisimai bsd mbox with and without the JIT for these alternatives): past ~16
+    /// matches the JIT pays.
+    static let interpretedMatches = 16
+
+    /// Whether an alternative means the same compiled alone as inside the set's alternation: no back
+    /// reference or subroutine call by number or name (their numbering is the whole alternation's),
+    /// no conditional, no backtracking verb. Conservative: a pattern that merely looks like one (an
+    /// escaped backslash before a digit, say) is tried the old way.
+    static func standsAlone(_ pattern: String) -> Bool {
+        let p = Array(pattern.utf8)
+        for i in p.indices.dropLast() {
+            let next = p[i + 1]
+            if p[i] == UInt8(ascii: "\\") && ((next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9"))
+                || next == UInt8(ascii: "g") || next == UInt8(ascii: "k")) { return false }
+            if p[i] == UInt8(ascii: "(") && (next == UInt8(ascii: "*") || next == UInt8(ascii: "?")) {
+                // `(?:`, `(?i)`-style option settings and look-arounds are fine; `(?1)`, `(?R)`, `(?&`,
+                // `(?P`, `(?(`, `(?+`, `(?-1)`, `(?|` (branch reset renumbers) are not.
+                guard next == UInt8(ascii: "?"), i + 2 < p.count else { return false }
+                let third = p[i + 2]
+                let fine: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "<"),
+                                        UInt8(ascii: "i"), UInt8(ascii: "s"), UInt8(ascii: "m"), UInt8(ascii: "x"), UInt8(ascii: ">")]
+                if !fine.contains(third) { return false }
+                // `(?<name>...)` names a group, which `\k` would refer to (excluded above); `(?<=`/`(?<!` look behind.
+            }
+        }
+        return true
+    }
+
+    /// For each set, whether it matches anywhere in the UTF-8 bytes of `text`.
+    public func matches(in text: String) -> [Bool] {
+        var text = text
+        return text.withUTF8 { matches(in: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// For each set, whether it matches anywhere in `buffer`.
+    public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
+        var found = [Bool](repeating: false, count: sets.count)
+        found.withUnsafeMutableBufferPointer { plan.search(buffer, sets: sets, found: $0) }
+        return found
+    }
+
+    /// Calls `body` with, for each set, whether it matches anywhere in the UTF-8 bytes of `text`: the
+    /// answers of `matches(in:)` without an array made for them (for a caller that keeps only a few
+    /// bits of them, `DiagnosticWords.Matches`).
+    package func withMatches<Result>(in text: String, _ body: (UnsafeBufferPointer<Bool>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8 { utf8 in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: sets.count) { found in
+                found.initialize(repeating: false)
+                plan.search(UnsafeRawBufferPointer(utf8), sets: sets, found: found)
+                return body(UnsafeBufferPointer(found))
+            }
+        }
+    }
+}
+
+/// What a `PatternSetGroup` finds its sets' matches with (see there): the finder over the literals
+/// of the sets' alternatives, and what an occurrence of each literal means.
+private final class GroupPlan: Sendable {
     /// What finds the literals of `entries` (its group 0, alternative = index in `entries`) and the
     /// chains' last literals (its group 1, alternative = index in the chains' last literals): an
     /// automaton, or the prefilter's scan when the automaton would be too large.
-    private let finder: LiteralFinder?
+    let finder: LiteralFinder?
     /// For each group of the prefilter, the index of its set in `sets`.
-    private let prefiltered: [Int]
+    let prefiltered: [Int]
     /// The indices of the sets searched by their own scan: those not prefiltered, or all of them
     /// when there is no finder.
-    private let scannedAlone: [Int]
+    let scannedAlone: [Int]
     /// Every literal the finder looks for (but the chains' last ones), with what its occurrence means.
-    private let entries: [Entry]
+    let entries: [Entry]
     /// The alternatives tried alone by PCRE2 (`Entry.pattern`), each compiled `.anchored` on first
     /// use (most are never tried in a run).
-    private let alonePatterns: [LazyPattern]
+    let alonePatterns: [LazyPattern]
     /// Pairs of the match data for the patterns tried at candidates: more than any of them has capture
     /// groups (a group opens with `(`, so the count of `(` in a set's alternatives bounds it), found
     /// without compiling them (pcre2api: a match data block serves any pattern).
-    private let matchPairs: Int
+    let matchPairs: Int
     /// The literals that matches of alternatives tried by PCRE2 must end with (`RequiredSuffix`), by
     /// `Entry.suffix`: such an alternative is tried at a candidate only if its suffix occurs from there on.
-    private let suffixes: [(bytes: [UInt8], anchor: Int)]
+    let suffixes: [(bytes: [UInt8], anchor: Int)]
     /// The literals of the chains between their first and their last (`Entry.middles`), searched for
     /// in turn when a chain is decided.
-    private let middles: [(bytes: [UInt8], anchor: Int)]
+    let middles: [(bytes: [UInt8], anchor: Int)]
     /// How many entries are chains of more than one literal (`Entry.chainSlot` numbers them), and
     /// how many distinct last literals they have (`Entry.last`).
-    private let chainCount: Int
-    private let lastCount: Int
-    private let caseless: Bool
+    let chainCount: Int
+    let lastCount: Int
+    let caseless: Bool
 
     /// What an occurrence of a literal the finder looks for means.
-    private struct Entry: Sendable {
+    struct Entry: Sendable {
         enum Kind: UInt8 {
             /// A chain of one literal: the alternative matches.
             case literal
@@ -704,9 +776,8 @@ public struct PatternSetGroup: Sendable {
         var suffix: Int32 = -1
     }
 
-    /// A group of `sets`.
-    public init(_ sets: [PatternSet]) {
-        self.sets = sets
+    /// The plan for `sets`.
+    init(_ sets: [PatternSet]) {
         let options = sets.first?.options ?? []
         let caseless = options.contains(.caseless)
         self.caseless = caseless
@@ -773,68 +844,39 @@ public struct PatternSetGroup: Sendable {
         matchPairs = 1 + (eligible.map { sets[$0].patterns.reduce(0) { $0 + $1.utf8.count { $0 == UInt8(ascii: "(") } } }.max() ?? 0)
     }
 
-    /// Matches of an alternative run by PCRE2's interpreter before it is JIT-compiled. Its JIT
-    /// compilation costs ~40,000 instructions, an interpreted match ~2,300 more than a JIT one
-    /// (callgrind, the sisimai bsd mbox with and without the JIT for these alternatives): past ~16
-    /// matches the JIT pays.
-    static let interpretedMatches = 16
 
-    /// Whether an alternative means the same compiled alone as inside the set's alternation: no back
-    /// reference or subroutine call by number or name (their numbering is the whole alternation's),
-    /// no conditional, no backtracking verb. Conservative: a pattern that merely looks like one (an
-    /// escaped backslash before a digit, say) is tried the old way.
-    static func standsAlone(_ pattern: String) -> Bool {
-        let p = Array(pattern.utf8)
-        for i in p.indices.dropLast() {
-            let next = p[i + 1]
-            if p[i] == UInt8(ascii: "\\") && ((next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9"))
-                || next == UInt8(ascii: "g") || next == UInt8(ascii: "k")) { return false }
-            if p[i] == UInt8(ascii: "(") && (next == UInt8(ascii: "*") || next == UInt8(ascii: "?")) {
-                // `(?:`, `(?i)`-style option settings and look-arounds are fine; `(?1)`, `(?R)`, `(?&`,
-                // `(?P`, `(?(`, `(?+`, `(?-1)`, `(?|` (branch reset renumbers) are not.
-                guard next == UInt8(ascii: "?"), i + 2 < p.count else { return false }
-                let third = p[i + 2]
-                let fine: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "<"),
-                                        UInt8(ascii: "i"), UInt8(ascii: "s"), UInt8(ascii: "m"), UInt8(ascii: "x"), UInt8(ascii: ">")]
-                if !fine.contains(third) { return false }
-                // `(?<name>...)` names a group, which `\k` would refer to (excluded above); `(?<=`/`(?<!` look behind.
-            }
-        }
-        return true
-    }
-
-    /// For each set, whether it matches anywhere in the UTF-8 bytes of `text`.
-    public func matches(in text: String) -> [Bool] {
-        var text = text
-        return text.withUTF8 { matches(in: UnsafeRawBufferPointer($0)) }
-    }
-
-    /// For each set, whether it matches anywhere in `buffer`.
-    public func matches(in buffer: UnsafeRawBufferPointer) -> [Bool] {
-        var found = [Bool](repeating: false, count: sets.count)
+    /// For each set of `sets` (the group's), whether it matches anywhere in `buffer`, into `found`
+    /// (as many as `sets`, all false).
+    func search(_ buffer: UnsafeRawBufferPointer, sets: [PatternSet], found: UnsafeMutableBufferPointer<Bool>) {
         if let finder {
             // Per call: where each chain's first literal first occurs (`chainCount`, -1 for nowhere),
             // the chains seen so far in the order seen (`chainCount`), and where each last literal
             // last occurs (`lastCount`, -1 for nowhere). An earlier start of a chain is as good as any
             // later one (whatever follows a later one follows it), and a last literal after a
-            // position occurs there exactly when its last occurrence does.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * chainCount + lastCount + 1) { scratch in
-                scratch.initialize(repeating: -1)
-                search(buffer, finder: finder, firstStart: UnsafeMutableBufferPointer(rebasing: scratch[0..<chainCount]),
-                       seen: UnsafeMutableBufferPointer(rebasing: scratch[chainCount..<2 * chainCount]),
-                       lastStart: UnsafeMutableBufferPointer(rebasing: scratch[(2 * chainCount)..<(2 * chainCount + lastCount)]),
-                       found: &found)
+            // position occurs there exactly when its last occurrence does. 32-bit, so that the reason
+            // tables' (80 chains, 72 last literals) fit the stack's 1 KB allowance: as 64-bit they
+            // were allocated on the heap at each call (0.85M instructions on the sisimai bsd mbox x3).
+            if buffer.count < Int(Int32.max) {
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * chainCount + lastCount + 1) { scratch in
+                    scratch.initialize(repeating: -1)
+                    pass(buffer, finder: finder, sets: sets, firstStart: UnsafeMutableBufferPointer(rebasing: scratch[0..<chainCount]),
+                         seen: UnsafeMutableBufferPointer(rebasing: scratch[chainCount..<2 * chainCount]),
+                         lastStart: UnsafeMutableBufferPointer(rebasing: scratch[(2 * chainCount)..<(2 * chainCount + lastCount)]),
+                         found: found)
+                }
+            } else {
+                // Offsets past 32 bits (no diagnostic is that long): each set on its own.
+                for index in prefiltered { found[index] = sets[index].leftmost(in: buffer) != nil }
             }
         }
         for index in scannedAlone {
             found[index] = sets[index].leftmost(in: buffer) != nil
         }
-        return found
     }
 
-    /// The pass of `finder` over `buffer` and the decisions at its literals (see `matches(in:)`).
-    private func search(_ buffer: UnsafeRawBufferPointer, finder: LiteralFinder, firstStart: UnsafeMutableBufferPointer<Int>,
-                        seen: UnsafeMutableBufferPointer<Int>, lastStart: UnsafeMutableBufferPointer<Int>, found: inout [Bool]) {
+    /// The pass of `finder` over `buffer` and the decisions at its literals (see `PatternSetGroup`).
+    private func pass(_ buffer: UnsafeRawBufferPointer, finder: LiteralFinder, sets: [PatternSet], firstStart: UnsafeMutableBufferPointer<Int32>,
+                      seen: UnsafeMutableBufferPointer<Int32>, lastStart: UnsafeMutableBufferPointer<Int32>, found: UnsafeMutableBufferPointer<Bool>) {
         var remaining = prefiltered.count
         var seenCount = 0
         // The places (offset and group) where a whole alternation was tried: once per place, and
@@ -853,7 +895,7 @@ public struct PatternSetGroup: Sendable {
         let complete: Bool? = finder.forEachLiteral(in: buffer) { offset, group, index -> Bool? in
             if group == 1 {
                 // A chain's last literal: reported in the order of its occurrences.
-                if index < lastStart.count { lastStart[index] = offset }
+                if index < lastStart.count { lastStart[index] = Int32(truncatingIfNeeded: offset) }
                 return nil
             }
             let entry = entries[index]
@@ -866,8 +908,8 @@ public struct PatternSetGroup: Sendable {
             case .chain:
                 let slot = Int(entry.chainSlot)
                 if slot >= 0, slot < firstStart.count, firstStart[slot] < 0 {
-                    firstStart[slot] = offset
-                    seen[seenCount] = index
+                    firstStart[slot] = Int32(truncatingIfNeeded: offset)
+                    seen[seenCount] = Int32(truncatingIfNeeded: index)
                     seenCount += 1
                 }
                 return nil
@@ -907,17 +949,17 @@ public struct PatternSetGroup: Sendable {
         guard complete == nil else { return }
         // The chains whose first literal occurred, decided now that the last literals' last places are known.
         for k in 0..<seenCount {
-            let entry = entries[seen[k]]
+            let entry = entries[Int(seen[k])]
             let set = prefiltered[Int(entry.group)]
             guard !found[set] else { continue }
-            var position = firstStart[Int(entry.chainSlot)] + Int(entry.firstCount)
+            var position = Int(firstStart[Int(entry.chainSlot)]) + Int(entry.firstCount)
             var follows = true
             for m in Int(entry.middlesStart)..<Int(entry.middlesStart + entry.middlesCount) {
                 guard let at = RequiredSuffix.firstOccurrence(of: middles[m].bytes, anchor: middles[m].anchor, in: bytes,
                                                               from: position, caseless: caseless) else { follows = false; break }
                 position = at + middles[m].bytes.count
             }
-            if follows, lastStart[Int(entry.last)] >= position { found[set] = true }
+            if follows, Int(lastStart[Int(entry.last)]) >= position { found[set] = true }
         }
     }
 }

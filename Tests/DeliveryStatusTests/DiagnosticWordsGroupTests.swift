@@ -20,6 +20,11 @@ import TestSupport
         }
     }
 
+    /// `Matches` keeps one bit per reason with a table, in a UInt64.
+    @Test func everyReasonHasABit() {
+        #expect(DiagnosticWords.groupReasons.count <= 64)
+    }
+
     /// A text that a phrase pattern matches, made by choosing among its groups' alternatives and
     /// optional parts and filling each `.*` (nil for a pattern with other syntax).
     static func instance(of pattern: String, using generator: inout SplitMix64) -> String? {
