@@ -299,7 +299,7 @@ final class LiteralPrefilter: Sendable {
     /// A prefilter for `literals`, each reported with the group and alternative given (its bytes
     /// folded already when `caseless`), or nil when one is empty.
     init?(literals starts: [(group: Int, alternative: Int, bytes: [UInt8])], caseless: Bool) {
-        guard !starts.contains(where: \.bytes.isEmpty) else { return nil }
+        guard !starts.contains(where: { $0.bytes.isEmpty }) else { return nil }
         self.caseless = caseless
         var bits = [UInt64](repeating: 0, count: LiteralPrefilter.trigramBitCount / 64)
         var bytes: [UInt8] = []

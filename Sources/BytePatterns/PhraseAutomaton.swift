@@ -72,7 +72,7 @@ final class PhraseAutomaton: Sendable {
     /// bytes folded already when `caseless`), or nil when there are none, one is empty, or it would
     /// need more than `maxStates` states.
     init?(literals literalStarts: [(group: Int, alternative: Int, bytes: [UInt8])], caseless: Bool) {
-        guard !literalStarts.isEmpty, !literalStarts.contains(where: \.bytes.isEmpty) else { return nil }
+        guard !literalStarts.isEmpty, !literalStarts.contains(where: { $0.bytes.isEmpty }) else { return nil }
         var literals: [(bytes: ArraySlice<UInt8>, output: Output)] = []
         var rest: [UInt8] = []
         for (group, index, literal) in literalStarts {
