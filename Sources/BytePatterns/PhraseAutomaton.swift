@@ -260,13 +260,29 @@ final class PhraseAutomaton: Sendable {
     /// returns the position just past the byte that led there and that state, or the end and -1. A
     /// function of its own, with nothing but the walk in its loop: inside the loop that calls `body`,
     /// the walk's values were kept in memory, not registers (17 instructions a byte, by callgrind).
+    /// Four bytes a round while four remain: a state without `hasOutputs` is its own next index, so
+    /// the round needs no masking and one bounds test (12.4 instructions a byte before, 7.0M on the
+    /// sisimai bsd mbox x3).
     @inline(never)
     private static func advance(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, state: Int,
                                 classOf: UnsafeBufferPointer<UInt8>, transitions: UnsafeBufferPointer<UInt16>,
                                 width: Int) -> (position: Int, state: Int) {
         var state = state
         var i = position
-        while i < bytes.count {
+        let count = bytes.count
+        while i &+ 4 <= count {
+            let t0 = transitions[state &* width &+ Int(classOf[Int(bytes[i])])]
+            if t0 & hasOutputs != 0 { return (i &+ 1, Int(t0 & ~hasOutputs)) }
+            let t1 = transitions[Int(t0) &* width &+ Int(classOf[Int(bytes[i &+ 1])])]
+            if t1 & hasOutputs != 0 { return (i &+ 2, Int(t1 & ~hasOutputs)) }
+            let t2 = transitions[Int(t1) &* width &+ Int(classOf[Int(bytes[i &+ 2])])]
+            if t2 & hasOutputs != 0 { return (i &+ 3, Int(t2 & ~hasOutputs)) }
+            let t3 = transitions[Int(t2) &* width &+ Int(classOf[Int(bytes[i &+ 3])])]
+            if t3 & hasOutputs != 0 { return (i &+ 4, Int(t3 & ~hasOutputs)) }
+            state = Int(t3)
+            i &+= 4
+        }
+        while i < count {
             let target = transitions[state &* width &+ Int(classOf[Int(bytes[i])])]
             i += 1
             state = Int(target & ~hasOutputs)
