@@ -46,8 +46,9 @@ import TestSupport
         #expect(LiteralChains.of("(a|b)(a|b)(a|b)(a|b)(a|b)", options: [])?.count == 32)
     }
 
-    /// Random patterns of the shapes `LiteralChains` reads, as a group, over random texts of their
-    /// pieces: each set's answer is PCRE2's (`hasMatch` of the set alone). Short literals from a small
+    /// Random patterns of the shapes `LiteralChains` reads, as a group and each set alone (both
+    /// decided by byte comparisons), over random texts of their pieces: each answer is PCRE2's scan
+    /// of the set's alternation. Short literals from a small
     /// alphabet, so that literals overlap, follow each other at once (`a.*b` on "ab"), occur only
     /// before the first literal, or end the text; texts of CR, LF and 8-bit bytes.
     @Test(arguments: [true, false])
@@ -79,12 +80,17 @@ import TestSupport
                 sets.append(try PatternSet(patterns, options: options))
             }
             let group = PatternSetGroup(sets)
+            // PCRE2's own scan of each set's alternation: no prefilter, no byte decisions.
+            let oracles = try sets.map { try BytePattern($0.patterns.map { "(?:\($0))" }.joined(separator: "|"), options: options) }
             let pieces = letters + ["\n", "\r\n", "\r", "x", "AB", "\u{ff}"]
             for _ in 0..<40 {
                 let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
                 let answers = group.matches(in: text)
                 for (i, set) in sets.enumerated() {
-                    #expect(answers[i] == set.hasMatch(in: text), "\(set.patterns) in \(text.debugDescription)")
+                    let expected = oracles[i].hasMatch(in: text)
+                    #expect(answers[i] == expected, "\(set.patterns) in \(text.debugDescription)")
+                    #expect(set.hasMatch(in: text) == expected, "\(set.patterns) alone in \(text.debugDescription)")
+                    #expect(set.hasMatch(in: Array(text.utf8)[...]) == expected, "\(set.patterns) alone in \(text.debugDescription)")
                 }
             }
         }

@@ -1,8 +1,10 @@
 import Testing
+import BytePatterns
 @testable import DeliveryStatus
 import TestSupport
 
-/// `DiagnosticWords.Matches` (all tables in one pass) must agree with asking each table alone.
+/// `DiagnosticWords.Matches` (all tables in one pass) must agree with asking each table alone, and
+/// both with PCRE2's own scan of each table.
 @Suite struct DiagnosticWordsGroupTests {
     static let texts = [
         "550 sorry, no mailbox here by that name (#5.1.1 - chkusr)",
@@ -17,7 +19,24 @@ import TestSupport
         let all = DiagnosticWords.Matches(text)
         for reason in Reason.allCases where DiagnosticWords.tables[reason] != nil {
             #expect(all.contains(reason) == DiagnosticWords.matches(reason, text), "\(reason) in \(text)")
+            #expect(all.contains(reason) == Self.pcre2Matches(reason, text), "\(reason) in \(text)")
         }
+    }
+
+    /// Each table as one PCRE2 alternation scanned by PCRE2 alone (no prefilter, no byte decisions):
+    /// the answer every shortcut must give.
+    static let pcre2Tables: [Reason: BytePattern] = DiagnosticWords.tables.mapValues { set in
+        try! BytePattern(set.patterns.map { "(?:\($0))" }.joined(separator: "|"), options: set.options)
+    }
+    static let pcre2RejectedButNotSender = try! BytePattern(
+        DiagnosticWords.rejectedButNotSender.patterns.map { "(?:\($0))" }.joined(separator: "|"),
+        options: DiagnosticWords.rejectedButNotSender.options)
+
+    /// `DiagnosticWords.matches` by `pcre2Tables`.
+    static func pcre2Matches(_ reason: Reason, _ text: String) -> Bool {
+        guard !text.isEmpty, let pattern = pcre2Tables[reason] else { return false }
+        if reason == .rejected, pcre2RejectedButNotSender.hasMatch(in: text) { return false }
+        return pattern.hasMatch(in: text)
     }
 
     /// `Matches` keeps one bit per reason with a table, in a UInt64.
@@ -84,6 +103,7 @@ import TestSupport
             let all = DiagnosticWords.Matches(text)
             for reason in Reason.allCases where DiagnosticWords.tables[reason] != nil {
                 #expect(all.contains(reason) == DiagnosticWords.matches(reason, text), "\(reason) in \(text.debugDescription)")
+                #expect(all.contains(reason) == Self.pcre2Matches(reason, text), "\(reason) in \(text.debugDescription)")
             }
         }
     }
