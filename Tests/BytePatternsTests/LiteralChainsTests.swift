@@ -95,4 +95,30 @@ import TestSupport
             }
         }
     }
+
+    /// A set of plain literals finds its leftmost match by the automaton, which reports literals
+    /// where their first `maxDepth` bytes end: the match and the alternative must be PCRE2's, for
+    /// literals longer than that depth, overlapping, prefixes of one another, repeated, in any case.
+    @Test func leftmostLiteralIsPCRE2sLeftmostMatch() throws {
+        var generator = SplitMix64(seed: 603)  // seeded: every run reads the same inputs
+        let letters = ["a", "b", "A", "ab", "aaaa", "abababab", "\u{e9}"]
+        for _ in 0..<300 {
+            let literals = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                (0..<Int.random(in: 1...5, using: &generator)).map { _ in letters.randomElement(using: &generator)! }.joined()
+            }
+            let set = PatternSet(literals: literals)
+            let oracle = try BytePattern(set.patterns.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|"), options: [.caseless])
+            for _ in 0..<20 {
+                let pieces = letters + ["x", "\n", "B"]
+                let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                let bytes = Array(text.utf8)[...]
+                let expected = oracle.firstMatch(in: bytes)
+                let found = set.firstMatch(in: bytes)
+                #expect(found?.match.range == expected?.range, "\(literals) in \(text.debugDescription)")
+                #expect(found?.index == expected.flatMap { $0.mark.flatMap { Int($0) } }, "\(literals) in \(text.debugDescription)")
+                #expect(set.firstMatch(in: text)?.match.range == expected?.range, "\(literals) in \(text.debugDescription)")
+                #expect(set.hasMatch(in: text) == (expected != nil), "\(literals) in \(text.debugDescription)")
+            }
+        }
+    }
 }
