@@ -1,8 +1,9 @@
 /// Every occurrence of many literals in one pass, one table lookup per text byte: an Aho-Corasick
 /// automaton (Aho and Corasick, "Efficient string matching", CACM 18(6), 1975) turned into a full
-/// transition table, over the same literal starts as `LiteralPrefilter`.
+/// transition table, over the literals a `PatternSetGroup` looks for (its alternatives' literal
+/// starts as `LiteralPrefilter` takes them, and its phrases' literals, `LiteralChains`).
 ///
-/// `PatternSetGroup` asks for every literal start in a diagnostic, in any order. The prefilter's scan
+/// `PatternSetGroup` asks for every such literal in a diagnostic, in any order. The prefilter's scan
 /// (a first-byte table, a trigram bit, a trie walk from each candidate) cost 68 instructions a byte of
 /// diagnostic on the sisimai bsd mbox x3 (38.5M for 564,000 bytes), because English text is full of
 /// the reason phrases' first trigrams ("mes", "you", "the"); the automaton reads each byte once (12
