@@ -144,6 +144,26 @@ import TestSupport
         }
     }
 
+    /// The delimiter search anchored on a byte other than the first (`a_Z`: the `Z` at the delimiter's
+    /// end is its rarest byte), with near misses around the anchor, agrees with the line walk.
+    @Test func delimiterSearchOnARareLastByteAgreesWithTheLineWalk() {
+        #expect(MIMEParser.rarestByteOffset(Self.ascii("--a_Z")) == 4)
+        var generator = SplitMix64(seed: 6)
+        let pieces = ["--a_Z", "--a_Z--", "--a_Zq", "x--a_Z", "-a_Z", "--a_", "a_Z", "Z", "--a_Y", "-", "\n", "\r\n", "\r",
+                      "text", " ", "Content-Type: text/plain\n", "\n\n"].map(Self.ascii)
+        var bodies: [[UInt8]] = [Self.ascii("--a_Z\n\nx\n--a_Z--\n"), Self.ascii("--a_Z"), Self.ascii("Z--a_Z\n"), []]
+        for _ in 0..<3000 { bodies.append((0..<generator.below(16)).flatMap { _ in pieces[generator.below(pieces.count)] }) }
+        for body in bodies {
+            let message = Self.ascii("Content-Type: multipart/mixed; boundary=a_Z\n\n") + body
+            var search = MIMEParser(limits: ParsingLimits())
+            var walk = MIMEParser(limits: ParsingLimits())
+            walk.searchesDelimiters = false
+            let a = search.parseEntity(message[...], depth: 0, defaultType: .textPlain)
+            let b = walk.parseEntity(message[...], depth: 0, defaultType: .textPlain)
+            #expect(Self.describe(a) == Self.describe(b), "\(body)")
+        }
+    }
+
     @Test func parametersReadDirectlyAgreeWithTheAssembly() {
         var values = ["; charset=utf-8", "; boundary=\"b\"; charset=x; Charset=y", "; a=\"q\\\"r\"", "; a=\"un",
                       "; a=1; b", "; (c) a=1", "; a= x y ;b=\"\r\n z\"", "; a=\"=?utf-8?q?x?=\""].map(Self.ascii)
