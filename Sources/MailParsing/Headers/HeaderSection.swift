@@ -385,9 +385,10 @@ public struct HeaderSection: Sendable {
         // retains and releases its two slices, the larger part of a lookup).
         var name = lowercaseName
         return name.withUTF8 { expected in
-            fields.withUnsafeBufferPointer { list in
-                // The length first, read in place: most fields are passed over on it alone.
-                for i in 0..<list.count where list[i].name.count == expected.count && list[i].hasName(bytes: expected) {
+            let key = HeaderField.nameKey(expected)
+            return fields.withUnsafeBufferPointer { list in
+                // The name's key first, read in place: most fields are passed over on it alone.
+                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) {
                     return list[i]
                 }
                 return nil
@@ -408,8 +409,9 @@ public struct HeaderSection: Sendable {
     public func forEachField(named lowercaseName: String, _ body: (HeaderField) -> Void) {
         var name = lowercaseName
         name.withUTF8 { expected in
+            let key = HeaderField.nameKey(expected)
             fields.withUnsafeBufferPointer { list in
-                for i in 0..<list.count where list[i].name.count == expected.count && list[i].hasName(bytes: expected) {
+                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) {
                     body(list[i])
                 }
             }
@@ -440,25 +442,31 @@ public struct HeaderSection: Sendable {
         var all: [[HeaderField]] = []
         all.reserveCapacity(names - firstCount)
         for _ in firstCount..<names { all.append([]) }
-        // Each field's name is compared in place with the table's bytes (of the names of its length and
-        // first byte only), and a field is copied only into the result.
+        // Each field's name is compared in place with the table's names by its key (`HeaderField.nameKey`)
+        // and length, the bytes after the eighth only where both agree, and a field is copied only into
+        // the result.
         withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(firstCount, 1)) { taken in
             for k in 0..<firstCount { taken[k] = false }
             table.bytes.withUnsafeBufferPointer { bytes in
                 table.bounds.withUnsafeBufferPointer { bounds in
-                    fields.withUnsafeBufferPointer { fields in
-                        for i in fields.indices {
-                            // The length first: most fields are passed over on it, without taking the
-                            // name's buffer (which retained and released it for every field).
-                            let length = fields[i].name.count
-                            guard length > 0, table.mayHave(length: length) else { continue }
-                            fields[i].name.withUnsafeBufferPointer { name in
-                                let leading = ASCII.lowercased(name[0])
+                    table.keys.withUnsafeBufferPointer { keys in
+                        fields.withUnsafeBufferPointer { fields in
+                            for i in fields.indices {
+                                // The length first: most fields are passed over on it.
+                                let length = fields[i].name.count
+                                guard length > 0, table.mayHave(length: length) else { continue }
+                                let key = fields[i].nameKey
                                 candidates: for k in 0..<names {
                                     let start = bounds[k]
-                                    guard bounds[k + 1] - start == length, bytes[start] == leading else { continue }
+                                    guard keys[k] == key, bounds[k + 1] - start == length else { continue }
                                     if k < firstCount, taken[k] { continue }
-                                    for j in 1..<length where ASCII.lowercased(name[j]) != bytes[start + j] { continue candidates }
+                                    if length > 8 {
+                                        let same = fields[i].name.withUnsafeBufferPointer { name in
+                                            for j in 8..<length where ASCII.lowercased(name[j]) != bytes[start + j] { return false }
+                                            return true
+                                        }
+                                        if !same { continue candidates }
+                                    }
                                     if k < firstCount {
                                         first[k] = fields[i]
                                         taken[k] = true
@@ -491,6 +499,8 @@ public struct HeaderNameTable: Sendable {
     let bytes: [UInt8]
     /// Name k is `bytes[bounds[k]..<bounds[k + 1]]` (one more entry than names).
     let bounds: [Int]
+    /// Name k's `HeaderField.nameKey(_:)`.
+    let keys: [UInt64]
     /// Bit n: some name is n bytes long (n < 64).
     private let lengths: UInt64
     /// Whether some name is 64 bytes or longer (then no length is passed over).
@@ -506,14 +516,18 @@ public struct HeaderNameTable: Sendable {
         var bounds = [0]
         var lengths: UInt64 = 0
         var longNames = false
+        var keys: [UInt64] = []
         for name in firstOf + allOf {
-            bytes.append(contentsOf: name.utf8)
+            let nameBytes = Array(name.utf8)
+            keys.append(nameBytes.withUnsafeBufferPointer { HeaderField.nameKey($0) })
+            bytes.append(contentsOf: nameBytes)
             bounds.append(bytes.count)
             let length = name.utf8.count
             if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
         }
         self.bytes = bytes
         self.bounds = bounds
+        self.keys = keys
         self.lengths = lengths
         self.longNames = longNames
     }

@@ -17,6 +17,11 @@ package struct MIMEParser {
 
     package init(limits: ParsingLimits) { self.limits = limits }
 
+    /// `HeaderField.nameKey` of `content-`, the first eight bytes of Content-Type and
+    /// Content-Transfer-Encoding (a literal: a `static let` computed from the string costs a `swift_once`
+    /// check at each use; `HeaderFieldNameKeyTests` computes it again).
+    static var contentKey: UInt64 { 0x2D74_6E65_746E_6F63 }
+
     /// Parses `bytes` (a header section and a body) as an entity at `depth`.
     package mutating func parseEntity(_ bytes: ByteSlice, depth: Int, defaultType: ContentType) -> MIMEPart {
         partCount += 1
@@ -29,14 +34,18 @@ package struct MIMEParser {
         var contentTypeIndex: Int? = nil
         var contentTypeCount = 0
         var transferEncodingIndex: Int? = nil
-        for i in headers.fields.indices {
-            let length = headers.fields[i].name.count
-            if length == 12, headers.fields[i].name.equalsCaseInsensitive("content-type") {
-                contentTypeIndex = i
-                contentTypeCount += 1
-            } else if length == 25, transferEncodingIndex == nil,
-                      headers.fields[i].name.equalsCaseInsensitive("content-transfer-encoding") {
-                transferEncodingIndex = i
+        // Both names start `content-`: one compare of each field's key (`HeaderField.nameKey`) passes
+        // over the others (most fields), the length and the rest of the name tell the two apart.
+        headers.fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices where fields[i].nameKey == Self.contentKey {
+                let length = fields[i].name.count
+                if length == 12, fields[i].name.equalsCaseInsensitive("content-type") {
+                    contentTypeIndex = i
+                    contentTypeCount += 1
+                } else if length == 25, transferEncodingIndex == nil,
+                          fields[i].name.equalsCaseInsensitive("content-transfer-encoding") {
+                    transferEncodingIndex = i
+                }
             }
         }
         if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
