@@ -65,35 +65,16 @@ public struct ContentType: Sendable, Hashable {
 }
 
 extension ContentType {
-    /// A type or subtype lower-cased: the common names as the literals they equal (no String made),
-    /// others by `ASCII.lowercasedString`.
+    /// The common types and subtypes (`lowercasedName` gives them as these literals).
+    static let commonNames = KnownNames([
+        "text", "html", "plain", "mixed", "report", "rfc822", "message", "related", "multipart",
+        "alternative", "application", "rfc822-headers", "delivery-status",
+    ])
+
+    /// A type or subtype lower-cased: the common names as the literals they equal (no String made;
+    /// `KnownNames`), others by `ASCII.lowercasedString`.
     static func lowercasedName(_ bytes: ByteSlice) -> String {
-        switch bytes.count {
-        case 4:
-            if bytes.equalsCaseInsensitive("text") { return "text" }
-            if bytes.equalsCaseInsensitive("html") { return "html" }
-        case 5:
-            if bytes.equalsCaseInsensitive("plain") { return "plain" }
-            if bytes.equalsCaseInsensitive("mixed") { return "mixed" }
-        case 6:
-            if bytes.equalsCaseInsensitive("report") { return "report" }
-            if bytes.equalsCaseInsensitive("rfc822") { return "rfc822" }
-        case 7:
-            if bytes.equalsCaseInsensitive("message") { return "message" }
-            if bytes.equalsCaseInsensitive("related") { return "related" }
-        case 9:
-            if bytes.equalsCaseInsensitive("multipart") { return "multipart" }
-        case 11:
-            if bytes.equalsCaseInsensitive("alternative") { return "alternative" }
-            if bytes.equalsCaseInsensitive("application") { return "application" }
-        case 14:
-            if bytes.equalsCaseInsensitive("rfc822-headers") { return "rfc822-headers" }
-        case 15:
-            if bytes.equalsCaseInsensitive("delivery-status") { return "delivery-status" }
-        default:
-            break
-        }
-        return ASCII.lowercasedString(bytes)
+        commonNames.match(bytes) ?? ASCII.lowercasedString(bytes)
     }
 }
 

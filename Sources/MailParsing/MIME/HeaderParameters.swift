@@ -25,6 +25,9 @@ public struct HeaderParameters: Sendable, Hashable {
         entries.first { $0.name == lowercaseName }?.value
     }
 
+    /// The common parameter names, given as these literals (no String made for them: `KnownNames`).
+    static let commonNames = KnownNames(["charset", "boundary", "name", "filename", "format", "report-type", "delsp"])
+
     /// Maximum parameters kept from one header. Default: 64 (more is a defect in hostile input).
     public static let maxParameters = 64
 
@@ -129,7 +132,7 @@ public struct HeaderParameters: Sendable, Hashable {
             }
             count += 1
             if direct {
-                let name = ASCII.lowercasedString(nameBytes)
+                let name = Self.commonNames.match(nameBytes) ?? ASCII.lowercasedString(nameBytes)
                 if !result.entries.contains(where: { $0.name == name }) {
                     result.entries.append((name, decodeValue(value, extended: false, first: true)))
                 }
