@@ -164,6 +164,24 @@ import TestSupport
         }
     }
 
+    /// An unfolded value read in place agrees with trimming the slice and cutting it to the limit
+    /// (blanks and line ends at either end, all blank, empty, the limit inside and past the value).
+    @Test func unfoldedValueInPlaceAgreesWithTrimmingTheSlice() {
+        var generator = SplitMix64(seed: 13)
+        let alphabet = Self.ascii(" \t\r\nab") + [0xE9]
+        for _ in 0..<6000 {
+            let value = generator.bytes(alphabet, count: generator.below(24))
+            let padded = [0x20, 0x20] + value + [0x61]
+            let raw = padded[2..<(2 + value.count)]
+            let limit = generator.below(30)
+            let field = HeaderField(name: Self.ascii("x")[...], rawValue: raw, offset: 0, isFolded: false, maxUnfoldedBytes: limit)
+            let trimmed = raw.trimmingWhitespace()
+            let expected = trimmed.count > limit ? trimmed.prefix(limit) : trimmed
+            #expect(field.unfoldedValue.indices == expected.indices, "\(value) \(limit)")
+            #expect(Array(field.unfoldedValue) == Array(expected), "\(value) \(limit)")
+        }
+    }
+
     @Test func parametersReadDirectlyAgreeWithTheAssembly() {
         var values = ["; charset=utf-8", "; boundary=\"b\"; charset=x; Charset=y", "; a=\"q\\\"r\"", "; a=\"un",
                       "; a=1; b", "; (c) a=1", "; a= x y ;b=\"\r\n z\"", "; a=\"=?utf-8?q?x?=\""].map(Self.ascii)

@@ -55,8 +55,15 @@ public struct HeaderField: Sendable {
     /// leading and trailing white space trimmed. A slice of the input when the field was not folded.
     public var unfoldedValue: ByteSlice {
         guard isFolded else {
-            let trimmed = rawValue.trimmingWhitespace()
-            return trimmed.count > maxUnfoldedBytes ? trimmed.prefix(maxUnfoldedBytes) : trimmed
+            // `trimmingWhitespace()` and `prefix(maxUnfoldedBytes)`, read in place and sliced once.
+            let (start, end) = rawValue.withUnsafeBufferPointer { value -> (Int, Int) in
+                var start = 0, end = value.count
+                while start < end, ASCII.isWhitespaceOrNewline(value[start]) { start += 1 }
+                while end > start, ASCII.isWhitespaceOrNewline(value[end - 1]) { end -= 1 }
+                return (start, end)
+            }
+            let base = rawValue.startIndex
+            return rawValue[(base + start)..<(base + min(end, start + max(0, maxUnfoldedBytes)))]
         }
         return withUnfoldedFoldedValue { Array($0) }[...].trimmingWhitespace()
     }
