@@ -71,12 +71,17 @@ package struct MIMEParser {
             }
         }
         let body = bytes[headers.bodyStart...]
+        let composite = contentType.type == "multipart" || MIMEPart.isEncapsulatingType(contentType)
+        // A leaf (most parts) is boxed from values made for the box: boxed from the `var` below, its
+        // values were copied into the box and the `var`'s released (bsd.mbox x3: `ParsedMessage.init` 76.4M
+        // -> 73.5M instructions).
+        guard composite else {
+            return MIMEPart(MIMEPart.Fields(headers: headers, contentType: contentType, transferEncoding: transferEncoding,
+                                            body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth))
+        }
         // The part is built as plain values and boxed once (`MIMEPart` boxes anew on every write).
         var part = MIMEPart.Fields(headers: headers, contentType: contentType, transferEncoding: transferEncoding,
                                    body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth)
-
-        let composite = contentType.type == "multipart" || MIMEPart.isEncapsulatingType(contentType)
-        guard composite else { return MIMEPart(part) }
         if depth >= limits.maxNestingDepth {
             part.defects.insert(.nestingTooDeep)
             return MIMEPart(part)
