@@ -84,11 +84,11 @@ package struct MIMEParser {
                                    body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth)
         if depth >= limits.maxNestingDepth {
             part.defects.insert(.nestingTooDeep)
-            return MIMEPart(part)
+            return MIMEPart(moving: &part)
         }
         if partCount >= limits.maxParts {
             part.defects.insert(.tooManyParts)
-            return MIMEPart(part)
+            return MIMEPart(moving: &part)
         }
         if contentType.type == "multipart" {
             parseMultipart(&part)
@@ -119,7 +119,7 @@ package struct MIMEParser {
                 }
             }
         }
-        return MIMEPart(part)
+        return MIMEPart(moving: &part)
     }
 
     /// Splits a multipart body at its delimiters (RFC 2046 §5.1.1): a delimiter is a line that starts with

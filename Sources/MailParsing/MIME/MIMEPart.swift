@@ -31,6 +31,16 @@ public struct MIMEPart: Sendable {
     /// A part with these values.
     package init(_ fields: Fields) { storage = Storage(fields) }
 
+    /// A part with the values of `fields`, moved out of it (left holding an empty part's values): the
+    /// parser's composite parts, built in a `var`, are boxed without a copy of each value (bsd.mbox x3:
+    /// `ParsedMessage.init` 73.5M -> 73.1M instructions).
+    package init(moving fields: inout Fields) {
+        var taken = Fields(headers: HeaderSection(), contentType: .textPlain, transferEncoding: "", body: [],
+                           parts: [], preamble: [], epilogue: [], defects: [], depth: 0)
+        swap(&taken, &fields)
+        storage = Storage(taken)
+    }
+
     /// Sets one value: a new box with the others copied.
     private mutating func update(_ change: (inout Fields) -> Void) {
         var fields = storage.fields
