@@ -454,8 +454,8 @@ public struct HeaderSection: Sendable {
                             for i in fields.indices {
                                 // The length first: most fields are passed over on it.
                                 let length = fields[i].name.count
-                                guard length > 0, table.mayHave(length: length) else { continue }
                                 let key = fields[i].nameKey
+                                guard length > 0, table.mayHave(length: length, key: key) else { continue }
                                 candidates: for k in 0..<names {
                                     let start = bounds[k]
                                     guard keys[k] == key, bounds[k + 1] - start == length else { continue }
@@ -490,8 +490,8 @@ public struct HeaderSection: Sendable {
 }
 
 /// Lower-case field names compiled once for `HeaderSection.fields(_:)`: the names whose first field
-/// is wanted, then those whose every field is; their bytes one after another, and the set of their
-/// lengths (most fields are passed over on their name's length alone).
+/// is wanted, then those whose every field is; their bytes one after another, their keys, and a filter
+/// of their lengths and keys (most fields are passed over on it alone).
 public struct HeaderNameTable: Sendable {
     /// How many of the names (the first ones) want only their first field.
     public let firstCount: Int
@@ -501,10 +501,8 @@ public struct HeaderNameTable: Sendable {
     let bounds: [Int]
     /// Name k's `HeaderField.nameKey(_:)`.
     let keys: [UInt64]
-    /// Bit n: some name is n bytes long (n < 64).
-    private let lengths: UInt64
-    /// Whether some name is 64 bytes or longer (then no length is passed over).
-    private let longNames: Bool
+    /// Bit `filterBit(length:key:)` of each name: a field whose bit is clear is none of them.
+    private let filter: UInt64
 
     /// A table for the first field of each of `firstOf` and every field of each of `allOf`.
     /// - Parameters:
@@ -514,8 +512,7 @@ public struct HeaderNameTable: Sendable {
         firstCount = firstOf.count
         var bytes: [UInt8] = []
         var bounds = [0]
-        var lengths: UInt64 = 0
-        var longNames = false
+        var filter: UInt64 = 0
         var keys: [UInt64] = []
         for name in firstOf + allOf {
             let nameBytes = Array(name.utf8)
@@ -523,18 +520,27 @@ public struct HeaderNameTable: Sendable {
             bytes.append(contentsOf: nameBytes)
             bounds.append(bytes.count)
             let length = name.utf8.count
-            if length < 64 { lengths |= 1 << UInt64(length) } else { longNames = true }
+            filter |= Self.filterBit(length: length, key: keys[keys.count - 1])
         }
         self.bytes = bytes
         self.bounds = bounds
         self.keys = keys
-        self.lengths = lengths
-        self.longNames = longNames
+        self.filter = filter
     }
 
-    /// Whether some name is `length` bytes long.
+    /// A bit of 64 chosen by a name's length and key (`HeaderField.nameKey`): equal names have equal
+    /// bits. By the length alone (a bit per length), a field of a length some name has (8: Received and
+    /// Reply-To) was compared with every name; by length and key, fewer are (bsd.mbox x3: `fields(_:)`
+    /// 6.06M -> 5.77M instructions).
     @inline(__always)
-    func mayHave(length: Int) -> Bool {
-        length < 64 ? lengths & (1 << UInt64(length)) != 0 : longNames
+    static func filterBit(length: Int, key: UInt64) -> UInt64 {
+        let mixed = (key ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
+        return 1 << (mixed >> 58)
+    }
+
+    /// Whether some name may have this length and key (no when its filter bit is clear).
+    @inline(__always)
+    func mayHave(length: Int, key: UInt64) -> Bool {
+        filter & Self.filterBit(length: length, key: key) != 0
     }
 }
