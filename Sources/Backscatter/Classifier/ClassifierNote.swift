@@ -35,7 +35,13 @@ public struct ClassifierNote: Sendable {
 
     /// Reads the note of one message.
     public static func read(_ message: ParsedMessage, report: BounceReport, reader: ObservationReader) -> ClassifierNote {
-        if let o = reader.observe(message, report: report) { return ClassifierNote(observation: o) }
+        read(message, report: report, reader: reader, known: nil)
+    }
+
+    /// `read(_:report:reader:)`, with the returned original's Subject and Date as the scan read them.
+    static func read(_ message: ParsedMessage, report: BounceReport, reader: ObservationReader,
+                     known: OriginalHeaderValues?) -> ClassifierNote {
+        if let o = reader.observe(message, report: report, known: known) { return ClassifierNote(observation: o) }
         guard reader.keepsInferenceFacts else { return ClassifierNote(observation: nil) }
         for name in ["x-original-to", "delivered-to"] {
             if let field = message.headers.first(name),

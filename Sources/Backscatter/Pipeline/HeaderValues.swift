@@ -45,7 +45,8 @@ enum HeaderValues {
     }
 
     /// The returned original's fields for the record.
-    static func original(_ original: ReturnedOriginal) -> ScanRecord.Original {
+    /// `values`: set to the Subject and Date read, when the original has a header section.
+    static func original(_ original: ReturnedOriginal, values: inout OriginalHeaderValues?) -> ScanRecord.Original {
         var out = ScanRecord.Original()
         switch original.presence {
         case .full: out.present = .full
@@ -57,7 +58,9 @@ enum HeaderValues {
         out.from = firstAddress(headers, "from")
         out.to = addresses(headers, "to")
         out.subject = subject(headers)
-        out.date = date(headers).map(\.iso8601)
+        let date = date(headers)
+        out.date = date.map(\.iso8601)
+        values = OriginalHeaderValues(subject: out.subject, date: date)
         var received: [String] = []
         for i in headers.fields.indices where headers.fields[i].name.count == 8 && headers.fields[i].hasName("received") {
             received.append(headers.fields[i].valueString)

@@ -257,7 +257,8 @@ public struct Scan: Sendable {
             var i = range.upperBound
             while var message = analysed.popLast() {
                 i -= 1
-                let note = stage.examine(ExaminedMessage(entry: batch[i], parsed: message.parsed, bounce: message.bounce),
+                let note = stage.examine(ExaminedMessage(entry: batch[i], parsed: message.parsed, bounce: message.bounce,
+                                                         originalValues: message.originalValues),
                                          into: &message.record)
                 slots.store((message.record, note), at: i)
             }
@@ -282,6 +283,8 @@ public struct Scan: Sendable {
         var record: ScanRecord
         let parsed: ParsedMessage
         let bounce: BounceReport
+        /// What the record read of the returned original's Subject and Date, for the stage.
+        let originalValues: OriginalHeaderValues?
     }
 
     /// The per-message work before the stage: parse, read the headers, analyse the bounce.
@@ -304,8 +307,9 @@ public struct Scan: Sendable {
         record.kind = bounce.kind
         record.format = bounce.format
         record.recipients = bounce.recipients.map(HeaderValues.recipient)
-        record.original = HeaderValues.original(bounce.original)
-        return Analysed(record: record, parsed: parsed, bounce: bounce)
+        var originalValues: OriginalHeaderValues? = nil
+        record.original = HeaderValues.original(bounce.original, values: &originalValues)
+        return Analysed(record: record, parsed: parsed, bounce: bounce, originalValues: originalValues)
     }
 
     /// The error when held notes or records could not be read back (the temporary file failed): the

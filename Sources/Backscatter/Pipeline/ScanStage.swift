@@ -67,6 +67,8 @@ public struct ExaminedMessage: Sendable {
     public let parsed: ParsedMessage
     /// The bounce analysis of the message (kind, recipients, the returned original).
     public let bounce: BounceReport
+    /// The returned original's Subject and Date as the scan's record read them (nil: not read).
+    var originalValues: OriginalHeaderValues? = nil
 }
 
 /// The stage used until a classifier exists: it judges nothing, so records keep a nil verdict and
