@@ -87,6 +87,107 @@ import TestSupport
         }
     }
 
+    /// The three passes `AddressParser.addressShape` replaced, kept as they were: `simpleShape`, then
+    /// `addressOnlyShape`, then `MailAddress.needsQuoting` on the local part.
+    enum FormerAddressShapes {
+        static func addrSpec(_ bytes: ByteSlice) -> (local: Range<Int>, domain: Range<Int>)? {
+            var at: Int? = nil
+            for i in bytes.indices {
+                if bytes[i] == ASCII.at {
+                    if at != nil { return nil }
+                    at = i - bytes.startIndex
+                } else if !AddressParser.isAtext(bytes[i]) {
+                    return nil
+                }
+            }
+            guard let at, at > 0, at + 1 < bytes.count else { return nil }
+            let start = bytes.startIndex
+            return (start..<(start + at), (start + at + 1)..<bytes.endIndex)
+        }
+
+        static func simpleShape(_ value: ByteSlice) -> (local: Range<Int>, domain: Range<Int>, phrase: Range<Int>)? {
+            let trimmed = value.trimmingWhitespace()
+            guard !trimmed.isEmpty else { return nil }
+            if trimmed.last != ASCII.greaterThan {
+                guard let (local, domain) = addrSpec(trimmed) else { return nil }
+                return (local, domain, trimmed.startIndex..<trimmed.startIndex)
+            }
+            guard let open = trimmed.firstIndex(of: ASCII.lessThan),
+                  let (local, domain) = addrSpec(trimmed[(open + 1)..<(trimmed.endIndex - 1)]) else { return nil }
+            let phrase = trimmed[..<open]
+            var previous: UInt8 = 0
+            for b in phrase {
+                guard AddressParser.isAtext(b) || b == ASCII.space || b == ASCII.tab else { return nil }
+                if previous == ASCII.equals && b == UInt8(ascii: "?") { return nil }
+                previous = b
+            }
+            return (local, domain, phrase.indices)
+        }
+
+        static func addressOnlyShape(_ value: ByteSlice) -> (local: Range<Int>, domain: Range<Int>)? {
+            let trimmed = value.trimmingWhitespace()
+            guard let last = trimmed.last else { return nil }
+            if last == ASCII.greaterThan {
+                var i = trimmed.startIndex
+                let end = trimmed.endIndex
+                while i < end {
+                    let b = trimmed[i]
+                    if b == ASCII.quote {
+                        var k = i + 1
+                        while k < end, trimmed[k] != ASCII.quote {
+                            if trimmed[k] == ASCII.backslash { return nil }
+                            k += 1
+                        }
+                        guard k < end else { return nil }
+                        i = k + 1
+                        continue
+                    }
+                    if b == ASCII.lessThan { break }
+                    guard AddressParser.isAtext(b) || b == ASCII.space || b == ASCII.tab else { return nil }
+                    i += 1
+                }
+                guard i < end else { return nil }
+                return addrSpec(trimmed[(i + 1)..<(end - 1)])
+            }
+            if last == ASCII.closeParen {
+                guard let open = trimmed.firstIndex(of: ASCII.openParen) else { return nil }
+                for b in trimmed[(open + 1)..<(trimmed.endIndex - 1)]
+                where b == ASCII.openParen || b == ASCII.closeParen || b == ASCII.backslash { return nil }
+                return addrSpec(trimmed[..<open].trimmingWhitespace())
+            }
+            return nil
+        }
+    }
+
+    /// `AddressParser.addressShape` (one pass over the buffer) against the three passes it replaced, on
+    /// values dense in the bytes the shapes turn on, at an offset start.
+    @Test func addressShapeAgreesWithTheFormerPasses() {
+        var values = ["a@b", " a@b ", "Name <a@b>", "<a@b>", ".a@b", "a.@b", "a..b@c", "a.b@c", "a@b..c", "Name <.a@b>",
+                      "\"Q N\" <a@b>", "\"Q N\" <a..b@c>", "=?x?= <a@b>", "N =?x?= <a@b>", "\"x <y@z>\" <a@b>",
+                      "\"a\\\"b\" <c@d>", "a@b (C D)", "a@b(c)", "a@b (x(y))", "a@b ()", "(c) a@b", "\"unclosed <a@b>",
+                      "x \"q\" y <a.b@c>", "\"\" <a@b>", "<>", ">", "<", "@", "a@", "@b", "a@b@c", "\t<a@b>\r\n",
+                      "N\r\n <a@b>", "a@b\r\n (c)", "<a@b> <c@d>", "a <b> <c@d>", "=?<a@b>", "a=\"?\"<a@b>"].map(Self.ascii)
+        values.append([0x4E, 0xE9, 0x20, 0x3C, 0x61, 0x40, 0x62, 0x3E])  // Né <a@b> in Latin-1
+        var generator = SplitMix64(seed: 14)
+        let alphabet = Self.ascii("ab.@<> \t\r\n\"\\()=?,") + [0xE9]
+        for _ in 0..<6000 { values.append(generator.bytes(alphabet, count: generator.below(18))) }
+        for value in values {
+            let padded = Self.ascii("xyz") + value
+            let slice = padded[3...]
+            let shape = AddressParser.addressShape(slice)
+            let simple = FormerAddressShapes.simpleShape(slice)
+            let addressOnly = simple.map { (local: $0.local, domain: $0.domain) } ?? FormerAddressShapes.addressOnlyShape(slice)
+            let got = shape.map { ((3 + $0.localStart)..<(3 + $0.at), (3 + $0.at + 1)..<(3 + $0.domainEnd)) }
+            #expect(got?.0 == addressOnly?.local && got?.1 == addressOnly?.domain, "\(value)")
+            let gotPhrase = shape.flatMap { s in s.phraseEnd.map { (3 + s.phraseStart)..<(3 + $0) } }
+            #expect(gotPhrase == simple?.phrase, "\(value)")
+            if let shape, let addressOnly {
+                let quoting = padded[addressOnly.local].withUnsafeBufferPointer { MailAddress.needsQuoting(bytes: $0) }
+                #expect(shape.localNeedsQuoting == quoting, "\(value)")
+            }
+        }
+    }
+
     static func describe(_ section: HeaderSection) -> String {
         let fields = section.fields.map { "\($0.offset):\($0.name.indices):\($0.rawValue.indices):\($0.isFolded)" }
         return "\(fields) \(section.defects.rawValue) \(section.bodyStart) \(section.raw.indices)"
