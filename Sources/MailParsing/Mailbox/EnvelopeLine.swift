@@ -29,22 +29,31 @@ package enum EnvelopeLine {
     /// (`hh:mm` or `hh:mm:ss`), a month name and a four-digit year, in any order. A body line such as
     /// "From my point of view ..." (notmuch lkml) or "From one solid piece of aluminum ..." (ruby-mail
     /// cant_parse_from.eml) is not.
+    ///
+    /// Each word is judged by its first byte: a digit may begin a time or a year, anything else only a
+    /// month name, matched by one compare of its three bytes (bsd.mbox x3, one call a message for
+    /// `isOdd`: 2.68M -> 1.43M instructions, from trying every word as a time and as a year, and the
+    /// months one by one from an array).
     package static func isWellFormed(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        guard startsWithFrom(buffer, start, end) else { return false }
+        guard startsWithFrom(buffer, start, end), let base = buffer.baseAddress else { return false }
         let stop = min(end, start + maxBytesJudged)
         var sawTime = false, sawMonth = false, sawYear = false
         var i = start + 5
         while i < stop {
-            while i < stop, ASCII.isWhitespace(buffer[i]) { i += 1 }
+            while i < stop, ASCII.isWhitespace(base[i]) { i &+= 1 }
             let wordStart = i
-            while i < stop, !ASCII.isWhitespace(buffer[i]) { i += 1 }
-            let length = i - wordStart
+            while i < stop, !ASCII.isWhitespace(base[i]) { i &+= 1 }
+            let length = i &- wordStart
             guard length > 0 else { break }
-            if isTime(buffer, wordStart, i) {
-                sawTime = true
-            } else if length == 4, (wordStart..<i).allSatisfy({ ASCII.isDigit(buffer[$0]) }) {
-                sawYear = true
-            } else if length >= 3, isMonthName(buffer, wordStart) {
+            if ASCII.isDigit(base[wordStart]) {
+                // A month name starts with a letter; a time and a year with a digit.
+                if isTime(base, wordStart, i) {
+                    sawTime = true
+                } else if length == 4, ASCII.isDigit(base[wordStart &+ 1]), ASCII.isDigit(base[wordStart &+ 2]),
+                          ASCII.isDigit(base[wordStart &+ 3]) {
+                    sawYear = true
+                }
+            } else if length >= 3, isMonthName(base, wordStart) {
                 sawMonth = true
             }
         }
@@ -59,7 +68,7 @@ package enum EnvelopeLine {
     }
 
     /// `h:mm`, `hh:mm`, `hh:mm:ss` (trailing comma tolerated).
-    private static func isTime(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    private static func isTime(_ buffer: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         var groups = 0
         var digits = 0
         var i = start
@@ -82,15 +91,17 @@ package enum EnvelopeLine {
         return digits == 2 && (groups == 1 || groups == 2)
     }
 
-    private static let months: [(UInt8, UInt8, UInt8)] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ].map { (s: String) in let u = Array(s.utf8); return (u[0], u[1], u[2]) }
-
-    private static func isMonthName(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
-        let a = ASCII.lowercased(buffer[start])
-        let b = ASCII.lowercased(buffer[start + 1])
-        let c = ASCII.lowercased(buffer[start + 2])
-        for month in months where month.0 == a && month.1 == b && month.2 == c { return true }
-        return false
+    /// Whether the three bytes at `start` are an English month abbreviation, in any case (asctime(3)).
+    /// Or-ing 0x20 lower-cases a letter and makes no other byte one of the lower-case letters compared.
+    private static func isMonthName(_ buffer: UnsafePointer<UInt8>, _ start: Int) -> Bool {
+        let key = UInt32(buffer[start] | 0x20) << 16 | UInt32(buffer[start &+ 1] | 0x20) << 8
+            | UInt32(buffer[start &+ 2] | 0x20)
+        switch key {
+        case 0x6A616E, 0x666562, 0x6D6172, 0x617072, 0x6D6179, 0x6A756E,  // jan feb mar apr may jun
+             0x6A756C, 0x617567, 0x736570, 0x6F6374, 0x6E6F76, 0x646563:  // jul aug sep oct nov dec
+            return true
+        default:
+            return false
+        }
     }
 }
