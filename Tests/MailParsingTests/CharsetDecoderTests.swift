@@ -118,6 +118,33 @@ func bytes(hex: String) -> ByteSlice {
         #expect(CharsetName.resolve("utf-16le") == .utf16(bigEndian: false))
     }
 
+    /// `CharsetName.commonLabelKind` answers for five labels without the canonical label: the same kind
+    /// as the canonical lookup for them in any case, and nil for near misses (quoted, suffixed, padded,
+    /// one byte off), which the canonical lookup then reads.
+    @Test func commonLabelsResolveAsTheCanonicalLookupDoes() {
+        let common = ["utf-8", "us-ascii", "iso-8859-1", "iso-2022-jp", "windows-1252"]
+        var generator = SplitMix64(seed: 31)
+        for name in common {
+            var variants = [name, name.uppercased(), "\"" + name + "\"", name + ";", " " + name, name + "*en",
+                            "x-" + name, String(name.dropLast()), name + "5"]
+            for _ in 0..<50 {
+                variants.append(String(name.map { generator.below(2) == 0 ? Character($0.uppercased()) : $0 }))
+                var bytes = Array(name.utf8)
+                bytes[generator.below(bytes.count)] = Array("-_:.aZ9\u{7F}".utf8)[generator.below(8)]
+                variants.append(String(decoding: bytes, as: UTF8.self))
+            }
+            for label in variants {
+                let canonical = CharsetName.resolveCanonically(label)
+                #expect(CharsetName.resolve(label) == canonical, "\(label)")
+                if let kind = CharsetName.commonLabelKind(label) {
+                    #expect(kind == canonical, "\(label)")
+                    #expect(label.lowercased() == name, "\(label)")
+                }
+            }
+            #expect(CharsetName.commonLabelKind(name.uppercased()) != nil)
+        }
+    }
+
     @Test func utf16WithoutBOMGuessesByteOrder() {
         #expect(CharsetDecoder.decode(bytes(hex: "00410042"), charset: "utf-16") == "AB")
         #expect(CharsetDecoder.decode(bytes(hex: "41004200"), charset: "utf-16") == "AB")
