@@ -13,96 +13,118 @@ enum ISO2022JP {
 
     enum Mode { case ascii, jis0208, katakana }
 
+    ///
+    /// The Shift_JIS bytes are written into one array sized for the input (no byte of input gives more
+    /// than one byte of output), the ASCII runs copied at once, and decoded after the loop, run by run
+    /// between the places where a broken pair gives U+FFFD (bsd.mbox x3: 168 calls, `decode` 6.45M ->
+    /// 6.19M instructions, its loop ~1.6M -> 1.10M, where it appended to an array byte by byte and
+    /// indexed the slice with bounds checks).
     static func decode(_ bytes: ByteSlice) -> String {
         if usesISO2022JP2Extensions(bytes) {
             return CharsetDecoder.decode(bytes, kind: .iconv("ISO-2022-JP-2"))
         }
+        var sjis = [UInt8](repeating: 0, count: bytes.count)
+        var replacements: [Int] = []  // offsets in `sjis` where a U+FFFD goes
+        let written = bytes.withUnsafeBufferPointer { input -> Int in
+            sjis.withUnsafeMutableBufferPointer { output -> Int in
+                guard let p = input.baseAddress, let o = output.baseAddress else { return 0 }
+                // Invariant: n <= i (each step writes at most as many bytes as it reads), so every write
+                // below lands inside `output`, which is as long as `input`.
+                var n = 0
+                var mode = Mode.ascii
+                var shifted = false  // SO ... SI: JIS X 0201 katakana (seen in old Japanese mail)
+                var i = 0
+                let end = input.count
+                while i < end {
+                    if mode == .ascii && !shifted {
+                        // In ASCII mode every byte but ESC, SO and SI is passed on as it is (8-bit bytes
+                        // and line ends too): the run up to the next of those is copied at once.
+                        var k = i
+                        while k < end {
+                            let c = p[k]
+                            if c == escape || c == shiftOut || c == shiftIn { break }
+                            k &+= 1
+                        }
+                        if k > i {
+                            (o + n).update(from: p + i, count: k &- i)
+                            n &+= k &- i
+                            i = k
+                            continue
+                        }
+                    }
+                    let b = p[i]
+                    if b == escape, i + 2 < end {
+                        let e1 = p[i + 1], e2 = p[i + 2]
+                        switch (e1, e2) {
+                        case (UInt8(ascii: "("), UInt8(ascii: "B")), (UInt8(ascii: "("), UInt8(ascii: "J")):
+                            mode = .ascii; i += 3; continue
+                        case (UInt8(ascii: "("), UInt8(ascii: "I")):
+                            mode = .katakana; i += 3; continue
+                        case (UInt8(ascii: "$"), UInt8(ascii: "@")), (UInt8(ascii: "$"), UInt8(ascii: "B")):
+                            mode = .jis0208; i += 3; continue
+                        case (UInt8(ascii: "&"), UInt8(ascii: "@")):
+                            i += 3; continue  // JIS X 0208-1990 announcer; ESC $ B follows
+                        default:
+                            break
+                        }
+                    }
+                    if b == shiftOut { shifted = true; i += 1; continue }
+                    if b == shiftIn { shifted = false; i += 1; continue }
+                    if b >= 0x80 {
+                        o[n] = b  // raw Shift_JIS or half-width katakana in a mislabelled message
+                        n &+= 1
+                        i += 1
+                        continue
+                    }
+                    if b == ASCII.carriageReturn || b == ASCII.lineFeed {
+                        // RFC 1468: lines end in ASCII; a line end in 2-byte mode means the escape was lost.
+                        mode = .ascii
+                        o[n] = b
+                        n &+= 1
+                        i += 1
+                        continue
+                    }
+                    if shifted || mode == .katakana {
+                        o[n] = (0x21...0x5F).contains(b) ? b | 0x80 : b
+                        n &+= 1
+                        i += 1
+                        continue
+                    }
+                    switch mode {
+                    case .ascii, .katakana:
+                        o[n] = b
+                        n &+= 1
+                        i += 1
+                    case .jis0208:
+                        guard i + 1 < end else {
+                            replacements.append(n)
+                            i += 1
+                            continue
+                        }
+                        let j1 = b, j2 = p[i + 1]
+                        if (0x21...0x7E).contains(j1), (0x21...0x7E).contains(j2) {
+                            // JIS X 0208 Annex 1: row/cell to Shift_JIS.
+                            o[n] = (j1 + 1) / 2 + (j1 <= 0x5E ? 0x70 : 0xB0)
+                            o[n &+ 1] = j1 % 2 == 1 ? j2 + (j2 < 0x60 ? 0x1F : 0x20) : j2 + 0x7E
+                            n &+= 2
+                        } else {
+                            replacements.append(n)
+                        }
+                        i += 2
+                    }
+                }
+                return n
+            }
+        }
+        // The runs between replacements decoded as CP932, each U+FFFD where its broken pair stood.
         var text = ""
-        var sjis: [UInt8] = []
-        sjis.reserveCapacity(bytes.count)
-        func flush() {
-            if !sjis.isEmpty { text += CharsetDecoder.decode(sjis[...], kind: .iconv("CP932")) }
-            sjis.removeAll(keepingCapacity: true)
+        var from = 0
+        for mark in replacements {
+            if mark > from { text += CharsetDecoder.decode(sjis[from..<mark], kind: .iconv("CP932")) }
+            text.unicodeScalars.append("\u{FFFD}")
+            from = mark
         }
-        var mode = Mode.ascii
-        var shifted = false  // SO ... SI: JIS X 0201 katakana (seen in old Japanese mail)
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        while i < end {
-            if mode == .ascii && !shifted {
-                // In ASCII mode every byte but ESC, SO and SI is passed on as it is (8-bit bytes and
-                // line ends too): the run up to the next of those is copied at once.
-                var k = i
-                while k < end {
-                    let c = bytes[k]
-                    if c == escape || c == shiftOut || c == shiftIn { break }
-                    k += 1
-                }
-                if k > i {
-                    sjis.append(contentsOf: bytes[i..<k])
-                    i = k
-                    continue
-                }
-            }
-            let b = bytes[i]
-            if b == escape, i + 2 < end {
-                let e1 = bytes[i + 1], e2 = bytes[i + 2]
-                switch (e1, e2) {
-                case (UInt8(ascii: "("), UInt8(ascii: "B")), (UInt8(ascii: "("), UInt8(ascii: "J")):
-                    mode = .ascii; i += 3; continue
-                case (UInt8(ascii: "("), UInt8(ascii: "I")):
-                    mode = .katakana; i += 3; continue
-                case (UInt8(ascii: "$"), UInt8(ascii: "@")), (UInt8(ascii: "$"), UInt8(ascii: "B")):
-                    mode = .jis0208; i += 3; continue
-                case (UInt8(ascii: "&"), UInt8(ascii: "@")):
-                    i += 3; continue  // JIS X 0208-1990 announcer; ESC $ B follows
-                default:
-                    break
-                }
-            }
-            if b == shiftOut { shifted = true; i += 1; continue }
-            if b == shiftIn { shifted = false; i += 1; continue }
-            if b >= 0x80 {
-                sjis.append(b)  // raw Shift_JIS or half-width katakana in a mislabelled message
-                i += 1
-                continue
-            }
-            if b == ASCII.carriageReturn || b == ASCII.lineFeed {
-                // RFC 1468: lines end in ASCII; a line end in 2-byte mode means the escape was lost.
-                mode = .ascii
-                sjis.append(b)
-                i += 1
-                continue
-            }
-            if shifted || mode == .katakana {
-                if (0x21...0x5F).contains(b) { sjis.append(b | 0x80) } else { sjis.append(b) }
-                i += 1
-                continue
-            }
-            switch mode {
-            case .ascii, .katakana:
-                sjis.append(b)
-                i += 1
-            case .jis0208:
-                guard i + 1 < end else {
-                    flush(); text.unicodeScalars.append("\u{FFFD}")
-                    i += 1
-                    continue
-                }
-                let j1 = b, j2 = bytes[i + 1]
-                if (0x21...0x7E).contains(j1), (0x21...0x7E).contains(j2) {
-                    // JIS X 0208 Annex 1: row/cell to Shift_JIS.
-                    let s1 = (j1 + 1) / 2 + (j1 <= 0x5E ? 0x70 : 0xB0)
-                    let s2 = j1 % 2 == 1 ? j2 + (j2 < 0x60 ? 0x1F : 0x20) : j2 + 0x7E
-                    sjis.append(s1)
-                    sjis.append(s2)
-                } else {
-                    flush(); text.unicodeScalars.append("\u{FFFD}")
-                }
-                i += 2
-            }
-        }
-        flush()
+        if written > from { text += CharsetDecoder.decode(sjis[from..<written], kind: .iconv("CP932")) }
         return text
     }
 
