@@ -145,6 +145,22 @@ func bytes(hex: String) -> ByteSlice {
         }
     }
 
+    /// `windows1252` writes UTF-8 into the String's storage itself: every byte alone, and all 256 in a
+    /// row (ASCII, two- and three-byte sequences side by side), must give the WHATWG code points.
+    @Test func windows1252WritesEveryByteAsItsCodePoint() {
+        let high: [UInt32] = [0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160,
+                              0x2039, 0x152, 0x8D, 0x17D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+                              0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0x9D, 0x17E, 0x178]
+        func expected(_ b: UInt8) -> String {
+            String(Character(Unicode.Scalar(b >= 0x80 && b < 0xA0 ? high[Int(b) - 0x80] : UInt32(b))!))
+        }
+        for b in UInt8.min...UInt8.max {
+            #expect(CharsetDecoder.windows1252([b][...]) == expected(b), "\(b)")
+        }
+        let all = Array(UInt8.min...UInt8.max)
+        #expect(CharsetDecoder.windows1252(all[1...]) == all[1...].map(expected).joined())
+    }
+
     @Test func utf16WithoutBOMGuessesByteOrder() {
         #expect(CharsetDecoder.decode(bytes(hex: "00410042"), charset: "utf-16") == "AB")
         #expect(CharsetDecoder.decode(bytes(hex: "41004200"), charset: "utf-16") == "AB")

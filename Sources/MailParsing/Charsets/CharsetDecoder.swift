@@ -103,24 +103,34 @@ public enum CharsetDecoder {
 
     /// windows-1252 as WHATWG defines it: the five unassigned bytes map to the C1 controls.
     package static func windows1252(_ bytes: ByteSlice) -> String {
-        // Written as UTF-8 directly (at most 3 bytes per byte: 0x80-0x9F map to U+0152...U+2122).
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            let scalar: UInt32 = b >= 0x80 && b < 0xA0 ? cp1252High[Int(b) - 0x80] : UInt32(b)
-            switch scalar {
-            case 0..<0x80:
-                utf8.append(UInt8(scalar))
-            case 0x80..<0x800:
-                utf8.append(0xC0 | UInt8(scalar >> 6))
-                utf8.append(0x80 | UInt8(scalar & 0x3F))
-            default:
-                utf8.append(0xE0 | UInt8(scalar >> 12))
-                utf8.append(0x80 | UInt8((scalar >> 6) & 0x3F))
-                utf8.append(0x80 | UInt8(scalar & 0x3F))
+        // Written as UTF-8 straight into the String's storage (at most 3 bytes per byte: 0x80-0x9F map
+        // to U+0152...U+2122), an ASCII byte by one store (bsd.mbox x3: 18 calls, 1.50M -> 1.06M
+        // instructions, where every byte was appended to an array then copied into a String).
+        bytes.withUnsafeBufferPointer { input in
+            String(unsafeUninitializedCapacity: input.count * 3) { output in
+                guard let o = output.baseAddress else { return 0 }
+                var n = 0
+                for b in input {
+                    if b < 0x80 {
+                        o[n] = b
+                        n &+= 1
+                        continue
+                    }
+                    let scalar: UInt32 = b < 0xA0 ? cp1252High[Int(b) - 0x80] : UInt32(b)
+                    if scalar < 0x800 {
+                        o[n] = 0xC0 | UInt8(scalar >> 6)
+                        o[n &+ 1] = 0x80 | UInt8(scalar & 0x3F)
+                        n &+= 2
+                    } else {
+                        o[n] = 0xE0 | UInt8(scalar >> 12)
+                        o[n &+ 1] = 0x80 | UInt8((scalar >> 6) & 0x3F)
+                        o[n &+ 2] = 0x80 | UInt8(scalar & 0x3F)
+                        n &+= 3
+                    }
+                }
+                return n
             }
         }
-        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// windows-1252 0x80...0x9F (Unicode's CP1252.TXT; unassigned bytes keep their C1 value).
