@@ -36,6 +36,9 @@ enum ISO2022JP {
                 var i = 0
                 let end = input.count
                 while i < end {
+                    // Checked in debug builds (the tests): a step that wrote more than it read would
+                    // write past `output` in a release build, whose pointer writes are unchecked.
+                    assert(n <= i, "ISO2022JP.decode wrote ahead of its input")
                     if mode == .ascii && !shifted {
                         // In ASCII mode every byte but ESC, SO and SI is passed on as it is (8-bit bytes
                         // and line ends too): the run up to the next of those is copied at once.
