@@ -118,6 +118,11 @@ import TestSupport
             let count = Int.random(in: 0...24, using: &generator)
             texts.append((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined())
         }
+        // Longer texts: the copy of eight bytes at a time resumes after every blank run or control byte.
+        for _ in 0..<1_000 {
+            let count = Int.random(in: 25...120, using: &generator)
+            texts.append((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
         for text in texts {
             #expect(Diagnostic.sweep(text) == Self.sweepByBytes(text), "\(text.debugDescription)")
             // Idempotent, which `Finalization.report` relies on to sweep only text a removal changed.

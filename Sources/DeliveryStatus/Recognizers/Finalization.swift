@@ -177,20 +177,53 @@ enum Diagnostic {
             }
             if clean == bytes.count && (!previousBlank || bytes.isEmpty) { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { out in
-                // The clean prefix, without the single space it may end with (a blank follows it).
+                guard let from = bytes.baseAddress, let to = out.baseAddress else { return 0 }
+                // The clean prefix as it is (it may end with a single space, which then stands for the
+                // blank run that follows it). From there on a blank run is written as one space when
+                // it follows a written byte (`afterBlank` false), and the space the output may end
+                // with is dropped at the end. The output is never longer than what was read, so every
+                // write stays below `bytes.count`.
+                to.update(from: from, count: clean)
                 var n = clean
-                if n > 0 && bytes[n - 1] == 0x20 { n -= 1 }
-                if n > 0, let from = bytes.baseAddress, let to = out.baseAddress { to.update(from: from, count: n) }
-                var pendingSpace = false
-                for b in UnsafeBufferPointer(rebasing: bytes[n...]) {
-                    if isBlank(b) {
-                        pendingSpace = n > 0
-                        continue
+                var i = clean
+                var afterBlank = previousBlank
+                let count = bytes.count
+                let raw = UnsafeRawPointer(from)
+                let rawOut = UnsafeMutableRawPointer(to)
+                while i < count {
+                    // Eight bytes copied whole when they hold no control byte, no two spaces in a row and
+                    // no space right after a blank: most of a report's words and the single spaces
+                    // between them (byte by byte, the copy was most of the sweeps' 15.6M instructions on
+                    // the sisimai bsd mbox x3).
+                    var stop = count
+                    if i + 8 <= count {
+                        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
+                        if !ByteWord.hasByte(word, below: 0x20) {
+                            let spaces = ByteWord.zeroBytes(word ^ ByteWord.broadcast(0x20))
+                            if spaces & (spaces << 8) == 0 && !(afterBlank && spaces & 0x80 != 0) {
+                                (rawOut + n).storeBytes(of: word.littleEndian, as: UInt64.self)
+                                n += 8
+                                i += 8
+                                afterBlank = spaces >> 63 != 0
+                                continue
+                            }
+                        }
+                        stop = i + 8
                     }
-                    if pendingSpace { out[n] = 0x20; n += 1; pendingSpace = false }
-                    out[n] = b
-                    n += 1
+                    while i < stop {
+                        let b = from[i]
+                        i += 1
+                        if isBlank(b) {
+                            if !afterBlank { to[n] = 0x20; n += 1; afterBlank = true }
+                        } else {
+                            to[n] = b
+                            n += 1
+                            afterBlank = false
+                        }
+                    }
                 }
+                // A final blank run left one space (or only the leading blanks were read, n = 0).
+                if afterBlank && n > 0 { n -= 1 }
                 return n
             }
         } ?? s
