@@ -130,6 +130,32 @@ import TestSupport
         }
     }
 
+    /// What `RFC3464Recognizer.complete` and `Finalization.report` rely on to search a report's lead
+    /// text once: the decision text it makes (the swept lead text, then a space and the record's own
+    /// swept diagnostic unless the lead holds it) is swept, and when it names no SMTP command the lead
+    /// text names none either.
+    @Test func sweptLeadTextNamesNoCommandTheLeadTextDoesNot() {
+        let pieces = [" ", "  ", "\t", "\n", "\r", "MAIL", "F", "FROM", "RCPT", "T", "TO", "DATA", "DATABASE", "QUIT", "AUTH",
+                      "PLAIN", "EHLO", "x", "5", "@", "-", ":", "<", ">", "ü", "\u{01}"]
+        var generator = SplitMix64(seed: 105)  // seeded: every run reads the same inputs
+        var checked = 0
+        for _ in 0..<4_000 {
+            let lead = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let own = Diagnostic.sweep((0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+            let swept = Diagnostic.sweep(lead)
+            guard !swept.isEmpty else { continue }
+            let leadHasOwn = swept.containsIgnoringCase(own)
+            guard leadHasOwn || !own.isEmpty else { continue }
+            let decision = leadHasOwn ? swept : swept + " " + own
+            #expect(Diagnostic.sweep(decision) == decision, "\(decision.debugDescription)")
+            if SMTPCommandFinder.find(in: decision) == nil {
+                #expect(SMTPCommandFinder.find(in: lead) == nil, "\(lead.debugDescription) / \(own.debugDescription)")
+                checked += 1
+            }
+        }
+        #expect(checked > 200)
+    }
+
     /// CRLF and lone CR made LF, as the plain loop it was written as; the runs between CRs are copied
     /// whole now.
     @Test func lineEndsNormalizedAsThePlainLoop() {

@@ -34,11 +34,16 @@ struct RFC3464Recognizer: Recognizer {
     static func complete(_ finding: inout Finding, from context: BounceContext) {
         // A single recipient's record is read together with the report's own words (the DSN often
         // carries only "5.0.0" while the text says why), as Sisimai does.
+        // Whether recipient 0's decision text is the swept lead text, alone or followed by a space and
+        // the record's own swept diagnostic (not empty: then the whole is swept too).
+        var decisionTextFromLead = false
         if finding.recipients.count == 1 {
             let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             if !lead.isEmpty {
-                finding.recipients[0].decisionText = lead.containsIgnoringCase(own) ? lead : lead + " " + own
+                let leadHasOwn = lead.containsIgnoringCase(own)
+                finding.recipients[0].decisionText = leadHasOwn ? lead : lead + " " + own
+                decisionTextFromLead = leadHasOwn || !own.isEmpty
             }
         }
         for i in finding.recipients.indices {
@@ -48,8 +53,19 @@ struct RFC3464Recognizer: Recognizer {
                 finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: r.recipient)
             }
             if r.command == nil {
-                finding.recipients[i].command = SMTPCommandFinder.find(in: r.decisionText ?? r.diagnostic)
-                    ?? context.leadTextCommand
+                let named = SMTPCommandFinder.find(in: r.decisionText ?? r.diagnostic)
+                if i == 0 && decisionTextFromLead, let decisionText = r.decisionText {
+                    // No command in the swept lead text and what follows it means none in the lead text
+                    // either: sweeping only turns blank runs into one space, so each occurrence of a
+                    // word without a space, and the bytes around it (blank or space, neither a word
+                    // byte), match one in the swept text, and a word with a space found in the lead
+                    // text is found in the swept text too. `leadTextCommand` is not searched (bsd.mbox
+                    // x3: 606 searches of whole lead texts, 2.97M instructions).
+                    finding.recipients[i].command = named
+                    finding.recipients[i].sweptDecisionText = (decisionText, named)
+                } else {
+                    finding.recipients[i].command = named ?? context.leadTextCommand
+                }
             }
         }
     }

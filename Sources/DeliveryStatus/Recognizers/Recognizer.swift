@@ -54,6 +54,10 @@ package struct RecipientFinding: Sendable {
     /// Text the codes and the reason are read from when it differs from `diagnostic` (e.g. the whole
     /// human-readable report around a single recipient's DSN record); nil means `diagnostic`.
     package var decisionText: String?
+    /// `decisionText` as `RFC3464Recognizer.complete` made it from the swept lead text (swept itself),
+    /// and the command `SMTPCommandFinder` found in it: while `decisionText` is still this text
+    /// (`BounceAnalyzer` cuts a long one), `Finalization.report` neither sweeps it nor searches it again.
+    package var sweptDecisionText: (text: String, command: SMTPCommand?)?
     /// Upper-cased `Diagnostic-Code` type (`SMTP`, `X-UNIX`), nil when not given.
     package var diagnosticType: String?
     /// A reason the format itself knows (e.g. from its own wording); re-examined if provisional.
