@@ -32,4 +32,37 @@ import Testing
         let context = BounceContext(ParsedMessage(parsing: ArraySlice(Array(message.utf8))))
         #expect(context.inlineDeliveryStatusText == Self.byLines(context.text), "\(text.debugDescription)")
     }
+
+    /// Each delivery-status part is decoded once for `text`, `deliveryStatusText` and
+    /// `allDeliveryStatusTexts`, asked in any order: each gives the part's own decoded text (two parts
+    /// in different transfer encodings, one empty, line ends LF, CRLF or CR).
+    @Test(arguments: [0, 1, 2], ["\n", "\r\n", "\r"])
+    func deliveryStatusPartsDecodedOnce(order: Int, lineEnd: String) {
+        let lines = [
+            "From: mailer-daemon@example.org", "Subject: report",
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"", "",
+            "--b", "Content-Type: text/plain", "", "The mail system", "",
+            "--b", "Content-Type: message/delivery-status", "",
+            "Reporting-MTA: dns; a.example.org", "", "Final-Recipient: rfc822; a@example.org", "Status: 5.1.1", "",
+            "--b", "Content-Type: message/delivery-status", "Content-Transfer-Encoding: base64", "",
+            // "Final-Recipient: rfc822; b@example.org\nStatus: 4.2.2\n"
+            "RmluYWwtUmVjaXBpZW50OiByZmM4MjI7IGJAZXhhbXBsZS5vcmcKU3RhdHVzOiA0LjIuMgo=", "",
+            "--b", "Content-Type: message/delivery-status", "", "",
+            "--b--", "",
+        ]
+        let message = lines.joined(separator: lineEnd)
+        let context = BounceContext(ParsedMessage(parsing: ArraySlice(Array(message.utf8))))
+        let expected = context.message.root.parts.filter { $0.contentType.is("message", "delivery-status") }.map { BounceContext.normalizedText(of: $0) }
+        #expect(expected.count == 3)
+        var text = "", first: String? = nil, all: [String] = []
+        switch order {
+        case 0: text = context.text; first = context.deliveryStatusText; all = context.allDeliveryStatusTexts
+        case 1: all = context.allDeliveryStatusTexts; first = context.deliveryStatusText; text = context.text
+        default: first = context.deliveryStatusText; text = context.text; all = context.allDeliveryStatusTexts
+        }
+        #expect(all == expected)
+        #expect(first == expected.first)
+        #expect(expected[0].contains("a@example.org") && expected[1].contains("b@example.org") && !expected[1].contains("\r"))
+        #expect(text.contains(expected[0]) && text.contains(expected[1]) && !text.contains("\r"))
+    }
 }
