@@ -169,9 +169,25 @@ package final class BounceContext {
     /// at any depth (a gateway may wrap the report in `multipart/mixed`).
     package private(set) lazy var deliveryStatusPart: MIMEPart? = deliveryStatusParts.first
 
-    /// Every `message/delivery-status` or `message/global-delivery-status` part, in document order (each
-    /// part's content type read once, for `deliveryStatusPart` and `allDeliveryStatusTexts` both).
-    private lazy var deliveryStatusParts: [MIMEPart] = parts.filter { BounceContext.isDeliveryStatus($0.contentType) }
+    /// Every `message/delivery-status` or `message/global-delivery-status` part, in document order.
+    private var deliveryStatusParts: [MIMEPart] { reportParts.deliveryStatus }
+
+    /// The delivery-status parts (`deliveryStatusParts`) and the first feedback-report part, found in
+    /// one pass that reads each part's content type once (a copy of its strings and parameters): two
+    /// passes read them 13,275 times on bsd.mbox x3, 2.3M instructions.
+    private lazy var reportParts: (deliveryStatus: [MIMEPart], feedbackReport: MIMEPart?) = {
+        var deliveryStatus: [MIMEPart] = []
+        var feedbackReport: MIMEPart? = nil
+        for part in parts {
+            let type = part.contentType
+            if BounceContext.isDeliveryStatus(type) {
+                deliveryStatus.append(part)
+            } else if feedbackReport == nil && type.is("message", "feedback-report") {
+                feedbackReport = part
+            }
+        }
+        return (deliveryStatus, feedbackReport)
+    }()
 
     /// Whether the type is `message/delivery-status` (RFC 3464) or `message/global-delivery-status` (RFC 6533).
     private static func isDeliveryStatus(_ type: ContentType) -> Bool {
@@ -196,9 +212,7 @@ package final class BounceContext {
     }
 
     /// The first `message/feedback-report` part (RFC 5965).
-    package private(set) lazy var feedbackReportPart: MIMEPart? = parts.first {
-        $0.contentType.is("message", "feedback-report")
-    }
+    package private(set) lazy var feedbackReportPart: MIMEPart? = reportParts.feedbackReport
 
     /// The first part carrying the returned original (whole message or headers), in document order,
     /// not counting the root.
