@@ -118,6 +118,27 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(section.fields.count < 20)
     }
 
+    /// `parseFields` keeps the first 64 fields' offsets on the stack and the rest in an array, and reads
+    /// without staging where `maxHeaderBytes` does not fit 31 bits: each way, every field is kept, in
+    /// order, with its name, value, offset and folding, as the line walk reads them.
+    @Test(arguments: [0, 1, 63, 64, 65, 130])
+    func stagedFieldsAgreeWithTheLineWalk(count: Int) {
+        let text = (0..<count).map { $0 % 5 == 4 ? "X-\($0): v\($0)\r\n\tfolded" : "X-\($0) : v\($0)" }
+            .joined(separator: "\r\n") + "\r\n\r\nbody"
+        for maxHeaderBytes in [ParsingLimits().maxHeaderBytes, Int(Int32.max)] {
+            var limits = ParsingLimits()
+            limits.maxHeaderBytes = maxHeaderBytes
+            let staged = HeaderSection.parse(bytes(text), limits: limits)
+            let walked = HeaderSection.parseByLineScanner(bytes(text), limits: limits)
+            #expect(staged.fields.count == count)
+            #expect(staged.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) })
+            #expect(staged.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) })
+            #expect(staged.fields.map(\.offset) == walked.fields.map(\.offset))
+            #expect(staged.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
+            #expect(staged.bodyStart == walked.bodyStart && staged.defects == walked.defects)
+        }
+    }
+
     @Test func emptyInputAndJunkNeverCrash() {
         for junk in ["", "\n", "\r\n\r\n", ":", ": x\n\n", " leading\n\n", "\r", "a", "\u{0}\u{0}:\n"] {
             _ = HeaderSection.parse(bytes(junk))
