@@ -139,6 +139,30 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         }
     }
 
+    /// The scan remembers the next CR it found, or how far none lies, across the lines of a section (its
+    /// search windows double on each miss): mixed line ends, a lone CR far after LF-only lines, a CR
+    /// inside a long line and a section without an end all read as the line walk reads them.
+    @Test func lineEndsFoundThroughTheRememberedCRAgreeWithTheLineWalk() {
+        let many = (0..<300).map { "X-\($0): v\($0)" }
+        let long = "X-Long: " + String(repeating: "w", count: 3000)
+        let texts = [
+            many.joined(separator: "\n") + "\r\nA: b\r\n\r\nbody",
+            many.joined(separator: "\n") + "\rA: b\n\nbody",
+            many.joined(separator: "\n") + "\n" + long + "\rX-After: c\n\nbody\r\n",
+            "A: b\n" + long + "\n" + long + "\r\n\tfolded\r\nB: c\r\n",
+            many.joined(separator: "\r\n") + "\n \n" + many.joined(separator: "\r"),
+            "A: b\r", "A: b\rB", "\r", "A:\r\r\n",
+        ]
+        for text in texts {
+            let scanned = HeaderSection.parse(bytes(text))
+            let walked = HeaderSection.parseByLineScanner(bytes(text))
+            #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) })
+            #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) })
+            #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects)
+            #expect(Array(scanned.raw) == Array(walked.raw))
+        }
+    }
+
     @Test func emptyInputAndJunkNeverCrash() {
         for junk in ["", "\n", "\r\n\r\n", ":", ": x\n\n", " leading\n\n", "\r", "a", "\u{0}\u{0}:\n"] {
             _ = HeaderSection.parse(bytes(junk))
