@@ -233,20 +233,7 @@ public struct ObservationReader: Sendable {
             var n = 0
             var i = 0
             while i < at, n < out.count {
-                let b = bytes[i]
-                if ASCII.isDigit(b) || ASCII.isAlpha(b) {
-                    var digits = false, upper = false, lower = false
-                    while i < at, ASCII.isDigit(bytes[i]) || ASCII.isAlpha(bytes[i]) {
-                        let c = bytes[i]
-                        if ASCII.isDigit(c) { digits = true } else if c < 0x60 { upper = true } else { lower = true }
-                        i += 1
-                    }
-                    let letters = upper || lower
-                    out[n] = letters && digits ? UInt8(ascii: "x") : digits ? UInt8(ascii: "9") : (upper && lower) ? UInt8(ascii: "x") : upper ? UInt8(ascii: "A") : UInt8(ascii: "a")
-                } else {
-                    out[n] = b
-                    i += 1
-                }
+                (out[n], i) = shapeOfRun(bytes, at: i, end: at)
                 n += 1
                 if n > 40 { break }
             }
@@ -264,28 +251,39 @@ public struct ObservationReader: Sendable {
         }
     }
 
+    /// The shape byte of the piece of a Message-ID's local part at `i` (before `end`), and where the next
+    /// piece starts: a run of letters and digits is `9` (digits), `A` (upper case), `a` (lower case) or
+    /// `x` (mixed); any other byte stands for itself.
+    @inline(__always)
+    private static func shapeOfRun(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, end: Int) -> (shape: UInt8, next: Int) {
+        let b = bytes[start]
+        guard ASCII.isDigit(b) || ASCII.isAlpha(b) else { return (b, start + 1) }
+        var digits = false, upper = false, lower = false
+        var i = start
+        while i < end, ASCII.isDigit(bytes[i]) || ASCII.isAlpha(bytes[i]) {
+            let c = bytes[i]
+            if ASCII.isDigit(c) { digits = true } else if c < 0x60 { upper = true } else { lower = true }
+            i += 1
+        }
+        let letters = upper || lower
+        let shape = letters && digits ? UInt8(ascii: "x") : digits ? UInt8(ascii: "9")
+            : (upper && lower) ? UInt8(ascii: "x") : upper ? UInt8(ascii: "A") : UInt8(ascii: "a")
+        return (shape, i)
+    }
+
     /// `idShape` on arrays: the definition, and the reading of ids that are not ASCII.
     static func idShapeByArrays(_ id: String) -> String {
         let bytes = Array(id.utf8)
         let at = bytes.lastIndex(of: ASCII.at) ?? bytes.endIndex
         var out: [UInt8] = []
-        var i = 0
-        while i < at {
-            let b = bytes[i]
-            if ASCII.isDigit(b) || ASCII.isAlpha(b) {
-                var digits = false, upper = false, lower = false
-                while i < at, ASCII.isDigit(bytes[i]) || ASCII.isAlpha(bytes[i]) {
-                    let c = bytes[i]
-                    if ASCII.isDigit(c) { digits = true } else if c < 0x60 { upper = true } else { lower = true }
-                    i += 1
-                }
-                let letters = upper || lower
-                out.append(letters && digits ? UInt8(ascii: "x") : digits ? UInt8(ascii: "9") : (upper && lower) ? UInt8(ascii: "x") : upper ? UInt8(ascii: "A") : UInt8(ascii: "a"))
-            } else {
-                out.append(b)
-                i += 1
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < at {
+                let (shape, next) = shapeOfRun(buffer, at: i, end: at)
+                out.append(shape)
+                i = next
+                if out.count > 40 { break }
             }
-            if out.count > 40 { break }
         }
         var shape = String(decoding: out, as: UTF8.self)
         if at < bytes.endIndex { shape += String(decoding: bytes[at...], as: UTF8.self).lowercasedIfNeeded() }
