@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import BytePatterns
 import MailParsing
 
@@ -23,18 +30,33 @@ enum DiagnosticWords {
         /// instructions for bsd.mbox x3's 15,000 lookups and 1,400 insertions); bits rather than the
         /// group's `[Bool]`, whose allocation at each text was 1.8M.
         private var hits: UInt64 = 0
+        /// Bit `i` set: `RemoteHostRules.providers[i]`'s rule may decide, as one of its `words` occurs
+        /// (ASCII letters compared without case); all bits when lower-casing the text would make ASCII
+        /// letters of other characters (`lowercasingAddsASCII`). Found in the same pass as the tables
+        /// (none for an empty text).
+        private(set) var providers: UInt64 = 0
+        /// Bit `i` set: one of `RemoteHostRules.providers[i]`'s host suffixes occurs in the text (ASCII
+        /// letters compared without case), so a host name in it may name the provider.
+        private(set) var providerSuffixes: UInt64 = 0
 
         init(_ text: String) {
             guard !text.isEmpty else { return }
-            hits = DiagnosticWords.group.withMatches(in: text) { found -> UInt64 in
+            let tableCount = DiagnosticWords.groupReasons.count
+            (hits, providers, providerSuffixes) = DiagnosticWords.group.withMatches(in: text) { found -> (UInt64, UInt64, UInt64) in
                 var hits: UInt64 = 0
                 for i in DiagnosticWords.groupReasons.indices where i < 64 && found[i] { hits |= 1 << UInt64(i) }
-                // `rejectedButNotSender`, the group's last set, undoes `.rejected`.
-                if found[DiagnosticWords.groupReasons.count], let rejected = DiagnosticWords.groupReasons.firstIndex(of: .rejected) {
+                // `rejectedButNotSender`, the group's set after the tables, undoes `.rejected`.
+                if found[tableCount], let rejected = DiagnosticWords.groupReasons.firstIndex(of: .rejected) {
                     hits &= ~(1 << UInt64(rejected))
                 }
-                return hits
+                // The providers' word sets follow it, then their host suffix sets.
+                var providers: UInt64 = 0, suffixes: UInt64 = 0
+                let wordsStart = tableCount + 1, suffixesStart = wordsStart + RemoteHostRules.wordSets.count
+                for i in RemoteHostRules.wordSets.indices where i < 64 && found[wordsStart + i] { providers |= 1 << UInt64(i) }
+                for i in RemoteHostRules.suffixSets.indices where i < 64 && found[suffixesStart + i] { suffixes |= 1 << UInt64(i) }
+                return (hits, providers, suffixes)
             }
+            if DiagnosticWords.lowercasingAddsASCII(text) { providers = .max }
         }
 
         /// Whether `reason`'s table matched.
@@ -48,7 +70,26 @@ enum DiagnosticWords {
     /// `rejectedButNotSender`, as one group. At most 64 reasons (`Matches` keeps a bit for each;
     /// `DiagnosticWordsGroupTests.everyReasonHasABit` checks).
     static let groupReasons: [Reason] = Reason.allCases.filter { tables[$0] != nil }
-    private static let group = PatternSetGroup(groupReasons.compactMap { tables[$0] } + [rejectedButNotSender])
+    /// The tables, `rejectedButNotSender`, then the provider rules' words (`RemoteHostRules.wordSets`)
+    /// and host suffixes (`suffixSets`), all found in one pass of a diagnostic, which both the
+    /// provider rules and the tables read.
+    private static let group = PatternSetGroup(groupReasons.compactMap { tables[$0] } + [rejectedButNotSender]
+                                               + RemoteHostRules.wordSets + RemoteHostRules.suffixSets)
+
+    /// Whether `text` holds U+0130 (C4 B0) or U+212A KELVIN SIGN (E2 84 AA), the two characters whose
+    /// `lowercased()` holds ASCII letters: in any other text an ASCII phrase occurs in the lower-cased
+    /// text exactly where it occurs in the text, ASCII letters compared without case.
+    static func lowercasingAddsASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress,
+                  memchr(base, 0xC4, bytes.count) != nil || memchr(base, 0xE2, bytes.count) != nil else { return false }
+            func holds(_ needle: [UInt8]) -> Bool {
+                needle.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: $0, in: bytes) } != nil
+            }
+            return holds([0xC4, 0xB0]) || holds([0xE2, 0x84, 0xAA])
+        }
+    }
 
     /// RFC 5321 §4.2.1 wording for a transient failure, or a 4yz/4.x.x code (Sisimai's test).
     static func isTemporary(_ text: String) -> Bool {

@@ -13,11 +13,19 @@ struct ReasonDecision {
     var diagnosticType: String?
     var command: SMTPCommand?
     var action: DeliveryAction?
-    /// The phrase tables that match `diagnostic`, found once by `decide()`.
+    /// The phrase tables that match `diagnostic`: as given, or found once by `decide()`.
     private var phraseHits = DiagnosticWords.Matches("")
+    /// Whether `phraseHits` holds the matches of `diagnostic` already.
+    private var phraseHitsFound = false
 
+    /// - Parameter phraseHits: `DiagnosticWords.Matches(diagnostic)` when the caller has it (else
+    ///   `decide()` finds it, when needed).
     init(preset: Reason?, status: EnhancedStatusCode?, replyCode: ReplyCode?, diagnostic: String,
-         diagnosticType: String?, command: SMTPCommand?, action: DeliveryAction?) {
+         diagnosticType: String?, command: SMTPCommand?, action: DeliveryAction?, phraseHits: DiagnosticWords.Matches? = nil) {
+        if let phraseHits {
+            self.phraseHits = phraseHits
+            phraseHitsFound = true
+        }
         self.preset = preset
         self.status = status
         self.replyCode = replyCode
@@ -31,6 +39,7 @@ struct ReasonDecision {
     func decide() -> Reason {
         if let preset, !preset.isProvisional { return preset }
         if let status, status.isSuccess { return .delivered }
+        if phraseHitsFound { return decideWithTables() }
         // Only now the phrase tables are needed: all of them asked of the diagnostic in one pass.
         var decision = self
         decision.phraseHits = DiagnosticWords.Matches(diagnostic)

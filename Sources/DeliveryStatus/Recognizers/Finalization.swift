@@ -54,20 +54,28 @@ enum Finalization {
         var reason: Reason
         if let preset = f.reason, !preset.isProvisional {
             reason = preset
-        } else if let byProvider = RemoteHostRules.reason(
-            diagnostic: diagnostic, status: status, reply: replyCode,
-            hosts: f.remoteMTA.map { [$0] } ?? [],
-            recipientDomain: Finalization.domainPart(of: f.recipient),
-            alsoNamed: { Hosts.providersNamed(in: diagnostic) | reportProviders() }) {
-            reason = byProvider
         } else {
-            let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
-                                          diagnosticType: diagnosticType, command: command, action: f.action)
-            let decided = decision.decide()
-            if decided.isExplicit {
-                reason = decided
+            // The phrase tables and the provider rules' words, found in one pass of the diagnostic: the
+            // words tell which providers' rules can decide at all, and only when one does is it asked
+            // whether that provider is named (by the remote MTA, the recipient's domain, the host names
+            // of the diagnostic and of the report's Received fields).
+            let words = DiagnosticWords.Matches(diagnostic)
+            if let byProvider = RemoteHostRules.reason(
+                diagnostic: diagnostic, status: status, reply: replyCode,
+                hosts: f.remoteMTA.map { [$0] } ?? [],
+                recipientDomain: Finalization.domainPart(of: f.recipient),
+                candidates: words.providers, suffixesInDiagnostic: words.providerSuffixes,
+                alsoNamed: reportProviders) {
+                reason = byProvider
             } else {
-                reason = diagnostic.isEmpty ? (f.reason ?? .undefined) : .onHold
+                let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
+                                              diagnosticType: diagnosticType, command: command, action: f.action, phraseHits: words)
+                let decided = decision.decide()
+                if decided.isExplicit {
+                    reason = decided
+                } else {
+                    reason = diagnostic.isEmpty ? (f.reason ?? .undefined) : .onHold
+                }
             }
         }
 

@@ -1,0 +1,102 @@
+import Testing
+@testable import DeliveryStatus
+import TestSupport
+
+/// `RemoteHostRules.reason` asks a provider whether it is named only when its rule decides, and asks
+/// only the rules whose `words` occur (`DiagnosticWords.Matches`): it must give the answer of the plain
+/// loop it replaced, which named every provider first and asked each named one's rule.
+@Suite struct RemoteHostRulesTests {
+    /// The loop as it was: every provider named by the remote MTA, the recipient's domain, the
+    /// diagnostic's host names or the Received fields (`received`), then in `providers` order the
+    /// first one named or whose signature matches and whose rule, given the lower-cased diagnostic,
+    /// decides.
+    static func referenceReason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String],
+                                recipientDomain: String, received: UInt64) -> Reason? {
+        guard !diagnostic.isEmpty else { return nil }
+        var named: UInt64 = 0
+        for host in hosts { named |= RemoteHostRules.providersNamed(byHost: host) }
+        if !recipientDomain.isEmpty { named |= RemoteHostRules.providersNamed(byDomain: recipientDomain) }
+        named |= Hosts.providersNamed(in: diagnostic) | received
+        let lowercaseDiagnostic = diagnostic.lowercasedIfNeeded()
+        for (i, p) in RemoteHostRules.providers.enumerated() {
+            guard named & (1 << UInt64(i)) != 0 || p.signature?.hasMatch(in: diagnostic) == true else { continue }
+            if let r = p.decide(lowercaseDiagnostic, status, reply) { return r }
+        }
+        return nil
+    }
+
+    /// The way `Finalization.report` asks.
+    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String],
+                       recipientDomain: String, received: UInt64) -> Reason? {
+        let words = DiagnosticWords.Matches(diagnostic)
+        return RemoteHostRules.reason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
+                                      recipientDomain: recipientDomain, candidates: words.providers,
+                                      suffixesInDiagnostic: words.providerSuffixes, alsoNamed: { received })
+    }
+
+    /// Pieces of diagnostics: every provider's words (as written, upper-cased, and cut short by a
+    /// byte), host names with every provider's suffixes, Orange's codes, the two characters whose lower
+    /// case is ASCII (U+0130, U+212A KELVIN SIGN), other non-ASCII text and filler.
+    static let pieces: [String] = {
+        var pieces = [" ", " ", "  ", "550 ", "5.1.1 ", "421 4.7.0 ", "host ", " said: ", "user unknown", "\u{212A}", "\u{0130}",
+                      "us\u{212A}er", "é", "日本", "[", "]", "(", ")", "_", "-", ".", "LPN007_416", "ofr_999", "OUK_417 ", "lpnaaa_505",
+                      "DNS type 'mx' lookup of ", "because the address couldn't be found. Check for typos", "mx.example.com",
+                      "542 ", " rejected", "\n"]
+        for p in RemoteHostRules.providers {
+            for word in p.words { pieces += [word, word.uppercased(), String(word.dropLast())] }
+            for suffix in p.hostSuffixes { pieces += ["mx" + suffix, "MX" + suffix.uppercased(), "a" + suffix + "."] }
+        }
+        return pieces
+    }()
+
+    static let statuses: [EnhancedStatusCode?] = [
+        nil, EnhancedStatusCode(statusClass: 5, subject: 1, detail: 1), EnhancedStatusCode(statusClass: 5, subject: 2, detail: 0),
+        EnhancedStatusCode(statusClass: 4, subject: 4, detail: 1),
+    ]
+    static let replies: [ReplyCode?] = [nil, ReplyCode(550), ReplyCode(450)]
+    static let hostChoices: [[String]] = [[], ["mx.example.net"], ["lsean.ezweb.ne.jp"], ["EUR01.PROD.OUTLOOK.COM"], ["mx.qq.com"]]
+    static let domains = ["", "example.jp", "cox.net", "ezweb.ne.jp", "hotmail.com"]
+
+    @Test func agreesWithTheLoopItReplaced() {
+        var generator = SplitMix64(seed: 151)  // seeded: every run reads the same inputs
+        var decided = 0
+        for round in 0..<6_000 {
+            let count = generator.below(9)
+            let diagnostic = (0..<count).map { _ in Self.pieces[generator.below(Self.pieces.count)] }.joined()
+            let status = Self.statuses[generator.below(Self.statuses.count)]
+            let reply = Self.replies[generator.below(Self.replies.count)]
+            let hosts = Self.hostChoices[generator.below(Self.hostChoices.count)]
+            let domain = Self.domains[generator.below(Self.domains.count)]
+            // The Received fields name no provider, one, or (rarely) every one.
+            let received: UInt64 = round % 7 == 0 ? 1 << UInt64(generator.below(RemoteHostRules.providers.count))
+                : round % 97 == 0 ? .max : 0
+            let expected = Self.referenceReason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
+                                                recipientDomain: domain, received: received)
+            let found = Self.reason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
+                                    recipientDomain: domain, received: received)
+            #expect(found == expected, "\(diagnostic.debugDescription) \(String(describing: status)) \(hosts) \(domain) \(received)")
+            if expected != nil { decided += 1 }
+        }
+        // The inputs exercise the rules, not only their absence.
+        #expect(decided > 1_000)
+    }
+
+    /// Each provider's rule returns nil for a text without any of its `words`, and its words are what
+    /// `DiagnosticWords.Matches.providers` reports.
+    @Test func everyRuleNeedsOneOfItsWords() {
+        for (i, p) in RemoteHostRules.providers.enumerated() {
+            let bit: UInt64 = 1 << UInt64(i)
+            for word in p.words {
+                #expect(DiagnosticWords.Matches("xx " + word.uppercased() + " yy").providers & bit != 0, "\(p.name): \(word)")
+                // The words are lower-case ASCII: the rule reads the lower-cased diagnostic.
+                #expect(word.utf8.allSatisfy { $0 < 0x80 } && word == word.lowercased(), "\(p.name): \(word)")
+            }
+            for suffix in p.hostSuffixes {
+                #expect(DiagnosticWords.Matches("host MX" + suffix.uppercased()).providerSuffixes & bit != 0, "\(p.name): \(suffix)")
+            }
+        }
+        #expect(DiagnosticWords.Matches("550 5.1.1 no mailbox here").providers == 0)
+        // U+212A lower-cases to "k": every rule is asked.
+        #expect(DiagnosticWords.Matches("user un\u{212A}nown").providers == .max)
+    }
+}
