@@ -83,8 +83,13 @@ enum Finalization {
         if reason == .delivered || reason == .feedback || reason == .vacation {
             if reason != .delivered { replyCode = nil }
         } else {
-            var statusAndText = (status?.description ?? "") + " " + diagnostic
-            if statusAndText.utf8.count < 4 { statusAndText = "" }
+            // Only `notAccept` reads the status and text (`Reason.isHardBounce`): the String is made for
+            // it alone (made for every reason, Finalization.report 76.8M -> 73.2M on bsd.mbox x3).
+            var statusAndText = ""
+            if reason == .notAccept {
+                statusAndText = (status?.description ?? "") + " " + diagnostic
+                if statusAndText.utf8.count < 4 { statusAndText = "" }
+            }
             hard = reason.isHardBounce(statusAndText: statusAndText)
         }
 
