@@ -147,6 +147,28 @@ let receivedRows: [ReceivedRow] = {
         #expect(IPAddress(row.0)?.description == row.1, "\(row.0)")
     }
 
+
+    /// An IPv4 address's text is written into the String's storage from the bits: the same text as the
+    /// octets joined by dots, for every octet of every place (each value 0-255 in each of the four
+    /// places, the others drawn with a fixed seed) and the widest and narrowest addresses.
+    @Test func printsEveryIPv4OctetAsDecimal() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func nextByte() -> UInt32 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt32(truncatingIfNeeded: state >> 56)
+        }
+        for place in 0..<4 {
+            for octet in UInt32(0)...255 {
+                var octets = (0..<4).map { _ in nextByte() }
+                octets[place] = octet
+                let value = octets.reduce(UInt32(0)) { $0 << 8 | $1 }
+                let expected = octets.map { String($0) }.joined(separator: ".")
+                #expect(IPAddress(ipv4: value).description == expected)
+            }
+        }
+        #expect(IPAddress(ipv4: 0).description == "0.0.0.0")
+        #expect(IPAddress(ipv4: .max).description == "255.255.255.255")
+    }
     @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4x", "a.b.c.d", "1::2::3", ":1", "1:", "12345::",
                       "1:2:3:4:5:6:7:8:9", "[1.2.3.4", "[1.2.3.4]x", "unknown", "1.2.3.-4", "::ffff:1.2.3", "g::1"])
     func rejectsNonAddresses(_ text: String) {

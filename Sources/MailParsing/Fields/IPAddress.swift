@@ -149,16 +149,24 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch family {
         case .v4:
-            // Written digit by digit: this runs for every Received hop the classifier reads.
-            var text: [UInt8] = []
-            text.reserveCapacity(15)
-            for (i, octet) in bytes.enumerated() {
-                if i > 0 { text.append(ASCII.dot) }
-                if octet >= 100 { text.append(0x30 + octet / 100) }
-                if octet >= 10 { text.append(0x30 + octet / 10 % 10) }
-                text.append(0x30 + octet % 10)
+            // Written digit by digit straight into the String's storage, the octets read from the bits:
+            // this runs for every Received hop the classifier reads. (The `bytes` array, a growing array
+            // of the text and a String decoded from it cost ~1,450 instructions an address on the
+            // sisimai bsd mbox x3, 3,164 addresses, 4.61M.) At most 15 bytes: four octets of at most
+            // three digits and three dots.
+            let value = low
+            return String(unsafeUninitializedCapacity: 15) { text in
+                var n = 0
+                for i in 0..<4 {
+                    let octet = UInt8(truncatingIfNeeded: value >> UInt64(24 - 8 * i))
+                    if i > 0 { text[n] = ASCII.dot; n += 1 }
+                    if octet >= 100 { text[n] = 0x30 + octet / 100; n += 1 }
+                    if octet >= 10 { text[n] = 0x30 + octet / 10 % 10; n += 1 }
+                    text[n] = 0x30 + octet % 10
+                    n += 1
+                }
+                return n
             }
-            return String(decoding: text, as: UTF8.self)
         case .v6:
             let groups: [UInt16] = (0..<8).map { i in
                 let word = i < 4 ? high : low
