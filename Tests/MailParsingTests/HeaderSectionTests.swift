@@ -43,6 +43,20 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(withLong.fields(firstOf: [long, "to"]).first.map { $0?.valueString } == ["v", "t"])
     }
 
+    /// The walk in place calls back in the section's order, once for the first field of each `firstOf`
+    /// name and for every field of each `allOf` name, with the name's place in the table.
+    @Test func walkInPlaceCallsBackInSectionOrder() {
+        let section = HeaderSection.parse(bytes(
+            "To: a@x\nReceived: one\nFrom: f@x\ncc: c1\nRECEIVED: two\nTO: b@x\nCc: c2\nDate: d\nFrom: g@x\n\nbody"))
+        let table = HeaderNameTable(firstOf: ["from", "to", "subject"], allOf: ["cc", "received", "bcc"])
+        var calls: [String] = []
+        section.forEachField(in: table) { k, field in calls.append("\(k):\(field.valueString)") }
+        #expect(calls == ["1:a@x", "4:one", "0:f@x", "3:c1", "4:two", "3:c2"])
+        var none = 0
+        HeaderSection.parse(bytes("\n\nbody")).forEachField(in: table) { _, _ in none += 1 }
+        #expect(none == 0)
+    }
+
     @Test func toleratesSpaceBeforeColonAndRecordsIt() {
         let section = HeaderSection.parse(bytes("Subject : obsolete\n\nbody"))
         #expect(section["subject"] == "obsolete")

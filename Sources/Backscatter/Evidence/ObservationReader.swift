@@ -36,13 +36,56 @@ public struct ObservationReader: Sendable {
         // Each fact made once into a constant of its own and the observation made of them at the end:
         // set one by one on an observation made empty, each field's nil was destroyed as it was
         // replaced (~85 instructions a field, a dozen fields a notice).
-        // Every field read here, in one walk over the notice's header section.
-        let (first, lists) = message.headers.fields(Self.noticeFields)
-        // A field's value read where it is in the list (returning the field copied it, ~130
-        // instructions each of eight).
-        func value(_ name: NoticeField) -> ByteSlice? { first[name.rawValue]?.unfoldedValue }
+        // Every field read here, in one walk over the notice's header section, read in place: the
+        // first of each name kept, the In-Reply-To ids read as they come and the References fields
+        // kept for after them (`fields(_:)` made arrays of copies: see `forEachField(in:_:)`).
+        var first: (received: HeaderField?, date: HeaderField?, xOriginalTo: HeaderField?, deliveredTo: HeaderField?,
+                    to: HeaderField?, from: HeaderField?, returnPath: HeaderField?, replyTo: HeaderField?)
+        var replyIDs: [String] = []
+        var references: [HeaderField] = []
+        message.headers.forEachField(in: Self.noticeFields) { k, field in
+            guard let name = NoticeField(rawValue: k) else {
+                if k == Self.inReplyToPlace {
+                    for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
+                        replyIDs.append(id)
+                    }
+                } else {
+                    references.append(field)
+                }
+                return
+            }
+            switch name {
+            case .received: first.received = field
+            case .date: first.date = field
+            case .xOriginalTo: first.xOriginalTo = field
+            case .deliveredTo: first.deliveredTo = field
+            case .to: first.to = field
+            case .from: first.from = field
+            case .returnPath: first.returnPath = field
+            case .replyTo: first.replyTo = field
+            }
+        }
+        // In-Reply-To ids, then References ids.
+        for field in references {
+            for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
+                replyIDs.append(id)
+            }
+        }
+        /// A field's value.
+        func value(_ name: NoticeField) -> ByteSlice? {
+            switch name {
+            case .received: first.received?.unfoldedValue
+            case .date: first.date?.unfoldedValue
+            case .xOriginalTo: first.xOriginalTo?.unfoldedValue
+            case .deliveredTo: first.deliveredTo?.unfoldedValue
+            case .to: first.to?.unfoldedValue
+            case .from: first.from?.unfoldedValue
+            case .returnPath: first.returnPath?.unfoldedValue
+            case .replyTo: first.replyTo?.unfoldedValue
+            }
+        }
         let hopDate: Int64?, connectingIP: String?, connectingHost: String?
-        if let top = first[NoticeField.received.rawValue]?.rawValue {
+        if let top = first.received?.rawValue {
             let hop = ReceivedHop(top)
             (hopDate, connectingIP, connectingHost) = (hop.date, hop.ip, hop.reverseName ?? hop.helo)
         } else {
@@ -61,14 +104,6 @@ public struct ObservationReader: Sendable {
         var originalRecipients: [String] = []
         for i in 0..<listed {
             if let original = report.recipients[i].originalRecipient { originalRecipients.append(original.lowercasedIfNeeded()) }
-        }
-        var replyIDs: [String] = []
-        for fields in lists {   // in-reply-to, then references
-            for field in fields {
-                for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
-                    replyIDs.append(id)
-                }
-            }
         }
         let returnPath = value(.returnPath).map { value -> String in
             let value = value.trimmingWhitespace()
@@ -118,6 +153,8 @@ public struct ObservationReader: Sendable {
     }
     /// ... and every one of these, in order: in-reply-to, then references.
     private static let noticeFields = HeaderNameTable(firstOf: NoticeField.names, allOf: ["in-reply-to", "references"])
+    /// In-Reply-To's place in `noticeFields` (References is the one after it).
+    private static let inReplyToPlace = NoticeField.allCases.count
 
     /// The returned original's fields `originalFacts` reads, the first of each.
     private enum OriginalField: Int, CaseIterable {
@@ -134,8 +171,10 @@ public struct ObservationReader: Sendable {
 
         static let names = allCases.map(\.name)
     }
-    /// ... and every one of these: to, then cc.
-    private static let originalFields = HeaderNameTable(firstOf: OriginalField.names, allOf: ["to", "cc"])
+    /// ... and every one of these: to, cc, received, dkim-signature.
+    private static let originalFields = HeaderNameTable(firstOf: OriginalField.names, allOf: ["to", "cc", "received", "dkim-signature"])
+    /// To's place in `originalFields` (Cc, Received and DKIM-Signature are the three after it).
+    private static let originalToPlace = OriginalField.allCases.count
 
     /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
     /// (`SRS0=HHHH=TT=domain=local@forwarder`) removed, lower case.
@@ -156,8 +195,37 @@ public struct ObservationReader: Sendable {
 
     private func originalFacts(_ original: ReturnedOriginal, headers: HeaderSection, known: OriginalHeaderValues?) -> OriginalFacts {
         var f = OriginalFacts(presence: original.presence)
-        let (first, lists) = headers.fields(Self.originalFields)
-        func field(_ name: OriginalField) -> HeaderField? { first[name.rawValue] }
+        // Every field read here, in one walk over the original's header section, read in place: the
+        // first of each name kept; each To and Cc field's addresses counted, every Received counted and
+        // the first few read, the first four DKIM-Signatures checked as they come. (`fields(_:)` made
+        // arrays of copies, and two more walks looked for the Received and DKIM-Signature fields.)
+        var first: (messageID: HeaderField?, from: HeaderField?, date: HeaderField?, subject: HeaderField?)
+        var hasTo = false
+        headers.forEachField(in: Self.originalFields) { k, field in
+            switch k {
+            case OriginalField.messageID.rawValue: first.messageID = field
+            case OriginalField.from.rawValue: first.from = field
+            case OriginalField.date.rawValue: first.date = field
+            case OriginalField.subject.rawValue: first.subject = field
+            case Self.originalToPlace, Self.originalToPlace + 1:   // to, cc
+                if k == Self.originalToPlace { hasTo = true }
+                f.recipientCount += AddressParser.parseList(field.unfoldedValue).count
+            case Self.originalToPlace + 2:   // received
+                if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
+                f.hopCount += 1
+            default:   // dkim-signature
+                if f.dkim.count < 4 { f.dkim.append(checkDKIM(field, headers: headers)) }
+            }
+        }
+        /// The first field of a name.
+        func field(_ name: OriginalField) -> HeaderField? {
+            switch name {
+            case .messageID: first.messageID
+            case .from: first.from
+            case .date: first.date
+            case .subject: first.subject
+            }
+        }
         if let field = field(.messageID) {
             f.messageID = MessageIDParser.parse(field.unfoldedValue)
             if f.messageID == nil {
@@ -173,25 +241,12 @@ public struct ObservationReader: Sendable {
         } else if let field = field(.date) {
             f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970
         }
-        for fields in lists {   // to, cc
-            for field in fields { f.recipientCount += AddressParser.parseList(field.unfoldedValue).count }
-        }
         if let subject = known.map(\.subject) ?? field(.subject).map({ EncodedWords.decode($0.unfoldedValue) }) {
             // At most 120 Characters: a subject of 120 bytes or fewer is whole (walking its Characters
             // to find that out cost ~750 instructions).
             f.subject = subject.utf8.count <= 120 ? subject : String(subject.prefix(120))
             f.subjectKey = Fingerprint.subjectKey(subject)
             f.subjectLetters = Fingerprint.letters(subject, last: 60)
-        }
-        let hasTo = !lists[0].isEmpty
-        // Every Received counted and the first few read, the first four DKIM-Signatures checked: the
-        // fields read in place (`for field in headers.fields` copied every field to look at its name).
-        headers.forEachField(named: "received") { field in
-            if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
-            f.hopCount += 1
-        }
-        headers.forEachField(named: "dkim-signature") { field in
-            if f.dkim.count < 4 { f.dkim.append(checkDKIM(field, headers: headers)) }
         }
         if keepsInferenceFacts, let id = f.messageID { f.messageIDShape = Self.idShape(id) }
         (f.spamShape, f.bodyKey) = spamShape(f, original: original, hasTo: hasTo)
