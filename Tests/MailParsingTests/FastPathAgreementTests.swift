@@ -84,6 +84,10 @@ import TestSupport
             #expect(AddressParser.addressStrings(value[...]) == expected, "\(value)")
             // The single address the classifier reads (From, Reply-To) is `parseSingle`'s.
             #expect(AddressParser.singleAddressString(value[...]) == AddressParser.parseSingle(value[...])?.address, "\(value)")
+            // The first address the classifier reads (X-Original-To, Delivered-To, To), and the count of
+            // the returned original's recipients.
+            #expect(AddressParser.firstAddressString(value[...]) == expected.first, "\(value)")
+            #expect(AddressParser.addressCount(value[...]) == AddressParser.parseList(value[...]).count, "\(value)")
         }
     }
 

@@ -127,9 +127,8 @@ public struct ObservationReader: Sendable {
 
     /// The first address (not `<>`) of an address-list field, as written; nil without one.
     private static func firstAddress(_ value: ByteSlice?) -> String? {
-        guard let value, let address = AddressParser.parseList(value).first(where: { !$0.isNull }) else { return nil }
-        // Written out once (`address` joins its parts anew on each read).
-        return address.address
+        guard let value else { return nil }
+        return AddressParser.firstAddressString(value)
     }
 
     /// The notice's fields `observe` reads, the first of each (`rawValue`: the place in `names`).
@@ -209,7 +208,7 @@ public struct ObservationReader: Sendable {
             case OriginalField.subject.rawValue: first.subject = field
             case Self.originalToPlace, Self.originalToPlace + 1:   // to, cc
                 if k == Self.originalToPlace { hasTo = true }
-                f.recipientCount += AddressParser.parseList(field.unfoldedValue).count
+                f.recipientCount += AddressParser.addressCount(field.unfoldedValue)
             case Self.originalToPlace + 2:   // received
                 if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
                 f.hopCount += 1

@@ -101,6 +101,23 @@ public enum AddressParser {
         return out
     }
 
+    /// The first of `addressStrings(value)`: `parseList(value).first { !$0.isNull }?.address` without the
+    /// display names, the whole list or its `MailAddress` records (the classifier reads the first
+    /// address of X-Original-To, Delivered-To or To: sisimai bsd mbox x3, `parseList` and `address`
+    /// 4.8M instructions over 1,818 values).
+    package static func firstAddressString(_ value: ByteSlice) -> String? {
+        if let address = shapedAddressString(value) { return address }
+        for address in parseItemsByTokens(value, names: false) where !address.isNull { return address.address }
+        return nil
+    }
+
+    /// `parseList(value).count`, `<>` included: one for a value of a shape `addressShape` knows (one
+    /// mailbox), else the full parser's count without the display names (the classifier counts the
+    /// returned original's recipients: sisimai bsd mbox x3, `parseList` 4.3M over 1,491 values).
+    package static func addressCount(_ value: ByteSlice) -> Int {
+        addressShape(value) != nil ? 1 : parseItemsByTokens(value, names: false).count
+    }
+
     /// `parseSingle(value)?.address`, without reading a display name: the shapes `addressShape`
     /// knows are read in place (a quoted display name sends `parseSingle` to the
     /// tokeniser, ~12,000 instructions a field).
