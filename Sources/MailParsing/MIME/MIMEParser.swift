@@ -130,7 +130,17 @@ package struct MIMEParser {
             part.defects.insert(.missingBoundaryParameter)
             return
         }
-        let boundary = Array(boundaryString.utf8)
+        // `--boundary`, made once (the boundary's own array and the delimiter concatenated from it
+        // were two arrays and a regrowth a multipart); the boundary is the slice after the hyphens.
+        var delimiter: [UInt8] = []
+        var boundaryText = boundaryString
+        boundaryText.withUTF8 { bytes in
+            delimiter.reserveCapacity(bytes.count + 2)
+            delimiter.append(ASCII.hyphen)
+            delimiter.append(ASCII.hyphen)
+            delimiter.append(contentsOf: bytes)
+        }
+        let boundary = delimiter[2...]
         let body = part.body
         let childDefault: ContentType = part.contentType.subtype == "digest" ? .messageRFC822 : .textPlain
         var currentStart: Int? = nil         // start of the current body part, after its delimiter line
@@ -143,7 +153,6 @@ package struct MIMEParser {
         // CRLF, as `LineScanner` cuts lines). A boundary that holds a line end (decoded from an RFC 2047
         // word) can never match inside a line: the line walk reads it. So does a boundary longer than
         // RFC 2046 §5.1.1's 70 bytes allows by far, which would make the search O(n·m) on hostile input.
-        let delimiter: [UInt8] = [ASCII.hyphen, ASCII.hyphen] + boundary
         if searchesDelimiters, boundary.count <= 256, !boundary.contains(ASCII.carriageReturn), !boundary.contains(ASCII.lineFeed) {
             let anchor = Self.rarestByteOffset(delimiter)
             var from = body.startIndex
