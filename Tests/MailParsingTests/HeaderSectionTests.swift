@@ -57,6 +57,32 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(none == 0)
     }
 
+    /// The unfolded-value walks agree with the fields' own `unfoldedValue` (folded and not, names of
+    /// eight bytes and more, any case, CR/LF/CRLF, a field cut at the end of input), and the named
+    /// walk stops when its body says so.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func unfoldedValueWalksAgreeWithTheFields(_ eol: String) {
+        let text = ["To:  a@x ", "Received: one", "\tmore  ", "From: f@x", "MESSAGE-ID: <m@x>",
+                    "Message-Idx: no", "RECEIVED: two", " ", "TO: b@x", "Message-ID:\t<n@x>", "from: g@x",
+                    "received:   cut at the end"].joined(separator: eol)
+        let section = HeaderSection.parse(bytes(text))
+        let table = HeaderNameTable(firstOf: ["from", "message-id"], allOf: ["received", "to"])
+        var expected: [String] = []
+        section.forEachField(in: table) { k, field in expected.append("\(k):\(field.unfoldedValue.utf8String)") }
+        var walked: [String] = []
+        section.forEachUnfoldedValue(in: table) { k, value in walked.append("\(k):\(value.utf8String)") }
+        #expect(walked == expected)
+        #expect(walked.count == 7)   // two To, three Received, the first From and Message-ID
+        for name in ["received", "message-id", "to", "from", "x-absent"] {
+            var values: [String] = []
+            section.forEachUnfoldedValue(named: name) { values.append($0.utf8String); return true }
+            #expect(values == section.all(name).map { $0.unfoldedValue.utf8String })
+        }
+        var seen = 0
+        section.forEachUnfoldedValue(named: "received") { _ in seen += 1; return false }
+        #expect(seen == 1)
+    }
+
     @Test func toleratesSpaceBeforeColonAndRecordsIt() {
         let section = HeaderSection.parse(bytes("Subject : obsolete\n\nbody"))
         #expect(section["subject"] == "obsolete")

@@ -18,23 +18,29 @@ enum HeaderValues {
     /// The addr-specs of every field named `name`, in order; the null path `<>` left out.
     static func addresses(_ headers: HeaderSection, _ name: String) -> [String] {
         var out: [String] = []
-        // The fields are walked in place (`all` would copy the matches into a new array).
-        let length = name.utf8.count
-        for i in headers.fields.indices where headers.fields[i].name.count == length && headers.fields[i].hasName(name) {
-            let found = AddressParser.addressStrings(headers.fields[i].unfoldedValue)
+        // The values are read in place (`headers.fields[i]` copied each field it was asked about).
+        headers.forEachUnfoldedValue(named: name) { value in
+            let found = AddressParser.addressStrings(value)
             if out.isEmpty { out = found } else { out += found }
+            return true
         }
         return out
     }
 
     /// The first address of `name`, or the field's decoded text when it holds no address.
     static func firstAddress(_ headers: HeaderSection, _ name: String) -> String? {
-        let length = name.utf8.count
-        for i in headers.fields.indices where headers.fields[i].name.count == length && headers.fields[i].hasName(name) {
-            if let first = AddressParser.addressStrings(headers.fields[i].unfoldedValue).first { return first }
+        // Read in place, each field's first address without the list `addressStrings` makes
+        // (`firstAddressString` is its first element).
+        var address: String? = nil
+        var firstValue: ByteSlice? = nil
+        headers.forEachUnfoldedValue(named: name) { value in
+            if firstValue == nil { firstValue = value }
+            address = AddressParser.firstAddressString(value)
+            return address == nil
         }
-        guard let field = headers.first(name) else { return nil }
-        let text = EncodedWords.decode(field.unfoldedValue)
+        if let address { return address }
+        guard let firstValue else { return nil }
+        let text = EncodedWords.decode(firstValue)
         return text.isEmpty ? nil : text
     }
 
@@ -43,6 +49,11 @@ enum HeaderValues {
         guard let field = headers.first("date") else { return nil }
         return MailDate.parse(field.unfoldedValue)
     }
+
+    /// The names `original` reads, compiled once: the first Message-ID, Subject and Date, every
+    /// From, To and Received.
+    private static let originalNames = HeaderNameTable(
+        firstOf: ["message-id", "subject", "date"], allOf: ["from", "to", "received"])
 
     /// The returned original's fields for the record.
     /// `values`: set to the Subject and Date read, when the original has a header section.
@@ -54,17 +65,42 @@ enum HeaderValues {
         case .none: out.present = .none
         }
         guard let headers = original.headers else { return out }
-        out.messageId = messageId(headers)
-        out.from = firstAddress(headers, "from")
-        out.to = addresses(headers, "to")
-        out.subject = subject(headers)
-        let date = date(headers)
+        // One walk over the fields for all six names, each field read in place (`messageId`,
+        // `firstAddress`, `addresses`, `subject`, `date` and the Received loop walked the section
+        // six times and copied every field they looked at: 24.1M instructions over 1,887 originals on
+        // bsd.mbox x3); each value is what those give.
+        var subjectText: String? = nil
+        var date: MailDate? = nil
+        var fromAddress: String? = nil
+        var firstFrom: ByteSlice? = nil
+        var to: [String] = []
+        var received: [String] = []
+        headers.forEachUnfoldedValue(in: originalNames) { name, value in
+            switch name {
+            case 0: out.messageId = MessageIDParser.parseBracketed(value)
+            case 1: subjectText = EncodedWords.decode(value)
+            case 2: date = MailDate.parse(value)
+            case 3:
+                // `firstAddress`: the first From that holds an address gives it.
+                guard fromAddress == nil else { break }
+                if firstFrom == nil { firstFrom = value }
+                fromAddress = AddressParser.firstAddressString(value)
+            case 4:
+                let found = AddressParser.addressStrings(value)
+                if to.isEmpty { to = found } else { to += found }
+            default: received.append(value.utf8String)   // `HeaderField.valueString`
+            }
+        }
+        if fromAddress == nil, let firstFrom {
+            // `firstAddress`: no From holds an address; the first one's decoded text, if any.
+            let text = EncodedWords.decode(firstFrom)
+            fromAddress = text.isEmpty ? nil : text
+        }
+        out.from = fromAddress
+        out.to = to
+        out.subject = subjectText
         out.date = date.map(\.iso8601)
         values = OriginalHeaderValues(subject: out.subject, date: date)
-        var received: [String] = []
-        for i in headers.fields.indices where headers.fields[i].name.count == 8 && headers.fields[i].hasName("received") {
-            received.append(headers.fields[i].valueString)
-        }
         out.received = received
         return out
     }

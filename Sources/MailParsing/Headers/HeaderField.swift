@@ -54,6 +54,13 @@ public struct HeaderField: Sendable {
     /// The value with folding removed (RFC 5322 §2.2.3: CRLF followed by WSP is replaced by the WSP),
     /// leading and trailing white space trimmed. A slice of the input when the field was not folded.
     public var unfoldedValue: ByteSlice {
+        Self.unfoldedValue(of: rawValue, isFolded: isFolded, maxUnfoldedBytes: maxUnfoldedBytes)
+    }
+
+    /// `unfoldedValue` of a field with this raw value, folding and limit: for readers that walk the
+    /// fields in place (`HeaderSection.forEachUnfoldedValue`), where calling the getter on a field in
+    /// the array copied the field (a retain and a release of each of its slices).
+    static func unfoldedValue(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int) -> ByteSlice {
         guard isFolded else {
             // `trimmingWhitespace()` and `prefix(maxUnfoldedBytes)`, read in place and sliced once.
             let (start, end) = rawValue.withUnsafeBufferPointer { value -> (Int, Int) in
@@ -65,14 +72,14 @@ public struct HeaderField: Sendable {
             let base = rawValue.startIndex
             return rawValue[(base + start)..<(base + min(end, start + max(0, maxUnfoldedBytes)))]
         }
-        return withUnfoldedFoldedValue { Array($0) }[...].trimmingWhitespace()
+        return withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { Array($0) }[...].trimmingWhitespace()
     }
 
     /// Appends `unfoldedValue` to `out`, a folded value from the temporary buffer it is unfolded in,
     /// without an array of its own (the report's Received values are read into one buffer).
     package func appendUnfoldedValue(to out: inout [UInt8]) {
         guard isFolded else { out += unfoldedValue; return }
-        withUnfoldedFoldedValue { unfolded in
+        Self.withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { unfolded in
             // Trimmed as `trimmingWhitespace` trims (no line end is left to trim).
             var start = 0, end = unfolded.count
             while start < end, ASCII.isWhitespace(unfolded[start]) { start += 1 }
@@ -82,14 +89,15 @@ public struct HeaderField: Sendable {
     }
 
     /// Calls `body` with a folded value's bytes but CR and LF, at most `maxUnfoldedBytes`, untrimmed.
-    private func withUnfoldedFoldedValue<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    private static func withUnfoldedFoldedValue<Result>(
+        _ rawValue: ByteSlice, limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
         // Every byte but CR and LF, at most `maxUnfoldedBytes`, eight bytes at a time where a word holds
         // neither (most of a folded value), written into a temporary buffer and copied out once:
         // `Array(unsafeUninitializedCapacity:)` allocates through the standard library's unspecialized
         // path, which looks the array type's metadata up at run time (~360 instructions a call more;
         // backscatter-dev, 15,600 folded values).
-        let limit = maxUnfoldedBytes
-        return rawValue.withUnsafeBufferPointer { value in
+        rawValue.withUnsafeBufferPointer { value in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, limit)) { buffer -> Result in
                 var n = 0
                 var k = 0
