@@ -5,8 +5,19 @@ import MailParsing
 enum HeaderValues {
     /// The Message-ID in angle brackets (`<id@host>`), as the corpora's labels write it.
     static func messageId(_ headers: HeaderSection) -> String? {
-        guard let field = headers.first("message-id") else { return nil }
-        return MessageIDParser.parseBracketed(field.unfoldedValue)
+        guard let value = firstUnfoldedValue(headers, "message-id") else { return nil }
+        return MessageIDParser.parseBracketed(value)
+    }
+
+    /// The unfolded value of the first field named `lowercaseName`, read in place (`first` copies
+    /// the field it returns).
+    private static func firstUnfoldedValue(_ headers: HeaderSection, _ lowercaseName: String) -> ByteSlice? {
+        var found: ByteSlice? = nil
+        headers.forEachUnfoldedValue(named: lowercaseName) { value in
+            found = value
+            return false
+        }
+        return found
     }
 
     /// The Subject, RFC 2047 words decoded.
@@ -46,8 +57,8 @@ enum HeaderValues {
 
     /// The Date field.
     static func date(_ headers: HeaderSection) -> MailDate? {
-        guard let field = headers.first("date") else { return nil }
-        return MailDate.parse(field.unfoldedValue)
+        guard let value = firstUnfoldedValue(headers, "date") else { return nil }
+        return MailDate.parse(value)
     }
 
     /// The names `original` reads, compiled once: the first Message-ID, Subject and Date, every

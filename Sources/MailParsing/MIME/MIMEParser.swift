@@ -49,9 +49,16 @@ package struct MIMEParser {
             }
         }
         if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
+        // The values are unfolded from the fields in place: `headers.fields[index]` copied the field
+        // (a retain and a release of each of its slices).
+        func unfoldedValue(at index: Int) -> ByteSlice {
+            headers.fields.withUnsafeBufferPointer { fields in
+                HeaderField.unfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
+                                          maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
+            }
+        }
         if let index = contentTypeIndex {
-            let field = headers.fields[index]
-            if let (parsed, malformed) = ContentType.parse(field.unfoldedValue) {
+            if let (parsed, malformed) = ContentType.parse(unfoldedValue(at: index)) {
                 contentType = parsed
                 if malformed { defects.insert(.malformedParameters) }
             } else {
@@ -61,7 +68,7 @@ package struct MIMEParser {
         }
         var transferEncoding = "7bit"
         if let index = transferEncodingIndex {
-            let value = headers.fields[index].unfoldedValue
+            let value = unfoldedValue(at: index)
             let token = value.prefix { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.semicolon && $0 != ASCII.openParen }
             transferEncoding = ASCII.lowercasedString(token)
             switch transferEncoding {
