@@ -68,10 +68,13 @@ public struct Scan: Sendable {
 
         func flush(_ batch: inout [MailboxMessage]) throws {
             guard !batch.isEmpty else { return }
-            let results = process(batch, firstSequence: sequence, stage: stage)
+            var results = process(batch, firstSequence: sequence, stage: stage)
             sequence += batch.count
             batch.removeAll(keepingCapacity: true)
-            for (record, note) in results {
+            // Each result moved out of the array, not copied (a for-in copied the record and the note,
+            // a retain a field, for the array to release them after): reversed, then popped.
+            results.reverse()
+            while let (record, note) = results.popLast() {
                 notes.append(note)
                 if stage.revisesRecords {
                     held.append(record)
@@ -406,7 +409,7 @@ private final class Slots<Value>: @unchecked Sendable {
         storage.deallocate()
     }
 
-    func store(_ value: Value, at index: Int) { storage[index] = value }
+    func store(_ value: consuming Value, at index: Int) { storage[index] = value }
 
     func take() -> [Value] {
         var out: [Value] = []

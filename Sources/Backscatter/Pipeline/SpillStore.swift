@@ -56,8 +56,8 @@ package final class SpillStore<Element: SpillCodable> {
     private var measuredCount = 0
     private var measuredBytes = 0
 
-    /// Appends one value.
-    package func append(_ value: Element) {
+    /// Appends one value (taken over, not copied: a record's or a note's fields are not retained again).
+    package func append(_ value: consuming Element) {
         count += 1
         if !encoding {
             if measuredCount < Self.measuredFirst || count % Self.sampleEvery == 0 {
