@@ -128,7 +128,7 @@ enum TextScan {
             return lo
         }
         var end = lines.count
-        if let marker = OriginalLocator.markerPattern.firstMatch(in: bytes[...]) { end = lineIndex(at: marker.match.range.lowerBound) }
+        if let markerStart = bytes.withUnsafeBufferPointer({ OriginalLocator.firstMarkerStart(in: $0) }) { end = lineIndex(at: markerStart) }
         for i in 0..<end where startsWithHeaderName(lines[i]) { end = i; break }
         var hits: [(line: Int, address: String, key: String)] = []
         var perLine = 0

@@ -1,0 +1,63 @@
+import Testing
+import TestSupport
+@testable import DeliveryStatus
+import BytePatterns
+
+/// `OriginalLocator.firstMarkerStart(in:)` against the pattern set it replaced (`markerPattern`).
+@Suite struct OriginalLocatorMarkerTests {
+    static func reference(_ bytes: [UInt8]) -> Int? {
+        OriginalLocator.markerPattern.firstMatch(in: bytes[...])?.match.range.lowerBound
+    }
+
+    static func fast(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { OriginalLocator.firstMarkerStart(in: $0) }
+    }
+
+    /// Texts made of markers (whole, cut short, in mixed case, with a byte changed), anchor words,
+    /// words and bytes (8-bit ones, line ends, NUL), so that markers overlap, sit at block edges and
+    /// at the very end.
+    @Test func agreesWithThePatternSet() {
+        var generator = SplitMix64(seed: 7)
+        func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
+        let pieces: [[UInt8]] = OriginalLocator.markers.map { Array($0.utf8) }
+            + ["messag", "message", "headers", "below", "MESSAGE", "Headers", "Below this line", "copy of the ",
+               "original ", "content-type: ", " ", "  ", "\n", "\r\n", "x", "mg", "hd", "bw"].map { Array($0.utf8) }
+            + [[0x00], [0xC3, 0xA9], [0xFF], [0x4D], [0x6D], [0x40], [0x60], [0x7B]]
+        for round in 0..<40_000 {
+            var text: [UInt8] = []
+            let pieceCount = below(round % 4 == 0 ? 30 : 8)
+            for _ in 0..<pieceCount {
+                var piece = pieces[below(pieces.count)]
+                switch below(6) {
+                case 0: piece = piece.map { byte in (0x61...0x7A).contains(byte) && below(2) == 0 ? byte - 0x20 : byte }
+                case 1: piece = Array(piece.prefix(below(piece.count + 1)))
+                case 2 where !piece.isEmpty: piece[below(piece.count)] = UInt8(truncatingIfNeeded: below(256))
+                case 3: piece = Array(piece.dropFirst(below(piece.count + 1)))
+                default: break
+                }
+                text += piece
+            }
+            #expect(Self.fast(text) == Self.reference(text), "\(String(decoding: text, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    /// Each marker alone at every offset of a run of filler, in upper case, and two markers where the
+    /// later-anchored one starts first.
+    @Test func edges() {
+        #expect(Self.fast([]) == nil)
+        for marker in OriginalLocator.markers {
+            for offset in 0..<40 {
+                for filler: UInt8 in [0x20, 0x6D, 0x0A] {
+                    let text = Array(repeating: filler, count: offset) + Array(marker.uppercased().utf8)
+                    #expect(Self.fast(text) == Self.reference(text), "\(marker) at \(offset)")
+                    #expect(Self.fast(text) == offset || filler == 0x6D)
+                    let cut = Array(text.dropLast())
+                    #expect(Self.fast(cut) == Self.reference(cut))
+                }
+            }
+        }
+        let overlapping = Array("xx below this line is a copy of the message follows".utf8)
+        #expect(Self.fast(overlapping) == 3)
+        #expect(Self.fast(overlapping) == Self.reference(overlapping))
+    }
+}
