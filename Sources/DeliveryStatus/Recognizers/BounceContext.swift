@@ -75,20 +75,61 @@ package final class BounceContext {
     }
 
     /// The unfolded values of the top-level Received fields, each followed by LF (an unfolded value
-    /// holds none), undecoded: one buffer for every `receivedContains` and `receivedProviders`, no
-    /// String per field; and where each value ends in it.
-    private lazy var received: (bytes: [UInt8], valueEnds: [Int]) = {
+    /// holds none, so the LFs tell where each ends), undecoded: one buffer for every `receivedContains`
+    /// and `receivedProviders`, no String per field.
+    ///
+    /// Each value is unfolded here (`appendUnfolded`) with room for the whole header section made at
+    /// once, not by `HeaderField.appendUnfoldedValue` into a growing array, and no array of where each
+    /// value ends is kept (bsd.mbox x3: 7.6M -> 4.2M instructions for 3,306 values of 1,731 messages);
+    /// `appendUnfoldedValue` still unfolds where a field was cut at the field limit (`.fieldTooLong`),
+    /// which only MailParsing knows.
+    private lazy var receivedBytes: [UInt8] = {
         var out: [UInt8] = []
-        var ends: [Int] = []
-        message.headers.forEachField(named: "received") { field in
-            field.appendUnfoldedValue(to: &out)
-            ends.append(out.count)
+        let headers = self.headers
+        let cut = headers.defects.contains(.fieldTooLong)
+        var first = true
+        headers.forEachField(named: "received") { field in
+            if first { out.reserveCapacity(headers.raw.count); first = false }   // every value and its LF fit
+            if cut {
+                field.appendUnfoldedValue(to: &out)
+            } else {
+                BounceContext.appendUnfolded(field.rawValue, isFolded: field.isFolded, to: &out)
+            }
             out.append(ASCII.lineFeed)
         }
-        return (out, ends)
+        return out
     }()
 
-    private var receivedBytes: [UInt8] { received.bytes }
+    /// Appends a field's value as `HeaderField.unfoldedValue` gives it, for a value no longer than the
+    /// field limit (no cut): without the spaces, tabs, CRs and LFs at either end, and, when folded,
+    /// without its CRs and LFs (RFC 5322 §2.2.3; MailParsing removes every CR and LF of a folded value,
+    /// then trims spaces and tabs, which is the same). The runs between line ends are copied whole.
+    static func appendUnfolded(_ rawValue: ArraySlice<UInt8>, isFolded: Bool, to out: inout [UInt8]) {
+        rawValue.withUnsafeBufferPointer { value in
+            @inline(__always) func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+            var start = 0, end = value.count
+            while start < end, isBlank(value[start]) { start += 1 }
+            while end > start, isBlank(value[end - 1]) { end -= 1 }
+            guard isFolded, let base = value.baseAddress else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<end]))
+                return
+            }
+            /// The first CR or LF in `from ..< end`, or `end`.
+            func lineEnd(from: Int) -> Int {
+                guard from < end else { return end }
+                let lf = memchr(base + from, 0x0A, end - from).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
+                guard lf > from else { return lf }
+                return memchr(base + from, 0x0D, lf - from).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? lf
+            }
+            var i = start
+            while i < end {
+                let stop = lineEnd(from: i)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[i..<stop]))
+                i = stop
+                while i < end, value[i] == 0x0D || value[i] == 0x0A { i += 1 }
+            }
+        }
+    }
 
     /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
     /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30
@@ -96,10 +137,12 @@ package final class BounceContext {
     /// there; each host name is matched as bytes, no String made for an ASCII one.
     package private(set) lazy var receivedProviders: UInt64 = {
         var named: UInt64 = 0
-        let (bytes, ends) = received
-        bytes.withUnsafeBufferPointer { all in
+        receivedBytes.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
             var start = 0
-            for end in ends.prefix(30) {
+            for _ in 0..<30 {
+                guard start < all.count, let hit = memchr(base + start, 0x0A, all.count - start) else { break }
+                let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
                 BounceContext.forEachHost(in: UnsafeBufferPointer(rebasing: all[start..<end])) {
                     named |= RemoteHostRules.providersNamed(byHostBytes: $0)
                 }
