@@ -63,3 +63,25 @@ import TestSupport
         }
     }
 }
+
+/// `HeaderParameters` makes the String of a plain 7-bit value itself (`isPlainASCII`): it must be what
+/// `TextDecoding.decodeHeaderText` gives, and values with `=?`, line ends or 8-bit bytes must still go there.
+@Suite struct HeaderParameterPlainValueTests {
+    @Test func plainValuesDecodeAsTheHeaderTextDecoder() {
+        var generator = SplitMix64(seed: 16)
+        let alphabet = Array("ab=?Q_ -\"\\\r\n".utf8) + [0x7F, 0x80, 0xC3, 0xA9, 0xFF, 0x00]
+        var values: [[UInt8]] = [[], Array("=?utf-8?Q?a?=".utf8), Array("us-ascii".utf8), [0xC3, 0xA9], [0xFF], Array("a?b".utf8)]
+        for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(24))) }
+        for value in values {
+            if HeaderParameters.isPlainASCII(value[...]) {
+                #expect(!value.contains { $0 >= 0x80 || $0 == UInt8(ascii: "?") || $0 == 0x0D || $0 == 0x0A })
+                #expect(String(decoding: value, as: UTF8.self) == TextDecoding.decodeHeaderText(value[...]))
+            }
+            // Through the parser: a quoted value without quotes, backslashes or line ends is its bytes.
+            let inner = value.filter { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x0D && $0 != 0x0A }
+            let field = Array("; name=\"".utf8) + inner + Array("\"".utf8)
+            let (parameters, _) = HeaderParameters.parse(field[...])
+            #expect(parameters["name"] == TextDecoding.decodeHeaderText(inner[...]), "\(inner)")
+        }
+    }
+}

@@ -206,11 +206,25 @@ public struct HeaderParameters: Sendable, Hashable {
     /// RFC 2231 §4: `charset'language'percent-encoded`.
     private static func decodeValue(_ value: ByteSlice, extended: Bool, first: Bool) -> String {
         guard extended else {
+            // 7-bit bytes without `?`, CR or LF hold no encoded word and are valid UTF-8: what
+            // `decodeHeaderText` gives for them is their String, made here without its two passes
+            // (`EncodedWords.isPlain`, then `CharsetDecoder.validUTF8`'s comparison): bsd.mbox x3,
+            // 3,548 values, `EncodedWords.decode` 1.88M.
+            if isPlainASCII(value) { return String(decoding: value, as: UTF8.self) }
             // Some mailers put RFC 2047 words in parameters (not allowed, RFC 2047 §5, but common).
             return TextDecoding.decodeHeaderText(value)
         }
         let (charset, rest) = splitCharsetAndLanguage(value)
         return TextDecoding.decode(percentDecode(rest)[...], charset: charset)
+    }
+
+    /// Whether every byte of `value` is below 0x80 and none is `?`, CR or LF.
+    static func isPlainASCII(_ value: ByteSlice) -> Bool {
+        value.withUnsafeBufferPointer { buffer in
+            for b in buffer where b >= 0x80 || b == UInt8(ascii: "?") || b == ASCII.carriageReturn
+                || b == ASCII.lineFeed { return false }
+            return true
+        }
     }
 
     private static func splitCharsetAndLanguage(_ value: ByteSlice) -> (String?, ByteSlice) {
