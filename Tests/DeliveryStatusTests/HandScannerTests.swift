@@ -156,6 +156,30 @@ import TestSupport
         #expect(checked > 200)
     }
 
+    /// The swept lead text made in one pass is the joined lead text swept: over generated texts of
+    /// kept, skipped and ending lines, blank runs of every kind at the ends and inside lines (runs of
+    /// eight bytes and more, so the word-at-a-time copy and its edges are taken), 8-bit bytes, with
+    /// and without a final LF.
+    @Test func sweptJoinedLinesIsTheJoinedLinesSwept() {
+        let pieces = [" ", "  ", "\t", "\r", "\n", "\n\n", "word", "abcdefgh", "abcdefghijklmnop", "x y", "a  b", "ü", "é\t",
+                      "Content-Type: text/plain", "--boundary", "This is a MIME", "*** x", "### y",
+                      "--- The following", "x --- Transcript", "--- ", "Reporting-MTA: dns; x", "Final-Recipient: rfc822; a@b",
+                      "       ", "\t\t\t\t\t\t\t\t\t", "550 5.1.1 <a@b.c>: Recipient address rejected", "\u{01}", "\u{7F}"]
+        var generator = SplitMix64(seed: 151)  // seeded: every run reads the same inputs
+        var nonEmpty = 0
+        for round in 0..<6_000 {
+            var text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            if round % 3 == 0 { text += "\n" }
+            let expected = Diagnostic.sweep(text.withUTF8 { LeadText.joinedLines(of: $0) })
+            let swept = text.withUTF8 { LeadText.sweptJoinedLines(of: $0) }
+            #expect(swept == expected, "\(text.debugDescription)")
+            if !expected.isEmpty { nonEmpty += 1 }
+        }
+        #expect(nonEmpty > 2_000)
+        var empty = ""
+        #expect(empty.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == "")
+    }
+
     /// CRLF and lone CR made LF, as the plain loop it was written as; the runs between CRs are copied
     /// whole now.
     @Test func lineEndsNormalizedAsThePlainLoop() {

@@ -273,8 +273,13 @@ package final class BounceContext {
         return text.withUTF8 { LeadText.joinedLines(of: $0) }
     }()
 
-    /// `leadText` with its whitespace runs collapsed (`Diagnostic.sweep`).
-    package private(set) lazy var sweptLeadText: String = Diagnostic.sweep(leadText)
+    /// `leadText` with its whitespace runs collapsed (`Diagnostic.sweep`), made from `text` in one
+    /// pass (`LeadText.sweptJoinedLines`), not by sweeping `leadText`, which only `leadTextCommand`
+    /// needs.
+    package private(set) lazy var sweptLeadText: String = {
+        var text = self.text
+        return text.withUTF8 { LeadText.sweptJoinedLines(of: $0) }
+    }()
 
     /// The SMTP command `leadText` names, if any (`SMTPCommandFinder`).
     package private(set) lazy var leadTextCommand: SMTPCommand? = SMTPCommandFinder.find(in: leadText)
