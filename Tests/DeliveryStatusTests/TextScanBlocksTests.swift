@@ -36,4 +36,127 @@ import TestSupport
         #expect(blocks.last?.text.split(separator: "\n").count == 1)
         #expect(blocks.allSatisfy { $0.key == "u@example.com" })
     }
+
+    /// The address scanner finds what `TextScan.addressPattern` finds (PCRE2), over generated texts of
+    /// local-part bytes, `@`, dots, hyphens, labels, blanks, line ends and 8-bit bytes, and at every
+    /// cap on the number of matches.
+    @Test func addressScannerFindsThePatternsMatches() {
+        let pieces = ["a", "Z", "9", "x.y", "@", "@", "@@", ".", "..", "-", "--", "_", "+", "!#$%&'*/=?^`{|}~", " ", "\n", "\t",
+                      "<", ">", "(", ")", ",", ":", ";", "ü", "\u{FF}", "mx-1", "example", "co.jp", "a-b.c-d", "u@example.com",
+                      "-@a.b", "x@-a.b", "x@a-.b", "x@a.b-", "x@a..b", "x@.a.b", "x@a.b.", "x@a.b-c.d-", "x@ab", "@a.b"]
+        var generator = SplitMix64(seed: 229)  // seeded: every run reads the same inputs
+        var found = 0
+        for round in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Array(text.utf8)
+            let cap = round % 7 == 0 ? Int.random(in: 1...3, using: &generator) : 10_000
+            let expected = bytes.withUnsafeBytes { TextScan.addressPattern.matches(in: $0, maxMatches: cap).map(\.range) }
+            let scanned = bytes.withUnsafeBufferPointer { AddressScanner.matches(in: $0, maxMatches: cap) }
+            #expect(scanned == expected, "\(text.debugDescription)")
+            found += expected.count
+        }
+        #expect(found > 5_000)
+        #expect([UInt8]().withUnsafeBufferPointer { AddressScanner.matches(in: $0, maxMatches: 10) }.isEmpty)
+    }
+
+    /// The line without leading and trailing spaces, tabs, CRs and LFs, a Character at a time.
+    static func trimmedAsBefore(_ line: Substring) -> Substring {
+        let blanks: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
+        var t = line
+        while let c = t.first, blanks.contains(c) { t.removeFirst() }
+        while let c = t.last, blanks.contains(c) { t.removeLast() }
+        return t
+    }
+
+    /// The blocks as they were made before (the lines copied one by one into a buffer, PCRE2's matches,
+    /// each block's lines joined as Substrings): the reference for `blocks(in:text:excluding:)`.
+    static func blocksAsBefore(in lines: [Substring], excluding own: Set<String>) -> [TextScan.Block] {
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        for line in lines {
+            starts.append(bytes.count)
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(10)
+        }
+        starts.append(bytes.count)
+        func lineIndex(at offset: Int) -> Int {
+            var lo = 0, hi = lines.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if starts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+            }
+            return lo
+        }
+        var end = lines.count
+        if let markerStart = bytes.withUnsafeBufferPointer({ OriginalLocator.firstMarkerStart(in: $0) }) { end = lineIndex(at: markerStart) }
+        for i in 0..<end where TextScan.startsWithHeaderName(lines[i]) { end = i; break }
+        var hits: [(line: Int, address: String, key: String)] = []
+        var perLine = 0
+        var previousLine = -1
+        for m in TextScan.addressPattern.matches(in: bytes[..<starts[end]], maxMatches: 50 * max(1, end)) {
+            let i = lineIndex(at: m.range.lowerBound)
+            perLine = i == previousLine ? perLine + 1 : 1
+            previousLine = i
+            guard perLine <= 50 else { continue }
+            let a = TextScan.trimmedAddress(String(decoding: bytes[m.range], as: UTF8.self))
+            let key = a.lowercased()
+            if own.contains(key) || key.hasPrefix("mailer-daemon@") || key.hasPrefix("postmaster@") { continue }
+            hits.append((i, a, key))
+        }
+        let nextOther = Self.byForwardSearch(hits)
+        var out: [TextScan.Block] = []
+        for (n, hit) in hits.enumerated() {
+            let stop = min(end, hit.line + 20, nextOther[n] ?? Int.max)
+            var taken: [Substring] = []
+            var nonBlank = 0
+            var pendingBlank = false
+            var j = hit.line
+            while j < stop {
+                if Self.trimmedAsBefore(lines[j]).isEmpty {
+                    if nonBlank > 0 { pendingBlank = true }
+                    j += 1
+                    continue
+                }
+                if pendingBlank {
+                    if nonBlank > 1 && !(taken.last.map { String(Self.trimmedAsBefore($0)).hasSuffix(":") } ?? false) { break }
+                    pendingBlank = false
+                }
+                taken.append(lines[j])
+                nonBlank += 1
+                j += 1
+            }
+            out.append(TextScan.Block(address: hit.address, key: hit.key, line: hit.line, text: taken.joined(separator: "\n")))
+        }
+        return out
+    }
+
+    /// The blocks made from the text's bytes are those made as before, over generated reports: address
+    /// lines, blank and blank-looking lines (spaces, tabs, CRs), labels ending with `:` (also after a
+    /// non-ASCII letter), returned-original markers and headers, 8-bit text, the bounce's own address.
+    @Test func blocksAreThoseMadeAsBefore() {
+        let pieces = ["<u@example.com>:", "U@Example.COM", "v@example.net said:", "550 5.1.1 unknown user", "because:", "ü:", "é :",
+                      "", "", " ", "\t", " \r", "x", "mailer-daemon@example.org", "own@example.jp", "a.b@c.d.", "-- ",
+                      "Received: from mx", "------ This is a copy of the message, including all the headers. ------",
+                      "--- Below this line is a copy of the message.", "w@x.y w@x.y z@x.y", "Content-Type: text/plain"]
+        var generator = SplitMix64(seed: 314)  // seeded: every run reads the same inputs
+        var blocks = 0
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in
+                (0..<Int.random(in: 1...3, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: " ")
+            }.joined(separator: "\n") + (Bool.random(using: &generator) ? "\n" : "")
+            let lines = text.lineSlices
+            let own: Set<String> = ["own@example.jp"]
+            let expected = Self.blocksAsBefore(in: lines, excluding: own)
+            let made = TextScan.blocks(in: lines, text: text, excluding: own)
+            #expect(made.map(\.address) == expected.map(\.address), "\(text.debugDescription)")
+            #expect(made.map(\.key) == expected.map(\.key))
+            #expect(made.map(\.line) == expected.map(\.line))
+            #expect(made.map(\.text) == expected.map(\.text), "\(text.debugDescription)")
+            // The same from lines alone (their join as the text), and from lines that are no text's.
+            #expect(TextScan.blocks(in: lines, excluding: own).map(\.text) == expected.map(\.text))
+            #expect(TextScan.blocks(in: lines, text: text + "x", excluding: own).map(\.text) == expected.map(\.text))
+            blocks += expected.count
+        }
+        #expect(blocks > 3_000)
+    }
 }
