@@ -266,13 +266,27 @@ public final class BytePattern: @unchecked Sendable {
     /// The pattern text with every character taken literally (for phrase tables).
     public static func escaped(_ literal: String) -> String {
         // \Q...\E would break if the literal contained "\E"; escape each metacharacter instead.
-        var out = ""
-        out.reserveCapacity(literal.utf8.count + 8)
-        for ch in literal.unicodeScalars {
-            if "\\^$.|?*+()[]{}/#".unicodeScalars.contains(ch) { out.append("\\") }
-            out.unicodeScalars.append(ch)
+        // Byte by byte: the metacharacters are ASCII, and no byte of a multi-byte UTF-8 sequence is
+        // ASCII, so the other bytes are copied as they are. (A scalar at a time, each looked up in
+        // the metacharacters' scalars: 1.5M instructions at start-up for 97 phrase tables' literals
+        // on the sisimai bsd mbox x3.)
+        var literal = literal
+        return literal.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                var n = 0
+                for byte in bytes {
+                    if byte < 0x80 && isEscapedMeta[Int(byte)] { out[n] = UInt8(ascii: "\\"); n += 1 }
+                    out[n] = byte
+                    n += 1
+                }
+                return n
+            }
         }
-        return out
+    }
+
+    /// The ASCII bytes `escaped` puts a backslash before: `\^$.|?*+()[]{}/#`.
+    private static let isEscapedMeta: [Bool] = (0..<128).map { byte in
+        "\\^$.|?*+()[]{}/#".utf8.contains(UInt8(byte))
     }
 }
 

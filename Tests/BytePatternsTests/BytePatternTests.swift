@@ -99,6 +99,30 @@ import Testing
         for i in 0..<8 { #expect(check(i)) }
     }
 
+    /// `escaped` byte by byte is the scalar loop it replaced: over every metacharacter, other ASCII,
+    /// and two-, three- and four-byte characters, in random strings (and the empty one).
+    @Test func escapedIsTheScalarLoop() {
+        func byScalars(_ literal: String) -> String {
+            var out = ""
+            for ch in literal.unicodeScalars {
+                if "\\^$.|?*+()[]{}/#".unicodeScalars.contains(ch) { out.append("\\") }
+                out.unicodeScalars.append(ch)
+            }
+            return out
+        }
+        let pieces = Array("\\^$.|?*+()[]{}/#").map(String.init) + ["a", "Z", "0", " ", "-", "\t", "é", "日本", "😀", "\u{7F}", "E", "Q"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        #expect(BytePattern.escaped("") == "")
+        for _ in 0..<3_000 {
+            let literal = (0..<next(20)).map { _ in pieces[next(pieces.count)] }.joined()
+            #expect(BytePattern.escaped(literal) == byScalars(literal), "\(literal.debugDescription)")
+        }
+    }
+
     @Test func escapedLiteralMatchesItself() throws {
         let text = "user (x) [y] *z* 5.1.1? a|b {c} ^$ \\ / #"
         let p = try BytePattern(BytePattern.escaped(text))
