@@ -18,9 +18,17 @@ import TestSupport
         ("abc|def", []),
         (#"\(.*@"#, [UInt8]("(".utf8)),
         ("[a-z]x", []),
+        ("", []),
+        ("a?", []),
+        (#"\"#, []),
+        (#"\.+x"#, [UInt8](".".utf8)),
+        ("x(a|b)|y", []),
+        ("[|]ab", []),
     ])
     func literalStartStopsAtTheFirstNonLiteral(pattern: String, expected: [UInt8]) {
         #expect(LiteralPrefilter.literalStart(of: pattern) == expected)
+        // The test without the bytes says the same.
+        #expect(LiteralPrefilter.hasLiteralStart(pattern) == !expected.isEmpty)
     }
 
     static let sets: [[String]] = [
