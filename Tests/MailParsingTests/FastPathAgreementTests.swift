@@ -303,6 +303,94 @@ import TestSupport
         }
     }
 
+    /// The parameter list as `HeaderParameters.parse` read it over the slice (before it read a buffer
+    /// pointer), for values without `*` (each name's first value, decoded as header text).
+    static func parametersBySlice(_ bytes: ByteSlice) -> ([String], Bool) {
+        var entries: [(String, String)] = [], malformed = false, count = 0
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end, count < HeaderParameters.maxParameters {
+            while i < end {
+                let byte = bytes[i]
+                if ASCII.isWhitespaceOrNewline(byte) || byte == ASCII.semicolon {
+                    i += 1
+                } else if byte == ASCII.openParen {
+                    var depth = 0
+                    while i < end {
+                        if bytes[i] == ASCII.backslash { i += 2; continue }
+                        if bytes[i] == ASCII.openParen { depth += 1 }
+                        if bytes[i] == ASCII.closeParen { depth -= 1; if depth == 0 { i += 1; break } }
+                        i += 1
+                    }
+                } else { break }
+            }
+            guard i < end else { break }
+            let nameStart = i
+            while i < end, bytes[i] != ASCII.equals, bytes[i] != ASCII.semicolon, !ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
+            let nameBytes = bytes[nameStart..<i]
+            while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
+            guard i < end, bytes[i] == ASCII.equals else {
+                if !nameBytes.isEmpty { malformed = true }
+                while i < end, bytes[i] != ASCII.semicolon { i += 1 }
+                continue
+            }
+            i += 1
+            while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
+            var value: [UInt8] = []
+            if i < end, bytes[i] == ASCII.quote {
+                i += 1
+                var closed = false
+                while i < end {
+                    let byte = bytes[i]
+                    if byte == ASCII.backslash, i + 1 < end { value.append(bytes[i + 1]); i += 2; continue }
+                    if byte == ASCII.quote { closed = true; i += 1; break }
+                    if byte != ASCII.carriageReturn && byte != ASCII.lineFeed { value.append(byte) }
+                    i += 1
+                }
+                if !closed { malformed = true }
+                while i < end, bytes[i] != ASCII.semicolon {
+                    if !ASCII.isWhitespaceOrNewline(bytes[i]) { malformed = true }
+                    i += 1
+                }
+            } else {
+                let valueStart = i
+                while i < end, bytes[i] != ASCII.semicolon { i += 1 }
+                value = Array(bytes[valueStart..<i].trimmingWhitespace())
+            }
+            count += 1
+            let name = ASCII.lowercasedString(nameBytes)
+            if !entries.contains(where: { $0.0 == name }) { entries.append((name, TextDecoding.decodeHeaderText(value[...]))) }
+        }
+        if i < end { malformed = true }
+        return (entries.map { "\($0.0)=\($0.1)" }, malformed)
+    }
+
+    /// `HeaderParameters.parse` reads a buffer pointer by offsets: the parameters and the malformed flag
+    /// the slice reading gave, on edge cases (input ending inside a name, a quote, a comment or after a
+    /// backslash; folded values; CR, LF, CRLF; 8-bit bytes; common names in other cases) and on random
+    /// values dense in the bytes that matter, through slices that do not start at zero.
+    @Test func parametersFromTheBufferAgreeWithTheSliceReading() {
+        var values = ["", ";", "; charset", "; charset=", "; charset=\"", "; charset=\"a\\", "; (a", "; (a\\", "; a=\"x\" y",
+                      "; BOUNDARY=\"--=_b\r\n c\"", "; a=b\r\n\t; c=d", "; a=b\r; c=\"d\ne\"", "; Report-Type=delivery-status",
+                      "; a= \u{E9}t\u{E9} ", "; a=\"=?utf-8?q?x?=\"", "; a=1; A=2", " ; ; =x; b", "; a=\"\u{E9}\"",
+                      "; filename=\"report.txt\"; name=x; format=flowed; delsp=yes; charset=us-ascii"].map(Self.ascii)
+        var generator = SplitMix64(seed: 21)
+        let alphabet = Self.ascii("aB=;\" ()\\?\r\n\t") + [0xE9, 0xC3]
+        for _ in 0..<5000 { values.append(generator.bytes(alphabet, count: generator.below(32))) }
+        for round in 0..<70 {
+            // Many parameters: the limit of 64.
+            values.append(Array((0..<(round + 10)).flatMap { Self.ascii("; p\($0 % 80)=v\($0)") }))
+        }
+        for value in values {
+            let padded = Self.ascii("xy") + value
+            let slice = padded[2...]
+            let (parameters, malformed) = HeaderParameters.parse(slice)
+            let (expected, expectedMalformed) = Self.parametersBySlice(slice)
+            #expect(parameters.entries.map { "\($0.name)=\($0.value)" } == expected, "\(value)")
+            #expect(malformed == expectedMalformed, "\(value)")
+        }
+    }
+
     @Test func quotedPrintableByLinesAgreesWithTheByteDecoder() {
         var values = ["", "=", "a=\n", "a =\t\r\nb", "=41=4", "= =\n", "x=\r", "=\r\n\n", "a \r\n", "=4\n1", "==\n",
                       "=3D=\n", "a=20\n", "caf=C3=A9 \t"].map(Self.ascii)

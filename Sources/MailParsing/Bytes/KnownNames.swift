@@ -51,9 +51,15 @@ struct KnownNames: Sendable {
     /// The name that `bytes` spell in any case (each byte `ASCII.lowercased` equals the name's), or nil.
     @inline(__always)
     func match(_ bytes: ByteSlice) -> String? {
+        bytes.withUnsafeBufferPointer(match)
+    }
+
+    /// `match` of bytes in place.
+    @inline(__always)
+    func match(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let count = bytes.count
         guard count <= 16 else { return nil }
-        let (first, second) = bytes.withUnsafeBufferPointer(Self.words)
+        let (first, second) = Self.words(bytes)
         for entry in entries where entry.count == count && entry.first == first && entry.second == second {
             return entry.name
         }

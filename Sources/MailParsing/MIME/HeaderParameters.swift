@@ -35,7 +35,16 @@ public struct HeaderParameters: Sendable, Hashable {
     /// - Parameter bytes: the bytes after the first `;` (or any `; a=b; c=d` text).
     /// - Returns: the parameters and whether anything had to be skipped as junk.
     package static func parse(_ bytes: ByteSlice) -> (HeaderParameters, malformed: Bool) {
-        // Values are slices of the input where nothing has to be undone (most are), new bytes otherwise.
+        // Read through a buffer pointer: indexing the slice checked its bounds at every byte, and each
+        // value and name was a slice to retain and release. Every index below is an offset into `buffer`
+        // (`bytes.startIndex` is offset 0), guarded by `buffer.count`. (bsd.mbox x3, 2,515 lists:
+        // 6.77M -> 5.47M with the entries' room made once, below.)
+        bytes.withUnsafeBufferPointer { buffer in parse(buffer, of: bytes) }
+    }
+
+    /// `parse(_:)` over `buffer`, the bytes of `bytes` (sliced from it only for a value kept as bytes).
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, of bytes: ByteSlice) -> (HeaderParameters, malformed: Bool) {
+        // Values are ranges of the input where nothing has to be undone (most are), new bytes otherwise.
         var raw: [(name: String, section: Int?, extended: Bool, value: ByteSlice)] = []
         var sectioned = false   // some name ends in `*` or `*N` (RFC 2231)
         var malformed = false
@@ -45,99 +54,121 @@ public struct HeaderParameters: Sendable, Hashable {
         // parameters are read, without the pieces' array.
         let direct = bytes.firstIndex(ofByte: UInt8(ascii: "*")) == nil
         var result = HeaderParameters()
-        var i = bytes.startIndex
-        let end = bytes.endIndex
+        var i = 0
+        let end = buffer.count
+        let base = bytes.startIndex
 
-        func skipWhitespaceAndComments() {
+        while i < end, count < maxParameters {
+            // Blanks, line ends, `;` and comments before a name (RFC 2045 §5.1 allows RFC 822 comments
+            // between tokens).
             while i < end {
-                let byte = bytes[i]
+                let byte = buffer[i]
                 if ASCII.isWhitespaceOrNewline(byte) || byte == ASCII.semicolon {
                     i += 1
                 } else if byte == ASCII.openParen {
-                    // RFC 2045 §5.1 allows RFC 822 comments between tokens.
                     var depth = 0
                     while i < end {
-                        if bytes[i] == ASCII.backslash { i += 2; continue }
-                        if bytes[i] == ASCII.openParen { depth += 1 }
-                        if bytes[i] == ASCII.closeParen { depth -= 1; if depth == 0 { i += 1; break } }
+                        let c = buffer[i]
+                        if c == ASCII.backslash { i += 2; continue }
+                        if c == ASCII.openParen { depth += 1 }
+                        if c == ASCII.closeParen { depth -= 1; if depth == 0 { i += 1; break } }
                         i += 1
                     }
                 } else {
                     break
                 }
             }
-        }
-
-        while i < end, count < maxParameters {
-            skipWhitespaceAndComments()
             guard i < end else { break }
             // name: up to '=' or ';'
             let nameStart = i
-            while i < end, bytes[i] != ASCII.equals, bytes[i] != ASCII.semicolon, !ASCII.isWhitespaceOrNewline(bytes[i]) {
+            while i < end {
+                let byte = buffer[i]
+                if byte == ASCII.equals || byte == ASCII.semicolon || ASCII.isWhitespaceOrNewline(byte) { break }
                 i += 1
             }
-            var nameBytes = bytes[nameStart..<i]
-            while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
-            guard i < end, bytes[i] == ASCII.equals else {
-                if !nameBytes.isEmpty { malformed = true }
+            let nameEnd = i
+            while i < end, ASCII.isWhitespaceOrNewline(buffer[i]) { i += 1 }
+            guard i < end, buffer[i] == ASCII.equals else {
+                if nameEnd > nameStart { malformed = true }
                 // Skip to the next ';'.
-                while i < end, bytes[i] != ASCII.semicolon { i += 1 }
+                while i < end, buffer[i] != ASCII.semicolon { i += 1 }
                 continue
             }
             i += 1
-            while i < end, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
-            var value: ByteSlice = []
-            if i < end, bytes[i] == ASCII.quote {
+            while i < end, ASCII.isWhitespaceOrNewline(buffer[i]) { i += 1 }
+            // The value: `buffer[valueStart..<valueEnd]`, or `copy` when something had to be undone.
+            var valueStart = i
+            var valueEnd = i
+            var copy: [UInt8]? = nil
+            if i < end, buffer[i] == ASCII.quote {
                 i += 1
                 var closed = false
-                // The plain run up to the closing quote is taken as a slice; only a quoted-pair or a
+                // The plain run up to the closing quote is taken in place; only a quoted-pair or a
                 // line end inside makes a copy, from there on.
-                let valueStart = i
+                valueStart = i
                 while i < end {
-                    let byte = bytes[i]
+                    let byte = buffer[i]
                     if byte == ASCII.quote || byte == ASCII.backslash || byte == ASCII.carriageReturn
                         || byte == ASCII.lineFeed { break }
                     i += 1
                 }
-                if i < end, bytes[i] == ASCII.quote {
-                    value = bytes[valueStart..<i]
+                if i < end, buffer[i] == ASCII.quote {
+                    valueEnd = i
                     closed = true
                     i += 1
                 } else {
-                    var copy = Array(bytes[valueStart..<i])
+                    var bytesOut = Array(UnsafeBufferPointer(rebasing: buffer[valueStart..<i]))
                     while i < end {
-                        let byte = bytes[i]
+                        let byte = buffer[i]
                         if byte == ASCII.backslash, i + 1 < end {
-                            copy.append(bytes[i + 1])
+                            bytesOut.append(buffer[i + 1])
                             i += 2
                             continue
                         }
                         if byte == ASCII.quote { closed = true; i += 1; break }
-                        if byte != ASCII.carriageReturn && byte != ASCII.lineFeed { copy.append(byte) }
+                        if byte != ASCII.carriageReturn && byte != ASCII.lineFeed { bytesOut.append(byte) }
                         i += 1
                     }
-                    value = copy[...]
+                    copy = bytesOut
                 }
                 if !closed { malformed = true }
                 // Junk after the closing quote up to ';' is dropped.
-                while i < end, bytes[i] != ASCII.semicolon {
-                    if !ASCII.isWhitespaceOrNewline(bytes[i]) { malformed = true }
+                while i < end, buffer[i] != ASCII.semicolon {
+                    if !ASCII.isWhitespaceOrNewline(buffer[i]) { malformed = true }
                     i += 1
                 }
             } else {
                 // A token; broken mailers put spaces in unquoted values, so read up to ';' and trim.
-                let valueStart = i
-                while i < end, bytes[i] != ASCII.semicolon { i += 1 }
-                value = bytes[valueStart..<i].trimmingWhitespace()
+                while i < end, buffer[i] != ASCII.semicolon { i += 1 }
+                valueEnd = i
+                while valueStart < valueEnd, ASCII.isWhitespaceOrNewline(buffer[valueStart]) { valueStart += 1 }
+                while valueEnd > valueStart, ASCII.isWhitespaceOrNewline(buffer[valueEnd - 1]) { valueEnd -= 1 }
             }
             count += 1
             if direct {
+                let nameBytes = UnsafeBufferPointer(rebasing: buffer[nameStart..<nameEnd])
                 let name = Self.commonNames.match(nameBytes) ?? ASCII.lowercasedString(nameBytes)
                 if !result.entries.contains(where: { $0.name == name }) {
-                    result.entries.append((name, decodeValue(value, extended: false, first: true)))
+                    let value: String
+                    if let copy {
+                        value = decodeValue(copy[...], extended: false, first: true)
+                    } else {
+                        // A plain value's String is made from the bytes in place (see `decodeValue`); any
+                        // other goes to the decoder as a slice.
+                        let valueBytes = UnsafeBufferPointer(rebasing: buffer[valueStart..<valueEnd])
+                        value = isPlainASCII(valueBytes) ? String(decoding: valueBytes, as: UTF8.self)
+                            : TextDecoding.decodeHeaderText(bytes[(base + valueStart)..<(base + valueEnd)])
+                    }
+                    // Room for four made at the first: a `multipart/report` type's second parameter
+                    // (after `report-type`) grew the array of one again (growing: 1.46M for 3,548
+                    // appends; reserving: 0.91M for 2,378 lists).
+                    if result.entries.isEmpty { result.entries.reserveCapacity(4) }
+                    result.entries.append((name, value))
                 }
                 continue
             }
+            let value = copy.map { $0[...] } ?? bytes[(base + valueStart)..<(base + valueEnd)]
+            var nameBytes = bytes[(base + nameStart)..<(base + nameEnd)]
             // RFC 2231 §3, §4: name*N, name*N*, name*
             var section: Int?
             var extended = false
@@ -220,11 +251,14 @@ public struct HeaderParameters: Sendable, Hashable {
 
     /// Whether every byte of `value` is below 0x80 and none is `?`, CR or LF.
     static func isPlainASCII(_ value: ByteSlice) -> Bool {
-        value.withUnsafeBufferPointer { buffer in
-            for b in buffer where b >= 0x80 || b == UInt8(ascii: "?") || b == ASCII.carriageReturn
-                || b == ASCII.lineFeed { return false }
-            return true
-        }
+        value.withUnsafeBufferPointer(isPlainASCII)
+    }
+
+    /// `isPlainASCII` of bytes in place.
+    static func isPlainASCII(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in buffer where b >= 0x80 || b == UInt8(ascii: "?") || b == ASCII.carriageReturn
+            || b == ASCII.lineFeed { return false }
+        return true
     }
 
     private static func splitCharsetAndLanguage(_ value: ByteSlice) -> (String?, ByteSlice) {
