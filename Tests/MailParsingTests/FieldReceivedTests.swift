@@ -329,9 +329,12 @@ let receivedRows: [ReceivedRow] = {
     @Test func wordSkipIsTheByteDefinition() {
         var random = SplitMix64(seed: 0x5E_3100)
         let alphabet = Array("abcdefghij (;)\\ 0123456789.-:[]".utf8)
-        for round in 0..<4_000 {
-            // Up to 300 bytes: values longer than the eight-byte words, and short ones read byte by byte.
-            let body = random.bytes(alphabet, count: random.below(round % 2 == 0 ? 64 : 300))
+        // Sparse in the four bytes: whole sixteen-byte blocks and eight-byte words without a mark.
+        let sparse = Array("abcdefghijklmnopqrstuvwxyz0123456789 .-:[]".utf8) + Array(";()\\".utf8)
+        for round in 0..<6_000 {
+            // Up to 300 bytes: values longer than the sixteen-byte blocks and eight-byte words, and
+            // short ones read byte by byte.
+            let body = random.bytes(round % 3 == 2 ? sparse : alphabet, count: random.below(round % 2 == 0 ? 64 : 300))
             // A prefix shifts the slice, so that its indices do not start at zero.
             let all = [UInt8](repeating: UInt8(ascii: "x"), count: round % 5) + body
             let value = all[(round % 5)...]

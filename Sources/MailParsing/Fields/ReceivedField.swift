@@ -352,6 +352,35 @@ public struct ReceivedField: Sendable {
         // one byte further after each such byte was 1,345 instructions a field on the sisimai bsd mbox
         // x3, a Received value holding a dozen of them; this is ~750.)
         if let base = UnsafeRawPointer(bytes.baseAddress) {
+            // Sixteen bytes at a time first, the same marks made by SSE2 compares of vectors of a
+            // concrete type (see `JSONWriter.escapeMarks`), 0xFF on each marked byte, kept as 0x80
+            // (bsd.mbox x3: 3.04M -> 2.22M for the 4,050 fields, ~550 instructions a field).
+            let semicolonLanes = SIMD16<UInt8>(repeating: ASCII.semicolon), parenLanes = SIMD16<UInt8>(repeating: ASCII.closeParen)
+            let backslashLanes = SIMD16<UInt8>(repeating: ASCII.backslash), oneLanes = SIMD16<UInt8>(repeating: 1)
+            blocks: while i + 16 <= count {
+                let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let marked = (block .== semicolonLanes) .| ((block | oneLanes) .== parenLanes) .| (block .== backslashLanes)
+                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
+                let blockStart = i
+                var wordStart = blockStart
+                var marks = UInt64(littleEndian: halves[0]) & ByteWord.highs
+                while true {
+                    while marks != 0 {
+                        i = wordStart + marks.trailingZeroBitCount >> 3
+                        marks &= marks &- 1
+                        if bytes[i] == ASCII.backslash {
+                            // The escaped byte may be marked too, or lie in the next block: read on after it.
+                            i += 2
+                            continue blocks
+                        }
+                        step()
+                    }
+                    guard wordStart == blockStart else { break }
+                    wordStart = blockStart + 8
+                    marks = UInt64(littleEndian: halves[1]) & ByteWord.highs
+                }
+                i = blockStart + 16
+            }
             let semicolons = ByteWord.broadcast(ASCII.semicolon), parens = ByteWord.broadcast(ASCII.closeParen)
             let backslashes = ByteWord.broadcast(ASCII.backslash)
             words: while i + 8 <= count {
