@@ -73,6 +73,8 @@ import TestSupport
         var values: [[UInt8]] = [[], Array("=?utf-8?Q?a?=".utf8), Array("us-ascii".utf8), [0xC3, 0xA9], [0xFF], Array("a?b".utf8)]
         for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(24))) }
         for value in values {
+            #expect(HeaderParameters.isPlainASCII(value[...])
+                    == !value.contains { $0 >= 0x80 || $0 == UInt8(ascii: "?") || $0 == 0x0D || $0 == 0x0A }, "\(value)")
             if HeaderParameters.isPlainASCII(value[...]) {
                 #expect(!value.contains { $0 >= 0x80 || $0 == UInt8(ascii: "?") || $0 == 0x0D || $0 == 0x0A })
                 #expect(String(decoding: value, as: UTF8.self) == TextDecoding.decodeHeaderText(value[...]))

@@ -377,6 +377,12 @@ import TestSupport
         var generator = SplitMix64(seed: 21)
         let alphabet = Self.ascii("aB=;\" ()\\?\r\n\t") + [0xE9, 0xC3]
         for _ in 0..<5000 { values.append(generator.bytes(alphabet, count: generator.below(32))) }
+        // Long quoted values and tokens: the sixteen-byte blocks, and the eight-byte words of the plain test.
+        let sparse = Self.ascii("abcdefghijklmnopqrstuvwxyz0123456789-_.=") + Self.ascii("\"\\\r\n?;") + [0xE9]
+        for round in 0..<3000 {
+            let body = generator.bytes(sparse, count: generator.below(80))
+            values.append(Self.ascii(round % 2 == 0 ? "; boundary=\"" : "; name=") + body)
+        }
         for round in 0..<70 {
             // Many parameters: the limit of 64.
             values.append(Array((0..<(round + 10)).flatMap { Self.ascii("; p\($0 % 80)=v\($0)") }))
