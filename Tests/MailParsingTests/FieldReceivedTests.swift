@@ -720,3 +720,26 @@ enum ReceivedReference {
         return w
     }
 }
+
+/// `readDate` tries the canonical form on the text as it is before looking for line ends: the date of
+/// the text with its CR and LF bytes left out (RFC 5322 §2.2.3), as `MailDate.parse` reads it, with
+/// line ends put anywhere, in the trailing comment too, in dates of the canonical and other forms.
+@Suite struct ReceivedDateReadingTests {
+    @Test func readDateIsTheDateOfTheUnfoldedText() {
+        var random = SplitMix64(seed: 0xDA7E)
+        let dates = [" Mon, 1 Jan 2024 10:00:00 +0000 (UTC)", " Thu, 29 Apr 2015 23:34:45 +0900 (JST)", "29 Apr 2013 04:00:00 -0000",
+                     "\tTue, 11 Oct 2016 05:39:01 -0700 (PDT)  ", "Sat, 31 Oct 2020 18:32:53 +0000", " Wed Feb  9 10:00 MET 2005",
+                     "1 Jan 2024 10:00:00 +0000 (a(b))", "1 Jan 2024 10:00:00 +0000 (U\\TC)", "1 Jan 2024 10:00:00 +0000 (UTC",
+                     "1 Jan 2024 10:00:00 +2460", "Mon, 31 Feb 2024 10:00:00 +0000", "", " ", "(x) 1 Jan 2024 10:00:00 +0000"]
+        let lineEnds: [[UInt8]] = [[0x0D], [0x0A], [0x0D, 0x0A], [0x0D, 0x0A, 0x20], [0x0A, 0x09]]
+        for round in 0..<6_000 {
+            var text = Array(dates[round % dates.count].utf8)
+            for _ in 0..<random.below(3) {
+                text.insert(contentsOf: lineEnds[random.below(lineEnds.count)], at: random.below(text.count + 1))
+            }
+            let expected = MailDate.parse(text.filter { $0 != 0x0D && $0 != 0x0A }[...])
+            let read = text.withUnsafeBufferPointer { ReceivedField.readDate($0) }
+            #expect(read == expected, "\(text)")
+        }
+    }
+}

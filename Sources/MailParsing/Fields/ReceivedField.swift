@@ -225,7 +225,12 @@ public struct ReceivedField: Sendable {
     static func readDate(_ text: UnsafeBufferPointer<UInt8>) -> MailDate? {
         var scanner = DateScanner()
         guard let base = text.baseAddress else { return scanner.result() }
-        // Most date parts hold no line end (the value was unfolded): read in place.
+        // The canonical form read in place first, without looking for line ends: it reads a CR or LF
+        // nowhere but inside its trailing comment, which it passes over, and that comment unfolded
+        // reads the same. When it fails it has set nothing. (Each date searched for a line end first:
+        // readDate 4.06M -> 3.80M for the 3,990 dates of the sisimai bsd mbox x3.)
+        if scanner.scanCanonical(text) { return scanner.result() }
+        // Most other date parts hold no line end (the value was unfolded): read in place.
         if nextLineEnd(text, from: 0) == text.count {
             scanner.scan(text)
             return scanner.result()
