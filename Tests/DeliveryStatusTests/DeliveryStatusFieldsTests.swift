@@ -51,6 +51,57 @@ import MailParsing
         }
     }
 
+    /// `valueBytes(in:)` reads an unfolded value in place: it must equal the `HeaderField`'s
+    /// `unfoldedValue` (and `trimmedValue(in:)` the trimmed String) for every field of random groups,
+    /// with blank values, folded values, CR, LF and CRLF line ends, 8-bit bytes and values cut off.
+    @Test func valuesInPlaceMatchTheHeaderField() {
+        var generator = SplitMix64(seed: 29)
+        let extra = ["Diagnostic-Code: smtp; \u{00E9}t\u{00E9} \t ", "Status: \t \r", "X-Long: " + String(repeating: "ab ", count: 40),
+                     "Final-Recipient:rfc822;a@b\r", "Remote-MTA:   "]
+        let pieces = Self.pieces + extra
+        var fieldsSeen = 0
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 12) {
+                text += pieces[Int(generator.next() % UInt64(pieces.count))]
+                text += Self.ends[Int(generator.next() % UInt64(Self.ends.count))]
+            }
+            if generator.next() % 4 == 0 { text = String(text.dropLast()) }
+            let bytes = Array(text.utf8)[...]
+            for group in Self.parsed(bytes) {
+                for field in group {
+                    fieldsSeen += 1
+                    let header = field.header(in: bytes)
+                    #expect(field.valueBytes(in: bytes) == header.unfoldedValue, "\(text.debugDescription)")
+                    #expect(field.value(in: bytes) == header.valueString, "\(text.debugDescription)")
+                    #expect(field.trimmedValue(in: bytes) == header.valueString.trimmed, "\(text.debugDescription)")
+                }
+            }
+        }
+        #expect(fieldsSeen > 50_000)
+        // A value longer than the limit is cut at it, and the cut may leave a blank at the end.
+        let long = Array(("Diagnostic-Code: " + String(repeating: "a ", count: 60_000) + "\n").utf8)[...]
+        let field = Self.parsed(long)[0][0]
+        #expect(field.valueBytes(in: long) == field.header(in: long).unfoldedValue)
+        #expect(field.valueBytes(in: long).count == DeliveryStatusFields.Field.maxUnfoldedBytes)
+        #expect(field.trimmedValue(in: long) == field.header(in: long).valueString.trimmed)
+    }
+
+    /// `checkedAddress(asciiBytes:)` gives `address(asciiBytes:)` and `isAddress` of it.
+    @Test func checkedAddressesMatchTheStrings() {
+        let values = ["rfc822; <User+2Bx@Example.COM>", "rfc822; user@example.com", "RFC822; \"user\"@example.com.", "utf-8; a+b@x.example",
+                      "x400; a@b", "a@b", "<a@b> (comment)", "rfc822;mailto:a@b", "rfc822; a+zz@b", "no address", "", "rfc822;", "dns; [1.2.3.4]",
+                      "rfc822; 'a@b',", "rfc822; (a@b)", "rfc822; <a@b", "rfc822; a>b@c<d", "rfc822; @b", "rfc822; a@", "rfc822; <a b@c>",
+                      "rfc822; <a@b@c>", "rfc822; ab", "rfc822; <a\t@b>", "rfc822; <" + String(repeating: "a", count: 320) + "@b>",
+                      "rfc822; <" + String(repeating: "a", count: 316) + "@b>", "rfc822; <é@x>", "utf-8; <ü @x>", "rfc822; <x@@>", "rfc822; <+41@b>"]
+        for v in values {
+            let bytes = Array(v.utf8)[...]
+            let (address, isAddress) = TypedValue.checkedAddress(asciiBytes: bytes)
+            #expect(address == TypedValue.address(asciiBytes: bytes), "\(v)")
+            #expect(isAddress == Addresses.isAddress(address), "\(v)")
+        }
+    }
+
     @Test func namesMatchTheLowercasedStrings() {
         let names = ["final-recipient", "original-recipient", "x-actual-recipient", "action", "status", "remote-mta", "diagnostic-code",
                      "last-attempt-date", "final-log-id", "will-retry-until", "reporting-mta", "dsn-gateway", "received-from-mta",

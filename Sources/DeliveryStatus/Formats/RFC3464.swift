@@ -142,8 +142,8 @@ struct RFC3464Recognizer: Recognizer {
             case .reportingMTA: m.reportingMTA = TypedValue(field, in: bytes).value
             case .dsnGateway: m.dsnGateway = TypedValue(field, in: bytes).value
             case .receivedFromMTA: m.receivedFromMTA = TypedValue(field, in: bytes).value
-            case .arrivalDate: m.arrivalDate = field.value(in: bytes).trimmed
-            case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.value(in: bytes).trimmed)
+            case .arrivalDate: m.arrivalDate = field.trimmedValue(in: bytes)
+            case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.trimmedValue(in: bytes))
             default:
                 if field.isASCII {
                     // An ASCII name lower-cases byte by byte, and only an `x-` name is kept.
@@ -163,18 +163,22 @@ struct RFC3464Recognizer: Recognizer {
             for i in fields.indices where fields[i].name == name { return i }
             return nil
         }
-        func addressOf(_ field: DeliveryStatusFields.Field) -> String {
-            field.isASCII ? TypedValue.address(asciiBytes: field.valueBytes(in: bytes)) : TypedValue(field.value(in: bytes)).address
+        // A field's address with `Addresses.isAddress` of it, an ASCII one judged on its bytes.
+        func addressOf(_ field: DeliveryStatusFields.Field) -> (address: String, isAddress: Bool) {
+            if field.isASCII { return TypedValue.checkedAddress(asciiBytes: field.valueBytes(in: bytes)) }
+            let address = TypedValue(field.value(in: bytes)).address
+            return (address, Addresses.isAddress(address))
         }
-        let finalAddress = first(.finalRecipient).map { addressOf(fields[$0]) }
-        let originalAddress = first(.originalRecipient).map { addressOf(fields[$0]) }
+        let final = first(.finalRecipient).map { addressOf(fields[$0]) }
+        let original = first(.originalRecipient).map { addressOf(fields[$0]) }
+        let finalAddress = final?.address
+        let originalAddress = original?.address
         // RFC 3464 §2.3.2: Final-Recipient is required; fall back to Original-Recipient, then to the
-        // X-Actual-Recipient some MTAs add.
+        // X-Actual-Recipient some MTAs add. (`isAddress("")` is false.)
         var address = finalAddress ?? ""
-        if !Addresses.isAddress(address), let o = originalAddress, Addresses.isAddress(o) { address = o }
-        if !Addresses.isAddress(address), let x = first(.xActualRecipient).map({ addressOf(fields[$0]) }), Addresses.isAddress(x) {
-            address = x
-        }
+        var isAddress = final?.isAddress ?? false
+        if !isAddress, let o = original, o.isAddress { address = o.address; isAddress = true }
+        if !isAddress, let x = first(.xActualRecipient).map({ addressOf(fields[$0]) }), x.isAddress { address = x.address }
         guard !address.isEmpty else { return nil }
         var r = RecipientFinding(recipient: address)
         r.finalRecipient = finalAddress
@@ -203,9 +207,9 @@ struct RFC3464Recognizer: Recognizer {
             r.diagnosticType = typed.type?.uppercased()
             r.diagnostic = r.diagnostic.isEmpty ? typed.value : r.diagnostic + " " + typed.value
         }
-        r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].value(in: bytes).trimmed }
-        r.finalLogID = first(.finalLogID).map { fields[$0].value(in: bytes).trimmed }
-        r.willRetryUntil = first(.willRetryUntil).map { fields[$0].value(in: bytes).trimmed }
+        r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].trimmedValue(in: bytes) }
+        r.finalLogID = first(.finalLogID).map { fields[$0].trimmedValue(in: bytes) }
+        r.willRetryUntil = first(.willRetryUntil).map { fields[$0].trimmedValue(in: bytes) }
         return r
     }
 
