@@ -1,5 +1,6 @@
 import Testing
 @testable import MailParsing
+import TestSupport
 
 private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
 
@@ -199,6 +200,44 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
             #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) })
             #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) })
             #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects)
+            #expect(Array(scanned.raw) == Array(walked.raw))
+        }
+    }
+
+    /// The scan finds a plain name's colon sixteen bytes at a time over at most 64 bytes, then the line's
+    /// end sixteen at a time (the buffer's last fifteen bytes one by one), and reads each field's name key
+    /// by one load: over names of 0 to 80 bytes (across the 16-byte blocks and the 64-byte reach) with a
+    /// colon, blank, CR, LF, DEL, NUL or 8-bit byte anywhere, each line end style, and every input cut
+    /// short at random, it agrees with the line walk (names, values, offsets, folding, defects, keys).
+    @Test func blockScanOfNamesAndLineEndsAgreesWithTheLineWalk() {
+        var generator = SplitMix64(seed: 15)
+        let nameBytes = Array("abcXYZ-_09".utf8)
+        let odd: [UInt8] = [ASCII.colon, ASCII.space, ASCII.tab, ASCII.carriageReturn, ASCII.lineFeed, 0x7F, 0x00, 0xE9, 0x20, 0x21, 0x7E]
+        let valueBytes = Array("ab :;\t".utf8) + [0xE9]
+        let ends: [[UInt8]] = [[ASCII.lineFeed], [ASCII.carriageReturn, ASCII.lineFeed], [ASCII.carriageReturn]]
+        for round in 0..<3000 {
+            var text: [UInt8] = []
+            for _ in 0..<generator.below(6) {
+                var name = generator.bytes(nameBytes, count: generator.below(81))
+                if !name.isEmpty, generator.below(3) == 0 { name[generator.below(name.count)] = odd[generator.below(odd.count)] }
+                text += name
+                text += generator.below(8) == 0 ? [ASCII.space, ASCII.colon] : [ASCII.colon]
+                text += generator.bytes(valueBytes, count: generator.below(60))
+                text += ends[generator.below(3)]
+                if generator.below(5) == 0 { text += [ASCII.tab] + generator.bytes(valueBytes, count: generator.below(30)) + ends[generator.below(3)] }
+            }
+            if generator.below(2) == 0 { text += ends[generator.below(3)] + Array("body text".utf8) }
+            if round % 3 == 0, !text.isEmpty { text = Array(text[..<generator.below(text.count + 1)]) }
+            let padded = [0x78, 0x78] + text
+            let input = padded[2...]
+            let scanned = HeaderSection.parse(input)
+            let walked = HeaderSection.parseByLineScanner(input)
+            #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) }, "\(text)")
+            #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
+            #expect(scanned.fields.map(\.offset) == walked.fields.map(\.offset))
+            #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
+            #expect(scanned.fields.map(\.nameKey) == walked.fields.map(\.nameKey), "\(text)")
+            #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
             #expect(Array(scanned.raw) == Array(walked.raw))
         }
     }
