@@ -30,32 +30,6 @@ public struct HeaderField: Sendable {
         self.nameKey = name.withUnsafeBufferPointer(Self.nameKey(lowercasing:))
     }
 
-    /// A field from its parts and its name's key (`nameKey(lowercasing:)` of `name`, worked out by the
-    /// caller from the buffer that was scanned: `HeaderSection.parse`).
-    @inline(__always)
-    init(name: ByteSlice, rawValue: ByteSlice, offset: Int, isFolded: Bool, maxUnfoldedBytes: Int, nameKey: UInt64) {
-        self.name = name
-        self.rawValue = rawValue
-        self.offset = offset
-        self.isFolded = isFolded
-        self.maxUnfoldedBytes = maxUnfoldedBytes
-        self.nameKey = nameKey
-    }
-
-    /// `nameKey(lowercasing:)` of the `count` bytes at `start` in `buffer` (within it): one unaligned
-    /// load masked to the name's length where eight bytes lie from `start` on, the byte loop otherwise
-    /// (the bytes after a name of fewer than eight are zero in the key, as there).
-    @inline(__always)
-    static func nameKey(lowercasing buffer: UnsafeBufferPointer<UInt8>, start: Int, count: Int) -> UInt64 {
-        guard let base = buffer.baseAddress, start >= 0, count >= 0, start <= buffer.count - count else { return 0 }
-        if start <= buffer.count - 8 {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
-            let kept = count >= 8 ? word : word & ((1 &<< UInt64(8 &* count)) &- 1)
-            return ByteWord.lowercased(kept)
-        }
-        return nameKey(lowercasing: UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]))
-    }
-
     /// The first eight bytes of `bytes` (fewer when it is shorter, zero bytes after them) as one
     /// little-endian word, unchanged: the key of a name sought (lower case already).
     @inline(__always)

@@ -58,14 +58,13 @@ public struct HeaderSection: Sendable {
         // array is made once at their count, not grown from a reserve of 8 while scanning (a message's
         // header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
         if limits.maxHeaderBytes < Int(Int32.max) {
-            let (start, end, found) = withUnsafeTemporaryAllocation(
+            let (start, end, found, overflow) = withUnsafeTemporaryAllocation(
                 of: StagedField.self, capacity: Self.stagedCapacity
-            ) { staged -> (Int, Int, HeaderDefects) in
+            ) { staged -> (Int, Int, HeaderDefects, [StagedField]) in
                 var stagedCount = 0
                 var overflow: [StagedField] = []
-                // The fields are made while the buffer is at hand, for their names' keys.
-                return bytes.withUnsafeBufferPointer { buffer in
-                    let scanned = Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
+                let (start, end, found) = bytes.withUnsafeBufferPointer { buffer in
+                    Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
                         let field = StagedField(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart,
                                                 valueEnd: valueEnd, isFolded: folded)
                         if stagedCount < staged.count {
@@ -75,14 +74,14 @@ public struct HeaderSection: Sendable {
                             overflow.append(field)
                         }
                     }
-                    list.reserveCapacity(stagedCount + overflow.count)
-                    for k in 0..<stagedCount {
-                        list.append(staged[k].field(of: bytes, buffer, maxUnfoldedBytes: limits.maxFieldBytes))
-                    }
-                    for field in overflow { list.append(field.field(of: bytes, buffer, maxUnfoldedBytes: limits.maxFieldBytes)) }
-                    return scanned
                 }
+                list.reserveCapacity(stagedCount + overflow.count)
+                for k in 0..<stagedCount {
+                    list.append(staged[k].field(of: bytes, maxUnfoldedBytes: limits.maxFieldBytes))
+                }
+                return (start, end, found, overflow)
             }
+            for field in overflow { list.append(field.field(of: bytes, maxUnfoldedBytes: limits.maxFieldBytes)) }
             fields = list
             defects = found
             bodyStart = base + end
@@ -124,20 +123,16 @@ public struct HeaderSection: Sendable {
             valueEndAndFolding = UInt32(truncatingIfNeeded: valueEnd) | (isFolded ? 1 << 31 : 0)
         }
 
-        /// The field these offsets give in `bytes` (the buffer that was scanned, `buffer` its bytes):
-        /// the name's key read from `buffer` by one load where it can (the key's byte loop for names
-        /// under eight bytes, most of them, was ~38 instructions a field).
+        /// The field these offsets give in `bytes` (the buffer that was scanned).
         @inline(__always)
-        func field(of bytes: ByteSlice, _ buffer: UnsafeBufferPointer<UInt8>, maxUnfoldedBytes: Int) -> HeaderField {
+        func field(of bytes: ByteSlice, maxUnfoldedBytes: Int) -> HeaderField {
             let base = bytes.startIndex
             let valueEnd = Int(valueEndAndFolding & 0x7FFF_FFFF)
-            let start = Int(nameStart), end = Int(nameEnd)
             return HeaderField(
-                name: bytes[(base + start)..<(base + end)],
+                name: bytes[(base + Int(nameStart))..<(base + Int(nameEnd))],
                 rawValue: bytes[(base + Int(valueStart))..<(base + valueEnd)],
-                offset: base + start, isFolded: valueEndAndFolding >> 31 != 0,
-                maxUnfoldedBytes: maxUnfoldedBytes,
-                nameKey: HeaderField.nameKey(lowercasing: buffer, start: start, count: end - start))
+                offset: base + Int(nameStart), isFolded: valueEndAndFolding >> 31 != 0,
+                maxUnfoldedBytes: maxUnfoldedBytes)
         }
     }
 
