@@ -52,7 +52,7 @@ enum LeadText {
         return String(unsafeUninitializedCapacity: text.count) { out in
             // Every byte written stands for a byte read at or after it (a kept line's bytes, or the
             // LF before the line a separator space opens), so `n` never passes the offset read up to,
-            // and the eight-byte stores in `appendSwept` end within the line they copy: all within
+            // and the eight-byte stores of `Diagnostic.collapsingBlanks` end within the line they copy: all within
             // `text.count`, the capacity.
             guard let to = out.baseAddress else { return 0 }
             var n = 0
@@ -68,58 +68,18 @@ enum LeadText {
                     break
                 case .keep:
                     if n > 0 { to[n] = 0x20; n += 1 }  // kept lines are never empty, so n > 0 after one
-                    n = appendSwept(line, to: to, at: n)
+                    // The line has no blank at either end: its runs inside become single spaces.
+                    if let from = line.baseAddress {
+                        var afterBlank = false
+                        n = Diagnostic.collapsingBlanks(from: from, count: line.count, startingAt: 0, to: to, at: n,
+                                                        afterBlank: &afterBlank)
+                    }
                 }
                 if lineEnd == text.count { break }
                 lineStart = lineEnd + 1
             }
             return n
         }
-    }
-
-    /// Writes `line` (not empty, no blank at either end) at `to + n` with each run of blanks inside it
-    /// made one space, and returns the offset after what it wrote: eight bytes copied at once when
-    /// they hold no control byte, no two spaces in a row and no space right after a blank (as
-    /// `Diagnostic.sweep` does), byte by byte otherwise. Writes at most `line.count` bytes, and no
-    /// eight-byte store reaches past the last of them.
-    @inline(__always)
-    private static func appendSwept(_ line: UnsafeBufferPointer<UInt8>, to: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
-        guard let from = line.baseAddress else { return start }
-        let count = line.count
-        let raw = UnsafeRawPointer(from)
-        let rawOut = UnsafeMutableRawPointer(to)
-        var n = start
-        var i = 0
-        var afterBlank = false
-        while i < count {
-            var stop = count
-            if i + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
-                if !ByteWord.hasByte(word, below: 0x20) {
-                    let spaces = ByteWord.zeroBytes(word ^ ByteWord.broadcast(0x20))
-                    if spaces & (spaces << 8) == 0 && !(afterBlank && spaces & 0x80 != 0) {
-                        (rawOut + n).storeBytes(of: word.littleEndian, as: UInt64.self)
-                        n += 8
-                        i += 8
-                        afterBlank = spaces >> 63 != 0
-                        continue
-                    }
-                }
-                stop = i + 8
-            }
-            while i < stop {
-                let b = from[i]
-                i += 1
-                if b <= 0x20 && (b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D) {
-                    if !afterBlank { to[n] = 0x20; n += 1; afterBlank = true }
-                } else {
-                    to[n] = b
-                    n += 1
-                    afterBlank = false
-                }
-            }
-        }
-        return n
     }
 
     private enum Verdict { case keep, skip, end }

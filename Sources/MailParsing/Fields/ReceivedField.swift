@@ -380,48 +380,40 @@ public struct ReceivedField: Sendable {
             // (bsd.mbox x3: 3.04M -> 2.22M for the 4,050 fields, ~550 instructions a field).
             let semicolonLanes = SIMD16<UInt8>(repeating: ASCII.semicolon), parenLanes = SIMD16<UInt8>(repeating: ASCII.closeParen)
             let backslashLanes = SIMD16<UInt8>(repeating: ASCII.backslash), oneLanes = SIMD16<UInt8>(repeating: 1)
-            blocks: while i + 16 <= count {
-                let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                let marked = (block .== semicolonLanes) .| ((block | oneLanes) .== parenLanes) .| (block .== backslashLanes)
-                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-                let blockStart = i
-                var wordStart = blockStart
-                var marks = UInt64(littleEndian: halves[0]) & ByteWord.highs
-                while true {
-                    while marks != 0 {
-                        i = wordStart + marks.trailingZeroBitCount >> 3
-                        marks &= marks &- 1
-                        if bytes[i] == ASCII.backslash {
-                            // The escaped byte may be marked too, or lie in the next block: read on after it.
-                            i += 2
-                            continue blocks
-                        }
-                        step()
-                    }
-                    guard wordStart == blockStart else { break }
-                    wordStart = blockStart + 8
-                    marks = UInt64(littleEndian: halves[1]) & ByteWord.highs
-                }
-                i = blockStart + 16
-            }
-            let semicolons = ByteWord.broadcast(ASCII.semicolon), parens = ByteWord.broadcast(ASCII.closeParen)
-            let backslashes = ByteWord.broadcast(ASCII.backslash)
-            words: while i + 8 <= count {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                // `(` and `)` differ only in their lowest bit: setting it in every byte leaves `)` for both.
-                var marks = ByteWord.zeroBytes(word ^ semicolons) | ByteWord.zeroBytes((word | ByteWord.ones) ^ parens)
-                    | ByteWord.zeroBytes(word ^ backslashes)
-                let wordStart = i
+            /// Reads the marked bytes (0x80 on each) of the eight from `wordStart`, lowest first; false
+            /// when one is a backslash, with `i` then past the byte it escapes (which may be marked too,
+            /// or lie in the next word), for the caller to read on from there.
+            @inline(__always) func readMarked(_ marks: UInt64, from wordStart: Int) -> Bool {
+                var marks = marks
                 while marks != 0 {
                     i = wordStart + marks.trailingZeroBitCount >> 3
                     marks &= marks &- 1
                     if bytes[i] == ASCII.backslash {
-                        // The escaped byte may be marked too, or lie in the next word: read on after it.
                         i += 2
-                        continue words
+                        return false
                     }
                     step()
                 }
+                return true
+            }
+            while i + 16 <= count {
+                let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let marked = (block .== semicolonLanes) .| ((block | oneLanes) .== parenLanes) .| (block .== backslashLanes)
+                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
+                let blockStart = i
+                guard readMarked(UInt64(littleEndian: halves[0]) & ByteWord.highs, from: blockStart),
+                      readMarked(UInt64(littleEndian: halves[1]) & ByteWord.highs, from: blockStart + 8) else { continue }
+                i = blockStart + 16
+            }
+            let semicolons = ByteWord.broadcast(ASCII.semicolon), parens = ByteWord.broadcast(ASCII.closeParen)
+            let backslashes = ByteWord.broadcast(ASCII.backslash)
+            while i + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                // `(` and `)` differ only in their lowest bit: setting it in every byte leaves `)` for both.
+                let marks = ByteWord.zeroBytes(word ^ semicolons) | ByteWord.zeroBytes((word | ByteWord.ones) ^ parens)
+                    | ByteWord.zeroBytes(word ^ backslashes)
+                let wordStart = i
+                guard readMarked(marks, from: wordStart) else { continue }
                 i = wordStart + 8
             }
         }
