@@ -1,14 +1,14 @@
 import Testing
 import TestSupport
-@testable import DeliveryStatus
 import MailParsing
 
-/// `BounceContext.appendUnfolded` against `HeaderField.appendUnfoldedValue`, which it replaced for
-/// fields within the field limit.
+/// `HeaderField.appendUnfoldedValue`, which appends a folded value's runs between line ends straight
+/// into the report's Received buffer (`BounceContext`), against `HeaderField.unfoldedValue`; within the
+/// field limit and cut at a limit inside the value.
 @Suite struct ReceivedUnfoldingTests {
     /// Header sections of Received fields folded with LF, CRLF or CR, blanks and line ends at either
     /// end of a value, tabs, 8-bit bytes and lone CRs inside a line.
-    @Test func agreesWithAppendUnfoldedValue() {
+    @Test func appendedRunsAgreeWithUnfoldedValue() {
         var generator = SplitMix64(seed: 15)
         func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         let words: [[UInt8]] = ["from", "by", "mx.example.org", "(qmail 1234)", ";", "with", "ESMTP", "\t", " ", "  ",
@@ -30,11 +30,16 @@ import MailParsing
             let section = HeaderSection.parse(header[...])
             #expect(!section.defects.contains(.fieldTooLong))
             for field in section.fields where field.hasName("received") {
-                var expected: [UInt8] = []
-                field.appendUnfoldedValue(to: &expected)
-                var unfolded: [UInt8] = []
-                BounceContext.appendUnfolded(field.rawValue, isFolded: field.isFolded, to: &unfolded)
-                #expect(unfolded == expected, "\(Array(field.rawValue))")
+                let expected = Array(field.unfoldedValue)
+                var unfolded: [UInt8] = [0x41]  // appended after what is there
+                field.appendUnfoldedValue(to: &unfolded)
+                #expect(unfolded == [0x41] + expected, "\(Array(field.rawValue))")
+                // The same field cut at a limit anywhere in it (`ParsingLimits.maxFieldBytes`).
+                let cut = HeaderField(name: field.name, rawValue: field.rawValue, offset: field.offset,
+                                      isFolded: field.isFolded, maxUnfoldedBytes: below(field.rawValue.count + 2))
+                var cutUnfolded: [UInt8] = []
+                cut.appendUnfoldedValue(to: &cutUnfolded)
+                #expect(cutUnfolded == Array(cut.unfoldedValue), "\(Array(field.rawValue)) cut")
                 fieldsSeen += 1
                 if field.isFolded { foldedSeen += 1 }
             }

@@ -78,58 +78,21 @@ package final class BounceContext {
     /// holds none, so the LFs tell where each ends), undecoded: one buffer for every `receivedContains`
     /// and `receivedProviders`, no String per field.
     ///
-    /// Each value is unfolded here (`appendUnfolded`) with room for the whole header section made at
-    /// once, not by `HeaderField.appendUnfoldedValue` into a growing array, and no array of where each
-    /// value ends is kept (bsd.mbox x3: 7.6M -> 4.2M instructions for 3,306 values of 1,731 messages);
-    /// `appendUnfoldedValue` still unfolds where a field was cut at the field limit (`.fieldTooLong`),
-    /// which only MailParsing knows.
+    /// Room for the whole header section is made at once (every value and its LF fit), not grown
+    /// field by field, and no array of where each value ends is kept (with the runs appended straight
+    /// by `HeaderField.appendUnfoldedValue`: bsd.mbox x3, 7.6M -> 4.2M instructions for 3,306 values
+    /// of 1,731 messages).
     private lazy var receivedBytes: [UInt8] = {
         var out: [UInt8] = []
         let headers = self.headers
-        let cut = headers.defects.contains(.fieldTooLong)
         var first = true
         headers.forEachField(named: "received") { field in
-            if first { out.reserveCapacity(headers.raw.count); first = false }   // every value and its LF fit
-            if cut {
-                field.appendUnfoldedValue(to: &out)
-            } else {
-                BounceContext.appendUnfolded(field.rawValue, isFolded: field.isFolded, to: &out)
-            }
+            if first { out.reserveCapacity(headers.raw.count); first = false }
+            field.appendUnfoldedValue(to: &out)
             out.append(ASCII.lineFeed)
         }
         return out
     }()
-
-    /// Appends a field's value as `HeaderField.unfoldedValue` gives it, for a value no longer than the
-    /// field limit (no cut): without the spaces, tabs, CRs and LFs at either end, and, when folded,
-    /// without its CRs and LFs (RFC 5322 §2.2.3; MailParsing removes every CR and LF of a folded value,
-    /// then trims spaces and tabs, which is the same). The runs between line ends are copied whole.
-    static func appendUnfolded(_ rawValue: ArraySlice<UInt8>, isFolded: Bool, to out: inout [UInt8]) {
-        rawValue.withUnsafeBufferPointer { value in
-            @inline(__always) func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-            var start = 0, end = value.count
-            while start < end, isBlank(value[start]) { start += 1 }
-            while end > start, isBlank(value[end - 1]) { end -= 1 }
-            guard isFolded, let base = value.baseAddress else {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<end]))
-                return
-            }
-            /// The first CR or LF in `from ..< end`, or `end`.
-            func lineEnd(from: Int) -> Int {
-                guard from < end else { return end }
-                let lf = memchr(base + from, 0x0A, end - from).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
-                guard lf > from else { return lf }
-                return memchr(base + from, 0x0D, lf - from).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? lf
-            }
-            var i = start
-            while i < end {
-                let stop = lineEnd(from: i)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[i..<stop]))
-                i = stop
-                while i < end, value[i] == 0x0D || value[i] == 0x0A { i += 1 }
-            }
-        }
-    }
 
     /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
     /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30

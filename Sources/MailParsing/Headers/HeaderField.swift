@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One header field as it appeared: its name, its value still folded, and where it began.
 ///
 /// Both `name` and `rawValue` are slices of the parsed buffer. Unfolding (RFC 5322 §2.2.3) makes a copy
@@ -75,16 +83,43 @@ public struct HeaderField: Sendable {
         return withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { Array($0) }[...].trimmingWhitespace()
     }
 
-    /// Appends `unfoldedValue` to `out`, a folded value from the temporary buffer it is unfolded in,
-    /// without an array of its own (the report's Received values are read into one buffer).
+    /// Appends `unfoldedValue` to `out` without an array of its own (the report's Received values are
+    /// read into one buffer).
     package func appendUnfoldedValue(to out: inout [UInt8]) {
         guard isFolded else { out += unfoldedValue; return }
-        Self.withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { unfolded in
-            // Trimmed as `trimmingWhitespace` trims (no line end is left to trim).
-            var start = 0, end = unfolded.count
-            while start < end, ASCII.isWhitespace(unfolded[start]) { start += 1 }
-            while end > start, ASCII.isWhitespace(unfolded[end - 1]) { end -= 1 }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: unfolded[start..<end]))
+        // The runs between line ends appended whole, straight into `out` (through a temporary buffer
+        // and a copy before: the report's Received fields cost 7.6M instructions on the sisimai bsd
+        // mbox x3 this way, 4.2M with the runs appended; the caller reserves room once). The same bytes
+        // as `unfoldedValue`: every byte but CR and LF, the first `maxUnfoldedBytes` of them, without
+        // the spaces and tabs at either end.
+        rawValue.withUnsafeBufferPointer { value in
+            guard let base = value.baseAddress else { return }
+            let total = value.count
+            /// The first CR or LF in `from ..< total`, or `total`.
+            func lineEnd(from: Int) -> Int {
+                let lf = memchr(base + from, Int32(ASCII.lineFeed), total - from)
+                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? total
+                guard lf > from else { return lf }
+                return memchr(base + from, Int32(ASCII.carriageReturn), lf - from)
+                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? lf
+            }
+            let outStart = out.count
+            var kept = 0       // bytes but CR and LF read so far, the leading blanks included
+            var leading = true // nothing but spaces and tabs read yet
+            var i = 0
+            while i < total, kept < maxUnfoldedBytes {
+                let stop = min(lineEnd(from: i), i + (maxUnfoldedBytes - kept))
+                var start = i
+                if leading {
+                    while start < stop, ASCII.isWhitespace(value[start]) { start += 1 }
+                    leading = start == stop
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<stop]))
+                kept += stop - i
+                i = stop
+                while i < total, value[i] == ASCII.carriageReturn || value[i] == ASCII.lineFeed { i += 1 }
+            }
+            while out.count > outStart, let last = out.last, ASCII.isWhitespace(last) { out.removeLast() }
         }
     }
 
