@@ -30,6 +30,12 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // The `backscatter` executable's allocator (Debian ships no pkg-config file for it). Linked, it
+        // takes over malloc and free for the process: bsd.mbox x3 630.7M -> 607.1M instructions.
+        .systemLibrary(
+            name: "CMimalloc",
+            providers: [.apt(["libmimalloc-dev"])]
+        ),
         .target(name: "MailParsing"),
         .target(name: "BytePatterns", dependencies: ["CPCRE2"]),
         .target(name: "DeliveryStatus", dependencies: ["MailParsing", "BytePatterns"]),
@@ -44,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "BackscatterCLI",
             dependencies: [
-                "Backscatter", "DeliveryStatus", "MailParsing",
+                "Backscatter", "DeliveryStatus", "MailParsing", "CMimalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMimalloc
 
 /// The `backscatter` command: configuration only; each subcommand lives in its own file.
 struct BackscatterCommand: ParsableCommand {
@@ -14,8 +15,15 @@ struct BackscatterCommand: ParsableCommand {
             Example:
               backscatter scan --profile site.toml ~/Mail/inbox.mbox
             """,
-        version: "0.1.0",
+        version: "0.1.0 (allocator: mimalloc \(Self.mimallocVersion))",
         subcommands: [Scan.self, Explain.self, Split.self, Audit.self, Profile.self],
         defaultSubcommand: nil
     )
+
+    /// The linked mimalloc's version, "2.0.9" for its 209 (`mi_version()`); said in `--version` so that a
+    /// report names the allocator it ran with.
+    static var mimallocVersion: String {
+        let number = Int(mi_version())
+        return "\(number / 100).\(number / 10 % 10).\(number % 10)"
+    }
 }
