@@ -10,8 +10,8 @@ struct ApacheJamesRecognizer: Recognizer {
 
     /// Subject "[BOUNCE]", a JavaMail Message-ID (lhost-apachejames-01) or a James Received line.
     func claims(_ context: BounceContext) -> Bool {
-        if context.subject == "[BOUNCE]" { return true }
-        if context.header("message-id")?.contains(".JavaMail.") == true { return true }
+        if context.subjectEquals("[BOUNCE]") { return true }
+        if context.withMessageID({ $0.contains(".JavaMail.") }) == true { return true }
         return context.receivedContains("JAMES SMTP Server")
     }
 

@@ -9,7 +9,7 @@ struct BarracudaRecognizer: Recognizer {
     var name: String { "barracuda" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject.contains("our bulk email filter")
+        context.subjectText.contains("our bulk email filter")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -9,7 +9,7 @@ struct BigfootRecognizer: Recognizer {
     var name: String { "bigfoot" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.from.contains("@bigfoot.com>") || context.receivedContains(".bigfoot.com ")
+        context.fromText.contains("@bigfoot.com>") || context.receivedContains(".bigfoot.com ")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

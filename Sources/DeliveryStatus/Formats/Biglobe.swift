@@ -8,7 +8,7 @@ struct BiglobeRecognizer: Recognizer {
     var name: String { "biglobe" }
 
     func claims(_ context: BounceContext) -> Bool {
-        guard context.subject.hasPrefix("Returned mail:") else { return false }
+        guard context.subjectText.hasPrefix("Returned mail:") else { return false }
         let from = context.lowercaseFrom
         return ["postmaster@biglobe.ne.jp", "postmaster@inacatv.ne.jp", "postmaster@tmtv.ne.jp", "postmaster@ttv.ne.jp"]
             .contains { from.contains($0) }

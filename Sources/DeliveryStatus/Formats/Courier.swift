@@ -11,9 +11,9 @@ struct CourierRecognizer: Recognizer {
     var name: String { "courier" }
 
     func claims(_ context: BounceContext) -> Bool {
-        if context.from.contains("Courier mail server at ") { return true }
-        if context.subject.contains("NOTICE: mail delivery status.") || context.subject.contains("WARNING: delayed mail.") { return true }
-        return context.header("message-id")?.trimmed.hasPrefix("<courier.") == true
+        if context.fromText.contains("Courier mail server at ") { return true }
+        if context.subjectText.contains("NOTICE: mail delivery status.") || context.subjectText.contains("WARNING: delayed mail.") { return true }
+        return context.withMessageID { $0.trimmedHasPrefix("<courier.") } == true
     }
 
     /// Courier's hard and soft DNS errors.

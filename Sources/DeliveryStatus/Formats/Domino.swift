@@ -9,7 +9,7 @@ struct DominoRecognizer: Recognizer {
     var name: String { "domino" }
 
     func claims(_ context: BounceContext) -> Bool {
-        let s = context.subject
+        let s = context.subjectText
         return (s.hasPrefix("DELIVERY FAILURE:") || s.hasPrefix("DELIVERY_FAILURE:")) && context.deliveryStatusPart == nil
     }
 

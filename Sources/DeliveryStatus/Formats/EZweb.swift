@@ -12,9 +12,9 @@ struct EZwebRecognizer: Recognizer {
     /// At least two of: the sender, the Subject, an EZweb Received line, an EZweb Message-ID.
     func claims(_ context: BounceContext) -> Bool {
         var signs = 0
-        if context.from.contains("Postmaster@ezweb.ne.jp") || context.from.contains("Postmaster@au.com") { signs += 1 }
-        if context.subject == "Mail System Error - Returned Mail" { signs += 1 }
-        if let id = context.header("message-id")?.trimmed, id.hasSuffix(".ezweb.ne.jp>") || id.hasSuffix(".au.com>") { signs += 1 }
+        if context.fromText.contains("Postmaster@ezweb.ne.jp") || context.fromText.contains("Postmaster@au.com") { signs += 1 }
+        if context.subjectEquals("Mail System Error - Returned Mail") { signs += 1 }
+        if context.withMessageID({ $0.trimmedHasSuffix(".ezweb.ne.jp>") || $0.trimmedHasSuffix(".au.com>") }) == true { signs += 1 }
         // The Received fields, searched last, make at most one sign: asked only when it decides.
         if signs != 1 { return signs >= 2 }
         return context.receivedContains("ezweb.ne.jp (EZweb Mail) with") || context.receivedContains(".au.com (")

@@ -11,8 +11,8 @@ struct EinsUndEinsRecognizer: Recognizer {
     /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
     /// reports are Exim's.
     func claims(_ context: BounceContext) -> Bool {
-        context.from.hasPrefix("\"Mail Delivery System\"") && context.lowercaseFrom.contains("kundenserver")
-            && context.subject == "Mail delivery failed: returning message to sender"
+        context.fromText.hasPrefix("\"Mail Delivery System\"") && context.fromContainsLowercased("kundenserver")
+            && context.subjectEquals("Mail delivery failed: returning message to sender")
             && context.header("x-gmx-antispam") == nil
     }
 

@@ -9,14 +9,12 @@ struct Exchange2007Recognizer: Recognizer {
     var name: String { "exchange2007" }
 
     func claims(_ context: BounceContext) -> Bool {
-        Self.subjectPrefixes.contains { context.subject.hasPrefix($0) }
+        (context.subjectText.hasPrefix("Undeliverable:") || context.subjectText.hasPrefix("Non_remis_") || context.subjectText.hasPrefix("Non remis:")
+            || context.subjectText.hasPrefix("Non remis :") || context.subjectText.hasPrefix("Non recapitabile:"))
             && context.header("content-language") != nil
             && context.header("x-ms-exchange-crosstenant-originalarrivaltime") == nil
             && context.header("x-ms-exchange-crosstenant-fromentityheader") == nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
-
-    /// The subjects' beginnings in Exchange's languages (made once, not an array literal at every `claims`).
-    private static let subjectPrefixes = ["Undeliverable:", "Non_remis_", "Non remis:", "Non remis :", "Non recapitabile:"]
 }

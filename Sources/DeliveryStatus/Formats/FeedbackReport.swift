@@ -14,9 +14,9 @@ struct FeedbackReportRecognizer: Recognizer {
         if type.is("multipart", "report"), type.parameter("report-type")?.lowercasedIfNeeded() == "feedback-report" { return true }
         if context.feedbackReportPart != nil { return true }
         // Hotmail JMRP: "complaint about message from 192.0.2.222" (sisimai arf-22..24).
-        if context.lowercaseFrom.contains("@hotmail.com"), context.lowercaseSubject.contains("complaint about message from") { return true }
+        if context.fromContainsLowercased("@hotmail.com"), context.subjectContainsLowercased("complaint about message from") { return true }
         // iCloud unsubscribe request forwarded with the message attached (sisimai arf-26).
-        if context.lowercaseFrom.contains("@icloud.com"), context.lowercaseSubject.trimmed == "unsubscribe" { return true }
+        if context.fromContainsLowercased("@icloud.com"), context.lowercaseSubject.trimmed == "unsubscribe" { return true }
         return false
     }
 

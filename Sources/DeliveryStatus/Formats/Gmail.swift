@@ -8,7 +8,7 @@ struct GmailRecognizer: Recognizer {
     var name: String { "gmail" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.from.contains("<mailer-daemon@googlemail.com>") && context.subject.contains("Delivery Status Notification")
+        context.fromText.contains("<mailer-daemon@googlemail.com>") && context.subjectText.contains("Delivery Status Notification")
     }
 
     /// Google's session state in "(state N)": the command and the reason it implies.

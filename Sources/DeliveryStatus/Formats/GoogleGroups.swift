@@ -15,8 +15,7 @@ struct GoogleGroupsRecognizer: Recognizer {
     func claims(_ context: BounceContext) -> Bool {
         guard let failed = context.header("x-failed-recipients") else { return false }
         if failed.lowercasedIfNeeded().contains("@googlegroups.com") { return true }
-        let from = context.lowercaseFrom
-        return from.contains("mailer-daemon@googlemail.com") || from.contains("mailer-daemon@google.com")
+        return context.fromContainsLowercased("mailer-daemon@googlemail.com") || context.fromContainsLowercased("mailer-daemon@google.com")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -9,7 +9,7 @@ struct GoogleWorkspaceRecognizer: Recognizer {
     var name: String { "googleworkspace" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.lowercaseFrom.contains("<mailer-daemon@googlemail.com>")
+        context.fromContainsLowercased("<mailer-daemon@googlemail.com>")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -9,7 +9,7 @@ struct IMailServerRecognizer: Recognizer {
     var name: String { "imailserver" }
 
     func claims(_ context: BounceContext) -> Bool {
-        if context.subject.trimmed == "Undeliverable Mail" { return true }        // lhost-imailserver-01
+        if context.subjectText.trimmedEquals("Undeliverable Mail") ?? (context.subject.trimmed == "Undeliverable Mail") { return true }        // lhost-imailserver-01
         return context.header("x-mailer")?.trimmed.hasPrefix("<SMTP32 v") == true  // lhost-imailserver-02
     }
 

@@ -11,7 +11,9 @@ struct InterScanMSSRecognizer: Recognizer {
     static let subjects = ["Mail could not be delivered", "メッセージを配信できません。", "メール配信に失敗しました"]
 
     func claims(_ context: BounceContext) -> Bool {
-        if context.from.contains("\"InterScan MSS\"") || context.from.contains("\"InterScan Notification\"") { return true }
+        if context.fromText.contains("\"InterScan MSS\"") || context.fromText.contains("\"InterScan Notification\"") { return true }
+        // An ASCII subject is compared as bytes (it equals none of the Japanese subjects).
+        if let ascii = context.subjectText.equals("Mail could not be delivered") { return ascii }
         return InterScanMSSRecognizer.subjects.contains(context.subject)
     }
 

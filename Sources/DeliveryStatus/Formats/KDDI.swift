@@ -15,8 +15,7 @@ struct KDDIRecognizer: Recognizer {
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
 
     static func matches(_ context: BounceContext) -> Bool {
-        let from = context.lowercaseFrom
-        if from.contains("no-reply@"), from.contains(".dion.ne.jp") { return true }
+        if context.fromContainsLowercased("no-reply@"), context.fromContainsLowercased(".dion.ne.jp") { return true }
         if context.header("reply-to")?.trimmed == "no-reply@app.auone-net.jp" { return true }
         return (context.receivedContains("ezweb.ne.jp (") || context.receivedContains(".au.com ("))
     }

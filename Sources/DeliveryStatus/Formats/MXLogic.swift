@@ -10,7 +10,7 @@ struct MXLogicRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil || context.header("x-mxl-notehash") != nil
-            || context.lowercaseFrom.contains(".mxlogic.net")   // lhost-mxlogic-03: only the sender says so
+            || context.fromContainsLowercased(".mxlogic.net")   // lhost-mxlogic-03: only the sender says so
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -7,7 +7,7 @@ struct MailFoundryRecognizer: Recognizer {
     var name: String { "mailfoundry" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject == "Message delivery has failed"
+        context.subjectEquals("Message delivery has failed")
             && context.receivedContains("(MAILFOUNDRY) id")
     }
 

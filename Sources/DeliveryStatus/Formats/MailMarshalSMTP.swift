@@ -8,7 +8,7 @@ import MailParsing
 struct MailMarshalSMTPRecognizer: Recognizer {
     var name: String { "mailmarshalsmtp" }
 
-    func claims(_ context: BounceContext) -> Bool { context.subject.hasPrefix("Undeliverable Mail: \"") }
+    func claims(_ context: BounceContext) -> Bool { context.subjectText.hasPrefix("Undeliverable Mail: \"") }
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["Your message:"], stop: ["Additional Information"])

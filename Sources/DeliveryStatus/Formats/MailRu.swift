@@ -9,8 +9,8 @@ struct MailRuRecognizer: Recognizer {
     var name: String { "mailru" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.lowercaseFrom.contains("mailer-daemon@") && context.lowercaseFrom.contains("mail.ru")
-            && (context.header("message-id").map { $0.contains(".mail.ru>") || $0.contains(".smailru.net>") } ?? false)
+        context.fromContainsLowercased("mailer-daemon@") && context.fromContainsLowercased("mail.ru")
+            && (context.withMessageID { $0.contains(".mail.ru>") || $0.contains(".smailru.net>") } ?? false)
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

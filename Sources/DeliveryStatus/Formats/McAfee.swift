@@ -9,7 +9,7 @@ struct McAfeeRecognizer: Recognizer {
     var name: String { "mcafee" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject == "Delivery Status" && context.header("x-nai-header")?.contains("Modified by McAfee") == true
+        context.subjectEquals("Delivery Status") && context.header("x-nai-header")?.contains("Modified by McAfee") == true
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

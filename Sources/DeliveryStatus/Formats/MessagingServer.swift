@@ -9,7 +9,7 @@ struct MessagingServerRecognizer: Recognizer {
     var name: String { "messagingserver" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header("content-type")?.contains("Boundary_(ID_") == true || context.subject.hasPrefix("Delivery Notification: ")
+        context.headerValueContains("content-type", "Boundary_(ID_") || context.subjectText.hasPrefix("Delivery Notification: ")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

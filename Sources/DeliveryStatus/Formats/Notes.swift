@@ -8,7 +8,7 @@ struct NotesRecognizer: Recognizer {
     var name: String { "notes" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject.hasPrefix("Undeliverable message")   // lhost-notes-01
+        context.subjectText.hasPrefix("Undeliverable message")   // lhost-notes-01
     }
 
     /// Notes' own wording, with the reason it means.

@@ -12,7 +12,7 @@ struct Office365Recognizer: Recognizer {
     /// Two or more Exchange Online signs: an "Undeliverable:" Subject, `X-MS-Exchange-Message-Is-Ndr`
     /// (lhost-office365-01), the anti-spam and cross-tenant headers, an outlook.com Received line.
     func claims(_ context: BounceContext) -> Bool {
-        var signs = context.subject.contains("Undeliverable:") ? 1 : 0
+        var signs = context.subjectText.contains("Undeliverable:") ? 1 : 0
         for h in ["x-ms-exchange-message-is-ndr", "x-microsoft-antispam-prvs", "x-exchange-antispam-report-test",
                   "x-exchange-antispam-report-cfa-test", "x-ms-exchange-crosstenant-originalarrivaltime",
                   "x-ms-exchange-crosstenant-fromentityheader", "x-ms-exchange-transport-crosstenantheadersstamped"]
@@ -20,14 +20,10 @@ struct Office365Recognizer: Recognizer {
             signs += 1
         }
         // "Message-ID: <...@NEKOCHAN.example.prod.outlook.com>" (lhost-office365-02)
-        if let id = context.header("message-id"), Office365Recognizer.isOutlookHost(id) { signs += 1 }
+        if context.withMessageID({ $0.contains(".outbound.protection.outlook.com") || $0.contains(".prod.outlook.com") }) == true { signs += 1 }
         // The Received fields, searched last, make at most one sign: asked only when it decides.
         if signs != 1 { return signs >= 2 }
         return context.receivedContains(".outbound.protection.outlook.com") || context.receivedContains(".prod.outlook.com")
-    }
-
-    static func isOutlookHost(_ s: String) -> Bool {
-        s.contains(".outbound.protection.outlook.com") || s.contains(".prod.outlook.com")
     }
 
     /// Exchange Online's own status codes, with the reason each means (Sisimai's table, which follows

@@ -8,7 +8,7 @@ struct OpenSMTPDRecognizer: Recognizer {
     var name: String { "opensmtpd" }
 
     func claims(_ context: BounceContext) -> Bool {
-        if context.subject.hasPrefix("Delivery status notification") && context.lowercaseFrom.contains("mailer-daemon") { return true }
+        if context.subjectText.hasPrefix("Delivery status notification") && context.fromContainsLowercased("mailer-daemon") { return true }
         return context.receivedContains("(OpenSMTPD)")
     }
 

@@ -10,7 +10,7 @@ struct PowerMTARecognizer: Recognizer {
     var name: String { "powermta" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject.contains("Delivery report")
+        context.subjectText.contains("Delivery report")
     }
 
     /// PowerMTA's bounce categories, with the reason each means.

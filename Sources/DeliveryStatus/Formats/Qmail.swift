@@ -7,7 +7,7 @@ struct QmailRecognizer: Recognizer {
     var name: String { "qmail" }
 
     func claims(_ context: BounceContext) -> Bool {
-        if context.subject == "failure notice" || context.subject == "Failure Notice" { return true }
+        if context.subjectEquals("failure notice") || context.subjectEquals("Failure Notice") { return true }
         return context.receivedContains("(qmail ")
     }
 

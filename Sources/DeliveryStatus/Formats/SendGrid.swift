@@ -7,7 +7,7 @@ struct SendGridRecognizer: Recognizer {
     var name: String { "sendgrid" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject == "Undelivered Mail Returned to Sender" && context.header("return-path")?.trimmed == "<apps@sendgrid.net>"
+        context.subjectEquals("Undelivered Mail Returned to Sender") && context.header("return-path")?.trimmed == "<apps@sendgrid.net>"
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

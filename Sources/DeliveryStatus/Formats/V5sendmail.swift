@@ -11,7 +11,7 @@ struct V5sendmailRecognizer: Recognizer {
     /// "Returned mail: " and a capital (lhost-v5sendmail-01 "Returned mail: Cannot send message for
     /// 4 days"), with no delivery-status part (Sendmail 8 sends one; its reader is elsewhere).
     func claims(_ context: BounceContext) -> Bool {
-        guard context.subject.hasPrefix("Returned mail: "), context.deliveryStatusPart == nil else { return false }
+        guard context.subjectText.hasPrefix("Returned mail: "), context.deliveryStatusPart == nil else { return false }
         return context.subject.dropFirst(15).first.map { $0.isUppercase } ?? false
     }
 

@@ -9,9 +9,8 @@ struct VerizonRecognizer: Recognizer {
     var name: String { "verizon" }
 
     func claims(_ context: BounceContext) -> Bool {
-        let from = context.lowercaseFrom
-        if from.contains("post_master@vtext.com") { return true }                         // -02
-        return from.contains("sysadmin@") && from.contains(".vzwpix.com")                 // -01
+        if context.fromContainsLowercased("post_master@vtext.com") { return true }                        // -02
+        return context.fromContainsLowercased("sysadmin@") && context.fromContainsLowercased(".vzwpix.com")  // -01
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -11,9 +11,9 @@ struct X2Recognizer: Recognizer {
     /// `From: MAILER-DAEMON@...` and a Subject "Delivery failure" (-01), "failure delivery" (-05),
     /// "failed delivery" (-03) or "Permanent Delivery Failure" (-06).
     func claims(_ context: BounceContext) -> Bool {
-        guard context.from.contains("MAILER-DAEMON@") else { return false }
-        let s = context.lowercaseSubject
-        return s.contains("delivery failure") || s.contains("failure delivery") || s.contains("failed delivery")
+        guard context.fromText.contains("MAILER-DAEMON@") else { return false }
+        return context.subjectContainsLowercased("delivery failure") || context.subjectContainsLowercased("failure delivery")
+            || context.subjectContainsLowercased("failed delivery")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -11,7 +11,7 @@ struct X5Recognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         // The sender first: the To field is read (unfolded, decoded) only when it decides.
-        context.from.contains("Mail Delivery Subsystem") && context.header("to")?.contains("NotificationRecipients") == true
+        context.fromText.contains("Mail Delivery Subsystem") && context.header("to")?.contains("NotificationRecipients") == true
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -9,7 +9,7 @@ struct X6Recognizer: Recognizer {
     var name: String { "x6" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject.hasPrefix("There was an error sending your mail")
+        context.subjectText.hasPrefix("There was an error sending your mail")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

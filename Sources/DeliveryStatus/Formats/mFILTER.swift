@@ -7,7 +7,7 @@ struct MFILTERRecognizer: Recognizer {
     var name: String { "mfilter" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subject == "failure notice" && context.header("x-mailer")?.trimmed == "m-FILTER"
+        context.subjectEquals("failure notice") && context.header("x-mailer")?.trimmed == "m-FILTER"
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
