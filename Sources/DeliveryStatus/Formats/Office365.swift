@@ -13,10 +13,7 @@ struct Office365Recognizer: Recognizer {
     /// (lhost-office365-01), the anti-spam and cross-tenant headers, an outlook.com Received line.
     func claims(_ context: BounceContext) -> Bool {
         var signs = context.subjectText.contains("Undeliverable:") ? 1 : 0
-        for h in ["x-ms-exchange-message-is-ndr", "x-microsoft-antispam-prvs", "x-exchange-antispam-report-test",
-                  "x-exchange-antispam-report-cfa-test", "x-ms-exchange-crosstenant-originalarrivaltime",
-                  "x-ms-exchange-crosstenant-fromentityheader", "x-ms-exchange-transport-crosstenantheadersstamped"]
-        where context.hasHeader(h) {
+        for h in Self.exchangeOnlineFields where context.hasHeader(h) {
             signs += 1
         }
         // "Message-ID: <...@NEKOCHAN.example.prod.outlook.com>" (lhost-office365-02)
@@ -25,6 +22,14 @@ struct Office365Recognizer: Recognizer {
         if signs != 1 { return signs >= 2 }
         return context.receivedContains(".outbound.protection.outlook.com") || context.receivedContains(".prod.outlook.com")
     }
+
+    /// Exchange Online's own header fields, each a sign (made once: the array literal in `claims` was
+    /// built and destroyed at every call, bsd.mbox x3 1,530 calls).
+    private static let exchangeOnlineFields = [
+        "x-ms-exchange-message-is-ndr", "x-microsoft-antispam-prvs", "x-exchange-antispam-report-test",
+        "x-exchange-antispam-report-cfa-test", "x-ms-exchange-crosstenant-originalarrivaltime",
+        "x-ms-exchange-crosstenant-fromentityheader", "x-ms-exchange-transport-crosstenantheadersstamped",
+    ]
 
     /// Exchange Online's own status codes, with the reason each means (Sisimai's table, which follows
     /// Microsoft's "Email non-delivery reports in Exchange Online").
