@@ -404,4 +404,35 @@ import TestSupport
             }
         }
     }
+
+    /// `BounceContext.hasSendmailSectionLine` answers as the two `containsIgnoringCase` calls it replaced.
+    @Test func sendmailSectionLineAsBefore() throws {
+        func reference(_ text: String) -> Bool {
+            text.containsIgnoringCase("----- the following addresses had") || text.containsIgnoringCase("----- transcript of session follows -----")
+        }
+        func check(_ bytes: [UInt8], _ label: String) {
+            let context = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            #expect(context.hasSendmailSectionLine == reference(context.text), "\(label)")
+        }
+        let lines = ["----- The following addresses had permanent fatal errors -----", "----- Transcript of session follows -----",
+                     "----- TRANSCRIPT OF SESSION FOLLOWS -----", "----- transcript of session follows ----", "----- the following addresses ha",
+                     "------ The following addresses had", "----- \u{212A}he following addresses had", "----- The following addresses had\u{301}",
+                     "-----\u{130} The following", "----- T", "-----", "---------- -----  The following addresses had", ""]
+        var found = 0
+        for (i, line) in lines.enumerated() {
+            for prefix in ["", "x\n", "\u{212A}\n", "\u{130}\n", "-----------\n", "é "] {
+                let body = prefix + line + (i % 2 == 0 ? "\n" : "")
+                let message = Array("Subject: x\nContent-Type: text/plain; charset=utf-8\n\n".utf8) + Array(body.utf8)
+                check(message, body.debugDescription)
+                if reference(body) { found += 1 }
+            }
+        }
+        #expect(found > 10)
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            check([UInt8](data), file)
+        }
+    }
 }

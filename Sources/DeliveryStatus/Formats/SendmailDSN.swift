@@ -7,8 +7,7 @@ struct SendmailDSNRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         guard context.deliveryStatusPart != nil else { return false }
-        let t = context.text
-        return t.containsIgnoringCase("----- the following addresses had") || t.containsIgnoringCase("----- transcript of session follows -----")
+        return context.hasSendmailSectionLine
     }
 
     func recognize(_ context: BounceContext) -> Finding? { RFC3464Recognizer().recognize(context) }

@@ -12,8 +12,7 @@ struct SendmailTextRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         context.deliveryStatusPart == nil && context.inlineDeliveryStatusText == nil
-            && (context.text.containsIgnoringCase("----- transcript of session follows -----")
-                || context.text.containsIgnoringCase("----- the following addresses had"))
+            && context.hasSendmailSectionLine
     }
 
     static let ends = ["----- unsent message follows", "----- original message follows", "----- message header follows",
