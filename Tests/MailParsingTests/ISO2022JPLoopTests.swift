@@ -114,4 +114,22 @@ import TestSupport
             #expect(ISO2022JP.decode(slice) == Self.formerDecode(slice), "\(input)")
         }
     }
+
+    /// `decodeCP932` gives iconv only the stretches around 8-bit bytes: its text must be the one of the
+    /// whole run through iconv, on bytes dense in lead bytes (0x81-0x9F, 0xE0-0xFC), ASCII trail bytes
+    /// (0x40-0x7E, backslash, tilde), invalid and unassigned bytes, line ends, lead bytes before a line end or
+    /// at the very end, through a slice whose indices do not start at zero.
+    @Test func cp932StretchesAgreeWithTheWholeRun() {
+        let alphabet: [UInt8] = [0x0A, 0x0D, 0x20, 0x41, 0x40, 0x5C, 0x7E, 0x7F, 0x00, 0x81, 0x82, 0x87, 0x88, 0x9F,
+                                 0xE0, 0xEA, 0xED, 0xFA, 0xFC, 0x80, 0xA0, 0xA1, 0xB1, 0xDF, 0xFD, 0xFE, 0xFF, 0x9E, 0x40, 0x41]
+        var generator = SplitMix64(seed: 932)
+        var inputs: [[UInt8]] = [[], [0x41], [0x82], [0x82, 0xA0], [0x82, 0x0A], [0x82, 0x0A, 0x0A], [0x41, 0x82],
+                                 [0x82, 0x40, 0x41], [0x82, 0xA0, 0x41, 0x82], [0x88, 0x9F, 0x0A, 0x0A, 0x88, 0x9F]]
+        for _ in 0..<4000 { inputs.append(generator.bytes(alphabet, count: generator.below(24))) }
+        for input in inputs {
+            let padded = [0x41, 0x41] + input
+            let slice = padded[2...]
+            #expect(ISO2022JP.decodeCP932(slice) == CharsetDecoder.decode(slice, kind: .iconv("CP932")), "\(input)")
+        }
+    }
 }

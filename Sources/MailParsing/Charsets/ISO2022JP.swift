@@ -123,12 +123,54 @@ enum ISO2022JP {
         var text = ""
         var from = 0
         for mark in replacements {
-            if mark > from { text += CharsetDecoder.decode(sjis[from..<mark], kind: .iconv("CP932")) }
+            if mark > from { text += decodeCP932(sjis[from..<mark]) }
             text.unicodeScalars.append("\u{FFFD}")
             from = mark
         }
-        if written > from { text += CharsetDecoder.decode(sjis[from..<written], kind: .iconv("CP932")) }
+        if written > from { text += decodeCP932(sjis[from..<written]) }
         return text
+    }
+
+    /// `CharsetDecoder.decode(bytes, kind: .iconv("CP932"))`, with only the stretches that hold 8-bit
+    /// bytes given to iconv: the ASCII between them is copied as it is, which glibc's CP932 does too
+    /// (all 128 ASCII bytes map to themselves), one iconv call per stretch and one output chunk for all.
+    ///
+    /// A stretch starts at an 8-bit byte and ends before the first pair of ASCII bytes that follows:
+    /// the second byte of that pair starts a character in iconv's own reading of the whole text (the
+    /// first either started one, ASCII, or ended a two-byte one, or followed a byte skipped as invalid;
+    /// CP932 characters are at most two bytes and no ASCII byte is a lead byte), and no stretch ends in
+    /// a lead byte unless the text does, so each stretch converts as it does within the whole.
+    /// Most of an ISO-2022-JP report is ASCII (sisimai bsd.mbox: 94% of the bytes of its ISO-2022-JP
+    /// parts), which glibc converted at ~14 instructions a byte (bsd.mbox x3, 147 texts: glibc's
+    /// gconv 2.09M less, this loop 0.65M; `ISO2022JP.decode` 6.01M -> 4.70M, `MIMEPart.decodedText`
+    /// 20.07M -> 18.77M).
+    static func decodeCP932(_ bytes: ByteSlice) -> String {
+        if bytes.isEmpty { return "" }
+        if ASCII.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        var output = [UInt8]()
+        output.reserveCapacity(bytes.count * 2)
+        var chunk = [UInt8](repeating: 0, count: IconvConverter.chunkSize(forInputCount: bytes.count))
+        let converted: Void? = IconvPool.withConverter("CP932") { converter in
+            bytes.withUnsafeBufferPointer { input in
+                chunk.withUnsafeMutableBufferPointer { chunk in
+                    let count = input.count
+                    var i = 0
+                    while i < count {
+                        var k = i
+                        while k < count, input[k] < 0x80 { k += 1 }
+                        if k > i { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<k])) }
+                        guard k < count else { break }
+                        // input[k] is 8-bit: the stretch runs to the second byte of the next ASCII pair.
+                        var end = k + 1
+                        while end < count, input[end - 1] >= 0x80 || input[end] >= 0x80 { end += 1 }
+                        converter.convert(UnsafeBufferPointer(rebasing: input[k..<end]), into: &output, chunk: chunk)
+                        i = end
+                    }
+                }
+            }
+        }
+        if converted == nil { return CharsetDecoder.utf8OrWindows1252(bytes) }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Whether the text uses designations beyond ISO-2022-JP and CP5022x (RFC 1554 ISO-2022-JP-2).

@@ -34,60 +34,70 @@ final class IconvConverter: @unchecked Sendable {
     /// Converts `input` to UTF-8 bytes, appended to `output`. Returns how many invalid sequences were replaced.
     @discardableResult
     func convert(_ input: ByteSlice, into output: inout [UInt8]) -> Int {
+        // Output chunk: about 4 bytes per input byte (UTF-8 needs at most 3 per byte of any charset
+        // here, E2BIG just loops), at most 16 KiB; small inputs (encoded words) stay cheap.
+        var chunk = [UInt8](repeating: 0, count: Self.chunkSize(forInputCount: input.count))
+        return input.withUnsafeBufferPointer { inBuffer in
+            chunk.withUnsafeMutableBufferPointer { convert(inBuffer, into: &output, chunk: $0) }
+        }
+    }
+
+    /// The output chunk `convert(_:into:)` uses for an input of `count` bytes: 4 bytes a byte and 16
+    /// more, at least 64 (so E2BIG always makes progress), at most 16 KiB.
+    static func chunkSize(forInputCount count: Int) -> Int {
+        max(64, min(16 * 1024, count &* 4 &+ 16))
+    }
+
+    /// `convert(_:into:)` of the bytes in `inBuffer`, through `chunk` (at least 64 bytes, owned by the
+    /// caller so that one chunk serves many calls): for callers that convert a text piece by piece.
+    @discardableResult
+    func convert(_ inBuffer: UnsafeBufferPointer<UInt8>, into output: inout [UInt8],
+                 chunk outBuffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         // Reset shift state left by an earlier use (ISO-2022-JP, UTF-7).
         _ = iconv(handle, nil, nil, nil, nil)
         var replaced = 0
         let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
-        // Output chunk: about 4 bytes per input byte (UTF-8 needs at most 3 per byte of any charset
-        // here, E2BIG just loops), at most 16 KiB; small inputs (encoded words) stay cheap.
-        let chunkSize = max(64, min(16 * 1024, input.count &* 4 &+ 16))
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
-        input.withUnsafeBufferPointer { inBuffer in
-            guard let inBase = inBuffer.baseAddress else { return }
-            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inBase)
-                .assumingMemoryBound(to: CChar.self)
-            var inLeft = inBuffer.count
-            chunk.withUnsafeMutableBufferPointer { outBuffer in
-                guard let outBase = outBuffer.baseAddress else { return }
-                let outStart = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
-                var flushed = false
-                while true {
-                    var outPointer: UnsafeMutablePointer<CChar>? = outStart
-                    var outLeft = chunkSize
-                    let result: Int
-                    if inLeft > 0 {
-                        result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+        let chunkSize = outBuffer.count
+        guard let inBase = inBuffer.baseAddress, let outBase = outBuffer.baseAddress, chunkSize >= 64 else { return 0 }
+        var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inBase)
+            .assumingMemoryBound(to: CChar.self)
+        var inLeft = inBuffer.count
+        let outStart = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
+        var flushed = false
+        while true {
+            var outPointer: UnsafeMutablePointer<CChar>? = outStart
+            var outLeft = chunkSize
+            let result: Int
+            if inLeft > 0 {
+                result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+            } else {
+                // End of input: let stateful decoders emit what they hold (RFC 1468 return to ASCII).
+                result = iconv(handle, nil, nil, &outPointer, &outLeft)
+                flushed = true
+            }
+            let produced = chunkSize - outLeft
+            if produced > 0 { output.append(contentsOf: UnsafeBufferPointer(rebasing: outBuffer[0..<produced])) }
+            if result == -1 {
+                let error = errno
+                if error == E2BIG {
+                    if produced == 0 { return replaced }  // cannot happen with a 64-byte chunk or more; never spin
+                    continue
+                }
+                if inLeft > 0 {
+                    // EILSEQ (or anything else): replace and skip one byte; EINVAL: truncated tail.
+                    output.append(contentsOf: replacement)
+                    replaced += 1
+                    if error == EINVAL {
+                        inLeft = 0
                     } else {
-                        // End of input: let stateful decoders emit what they hold (RFC 1468 return to ASCII).
-                        result = iconv(handle, nil, nil, &outPointer, &outLeft)
-                        flushed = true
+                        inPointer = inPointer.map { $0 + 1 }
+                        inLeft -= 1
                     }
-                    let produced = chunkSize - outLeft
-                    if produced > 0 { output.append(contentsOf: outBuffer[0..<produced]) }
-                    if result == -1 {
-                        let error = errno
-                        if error == E2BIG {
-                            if produced == 0 { return }  // cannot happen with a 64-byte chunk or more; never spin
-                            continue
-                        }
-                        if inLeft > 0 {
-                            // EILSEQ (or anything else): replace and skip one byte; EINVAL: truncated tail.
-                            output.append(contentsOf: replacement)
-                            replaced += 1
-                            if error == EINVAL {
-                                inLeft = 0
-                            } else {
-                                inPointer = inPointer.map { $0 + 1 }
-                                inLeft -= 1
-                            }
-                            continue
-                        }
-                    }
-                    if flushed { return }
+                    continue
                 }
             }
+            if flushed { return replaced }
         }
-        return replaced
     }
 }
 
