@@ -70,7 +70,7 @@ package struct MIMEParser {
         if let index = transferEncodingIndex {
             let value = unfoldedValue(at: index)
             let token = value.prefix { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.semicolon && $0 != ASCII.openParen }
-            transferEncoding = ASCII.lowercasedString(token)
+            transferEncoding = Self.knownTransferEncoding(token) ?? ASCII.lowercasedString(token)
             switch transferEncoding {
             case "7bit", "8bit", "binary", "base64", "quoted-printable": break
             case "": transferEncoding = "7bit"
@@ -127,6 +127,24 @@ package struct MIMEParser {
             }
         }
         return MIMEPart(moving: &part)
+    }
+
+    /// The RFC 2045 §6.1 mechanism `token` names in any case, as a literal (`quoted-printable` is too
+    /// long for a small String: lower-casing it allocated a String a part), or nil for any other token.
+    static func knownTransferEncoding(_ token: ByteSlice) -> String? {
+        switch token.count {
+        case 4:
+            if token.equalsCaseInsensitive("7bit") { return "7bit" }
+            if token.equalsCaseInsensitive("8bit") { return "8bit" }
+        case 6:
+            if token.equalsCaseInsensitive("base64") { return "base64" }
+            if token.equalsCaseInsensitive("binary") { return "binary" }
+        case 16:
+            if token.equalsCaseInsensitive("quoted-printable") { return "quoted-printable" }
+        default:
+            break
+        }
+        return nil
     }
 
     /// Splits a multipart body at its delimiters (RFC 2046 §5.1.1): a delimiter is a line that starts with
