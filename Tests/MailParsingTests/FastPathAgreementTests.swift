@@ -467,6 +467,21 @@ import TestSupport
         }
     }
 
+    /// `lowercasedByScalars` reads the scalars from the UTF-8 bytes and copies caseless ones as they
+    /// are: it must still be `lowercased()` at and around the edges of the caseless ranges, for cased
+    /// scalars of 2, 3 and 4 bytes (some lower-casing to more bytes), and upper-case ASCII between them.
+    @Test func lowercasedByScalarsAgreesAtTheCaselessRangesEdges() {
+        let pieces = ["\u{2FFF}", "\u{3000}", "\u{30FF}", "\u{3100}", "\u{33FF}", "\u{3400}", "\u{4DBF}", "\u{4DC0}",
+                      "\u{4E00}", "\u{9FFF}", "\u{A000}", "\u{ABFF}", "\u{AC00}", "\u{D7A3}", "\u{D7A4}", "\u{FF21}",
+                      "\u{216B}", "\u{13A0}", "\u{10400}", "\u{1E900}", "\u{1F600}", "İ", "Σ", "ẞ", "À", "µ", "A", "Z", "a",
+                      "@", "[", " ", "\n", "日本語", "エラー"]
+        var generator = SplitMix64(seed: 3000)
+        for _ in 0..<3000 {
+            let text = (0..<generator.below(10)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+            #expect(text.lowercasedByScalars() == text.lowercased(), "\(text.unicodeScalars.map { $0.value })")
+        }
+    }
+
     @Test func stringHelpersAgreeWithTheStandardLibrary() {
         var generator = SplitMix64(seed: 10)
         let pieces = ["A", "b", " ", "\t", "\r\n", "É", "é", "İ", "Σ", "ß", "Ａ", "日本", "カタカナ", "ひら", "한국", "\u{3000}",

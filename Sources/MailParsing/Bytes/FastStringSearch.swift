@@ -352,23 +352,50 @@ extension String {
     /// Hangul syllables: most non-ASCII text in this mail) and ASCII copied as they are or lower-cased
     /// directly, where `lowercased()` made a String of each (~3M instructions for one Japanese
     /// diagnostic of a few kilobytes).
+    ///
+    /// Read from the String's UTF-8 (valid, so each lead byte gives its scalar's length), the bytes that
+    /// stay as they are copied a run at a time, and a scalar made only for a cased non-ASCII one: a loop
+    /// over `unicodeScalars` that appended each byte to the array cost ~80 instructions a byte
+    /// (bsd.mbox x3: 6 texts, 1.35M).
     func lowercasedByScalars() -> String {
-        // Written as UTF-8 bytes (appending scalars to a String cost ~460 instructions each).
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        for scalar in unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                bytes.append(ASCII.lowercased(UInt8(value)))
-            } else if (0x3000...0x30FF).contains(value) || (0x3400...0x4DBF).contains(value)
-                        || (0x4E00...0x9FFF).contains(value) || (0xAC00...0xD7A3).contains(value) {
-                // CJK symbols and punctuation, Hiragana, Katakana, CJK ideographs, Hangul: no case.
-                UTF8.encode(scalar) { bytes.append($0) }
-            } else {
+        withUTF8Bytes(self) { input -> String in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(input.count)
+            let count = input.count
+            var runStart = 0   // the bytes from here to `i` are appended as they are
+            var i = 0
+            while i < count {
+                let lead = input[i]
+                if lead < 0x80 {
+                    if ASCII.isUppercase(lead) {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<i]))
+                        bytes.append(ASCII.lowercased(lead))
+                        runStart = i + 1
+                    }
+                    i += 1
+                    continue
+                }
+                // RFC 3629 §3: the lead byte gives the length; the String holds valid UTF-8, whose
+                // continuation bytes are all present (checked anyway: a short tail is copied as it is).
+                let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                guard i + length <= count else { break }
+                var value = UInt32(lead) & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07)
+                for k in 1..<length { value = value << 6 | UInt32(input[i + k] & 0x3F) }
+                if (0x3000...0x30FF).contains(value) || (0x3400...0x4DBF).contains(value)
+                    || (0x4E00...0x9FFF).contains(value) || (0xAC00...0xD7A3).contains(value) {
+                    // CJK symbols and punctuation, Hiragana, Katakana, CJK ideographs, Hangul: no case.
+                    i += length
+                    continue
+                }
+                guard let scalar = Unicode.Scalar(value) else { i += length; continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<i]))
                 bytes.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                i += length
+                runStart = i
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<count]))
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Without leading and trailing spaces, tabs, CR and LF (the String itself when there are none).
