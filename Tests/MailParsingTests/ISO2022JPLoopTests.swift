@@ -126,6 +126,10 @@ import TestSupport
         var inputs: [[UInt8]] = [[], [0x41], [0x82], [0x82, 0xA0], [0x82, 0x0A], [0x82, 0x0A, 0x0A], [0x41, 0x82],
                                  [0x82, 0x40, 0x41], [0x82, 0xA0, 0x41, 0x82], [0x88, 0x9F, 0x0A, 0x0A, 0x88, 0x9F]]
         for _ in 0..<4000 { inputs.append(generator.bytes(alphabet, count: generator.below(24))) }
+        // Longer ones, for the eight-byte runs and the seven-place stretch search.
+        for _ in 0..<2000 { inputs.append(generator.bytes(alphabet, count: 8 + generator.below(64))) }
+        for _ in 0..<1000 { inputs.append(generator.bytes([0x82, 0xA0, 0x88, 0x9F, 0xE0, 0x40, 0x41, 0x0A], count: 8 + generator.below(64))) }
+        for _ in 0..<500 { inputs.append(generator.bytes([0x41, 0x0A, 0x20, 0x40], count: generator.below(40)) + generator.bytes(alphabet, count: generator.below(40))) }
         for input in inputs {
             let padded = [0x41, 0x41] + input
             let slice = padded[2...]
