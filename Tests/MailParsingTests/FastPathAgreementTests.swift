@@ -482,6 +482,24 @@ import TestSupport
         }
     }
 
+    /// `lowercasedIfNeeded` reads up to the first upper-case letter and lower-cases from its word on,
+    /// giving up at a non-ASCII byte: long ASCII texts with an upper-case letter and a non-ASCII scalar
+    /// each at any place (either first, in one word or apart, or in the last bytes after the words).
+    @Test func lowercasedIfNeededAgreesWithAnUpperAndANonASCIIAnywhere() {
+        var generator = SplitMix64(seed: 3001)
+        let lower = Array("abcxyz09 .-@\n".utf8)
+        for _ in 0..<4000 {
+            var bytes = generator.bytes(lower, count: generator.below(40))
+            if generator.below(4) != 0 { bytes.insert(UInt8(ascii: "A") + UInt8(generator.below(26)), at: generator.below(bytes.count + 1)) }
+            if generator.below(3) == 0 {
+                let scalar = ["é", "É", "日", "\u{1F600}"][generator.below(4)]
+                bytes.insert(contentsOf: Array(scalar.utf8), at: generator.below(bytes.count + 1))
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(text.lowercasedIfNeeded() == text.lowercased(), "\(text)")
+        }
+    }
+
     @Test func stringHelpersAgreeWithTheStandardLibrary() {
         var generator = SplitMix64(seed: 10)
         let pieces = ["A", "b", " ", "\t", "\r\n", "É", "é", "İ", "Σ", "ß", "Ａ", "日本", "カタカナ", "ひら", "한국", "\u{3000}",

@@ -306,45 +306,52 @@ extension String {
     /// ASCII text is lower-cased byte by byte (what `lowercased()` does to ASCII, without its
     /// Unicode machinery); other text by `lowercased()`.
     package func lowercasedIfNeeded() -> String {
-        // Both passes eight bytes at a time (`ByteWord`): the texts here run to kilobytes.
-        let ascii: (isASCII: Bool, hasUpper: Bool) = withUTF8Bytes(self) { bytes in
-            var upper = false
+        // Both passes eight bytes at a time (`ByteWord`): the texts here run to kilobytes. The text is
+        // read up to its first upper-case letter only, and written lower-cased from the word that
+        // holds it, a non-ASCII byte met there abandoning the copy: the first pass read every text to
+        // its end, the lower-casing pass then again (bsd.mbox x3, 12,876 texts, 5,532 lower-cased).
+        let firstUpper: Int? = withUTF8Bytes(self) { bytes -> Int? in
             var i = 0
             if let base = bytes.baseAddress {
                 while i + 8 <= bytes.count {
                     let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    if word & ByteWord.highs != 0 { return (false, true) }
-                    if ByteWord.lowercased(word) != word { upper = true }
+                    if word & ByteWord.highs != 0 { return -1 }
+                    if ByteWord.lowercased(word) != word { return i }
                     i += 8
                 }
             }
             while i < bytes.count {
                 let b = bytes[i]
-                if b >= 0x80 { return (false, true) }
-                if ASCII.isUppercase(b) { upper = true }
+                if b >= 0x80 { return -1 }
+                if ASCII.isUppercase(b) { return i }
                 i += 1
             }
-            return (true, upper)
+            return nil
         }
-        if !ascii.hasUpper { return self }
-        guard ascii.isASCII else { return lowercasedByScalars() }
-        return withUTF8Bytes(self) { bytes in
-            String(unsafeUninitializedCapacity: bytes.count) { out in
-                var i = 0
-                if let base = bytes.baseAddress, let target = out.baseAddress {
-                    while i + 8 <= bytes.count {
-                        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                        UnsafeMutableRawPointer(target + i).storeBytes(of: ByteWord.lowercased(word), as: UInt64.self)
-                        i += 8
-                    }
+        guard let firstUpper else { return self }
+        guard firstUpper >= 0 else { return lowercasedByScalars() }
+        var nonASCII = false
+        let lowered = withUTF8Bytes(self) { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out -> Int in
+                guard let base = bytes.baseAddress, let target = out.baseAddress,
+                      firstUpper <= bytes.count, out.count >= bytes.count else { nonASCII = true; return 0 }
+                target.update(from: base, count: firstUpper)
+                var i = firstUpper
+                while i + 8 <= bytes.count {
+                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    if word & ByteWord.highs != 0 { nonASCII = true; return 0 }
+                    UnsafeMutableRawPointer(target + i).storeBytes(of: ByteWord.lowercased(word), as: UInt64.self)
+                    i += 8
                 }
                 while i < bytes.count {
-                    out[i] = ASCII.lowercased(bytes[i])
+                    if bytes[i] >= 0x80 { nonASCII = true; return 0 }
+                    target[i] = ASCII.lowercased(bytes[i])
                     i += 1
                 }
                 return bytes.count
             }
         }
+        return nonASCII ? lowercasedByScalars() : lowered
     }
 
     /// `lowercased()` for text with non-ASCII scalars: the standard library's answer (each scalar's
