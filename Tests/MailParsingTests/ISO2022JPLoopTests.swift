@@ -108,6 +108,9 @@ import TestSupport
         var generator = SplitMix64(seed: 41)
         var inputs: [[UInt8]] = [[], [0x1B], [0x1B, 0x24, 0x42, 0x30], [0x1B, 0x24, 0x42, 0x30, 0x21, 0x1B, 0x28, 0x42]]
         for _ in 0..<3000 { inputs.append((0..<generator.below(14)).flatMap { _ in pieces[generator.below(pieces.count)] }) }
+        // Longer ASCII runs, for the eight-byte search for ESC, SO and SI in ASCII mode.
+        let longPieces = pieces + [Array("ABCDEFGHIJK".utf8), Array("0123456 89".utf8), [0x82, 0xA0, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46]]
+        for _ in 0..<2000 { inputs.append((0..<generator.below(30)).flatMap { _ in longPieces[generator.below(longPieces.count)] }) }
         for input in inputs {
             let padded = [0x41, 0x41] + input
             let slice = padded[2...]

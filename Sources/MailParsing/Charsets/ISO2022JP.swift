@@ -43,6 +43,13 @@ enum ISO2022JP {
                         // In ASCII mode every byte but ESC, SO and SI is passed on as it is (8-bit bytes
                         // and line ends too): the run up to the next of those is copied at once.
                         var k = i
+                        // Eight bytes at a time while none is one of the three (bsd.mbox x3: this loop
+                        // byte by byte was ~7 instructions a byte: 1.09M -> 0.81M over 147 texts).
+                        while k &+ 8 <= end,
+                              !ByteWord.hasAnyByte(UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self),
+                                                   escape, shiftOut, shiftIn, escape) {
+                            k &+= 8
+                        }
                         while k < end {
                             let c = p[k]
                             if c == escape || c == shiftOut || c == shiftIn { break }
