@@ -287,10 +287,23 @@ enum Diagnostic {
     static func removingHTML(_ s: String) -> String {
         // No `<`, no fragment: most diagnostics end here without a copy of their bytes.
         guard s.containsByte(0x3C) else { return s }
-        let u = Array(s.utf8)
-        guard let a = u[...].firstRange(ofCaseInsensitive: "<html>"), a.lowerBound > 0,
-              let b = u[...].firstRange(ofCaseInsensitive: "</html>"), a.lowerBound < b.lowerBound else { return s }
-        return String(decoding: u[..<a.lowerBound], as: UTF8.self) + " " + String(decoding: u[b.upperBound...], as: UTF8.self)
+        // Searched in the String's own bytes: a copy of them into an Array at each text with a `<`
+        // (an address's angle brackets, mostly) and its release were half of this function's 2.08M
+        // instructions on bsd.mbox x3 (1,458 copies).
+        var text = s
+        return text.withUTF8 { bytes -> String? in
+            guard let a = htmlOffset(of: "<html>", in: bytes), a > 0,
+                  let b = htmlOffset(of: "</html>", in: bytes), a < b else { return nil }
+            let afterEnd = b + "</html>".utf8.count
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<a]), as: UTF8.self) + " "
+                + String(decoding: UnsafeBufferPointer(rebasing: bytes[afterEnd...]), as: UTF8.self)
+        } ?? s
+    }
+
+    /// The offset of the first occurrence of `lowercaseTag` in `bytes`, ASCII letters compared
+    /// without case (as `ArraySlice.firstRange(ofCaseInsensitive:)`).
+    private static func htmlOffset(of lowercaseTag: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        lowercaseTag.withUTF8Buffer { ASCIICaseInsensitive.firstOffset(of: $0, in: bytes) }
     }
 }
 

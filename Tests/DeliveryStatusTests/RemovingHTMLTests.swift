@@ -1,0 +1,41 @@
+import MailParsing
+import Testing
+@testable import DeliveryStatus
+
+/// `Diagnostic.removingHTML` searches the String's bytes in place; these hold it to the Array-copy
+/// form it replaced, over edge cases and many generated texts.
+@Suite struct RemovingHTMLTests {
+    /// The former implementation, kept as the reference.
+    static func reference(_ s: String) -> String {
+        guard s.utf8.contains(0x3C) else { return s }
+        let u = Array(s.utf8)
+        guard let a = u[...].firstRange(ofCaseInsensitive: "<html>"), a.lowerBound > 0,
+              let b = u[...].firstRange(ofCaseInsensitive: "</html>"), a.lowerBound < b.lowerBound else { return s }
+        return String(decoding: u[..<a.lowerBound], as: UTF8.self) + " " + String(decoding: u[b.upperBound...], as: UTF8.self)
+    }
+
+    @Test(arguments: [
+        "", "<", "<html>", "x<html>", "x<html></html>", "x<HTML>body</Html>tail", "<html>at start</html> after",
+        "a </html> before <html> b", "a <html> no end", "a <htm> b </html>", "x<html>", "x<html></html",
+        "550 <user@example.com> unknown", "é<HtMl>ü</hTmL>ß", "x<html>one</html>two</html>three",
+        "x<html><html></html>", "tail at end <html>", "x\u{212A}<html>y</html>z", "<<html>>",
+    ])
+    func edgeCases(_ text: String) {
+        #expect(Diagnostic.removingHTML(text) == Self.reference(text))
+    }
+
+    @Test func agreesWithReferenceOverGeneratedTexts() {
+        let pieces = ["<html>", "</html>", "<HTML>", "</HtMl>", "<", ">", "html", " ", "a", "é", "\r\n", "<htm", "l>", "</", "x@y"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<5_000 {
+            var text = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(state >> 60)
+            for _ in 0..<length {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            #expect(Diagnostic.removingHTML(text) == Self.reference(text), "\(text)")
+        }
+    }
+}
