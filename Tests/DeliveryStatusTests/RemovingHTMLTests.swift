@@ -39,3 +39,16 @@ import Testing
         }
     }
 }
+
+/// `Diagnostic.containsContinuation(of:in:)` against the String search it replaced.
+@Suite struct ContinuationGuardTests {
+    @Test func agreesWithStringSearch() {
+        let texts = ["", "550", "550-", "x550-5.1.1 y", "550 5.1.1", "5505-", "550-\u{301}", "a 421-b 550-c", "é550-", "55-0-", "599-"]
+        for value in 200...599 {
+            guard let reply = ReplyCode(value) else { continue }
+            for text in texts + ["\(value)-", "pre \(value)- post", "\(value)\(value)"] {
+                #expect(Diagnostic.containsContinuation(of: reply, in: text) == text.contains(reply.description + "-"), "\(value) \(text)")
+            }
+        }
+    }
+}

@@ -271,8 +271,8 @@ enum Diagnostic {
 
     /// Multi-line SMTP replies repeat `550-5.7.1` on each line (RFC 5321 §4.2.1); keep one copy in front.
     static func removingContinuationPrefixes(_ s: String, reply: ReplyCode, status: EnhancedStatusCode?) -> String {
+        guard containsContinuation(of: reply, in: s) else { return s }
         let r = reply.description
-        guard s.contains(r + "-") else { return s }
         var t = s
         for sep in ["-", " "] {
             if let st = status { t = t.replacingAll(r + sep + st.description, with: "") }
@@ -281,6 +281,24 @@ enum Diagnostic {
         // The code still appears in the text (quoted further on): put "550 5.x.y" back in front once.
         if t.contains(r) { t = r + " " + (status?.description ?? "") + " " + t }
         return t
+    }
+
+    /// Whether `text` holds `reply`'s three digits followed by `-` (`text.contains(reply.description + "-")`),
+    /// searched with the four bytes on the stack: most diagnostics have none, and making the code's
+    /// String and the needle's at each was half of this guard's cost (bsd.mbox x3: 1,431 calls, 1.5M
+    /// instructions with `description`, the append and `contains`).
+    static func containsContinuation(of reply: ReplyCode, in text: String) -> Bool {
+        let value = Int(reply.value)
+        // `value` is 200...599 (`ReplyCode.init?`): three digits.
+        let needle: (UInt8, UInt8, UInt8, UInt8) = (UInt8(truncatingIfNeeded: 0x30 + value / 100),
+                                                    UInt8(truncatingIfNeeded: 0x30 + value / 10 % 10),
+                                                    UInt8(truncatingIfNeeded: 0x30 + value % 10), UInt8(ascii: "-"))
+        var text = text
+        return text.withUTF8 { hay in
+            withUnsafeBytes(of: needle) { raw in
+                ByteSubstring.firstOffset(of: raw.bindMemory(to: UInt8.self), in: hay) != nil
+            }
+        }
     }
 
     /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
