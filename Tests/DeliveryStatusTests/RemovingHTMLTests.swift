@@ -52,3 +52,11 @@ import Testing
         }
     }
 }
+
+/// `Finalization.lowercaseDiagnosticType` against `lowercasedIfNeeded()`, which it answers for.
+@Suite struct DiagnosticTypeLowercaseTests {
+    @Test(arguments: ["", "SMTP", "smtp", "Smtp", "SMTP ", "X-UNIX", "x-unix", "X-Unix", "X-POSTFIX", "X-UNIX\u{301}", "İSMTP", "\u{212A}"])
+    func agrees(_ type: String) {
+        #expect(Finalization.lowercaseDiagnosticType(type) == type.lowercasedIfNeeded())
+    }
+}
