@@ -39,10 +39,13 @@ public struct ObservationReader: Sendable {
         // Every field read here, in one walk over the notice's header section, read in place: the
         // first of each name kept, the In-Reply-To ids read as they come and the References fields
         // kept for after them (`fields(_:)` made arrays of copies: see `forEachField(in:_:)`).
-        var first: (received: HeaderField?, date: HeaderField?, xOriginalTo: HeaderField?, deliveredTo: HeaderField?,
-                    to: HeaderField?, from: HeaderField?, returnPath: HeaderField?, replyTo: HeaderField?)
+        // The first of each kept as its value's bytes in one struct, not as a tuple of eight optional
+        // `HeaderField`s: a field copied in retained its two slices, and the tuple was destroyed (each
+        // element replaced too) through the runtime's generic tuple and Optional witnesses (sisimai bsd
+        // mbox x3: `outlined destroy of SRSAddress?`, a function of the same shape, 1.5M instructions).
+        var first = NoticeValues()
         var replyIDs: [String] = []
-        var references: [HeaderField] = []
+        var references: [ByteSlice] = []
         message.headers.forEachField(in: Self.noticeFields) { k, field in
             guard let name = NoticeField(rawValue: k) else {
                 if k == Self.inReplyToPlace {
@@ -50,42 +53,33 @@ public struct ObservationReader: Sendable {
                         replyIDs.append(id)
                     }
                 } else {
-                    references.append(field)
+                    references.append(field.unfoldedValue)
                 }
                 return
             }
-            switch name {
-            case .received: first.received = field
-            case .date: first.date = field
-            case .xOriginalTo: first.xOriginalTo = field
-            case .deliveredTo: first.deliveredTo = field
-            case .to: first.to = field
-            case .from: first.from = field
-            case .returnPath: first.returnPath = field
-            case .replyTo: first.replyTo = field
-            }
+            first.take(name, field)
         }
         // In-Reply-To ids, then References ids.
-        for field in references {
-            for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
+        for value in references {
+            for id in MessageIDParser.parseList(value) where replyIDs.count < Observation.maxListed {
                 replyIDs.append(id)
             }
         }
-        /// A field's value.
+        /// A field's value (Received's raw, the others' unfolded).
         func value(_ name: NoticeField) -> ByteSlice? {
             switch name {
-            case .received: first.received?.unfoldedValue
-            case .date: first.date?.unfoldedValue
-            case .xOriginalTo: first.xOriginalTo?.unfoldedValue
-            case .deliveredTo: first.deliveredTo?.unfoldedValue
-            case .to: first.to?.unfoldedValue
-            case .from: first.from?.unfoldedValue
-            case .returnPath: first.returnPath?.unfoldedValue
-            case .replyTo: first.replyTo?.unfoldedValue
+            case .received: first.received
+            case .date: first.date
+            case .xOriginalTo: first.xOriginalTo
+            case .deliveredTo: first.deliveredTo
+            case .to: first.to
+            case .from: first.from
+            case .returnPath: first.returnPath
+            case .replyTo: first.replyTo
             }
         }
         let hopDate: Int64?, connectingIP: String?, connectingHost: String?
-        if let top = first.received?.rawValue {
+        if let top = first.received {
             let hop = ReceivedHop(top)
             (hopDate, connectingIP, connectingHost) = (hop.date, hop.ip, hop.reverseName ?? hop.helo)
         } else {
@@ -150,6 +144,26 @@ public struct ObservationReader: Sendable {
 
         static let names = allCases.map(\.name)
     }
+    /// The first field of each `NoticeField` name, as bytes: the Received field's raw value (its hop is
+    /// read from the folded bytes), the others' unfolded values.
+    private struct NoticeValues {
+        var received: ByteSlice?, date: ByteSlice?, xOriginalTo: ByteSlice?, deliveredTo: ByteSlice?
+        var to: ByteSlice?, from: ByteSlice?, returnPath: ByteSlice?, replyTo: ByteSlice?
+
+        /// Keeps the first field of `name` (`forEachField(in:)` hands over only the first of each).
+        mutating func take(_ name: NoticeField, _ field: HeaderField) {
+            switch name {
+            case .received: received = field.rawValue
+            case .date: date = field.unfoldedValue
+            case .xOriginalTo: xOriginalTo = field.unfoldedValue
+            case .deliveredTo: deliveredTo = field.unfoldedValue
+            case .to: to = field.unfoldedValue
+            case .from: from = field.unfoldedValue
+            case .returnPath: returnPath = field.unfoldedValue
+            case .replyTo: replyTo = field.unfoldedValue
+            }
+        }
+    }
     /// ... and every one of these, in order: in-reply-to, then references.
     private static let noticeFields = HeaderNameTable(firstOf: NoticeField.names, allOf: ["in-reply-to", "references"])
     /// In-Reply-To's place in `noticeFields` (References is the one after it).
@@ -198,14 +212,17 @@ public struct ObservationReader: Sendable {
         // first of each name kept; each To and Cc field's addresses counted, every Received counted and
         // the first few read, the first four DKIM-Signatures checked as they come. (`fields(_:)` made
         // arrays of copies, and two more walks looked for the Received and DKIM-Signature fields.)
-        var first: (messageID: HeaderField?, from: HeaderField?, date: HeaderField?, subject: HeaderField?)
+        // The first of each kept as its unfolded value (see `observe`); Date and Subject only when the
+        // scan has not read them (`known`).
+        var messageID: ByteSlice?, from: ByteSlice?, date: ByteSlice?, subject: ByteSlice?
+        let readsDateAndSubject = known == nil
         var hasTo = false
         headers.forEachField(in: Self.originalFields) { k, field in
             switch k {
-            case OriginalField.messageID.rawValue: first.messageID = field
-            case OriginalField.from.rawValue: first.from = field
-            case OriginalField.date.rawValue: first.date = field
-            case OriginalField.subject.rawValue: first.subject = field
+            case OriginalField.messageID.rawValue: messageID = field.unfoldedValue
+            case OriginalField.from.rawValue: from = field.unfoldedValue
+            case OriginalField.date.rawValue: if readsDateAndSubject { date = field.unfoldedValue }
+            case OriginalField.subject.rawValue: if readsDateAndSubject { subject = field.unfoldedValue }
             case Self.originalToPlace, Self.originalToPlace + 1:   // to, cc
                 if k == Self.originalToPlace { hasTo = true }
                 f.recipientCount += AddressParser.addressCount(field.unfoldedValue)
@@ -216,31 +233,23 @@ public struct ObservationReader: Sendable {
                 if f.dkim.count < 4 { f.dkim.append(checkDKIM(field, headers: headers)) }
             }
         }
-        /// The first field of a name.
-        func field(_ name: OriginalField) -> HeaderField? {
-            switch name {
-            case .messageID: first.messageID
-            case .from: first.from
-            case .date: first.date
-            case .subject: first.subject
-            }
-        }
-        if let field = field(.messageID) {
-            f.messageID = MessageIDParser.parse(field.unfoldedValue)
+        if let value = messageID {
+            f.messageID = MessageIDParser.parse(value)
             if f.messageID == nil {
-                let raw = field.valueString.trimmedSlice
+                // `HeaderField.valueString`: the unfolded value as a String.
+                let raw = value.utf8String.trimmedSlice
                 if !raw.isEmpty { f.messageID = String(raw.prefix(200)) }
             }
         }
-        if let field = field(.from), let address = AddressParser.singleAddressString(field.unfoldedValue) {
+        if let value = from, let address = AddressParser.singleAddressString(value) {
             f.from = address.lowercasedIfNeeded()
         }
         if let known {
             f.date = known.date?.secondsSince1970
-        } else if let field = field(.date) {
-            f.date = MailDate.parse(field.unfoldedValue)?.secondsSince1970
+        } else if let date {
+            f.date = MailDate.parse(date)?.secondsSince1970
         }
-        if let subject = known.map(\.subject) ?? field(.subject).map({ EncodedWords.decode($0.unfoldedValue) }) {
+        if let subject = known.map(\.subject) ?? subject.map({ EncodedWords.decode($0) }) {
             // At most 120 Characters: a subject of 120 bytes or fewer is whole (walking its Characters
             // to find that out cost ~750 instructions).
             f.subject = subject.utf8.count <= 120 ? subject : String(subject.prefix(120))
