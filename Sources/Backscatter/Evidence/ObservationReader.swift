@@ -411,13 +411,17 @@ public struct ObservationReader: Sendable {
             var plain = false, html = false
             var links = 0, size = 0
             var plainKey: UInt64?, htmlKey: UInt64?
-            for p in part.allParts().prefix(16) where !p.isMultipart && p.contentType.type == "text" {
+            for p in part.allParts().prefix(16) where !p.isMultipart {
+                // The type read once a part (each `contentType` read copied it: 2,961 reads of 975 text
+                // parts, ~0.55M instructions with the copies' destroys, sisimai bsd mbox x3).
+                let type = p.contentType
+                guard type.type == "text" else { continue }
                 let body = p.decodedBody().prefix(32 << 10)
-                if p.contentType.subtype == "plain" {
+                if type.subtype == "plain" {
                     if !plain { plainKey = Fingerprint.bodyKey(body, limit: 300) }
                     plain = true
                 }
-                if p.contentType.subtype == "html" {
+                if type.subtype == "html" {
                     if !html { htmlKey = Fingerprint.bodyKey(body, limit: 300) }
                     html = true
                 }
