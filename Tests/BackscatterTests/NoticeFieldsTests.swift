@@ -1,0 +1,66 @@
+@testable import Backscatter
+import DeliveryStatus
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// `ObservationReader.observe` keeps the first of each notice field it reads (`NoticeValues`) and reads
+/// the others' unfolded values: each fact from its own field, the first of duplicates, folded values
+/// unfolded, LF and CRLF alike.
+struct NoticeFieldsTests {
+    /// Fields put in front of the backscatter-bounce fixture's own (whose first is its Received).
+    static let extra = [
+        "X-Original-To: First@Example.test",
+        "X-Original-To: second@example.test",
+        "Delivered-To: other@example.test",
+        "Return-Path: <",
+        " >",
+        "Reply-To: \"Robot\"",
+        " <Robot@Remote.test>",
+        "Reply-To: later@remote.test",
+        "In-Reply-To: <a1@x.test>",
+        "References: <r1@x.test>",
+        "\t<r2@x.test>",
+    ]
+
+    static func observe(_ lines: [String], lineEnd: String, dropReceived: Bool = false) throws -> Observation? {
+        var fixture = try String(contentsOfFile: Corpus.fixture("classifier/backscatter-bounce.eml"), encoding: .utf8)
+        if dropReceived {
+            // The fixture's Received field is its first three lines.
+            fixture = fixture.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).joined(separator: "\n")
+        }
+        let text = (lines.map { $0 + "\n" }.joined() + fixture).replacingOccurrences(of: "\n", with: lineEnd)
+        let parsed = ParsedMessage(parsing: Array(text.utf8)[...])
+        return ObservationReader().observe(parsed, report: BounceAnalyzer().analyze(parsed))
+    }
+
+    @Test(arguments: ["\n", "\r\n"])
+    func eachFactFromItsField(_ lineEnd: String) throws {
+        let o = try #require(try Self.observe(Self.extra, lineEnd: lineEnd))
+        #expect(o.victimAsWritten == "First@Example.test")
+        #expect(o.victim == "first@example.test")
+        #expect(o.noticeFrom == "mailer-daemon@mx.remote.test")
+        #expect(o.noticeReplyTo == "robot@remote.test")
+        #expect(o.returnPath == "")
+        #expect(o.replyIDs == ["a1@x.test", "r1@x.test", "r2@x.test"])
+        #expect(o.connectingIP == "198.51.100.7")
+        #expect(o.connectingHost == "mx.remote.test")
+        // The Received stamp (10:00:05) first, else the Date (10:00:04).
+        let withoutReceived = try #require(try Self.observe(Self.extra, lineEnd: lineEnd, dropReceived: true))
+        let arrival = try #require(o.arrival), dated = try #require(withoutReceived.arrival)
+        #expect(arrival - dated == 1)
+        #expect(withoutReceived.connectingIP == nil)
+    }
+
+    /// Without X-Original-To the victim comes from Delivered-To, without both from To.
+    @Test func victimInOrder() throws {
+        let delivered = try #require(try Self.observe(["Delivered-To: Other@example.test"], lineEnd: "\n"))
+        #expect(delivered.victimAsWritten == "Other@example.test")
+        let to = try #require(try Self.observe([], lineEnd: "\n"))
+        #expect(to.victimAsWritten == "xkqzvtrw7@example.test")
+        #expect(to.returnPath == nil)
+        #expect(to.noticeReplyTo == nil)
+        #expect(to.replyIDs.isEmpty)
+    }
+}
