@@ -134,6 +134,25 @@ import Testing
         #expect(SMTPCommandFinder.find(in: text) == Self.commandByWordSearches(text))
     }
 
+    /// `find` (the words spelled out, `RCPT T` and the `AUTH` words searched only after `RCPT` and
+    /// `AUTH `) agrees with one search per word over texts made of command words, their near misses
+    /// and the bytes around them, wordy or not.
+    @Test func commandFinderAgreesOverGeneratedTexts() {
+        let pieces = ["HELO", "EHLO", "STARTTLS", "AUTH PLAIN", "AUTH LOGIN", "AUTH CRAM-", "AUTH DIGEST-", "AUTH ",
+                      "AUTH", "MAIL F", "MAIL", "RCPT", "RCPT T", "RCPT ", "DATA", "QUIT", "QUI", "ATA", "x", "9", "@",
+                      " ", "\n", "<", ":", "_", "é", "START", "TLS", "LOGIN", "PLAIN", "T", "F", "-"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<next(9) { text += pieces[next(pieces.count)] }
+            #expect(SMTPCommandFinder.find(in: text) == Self.commandByWordSearches(text), "\(text.debugDescription)")
+        }
+    }
+
     /// `find` tries the words from the end and takes the first found, which is the old answer (the last
     /// command found) only while each command's words are adjacent in the list.
     @Test func commandFinderWordsOfOneCommandAreAdjacent() {
