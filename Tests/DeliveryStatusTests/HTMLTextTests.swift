@@ -80,6 +80,20 @@ import TestSupport
         }
     }
 
+    /// Tags told apart by their first byte (`strip` tries only the prefixes that start with it) and
+    /// runs between the `<` and `&` it finds by memchr: upper- and mixed-case tag names, names that
+    /// only start like one, tags ending the text, `<` and `&` next to each other.
+    @Test func tagsByFirstByteAreTheReferences() {
+        var rng = SplitMix64(seed: 23)
+        let pieces = ["<", ">", "&", "<P>", "<p", "P", "BR", "Br", "bR", "b", "/", "/P", "/DIV", "/Div", "/TR", "/t", "/d",
+                      "p ", "P ", "S", "s", "sTyle", "SCRIPT", "</Style", "&&", "<<", "&<", "<&", "&amp;", "&GT;", "x", "\n",
+                      "\r\n", "\u{E9}", "</", "<>"]
+        for _ in 0..<5_000 {
+            let html = (0..<Int.random(in: 0...30, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(HTMLText.strip(html) == Self.reference(html), "\(html.debugDescription)")
+        }
+    }
+
     /// Spam's unclosed `<style>` and `<script>` tags, thousands of them: the same text as the reference
     /// (on a small copy), and the whole one read in one pass (the reference searched the rest of the
     /// text at every tag).

@@ -574,23 +574,41 @@ enum HTMLText {
                 absentFrom[which] = from
                 return nil
             }
+            /// The offset of the first `byte` at or after `from`, or `h.count`.
+            func next(_ byte: UInt8, from: Int) -> Int {
+                guard from < h.count, let hit = memchr(base + from, Int32(byte), h.count - from) else { return h.count }
+                return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            }
+            // The next `<` and `&` at or after where the last search began, each searched for again
+            // only once passed (each search covers bytes the one before did not: O(n) in all). A byte
+            // loop testing each byte for both was most of `strip` (bsd.mbox x3, 12 HTML parts: `strip`
+            // 2.49M -> 1.51M instructions, with the prefixes tried by the tag's first byte below).
+            var nextOpen = next(0x3C, from: 0), nextAmpersand = next(0x26, from: 0)
             var i = 0
             while i < h.count {
-                var j = i
-                while j < h.count, h[j] != 0x3C, h[j] != 0x26 { j += 1 }   // < &
+                if nextOpen < i { nextOpen = next(0x3C, from: i) }
+                if nextAmpersand < i { nextAmpersand = next(0x26, from: i) }
+                let j = min(nextOpen, nextAmpersand)   // < &
                 if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: h[i..<j])) }
                 i = j
                 guard i < h.count else { break }
                 if h[i] == 0x3C {
                     guard let close = tagEnd(i) else { break }
                     let tag = UnsafeBufferPointer(rebasing: h[(i + 1)..<close])
-                    if tag.hasPrefixCaseInsensitive("br") || tag.hasPrefixCaseInsensitive("/p") || tag.hasPrefixCaseInsensitive("/div")
-                        || tag.hasPrefixCaseInsensitive("/tr") || tag.hasPrefixCaseInsensitive("p ")
-                        || (tag.count == 1 && tag.first.map { $0 | 0x20 } == 0x70) {
-                        out.append(10)
+                    // Only the prefixes starting with the tag's first byte (lower-cased, as
+                    // `hasPrefixCaseInsensitive` compares it) are tried.
+                    let lead = tag.first.map { ASCII.lowercased($0) }
+                    let breaksLine: Bool
+                    switch lead {
+                    case UInt8(ascii: "b"): breaksLine = tag.hasPrefixCaseInsensitive("br")
+                    case UInt8(ascii: "/"): breaksLine = tag.hasPrefixCaseInsensitive("/p") || tag.hasPrefixCaseInsensitive("/div")
+                        || tag.hasPrefixCaseInsensitive("/tr")
+                    case UInt8(ascii: "p"): breaksLine = tag.count == 1 || tag.hasPrefixCaseInsensitive("p ")
+                    default: breaksLine = false
                     }
-                    let style = tag.hasPrefixCaseInsensitive("style")
-                    if style || tag.hasPrefixCaseInsensitive("script") {
+                    if breaksLine { out.append(10) }
+                    let style = lead == UInt8(ascii: "s") && tag.hasPrefixCaseInsensitive("style")
+                    if style || (lead == UInt8(ascii: "s") && tag.hasPrefixCaseInsensitive("script")) {
                         // Skip to the closing tag (lower- or upper-case as written in practice).
                         let lower = style ? 0 : 2
                         if let r = endTag(lower, from: close) ?? endTag(lower + 1, from: close) {
