@@ -92,6 +92,24 @@ import Testing
         }
     }
 
+    /// `lineSlices`, made in the memchr loop as each LF is found, has the bytes of a split of the
+    /// UTF-8 at LF, empty lines kept: over generated texts with CR, CRLF, 8-bit text, small (inline)
+    /// and long strings, texts ending with and without an LF.
+    @Test func lineSlicesAreTheBytesSplitAtLF() {
+        let pieces = ["\n", "\r\n", "\r", "a", "line", "\u{E9}", "\u{65E5}", " ", "\n\n", "\u{301}", String(repeating: "x", count: 50)]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<next(12) { text += pieces[next(pieces.count)] }
+            let expected = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false).map { Array($0) }
+            #expect(text.lineSlices.map { Array($0.utf8) } == expected, "\(text.debugDescription)")
+        }
+    }
+
     @Test func containsByteIsUTF8Contains() {
         for text in Self.texts + ["<html>", "a<b", "é<", "<", "\u{00}"] {
             for byte: UInt8 in [0x3C, 0x40, 0x00, 0xC3, 0x20] {

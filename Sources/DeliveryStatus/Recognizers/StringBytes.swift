@@ -34,35 +34,31 @@ extension String {
         // long way; an LF always ends a scalar): instead of `split` over the UTF-8 view, whose generic
         // index walk showed in `perf`. (Byte loop and `self[range]` -> memchr and the UTF-8 view:
         // backscatter-dev `--no-classify`, 3,543 texts, 58.9M -> 37.0M instructions.)
+        // Each line is made as its end is found (an array of the ends first, then the lines: bsd.mbox
+        // x3, 975 texts: 9.81M -> 9.15M instructions).
         var copy = self
-        let ends: [Int] = copy.withUTF8 { bytes in
-            var out: [Int] = []
-            guard let base = bytes.baseAddress else { return out }
+        let u = utf8
+        return copy.withUTF8 { bytes in
+            var lines: [Substring] = []
+            guard let base = bytes.baseAddress else { return [Substring(u[...])] }
             // Room for lines of 40 bytes on average (grown from one: ~5 reallocations a text).
-            out.reserveCapacity(bytes.count / 40 + 1)
+            lines.reserveCapacity(bytes.count / 40 + 2)
+            var start = u.startIndex
+            var previousEnd = u.startIndex
+            var previousOffset = 0
             var i = 0
             while i < bytes.count, let hit = memchr(base + i, 0x0A, bytes.count - i) {
-                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                out.append(at)
-                i = at + 1
+                let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                let stop = u.index(previousEnd, offsetBy: end - previousOffset)
+                lines.append(Substring(u[start..<stop]))
+                start = u.index(after: stop)
+                previousEnd = stop
+                previousOffset = end
+                i = end + 1
             }
-            return out
+            lines.append(Substring(u[start...]))
+            return lines
         }
-        var lines: [Substring] = []
-        lines.reserveCapacity(ends.count + 1)
-        let u = utf8
-        var start = u.startIndex
-        var previousEnd = u.startIndex
-        var previousOffset = 0
-        for end in ends {
-            let stop = u.index(previousEnd, offsetBy: end - previousOffset)
-            lines.append(Substring(u[start..<stop]))
-            start = u.index(after: stop)
-            previousEnd = stop
-            previousOffset = end
-        }
-        lines.append(Substring(u[start...]))
-        return lines
     }
 }
 
