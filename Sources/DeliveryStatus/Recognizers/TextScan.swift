@@ -358,8 +358,9 @@ enum SMTPCommandFinder {
         var text = text
         return text.withUTF8 { bytes -> SMTPCommand? in
             guard bytes.count >= 4 else { return nil }
-            /// The first occurrence of `word` at or after `from`.
-            func first(_ word: StaticString, from: Int) -> Int? {
+            /// The first occurrence of `word` at or after `from` (inlined: a call of its own was 0.4M
+            /// instructions of bsd.mbox x3, the closure 4.06M -> 3.65M).
+            @inline(__always) func first(_ word: StaticString, from: Int) -> Int? {
                 guard from <= bytes.count else { return nil }
                 return word.withUTF8Buffer { w in
                     ByteSubstring.firstOffset(of: w, in: UnsafeBufferPointer(rebasing: bytes[from...])).map { from + $0 }
