@@ -180,6 +180,21 @@ import TestSupport
         #expect(empty.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == "")
     }
 
+    /// The shortest lines with a transcript marker that no `--` prefix skips first (`x--- The follow`,
+    /// 15 bytes) are skipped, and one byte short of the marker kept: `hasTranscriptMarker`'s length
+    /// guard (14, the marker's length) turns none of them away.
+    @Test func shortestTranscriptMarkersAreSkipped() {
+        for (marker, cut) in [("x--- The follow", "x--- The follo"), ("x--- Transcript", "x--- Transcrip"),
+                              ("\tx--- Transcript ", "x--- Transcrip")] {
+            var text = "kept\n" + marker + "\nalso"
+            #expect(text.withUTF8 { LeadText.joinedLines(of: $0) } == "kept also")
+            #expect(text.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == "kept also")
+            var short = "kept\n" + cut + "\nalso"
+            #expect(short.withUTF8 { LeadText.joinedLines(of: $0) } == "kept " + cut + " also")
+            #expect(short.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == "kept " + cut + " also")
+        }
+    }
+
     /// CRLF and lone CR made LF, as the plain loop it was written as; the runs between CRs are copied
     /// whole now.
     @Test func lineEndsNormalizedAsThePlainLoop() {

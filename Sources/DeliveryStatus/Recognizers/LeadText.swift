@@ -84,6 +84,9 @@ enum LeadText {
 
     private enum Verdict { case keep, skip, end }
 
+    /// (Inlined into the two loops, with `hasTranscriptMarker` skipping lines too short to hold a
+    /// marker: bsd.mbox x3, 18,942 lines, `sweptJoinedLines` 7.33M -> 7.02M instructions.)
+    @inline(__always)
     private static func verdict(_ l: UnsafeBufferPointer<UInt8>) -> Verdict {
         // Most lines start with none of the prefixes: their first bytes are tested first.
         switch l.first {
@@ -114,7 +117,8 @@ enum LeadText {
     /// instructions a line, was 1.4M of `joinedLines` on the sisimai bsd mbox x3; most lines have no
     /// `-` at all.)
     private static func hasTranscriptMarker(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = line.baseAddress else { return false }
+        // `--- The follow` and `--- Transcript` are 14 bytes: a shorter line holds neither.
+        guard line.count >= 14, let base = line.baseAddress else { return false }
         let dash = UInt8(ascii: "-")
         var from = 0
         while from + 4 <= line.count, let hit = memchr(base + from, Int32(dash), line.count - from) {
