@@ -74,6 +74,16 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         section.forEachUnfoldedValue(in: table) { k, value in walked.append("\(k):\(value.utf8String)") }
         #expect(walked == expected)
         #expect(walked.count == 7)   // two To, three Received, the first From and Message-ID
+        // The in-place walk hands over the same fields: raw value, unfolded value and the whole field.
+        var copied: [String] = [], inPlace: [String] = []
+        section.forEachField(in: table) { k, field in
+            copied.append("\(k):\(field.rawValue.utf8String)|\(field.unfoldedValue.utf8String)|\(field.offset)")
+        }
+        section.forEachFieldInPlace(in: table) { k, field in
+            inPlace.append("\(k):\(field.rawValue.utf8String)|\(field.unfoldedValue.utf8String)|\(field.field.offset)")
+        }
+        #expect(inPlace == copied)
+        #expect(inPlace.count == 7)
         for name in ["received", "message-id", "to", "from", "x-absent"] {
             var values: [String] = []
             section.forEachUnfoldedValue(named: name) { values.append($0.utf8String); return true }

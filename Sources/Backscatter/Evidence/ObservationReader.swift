@@ -38,7 +38,9 @@ public struct ObservationReader: Sendable {
         // replaced (~85 instructions a field, a dozen fields a notice).
         // Every field read here, in one walk over the notice's header section, read in place: the
         // first of each name kept, the In-Reply-To ids read as they come and the References fields
-        // kept for after them (`fields(_:)` made arrays of copies: see `forEachField(in:_:)`).
+        // kept for after them (`fields(_:)` made arrays of copies: see `forEachField(in:_:)`). Each field
+        // handed over in place (`forEachFieldInPlace`): handed over as a `HeaderField`, each was copied
+        // and destroyed (with `originalFacts`: observe 68.27M -> 66.55M on the sisimai bsd mbox x3).
         // The first of each kept as its value's bytes in one struct, not as a tuple of eight optional
         // `HeaderField`s: a field copied in retained its two slices, and the tuple was destroyed (each
         // element replaced too) through the runtime's generic tuple and Optional witnesses (sisimai bsd
@@ -46,7 +48,7 @@ public struct ObservationReader: Sendable {
         var first = NoticeValues()
         var replyIDs: [String] = []
         var references: [ByteSlice] = []
-        message.headers.forEachField(in: Self.noticeFields) { k, field in
+        message.headers.forEachFieldInPlace(in: Self.noticeFields) { k, field in
             guard let name = NoticeField(rawValue: k) else {
                 if k == Self.inReplyToPlace {
                     for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
@@ -151,7 +153,7 @@ public struct ObservationReader: Sendable {
         var to: ByteSlice?, from: ByteSlice?, returnPath: ByteSlice?, replyTo: ByteSlice?
 
         /// Keeps the first field of `name` (`forEachField(in:)` hands over only the first of each).
-        mutating func take(_ name: NoticeField, _ field: HeaderField) {
+        mutating func take(_ name: NoticeField, _ field: HeaderFieldInPlace) {
             switch name {
             case .received: received = field.rawValue
             case .date: date = field.unfoldedValue
@@ -217,7 +219,7 @@ public struct ObservationReader: Sendable {
         var messageID: ByteSlice?, from: ByteSlice?, date: ByteSlice?, subject: ByteSlice?
         let readsDateAndSubject = known == nil
         var hasTo = false
-        headers.forEachField(in: Self.originalFields) { k, field in
+        headers.forEachFieldInPlace(in: Self.originalFields) { k, field in
             switch k {
             case OriginalField.messageID.rawValue: messageID = field.unfoldedValue
             case OriginalField.from.rawValue: from = field.unfoldedValue
@@ -230,7 +232,7 @@ public struct ObservationReader: Sendable {
                 if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
                 f.hopCount += 1
             default:   // dkim-signature
-                if f.dkim.count < 4 { f.dkim.append(checkDKIM(field, headers: headers)) }
+                if f.dkim.count < 4 { f.dkim.append(checkDKIM(field.field, headers: headers)) }
             }
         }
         if let value = messageID {

@@ -632,6 +632,14 @@ public struct HeaderSection: Sendable {
         forEachMatch(in: table) { k, fields, i in body(k, fields[i]) }
     }
 
+    /// `forEachField(in:_:)` handing `body` each match in place (`HeaderFieldInPlace`), for a reader
+    /// that takes a value or two of it: handing the field itself copied it before each call and
+    /// destroyed the copy after (sisimai bsd mbox x3: 19,992 copies 1.80M + destroys 1.26M instructions
+    /// over 3,342 walks).
+    package func forEachFieldInPlace(in table: HeaderNameTable, _ body: (_ name: Int, _ field: HeaderFieldInPlace) -> Void) {
+        forEachMatch(in: table) { k, fields, i in body(k, HeaderFieldInPlace(fields: fields, index: i)) }
+    }
+
     /// `forEachField(in:_:)` handing `body` each match's unfolded value (`HeaderField.unfoldedValue`),
     /// read in place: handing the field itself copies it (a retain and a release of each of its slices).
     package func forEachUnfoldedValue(in table: HeaderNameTable, _ body: (_ name: Int, _ value: ByteSlice) -> Void) {
@@ -742,4 +750,25 @@ public struct HeaderNameTable: Sendable {
     func mayHave(length: Int, key: UInt64) -> Bool {
         filter & Self.filterBit(length: length, key: key) != 0
     }
+}
+
+/// A field of a header section read where it lies, during `HeaderSection.forEachFieldInPlace`: valid
+/// only inside the call it is handed to (it points into the section's field array).
+package struct HeaderFieldInPlace {
+    /// The section's fields, read in place.
+    let fields: UnsafeBufferPointer<HeaderField>
+    /// The field's index in `fields`, within its bounds (a match of the walk).
+    let index: Int
+
+    /// The field's raw value (`HeaderField.rawValue`).
+    package var rawValue: ByteSlice { fields[index].rawValue }
+
+    /// The field's unfolded value (`HeaderField.unfoldedValue`), made from its parts where they lie.
+    package var unfoldedValue: ByteSlice {
+        HeaderField.unfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
+                                  maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
+    }
+
+    /// A copy of the whole field, for a reader that needs it.
+    package var field: HeaderField { fields[index] }
 }
