@@ -39,5 +39,11 @@ struct KnownOriginalValuesTests {
         let none = reader.observe(parsed, report: report, known: OriginalHeaderValues(subject: nil, date: nil))
         #expect(none?.original?.subject == nil)
         #expect(none?.original?.subjectKey == nil)
+        // The first From's address and the To count, when given, are the ones used (Cc still counted).
+        let given = reader.observe(parsed, report: report,
+                                   known: OriginalHeaderValues(subject: nil, date: nil, shapedFromAddress: "ZZ@Other.example",
+                                                               toAddressCount: 1000))
+        if plain.original?.from != nil { #expect(given?.original?.from == "zz@other.example") }
+        #expect((given?.original?.recipientCount ?? 0) >= 1000)
     }
 }

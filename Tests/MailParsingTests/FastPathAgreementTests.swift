@@ -88,6 +88,15 @@ import TestSupport
             // the returned original's recipients.
             #expect(AddressParser.firstAddressString(value[...]) == expected.first, "\(value)")
             #expect(AddressParser.addressCount(value[...]) == AddressParser.parseList(value[...]).count, "\(value)")
+            // Both at once, for the record and the observation: the same answers, and a shaped value's
+            // address is `singleAddressString`'s too.
+            let (first, shaped) = AddressParser.firstAddressStringAndShape(value[...])
+            #expect(first == expected.first, "\(value)")
+            #expect(shaped == (AddressParser.addressShape(value[...]) != nil), "\(value)")
+            if shaped { #expect(AddressParser.singleAddressString(value[...]) == first, "\(value)") }
+            let (listed, count) = AddressParser.addressStringsAndCount(value[...])
+            #expect(listed == expected, "\(value)")
+            #expect(count == AddressParser.parseList(value[...]).count, "\(value)")
         }
     }
 

@@ -219,6 +219,8 @@ public struct ObservationReader: Sendable {
         var messageID: ByteSlice?, from: ByteSlice?, date: ByteSlice?, subject: ByteSlice?
         let readsDateAndSubject = known == nil
         var hasTo = false
+        let knownToCount = known?.toAddressCount
+        if let knownToCount { f.recipientCount = knownToCount }
         headers.forEachFieldInPlace(in: Self.originalFields) { k, field in
             switch k {
             case OriginalField.messageID.rawValue: messageID = field.unfoldedValue
@@ -226,7 +228,10 @@ public struct ObservationReader: Sendable {
             case OriginalField.date.rawValue: if readsDateAndSubject { date = field.unfoldedValue }
             case OriginalField.subject.rawValue: if readsDateAndSubject { subject = field.unfoldedValue }
             case Self.originalToPlace, Self.originalToPlace + 1:   // to, cc
-                if k == Self.originalToPlace { hasTo = true }
+                if k == Self.originalToPlace {
+                    hasTo = true
+                    if knownToCount != nil { break }   // counted by the scan's record (`known`)
+                }
                 f.recipientCount += AddressParser.addressCount(field.unfoldedValue)
             case Self.originalToPlace + 2:   // received
                 if f.hopCount < Observation.maxListed { f.hops.append(ReceivedHop(field.rawValue)) }
@@ -243,7 +248,7 @@ public struct ObservationReader: Sendable {
                 if !raw.isEmpty { f.messageID = String(raw.prefix(200)) }
             }
         }
-        if let value = from, let address = AddressParser.singleAddressString(value) {
+        if let value = from, let address = known?.shapedFromAddress ?? AddressParser.singleAddressString(value) {
             f.from = address.lowercasedIfNeeded()
         }
         if let known {
@@ -447,4 +452,12 @@ struct OriginalHeaderValues: Sendable {
     var subject: String?
     /// `MailDate.parse` of the first Date field's unfolded value; nil without one or when unreadable.
     var date: MailDate?
+    /// The first From field's address when the value is of a shape `AddressParser.addressShape` knows
+    /// (`firstAddressString` and `singleAddressString` read it alike); nil when not known so. The
+    /// observation read the value again (sisimai bsd mbox x3: `singleAddressString` 1.60M instructions
+    /// over 1,440 values).
+    var shapedFromAddress: String? = nil
+    /// `AddressParser.addressCount` summed over the To fields (the observation counted them again:
+    /// `addressCount` 1.40M over 1,491 values, with Cc's); nil: not read.
+    var toAddressCount: Int? = nil
 }

@@ -85,6 +85,10 @@ enum HeaderValues {
         var fromAddress: String? = nil
         var firstFrom: ByteSlice? = nil
         var to: [String] = []
+        // For the observation (`OriginalHeaderValues`): the first From's address when it was of a shape
+        // `AddressParser.singleAddressString` reads alike, and the To fields' `addressCount` sum.
+        var shapedFromAddress: String? = nil
+        var toAddressCount = 0
         var received: [String] = []
         headers.forEachUnfoldedValue(in: originalNames) { name, value in
             switch name {
@@ -94,10 +98,17 @@ enum HeaderValues {
             case 3:
                 // `firstAddress`: the first From that holds an address gives it.
                 guard fromAddress == nil else { break }
-                if firstFrom == nil { firstFrom = value }
-                fromAddress = AddressParser.firstAddressString(value)
+                if firstFrom == nil {
+                    firstFrom = value
+                    let (address, shaped) = AddressParser.firstAddressStringAndShape(value)
+                    fromAddress = address
+                    if shaped { shapedFromAddress = address }
+                } else {
+                    fromAddress = AddressParser.firstAddressString(value)
+                }
             case 4:
-                let found = AddressParser.addressStrings(value)
+                let (found, count) = AddressParser.addressStringsAndCount(value)
+                toAddressCount += count
                 if to.isEmpty { to = found } else { to += found }
             default: received.append(value.utf8String)   // `HeaderField.valueString`
             }
@@ -111,7 +122,8 @@ enum HeaderValues {
         out.to = to
         out.subject = subjectText
         out.date = date.map(\.iso8601)
-        values = OriginalHeaderValues(subject: out.subject, date: date)
+        values = OriginalHeaderValues(subject: out.subject, date: date, shapedFromAddress: shapedFromAddress,
+                                      toAddressCount: toAddressCount)
         out.received = received
         return out
     }

@@ -118,6 +118,25 @@ public enum AddressParser {
         addressShape(value) != nil ? 1 : parseItemsByTokens(value, names: false).count
     }
 
+    /// `firstAddressString(value)`, and whether the value was of a shape `addressShape` knows, where
+    /// `singleAddressString(value)` is the same address: a caller that needs both (the scan's record and
+    /// the observation read the returned original's first From) reads the value once.
+    package static func firstAddressStringAndShape(_ value: ByteSlice) -> (address: String?, shaped: Bool) {
+        if let address = shapedAddressString(value) { return (address, true) }
+        for address in parseItemsByTokens(value, names: false) where !address.isNull { return (address.address, false) }
+        return (nil, false)
+    }
+
+    /// `addressStrings(value)` and `addressCount(value)` from one reading of the value (the scan's
+    /// record lists the returned original's To addresses, the observation counts them).
+    package static func addressStringsAndCount(_ value: ByteSlice) -> (addresses: [String], count: Int) {
+        if let address = shapedAddressString(value) { return ([address], 1) }
+        let items = parseItemsByTokens(value, names: false)
+        var out: [String] = []
+        for address in items where !address.isNull { out.append(address.address) }
+        return (out, items.count)
+    }
+
     /// `parseSingle(value)?.address`, without reading a display name: the shapes `addressShape`
     /// knows are read in place (a quoted display name sends `parseSingle` to the
     /// tokeniser, ~12,000 instructions a field).
