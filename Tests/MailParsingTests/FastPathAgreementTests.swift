@@ -184,6 +184,13 @@ import TestSupport
         var generator = SplitMix64(seed: 14)
         let alphabet = Self.ascii("ab.@<> \t\r\n\"\\()=?,") + [0xE9]
         for _ in 0..<6000 { values.append(generator.bytes(alphabet, count: generator.below(18))) }
+        // Every byte value in a phrase, a local part and a domain (`addressShape` reads them through a
+        // table of byte classes): "=" and "?" next to it too.
+        for b in UInt8.min...UInt8.max {
+            values += [Self.ascii("N") + [b] + Self.ascii(" <a@b>"), [b] + Self.ascii("x <a@b>"), Self.ascii("=") + [b] + Self.ascii(" <a@b>"),
+                       Self.ascii("a") + [b] + Self.ascii("b@c"), Self.ascii("a@b") + [b] + Self.ascii("c"),
+                       Self.ascii("N <a") + [b] + Self.ascii("@c>"), Self.ascii("a") + [b] + Self.ascii("@c (x)")]
+        }
         for value in values {
             let padded = Self.ascii("xyz") + value
             let slice = padded[3...]
