@@ -23,6 +23,11 @@ struct KnownOriginalValuesTests {
         _ = HeaderValues.original(report.original, values: &values)
         let reader = ObservationReader()
         #expect(reader.observe(parsed, report: report, known: values) == reader.observe(parsed, report: report))
+        // With the notice's From as the scan's record read it too.
+        let (from, shapedFrom) = HeaderValues.firstAddressAndShape(parsed.headers, "from")
+        #expect(from == HeaderValues.firstAddress(parsed.headers, "from"))
+        #expect(reader.observe(parsed, report: report, known: values, shapedNoticeFrom: shapedFrom)
+                == reader.observe(parsed, report: report))
     }
 
     /// The values given are the ones used (a reader that ignored them would pass the test above).

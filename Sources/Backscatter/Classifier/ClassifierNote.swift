@@ -38,10 +38,13 @@ public struct ClassifierNote: Sendable {
         read(message, report: report, reader: reader, known: nil)
     }
 
-    /// `read(_:report:reader:)`, with the returned original's Subject and Date as the scan read them.
+    /// `read(_:report:reader:)`, with the returned original's Subject and Date as the scan read them, and
+    /// the notice's first From address when the scan read it in place (`shapedNoticeFrom`).
     static func read(_ message: ParsedMessage, report: BounceReport, reader: ObservationReader,
-                     known: OriginalHeaderValues?) -> ClassifierNote {
-        if let o = reader.observe(message, report: report, known: known) { return ClassifierNote(observation: o) }
+                     known: OriginalHeaderValues?, shapedNoticeFrom: String? = nil) -> ClassifierNote {
+        if let o = reader.observe(message, report: report, known: known, shapedNoticeFrom: shapedNoticeFrom) {
+            return ClassifierNote(observation: o)
+        }
         guard reader.keepsInferenceFacts else { return ClassifierNote(observation: nil) }
         for name in ["x-original-to", "delivered-to"] {
             if let field = message.headers.first(name),

@@ -34,7 +34,8 @@ public struct ClassifierStage: ScanStage {
 
     /// Reads the message's note; the verdict comes in `revise`.
     public func examine(_ message: ExaminedMessage, into record: inout ScanRecord) -> ClassifierNote {
-        ClassifierNote.read(message.parsed, report: message.bounce, reader: reader, known: message.originalValues)
+        ClassifierNote.read(message.parsed, report: message.bounce, reader: reader, known: message.originalValues,
+                            shapedNoticeFrom: message.shapedNoticeFrom)
     }
 
     /// Infers (when needed), judges and finds.

@@ -27,8 +27,10 @@ public struct ObservationReader: Sendable {
     }
 
     /// `observe(_:report:)`, with the returned original's Subject and Date as the scan's record read
-    /// them (`known`, of `report.original`), not read a second time.
-    func observe(_ message: ParsedMessage, report: BounceReport, known: OriginalHeaderValues?) -> Observation? {
+    /// them (`known`, of `report.original`), not read a second time; `shapedNoticeFrom`: the notice's
+    /// first From address as the scan read it (`HeaderValues.firstAddressAndShape`), nil when not known.
+    func observe(_ message: ParsedMessage, report: BounceReport, known: OriginalHeaderValues?,
+                 shapedNoticeFrom: String? = nil) -> Observation? {
         switch report.kind {
         case .notBounce, .feedbackReport: return nil
         case .bounce, .delay, .success, .autoReply, .challenge, .virusNotice: break
@@ -90,7 +92,7 @@ public struct ObservationReader: Sendable {
         let arrival = hopDate ?? value(.date).flatMap { MailDate.parse($0)?.secondsSince1970 }
         // The victim, in this order of preference.
         let victimAsWritten = Self.firstAddress(value(.xOriginalTo)) ?? Self.firstAddress(value(.deliveredTo)) ?? Self.firstAddress(value(.to))
-        let noticeFrom = value(.from).flatMap { AddressParser.singleAddressString($0) }?.lowercasedIfNeeded()
+        let noticeFrom = (shapedNoticeFrom ?? value(.from).flatMap { AddressParser.singleAddressString($0) })?.lowercasedIfNeeded()
         // Each report's two fields read where they are (iterating the reports copied each, a few dozen
         // fields retained and released, twice).
         let listed = min(report.recipients.count, Observation.maxListed)

@@ -55,6 +55,30 @@ enum HeaderValues {
         return text.isEmpty ? nil : text
     }
 
+    /// `firstAddress(headers, name)`, and the first field's address when its value is of a shape
+    /// `AddressParser.singleAddressString` reads alike (the observation reads the notice's From with it:
+    /// sisimai bsd mbox x3, 1,857 values read a second time).
+    static func firstAddressAndShape(_ headers: HeaderSection, _ name: String) -> (address: String?, shapedFirst: String?) {
+        var address: String? = nil
+        var shapedFirst: String? = nil
+        var firstValue: ByteSlice? = nil
+        headers.forEachUnfoldedValue(named: name) { value in
+            if firstValue == nil {
+                firstValue = value
+                let (found, shaped) = AddressParser.firstAddressStringAndShape(value)
+                address = found
+                if shaped { shapedFirst = found }
+            } else {
+                address = AddressParser.firstAddressString(value)
+            }
+            return address == nil
+        }
+        if let address { return (address, shapedFirst) }
+        guard let firstValue else { return (nil, nil) }
+        let text = EncodedWords.decode(firstValue)
+        return (text.isEmpty ? nil : text, nil)
+    }
+
     /// The Date field.
     static func date(_ headers: HeaderSection) -> MailDate? {
         guard let value = firstUnfoldedValue(headers, "date") else { return nil }

@@ -12,7 +12,8 @@ public struct InferenceStage: ScanStage {
 
     /// Reads the message's note.
     public func examine(_ message: ExaminedMessage, into record: inout ScanRecord) -> ClassifierNote {
-        ClassifierNote.read(message.parsed, report: message.bounce, reader: reader, known: message.originalValues)
+        ClassifierNote.read(message.parsed, report: message.bounce, reader: reader, known: message.originalValues,
+                            shapedNoticeFrom: message.shapedNoticeFrom)
     }
 
     /// Infers the profile.

@@ -261,7 +261,8 @@ public struct Scan: Sendable {
             while var message = analysed.popLast() {
                 i -= 1
                 let note = stage.examine(ExaminedMessage(entry: batch[i], parsed: message.parsed, bounce: message.bounce,
-                                                         originalValues: message.originalValues),
+                                                         originalValues: message.originalValues,
+                                                         shapedNoticeFrom: message.shapedNoticeFrom),
                                          into: &message.record)
                 slots.store((message.record, note), at: i)
             }
@@ -288,6 +289,8 @@ public struct Scan: Sendable {
         let bounce: BounceReport
         /// What the record read of the returned original's Subject and Date, for the stage.
         let originalValues: OriginalHeaderValues?
+        /// The first From's address when of a shape both address readers read alike, for the stage.
+        let shapedNoticeFrom: String?
     }
 
     /// The per-message work before the stage: parse, read the headers, analyse the bounce.
@@ -301,7 +304,8 @@ public struct Scan: Sendable {
             record.date = date.iso8601
             record.timestamp = date.secondsSince1970
         }
-        record.from = HeaderValues.firstAddress(headers, "from")
+        let (from, shapedNoticeFrom) = HeaderValues.firstAddressAndShape(headers, "from")
+        record.from = from
         record.to = HeaderValues.addresses(headers, "to")
         record.defects = entry.defects.names + parsed.defects
         let bounce = BounceAnalyzer().analyze(parsed)
@@ -312,7 +316,8 @@ public struct Scan: Sendable {
         record.recipients = bounce.recipients.map(HeaderValues.recipient)
         var originalValues: OriginalHeaderValues? = nil
         record.original = HeaderValues.original(bounce.original, values: &originalValues)
-        return Analysed(record: record, parsed: parsed, bounce: bounce, originalValues: originalValues)
+        return Analysed(record: record, parsed: parsed, bounce: bounce, originalValues: originalValues,
+                        shapedNoticeFrom: shapedNoticeFrom)
     }
 
     /// The error when held notes or records could not be read back (the temporary file failed): the

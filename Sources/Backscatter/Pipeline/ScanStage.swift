@@ -69,6 +69,9 @@ public struct ExaminedMessage: Sendable {
     public let bounce: BounceReport
     /// The returned original's Subject and Date as the scan's record read them (nil: not read).
     var originalValues: OriginalHeaderValues? = nil
+    /// The notice's first From address as the scan's record read it, when of a shape
+    /// `AddressParser.singleAddressString` reads alike (nil: not known so).
+    var shapedNoticeFrom: String? = nil
 }
 
 /// The stage used until a classifier exists: it judges nothing, so records keep a nil verdict and
