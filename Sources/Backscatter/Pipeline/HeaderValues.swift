@@ -40,19 +40,7 @@ enum HeaderValues {
 
     /// The first address of `name`, or the field's decoded text when it holds no address.
     static func firstAddress(_ headers: HeaderSection, _ name: String) -> String? {
-        // Read in place, each field's first address without the list `addressStrings` makes
-        // (`firstAddressString` is its first element).
-        var address: String? = nil
-        var firstValue: ByteSlice? = nil
-        headers.forEachUnfoldedValue(named: name) { value in
-            if firstValue == nil { firstValue = value }
-            address = AddressParser.firstAddressString(value)
-            return address == nil
-        }
-        if let address { return address }
-        guard let firstValue else { return nil }
-        let text = EncodedWords.decode(firstValue)
-        return text.isEmpty ? nil : text
+        firstAddressAndShape(headers, name).address
     }
 
     /// `firstAddress(headers, name)`, and the first field's address when its value is of a shape
