@@ -90,16 +90,18 @@ struct EximRecognizer: Recognizer {
         var records: [RecipientFinding] = [RecipientFinding(recipient: "")]
         var assigned = 0
         var another: [String] = [""]
-        var started = false
         var afterStatusPart = false
-        for raw in context.lines {
+        // The account starts at the first line holding a start phrase (one search of the text for each,
+        // `LineSearch`) and ends before the first line starting with an end phrase, which may come first.
+        // (Each line made a String and asked for the three end and seven start phrases before the start:
+        // sisimai bsd mbox x3, EximRecognizer.recognize 13.73M -> 12.43M.)
+        let lines = context.lines
+        let startLine = LineSearch.firstLine(containingAnyOf: EximRecognizer.startPhrases, in: lines, of: context.text) ?? lines.count
+        let ends = FirstBytes(EximRecognizer.endPhrases)
+        for (index, raw) in lines.enumerated() {
+            if ends.mayStart(raw), EximRecognizer.endPhrases.contains(where: { raw.hasPrefix($0) }) { break }
+            if index < startLine || raw.isEmpty { continue }
             let line = String(raw)
-            if EximRecognizer.endPhrases.contains(where: { line.hasPrefix($0) }) { break }
-            if !started {
-                for p in EximRecognizer.startPhrases where line.contains(p) { started = true }
-                if !started { continue }
-            }
-            if line.isEmpty { continue }
             let u = Array(line.utf8)
             let at = u.firstIndex(of: UInt8(ascii: "@")), dot = u.firstIndex(of: UInt8(ascii: "."))
             var isAddressLine = line.hasPrefix("  ") && (at ?? 0) >= 2 && (dot ?? 0) >= 2 && !line.contains("pipe to |")

@@ -35,15 +35,21 @@ struct GmailRecognizer: Recognizer {
         var current = RecipientFinding(recipient: "")
         var started = false
         for raw in context.lines {
-            if raw.hasPrefix("----- Original message -----") || raw.hasPrefix("----- Message header follows -----") { break }
-            if !started { started = raw.hasPrefix("Delivery to the following recipient") }
+            // The first byte before each `hasPrefix` (7,515 calls on the bsd mbox x3, nearly all of
+            // them on lines starting otherwise: GmailRecognizer.recognize 5.22M -> 2.82M).
+            let first = raw.utf8.first
+            if first == UInt8(ascii: "-"),
+               raw.hasPrefix("----- Original message -----") || raw.hasPrefix("----- Message header follows -----") { break }
+            if !started { started = first == UInt8(ascii: "D") && raw.hasPrefix("Delivery to the following recipient") }
             if !started || raw.isEmpty { continue }
-            if raw.hasPrefix(" "), raw.contains("@") {
+            if first == UInt8(ascii: " "), raw.contains("@") {
                 if !current.recipient.isEmpty { records.append(current); current = RecipientFinding(recipient: "") }
                 let a = Addresses.bare(raw.trimmed)
                 if Addresses.isAddress(a) { current.recipient = a }
             } else {
-                current.diagnostic += raw + " "
+                // Appended in two steps: `raw + " "` made a Substring first, counting its Characters.
+                current.diagnostic += raw
+                current.diagnostic += " "
             }
         }
         if !current.recipient.isEmpty { records.append(current) }

@@ -116,3 +116,86 @@ private enum LowercasingIntoASCII {
     static let dottedCapitalI: [UInt8] = [0xC4, 0xB0]     // U+0130, lower-cased to "i" and a combining dot
     static let kelvinSign: [UInt8] = [0xE2, 0x84, 0xAA]   // U+212A, lower-cased to "k"
 }
+
+/// Phrase searches of the recognisers' line loops ("the account starts at the first line holding one of
+/// these phrases", "and ends at the first line starting with one of those"), made over the text's bytes
+/// once instead of line by line. Answers by UTF-8 bytes, as `String.contains(_:)` and `hasPrefix(_:)` of
+/// MailParsing do.
+enum LineSearch {
+    /// The byte offset in `text` of the leftmost occurrence of any of `phrases`, or nil when none
+    /// occurs. After the first phrase found, each further phrase is searched only where it could start
+    /// before the best offset so far (the start of a notice is near the top of the text). A phrase
+    /// holds no LF, so the line holding the offset holds the whole phrase.
+    static func firstOffset(ofAnyOf phrases: [String], in text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            var best: Int? = nil
+            for phrase in phrases {
+                let length = phrase.utf8.count
+                guard length > 0 else { return 0 }
+                // A match starting before `best` ends before `best + length`.
+                let limit = best.map { Swift.min(bytes.count, $0 + length - 1) } ?? bytes.count
+                guard limit >= length else { continue }
+                let found = phrase.utf8.withContiguousStorageIfAvailable { needle in
+                    ByteSubstring.firstOffset(of: needle, in: UnsafeBufferPointer(rebasing: bytes[0..<limit]))
+                } ?? Array(phrase.utf8).withUnsafeBufferPointer { needle in
+                    ByteSubstring.firstOffset(of: needle, in: UnsafeBufferPointer(rebasing: bytes[0..<limit]))
+                }
+                if let found { best = found }
+            }
+            return best
+        }
+    }
+
+    /// The index of the first of `lines` (LF-separated slices of `text`, as `BounceContext.lines`) that
+    /// holds any of `phrases`: `firstOffset(ofAnyOf:in:)` mapped to its line. The line found is asked
+    /// again (`contains`); should it not hold a phrase (lines not of `text`), the lines are asked one by one.
+    static func firstLine(containingAnyOf phrases: [String], in lines: [Substring], of text: String) -> Int? {
+        guard let offset = firstOffset(ofAnyOf: phrases, in: text) else { return nil }
+        let u = text.utf8
+        // The last line starting at or before `offset` (line starts ascend).
+        var low = 0, high = lines.count
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if u.distance(from: u.startIndex, to: lines[middle].startIndex) <= offset { low = middle } else { high = middle }
+        }
+        if low < lines.count, phrases.contains(where: { lines[low].contains($0) }) { return low }
+        return lines.firstIndex { line in phrases.contains(where: { line.contains($0) }) }
+    }
+}
+
+/// The first bytes of a set of line prefixes, to turn away most lines before any `hasPrefix`.
+struct FirstBytes {
+    /// Bit `b` of word `b >> 6` set for each first byte `b`.
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// Whether an empty prefix is among them (every line starts with it).
+    private var hasEmpty = false
+
+    /// The first bytes of `prefixes`.
+    init(_ prefixes: [String]) {
+        for p in prefixes {
+            guard let b = p.utf8.first else { hasEmpty = true; continue }
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+    }
+
+    /// Whether a line that starts with `line`'s first byte could start with one of the prefixes.
+    func mayStart(_ line: Substring) -> Bool {
+        if hasEmpty { return true }
+        guard let b = line.utf8.first else { return false }
+        let word: UInt64
+        switch b >> 6 {
+        case 0: word = words.0
+        case 1: word = words.1
+        case 2: word = words.2
+        default: word = words.3
+        }
+        return word & (UInt64(1) << UInt64(b & 63)) != 0
+    }
+}
