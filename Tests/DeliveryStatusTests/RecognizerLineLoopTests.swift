@@ -116,6 +116,33 @@ import TestSupport
     }
 }
 
+/// `String.splitSlices(separator:)` against the Character split it replaces.
+@Suite struct SplitSlicesTests {
+    @Test func splitsAsTheCharacterSplitDoes() {
+        var texts = ["", ",", " ", ",,a,,b,", "a", "a b  c ", "\u{E9},x", ",\u{301}x,y", " \u{301}a b", "a\r\n,b\r\n",
+                     "\r\n\r\n", "a\rb\nc", "x@y.example, z@w.example", "\u{FF}\u{FE},"]
+        // Generated strings over a small alphabet (a fixed-seed linear congruential generator).
+        let alphabet: [String] = ["a", ",", " ", "\r", "\n", "\t", "\u{301}", "\u{E9}", "@"]
+        var seed: UInt64 = 42
+        for _ in 0..<2_000 {
+            var t = ""
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<Int(seed >> 60) {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                t += alphabet[Int(seed >> 33) % alphabet.count]
+            }
+            texts.append(t)
+            texts.append(t.replacingOccurrences(of: "\u{301}", with: "b").replacingOccurrences(of: "\u{E9}", with: "c"))
+        }
+        for text in texts {
+            for separator in [UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: "a")] {
+                let expected = text.split(separator: Character(Unicode.Scalar(separator))).map(String.init)
+                #expect(text.splitSlices(separator: separator).map(String.init) == expected, "\(Array(text.utf8)) \(separator)")
+            }
+        }
+    }
+}
+
 /// The three line loops as they were before `LineSearch` and `FirstBytes`.
 enum OldLineLoops {
     static func exim(_ context: BounceContext) -> Finding? {

@@ -31,7 +31,8 @@ struct GoogleGroupsRecognizer: Recognizer {
         }
         let text = Diagnostic.sweep(paragraph.joined(separator: " "))
         var records: [RecipientFinding] = []
-        for a in failed.split(separator: ",") {
+        // Split by bytes when ASCII (`splitSlices`): the Character split cost ~11,000 instructions a header.
+        for a in failed.splitSlices(separator: UInt8(ascii: ",")) {
             let address = Addresses.bare(String(a))
             guard Addresses.isAddress(address) else { continue }
             var r = RecipientFinding(recipient: address)
