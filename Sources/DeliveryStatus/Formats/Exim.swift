@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import BytePatterns
 import MailParsing
 
@@ -105,14 +112,13 @@ struct EximRecognizer: Recognizer {
             // The first "@", ".", ":" and the third byte, read in place in one pass (an Array of the bytes
             // was made for the first two, and the colon was found by walking the UTF-8 view: 1,293 Arrays
             // and 369 walks of ~950 instructions on the bsd mbox x3).
+            // (memchr for each: a byte loop finding all three cost ~640 instructions a line, 0.81M; EximRecognizer.recognize 11.38M -> 10.71M.)
             let (at, dot, colonOffset, third) = line.withUTF8 { u -> (Int?, Int?, Int?, UInt8?) in
-                var at: Int? = nil, dot: Int? = nil, colon: Int? = nil
-                for (i, b) in u.enumerated() {
-                    if b == UInt8(ascii: "@") { if at == nil { at = i } }
-                    else if b == UInt8(ascii: ".") { if dot == nil { dot = i } }
-                    else if b == UInt8(ascii: ":") { if colon == nil { colon = i } }
+                guard let base = u.baseAddress else { return (nil, nil, nil, nil) }
+                func first(_ byte: UInt8) -> Int? {
+                    memchr(base, Int32(byte), u.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
                 }
-                return (at, dot, colon, u.count > 2 ? u[2] : nil)
+                return (first(UInt8(ascii: "@")), first(UInt8(ascii: ".")), first(UInt8(ascii: ":")), u.count > 2 ? u[2] : nil)
             }
             var isAddressLine = line.hasPrefix("  ") && (at ?? 0) >= 2 && (dot ?? 0) >= 2 && !line.contains("pipe to |")
                 && third != nil && third != UInt8(ascii: " ") && (thirdParty || third != UInt8(ascii: "<"))
