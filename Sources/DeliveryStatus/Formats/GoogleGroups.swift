@@ -23,13 +23,8 @@ struct GoogleGroupsRecognizer: Recognizer {
         // A group's own notice links its help centre; "** Address not found **" for a group that does not
         // exist at all is a plain Gmail DSN (sisimai rfc3464-63, rhost-gsuite-14).
         guard context.text.contains("groups.google.com") else { return nil }
-        // The notice itself: the paragraphs before "----- Original message -----".
-        var paragraph: [Substring] = []
-        for line in context.lines {
-            if line.hasPrefix("----- Original message") { break }
-            paragraph.append(line)
-        }
-        let text = Diagnostic.sweep(paragraph.joined(separator: " "))
+        // The notice itself: the paragraphs before "----- Original message -----", swept.
+        let text = Diagnostic.sweep(GoogleGroupsRecognizer.notice(context.text))
         var records: [RecipientFinding] = []
         // Split by bytes when ASCII (`splitSlices`): the Character split cost ~11,000 instructions a header.
         for a in failed.splitSlices(separator: UInt8(ascii: ",")) {
@@ -42,4 +37,31 @@ struct GoogleGroupsRecognizer: Recognizer {
         }
         return records.isEmpty ? nil : Finding(recipients: records)
     }
+
+    /// `text` up to the first line that starts with "----- Original message" (the whole text when none
+    /// does). Swept (`Diagnostic.sweep`, where LF is a blank as the space is), it is the sweep of those
+    /// lines joined with spaces, as this was made before: without the lines or the joined String
+    /// (bsd.mbox x3, 42 notices: the join 0.78M).
+    static func notice(_ text: String) -> String {
+        var text = text
+        let end: Int = text.withUTF8 { bytes -> Int in
+            var from = 0
+            while from < bytes.count {
+                let hit = GoogleGroupsRecognizer.originalMarker.withUTF8Buffer { marker in
+                    ByteSubstring.firstOffset(of: marker, in: UnsafeBufferPointer(rebasing: bytes[from...]))
+                }
+                guard let hit else { break }
+                let at = from + hit
+                if at == 0 || bytes[at - 1] == ASCII.lineFeed { return at }
+                from = at + 1
+            }
+            return bytes.count
+        }
+        if end == text.utf8.count { return text }
+        let u = text.utf8
+        return String(Substring(u[u.startIndex..<u.index(u.startIndex, offsetBy: end)]))
+    }
+
+    /// The line that starts the returned message.
+    static let originalMarker: StaticString = "----- Original message"
 }
