@@ -102,6 +102,102 @@ import MailParsing
         }
     }
 
+    /// `asciiParts` as it was on ArraySlice indices (the buffer version must agree).
+    static func referenceParts(_ bytes: ArraySlice<UInt8>) -> (type: Range<Int>?, value: Range<Int>) {
+        func blank(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 || b == 10 }
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound, upper = range.upperBound
+            while lower < upper, blank(bytes[lower]) { lower += 1 }
+            while upper > lower, blank(bytes[upper - 1]) { upper -= 1 }
+            return lower..<upper
+        }
+        let whole = trimmed(bytes.startIndex..<bytes.endIndex)
+        if let semi = bytes[whole].firstIndex(of: UInt8(ascii: ";")) {
+            let head = trimmed(whole.lowerBound..<semi)
+            if !head.isEmpty, head.count <= 40, bytes[head].allSatisfy(TypedValue.isTypeByte) {
+                return (head, trimmed((semi + 1)..<whole.upperBound))
+            }
+        }
+        return (nil, whole)
+    }
+
+    /// `Addresses.bareRange` as it was (`firstIndex(of:)` and `starts(with: "mailto:".utf8)`).
+    static func referenceBareRange(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        func isBreak(_ b: UInt8) -> Bool {
+            switch b {
+            case 0x20, 0x09, 0x0A, 0x3C, 0x3E, 0x28, 0x29, 0x2C, 0x3B, 0x22, 0x5B, 0x5D, 0x27, 0x3A: return true
+            default: return false
+            }
+        }
+        var lower = 0, upper = u.count
+        if let lt = u.firstIndex(of: 0x3C), let gt = u[lt...].firstIndex(of: 0x3E) {
+            lower = lt + 1
+            upper = gt
+        } else if let at = u.firstIndex(of: 0x40) {
+            lower = at
+            upper = at
+            while lower > 0, !isBreak(u[lower - 1]) { lower -= 1 }
+            while upper < u.count, !isBreak(u[upper]) { upper += 1 }
+        }
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while lower < upper, blank(u[lower]) { lower += 1 }
+        while upper > lower, blank(u[upper - 1]) { upper -= 1 }
+        func trailing(_ b: UInt8) -> Bool {
+            switch b {
+            case 0x22, 0x27, 0x2E, 0x2C, 0x3B, 0x3A, 0x29, 0x5D: return true
+            default: return false
+            }
+        }
+        while lower < upper, u[lower] == 0x22 || u[lower] == 0x27 || u[lower] == 0x28 || u[lower] == 0x5B { lower += 1 }
+        while upper > lower, trailing(u[upper - 1]) { upper -= 1 }
+        if u[lower..<upper].starts(with: "mailto:".utf8) { lower += 7 }
+        return (lower, upper)
+    }
+
+    /// Random address-like values from pieces that reach every branch: types of every case and
+    /// length, `;` anywhere, blanks (space, tab, CR, LF) at both ends, `<`/`>` in either order,
+    /// `+` escapes, quotes and trailing punctuation, `mailto:` (and near misses), 8-bit bytes, and
+    /// values cut mid-token (a random prefix of the bytes).
+    static func randomAddressValues(seed: UInt64, count: Int) -> [ArraySlice<UInt8>] {
+        let pieces = ["rfc822", "RFC822", "Rfc822", "rfc823", "utf-8", "x400", "dns", "rfc8222", "rfc82", String(repeating: "t", count: 40),
+                      String(repeating: "t", count: 41), ";", "; ", " ;", "\t", "\r", "\n", " ", "<", ">", "@", "@@", "+", "+2B", "+zz",
+                      "user", "a.b", "example.com", ".", ",", "\"", "'", "(", ")", "[", "]", ":", "mailto:", "mailto", "MAILTO:", "mailt:",
+                      "é", "ü", "a b", "x_y", "-", String(repeating: "a", count: 318)]
+        var generator = SplitMix64(seed: seed)
+        var out: [ArraySlice<UInt8>] = []
+        for _ in 0..<count {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 9) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            var bytes = Array(text.utf8)
+            if generator.next() % 5 == 0, !bytes.isEmpty { bytes = Array(bytes.prefix(Int(generator.next() % UInt64(bytes.count)))) }
+            // Now and then a slice that does not start at 0, as the DSN reader's are.
+            let pad = Int(generator.next() % 3)
+            let padded = Array(repeating: UInt8(ascii: "z"), count: pad) + bytes
+            out.append(padded[pad...])
+        }
+        return out
+    }
+
+    /// The buffer versions of `asciiParts`, `bareRange` and `checkedAddress` agree with what they
+    /// replaced over many random values.
+    @Test func addressReadersAgreeWithTheirReferencesOnRandomValues() {
+        for bytes in Self.randomAddressValues(seed: 41, count: 30_000) {
+            let text = String(decoding: bytes, as: UTF8.self).debugDescription
+            let parts = TypedValue.asciiParts(bytes)
+            let reference = Self.referenceParts(bytes)
+            #expect(parts.type == reference.type && parts.value == reference.value, "\(text)")
+            bytes.withUnsafeBufferPointer { u in
+                let bare = Addresses.bareRange(u)
+                let old = Self.referenceBareRange(u)
+                #expect(bare == old, "\(text)")
+            }
+            let (address, isAddress) = TypedValue.checkedAddress(asciiBytes: bytes)
+            let typed = TypedValue(asciiBytes: bytes)
+            #expect(address == typed.address, "\(text)")
+            #expect(isAddress == Addresses.isAddress(typed.address), "\(text)")
+        }
+    }
+
     @Test func namesMatchTheLowercasedStrings() {
         let names = ["final-recipient", "original-recipient", "x-actual-recipient", "action", "status", "remote-mta", "diagnostic-code",
                      "last-attempt-date", "final-log-id", "will-retry-until", "reporting-mta", "dsn-gateway", "received-from-mta",
