@@ -92,16 +92,21 @@ struct RFC3464Recognizer: Recognizer {
             reader.flush()
             fields.removeAll(keepingCapacity: true)
         }
-        readPerMessage(reader.perMessage, in: bytes, into: &reader.finding.perMessage)
-        return reader.finding
+        var perMessage = PerMessageFields()
+        readPerMessage(reader.perMessage, in: bytes, into: &perMessage)
+        return Finding(recipients: reader.recipients, perMessage: perMessage)
     }
 
     /// The state of `read(bytes:)` (a struct with mutating methods rather than closures over local
-    /// variables, whose every access was checked for exclusivity at run time).
+    /// variables, whose every access was checked for exclusivity at run time). It holds the records,
+    /// not a `Finding`: a `Finding()` built as the default value, copied in and destroyed, then copied
+    /// out of the reader, cost ~1,050 instructions a DSN (bsd.mbox x3, 1,068 DSNs: the default
+    /// argument 0.63M, and the Finding's share of the reader's destroy).
     private struct StreamReader {
         /// The body the fields' ranges point into.
         let bytes: ArraySlice<UInt8>
-        var finding = Finding()
+        /// The recipients' records read so far.
+        var recipients: [RecipientFinding] = []
         var current: [DeliveryStatusFields.Field] = []
         // Whether `current` holds a Final-Recipient / an Original-Recipient field.
         var hasFinal = false
@@ -126,8 +131,8 @@ struct RFC3464Recognizer: Recognizer {
 
         mutating func flush() {
             if hasFinal || hasOriginal, let r = readRecipient(current, in: bytes) {
-                finding.recipients.append(r)
-            } else if finding.recipients.isEmpty {
+                recipients.append(r)
+            } else if recipients.isEmpty {
                 perMessage += current
             }
             current.removeAll(keepingCapacity: true)
