@@ -208,14 +208,39 @@ struct RFC3464Recognizer: Recognizer {
         }
         if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta], in: bytes).value }
         if let d = first(.diagnosticCode) {
-            let typed = TypedValue(fields[d], in: bytes)
-            r.diagnosticType = typed.type?.uppercased()
-            r.diagnostic = r.diagnostic.isEmpty ? typed.value : r.diagnostic + " " + typed.value
+            let (type, value) = diagnosticCode(fields[d], in: bytes)
+            r.diagnosticType = type
+            r.diagnostic = r.diagnostic.isEmpty ? value : r.diagnostic + " " + value
         }
         r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].trimmedValue(in: bytes) }
         r.finalLogID = first(.finalLogID).map { fields[$0].trimmedValue(in: bytes) }
         r.willRetryUntil = first(.willRetryUntil).map { fields[$0].trimmedValue(in: bytes) }
         return r
+    }
+
+    /// A `Diagnostic-Code` field's upper-cased type (nil when none) and value: `TypedValue(field, in:)`
+    /// with `type?.uppercased()`, an ASCII type upper-cased from its bytes (the type lower-cased into
+    /// a String, then `uppercased()`, cost ~250 instructions a field: bsd.mbox x3, 1,029 fields).
+    static func diagnosticCode(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) -> (type: String?, value: String) {
+        guard field.isASCII else {
+            let typed = TypedValue(field.value(in: bytes))
+            return (typed.type?.uppercased(), typed.value)
+        }
+        let valueBytes = field.valueBytes(in: bytes)
+        let parts = TypedValue.asciiParts(valueBytes)
+        let value = String(decoding: valueBytes[parts.value], as: UTF8.self)
+        guard let type = parts.type else { return (nil, value) }
+        let typeBytes = valueBytes[type]
+        // Type bytes are ASCII letters, digits, `-`, `.` and `_`: only a-z change.
+        let upper = String(unsafeUninitializedCapacity: typeBytes.count) { out in
+            var k = 0
+            for b in typeBytes {
+                out[k] = b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b
+                k += 1
+            }
+            return k
+        }
+        return (upper, value)
     }
 
     /// The `Status:` value of ASCII bytes: the code of its first token ("5.1.1", "5.1.1 (bad
