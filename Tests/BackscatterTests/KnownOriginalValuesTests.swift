@@ -25,7 +25,7 @@ struct KnownOriginalValuesTests {
         #expect(reader.observe(parsed, report: report, known: values) == reader.observe(parsed, report: report))
         // With the notice's From as the scan's record read it too.
         let (from, shapedFrom) = HeaderValues.firstAddressAndShape(parsed.headers, "from")
-        #expect(from == HeaderValues.firstAddress(parsed.headers, "from"))
+        #expect(from == HeaderValues.firstAddressAndShape(parsed.headers, "from").address)
         #expect(reader.observe(parsed, report: report, known: values, shapedNoticeFrom: shapedFrom)
                 == reader.observe(parsed, report: report))
     }

@@ -38,33 +38,46 @@ enum HeaderValues {
         return out
     }
 
-    /// The first address of `name`, or the field's decoded text when it holds no address.
-    static func firstAddress(_ headers: HeaderSection, _ name: String) -> String? {
-        firstAddressAndShape(headers, name).address
-    }
-
-    /// `firstAddress(headers, name)`, and the first field's address when its value is of a shape
+    /// The first address of `name` (or the first field's decoded text when none holds an address),
+    /// and the first field's address when its value is of a shape
     /// `AddressParser.singleAddressString` reads alike (the observation reads the notice's From with it:
     /// sisimai bsd mbox x3, 1,857 values read a second time).
     static func firstAddressAndShape(_ headers: HeaderSection, _ name: String) -> (address: String?, shapedFirst: String?) {
-        var address: String? = nil
-        var shapedFirst: String? = nil
-        var firstValue: ByteSlice? = nil
-        headers.forEachUnfoldedValue(named: name) { value in
+        var reading = FirstAddressReading()
+        headers.forEachUnfoldedValue(named: name) { reading.read($0) }
+        return (reading.address, reading.shapedFirst)
+    }
+
+    /// The first address among a field's values, read value by value (the rule shared by
+    /// `firstAddressAndShape` and the one walk of `original`): the first value that holds an address
+    /// gives it; when none does, the first value's decoded text.
+    struct FirstAddressReading {
+        /// The first value's address when its shape reads alike in `AddressParser.singleAddressString`.
+        private(set) var shapedFirst: String? = nil
+        private var found: String? = nil
+        private var firstValue: ByteSlice? = nil
+
+        /// Reads the field's next value; false once an address is found (no later value counts).
+        mutating func read(_ value: ByteSlice) -> Bool {
+            guard found == nil else { return false }
             if firstValue == nil {
                 firstValue = value
-                let (found, shaped) = AddressParser.firstAddressStringAndShape(value)
-                address = found
-                if shaped { shapedFirst = found }
+                let (address, shaped) = AddressParser.firstAddressStringAndShape(value)
+                found = address
+                if shaped { shapedFirst = address }
             } else {
-                address = AddressParser.firstAddressString(value)
+                found = AddressParser.firstAddressString(value)
             }
-            return address == nil
+            return found == nil
         }
-        if let address { return (address, shapedFirst) }
-        guard let firstValue else { return (nil, nil) }
-        let text = EncodedWords.decode(firstValue)
-        return (text.isEmpty ? nil : text, nil)
+
+        /// The address found, or the first value's decoded text when none held one (nil when empty).
+        var address: String? {
+            if let found { return found }
+            guard let firstValue else { return nil }
+            let text = EncodedWords.decode(firstValue)
+            return text.isEmpty ? nil : text
+        }
     }
 
     /// The Date field.
@@ -94,12 +107,10 @@ enum HeaderValues {
         // bsd.mbox x3); each value is what those give.
         var subjectText: String? = nil
         var date: MailDate? = nil
-        var fromAddress: String? = nil
-        var firstFrom: ByteSlice? = nil
+        var from = FirstAddressReading()
         var to: [String] = []
-        // For the observation (`OriginalHeaderValues`): the first From's address when it was of a shape
-        // `AddressParser.singleAddressString` reads alike, and the To fields' `addressCount` sum.
-        var shapedFromAddress: String? = nil
+        // For the observation (`OriginalHeaderValues`): the To fields' `addressCount` sum (and, in
+        // `from`, the first From's address when of a shape `AddressParser.singleAddressString` reads alike).
         var toAddressCount = 0
         var received: [String] = []
         headers.forEachUnfoldedValue(in: originalNames) { name, value in
@@ -107,17 +118,7 @@ enum HeaderValues {
             case 0: out.messageId = MessageIDParser.parseBracketed(value)
             case 1: subjectText = EncodedWords.decode(value)
             case 2: date = MailDate.parse(value)
-            case 3:
-                // `firstAddress`: the first From that holds an address gives it.
-                guard fromAddress == nil else { break }
-                if firstFrom == nil {
-                    firstFrom = value
-                    let (address, shaped) = AddressParser.firstAddressStringAndShape(value)
-                    fromAddress = address
-                    if shaped { shapedFromAddress = address }
-                } else {
-                    fromAddress = AddressParser.firstAddressString(value)
-                }
+            case 3: _ = from.read(value)
             case 4:
                 let (found, count) = AddressParser.addressStringsAndCount(value)
                 toAddressCount += count
@@ -125,16 +126,11 @@ enum HeaderValues {
             default: received.append(value.utf8String)   // `HeaderField.valueString`
             }
         }
-        if fromAddress == nil, let firstFrom {
-            // `firstAddress`: no From holds an address; the first one's decoded text, if any.
-            let text = EncodedWords.decode(firstFrom)
-            fromAddress = text.isEmpty ? nil : text
-        }
-        out.from = fromAddress
+        out.from = from.address
         out.to = to
         out.subject = subjectText
         out.date = date.map(\.iso8601)
-        values = OriginalHeaderValues(subject: out.subject, date: date, shapedFromAddress: shapedFromAddress,
+        values = OriginalHeaderValues(subject: out.subject, date: date, shapedFromAddress: from.shapedFirst,
                                       toAddressCount: toAddressCount)
         out.received = received
         return out
