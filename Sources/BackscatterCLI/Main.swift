@@ -12,8 +12,9 @@ import Darwin
 /// Memory comes from mimalloc, linked into this executable (`CMimalloc`): it serves the many small,
 /// short-lived blocks of a scan with fewer instructions than glibc's malloc (bsd.mbox x3 630.7M -> 606.4M)
 /// and needs no settings to keep freed pages for the next batch, as glibc's did (`mallopt`, removed):
-/// backscatter-dev `--no-classify` 3,730 page faults against 3,850; with the profile, two jobs,
-/// 6,000-6,700 against 5,300.
+/// backscatter-dev `--no-classify` 3,730 page faults (`/usr/bin/time`, 2026-11-30) against the 3,850
+/// glibc with those settings gave (Benchmarks/README.md); with the profile, two jobs, 6,000-6,700
+/// against 5,323.
 @main
 enum Main {
     static func main() {

@@ -48,6 +48,18 @@ import TestSupport
         }
     }
 
+    /// A bad value of an enum option names the values (`LiteralChoice` gives the lists the parser's
+    /// reflection gave; the help golden files hold the `(values: ...)` lines).
+    @Test func badOptionValuesNameTheChoices() throws {
+        for (option, value, choices) in [("--color", "sometimes", "'auto', 'always' or 'never'"),
+                                         ("--format", "xml", "'text', 'jsonl', 'csv' or 'html'"),
+                                         ("--only", "all", "'backscatter', 'legitimate', 'uncertain' or 'bounces'")] {
+            let result = try CLI.run(["scan", option, value, Self.example])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("Please provide one of \(choices)."), "\(option): \(result.stderr)")
+        }
+    }
+
     @Test func jsonLinesAreOneValidObjectPerMessageInInputOrder() throws {
         let result = try CLI.run(["scan", "--format", "jsonl", "--jobs", "3", Self.example, "Fixtures/cli/control-chars.eml"])
         #expect(result.status == 1)

@@ -154,7 +154,7 @@ public struct ObservationReader: Sendable {
         var received: ByteSlice?, date: ByteSlice?, xOriginalTo: ByteSlice?, deliveredTo: ByteSlice?
         var to: ByteSlice?, from: ByteSlice?, returnPath: ByteSlice?, replyTo: ByteSlice?
 
-        /// Keeps the first field of `name` (`forEachField(in:)` hands over only the first of each).
+        /// Keeps the first field of `name` (`forEachFieldInPlace(in:)` hands over only the first of each).
         mutating func take(_ name: NoticeField, _ field: HeaderFieldInPlace) {
             switch name {
             case .received: received = field.rawValue
