@@ -12,7 +12,7 @@ enum HostShape {
         "wireless", "wlan", "mobile", "cm", "modem", "subs", "static", "bb", "home", "in-addr",
     ]
 
-    /// `dynamicLabels` as bytes, for comparing labels where they are.
+    /// `dynamicLabels` as bytes, for `looksDynamicByArrays`.
     private static let dynamicLabelBytes: [[UInt8]] = dynamicLabels.map { Array($0.utf8) }
 
     /// Whether `name` looks like a generic name for `ip`: two or more of its octets appear in it, or it
@@ -26,21 +26,48 @@ enum HostShape {
     }
 
     /// `looksDynamic` of the bytes of a name and of an address's text.
+    ///
+    /// The name is read once for the octets (each of its digit runs compared with the four octets,
+    /// where each octet searched the whole name) and each label's letters are looked up as packed
+    /// integers (`dynamicLabelKeys`, where the list of arrays was walked and zipped for each label):
+    /// on sisimai bsd x3, 1.43M -> 0.77M instructions over 444 names.
     static func looksDynamic(name: UnsafeBufferPointer<UInt8>, ip: UnsafeBufferPointer<UInt8>) -> Bool {
         // Reverse-DNS names are ASCII (IDNA); a byte >= 0x80 counts as a letter, so a label with
         // non-ASCII letters never matches the (ASCII) list.
-        // The octets: exactly four non-empty runs between dots, each looked for among the name's runs
-        // of digits (loops over the bytes: closures that kept counts were each a heap box).
-        var octetCount = 0, hits = 0
+        // The octets: exactly four non-empty runs between dots.
+        var octets = (0..<0, 0..<0, 0..<0, 0..<0)
+        var octetCount = 0
         var start = 0
         for i in 0...ip.count where i == ip.count || ip[i] == ASCII.dot {
             if i > start {
+                switch octetCount {
+                case 0: octets.0 = start..<i
+                case 1: octets.1 = start..<i
+                case 2: octets.2 = start..<i
+                case 3: octets.3 = start..<i
+                default: break
+                }
                 octetCount += 1
-                if octetCount <= 4, appearsAsDigitRun(start..<i, of: ip, in: name) { hits += 1 }
             }
             start = i + 1
         }
-        if octetCount == 4, hits >= 2 { return true }
+        if octetCount == 4 {
+            // Each octet that is one of the name's runs of digits, whole, is a hit (an octet counts
+            // once, however many runs equal it; two equal octets count twice).
+            var hit: UInt8 = 0  // one bit per octet
+            start = 0
+            for i in 0...name.count where i == name.count || !ASCII.isDigit(name[i]) {
+                let length = i - start
+                if length > 0 {
+                    if hit & 1 == 0, equal(name, start, ip, octets.0, length) { hit |= 1 }
+                    if hit & 2 == 0, equal(name, start, ip, octets.1, length) { hit |= 2 }
+                    if hit & 4 == 0, equal(name, start, ip, octets.2, length) { hit |= 4 }
+                    if hit & 8 == 0, equal(name, start, ip, octets.3, length) { hit |= 8 }
+                    if hit.nonzeroBitCount >= 2 { return true }
+                }
+                start = i + 1
+            }
+        }
         // Hex or decimal rendering of the whole address as one token.
         var labelCount = 0
         start = 0
@@ -59,11 +86,10 @@ enum HostShape {
             guard seen <= labelCount - 2 else { break }
             var end = start
             while end < i, ASCII.isAlpha(name[end]) || name[end] >= 0x80 { end += 1 }
-            let letters = start..<end
-            guard letters.count >= 2 || i - start > letters.count else { continue }
-            if dynamicLabelBytes.contains(where: { $0.count == letters.count && zip($0, name[letters]).allSatisfy { $0 == ASCII.lowercased($1) } }) {
-                return true
-            }
+            // (The list's labels are 2 to 16 letters.)
+            let count = end - start
+            guard count >= 2, count <= 16 else { continue }
+            if isDynamicLabel(PackedLabel(UnsafeBufferPointer(rebasing: name[start..<end]))) { return true }
         }
         return false
     }
@@ -72,19 +98,42 @@ enum HostShape {
     @inline(__always)
     private static func isLabelSeparator(_ b: UInt8) -> Bool { b == ASCII.dot || b == ASCII.hyphen || b == UInt8(ascii: "_") }
 
-    /// Whether `ip[octet]` is one of the runs of digits of `name`, whole.
-    private static func appearsAsDigitRun(_ octet: Range<Int>, of ip: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>) -> Bool {
-        let length = octet.count
-        var start = 0
-        for i in 0...name.count where i == name.count || !ASCII.isDigit(name[i]) {
-            if i - start == length {
-                var same = true
-                for j in 0..<length where name[start + j] != ip[octet.lowerBound + j] { same = false; break }
-                if same { return true }
+    /// Whether `name[start..<start + length]` is `ip[octet]` (`octet` within `ip`, the run within `name`).
+    @inline(__always)
+    private static func equal(_ name: UnsafeBufferPointer<UInt8>, _ start: Int, _ ip: UnsafeBufferPointer<UInt8>,
+                              _ octet: Range<Int>, _ length: Int) -> Bool {
+        guard octet.count == length else { return false }
+        for j in 0..<length where name[start + j] != ip[octet.lowerBound + j] { return false }
+        return true
+    }
+
+    /// Up to 16 bytes, ASCII letters lower-cased (`ASCII.lowercased`), packed little-endian, and their
+    /// count: equal when the lower-cased byte strings are.
+    struct PackedLabel: Equatable {
+        var low: UInt64 = 0, high: UInt64 = 0, count: Int
+
+        /// Packs `bytes` (at most 16).
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            count = bytes.count
+            for k in 0..<Swift.min(count, 8) { low |= UInt64(ASCII.lowercased(bytes[k])) &<< UInt64(8 &* k) }
+            if count > 8 {
+                for k in 8..<Swift.min(count, 16) { high |= UInt64(ASCII.lowercased(bytes[k])) &<< UInt64(8 &* (k &- 8)) }
             }
-            start = i + 1
         }
-        return false
+    }
+
+    /// `dynamicLabels` packed (all lower-case ASCII, 2 to 16 letters).
+    private static let dynamicLabelKeys: [PackedLabel] = dynamicLabels.map { label in
+        var label = label
+        return label.withUTF8 { PackedLabel($0) }
+    }
+
+    /// Whether a label's packed letters are one of `dynamicLabels`.
+    private static func isDynamicLabel(_ key: PackedLabel) -> Bool {
+        dynamicLabelKeys.withUnsafeBufferPointer { keys in
+            for k in keys where k.low == key.low && k.high == key.high && k.count == key.count { return true }
+            return false
+        }
     }
 
     /// `looksDynamic` on arrays of the bytes and of the pieces: the definition, for the tests.
