@@ -538,3 +538,36 @@ struct ReferenceDateScanner {
         }
     }
 }
+
+/// `MailDate.iso8601` writes each field at its fixed place: the same text as the fields' padded
+/// decimal Strings joined, over many instants and offsets (year 0 to 9999, both signs, minutes).
+@Suite struct ISO8601WriterTests {
+    private static func joined(_ date: MailDate) -> String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let local = date.secondsSince1970 + Int64(date.utcOffsetMinutes * 60)
+        var days = local / 86_400, rest = local % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let (y, m, d) = CivilCalendar.civilFromDays(days)
+        let offset = abs(date.utcOffsetMinutes)
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(rest / 3600), 2) + ":" + pad(Int(rest % 3600 / 60), 2)
+            + ":" + pad(Int(rest % 60), 2) + (date.utcOffsetMinutes < 0 ? "-" : "+") + pad(offset / 60, 2) + ":" + pad(offset % 60, 2)
+    }
+
+    @Test func writesTheFieldsPadded() {
+        var generator = SplitMix64(seed: 8_601)
+        // 0000-01-01 to 9999-12-31, as seconds since 1970 (local time within the range too).
+        let first: Int64 = -62_167_219_200 + 86_400 * 2, last: Int64 = 253_402_300_799 - 86_400 * 2
+        var instants: [Int64] = [0, -1, 86_399, 86_400, 951_782_400, first, last]
+        for _ in 0..<5_000 { instants.append(Int64.random(in: first...last, using: &generator)) }
+        for seconds in instants {
+            for offset in [0, 1, -1, 59, -59, 60, 330, -210, 24 * 60, -24 * 60, Int.random(in: -1440...1440, using: &generator)] {
+                let date = MailDate(secondsSince1970: seconds, utcOffsetMinutes: offset)
+                #expect(date.iso8601 == Self.joined(date), "\(seconds) \(offset)")
+            }
+        }
+        #expect(MailDate(secondsSince1970: 0, utcOffsetMinutes: -90).iso8601 == "1969-12-31T22:30:00-01:30")
+    }
+}

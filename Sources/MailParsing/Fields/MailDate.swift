@@ -38,22 +38,25 @@ public struct MailDate: Sendable, Hashable {
         let offset = abs(utcOffsetMinutes)
         if (0...9999).contains(y), offset / 60 < 100 {
             // The usual case, written digit by digit into one 25-byte string (the concatenation of
-            // eleven padded Strings below cost ~10,000 instructions a date).
+            // eleven padded Strings below cost ~10,000 instructions a date). Each pair of digits is
+            // stored at its fixed place through the buffer's address (a nested function that moved a
+            // captured count was ~38 instructions a pair: iso8601 3.27M -> 2.16M for the 3,333 dates
+            // of the sisimai bsd mbox x3). Every value written is 0...99 (checked above for the year and
+            // the offset's hours; a civil date's and a time of day's fields are so).
+            let hours = Int(rest / 3600), minutes = Int(rest % 3600 / 60), seconds = Int(rest % 60)
+            let signByte = utcOffsetMinutes < 0 ? ASCII.hyphen : UInt8(ascii: "+")
             return String(unsafeUninitializedCapacity: 25) { out in
-                var n = 0
-                func digits(_ value: Int) {
-                    out[n] = UInt8(ascii: "0") + UInt8(value / 10)
-                    out[n + 1] = UInt8(ascii: "0") + UInt8(value % 10)
-                    n += 2
+                guard out.count >= 25, let p = out.baseAddress else { return 0 }
+                @inline(__always) func pair(_ value: Int, at k: Int) {
+                    let v = UInt8(truncatingIfNeeded: value)
+                    p[k] = ASCII.zero &+ v / 10
+                    p[k + 1] = ASCII.zero &+ v % 10
                 }
-                func put(_ separator: Unicode.Scalar) {
-                    out[n] = UInt8(ascii: separator)
-                    n += 1
-                }
-                digits(y / 100); digits(y % 100); put("-"); digits(m); put("-"); digits(d); put("T")
-                digits(Int(rest / 3600)); put(":"); digits(Int(rest % 3600 / 60)); put(":"); digits(Int(rest % 60))
-                put(utcOffsetMinutes < 0 ? "-" : "+"); digits(offset / 60); put(":"); digits(offset % 60)
-                return n
+                pair(y / 100, at: 0); pair(y % 100, at: 2); p[4] = ASCII.hyphen; pair(m, at: 5); p[7] = ASCII.hyphen
+                pair(d, at: 8); p[10] = UInt8(ascii: "T"); pair(hours, at: 11); p[13] = ASCII.colon
+                pair(minutes, at: 14); p[16] = ASCII.colon; pair(seconds, at: 17); p[19] = signByte
+                pair(offset / 60, at: 20); p[22] = ASCII.colon; pair(offset % 60, at: 23)
+                return 25
             }
         }
         return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(rest / 3600), 2) + ":"
