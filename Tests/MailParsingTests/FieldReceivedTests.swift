@@ -742,4 +742,22 @@ enum ReceivedReference {
             #expect(read == expected, "\(text)")
         }
     }
+
+    /// A folded stamp's date most often starts its own line (`...;\r\n\tMon, ...`): white space with
+    /// line ends before it, passed over before the canonical reader, reads as the unfolded text.
+    @Test func leadingLineEndsReadAsUnfolded() {
+        var random = SplitMix64(seed: 0x1EAD)
+        let dates = ["Mon, 1 Jan 2024 10:00:00 +0000 (UTC)", "29 Apr 2013 04:00:00 -0000", "Wed Feb  9 10:00 MET 2005",
+                     "1 Jan 2024 10:00:00 +0000 (UTC", "(x) 1 Jan 2024 10:00:00 +0000", "Mon, 31 Feb 2024 10:00:00 +0000", ""]
+        let pieces: [[UInt8]] = [[0x0D], [0x0A], [0x0D, 0x0A], [0x20], [0x09], [0x0D, 0x0A, 0x09], [0x0A, 0x0A]]
+        for round in 0..<3_000 {
+            var text: [UInt8] = []
+            for _ in 0..<random.below(5) { text += pieces[random.below(pieces.count)] }
+            text += Array(dates[round % dates.count].utf8)
+            if random.below(3) == 0 { text.insert(contentsOf: pieces[random.below(pieces.count)], at: random.below(text.count + 1)) }
+            let expected = MailDate.parse(text.filter { $0 != 0x0D && $0 != 0x0A }[...])
+            let read = text.withUnsafeBufferPointer { ReceivedField.readDate($0) }
+            #expect(read == expected, "\(text)")
+        }
+    }
 }

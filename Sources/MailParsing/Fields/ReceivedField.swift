@@ -229,7 +229,14 @@ public struct ReceivedField: Sendable {
         // nowhere but inside its trailing comment, which it passes over, and that comment unfolded
         // reads the same. When it fails it has set nothing. (Each date searched for a line end first:
         // readDate 4.06M -> 3.80M for the 3,990 dates of the sisimai bsd mbox x3.)
-        if scanner.scanCanonical(text) { return scanner.result() }
+        // The white space before the date passed over first, line ends too: a folded stamp's date most
+        // often starts a line of its own (`...;\r\n\tMon, 1 ...`), and its blanks are all the unfolded
+        // one has there, which the canonical reader passes over. (Those dates were copied without
+        // their line ends and read again: readDate 3.80M -> 3.54M for the 3,990 dates of the
+        // sisimai bsd mbox x3, 1,146 of them folded so.)
+        var lead = 0
+        while lead < text.count, ASCII.isWhitespaceOrNewline(text[lead]) { lead += 1 }
+        if scanner.scanCanonical(UnsafeBufferPointer(rebasing: text[lead...])) { return scanner.result() }
         // Most other date parts hold no line end (the value was unfolded): read in place.
         if nextLineEnd(text, from: 0) == text.count {
             scanner.scan(text)
