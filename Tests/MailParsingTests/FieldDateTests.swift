@@ -526,6 +526,31 @@ struct ReferenceDateScanner {
         #expect(fields("Mon, 30 Nov 2026 09:23:58 +0000 (a(b))", canonical: true) == nil)
     }
 
+    /// The fixed-layout reader inside the canonical one (`readFixedLayout`) with one byte of a date
+    /// replaced at each place: what the canonical reader reads is what the general scan reads (a
+    /// replaced month letter, `@` and `[` and `{` next to the letters' cases, digits, blanks, a line end, NUL;
+    /// bytes that are not UTF-8 are left out, as `fields` reads a String).
+    @Test func oneByteReplacedReadsAlike() {
+        let replacements: [UInt8] = Array("09aAzZ@[`{:+- \t,(".utf8) + [0x80, 0xFF, 0x0A, 0x00]
+        for date in ["Mon, 30 Nov 2026 09:23:58 +0000 (UTC)", "1 Jan 2024 10:00:00 -0330", " 9 Dec 1999 23:59:59 +2359 "] {
+            let bytes = Array(date.utf8)
+            var read = 0
+            for k in 0..<bytes.count {
+                for b in replacements {
+                    var changed = bytes
+                    changed[k] = b
+                    let text = String(decoding: changed, as: UTF8.self)
+                    guard Array(text.utf8) == changed else { continue }
+                    if let canonical = fields(text, canonical: true) {
+                        #expect(canonical == fields(text, canonical: false), "\(text.debugDescription)")
+                        read += 1
+                    }
+                }
+            }
+            #expect(read > bytes.count)
+        }
+    }
+
     /// A value cut anywhere is read by neither reader past its end (guards against reading out of bounds).
     @Test func everyPrefixIsReadSafely() {
         let full = "Mon, 30 Nov 2026 09:23:58 +0000 (UTC)"
