@@ -551,6 +551,21 @@ struct ReferenceDateScanner {
         }
     }
 
+    /// The fixed layout is read where it is, and only there.
+    @Test func fixedLayoutReadsTheCommonForm() {
+        func fixed(_ text: String) -> [Int]? {
+            Array(text.utf8).withUnsafeBufferPointer { v in
+                DateScanner.readFixedLayout(v, dayAt: 0).map { [$0.day, $0.month, $0.year, $0.hour, $0.minute, $0.second, $0.zoneSign, $0.zoneHours, $0.zoneMinutes, $0.next] }
+            }
+        }
+        #expect(fixed("30 Nov 2026 09:23:58 +0130") == [30, 10, 2026, 9, 23, 58, 1, 1, 30, 26])
+        #expect(fixed("1 jan 1999 23:59:60 -2359 (UTC)") == [1, 0, 1999, 23, 59, 60, -1, 23, 59, 25])
+        #expect(fixed("30 Nov 2026 09:23:58 +013") == nil)
+        #expect(fixed("30 Nov 2026  09:23:58 +0130") == nil)
+        #expect(fixed("30 Nov 2026 09:23:5a +0130") == nil)
+        #expect(fixed("30 N@v 2026 09:23:58 +0130") == nil)
+    }
+
     /// A value cut anywhere is read by neither reader past its end (guards against reading out of bounds).
     @Test func everyPrefixIsReadSafely() {
         let full = "Mon, 30 Nov 2026 09:23:58 +0000 (UTC)"
