@@ -514,7 +514,7 @@ package final class BounceContext {
 
     /// A part's decoded text with CRLF and lone CR turned into LF.
     static func normalizedText(of part: MIMEPart) -> String {
-        normalizeLineEnds(part.decodedText())
+        part.decodedTextWithLFLineEnds()
     }
 
     static func normalizeLineEnds(_ s: String) -> String {

@@ -146,6 +146,18 @@ public struct MIMEPart: Sendable {
         }
     }
 
+    /// `decodedText()` with each CRLF and lone CR made LF (`TextDecoding.decodeTurningCRIntoLF`: one
+    /// String made, not a second one without the CRs).
+    package func decodedTextWithLFLineEnds() -> String {
+        let kind = CharsetName.resolve(contentType.charset)
+        switch transferEncoding {
+        case "base64", "quoted-printable":
+            return TextDecoding.decodeTurningCRIntoLF(decodedBody()[...], kind: kind)
+        default:
+            return TextDecoding.decodeTurningCRIntoLF(body, kind: kind)
+        }
+    }
+
     /// This part and all below it, depth-first, in document order.
     public func allParts() -> [MIMEPart] {
         var out: [MIMEPart] = []

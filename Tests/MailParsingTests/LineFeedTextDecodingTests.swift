@@ -1,0 +1,56 @@
+import Testing
+import TestSupport
+@testable import MailParsing
+
+/// `TextDecoding.decodeTurningCRIntoLF` (line ends made LF before decoding, for the byte-wise charsets)
+/// must give what decoding and then making the line ends LF gives.
+@Suite struct LineFeedTextDecodingTests {
+    /// The plain reading: decode, then each CRLF and lone CR made LF, scalar by scalar.
+    static func plain(_ bytes: [UInt8], _ kind: CharsetKind) -> String {
+        let text = CharsetDecoder.decode(bytes[...], kind: kind)
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\r" { out.append("\n"); afterCR = true; continue }
+            if scalar == "\n" && afterCR { afterCR = false; continue }
+            afterCR = false
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
+    static let kinds: [CharsetKind] = [.utf8, .ascii, .unknown, .windows1252, .utf16(bigEndian: nil), .iso2022JP,
+                                       .iconv("ISO-8859-2")]
+
+    /// Pieces whose joins make CR, LF and CRLF line ends, invalid and truncated UTF-8 next to CR and
+    /// LF, 8-bit windows-1252 bytes and valid multi-byte UTF-8.
+    static let pieces: [[UInt8]] = [
+        Array("text".utf8), [13], [10], [13, 10], [0xE2, 0x82, 0xAC], [0xE2, 0x82], [0xE2], [0x80], [0xC3, 0xA9],
+        [0xE9], [0xF0, 0x9F, 0x92, 0x90], [0xF0, 0x90, 0x80], [0xED, 0xA0, 0x80], [0x1B, 0x24, 0x42], [0x30, 0x42],
+        [0x1B, 0x28, 0x42], [0x00], [0xFF, 0xFE],
+    ]
+
+    @Test func agreesWithDecodingThenNormalising() {
+        var rng = SplitMix64(seed: 17)
+        var inputs: [[UInt8]] = [[], [13], [10], [13, 10], [13, 13], [10, 13], Array("a\r\nb\rc\n".utf8), [0xE2, 13, 10]]
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.below(9) { bytes += Self.pieces[rng.below(Self.pieces.count)] }
+            inputs.append(bytes)
+        }
+        for bytes in inputs {
+            for kind in Self.kinds {
+                #expect(TextDecoding.decodeTurningCRIntoLF(bytes[...], kind: kind) == Self.plain(bytes, kind),
+                        "\(bytes) as \(kind)")
+                // Byte for byte, not only canonically equal.
+                #expect(Array(TextDecoding.decodeTurningCRIntoLF(bytes[...], kind: kind).utf8) == Array(Self.plain(bytes, kind).utf8))
+            }
+        }
+    }
+
+    @Test func partReadsItsTransferEncodingAndCharset() {
+        let message = Array("Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\nline=0D=0Atwo\r\n".utf8)
+        let parsed = ParsedMessage(parsing: message[...])
+        #expect(parsed.root.decodedTextWithLFLineEnds() == "café\nline\ntwo\n")
+    }
+}
