@@ -293,10 +293,12 @@ package final class BounceContext {
         var deliveryStatus: [MIMEPart] = []
         var feedbackReport: MIMEPart? = nil
         for part in parts {
-            let type = part.contentType
-            if BounceContext.isDeliveryStatus(type) {
+            // The media type only (`contentType` copied the parameters too: bsd.mbox x3, 7,275 parts).
+            let (type, subtype) = part.mediaType
+            guard type == "message" else { continue }
+            if subtype == "delivery-status" || subtype == "global-delivery-status" {
                 deliveryStatus.append(part)
-            } else if feedbackReport == nil && type.is("message", "feedback-report") {
+            } else if feedbackReport == nil && subtype == "feedback-report" {
                 feedbackReport = part
             }
         }

@@ -94,6 +94,13 @@ public struct MIMEPart: Sendable {
         set { update { $0.depth = newValue } }
     }
 
+    /// `contentType.type` and `contentType.subtype`, read without a copy of the whole content type
+    /// (its parameters retained and released) as `contentType` makes: for the walks that only ask a
+    /// part's media type.
+    package var mediaType: (type: String, subtype: String) {
+        (storage.fields.contentType.type, storage.fields.contentType.subtype)
+    }
+
     /// Whether this is a multipart with children.
     public var isMultipart: Bool { contentType.type == "multipart" }
 
