@@ -486,10 +486,13 @@ package final class BounceContext {
     /// Appends the text of the leaves under `part` to `out` (see `text`), up to the returned original.
     private func collect(_ part: MIMEPart, into out: inout String, stop: inout Bool) {
         if stop { return }
-        if part.isMultipart {
-            if part.contentType.subtype == "alternative" {
+        // The media type read once, without the parameters (`isMultipart`, `isEncapsulating` and
+        // `contentType` each copied the whole content type).
+        let (type, subtype) = part.mediaType
+        if type == "multipart" {
+            if subtype == "alternative" {
                 // RFC 2046 §5.1.4: the last alternative is the richest; we want the plainest.
-                if let plain = part.parts.first(where: { $0.contentType.is("text", "plain") }) {
+                if let plain = part.parts.first(where: { $0.mediaType == ("text", "plain") }) {
                     collect(plain, into: &out, stop: &stop)
                 } else if let first = part.parts.first {
                     collect(first, into: &out, stop: &stop)
@@ -499,17 +502,16 @@ package final class BounceContext {
             for child in part.parts { collect(child, into: &out, stop: &stop) }
             return
         }
-        if part.isEncapsulating { stop = true; return }
-        let type = part.contentType
-        if type.type == "text" {
+        if MIMEPart.isEncapsulating(type, subtype) { stop = true; return }
+        if type == "text" {
             var t = BounceContext.normalizedText(of: part)
-            if type.subtype == "html" { t = HTMLText.strip(t) }
+            if subtype == "html" { t = HTMLText.strip(t) }
             if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
             out += t
             if !out.hasSuffix("\n") { out += "\n" }
-        } else if type.type == "message" && (type.subtype == "delivery-status" || type.subtype == "global-delivery-status" || type.subtype == "feedback-report") {
+        } else if type == "message" && (subtype == "delivery-status" || subtype == "global-delivery-status" || subtype == "feedback-report") {
             if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
-            out += type.subtype == "feedback-report" ? BounceContext.normalizedText(of: part) : deliveryStatusText(of: part)
+            out += subtype == "feedback-report" ? BounceContext.normalizedText(of: part) : deliveryStatusText(of: part)
             if !out.hasSuffix("\n") { out += "\n" }
         }
     }

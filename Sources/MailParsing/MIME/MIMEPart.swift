@@ -115,9 +115,14 @@ public struct MIMEPart: Sendable {
     }
 
     package static func isEncapsulatingType(_ type: ContentType) -> Bool {
-        (type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global"
-            || type.subtype == "global-headers" || type.subtype == "rfc822-headers"))
-            || (type.type == "text" && type.subtype == "rfc822-headers")
+        isEncapsulating(type.type, type.subtype)
+    }
+
+    /// Whether the media type `type/subtype` (lower case) carries a message or a message's header section.
+    package static func isEncapsulating(_ type: String, _ subtype: String) -> Bool {
+        (type == "message" && (subtype == "rfc822" || subtype == "global"
+            || subtype == "global-headers" || subtype == "rfc822-headers"))
+            || (type == "text" && subtype == "rfc822-headers")
     }
 
     /// Whether the type holds only a header section (text/rfc822-headers, message/global-headers).
