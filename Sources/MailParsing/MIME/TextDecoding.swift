@@ -42,7 +42,8 @@ extension TextDecoding {
     /// UTF-8, US-ASCII, unlabelled and windows-1252 bytes are decoded byte-wise over ASCII (CR and LF
     /// are themselves, and no invalid sequence is cut short or made whole by the change, as both are
     /// ASCII): their line ends are made LF before decoding, so that one String is made, not a String
-    /// decoded and then a second without its CRs. Other charsets are decoded first.
+    /// decoded and then a second without its CRs (bsd.mbox x3: `BounceContext.text` 24.97M -> 24.53M
+    /// instructions, 405 texts with CRs). Other charsets are decoded first.
     package static func decodeTurningCRIntoLF(_ bytes: ByteSlice, kind: CharsetKind) -> String {
         switch kind {
         case .utf8, .ascii, .unknown, .windows1252:
