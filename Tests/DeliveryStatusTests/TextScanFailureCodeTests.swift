@@ -1,0 +1,33 @@
+import Testing
+import TestSupport
+@testable import DeliveryStatus
+import BytePatterns
+
+/// `TextScan.hasFailureCode(_:)` against the pattern set it replaced (`TextScan.failureCodes`).
+@Suite struct TextScanFailureCodeTests {
+    /// Texts of digits, dots, code-like runs, letters, `_`, blanks, line ends (LF, CR, CRLF, a final
+    /// LF) and 8-bit bytes, so that codes sit at the start, the end, before a final LF and inside words.
+    @Test func agreesWithThePatternSet() {
+        let pieces = ["2", "4", "5", "3", "0", "9", ".", "..", "5.1.1", "4.7.0", "2.0.0", "5.1.10", "5.1.100", "5.1.1000",
+                      "5.10.1", "5.1000.1", "550", "421", "4000", "250", "55", " ", "-", "\n", "\r", "\r\n", "\t", "a", "Z",
+                      "_", "#", "(", ")", ":", "x550", "550x", "5.1.1a", "ü", "\u{FF}", "\u{212A}", "smtp", "said:"]
+        var generator = SplitMix64(seed: 3463)  // seeded: every run reads the same inputs
+        var matched = 0
+        for _ in 0..<60_000 {
+            let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let expected = TextScan.failureCodes.hasMatch(in: text)
+            #expect(TextScan.hasFailureCode(text) == expected, "\(text.debugDescription)")
+            if expected { matched += 1 }
+        }
+        #expect(matched > 10_000)
+    }
+
+    /// The edges of each alternative, one by one.
+    @Test func edges() {
+        for text in ["", "5", "55", "550", "550\n", "550\n\n", "550\r\n", "550 ", "550-", "550x", "x550 ", ".550 ", "1550 ",
+                     "a550 ", "_550 ", "(550)", "5.1.1", "5.1.1\n", "a5.1.1", "_5.1.1", "5.1.1_", "5.1.1.", "5.1.", "5..1",
+                     "3.1.1", "5.1.1234", "5.1234.1", ".5.1.1", "x 4.4.7 y", "250 ok", "450 ", "4.50"] {
+            #expect(TextScan.hasFailureCode(text) == TextScan.failureCodes.hasMatch(in: text), "\(text.debugDescription)")
+        }
+    }
+}
