@@ -127,6 +127,11 @@ enum OriginalLocator {
             /// the mask of those bytes: compared with a lower-cased word of the text first.
             var head: UInt64 = 0
             var headMask: UInt64 = 0
+            /// The (at most eight) bytes just before the anchor word, the last in the word's top byte, and
+            /// their mask: compared with the lower-cased eight bytes before the place of an anchor once
+            /// for all the markers of the word.
+            var beforeAnchor: UInt64 = 0
+            var beforeAnchorMask: UInt64 = 0
 
             init(_ bytes: [UInt8], start: Int, anchorOffset: Int) {
                 self.start = start
@@ -135,6 +140,10 @@ enum OriginalLocator {
                 for (j, byte) in bytes.prefix(8).enumerated() {
                     head |= UInt64(byte) << UInt64(8 * j)
                     headMask |= 0xFF << UInt64(8 * j)
+                }
+                for k in 0..<min(8, anchorOffset) {
+                    beforeAnchor |= UInt64(bytes[anchorOffset - 1 - k]) << UInt64(8 * (7 - k))
+                    beforeAnchorMask |= 0xFF << UInt64(8 * (7 - k))
                 }
             }
         }
@@ -209,11 +218,20 @@ enum OriginalLocator {
             case UInt8(ascii: "b"): word = 2
             default: return
             }
+            // The eight bytes before the place, lower-cased once: a marker whose bytes before its anchor
+            // word differ from them cannot start there (each marker of "messag" was compared at its own
+            // start: bsd.mbox x3, `tryMarkers` 2.77M -> 2.00M over 7,620 places).
+            var beforePlace: UInt64 = 0
+            let checksBefore = place >= 8
+            if checksBefore, let base = text.baseAddress {
+                beforePlace = ByteWord.lowercased(UInt64(littleEndian: UnsafeRawPointer(base + (place - 8)).loadUnaligned(as: UInt64.self)))
+            }
             bytes.withUnsafeBufferPointer { bytes in
                 entries.withUnsafeBufferPointer { entries in
                     guard hasPrefix(entries[word], bytes, in: text, at: place) else { return }
                     for e in firsts[word]..<firsts[word + 1] {
                         let entry = entries[e]
+                        if checksBefore && beforePlace & entry.beforeAnchorMask != entry.beforeAnchor { continue }
                         let start = place - entry.anchorOffset
                         if start >= 0, start < best, hasPrefix(entry, bytes, in: text, at: start) { best = start }
                     }
