@@ -31,6 +31,9 @@ struct GmailRecognizer: Recognizer {
     ]
 
     func recognize(_ context: BounceContext) -> Finding? {
+        // Nothing is read before a line starting "Delivery to the following recipient": a text without
+        // the phrase finds nothing, and is turned away before its lines are split.
+        guard context.text.contains("Delivery to the following recipient") else { return nil }
         var records: [RecipientFinding] = []
         var current = RecipientFinding(recipient: "")
         var started = false

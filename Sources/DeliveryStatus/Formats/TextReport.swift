@@ -32,6 +32,9 @@ enum TextReport {
     ///   - trimmingLeading: compare markers with the line's leading blanks removed.
     static func section(_ context: BounceContext, start: [String], stop: [String],
                         trimmingLeading: Bool = false) -> ArraySlice<Substring> {
+        // A line that begins with a start marker (after its leading blanks or not) holds it, and so does
+        // the text (no marker holds an LF): a text holding none is turned away before its lines are split.
+        if !start.isEmpty, LineSearch.firstOffset(ofAnyOf: start, in: context.text) == nil { return [] }
         let lines = context.lines
         var begin = lines.startIndex
         if !start.isEmpty {
