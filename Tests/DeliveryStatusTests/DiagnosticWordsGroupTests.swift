@@ -42,6 +42,21 @@ import TestSupport
     /// `Matches` keeps one bit per reason with a table, in a UInt64.
     @Test func everyReasonHasABit() {
         #expect(DiagnosticWords.groupReasons.count <= 64)
+        #expect(Reason.allCases.count <= 64)
+    }
+
+    /// `Reason.ordinal` (the bit `Matches` keeps for a reason) is the reason's place in `allCases`:
+    /// distinct for every reason, so no two tables share a bit.
+    @Test func ordinalIsThePlaceInAllCases() {
+        for (place, reason) in Reason.allCases.enumerated() { #expect(reason.ordinal == place, "\(reason)") }
+    }
+
+    /// The providers' "lower-casing makes ASCII" bit, found in the group's pass now, agrees with
+    /// `lowercasingAddsASCII` (the two characters alone and inside text; characters sharing their first bytes).
+    @Test(arguments: ["x \u{130} y", "\u{212A}", "kelvin \u{212A}", "\u{130}", "a\u{C4}b", "\u{E2}\u{84}", "plain text", "\u{100}\u{2100}"])
+    func lowercasingToASCIIIsFoundInThePass(text: String) {
+        let all = DiagnosticWords.Matches(text)
+        #expect((all.providers == .max) == DiagnosticWords.lowercasingAddsASCII(text))
     }
 
     /// A text that a phrase pattern matches, made by choosing among its groups' alternatives and

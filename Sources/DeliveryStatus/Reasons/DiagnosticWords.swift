@@ -25,10 +25,12 @@ enum DiagnosticWords {
     /// Which reasons' tables match `text`, all found in one pass (`PatternSetGroup`); the same
     /// answers as `matches(_:_:)` for each reason.
     struct Matches {
-        /// Bit `i` set: the table of `groupReasons[i]` matched (none for an empty text). Looked up by
-        /// the reason's place there: a `Set<Reason>` hashed each reason's raw value, a String (5.6M
-        /// instructions for bsd.mbox x3's 15,000 lookups and 1,400 insertions); bits rather than the
-        /// group's `[Bool]`, whose allocation at each text was 1.8M.
+        /// Bit `reason.ordinal` set: `reason`'s table matched (none for an empty text). Bits rather
+        /// than a `Set<Reason>`, which hashed each reason's raw value, a String (5.6M instructions for
+        /// bsd.mbox x3's 15,000 lookups and 1,400 insertions), or the group's `[Bool]`, whose
+        /// allocation at each text was 1.8M; numbered by the reason's `ordinal`, not its place in
+        /// `groupReasons`, which each `contains` and each text searched for (with its `swift_once`):
+        /// `ReasonDecision.decideWithTables` 3.65M and this closure 1.05M on bsd.mbox x3 before).
         private var hits: UInt64 = 0
         /// Bit `i` set: `RemoteHostRules.providers[i]`'s rule may decide, as one of its `words` occurs
         /// (ASCII letters compared without case); all bits when lower-casing the text would make ASCII
@@ -41,40 +43,93 @@ enum DiagnosticWords {
 
         init(_ text: String) {
             guard !text.isEmpty else { return }
-            let tableCount = DiagnosticWords.groupReasons.count
             (hits, providers, providerSuffixes) = DiagnosticWords.group.withMatches(in: text) { found -> (UInt64, UInt64, UInt64) in
+                let layout = DiagnosticWords.groupLayout
                 var hits: UInt64 = 0
-                for i in DiagnosticWords.groupReasons.indices where i < 64 && found[i] { hits |= 1 << UInt64(i) }
+                Matches.forEachMatched(found, from: 0, count: layout.tableBits.count) { i in hits |= layout.tableBits[i] }
                 // `rejectedButNotSender`, the group's set after the tables, undoes `.rejected`.
-                if found[tableCount], let rejected = DiagnosticWords.groupReasons.firstIndex(of: .rejected) {
-                    hits &= ~(1 << UInt64(rejected))
+                if layout.rejectedButNotSender < found.count, found[layout.rejectedButNotSender] {
+                    hits &= ~(1 << UInt64(Reason.rejected.ordinal))
                 }
-                // The providers' word sets follow it, then their host suffix sets.
+                // The providers' word sets follow it, then their host suffix sets, then the characters
+                // whose lower case is ASCII (`lowercasingToASCII`).
                 var providers: UInt64 = 0, suffixes: UInt64 = 0
-                let wordsStart = tableCount + 1, suffixesStart = wordsStart + RemoteHostRules.wordSets.count
-                for i in RemoteHostRules.wordSets.indices where i < 64 && found[wordsStart + i] { providers |= 1 << UInt64(i) }
-                for i in RemoteHostRules.suffixSets.indices where i < 64 && found[suffixesStart + i] { suffixes |= 1 << UInt64(i) }
+                Matches.forEachMatched(found, from: layout.wordsStart, count: layout.wordSetCount) { i in providers |= 1 << UInt64(i) }
+                Matches.forEachMatched(found, from: layout.suffixesStart, count: layout.suffixSetCount) { i in suffixes |= 1 << UInt64(i) }
+                if layout.lowercasingToASCII < found.count, found[layout.lowercasingToASCII] { providers = .max }
                 return (hits, providers, suffixes)
             }
-            if DiagnosticWords.lowercasingAddsASCII(text) { providers = .max }
+        }
+
+        /// Calls `body` with each `i` in `0..<count` where `found[start + i]` is true (none past the
+        /// end of `found`), reading eight answers at a time: most are false, and a test of each was
+        /// most of this step's 0.97M instructions on bsd.mbox x3. A Bool is stored as the byte 0 or
+        /// 1, so a word of eight is zero when all are false, and each true one is a single set bit.
+        @inline(__always)
+        private static func forEachMatched(_ found: UnsafeBufferPointer<Bool>, from start: Int, count: Int, _ body: (Int) -> Void) {
+            guard start >= 0, count > 0, let base = found.baseAddress, start < found.count else { return }
+            let count = min(count, found.count - start)
+            let raw = UnsafeRawPointer(base + start)
+            var i = 0
+            while i + 8 <= count {
+                var word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
+                while word != 0 {
+                    body(i + word.trailingZeroBitCount / 8)
+                    word &= word &- 1
+                }
+                i += 8
+            }
+            while i < count {
+                if found[start + i] { body(i) }
+                i += 1
+            }
         }
 
         /// Whether `reason`'s table matched.
         func contains(_ reason: Reason) -> Bool {
-            guard hits != 0, let i = DiagnosticWords.groupReasons.firstIndex(of: reason), i < 64 else { return false }
-            return hits & (1 << UInt64(i)) != 0
+            hits & (1 << UInt64(reason.ordinal)) != 0
         }
     }
+
+    /// Where each kind of set sits in `group`, and the bit (`1 << ordinal`) of each table's reason,
+    /// read by `Matches` at each text (computed there, with `groupReasons.firstIndex(of: .rejected)`
+    /// and the providers' counts, at each text before).
+    struct GroupLayout {
+        /// For set `i < tableBits.count` of the group (the table of `groupReasons[i]`), its reason's bit.
+        var tableBits: [UInt64]
+        var rejectedButNotSender: Int
+        var wordsStart: Int
+        var wordSetCount: Int
+        var suffixesStart: Int
+        var suffixSetCount: Int
+        var lowercasingToASCII: Int
+    }
+
+    static let groupLayout: GroupLayout = {
+        let tableCount = groupReasons.count
+        let wordsStart = tableCount + 1
+        let suffixesStart = wordsStart + RemoteHostRules.wordSets.count
+        return GroupLayout(tableBits: groupReasons.map { $0.ordinal < 64 ? 1 << UInt64($0.ordinal) : 0 },
+                           rejectedButNotSender: tableCount, wordsStart: wordsStart,
+                           wordSetCount: min(64, RemoteHostRules.wordSets.count), suffixesStart: suffixesStart,
+                           suffixSetCount: min(64, RemoteHostRules.suffixSets.count),
+                           lowercasingToASCII: suffixesStart + RemoteHostRules.suffixSets.count)
+    }()
 
     /// The reasons with a table, in a fixed order, and the tables in that order followed by
     /// `rejectedButNotSender`, as one group. At most 64 reasons (`Matches` keeps a bit for each;
     /// `DiagnosticWordsGroupTests.everyReasonHasABit` checks).
     static let groupReasons: [Reason] = Reason.allCases.filter { tables[$0] != nil }
     /// The tables, `rejectedButNotSender`, then the provider rules' words (`RemoteHostRules.wordSets`)
-    /// and host suffixes (`suffixSets`), all found in one pass of a diagnostic, which both the
-    /// provider rules and the tables read.
+    /// and host suffixes (`suffixSets`), then `lowercasingToASCII`, all found in one pass of a
+    /// diagnostic, which both the provider rules and the tables read (`groupLayout`).
     private static let group = PatternSetGroup(groupReasons.compactMap { tables[$0] } + [rejectedButNotSender]
-                                               + RemoteHostRules.wordSets + RemoteHostRules.suffixSets)
+                                               + RemoteHostRules.wordSets + RemoteHostRules.suffixSets + [lowercasingToASCII])
+
+    /// U+0130 (C4 B0) and U+212A KELVIN SIGN (E2 84 AA) as bytes (`lowercasingAddsASCII`), found in
+    /// the group's pass: two `memchr` over each diagnostic after it were 0.54M instructions on
+    /// bsd.mbox x3. No byte of them is an ASCII letter, so `.caseless` changes nothing.
+    static let lowercasingToASCII = PatternSet.compiled(["\u{130}", "\u{212A}"])
 
     /// Whether `text` holds U+0130 (C4 B0) or U+212A KELVIN SIGN (E2 84 AA), the two characters whose
     /// `lowercased()` holds ASCII letters: in any other text an ASCII phrase occurs in the lower-cased

@@ -74,6 +74,50 @@ public enum Reason: String, Sendable, Hashable, CaseIterable, Codable {
     /// A virus scanner refused it.
     case virusDetected = "virusdetected"
 
+    /// The case's place in `allCases` (declaration order), 0..<36: a bit number for sets of
+    /// reasons kept in a UInt64 (`DiagnosticWords.Matches`), found without hashing the raw value or
+    /// searching a list (`DiagnosticWordsGroupTests.ordinalIsThePlaceInAllCases` checks it).
+    var ordinal: Int {
+        switch self {
+        case .authFailure: 0
+        case .badReputation: 1
+        case .blocked: 2
+        case .contentError: 3
+        case .delivered: 4
+        case .exceedLimit: 5
+        case .expired: 6
+        case .failedSTARTTLS: 7
+        case .feedback: 8
+        case .filtered: 9
+        case .hasMoved: 10
+        case .hostUnknown: 11
+        case .mailboxFull: 12
+        case .mailerError: 13
+        case .mesgTooBig: 14
+        case .networkError: 15
+        case .noRelaying: 16
+        case .notAccept: 17
+        case .notCompliantRFC: 18
+        case .onHold: 19
+        case .policyViolation: 20
+        case .rejected: 21
+        case .requirePTR: 22
+        case .securityError: 23
+        case .spamDetected: 24
+        case .speeding: 25
+        case .suppressed: 26
+        case .suspend: 27
+        case .syntaxError: 28
+        case .systemError: 29
+        case .systemFull: 30
+        case .tooManyConn: 31
+        case .undefined: 32
+        case .userUnknown: 33
+        case .vacation: 34
+        case .virusDetected: 35
+        }
+    }
+
     /// Whether Sisimai counts this a hard bounce (retrying will not help): the recipient or its
     /// domain does not exist or has moved; `notAccept` unless the code says transient.
     /// - Parameter statusAndText: the status code and diagnostic, used only for `notAccept`.
