@@ -45,6 +45,30 @@ import TestSupport
         #expect(Reason.allCases.count <= 64)
     }
 
+    /// `isTemporary` over the phrases of the diagnostic's `Matches` agrees with its own scan of the
+    /// text Finalization makes (reply code, a space, the diagnostic), at the start, inside, in any
+    /// case, cut short, next to 8-bit bytes, with line ends, and without.
+    @Test func temporaryWordsFromThePassAgreeWithTheScan() {
+        var generator = SplitMix64(seed: 17)
+        let pieces = ["temporar", "Temporarily", " TEMPORARY", "persistent", " Persistent", "persisten", "tempora", " ", "\n",
+                      "\r\n", "4.2.2", "550", "451 ", "x", "é", "\u{212A}", "mailbox full", "-temporary", "\ttemporary"]
+        var diagnostics = Self.texts + pieces
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 5) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            diagnostics.append(text)
+        }
+        for diagnostic in diagnostics {
+            for reply in ["", "550", "421"] {
+                var codeAndText = reply + " " + diagnostic
+                if codeAndText.utf8.count < 4 { codeAndText = "" }
+                let scanned = DiagnosticWords.isTemporary(codeAndText)
+                let fromPass = DiagnosticWords.isTemporary(codeAndText, diagnostic: diagnostic, matches: DiagnosticWords.Matches(diagnostic))
+                #expect(fromPass == scanned, "\(reply) \(diagnostic.debugDescription)")
+            }
+        }
+    }
+
     /// `Reason.ordinal` (the bit `Matches` keeps for a reason) is the reason's place in `allCases`:
     /// distinct for every reason, so no two tables share a bit.
     @Test func ordinalIsThePlaceInAllCases() {

@@ -52,6 +52,8 @@ enum Finalization {
         }
 
         var reason: Reason
+        // The diagnostic's phrases, when found for the reason: `isTemporary` reads them too.
+        var phrases: DiagnosticWords.Matches? = nil
         if let preset = f.reason, !preset.isProvisional {
             reason = preset
         } else {
@@ -60,6 +62,7 @@ enum Finalization {
             // whether that provider is named (by the remote MTA, the recipient's domain, the host names
             // of the diagnostic and of the report's Received fields).
             let words = DiagnosticWords.Matches(diagnostic)
+            phrases = words
             if let byProvider = RemoteHostRules.reason(
                 diagnostic: diagnostic, status: status, reply: replyCode,
                 hosts: f.remoteMTA.map { [$0] } ?? [],
@@ -97,7 +100,10 @@ enum Finalization {
         if status == nil {
             var codeAndText = (replyCode?.description ?? "") + " " + diagnostic
             if codeAndText.utf8.count < 4 { codeAndText = "" }
-            status = reason.pseudoStatus(temporary: DiagnosticWords.isTemporary(codeAndText))
+            // The reply code's digits, a space and the diagnostic: its phrases found already, when they were.
+            let temporary = phrases.map { DiagnosticWords.isTemporary(codeAndText, diagnostic: diagnostic, matches: $0) }
+                ?? DiagnosticWords.isTemporary(codeAndText)
+            status = reason.pseudoStatus(temporary: temporary)
             pseudo = status != nil
         }
 
