@@ -28,9 +28,22 @@ package final class BounceContext {
         self.message = message
         let headers = message.headers
         self.headers = headers
-        self.subjectField = headers.first("subject").map { EncodedWords.decode($0.unfoldedValue) }
+        // The first Subject and From are decoded from their unfolded values read in place: `first(_:)`
+        // copied each field out and destroyed the copy through the generic Optional witness
+        // (bsd.mbox x3, 3,774 lookups: BounceContext.init 11.23M -> 9.58M instructions with HeaderNameFilter).
+        var subjectField: String? = nil
+        headers.forEachUnfoldedValue(named: "subject") { value in
+            subjectField = EncodedWords.decode(value)
+            return false
+        }
+        self.subjectField = subjectField
         self.subject = subjectField ?? ""
-        self.from = headers.first("from").map { EncodedWords.decode($0.unfoldedValue) } ?? ""
+        var from = ""
+        headers.forEachUnfoldedValue(named: "from") { value in
+            from = EncodedWords.decode(value)
+            return false
+        }
+        self.from = from
         self.fieldNames = HeaderNameFilter(headers)
         // The subject's and the sender's bytes, then their ASCII-lower-cased copies (written only for
         // ASCII text), in one allocation freed by `deinit`.

@@ -11,15 +11,19 @@ struct HeaderNameFilter {
 
     /// The filter of `section`'s field names.
     init(_ section: HeaderSection) {
-        // Each name is read in place (`fields[i].name...`), not copied out with its field.
-        for i in section.fields.indices {
-            let count = section.fields[i].name.count
-            guard count > 0 else { continue }
-            let start = section.fields[i].name.startIndex
-            let first = section.fields[i].name[start]
-            let middle = section.fields[i].name[start + count / 2]
-            let last = section.fields[i].name[start + count - 1]
-            insert(HeaderNameFilter.bit(count: count, ASCII.lowercased(first), ASCII.lowercased(middle), ASCII.lowercased(last)))
+        // Each name is read in place through the fields' buffer and the name's own (indexing
+        // `section.fields[i].name` checked the array's bounds and the slice's at each byte read:
+        // bsd.mbox x3, 1,887 sections: 2.04M -> 1.55M instructions).
+        section.fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices {
+                let bit = fields[i].name.withUnsafeBufferPointer { name -> Int? in
+                    let count = name.count
+                    guard count > 0 else { return nil }
+                    return HeaderNameFilter.bit(count: count, ASCII.lowercased(name[0]), ASCII.lowercased(name[count / 2]),
+                                                ASCII.lowercased(name[count - 1]))
+                }
+                if let bit { insert(bit) }
+            }
         }
     }
 
