@@ -299,7 +299,10 @@ public struct HeaderSection: Sendable {
             let lineStart = position
             // Most lines are fields whose name is plain ftext: its colon found first, the line's end is
             // searched for after it (no CR or LF lies before it).
-            let plainColon = plainNameColon(at: lineStart, in: buffer, pointer)
+            // A line that starts with a space or tab (a continuation: most lines of Received and
+            // DKIM-Signature fields) has no name: its first byte is no ftext, so `plainNameColon` would
+            // load a block only to answer -1 (bsd.mbox x3: scanFields 14.57M -> 14.13M instructions).
+            let plainColon = ASCII.isWhitespace(buffer[lineStart]) ? -1 : plainNameColon(at: lineStart, in: buffer, pointer)
             let (contentEnd, lineEnd) = Self.lineEnd(from: plainColon >= 0 ? plainColon + 1 : lineStart, in: buffer, pointer)
             position = lineEnd
             var endsSection = false
