@@ -171,7 +171,11 @@ package struct MIMEParser {
         var currentStart: Int? = nil         // start of the current body part, after its delimiter line
         var sawDelimiter = false
         var closed = false
+        // Room for four children made at once (a bounce's multipart holds two or three): grown from
+        // empty, 1,056 of 1,251 multiparts reallocated, each append through the non-unique path
+        // (bsd.mbox x3: parseMultipart 34.81M -> 34.26M instructions with its children).
         var children: [MIMEPart] = []
+        children.reserveCapacity(4)
 
         // A delimiter line starts with `--boundary`: the body is searched for that string (memchr and
         // memcmp) rather than walked line by line, and a hit counts where a line starts (after LF, CR or
