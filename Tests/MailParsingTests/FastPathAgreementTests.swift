@@ -483,6 +483,26 @@ import TestSupport
         }
     }
 
+    /// `EncodedWords.plainness` answers `isPlain` and, for a plain value, whether every byte is ASCII
+    /// (its word loop ORs the high bits on the way), at every length around the eight-byte words, with
+    /// the marks and 8-bit bytes at every place; and `decode` of a plain ASCII value is its String.
+    @Test func plainnessAgreesWithIsPlainAndTheASCIITest() {
+        var generator = SplitMix64(seed: 17)
+        let alphabet: [UInt8] = Self.ascii("ab=?? \r\n\t") + [0x80, 0xC3, 0xA9, 0xFF, 0x7F, 0x00]
+        var values: [[UInt8]] = [[], [0x80], Self.ascii("=?"), Self.ascii("abcdefgh"), Self.ascii("abcdefgh\u{80}")]
+        for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(40))) }
+        for value in values {
+            let plain = EncodedWords.isPlain(value[...])
+            let ascii = value.allSatisfy { $0 < 0x80 }
+            let expected: EncodedWords.Plainness = !plain ? .encoded : ascii ? .plainASCII : .plain
+            #expect(EncodedWords.plainness(value[...]) == expected, "\(value)")
+            #expect(EncodedWords.plainness(([0x41] + value)[1...]) == expected, "sliced \(value)")
+            if plain {
+                #expect(EncodedWords.decode(value[...]) == CharsetDecoder.utf8OrWindows1252(value[...]), "\(value)")
+            }
+        }
+    }
+
     /// `lowercasedByScalars` reads the scalars from the UTF-8 bytes and copies caseless ones as they
     /// are: it must still be `lowercased()` at and around the edges of the caseless ranges, for cased
     /// scalars of 2, 3 and 4 bytes (some lower-casing to more bytes), and upper-case ASCII between them.

@@ -15,10 +15,58 @@ public enum EncodedWords {
     /// Decodes an unstructured header value to display text.
     public static func decode(_ value: ByteSlice) -> String {
         // Most values hold no encoded word and no line end: then the decoder would copy them as they are.
-        if isPlain(value) { return CharsetDecoder.utf8OrWindows1252(value) }
+        switch plainness(value) {
+        case .plainASCII:
+            // ASCII is valid UTF-8: its String is what `utf8OrWindows1252` gives, made without the
+            // comparison of `CharsetDecoder.validUTF8` (bsd.mbox x3: decode 5.53M -> 5.08M instructions).
+            return value.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        case .plain:
+            return CharsetDecoder.utf8OrWindows1252(value)
+        case .encoded:
+            break
+        }
         var decoder = Decoder()
         decoder.run(value)
         return decoder.finish()
+    }
+
+    /// What `decode` has to do with a value (`plainness(_:)`).
+    enum Plainness {
+        /// No line end, no `=?`, every byte below 0x80: the value is its own text.
+        case plainASCII
+        /// No line end and no `=?`, some 8-bit byte: UTF-8 or windows-1252.
+        case plain
+        /// A line end or `=?`: the decoder reads it.
+        case encoded
+    }
+
+    /// `isPlain(value)`, and for a plain value whether it is ASCII, in the same pass where no byte is
+    /// `?`, CR or LF (the high bits of the words read are ORed on the way).
+    static func plainness(_ value: ByteSlice) -> Plainness {
+        value.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return .plainASCII }
+            var i = 0
+            let count = buffer.count
+            var any: UInt64 = 0
+            while i + 8 <= count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if ByteWord.hasByte(word, question) || ByteWord.hasByte(word, ASCII.carriageReturn)
+                    || ByteWord.hasByte(word, ASCII.lineFeed) {
+                    return isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded
+                }
+                any |= word
+                i += 8
+            }
+            while i < count {
+                let b = buffer[i]
+                if b == question || b == ASCII.carriageReturn || b == ASCII.lineFeed {
+                    return isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded
+                }
+                any |= UInt64(b)
+                i += 1
+            }
+            return any & ByteWord.highs == 0 ? .plainASCII : .plain
+        }
     }
 
     /// Whether `value` holds no line end and no `=?`. Eight bytes at a time first: a value without
@@ -43,15 +91,20 @@ public enum EncodedWords {
                 }
                 if !suspect { return true }
             }
-            var previous: UInt8 = 0
-            for b in buffer {
-                if b == ASCII.carriageReturn || b == ASCII.lineFeed || (previous == ASCII.equals && b == question) {
-                    return false
-                }
-                previous = b
-            }
-            return true
+            return isPlain(buffer)
         }
+    }
+
+    /// Whether `buffer` holds no line end and no `=?`, byte by byte.
+    private static func isPlain(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for b in buffer {
+            if b == ASCII.carriageReturn || b == ASCII.lineFeed || (previous == ASCII.equals && b == question) {
+                return false
+            }
+            previous = b
+        }
+        return true
     }
 
     /// A parsed `=?charset?e?text?=`, with `end` just past it.
