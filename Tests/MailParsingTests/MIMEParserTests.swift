@@ -163,4 +163,29 @@ private func parse(_ s: String) -> ParsedMessage { ParsedMessage(parsing: Array(
         let noBoundary = parse("Content-Type: multipart/mixed\n\nbody")
         #expect(noBoundary.root.defects.contains(.missingBoundaryParameter))
     }
+
+    /// `MIMEPart.isName` (counts first, then `==`) answers `==` for the media-type literals the parser
+    /// asks about, against names of every nearby length, other cases, and the non-ASCII scalars that
+    /// are canonically equivalent to ASCII (U+212A KELVIN SIGN, U+037E, U+1FEF) or combine.
+    @Test func isNameAgreesWithEquality() {
+        let literals = ["message", "rfc822", "global", "global-headers", "rfc822-headers", "text", "multipart"]
+        var names = literals + ["", "messag", "messages", "Message", "MESSAGE", "multipar", "multiparts", "text ",
+                                "rfc822-header", "global-headerS", "te\u{212A}t", "\u{212A}", ";", "\u{037E}", "`",
+                                "\u{1FEF}", "message\u{0301}", "te\u{0301}xt", "plain", "mixed", "report"]
+        for literal in literals {
+            for cut in 0...literal.utf8.count { names.append(String(literal.utf8.prefix(cut))!) }
+        }
+        for name in names {
+            for literal in literals {
+                #expect(MIMEPart.isName(name, literal) == (name == literal), "\(name) \(literal)")
+            }
+        }
+        #expect(MIMEPart.isEncapsulating("message", "rfc822"))
+        #expect(MIMEPart.isEncapsulating("message", "global-headers"))
+        #expect(MIMEPart.isEncapsulating("text", "rfc822-headers"))
+        #expect(!MIMEPart.isEncapsulating("text", "plain"))
+        #expect(!MIMEPart.isEncapsulating("message", "delivery-status"))
+        #expect(MIMEPart.isHeadersOnlyType(ContentType(type: "message", subtype: "rfc822-headers")))
+        #expect(!MIMEPart.isHeadersOnlyType(ContentType(type: "message", subtype: "rfc822")))
+    }
 }

@@ -78,7 +78,7 @@ package struct MIMEParser {
             }
         }
         let body = bytes[headers.bodyStart...]
-        let composite = contentType.type == "multipart" || MIMEPart.isEncapsulatingType(contentType)
+        let composite = MIMEPart.isName(contentType.type, "multipart") || MIMEPart.isEncapsulatingType(contentType)
         // A leaf (most parts) is boxed from values made for the box: boxed from the `var` below, its
         // values were copied into the box and the `var`'s released (bsd.mbox x3: `ParsedMessage.init` 76.4M
         // -> 73.5M instructions).
@@ -97,7 +97,7 @@ package struct MIMEParser {
             part.defects.insert(.tooManyParts)
             return MIMEPart(moving: &part)
         }
-        if contentType.type == "multipart" {
+        if MIMEPart.isName(contentType.type, "multipart") {
             parseMultipart(&part)
         } else {
             var inner = body
