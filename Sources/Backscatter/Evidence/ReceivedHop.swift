@@ -4,21 +4,22 @@ import MailParsing
 /// the reverse-DNS name and the IP the receiving host recorded, and the date.
 /// Read with `ReceivedField.readFromAndDate`, `ReceivedField.parse`'s reading of the from clause and
 /// the date (RFC 5321 §4.4); kept as plain values so observations stay small: an observation holds up
-/// to `Observation.maxListed` hops for the whole scan.
+/// to `Observation.maxListed` hops for the whole scan. Optional fields spelled `Optional<T>`, so that no
+/// initializer sets them to nil first (see `Observation`).
 public struct ReceivedHop: Sendable, Hashable {
     /// The name the client gave in HELO/EHLO (`from NAME`), lower case: chosen by the sender, so it can lie.
-    public var helo: String?
+    public var helo: Optional<String>
     /// The reverse-DNS name the receiver looked up, lower case; nil when "unknown" or absent.
-    public var reverseName: String?
+    public var reverseName: Optional<String>
     /// The IP the receiver recorded for the connection (parsed once: judging a hop never parses it again).
-    public var address: IPAddress?
+    public var address: Optional<IPAddress>
     /// `address` as canonical text; setting text that is no address clears it.
     public var ip: String? {
         get { address?.description }
         set { address = newValue.flatMap(IPAddress.init) }
     }
     /// The stamp's date, seconds since 1970 UTC.
-    public var date: Int64?
+    public var date: Optional<Int64>
 
     /// A hop with the given values (`ip` as text; one that is no address is dropped).
     public init(helo: String? = nil, reverseName: String? = nil, ip: String? = nil, date: Int64? = nil) {
@@ -37,7 +38,10 @@ public struct ReceivedHop: Sendable, Hashable {
         let (from, date) = ReceivedField.readFromAndDate(value)
         address = from?.ip
         self.date = date?.secondsSince1970
-        guard let from else { return }
+        guard let from else {
+            (helo, reverseName) = (nil, nil)
+            return
+        }
         // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
         // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and
         // the whole `ReceivedField` copied and destroyed: beyond reading the clauses, ~4.9M instructions
