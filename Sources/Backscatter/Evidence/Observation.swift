@@ -126,6 +126,28 @@ public struct OriginalFacts: Sendable, Hashable {
     /// learns the site's own id format from (not read when a profile is given, which states it).
     public var messageIDShape: Optional<String>
 
+    /// Facts with every field given (`ObservationReader`'s: each field initialised once; see
+    /// `Observation.init(kind:format:...)`).
+    @inline(never)
+    init(presence: ReturnedOriginal.Presence, messageID: String?, from: String?, date: Int64?, recipientCount: Int,
+         subject: String?, subjectKey: UInt64?, subjectLetters: String?, bodyKey: UInt64?, hops: [ReceivedHop],
+         hopCount: Int, dkim: [DKIMFinding], spamShape: SpamShape, messageIDShape: String?) {
+        self.presence = presence
+        self.messageID = messageID
+        self.from = from
+        self.date = date
+        self.recipientCount = recipientCount
+        self.subject = subject
+        self.subjectKey = subjectKey
+        self.subjectLetters = subjectLetters
+        self.bodyKey = bodyKey
+        self.hops = hops
+        self.hopCount = hopCount
+        self.dkim = dkim
+        self.spamShape = spamShape
+        self.messageIDShape = messageIDShape
+    }
+
     /// Facts with only the presence known.
     public init(presence: ReturnedOriginal.Presence) {
         self.presence = presence
