@@ -144,6 +144,30 @@ struct HostShapeTests {
             #expect(HostShape.countLinks(text) == HostShape.countLinksByElement(text), "\(String(decoding: text, as: UTF8.self))")
         }
     }
+
+    /// The same over long runs without an `h` between the pieces, so that the sixteen- and eight-byte
+    /// steps pass over them and stop with a piece at every offset of a block (and at the end of the
+    /// text, a link cut anywhere).
+    @Test func linkCountOverLongRunsIsTheElementWiseOne() {
+        let pieces = ["h", "H", "t", "T", "p", "P", "s", "S", ":", "http", "HTTPS:", "http:", "\u{E9}", "hhttp:", "g", "("]
+        var generator = SplitMix64(seed: 602)
+        for _ in 0..<3_000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...8, using: &generator) {
+                // "H" is 0x48, "h" 0x68: the filler holds bytes next to both ("G", "I", "g", "i"), 8-bit too.
+                let run = Int.random(in: 0...40, using: &generator)
+                text += (0..<run).map { _ in [UInt8(ascii: "G"), UInt8(ascii: "i"), UInt8(ascii: " "), 0xC8, 0xE8, UInt8(ascii: "x")]
+                    .randomElement(using: &generator)! }
+                text += Array(pieces.randomElement(using: &generator)!.utf8)
+            }
+            #expect(HostShape.countLinks(text) == HostShape.countLinksByElement(text), "\(text)")
+            // And from every start, so that the blocks fall at every offset.
+            for start in 0..<min(text.count, 17) {
+                let tail = Array(text[start...])
+                #expect(HostShape.countLinks(tail) == HostShape.countLinksByElement(tail), "\(tail)")
+            }
+        }
+    }
 }
 
 /// `Fingerprint.letters`, read on bytes for ASCII text: the definition on scalars (alphabetic scalars,

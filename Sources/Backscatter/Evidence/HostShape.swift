@@ -354,35 +354,47 @@ enum HostShape {
         body.withContiguousStorageIfAvailable(countLinks(in:)) ?? countLinksByElement(body)
     }
 
-    /// `countLinks` over contiguous bytes: from the waiting state only an `h` or `H` moves on, so the
-    /// bytes before one are passed over on one comparison each.
+    /// `countLinks` over contiguous bytes, from the colons: the state machine of `countLinksByElement`
+    /// counts a `:` exactly when the bytes before it are `http` and then any run of `s` (ASCII case
+    /// aside; `http` overlaps no proper prefix of itself, so its fallback to an `h` is exact). Colons are
+    /// rare in text, `h` is not (English has one every twenty-odd letters): sixteen bytes without a `:`
+    /// are passed over at once by an SSE2 compare (the marks read as two words, as in
+    /// `ReceivedField.lastTopLevelSemicolon`), and each colon is read backwards. The runs of `s` read
+    /// back lie between colons, so no byte is read back twice: O(n). (Sisimai bsd x3: passing over eight
+    /// bytes at a time without an `h`, countLinks 1.42M instructions over 975 text parts; from the
+    /// colons, 0.47M.)
     static func countLinks(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var count = 0
-        var state = 0
-        var i = 0
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
         let n = bytes.count
-        let base = UnsafeRawPointer(bytes.baseAddress)
+        var count = 0
+        /// Whether the `:` at `colon` ends `http`, any `s` run, the colon (ASCII case aside).
+        @inline(__always) func endsLink(_ colon: Int) -> Bool {
+            var k = colon
+            while k > 0, bytes[k - 1] | 0x20 == UInt8(ascii: "s") { k -= 1 }
+            guard k >= 4 else { return false }
+            return bytes[k - 4] | 0x20 == UInt8(ascii: "h") && bytes[k - 3] | 0x20 == UInt8(ascii: "t")
+                && bytes[k - 2] | 0x20 == UInt8(ascii: "t") && bytes[k - 1] | 0x20 == UInt8(ascii: "p")
+        }
+        let colonLanes = SIMD16<UInt8>(repeating: ASCII.colon)
+        var i = 0
+        while i + 16 <= n {
+            let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let halves = unsafeBitCast(block .== colonLanes, to: SIMD2<UInt64>.self)
+            if halves[0] | halves[1] != 0 {
+                // 0xFF on each colon: one bit of each kept, lowest first.
+                for (half, from) in zip(0..<2, stride(from: i, to: i + 16, by: 8)) {
+                    var marks = UInt64(littleEndian: halves[half]) & ByteWord.highs
+                    while marks != 0 {
+                        if endsLink(from + marks.trailingZeroBitCount >> 3) { count += 1 }
+                        marks &= marks &- 1
+                    }
+                }
+            }
+            i += 16
+        }
         while i < n {
-            // Waiting, eight bytes without an `h` or `H` are passed over at once (a body is mostly text
-            // between links: on sisimai bsd x3 the count and the spam shape around it 6.2M -> 3.9M
-            // instructions).
-            if state == 0, i + 8 <= n, let base,
-               !ByteWord.hasLetter(base.loadUnaligned(fromByteOffset: i, as: UInt64.self), ignoringCase: UInt8(ascii: "h")) {
-                i += 8
-                continue
-            }
-            let b = bytes[i]
+            if bytes[i] == ASCII.colon, endsLink(i) { count += 1 }
             i += 1
-            let l = b | 0x20
-            switch state {
-            case 0: if l == UInt8(ascii: "h") { state = 1 }
-            case 1: state = l == UInt8(ascii: "t") ? 2 : (l == UInt8(ascii: "h") ? 1 : 0)
-            case 2: state = l == UInt8(ascii: "t") ? 3 : (l == UInt8(ascii: "h") ? 1 : 0)
-            case 3: state = l == UInt8(ascii: "p") ? 4 : (l == UInt8(ascii: "h") ? 1 : 0)
-            default:
-                if b == UInt8(ascii: ":") { count += 1; state = 0 }
-                else if l != UInt8(ascii: "s") { state = l == UInt8(ascii: "h") ? 1 : 0 }
-            }
         }
         return count
     }
