@@ -534,28 +534,14 @@ package final class BounceContext {
         part.decodedTextWithLFLineEnds()
     }
 
+    /// `s` with CRLF and lone CR turned into LF (`TextDecoding.turnCRIntoLF`); `s` itself when it has no CR.
     static func normalizeLineEnds(_ s: String) -> String {
         var s = s
         return s.withUTF8 { bytes -> String? in
-            guard let base = bytes.baseAddress, var cr = memchr(base, 13, bytes.count) else { return nil }
+            guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { out in
-                // The runs between CRs are copied whole; each CR becomes LF, and an LF right after it goes.
                 guard let to = out.baseAddress else { return 0 }
-                var n = 0
-                var i = 0
-                while true {
-                    let at = UnsafeRawPointer(cr).assumingMemoryBound(to: UInt8.self) - base
-                    (to + n).update(from: base + i, count: at - i)
-                    n += at - i
-                    to[n] = 10
-                    n += 1
-                    i = at + 1
-                    if i < bytes.count && base[i] == 10 { i += 1 }
-                    guard i < bytes.count, let next = memchr(base + i, 13, bytes.count - i) else { break }
-                    cr = next
-                }
-                (to + n).update(from: base + i, count: bytes.count - i)
-                return n + bytes.count - i
+                return TextDecoding.turnCRIntoLF(bytes, into: to)
             }
         } ?? s
     }

@@ -70,7 +70,7 @@ extension TextDecoding {
 
     /// Appends `bytes` to `out` with each CRLF and each lone CR made one LF.
     static func appendTurningCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        guard let base = bytes.baseAddress, var cr = memchr(base, 13, bytes.count) else {
+        guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else {
             out.append(contentsOf: bytes)
             return
         }
@@ -79,23 +79,35 @@ extension TextDecoding {
         out.append(contentsOf: repeatElement(0, count: bytes.count))
         let written = out.withUnsafeMutableBufferPointer { whole -> Int in
             guard let to = whole.baseAddress.map({ $0 + start }) else { return 0 }
-            var n = 0
-            var i = 0
-            while true {
-                // The run before the CR whole, the CR as LF, an LF right after it skipped.
-                let at = UnsafeRawPointer(cr).assumingMemoryBound(to: UInt8.self) - base
-                (to + n).update(from: base + i, count: at - i)
-                n += at - i
-                to[n] = 10
-                n += 1
-                i = at + 1
-                if i < bytes.count && base[i] == 10 { i += 1 }
-                guard i < bytes.count, let next = memchr(base + i, 13, bytes.count - i) else { break }
-                cr = next
-            }
-            (to + n).update(from: base + i, count: bytes.count - i)
-            return n + bytes.count - i
+            return turnCRIntoLF(bytes, into: to)
         }
         out.removeLast(bytes.count - written)
+    }
+
+    /// Writes `bytes` at `to` with each CRLF and each lone CR made one LF, and returns how many bytes
+    /// it wrote (never more than `bytes.count`, the room `to` must have). The runs between CRs are
+    /// copied whole (memchr finds each CR). Shared by the text decoders here and `BounceContext`'s
+    /// `normalizeLineEnds`.
+    package static func turnCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>, into to: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress, var cr = memchr(base, 13, bytes.count) else {
+            if let base = bytes.baseAddress { to.update(from: base, count: bytes.count) }
+            return bytes.count
+        }
+        var n = 0
+        var i = 0
+        while true {
+            // The run before the CR whole, the CR as LF, an LF right after it skipped.
+            let at = UnsafeRawPointer(cr).assumingMemoryBound(to: UInt8.self) - base
+            (to + n).update(from: base + i, count: at - i)
+            n += at - i
+            to[n] = 10
+            n += 1
+            i = at + 1
+            if i < bytes.count && base[i] == 10 { i += 1 }
+            guard i < bytes.count, let next = memchr(base + i, 13, bytes.count - i) else { break }
+            cr = next
+        }
+        (to + n).update(from: base + i, count: bytes.count - i)
+        return n + bytes.count - i
     }
 }
