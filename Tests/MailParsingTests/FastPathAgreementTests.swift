@@ -473,17 +473,21 @@ import TestSupport
         let alphabet = Self.ascii("ab=?? \r\n")
         for _ in 0..<3000 {
             let value = generator.bytes(alphabet, count: generator.below(40))
-            var plain = true
-            var previous: UInt8 = 0
-            for b in value {
-                if b == 0x0D || b == 0x0A || (previous == 0x3D && b == 0x3F) { plain = false; break }
-                previous = b
-            }
-            #expect(EncodedWords.isPlain(value[...]) == plain, "\(value)")
+            #expect(EncodedWords.isPlain(value[...]) == Self.isPlainByBytes(value), "\(value)")
         }
     }
 
-    /// `EncodedWords.plainness` answers `isPlain` and, for a plain value, whether every byte is ASCII
+    /// No line end and no `=?`, byte by byte: what `EncodedWords.isPlain` answers.
+    static func isPlainByBytes(_ value: [UInt8]) -> Bool {
+        var previous: UInt8 = 0
+        for b in value {
+            if b == 0x0D || b == 0x0A || (previous == 0x3D && b == 0x3F) { return false }
+            previous = b
+        }
+        return true
+    }
+
+    /// `EncodedWords.plainness` answers `isPlain` (by bytes) and, for a plain value, whether every byte is ASCII
     /// (its word loop ORs the high bits on the way), at every length around the eight-byte words, with
     /// the marks and 8-bit bytes at every place; and `decode` of a plain ASCII value is its String.
     @Test func plainnessAgreesWithIsPlainAndTheASCIITest() {
@@ -492,7 +496,7 @@ import TestSupport
         var values: [[UInt8]] = [[], [0x80], Self.ascii("=?"), Self.ascii("abcdefgh"), Self.ascii("abcdefgh\u{80}")]
         for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(40))) }
         for value in values {
-            let plain = EncodedWords.isPlain(value[...])
+            let plain = Self.isPlainByBytes(value)
             let ascii = value.allSatisfy { $0 < 0x80 }
             let expected: EncodedWords.Plainness = !plain ? .encoded : ascii ? .plainASCII : .plain
             #expect(EncodedWords.plainness(value[...]) == expected, "\(value)")

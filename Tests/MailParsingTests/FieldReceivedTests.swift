@@ -152,11 +152,8 @@ let receivedRows: [ReceivedRow] = {
     /// octets joined by dots, for every octet of every place (each value 0-255 in each of the four
     /// places, the others drawn with a fixed seed) and the widest and narrowest addresses.
     @Test func printsEveryIPv4OctetAsDecimal() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func nextByte() -> UInt32 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return UInt32(truncatingIfNeeded: state >> 56)
-        }
+        var generator = SplitMix64(seed: 41)  // seeded: every run reads the same inputs
+        func nextByte() -> UInt32 { UInt32(generator.below(256)) }
         for place in 0..<4 {
             for octet in UInt32(0)...255 {
                 var octets = (0..<4).map { _ in nextByte() }

@@ -175,17 +175,7 @@ enum DiagnosticWords {
     /// Whether `text` begins with a phrase of `temporaryWords` without its leading space (ASCII
     /// letters compared without case, as the `.caseless` set does).
     static func startsWithTemporaryWord(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            func startsWith(_ word: StaticString) -> Bool {
-                word.withUTF8Buffer { word in
-                    guard bytes.count >= word.count else { return false }
-                    for i in 0..<word.count where ASCIIFold.lower(bytes[i]) != word[i] { return false }
-                    return true
-                }
-            }
-            return startsWith("temporar") || startsWith("persistent")
-        }
+        text.hasPrefix(ignoringCase: "temporar") || text.hasPrefix(ignoringCase: "persistent")
     }
 
     /// A permanent failure by code (5yz / 5.x.x) or wording.
@@ -198,10 +188,6 @@ enum DiagnosticWords {
 
     static let temporaryWords = PatternSet.compiled([" temporar", " persistent"])
 
-    /// ASCII upper-case letters made lower case, other bytes as they are.
-    private enum ASCIIFold {
-        @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-    }
     static let permanentWords = PatternSet.compiled([" permanent "])
 
     /// "Recipient address rejected" and friends are about the recipient or the client, not the sender.

@@ -534,16 +534,9 @@ package final class BounceContext {
         part.decodedTextWithLFLineEnds()
     }
 
-    /// `s` with CRLF and lone CR turned into LF (`TextDecoding.turnCRIntoLF`); `s` itself when it has no CR.
+    /// `s` with CRLF and lone CR turned into LF; `s` itself when it has no CR.
     static func normalizeLineEnds(_ s: String) -> String {
-        var s = s
-        return s.withUTF8 { bytes -> String? in
-            guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
-            return String(unsafeUninitializedCapacity: bytes.count) { out in
-                guard let to = out.baseAddress else { return 0 }
-                return TextDecoding.turnCRIntoLF(bytes, into: to)
-            }
-        } ?? s
+        TextDecoding.turningCRIntoLF(s)
     }
 }
 

@@ -40,7 +40,7 @@ public enum EncodedWords {
         case encoded
     }
 
-    /// `isPlain(value)`, and for a plain value whether it is ASCII, in the same pass where no byte is
+    /// Whether `value` is plain (no line end, no `=?`), and for a plain value whether it is ASCII, in one pass where no byte is
     /// `?`, CR or LF (the high bits of the words read are ORed on the way).
     static func plainness(_ value: ByteSlice) -> Plainness {
         value.withUnsafeBufferPointer { buffer in
@@ -69,30 +69,10 @@ public enum EncodedWords {
         }
     }
 
-    /// Whether `value` holds no line end and no `=?`. Eight bytes at a time first: a value without
-    /// `?`, CR and LF is plain (most are); only one with a `?` is looked at byte by byte.
+    /// Whether `value` holds no line end and no `=?` (`plainness`: eight bytes at a time first, a
+    /// value without `?`, CR and LF is plain; only one with a `?` is looked at byte by byte).
     static func isPlain(_ value: ByteSlice) -> Bool {
-        value.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return true }
-            var i = 0
-            let count = buffer.count
-            var suspect = false
-            while i + 8 <= count {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if ByteWord.hasByte(word, question) || ByteWord.hasByte(word, ASCII.carriageReturn)
-                    || ByteWord.hasByte(word, ASCII.lineFeed) { suspect = true; break }
-                i += 8
-            }
-            if !suspect {
-                while i < count {
-                    let b = buffer[i]
-                    if b == question || b == ASCII.carriageReturn || b == ASCII.lineFeed { suspect = true; break }
-                    i += 1
-                }
-                if !suspect { return true }
-            }
-            return isPlain(buffer)
-        }
+        plainness(value) != .encoded
     }
 
     /// Whether `buffer` holds no line end and no `=?`, byte by byte.

@@ -47,48 +47,42 @@ extension TextDecoding {
     package static func decodeTurningCRIntoLF(_ bytes: ByteSlice, kind: CharsetKind) -> String {
         switch kind {
         case .utf8, .ascii, .unknown, .windows1252:
-            let normalized: [UInt8]? = bytes.withUnsafeBufferPointer { input in
-                guard let base = input.baseAddress, memchr(base, 13, input.count) != nil else { return nil }
-                var out: [UInt8] = []
-                appendTurningCRIntoLF(input, to: &out)
-                return out
+            guard let normalized = bytes.withUnsafeBufferPointer(bytesTurningCRIntoLF) else {
+                return CharsetDecoder.decode(bytes, kind: kind)
             }
-            guard let normalized else { return CharsetDecoder.decode(bytes, kind: kind) }
             return CharsetDecoder.decode(normalized[...], kind: kind)
         case .utf16, .iso2022JP, .iconv:
-            var text = CharsetDecoder.decode(bytes, kind: kind)
-            let normalized: [UInt8]? = text.withUTF8 { input in
-                guard let base = input.baseAddress, memchr(base, 13, input.count) != nil else { return nil }
-                var out: [UInt8] = []
-                appendTurningCRIntoLF(input, to: &out)
-                return out
-            }
-            guard let normalized else { return text }
-            return String(decoding: normalized, as: UTF8.self)
+            return turningCRIntoLF(CharsetDecoder.decode(bytes, kind: kind))
         }
     }
 
-    /// Appends `bytes` to `out` with each CRLF and each lone CR made one LF.
-    static func appendTurningCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else {
-            out.append(contentsOf: bytes)
-            return
+    /// `bytes` with each CRLF and each lone CR made one LF, or nil when they hold no CR.
+    static func bytesTurningCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
+        // Room for every byte (the result is never longer); the count written is the array's.
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
+            guard let to = out.baseAddress else { return }
+            written = turnCRIntoLF(bytes, into: to)
         }
-        // Room for every byte (the result is never longer), written in place, the unused tail dropped.
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: bytes.count))
-        let written = out.withUnsafeMutableBufferPointer { whole -> Int in
-            guard let to = whole.baseAddress.map({ $0 + start }) else { return 0 }
-            return turnCRIntoLF(bytes, into: to)
-        }
-        out.removeLast(bytes.count - written)
+    }
+
+    /// `text` with each CRLF and each lone CR made one LF; `text` itself when it has no CR.
+    package static func turningCRIntoLF(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                guard let to = out.baseAddress else { return 0 }
+                return turnCRIntoLF(bytes, into: to)
+            }
+        } ?? text
     }
 
     /// Writes `bytes` at `to` with each CRLF and each lone CR made one LF, and returns how many bytes
     /// it wrote (never more than `bytes.count`, the room `to` must have). The runs between CRs are
-    /// copied whole (memchr finds each CR). Shared by the text decoders here and `BounceContext`'s
-    /// `normalizeLineEnds`.
-    package static func turnCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>, into to: UnsafeMutablePointer<UInt8>) -> Int {
+    /// copied whole (memchr finds each CR). (The callers find the first CR before calling:
+    /// without one, the bytes are copied as they are.)
+    static func turnCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>, into to: UnsafeMutablePointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress, var cr = memchr(base, 13, bytes.count) else {
             if let base = bytes.baseAddress { to.update(from: base, count: bytes.count) }
             return bytes.count
