@@ -1,0 +1,56 @@
+@testable import DeliveryStatus
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// `RecognizerRegistry.recognize` asks its dedicated recognisers through class references
+/// (`RecognizerReference`): it must answer as the loop over `any Recognizer` it replaces, kept below
+/// as it was (`Reference`), for every sisimai bsd message.
+@Suite struct RegistryLoopTests {
+    enum Reference {
+        /// `RecognizerRegistry.recognize` as it was: `for r in dedicated where r.claims(context)`.
+        static func recognize(_ context: BounceContext) -> (name: String, finding: Finding)? {
+            for r in RecognizerRegistry.dedicated where r.claims(context) {
+                if let f = r.recognize(context), !f.recipients.isEmpty || f.kind != nil { return (r.name, f) }
+            }
+            let standard = RecognizerRegistry.standard, autoReply = RecognizerRegistry.autoReply
+            let fallback = RecognizerRegistry.fallback
+            if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
+            if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
+            for r in RecognizerRegistry.notices where r.claims(context) {
+                if let f = r.recognize(context), !f.recipients.isEmpty { return (r.name, f) }
+            }
+            if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
+            return nil
+        }
+    }
+
+    /// A summary of a result to compare: the recogniser's name, the kind and each recipient's fields.
+    static func summary(_ result: (name: String, finding: Finding)?) -> String {
+        guard let (name, f) = result else { return "nil" }
+        let recipients = f.recipients.map {
+            [$0.recipient, $0.status?.description ?? "-", $0.replyCode?.description ?? "-", $0.diagnostic,
+             $0.decisionText ?? "-", $0.reason.map { "\($0)" } ?? "-"].joined(separator: "|")
+        }
+        return ([name, f.kind.map { "\($0)" } ?? "-"] + recipients).joined(separator: "\n")
+    }
+
+    @Test func sisimaiMessagesAreRecognisedAsBefore() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(files.count > 400)
+        var named = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let bytes = ArraySlice([UInt8](data))
+            let got = RecognizerRegistry.recognize(BounceContext(ParsedMessage(parsing: bytes)))
+            let expected = Reference.recognize(BounceContext(ParsedMessage(parsing: bytes)))
+            #expect(Self.summary(got) == Self.summary(expected), "\(file)")
+            if got != nil { named += 1 }
+        }
+        // Most of the corpus is named: the comparison is not vacuous.
+        #expect(named > 400)
+    }
+}
