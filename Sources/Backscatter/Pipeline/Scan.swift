@@ -68,13 +68,14 @@ public struct Scan: Sendable {
 
         func flush(_ batch: inout [MailboxMessage]) throws {
             guard !batch.isEmpty else { return }
-            var results = process(batch, firstSequence: sequence, stage: stage)
+            let results = process(batch, firstSequence: sequence, stage: stage)
             sequence += batch.count
             batch.removeAll(keepingCapacity: true)
-            // Each result moved out of the array, not copied (a for-in copied the record and the note,
-            // a retain a field, for the array to release them after): reversed, then popped.
-            results.reverse()
-            while let (record, note) = results.popLast() {
+            // Each result moved out of its slot, in order. (Gathered into an array, reversed and popped,
+            // 2.6M instructions of swaps on bsd.mbox x3, 0.5M more to gather; a for-in over the array
+            // copied the record and the note, a retain a field, for the array to release them after.)
+            for i in 0..<results.slotCount {
+                guard let (record, note) = results.take(at: i) else { continue }
                 notes.append(note)
                 if stage.revisesRecords {
                     held.append(record)
@@ -246,9 +247,9 @@ public struct Scan: Sendable {
     static let runLength = 64
 
     /// Parses, analyses and classifies a batch on `options.jobs` threads (one run of `runLength`
-    /// messages at a time each); results in batch order.
+    /// messages at a time each); results in batch order, one slot a message.
     private func process<Stage: ScanStage>(_ batch: [MailboxMessage], firstSequence: Int,
-                                           stage: Stage) -> [(ScanRecord, Stage.Note)] {
+                                           stage: Stage) -> Slots<(ScanRecord, Stage.Note)> {
         let limits = options.parsingLimits
         let runs = (batch.count + Self.runLength - 1) / Self.runLength
         let jobs = max(1, min(options.jobs, runs))
@@ -279,7 +280,7 @@ public struct Scan: Sendable {
                 }
             }
         }
-        return slots.take()
+        return slots
     }
 
     /// One message parsed and analysed, its record filled but for the stage's part.
@@ -416,13 +417,14 @@ private final class Slots<Value>: @unchecked Sendable {
 
     func store(_ value: consuming Value, at index: Int) { storage[index] = value }
 
-    func take() -> [Value] {
-        var out: [Value] = []
-        out.reserveCapacity(count)
-        for i in 0..<count {
-            if let value = storage[i].take() { out.append(value) }
-        }
-        return out
+    /// How many slots there are.
+    var slotCount: Int { count }
+
+    /// The value stored at `index`, moved out (the slot is empty after); nil for an empty slot or an
+    /// index out of range.
+    func take(at index: Int) -> Value? {
+        guard index >= 0, index < count else { return nil }
+        return storage[index].take()
     }
 }
 
