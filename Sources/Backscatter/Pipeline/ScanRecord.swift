@@ -68,6 +68,30 @@ public struct ScanRecord: Sendable {
         self.evidence = []
     }
 
+    /// A record with the fields the pipeline reads of a message before the stage (`Scan.analyse`),
+    /// made in one piece; verdict, score, evidence, campaign and audit neutral.
+    init(source: String, index: Int, offset: Int, length: Int, sequence: Int, messageId: String?, date: String?,
+         timestamp: Int64?, from: String?, to: [String], subject: String?, defects: [String], kind: Kind,
+         format: String?, recipients: [Recipient], original: Original) {
+        self.source = source
+        self.index = index
+        self.offset = offset
+        self.length = length
+        self.sequence = sequence
+        self.messageId = messageId
+        self.date = date
+        self.timestamp = timestamp
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.defects = defects
+        self.kind = kind
+        self.format = format
+        self.recipients = recipients
+        self.original = original
+        self.evidence = []
+    }
+
     /// Whether the message is a notice about another message (anything but `not-bounce` and
     /// `feedback-report`): what the classifier judges.
     public var isBounceLike: Bool {
