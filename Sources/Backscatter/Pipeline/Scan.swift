@@ -297,6 +297,9 @@ public struct Scan: Sendable {
 
     /// The per-message work before the stage: parse, read the headers, analyse the bounce.
     /// - Returns: the record, filled but for the stage's part, and the message for the stage.
+    /// Inlined in `handle`, its one caller (bsd.mbox x3: `handle` 418.57M -> 417.91M instructions
+    /// inclusive; the record's copy into the pair, 1.0M, stays either way).
+    @inline(__always)
     private static func analyse(_ entry: MailboxMessage, sequence: Int,
                                 limits: ParsingLimits) -> (record: ScanRecord, message: ExaminedMessage) {
         let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
