@@ -56,6 +56,39 @@ struct SiteKnowledgeTests {
         }
     }
 
+    /// `standing(ofVictim:)`, asked once a message by the stream pass, is `userExists` with its nil split
+    /// by `isOurAddress`: for every profile (with listed users, with known local parts, with neither),
+    /// every address of every name, and no victim at all.
+    @Test func victimStandingIsUserExists() {
+        var sites: [(String, SiteKnowledge)] = []
+        for (label, profile) in Self.profiles() {
+            var listed = profile
+            listed.site.users = ["alice", "bob@example.com", "Carol@Example.JP"]
+            sites += [(label, SiteKnowledge(profile)), (label + "+users", SiteKnowledge(listed)),
+                      (label + "+local", SiteKnowledge(profile, knownLocalParts: ["alice", "dave"]))]
+        }
+        for (label, site) in sites {
+            #expect(site.standing(ofVictim: nil) == .notOurs, "\(label): no victim")
+            for name in Self.names() {
+                for local in ["alice", "ALICE", "alice+news", "bob", "carol", "dave", "qcqmikdgrb", "a@b", ""] {
+                    let address = local + "@" + name
+                    let expected: VictimStanding = switch site.userExists(address) {
+                    case .some(true): .exists
+                    case .some(false): .doesNotExist
+                    case .none: site.isOurAddress(address) ? .unknown : .notOurs
+                    }
+                    #expect(site.standing(ofVictim: address) == expected, "\(label): \(address)")
+                }
+            }
+        }
+        // Each of the four answers is given somewhere (the agreement above is not all one answer).
+        let few = SiteKnowledge(Self.profiles()[0].1, knownLocalParts: ["alice"])
+        #expect(few.standing(ofVictim: "alice@example.com") == .exists)
+        #expect(few.standing(ofVictim: "zed@example.com") == .doesNotExist)
+        #expect(SiteKnowledge(Self.profiles()[0].1).standing(ofVictim: "zed@example.com") == .unknown)
+        #expect(few.standing(ofVictim: "alice@elsewhere.test") == .notOurs)
+    }
+
     /// A few answers spelled out, so that both tests agreeing on a wrong answer shows too.
     @Test func answers() throws {
         let site = SiteKnowledge(try #require(Self.profiles().first).1)

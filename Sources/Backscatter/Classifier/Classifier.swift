@@ -82,9 +82,15 @@ public struct Classifier: Sendable {
 
     /// The evidence one observation gives on its own.
     public func evidence(for o: Observation) -> [Evidence] {
+        evidence(for: o, victim: site.standing(ofVictim: o.victim))
+    }
+
+    /// `evidence(for:)`, with what the site knows of the victim (`SiteKnowledge.standing(ofVictim:)` of
+    /// `o.victim`) already asked by the caller.
+    func evidence(for o: Observation, victim: VictimStanding) -> [Evidence] {
         var out: [Evidence] = []
         out.reserveCapacity(8)   // room for the stream pass's additions too: one allocation per message
-        addRecipientEvidence(o, into: &out)
+        addRecipientEvidence(o, victim: victim, into: &out)
         addEnvelopeEvidence(o, into: &out)
         if let original = o.original {
             addPathEvidence(original, into: &out)
@@ -114,8 +120,8 @@ public struct Classifier: Sendable {
 
     // MARK: - recipients, BATV, SRS
 
-    private func addRecipientEvidence(_ o: Observation, into out: inout [Evidence]) {
-        if let victim = o.victim, site.userExists(victim) == false {
+    private func addRecipientEvidence(_ o: Observation, victim standing: VictimStanding, into out: inout [Evidence]) {
+        if standing == .doesNotExist, let victim = o.victim {
             out.append(make(.recipientUnknownHere, EvidenceText.joined("It was sent to ", victim, ", a mailbox that does not exist here, so nobody here could have sent the original.")))
         }
         if o.recipientCount >= 2 {

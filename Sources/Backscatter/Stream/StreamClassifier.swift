@@ -68,9 +68,10 @@ public struct StreamClassifier: Sendable {
     /// in `prepare` from a box held by the loop's note, it was copied out for them, every String and
     /// array retained, and destroyed after (sisimai bsd mbox x3: 1.10M + 0.84M instructions over
     /// 1,824 observations). Not inlined, for that reason.
+    /// `victim`: what the site knows of its victim (`SiteKnowledge.standing(ofVictim:)`).
     @inline(never)
-    private func evidenceOnItsOwn(_ box: ClassifierNote.Box) -> [Evidence]? {
-        classifier.fakeNotice(box.observation) == nil ? classifier.evidence(for: box.observation) : nil
+    private func evidenceOnItsOwn(_ box: ClassifierNote.Box, victim: VictimStanding) -> [Evidence]? {
+        classifier.fakeNotice(box.observation) == nil ? classifier.evidence(for: box.observation, victim: victim) : nil
     }
 
     /// Finds campaigns and floods and the evidence they give each message, without judging yet.
@@ -87,6 +88,7 @@ public struct StreamClassifier: Sendable {
         var byVictim: [String: [(slot: Int32, arrival: Int64)]] = [:]
         var slots: [StreamJudge.Slot] = []
         var ownEvidence: [[Evidence]?] = []
+        var victims: [VictimStanding] = []
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
             // Read through the box: copying the observation out would retain each of its fields.
@@ -94,10 +96,13 @@ public struct StreamClassifier: Sendable {
             var slot = StreamJudge.Slot(sequence: i)
             // The message's own evidence, sentences and all, kept for its judgement (building it
             // twice, once to score and once to judge, was a fifth of the classifier's cost).
-            let evidence = evidenceOnItsOwn(box)
+            // What the site knows of the victim, asked once for the evidence and the judgement both.
+            let victim = classifier.site.standing(ofVictim: box.observation.victim)
+            let evidence = evidenceOnItsOwn(box, victim: victim)
             if let evidence { slot.baseScore = Classifier.score(evidence.reduce(0) { $0 + $1.weight }) }
             slots.append(slot)
             ownEvidence.append(evidence)
+            victims.append(victim)
 
             // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
             let key: UInt64?
@@ -267,6 +272,7 @@ public struct StreamClassifier: Sendable {
         }
         judge.slots = slots
         judge.ownEvidence = ownEvidence
+        judge.victims = victims
         return judge
     }
 
@@ -334,6 +340,9 @@ public struct StreamJudge: Sendable {
     var slots: [Slot] = []
     /// Each slot's own evidence as `prepare` built it, until its judgement takes it (nil after).
     var ownEvidence: [[Evidence]?] = []
+    /// Each slot's `SiteKnowledge.standing(ofVictim:)`, as `prepare` asked it (kept beside the slots,
+    /// not in them, so that a slot stays 32 bytes).
+    var victims: [VictimStanding] = []
     var campaignMarks: [CampaignMark] = []
     var floodEvidence: [Evidence] = []
     private var cursor = 0
@@ -372,18 +381,22 @@ public struct StreamJudge: Sendable {
     private mutating func judge(_ box: ClassifierNote.Box, at sequence: Int) -> Judgement {
         // 4. Made-up recipients: machine-made local parts of ours that are not known to exist.
         var randomEvidence: Evidence?
-        // Whether the victim exists asked once (it was asked twice, each time after `isOurAddress` again).
-        if let victim = box.observation.victim, classifier.site.isOurAddress(victim) {
-            let exists = classifier.site.userExists(ourAddress: victim)
-            if exists != true, RandomLocalPart.looksRandom(victim) {
+        let index = slotIndex(at: sequence)
+        // Whether the victim is ours and exists, as `prepare` asked it for the message's own evidence
+        // (asked here again, it cost ~1,000 instructions a message); asked here for a message it did
+        // not see.
+        let standing: VictimStanding
+        if let index, index < victims.count { standing = victims[index] } else { standing = classifier.site.standing(ofVictim: box.observation.victim) }
+        if let victim = box.observation.victim, standing != .notOurs {
+            if standing != .exists, RandomLocalPart.looksRandom(victim) {
                 // One lookup of the victim (two were ~600 instructions a message).
                 if random.count < StreamClassifier.maxGroups { random[victim, default: 0] += 1 } else { random[victim]? += 1 }
-                if exists == nil {
+                if standing == .unknown {
                     randomEvidence = Evidence(.randomRecipient, EvidenceText.joined("It was sent to ", victim, ", a machine-made-looking address that never received ordinary mail here."))
                 }
             }
         }
-        guard let index = slotIndex(at: sequence) else { return classifier.judge(box.observation) }
+        guard let index else { return classifier.judge(box.observation) }
         let slot = slots[index]
         // A fake notice has no base score and is not judged as a bounce.
         guard slot.baseScore != nil else { return .notBounce }
@@ -394,7 +407,7 @@ public struct StreamJudge: Sendable {
             evidence = kept
             ownEvidence[index] = nil
         } else {
-            evidence = classifier.evidence(for: box.observation)
+            evidence = classifier.evidence(for: box.observation, victim: standing)
         }
         var campaign: String?
         if slot.campaign >= 0, Int(slot.campaign) < campaignMarks.count {
