@@ -192,6 +192,26 @@ struct HostShapeTests {
     }
 }
 
+/// `Fingerprint.letters`, read on the UTF-8 bytes of any text, is its definition on scalars, over many
+/// made-up texts: letters of 1 to 4 bytes (Latin, Cyrillic, CJK, a letter beyond the BMP), marks and
+/// symbols that are not letters (a combining accent, `ª`-like letters, an emoji, digits), line ends, and
+/// every `last` from 0 up (the cut between the bytes of a letter shows).
+@Suite struct FingerprintLettersAgreementTests {
+    static let pieces = ["a", "B", "z", "Z", "1", " ", ":", "é", "Ü", "\u{301}", "ª", "Ж", "я", "配", "信", "ー", "😀",
+                         "\u{1D400}", "\u{10400}", "\r\n", "\t", "€", "ß", "ǅ", "Ⅻ", "\u{0}", "\u{7F}"]
+
+    @Test func lettersAsOnScalars() {
+        var generator = SplitMix64(seed: 1_801)
+        for _ in 0..<3_000 {
+            let text = HostShapeTests.randomText(&generator, pieces: Self.pieces, upTo: 30)
+            for last in [0, 1, 2, 7, 8, 9, 60] {
+                #expect(Fingerprint.letters(text, last: last) == Fingerprint.lettersByScalars(text, last: last),
+                        "\(text.debugDescription) / \(last)")
+            }
+        }
+    }
+}
+
 /// `Fingerprint.subjectKey`, read on bytes for ASCII subjects: the key the Character-based reading
 /// gives (markers of 1-4 letters before a colon in the first five Characters dropped, then the letters).
 @Suite struct FingerprintSubjectKeyTests {
