@@ -580,4 +580,27 @@ import TestSupport
             }
         }
     }
+
+    /// Long folded values (the sixteen-byte blocks of the unfolding: runs longer than a block, line
+    /// ends anywhere in one, CRLF, lone CR and LF, blank lines, 8-bit bytes, limits inside and past
+    /// the value) give every byte but CR and LF, cut at the limit and trimmed, as a byte loop does.
+    @Test func unfoldingLongValuesAgreesWithAByteLoop() {
+        var generator = SplitMix64(seed: 61)
+        let text = Self.ascii("abcdefgh \t") + [0xC3, 0xA9, 0x00, 0xFF]
+        let lineEnds = [Self.ascii("\r\n "), Self.ascii("\n\t"), Self.ascii("\r "), Self.ascii("\r\n"), Self.ascii("\n"),
+                        Self.ascii("\r\n\r\n ")]
+        for _ in 0..<3000 {
+            var raw: [UInt8] = []
+            for _ in 0..<generator.below(8) {
+                raw += generator.bytes(text, count: generator.below(48))
+                raw += lineEnds[generator.below(lineEnds.count)]
+            }
+            raw += generator.bytes(text, count: generator.below(40))
+            let limit = generator.below(3) == 0 ? 100 * 1024 : 1 + generator.below(raw.count + 20)
+            let field = HeaderField(name: Self.ascii("received")[...], rawValue: raw[...], offset: 0, isFolded: true,
+                                    maxUnfoldedBytes: limit)
+            let kept = Array(raw.filter { $0 != 0x0D && $0 != 0x0A }.prefix(limit))
+            #expect(Array(field.unfoldedValue) == Array(kept[...].trimmingWhitespace()), "\(raw) \(limit)")
+        }
+    }
 }
