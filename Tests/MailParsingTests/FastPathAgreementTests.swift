@@ -271,6 +271,19 @@ import TestSupport
         }
     }
 
+    /// `holdsLineEnd` (two memchr) answers as `contains` of CR or LF does, wherever the line end lies
+    /// (first, last, middle, none, empty, long delimiters, 8-bit bytes).
+    @Test func delimiterLineEndTestAgreesWithContains() {
+        var generator = SplitMix64(seed: 62)
+        let alphabet = Self.ascii("-=_.aZ09\r\n") + [0x00, 0x8D, 0x8A, 0xFF]
+        #expect(!MIMEParser.holdsLineEnd([]))
+        #expect(MIMEParser.holdsLineEnd(Self.ascii("\r")) && MIMEParser.holdsLineEnd(Self.ascii("--b\n")))
+        for _ in 0..<3000 {
+            let delimiter = generator.bytes(alphabet, count: generator.below(300))
+            #expect(MIMEParser.holdsLineEnd(delimiter) == (delimiter.contains(0x0D) || delimiter.contains(0x0A)), "\(delimiter)")
+        }
+    }
+
     /// The delimiter search anchored on a byte other than the first (`a_Z`: the `Z` at the delimiter's
     /// end is its rarest byte), with near misses around the anchor, agrees with the line walk.
     @Test func delimiterSearchOnARareLastByteAgreesWithTheLineWalk() {

@@ -182,7 +182,7 @@ package struct MIMEParser {
         // CRLF, as `LineScanner` cuts lines). A boundary that holds a line end (decoded from an RFC 2047
         // word) can never match inside a line: the line walk reads it. So does a boundary longer than
         // RFC 2046 §5.1.1's 70 bytes allows by far, which would make the search O(n·m) on hostile input.
-        if searchesDelimiters, boundary.count <= 256, !boundary.contains(ASCII.carriageReturn), !boundary.contains(ASCII.lineFeed) {
+        if searchesDelimiters, boundary.count <= 256, !Self.holdsLineEnd(delimiter) {
             let anchor = Self.rarestByteOffset(delimiter)
             var from = body.startIndex
             while let hit = Self.firstLineStart(of: delimiter, anchor: anchor, in: body, from: from) {
@@ -270,6 +270,17 @@ package struct MIMEParser {
         } else {
             let end = max(start, min(contentEnd, delimiter))
             children.append(parseEntity(body[start..<end], depth: part.depth + 1, defaultType: childDefault))
+        }
+    }
+
+    /// Whether `delimiter` holds a CR or an LF, by memchr: `contains` twice on the boundary walked it
+    /// byte by byte, each test a compare and a branch a byte (bsd.mbox x3, 1,683 boundaries:
+    /// the two loops 0.64M instructions; `parseMultipart` with its children 33.77M -> 33.25M).
+    static func holdsLineEnd(_ delimiter: [UInt8]) -> Bool {
+        delimiter.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, Int32(ASCII.carriageReturn), bytes.count) != nil
+                || memchr(base, Int32(ASCII.lineFeed), bytes.count) != nil
         }
     }
 
