@@ -130,6 +130,48 @@ import TestSupport
         }
     }
 
+    /// The sixteen-byte copy of `Diagnostic.collapsingBlanks`: texts of 16 to 80 bytes of letters
+    /// with one or two unclean bytes (a space after a space, a tab, CR, LF, a control byte, a run of
+    /// blanks) put at every offset, so every lane of the first blocks, and the lane after the last
+    /// clean one, is where the copy stops; plus 8-bit bytes, a leading blank and a final blank run.
+    /// Swept and as one line of a lead text, against the plain loop.
+    @Test func sweepSixteenBytesAtATimeIsThePlainLoop() {
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;<>@".utf8)
+        let unclean: [[UInt8]] = [[0x20, 0x20], [0x09], [0x0D], [0x0A], [0x01], [0x1F], [0x20, 0x09, 0x20], [0x20, 0x0A, 0x0A],
+                                  [0x20], [0xC3, 0xBC], [0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]]
+        var generator = SplitMix64(seed: 161)  // seeded: every run reads the same inputs
+        var texts: [[UInt8]] = []
+        for length in [16, 17, 23, 31, 32, 33, 47, 48, 64, 80] {
+            for offset in 0..<length {
+                for piece in unclean {
+                    var bytes = (0..<length).map { _ in letters.randomElement(using: &generator)! }
+                    // A single space now and then, as between words: clean unless another blank is next to it.
+                    for k in stride(from: Int.random(in: 1...6, using: &generator), to: length, by: Int.random(in: 3...9, using: &generator)) {
+                        bytes[k] = 0x20
+                    }
+                    bytes.replaceSubrange(offset..<min(length, offset + piece.count), with: piece)
+                    if Int.random(in: 0..<4, using: &generator) == 0 {
+                        let second = Int.random(in: 0..<bytes.count, using: &generator)
+                        bytes.insert(contentsOf: unclean.randomElement(using: &generator)!, at: second)
+                    }
+                    if Int.random(in: 0..<8, using: &generator) == 0 { bytes.insert(0x20, at: 0) }
+                    if Int.random(in: 0..<8, using: &generator) == 0 { bytes += [0x20, 0x09] }
+                    texts.append(bytes)
+                }
+            }
+        }
+        for bytes in texts {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let expected = Self.sweepByBytes(text)
+            #expect(Diagnostic.sweep(text) == expected, "\(text.debugDescription)")
+            // One line (no LF in it) of a lead text: swept by the one pass the same way.
+            guard !bytes.contains(0x0A) else { continue }
+            var line = text
+            #expect(line.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == expected, "\(text.debugDescription)")
+        }
+        #expect(texts.count > 4_000)
+    }
+
     /// What `RFC3464Recognizer.complete` and `Finalization.report` rely on to search a report's lead
     /// text once: the decision text it makes (the swept lead text, then a space and the record's own
     /// swept diagnostic unless the lead holds it) is swept, and when it names no SMTP command the lead

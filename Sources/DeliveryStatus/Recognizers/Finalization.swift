@@ -237,12 +237,21 @@ enum Diagnostic {
 
     /// Copies `from[i..<count]` to `to + n` with each run of blanks (space, tab, LF, CR) made one space,
     /// none written where `afterBlank` says the last byte written was one; returns the offset after
-    /// what it wrote and leaves in `afterBlank` whether that was a blank. Eight bytes are copied whole
-    /// when they hold no control byte, no two spaces in a row and no space right after a blank: most
-    /// of a report's words and the single spaces between them (byte by byte, the copy was most of the
-    /// sweeps' 15.6M instructions on the sisimai bsd mbox x3). Writes at most `count - i` bytes, and
-    /// no eight-byte store reaches past the last of them. `sweep` and the one-pass lead text
+    /// what it wrote and leaves in `afterBlank` whether that was a blank. Sixteen bytes, then eight,
+    /// are copied whole when they hold no control byte, no two spaces in a row and no space right
+    /// after a blank: most of a report's words and the single spaces between them (byte by byte, the
+    /// copy was most of the sweeps' 15.6M instructions on the sisimai bsd mbox x3). Writes at most
+    /// `count - i` bytes, and no sixteen- or eight-byte store reaches past the last of them (what is
+    /// written never outruns what is read). `sweep` and the one-pass lead text
     /// (`LeadText.sweptJoinedLines`) both sweep with it.
+    ///
+    /// Sixteen bytes at a time (SSE2 compares of SIMD16 vectors, as `HeaderField`'s unfolding): each
+    /// block is stored whole and the count advanced past its clean lanes, up to the first control
+    /// byte or space after a blank, which is then read on its own with the blank run it opens.
+    /// (Eight bytes a round cost ~37 instructions a word, sixteen ~36 a block: on bsd.mbox x3 the 969
+    /// lead texts' one pass, `LeadText.sweptJoinedLines`, 7.02M -> 5.74M, and `sweep` 4.78M -> 4.16M.
+    /// Reading the blocks past a line's end, up to the text's, with the lanes past it masked, to
+    /// spare the lines' tails the eight-byte loop, made the pass dearer: 6.34M.)
     @inline(__always)
     static func collapsingBlanks(from: UnsafePointer<UInt8>, count: Int, startingAt start: Int,
                                  to: UnsafeMutablePointer<UInt8>, at outStart: Int, afterBlank: inout Bool) -> Int {
@@ -250,6 +259,42 @@ enum Diagnostic {
         let rawOut = UnsafeMutableRawPointer(to)
         var n = outStart
         var i = start
+        let spaceLanes = SIMD16<UInt8>(repeating: 0x20)
+        // `n - outStart <= i - start` throughout, so with `i + 16 <= count` the block's store ends
+        // within the `count - start` bytes after `outStart`.
+        while i + 16 <= count {
+            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            (rawOut + n).storeBytes(of: block, as: SIMD16<UInt8>.self)
+            // Each lane 0xFF where the byte is a control byte / a space (little-endian: lane 0 lowest).
+            let controls = unsafeBitCast(block .< spaceLanes, to: SIMD2<UInt64>.self)
+            let spaces = unsafeBitCast(block .== spaceLanes, to: SIMD2<UInt64>.self)
+            let (spaceLow, spaceHigh) = (UInt64(littleEndian: spaces[0]), UInt64(littleEndian: spaces[1]))
+            // A lane is unclean when it holds a control byte, or a space whose previous byte (lane 0:
+            // the last byte written, `afterBlank`) is one: without control bytes a blank is a space.
+            let badLow = UInt64(littleEndian: controls[0]) | spaceLow & (spaceLow << 8 | (afterBlank ? 0xFF : 0))
+            let badHigh = UInt64(littleEndian: controls[1]) | spaceHigh & (spaceHigh << 8 | spaceLow >> 56)
+            if badLow | badHigh == 0 {
+                n += 16
+                i += 16
+                afterBlank = spaceHigh >> 63 != 0
+                continue
+            }
+            let kept = badLow != 0 ? badLow.trailingZeroBitCount >> 3 : 8 + badHigh.trailingZeroBitCount >> 3
+            n += kept
+            i += kept
+            if kept > 0 { afterBlank = from[i - 1] == 0x20 }
+            // The unclean byte (i < count: it is a lane of the block), and the blank run it opens.
+            let b = from[i]
+            i += 1
+            if isBlank(b) {
+                if !afterBlank { to[n] = 0x20; n += 1; afterBlank = true }
+                while i < count, isBlank(from[i]) { i += 1 }
+            } else {
+                to[n] = b
+                n += 1
+                afterBlank = false
+            }
+        }
         while i < count {
             var stop = count
             if i + 8 <= count {

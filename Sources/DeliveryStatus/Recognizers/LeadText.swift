@@ -52,7 +52,7 @@ enum LeadText {
         return String(unsafeUninitializedCapacity: text.count) { out in
             // Every byte written stands for a byte read at or after it (a kept line's bytes, or the
             // LF before the line a separator space opens), so `n` never passes the offset read up to,
-            // and the eight-byte stores of `Diagnostic.collapsingBlanks` end within the line they copy: all within
+            // and the sixteen- and eight-byte stores of `Diagnostic.collapsingBlanks` end within the line they copy: all within
             // `text.count`, the capacity.
             guard let to = out.baseAddress else { return 0 }
             var n = 0
