@@ -426,7 +426,43 @@ import TestSupport
         }
     }
 
-    @Test func quotedPrintableByLinesAgreesWithTheByteDecoder() {
+    /// Long inputs for the sixteen-byte blocks of the one-pass decoder: `=`, CR, LF and blanks at every
+    /// lane of a block and across block edges, runs of clean bytes (8-bit ones too) between them, bad hex,
+    /// `=` and blanks at the very end, decoded `=20` and `=09` before a line end.
+    @Test func quotedPrintableInBlocksAgreesWithTheByteDecoder() {
+        var values: [[UInt8]] = []
+        let clean = Self.ascii("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF") + [0x80, 0xC3, 0xA9, 0xFF, 0x00]
+        let pieces = ["=", "=\n", "=\r\n", "=\r", "= \t\r\n", " \n", "\t\r\n", " ", "\t", "=20\n", "=09\r\n",
+                      "=3D", "=3d", "=G1", "=4", "==", "\r", "\n", "\r\n", " =\n", "=20 \n", "  "].map(Self.ascii)
+        var generator = SplitMix64(seed: 23)
+        for _ in 0..<3000 {
+            var value: [UInt8] = []
+            let target = generator.below(120)
+            while value.count < target {
+                if generator.below(3) == 0 {
+                    value += pieces[generator.below(pieces.count)]
+                } else {
+                    for _ in 0..<generator.below(40) { value.append(clean[generator.below(clean.count)]) }
+                }
+            }
+            values.append(value)
+        }
+        // One special piece at every offset of a clean run of 16-80 bytes, with and without an ending.
+        let run = [UInt8](repeating: UInt8(ascii: "x"), count: 80)
+        for length in [16, 17, 31, 32, 33, 47, 64, 80] {
+            for offset in 0...length {
+                for piece in pieces {
+                    values.append(Array(run[0..<offset]) + piece + Array(run[offset..<length]))
+                    values.append(Array(run[0..<offset]) + piece)
+                }
+            }
+        }
+        for value in values {
+            #expect(TransferDecoding.quotedPrintable(value[...]) == TransferDecoding.quotedPrintableByBytes(value[...]), "\(value)")
+        }
+    }
+
+    @Test func quotedPrintableInOnePassAgreesWithTheByteDecoder() {
         var values = ["", "=", "a=\n", "a =\t\r\nb", "=41=4", "= =\n", "x=\r", "=\r\n\n", "a \r\n", "=4\n1", "==\n",
                       "=3D=\n", "a=20\n", "caf=C3=A9 \t"].map(Self.ascii)
         var generator = SplitMix64(seed: 8)
