@@ -119,7 +119,7 @@ package enum TransferDecoding {
     /// the last decoded `=XX` or soft line break (whose bytes are not the line's trailing white space).
     /// A line at a time, with a memchr for each line end and a memchr and a memcpy for each `=`, it took
     /// 3.44M instructions of its own and 2.46M in memchr and memcpy on 381 bodies (bsd.mbox x3,
-    /// callgrind).
+    /// callgrind); 4.37M in one pass, 4.21M with escapes in a row read in their own loop.
     private static func quotedPrintableInOnePass(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         guard let source = input.baseAddress, let target = out.baseAddress, out.count >= input.count else {
             return input.isEmpty ? 0 : quotedPrintable(input, into: out)
@@ -176,6 +176,21 @@ package enum TransferDecoding {
                 i += 1
                 continue
             }
+            // `=XX` escapes, read in a row (UTF-8 text escaped byte by byte comes in runs of them). A hex
+            // digit is no white space or line end, so an escape is never a soft line break.
+            if i + 2 < end, let high = hexValue(source[i + 1]), let low = hexValue(source[i + 2]) {
+                target[n] = high << 4 | low
+                n += 1
+                i += 3
+                while i + 2 < end, source[i] == ASCII.equals,
+                      let high = hexValue(source[i + 1]), let low = hexValue(source[i + 2]) {
+                    target[n] = high << 4 | low
+                    n += 1
+                    i += 3
+                }
+                kept = n
+                continue
+            }
             // Soft line break: `=`, optional white space, then a line end (CRLF, CR or LF) or the end.
             var j = i + 1
             while j < end, ASCII.isWhitespace(source[j]) { j += 1 }
@@ -187,13 +202,6 @@ package enum TransferDecoding {
             }
             if source[j] == ASCII.lineFeed {
                 i = j + 1
-                kept = n
-                continue
-            }
-            if i + 2 < end, let high = hexValue(source[i + 1]), let low = hexValue(source[i + 2]) {
-                target[n] = high << 4 | low
-                n += 1
-                i += 3
                 kept = n
                 continue
             }
