@@ -55,17 +55,9 @@ public struct ScanRecord: Sendable {
 
     /// A record with only the position filled in; the pipeline fills in the rest.
     public init(source: String, index: Int, offset: Int, length: Int, sequence: Int) {
-        self.source = source
-        self.index = index
-        self.offset = offset
-        self.length = length
-        self.sequence = sequence
-        self.to = []
-        self.defects = []
-        self.kind = .notBounce
-        self.recipients = []
-        self.original = Original()
-        self.evidence = []
+        self.init(source: source, index: index, offset: offset, length: length, sequence: sequence, messageId: nil,
+                  date: nil, timestamp: nil, from: nil, to: [], subject: nil, defects: [], kind: .notBounce,
+                  format: nil, recipients: [], original: Original())
     }
 
     /// A record with the fields the pipeline reads of a message before the stage (`Scan.analyse`),

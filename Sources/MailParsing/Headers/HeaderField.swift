@@ -148,16 +148,12 @@ public struct HeaderField: Sendable {
                     while k + 16 <= total, n + 16 <= limit {
                         let block = UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<UInt8>.self)
                         UnsafeMutableRawPointer(target + n).storeBytes(of: block, as: SIMD16<UInt8>.self)
-                        let marked = (block .== returnLanes) .| (block .== feedLanes)
-                        let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-                        let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                        if low | high == 0 {
+                        guard let kept = ByteLanes.firstMarked((block .== returnLanes) .| (block .== feedLanes)) else {
                             n += 16
                             k += 16
                             continue
                         }
                         // The bytes before the block's first CR or LF are kept; the line end goes.
-                        let kept = low != 0 ? low.trailingZeroBitCount >> 3 : 8 + high.trailingZeroBitCount >> 3
                         n += kept
                         k += kept
                         while k < total, value[k] == ASCII.carriageReturn || value[k] == ASCII.lineFeed { k += 1 }

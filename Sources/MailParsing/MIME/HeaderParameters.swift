@@ -116,10 +116,7 @@ public struct HeaderParameters: Sendable, Hashable {
                     while i + 16 <= end {
                         let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                         let marked = (block .== quoteLanes) .| (block .== backslashLanes) .| (block .== returnLanes) .| (block .== feedLanes)
-                        let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-                        let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                        if low != 0 { i += low.trailingZeroBitCount >> 3; break }
-                        if high != 0 { i += 8 + high.trailingZeroBitCount >> 3; break }
+                        if let lane = ByteLanes.firstMarked(marked) { i += lane; break }
                         i += 16
                     }
                 }

@@ -139,15 +139,11 @@ package enum TransferDecoding {
             while i + 16 <= end {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 targetRaw.storeBytes(of: block, toByteOffset: n, as: SIMD16<UInt8>.self)
-                let marked = (block .== equalsLanes) .| (block .== returnLanes) .| (block .== feedLanes)
-                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                if low | high == 0 {
+                guard let lane = ByteLanes.firstMarked((block .== equalsLanes) .| (block .== returnLanes) .| (block .== feedLanes)) else {
                     n += 16
                     i += 16
                     continue
                 }
-                let lane = low != 0 ? low.trailingZeroBitCount >> 3 : 8 + high.trailingZeroBitCount >> 3
                 n += lane
                 i += lane
                 special = i

@@ -445,27 +445,26 @@ extension MboxParser {
             let ends = SIMD16<UInt8>(repeating: lineEnd)
             let capitalFs = SIMD16<UInt8>(repeating: 0x46)
             let greaterThans = SIMD16<UInt8>(repeating: ASCII.greaterThan)
-            @inline(__always) func marks(_ p: Int) -> SIMD16<UInt8> {
+            @inline(__always) func marks(_ p: Int) -> SIMDMask<SIMD16<Int8>> {
                 let here = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self)
                 let next = UnsafeRawPointer(base + (p &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
-                let marked = (here .== ends) .& ((next .== capitalFs) .| (next .== greaterThans))
-                return unsafeBitCast(marked, to: SIMD16<UInt8>.self)
+                return (here .== ends) .& ((next .== capitalFs) .| (next .== greaterThans))
             }
             while p <= lastBlock &- 48 {
                 let m0 = marks(p), m1 = marks(p &+ 16), m2 = marks(p &+ 32), m3 = marks(p &+ 48)
-                if firstMarked(m0 | m1 | m2 | m3) != nil {
+                if ByteLanes.firstMarked(m0 .| m1 .| m2 .| m3) != nil {
                     // The first block with a mark holds the first mark.
-                    if let k = firstMarked(m0) { return p &+ k }
-                    if let k = firstMarked(m1) { return p &+ 16 &+ k }
-                    if let k = firstMarked(m2) { return p &+ 32 &+ k }
-                    if let k = firstMarked(m3) { return p &+ 48 &+ k }
+                    if let k = ByteLanes.firstMarked(m0) { return p &+ k }
+                    if let k = ByteLanes.firstMarked(m1) { return p &+ 16 &+ k }
+                    if let k = ByteLanes.firstMarked(m2) { return p &+ 32 &+ k }
+                    if let k = ByteLanes.firstMarked(m3) { return p &+ 48 &+ k }
                 }
                 p &+= 64
             }
             // Past the last block after a step of 64: the last block, overlapping.
             p = min(p, lastBlock)
             while true {
-                if let k = firstMarked(marks(p)) { return p &+ k }
+                if let k = ByteLanes.firstMarked(marks(p)) { return p &+ k }
                 if p == lastBlock { return nil }
                 p = min(p &+ 16, lastBlock)
             }
@@ -507,16 +506,6 @@ extension MboxParser {
             if low != 0 { return blockStart &+ 7 &- low.leadingZeroBitCount &>> 3 }
             q = blockStart
         }
-        return nil
-    }
-
-    /// The index of the first byte 0xFF of a compare's result, or nil when it has none.
-    @inline(__always)
-    static func firstMarked(_ marks: SIMD16<UInt8>) -> Int? {
-        let words = unsafeBitCast(marks, to: SIMD2<UInt64>.self)
-        let low = UInt64(littleEndian: words[0]), high = UInt64(littleEndian: words[1])
-        if low != 0 { return low.trailingZeroBitCount &>> 3 }
-        if high != 0 { return 8 &+ high.trailingZeroBitCount &>> 3 }
         return nil
     }
 
