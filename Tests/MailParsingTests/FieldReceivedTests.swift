@@ -372,6 +372,46 @@ let receivedRows: [ReceivedRow] = {
     }
 }
 
+/// `ReceivedField.nextCommentWord` passes eight bytes at a time over a word: the same words as splitting
+/// byte by byte at white space and parentheses, up to `end` and never past it (an `end` short of the
+/// buffer, words longer than eight bytes, 8-bit bytes, bytes just above `)`).
+@Suite struct ReceivedCommentWordTests {
+    /// The words of `bytes[start..<end]` split byte by byte.
+    static func byBytes(_ bytes: [UInt8], _ start: Int, _ end: Int) -> [Range<Int>] {
+        func splits(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == 0x28 || b == 0x29 }
+        var words: [Range<Int>] = [], i = start
+        while i < end {
+            while i < end, splits(bytes[i]) { i += 1 }
+            guard i < end else { break }
+            let wordStart = i
+            while i < end, !splits(bytes[i]) { i += 1 }
+            words.append(wordStart..<i)
+        }
+        return words
+    }
+
+    @Test func wordSkipIsTheByteDefinition() {
+        var random = SplitMix64(seed: 0xC0_77E)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz.-_*+[]:@=".utf8) + [0x00, 0x2A, 0x80, 0xFF]
+        let splitters = Array(" \t\r\n()".utf8)
+        for round in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(12) {
+                bytes += random.bytes(alphabet, count: random.below(round % 2 == 0 ? 12 : 30))
+                bytes += random.bytes(splitters, count: random.below(3))
+            }
+            let end = bytes.count - (round % 3 == 0 ? Swift.min(bytes.count, random.below(9)) : 0)
+            let start = Swift.min(end, round % 4)
+            let words: [Range<Int>] = bytes.withUnsafeBufferPointer { buffer in
+                var found: [Range<Int>] = [], i = start
+                while let word = ReceivedField.nextCommentWord(buffer, &i, end) { found.append(word) }
+                return found
+            }
+            #expect(words == Self.byBytes(bytes, start, end), "\(bytes) to \(end)")
+        }
+    }
+}
+
 /// `parse` reads the from clause item by item as the tokenizer gives them: the same reading as
 /// collecting the items in an array while walking the clauses, as it did before, on random values
 /// made of the pieces that move the tokenizer (comments first, nested, unterminated, keywords, IPs).

@@ -449,6 +449,15 @@ public struct ReceivedField: Sendable {
         while i < end, splits(bytes[i]) { i += 1 }
         guard i < end else { return nil }
         let start = i
+        // Eight bytes with none at most `)` are passed over at once (`ByteWord.hasByte(_:below:)` is
+        // exact; every index read is below `end`); the loop below decides at any other. (Byte by byte
+        // this loop was 0.44M instructions of the sisimai bsd mbox x3's Received comments: with the
+        // words, FromReader.read 3.40M -> 3.21M.)
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            while i + 8 <= end, !ByteWord.hasByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self), below: ASCII.closeParen + 1) {
+                i += 8
+            }
+        }
         while i < end, !splits(bytes[i]) { i += 1 }
         return start..<i
     }
