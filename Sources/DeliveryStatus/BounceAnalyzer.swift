@@ -27,35 +27,36 @@ public struct BounceAnalyzer: Sendable {
             report.subject = context.subjectField
             return report
         }
-        guard let (name, finding) = RecognizerRegistry.recognize(context) else { return notBounce }
+        guard case (let name, var finding)? = RecognizerRegistry.recognize(context) else { return notBounce }
+        // The recipients are moved out of the finding one at a time (reversed, then popped from the
+        // end, which keeps their order) and each handed to `Finalization.report`, which moves its
+        // strings into the report: iterated in place, each was copied (a dozen retains) and the copy
+        // and the finding's array destroyed (a dozen releases each).
+        var pending = finding.recipients
+        finding.recipients = []
+        pending.reverse()
         var reports: [RecipientReport] = []
-        for raw in finding.recipients where reports.count < Self.maxRecipients {
-            var r = raw
+        while reports.count < Self.maxRecipients, let popped = pending.popLast() {
+            var r = consume popped
             r.recipient = Addresses.bare(r.recipient)
             guard Addresses.isAddress(r.recipient) else { continue }
             r.diagnostic = Self.bounded(r.diagnostic)
             r.decisionText = r.decisionText.map(Self.bounded)
-            var report = Finalization.report(r, reportProviders: context.receivedProviders)
+            let givenAction = r.action
+            var report = Finalization.report(taking: &r, reportProviders: context.receivedProviders)
             if finding.kind == .challenge || finding.kind == .virusNotice {
                 // Not a delivery report: no made-up status code or action.
                 if report.statusIsPseudo { report.status = nil; report.statusIsPseudo = false }
-                if r.action == nil { report.action = nil }
+                if givenAction == nil { report.action = nil }
                 report.hard = false
             }
             reports.append(consume report)   // moved, not copied (a copy retained its dozen strings)
         }
         let kind = Finalization.kind(of: reports, declared: finding.kind)
         if kind == .notBounce { return notBounce }
-        var report = BounceReport(kind: kind, format: name, recipients: reports,
-                                  original: finding.original ?? OriginalLocator.locate(context))
-        report.reportingMTA = finding.perMessage.reportingMTA
-        report.dsnGateway = finding.perMessage.dsnGateway
-        report.receivedFromMTA = finding.perMessage.receivedFromMTA
-        report.arrivalDate = finding.perMessage.arrivalDate
-        report.originalEnvelopeID = finding.perMessage.originalEnvelopeID
-        report.extensionFields = finding.perMessage.extensionFields
-        report.subject = context.subjectField
-        return report
+        let original = finding.original.take() ?? OriginalLocator.locate(context)
+        return BounceReport(kind: kind, format: name, recipients: reports, original: original,
+                            perMessage: finding.perMessage, subject: context.subjectField)
     }
 
     /// `text` cut to its first `maxDiagnosticBytes` bytes, at the start of a character.

@@ -35,4 +35,21 @@ public struct BounceReport: Sendable {
         self.original = original
         self.extensionFields = []
     }
+
+    /// A report with every field given at once, the per-message fields from a recogniser's finding
+    /// (one initialization, where setting them one by one on a report made copies of it).
+    init(kind: MessageKind, format: String?, recipients: [RecipientReport], original: ReturnedOriginal,
+         perMessage: PerMessageFields, subject: String?) {
+        self.kind = kind
+        self.format = format
+        self.recipients = recipients
+        self.original = original
+        self.reportingMTA = perMessage.reportingMTA
+        self.dsnGateway = perMessage.dsnGateway
+        self.receivedFromMTA = perMessage.receivedFromMTA
+        self.arrivalDate = perMessage.arrivalDate
+        self.originalEnvelopeID = perMessage.originalEnvelopeID
+        self.extensionFields = perMessage.extensionFields
+        self.subject = subject
+    }
 }

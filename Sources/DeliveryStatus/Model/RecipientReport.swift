@@ -53,4 +53,28 @@ public struct RecipientReport: Sendable, Hashable {
         self.remoteMTA = remoteMTA
         self.command = command
     }
+
+    /// A report with every field given (`Finalization.report` makes each in one initialization).
+    init(recipient: String, action: DeliveryAction?, status: EnhancedStatusCode?, statusIsPseudo: Bool,
+         replyCode: ReplyCode?, reason: Reason, hard: Bool, diagnostic: String, diagnosticType: String?,
+         remoteMTA: String?, command: SMTPCommand?, originalRecipient: String?, finalRecipient: String?,
+         lastAttemptDate: String?, finalLogID: String?, willRetryUntil: String?, feedbackType: String?) {
+        self.recipient = recipient
+        self.action = action
+        self.status = status
+        self.statusIsPseudo = statusIsPseudo
+        self.replyCode = replyCode
+        self.reason = reason
+        self.hard = hard
+        self.diagnostic = diagnostic
+        self.diagnosticType = diagnosticType
+        self.remoteMTA = remoteMTA
+        self.command = command
+        self.originalRecipient = originalRecipient
+        self.finalRecipient = finalRecipient
+        self.lastAttemptDate = lastAttemptDate
+        self.finalLogID = finalLogID
+        self.willRetryUntil = willRetryUntil
+        self.feedbackType = feedbackType
+    }
 }
