@@ -50,6 +50,53 @@ import MailParsing
 }
 
 extension CodeFinderReferenceTests {
+    /// Codes and near-misses at every offset of texts 16 to 72 bytes long, next to a letter or a digit
+    /// (the finders read sixteen starts at a time from 17 or 18 bytes on, the last block overlapping),
+    /// and random texts up to 300 bytes with codes dropped in.
+    static func longTexts() -> [String] {
+        let pieces = ["550", "421", "251", "354", "5.1.1", "4.4.7", "2.0.0", "5.0.0", "4.2.01", "5501", "55", "5a0", "600",
+                      "x-unix", "192.0.2.1", "v5.1.1", ".550", "550.", "-550-", "/421", "5.1", "5.", "5.1.1000"]
+        var texts: [String] = []
+        for filler in ["a", "7", " "] {
+            for length in 16...72 {
+                for piece in pieces where piece.utf8.count <= length {
+                    for offset in 0...(length - piece.utf8.count) {
+                        texts.append(String(repeating: filler, count: offset) + piece
+                                     + String(repeating: filler, count: length - offset - piece.utf8.count))
+                    }
+                }
+            }
+        }
+        var generator = SplitMix64(seed: 4)
+        let alphabet = Array("0123456789012345.........  vV/x-unixX-UNIX;é\r\nab".unicodeScalars)
+        for _ in 0..<5_000 {
+            let length = Int(generator.next() % 300)
+            var s = String.UnicodeScalarView()
+            for _ in 0..<length {
+                if generator.next() % 16 == 0 {
+                    s.append(contentsOf: pieces[Int(generator.next() % UInt64(pieces.count))].unicodeScalars)
+                } else {
+                    s.append(alphabet[Int(generator.next() % UInt64(alphabet.count))])
+                }
+            }
+            texts.append(String(s))
+        }
+        return texts
+    }
+
+    @Test func findersMatchReferenceOnLongTexts() {
+        for text in Self.longTexts() {
+            for statusClass in [nil, 2, 4, 5] as [UInt8?] {
+                #expect(ReplyCode.find(in: text, statusClass: statusClass) == Reference.findReply(in: text, statusClass: statusClass),
+                        "\(text) class \(String(describing: statusClass))")
+                #expect(EnhancedStatusCode.find(in: text, statusClass: statusClass) == Reference.findStatus(in: text, statusClass: statusClass),
+                        "\(text) class \(String(describing: statusClass))")
+            }
+        }
+    }
+}
+
+extension CodeFinderReferenceTests {
     /// `prefer` on the codes' numbers against `preferText` on their descriptions, as it was.
     @Test func preferMatchesTheTextRule() {
         var generator = SplitMix64(seed: 3)

@@ -64,43 +64,56 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `find(in:statusClass:)` over UTF-8 bytes in place: one pass that sets a bit per defined code
     /// seen standing alone, then the first bit in order of usefulness (no copy, no table per call).
-    /// The pass looks at eight bytes at a time and only where three digits run (SWAR), so a
-    /// diagnostic costs about two instructions a byte.
+    /// The pass looks at sixteen possible starts at a time (SIMD) and only where a digit 2...5 is
+    /// followed by two more digits.
     static func find(inUTF8 text: UnsafeBufferPointer<UInt8>, statusClass: UInt8? = nil) -> ReplyCode? {
         let count = text.count
         guard count >= 3, let base = text.baseAddress else { return nil }
         let table = candidateIndex
         var present: UInt64 = 0
-        // A number starting at `p` (three digits there, known): a defined code standing alone, i.e. at
-        // the text's start or after a byte that cannot join it, and at its end or before such a byte?
-        func note(_ p: Int) {
-            func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }  // '.', '/', '0'...'9'
-            let b0 = text[p]
-            guard b0 &- UInt8(ascii: "2") < 4, p == 0 || !joins(text[p - 1]), p + 3 == count || !joins(text[p + 3]) else { return }
-            let value = Int(b0 - ASCIIByte.zero) * 100 + Int(text[p + 1] - ASCIIByte.zero) * 10 + Int(text[p + 2] - ASCIIByte.zero)
-            let index = table[value]
-            if index >= 0 { present |= 1 << UInt64(index) }
-        }
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        var i = 0
-        while i + 8 <= count {
-            // Byte k of `digits` has its high bit set when byte i + k is 0...9: xor with 0x30 makes the
-            // digits 0...9, and adding 0x76 to the low seven bits sets the high bit of every byte of 10
-            // or more without a carry into the next byte.
-            let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) ^ 0x3030_3030_3030_3030
-            let digits = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | x) & highs
-            // Three digits in a row starting at bytes 0...5 of the word (little-endian loads).
-            var runs = digits & (digits >> 8) & (digits >> 16) & 0x0000_8080_8080_8080
-            while runs != 0 {
-                note(i + runs.trailingZeroBitCount >> 3)
-                runs &= runs - 1
+        if count >= 18 {
+            // Sixteen possible starts at a time (SSE2 compares of `SIMD16<UInt8>` vectors): the block of
+            // starts `p ..< p + 16` reads the bytes `p ... p + 17` as three vectors, one and two bytes
+            // apart, and marks the lanes where a digit 2...5 (the first digit of every code looked for)
+            // is followed by two digits. The last block overlaps the one before: a start noted twice
+            // sets its bit twice. Measured on bsd.mbox x3 (callgrind, inclusive over all calls): 5.10M ->
+            // 3.19M instructions; the eight-byte SWAR pass it replaces took six starts a step, ~2.2
+            // instructions a byte. Tried: two blocks a step tested together, 3.30M; each block's marks
+            // read by a local function that captured the bit set, 5.14M (an exclusivity check a call).
+            let lastBlock = count &- 18
+            let twos = SIMD16<UInt8>(repeating: UInt8(ascii: "2")), fours = SIMD16<UInt8>(repeating: 4)
+            let zeros = SIMD16<UInt8>(repeating: ASCIIByte.zero), tens = SIMD16<UInt8>(repeating: 10)
+            let raw = UnsafeRawPointer(base)
+            @inline(__always) func starts(_ p: Int) -> SIMDMask<SIMD16<Int8>> {
+                let first = raw.loadUnaligned(fromByteOffset: p, as: SIMD16<UInt8>.self)
+                let second = raw.loadUnaligned(fromByteOffset: p &+ 1, as: SIMD16<UInt8>.self)
+                let third = raw.loadUnaligned(fromByteOffset: p &+ 2, as: SIMD16<UInt8>.self)
+                return ((first &- twos) .< fours) .& ((second &- zeros) .< tens) .& ((third &- zeros) .< tens)
             }
-            i += 6
-        }
-        func digit(_ b: UInt8) -> Bool { b &- ASCIIByte.zero < 10 }
-        while i + 2 < count {
-            if digit(text[i]), digit(text[i + 1]), digit(text[i + 2]) { note(i) }
-            i += 1
+            var p = 0
+            while true {
+                let halves = unsafeBitCast(starts(p), to: SIMD2<UInt64>.self)
+                // One bit of each marked lane's byte kept, so that clearing the lowest bit clears the lane.
+                var low = UInt64(littleEndian: halves[0]) & 0x8080_8080_8080_8080
+                var high = UInt64(littleEndian: halves[1]) & 0x8080_8080_8080_8080
+                while low != 0 {
+                    present |= codeBit(at: p &+ low.trailingZeroBitCount &>> 3, in: text, table: table)
+                    low &= low &- 1
+                }
+                while high != 0 {
+                    present |= codeBit(at: p &+ 8 &+ high.trailingZeroBitCount &>> 3, in: text, table: table)
+                    high &= high &- 1
+                }
+                if p == lastBlock { break }
+                p = min(p &+ 16, lastBlock)
+            }
+        } else {
+            func digit(_ b: UInt8) -> Bool { b &- ASCIIByte.zero < 10 }
+            var i = 0
+            while i + 2 < count {
+                if digit(text[i]), digit(text[i + 1]), digit(text[i + 2]) { present |= codeBit(at: i, in: text, table: table) }
+                i += 1
+            }
         }
         let wanted: UInt64
         switch statusClass {
@@ -114,6 +127,20 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
         // A local program's exit status, not an SMTP reply (looked for only when a code was seen).
         if mentionsXUnix(text) { return nil }
         return ReplyCode(Int(candidateOrder[hits.trailingZeroBitCount]))
+    }
+
+    /// A number starting at `p` (three digits there, known): the bit of the defined code it is when it
+    /// stands alone, i.e. at the text's start or after a byte that cannot join it, and at its end or
+    /// before such a byte; else 0.
+    @inline(__always)
+    static func codeBit(at p: Int, in text: UnsafeBufferPointer<UInt8>, table: [Int8]) -> UInt64 {
+        func joins(_ b: UInt8) -> Bool { b > 45 && b < 58 }  // '.', '/', '0'...'9'
+        let count = text.count
+        let b0 = text[p]
+        guard b0 &- UInt8(ascii: "2") < 4, p == 0 || !joins(text[p - 1]), p + 3 == count || !joins(text[p + 3]) else { return 0 }
+        let value = Int(b0 - ASCIIByte.zero) * 100 + Int(text[p + 1] - ASCIIByte.zero) * 10 + Int(text[p + 2] - ASCIIByte.zero)
+        let index = table[value]
+        return index >= 0 ? 1 << UInt64(index) : 0
     }
 
     /// Whether the text holds `x-unix` in any case: each `-` (found with memchr) checked for the
