@@ -75,10 +75,29 @@ import TestSupport
                       "MAILER-DAEMON <>", "x (comment)", "a@b (Real Name)", "=?utf-8?q?x?= <a@b>", "g: a@b, c@d;",
                       "<@r,@s:a@b>", "postmaster", "John Smith john@x", "a@b@c",
                       "\"Q N\" <a@b>", "a@b (C D)", "\"x <y@z>\" <a@b>", "\"a\\\"b\" <c@d>", "a@b (x(y))",
-                      "a@b(c)", "(c) a@b", "\"unclosed <a@b>", "x \"q\" y <a.b@c>", "a@b ()", "\"\" <a@b>"].map(Self.ascii)
+                      "a@b(c)", "(c) a@b", "\"unclosed <a@b>", "x \"q\" y <a.b@c>", "a@b ()", "\"\" <a@b>",
+                      // The shapes of `AddressParser.unnamedShapeAddresses`, and near misses.
+                      "", " ", " <> ", "Mail Delivery System <>", "\"Q\" <>", "\"a<b\" <>", "\"a\\b\" <>", "x\ty <>",
+                      "< >", "<<>>", "<>>", "a <>, b@c", "Mail Delivery Subsystem <MAILER-DAEMON>", "<MAILER-DAEMON>",
+                      "\"M D\" <MAILER-DAEMON>", "x <a.b>", "x <.a>", "x <a?b>", "x <=?a?=>", "x <a b>", "x <a\u{e9}>",
+                      "x <a=b>", "x=?y <a>", "x, y <a>", "x: <a>", "mailer-daemon", "x.y.z", "a?b", "a=?b?=c",
+                      "a@b,c@d", "a@b,\tc@d", "a@b, ,c@d,", ",", ", ,", "a@b, c", "a, b", "a@b, c d", "a@b, .c@d",
+                      "a@b, c..d@e", "a@b, c@", "a@b, @c", "a@b, c@d@e", "a@b, c@[1.2.3.4]", "a@b;c@d", "a@b,\r\n c@d",
+                      "a@b, c@d (x)", "a@b, <c@d>", "a@b\u{e9}, c@d", "\"a\"@b, c@d"].map(Self.ascii)
         var generator = SplitMix64(seed: 3)
         let alphabet = Self.ascii("ab.@<> ,\";:()=?") + [0xE9]
         for _ in 0..<3000 { values.append(generator.bytes(alphabet, count: generator.below(16))) }
+        // Dense in the bytes `unnamedShapeAddresses` decides on (commas, blanks, line ends, brackets,
+        // dots, `?`, quotes, backslashes), with runs of atext between them.
+        let unnamedAlphabet = Self.ascii("ab-@<>,, \t\r\n.?=\"\\;:[]") + [0xE9]
+        for _ in 0..<6000 {
+            var value: [UInt8] = []
+            for _ in 0..<generator.below(8) {
+                value += generator.bytes(unnamedAlphabet, count: generator.below(3))
+                value += Self.ascii(["x", "ab", "a@b", "a.b@c", "MAILER-DAEMON", "<>", "<a>", ", "][generator.below(8)])
+            }
+            values.append(value)
+        }
         for value in values {
             let expected = AddressParser.parseList(value[...]).filter { !$0.isNull }.map(\.address)
             #expect(AddressParser.addressStrings(value[...]) == expected, "\(value)")

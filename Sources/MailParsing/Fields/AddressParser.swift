@@ -96,6 +96,7 @@ public enum AddressParser {
     /// display names, which cost most of a field's reading and which a record of addresses never shows.
     package static func addressStrings(_ value: ByteSlice) -> [String] {
         if let address = shapedAddressString(value) { return [address] }
+        if let items = unnamedShapeAddresses(value) { return items.addresses }
         var out: [String] = []
         for address in parseItemsByTokens(value, names: false) where !address.isNull { out.append(address.address) }
         return out
@@ -107,6 +108,7 @@ public enum AddressParser {
     /// 4.8M instructions over 1,818 values).
     package static func firstAddressString(_ value: ByteSlice) -> String? {
         if let address = shapedAddressString(value) { return address }
+        if let items = unnamedShapeAddresses(value) { return items.addresses.first }
         for address in parseItemsByTokens(value, names: false) where !address.isNull { return address.address }
         return nil
     }
@@ -115,7 +117,9 @@ public enum AddressParser {
     /// mailbox), else the full parser's count without the display names (the classifier counts the
     /// returned original's recipients: sisimai bsd mbox x3, `parseList` 4.3M over 1,491 values).
     package static func addressCount(_ value: ByteSlice) -> Int {
-        addressShape(value) != nil ? 1 : parseItemsByTokens(value, names: false).count
+        if addressShape(value) != nil { return 1 }
+        if let items = unnamedShapeAddresses(value) { return items.count }
+        return parseItemsByTokens(value, names: false).count
     }
 
     /// `firstAddressString(value)`, and whether the value was of a shape `addressShape` knows, where
@@ -123,6 +127,7 @@ public enum AddressParser {
     /// the observation read the returned original's first From) reads the value once.
     package static func firstAddressStringAndShape(_ value: ByteSlice) -> (address: String?, shaped: Bool) {
         if let address = shapedAddressString(value) { return (address, true) }
+        if let items = unnamedShapeAddresses(value) { return (items.addresses.first, false) }
         for address in parseItemsByTokens(value, names: false) where !address.isNull { return (address.address, false) }
         return (nil, false)
     }
@@ -131,6 +136,7 @@ public enum AddressParser {
     /// record lists the returned original's To addresses, the observation counts them).
     package static func addressStringsAndCount(_ value: ByteSlice) -> (addresses: [String], count: Int) {
         if let address = shapedAddressString(value) { return ([address], 1) }
+        if let items = unnamedShapeAddresses(value) { return items }
         let items = parseItemsByTokens(value, names: false)
         var out: [String] = []
         for address in items where !address.isNull { out.append(address.address) }
@@ -145,6 +151,11 @@ public enum AddressParser {
     /// knows, just turned away.
     package static func singleAddressString(_ value: ByteSlice) -> String? {
         if let address = shapedAddressString(value) { return address }
+        if let items = unnamedShapeAddresses(value) {
+            // The first mailbox with a local part, else a null one (`<>`, the only item of a shape
+            // `unnamedShapeAddresses` knows that gives no address), else none.
+            return items.addresses.first ?? (items.count > 0 ? "" : nil)
+        }
         let items = parseItemsByTokens(value, names: false)
         return (items.first(where: { !$0.localPart.isEmpty }) ?? items.first(where: \.isNull))?.address
     }
@@ -162,6 +173,85 @@ public enum AddressParser {
         if !shape.localNeedsQuoting { return String(decoding: value[local.lowerBound..<domain.upperBound], as: UTF8.self) }
         return MailAddress(localPart: String(decoding: value[local], as: UTF8.self),
                            domain: String(decoding: value[domain], as: UTF8.self)).address
+    }
+
+    /// `addressStrings(value)` and `addressCount(value)` of a value in one of the shapes below, whose
+    /// items the token parser reads without `@` or with several addresses, each as it is written; nil for
+    /// any other shape. Read in place, without tokenising (these went to the tokeniser, ~5,000-10,000
+    /// instructions a value: sisimai bsd mbox x3, 474 values, 430 of them of these shapes; the most
+    /// frequent, in the notices' From and the originals' To, are listed).
+    /// - a phrase (`addressShape`'s: atext, blanks, quoted strings without quoted-pairs) and `<>`, or
+    ///   `<>` alone (`MAILER-DAEMON <>`, 183 values): one null mailbox, no address;
+    /// - a phrase and `<local>`, the local part atext without `.` and `?` (`Mail Delivery Subsystem
+    ///   <MAILER-DAEMON>`, 78): that local part (the parser reads it as a phrase, RFC 2047-decoded, which
+    ///   changes no such bytes; it needs no quoting);
+    /// - items apart by commas, each blank or of atext without `.` (`postmaster`, 42) or an addr-spec of
+    ///   `addressShape`'s (`neko@example.jp, daemon@example.jp`, 45): one mailbox each, blank items none.
+    /// The empty (or blank) value gives no mailbox.
+    static func unnamedShapeAddresses(_ value: ByteSlice) -> (addresses: [String], count: Int)? {
+        let classes = byteClasses
+        return value.withUnsafeBufferPointer { buffer -> (addresses: [String], count: Int)? in
+            guard let p = buffer.baseAddress else { return ([], 0) }
+            var start = 0
+            var end = buffer.count
+            while start < end, ASCII.isWhitespaceOrNewline(p[start]) { start &+= 1 }
+            while end > start, ASCII.isWhitespaceOrNewline(p[end &- 1]) { end &-= 1 }
+            guard start < end else { return ([], 0) }
+            if p[end &- 1] == ASCII.greaterThan {
+                // The phrase, up to the first `<` outside quotes (any other byte: not this shape).
+                var i = start
+                while i < end {
+                    let b = p[i]
+                    if classes[Int(b)] & phrasePlain != 0 || b == UInt8(ascii: "?") { i &+= 1; continue }
+                    if b == ASCII.lessThan { break }
+                    guard b == ASCII.quote else { return nil }
+                    var k = i &+ 1
+                    while k < end, p[k] != ASCII.quote {
+                        if p[k] == ASCII.backslash { return nil }
+                        k &+= 1
+                    }
+                    guard k < end else { return nil }
+                    i = k &+ 1
+                }
+                // `i < end`: the last byte, `>`, is none of those the loop goes on over.
+                let localStart = i &+ 1, localEnd = end &- 1
+                guard i < end, localStart <= localEnd else { return nil }
+                if localStart == localEnd { return ([], 1) }   // `<>`
+                for k in localStart..<localEnd where classes[Int(p[k])] & localPlain != localPlain { return nil }
+                let local = UnsafeBufferPointer(start: p + localStart, count: localEnd &- localStart)
+                return ([String(decoding: local, as: UTF8.self)], 1)
+            }
+            var addresses: [String] = []
+            var itemStart = start
+            while itemStart < end {
+                var itemEnd = itemStart
+                while itemEnd < end, p[itemEnd] != ASCII.comma { itemEnd &+= 1 }
+                let next = itemEnd &+ 1
+                var first = itemStart
+                while first < itemEnd, ASCII.isWhitespaceOrNewline(p[first]) { first &+= 1 }
+                while itemEnd > first, ASCII.isWhitespaceOrNewline(p[itemEnd &- 1]) { itemEnd &-= 1 }
+                itemStart = next
+                guard first < itemEnd else { continue }   // a blank item: no mailbox
+                if let shape = addrSpecShape(p, first, itemEnd, classes) {
+                    let spec = UnsafeBufferPointer(start: p + first, count: itemEnd &- first)
+                    addresses.append(addressString(spec, shape, offset: first))
+                    continue
+                }
+                for k in first..<itemEnd where classes[Int(p[k])] & specPlain == 0 { return nil }
+                addresses.append(String(decoding: UnsafeBufferPointer(start: p + first, count: itemEnd &- first),
+                                        as: UTF8.self))
+            }
+            return (addresses, addresses.count)
+        }
+    }
+
+    /// `MailAddress.address` of the addr-spec `spec` of shape `shape`, whose offsets are `offset` more
+    /// than `spec`'s (`shapedAddressString`'s reading).
+    private static func addressString(_ spec: UnsafeBufferPointer<UInt8>, _ shape: AddressShape, offset: Int) -> String {
+        if !shape.localNeedsQuoting { return String(decoding: spec, as: UTF8.self) }
+        let at = shape.at &- offset
+        return MailAddress(localPart: String(decoding: UnsafeBufferPointer(rebasing: spec[..<at]), as: UTF8.self),
+                           domain: String(decoding: UnsafeBufferPointer(rebasing: spec[(at &+ 1)...]), as: UTF8.self)).address
     }
 
     /// The common shapes, `local@domain` and `Plain Name <local@domain>`, in ASCII atext only, read
@@ -297,6 +387,8 @@ public enum AddressParser {
     private static let phrasePlain: UInt8 = 1
     /// `byteClasses` bit: atext but "." (a byte an addr-spec goes on over).
     private static let specPlain: UInt8 = 2
+    /// Both bits: atext but "?" and "." (a local part in brackets that reads alike as a phrase).
+    private static let localPlain: UInt8 = phrasePlain | specPlain
 
     /// The two classes of each of the 256 byte values, one look-up a byte in the loops of
     /// `addressShape` (`isAtext`'s two masks, and the compares around it, cost ~7 instructions a byte
