@@ -55,6 +55,18 @@ import TestSupport
         }
     }
 
+    /// An encoded word's charset label is its bytes' Latin-1 text, ASCII or not, empty or not.
+    @Test func charsetLabelIsTheLatin1Text() {
+        var generator = SplitMix64(seed: 21)
+        let alphabet = Self.ascii("utf-8ISO_2022jp*") + [0x00, 0x7F, 0x80, 0xA0, 0xE9, 0xFF]
+        var labels: [[UInt8]] = [[], Self.ascii("utf-8"), [0xE9], Self.ascii("x") + [0xFF]]
+        for _ in 0..<2000 { labels.append(generator.bytes(alphabet, count: generator.below(12))) }
+        for label in labels {
+            let padded = Self.ascii("=?") + label
+            #expect(EncodedWords.Decoder.charsetLabel(padded[2...]) == label[...].latin1String, "\(label)")
+        }
+    }
+
     @Test func messageIDFastPathAgreesWithTheScan() {
         var values = ["<a@b>", " <a@b> ", ",;> <a@b>", "<a b@c>", "<a@b", "<>", "<> <x@y>", "(c) <a@b>", "<a(c)@b>",
                       "<a@b> <c@d>", "a@b", "<a<b@c>", "\t<x.y@z>\r\n", "<" + String(repeating: "x", count: 998) + ">",

@@ -203,7 +203,7 @@ public enum EncodedWords {
                 {
                     flushPlain()
                     heldWhitespace.removeAll(keepingCapacity: true)
-                    let charset = CharsetName.canonicalLabel(word.charset.latin1String)
+                    let charset = CharsetName.canonicalLabel(Self.charsetLabel(word.charset))
                     if charset != pendingCharset { flushPending(); pendingCharset = charset }
                     if word.isBase64 {
                         // Each B word is its own base64 unit (RFC 2047 §5 (3)).
@@ -228,6 +228,15 @@ public enum EncodedWords {
                 }
                 plain.append(b)
                 i += 1
+            }
+        }
+
+        /// The charset's bytes as Latin-1 text (`latin1String`), which for ASCII bytes, every label
+        /// seen, is their UTF-8 text made in one step: `latin1String` appends scalar by scalar, ~2,000
+        /// instructions a label (sisimai bsd mbox x3: 279 encoded words, `run` 1.65M -> 1.15M).
+        static func charsetLabel(_ bytes: ByteSlice) -> String {
+            bytes.withUnsafeBufferPointer { label in
+                ASCII.isASCII(label) ? String(decoding: label, as: UTF8.self) : bytes.latin1String
             }
         }
 
