@@ -127,7 +127,11 @@ enum HeaderValues {
                 let (found, count) = AddressParser.addressStringsAndCount(value)
                 toAddressCount += count
                 if to.isEmpty { to = found } else { to += found }
-            default: received.append(value.utf8String)   // `HeaderField.valueString`
+            default:
+                // Room for four at the first: most originals have one to four Received fields, which
+                // grew the array up to three times (bsd.mbox x3: 2,466 values, ~2,200 growths).
+                if received.isEmpty { received.reserveCapacity(4) }
+                received.append(value.utf8String)   // `HeaderField.valueString`
             }
         }
         values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: from.shapedFirst,
