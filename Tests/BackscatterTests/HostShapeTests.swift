@@ -220,6 +220,30 @@ struct HostShapeTests {
     func keyAsByCharacters(subject: String) {
         #expect(Fingerprint.subjectKey(subject) == Fingerprint.subjectKeyByCharacters(subject), "\(subject.debugDescription)")
     }
+
+    /// The key of any subject is the one read by Characters with the scalars' own property, over many
+    /// made-up subjects: markers, letters of 1 to 4 bytes from the blocks `knownAlphabetic` knows and
+    /// from others, punctuation of those blocks, line ends.
+    @Test func keyAsByCharactersOverMadeUpSubjects() {
+        var generator = SplitMix64(seed: 1_907)
+        let pieces = FingerprintLettersAgreementTests.pieces + ["Re:", "AW: ", "[ext]:", "Ünz:", "配信:", "、", "。", "「", "ー", "・",
+                                                                "ｶﾅ", "Ａ", "！", "한", "Ω", "–", "…", "×", "ÿ", "ǂ", "\u{2C2}"]
+        for _ in 0..<3_000 {
+            let subject = HostShapeTests.randomText(&generator, pieces: pieces, upTo: 16)
+            #expect(Fingerprint.subjectKey(subject) == Fingerprint.subjectKeyByCharacters(subject), "\(subject.debugDescription)")
+        }
+    }
+
+    /// `knownAlphabetic` answers as the scalar's property does, for every scalar it answers for.
+    @Test func knownAlphabeticIsTheProperty() {
+        var answered = 0
+        for v in UInt32(0x80)...UInt32(0x10FFFF) {
+            guard let scalar = Unicode.Scalar(v), let known = Fingerprint.knownAlphabetic(v) else { continue }
+            answered += 1
+            if known != scalar.properties.isAlphabetic { Issue.record("U+\(String(v, radix: 16))"); break }
+        }
+        #expect(answered > 40_000)
+    }
 }
 
 /// The Message-ID readings of `ObservationReader` on bytes: the shape (`idShape`) and the odd-domain
