@@ -205,18 +205,20 @@ struct Fingerprint {
         return text.withUTF8 { bytes -> String? in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { kept -> String? in
                 // ASCII (most subjects): the letters read as bytes in one pass over the String's own
-                // storage (the UTF-8 view's iterator, twice, cost ~4,000 instructions a subject).
-                if ASCII.isASCII(bytes) {
-                    var n = 0
-                    for b in bytes where ASCII.isAlpha(b) {
-                        kept[n] = b | 0x20
-                        n += 1
-                    }
-                    guard n >= 8 else { return nil }
-                    let from = max(0, n - last)
-                    return String(decoding: UnsafeBufferPointer(rebasing: kept[from..<n]), as: UTF8.self)
+                // storage (the UTF-8 view's iterator, twice, cost ~4,000 instructions a subject), each
+                // byte written and kept or not without a branch, whether all are ASCII found out in the
+                // same pass (sisimai bsd x3: the reading 2.06M -> 2.02M instructions over 3,246 texts).
+                var n = 0
+                var any: UInt8 = 0
+                for b in bytes where n < kept.count {
+                    any |= b
+                    kept[n] = b | 0x20
+                    n &+= (b | 0x20) &- UInt8(ascii: "a") < 26 ? 1 : 0
                 }
-                return lettersOfUTF8(bytes, last: last, into: kept)
+                guard any < 0x80 else { return lettersOfUTF8(bytes, last: last, into: kept) }
+                guard n >= 8 else { return nil }
+                let from = max(0, n - last)
+                return String(decoding: UnsafeBufferPointer(rebasing: kept[from..<n]), as: UTF8.self)
             }
         }
     }
