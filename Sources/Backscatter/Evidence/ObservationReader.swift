@@ -446,11 +446,21 @@ public struct ObservationReader: Sendable {
             var plain = false, html = false
             var links = 0, size = 0
             var plainKey: UInt64?, htmlKey: UInt64?
-            for p in part.allParts().prefix(16) where !p.isMultipart {
+            // The first 16 parts, depth first (this one included), walked where they are: `allParts()`
+            // made an array of every part (sisimai bsd x3: 0.39M instructions over 876 originals).
+            var visited = 0
+            func visit(_ p: MIMEPart) {
+                guard visited < 16 else { return }
+                visited += 1
+                read(p)
+                for child in p.parts { visit(child) }
+            }
+            func read(_ p: MIMEPart) {
                 // The type read once a part (each `contentType` read copied it: 2,961 reads of 975 text
-                // parts, ~0.55M instructions with the copies' destroys, sisimai bsd mbox x3).
+                // parts, ~0.55M instructions with the copies' destroys, sisimai bsd mbox x3); a text
+                // part is not a multipart one.
                 let type = p.contentType
-                guard type.type == "text" else { continue }
+                guard type.type == "text" else { return }
                 let body = p.decodedBody().prefix(32 << 10)
                 if type.subtype == "plain" {
                     if !plain { plainKey = Fingerprint.bodyKey(body, limit: 300) }
@@ -463,6 +473,7 @@ public struct ObservationReader: Sendable {
                 size += body.count
                 links += HostShape.countLinks(body)
             }
+            visit(part)
             if html && !plain { shape.insert(.htmlOnly) }
             if links >= 3, size / links < 250 { shape.insert(.linkHeavy) }
             return (shape, plainKey ?? htmlKey)
