@@ -82,6 +82,68 @@ import TestSupport
         }
     }
 
+    /// `MessageIDParser.simpleBracketed` reads the id sixteen bytes at a time, the last block
+    /// overlapping: the same range as the byte loops it replaced (kept here as the reference), and
+    /// `isASCII` exactly when the id's bytes are, over ids of 0-80 bytes with the bytes that end an id
+    /// and 8-bit bytes at every offset, through slices that do not start at zero; `parse` and
+    /// `parseBracketed` agree with the scan on them.
+    @Test func messageIDBlockScanAgreesWithTheByteLoops() {
+        func byBytes(_ value: ArraySlice<UInt8>) -> Range<Int>? {
+            let leading: Set<UInt8> = [0x20, 0x09, 0x0D, 0x0A, 0x2C, 0x3B, 0x3E]
+            let stops: Set<UInt8> = [0x3E, 0x3C, 0x28, 0x20, 0x09, 0x0D, 0x0A]
+            var i = value.startIndex
+            while i < value.endIndex, leading.contains(value[i]) { i += 1 }
+            guard i < value.endIndex, value[i] == ASCII.lessThan else { return nil }
+            let open = i
+            i += 1
+            while i < value.endIndex, !stops.contains(value[i]) { i += 1 }
+            guard i < value.endIndex, value[i] == ASCII.greaterThan, i - open - 1 > 0,
+                  i - open - 1 <= MessageIDParser.maxIDBytes else { return nil }
+            return open..<(i + 1)
+        }
+        var generator = SplitMix64(seed: 31)
+        let idAlphabet = Self.ascii("abcdefgh0123.@-_$") + [0x80, 0xC3, 0xA9, 0xFF, 0x7F, 0x00]
+        let stops = Self.ascii("<>( \t\r\n")
+        var values: [[UInt8]] = [Self.ascii("<>"), Self.ascii("<"), Self.ascii(">"),
+                                 Self.ascii("<" + String(repeating: "y", count: 998) + ">"),
+                                 Self.ascii("<" + String(repeating: "y", count: 999) + ">"),
+                                 Self.ascii("<" + String(repeating: "y", count: 1200))]
+        for length in 0...80 {
+            let id = (0..<length).map { _ in Self.ascii("abc.@1")[generator.below(6)] }
+            let closed = Self.ascii("<") + id + Self.ascii(">")
+            values.append(closed)
+            values.append(Self.ascii("<") + id)
+            // One byte that ends the id, or one 8-bit byte, at every offset of the id.
+            for at in 0..<length {
+                var marked = closed
+                marked[1 + at] = (stops + [0x80, 0xE9, 0xFF])[generator.below(stops.count + 3)]
+                values.append(marked)
+            }
+        }
+        for _ in 0..<4000 {
+            var value = generator.bytes(Self.ascii(" \t,;>"), count: generator.below(3)) + Self.ascii("<")
+            value += generator.bytes(idAlphabet, count: generator.below(70))
+            if generator.below(4) > 0 { value += [stops[generator.below(stops.count)]] }
+            value += generator.bytes(idAlphabet + stops, count: generator.below(20))
+            values.append(value)
+        }
+        for value in values {
+            for pad in [0, 5] {
+                let padded = [UInt8](repeating: 0x78, count: pad) + value
+                let slice = padded[pad...]
+                let found = MessageIDParser.simpleBracketed(slice)
+                let expected = byBytes(slice)
+                #expect(found?.id == expected, "\(value)")
+                if let found, let expected {
+                    #expect(found.isASCII == slice[(expected.lowerBound + 1)..<(expected.upperBound - 1)].allSatisfy { $0 < 0x80 })
+                }
+            }
+            let scanned = MessageIDParser.parseByScan(value[...])
+            #expect(MessageIDParser.parse(value[...]) == scanned, "\(value)")
+            #expect(MessageIDParser.parseBracketed(value[...]) == scanned.map { "<" + $0 + ">" }, "\(value)")
+        }
+    }
+
     @Test func addressStringsAgreeWithTheFullParser() {
         var values = ["a@b", "Name <a@b>", "<a@b>", ".a@b", "a..b@c", "Name <.a@b>", "\"q r\"@b", "a@b, c@d", "<>",
                       "MAILER-DAEMON <>", "x (comment)", "a@b (Real Name)", "=?utf-8?q?x?= <a@b>", "g: a@b, c@d;",
