@@ -59,13 +59,8 @@ struct Fingerprint {
                     i += 1
                     continue
                 }
-                // A scalar of 2, 3 or 4 bytes (RFC 3629 §3), from its lead byte (valid UTF-8: a native
-                // String's bytes).
-                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                guard i + length <= bytes.count else { break }
-                var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                for k in 1..<length { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
-                if let scalar = Unicode.Scalar(value), isAlphabetic(scalar) {
+                guard let (length, isLetter) = multiByteScalar(at: i, in: bytes) else { break }
+                if isLetter {
                     for k in 0..<length { f.add(bytes[i + k]) }
                 }
                 i += length
@@ -223,6 +218,20 @@ struct Fingerprint {
         }
     }
 
+    /// The scalar of 2, 3 or 4 bytes (RFC 3629 §3) whose lead byte (0x80 or above) is `bytes[i]`, of valid
+    /// UTF-8 (a native String's bytes): its length, and whether it is a letter (`isAlphabetic`); nil when
+    /// the bytes end inside it.
+    @inline(__always)
+    private static func multiByteScalar(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (length: Int, isLetter: Bool)? {
+        let b = bytes[i]
+        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+        guard i + length <= bytes.count else { return nil }
+        var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for k in 1..<length { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
+        guard let scalar = Unicode.Scalar(value) else { return (length, false) }
+        return (length, isAlphabetic(scalar))
+    }
+
     /// `letters` of text that is not all ASCII, from its UTF-8 bytes (valid: a native String's always
     /// are), the letters kept as their bytes in `kept` (room for all of `bytes`): an ASCII letter
     /// lower-cased, another scalar decoded from its bytes only to ask whether it is alphabetic
@@ -243,12 +252,8 @@ struct Fingerprint {
                 i += 1
                 continue
             }
-            // A scalar of 2, 3 or 4 bytes (RFC 3629 §3), from its lead byte.
-            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-            guard i + length <= bytes.count else { break }
-            var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            for k in 1..<length { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
-            if let scalar = Unicode.Scalar(value), isAlphabetic(scalar) {
+            guard let (length, isLetter) = multiByteScalar(at: i, in: bytes) else { break }
+            if isLetter {
                 for k in 0..<length { kept[n + k] = bytes[i + k] }
                 n += length
                 letters += 1

@@ -41,17 +41,10 @@ public struct RecipientReport: Sendable, Hashable {
                 statusIsPseudo: Bool = false, replyCode: ReplyCode? = nil, reason: Reason = .undefined,
                 hard: Bool = false, diagnostic: String = "", diagnosticType: String? = nil, remoteMTA: String? = nil,
                 command: SMTPCommand? = nil) {
-        self.recipient = recipient
-        self.action = action
-        self.status = status
-        self.statusIsPseudo = statusIsPseudo
-        self.replyCode = replyCode
-        self.reason = reason
-        self.hard = hard
-        self.diagnostic = diagnostic
-        self.diagnosticType = diagnosticType
-        self.remoteMTA = remoteMTA
-        self.command = command
+        self.init(recipient: recipient, action: action, status: status, statusIsPseudo: statusIsPseudo,
+                  replyCode: replyCode, reason: reason, hard: hard, diagnostic: diagnostic,
+                  diagnosticType: diagnosticType, remoteMTA: remoteMTA, command: command, originalRecipient: nil,
+                  finalRecipient: nil, lastAttemptDate: nil, finalLogID: nil, willRetryUntil: nil, feedbackType: nil)
     }
 
     /// A report with every field given (`Finalization.report` makes each in one initialization).
