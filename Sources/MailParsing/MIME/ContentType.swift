@@ -95,44 +95,78 @@ extension ContentType {
     /// Whole Content-Type values and their parsed types, kept apart: the bytes of all in one array and
     /// where each lies, so that looking one up touches no String or array of the types (a loop over
     /// an array of (bytes, type) pairs retained and released the pair's five references at every step:
-    /// bsd.mbox x3, 12.4M for 6,300 lookups).
+    /// bsd.mbox x3, 12.4M for 6,300 lookups). The values are kept shortest first, with where each length
+    /// starts and each value's last eight bytes, so that a lookup compares only the values of its length
+    /// and calls `memcmp` only for the one whose last word is the same. (A loop over all the values'
+    /// lengths, `memcmp` for each of the same length: `commonValue` 1.88M for the 6,300 lookups.)
     struct CommonValues: Sendable {
         /// The values' bytes, one after another.
         let bytes: [UInt8]
-        /// Where each value lies in `bytes`.
+        /// Where each value lies in `bytes`, shortest first.
         let spans: [Range<Int>]
+        /// Each value's last eight bytes as a word (every value has at least nine), in the same order.
+        let lastWords: [UInt64]
+        /// The values of `n` bytes are those from `firstOfLength[n]` to before `firstOfLength[n + 1]`,
+        /// for `n` up to the longest value's length.
+        let firstOfLength: [Int]
         /// What `parseInFull` gives for each value, in the same order.
         let types: [ContentType]
 
-        /// The table of `values`; a value that `parseInFull` rejects or finds malformed is left out.
+        /// The table of `values`; a value that `parseInFull` rejects or finds malformed, or shorter
+        /// than nine bytes (`commonValue` never looks for one), is left out.
         init(_ values: [String]) {
-            var bytes: [UInt8] = []
-            var spans: [Range<Int>] = []
-            var types: [ContentType] = []
+            var kept: [[UInt8]] = []
+            var keptTypes: [ContentType] = []
+            var lengths: [Int] = []
             for value in values {
                 let valueBytes = Array(value.utf8)
-                guard let (type, malformed) = ContentType.parseInFull(valueBytes[...]), !malformed else { continue }
-                spans.append(bytes.count..<(bytes.count + valueBytes.count))
-                bytes.append(contentsOf: valueBytes)
-                types.append(type)
+                guard valueBytes.count >= 9, let (type, malformed) = ContentType.parseInFull(valueBytes[...]), !malformed
+                else { continue }
+                kept.append(valueBytes)
+                keptTypes.append(type)
+                lengths.append(valueBytes.count)
             }
+            // Shortest first; values of one length in the order given.
+            let order = lengths.indices.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
+            var bytes: [UInt8] = []
+            var spans: [Range<Int>] = []
+            var lastWords: [UInt64] = []
+            var types: [ContentType] = []
+            var firstOfLength: [Int] = []
+            for index in order {
+                while firstOfLength.count <= lengths[index] { firstOfLength.append(spans.count) }
+                spans.append(bytes.count..<(bytes.count + lengths[index]))
+                bytes.append(contentsOf: kept[index])
+                lastWords.append(kept[index].suffix(8).reversed().reduce(0) { $0 << 8 | UInt64($1) })
+                types.append(keptTypes[index])
+            }
+            firstOfLength.append(spans.count)   // the end of the longest values
             self.bytes = bytes
             self.spans = spans
+            self.lastWords = lastWords
+            self.firstOfLength = firstOfLength
             self.types = types
         }
 
         /// The index of the value equal to `p[0..<count]`, or nil.
         @inline(__always)
         func index(of p: UnsafePointer<UInt8>, count: Int) -> Int? {
-            bytes.withUnsafeBufferPointer { all -> Int? in
-                guard let base = all.baseAddress else { return nil }
-                return spans.withUnsafeBufferPointer { spans -> Int? in
-                    for index in spans.indices where spans[index].count == count {
-                        if memcmp(base + spans[index].lowerBound, p, count) == 0 { return index }
+            // Lengths 0...8 hold no value (`init`), and those past the longest are not in `firstOfLength`.
+            guard count >= 9, count < firstOfLength.count &- 1 else { return nil }
+            let lastWord = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+            var index = firstOfLength[count]
+            let end = firstOfLength[count &+ 1]
+            while index < end {
+                if lastWords[index] == lastWord {
+                    let found = bytes.withUnsafeBufferPointer { all -> Bool in
+                        guard let base = all.baseAddress else { return false }
+                        return memcmp(base + spans[index].lowerBound, p, count) == 0
                     }
-                    return nil
+                    if found { return index }
                 }
+                index &+= 1
             }
+            return nil
         }
     }
 
