@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns", "TestSupport"]),
         .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),
         .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport", "BackscatterCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -532,21 +532,9 @@ enum Decimals {
     static func parts(_ value: Double, places: Int) -> (negative: Bool, whole: Int, fraction: Int, digits: Int)? {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
-        let product = value * scale
-        var units: Int
-        if product.magnitude < 8e15 {
-            // Rounded half away from zero as `rounded()` rounds, without its call of libm's `round`:
-            // below 2^53 the truncation is exact, and so is the remainder (Sterbenz's lemma), so a
-            // remainder of at least a half is exactly a rounding away from zero. (bsd.mbox x3, 5,568
-            // numbers: `round` 93K instructions and the calls around it.)
-            units = Int(product)
-            let remainder = product - Double(units)
-            if remainder >= 0.5 { units &+= 1 } else if remainder <= -0.5 { units &-= 1 }
-        } else {
-            let scaled = product.rounded()
-            guard scaled.magnitude < 9e15 else { return nil }   // NaN and the infinities too
-            units = Int(scaled)
-        }
+        let scaled = (value * scale).rounded()
+        guard scaled.magnitude < 9e15 else { return nil }
+        var units = Int(scaled)
         let negative = units < 0
         if negative { units = -units }
         let unit = Int(scale)

@@ -202,7 +202,7 @@ extension ContentType {
     }
 
     /// The common type or subtype that `name` spells in any case, as a literal, or nil: its length,
-    /// then its `ShortNameKey` against the names' keys. (`KnownNames`, a loop over a table of thirteen
+    /// then its `ShortNameKey` against the names' keys. (The former `KnownNames`, now the tests' reference, a loop over a table of thirteen
     /// names with its first use checked at every call: bsd.mbox x3, `lowercasedName` 0.77M for 5,030 names.)
     static func commonName(_ name: UnsafeBufferPointer<UInt8>) -> String? {
         guard let key = ShortNameKey(name) else { return nil }

@@ -26,7 +26,7 @@ public struct HeaderParameters: Sendable, Hashable {
     }
 
     /// The common parameter name that `name` spells in any case, as a literal (no String made), or nil:
-    /// as `ContentType.commonName`. (`KnownNames`: bsd.mbox x3, `KnownNames.match` 0.31M for 3,548 names.)
+    /// as `ContentType.commonName`. (The former `KnownNames`, now the tests' reference: bsd.mbox x3, `KnownNames.match` 0.31M for 3,548 names.)
     static func commonName(_ name: UnsafeBufferPointer<UInt8>) -> String? {
         guard let key = ShortNameKey(name) else { return nil }
         switch name.count {

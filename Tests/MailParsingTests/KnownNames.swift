@@ -1,4 +1,8 @@
-/// A short list of lower-case ASCII names (MIME types and subtypes, parameter names), each recognised in
+@testable import MailParsing
+
+/// The tests' reference for `ContentType.commonName` and `HeaderParameters.commonName` (which replaced it
+/// in the library: a switch on the length, not a loop over a table): a short list of lower-case ASCII
+/// names (MIME types and subtypes, parameter names), each recognised in
 /// bytes of any case by two words: the bytes' first eight and next eight, lower-cased
 /// (`HeaderField.nameKey(lowercasing:)`), compared with the names' own. A hit gives the name's String
 /// literal, so no String is made for it.
