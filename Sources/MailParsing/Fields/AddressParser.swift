@@ -204,14 +204,8 @@ public enum AddressParser {
                     let b = p[i]
                     if classes[Int(b)] & phrasePlain != 0 || b == UInt8(ascii: "?") { i &+= 1; continue }
                     if b == ASCII.lessThan { break }
-                    guard b == ASCII.quote else { return nil }
-                    var k = i &+ 1
-                    while k < end, p[k] != ASCII.quote {
-                        if p[k] == ASCII.backslash { return nil }
-                        k &+= 1
-                    }
-                    guard k < end else { return nil }
-                    i = k &+ 1
+                    guard b == ASCII.quote, let close = plainQuoteEnd(p, after: i, end: end) else { return nil }
+                    i = close &+ 1
                 }
                 // `i < end`: the last byte, `>`, is none of those the loop goes on over.
                 let localStart = i &+ 1, localEnd = end &- 1
@@ -330,13 +324,8 @@ public enum AddressParser {
                     if b == ASCII.lessThan { break }
                     if b == ASCII.quote {
                         simple = false
-                        var k = i &+ 1
-                        while k < end, p[k] != ASCII.quote {
-                            if p[k] == ASCII.backslash { return nil }
-                            k &+= 1
-                        }
-                        guard k < end else { return nil }
-                        i = k &+ 1
+                        guard let close = plainQuoteEnd(p, after: i, end: end) else { return nil }
+                        i = close &+ 1
                         continue
                     }
                     // Of the atext, only "?" is left: after "=" it opens an encoded word (RFC 2047 §2).
@@ -404,6 +393,19 @@ public enum AddressParser {
         }
         return UnsafePointer(table)
     }()
+
+    /// Where the quoted string opened by the `"` at `open` closes (the index of its closing `"`), for
+    /// the in-place readers: nil when it holds a backslash (a quoted-pair, RFC 5322 §3.2.4: left to the
+    /// tokeniser) or does not close before `end`.
+    @inline(__always)
+    private static func plainQuoteEnd(_ p: UnsafePointer<UInt8>, after open: Int, end: Int) -> Int? {
+        var k = open &+ 1
+        while k < end, p[k] != ASCII.quote {
+            if p[k] == ASCII.backslash { return nil }
+            k &+= 1
+        }
+        return k < end ? k : nil
+    }
 
     /// An addr-spec of atext, one "@", atext in `p[from..<to]` (offsets; `from...to` may be empty or
     /// reversed, giving nil): its local part and domain, phrase fields left for the caller.
