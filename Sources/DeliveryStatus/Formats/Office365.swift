@@ -13,8 +13,12 @@ struct Office365Recognizer: Recognizer {
     /// (lhost-office365-01), the anti-spam and cross-tenant headers, an outlook.com Received line.
     func claims(_ context: BounceContext) -> Bool {
         var signs = context.subjectText.contains("Undeliverable:") ? 1 : 0
-        for h in Self.exchangeOnlineFields where context.hasHeader(h) {
-            signs += 1
+        // The seven names asked one by one only when the filter may hold one of them (most messages
+        // have none: bsd.mbox x3, 1,530 calls, 10,710 `mayContain` questions, ~0.8M instructions).
+        if context.mayHaveAnyHeader(of: Self.exchangeOnlineFieldNames) {
+            for h in Self.exchangeOnlineFields where context.hasHeader(h) {
+                signs += 1
+            }
         }
         // "Message-ID: <...@NEKOCHAN.example.prod.outlook.com>" (lhost-office365-02)
         if context.withMessageID({ $0.contains(".outbound.protection.outlook.com") || $0.contains(".prod.outlook.com") }) == true { signs += 1 }
@@ -30,6 +34,8 @@ struct Office365Recognizer: Recognizer {
         "x-exchange-antispam-report-cfa-test", "x-ms-exchange-crosstenant-originalarrivaltime",
         "x-ms-exchange-crosstenant-fromentityheader", "x-ms-exchange-transport-crosstenantheadersstamped",
     ]
+    /// `exchangeOnlineFields` as filter bits.
+    private static let exchangeOnlineFieldNames = HeaderNameFilter.Names(exchangeOnlineFields)
 
     /// Exchange Online's own status codes, with the reason each means (Sisimai's table, which follows
     /// Microsoft's "Email non-delivery reports in Exchange Online").

@@ -125,6 +125,12 @@ package final class BounceContext {
         return value
     }
 
+    /// Whether the top-level header section may have a field of one of `names` (false: it has none;
+    /// `HeaderNameFilter.mayContainAny(of:)`), for a `claims` that asks `hasHeader` of a list of names.
+    func mayHaveAnyHeader(of names: HeaderNameFilter.Names) -> Bool {
+        fieldNames.mayContainAny(of: names)
+    }
+
     /// Whether the top-level header section has a field named `lowercaseName`.
     package func hasHeader(_ lowercaseName: String) -> Bool {
         fieldNames.mayContain(lowercaseName) && headers.first(lowercaseName) != nil

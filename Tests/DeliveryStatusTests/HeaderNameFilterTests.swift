@@ -1,0 +1,47 @@
+@testable import DeliveryStatus
+import MailParsing
+import Testing
+import TestSupport
+
+/// `HeaderNameFilter.mayContainAny(of:)`, which Office365's `claims` asks before its seven
+/// `hasHeader` questions, must say "may" whenever `mayContain` says so of one of the names (a false
+/// "no" would drop a sign); and no filter may say "no" of a name its section has.
+@Suite struct HeaderNameFilterTests {
+    /// Random sections and name lists of names that share lengths, first, middle and last bytes,
+    /// in any case, and the empty name.
+    @Test func anyOfNamesAgreesWithEachName() {
+        var generator = SplitMix64(seed: 20)
+        func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
+        let pieces = ["x", "-", "ms", "exchange", "received", "to", "A", "Reply", "id", "z", "crosstenant", "ndr"]
+        func name() -> String { (0..<(1 + below(4))).map { _ in pieces[below(pieces.count)] }.joined() }
+        var saidNo = 0
+        for _ in 0..<3_000 {
+            let present = (0..<below(12)).map { _ in name() }
+            var header = ""
+            for field in present { header += field + ": v\r\n" }
+            header += "\r\nbody"
+            let section = HeaderSection.parse(Array(header.utf8)[...])
+            let filter = HeaderNameFilter(section)
+            for field in present { #expect(filter.mayContain(field.lowercased())) }
+            var asked = (0..<below(8)).map { _ in name().lowercased() }
+            if below(20) == 0 { asked.append("") }
+            let any = filter.mayContainAny(of: HeaderNameFilter.Names(asked))
+            #expect(any == asked.contains { filter.mayContain($0) }, "\(present) \(asked)")
+            if !any { saidNo += 1 }
+        }
+        #expect(saidNo > 300)
+    }
+
+    /// Office365's seven names: the message with any one of them (in any case) passes the filter.
+    @Test func eachExchangeOnlineFieldPasses() {
+        let names = ["x-ms-exchange-message-is-ndr", "x-microsoft-antispam-prvs", "X-Exchange-Antispam-Report-Test",
+                     "x-exchange-antispam-report-cfa-test", "X-MS-Exchange-CrossTenant-OriginalArrivalTime",
+                     "x-ms-exchange-crosstenant-fromentityheader", "x-ms-exchange-transport-crosstenantheadersstamped"]
+        let set = HeaderNameFilter.Names(names.map { $0.lowercased() })
+        for n in names {
+            let section = HeaderSection.parse(Array("Subject: a\r\n\(n): b\r\n\r\n".utf8)[...])
+            #expect(HeaderNameFilter(section).mayContainAny(of: set))
+        }
+        #expect(!HeaderNameFilter(HeaderSection.parse(Array("Subject: a\r\n\r\n".utf8)[...])).mayContainAny(of: set))
+    }
+}
