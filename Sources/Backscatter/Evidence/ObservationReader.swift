@@ -323,26 +323,22 @@ public struct ObservationReader: Sendable {
     private static func idShape(asciiBytes bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard ASCII.isASCII(bytes) else { return nil }
         let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) ?? bytes.count
-        // The local part's shape: one byte per run or punctuation, at most 41 of them.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41) { out -> String in
+        // The local part's shape: one byte per run or punctuation, at most 41 of them; then the domain
+        // with its "@", lower case, after it in the same buffer, made a String once.
+        let domainCount = bytes.count - at
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41 + domainCount) { out -> String in
             var n = 0
             var i = 0
-            while i < at, n < out.count {
+            while i < at, n < 41 {
                 (out[n], i) = shapeOfRun(bytes, at: i, end: at)
                 n += 1
                 if n > 40 { break }
             }
-            // Then the domain with its "@", lower case.
-            let shapeCount = n
-            return String(unsafeUninitializedCapacity: shapeCount + bytes.count - at) { shape in
-                for k in 0..<shapeCount { shape[k] = out[k] }
-                var k = shapeCount
-                for j in at..<bytes.count {
-                    shape[k] = ASCII.lowercased(bytes[j])
-                    k += 1
-                }
-                return k
+            for j in at..<bytes.count {
+                out[n] = ASCII.lowercased(bytes[j])
+                n += 1
             }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
         }
     }
 
