@@ -229,6 +229,42 @@ import MailParsing
         #expect(DeliveryStatusFields.Name(Array("ſtatus".utf8)[...]) == .other)
     }
 
+    /// `Name.init` against the lower-cased String looked up in the table of names, over the names with
+    /// one byte changed at random (to its other case, to the byte 0x20 apart, to any byte: `-` and CR,
+    /// `a` and `A`/`!`), so a comparison that folded non-letters, or skipped a byte, would fail.
+    @Test func namesMatchTheLowercasedStringsOnMutatedBytes() {
+        let table: [(String, DeliveryStatusFields.Name)] = [
+            ("final-recipient", .finalRecipient), ("original-recipient", .originalRecipient),
+            ("x-actual-recipient", .xActualRecipient), ("action", .action), ("status", .status), ("remote-mta", .remoteMTA),
+            ("diagnostic-code", .diagnosticCode), ("last-attempt-date", .lastAttemptDate), ("final-log-id", .finalLogID),
+            ("will-retry-until", .willRetryUntil), ("reporting-mta", .reportingMTA), ("dsn-gateway", .dsnGateway),
+            ("received-from-mta", .receivedFromMTA), ("arrival-date", .arrivalDate), ("original-envelope-id", .originalEnvelopeID),
+        ]
+        func reference(_ bytes: [UInt8]) -> DeliveryStatusFields.Name {
+            let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+            return table.first { $0.0 == lowered }?.1 ?? .other
+        }
+        var generator = SplitMix64(seed: 47)
+        for (name, expected) in table {
+            #expect(DeliveryStatusFields.Name(Array(name.uppercased().utf8)[...]) == expected, "\(name)")
+            for _ in 0..<2_000 {
+                var bytes = Array(name.utf8)
+                for k in bytes.indices where generator.next() % 2 == 0 { bytes[k] = bytes[k] >= 0x61 && bytes[k] <= 0x7A ? bytes[k] - 32 : bytes[k] }
+                let k = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 3 {
+                case 0: bytes[k] ^= 0x20
+                case 1: bytes[k] = UInt8(truncatingIfNeeded: generator.next())
+                default: break
+                }
+                #expect(DeliveryStatusFields.Name(bytes[...]) == reference(bytes), "\(bytes)")
+            }
+        }
+        #expect(DeliveryStatusFields.Name([UInt8]()[...]) == .other)
+        // A slice not starting at 0, as the reader's are.
+        let body = Array("xxStatus: 5.1.1".utf8)
+        #expect(DeliveryStatusFields.Name(body[2..<8]) == .status)
+    }
+
     @Test func typedValuesOnBytesMatchStrings() {
         let values = ["rfc822; <User+2Bx@Example.COM>", "  smtp ;  550 5.1.1 no  ", "no type here", "dns; mx.example.net", ";x", "a b; c",
                       "RFC822;a@b", "x-unix; 1", String(repeating: "a", count: 41) + "; v", String(repeating: "a", count: 40) + "; v", "", " ; ",
