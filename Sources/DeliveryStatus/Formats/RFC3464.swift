@@ -41,7 +41,7 @@ struct RFC3464Recognizer: Recognizer {
             let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             if !lead.isEmpty {
-                let leadHasOwn = lead.containsIgnoringCase(own)
+                let leadHasOwn = leadHoldsExactly(lead, own) || lead.containsIgnoringCase(own)
                 finding.recipients[0].decisionText = leadHasOwn ? lead : lead + " " + own
                 decisionTextFromLead = leadHasOwn || !own.isEmpty
             }
@@ -66,6 +66,20 @@ struct RFC3464Recognizer: Recognizer {
                 } else {
                     finding.recipients[i].command = named ?? context.leadTextCommand
                 }
+            }
+        }
+    }
+
+    /// Whether ASCII `needle` occurs byte for byte in `haystack` (`ByteSubstring`): then `containsIgnoringCase`
+    /// is true too, since lower-casing maps each ASCII character to the same byte wherever it stands.
+    /// False for a non-ASCII or empty needle (asked of `containsIgnoringCase` then). Most single
+    /// recipients' swept diagnostics stand in the swept lead text as they are.
+    static func leadHoldsExactly(_ haystack: String, _ needle: String) -> Bool {
+        var haystack = haystack, needle = needle
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard !n.isEmpty, n.count <= h.count, ASCII.isASCII(n) else { return false }
+                return ByteSubstring.firstOffset(of: n, in: h) != nil
             }
         }
     }
@@ -186,8 +200,8 @@ struct RFC3464Recognizer: Recognizer {
         if !isAddress, let x = first(.xActualRecipient).map({ addressOf(fields[$0]) }), x.isAddress { address = x.address }
         guard !address.isEmpty else { return nil }
         var r = RecipientFinding(recipient: address)
-        r.finalRecipient = finalAddress
-        r.originalRecipient = originalAddress
+        if finalAddress != nil { r.finalRecipient = finalAddress }
+        if originalAddress != nil { r.originalRecipient = originalAddress }
         if let a = first(.action) { r.action = DeliveryAction(fields[a], in: bytes) }
         if let k = first(.status) {
             let s = fields[k]
@@ -212,9 +226,11 @@ struct RFC3464Recognizer: Recognizer {
             r.diagnosticType = type
             r.diagnostic = r.diagnostic.isEmpty ? value : r.diagnostic + " " + value
         }
-        r.lastAttemptDate = first(.lastAttemptDate).map { fields[$0].trimmedValue(in: bytes) }
-        r.finalLogID = first(.finalLogID).map { fields[$0].trimmedValue(in: bytes) }
-        r.willRetryUntil = first(.willRetryUntil).map { fields[$0].trimmedValue(in: bytes) }
+        // Assigned only when present: each assignment of nil destroyed the nil it replaced through
+        // an outlined call.
+        if let k = first(.lastAttemptDate) { r.lastAttemptDate = fields[k].trimmedValue(in: bytes) }
+        if let k = first(.finalLogID) { r.finalLogID = fields[k].trimmedValue(in: bytes) }
+        if let k = first(.willRetryUntil) { r.willRetryUntil = fields[k].trimmedValue(in: bytes) }
         return r
     }
 
