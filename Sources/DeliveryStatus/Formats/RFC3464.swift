@@ -144,8 +144,8 @@ struct RFC3464Recognizer: Recognizer {
         }
 
         mutating func flush() {
-            if hasFinal || hasOriginal, let r = readRecipient(current, in: bytes) {
-                recipients.append(r)
+            if (hasFinal || hasOriginal) && appendRecipient(current, in: bytes, to: &recipients) {
+                // Read in place.
             } else if recipients.isEmpty {
                 perMessage += current
             }
@@ -177,7 +177,11 @@ struct RFC3464Recognizer: Recognizer {
         }
     }
 
-    static func readRecipient(_ fields: [DeliveryStatusFields.Field], in bytes: ArraySlice<UInt8>) -> RecipientFinding? {
+    /// The record of a recipient's group appended to `recipients`; false (nothing appended) when the
+    /// group names no address. The record is filled in place in the array: built in a local and
+    /// returned, it was copied once and destroyed once (bsd.mbox x3, 1,113 records, 0.70M).
+    static func appendRecipient(_ fields: [DeliveryStatusFields.Field], in bytes: ArraySlice<UInt8>,
+                                to recipients: inout [RecipientFinding]) -> Bool {
         func first(_ name: DeliveryStatusFields.Name) -> Int? {
             for i in fields.indices where fields[i].name == name { return i }
             return nil
@@ -198,40 +202,44 @@ struct RFC3464Recognizer: Recognizer {
         var isAddress = final?.isAddress ?? false
         if !isAddress, let o = original, o.isAddress { address = o.address; isAddress = true }
         if !isAddress, let x = first(.xActualRecipient).map({ addressOf(fields[$0]) }), x.isAddress { address = x.address }
-        guard !address.isEmpty else { return nil }
-        var r = RecipientFinding(recipient: address)
-        if finalAddress != nil { r.finalRecipient = finalAddress }
-        if originalAddress != nil { r.originalRecipient = originalAddress }
-        if let a = first(.action) { r.action = DeliveryAction(fields[a], in: bytes) }
-        if let k = first(.status) {
-            let s = fields[k]
-            if s.isASCII {
-                let (status, comment) = readStatus(s.valueBytes(in: bytes))
-                r.status = status
-                if let comment { r.diagnostic = comment }
-            } else {
-                let s = s.value(in: bytes)
-                // "5.1.1", "5.1.1 (bad destination)", "#5.1.1": first token.
-                let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
-                r.status = EnhancedStatusCode(token)
-                // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is a diagnostic too.
-                if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
-                    r.diagnostic = String(s[s.index(after: open)..<close])
+        /// The record's fields after its address.
+        func fill(_ r: inout RecipientFinding) {
+            if finalAddress != nil { r.finalRecipient = finalAddress }
+            if originalAddress != nil { r.originalRecipient = originalAddress }
+            if let a = first(.action) { r.action = DeliveryAction(fields[a], in: bytes) }
+            if let k = first(.status) {
+                let s = fields[k]
+                if s.isASCII {
+                    let (status, comment) = readStatus(s.valueBytes(in: bytes))
+                    r.status = status
+                    if let comment { r.diagnostic = comment }
+                } else {
+                    let s = s.value(in: bytes)
+                    // "5.1.1", "5.1.1 (bad destination)", "#5.1.1": first token.
+                    let token = s.trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" }).first.map(String.init) ?? ""
+                    r.status = EnhancedStatusCode(token)
+                    // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is a diagnostic too.
+                    if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
+                        r.diagnostic = String(s[s.index(after: open)..<close])
+                    }
                 }
             }
+            if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta], in: bytes).value }
+            if let d = first(.diagnosticCode) {
+                let (type, value) = diagnosticCode(fields[d], in: bytes)
+                r.diagnosticType = type
+                r.diagnostic = r.diagnostic.isEmpty ? value : r.diagnostic + " " + value
+            }
+            // Assigned only when present: each assignment of nil destroyed the nil it replaced through
+            // an outlined call.
+            if let k = first(.lastAttemptDate) { r.lastAttemptDate = fields[k].trimmedValue(in: bytes) }
+            if let k = first(.finalLogID) { r.finalLogID = fields[k].trimmedValue(in: bytes) }
+            if let k = first(.willRetryUntil) { r.willRetryUntil = fields[k].trimmedValue(in: bytes) }
         }
-        if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta], in: bytes).value }
-        if let d = first(.diagnosticCode) {
-            let (type, value) = diagnosticCode(fields[d], in: bytes)
-            r.diagnosticType = type
-            r.diagnostic = r.diagnostic.isEmpty ? value : r.diagnostic + " " + value
-        }
-        // Assigned only when present: each assignment of nil destroyed the nil it replaced through
-        // an outlined call.
-        if let k = first(.lastAttemptDate) { r.lastAttemptDate = fields[k].trimmedValue(in: bytes) }
-        if let k = first(.finalLogID) { r.finalLogID = fields[k].trimmedValue(in: bytes) }
-        if let k = first(.willRetryUntil) { r.willRetryUntil = fields[k].trimmedValue(in: bytes) }
-        return r
+        guard !address.isEmpty else { return false }
+        recipients.append(RecipientFinding(recipient: address))
+        fill(&recipients[recipients.count - 1])
+        return true
     }
 
     /// A `Diagnostic-Code` field's upper-cased type (nil when none) and value: `TypedValue(field, in:)`
