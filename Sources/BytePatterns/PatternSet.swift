@@ -748,6 +748,21 @@ public struct PatternSetGroup: Sendable {
         return true
     }
 
+    /// How many `(` bytes `pattern`'s UTF-8 holds (`pattern.utf8.count { $0 == UInt8(ascii: "(") }`).
+    static func openingParentheses(in pattern: String) -> Int {
+        var pattern = pattern
+        return pattern.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            var count = 0
+            var from = 0
+            while from < bytes.count, let hit = memchr(base + from, Int32(UInt8(ascii: "(")), bytes.count - from) {
+                count += 1
+                from = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+            }
+            return count
+        }
+    }
+
     /// Whether the UTF-8 of `text` holds `byte`.
     static func containsByte(_ byte: UInt8, in text: String) -> Bool {
         var text = text
@@ -924,7 +939,10 @@ fileprivate final class GroupPlan: Sendable {
         lastCount = lasts.count
         if case .automaton? = finder, eligible.count == 1, lasts.isEmpty {} else { plainLiteralsOnly = false }
         self.plainLiteralsOnly = plainLiteralsOnly
-        matchPairs = 1 + (eligible.map { sets[$0].patterns.reduce(0) { $0 + $1.utf8.count { $0 == UInt8(ascii: "(") } } }.max() ?? 0)
+        // The `(` of each alternative counted in its own bytes with memchr: through the UTF-8 view's
+        // generic `count(where:)`, a byte at a time, `GroupPlan.init` was 7.49M -> 6.83M
+        // instructions at start-up (sisimai bsd mbox x3, callgrind; the five plans built there).
+        matchPairs = 1 + (eligible.map { sets[$0].patterns.reduce(0) { $0 + PatternSetGroup.openingParentheses(in: $1) } }.max() ?? 0)
     }
 
 

@@ -246,4 +246,21 @@ import TestSupport
         #expect(PhraseAutomaton(groups: [["abc"]], options: [.utf]) == nil)
         #expect(PhraseAutomaton(groups: [["abc", #"\bx"#]], options: []) == nil)
     }
+
+    /// `PatternSetGroup.openingParentheses` (memchr) against the UTF-8 view's `count(where:)` it replaced,
+    /// over edge cases and random byte strings (8-bit included, `(` at the ends and in runs).
+    @Test func openingParenthesesAgreesWithCountingTheView() {
+        let reference: (String) -> Int = { $0.utf8.count { $0 == UInt8(ascii: "(") } }
+        for text in ["", "(", "((", "a(", "(a", "a(b(c", "\\(x)", "é(ü)(", String(repeating: "(", count: 40)] {
+            #expect(PatternSetGroup.openingParentheses(in: text) == reference(text), "\(text)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x28, 0x29, 0x41, 0x61, 0x5C, 0x20, 0x0A, 0xC3, 0xA9, 0xFF]
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 0...64, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(PatternSetGroup.openingParentheses(in: text) == reference(text))
+        }
+    }
 }
