@@ -101,6 +101,36 @@ import TestSupport
     @Test func contentKeyIsTheKeyOfContentDash() {
         #expect(MIMEParser.contentKey == Array("content-".utf8).withUnsafeBufferPointer { HeaderField.nameKey($0) })
     }
+
+    /// The keys `HeaderSection.parse` reads by a masked eight-byte load from its buffer agree with the
+    /// definition: names of every length from 0 to 10 (empty, 8-bit, upper case, a blank before the
+    /// colon), at the buffer's end (fewer than eight bytes after the name's start: the byte loop) and
+    /// within it, in slices that start past 0, with LF, CRLF and CR line ends.
+    @Test func keysReadByTheHeaderParserAgreeWithTheDefinition() {
+        var generator = SplitMix64(seed: 2020)
+        let nameBytes = Array("aZ-x".utf8) + [0xE9, 0x7F]
+        let ends = ["\n", "\r\n", "\r"].map { Array($0.utf8) }
+        var sections: [[UInt8]] = [Array(":x".utf8), Array("A:".utf8), Array("To:".utf8), Array("Received:".utf8)]
+        for _ in 0..<3000 {
+            var section: [UInt8] = []
+            for _ in 0..<(1 + generator.below(4)) {
+                section += generator.bytes(nameBytes, count: generator.below(11))
+                if generator.below(4) == 0 { section.append(0x20) }
+                section += Array(": v".utf8).prefix(1 + generator.below(3))
+                section += ends[generator.below(ends.count)]
+            }
+            // Half end right after a name's colon or inside the last value, with no blank line.
+            if generator.below(2) == 0 { section.removeLast(generator.below(min(section.count, 4))) }
+            sections.append(section)
+        }
+        for section in sections {
+            let padded = [0x41, 0x3A] + section
+            let parsed = HeaderSection.parse(padded[2...])
+            for field in parsed.fields {
+                #expect(field.nameKey == Self.bytewiseKey(Array(field.name), lowercasing: true), "\(section)")
+            }
+        }
+    }
 }
 
 extension HeaderSection {

@@ -38,6 +38,18 @@ public struct HeaderField: Sendable {
         self.nameKey = name.withUnsafeBufferPointer(Self.nameKey(lowercasing:))
     }
 
+    /// `init(name:rawValue:offset:isFolded:maxUnfoldedBytes:)` with the name's key already computed
+    /// (`nameKey(lowercasing:)` of `name`'s bytes), as the header parser reads it from its buffer.
+    @inline(__always)
+    init(name: ByteSlice, rawValue: ByteSlice, offset: Int, isFolded: Bool, maxUnfoldedBytes: Int, nameKey: UInt64) {
+        self.name = name
+        self.rawValue = rawValue
+        self.offset = offset
+        self.isFolded = isFolded
+        self.maxUnfoldedBytes = maxUnfoldedBytes
+        self.nameKey = nameKey
+    }
+
     /// The first eight bytes of `bytes` (fewer when it is shorter, zero bytes after them) as one
     /// little-endian word, unchanged: the key of a name sought (lower case already).
     @inline(__always)

@@ -64,7 +64,7 @@ public struct HeaderSection: Sendable {
                 var stagedCount = 0
                 var overflow: [StagedField] = []
                 let (start, end, found) = bytes.withUnsafeBufferPointer { buffer in
-                    Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
+                    let scanned = Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
                         let field = StagedField(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart,
                                                 valueEnd: valueEnd, isFolded: folded)
                         if stagedCount < staged.count {
@@ -74,10 +74,11 @@ public struct HeaderSection: Sendable {
                             overflow.append(field)
                         }
                     }
-                }
-                list.reserveCapacity(stagedCount + overflow.count)
-                for k in 0..<stagedCount {
-                    list.append(staged[k].field(of: bytes, maxUnfoldedBytes: limits.maxFieldBytes))
+                    list.reserveCapacity(stagedCount + overflow.count)
+                    for k in 0..<stagedCount {
+                        list.append(staged[k].field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes))
+                    }
+                    return scanned
                 }
                 return (start, end, found, overflow)
             }
@@ -133,6 +134,31 @@ public struct HeaderSection: Sendable {
                 rawValue: bytes[(base + Int(valueStart))..<(base + valueEnd)],
                 offset: base + Int(nameStart), isFolded: valueEndAndFolding >> 31 != 0,
                 maxUnfoldedBytes: maxUnfoldedBytes)
+        }
+
+        /// `field(of:maxUnfoldedBytes:)` with the name's key (`HeaderField.nameKey(lowercasing:)`) read
+        /// from `buffer` (the bytes of `bytes`) by one masked load where eight bytes lie from the name's
+        /// start (a name is followed by its colon at least, so nearly always), not byte by byte (bsd.mbox
+        /// x3: 13,992 of 52,437 names are shorter than eight bytes, ~40 instructions each in the byte loop;
+        /// `parseFields` 29.74M -> 29.50M instructions).
+        @inline(__always)
+        func field(of bytes: ByteSlice, in buffer: UnsafeBufferPointer<UInt8>, maxUnfoldedBytes: Int) -> HeaderField {
+            let base = bytes.startIndex
+            let valueEnd = Int(valueEndAndFolding & 0x7FFF_FFFF)
+            let start = Int(nameStart), length = Int(nameEnd) - Int(nameStart)
+            let key: UInt64
+            if let pointer = buffer.baseAddress, length >= 0, start + 8 <= buffer.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(pointer + start).loadUnaligned(as: UInt64.self))
+                let kept = length >= 8 ? word : word & ((1 << UInt64(8 * length)) &- 1)
+                key = ByteWord.lowercased(kept)
+            } else {
+                key = HeaderField.nameKey(lowercasing: UnsafeBufferPointer(rebasing: buffer[start..<Int(nameEnd)]))
+            }
+            return HeaderField(
+                name: bytes[(base + start)..<(base + Int(nameEnd))],
+                rawValue: bytes[(base + Int(valueStart))..<(base + valueEnd)],
+                offset: base + start, isFolded: valueEndAndFolding >> 31 != 0,
+                maxUnfoldedBytes: maxUnfoldedBytes, nameKey: key)
         }
     }
 
