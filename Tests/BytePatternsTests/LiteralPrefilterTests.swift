@@ -234,6 +234,50 @@ import TestSupport
         }
     }
 
+    /// A long text is read by two walks at once (`PhraseAutomaton.walk`): `body` must see the same
+    /// literals in the same order as from one walk, and the same value stop the search at the same
+    /// place; texts from 0 to ~400 bytes, dense with literals (more stops past the middle than the
+    /// second walk holds) or sparse, literals across the middle, and a stop after every k-th literal.
+    @Test(arguments: [true, false])
+    func twoWalksReportAsOneWalk(caseless: Bool) throws {
+        let groups: [[String]] = [["mes", "message", "messages", "Message rejected", "me", "m"],
+                                  ["mess", "mailbox", "mail", "you", "your mailbox", "yo", "x"],
+                                  ["message re", "mailbox full", "maIl", "y", "the ", "them", "thee"],
+                                  ["message rejected", "messages rejected", "your mailbox is full", "your mailbox is fine"]]
+        let automaton = try #require(PhraseAutomaton(groups: groups, options: caseless ? [.caseless] : []))
+        let dense = ["m", "M", "e", "s", "sage", "ss", " ", "re", "rejected", "ai", "l", "box", " full", "you", "y", "x",
+                     "your mailbox is full", "message rejected", "them"]
+        let sparse = ["a", "b", "c", "d", " ", "q", "\n", "\u{E9}", "zz", "mess", "your mailbox is fine", "\r\n"]
+        var generator = SplitMix64(seed: 2_030)
+        var longTexts = 0
+        for round in 0..<3_000 {
+            let pieces = round % 2 == 0 ? dense : sparse
+            let count = Int.random(in: 0...90, using: &generator)
+            let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            if text.count >= PhraseAutomaton.twoWalksMinimum { longTexts += 1 }
+            func reported(twoWalks: Bool, stopAfter limit: Int) -> (seen: [[Int]], result: Int?) {
+                var seen: [[Int]] = []
+                let result: Int? = text.withUnsafeBytes { raw in
+                    automaton.forEachLiteral(in: raw, twoWalks: twoWalks) { offset, group, alternative -> Int? in
+                        seen.append([offset, group, alternative])
+                        return seen.count == limit ? offset : nil
+                    }
+                }
+                return (seen, result)
+            }
+            let all = reported(twoWalks: false, stopAfter: 0)
+            let both = reported(twoWalks: true, stopAfter: 0)
+            #expect(both.seen == all.seen, "\(String(decoding: text, as: UTF8.self))")
+            #expect(both.result == nil)
+            if !all.seen.isEmpty {
+                let limit = Int.random(in: 1...all.seen.count, using: &generator)
+                let one = reported(twoWalks: false, stopAfter: limit), two = reported(twoWalks: true, stopAfter: limit)
+                #expect(two.seen == one.seen && two.result == one.result && two.seen.count == limit)
+            }
+        }
+        #expect(longTexts > 1_000)
+    }
+
     /// An automaton too large for its table is not built (the group then scans with the prefilter),
     /// and neither is one for options a prefilter is not built for.
     @Test func automatonOnlyWithinItsLimits() {
