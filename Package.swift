@@ -36,6 +36,8 @@ let package = Package(
             name: "CMimalloc",
             providers: [.apt(["libmimalloc-dev"])]
         ),
+        // Sets mimalloc's options from a constructor, before the first allocation (see its .c file).
+        .target(name: "CMimallocOptions", linkerSettings: [.linkedLibrary("mimalloc")]),
         .target(name: "MailParsing"),
         .target(name: "BytePatterns", dependencies: ["CPCRE2"]),
         .target(name: "DeliveryStatus", dependencies: ["MailParsing", "BytePatterns"]),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "BackscatterCLI",
             dependencies: [
-                "Backscatter", "DeliveryStatus", "MailParsing", "CMimalloc",
+                "Backscatter", "DeliveryStatus", "MailParsing", "CMimalloc", "CMimallocOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,7 +65,7 @@ let package = Package(
         .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns", "TestSupport"]),
         .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),
         .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport", "BackscatterCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport", "BackscatterCLI", "CMimalloc", "CMimallocOptions"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMimalloc
+import CMimallocOptions
 
 /// The `backscatter` command: configuration only; each subcommand lives in its own file.
 struct BackscatterCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct BackscatterCommand: ParsableCommand {
             Example:
               backscatter scan --profile site.toml ~/Mail/inbox.mbox
             """,
-        version: "0.1.0 (allocator: mimalloc \(Self.mimallocVersion))",
+        version: "0.1.0 (allocator: mimalloc \(Self.mimallocVersion)\(Self.largePagesNote))",
         subcommands: [Scan.self, Explain.self, Split.self, Audit.self, Profile.self],
         defaultSubcommand: nil
     )
@@ -25,5 +26,11 @@ struct BackscatterCommand: ParsableCommand {
     static var mimallocVersion: String {
         let number = Int(mi_version())
         return "\(number / 100).\(number / 10 % 10).\(number % 10)"
+    }
+
+    /// ", large OS pages" when start-up asked mimalloc for them (`CMimallocOptions`: unless
+    /// `MIMALLOC_LARGE_OS_PAGES` was set, which mimalloc then follows itself).
+    static var largePagesNote: String {
+        backscatter_mimalloc_large_pages_requested() != 0 ? ", large OS pages" : ""
     }
 }

@@ -15,6 +15,14 @@ import Darwin
 /// backscatter-dev `--no-classify` 3,730 page faults (`/usr/bin/time`, 2026-11-30) against the 3,850
 /// glibc with those settings gave (Benchmarks/README.md); with the profile, two jobs, 6,000-6,700
 /// against 5,323.
+///
+/// mimalloc is asked for large (2 MiB) pages before anything allocates (`CMimallocOptions`) unless
+/// `MIMALLOC_LARGE_OS_PAGES` is set: a scan's heap grows by tens of megabytes, and each 4 KiB page of it
+/// was a page fault, zeroed and mapped by the kernel (bsd20 full: 14,438 faults, 5.6% of the `perf`
+/// samples in the fault path; with large pages 775, system time 0.04-0.07 s -> 0.01-0.03 s and wall
+/// clock 0.54-0.68 s -> 0.52-0.60 s but for two outliers, ten interleaved runs each; resident set 72.8 ->
+/// 77.5 MB; 2026-12-01). `MIMALLOC_LARGE_OS_PAGES=0` turns it off, e.g. where transparent huge pages are
+/// slow to come by; `--version` says whether they were asked for.
 @main
 enum Main {
     static func main() {
