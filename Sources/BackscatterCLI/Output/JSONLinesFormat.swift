@@ -26,17 +26,21 @@ enum JSONLinesFormat {
         json.key("format"); json.string(record.format)
         json.key("recipients")
         json.beginArray()
-        for recipient in record.recipients {
-            json.beginObject()
-            json.key("recipient"); json.string(recipient.recipient)
-            json.key("action"); json.string(recipient.action)
-            json.key("status"); json.string(recipient.status)
-            json.key("replyCode"); json.int(recipient.replyCode)
-            json.key("reason"); json.string(recipient.reason)
-            json.key("hard"); json.bool(recipient.hard)
-            json.key("diagnostic"); json.string(recipient.diagnostic)
-            json.key("remoteMTA"); json.string(recipient.remoteMTA)
-            json.endObject()
+        // The recipients and the evidence read in place: `for recipient in record.recipients` copied
+        // each element (a retain and a release of each of its strings).
+        record.recipients.withUnsafeBufferPointer { recipients in
+            for index in recipients.indices {
+                json.beginObject()
+                json.key("recipient"); json.string(recipients[index].recipient)
+                json.key("action"); json.string(recipients[index].action)
+                json.key("status"); json.string(recipients[index].status)
+                json.key("replyCode"); json.int(recipients[index].replyCode)
+                json.key("reason"); json.string(recipients[index].reason)
+                json.key("hard"); json.bool(recipients[index].hard)
+                json.key("diagnostic"); json.string(recipients[index].diagnostic)
+                json.key("remoteMTA"); json.string(recipients[index].remoteMTA)
+                json.endObject()
+            }
         }
         json.endArray()
         json.key("original")
@@ -53,12 +57,14 @@ enum JSONLinesFormat {
         json.key("score"); json.decimal(record.score)
         json.key("evidence")
         json.beginArray()
-        for item in record.evidence {
-            json.beginObject()
-            json.key("signal"); json.string(item.signal)
-            json.key("weight"); json.decimal(item.weight)
-            json.key("detail"); json.string(item.detail)
-            json.endObject()
+        record.evidence.withUnsafeBufferPointer { evidence in
+            for index in evidence.indices {
+                json.beginObject()
+                json.key("signal"); json.string(evidence[index].signal)
+                json.key("weight"); json.decimal(evidence[index].weight)
+                json.key("detail"); json.string(evidence[index].detail)
+                json.endObject()
+            }
         }
         json.endArray()
         json.key("campaign"); json.string(record.campaign)
