@@ -241,18 +241,28 @@ public struct MailboxReader: Sendable {
         current = file
     }
 
-    /// Moves the unconsumed bytes to the front of the buffer and reads more after them.
+    /// Moves the unconsumed bytes to the front of a buffer and reads more after them.
+    ///
+    /// The bytes go to the front of a new buffer of the same size, not of this one: a scan keeps the
+    /// messages it has been given (slices of this buffer) while it reads on, so moving them within this
+    /// buffer first copied all of it (copy on write), a chunk a refill (bsd20 full: 14 refills of 4 MiB,
+    /// the `memmove` under `refill` 0.94% of the `perf` samples). Where the messages are gone the old
+    /// buffer is freed here and the allocator gives it back at the next refill.
     private mutating func refill() throws(MailboxError) {
         guard var file = current else { return }
         if start > 0 {
             let unconsumed = end - start
+            let from = start
+            var fresh = Self.readBuffer(count: buffer.count)
             if unconsumed > 0 {
-                let from = start
-                buffer.withUnsafeMutableBytes { raw in
-                    guard let base = raw.baseAddress else { return }
-                    _ = memmove(base, base + from, unconsumed)
+                buffer.withUnsafeBytes { old in
+                    fresh.withUnsafeMutableBytes { new in
+                        guard let source = old.baseAddress, let target = new.baseAddress else { return }
+                        _ = memcpy(target, source + from, unconsumed)
+                    }
                 }
             }
+            buffer = fresh
             start = 0
             end = unconsumed
         }
