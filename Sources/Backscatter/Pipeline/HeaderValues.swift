@@ -140,12 +140,23 @@ enum HeaderValues {
                                    subject: subjectText, date: date.map(\.iso8601), received: received)
     }
 
-    /// A recipient report in the record's terms.
-    static func recipient(_ report: RecipientReport) -> ScanRecord.Recipient {
-        ScanRecord.Recipient(
-            recipient: report.recipient, action: report.action?.rawValue,
-            status: report.status.map(\.description), replyCode: report.replyCode.map { Int($0.value) },
-            reason: report.reason.rawValue, hard: report.hard,
-            diagnostic: report.diagnostic.isEmpty ? nil : report.diagnostic, remoteMTA: report.remoteMTA)
+    /// The recipient reports in the record's terms, each report's fields read in place through the
+    /// buffer: `reports.map(recipient)`, with a function making one, copied every report out of the
+    /// array first, and so did passing `reports[index]` to it (a retain and a release of each of its
+    /// strings: bsd.mbox x3, 2,034 reports, ~40,000 retains and ~60,000 releases; 476.0M -> 474.4M).
+    static func recipients(_ reports: [RecipientReport]) -> [ScanRecord.Recipient] {
+        reports.withUnsafeBufferPointer { reports in
+            var out: [ScanRecord.Recipient] = []
+            out.reserveCapacity(reports.count)
+            for index in reports.indices {
+                out.append(ScanRecord.Recipient(
+                    recipient: reports[index].recipient, action: reports[index].action?.rawValue,
+                    status: reports[index].status.map(\.description), replyCode: reports[index].replyCode.map { Int($0.value) },
+                    reason: reports[index].reason.rawValue, hard: reports[index].hard,
+                    diagnostic: reports[index].diagnostic.isEmpty ? nil : reports[index].diagnostic,
+                    remoteMTA: reports[index].remoteMTA))
+            }
+            return out
+        }
     }
 }

@@ -321,7 +321,7 @@ public struct Scan: Sendable {
             messageId: messageId, date: date?.iso8601, timestamp: date?.secondsSince1970, from: from, to: to,
             // Decoded once, by the analysis (its recognisers read it): what `HeaderValues.subject` would give.
             subject: bounce.subject, defects: defects, kind: bounce.kind, format: bounce.format,
-            recipients: bounce.recipients.map(HeaderValues.recipient), original: original)
+            recipients: HeaderValues.recipients(bounce.recipients), original: original)
         return (record, ExaminedMessage(entry: entry, parsed: parsed, bounce: bounce, originalValues: originalValues,
                                         shapedNoticeFrom: shapedNoticeFrom))
     }
