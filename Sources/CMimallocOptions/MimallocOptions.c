@@ -23,7 +23,13 @@ static void backscatter_set_mimalloc_options(int argc, char **argv, char **envp)
     large_pages_requested = 1;
 }
 
+#if defined(__ELF__)
 __attribute__((section(".preinit_array"), used))
 static void (*const backscatter_preinit)(int, char **, char **) = backscatter_set_mimalloc_options;
+#else
+// No pre-initialisation array outside ELF: a constructor, with the same arguments (Darwin passes them).
+__attribute__((constructor(101)))
+static void backscatter_preinit(int argc, char **argv, char **envp) { backscatter_set_mimalloc_options(argc, argv, envp); }
+#endif
 
 int backscatter_mimalloc_large_pages_requested(void) { return large_pages_requested; }
