@@ -80,6 +80,10 @@ public struct HeaderField: Sendable {
     /// `unfoldedValue` of a field with this raw value, folding and limit: for readers that walk the
     /// fields in place (`HeaderSection.forEachUnfoldedValue`), where calling the getter on a field in
     /// the array copied the field (a retain and a release of each of its slices).
+    ///
+    /// Inlined into the walks for the unfolded case (most values): the raw value read from the field
+    /// array there is then only sliced, not first copied for the call (a retain and a release a value).
+    @inline(__always)
     static func unfoldedValue(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int) -> ByteSlice {
         guard isFolded else {
             // `trimmingWhitespace()` and `prefix(maxUnfoldedBytes)`, read in place and sliced once.
@@ -92,13 +96,28 @@ public struct HeaderField: Sendable {
             let base = rawValue.startIndex
             return rawValue[(base + start)..<(base + min(end, start + max(0, maxUnfoldedBytes)))]
         }
-        return withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { Array($0) }[...].trimmingWhitespace()
+        return unfoldedFoldedValue(of: rawValue, maxUnfoldedBytes: maxUnfoldedBytes)
+    }
+
+    /// `unfoldedValue(of:isFolded:maxUnfoldedBytes:)` of a folded value: a copy without the line ends.
+    @inline(never)
+    private static func unfoldedFoldedValue(of rawValue: ByteSlice, maxUnfoldedBytes: Int) -> ByteSlice {
+        withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { Array($0) }[...].trimmingWhitespace()
     }
 
     /// Appends `unfoldedValue` to `out` without an array of its own (the report's Received values are
     /// read into one buffer).
     package func appendUnfoldedValue(to out: inout [UInt8]) {
-        guard isFolded else { out += unfoldedValue; return }
+        Self.appendUnfoldedValue(of: rawValue, isFolded: isFolded, maxUnfoldedBytes: maxUnfoldedBytes, to: &out)
+    }
+
+    /// `appendUnfoldedValue(to:)` of a field with this raw value, folding and limit, for a reader
+    /// that walks the fields in place (`HeaderFieldInPlace`).
+    static func appendUnfoldedValue(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int, to out: inout [UInt8]) {
+        guard isFolded else {
+            out += unfoldedValue(of: rawValue, isFolded: false, maxUnfoldedBytes: maxUnfoldedBytes)
+            return
+        }
         // The runs between line ends appended whole, straight into `out` (through a temporary buffer
         // and a copy before: the report's Received fields cost 7.6M instructions on the sisimai bsd
         // mbox x3 this way, 4.2M with the runs appended; the caller reserves room once). The same bytes

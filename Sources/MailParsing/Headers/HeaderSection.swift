@@ -722,7 +722,46 @@ public struct HeaderSection: Sendable {
 
     /// The first field named `lowercaseName` as an unfolded, undecoded String.
     public subscript(_ lowercaseName: String) -> String? {
-        first(lowercaseName)?.valueString
+        // The value unfolded in place (`first(_:)` copied the field out and destroyed the copy: a retain
+        // and a release of each of its slices).
+        firstUnfoldedValue(named: lowercaseName)?.utf8String
+    }
+
+    /// The unfolded value (`HeaderField.unfoldedValue`) of the first field named `lowercaseName`, or
+    /// nil: `first(lowercaseName)?.unfoldedValue`, read in place (without the copy of the field).
+    package func firstUnfoldedValue(named lowercaseName: String) -> ByteSlice? {
+        var found: ByteSlice? = nil
+        forEachUnfoldedValue(named: lowercaseName) { value in
+            found = value
+            return false
+        }
+        return found
+    }
+
+    /// Whether a field is named `lowercaseName`: `first(lowercaseName) != nil`, without the copy of the field.
+    package func hasField(named lowercaseName: String) -> Bool {
+        var name = lowercaseName
+        return name.withUTF8 { expected in
+            let key = HeaderField.nameKey(expected)
+            return fields.withUnsafeBufferPointer { list in
+                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) { return true }
+                return false
+            }
+        }
+    }
+
+    /// Calls `body` with each field named `lowercaseName`, in order, in place (`HeaderFieldInPlace`),
+    /// until it returns false: `forEachField(named:_:)` without the copy of each field it hands over.
+    package func forEachFieldInPlace(named lowercaseName: String, _ body: (HeaderFieldInPlace) -> Bool) {
+        var name = lowercaseName
+        name.withUTF8 { expected in
+            let key = HeaderField.nameKey(expected)
+            fields.withUnsafeBufferPointer { list in
+                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) {
+                    if !body(HeaderFieldInPlace(fields: list, index: i)) { return }
+                }
+            }
+        }
     }
 }
 
@@ -797,6 +836,13 @@ package struct HeaderFieldInPlace {
     package var unfoldedValue: ByteSlice {
         HeaderField.unfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
                                   maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
+    }
+
+    /// Appends the field's unfolded value to `out` (`HeaderField.appendUnfoldedValue(to:)`), from its
+    /// parts where they lie.
+    package func appendUnfoldedValue(to out: inout [UInt8]) {
+        HeaderField.appendUnfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
+                                        maxUnfoldedBytes: fields[index].maxUnfoldedBytes, to: &out)
     }
 
     /// A copy of the whole field, for a reader that needs it.

@@ -2,7 +2,10 @@
 /// points into the bytes it was parsed from.
 public struct ParsedMessage: Sendable {
     /// The message's own header section (the root part's).
-    public var headers: HeaderSection { root.headers }
+    public var headers: HeaderSection {
+        // Read where it lies (`MIMEPart.headers`): a getter returned a copy.
+        _read { yield root.headers }
+    }
     /// The root of the MIME tree.
     public var root: MIMEPart
     /// The bytes the message was parsed from.
