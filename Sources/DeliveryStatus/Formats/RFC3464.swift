@@ -149,11 +149,8 @@ struct RFC3464Recognizer: Recognizer {
         }
 
         mutating func flush() {
-            if (hasFinal || hasOriginal) && appendRecipient(current, in: bytes, to: &recipients) {
-                // Read in place.
-            } else if recipients.isEmpty {
-                perMessage += current
-            }
+            let appended = (hasFinal || hasOriginal) && appendRecipient(current, in: bytes, to: &recipients)
+            if !appended && recipients.isEmpty { perMessage += current }
             current.removeAll(keepingCapacity: true)
             hasFinal = false
             hasOriginal = false

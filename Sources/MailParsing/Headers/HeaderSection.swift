@@ -58,12 +58,12 @@ public struct HeaderSection: Sendable {
         // array is made once at their count, not grown from a reserve of 8 while scanning (a message's
         // header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
         if limits.maxHeaderBytes < Int(Int32.max) {
-            let (start, end, found, overflow) = withUnsafeTemporaryAllocation(
+            let (start, end, found) = withUnsafeTemporaryAllocation(
                 of: StagedField.self, capacity: Self.stagedCapacity
-            ) { staged -> (Int, Int, HeaderDefects, [StagedField]) in
+            ) { staged -> (Int, Int, HeaderDefects) in
                 var stagedCount = 0
                 var overflow: [StagedField] = []
-                let (start, end, found) = bytes.withUnsafeBufferPointer { buffer in
+                return bytes.withUnsafeBufferPointer { buffer in
                     let scanned = Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
                         let field = StagedField(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart,
                                                 valueEnd: valueEnd, isFolded: folded)
@@ -78,11 +78,10 @@ public struct HeaderSection: Sendable {
                     for k in 0..<stagedCount {
                         list.append(staged[k].field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes))
                     }
+                    for field in overflow { list.append(field.field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes)) }
                     return scanned
                 }
-                return (start, end, found, overflow)
             }
-            for field in overflow { list.append(field.field(of: bytes, maxUnfoldedBytes: limits.maxFieldBytes)) }
             fields = list
             defects = found
             bodyStart = base + end
@@ -124,21 +123,10 @@ public struct HeaderSection: Sendable {
             valueEndAndFolding = UInt32(truncatingIfNeeded: valueEnd) | (isFolded ? 1 << 31 : 0)
         }
 
-        /// The field these offsets give in `bytes` (the buffer that was scanned).
-        @inline(__always)
-        func field(of bytes: ByteSlice, maxUnfoldedBytes: Int) -> HeaderField {
-            let base = bytes.startIndex
-            let valueEnd = Int(valueEndAndFolding & 0x7FFF_FFFF)
-            return HeaderField(
-                name: bytes[(base + Int(nameStart))..<(base + Int(nameEnd))],
-                rawValue: bytes[(base + Int(valueStart))..<(base + valueEnd)],
-                offset: base + Int(nameStart), isFolded: valueEndAndFolding >> 31 != 0,
-                maxUnfoldedBytes: maxUnfoldedBytes)
-        }
-
-        /// `field(of:maxUnfoldedBytes:)` with the name's key (`HeaderField.nameKey(lowercasing:)`) read
-        /// from `buffer` (the bytes of `bytes`) by one masked load where eight bytes lie from the name's
-        /// start (a name is followed by its colon at least, so nearly always), not byte by byte (bsd.mbox
+        /// The field these offsets give in `bytes` (the buffer that was scanned, at hand as `buffer`),
+        /// with the name's key (`HeaderField.nameKey(lowercasing:)`) read by one masked load where eight
+        /// bytes lie from the name's start (a name is followed by its colon at least, so nearly always),
+        /// not byte by byte (bsd.mbox
         /// x3: 13,992 of 52,437 names are shorter than eight bytes, ~40 instructions each in the byte loop;
         /// `parseFields` 29.74M -> 29.50M instructions).
         @inline(__always)
@@ -555,21 +543,32 @@ public struct HeaderSection: Sendable {
         return i < line.endIndex && line[i] != ASCII.colon
     }
 
-    /// The first field named `lowercaseName`, or nil.
-    public func first(_ lowercaseName: String) -> HeaderField? {
-        // Each field's name is compared in place; only a match is copied out (copying every field
-        // retains and releases its two slices, the larger part of a lookup).
+    /// Calls `body` with the field list and the index of each field named `lowercaseName`, in order,
+    /// until it returns false: the one walk of every lookup by name below. Each field's name is compared
+    /// in place, its key first (most fields are passed over on it alone; `HeaderField.hasName(bytes:key:)`),
+    /// and nothing is copied out (copying a field retains and releases its two slices, the larger part
+    /// of a lookup).
+    @inline(__always)
+    private func forEachIndex(named lowercaseName: String, _ body: (UnsafeBufferPointer<HeaderField>, Int) -> Bool) {
         var name = lowercaseName
-        return name.withUTF8 { expected in
+        name.withUTF8 { expected in
             let key = HeaderField.nameKey(expected)
-            return fields.withUnsafeBufferPointer { list in
-                // The name's key first, read in place: most fields are passed over on it alone.
+            fields.withUnsafeBufferPointer { list in
                 for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) {
-                    return list[i]
+                    if !body(list, i) { return }
                 }
-                return nil
             }
         }
+    }
+
+    /// The first field named `lowercaseName`, or nil.
+    public func first(_ lowercaseName: String) -> HeaderField? {
+        var found: HeaderField? = nil
+        forEachIndex(named: lowercaseName) { list, i in
+            found = list[i]
+            return false
+        }
+        return found
     }
 
     /// Every field named `lowercaseName`, in order.
@@ -583,14 +582,9 @@ public struct HeaderSection: Sendable {
     /// only look at each match (`all` copies them, and a copy of a field retains and releases its two
     /// slices; so does `for field in fields`).
     public func forEachField(named lowercaseName: String, _ body: (HeaderField) -> Void) {
-        var name = lowercaseName
-        name.withUTF8 { expected in
-            let key = HeaderField.nameKey(expected)
-            fields.withUnsafeBufferPointer { list in
-                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) {
-                    body(list[i])
-                }
-            }
+        forEachIndex(named: lowercaseName) { list, i in
+            body(list[i])
+            return true
         }
     }
 
@@ -599,25 +593,9 @@ public struct HeaderSection: Sendable {
     /// field to a closure, or calling a method of it, from the array copies it (a retain and a
     /// release of each of its two slices; the scan record's From and To: 30,000 copies on bsd.mbox x3).
     package func forEachUnfoldedValue(named lowercaseName: String, _ body: (ByteSlice) -> Bool) {
-        var name = lowercaseName
-        name.withUTF8 { expected in
-            let key = HeaderField.nameKey(expected)
-            fields.withUnsafeBufferPointer { list in
-                for i in 0..<list.count {
-                    // `HeaderField.hasName(bytes:key:)`, on the field's stored values.
-                    guard list[i].nameKey == key, list[i].name.count == expected.count else { continue }
-                    if expected.count > 8 {
-                        let same = list[i].name.withUnsafeBufferPointer { actual in
-                            for j in 8..<actual.count where ASCII.lowercased(actual[j]) != expected[j] { return false }
-                            return true
-                        }
-                        if !same { continue }
-                    }
-                    let value = HeaderField.unfoldedValue(of: list[i].rawValue, isFolded: list[i].isFolded,
-                                                          maxUnfoldedBytes: list[i].maxUnfoldedBytes)
-                    if !body(value) { return }
-                }
-            }
+        forEachIndex(named: lowercaseName) { list, i in
+            body(HeaderField.unfoldedValue(of: list[i].rawValue, isFolded: list[i].isFolded,
+                                           maxUnfoldedBytes: list[i].maxUnfoldedBytes))
         }
     }
 
@@ -740,28 +718,18 @@ public struct HeaderSection: Sendable {
 
     /// Whether a field is named `lowercaseName`: `first(lowercaseName) != nil`, without the copy of the field.
     package func hasField(named lowercaseName: String) -> Bool {
-        var name = lowercaseName
-        return name.withUTF8 { expected in
-            let key = HeaderField.nameKey(expected)
-            return fields.withUnsafeBufferPointer { list in
-                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) { return true }
-                return false
-            }
+        var found = false
+        forEachIndex(named: lowercaseName) { _, _ in
+            found = true
+            return false
         }
+        return found
     }
 
     /// Calls `body` with each field named `lowercaseName`, in order, in place (`HeaderFieldInPlace`),
     /// until it returns false: `forEachField(named:_:)` without the copy of each field it hands over.
     package func forEachFieldInPlace(named lowercaseName: String, _ body: (HeaderFieldInPlace) -> Bool) {
-        var name = lowercaseName
-        name.withUTF8 { expected in
-            let key = HeaderField.nameKey(expected)
-            fields.withUnsafeBufferPointer { list in
-                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) {
-                    if !body(HeaderFieldInPlace(fields: list, index: i)) { return }
-                }
-            }
-        }
+        forEachIndex(named: lowercaseName) { list, i in body(HeaderFieldInPlace(fields: list, index: i)) }
     }
 }
 
