@@ -45,9 +45,9 @@ enum DiagnosticWords {
 
         init(_ text: String) {
             guard !text.isEmpty else { return }
-            (hits, providers, providerSuffixes, temporaryWords) = DiagnosticWords.group.withMatches(in: text) { found -> (UInt64, UInt64, UInt64, Bool) in
+            var hits: UInt64 = 0, providers: UInt64 = 0, suffixes: UInt64 = 0, temporary = false
+            DiagnosticWords.group.withMatches(in: text) { found in
                 let layout = DiagnosticWords.groupLayout
-                var hits: UInt64 = 0
                 Matches.forEachMatched(found, from: 0, count: layout.tableBits.count) { i in hits |= layout.tableBits[i] }
                 // `rejectedButNotSender`, the group's set after the tables, undoes `.rejected`.
                 if layout.rejectedButNotSender < found.count, found[layout.rejectedButNotSender] {
@@ -55,13 +55,12 @@ enum DiagnosticWords {
                 }
                 // The providers' word sets follow it, then their host suffix sets, then the characters
                 // whose lower case is ASCII (`lowercasingToASCII`).
-                var providers: UInt64 = 0, suffixes: UInt64 = 0
                 Matches.forEachMatched(found, from: layout.wordsStart, count: layout.wordSetCount) { i in providers |= 1 << UInt64(i) }
                 Matches.forEachMatched(found, from: layout.suffixesStart, count: layout.suffixSetCount) { i in suffixes |= 1 << UInt64(i) }
                 if layout.lowercasingToASCII < found.count, found[layout.lowercasingToASCII] { providers = .max }
-                let temporary = layout.temporaryWords < found.count && found[layout.temporaryWords]
-                return (hits, providers, suffixes, temporary)
+                temporary = layout.temporaryWords < found.count && found[layout.temporaryWords]
             }
+            (self.hits, self.providers, providerSuffixes, temporaryWords) = (hits, providers, suffixes, temporary)
         }
 
         /// Calls `body` with each `i` in `0..<count` where `found[start + i]` is true (none past the
