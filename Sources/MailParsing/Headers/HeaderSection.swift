@@ -142,10 +142,12 @@ public struct HeaderSection: Sendable {
             } else {
                 key = HeaderField.nameKey(lowercasing: UnsafeBufferPointer(rebasing: buffer[start..<Int(nameEnd)]))
             }
+            // Offsets within the scanned buffer (at most `bytes.count`), so adding `bytes.startIndex`
+            // cannot overflow: added with `&+`, without the four overflow checks `+` made a field.
             return HeaderField(
-                name: bytes[(base + start)..<(base + Int(nameEnd))],
-                rawValue: bytes[(base + Int(valueStart))..<(base + valueEnd)],
-                offset: base + start, isFolded: valueEndAndFolding >> 31 != 0,
+                name: bytes[(base &+ start)..<(base &+ Int(nameEnd))],
+                rawValue: bytes[(base &+ Int(valueStart))..<(base &+ valueEnd)],
+                offset: base &+ start, isFolded: valueEndAndFolding >> 31 != 0,
                 maxUnfoldedBytes: maxUnfoldedBytes, nameKey: key)
         }
     }
