@@ -49,16 +49,8 @@ package struct MIMEParser {
             }
         }
         if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
-        // The values are unfolded from the fields in place: `headers.fields[index]` copied the field
-        // (a retain and a release of each of its slices).
-        func unfoldedValue(at index: Int) -> ByteSlice {
-            headers.fields.withUnsafeBufferPointer { fields in
-                HeaderField.unfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
-                                          maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
-            }
-        }
         if let index = contentTypeIndex {
-            if let (parsed, malformed) = ContentType.parse(unfoldedValue(at: index)) {
+            if let (parsed, malformed) = ContentType.parse(Self.unfoldedValue(of: headers.fields, at: index)) {
                 contentType = parsed
                 if malformed { defects.insert(.malformedParameters) }
             } else {
@@ -68,7 +60,7 @@ package struct MIMEParser {
         }
         var transferEncoding = "7bit"
         if let index = transferEncodingIndex {
-            let value = unfoldedValue(at: index)
+            let value = Self.unfoldedValue(of: headers.fields, at: index)
             let token = value.prefix { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.semicolon && $0 != ASCII.openParen }
             transferEncoding = Self.knownTransferEncoding(token) ?? ASCII.lowercasedString(token)
             switch transferEncoding {
@@ -83,11 +75,12 @@ package struct MIMEParser {
         // values were copied into the box and the `var`'s released (bsd.mbox x3: `ParsedMessage.init` 76.4M
         // -> 73.5M instructions).
         guard composite else {
-            return MIMEPart(MIMEPart.Fields(headers: headers, contentType: contentType, transferEncoding: transferEncoding,
+            return MIMEPart(MIMEPart.Fields(headers: consume headers, contentType: contentType, transferEncoding: transferEncoding,
                                             body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth))
         }
-        // The part is built as plain values and boxed once (`MIMEPart` boxes anew on every write).
-        var part = MIMEPart.Fields(headers: headers, contentType: contentType, transferEncoding: transferEncoding,
+        // The part is built as plain values and boxed once (`MIMEPart` boxes anew on every write); the
+        // header section is moved into it (`consume`), not copied and then destroyed here.
+        var part = MIMEPart.Fields(headers: consume headers, contentType: contentType, transferEncoding: transferEncoding,
                                    body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth)
         if depth >= limits.maxNestingDepth {
             part.defects.insert(.nestingTooDeep)
@@ -127,6 +120,15 @@ package struct MIMEParser {
             }
         }
         return MIMEPart(moving: &part)
+    }
+
+    /// The unfolded value (`HeaderField.unfoldedValue`) of `fields[index]`, read in place:
+    /// `fields[index]` copied the field (a retain and a release of each of its slices).
+    private static func unfoldedValue(of fields: [HeaderField], at index: Int) -> ByteSlice {
+        fields.withUnsafeBufferPointer { fields in
+            HeaderField.unfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
+                                      maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
+        }
     }
 
     /// The RFC 2045 §6.1 mechanism `token` names in any case, as a literal (`quoted-printable` is too
