@@ -257,7 +257,13 @@ public struct ObservationReader: Sendable {
         }
         var messageIDText: String? = nil
         if let value = messageID {
-            messageIDText = MessageIDParser.parse(value)
+            // The scan's record read the same first field (`known`): its id is this one in angle
+            // brackets, and it has none exactly when `parse` finds none.
+            if let known, known.readsMessageID {
+                messageIDText = known.bracketedMessageID.map(Self.withoutBrackets)
+            } else {
+                messageIDText = MessageIDParser.parse(value)
+            }
             if messageIDText == nil {
                 // `HeaderField.valueString`: the unfolded value as a String.
                 let raw = value.utf8String.trimmedSlice
@@ -291,6 +297,16 @@ public struct ObservationReader: Sendable {
                              recipientCount: recipientCount, subject: subjectText, subjectKey: subjectKey,
                              subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: hopCount, dkim: dkim,
                              spamShape: shape, messageIDShape: messageIDShape)
+    }
+
+    /// `<id>` without its first and last bytes, the angle brackets `parseBracketed` put around the id
+    /// (ASCII, so what is left is the id's own valid UTF-8).
+    static func withoutBrackets(_ bracketed: String) -> String {
+        var bracketed = bracketed
+        return bracketed.withUTF8 { bytes in
+            guard bytes.count >= 2 else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]), as: UTF8.self)
+        }
     }
 
     private func checkDKIM(_ field: HeaderField, headers: HeaderSection) -> DKIMFinding {
@@ -495,4 +511,10 @@ struct OriginalHeaderValues: Sendable {
     /// `AddressParser.addressCount` summed over the To fields (the observation counted them again:
     /// `addressCount` 1.40M over 1,491 values, with Cc's); nil: not read.
     var toAddressCount: Int? = nil
+    /// `MessageIDParser.parseBracketed` of the first Message-ID field's unfolded value (`"<" + parse + ">"`);
+    /// nil without one or when it holds no id; read only when `readsMessageID`. The observation parsed
+    /// the value again (`MessageIDParser.parse`: sisimai bsd mbox x3, 0.74M instructions over 1,401 values).
+    var bracketedMessageID: String? = nil
+    /// Whether `bracketedMessageID` was read (false: the observation parses the Message-ID itself).
+    var readsMessageID = false
 }

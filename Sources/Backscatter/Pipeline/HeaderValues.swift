@@ -135,7 +135,8 @@ enum HeaderValues {
             }
         }
         values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: from.shapedFirst,
-                                      toAddressCount: toAddressCount)
+                                      toAddressCount: toAddressCount, bracketedMessageID: messageId,
+                                      readsMessageID: true)
         return ScanRecord.Original(present: present, messageId: messageId, from: from.address, to: to,
                                    subject: subjectText, date: date.map(\.iso8601), received: received)
     }

@@ -1,0 +1,90 @@
+@testable import Backscatter
+import DeliveryStatus
+import MailParsing
+import Testing
+import TestSupport
+
+/// The returned original's values as the scan's record reads them in one walk (`HeaderValues.original`)
+/// agree with the readers they stand for: each Received value is its field's unfolded value as a String
+/// (`HeaderField.valueString`); the bracketed Message-ID the observation takes is `MessageIDParser.parse`'s
+/// id in angle brackets, nil exactly when it finds none.
+struct OriginalHeaderValuesTests {
+    /// Checks one returned original's header section.
+    static func check(_ headers: HeaderSection, _ label: String) {
+        var values: OriginalHeaderValues? = nil
+        let record = HeaderValues.original(ReturnedOriginal(presence: .headers, headers: headers), values: &values)
+        #expect(record.received == headers.all("received").map { $0.unfoldedValue.utf8String }, "\(label)")
+        guard let values else {
+            Issue.record("no values read: \(label)")
+            return
+        }
+        #expect(values.readsMessageID, "\(label)")
+        let parsed = headers.first("message-id").flatMap { MessageIDParser.parse($0.unfoldedValue) }
+        #expect(values.bracketedMessageID.map(ObservationReader.withoutBrackets) == parsed, "\(label)")
+        if let parsed, let taken = values.bracketedMessageID.map(ObservationReader.withoutBrackets) {
+            #expect(Array(taken.utf8) == Array(parsed.utf8), "\(label)")
+        }
+    }
+
+    static let lineEnds = ["\n", "\r\n", "\r"]
+
+    /// Made-up header sections: folded and unfolded Received values with each line end, 8-bit bytes
+    /// (valid UTF-8 and not), empty and over-long values, and Message-IDs of every shape `parse` reads.
+    @Test(arguments: lineEnds)
+    func madeUpSections(_ end: String) {
+        let receivedValues: [[UInt8]] = [
+            Array("from a.example (a.example [192.0.2.1]) by mx.example with ESMTP id X; Mon, 5 Jan 2026 03:24:15 +0000".utf8),
+            Array("from a.example (a.example [192.0.2.1])\(end)\tby mx.example with ESMTP id X;\(end) Mon, 5 Jan 2026 03:24:15 +0000".utf8),
+            Array("\(end) from b\(end)\t\(end) by c;   ".utf8),
+            [],
+            Array("   ".utf8),
+            Array("from h\u{e9}llo.example by mx".utf8),
+            Array("from ".utf8) + [0xFF, 0xFE, 0xC3] + Array("\(end) by x ".utf8) + [0xE9],
+            Array(String(repeating: "from x.example (x [192.0.2.9])\(end) ", count: 4_000).utf8),
+        ]
+        let ids = ["<20260105032415.4009812558@mx-out1.acme.example>", "  <a@b>  ", "a@b", "<a@b", "junk here", "",
+                   "<a@b>,\(end) <c@d>", "(comment) <x@y>", "<\u{e9}t\u{e9}@h\u{f4}te>", "<>", "<a b@c>",
+                   "<" + String(repeating: "x", count: 2_000) + "@h>"]
+        for (r, received) in receivedValues.enumerated() {
+            for (k, id) in ids.enumerated() {
+                var bytes: [UInt8] = Array("Message-ID: \(id)\(end)From: <s@example.org>\(end)Received: ".utf8)
+                bytes += received
+                bytes += Array("\(end)Subject: hi\(end)received: second\(end) folded\(end)To: a@b\(end)\(end)".utf8)
+                Self.check(HeaderSection.parse(bytes[...]), "received \(r), id \(k), \(end.debugDescription)")
+            }
+        }
+        // No Message-ID and no Received at all.
+        Self.check(HeaderSection.parse(Array("From: a@b\(end)Subject: x\(end)\(end)".utf8)[...]), "none")
+    }
+
+    /// Every returned original of the backscatter-dev corpus and of the sisimai bsd mails.
+    @Test(.enabled(if: Corpus.isAvailable || { print(Corpus.skipMessage); return false }()),
+          arguments: ["backscatter-dev/corpus.mbox", "sisimai/maildir/bsd"])
+    func corpusOriginals(_ relative: String) throws {
+        var reader = try MailboxReader(path: Corpus.path(relative))
+        var originals = 0
+        while let message = try reader.next() {
+            let parsed = ParsedMessage(parsing: message.bytes)
+            let report = BounceAnalyzer().analyze(parsed)
+            guard let headers = report.original.headers else { continue }
+            originals += 1
+            Self.check(headers, "\(message.source)#\(message.index)")
+        }
+        #expect(originals > 100)
+    }
+
+    /// The observation takes the id it is given (a reader that parsed the value itself would pass the
+    /// tests above), and parses the value itself when none was read.
+    @Test func givenMessageIDIsUsed() throws {
+        let (parsed, report) = try KnownOriginalValuesTests.analysed("backscatter-bounce")
+        let reader = ObservationReader()
+        guard let plain = reader.observe(parsed, report: report), plain.original?.messageID != nil else {
+            Issue.record("the fixture's original has no Message-ID")
+            return
+        }
+        var given = OriginalHeaderValues(subject: nil, date: nil, bracketedMessageID: "<zz@other.example>", readsMessageID: true)
+        #expect(reader.observe(parsed, report: report, known: given)?.original?.messageID == "zz@other.example")
+        given.readsMessageID = false
+        #expect(reader.observe(parsed, report: report, known: given)?.original?.messageID == plain.original?.messageID)
+    }
+}
