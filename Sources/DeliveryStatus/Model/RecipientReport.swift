@@ -1,16 +1,17 @@
 /// What a bounce (or delay, success, auto-reply, feedback report) says about one recipient.
+/// Optional fields spelled `Optional<T>`, set once in place (see `BounceReport`).
 public struct RecipientReport: Sendable, Hashable {
     /// The recipient address the report is about (`Final-Recipient`, or what the text names).
     public var recipient: String
     /// RFC 3464 §2.3.3 action, given or implied.
-    public var action: DeliveryAction?
+    public var action: Optional<DeliveryAction>
     /// RFC 3463 status code: the `Status:` field or the code in the text; when neither exists, Sisimai's
     /// pseudo code for the reason (`statusIsPseudo`).
-    public var status: EnhancedStatusCode?
+    public var status: Optional<EnhancedStatusCode>
     /// Whether `status` was derived from the reason rather than read from the message.
     public var statusIsPseudo: Bool
     /// The SMTP reply code (RFC 5321 §4.2) in the diagnostic, if any.
-    public var replyCode: ReplyCode?
+    public var replyCode: Optional<ReplyCode>
     /// Why, in Sisimai's taxonomy.
     public var reason: Reason
     /// Whether retrying cannot help (Sisimai's hard bounce).
@@ -18,23 +19,23 @@ public struct RecipientReport: Sendable, Hashable {
     /// The diagnostic text, unfolded, type prefix removed.
     public var diagnostic: String
     /// The `Diagnostic-Code` type (`smtp`, `x-unix`, ...), lower-cased.
-    public var diagnosticType: String?
+    public var diagnosticType: Optional<String>
     /// The remote MTA (`Remote-MTA`, or the host named in the text).
-    public var remoteMTA: String?
+    public var remoteMTA: Optional<String>
     /// The SMTP command the failure happened at, when the text says.
-    public var command: SMTPCommand?
+    public var command: Optional<SMTPCommand>
     /// RFC 3464 §2.3.1 `Original-Recipient` (address only, type prefix removed, xtext decoded).
-    public var originalRecipient: String?
+    public var originalRecipient: Optional<String>
     /// RFC 3464 §2.3.2 `Final-Recipient` (address only).
-    public var finalRecipient: String?
+    public var finalRecipient: Optional<String>
     /// RFC 3464 §2.3.7 `Last-Attempt-Date`, as written.
-    public var lastAttemptDate: String?
+    public var lastAttemptDate: Optional<String>
     /// RFC 3464 §2.3.8 `Final-Log-ID`.
-    public var finalLogID: String?
+    public var finalLogID: Optional<String>
     /// RFC 3464 §2.3.9 `Will-Retry-Until`, as written.
-    public var willRetryUntil: String?
+    public var willRetryUntil: Optional<String>
     /// RFC 5965 §3.1 `Feedback-Type` of a feedback report (`abuse`, `opt-out`, ...).
-    public var feedbackType: String?
+    public var feedbackType: Optional<String>
 
     /// A report with the given recipient and everything else empty.
     public init(recipient: String, action: DeliveryAction? = nil, status: EnhancedStatusCode? = nil,

@@ -2,6 +2,7 @@ import MailParsing
 
 /// The copy of the bounced message a report returns, if any, parsed by the same header parser so that
 /// its Received chain, Message-ID, From, Date, Subject and DKIM-Signature can be read.
+/// Optional fields spelled `Optional<T>`, set once in place (see `BounceReport`).
 public struct ReturnedOriginal: Sendable {
     /// How much of the original came back.
     public enum Presence: String, Sendable, Hashable, Codable {
@@ -16,13 +17,13 @@ public struct ReturnedOriginal: Sendable {
     /// How much came back.
     public var presence: Presence
     /// Where it was found: `message/rfc822`, `text/rfc822-headers`, `inline` ...; nil when absent.
-    public var source: String?
+    public var source: Optional<String>
     /// The original's header section.
-    public var headers: HeaderSection?
+    public var headers: Optional<HeaderSection>
     /// The original as a MIME part (root of the encapsulated message) when it was MIME-encapsulated.
-    public var part: MIMEPart?
+    public var part: Optional<MIMEPart>
     /// The original's bytes (for an inline copy: the de-quoted bytes it was parsed from).
-    public var bytes: ByteSlice?
+    public var bytes: Optional<ByteSlice>
 
     /// No original.
     public static let absent = ReturnedOriginal(presence: .none)

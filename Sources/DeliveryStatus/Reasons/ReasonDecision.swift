@@ -2,17 +2,18 @@ import MailParsing
 
 /// Decides a recipient's `Reason` from what a recogniser found: the status code first, the
 /// diagnostic text second (Sisimai 5's order of tests, so that results compare with its corpus).
+/// Optional fields spelled `Optional<T>`, set once in place (see `BounceReport`).
 struct ReasonDecision {
     /// What the recogniser already decided (a format may know better, e.g. Exim's "retry timeout").
-    var preset: Reason?
-    var status: EnhancedStatusCode?
-    var replyCode: ReplyCode?
+    var preset: Optional<Reason>
+    var status: Optional<EnhancedStatusCode>
+    var replyCode: Optional<ReplyCode>
     /// The cleaned diagnostic text.
     var diagnostic: String
     /// The `Diagnostic-Code` type (`smtp`, `x-unix`, ...), upper-cased; nil when none was given.
-    var diagnosticType: String?
-    var command: SMTPCommand?
-    var action: DeliveryAction?
+    var diagnosticType: Optional<String>
+    var command: Optional<SMTPCommand>
+    var action: Optional<DeliveryAction>
     /// The phrase tables that match `diagnostic`: as given, or found once by `decide()`.
     private var phraseHits = DiagnosticWords.Matches("")
     /// Whether `phraseHits` holds the matches of `diagnostic` already.

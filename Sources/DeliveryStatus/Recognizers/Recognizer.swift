@@ -14,13 +14,14 @@ package protocol Recognizer: Sendable {
 }
 
 /// What a recogniser read from one message, before reasons are decided.
+/// Optional fields spelled `Optional<T>`, set once in place (see `BounceReport`).
 package struct Finding: Sendable {
     /// One entry per recipient, in message order.
     package var recipients: [RecipientFinding]
     /// The kind when the format decides it (auto-reply, feedback report ...); otherwise from actions.
-    package var kind: MessageKind?
+    package var kind: Optional<MessageKind>
     /// The returned original when the recogniser located it (otherwise the analyzer looks).
-    package var original: ReturnedOriginal?
+    package var original: Optional<ReturnedOriginal>
     /// RFC 3464 per-message fields.
     package var perMessage: PerMessageFields
 

@@ -1,11 +1,14 @@
 /// What a Received field says about the client that handed the message over.
+/// Optional fields here and in `ReceivedFromRanges` and `ReceivedField` are spelled `Optional<T>`: a stored
+/// `var x: T?` is set to nil before an initializer runs, and an initializer setting every field then built
+/// the value in a temporary, copied and destroyed it (measured with DeliveryStatus's `BounceReport`).
 public struct ReceivedFrom: Sendable, Hashable {
     /// The name (or address literal) the client gave in HELO/EHLO, e.g. `helo.name`, `[192.0.2.1]`.
-    public var helo: String?
+    public var helo: Optional<String>
     /// The client's reverse-DNS name as the receiver looked it up; nil when "unknown" or not given.
-    public var reverseDNS: String?
+    public var reverseDNS: Optional<String>
     /// The client's IP address.
-    public var ip: IPAddress?
+    public var ip: Optional<IPAddress>
     /// Whether the receiver marked the reverse-DNS name as doubtful (Sendmail's "(may be forged)").
     public var mayBeForged: Bool
 
@@ -22,11 +25,11 @@ public struct ReceivedFrom: Sendable, Hashable {
 /// `ReceivedField.readFromAndDate`).
 package struct ReceivedFromRanges {
     /// Where the HELO/EHLO name is.
-    package var helo: Range<Int>?
+    package var helo: Optional<Range<Int>>
     /// Where the reverse-DNS name is; nil when "unknown" or not given.
-    package var reverseDNS: Range<Int>?
+    package var reverseDNS: Optional<Range<Int>>
     /// The client's IP address.
-    package var ip: IPAddress?
+    package var ip: Optional<IPAddress>
     /// Whether the receiver marked the reverse-DNS name as doubtful.
     package var mayBeForged: Bool
 }
@@ -34,19 +37,19 @@ package struct ReceivedFromRanges {
 /// One Received trace field (RFC 5321 §4.4, RFC 5322 §3.6.7), split into its clauses.
 public struct ReceivedField: Sendable {
     /// The `from` clause: the client, with HELO name, reverse DNS and IP told apart.
-    public var from: ReceivedFrom?
+    public var from: Optional<ReceivedFrom>
     /// The receiving host (`by` clause), first word.
-    public var by: String?
+    public var by: Optional<String>
     /// The `via` clause (link type), first word.
-    public var via: String?
+    public var via: Optional<String>
     /// The `with` clause (protocol, e.g. `ESMTPS`, `local`, `Microsoft SMTP Server`).
-    public var with: String?
+    public var with: Optional<String>
     /// The `id` clause (queue id), angle brackets removed.
-    public var id: String?
+    public var id: Optional<String>
     /// The `for` clause: the envelope recipient.
     public var `for`: MailAddress?
     /// The date after the last `;`.
-    public var date: MailDate?
+    public var date: Optional<MailDate>
 
     /// Creates an empty record.
     public init(from: ReceivedFrom? = nil, by: String? = nil, via: String? = nil, with: String? = nil,
