@@ -24,8 +24,8 @@ public struct ClassifierNote: Sendable {
         set { box = newValue.map(Box.init) }
     }
     /// For ordinary mail: the address it was delivered to, lower case (read for zero-config only; see
-    /// `ObservationReader.keepsInferenceFacts`).
-    public var deliveredTo: String?
+    /// `ObservationReader.keepsInferenceFacts`). Spelled `Optional<String>`: see `ScanRecord`.
+    public var deliveredTo: Optional<String>
 
     /// A note.
     public init(observation: Observation?, deliveredTo: String? = nil) {

@@ -11,15 +11,16 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// What the classifier says about one message: verdict, score and the evidence behind them.
+/// Optional fields spelled `Optional<T>`, set once in place (see `ScanRecord`).
 public struct Judgement: Sendable, Hashable {
     /// The verdict the profile's thresholds give for `score`.
     public var verdict: Verdict
     /// 0 surely legitimate ... 1 surely backscatter; nil for a non-bounce.
-    public var score: Double?
+    public var score: Optional<Double>
     /// Every piece of evidence, strongest first (by absolute weight).
     public var evidence: [Evidence]
     /// The campaign the message belongs to (an id from `StreamFindings.campaigns`), or nil.
-    public var campaign: String?
+    public var campaign: Optional<String>
 
     /// A judgement.
     public init(verdict: Verdict, score: Double?, evidence: [Evidence], campaign: String? = nil) {

@@ -1,22 +1,23 @@
 import Backscatter
 
-/// What the text and HTML reports keep of one bounce-like message (the message table).
+/// What the text and HTML reports keep of one bounce-like message (the message table). Optional fields
+/// spelled `Optional<T>`, set once in place (see Backscatter's `ScanRecord`).
 struct MessageRow {
     var sequence: Int
     var source: String
     var index: Int
-    var date: String?
-    var timestamp: Int64?
+    var date: Optional<String>
+    var timestamp: Optional<Int64>
     var to: String
     var from: String
     var subject: String
     var kind: String
     var format: String
     var verdict: ScanRecord.Verdict
-    var score: Double?
+    var score: Optional<Double>
     var reasons: String
     var recipients: String
-    var campaign: String?
+    var campaign: Optional<String>
     /// The strongest evidence, as `signal (+weight)`, for the HTML table's tooltip and search.
     var evidence: String
 

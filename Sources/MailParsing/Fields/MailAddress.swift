@@ -1,8 +1,9 @@
 /// One mailbox from an address field (RFC 5322 §3.4): an optional display name and an addr-spec.
+/// `displayName` is spelled `Optional<String>`, set once in place (see `MailboxMessage`).
 public struct MailAddress: Sendable, Hashable {
     /// The display name, RFC 2047-decoded, or nil if none was given. A trailing comment
     /// (`user@example.com (Real Name)`) counts as the display name when there is no phrase.
-    public var displayName: String?
+    public var displayName: Optional<String>
     /// The local part, unquoted (quoted-pairs undone); UTF-8 allowed (RFC 6532).
     public var localPart: String
     /// The domain as written (a domain literal keeps its brackets); empty for a bare local part.

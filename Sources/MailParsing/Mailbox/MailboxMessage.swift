@@ -2,6 +2,11 @@
 ///
 /// `bytes` is a slice of the reader's buffer (no copy), except for mboxrd/mboxo entries whose `>From `
 /// quoting had to be undone, which own a copy with the quoting removed.
+///
+/// Optional fields spelled `Optional<T>` (as in `MailAddress`): a stored `var x: T?` is set to nil before the
+/// initializer runs, and one that sets every field then built the value in a temporary and copied it
+/// (with `MailAddress`, `Judgement`, `ClassifierNote`, `OriginalHeaderValues`, `MessageRow`: sisimai bsd
+/// mbox x3 full 459.4M -> 458.7M).
 public struct MailboxMessage: Sendable {
     /// The path the message was read from (`-` for standard input). For a Maildir or a folder, the
     /// path of the message's own file.
@@ -14,7 +19,7 @@ public struct MailboxMessage: Sendable {
     /// `source[offset..<offset+length]` over all messages tiles the file.
     public var length: Int
     /// The mbox From_ line (without its line end), if the message came from an mbox.
-    public var envelopeLine: ByteSlice?
+    public var envelopeLine: Optional<ByteSlice>
     /// The RFC 5322 message: header section and body, line ends as in the source, quoting undone.
     public var bytes: ByteSlice
     /// What the reader had to tolerate to produce this message.
@@ -22,7 +27,7 @@ public struct MailboxMessage: Sendable {
     /// The entry's bytes exactly as in `source` (`offset..<offset+length`: From_ line, quoting and
     /// separating blank line included), as a slice of the reader's buffer: free to take, for byte-exact
     /// splitting. Nil when the entry was truncated; read it back with `MailboxReader.readRawEntry`.
-    public var raw: ByteSlice?
+    public var raw: Optional<ByteSlice>
 
     /// Creates a message record; readers call this, tests may too.
     public init(source: String, index: Int, offset: Int, length: Int, envelopeLine: ByteSlice? = nil,
