@@ -48,6 +48,23 @@ import TestSupport
         }
     }
 
+    /// `decodedBody` and `decodedTextWithLFLineEnds` compare the encoding's name by length first:
+    /// base64 and quoted-printable (any case in the header) are undone, every other name, of the same
+    /// length as one of them or not, leaves the body as it is.
+    @Test(arguments: [
+        ("base64", "aGk9M0Q=\r\n", "hi=3D", "hi=3D"), ("BASE64", "aGk9M0Q=\r\n", "hi=3D", "hi=3D"),
+        ("quoted-printable", "hi=3D\r\n", "hi=\r\n", "hi=\n"), ("Quoted-Printable", "hi=3D\r\n", "hi=\r\n", "hi=\n"),
+        ("7bit", "hi=3D\r\n", "hi=3D\r\n", "hi=3D\n"), ("8bit", "hi=3D\r\n", "hi=3D\r\n", "hi=3D\n"),
+        ("binary", "hi=3D\r\n", "hi=3D\r\n", "hi=3D\n"), ("base65", "aGk9M0Q=\r\n", "aGk9M0Q=\r\n", "aGk9M0Q=\n"),
+        ("quoted-printablx", "hi=3D\r\n", "hi=3D\r\n", "hi=3D\n"), ("x-uuencode", "hi=3D\r\n", "hi=3D\r\n", "hi=3D\n"),
+    ])
+    func transferEncodingIsUndoneOnlyForItsTwoNames(encoding: String, body: String, decoded: String, text: String) {
+        let message = Array("Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: \(encoding)\r\n\r\n\(body)".utf8)
+        let part = ParsedMessage(parsing: message[...]).root
+        #expect(part.decodedBody() == Array(decoded.utf8))
+        #expect(part.decodedTextWithLFLineEnds() == text)
+    }
+
     @Test func partReadsItsTransferEncodingAndCharset() {
         let message = Array("Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\nline=0D=0Atwo\r\n".utf8)
         let parsed = ParsedMessage(parsing: message[...])

@@ -166,12 +166,13 @@ public struct MIMEPart: Sendable {
     }
 
     /// The body with its transfer encoding undone (base64, quoted-printable); other encodings as they are.
+    /// The names compared by length first (`isName`), as in `decodedTextWithLFLineEnds` (bsd.mbox x3:
+    /// 1,725 `_stringCompareWithSmolCheck` calls; 5.40M -> 5.30M instructions inclusive, 672 calls).
     public func decodedBody() -> [UInt8] {
-        switch transferEncoding {
-        case "base64": return TransferDecoding.base64(body)
-        case "quoted-printable": return TransferDecoding.quotedPrintable(body)
-        default: return Array(body)
-        }
+        let encoding = storage.fields.transferEncoding
+        if Self.isName(encoding, "base64") { return TransferDecoding.base64(body) }
+        if Self.isName(encoding, "quoted-printable") { return TransferDecoding.quotedPrintable(body) }
+        return Array(body)
     }
 
     /// The decoded body converted from its charset to text (UTF-8 assumed where none is given, Latin-1
@@ -189,14 +190,17 @@ public struct MIMEPart: Sendable {
 
     /// `decodedText()` with each CRLF and lone CR made LF (`TextDecoding.decodeTurningCRIntoLF`: one
     /// String made, not a second one without the CRs).
+    ///
+    /// The encoding's name is compared by length first (`isName`): nearly every text part is `7bit` or
+    /// `8bit`, which a `switch` compared with both names through `_stringCompareWithSmolCheck`
+    /// (bsd.mbox x3: 5,715 calls; this function 17.70M -> 17.41M instructions inclusive, 2,955 calls).
     package func decodedTextWithLFLineEnds() -> String {
         let kind = CharsetName.resolve(contentType.charset)
-        switch transferEncoding {
-        case "base64", "quoted-printable":
+        let encoding = storage.fields.transferEncoding
+        if Self.isName(encoding, "base64") || Self.isName(encoding, "quoted-printable") {
             return TextDecoding.decodeTurningCRIntoLF(decodedBody()[...], kind: kind)
-        default:
-            return TextDecoding.decodeTurningCRIntoLF(body, kind: kind)
         }
+        return TextDecoding.decodeTurningCRIntoLF(body, kind: kind)
     }
 
     /// This part and all below it, depth-first, in document order.
