@@ -198,12 +198,12 @@ public struct MailboxReader: Sendable {
     /// One parser call over `buffer[start..<end]`. A function of its own so that no slice of the buffer
     /// outlives it (the buffer stays uniquely referenced for `refill`).
     private mutating func runParser(atEnd: Bool) -> MailboxMessage? {
-        guard var parser else { return nil }
+        guard parser != nil else { return nil }
         var input = buffer[start..<end]
-        self.parser = nil
-        let message = atEnd ? parser.finish(&input) : parser.next(&input)
+        // In place: taking the parser out of `self` and putting it back copied it and destroyed the
+        // copy on every call.
+        let message = atEnd ? parser!.finish(&input) : parser!.next(&input)
         start = input.startIndex
-        self.parser = parser
         return message
     }
 
