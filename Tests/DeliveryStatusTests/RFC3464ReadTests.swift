@@ -1,0 +1,115 @@
+@testable import DeliveryStatus
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// `RFC3464Recognizer.read(bytes:)` reads each group's fields where the group parser put them: it
+/// must read the records and per-message fields the stream reader it replaced read (`Reference`,
+/// kept below as it was: fields copied into a record list and a per-message list, the latter read
+/// after the last group), for random groups and for every delivery-status text of the sisimai bsd
+/// corpus.
+@Suite struct RFC3464ReadTests {
+    enum Reference {
+        typealias Field = DeliveryStatusFields.Field
+
+        /// `read(bytes:)` as it was.
+        static func read(bytes: ArraySlice<UInt8>) -> Finding {
+            var recipients: [RecipientFinding] = []
+            var current: [Field] = []
+            var hasFinal = false, hasOriginal = false
+            var perMessage: [Field] = []
+            func flush() {
+                let appended = (hasFinal || hasOriginal)
+                    && current.withUnsafeBufferPointer { RFC3464Recognizer.appendRecipient($0, in: bytes, to: &recipients) }
+                if !appended && recipients.isEmpty { perMessage += current }
+                current.removeAll()
+                hasFinal = false
+                hasOriginal = false
+            }
+            func add(_ field: Field) {
+                let isFinal = field.name == .finalRecipient
+                let isOriginal = field.name == .originalRecipient
+                if isFinal && hasFinal { flush() }
+                if isOriginal && hasFinal && hasOriginal { flush() }
+                if !hasFinal && !hasOriginal && field.name.isPerMessage {
+                    perMessage.append(field)
+                    return
+                }
+                current.append(field)
+                hasFinal = hasFinal || isFinal
+                hasOriginal = hasOriginal || isOriginal
+            }
+            var groups = DeliveryStatusFields.Groups(bytes)
+            var fields: [Field] = []
+            while groups.next(into: &fields) {
+                for field in fields { add(field) }
+                flush()
+                fields.removeAll()
+            }
+            var m = PerMessageFields()
+            RFC3464Recognizer.readPerMessage(perMessage, in: bytes, into: &m)
+            return Finding(recipients: recipients, perMessage: m)
+        }
+    }
+
+    /// Everything a finding holds, to compare.
+    static func summary(_ f: Finding) -> String { String(reflecting: f) }
+
+    /// Field lines in every order: per-message fields before, between and after recipient fields, a
+    /// second Final-Recipient or Original-Recipient without a blank line, groups naming no address,
+    /// extension fields, folded values, 8-bit bytes, empty groups, CR/LF/CRLF line ends, text cut
+    /// mid-line.
+    @Test func readsAsTheStreamReader() {
+        let pieces = [
+            "Reporting-MTA: dns; mx.example.net", "Reporting-MTA: dns; second.example", "Final-Recipient: rfc822; a@b.example",
+            "Final-Recipient: rfc822; c@d.example", "Final-Recipient: rfc822; not an address", "Final-Recipient:",
+            "Original-Recipient: rfc822;e@f.example", "Original-Recipient: rfc822; nobody", "Action: failed", "ACTION: Delayed",
+            "Status: 5.1.1 (bad destination)", "status:4.4.7", "Diagnostic-Code: smtp; 550 5.1.1 no", "Diagnostic-Code:",
+            "Remote-MTA: dns; [192.0.2.1]", "Received-From-MTA: dns; in.example", "DSN-Gateway: dns; gw.example",
+            "Arrival-Date: Mon, 1 Jan 2024", "Original-Envelope-Id: a+2Bb", "X-Postfix-Queue-ID: 4ABC", "X-Actual-Recipient: rfc822; x@y.example",
+            "X-Actual-Recipient: rfc822; \u{00E9}@x.example", "X-\u{00C9}xt: v", "Last-Attempt-Date: Tue", "Final-Log-ID: 77",
+            "Will-Retry-Until: soon", "Other: thing", "  folded line", "\tfolded tab", "no colon here", "", "   ",
+        ]
+        let ends = ["\n", "\r\n", "\r", "\n\n", " \n", "\r\n\r\n"]
+        var generator = SplitMix64(seed: 3464)  // seeded: every run reads the same inputs
+        var withRecords = 0, withPerMessage = 0
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 16) {
+                text += pieces[Int(generator.next() % UInt64(pieces.count))]
+                text += ends[Int(generator.next() % UInt64(ends.count))]
+            }
+            if generator.next() % 4 == 0 { text = String(text.dropLast(Int(generator.next() % 6))) }
+            let bytes = Array(text.utf8)[...]
+            let got = RFC3464Recognizer.read(bytes: bytes)
+            let expected = Reference.read(bytes: bytes)
+            #expect(Self.summary(got) == Self.summary(expected), "\(text.debugDescription)")
+            if !expected.recipients.isEmpty { withRecords += 1 }
+            if !expected.perMessage.extensionFields.isEmpty || expected.perMessage.reportingMTA != nil { withPerMessage += 1 }
+        }
+        // The comparison is not vacuous.
+        #expect(withRecords > 5_000)
+        #expect(withPerMessage > 5_000)
+        #expect(Self.summary(RFC3464Recognizer.read(bytes: [])) == Self.summary(Reference.read(bytes: [])))
+    }
+
+    @Test func readsTheSisimaiDeliveryStatusTextsAsTheStreamReader() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        var texts = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let context = BounceContext(ParsedMessage(parsing: ArraySlice([UInt8](data))))
+            var all = context.allDeliveryStatusTexts
+            if let inline = context.inlineDeliveryStatusText { all.append(inline) }
+            for text in all {
+                texts += 1
+                let bytes = Array(text.utf8)[...]
+                #expect(Self.summary(RFC3464Recognizer.read(bytes: bytes)) == Self.summary(Reference.read(bytes: bytes)), "\(file)")
+            }
+        }
+        #expect(texts > 300)
+    }
+}
