@@ -198,12 +198,13 @@ import MailParsing
         }
     }
 
-    /// `diagnosticCode(_:in:)` gives `TypedValue(field, in:)`'s value and its type upper-cased, for
-    /// ASCII and 8-bit values, folded ones, types of every case, no type, and an empty value.
+    /// `diagnosticCode(_:in:)` gives `TypedValue(field, in:)`'s value and its type upper-cased, and
+    /// `TypedValue.value(of:in:)` its value, for ASCII and 8-bit values, folded ones, types of every
+    /// case, no type, and an empty value.
     @Test func diagnosticCodesMatchTypedValues() {
         let values = ["smtp; 550 5.1.1 <a@b>: user unknown", "SMTP;550", "X-Unix; Mailbox full", "x-postfix; host said: 550",
                       "no type here", "; x", "smtp;", "", "utf-8; \u{00E9}t\u{00E9}", "Smtp_Ext.v-2 ;  x ", "smtp; a\n b\n\tc",
-                      String(repeating: "a", count: 41) + "; v", "a b; c", "mailer-daemon; zz;yy"]
+                      String(repeating: "a", count: 41) + "; v", "a b; c", "mailer-daemon; zz;yy", "dns; [192.0.2.1]", " dns ;mx.example.net ", "\u{00E9}; v"]
         for v in values {
             let bytes = Array("Diagnostic-Code: \(v)\n\n".utf8)[...]
             var fields: [DeliveryStatusFields.Field] = []
@@ -213,6 +214,7 @@ import MailParsing
             let (type, value) = RFC3464Recognizer.diagnosticCode(field, in: bytes)
             #expect(type == typed.type?.uppercased(), "\(v)")
             #expect(value == typed.value, "\(v)")
+            #expect(TypedValue.value(of: field, in: bytes) == typed.value, "\(v)")
         }
     }
 

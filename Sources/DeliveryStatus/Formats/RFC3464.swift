@@ -179,9 +179,9 @@ struct RFC3464Recognizer: Recognizer {
     /// earlier one, and `x-` fields are kept in order.
     static func readPerMessage(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>, into m: inout PerMessageFields) {
         switch field.name {
-        case .reportingMTA: m.reportingMTA = TypedValue(field, in: bytes).value
-        case .dsnGateway: m.dsnGateway = TypedValue(field, in: bytes).value
-        case .receivedFromMTA: m.receivedFromMTA = TypedValue(field, in: bytes).value
+        case .reportingMTA: m.reportingMTA = TypedValue.value(of: field, in: bytes)
+        case .dsnGateway: m.dsnGateway = TypedValue.value(of: field, in: bytes)
+        case .receivedFromMTA: m.receivedFromMTA = TypedValue.value(of: field, in: bytes)
         case .arrivalDate: m.arrivalDate = field.trimmedValue(in: bytes)
         case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.trimmedValue(in: bytes))
         default:
@@ -244,7 +244,7 @@ struct RFC3464Recognizer: Recognizer {
                     }
                 }
             }
-            if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue(fields[mta], in: bytes).value }
+            if let mta = first(.remoteMTA) { r.remoteMTA = TypedValue.value(of: fields[mta], in: bytes) }
             if let d = first(.diagnosticCode) {
                 let (type, value) = diagnosticCode(fields[d], in: bytes)
                 r.diagnosticType = type
@@ -310,6 +310,15 @@ extension TypedValue {
     /// `init(_:)` of a field's value; an ASCII value is split on its bytes.
     init(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) {
         if field.isASCII { self.init(asciiBytes: field.valueBytes(in: bytes)) } else { self.init(field.value(in: bytes)) }
+    }
+
+    /// `init(field, in: bytes).value`, the type left unread: an ASCII value's type is not made a
+    /// lower-cased String only to be dropped (the MTA name fields, `Reporting-MTA`, `Remote-MTA` ...:
+    /// bsd.mbox x3, 2,100 values; `read(bytes:)` 17.34M -> 16.57M instructions).
+    static func value(of field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) -> String {
+        guard field.isASCII else { return TypedValue(field.value(in: bytes)).value }
+        let valueBytes = field.valueBytes(in: bytes)
+        return String(decoding: valueBytes[TypedValue.asciiParts(valueBytes).value], as: UTF8.self)
     }
 }
 
