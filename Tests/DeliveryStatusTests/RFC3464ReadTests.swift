@@ -113,3 +113,47 @@ import TestSupport
         #expect(texts > 300)
     }
 }
+
+/// `Addresses.isASCIIAddress` reads eight bytes a word: it must answer as the byte loop it replaced
+/// for addresses of every length around the word size, with `@`, blanks and 8-bit bytes in each lane
+/// and in the tail, and at the length limits (3 and 320 bytes).
+@Suite struct ASCIIAddressTests {
+    static func reference(_ u: [UInt8]) -> Bool? {
+        var lastAt = -1
+        var blank = false
+        var any: UInt8 = 0
+        for i in 0..<u.count {
+            let b = u[i]
+            any |= b
+            if b == UInt8(ascii: "@") { lastAt = i } else if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { blank = true }
+        }
+        if any >= 0x80 { return nil }
+        guard u.count >= 3, u.count <= 320 else { return false }
+        return lastAt > 0 && lastAt + 1 < u.count && !blank
+    }
+
+    @Test func wordReadingAgreesWithTheByteLoop() {
+        let bytes: [UInt8] = [UInt8(ascii: "a"), UInt8(ascii: "z"), UInt8(ascii: "."), UInt8(ascii: "@"), UInt8(ascii: " "),
+                              UInt8(ascii: "\t"), 0x80, 0xC3, 0xFF, 0x7F, 0x00, UInt8(ascii: "-")]
+        var generator = SplitMix64(seed: 320)  // seeded: every run reads the same inputs
+        var addresses = 0, nonASCII = 0
+        var inputs: [[UInt8]] = [[], Array("a@b".utf8), Array("@ab".utf8), Array("ab@".utf8),
+                                 Array(repeating: UInt8(ascii: "a"), count: 318) + Array("@b".utf8),
+                                 Array(repeating: UInt8(ascii: "a"), count: 319) + Array("@b".utf8)]
+        for _ in 0..<30_000 {
+            let count = Int(generator.next() % 42)
+            // Mostly letters, so that many inputs are addresses.
+            inputs.append((0..<count).map { _ in
+                generator.next() % 3 == 0 ? bytes[Int(generator.next() % UInt64(bytes.count))] : UInt8(ascii: "a")
+            })
+        }
+        for input in inputs {
+            let got = input.withUnsafeBufferPointer { Addresses.isASCIIAddress($0) }
+            #expect(got == Self.reference(input), "\(input)")
+            if got == true { addresses += 1 }
+            if got == nil { nonASCII += 1 }
+        }
+        #expect(addresses > 400)
+        #expect(nonASCII > 1_000)
+    }
+}

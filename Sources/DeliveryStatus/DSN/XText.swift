@@ -213,14 +213,35 @@ enum Addresses {
 
     /// `isAddress` of UTF-8 bytes that are all ASCII (every byte a Character, so its tests on the
     /// bytes, in one pass); nil when a byte is not ASCII.
+    ///
+    /// Eight bytes a word (`ByteWord`): the bytes or-ed together, a blank and an `@` tested in the
+    /// word, and only a word holding an `@` read byte by byte for the last one. (Byte by byte, ~420
+    /// instructions an address: bsd.mbox x3, `isASCIIAddress` 1.67M -> 0.90M.)
     static func isASCIIAddress(_ u: UnsafeBufferPointer<UInt8>) -> Bool? {
         var lastAt = -1
         var blank = false
         var any: UInt8 = 0
-        for i in 0..<u.count {
+        var i = 0
+        if let base = u.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            var anyWord: UInt64 = 0
+            while i + 8 <= u.count {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                anyWord |= word
+                if ByteWord.hasAnyByte(word, UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: " "), UInt8(ascii: "\t")) { blank = true }
+                if ByteWord.hasByte(word, UInt8(ascii: "@")) {
+                    for k in i..<(i + 8) where u[k] == UInt8(ascii: "@") { lastAt = k }
+                }
+                i += 8
+            }
+            // Any byte of 0x80 and above sets a high bit of the or-ed word.
+            if anyWord & ByteWord.highs != 0 { any = 0x80 }
+        }
+        while i < u.count {
             let b = u[i]
             any |= b
             if b == UInt8(ascii: "@") { lastAt = i } else if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { blank = true }
+            i += 1
         }
         if any >= 0x80 { return nil }
         guard u.count >= 3, u.count <= 320 else { return false }
