@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DeliveryStatus
 import TestSupport
@@ -31,7 +32,8 @@ import TestSupport
         let words = DiagnosticWords.Matches(diagnostic)
         return RemoteHostRules.reason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
                                       recipientDomain: recipientDomain, candidates: words.providers,
-                                      suffixesInDiagnostic: words.providerSuffixes, alsoNamed: { received })
+                                      suffixesInDiagnostic: words.providerSuffixes, phrases: words.providerPhrases,
+                                      alsoNamed: { received })
     }
 
     /// Pieces of diagnostics: every provider's words (as written, upper-cased, and cut short by a
@@ -81,6 +83,52 @@ import TestSupport
         #expect(decided > 1_000)
     }
 
+    /// The phrase rules' phrases have one bit each in a UInt64 (`Matches.providerPhrases`), and the
+    /// masks cover them once each, in order.
+    @Test func phraseRulesFitTheMask() {
+        #expect(RemoteHostRules.phraseReasons.count <= 64)
+        #expect(RemoteHostRules.wordSetBits.count == RemoteHostRules.wordSets.count)
+        var all: UInt64 = 0
+        for (i, p) in RemoteHostRules.providers.enumerated() {
+            let mask = RemoteHostRules.phraseMasks[i]
+            #expect(mask.nonzeroBitCount == (p.phraseReasons?.count ?? 0), "\(p.name)")
+            #expect(all & mask == 0 && (mask == 0 || mask.trailingZeroBitCount == all.nonzeroBitCount), "\(p.name)")
+            all |= mask
+        }
+        #expect(all.nonzeroBitCount == RemoteHostRules.phraseReasons.count)
+    }
+
+    /// A phrase rule decided from the pass's phrase bits gives its rule's answer over the lower-cased
+    /// text: every phrase alone, upper-cased, cut short, two phrases in either order, with 8-bit bytes,
+    /// line ends and the characters whose lower case is ASCII, and the sisimai bsd diagnostics.
+    @Test func phraseBitsAgreeWithTheRules() throws {
+        var texts: [String] = ["", "\u{212A}", "USER UN\u{212A}NOWN", "user unknown\r\n", "\u{130}p frequency limited"]
+        let phraseRules = RemoteHostRules.providers.filter { $0.phraseReasons != nil }
+        for p in phraseRules {
+            for (k, word) in p.words.enumerated() {
+                texts += [word, word.uppercased(), String(word.dropLast()), "é" + word + "\n", "550 " + word.uppercased() + "\r\n日本"]
+                let other = p.words[(k + 1) % p.words.count]
+                texts += [word + " " + other, other.uppercased() + " x " + word]
+            }
+        }
+        let corpus = try SisimaiDiagnostics.texts()
+        #expect(!Corpus.isAvailable || corpus.count > 500, "\(corpus.count) corpus diagnostics")
+        texts += corpus
+        for text in texts {
+            let words = DiagnosticWords.Matches(text)
+            for (i, p) in RemoteHostRules.providers.enumerated() where p.phraseReasons != nil {
+                let expected = p.decide(text.lowercasedIfNeeded(), nil, nil)
+                guard let phrases = words.providerPhrases else {
+                    #expect(words.providers == .max, "\(text.debugDescription)")
+                    continue
+                }
+                let found = phrases & RemoteHostRules.phraseMasks[i]
+                let decided = found == 0 ? nil : RemoteHostRules.phraseReasons[found.trailingZeroBitCount]
+                #expect(decided == expected, "\(p.name): \(text.debugDescription)")
+            }
+        }
+    }
+
     /// Each provider's rule returns nil for a text without any of its `words`, and its words are what
     /// `DiagnosticWords.Matches.providers` reports.
     @Test func everyRuleNeedsOneOfItsWords() {
@@ -98,5 +146,21 @@ import TestSupport
         #expect(DiagnosticWords.Matches("550 5.1.1 no mailbox here").providers == 0)
         // U+212A lower-cases to "k": every rule is asked.
         #expect(DiagnosticWords.Matches("user un\u{212A}nown").providers == .max)
+    }
+}
+
+/// The recipients' diagnostics of every message of the sisimai bsd maildir, as `BounceAnalyzer`
+/// reports them (none without the corpus).
+enum SisimaiDiagnostics {
+    static func texts() throws -> [String] {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return [] }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        var texts: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let report = BounceAnalyzer().analyze(bytes: ArraySlice([UInt8](data)))
+            for recipient in report.recipients { texts.append(recipient.diagnostic) }
+        }
+        return texts
     }
 }

@@ -42,10 +42,16 @@ enum DiagnosticWords {
         private(set) var providerSuffixes: UInt64 = 0
         /// Whether `temporaryWords` matched (found in the same pass, for `isTemporary(_:diagnostic:matches:)`).
         private(set) var temporaryWords = false
+        /// Bit `k` set: phrase `k` of the providers' phrase rules (`RemoteHostRules.phraseReasons`)
+        /// occurs, ASCII letters compared without case, which is where it occurs in the lower-cased
+        /// text; nil when lowercasing would make ASCII letters of other characters
+        /// (`lowercasingAddsASCII`: the rules then read the lower-cased text). 0 for an empty text.
+        private(set) var providerPhrases: UInt64? = 0
 
         init(_ text: String) {
             guard !text.isEmpty else { return }
             var hits: UInt64 = 0, providers: UInt64 = 0, suffixes: UInt64 = 0, temporary = false
+            var phrases: UInt64? = 0
             DiagnosticWords.group.withMatches(in: text) { found in
                 let layout = DiagnosticWords.groupLayout
                 Matches.forEachMatched(found, from: 0, count: layout.tableBits.count) { i in hits |= layout.tableBits[i] }
@@ -55,12 +61,18 @@ enum DiagnosticWords {
                 }
                 // The providers' word sets follow it, then their host suffix sets, then the characters
                 // whose lower case is ASCII (`lowercasingToASCII`).
-                Matches.forEachMatched(found, from: layout.wordsStart, count: layout.wordSetCount) { i in providers |= 1 << UInt64(i) }
+                var phraseBits: UInt64 = 0
+                Matches.forEachMatched(found, from: layout.wordsStart, count: layout.wordSetBits.count) { i in
+                    providers |= layout.wordSetBits[i].provider
+                    phraseBits |= layout.wordSetBits[i].phrase
+                }
+                phrases = phraseBits
                 Matches.forEachMatched(found, from: layout.suffixesStart, count: layout.suffixSetCount) { i in suffixes |= 1 << UInt64(i) }
-                if layout.lowercasingToASCII < found.count, found[layout.lowercasingToASCII] { providers = .max }
+                if layout.lowercasingToASCII < found.count, found[layout.lowercasingToASCII] { providers = .max; phrases = nil }
                 temporary = layout.temporaryWords < found.count && found[layout.temporaryWords]
             }
             (self.hits, self.providers, providerSuffixes, temporaryWords) = (hits, providers, suffixes, temporary)
+            providerPhrases = phrases
         }
 
         /// Calls `body` with each `i` in `0..<count` where `found[start + i]` is true (none past the
@@ -101,7 +113,8 @@ enum DiagnosticWords {
         var tableBits: [UInt64]
         var rejectedButNotSender: Int
         var wordsStart: Int
-        var wordSetCount: Int
+        /// `RemoteHostRules.wordSetBits`: the provider and phrase bits of each word set.
+        var wordSetBits: [(provider: UInt64, phrase: UInt64)]
         var suffixesStart: Int
         var suffixSetCount: Int
         var lowercasingToASCII: Int
@@ -114,7 +127,7 @@ enum DiagnosticWords {
         let suffixesStart = wordsStart + RemoteHostRules.wordSets.count
         return GroupLayout(tableBits: groupReasons.map { $0.ordinal < 64 ? 1 << UInt64($0.ordinal) : 0 },
                            rejectedButNotSender: tableCount, wordsStart: wordsStart,
-                           wordSetCount: min(64, RemoteHostRules.wordSets.count), suffixesStart: suffixesStart,
+                           wordSetBits: RemoteHostRules.wordSetBits, suffixesStart: suffixesStart,
                            suffixSetCount: min(64, RemoteHostRules.suffixSets.count),
                            lowercasingToASCII: suffixesStart + RemoteHostRules.suffixSets.count,
                            temporaryWords: suffixesStart + RemoteHostRules.suffixSets.count + 1)

@@ -71,7 +71,7 @@ enum Finalization {
                 hosts: f.remoteMTA.map { [$0] } ?? [],
                 recipientDomain: Finalization.domainPart(of: f.recipient),
                 candidates: words.providers, suffixesInDiagnostic: words.providerSuffixes,
-                alsoNamed: reportProviders) {
+                phrases: words.providerPhrases, alsoNamed: reportProviders) {
                 reason = byProvider
             } else {
                 let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
