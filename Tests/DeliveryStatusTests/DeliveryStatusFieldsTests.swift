@@ -198,6 +198,32 @@ import MailParsing
         }
     }
 
+    /// `bareRange` (memchr for `<`, `>` and `@`) agrees with the byte loops it replaced on every
+    /// line of the sisimai bsd messages, every line cut in half, with CR LF and CR line ends kept in
+    /// them, on whole messages, and on the edges: empty, no `@`, `<` without `>`, `>` before `<`.
+    @Test func bareRangeAgreesWithItsReferenceOnTheCorpus() throws {
+        var inputs: [[UInt8]] = ["", "@", "<", ">", "<>", "><", "a@b", "<a@b", "a@b>", "x <a@b> y", "> <a@b", "\"q x\"@b.c",
+                                 "mailto:a@b", "(a@b)", "a@b.\r\n", "\u{00E9}@\u{00FC}", "<\u{00E9}@b>", "a b c"].map { Array($0.utf8) }
+        for (_, message) in try RecognizerLineLoopTests.bsdMessages() {
+            inputs.append(message)
+            var crlf: [UInt8] = []
+            for b in message { if b == 10 { crlf.append(13) }; crlf.append(b) }
+            for text in [message, crlf, message.map { $0 == 10 ? 13 : $0 }] {
+                for line in text.split(separator: 10, omittingEmptySubsequences: false) {
+                    inputs.append(Array(line))
+                    inputs.append(Array(line.prefix(line.count / 2)))
+                }
+            }
+        }
+        for bytes in inputs {
+            bytes.withUnsafeBufferPointer { u in
+                let new = Addresses.bareRange(u)
+                let old = Self.referenceBareRange(u)
+                #expect(new == old, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            }
+        }
+    }
+
     /// `diagnosticCode(_:in:)` gives `TypedValue(field, in:)`'s value and its type upper-cased, and
     /// `TypedValue.value(of:in:)` its value, for ASCII and 8-bit values, folded ones, types of every
     /// case, no type, and an empty value.

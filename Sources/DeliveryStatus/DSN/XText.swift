@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MailParsing
 
 /// RFC 3461 §4: xtext, where `+XX` (two upper-case hex digits) stands for one byte.
@@ -174,12 +181,22 @@ enum Addresses {
     }
 
     /// The bounds of `bare`'s answer in the UTF-8 bytes.
+    ///
+    /// The `<`, the `>` after it and the `@` are found by memchr, and only the token around the `@`
+    /// is walked byte by byte (the whole value was read by `firstIndex(of:)`, byte by byte, once for
+    /// `<` and again up to the `@`: bsd.mbox x3, 4,600 calls, `bareRange` 1.89M -> 1.35M).
     static func bareRange(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
         var lower = 0, upper = u.count
-        if let lt = u.firstIndex(of: 0x3C), let gt = u[lt...].firstIndex(of: 0x3E) {
+        guard let base = u.baseAddress else { return (0, 0) }
+        /// The offset of the first `byte` at or after `from`, or nil.
+        func first(_ byte: UInt8, from: Int) -> Int? {
+            guard from < u.count, let hit = memchr(base + from, Int32(byte), u.count - from) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        if let lt = first(0x3C, from: 0), let gt = first(0x3E, from: lt) {
             lower = lt + 1
             upper = gt
-        } else if let at = u.firstIndex(of: 0x40) {
+        } else if let at = first(0x40, from: 0) {
             // The token around the @.
             lower = at
             upper = at
