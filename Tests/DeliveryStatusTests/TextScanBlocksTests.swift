@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import DeliveryStatus
@@ -136,7 +137,7 @@ import TestSupport
     @Test func blocksAreThoseMadeAsBefore() {
         let pieces = ["<u@example.com>:", "U@Example.COM", "v@example.net said:", "550 5.1.1 unknown user", "because:", "ü:", "é :",
                       "", "", " ", "\t", " \r", "x", "mailer-daemon@example.org", "own@example.jp", "a.b@c.d.", "-- ",
-                      "Received: from mx", "------ This is a copy of the message, including all the headers. ------",
+                      "Received: from mx", "received:", "RETURN-PATH: <a@b>", "Return-Path", "R", "r", "Receivedx:", "Re\u{00E9}:", "------ This is a copy of the message, including all the headers. ------",
                       "--- Below this line is a copy of the message.", "w@x.y w@x.y z@x.y", "Content-Type: text/plain"]
         var generator = SplitMix64(seed: 314)  // seeded: every run reads the same inputs
         var blocks = 0
@@ -155,6 +156,22 @@ import TestSupport
             // The same from lines alone (their join as the text), and from lines that are no text's.
             #expect(TextScan.blocks(in: lines, excluding: own).map(\.text) == expected.map(\.text))
             #expect(TextScan.blocks(in: lines, text: text + "x", excluding: own).map(\.text) == expected.map(\.text))
+            // The context's way (line starts found by memchr in the text, the own keys as a pair),
+            // with CR LF and CR-only line ends kept in the lines too.
+            let paired = TextScan.blocks(in: lines, text: text, excludingOwn: ("own@example.jp", "mailer-daemon@example.org"))
+            #expect(paired.map(\.address) == expected.map(\.address), "\(text.debugDescription)")
+            #expect(paired.map(\.line) == expected.map(\.line))
+            #expect(paired.map(\.text) == expected.map(\.text), "\(text.debugDescription)")
+            for variant in [text.replacingOccurrences(of: "\n", with: "\r\n"), text.replacingOccurrences(of: "\n", with: "\r"), ""] {
+                let variantLines = variant.lineSlices
+                #expect(TextScan.blocks(in: variantLines, text: variant, excludingOwn: ("own@example.jp", "")).map(\.text)
+                    == Self.blocksAsBefore(in: variantLines, excluding: own).map(\.text), "\(variant.debugDescription)")
+            }
+            for line in lines {
+                var copy = String(line)
+                let byBytes = copy.withUTF8 { TextScan.startsWithHeaderName($0) }
+                #expect(byBytes == TextScan.startsWithHeaderName(line), "\(line.debugDescription)")
+            }
             blocks += expected.count
         }
         #expect(blocks > 3_000)
