@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import MailParsing
@@ -563,6 +564,53 @@ import TestSupport
         for _ in 0..<4000 { values.append(generator.bytes(alphabet, count: generator.below(30))) }
         for value in values {
             #expect(TransferDecoding.quotedPrintable(value[...]) == TransferDecoding.quotedPrintableByBytes(value[...]), "\(value)")
+        }
+    }
+
+    /// The one-pass decoder (wrapping offsets, a CR's LF written with it, `=` before a line end taken
+    /// first as a soft break, hex digits by two range tests) against the byte decoder: every sisimai bsd
+    /// message whole (headers and every part, as bytes), and 20,000 random mixes of literal runs (8-bit
+    /// bytes too), `=`, hex digits of both cases, bad escapes, blanks before line ends, CR, LF, CRLF and
+    /// soft breaks at the very end, through a slice whose indices do not start at zero.
+    @Test func quotedPrintableAgreesOverTheCorpusAndRandomMixes() throws {
+        var values: [[UInt8]] = []
+        if Corpus.isAvailable {
+            let folder = Corpus.path("sisimai/maildir/bsd")
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".eml") {
+                if let data = FileManager.default.contents(atPath: folder + "/" + file) { values.append([UInt8](data)) }
+            }
+            #expect(values.count > 500)
+        }
+        let literal = Self.ascii("abcXYZ09<>\"/;") + [0x80, 0xC3, 0xA9, 0xE3, 0x81, 0x82, 0xFF, 0x00, 0x1B]
+        let pieces = ["=", "=\n", "=\r\n", "=\r", "= \n", "=\t\r\n", "= \t", "=3D", "=3d", "=E3=81=82", "=e3=81",
+                      "=C3=A9", "=20", "=09", "=G1", "=4", "=4\n", "=\n=", "==41", "=A", "=a=", " \n", "\t\r\n", " \r",
+                      "  ", "\t", "\r", "\n", "\r\n", "\n\r", " =\n", "=20 \n", "a\r\n\r\n", "0123456789ABCDEFabcdef"].map(Self.ascii)
+        var generator = SplitMix64(seed: 2_045)
+        for _ in 0..<20_000 {
+            var value: [UInt8] = []
+            let target = generator.below(160)
+            while value.count < target {
+                if generator.below(2) == 0 {
+                    value += pieces[generator.below(pieces.count)]
+                } else {
+                    for _ in 0..<generator.below(36) { value.append(literal[generator.below(literal.count)]) }
+                }
+            }
+            // A soft break, a lone `=` or blanks at the very end.
+            switch generator.below(5) {
+            case 0: value += Self.ascii("=")
+            case 1: value += Self.ascii("=\r\n")
+            case 2: value += Self.ascii(" \t")
+            default: break
+            }
+            values.append(value)
+        }
+        for value in values {
+            let padded = [0x41, 0x3D] + value
+            let slice = padded[2...]
+            let decoded = TransferDecoding.quotedPrintable(slice)
+            #expect(decoded == TransferDecoding.quotedPrintableByBytes(slice))
+            if decoded != TransferDecoding.quotedPrintableByBytes(slice) { print(value.prefix(200)); break }
         }
     }
 

@@ -119,7 +119,12 @@ package enum TransferDecoding {
     /// the last decoded `=XX` or soft line break (whose bytes are not the line's trailing white space).
     /// A line at a time, with a memchr for each line end and a memchr and a memcpy for each `=`, it took
     /// 3.44M instructions of its own and 2.46M in memchr and memcpy on 381 bodies (bsd.mbox x3,
-    /// callgrind); 4.37M in one pass, 4.21M with escapes in a row read in their own loop.
+    /// callgrind); 4.37M in one pass, 4.21M with escapes in a row read in their own loop. Then 4.16M ->
+    /// 3.75M (callgrind, bsd.mbox x3): the offsets advanced with wrapping adds (their overflow traps were
+    /// a third of the block loop's instructions; both stay below `end`), a block's two mask words tested
+    /// at once, a CR's LF written with it (not found by a block of its own), an `=` before a line end
+    /// taken for a soft break before its hex digits are tried (neither CR nor LF is one), hex digits by
+    /// `hexDigit`.
     private static func quotedPrintableInOnePass(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         guard let source = input.baseAddress, let target = out.baseAddress, out.count >= input.count else {
             return input.isEmpty ? 0 : quotedPrintable(input, into: out)
@@ -130,82 +135,117 @@ package enum TransferDecoding {
         let equalsLanes = SIMD16<UInt8>(repeating: ASCII.equals)
         let returnLanes = SIMD16<UInt8>(repeating: ASCII.carriageReturn)
         let feedLanes = SIMD16<UInt8>(repeating: ASCII.lineFeed)
-        var n = 0        // bytes written; never more than `i`, so a block stored at `n` fits in `out`
+        // Invariants: 0 <= n <= i <= end (a step writes no more bytes than it reads), so a block stored
+        // at `n` fits in `out`, and the wrapping adds below never wrap (`end` is a buffer's count).
+        var n = 0        // bytes written
         var i = 0
         var kept = 0     // the trailing white space taken back at a line end starts no lower than this
         while true {
             // The stretch up to the next `=`, CR or LF is copied as it is.
-            var special = -1
-            while i + 16 <= end {
+            var special = false
+            while i &+ 16 <= end {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 targetRaw.storeBytes(of: block, toByteOffset: n, as: SIMD16<UInt8>.self)
-                guard let lane = ByteLanes.firstMarked((block .== equalsLanes) .| (block .== returnLanes) .| (block .== feedLanes)) else {
-                    n += 16
-                    i += 16
+                let marks = (block .== equalsLanes) .| (block .== returnLanes) .| (block .== feedLanes)
+                let halves = unsafeBitCast(marks, to: SIMD2<UInt64>.self)
+                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
+                if low | high == 0 {
+                    n &+= 16
+                    i &+= 16
                     continue
                 }
-                n += lane
-                i += lane
-                special = i
+                let lane = low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ high.trailingZeroBitCount &>> 3
+                n &+= lane
+                i &+= lane
+                special = true
                 break
             }
-            if special < 0 {
+            if !special {
                 while i < end {
                     let byte = source[i]
                     if byte == ASCII.equals || byte == ASCII.carriageReturn || byte == ASCII.lineFeed { break }
                     target[n] = byte
-                    n += 1
-                    i += 1
+                    n &+= 1
+                    i &+= 1
                 }
                 if i >= end {
                     // The byte decoder drops white space still held back at the end.
-                    while n > kept, ASCII.isWhitespace(target[n - 1]) { n -= 1 }
+                    while n > kept, ASCII.isWhitespace(target[n &- 1]) { n &-= 1 }
                     return n
                 }
             }
             let byte = source[i]
             if byte != ASCII.equals {
-                // CR or LF: the line's trailing white space goes, the line end stays.
-                while n > kept, ASCII.isWhitespace(target[n - 1]) { n -= 1 }
+                // CR or LF: the line's trailing white space goes, the line end stays (a CR's LF with it,
+                // which takes back nothing, as a CR is no white space).
+                while n > kept, ASCII.isWhitespace(target[n &- 1]) { n &-= 1 }
                 target[n] = byte
-                n += 1
-                i += 1
+                n &+= 1
+                i &+= 1
+                if byte == ASCII.carriageReturn, i < end, source[i] == ASCII.lineFeed {
+                    target[n] = ASCII.lineFeed
+                    n &+= 1
+                    i &+= 1
+                }
+                continue
+            }
+            // Soft line break right after the `=` (the common one): CRLF, CR or LF.
+            let next = i &+ 1
+            if next >= end { return n }
+            let after = source[next]
+            if after == ASCII.lineFeed {
+                i = next &+ 1
+                kept = n
+                continue
+            }
+            if after == ASCII.carriageReturn {
+                i = next &+ 1 < end && source[next &+ 1] == ASCII.lineFeed ? next &+ 2 : next &+ 1
+                kept = n
                 continue
             }
             // `=XX` escapes, read in a row (UTF-8 text escaped byte by byte comes in runs of them). A hex
             // digit is no white space or line end, so an escape is never a soft line break.
-            if i + 2 < end, let high = hexValue(source[i + 1]), let low = hexValue(source[i + 2]) {
+            if i &+ 2 < end, let high = hexDigit(after), let low = hexDigit(source[i &+ 2]) {
                 target[n] = high << 4 | low
-                n += 1
-                i += 3
-                while i + 2 < end, source[i] == ASCII.equals,
-                      let high = hexValue(source[i + 1]), let low = hexValue(source[i + 2]) {
+                n &+= 1
+                i &+= 3
+                while i &+ 2 < end, source[i] == ASCII.equals,
+                      let high = hexDigit(source[i &+ 1]), let low = hexDigit(source[i &+ 2]) {
                     target[n] = high << 4 | low
-                    n += 1
-                    i += 3
+                    n &+= 1
+                    i &+= 3
                 }
                 kept = n
                 continue
             }
-            // Soft line break: `=`, optional white space, then a line end (CRLF, CR or LF) or the end.
-            var j = i + 1
-            while j < end, ASCII.isWhitespace(source[j]) { j += 1 }
+            // Soft line break: `=`, white space, then a line end (CRLF, CR or LF) or the end.
+            var j = next
+            while j < end, ASCII.isWhitespace(source[j]) { j &+= 1 }
             if j >= end { return n }
             if source[j] == ASCII.carriageReturn {
-                i = j + 1 < end && source[j + 1] == ASCII.lineFeed ? j + 2 : j + 1
+                i = j &+ 1 < end && source[j &+ 1] == ASCII.lineFeed ? j &+ 2 : j &+ 1
                 kept = n
                 continue
             }
             if source[j] == ASCII.lineFeed {
-                i = j + 1
+                i = j &+ 1
                 kept = n
                 continue
             }
             // Not an escape: the `=` is kept as it is.
             target[n] = ASCII.equals
-            n += 1
-            i += 1
+            n &+= 1
+            i &+= 1
         }
+    }
+
+    /// `hexValue(byte)` by two range tests, not three: `byte | 0x20` makes `A`-`F` `a`-`f` and no other
+    /// byte outside `a`-`f` one of them (the one-pass decoder's escapes are mostly upper case).
+    @inline(__always) private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        let digit = byte &- ASCII.zero
+        if digit < 10 { return digit }
+        let letter = (byte | 0x20) &- UInt8(ascii: "a")
+        return letter < 6 ? letter &+ 10 : nil
     }
 
     /// Decodes `input` into `out` (at least `input.count` bytes) and returns the bytes written.
