@@ -161,6 +161,34 @@ func bytes(hex: String) -> ByteSlice {
         #expect(CharsetDecoder.windows1252(all[1...]) == all[1...].map(expected).joined())
     }
 
+    /// `windows1252` copies eight ASCII bytes at a time: its text must be the byte-at-a-time mapping's
+    /// (each byte its WHATWG code point) on 20,000 random inputs of ASCII runs longer and shorter than a
+    /// word, with 8-bit bytes (C1-range ones too) at every offset and at the very end, through a slice
+    /// whose indices do not start at zero.
+    @Test func windows1252WordsAgreeWithTheByteMapping() {
+        let high: [UInt32] = [0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160,
+                              0x2039, 0x152, 0x8D, 0x17D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+                              0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0x9D, 0x17E, 0x178]
+        func byBytes(_ bytes: ArraySlice<UInt8>) -> String {
+            var scalars = String.UnicodeScalarView()
+            for b in bytes { scalars.append(Unicode.Scalar(b >= 0x80 && b < 0xA0 ? high[Int(b) - 0x80] : UInt32(b))!) }
+            return String(scalars)
+        }
+        let ascii: [UInt8] = [0x00, 0x0A, 0x0D, 0x20, 0x41, 0x7A, 0x7F]
+        let eightBit: [UInt8] = [0x80, 0x81, 0x8D, 0x99, 0x9F, 0xA0, 0xC3, 0xE9, 0xFF]
+        var generator = SplitMix64(seed: 1_252)
+        for _ in 0..<20_000 {
+            var input: [UInt8] = []
+            for _ in 0..<generator.below(8) {
+                input += generator.bytes(ascii, count: generator.below(20))
+                input += generator.bytes(eightBit, count: generator.below(3))
+            }
+            let padded = [0x41, 0x80] + input
+            let slice = padded[2...]
+            #expect(CharsetDecoder.windows1252(slice) == byBytes(slice), "\(input)")
+        }
+    }
+
     @Test func utf16WithoutBOMGuessesByteOrder() {
         #expect(CharsetDecoder.decode(bytes(hex: "00410042"), charset: "utf-16") == "AB")
         #expect(CharsetDecoder.decode(bytes(hex: "41004200"), charset: "utf-16") == "AB")

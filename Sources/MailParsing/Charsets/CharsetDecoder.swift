@@ -105,12 +105,31 @@ public enum CharsetDecoder {
     package static func windows1252(_ bytes: ByteSlice) -> String {
         // Written as UTF-8 straight into the String's storage (at most 3 bytes per byte: 0x80-0x9F map
         // to U+0152...U+2122), an ASCII byte by one store (bsd.mbox x3: 18 calls, 1.50M -> 1.06M
-        // instructions, where every byte was appended to an array then copied into a String).
+        // instructions, where every byte was appended to an array then copied into a String). ASCII
+        // eight bytes at a time, a word with no high bit stored whole: the loop 0.51M -> 0.42M
+        // (bsd.mbox x3; its 18 texts are dense in 8-bit bytes, so most words are not all ASCII).
         bytes.withUnsafeBufferPointer { input in
             String(unsafeUninitializedCapacity: input.count * 3) { output in
-                guard let o = output.baseAddress else { return 0 }
+                guard let o = output.baseAddress, let p = input.baseAddress else { return 0 }
+                let count = input.count
+                let raw = UnsafeRawPointer(p)
+                let target = UnsafeMutableRawPointer(o)
+                // Invariant: n <= 3 * i, and the room is 3 * count, so a word stored at `n` while
+                // i + 8 <= count ends inside the output.
                 var n = 0
-                for b in input {
+                var i = 0
+                while i < count {
+                    if i &+ 8 <= count {
+                        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        if word & ByteWord.highs == 0 {
+                            target.storeBytes(of: word, toByteOffset: n, as: UInt64.self)
+                            n &+= 8
+                            i &+= 8
+                            continue
+                        }
+                    }
+                    let b = p[i]
+                    i &+= 1
                     if b < 0x80 {
                         o[n] = b
                         n &+= 1
