@@ -123,9 +123,14 @@ enum IconvPool {
             return nil
         }
         let result = body(converter)
-        idle.withLock { pool in
-            if pool[name, default: []].count < maxIdlePerCharset { pool[name, default: []].append(converter) }
-        }
+        // Put back through one access to the pool's entry: one hash of the name, not two (bsd.mbox x3,
+        // callgrind: withConverter less its body 0.24M -> 0.21M for CP932, 0.14M -> 0.13M for others).
+        idle.withLock { pool in putBack(converter, into: &pool[name, default: []]) }
         return result
+    }
+
+    /// Appends `converter` to `idleConverters` unless it already holds `maxIdlePerCharset`.
+    private static func putBack(_ converter: IconvConverter, into idleConverters: inout [IconvConverter]) {
+        if idleConverters.count < maxIdlePerCharset { idleConverters.append(converter) }
     }
 }
