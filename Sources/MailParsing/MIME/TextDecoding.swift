@@ -46,7 +46,12 @@ extension TextDecoding {
     /// instructions, 405 texts with CRs). Other charsets are decoded first.
     package static func decodeTurningCRIntoLF(_ bytes: ByteSlice, kind: CharsetKind) -> String {
         switch kind {
-        case .utf8, .ascii, .unknown, .windows1252:
+        case .utf8:
+            // Written straight into the String's storage, which repairs invalid UTF-8 as
+            // `String(decoding:as:)` does: no array between (bsd.mbox x3, 36 UTF-8 texts with CRs:
+            // `decodeTurningCRIntoLF` 12.63M -> 12.25M, callgrind).
+            return bytes.withUnsafeBufferPointer(stringTurningCRIntoLF) ?? CharsetDecoder.decode(bytes, kind: kind)
+        case .ascii, .unknown, .windows1252:
             guard let normalized = bytes.withUnsafeBufferPointer(bytesTurningCRIntoLF) else {
                 return CharsetDecoder.decode(bytes, kind: kind)
             }
@@ -63,6 +68,16 @@ extension TextDecoding {
         return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
             guard let to = out.baseAddress else { return }
             written = turnCRIntoLF(bytes, into: to)
+        }
+    }
+
+    /// `bytes` read as UTF-8 (invalid sequences repaired to U+FFFD) with each CRLF and each lone CR made
+    /// one LF, or nil when they hold no CR.
+    static func stringTurningCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            guard let to = out.baseAddress else { return 0 }
+            return turnCRIntoLF(bytes, into: to)
         }
     }
 
