@@ -48,7 +48,7 @@ import TestSupport
                 fields.removeAll()
             }
             var m = PerMessageFields()
-            RFC3464Recognizer.readPerMessage(perMessage, in: bytes, into: &m)
+            for field in perMessage { RFC3464Recognizer.readPerMessage(field, in: bytes, into: &m) }
             return Finding(recipients: recipients, perMessage: m)
         }
     }

@@ -174,11 +174,6 @@ struct RFC3464Recognizer: Recognizer {
         }
     }
 
-    /// Reads the per-message fields into `m`, in order (`readPerMessage(_:in:into:)` of each).
-    static func readPerMessage(_ fields: [DeliveryStatusFields.Field], in bytes: ArraySlice<UInt8>, into m: inout PerMessageFields) {
-        for field in fields { readPerMessage(field, in: bytes, into: &m) }
-    }
-
     /// Reads one per-message field into `m` (RFC 3464 §2.2); a later field of a name replaces an
     /// earlier one, and `x-` fields are kept in order.
     static func readPerMessage(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>, into m: inout PerMessageFields) {

@@ -257,15 +257,11 @@ enum RemoteHostRules {
     static let phraseReasons: [Reason] = providers.flatMap { $0.phraseReasons ?? [] }
 
     /// For `providers[i]`, the bits of its phrases in `phraseReasons` (0 for a rule of its own): the
-    /// lowest bit of a provider's that is found is its first phrase in the text.
-    static let phraseMasks: [UInt64] = {
-        var start = 0
-        return providers.map { p in
-            guard let reasons = p.phraseReasons else { return 0 }
-            defer { start += reasons.count }
-            return reasons.indices.reduce(0) { $0 | 1 << UInt64(start + $1) }
-        }
-    }()
+    /// lowest bit of a provider's that is found is its first phrase in the text. Read off `wordSetBits`,
+    /// which numbers the phrases.
+    static let phraseMasks: [UInt64] = providers.indices.map { i in
+        wordSetBits.reduce(0) { mask, set in set.provider == 1 << UInt64(i) ? mask | set.phrase : mask }
+    }
 
     /// The host suffixes of `providers` (one `PatternSet` of each provider's `hostSuffixes`, as literals,
     /// case-less, in `providers` order), found in the same pass: a host name in a diagnostic can name

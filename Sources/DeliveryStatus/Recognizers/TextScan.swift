@@ -72,8 +72,8 @@ enum TextScan {
         return t
     }
 
-    /// `startsWithHeaderName(_:)` of a line's UTF-8 bytes (ASCII letters compared without case, as
-    /// `hasPrefix(ignoringCase:)` compares the bytes).
+    /// Whether a line (its UTF-8 bytes) starts with `Received:` or `Return-Path:`, ASCII letters in any
+    /// case: the returned original's headers.
     static func startsWithHeaderName(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let f = line.first, f == UInt8(ascii: "R") || f == UInt8(ascii: "r") else { return false }
         /// Whether the line starts with `prefix` (lower case), ASCII letters compared without case.
@@ -85,12 +85,6 @@ enum TextScan {
             }
         }
         return starts(with: "received:") || starts(with: "return-path:")
-    }
-
-    /// Whether a line starts with `Received:` or `Return-Path:` (any case): the returned original's headers.
-    static func startsWithHeaderName(_ line: Substring) -> Bool {
-        guard let f = line.utf8.first, f == UInt8(ascii: "R") || f == UInt8(ascii: "r") else { return false }
-        return line.hasPrefix(ignoringCase: "received:") || line.hasPrefix(ignoringCase: "return-path:")
     }
 
     /// Whether a line carries a sign of failure: a status or reply code, or a failure phrase.
@@ -223,13 +217,7 @@ enum TextScan {
                 }
             }
             guard linesAreTextLines else {
-                var offset = 0
-                for line in lines {
-                    starts.append(offset)
-                    offset += line.utf8.count + 1
-                }
-                starts.append(offset)
-                return textBytes.count + 1 == offset ? textAndLF() : []
+                return textBytes.count + 1 == appendStartsAddingUp(lines, to: &starts) ? textAndLF() : []
             }
             // A line starts at 0 and after each LF; the last start is the end of the text and its LF.
             starts.append(0)
@@ -243,13 +231,7 @@ enum TextScan {
         }
         if bytes.isEmpty {
             starts.removeAll(keepingCapacity: true)
-            var offset = 0
-            for line in lines {
-                starts.append(offset)
-                offset += line.utf8.count + 1
-            }
-            starts.append(offset)
-            bytes = []
+            let offset = appendStartsAddingUp(lines, to: &starts)
             bytes.reserveCapacity(offset)
             for line in lines {
                 bytes.append(contentsOf: line.utf8)
@@ -259,6 +241,18 @@ enum TextScan {
         return bytes.withUnsafeBufferPointer { bytes in
             blocks(in: lines, bytes: bytes, starts: starts, isOwn: isOwn)
         }
+    }
+
+    /// Appends the start of each line of `lines` joined with LF, and after them their end (each line's
+    /// length and an LF added up), which it returns.
+    private static func appendStartsAddingUp(_ lines: [Substring], to starts: inout [Int]) -> Int {
+        var offset = 0
+        for line in lines {
+            starts.append(offset)
+            offset += line.utf8.count + 1
+        }
+        starts.append(offset)
+        return offset
     }
 
     /// `blocks` over the lines' bytes: line `i` is `bytes[starts[i] ..< starts[i + 1] - 1]`, an LF
