@@ -7,7 +7,10 @@ import MailParsing
 struct ActivehunterRecognizer: Recognizer {
     var name: String { "activehunter" }
 
-    func claims(_ context: BounceContext) -> Bool { context.header("x-ahmailid") != nil }
+    /// `x-ahmailid`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xAhmailidField = HeaderNameFilter.Names(["x-ahmailid"])
+
+    func claims(_ context: BounceContext) -> Bool { context.header("x-ahmailid", filteredBy: Self.xAhmailidField) != nil }
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["----- The following addresses had permanent fatal errors -----"],

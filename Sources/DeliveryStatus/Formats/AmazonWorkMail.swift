@@ -7,9 +7,16 @@
 struct AmazonWorkMailRecognizer: Recognizer {
     var name: String { "amazonworkmail" }
 
+    /// `x-original-mailer`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xOriginalMailerField = HeaderNameFilter.Names(["x-original-mailer"])
+    /// `x-mailer`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xMailerField = HeaderNameFilter.Names(["x-mailer"])
+    /// `x-ses-outgoing`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xSesOutgoingField = HeaderNameFilter.Names(["x-ses-outgoing"])
+
     func claims(_ context: BounceContext) -> Bool {
-        let mailer = (context.header("x-original-mailer") ?? context.header("x-mailer"))?.trimmed
-        return mailer == "Amazon WorkMail" && context.header("x-ses-outgoing") != nil
+        let mailer = (context.header("x-original-mailer", filteredBy: Self.xOriginalMailerField) ?? context.header("x-mailer", filteredBy: Self.xMailerField))?.trimmed
+        return mailer == "Amazon WorkMail" && context.header("x-ses-outgoing", filteredBy: Self.xSesOutgoingField) != nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

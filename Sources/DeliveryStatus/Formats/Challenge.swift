@@ -16,8 +16,13 @@ struct ChallengeRecognizer: Recognizer {
         "your message (has been|is being) (held|quarantined) (until|pending)", "confirm (your|this) message",
     ])
 
+    /// `x-boxtrapper`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xBoxtrapperField = HeaderNameFilter.Names(["x-boxtrapper"])
+    /// `x-tmda-confirm-address`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xTmdaConfirmAddressField = HeaderNameFilter.Names(["x-tmda-confirm-address"])
+
     func claims(_ context: BounceContext) -> Bool {
-        if context.header("x-boxtrapper") != nil || context.header("x-tmda-confirm-address") != nil { return true }
+        if context.header("x-boxtrapper", filteredBy: Self.xBoxtrapperField) != nil || context.header("x-tmda-confirm-address", filteredBy: Self.xTmdaConfirmAddressField) != nil { return true }
         return ChallengeRecognizer.subjects.hasMatch(in: context.subject)
     }
 

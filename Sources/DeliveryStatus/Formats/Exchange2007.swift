@@ -8,12 +8,19 @@ import MailParsing
 struct Exchange2007Recognizer: Recognizer {
     var name: String { "exchange2007" }
 
+    /// `content-language`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let contentLanguageField = HeaderNameFilter.Names(["content-language"])
+    /// `x-ms-exchange-crosstenant-originalarrivaltime`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xMsExchangeCrosstenantOriginalarrivaltimeField = HeaderNameFilter.Names(["x-ms-exchange-crosstenant-originalarrivaltime"])
+    /// `x-ms-exchange-crosstenant-fromentityheader`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xMsExchangeCrosstenantFromentityheaderField = HeaderNameFilter.Names(["x-ms-exchange-crosstenant-fromentityheader"])
+
     func claims(_ context: BounceContext) -> Bool {
         (context.subjectText.hasPrefix("Undeliverable:") || context.subjectText.hasPrefix("Non_remis_") || context.subjectText.hasPrefix("Non remis:")
             || context.subjectText.hasPrefix("Non remis :") || context.subjectText.hasPrefix("Non recapitabile:"))
-            && context.header("content-language") != nil
-            && context.header("x-ms-exchange-crosstenant-originalarrivaltime") == nil
-            && context.header("x-ms-exchange-crosstenant-fromentityheader") == nil
+            && context.header("content-language", filteredBy: Self.contentLanguageField) != nil
+            && context.header("x-ms-exchange-crosstenant-originalarrivaltime", filteredBy: Self.xMsExchangeCrosstenantOriginalarrivaltimeField) == nil
+            && context.header("x-ms-exchange-crosstenant-fromentityheader", filteredBy: Self.xMsExchangeCrosstenantFromentityheaderField) == nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

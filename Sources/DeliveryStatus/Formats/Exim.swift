@@ -22,10 +22,15 @@ struct EximRecognizer: Recognizer {
         "error\\(s\\) in forwarding or filtering",
     ])
 
+    /// The three MXLogic fields' bits in the header-name filter: one test for the three (nearly always
+    /// absent) before each is looked up.
+    private static let mxLogicFields = HeaderNameFilter.Names(["x-mx-bounce", "x-mxl-hash", "x-mxl-notehash"])
+
     func claims(_ context: BounceContext) -> Bool {
         // `isThirdParty`, with the Message-ID read as bytes (`BounceContext.withMessageID`): no String of
         // it is made for the claims, which are its only readers.
-        if context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil || context.header("x-mxl-notehash") != nil
+        if (context.mayHaveAnyHeader(of: Self.mxLogicFields) && (context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil
+            || context.header("x-mxl-notehash") != nil))
             || context.withMessageID({ $0.contains("<mxl~") }) == true { return true }
         // Two of three signs. The subject's pattern set, the dearest, is asked last and only when it
         // decides (sisimai bsd mbox x3: 6.6M instructions for this `claims`, asking all three).

@@ -8,7 +8,10 @@ import MailParsing
 struct GMXRecognizer: Recognizer {
     var name: String { "gmx" }
 
-    func claims(_ context: BounceContext) -> Bool { context.header("x-gmx-antispam") != nil }
+    /// `x-gmx-antispam`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xGmxAntispamField = HeaderNameFilter.Names(["x-gmx-antispam"])
+
+    func claims(_ context: BounceContext) -> Bool { context.header("x-gmx-antispam", filteredBy: Self.xGmxAntispamField) != nil }
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["This message was created automatically by mail delivery software"],

@@ -8,8 +8,13 @@ import MailParsing
 struct MXLogicRecognizer: Recognizer {
     var name: String { "mxlogic" }
 
+    /// The three MXLogic fields' bits in the header-name filter: one test for the three (nearly always
+    /// absent) before each is looked up.
+    private static let mxLogicFields = HeaderNameFilter.Names(["x-mx-bounce", "x-mxl-hash", "x-mxl-notehash"])
+
     func claims(_ context: BounceContext) -> Bool {
-        context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil || context.header("x-mxl-notehash") != nil
+        (context.mayHaveAnyHeader(of: Self.mxLogicFields) && (context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil
+            || context.header("x-mxl-notehash") != nil))
             || context.fromContainsLowercased(".mxlogic.net")   // lhost-mxlogic-03: only the sender says so
     }
 

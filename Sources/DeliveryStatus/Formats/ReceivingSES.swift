@@ -10,8 +10,11 @@ import MailParsing
 struct ReceivingSESRecognizer: Recognizer {
     var name: String { "receivingses" }
 
+    /// `x-ses-outgoing`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xSesOutgoingField = HeaderNameFilter.Names(["x-ses-outgoing"])
+
     func claims(_ context: BounceContext) -> Bool {
-        context.header("x-ses-outgoing") != nil && !context.lowercaseFrom.contains("amazonses.com")
+        context.header("x-ses-outgoing", filteredBy: Self.xSesOutgoingField) != nil && !context.lowercaseFrom.contains("amazonses.com")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

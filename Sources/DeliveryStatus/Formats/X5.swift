@@ -9,9 +9,12 @@ import MailParsing
 struct X5Recognizer: Recognizer {
     var name: String { "x5" }
 
+    /// `to`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let toField = HeaderNameFilter.Names(["to"])
+
     func claims(_ context: BounceContext) -> Bool {
         // The sender first: the To field is read (unfolded, decoded) only when it decides.
-        context.fromText.contains("Mail Delivery Subsystem") && context.header("to")?.contains("NotificationRecipients") == true
+        context.fromText.contains("Mail Delivery Subsystem") && context.header("to", filteredBy: Self.toField)?.contains("NotificationRecipients") == true
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

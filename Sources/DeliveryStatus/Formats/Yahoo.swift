@@ -6,8 +6,11 @@
 struct YahooRecognizer: Recognizer {
     var name: String { "yahoo" }
 
+    /// `x-ymailisg`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
+    private static let xYmailisgField = HeaderNameFilter.Names(["x-ymailisg"])
+
     func claims(_ context: BounceContext) -> Bool {
-        context.header("x-ymailisg") != nil
+        context.header("x-ymailisg", filteredBy: Self.xYmailisgField) != nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -118,6 +118,23 @@ package final class BounceContext {
     /// The first value of a top-level header field, or nil.
     package func header(_ lowercaseName: String) -> String? {
         guard fieldNames.mayContain(lowercaseName) else { return nil }
+        return lookedUpHeader(lowercaseName)
+    }
+
+    /// `header(lowercaseName)`, the filter asked with `names`, the name's bit made once by the caller
+    /// (`HeaderNameFilter.Names([lowercaseName])`, a static of the recogniser), not hashed from the
+    /// String at each question: most of the `claims`' questions are of fields the message lacks
+    /// (bsd.mbox x3: 35,634 `header(_:)` calls, 1.81M instructions in `mayContain`; with the claims
+    /// asking this, the lookups 4.96M -> 2.48M, `TypedRecognizerReference.claims` 42.19M -> 40.85M).
+    /// - Parameter names: the bits of `[lowercaseName]` exactly (more names only cost scans; fewer
+    ///   would answer nil for a field the message has).
+    func header(_ lowercaseName: String, filteredBy names: HeaderNameFilter.Names) -> String? {
+        guard fieldNames.mayContainAny(of: names) else { return nil }
+        return lookedUpHeader(lowercaseName)
+    }
+
+    /// `header(_:)` past the filter: the value looked up before, or looked up now and kept.
+    private func lookedUpHeader(_ lowercaseName: String) -> String? {
         for entry in headerValues where entry.name == lowercaseName { return entry.value }
         let value = headers[lowercaseName]
         if headerValues.isEmpty { headerValues.reserveCapacity(8) }   // grown from one: ~2.4 reallocations a message
