@@ -88,14 +88,41 @@ public struct ReceivedHop: Sendable, Hashable {
     /// ASCII bytes lower-cased, as a String: the bytes as they are when they hold no capital letter, as
     /// host names nearly always do (no second pass to lower-case them).
     private static func lowercasedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        for b in bytes where ASCII.isUppercase(b) { return ASCII.lowercasedString(bytes) }
+        // Eight bytes at a time: a word holds a capital letter when lower-casing it changes it
+        // (`ByteWord.lowercased`, exact per byte); the last few bytes one at a time.
+        var i = 0
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            while i + 8 <= bytes.count {
+                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if ByteWord.lowercased(word) != word { return ASCII.lowercasedString(bytes) }
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            if ASCII.isUppercase(bytes[i]) { return ASCII.lowercasedString(bytes) }
+            i += 1
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether the two byte strings are equal, ASCII letters compared without case.
     private static func equalIgnoringCase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
-        for i in 0..<a.count where ASCII.lowercased(a[i]) != ASCII.lowercased(b[i]) { return false }
+        // Eight bytes of each at a time, lower-cased by `ByteWord.lowercased` (`ASCII.lowercased` of
+        // each byte); the last few bytes one at a time. Every load ends at or before `a.count`.
+        var i = 0
+        if let baseA = UnsafeRawPointer(a.baseAddress), let baseB = UnsafeRawPointer(b.baseAddress) {
+            while i + 8 <= a.count {
+                let wordA = baseA.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let wordB = baseB.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if wordA != wordB, ByteWord.lowercased(wordA) != ByteWord.lowercased(wordB) { return false }
+                i += 8
+            }
+        }
+        while i < a.count {
+            if ASCII.lowercased(a[i]) != ASCII.lowercased(b[i]) { return false }
+            i += 1
+        }
         return true
     }
 }

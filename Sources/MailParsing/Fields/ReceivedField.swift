@@ -547,10 +547,13 @@ public struct ReceivedField: Sendable {
                 }
                 // (A lone "HELO" with no name after it would be judged as a first word, and never
                 // names a host: no dot, no IP beside it.)
+                // (The host name is read only when the comment holds an IP or one word: `hostName` is pure,
+                // and reading it for every other comment, "(authenticated bits=0)", was wasted.)
                 if firstMayNameHost, ipWordIndex != 0, reverseDNS == nil, !sawUnknown, let first = firstWord,
+                   commentIP != nil || count == 1,
                    let name = hostName(bytes, first),
-                   commentIP != nil || (count == 1 && (UnsafeBufferPointer(rebasing: bytes[name]).contains(ASCII.dot)
-                                                       || equalsCaseInsensitive(bytes, name, "localhost")))
+                   commentIP != nil || (UnsafeBufferPointer(rebasing: bytes[name]).contains(ASCII.dot)
+                                        || equalsCaseInsensitive(bytes, name, "localhost"))
                 {
                     if equalsCaseInsensitive(bytes, name, "unknown") { sawUnknown = true } else { reverseDNS = name }
                 }
@@ -564,19 +567,20 @@ public struct ReceivedField: Sendable {
         /// The clause read: HELO name, reverse-DNS name and IP told apart.
         func finish(in bytes: UnsafeBufferPointer<UInt8>) -> FromRanges {
             var ip = ip, reverseDNS = reverseDNS
-            let wordIP = word.flatMap { ipLiteral(bytes, $0) }
             let helo: Range<Int>?
             if let heloInComment {
                 // qmail and Exim put the reverse-DNS name (or the IP) first and the HELO name in a comment.
                 helo = heloInComment
-                if let wordIP {
+                if let wordIP = word.flatMap({ ipLiteral(bytes, $0) }) {
                     if ip == nil { ip = wordIP }
                 } else if let word, !equalsCaseInsensitive(bytes, word, "unknown") {
                     reverseDNS = reverseDNS ?? word
                 }
             } else {
                 helo = word
-                if ip == nil { ip = wordIP }
+                // The word is read as an IP only when no comment gave one (Postfix's `from HELO (RDNS
+                // [IP])` has): it was read for every clause, 3,192 times on the sisimai bsd mbox x3.
+                if ip == nil { ip = word.flatMap { ipLiteral(bytes, $0) } }
             }
             return FromRanges(helo: helo, reverseDNS: reverseDNS, ip: ip, mayBeForged: mayBeForged)
         }
