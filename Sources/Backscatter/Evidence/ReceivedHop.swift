@@ -35,53 +35,55 @@ public struct ReceivedHop: Sendable, Hashable {
 
     /// Reads one Received value, folded as it was written or unfolded.
     public init(_ value: ByteSlice) {
-        let (from, date) = ReceivedField.readFromAndDate(value)
-        address = from?.ip
-        self.date = date?.secondsSince1970
-        guard let from else {
-            (helo, reverseName) = (nil, nil)
-            return
-        }
-        // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
-        // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and
-        // the whole `ReceivedField` copied and destroyed: beyond reading the clauses, ~4.9M instructions
-        // for the 4,050 hops of the sisimai bsd mbox x3; this is ~3.6M, most of it the Strings.)
-        (helo, reverseName) = value.withUnsafeBufferPointer { buffer in
-            func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
-                // The ranges are indices of `value` (`readFromAndDate`).
-                UnsafeBufferPointer(rebasing: buffer[(range.lowerBound - value.startIndex)..<(range.upperBound - value.startIndex)])
-            }
-            var reverseName: String? = nil
-            var reverseASCII: UnsafeBufferPointer<UInt8>? = nil  // its bytes, when ASCII
-            if let range = from.reverseDNS {
-                var name = bytes(range)
-                if ASCII.isASCII(name) {
-                    // ASCII: lower-casing and the trailing dot are the bytes' (no grapheme joins a `.`).
-                    if name.last == ASCII.dot { name = UnsafeBufferPointer(rebasing: name.dropLast()) }
-                    reverseName = Self.lowercasedASCII(name)
-                    reverseASCII = name
-                } else {
-                    var text = CharsetDecoder.utf8OrWindows1252(value[range]).lowercasedIfNeeded()
-                    if text.hasSuffix(".") { text.removeLast() }
-                    reverseName = text
+        // The value's bytes opened once, for reading the clauses and making the names.
+        (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
+            let (from, date) = ReceivedField.readFromAndDate(buffer, in: value)
+            guard let from else { return (nil, nil, nil, date?.secondsSince1970) }
+            // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
+            // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and
+            // the whole `ReceivedField` copied and destroyed: beyond reading the clauses, ~4.9M instructions
+            // for the 4,050 hops of the sisimai bsd mbox x3; this is ~3.6M, most of it the Strings.)
+            let names: (String?, String?) = {
+                func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+                    // The ranges are offsets into `buffer` (`readFromAndDate(_:in:)`).
+                    UnsafeBufferPointer(rebasing: buffer[range])
                 }
-            }
-            guard let range = from.helo else { return (nil, reverseName) }
-            let name = bytes(range)
-            var helo: String
-            if ASCII.isASCII(name) {
-                // Often the same name (`from mx.example.org (mx.example.org [192.0.2.1])`): one String
-                // for both. ASCII Strings are equal when their bytes are.
-                if let reverse = reverseASCII, Self.equalIgnoringCase(name, reverse) { return (reverseName, reverseName) }
-                helo = Self.lowercasedASCII(name)
-                // A name that was not ASCII may still be canonically equal to it (U+212A KELVIN SIGN
-                // and K): compared as Strings, as before.
-                if reverseASCII == nil, let reverseName, helo == reverseName { helo = reverseName }
-            } else {
-                helo = CharsetDecoder.utf8OrWindows1252(value[range]).lowercasedIfNeeded()
-                if let reverseName, helo == reverseName { helo = reverseName }
-            }
-            return (helo, reverseName)
+                func slice(_ range: Range<Int>) -> ByteSlice {
+                    value[(value.startIndex + range.lowerBound)..<(value.startIndex + range.upperBound)]
+                }
+                var reverseName: String? = nil
+                var reverseASCII: UnsafeBufferPointer<UInt8>? = nil  // its bytes, when ASCII
+                if let range = from.reverseDNS {
+                    var name = bytes(range)
+                    if ASCII.isASCII(name) {
+                        // ASCII: lower-casing and the trailing dot are the bytes' (no grapheme joins a `.`).
+                        if name.last == ASCII.dot { name = UnsafeBufferPointer(rebasing: name.dropLast()) }
+                        reverseName = Self.lowercasedASCII(name)
+                        reverseASCII = name
+                    } else {
+                        var text = CharsetDecoder.utf8OrWindows1252(slice(range)).lowercasedIfNeeded()
+                        if text.hasSuffix(".") { text.removeLast() }
+                        reverseName = text
+                    }
+                }
+                guard let range = from.helo else { return (nil, reverseName) }
+                let name = bytes(range)
+                var helo: String
+                if ASCII.isASCII(name) {
+                    // Often the same name (`from mx.example.org (mx.example.org [192.0.2.1])`): one String
+                    // for both. ASCII Strings are equal when their bytes are.
+                    if let reverse = reverseASCII, Self.equalIgnoringCase(name, reverse) { return (reverseName, reverseName) }
+                    helo = Self.lowercasedASCII(name)
+                    // A name that was not ASCII may still be canonically equal to it (U+212A KELVIN SIGN
+                    // and K): compared as Strings, as before.
+                    if reverseASCII == nil, let reverseName, helo == reverseName { helo = reverseName }
+                } else {
+                    helo = CharsetDecoder.utf8OrWindows1252(slice(range)).lowercasedIfNeeded()
+                    if let reverseName, helo == reverseName { helo = reverseName }
+                }
+                return (helo, reverseName)
+            }()
+            return (names.0, names.1, from.ip, date?.secondsSince1970)
         }
     }
 

@@ -106,19 +106,30 @@ public struct ReceivedField: Sendable {
     /// lower-cased: without the `ReceivedField` record, copied and destroyed whole, the Strings it would
     /// remake, or a slice to retain and release for each name).
     package static func readFromAndDate(_ whole: ByteSlice) -> (from: ReceivedFromRanges?, date: MailDate?) {
-        let value = whole.prefix(maxValueBytes)
-        return value.withUnsafeBufferPointer { bytes in
-            var found = ClauseRanges()
-            var recipient: MailAddress? = nil  // not read: no `.for` wanted
-            readClauses(of: bytes, in: value, reading: [.from, .date], into: &found, recipient: &recipient)
-            let base = value.startIndex
+        whole.withUnsafeBufferPointer { bytes in
+            let (from, date) = readFromAndDate(bytes, in: whole)
+            let base = whole.startIndex
             func indices(_ range: Range<Int>) -> Range<Int> { (base + range.lowerBound)..<(base + range.upperBound) }
-            let from = found.from.map {
+            return (from.map {
                 ReceivedFromRanges(helo: $0.helo.map(indices), reverseDNS: $0.reverseDNS.map(indices), ip: $0.ip,
                                    mayBeForged: $0.mayBeForged)
-            }
-            return (from, found.date)
+            }, date)
         }
+    }
+
+    /// `readFromAndDate(whole)` through the buffer of `whole`'s bytes its reader holds already, the names
+    /// left as offset ranges into `bytes` (not indices of `whole`): the hop's reader opened the buffer a
+    /// second time, a retain and a release a field.
+    package static func readFromAndDate(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> (from: ReceivedFromRanges?, date: MailDate?) {
+        let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
+        let value = whole.prefix(maxValueBytes)
+        var found = ClauseRanges()
+        var recipient: MailAddress? = nil  // not read: no `.for` wanted
+        readClauses(of: bytes, in: value, reading: [.from, .date], into: &found, recipient: &recipient)
+        let from = found.from.map {
+            ReceivedFromRanges(helo: $0.helo, reverseDNS: $0.reverseDNS, ip: $0.ip, mayBeForged: $0.mayBeForged)
+        }
+        return (from, found.date)
     }
 
     /// The clauses of a value, as offset ranges into its bytes: no String is made here. Nothing in it
