@@ -72,4 +72,36 @@ import TestSupport
             }
         }
     }
+    /// The asctime(3) tail that `isWellFormed` accepts without walking the words: near misses of it
+    /// (each byte of the tail replaced, the blank before the month moved or missing, lines too short
+    /// or longer than `maxBytesJudged`) must get the word-by-word answer.
+    @Test func asctimeTailAgreesWithTheFormerWordTests() {
+        var generator = SplitMix64(seed: 34)
+        let replacements = Array("0123456789: \tAaJjxX,".utf8) + [0xE1, 0x0D]
+        let senders = ["", "a", "MAILER-DAEMON", " ", "x\t", "2009", "Apr", "12:30"]
+        let tails = ["Wed Apr 29 00:00:00 2009", "Sun Apr  9 23:34:45 2006", "Apr  9 23:34:45 2006", "pr  9 23:34:45 2006",
+                     "Thu Jul 12 1:05:05 2020", "Thu JUL 12 12:05:05 20201", "Thu Jul 12 12:05:05  2020"]
+        var values: [[UInt8]] = []
+        for sender in senders {
+            for tail in tails {
+                let line = Array(("From " + sender + " " + tail).utf8)
+                values.append(line)
+                // Each of the last 22 bytes replaced by something else.
+                for back in 1...min(22, line.count - 5) {
+                    var changed = line
+                    changed[line.count - back] = replacements[generator.below(replacements.count)]
+                    values.append(changed)
+                }
+            }
+        }
+        values.append(Array(("From " + String(repeating: "a", count: 226) + " Wed Apr 29 00:00:00 2009").utf8))
+        values.append(Array(("From " + String(repeating: "a", count: 227) + " Wed Apr 29 00:00:00 2009").utf8))
+        for value in values {
+            let padded = Array("xy".utf8) + value
+            for end in Set([padded.count, max(2, padded.count - 1)]) {
+                let got = padded.withUnsafeBufferPointer { EnvelopeLine.isWellFormed($0, 2, end) }
+                #expect(got == Self.formerIsWellFormed(padded, 2, end), "\(String(decoding: value, as: UTF8.self)) \(end)")
+            }
+        }
+    }
 }

@@ -36,6 +36,7 @@ package enum EnvelopeLine {
     /// months one by one from an array).
     package static func isWellFormed(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         guard startsWithFrom(buffer, start, end), let base = buffer.baseAddress else { return false }
+        if endsWithAsctimeDate(base, start, end) { return true }
         let stop = min(end, start + maxBytesJudged)
         var sawTime = false, sawMonth = false, sawYear = false
         var i = start + 5
@@ -58,6 +59,26 @@ package enum EnvelopeLine {
             }
         }
         return sawTime && sawMonth && sawYear
+    }
+
+    /// Whether a line starting `From ` (and no longer than `maxBytesJudged`) ends with the date as
+    /// asctime(3) writes it, ` Mmm dd hh:mm:ss yyyy` (a blank before the month; the day's bytes not
+    /// looked at): then the word-by-word walk of `isWellFormed` would find the month, the time and the
+    /// year among its words, so it need not run. Every envelope line of the sisimai bsd mbox ends so
+    /// (bsd.mbox x3, one call a message for `isOdd`: `isWellFormed` 1.43M -> 0.26M instructions).
+    @inline(__always)
+    static func endsWithAsctimeDate(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        // The month's word starts at `end - 20`, after a blank at or after the space of "From " (`start + 4`).
+        guard end &- start <= maxBytesJudged, end &- 21 >= start &+ 4 else { return false }
+        let month = end &- 20
+        @inline(__always) func digit(_ i: Int) -> Bool { ASCII.isDigit(base[i]) }
+        return ASCII.isWhitespace(base[month &- 1]) && isMonthName(base, month)
+            && ASCII.isWhitespace(base[end &- 14])
+            && digit(end &- 13) && digit(end &- 12) && base[end &- 11] == ASCII.colon
+            && digit(end &- 10) && digit(end &- 9) && base[end &- 8] == ASCII.colon
+            && digit(end &- 7) && digit(end &- 6)
+            && ASCII.isWhitespace(base[end &- 5])
+            && digit(end &- 4) && digit(end &- 3) && digit(end &- 2) && digit(end &- 1)
     }
 
     /// Whether the line is an envelope line with nothing odd about it: well formed, with a sender.
