@@ -83,4 +83,70 @@ import TestSupport
             }
         }
     }
+    /// The line-by-line walk `passPlainHeaderLines` stands for: step over each whole header line whose
+    /// handling in `scanLines` is only to step over it (not blank, not `>`-first, no `From ` line, no
+    /// `Content-Length:`), stopping also where the bytes that decide are not all there, or where a CR or
+    /// a `c` with an `l` ninth comes first (left to `scanLines`).
+    static func headerWalk(_ cursor: inout MboxParser.LineCursor, _ bytes: [UInt8], lineEnd: UInt8) {
+        var lineStart = cursor.lineStart
+        var passedStart: Int?
+        while lineStart < bytes.count {
+            let line = Array(bytes[lineStart...].prefix(9))
+            let first = line[0]
+            if first == lineEnd || first == 0x0D || first == UInt8(ascii: ">") { break }
+            if first == UInt8(ascii: "F"), line.count < 5 || line.prefix(5) == Array("From ".utf8)[...] { break }
+            if first == UInt8(ascii: "c") || first == UInt8(ascii: "C"),
+               line.count < 9 || line[8] == UInt8(ascii: "l") || line[8] == UInt8(ascii: "L") { break }
+            guard let end = bytes[lineStart...].firstIndex(of: lineEnd) else { break }
+            passedStart = lineStart
+            lineStart = end + 1
+        }
+        guard let passedStart else { return }
+        cursor.lineStart = lineStart
+        cursor.searchedTo = lineStart
+        cursor.previousLineBlank = false
+        cursor.previousLineStart = passedStart
+    }
+
+    @Test func headerLinesAgreeWithALineByLineWalk() {
+        var generator = SplitMix64(seed: 55)
+        let alphabets: [[UInt8]] = [Array("FromClL >\n\r a".utf8), Array("Content-Length: 12\nFrom x\n>\r\naaaaaa".utf8)]
+        for round in 0..<6000 {
+            let bytes = generator.bytes(alphabets[round % alphabets.count], count: generator.below(120))
+            let lineEnd: UInt8 = generator.below(3) == 0 ? 0x0D : 0x0A
+            let starts = [0] + bytes.indices.filter { bytes[$0] == lineEnd }.map { $0 + 1 }
+            var cursor = MboxParser.LineCursor()
+            cursor.lineStart = starts[generator.below(starts.count)]
+            let lineEndIndex = bytes[min(cursor.lineStart, bytes.count)...].firstIndex(of: lineEnd) ?? bytes.count
+            cursor.searchedTo = cursor.lineStart + generator.below(lineEndIndex - cursor.lineStart + 1)
+            cursor.previousLineBlank = generator.below(2) == 0
+            cursor.previousLineStart = generator.below(5)
+            var expected = cursor
+            Self.headerWalk(&expected, bytes, lineEnd: lineEnd)
+            for atEnd in [true, false] {
+                var found = cursor
+                ByteSubstringTests.withGuardedBytes(bytes, atEnd: atEnd) { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    MboxParser.passPlainHeaderLines(&found, base, buffer.count, lineEnd: lineEnd)
+                }
+                #expect(Self.describe(found) == Self.describe(expected), "\(bytes) from \(Self.describe(cursor))")
+            }
+        }
+    }
+
+    /// Headers of `From:`, `Cc:`, `Content-Type:`, `Content-Length:` and `>From` lines, cut anywhere:
+    /// the same messages however the input is fed.
+    @Test func headersCutAnywhere() {
+        for lineEnd in ["\n", "\r\n", "\r"] {
+            let header = ["From: a@b", "Cc: c", "Content-Type: text/plain", "content-length: 2", "Content-Length: 3",
+                          ">From x", "Fro", "F", "c", "Subject: s", ""]
+            let text = (["From a@b Thu Jul  2 12:05:05 2020"] + header + ["ab", "", "From c@d Thu Jul  2 12:05:05 2020"]
+                        + header.filter { !$0.lowercased().hasPrefix("content-length") } + ["b", ""]).joined(separator: lineEnd)
+            let input = Array(text.utf8)
+            let messages = MailboxTesting.parse(input)
+            #expect(messages.count == 2 && MailboxTesting.tiles(messages, input), "\(lineEnd.utf8.count)")
+            let report = ChunkingVerifier.verify(input, randomRuns: 20) { MailboxTesting.parse($0).map(MessageSummary.init) }
+            #expect(report.mismatches.isEmpty, "\(lineEnd.utf8.count)")
+        }
+    }
 }

@@ -307,7 +307,11 @@ extension MboxParser {
         let lineEndByte = Int32(lineEnd)
         let stripCR = lineEnd == ASCII.lineFeed
         while true {
-            if scan.phase == .body { Self.passPlainBodyLines(&scan.cursor, base, count, lineEnd: lineEnd, stripCR: stripCR) }
+            switch scan.phase {
+            case .body: Self.passPlainBodyLines(&scan.cursor, base, count, lineEnd: lineEnd, stripCR: stripCR)
+            case .header: Self.passPlainHeaderLines(&scan.cursor, base, count, lineEnd: lineEnd)
+            case .envelope: break
+            }
             let lineStart = scan.cursor.lineStart
             if lineStart >= count, atEnd { return .endOfInput }
             var lineEndIndex: Int
@@ -400,6 +404,50 @@ extension MboxParser {
             scan.cursor.searchedTo = next
             if lineEndIndex == count { return .endOfInput }
         }
+    }
+
+    /// Passes over the whole header lines from `cursor.lineStart` on that `scanLines` would only step
+    /// over (see `isPlainHeaderLineStart`), leaving the cursor where `scanLines` would. Stops at the first
+    /// other line, or at a line without its end in `base[..<count]`, for `scanLines` to classify.
+    /// (The 43,500 header lines of the sisimai bsd mbox x3 cost ~80 instructions each in `scanLines`
+    /// besides the memchr; stepped over here, `scanLines` self 4.02M -> 2.57M, the memchr calls the same.)
+    @inline(__always)
+    static func passPlainHeaderLines(_ cursor: inout LineCursor, _ base: UnsafePointer<UInt8>, _ count: Int,
+                                     lineEnd: UInt8) {
+        var lineStart = cursor.lineStart
+        var searchFrom = max(lineStart, cursor.searchedTo)
+        var passedStart = -1
+        while lineStart < count, isPlainHeaderLineStart(base, lineStart, count, lineEnd: lineEnd) {
+            guard searchFrom < count, let hit = memchr(base + searchFrom, Int32(lineEnd), count &- searchFrom) else { break }
+            passedStart = lineStart
+            lineStart = (UnsafeRawPointer(hit) - UnsafeRawPointer(base)) &+ 1
+            searchFrom = lineStart
+        }
+        guard passedStart >= 0 else { return }
+        cursor.lineStart = lineStart
+        cursor.searchedTo = lineStart
+        cursor.previousLineBlank = false
+        cursor.previousLineStart = passedStart
+    }
+
+    /// Whether the header line starting at `start` (`start < count`), once whole, needs nothing of
+    /// `scanLines` but its end: it is not blank (no line end or CR first), not `>`-quoted, does not
+    /// start `From ` (so it is no separator), and is no `Content-Length:` (whose ninth byte is an `l`).
+    /// When the bytes that decide are not in `base[..<count]` yet, it is not.
+    @inline(__always)
+    static func isPlainHeaderLineStart(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, lineEnd: UInt8) -> Bool {
+        let first = base[start]
+        if first == lineEnd || first == ASCII.carriageReturn || first == ASCII.greaterThan { return false }
+        if first == 0x46 {  // "F": "From " is a separator if well formed
+            guard count &- start >= 5 else { return false }
+            return !(base[start &+ 1] == 0x72 && base[start &+ 2] == 0x6F && base[start &+ 3] == 0x6D
+                     && base[start &+ 4] == ASCII.space)
+        }
+        if first | 0x20 == 0x63 {  // "c", "C": "content-length" has an "l" ninth (`contentLengthValue`)
+            guard count &- start >= 9 else { return false }
+            return base[start &+ 8] | 0x20 != 0x6C
+        }
+        return true
     }
 
     /// Passes over the whole body lines from `cursor.lineStart` on that begin with neither `F` nor `>`,
