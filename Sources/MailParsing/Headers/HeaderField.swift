@@ -8,16 +8,46 @@ import Darwin
 
 /// One header field as it appeared: its name, its value still folded, and where it began.
 ///
-/// Both `name` and `rawValue` are slices of the parsed buffer. Unfolding (RFC 5322 §2.2.3) makes a copy
-/// only when the field really was folded.
+/// Both `name` and `rawValue` are slices of the parsed buffer, kept as one slice of the field's bytes
+/// (from the name's first byte to the value's end) and the two parts' places in it: a field holds one
+/// reference, retained when it is made or copied and released when it dies. Unfolding (RFC 5322
+/// §2.2.3) makes a copy only when the field really was folded.
 public struct HeaderField: Sendable {
+    /// The field's bytes from the name's first byte to the end of the raw value: `name` is its first
+    /// `nameCount` bytes, `rawValue` the bytes from `valueOffset` on. (Two slices, one for each part,
+    /// were two references a field: bsd.mbox x3, 52,701 fields, each retained when made and released
+    /// when its section's array is freed.)
+    @usableFromInline internal private(set) var bytes: ByteSlice
+    /// How many of `bytes` are the name (at most `valueOffset`).
+    @usableFromInline internal private(set) var nameCount: Int
+    /// Where the raw value starts, counted from `bytes.startIndex` (at most `bytes.count`).
+    @usableFromInline internal private(set) var valueOffset: Int
+
     /// The field name as written, without trailing white space before the colon.
+    ///
+    /// Setting it makes the field anew from the new name and the raw value, as
+    /// `init(name:rawValue:offset:isFolded:maxUnfoldedBytes:)` does: both may then be copies with
+    /// indices of their own (see there).
     public var name: ByteSlice {
-        didSet { nameKey = name.withUnsafeBufferPointer(Self.nameKey(lowercasing:)) }
+        @inlinable get { bytes[bytes.startIndex..<(bytes.startIndex &+ nameCount)] }
+        set {
+            self = HeaderField(name: newValue, rawValue: rawValue, offset: offset, isFolded: isFolded,
+                               maxUnfoldedBytes: maxUnfoldedBytes)
+        }
     }
     /// The bytes after the colon up to the end of the field's last line, line ends of folded lines
     /// included, the final line end excluded.
-    public var rawValue: ByteSlice
+    ///
+    /// Setting it makes the field anew from the name and the new raw value, as
+    /// `init(name:rawValue:offset:isFolded:maxUnfoldedBytes:)` does: both may then be copies with
+    /// indices of their own (see there).
+    public var rawValue: ByteSlice {
+        @inlinable get { bytes[(bytes.startIndex &+ valueOffset)..<bytes.endIndex] }
+        set {
+            self = HeaderField(name: name, rawValue: newValue, offset: offset, isFolded: isFolded,
+                               maxUnfoldedBytes: maxUnfoldedBytes)
+        }
+    }
     /// Index of the field's first byte in the buffer that was parsed.
     public var offset: Int
     /// Whether the value spans more than one line.
@@ -28,22 +58,40 @@ public struct HeaderField: Sendable {
     /// by name compares this word first, and most fields differ from the name sought in it.
     internal private(set) var nameKey: UInt64
 
-    /// Creates a field from its parts; the header parser does this.
+    /// Creates a field from its parts.
+    ///
+    /// A field keeps its bytes as one slice, so the parts are copied into one new buffer (they may be
+    /// slices of different buffers, and two slices cannot be joined without a copy; the header parser
+    /// makes its fields from the parsed buffer itself). The copy keeps both parts' indices where the
+    /// name ends at or before the raw value's start and the gap between them is at most
+    /// `name.count + rawValue.count + 64` bytes (a field read from a buffer: the colon and blanks lie
+    /// between), the gap filled with zero bytes that neither part holds. Otherwise the name keeps its
+    /// indices and the raw value follows right after it (indices `name.endIndex...`).
     public init(name: ByteSlice, rawValue: ByteSlice, offset: Int, isFolded: Bool, maxUnfoldedBytes: Int = 100 * 1024) {
-        self.name = name
-        self.rawValue = rawValue
-        self.offset = offset
-        self.isFolded = isFolded
-        self.maxUnfoldedBytes = maxUnfoldedBytes
-        self.nameKey = name.withUnsafeBufferPointer(Self.nameKey(lowercasing:))
+        let key = name.withUnsafeBufferPointer(Self.nameKey(lowercasing:))
+        // Indices are never negative, so the difference cannot overflow.
+        let gap = rawValue.startIndex - name.endIndex
+        let kept = gap >= 0 && gap <= name.count + rawValue.count + 64 ? gap : 0
+        // A slice grown keeps its start index (a copy is made at it).
+        var joined = name
+        joined.reserveCapacity(name.count + kept + rawValue.count)
+        joined.append(contentsOf: repeatElement(0, count: kept))
+        joined.append(contentsOf: rawValue)
+        self.init(bytes: joined, nameCount: name.count, valueOffset: name.count + kept, offset: offset,
+                  isFolded: isFolded, maxUnfoldedBytes: maxUnfoldedBytes, nameKey: key)
     }
 
-    /// `init(name:rawValue:offset:isFolded:maxUnfoldedBytes:)` with the name's key already computed
-    /// (`nameKey(lowercasing:)` of `name`'s bytes), as the header parser reads it from its buffer.
+    /// A field whose name is the first `nameCount` of `bytes` and whose raw value is `bytes` from
+    /// `valueOffset` on, with the name's key already computed (`nameKey(lowercasing:)` of the name's
+    /// bytes), as the header parser reads it from its buffer: the parts are slices of `bytes`, with
+    /// its indices.
+    /// - Precondition: `0 <= nameCount <= valueOffset <= bytes.count` (the parts' getters trap otherwise).
     @inline(__always)
-    init(name: ByteSlice, rawValue: ByteSlice, offset: Int, isFolded: Bool, maxUnfoldedBytes: Int, nameKey: UInt64) {
-        self.name = name
-        self.rawValue = rawValue
+    init(bytes: ByteSlice, nameCount: Int, valueOffset: Int, offset: Int, isFolded: Bool, maxUnfoldedBytes: Int,
+         nameKey: UInt64) {
+        self.bytes = bytes
+        self.nameCount = nameCount
+        self.valueOffset = valueOffset
         self.offset = offset
         self.isFolded = isFolded
         self.maxUnfoldedBytes = maxUnfoldedBytes
@@ -214,10 +262,13 @@ public struct HeaderField: Sendable {
     /// many fields with one name): the key first, then the length, then the bytes after the eighth.
     @inline(__always)
     func hasName(bytes expected: UnsafeBufferPointer<UInt8>, key: UInt64) -> Bool {
-        guard nameKey == key, name.count == expected.count else { return false }
+        guard nameKey == key, nameCount == expected.count else { return false }
         if expected.count <= 8 { return true }
-        return name.withUnsafeBufferPointer { actual in
-            for i in 8..<actual.count where ASCII.lowercased(actual[i]) != expected[i] { return false }
+        // The name is the first `nameCount` bytes of `bytes`, read in place (the `name` getter would
+        // make a slice: a retain and a release).
+        return bytes.withUnsafeBufferPointer { actual in
+            guard nameCount <= actual.count else { return false }
+            for i in 8..<nameCount where ASCII.lowercased(actual[i]) != expected[i] { return false }
             return true
         }
     }

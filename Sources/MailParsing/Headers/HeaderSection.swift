@@ -95,8 +95,10 @@ public struct HeaderSection: Sendable {
         let (start, end, found) = bytes.withUnsafeBufferPointer { buffer in
             Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
                 list.append(HeaderField(
-                    name: bytes[(base + nameStart)..<(base + nameEnd)], rawValue: bytes[(base + valueStart)..<(base + valueEnd)],
-                    offset: base + nameStart, isFolded: folded, maxUnfoldedBytes: limits.maxFieldBytes))
+                    bytes: bytes[(base + nameStart)..<(base + valueEnd)], nameCount: nameEnd - nameStart,
+                    valueOffset: valueStart - nameStart, offset: base + nameStart, isFolded: folded,
+                    maxUnfoldedBytes: limits.maxFieldBytes,
+                    nameKey: HeaderField.nameKey(lowercasing: UnsafeBufferPointer(rebasing: buffer[nameStart..<nameEnd]))))
             }
         }
         fields = list
@@ -143,10 +145,12 @@ public struct HeaderSection: Sendable {
                 key = HeaderField.nameKey(lowercasing: UnsafeBufferPointer(rebasing: buffer[start..<Int(nameEnd)]))
             }
             // Offsets within the scanned buffer (at most `bytes.count`), so adding `bytes.startIndex`
-            // cannot overflow: added with `&+`, without the four overflow checks `+` made a field.
+            // cannot overflow: added with `&+`, without the overflow checks `+` made a field. The field
+            // is one slice from the name's start to the value's end (nameStart <= nameEnd < valueStart
+            // <= valueEnd: the colon lies between), its parts placed in it by their lengths.
             return HeaderField(
-                name: bytes[(base &+ start)..<(base &+ Int(nameEnd))],
-                rawValue: bytes[(base &+ Int(valueStart))..<(base &+ valueEnd)],
+                bytes: bytes[(base &+ start)..<(base &+ valueEnd)],
+                nameCount: length, valueOffset: Int(valueStart) &- start,
                 offset: base &+ start, isFolded: valueEndAndFolding >> 31 != 0,
                 maxUnfoldedBytes: maxUnfoldedBytes, nameKey: key)
         }
@@ -445,10 +449,11 @@ public struct HeaderSection: Sendable {
                 return
             }
             if field.valueEnd - field.valueStart > limits.maxFieldBytes { section.defects.insert(.fieldTooLong) }
+            let name = bytes[field.nameStart..<field.nameEnd]
             section.fields.append(HeaderField(
-                name: bytes[field.nameStart..<field.nameEnd],
-                rawValue: bytes[field.valueStart..<field.valueEnd],
-                offset: field.nameStart, isFolded: field.folded, maxUnfoldedBytes: limits.maxFieldBytes))
+                bytes: bytes[field.nameStart..<field.valueEnd], nameCount: name.count,
+                valueOffset: field.valueStart - field.nameStart, offset: field.nameStart, isFolded: field.folded,
+                maxUnfoldedBytes: limits.maxFieldBytes, nameKey: name.withUnsafeBufferPointer(HeaderField.nameKey(lowercasing:))))
         }
 
         while let line = scanner.next() {
@@ -675,7 +680,7 @@ public struct HeaderSection: Sendable {
                         fields.withUnsafeBufferPointer { fields in
                             for i in fields.indices {
                                 // The length first: most fields are passed over on it.
-                                let length = fields[i].name.count
+                                let length = fields[i].nameCount
                                 let key = fields[i].nameKey
                                 guard length > 0, table.mayHave(length: length, key: key) else { continue }
                                 candidates: for k in 0..<names {
@@ -683,7 +688,9 @@ public struct HeaderSection: Sendable {
                                     guard keys[k] == key, bounds[k + 1] - start == length else { continue }
                                     if k < firstCount, taken[k] { continue }
                                     if length > 8 {
-                                        let same = fields[i].name.withUnsafeBufferPointer { name in
+                                        // The name is the field's first `length` bytes (`HeaderField.bytes`).
+                                        let same = fields[i].bytes.withUnsafeBufferPointer { name in
+                                            guard length <= name.count else { return false }
                                             for j in 8..<length where ASCII.lowercased(name[j]) != bytes[start + j] { return false }
                                             return true
                                         }
