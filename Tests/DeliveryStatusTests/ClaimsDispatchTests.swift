@@ -529,6 +529,106 @@ import TestSupport
         }
     }
 
+    /// The needles the claims look for in the Received fields (`receivedContains`).
+    static let receivedNeedles: [StaticString] = [
+        "(OpenSMTPD)", "JAMES SMTP Server", " with Internet Mail Service (", "ezweb.ne.jp (", ".au.com (", ".bigfoot.com ",
+        "(qmail ", "(MAILFOUNDRY) id", ".outbound.protection.outlook.com", ".prod.outlook.com", "ezweb.ne.jp (EZweb Mail) with",
+    ]
+
+    /// Whether `receivedBytes` (unfolded by the context) is MailParsing's unfolding of the Received
+    /// fields, and every needle is found in it as in that; a label for the first difference.
+    static func receivedDisagreement(_ bytes: [UInt8], limits: ParsingLimits = .init()) -> String? {
+        let context = BounceContext(ParsedMessage(parsing: ArraySlice(bytes), limits: limits))
+        let expected = BounceContext.unfoldedByMailParsing(context.headers)
+        for needle in receivedNeedles {
+            let found = needle.withUTF8Buffer { n in
+                expected.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: n, in: $0) != nil }
+            }
+            if context.receivedContains(needle) != found { return "receivedContains(\(needle)): expected \(found)" }
+        }
+        if Array(context.receivedBytes) != expected {
+            return "receivedBytes \(String(decoding: context.receivedBytes, as: UTF8.self).debugDescription)"
+                + " expected \(String(decoding: expected, as: UTF8.self).debugDescription)"
+        }
+        return nil
+    }
+
+    /// The Received fields are unfolded as MailParsing unfolds them, for every sisimai bsd message and
+    /// every dev-corpus message.
+    @Test func corpusReceivedFieldsUnfoldAsBefore() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        var found = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let bytes = [UInt8](data)
+            if let wrong = Self.receivedDisagreement(bytes) { Issue.record("\(file): \(wrong)") }
+            let context = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            found += Self.receivedNeedles.filter { context.receivedContains($0) }.count
+        }
+        #expect(found > 20)
+        let path = Corpus.path("backscatter-dev/corpus.mbox")
+        var input = ByteSlice([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        var parser = MboxParser(source: path)
+        var count = 0
+        func check(_ message: MailboxMessage) {
+            if let wrong = Self.receivedDisagreement([UInt8](message.bytes)) { Issue.record("message \(message.index): \(wrong)") }
+            count += 1
+        }
+        while let message = parser.next(&input) { check(message) }
+        while let message = parser.finish(&input) { check(message) }
+        #expect(count > 3900)
+    }
+
+    /// Received fields folded before, inside and after each needle (LF, CRLF and CR line ends, a
+    /// space or a tab starting the continuation, blanks before the line end), with blanks, 8-bit
+    /// bytes and nothing around it, values longer than sixteen bytes and shorter, and a field limit
+    /// that cuts the values: unfolded as MailParsing unfolds them, each needle found as there.
+    @Test func foldedReceivedFieldsUnfoldAsBefore() {
+        var checked = 0, found = 0
+        let lineEnds: [[UInt8]] = [[0x0A], [0x0D, 0x0A], [0x0D]]
+        let continuations: [[UInt8]] = [[0x20], [0x09], [0x20, 0x20], [0x09, 0x20]]
+        let befores: [[UInt8]] = [[], Array("from mx.example.org by host.example.com ".utf8), [0x20], [0xE3, 0x81, 0x82, 0x20]]
+        let afters: [[UInt8]] = [[], Array(" id 12345 for <a@example.org>; Mon, 1 Jan 2024".utf8), [0x20, 0x09], [0xFF]]
+        let limits: [ParsingLimits] = [.init(), { var l = ParsingLimits(); l.maxFieldBytes = 24; return l }()]
+        for (n, needle) in Self.receivedNeedles.enumerated() {
+            let bytes = needle.withUTF8Buffer { Array($0) }
+            for cut in 0...bytes.count {
+                for variant in 0..<8 {
+                    let i = n + cut + variant
+                    let lf = lineEnds[i % lineEnds.count]
+                    let before = befores[variant % befores.count], after = afters[(variant / 2 + cut) % afters.count]
+                    var value = before + bytes[..<cut]
+                    if variant % 4 == 3 { value += [0x20] }   // a blank before the line end
+                    value += lf + continuations[(i / 3) % continuations.count] + bytes[cut...] + after
+                    if variant % 2 == 1 { value += lf + [0x09] + Array("(envelope-from x)".utf8) }
+                    var message = Array("Received:".utf8) + (variant % 3 == 0 ? [] : [0x20]) + value + lf
+                    message += Array("Received: from other by other".utf8) + lf + [0x09] + Array("x".utf8) + lf
+                    message += Array("Subject: x".utf8) + lf + lf + Array("body".utf8) + lf
+                    for limit in limits {
+                        if let wrong = Self.receivedDisagreement(message, limits: limit) {
+                            Issue.record("\(String(decoding: message, as: UTF8.self).debugDescription): \(wrong)")
+                        }
+                    }
+                    let context = BounceContext(ParsedMessage(parsing: ArraySlice(message)))
+                    if context.receivedContains(needle) { found += 1 }
+                    checked += 1
+                }
+            }
+        }
+        // Empty, blank-only and unfolded values, no Received field at all, one field per line end.
+        for value in ["", " ", "\t \t", "(qmail 1234 invoked by uid 0)", " (OpenSMTPD) ", "a\n\t\n b"] {
+            for lf in ["\n", "\r\n"] {
+                let text = "Received:" + value.replacingOccurrences(of: "\n", with: lf) + lf + "Subject: x" + lf + lf + "body" + lf
+                if let wrong = Self.receivedDisagreement(Array(text.utf8)) { Issue.record("\(text.debugDescription): \(wrong)") }
+            }
+        }
+        if let wrong = Self.receivedDisagreement(Array("Subject: x\n\nbody\n".utf8)) { Issue.record("no Received: \(wrong)") }
+        #expect(checked > 1000)
+        // Folded needles are found (where a space starts the continuation), not only missed.
+        #expect(found > 150)
+    }
+
     /// `BounceContext.hasSendmailSectionLine` answers as the two `containsIgnoringCase` calls it replaced.
     @Test func sendmailSectionLineAsBefore() throws {
         func reference(_ text: String) -> Bool {

@@ -85,6 +85,7 @@ package final class BounceContext {
     deinit {
         claimStorage.deallocate()
         messageIDStorage?.deallocate()
+        receivedStorage?.deallocate()
     }
 
     /// The bytes `subjectText`, `fromText` and the lower-cased copies point into (the context's own:
@@ -159,22 +160,81 @@ package final class BounceContext {
     package func receivedContains(_ needle: StaticString) -> Bool {
         // A literal's bytes are at hand (a String needle was copied and opened for each of the ~6
         // questions a message: bsd.mbox x3, 10,158 calls).
-        needle.withUTF8Buffer { n in
-            receivedBytes.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: n, in: $0) != nil }
-        }
+        needle.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: receivedBytes) != nil }
     }
 
     /// The unfolded values of the top-level Received fields, each followed by LF (an unfolded value
     /// holds none, so the LFs tell where each ends), undecoded: one buffer for every `receivedContains`
-    /// and `receivedProviders`, no String per field.
+    /// and `receivedProviders`, no String per field. In the context's own allocation
+    /// (`receivedStorage`), read at the first question.
+    var receivedBytes: UnsafeBufferPointer<UInt8> {
+        if !receivedRead { readReceivedValues() }
+        return UnsafeBufferPointer(start: receivedStorage?.baseAddress, count: receivedCount)
+    }
+
+    /// Whether `receivedStorage` and `receivedCount` hold `receivedBytes`.
+    @exclusivity(unchecked) private var receivedRead = false
+    /// The bytes `receivedBytes` are the first `receivedCount` of, nil when there are none; freed by
+    /// `deinit`. Not a lazy `[UInt8]`: its getter retained and released the array at each of the ~6
+    /// questions a message (bsd.mbox x3, 10,158 calls).
+    @exclusivity(unchecked) private var receivedStorage: UnsafeMutableBufferPointer<UInt8>? = nil
+    /// How many bytes of `receivedStorage` are `receivedBytes`.
+    @exclusivity(unchecked) private var receivedCount = 0
+    /// `received`'s bit in the header-name filter.
+    private static let receivedField = HeaderNameFilter.Names(["received"])
+
+    /// Fills `receivedStorage`: each Received field's raw value unfolded straight into it
+    /// (`appendUnfolded`), with room for the whole header section made at once (every value and its LF
+    /// fit, since each field's name and colon are longer than the LF).
     ///
-    /// Room for the whole header section is made at once (every value and its LF fit), not grown
-    /// field by field, and no array of where each value ends is kept (with the runs appended straight
-    /// by `HeaderField.appendUnfoldedValue`: bsd.mbox x3, 7.6M -> 4.2M instructions for 3,306 values
-    /// of 1,731 messages).
-    ///
-    /// The fields are read in place (`forEachField(named:)` copied each Received field: 3,306 copies).
-    private lazy var receivedBytes: [UInt8] = {
+    /// `HeaderFieldInPlace.appendUnfoldedValue` into an array, which this replaces, cost ~930
+    /// instructions a value (memchr for LF and CR on each line, `append(contentsOf:)` per run;
+    /// bsd.mbox x3: 3,306 values of 1,707 messages, the build 4.05M instructions; 2.63M this way, the
+    /// walk of the fields and the allocation included; bsd.mbox x3 full 445.9M -> 444.2M, the array's
+    /// retain and release at each question gone too). The values are cut
+    /// at `ParsingLimits.maxFieldBytes` when unfolded, which this does not do: a section with a field
+    /// over the limit (`HeaderDefects.fieldTooLong`) is read by `unfoldedByMailParsing` instead.
+    private func readReceivedValues() {
+        receivedRead = true
+        guard fieldNames.mayContainAny(of: Self.receivedField) else { return }
+        let capacity = headers.raw.count
+        guard !headers.defects.contains(.fieldTooLong), capacity > 0 else { return readReceivedValuesByMailParsing() }
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+        var count = 0
+        var fits = true
+        headers.forEachFieldInPlace(named: "received") { field in
+            field.rawValue.withUnsafeBufferPointer { raw in
+                let (start, end) = Self.trimmedBounds(of: raw)
+                // Never past the allocation: the value (at most `end - start` bytes) and its LF.
+                guard let target = storage.baseAddress, end - start < capacity - count else { fits = false; return }
+                count += Self.appendUnfolded(raw, from: start, to: end, into: target + count)
+                target[count] = ASCII.lineFeed
+                count += 1
+            }
+            return fits
+        }
+        guard fits else {
+            storage.deallocate()
+            return readReceivedValuesByMailParsing()
+        }
+        receivedStorage = storage
+        receivedCount = count
+    }
+
+    /// `readReceivedValues` by MailParsing's unfolding (`unfoldedByMailParsing`), limits applied.
+    private func readReceivedValuesByMailParsing() {
+        let joined = Self.unfoldedByMailParsing(headers)
+        guard !joined.isEmpty else { return }
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: joined.count)
+        _ = storage.initialize(from: joined)
+        receivedStorage = storage
+        receivedCount = joined.count
+    }
+
+    /// The unfolded values of `headers`' Received fields, each followed by LF, as
+    /// `HeaderFieldInPlace.appendUnfoldedValue` makes them (what `receivedBytes` holds; the reference
+    /// of the tests).
+    static func unfoldedByMailParsing(_ headers: HeaderSection) -> [UInt8] {
         var out: [UInt8] = []
         var first = true
         headers.forEachFieldInPlace(named: "received") { field in
@@ -184,7 +244,57 @@ package final class BounceContext {
             return true
         }
         return out
-    }()
+    }
+
+    /// The bounds of `raw` without the spaces, tabs, CR and LF at either end.
+    @inline(__always)
+    private static func trimmedBounds(of raw: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int) {
+        var start = 0, end = raw.count
+        while start < end, ASCII.isWhitespaceOrNewline(raw[start]) { start += 1 }
+        while end > start, ASCII.isWhitespaceOrNewline(raw[end - 1]) { end -= 1 }
+        return (start, end)
+    }
+
+    /// Writes `raw[start..<end]` without its CR and LF bytes at `target` and returns how many bytes
+    /// that is (at most `end - start`; nothing is written past them). With `start` and `end` the
+    /// trimmed bounds (`trimmedBounds`), that is `HeaderField.unfoldedValue` of a value no longer than
+    /// the field limit: RFC 5322 §2.2.3, unfolding removes the line ends (MailParsing's unfolding drops
+    /// every CR and LF, and the header parser ends a line at each, so a value with none is one line,
+    /// unfolded by its trim alone), and the blanks at either end go.
+    ///
+    /// Sixteen bytes at a time (as MailParsing's `withUnfoldedFoldedValue`): each block is stored whole
+    /// and the count advanced to its first CR or LF, the line end skipped after it.
+    @inline(__always)
+    private static func appendUnfolded(_ raw: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                                       into target: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let source = raw.baseAddress, start < end, end <= raw.count else { return 0 }
+        let returnLanes = SIMD16<UInt8>(repeating: ASCII.carriageReturn)
+        let feedLanes = SIMD16<UInt8>(repeating: ASCII.lineFeed)
+        var n = 0
+        var k = start
+        // Bytes are only dropped, so n <= k - start: with k + 16 <= end, a whole block stored at n
+        // ends at or before `end - start`.
+        while k + 16 <= end {
+            let block = UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<UInt8>.self)
+            UnsafeMutableRawPointer(target + n).storeBytes(of: block, as: SIMD16<UInt8>.self)
+            guard let kept = ByteLanes.firstMarked((block .== returnLanes) .| (block .== feedLanes)) else {
+                n += 16
+                k += 16
+                continue
+            }
+            n += kept
+            k += kept
+            while k < end, raw[k] == ASCII.carriageReturn || raw[k] == ASCII.lineFeed { k += 1 }
+        }
+        while k < end {
+            let byte = raw[k]
+            k += 1
+            if byte == ASCII.carriageReturn || byte == ASCII.lineFeed { continue }
+            target[n] = byte
+            n += 1
+        }
+        return n
+    }
 
     /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
     /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30
@@ -192,8 +302,8 @@ package final class BounceContext {
     /// there; each host name is matched as bytes, no String made for an ASCII one.
     package private(set) lazy var receivedProviders: UInt64 = {
         var named: UInt64 = 0
-        receivedBytes.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return }
+        let all = receivedBytes
+        if let base = all.baseAddress {
             var start = 0
             for _ in 0..<30 {
                 guard start < all.count, let hit = memchr(base + start, 0x0A, all.count - start) else { break }
