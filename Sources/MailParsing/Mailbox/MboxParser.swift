@@ -483,6 +483,12 @@ extension MboxParser {
     /// or a `>`: sixty-four, then sixteen offsets at a time (a block of offsets `p ..< p + 16` reads the
     /// bytes `p ... p + 16`), the last block overlapping the one before (its offsets there are known not
     /// to match), or one at a time when fewer than 17 bytes are left.
+    ///
+    /// An offset matches where `(here ^ lineEnd) | ((next - 0x3E) & 0xF7)` is zero: `next - 0x3E` is 0
+    /// for `>` and 8 for `F` (0x46), and no other byte gives 0 or 8. Sixty-four offsets are tested at once
+    /// by the least of four such blocks, the first block holding a zero is looked at only on a hit.
+    /// (Was: two compares and an or for `next`, a compare and an and for `here`, and an or of the four
+    /// masks: 45 instructions for 64 bytes in the disassembly, now 37; passPlainBodyLines 4.78M -> 4.17M.)
     @inline(__always)
     static func firstLineEndBeforeMark(_ base: UnsafePointer<UInt8>, from: Int, _ count: Int, lineEnd: UInt8) -> Int? {
         var p = from
@@ -491,28 +497,36 @@ extension MboxParser {
             // `SIMD16<UInt8>` spelled out: compared with a scalar, or with a vector of an inferred type,
             // the compare is a loop over the lanes (see `JSONWriter.escapeMarks`).
             let ends = SIMD16<UInt8>(repeating: lineEnd)
-            let capitalFs = SIMD16<UInt8>(repeating: 0x46)
             let greaterThans = SIMD16<UInt8>(repeating: ASCII.greaterThan)
-            @inline(__always) func marks(_ p: Int) -> SIMDMask<SIMD16<Int8>> {
+            let allButEight = SIMD16<UInt8>(repeating: 0xF7)
+            let zeros = SIMD16<UInt8>()
+            /// Zero in lane `k` where offset `p + k` matches.
+            @inline(__always) func misses(_ p: Int) -> SIMD16<UInt8> {
                 let here = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self)
                 let next = UnsafeRawPointer(base + (p &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
-                return (here .== ends) .& ((next .== capitalFs) .| (next .== greaterThans))
+                return (here ^ ends) | ((next &- greaterThans) & allButEight)
             }
             while p <= lastBlock &- 48 {
-                let m0 = marks(p), m1 = marks(p &+ 16), m2 = marks(p &+ 32), m3 = marks(p &+ 48)
-                if ByteLanes.firstMarked(m0 .| m1 .| m2 .| m3) != nil {
-                    // The first block with a mark holds the first mark.
-                    if let k = ByteLanes.firstMarked(m0) { return p &+ k }
-                    if let k = ByteLanes.firstMarked(m1) { return p &+ 16 &+ k }
-                    if let k = ByteLanes.firstMarked(m2) { return p &+ 32 &+ k }
-                    if let k = ByteLanes.firstMarked(m3) { return p &+ 48 &+ k }
+                let m0 = misses(p), m1 = misses(p &+ 16), m2 = misses(p &+ 32), m3 = misses(p &+ 48)
+                // `replacing(with:where:)` with `.<`, not `pointwiseMin`, which is not specialized here
+                // (a call to the generic function for each minimum).
+                @inline(__always) func lesser(_ a: SIMD16<UInt8>, _ b: SIMD16<UInt8>) -> SIMD16<UInt8> {
+                    a.replacing(with: b, where: b .< a)
+                }
+                let least = lesser(lesser(m0, m1), lesser(m2, m3))
+                if ByteLanes.firstMarked(least .== zeros) != nil {
+                    // The first block with a zero holds the first match.
+                    if let k = ByteLanes.firstMarked(m0 .== zeros) { return p &+ k }
+                    if let k = ByteLanes.firstMarked(m1 .== zeros) { return p &+ 16 &+ k }
+                    if let k = ByteLanes.firstMarked(m2 .== zeros) { return p &+ 32 &+ k }
+                    if let k = ByteLanes.firstMarked(m3 .== zeros) { return p &+ 48 &+ k }
                 }
                 p &+= 64
             }
             // Past the last block after a step of 64: the last block, overlapping.
             p = min(p, lastBlock)
             while true {
-                if let k = ByteLanes.firstMarked(marks(p)) { return p &+ k }
+                if let k = ByteLanes.firstMarked(misses(p) .== zeros) { return p &+ k }
                 if p == lastBlock { return nil }
                 p = min(p &+ 16, lastBlock)
             }
