@@ -2,18 +2,24 @@ import Testing
 import TestSupport
 @testable import MailParsing
 
-/// `MboxParser.passPlainBodyLines` looks for a line end followed by `F` or `>` sixteen bytes at a time
-/// and reads only the last line it passes again: its cursor must be the one a line-by-line walk leaves,
-/// wherever the lines fall against the blocks, and the messages must be the same however they are fed.
+/// `MboxParser.passPlainBodyLines` looks for a line end followed by `F` or `>` sixteen bytes at a time,
+/// passes such a line when it is certainly no `From ` or `>+From ` line, and reads only the last line it
+/// passes again: its cursor must be the one a line-by-line walk leaves, wherever the lines fall against
+/// the blocks and the end of the bytes, and the messages must be the same however they are fed.
 @Suite struct MailboxBodyLineScanTests {
     /// The line-by-line walk `passPlainBodyLines` replaced: one memchr a line, stopping before a line
-    /// that starts with `F` or `>` or has no line end.
+    /// that has no line end, or starts with `F` or `>` and is a `From ` or `>+From ` line or may be one
+    /// for all the bytes say (fewer than five bytes after its `>`s), or starts with more than 15 `>`.
     static func walk(_ cursor: inout MboxParser.LineCursor, _ bytes: [UInt8], lineEnd: UInt8, stripCR: Bool) {
         var lineStart = cursor.lineStart
         var passed = false
         while lineStart < bytes.count {
             let first = bytes[lineStart]
-            if first == UInt8(ascii: "F") || first == UInt8(ascii: ">") { break }
+            if first == UInt8(ascii: "F") || first == UInt8(ascii: ">") {
+                let quotes = bytes[lineStart...].prefix(while: { $0 == UInt8(ascii: ">") }).count
+                let rest = bytes[(lineStart + quotes)...]
+                if quotes > 15 || rest.count < 5 || rest.starts(with: "From ".utf8) { break }
+            }
             guard let end = bytes[lineStart...].firstIndex(of: lineEnd) else { break }
             cursor.previousLineBlank = end == lineStart || (stripCR && end == lineStart + 1 && first == 0x0D)
             cursor.previousLineStart = lineStart
@@ -60,12 +66,66 @@ import TestSupport
         }
     }
 
+    /// Lines made of `From `, `>From `, `>>From `, near misses (`Fro`, `From` at the end of a line, 15
+    /// and 16 `>`), filler and every line end, cut at any byte (so that a line starting with `F` or `>`
+    /// is often split before its fifth byte): `passPlainBodyLines` stops exactly where the walk does.
+    @Test func fromAndQuotedFromLinesAgreeWithALineByLineWalk() {
+        var generator = SplitMix64(seed: 21)
+        let pieces = ["From ", ">From ", ">>From ", "Fro", "From", "F", ">", ">>", "Fr om", ">F",
+                      String(repeating: ">", count: 15) + "From ", String(repeating: ">", count: 16) + "From ",
+                      String(repeating: ">", count: 15) + "x", String(repeating: ">", count: 16) + "x",
+                      "a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", " ", "\n", "\n", "\n", "\r", "\r\n", "\r\n"]
+        for round in 0..<8000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<generator.below(40) { bytes += Array(pieces[generator.below(pieces.count)].utf8) }
+            bytes = Array(bytes.prefix(generator.below(bytes.count + 1)))  // cut anywhere
+            let lineEnd: UInt8 = round % 3 == 0 ? 0x0D : 0x0A
+            let stripCR = lineEnd == 0x0A
+            let starts = [0] + bytes.indices.filter { bytes[$0] == lineEnd }.map { $0 + 1 }
+            var cursor = MboxParser.LineCursor()
+            cursor.lineStart = starts[generator.below(starts.count)]
+            let lineEndIndex = bytes[min(cursor.lineStart, bytes.count)...].firstIndex(of: lineEnd) ?? bytes.count
+            cursor.searchedTo = cursor.lineStart + generator.below(lineEndIndex - cursor.lineStart + 1)
+            cursor.previousLineBlank = generator.below(2) == 0
+            cursor.previousLineStart = generator.below(5)
+            var expected = cursor
+            Self.walk(&expected, bytes, lineEnd: lineEnd, stripCR: stripCR)
+            for atEnd in [true, false] {
+                var found = cursor
+                ByteSubstringTests.withGuardedBytes(bytes, atEnd: atEnd) { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    MboxParser.passPlainBodyLines(&found, base, buffer.count, lineEnd: lineEnd, stripCR: stripCR)
+                }
+                #expect(Self.describe(found) == Self.describe(expected), "\(bytes) from \(Self.describe(cursor))")
+            }
+        }
+    }
+
+    /// Bodies of `From ` and `>+From ` lines among plain lines starting with `F` and `>`, after a blank
+    /// line or not, fed whole and in every chunking: split where the rules say, `>From ` lines unquoted.
+    @Test func bodiesWithFromLinesCutAnywhere() {
+        var generator = SplitMix64(seed: 34)
+        let lines = ["From me to you", ">From quoted", ">>From twice", "Fine", "Fr", "F", ">", ">x", "", "text",
+                     String(repeating: ">", count: 16) + "From deep", "From a@b Thu Jul  2 12:05:05 2020"]
+        for round in 0..<60 {
+            let lineEnd = ["\n", "\r\n", "\r"][round % 3]
+            var text = ["From a@b Thu Jul  2 12:05:05 2020", "Subject: x", ""]
+            for _ in 0..<generator.below(30) { text.append(lines[generator.below(lines.count)]) }
+            let input = Array((text + ["end", ""]).joined(separator: lineEnd).utf8)
+            let messages = MailboxTesting.parse(input)
+            #expect(MailboxTesting.tiles(messages, input), "\(round)")
+            let report = ChunkingVerifier.verify(input, randomRuns: 3) { MailboxTesting.parse($0).map(MessageSummary.init) }
+            #expect(report.mismatches.isEmpty, "\(round)")
+        }
+    }
+
     @Test func linesStartingWithFAndGreaterThanAtEveryAlignment() {
         for (name, lineEnd) in [("LF", "\n"), ("CRLF", "\r\n"), ("CR", "\r")] {
             for fill in 1...48 {
                 let filler = String(repeating: "a", count: fill)
                 // Not separators: "From me" follows a non-blank line and is no dated envelope.
-                let body = [filler, "From me to you", ">From quoted", "Fine", ">x", "", "F", ">", filler, ""]
+                let body = [filler, "From me to you", ">From quoted", "Fine", ">x", "", "F", ">", "Fr", ">>From twice",
+                            String(repeating: ">", count: 16) + "From deep", filler, ""]
                 let text = (["From a@b Thu Jul  2 12:05:05 2020", "Subject: x", ""] + body
                             + ["From c@d Thu Jul  2 12:05:05 2020", "Subject: y", "", "b", ""]).joined(separator: lineEnd)
                 let input = Array(text.utf8)
@@ -73,7 +133,7 @@ import TestSupport
                 #expect(messages.count == 2, "\(name) \(fill)")
                 guard messages.count == 2 else { continue }
                 // One `>` taken from the quoted From line (mboxrd).
-                let first = (["Subject: x", ""] + body.dropLast().map { $0 == ">From quoted" ? "From quoted" : $0 } + [""])
+                let first = (["Subject: x", ""] + body.dropLast().map { $0.hasPrefix(">") && $0.drop(while: { $0 == ">" }).hasPrefix("From ") ? String($0.dropFirst()) : $0 } + [""])
                     .joined(separator: lineEnd)
                 #expect(String(decoding: messages[0].bytes, as: UTF8.self) == first, "\(name) \(fill)")
                 #expect(String(decoding: messages[1].bytes, as: UTF8.self) == ["Subject: y", "", "b", ""].joined(separator: lineEnd))

@@ -450,33 +450,66 @@ extension MboxParser {
         return true
     }
 
-    /// Passes over the whole body lines from `cursor.lineStart` on that begin with neither `F` nor `>`,
-    /// leaving the cursor where `scanLines` would: such a line is neither a separator nor a quoted From
-    /// line, so only its end and whether it is blank matter. Stops at the first other line, or at a line
-    /// without its end in `base[..<count]`, for `scanLines` to classify.
+    /// Passes over the whole body lines from `cursor.lineStart` on that are neither a `From ` line (a
+    /// possible separator) nor a `>+From ` line (mboxrd quoting), leaving the cursor where `scanLines`
+    /// would: for such a line only its end and whether it is blank matter. Stops at the first other line,
+    /// at a line starting with `F` or `>` that the bytes there do not decide (`isPlainMarkedLine`), or at
+    /// a line without its end in `base[..<count]`, for `scanLines` to classify.
     ///
-    /// The first line end followed by `F` or `>` is looked for sixteen bytes at a time, and only the
-    /// last line passed is read again (backwards, for its start and whether it is blank). Bytes before
-    /// `cursor.searchedTo` hold no line end (`scanLines` searched them), so they are not searched again.
+    /// The first line end followed by `F` or `>` is looked for sixteen bytes at a time; a line found so
+    /// that is plain is passed and the search goes on after it. Only the last line passed is read again
+    /// (backwards, for its start and whether it is blank). Bytes before `cursor.searchedTo` hold no line
+    /// end (`scanLines` searched them), so they are not searched again.
     /// (A memchr a line cost ~49 instructions a body line: 9.0M in `scanLines` for the 185,000 lines of
-    /// the sisimai bsd mbox x3; this, 4.8M, nearly all of it the loop of 64 bytes.)
+    /// the sisimai bsd mbox x3; this, 4.2M, nearly all of it the loop of 64 bytes. Stopping at each of
+    /// the ~4,100 body lines starting with `F` or `>`, nearly none of them `From ` or `>From `, cost
+    /// `scanLines` its line handling and a memchr and this function a call each.)
     @inline(__always)
     static func passPlainBodyLines(_ cursor: inout LineCursor, _ base: UnsafePointer<UInt8>, _ count: Int,
                                    lineEnd: UInt8, stripCR: Bool) {
         let firstStart = cursor.lineStart
         guard firstStart < count else { return }
         let first = base[firstStart]
-        if first == 0x46 || first == ASCII.greaterThan { return }  // "F"rom, ">From"
-        let from = max(firstStart, cursor.searchedTo)
-        // The end of the last line passed: the line end before the first line starting with F or >,
-        // else the last line end there is.
-        guard let end = firstLineEndBeforeMark(base, from: from, count, lineEnd: lineEnd)
-                ?? lastLineEnd(base, from: from, before: count, lineEnd: lineEnd) else { return }
+        if first == 0x46 || first == ASCII.greaterThan, !isPlainMarkedLine(base, firstStart, count) { return }
+        var from = max(firstStart, cursor.searchedTo)
+        // The end of the last line passed: the line end before the first line left to `scanLines`, else
+        // the last line end there is; -1 while none.
+        var end = -1
+        while true {
+            guard let p = firstLineEndBeforeMark(base, from: from, count, lineEnd: lineEnd) else {
+                end = lastLineEnd(base, from: from, before: count, lineEnd: lineEnd) ?? end
+                break
+            }
+            end = p
+            // `p + 1 < count` holds an `F` or a `>` (neither is a line end, so the search goes on after it).
+            guard isPlainMarkedLine(base, p &+ 1, count) else { break }
+            from = p &+ 2
+        }
+        guard end >= 0 else { return }
         let start = lastLineEnd(base, from: firstStart, before: end, lineEnd: lineEnd).map { $0 &+ 1 } ?? firstStart
         cursor.lineStart = end &+ 1
         cursor.searchedTo = end &+ 1
         cursor.previousLineBlank = end == start || (stripCR && end == start &+ 1 && base[start] == ASCII.carriageReturn)
         cursor.previousLineStart = start
+    }
+
+    /// The most `>` a body line may start with for `passPlainBodyLines` to look past them: 15. A longer
+    /// run is left to `scanLines`, so that a line of `>` arriving in pieces is not read again with each.
+    static let quotesLookedPast = 15
+
+    /// Whether the body line at `start` (`start < count`), whose first byte is `F` or `>`, is certainly
+    /// neither `From ` nor `>`+`From ` (`EnvelopeLine.startsWithFrom`, `isQuotedFrom`; the five bytes
+    /// hold no CR or LF, so the line's content reaches past them) from the bytes in `base[..<count]`.
+    /// Not when fewer than five bytes follow its `>`s there, or it starts with more than
+    /// `quotesLookedPast` of them.
+    @inline(__always)
+    static func isPlainMarkedLine(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Bool {
+        var i = start
+        let quotesEnd = min(count, start &+ quotesLookedPast &+ 1)
+        while i < quotesEnd, base[i] == ASCII.greaterThan { i &+= 1 }
+        guard i < quotesEnd, count &- i >= 5 else { return false }
+        return !(base[i] == 0x46 && base[i &+ 1] == 0x72 && base[i &+ 2] == 0x6F && base[i &+ 3] == 0x6D
+                 && base[i &+ 4] == ASCII.space)
     }
 
     /// The first offset `p` in `from ..< count - 1` with `base[p] == lineEnd` and `base[p + 1]` an `F`
