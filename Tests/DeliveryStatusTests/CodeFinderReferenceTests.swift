@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import DeliveryStatus
@@ -230,5 +231,136 @@ enum Reference {
         guard any else { return nil }
         for code in candidates where present[Int(code)] { return ReplyCode(Int(code)) }
         return nil
+    }
+}
+
+extension CodeFinderReferenceTests {
+    /// Every diagnostic of the sisimai bsd maildir, every line of its messages and each message whole.
+    static func sisimaiTexts() throws -> [String] {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return [] }
+        var texts = try SisimaiDiagnostics.texts()
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let bytes = [UInt8](data)
+            texts.append(String(decoding: bytes, as: UTF8.self))
+            for line in bytes.split(separator: 10, omittingEmptySubsequences: false) { texts.append(String(decoding: line, as: UTF8.self)) }
+        }
+        return texts
+    }
+
+    /// Random texts made of the pieces the status finder's rules turn on: class digits before dots,
+    /// IPv4-like runs (some too long, some with an octet over 255, some of six or seven bytes), versions
+    /// and paths, codes at the start and the end, CR/LF, 8-bit bytes.
+    static func statusFinderTexts(count: Int, seed: UInt64) -> [[UInt8]] {
+        var generator = SplitMix64(seed: seed)
+        let pieces: [[UInt8]] = ["5.1.1", "4.4.7", "2.0.0", "5.0.0", "4.7.0", "5.3.4", "5.5.1", "5.1.10", "4.2.01", "5.7.1000",
+                                 "192.0.2.1", "10.5.1.1", "5.1.1.1", "2.5.1.", "1.2.5.3", "25.5.1", "1.2.3.45", "1.2.3.4.5.1.1", "256.1.1.1", "1.2.3.", "2.5.", "5.x5.1.1",
+                                 "v5.1.1", "/4.2.2", "-5.2.2", "550 ", "5.", ".", "..", "4", "5", "2", " ", "\r\n", "\u{e9}"]
+            .map { Array($0.utf8) }
+        let bytes: [UInt8] = Array("0123456789.. aZvV/-;".utf8) + [0x80, 0xC3, 0xFF]
+        return (0..<count).map { _ in
+            var text: [UInt8] = []
+            let length = Int(generator.next() % 120)
+            while text.count < length {
+                if generator.next() % 3 == 0 {
+                    text += pieces[Int(generator.next() % UInt64(pieces.count))]
+                } else {
+                    text.append(bytes[Int(generator.next() % UInt64(bytes.count))])
+                }
+            }
+            return text
+        }
+    }
+
+    /// `EnhancedStatusCode.find(inUTF8:statusClass:)`, which parses no run shorter than seven bytes as
+    /// an address, against the scan that parsed every run (kept below) and the String-era reference,
+    /// on the corpus and on random byte texts.
+    @Test func statusFinderMatchesTheEveryRunScan() throws {
+        // A seven-byte address masks a class digit in it, which then holds back no candidate after it.
+        var texts = ["1.2.5.3x5.1.1", "1.2.5.3 5.1.1", "10.2.5.3x5.1.1", "1.2.5x5.1.1", "1.2.4.3x4.1.1", "1.2.2.3x2.1.1"].map { Array($0.utf8) }
+        #expect(EnhancedStatusCode.find(in: "1.2.5.3x5.1.1") == EnhancedStatusCode(statusClass: 5, subject: 1, detail: 1))
+        texts += try Self.sisimaiTexts().map { Array($0.utf8) }
+        texts += Self.statusFinderTexts(count: 60_000, seed: 5)
+        for text in texts {
+            for statusClass in [nil, 2, 4, 5] as [UInt8?] {
+                let found = text.withUnsafeBufferPointer { EnhancedStatusCode.find(inUTF8: $0, statusClass: statusClass) }
+                let everyRun = text.withUnsafeBufferPointer { EveryRunReference.findStatus(inUTF8: $0, statusClass: statusClass) }
+                #expect(found == everyRun, "\(text) class \(String(describing: statusClass))")
+            }
+        }
+        for text in Self.statusFinderTexts(count: 5_000, seed: 6) {
+            let string = String(decoding: text, as: UTF8.self)
+            #expect(EnhancedStatusCode.find(in: string) == Reference.findStatus(in: string), "\(text)")
+        }
+    }
+}
+
+/// The status finder as it was before runs under seven bytes were let pass unparsed: every run of
+/// digits and dots holding a candidate was parsed as an address.
+enum EveryRunReference {
+    static func findStatus(inUTF8 text: UnsafeBufferPointer<UInt8>, statusClass: UInt8?) -> EnhancedStatusCode? {
+        let n = text.count
+        guard n >= 5, let base = text.baseAddress else { return nil }
+        func digitOrDot(_ b: UInt8) -> Bool { ASCIIByte.isDigit(b) || b == ASCIIByte.dot }
+        let only = statusClass.map { $0 + ASCIIByte.zero }
+        var resume5 = 0, resume4 = 0, resume2 = 0
+        var runEnd = 0, maskedEnd = 0
+        var chosen: Range<Int>? = nil
+        var weak: Range<Int>? = nil
+        var from = 1
+        while from < n, let hit = memchr(base + from, Int32(ASCIIByte.dot), n - from) {
+            let dot = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            from = dot + 1
+            let i = dot - 1
+            let b = text[i]
+            if let only {
+                guard b == only else { continue }
+            } else {
+                guard b == UInt8(ascii: "5") || b == UInt8(ascii: "4") || b == UInt8(ascii: "2") else { continue }
+            }
+            if i >= runEnd {
+                var start = i
+                while start > 0, digitOrDot(text[start - 1]) { start -= 1 }
+                var end = dot + 1
+                while end < n, digitOrDot(text[end]) { end += 1 }
+                runEnd = end
+                maskedEnd = ASCIIByte.isDigit(text[start]) ? (EnhancedStatusCode.ipv4End(in: text, from: start) ?? start) : start
+            }
+            if i < maskedEnd { continue }
+            if only != nil || b == UInt8(ascii: "5") {
+                guard i >= resume5 else { continue }
+                resume5 = i + 5
+            } else if b == UInt8(ascii: "4") {
+                guard i >= resume4 else { continue }
+                resume4 = i + 5
+            } else {
+                guard i >= resume2 else { continue }
+                resume2 = i + 5
+            }
+            let before = i == 0 ? ASCIIByte.space : text[i - 1]
+            if digitOrDot(before) || before == ASCIIByte.slash { continue }
+            if before == ASCIIByte.upperV || before == ASCIIByte.lowerV { continue }
+            guard i + 4 < n else { continue }
+            let subject = text[i + 2]
+            guard subject >= ASCIIByte.zero, subject <= UInt8(ascii: "7"), text[i + 3] == ASCIIByte.dot,
+                  ASCIIByte.isDigit(text[i + 4]) else { continue }
+            var end = i + 5
+            while end < n, end < i + 7, ASCIIByte.isDigit(text[end]) { end += 1 }
+            if (subject == ASCIIByte.zero && text[i + 4] == ASCIIByte.zero)
+                || (b == UInt8(ascii: "4") && subject == UInt8(ascii: "4") && text[i + 4] == UInt8(ascii: "7")) {
+                weak = i..<(i + 5)
+                continue
+            }
+            if end < n, ASCIIByte.isDigit(text[end]) { continue }
+            let found = i..<end
+            chosen = chosen.map { EnhancedStatusCode.preferred(field: $0, inText: found, in: text) } ?? found
+        }
+        if let weak { chosen = chosen.map { EnhancedStatusCode.preferred(field: $0, inText: weak, in: text) } ?? weak }
+        guard let chosen else { return nil }
+        var detail = 0
+        for k in (chosen.lowerBound + 4)..<chosen.upperBound { detail = detail * 10 + Int(text[k] - ASCIIByte.zero) }
+        return EnhancedStatusCode(statusClass: Int(text[chosen.lowerBound] - ASCIIByte.zero),
+                                  subject: Int(text[chosen.lowerBound + 2] - ASCIIByte.zero), detail: detail)
     }
 }

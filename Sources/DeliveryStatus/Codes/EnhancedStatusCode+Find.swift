@@ -62,7 +62,9 @@ extension EnhancedStatusCode {
                 var end = dot + 1
                 while end < n, digitOrDot(text[end]) { end += 1 }
                 runEnd = end
-                maskedEnd = ASCIIByte.isDigit(text[start]) ? (ipv4End(in: text, from: start) ?? start) : start
+                // A dotted quad is seven bytes at least: a shorter run is no address, and is not parsed
+                // (bsd.mbox x3: 4,350 runs parsed, 0.49M instructions; now 1,581, 0.25M).
+                maskedEnd = end - start >= 7 && ASCIIByte.isDigit(text[start]) ? (ipv4End(in: text, from: start) ?? start) : start
             }
             if i < maskedEnd { continue }  // a masked digit
             if only != nil || b == UInt8(ascii: "5") {
