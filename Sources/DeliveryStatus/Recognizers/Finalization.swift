@@ -212,6 +212,21 @@ enum Diagnostic {
             // last byte before it). Little-endian: the first byte is the lowest.
             if let base = bytes.baseAddress {
                 let raw = UnsafeRawPointer(base)
+                // First sixteen at a time, the same test on SIMD16 lanes as `collapsingBlanks`' blocks
+                // (a block that fails is read again by the eight-byte loop, which stops in it). Eight
+                // bytes a round only: `sweep` 4.16M on bsd.mbox x3 (3,552 calls), sixteen: 3.33M.
+                let spaceLanes = SIMD16<UInt8>(repeating: 0x20)
+                while clean + 16 <= bytes.count {
+                    let block = raw.loadUnaligned(fromByteOffset: clean, as: SIMD16<UInt8>.self)
+                    let controls = unsafeBitCast(block .< spaceLanes, to: SIMD2<UInt64>.self)
+                    let spaces = unsafeBitCast(block .== spaceLanes, to: SIMD2<UInt64>.self)
+                    let (spaceLow, spaceHigh) = (UInt64(littleEndian: spaces[0]), UInt64(littleEndian: spaces[1]))
+                    let bad = UInt64(littleEndian: controls[0]) | UInt64(littleEndian: controls[1])
+                        | spaceLow & (spaceLow << 8 | (previousBlank ? 0xFF : 0)) | spaceHigh & (spaceHigh << 8 | spaceLow >> 56)
+                    if bad != 0 { break }
+                    previousBlank = spaceHigh >> 63 != 0
+                    clean += 16
+                }
                 while clean + 8 <= bytes.count {
                     let word = raw.loadUnaligned(fromByteOffset: clean, as: UInt64.self).littleEndian
                     if ByteWord.hasByte(word, below: 0x20) { break }
