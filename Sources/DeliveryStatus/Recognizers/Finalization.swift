@@ -391,19 +391,43 @@ enum Diagnostic {
 
     /// Removes an HTML fragment `<html>...</html>` embedded in a diagnostic.
     static func removingHTML(_ s: String) -> String {
-        // No `<`, no fragment: most diagnostics end here without a copy of their bytes.
-        guard s.containsByte(0x3C) else { return s }
         // Searched in the String's own bytes: a copy of them into an Array at each text with a `<`
         // (an address's angle brackets, mostly) and its release were half of this function's 2.08M
-        // instructions on bsd.mbox x3 (1,458 copies).
+        // instructions on bsd.mbox x3 (1,458 copies). No `<html>`, no fragment: most diagnostics end
+        // after one memchr walk over their `<`s, without a copy of their bytes. (A `<` looked for
+        // first, then `<html>` from the start again: 1.21M over 2,982 calls; one walk: 0.95M.)
         var text = s
         return text.withUTF8 { bytes -> String? in
-            guard let a = htmlOffset(of: "<html>", in: bytes), a > 0,
+            guard let a = firstHTMLOpenTag(in: bytes), a > 0,
                   let b = htmlOffset(of: "</html>", in: bytes), a < b else { return nil }
             let afterEnd = b + "</html>".utf8.count
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<a]), as: UTF8.self) + " "
                 + String(decoding: UnsafeBufferPointer(rebasing: bytes[afterEnd...]), as: UTF8.self)
         } ?? s
+    }
+
+    /// The offset of the first `<html>` in `bytes`, ASCII letters compared without case (as
+    /// `htmlOffset(of: "<html>", in:)`): each `<` that can start one found by memchr, the five bytes
+    /// after it compared at once (`html` by its four bytes with the case bit set: only `H`/`h`,
+    /// `T`/`t`, `M`/`m` and `L`/`l` give those letters so).
+    static func firstHTMLOpenTag(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = bytes.count
+        guard count >= 6, let base = bytes.baseAddress else { return nil }
+        // A tag starts at 0...lastStart: its six bytes end within `bytes`.
+        let lastStart = count - 6
+        let raw = UnsafeRawPointer(base)
+        let letters = UInt32(0x68) | UInt32(0x74) << 8 | UInt32(0x6D) << 16 | UInt32(0x6C) << 24  // "html", first byte lowest
+        var i = 0
+        while i <= lastStart {
+            guard let hit = memchr(base + i, 0x3C, lastStart - i + 1) else { return nil }
+            i = UnsafeRawPointer(hit) - raw
+            // i <= lastStart (memchr searched no further): bytes i+1 ... i+5 are in `bytes`.
+            if UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 1, as: UInt32.self)) | 0x2020_2020 == letters && bytes[i + 5] == 0x3E {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The offset of the first occurrence of `lowercaseTag` in `bytes`, ASCII letters compared
