@@ -262,38 +262,15 @@ package final class BounceContext {
     /// every CR and LF, and the header parser ends a line at each, so a value with none is one line,
     /// unfolded by its trim alone), and the blanks at either end go.
     ///
-    /// Sixteen bytes at a time (as MailParsing's `withUnfoldedFoldedValue`): each block is stored whole
-    /// and the count advanced to its first CR or LF, the line end skipped after it.
+    /// The bytes are copied by MailParsing's `HeaderField.copyDroppingLineEnds` (sixteen at a time), the
+    /// loop `HeaderField`'s own unfolding runs.
     @inline(__always)
     private static func appendUnfolded(_ raw: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
                                        into target: UnsafeMutablePointer<UInt8>) -> Int {
-        guard let source = raw.baseAddress, start < end, end <= raw.count else { return 0 }
-        let returnLanes = SIMD16<UInt8>(repeating: ASCII.carriageReturn)
-        let feedLanes = SIMD16<UInt8>(repeating: ASCII.lineFeed)
-        var n = 0
-        var k = start
-        // Bytes are only dropped, so n <= k - start: with k + 16 <= end, a whole block stored at n
-        // ends at or before `end - start`.
-        while k + 16 <= end {
-            let block = UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<UInt8>.self)
-            UnsafeMutableRawPointer(target + n).storeBytes(of: block, as: SIMD16<UInt8>.self)
-            guard let kept = ByteLanes.firstMarked((block .== returnLanes) .| (block .== feedLanes)) else {
-                n += 16
-                k += 16
-                continue
-            }
-            n += kept
-            k += kept
-            while k < end, raw[k] == ASCII.carriageReturn || raw[k] == ASCII.lineFeed { k += 1 }
-        }
-        while k < end {
-            let byte = raw[k]
-            k += 1
-            if byte == ASCII.carriageReturn || byte == ASCII.lineFeed { continue }
-            target[n] = byte
-            n += 1
-        }
-        return n
+        guard start < end, end <= raw.count else { return 0 }
+        // Bytes are only dropped: at most `end - start` are written, the room the caller gives.
+        return HeaderField.copyDroppingLineEnds(UnsafeBufferPointer(rebasing: raw[start..<end]), into: target,
+                                                limit: end - start)
     }
 
     /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
