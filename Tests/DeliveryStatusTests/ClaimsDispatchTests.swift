@@ -224,7 +224,7 @@ import TestSupport
             context.subject == "failure notice" && context.header("x-mailer")?.trimmed == "m-FILTER"
         }
 
-        // The claims that ask `header(_:filteredBy:)` (the filter bit made once) where they asked
+        // The claims that ask `header(_:)` with a `HeaderNameFilter.Name` (the filter bit made once) where they asked
         // `header(_:)`, as they were; the others above ask `header(_:)` still.
         static func oldActivehunter(_ context: BounceContext) -> Bool { context.header("x-ahmailid") != nil }
 
@@ -387,7 +387,7 @@ import TestSupport
         #expect(claimed > 100)
     }
 
-    /// Header fields the filtered lookups (`header(_:filteredBy:)`) ask for, and names that share
+    /// Header fields the filtered lookups (`header(_:)` with a `HeaderNameFilter.Name`) ask for, and names that share
     /// their filter bits or differ from them by a byte, for the generated messages.
     static let askedFields: [(String, String)] = [
         ("X-AHMAILID", "1"), ("X-Original-Mailer", "Amazon WorkMail"), ("X-Mailer", " Amazon WorkMail "), ("X-SES-Outgoing", "x"),

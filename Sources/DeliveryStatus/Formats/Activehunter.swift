@@ -7,10 +7,10 @@ import MailParsing
 struct ActivehunterRecognizer: Recognizer {
     var name: String { "activehunter" }
 
-    /// `x-ahmailid`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xAhmailidField = HeaderNameFilter.Names(["x-ahmailid"])
+    /// `x-ahmailid` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xAhmailidField = HeaderNameFilter.Name("x-ahmailid")
 
-    func claims(_ context: BounceContext) -> Bool { context.header("x-ahmailid", filteredBy: Self.xAhmailidField) != nil }
+    func claims(_ context: BounceContext) -> Bool { context.header(Self.xAhmailidField) != nil }
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["----- The following addresses had permanent fatal errors -----"],

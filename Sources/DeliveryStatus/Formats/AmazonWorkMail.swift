@@ -7,16 +7,16 @@
 struct AmazonWorkMailRecognizer: Recognizer {
     var name: String { "amazonworkmail" }
 
-    /// `x-original-mailer`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xOriginalMailerField = HeaderNameFilter.Names(["x-original-mailer"])
-    /// `x-mailer`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMailerField = HeaderNameFilter.Names(["x-mailer"])
-    /// `x-ses-outgoing`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xSesOutgoingField = HeaderNameFilter.Names(["x-ses-outgoing"])
+    /// `x-original-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xOriginalMailerField = HeaderNameFilter.Name("x-original-mailer")
+    /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
+    /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing")
 
     func claims(_ context: BounceContext) -> Bool {
-        let mailer = (context.header("x-original-mailer", filteredBy: Self.xOriginalMailerField) ?? context.header("x-mailer", filteredBy: Self.xMailerField))?.trimmed
-        return mailer == "Amazon WorkMail" && context.header("x-ses-outgoing", filteredBy: Self.xSesOutgoingField) != nil
+        let mailer = (context.header(Self.xOriginalMailerField) ?? context.header(Self.xMailerField))?.trimmed
+        return mailer == "Amazon WorkMail" && context.header(Self.xSesOutgoingField) != nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

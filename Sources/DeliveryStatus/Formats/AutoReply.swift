@@ -18,22 +18,22 @@ struct AutoReplyRecognizer: Recognizer {
         "^\\s*自動(応答|返信)",
     ])
 
-    /// `auto-submitted`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let autoSubmittedField = HeaderNameFilter.Names(["auto-submitted"])
-    /// `x-autoreply`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xAutoreplyField = HeaderNameFilter.Names(["x-autoreply"])
-    /// `x-autorespond`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xAutorespondField = HeaderNameFilter.Names(["x-autorespond"])
-    /// `precedence`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let precedenceField = HeaderNameFilter.Names(["precedence"])
-    /// `x-auto-response-suppress`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xAutoResponseSuppressField = HeaderNameFilter.Names(["x-auto-response-suppress"])
+    /// `auto-submitted` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let autoSubmittedField = HeaderNameFilter.Name("auto-submitted")
+    /// `x-autoreply` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xAutoreplyField = HeaderNameFilter.Name("x-autoreply")
+    /// `x-autorespond` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xAutorespondField = HeaderNameFilter.Name("x-autorespond")
+    /// `precedence` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let precedenceField = HeaderNameFilter.Name("precedence")
+    /// `x-auto-response-suppress` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xAutoResponseSuppressField = HeaderNameFilter.Name("x-auto-response-suppress")
 
     func claims(_ context: BounceContext) -> Bool {
-        if let auto = context.header("auto-submitted", filteredBy: Self.autoSubmittedField)?.lowercased(), auto.hasPrefix("auto-replied") { return true }
-        if context.header("x-autoreply", filteredBy: Self.xAutoreplyField) != nil || context.header("x-autorespond", filteredBy: Self.xAutorespondField) != nil { return true }
-        if let p = context.header("precedence", filteredBy: Self.precedenceField)?.lowercased(), p.contains("auto_reply") || p.contains("auto-reply") { return true }
-        if let x = context.header("x-auto-response-suppress", filteredBy: Self.xAutoResponseSuppressField), !x.isEmpty, AutoReplyRecognizer.subjects.hasMatch(in: context.subject) { return true }
+        if let auto = context.header(Self.autoSubmittedField)?.lowercased(), auto.hasPrefix("auto-replied") { return true }
+        if context.header(Self.xAutoreplyField) != nil || context.header(Self.xAutorespondField) != nil { return true }
+        if let p = context.header(Self.precedenceField)?.lowercased(), p.contains("auto_reply") || p.contains("auto-reply") { return true }
+        if let x = context.header(Self.xAutoResponseSuppressField), !x.isEmpty, AutoReplyRecognizer.subjects.hasMatch(in: context.subject) { return true }
         return AutoReplyRecognizer.subjects.hasMatch(in: context.subject)
     }
 

@@ -16,13 +16,13 @@ struct ChallengeRecognizer: Recognizer {
         "your message (has been|is being) (held|quarantined) (until|pending)", "confirm (your|this) message",
     ])
 
-    /// `x-boxtrapper`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xBoxtrapperField = HeaderNameFilter.Names(["x-boxtrapper"])
-    /// `x-tmda-confirm-address`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xTmdaConfirmAddressField = HeaderNameFilter.Names(["x-tmda-confirm-address"])
+    /// `x-boxtrapper` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xBoxtrapperField = HeaderNameFilter.Name("x-boxtrapper")
+    /// `x-tmda-confirm-address` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xTmdaConfirmAddressField = HeaderNameFilter.Name("x-tmda-confirm-address")
 
     func claims(_ context: BounceContext) -> Bool {
-        if context.header("x-boxtrapper", filteredBy: Self.xBoxtrapperField) != nil || context.header("x-tmda-confirm-address", filteredBy: Self.xTmdaConfirmAddressField) != nil { return true }
+        if context.header(Self.xBoxtrapperField) != nil || context.header(Self.xTmdaConfirmAddressField) != nil { return true }
         return ChallengeRecognizer.subjects.hasMatch(in: context.subject)
     }
 

@@ -8,15 +8,15 @@ import MailParsing
 struct EinsUndEinsRecognizer: Recognizer {
     var name: String { "einsundeins" }
 
-    /// `x-gmx-antispam`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xGmxAntispamField = HeaderNameFilter.Names(["x-gmx-antispam"])
+    /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam")
 
     /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
     /// reports are Exim's.
     func claims(_ context: BounceContext) -> Bool {
         context.fromText.hasPrefix("\"Mail Delivery System\"") && context.fromContainsLowercased("kundenserver")
             && context.subjectEquals("Mail delivery failed: returning message to sender")
-            && context.header("x-gmx-antispam", filteredBy: Self.xGmxAntispamField) == nil
+            && context.header(Self.xGmxAntispamField) == nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -8,22 +8,22 @@ import MailParsing
 struct Exchange2003Recognizer: Recognizer {
     var name: String { "exchange2003" }
 
-    /// `x-ms-embedded-report`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMsEmbeddedReportField = HeaderNameFilter.Names(["x-ms-embedded-report"])
-    /// `x-mailer`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMailerField = HeaderNameFilter.Names(["x-mailer"])
-    /// `x-mimeole`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMimeoleField = HeaderNameFilter.Names(["x-mimeole"])
+    /// `x-ms-embedded-report` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMsEmbeddedReportField = HeaderNameFilter.Name("x-ms-embedded-report")
+    /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
+    /// `x-mimeole` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMimeoleField = HeaderNameFilter.Name("x-mimeole")
 
     /// Exchange's own headers: `X-MS-Embedded-Report` (lhost-exchange2003-02), an IMS/IMC `X-Mailer`,
     /// `X-MimeOLE: Produced By Microsoft Exchange`, or a `Received: ... with Internet Mail Service (`.
     func claims(_ context: BounceContext) -> Bool {
-        if context.header("x-ms-embedded-report", filteredBy: Self.xMsEmbeddedReportField) != nil { return true }
-        if let mailer = context.header("x-mailer", filteredBy: Self.xMailerField)?.trimmed,
+        if context.header(Self.xMsEmbeddedReportField) != nil { return true }
+        if let mailer = context.header(Self.xMailerField)?.trimmed,
            mailer.hasPrefix("Internet Mail Service (") || mailer.hasPrefix("Microsoft Exchange Server Internet Mail Connector") {
             return true
         }
-        if let ole = context.header("x-mimeole", filteredBy: Self.xMimeoleField)?.trimmed, ole.hasPrefix("Produced By Microsoft Exchange") { return true }
+        if let ole = context.header(Self.xMimeoleField)?.trimmed, ole.hasPrefix("Produced By Microsoft Exchange") { return true }
         return context.receivedContains(" with Internet Mail Service (")
     }
 

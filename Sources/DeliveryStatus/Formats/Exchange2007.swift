@@ -8,19 +8,19 @@ import MailParsing
 struct Exchange2007Recognizer: Recognizer {
     var name: String { "exchange2007" }
 
-    /// `content-language`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let contentLanguageField = HeaderNameFilter.Names(["content-language"])
-    /// `x-ms-exchange-crosstenant-originalarrivaltime`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMsExchangeCrosstenantOriginalarrivaltimeField = HeaderNameFilter.Names(["x-ms-exchange-crosstenant-originalarrivaltime"])
-    /// `x-ms-exchange-crosstenant-fromentityheader`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMsExchangeCrosstenantFromentityheaderField = HeaderNameFilter.Names(["x-ms-exchange-crosstenant-fromentityheader"])
+    /// `content-language` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let contentLanguageField = HeaderNameFilter.Name("content-language")
+    /// `x-ms-exchange-crosstenant-originalarrivaltime` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMsExchangeCrosstenantOriginalarrivaltimeField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-originalarrivaltime")
+    /// `x-ms-exchange-crosstenant-fromentityheader` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMsExchangeCrosstenantFromentityheaderField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-fromentityheader")
 
     func claims(_ context: BounceContext) -> Bool {
         (context.subjectText.hasPrefix("Undeliverable:") || context.subjectText.hasPrefix("Non_remis_") || context.subjectText.hasPrefix("Non remis:")
             || context.subjectText.hasPrefix("Non remis :") || context.subjectText.hasPrefix("Non recapitabile:"))
-            && context.header("content-language", filteredBy: Self.contentLanguageField) != nil
-            && context.header("x-ms-exchange-crosstenant-originalarrivaltime", filteredBy: Self.xMsExchangeCrosstenantOriginalarrivaltimeField) == nil
-            && context.header("x-ms-exchange-crosstenant-fromentityheader", filteredBy: Self.xMsExchangeCrosstenantFromentityheaderField) == nil
+            && context.header(Self.contentLanguageField) != nil
+            && context.header(Self.xMsExchangeCrosstenantOriginalarrivaltimeField) == nil
+            && context.header(Self.xMsExchangeCrosstenantFromentityheaderField) == nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

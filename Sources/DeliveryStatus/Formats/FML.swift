@@ -8,15 +8,15 @@ import MailParsing
 struct FMLRecognizer: Recognizer {
     var name: String { "fml" }
 
-    /// `x-mlserver`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMlserverField = HeaderNameFilter.Names(["x-mlserver"])
-    /// `message-id`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let messageIdField = HeaderNameFilter.Names(["message-id"])
+    /// `x-mlserver` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMlserverField = HeaderNameFilter.Name("x-mlserver")
+    /// `message-id` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let messageIdField = HeaderNameFilter.Name("message-id")
 
     /// `X-MLServer`, a `-admin@` sender and fml's Message-ID (`<digits.FML...@...>`).
     func claims(_ context: BounceContext) -> Bool {
-        guard context.header("x-mlserver", filteredBy: Self.xMlserverField) != nil, context.from.contains("-admin@"),
-              let id = context.header("message-id", filteredBy: Self.messageIdField)?.trimmed else { return false }
+        guard context.header(Self.xMlserverField) != nil, context.from.contains("-admin@"),
+              let id = context.header(Self.messageIdField)?.trimmed else { return false }
         return id.contains(".FML") && id.hasPrefix("<") && id.dropFirst().first?.isNumber == true
     }
 

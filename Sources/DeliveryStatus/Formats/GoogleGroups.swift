@@ -7,8 +7,8 @@ import MailParsing
 struct GoogleGroupsRecognizer: Recognizer {
     var name: String { "googlegroups" }
 
-    /// `x-failed-recipients`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xFailedRecipientsField = HeaderNameFilter.Names(["x-failed-recipients"])
+    /// `x-failed-recipients` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xFailedRecipientsField = HeaderNameFilter.Name("x-failed-recipients")
 
     /// A failed recipient at googlegroups.com, or any failed recipient in a notice from Google's
     /// mailer-daemon: a group can live on the owner's own domain (Google Workspace groups), so the
@@ -16,7 +16,7 @@ struct GoogleGroupsRecognizer: Recognizer {
     /// addresses). `recognize` then requires the Groups help-centre link, so a plain Gmail DSN falls
     /// through to the Gmail reader.
     func claims(_ context: BounceContext) -> Bool {
-        guard let failed = context.header("x-failed-recipients", filteredBy: Self.xFailedRecipientsField) else { return false }
+        guard let failed = context.header(Self.xFailedRecipientsField) else { return false }
         if failed.lowercasedIfNeeded().contains("@googlegroups.com") { return true }
         return context.fromContainsLowercased("mailer-daemon@googlemail.com") || context.fromContainsLowercased("mailer-daemon@google.com")
     }

@@ -8,12 +8,12 @@ import MailParsing
 struct IMailServerRecognizer: Recognizer {
     var name: String { "imailserver" }
 
-    /// `x-mailer`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMailerField = HeaderNameFilter.Names(["x-mailer"])
+    /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subjectText.trimmedEquals("Undeliverable Mail") ?? (context.subject.trimmed == "Undeliverable Mail") { return true }        // lhost-imailserver-01
-        return context.header("x-mailer", filteredBy: Self.xMailerField)?.trimmed.hasPrefix("<SMTP32 v") == true  // lhost-imailserver-02
+        return context.header(Self.xMailerField)?.trimmed.hasPrefix("<SMTP32 v") == true  // lhost-imailserver-02
     }
 
     /// The phrase that opens the line, with the reason it means (lhost-imailserver-01..04).

@@ -14,12 +14,12 @@ struct KDDIRecognizer: Recognizer {
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
 
-    /// `reply-to`'s bit in the header-name filter, for `matches` (`BounceContext.header(_:filteredBy:)`).
-    private static let replyToField = HeaderNameFilter.Names(["reply-to"])
+    /// `reply-to` with its bit in the header-name filter, for `matches` (`BounceContext.header(_:)`).
+    private static let replyToField = HeaderNameFilter.Name("reply-to")
 
     static func matches(_ context: BounceContext) -> Bool {
         if context.fromContainsLowercased("no-reply@"), context.fromContainsLowercased(".dion.ne.jp") { return true }
-        if context.header("reply-to", filteredBy: replyToField)?.trimmed == "no-reply@app.auone-net.jp" { return true }
+        if context.header(replyToField)?.trimmed == "no-reply@app.auone-net.jp" { return true }
         return (context.receivedContains("ezweb.ne.jp (") || context.receivedContains(".au.com ("))
     }
 }

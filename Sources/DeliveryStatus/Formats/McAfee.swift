@@ -8,11 +8,11 @@ import MailParsing
 struct McAfeeRecognizer: Recognizer {
     var name: String { "mcafee" }
 
-    /// `x-nai-header`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xNaiHeaderField = HeaderNameFilter.Names(["x-nai-header"])
+    /// `x-nai-header` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xNaiHeaderField = HeaderNameFilter.Name("x-nai-header")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectEquals("Delivery Status") && context.header("x-nai-header", filteredBy: Self.xNaiHeaderField)?.contains("Modified by McAfee") == true
+        context.subjectEquals("Delivery Status") && context.header(Self.xNaiHeaderField)?.contains("Modified by McAfee") == true
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

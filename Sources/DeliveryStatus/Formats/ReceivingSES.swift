@@ -10,11 +10,11 @@ import MailParsing
 struct ReceivingSESRecognizer: Recognizer {
     var name: String { "receivingses" }
 
-    /// `x-ses-outgoing`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xSesOutgoingField = HeaderNameFilter.Names(["x-ses-outgoing"])
+    /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header("x-ses-outgoing", filteredBy: Self.xSesOutgoingField) != nil && !context.lowercaseFrom.contains("amazonses.com")
+        context.header(Self.xSesOutgoingField) != nil && !context.lowercaseFrom.contains("amazonses.com")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -6,11 +6,11 @@
 struct SendGridRecognizer: Recognizer {
     var name: String { "sendgrid" }
 
-    /// `return-path`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let returnPathField = HeaderNameFilter.Names(["return-path"])
+    /// `return-path` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let returnPathField = HeaderNameFilter.Name("return-path")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectEquals("Undelivered Mail Returned to Sender") && context.header("return-path", filteredBy: Self.returnPathField)?.trimmed == "<apps@sendgrid.net>"
+        context.subjectEquals("Undelivered Mail Returned to Sender") && context.header(Self.returnPathField)?.trimmed == "<apps@sendgrid.net>"
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

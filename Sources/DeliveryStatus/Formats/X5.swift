@@ -9,12 +9,12 @@ import MailParsing
 struct X5Recognizer: Recognizer {
     var name: String { "x5" }
 
-    /// `to`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let toField = HeaderNameFilter.Names(["to"])
+    /// `to` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let toField = HeaderNameFilter.Name("to")
 
     func claims(_ context: BounceContext) -> Bool {
         // The sender first: the To field is read (unfolded, decoded) only when it decides.
-        context.fromText.contains("Mail Delivery Subsystem") && context.header("to", filteredBy: Self.toField)?.contains("NotificationRecipients") == true
+        context.fromText.contains("Mail Delivery Subsystem") && context.header(Self.toField)?.contains("NotificationRecipients") == true
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -6,11 +6,11 @@
 struct YahooRecognizer: Recognizer {
     var name: String { "yahoo" }
 
-    /// `x-ymailisg`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xYmailisgField = HeaderNameFilter.Names(["x-ymailisg"])
+    /// `x-ymailisg` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xYmailisgField = HeaderNameFilter.Name("x-ymailisg")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header("x-ymailisg", filteredBy: Self.xYmailisgField) != nil
+        context.header(Self.xYmailisgField) != nil
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -8,11 +8,11 @@ import MailParsing
 struct YandexRecognizer: Recognizer {
     var name: String { "yandex" }
 
-    /// `x-yandex-uniq`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xYandexUniqField = HeaderNameFilter.Names(["x-yandex-uniq"])
+    /// `x-yandex-uniq` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xYandexUniqField = HeaderNameFilter.Name("x-yandex-uniq")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header("x-yandex-uniq", filteredBy: Self.xYandexUniqField) != nil && context.lowercaseFrom.contains("mailer-daemon@yandex.ru")
+        context.header(Self.xYandexUniqField) != nil && context.lowercaseFrom.contains("mailer-daemon@yandex.ru")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -6,11 +6,11 @@
 struct MFILTERRecognizer: Recognizer {
     var name: String { "mfilter" }
 
-    /// `x-mailer`'s bit in the header-name filter, for `claims` (`BounceContext.header(_:filteredBy:)`).
-    private static let xMailerField = HeaderNameFilter.Names(["x-mailer"])
+    /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectEquals("failure notice") && context.header("x-mailer", filteredBy: Self.xMailerField)?.trimmed == "m-FILTER"
+        context.subjectEquals("failure notice") && context.header(Self.xMailerField)?.trimmed == "m-FILTER"
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

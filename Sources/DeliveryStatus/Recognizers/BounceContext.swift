@@ -122,16 +122,14 @@ package final class BounceContext {
         return lookedUpHeader(lowercaseName)
     }
 
-    /// `header(lowercaseName)`, the filter asked with `names`, the name's bit made once by the caller
-    /// (`HeaderNameFilter.Names([lowercaseName])`, a static of the recogniser), not hashed from the
-    /// String at each question: most of the `claims`' questions are of fields the message lacks
-    /// (bsd.mbox x3: 35,634 `header(_:)` calls, 1.81M instructions in `mayContain`; with the claims
-    /// asking this, the lookups 4.96M -> 2.48M, `TypedRecognizerReference.claims` 42.19M -> 40.85M).
-    /// - Parameter names: the bits of `[lowercaseName]` exactly (more names only cost scans; fewer
-    ///   would answer nil for a field the message has).
-    func header(_ lowercaseName: String, filteredBy names: HeaderNameFilter.Names) -> String? {
-        guard fieldNames.mayContainAny(of: names) else { return nil }
-        return lookedUpHeader(lowercaseName)
+    /// `header(name.lowercaseName)`, the filter asked with the name's bit made once by the caller
+    /// (`HeaderNameFilter.Name`, a static of the recogniser), not hashed from the String at each
+    /// question: most of the `claims`' questions are of fields the message lacks (bsd.mbox x3: 35,634
+    /// `header(_:)` calls, 1.81M instructions in `mayContain`; with the claims asking this, the lookups
+    /// 4.96M -> 2.48M, `TypedRecognizerReference.claims` 42.19M -> 40.85M).
+    func header(_ name: HeaderNameFilter.Name) -> String? {
+        guard fieldNames.mayContainAny(of: name.bits) else { return nil }
+        return lookedUpHeader(name.lowercaseName)
     }
 
     /// `header(_:)` past the filter: the value looked up before, or looked up now and kept.

@@ -55,6 +55,22 @@ struct HeaderNameFilter {
         }
     }
 
+    /// One lower-case header name with its filter bits, made once (a recogniser's static), for
+    /// `BounceContext.header(_:)` asked without working the bit out from the String each time. The name
+    /// and its bits are made together, so they cannot disagree.
+    struct Name: Sendable {
+        /// The lower-case field name.
+        let lowercaseName: String
+        /// The bits of `[lowercaseName]`.
+        let bits: Names
+
+        /// `lowercaseName` and its bits.
+        init(_ lowercaseName: String) {
+            self.lowercaseName = lowercaseName
+            bits = Names([lowercaseName])
+        }
+    }
+
     /// The filter bit of a lower-case name, nil for the empty name (no field has it, but `hasName`
     /// would match an empty name: every question about it gets "may").
     ///
