@@ -659,4 +659,78 @@ import TestSupport
             check([UInt8](data), file)
         }
     }
+
+    /// `ByteSet64` over random bytes (ASCII, letters of both cases, bytes 64 apart, 8-bit bytes whose
+    /// low six bits are those of letters), at every length around the eight-byte loads: a needle that
+    /// `contains(allOf:)` rejects is never found and always has a byte whose bit no byte of the haystack
+    /// has, the set is exactly the bits of the bytes, and `lowercased` holds the lower-cased bytes.
+    @Test func byteSet64AgreesWithSearch() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet: [UInt8] = Array("aAbBzZ@.n-<> \"~0p".utf8) + [0x00, 0x01, 0x3F, 0x40, 0x7F, 0x80, 0xC1, 0xE1, 0xFA, 0xFF, 0xC3]
+        var rejected = 0, found = 0
+        for _ in 0..<20_000 {
+            let bytes = (0..<next(40)).map { _ in alphabet[next(alphabet.count)] }
+            let needle = (0..<(1 + next(3))).map { _ in alphabet[next(alphabet.count)] }
+            bytes.withUnsafeBufferPointer { haystack in
+                needle.withUnsafeBufferPointer { n in
+                    let set = ByteSet64(haystack), mayContain = set.contains(allOf: ByteSet64(n))
+                    let bitsOf = { (b: [UInt8]) in b.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1 & 63)) } }
+                    #expect(set.bits == bitsOf(bytes), "\(bytes)")
+                    let isFound = ByteSubstring.firstOffset(of: n, in: haystack) != nil
+                    let lacksABit = n.contains { b in !haystack.contains { $0 & 63 == b & 63 } }
+                    #expect(mayContain == !lacksABit, "\(bytes) \(needle)")
+                    if isFound { #expect(mayContain, "\(bytes) \(needle)"); found += 1 }
+                    if !mayContain { rejected += 1 }
+                    let lower = bytes.map(ASCII.lowercased)
+                    #expect(set.lowercased.contains(allOf: lower.withUnsafeBufferPointer { ByteSet64($0) }), "\(bytes)")
+                    if lower.withUnsafeBufferPointer({ ByteSubstring.firstOffset(of: n, in: $0) }) != nil {
+                        #expect(set.lowercased.contains(allOf: ByteSet64(n)), "\(bytes) \(needle) lower-cased")
+                    }
+                }
+            }
+        }
+        #expect(rejected > 1_000 && found > 1_000)
+    }
+
+    /// `fromContains`, `subjectContains` and the lower-cased searches (no search when the value lacks one
+    /// of the needle's bytes: `ByteSet64`) answer as the String searches they replace, for each needle
+    /// alone, at the start and the end, case changed, a byte short, split by a fold, and beside 8-bit
+    /// bytes and invalid UTF-8.
+    @Test func byteSetSearchesAgreeWithStrings() {
+        let texts: [StaticString] = ["Mail Delivery System", "MAILER-DAEMON@", "<mailer-daemon@googlemail.com>", "mailer-daemon@",
+                                    ".dion.ne.jp", "\"InterScan MSS\"", "delivery failure", "Undeliverable:", "@", "a", "~"]
+        let needles = texts.map(ClaimNeedle.init)
+        var checked = 0, found = 0
+        for needle in needles {
+            let string = needle.text.description
+            let text = Array(string.utf8)
+            let upper = Array(string.uppercased().utf8), lower = Array(string.lowercased().utf8)
+            var values: [[UInt8]] = [text, upper, lower, Array("x ".utf8) + text, text + Array(" x".utf8), [0xFF] + text + [0xC3],
+                                     Array(text.dropFirst()), Array(text.dropLast()), text.map { $0 | 0x80 }, text + text.map { $0 | 0x80 },
+                                     Array("é".utf8) + lower + Array("\u{212A}".utf8), [], [0x80]]
+            if text.count > 2 { values.append(Array(text[..<(text.count / 2)]) + Array("\r\n ".utf8) + Array(text[(text.count / 2)...])) }
+            for (i, value) in values.enumerated() {
+                for field in ["Subject", "From"] {
+                    let lf: [UInt8] = i % 2 == 0 ? [0x0A] : [0x0D, 0x0A]
+                    let message = Array("\(field): ".utf8) + value + lf + Array("To: a@b".utf8) + lf + lf + Array("body".utf8) + lf
+                    let context = BounceContext(ParsedMessage(parsing: ArraySlice(message)))
+                    let label = String(decoding: message, as: UTF8.self).debugDescription
+                    let exact = field == "From" ? context.fromContains(needle) : context.subjectContains(needle)
+                    let folded = field == "From" ? context.fromContainsLowercased(needle) : context.subjectContainsLowercased(needle)
+                    let haystack = field == "From" ? context.from : context.subject
+                    #expect(exact == haystack.contains(string), "\(string) in \(label)")
+                    if string == string.lowercased() {
+                        #expect(folded == haystack.lowercasedIfNeeded().contains(string), "\(string) lower-cased in \(label)")
+                    }
+                    if exact { found += 1 }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 250 && found > 50)
+    }
 }

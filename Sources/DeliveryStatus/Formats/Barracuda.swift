@@ -8,8 +8,11 @@ import MailParsing
 struct BarracudaRecognizer: Recognizer {
     var name: String { "barracuda" }
 
+    /// "our bulk email filter" in the Subject, for `claims` (`BounceContext.subjectContains`).
+    private static let subjectOurBulkEmailFilter = ClaimNeedle("our bulk email filter")
+
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectText.contains("our bulk email filter")
+        context.subjectContains(Self.subjectOurBulkEmailFilter)
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

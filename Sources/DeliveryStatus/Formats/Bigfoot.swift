@@ -8,8 +8,11 @@ import MailParsing
 struct BigfootRecognizer: Recognizer {
     var name: String { "bigfoot" }
 
+    /// "@bigfoot.com>" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromBigfootCom = ClaimNeedle("@bigfoot.com>")
+
     func claims(_ context: BounceContext) -> Bool {
-        context.fromText.contains("@bigfoot.com>") || context.receivedContains(".bigfoot.com ")
+        context.fromContains(Self.fromBigfootCom) || context.receivedContains(".bigfoot.com ")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -10,9 +10,16 @@ import MailParsing
 struct CourierRecognizer: Recognizer {
     var name: String { "courier" }
 
+    /// "Courier mail server at " in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromCourierMailServerAt = ClaimNeedle("Courier mail server at ")
+    /// "NOTICE: mail delivery status." in the Subject, for `claims` (`BounceContext.subjectContains`).
+    private static let subjectNoticeMailDeliveryStatus = ClaimNeedle("NOTICE: mail delivery status.")
+    /// "WARNING: delayed mail." in the Subject, for `claims` (`BounceContext.subjectContains`).
+    private static let subjectWarningDelayedMail = ClaimNeedle("WARNING: delayed mail.")
+
     func claims(_ context: BounceContext) -> Bool {
-        if context.fromText.contains("Courier mail server at ") { return true }
-        if context.subjectText.contains("NOTICE: mail delivery status.") || context.subjectText.contains("WARNING: delayed mail.") { return true }
+        if context.fromContains(Self.fromCourierMailServerAt) { return true }
+        if context.subjectContains(Self.subjectNoticeMailDeliveryStatus) || context.subjectContains(Self.subjectWarningDelayedMail) { return true }
         return context.withMessageID { $0.trimmedHasPrefix("<courier.") } == true
     }
 

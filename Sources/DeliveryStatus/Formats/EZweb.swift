@@ -9,10 +9,15 @@ import MailParsing
 struct EZwebRecognizer: Recognizer {
     var name: String { "ezweb" }
 
+    /// "Postmaster@ezweb.ne.jp" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromPostmasterEzwebNeJp = ClaimNeedle("Postmaster@ezweb.ne.jp")
+    /// "Postmaster@au.com" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromPostmasterAuCom = ClaimNeedle("Postmaster@au.com")
+
     /// At least two of: the sender, the Subject, an EZweb Received line, an EZweb Message-ID.
     func claims(_ context: BounceContext) -> Bool {
         var signs = 0
-        if context.fromText.contains("Postmaster@ezweb.ne.jp") || context.fromText.contains("Postmaster@au.com") { signs += 1 }
+        if context.fromContains(Self.fromPostmasterEzwebNeJp) || context.fromContains(Self.fromPostmasterAuCom) { signs += 1 }
         if context.subjectEquals("Mail System Error - Returned Mail") { signs += 1 }
         if context.withMessageID({ $0.trimmedHasSuffix(".ezweb.ne.jp>") || $0.trimmedHasSuffix(".au.com>") }) == true { signs += 1 }
         // The Received fields, searched last, make at most one sign: asked only when it decides.

@@ -11,10 +11,13 @@ struct EinsUndEinsRecognizer: Recognizer {
     /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam")
 
+    /// "kundenserver" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromKundenserver = ClaimNeedle("kundenserver")
+
     /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
     /// reports are Exim's.
     func claims(_ context: BounceContext) -> Bool {
-        context.fromText.hasPrefix("\"Mail Delivery System\"") && context.fromContainsLowercased("kundenserver")
+        context.fromText.hasPrefix("\"Mail Delivery System\"") && context.fromContainsLowercased(Self.fromKundenserver)
             && context.subjectEquals("Mail delivery failed: returning message to sender")
             && context.header(Self.xGmxAntispamField) == nil
     }

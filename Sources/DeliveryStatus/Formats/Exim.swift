@@ -26,6 +26,9 @@ struct EximRecognizer: Recognizer {
     /// absent) before each is looked up.
     private static let mxLogicFields = HeaderNameFilter.Names(["x-mx-bounce", "x-mxl-hash", "x-mxl-notehash"])
 
+    /// "Mail Delivery System" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromMailDeliverySystem = ClaimNeedle("Mail Delivery System")
+
     func claims(_ context: BounceContext) -> Bool {
         // `isThirdParty`, with the Message-ID read as bytes (`BounceContext.withMessageID`): no String of
         // it is made for the claims, which are its only readers.
@@ -35,7 +38,7 @@ struct EximRecognizer: Recognizer {
         // Two of three signs. The subject's pattern set, the dearest, is asked last and only when it
         // decides (sisimai bsd mbox x3: 6.6M instructions for this `claims`, asking all three).
         var signs = 0
-        if context.fromText.contains("Mail Delivery System") { signs += 1 }
+        if context.fromContains(Self.fromMailDeliverySystem) { signs += 1 }
         // The String's bytes are the field's when they are ASCII (invalid UTF-8 is repaired in the String).
         let exim = context.withMessageID { $0.isASCII ? EximRecognizer.hasEximMessageID(bytes: $0.bytes) : nil }
         if exim.map({ $0 ?? EximRecognizer.hasEximMessageID(context.header("message-id") ?? "") }) == true { signs += 1 }

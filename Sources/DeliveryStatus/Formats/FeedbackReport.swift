@@ -9,14 +9,22 @@ struct FeedbackReportRecognizer: Recognizer {
     /// Placeholder recipient when a report names none (Sisimai does the same, under another name).
     static let undisclosed = "undisclosed-recipient@unknown.invalid"
 
+    /// "@hotmail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromHotmailCom = ClaimNeedle("@hotmail.com")
+    /// "complaint about message from" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
+    private static let subjectComplaintAboutMessageFrom = ClaimNeedle("complaint about message from")
+    /// "@icloud.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromIcloudCom = ClaimNeedle("@icloud.com")
+
     func claims(_ context: BounceContext) -> Bool {
         let type = context.message.root.contentType
         if type.is("multipart", "report"), type.parameter("report-type")?.lowercasedIfNeeded() == "feedback-report" { return true }
         if context.feedbackReportPart != nil { return true }
         // Hotmail JMRP: "complaint about message from 192.0.2.222" (sisimai arf-22..24).
-        if context.fromContainsLowercased("@hotmail.com"), context.subjectContainsLowercased("complaint about message from") { return true }
+        if context.fromContainsLowercased(Self.fromHotmailCom),
+           context.subjectContainsLowercased(Self.subjectComplaintAboutMessageFrom) { return true }
         // iCloud unsubscribe request forwarded with the message attached (sisimai arf-26).
-        if context.fromContainsLowercased("@icloud.com"), context.lowercaseSubject.trimmed == "unsubscribe" { return true }
+        if context.fromContainsLowercased(Self.fromIcloudCom), context.lowercaseSubject.trimmed == "unsubscribe" { return true }
         return false
     }
 

@@ -7,8 +7,13 @@ import MailParsing
 struct GmailRecognizer: Recognizer {
     var name: String { "gmail" }
 
+    /// "<mailer-daemon@googlemail.com>" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromMailerDaemonGooglemailCom = ClaimNeedle("<mailer-daemon@googlemail.com>")
+    /// "Delivery Status Notification" in the Subject, for `claims` (`BounceContext.subjectContains`).
+    private static let subjectDeliveryStatusNotification = ClaimNeedle("Delivery Status Notification")
+
     func claims(_ context: BounceContext) -> Bool {
-        context.fromText.contains("<mailer-daemon@googlemail.com>") && context.subjectText.contains("Delivery Status Notification")
+        context.fromContains(Self.fromMailerDaemonGooglemailCom) && context.subjectContains(Self.subjectDeliveryStatusNotification)
     }
 
     /// Google's session state in "(state N)": the command and the reason it implies.

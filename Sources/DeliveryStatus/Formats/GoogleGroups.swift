@@ -10,6 +10,11 @@ struct GoogleGroupsRecognizer: Recognizer {
     /// `x-failed-recipients` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let xFailedRecipientsField = HeaderNameFilter.Name("x-failed-recipients")
 
+    /// "mailer-daemon@googlemail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromMailerDaemonGooglemailCom = ClaimNeedle("mailer-daemon@googlemail.com")
+    /// "mailer-daemon@google.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromMailerDaemonGoogleCom = ClaimNeedle("mailer-daemon@google.com")
+
     /// A failed recipient at googlegroups.com, or any failed recipient in a notice from Google's
     /// mailer-daemon: a group can live on the owner's own domain (Google Workspace groups), so the
     /// address alone does not tell (backscatter-dev rewrites sisimai lhost-googlegroups-* to such
@@ -18,7 +23,8 @@ struct GoogleGroupsRecognizer: Recognizer {
     func claims(_ context: BounceContext) -> Bool {
         guard let failed = context.header(Self.xFailedRecipientsField) else { return false }
         if failed.lowercasedIfNeeded().contains("@googlegroups.com") { return true }
-        return context.fromContainsLowercased("mailer-daemon@googlemail.com") || context.fromContainsLowercased("mailer-daemon@google.com")
+        return context.fromContainsLowercased(Self.fromMailerDaemonGooglemailCom)
+            || context.fromContainsLowercased(Self.fromMailerDaemonGoogleCom)
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

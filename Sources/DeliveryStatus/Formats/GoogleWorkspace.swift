@@ -8,8 +8,11 @@ import MailParsing
 struct GoogleWorkspaceRecognizer: Recognizer {
     var name: String { "googleworkspace" }
 
+    /// "<mailer-daemon@googlemail.com>" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromMailerDaemonGooglemailCom = ClaimNeedle("<mailer-daemon@googlemail.com>")
+
     func claims(_ context: BounceContext) -> Bool {
-        context.fromContainsLowercased("<mailer-daemon@googlemail.com>")
+        context.fromContainsLowercased(Self.fromMailerDaemonGooglemailCom)
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

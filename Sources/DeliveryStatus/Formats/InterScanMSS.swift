@@ -10,8 +10,13 @@ struct InterScanMSSRecognizer: Recognizer {
     /// Its Subjects, in English and Japanese (compared whole, as Strings).
     static let subjects = ["Mail could not be delivered", "メッセージを配信できません。", "メール配信に失敗しました"]
 
+    /// ""InterScan MSS"" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromInterscanMss = ClaimNeedle("\"InterScan MSS\"")
+    /// ""InterScan Notification"" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromInterscanNotification = ClaimNeedle("\"InterScan Notification\"")
+
     func claims(_ context: BounceContext) -> Bool {
-        if context.fromText.contains("\"InterScan MSS\"") || context.fromText.contains("\"InterScan Notification\"") { return true }
+        if context.fromContains(Self.fromInterscanMss) || context.fromContains(Self.fromInterscanNotification) { return true }
         // An ASCII subject is compared as bytes (it equals none of the Japanese subjects).
         if let ascii = context.subjectText.equals("Mail could not be delivered") { return ascii }
         return InterScanMSSRecognizer.subjects.contains(context.subject)

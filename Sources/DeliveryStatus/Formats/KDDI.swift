@@ -17,8 +17,13 @@ struct KDDIRecognizer: Recognizer {
     /// `reply-to` with its bit in the header-name filter, for `matches` (`BounceContext.header(_:)`).
     private static let replyToField = HeaderNameFilter.Name("reply-to")
 
+    /// "no-reply@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromNoReply = ClaimNeedle("no-reply@")
+    /// ".dion.ne.jp" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromDionNeJp = ClaimNeedle(".dion.ne.jp")
+
     static func matches(_ context: BounceContext) -> Bool {
-        if context.fromContainsLowercased("no-reply@"), context.fromContainsLowercased(".dion.ne.jp") { return true }
+        if context.fromContainsLowercased(Self.fromNoReply), context.fromContainsLowercased(Self.fromDionNeJp) { return true }
         if context.header(replyToField)?.trimmed == "no-reply@app.auone-net.jp" { return true }
         return (context.receivedContains("ezweb.ne.jp (") || context.receivedContains(".au.com ("))
     }

@@ -12,10 +12,13 @@ struct MXLogicRecognizer: Recognizer {
     /// absent) before each is looked up.
     private static let mxLogicFields = HeaderNameFilter.Names(["x-mx-bounce", "x-mxl-hash", "x-mxl-notehash"])
 
+    /// ".mxlogic.net" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromMxlogicNet = ClaimNeedle(".mxlogic.net")
+
     func claims(_ context: BounceContext) -> Bool {
         (context.mayHaveAnyHeader(of: Self.mxLogicFields) && (context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil
             || context.header("x-mxl-notehash") != nil))
-            || context.fromContainsLowercased(".mxlogic.net")   // lhost-mxlogic-03: only the sender says so
+            || context.fromContainsLowercased(Self.fromMxlogicNet)   // lhost-mxlogic-03: only the sender says so
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -8,8 +8,13 @@ import MailParsing
 struct MailRuRecognizer: Recognizer {
     var name: String { "mailru" }
 
+    /// "mailer-daemon@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromMailerDaemon = ClaimNeedle("mailer-daemon@")
+    /// "mail.ru" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromMailRu = ClaimNeedle("mail.ru")
+
     func claims(_ context: BounceContext) -> Bool {
-        context.fromContainsLowercased("mailer-daemon@") && context.fromContainsLowercased("mail.ru")
+        context.fromContainsLowercased(Self.fromMailerDaemon) && context.fromContainsLowercased(Self.fromMailRu)
             && (context.withMessageID { $0.contains(".mail.ru>") || $0.contains(".smailru.net>") } ?? false)
     }
 

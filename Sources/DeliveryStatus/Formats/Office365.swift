@@ -9,10 +9,13 @@ import MailParsing
 struct Office365Recognizer: Recognizer {
     var name: String { "office365" }
 
+    /// "Undeliverable:" in the Subject, for `claims` (`BounceContext.subjectContains`).
+    private static let subjectUndeliverable = ClaimNeedle("Undeliverable:")
+
     /// Two or more Exchange Online signs: an "Undeliverable:" Subject, `X-MS-Exchange-Message-Is-Ndr`
     /// (lhost-office365-01), the anti-spam and cross-tenant headers, an outlook.com Received line.
     func claims(_ context: BounceContext) -> Bool {
-        var signs = context.subjectText.contains("Undeliverable:") ? 1 : 0
+        var signs = context.subjectContains(Self.subjectUndeliverable) ? 1 : 0
         // The seven names asked one by one only when the filter may hold one of them (most messages
         // have none: bsd.mbox x3, 1,530 calls, 10,710 `mayContain` questions, ~0.8M instructions).
         if context.mayHaveAnyHeader(of: Self.exchangeOnlineFieldNames) {

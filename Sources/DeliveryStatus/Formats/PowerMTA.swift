@@ -9,8 +9,11 @@ import MailParsing
 struct PowerMTARecognizer: Recognizer {
     var name: String { "powermta" }
 
+    /// "Delivery report" in the Subject, for `claims` (`BounceContext.subjectContains`).
+    private static let subjectDeliveryReport = ClaimNeedle("Delivery report")
+
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectText.contains("Delivery report")
+        context.subjectContains(Self.subjectDeliveryReport)
     }
 
     /// PowerMTA's bounce categories, with the reason each means.

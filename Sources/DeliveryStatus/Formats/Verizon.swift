@@ -8,9 +8,16 @@ import MailParsing
 struct VerizonRecognizer: Recognizer {
     var name: String { "verizon" }
 
+    /// "post_master@vtext.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromPostMasterVtextCom = ClaimNeedle("post_master@vtext.com")
+    /// "sysadmin@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromSysadmin = ClaimNeedle("sysadmin@")
+    /// ".vzwpix.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    private static let fromVzwpixCom = ClaimNeedle(".vzwpix.com")
+
     func claims(_ context: BounceContext) -> Bool {
-        if context.fromContainsLowercased("post_master@vtext.com") { return true }                        // -02
-        return context.fromContainsLowercased("sysadmin@") && context.fromContainsLowercased(".vzwpix.com")  // -01
+        if context.fromContainsLowercased(Self.fromPostMasterVtextCom) { return true }                        // -02
+        return context.fromContainsLowercased(Self.fromSysadmin) && context.fromContainsLowercased(Self.fromVzwpixCom)  // -01
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -8,12 +8,22 @@ import MailParsing
 struct X2Recognizer: Recognizer {
     var name: String { "x2" }
 
+    /// "MAILER-DAEMON@" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromMailerDaemon = ClaimNeedle("MAILER-DAEMON@")
+    /// "delivery failure" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
+    private static let subjectDeliveryFailure = ClaimNeedle("delivery failure")
+    /// "failure delivery" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
+    private static let subjectFailureDelivery = ClaimNeedle("failure delivery")
+    /// "failed delivery" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
+    private static let subjectFailedDelivery = ClaimNeedle("failed delivery")
+
     /// `From: MAILER-DAEMON@...` and a Subject "Delivery failure" (-01), "failure delivery" (-05),
     /// "failed delivery" (-03) or "Permanent Delivery Failure" (-06).
     func claims(_ context: BounceContext) -> Bool {
-        guard context.fromText.contains("MAILER-DAEMON@") else { return false }
-        return context.subjectContainsLowercased("delivery failure") || context.subjectContainsLowercased("failure delivery")
-            || context.subjectContainsLowercased("failed delivery")
+        guard context.fromContains(Self.fromMailerDaemon) else { return false }
+        return context.subjectContainsLowercased(Self.subjectDeliveryFailure)
+            || context.subjectContainsLowercased(Self.subjectFailureDelivery)
+            || context.subjectContainsLowercased(Self.subjectFailedDelivery)
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

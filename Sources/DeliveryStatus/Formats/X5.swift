@@ -12,9 +12,12 @@ struct X5Recognizer: Recognizer {
     /// `to` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let toField = HeaderNameFilter.Name("to")
 
+    /// "Mail Delivery Subsystem" in the From field, for `claims` (`BounceContext.fromContains`).
+    private static let fromMailDeliverySubsystem = ClaimNeedle("Mail Delivery Subsystem")
+
     func claims(_ context: BounceContext) -> Bool {
         // The sender first: the To field is read (unfolded, decoded) only when it decides.
-        context.fromText.contains("Mail Delivery Subsystem") && context.header(Self.toField)?.contains("NotificationRecipients") == true
+        context.fromContains(Self.fromMailDeliverySubsystem) && context.header(Self.toField)?.contains("NotificationRecipients") == true
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
