@@ -385,9 +385,28 @@ package final class BounceContext {
     /// The bytes of `fromText` (`ByteSet64`), made at the first claims search of the sender: a needle
     /// with a byte the sender lacks is answered without a search (bsd.mbox x3: 33,000 of the claims'
     /// ~40,000 Subject and From searches).
-    private lazy var fromByteSet = ByteSet64(fromText.bytes)
+    private var fromByteSet: ByteSet64 {
+        @inline(__always) get {
+            if let set = fromByteSetStorage { return set }
+            let set = ByteSet64(fromText.bytes)
+            fromByteSetStorage = set
+            return set
+        }
+    }
+    /// `fromByteSet` once made. Not a `lazy var`: its getter was a call at each search (~8
+    /// instructions, ~38,000 searches on bsd.mbox x3: full 433.6M -> 433.3M).
+    private var fromByteSetStorage: ByteSet64?
     /// The bytes of `subjectText`, as `fromByteSet`.
-    private lazy var subjectByteSet = ByteSet64(subjectText.bytes)
+    private var subjectByteSet: ByteSet64 {
+        @inline(__always) get {
+            if let set = subjectByteSetStorage { return set }
+            let set = ByteSet64(subjectText.bytes)
+            subjectByteSetStorage = set
+            return set
+        }
+    }
+    /// `subjectByteSet` once made.
+    private var subjectByteSetStorage: ByteSet64?
 
     /// Whether `needle` is in `haystack`, searched only when `bytes` may hold every byte of the needle
     /// (a byte the haystack lacks cannot be in a match).
