@@ -48,11 +48,9 @@ import TestSupport
         }
     }
 
-    /// `passPlainBodyLines` from a random cursor in `bytes` (at a line start, `searchedTo` anywhere up to
-    /// that line's end, no line end before it) leaves the cursor the line-by-line `walk` leaves, with the
-    /// bytes at the end of a guarded page and not.
-    static func expectSkipAgreesWithWalk(_ bytes: [UInt8], lineEnd: UInt8, generator: inout SplitMix64) {
-        let stripCR = lineEnd == 0x0A
+    /// A cursor at a random line start of `bytes`, `searchedTo` anywhere up to that line's end (no line
+    /// end before it), the previous line's state random.
+    static func randomCursor(in bytes: [UInt8], lineEnd: UInt8, generator: inout SplitMix64) -> MboxParser.LineCursor {
         let starts = [0] + bytes.indices.filter { bytes[$0] == lineEnd }.map { $0 + 1 }
         var cursor = MboxParser.LineCursor()
         cursor.lineStart = starts[generator.below(starts.count)]
@@ -60,6 +58,15 @@ import TestSupport
         cursor.searchedTo = cursor.lineStart + generator.below(lineEndIndex - cursor.lineStart + 1)
         cursor.previousLineBlank = generator.below(2) == 0
         cursor.previousLineStart = generator.below(5)
+        return cursor
+    }
+
+    /// `passPlainBodyLines` from a random cursor in `bytes` (at a line start, `searchedTo` anywhere up to
+    /// that line's end, no line end before it) leaves the cursor the line-by-line `walk` leaves, with the
+    /// bytes at the end of a guarded page and not.
+    static func expectSkipAgreesWithWalk(_ bytes: [UInt8], lineEnd: UInt8, generator: inout SplitMix64) {
+        let stripCR = lineEnd == 0x0A
+        let cursor = randomCursor(in: bytes, lineEnd: lineEnd, generator: &generator)
         var expected = cursor
         walk(&expected, bytes, lineEnd: lineEnd, stripCR: stripCR)
         for atEnd in [true, false] {
@@ -163,13 +170,7 @@ import TestSupport
         for round in 0..<6000 {
             let bytes = generator.bytes(alphabets[round % alphabets.count], count: generator.below(120))
             let lineEnd: UInt8 = generator.below(3) == 0 ? 0x0D : 0x0A
-            let starts = [0] + bytes.indices.filter { bytes[$0] == lineEnd }.map { $0 + 1 }
-            var cursor = MboxParser.LineCursor()
-            cursor.lineStart = starts[generator.below(starts.count)]
-            let lineEndIndex = bytes[min(cursor.lineStart, bytes.count)...].firstIndex(of: lineEnd) ?? bytes.count
-            cursor.searchedTo = cursor.lineStart + generator.below(lineEndIndex - cursor.lineStart + 1)
-            cursor.previousLineBlank = generator.below(2) == 0
-            cursor.previousLineStart = generator.below(5)
+            let cursor = Self.randomCursor(in: bytes, lineEnd: lineEnd, generator: &generator)
             var expected = cursor
             Self.headerWalk(&expected, bytes, lineEnd: lineEnd)
             for atEnd in [true, false] {

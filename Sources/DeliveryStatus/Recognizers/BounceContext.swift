@@ -202,7 +202,7 @@ package final class BounceContext {
         var fits = true
         headers.forEachFieldInPlace(named: "received") { field in
             field.rawValue.withUnsafeBufferPointer { raw in
-                let (start, end) = Self.trimmedBounds(of: raw)
+                let (start, end) = raw.trimmedBounds
                 // Never past the allocation: the value (at most `end - start` bytes) and its LF.
                 guard let target = storage.baseAddress, end - start < capacity - count else { fits = false; return }
                 count += Self.appendUnfolded(raw, from: start, to: end, into: target + count)
@@ -244,18 +244,9 @@ package final class BounceContext {
         return out
     }
 
-    /// The bounds of `raw` without the spaces, tabs, CR and LF at either end.
-    @inline(__always)
-    private static func trimmedBounds(of raw: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int) {
-        var start = 0, end = raw.count
-        while start < end, ASCII.isWhitespaceOrNewline(raw[start]) { start += 1 }
-        while end > start, ASCII.isWhitespaceOrNewline(raw[end - 1]) { end -= 1 }
-        return (start, end)
-    }
-
     /// Writes `raw[start..<end]` without its CR and LF bytes at `target` and returns how many bytes
     /// that is (at most `end - start`; nothing is written past them). With `start` and `end` the
-    /// trimmed bounds (`trimmedBounds`), that is `HeaderField.unfoldedValue` of a value no longer than
+    /// trimmed bounds (`UnsafeBufferPointer.trimmedBounds`), that is `HeaderField.unfoldedValue` of a value no longer than
     /// the field limit: RFC 5322 §2.2.3, unfolding removes the line ends (MailParsing's unfolding drops
     /// every CR and LF, and the header parser ends a line at each, so a value with none is one line,
     /// unfolded by its trim alone), and the blanks at either end go.
@@ -427,33 +418,21 @@ package final class BounceContext {
         Self.search(needle, in: subjectText.bytes, bytes: subjectByteSet)
     }
 
-    /// `fromContainsLowercased(needle.text)`, without a search when the lower-cased sender lacks one
-    /// of the needle's bytes (`fromByteSet.lowercased`: `init` lower-cases A-Z and no other byte, and
-    /// the lower-cased set adds the bits of their lower-case letters).
+    /// `lowercaseFrom.contains(needle.text)`, without making `lowercaseFrom` for an ASCII sender (its
+    /// bytes are lower-cased once in `init`; `lowercasedIfNeeded` lower-cases ASCII text the same way),
+    /// and without a search when the lower-cased sender lacks one of the needle's bytes
+    /// (`fromByteSet.lowercased`: `init` lower-cases A-Z and no other byte, and the lower-cased set adds
+    /// the bits of their lower-case letters).
     /// - Parameter needle: ASCII, lower case.
     package func fromContainsLowercased(_ needle: ClaimNeedle) -> Bool {
         guard let lower = lowercaseFromBytes else { return lowercaseFrom.contains(needle.text.description) }
         return Self.search(needle, in: lower, bytes: fromByteSet.lowercased)
     }
 
-    /// `subjectContainsLowercased(needle.text)`, as `fromContainsLowercased`.
+    /// `lowercaseSubject.contains(needle.text)`, as `fromContainsLowercased`.
     package func subjectContainsLowercased(_ needle: ClaimNeedle) -> Bool {
         guard let lower = lowercaseSubjectBytes else { return lowercaseSubject.contains(needle.text.description) }
         return Self.search(needle, in: lower, bytes: subjectByteSet.lowercased)
-    }
-
-    /// `lowercaseFrom.contains(needle)`, without making `lowercaseFrom` for an ASCII sender (its bytes
-    /// are lower-cased once in `init`; `lowercasedIfNeeded` lower-cases ASCII text the same way).
-    /// - Parameter needle: ASCII, lower case.
-    package func fromContainsLowercased(_ needle: StaticString) -> Bool {
-        guard let lower = lowercaseFromBytes else { return lowercaseFrom.contains(needle.description) }
-        return needle.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: lower) != nil }
-    }
-
-    /// `lowercaseSubject.contains(needle)`, as `fromContainsLowercased`.
-    package func subjectContainsLowercased(_ needle: StaticString) -> Bool {
-        guard let lower = lowercaseSubjectBytes else { return lowercaseSubject.contains(needle.description) }
-        return needle.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: lower) != nil }
     }
 
     /// `subject == literal` (`ClaimText.equals`; the String compared only when the subject is not ASCII).
@@ -933,12 +912,7 @@ package struct ClaimText {
     }
 
     /// The bounds of the bytes without the spaces, tabs, CR and LF at either end (`trimmed`).
-    private var trimmedBounds: (start: Int, end: Int) {
-        var start = 0, end = bytes.count
-        while start < end, ASCII.isWhitespaceOrNewline(bytes[start]) { start += 1 }
-        while end > start, ASCII.isWhitespaceOrNewline(bytes[end - 1]) { end -= 1 }
-        return (start, end)
-    }
+    private var trimmedBounds: (start: Int, end: Int) { bytes.trimmedBounds }
 
     /// `trimmed == literal` for ASCII bytes; nil otherwise.
     /// - Parameter literal: ASCII, without spaces, tabs, CR or LF at either end.

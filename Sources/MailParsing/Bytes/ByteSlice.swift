@@ -11,6 +11,17 @@ import Darwin
 /// (unfolding, decoding) really produces new bytes.
 public typealias ByteSlice = ArraySlice<UInt8>
 
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// The offsets of the bytes without the spaces, tabs, CR and LF at either end: `start == end` when
+    /// there is nothing else. (The offsets `trimmingWhitespace` cuts at, for readers of raw buffers.)
+    @inlinable package var trimmedBounds: (start: Int, end: Int) {
+        var start = 0, end = count
+        while start < end, ASCII.isWhitespaceOrNewline(self[start]) { start &+= 1 }
+        while end > start, ASCII.isWhitespaceOrNewline(self[end &- 1]) { end &-= 1 }
+        return (start, end)
+    }
+}
+
 extension ArraySlice where Element == UInt8 {
     /// The slice without leading and trailing WSP, CR and LF.
     package func trimmingWhitespace() -> ByteSlice {

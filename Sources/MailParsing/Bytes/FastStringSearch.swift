@@ -280,10 +280,7 @@ extension Substring {
         // index at a time cost ~320 instructions a call).
         var text = self
         let (lead, trail) = text.withUTF8 { bytes -> (Int, Int) in
-            var start = 0
-            var end = bytes.count
-            while start < end, ASCII.isWhitespaceOrNewline(bytes[start]) { start += 1 }
-            while end > start, ASCII.isWhitespaceOrNewline(bytes[end - 1]) { end -= 1 }
+            let (start, end) = bytes.trimmedBounds
             return (start, bytes.count - end)
         }
         if lead == 0 && trail == 0 { return self }
