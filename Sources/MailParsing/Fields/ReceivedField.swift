@@ -122,10 +122,11 @@ public struct ReceivedField: Sendable {
     /// second time, a retain and a release a field.
     package static func readFromAndDate(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> (from: ReceivedFromRanges?, date: MailDate?) {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
-        let value = whole.prefix(maxValueBytes)
         var found = ClauseRanges()
         var recipient: MailAddress? = nil  // not read: no `.for` wanted
-        readClauses(of: bytes, in: value, reading: [.from, .date], into: &found, recipient: &recipient)
+        // `whole`, not its prefix of `bytes.count` bytes: only the `for` clause, not read here, slices it,
+        // and `whole.prefix` was a slice made, retained and released for each field.
+        readClauses(of: bytes, in: whole, reading: [.from, .date], into: &found, recipient: &recipient)
         let from = found.from.map {
             ReceivedFromRanges(helo: $0.helo, reverseDNS: $0.reverseDNS, ip: $0.ip, mayBeForged: $0.mayBeForged)
         }
