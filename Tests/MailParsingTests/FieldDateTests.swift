@@ -611,3 +611,22 @@ struct ReferenceDateScanner {
         #expect(MailDate(secondsSince1970: 0, utcOffsetMinutes: -90).iso8601 == "1969-12-31T22:30:00-01:30")
     }
 }
+
+/// `CivilCalendar.daysFromValidCivil`, the table and unsigned arithmetic `MailDate` uses, is
+/// `daysFromCivil` on every valid date of the years around each leap rule and of random years.
+@Suite struct DaysFromValidCivilTests {
+    @Test func matchesDaysFromCivil() {
+        var random = SplitMix64(seed: 0xDA75)
+        var years = [1, 2, 3, 4, 5, 99, 100, 101, 399, 400, 401, 1600, 1700, 1899, 1900, 1969, 1970, 1971, 2000,
+                     2023, 2024, 2100, 2400, 9996, 9999]
+        for _ in 0..<200 { years.append(1 + random.below(9999)) }
+        for year in years {
+            for month in 1...12 {
+                for day in 1...CivilCalendar.daysInMonth(year: year, month: month) {
+                    #expect(CivilCalendar.daysFromValidCivil(year: year, month: month, day: day)
+                            == CivilCalendar.daysFromCivil(year: year, month: month, day: day), "\(year)-\(month)-\(day)")
+                }
+            }
+        }
+    }
+}

@@ -21,7 +21,7 @@ public struct MailDate: Sendable, Hashable {
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
               (-24 * 60...24 * 60).contains(utcOffsetMinutes)
         else { return nil }
-        let days = CivilCalendar.daysFromCivil(year: year, month: month, day: day)
+        let days = CivilCalendar.daysFromValidCivil(year: year, month: month, day: day)
         // A leap second (:60) is read as :59, as POSIX time has no place for it.
         let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
         self.init(secondsSince1970: local - Int64(utcOffsetMinutes * 60), utcOffsetMinutes: utcOffsetMinutes)
@@ -94,6 +94,34 @@ package enum CivilCalendar {
         let doy = (153 * mp + 2) / 5 + Int64(day) - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146_097 + doe - 719_468
+    }
+
+    /// `daysFromCivil` of a date already checked (year 1...9999, month 1...12, day 1...31): whole years
+    /// and the days before the month from a table, in unsigned arithmetic that cannot overflow there
+    /// (the era arithmetic's signed divisions and overflow checks were ~70 instructions a date, for
+    /// every date read: ~7,400 on the sisimai bsd mbox x3).
+    @inline(__always)
+    package static func daysFromValidCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = UInt(truncatingIfNeeded: year), before: UInt
+        switch month {
+        case 1: before = 0
+        case 2: before = 31
+        case 3: before = 59
+        case 4: before = 90
+        case 5: before = 120
+        case 6: before = 151
+        case 7: before = 181
+        case 8: before = 212
+        case 9: before = 243
+        case 10: before = 273
+        case 11: before = 304
+        default: before = 334
+        }
+        let leapDay: UInt = month > 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 1 : 0
+        // Days from 0001-01-01 to the year's first day, then to 1970-01-01 (719,162 days after 0001-01-01).
+        let y0 = y &- 1
+        let days = y0 &* 365 &+ y0 / 4 &- y0 / 100 &+ y0 / 400 &+ before &+ leapDay &+ UInt(truncatingIfNeeded: day) &- 1
+        return Int64(Int(bitPattern: days) &- 719_162)
     }
 
     /// The civil date (year, month, day) of a day count since 1970-01-01.
