@@ -108,6 +108,33 @@ import TestSupport
         }
     }
 
+    /// `lineSlices`' bounds, made from byte offsets (`String.Index(scalarAlignedUTF8Offset:)`), are
+    /// bit for bit the indices `Substring(utf8[range])` gives for the same lines (scalar-aligned
+    /// UTF-8 indices), and the layout they assume holds: over generated texts as above.
+    @Test func lineSlicesBoundsAreTheStandardLibrarysIndices() {
+        #expect(String.Index.scalarAlignedUTF8LayoutHolds)
+        func bits(_ i: String.Index) -> UInt64 { unsafeBitCast(i, to: UInt64.self) }
+        let pieces = ["\n", "\r\n", "\r", "a", "line", "\u{E9}", "\u{65E5}", "\u{1F600}", " ", "\n\n", "\u{301}", String(repeating: "x", count: 50)]
+        var generator = SplitMix64(seed: 37)  // seeded: every run reads the same inputs
+        func next(_ bound: Int) -> Int { generator.below(bound) }
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<next(12) { text += pieces[next(pieces.count)] }
+            let u = text.utf8
+            var expected: [Substring] = []
+            var start = u.startIndex
+            while let lf = u[start...].firstIndex(of: 0x0A) {
+                expected.append(Substring(u[start..<lf]))
+                start = u.index(after: lf)
+            }
+            expected.append(Substring(u[start...]))
+            let lines = text.lineSlices
+            #expect(lines == expected, "\(text.debugDescription)")
+            #expect(lines.map { bits($0.startIndex) } == expected.map { bits($0.startIndex) }, "\(text.debugDescription)")
+            #expect(lines.map { bits($0.endIndex) } == expected.map { bits($0.endIndex) }, "\(text.debugDescription)")
+        }
+    }
+
     @Test func containsByteIsUTF8Contains() {
         for text in Self.texts + ["<html>", "a<b", "é<", "<", "\u{00}"] {
             for byte: UInt8 in [0x3C, 0x40, 0x00, 0xC3, 0x20] {

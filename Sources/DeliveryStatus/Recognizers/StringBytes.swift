@@ -29,36 +29,61 @@ extension String {
 
     /// The lines of the string (LF separated, LF removed, empty lines kept), as slices of its storage.
     var lineSlices: [Substring] {
-        // Line-end offsets first (memchr), then indices advanced from one line end to the next, and
-        // each line made from the UTF-8 view (`self[range]` checks both indices' scalar alignment the
-        // long way; an LF always ends a scalar): instead of `split` over the UTF-8 view, whose generic
-        // index walk showed in `perf`. (Byte loop and `self[range]` -> memchr and the UTF-8 view:
-        // backscatter-dev `--no-classify`, 3,543 texts, 58.9M -> 37.0M instructions.)
-        // Each line is made as its end is found (an array of the ends first, then the lines: bsd.mbox
-        // x3, 975 texts: 9.81M -> 9.15M instructions).
+        // Line ends found by memchr (a byte loop and `split` over the UTF-8 view walked it
+        // generically: backscatter-dev `--no-classify`, 3,543 texts, 58.9M -> 37.0M), each line sliced
+        // as its end is found (an array of the ends first, then the lines: bsd.mbox x3, 975 texts,
+        // 9.81M -> 9.15M instructions), with O(1) indices made from the byte offsets
+        // (`String.Index(scalarAlignedUTF8Offset:)`), which the subscript takes without checks:
+        // `Substring(utf8[range])` of indices advanced in the UTF-8 view aligned both bounds to
+        // scalars the long way, ~140 instructions a line (bsd.mbox x3, 843 texts, 21,711 lines:
+        // `lineSlices` 7.48M -> 4.41M). The bounds are bit for bit the ones it made (StringBytesTests).
+        guard String.Index.scalarAlignedUTF8LayoutHolds else {
+            return utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+        }
         var copy = self
-        let u = utf8
         return copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return [self[...]] }
             var lines: [Substring] = []
-            guard let base = bytes.baseAddress else { return [Substring(u[...])] }
             // Room for lines of 40 bytes on average (grown from one: ~5 reallocations a text).
             lines.reserveCapacity(bytes.count / 40 + 2)
-            var start = u.startIndex
-            var previousEnd = u.startIndex
-            var previousOffset = 0
-            var i = 0
-            while i < bytes.count, let hit = memchr(base + i, 0x0A, bytes.count - i) {
-                let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                let stop = u.index(previousEnd, offsetBy: end - previousOffset)
-                lines.append(Substring(u[start..<stop]))
-                start = u.index(after: stop)
-                previousEnd = stop
-                previousOffset = end
-                i = end + 1
+            // The first line starts at `startIndex`, and an LF at 0 ends it there, as in the UTF-8
+            // view (whose start index says more: it is a character boundary, of either encoding).
+            var start = 0
+            var from = startIndex
+            if bytes.first == 0x0A {
+                lines.append(self[from..<from])
+                start = 1
+                from = String.Index(scalarAlignedUTF8Offset: 1)
             }
-            lines.append(Substring(u[start...]))
+            while start < bytes.count, let hit = memchr(base + start, 0x0A, bytes.count - start) {
+                let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                lines.append(self[from..<String.Index(scalarAlignedUTF8Offset: end)])
+                start = end + 1
+                from = String.Index(scalarAlignedUTF8Offset: start)
+            }
+            lines.append(self[from..<endIndex])
             return lines
         }
+    }
+}
+
+extension String.Index {
+    /// Whether the standard library's index of a Unicode scalar boundary in a native UTF-8 string is
+    /// the byte offset shifted left by 16 over the flags scalar-aligned (1) and UTF-8 (4), as
+    /// `init(scalarAlignedUTF8Offset:)` makes it: the layout of `@frozen` `String.Index` since Swift
+    /// 5.7, checked once on an index the standard library makes (`lineSlices` splits the UTF-8 view
+    /// where it does not hold).
+    static let scalarAlignedUTF8LayoutHolds: Bool = {
+        let probe = String(decoding: [0x61, 0x0A] + Array(repeating: 0x62, count: 30), as: UTF8.self)
+        return unsafeBitCast(probe.unicodeScalars.index(after: probe.startIndex), to: UInt64.self) == 1 << 16 | 0b0101
+    }()
+
+    /// The index of UTF-8 offset `offset` of a native UTF-8 string, which must be on a Unicode scalar
+    /// boundary (an LF, or just after one): as the standard library's own scalar-aligned index, so
+    /// slicing with it skips the alignment checks. O(1).
+    @inline(__always)
+    init(scalarAlignedUTF8Offset offset: Int) {
+        self = unsafeBitCast(UInt64(truncatingIfNeeded: offset) &<< 16 | 0b0101, to: String.Index.self)
     }
 }
 
