@@ -222,6 +222,46 @@ import TestSupport
         #expect(empty.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == "")
     }
 
+    /// `joinedLines` keeps, skips and ends at the lines a plain loop over the bytes' lines does, with
+    /// `starts(with:)` of each prefix: over generated lines of every prefix, each one byte short and
+    /// one byte changed, blanks around them and 8-bit bytes.
+    @Test func leadTextPrefixesAreTheBytesPrefixes() {
+        let ends = ["Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"]
+        let skips = ["Content-", "This is a MIME", "This is a multi", "This is an auto", "This multi-part", "###", "***", "--"]
+        let markers = ["--- The follow", "--- Transcript"]
+        var pieces = ["", " ", "\t", "\r", "x", "é", "\u{301}", "a line", "--- ", "-- x"]
+        for p in ends + skips + markers {
+            pieces += [p, String(p.dropLast()), String(p.dropLast()) + "X", "x" + p]
+        }
+        func trimmed(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            let blank: Set<UInt8> = [0x20, 0x09, 0x0D, 0x0A]
+            return b.drop(while: { blank.contains($0) }).reversed().drop(while: { blank.contains($0) }).reversed()[...]
+        }
+        func plain(_ text: String) -> String {
+            var kept: [ArraySlice<UInt8>] = []
+            for line in Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false) {
+                let t = Array(trimmed(line))
+                if t.isEmpty { continue }
+                if ends.contains(where: { t.starts(with: $0.utf8) }) { break }
+                if skips.contains(where: { t.starts(with: $0.utf8) }) { continue }
+                let hasMarker = markers.contains { m in
+                    let m = Array(m.utf8)
+                    return t.count >= m.count && (0...(t.count - m.count)).contains { Array(t[$0..<($0 + m.count)]) == m }
+                }
+                if hasMarker { continue }
+                kept.append(line)
+            }
+            return String(decoding: Array(kept.joined(separator: [0x20])), as: UTF8.self)
+        }
+        var generator = SplitMix64(seed: 163)  // seeded: every run reads the same inputs
+        for _ in 0..<4_000 {
+            var text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)! + pieces.randomElement(using: &generator)!
+            }.joined(separator: "\n")
+            #expect(text.withUTF8 { LeadText.joinedLines(of: $0) } == plain(text), "\(text.debugDescription)")
+        }
+    }
+
     /// The shortest lines with a transcript marker that no `--` prefix skips first (`x--- The follow`,
     /// 15 bytes) are skipped, and one byte short of the marker kept: `hasTranscriptMarker`'s length
     /// guard (14, the marker's length) turns none of them away.

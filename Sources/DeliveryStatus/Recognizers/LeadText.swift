@@ -93,18 +93,18 @@ enum LeadText {
         case nil:
             return .skip
         case UInt8(ascii: "R"), UInt8(ascii: "F"), UInt8(ascii: "O"):
-            if l.hasPrefix("Reporting-MTA:") || l.hasPrefix("Final-Recipient:") || l.hasPrefix("Original-Recipient:") { return .end }
+            if starts(l, with: "Reporting-MTA:") || starts(l, with: "Final-Recipient:") || starts(l, with: "Original-Recipient:") { return .end }
         case UInt8(ascii: "C"):
-            if l.hasPrefix("Content-") { return .skip }
+            if starts(l, with: "Content-") { return .skip }
         case UInt8(ascii: "T"):
-            if l.hasPrefix("This is a MIME") || l.hasPrefix("This is a multi") || l.hasPrefix("This is an auto")
-                || l.hasPrefix("This multi-part") { return .skip }
+            if starts(l, with: "This is a MIME") || starts(l, with: "This is a multi") || starts(l, with: "This is an auto")
+                || starts(l, with: "This multi-part") { return .skip }
         case UInt8(ascii: "#"):
-            if l.hasPrefix("###") { return .skip }
+            if starts(l, with: "###") { return .skip }
         case UInt8(ascii: "*"):
-            if l.hasPrefix("***") { return .skip }
+            if starts(l, with: "***") { return .skip }
         case UInt8(ascii: "-"):
-            if l.hasPrefix("--") { return .skip }
+            if starts(l, with: "--") { return .skip }
         default:
             break
         }
@@ -125,11 +125,27 @@ enum LeadText {
             let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
             if at + 4 <= line.count, line[at + 1] == dash, line[at + 2] == dash, line[at + 3] == 0x20 {
                 let after = UnsafeBufferPointer(rebasing: line[(at + 4)...])
-                if after.hasPrefix("The follow") || after.hasPrefix("Transcript") { return true }
+                if starts(after, with: "The follow") || starts(after, with: "Transcript") { return true }
             }
             from = at + 1
         }
         return false
+    }
+
+    /// Whether `line` starts with `prefix`, compared byte by byte in place: most lines differ from
+    /// the prefixes their first byte picks within a few bytes, where `hasPrefix` called memcmp
+    /// (~40 instructions a test: bsd.mbox x3, 10,548 tests, `sweptJoinedLines` 5.74M -> 5.50M).
+    @inline(__always)
+    private static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard line.count >= n, let base = line.baseAddress else { return false }
+        let p = prefix.utf8Start
+        var i = 0
+        while i < n {
+            if base[i] != p[i] { return false }
+            i &+= 1
+        }
+        return true
     }
 
     /// The line without leading and trailing spaces, tabs, CR and LF (`trimmedSlice`).
