@@ -224,12 +224,13 @@ import TestSupport
 
     /// `joinedLines` keeps, skips and ends at the lines a plain loop over the bytes' lines does, with
     /// `starts(with:)` of each prefix: over generated lines of every prefix, each one byte short and
-    /// one byte changed, blanks around them and 8-bit bytes.
+    /// one byte changed, blanks around them (indentation of eight spaces and more too) and 8-bit bytes.
     @Test func leadTextPrefixesAreTheBytesPrefixes() {
         let ends = ["Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"]
         let skips = ["Content-", "This is a MIME", "This is a multi", "This is an auto", "This multi-part", "###", "***", "--"]
         let markers = ["--- The follow", "--- Transcript"]
-        var pieces = ["", " ", "\t", "\r", "x", "é", "\u{301}", "a line", "--- ", "-- x"]
+        var pieces = ["", " ", "\t", "\r", "x", "é", "\u{301}", "a line", "--- ", "-- x",
+                      String(repeating: " ", count: 8), String(repeating: " ", count: 13), "         \t", "       "]
         for p in ends + skips + markers {
             pieces += [p, String(p.dropLast()), String(p.dropLast()) + "X", "x" + p]
         }
