@@ -243,15 +243,14 @@ public struct HeaderSection: Sendable {
             let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
             // Below 33 or above 126 (wrapping), or the colon.
             let marked = ((block &- firstLanes) .> spanLanes) .| (block .== colonLanes)
-            let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-            let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-            var stop = -1
-            if low != 0 {
-                stop = i + low.trailingZeroBitCount >> 3
-            } else if high != 0 {
-                stop = i + 8 + high.trailingZeroBitCount >> 3
+            // One test of the whole mask (`any`: a pmovmskb) for the blocks passed over, the lane sought
+            // only in the block that holds one.
+            if any(marked) {
+                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
+                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
+                let stop = low != 0 ? i + low.trailingZeroBitCount >> 3 : i + 8 + high.trailingZeroBitCount >> 3
+                return buffer[stop] == ASCII.colon ? stop : -1
             }
-            if stop >= 0 { return buffer[stop] == ASCII.colon ? stop : -1 }
             i += 16
         }
         return -1
@@ -290,7 +289,9 @@ public struct HeaderSection: Sendable {
         var position = 0
         // A mbox envelope line left in front of the header (seen in sisimai maildir/bsd files that
         // start with "From MAILER-DAEMON ..."): skip it.
-        if bytes.hasPrefixCaseInsensitive("from ") {
+        // Its first byte tested in place first: the prefix test is a call (~40 instructions) at each of
+        // 7,860 sections on bsd.mbox x3, nearly none of which starts with an F.
+        if count >= 5, buffer[0] | 0x20 == UInt8(ascii: "f"), bytes.hasPrefixCaseInsensitive("from ") {
             let first = line(at: 0, in: buffer, pointer)
             if isEnvelopeLine(bytes[base..<(base + first.contentEnd)]) {
                 found.insert(.envelopeLineInHeader)
