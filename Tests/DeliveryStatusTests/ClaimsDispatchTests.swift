@@ -434,7 +434,9 @@ import TestSupport
         "Delivery Status", "Delivery Notification: Delivery has failed", "Undeliverable message", "Delivery status notification: error",
         "Delivery report", "failure notice", "Failure Notice", "Undelivered Mail Returned to Sender",
         "Returned Mail: x", "delivery failure", "Failure Delivery", "failed delivery", "There was an error sending your mail",
-        "complaint about message from 192.0.2.1", "unsubscribe", "",
+        "complaint about message from 192.0.2.1", "unsubscribe",
+        "Message frozen", "Warning: message 1aBcDe-000xyz-Q1 delayed 24 hours", "Error(s) in forwarding or filtering",
+        "Mail failure - rejected by recipient", "",
     ]
     static let senders = [
         "\"Content-filter at host\" <postmaster@example.jp>", "<x@bigfoot.com>", "postmaster@biglobe.ne.jp",

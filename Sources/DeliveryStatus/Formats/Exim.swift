@@ -43,8 +43,19 @@ struct EximRecognizer: Recognizer {
         let exim = context.withMessageID { $0.isASCII ? EximRecognizer.hasEximMessageID(bytes: $0.bytes) : nil }
         if exim.map({ $0 ?? EximRecognizer.hasEximMessageID(context.header("message-id") ?? "") }) == true { signs += 1 }
         if signs != 1 { return signs == 2 }
-        return EximRecognizer.subjects.hasMatch(in: context.subject)
+        // An ASCII subject searched lower-cased for the patterns' phrases (case-less literals, which
+        // match an ASCII text exactly where its lower-cased copy holds them), most answered by the
+        // subject's byte set alone; the pattern set only for another (bsd.mbox x3: 399 questions, 0.55M).
+        guard context.subjectText.isASCII else { return EximRecognizer.subjects.hasMatch(in: context.subject) }
+        for phrase in Self.subjectPhrases where context.subjectContainsLowercased(phrase) { return true }
+        return false
     }
+
+    /// `subjects` as lower-case literals, for an ASCII subject (`BounceContext.subjectContainsLowercased`).
+    static let subjectPhrases = [
+        ClaimNeedle("delivery status notification"), ClaimNeedle("mail delivery failed"), ClaimNeedle("mail failure"),
+        ClaimNeedle("message frozen"), ClaimNeedle("warning: message "), ClaimNeedle("error(s) in forwarding or filtering"),
+    ]
 
     /// Exim's message id: `<XXXXXX-XXXXXX-XX@host>` (base-62 time, pid, fraction). Read in place,
     /// without the spaces, tabs, CR and LF around it (as `trimmed` cuts).
