@@ -33,37 +33,40 @@ extension String {
         // generically: backscatter-dev `--no-classify`, 3,543 texts, 58.9M -> 37.0M), each line sliced
         // as its end is found (an array of the ends first, then the lines: bsd.mbox x3, 975 texts,
         // 9.81M -> 9.15M instructions), with O(1) indices made from the byte offsets
-        // (`String.Index(scalarAlignedUTF8Offset:)`), which the subscript takes without checks:
+        // (`String.Index(scalarAlignedUTF8Offset:)`), which the subscript takes without aligning them again:
         // `Substring(utf8[range])` of indices advanced in the UTF-8 view aligned both bounds to
         // scalars the long way, ~140 instructions a line (bsd.mbox x3, 843 texts, 21,711 lines:
         // `lineSlices` 7.48M -> 4.41M). The bounds are bit for bit the ones it made (StringBytesTests).
         guard String.Index.scalarAlignedUTF8LayoutHolds else {
             return utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         }
-        var copy = self
-        return copy.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return [self[...]] }
+        // Native UTF-8 first (a no-op for the texts made here): the indices are offsets of its UTF-8
+        // storage, which a bridged string's (Darwin's NSString, UTF-16) are not.
+        var text = self
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
+            guard let base = bytes.baseAddress else { return [text[...]] }
             var lines: [Substring] = []
             // Room for lines of 40 bytes on average (grown from one: ~5 reallocations a text).
             lines.reserveCapacity(bytes.count / 40 + 2)
             // The first line starts at `startIndex`, and an LF at 0 ends it there, as in the UTF-8
             // view (whose start index says more: it is a character boundary, of either encoding).
             var start = 0
-            var from = startIndex
+            var from = text.startIndex
             if bytes.first == 0x0A {
-                lines.append(self[from..<from])
+                lines.append(text[from..<from])
                 start = 1
                 from = String.Index(scalarAlignedUTF8Offset: 1)
             }
             while start < bytes.count, let hit = memchr(base + start, 0x0A, bytes.count - start) {
                 let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                lines.append(self[from..<String.Index(scalarAlignedUTF8Offset: end)])
+                lines.append(text[from..<String.Index(scalarAlignedUTF8Offset: end)])
                 start = end + 1
                 from = String.Index(scalarAlignedUTF8Offset: start)
             }
-            lines.append(self[from..<endIndex])
+            lines.append(text[from..<text.endIndex])
             return lines
-        }
+        } ?? text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
     }
 }
 
