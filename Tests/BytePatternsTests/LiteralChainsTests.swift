@@ -34,6 +34,26 @@ import TestSupport
         #expect(LiteralChains.of(pattern, options: [.caseless, .dotAll]) == nil, "\(pattern)")
     }
 
+    /// `plain` is `of`'s one literal exactly when `of` gives one chain of one literal read from a
+    /// pattern without metacharacters, and nil otherwise, under each set of options.
+    @Test(arguments: [
+        "user unknown", "User Unknown", "5.1.1", #"5\.1\.1 bad"#, "a-b@c, d; e", "\u{130}x", "x", "", "a(b)?", "(b|c)d",
+        "mailbox .*full", "a|b", "a]", "a}", "a{2}", "^a", "a$", "a+", "a*", "a?", "[a]",
+    ])
+    func plainLiteralsAreOfsOneLiteral(pattern: String) {
+        for options: PatternOptions in [[.caseless, .dotAll], [.caseless], [], [.dotAll], [.utf], [.caseless, .extended]] {
+            let plain = LiteralChains.plain(pattern, options: options)
+            let metas = pattern.utf8.contains { "\\^$.|?*+()[]{}".utf8.contains($0) }
+            if pattern.isEmpty || metas || options.contains(.utf) || options.contains(.extended) {
+                #expect(plain == nil, "\(pattern) \(options)")
+            } else {
+                #expect(plain.map { [[$0]] } == LiteralChains.of(pattern, options: options), "\(pattern) \(options)")
+                let bytes = Array(pattern.utf8)
+                #expect(plain == (options.contains(.caseless) ? bytes.map(LiteralPrefilter.fold) : bytes), "\(pattern) \(options)")
+            }
+        }
+    }
+
     @Test func optionsDecide() {
         // `.` stops at a line end without `.dotAll`; `.utf` and `.extended` change what bytes a literal matches.
         #expect(LiteralChains.of("a.*b", options: [.caseless]) == nil)
