@@ -88,7 +88,7 @@ extension BackscatterCommand {
             let result: ScanSummary
             switch chosen {
             case .jsonl:
-                result = try runner.run { sink.write(JSONLinesFormat.line($0)) }
+                result = try runner.run { JSONLinesFormat.write($0, to: sink) }
             case .csv:
                 sink.write(CSVFormat.header)
                 result = try runner.run { sink.write(CSVFormat.rows($0)) }
