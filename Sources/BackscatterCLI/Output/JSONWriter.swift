@@ -393,6 +393,23 @@ struct JSONWriter {
             return
         }
         if parts.negative { append(UInt8(ascii: "-")) }
+        // A number below 10 (the scores and weights here), its digit, point and decimals stored in place.
+        // (Through `appendDigits` twice, `decimal(_:)` 1.09M instructions on bsd.mbox x3; so, 0.82M.)
+        if parts.whole < 10, capacity &- count >= 5 {
+            let out = start + count
+            out.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: parts.whole)
+            guard parts.digits > 0 else { count &+= 1; return }
+            out[1] = UInt8(ascii: ".")
+            var rest = parts.fraction   // `digits` (1...3) digits with leading zeros, written from the last
+            var place = parts.digits &+ 1
+            repeat {
+                out[place] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                place &-= 1
+            } while place > 1
+            count &+= parts.digits &+ 2
+            return
+        }
         appendDigits(UInt64(parts.whole))
         guard parts.digits > 0 else { return }
         append(UInt8(ascii: "."))
