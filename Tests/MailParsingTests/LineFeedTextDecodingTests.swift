@@ -48,6 +48,43 @@ import TestSupport
         }
     }
 
+    /// The transfer encoding undone into the String's storage gives what undoing it into an array and
+    /// decoding that gives, byte for byte, for every transfer encoding and charset kind: bodies of
+    /// escapes (CR, LF, 8-bit, `=` itself), soft line breaks, trailing white space, base64 quanta and
+    /// pads, and the raw pieces above.
+    @Test func transferDecodedInPlaceAgreesWithDecodingAnArray() {
+        var rng = SplitMix64(seed: 23)
+        let encoded: [[UInt8]] = Self.pieces + [
+            Array("=0D".utf8), Array("=0A".utf8), Array("=0D=0A".utf8), Array("=E9".utf8), Array("=E2=82=AC".utf8),
+            Array("=3D".utf8), Array("=\r\n".utf8), Array("=\n".utf8), Array("= \r\n".utf8), Array("  ".utf8),
+            Array("\t".utf8), Array("=".utf8), Array("=4".utf8), Array("QUJD".utf8), Array("4oKs".utf8), Array("DQo=".utf8),
+            Array("6Q==".utf8), Array("w6k".utf8), Array("DQ".utf8),
+        ]
+        var inputs: [[UInt8]] = [[], [13], Array("=0D".utf8), Array("DQo=".utf8), Array("6Q==".utf8)]
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.below(12) { bytes += encoded[rng.below(encoded.count)] }
+            inputs.append(bytes)
+        }
+        for bytes in inputs {
+            for kind in Self.kinds {
+                let identity = TextDecoding.decodeTurningCRIntoLF(bytes[...], kind: kind)
+                let base64 = TextDecoding.decodeTurningCRIntoLF(TransferDecoding.base64(bytes[...])[...], kind: kind)
+                let quoted = TextDecoding.decodeTurningCRIntoLF(TransferDecoding.quotedPrintable(bytes[...])[...], kind: kind)
+                // Sliced out of a longer array too, so that the slice's start is not the array's.
+                let sliced = ([0x41] + bytes)[1...]
+                for body in [bytes[...], sliced] {
+                    #expect(Array(TextDecoding.decodeTurningCRIntoLF(body, transfer: .identity, kind: kind).utf8) == Array(identity.utf8),
+                            "\(bytes) as \(kind)")
+                    #expect(Array(TextDecoding.decodeTurningCRIntoLF(body, transfer: .base64, kind: kind).utf8) == Array(base64.utf8),
+                            "\(bytes) base64 as \(kind)")
+                    #expect(Array(TextDecoding.decodeTurningCRIntoLF(body, transfer: .quotedPrintable, kind: kind).utf8) == Array(quoted.utf8),
+                            "\(bytes) quoted-printable as \(kind)")
+                }
+            }
+        }
+    }
+
     /// `decodedBody` and `decodedTextWithLFLineEnds` compare the encoding's name by length first:
     /// base64 and quoted-printable (any case in the header) are undone, every other name, of the same
     /// length as one of them or not, leaves the body as it is.

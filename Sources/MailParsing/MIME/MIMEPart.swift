@@ -196,11 +196,13 @@ public struct MIMEPart: Sendable {
     }
 
     /// `decodedText()` with each CRLF and lone CR made LF (`TextDecoding.decodeTurningCRIntoLF`: one
-    /// String made, not a second one without the CRs).
+    /// String made, not a second one without the CRs, the transfer encoding undone into it).
     package func decodedTextWithLFLineEnds() -> String {
         let kind = CharsetName.resolve(contentType.charset)
-        if let decoded = decodedBodyIfEncoded() { return TextDecoding.decodeTurningCRIntoLF(decoded[...], kind: kind) }
-        return TextDecoding.decodeTurningCRIntoLF(body, kind: kind)
+        let encoding = storage.fields.transferEncoding
+        let transfer: TransferCoding = Self.isName(encoding, "base64") ? .base64
+            : Self.isName(encoding, "quoted-printable") ? .quotedPrintable : .identity
+        return TextDecoding.decodeTurningCRIntoLF(body, transfer: transfer, kind: kind)
     }
 
     /// This part and all below it, depth-first, in document order.

@@ -36,6 +36,14 @@ package enum TextDecoding {
     }
 }
 
+/// A body's content transfer encoding, as `TextDecoding.decodeTurningCRIntoLF(_:transfer:kind:)` undoes it.
+package enum TransferCoding: Sendable {
+    /// 7bit, 8bit, binary or any other name: the body as it is.
+    case identity
+    case base64
+    case quotedPrintable
+}
+
 extension TextDecoding {
     /// `decode(bytes, charset:)` with each CRLF and each lone CR made LF, as `kind` (`CharsetName.resolve`).
     ///
@@ -59,6 +67,54 @@ extension TextDecoding {
         case .utf16, .iso2022JP, .iconv:
             return turningCRIntoLF(CharsetDecoder.decode(bytes, kind: kind))
         }
+    }
+
+    /// `decodeTurningCRIntoLF` of `body` with its transfer encoding undone. For the byte-wise charsets
+    /// (UTF-8, US-ASCII, unlabelled, windows-1252) the body is decoded straight into the String's
+    /// storage and its line ends made LF there, in place (the output is never longer): no array between
+    /// the transfer decoding, the line ends and the String, and no second copy. UTF-8 is repaired by
+    /// the String as `String(decoding:as:)` repairs it; for the others ASCII output is the answer as it
+    /// stands, and only 8-bit output is copied out and decoded as before.
+    package static func decodeTurningCRIntoLF(_ body: ByteSlice, transfer: TransferCoding, kind: CharsetKind) -> String {
+        let isUTF8: Bool
+        switch kind {
+        case .utf8: isUTF8 = true
+        case .ascii, .unknown, .windows1252: isUTF8 = false
+        case .utf16, .iso2022JP, .iconv:
+            switch transfer {
+            case .identity: return decodeTurningCRIntoLF(body, kind: kind)
+            case .base64: return decodeTurningCRIntoLF(TransferDecoding.base64(body)[...], kind: kind)
+            case .quotedPrintable: return decodeTurningCRIntoLF(TransferDecoding.quotedPrintable(body)[...], kind: kind)
+            }
+        }
+        if body.isEmpty { return "" }
+        var eightBit: [UInt8]? = nil
+        let text = body.withUnsafeBufferPointer { source -> String in
+            // Base64 writes at most three quarters of its input, plus three; the others no more than it.
+            let capacity = transfer == .base64 ? source.count / 4 * 3 + 3 : source.count
+            return String(unsafeUninitializedCapacity: capacity) { out -> Int in
+                guard let to = out.baseAddress, let from = source.baseAddress else { return 0 }
+                var n: Int
+                switch transfer {
+                case .identity:
+                    to.update(from: from, count: source.count)
+                    n = source.count
+                case .base64: n = TransferDecoding.base64(source, into: out)
+                case .quotedPrintable: n = TransferDecoding.quotedPrintableInOnePass(source, into: out)
+                }
+                if memchr(to, 13, n) != nil {
+                    // In place: each byte is written at or before where it is read.
+                    n = turnCRIntoLF(UnsafeBufferPointer(start: to, count: n), into: to)
+                }
+                if !isUTF8 && !ASCII.isASCII(UnsafeBufferPointer(start: to, count: n)) {
+                    eightBit = Array(UnsafeBufferPointer(start: to, count: n))
+                    return 0
+                }
+                return n
+            }
+        }
+        if let eightBit { return CharsetDecoder.decode(eightBit[...], kind: kind) }
+        return text
     }
 
     /// `bytes` with each CRLF and each lone CR made one LF, or nil when they hold no CR.

@@ -125,7 +125,7 @@ package enum TransferDecoding {
     /// at once, a CR's LF written with it (not found by a block of its own), an `=` before a line end
     /// taken for a soft break before its hex digits are tried (neither CR nor LF is one), hex digits by
     /// `hexDigit`.
-    private static func quotedPrintableInOnePass(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    static func quotedPrintableInOnePass(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         guard let source = input.baseAddress, let target = out.baseAddress, out.count >= input.count else {
             return input.isEmpty ? 0 : quotedPrintable(input, into: out)
         }
