@@ -106,11 +106,7 @@ public struct ObservationReader: Sendable {
         for i in 0..<listed {
             if let original = report.recipients[i].originalRecipient { originalRecipients.append(original.lowercasedIfNeeded()) }
         }
-        let returnPath = value(.returnPath).map { value -> String in
-            let value = value.trimmingWhitespace()
-            let inner = value.filter { $0 != ASCII.lessThan && $0 != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline($0) }
-            return String(decoding: inner, as: UTF8.self).lowercasedIfNeeded()
-        }
+        let returnPath = value(.returnPath).map(Self.returnPathAddress)
         let original = report.original.presence != .none ? report.original.headers.map { originalFacts(report.original, headers: $0, known: known) } : nil
         return Observation(
             kind: report.kind, format: report.format, arrival: arrival,
@@ -124,6 +120,35 @@ public struct ObservationReader: Sendable {
             noticeSubjectTail: report.subject.flatMap { Fingerprint.letters($0, last: 60) },
             noticeReplyTo: value(.replyTo).flatMap { AddressParser.singleAddressString($0) }?.lowercasedIfNeeded(),
             returnPath: returnPath)
+    }
+
+    /// A Return-Path value without its angle brackets and white space, lower case: the kept bytes written
+    /// ASCII-lower-cased straight into the String (invalid UTF-8 repaired as `String(decoding:)` does), and
+    /// only a value with a non-ASCII byte lower-cased again by scalars. (Trimmed, filtered into an array,
+    /// made a String and lower-cased, it cost ~630 instructions more a value: sisimai bsd x3, 1,488
+    /// values, `observe` 45.19M -> 44.25M.)
+    static func returnPathAddress(_ value: ByteSlice) -> String {
+        var any: UInt8 = 0
+        let address = value.withUnsafeBufferPointer { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out -> Int in
+                var n = 0
+                for b in bytes where b != ASCII.lessThan && b != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline(b) {
+                    any |= b
+                    out[n] = ASCII.lowercased(b)
+                    n += 1
+                }
+                return n
+            }
+        }
+        // ASCII lower-casing first changes nothing that lower-casing by scalars does (it is per scalar).
+        return any < 0x80 ? address : address.lowercasedIfNeeded()
+    }
+
+    /// `returnPathAddress` by filtering: the definition, for the tests.
+    static func returnPathAddressByFilter(_ value: ByteSlice) -> String {
+        let value = value.trimmingWhitespace()
+        let inner = value.filter { $0 != ASCII.lessThan && $0 != ASCII.greaterThan && !ASCII.isWhitespaceOrNewline($0) }
+        return String(decoding: inner, as: UTF8.self).lowercasedIfNeeded()
     }
 
     /// The first address (not `<>`) of an address-list field, as written; nil without one.
