@@ -1,4 +1,5 @@
 @testable import Backscatter
+import MailParsing
 import Testing
 
 /// The site-name tests (`SiteKnowledge.isOurDomain`, `isOurAddress`, `hasOurFormat`): the byte test of
@@ -87,6 +88,26 @@ struct SiteKnowledgeTests {
         #expect(few.standing(ofVictim: "zed@example.com") == .doesNotExist)
         #expect(SiteKnowledge(Self.profiles()[0].1).standing(ofVictim: "zed@example.com") == .unknown)
         #expect(few.standing(ofVictim: "alice@elsewhere.test") == .notOurs)
+    }
+
+    /// `isOurHost` (the relay-host Set asked only without the byte table) answers as the Set and
+    /// `isOurDomain` both asked do, and `userExists(ourAddress:)` (the local part read in place) as the
+    /// local part before the last "@" made a String of a Substring does.
+    @Test func hostsAndLocalPartsAnswerAsDefined() {
+        for (label, profile) in Self.profiles() {
+            let site = SiteKnowledge(profile, knownLocalParts: ["alice", "a@b", "", "é"])
+            for name in Self.names() + profile.relays.hosts + site.relayHosts.sorted() {
+                #expect(site.isOurHost(name) == (site.relayHosts.contains(name) || site.isOurDomain(name)), "\(label): \(name)")
+                for local in ["alice", "ALICE", "a@b", "", "é", "e\u{301}", "dave"] {
+                    let address = local + "@" + name
+                    let expected: Bool? = site.profile.knowsUser(address) ?? address.lastIndex(ofASCII: ASCII.at).map {
+                        site.knownLocalParts.contains(String(address[..<$0]))
+                    }
+                    #expect(site.userExists(ourAddress: address) == expected, "\(label): \(address)")
+                }
+                #expect(site.userExists(ourAddress: name) == site.profile.knowsUser(name), "\(label): \(name) without @")
+            }
+        }
     }
 
     /// A few answers spelled out, so that both tests agreeing on a wrong answer shows too.

@@ -98,7 +98,10 @@ public struct SiteKnowledge: Sendable {
 
     /// Whether a host name is one of our relays (named in the profile, or under a site domain).
     func isOurHost(_ name: String) -> Bool {
-        relayHosts.contains(name) || isOurDomain(name)
+        // With the byte table (`siteNames`: every relay host ASCII) `isOurDomain` alone answers: a relay
+        // host, lower case as `relayHosts` holds it, is one of its other names (the Set asked first hashed
+        // nearly every name for nothing: sisimai bsd x3, `addPathEvidence` 2.41M -> 2.10M over 582 names).
+        (siteNames == nil && relayHosts.contains(name)) || isOurDomain(name)
     }
 
     /// Whether the local part of `address` exists here: true, false, or nil when unknown.
@@ -123,8 +126,17 @@ public struct SiteKnowledge: Sendable {
     /// `userExists` of an address `isOurAddress` has accepted (for callers that asked that first).
     func userExists(ourAddress address: String) -> Bool? {
         if let known = profile.knowsUser(address) { return known }
-        guard !knownLocalParts.isEmpty, let at = address.lastIndex(ofASCII: UInt8(ascii: "@")) else { return nil }
-        return knownLocalParts.contains(String(address[..<at]))
+        guard !knownLocalParts.isEmpty else { return nil }
+        // The local part made a String from the address's bytes in place (the index, the Substring and
+        // the String made of it cost ~230 instructions more a victim: sisimai bsd x3, 1,281 victims,
+        // `standing(ofVictim:)` 2.28M -> 1.98M).
+        var address = address
+        let local = address.withUTF8 { bytes -> String? in
+            guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<at]), as: UTF8.self)
+        }
+        guard let local else { return nil }
+        return knownLocalParts.contains(local)
     }
 
     /// Whether a Message-ID (without brackets) has our format: the pattern when given, else our domains.
