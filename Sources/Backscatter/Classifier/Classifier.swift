@@ -97,14 +97,19 @@ public struct Classifier: Sendable {
             addMessageIDEvidence(original, into: &out)
             addDKIMEvidence(original, into: &out)
             addDateEvidence(original, arrival: o.arrival, into: &out)
-            let facts = original.spamShape.descriptions
+            let facts = original.spamShape.intersection(.described)
             if !facts.isEmpty {
-                let n = Double(min(facts.count, 3))
-                // The facts between "; " and the sentence around them, made in one piece.
-                var pieces = ["The returned message looks like bulk spam: "]
-                pieces.reserveCapacity(2 * facts.count + 1)
-                for (k, fact) in facts.enumerated() {
-                    if k > 0 { pieces.append("; ") }
+                let count = facts.rawValue.nonzeroBitCount   // `descriptions.count`
+                let n = Double(min(count, 3))
+                // The facts between "; " and the sentence around them, made in one piece, the facts
+                // written straight into the pieces, made at their size (the descriptions' array grown
+                // and a literal's array grown again cost ~0.6M instructions over 642 originals, sisimai
+                // bsd x3).
+                var pieces: [String] = []
+                pieces.reserveCapacity(2 * count + 1)
+                pieces.append("The returned message looks like bulk spam: ")
+                facts.forEachDescription { fact in
+                    if pieces.count > 1 { pieces.append("; ") }
                     pieces.append(fact)
                 }
                 pieces.append(".")

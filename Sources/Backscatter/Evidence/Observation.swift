@@ -227,18 +227,30 @@ public struct SpamShape: OptionSet, Sendable, Hashable {
     /// The names of the set members, for explanations.
     public var descriptions: [String] {
         var out: [String] = []
-        if contains(.noReverseDNS) { out.append("sent from a host without reverse DNS") }
-        if contains(.dynamicReverseDNS) { out.append("sent from a dynamic or residential address") }
-        if contains(.bareHelo) { out.append("the sending host greeted with a bare IP or single name") }
-        if contains(.heloMismatch) { out.append("the sending host's greeting did not match its reverse DNS") }
-        if contains(.oddMessageID) { out.append("its Message-ID has an odd domain") }
-        if contains(.noMessageID) { out.append("it has no Message-ID") }
-        if contains(.noDate) { out.append("it has no Date") }
-        if contains(.dateSkew) { out.append("its Date is far from when it was received") }
-        if contains(.oddRecipients) { out.append("it went to very many or no visible recipients") }
-        if contains(.htmlOnly) { out.append("it is HTML without a text version") }
-        if contains(.shoutingSubject) { out.append("its Subject is mostly capitals or symbols") }
-        if contains(.linkHeavy) { out.append("its body is mostly links") }
+        forEachDescription { out.append($0) }
         return out
+    }
+
+    /// Every member `descriptions` names (each one bit): a set's descriptions number
+    /// `intersection(.described).rawValue.nonzeroBitCount`.
+    static let described: SpamShape = [.noReverseDNS, .dynamicReverseDNS, .bareHelo, .heloMismatch, .oddMessageID, .noMessageID,
+                                       .noDate, .dateSkew, .oddRecipients, .htmlOnly, .shoutingSubject, .linkHeavy]
+
+    /// `body` of each of `descriptions`, in order, without the array (the classifier writes them
+    /// straight into its sentence's pieces).
+    @inline(__always)
+    func forEachDescription(_ body: (String) -> Void) {
+        if contains(.noReverseDNS) { body("sent from a host without reverse DNS") }
+        if contains(.dynamicReverseDNS) { body("sent from a dynamic or residential address") }
+        if contains(.bareHelo) { body("the sending host greeted with a bare IP or single name") }
+        if contains(.heloMismatch) { body("the sending host's greeting did not match its reverse DNS") }
+        if contains(.oddMessageID) { body("its Message-ID has an odd domain") }
+        if contains(.noMessageID) { body("it has no Message-ID") }
+        if contains(.noDate) { body("it has no Date") }
+        if contains(.dateSkew) { body("its Date is far from when it was received") }
+        if contains(.oddRecipients) { body("it went to very many or no visible recipients") }
+        if contains(.htmlOnly) { body("it is HTML without a text version") }
+        if contains(.shoutingSubject) { body("its Subject is mostly capitals or symbols") }
+        if contains(.linkHeavy) { body("its body is mostly links") }
     }
 }
