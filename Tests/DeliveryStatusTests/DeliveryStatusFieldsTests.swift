@@ -85,6 +85,12 @@ import MailParsing
         #expect(field.valueBytes(in: long) == field.header(in: long).unfoldedValue)
         #expect(field.valueBytes(in: long).count == DeliveryStatusFields.Field.maxUnfoldedBytes)
         #expect(field.trimmedValue(in: long) == field.header(in: long).valueString.trimmed)
+        // Folded and longer than the limit: unfolded by `unfolded(_:)`, cut at the limit as well.
+        let folded = Array(("Diagnostic-Code: smtp;" + String(repeating: " a b\r\n\t c", count: 20_000) + "\n").utf8)[...]
+        let foldedField = Self.parsed(folded)[0][0]
+        #expect(foldedField.isFolded)
+        #expect(foldedField.valueBytes(in: folded) == foldedField.header(in: folded).unfoldedValue)
+        #expect(foldedField.trimmedValue(in: folded) == foldedField.header(in: folded).valueString.trimmed)
     }
 
     /// `checkedAddress(asciiBytes:)` gives `address(asciiBytes:)` and `isAddress` of it.
