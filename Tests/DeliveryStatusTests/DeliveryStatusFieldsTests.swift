@@ -316,6 +316,17 @@ import MailParsing
         for v in values {
             #expect(DeliveryAction(asciiWord: DeliveryAction.firstWord(Array(v.utf8)[...])) == DeliveryAction(field: v), "\(v)")
         }
+        // `init(asciiValue:)` against the table, every word in three cases, cut short and lengthened.
+        let words = ["failed", "failure", "fail", "expired", "undeliverable", "delayed", "delay", "delivered", "deliverable", "success",
+                     "succeeded", "relayed", "expanded", "other", "", "failes", "delaye", "relayes", "expande", "deliveres", "succeedes"]
+        for word in words {
+            for v in [word, word.uppercased(), word.capitalized, String(word.dropLast()), word + "s", " \(word) (x)", "(\(word);"] {
+                #expect(DeliveryAction(asciiValue: Array(v.utf8)[...]) == DeliveryAction(field: v), "\(v)")
+            }
+        }
+        for v in values {
+            #expect(DeliveryAction(asciiValue: Array(v.utf8)[...]) == DeliveryAction(field: v), "\(v)")
+        }
     }
 
     @Test func statusOnBytesMatchesStrings() {
