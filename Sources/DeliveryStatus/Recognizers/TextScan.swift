@@ -33,17 +33,35 @@ enum BounceSigns {
         if f.contains("mailer-daemon") || f.contains("postmaster") || f.contains("mail delivery") { return true }
         return daemonSubjects.hasMatch(in: context.subject)
     }
+    /// Literal alternatives of `subjects` that most report subjects hold ("Undelivered Mail ...", "Mail
+    /// delivery failed", "failure notice", "Returned mail: ...", "Delivery Status Notification").
+    static let commonSubjectWords: [StaticString] = ["undeliver", "failed", "failure", "returned mail", "notification", "error"]
+
+    /// Whether `subject` holds one of `commonSubjectWords`, ASCII letters in any case (as `subjects`,
+    /// case-less and not UTF, matches them): then `subjects` matches it, found by a few byte searches
+    /// rather than its PCRE2 scan of 33 alternatives (sisimai bsd x3: 153 of 174 subjects answered so,
+    /// `looksLikeBounce` 1.94M -> 1.65M instructions).
+    static func hasCommonSubjectWord(_ subject: String) -> Bool {
+        var subject = subject
+        return subject.withUTF8 { bytes in
+            for word in commonSubjectWords
+            where word.withUTF8Buffer({ ASCIICaseInsensitive.firstOffset(of: $0, in: bytes) != nil }) { return true }
+            return false
+        }
+    }
+
     static let daemonSubjects = PatternSet.compiled([
         "undeliver", "delivery (status notification|failure|failed|has failed)", "failure notice", "returned mail",
         "mail delivery (failed|failure)", "non[- ]?delivery", "could not be delivered", "delivery status",
     ])
 
     static func looksLikeBounce(_ context: BounceContext) -> Bool {
-        if subjects.hasMatch(in: context.subject) || senders.hasMatch(in: context.from) { return true }
+        // The cheap tests first, the two PCRE2 scans last (the answer is the same in any order).
+        if hasCommonSubjectWord(context.subject) { return true }
         let type = context.message.root.contentType
         if type.is("multipart", "report") { return true }
         if context.hasHeader("x-failed-recipients") { return true }
-        return false
+        return subjects.hasMatch(in: context.subject) || senders.hasMatch(in: context.from)
     }
 }
 
