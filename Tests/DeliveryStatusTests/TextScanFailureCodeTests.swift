@@ -22,6 +22,22 @@ import BytePatterns
         #expect(matched > 10_000)
     }
 
+    /// Longer texts (read eight bytes at a time), mostly letters, with codes and digits at every
+    /// offset from the start and the end.
+    @Test func agreesOnLongTexts() {
+        let pieces = ["mailbox ", "unknown", " user", "a", "Z", "_", ".", " ", "\n", "-", "5.1.1", "550", "550 ", "4.7.0", "421-",
+                      "3", "6", "7", "0", "1", "8", "9", "2", "4", "5", "1550 ", "x550", "5.1.1000", "ü", "\u{FF}", "2026-12-01"]
+        var generator = SplitMix64(seed: 8081)
+        var matched = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let expected = TextScan.failureCodes.hasMatch(in: text)
+            #expect(TextScan.hasFailureCode(text) == expected, "\(text.debugDescription)")
+            if expected { matched += 1 }
+        }
+        #expect(matched > 2_000)
+    }
+
     /// The edges of each alternative, one by one.
     @Test func edges() {
         for text in ["", "5", "55", "550", "550\n", "550\n\n", "550\r\n", "550 ", "550-", "550x", "x550 ", ".550 ", "1550 ",

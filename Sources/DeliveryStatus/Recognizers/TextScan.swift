@@ -136,6 +136,13 @@ enum TextScan {
         }
         var i = 0
         while i < count {
+            // Eight bytes at a time past those holding no digit 0-7 (so no 2, 4 or 5): the texts are
+            // mostly words (sisimai bsd x3, 90 texts: 0.50M -> 0.38M instructions).
+            if i + 8 <= count, let base = bytes.baseAddress {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let x = (word & 0xF8F8_F8F8_F8F8_F8F8) ^ 0x3030_3030_3030_3030   // a zero byte where 0-7 stands
+                if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            }
             let b = bytes[i]
             // Both alternatives start (after the byte before) at a 2, 4 or 5.
             guard b &- UInt8(ascii: "2") < 4, b != UInt8(ascii: "3") else { i += 1; continue }
