@@ -14,12 +14,28 @@ import MailParsing
 enum OriginalLocator {
     static func locate(_ context: BounceContext) -> ReturnedOriginal {
         if let part = context.originalPart {
-            let headersOnly = part.contentType.subtype.hasSuffix("headers")
+            let (mimeType, headersOnly) = encapsulatingType(part.contentType)
             let root = part.encapsulatedMessage
-            return ReturnedOriginal(presence: headersOnly ? .headers : .full, source: part.contentType.mimeType,
+            return ReturnedOriginal(presence: headersOnly ? .headers : .full, source: mimeType,
                                     headers: root?.headers, part: root, bytes: part.body)
         }
         return inline(context.text)
+    }
+
+    /// `contentType.mimeType` and whether its subtype ends in "headers": a literal for each of the five
+    /// types an original part has (`MIMEPart.isEncapsulating`), the concatenation only for another.
+    /// `mimeType` appended twice to a new String (bsd.mbox x3, 1,134 parts: 0.53M instructions).
+    static func encapsulatingType(_ contentType: ContentType) -> (mimeType: String, headersOnly: Bool) {
+        let type = contentType.type, subtype = contentType.subtype
+        if MIMEPart.isName(type, "message") {
+            if MIMEPart.isName(subtype, "rfc822") { return ("message/rfc822", false) }
+            if MIMEPart.isName(subtype, "global") { return ("message/global", false) }
+            if MIMEPart.isName(subtype, "rfc822-headers") { return ("message/rfc822-headers", true) }
+            if MIMEPart.isName(subtype, "global-headers") { return ("message/global-headers", true) }
+        } else if MIMEPart.isName(type, "text") && MIMEPart.isName(subtype, "rfc822-headers") {
+            return ("text/rfc822-headers", true)
+        }
+        return (contentType.mimeType, subtype.hasSuffix("headers"))
     }
 
     /// Lines that announce an inline copy of the original (lower-cased prefixes/contents).
