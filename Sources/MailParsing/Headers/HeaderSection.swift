@@ -743,6 +743,39 @@ public struct HeaderSection: Sendable {
     }
 }
 
+extension HeaderSection {
+    /// The section's field names as a 256-bit filter: bit `nameFilterBit(count:key:)` of each name
+    /// (for DeliveryStatus's `HeaderNameFilter`). Made of each field's kept length and key
+    /// (`HeaderField.nameKey`), without reading the names' bytes: read through each name's slice, it
+    /// cost ~35 instructions a field (bsd.mbox x3, 1,887 sections: 1.82M).
+    package var nameFilterBits: SIMD4<UInt64> {
+        var bits = SIMD4<UInt64>.zero
+        fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices where fields[i].nameCount > 0 {
+                let bit = Self.nameFilterBit(count: fields[i].nameCount, key: fields[i].nameKey)
+                bits[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+        }
+        return bits
+    }
+
+    /// The filter bit (0..<256) of a name of `count` bytes whose key (`HeaderField.nameKey`) is `key`,
+    /// mixed by one multiplication (Fibonacci hashing): equal names (ASCII case aside) have equal bits;
+    /// names of one length and first eight bytes collide, which costs a scan, never a wrong answer.
+    @inline(__always)
+    package static func nameFilterBit(count: Int, key: UInt64) -> Int {
+        let mixed = (key ^ UInt64(truncatingIfNeeded: count)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> 56)
+    }
+
+    /// `nameFilterBit(count:key:)` of a lower-case name's bytes; nil for the empty name (no field has
+    /// it).
+    @inline(__always)
+    package static func nameFilterBit(ofLowercase name: UnsafeBufferPointer<UInt8>) -> Int? {
+        name.isEmpty ? nil : nameFilterBit(count: name.count, key: HeaderField.nameKey(name))
+    }
+}
+
 /// Lower-case field names compiled once for `HeaderSection.fields(_:)`: the names whose first field
 /// is wanted, then those whose every field is; their bytes one after another, their keys, and a filter
 /// of their lengths and keys (most fields are passed over on it alone).
