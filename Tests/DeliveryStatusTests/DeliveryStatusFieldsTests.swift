@@ -184,6 +184,37 @@ import MailParsing
         return out
     }
 
+    /// `Addresses.marks` (eight bytes a word) agrees with byte-by-byte tests, at every alignment of
+    /// the `+`, `<` and `@` within a word and in the tail.
+    @Test func marksAgreeWithByteTests() {
+        for bytes in Self.randomAddressValues(seed: 43, count: 10_000) {
+            let text = String(decoding: bytes, as: UTF8.self).debugDescription
+            bytes.withUnsafeBufferPointer { u in
+                let marks = Addresses.marks(u)
+                #expect(marks.plus == u.contains(UInt8(ascii: "+")), "\(text)")
+                #expect(marks.lessThan == u.contains(UInt8(ascii: "<")), "\(text)")
+                #expect(marks.firstAt == (u.firstIndex(of: UInt8(ascii: "@")) ?? -1), "\(text)")
+                #expect(marks.ascii == u.allSatisfy { $0 < 0x80 }, "\(text)")
+            }
+        }
+        for length in 0..<20 {
+            for position in 0..<max(length, 1) {
+                for mark in [UInt8(ascii: "+"), UInt8(ascii: "<"), UInt8(ascii: "@"), 0xC3] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    if position < length { bytes[position] = mark }
+                    bytes.withUnsafeBufferPointer { u in
+                        let marks = Addresses.marks(u)
+                        let hit = position < length
+                        #expect(marks.plus == (hit && mark == UInt8(ascii: "+")))
+                        #expect(marks.lessThan == (hit && mark == UInt8(ascii: "<")))
+                        #expect(marks.firstAt == (hit && mark == UInt8(ascii: "@") ? position : -1))
+                        #expect(marks.ascii == !(hit && mark == 0xC3))
+                    }
+                }
+            }
+        }
+    }
+
     /// The buffer versions of `asciiParts`, `bareRange` and `checkedAddress` agree with what they
     /// replaced over many random values.
     @Test func addressReadersAgreeWithTheirReferencesOnRandomValues() {

@@ -131,8 +131,19 @@ public struct TypedValue: Sendable, Hashable {
         let plain: (address: String, isAddress: Bool)? = bytes.withUnsafeBufferPointer { u in
             let parts = asciiParts(u)
             let value = UnsafeBufferPointer(rebasing: u[parts.value])
+            let marks = Addresses.marks(value)
             // RFC 3461 §4: an `rfc822` (or untyped) value with a `+` may hold an xtext escape.
-            if parts.type.map({ isRFC822(u, $0) }) ?? true, value.contains(UInt8(ascii: "+")) { return nil }
+            if marks.plus, parts.type.map({ isRFC822(u, $0) }) ?? true { return nil }
+            if !marks.lessThan, marks.firstAt >= 0, marks.ascii {
+                // `bareRange`'s token around the first `@`, which holds no blank and no byte of 0x80 and
+                // above and keeps that `@`: `isASCIIAddress` of it needs only its last `@`.
+                let (lower, upper) = Addresses.trimmedRange(value, Addresses.tokenRange(value, around: marks.firstAt))
+                var lastAt = upper &- 1
+                while lastAt > marks.firstAt, value[lastAt] != UInt8(ascii: "@") { lastAt &-= 1 }
+                let count = upper &- lower
+                let string = String(decoding: UnsafeBufferPointer(rebasing: value[lower..<upper]), as: UTF8.self)
+                return (string, count >= 3 && count <= 320 && lastAt > lower && lastAt &+ 1 < upper)
+            }
             let (lower, upper) = Addresses.bareRange(value)
             let address = UnsafeBufferPointer(rebasing: value[lower..<upper])
             let string = String(decoding: address, as: UTF8.self)
@@ -197,12 +208,26 @@ enum Addresses {
             lower = lt + 1
             upper = gt
         } else if let at = first(0x40, from: 0) {
-            // The token around the @.
-            lower = at
-            upper = at
-            while lower > 0, !isBreak(u[lower - 1]) { lower -= 1 }
-            while upper < u.count, !isBreak(u[upper]) { upper += 1 }
+            (lower, upper) = tokenRange(u, around: at)
         }
+        return trimmedRange(u, (lower, upper))
+    }
+
+    /// The token around the `@` at `at` (`bareRange`'s reading without `<...>`): the bytes on either
+    /// side up to a break byte.
+    @inline(__always)
+    static func tokenRange(_ u: UnsafeBufferPointer<UInt8>, around at: Int) -> (Int, Int) {
+        var lower = at, upper = at
+        while lower > 0, !isBreak(u[lower - 1]) { lower -= 1 }
+        while upper < u.count, !isBreak(u[upper]) { upper += 1 }
+        return (lower, upper)
+    }
+
+    /// `bareRange`'s last step: `range` (within `u`) without blanks, quotes, brackets and a sentence's
+    /// punctuation around it, and without a leading `mailto:`.
+    @inline(__always)
+    static func trimmedRange(_ u: UnsafeBufferPointer<UInt8>, _ range: (Int, Int)) -> (Int, Int) {
+        var (lower, upper) = range
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         while lower < upper, blank(u[lower]) { lower += 1 }
         while upper > lower, blank(u[upper - 1]) { upper -= 1 }
@@ -219,6 +244,56 @@ enum Addresses {
         if upper - lower >= 7, u[lower] == 0x6D, u[lower + 1] == 0x61, u[lower + 2] == 0x69, u[lower + 3] == 0x6C,
            u[lower + 4] == 0x74, u[lower + 5] == 0x6F, u[lower + 6] == 0x3A { lower += 7 }
         return (lower, upper)
+    }
+
+    /// What `checkedAddress(asciiBytes:)` asks of a value before `bareRange`, in one pass eight bytes
+    /// a word: whether it holds a `+` or a `<`, where its first `@` is (-1 for none), and whether every
+    /// byte is ASCII. (The `+` test, memchr for `<` and `@`, and `isASCIIAddress` read the value, or the
+    /// address in it, in turn.)
+    static func marks(_ u: UnsafeBufferPointer<UInt8>) -> (plus: Bool, lessThan: Bool, firstAt: Int, ascii: Bool) {
+        var plus = false, lessThan = false, firstAt = -1
+        var any: UInt64 = 0
+        var i = 0
+        let count = u.count
+        guard let base = u.baseAddress else { return (false, false, -1, true) }
+        let raw = UnsafeRawPointer(base)
+        while i &+ 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            any |= word
+            if ByteWord.hasAnyByte(word, UInt8(ascii: "+"), UInt8(ascii: "<"), UInt8(ascii: "@"), UInt8(ascii: "@")) {
+                plus = plus || ByteWord.hasByte(word, UInt8(ascii: "+"))
+                lessThan = lessThan || ByteWord.hasByte(word, UInt8(ascii: "<"))
+                if firstAt < 0 {
+                    // Exact per byte: the lowest 0x80 marks the first `@` (little-endian load).
+                    let ats = ByteWord.zeroBytes(word ^ ByteWord.broadcast(UInt8(ascii: "@")))
+                    if ats != 0 { firstAt = i &+ ats.littleEndian.trailingZeroBitCount >> 3 }
+                }
+            }
+            i &+= 8
+        }
+        // The tail: the last eight bytes again when there are eight (the bytes read twice hold no
+        // first `@` if none was found), else byte by byte.
+        if i < count && count >= 8 {
+            let last = count &- 8
+            let word = raw.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+            any |= word
+            plus = plus || ByteWord.hasByte(word, UInt8(ascii: "+"))
+            lessThan = lessThan || ByteWord.hasByte(word, UInt8(ascii: "<"))
+            if firstAt < 0 {
+                let ats = ByteWord.zeroBytes(word ^ ByteWord.broadcast(UInt8(ascii: "@")))
+                if ats != 0 { firstAt = last &+ ats.littleEndian.trailingZeroBitCount >> 3 }
+            }
+            i = count
+        }
+        while i < count {
+            let b = base[i]
+            any |= UInt64(b)
+            if b == UInt8(ascii: "+") { plus = true }
+            else if b == UInt8(ascii: "<") { lessThan = true }
+            else if b == UInt8(ascii: "@"), firstAt < 0 { firstAt = i }
+            i &+= 1
+        }
+        return (plus, lessThan, firstAt, any & ByteWord.highs == 0)
     }
 
     private static func isBreak(_ b: UInt8) -> Bool {
