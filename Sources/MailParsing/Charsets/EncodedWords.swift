@@ -50,8 +50,9 @@ public enum EncodedWords {
             var any: UInt64 = 0
             while i + 8 <= count {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if ByteWord.hasByte(word, question) || ByteWord.hasByte(word, ASCII.carriageReturn)
-                    || ByteWord.hasByte(word, ASCII.lineFeed) {
+                // The three tests in one (three `hasByte`, each with its own branch, cost ~5 instructions a
+                // word more).
+                if ByteWord.hasAnyByte(word, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed) {
                     return isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded
                 }
                 any |= word
