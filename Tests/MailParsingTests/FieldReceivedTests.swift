@@ -293,7 +293,11 @@ let receivedRows: [ReceivedRow] = {
                                 Array("1:2:3:4:5:6:7:8".utf8), Array("1:2:3:4:5:6:7::".utf8), Array("::1:2:3:4:5:6:7".utf8),
                                 Array("1:2:3:4:5:6:7:8:9".utf8), Array("1::2:3:4:5:6:7:8".utf8), Array("1:2:3:4:5:6:1.2.3.4".utf8),
                                 Array("1:2:3:4:5:6:7:1.2.3.4".utf8), Array("::1.2.3.4".utf8), Array(String(repeating: "1:", count: 30).utf8),
-                                Array("[192.0.2.1]x".utf8), Array("[192.0.2.1]:25x".utf8), Array("[192.0.2.1]]".utf8)]
+                                Array("[192.0.2.1]x".utf8), Array("[192.0.2.1]:25x".utf8), Array("[192.0.2.1]]".utf8),
+                                // The "]" found where the address loop stops, or after a colon or a "%".
+                                Array("[1.2.3.4%5]".utf8), Array("[1.2.3.4%]]:25".utf8), Array("[IPv6:fe80::1%eth0]:25".utf8),
+                                Array("[::1]]".utf8), Array("[IPv]6:::1]".utf8), Array("[1.2.3.4".utf8), Array("[fe80::1%eth0".utf8),
+                                Array(" [1.2.3.4] ".utf8), Array("1.2.3.4]".utf8), Array("[1.2.3.4]:2a".utf8)]
         for _ in 0..<20_000 {
             texts.append(Array((0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8))
         }

@@ -46,18 +46,13 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         var start = 0, end = bytes.count
         while start < end, ASCII.isWhitespaceOrNewline(bytes[start]) { start += 1 }
         while end > start, ASCII.isWhitespaceOrNewline(bytes[end - 1]) { end -= 1 }
-        if start < end, bytes[start] == ASCII.openBracket {
-            var close = start + 1
-            while close < end, bytes[close] != ASCII.closeBracket { close += 1 }
-            guard close < end else { return nil }
-            // After "]" only a port may follow: "[192.0.2.1]:2222" (Exim), "[IPv6:...]".
-            if close + 1 < end {
-                guard bytes[close + 1] == ASCII.colon else { return nil }
-                for k in (close + 2)..<end where !ASCII.isDigit(bytes[k]) { return nil }
-            }
-            start += 1
-            end = close
-        }
+        // An address literal's "]" is found by the loop below, which stops there, or after it (a
+        // search for it first read a literal's bytes twice: IPAddress.init(bytes:) 1.13M -> 1.10M for the
+        // 3,945 addresses of the sisimai bsd mbox x3). "ipv6:" holds no "]": its test up to the
+        // trimmed end is its test up to the "]".
+        let trimmedEnd = end
+        let bracketed = start < end && bytes[start] == ASCII.openBracket
+        if bracketed { start += 1 }
         if start < end, bytes[start] | 0x20 == UInt8(ascii: "i"),
            UnsafeBufferPointer(rebasing: bytes[start..<end]).hasPrefixCaseInsensitive("ipv6:") { start += 5 }
         // A zone index ends the address ("fe80::1%eth0"); a colon before it makes it IPv6. Until a
@@ -91,10 +86,24 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
                 isQuad = false  // an IPv6 group, if a colon follows
             } else {
                 // Neither IPv4 nor the hex digits IPv6 has before its first colon (Received words like
-                // "forged" and "authenticated" end here, not at their end).
-                return nil
+                // "forged" and "authenticated" end here, not at their end), nor a literal's "]".
+                guard bracketed, b == ASCII.closeBracket else { return nil }
+                break
             }
             k += 1
+        }
+        if bracketed {
+            // The first "]" at or after where the loop stopped (none before it): the address ends
+            // there at the latest.
+            var close = k
+            while close < trimmedEnd, bytes[close] != ASCII.closeBracket { close += 1 }
+            guard close < trimmedEnd else { return nil }
+            // After "]" only a port may follow: "[192.0.2.1]:2222" (Exim), "[IPv6:...]".
+            if close + 1 < trimmedEnd {
+                guard bytes[close + 1] == ASCII.colon else { return nil }
+                for j in (close + 2)..<trimmedEnd where !ASCII.isDigit(bytes[j]) { return nil }
+            }
+            end = min(end, close)
         }
         if k == end {
             // No colon: IPv4 or nothing.
