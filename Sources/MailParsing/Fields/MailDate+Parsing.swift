@@ -135,8 +135,12 @@ struct DateScanner {
         }
         while isBlank(i) { i += 1 }
         // An optional day name: three letters and a comma (none is a month's first three).
-        if let a = lowerLetter(i), let b = lowerLetter(i + 1), let c = lowerLetter(i + 2) {
-            guard byte(i + 3, is: ASCII.comma), Self.monthIndex(firstThree: a | b << 8 | c << 16) == nil,
+        // A letter's lower case is itself with 0x20 set: tested and packed without `lowerLetter`'s
+        // optionals and case test (the day name was ~40 instructions a date: DateScanner.scanCanonical
+        // 2.33M -> 2.15M for the dates of the sisimai bsd mbox x3).
+        if i + 3 <= end, ASCII.isAlpha(v[i]), ASCII.isAlpha(v[i + 1]), ASCII.isAlpha(v[i + 2]) {
+            let name = UInt64(v[i] | 0x20) | UInt64(v[i + 1] | 0x20) << 8 | UInt64(v[i + 2] | 0x20) << 16
+            guard byte(i + 3, is: ASCII.comma), Self.monthIndex(firstThree: name) == nil,
                   let next = afterBlanks(i + 4) else { return false }
             i = next
         }
