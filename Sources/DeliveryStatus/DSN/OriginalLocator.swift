@@ -86,7 +86,8 @@ enum OriginalLocator {
         let count = text.count
         // No marker starts at `count` or after: `best` stays there when none is found.
         var best = count
-        let latest = MarkerAnchors.latestAnchorOffset
+        let tables = MarkerAnchors.tables
+        let latest = tables.latestAnchorOffset
         // Blocks of sixteen places `i ..< i + 16`: each reads bytes up to `i + 15 + 5` (the farthest
         // second byte of an anchor), so a block runs while `i + 21 <= count`; the places after the last
         // block are tried one by one.
@@ -111,18 +112,18 @@ enum OriginalLocator {
             var low = UInt64(littleEndian: marks[0]) & 0x8080_8080_8080_8080
             var high = UInt64(littleEndian: marks[1]) & 0x8080_8080_8080_8080
             while low != 0 {
-                MarkerAnchors.tryMarkers(anchoredAt: i &+ low.trailingZeroBitCount &>> 3, in: text, best: &best)
+                MarkerAnchors.tryMarkers(anchoredAt: i &+ low.trailingZeroBitCount &>> 3, in: text, best: &best, tables)
                 low &= low &- 1
             }
             while high != 0 {
-                MarkerAnchors.tryMarkers(anchoredAt: i &+ 8 &+ high.trailingZeroBitCount &>> 3, in: text, best: &best)
+                MarkerAnchors.tryMarkers(anchoredAt: i &+ 8 &+ high.trailingZeroBitCount &>> 3, in: text, best: &best, tables)
                 high &= high &- 1
             }
             i &+= 16
         }
         while i < count {
             if i > best + latest { break }
-            MarkerAnchors.tryMarkers(anchoredAt: i, in: text, best: &best)
+            MarkerAnchors.tryMarkers(anchoredAt: i, in: text, best: &best, tables)
             i += 1
         }
         return best < count ? best : nil
@@ -226,6 +227,35 @@ enum OriginalLocator {
         static let candidatesTwoBefore = candidates(atDistance: -2)
         static let candidatesEightOn = candidates(atDistance: 8)
 
+        /// The tables `tryMarkers` reads, copied once into memory never freed, read by `firstMarkerStart`
+        /// once a text and passed on: each `static let` read at each place tried was a `swift_once`
+        /// check, and each array read a bounds check (bsd.mbox x3, 7,620 places: 9,522 `swift_once`).
+        struct Tables: @unchecked Sendable {
+            // Unchecked: the buffers are written only here, before the value is shared.
+            let bytes: UnsafeBufferPointer<UInt8>
+            let entries: UnsafeBufferPointer<Entry>
+            let firsts: UnsafeBufferPointer<Int>
+            let twoBefore: UnsafeBufferPointer<UInt64>
+            let eightOn: UnsafeBufferPointer<UInt64>
+            let latestAnchorOffset: Int
+
+            init() {
+                bytes = Self.copy(MarkerAnchors.bytes)
+                entries = Self.copy(MarkerAnchors.entries)
+                firsts = Self.copy(MarkerAnchors.firsts)
+                twoBefore = Self.copy(candidatesTwoBefore)
+                eightOn = Self.copy(candidatesEightOn)
+                latestAnchorOffset = MarkerAnchors.latestAnchorOffset
+            }
+
+            private static func copy<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
+                let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+                _ = buffer.initialize(from: array)
+                return UnsafeBufferPointer(buffer)
+            }
+        }
+        static let tables = Tables()
+
         /// Whether `text[start...]` begins with the bytes of `entry` (lower case; ASCII letters of the
         /// text compared without case, other bytes as they are); false when the text ends first.
         @inline(__always)
@@ -250,7 +280,8 @@ enum OriginalLocator {
         /// Lowers `best` to the start of each marker whose anchor word starts at `place` and that
         /// starts before `best`.
         @inline(never)
-        static func tryMarkers(anchoredAt place: Int, in text: UnsafeBufferPointer<UInt8>, best: inout Int) {
+        static func tryMarkers(anchoredAt place: Int, in text: UnsafeBufferPointer<UInt8>, best: inout Int,
+                               _ tables: Tables) {
             guard place >= 0, place < text.count else { return }
             // The word is told by its first byte: m, h or b.
             let word: Int
@@ -270,22 +301,19 @@ enum OriginalLocator {
             }
             // Only the markers whose bytes two before the anchor and eight on are the text's are tried
             // (the nineteen of "messag" were each tried: bsd.mbox x3, `tryMarkers` 2.00M -> 1.19M).
+            let firsts = tables.firsts, bytes = tables.bytes, entries = tables.entries
             let firstEntry = firsts[word], entryCount = firsts[word + 1] - firstEntry
             var candidates = entryCount >= 64 ? UInt64.max : (UInt64(1) << UInt64(entryCount)) &- 1
             func folded(_ byte: UInt8) -> Int { Int(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
-            if place >= 2 { candidates &= candidatesTwoBefore[word * 256 + folded(text[place - 2])] }
-            if place + 8 < text.count { candidates &= candidatesEightOn[word * 256 + folded(text[place + 8])] }
-            bytes.withUnsafeBufferPointer { bytes in
-                entries.withUnsafeBufferPointer { entries in
-                    guard candidates != 0, hasPrefix(entries[word], bytes, in: text, at: place) else { return }
-                    while candidates != 0 {
-                        let entry = entries[firstEntry + candidates.trailingZeroBitCount]
-                        candidates &= candidates &- 1
-                        if checksBefore && beforePlace & entry.beforeAnchorMask != entry.beforeAnchor { continue }
-                        let start = place - entry.anchorOffset
-                        if start >= 0, start < best, hasPrefix(entry, bytes, in: text, at: start) { best = start }
-                    }
-                }
+            if place >= 2 { candidates &= tables.twoBefore[word * 256 + folded(text[place - 2])] }
+            if place + 8 < text.count { candidates &= tables.eightOn[word * 256 + folded(text[place + 8])] }
+            guard candidates != 0, hasPrefix(entries[word], bytes, in: text, at: place) else { return }
+            while candidates != 0 {
+                let entry = entries[firstEntry + candidates.trailingZeroBitCount]
+                candidates &= candidates &- 1
+                if checksBefore && beforePlace & entry.beforeAnchorMask != entry.beforeAnchor { continue }
+                let start = place - entry.anchorOffset
+                if start >= 0, start < best, hasPrefix(entry, bytes, in: text, at: start) { best = start }
             }
         }
     }
@@ -355,16 +383,32 @@ enum OriginalLocator {
             return ["received", "from", "to", "subject", "date", "message-id", "return-path", "mime-version", "content-type",
                     "x-mailer", "dkim-signature", "reply-to", "cc"].contains(name.utf8String.lowercased())
         }
-        switch name.count {
-        case 2: return name.equalsCaseInsensitive("to") || name.equalsCaseInsensitive("cc")
-        case 4: return name.equalsCaseInsensitive("from") || name.equalsCaseInsensitive("date")
-        case 7: return name.equalsCaseInsensitive("subject")
-        case 8: return name.equalsCaseInsensitive("received") || name.equalsCaseInsensitive("x-mailer") || name.equalsCaseInsensitive("reply-to")
-        case 10: return name.equalsCaseInsensitive("message-id")
-        case 11: return name.equalsCaseInsensitive("return-path")
-        case 12: return name.equalsCaseInsensitive("mime-version") || name.equalsCaseInsensitive("content-type")
-        case 14: return name.equalsCaseInsensitive("dkim-signature")
-        default: return false
+        // Compared here on the buffer: `ArraySlice.equalsCaseInsensitive` is not inlined across modules
+        // and walked the name through a closure (bsd.mbox x3: `isKnownName` 0.30M over 1,251 names).
+        return name.withUnsafeBufferPointer { name in
+            switch name.count {
+            case 2: return equalsLowercase(name, "to") || equalsLowercase(name, "cc")
+            case 4: return equalsLowercase(name, "from") || equalsLowercase(name, "date")
+            case 7: return equalsLowercase(name, "subject")
+            case 8: return equalsLowercase(name, "received") || equalsLowercase(name, "x-mailer") || equalsLowercase(name, "reply-to")
+            case 10: return equalsLowercase(name, "message-id")
+            case 11: return equalsLowercase(name, "return-path")
+            case 12: return equalsLowercase(name, "mime-version") || equalsLowercase(name, "content-type")
+            case 14: return equalsLowercase(name, "dkim-signature")
+            default: return false
+            }
         }
+    }
+
+    /// Whether `name` (as many bytes as `lowercase`) equals `lowercase` with its ASCII letters folded
+    /// to lower case.
+    @inline(__always)
+    private static func equalsLowercase(_ name: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        let other = lowercase.utf8Start
+        for j in 0..<name.count {
+            let byte = name[j]
+            if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != other[j] { return false }
+        }
+        return true
     }
 }
