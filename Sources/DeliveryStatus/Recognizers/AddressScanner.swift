@@ -85,6 +85,9 @@ enum AddressScanner {
                 var start = at
                 while start > searched, kind(start - 1) & localByte != 0 { start -= 1 }
                 if start < at, let end = domainEnd(at: at + 1) {
+                    // Room for eight at the first: grown from one by doubling, the array was
+                    // reallocated twice a text (bsd.mbox x3: 480 times over 228 texts, 0.14M instructions).
+                    if out.isEmpty { out.reserveCapacity(8) }
                     out.append(start..<end)
                     searched = end
                 } else {
