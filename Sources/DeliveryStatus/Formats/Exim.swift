@@ -17,10 +17,8 @@ import MailParsing
 struct EximRecognizer: Recognizer {
     var name: String { "exim" }
 
-    static let subjects = PatternSet.compiled([
-        "delivery status notification", "mail delivery failed", "mail failure", "message frozen", "warning: message ",
-        "error\\(s\\) in forwarding or filtering",
-    ])
+    /// `subjectPhrases` as a case-less pattern set, for a subject that is not ASCII.
+    static let subjects = PatternSet.compiled(subjectPhrases.map { BytePattern.escaped("\($0.text)") })
 
     /// The three MXLogic fields' bits in the header-name filter: one test for the three (nearly always
     /// absent) before each is looked up.
@@ -51,7 +49,8 @@ struct EximRecognizer: Recognizer {
         return false
     }
 
-    /// `subjects` as lower-case literals, for an ASCII subject (`BounceContext.subjectContainsLowercased`).
+    /// The subject phrases of Exim's reports, lower case: searched as they are in an ASCII subject
+    /// (`BounceContext.subjectContainsLowercased`), through `subjects` in another.
     static let subjectPhrases = [
         ClaimNeedle("delivery status notification"), ClaimNeedle("mail delivery failed"), ClaimNeedle("mail failure"),
         ClaimNeedle("message frozen"), ClaimNeedle("warning: message "), ClaimNeedle("error(s) in forwarding or filtering"),

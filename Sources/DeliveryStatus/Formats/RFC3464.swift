@@ -360,41 +360,32 @@ extension DeliveryAction {
         let word = DeliveryAction.firstWordRange(value)
         let base = value.startIndex
         guard let action = value.withUnsafeBufferPointer({ u -> DeliveryAction? in
-            guard let b = u.baseAddress, word.lowerBound >= base, word.upperBound - base <= u.count else { return nil }
-            return DeliveryAction.named(b + (word.lowerBound - base), count: word.count)
+            guard word.lowerBound >= base, word.upperBound - base <= u.count else { return nil }
+            return DeliveryAction.named(UnsafeBufferPointer(rebasing: u[(word.lowerBound - base)..<(word.upperBound - base)]))
         }) else { return nil }
         self = action
     }
 
-    /// The action the `count` ASCII bytes at `w` name, compared without case with the table's words
-    /// of that length; each word is compared only at its length, so every read is below `count`.
-    private static func named(_ w: UnsafePointer<UInt8>, count: Int) -> DeliveryAction? {
-        switch count {
-        case 4: if matches(w, "fail") { return .failed }
-        case 5: if matches(w, "delay") { return .delayed }
-        case 6: if matches(w, "failed") { return .failed }
+    /// The action the ASCII bytes `w` name, compared without case with the table's words of their
+    /// length (`ASCII.equals(_:ignoringCase:)`).
+    private static func named(_ w: UnsafeBufferPointer<UInt8>) -> DeliveryAction? {
+        func matches(_ word: StaticString) -> Bool { ASCII.equals(w, ignoringCase: word) }
+        switch w.count {
+        case 4: if matches("fail") { return .failed }
+        case 5: if matches("delay") { return .delayed }
+        case 6: if matches("failed") { return .failed }
         case 7:
-            if matches(w, "failure") || matches(w, "expired") { return .failed }
-            if matches(w, "delayed") { return .delayed }
-            if matches(w, "success") { return .delivered }
-            if matches(w, "relayed") { return .relayed }
-        case 8: if matches(w, "expanded") { return .expanded }
-        case 9: if matches(w, "delivered") || matches(w, "succeeded") { return .delivered }
-        case 11: if matches(w, "deliverable") { return .delivered }
-        case 13: if matches(w, "undeliverable") { return .failed }
+            if matches("failure") || matches("expired") { return .failed }
+            if matches("delayed") { return .delayed }
+            if matches("success") { return .delivered }
+            if matches("relayed") { return .relayed }
+        case 8: if matches("expanded") { return .expanded }
+        case 9: if matches("delivered") || matches("succeeded") { return .delivered }
+        case 11: if matches("deliverable") { return .delivered }
+        case 13: if matches("undeliverable") { return .failed }
         default: break
         }
         return nil
-    }
-
-    /// Whether the bytes at `w` equal the lower-case letters of `word` without case (each table
-    /// word is letters only: a byte with bit 0x20 set equals a letter only when it is that letter in
-    /// either case). Inlined, so the literal's bytes are constants.
-    @inline(__always)
-    private static func matches(_ w: UnsafePointer<UInt8>, _ word: StaticString) -> Bool {
-        let expected = word.utf8Start
-        for k in 0..<word.utf8CodeUnitCount where w[k] | 0x20 != expected[k] { return false }
-        return true
     }
 
     /// The first word of ASCII bytes, lower-cased, cut at space, tab, `(` and `;`.

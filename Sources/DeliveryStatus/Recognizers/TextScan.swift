@@ -94,15 +94,7 @@ enum TextScan {
     /// case: the returned original's headers.
     static func startsWithHeaderName(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let f = line.first, f == UInt8(ascii: "R") || f == UInt8(ascii: "r") else { return false }
-        /// Whether the line starts with `prefix` (lower case), ASCII letters compared without case.
-        func starts(with prefix: StaticString) -> Bool {
-            prefix.withUTF8Buffer { p in
-                guard line.count >= p.count else { return false }
-                for k in 0..<p.count where ASCII.lowercased(line[k]) != p[k] { return false }
-                return true
-            }
-        }
-        return starts(with: "received:") || starts(with: "return-path:")
+        return ASCII.hasPrefix(line, ignoringCase: "received:") || ASCII.hasPrefix(line, ignoringCase: "return-path:")
     }
 
     /// Whether a line carries a sign of failure: a status or reply code, or a failure phrase.
@@ -394,18 +386,10 @@ enum TextScan {
     /// Whether an address (ASCII bytes) starts with `mailer-daemon@` or `postmaster@`, ASCII letters
     /// in any case.
     static func isDaemonAddress(_ address: UnsafeBufferPointer<UInt8>) -> Bool {
-        /// Whether the address starts with `prefix` (lower case), ASCII letters compared without case.
-        func starts(with prefix: StaticString) -> Bool {
-            prefix.withUTF8Buffer { p in
-                guard address.count >= p.count else { return false }
-                for k in 0..<p.count where ASCII.lowercased(address[k]) != p[k] { return false }
-                return true
-            }
-        }
         guard let f = address.first else { return false }
         switch f | 0x20 {
-        case UInt8(ascii: "m"): return starts(with: "mailer-daemon@")
-        case UInt8(ascii: "p"): return starts(with: "postmaster@")
+        case UInt8(ascii: "m"): return ASCII.hasPrefix(address, ignoringCase: "mailer-daemon@")
+        case UInt8(ascii: "p"): return ASCII.hasPrefix(address, ignoringCase: "postmaster@")
         default: return false
         }
     }

@@ -78,6 +78,25 @@ public enum ASCII {
         isUppercase(byte) ? byte | 0x20 : byte
     }
 
+    /// Whether `bytes` begin with `lowercasePrefix`, ASCII letters compared without case (`lowercasePrefix`
+    /// must be lower case). Public and inlined: the byte compares of other modules' hot tests (a daemon
+    /// address, a header name, a DSN action word) need no call.
+    @inlinable @inline(__always)
+    public static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, ignoringCase lowercasePrefix: StaticString) -> Bool {
+        let count = lowercasePrefix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        let prefix = lowercasePrefix.utf8Start
+        for k in 0..<count where lowercased(bytes[k]) != prefix[k] { return false }
+        return true
+    }
+
+    /// Whether `bytes` equal `lowercase`, ASCII letters compared without case (`lowercase` must be lower
+    /// case), as `hasPrefix(_:ignoringCase:)`.
+    @inlinable @inline(__always)
+    public static func equals(_ bytes: UnsafeBufferPointer<UInt8>, ignoringCase lowercase: StaticString) -> Bool {
+        bytes.count == lowercase.utf8CodeUnitCount && hasPrefix(bytes, ignoringCase: lowercase)
+    }
+
     /// The bytes with ASCII letters lower-cased, as a String written straight into its storage (no
     /// intermediate array); invalid UTF-8 is repaired as `String(decoding:as:)` repairs it.
     @inlinable public static func lowercasedString<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {

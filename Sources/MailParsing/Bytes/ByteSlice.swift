@@ -130,10 +130,6 @@ extension UnsafeBufferPointer where Element == UInt8 {
 
     /// Whether the bytes begin with `lowercasePrefix`, ASCII letters compared without case.
     package func hasPrefixCaseInsensitive(_ lowercasePrefix: StaticString) -> Bool {
-        let count = lowercasePrefix.utf8CodeUnitCount
-        guard self.count >= count else { return false }
-        let prefix = lowercasePrefix.utf8Start
-        for k in 0..<count where ASCII.lowercased(self[k]) != prefix[k] { return false }
-        return true
+        ASCII.hasPrefix(self, ignoringCase: lowercasePrefix)
     }
 }
