@@ -179,10 +179,12 @@ public struct MailboxReader: Sendable {
     }
 
     private mutating func pull() throws(MailboxError) -> MailboxMessage? {
-        guard let file = current else { return nil }
-        switch file.mode {
+        // Only the mode is read: binding the whole file copied it (its path retained and released) for
+        // every message (bsd.mbox x3: 0.29M instructions).
+        switch current?.mode {
         case .mbox: return try pullFromMbox()
         case .singleMessage: return try pullSingleMessage()
+        case nil: return nil
         }
     }
 
