@@ -203,27 +203,31 @@ public struct HeaderSection: Sendable {
         let raw = UnsafeRawPointer(pointer)
         let returnLanes = SIMD16<UInt8>(repeating: ASCII.carriageReturn), feedLanes = SIMD16<UInt8>(repeating: ASCII.lineFeed)
         var i = max(position, 0)
-        var found = -1
-        while i + 16 <= count {
-            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            let marked = (block .== returnLanes) .| (block .== feedLanes)
-            let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-            let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-            if low != 0 { found = i + low.trailingZeroBitCount >> 3; break }
-            if high != 0 { found = i + 8 + high.trailingZeroBitCount >> 3; break }
-            i += 16
-        }
-        if found < 0 {
-            while i < count {
-                let byte = buffer[i]
-                if byte == ASCII.carriageReturn || byte == ASCII.lineFeed { found = i; break }
-                i += 1
+        // Offsets stay within `0...count`, so they are moved with `&+` (no overflow check a block), and
+        // the end found is read through `pointer` (it lies before `count`). The first CR or LF is
+        // reached by a labelled break, not tested for a sentinel after the loops. (bsd.mbox x3, with
+        // the same in `plainNameColon`: scanFields 13.81M -> 13.43M instructions.)
+        let found: Int
+        search: do {
+            while i &+ 16 <= count {
+                let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let marked = (block .== returnLanes) .| (block .== feedLanes)
+                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
+                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
+                if low != 0 { found = i &+ low.trailingZeroBitCount &>> 3; break search }
+                if high != 0 { found = i &+ 8 &+ high.trailingZeroBitCount &>> 3; break search }
+                i &+= 16
             }
-            if found < 0 { return (count, count) }
+            while i < count {
+                let byte = pointer[i]
+                if byte == ASCII.carriageReturn || byte == ASCII.lineFeed { found = i; break search }
+                i &+= 1
+            }
+            return (count, count)
         }
-        if buffer[found] == ASCII.lineFeed { return (found, found + 1) }
-        if found + 1 < count, buffer[found + 1] == ASCII.lineFeed { return (found, found + 2) }
-        return (found, found + 1)   // a lone CR ends the line (CR-only files)
+        if pointer[found] == ASCII.lineFeed { return (found, found &+ 1) }
+        if found &+ 1 < count, pointer[found &+ 1] == ASCII.lineFeed { return (found, found &+ 2) }
+        return (found, found &+ 1)   // a lone CR ends the line (CR-only files)
     }
 
     /// The colon that ends the name of a field line starting at `lineStart` when every byte before it is
@@ -239,7 +243,7 @@ public struct HeaderSection: Sendable {
         let colonLanes = SIMD16<UInt8>(repeating: ASCII.colon)
         let firstLanes = SIMD16<UInt8>(repeating: 33), spanLanes = SIMD16<UInt8>(repeating: 126 - 33)
         var i = max(lineStart, 0)
-        while i + 16 <= count, i - lineStart < 64 {
+        while i &+ 16 <= count, i &- lineStart < 64 {
             let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
             // Below 33 or above 126 (wrapping), or the colon.
             let marked = ((block &- firstLanes) .> spanLanes) .| (block .== colonLanes)
@@ -248,10 +252,10 @@ public struct HeaderSection: Sendable {
             if any(marked) {
                 let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
                 let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                let stop = low != 0 ? i + low.trailingZeroBitCount >> 3 : i + 8 + high.trailingZeroBitCount >> 3
-                return buffer[stop] == ASCII.colon ? stop : -1
+                let stop = low != 0 ? i &+ low.trailingZeroBitCount &>> 3 : i &+ 8 &+ high.trailingZeroBitCount &>> 3
+                return pointer[stop] == ASCII.colon ? stop : -1
             }
-            i += 16
+            i &+= 16
         }
         return -1
     }
@@ -308,8 +312,8 @@ public struct HeaderSection: Sendable {
             if kept >= limits.maxHeaderFields {
                 found.insert(.tooManyFields)
             } else {
-                if valueEnd - valueStart > limits.maxFieldBytes { found.insert(.fieldTooLong) }
-                kept += 1
+                if valueEnd &- valueStart > limits.maxFieldBytes { found.insert(.fieldTooLong) }
+                kept &+= 1
                 add(nameStart, nameEnd, valueStart, valueEnd, folded)
             }
         }
@@ -324,7 +328,9 @@ public struct HeaderSection: Sendable {
             // DKIM-Signature fields) has no name: its first byte is no ftext, so `plainNameColon` would
             // load a block only to answer -1 (bsd.mbox x3: scanFields 14.57M -> 14.13M instructions).
             let plainColon = ASCII.isWhitespace(buffer[lineStart]) ? -1 : plainNameColon(at: lineStart, in: buffer, pointer)
-            let (contentEnd, lineEnd) = Self.lineEnd(from: plainColon >= 0 ? plainColon + 1 : lineStart, in: buffer, pointer)
+            // Offsets lie within `0...count`: moved with `&+`, without an overflow check (bsd.mbox x3:
+            // scanFields 13.43M -> 13.26M instructions).
+            let (contentEnd, lineEnd) = Self.lineEnd(from: plainColon >= 0 ? plainColon &+ 1 : lineStart, in: buffer, pointer)
             position = lineEnd
             var endsSection = false
             if lineEnd > limits.maxHeaderBytes {
@@ -410,7 +416,7 @@ public struct HeaderSection: Sendable {
             if lineNameEnd == lineStart { found.insert(.emptyFieldName) }
             nameStart = lineStart
             nameEnd = lineNameEnd
-            valueStart = colon + 1
+            valueStart = colon &+ 1
             valueEnd = contentEnd
             folded = false
         }
