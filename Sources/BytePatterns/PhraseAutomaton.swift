@@ -298,9 +298,10 @@ final class PhraseAutomaton: @unchecked Sendable {
     /// its held stops cost more than the overlap gains.
     static let twoWalksMinimum = 64
 
-    /// How many of the second walk's stops are held while the first walk is still going: when they
-    /// are all taken, the second walk waits, and the first goes on alone.
-    private static let heldStopsCapacity = 32
+    /// How many stops of each walk `advanceTwo` collects before it returns: the first walk's are
+    /// reported when it returns, the second walk's held while the first is still going. When the
+    /// second's are all taken, the second walk waits, and the first goes on alone.
+    private static let stopsCapacity = 32
 
     /// Runs the automaton over `bytes` and calls `report` at each position where literals end, in
     /// order of position, until it returns a value.
@@ -313,7 +314,7 @@ final class PhraseAutomaton: @unchecked Sendable {
     /// path of the trie that ends the text read (at most `maxDepth` bytes), so after those bytes the
     /// second walk is in the state a single walk would be, and its stops up to the middle, which the
     /// first walk makes, are dropped. Its stops past the middle are held (up to
-    /// `heldStopsCapacity`) and reported once the first walk is done, so that `report` sees the
+    /// `stopsCapacity`) and reported once the first walk is done, so that `report` sees the
     /// positions in the order a single walk gives. (bsd20 full, three interleaved `perf record` runs
     /// each: the automaton's and its group's functions 9.1-10.3% of the samples before, 7.7-8.3% after;
     /// user time, eight interleaved runs, 0.50-0.65 s before, 0.48-0.55 s after. More instructions, not
@@ -329,19 +330,20 @@ final class PhraseAutomaton: @unchecked Sendable {
             let middle = count / 2
             var first = (position: 0, state: 0)
             second = (position: middle + 1 - maxDepth, state: 0)
-            let found: Result?? = withUnsafeTemporaryAllocation(of: (position: Int, state: Int).self, capacity: heldStopsCapacity) { held in
+            // The first walk's stops of one `advanceTwo`, then the second's held ones, each packed (`Stop`).
+            let found: Result?? = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * stopsCapacity) { stops in
+                guard let firstStops = stops.baseAddress else { return .none }
+                let held = firstStops + stopsCapacity
                 var heldCount = 0
                 var secondGoing = true
                 while first.position < middle {
-                    if secondGoing && heldCount < held.count {
-                        let stopped = advanceTwo(bytes, first: &first, firstEnd: middle, second: &second, secondEnd: count,
-                                                 columnOf: columnOf)
-                        if stopped.second && second.position > middle {
-                            held[heldCount] = second
-                            heldCount += 1
+                    if secondGoing && heldCount < stopsCapacity {
+                        let firstCount = advanceTwo(bytes, first: &first, firstEnd: middle, second: &second, secondEnd: count,
+                                                    columnOf: columnOf, firstStops: firstStops, secondStops: held, secondCount: &heldCount)
+                        for k in 0..<firstCount {
+                            if let result = report(Stop.position(firstStops[k]), Stop.state(firstStops[k])) { return .some(result) }
                         }
-                        if stopped.first, let result = report(first.position, first.state) { return .some(result) }
-                        if !stopped.first && !stopped.second && second.position >= count { secondGoing = false }
+                        if second.position >= count { secondGoing = false }
                     } else {
                         let (position, state) = advance(bytes, from: first.position, to: middle, state: first.state,
                                                         columnOf: columnOf)
@@ -350,8 +352,9 @@ final class PhraseAutomaton: @unchecked Sendable {
                         if let result = report(position, state) { return .some(result) }
                     }
                 }
-                for k in 0..<heldCount {
-                    if let result = report(held[k].position, held[k].state) { return .some(result) }
+                // The second walk's stops up to the middle are the first walk's too.
+                for k in 0..<heldCount where Stop.position(held[k]) > middle {
+                    if let result = report(Stop.position(held[k]), Stop.state(held[k])) { return .some(result) }
                 }
                 return .none
             }
@@ -400,37 +403,64 @@ final class PhraseAutomaton: @unchecked Sendable {
         return (i, -1)
     }
 
-    /// Two walks of `advance` at once, a byte of each a round, until either comes to a state where
-    /// literals end (then `first` or `second`, or both, is that position and state, and is named in
-    /// the result) or reaches its end (the result names neither).
+    /// A stop of a walk (a position just past a byte that led to a state where literals end, and
+    /// that state) packed into one word: the state (below `maxStates`) in the high 16 bits, the
+    /// position (a text shorter than 2^48 bytes) in the rest. With the
+    /// position shifted, the compiler kept each walk's shifted position as a variable of the loop
+    /// (two more instructions a round in `advanceTwo`: 5.91M -> 6.36M).
+    private enum Stop {
+        @inline(__always) static func make(_ position: Int, _ state: Int) -> Int { state &<< 48 | position }
+        @inline(__always) static func position(_ stop: Int) -> Int { stop & (1 &<< 48 &- 1) }
+        @inline(__always) static func state(_ stop: Int) -> Int { stop &>> 48 }
+    }
+
+    /// Two walks of `advance` at once, a byte of each a round, over `first` up to `firstEnd` and
+    /// `second` up to `secondEnd`, until either reaches its end or has `stopsCapacity` stops: the
+    /// first walk's stops go to `firstStops` (their count returned), the second's to `secondStops`
+    /// after the `secondCount` there (fewer than `stopsCapacity`). Returning at each stop, as it did,
+    /// cost a call and the walks' hand-over a stop (~80 instructions, ~25,000 stops on bsd.mbox x3).
     @inline(never)
     private static func advanceTwo(_ bytes: UnsafeBufferPointer<UInt8>,
                                    first: inout (position: Int, state: Int), firstEnd: Int,
                                    second: inout (position: Int, state: Int), secondEnd: Int,
-                                   columnOf: UnsafePointer<UnsafePointer<UInt16>>) -> (first: Bool, second: Bool) {
+                                   columnOf: UnsafePointer<UnsafePointer<UInt16>>,
+                                   firstStops: UnsafeMutablePointer<Int>,
+                                   secondStops: UnsafeMutablePointer<Int>, secondCount: inout Int) -> Int {
         var i = first.position
         var a = first.state, b = second.state
+        var firstCount = 0, heldCount = secondCount
         // The second walk's byte is `delta` bytes on from the first's: one index, one bound.
         let delta = second.position &- first.position
         let limit = i &+ max(0, min(min(firstEnd, bytes.count) &- i, min(secondEnd, bytes.count) &- second.position))
-        var stopped = (first: false, second: false)
+        // A loop of its own up to each stop, the stops taken outside it: with them inside, the
+        // compiler kept each walk's position as a variable of the loop (one or two more
+        // instructions a round). `a` and `b` keep `hasOutputs` until the stop is taken (without
+        // it, a state is its own next index), tested as the sign of their OR's low 16 bits (as
+        // `(a | b) & 0x8000` the compiler made it a comparison, one instruction more a round).
+        let flag = Int(hasOutputs)
         while i < limit {
-            let ta = columnOf[Int(bytes[i])][a]
-            let tb = columnOf[Int(bytes[i &+ delta])][b]
-            i &+= 1
-            if (ta | tb) & hasOutputs != 0 {
-                a = Int(ta & ~hasOutputs)
-                b = Int(tb & ~hasOutputs)
-                stopped = (ta & hasOutputs != 0, tb & hasOutputs != 0)
-                break
+            while i < limit {
+                a = Int(columnOf[Int(bytes[i])][a])
+                b = Int(columnOf[Int(bytes[i &+ delta])][b])
+                i &+= 1
+                if Int16(truncatingIfNeeded: a | b) < 0 { break }
             }
-            // Without `hasOutputs`, a state is its own next index.
-            a = Int(ta)
-            b = Int(tb)
+            guard (a | b) & flag != 0 else { break }
+            if a & flag != 0 {
+                a &= ~flag
+                firstStops[firstCount] = Stop.make(i, a)
+                firstCount &+= 1
+            }
+            if b & flag != 0 {
+                b &= ~flag
+                secondStops[heldCount] = Stop.make(i &+ delta, b)
+                heldCount &+= 1
+            }
+            if firstCount == stopsCapacity || heldCount == stopsCapacity { break }
         }
-        let j = i &+ delta
         first = (i, a)
-        second = (j, b)
-        return stopped
+        second = (i &+ delta, b)
+        secondCount = heldCount
+        return firstCount
     }
 }
