@@ -95,14 +95,17 @@ struct EZwebRecognizer: Recognizer {
         return Finding(recipients: recipients)
     }
 
-    /// `<address>`, `<address>: text` or `Recipient: <address>`.
+    /// `<address>`, `<address>: text` or `Recipient: <address>`, in an ASCII line (`recognize` skips
+    /// the others), whose bytes are its Characters but for CR LF.
     static func recipient(in line: Substring) -> (address: String, rest: String)? {
-        var t = line.trimmed[...]
+        // The brackets found among the bytes, in the line's own storage: found by Characters, in a
+        // trimmed copy, the call cost ~8,000 instructions (bsd.mbox x3, 90 calls, 0.73M).
+        var t = line.trimmedSlice
         if t.hasPrefix("Recipient: ") { t = t.dropFirst(11) } else if !line.hasPrefix("<") { return nil }
-        guard t.hasPrefix("<"), let close = t.firstIndex(of: ">") else { return nil }
-        let inside = t[t.index(after: t.startIndex)..<close]
+        guard t.hasPrefix("<"), let close = t.utf8.firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let inside = t[t.utf8.index(after: t.startIndex)..<close]
         guard !inside.contains(" "), let a = TextReport.firstAddress(inside) else { return nil }
-        var rest = t[t.index(after: close)...]
+        var rest = t[t.utf8.index(after: close)...]
         if rest.hasPrefix(":") { rest = rest.dropFirst() }
         return (a, rest.trimmed)
     }

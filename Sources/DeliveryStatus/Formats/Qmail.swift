@@ -66,8 +66,13 @@ struct QmailRecognizer: Recognizer {
         for (index, raw) in lines.enumerated() {
             if ends.mayStart(raw), QmailRecognizer.ends.contains(where: { raw.hasPrefix($0) }) { break }
             if index <= startLine || raw.isEmpty { continue }
-            let line = String(raw)
-            if line.hasPrefix("<"), let close = line.firstRange(of: ">:"), line[..<close.lowerBound].contains("@") {
+            // The line read as the text's slice: only what a record keeps is copied (a String of each
+            // line: bsd.mbox x3, 867 copies).
+            let line = raw
+            // The first byte read for the prefixes ("<", "R"): a Substring's `hasPrefix` cost ~340
+            // instructions a call (1,251 calls).
+            let lead = line.utf8.first
+            if lead == UInt8(ascii: "<"), let close = line.firstRange(of: ">:"), line[..<close.lowerBound].contains("@") {
                 let address = Addresses.bare(String(line[line.index(after: line.startIndex)..<close.lowerBound]))
                 records.append(RecipientFinding(recipient: address))
                 remoteSaid.append("")
@@ -75,34 +80,41 @@ struct QmailRecognizer: Recognizer {
                 let rest = line[close.upperBound...].trimmed
                 if !rest.isEmpty { records[records.count - 1].diagnostic = rest + " " }
             } else if !records.isEmpty {
-                records[records.count - 1].diagnostic += line + " "
-                if line.hasPrefix("Remote host said:") { remoteSaid[remoteSaid.count - 1] = line }
+                records[records.count - 1].diagnostic.append(contentsOf: line)
+                records[records.count - 1].diagnostic.append(" ")
+                if lead == UInt8(ascii: "R"), line.hasPrefix("Remote host said:") { remoteSaid[remoteSaid.count - 1] = String(line) }
             }
         }
         guard !records.isEmpty else { return nil }
         for i in records.indices {
             let d = Diagnostic.sweep(records[i].diagnostic)
             records[i].diagnostic = d
-            for (command, phrases) in QmailRecognizer.commands where phrases.contains(where: { d.contains($0) }) {
-                records[i].command = command
-                break
-            }
+            // The tables' phrases asked only where the text may hold their bytes (`ScreenedText`: each
+            // searched, bsd.mbox x3: ~5,800 searches, 1.34M; screened, 0.83M).
+            let screened = ScreenedText(d)
+            if let command = screened.firstMeaning(in: QmailRecognizer.screenedCommands) { records[i].command = command }
             if records[i].command == nil, d.contains("no SMTP connection got far enough") { records[i].command = SMTPCommandFinder.find(in: d) }
             if records[i].command == .ehlo || records[i].command == .helo {
                 records[i].reason = .blocked
             } else if let a = d.firstRange(of: " does not like recipient."), d[a.upperBound...].contains("this message has been in the queue too long.") {
                 records[i].reason = .onHold
-            } else {
-                search: for text in [remoteSaid[i], d] where !text.isEmpty {
-                    for (reason, phrases) in QmailRecognizer.ownMessages where phrases.contains(where: { text.contains($0) }) {
-                        records[i].reason = reason
-                        break search
-                    }
-                    if text.contains("this message has been in the queue too long.") { records[i].reason = .expired; break }
-                }
+            } else if let reason = QmailRecognizer.reason(in: ScreenedText(remoteSaid[i])) ?? QmailRecognizer.reason(in: screened) {
+                // What the remote host said first, then the whole account.
+                records[i].reason = reason
             }
             if records[i].command == nil { records[i].command = SMTPCommandFinder.find(in: d) }
         }
         return Finding(recipients: records)
+    }
+
+    /// `commands` and `ownMessages` with their phrases' bytes (`ScreenedPhrase`).
+    private static let screenedCommands = ScreenedPhrase.table(commands)
+    private static let screenedOwnMessages = ScreenedPhrase.table(ownMessages)
+
+    /// The reason `text` states: the first row of `ownMessages` it holds, else `expired` for a message
+    /// too long in the queue; nil for an empty text.
+    private static func reason(in text: ScreenedText) -> Reason? {
+        if let reason = text.firstMeaning(in: screenedOwnMessages) { return reason }
+        return text.text.contains("this message has been in the queue too long.") ? .expired : nil
     }
 }

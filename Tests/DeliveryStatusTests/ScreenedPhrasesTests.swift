@@ -1,0 +1,39 @@
+import Testing
+@testable import DeliveryStatus
+import TestSupport
+
+/// `ScreenedText` must answer as `String.contains` and the table loops it replaced in Exim and qmail.
+@Suite struct ScreenedPhrasesTests {
+    static let texts: [String] = [
+        "", "a", "550 5.1.1 Unrouteable address", "Sorry, no mailbox here by that name. (#5.1.1)", "Unable to",
+        "LMTP error after RCPT", "Too many \"Received\" headers", "mailbox is full: retry timeout exceeded",
+        "Ärger: Mailbox voll", "配信できませんでした user not found", "\u{0C}\u{0A}\u{2C}", "Delay reason: x",
+    ]
+
+    @Test func containsIsStringContains() {
+        let phrases = Self.texts + ["user not found", "mailbox is full", "Unable to", "\"", ",", "\u{0C}", "L", "ä", "配信", "retry timeout exceeded"]
+        for text in Self.texts {
+            let screened = ScreenedText(text)
+            for phrase in phrases {
+                #expect(screened.contains(ScreenedPhrase(phrase)) == text.contains(phrase), "\(text.debugDescription) / \(phrase.debugDescription)")
+            }
+        }
+    }
+
+    /// Random texts over an alphabet where bytes 64 apart (which share a bit) meet: the screen may only
+    /// ever let a search through, never answer yes or hide a match.
+    @Test func randomTextsAgreeWithTheTableLoop() {
+        var generator = SplitMix64(seed: 24)
+        let alphabet = Array("aAbB!\u{01}Ll,.n0p :\"".utf8)
+        let table: [(Int, [String])] = (0..<6).map { row in
+            (row, (0..<3).map { _ in String(decoding: generator.bytes(alphabet, count: 1 + generator.below(3)), as: UTF8.self) })
+        }
+        let screenedTable = ScreenedPhrase.table(table)
+        for _ in 0..<400 {
+            let text = String(decoding: generator.bytes(alphabet, count: generator.below(24)), as: UTF8.self)
+            var expected: Int?
+            for (row, phrases) in table where phrases.contains(where: { text.contains($0) }) { expected = row; break }
+            #expect(ScreenedText(text).firstMeaning(in: screenedTable) == expected, "\(text.debugDescription)")
+        }
+    }
+}
