@@ -63,7 +63,7 @@ struct RFC3464Recognizer: Recognizer {
         for i in finding.recipients.indices {
             let givenDiagnostic = finding.recipients[i].diagnostic
             // The text's block for the address is looked up only when the DSN gave no diagnostic.
-            if givenDiagnostic.trimmedSlice.isEmpty,
+            if isBlank(givenDiagnostic),
                let block = TextScan.block(for: finding.recipients[i].recipient, in: context) {
                 finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: finding.recipients[i].recipient)
             }
@@ -86,18 +86,26 @@ struct RFC3464Recognizer: Recognizer {
         }
     }
 
+    /// `text.trimmedSlice.isEmpty`: every UTF-8 byte a space, tab, CR or LF, read up to the first
+    /// other byte, most often the first (`trimmedSlice` made a Substring and measured both ends:
+    /// bsd.mbox x3, 1,068 diagnostics, 0.30M instructions).
+    static func isBlank(_ text: String) -> Bool {
+        text.utf8.allSatisfy(ASCII.isWhitespaceOrNewline)
+    }
+
     /// Whether ASCII `needle` occurs byte for byte in `haystack` (`ByteSubstring`): then `containsIgnoringCase`
     /// is true too, since lower-casing maps each ASCII character to the same byte wherever it stands.
     /// False for a non-ASCII or empty needle (asked of `containsIgnoringCase` then). Most single
     /// recipients' swept diagnostics stand in the swept lead text as they are.
+    /// Read through the UTF-8 views, not `withUTF8` of copies, each retained and released (bsd.mbox
+    /// x3, 957 calls: 0.51M -> 0.43M instructions).
     static func leadHoldsExactly(_ haystack: String, _ needle: String) -> Bool {
-        var haystack = haystack, needle = needle
-        return haystack.withUTF8 { h in
-            needle.withUTF8 { n in
+        haystack.utf8.withContiguousStorageIfAvailable { h in
+            needle.utf8.withContiguousStorageIfAvailable { n in
                 guard !n.isEmpty, n.count <= h.count, ASCII.isASCII(n) else { return false }
                 return ByteSubstring.firstOffset(of: n, in: h) != nil
-            }
-        }
+            } ?? false
+        } ?? false
     }
 
     /// Reads the fields of a delivery-status body (RFC 3464 §2.2 and §2.3) as a stream: a blank
@@ -122,8 +130,13 @@ struct RFC3464Recognizer: Recognizer {
         var fields: [DeliveryStatusFields.Field] = []
         // Room for a usual DSN's groups up front (growing from empty reallocated ~6 times a DSN).
         fields.reserveCapacity(16)
+        // Each group's fields are appended after the last group's and read from where they start
+        // (emptying the array for each group went through `replaceSubrange`: bsd.mbox x3, 2,241
+        // groups, 0.21M instructions).
+        var groupStart = 0
         while groups.next(into: &fields) {
-            fields.withUnsafeBufferPointer { group in
+            fields.withUnsafeBufferPointer { all in
+                let group = UnsafeBufferPointer(rebasing: all[groupStart...])
                 // The record being read is `group[segmentStart..<k]`, with whether it holds a
                 // Final-Recipient / an Original-Recipient field, and where the first of them stands.
                 var segmentStart = 0
@@ -157,7 +170,7 @@ struct RFC3464Recognizer: Recognizer {
                 endRecord(group, segmentStart..<group.count, firstRecipientField: firstRecipientField,
                           in: bytes, recipients: &recipients, perMessage: &perMessage)
             }
-            fields.removeAll(keepingCapacity: true)
+            groupStart = fields.count
         }
         return Finding(recipients: recipients, perMessage: perMessage)
     }
@@ -298,6 +311,10 @@ struct RFC3464Recognizer: Recognizer {
         let value = String(decoding: valueBytes[parts.value], as: UTF8.self)
         guard let type = parts.type else { return (nil, value) }
         let typeBytes = valueBytes[type]
+        // Most types are `smtp` (bsd.mbox x3: 945 of 1,029 typed values): its upper case as a literal, not a new String.
+        if typeBytes.count == 4, typeBytes.withUnsafeBufferPointer({ ASCII.equals($0, ignoringCase: "smtp") }) {
+            return ("SMTP", value)
+        }
         // Type bytes are ASCII letters, digits, `-`, `.` and `_`: only a-z change.
         let upper = String(unsafeUninitializedCapacity: typeBytes.count) { out in
             var k = 0

@@ -1,0 +1,37 @@
+import Testing
+import MailParsing
+import TestSupport
+@testable import DeliveryStatus
+
+/// `RFC3464Recognizer.isBlank`, which `complete(_:from:)` asks of a record's diagnostic, against what
+/// it stands for, `trimmedSlice.isEmpty`.
+@Suite struct RFC3464CompleteHelpersTests {
+    static let pieces: [String] = [
+        "", " ", "\t", "\r", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{00A0}", "\u{3000}", "a", "550 5.1.1",
+        "\u{00E9}", "e\u{0301}", " \u{0301}", "User unknown", "\u{FFFD}", "0123456789abcdef",
+    ]
+
+    static func randomText(_ generator: inout SplitMix64, maxPieces: Int) -> String {
+        var text = ""
+        for _ in 0..<Int(generator.next() % UInt64(maxPieces + 1)) {
+            text += pieces[Int(generator.next() % UInt64(pieces.count))]
+        }
+        return text
+    }
+
+    @Test func isBlankIsTrimmedSliceEmpty() {
+        var generator = SplitMix64(seed: 24)
+        var blanks = 0
+        for _ in 0..<20_000 {
+            let text = Self.randomText(&generator, maxPieces: 4)
+            let blank = RFC3464Recognizer.isBlank(text)
+            if blank { blanks += 1 }
+            #expect(blank == text.trimmedSlice.isEmpty, "\(text.debugDescription)")
+        }
+        #expect(blanks > 1_000)
+        #expect(RFC3464Recognizer.isBlank(""))
+        #expect(RFC3464Recognizer.isBlank(" \t\r\n"))
+        #expect(!RFC3464Recognizer.isBlank("\u{00A0}"))
+        #expect(!RFC3464Recognizer.isBlank(" x "))
+    }
+}
