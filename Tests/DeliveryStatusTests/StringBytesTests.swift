@@ -193,6 +193,31 @@ import TestSupport
         }
     }
 
+    /// The one-pass `find` agrees with one search per word where the words stand at every place of the
+    /// sixteen-byte steps and of the bytes after them: texts of up to 80 bytes, filler of letters (upper
+    /// case too, which the pass reads), digits and spaces around command words and their near misses.
+    @Test func commandFinderAgreesOverLongTexts() {
+        let words = ["HELO", "EHLO", "STARTTLS", "STARTTL", "AUTH PLAIN", "AUTH LOGIN", "AUTH CRAM-", "AUTH DIGEST-", "AUTH ",
+                     "AUTH DIGEST", "MAIL F", "MAIL", "RCPT", "RCPT T", "DATA", "QUIT", "QUITE", "xDATA", "DATA:"]
+        let filler = Array("aZ QX9 @.HE-".utf8)
+        var generator = SplitMix64(seed: 241)  // seeded: every run reads the same inputs
+        func next(_ bound: Int) -> Int { generator.below(bound) }
+        var named = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<next(4) {
+                for _ in 0..<next(24) { bytes.append(filler[next(filler.count)]) }
+                bytes += Array(words[next(words.count)].utf8)
+            }
+            for _ in 0..<next(20) { bytes.append(filler[next(filler.count)]) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let expected = Self.commandByWordSearches(text)
+            #expect(SMTPCommandFinder.find(in: text) == expected, "\(text.debugDescription)")
+            if expected != nil { named += 1 }
+        }
+        #expect(named > 5_000)
+    }
+
     /// `find` tries the words from the end and takes the first found, which is the old answer (the last
     /// command found) only while each command's words are adjacent in the list.
     @Test func commandFinderWordsOfOneCommandAreAdjacent() {
