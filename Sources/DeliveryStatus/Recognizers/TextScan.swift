@@ -98,8 +98,11 @@ enum TextScan {
     }
 
     /// Whether a line carries a sign of failure: a status or reply code, or a failure phrase.
+    ///
+    /// The code is read first: most blocks with a sign have one, and reading them costs no more than
+    /// the phrases' PatternSet (bsd.mbox x3: `recipients` 5.98M -> 5.52M instructions).
     static func hasFailureSign(_ text: String) -> Bool {
-        failureWords.hasMatch(in: text) || hasFailureCode(text)
+        hasFailureCode(text) || failureWords.hasMatch(in: text)
     }
 
     /// Whether `text` holds a match of `failureCodes`, found by reading its bytes once (PCRE2 tried
