@@ -750,6 +750,33 @@ import TestSupport
         }
     }
 
+    /// The Substring twins read their bytes through `withUTF8` on a copy: the same answers as a plain
+    /// byte search over the substring's UTF-8 view, for slices cut at both ends (not at zero, not to the
+    /// end of their String), small and large Strings, empty needles and needles longer than the text.
+    @Test func substringHelpersAgreeWithAByteSearch() {
+        func naive(_ needle: [UInt8], _ haystack: [UInt8]) -> Int? {
+            guard !needle.isEmpty else { return 0 }
+            guard haystack.count >= needle.count else { return nil }
+            for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle { return i }
+            return nil
+        }
+        var generator = SplitMix64(seed: 40)
+        let pieces = ["A", "b", " ", "\t", "\r\n", "é", "日本", "\u{1F600}", "x\u{301}", "MAILER", "-", "550 5.1.1", "user unknown"]
+        for _ in 0..<3000 {
+            let text = (0..<generator.below(16)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+            let sub = text.dropFirst(generator.below(3)).dropLast(generator.below(3))
+            let other = (0..<generator.below(4)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+            let bytes = Array(sub.utf8), needle = Array(other.utf8)
+            #expect(sub.hasPrefix(other) == bytes.starts(with: needle), "\(text) \(other)")
+            #expect(sub.hasSuffix(other) == bytes.reversed().starts(with: needle.reversed()), "\(text) \(other)")
+            let offset = naive(needle, bytes)
+            #expect(sub.contains(other) == (offset != nil), "\(text) \(other)")
+            let range = sub.firstRange(of: other)
+            #expect(range.map { sub.utf8.distance(from: sub.startIndex, to: $0.lowerBound) } == offset, "\(text) \(other)")
+            #expect(range.map { text.utf8.distance(from: $0.lowerBound, to: $0.upperBound) } == offset.map { _ in needle.count })
+        }
+    }
+
     @Test func unfoldingAgreesWithAByteLoop() {
         var generator = SplitMix64(seed: 6)
         let alphabet = Self.ascii("abcdefgh \t\r\n")

@@ -181,6 +181,21 @@ private func withUTF8Bytes<Text: StringProtocol, R>(_ text: Text, _ other: Strin
     return text.withUTF8 { t in other.withUTF8 { o in body(t, o) } }
 }
 
+/// `withUTF8Bytes` for a Substring: its bytes through `withUTF8` on a copy (one retain and release; a
+/// foreign string's made native first), `other`'s in place. The substring's UTF-8 view reads them
+/// through the generic `Slice.withContiguousStorageIfAvailable`, two index distances and a closure
+/// context (~190 instructions a call, `hasPrefix` ~250 in all against ~130 this way, replayed).
+@inline(__always)
+private func withUTF8Bytes<R>(_ text: Substring, _ other: String,
+                              _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+    var text = text
+    return text.withUTF8 { t in
+        if let answer = other.utf8.withContiguousStorageIfAvailable({ o in body(t, o) }) { return answer }
+        var other = other
+        return other.withUTF8 { o in body(t, o) }
+    }
+}
+
 /// `body` with the UTF-8 bytes of `text`, read in place where contiguous, else through a copy.
 @inline(__always)
 private func withUTF8Bytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -260,15 +275,14 @@ extension String {
 extension Substring {
     /// Whether the substring's UTF-8 bytes start with those of `prefix`.
     package func hasPrefix(_ prefix: String) -> Bool {
-        // Lengths first (O(1)), then the bytes in place, as the standard library's fast path does.
-        guard prefix.utf8.count <= utf8.count else { return false }
-        return withUTF8Bytes(self, prefix, utf8HasPrefix)
+        // No length test first: a Substring's UTF-8 count is an index distance (~35 instructions), and
+        // `utf8HasPrefix` compares the counts anyway (a third too long, replayed: ~150 against ~130 a call).
+        withUTF8Bytes(self, prefix, utf8HasPrefix)
     }
 
     /// Whether the substring's UTF-8 bytes end with those of `suffix`.
     package func hasSuffix(_ suffix: String) -> Bool {
-        guard suffix.utf8.count <= utf8.count else { return false }
-        return withUTF8Bytes(self, suffix, utf8HasSuffix)
+        withUTF8Bytes(self, suffix, utf8HasSuffix)
     }
 }
 
