@@ -9,6 +9,31 @@ enum HeaderValues {
         return MessageIDParser.parseBracketed(value)
     }
 
+    /// The record's four values of the message's own header, in one table walk: what `messageId`,
+    /// `date`, `firstAddressAndShape(_:"from")` and `addresses(_:"to")` read, each by a walk of its
+    /// own (sisimai bsd mbox x3, on the slotted `HeaderNameTable`: `Main.main` 401.10M -> 400.54M;
+    /// `HeaderValuesRecordTests` holds the two to the same answers).
+    static func record(_ headers: HeaderSection)
+        -> (messageId: String?, date: MailDate?, from: String?, shapedFrom: String?, to: [String]) {
+        var messageId: String? = nil
+        var date: MailDate? = nil
+        var from = FirstAddressReading()
+        var to: [String] = []
+        headers.forEachUnfoldedValue(in: recordNames) { name, value in
+            switch name {
+            case 0: messageId = MessageIDParser.parseBracketed(value)
+            case 1: date = MailDate.parse(value)
+            case 2: _ = from.read(value)
+            default:
+                let found = AddressParser.addressStrings(value)
+                if to.isEmpty { to = found } else { to += found }
+            }
+        }
+        return (messageId, date, from.address, from.shapedFirst, to)
+    }
+
+    private static let recordNames = HeaderNameTable(firstOf: ["message-id", "date"], allOf: ["from", "to"])
+
     /// The unfolded value of the first field named `lowercaseName`, read in place (`first` copies
     /// the field it returns).
     private static func firstUnfoldedValue(_ headers: HeaderSection, _ lowercaseName: String) -> ByteSlice? {
@@ -18,12 +43,6 @@ enum HeaderValues {
             return false
         }
         return found
-    }
-
-    /// The Subject, RFC 2047 words decoded.
-    static func subject(_ headers: HeaderSection) -> String? {
-        guard let field = headers.first("subject") else { return nil }
-        return EncodedWords.decode(field.unfoldedValue)
     }
 
     /// The addr-specs of every field named `name`, in order; the null path `<>` left out.

@@ -304,10 +304,7 @@ public struct Scan: Sendable {
                                 limits: ParsingLimits) -> (record: ScanRecord, message: ExaminedMessage) {
         let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
         let headers = parsed.headers
-        let messageId = HeaderValues.messageId(headers)
-        let date = HeaderValues.date(headers)
-        let (from, shapedNoticeFrom) = HeaderValues.firstAddressAndShape(headers, "from")
-        let to = HeaderValues.addresses(headers, "to")
+        let (messageId, date, from, shapedNoticeFrom, to) = HeaderValues.record(headers)
         let defects = entry.defects.names + parsed.defects
         let bounce = BounceAnalyzer().analyze(parsed)
         var originalValues: OriginalHeaderValues? = nil

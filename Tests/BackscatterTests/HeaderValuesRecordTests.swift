@@ -1,0 +1,59 @@
+@testable import Backscatter
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// `HeaderValues.record`, the record's four values read in one walk of a name table, gives what the
+/// four walks by name give (`messageId`, `date`, `firstAddressAndShape`, `addresses`): the first
+/// Message-ID and Date, the first From that holds an address (else the first From's text), every To.
+struct HeaderValuesRecordTests {
+    static let sections: [String] = [
+        // Repeated fields: only the first Message-ID and Date count; From's first value holds no
+        // address, the second does; two To fields, one with the null path.
+        "Message-ID: <first@example.org>\nMessage-ID: <second@example.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n"
+            + "Date: Tue, 2 Jan 2024 10:00:00 +0000\nFrom: Mail Delivery System\nFrom: x@example.net\n"
+            + "To: a@example.com, d@example.com\nTo: <>, <g@example.com>\nSubject: s\n\nbody\n",
+        // Folded values, names in other cases, From holding its address at once.
+        "from: \"Someone\" <someone@example.jp>\nTO: one@example.jp,\n two@example.jp\nmessage-id:\n <folded@example.jp>\n"
+            + "DATE: Wed, 3 Jan 2024\n 11:00:00 +0900\n\n",
+        // None of the four.
+        "Subject: nothing here\nReceived: from a by b; Mon, 1 Jan 2024 10:00:00 +0000\n\nbody\n",
+        // A From with an encoded word and no address, the other fields empty.
+        "From: =?UTF-8?B?w4lsw6huZQ==?=\nTo:\nMessage-ID:\nDate:\n\n",
+    ]
+
+    @Test(arguments: sections)
+    func recordReadsAsTheFourWalks(_ section: String) {
+        let headers = ParsedMessage(parsing: Array(section.utf8)[...]).headers
+        let record = HeaderValues.record(headers)
+        let (from, shaped) = HeaderValues.firstAddressAndShape(headers, "from")
+        #expect(record.messageId == HeaderValues.messageId(headers))
+        #expect(record.date == HeaderValues.date(headers))
+        #expect(record.from == from)
+        #expect(record.shapedFrom == shaped)
+        #expect(record.to == HeaderValues.addresses(headers, "to"))
+    }
+
+    /// The first section's answers, spelled out (two readers wrong alike would pass the test above).
+    @Test func firstSectionAnswers() {
+        let headers = ParsedMessage(parsing: Array(Self.sections[0].utf8)[...]).headers
+        let record = HeaderValues.record(headers)
+        #expect(record.messageId == "<first@example.org>")
+        #expect(record.date == MailDate.parse(Array("Mon, 1 Jan 2024 10:00:00 +0000".utf8)[...]))
+        #expect(record.from == "x@example.net")
+        #expect(record.to == ["a@example.com", "d@example.com", "g@example.com"])
+    }
+
+    /// The classifier fixtures' headers, as the scan reads them.
+    @Test(arguments: ["legitimate-bounce", "backscatter-bounce", "not-bounce"])
+    func fixtures(_ name: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/\(name).eml"))))
+        let headers = ParsedMessage(parsing: bytes[...]).headers
+        let record = HeaderValues.record(headers)
+        #expect(record.messageId == HeaderValues.messageId(headers))
+        #expect(record.date == HeaderValues.date(headers))
+        #expect(record.from == HeaderValues.firstAddressAndShape(headers, "from").address)
+        #expect(record.to == HeaderValues.addresses(headers, "to"))
+    }
+}
