@@ -777,6 +777,24 @@ import TestSupport
         }
     }
 
+    /// `Substring.trimmed`, made from the bytes in place, is `String(trimmedSlice)`, the String of
+    /// the substring without the spaces, tabs, CR and LF at its ends.
+    @Test func trimmedAgreesWithTheTrimmedSlice() {
+        var generator = SplitMix64(seed: 41)
+        let pieces = [" ", "\t", "\r", "\n", "\r\n", "a", "é", "日本", "\u{1F600}", "x\u{301}", "\u{00A0}", "550 5.1.1"]
+        for _ in 0..<3000 {
+            let text = (0..<generator.below(12)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+            let sub = text.dropFirst(generator.below(3)).dropLast(generator.below(3))
+            let trimmed = sub.trimmed
+            #expect(trimmed == String(sub.trimmedSlice), "\(text)")
+            let bytes = Array(sub.utf8)
+            let isEdge: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+            let start = bytes.firstIndex { !isEdge($0) } ?? bytes.count
+            let end = (bytes.lastIndex { !isEdge($0) }).map { $0 + 1 } ?? start
+            #expect(Array(trimmed.utf8) == Array(bytes[start..<max(start, end)]), "\(text)")
+        }
+    }
+
     @Test func unfoldingAgreesWithAByteLoop() {
         var generator = SplitMix64(seed: 6)
         let alphabet = Self.ascii("abcdefgh \t\r\n")

@@ -305,7 +305,15 @@ extension Substring {
     }
 
     /// Without leading and trailing spaces, tabs, CR and LF.
-    package var trimmed: String { String(trimmedSlice) }
+    package var trimmed: String {
+        // Made from the bytes in place: through `trimmedSlice`, the slice and `String(_:)` of it cost
+        // ~440 instructions a call (bsd.mbox x3: 3,090 calls).
+        var text = self
+        return text.withUTF8 { bytes in
+            let (start, end) = bytes.trimmedBounds
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+    }
 }
 
 extension String {
