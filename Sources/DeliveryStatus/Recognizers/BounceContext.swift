@@ -24,25 +24,24 @@ package final class BounceContext {
     /// `From`, RFC 2047 decoded.
     package let from: String
 
+    /// The names `init` reads, the first field of each: Subject (0) and From (1).
+    private static let subjectAndFrom = HeaderNameTable(firstOf: ["subject", "from"])
+
     package init(_ message: ParsedMessage) {
         self.message = message
         let headers = message.headers
         self.headers = headers
         // The first Subject and From are decoded from their unfolded values read in place: `first(_:)`
         // copied each field out and destroyed the copy through the generic Optional witness
-        // (bsd.mbox x3, 3,774 lookups: BounceContext.init 11.23M -> 9.58M instructions with HeaderNameFilter).
+        // (bsd.mbox x3, 3,774 lookups: BounceContext.init 11.23M -> 9.58M instructions with HeaderNameFilter),
+        // both in one walk of a name table, which stops once both are found.
         var subjectField: String? = nil
-        headers.forEachUnfoldedValue(named: "subject") { value in
-            subjectField = EncodedWords.decode(value)
-            return false
+        var from = ""
+        headers.forEachUnfoldedValue(in: Self.subjectAndFrom) { name, value in
+            if name == 0 { subjectField = EncodedWords.decode(value) } else { from = EncodedWords.decode(value) }
         }
         self.subjectField = subjectField
         self.subject = subjectField ?? ""
-        var from = ""
-        headers.forEachUnfoldedValue(named: "from") { value in
-            from = EncodedWords.decode(value)
-            return false
-        }
         self.from = from
         self.fieldNames = HeaderNameFilter(headers)
         // The subject's and the sender's bytes, then their ASCII-lower-cased copies (written only for
