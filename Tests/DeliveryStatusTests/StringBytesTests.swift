@@ -135,6 +135,37 @@ import TestSupport
         }
     }
 
+    /// `TextLines` read in any order (each line made from its offsets when read) gives the lines of a
+    /// split of the UTF-8 view at LF, bounds bit for bit; `TextLines()` has no lines, where the lines
+    /// of "" are one.
+    @Test func textLinesReadInAnyOrderAreTheSplitLines() {
+        func bits(_ i: String.Index) -> UInt64 { unsafeBitCast(i, to: UInt64.self) }
+        #expect(TextLines().isEmpty)
+        #expect(Array(TextLines("")) == [""])
+        let pieces = ["\n", "\r\n", "a", "\u{E9}", "\u{1F600}", "\n\n", "\u{301}", String(repeating: "x", count: 40)]
+        var generator = SplitMix64(seed: 41)  // seeded: every run reads the same inputs
+        func next(_ bound: Int) -> Int { generator.below(bound) }
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<next(12) { text += pieces[next(pieces.count)] }
+            let u = text.utf8
+            var expected: [Substring] = []
+            var start = u.startIndex
+            while let lf = u[start...].firstIndex(of: 0x0A) {
+                expected.append(Substring(u[start..<lf]))
+                start = u.index(after: lf)
+            }
+            expected.append(Substring(u[start...]))
+            let lines = TextLines(text)
+            #expect(lines.count == expected.count, "\(text.debugDescription)")
+            for i in lines.indices.reversed() {
+                #expect(lines[i] == expected[i], "\(text.debugDescription) \(i)")
+                #expect(bits(lines[i].startIndex) == bits(expected[i].startIndex), "\(text.debugDescription) \(i)")
+                #expect(bits(lines[i].endIndex) == bits(expected[i].endIndex), "\(text.debugDescription) \(i)")
+            }
+        }
+    }
+
     @Test func containsByteIsUTF8Contains() {
         for text in Self.texts + ["<html>", "a<b", "é<", "<", "\u{00}"] {
             for byte: UInt8 in [0x3C, 0x40, 0x00, 0xC3, 0x20] {

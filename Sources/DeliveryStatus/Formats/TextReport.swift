@@ -31,17 +31,17 @@ enum TextReport {
     /// - Parameters:
     ///   - trimmingLeading: compare markers with the line's leading blanks removed.
     static func section(_ context: BounceContext, start: [String], stop: [String],
-                        trimmingLeading: Bool = false) -> ArraySlice<Substring> {
+                        trimmingLeading: Bool = false) -> Slice<TextLines> {
         // A line that begins with a start marker (after its leading blanks or not) holds it, and so does
         // the text (no marker holds an LF): a text holding none is turned away before its lines are split.
-        if !start.isEmpty, LineSearch.firstOffset(ofAnyOf: start, in: context.text) == nil { return [] }
+        if !start.isEmpty, LineSearch.firstOffset(ofAnyOf: start, in: context.text) == nil { return TextLines()[...] }
         let lines = context.lines
         var begin = lines.startIndex
         if !start.isEmpty {
             guard let i = lines.firstIndex(where: { line in
                 let l = trimmingLeading ? line.drop(while: { $0 == " " || $0 == "\t" }) : line
                 return start.contains { l.hasPrefix($0) }
-            }) else { return [] }
+            }) else { return lines[lines.endIndex...] }
             begin = i + 1
         }
         var end = lines.endIndex
@@ -52,16 +52,16 @@ enum TextReport {
            }) {
             end = j
         }
-        return begin <= end ? lines[begin..<end] : []
+        return begin <= end ? lines[begin..<end] : lines[end..<end]
     }
 
     /// Splits `lines` into recipient blocks: `opens` says whether a line starts a new recipient (and
     /// gives its address and the diagnostic text on that line); the lines that follow, up to the next
     /// opening line, are added by `continues` (nil drops the line). At most 500 recipients.
-    static func blocks(_ lines: ArraySlice<Substring>,
+    static func blocks<Lines: Sequence>(_ lines: Lines,
                        opens: (Substring) -> (address: String, text: String)?,
                        continues: (Substring, inout RecipientFinding) -> Void = { line, r in appendLine(line, to: &r) })
-        -> [RecipientFinding] {
+        -> [RecipientFinding] where Lines.Element == Substring {
         var out: [RecipientFinding] = []
         for line in lines {
             if let (address, text) = opens(line) {

@@ -626,8 +626,8 @@ package final class BounceContext {
     private static let addressesHad = Array("----- the following addresses had".utf8)
     private static let transcriptFollows = Array("----- transcript of session follows -----".utf8)
 
-    /// `text` split into lines (LF removed).
-    package private(set) lazy var lines: [Substring] = text.lineSlices
+    /// `text` split into lines (LF removed), each made when read (`TextLines`).
+    package private(set) lazy var lines = TextLines(text)
 
     /// The address blocks of the text (computed once; `TextScan.blocks`).
     private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, text: text, excludingOwn: TextScan.ownAddressKeys(self))

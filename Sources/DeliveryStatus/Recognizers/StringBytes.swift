@@ -27,46 +27,78 @@ extension String {
         }
     }
 
-    /// The lines of the string (LF separated, LF removed, empty lines kept), as slices of its storage.
-    var lineSlices: [Substring] {
-        // Line ends found by memchr (a byte loop and `split` over the UTF-8 view walked it
-        // generically: backscatter-dev `--no-classify`, 3,543 texts, 58.9M -> 37.0M), each line sliced
-        // as its end is found (an array of the ends first, then the lines: bsd.mbox x3, 975 texts,
-        // 9.81M -> 9.15M instructions), with O(1) indices made from the byte offsets
-        // (`String.Index(scalarAlignedUTF8Offset:)`), which the subscript takes without aligning them again:
-        // `Substring(utf8[range])` of indices advanced in the UTF-8 view aligned both bounds to
-        // scalars the long way, ~140 instructions a line (bsd.mbox x3, 843 texts, 21,711 lines:
-        // `lineSlices` 7.48M -> 4.41M). The bounds are bit for bit the ones it made (StringBytesTests).
-        guard String.Index.scalarAlignedUTF8LayoutHolds else {
-            return utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
-        }
-        // Native UTF-8 first (a no-op for the texts made here): the indices are offsets of its UTF-8
-        // storage, which a bridged string's (Darwin's NSString, UTF-16) are not.
-        var text = self
+    /// The lines of the string (LF separated, LF removed, empty lines kept), as slices of its storage
+    /// (`TextLines`' lines, made all at once).
+    var lineSlices: [Substring] { Array(TextLines(self)) }
+}
+
+/// The lines of a text (LF separated, LF removed, empty lines kept), kept as the byte offsets of their
+/// ends and made Substrings of the text's storage when read: most recognisers read only the lines up
+/// to a marker, and an array of Substrings cost a String subscript, a retain and an append for every
+/// line, and a release for each when the context died (bsd.mbox x3, 819 texts, 21,711 lines:
+/// `String.lineSlices` 5.75M).
+package struct TextLines: RandomAccessCollection {
+    /// The text, native UTF-8 (made contiguous once here: a no-op for the texts made here), so that
+    /// its indices are offsets of its UTF-8 storage, which a bridged string's (Darwin's NSString,
+    /// UTF-16) are not.
+    package let text: String
+    /// The byte offset of the end of each line: of its LF, and for the last, the text's length.
+    private let ends: [Int]
+    /// `String.Index.scalarAlignedUTF8LayoutHolds`, read once (a lazy global's check on every line read).
+    private let layoutHolds: Bool
+
+    /// The lines of `text`.
+    package init(_ text: String) {
+        var text = text
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
-            guard let base = bytes.baseAddress else { return [text[...]] }
-            var lines: [Substring] = []
-            // Room for lines of 40 bytes on average (grown from one: ~5 reallocations a text).
-            lines.reserveCapacity(bytes.count / 40 + 2)
-            // The first line starts at `startIndex`, and an LF at 0 ends it there, as in the UTF-8
-            // view (whose start index says more: it is a character boundary, of either encoding).
+        // Line ends found by memchr (a byte loop and `split` over the UTF-8 view walked it
+        // generically: backscatter-dev `--no-classify`, 3,543 texts, 58.9M -> 37.0M).
+        ends = text.withUTF8 { bytes -> [Int] in
+            var ends: [Int] = []
+            // Room for lines of 32 bytes on average (grown from one: ~5 reallocations a text).
+            ends.reserveCapacity(bytes.count / 32 + 2)
+            guard let base = bytes.baseAddress else { return [0] }
             var start = 0
-            var from = text.startIndex
-            if bytes.first == 0x0A {
-                lines.append(text[from..<from])
-                start = 1
-                from = String.Index(scalarAlignedUTF8Offset: 1)
-            }
             while start < bytes.count, let hit = memchr(base + start, 0x0A, bytes.count - start) {
                 let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                lines.append(text[from..<String.Index(scalarAlignedUTF8Offset: end)])
+                ends.append(end)
                 start = end + 1
-                from = String.Index(scalarAlignedUTF8Offset: start)
             }
-            lines.append(text[from..<text.endIndex])
-            return lines
-        } ?? text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+            ends.append(bytes.count)
+            return ends
+        }
+        self.text = text
+        layoutHolds = String.Index.scalarAlignedUTF8LayoutHolds
+    }
+
+    /// No lines (not even an empty one, which the lines of "" are).
+    package init() {
+        text = ""
+        ends = []
+        layoutHolds = true
+    }
+
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { ends.count }
+
+    /// Line `i`, sliced with O(1) indices made from its byte offsets
+    /// (`String.Index(scalarAlignedUTF8Offset:)`), which the subscript takes without aligning them again:
+    /// `Substring(utf8[range])` of indices advanced in the UTF-8 view aligned both bounds to scalars
+    /// the long way, ~140 instructions a line (bsd.mbox x3, 843 texts, 21,711 lines: `lineSlices`
+    /// 7.48M -> 4.41M). The first line starts at `startIndex` (an LF at 0 ends it there too) and the
+    /// last ends at `endIndex`, as in a split of the UTF-8 view, whose start index says more (a
+    /// character boundary, of either encoding): the bounds are bit for bit the ones the split makes
+    /// (StringBytesTests).
+    package subscript(i: Int) -> Substring {
+        let endOffset = ends[i]
+        let startOffset = i == 0 ? 0 : ends[i - 1] + 1
+        guard layoutHolds else {
+            let u = text.utf8
+            return Substring(u[u.index(u.startIndex, offsetBy: startOffset)..<u.index(u.startIndex, offsetBy: endOffset)])
+        }
+        let from = i == 0 ? text.startIndex : String.Index(scalarAlignedUTF8Offset: startOffset)
+        let to = i == ends.count - 1 ? text.endIndex : endOffset == 0 ? from : String.Index(scalarAlignedUTF8Offset: endOffset)
+        return text[from..<to]
     }
 }
 
@@ -178,7 +210,8 @@ enum LineSearch {
     /// The index of the first of `lines` (LF-separated slices of `text`, as `BounceContext.lines`) that
     /// holds any of `phrases`: `firstOffset(ofAnyOf:in:)` mapped to its line. The line found is asked
     /// again (`contains`); should it not hold a phrase (lines not of `text`), the lines are asked one by one.
-    static func firstLine(containingAnyOf phrases: [String], in lines: [Substring], of text: String) -> Int? {
+    static func firstLine<Lines: RandomAccessCollection>(containingAnyOf phrases: [String], in lines: Lines, of text: String) -> Int?
+    where Lines.Element == Substring, Lines.Index == Int {
         guard let offset = firstOffset(ofAnyOf: phrases, in: text) else { return nil }
         return line(holding: offset, phrases, in: lines, of: text)
     }
@@ -192,7 +225,8 @@ enum LineSearch {
 
     /// The line holding byte `offset` of `text`, checked to hold one of `phrases`, else the first line
     /// that does, asked line by line.
-    private static func line(holding offset: Int, _ phrases: [String], in lines: [Substring], of text: String) -> Int? {
+    private static func line<Lines: RandomAccessCollection>(holding offset: Int, _ phrases: [String], in lines: Lines, of text: String) -> Int?
+    where Lines.Element == Substring, Lines.Index == Int {
         let u = text.utf8
         // The last line starting at or before `offset` (line starts ascend).
         var low = 0, high = lines.count

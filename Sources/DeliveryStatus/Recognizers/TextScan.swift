@@ -207,7 +207,7 @@ enum TextScan {
     /// with the bounce's own addresses as the two keys of `ownAddressKeys` (a Set of two made and
     /// asked once an address: bsd.mbox x3, 228 texts, 0.67M instructions of `ownAddresses` and
     /// `Set.contains`).
-    static func blocks(in lines: [Substring], text: String, excludingOwn own: (String, String)) -> [Block] {
+    static func blocks<Lines: RandomAccessCollection>(in lines: Lines, text: String, excludingOwn own: (String, String)) -> [Block] where Lines.Element == Substring, Lines.Index == Int {
         blocks(in: lines, text: text, linesAreTextLines: true, isOwn: { $0 == own.0 || $0 == own.1 })
     }
 
@@ -217,8 +217,8 @@ enum TextScan {
     /// each line's count (a retain and release a line: bsd.mbox x3, 4,896 lines); should they not
     /// come out as many as the lines, they are added up as before. Otherwise they are added up and
     /// the text's bytes used when the lengths agree.
-    private static func blocks(in lines: [Substring], text: String, linesAreTextLines: Bool,
-                               isOwn: (String) -> Bool) -> [Block] {
+    private static func blocks<Lines: RandomAccessCollection>(in lines: Lines, text: String, linesAreTextLines: Bool,
+                                                          isOwn: (String) -> Bool) -> [Block] where Lines.Element == Substring, Lines.Index == Int {
         // The lines as one buffer, each followed by an LF, each line's start offset noted, so that
         // the marker and the addresses are found by one scan each rather than one per line (neither
         // matches across a line end).
@@ -265,7 +265,7 @@ enum TextScan {
 
     /// Appends the start of each line of `lines` joined with LF, and after them their end (each line's
     /// length and an LF added up), which it returns.
-    private static func appendStartsAddingUp(_ lines: [Substring], to starts: inout [Int]) -> Int {
+    private static func appendStartsAddingUp<Lines: RandomAccessCollection>(_ lines: Lines, to starts: inout [Int]) -> Int where Lines.Element == Substring, Lines.Index == Int {
         var offset = 0
         for line in lines {
             starts.append(offset)
@@ -277,8 +277,8 @@ enum TextScan {
 
     /// `blocks` over the lines' bytes: line `i` is `bytes[starts[i] ..< starts[i + 1] - 1]`, an LF
     /// after each (`starts` has one entry more than `lines`, the last `bytes.count`).
-    private static func blocks(in lines: [Substring], bytes: UnsafeBufferPointer<UInt8>, starts: [Int],
-                               isOwn: (String) -> Bool) -> [Block] {
+    private static func blocks<Lines: RandomAccessCollection>(in lines: Lines, bytes: UnsafeBufferPointer<UInt8>, starts: [Int],
+                                                          isOwn: (String) -> Bool) -> [Block] where Lines.Element == Substring, Lines.Index == Int {
         guard starts.count == lines.count + 1, starts.last == bytes.count else { return [] }
         func lineIndex(at offset: Int) -> Int {
             // The last line starting at or before `offset` (binary search over `starts`).
@@ -444,7 +444,7 @@ enum TextScan {
     /// diagnostic; first block with such a sign per address.
     /// - Parameter lines: `context.lines`; the blocks are the context's `addressBlocks`, made once for
     ///   this scan and `block(for:in:)` (each made them for itself).
-    static func recipients(in lines: [Substring], excluding context: BounceContext) -> [RecipientFinding] {
+    static func recipients<Lines: RandomAccessCollection>(in lines: Lines, excluding context: BounceContext) -> [RecipientFinding] where Lines.Element == Substring, Lines.Index == Int {
         var out: [RecipientFinding] = []
         // The keys of the recipients found, searched in order: one or two a scan, at most 200, where a
         // `Set` hashed each key and allocated its table (bsd.mbox x3: 0.32M instructions).
@@ -471,7 +471,7 @@ enum TextScan {
     }
 
     /// The non-blank lines just above line `index` (skipping blank lines right above it), at most 4.
-    static func paragraph(above index: Int, in lines: [Substring]) -> String {
+    static func paragraph<Lines: RandomAccessCollection>(above index: Int, in lines: Lines) -> String where Lines.Element == Substring, Lines.Index == Int {
         var j = index - 1
         while j >= 0, lines[j].trimmedSlice.isEmpty { j -= 1 }
         var out: [Substring] = []
