@@ -68,8 +68,8 @@ import TestSupport
         #expect(found.exim > 100 && found.qmail > 20 && found.gmail > 20)
     }
 
-    /// `LineSearch.firstLine` against asking each line for each phrase, over the corpus, its variants
-    /// and texts cut at every byte of a phrase.
+    /// `LineSearch.firstLine` (of an array of lines and of `TextLines`) against asking each line for
+    /// each phrase, over the corpus, its variants and texts cut at every byte of a phrase.
     @Test func firstLineAgreesWithTheLineByLineSearch() throws {
         func reference(_ phrases: [String], _ lines: [Substring]) -> Int? {
             lines.firstIndex { line in phrases.contains(where: { line.contains($0) }) }
@@ -92,6 +92,7 @@ import TestSupport
             for phrases in sets {
                 let expected = reference(phrases, lines)
                 #expect(LineSearch.firstLine(containingAnyOf: phrases, in: lines, of: text) == expected, "\(phrases) in \(text.prefix(80))")
+                #expect(LineSearch.firstLine(containingAnyOf: phrases, in: TextLines(text), of: text) == expected, "\(phrases) in \(text.prefix(80))")
                 if expected != nil { hits += 1 }
             }
         }

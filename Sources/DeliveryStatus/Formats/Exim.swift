@@ -122,7 +122,7 @@ struct EximRecognizer: Recognizer {
         // (Each line made a String and asked for the three end and seven start phrases before the start:
         // sisimai bsd mbox x3, EximRecognizer.recognize 13.73M -> 12.43M.)
         let lines = context.lines
-        let startLine = LineSearch.firstLine(containingAnyOf: EximRecognizer.startPhrases, in: lines, of: context.text) ?? lines.count
+        let startLine = LineSearch.firstLine(containingAnyOf: EximRecognizer.startPhrases, in: context) ?? lines.count
         let ends = FirstBytes(EximRecognizer.endPhrases)
         // No line holds a phrase the text does not hold (the lines are the text's, cut at LF, and no
         // phrase holds an LF): the text is asked once for each, and the lines only for those it holds

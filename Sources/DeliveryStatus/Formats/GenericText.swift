@@ -17,7 +17,7 @@ struct GenericTextRecognizer: Recognizer {
         // The phrase is searched for once in the text's bytes, not twice a line (sisimai bsd x3, 660
         // lines: 1,320 `Substring.contains`, 0.46M instructions).
         if recipients.count == 1, EnhancedStatusCode.find(in: recipients[0].diagnostic) == nil,
-           let i = LineSearch.firstLine(containingAnyOf: Self.remoteServerReturned, in: context.lines, of: context.text) {
+           let i = LineSearch.firstLine(containingAnyOf: Self.remoteServerReturned, in: context) {
             recipients[0].diagnostic += "\n" + context.lines[i]
         }
         return recipients.isEmpty ? nil : Finding(recipients: recipients)
