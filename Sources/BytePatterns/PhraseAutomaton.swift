@@ -300,8 +300,11 @@ final class PhraseAutomaton: @unchecked Sendable {
 
     /// How many stops of each walk `advanceTwo` collects before it returns: the first walk's are
     /// reported when it returns, the second walk's held while the first is still going. When the
-    /// second's are all taken, the second walk waits, and the first goes on alone.
-    private static let stopsCapacity = 32
+    /// second's are all taken, the second walk waits, and the first goes on alone. More than
+    /// `maxDepth`: the second walk's stops up to the middle (dropped when reported, as the first
+    /// walk's) lie in its first `maxDepth` bytes, so it never waits before it has passed the middle,
+    /// and the single walk that finishes it after the two reports no stop of the first walk again.
+    static let stopsCapacity = 32
 
     /// Runs the automaton over `bytes` and calls `report` at each position where literals end, in
     /// order of position, until it returns a value.

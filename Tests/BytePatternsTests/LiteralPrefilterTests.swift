@@ -278,6 +278,13 @@ import TestSupport
         #expect(longTexts > 1_000)
     }
 
+    /// The second walk never waits before it has passed the middle (its stops up to there, at most
+    /// `maxDepth`, never fill the room for held stops): the walk that finishes it alone would report
+    /// the first walk's stops again.
+    @Test func heldStopsOutnumberTheOverlap() {
+        #expect(PhraseAutomaton.stopsCapacity > PhraseAutomaton.maxDepth)
+    }
+
     /// An automaton too large for its table is not built (the group then scans with the prefilter),
     /// and neither is one for options a prefilter is not built for.
     @Test func automatonOnlyWithinItsLimits() {

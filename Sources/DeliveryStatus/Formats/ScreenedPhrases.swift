@@ -10,9 +10,14 @@ struct ScreenedPhrase: Sendable {
 
     /// `text`, with its bytes.
     init(_ text: String) {
-        var copy = text
         self.text = text
-        self.bytes = copy.withUTF8 { ByteSet64($0) }
+        self.bytes = Self.byteSet(of: text)
+    }
+
+    /// The set of `text`'s UTF-8 bytes.
+    static func byteSet(of text: String) -> ByteSet64 {
+        var copy = text
+        return copy.withUTF8 { ByteSet64($0) }
     }
 
     /// A table of phrases by meaning, each phrase with its bytes.
@@ -33,9 +38,8 @@ struct ScreenedText {
 
     /// `text`, with its bytes.
     init(_ text: String) {
-        var copy = text
         self.text = text
-        self.bytes = copy.withUTF8 { ByteSet64($0) }
+        self.bytes = ScreenedPhrase.byteSet(of: text)
     }
 
     /// Whether `phrase` occurs in the text (`String.contains`, by bytes).

@@ -240,6 +240,7 @@ enum LineSearch {
     /// is not asked again: the lines are the text's, and it holds the whole phrase, which holds no LF
     /// (bsd.mbox x3: 540 `contains` calls, 0.21M instructions).
     static func firstLine(containingAnyOf phrases: [String], in context: BounceContext) -> Int? {
+        assert(phrases.allSatisfy { !$0.utf8.contains(0x0A) }, "LineSearch: a phrase holding an LF spans lines")
         guard let offset = firstOffset(ofAnyOf: phrases, in: context.text) else { return nil }
         return context.lines.line(holdingOffset: offset)
     }
