@@ -28,9 +28,13 @@ enum DeliveryStatusFields {
             self = bytes.withUnsafeBufferPointer { Name.recognised($0) }
         }
 
-        /// `init(_:)` over the name's bytes in place. Each candidate is compared only at the length
-        /// it has, so every read is below `name.count`. (On the ArraySlice, each byte lower-cased,
-        /// bounds-checked and compared in a loop: bsd.mbox x3, 9,810 names, `Name.init` 1.96M.)
+        /// `init(_:)` over the name's bytes in place: the name's length picks the candidates, each
+        /// compared a word at a time, lower-cased (`ByteWord.lowercased`: `A`...`Z` made `a`...`z`,
+        /// every other byte as it is, so a byte equals a candidate's letter only as that letter or its
+        /// upper case, and its other bytes only as themselves). Every load lies within the name: a
+        /// six-byte name is read as four and two bytes, a longer one as the words at 0, at 8 (above
+        /// 16 bytes) and at `count - 8`, overlapping. (Compared byte by byte, with bit 0x20 set on
+        /// letters: bsd.mbox x3, 9,810 names, `Name.recognised` 0.71M -> 0.47M instructions.)
         private static func recognised(_ name: UnsafeBufferPointer<UInt8>) -> Name {
             guard let b = name.baseAddress else { return .other }
             switch name.count {
@@ -65,19 +69,30 @@ enum DeliveryStatusFields {
             return .other
         }
 
-        /// Whether the `name.utf8CodeUnitCount` bytes at `bytes` equal the lower-case `name`, ASCII
-        /// letters compared without case: where `name` has a letter, the byte with bit 0x20 set must
-        /// equal it (true only of that letter and its upper case; `ASCII.lowercased` leaves every other
-        /// byte as it is), elsewhere the byte itself. Inlined, so the literal's bytes are constants.
+        /// Whether the bytes at `bytes`, as many as the lower-case `name` has (6, or 8 to 24),
+        /// lower-cased equal it: compared as one six-byte word, or as the words at 0, at 8 (for more
+        /// than 16 bytes) and at the last eight bytes. Inlined, so the literal's words are constants.
         @inline(__always)
         private static func matches(_ bytes: UnsafePointer<UInt8>, _ name: StaticString) -> Bool {
-            let expected = name.utf8Start
-            for k in 0..<name.utf8CodeUnitCount {
-                let e = expected[k]
-                let fold: UInt8 = e >= UInt8(ascii: "a") && e <= UInt8(ascii: "z") ? 0x20 : 0
-                if bytes[k] | fold != e { return false }
-            }
-            return true
+            let expected = name.utf8Start, count = name.utf8CodeUnitCount
+            if count == 6 { return ByteWord.lowercased(Name.load6(bytes)) == Name.load6(expected) }
+            guard ByteWord.lowercased(Name.load8(bytes)) == Name.load8(expected) else { return false }
+            if count > 16, ByteWord.lowercased(Name.load8(bytes + 8)) != Name.load8(expected + 8) { return false }
+            return ByteWord.lowercased(Name.load8(bytes + (count - 8))) == Name.load8(expected + (count - 8))
+        }
+
+        /// The eight bytes at `p` as a little-endian word.
+        @inline(__always)
+        private static func load8(_ p: UnsafePointer<UInt8>) -> UInt64 {
+            UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        }
+
+        /// The six bytes at `p` as the low bytes of a little-endian word.
+        @inline(__always)
+        private static func load6(_ p: UnsafePointer<UInt8>) -> UInt64 {
+            let raw = UnsafeRawPointer(p)
+            return UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+                | UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt16.self))) << 32
         }
     }
 
