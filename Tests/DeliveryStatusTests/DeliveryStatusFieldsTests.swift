@@ -330,6 +330,31 @@ import MailParsing
         #expect(DeliveryStatusFields.Name(body[2..<8]) == .status)
     }
 
+    /// `Field.lowercasedASCIIName(in:)` against `ASCII.lowercasedString` of the name: Postfix's two
+    /// names (given as literals) and their neighbours in length, letters in either case, one byte
+    /// changed at random (0x20 apart, or to any ASCII byte), read from a slice not starting at 0.
+    @Test func lowercasedASCIINamesMatchLowercasedStrings() {
+        let names = ["x-postfix-queue-id", "x-postfix-sender", "x-postfix-queue-i", "x-postfix-senders",
+                     "x-display-name", "x-actual-recipient", "x-", "x-postfix-queue-ie"]
+        var generator = SplitMix64(seed: 53)
+        for name in names {
+            for _ in 0..<1_000 {
+                var bytes = Array(name.utf8)
+                for k in bytes.indices where generator.next() % 2 == 0 { bytes[k] = bytes[k] >= 0x61 && bytes[k] <= 0x7A ? bytes[k] - 32 : bytes[k] }
+                let k = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 3 {
+                case 0: bytes[k] ^= 0x20
+                case 1: bytes[k] = UInt8(truncatingIfNeeded: generator.next()) & 0x7F
+                default: break
+                }
+                let body = Array("ab".utf8) + bytes + Array(": v\n".utf8)
+                let field = DeliveryStatusFields.Field(name: .other, isASCII: true, isFolded: false, nameRange: 2..<(2 + bytes.count),
+                                                       rawValueRange: (3 + bytes.count)..<(body.count - 1))
+                #expect(field.lowercasedASCIIName(in: body[...]) == ASCII.lowercasedString(bytes), "\(bytes)")
+            }
+        }
+    }
+
     @Test func typedValuesOnBytesMatchStrings() {
         let values = ["rfc822; <User+2Bx@Example.COM>", "  smtp ;  550 5.1.1 no  ", "no type here", "dns; mx.example.net", ";x", "a b; c",
                       "RFC822;a@b", "x-unix; 1", String(repeating: "a", count: 41) + "; v", String(repeating: "a", count: 40) + "; v", "", " ; ",

@@ -208,7 +208,10 @@ struct RFC3464Recognizer: Recognizer {
                 // An ASCII name lower-cases byte by byte, and only an `x-` name is kept.
                 let name = bytes[field.nameRange]
                 guard name.count >= 2, name[name.startIndex] | 0x20 == UInt8(ascii: "x"), name[name.startIndex + 1] == UInt8(ascii: "-") else { return }
-                m.extensionFields.append((ASCII.lowercasedString(name), field.value(in: bytes)))
+                // Room for a few from the first: Postfix's groups hold two (bsd.mbox x3: 819 fields
+                // of 459 messages, 819 allocations -> 459).
+                if m.extensionFields.isEmpty { m.extensionFields.reserveCapacity(4) }
+                m.extensionFields.append((field.lowercasedASCIIName(in: bytes), field.value(in: bytes)))
             } else {
                 let name = field.lowercasedName(in: bytes)
                 if name.hasPrefix("x-") { m.extensionFields.append((name, field.value(in: bytes))) }
