@@ -156,15 +156,15 @@ import TestSupport
             // The same from lines alone (their join as the text), and from lines that are no text's.
             #expect(TextScan.blocks(in: lines, excluding: own).map(\.text) == expected.map(\.text))
             #expect(TextScan.blocks(in: lines, text: text + "x", excluding: own).map(\.text) == expected.map(\.text))
-            // The context's way (line starts found by memchr in the text, the own keys as a pair),
+            // The context's way (line starts read from `TextLines`' line ends, the own keys as a pair),
             // with CR LF and CR-only line ends kept in the lines too.
-            let paired = TextScan.blocks(in: lines, text: text, excludingOwn: ("own@example.jp", "mailer-daemon@example.org"))
+            let paired = TextScan.blocks(in: TextLines(text), excludingOwn: ("own@example.jp", "mailer-daemon@example.org"))
             #expect(paired.map(\.address) == expected.map(\.address), "\(text.debugDescription)")
             #expect(paired.map(\.line) == expected.map(\.line))
             #expect(paired.map(\.text) == expected.map(\.text), "\(text.debugDescription)")
             for variant in [text.replacingOccurrences(of: "\n", with: "\r\n"), text.replacingOccurrences(of: "\n", with: "\r"), ""] {
                 let variantLines = variant.lineSlices
-                #expect(TextScan.blocks(in: variantLines, text: variant, excludingOwn: ("own@example.jp", "")).map(\.text)
+                #expect(TextScan.blocks(in: TextLines(variant), excludingOwn: ("own@example.jp", "")).map(\.text)
                     == Self.blocksAsBefore(in: variantLines, excluding: own).map(\.text), "\(variant.debugDescription)")
             }
             for line in lines {

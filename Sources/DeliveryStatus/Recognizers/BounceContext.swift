@@ -630,7 +630,7 @@ package final class BounceContext {
     package private(set) lazy var lines = TextLines(text)
 
     /// The address blocks of the text (computed once; `TextScan.blocks`).
-    private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, text: text, excludingOwn: TextScan.ownAddressKeys(self))
+    private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excludingOwn: TextScan.ownAddressKeys(self))
 
     /// The index in `addressBlocks` of each address's first block, by lower-cased address (a DSN with
     /// thousands of recipients looks each one up).

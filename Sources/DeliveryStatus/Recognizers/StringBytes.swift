@@ -42,8 +42,9 @@ package struct TextLines: RandomAccessCollection {
     /// its indices are offsets of its UTF-8 storage, which a bridged string's (Darwin's NSString,
     /// UTF-16) are not.
     package let text: String
-    /// The byte offset of the end of each line: of its LF, and for the last, the text's length.
-    private let ends: [Int]
+    /// The byte offset of the end of each line: of its LF, and for the last, the text's length
+    /// (`TextScan.blocks` reads its line starts from them).
+    let ends: [Int]
     /// `String.Index.scalarAlignedUTF8LayoutHolds`, read once (a lazy global's check on every line read).
     private let layoutHolds: Bool
 
