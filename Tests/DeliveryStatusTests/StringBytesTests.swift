@@ -108,6 +108,20 @@ import TestSupport
         }
     }
 
+    /// The lines of `text` cut from its UTF-8 view at each LF (the reference `lineSlices` and
+    /// `TextLines` are held to, bounds included).
+    static func splitAtLF(_ text: String) -> [Substring] {
+        let u = text.utf8
+        var lines: [Substring] = []
+        var start = u.startIndex
+        while let lf = u[start...].firstIndex(of: 0x0A) {
+            lines.append(Substring(u[start..<lf]))
+            start = u.index(after: lf)
+        }
+        lines.append(Substring(u[start...]))
+        return lines
+    }
+
     /// `lineSlices`' bounds, made from byte offsets (`String.Index(scalarAlignedUTF8Offset:)`), are
     /// bit for bit the indices `Substring(utf8[range])` gives for the same lines (scalar-aligned
     /// UTF-8 indices), and the layout they assume holds: over generated texts as above.
@@ -120,14 +134,7 @@ import TestSupport
         for _ in 0..<5_000 {
             var text = ""
             for _ in 0..<next(12) { text += pieces[next(pieces.count)] }
-            let u = text.utf8
-            var expected: [Substring] = []
-            var start = u.startIndex
-            while let lf = u[start...].firstIndex(of: 0x0A) {
-                expected.append(Substring(u[start..<lf]))
-                start = u.index(after: lf)
-            }
-            expected.append(Substring(u[start...]))
+            let expected = Self.splitAtLF(text)
             let lines = text.lineSlices
             #expect(lines == expected, "\(text.debugDescription)")
             #expect(lines.map { bits($0.startIndex) } == expected.map { bits($0.startIndex) }, "\(text.debugDescription)")
@@ -148,14 +155,7 @@ import TestSupport
         for _ in 0..<2_000 {
             var text = ""
             for _ in 0..<next(12) { text += pieces[next(pieces.count)] }
-            let u = text.utf8
-            var expected: [Substring] = []
-            var start = u.startIndex
-            while let lf = u[start...].firstIndex(of: 0x0A) {
-                expected.append(Substring(u[start..<lf]))
-                start = u.index(after: lf)
-            }
-            expected.append(Substring(u[start...]))
+            let expected = Self.splitAtLF(text)
             let lines = TextLines(text)
             #expect(lines.count == expected.count, "\(text.debugDescription)")
             for i in lines.indices.reversed() {
