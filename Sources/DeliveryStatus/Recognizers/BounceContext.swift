@@ -264,7 +264,9 @@ package final class BounceContext {
     /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
     /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30
     /// Received fields), for the provider rules. Asked for only when a recipient's reason is looked up
-    /// there; each host name is matched as bytes, no String made for an ASCII one.
+    /// there; each host name is matched as bytes, no String made for an ASCII one. The names are
+    /// found by `ReceivedHostWords` from the `from`s and `by`s (bsd.mbox x3: `receivedProviders`
+    /// 2.38M -> 1.75M instructions).
     package private(set) lazy var receivedProviders: UInt64 = {
         var named: UInt64 = 0
         let all = receivedBytes
@@ -273,7 +275,7 @@ package final class BounceContext {
             for _ in 0..<30 {
                 guard start < all.count, let hit = memchr(base + start, 0x0A, all.count - start) else { break }
                 let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                BounceContext.forEachHost(in: UnsafeBufferPointer(rebasing: all[start..<end])) {
+                ReceivedHostWords.forEachHost(in: UnsafeBufferPointer(rebasing: all[start..<end])) {
                     named |= RemoteHostRules.providersNamed(byHostBytes: $0)
                 }
                 start = end + 1

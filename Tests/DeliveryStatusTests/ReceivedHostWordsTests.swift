@@ -1,0 +1,43 @@
+import Testing
+@testable import DeliveryStatus
+import TestSupport
+
+/// `ReceivedHostWords.forEachHost` finds the words `BounceContext.forEachHost` walks to, in order.
+@Suite struct ReceivedHostWordsTests {
+    /// The host words of `bytes` by `find`, as Strings.
+    static func words(_ bytes: [UInt8],
+                      _ find: (UnsafeBufferPointer<UInt8>, (UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> [String] {
+        var found: [String] = []
+        bytes.withUnsafeBufferPointer { buffer in find(buffer) { found.append(String(decoding: $0, as: UTF8.self)) } }
+        return found
+    }
+
+    @Test(arguments: [
+        ("from mx.example.org (mx.example.org [192.0.2.1]) by mail.example.net (Postfix) with ESMTP id 1; Tue",
+         ["mx.example.org", "mail.example.net"]),
+        ("from localhost by x with y", []),
+        ("from [192.0.2.1] by a.b", ["192.0.2.1", "a.b"]),
+        ("From A.B by(c.d)", ["c.d"]),
+        ("by\r\n\tsmtp.qq.com;from\tm\u{E9}.example.jp", ["smtp.qq.com", "m\u{E9}.example.jp"]),
+        ("from from a.b", ["a.b"]),
+        ("xfrom a.b fromy c.d by.e f.g nearby h.i by", []),
+        ("by a.b", ["a.b"]),
+        ("", []),
+    ])
+    func examples(value: String, expected: [String]) {
+        #expect(Self.words(Array(value.utf8), ReceivedHostWords.forEachHost) == expected, "\(value.debugDescription)")
+    }
+
+    /// Random values of the words and separators that matter, at every length around a 16-byte block.
+    @Test func sameAsEveryWordWalk() {
+        var generator = SplitMix64(seed: 24)
+        let pieces: [[UInt8]] = ["from", "by", "fro", "b", "y", "m", "a.b", ".", "x", "from.c", "é.d", " ", "\t", "\n",
+                                 "\r", "(", ")", ";", "[", "]", "  "].map { Array($0.utf8) }
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<generator.below(40) { bytes += pieces[generator.below(pieces.count)] }
+            #expect(Self.words(bytes, ReceivedHostWords.forEachHost) == Self.words(bytes, BounceContext.forEachHost),
+                    "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+}
