@@ -358,17 +358,56 @@ enum Diagnostic {
     }
 
     /// Multi-line SMTP replies repeat `550-5.7.1` on each line (RFC 5321 §4.2.1); keep one copy in front.
+    /// The four removals (`replacingAll` of `550-5.x.y`, `550-`, `550 5.x.y`, `550 `, in that order)
+    /// done in one copy of the bytes, the needles on the stack: a String per removal and per needle
+    /// was ~10,800 instructions a text, ~5,900 now (bsd.mbox x3: 108 texts past the guard; this
+    /// function 2.07M -> 1.56M).
     static func removingContinuationPrefixes(_ s: String, reply: ReplyCode, status: EnhancedStatusCode?) -> String {
         guard containsContinuation(of: reply, in: s) else { return s }
         let r = reply.description
-        var t = s
-        for sep in ["-", " "] {
-            if let st = status { t = t.replacingAll(r + sep + st.description, with: "") }
-            t = t.replacingAll(r + sep, with: "")
+        var code = r, statusText = status?.description ?? ""
+        var bytes = Array(s.utf8)
+        let count = code.withUTF8 { code in
+            statusText.withUTF8 { statusBytes in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: code.count + 1 + statusBytes.count) { needle in
+                    bytes.withUnsafeMutableBufferPointer { text in
+                        var count = text.count
+                        // The needle: the code, a separator, the status (when there is one).
+                        _ = needle.initialize(fromContentsOf: code)
+                        _ = UnsafeMutableBufferPointer(rebasing: needle[(code.count + 1)...]).initialize(fromContentsOf: statusBytes)
+                        func remove(separatedBy separator: UInt8) {
+                            needle[code.count] = separator
+                            if status != nil { count = removingAll(UnsafeBufferPointer(needle), from: text, count: count) }
+                            count = removingAll(UnsafeBufferPointer(rebasing: needle[...code.count]), from: text, count: count)
+                        }
+                        remove(separatedBy: UInt8(ascii: "-"))
+                        remove(separatedBy: UInt8(ascii: " "))
+                        return count
+                    }
+                }
+            }
         }
+        // Only ASCII needles are removed: the rest stays valid UTF-8.
+        var t = count == bytes.count ? s : String(decoding: bytes[..<count], as: UTF8.self)
         // The code still appears in the text (quoted further on): put "550 5.x.y" back in front once.
         if t.contains(r) { t = r + " " + (status?.description ?? "") + " " + t }
         return t
+    }
+
+    /// Removes every `needle` from `text`'s first `count` bytes, leftmost first and without overlaps
+    /// (`replacingAll(_:with: "")`'s answer), in place: the bytes after the last removal are never
+    /// written before they are searched. Returns how many bytes are left.
+    static func removingAll(_ needle: UnsafeBufferPointer<UInt8>, from text: UnsafeMutableBufferPointer<UInt8>,
+                            count: Int) -> Int {
+        guard !needle.isEmpty, let base = text.baseAddress else { return count }
+        var read = 0, write = 0
+        while let found = ByteSubstring.firstOffset(of: needle, in: UnsafeBufferPointer(start: base + read, count: count - read)) {
+            if write != read { memmove(base + write, base + read, found) }
+            write += found
+            read += found + needle.count
+        }
+        if write != read { memmove(base + write, base + read, count - read) }
+        return write + (count - read)
     }
 
     /// Whether `text` holds `reply`'s three digits followed by `-` (`text.contains(reply.description + "-")`),
