@@ -285,7 +285,9 @@ package final class BounceContext {
     }()
 
     /// Calls `body` with each dotted word that follows a `from` or `by` word in one Received value.
-    /// Words are split at blanks and the punctuation around them: ( ) [ ] ;
+    /// Words are split at blanks and the punctuation around them: ( ) [ ] ; Walks every word: the
+    /// plain statement of the rule, which `ReceivedHostWords.forEachHost` (what `receivedProviders`
+    /// calls) is tested against.
     static func forEachHost(in value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         @inline(__always) func isFromOrBy(_ start: Int, _ end: Int) -> Bool {
             // Exactly `from` or `by`, in lower case, compared byte by byte.
