@@ -89,6 +89,28 @@ import Testing
         #expect(Reason.delivered.pseudoStatus(temporary: false) == nil)
     }
 
+    /// The switch in `pseudoDetail` against the dictionary it replaced, over every reason and both kinds.
+    @Test func pseudoStatusMatchesFormerTable() {
+        let former: [Reason: Int] = [
+            .authFailure: 926, .badReputation: 975, .blocked: 971, .contentError: 960, .exceedLimit: 923,
+            .expired: 947, .failedSTARTTLS: 976, .filtered: 910, .hasMoved: 916, .hostUnknown: 912,
+            .mailboxFull: 922, .mailerError: 939, .mesgTooBig: 934, .networkError: 944, .noRelaying: 909,
+            .notAccept: 932, .notCompliantRFC: 974, .onHold: 901, .policyViolation: 972, .rejected: 918,
+            .requirePTR: 973, .securityError: 970, .spamDetected: 980, .speeding: 946, .suppressed: 903,
+            .suspend: 921, .systemError: 930, .systemFull: 931, .syntaxError: 902, .tooManyConn: 945,
+            .userUnknown: 911, .undefined: 900, .virusDetected: 981,
+        ]
+        for reason in Reason.allCases {
+            #expect(reason.pseudoDetail == former[reason], "\(reason)")
+            let permanent = former[reason].flatMap { EnhancedStatusCode(statusClass: 5, subject: 0, detail: $0) }
+            #expect(reason.pseudoStatus(temporary: false) == permanent, "\(reason)")
+            let noTransient: Set<Reason> = [.hasMoved, .hostUnknown, .userUnknown]
+            let temporary = noTransient.contains(reason) ? nil
+                : former[reason].flatMap { EnhancedStatusCode(statusClass: 4, subject: 0, detail: reason == .filtered ? 924 : $0) }
+            #expect(reason.pseudoStatus(temporary: true) == temporary, "\(reason)")
+        }
+    }
+
     @Test func hardBounces() {
         #expect(Reason.userUnknown.isHardBounce(statusAndText: ""))
         #expect(Reason.hostUnknown.isHardBounce(statusAndText: "5.1.2"))
