@@ -5,8 +5,8 @@ import Testing
 import TestSupport
 
 /// `HeaderValues.record`, the record's four values read in one walk of a name table, gives what the
-/// four walks by name give (`messageId`, `date`, `firstAddressAndShape`, `addresses`): the first
-/// Message-ID and Date, the first From that holds an address (else the first From's text), every To.
+/// four walks by name give (`PerNameHeaderValues`, what the scan read before): the first Message-ID and
+/// Date, the first From that holds an address (else the first From's text), every To.
 struct HeaderValuesRecordTests {
     static let sections: [String] = [
         // Repeated fields: only the first Message-ID and Date count; From's first value holds no
@@ -27,12 +27,12 @@ struct HeaderValuesRecordTests {
     func recordReadsAsTheFourWalks(_ section: String) {
         let headers = ParsedMessage(parsing: Array(section.utf8)[...]).headers
         let record = HeaderValues.record(headers)
-        let (from, shaped) = HeaderValues.firstAddressAndShape(headers, "from")
-        #expect(record.messageId == HeaderValues.messageId(headers))
-        #expect(record.date == HeaderValues.date(headers))
+        let (from, shaped) = PerNameHeaderValues.firstAddressAndShape(headers, "from")
+        #expect(record.messageId == PerNameHeaderValues.messageId(headers))
+        #expect(record.date == PerNameHeaderValues.date(headers))
         #expect(record.from == from)
         #expect(record.shapedFrom == shaped)
-        #expect(record.to == HeaderValues.addresses(headers, "to"))
+        #expect(record.to == PerNameHeaderValues.addresses(headers, "to"))
     }
 
     /// The first section's answers, spelled out (two readers wrong alike would pass the test above).
@@ -51,9 +51,51 @@ struct HeaderValuesRecordTests {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/\(name).eml"))))
         let headers = ParsedMessage(parsing: bytes[...]).headers
         let record = HeaderValues.record(headers)
-        #expect(record.messageId == HeaderValues.messageId(headers))
-        #expect(record.date == HeaderValues.date(headers))
-        #expect(record.from == HeaderValues.firstAddressAndShape(headers, "from").address)
-        #expect(record.to == HeaderValues.addresses(headers, "to"))
+        #expect(record.messageId == PerNameHeaderValues.messageId(headers))
+        #expect(record.date == PerNameHeaderValues.date(headers))
+        #expect(record.from == PerNameHeaderValues.firstAddressAndShape(headers, "from").address)
+        #expect(record.to == PerNameHeaderValues.addresses(headers, "to"))
+    }
+}
+
+/// The record's four header values read each by a walk of its own, by name: what `Scan` read before
+/// `HeaderValues.record`, kept as the reference it is held to.
+enum PerNameHeaderValues {
+    /// The first unfolded value of the fields named `lowercaseName`.
+    static func firstUnfoldedValue(_ headers: HeaderSection, _ lowercaseName: String) -> ByteSlice? {
+        var found: ByteSlice? = nil
+        headers.forEachUnfoldedValue(named: lowercaseName) { value in
+            found = value
+            return false
+        }
+        return found
+    }
+
+    /// The first Message-ID in angle brackets.
+    static func messageId(_ headers: HeaderSection) -> String? {
+        firstUnfoldedValue(headers, "message-id").flatMap(MessageIDParser.parseBracketed)
+    }
+
+    /// The first Date.
+    static func date(_ headers: HeaderSection) -> MailDate? {
+        firstUnfoldedValue(headers, "date").flatMap(MailDate.parse)
+    }
+
+    /// The addr-specs of every field named `name`, in order; the null path `<>` left out.
+    static func addresses(_ headers: HeaderSection, _ name: String) -> [String] {
+        var out: [String] = []
+        headers.forEachUnfoldedValue(named: name) { value in
+            out += AddressParser.addressStrings(value)
+            return true
+        }
+        return out
+    }
+
+    /// The first address of `name` (or the first field's decoded text when none holds one), and the
+    /// first field's address when of a shape `AddressParser.singleAddressString` reads alike.
+    static func firstAddressAndShape(_ headers: HeaderSection, _ name: String) -> (address: String?, shapedFirst: String?) {
+        var reading = HeaderValues.FirstAddressReading()
+        headers.forEachUnfoldedValue(named: name) { reading.read($0) }
+        return (reading.address, reading.shapedFirst)
     }
 }

@@ -24,8 +24,9 @@ struct KnownOriginalValuesTests {
         let reader = ObservationReader()
         #expect(reader.observe(parsed, report: report, known: values) == reader.observe(parsed, report: report))
         // With the notice's From as the scan's record read it too.
-        let (from, shapedFrom) = HeaderValues.firstAddressAndShape(parsed.headers, "from")
-        #expect(from == HeaderValues.firstAddressAndShape(parsed.headers, "from").address)
+        let record = HeaderValues.record(parsed.headers)
+        let shapedFrom = record.shapedFrom
+        #expect(record.from == PerNameHeaderValues.firstAddressAndShape(parsed.headers, "from").address)
         #expect(reader.observe(parsed, report: report, known: values, shapedNoticeFrom: shapedFrom)
                 == reader.observe(parsed, report: report))
     }

@@ -294,6 +294,20 @@ import MailParsing
         #expect(DeliveryStatusFields.Name(Array("ſtatus".utf8)[...]) == .other)
     }
 
+    /// `name`'s bytes with some letters upper-cased and then one byte changed at random: 0x20 apart,
+    /// to any byte within `anyByteMask`, or left.
+    static func mutated(_ name: String, _ generator: inout SplitMix64, anyByteMask: UInt8) -> [UInt8] {
+        var bytes = Array(name.utf8)
+        for k in bytes.indices where generator.next() % 2 == 0 { bytes[k] = bytes[k] >= 0x61 && bytes[k] <= 0x7A ? bytes[k] - 32 : bytes[k] }
+        let k = Int(generator.next() % UInt64(bytes.count))
+        switch generator.next() % 3 {
+        case 0: bytes[k] ^= 0x20
+        case 1: bytes[k] = UInt8(truncatingIfNeeded: generator.next()) & anyByteMask
+        default: break
+        }
+        return bytes
+    }
+
     /// `Name.init` against the lower-cased String looked up in the table of names, over the names with
     /// one byte changed at random (to its other case, to the byte 0x20 apart, to any byte: `-` and CR,
     /// `a` and `A`/`!`), so a comparison that folded non-letters, or skipped a byte, would fail.
@@ -313,14 +327,7 @@ import MailParsing
         for (name, expected) in table {
             #expect(DeliveryStatusFields.Name(Array(name.uppercased().utf8)[...]) == expected, "\(name)")
             for _ in 0..<2_000 {
-                var bytes = Array(name.utf8)
-                for k in bytes.indices where generator.next() % 2 == 0 { bytes[k] = bytes[k] >= 0x61 && bytes[k] <= 0x7A ? bytes[k] - 32 : bytes[k] }
-                let k = Int(generator.next() % UInt64(bytes.count))
-                switch generator.next() % 3 {
-                case 0: bytes[k] ^= 0x20
-                case 1: bytes[k] = UInt8(truncatingIfNeeded: generator.next())
-                default: break
-                }
+                let bytes = Self.mutated(name, &generator, anyByteMask: 0xFF)
                 #expect(DeliveryStatusFields.Name(bytes[...]) == reference(bytes), "\(bytes)")
             }
         }
@@ -339,14 +346,7 @@ import MailParsing
         var generator = SplitMix64(seed: 53)
         for name in names {
             for _ in 0..<1_000 {
-                var bytes = Array(name.utf8)
-                for k in bytes.indices where generator.next() % 2 == 0 { bytes[k] = bytes[k] >= 0x61 && bytes[k] <= 0x7A ? bytes[k] - 32 : bytes[k] }
-                let k = Int(generator.next() % UInt64(bytes.count))
-                switch generator.next() % 3 {
-                case 0: bytes[k] ^= 0x20
-                case 1: bytes[k] = UInt8(truncatingIfNeeded: generator.next()) & 0x7F
-                default: break
-                }
+                let bytes = Self.mutated(name, &generator, anyByteMask: 0x7F)
                 let body = Array("ab".utf8) + bytes + Array(": v\n".utf8)
                 let field = DeliveryStatusFields.Field(name: .other, isASCII: true, isFolded: false, nameRange: 2..<(2 + bytes.count),
                                                        rawValueRange: (3 + bytes.count)..<(body.count - 1))

@@ -300,23 +300,4 @@ import TestSupport
         }
         for text in texts { #expect(BounceContext.normalizeLineEnds(text) == plain(text), "\(text.debugDescription)") }
     }
-
-    /// The host names the provider rules read in a report's Received values: the dotted word after each
-    /// `from` or `by` (lower-case keywords), words split at blanks, parentheses, `;` and brackets.
-    @Test(arguments: [
-        ("from mx.example.org (mx.example.org [192.0.2.1]) by mail.example.net (Postfix) with ESMTP id 1; Tue",
-         ["mx.example.org", "mail.example.net"]),
-        ("from localhost by x with y", []),
-        ("from [192.0.2.1] by a.b", ["192.0.2.1", "a.b"]),
-        ("From A.B by(c.d)", ["c.d"]),
-        ("by\r\n\tsmtp.qq.com;from\tm\u{E9}.example.jp", ["smtp.qq.com", "m\u{E9}.example.jp"]),
-        ("from from a.b", ["a.b"]),
-        ("", []),
-    ])
-    func receivedHostWords(value: String, expected: [String]) {
-        var found: [String] = []
-        var text = value
-        text.withUTF8 { bytes in BounceContext.forEachHost(in: bytes) { found.append(String(decoding: $0, as: UTF8.self)) } }
-        #expect(found == expected, "\(value.debugDescription)")
-    }
 }

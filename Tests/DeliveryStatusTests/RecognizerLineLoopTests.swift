@@ -68,7 +68,7 @@ import TestSupport
         #expect(found.exim > 100 && found.qmail > 20 && found.gmail > 20)
     }
 
-    /// `LineSearch.firstLine` (of an array of lines and of `TextLines`) against asking each line for
+    /// `LineSearch.firstLine` (of `TextLines` and of a context's lines) against asking each line for
     /// each phrase, over the corpus, its variants and texts cut at every byte of a phrase.
     @Test func firstLineAgreesWithTheLineByLineSearch() throws {
         func reference(_ phrases: [String], _ lines: [Substring]) -> Int? {
@@ -79,20 +79,25 @@ import TestSupport
                      "We're sorry.\nHi. This is the qmail", "\u{E9}\nHe/Her is not \r\n", "aab\nab\nzz"]
         let phrase = "Hi. This is the qmail"
         for cut in 0...phrase.utf8.count { texts.append("line\n" + String(phrase.utf8.prefix(cut))!) }
+        var contexts: [BounceContext?] = texts.map { _ in nil }
         if Corpus.isAvailable {
             for (_, bytes) in try Self.bsdMessages() {
                 for variant in Self.variants(bytes).prefix(3) {
-                    texts.append(BounceContext(ParsedMessage(parsing: ArraySlice(variant))).text)
+                    let context = BounceContext(ParsedMessage(parsing: ArraySlice(variant)))
+                    texts.append(context.text)
+                    contexts.append(context)
                 }
             }
         }
         var hits = 0
-        for text in texts {
+        for (text, context) in zip(texts, contexts) {
             let lines = text.lineSlices
             for phrases in sets {
                 let expected = reference(phrases, lines)
-                #expect(LineSearch.firstLine(containingAnyOf: phrases, in: lines, of: text) == expected, "\(phrases) in \(text.prefix(80))")
-                #expect(LineSearch.firstLine(containingAnyOf: phrases, in: TextLines(text), of: text) == expected, "\(phrases) in \(text.prefix(80))")
+                #expect(LineSearch.firstLine(containingAnyOf: phrases, in: TextLines(text)) == expected, "\(phrases) in \(text.prefix(80))")
+                if let context {
+                    #expect(LineSearch.firstLine(containingAnyOf: phrases, in: context) == expected, "\(phrases) in \(text.prefix(80))")
+                }
                 if expected != nil { hits += 1 }
             }
         }

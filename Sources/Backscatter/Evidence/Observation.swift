@@ -231,26 +231,30 @@ public struct SpamShape: OptionSet, Sendable, Hashable {
         return out
     }
 
-    /// Every member `descriptions` names (each one bit): a set's descriptions number
+    /// Each member `descriptions` names (each one bit), in order, with its words: the one list both
+    /// `described` and `forEachDescription` are read from.
+    private static let descriptionTable: [(fact: SpamShape, words: String)] = [
+        (.noReverseDNS, "sent from a host without reverse DNS"),
+        (.dynamicReverseDNS, "sent from a dynamic or residential address"),
+        (.bareHelo, "the sending host greeted with a bare IP or single name"),
+        (.heloMismatch, "the sending host's greeting did not match its reverse DNS"),
+        (.oddMessageID, "its Message-ID has an odd domain"),
+        (.noMessageID, "it has no Message-ID"),
+        (.noDate, "it has no Date"),
+        (.dateSkew, "its Date is far from when it was received"),
+        (.oddRecipients, "it went to very many or no visible recipients"),
+        (.htmlOnly, "it is HTML without a text version"),
+        (.shoutingSubject, "its Subject is mostly capitals or symbols"),
+        (.linkHeavy, "its body is mostly links"),
+    ]
+
+    /// Every member `descriptions` names: a set's descriptions number
     /// `intersection(.described).rawValue.nonzeroBitCount`.
-    static let described: SpamShape = [.noReverseDNS, .dynamicReverseDNS, .bareHelo, .heloMismatch, .oddMessageID, .noMessageID,
-                                       .noDate, .dateSkew, .oddRecipients, .htmlOnly, .shoutingSubject, .linkHeavy]
+    static let described = SpamShape(descriptionTable.map(\.fact))
 
     /// `body` of each of `descriptions`, in order, without the array (the classifier writes them
     /// straight into its sentence's pieces).
-    @inline(__always)
     func forEachDescription(_ body: (String) -> Void) {
-        if contains(.noReverseDNS) { body("sent from a host without reverse DNS") }
-        if contains(.dynamicReverseDNS) { body("sent from a dynamic or residential address") }
-        if contains(.bareHelo) { body("the sending host greeted with a bare IP or single name") }
-        if contains(.heloMismatch) { body("the sending host's greeting did not match its reverse DNS") }
-        if contains(.oddMessageID) { body("its Message-ID has an odd domain") }
-        if contains(.noMessageID) { body("it has no Message-ID") }
-        if contains(.noDate) { body("it has no Date") }
-        if contains(.dateSkew) { body("its Date is far from when it was received") }
-        if contains(.oddRecipients) { body("it went to very many or no visible recipients") }
-        if contains(.htmlOnly) { body("it is HTML without a text version") }
-        if contains(.shoutingSubject) { body("its Subject is mostly capitals or symbols") }
-        if contains(.linkHeavy) { body("its body is mostly links") }
+        for (fact, words) in Self.descriptionTable where contains(fact) { body(words) }
     }
 }

@@ -28,7 +28,7 @@ public struct ObservationReader: Sendable {
 
     /// `observe(_:report:)`, with the returned original's Subject and Date as the scan's record read
     /// them (`known`, of `report.original`), not read a second time; `shapedNoticeFrom`: the notice's
-    /// first From address as the scan read it (`HeaderValues.firstAddressAndShape`), nil when not known.
+    /// first From address as the scan read it (`HeaderValues.record`), nil when not known.
     func observe(_ message: ParsedMessage, report: BounceReport, known: OriginalHeaderValues?,
                  shapedNoticeFrom: String? = nil) -> Observation? {
         switch report.kind {

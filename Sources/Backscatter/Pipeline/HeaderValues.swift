@@ -3,16 +3,12 @@ import MailParsing
 
 /// The few header values a `ScanRecord` shows, read with MailParsing's field parsers.
 enum HeaderValues {
-    /// The Message-ID in angle brackets (`<id@host>`), as the corpora's labels write it.
-    static func messageId(_ headers: HeaderSection) -> String? {
-        guard let value = firstUnfoldedValue(headers, "message-id") else { return nil }
-        return MessageIDParser.parseBracketed(value)
-    }
-
-    /// The record's four values of the message's own header, in one table walk: what `messageId`,
-    /// `date`, `firstAddressAndShape(_:"from")` and `addresses(_:"to")` read, each by a walk of its
-    /// own (sisimai bsd mbox x3, on the slotted `HeaderNameTable`: `Main.main` 401.10M -> 400.54M;
-    /// `HeaderValuesRecordTests` holds the two to the same answers).
+    /// The record's four values of the message's own header, in one table walk: the Message-ID in
+    /// angle brackets (`<id@host>`, as the corpora's labels write it) and the Date of the first of
+    /// each, the first From address (`FirstAddressReading`) with its shape, and the addr-specs of every
+    /// To, in order, the null path `<>` left out. (Four walks by name before, one a value: sisimai bsd
+    /// mbox x3, on the slotted `HeaderNameTable`, `Main.main` 401.10M -> 400.54M; `HeaderValuesRecordTests`
+    /// holds it to those four walks.)
     static func record(_ headers: HeaderSection)
         -> (messageId: String?, date: MailDate?, from: String?, shapedFrom: String?, to: [String]) {
         var messageId: String? = nil
@@ -34,41 +30,8 @@ enum HeaderValues {
 
     private static let recordNames = HeaderNameTable(firstOf: ["message-id", "date"], allOf: ["from", "to"])
 
-    /// The unfolded value of the first field named `lowercaseName`, read in place (`first` copies
-    /// the field it returns).
-    private static func firstUnfoldedValue(_ headers: HeaderSection, _ lowercaseName: String) -> ByteSlice? {
-        var found: ByteSlice? = nil
-        headers.forEachUnfoldedValue(named: lowercaseName) { value in
-            found = value
-            return false
-        }
-        return found
-    }
-
-    /// The addr-specs of every field named `name`, in order; the null path `<>` left out.
-    static func addresses(_ headers: HeaderSection, _ name: String) -> [String] {
-        var out: [String] = []
-        // The values are read in place (`headers.fields[i]` copied each field it was asked about).
-        headers.forEachUnfoldedValue(named: name) { value in
-            let found = AddressParser.addressStrings(value)
-            if out.isEmpty { out = found } else { out += found }
-            return true
-        }
-        return out
-    }
-
-    /// The first address of `name` (or the first field's decoded text when none holds an address),
-    /// and the first field's address when its value is of a shape
-    /// `AddressParser.singleAddressString` reads alike (the observation reads the notice's From with it:
-    /// sisimai bsd mbox x3, 1,857 values read a second time).
-    static func firstAddressAndShape(_ headers: HeaderSection, _ name: String) -> (address: String?, shapedFirst: String?) {
-        var reading = FirstAddressReading()
-        headers.forEachUnfoldedValue(named: name) { reading.read($0) }
-        return (reading.address, reading.shapedFirst)
-    }
-
-    /// The first address among a field's values, read value by value (the rule shared by
-    /// `firstAddressAndShape` and the one walk of `original`): the first value that holds an address
+    /// The first address among a field's values, read value by value (the rule shared by `record`'s
+    /// and `original`'s walks, for the message's From and the original's): the first value that holds an address
     /// gives it; when none does, the first value's decoded text.
     struct FirstAddressReading {
         /// The first value's address when its shape reads alike in `AddressParser.singleAddressString`.
@@ -97,12 +60,6 @@ enum HeaderValues {
             let text = EncodedWords.decode(firstValue)
             return text.isEmpty ? nil : text
         }
-    }
-
-    /// The Date field.
-    static func date(_ headers: HeaderSection) -> MailDate? {
-        guard let value = firstUnfoldedValue(headers, "date") else { return nil }
-        return MailDate.parse(value)
     }
 
     /// The names `original` reads, compiled once: the first Message-ID, Subject and Date, every

@@ -10,7 +10,7 @@ struct GenericTextRecognizer: Recognizer {
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        var recipients = TextScan.recipients(in: context.lines, excluding: context)
+        var recipients = TextScan.recipients(in: context)
         // Exchange/Office 365 put the remote server's reply in a section for administrators, away from
         // the address ("Remote Server returned '550 5.1.10 ...'", sisimai lhost-office365-01): a single
         // recipient without a code of its own gets it.

@@ -284,55 +284,6 @@ package final class BounceContext {
         return named
     }()
 
-    /// Calls `body` with each dotted word that follows a `from` or `by` word in one Received value.
-    /// Words are split at blanks and the punctuation around them: ( ) [ ] ; Walks every word: the
-    /// plain statement of the rule, which `ReceivedHostWords.forEachHost` (what `receivedProviders`
-    /// calls) is tested against.
-    static func forEachHost(in value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        @inline(__always) func isFromOrBy(_ start: Int, _ end: Int) -> Bool {
-            // Exactly `from` or `by`, in lower case, compared byte by byte.
-            switch end - start {
-            case 4: return value[start] == UInt8(ascii: "f") && value[start + 1] == UInt8(ascii: "r")
-                && value[start + 2] == UInt8(ascii: "o") && value[start + 3] == UInt8(ascii: "m")
-            case 2: return value[start] == UInt8(ascii: "b") && value[start + 1] == UInt8(ascii: "y")
-            default: return false
-            }
-        }
-        let count = value.count
-        var afterFromOrBy = false
-        var k = 0
-        hostByteKinds.withUnsafeBufferPointer { kinds in
-            while k < count {
-                while k < count, kinds[Int(value[k])] == separatorByte { k += 1 }
-                guard k < count else { break }
-                let start = k
-                var seen: UInt8 = 0
-                while k < count {
-                    let kind = kinds[Int(value[k])]
-                    if kind == separatorByte { break }
-                    seen |= kind
-                    k += 1
-                }
-                if afterFromOrBy && seen & dotByte != 0 { body(UnsafeBufferPointer(rebasing: value[start..<k])) }
-                afterFromOrBy = isFromOrBy(start, k)
-            }
-        }
-    }
-
-    /// What each byte is to `forEachHost`, one load a byte (the bit tests it replaced were most of
-    /// `receivedProviders`): a separator (tab, LF, CR, space, parentheses, `;`, `[`, `]`), a dot, or
-    /// part of a word (0).
-    private static let hostByteKinds: [UInt8] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case 0x09, 0x0A, 0x0D, 0x20, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"), UInt8(ascii: "["), UInt8(ascii: "]"):
-            separatorByte
-        case UInt8(ascii: "."): dotByte
-        default: 0
-        }
-    }
-    private static let separatorByte: UInt8 = 1
-    private static let dotByte: UInt8 = 2
-
     /// The first `Message-ID` field's unfolded value (undecoded, as `header("message-id")` reads it,
     /// without making that String), in the context's own copy (`messageIDStorage`): `.absent` when
     /// there is none, `.unread` until first asked. Only `claims` read it (`withMessageID`).

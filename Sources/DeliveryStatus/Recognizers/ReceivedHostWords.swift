@@ -1,14 +1,14 @@
 import MailParsing
 
 /// The host names of one Received value that `receivedProviders` matches to providers: the dotted
-/// words right after a `from` or `by` word, words split at blanks and ( ) [ ] ; — the calls of
-/// `BounceContext.forEachHost`, found from the `from`s and `by`s rather than by walking every word.
+/// words right after a `from` or `by` word, words split at blanks and ( ) [ ] ;, found from the
+/// `from`s and `by`s rather than by walking every word.
 enum ReceivedHostWords {
     /// Calls `body` with each dotted word that follows a `from` or `by` word in `value`, in order
-    /// (`BounceContext.forEachHost`'s calls, tested against it).
+    /// (`ReceivedHostWordsTests` holds it to a walk of every word).
     ///
     /// Finds each `m` and `y` sixteen bytes at a time and looks at the words only there: walking every
-    /// word, a table load and a test a byte, was ~1,900 instructions a value (bsd.mbox x3: 930 values,
+    /// word (as `BounceContext` did), a table load and a test a byte, was ~1,900 instructions a value (bsd.mbox x3: 930 values,
     /// 1.79M of `receivedProviders`' 2.38M); ~430 now, the ~6.6 visits a value aside
     /// (`receivedProviders` 1.75M, the providers' lookups included).
     static func forEachHost(in value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {

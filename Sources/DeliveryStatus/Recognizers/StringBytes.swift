@@ -199,6 +199,7 @@ enum LineSearch {
     /// before the best offset so far (the start of a notice is near the top of the text). A phrase
     /// holds no LF, so the line holding the offset holds the whole phrase.
     static func firstOffset(ofAnyOf phrases: [String], in text: String) -> Int? {
+        assert(phrases.allSatisfy { !$0.utf8.contains(0x0A) }, "LineSearch: a phrase holding an LF spans lines")
         var text = text
         return text.withUTF8 { bytes -> Int? in
             var best: Int? = nil
@@ -219,51 +220,18 @@ enum LineSearch {
         }
     }
 
-    /// The index of the first of `lines` (LF-separated slices of `text`, as `BounceContext.lines`) that
-    /// holds any of `phrases`: `firstOffset(ofAnyOf:in:)` mapped to its line. The line found is asked
-    /// again (`contains`); should it not hold a phrase (lines not of `text`), the lines are asked one by one.
-    static func firstLine<Lines: RandomAccessCollection>(containingAnyOf phrases: [String], in lines: Lines, of text: String) -> Int?
-    where Lines.Element == Substring, Lines.Index == Int {
-        guard let offset = firstOffset(ofAnyOf: phrases, in: text) else { return nil }
-        return line(lineStarting(atOrBefore: offset, in: lines, of: text), holdingAnyOf: phrases, in: lines)
+    /// The index of the first line of `lines` that holds any of `phrases`: the line holding
+    /// `firstOffset(ofAnyOf:in:)` of their text, found from the line ends. The lines are the text's and
+    /// no phrase holds an LF, so that line holds the whole phrase and is not asked again (bsd.mbox x3:
+    /// 540 `contains` calls, 0.21M instructions).
+    static func firstLine(containingAnyOf phrases: [String], in lines: TextLines) -> Int? {
+        firstOffset(ofAnyOf: phrases, in: lines.text).map(lines.line(holdingOffset:))
     }
 
-    /// `firstLine(containingAnyOf:in:of:)` of `TextLines`, whose line ends give the line holding the
-    /// offset found (each line the generic search asked for its start was made a Substring: bsd.mbox
-    /// x3, 294 searches, 1,821 lines).
-    static func firstLine(containingAnyOf phrases: [String], in lines: TextLines, of text: String) -> Int? {
-        guard let offset = firstOffset(ofAnyOf: phrases, in: text) else { return nil }
-        return line(lines.line(holdingOffset: offset), holdingAnyOf: phrases, in: lines)
-    }
-
-    /// `firstLine(containingAnyOf:in:of:)` of the context's lines and text, the lines split only when a
-    /// phrase occurs (a text holding none is turned away without them). The line holding the offset
-    /// is not asked again: the lines are the text's, and it holds the whole phrase, which holds no LF
-    /// (bsd.mbox x3: 540 `contains` calls, 0.21M instructions).
+    /// `firstLine(containingAnyOf:in:)` of the context's lines, split only when a phrase occurs in its
+    /// text (a text holding none is turned away without them).
     static func firstLine(containingAnyOf phrases: [String], in context: BounceContext) -> Int? {
-        assert(phrases.allSatisfy { !$0.utf8.contains(0x0A) }, "LineSearch: a phrase holding an LF spans lines")
-        guard let offset = firstOffset(ofAnyOf: phrases, in: context.text) else { return nil }
-        return context.lines.line(holdingOffset: offset)
-    }
-
-    /// The last of `lines` starting at or before byte `offset` of `text` (line starts ascend).
-    private static func lineStarting<Lines: RandomAccessCollection>(atOrBefore offset: Int, in lines: Lines, of text: String) -> Int
-    where Lines.Element == Substring, Lines.Index == Int {
-        let u = text.utf8
-        // The last line starting at or before `offset` (line starts ascend).
-        var low = 0, high = lines.count
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if u.distance(from: u.startIndex, to: lines[middle].startIndex) <= offset { low = middle } else { high = middle }
-        }
-        return low
-    }
-
-    /// Line `low`, checked to hold one of `phrases`, else the first line that does, asked line by line.
-    private static func line<Lines: RandomAccessCollection>(_ low: Int, holdingAnyOf phrases: [String], in lines: Lines) -> Int?
-    where Lines.Element == Substring, Lines.Index == Int {
-        if low < lines.count, phrases.contains(where: { lines[low].contains($0) }) { return low }
-        return lines.firstIndex { line in phrases.contains(where: { line.contains($0) }) }
+        firstOffset(ofAnyOf: phrases, in: context.text).map { context.lines.line(holdingOffset: $0) }
     }
 }
 

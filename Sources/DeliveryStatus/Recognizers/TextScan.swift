@@ -187,29 +187,16 @@ enum TextScan {
 
     /// Every address in the report text (before the returned original) with the block of lines that
     /// belongs to it: from its line up to the next line naming another address, the original's marker,
-    /// or a second blank line; at most 20 lines.
-    static func blocks(in lines: [Substring], excluding own: Set<String>) -> [Block] {
-        blocks(in: lines, text: lines.joined(separator: "\n"), excluding: own)
-    }
-
-    /// `blocks(in:excluding:)` of `text`'s lines (`lines` is `text.lineSlices`, or `text` is `lines`
-    /// joined with LF): the lines' bytes are `text`'s, copied once, not line by line; when the
-    /// lengths do not add up, the lines are copied one by one as before.
+    /// or a second blank line; at most 20 lines. The bounce's own addresses (`ownAddressKeys`, the
+    /// two keys compared, not a Set of two made and asked once an address: bsd.mbox x3, 228 texts,
+    /// 0.67M instructions of `ownAddresses` and `Set.contains`) open no block.
     ///
-    /// Addresses are found by `AddressScanner`, trimmed as bytes (`trimmedAddress`), and a block's
-    /// text is copied from the bytes of its lines, not joined from Substrings; blank lines are told
-    /// from their bytes (sisimai bsd mbox x3, 228 texts: `blocks` 12.8M -> 5.4M instructions).
-    static func blocks(in lines: [Substring], text: String, excluding own: Set<String>) -> [Block] {
-        blocks(in: lines, text: text, isOwn: { own.contains($0) })
-    }
-
-    /// `blocks(in:text:excluding:)` of the context's lines (`BounceContext.lines`), with the bounce's
-    /// own addresses as the two keys of `ownAddressKeys` (a Set of two made and asked once an address:
-    /// bsd.mbox x3, 228 texts, 0.67M instructions of `ownAddresses` and `Set.contains`).
-    ///
-    /// The line starts are read from `TextLines`' line ends (each line starts one past the LF ending
-    /// the one before), not found in the text again by memchr (bsd.mbox x3, 228 texts, 4,896 lines:
-    /// `addressBlocks` 4.44M -> 4.11M).
+    /// The text's bytes are copied once, not line by line, with an LF after the last line; the line
+    /// starts are read from `TextLines`' line ends (each line starts one past the LF ending the one
+    /// before), not found again by memchr (bsd.mbox x3, 228 texts, 4,896 lines: `addressBlocks`
+    /// 4.44M -> 4.11M). Addresses are found by `AddressScanner`, trimmed as bytes (`trimmedAddress`),
+    /// and a block's text is copied from the bytes of its lines, not joined from Substrings; blank
+    /// lines are told from their bytes (sisimai bsd mbox x3, 228 texts: `blocks` 12.8M -> 5.4M).
     static func blocks(in lines: TextLines, excludingOwn own: (String, String)) -> [Block] {
         var starts: [Int] = []
         starts.reserveCapacity(lines.ends.count + 1)
@@ -233,50 +220,10 @@ enum TextScan {
         }
     }
 
-    /// `blocks(in:text:excluding:)` with the own addresses told by `isOwn`: the lines' starts are
-    /// added up from each line's count, and the text's bytes used when the lengths agree; otherwise
-    /// the lines are copied one by one.
-    private static func blocks<Lines: RandomAccessCollection>(in lines: Lines, text: String,
-                                                          isOwn: (String) -> Bool) -> [Block] where Lines.Element == Substring, Lines.Index == Int {
-        // The lines as one buffer, each followed by an LF, each line's start offset noted, so that
-        // the marker and the addresses are found by one scan each rather than one per line (neither
-        // matches across a line end).
-        var starts: [Int] = []
-        starts.reserveCapacity(lines.count + 1)
-        var text = text
-        var bytes: [UInt8] = text.withUTF8 { textBytes in
-            textBytes.count + 1 == appendStartsAddingUp(lines, to: &starts) ? textAndLF(textBytes) : []
-        }
-        if bytes.isEmpty {
-            starts.removeAll(keepingCapacity: true)
-            let offset = appendStartsAddingUp(lines, to: &starts)
-            bytes.reserveCapacity(offset)
-            for line in lines {
-                bytes.append(contentsOf: line.utf8)
-                bytes.append(ASCII.lineFeed)
-            }
-        }
-        return bytes.withUnsafeBufferPointer { bytes in
-            blocks(in: lines, bytes: bytes, starts: starts, isOwn: isOwn)
-        }
-    }
-
-    /// Appends the start of each line of `lines` joined with LF, and after them their end (each line's
-    /// length and an LF added up), which it returns.
-    private static func appendStartsAddingUp<Lines: RandomAccessCollection>(_ lines: Lines, to starts: inout [Int]) -> Int where Lines.Element == Substring, Lines.Index == Int {
-        var offset = 0
-        for line in lines {
-            starts.append(offset)
-            offset += line.utf8.count + 1
-        }
-        starts.append(offset)
-        return offset
-    }
-
     /// `blocks` over the lines' bytes: line `i` is `bytes[starts[i] ..< starts[i + 1] - 1]`, an LF
     /// after each (`starts` has one entry more than `lines`, the last `bytes.count`).
-    private static func blocks<Lines: RandomAccessCollection>(in lines: Lines, bytes: UnsafeBufferPointer<UInt8>, starts: [Int],
-                                                          isOwn: (String) -> Bool) -> [Block] where Lines.Element == Substring, Lines.Index == Int {
+    private static func blocks(in lines: TextLines, bytes: UnsafeBufferPointer<UInt8>, starts: [Int],
+                               isOwn: (String) -> Bool) -> [Block] {
         guard starts.count == lines.count + 1, starts.last == bytes.count else { return [] }
         func lineIndex(at offset: Int) -> Int {
             // The last line starting at or before `offset` (binary search over `starts`).
@@ -445,16 +392,15 @@ enum TextScan {
         (Addresses.bare(context.from).lowercasedIfNeeded(), Addresses.bare(context.header("to") ?? "").lowercasedIfNeeded())
     }
 
-    /// The generic scan: each address whose block carries a sign of failure, with the block as the
-    /// diagnostic; first block with such a sign per address.
-    /// - Parameter lines: `context.lines`; the blocks are the context's `addressBlocks`, made once for
-    ///   this scan and `block(for:in:)` (each made them for itself).
-    static func recipients<Lines: RandomAccessCollection>(in lines: Lines, excluding context: BounceContext) -> [RecipientFinding] where Lines.Element == Substring, Lines.Index == Int {
+    /// The generic scan of the context's text: each address whose block carries a sign of failure,
+    /// with the block as the diagnostic; first block with such a sign per address. The blocks are the
+    /// context's `addressBlocks`, made once for this scan and `block(for:in:)` (each made them for
+    /// itself); the bounce's own addresses are excluded there.
+    static func recipients(in context: BounceContext) -> [RecipientFinding] {
         var out: [RecipientFinding] = []
         // The keys of the recipients found, searched in order: one or two a scan, at most 200, where a
         // `Set` hashed each key and allocated its table (bsd.mbox x3: 0.32M instructions).
         var seen: [String] = []
-        // The context's blocks (`lines` are its lines): made once for this scan and `block(for:in:)`.
         for b in context.addressBlocks where out.count < 200 {
             let key = b.key
             if seen.contains(key) { continue }
@@ -462,7 +408,7 @@ enum TextScan {
             if !hasFailureSign(text) {
                 // The reason may stand above the address (ezweb: "The user(s) account is disabled." / blank /
                 // "<address>"): the paragraph just above, if it names no other address.
-                let above = TextScan.paragraph(above: b.line, in: lines)
+                let above = TextScan.paragraph(above: b.line, in: context.lines)
                 guard !above.isEmpty, hasFailureSign(above), addresses(in: Substring(above)).isEmpty else { continue }
                 text = above + "\n" + text
             }
@@ -476,7 +422,7 @@ enum TextScan {
     }
 
     /// The non-blank lines just above line `index` (skipping blank lines right above it), at most 4.
-    static func paragraph<Lines: RandomAccessCollection>(above index: Int, in lines: Lines) -> String where Lines.Element == Substring, Lines.Index == Int {
+    static func paragraph(above index: Int, in lines: TextLines) -> String {
         var j = index - 1
         while j >= 0, lines[j].trimmedSlice.isEmpty { j -= 1 }
         var out: [Substring] = []
