@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns", "TestSupport"]),
         .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),
         .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport", "BackscatterCLI", "CMimalloc", "CMimallocOptions"]),
+        .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport", "BackscatterCLI", "CMimalloc", "CMimallocOptions",
+                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v6]
 )

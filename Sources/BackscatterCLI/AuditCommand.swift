@@ -41,7 +41,7 @@ extension BackscatterCommand {
         func run() throws {
             let sink = Terminal.standardOutput
             let chosen = format ?? (sink.isTerminal ? .text : .jsonl)
-            let runner = ScanRunner(paths: paths, reading: reading)
+            let runner = ScanRunner(paths: paths, reading: reading.settings)
             let stage = AuditStage(profile: try runner.loadProfile())
             // Bounded: the text report lists the first flagged messages and counts the rest.
             var rows: [ScanRecord] = []

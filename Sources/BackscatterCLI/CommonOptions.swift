@@ -15,9 +15,29 @@ struct ReadingOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
+        try settings.validate()
+    }
+
+    /// The options as plain values.
+    var settings: ReadingSettings { ReadingSettings(profile: profile, jobs: jobs, quiet: quiet) }
+}
+
+/// The reading options' values, whichever parser read them (`ReadingOptions`, or `QuickScanArguments`
+/// for `scan`).
+struct ReadingSettings: Equatable {
+    /// `--profile`: the site profile's path.
+    var profile: String?
+    /// `--jobs`: worker threads; nil for the number of cores.
+    var jobs: Int?
+    /// `--quiet`: no progress line.
+    var quiet = false
+
+    /// Rejects what the options cannot mean.
+    func validate() throws {
         if let jobs, jobs < 1 || jobs > 1024 { throw ValidationError("--jobs must be between 1 and 1024") }
     }
 
+    /// The library's scan options these settings ask for.
     var scanOptions: ScanOptions { ScanOptions(jobs: jobs) }
 }
 

@@ -52,7 +52,7 @@ extension BackscatterCommand {
             var found = false
             var flagged = false
             var first = true
-            let runner = ScanRunner(paths: [path], reading: reading)
+            let runner = ScanRunner(paths: [path], reading: reading.settings)
             let summary = try runner.run { record in
                 if let index, record.sequence != index { return }
                 found = true

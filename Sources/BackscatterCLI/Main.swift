@@ -27,8 +27,15 @@ import Darwin
 enum Main {
     static func main() {
         do {
-            var command = try BackscatterCommand.parseAsRoot()
-            try command.run()
+            // A plain `scan` line is read without swift-argument-parser, whose parsing is most of the
+            // start (`QuickScanArguments`); anything else, or a line that fails validation, goes to it.
+            if let invocation = QuickScanArguments.invocation(CommandLine.arguments.dropFirst()),
+               (try? invocation.validate()) != nil {
+                try invocation.run()
+            } else {
+                var command = try BackscatterCommand.parseAsRoot()
+                try command.run()
+            }
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch let failure as CLIFailure {

@@ -33,7 +33,7 @@ extension BackscatterCommand {
             }
 
             func run() throws {
-                let runner = ScanRunner(paths: paths, reading: reading)
+                let runner = ScanRunner(paths: paths, reading: reading.settings)
                 let summary = try runner.run(stage: InferenceStage()) { _ in }
                 let out = Terminal.standardOutput
                 out.write("# Site profile inferred by `backscatter profile infer` from \(summary.messages) messages.\n")

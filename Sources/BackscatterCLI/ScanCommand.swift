@@ -57,70 +57,112 @@ extension BackscatterCommand {
         @Option(name: .long, help: "Colour in text output (never with NO_COLOR set).")
         var color: ColorChoice = .auto
 
+        /// What the command line asks for, as plain values.
+        var invocation: ScanInvocation {
+            ScanInvocation(paths: paths, reading: reading.settings, format: format, output: output, summary: summary,
+                           since: since, until: until, only: only, noClassify: noClassify, color: color)
+        }
+
         func validate() throws {
-            if paths.isEmpty { throw ValidationError("give at least one path (- for standard input)") }
-            if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once") }
-            if let since, Timestamps.parseISO8601(since) == nil {
-                throw ValidationError("--since \(since): not a date (use 2026-01-05 or 2026-01-05T10:00:00Z)")
-            }
-            if let until, Timestamps.parseISO8601(until) == nil {
-                throw ValidationError("--until \(until): not a date (use 2026-01-05 or 2026-01-05T10:00:00Z)")
-            }
-            if let output, paths.contains(output) { throw ValidationError("--output \(output) is also an input") }
-            if let summary, paths.contains(summary) { throw ValidationError("--summary \(summary) is also an input") }
-            if noClassify, only != nil, only != .bounces { throw ValidationError("--only \(only?.rawValue ?? "") needs verdicts: not with --no-classify") }
-            if noClassify, reading.profile != nil { throw ValidationError("--profile is for the classifier: not with --no-classify") }
+            try invocation.validate()
         }
 
         func run() throws {
-            let sink = try output.map { path throws(CLIFailure) in try OutputSink(path: path) } ?? Terminal.standardOutput
-            let chosen = format ?? output.flatMap(OutputFormat.guess(fromPath:)) ?? (sink.isTerminal ? .text : .jsonl)
-            let filter = ScanFilter(since: since.flatMap(Timestamps.parseISO8601),
-                                    until: until.flatMap(Timestamps.parseISO8601), only: only?.selection)
-            var runner = ScanRunner(paths: paths, reading: reading, filter: filter)
-            runner.classify = !noClassify
-            // The reports read the summary's tables, and so does `--summary`; records alone (JSON Lines,
-            // CSV) do not.
-            runner.summaryTables = chosen == .text || chosen == .html || summary != nil
-            let style = Style(enabled: chosen == .text && color.enabled(for: sink))
-            var rows: [MessageRow] = []
-            var rowCount = 0
-            let result: ScanSummary
-            switch chosen {
-            case .jsonl:
-                result = try runner.run { JSONLinesFormat.write($0, to: sink) }
-            case .csv:
-                sink.write(CSVFormat.header)
-                result = try runner.run { sink.write(CSVFormat.rows($0)) }
-            case .text, .html:
-                // Bounded: the text report lists the first flagged messages, the HTML report the first
-                // `HTMLReport.maxRows` bounce-like ones; the rest are only counted.
-                let limit = chosen == .text ? TextReport.listed : HTMLReport.maxRows
-                result = try runner.run { record in
-                    guard record.isBounceLike else { return }
-                    if chosen == .text, record.effectiveVerdict != .backscatter, record.effectiveVerdict != .uncertain { return }
-                    rowCount += 1
-                    if rows.count < limit { rows.append(MessageRow(record)) }
-                }
-            }
-            let context = ReportContext(paths: paths, profile: reading.profile, since: since, until: until,
-                                        only: only?.rawValue, classifierAvailable: ScanSetup.classifierAvailable && !noClassify)
-            switch chosen {
-            case .text: sink.write(TextReport(summary: result, rows: rows, rowCount: rowCount, context: context, style: style).render())
-            case .html: sink.write(HTMLReport(summary: result, rows: rows, rowCount: rowCount, context: context).render())
-            case .jsonl, .csv: break
-            }
-            sink.flush()
-            if let summaryPath = summary {
-                let file = try OutputSink(path: summaryPath)
-                file.write(JSONLinesFormat.summary(result))
-                file.flush()
-            }
-            if sink.failed { throw CLIFailure(message: "writing the output failed", status: .unreadableInput) }
-            // Everything is written and flushed: exit here rather than unwind, so that nothing the scan
-            // built (the profile with its sent log, the summary's tables) is freed one object at a time
-            // only for the process to end; the system takes the memory back at once.
-            ScanRunner.status(of: result).exitNow()
+            try invocation.run()
         }
+    }
+}
+
+/// What `scan` was asked to do, whichever parser read the command line: swift-argument-parser, through
+/// `BackscatterCommand.Scan`, or `QuickScanArguments`, which reads a plain one at start-up for less.
+struct ScanInvocation: Equatable {
+    /// The inputs, in order; `-` for standard input.
+    var paths: [String]
+    /// `--profile`, `--jobs`, `--quiet`.
+    var reading: ReadingSettings
+    /// `--format`; nil to choose by the output.
+    var format: OutputFormat?
+    /// `--output`: the file to write instead of standard output.
+    var output: String?
+    /// `--summary`: a file for the summary as JSON.
+    var summary: String?
+    /// `--since`, as given.
+    var since: String?
+    /// `--until`, as given.
+    var until: String?
+    /// `--only`.
+    var only: OnlyChoice?
+    /// `--no-classify`.
+    var noClassify: Bool
+    /// `--color`.
+    var color: ColorChoice
+
+    /// Rejects combinations that cannot mean anything, with the message the user sees.
+    func validate() throws {
+        try reading.validate()
+        if paths.isEmpty { throw ValidationError("give at least one path (- for standard input)") }
+        if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once") }
+        if let since, Timestamps.parseISO8601(since) == nil {
+            throw ValidationError("--since \(since): not a date (use 2026-01-05 or 2026-01-05T10:00:00Z)")
+        }
+        if let until, Timestamps.parseISO8601(until) == nil {
+            throw ValidationError("--until \(until): not a date (use 2026-01-05 or 2026-01-05T10:00:00Z)")
+        }
+        if let output, paths.contains(output) { throw ValidationError("--output \(output) is also an input") }
+        if let summary, paths.contains(summary) { throw ValidationError("--summary \(summary) is also an input") }
+        if noClassify, only != nil, only != .bounces { throw ValidationError("--only \(only?.rawValue ?? "") needs verdicts: not with --no-classify") }
+        if noClassify, reading.profile != nil { throw ValidationError("--profile is for the classifier: not with --no-classify") }
+    }
+
+    /// Scans, writes the output and ends the process with the documented exit status.
+    func run() throws {
+        let sink = try output.map { path throws(CLIFailure) in try OutputSink(path: path) } ?? Terminal.standardOutput
+        let chosen = format ?? output.flatMap(OutputFormat.guess(fromPath:)) ?? (sink.isTerminal ? .text : .jsonl)
+        let filter = ScanFilter(since: since.flatMap(Timestamps.parseISO8601),
+                                until: until.flatMap(Timestamps.parseISO8601), only: only?.selection)
+        var runner = ScanRunner(paths: paths, reading: reading, filter: filter)
+        runner.classify = !noClassify
+        // The reports read the summary's tables, and so does `--summary`; records alone (JSON Lines,
+        // CSV) do not.
+        runner.summaryTables = chosen == .text || chosen == .html || summary != nil
+        let style = Style(enabled: chosen == .text && color.enabled(for: sink))
+        var rows: [MessageRow] = []
+        var rowCount = 0
+        let result: ScanSummary
+        switch chosen {
+        case .jsonl:
+            result = try runner.run { JSONLinesFormat.write($0, to: sink) }
+        case .csv:
+            sink.write(CSVFormat.header)
+            result = try runner.run { sink.write(CSVFormat.rows($0)) }
+        case .text, .html:
+            // Bounded: the text report lists the first flagged messages, the HTML report the first
+            // `HTMLReport.maxRows` bounce-like ones; the rest are only counted.
+            let limit = chosen == .text ? TextReport.listed : HTMLReport.maxRows
+            result = try runner.run { record in
+                guard record.isBounceLike else { return }
+                if chosen == .text, record.effectiveVerdict != .backscatter, record.effectiveVerdict != .uncertain { return }
+                rowCount += 1
+                if rows.count < limit { rows.append(MessageRow(record)) }
+            }
+        }
+        let context = ReportContext(paths: paths, profile: reading.profile, since: since, until: until,
+                                    only: only?.rawValue, classifierAvailable: ScanSetup.classifierAvailable && !noClassify)
+        switch chosen {
+        case .text: sink.write(TextReport(summary: result, rows: rows, rowCount: rowCount, context: context, style: style).render())
+        case .html: sink.write(HTMLReport(summary: result, rows: rows, rowCount: rowCount, context: context).render())
+        case .jsonl, .csv: break
+        }
+        sink.flush()
+        if let summaryPath = summary {
+            let file = try OutputSink(path: summaryPath)
+            file.write(JSONLinesFormat.summary(result))
+            file.flush()
+        }
+        if sink.failed { throw CLIFailure(message: "writing the output failed", status: .unreadableInput) }
+        // Everything is written and flushed: exit here rather than unwind, so that nothing the scan
+        // built (the profile with its sent log, the summary's tables) is freed one object at a time
+        // only for the process to end; the system takes the memory back at once.
+        ScanRunner.status(of: result).exitNow()
     }
 }

@@ -6,7 +6,7 @@ import Glibc
 /// Runs a `Scan` for a command: builds the stage, shows progress, reports read errors on stderr.
 struct ScanRunner {
     var paths: [String]
-    var reading: ReadingOptions
+    var reading: ReadingSettings
     var filter = ScanFilter()
     /// Whether to judge bounces (false: bounce analysis only, as `--no-classify` asks).
     var classify = true

@@ -43,7 +43,7 @@ extension BackscatterCommand {
             } catch {
                 throw CLIFailure.usage(error.description)
             }
-            let runner = ScanRunner(paths: paths, reading: reading)
+            let runner = ScanRunner(paths: paths, reading: reading.settings)
             var scanned = 0
             let summary: ScanSummary
             do {
