@@ -670,37 +670,59 @@ package final class BounceContext {
         return out
     }
 
+    /// What `collect` does with a part, by its media type.
+    private enum CollectStep { case parts, alternative, stop, text, html, deliveryStatus, feedbackReport, skip }
+
     /// Appends the text of the leaves under `part` to `out` (see `text`), up to the returned original.
+    /// `out` is empty or ends in LF between calls: each piece is appended on lines of its own.
     private func collect(_ part: MIMEPart, into out: inout String, stop: inout Bool) {
         if stop { return }
-        // The media type read once, without the parameters (`isMultipart`, `isEncapsulating` and
-        // `contentType` each copied the whole content type).
         let (type, subtype) = part.mediaType
-        if type == "multipart" {
-            if subtype == "alternative" {
-                // RFC 2046 §5.1.4: the last alternative is the richest; we want the plainest.
-                if let plain = part.parts.first(where: { $0.mediaType == ("text", "plain") }) {
-                    collect(plain, into: &out, stop: &stop)
-                } else if let first = part.parts.first {
-                    collect(first, into: &out, stop: &stop)
-                }
-                return
+        switch BounceContext.collectStep(type, subtype) {
+        case .alternative:
+            // RFC 2046 §5.1.4: the last alternative is the richest; we want the plainest.
+            if let plain = part.parts.first(where: { $0.mediaType == ("text", "plain") }) {
+                collect(plain, into: &out, stop: &stop)
+            } else if let first = part.parts.first {
+                collect(first, into: &out, stop: &stop)
             }
-            for child in part.parts { collect(child, into: &out, stop: &stop) }
-            return
+        case .parts: for child in part.parts { collect(child, into: &out, stop: &stop) }
+        case .stop: stop = true
+        case .text: BounceContext.appendLines(BounceContext.normalizedText(of: part), to: &out)
+        case .html: BounceContext.appendLines(HTMLText.strip(BounceContext.normalizedText(of: part)), to: &out)
+        case .deliveryStatus: BounceContext.appendLines(deliveryStatusText(of: part), to: &out)
+        case .feedbackReport: BounceContext.appendLines(BounceContext.normalizedText(of: part), to: &out)
+        case .skip: break
         }
-        if MIMEPart.isEncapsulating(type, subtype) { stop = true; return }
-        if type == "text" {
-            var t = BounceContext.normalizedText(of: part)
-            if subtype == "html" { t = HTMLText.strip(t) }
-            if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
-            out += t
-            if !out.hasSuffix("\n") { out += "\n" }
-        } else if type == "message" && (subtype == "delivery-status" || subtype == "global-delivery-status" || subtype == "feedback-report") {
-            if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
-            out += subtype == "feedback-report" ? BounceContext.normalizedText(of: part) : deliveryStatusText(of: part)
-            if !out.hasSuffix("\n") { out += "\n" }
+    }
+
+    /// `collect`'s step for a part of media type `type/subtype` (lower case), each name compared once:
+    /// `collect` compared the type to "multipart", "text" and "message" and then again in
+    /// `MIMEPart.isEncapsulating`, whose `isName` calls are not inlined here (bsd.mbox x3: 3,423 leaves;
+    /// `isEncapsulating` 0.25M, `==` 0.15M instructions; this step with `isName` 0.78M).
+    @inline(__always)
+    private static func collectStep(_ type: String, _ subtype: String) -> CollectStep {
+        if type == "multipart" { return subtype == "alternative" ? .alternative : .parts }
+        if type == "text" { return subtype == "html" ? .html : subtype == "rfc822-headers" ? .stop : .text }
+        guard type == "message" else { return .skip }
+        switch subtype {
+        case "delivery-status", "global-delivery-status": return .deliveryStatus
+        case "feedback-report": return .feedbackReport
+        case "rfc822", "global", "global-headers", "rfc822-headers": return .stop  // `MIMEPart.isEncapsulating`
+        default: return .skip
         }
+    }
+
+    /// Appends `piece` to `out` (empty or ending in LF) and an LF unless it then ends in one. The pieces
+    /// hold no CR (their line ends are LF), so the last byte tells what `hasSuffix("\n")` told (only
+    /// "\r\n" is a Character that ends in LF and is not "\n"), without its Character comparison; the
+    /// LF before a piece that `out` not ending in one needed is never needed (bsd.mbox x3: 3,255
+    /// `hasSuffix` calls, 0.29M instructions).
+    @inline(__always)
+    private static func appendLines(_ piece: String, to out: inout String) {
+        out += piece
+        // `withUTF8`, not `utf8.last` (78 instructions a call through `BidirectionalCollection.last`).
+        if out.withUTF8({ $0.last }) != ASCII.lineFeed { out += "\n" }
     }
 
     /// A part's decoded text with CRLF and lone CR turned into LF.
