@@ -169,7 +169,7 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(section.fields.count < 20)
     }
 
-    /// `parseFields` keeps the first 64 fields' offsets on the stack and the rest in an array, and reads
+    /// `init(fieldsOf:limits:)` keeps the first 64 fields' offsets on the stack and the rest in an array, and reads
     /// without staging where `maxHeaderBytes` does not fit 31 bits: each way, every field is kept, in
     /// order, with its name, value, offset and folding, as the line walk reads them.
     @Test(arguments: [0, 1, 63, 64, 65, 130])

@@ -35,9 +35,7 @@ public struct HeaderSection: Sendable {
     ///   - limits: bounds on header bytes, field count and unfolded field size.
     /// - Complexity: O(n) in the header section's length.
     public static func parse(_ bytes: ByteSlice, limits: ParsingLimits = .init()) -> HeaderSection {
-        var section = HeaderSection()
-        section.parseFields(bytes, limits: limits)
-        return section
+        HeaderSection(fieldsOf: bytes, limits: limits)
     }
 
     /// `parse` by the original line walk (`LineScanner`, slices), kept for the tests to compare with.
@@ -50,7 +48,11 @@ public struct HeaderSection: Sendable {
     /// Reads the fields in one pass over the buffer: each line's end found sixteen bytes at a time
     /// (`lineEnd(from:in:_:)`), after its name's colon where the name is plain ftext.
     /// The answers are those of the line walk `parseFieldsByLineScanner` (LF, CRLF and lone CR ends).
-    private mutating func parseFields(_ bytes: ByteSlice, limits: ParsingLimits) {
+    /// An initializer, each stored property set once: made empty and then filled, a section released
+    /// the empty array and slice it replaced, and retained and released on the way (bsd.mbox x3, 7,866
+    /// sections: the parse less its closure 3.90M -> 2.95M instructions, its 23,598 releases and 15,732
+    /// retains gone).
+    private init(fieldsOf bytes: ByteSlice, limits: ParsingLimits) {
         let base = bytes.startIndex
         var list: [HeaderField] = []
         // Every offset is at most `maxHeaderBytes` (the scan stops at a line that ends past it): where
@@ -109,7 +111,7 @@ public struct HeaderSection: Sendable {
     }
 
     /// A field's offsets from the start of the parsed buffer as `scanFields` reports them, in 32 bits
-    /// each (`parseFields` stages them only where `maxHeaderBytes` fits 31 bits); the folding is the
+    /// each (`init(fieldsOf:limits:)` stages them only where `maxHeaderBytes` fits 31 bits); the folding is the
     /// value end's high bit.
     private struct StagedField {
         let nameStart: UInt32
@@ -156,7 +158,7 @@ public struct HeaderSection: Sendable {
         }
     }
 
-    /// How many fields' offsets `parseFields` keeps on the stack before the rest go in an array (a
+    /// How many fields' offsets `init(fieldsOf:limits:)` keeps on the stack before the rest go in an array (a
     /// message's header holds 10 to 40 fields): 64 of 16 bytes, the 1 KiB the standard library
     /// allocates on the stack without asking.
     private static var stagedCapacity: Int { 64 }
