@@ -252,6 +252,33 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         }
     }
 
+    /// A line's end is found among the bytes 10...13 by one range test a block, a VT or FF found
+    /// stepped over: values full of VT, FF and the bytes beside the range (TAB, SO), anywhere in the
+    /// 16-byte blocks and the last fifteen bytes, with each line end style, read as the line walk reads them.
+    @Test func verticalTabsAndFormFeedsInValuesAgreeWithTheLineWalk() {
+        var generator = SplitMix64(seed: 25)
+        let valueBytes: [UInt8] = [0x61, 0x20, ASCII.tab, 0x0B, 0x0C, 0x0E, 0x7F, 0xFF]
+        let ends: [[UInt8]] = [[ASCII.lineFeed], [ASCII.carriageReturn, ASCII.lineFeed], [ASCII.carriageReturn]]
+        for round in 0..<2000 {
+            var text: [UInt8] = []
+            for k in 0..<generator.below(5) {
+                text += Array("X-\(k):".utf8)
+                text += generator.bytes(valueBytes, count: generator.below(70))
+                text += ends[generator.below(3)]
+                if generator.below(4) == 0 { text += [ASCII.tab, 0x0B] + generator.bytes(valueBytes, count: generator.below(40)) + ends[generator.below(3)] }
+            }
+            if generator.below(2) == 0 { text += ends[generator.below(3)] + Array("body".utf8) }
+            if round % 3 == 0, !text.isEmpty { text = Array(text[..<generator.below(text.count + 1)]) }
+            let input = text[...]
+            let scanned = HeaderSection.parse(input)
+            let walked = HeaderSection.parseByLineScanner(input)
+            #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) }, "\(text)")
+            #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
+            #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
+            #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
+        }
+    }
+
     @Test func emptyInputAndJunkNeverCrash() {
         for junk in ["", "\n", "\r\n\r\n", ":", ": x\n\n", " leading\n\n", "\r", "a", "\u{0}\u{0}:\n"] {
             _ = HeaderSection.parse(bytes(junk))
