@@ -33,4 +33,23 @@ struct PlainAddressTests {
         #expect(ObservationReader.plainAddress("SRS0=HHHH=TT=example.org=Alice@forwarder.example") == "alice@example.org")
         #expect(tagged > 0)
     }
+
+    /// `mayHoldTag`'s word-at-a-time test is `contains("=")` at every length and place (the last,
+    /// overlapping word included), for Strings small and large.
+    @Test func equalsSignFoundWordAtATime() {
+        var generator = SplitMix64(seed: 3_301)
+        for length in 0...40 {
+            let plain = String(repeating: "a", count: length)
+            #expect(!ObservationReader.mayHoldTag(plain))
+            for place in 0..<length {
+                var bytes = Array(plain.utf8)
+                bytes[place] = UInt8(ascii: "=")
+                #expect(ObservationReader.mayHoldTag(String(decoding: bytes, as: UTF8.self)), "\(length) \(place)")
+            }
+        }
+        for _ in 0..<2_000 {
+            let address = HostShapeTests.randomText(&generator, pieces: Self.pieces, upTo: 14)
+            #expect(ObservationReader.mayHoldTag(address) == address.utf8.contains(UInt8(ascii: "=")), "\(address)")
+        }
+    }
 }

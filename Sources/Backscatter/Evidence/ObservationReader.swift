@@ -235,7 +235,21 @@ public struct ObservationReader: Sendable {
     /// `SRS1=`; each parser turns away an address without one), so the parsers are asked only about
     /// an address that has one (asking both cost ~1,200 instructions an address).
     static func mayHoldTag(_ address: String) -> Bool {
-        address.utf8.withContiguousStorageIfAvailable { $0.contains(ASCII.equals) } ?? address.utf8.contains(ASCII.equals)
+        address.utf8.withContiguousStorageIfAvailable(holdsEquals) ?? address.utf8.contains(ASCII.equals)
+    }
+
+    /// Whether the bytes hold an "=": eight at a time, the last eight (overlapping the ones before)
+    /// read as one word too, fewer than eight byte by byte. (`contains`, byte by byte, was ~175
+    /// instructions an address: sisimai bsd x3, `mayHoldTag` 0.66M over 3,807 addresses.)
+    @inline(__always)
+    static func holdsEquals(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress), bytes.count >= 8 else { return bytes.contains(ASCII.equals) }
+        var i = 0
+        while i + 8 < bytes.count {
+            if ByteWord.hasByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self), ASCII.equals) { return true }
+            i += 8
+        }
+        return ByteWord.hasByte(base.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self), ASCII.equals)
     }
 
     private func originalFacts(_ original: ReturnedOriginal, headers: HeaderSection, known: OriginalHeaderValues?) -> OriginalFacts {
