@@ -24,6 +24,10 @@ struct ReceivedHopTests {
         #expect(hop.helo == expected.helo && hop.reverseName == expected.reverseName && hop.address == expected.address
                     && hop.date == expected.date,
                 "\(String(decoding: bytes, as: UTF8.self)): \(hop) against \(expected)", sourceLocation: sourceLocation)
+        // A notice's connection is the hop's date, IP and first name.
+        let connection = ReceivedHop.connection(bytes[...])
+        #expect(connection.date == hop.date && connection.ip == hop.ip && connection.host == (hop.reverseName ?? hop.helo),
+                "\(String(decoding: bytes, as: UTF8.self)): \(connection) against \(hop)", sourceLocation: sourceLocation)
     }
 
     @Test func randomValuesReadAsBefore() {

@@ -87,8 +87,7 @@ public struct ObservationReader: Sendable {
         }
         let hopDate: Int64?, connectingIP: String?, connectingHost: String?
         if let top = first.received {
-            let hop = ReceivedHop(top)
-            (hopDate, connectingIP, connectingHost) = (hop.date, hop.ip, hop.reverseName ?? hop.helo)
+            (hopDate, connectingIP, connectingHost) = ReceivedHop.connection(top)
         } else {
             (hopDate, connectingIP, connectingHost) = (nil, nil, nil)
         }

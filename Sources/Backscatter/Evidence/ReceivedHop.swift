@@ -44,30 +44,13 @@ public struct ReceivedHop: Sendable, Hashable {
             // the whole `ReceivedField` copied and destroyed: beyond reading the clauses, ~4.9M instructions
             // for the 4,050 hops of the sisimai bsd mbox x3; this is ~3.6M, most of it the Strings.)
             let names: (String?, String?) = {
-                func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
-                    // The ranges are offsets into `buffer` (`readFromAndDate(_:in:)`).
-                    UnsafeBufferPointer(rebasing: buffer[range])
-                }
-                func slice(_ range: Range<Int>) -> ByteSlice {
-                    value[(value.startIndex + range.lowerBound)..<(value.startIndex + range.upperBound)]
-                }
                 var reverseName: String? = nil
                 var reverseASCII: UnsafeBufferPointer<UInt8>? = nil  // its bytes, when ASCII
                 if let range = from.reverseDNS {
-                    var name = bytes(range)
-                    if ASCII.isASCII(name) {
-                        // ASCII: lower-casing and the trailing dot are the bytes' (no grapheme joins a `.`).
-                        if name.last == ASCII.dot { name = UnsafeBufferPointer(rebasing: name.dropLast()) }
-                        reverseName = Self.lowercasedASCII(name)
-                        reverseASCII = name
-                    } else {
-                        var text = CharsetDecoder.utf8OrWindows1252(slice(range)).lowercasedIfNeeded()
-                        if text.hasSuffix(".") { text.removeLast() }
-                        reverseName = text
-                    }
+                    (reverseName, reverseASCII) = Self.reverseDNSName(UnsafeBufferPointer(rebasing: buffer[range]), in: value, range)
                 }
                 guard let range = from.helo else { return (nil, reverseName) }
-                let name = bytes(range)
+                let name = UnsafeBufferPointer(rebasing: buffer[range])
                 var helo: String
                 if ASCII.isASCII(name) {
                     // Often the same name (`from mx.example.org (mx.example.org [192.0.2.1])`): one String
@@ -78,13 +61,60 @@ public struct ReceivedHop: Sendable, Hashable {
                     // and K): compared as Strings, as before.
                     if reverseASCII == nil, let reverseName, helo == reverseName { helo = reverseName }
                 } else {
-                    helo = CharsetDecoder.utf8OrWindows1252(slice(range)).lowercasedIfNeeded()
+                    helo = CharsetDecoder.utf8OrWindows1252(Self.slice(value, range)).lowercasedIfNeeded()
                     if let reverseName, helo == reverseName { helo = reverseName }
                 }
                 return (helo, reverseName)
             }()
             return (names.0, names.1, from.ip, date?.secondsSince1970)
         }
+    }
+
+    /// The date, the IP as canonical text and the connecting host (`reverseName ?? helo`) of one Received
+    /// value, as `ReceivedHop(value)` reads them: what a notice's own first hop is read for. Only the
+    /// host's name is made a String (the hop made both names: sisimai bsd x3, 1,758 notices).
+    package static func connection(_ value: ByteSlice) -> (date: Int64?, ip: String?, host: String?) {
+        value.withUnsafeBufferPointer { buffer in
+            let (from, date) = ReceivedField.readFromAndDate(buffer, in: value)
+            guard let from else { return (date?.secondsSince1970, nil, nil) }
+            let host: String?
+            if let range = from.reverseDNS {
+                host = reverseDNSName(UnsafeBufferPointer(rebasing: buffer[range]), in: value, range).name
+            } else if let range = from.helo {
+                host = heloName(UnsafeBufferPointer(rebasing: buffer[range]), in: value, range)
+            } else {
+                host = nil
+            }
+            return (date?.secondsSince1970, from.ip?.description, host)
+        }
+    }
+
+    /// The reverse-DNS name at `range` (its bytes `name`) of `value`'s bytes, lower case, without a trailing
+    /// dot; and those bytes when they are ASCII.
+    @inline(__always)
+    private static func reverseDNSName(_ name: UnsafeBufferPointer<UInt8>, in value: ByteSlice, _ range: Range<Int>)
+        -> (name: String, ascii: UnsafeBufferPointer<UInt8>?)
+    {
+        var name = name
+        if ASCII.isASCII(name) {
+            // ASCII: lower-casing and the trailing dot are the bytes' (no grapheme joins a `.`).
+            if name.last == ASCII.dot { name = UnsafeBufferPointer(rebasing: name.dropLast()) }
+            return (lowercasedASCII(name), name)
+        }
+        var text = CharsetDecoder.utf8OrWindows1252(slice(value, range)).lowercasedIfNeeded()
+        if text.hasSuffix(".") { text.removeLast() }
+        return (text, nil)
+    }
+
+    /// The HELO name at `range` (its bytes `name`) of `value`'s bytes, lower case.
+    @inline(__always)
+    private static func heloName(_ name: UnsafeBufferPointer<UInt8>, in value: ByteSlice, _ range: Range<Int>) -> String {
+        ASCII.isASCII(name) ? lowercasedASCII(name) : CharsetDecoder.utf8OrWindows1252(slice(value, range)).lowercasedIfNeeded()
+    }
+
+    /// `value[range]`, `range` an offset range into its bytes.
+    private static func slice(_ value: ByteSlice, _ range: Range<Int>) -> ByteSlice {
+        value[(value.startIndex + range.lowerBound)..<(value.startIndex + range.upperBound)]
     }
 
     /// ASCII bytes lower-cased, as a String: the bytes as they are when they hold no capital letter, as
