@@ -166,6 +166,36 @@ let receivedRows: [ReceivedRow] = {
         #expect(IPAddress(ipv4: 0).description == "0.0.0.0")
         #expect(IPAddress(ipv4: .max).description == "255.255.255.255")
     }
+
+    /// An IPv6 address's text is written into the String's storage from the bits: the same text as
+    /// RFC 5952 by arrays (each group `String(_:radix: 16)`, the longest zero run of two or more, the
+    /// first on a tie, as `::`), over groups drawn mostly zero, with every digit count.
+    @Test func printsIPv6AsByArrays() throws {
+        func byArrays(_ groups: [UInt16]) -> String {
+            var bestStart = -1, bestLength = 0, runStart = -1
+            for i in 0...8 {
+                if i < 8, groups[i] == 0 {
+                    if runStart < 0 { runStart = i }
+                } else if runStart >= 0 {
+                    if i - runStart > bestLength, i - runStart >= 2 { bestStart = runStart; bestLength = i - runStart }
+                    runStart = -1
+                }
+            }
+            func hex(_ range: Range<Int>) -> String { groups[range].map { String($0, radix: 16) }.joined(separator: ":") }
+            if bestStart < 0 { return hex(0..<8) }
+            return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
+        }
+        var generator = SplitMix64(seed: 6_952)  // seeded: every run reads the same inputs
+        let values: [UInt16] = [0, 0, 0, 1, 0xa, 0xf0, 0x100, 0xabc, 0x1000, 0xffff, 0x0db8, 0x2001]
+        for _ in 0..<3_000 {
+            var groups = (0..<8).map { _ in values[generator.below(values.count)] }
+            // Not IPv4-mapped (`::ffff:a.b.c.d` is read as the IPv4 address).
+            if groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xffff { groups[0] = 0x2001 }
+            let full = groups.map { String($0, radix: 16) }.joined(separator: ":")
+            let address = try #require(IPAddress(full), "\(full)")
+            #expect(address.description == byArrays(groups), "\(full)")
+        }
+    }
     @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4x", "a.b.c.d", "1::2::3", ":1", "1:", "12345::",
                       "1:2:3:4:5:6:7:8:9", "[1.2.3.4", "[1.2.3.4]x", "unknown", "1.2.3.-4", "::ffff:1.2.3", "g::1"])
     func rejectsNonAddresses(_ text: String) {

@@ -177,25 +177,52 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
                 return n
             }
         case .v6:
-            let groups: [UInt16] = (0..<8).map { i in
-                let word = i < 4 ? high : low
-                return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(i % 4)))
+            // Written straight into the String's storage, the groups read from the bits (an array of the
+            // groups, a String per group joined, and the two halves concatenated cost ~5,000 instructions
+            // an address: sisimai bsd x3, 40 addresses read 80 times, 0.21M). At most 39 bytes: eight
+            // groups of at most four digits and seven colons.
+            let (high, low) = (high, low)
+            @inline(__always) func group(_ i: Int) -> UInt16 {
+                UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> UInt64(48 - 16 * (i & 3)))
             }
             // RFC 5952 §4.2: the longest run (>= 2) of zero groups, the first on a tie.
             var bestStart = -1, bestLength = 0, runStart = -1
             for i in 0...8 {
-                if i < 8, groups[i] == 0 {
+                if i < 8, group(i) == 0 {
                     if runStart < 0 { runStart = i }
                 } else if runStart >= 0 {
                     if i - runStart > bestLength, i - runStart >= 2 { bestStart = runStart; bestLength = i - runStart }
                     runStart = -1
                 }
             }
-            func hex(_ range: Range<Int>) -> String {
-                groups[range].map { String($0, radix: 16) }.joined(separator: ":")
+            return String(unsafeUninitializedCapacity: 39) { text in
+                var n = 0
+                var i = 0
+                while i < 8 {
+                    if i == bestStart {
+                        text[n] = ASCII.colon
+                        text[n + 1] = ASCII.colon
+                        n += 2
+                        i += bestLength
+                        continue
+                    }
+                    // A colon between groups, none after the `::`.
+                    if i > 0, i != bestStart + bestLength { text[n] = ASCII.colon; n += 1 }
+                    // Lower-case hex without leading zeros (`String(_:radix: 16)`), at least one digit.
+                    let g = group(i)
+                    var shift: UInt16 = 12
+                    while shift > 0, (g >> shift) & 0xF == 0 { shift -= 4 }
+                    while true {
+                        let digit = UInt8(truncatingIfNeeded: (g >> shift) & 0xF)
+                        text[n] = digit < 10 ? ASCII.zero + digit : UInt8(ascii: "a") - 10 + digit
+                        n += 1
+                        if shift == 0 { break }
+                        shift -= 4
+                    }
+                    i += 1
+                }
+                return n
             }
-            if bestStart < 0 { return hex(0..<8) }
-            return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
         }
     }
 
