@@ -222,6 +222,29 @@ import TestSupport
         #expect(empty.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == "")
     }
 
+    /// An ASCII text swept into a scratch buffer and copied unvalidated (`isASCII`) gives the String
+    /// swept into the String's own storage: over generated ASCII texts of kept, skipped and ending
+    /// lines and blank runs, short ones and ones past the 1 KiB of the stack scratch.
+    @Test func sweptJoinedLinesOfASCIIIsTheValidatedOne() {
+        let pieces = [" ", "  ", "\t", "\r", "\n", "\n\n", "word", "abcdefgh", "abcdefghijklmnop", "x y", "a  b",
+                      "Content-Type: text/plain", "--boundary", "*** x", "--- Transcript", "Final-Recipient: rfc822; a@b",
+                      "\t\t\t\t\t\t\t\t\t", "550 5.1.1 <a@b.c>: Recipient address rejected", "\u{01}", "\u{7F}"]
+        var generator = SplitMix64(seed: 163)  // seeded: every run reads the same inputs
+        var long = 0
+        for round in 0..<3_000 {
+            let count = Int.random(in: 0...(round % 2 == 0 ? 24 : 160), using: &generator)
+            var text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            if round % 3 == 0 { text += "\n" }
+            let expected = text.withUTF8 { LeadText.sweptJoinedLines(of: $0) }
+            let swept = text.withUTF8 { LeadText.sweptJoinedLines(of: $0, isASCII: true) }
+            #expect(swept == expected && Array(swept.utf8) == Array(expected.utf8), "\(text.debugDescription)")
+            if text.utf8.count > 1024 { long += 1 }
+        }
+        #expect(long > 300)
+        var empty = ""
+        #expect(empty.withUTF8 { LeadText.sweptJoinedLines(of: $0, isASCII: true) } == "")
+    }
+
     /// `joinedLines` keeps, skips and ends at the lines a plain loop over the bytes' lines does, with
     /// `starts(with:)` of each prefix: over generated lines of every prefix, each one byte short and
     /// one byte changed, blanks around them (indentation of eight spaces and more too) and 8-bit bytes.

@@ -538,7 +538,10 @@ package final class BounceContext {
     /// needs.
     package private(set) lazy var sweptLeadText: String = {
         var text = self.text
-        return text.withUTF8 { LeadText.sweptJoinedLines(of: $0) }
+        // The swept copy of an ASCII text is ASCII.
+        var isASCII = false
+        if #available(macOS 26.0, *) { isASCII = text.utf8Span.isKnownASCII }
+        return text.withUTF8 { LeadText.sweptJoinedLines(of: $0, isASCII: isASCII) }
     }()
 
     /// The SMTP command `leadText` names, if any (`SMTPCommandFinder`).
