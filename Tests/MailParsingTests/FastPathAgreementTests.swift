@@ -370,24 +370,47 @@ import TestSupport
     @Test func delimiterLineEndTestAgreesWithContains() {
         var generator = SplitMix64(seed: 62)
         let alphabet = Self.ascii("-=_.aZ09\r\n") + [0x00, 0x8D, 0x8A, 0xFF]
-        #expect(!MIMEParser.holdsLineEnd([]))
-        #expect(MIMEParser.holdsLineEnd(Self.ascii("\r")) && MIMEParser.holdsLineEnd(Self.ascii("--b\n")))
+        func holdsLineEnd(_ boundary: [UInt8]) -> Bool { boundary.withUnsafeBufferPointer(MIMEParser.holdsLineEnd) }
+        #expect(!holdsLineEnd([]))
+        #expect(holdsLineEnd(Self.ascii("\r")) && holdsLineEnd(Self.ascii("--b\n")))
         for _ in 0..<3000 {
             let delimiter = generator.bytes(alphabet, count: generator.below(300))
-            #expect(MIMEParser.holdsLineEnd(delimiter) == (delimiter.contains(0x0D) || delimiter.contains(0x0A)), "\(delimiter)")
+            #expect(holdsLineEnd(delimiter) == (delimiter.contains(0x0D) || delimiter.contains(0x0A)), "\(delimiter)")
         }
     }
 
-    /// The delimiter search anchored on a byte other than the first (`a_Z`: the `Z` at the delimiter's
-    /// end is its rarest byte), with near misses around the anchor, agrees with the line walk.
+    /// The delimiter search anchored on a byte other than the first (`a.Z`: the `Z` at the delimiter's
+    /// end is its rarest byte by `MIMEParser.bodyCommonness`), with near misses around the anchor, agrees
+    /// with the line walk.
     @Test func delimiterSearchOnARareLastByteAgreesWithTheLineWalk() {
-        #expect(MIMEParser.rarestByteOffset(Self.ascii("--a_Z")) == 4)
+        #expect(Self.ascii("a.Z").withUnsafeBufferPointer { MIMEParser.rarestDelimiterByteOffset(boundary: $0) } == 4)
         var generator = SplitMix64(seed: 6)
-        let pieces = ["--a_Z", "--a_Z--", "--a_Zq", "x--a_Z", "-a_Z", "--a_", "a_Z", "Z", "--a_Y", "-", "\n", "\r\n", "\r",
+        let pieces = ["--a.Z", "--a.Z--", "--a.Zq", "x--a.Z", "-a.Z", "--a.", "a.Z", "Z", "--a.Y", "-", "\n", "\r\n", "\r",
                       "text", " ", "Content-Type: text/plain\n", "\n\n"].map(Self.ascii)
-        var bodies: [[UInt8]] = [Self.ascii("--a_Z\n\nx\n--a_Z--\n"), Self.ascii("--a_Z"), Self.ascii("Z--a_Z\n"), []]
+        var bodies: [[UInt8]] = [Self.ascii("--a.Z\n\nx\n--a.Z--\n"), Self.ascii("--a.Z"), Self.ascii("Z--a.Z\n"), []]
         for _ in 0..<3000 { bodies.append((0..<generator.below(16)).flatMap { _ in pieces[generator.below(pieces.count)] }) }
-        expectDelimiterSearchAgreesWithTheLineWalk(boundary: "a_Z", bodies: bodies)
+        expectDelimiterSearchAgreesWithTheLineWalk(boundary: "a.Z", bodies: bodies)
+    }
+
+    /// The delimiter search anchored on its leading `-` (`e0`: both bytes commoner than `-`) agrees with
+    /// the line walk.
+    @Test func delimiterSearchOnAHyphenAnchorAgreesWithTheLineWalk() {
+        #expect(Self.ascii("e0").withUnsafeBufferPointer { MIMEParser.rarestDelimiterByteOffset(boundary: $0) } == 0)
+        var generator = SplitMix64(seed: 8)
+        let pieces = ["--e0", "--e0--", "--e0e", "x--e0", "-e0", "--e", "e0", "-", "--", "\n", "\r\n", "\r",
+                      "text", " ", "Content-Type: text/plain\n", "\n\n"].map(Self.ascii)
+        var bodies: [[UInt8]] = [Self.ascii("--e0\n\nx\n--e0--\n"), Self.ascii("--e0"), Self.ascii("---e0\n"), []]
+        for _ in 0..<3000 { bodies.append((0..<generator.below(16)).flatMap { _ in pieces[generator.below(pieces.count)] }) }
+        expectDelimiterSearchAgreesWithTheLineWalk(boundary: "e0", bodies: bodies)
+    }
+
+    /// `MIMEParser.bodyCommonness` is the order its documentation gives.
+    @Test func bodyCommonnessIsTheOrderOfTheTable() {
+        let order = Array(" etao0nirsl-p2cdm1.:A3gfhu5b4xy6DT8=9CM7ES/kw;RvIFPBOj\"N<L>XUzHKQGVJYqZW+(),@_#'&?\t[]!*%}{$\\|^`~".utf8)
+        #expect(Set(order).count == order.count)
+        var table = [UInt8](repeating: 0, count: 256)
+        for (position, byte) in order.enumerated() { table[Int(byte)] = UInt8(255 - position) }
+        #expect(MIMEParser.bodyCommonness == table)
     }
 
     /// An unfolded value read in place agrees with trimming the slice and cutting it to the limit
