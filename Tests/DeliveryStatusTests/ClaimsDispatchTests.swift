@@ -643,7 +643,9 @@ import TestSupport
         let lines = ["----- The following addresses had permanent fatal errors -----", "----- Transcript of session follows -----",
                      "----- TRANSCRIPT OF SESSION FOLLOWS -----", "----- transcript of session follows ----", "----- the following addresses ha",
                      "------ The following addresses had", "----- \u{212A}he following addresses had", "----- The following addresses had\u{301}",
-                     "-----\u{130} The following", "----- T", "-----", "---------- -----  The following addresses had", ""]
+                     "-----\u{130} The following", "----- T", "-----", "---------- -----  The following addresses had", "",
+                     "----------- Transcript of session follows -----", "---- The following addresses had", "-- -----  transcript",
+                     "-----\t-----\n----- the following addresses had", "x----- tHE FOLLOWING ADDRESSES HAD", "----- ", "------"]
         var found = 0
         for (i, line) in lines.enumerated() {
             for prefix in ["", "x\n", "\u{212A}\n", "\u{130}\n", "-----------\n", "é "] {

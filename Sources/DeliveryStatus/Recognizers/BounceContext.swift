@@ -552,27 +552,37 @@ package final class BounceContext {
     /// SendmailText's `claims`, which asked both of the whole text, each of them).
     ///
     /// Both begin with "----- t": each place that does is compared with both, in one search (two
-    /// searches of the text before: bsd.mbox x3, 1,059 calls, 2.8M instructions). Where neither is found
+    /// searches of the text before: bsd.mbox x3, 1,059 calls, 2.8M instructions). Such a place can only
+    /// be five dashes before the end of a run of dashes, so each run is crossed byte by byte after
+    /// memchr finds its first dash, and its end alone is looked at (a case-insensitive search for
+    /// "----- t" stopped at every dash of the texts' rules and separators, with a comparison there:
+    /// bsd.mbox x3, 684 texts, this getter 1.41M -> 1.04M instructions). Where neither is found
     /// and the text holds a lead byte of U+0130 or U+212A (C4, E2: the two characters whose lower case
     /// is ASCII), the two `containsIgnoringCase` calls answer, as they would have.
     package private(set) lazy var hasSendmailSectionLine: Bool = {
         var text = self.text
         let found: Bool? = text.withUTF8 { t in
             guard let base = t.baseAddress else { return false }
-            let (prefix, addresses, transcript) = (BounceContext.sectionPrefix, BounceContext.addressesHad, BounceContext.transcriptFollows)
+            let (addresses, transcript) = (BounceContext.addressesHad, BounceContext.transcriptFollows)
             /// Whether the bytes at `at` are `needle` (lower case) with ASCII letters compared without case.
             func matches(_ needle: [UInt8], at: Int) -> Bool {
                 guard needle.count <= t.count - at else { return false }
                 for j in 0..<needle.count where ASCII.lowercased(t[at + j]) != needle[j] { return false }
                 return true
             }
+            let count = t.count
             var from = 0
-            while from < t.count {
-                let hit = prefix.withUnsafeBufferPointer { ASCIICaseInsensitive.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: t[from...])) }
-                guard let hit else { break }
-                let at = from + hit
-                if matches(addresses, at: at) || matches(transcript, at: at) { return true }
-                from = at + 1
+            while from < count, let hit = memchr(base + from, 0x2D, count - from) {
+                let runStart = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                var end = runStart + 1
+                while end < count && t[end] == 0x2D { end += 1 }
+                // "----- t" or "----- T" ending the run: the one place in it "----- t" can begin.
+                if end - runStart >= 5, end + 1 < count, t[end] == 0x20, t[end + 1] | 0x20 == 0x74 {
+                    let at = end - 5
+                    if matches(addresses, at: at) || matches(transcript, at: at) { return true }
+                }
+                // `t[end]` is no dash.
+                from = end + 1
             }
             if memchr(base, 0xC4, t.count) != nil || memchr(base, 0xE2, t.count) != nil { return nil }
             return false
@@ -580,7 +590,6 @@ package final class BounceContext {
         return found ?? (text.containsIgnoringCase("----- the following addresses had")
             || text.containsIgnoringCase("----- transcript of session follows -----"))
     }()
-    private static let sectionPrefix = Array("----- t".utf8)
     private static let addressesHad = Array("----- the following addresses had".utf8)
     private static let transcriptFollows = Array("----- transcript of session follows -----".utf8)
 
