@@ -121,7 +121,10 @@ import TestSupport
         }
 
         static func oldKDDI(_ context: BounceContext) -> Bool {
-            KDDIRecognizer.matches(context)
+            let from = context.lowercaseFrom
+            if from.contains("no-reply@"), from.contains(".dion.ne.jp") { return true }
+            if context.header("reply-to")?.trimmed == "no-reply@app.auone-net.jp" { return true }
+            return context.receivedContains("ezweb.ne.jp (") || context.receivedContains(".au.com (")
         }
 
         static func oldMXLogic(_ context: BounceContext) -> Bool {
@@ -537,6 +540,32 @@ import TestSupport
         "(qmail ", "(MAILFOUNDRY) id", ".outbound.protection.outlook.com", ".prod.outlook.com", "ezweb.ne.jp (EZweb Mail) with",
     ]
 
+    /// Pairs of needles ending in "(" for `receivedContains(_:or:)`, each answering as the two searches.
+    static let receivedNeedlePairs: [(StaticString, StaticString)] = [
+        ("ezweb.ne.jp (", ".au.com ("), (".au.com (", "ezweb.ne.jp ("), (" with Internet Mail Service (", "("), ("(", "x ("),
+    ]
+
+    /// `receivedContains(_:or:)` over random Received values built from pieces of the needles, blanks,
+    /// parentheses at the start and end of a value, folding and several fields: as the two searches.
+    @Test func receivedEitherNeedleAsBothSearches() {
+        var random = SplitMix64(seed: 0x6B64_6469)
+        let pieces = ["ezweb.ne.jp", ".au.com", "au.com", "zweb.ne.jp", " (", "(", " ", "x", ".com (", "(e", "\r\n\t", "\n ", "ezweb.ne.jp (", ".au.com ("]
+        var found = 0, missed = 0
+        for _ in 0..<600 {
+            var message = ""
+            for _ in 0..<(1 + random.below(3)) {
+                var value = ""
+                for _ in 0..<random.below(9) { value += pieces[random.below(pieces.count)] }
+                message += "Received:" + (random.below(2) == 0 ? " " : "") + value + "\n"
+            }
+            message += "Subject: x\n\nbody\n"
+            if let wrong = Self.receivedDisagreement(Array(message.utf8)) { Issue.record("\(message.debugDescription): \(wrong)") }
+            let context = BounceContext(ParsedMessage(parsing: ArraySlice(message.utf8)))
+            if context.receivedContains("ezweb.ne.jp (", or: ".au.com (") { found += 1 } else { missed += 1 }
+        }
+        #expect(found > 50 && missed > 50)
+    }
+
     /// Whether `receivedBytes` (unfolded by the context) is MailParsing's unfolding of the Received
     /// fields, and every needle is found in it as in that; a label for the first difference.
     static func receivedDisagreement(_ bytes: [UInt8], limits: ParsingLimits = .init()) -> String? {
@@ -547,6 +576,10 @@ import TestSupport
                 expected.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: n, in: $0) != nil }
             }
             if context.receivedContains(needle) != found { return "receivedContains(\(needle)): expected \(found)" }
+        }
+        for (first, second) in receivedNeedlePairs {
+            let either = context.receivedContains(first) || context.receivedContains(second)
+            if context.receivedContains(first, or: second) != either { return "receivedContains(\(first), or: \(second)): expected \(either)" }
         }
         if Array(context.receivedBytes) != expected {
             return "receivedBytes \(String(decoding: context.receivedBytes, as: UTF8.self).debugDescription)"
