@@ -83,6 +83,22 @@ import TestSupport
         #expect(decided > 1_000)
     }
 
+    /// FrancePTT's rule read as bytes gives the Character reading's answer: labels, codes, stops,
+    /// `_`, CR LF and non-ASCII text, lower-cased as the rule receives them.
+    @Test func franceTelecomBytesAgreeWithCharacters() {
+        let parts = ["lpn", "lpnaaa", "ofr", "ouk", "lp", "007", "_", "-", "416", "417", "999", "12", "5", " ", "]", ")", "[",
+                     "(", "\r\n", "x", "é", "spf/dns de votre nom de domaine", "lpn007_416", "ouk_417"]
+        var generator = SplitMix64(seed: 416)  // seeded: every run reads the same inputs
+        var decided = 0
+        for _ in 0..<20_000 {
+            let text = (0..<generator.below(8)).map { _ in parts[generator.below(parts.count)] }.joined()
+            let expected = RemoteHostRules.franceTelecomReasonByCharacters(text)
+            #expect(RemoteHostRules.franceTelecomReason(text) == expected, "\(text.debugDescription)")
+            if expected != nil { decided += 1 }
+        }
+        #expect(decided > 1_000)
+    }
+
     /// The phrase rules' phrases have one bit each in a UInt64 (`Matches.providerPhrases`), and the
     /// masks cover them once each, in order.
     @Test func phraseRulesFitTheMask() {
