@@ -167,12 +167,17 @@ public enum AddressParser {
         // local, "@" and domain lie side by side in the value: one String, unless the local part
         // has to be quoted (its bytes are atext, so only for a dot at either end or two in a row:
         // `MailAddress.needsQuoting`, whose own pass cost ~240 instructions an address).
-        let base = value.startIndex
-        let local = (base + shape.localStart)..<(base + shape.at)
-        let domain = (base + shape.at + 1)..<(base + shape.domainEnd)
-        if !shape.localNeedsQuoting { return String(decoding: value[local.lowerBound..<domain.upperBound], as: UTF8.self) }
-        return MailAddress(localPart: String(decoding: value[local], as: UTF8.self),
-                           domain: String(decoding: value[domain], as: UTF8.self)).address
+        // The shape's local part and domain are ASCII atext (`addrSpecShape` passes only atext, "."
+        // and one "@"): made Strings unchecked (`ASCIIText.string`; bsd.mbox x3, 8,325 addresses:
+        // shapedAddressString 5.25M -> 5.05M instructions).
+        return value.withUnsafeBufferPointer { buffer in
+            guard let p = buffer.baseAddress else { return "" }
+            if !shape.localNeedsQuoting {
+                return ASCIIText.string(UnsafeBufferPointer(start: p + shape.localStart, count: shape.domainEnd &- shape.localStart))
+            }
+            return MailAddress(localPart: ASCIIText.string(UnsafeBufferPointer(start: p + shape.localStart, count: shape.at &- shape.localStart)),
+                               domain: ASCIIText.string(UnsafeBufferPointer(start: p + (shape.at &+ 1), count: shape.domainEnd &- shape.at &- 1))).address
+        }
     }
 
     /// `addressStrings(value)` and `addressCount(value)` of a value in one of the shapes below, whose
@@ -213,7 +218,7 @@ public enum AddressParser {
                 if localStart == localEnd { return ([], 1) }   // `<>`
                 for k in localStart..<localEnd where classes[Int(p[k])] & localPlain != localPlain { return nil }
                 let local = UnsafeBufferPointer(start: p + localStart, count: localEnd &- localStart)
-                return ([String(decoding: local, as: UTF8.self)], 1)
+                return ([ASCIIText.string(local)], 1)   // atext, checked above
             }
             var addresses: [String] = []
             var itemStart = start
@@ -232,8 +237,8 @@ public enum AddressParser {
                     continue
                 }
                 for k in first..<itemEnd where classes[Int(p[k])] & specPlain == 0 { return nil }
-                addresses.append(String(decoding: UnsafeBufferPointer(start: p + first, count: itemEnd &- first),
-                                        as: UTF8.self))
+                // atext, checked just above.
+                addresses.append(ASCIIText.string(UnsafeBufferPointer(start: p + first, count: itemEnd &- first)))
             }
             return (addresses, addresses.count)
         }
