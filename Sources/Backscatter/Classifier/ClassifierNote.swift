@@ -46,10 +46,13 @@ public struct ClassifierNote: Sendable {
             return ClassifierNote(observation: o)
         }
         guard reader.keepsInferenceFacts else { return ClassifierNote(observation: nil) }
+        // The first address of each by `firstAddressString`, as the observation reads these fields, not
+        // the whole list parsed into `MailAddress` records (backscatter-dev zero-config, 2,994 messages
+        // that are not bounces: `parseList` and `address` 5.2M instructions).
         for name in ["x-original-to", "delivered-to"] {
             if let field = message.headers.first(name),
-               let address = AddressParser.parseList(field.unfoldedValue).first(where: { !$0.isNull }) {
-                return ClassifierNote(observation: nil, deliveredTo: address.address.lowercasedIfNeeded())
+               let address = AddressParser.firstAddressString(field.unfoldedValue) {
+                return ClassifierNote(observation: nil, deliveredTo: address.lowercasedIfNeeded())
             }
         }
         return ClassifierNote(observation: nil)
