@@ -137,4 +137,23 @@ import TestSupport
         #expect(BATVAddress(parsing: "İstanbul+prvs=1234abcdef@x.example")?.localPart == "İstanbul")
         #expect(BATVAddress(parsing: "PRVS=1234abcdef=ẞig@x.example")?.localPart == "ẞig")
     }
+
+    /// The byte reading of ASCII addresses gives what the text reading gives, on random addresses made
+    /// of tag-like pieces (both spellings of the marker, delimiters, digits, hex, brackets, spaces).
+    @Test func byteReadingMatchesTheTextReading() {
+        var generator = SplitMix64(seed: 25)
+        let pieces = ["prvs=", "PRVS=", "prvs=", "1", "2", "3", "7", "a", "E", "f", "g", "/", "+", "-", "=", "@", "@",
+                      "<", ">", " ", "\t", "x.y", "1234abcdef", "9352E50792", "é", "\r\n",
+                      "prvs=1234abcdef=", "+prvs=9352E50792", "PRVS=bob/", "/1001abcdef", "bob@x.example", "@x.example"]
+        var tagged = 0
+        for _ in 0..<40_000 {
+            let count = Int(generator.next() % 7)
+            var text = ""
+            for _ in 0..<count { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let byBytes = BATVAddress(parsing: text)
+            #expect(byBytes == BATVAddress(parsingText: Substring(text)), "\(text)")
+            if byBytes != nil { tagged += 1 }
+        }
+        #expect(tagged > 100)
+    }
 }
