@@ -210,29 +210,31 @@ public struct Classifier: Sendable {
         let networks = site.profile.relays.networks
         let hops = original.hops
         guard !hops.isEmpty else { return }
-        guard let top = hops.enumerated().first(where: { $0.element.address?.isPublic == true }) else { return }
+        // Hops found by their index and read in place: a hop taken out by `enumerated().first` was
+        // copied and destroyed, its references retained and released (backscatter-dev: 0.12M).
+        guard let top = hops.firstIndex(where: { $0.address?.isPublic == true }) else { return }
         if !networks.isEmpty {
-            if let ours = hops.enumerated().first(where: { $0.element.address.map { networks.contains($0) } ?? false }) {
-                let ip = ours.element.ip ?? ""
-                if ours.offset == top.offset {
+            if let ours = hops.firstIndex(where: { $0.address.map { networks.contains($0) } ?? false }) {
+                let ip = hops[ours].ip ?? ""
+                if ours == top {
                     out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded it as coming from ", ip, ", one of our relays.")))
-                } else if ours.offset > top.offset {
-                    out.append(make(.relayIPOursForwarded, EvidenceText.joined("The original passed our relay ", ip, " and was then forwarded by ", top.element.reverseName ?? top.element.ip ?? "another server", ".")))
+                } else if ours > top {
+                    out.append(make(.relayIPOursForwarded, EvidenceText.joined("The original passed our relay ", ip, " and was then forwarded by ", hops[top].reverseName ?? hops[top].ip ?? "another server", ".")))
                 }
                 return
             }
         } else if !site.relayHosts.isEmpty {
             // No networks: only the receiver-recorded reverse-DNS name can stand for the IP.
-            if let name = top.element.reverseName, site.relayHosts.contains(name) {
+            if let name = hops[top].reverseName, site.relayHosts.contains(name) {
                 out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded its sender as ", name, ", one of our relays.")))
                 return
             }
         } else {
             return
         }
-        let ip = top.element.ip ?? "?"
+        let ip = hops[top].ip ?? "?"
         // Each name asked once (the reverse name was asked twice), without an array of the two.
-        let helo = top.element.helo, reverseName = top.element.reverseName
+        let helo = hops[top].helo, reverseName = hops[top].reverseName
         let reverseNameOurs = reverseName.map { site.isOurHost($0) } ?? false
         let claimed = helo.map { site.isOurHost($0) } == true ? helo : reverseNameOurs ? reverseName : nil
         if let claimed, !reverseNameOurs || !networks.isEmpty {
@@ -277,16 +279,23 @@ public struct Classifier: Sendable {
     // MARK: - DKIM
 
     private func addDKIMEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
-        let ours = original.dkim.filter { site.dkimDomains.contains($0.domain) || site.unkeyedDKIMDomains.contains($0.domain) }
-        if let v = ours.first(where: { $0.result == .verified }) {
+        // Our signatures' first verified, first failed and first one, found in one pass without an
+        // array of them (the filtered array: 321 made on backscatter-dev, 0.07M).
+        var verified: DKIMFinding?, failed: DKIMFinding?, first: DKIMFinding?
+        for finding in original.dkim where site.dkimDomains.contains(finding.domain) || site.unkeyedDKIMDomains.contains(finding.domain) {
+            if first == nil { first = finding }
+            if verified == nil, finding.result == .verified { verified = finding }
+            if failed == nil, finding.result == .failed { failed = finding }
+        }
+        if let v = verified {
             out.append(make(.dkimOursValid, EvidenceText.joined("Our DKIM signature (d=", v.domain, ", s=", v.selector, ") on the returned headers verifies with our public key.")))
             return
         }
-        if let f = ours.first(where: { $0.result == .failed }) {
+        if let f = failed {
             out.append(make(.dkimOursFailed, EvidenceText.joined("A DKIM signature in our name (d=", f.domain, ") on the returned headers does not verify: it was forged or the headers were changed.")))
             return
         }
-        if let u = ours.first {
+        if let u = first {
             out.append(make(.dkimOursUnchecked, EvidenceText.joined("The returned headers carry a DKIM signature in our name (d=", u.domain, "); without our key it was not checked.")))
             return
         }
