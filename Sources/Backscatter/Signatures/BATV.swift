@@ -132,8 +132,8 @@ public struct BATVAddress: Sendable, Hashable {
     /// reading cost ~6,400 instructions a tagged address, backscatter-dev: 512 of them).
     private static func parse(_ all: UnsafeBufferPointer<UInt8>) -> ByteParse {
         guard holdsMarker(all) else { return .notTagged }
+        guard ASCII.isASCII(all) else { return .notASCII }
         var (lo, hi) = all.trimmedBounds
-        for i in lo..<hi where all[i] >= 0x80 { return .notASCII }
         if hi - lo >= 2, all[lo] == ASCII.lessThan, all[hi - 1] == ASCII.greaterThan {
             lo += 1
             hi -= 1
