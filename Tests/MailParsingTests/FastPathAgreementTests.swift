@@ -519,7 +519,8 @@ import TestSupport
         var values = ["", ";", "; charset", "; charset=", "; charset=\"", "; charset=\"a\\", "; (a", "; (a\\", "; a=\"x\" y",
                       "; BOUNDARY=\"--=_b\r\n c\"", "; a=b\r\n\t; c=d", "; a=b\r; c=\"d\ne\"", "; Report-Type=delivery-status",
                       "; a= \u{E9}t\u{E9} ", "; a=\"=?utf-8?q?x?=\"", "; a=1; A=2", " ; ; =x; b", "; a=\"\u{E9}\"",
-                      "; filename=\"report.txt\"; name=x; format=flowed; delsp=yes; charset=us-ascii"].map(Self.ascii)
+                      "; filename=\"report.txt\"; name=x; format=flowed; delsp=yes; charset=us-ascii",
+                      "; a=1; b=2; c=3; B=4; a=5; d=6; C=7"].map(Self.ascii)
         var generator = SplitMix64(seed: 21)
         let alphabet = Self.ascii("aB=;\" ()\\?\r\n\t") + [0xE9, 0xC3]
         for _ in 0..<5000 { values.append(generator.bytes(alphabet, count: generator.below(32))) }
