@@ -11,20 +11,19 @@ import TestSupport
     /// in any case, and the empty name.
     @Test func anyOfNamesAgreesWithEachName() {
         var generator = SplitMix64(seed: 20)
-        func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         let pieces = ["x", "-", "ms", "exchange", "received", "to", "A", "Reply", "id", "z", "crosstenant", "ndr"]
-        func name() -> String { (0..<(1 + below(4))).map { _ in pieces[below(pieces.count)] }.joined() }
+        func name() -> String { (0..<(1 + generator.below(4))).map { _ in pieces[generator.below(pieces.count)] }.joined() }
         var saidNo = 0
         for _ in 0..<3_000 {
-            let present = (0..<below(12)).map { _ in name() }
+            let present = (0..<generator.below(12)).map { _ in name() }
             var header = ""
             for field in present { header += field + ": v\r\n" }
             header += "\r\nbody"
             let section = HeaderSection.parse(Array(header.utf8)[...])
             let filter = HeaderNameFilter(section)
             for field in present { #expect(filter.mayContain(field.lowercased())) }
-            var asked = (0..<below(8)).map { _ in name().lowercased() }
-            if below(20) == 0 { asked.append("") }
+            var asked = (0..<generator.below(8)).map { _ in name().lowercased() }
+            if generator.below(20) == 0 { asked.append("") }
             let any = filter.mayContainAny(of: HeaderNameFilter.Names(asked))
             #expect(any == asked.contains { filter.mayContain($0) }, "\(present) \(asked)")
             if !any { saidNo += 1 }

@@ -18,21 +18,20 @@ import BytePatterns
     /// at the very end.
     @Test func agreesWithThePatternSet() {
         var generator = SplitMix64(seed: 7)
-        func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         let pieces: [[UInt8]] = OriginalLocator.markers.map { Array($0.utf8) }
             + ["messag", "message", "headers", "below", "MESSAGE", "Headers", "Below this line", "copy of the ",
                "original ", "content-type: ", " ", "  ", "\n", "\r\n", "x", "mg", "hd", "bw"].map { Array($0.utf8) }
             + [[0x00], [0xC3, 0xA9], [0xFF], [0x4D], [0x6D], [0x40], [0x60], [0x7B]]
         for round in 0..<40_000 {
             var text: [UInt8] = []
-            let pieceCount = below(round % 4 == 0 ? 30 : 8)
+            let pieceCount = generator.below(round % 4 == 0 ? 30 : 8)
             for _ in 0..<pieceCount {
-                var piece = pieces[below(pieces.count)]
-                switch below(6) {
-                case 0: piece = piece.map { byte in (0x61...0x7A).contains(byte) && below(2) == 0 ? byte - 0x20 : byte }
-                case 1: piece = Array(piece.prefix(below(piece.count + 1)))
-                case 2 where !piece.isEmpty: piece[below(piece.count)] = UInt8(truncatingIfNeeded: below(256))
-                case 3: piece = Array(piece.dropFirst(below(piece.count + 1)))
+                var piece = pieces[generator.below(pieces.count)]
+                switch generator.below(6) {
+                case 0: piece = piece.map { byte in (0x61...0x7A).contains(byte) && generator.below(2) == 0 ? byte - 0x20 : byte }
+                case 1: piece = Array(piece.prefix(generator.below(piece.count + 1)))
+                case 2 where !piece.isEmpty: piece[generator.below(piece.count)] = UInt8(truncatingIfNeeded: generator.below(256))
+                case 3: piece = Array(piece.dropFirst(generator.below(piece.count + 1)))
                 default: break
                 }
                 text += piece

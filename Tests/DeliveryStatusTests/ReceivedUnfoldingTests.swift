@@ -10,20 +10,19 @@ import MailParsing
     /// end of a value, tabs, 8-bit bytes and lone CRs inside a line.
     @Test func appendedRunsAgreeWithUnfoldedValue() {
         var generator = SplitMix64(seed: 15)
-        func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         let words: [[UInt8]] = ["from", "by", "mx.example.org", "(qmail 1234)", ";", "with", "ESMTP", "\t", " ", "  ",
                                 "\r", "\u{e9}", "[192.0.2.1]", "id", "x"].map { Array($0.utf8) }
         var fieldsSeen = 0, foldedSeen = 0
         for _ in 0..<4_000 {
-            let lineEnd: [UInt8] = [[10], [13, 10], [13]][below(3)]
+            let lineEnd: [UInt8] = [[10], [13, 10], [13]][generator.below(3)]
             var header: [UInt8] = []
-            for _ in 0..<(1 + below(4)) {
+            for _ in 0..<(1 + generator.below(4)) {
                 header += Array("Received:".utf8)
-                for _ in 0..<below(12) {
-                    if below(5) == 0 { header += lineEnd + (below(2) == 0 ? [9] : [32]) }
-                    header += words[below(words.count)]
+                for _ in 0..<generator.below(12) {
+                    if generator.below(5) == 0 { header += lineEnd + (generator.below(2) == 0 ? [9] : [32]) }
+                    header += words[generator.below(words.count)]
                 }
-                if below(4) == 0 { header += [32, 9] }
+                if generator.below(4) == 0 { header += [32, 9] }
                 header += lineEnd
             }
             header += Array("Subject: x".utf8) + lineEnd + lineEnd + Array("body".utf8)
@@ -36,7 +35,7 @@ import MailParsing
                 #expect(unfolded == [0x41] + expected, "\(Array(field.rawValue))")
                 // The same field cut at a limit anywhere in it (`ParsingLimits.maxFieldBytes`).
                 let cut = HeaderField(name: field.name, rawValue: field.rawValue, offset: field.offset,
-                                      isFolded: field.isFolded, maxUnfoldedBytes: below(field.rawValue.count + 2))
+                                      isFolded: field.isFolded, maxUnfoldedBytes: generator.below(field.rawValue.count + 2))
                 var cutUnfolded: [UInt8] = []
                 cut.appendUnfoldedValue(to: &cutUnfolded)
                 #expect(cutUnfolded == Array(cut.unfoldedValue), "\(Array(field.rawValue)) cut")

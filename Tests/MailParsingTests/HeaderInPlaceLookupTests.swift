@@ -9,7 +9,6 @@ import TestSupport
 @Suite struct HeaderInPlaceLookupTests {
     @Test func inPlaceLookupsAgreeWithCopyingOnes() {
         var generator = SplitMix64(seed: 2_020)
-        func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         let names = ["Received", "received", "RECEIVED", "Received-SPF", "Message-ID", "message-id", "To", "tO",
                      "X-Original-To", "X-Original-Tx", "Subject", "Content-Type", "Content-Typf", "A", "Return-Path"]
         let values = ["", " plain", " two  words ", " folded\r\n  on two lines", " folded\n\tby LF", " caf\u{E9} 8-bit",
@@ -18,7 +17,7 @@ import TestSupport
                      "content-type", "a", "return-path", "missing", ""]
         for _ in 0..<1_500 {
             var header = ""
-            for _ in 0..<below(10) { header += names[below(names.count)] + ":" + values[below(values.count)] + "\r\n" }
+            for _ in 0..<generator.below(10) { header += names[generator.below(names.count)] + ":" + values[generator.below(values.count)] + "\r\n" }
             header += "\r\nbody\r\n"
             let section = HeaderSection.parse(Array(header.utf8)[...])
             for name in asked {

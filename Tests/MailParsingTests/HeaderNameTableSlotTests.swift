@@ -11,19 +11,18 @@ import TestSupport
     /// finds them.
     @Test func agreesWithOneWalkByNameEach() {
         var generator = SplitMix64(seed: 64)
-        func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         let pool = ["to", "t", "from", "date", "message-id", "message-ix", "message-identifier", "received",
                     "reply-to", "x-a", "x-b", "content-type", "content-transfer-encoding", "cc", "subject", ""]
         for round in 0..<1_500 {
             var lines: [String] = []
-            for f in 0..<below(14) {
-                var name = pool[below(pool.count - 1)]
-                if below(3) == 0 { name = name.uppercased() }
-                lines.append("\(name): v\(f)" + (below(5) == 0 ? "\n\tmore" : ""))
+            for f in 0..<generator.below(14) {
+                var name = pool[generator.below(pool.count - 1)]
+                if generator.below(3) == 0 { name = name.uppercased() }
+                lines.append("\(name): v\(f)" + (generator.below(5) == 0 ? "\n\tmore" : ""))
             }
             let section = HeaderSection.parse(Array((lines.joined(separator: "\n") + "\n\nbody").utf8)[...])
-            let names = (0..<(round == 0 ? 64 : 1 + below(12))).map { _ in pool[below(pool.count)] }
-            let firstCount = below(names.count + 1)
+            let names = (0..<(round == 0 ? 64 : 1 + generator.below(12))).map { _ in pool[generator.below(pool.count)] }
+            let firstCount = generator.below(names.count + 1)
             let table = HeaderNameTable(firstOf: Array(names[..<firstCount]), allOf: Array(names[firstCount...]))
             var walked: [String] = []
             section.forEachField(in: table) { k, field in walked.append("\(k):\(field.offset)") }

@@ -51,32 +51,23 @@ enum LeadText {
     /// `text` is the UTF-8 of a String, so valid: sweeping keeps whole lines and takes out or writes
     /// only ASCII blanks and spaces, which never stand inside a multi-byte sequence, so the result is
     /// valid too. It is swept into a scratch buffer and copied into its String unvalidated
-    /// (`UTF8Span(unchecked:)`), ASCII when the text is (`isASCII`, its String's flag); swept into
+    /// (`UncheckedUTF8.string`), ASCII when the text is (`isASCII`, its String's flag); swept into
     /// `String(unsafeUninitializedCapacity:)`, it was validated again, byte by byte in the 36 texts
     /// that are not ASCII (bsd.mbox x3, 969 lead texts: 6.55M -> 5.59M instructions).
     static func sweptJoinedLines(of text: UnsafeBufferPointer<UInt8>, isASCII: Bool = false) -> String {
         guard !text.isEmpty else { return "" }
-        guard #available(macOS 26.0, *) else {
-            return String(unsafeUninitializedCapacity: text.count) { out in sweep(text, into: out.baseAddress!) }
-        }
         // Up to 1 KiB on the stack; a longer text's scratch from the heap (a temporary allocation of a
         // size known only at run time asks the runtime whether the stack has room beyond that).
         if text.count <= 1024 {
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { scratch in
-                copiedString(scratch.baseAddress!, count: sweep(text, into: scratch.baseAddress!), isASCII: isASCII)
+                let count = sweep(text, into: scratch.baseAddress!)
+                return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: scratch[..<count]), isASCII: isASCII)
             }
         }
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: text.count)
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.count)
         defer { scratch.deallocate() }
-        return copiedString(scratch, count: sweep(text, into: scratch), isASCII: isASCII)
-    }
-
-    /// The String of the `count` bytes at `bytes`, valid UTF-8, copied without validation.
-    @available(macOS 26.0, *)
-    @inline(__always)
-    private static func copiedString(_ bytes: UnsafeMutablePointer<UInt8>, count: Int, isASCII: Bool) -> String {
-        let span = Span(_unsafeElements: UnsafeBufferPointer(start: bytes, count: count))
-        return String(copying: UTF8Span(unchecked: span, isKnownASCII: isASCII))
+        let count = sweep(text, into: scratch.baseAddress!)
+        return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: scratch[..<count]), isASCII: isASCII)
     }
 
     /// Writes the swept joined lines of `text` (not empty) at `to`, which has room for `text.count`

@@ -168,15 +168,15 @@ public enum AddressParser {
         // has to be quoted (its bytes are atext, so only for a dot at either end or two in a row:
         // `MailAddress.needsQuoting`, whose own pass cost ~240 instructions an address).
         // The shape's local part and domain are ASCII atext (`addrSpecShape` passes only atext, "."
-        // and one "@"): made Strings unchecked (`ASCIIText.string`; bsd.mbox x3, 8,325 addresses:
+        // and one "@"): made Strings unchecked (`UncheckedUTF8.asciiString`; bsd.mbox x3, 8,325 addresses:
         // shapedAddressString 5.25M -> 5.05M instructions).
         return value.withUnsafeBufferPointer { buffer in
             guard let p = buffer.baseAddress else { return "" }
             if !shape.localNeedsQuoting {
-                return ASCIIText.string(UnsafeBufferPointer(start: p + shape.localStart, count: shape.domainEnd &- shape.localStart))
+                return UncheckedUTF8.asciiString(UnsafeBufferPointer(start: p + shape.localStart, count: shape.domainEnd &- shape.localStart))
             }
-            return MailAddress(localPart: ASCIIText.string(UnsafeBufferPointer(start: p + shape.localStart, count: shape.at &- shape.localStart)),
-                               domain: ASCIIText.string(UnsafeBufferPointer(start: p + (shape.at &+ 1), count: shape.domainEnd &- shape.at &- 1))).address
+            return MailAddress(localPart: UncheckedUTF8.asciiString(UnsafeBufferPointer(start: p + shape.localStart, count: shape.at &- shape.localStart)),
+                               domain: UncheckedUTF8.asciiString(UnsafeBufferPointer(start: p + (shape.at &+ 1), count: shape.domainEnd &- shape.at &- 1))).address
         }
     }
 
@@ -218,7 +218,7 @@ public enum AddressParser {
                 if localStart == localEnd { return ([], 1) }   // `<>`
                 for k in localStart..<localEnd where classes[Int(p[k])] & localPlain != localPlain { return nil }
                 let local = UnsafeBufferPointer(start: p + localStart, count: localEnd &- localStart)
-                return ([ASCIIText.string(local)], 1)   // atext, checked above
+                return ([UncheckedUTF8.asciiString(local)], 1)   // atext, checked above
             }
             var addresses: [String] = []
             var itemStart = start
@@ -238,7 +238,7 @@ public enum AddressParser {
                 }
                 for k in first..<itemEnd where classes[Int(p[k])] & specPlain == 0 { return nil }
                 // atext, checked just above.
-                addresses.append(ASCIIText.string(UnsafeBufferPointer(start: p + first, count: itemEnd &- first)))
+                addresses.append(UncheckedUTF8.asciiString(UnsafeBufferPointer(start: p + first, count: itemEnd &- first)))
             }
             return (addresses, addresses.count)
         }

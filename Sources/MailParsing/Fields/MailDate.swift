@@ -45,7 +45,7 @@ public struct MailDate: Sendable, Hashable {
             // the offset's hours; a civil date's and a time of day's fields are so).
             let hours = Int(rest / 3600), minutes = Int(rest % 3600 / 60), seconds = Int(rest % 60)
             let signByte = utcOffsetMinutes < 0 ? ASCII.hyphen : UInt8(ascii: "+")
-            // Written on the stack and made a String unchecked (`ASCIIText.string`, ~212 instructions;
+            // Written on the stack and made a String unchecked (`UncheckedUTF8.asciiString`, ~212 instructions;
             // `String(decoding:as:)` ~270, validating what it need not):
             // `String(unsafeUninitializedCapacity:)`, which validates its storage after the closure, cost
             // ~435 a date (iso8601 2.15M -> 1.94M for the 3,333 dates of the sisimai bsd mbox x3).
@@ -60,7 +60,7 @@ public struct MailDate: Sendable, Hashable {
                 pair(d, at: 8); p[10] = UInt8(ascii: "T"); pair(hours, at: 11); p[13] = ASCII.colon
                 pair(minutes, at: 14); p[16] = ASCII.colon; pair(seconds, at: 17); p[19] = signByte
                 pair(offset / 60, at: 20); p[22] = ASCII.colon; pair(offset % 60, at: 23)
-                return ASCIIText.string(UnsafeBufferPointer(start: p, count: 25))
+                return UncheckedUTF8.asciiString(UnsafeBufferPointer(start: p, count: 25))
             }
         }
         return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(rest / 3600), 2) + ":"

@@ -36,11 +36,11 @@ public enum MessageIDParser {
     /// An id's bytes as `CharsetDecoder.utf8OrWindows1252` reads them: ASCII bytes (every id seen) are
     /// their own UTF-8, made a String in one step, without `validUTF8`'s comparison of the String
     /// with the bytes (bsd.mbox x3, 4,551 ids: 1.56M -> 1.23M instructions), and unchecked
-    /// (`ASCIIText.string`: `simpleBracketed` found them ASCII; `parseBracketed` 1.70M -> 1.63M). A plain-ASCII test in
+    /// (`UncheckedUTF8.asciiString`: `simpleBracketed` found them ASCII; `parseBracketed` 1.70M -> 1.63M). A plain-ASCII test in
     /// `validUTF8` itself, for every caller, cost more than the comparison it saved (0.72M -> 0.99M).
     private static func text(of id: ByteSlice, isASCII: Bool) -> String {
         guard isASCII else { return CharsetDecoder.utf8OrWindows1252(id) }
-        return id.withUnsafeBufferPointer { ASCIIText.string($0) }
+        return id.withUnsafeBufferPointer { UncheckedUTF8.asciiString($0) }
     }
 
     /// The common shape, `<id>` first (after white space, commas, semicolons and stray `>`), its id
