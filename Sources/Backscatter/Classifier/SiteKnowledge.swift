@@ -133,7 +133,8 @@ public struct SiteKnowledge: Sendable {
         var address = address
         let local = address.withUTF8 { bytes -> String? in
             guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<at]), as: UTF8.self)
+            // A String's valid UTF-8 cut before an ASCII "@": valid, made a String unchecked.
+            return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: bytes[..<at]), isASCII: false)
         }
         guard let local else { return nil }
         return knownLocalParts.contains(local)

@@ -213,7 +213,8 @@ struct Fingerprint {
                 guard any < 0x80 else { return lettersOfUTF8(bytes, last: last, into: kept) }
                 guard n >= 8 else { return nil }
                 let from = max(0, n - last)
-                return String(decoding: UnsafeBufferPointer(rebasing: kept[from..<n]), as: UTF8.self)
+                // ASCII letters, made a String without `String(decoding:)`'s check of them.
+                return UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: kept[from..<n]))
             }
         }
     }
@@ -268,7 +269,8 @@ struct Fingerprint {
             from -= 1
             if kept[from] & 0xC0 != 0x80 { counted += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: kept[from..<n]), as: UTF8.self)
+        // Whole scalars of valid UTF-8, from a lead byte on: valid UTF-8, made a String unchecked.
+        return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: kept[from..<n]), isASCII: false)
     }
 
     /// `letters` on scalars: the definition, for the tests.

@@ -343,7 +343,11 @@ public struct ObservationReader: Sendable {
         var bracketed = bracketed
         return bracketed.withUTF8 { bytes in
             guard bytes.count >= 2 else { return "" }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]), as: UTF8.self)
+            let inner = UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)])
+            // A String's valid UTF-8 less an ASCII byte at each end is valid: made a String unchecked
+            // (`String(decoding:)` checked it again: ~55 instructions an id).
+            guard bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else { return String(decoding: inner, as: UTF8.self) }
+            return UncheckedUTF8.string(inner, isASCII: false)
         }
     }
 
@@ -392,7 +396,8 @@ public struct ObservationReader: Sendable {
                 out[n] = ASCII.lowercased(bytes[j])
                 n += 1
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
+            // ASCII (the shape bytes are the id's ASCII bytes or letters): made a String unchecked.
+            return UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: out[0..<n]))
         }
     }
 

@@ -118,7 +118,8 @@ public struct ReceivedHop: Sendable, Hashable {
     }
 
     /// ASCII bytes lower-cased, as a String: the bytes as they are when they hold no capital letter, as
-    /// host names nearly always do (no second pass to lower-case them).
+    /// host names nearly always do (no second pass to lower-case them). Every caller has checked the
+    /// bytes ASCII (`ASCII.isASCII`), so the String is made without a second check.
     private static func lowercasedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         // Eight bytes at a time: a word holds a capital letter when lower-casing it changes it
         // (`ByteWord.lowercased`, exact per byte); the last few bytes one at a time.
@@ -134,7 +135,8 @@ public struct ReceivedHop: Sendable, Hashable {
             if ASCII.isUppercase(bytes[i]) { return ASCII.lowercasedString(bytes) }
             i += 1
         }
-        return String(decoding: bytes, as: UTF8.self)
+        // Unchecked: `String(decoding:)` checked the ASCII bytes again (~55 instructions a name).
+        return UncheckedUTF8.asciiString(bytes)
     }
 
     /// Whether the two byte strings are equal, ASCII letters compared without case.
