@@ -112,6 +112,25 @@ struct HostShapeTests {
         }
     }
 
+    /// The byte reading of `isBare` (an address parsed only where `mayBeAddress` allows) is the String
+    /// one, on fixed names and many made-up ones of the pieces addresses and names are made of.
+    @Test func bareHeloAsByStrings() {
+        let fixed = ["[192.0.2.1]", "192.0.2.1", " 192.0.2.1 ", "192.0.2.1 x", "mail.example.com", "localhost", "",
+                     "2001:db8::1", "::ffff:192.0.2.1", "IPv6:2001:db8::1", "ipv6:::1", " [192.0.2.1]", "cafe.be", "abc.de",
+                     "fe80::1%eth0.x", "1.2.3.4%x", "1.2.3", "1.2.3.4.5", "a.b", ".", " .", "\t1.2.3.4", "é.example",
+                     "e\u{301}.x", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3.4]", "[1.2.3.4]:25"]
+        for name in fixed {
+            #expect(HostShape.isBare(name) == HostShape.isBareByStrings(name), "\(name.debugDescription)")
+        }
+        var generator = SplitMix64(seed: 1_321)
+        let pieces = [".", ".", ":", "::", "%", "[", "]", " ", "\t", "1", "2", "10", "192", "255", "256", "0", "a", "f", "F", "g",
+                      "db8", "ipv6:", "IPv6:", "mail", "example", "com", "eth0", "é", "e\u{301}", "x"]
+        for _ in 0..<5_000 {
+            let name = Self.randomText(&generator, pieces: pieces, upTo: 10)
+            #expect(HostShape.isBare(name) == HostShape.isBareByStrings(name), "\(name.debugDescription)")
+        }
+    }
+
     /// The byte reading of `isShouting` is the scalar one, over many made-up subjects.
     @Test func shoutingAsByScalars() {
         var generator = SplitMix64(seed: 1_319)

@@ -475,16 +475,19 @@ public struct ObservationReader: Sendable {
         // The original's facts it reads, by the names the facts have.
         let f = (hops: hops, date: date, from: from, messageID: messageID, recipientCount: recipientCount, subject: subject)
         var shape: SpamShape = []
-        if let hop = f.hops.first(where: { $0.address?.isPublic == true }) {
-            if hop.reverseName == nil { shape.insert(.noReverseDNS) }
-            if let name = hop.reverseName, let ip = hop.ip, HostShape.looksDynamic(name, ip: ip) { shape.insert(.dynamicReverseDNS) }
-            if let helo = hop.helo {
+        // The first public hop read in place by its index (`first(where:)` copied it out and destroyed
+        // the copy: its Strings retained and released).
+        if let top = f.hops.firstIndex(where: { $0.address?.isPublic == true }) {
+            let reverseName = f.hops[top].reverseName
+            if reverseName == nil { shape.insert(.noReverseDNS) }
+            if let name = reverseName, let ip = f.hops[top].ip, HostShape.looksDynamic(name, ip: ip) { shape.insert(.dynamicReverseDNS) }
+            if let helo = f.hops[top].helo {
                 // Whether the HELO is bare asked once (it was asked for each of the two facts).
                 let bare = HostShape.isBare(helo)
                 if bare { shape.insert(.bareHelo) }
-                if !bare, let name = hop.reverseName, !HostShape.sameRegisteredDomain(helo, name) { shape.insert(.heloMismatch) }
+                if !bare, let name = reverseName, !HostShape.sameRegisteredDomain(helo, name) { shape.insert(.heloMismatch) }
             }
-            if let sent = f.date, let received = hop.date, (received &- sent).magnitude > 86_400 { shape.insert(.dateSkew) }
+            if let sent = f.date, let received = f.hops[top].date, (received &- sent).magnitude > 86_400 { shape.insert(.dateSkew) }
         }
         // Missing fields count only when the returned header section is whole enough to have a From:
         // many MTAs return a cut header section (only the Received lines, sisimai lhost-x6, rhost-outlook).
