@@ -57,4 +57,24 @@ struct JSONWriterStringTests {
             }
         }
     }
+
+    /// The byte-at-a-time path for a string whose UTF-8 is not contiguous (`appendQuoted(bytes:)`, never
+    /// taken on Linux, where every String is) writes what the sixteen-byte path writes, in every block size.
+    @Test func bytesOneAtATimeReadAsTheStringPathWritesThem() {
+        let alphabet: [String] = ["a", "Z", " ", "\"", "\\", "\n", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1F}", "\u{7F}",
+                                  "é", "😀"]
+        var generator = SplitMix64(seed: 43)
+        for _ in 0..<200 {
+            let text = (0..<generator.below(40)).map { _ in alphabet[generator.below(alphabet.count)] }.joined()
+            let expected = Self.reference(text)
+            for capacity in [1, 8, 16, 24, expected.utf8.count, expected.utf8.count + 8, 4096] {
+                let block = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                defer { block.deallocate() }
+                let written = JSONWriter.withDocument(in: block, capacity: capacity, {
+                    $0.appendQuoted(bytes: text.utf8)
+                }) { String(decoding: $0, as: UTF8.self) }
+                #expect(written == expected, "\(text) in \(capacity)")
+            }
+        }
+    }
 }
