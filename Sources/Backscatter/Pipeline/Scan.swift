@@ -305,7 +305,9 @@ public struct Scan: Sendable {
         let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
         let headers = parsed.headers
         let (messageId, date, from, shapedNoticeFrom, to) = HeaderValues.record(headers)
-        let defects = entry.defects.names + parsed.defects
+        // Without mailbox defects (most messages), the parse's names as they are: `names + defects` made
+        // the empty array of names and appended the parse's to it (bsd.mbox x3: 0.45M instructions).
+        let defects = entry.defects.isEmpty ? parsed.defects : entry.defects.names + parsed.defects
         let bounce = BounceAnalyzer().analyze(parsed)
         var originalValues: OriginalHeaderValues? = nil
         let original = HeaderValues.original(bounce.original, values: &originalValues)
