@@ -122,7 +122,10 @@ public struct Scan: Sendable {
                 state.bytesRead = bytesBeforeInput &+ bytesInInput
                 state.messages += 1
                 batchBytes &+= entry.bytes.count
-                batch.append(entry)
+                // Moved into the batch: appended as a copy, each entry was copied (a retain of its
+                // references, ~16 bytes a word moved by memcpy) and the original destroyed (bsd.mbox x3:
+                // `Main.main` 359.55M -> 358.75M instructions).
+                batch.append(consume entry)
                 if batch.count >= options.batchMessages || batchBytes >= options.batchBytes {
                     try flush(&batch)
                     batchBytes = 0
