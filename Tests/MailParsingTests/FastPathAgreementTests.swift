@@ -335,6 +335,42 @@ import TestSupport
         }
     }
 
+    /// The NUL and 8-bit defects, read from the line-end search's blocks (a section it saw no odd byte
+    /// in is not tested again), against the line walk: sections of long lines, an odd byte now and then
+    /// in a name, a value, a continuation, the line that ends the section or the body just after it,
+    /// at every place of the sixteen-byte blocks.
+    @Test func oddBytesFromTheLineScanAgreeWithTheLineWalk() {
+        var generator = SplitMix64(seed: 26)
+        let letters = Self.ascii("abcdefghij-XYZ:; <>@.0123456789")
+        let odd: [UInt8] = [0x00, 0x80, 0xE9, 0xFF]
+        let ends = ["\n", "\r\n", "\r"].map(Self.ascii)
+        for _ in 0..<3000 {
+            let end = ends[generator.below(ends.count)]
+            var value: [UInt8] = []
+            for line in 0..<(1 + generator.below(6)) {
+                if line > 0, generator.below(4) == 0 {
+                    value += [ASCII.tab] + generator.bytes(letters, count: generator.below(40)) + end
+                } else {
+                    value += generator.bytes(Self.ascii("abcXY-"), count: 1 + generator.below(12)) + Self.ascii(": ")
+                    value += generator.bytes(letters, count: generator.below(70)) + end
+                }
+            }
+            switch generator.below(3) {
+            case 0: value += end   // the blank line
+            case 1: value += Self.ascii("no field here") + end
+            default: break
+            }
+            value += generator.bytes(letters, count: generator.below(20))
+            for _ in 0..<generator.below(3) where !value.isEmpty {
+                value[generator.below(value.count)] = odd[generator.below(odd.count)]
+            }
+            let padded = [0x78, 0x78] + value
+            let input = padded[2...]
+            #expect(Self.describe(HeaderSection.parse(input))
+                    == Self.describe(HeaderSection.parseByLineScanner(input)), "\(value)")
+        }
+    }
+
     static func describe(_ part: MIMEPart) -> String {
         var text = "[\(part.headers.fields.count) \(part.headers.bodyStart) \(part.contentType.mimeType) \(part.body.indices)"
         text += " \(part.preamble.indices) \(part.epilogue.indices) \(part.defects.rawValue)"
