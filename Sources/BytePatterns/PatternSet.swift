@@ -681,12 +681,13 @@ final class LiteralPrefilter: Sendable {
 /// too large) over the literals of every set's alternatives, and where an alternative's literal
 /// occurs, that alternative alone is decided there, only until its set has matched. An alternative
 /// that is literals, groups of literals and `.*` (`LiteralChains`) is decided by byte comparisons:
-/// each of its chains' first literals is one the automaton looks for, and the chain's last literal
-/// is looked for too, so that after the pass the question "does it occur after this offset" is one
-/// comparison with where it last occurred. Any other alternative is tried alone with PCRE2
-/// (compiled `.anchored` on its own) at its literal start. An alternative can match only where its
-/// literal start occurs, so this asks exactly the set's question; it saves trying the set's whole
-/// alternation, dozens of alternatives, at every such place. A set whose alternatives may mean
+/// a chain of one literal is one the automaton looks for; of a longer chain, the automaton looks for
+/// the last literal and (unless it is short, `GroupPlan.firsts`) the first, and after the pass, a
+/// chain whose last literal occurred is decided by where its first occurred (found then, when
+/// short) and a search for its middle literals before where the last one last occurred. Any other
+/// alternative is tried alone with PCRE2 (compiled `.anchored` on its own) at its literal start. An
+/// alternative can match only where its literal start occurs, so this asks exactly the set's
+/// question; it saves trying the set's whole alternation, dozens of alternatives, at every such place. A set whose alternatives may mean
 /// something else alone (see `standsAlone`) has its whole alternation tried instead, once per place.
 /// Sets that cannot be prefiltered (or were compiled with other options) are scanned on their own.
 /// The answers are each set's `hasMatch` — except that PCRE2's match limit now applies to each
@@ -830,9 +831,21 @@ fileprivate final class GroupPlan: Sendable {
     /// The literals of the chains between their first and their last (`Entry.middles`), searched for
     /// in turn when a chain is decided.
     let middles: [(bytes: [UInt8], anchor: Int)]
-    /// How many entries are chains of more than one literal (`Entry.chainSlot` numbers them), and
-    /// how many distinct last literals they have (`Entry.last`).
-    let chainCount: Int
+    /// The first literal of each chain of more than one literal, by `Entry.chainSlot`, and whether
+    /// it is `searched` for after the pass (only for a chain whose last literal occurred) rather
+    /// than looked for by the finder: a short one ("<", "ip ", "host ", "user "), common in
+    /// diagnostics, where the automaton stopped at each, and the middles of each chain so started
+    /// were searched for after the pass whether or not its last literal occurred. A long one is
+    /// rare in the text, and searching for it would read the text up to the last literal.
+    /// (bsd.mbox x3: `DiagnosticWords.Matches.init` 20.04M -> 19.01M; `forEachLiteral` self 2.83M ->
+    /// 1.99M, `pass` self 1.51M -> 1.25M. Every first literal searched: 20.11M, the searches
+    /// reading ~650,000 bytes.)
+    let firsts: [(bytes: [UInt8], anchor: Int, searched: Bool)]
+    /// The chains (indices in `entries`) by their last literal: those of last literal `l` are
+    /// `chainsByLast[chainsByLastStarts[l]..<chainsByLastStarts[l + 1]]`.
+    let chainsByLast: [Int32]
+    let chainsByLastStarts: [Int32]
+    /// How many distinct last literals the chains have (`Entry.last`).
     let lastCount: Int
     let caseless: Bool
     /// Whether the plan is of one set whose alternatives are all plain literals (no group, so no
@@ -855,8 +868,8 @@ fileprivate final class GroupPlan: Sendable {
         var group: Int32
         var alternative: Int32
         /// For `.literal` and `.chain`: the length of its (first) literal. For `.chain`: its number
-        /// among the chains (`chainSlot`), where its middle literals are in `middles`, and its last
-        /// literal's index (`last`).
+        /// among the chains (`chainSlot`, its first literal's index in `firsts`), where its middle
+        /// literals are in `middles`, and its last literal's index (`last`).
         var chainSlot: Int32 = -1
         var firstCount: Int32 = 0
         var middlesStart: Int32 = 0
@@ -867,6 +880,11 @@ fileprivate final class GroupPlan: Sendable {
         var pattern: Int32 = -1
         var suffix: Int32 = -1
     }
+
+    /// A chain's first literal shorter than this is searched for after the pass, not looked for by
+    /// the finder (`firsts`). (bsd.mbox x3, `Main.main`: 5 bytes 361.43M, 7 361.27M, 8 361.33M, 9
+    /// 361.50M, 11 361.85M.)
+    static let searchedFirstLength = 7
 
     /// The plan for `sets`.
     init(_ sets: [PatternSet]) {
@@ -880,8 +898,9 @@ fileprivate final class GroupPlan: Sendable {
         var alonePatterns: [LazyPattern] = []
         var suffixes: [(bytes: [UInt8], anchor: Int)] = []
         var middles: [(bytes: [UInt8], anchor: Int)] = []
+        var firsts: [(bytes: [UInt8], anchor: Int, searched: Bool)] = []
         var lasts: [[UInt8]] = []
-        var chainCount = 0
+        var chainLasts: [(entry: Int, last: Int)] = []
         var plainLiteralsOnly = sets.count == 1
         var complete = LiteralPrefilter.allowed(groups: eligible.map { sets[$0].patterns }, options: options)
         for (group, index) in eligible.enumerated() where complete {
@@ -906,16 +925,20 @@ fileprivate final class GroupPlan: Sendable {
                         var entry = Entry(kind: chain.count == 1 ? .literal : .chain, group: Int32(group), alternative: Int32(alternative))
                         entry.firstCount = Int32(chain[0].count)
                         if chain.count > 1 {
-                            entry.chainSlot = Int32(chainCount)
-                            chainCount += 1
+                            entry.chainSlot = Int32(firsts.count)
+                            let searched = chain[0].count < GroupPlan.searchedFirstLength
+                            firsts.append((chain[0], RequiredSuffix.anchor(of: chain[0]), searched))
                             entry.middlesStart = Int32(middles.count)
                             entry.middlesCount = Int32(chain.count - 2)
                             middles += chain.dropFirst().dropLast().map { ($0, RequiredSuffix.anchor(of: $0)) }
                             let last = lasts.firstIndex(of: chain[chain.count - 1]) ?? lasts.count
                             if last == lasts.count { lasts.append(chain[chain.count - 1]) }
                             entry.last = Int32(last)
+                            chainLasts.append((entries.count, last))
+                            if !searched { literals.append((0, entries.count, chain[0])) }
+                        } else {
+                            literals.append((0, entries.count, chain[0]))
                         }
-                        literals.append((0, entries.count, chain[0]))
                         entries.append(entry)
                     }
                 } else {
@@ -946,8 +969,19 @@ fileprivate final class GroupPlan: Sendable {
         self.alonePatterns = alonePatterns
         self.suffixes = suffixes
         self.middles = middles
-        self.chainCount = chainCount
+        self.firsts = firsts
         lastCount = lasts.count
+        var starts = [Int32](repeating: 0, count: lasts.count + 1)
+        for chain in chainLasts { starts[chain.last + 1] += 1 }
+        for l in lasts.indices { starts[l + 1] += starts[l] }
+        var byLast = [Int32](repeating: 0, count: chainLasts.count)
+        var next = starts
+        for chain in chainLasts {
+            byLast[Int(next[chain.last])] = Int32(chain.entry)
+            next[chain.last] += 1
+        }
+        chainsByLast = byLast
+        chainsByLastStarts = starts
         if case .automaton? = finder, eligible.count == 1, lasts.isEmpty {} else { plainLiteralsOnly = false }
         self.plainLiteralsOnly = plainLiteralsOnly
         // The `(` of each alternative counted in its own bytes with memchr: through the UTF-8 view's
@@ -1000,19 +1034,17 @@ fileprivate final class GroupPlan: Sendable {
     /// (as many as `sets`, all false).
     func search(_ buffer: UnsafeRawBufferPointer, sets: [PatternSet], found: UnsafeMutableBufferPointer<Bool>) {
         if let finder {
-            // Per call: where each chain's first literal first occurs (`chainCount`, -1 for nowhere),
-            // the chains seen so far in the order seen (`chainCount`), and where each last literal
-            // last occurs (`lastCount`, -1 for nowhere). An earlier start of a chain is as good as any
-            // later one (whatever follows a later one follows it), and a last literal after a
-            // position occurs there exactly when its last occurrence does. 32-bit, so that the reason
-            // tables' (80 chains, 72 last literals) fit the stack's 1 KB allowance: as 64-bit they
-            // were allocated on the heap at each call (0.85M instructions on the sisimai bsd mbox x3).
+            // Per call: where each last literal last occurs (`lastCount`, -1 for nowhere), and the
+            // last literals seen so far in the order first seen (`lastCount`). A last literal after a
+            // position occurs there exactly when its last occurrence does. 32-bit, so that the
+            // reason tables' (72 last literals) fit the stack's 1 KB allowance: as 64-bit they were
+            // allocated on the heap at each call (0.85M instructions on the sisimai bsd mbox x3).
             if buffer.count < Int(Int32.max) {
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * chainCount + lastCount + 1) { scratch in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * lastCount + firsts.count + 1) { scratch in
                     scratch.initialize(repeating: -1)
-                    pass(buffer, finder: finder, sets: sets, firstStart: UnsafeMutableBufferPointer(rebasing: scratch[0..<chainCount]),
-                         seen: UnsafeMutableBufferPointer(rebasing: scratch[chainCount..<2 * chainCount]),
-                         lastStart: UnsafeMutableBufferPointer(rebasing: scratch[(2 * chainCount)..<(2 * chainCount + lastCount)]),
+                    pass(buffer, finder: finder, sets: sets, lastStart: UnsafeMutableBufferPointer(rebasing: scratch[0..<lastCount]),
+                         lastSeen: UnsafeMutableBufferPointer(rebasing: scratch[lastCount..<2 * lastCount]),
+                         firstStart: UnsafeMutableBufferPointer(rebasing: scratch[(2 * lastCount)..<(2 * lastCount + firsts.count)]),
                          found: found)
                 }
             } else {
@@ -1026,8 +1058,9 @@ fileprivate final class GroupPlan: Sendable {
     }
 
     /// The pass of `finder` over `buffer` and the decisions at its literals (see `PatternSetGroup`).
-    private func pass(_ buffer: UnsafeRawBufferPointer, finder: LiteralFinder, sets: [PatternSet], firstStart: UnsafeMutableBufferPointer<Int32>,
-                      seen: UnsafeMutableBufferPointer<Int32>, lastStart: UnsafeMutableBufferPointer<Int32>, found: UnsafeMutableBufferPointer<Bool>) {
+    private func pass(_ buffer: UnsafeRawBufferPointer, finder: LiteralFinder, sets: [PatternSet], lastStart: UnsafeMutableBufferPointer<Int32>,
+                      lastSeen: UnsafeMutableBufferPointer<Int32>, firstStart: UnsafeMutableBufferPointer<Int32>,
+                      found: UnsafeMutableBufferPointer<Bool>) {
         var remaining = prefiltered.count
         var seenCount = 0
         // The places (offset and group) where a whole alternation was tried: once per place, and
@@ -1046,7 +1079,13 @@ fileprivate final class GroupPlan: Sendable {
         let complete: Bool? = finder.forEachLiteral(in: buffer) { offset, group, index -> Bool? in
             if group == 1 {
                 // A chain's last literal: reported in the order of its occurrences.
-                if index < lastStart.count { lastStart[index] = Int32(truncatingIfNeeded: offset) }
+                if index < lastStart.count {
+                    if lastStart[index] < 0 {
+                        lastSeen[seenCount] = Int32(truncatingIfNeeded: index)
+                        seenCount += 1
+                    }
+                    lastStart[index] = Int32(truncatingIfNeeded: offset)
+                }
                 return nil
             }
             let entry = entries[index]
@@ -1057,12 +1096,9 @@ fileprivate final class GroupPlan: Sendable {
             case .literal:
                 hit = true
             case .chain:
+                // A first literal the finder looks for: its first place kept for after the pass.
                 let slot = Int(entry.chainSlot)
-                if slot >= 0, slot < firstStart.count, firstStart[slot] < 0 {
-                    firstStart[slot] = Int32(truncatingIfNeeded: offset)
-                    seen[seenCount] = Int32(truncatingIfNeeded: index)
-                    seenCount += 1
-                }
+                if slot >= 0, slot < firstStart.count, firstStart[slot] < 0 { firstStart[slot] = Int32(truncatingIfNeeded: offset) }
                 return nil
             case .pattern:
                 if entry.suffix >= 0 {
@@ -1098,19 +1134,38 @@ fileprivate final class GroupPlan: Sendable {
             return remaining == 0 ? true : nil
         }
         guard complete == nil else { return }
-        // The chains whose first literal occurred, decided now that the last literals' last places are known.
+        // The chains whose last literal occurred, decided now that its last place is known: the
+        // first literal's first occurrence, then each middle's first after the one before, all
+        // ending by that place. Searched for in the bytes before it only: an occurrence that ends
+        // later fails the chain wherever it is.
         for k in 0..<seenCount {
-            let entry = entries[Int(seen[k])]
-            let set = prefiltered[Int(entry.group)]
-            guard !found[set] else { continue }
-            var position = Int(firstStart[Int(entry.chainSlot)]) + Int(entry.firstCount)
-            var follows = true
-            for m in Int(entry.middlesStart)..<Int(entry.middlesStart + entry.middlesCount) {
-                guard let at = RequiredSuffix.firstOccurrence(of: middles[m].bytes, anchor: middles[m].anchor, in: bytes,
-                                                              from: position, caseless: caseless) else { follows = false; break }
-                position = at + middles[m].bytes.count
+            let last = Int(lastSeen[k])
+            let lastAt = Int(lastStart[last])
+            let before = UnsafeBufferPointer(rebasing: bytes[..<lastAt])
+            for c in Int(chainsByLastStarts[last])..<Int(chainsByLastStarts[last + 1]) {
+                let entry = entries[Int(chainsByLast[c])]
+                let set = prefiltered[Int(entry.group)]
+                guard !found[set] else { continue }
+                let slot = Int(entry.chainSlot)
+                let first = firsts[slot]
+                let start: Int
+                if first.searched {
+                    guard let at = RequiredSuffix.firstOccurrence(of: first.bytes, anchor: first.anchor, in: before,
+                                                                  from: 0, caseless: caseless) else { continue }
+                    start = at
+                } else {
+                    guard firstStart[slot] >= 0 else { continue }
+                    start = Int(firstStart[slot])
+                }
+                var position = start + Int(entry.firstCount)
+                var follows = true
+                for m in Int(entry.middlesStart)..<Int(entry.middlesStart + entry.middlesCount) {
+                    guard let at = RequiredSuffix.firstOccurrence(of: middles[m].bytes, anchor: middles[m].anchor, in: before,
+                                                                  from: position, caseless: caseless) else { follows = false; break }
+                    position = at + middles[m].bytes.count
+                }
+                if follows, lastAt >= position { found[set] = true }
             }
-            if follows, Int(lastStart[Int(entry.last)]) >= position { found[set] = true }
         }
     }
 }

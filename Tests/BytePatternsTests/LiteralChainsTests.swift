@@ -70,10 +70,13 @@ import TestSupport
     /// decided by byte comparisons), over random texts of their pieces: each answer is PCRE2's scan
     /// of the set's alternation. Short literals from a small
     /// alphabet, so that literals overlap, follow each other at once (`a.*b` on "ab"), occur only
-    /// before the first literal, or end the text; texts of CR, LF and 8-bit bytes.
-    @Test(arguments: [true, false])
-    func groupDecidesChainsAsPCRE2Does(caseless: Bool) throws {
-        var generator = SplitMix64(seed: caseless ? 601 : 602)  // seeded: every run reads the same inputs
+    /// before the first literal, or end the text; texts of CR, LF and 8-bit bytes. With `longFirst`,
+    /// each pattern's first literal is at least `GroupPlan.searchedFirstLength` bytes long (the
+    /// finder looks for such a chain's first literal; a shorter one is searched for after the
+    /// pass), and the texts are made of those literals too.
+    @Test(arguments: [true, false], [false, true])
+    func groupDecidesChainsAsPCRE2Does(caseless: Bool, longFirst: Bool) throws {
+        var generator = SplitMix64(seed: (caseless ? 601 : 602) + (longFirst ? 10 : 0))  // seeded: every run reads the same inputs
         let letters = ["a", "b", "A", "B", "ab", "ba", "\u{e9}", "-"]
         func literal() -> String {
             (0..<Int.random(in: 1...3, using: &generator)).map { _ in letters.randomElement(using: &generator)! }.joined()
@@ -90,19 +93,23 @@ import TestSupport
         let options: PatternOptions = caseless ? [.caseless, .dotAll] : [.dotAll]
         for _ in 0..<60 {
             var sets: [PatternSet] = []
+            var firsts: [String] = []
             for _ in 0..<3 {
                 var patterns: [String] = []
                 while patterns.count < 4 {
-                    let pattern = literal() + (0..<Int.random(in: 0...4, using: &generator)).map { _ in piece() }.joined()
+                    var first = literal()
+                    while longFirst && first.utf8.count < 8 { first += literal() }
+                    let pattern = first + (0..<Int.random(in: 0...4, using: &generator)).map { _ in piece() }.joined()
                     guard LiteralChains.of(pattern, options: options) != nil else { continue }
                     patterns.append(pattern)
+                    if longFirst { firsts += [first, first.uppercased()] }
                 }
                 sets.append(try PatternSet(patterns, options: options))
             }
             let group = PatternSetGroup(sets)
             // PCRE2's own scan of each set's alternation: no prefilter, no byte decisions.
             let oracles = try sets.map { try BytePattern($0.patterns.map { "(?:\($0))" }.joined(separator: "|"), options: options) }
-            let pieces = letters + ["\n", "\r\n", "\r", "x", "AB", "\u{ff}"]
+            let pieces = letters + ["\n", "\r\n", "\r", "x", "AB", "\u{ff}"] + firsts
             for _ in 0..<40 {
                 let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
                 let answers = group.matches(in: text)
