@@ -99,6 +99,9 @@ enum DiagnosticWords {
             }
         }
 
+        /// The matched tables, bit `reason.ordinal` each (read whole by `ReasonDecision`).
+        var reasonBits: UInt64 { hits }
+
         /// Whether `reason`'s table matched.
         func contains(_ reason: Reason) -> Bool {
             hits & (1 << UInt64(reason.ordinal)) != 0

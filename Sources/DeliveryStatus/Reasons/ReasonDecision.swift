@@ -52,8 +52,11 @@ struct ReasonDecision {
         let statusReason = status.flatMap { Reason(status: $0) }
         let smtpLike = diagnosticType == nil || diagnosticType == "SMTP"
         if smtpLike {
-            // Primary order: specific mailbox conditions before generic refusals.
-            for candidate in ReasonDecision.primaryOrder where probe(candidate, statusReason: statusReason) {
+            // Primary order: specific mailbox conditions before generic refusals. Only the candidates
+            // whose probe can be true are probed (~11 probes a decision, most false, before).
+            let possible = possibleReasons(statusReason: statusReason)
+            for candidate in ReasonDecision.primaryOrder
+            where possible & (1 << UInt64(candidate.ordinal)) != 0 && probe(candidate, statusReason: statusReason) {
                 return candidate
             }
         }
@@ -83,6 +86,18 @@ struct ReasonDecision {
     }
 
     private func words(_ r: Reason) -> Bool { phraseHits.contains(r) }
+
+    /// The reasons (bit `ordinal` each) whose `probe` can be true: every probe needs the preset, the
+    /// status code's reason or the reason's own phrases, but for `suspend` (reply code 525 also) and
+    /// `filtered` (the phrases of `userUnknown` also). A superset: the probe still decides.
+    private func possibleReasons(statusReason: Reason?) -> UInt64 {
+        var possible = phraseHits.reasonBits
+        if let preset { possible |= 1 << UInt64(preset.ordinal) }
+        if let statusReason { possible |= 1 << UInt64(statusReason.ordinal) }
+        if replyCode?.value == 525 { possible |= 1 << UInt64(Reason.suspend.ordinal) }
+        if words(.userUnknown) { possible |= 1 << UInt64(Reason.filtered.ordinal) }
+        return possible
+    }
 
     /// One reason's test: the preset, the status code's own reason, then the phrases, with the
     /// exceptions each reason needs.
