@@ -66,7 +66,11 @@ extension EnhancedStatusCode {
                 // (bsd.mbox x3: 4,350 runs parsed, 0.49M instructions; now 1,581, 0.25M).
                 maskedEnd = end - start >= 7 && ASCIIByte.isDigit(text[start]) ? (ipv4End(in: text, from: start) ?? start) : start
             }
-            if i < maskedEnd { continue }  // a masked digit
+            // A masked digit: so are the dots up to the address's end, which memchr need not find.
+            if i < maskedEnd {
+                from = maskedEnd + 1
+                continue
+            }
             if only != nil || b == UInt8(ascii: "5") {
                 guard i >= resume5 else { continue }
                 resume5 = i + 5
