@@ -82,6 +82,18 @@ import TestSupport
                                  "mx3.qq.com", "ü.qq.com", "mx.QQ.coM", "net", ".net", "t", "İ.hotmail.com", "x.hotmail.com.",
                                  "smtp.secureserver.net", "msmx.au.com", "lsean.ezweb.ne.jp", "ezweb.ne.jp"]
         for p in RemoteHostRules.providers { samples += p.hostSuffixes + p.hostSuffixes.map { "x" + $0.uppercased() } }
+        // Each byte of each suffix changed (to another letter, or to its upper case): the compare reads
+        // eight bytes at a time, so a difference must count in every place of a word.
+        for suffix in RemoteHostRules.providers.flatMap(\.hostSuffixes) {
+            let bytes = Array(suffix.utf8)
+            for k in bytes.indices {
+                var changed = bytes, upper = bytes
+                changed[k] = changed[k] == UInt8(ascii: "z") ? UInt8(ascii: "y") : UInt8(ascii: "z")
+                if (0x61...0x7A).contains(upper[k]) { upper[k] -= 0x20 }
+                samples += [String(decoding: changed, as: UTF8.self), "mx" + String(decoding: changed, as: UTF8.self),
+                            "MX" + String(decoding: upper, as: UTF8.self)]
+            }
+        }
         var generator = SplitMix64(seed: 102)  // seeded: every run reads the same inputs
         for _ in 0..<2_000 {
             let base = samples.randomElement(using: &generator)!

@@ -151,6 +151,21 @@ enum RemoteHostRules {
                 // The shorter of the two must be the tail of the longer.
                 let shared = endsWithSuffix ? suffix.count : text.count
                 guard shared <= text.count, shared <= suffix.count else { return }
+                if shared >= 8, let t = text.baseAddress, let s = all.baseAddress {
+                    // Eight bytes at a time from the end, the first ones (overlapping the last word
+                    // compared) last: most compares are of a name that ends with the suffix, byte by byte
+                    // ~19 instructions a byte (bsd.mbox x3: 14,508 bytes).
+                    let (textEnd, suffixEnd) = (text.count, suffix.start + suffix.count)
+                    var k = 8
+                    while true {
+                        let a = ByteWord.lowercased(UnsafeRawPointer(t).loadUnaligned(fromByteOffset: textEnd &- k, as: UInt64.self))
+                        guard a == UnsafeRawPointer(s).loadUnaligned(fromByteOffset: suffixEnd &- k, as: UInt64.self) else { return }
+                        if k == shared { break }
+                        k = min(k &+ 8, shared)
+                    }
+                    named |= 1 << UInt64(suffix.provider)
+                    return
+                }
                 var k = 1
                 while k <= shared, ASCII.lowercased(text[text.count - k]) == all[suffix.start + suffix.count - k] { k += 1 }
                 if k > shared { named |= 1 << UInt64(suffix.provider) }
