@@ -51,6 +51,27 @@ import MailParsing
 }
 
 extension CodeFinderReferenceTests {
+    /// `findNotingContinuation` is `find` and, when it finds a code, `Diagnostic.containsContinuation`
+    /// (one walk over the dashes for both): on the edge cases, random texts, long texts, and texts of
+    /// codes before dashes (`550-`, `1550-`, `550--`, at the text's start and end).
+    @Test func findNotingContinuationIsFindAndTheContinuationTest() {
+        var texts = Self.edgeCases + Self.randomTexts(count: 20_000, seed: 5) + Self.longTexts()
+        let pieces = ["550-", "421-", "1550-", "550--", "-", "--", "x-unix", "X-UNIX-", " ", "550 ", "5.1.1", "999-", "55-", "a"]
+        var generator = SplitMix64(seed: 6)
+        for _ in 0..<20_000 {
+            texts.append((0..<Int(generator.next() % 8)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined())
+        }
+        for text in texts {
+            for statusClass in [nil, 2, 4, 5] as [UInt8?] {
+                let code = ReplyCode.find(in: text, statusClass: statusClass)
+                let found = ReplyCode.findNotingContinuation(in: text, statusClass: statusClass)
+                #expect(found.code == code, "\(text) class \(String(describing: statusClass))")
+                #expect(found.continued == (code.map { Diagnostic.containsContinuation(of: $0, in: text) } ?? false),
+                        "\(text) class \(String(describing: statusClass))")
+            }
+        }
+    }
+
     /// Codes and near-misses at every offset of texts 16 to 72 bytes long, next to a letter or a digit
     /// (the finders read sixteen starts at a time from 17 or 18 bytes on, the last block overlapping),
     /// and random texts up to 300 bytes with codes dropped in.

@@ -29,11 +29,14 @@ enum Finalization {
         if !diagnostic.isEmpty {
             let swept = diagnostic
             let inText = EnhancedStatusCode.find(in: diagnostic)
-            let replyInText = ReplyCode.find(in: diagnostic, statusClass: inText?.statusClass)
+            // Whether the code is written before a `-` (a multi-line reply) is found in the same walk.
+            let (replyInText, continued) = ReplyCode.findNotingContinuation(in: diagnostic, statusClass: inText?.statusClass)
             status = EnhancedStatusCode.prefer(field: status, inText: inText, replyCode: replyInText)
             if let replyInText {
                 if replyCode == nil { replyCode = replyInText }
-                diagnostic = Diagnostic.removingContinuationPrefixes(diagnostic, reply: replyInText, status: inText)
+                if continued {
+                    diagnostic = Diagnostic.removingContinuationPrefixes(diagnostic, reply: replyInText, status: inText, continued: true)
+                }
             }
             diagnostic = Diagnostic.removingHTML(diagnostic)
             // Swept again only when a removal changed it: sweeping swept text changes nothing, and the
@@ -362,8 +365,10 @@ enum Diagnostic {
     /// done in one copy of the bytes, the needles on the stack: a String per removal and per needle
     /// was ~10,800 instructions a text, ~5,900 now (bsd.mbox x3: 108 texts past the guard; this
     /// function 2.07M -> 1.56M).
-    static func removingContinuationPrefixes(_ s: String, reply: ReplyCode, status: EnhancedStatusCode?) -> String {
-        guard containsContinuation(of: reply, in: s) else { return s }
+    /// - Parameter continued: `containsContinuation(of: reply, in: s)` when the caller knows it
+    ///   (`ReplyCode.findNotingContinuation`), else nil.
+    static func removingContinuationPrefixes(_ s: String, reply: ReplyCode, status: EnhancedStatusCode?, continued: Bool? = nil) -> String {
+        guard continued ?? containsContinuation(of: reply, in: s) else { return s }
         let r = reply.description
         var code = r, statusText = status?.description ?? ""
         var bytes = Array(s.utf8)
