@@ -73,7 +73,9 @@ enum RemoteHostRules {
         // diagnostic's host names and `alsoNamed` when those do not name the deciding provider.
         var named: UInt64 = 0
         var askedCheap = false, askedDiagnostic = false, askedAlso = false
-        for (i, p) in providers.enumerated() where candidates & (1 << UInt64(i)) != 0 {
+        // Each provider read in place (`providers[i]`), not copied: a copy of a `Provider` and its
+        // destruction were ~310 instructions (bsd.mbox x3: 885 providers asked, 0.28M).
+        for i in providers.indices where candidates & (1 << UInt64(i)) != 0 {
             let decided: Reason?
             if let phrases, phraseMasks[i] != 0 {
                 // A phrase rule: the first of its phrases found (its lowest bit), no text read.
@@ -81,7 +83,7 @@ enum RemoteHostRules {
                 decided = found == 0 ? nil : phraseReasons[found.trailingZeroBitCount]
             } else {
                 if lowercaseDiagnostic == nil { lowercaseDiagnostic = diagnostic.lowercasedIfNeeded() }
-                decided = p.decide(lowercaseDiagnostic!, status, reply)
+                decided = providers[i].decide(lowercaseDiagnostic!, status, reply)
             }
             guard let r = decided else { continue }
             let bit: UInt64 = 1 << UInt64(i)
@@ -93,7 +95,7 @@ enum RemoteHostRules {
                 askedCheap = true
             }
             if named & bit != 0 { return r }
-            if p.mayMatchSignature(diagnostic) && p.signature?.hasMatch(in: diagnostic) == true { return r }
+            if providers[i].mayMatchSignature(diagnostic) && providers[i].signature?.hasMatch(in: diagnostic) == true { return r }
             if !askedDiagnostic && suffixesInDiagnostic & bit != 0 {
                 named |= Hosts.providersNamed(in: diagnostic)
                 askedDiagnostic = true
