@@ -105,6 +105,12 @@ import TestSupport
             if !s.isEmpty {
                 #expect(RemoteHostRules.providersNamed(byDomain: s) == Self.providersByStrings(domain: s), "\(s.debugDescription)")
             }
+            // An address's domain part read in place: the answer for the domain `domainPart` makes.
+            for address in [s, "user@" + s, "u@v@" + s, s + "@", "ü@" + s, s + "@@"] {
+                let domain = Finalization.domainPart(of: address)
+                #expect(RemoteHostRules.providersNamed(byDomainOf: address) == (domain.isEmpty ? 0 : Self.providersByStrings(domain: domain)),
+                        "\(address.debugDescription)")
+            }
         }
     }
 

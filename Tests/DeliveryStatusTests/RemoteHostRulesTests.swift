@@ -12,11 +12,12 @@ import TestSupport
     /// first one named or whose signature matches and whose rule, given the lower-cased diagnostic,
     /// decides.
     static func referenceReason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String],
-                                recipientDomain: String, received: UInt64) -> Reason? {
+                                recipient: String, received: UInt64) -> Reason? {
         guard !diagnostic.isEmpty else { return nil }
         var named: UInt64 = 0
         for host in hosts { named |= RemoteHostRules.providersNamed(byHost: host) }
-        if !recipientDomain.isEmpty { named |= RemoteHostRules.providersNamed(byDomain: recipientDomain) }
+        let domain = Finalization.domainPart(of: recipient)
+        if !domain.isEmpty { named |= RemoteHostRules.providersNamed(byDomain: domain) }
         named |= Hosts.providersNamed(in: diagnostic) | received
         let lowercaseDiagnostic = diagnostic.lowercasedIfNeeded()
         for (i, p) in RemoteHostRules.providers.enumerated() {
@@ -28,10 +29,10 @@ import TestSupport
 
     /// The way `Finalization.report` asks.
     static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String],
-                       recipientDomain: String, received: UInt64) -> Reason? {
+                       recipient: String, received: UInt64) -> Reason? {
         let words = DiagnosticWords.Matches(diagnostic)
         return RemoteHostRules.reason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
-                                      recipientDomain: recipientDomain, candidates: words.providers,
+                                      recipient: recipient, candidates: words.providers,
                                       suffixesInDiagnostic: words.providerSuffixes, phrases: words.providerPhrases,
                                       alsoNamed: { received })
     }
@@ -57,7 +58,8 @@ import TestSupport
     ]
     static let replies: [ReplyCode?] = [nil, ReplyCode(550), ReplyCode(450)]
     static let hostChoices: [[String]] = [[], ["mx.example.net"], ["lsean.ezweb.ne.jp"], ["EUR01.PROD.OUTLOOK.COM"], ["mx.qq.com"]]
-    static let domains = ["", "example.jp", "cox.net", "ezweb.ne.jp", "hotmail.com"]
+    static let domains = ["", "example.jp", "cox.net", "ezweb.ne.jp", "hotmail.com", "user@cox.net", "a@b@HOTMAIL.com",
+                          "cox.net@", "ü@cox.net", "user@", "@"]
 
     @Test func agreesWithTheLoopItReplaced() {
         var generator = SplitMix64(seed: 151)  // seeded: every run reads the same inputs
@@ -73,9 +75,9 @@ import TestSupport
             let received: UInt64 = round % 7 == 0 ? 1 << UInt64(generator.below(RemoteHostRules.providers.count))
                 : round % 97 == 0 ? .max : 0
             let expected = Self.referenceReason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
-                                                recipientDomain: domain, received: received)
+                                                recipient: domain, received: received)
             let found = Self.reason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
-                                    recipientDomain: domain, received: received)
+                                    recipient: domain, received: received)
             #expect(found == expected, "\(diagnostic.debugDescription) \(String(describing: status)) \(hosts) \(domain) \(received)")
             if expected != nil { decided += 1 }
         }

@@ -48,6 +48,8 @@ enum RemoteHostRules {
     /// 468, but a named provider's in only 288. Naming every provider at each call first, the
     /// diagnostic's host names cost 6.7M instructions and the Received fields' 9.6M.)
     /// - Parameters:
+    ///   - recipient: the recipient's address (or a domain): its domain part (`Finalization.domainPart`)
+    ///     names the providers with a host suffix that ends with it.
     ///   - candidates: the providers (bit i: `providers[i]`) whose `words` occur in the diagnostic,
     ///     ASCII letters compared without case (`DiagnosticWords.Matches.providers`); the others' rules
     ///     return nil and are not asked. All of them by default.
@@ -63,7 +65,7 @@ enum RemoteHostRules {
     ///   - alsoNamed: providers named otherwise (by the report's Received fields), asked for only when a
     ///     rule decides for a provider not named by the rest.
     static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String],
-                       recipientDomain: @autoclosure () -> String = "", candidates: UInt64 = .max,
+                       recipient: @autoclosure () -> String = "", candidates: UInt64 = .max,
                        suffixesInDiagnostic: UInt64 = .max, phrases: UInt64? = nil,
                        alsoNamed: () -> UInt64 = { 0 }) -> Reason? {
         guard !diagnostic.isEmpty, candidates != 0 else { return nil }
@@ -90,8 +92,7 @@ enum RemoteHostRules {
             if !askedCheap {
                 for host in hosts { named |= providersNamed(byHost: host) }
                 // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
-                let domain = recipientDomain()
-                if !domain.isEmpty { named |= providersNamed(byDomain: domain) }
+                named |= providersNamed(byDomainOf: recipient())
                 askedCheap = true
             }
             if named & bit != 0 { return r }
@@ -128,6 +129,21 @@ enum RemoteHostRules {
     static func providersNamed(byHostBytes bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         providersNamed(asciiTail: bytes, endsWithSuffix: true)
             ?? providersNamed(byHost: String(decoding: bytes, as: UTF8.self).lowercased())
+    }
+
+    /// `providersNamed(byDomain:)` of `Finalization.domainPart(of: address)`, 0 when that is empty: for
+    /// an ASCII address read in its bytes, no String made for the domain (bsd.mbox x3: 834 addresses,
+    /// `domainPart` 0.36M and the domain's String read again).
+    static func providersNamed(byDomainOf address: String) -> UInt64 {
+        var address = address
+        let inPlace = address.withUTF8 { bytes -> UInt64? in
+            guard ASCII.isASCII(bytes) else { return nil }
+            let domain = Finalization.domainRange(inASCII: bytes)
+            return domain.isEmpty ? 0 : providersNamed(asciiTail: UnsafeBufferPointer(rebasing: bytes[domain]), endsWithSuffix: false)
+        }
+        if let inPlace { return inPlace }
+        let domain = Finalization.domainPart(of: address)
+        return domain.isEmpty ? 0 : providersNamed(byDomain: domain)
     }
 
     /// The providers with a host suffix that ends with `domain`, lower-cased ("cox.net" names Cox by

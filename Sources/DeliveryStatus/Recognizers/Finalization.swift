@@ -72,7 +72,7 @@ enum Finalization {
             if let byProvider = RemoteHostRules.reason(
                 diagnostic: diagnostic, status: status, reply: replyCode,
                 hosts: f.remoteMTA.map { [$0] } ?? [],
-                recipientDomain: Finalization.domainPart(of: f.recipient),
+                recipient: f.recipient,
                 candidates: words.providers, suffixesInDiagnostic: words.providerSuffixes,
                 phrases: words.providerPhrases, alsoNamed: reportProviders) {
                 reason = byProvider
@@ -164,11 +164,7 @@ enum Finalization {
         // the UTF-8 view's indices: ~2,000 instructions an address).
         let inPlace = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
             guard ASCII.isASCII(bytes) else { return nil }
-            var end = bytes.count
-            while end > 0, bytes[end - 1] == UInt8(ascii: "@") { end -= 1 }
-            var start = end
-            while start > 0, bytes[start - 1] != UInt8(ascii: "@") { start -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[domainRange(inASCII: bytes)]), as: UTF8.self)
         }
         if let inPlace, let ascii = inPlace { return ascii }
         var end = address.endIndex
@@ -176,6 +172,17 @@ enum Finalization {
         let head = address[..<end]
         let start = head.lastIndex(of: "@").map { head.index(after: $0) } ?? head.startIndex
         return String(head[start...])
+    }
+
+    /// Where `domainPart(of:)` of an ASCII address is in its bytes: after the last `@` (the address's
+    /// start when there is none), trailing `@`s left out.
+    @inline(__always)
+    static func domainRange(inASCII bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "@") { end -= 1 }
+        var start = end
+        while start > 0, bytes[start - 1] != UInt8(ascii: "@") { start -= 1 }
+        return start..<end
     }
 
     /// The message's kind from its recipients' actions and reasons.
