@@ -55,6 +55,15 @@ import MailParsing
     /// `unfoldedValue` (and `trimmedValue(in:)` the trimmed String) for every field of random groups,
     /// with blank values, folded values, CR, LF and CRLF line ends, 8-bit bytes and values cut off.
     @Test func valuesInPlaceMatchTheHeaderField() {
+        /// `withValueBytes(in:buffer:_:)`, `value(in:buffer:)` and `trimmedValue(in:buffer:)` give what
+        /// `valueBytes(in:)`, `value(in:)` and `trimmedValue(in:)` give.
+        func expectInPlace(_ field: DeliveryStatusFields.Field, _ bytes: ArraySlice<UInt8>) {
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(field.withValueBytes(in: bytes, buffer: buffer) { Array($0) } == Array(field.valueBytes(in: bytes)))
+                #expect(field.value(in: bytes, buffer: buffer) == field.value(in: bytes))
+                #expect(field.trimmedValue(in: bytes, buffer: buffer) == field.trimmedValue(in: bytes))
+            }
+        }
         var generator = SplitMix64(seed: 29)
         let extra = ["Diagnostic-Code: smtp; \u{00E9}t\u{00E9} \t ", "Status: \t \r", "X-Long: " + String(repeating: "ab ", count: 40),
                      "Final-Recipient:rfc822;a@b\r", "Remote-MTA:   "]
@@ -75,6 +84,7 @@ import MailParsing
                     #expect(field.valueBytes(in: bytes) == header.unfoldedValue, "\(text.debugDescription)")
                     #expect(field.value(in: bytes) == header.valueString, "\(text.debugDescription)")
                     #expect(field.trimmedValue(in: bytes) == header.valueString.trimmed, "\(text.debugDescription)")
+                    expectInPlace(field, bytes)
                 }
             }
         }
@@ -85,12 +95,19 @@ import MailParsing
         #expect(field.valueBytes(in: long) == field.header(in: long).unfoldedValue)
         #expect(field.valueBytes(in: long).count == DeliveryStatusFields.Field.maxUnfoldedBytes)
         #expect(field.trimmedValue(in: long) == field.header(in: long).valueString.trimmed)
+        expectInPlace(field, long)
         // Folded and longer than the limit: unfolded by `unfolded(_:)`, cut at the limit as well.
         let folded = Array(("Diagnostic-Code: smtp;" + String(repeating: " a b\r\n\t c", count: 20_000) + "\n").utf8)[...]
         let foldedField = Self.parsed(folded)[0][0]
         #expect(foldedField.isFolded)
         #expect(foldedField.valueBytes(in: folded) == foldedField.header(in: folded).unfoldedValue)
         #expect(foldedField.trimmedValue(in: folded) == foldedField.header(in: folded).valueString.trimmed)
+        expectInPlace(foldedField, folded)
+        // A slice that does not start at 0: its fields' ranges are its indices.
+        let shifted = Array(("X\n\nStatus: 5.1.1\nDiagnostic-Code: smtp; a\n b\n").utf8)[2...]
+        for group in Self.parsed(shifted) {
+            for field in group { expectInPlace(field, shifted) }
+        }
     }
 
     /// `checkedAddress(asciiBytes:)` gives `address(asciiBytes:)` and `isAddress` of it.
@@ -415,4 +432,5 @@ import MailParsing
             #expect(Addresses.isAddress(text) == expected, "\(text)")
         }
     }
+
 }

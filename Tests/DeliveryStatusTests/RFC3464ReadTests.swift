@@ -21,7 +21,9 @@ import TestSupport
             var perMessage: [Field] = []
             func flush() {
                 let appended = (hasFinal || hasOriginal)
-                    && current.withUnsafeBufferPointer { RFC3464Recognizer.appendRecipient($0, in: bytes, to: &recipients) }
+                    && current.withUnsafeBufferPointer { fields in
+                        bytes.withUnsafeBufferPointer { RFC3464Recognizer.appendRecipient(fields, in: bytes, buffer: $0, to: &recipients) }
+                    }
                 if !appended && recipients.isEmpty { perMessage += current }
                 current.removeAll()
                 hasFinal = false
@@ -48,7 +50,9 @@ import TestSupport
                 fields.removeAll()
             }
             var m = PerMessageFields()
-            for field in perMessage { RFC3464Recognizer.readPerMessage(field, in: bytes, into: &m) }
+            bytes.withUnsafeBufferPointer { buffer in
+                for field in perMessage { RFC3464Recognizer.readPerMessage(field, in: bytes, buffer: buffer, into: &m) }
+            }
             return Finding(recipients: recipients, perMessage: m)
         }
     }

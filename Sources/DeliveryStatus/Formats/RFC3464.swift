@@ -134,43 +134,46 @@ struct RFC3464Recognizer: Recognizer {
         // (emptying the array for each group went through `replaceSubrange`: bsd.mbox x3, 2,241
         // groups, 0.21M instructions).
         var groupStart = 0
-        while groups.next(into: &fields) {
-            fields.withUnsafeBufferPointer { all in
-                let group = UnsafeBufferPointer(rebasing: all[groupStart...])
-                // The record being read is `group[segmentStart..<k]`, with whether it holds a
-                // Final-Recipient / an Original-Recipient field, and where the first of them stands.
-                var segmentStart = 0
-                var hasFinal = false, hasOriginal = false
-                var firstRecipientField = group.count
-                for k in 0..<group.count {
-                    let name = group[k].name
-                    let isFinal = name == .finalRecipient
-                    let isOriginal = name == .originalRecipient
-                    // A second Final-Recipient without a blank line ends the record (sisimai rhost-aol-03).
-                    if (isFinal && hasFinal) || (isOriginal && hasFinal && hasOriginal) {
-                        endRecord(group, segmentStart..<k, firstRecipientField: firstRecipientField,
-                                  in: bytes, recipients: &recipients, perMessage: &perMessage)
-                        segmentStart = k
-                        hasFinal = false
-                        hasOriginal = false
-                        firstRecipientField = group.count
-                    }
-                    // RFC 3464 §2.2 per-message fields before any recipient field belong to the message
-                    // even when no blank line separates them from the first recipient (sisimai rhost-aol-03).
-                    if !hasFinal && !hasOriginal {
-                        if name.isPerMessage {
-                            readPerMessage(group[k], in: bytes, into: &perMessage)
-                            continue
+        // The values are read in place from the body's buffer, taken once (`Field.withValueBytes`).
+        bytes.withUnsafeBufferPointer { buffer in
+            while groups.next(into: &fields) {
+                fields.withUnsafeBufferPointer { all in
+                    let group = UnsafeBufferPointer(rebasing: all[groupStart...])
+                    // The record being read is `group[segmentStart..<k]`, with whether it holds a
+                    // Final-Recipient / an Original-Recipient field, and where the first of them stands.
+                    var segmentStart = 0
+                    var hasFinal = false, hasOriginal = false
+                    var firstRecipientField = group.count
+                    for k in 0..<group.count {
+                        let name = group[k].name
+                        let isFinal = name == .finalRecipient
+                        let isOriginal = name == .originalRecipient
+                        // A second Final-Recipient without a blank line ends the record (sisimai rhost-aol-03).
+                        if (isFinal && hasFinal) || (isOriginal && hasFinal && hasOriginal) {
+                            endRecord(group, segmentStart..<k, firstRecipientField: firstRecipientField,
+                                      in: bytes, buffer: buffer, recipients: &recipients, perMessage: &perMessage)
+                            segmentStart = k
+                            hasFinal = false
+                            hasOriginal = false
+                            firstRecipientField = group.count
                         }
-                        if isFinal || isOriginal { firstRecipientField = k }
+                        // RFC 3464 §2.2 per-message fields before any recipient field belong to the message
+                        // even when no blank line separates them from the first recipient (sisimai rhost-aol-03).
+                        if !hasFinal && !hasOriginal {
+                            if name.isPerMessage {
+                                readPerMessage(group[k], in: bytes, buffer: buffer, into: &perMessage)
+                                continue
+                            }
+                            if isFinal || isOriginal { firstRecipientField = k }
+                        }
+                        hasFinal = hasFinal || isFinal
+                        hasOriginal = hasOriginal || isOriginal
                     }
-                    hasFinal = hasFinal || isFinal
-                    hasOriginal = hasOriginal || isOriginal
+                    endRecord(group, segmentStart..<group.count, firstRecipientField: firstRecipientField,
+                              in: bytes, buffer: buffer, recipients: &recipients, perMessage: &perMessage)
                 }
-                endRecord(group, segmentStart..<group.count, firstRecipientField: firstRecipientField,
-                          in: bytes, recipients: &recipients, perMessage: &perMessage)
+                groupStart = fields.count
             }
-            groupStart = fields.count
         }
         return Finding(recipients: recipients, perMessage: perMessage)
     }
@@ -182,27 +185,31 @@ struct RFC3464Recognizer: Recognizer {
     ///
     /// The run may hold those per-message fields: `appendRecipient` reads none of their names.
     private static func endRecord(_ group: UnsafeBufferPointer<DeliveryStatusFields.Field>, _ segment: Range<Int>,
-                                  firstRecipientField: Int, in bytes: ArraySlice<UInt8>,
+                                  firstRecipientField: Int, in bytes: ArraySlice<UInt8>, buffer: UnsafeBufferPointer<UInt8>,
                                   recipients: inout [RecipientFinding], perMessage: inout PerMessageFields) {
         guard segment.lowerBound >= 0, segment.upperBound <= group.count, !segment.isEmpty else { return }
         let run = UnsafeBufferPointer(rebasing: group[segment])
         let hasRecipientField = firstRecipientField < segment.upperBound
-        if hasRecipientField && appendRecipient(run, in: bytes, to: &recipients) { return }
+        if hasRecipientField && appendRecipient(run, in: bytes, buffer: buffer, to: &recipients) { return }
         guard recipients.isEmpty else { return }
         for k in segment where k >= firstRecipientField || !group[k].name.isPerMessage {
-            readPerMessage(group[k], in: bytes, into: &perMessage)
+            readPerMessage(group[k], in: bytes, buffer: buffer, into: &perMessage)
         }
     }
 
     /// Reads one per-message field into `m` (RFC 3464 §2.2); a later field of a name replaces an
-    /// earlier one, and `x-` fields are kept in order.
-    static func readPerMessage(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>, into m: inout PerMessageFields) {
+    /// earlier one, and `x-` fields are kept in order. `buffer` is the buffer of `bytes`.
+    /// Not inlined: inlined into `read(bytes:)`, the message's fields were copied and destroyed once a
+    /// report (bsd.mbox x3, 1,068 copies, 0.36M instructions).
+    @inline(never)
+    static func readPerMessage(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>, buffer: UnsafeBufferPointer<UInt8>,
+                               into m: inout PerMessageFields) {
         switch field.name {
-        case .reportingMTA: m.reportingMTA = TypedValue.value(of: field, in: bytes)
-        case .dsnGateway: m.dsnGateway = TypedValue.value(of: field, in: bytes)
-        case .receivedFromMTA: m.receivedFromMTA = TypedValue.value(of: field, in: bytes)
-        case .arrivalDate: m.arrivalDate = field.trimmedValue(in: bytes)
-        case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.trimmedValue(in: bytes))
+        case .reportingMTA: m.reportingMTA = TypedValue.value(of: field, in: bytes, buffer: buffer)
+        case .dsnGateway: m.dsnGateway = TypedValue.value(of: field, in: bytes, buffer: buffer)
+        case .receivedFromMTA: m.receivedFromMTA = TypedValue.value(of: field, in: bytes, buffer: buffer)
+        case .arrivalDate: m.arrivalDate = field.trimmedValue(in: bytes, buffer: buffer)
+        case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.trimmedValue(in: bytes, buffer: buffer))
         default:
             if field.isASCII {
                 // An ASCII name lower-cases byte by byte, and only an `x-` name is kept.
@@ -211,7 +218,7 @@ struct RFC3464Recognizer: Recognizer {
                 // Room for a few from the first: Postfix's groups hold two (bsd.mbox x3: 819 fields
                 // of 459 messages, 819 allocations -> 459).
                 if m.extensionFields.isEmpty { m.extensionFields.reserveCapacity(4) }
-                m.extensionFields.append((field.lowercasedASCIIName(in: bytes), field.value(in: bytes)))
+                m.extensionFields.append((field.lowercasedASCIIName(in: bytes), field.value(in: bytes, buffer: buffer)))
             } else {
                 let name = field.lowercasedName(in: bytes)
                 if name.hasPrefix("x-") { m.extensionFields.append((name, field.value(in: bytes))) }
@@ -223,7 +230,7 @@ struct RFC3464Recognizer: Recognizer {
     /// group names no address. The record is filled in place in the array: built in a local and
     /// returned, it was copied once and destroyed once (bsd.mbox x3, 1,113 records, 0.70M).
     static func appendRecipient(_ fields: UnsafeBufferPointer<DeliveryStatusFields.Field>, in bytes: ArraySlice<UInt8>,
-                                to recipients: inout [RecipientFinding]) -> Bool {
+                                buffer: UnsafeBufferPointer<UInt8>, to recipients: inout [RecipientFinding]) -> Bool {
         // The first field of each record name, found in one forward pass over the run (each name was
         // looked for by a scan of its own, ten scans a record: bsd.mbox x3, 1,113 records).
         var firstFinal = -1, firstOriginal = -1, firstActual = -1, firstAction = -1, firstStatus = -1
@@ -247,7 +254,7 @@ struct RFC3464Recognizer: Recognizer {
         func first(_ noted: Int) -> Int? { noted >= 0 && noted < fields.count ? noted : nil }
         // A field's address with `Addresses.isAddress` of it, an ASCII one judged on its bytes.
         func addressOf(_ field: DeliveryStatusFields.Field) -> (address: String, isAddress: Bool) {
-            if field.isASCII { return TypedValue.checkedAddress(asciiBytes: field.valueBytes(in: bytes)) }
+            if field.isASCII { return field.withValueBytes(in: bytes, buffer: buffer) { TypedValue.checkedAddress(ascii: $0) } }
             let address = TypedValue(field.value(in: bytes)).address
             return (address, Addresses.isAddress(address))
         }
@@ -265,7 +272,7 @@ struct RFC3464Recognizer: Recognizer {
         func fill(_ r: inout RecipientFinding) {
             if finalAddress != nil { r.finalRecipient = finalAddress }
             if originalAddress != nil { r.originalRecipient = originalAddress }
-            if let a = first(firstAction) { r.action = DeliveryAction(fields[a], in: bytes) }
+            if let a = first(firstAction) { r.action = DeliveryAction(fields[a], in: bytes, buffer: buffer) }
             if let k = first(firstStatus) {
                 let s = fields[k]
                 if s.isASCII {
@@ -283,17 +290,17 @@ struct RFC3464Recognizer: Recognizer {
                     }
                 }
             }
-            if let mta = first(firstRemoteMTA) { r.remoteMTA = TypedValue.value(of: fields[mta], in: bytes) }
+            if let mta = first(firstRemoteMTA) { r.remoteMTA = TypedValue.value(of: fields[mta], in: bytes, buffer: buffer) }
             if let d = first(firstDiagnostic) {
-                let (type, value) = diagnosticCode(fields[d], in: bytes)
+                let (type, value) = diagnosticCode(fields[d], in: bytes, buffer: buffer)
                 r.diagnosticType = type
                 r.diagnostic = r.diagnostic.isEmpty ? value : r.diagnostic + " " + value
             }
             // Assigned only when present: each assignment of nil destroyed the nil it replaced through
             // an outlined call.
-            if let k = first(firstAttempt) { r.lastAttemptDate = fields[k].trimmedValue(in: bytes) }
-            if let k = first(firstLogID) { r.finalLogID = fields[k].trimmedValue(in: bytes) }
-            if let k = first(firstRetry) { r.willRetryUntil = fields[k].trimmedValue(in: bytes) }
+            if let k = first(firstAttempt) { r.lastAttemptDate = fields[k].trimmedValue(in: bytes, buffer: buffer) }
+            if let k = first(firstLogID) { r.finalLogID = fields[k].trimmedValue(in: bytes, buffer: buffer) }
+            if let k = first(firstRetry) { r.willRetryUntil = fields[k].trimmedValue(in: bytes, buffer: buffer) }
         }
         guard !address.isEmpty else { return false }
         recipients.append(RecipientFinding(recipient: address))
@@ -305,17 +312,27 @@ struct RFC3464Recognizer: Recognizer {
     /// with `type?.uppercased()`, an ASCII type upper-cased from its bytes (the type lower-cased into
     /// a String, then `uppercased()`, cost ~250 instructions a field: bsd.mbox x3, 1,029 fields).
     static func diagnosticCode(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) -> (type: String?, value: String) {
+        bytes.withUnsafeBufferPointer { diagnosticCode(field, in: bytes, buffer: $0) }
+    }
+
+    /// `diagnosticCode(_:in:)` with `buffer`, the buffer of `bytes`, the value read in place.
+    static func diagnosticCode(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>,
+                               buffer: UnsafeBufferPointer<UInt8>) -> (type: String?, value: String) {
         guard field.isASCII else {
-            let typed = TypedValue(field.value(in: bytes))
+            let typed = TypedValue(field.value(in: bytes, buffer: buffer))
             return (typed.type?.uppercased(), typed.value)
         }
-        let valueBytes = field.valueBytes(in: bytes)
+        return field.withValueBytes(in: bytes, buffer: buffer) { asciiDiagnosticCode($0) }
+    }
+
+    /// `diagnosticCode`'s answer for an ASCII value's bytes.
+    private static func asciiDiagnosticCode(_ valueBytes: UnsafeBufferPointer<UInt8>) -> (type: String?, value: String) {
         let parts = TypedValue.asciiParts(valueBytes)
-        let value = String(decoding: valueBytes[parts.value], as: UTF8.self)
+        let value = String(decoding: UnsafeBufferPointer(rebasing: valueBytes[parts.value]), as: UTF8.self)
         guard let type = parts.type else { return (nil, value) }
-        let typeBytes = valueBytes[type]
+        let typeBytes = UnsafeBufferPointer(rebasing: valueBytes[type])
         // Most types are `smtp` (bsd.mbox x3: 945 of 1,029 typed values): its upper case as a literal, not a new String.
-        if typeBytes.count == 4, typeBytes.withUnsafeBufferPointer({ ASCII.equals($0, ignoringCase: "smtp") }) {
+        if typeBytes.count == 4, ASCII.equals(typeBytes, ignoringCase: "smtp") {
             return ("SMTP", value)
         }
         // Type bytes are ASCII letters, digits, `-`, `.` and `_`: only a-z change.
@@ -359,18 +376,28 @@ extension TypedValue {
     /// lower-cased String only to be dropped (the MTA name fields, `Reporting-MTA`, `Remote-MTA` ...:
     /// bsd.mbox x3, 2,100 values; `read(bytes:)` 17.34M -> 16.57M instructions).
     static func value(of field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) -> String {
-        guard field.isASCII else { return TypedValue(field.value(in: bytes)).value }
-        let valueBytes = field.valueBytes(in: bytes)
-        return String(decoding: valueBytes[TypedValue.asciiParts(valueBytes).value], as: UTF8.self)
+        bytes.withUnsafeBufferPointer { value(of: field, in: bytes, buffer: $0) }
+    }
+
+    /// `value(of:in:)` with `buffer`, the buffer of `bytes`, the value read in place.
+    static func value(of field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>, buffer: UnsafeBufferPointer<UInt8>) -> String {
+        guard field.isASCII else { return TypedValue(field.value(in: bytes, buffer: buffer)).value }
+        return field.withValueBytes(in: bytes, buffer: buffer) { valueBytes in
+            String(decoding: UnsafeBufferPointer(rebasing: valueBytes[TypedValue.asciiParts(valueBytes).value]), as: UTF8.self)
+        }
     }
 }
 
 extension DeliveryAction {
     /// `init(field:)` of a field's value; an ASCII value's first word is read from its bytes, with
     /// the same table (a test holds the two together).
-    init?(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>) {
-        guard field.isASCII else { self.init(field: field.value(in: bytes)); return }
-        self.init(asciiValue: field.valueBytes(in: bytes))
+    init?(_ field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>, buffer: UnsafeBufferPointer<UInt8>) {
+        guard field.isASCII else { self.init(field: field.value(in: bytes, buffer: buffer)); return }
+        guard let action = field.withValueBytes(in: bytes, buffer: buffer, { value -> DeliveryAction? in
+            let word = DeliveryAction.firstWordRange(value)
+            return DeliveryAction.named(UnsafeBufferPointer(rebasing: value[word]))
+        }) else { return nil }
+        self = action
     }
 
     /// `init(asciiWord: firstWord(value))` without the word made a String: its bytes compared
@@ -415,6 +442,16 @@ extension DeliveryAction {
             for k in 0..<word.count { out[k] = ASCII.lowercased(value[word.lowerBound + k]) }
             return word.count
         }
+    }
+
+    /// `firstWordRange(_:)` of a buffer, as offsets.
+    static func firstWordRange(_ value: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        func separates(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == UInt8(ascii: "(") || b == UInt8(ascii: ";") }
+        var start = 0
+        while start < value.count, separates(value[start]) { start &+= 1 }
+        var end = start
+        while end < value.count, !separates(value[end]) { end &+= 1 }
+        return start..<end
     }
 
     /// Where `firstWord(_:)` finds the word in `value` (its indices).
