@@ -433,4 +433,31 @@ import MailParsing
         }
     }
 
+    /// `RFC3464Recognizer.sameTypedValue`: true only for two fields `checkedAddress` reads alike, and
+    /// true for the values Postfix writes with and without a blank after the `;`.
+    @Test func sameTypedValueReadsAlike() {
+        let values = [" rfc822; a@b.example", " rfc822;a@b.example", "rfc822;\ta@b.example ", " RFC822; a@b.example",
+                      " rfc822; a+2B@b.example", " rfc822;a+2B@b.example", " x y; a@b.example", " x y;a@b.example",
+                      " ; a@b.example", ";a@b.example", " rfc822;", " rfc822; ", " a@b.example", " rfc822; a@b.example;",
+                      " rfc822;a@b.example;", " utf-8; <a@b.example>", " utf-8;<a@b.example>", " rfc822; a @b"]
+        var trues = 0
+        for x in values {
+            for y in values {
+                let text = "Final-Recipient:" + x + "\nOriginal-Recipient:" + y + "\n"
+                let bytes = Array(text.utf8)[...]
+                let fields = Self.parsed(bytes)[0]
+                let same = bytes.withUnsafeBufferPointer {
+                    RFC3464Recognizer.sameTypedValue(fields[0], fields[1], in: bytes, buffer: $0)
+                }
+                if same {
+                    trues += 1
+                    let a = TypedValue.checkedAddress(asciiBytes: fields[0].valueBytes(in: bytes))
+                    let b = TypedValue.checkedAddress(asciiBytes: fields[1].valueBytes(in: bytes))
+                    #expect(a == b, "\(x.debugDescription) \(y.debugDescription)")
+                }
+                if x == " rfc822; a@b.example" && y == " rfc822;a@b.example" { #expect(same) }
+            }
+        }
+        #expect(trues > values.count)
+    }
 }

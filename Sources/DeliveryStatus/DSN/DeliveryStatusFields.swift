@@ -228,14 +228,16 @@ enum DeliveryStatusFields {
         /// Postfix's two `x-` names given as literals, no String made (bsd.mbox x3: 636 of the 819
         /// `x-` names the per-message groups keep, ~520 instructions each made).
         func lowercasedASCIIName(in bytes: ArraySlice<UInt8>) -> String {
-            let name = bytes[nameRange]
-            let known: String? = name.withUnsafeBufferPointer { name in
-                guard let b = name.baseAddress else { return nil }
+            bytes[nameRange].withUnsafeBufferPointer { Field.lowercasedASCIIName($0) }
+        }
+
+        /// `lowercasedASCIIName(in:)` of the name's bytes in place.
+        static func lowercasedASCIIName(_ name: UnsafeBufferPointer<UInt8>) -> String {
+            if let b = name.baseAddress {
                 if name.count == 18, Name.matches(b, "x-postfix-queue-id") { return "x-postfix-queue-id" }
                 if name.count == 16, Name.matches(b, "x-postfix-sender") { return "x-postfix-sender" }
-                return nil
             }
-            return known ?? ASCII.lowercasedString(name)
+            return ASCII.lowercasedString(name)
         }
     }
 

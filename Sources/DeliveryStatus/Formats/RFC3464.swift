@@ -212,13 +212,21 @@ struct RFC3464Recognizer: Recognizer {
         case .originalEnvelopeID: m.originalEnvelopeID = XText.decode(field.trimmedValue(in: bytes, buffer: buffer))
         default:
             if field.isASCII {
-                // An ASCII name lower-cases byte by byte, and only an `x-` name is kept.
-                let name = bytes[field.nameRange]
-                guard name.count >= 2, name[name.startIndex] | 0x20 == UInt8(ascii: "x"), name[name.startIndex + 1] == UInt8(ascii: "-") else { return }
+                // An ASCII name lower-cases byte by byte, and only an `x-` name is kept. The name read
+                // in the buffer, not through a slice of `bytes` (retained, its subscripts checked).
+                let lower = field.nameRange.lowerBound &- bytes.startIndex, upper = field.nameRange.upperBound &- bytes.startIndex
+                guard buffer.count == bytes.count, lower >= 0, upper <= buffer.count, lower <= upper else {
+                    let name = bytes[field.nameRange]
+                    guard name.count >= 2, name[name.startIndex] | 0x20 == UInt8(ascii: "x"), name[name.startIndex + 1] == UInt8(ascii: "-") else { return }
+                    m.extensionFields.append((field.lowercasedASCIIName(in: bytes), field.value(in: bytes)))
+                    return
+                }
+                let name = UnsafeBufferPointer(rebasing: buffer[lower..<upper])
+                guard name.count >= 2, name[0] | 0x20 == UInt8(ascii: "x"), name[1] == UInt8(ascii: "-") else { return }
                 // Room for a few from the first: Postfix's groups hold two (bsd.mbox x3: 819 fields
                 // of 459 messages, 819 allocations -> 459).
                 if m.extensionFields.isEmpty { m.extensionFields.reserveCapacity(4) }
-                m.extensionFields.append((field.lowercasedASCIIName(in: bytes), field.value(in: bytes, buffer: buffer)))
+                m.extensionFields.append((DeliveryStatusFields.Field.lowercasedASCIIName(name), field.value(in: bytes, buffer: buffer)))
             } else {
                 let name = field.lowercasedName(in: bytes)
                 if name.hasPrefix("x-") { m.extensionFields.append((name, field.value(in: bytes))) }
@@ -259,7 +267,12 @@ struct RFC3464Recognizer: Recognizer {
             return (address, Addresses.isAddress(address))
         }
         let final = first(firstFinal).map { addressOf(fields[$0]) }
-        let original = first(firstOriginal).map { addressOf(fields[$0]) }
+        // An Original-Recipient that repeats the Final-Recipient's value (but for blanks after the
+        // `;`, Postfix's "rfc822;a@b" against "rfc822; a@b") has its address (bsd.mbox x3: 354 of 444).
+        let original = first(firstOriginal).map { k in
+            if let given = final, let f = first(firstFinal), sameTypedValue(fields[f], fields[k], in: bytes, buffer: buffer) { return given }
+            return addressOf(fields[k])
+        }
         let finalAddress = final?.address
         let originalAddress = original?.address
         // RFC 3464 §2.3.2: Final-Recipient is required; fall back to Original-Recipient, then to the
@@ -305,6 +318,45 @@ struct RFC3464Recognizer: Recognizer {
         guard !address.isEmpty else { return false }
         recipients.append(RecipientFinding(recipient: address))
         fill(&recipients[recipients.count - 1])
+        return true
+    }
+
+    /// Whether the ASCII fields `a` and `b` of `bytes` (`buffer` its buffer) read as the same typed
+    /// value (`TypedValue.asciiParts` of their values: the same type and value bytes), so that
+    /// `TypedValue.checkedAddress` gives both the same answer: unfolded, equal up to the first `;`,
+    /// which follows a valid type, and equal after the blanks that follow it. False when unsure.
+    static func sameTypedValue(_ a: DeliveryStatusFields.Field, _ b: DeliveryStatusFields.Field,
+                               in bytes: ArraySlice<UInt8>, buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.isASCII, b.isASCII, !a.isFolded, !b.isFolded, buffer.count == bytes.count else { return false }
+        let base = bytes.startIndex
+        let ra = (a.rawValueRange.lowerBound &- base)..<(a.rawValueRange.upperBound &- base)
+        let rb = (b.rawValueRange.lowerBound &- base)..<(b.rawValueRange.upperBound &- base)
+        guard ra.lowerBound >= 0, rb.lowerBound >= 0, ra.upperBound <= buffer.count, rb.upperBound <= buffer.count,
+              ra.count < DeliveryStatusFields.Field.maxUnfoldedBytes, rb.count < DeliveryStatusFields.Field.maxUnfoldedBytes
+        else { return false }
+        let u = UnsafeBufferPointer(rebasing: buffer[ra]), v = UnsafeBufferPointer(rebasing: buffer[rb])
+        @inline(__always) func blank(_ x: UInt8) -> Bool { x == 32 || x == 9 || x == 13 || x == 10 }
+        // The first `;` of each, at the same offset, and the bytes up to it the same.
+        var semi = 0
+        while semi < u.count, semi < v.count, u[semi] == v[semi], u[semi] != UInt8(ascii: ";") { semi &+= 1 }
+        guard semi < u.count, semi < v.count, u[semi] == UInt8(ascii: ";"), v[semi] == UInt8(ascii: ";") else { return false }
+        // The head before it a valid type (`asciiParts` splits both there): not empty once trimmed,
+        // at most 40 bytes, all type bytes.
+        var lower = 0, upper = semi
+        while lower < upper, blank(u[lower]) { lower &+= 1 }
+        while upper > lower, blank(u[upper &- 1]) { upper &-= 1 }
+        guard upper > lower, upper &- lower <= 40 else { return false }
+        for k in lower..<upper where !TypedValue.isTypeByte(u[k]) { return false }
+        // The rest after the blanks that follow the `;` the same.
+        var i = semi &+ 1, j = semi &+ 1
+        while i < u.count, blank(u[i]) { i &+= 1 }
+        while j < v.count, blank(v[j]) { j &+= 1 }
+        guard u.count &- i == v.count &- j else { return false }
+        while i < u.count {
+            if u[i] != v[j] { return false }
+            i &+= 1
+            j &+= 1
+        }
         return true
     }
 
