@@ -460,4 +460,9 @@ import MailParsing
         }
         #expect(trues > values.count)
     }
+
+    /// `isTypeByteBit`'s table holds the bytes `isTypeByte` names, for every byte.
+    @Test func typeByteTableMatchesTheTest() {
+        for b in 0...255 { #expect(TypedValue.isTypeByteBit(UInt8(b)) == TypedValue.isTypeByte(UInt8(b)), "\(b)") }
+    }
 }

@@ -35,7 +35,7 @@ enum DeliveryStatusFields {
         /// six-byte name is read as four and two bytes, a longer one as the words at 0, at 8 (above
         /// 16 bytes) and at `count - 8`, overlapping. (Compared byte by byte, with bit 0x20 set on
         /// letters: bsd.mbox x3, 9,810 names, `Name.recognised` 0.71M -> 0.47M instructions.)
-        private static func recognised(_ name: UnsafeBufferPointer<UInt8>) -> Name {
+        fileprivate static func recognised(_ name: UnsafeBufferPointer<UInt8>) -> Name {
             guard let b = name.baseAddress else { return .other }
             switch name.count {
             case 6:
@@ -332,9 +332,16 @@ enum DeliveryStatusFields {
     static func parseGroup(_ all: ArraySlice<UInt8>, from start: Int, into fields: inout [Field]) -> Int {
         let bytes = all[start...]
         let firstField = fields.count
-        let (sectionStart, end) = HeaderSection.forEachField(in: bytes) { name, rawValue, isFolded in
-            fields.append(Field(name: Name(bytes[name]), isASCII: true, isFolded: isFolded,
-                                nameRange: name, rawValueRange: rawValue))
+        let base = all.startIndex
+        // Each name recognised in the buffer of `all`, taken once a group: through a slice of `bytes`
+        // (`Name(_:)`), each name's bounds were checked and its buffer taken again.
+        let (sectionStart, end) = all.withUnsafeBufferPointer { buffer in
+            HeaderSection.forEachField(in: bytes) { name, rawValue, isFolded in
+                // `name` lies within `bytes`, so within `all` and its buffer.
+                let nameBytes = UnsafeBufferPointer(rebasing: buffer[(name.lowerBound &- base)..<(name.upperBound &- base)])
+                fields.append(Field(name: Name.recognised(nameBytes), isASCII: true, isFolded: isFolded,
+                                    nameRange: name, rawValueRange: rawValue))
+            }
         }
         // The section's bytes (what `HeaderSection.raw` spans) decide whether its fields are ASCII.
         if fields.count > firstField, !ASCII.isASCII(bytes[sectionStart..<end]) {
