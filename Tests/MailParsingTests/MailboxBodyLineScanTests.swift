@@ -2,14 +2,15 @@ import Testing
 import TestSupport
 @testable import MailParsing
 
-/// `MboxParser.passPlainBodyLines` looks for a line end followed by `F` or `>` sixteen bytes at a time,
-/// passes such a line when it is certainly no `From ` or `>+From ` line, and reads only the last line it
+/// `MboxParser.passPlainBodyLines` looks for the `F` of `From ` lines and `>+From ` lines by memchr,
+/// passes every other whole line, and reads only the last line it
 /// passes again: its cursor must be the one a line-by-line walk leaves, wherever the lines fall against
 /// the blocks and the end of the bytes, and the messages must be the same however they are fed.
 @Suite struct MailboxBodyLineScanTests {
     /// The line-by-line walk `passPlainBodyLines` replaced: one memchr a line, stopping before a line
-    /// that has no line end, or starts with `F` or `>` and is a `From ` or `>+From ` line or may be one
-    /// for all the bytes say (fewer than five bytes after its `>`s), or starts with more than 15 `>`.
+    /// that has no line end, or is a `From ` or `>+From ` line, or is the first line, starts with `F` or
+    /// `>` and may be such a line for all the bytes say (fewer than five bytes after its `>`s), or
+    /// starts with more than 15 `>`.
     static func walk(_ cursor: inout MboxParser.LineCursor, _ bytes: [UInt8], lineEnd: UInt8, stripCR: Bool) {
         var lineStart = cursor.lineStart
         var passed = false
@@ -18,7 +19,8 @@ import TestSupport
             if first == UInt8(ascii: "F") || first == UInt8(ascii: ">") {
                 let quotes = bytes[lineStart...].prefix(while: { $0 == UInt8(ascii: ">") }).count
                 let rest = bytes[(lineStart + quotes)...]
-                if quotes > 15 || rest.count < 5 || rest.starts(with: "From ".utf8) { break }
+                // The first line is judged on its first bytes; the others only by what they are.
+                if rest.starts(with: "From ".utf8) || (!passed && (quotes > 15 || rest.count < 5)) { break }
             }
             guard let end = bytes[lineStart...].firstIndex(of: lineEnd) else { break }
             cursor.previousLineBlank = end == lineStart || (stripCR && end == lineStart + 1 && first == 0x0D)

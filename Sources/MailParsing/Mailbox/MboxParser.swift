@@ -453,17 +453,17 @@ extension MboxParser {
     /// Passes over the whole body lines from `cursor.lineStart` on that are neither a `From ` line (a
     /// possible separator) nor a `>+From ` line (mboxrd quoting), leaving the cursor where `scanLines`
     /// would: for such a line only its end and whether it is blank matter. Stops at the first other line,
-    /// at a line starting with `F` or `>` that the bytes there do not decide (`isPlainMarkedLine`), or at
-    /// a line without its end in `base[..<count]`, for `scanLines` to classify.
+    /// or at a line without its end in `base[..<count]`, for `scanLines` to classify. The first line,
+    /// whose bytes before `cursor.searchedTo` may have been read before, is judged on its first bytes
+    /// (`isPlainMarkedLine`) when it starts with `F` or `>`: it stops there too when they do not decide.
     ///
-    /// The first line end followed by `F` or `>` is looked for sixteen bytes at a time; a line found so
-    /// that is plain is passed and the search goes on after it. Only the last line passed is read again
-    /// (backwards, for its start and whether it is blank). Bytes before `cursor.searchedTo` hold no line
-    /// end (`scanLines` searched them), so they are not searched again.
+    /// Such a line holds `From ` after its `>`s, so the bytes are searched for `F` by memchr, and an `F`
+    /// followed by `rom ` whose `>`s before it reach back to a line start stops the pass. Only the last
+    /// line passed is read again (backwards, for its start and whether it is blank). Bytes before
+    /// `cursor.searchedTo` hold no line end (`scanLines` searched them), so they are not searched again.
     /// (A memchr a line cost ~49 instructions a body line: 9.0M in `scanLines` for the 185,000 lines of
-    /// the sisimai bsd mbox x3; this, 4.2M, nearly all of it the loop of 64 bytes. Stopping at each of
-    /// the ~4,100 body lines starting with `F` or `>`, nearly none of them `From ` or `>From `, cost
-    /// `scanLines` its line handling and a memchr and this function a call each.)
+    /// the sisimai bsd mbox x3. A search for a line end followed by `F` or `>`, sixty-four bytes a step
+    /// with SSE2 blocks, cost 4.0M; memchr for `F`, 34,148 calls: 2.34M with them.)
     @inline(__always)
     static func passPlainBodyLines(_ cursor: inout LineCursor, _ base: UnsafePointer<UInt8>, _ count: Int,
                                    lineEnd: UInt8, stripCR: Bool) {
@@ -471,21 +471,34 @@ extension MboxParser {
         guard firstStart < count else { return }
         let first = base[firstStart]
         if first == 0x46 || first == ASCII.greaterThan, !isPlainMarkedLine(base, firstStart, count) { return }
-        var from = max(firstStart, cursor.searchedTo)
-        // The end of the last line passed: the line end before the first line left to `scanLines`, else
-        // the last line end there is; -1 while none.
-        var end = -1
-        while true {
-            guard let p = firstLineEndBeforeMark(base, from: from, count, lineEnd: lineEnd) else {
-                end = lastLineEnd(base, from: from, before: count, lineEnd: lineEnd) ?? end
-                break
+        let searchFrom = max(firstStart, cursor.searchedTo)
+        // The start of the first `From ` or `>+From ` line after the first line, if one is in the bytes.
+        var stop = -1
+        // An `F` of `From ` has four bytes after it: it is at `searchFrom ... count - 5`.
+        var from = searchFrom
+        while from < count &- 4 {
+            guard let hit = memchr(base + from, 0x46, count &- 4 &- from) else { break }
+            let f = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            // "rom " as a little-endian word.
+            if UnsafeRawPointer(base + (f &+ 1)).loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0x206D_6F72) {
+                var start = f
+                while start > firstStart, base[start &- 1] == ASCII.greaterThan { start &-= 1 }
+                if start == firstStart || base[start &- 1] == lineEnd {
+                    stop = start
+                    break
+                }
             }
-            end = p
-            // `p + 1 < count` holds an `F` or a `>` (neither is a line end, so the search goes on after it).
-            guard isPlainMarkedLine(base, p &+ 1, count) else { break }
-            from = p &+ 2
+            from = f &+ 1
         }
-        guard end >= 0 else { return }
+        // The end of the last line passed: the line end before the stop, else the last line end there is.
+        let end: Int
+        if stop >= 0 {
+            guard stop > firstStart else { return }
+            end = stop &- 1
+        } else {
+            guard let last = lastLineEnd(base, from: searchFrom, before: count, lineEnd: lineEnd) else { return }
+            end = last
+        }
         let start = lastLineEnd(base, from: firstStart, before: end, lineEnd: lineEnd).map { $0 &+ 1 } ?? firstStart
         cursor.lineStart = end &+ 1
         cursor.searchedTo = end &+ 1
@@ -493,8 +506,9 @@ extension MboxParser {
         cursor.previousLineStart = start
     }
 
-    /// The most `>` a body line may start with for `passPlainBodyLines` to look past them: 15. A longer
-    /// run is left to `scanLines`, so that a line of `>` arriving in pieces is not read again with each.
+    /// The most `>` the first body line may start with for `passPlainBodyLines` to look past them: 15.
+    /// A longer run is left to `scanLines`, so that a line of `>` arriving in pieces is not read again
+    /// with each.
     static let quotesLookedPast = 15
 
     /// Whether the body line at `start` (`start < count`), whose first byte is `F` or `>`, is certainly
@@ -511,66 +525,6 @@ extension MboxParser {
         return !(base[i] == 0x46 && base[i &+ 1] == 0x72 && base[i &+ 2] == 0x6F && base[i &+ 3] == 0x6D
                  && base[i &+ 4] == ASCII.space)
     }
-
-    /// The first offset `p` in `from ..< count - 1` with `base[p] == lineEnd` and `base[p + 1]` an `F`
-    /// or a `>`: sixty-four, then sixteen offsets at a time (a block of offsets `p ..< p + 16` reads the
-    /// bytes `p ... p + 16`), the last block overlapping the one before (its offsets there are known not
-    /// to match), or one at a time when fewer than 17 bytes are left.
-    ///
-    /// An offset matches where `(here ^ lineEnd) | ((next - 0x3E) & 0xF7)` is zero: `next - 0x3E` is 0
-    /// for `>` and 8 for `F` (0x46), and no other byte gives 0 or 8. Sixty-four offsets are tested at once
-    /// by the least of four such blocks, the first block holding a zero is looked at only on a hit.
-    /// (Was: two compares and an or for `next`, a compare and an and for `here`, and an or of the four
-    /// masks: 45 instructions for 64 bytes in the disassembly, now 37; passPlainBodyLines 4.78M -> 4.17M.)
-    @inline(__always)
-    static func firstLineEndBeforeMark(_ base: UnsafePointer<UInt8>, from: Int, _ count: Int, lineEnd: UInt8) -> Int? {
-        var p = from
-        let lastBlock = count &- 17
-        if p <= lastBlock {
-            // `SIMD16<UInt8>` spelled out: compared with a scalar, or with a vector of an inferred type,
-            // the compare is a loop over the lanes (see `JSONWriter.escapeMarks`).
-            let ends = SIMD16<UInt8>(repeating: lineEnd)
-            let greaterThans = SIMD16<UInt8>(repeating: ASCII.greaterThan)
-            let allButEight = SIMD16<UInt8>(repeating: 0xF7)
-            let zeros = SIMD16<UInt8>()
-            /// Zero in lane `k` where offset `p + k` matches.
-            @inline(__always) func misses(_ p: Int) -> SIMD16<UInt8> {
-                let here = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD16<UInt8>.self)
-                let next = UnsafeRawPointer(base + (p &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
-                return (here ^ ends) | ((next &- greaterThans) & allButEight)
-            }
-            while p <= lastBlock &- 48 {
-                let m0 = misses(p), m1 = misses(p &+ 16), m2 = misses(p &+ 32), m3 = misses(p &+ 48)
-                // `replacing(with:where:)` with `.<`, not `pointwiseMin`, which is not specialized here
-                // (a call to the generic function for each minimum).
-                @inline(__always) func lesser(_ a: SIMD16<UInt8>, _ b: SIMD16<UInt8>) -> SIMD16<UInt8> {
-                    a.replacing(with: b, where: b .< a)
-                }
-                let least = lesser(lesser(m0, m1), lesser(m2, m3))
-                if ByteLanes.firstMarked(least .== zeros) != nil {
-                    // The first block with a zero holds the first match.
-                    if let k = ByteLanes.firstMarked(m0 .== zeros) { return p &+ k }
-                    if let k = ByteLanes.firstMarked(m1 .== zeros) { return p &+ 16 &+ k }
-                    if let k = ByteLanes.firstMarked(m2 .== zeros) { return p &+ 32 &+ k }
-                    if let k = ByteLanes.firstMarked(m3 .== zeros) { return p &+ 48 &+ k }
-                }
-                p &+= 64
-            }
-            // Past the last block after a step of 64: the last block, overlapping.
-            p = min(p, lastBlock)
-            while true {
-                if let k = ByteLanes.firstMarked(misses(p) .== zeros) { return p &+ k }
-                if p == lastBlock { return nil }
-                p = min(p &+ 16, lastBlock)
-            }
-        }
-        while p < count &- 1 {
-            if base[p] == lineEnd && (base[p &+ 1] == 0x46 || base[p &+ 1] == ASCII.greaterThan) { return p }
-            p &+= 1
-        }
-        return nil
-    }
-
     /// The last offset in `from ..< before` holding `lineEnd`, or nil: sixteen bytes at a time from the
     /// end (bytes before `from` read but not counted), one at a time in the first sixteen of the input.
     @inline(__always)
