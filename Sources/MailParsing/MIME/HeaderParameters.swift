@@ -218,10 +218,11 @@ public struct HeaderParameters: Sendable, Hashable {
                     if let copy {
                         value = decodeValue(copy[...], extended: false, first: true)
                     } else {
-                        // A plain value's String is made from the bytes in place (see `decodeValue`); any
-                        // other goes to the decoder as a slice.
+                        // A plain value's String is made from the bytes in place (see `decodeValue`), not
+                        // validated again: plain bytes are ASCII (`isPlainASCII`, or the quoted value's
+                        // scan); any other goes to the decoder as a slice.
                         let valueBytes = UnsafeBufferPointer(rebasing: buffer[valueStart..<valueEnd])
-                        value = (plain ?? isPlainASCII(valueBytes)) ? String(decoding: valueBytes, as: UTF8.self)
+                        value = (plain ?? isPlainASCII(valueBytes)) ? UncheckedUTF8.asciiString(valueBytes)
                             : TextDecoding.decodeHeaderText(bytes[(base + valueStart)..<(base + valueEnd)])
                     }
                     kept += 1

@@ -27,7 +27,6 @@ package struct MIMEParser {
         partCount += 1
         let headers = HeaderSection.parse(bytes, limits: limits)
         var defects: MIMEDefects = []
-        var contentType = defaultType
         // Two Content-Type fields are ambiguous (MIME-tools testmsgs/double-content-type.msg): the last one
         // is used, as stalwart-mail-parser does (eml/malformed/020, 021), and the ambiguity is recorded.
         // One walk for both fields; most parts have at most these two, so no array of matches is built.
@@ -51,6 +50,9 @@ package struct MIMEParser {
             }
         }
         if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
+        // Set once: a `var` holding the default until a field replaced it retained the default's three
+        // references and released them again for each part with a Content-Type.
+        let contentType: ContentType
         if let index = contentTypeIndex {
             if let (parsed, malformed) = ContentType.parse(Self.unfoldedValue(of: headers.fields, at: index)) {
                 contentType = parsed
@@ -59,16 +61,21 @@ package struct MIMEParser {
                 defects.insert(.malformedContentType)
                 contentType = .textPlain
             }
+        } else {
+            contentType = defaultType
         }
         var transferEncoding = "7bit"
         if let index = transferEncodingIndex {
             let value = Self.unfoldedValue(of: headers.fields, at: index)
             let token = value.prefix { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.semicolon && $0 != ASCII.openParen }
-            transferEncoding = Self.knownTransferEncoding(token) ?? ASCII.lowercasedString(token)
-            switch transferEncoding {
-            case "7bit", "8bit", "binary", "base64", "quoted-printable": break
-            case "": transferEncoding = "7bit"
-            default: defects.insert(.unknownTransferEncoding)
+            // A known mechanism is its literal; any other token (none lower-cases to a known one:
+            // `knownTransferEncoding` compares in any case) is unknown, or absent when empty. A `switch` on
+            // the String compared it with the five names (`_stringCompareWithSmolCheck`).
+            if let known = Self.knownTransferEncoding(token) {
+                transferEncoding = known
+            } else if !token.isEmpty {
+                transferEncoding = ASCII.lowercasedString(token)
+                defects.insert(.unknownTransferEncoding)
             }
         }
         let body = bytes[headers.bodyStart...]
@@ -81,19 +88,20 @@ package struct MIMEParser {
                                             body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth))
         }
         // The part is built as plain values and boxed once (`MIMEPart` boxes anew on every write); the
-        // header section is moved into it (`consume`), not copied and then destroyed here.
+        // header section is moved into it (`consume`), not copied and then destroyed here. Its content
+        // type, transfer encoding and body are read there from the part: passed beside it as well,
+        // they were retained and released once more (five references).
         return parseComposite(MIMEPart.Fields(headers: consume headers, contentType: contentType, transferEncoding: transferEncoding,
-                                              body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth),
-                              contentType: contentType, transferEncoding: transferEncoding, body: body, depth: depth)
+                                              body: body, parts: [], preamble: [], epilogue: [], defects: defects, depth: depth))
     }
 
-    /// The rest of `parseEntity` for a composite `part` (its other arguments are its own values): its
-    /// children read into it, then it is boxed. Taken `consuming`, so that boxing moves its values: a
-    /// `var` of `parseEntity` was copied into the box, or swapped out for an empty part's values that
-    /// were made and destroyed (bsd.mbox x3: `parseEntity` 45.89M -> 45.04M incl.; `consume` of the `var`
-    /// is refused by the compiler, and a `consuming` method called on it copied the part first: +0.6M).
-    private mutating func parseComposite(_ part: consuming MIMEPart.Fields, contentType: ContentType, transferEncoding: String,
-                                         body: ByteSlice, depth: Int) -> MIMEPart {
+    /// The rest of `parseEntity` for a composite `part`: its children read into it, then it is boxed.
+    /// Taken `consuming`, so that boxing moves its values: a `var` of `parseEntity` was copied into the
+    /// box, or swapped out for an empty part's values that were made and destroyed (bsd.mbox x3:
+    /// `parseEntity` 45.89M -> 45.04M incl.; `consume` of the `var` is refused by the compiler, and a
+    /// `consuming` method called on it copied the part first: +0.6M).
+    private mutating func parseComposite(_ part: consuming MIMEPart.Fields) -> MIMEPart {
+        let depth = part.depth
         if depth >= limits.maxNestingDepth {
             part.defects.insert(.nestingTooDeep)
             return MIMEPart(part)
@@ -102,15 +110,15 @@ package struct MIMEParser {
             part.defects.insert(.tooManyParts)
             return MIMEPart(part)
         }
-        if MIMEPart.isName(contentType.type, "multipart") {
+        if MIMEPart.isName(part.contentType.type, "multipart") {
             parseMultipart(&part)
         } else {
-            var inner = body
-            if transferEncoding == "base64" || transferEncoding == "quoted-printable" {
+            var inner = part.body
+            if part.transferEncoding == "base64" || part.transferEncoding == "quoted-printable" {
                 part.defects.insert(.encodedCompositeType)
                 inner = MIMEPart(copy part).decodedBody()[...]
             }
-            if MIMEPart.isHeadersOnlyType(contentType) {
+            if MIMEPart.isHeadersOnlyType(part.contentType) {
                 // RFC 6522 §4 text/rfc822-headers, RFC 6533 §6.3 message/global-headers: a header section only.
                 partCount += 1
                 var innerHeaders = HeaderSection.parse(inner, limits: limits)
