@@ -51,19 +51,13 @@ package struct MIMEParser {
         }
         if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
         // Set once: a `var` holding the default until a field replaced it retained the default's three
-        // references and released them again for each part with a Content-Type.
-        let contentType: ContentType
-        if let index = contentTypeIndex {
-            if let (parsed, malformed) = ContentType.parse(Self.unfoldedValue(of: headers.fields, at: index)) {
-                contentType = parsed
-                if malformed { defects.insert(.malformedParameters) }
-            } else {
-                defects.insert(.malformedContentType)
-                contentType = .textPlain
-            }
-        } else {
-            contentType = defaultType
-        }
+        // references and released them again for each part with a Content-Type. The parsed type is
+        // returned by `contentType(of:defects:)`, moved out of `parse`'s optional: taken from it by
+        // `if let` here, it was copied and the optional destroyed (three retains and three releases a
+        // part: bsd.mbox x3, `ParsedMessage.init` 42.74M -> 41.96M).
+        let contentType = contentTypeIndex.map {
+            Self.contentType(of: Self.unfoldedValue(of: headers.fields, at: $0), defects: &defects)
+        } ?? defaultType
         var transferEncoding = "7bit"
         if let index = transferEncodingIndex {
             let value = Self.unfoldedValue(of: headers.fields, at: index)
@@ -140,6 +134,17 @@ package struct MIMEParser {
             }
         }
         return MIMEPart(part)
+    }
+
+    /// The content type a Content-Type `value` gives (`ContentType.parse`), the defects of a malformed
+    /// one noted in `defects`.
+    private static func contentType(of value: ByteSlice, defects: inout MIMEDefects) -> ContentType {
+        guard let (parsed, malformed) = ContentType.parse(value) else {
+            defects.insert(.malformedContentType)
+            return .textPlain
+        }
+        if malformed { defects.insert(.malformedParameters) }
+        return parsed
     }
 
     /// Whether a part of `contentType` has children to read: a multipart, or a type that carries a
