@@ -8,8 +8,11 @@ import MailParsing
 struct MessagingServerRecognizer: Recognizer {
     var name: String { "messagingserver" }
 
+    /// `content-type` with its bits in the header-name filter, for `claims`.
+    private static let contentTypeField = HeaderNameFilter.Name("content-type")
+
     func claims(_ context: BounceContext) -> Bool {
-        context.headerValueContains("content-type", "Boundary_(ID_") || context.subjectText.hasPrefix("Delivery Notification: ")
+        context.headerValueContains(Self.contentTypeField, "Boundary_(ID_") || context.subjectText.hasPrefix("Delivery Notification: ")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -32,13 +32,16 @@ struct Office365Recognizer: Recognizer {
 
     /// Exchange Online's own header fields, each a sign (made once: the array literal in `claims` was
     /// built and destroyed at every call, bsd.mbox x3 1,530 calls).
-    private static let exchangeOnlineFields = [
+    private static let exchangeOnlineFieldList = [
         "x-ms-exchange-message-is-ndr", "x-microsoft-antispam-prvs", "x-exchange-antispam-report-test",
         "x-exchange-antispam-report-cfa-test", "x-ms-exchange-crosstenant-originalarrivaltime",
         "x-ms-exchange-crosstenant-fromentityheader", "x-ms-exchange-transport-crosstenantheadersstamped",
     ]
-    /// `exchangeOnlineFields` as filter bits.
-    private static let exchangeOnlineFieldNames = HeaderNameFilter.Names(exchangeOnlineFields)
+    /// `exchangeOnlineFieldList`, each name with its filter bits (`hasHeader` hashed each String:
+    /// bsd.mbox x3, 1,134 questions, 0.12M instructions).
+    private static let exchangeOnlineFields = exchangeOnlineFieldList.map(HeaderNameFilter.Name.init)
+    /// `exchangeOnlineFieldList` as filter bits.
+    private static let exchangeOnlineFieldNames = HeaderNameFilter.Names(exchangeOnlineFieldList)
 
     /// Exchange Online's own status codes, with the reason each means (Sisimai's table, which follows
     /// Microsoft's "Email non-delivery reports in Exchange Online").

@@ -151,6 +151,12 @@ package final class BounceContext {
         fieldNames.mayContain(lowercaseName) && headers.hasField(named: lowercaseName)
     }
 
+    /// `hasHeader(name.lowercaseName)`, the filter asked with the name's bits made once (as `header(_:)`
+    /// with a `HeaderNameFilter.Name`: `mayContain` hashed the String, ~100 instructions a question).
+    func hasHeader(_ name: HeaderNameFilter.Name) -> Bool {
+        fieldNames.mayContainAny(of: name.bits) && headers.hasField(named: name.lowercaseName)
+    }
+
     /// Whether the value of a top-level Received field contains `needle` (several recognisers'
     /// `claims` look for their MTA's words there), compared as bytes in the unfolded values.
     /// - Parameter needle: ASCII text without a line end.
@@ -306,9 +312,13 @@ package final class BounceContext {
     /// The bytes `messageID` points into once read, freed by `deinit`.
     @exclusivity(unchecked) private var messageIDStorage: UnsafeMutableBufferPointer<UInt8>? = nil
 
+    /// `message-id`'s bit in the header-name filter, made once (`mayContain("message-id")` hashed the
+    /// name at each read: bsd.mbox x3, 1,614 reads, 0.16M instructions).
+    private static let messageIDField = HeaderNameFilter.Names(["message-id"])
+
     /// Reads the first Message-ID's unfolded value into `messageIDStorage`.
     private func readMessageID() -> MessageIDState {
-        guard fieldNames.mayContain("message-id"), let value = headers.firstUnfoldedValue(named: "message-id") else { return .absent }
+        guard fieldNames.mayContainAny(of: Self.messageIDField), let value = headers.firstUnfoldedValue(named: "message-id") else { return .absent }
         return value.withUnsafeBufferPointer { bytes in
             let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
             _ = copy.initialize(from: bytes)
@@ -402,7 +412,17 @@ package final class BounceContext {
     ///   non-ASCII bytes in place of the rest, so an ASCII needle is in the bytes exactly when it is in
     ///   the String.
     package func headerValueContains(_ lowercaseName: String, _ needle: StaticString) -> Bool {
-        guard fieldNames.mayContain(lowercaseName) else { return false }
+        fieldNames.mayContain(lowercaseName) && firstValue(named: lowercaseName, contains: needle)
+    }
+
+    /// `headerValueContains(name.lowercaseName, needle)`, the filter asked with the name's bits made
+    /// once (`mayContain` hashed the String: bsd.mbox x3, MessagingServer's 1,446 questions, 0.15M).
+    func headerValueContains(_ name: HeaderNameFilter.Name, _ needle: StaticString) -> Bool {
+        fieldNames.mayContainAny(of: name.bits) && firstValue(named: name.lowercaseName, contains: needle)
+    }
+
+    /// `headerValueContains` past the filter.
+    private func firstValue(named lowercaseName: String, contains needle: StaticString) -> Bool {
         // The first field read in place (`first(_:)` copied it out: a retain and a release of each slice).
         var answer = false
         headers.forEachFieldInPlace(named: lowercaseName) { field in
