@@ -22,7 +22,7 @@ struct EZwebRecognizer: Recognizer {
         if context.withMessageID({ $0.trimmedHasSuffix(".ezweb.ne.jp>") || $0.trimmedHasSuffix(".au.com>") }) == true { signs += 1 }
         // The Received fields, searched last, make at most one sign: asked only when it decides.
         if signs != 1 { return signs >= 2 }
-        return context.receivedContains("ezweb.ne.jp (EZweb Mail) with") || context.receivedContains(".au.com (")
+        return context.receivedHas(.ezwebMail) || context.receivedHas(.auCom)
     }
 
     /// EZweb's English sentences, with the reason each means.

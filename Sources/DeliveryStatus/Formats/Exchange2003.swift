@@ -24,7 +24,7 @@ struct Exchange2003Recognizer: Recognizer {
             return true
         }
         if let ole = context.header(Self.xMimeoleField)?.trimmed, ole.hasPrefix("Produced By Microsoft Exchange") { return true }
-        return context.receivedContains(" with Internet Mail Service (")
+        return context.receivedHas(.internetMailService)
     }
 
     /// The error codes in the `MSEXCH:` line, with the reason each means (Sisimai's table).

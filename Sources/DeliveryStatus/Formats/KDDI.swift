@@ -25,6 +25,6 @@ struct KDDIRecognizer: Recognizer {
     static func matches(_ context: BounceContext) -> Bool {
         if context.fromContainsLowercased(Self.fromNoReply), context.fromContainsLowercased(Self.fromDionNeJp) { return true }
         if context.header(replyToField)?.trimmed == "no-reply@app.auone-net.jp" { return true }
-        return context.receivedContains("ezweb.ne.jp (", or: ".au.com (")
+        return context.receivedHas(.ezwebHost) || context.receivedHas(.auCom)
     }
 }

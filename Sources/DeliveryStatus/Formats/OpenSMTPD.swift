@@ -12,7 +12,7 @@ struct OpenSMTPDRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subjectText.hasPrefix("Delivery status notification") && context.fromContainsLowercased(Self.fromMailerDaemon) { return true }
-        return context.receivedContains("(OpenSMTPD)")
+        return context.receivedHas(.openSMTPD)
     }
 
     /// OpenSMTPD's own error texts (mta.c, lka.c) and their reasons.

@@ -8,7 +8,7 @@ struct QmailRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subjectEquals("failure notice") || context.subjectEquals("Failure Notice") { return true }
-        return context.receivedContains("(qmail ")
+        return context.receivedHas(.qmail)
     }
 
     static let ends = [

@@ -183,6 +183,9 @@ package final class BounceContext {
     @exclusivity(unchecked) private var receivedStorage: UnsafeMutableBufferPointer<UInt8>? = nil
     /// How many bytes of `receivedStorage` are `receivedBytes`.
     @exclusivity(unchecked) private var receivedCount = 0
+    /// The Received signs (`receivedHas(_:)`): bit `ReceivedSign.rawValue` of each found, and 0x80
+    /// once they were looked for; 0 before.
+    @exclusivity(unchecked) var receivedSignBits: UInt8 = 0
     /// `received`'s bit in the header-name filter.
     private static let receivedField = HeaderNameFilter.Names(["received"])
 
