@@ -58,6 +58,8 @@ import TestSupport
             for _ in 0..<Int(generator.next() % 5) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
             diagnostics.append(text)
         }
+        // Long texts (a temporary buffer on the heap, not the stack).
+        diagnostics += [String(repeating: "mailbox 550 ", count: 400) + " Temporary", String(repeating: "x", count: 5000)]
         for diagnostic in diagnostics {
             for reply in ["", "550", "421"] {
                 var codeAndText = reply + " " + diagnostic
@@ -65,6 +67,13 @@ import TestSupport
                 let scanned = DiagnosticWords.isTemporary(codeAndText)
                 let fromPass = DiagnosticWords.isTemporary(codeAndText, diagnostic: diagnostic, matches: DiagnosticWords.Matches(diagnostic))
                 #expect(fromPass == scanned, "\(reply) \(diagnostic.debugDescription)")
+                // The same text joined in a buffer, with and without the diagnostic's phrases.
+                let code = reply.isEmpty ? nil : ReplyCode(Int(reply)!)
+                let joined = DiagnosticWords.isTemporary(replyCode: code, diagnostic: diagnostic, matches: nil)
+                let joinedFromPass = DiagnosticWords.isTemporary(replyCode: code, diagnostic: diagnostic,
+                                                                 matches: DiagnosticWords.Matches(diagnostic))
+                #expect(joined == scanned, "\(reply) \(diagnostic.debugDescription)")
+                #expect(joinedFromPass == scanned, "\(reply) \(diagnostic.debugDescription)")
             }
         }
     }

@@ -184,49 +184,80 @@ enum DiagnosticWords {
     /// by `ASCIICaseInsensitive`, then a space before them: 1.03M, `t` is a common letter; this: 0.18M.)
     static func containsTemporaryWord(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            // The shorter phrase, " temporar", takes nine bytes: it can start at 0...lastStart.
-            let count = bytes.count
-            guard count >= 9, let base = bytes.baseAddress else { return false }
-            let raw = UnsafeRawPointer(base)
-            let lastStart = count - 9
-            /// Whether a phrase starts at `place` (0...lastStart): its space and eight letters end
-            /// within `bytes`, and " persistent"'s last two letters are read only when they do too.
-            func phraseStarts(at place: Int) -> Bool {
-                guard bytes[place] == 0x20 else { return false }
-                let letters = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: place + 1, as: UInt64.self)) | 0x2020_2020_2020_2020
-                if letters == Self.temporarLetters { return true }
-                return letters == Self.persisteLetters && place + 11 <= count
-                    && bytes[place + 9] | 0x20 == UInt8(ascii: "n") && bytes[place + 10] | 0x20 == UInt8(ascii: "t")
+        return text.withUTF8 { containsTemporaryWord(inUTF8: $0) }
+    }
+
+    /// `containsTemporaryWord(_:)` over UTF-8 bytes in place.
+    static func containsTemporaryWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // The shorter phrase, " temporar", takes nine bytes: it can start at 0...lastStart.
+        let count = bytes.count
+        guard count >= 9, let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let lastStart = count - 9
+        /// Whether a phrase starts at `place` (0...lastStart): its space and eight letters end
+        /// within `bytes`, and " persistent"'s last two letters are read only when they do too.
+        func phraseStarts(at place: Int) -> Bool {
+            guard bytes[place] == 0x20 else { return false }
+            let letters = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: place + 1, as: UInt64.self)) | 0x2020_2020_2020_2020
+            if letters == Self.temporarLetters { return true }
+            return letters == Self.persisteLetters && place + 11 <= count
+                && bytes[place + 9] | 0x20 == UInt8(ascii: "n") && bytes[place + 10] | 0x20 == UInt8(ascii: "t")
+        }
+        let spaceLanes = SIMD16<UInt8>(repeating: 0x20)
+        let tLanes = SIMD16<UInt8>(repeating: UInt8(ascii: "t")), pLanes = SIMD16<UInt8>(repeating: UInt8(ascii: "p"))
+        var i = 0
+        // Places i ..< i + 16 and the bytes after them, i + 1 ..< i + 17: with i + 15 <= lastStart,
+        // the last is at count - 9 at most.
+        while i + 15 <= lastStart {
+            let firsts = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let seconds = raw.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self) | spaceLanes
+            let marks = unsafeBitCast((firsts .== spaceLanes) .& ((seconds .== tLanes) .| (seconds .== pLanes)),
+                                      to: SIMD2<UInt64>.self)
+            // One bit a marked lane (its lowest), lane k at bit 8k.
+            var low = UInt64(littleEndian: marks[0]) & 0x0101_0101_0101_0101
+            var high = UInt64(littleEndian: marks[1]) & 0x0101_0101_0101_0101
+            while low != 0 {
+                if phraseStarts(at: i + low.trailingZeroBitCount >> 3) { return true }
+                low &= low &- 1
             }
-            let spaceLanes = SIMD16<UInt8>(repeating: 0x20)
-            let tLanes = SIMD16<UInt8>(repeating: UInt8(ascii: "t")), pLanes = SIMD16<UInt8>(repeating: UInt8(ascii: "p"))
-            var i = 0
-            // Places i ..< i + 16 and the bytes after them, i + 1 ..< i + 17: with i + 15 <= lastStart,
-            // the last is at count - 9 at most.
-            while i + 15 <= lastStart {
-                let firsts = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                let seconds = raw.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self) | spaceLanes
-                let marks = unsafeBitCast((firsts .== spaceLanes) .& ((seconds .== tLanes) .| (seconds .== pLanes)),
-                                          to: SIMD2<UInt64>.self)
-                // One bit a marked lane (its lowest), lane k at bit 8k.
-                var low = UInt64(littleEndian: marks[0]) & 0x0101_0101_0101_0101
-                var high = UInt64(littleEndian: marks[1]) & 0x0101_0101_0101_0101
-                while low != 0 {
-                    if phraseStarts(at: i + low.trailingZeroBitCount >> 3) { return true }
-                    low &= low &- 1
+            while high != 0 {
+                if phraseStarts(at: i + 8 + high.trailingZeroBitCount >> 3) { return true }
+                high &= high &- 1
+            }
+            i += 16
+        }
+        while i <= lastStart {
+            if phraseStarts(at: i) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// `isTemporary(codeAndText)`, or `isTemporary(codeAndText, diagnostic:matches:)` when `matches`
+    /// are `diagnostic`'s, for the text `Finalization.report` reads: the reply code's digits (or
+    /// nothing), a space and `diagnostic` (no text when that is shorter than 4 bytes). The text is
+    /// put together in a temporary buffer and read in place, not made a String (bsd.mbox x3: 489
+    /// texts, their String joins 0.34M instructions).
+    static func isTemporary(replyCode: ReplyCode?, diagnostic: String, matches: Matches?) -> Bool {
+        var code = replyCode?.description ?? ""
+        var diagnosticBytes = diagnostic
+        return code.withUTF8 { code in
+            diagnosticBytes.withUTF8 { text in
+                let count = code.count + 1 + text.count
+                guard count >= 4 else { return false }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { joined in
+                    var end = joined.initialize(fromContentsOf: code)
+                    joined[end] = 0x20
+                    end += 1
+                    _ = UnsafeMutableBufferPointer(rebasing: joined[end...]).initialize(fromContentsOf: text)
+                    let bytes = UnsafeBufferPointer(joined)
+                    let codeClass = EnhancedStatusCode.find(inUTF8: bytes, statusClass: nil)?.statusClass
+                        ?? ReplyCode.find(inUTF8: bytes)?.replyClass
+                    if codeClass == 4 { return true }
+                    guard let matches else { return containsTemporaryWord(inUTF8: bytes) }
+                    return matches.temporaryWords || startsWithTemporaryWord(diagnostic)
                 }
-                while high != 0 {
-                    if phraseStarts(at: i + 8 + high.trailingZeroBitCount >> 3) { return true }
-                    high &= high &- 1
-                }
-                i += 16
             }
-            while i <= lastStart {
-                if phraseStarts(at: i) { return true }
-                i += 1
-            }
-            return false
         }
     }
 

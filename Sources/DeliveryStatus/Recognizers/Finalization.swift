@@ -104,11 +104,8 @@ enum Finalization {
 
         var pseudo = false
         if status == nil {
-            var codeAndText = (replyCode?.description ?? "") + " " + diagnostic
-            if codeAndText.utf8.count < 4 { codeAndText = "" }
             // The reply code's digits, a space and the diagnostic: its phrases found already, when they were.
-            let temporary = phrases.map { DiagnosticWords.isTemporary(codeAndText, diagnostic: diagnostic, matches: $0) }
-                ?? DiagnosticWords.isTemporary(codeAndText)
+            let temporary = DiagnosticWords.isTemporary(replyCode: replyCode, diagnostic: diagnostic, matches: phrases)
             status = reason.pseudoStatus(temporary: temporary)
             pseudo = status != nil
         }
