@@ -48,6 +48,7 @@ enum RemoteHostRules {
     /// 468, but a named provider's in only 288. Naming every provider at each call first, the
     /// diagnostic's host names cost 6.7M instructions and the Received fields' 9.6M.)
     /// - Parameters:
+    ///   - hosts: the remote MTAs, made only when a rule decides (an array a call, 648 on bsd.mbox x3).
     ///   - recipient: the recipient's address (or a domain): its domain part (`Finalization.domainPart`)
     ///     names the providers with a host suffix that ends with it.
     ///   - candidates: the providers (bit i: `providers[i]`) whose `words` occur in the diagnostic,
@@ -64,7 +65,7 @@ enum RemoteHostRules {
     ///     lower-casings, 2.3M instructions, and 2,283 phrase searches, 1.4M, before).
     ///   - alsoNamed: providers named otherwise (by the report's Received fields), asked for only when a
     ///     rule decides for a provider not named by the rest.
-    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String],
+    static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: @autoclosure () -> [String],
                        recipient: @autoclosure () -> String = "", candidates: UInt64 = .max,
                        suffixesInDiagnostic: UInt64 = .max, phrases: UInt64? = nil,
                        alsoNamed: () -> UInt64 = { 0 }) -> Reason? {
@@ -90,7 +91,7 @@ enum RemoteHostRules {
             guard let r = decided else { continue }
             let bit: UInt64 = 1 << UInt64(i)
             if !askedCheap {
-                for host in hosts { named |= providersNamed(byHost: host) }
+                for host in hosts() { named |= providersNamed(byHost: host) }
                 // The recipient's domain counts when it is the tail of a provider host name ("cox.net").
                 named |= providersNamed(byDomainOf: recipient())
                 askedCheap = true
