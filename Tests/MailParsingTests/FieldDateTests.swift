@@ -526,6 +526,29 @@ struct ReferenceDateScanner {
         #expect(fields("Mon, 30 Nov 2026 09:23:58 +0000 (a(b))", canonical: true) == nil)
     }
 
+    /// The date made straight from the canonical reader's fields (`DateScanner.date`, as `MailDate.parse`
+    /// and the Received date use it) is the scanner's `result()` after `scanCanonical`, and `MailDate.parse`
+    /// the general scan's result where the canonical reader declines.
+    @Test func directDateIsTheScannersResult() {
+        let texts = ["Mon, 30 Nov 2026 09:23:58 +0000", "30 Nov 2026 09:23:58 -0330 (NST)", "31 Feb 2026 09:23:58 +0000",
+                     " 9 Dec 1999 23:59:60 +2359 ", "1 Jan 0000 10:00:00 -0000", "29 Feb 2024 00:00:00 +2300",
+                     "29 Feb 2023 00:00:00 +0100", "Mon, 30 Nov 2026 09:23 +0000", "30 Nov 2026 9:23:58 PM EST", "junk"]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { v in
+                var scanner = DateScanner()
+                if let fields = DateScanner.readCanonical(v) {
+                    #expect(scanner.scanCanonical(v))
+                    #expect(DateScanner.date(fields) == scanner.result(), "\(text)")
+                } else {
+                    #expect(!scanner.scanCanonical(v))
+                    scanner.scanGeneral(v)
+                }
+                #expect(MailDate.parse(ByteSlice(bytes)) == scanner.result(), "\(text)")
+            }
+        }
+    }
+
     /// The fixed-layout reader inside the canonical one (`readFixedLayout`) with one byte of a date
     /// replaced at each place: what the canonical reader reads is what the general scan reads (a
     /// replaced month letter, `@` and `[` and `{` next to the letters' cases, digits, blanks, a line end, NUL;

@@ -12,9 +12,13 @@ extension MailDate {
     /// and year, or when a field is out of range (month 13, Feb 30, 25:00).
     /// Complexity: O(n), no allocation beyond the token scan.
     public static func parse(_ value: ByteSlice) -> MailDate? {
-        var scanner = DateScanner()
-        scanner.scan(value)
-        return scanner.result()
+        value.withUnsafeBufferPointer { v in
+            // The canonical form (nearly every date) made a date directly; anything else scanned.
+            if let fields = DateScanner.readCanonical(v) { return DateScanner.date(fields) }
+            var scanner = DateScanner()
+            scanner.scanGeneral(v)
+            return scanner.result()
+        }
     }
 
     /// Parses an mbox From_ line (`From sender Wed Feb  9 10:00 MET 2005`, asctime with or without
@@ -113,6 +117,34 @@ struct DateScanner {
     /// scan then reads. (The general scan cost ~1,300 instructions a date, ~40 a byte, on the 8,800 dates
     /// of the sisimai bsd mbox x3; a test holds the two readers together.)
     mutating func scanCanonical(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let fields = Self.readCanonical(v) else { return false }
+        day = fields.day
+        month = fields.month
+        year = fields.year
+        hour = fields.hour
+        minute = fields.minute
+        second = fields.second
+        numericZone = fields.zone
+        return true
+    }
+
+    /// The fields of a date in the canonical form, as `scanCanonical` sets them (`month` 1-based, `zone`
+    /// the numeric zone in minutes).
+    struct CanonicalFields {
+        var day, month, year, hour, minute, second, zone: Int
+    }
+
+    /// The date the canonical fields name: what `result()` makes of them once `scanCanonical` has set
+    /// them (no meridiem, the numeric zone), without a scanner's optionals set and read back (a
+    /// Received or Date field's date read so cost ~50 instructions more).
+    @inline(__always)
+    static func date(_ f: CanonicalFields) -> MailDate? {
+        MailDate(year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second: f.second,
+                 utcOffsetMinutes: f.zone)
+    }
+
+    /// The fields of `v` in the canonical form (see `scanCanonical`), or nil for anything else.
+    static func readCanonical(_ v: UnsafeBufferPointer<UInt8>) -> CanonicalFields? {
         let end = v.count
         var i = 0
         @inline(__always) func digit(_ k: Int) -> Int? {
@@ -141,11 +173,11 @@ struct DateScanner {
         if i + 3 <= end, ASCII.isAlpha(v[i]), ASCII.isAlpha(v[i + 1]), ASCII.isAlpha(v[i + 2]) {
             let name = UInt64(v[i] | 0x20) | UInt64(v[i + 1] | 0x20) << 8 | UInt64(v[i + 2] | 0x20) << 16
             guard byte(i + 3, is: ASCII.comma), Self.monthIndex(firstThree: name) == nil,
-                  let next = afterBlanks(i + 4) else { return false }
+                  let next = afterBlanks(i + 4) else { return nil }
             i = next
         }
         // Day: one or two digits.
-        guard let d0 = digit(i) else { return false }
+        guard let d0 = digit(i) else { return nil }
         var dayValue = d0, monthValue = 0, yearValue = 0, hourValue = 0, minuteValue = 0, secondValue = 0
         var zoneHours = 0, zoneMinutes = 0, sign = 1
         if let fixed = Self.readFixedLayout(v, dayAt: i) {
@@ -160,51 +192,45 @@ struct DateScanner {
             // Month: three letters naming one.
             guard let monthAt = afterBlanks(i), let m0 = lowerLetter(monthAt), let m1 = lowerLetter(monthAt + 1),
                   let m2 = lowerLetter(monthAt + 2), let month = Self.monthIndex(firstThree: m0 | m1 << 8 | m2 << 16),
-                  let yearAt = afterBlanks(monthAt + 3) else { return false }
+                  let yearAt = afterBlanks(monthAt + 3) else { return nil }
             monthValue = month
             // Year: four digits; time: HH:MM:SS.
             i = yearAt
             guard let y0 = digit(i), let y1 = digit(i + 1), let y2 = digit(i + 2), let y3 = digit(i + 3),
-                  let timeAt = afterBlanks(i + 4) else { return false }
+                  let timeAt = afterBlanks(i + 4) else { return nil }
             yearValue = ((y0 * 10 + y1) * 10 + y2) * 10 + y3
             i = timeAt
             guard let h0 = digit(i), let h1 = digit(i + 1), byte(i + 2, is: ASCII.colon),
                   let n0 = digit(i + 3), let n1 = digit(i + 4), byte(i + 5, is: ASCII.colon),
-                  let s0 = digit(i + 6), let s1 = digit(i + 7), let zoneAt = afterBlanks(i + 8) else { return false }
+                  let s0 = digit(i + 6), let s1 = digit(i + 7), let zoneAt = afterBlanks(i + 8) else { return nil }
             (hourValue, minuteValue, secondValue) = (h0 * 10 + h1, n0 * 10 + n1, s0 * 10 + s1)
             // Zone: a sign and four digits, a valid offset (else the general scan leaves it unset).
             i = zoneAt
             guard i < end, v[i] == UInt8(ascii: "+") || v[i] == ASCII.hyphen,
-                  let z0 = digit(i + 1), let z1 = digit(i + 2), let z2 = digit(i + 3), let z3 = digit(i + 4) else { return false }
+                  let z0 = digit(i + 1), let z1 = digit(i + 2), let z2 = digit(i + 3), let z3 = digit(i + 4) else { return nil }
             zoneHours = z0 * 10 + z1
             zoneMinutes = z2 * 10 + z3
             sign = v[i] == ASCII.hyphen ? -1 : 1
             i += 5
         }
-        guard zoneHours <= 23, zoneMinutes <= 59 else { return false }
+        guard zoneHours <= 23, zoneMinutes <= 59 else { return nil }
         // The rest: blanks, and at most one comment holding no parenthesis or backslash, which the
         // general scan would pass over whole.
         while isBlank(i) { i += 1 }
         if i < end {
-            guard v[i] == ASCII.openParen else { return false }
+            guard v[i] == ASCII.openParen else { return nil }
             i += 1
             while i < end, v[i] != ASCII.closeParen {
-                guard v[i] != ASCII.openParen, v[i] != ASCII.backslash else { return false }
+                guard v[i] != ASCII.openParen, v[i] != ASCII.backslash else { return nil }
                 i += 1
             }
-            guard i < end else { return false }
+            guard i < end else { return nil }
             i += 1
             while isBlank(i) { i += 1 }
-            guard i == end else { return false }
+            guard i == end else { return nil }
         }
-        day = dayValue
-        month = monthValue + 1
-        year = yearValue
-        hour = hourValue
-        minute = minuteValue
-        second = secondValue
-        numericZone = sign * (zoneHours * 60 + zoneMinutes)
-        return true
+        return CanonicalFields(day: dayValue, month: monthValue + 1, year: yearValue, hour: hourValue, minute: minuteValue,
+                               second: secondValue, zone: sign * (zoneHours * 60 + zoneMinutes))
     }
 
     /// The fields of `D[D] Mon YYYY HH:MM:SS +ZZZZ` written with single spaces, from the day at `i`

@@ -238,8 +238,7 @@ public struct ReceivedField: Sendable {
     /// its CR and LF bytes, copied to the stack between them (a filtered array was an allocation a
     /// field: ~3.0M instructions for the 3,990 dates of the sisimai bsd mbox x3).
     static func readDate(_ text: UnsafeBufferPointer<UInt8>) -> MailDate? {
-        var scanner = DateScanner()
-        guard let base = text.baseAddress else { return scanner.result() }
+        guard let base = text.baseAddress else { return nil }
         // The canonical form read in place first, without looking for line ends: it reads a CR or LF
         // nowhere but inside its trailing comment, which it passes over, and that comment unfolded
         // reads the same. When it fails it has set nothing. (Each date searched for a line end first:
@@ -251,7 +250,8 @@ public struct ReceivedField: Sendable {
         // sisimai bsd mbox x3, 1,146 of them folded so.)
         var lead = 0
         while lead < text.count, ASCII.isWhitespaceOrNewline(text[lead]) { lead += 1 }
-        if scanner.scanCanonical(UnsafeBufferPointer(rebasing: text[lead...])) { return scanner.result() }
+        if let fields = DateScanner.readCanonical(UnsafeBufferPointer(rebasing: text[lead...])) { return DateScanner.date(fields) }
+        var scanner = DateScanner()
         // Most other date parts hold no line end (the value was unfolded): read in place.
         if nextLineEnd(text, from: 0) == text.count {
             scanner.scan(text)
