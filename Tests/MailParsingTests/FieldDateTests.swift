@@ -538,10 +538,12 @@ struct ReferenceDateScanner {
             bytes.withUnsafeBufferPointer { v in
                 var scanner = DateScanner()
                 if let fields = DateScanner.readCanonical(v) {
-                    #expect(scanner.scanCanonical(v))
+                    let read = scanner.scanCanonical(v)
+                    #expect(read)
                     #expect(DateScanner.date(fields) == scanner.result(), "\(text)")
                 } else {
-                    #expect(!scanner.scanCanonical(v))
+                    let read = scanner.scanCanonical(v)
+                    #expect(!read)
                     scanner.scanGeneral(v)
                 }
                 #expect(MailDate.parse(ByteSlice(bytes)) == scanner.result(), "\(text)")
