@@ -128,37 +128,12 @@ enum HeaderValues {
             for index in reports.indices {
                 out.append(ScanRecord.Recipient(
                     recipient: reports[index].recipient, action: reports[index].action?.rawValue,
-                    status: reports[index].status.map(statusText), replyCode: reports[index].replyCode.map { Int($0.value) },
+                    status: reports[index].status.map(\.description), replyCode: reports[index].replyCode.map { Int($0.value) },
                     reason: reports[index].reason.rawValue, hard: reports[index].hard,
                     diagnostic: reports[index].diagnostic.isEmpty ? nil : reports[index].diagnostic,
                     remoteMTA: reports[index].remoteMTA))
             }
             return out
-        }
-    }
-
-    /// `code.description` (`5.1.1`): its digits written on the stack and made a String unchecked.
-    /// (`description` makes it through `String(unsafeUninitializedCapacity:)`, which validates what the
-    /// closure wrote: ~425 instructions a code, 0.82M over bsd.mbox x3's 1,944.)
-    static func statusText(_ code: EnhancedStatusCode) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 11) { out in
-            guard out.count >= 11, let p = out.baseAddress else { return code.description }
-            var n = 0
-            /// `value` (0...999) in decimal, no leading zeros.
-            @inline(__always) func put(_ value: Int) {
-                if value >= 100 { p[n] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 100); n &+= 1 }
-                if value >= 10 { p[n] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10 % 10); n &+= 1 }
-                p[n] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
-                n &+= 1
-            }
-            put(Int(code.statusClass))
-            p[n] = UInt8(ascii: ".")
-            n &+= 1
-            put(Int(code.subject))
-            p[n] = UInt8(ascii: ".")
-            n &+= 1
-            put(Int(code.detail))
-            return UncheckedUTF8.asciiString(UnsafeBufferPointer(start: p, count: n))
         }
     }
 }
