@@ -112,7 +112,7 @@ struct HostShapeTests {
         }
     }
 
-    /// The byte reading of `isBare` (an address parsed only where `mayBeAddress` allows) is the String
+    /// The byte reading of `isBare` (a name with a dot parsed as an address) is the String
     /// one, on fixed names and many made-up ones of the pieces addresses and names are made of.
     @Test func bareHeloAsByStrings() {
         let fixed = ["[192.0.2.1]", "192.0.2.1", " 192.0.2.1 ", "192.0.2.1 x", "mail.example.com", "localhost", "",

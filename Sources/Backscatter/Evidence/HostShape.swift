@@ -287,9 +287,8 @@ enum HostShape {
 
     /// Whether a HELO name is an address literal, a bare address, or a single label.
     ///
-    /// An ASCII name (nearly all) read on its bytes: a name with a dot is parsed as an address only
-    /// when `mayBeAddress` cannot rule it out (`IPAddress(_:)` copied every name into an array to
-    /// parse it: sisimai bsd x3, ~800 instructions a name over 459 names).
+    /// An ASCII name (nearly all) read on its bytes; a name with a dot is parsed as an address
+    /// (`IPAddress(_:)`, which stops at the first byte no address holds).
     static func isBare(_ helo: String) -> Bool {
         var name = helo
         let ascii: Bool? = name.withUTF8 { bytes -> Bool? in
@@ -297,27 +296,9 @@ enum HostShape {
             // ASCII: each byte a Character, so the String tests below are these byte tests.
             if bytes.first == ASCII.openBracket { return true }
             guard bytes.contains(ASCII.dot) else { return true }
-            return mayBeAddress(bytes) && IPAddress(helo) != nil
+            return IPAddress(helo) != nil
         }
         return ascii ?? isBareByStrings(helo)
-    }
-
-    /// Whether `IPAddress(bytes:)` may read the bytes as an address: false only where it surely reads
-    /// none. Its parser, after leading white space and without a `[` or `ipv6:` there, reads only digits,
-    /// hex letters and dots up to the first `:` or `%`, and returns nil at any other byte; white space
-    /// there may be trailing, so it answers true as well.
-    static func mayBeAddress(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        while i < bytes.count, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
-        guard i < bytes.count else { return false }
-        if bytes[i] == ASCII.openBracket || bytes[i] | 0x20 == UInt8(ascii: "i") { return true }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == ASCII.colon || b == UInt8(ascii: "%") || ASCII.isWhitespaceOrNewline(b) { return true }
-            guard b == ASCII.dot || ASCII.isDigit(b) || (b | 0x20) &- UInt8(ascii: "a") < 6 else { return false }
-            i += 1
-        }
-        return true
     }
 
     /// `isBare` on the String: the definition, and the reading of names that are not ASCII.

@@ -380,7 +380,7 @@ public struct ObservationReader: Sendable {
     /// `idShape` of an ASCII id's bytes; nil when a byte is not ASCII.
     private static func idShape(asciiBytes bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard ASCII.isASCII(bytes) else { return nil }
-        let at = lastAt(bytes) ?? bytes.count
+        let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) ?? bytes.count
         // The local part's shape: one byte per run or punctuation, at most 41 of them; then the domain
         // with its "@", lower case, after it in the same buffer, made a String once.
         let domainCount = bytes.count - at
@@ -411,28 +411,6 @@ public struct ObservationReader: Sendable {
             // ASCII (the shape bytes are the id's ASCII bytes or letters): made a String unchecked.
             return UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: out[0..<n]))
         }
-    }
-
-    /// The offset of the last `@` in `bytes`, or nil: eight bytes a word from the end (exact per-byte
-    /// marks, `ByteWord.zeroBytes`), the domain before it being most of what is read.
-    @inline(__always)
-    private static func lastAt(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var end = bytes.count
-        if let base = UnsafeRawPointer(bytes.baseAddress) {
-            let ats = ByteWord.broadcast(ASCII.at)
-            while end >= 8 {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
-                let marks = ByteWord.zeroBytes(word ^ ats)
-                // The highest mark is the last `@` (byte k of the word at bits 8k...8k+7).
-                if marks != 0 { return end - 8 + (63 - marks.leadingZeroBitCount) >> 3 }
-                end -= 8
-            }
-        }
-        while end > 0 {
-            end -= 1
-            if bytes[end] == ASCII.at { return end }
-        }
-        return nil
     }
 
     /// The shape byte of the piece of a Message-ID's local part at `i` (before `end`), and where the next
@@ -483,7 +461,7 @@ public struct ObservationReader: Sendable {
             var end = bytes.count
             while end > 0, bytes[end - 1] == ASCII.at { end -= 1 }
             // The domain's start: after the last `@` before `end` (found as `idShape` finds it).
-            let start = lastAt(UnsafeBufferPointer(rebasing: bytes[..<end])).map { $0 + 1 } ?? 0
+            let start = ASCIIText.lastOffset(of: ASCII.at, in: UnsafeBufferPointer(rebasing: bytes[..<end])).map { $0 + 1 } ?? 0
             // An "@" before the domain, or after it (trailing ones).
             let hasAt = start > 0 || end < bytes.count
             var domainHasDot = false

@@ -177,12 +177,13 @@ public struct BATVAddress: Sendable, Hashable {
                                    form: .subaddress(delimiter: Character(Unicode.Scalar(delimiter)))))
     }
 
-    /// The text of `bytes[start..<end]`.
+    /// The text of `bytes[start..<end]`, ASCII (`parse` checked the address): made without checking it again.
     private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: bytes[start..<end]))
     }
 
-    /// `tag(_:)` on `bytes[start..<end]` (ASCII): K, DDD and the signature lower-cased.
+    /// The tag `bytes[start..<end]` (K DDD SSSSSS, see `tag(_:)`): K, DDD and the signature lower-cased;
+    /// nil unless four digits and six hex digits.
     private static func tag(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Int, Int, String)? {
         guard end - start == 10 else { return nil }
         for i in start..<start + 4 where !(bytes[i] >= 0x30 && bytes[i] <= 0x39) { return nil }
@@ -207,12 +208,9 @@ public struct BATVAddress: Sendable, Hashable {
 
     /// draft-levine-smtp-batv-01 §4.1: tag-val = K DDD SSSSSS (1 digit, 3 digits, 6 hex digits).
     private static func tag(_ text: Substring) -> (Int, Int, String)? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[0...3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              bytes[4...].allSatisfy(isHexDigit) else { return nil }
-        let k = Int(bytes[0] - 0x30)
-        let ddd = Int(bytes[1] - 0x30) * 100 + Int(bytes[2] - 0x30) * 10 + Int(bytes[3] - 0x30)
-        return (k, ddd, String(decoding: bytes[4...], as: UTF8.self).lowercased())
+        // The byte reading's: a tag is ASCII (digits and hex digits), so `lowercased()` of its
+        // signature is the ASCII lower-casing that reading does.
+        Array(text.utf8).withUnsafeBufferPointer { tag($0, 0, $0.count) }
     }
 
     private static func isHexDigit(_ b: UInt8) -> Bool {

@@ -2,6 +2,8 @@
 // on UTF-8 code units: a search by `Character` walks grapheme clusters, many times slower on the
 // classifier's hot path.
 
+import MailParsing
+
 extension String {
     /// The index of the last `byte` (an ASCII byte), found on the UTF-8 code units: a search by
     /// `Character` walks grapheme clusters, many times slower on addresses and ids; so does the
@@ -37,12 +39,26 @@ extension String {
 }
 
 enum ASCIIText {
-    /// The offset of the last `byte` in `bytes`, or nil.
+    /// The offset of the last `byte` in `bytes`, or nil: eight bytes a word from the end (exact
+    /// per-byte marks, `ByteWord.zeroBytes`), then byte by byte in the first seven. An address's or
+    /// a Message-ID's `@` has its domain after it, most of what is read (bsd.mbox x3, `idShape` and
+    /// `hasOddDomain` over 1,401 ids: 1.83M -> 1.52M instructions with the domain lower-cased a word
+    /// at a time).
     static func lastOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = bytes.count
-        while i > 0 {
-            i -= 1
-            if bytes[i] == byte { return i }
+        var end = bytes.count
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            let pattern = ByteWord.broadcast(byte)
+            while end >= 8 {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
+                let marks = ByteWord.zeroBytes(word ^ pattern)
+                // The highest mark is the last match (byte k of the word at bits 8k...8k+7).
+                if marks != 0 { return end - 8 + (63 - marks.leadingZeroBitCount) >> 3 }
+                end -= 8
+            }
+        }
+        while end > 0 {
+            end -= 1
+            if bytes[end] == byte { return end }
         }
         return nil
     }

@@ -189,7 +189,7 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Whether the text holds `x-unix` in any case: each `-` (found with memchr) checked for the
-    /// letters around it (`b | 0x20` equals a lower-case letter only for that letter in either case).
+    /// letters around it (`isXUnix`).
     static func mentionsXUnix(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = text.count
         guard count >= 6, let base = text.baseAddress else { return false }
@@ -197,11 +197,18 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
         // The hyphen of a match sits at 1...count - 5.
         while from <= count - 5, let hit = memchr(base + from, Int32(ASCIIByte.hyphen), count - 4 - from) {
             let h = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if text[h - 1] | 0x20 == UInt8(ascii: "x"), text[h + 1] | 0x20 == UInt8(ascii: "u"), text[h + 2] | 0x20 == UInt8(ascii: "n"),
-               text[h + 3] | 0x20 == UInt8(ascii: "i"), text[h + 4] | 0x20 == UInt8(ascii: "x") { return true }
+            if isXUnix(text, hyphenAt: h) { return true }
             from = h + 1
         }
         return false
+    }
+
+    /// Whether the hyphen at `h` (1...count - 5) is the one of `x-unix`, any case (`b | 0x20` equals a
+    /// lower-case letter only for that letter in either case).
+    @inline(__always)
+    private static func isXUnix(_ text: UnsafeBufferPointer<UInt8>, hyphenAt h: Int) -> Bool {
+        text[h - 1] | 0x20 == UInt8(ascii: "x") && text[h + 1] | 0x20 == UInt8(ascii: "u") && text[h + 2] | 0x20 == UInt8(ascii: "n")
+            && text[h + 3] | 0x20 == UInt8(ascii: "i") && text[h + 4] | 0x20 == UInt8(ascii: "x")
     }
 
     /// One walk over the text's dashes (memchr): whether it holds `x-unix` in any case
@@ -224,9 +231,7 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
                 }
             }
             // The hyphen of an `x-unix` sits at 1...count - 5.
-            if h + 4 < count, text[h - 1] | 0x20 == UInt8(ascii: "x"), text[h + 1] | 0x20 == UInt8(ascii: "u"),
-               text[h + 2] | 0x20 == UInt8(ascii: "n"), text[h + 3] | 0x20 == UInt8(ascii: "i"),
-               text[h + 4] | 0x20 == UInt8(ascii: "x") { return (true, continued) }
+            if h + 4 < count, isXUnix(text, hyphenAt: h) { return (true, continued) }
             from = h + 1
         }
         return (false, continued)

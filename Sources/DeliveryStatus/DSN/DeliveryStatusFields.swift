@@ -172,16 +172,7 @@ enum DeliveryStatusFields {
             guard buffer.count == bytes.count, start >= 0, end <= buffer.count, start <= end else {
                 return valueBytes(in: bytes).withUnsafeBufferPointer(body)
             }
-            if isFolded {
-                let raw = UnsafeBufferPointer(rebasing: buffer[start..<end])
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(raw.count, Field.maxUnfoldedBytes)) { scratch in
-                    guard let to = scratch.baseAddress else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-                    var lower = 0, upper = HeaderField.copyDroppingLineEnds(raw, into: to, limit: Field.maxUnfoldedBytes)
-                    while lower < upper, ASCII.isWhitespaceOrNewline(to[lower]) { lower &+= 1 }
-                    while upper > lower, ASCII.isWhitespaceOrNewline(to[upper &- 1]) { upper &-= 1 }
-                    return body(UnsafeBufferPointer(start: to + lower, count: upper &- lower))
-                }
-            }
+            if isFolded { return Field.withUnfolded(UnsafeBufferPointer(rebasing: buffer[start..<end]), body) }
             while start < end, ASCII.isWhitespaceOrNewline(buffer[start]) { start &+= 1 }
             while end > start, ASCII.isWhitespaceOrNewline(buffer[end &- 1]) { end &-= 1 }
             return body(UnsafeBufferPointer(rebasing: buffer[start..<min(end, start &+ Field.maxUnfoldedBytes)]))
@@ -210,14 +201,19 @@ enum DeliveryStatusFields {
         /// `[UInt8](repeating:count:)` allocated through the unspecialized
         /// `_allocateBufferUninitialized`, ~540 instructions a value.
         static func unfolded(_ rawValue: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-            rawValue.withUnsafeBufferPointer { value in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, maxUnfoldedBytes)) { buffer in
-                    guard let base = buffer.baseAddress else { return [] }
-                    var start = 0, end = HeaderField.copyDroppingLineEnds(value, into: base, limit: maxUnfoldedBytes)
-                    while start < end, ASCII.isWhitespaceOrNewline(base[start]) { start += 1 }
-                    while end > start, ASCII.isWhitespaceOrNewline(base[end - 1]) { end -= 1 }
-                    return Array(UnsafeBufferPointer(start: base + start, count: end - start))[...]
-                }
+            rawValue.withUnsafeBufferPointer { withUnfolded($0) { Array($0)[...] } }
+        }
+
+        /// `body` of the folded raw value `value` unfolded as `unfolded(_:)` makes it (every byte but CR
+        /// and LF, at most `maxUnfoldedBytes`, trimmed), in a temporary buffer.
+        @inline(__always)
+        static func withUnfolded<R>(_ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, maxUnfoldedBytes)) { buffer in
+                guard let base = buffer.baseAddress else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+                var start = 0, end = HeaderField.copyDroppingLineEnds(value, into: base, limit: maxUnfoldedBytes)
+                while start < end, ASCII.isWhitespaceOrNewline(base[start]) { start &+= 1 }
+                while end > start, ASCII.isWhitespaceOrNewline(base[end &- 1]) { end &-= 1 }
+                return body(UnsafeBufferPointer(start: base + start, count: end &- start))
             }
         }
 
