@@ -727,7 +727,24 @@ public struct PatternSetGroup: Sendable {
 
     /// `standsAlone` of a pattern's UTF-8 bytes.
     private static func standsAlone(bytes p: UnsafeBufferPointer<UInt8>) -> Bool {
-        for i in p.indices.dropLast() {
+        guard let base = p.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        // Only a `\` or `(` with a byte after it decides: the bytes before the last passed over
+        // eight at a time while none of them is either (a byte at a time, 334 instructions a
+        // pattern: 0.21M at start-up, sisimai bsd mbox x3).
+        let last = p.count - 1
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i < last {
+            while i + 8 <= last {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\"))), opens = word ^ (ones &* UInt64(UInt8(ascii: "(")))
+                // Some byte of either zero: the classic test.
+                if ((backslashes &- ones) & ~backslashes | (opens &- ones) & ~opens) & highs != 0 { break }
+                i += 8
+            }
+            guard i < last else { break }
+            defer { i += 1 }
             let next = p[i + 1]
             if p[i] == UInt8(ascii: "\\") && ((next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9"))
                 || next == UInt8(ascii: "g") || next == UInt8(ascii: "k")) { return false }

@@ -314,4 +314,64 @@ import TestSupport
             #expect(PatternSetGroup.openingParentheses(in: text) == reference(text))
         }
     }
+
+    /// `standsAlone`'s word-at-a-time pass against the byte loop it replaced: patterns of 0-40 bytes
+    /// from the bytes that decide (`\`, `(`, and what may follow them) and others, each decider
+    /// in every place of a word, the last byte included (where it decides nothing).
+    @Test func standsAloneAgreesWithTheByteLoop() {
+        func reference(_ pattern: String) -> Bool {
+            let p = Array(pattern.utf8)
+            for i in p.indices.dropLast() {
+                let next = p[i + 1]
+                if p[i] == UInt8(ascii: "\\") && ((next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9"))
+                    || next == UInt8(ascii: "g") || next == UInt8(ascii: "k")) { return false }
+                if p[i] == UInt8(ascii: "(") && (next == UInt8(ascii: "*") || next == UInt8(ascii: "?")) {
+                    guard next == UInt8(ascii: "?"), i + 2 < p.count else { return false }
+                    guard ":=!<ismx>".utf8.contains(p[i + 2]) else { return false }
+                }
+            }
+            return true
+        }
+        let pieces = ["a", "b", " ", "\\", "(", "?", "*", "1", "g", "k", ":", "P", "\u{e9}", "[", ")", "x", "|"]
+        var generator = SplitMix64(seed: 2_718)  // seeded: every run reads the same inputs
+        var refused = 0
+        for round in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            // Mostly plain bytes, so that words without a decider occur, and deciders land anywhere.
+            let pattern = (0..<count).map { _ in
+                Int.random(in: 0..<4, using: &generator) == 0 || round % 3 == 0 ? pieces.randomElement(using: &generator)! : "a"
+            }.joined()
+            let expected = reference(pattern)
+            if !expected { refused += 1 }
+            #expect(PatternSetGroup.standsAlone(pattern) == expected, "\(pattern)")
+        }
+        #expect(refused > 1_000)
+    }
+
+    /// `RequiredSuffix.anchor` by its table against the rarity it was defined by (the space 0, letters
+    /// of either case 1 + their rank by frequency in English, any other byte 40; the first of the
+    /// rarest): every byte value, ties, empty and random suffixes.
+    @Test func anchorIsTheFirstRarestByte() {
+        let frequency = Array("etaoinsrhldcumfpgwybvkxjqz".utf8)
+        func rarity(_ byte: UInt8) -> Int {
+            if byte == 0x20 { return 0 }
+            guard let rank = frequency.firstIndex(of: LiteralPrefilter.fold(byte)) else { return 40 }
+            return 1 + rank
+        }
+        func reference(_ suffix: [UInt8]) -> Int {
+            var anchor = 0
+            for k in suffix.indices.dropFirst() where rarity(suffix[k]) > rarity(suffix[anchor]) { anchor = k }
+            return anchor
+        }
+        for byte in 0...255 { #expect(Int(RequiredSuffix.rarities[byte]) == rarity(UInt8(byte)), "\(byte)") }
+        for suffix in [[], [0x20], [0x20, 0x20], [0x3A, 0x3E], Array("eE".utf8), Array("Ee z".utf8), Array(" not found".utf8)] as [[UInt8]] {
+            #expect(RequiredSuffix.anchor(of: suffix) == reference(suffix), "\(suffix)")
+        }
+        var generator = SplitMix64(seed: 3_141)
+        let alphabet = Array(" eEtTzZqQ:>@.1\u{e9}".utf8)
+        for _ in 0..<5_000 {
+            let suffix = (0..<Int.random(in: 0...20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            #expect(RequiredSuffix.anchor(of: suffix) == reference(suffix), "\(suffix)")
+        }
+    }
 }
