@@ -139,11 +139,32 @@ enum LiteralChains {
     }
 
     /// The one chain's one literal of `pattern` compiled with `options` when it is a plain literal (not
-    /// empty, no `isMeta` byte): `of(pattern, options:)` is then `[[plain(pattern, options:)]]`, which
-    /// `GroupPlan` takes without the nested arrays (their allocations and releases at start-up).
+    /// empty, no `isMeta` byte): `of(pattern, options:)` is then `[[plain(pattern, options:)]]`.
     static func plain(_ pattern: String, options: PatternOptions) -> [UInt8]? {
         guard !options.contains(.utf), !options.contains(.extended) else { return nil }
         return plainLiteral(pattern, caseless: options.contains(.caseless))
+    }
+
+    /// `plain(pattern, options:)` appended to `bytes`, its length returned; nil (nothing appended)
+    /// when it is nil. For `GroupPlan`, which lays its literals one after another (`LiteralList`):
+    /// no array a literal, allocated and released (0.39M instructions and 743 releases at start-up,
+    /// sisimai bsd mbox x3).
+    static func plain(_ pattern: String, options: PatternOptions, appendingTo bytes: inout [UInt8]) -> Int? {
+        guard !options.contains(.utf), !options.contains(.extended) else { return nil }
+        let caseless = options.contains(.caseless)
+        var pattern = pattern
+        return pattern.withUTF8 { literal -> Int? in
+            guard !literal.isEmpty else { return nil }
+            for c in literal where isMeta(c) { return nil }
+            let start = bytes.count
+            bytes.append(contentsOf: literal)
+            if caseless {
+                bytes.withUnsafeMutableBufferPointer { out in
+                    for i in start..<out.count { out[i] = LiteralPrefilter.fold(out[i]) }
+                }
+            }
+            return literal.count
+        }
     }
 
     /// The bytes of `pattern` (ASCII letters lower-cased when `caseless`) when it is not empty and

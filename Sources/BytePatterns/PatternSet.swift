@@ -911,7 +911,7 @@ fileprivate final class GroupPlan: Sendable {
         let eligible = sets.indices.filter { sets[$0].hasPrefilter && sets[$0].hasAlternation && sets[$0].options == options }
         prefiltered = eligible
         var entries: [Entry] = []
-        var literals: [(group: Int, alternative: Int, bytes: [UInt8])] = []
+        var literals = LiteralList()
         var alonePatterns: [LazyPattern] = []
         var suffixes: [(bytes: [UInt8], anchor: Int)] = []
         var middles: [(bytes: [UInt8], anchor: Int)] = []
@@ -924,13 +924,14 @@ fileprivate final class GroupPlan: Sendable {
             let set = sets[index]
             let alone = set.patterns.allSatisfy(PatternSetGroup.standsAlone)
             for (alternative, pattern) in set.patterns.enumerated() {
-                if alone, let literal = LiteralChains.plain(pattern, options: options) {
+                if alone, let count = LiteralChains.plain(pattern, options: options, appendingTo: &literals.bytes) {
                     // A plain literal (most phrases): `LiteralChains.of`'s one chain of one literal, without
                     // its nested arrays, allocated and released (with `plainLiteral`'s copy made by
-                    // `Array.init`: `GroupPlan.init` 8.02M -> 7.38M at start-up, sisimai bsd mbox x3).
+                    // `Array.init`: `GroupPlan.init` 8.02M -> 7.38M at start-up, sisimai bsd mbox x3),
+                    // nor an array of its own.
                     var entry = Entry(kind: .literal, group: Int32(group), alternative: Int32(alternative))
-                    entry.firstCount = Int32(literal.count)
-                    literals.append((0, entries.count, literal))
+                    entry.firstCount = Int32(count)
+                    literals.close(group: 0, alternative: entries.count)
                     entries.append(entry)
                 } else if alone, let chains = LiteralChains.of(pattern, options: options) {
                     // A `(` in the pattern found by memchr (the UTF-8 view's generic `contains`: 0.5M
@@ -952,9 +953,9 @@ fileprivate final class GroupPlan: Sendable {
                             if last == lasts.count { lasts.append(chain[chain.count - 1]) }
                             entry.last = Int32(last)
                             chainLasts.append((entries.count, last))
-                            if !searched { literals.append((0, entries.count, chain[0])) }
+                            if !searched { literals.append(group: 0, alternative: entries.count, chain[0]) }
                         } else {
-                            literals.append((0, entries.count, chain[0]))
+                            literals.append(group: 0, alternative: entries.count, chain[0])
                         }
                         entries.append(entry)
                     }
@@ -972,15 +973,15 @@ fileprivate final class GroupPlan: Sendable {
                             suffixes.append((suffix, RequiredSuffix.anchor(of: suffix)))
                         }
                     }
-                    literals.append((0, entries.count, start))
+                    literals.append(group: 0, alternative: entries.count, start)
                     entries.append(entry)
                 }
             }
         }
-        literals += lasts.enumerated().map { (1, $0, $1) }
+        for (l, last) in lasts.enumerated() { literals.append(group: 1, alternative: l, last) }
         finder = eligible.isEmpty || !complete ? nil
             : PhraseAutomaton(literals: literals, caseless: caseless).map(LiteralFinder.automaton)
-                ?? LiteralPrefilter(literals: literals, caseless: caseless).map(LiteralFinder.prefilter)
+                ?? LiteralPrefilter(literals: literals.tuples, caseless: caseless).map(LiteralFinder.prefilter)
         scannedAlone = finder == nil ? Array(sets.indices) : sets.indices.filter { !eligible.contains($0) }
         self.entries = entries
         self.alonePatterns = alonePatterns

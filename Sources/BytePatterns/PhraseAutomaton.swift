@@ -70,45 +70,41 @@ final class PhraseAutomaton: @unchecked Sendable {
     convenience init?(groups: [[String]], options: PatternOptions) {
         guard LiteralPrefilter.allowed(groups: groups, options: options),
               let starts = LiteralPrefilter.literalStarts(of: groups, caseless: options.contains(.caseless)) else { return nil }
-        self.init(literals: starts, caseless: options.contains(.caseless))
+        self.init(literals: LiteralList(starts), caseless: options.contains(.caseless))
     }
 
-    /// The automaton over `literalStarts`, each reported with the group and alternative given (its
+    /// The automaton over `list`'s literals, each reported with its group and alternative (its
     /// bytes folded already when `caseless`), or nil when there are none, one is empty, or it would
     /// need more than `maxStates` states.
-    init?(literals literalStarts: [(group: Int, alternative: Int, bytes: [UInt8])], caseless: Bool) {
-        guard !literalStarts.isEmpty, !literalStarts.contains(where: { $0.bytes.isEmpty }) else { return nil }
+    init?(literals list: LiteralList, caseless: Bool) {
+        let literalCount = list.count
+        guard literalCount > 0 else { return nil }
+        for k in 0..<literalCount where list.starts[k] == list.starts[k + 1] { return nil }
         // The bytes the automaton reads of each literal, one after another (literal k's are
         // `prefixBytes[prefixStarts[k]..<prefixStarts[k + 1]]`), and its output: one buffer each, not
         // a (slice, output) pair a literal, whose copies in the loops below (a retain and release
-        // each) were 0.57M instructions at start-up (sisimai bsd mbox x3). Sized first and filled in
-        // place (appended with `+=`, a slice at a time, 1,822 calls were 0.19M).
+        // each) were 0.57M instructions at start-up (sisimai bsd mbox x3).
         let depth = PhraseAutomaton.maxDepth
-        var prefixTotal = 0, restTotal = 0
-        for k in literalStarts.indices {
-            let count = literalStarts[k].bytes.count
-            prefixTotal += min(count, depth)
-            restTotal += count - min(count, depth)
-        }
+        var prefixTotal = 0
+        for k in 0..<literalCount { prefixTotal += min(list.starts[k + 1] - list.starts[k], depth) }
+        let restTotal = list.starts[literalCount] - prefixTotal
         let prefixBytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: prefixTotal)
         defer { prefixBytes.deallocate() }
-        var prefixStarts: [Int] = [0]
+        var prefixStarts = [Int](repeating: 0, count: literalCount + 1)
         var literalOutputs: [Output] = []
-        prefixStarts.reserveCapacity(literalStarts.count + 1)
-        literalOutputs.reserveCapacity(literalStarts.count)
+        literalOutputs.reserveCapacity(literalCount)
         var restCount = 0
-        for k in literalStarts.indices {
-            literalStarts[k].bytes.withUnsafeBufferPointer { literal in
-                let prefixLength = min(literal.count, depth)
-                literalOutputs.append(Output(group: Int32(literalStarts[k].group), alternative: Int32(literalStarts[k].alternative),
+        list.bytes.withUnsafeBufferPointer { bytes in
+            guard let from = bytes.baseAddress, let to = prefixBytes.baseAddress else { return }
+            for k in 0..<literalCount {
+                let count = list.starts[k + 1] - list.starts[k]
+                let prefixLength = min(count, depth)
+                literalOutputs.append(Output(group: list.groups[k], alternative: list.alternatives[k],
                                              prefixLength: Int32(prefixLength), restStart: Int32(restCount),
-                                             restCount: Int32(literal.count - prefixLength)))
-                let start = prefixStarts[prefixStarts.count - 1]
-                if let from = literal.baseAddress, let to = prefixBytes.baseAddress {
-                    (to + start).update(from: from, count: prefixLength)
-                }
-                prefixStarts.append(start + prefixLength)
-                restCount += literal.count - prefixLength
+                                             restCount: Int32(count - prefixLength)))
+                (to + prefixStarts[k]).update(from: from + list.starts[k], count: prefixLength)
+                prefixStarts[k + 1] = prefixStarts[k] + prefixLength
+                restCount += count - prefixLength
             }
         }
         // Byte classes: one per distinct byte of the literals, 0 for the rest.
@@ -128,96 +124,106 @@ final class PhraseAutomaton: @unchecked Sendable {
         // front (`repeating: 0`) was 1.09M instructions of memset for the five automata at start-up
         // (sisimai bsd mbox x3; callgrind counts `rep stosb` a byte at a time), and so was `calloc`
         // (mimalloc's, 1.63M: its pages are not known to be zero).
+        //
+        // The states' numbers (`parent`, `via`, `endState` here, and the arrays of the passes below)
+        // are kept in buffers read and written through pointers: as arrays, each access's bounds
+        // and uniqueness checks made ~250 instructions a state (4,985 states in the four automata
+        // built at start-up, sisimai bsd mbox x3). Every index comes from the trie itself.
         let stateBound = min(PhraseAutomaton.maxStates, 1 + prefixBytes.count)
-        var endState = [Int32](repeating: 0, count: literalOutputs.count)
-        var parent = [Int32](repeating: 0, count: stateBound)
-        var via = [Int32](repeating: 0, count: stateBound)
+        let trieScratch = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * stateBound + literalCount)
+        defer { trieScratch.deallocate() }
+        let parent = trieScratch, via = trieScratch + stateBound, endState = trieScratch + 2 * stateBound
         var stateCount = 1
-        var fits = true
-        // Filled in below, once the trie is built: each state's children, fail state and whether
-        // literals end there, in breadth-first `order`.
-        var ownCount: [Int32] = []
-        var fail: [Int32] = []
-        var order: [Int32] = []
         let table = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: stateBound * width)
         defer { table.deallocate() }
-        guard let base = table.baseAddress else { return nil }
+        guard let base = table.baseAddress, let prefix = UnsafePointer(prefixBytes.baseAddress) else { return nil }
         base.initialize(repeating: 0, count: width)   // the root's row
-        rows: do {
-            build: for k in 0..<literalOutputs.count {
-                var state = 0
-                for byte in prefixBytes[prefixStarts[k]..<prefixStarts[k + 1]] {
-                    let slot = state &* width &+ Int(classes[Int(byte)])
-                    if table[slot] == 0 {
-                        guard stateCount < stateBound else { fits = false; break build }
-                        (base + stateCount &* width).initialize(repeating: 0, count: width)
-                        table[slot] = UInt16(stateCount)
-                        parent[stateCount] = Int32(state)
-                        via[stateCount] = Int32(classes[Int(byte)])
-                        stateCount += 1
-                    }
-                    state = Int(table[slot])
+        for k in 0..<literalCount {
+            var state = 0
+            for i in prefixStarts[k]..<prefixStarts[k + 1] {
+                let c = Int(classes[Int(prefix[i])])
+                let slot = state &* width &+ c
+                if base[slot] == 0 {
+                    guard stateCount < stateBound else { return nil }
+                    (base + stateCount &* width).initialize(repeating: 0, count: width)
+                    base[slot] = UInt16(stateCount)
+                    parent[stateCount] = Int32(state)
+                    via[stateCount] = Int32(c)
+                    stateCount += 1
                 }
-                endState[k] = Int32(state)
+                state = Int(base[slot])
             }
-            guard fits else { break rows }
-            ownCount = [Int32](repeating: 0, count: stateCount)
-            for state in endState { ownCount[Int(state)] += 1 }
-            // Each state's children, by parent: `children[childStarts[s]..<childStarts[s + 1]]`.
-            var childStarts = [Int32](repeating: 0, count: stateCount + 1)
-            for state in 1..<stateCount { childStarts[Int(parent[state]) + 1] += 1 }
-            for state in 0..<stateCount { childStarts[state + 1] += childStarts[state] }
-            var children = [Int32](repeating: 0, count: stateCount)
-            var placed = childStarts
-            for state in 1..<stateCount {
-                children[Int(placed[Int(parent[state])])] = Int32(state)
-                placed[Int(parent[state])] += 1
-            }
-            // Breadth first, so that a state's fail state (shallower) is done before it: a state's row
-            // is its fail state's row (the longest proper suffix of its path that is a trie path), with
-            // its trie children put back; a child's fail state is where its parent's row led before
-            // that; and a state has outputs when a literal ends there or its fail state has outputs.
-            // The root's row is 0 (back to the root) but for its children.
-            fail = [Int32](repeating: 0, count: stateCount)
-            order = [Int32](repeating: 0, count: stateCount)
-            var hasOutputs = [Bool](repeating: false, count: stateCount)
-            var tail = 1
-            for head in 0..<stateCount {
-                let state = Int(order[head])
-                let row = state &* width
-                if state != 0 { (base + row).update(from: base + Int(fail[state]) &* width, count: width) }
-                for k in Int(childStarts[state])..<Int(childStarts[state + 1]) {
-                    let child = Int(children[k])
-                    let slot = row &+ Int(via[child])
-                    let childFail = state == 0 ? 0 : Int(table[slot] & ~PhraseAutomaton.hasOutputs)
-                    fail[child] = Int32(childFail)
-                    hasOutputs[child] = ownCount[child] > 0 || hasOutputs[childFail]
-                    table[slot] = UInt16(child) | (hasOutputs[child] ? PhraseAutomaton.hasOutputs : 0)
-                    order[tail] = Int32(child)
-                    tail += 1
-                }
+            endState[k] = Int32(state)
+        }
+        // Each state's literals (`ownCount`), children (by parent: `children[childStarts[s]..<childStarts[s + 1]]`),
+        // fail state, whether literals end there, breadth-first `order`, and its outputs' count
+        // (`total`) and place (`outputStarts`).
+        let n = stateCount
+        let stateScratch = UnsafeMutablePointer<Int32>.allocate(capacity: 9 * n + 2)
+        defer { stateScratch.deallocate() }
+        let ownCount = stateScratch, childStarts = stateScratch + n, children = childStarts + n + 1, placed = children + n
+        let fail = placed + n, order = fail + n, hasOutputs = order + n, total = hasOutputs + n, starts = total + n
+        ownCount.initialize(repeating: 0, count: n)
+        for k in 0..<literalCount { ownCount[Int(endState[k])] += 1 }
+        childStarts.initialize(repeating: 0, count: n + 1)
+        for state in 1..<n { childStarts[Int(parent[state]) + 1] += 1 }
+        for state in 0..<n { childStarts[state + 1] += childStarts[state] }
+        placed.update(from: childStarts, count: n)
+        for state in 1..<n {
+            children[Int(placed[Int(parent[state])])] = Int32(state)
+            placed[Int(parent[state])] += 1
+        }
+        // Breadth first, so that a state's fail state (shallower) is done before it: a state's row
+        // is its fail state's row (the longest proper suffix of its path that is a trie path), with
+        // its trie children put back; a child's fail state is where its parent's row led before
+        // that; and a state has outputs when a literal ends there or its fail state has outputs.
+        // The root's row is 0 (back to the root) but for its children.
+        fail[0] = 0
+        order[0] = 0
+        hasOutputs[0] = 0
+        var tail = 1
+        for head in 0..<n {
+            let state = Int(order[head])
+            let row = state &* width
+            if state != 0 { (base + row).update(from: base + Int(fail[state]) &* width, count: width) }
+            for k in Int(childStarts[state])..<Int(childStarts[state + 1]) {
+                let child = Int(children[k])
+                let slot = row &+ Int(via[child])
+                let childFail = state == 0 ? 0 : Int(base[slot] & ~PhraseAutomaton.hasOutputs)
+                fail[child] = Int32(childFail)
+                let has = ownCount[child] > 0 || hasOutputs[childFail] != 0
+                hasOutputs[child] = has ? 1 : 0
+                base[slot] = UInt16(child) | (has ? PhraseAutomaton.hasOutputs : 0)
+                order[tail] = Int32(child)
+                tail += 1
             }
         }
-        guard fits else { return nil }
         // Outputs per state: its own literals, then its fail state's outputs (already laid out,
         // being earlier in breadth-first order).
-        var total = [Int32](repeating: 0, count: stateCount)
-        for state in order.dropFirst() { total[Int(state)] = ownCount[Int(state)] + total[Int(fail[Int(state)])] }
-        var starts = [Int32](repeating: 0, count: stateCount + 1)
-        for state in 0..<stateCount { starts[state + 1] = starts[state] + total[state] }
-        var flat = [Output](repeating: Output(group: 0, alternative: 0, prefixLength: 0, restStart: 0, restCount: 0),
-                            count: Int(starts[stateCount]))
-        var filled = Array(starts.dropLast())
-        for (k, state) in endState.enumerated() {
-            flat[Int(filled[Int(state)])] = literalOutputs[k]
-            filled[Int(state)] += 1
+        total[0] = 0
+        for head in 1..<n {
+            let state = Int(order[head])
+            total[state] = ownCount[state] + total[Int(fail[state])]
         }
-        for state in order.dropFirst() {
-            let from = Int(starts[Int(fail[Int(state)])])
-            for k in from..<from + Int(total[Int(fail[Int(state)])]) {
-                flat[Int(filled[Int(state)])] = flat[k]
-                filled[Int(state)] += 1
+        starts[0] = 0
+        for state in 0..<n { starts[state + 1] = starts[state] + total[state] }
+        let filled = placed
+        filled.update(from: starts, count: n)
+        let flat = [Output](unsafeUninitializedCapacity: Int(starts[n])) { flat, written in
+            for k in 0..<literalCount {
+                let state = Int(endState[k])
+                (flat.baseAddress! + Int(filled[state])).initialize(to: literalOutputs[k])
+                filled[state] += 1
             }
+            for head in 1..<n {
+                let state = Int(order[head])
+                let from = Int(starts[Int(fail[state])])
+                for k in from..<from + Int(total[Int(fail[state])]) {
+                    (flat.baseAddress! + Int(filled[state])).initialize(to: flat[k])
+                    filled[state] += 1
+                }
+            }
+            written = Int(starts[n])
         }
         // The rows made into columns, a column's slots one after another.
         let columns = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: stateCount * width)
@@ -238,14 +244,14 @@ final class PhraseAutomaton: @unchecked Sendable {
             (columnOf + byte).initialize(to: UnsafePointer(columns.baseAddress! + c &* stateCount))
         }
         outputs = flat
-        outputStarts = starts
+        outputStarts = Array(UnsafeBufferPointer(start: starts, count: n + 1))
         // The literals' tails and their masks, written in place one byte at a time (by `+=` of each
         // tail and a `map`: 0.3M instructions at start-up, sisimai bsd mbox x3, four automata).
         let tails = [UInt8](unsafeUninitializedCapacity: restTotal) { tails, written in
-            for k in literalStarts.indices {
-                literalStarts[k].bytes.withUnsafeBufferPointer { literal in
-                    for i in min(literal.count, depth)..<literal.count {
-                        tails[written] = literal[i]
+            list.bytes.withUnsafeBufferPointer { bytes in
+                for k in 0..<literalCount {
+                    for i in min(list.starts[k] + depth, list.starts[k + 1])..<list.starts[k + 1] {
+                        tails[written] = bytes[i]
                         written += 1
                     }
                 }
@@ -496,5 +502,48 @@ final class PhraseAutomaton: @unchecked Sendable {
         second = (i &+ delta, b)
         secondCount = heldCount
         return firstCount
+    }
+}
+
+/// Literals to look for (`PhraseAutomaton`), each with the group and alternative it is reported
+/// with: their bytes one after another in one array, not an array a literal (`GroupPlan` appends
+/// the reason phrases' plain literals straight from their patterns: their arrays, made, copied into
+/// the automaton's buffers and released, were ~0.5M instructions at start-up, sisimai bsd mbox x3).
+struct LiteralList {
+    /// The literals' bytes, one after another: literal k's are `bytes[starts[k]..<starts[k + 1]]`.
+    /// Bytes appended here belong to the next literal `close` ends.
+    var bytes: [UInt8] = []
+    private(set) var starts: [Int] = [0]
+    private(set) var groups: [Int32] = []
+    private(set) var alternatives: [Int32] = []
+
+    /// No literals.
+    init() {}
+
+    /// `literals`, in their order.
+    init(_ literals: [(group: Int, alternative: Int, bytes: [UInt8])]) {
+        for literal in literals { append(group: literal.group, alternative: literal.alternative, literal.bytes) }
+    }
+
+    /// How many literals there are.
+    var count: Int { groups.count }
+
+    /// Ends a literal: the bytes appended to `bytes` since the last one ended, reported with
+    /// `group` and `alternative`.
+    mutating func close(group: Int, alternative: Int) {
+        starts.append(bytes.count)
+        groups.append(Int32(group))
+        alternatives.append(Int32(alternative))
+    }
+
+    /// Appends `literal`, reported with `group` and `alternative`.
+    mutating func append(group: Int, alternative: Int, _ literal: [UInt8]) {
+        bytes += literal
+        close(group: group, alternative: alternative)
+    }
+
+    /// The literals as the prefilter takes them.
+    var tuples: [(group: Int, alternative: Int, bytes: [UInt8])] {
+        (0..<count).map { (Int(groups[$0]), Int(alternatives[$0]), Array(bytes[starts[$0]..<starts[$0 + 1]])) }
     }
 }

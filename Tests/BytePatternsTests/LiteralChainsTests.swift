@@ -43,6 +43,10 @@ import TestSupport
     func plainLiteralsAreOfsOneLiteral(pattern: String) {
         for options: PatternOptions in [[.caseless, .dotAll], [.caseless], [], [.dotAll], [.utf], [.caseless, .extended]] {
             let plain = LiteralChains.plain(pattern, options: options)
+            // Appended after bytes already there, or nothing appended.
+            var appended: [UInt8] = [0x41, 0x28]
+            let count = LiteralChains.plain(pattern, options: options, appendingTo: &appended)
+            #expect(count == plain?.count && appended == [0x41, 0x28] + (plain ?? []), "\(pattern) \(options)")
             let metas = pattern.utf8.contains { "\\^$.|?*+()[]{}".utf8.contains($0) }
             if pattern.isEmpty || metas || options.contains(.utf) || options.contains(.extended) {
                 #expect(plain == nil, "\(pattern) \(options)")
