@@ -33,43 +33,58 @@ enum LiteralChains {
         // and a folded copy, each made by a closure over an Array, were half of this function's
         // 2.65M instructions for the 743 phrases of `DiagnosticWords.group` on bsd.mbox x3).
         if let literal = plainLiteral(pattern, caseless: options.contains(.caseless)) { return [[literal]] }
-        // Folded here when caseless, not each chain's literals after the parse (by `map`, 20
-        // instructions a byte: 0.15M at start-up, sisimai bsd mbox x3): folding turns no byte into
-        // or out of `isMeta` or `isAlphanumeric`, so the parse reads the same.
-        let p = bytes(of: pattern, caseless: options.contains(.caseless))
-        // Each chain as its literals so far; a gap (`.*`) starts a new literal unless the last is empty.
-        var chains: [[[UInt8]]] = [[[]]]
-        // The literal bytes read since the last group, optional byte or gap, appended to every chain
-        // at once (appending the pattern's bytes one at a time, each as a choice, was 51M
-        // instructions at start-up for the reason tables; 21M in place).
-        var run: [UInt8] = []
-        run.reserveCapacity(p.count)
-        func flush() {
-            guard !run.isEmpty else { return }
-            for k in chains.indices { chains[k][chains[k].count - 1] += run }
-            run.removeAll(keepingCapacity: true)
-        }
-        /// Every chain followed by each of `choices` in turn.
-        func append(_ choices: [[UInt8]]) -> Bool {
-            flush()
-            guard chains.count * choices.count <= maxExpansions else { return false }
-            var next: [[[UInt8]]] = []
-            next.reserveCapacity(chains.count * choices.count)
-            for chain in chains {
-                for choice in choices {
-                    var extended = chain
-                    extended[extended.count - 1] += choice
-                    next.append(extended)
-                }
+        var pattern = pattern
+        return pattern.withUTF8 { source in
+            // Folded here when caseless, not each chain's literals after the parse (by `map`, 20
+            // instructions a byte: 0.15M at start-up, sisimai bsd mbox x3): folding turns no byte into
+            // or out of `isMeta` or `isAlphanumeric`, so the parse reads the same. On the stack.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: source.count) { folded in
+                let caseless = options.contains(.caseless)
+                for i in source.indices { folded[i] = caseless ? LiteralPrefilter.fold(source[i]) : source[i] }
+                return chains(of: UnsafeBufferPointer(folded), dotAll: dotAll)
             }
-            chains = next
-            return true
         }
-        /// The literal byte at `i` (a plain byte, or punctuation escaped by `\`) and its width, or nil.
+    }
+
+    /// `of` of the (folded) pattern bytes `p`. The pattern is read once into its pieces, in order:
+    /// runs of literal bytes, choices (a group's alternatives, or an optional byte or group with
+    /// the empty choice last) and gaps (`.*`), their bytes in one array; then each chain is made
+    /// from one choice of each piece that has them, the last piece's choice varying fastest. Its
+    /// literals are the pieces' bytes between the gaps, those left empty dropped, but the first,
+    /// which must not be empty. (Chains extended a piece at a time, each step copying every chain
+    /// and literal so far: 6,600 instructions a pattern, 1.3M at start-up, sisimai bsd mbox x3.)
+    private static func chains(of p: UnsafeBufferPointer<UInt8>, dotAll: Bool) -> [[[UInt8]]]? {
+        // Everything below is bounded by the pattern's length (a byte of the pieces, a piece, a
+        // choice each stand for one pattern byte or more), so kept on the stack: as arrays grown
+        // by appends, their allocations and uniqueness checks cost more than the copying chains.
+        let n = p.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n + 2) { byteSpace -> [[[UInt8]]]? in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 6 * n + 6) { space -> [[[UInt8]]]? in
+                chains(of: p, dotAll: dotAll, byteSpace: byteSpace.baseAddress!, space: space.baseAddress!)
+            }
+        }
+    }
+
+    /// `chains(of:dotAll:)` over scratch space of `2 * p.count + 2` bytes and `6 * p.count + 6` numbers.
+    private static func chains(of p: UnsafeBufferPointer<UInt8>, dotAll: Bool,
+                               byteSpace: UnsafeMutablePointer<UInt8>, space: UnsafeMutablePointer<Int32>) -> [[[UInt8]]]? {
+        let n = p.count
+        // The literal bytes of the runs and choices, one after another, and a chain's literals being made.
+        let bytes = byteSpace, made = byteSpace + n + 1
+        var byteCount = 0
+        // The pieces: a run (`run`, its bytes' start and end in `bytes`), a gap, or choices (`choice`,
+        // where its choices' ranges start in `choiceStarts`/`choiceEnds`, and how many); and, for a
+        // chain, the choice it takes of each.
+        let kinds = space, pieceA = space + n + 1, pieceB = pieceA + n + 1
+        let choiceStarts = pieceB + n + 1, choiceEnds = choiceStarts + n + 1, picked = choiceEnds + n + 1
+        var pieceCount = 0, choiceCount = 0
+        let run: Int32 = 0, gap: Int32 = 1, choice: Int32 = 2
+        var expansions = 1
+        /// The literal byte at `i` (a plain byte, or punctuation escaped by `\\`) and its width, or nil.
         func literal(at i: Int) -> (byte: UInt8, width: Int)? {
             let c = p[i]
             if c == UInt8(ascii: "\\") {
-                guard i + 1 < p.count, p[i + 1] < 0x80, !LiteralPrefilter.isAlphanumeric(p[i + 1]) else { return nil }
+                guard i + 1 < n, p[i + 1] < 0x80, !LiteralPrefilter.isAlphanumeric(p[i + 1]) else { return nil }
                 return (p[i + 1], 2)
             }
             return isMeta(c) ? nil : (c, 1)
@@ -77,10 +92,10 @@ enum LiteralChains {
         /// The quantifier at `i`: none (false), `?` (true), or nil for any other (or `?` followed by
         /// `?` or `+`, lazy or possessive).
         func optional(at i: Int) -> Bool? {
-            guard i < p.count else { return false }
+            guard i < n else { return false }
             switch p[i] {
             case UInt8(ascii: "?"):
-                if i + 1 < p.count, p[i + 1] == UInt8(ascii: "?") || p[i + 1] == UInt8(ascii: "+") { return nil }
+                if i + 1 < n, p[i + 1] == UInt8(ascii: "?") || p[i + 1] == UInt8(ascii: "+") { return nil }
                 return true
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{"):
                 return nil
@@ -88,51 +103,103 @@ enum LiteralChains {
                 return false
             }
         }
+        func addPiece(_ kind: Int32, _ a: Int, _ b: Int) {
+            kinds[pieceCount] = kind
+            pieceA[pieceCount] = Int32(a)
+            pieceB[pieceCount] = Int32(b)
+            pieceCount += 1
+        }
+        func addChoice() {
+            choiceStarts[choiceCount] = Int32(byteCount)
+            choiceEnds[choiceCount] = Int32(byteCount)
+            choiceCount += 1
+        }
         var i = 0
-        while i < p.count {
+        while i < n {
             let c = p[i]
             if c == UInt8(ascii: ".") {
                 // `.*` under `.dotAll`: any bytes. Not lazy, not possessive (`.*+` takes all and gives nothing back).
-                guard dotAll, i + 1 < p.count, p[i + 1] == UInt8(ascii: "*") else { return nil }
-                if i + 2 < p.count, p[i + 2] == UInt8(ascii: "?") || p[i + 2] == UInt8(ascii: "+") { return nil }
-                flush()
-                for k in chains.indices where !chains[k][chains[k].count - 1].isEmpty { chains[k].append([]) }
-                // A gap before any literal: the chain is not anchored at its first literal.
-                guard chains.allSatisfy({ !$0[0].isEmpty }) else { return nil }
+                guard dotAll, i + 1 < n, p[i + 1] == UInt8(ascii: "*") else { return nil }
+                if i + 2 < n, p[i + 2] == UInt8(ascii: "?") || p[i + 2] == UInt8(ascii: "+") { return nil }
+                addPiece(gap, 0, 0)
                 i += 2
             } else if c == UInt8(ascii: "(") {
-                guard i + 1 < p.count, p[i + 1] != UInt8(ascii: "?"), p[i + 1] != UInt8(ascii: "*") else { return nil }
-                var choices: [[UInt8]] = [[]]
+                guard i + 1 < n, p[i + 1] != UInt8(ascii: "?"), p[i + 1] != UInt8(ascii: "*") else { return nil }
+                let first = choiceCount
+                addChoice()
                 var j = i + 1
-                while j < p.count, p[j] != UInt8(ascii: ")") {
+                while j < n, p[j] != UInt8(ascii: ")") {
                     if p[j] == UInt8(ascii: "|") {
-                        choices.append([])
+                        addChoice()
                         j += 1
                         continue
                     }
                     guard let (byte, width) = literal(at: j), optional(at: j + width) == false else { return nil }
-                    choices[choices.count - 1].append(byte)
+                    bytes[byteCount] = byte
+                    byteCount += 1
+                    choiceEnds[choiceCount - 1] += 1
                     j += width
                 }
-                guard j < p.count, let isOptional = optional(at: j + 1) else { return nil }
-                if isOptional { choices.append([]) }
-                guard append(choices) else { return nil }
+                guard j < n, let isOptional = optional(at: j + 1) else { return nil }
+                if isOptional { addChoice() }
+                expansions *= choiceCount - first
+                guard expansions <= maxExpansions else { return nil }
+                addPiece(choice, first, choiceCount - first)
                 i = j + (isOptional ? 2 : 1)
             } else {
                 guard let (byte, width) = literal(at: i), let isOptional = optional(at: i + width) else { return nil }
                 if isOptional {
-                    guard append([[byte], []]) else { return nil }
+                    expansions *= 2
+                    guard expansions <= maxExpansions else { return nil }
+                    addChoice()
+                    choiceEnds[choiceCount - 1] += 1
+                    bytes[byteCount] = byte
+                    byteCount += 1
+                    addChoice()
+                    addPiece(choice, choiceCount - 2, 2)
                 } else {
-                    run.append(byte)
+                    if pieceCount == 0 || kinds[pieceCount - 1] != run { addPiece(run, byteCount, byteCount) }
+                    bytes[byteCount] = byte
+                    byteCount += 1
+                    pieceB[pieceCount - 1] += 1
                 }
                 i += width + (isOptional ? 1 : 0)
             }
         }
-        flush()
         var result: [[[UInt8]]] = []
-        for var chain in chains {
-            if chain.count > 1, chain[chain.count - 1].isEmpty { chain.removeLast() }   // a trailing `.*` asks nothing
-            guard !chain[0].isEmpty else { return nil }
+        for e in 0..<expansions {
+            // Chain e's choice of each piece with choices: the digits of e, the last piece's lowest.
+            var rest = e
+            var k = pieceCount
+            while k > 0 {
+                k -= 1
+                guard kinds[k] == choice else { continue }
+                picked[k] = pieceA[k] + Int32(rest % Int(pieceB[k]))
+                rest /= Int(pieceB[k])
+            }
+            var chain: [[UInt8]] = []
+            var length = 0
+            for k in 0..<pieceCount {
+                let from: Int, to: Int
+                switch kinds[k] {
+                case run: (from, to) = (Int(pieceA[k]), Int(pieceB[k]))
+                case choice: (from, to) = (Int(choiceStarts[Int(picked[k])]), Int(choiceEnds[Int(picked[k])]))
+                default:
+                    // A gap: ends the literal, unless it is empty; the first may not be (the chain
+                    // would not be anchored at it).
+                    if length == 0 {
+                        guard !chain.isEmpty else { return nil }
+                    } else {
+                        chain.append(Array(UnsafeBufferPointer(start: made, count: length)))
+                        length = 0
+                    }
+                    continue
+                }
+                (made + length).update(from: bytes + from, count: to - from)
+                length += to - from
+            }
+            if length > 0 { chain.append(Array(UnsafeBufferPointer(start: made, count: length))) }
+            guard !chain.isEmpty else { return nil }
             if !result.contains(chain) { result.append(chain) }
         }
         return result
@@ -184,16 +251,6 @@ enum LiteralChains {
             }
             return literal
         }
-    }
-
-    /// The UTF-8 bytes of `pattern`, ASCII letters lower-cased when `caseless` (a constant for
-    /// `of`'s nested functions, which a `var` there would have them read through a box).
-    private static func bytes(of pattern: String, caseless: Bool) -> [UInt8] {
-        var bytes = Array(pattern.utf8)
-        if caseless {
-            for i in bytes.indices { bytes[i] = LiteralPrefilter.fold(bytes[i]) }
-        }
-        return bytes
     }
 
     /// The bytes that are not literal outside a class (PCRE2 syntax, pcre2pattern "Characters and
