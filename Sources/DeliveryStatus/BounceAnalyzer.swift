@@ -34,8 +34,12 @@ public struct BounceAnalyzer: Sendable {
         // and the finding's array destroyed (a dozen releases each).
         var pending = finding.recipients
         finding.recipients = []
-        pending.reverse()
+        // Most findings hold one recipient: nothing to reverse; the reports' array is made at its size,
+        // not grown from empty by the first append (bsd.mbox x3, 1,878 findings: the reversal and the
+        // growth 0.69M -> 0.57M, `analyze` without `Finalization.report` 136.72M -> 136.51M).
+        if pending.count > 1 { pending.reverse() }
         var reports: [RecipientReport] = []
+        reports.reserveCapacity(min(pending.count, Self.maxRecipients))
         while reports.count < Self.maxRecipients, let popped = pending.popLast() {
             var r = consume popped
             r.recipient = Addresses.bare(r.recipient)

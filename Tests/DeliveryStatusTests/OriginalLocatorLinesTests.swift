@@ -54,5 +54,28 @@ import MailParsing
         let many = Array("marker\n".utf8) + Array(repeating: Array("> a\n".utf8), count: 6_000).flatMap { $0 }
         let capped = many.withUnsafeBufferPointer { OriginalLocator.inlineLines($0, markerStart: 0) }
         #expect(capped == Self.reference(many, markerStart: 0))
+        // The cap over unquoted lines (one run of the source), over a mix, and at the last line.
+        for (line, lines) in [("a\n", 6_000), ("a\n", 5_000), ("a\n", 4_999), ("  b\nc\n", 3_000), ("x\n", 5_001)] {
+            let source = Array("marker\n".utf8) + Array(repeating: Array(line.utf8), count: lines).flatMap { $0 }
+            for tail in [[], Array("end".utf8), Array(" >q".utf8)] {
+                let text = source + tail
+                let got = text.withUnsafeBufferPointer { OriginalLocator.inlineLines($0, markerStart: 0) }
+                #expect(got == Self.reference(text, markerStart: 0), "\(line) x \(lines) + \(tail)")
+            }
+        }
+    }
+
+    /// Longer texts of quoted and unquoted lines (runs copied whole, broken at each quoted line).
+    @Test func longLinesMatchTheSliceLoop() {
+        var generator = SplitMix64(seed: 22)
+        let pieces: [[UInt8]] = ["Received: x\n", "> From: a\n", "    To: b\n", "  Cc: c\n", "   d\n", "\n", " \r\n", ">\n", ">> e\n", "f"].map { Array($0.utf8) }
+        for _ in 0..<5_000 {
+            var source: [UInt8] = Array("head\nmarker line\n".utf8)
+            for _ in 0..<Int(generator.next() % 30) { source += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            for markerStart in [0, 5, source.count - 1] where markerStart >= 0 && markerStart < source.count {
+                let lines = source.withUnsafeBufferPointer { OriginalLocator.inlineLines($0, markerStart: markerStart) }
+                #expect(lines == Self.reference(source, markerStart: markerStart), "\(source)")
+            }
+        }
     }
 }

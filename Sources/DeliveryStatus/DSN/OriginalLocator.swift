@@ -322,56 +322,70 @@ enum OriginalLocator {
     /// gives them), blank ones at the start skipped, at most 5,000, each with its quoting removed and
     /// an LF after it, written straight into one array; nil when the marker's line has no end or only
     /// blank lines follow.
+    ///
+    /// A line without quoting is written as it stands, LF included: such lines are copied as one run
+    /// of the source, a run ending only before a quoted line's first kept byte (or at the end), not a
+    /// copy and a separate LF each (bsd.mbox x3: 516 texts, ~21 lines each; `inline` 6.86M -> 6.40M).
     static func inlineLines(_ source: UnsafeBufferPointer<UInt8>, markerStart: Int) -> [UInt8]? {
         guard let base = source.baseAddress else { return nil }
         let count = source.count
-        func lineFeed(from start: Int) -> Int? {
-            guard start < count, let hit = memchr(base + start, 10, count - start) else { return nil }
+        /// The offset of the LF that ends the line starting at `start`, `count` when none does.
+        func lineEnd(from start: Int) -> Int {
+            guard start < count, let hit = memchr(base + start, 10, count - start) else { return count }
             return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
         }
-        guard let markerLineEnd = lineFeed(from: markerStart) else { return nil }
-        var nextLineStart: Int? = markerLineEnd + 1
-        func nextLine() -> Range<Int>? {
-            guard let start = nextLineStart else { return nil }
-            guard let end = lineFeed(from: start) else {
-                nextLineStart = nil
-                return start..<count
+        guard markerStart < count, let hit = memchr(base + markerStart, 10, count - markerStart) else { return nil }
+        let markerLineEnd = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        // Blank lines skipped; the last line (no LF after it, maybe empty) blank too: nothing follows.
+        var first = markerLineEnd + 1
+        while true {
+            let end = lineEnd(from: first)
+            var blank = true
+            for k in first..<end where base[k] != 32 && base[k] != 9 && base[k] != 13 {
+                blank = false
+                break
             }
-            nextLineStart = end + 1
-            return start..<end
+            if !blank { break }
+            if end == count { return nil }
+            first = end + 1
         }
-        func isBlank(_ line: Range<Int>) -> Bool {
-            for k in line where source[k] != 32 && source[k] != 9 && source[k] != 13 { return false }
-            return true
-        }
-        // Skip blank lines.
-        var line = nextLine()
-        while let l = line, isBlank(l) { line = nextLine() }
-        guard line != nil else { return nil }
         // Each line gives at most its bytes and an LF: the rest of the text and one more byte.
         return [UInt8](unsafeUninitializedCapacity: count - markerLineEnd) { out, written in
             written = 0
             guard let outBase = out.baseAddress else { return }
-            var taken = 0
-            while let current = line, taken < 5_000 {
-                line = nextLine()
-                taken += 1
+            /// Appends `source[from..<to]`.
+            func copy(_ from: Int, _ to: Int) {
+                (outBase + written).initialize(from: base + from, count: to - from)
+                written += to - from
+            }
+            // The source bytes from `run` on are written as they are, up to the line at `lineStart`.
+            var run = first, lineStart = first
+            for _ in 0..<5_000 {
+                let end = lineEnd(from: lineStart)
                 // Quoting removed: `>` (and one space after it), four spaces, or exactly two.
-                var lower = current.lowerBound
-                if lower < current.upperBound, source[lower] == 62 {
+                var lower = lineStart
+                if lower < end, base[lower] == 62 {
                     lower += 1
-                    if lower < current.upperBound, source[lower] == 32 { lower += 1 }
-                } else {
-                    var spaces = 0
-                    while spaces < 4, lower + spaces < current.upperBound, source[lower + spaces] == 32 { spaces += 1 }
+                    if lower < end, base[lower] == 32 { lower += 1 }
+                } else if lower < end, base[lower] == 32 {
+                    var spaces = 1
+                    while spaces < 4, lower + spaces < end, base[lower + spaces] == 32 { spaces += 1 }
                     if spaces == 4 { lower += 4 } else if spaces == 2 { lower += 2 }
                 }
-                let length = current.upperBound - lower
-                (outBase + written).initialize(from: base + lower, count: length)
-                written += length
-                out[written] = 10
-                written += 1
+                if lower != lineStart {
+                    copy(run, lineStart)
+                    run = lower
+                }
+                if end == count {
+                    // The last line: no LF after it in the source.
+                    copy(run, count)
+                    outBase[written] = 10
+                    written += 1
+                    return
+                }
+                lineStart = end + 1
             }
+            copy(run, lineStart)
         }
     }
 
