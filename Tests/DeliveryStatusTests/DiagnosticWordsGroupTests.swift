@@ -78,6 +78,37 @@ import TestSupport
         }
     }
 
+    /// `isTemporary(given:foundInText:diagnostic:matches:)`, from the codes `Finalization.report`
+    /// found, agrees with joining the text and searching it (`isTemporary(replyCode:diagnostic:matches:)`)
+    /// wherever it answers: diagnostics without a status code, with reply codes of every class
+    /// (defined, undefined, joined to digits, dots or dashes), `x-unix` in any case, the temporary
+    /// words, and short texts; given codes of every class and none.
+    @Test func temporaryFromKnownCodesAgreesWithTheJoinedText() {
+        var generator = SplitMix64(seed: 19)
+        let pieces = ["550", "421", "451", "250", "526", "599", " ", "-", ".", "x-unix", "X-UNIX", "x-uni", "temporar",
+                      " Temporary", "persistent", " persisten", "4", "5", "mailbox", "\n", "/", "é", "1234", "452-", "a"]
+        var diagnostics = Self.texts + pieces
+        for _ in 0..<6000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 7) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            diagnostics.append(text)
+        }
+        var settled = 0
+        for diagnostic in diagnostics where !diagnostic.isEmpty && EnhancedStatusCode.find(in: diagnostic) == nil {
+            let found = ReplyCode.findNotingContinuation(in: diagnostic, statusClass: nil).code
+            for given in [nil, 550, 421, 450, 251, 526].map({ $0.flatMap(ReplyCode.init(_:)) }) {
+                for matches in [nil, DiagnosticWords.Matches(diagnostic)] {
+                    guard let known = DiagnosticWords.isTemporary(given: given, foundInText: found, diagnostic: diagnostic,
+                                                                  matches: matches) else { continue }
+                    settled += 1
+                    let joined = DiagnosticWords.isTemporary(replyCode: given ?? found, diagnostic: diagnostic, matches: matches)
+                    #expect(known == joined, "\(String(describing: given)) \(diagnostic.debugDescription)")
+                }
+            }
+        }
+        #expect(settled > 10_000)
+    }
+
     /// `Reason.ordinal` (the bit `Matches` keeps for a reason) is the reason's place in `allCases`:
     /// distinct for every reason, so no two tables share a bit.
     @Test func ordinalIsThePlaceInAllCases() {

@@ -237,6 +237,13 @@ public struct ReplyCode: Sendable, Hashable, Comparable, CustomStringConvertible
         return (false, continued)
     }
 
+    /// The code `find(inUTF8:)` gives for a text holding both codes standing alone and no `x-unix`:
+    /// the one earlier in `candidateOrder` (`found`, a code `find` gave, is in it).
+    static func moreTelling(_ given: ReplyCode, _ found: ReplyCode) -> ReplyCode {
+        let g = candidateIndex[Int(given.value)]
+        return g >= 0 && g < candidateIndex[Int(found.value)] ? given : found
+    }
+
     private static func classMask(from start: Int, count: Int) -> UInt64 { ((1 << UInt64(count)) - 1) << UInt64(start) }
 
     /// Every code looked for, permanent then transient then success (at most 64: one bit each).

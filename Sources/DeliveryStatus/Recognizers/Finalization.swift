@@ -26,6 +26,9 @@ enum Finalization {
         var diagnostic = sweptDecision?.text ?? f.decisionText.map(Diagnostic.sweep) ?? shown
         var status = f.status
         var replyCode = f.replyCode
+        // The reply code found in `diagnostic` as it is at the end (none when an `x-unix` is in it),
+        // when the removals left it as it was searched (`isTemporary(given:foundInText:...)`).
+        var replyOfFinalText: ReplyCode?? = nil
         if !diagnostic.isEmpty {
             let swept = diagnostic
             let inText = EnhancedStatusCode.find(in: diagnostic)
@@ -41,7 +44,7 @@ enum Finalization {
             diagnostic = Diagnostic.removingHTML(diagnostic)
             // Swept again only when a removal changed it: sweeping swept text changes nothing, and the
             // text is often a whole report's lead text (an unchanged string compares equal at once).
-            if diagnostic != swept { diagnostic = Diagnostic.sweep(diagnostic) }
+            if diagnostic != swept { diagnostic = Diagnostic.sweep(diagnostic) } else { replyOfFinalText = .some(replyInText) }
         }
         let command: SMTPCommand?
         if let given = f.command {
@@ -105,7 +108,11 @@ enum Finalization {
         var pseudo = false
         if status == nil {
             // The reply code's digits, a space and the diagnostic: its phrases found already, when they were.
-            let temporary = DiagnosticWords.isTemporary(replyCode: replyCode, diagnostic: diagnostic, matches: phrases)
+            // Without a status, the text held no status code: its reply code found is reused when
+            // the text is still the one searched.
+            let temporary = replyOfFinalText.flatMap {
+                DiagnosticWords.isTemporary(given: f.replyCode, foundInText: $0, diagnostic: diagnostic, matches: phrases)
+            } ?? DiagnosticWords.isTemporary(replyCode: replyCode, diagnostic: diagnostic, matches: phrases)
             status = reason.pseudoStatus(temporary: temporary)
             pseudo = status != nil
         }
