@@ -58,20 +58,41 @@ package final class BounceContext {
                 let count = bytes.count
                 (base + start).initialize(from: source, count: count)
                 let exact = UnsafeBufferPointer(start: base + start, count: count)
-                // Eight bytes at a time (`ByteWord`), the tail byte by byte: a byte loop cost ~650
-                // instructions a value (bsd.mbox x3, 3,774 values, 2.4M).
+                // Sixteen bytes at a time (SIMD), the last sixteen read again where they overlap the
+                // block before (their lower-cased bytes written again are the same); eight and eight
+                // for a shorter value, byte by byte under eight. (A byte loop cost ~650 instructions a
+                // value, bsd.mbox x3, 3,774 values: 2.4M; eight bytes a step and the tail byte by
+                // byte: `BounceContext.init` 7.77M, this 7.38M.)
                 var high: UInt64 = 0
-                var i = 0
-                while i + 8 <= count {
-                    let word = UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self)
-                    high |= word
-                    UnsafeMutableRawPointer(base + lowerStart + i).storeBytes(of: ByteWord.lowercased(word), as: UInt64.self)
-                    i += 8
-                }
-                while i < count {
-                    high |= UInt64(source[i])
-                    base[lowerStart + i] = ASCII.lowercased(source[i])
-                    i += 1
+                let raw = UnsafeRawPointer(source), lower = UnsafeMutableRawPointer(base + lowerStart)
+                if count >= 16 {
+                    let a = SIMD16<UInt8>(repeating: UInt8(ascii: "A")), letters = SIMD16<UInt8>(repeating: 26)
+                    let caseBit = SIMD16<UInt8>(repeating: 0x20)
+                    var any = SIMD16<UInt8>()
+                    @inline(__always) func lowerBlock(at offset: Int) {
+                        let block = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+                        any |= block
+                        lower.storeBytes(of: block.replacing(with: block | caseBit, where: block &- a .< letters),
+                                         toByteOffset: offset, as: SIMD16<UInt8>.self)
+                    }
+                    var i = 0
+                    while i + 16 <= count {
+                        lowerBlock(at: i)
+                        i += 16
+                    }
+                    if i < count { lowerBlock(at: count - 16) }
+                    let halves = unsafeBitCast(any, to: SIMD2<UInt64>.self)
+                    high = halves[0] | halves[1]
+                } else if count >= 8 {
+                    let first = raw.loadUnaligned(as: UInt64.self), last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                    high = first | last
+                    lower.storeBytes(of: ByteWord.lowercased(first), as: UInt64.self)
+                    lower.storeBytes(of: ByteWord.lowercased(last), toByteOffset: count - 8, as: UInt64.self)
+                } else {
+                    for i in 0..<count {
+                        high |= UInt64(source[i])
+                        base[lowerStart + i] = ASCII.lowercased(source[i])
+                    }
                 }
                 guard high & ByteWord.highs == 0 else { return (ClaimText(exact, isASCII: false), nil) }
                 return (ClaimText(exact, isASCII: true), UnsafeBufferPointer(start: base + lowerStart, count: count))
