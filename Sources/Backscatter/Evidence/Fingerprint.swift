@@ -219,6 +219,76 @@ struct Fingerprint {
         }
     }
 
+    /// What the classifier reads of an original's Subject: `subjectKey(subject)`, `letters(subject, last: 60)`
+    /// and `HostShape.isShouting` of its first 120 Characters.
+    ///
+    /// An ASCII subject without CR (most; each byte a Character) read in one pass over its bytes: the
+    /// letters written once, the key hashed from those after the markers, the capitals and `!`/`$`
+    /// counted in the first 120 bytes. Other subjects go to the three readings.
+    static func subjectFacts(_ subject: String) -> (key: UInt64?, letters: String?, shouting: Bool) {
+        var text = subject
+        let ascii = text.withUTF8 { bytes -> (key: UInt64?, letters: String?, shouting: Bool)? in
+            guard ASCII.isASCII(bytes), !bytes.contains(ASCII.carriageReturn) else { return nil }
+            return asciiSubjectFacts(bytes)
+        }
+        if let ascii { return ascii }
+        let head = subject.utf8.count <= 120 ? subject : String(subject.prefix(120))
+        return (subjectKey(subject), letters(subject, last: 60), HostShape.isShouting(head))
+    }
+
+    /// `subjectFacts` of an ASCII subject without CR, from its bytes.
+    private static func asciiSubjectFacts(_ bytes: UnsafeBufferPointer<UInt8>) -> (key: UInt64?, letters: String?, shouting: Bool) {
+        // Where the markers end, as `subjectKey` finds it.
+        var start = 0
+        while true {
+            var t = start
+            while t < bytes.count, bytes[t] == ASCII.space || bytes[t] == ASCII.tab { t += 1 }
+            var colon = -1
+            var j = t
+            while j < bytes.count, j < t + 5 {
+                if bytes[j] == ASCII.colon { colon = j; break }
+                j += 1
+            }
+            guard colon > t, colon - t <= 4 else { break }
+            var word = true
+            for k in t..<colon where !(ASCII.isAlpha(bytes[k]) || bytes[k] == UInt8(ascii: "[") || bytes[k] == UInt8(ascii: "]")) {
+                word = false
+                break
+            }
+            guard word else { break }
+            start = colon + 1
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { kept in
+            // Each byte written lower-cased and kept when it is a letter (as `letters` does); in the first
+            // 120, the letters kept by then and the capitals among them counted, and `!` and `$`, for
+            // `isShouting`.
+            var n = 0, upper = 0, bangs = 0
+            let head = min(bytes.count, 120)
+            for i in 0..<head {
+                let b = bytes[i]
+                let letter = (b | 0x20) &- UInt8(ascii: "a") < 26
+                kept[n] = b | 0x20
+                n &+= letter ? 1 : 0
+                upper &+= letter && b < 0x60 ? 1 : 0
+                bangs &+= b == UInt8(ascii: "!") || b == UInt8(ascii: "$") ? 1 : 0
+            }
+            let shouting = bangs >= 2 || (n >= 8 && upper * 10 >= n * 7)
+            for i in head..<bytes.count {
+                let b = bytes[i]
+                kept[n] = b | 0x20
+                n &+= (b | 0x20) &- UInt8(ascii: "a") < 26 ? 1 : 0
+            }
+            // The key hashes the letters after the markers: those kept less the ones before `start`.
+            var keyFrom = 0
+            for i in 0..<start where (bytes[i] | 0x20) &- UInt8(ascii: "a") < 26 { keyFrom += 1 }
+            var f = Fingerprint()
+            for k in keyFrom..<n { f.add(kept[k]) }
+            let key = f.count >= 3 ? f.value : nil
+            let letters = n >= 8 ? UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: kept[max(0, n - 60)..<n])) : nil
+            return (key, letters, shouting)
+        }
+    }
+
     /// The scalar of 2, 3 or 4 bytes (RFC 3629 §3) whose lead byte (0x80 or above) is `bytes[i]`, of valid
     /// UTF-8 (a native String's bytes): its length, and whether it is a letter (`isAlphabetic`); nil when
     /// the bytes end inside it.

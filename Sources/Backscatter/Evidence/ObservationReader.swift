@@ -320,17 +320,18 @@ public struct ObservationReader: Sendable {
         } else {
             sent = nil
         }
-        var subjectText: String? = nil, subjectKey: UInt64? = nil, subjectLetters: String? = nil
+        var subjectText: String? = nil, subjectKey: UInt64? = nil, subjectLetters: String? = nil, shouting = false
         if let subject = known.map(\.subject) ?? subject.map({ EncodedWords.decode($0) }) {
             // At most 120 Characters: a subject of 120 bytes or fewer is whole (walking its Characters
             // to find that out cost ~750 instructions).
             subjectText = subject.utf8.count <= 120 ? subject : String(subject.prefix(120))
-            subjectKey = Fingerprint.subjectKey(subject)
-            subjectLetters = Fingerprint.letters(subject, last: 60)
+            // Key, letters and shouting in one reading (three readings of the bytes: sisimai bsd x3,
+            // 1.68M instructions over 1,422 subjects).
+            (subjectKey, subjectLetters, shouting) = Fingerprint.subjectFacts(subject)
         }
         let messageIDShape = keepsInferenceFacts ? messageIDText.map(Self.idShape) : nil
         let (shape, bodyKey) = spamShape(hops: hops, date: sent, from: fromAddress, messageID: messageIDText,
-                                         recipientCount: recipientCount, subject: subjectText, original: original, hasTo: hasTo)
+                                         recipientCount: recipientCount, shouting: shouting, original: original, hasTo: hasTo)
         return OriginalFacts(presence: original.presence, messageID: messageIDText, from: fromAddress, date: sent,
                              recipientCount: recipientCount, subject: subjectText, subjectKey: subjectKey,
                              subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: hopCount, dkim: dkim,
@@ -482,10 +483,11 @@ public struct ObservationReader: Sendable {
 
     /// The spam-shape facts, and the body fingerprint (first text/plain, else text/html leaf) from the
     /// same single decoding of each text part.
+    /// `shouting`: whether the subject (its first 120 Characters) is `HostShape.isShouting`.
     private func spamShape(hops: [ReceivedHop], date: Int64?, from: String?, messageID: String?, recipientCount: Int,
-                           subject: String?, original: ReturnedOriginal, hasTo: Bool) -> (SpamShape, UInt64?) {
+                           shouting: Bool, original: ReturnedOriginal, hasTo: Bool) -> (SpamShape, UInt64?) {
         // The original's facts it reads, by the names the facts have.
-        let f = (hops: hops, date: date, from: from, messageID: messageID, recipientCount: recipientCount, subject: subject)
+        let f = (hops: hops, date: date, from: from, messageID: messageID, recipientCount: recipientCount)
         var shape: SpamShape = []
         // The first public hop read in place by its index (`first(where:)` copied it out and destroyed
         // the copy: its Strings retained and released).
@@ -511,7 +513,7 @@ public struct ObservationReader: Sendable {
         }
         if f.date == nil, whole { shape.insert(.noDate) }
         if f.recipientCount > 10 || (whole && f.recipientCount == 0 && !hasTo) { shape.insert(.oddRecipients) }
-        if let subject = f.subject, HostShape.isShouting(subject) { shape.insert(.shoutingSubject) }
+        if shouting { shape.insert(.shoutingSubject) }
         if original.presence == .full, let part = original.part {
             var plain = false, html = false
             var links = 0, size = 0
