@@ -43,11 +43,17 @@ public struct ObservationReader: Sendable {
         // kept for after them (`fields(_:)` made arrays of copies: see `forEachField(in:_:)`). Each field
         // handed over in place (`forEachFieldInPlace`): handed over as a `HeaderField`, each was copied
         // and destroyed (with `originalFacts`: observe 68.27M -> 66.55M on the sisimai bsd mbox x3).
-        // The first of each kept as its value's bytes in one struct, not as a tuple of eight optional
-        // `HeaderField`s: a field copied in retained its two slices, and the tuple was destroyed (each
-        // element replaced too) through the runtime's generic tuple and Optional witnesses (sisimai bsd
-        // mbox x3: `outlined destroy of SRSAddress?`, a function of the same shape, 1.5M instructions).
-        var first = NoticeValues()
+        // Each field read as it comes into what is made of it (kept as its unfolded value for after the
+        // walk, each was unfolded, retained and released: sisimai bsd x3, take 1.19M and the kept values'
+        // destroy 0.28M instructions over 1,824 notices). The first Received's connection read first,
+        // so that a Date after it is unfolded only when the hop has no date (the hop's date is the
+        // arrival); the victim's address taken from the field most preferred so far (X-Original-To,
+        // then Delivered-To, then To), so that a field less preferred after it is not read at all.
+        var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
+        var date: ByteSlice? = nil, from: ByteSlice? = nil
+        var victimAsWritten: String? = nil
+        var victimRank = 0   // of the field it is from: 3 X-Original-To, 2 Delivered-To, 1 To; 0 none yet
+        var returnPath: String? = nil, noticeReplyTo: String? = nil
         var replyIDs: [String] = []
         var references: [ByteSlice] = []
         message.headers.forEachFieldInPlace(in: Self.noticeFields) { k, field in
@@ -61,10 +67,20 @@ public struct ObservationReader: Sendable {
                 }
                 return
             }
+            switch name {
+            case .received: hop = ReceivedHop.connection(field.rawValue)
+            case .date: if hop.date == nil { date = field.unfoldedValue }
+            case .xOriginalTo, .deliveredTo, .to:
+                let rank = name == .xOriginalTo ? 3 : name == .deliveredTo ? 2 : 1
+                if rank > victimRank, let address = AddressParser.firstAddressString(field.unfoldedValue) {
+                    (victimAsWritten, victimRank) = (address, rank)
+                }
             // The From value only where the scan has not read its address (`shapedNoticeFrom`): its
             // unfolding was ~190 instructions a notice.
-            if name == .from, shapedNoticeFrom != nil { return }
-            first.take(name, field)
+            case .from: if shapedNoticeFrom == nil { from = field.unfoldedValue }
+            case .returnPath: returnPath = Self.returnPathAddress(field.unfoldedValue)
+            case .replyTo: noticeReplyTo = AddressParser.singleAddressString(field.unfoldedValue)?.lowercasedIfNeeded()
+            }
         }
         // In-Reply-To ids, then References ids.
         for value in references {
@@ -72,29 +88,9 @@ public struct ObservationReader: Sendable {
                 replyIDs.append(id)
             }
         }
-        /// A field's value (Received's raw, the others' unfolded).
-        func value(_ name: NoticeField) -> ByteSlice? {
-            switch name {
-            case .received: first.received
-            case .date: first.date
-            case .xOriginalTo: first.xOriginalTo
-            case .deliveredTo: first.deliveredTo
-            case .to: first.to
-            case .from: first.from
-            case .returnPath: first.returnPath
-            case .replyTo: first.replyTo
-            }
-        }
-        let hopDate: Int64?, connectingIP: String?, connectingHost: String?
-        if let top = first.received {
-            (hopDate, connectingIP, connectingHost) = ReceivedHop.connection(top)
-        } else {
-            (hopDate, connectingIP, connectingHost) = (nil, nil, nil)
-        }
-        let arrival = hopDate ?? value(.date).flatMap { MailDate.parse($0)?.secondsSince1970 }
-        // The victim, in this order of preference.
-        let victimAsWritten = Self.firstAddress(value(.xOriginalTo)) ?? Self.firstAddress(value(.deliveredTo)) ?? Self.firstAddress(value(.to))
-        let noticeFrom = (shapedNoticeFrom ?? value(.from).flatMap { AddressParser.singleAddressString($0) })?.lowercasedIfNeeded()
+        let (hopDate, connectingIP, connectingHost) = hop
+        let arrival = hopDate ?? date.flatMap { MailDate.parse($0)?.secondsSince1970 }
+        let noticeFrom = (shapedNoticeFrom ?? from.flatMap { AddressParser.singleAddressString($0) })?.lowercasedIfNeeded()
         // Each report's two fields read where they are (iterating the reports copied each, a few dozen
         // fields retained and released, twice).
         let listed = min(report.recipients.count, Observation.maxListed)
@@ -105,7 +101,6 @@ public struct ObservationReader: Sendable {
         for i in 0..<listed {
             if let original = report.recipients[i].originalRecipient { originalRecipients.append(original.lowercasedIfNeeded()) }
         }
-        let returnPath = value(.returnPath).map(Self.returnPathAddress)
         let original = report.original.presence != .none ? report.original.headers.map { originalFacts(report.original, headers: $0, known: known) } : nil
         return Observation(
             kind: report.kind, format: report.format, arrival: arrival,
@@ -117,7 +112,7 @@ public struct ObservationReader: Sendable {
             // The Subject as the analysis decoded it (its recognisers read it): decoded here again, it
             // was 2.3M instructions of the sisimai bsd mbox x3.
             noticeSubjectTail: report.subject.flatMap { Fingerprint.letters($0, last: 60) },
-            noticeReplyTo: value(.replyTo).flatMap { AddressParser.singleAddressString($0) }?.lowercasedIfNeeded(),
+            noticeReplyTo: noticeReplyTo,
             returnPath: returnPath)
     }
 
@@ -150,12 +145,6 @@ public struct ObservationReader: Sendable {
         return String(decoding: inner, as: UTF8.self).lowercasedIfNeeded()
     }
 
-    /// The first address (not `<>`) of an address-list field, as written; nil without one.
-    private static func firstAddress(_ value: ByteSlice?) -> String? {
-        guard let value else { return nil }
-        return AddressParser.firstAddressString(value)
-    }
-
     /// The notice's fields `observe` reads, the first of each (`rawValue`: the place in `names`).
     private enum NoticeField: Int, CaseIterable {
         case received, date, xOriginalTo, deliveredTo, to, from, returnPath, replyTo
@@ -174,26 +163,6 @@ public struct ObservationReader: Sendable {
         }
 
         static let names = allCases.map(\.name)
-    }
-    /// The first field of each `NoticeField` name, as bytes: the Received field's raw value (its hop is
-    /// read from the folded bytes), the others' unfolded values.
-    private struct NoticeValues {
-        var received: ByteSlice?, date: ByteSlice?, xOriginalTo: ByteSlice?, deliveredTo: ByteSlice?
-        var to: ByteSlice?, from: ByteSlice?, returnPath: ByteSlice?, replyTo: ByteSlice?
-
-        /// Keeps the first field of `name` (`forEachFieldInPlace(in:)` hands over only the first of each).
-        mutating func take(_ name: NoticeField, _ field: HeaderFieldInPlace) {
-            switch name {
-            case .received: received = field.rawValue
-            case .date: date = field.unfoldedValue
-            case .xOriginalTo: xOriginalTo = field.unfoldedValue
-            case .deliveredTo: deliveredTo = field.unfoldedValue
-            case .to: to = field.unfoldedValue
-            case .from: from = field.unfoldedValue
-            case .returnPath: returnPath = field.unfoldedValue
-            case .replyTo: replyTo = field.unfoldedValue
-            }
-        }
     }
     /// ... and every one of these, in order: in-reply-to, then references.
     private static let noticeFields = HeaderNameTable(firstOf: NoticeField.names, allOf: ["in-reply-to", "references"])
