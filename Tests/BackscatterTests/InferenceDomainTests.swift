@@ -45,3 +45,43 @@ struct InferenceDomainTests {
         }
     }
 }
+
+/// `ProfileInference.isASCIIName`, the byte test of whether a relay's name is one of the site's domains
+/// or under one: when it answers, it answers as `==` and `hasSuffix` on the Strings do.
+struct InferenceNameUnderDomainTests {
+    @Test func edgeCases() {
+        let dotted = [".example.org", ".b.net"]
+        #expect(ProfileInference.isASCIIName("example.org", underDotted: dotted) == true)
+        #expect(ProfileInference.isASCIIName("mx.example.org", underDotted: dotted) == true)
+        #expect(ProfileInference.isASCIIName(".example.org", underDotted: dotted) == true)
+        #expect(ProfileInference.isASCIIName("xexample.org", underDotted: dotted) == false)
+        #expect(ProfileInference.isASCIIName("example.org.", underDotted: dotted) == false)
+        #expect(ProfileInference.isASCIIName("b.net", underDotted: dotted) == true)
+        #expect(ProfileInference.isASCIIName("net", underDotted: dotted) == false)
+        #expect(ProfileInference.isASCIIName("", underDotted: dotted) == false)
+        #expect(ProfileInference.isASCIIName("", underDotted: ["."]) == true)
+        #expect(ProfileInference.isASCIIName("a.", underDotted: ["."]) == true)
+        #expect(ProfileInference.isASCIIName("a.example.org", underDotted: []) == false)
+        #expect(ProfileInference.isASCIIName("\u{212A}.example.org", underDotted: dotted) == nil)
+    }
+
+    /// Random names (ASCII, and some not: the String test then decides) against random ASCII domains.
+    @Test func randomAgreeWithStrings() {
+        var generator = SplitMix64(seed: 27)
+        let pieces = ["a", "b", ".", ".", "-", "\r\n", "\r", "\n", "K", "\u{212A}", "\u{E9}"]
+        func text(_ count: Int, ascii: Bool) -> String {
+            (0..<count).map { _ in pieces[Int.random(in: 0..<(ascii ? 8 : pieces.count), using: &generator)] }.joined()
+        }
+        for _ in 0..<20_000 {
+            let name = text(Int.random(in: 0..<7, using: &generator), ascii: false)
+            let domains = (0..<Int.random(in: 0..<3, using: &generator)).map { _ in text(Int.random(in: 0..<4, using: &generator), ascii: true) }
+            let dotted = domains.map { "." + $0 }
+            let byStrings = ProfileInference.isName(name, under: domains, dotted: dotted)
+            if let byBytes = ProfileInference.isASCIIName(name, underDotted: dotted) {
+                #expect(byBytes == byStrings, "\(name.debugDescription) \(domains)")
+            } else {
+                #expect(name.utf8.contains { $0 >= 0x80 }, "\(name.debugDescription)")
+            }
+        }
+    }
+}
