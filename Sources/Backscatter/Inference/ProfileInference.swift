@@ -303,9 +303,20 @@ public enum ProfileInference {
         let members = value.members.map(Array.init)
         for (i, c) in layout.enumerated() {
             guard c == "x" else { out += c.isLetter || c.isNumber ? String(c) : "\\" + String(c); continue }
-            let classes = Set(members.compactMap { i < $0.count ? $0[i] : nil })
-            out += classes == ["9"] ? "\\d+" : classes == ["A"] ? "[A-Z]+" : classes == ["a"] ? "[a-z]+"
-                : classes.isSubset(of: ["9", "A"]) ? "[0-9A-Z]+" : "[A-Za-z0-9]+"
+            // The classes the members have here, as bits (1 `9`, 2 `A`, 4 `a`, 8 any other): a Set of
+            // Characters compared with Set literals cost ~20,000 instructions a place (sisimai bsd x3:
+            // 0.31M for 15 Set literals).
+            var classes: UInt8 = 0
+            for member in members where i < member.count {
+                switch member[i] {
+                case "9": classes |= 1
+                case "A": classes |= 2
+                case "a": classes |= 4
+                default: classes |= 8
+                }
+            }
+            out += classes == 1 ? "\\d+" : classes == 2 ? "[A-Z]+" : classes == 4 ? "[a-z]+"
+                : classes & ~3 == 0 ? "[0-9A-Z]+" : "[A-Za-z0-9]+"
         }
         let escaped = domains.map { $0.map { $0.isLetter || $0.isNumber ? String($0) : "\\" + String($0) }.joined() }
         out += "@" + (escaped.count == 1 ? escaped[0] : "(?:" + escaped.joined(separator: "|") + ")") + "$"
