@@ -154,7 +154,7 @@ enum ISO2022JP {
     /// `ISO2022JP.decode` 4.70M -> 3.81M.
     static func decodeCP932(_ bytes: ByteSlice) -> String {
         if bytes.isEmpty { return "" }
-        if ASCII.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        if ASCII.isASCII(bytes) { return bytes.withUnsafeBufferPointer(UncheckedUTF8.asciiString) }
         var output = [UInt8]()
         output.reserveCapacity(bytes.count * 2)
         let converted: Void? = IconvPool.withConverter("CP932") { converter in
@@ -194,7 +194,7 @@ enum ISO2022JP {
             }
         }
         if converted == nil { return CharsetDecoder.utf8OrWindows1252(bytes) }
-        return String(decoding: output, as: UTF8.self)
+        return output.withUnsafeBufferPointer(UTF8Check.string)
     }
 
     /// Whether the text uses designations beyond ISO-2022-JP and CP5022x (RFC 1554 ISO-2022-JP-2).

@@ -76,10 +76,11 @@ extension TextDecoding {
     /// the String as `String(decoding:as:)` repairs it; for the others ASCII output is the answer as it
     /// stands, and only 8-bit output is copied out and decoded as before.
     package static func decodeTurningCRIntoLF(_ body: ByteSlice, transfer: TransferCoding, kind: CharsetKind) -> String {
-        let isUTF8: Bool
+        let isUTF8: Bool, readsUTF8: Bool
         switch kind {
-        case .utf8: isUTF8 = true
-        case .ascii, .unknown, .windows1252: isUTF8 = false
+        case .utf8: (isUTF8, readsUTF8) = (true, true)
+        case .ascii, .unknown: (isUTF8, readsUTF8) = (false, true)
+        case .windows1252: (isUTF8, readsUTF8) = (false, false)
         case .utf16, .iso2022JP, .iconv:
             switch transfer {
             case .identity: return decodeTurningCRIntoLF(body, kind: kind)
@@ -88,6 +89,9 @@ extension TextDecoding {
             }
         }
         if body.isEmpty { return "" }
+        if transfer == .identity, let text = body.withUnsafeBufferPointer({ identityText($0, readsUTF8: readsUTF8) }) {
+            return text
+        }
         var eightBit: [UInt8]? = nil
         let text = body.withUnsafeBufferPointer { source -> String in
             // Base64 writes at most three quarters of its input, plus three; the others no more than it.
@@ -115,6 +119,16 @@ extension TextDecoding {
         }
         if let eightBit { return CharsetDecoder.decode(eightBit[...], kind: kind) }
         return text
+    }
+
+    /// The String of an identity-encoded body without CR that is ASCII, or valid UTF-8 when `readsUTF8`
+    /// (UTF-8, US-ASCII and unlabelled text, whose valid UTF-8 `CharsetDecoder` reads as UTF-8): copied
+    /// once and checked by `UTF8Check`, not by the String (whose check reads mostly-ASCII UTF-8 byte by
+    /// byte). Nil otherwise, for the decoding that repairs or converts it.
+    private static func identityText(_ source: UnsafeBufferPointer<UInt8>, readsUTF8: Bool) -> String? {
+        guard let base = source.baseAddress, memchr(base, 13, source.count) == nil else { return nil }
+        if readsUTF8 { return UTF8Check.validString(source) }
+        return ASCII.isASCII(source) ? UncheckedUTF8.asciiString(source) : nil
     }
 
     /// `bytes` with each CRLF and each lone CR made one LF, or nil when they hold no CR.
