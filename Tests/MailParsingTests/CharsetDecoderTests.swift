@@ -145,7 +145,7 @@ func bytes(hex: String) -> ByteSlice {
         }
     }
 
-    /// `windows1252` writes UTF-8 into the String's storage itself: every byte alone, and all 256 in a
+    /// `windows1252` writes UTF-8 into a buffer of its own, made a String unchecked: every byte alone, and all 256 in a
     /// row (ASCII, two- and three-byte sequences side by side), must give the WHATWG code points.
     @Test func windows1252WritesEveryByteAsItsCodePoint() {
         let high: [UInt32] = [0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160,
