@@ -828,8 +828,17 @@ enum HTMLText {
                 guard from < h.count, let hit = memchr(base + from, 0x3E, h.count - from) else { return nil }
                 return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
             }
-            var out: [UInt8] = []
-            out.reserveCapacity(h.count)
+            // Written into a buffer as long as the HTML (the text is never longer: a tag or an entity
+            // gives at most one byte), not appended to an array (bsd.mbox x3, 12 parts: 4,272 appends
+            // of runs, 0.38M instructions).
+            let out = UnsafeMutablePointer<UInt8>.allocate(capacity: h.count)
+            defer { out.deallocate() }
+            var n = 0
+            /// Writes `byte`.
+            func put(_ byte: UInt8) {
+                out[n] = byte
+                n += 1
+            }
             // For each of `endTags`: from where on it was searched for and is not there (a later search,
             // from further on, would fail too).
             var absentFrom = [Int](repeating: .max, count: endTags.count)
@@ -856,7 +865,10 @@ enum HTMLText {
                 if nextOpen < i { nextOpen = next(0x3C, from: i) }
                 if nextAmpersand < i { nextAmpersand = next(0x26, from: i) }
                 let j = min(nextOpen, nextAmpersand)   // < &
-                if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: h[i..<j])) }
+                if j > i {
+                    (out + n).update(from: base + i, count: j - i)
+                    n += j - i
+                }
                 i = j
                 guard i < h.count else { break }
                 if h[i] == 0x3C {
@@ -873,7 +885,7 @@ enum HTMLText {
                     case UInt8(ascii: "p"): breaksLine = tag.count == 1 || tag.hasPrefixCaseInsensitive("p ")
                     default: breaksLine = false
                     }
-                    if breaksLine { out.append(10) }
+                    if breaksLine { put(10) }
                     let style = lead == UInt8(ascii: "s") && tag.hasPrefixCaseInsensitive("style")
                     if style || (lead == UInt8(ascii: "s") && tag.hasPrefixCaseInsensitive("script")) {
                         // Skip to the closing tag (lower- or upper-case as written in practice).
@@ -889,17 +901,17 @@ enum HTMLText {
                 // `&`
                 var matched = false
                 for (entity, replacement) in entities where UnsafeBufferPointer(rebasing: h[i...]).hasPrefix(entity) {
-                    out.append(replacement)
+                    put(replacement)
                     i += entity.utf8CodeUnitCount
                     matched = true
                     break
                 }
                 if !matched {
-                    out.append(0x26)
+                    put(0x26)
                     i += 1
                 }
             }
-            return String(decoding: out, as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(start: out, count: n), as: UTF8.self)
         }
     }
 
