@@ -8,8 +8,10 @@ package enum UTF8Class: Equatable {
     case invalid
 }
 
-/// A UTF-8 check that crosses ASCII eight bytes at a time, for text decoded from mail bodies and made a
-/// String without the standard library checking it again (`UncheckedUTF8.string`).
+/// A UTF-8 check that crosses ASCII 32 bytes at a time (four words or-ed; a word at a time it was 2.20M
+/// instructions on bsd.mbox x3's 2,271 identity bodies, 1.14M so; 64 bytes in SIMD16 vectors: 1.08M, not
+/// kept), for text decoded from mail bodies and made a String without the standard library checking it
+/// again (`UncheckedUTF8.string`).
 ///
 /// The standard library's check tests the whole text for ASCII a word at a time, but once it finds one
 /// 8-bit byte it reads the text again from the start byte by byte (bsd.mbox x3: its `validateUTF8` was
