@@ -218,19 +218,32 @@ public struct HeaderField: Sendable {
             let returnLanes = SIMD16<UInt8>(repeating: ASCII.carriageReturn)
             let feedLanes = SIMD16<UInt8>(repeating: ASCII.lineFeed)
             // Bytes are only ever dropped, so n <= k: with k + 16 <= total and n + 16 <= limit, a whole
-            // block fits in the room (min(total, limit) bytes) at n.
-            while k + 16 <= total, n + 16 <= limit {
+            // block fits in the room (min(total, limit) bytes) at n. Both stay within `0...total`, so
+            // they move by `&+` (no overflow check), and a block is passed over on one test of its whole
+            // mask (`any`), its halves read only where it holds a CR or LF.
+            while k &+ 16 <= total, n &+ 16 <= limit {
                 let block = UnsafeRawPointer(from + k).loadUnaligned(as: SIMD16<UInt8>.self)
                 UnsafeMutableRawPointer(target + n).storeBytes(of: block, as: SIMD16<UInt8>.self)
-                guard let kept = ByteLanes.firstMarked((block .== returnLanes) .| (block .== feedLanes)) else {
-                    n += 16
-                    k += 16
+                let marked = (block .== returnLanes) .| (block .== feedLanes)
+                guard any(marked), let kept = ByteLanes.firstMarked(marked) else {
+                    n &+= 16
+                    k &+= 16
                     continue
                 }
                 // The bytes before the block's first CR or LF are kept; the line end goes.
-                n += kept
-                k += kept
-                while k < total, source[k] == ASCII.carriageReturn || source[k] == ASCII.lineFeed { k += 1 }
+                n &+= kept
+                k &+= kept
+                while k < total, source[k] == ASCII.carriageReturn || source[k] == ASCII.lineFeed { k &+= 1 }
+            }
+            // The last fifteen bytes or fewer eight at a time while a word holds no CR or LF (the
+            // byte loop below cost ~11 instructions a byte). (bsd.mbox x3, 7,686 calls, with the `&+` and
+            // `any` above: copyDroppingLineEnds 3.15M -> 2.54M instructions.)
+            while k &+ 8 <= total, n &+ 8 <= limit {
+                let word = UnsafeRawPointer(from + k).loadUnaligned(as: UInt64.self)
+                if ByteWord.hasByte(word, ASCII.carriageReturn) || ByteWord.hasByte(word, ASCII.lineFeed) { break }
+                UnsafeMutableRawPointer(target + n).storeBytes(of: word, as: UInt64.self)
+                n &+= 8
+                k &+= 8
             }
         }
         while k < total {
