@@ -54,15 +54,14 @@ public struct HeaderSection: Sendable {
     /// retains gone).
     private init(fieldsOf bytes: ByteSlice, limits: ParsingLimits) {
         let base = bytes.startIndex
-        var list: [HeaderField] = []
         // Every offset is at most `maxHeaderBytes` (the scan stops at a line that ends past it): where
         // that fits 31 bits, the first `stagedCapacity` fields' offsets are kept on the stack and the
         // array is made once at their count, not grown from a reserve of 8 while scanning (a message's
         // header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
         if limits.maxHeaderBytes < Int(Int32.max) {
-            let (start, end, found, odd) = withUnsafeTemporaryAllocation(
+            let ((start, end, found, odd), made) = withUnsafeTemporaryAllocation(
                 of: StagedField.self, capacity: Self.stagedCapacity
-            ) { staged -> (Int, Int, HeaderDefects, Bool) in
+            ) { staged -> ((Int, Int, HeaderDefects, Bool), [HeaderField]) in
                 var stagedCount = 0
                 var overflow: [StagedField] = []
                 return bytes.withUnsafeBufferPointer { buffer in
@@ -76,15 +75,19 @@ public struct HeaderSection: Sendable {
                             overflow.append(field)
                         }
                     }
-                    list.reserveCapacity(stagedCount + overflow.count)
+                    // A local array, not the captured `list`: the appends' uniqueness test is then
+                    // made once before the loop, not at each field (bsd.mbox x3: 52,701
+                    // swift_isUniquelyReferenced calls gone; the parse 24.62M -> 23.90M instructions).
+                    var made: [HeaderField] = []
+                    made.reserveCapacity(stagedCount + overflow.count)
                     for k in 0..<stagedCount {
-                        list.append(staged[k].field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes))
+                        made.append(staged[k].field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes))
                     }
-                    for field in overflow { list.append(field.field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes)) }
-                    return scanned
+                    for field in overflow { made.append(field.field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes)) }
+                    return (scanned, made)
                 }
             }
-            fields = list
+            fields = made
             defects = found
             bodyStart = base + end
             raw = bytes[(base + start)..<(base + end)]
@@ -93,6 +96,7 @@ public struct HeaderSection: Sendable {
         }
         // Most sections hold a handful of fields (a DSN group 3 to 6, a message's header 10 to 40):
         // growing from empty cost ~3 reallocations a section.
+        var list: [HeaderField] = []
         list.reserveCapacity(8)
         let (start, end, found, odd) = bytes.withUnsafeBufferPointer { buffer in
             Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
