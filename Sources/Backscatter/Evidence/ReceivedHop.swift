@@ -37,7 +37,7 @@ public struct ReceivedHop: Sendable, Hashable {
     public init(_ value: ByteSlice) {
         // The value's bytes opened once, for reading the clauses and making the names.
         (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
-            let (from, date) = ReceivedField.readFromAndDate(buffer, in: value)
+            let (from, date) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
             guard let from else { return (nil, nil, nil, date?.secondsSince1970) }
             // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
             // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and
@@ -75,7 +75,7 @@ public struct ReceivedHop: Sendable, Hashable {
     /// host's name is made a String (the hop made both names: sisimai bsd x3, 1,758 notices).
     package static func connection(_ value: ByteSlice) -> (date: Int64?, ip: String?, host: String?) {
         value.withUnsafeBufferPointer { buffer in
-            let (from, date) = ReceivedField.readFromAndDate(buffer, in: value)
+            let (from, date) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
             guard let from else { return (date?.secondsSince1970, nil, nil) }
             let host: String?
             if let range = from.reverseDNS {
