@@ -53,4 +53,28 @@ import TestSupport
         // Most of the corpus is named: the comparison is not vacuous.
         #expect(named > 400)
     }
+
+    /// `dedicatedClaims` has a case for each dedicated recogniser, in `dedicated`'s order: each answers
+    /// as that recogniser's own `claims` for every sisimai bsd message, and no index past them claims.
+    @Test func dedicatedClaimsFollowDedicatedOrder() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        let dedicated = RecognizerRegistry.dedicated
+        var claimed = [Int](repeating: 0, count: dedicated.count)
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let bytes = ArraySlice([UInt8](data))
+            for (index, r) in dedicated.enumerated() {
+                // A fresh context each time: a lazily read fact must not depend on who asked first.
+                let got = RecognizerRegistry.dedicatedClaims(index, BounceContext(ParsedMessage(parsing: bytes)))
+                let expected = r.claims(BounceContext(ParsedMessage(parsing: bytes)))
+                #expect(got == expected, "\(file) \(r.name)")
+                if got { claimed[index] += 1 }
+            }
+            #expect(!RecognizerRegistry.dedicatedClaims(dedicated.count, BounceContext(ParsedMessage(parsing: bytes))))
+        }
+        // Every recogniser but a few claims some message: a swapped pair of cases would show.
+        #expect(claimed.filter { $0 > 0 }.count > dedicated.count - 5, "\(zip(dedicated.map(\.name), claimed).filter { $0.1 == 0 })")
+    }
 }
