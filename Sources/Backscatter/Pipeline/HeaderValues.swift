@@ -93,21 +93,23 @@ enum HeaderValues {
         // `from`, the first From's address when of a shape `AddressParser.singleAddressString` reads alike).
         var toAddressCount = 0
         var received: [String] = []
-        headers.forEachUnfoldedValue(in: originalNames) { name, value in
+        headers.forEachFieldInPlace(in: originalNames) { name, field in
             switch name {
-            case 0: messageId = MessageIDParser.parseBracketed(value)
-            case 1: subjectText = EncodedWords.decode(value)
-            case 2: date = MailDate.parse(value)
-            case 3: _ = from.read(value)
+            case 0: messageId = MessageIDParser.parseBracketed(field.unfoldedValue)
+            case 1: subjectText = EncodedWords.decode(field.unfoldedValue)
+            case 2: date = MailDate.parse(field.unfoldedValue)
+            case 3: _ = from.read(field.unfoldedValue)
             case 4:
-                let (found, count) = AddressParser.addressStringsAndCount(value)
+                let (found, count) = AddressParser.addressStringsAndCount(field.unfoldedValue)
                 toAddressCount += count
                 if to.isEmpty { to = found } else { to += found }
             default:
                 // Room for four at the first: most originals have one to four Received fields, which
                 // grew the array up to three times (bsd.mbox x3: 2,466 values, ~2,200 growths).
                 if received.isEmpty { received.reserveCapacity(4) }
-                received.append(value.utf8String)   // `HeaderField.valueString`
+                // `HeaderField.valueString`; a folded value (most are) made a String from its
+                // unfolded bytes where they lie, not from an array of them.
+                received.append(field.unfoldedValueString)
             }
         }
         values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: from.shapedFirst,

@@ -153,6 +153,23 @@ public struct HeaderField: Sendable {
         withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { Array($0) }[...].trimmingWhitespace()
     }
 
+    /// `unfoldedValue(of:isFolded:maxUnfoldedBytes:).utf8String`, a folded value made a String from the
+    /// temporary buffer it is unfolded into (the array `unfoldedFoldedValue` makes, and the slice of
+    /// it, are for values read further as bytes; the returned original's Received values are kept
+    /// as Strings).
+    static func unfoldedValueString(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int) -> String {
+        guard isFolded else {
+            return unfoldedValue(of: rawValue, isFolded: false, maxUnfoldedBytes: maxUnfoldedBytes).utf8String
+        }
+        return withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { value in
+            // `trimmingWhitespace()` of the unfolded bytes, in place.
+            var start = 0, end = value.count
+            while start < end, ASCII.isWhitespaceOrNewline(value[start]) { start += 1 }
+            while end > start, ASCII.isWhitespaceOrNewline(value[end - 1]) { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: value[start..<end]), as: UTF8.self)
+        }
+    }
+
     /// Appends `unfoldedValue` to `out` without an array of its own (the report's Received values are
     /// read into one buffer).
     package func appendUnfoldedValue(to out: inout [UInt8]) {

@@ -919,6 +919,13 @@ package struct HeaderFieldInPlace {
                                   maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
     }
 
+    /// The field's unfolded value as a String (`unfoldedValue.utf8String`), a folded one made from
+    /// the temporary buffer it is unfolded into, without an array of its own.
+    package var unfoldedValueString: String {
+        HeaderField.unfoldedValueString(of: fields[index].rawValue, isFolded: fields[index].isFolded,
+                                        maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
+    }
+
     /// Appends the field's unfolded value to `out` (`HeaderField.appendUnfoldedValue(to:)`), from its
     /// parts where they lie.
     package func appendUnfoldedValue(to out: inout [UInt8]) {
