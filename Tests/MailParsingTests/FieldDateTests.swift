@@ -186,6 +186,22 @@ let dateTable: [(input: String, expected: String?)] = [
         #expect(DateScanner.PackedWord("septemberxy") != DateScanner.PackedWord("septemberxz"))
     }
 
+    /// `zoneMinutes`' switch names the reference's zones, each with its offset, and nothing else: every
+    /// other word of one to five letters of the zones' alphabet, a dot, any case.
+    @Test func zoneMinutesAreTheReferencesZones() {
+        for (name, minutes) in ReferenceDateScanner.zones {
+            #expect(DateScanner.zoneMinutes(DateScanner.PackedWord(name)) == minutes, "\(name)")
+            #expect(DateScanner.zoneMinutes(DateScanner.PackedWord(name.uppercased())) == minutes, "\(name)")
+        }
+        let letters = Array(Set(ReferenceDateScanner.zones.keys.joined()).sorted()) + ["q", "."]
+        var random = SplitMix64(seed: 0x2011_E5)
+        for _ in 0..<20_000 {
+            let word = String((0..<(1 + random.below(5))).map { _ in letters[random.below(letters.count)] })
+            #expect(DateScanner.zoneMinutes(DateScanner.PackedWord(word)) == ReferenceDateScanner.zones[word], "\(word)")
+        }
+        #expect(DateScanner.zoneMinutes(DateScanner.PackedWord("nzdtnzdtnzdt")) == nil)
+    }
+
     @Test func randomValuesScanAsTheReference() {
         var random = SplitMix64(seed: 0xDA7E_5CA4)
         let pieces = ["Mon", "mon", "Tue,", "Thursday", "Jan", "JAN", "janu", "January", "janx", "Sep", "Sept", "September",
