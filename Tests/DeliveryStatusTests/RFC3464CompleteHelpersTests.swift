@@ -34,4 +34,22 @@ import TestSupport
         #expect(!RFC3464Recognizer.isBlank("\u{00A0}"))
         #expect(!RFC3464Recognizer.isBlank(" x "))
     }
+
+    /// `joined(a, b)` is `a + " " + b`: the same bytes, characters and equality, for empty, non-ASCII,
+    /// combining and long texts (past a stack-sized temporary buffer).
+    @Test func joinedIsPlusSpacePlus() {
+        var generator = SplitMix64(seed: 31)
+        for _ in 0..<5_000 {
+            let a = Self.randomText(&generator, maxPieces: 5), b = Self.randomText(&generator, maxPieces: 5)
+            let joined = RFC3464Recognizer.joined(a, b), plus = a + " " + b
+            #expect(joined == plus, "\(a.debugDescription) \(b.debugDescription)")
+            #expect(Array(joined.utf8) == Array(plus.utf8))
+            #expect(joined.count == plus.count)
+            #expect(joined.lowercased() == plus.lowercased())
+        }
+        let long = String(repeating: "550 5.1.1 user unknown \u{00E9} ", count: 400)
+        #expect(RFC3464Recognizer.joined(long, long) == long + " " + long)
+        #expect(RFC3464Recognizer.joined("", "") == " ")
+        #expect(RFC3464Recognizer.joined("a", "\u{0301}") == "a \u{0301}")
+    }
 }

@@ -53,7 +53,7 @@ struct RFC3464Recognizer: Recognizer {
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             if !lead.isEmpty {
                 let leadHasOwn = leadHoldsExactly(lead, own) || lead.containsIgnoringCase(own)
-                finding.recipients[0].decisionText = leadHasOwn ? lead : lead + " " + own
+                finding.recipients[0].decisionText = leadHasOwn ? lead : joined(lead, own)
                 decisionTextFromLead = leadHasOwn || !own.isEmpty
             }
         }
@@ -81,6 +81,27 @@ struct RFC3464Recognizer: Recognizer {
                     finding.recipients[i].sweptDecisionText = (decisionText, named)
                 } else {
                     finding.recipients[i].command = named ?? context.leadTextCommand
+                }
+            }
+        }
+    }
+
+    /// `a + " " + b`: the bytes of both, a space between, copied into one buffer and made a String
+    /// without validation (two valid UTF-8 texts and a space are valid UTF-8). `+` copied `a` into a
+    /// new String and went through `String.append` twice (bsd.mbox x3, 252 single recipients' decision
+    /// texts and 48 diagnostics: ~1,350 instructions a call).
+    static func joined(_ a: String, _ b: String) -> String {
+        var a = a, b = b
+        return a.withUTF8 { u in
+            b.withUTF8 { v in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: u.count &+ 1 &+ v.count) { out in
+                    if let base = out.baseAddress {
+                        if let p = u.baseAddress { base.update(from: p, count: u.count) }
+                        base[u.count] = UInt8(ascii: " ")
+                        if let q = v.baseAddress { (base + (u.count &+ 1)).update(from: q, count: v.count) }
+                    }
+                    let bytes = UnsafeBufferPointer(out)
+                    return UncheckedUTF8.string(bytes, isASCII: ASCII.isASCII(bytes))
                 }
             }
         }
@@ -307,7 +328,7 @@ struct RFC3464Recognizer: Recognizer {
             if let d = first(firstDiagnostic) {
                 let (type, value) = diagnosticCode(fields[d], in: bytes, buffer: buffer)
                 r.diagnosticType = type
-                r.diagnostic = r.diagnostic.isEmpty ? value : r.diagnostic + " " + value
+                r.diagnostic = r.diagnostic.isEmpty ? value : joined(r.diagnostic, value)
             }
             // Assigned only when present: each assignment of nil destroyed the nil it replaced through
             // an outlined call.
