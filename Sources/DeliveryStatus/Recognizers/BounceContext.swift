@@ -548,11 +548,6 @@ package final class BounceContext {
         part.forEachPart { findReportParts(in: $0, isRoot: false, into: &found) }
     }
 
-    /// Whether the type is `message/delivery-status` (RFC 3464) or `message/global-delivery-status` (RFC 6533).
-    private static func isDeliveryStatus(_ type: ContentType) -> Bool {
-        type.type == "message" && (type.subtype == "delivery-status" || type.subtype == "global-delivery-status")
-    }
-
     /// The delivery-status parts' texts decoded so far (`deliveryStatusText(of:)`), by the part's body:
     /// the address of its first byte and its length. The message, which this context holds, keeps those
     /// bytes where they are; no two parts' bodies start at the same byte unless both are empty, and an
@@ -621,6 +616,9 @@ package final class BounceContext {
     /// is ASCII), the two `containsIgnoringCase` calls answer, as they would have.
     package private(set) lazy var hasSendmailSectionLine: Bool = {
         var text = self.text
+        // An ASCII text (the String's own flag) holds neither lead byte: not searched for them.
+        var isASCII = false
+        if #available(macOS 26.0, *) { isASCII = text.utf8Span.isKnownASCII }
         let found: Bool? = text.withUTF8 { t in
             guard let base = t.baseAddress else { return false }
             let (addresses, transcript) = (BounceContext.addressesHad, BounceContext.transcriptFollows)
@@ -644,7 +642,7 @@ package final class BounceContext {
                 // `t[end]` is no dash.
                 from = end + 1
             }
-            if memchr(base, 0xC4, t.count) != nil || memchr(base, 0xE2, t.count) != nil { return nil }
+            if !isASCII && (memchr(base, 0xC4, t.count) != nil || memchr(base, 0xE2, t.count) != nil) { return nil }
             return false
         }
         return found ?? (text.containsIgnoringCase("----- the following addresses had")
@@ -736,16 +734,21 @@ package final class BounceContext {
 
     /// `text` of the tree under `root`.
     private func flatten(_ root: MIMEPart) -> String {
-        if root.isMultipart && root.parts.isEmpty {
-            // A multipart whose boundary never appears (sisimai rfc3464-04, rhost-google-02): read the body as text.
-            return BounceContext.normalizeLineEnds(String(decoding: root.body, as: UTF8.self))
-        }
-        if !root.isMultipart {
-            if root.isEncapsulating { return "" }
-            if root.contentType.type == "text" || root.contentType.isDefaulted || root.contentType.type == "message" {
-                return BounceContext.isDeliveryStatus(root.contentType) ? deliveryStatusText(of: root) : BounceContext.normalizedText(of: root)
+        // The root's media type read once, in place, by `collectStep` (`isMultipart`, `isEncapsulating`
+        // and the type compared through `contentType`, copied at each read: bsd.mbox x3, 1,887 roots).
+        switch root.withMediaType({ BounceContext.collectStep($0, $1) }) {
+        case .parts, .alternative:
+            if root.parts.isEmpty {
+                // A multipart whose boundary never appears (sisimai rfc3464-04, rhost-google-02): read the body as text.
+                return BounceContext.normalizeLineEnds(String(decoding: root.body, as: UTF8.self))
             }
-            return ""
+        case .stop: return ""  // encapsulating (`MIMEPart.isEncapsulating`)
+        case .text, .html, .feedbackReport: return BounceContext.normalizedText(of: root)
+        case .deliveryStatus: return deliveryStatusText(of: root)
+        case .skip:
+            // Another message type, or a defaulted one: read as text; any other type has none.
+            let type = root.contentType
+            return type.type == "message" || type.isDefaulted ? BounceContext.normalizedText(of: root) : ""
         }
         var out = ""
         var stop = false
