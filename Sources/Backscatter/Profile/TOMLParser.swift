@@ -1,5 +1,8 @@
-/// A TOML 1.0 parser (https://toml.io/en/v1.0.0), written for site profiles: standard library only,
-/// reading bytes, with every error located by line and column and saying what was expected.
+import MailParsing
+
+/// A TOML 1.0 parser (https://toml.io/en/v1.0.0), written for site profiles: standard library only
+/// (and MailParsing's UTF-8 check), reading bytes, with every error located by line and column and
+/// saying what was expected.
 ///
 /// Follows the spec's ABNF (toml.abnf) section by section; the section is named in a comment. Table
 /// definition rules (a table defined twice, a dotted key reaching into a `[header]` table, extending an
@@ -122,30 +125,10 @@ package struct TOMLParser {
     }
 
     /// The index of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629 §4:
-    /// no overlong forms, no surrogates, nothing above U+10FFFF), or nil.
+    /// no overlong forms, no surrogates, nothing above U+10FFFF), or nil: `UTF8Check`'s reading, the one
+    /// the message texts are checked by.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let length: Int
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; high = 0x8F
-            default: return i
-            }
-            guard i + length <= bytes.count else { return i }
-            guard bytes[i + 1] >= low, bytes[i + 1] <= high else { return i }
-            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
-            i += length
-        }
-        return nil
+        bytes.withUnsafeBufferPointer(UTF8Check.firstInvalidOffset)
     }
 
     // MARK: Document (toml.abnf: toml = expression *( newline expression ))

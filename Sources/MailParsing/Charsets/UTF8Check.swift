@@ -21,7 +21,22 @@ package enum UTF8Check {
     /// well-formed sequences, table 3-7: no overlong form, no surrogate, nothing above U+10FFFF, no
     /// sequence cut short by the end).
     package static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> UTF8Class {
-        guard let p = bytes.baseAddress else { return .ascii }
+        let (ascii, invalidAt) = read(bytes)
+        return invalidAt != nil ? .invalid : ascii ? .ascii : .utf8
+    }
+
+    /// The offset of the first byte that does not begin a well-formed sequence (the lead of a broken or
+    /// cut one, or a stray continuation byte), or nil when `bytes` are valid UTF-8: for an error that
+    /// names the place (`TOMLParser`).
+    package static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        read(bytes).invalidAt
+    }
+
+    /// `bytes` read to their end or their first invalid sequence: whether all were below 0x80, and where
+    /// the invalid sequence starts.
+    @inline(__always)
+    private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, invalidAt: Int?) {
+        guard let p = bytes.baseAddress else { return (true, nil) }
         let raw = UnsafeRawPointer(p)
         let count = bytes.count
         var ascii = true
@@ -50,30 +65,30 @@ package enum UTF8Check {
             repeat {
                 let lead = p[i]
                 if lead < 0xE0 {
-                    guard lead >= 0xC2, i &+ 1 < count, p[i &+ 1] & 0xC0 == 0x80 else { return .invalid }
+                    guard lead >= 0xC2, i &+ 1 < count, p[i &+ 1] & 0xC0 == 0x80 else { return (false, i) }
                     i &+= 2
                 } else if lead < 0xF0 {
-                    guard i &+ 2 < count else { return .invalid }
+                    guard i &+ 2 < count else { return (false, i) }
                     let second = p[i &+ 1]
                     // E0 needs A0-BF (no overlong form), ED 80-9F (no surrogate).
                     let low: UInt8 = lead == 0xE0 ? 0xA0 : 0x80
                     let high: UInt8 = lead == 0xED ? 0x9F : 0xBF
-                    guard second >= low, second <= high, p[i &+ 2] & 0xC0 == 0x80 else { return .invalid }
+                    guard second >= low, second <= high, p[i &+ 2] & 0xC0 == 0x80 else { return (false, i) }
                     i &+= 3
                 } else {
-                    guard lead <= 0xF4, i &+ 3 < count else { return .invalid }
+                    guard lead <= 0xF4, i &+ 3 < count else { return (false, i) }
                     let second = p[i &+ 1]
                     // F0 needs 90-BF (no overlong form), F4 80-8F (nothing above U+10FFFF).
                     let low: UInt8 = lead == 0xF0 ? 0x90 : 0x80
                     let high: UInt8 = lead == 0xF4 ? 0x8F : 0xBF
                     guard second >= low, second <= high, p[i &+ 2] & 0xC0 == 0x80, p[i &+ 3] & 0xC0 == 0x80 else {
-                        return .invalid
+                        return (false, i)
                     }
                     i &+= 4
                 }
             } while i < count && p[i] >= 0x80
         }
-        return ascii ? .ascii : .utf8
+        return (ascii, nil)
     }
 }
 

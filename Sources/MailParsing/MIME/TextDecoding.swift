@@ -18,22 +18,6 @@ package enum TextDecoding {
     package static func decodeHeaderText(_ bytes: ByteSlice) -> String {
         EncodedWords.decode(bytes)
     }
-
-    /// Whether `bytes` is valid UTF-8.
-    package static func isValidUTF8(_ bytes: ByteSlice) -> Bool {
-        var allASCII = true
-        for byte in bytes where byte >= 0x80 { allASCII = false; break }
-        if allASCII { return true }
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
-    }
 }
 
 /// A body's content transfer encoding, as `TextDecoding.decodeTurningCRIntoLF(_:transfer:kind:)` undoes it.
