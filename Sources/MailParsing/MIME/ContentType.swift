@@ -177,21 +177,23 @@ extension ContentType {
     /// (bsd.mbox x3: `ContentType.parse` 12.7M over 6,300 values, ~2,000 instructions each, most of it
     /// the parameter list's array, its value's String and the two names' lookups.)
     static func commonValue(_ value: ByteSlice) -> ContentType? {
+        value.withUnsafeBufferPointer { commonValue($0) }
+    }
+
+    /// `commonValue(_:)` of the bytes in `buffer`, for a reader that holds them in place.
+    static func commonValue(_ buffer: UnsafeBufferPointer<UInt8>) -> ContentType? {
+        guard let p = buffer.baseAddress else { return nil }
+        var start = 0
+        var end = buffer.count
+        while start < end, ASCII.isWhitespaceOrNewline(p[start]) { start &+= 1 }
+        while end > start, ASCII.isWhitespaceOrNewline(p[end &- 1]) { end &-= 1 }
+        let count = end &- start
+        // Every common value is ASCII of at least 9 bytes ("text/html"), and starts with 't' or 'm'.
+        guard count >= 9 else { return nil }
+        let first = p[start]
+        guard first == UInt8(ascii: "t") || first == UInt8(ascii: "m") else { return nil }
         let table = commonValues
-        let found = value.withUnsafeBufferPointer { buffer -> Int? in
-            guard let p = buffer.baseAddress else { return nil }
-            var start = 0
-            var end = buffer.count
-            while start < end, ASCII.isWhitespaceOrNewline(p[start]) { start &+= 1 }
-            while end > start, ASCII.isWhitespaceOrNewline(p[end &- 1]) { end &-= 1 }
-            let count = end &- start
-            // Every common value is ASCII of at least 9 bytes ("text/html"), and starts with 't' or 'm'.
-            guard count >= 9 else { return nil }
-            let first = p[start]
-            guard first == UInt8(ascii: "t") || first == UInt8(ascii: "m") else { return nil }
-            return table.index(of: p + start, count: count)
-        }
-        guard let found else { return nil }
+        guard let found = table.index(of: p + start, count: count) else { return nil }
         return table.types[found]
     }
 
