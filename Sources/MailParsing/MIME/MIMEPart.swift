@@ -87,6 +87,11 @@ public struct MIMEPart: Sendable {
         set { update { $0.depth = newValue } }
     }
 
+    /// The identity of the part's values, the same for every copy of the part (they share one box):
+    /// a key for what a reader makes of a part once, kept while the tree is (read without the body's
+    /// buffer taken, retained and released, as a key of the body's address took it).
+    package var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     /// `contentType.type` and `contentType.subtype`, read without a copy of the whole content type
     /// (its parameters retained and released) as `contentType` makes: for the walks that only ask a
     /// part's media type.
