@@ -398,10 +398,10 @@ struct RFC3464Recognizer: Recognizer {
         return field.withValueBytes(in: bytes, buffer: buffer) { asciiDiagnosticCode($0) }
     }
 
-    /// `diagnosticCode`'s answer for an ASCII value's bytes.
+    /// `diagnosticCode`'s answer for an ASCII value's bytes (its value made a String unchecked).
     private static func asciiDiagnosticCode(_ valueBytes: UnsafeBufferPointer<UInt8>) -> (type: String?, value: String) {
         let parts = TypedValue.asciiParts(valueBytes)
-        let value = String(decoding: UnsafeBufferPointer(rebasing: valueBytes[parts.value]), as: UTF8.self)
+        let value = UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: valueBytes[parts.value]))
         guard let type = parts.type else { return (nil, value) }
         let typeBytes = UnsafeBufferPointer(rebasing: valueBytes[type])
         // Most types are `smtp` (bsd.mbox x3: 945 of 1,029 typed values): its upper case as a literal, not a new String.
@@ -456,7 +456,7 @@ extension TypedValue {
     static func value(of field: DeliveryStatusFields.Field, in bytes: ArraySlice<UInt8>, buffer: UnsafeBufferPointer<UInt8>) -> String {
         guard field.isASCII else { return TypedValue(field.value(in: bytes, buffer: buffer)).value }
         return field.withValueBytes(in: bytes, buffer: buffer) { valueBytes in
-            String(decoding: UnsafeBufferPointer(rebasing: valueBytes[TypedValue.asciiParts(valueBytes).value]), as: UTF8.self)
+            UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: valueBytes[TypedValue.asciiParts(valueBytes).value]))
         }
     }
 }
