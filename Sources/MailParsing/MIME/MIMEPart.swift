@@ -155,7 +155,9 @@ public struct MIMEPart: Sendable {
     /// from the parser: 4.65M -> 3.78M over all callers, `isEncapsulating` 1.56M -> 0.96M). The same answer as `==`: no text that is not
     /// these bytes is canonically equivalent to them (the non-ASCII scalars equivalent to ASCII are
     /// U+212A to `K`, U+037E to `;` and U+1FEF to a grave accent, none in such a literal).
-    @inline(__always)
+    /// Inlinable: the bounce analysis asks it from another module (bsd.mbox x3: ~13,800 calls, ~37
+    /// instructions each through MailParsing's entry point).
+    @inlinable @inline(__always)
     package static func isName(_ name: String, _ literal: String) -> Bool {
         name.utf8.count == literal.utf8.count && name == literal
     }
