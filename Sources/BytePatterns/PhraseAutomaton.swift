@@ -43,9 +43,17 @@ final class PhraseAutomaton: @unchecked Sendable {
     static let maxStates = 1 << 15
     private static let hasOutputs: UInt16 = 0x8000
 
-    /// The transition table, a column per byte class (`stateCount` states high): the state after
-    /// `state` on a byte of class `c` is `transitions[c * stateCount + state]`, with `hasOutputs` set when a
-    /// literal's first `maxDepth` bytes end there. Bytes that begin no literal path share class 0.
+    /// The transition table, a column per byte class (`hasOutputs + stateCount` slots high): the
+    /// state after `state` on a byte of class `c` is `transitions[c * (hasOutputs + stateCount) + state]`,
+    /// with `hasOutputs` set when a literal's first `maxDepth` bytes end there. Such a state's slots
+    /// are at its number with `hasOutputs` set, the others' at their number, so that a walk reads
+    /// on from a state as the table gave it, flag or not, and tests for the flag once in a few
+    /// steps (`advanceTwo`). The slots between are never written or read: the reason phrases'
+    /// table takes 4 MB of addresses for the 361 KB it uses (the same bytes in use, two runs a
+    /// column). Numbering the flagged states apart instead, from `hasOutputs` up, kept the table
+    /// dense but cost 0.1M more instructions at start-up (bsd.mbox x3), and no wall-clock
+    /// difference showed (bsd20 full, five interleaved runs each). Bytes that begin no literal path
+    /// share class 0.
     private let transitions: UnsafeMutableBufferPointer<UInt16>
     /// For each text byte, its class's column of `transitions` (case folded first when caseless): a
     /// step is `columnOf[byte][state]`, three instructions; with a row a state it was five (the class
@@ -225,15 +233,18 @@ final class PhraseAutomaton: @unchecked Sendable {
             }
             written = Int(starts[n])
         }
-        // The rows made into columns, a column's slots one after another.
-        let columns = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: stateCount * width)
+        // The rows made into columns, each state's slots at its number as the table gives it (with
+        // `hasOutputs` when it has outputs).
+        let height = Int(PhraseAutomaton.hasOutputs) + stateCount
+        let columns = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: height * width)
         if let to = columns.baseAddress {
-            for c in 0..<width {
-                var source = UnsafePointer(base + c)
-                let column = to + c &* stateCount
-                for state in 0..<stateCount {
-                    column[state] = source.pointee
-                    source += width
+            for state in 0..<stateCount {
+                var source = UnsafePointer(base + state &* width)
+                var slot = to + (hasOutputs[state] != 0 ? state | Int(PhraseAutomaton.hasOutputs) : state)
+                for _ in 0..<width {
+                    slot.pointee = source.pointee
+                    source += 1
+                    slot += height
                 }
             }
         }
@@ -241,7 +252,7 @@ final class PhraseAutomaton: @unchecked Sendable {
         columnOf = .allocate(capacity: 256)
         for byte in 0..<256 {
             let c = Int(classes[Int(caseless ? LiteralPrefilter.fold(UInt8(byte)) : UInt8(byte))])
-            (columnOf + byte).initialize(to: UnsafePointer(columns.baseAddress! + c &* stateCount))
+            (columnOf + byte).initialize(to: UnsafePointer(columns.baseAddress! + c &* height))
         }
         outputs = flat
         outputStarts = Array(UnsafeBufferPointer(start: starts, count: n + 1))
@@ -343,8 +354,8 @@ final class PhraseAutomaton: @unchecked Sendable {
     /// and the single walk that finishes it after the two reports no stop of the first walk again.
     static let stopsCapacity = 32
 
-    /// Runs the automaton over `bytes` and calls `report` at each position where literals end, in
-    /// order of position, until it returns a value.
+    /// Runs the automaton over `bytes` and calls `report` at each position where literals end (and
+    /// the state there, without `hasOutputs`), in order of position, until it returns a value.
     ///
     /// Each byte's step is a table read whose address depends on the step before: one walk waits
     /// for each read in turn (bsd20 full, `perf record -e cpu-clock`: `advance` had 8.2% of the
@@ -365,57 +376,74 @@ final class PhraseAutomaton: @unchecked Sendable {
     private static func walk<Result>(_ bytes: UnsafeBufferPointer<UInt8>, twoWalks: Bool, columnOf: UnsafePointer<UnsafePointer<UInt16>>,
                                      _ report: (_ position: Int, _ state: Int) -> Result?) -> Result? {
         let count = bytes.count
-        var second = (position: 0, state: 0)
-        if twoWalks && count >= twoWalksMinimum {
-            let middle = count / 2
+        // Every stop, of either walk, reported from one place, the loop at the end: from four
+        // places, `report` and the caller's body in it were inlined into some and called from others
+        // (bsd.mbox x3, the group's pass: 3,423 calls of its body; with two more instructions in
+        // `walk`, 8,940).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * stopsCapacity) { stops -> Result? in
+            guard let firstStops = stops.baseAddress else { return nil }
+            // The first walk's stops of one `advanceTwo` (or one walk's of `advanceOne`), then the
+            // second walk's held ones, each packed (`Stop`).
+            let held = firstStops + stopsCapacity
+            var heldCount = 0
+            let two = twoWalks && count >= twoWalksMinimum
+            let middle = two ? count / 2 : count
             var first = (position: 0, state: 0)
-            second = (position: middle + 1 - maxDepth, state: 0)
-            // The first walk's stops of one `advanceTwo`, then the second's held ones, each packed (`Stop`).
-            let found: Result?? = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * stopsCapacity) { stops in
-                guard let firstStops = stops.baseAddress else { return .none }
-                let held = firstStops + stopsCapacity
-                var heldCount = 0
-                var secondGoing = true
-                while first.position < middle {
+            var second = (position: two ? middle + 1 - maxDepth : count, state: 0)
+            var secondGoing = two, heldReported = !two
+            while true {
+                // The stops to report next, in order: `batch[0..<batchCount]`, those at or before `after` left out.
+                var batch = UnsafePointer(firstStops), batchCount = 0, after = -1
+                if first.position < middle {
                     if secondGoing && heldCount < stopsCapacity {
-                        let firstCount = advanceTwo(bytes, first: &first, firstEnd: middle, second: &second, secondEnd: count,
-                                                    columnOf: columnOf, firstStops: firstStops, secondStops: held, secondCount: &heldCount)
-                        for k in 0..<firstCount {
-                            if let result = report(Stop.position(firstStops[k]), Stop.state(firstStops[k])) { return .some(result) }
-                        }
+                        batchCount = advanceTwo(bytes, first: &first, firstEnd: middle, second: &second, secondEnd: count,
+                                                columnOf: columnOf, firstStops: firstStops, secondStops: held, secondCount: &heldCount)
                         if second.position >= count { secondGoing = false }
                     } else {
-                        let (position, state) = advance(bytes, from: first.position, to: middle, state: first.state,
-                                                        columnOf: columnOf)
-                        guard state >= 0 else { break }
-                        first = (position, state)
-                        if let result = report(position, state) { return .some(result) }
+                        batchCount = advanceOne(bytes, walk: &first, end: middle, columnOf: columnOf, stops: firstStops)
                     }
+                } else if !heldReported {
+                    // The second walk's stops up to the middle are the first walk's too.
+                    (batch, batchCount, after) = (UnsafePointer(held), heldCount, middle)
+                    heldReported = true
+                } else if second.position < count {
+                    batchCount = advanceOne(bytes, walk: &second, end: count, columnOf: columnOf, stops: firstStops)
+                } else {
+                    return nil
                 }
-                // The second walk's stops up to the middle are the first walk's too.
-                for k in 0..<heldCount where Stop.position(held[k]) > middle {
-                    if let result = report(Stop.position(held[k]), Stop.state(held[k])) { return .some(result) }
+                for k in 0..<batchCount where Stop.position(batch[k]) > after {
+                    if let result = report(Stop.position(batch[k]), Stop.state(batch[k])) { return result }
                 }
-                return .none
             }
-            if let found { return found }
         }
-        var (position, state) = second
-        while position < count {
-            (position, state) = advance(bytes, from: position, to: count, state: state, columnOf: columnOf)
-            guard state >= 0 else { return nil }
-            if let result = report(position, state) { return result }
+    }
+
+    /// One walk of `advance` over `walk` up to `end`, until it reaches `end` (`walk` then at `end`,
+    /// its state of no further use) or has `stopsCapacity` stops, which go to `stops`, packed; their
+    /// count returned.
+    @inline(__always)
+    private static func advanceOne(_ bytes: UnsafeBufferPointer<UInt8>, walk: inout (position: Int, state: Int), end: Int,
+                                   columnOf: UnsafePointer<UnsafePointer<UInt16>>, stops: UnsafeMutablePointer<Int>) -> Int {
+        var stopCount = 0
+        while walk.position < end && stopCount < stopsCapacity {
+            let (position, state) = advance(bytes, from: walk.position, to: end, state: walk.state, columnOf: columnOf)
+            guard state >= 0 else {
+                walk.position = end
+                break
+            }
+            walk = (position, state)
+            stops[stopCount] = Stop.make(position, state)
+            stopCount &+= 1
         }
-        return nil
+        return stopCount
     }
 
     /// Runs the automaton over `bytes[position..<end]` in `state` until a state where literals end:
     /// returns the position just past the byte that led there and that state, or `end` and -1. A
     /// function of its own, with nothing but the walk in its loop: inside the loop that calls `body`,
     /// the walk's values were kept in memory, not registers (17 instructions a byte, by callgrind).
-    /// Four bytes a round while four remain: a state without `hasOutputs` is its own next index, so
-    /// the round needs no masking and one bounds test (12.4 instructions a byte before, 7.0M on the
-    /// sisimai bsd mbox x3).
+    /// Four bytes a round while four remain, one bounds test (12.4 instructions a byte before, 7.0M
+    /// on the sisimai bsd mbox x3). The state returned keeps `hasOutputs`.
     @inline(never)
     private static func advance(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, to end: Int, state: Int,
                                 columnOf: UnsafePointer<UnsafePointer<UInt16>>) -> (position: Int, state: Int) {
@@ -424,34 +452,34 @@ final class PhraseAutomaton: @unchecked Sendable {
         let end = min(end, bytes.count)
         while i &+ 4 <= end {
             let t0 = columnOf[Int(bytes[i])][state]
-            if t0 & hasOutputs != 0 { return (i &+ 1, Int(t0 & ~hasOutputs)) }
+            if t0 & hasOutputs != 0 { return (i &+ 1, Int(t0)) }
             let t1 = columnOf[Int(bytes[i &+ 1])][Int(t0)]
-            if t1 & hasOutputs != 0 { return (i &+ 2, Int(t1 & ~hasOutputs)) }
+            if t1 & hasOutputs != 0 { return (i &+ 2, Int(t1)) }
             let t2 = columnOf[Int(bytes[i &+ 2])][Int(t1)]
-            if t2 & hasOutputs != 0 { return (i &+ 3, Int(t2 & ~hasOutputs)) }
+            if t2 & hasOutputs != 0 { return (i &+ 3, Int(t2)) }
             let t3 = columnOf[Int(bytes[i &+ 3])][Int(t2)]
-            if t3 & hasOutputs != 0 { return (i &+ 4, Int(t3 & ~hasOutputs)) }
+            if t3 & hasOutputs != 0 { return (i &+ 4, Int(t3)) }
             state = Int(t3)
             i &+= 4
         }
         while i < end {
             let target = columnOf[Int(bytes[i])][state]
             i += 1
-            state = Int(target & ~hasOutputs)
+            state = Int(target)
             if target & hasOutputs != 0 { return (i, state) }
         }
         return (i, -1)
     }
 
     /// A stop of a walk (a position just past a byte that led to a state where literals end, and
-    /// that state) packed into one word: the state (below `maxStates`) in the high 16 bits, the
+    /// that state) packed into one word: the state (16 bits, with `hasOutputs`) in the high 16 bits, the
     /// position (a text shorter than 2^48 bytes) in the rest. With the
     /// position shifted, the compiler kept each walk's shifted position as a variable of the loop
     /// (two more instructions a round in `advanceTwo`: 5.91M -> 6.36M).
     private enum Stop {
         @inline(__always) static func make(_ position: Int, _ state: Int) -> Int { state &<< 48 | position }
         @inline(__always) static func position(_ stop: Int) -> Int { stop & (1 &<< 48 &- 1) }
-        @inline(__always) static func state(_ stop: Int) -> Int { stop &>> 48 }
+        @inline(__always) static func state(_ stop: Int) -> Int { stop &>> 48 & (Int(hasOutputs) &- 1) }
     }
 
     /// Two walks of `advance` at once, a byte of each a round, over `first` up to `firstEnd` and
@@ -472,13 +500,31 @@ final class PhraseAutomaton: @unchecked Sendable {
         // The second walk's byte is `delta` bytes on from the first's: one index, one bound.
         let delta = second.position &- first.position
         let limit = i &+ max(0, min(min(firstEnd, bytes.count) &- i, min(secondEnd, bytes.count) &- second.position))
-        // A loop of its own up to each stop, the stops taken outside it: with them inside, the
+        // Loops of their own up to each stop, the stops taken outside them: with them inside, the
         // compiler kept each walk's position as a variable of the loop (one or two more
-        // instructions a round). `a` and `b` keep `hasOutputs` until the stop is taken (without
-        // it, a state is its own next index), tested as the sign of their OR's low 16 bits (as
-        // `(a | b) & 0x8000` the compiler made it a comparison, one instruction more a round).
+        // instructions a round). A state keeps `hasOutputs` (its slots are there), so four rounds
+        // go before one test of the eight states, as the sign of their OR's low 16 bits (as
+        // `& 0x8000` the compiler made it a comparison, one instruction more); the rounds of a pass
+        // that stopped are read again one at a time up to the stop, which the last bytes are too.
+        // (bsd.mbox x3: `advanceTwo` 5.45M -> 4.96M, 425,000 rounds, 12,000 stops. The four rounds'
+        // states kept for the stop, not read again, were spilled to the stack: 5.18M. Two rounds a
+        // pass: 5.02M.)
         let flag = Int(hasOutputs)
         while i < limit {
+            while i &+ 3 < limit {
+                let a1 = Int(columnOf[Int(bytes[i])][a])
+                let b1 = Int(columnOf[Int(bytes[i &+ delta])][b])
+                let a2 = Int(columnOf[Int(bytes[i &+ 1])][a1])
+                let b2 = Int(columnOf[Int(bytes[i &+ 1 &+ delta])][b1])
+                let a3 = Int(columnOf[Int(bytes[i &+ 2])][a2])
+                let b3 = Int(columnOf[Int(bytes[i &+ 2 &+ delta])][b2])
+                let a4 = Int(columnOf[Int(bytes[i &+ 3])][a3])
+                let b4 = Int(columnOf[Int(bytes[i &+ 3 &+ delta])][b3])
+                if Int16(truncatingIfNeeded: a1 | b1 | a2 | b2 | a3 | b3 | a4 | b4) < 0 { break }
+                a = a4
+                b = b4
+                i &+= 4
+            }
             while i < limit {
                 a = Int(columnOf[Int(bytes[i])][a])
                 b = Int(columnOf[Int(bytes[i &+ delta])][b])
@@ -487,12 +533,10 @@ final class PhraseAutomaton: @unchecked Sendable {
             }
             guard (a | b) & flag != 0 else { break }
             if a & flag != 0 {
-                a &= ~flag
                 firstStops[firstCount] = Stop.make(i, a)
                 firstCount &+= 1
             }
             if b & flag != 0 {
-                b &= ~flag
                 secondStops[heldCount] = Stop.make(i &+ delta, b)
                 heldCount &+= 1
             }

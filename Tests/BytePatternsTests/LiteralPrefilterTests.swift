@@ -278,6 +278,51 @@ import TestSupport
         #expect(longTexts > 1_000)
     }
 
+    /// Long texts, dense or sparse with literals, against a byte comparison at every offset, read by
+    /// one walk and by two: the walks take four steps before they test for a stop, and collect up
+    /// to `stopsCapacity` stops before they report them (`advanceTwo`, `advanceOne`), so a stop at
+    /// each step of a pass, more stops than that room, and texts whose length leaves one to three
+    /// bytes after the last pass must all be reported once, where they occur.
+    @Test(arguments: [true, false])
+    func longTextsFoundWhereTheyOccur(caseless: Bool) throws {
+        let groups: [[String]] = [["mes", "message", "Message rejected", "me", "m"],
+                                  ["mailbox", "mail", "you", "your mailbox is full", "x"],
+                                  ["message re", "maIl", "y", "the ", "them"]]
+        let automaton = try #require(PhraseAutomaton(groups: groups, options: caseless ? [.caseless] : []))
+        func fold(_ b: UInt8) -> UInt8 { caseless ? LiteralPrefilter.fold(b) : b }
+        let dense = ["m", "M", "e", "s", "sage", " ", "re", "rejected", "ai", "l", "box", " full", "you", "y", "x", "them"]
+        let sparse = ["a", "b", "c", "d", " ", "q", "\n", "zz", "\u{E9}", "your mailbox is full", "m"]
+        var generator = SplitMix64(seed: 4_417)
+        for round in 0..<1_500 {
+            let pieces = round % 3 == 0 ? sparse : dense
+            let count = Int.random(in: 10...160, using: &generator)
+            let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            var expected: [[Int]] = []
+            for offset in text.indices {
+                for (g, alternatives) in groups.enumerated() {
+                    for (a, literal) in alternatives.enumerated() {
+                        let l = Array(literal.utf8)
+                        guard offset + l.count <= text.count else { continue }
+                        var same = true
+                        for k in l.indices where fold(text[offset + k]) != fold(l[k]) { same = false }
+                        if same { expected.append([offset, g, a]) }
+                    }
+                }
+            }
+            for twoWalks in [true, false] {
+                var reported: [[Int]] = []
+                _ = text.withUnsafeBytes { raw in
+                    automaton.forEachLiteral(in: raw, twoWalks: twoWalks) { offset, group, alternative -> Bool? in
+                        reported.append([offset, group, alternative])
+                        return nil
+                    }
+                }
+                #expect(Set(reported) == Set(expected) && reported.count == expected.count,
+                        "\(twoWalks) \(String(decoding: text, as: UTF8.self))")
+            }
+        }
+    }
+
     /// The second walk never waits before it has passed the middle (its stops up to there, at most
     /// `maxDepth`, never fill the room for held stops): the walk that finishes it alone would report
     /// the first walk's stops again.
