@@ -108,6 +108,21 @@ enum RequiredSuffix {
             let end = last + anchor
             while j <= end {
                 if folded {
+                    // Sixteen places a step first (SSE2 `pcmpeqb`), the first lane that holds the
+                    // letter taken from the mask: eight a step with the word test below cost ~14
+                    // instructions (bsd.mbox x3: ~28,000 words for the short chain firsts, "ip " and
+                    // "host ", 0.4M of the group's pass).
+                    let lowerLanes = SIMD16<UInt8>(repeating: 0x20), keyLanes = SIMD16<UInt8>(repeating: key)
+                    while j + 16 <= end + 1 {
+                        let block = raw.loadUnaligned(fromByteOffset: j, as: SIMD16<UInt8>.self) | lowerLanes
+                        let marks = unsafeBitCast(block .== keyLanes, to: SIMD2<UInt64>.self)
+                        let (low, high) = (UInt64(littleEndian: marks[0]), UInt64(littleEndian: marks[1]))
+                        if low | high != 0 {
+                            j += low != 0 ? low.trailingZeroBitCount / 8 : 8 + high.trailingZeroBitCount / 8
+                            break
+                        }
+                        j += 16
+                    }
                     while j + 8 <= end + 1 {
                         let x = (raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) | 0x2020_2020_2020_2020) ^ keyEverywhere
                         // Some byte of `x` zero: the classic test.

@@ -97,9 +97,9 @@ import TestSupport
         }
     }
 
-    /// The suffix search (for the byte at any anchor: eight bytes at a time for a letter, memchr
-    /// otherwise) finds what a plain byte-by-byte search finds, at every start offset, in texts long
-    /// enough for the word loop.
+    /// The suffix search (for the byte at any anchor: sixteen, then eight bytes at a time for a
+    /// letter, memchr otherwise) finds what a plain byte-by-byte search finds, at every start offset,
+    /// in texts long enough for several sixteen-byte blocks and the word loop.
     @Test func requiredSuffixSearchIsThePlainSearch() {
         func plain(_ suffix: [UInt8], _ text: [UInt8], from: Int, caseless: Bool) -> Int? {
             guard suffix.count > 0, from >= 0, text.count - from >= suffix.count else { return nil }
@@ -114,7 +114,7 @@ import TestSupport
         let alphabet = Array("aAbB zZ:@[`{".utf8)
         var generator = SplitMix64(seed: 501)  // seeded: every run reads the same inputs
         for _ in 0..<2_000 {
-            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let text = (0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
             let suffix = (0..<Int.random(in: 1...3, using: &generator)).map { _ in LiteralPrefilter.fold(alphabet.randomElement(using: &generator)!) }
             for caseless in [true, false] {
                 let wanted = caseless ? suffix : suffix.map { $0 }

@@ -93,6 +93,19 @@ enum DiagnosticWords {
                 }
                 i += 8
             }
+            guard i < count else { return }
+            if count >= 8 {
+                // The last one to seven answers as the top bytes of the word that ends with them
+                // (within the run, which is eight long at least), the ones read already shifted
+                // out: one test, not one a Bool (the group's three runs end with seven each: 0.23M
+                // instructions on bsd.mbox x3).
+                var word = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self).littleEndian &>> UInt64(8 * (8 - (count - i)))
+                while word != 0 {
+                    body(i + word.trailingZeroBitCount / 8)
+                    word &= word &- 1
+                }
+                return
+            }
             while i < count {
                 if found[start + i] { body(i) }
                 i += 1
