@@ -119,6 +119,28 @@ extension CodeFinderReferenceTests {
 }
 
 extension CodeFinderReferenceTests {
+    /// `ReplyCode.findCodes` (both codes from one sixteen-byte pass) is `EnhancedStatusCode.find` and then
+    /// `findNotingContinuation` of its class: on the edge cases, random texts, the long texts (codes at
+    /// every offset, across the last block's overlap), and texts dense in status code candidates whose
+    /// order matters (a class digit's resumption, masked addresses, runs of digits and dots).
+    @Test func findCodesIsBothFinders() {
+        var texts = Self.edgeCases + Self.randomTexts(count: 20_000, seed: 7) + Self.longTexts()
+        let pieces = ["5.x", "5.1.1", "4.4.7", "5.0.0", "2.0.0", "192.0.2.1", "10.5.1.1", "5.5.1.1", "550", "421-", "550-",
+                      "x-unix", "v", "/", ".", "4.", "2.1.", "1.2.3.4.5.1.1", " ", "a", "7", "5.1.1000", "4.2.01"]
+        var generator = SplitMix64(seed: 8)
+        for _ in 0..<20_000 {
+            texts.append((0..<Int(generator.next() % 40)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined())
+        }
+        for text in texts {
+            let status = EnhancedStatusCode.find(in: text)
+            let (reply, continued) = ReplyCode.findNotingContinuation(in: text, statusClass: status?.statusClass)
+            let found = ReplyCode.findCodes(in: text)
+            #expect(found.status == status && found.reply == reply && found.continued == continued, "\(text)")
+        }
+    }
+}
+
+extension CodeFinderReferenceTests {
     /// `prefer` on the codes' numbers against `preferText` on their descriptions, as it was.
     @Test func preferMatchesTheTextRule() {
         var generator = SplitMix64(seed: 3)

@@ -36,74 +36,95 @@ extension EnhancedStatusCode {
     static func find(inUTF8 text: UnsafeBufferPointer<UInt8>, statusClass: UInt8?) -> EnhancedStatusCode? {
         let n = text.count
         guard n >= 5, let base = text.baseAddress else { return nil }
-        func digitOrDot(_ b: UInt8) -> Bool { ASCIIByte.isDigit(b) || b == ASCIIByte.dot }
+        var scan = Scan(statusClass: statusClass)
+        var from = 1
+        while from < n, let hit = memchr(base + from, Int32(ASCIIByte.dot), n - from) {
+            let dot = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            // A masked digit: so are the dots up to the address's end, which memchr need not find.
+            from = scan.consider(dot - 1, in: text).map { $0 + 1 } ?? dot + 1
+        }
+        return scan.result(in: text)
+    }
+
+    /// The state of `find(inUTF8:statusClass:)`'s reading of the candidates, given in text order: each
+    /// byte in front of a dot (`consider`), found by memchr there and by `ReplyCode.findCodes`'s
+    /// sixteen-byte pass there.
+    struct Scan {
+        /// The class digit asked for, if any.
+        let only: UInt8?
         // Class digits, most telling first; after a hit the next search for that class resumes 5 bytes
         // on. Candidates come in text order.
-        let only = statusClass.map { $0 + ASCIIByte.zero }
         var resume5 = 0, resume4 = 0, resume2 = 0
         var runEnd = 0, maskedEnd = 0
         var chosen: Range<Int>? = nil
         var weak: Range<Int>? = nil
-        var from = 1
-        while from < n, let hit = memchr(base + from, Int32(ASCIIByte.dot), n - from) {
-            let dot = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            from = dot + 1
-            let i = dot - 1
+
+        init(statusClass: UInt8?) { only = statusClass.map { $0 + ASCIIByte.zero } }
+
+        /// Reads the candidate at `i`, the byte before a dot (`i + 1 < text.count`). Returns the end of
+        /// a masked IPv4 address `i` lies in (no byte before it is a candidate), else nil. A candidate
+        /// read again at once changes nothing (masked, of another class, or before its class resumes).
+        @inline(__always)
+        mutating func consider(_ i: Int, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+            let n = text.count
+            func digitOrDot(_ b: UInt8) -> Bool { ASCIIByte.isDigit(b) || b == ASCIIByte.dot }
             let b = text[i]
             if let only {
-                guard b == only else { continue }
+                guard b == only else { return nil }
             } else {
-                guard b == UInt8(ascii: "5") || b == UInt8(ascii: "4") || b == UInt8(ascii: "2") else { continue }
+                guard b == UInt8(ascii: "5") || b == UInt8(ascii: "4") || b == UInt8(ascii: "2") else { return nil }
             }
             if i >= runEnd {
                 // A new run of digits and dots: where it starts and ends, and the address at its start.
                 var start = i
                 while start > 0, digitOrDot(text[start - 1]) { start -= 1 }
-                var end = dot + 1
+                var end = i + 2
                 while end < n, digitOrDot(text[end]) { end += 1 }
                 runEnd = end
                 // A dotted quad is seven bytes at least: a shorter run is no address, and is not parsed
                 // (bsd.mbox x3: 4,350 runs parsed, 0.49M instructions; now 1,581, 0.25M).
                 maskedEnd = end - start >= 7 && ASCIIByte.isDigit(text[start]) ? (ipv4End(in: text, from: start) ?? start) : start
             }
-            // A masked digit: so are the dots up to the address's end, which memchr need not find.
-            if i < maskedEnd {
-                from = maskedEnd + 1
-                continue
-            }
+            if i < maskedEnd { return maskedEnd }
             if only != nil || b == UInt8(ascii: "5") {
-                guard i >= resume5 else { continue }
+                guard i >= resume5 else { return nil }
                 resume5 = i + 5
             } else if b == UInt8(ascii: "4") {
-                guard i >= resume4 else { continue }
+                guard i >= resume4 else { return nil }
                 resume4 = i + 5
             } else {
-                guard i >= resume2 else { continue }
+                guard i >= resume2 else { return nil }
                 resume2 = i + 5
             }
             let before = i == 0 ? ASCIIByte.space : text[i - 1]
-            if digitOrDot(before) || before == ASCIIByte.slash { continue }
-            if before == ASCIIByte.upperV || before == ASCIIByte.lowerV { continue }
-            guard i + 4 < n else { continue }
+            if digitOrDot(before) || before == ASCIIByte.slash { return nil }
+            if before == ASCIIByte.upperV || before == ASCIIByte.lowerV { return nil }
+            guard i + 4 < n else { return nil }
             let subject = text[i + 2]
             guard subject >= ASCIIByte.zero, subject <= UInt8(ascii: "7"), text[i + 3] == ASCIIByte.dot,
-                  ASCIIByte.isDigit(text[i + 4]) else { continue }
+                  ASCIIByte.isDigit(text[i + 4]) else { return nil }
             var end = i + 5
             while end < n, end < i + 7, ASCIIByte.isDigit(text[end]) { end += 1 }
             // RFC 3463 §3.2: X.0.0 only tells the class; 4.4.7 is a timeout on top of the real cause.
             if (subject == ASCIIByte.zero && text[i + 4] == ASCIIByte.zero)
                 || (b == UInt8(ascii: "4") && subject == UInt8(ascii: "4") && text[i + 4] == UInt8(ascii: "7")) {
                 weak = i..<(i + 5)
-                continue
+                return nil
             }
-            if end < n, ASCIIByte.isDigit(text[end]) { continue }  // 4+ digit detail: not a code
+            if end < n, ASCIIByte.isDigit(text[end]) { return nil }  // 4+ digit detail: not a code
             let found = i..<end
             chosen = chosen.map { preferred(field: $0, inText: found, in: text) } ?? found
+            return nil
         }
-        // The weak code goes last, as the fold's final right-hand side.
-        if let weak { chosen = chosen.map { preferred(field: $0, inText: weak, in: text) } ?? weak }
-        guard let chosen else { return nil }
-        return code(at: chosen, in: text)
+
+        /// The code chosen from the candidates read.
+        func result(in text: UnsafeBufferPointer<UInt8>) -> EnhancedStatusCode? {
+            var chosen = chosen
+            // The weak code goes last, as the fold's final right-hand side.
+            if let weak { chosen = chosen.map { preferred(field: $0, inText: weak, in: text) } ?? weak }
+            guard let chosen else { return nil }
+            return code(at: chosen, in: text)
+        }
     }
 
     /// The end of the dotted-quad IPv4 address (octets of 1–3 digits, each at most 255, not followed
@@ -127,7 +148,7 @@ extension EnhancedStatusCode {
     }
 
     /// The code written at `range` (`d.d.d{1,3}`, as the scan found it).
-    private static func code(at range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> EnhancedStatusCode? {
+    static func code(at range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> EnhancedStatusCode? {
         var detail = 0
         for k in (range.lowerBound + 4)..<range.upperBound { detail = detail * 10 + Int(bytes[k] - ASCIIByte.zero) }
         return EnhancedStatusCode(statusClass: Int(bytes[range.lowerBound] - ASCIIByte.zero),

@@ -31,9 +31,9 @@ enum Finalization {
         var replyOfFinalText: ReplyCode?? = nil
         if !diagnostic.isEmpty {
             let swept = diagnostic
-            let inText = EnhancedStatusCode.find(in: diagnostic)
-            // Whether the code is written before a `-` (a multi-line reply) is found in the same walk.
-            let (replyInText, continued) = ReplyCode.findNotingContinuation(in: diagnostic, statusClass: inText?.statusClass)
+            // Both codes from one pass; whether the reply code is written before a `-` (a multi-line
+            // reply) is found in the walk for `x-unix`.
+            let (inText, replyInText, continued) = ReplyCode.findCodes(in: diagnostic)
             status = EnhancedStatusCode.prefer(field: status, inText: inText, replyCode: replyInText)
             if let replyInText {
                 if replyCode == nil { replyCode = replyInText }
