@@ -38,7 +38,7 @@ public struct ObservationReader: Sendable {
         // Each fact made once into a constant of its own and the observation made of them at the end:
         // set one by one on an observation made empty, each field's nil was destroyed as it was
         // replaced (~85 instructions a field, a dozen fields a notice).
-        // Every field read here, in one walk over the notice's header section, read in place: the
+        // Every field read here, in one walk over the notice's header section (`NoticeFieldWalk`), read in place: the
         // first of each name kept, the In-Reply-To ids read as they come and the References fields
         // kept for after them (`fields(_:)` made arrays of copies: see `forEachField(in:_:)`). Each field
         // handed over in place (`forEachFieldInPlace`): handed over as a `HeaderField`, each was copied
@@ -49,48 +49,21 @@ public struct ObservationReader: Sendable {
         // so that a Date after it is unfolded only when the hop has no date (the hop's date is the
         // arrival); the victim's address taken from the field most preferred so far (X-Original-To,
         // then Delivered-To, then To), so that a field less preferred after it is not read at all.
-        var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
-        var date: ByteSlice? = nil, from: ByteSlice? = nil
-        var victimAsWritten: String? = nil
-        var victimRank = 0   // of the field it is from: 3 X-Original-To, 2 Delivered-To, 1 To; 0 none yet
-        var returnPath: String? = nil, noticeReplyTo: String? = nil
-        var replyIDs: [String] = []
-        var references: [ByteSlice] = []
-        message.headers.forEachFieldInPlace(in: Self.noticeFields) { k, field in
-            guard let name = NoticeField(rawValue: k) else {
-                if k == Self.inReplyToPlace {
-                    for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
-                        replyIDs.append(id)
-                    }
-                } else {
-                    references.append(field.unfoldedValue)
-                }
-                return
-            }
-            switch name {
-            case .received: hop = ReceivedHop.connection(field.rawValue)
-            case .date: if hop.date == nil { date = field.unfoldedValue }
-            case .xOriginalTo, .deliveredTo, .to:
-                let rank = name == .xOriginalTo ? 3 : name == .deliveredTo ? 2 : 1
-                if rank > victimRank, let address = AddressParser.firstAddressString(field.unfoldedValue) {
-                    (victimAsWritten, victimRank) = (address, rank)
-                }
-            // The From value only where the scan has not read its address (`shapedNoticeFrom`): its
-            // unfolding was ~190 instructions a notice.
-            case .from: if shapedNoticeFrom == nil { from = field.unfoldedValue }
-            case .returnPath: returnPath = Self.returnPathAddress(field.unfoldedValue)
-            case .replyTo: noticeReplyTo = AddressParser.singleAddressString(field.unfoldedValue)?.lowercasedIfNeeded()
-            }
-        }
+        var walk = NoticeFieldWalk(readsFrom: shapedNoticeFrom == nil)
+        message.headers.forEachFieldInPlace(in: Self.noticeFields) { k, field in walk.read(k, field) }
         // In-Reply-To ids, then References ids.
-        for value in references {
-            for id in MessageIDParser.parseList(value) where replyIDs.count < Observation.maxListed {
-                replyIDs.append(id)
+        for value in walk.references {
+            for id in MessageIDParser.parseList(value) where walk.replyIDs.count < Observation.maxListed {
+                walk.replyIDs.append(id)
             }
         }
-        let (hopDate, connectingIP, connectingHost) = hop
-        let arrival = hopDate ?? date.flatMap { MailDate.parse($0)?.secondsSince1970 }
-        let noticeFrom = (shapedNoticeFrom ?? from.flatMap { AddressParser.singleAddressString($0) })?.lowercasedIfNeeded()
+        let arrival = walk.hop.date ?? walk.date.flatMap { MailDate.parse($0)?.secondsSince1970 }
+        let noticeFrom = (shapedNoticeFrom ?? walk.from.flatMap { AddressParser.singleAddressString($0) })?.lowercasedIfNeeded()
+        // What the observation keeps moved out of the walk (passed as they are, each was retained for
+        // the observation and released with the walk).
+        let victimAsWritten = walk.victimAsWritten.take()
+        var replyIDs: [String] = []
+        swap(&replyIDs, &walk.replyIDs)
         // Each report's two fields read where they are (iterating the reports copied each, a few dozen
         // fields retained and released, twice).
         let listed = min(report.recipients.count, Observation.maxListed)
@@ -106,14 +79,14 @@ public struct ObservationReader: Sendable {
             kind: report.kind, format: report.format, arrival: arrival,
             victimAsWritten: victimAsWritten, victim: victimAsWritten.map(Self.plainAddress),
             noticeFrom: noticeFrom, recipients: recipients, recipientCount: report.recipients.count,
-            reportingMTA: report.reportingMTA?.lowercasedIfNeeded(), connectingIP: connectingIP, connectingHost: connectingHost,
+            reportingMTA: report.reportingMTA?.lowercasedIfNeeded(), connectingIP: walk.hop.ip.take(), connectingHost: walk.hop.host.take(),
             envelopeID: report.originalEnvelopeID, originalRecipients: originalRecipients, replyIDs: replyIDs,
             original: original,
             // The Subject as the analysis decoded it (its recognisers read it): decoded here again, it
             // was 2.3M instructions of the sisimai bsd mbox x3.
             noticeSubjectTail: report.subject.flatMap { Fingerprint.letters($0, last: 60) },
-            noticeReplyTo: noticeReplyTo,
-            returnPath: returnPath)
+            noticeReplyTo: walk.noticeReplyTo.take(),
+            returnPath: walk.returnPath.take())
     }
 
     /// A Return-Path value without its angle brackets and white space, lower case: the kept bytes written
@@ -169,6 +142,56 @@ public struct ObservationReader: Sendable {
     /// In-Reply-To's place in `noticeFields` (References is the one after it).
     private static let inReplyToPlace = NoticeField.allCases.count
 
+    /// What `observe` reads in its walk over the notice's fields, in one variable: the walk's closure
+    /// captures its address alone (with a variable of its own for each fact, the closure's partial apply
+    /// loaded ten captured values into each call: sisimai bsd x3, 0.19M instructions over 10,146 fields).
+    private struct NoticeFieldWalk {
+        /// Whether the From value is read (else the scan has its address: `shapedNoticeFrom`).
+        let readsFrom: Bool
+        /// The first Received's connection (`ReceivedHop.connection`).
+        var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
+        var date: ByteSlice? = nil, from: ByteSlice? = nil
+        var victimAsWritten: String? = nil
+        /// Of the field `victimAsWritten` is from: 3 X-Original-To, 2 Delivered-To, 1 To; 0 none yet.
+        var victimRank = 0
+        var returnPath: String? = nil, noticeReplyTo: String? = nil
+        /// The In-Reply-To ids, read as they come.
+        var replyIDs: [String] = []
+        /// The References values, kept to be read after the In-Reply-To ids.
+        var references: [ByteSlice] = []
+
+        init(readsFrom: Bool) { self.readsFrom = readsFrom }
+
+        /// Reads the field `k` of `noticeFields`.
+        @inline(__always)
+        mutating func read(_ k: Int, _ field: HeaderFieldInPlace) {
+            guard let name = NoticeField(rawValue: k) else {
+                if k == ObservationReader.inReplyToPlace {
+                    for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
+                        replyIDs.append(id)
+                    }
+                } else {
+                    references.append(field.unfoldedValue)
+                }
+                return
+            }
+            switch name {
+            case .received: hop = ReceivedHop.connection(field.rawValue)
+            case .date: if hop.date == nil { date = field.unfoldedValue }
+            case .xOriginalTo, .deliveredTo, .to:
+                let rank = name == .xOriginalTo ? 3 : name == .deliveredTo ? 2 : 1
+                if rank > victimRank, let address = AddressParser.firstAddressString(field.unfoldedValue) {
+                    (victimAsWritten, victimRank) = (address, rank)
+                }
+            // The From value only where the scan has not read its address (`shapedNoticeFrom`): its
+            // unfolding was ~190 instructions a notice.
+            case .from: if readsFrom { from = field.unfoldedValue }
+            case .returnPath: returnPath = ObservationReader.returnPathAddress(field.unfoldedValue)
+            case .replyTo: noticeReplyTo = AddressParser.singleAddressString(field.unfoldedValue)?.lowercasedIfNeeded()
+            }
+        }
+    }
+
     /// The returned original's fields `originalFacts` reads, the first of each.
     private enum OriginalField: Int, CaseIterable {
         case messageID, from, date, subject
@@ -188,6 +211,64 @@ public struct ObservationReader: Sendable {
     private static let originalFields = HeaderNameTable(firstOf: OriginalField.names, allOf: ["to", "cc", "received", "dkim-signature"])
     /// To's place in `originalFields` (Cc, Received and DKIM-Signature are the three after it).
     private static let originalToPlace = OriginalField.allCases.count
+
+    /// What `originalFacts` reads in its walk over the original's fields, in one variable: the walk's
+    /// closure captures its address alone. (With a variable of its own for each fact, the closure
+    /// captured seventeen values, each loaded into every call: ~37 instructions a field in the partial
+    /// apply alone, sisimai bsd x3, 9,846 fields.)
+    /// The first of each name kept as its unfolded value (see `observe`); each To and Cc field's
+    /// addresses counted, every Received counted and the first few read, the first four
+    /// DKIM-Signatures kept to be checked after the walk.
+    private struct OriginalFieldWalk {
+        /// Whether the Message-ID and From values are read (else the scan's record has them: the
+        /// fields are only found); whether Date and Subject are.
+        let readsMessageID: Bool, readsFrom: Bool, readsDateAndSubject: Bool
+        /// The To fields' address count as the scan's record has it; nil: counted here.
+        let knownToCount: Int?
+        var messageID: ByteSlice? = nil, from: ByteSlice? = nil, date: ByteSlice? = nil, subject: ByteSlice? = nil
+        var hasMessageID = false, hasFrom = false, hasTo = false
+        var recipientCount: Int
+        var hops: [ReceivedHop] = [], hopCount = 0
+        /// The first four DKIM-Signature fields (most originals have none).
+        var signatures: [HeaderField] = []
+
+        init(readsMessageID: Bool, readsFrom: Bool, readsDateAndSubject: Bool, knownToCount: Int?) {
+            (self.readsMessageID, self.readsFrom, self.readsDateAndSubject) = (readsMessageID, readsFrom, readsDateAndSubject)
+            self.knownToCount = knownToCount
+            recipientCount = knownToCount ?? 0
+        }
+
+        /// Reads the field `k` of `originalFields`.
+        @inline(__always)
+        mutating func read(_ k: Int, _ field: HeaderFieldInPlace) {
+            switch k {
+            case OriginalField.messageID.rawValue:
+                hasMessageID = true
+                if readsMessageID { messageID = field.unfoldedValue }
+            case OriginalField.from.rawValue:
+                hasFrom = true
+                if readsFrom { from = field.unfoldedValue }
+            case OriginalField.date.rawValue: if readsDateAndSubject { date = field.unfoldedValue }
+            case OriginalField.subject.rawValue: if readsDateAndSubject { subject = field.unfoldedValue }
+            case ObservationReader.originalToPlace, ObservationReader.originalToPlace + 1:   // to, cc
+                if k == ObservationReader.originalToPlace {
+                    hasTo = true
+                    if knownToCount != nil { break }   // counted by the scan's record (`known`)
+                }
+                recipientCount += AddressParser.addressCount(field.unfoldedValue)
+            case ObservationReader.originalToPlace + 2:   // received
+                if hopCount < Observation.maxListed {
+                    // Room for every hop kept made at the first (grown 1, 2, 4, 8: 2,181 growths of
+                    // 1,518 originals' arrays, 0.62M instructions on sisimai bsd x3).
+                    if hops.isEmpty { hops.reserveCapacity(Observation.maxListed) }
+                    hops.append(ReceivedHop(field.rawValue))
+                }
+                hopCount += 1
+            default:   // dkim-signature
+                if signatures.count < 4 { signatures.append(field.field) }
+            }
+        }
+    }
 
     /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
     /// (`SRS0=HHHH=TT=domain=local@forwarder`) removed, lower case.
@@ -221,63 +302,33 @@ public struct ObservationReader: Sendable {
     }
 
     private func originalFacts(_ original: ReturnedOriginal, headers: HeaderSection, known: OriginalHeaderValues?) -> OriginalFacts {
-        // Every field read here, in one walk over the original's header section, read in place: the
-        // first of each name kept; each To and Cc field's addresses counted, every Received counted and
-        // the first few read, the first four DKIM-Signatures checked as they come. (`fields(_:)` made
-        // arrays of copies, and two more walks looked for the Received and DKIM-Signature fields.)
-        // The first of each kept as its unfolded value (see `observe`); Date and Subject only when the
-        // scan has not read them (`known`).
-        var messageID: ByteSlice?, from: ByteSlice?, date: ByteSlice?, subject: ByteSlice?
-        let readsDateAndSubject = known == nil
+        // Every field read here, in one walk over the original's header section, read in place
+        // (`OriginalFieldWalk`). (`fields(_:)` made arrays of copies, and two more walks looked for the
+        // Received and DKIM-Signature fields.) Date and Subject only when the scan has not read them
+        // (`known`).
         // The Message-ID's id and the From address where the scan's record has them (`known`): the
         // fields are then only found, not unfolded (~120 instructions a value with its release: sisimai
         // bsd x3, 2,841 values).
         let knownMessageID = known.flatMap { $0.readsMessageID ? $0.bracketedMessageID : nil }
         let knownFrom = known?.shapedFromAddress
-        var hasMessageID = false, hasFrom = false
-        var hasTo = false
-        let knownToCount = known?.toAddressCount
         // Each fact made into a constant of its own and the facts made of them at the end, with every
         // field given (`OriginalFacts.init(presence:messageID:...)`): the facts set one by one on a
         // variable were copied whole into the result and the variable destroyed (sisimai bsd mbox x3:
         // 0.37M + 0.27M instructions over 1,518 originals).
-        var recipientCount = knownToCount ?? 0
-        var hops: [ReceivedHop] = [], hopCount = 0
-        var dkim: [DKIMFinding] = []
-        headers.forEachFieldInPlace(in: Self.originalFields) { k, field in
-            switch k {
-            case OriginalField.messageID.rawValue:
-                hasMessageID = true
-                if knownMessageID == nil { messageID = field.unfoldedValue }
-            case OriginalField.from.rawValue:
-                hasFrom = true
-                if knownFrom == nil { from = field.unfoldedValue }
-            case OriginalField.date.rawValue: if readsDateAndSubject { date = field.unfoldedValue }
-            case OriginalField.subject.rawValue: if readsDateAndSubject { subject = field.unfoldedValue }
-            case Self.originalToPlace, Self.originalToPlace + 1:   // to, cc
-                if k == Self.originalToPlace {
-                    hasTo = true
-                    if knownToCount != nil { break }   // counted by the scan's record (`known`)
-                }
-                recipientCount += AddressParser.addressCount(field.unfoldedValue)
-            case Self.originalToPlace + 2:   // received
-                if hopCount < Observation.maxListed {
-                    // Room for every hop kept made at the first (grown 1, 2, 4, 8: 2,181 growths of
-                    // 1,518 originals' arrays, 0.62M instructions on sisimai bsd x3).
-                    if hops.isEmpty { hops.reserveCapacity(Observation.maxListed) }
-                    hops.append(ReceivedHop(field.rawValue))
-                }
-                hopCount += 1
-            default:   // dkim-signature
-                if dkim.count < 4 { dkim.append(checkDKIM(field.field, headers: headers)) }
-            }
-        }
+        var walk = OriginalFieldWalk(readsMessageID: knownMessageID == nil, readsFrom: knownFrom == nil,
+                                     readsDateAndSubject: known == nil, knownToCount: known?.toAddressCount)
+        headers.forEachFieldInPlace(in: Self.originalFields) { k, field in walk.read(k, field) }
+        // The facts read from `walk` where they are (copied into constants of their own, each slice and
+        // the hops were retained, and released with the walk); the hops, kept in the facts, moved out.
+        var hops: [ReceivedHop] = []
+        swap(&hops, &walk.hops)
+        let dkim = walk.signatures.map { checkDKIM($0, headers: headers) }
         var messageIDText: String? = nil
         // The scan's record read the same first field (`known`): its id is this one in angle brackets,
         // and it has none exactly when `parse` finds none.
-        if let knownMessageID, hasMessageID {
+        if let knownMessageID, walk.hasMessageID {
             messageIDText = Self.withoutBrackets(knownMessageID)
-        } else if let value = messageID {
+        } else if let value = walk.messageID {
             if known?.readsMessageID != true { messageIDText = MessageIDParser.parse(value) }
             if messageIDText == nil {
                 // `HeaderField.valueString`: the unfolded value as a String.
@@ -286,19 +337,19 @@ public struct ObservationReader: Sendable {
             }
         }
         var fromAddress: String? = nil
-        if hasFrom, let address = knownFrom ?? from.flatMap({ AddressParser.singleAddressString($0) }) {
+        if walk.hasFrom, let address = knownFrom ?? walk.from.flatMap({ AddressParser.singleAddressString($0) }) {
             fromAddress = address.lowercasedIfNeeded()
         }
         let sent: Int64?
         if let known {
             sent = known.date?.secondsSince1970
-        } else if let date {
+        } else if let date = walk.date {
             sent = MailDate.parse(date)?.secondsSince1970
         } else {
             sent = nil
         }
         var subjectText: String? = nil, subjectKey: UInt64? = nil, subjectLetters: String? = nil, shouting = false
-        if let subject = known.map(\.subject) ?? subject.map({ EncodedWords.decode($0) }) {
+        if let subject = known.map(\.subject) ?? walk.subject.map({ EncodedWords.decode($0) }) {
             // At most 120 Characters: a subject of 120 bytes or fewer is whole (walking its Characters
             // to find that out cost ~750 instructions).
             subjectText = subject.utf8.count <= 120 ? subject : String(subject.prefix(120))
@@ -308,10 +359,11 @@ public struct ObservationReader: Sendable {
         }
         let messageIDShape = keepsInferenceFacts ? messageIDText.map(Self.idShape) : nil
         let (shape, bodyKey) = spamShape(hops: hops, date: sent, from: fromAddress, messageID: messageIDText,
-                                         recipientCount: recipientCount, shouting: shouting, original: original, hasTo: hasTo)
+                                         recipientCount: walk.recipientCount, shouting: shouting, original: original,
+                                         hasTo: walk.hasTo)
         return OriginalFacts(presence: original.presence, messageID: messageIDText, from: fromAddress, date: sent,
-                             recipientCount: recipientCount, subject: subjectText, subjectKey: subjectKey,
-                             subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: hopCount, dkim: dkim,
+                             recipientCount: walk.recipientCount, subject: subjectText, subjectKey: subjectKey,
+                             subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: walk.hopCount, dkim: dkim,
                              spamShape: shape, messageIDShape: messageIDShape)
     }
 
