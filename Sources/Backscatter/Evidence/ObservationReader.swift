@@ -324,10 +324,14 @@ public struct ObservationReader: Sendable {
         swap(&hops, &walk.hops)
         let dkim = walk.signatures.map { checkDKIM($0, headers: headers) }
         var messageIDText: String? = nil
+        // The id's shape (kept when `keepsInferenceFacts`) and whether its domain is odd (`idFacts`).
+        var idFacts: (shape: String?, oddDomain: Bool) = (nil, false)
         // The scan's record read the same first field (`known`): its id is this one in angle brackets,
         // and it has none exactly when `parse` finds none.
         if let knownMessageID, walk.hasMessageID {
-            messageIDText = Self.withoutBrackets(knownMessageID)
+            let id: String
+            (id, idFacts) = Self.unbracketedIDFacts(knownMessageID, shaped: keepsInferenceFacts)
+            messageIDText = id
         } else if let value = walk.messageID {
             if known?.readsMessageID != true { messageIDText = MessageIDParser.parse(value) }
             if messageIDText == nil {
@@ -335,6 +339,7 @@ public struct ObservationReader: Sendable {
                 let raw = value.utf8String.trimmedSlice
                 if !raw.isEmpty { messageIDText = String(raw.prefix(200)) }
             }
+            if let id = messageIDText { idFacts = Self.idFacts(id, shaped: keepsInferenceFacts) }
         }
         var fromAddress: String? = nil
         if walk.hasFrom, let address = knownFrom ?? walk.from.flatMap({ AddressParser.singleAddressString($0) }) {
@@ -357,14 +362,42 @@ public struct ObservationReader: Sendable {
             // 1.68M instructions over 1,422 subjects).
             (subjectKey, subjectLetters, shouting) = Fingerprint.subjectFacts(subject)
         }
-        let messageIDShape = keepsInferenceFacts ? messageIDText.map(Self.idShape) : nil
-        let (shape, bodyKey) = spamShape(hops: hops, date: sent, from: fromAddress, messageID: messageIDText,
+        let (shape, bodyKey) = spamShape(hops: hops, date: sent, from: fromAddress, hasMessageID: messageIDText != nil,
+                                         oddMessageID: idFacts.oddDomain,
                                          recipientCount: walk.recipientCount, shouting: shouting, original: original,
                                          hasTo: walk.hasTo)
         return OriginalFacts(presence: original.presence, messageID: messageIDText, from: fromAddress, date: sent,
                              recipientCount: walk.recipientCount, subject: subjectText, subjectKey: subjectKey,
                              subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: walk.hopCount, dkim: dkim,
-                             spamShape: shape, messageIDShape: messageIDShape)
+                             spamShape: shape, messageIDShape: idFacts.shape)
+    }
+
+    /// `withoutBrackets(bracketed)`, and `idFacts` of the id read from the same bytes (read again from
+    /// the id made of them, as `idShape` and `hasOddDomain` read it, each opened its String: ~190
+    /// instructions more an id).
+    static func unbracketedIDFacts(_ bracketed: String, shaped: Bool) -> (id: String, facts: (shape: String?, oddDomain: Bool)) {
+        var bracketed = bracketed
+        let read = bracketed.withUTF8 { bytes -> (id: String, facts: (shape: String?, oddDomain: Bool))? in
+            // An ASCII byte at each end, as `parseBracketed` writes them: the id is the bytes between.
+            guard bytes.count >= 2, bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else { return nil }
+            let inner = UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)])
+            return (UncheckedUTF8.string(inner, isASCII: false), idFacts(inner, shaped: shaped))
+        }
+        if let read { return read }
+        let id = withoutBrackets(bracketed)
+        return (id, idFacts(id, shaped: shaped))
+    }
+
+    /// `idShape(id)` when `shaped` (else nil) and `hasOddDomain(messageID: id)`, from one reading of its bytes.
+    static func idFacts(_ id: String, shaped: Bool) -> (shape: String?, oddDomain: Bool) {
+        var id = id
+        return id.withUTF8 { idFacts($0, shaped: shaped) }
+    }
+
+    /// `idFacts` of an id's bytes (valid UTF-8).
+    private static func idFacts(_ bytes: UnsafeBufferPointer<UInt8>, shaped: Bool) -> (shape: String?, oddDomain: Bool) {
+        let shape = shaped ? idShape(asciiBytes: bytes) ?? idShapeByArrays(String(decoding: bytes, as: UTF8.self)) : nil
+        return (shape, hasOddDomain(bytes))
     }
 
     /// `<id>` without its first and last bytes, the angle brackets `parseBracketed` put around the id
@@ -491,17 +524,21 @@ public struct ObservationReader: Sendable {
     /// instructions an id).
     static func hasOddDomain(messageID id: String) -> Bool {
         var id = id
-        return id.withUTF8 { bytes in
-            var end = bytes.count
-            while end > 0, bytes[end - 1] == ASCII.at { end -= 1 }
-            // The domain's start: after the last `@` before `end` (found as `idShape` finds it).
-            let start = ASCIIText.lastOffset(of: ASCII.at, in: UnsafeBufferPointer(rebasing: bytes[..<end])).map { $0 + 1 } ?? 0
-            // An "@" before the domain, or after it (trailing ones).
-            let hasAt = start > 0 || end < bytes.count
-            var domainHasDot = false
-            for i in start..<end where bytes[i] == ASCII.dot { domainHasDot = true; break }
-            return !hasAt || (start < end && bytes[start] == UInt8(ascii: "[")) || !domainHasDot
-        }
+        return id.withUTF8(hasOddDomain)
+    }
+
+    /// `hasOddDomain(messageID:)` of an id's bytes.
+    @inline(__always)
+    private static func hasOddDomain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == ASCII.at { end -= 1 }
+        // The domain's start: after the last `@` before `end` (found as `idShape` finds it).
+        let start = ASCIIText.lastOffset(of: ASCII.at, in: UnsafeBufferPointer(rebasing: bytes[..<end])).map { $0 + 1 } ?? 0
+        // An "@" before the domain, or after it (trailing ones).
+        let hasAt = start > 0 || end < bytes.count
+        var domainHasDot = false
+        for i in start..<end where bytes[i] == ASCII.dot { domainHasDot = true; break }
+        return !hasAt || (start < end && bytes[start] == UInt8(ascii: "[")) || !domainHasDot
     }
 
     /// `hasOddDomain` on the UTF-8 view: the definition, for the tests.
@@ -516,11 +553,12 @@ public struct ObservationReader: Sendable {
 
     /// The spam-shape facts, and the body fingerprint (first text/plain, else text/html leaf) from the
     /// same single decoding of each text part.
-    /// `shouting`: whether the subject (its first 120 Characters) is `HostShape.isShouting`.
-    private func spamShape(hops: [ReceivedHop], date: Int64?, from: String?, messageID: String?, recipientCount: Int,
+    /// `shouting`: whether the subject (its first 120 Characters) is `HostShape.isShouting`;
+    /// `oddMessageID`: whether the Message-ID's domain is odd (`hasOddDomain`), when it has one.
+    private func spamShape(hops: [ReceivedHop], date: Int64?, from: String?, hasMessageID: Bool, oddMessageID: Bool, recipientCount: Int,
                            shouting: Bool, original: ReturnedOriginal, hasTo: Bool) -> (SpamShape, UInt64?) {
         // The original's facts it reads, by the names the facts have.
-        let f = (hops: hops, date: date, from: from, messageID: messageID, recipientCount: recipientCount)
+        let f = (hops: hops, date: date, from: from, recipientCount: recipientCount)
         var shape: SpamShape = []
         // The first public hop read in place by its index (`first(where:)` copied it out and destroyed
         // the copy: its Strings retained and released).
@@ -539,8 +577,8 @@ public struct ObservationReader: Sendable {
         // Missing fields count only when the returned header section is whole enough to have a From:
         // many MTAs return a cut header section (only the Received lines, sisimai lhost-x6, rhost-outlook).
         let whole = f.from != nil
-        if let id = f.messageID {
-            if Self.hasOddDomain(messageID: id) { shape.insert(.oddMessageID) }
+        if hasMessageID {
+            if oddMessageID { shape.insert(.oddMessageID) }
         } else if whole {
             shape.insert(.noMessageID)
         }
