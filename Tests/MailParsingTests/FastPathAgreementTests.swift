@@ -83,6 +83,28 @@ import TestSupport
         }
     }
 
+    /// `parseList` reads the plain ids at the front itself and the rest by the scan: the same ids as the
+    /// scan alone, on lists of plain ids followed by anything, through slices that do not start at zero.
+    @Test func messageIDListFastPathAgreesWithTheScan() {
+        var values = ["<a@b> <c@d>", "<a@b>,<c@d>;<e@f>", "<a@b> junk <c@d>", "<a@b> (c) <d@e>", "<a@b> <c d@e>",
+                      "<a@b><c@d", "<a@b> <>", "<a@b> x@y", "<a@b>\r\n\t", "<a@b> >", "<a@b> <c@d> (", "<a@b> \\",
+                      "<\u{e9}@b> <c@d>", "<a@b> <\u{e9}@c>"].map(Self.ascii)
+        values.append([0x3C, 0x61, 0x3E, 0x20, 0x3C, 0xE9, 0x40, 0x62, 0x3E])   // <a> <é@b>, the second in Latin-1
+        var generator = SplitMix64(seed: 41)
+        let alphabet = Self.ascii("<>@.a ,;(\t\r\n'\"\\") + [0xE9]
+        for _ in 0..<3000 {
+            var value: [UInt8] = []
+            for _ in 0..<generator.below(4) {
+                value += Self.ascii("<") + generator.bytes(Self.ascii("a@.x"), count: 1 + generator.below(6)) + Self.ascii("> ")
+            }
+            values.append(value + generator.bytes(alphabet, count: generator.below(14)))
+        }
+        for value in values {
+            let padded = Self.ascii("xy") + value
+            #expect(MessageIDParser.parseList(padded[2...]) == MessageIDParser.parseListByScan(value[...]), "\(value)")
+        }
+    }
+
     /// `MessageIDParser.simpleBracketed` reads the id sixteen bytes at a time, the last block
     /// overlapping: the same range as the byte loops it replaced (kept here as the reference), and
     /// `isASCII` exactly when the id's bytes are, over ids of 0-80 bytes with the bytes that end an id

@@ -134,7 +134,28 @@ public enum MessageIDParser {
         | 1 << 0x0A
 
     /// Every message id in the value, in order (References, In-Reply-To).
+    ///
+    /// The plain ids at the front (`<id>` as `simpleBracketed` reads it, nearly every References and
+    /// In-Reply-To value whole) are read one after the other, each as `parse` reads a plain id; `scan`
+    /// reads the rest from the first that is not plain. It gives what it would have from there: its
+    /// only state is where it is, and a plain `<id>` it reads as its bytes, then goes on after the `>`.
+    /// (`scan` alone, its byte array per id, three arrays of results and the slice indexed byte by
+    /// byte, was ~3,450 instructions a value: sisimai bsd mbox x3, 387 values, 1.34M.)
     public static func parseList(_ value: ByteSlice) -> [String] {
+        var ids: [String] = []
+        var rest = value
+        while let (id, isASCII) = simpleBracketed(rest) {
+            ids.append(text(of: value[(id.lowerBound + 1)..<(id.upperBound - 1)], isASCII: isASCII))
+            rest = value[id.upperBound...]
+        }
+        // What is left is most often the value's end, or blanks: no id there, nothing for `scan` to read.
+        if rest.allSatisfy(ASCII.isWhitespaceOrNewline) { return ids }
+        let scanned = scan(rest, stopAfterFirst: false).all
+        return ids.isEmpty ? scanned : ids + scanned
+    }
+
+    /// `parseList` by `scan` alone (the tests compare the two).
+    static func parseListByScan(_ value: ByteSlice) -> [String] {
         scan(value, stopAfterFirst: false).all
     }
 
