@@ -375,6 +375,24 @@ let receivedRows: [ReceivedRow] = {
         #expect(ReceivedField.lastTopLevelSemicolon(stamp[...]) == Self.byBytes(stamp[...]))
         #expect(Self.byBytes(stamp[...]) == 72)  // after "id X", not inside "(Postfix; id 1)"
     }
+
+    /// The last `;` of all, found from the end, is taken when the bytes before it (read for `( ) \`
+    /// only, sixteen at a time, the last block overlapping) leave it outside comments and unescaped:
+    /// the byte definition's answer on values with one `;` after 0-80 bytes of words, comments and
+    /// backslashes (an escaping `\` right before it too), followed by a date and a zone comment.
+    @Test func lastSemicolonFromTheEndIsTheByteDefinition() {
+        var random = SplitMix64(seed: 0x5E_3101)
+        let before = Array("abcdefghij (()) ().-:[]".utf8) + Array("\\(".utf8)
+        let after = Array("Mon, 1 Jan 2024 10:00:00 +0000 (UTC)".utf8)
+        for round in 0..<6_000 {
+            var head = random.bytes(round % 4 == 0 ? before : Array("abc ().".utf8), count: random.below(81))
+            if round % 7 == 0 { head.append(ASCII.backslash) }
+            let body = head + [ASCII.semicolon, ASCII.space] + after.prefix(random.below(after.count + 1))
+            let all = [UInt8](repeating: UInt8(ascii: "x"), count: round % 3) + body
+            let value = all[(round % 3)...]
+            #expect(ReceivedField.lastTopLevelSemicolon(value) == Self.byBytes(value), "\(value.utf8String)")
+        }
+    }
 }
 
 /// `ReceivedField.Keyword` reads a word's bytes with one four-byte load when four bytes from its start

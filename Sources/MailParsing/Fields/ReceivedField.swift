@@ -395,7 +395,116 @@ public struct ReceivedField: Sendable {
     }
 
     /// The offset of the last `;` in `bytes` outside comments (a `\` escapes the byte after it), or nil.
+    ///
+    /// The last `;` of all is found from the end first: a stamp's is nearly always the date's, ~37 bytes
+    /// before the end on the sisimai bsd mbox x3, with nothing after it but the date and its zone's
+    /// comment. When the bytes before it leave it outside comments and unescaped, it is the answer; only
+    /// otherwise are all of them read for the last one that is (`lastTopLevelSemicolonFromStart`). The
+    /// bytes before it are read for `( ) \` alone: the date's bytes, its `(UTC)` and the `;` itself are
+    /// not read forwards (lastTopLevelSemicolon 1.86M -> 1.14M for the 4,050 fields).
     static func lastTopLevelSemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let last = lastSemicolon(bytes) else { return nil }
+        return isTopLevel(bytes, last) ? last : lastTopLevelSemicolonFromStart(bytes)
+    }
+
+    /// The offset of the last `;` in `bytes`, or nil: sixteen bytes a step from the end (SSE2 compares of
+    /// a concrete vector type, as in `lastTopLevelSemicolonFromStart`), the first few one at a time.
+    @inline(__always)
+    static func lastSemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var end = bytes.count
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            let semicolonLanes = SIMD16<UInt8>(repeating: ASCII.semicolon)
+            while end >= 16 {
+                let block = base.loadUnaligned(fromByteOffset: end - 16, as: SIMD16<UInt8>.self)
+                let halves = unsafeBitCast(block .== semicolonLanes, to: SIMD2<UInt64>.self)
+                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
+                // Lane k is bits 8k to 8k + 7 of its half: the last marked lane from the highest set bit.
+                if high != 0 { return end - 1 - high.leadingZeroBitCount >> 3 }
+                if low != 0 { return end - 9 - low.leadingZeroBitCount >> 3 }
+                end -= 16
+            }
+        }
+        while end > 0 {
+            end -= 1
+            if bytes[end] == ASCII.semicolon { return end }
+        }
+        return nil
+    }
+
+    /// Whether the byte at `offset` lies outside comments and is not escaped, as the reading of
+    /// `lastTopLevelSemicolonFromStart` finds it: the bytes before it read for `( ) \` only, sixteen a
+    /// step, only the marked ones one by one.
+    @inline(__always)
+    static func isTopLevel(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return false }
+        var depth = 0
+        var i = 0
+        let parenLanes = SIMD16<UInt8>(repeating: ASCII.closeParen), backslashLanes = SIMD16<UInt8>(repeating: ASCII.backslash)
+        let oneLanes = SIMD16<UInt8>(repeating: 1)
+        /// Reads the marked bytes (0x80 on each) of the eight from `wordStart`, lowest first; false when one
+        /// is a backslash, with `i` then past the byte it escapes, for the caller to read on from there.
+        @inline(__always) func readMarked(_ marks: UInt64, from wordStart: Int) -> Bool {
+            var marks = marks
+            while marks != 0 {
+                let k = wordStart &+ marks.trailingZeroBitCount &>> 3
+                marks &= marks &- 1
+                let b = bytes[k]
+                if b == ASCII.backslash {
+                    i = k &+ 2
+                    return false
+                }
+                // `(` and `)` only are marked besides `\`.
+                depth = b == ASCII.openParen ? depth &+ 1 : max(0, depth &- 1)
+            }
+            return true
+        }
+        /// The marks (0x80 on each) of `( ) \` among the sixteen bytes at `blockStart`, as two halves.
+        @inline(__always) func marks(_ blockStart: Int) -> (UInt64, UInt64) {
+            let block = base.loadUnaligned(fromByteOffset: blockStart, as: SIMD16<UInt8>.self)
+            // `(` and `)` differ only in their lowest bit: setting it in every byte leaves `)` for both.
+            let marked = ((block | oneLanes) .== parenLanes) .| (block .== backslashLanes)
+            let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
+            return (UInt64(littleEndian: halves[0]) & ByteWord.highs, UInt64(littleEndian: halves[1]) & ByteWord.highs)
+        }
+        reading: while true {
+            // Sixteen bytes a step (a backslash read starts the next step after the byte it escapes).
+            while offset &- i >= 16 {
+                let (low, high) = marks(i)
+                guard readMarked(low, from: i), readMarked(high, from: i &+ 8) else { continue reading }
+                i &+= 16
+            }
+            guard i < offset else { break }
+            if offset >= 16 {
+                // Fewer than sixteen left: the sixteen before `offset`, the lanes before `i` (read
+                // already, 1 to 15 of them) cleared.
+                let blockStart = offset &- 16
+                let skipped = UInt64(truncatingIfNeeded: i &- blockStart)
+                var (low, high) = marks(blockStart)
+                if skipped >= 8 {
+                    low = 0
+                    high &= ~0 &<< (8 &* (skipped &- 8))
+                } else {
+                    low &= ~0 &<< (8 &* skipped)
+                }
+                guard readMarked(low, from: blockStart), readMarked(high, from: blockStart &+ 8) else { continue reading }
+                i = offset
+                break
+            }
+            // Fewer than sixteen bytes in all: one at a time.
+            while i < offset {
+                let b = bytes[i]
+                if b == ASCII.backslash { i &+= 2; continue }
+                if b == ASCII.openParen { depth &+= 1 } else if b == ASCII.closeParen { depth = max(0, depth &- 1) }
+                i &+= 1
+            }
+            break
+        }
+        return i == offset && depth == 0
+    }
+
+    /// `lastTopLevelSemicolon` reading every byte from the start: for a value whose last `;` is inside a
+    /// comment or escaped.
+    static func lastTopLevelSemicolonFromStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var depth = 0
         var last: Int? = nil
         var i = 0
