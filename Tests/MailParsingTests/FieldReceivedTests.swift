@@ -336,6 +336,25 @@ let receivedRows: [ReceivedRow] = {
             #expect(IPAddress(bytes: padded[1...])?.bytes == IPReference.parse(padded[1...]), "\(String(decoding: text, as: UTF8.self))")
         }
     }
+
+    /// `IPAddress.plainDottedQuad`, read before the general reading: near-quads of three to five parts
+    /// of zero to four digits (up to 9999), brackets on either side or both, read as the slice parser
+    /// reads them.
+    @Test func dottedQuadsReadAsTheSliceParser() {
+        var random = SplitMix64(seed: 0x1_ADD3)
+        for round in 0..<20_000 {
+            let parts = (0..<(3 + random.below(3))).map { _ -> String in
+                let digits = random.below(5)
+                return digits == 0 ? "" : String(String(random.below(10_000)).prefix(digits))
+            }
+            var text = parts.joined(separator: round % 11 == 0 ? ".." : ".")
+            if round % 3 != 2 { text = "[" + text }
+            if round % 3 != 1 { text += "]" }
+            if round % 13 == 0 { text += ":25" }
+            let padded = Array(("9" + text).utf8)
+            #expect(IPAddress(bytes: padded[1...])?.bytes == IPReference.parse(padded[1...]), "\(text)")
+        }
+    }
 }
 
 /// `lastTopLevelSemicolon` passes over eight bytes at a time where none of `; ( ) \` is: the same

@@ -49,6 +49,14 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// and sub-slices, each checking bounds and retaining the array, were ~540 instructions an address
     /// on the sisimai bsd mbox x3). Every offset is guarded by `end`, at most `bytes.count`.
     init?(bytes: UnsafeBufferPointer<UInt8>) {
+        // The shape nearly every Received address has, `[192.0.2.1]` or `192.0.2.1` and nothing else,
+        // read in one tight pass; anything else (a failure here sets nothing) by the general reading
+        // below, which gives the same address for these (IPAddress.init(bytes:) 1.16M -> 0.61M on the
+        // sisimai bsd mbox x3, 4,446 calls).
+        if let quad = Self.plainDottedQuad(bytes) {
+            self.init(ipv4: quad)
+            return
+        }
         var start = 0, end = bytes.count
         while start < end, ASCII.isWhitespaceOrNewline(bytes[start]) { start += 1 }
         while end > start, ASCII.isWhitespaceOrNewline(bytes[end - 1]) { end -= 1 }
@@ -127,6 +135,43 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         } else {
             self.init(family: .v6, high: high, low: low)
         }
+    }
+
+    /// The value of `bytes` when they are exactly a dotted quad, `[` and `]` around it or not: four
+    /// parts of one to three digits, each at most 255, apart by single dots (`parseV4`'s rules, leading
+    /// zeros allowed); nil for anything else.
+    @inline(__always)
+    static func plainDottedQuad(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var i = 0, end = bytes.count
+        guard end >= 7 else { return nil }
+        if bytes[0] == ASCII.openBracket {
+            guard bytes[end &- 1] == ASCII.closeBracket else { return nil }
+            i = 1
+            end &-= 1
+        }
+        var quad: UInt32 = 0
+        for part in 0..<4 {
+            if part > 0 {
+                guard i < end, bytes[i] == ASCII.dot else { return nil }
+                i &+= 1
+            }
+            guard i < end else { return nil }
+            var value = UInt32(bytes[i] &- ASCII.zero)
+            guard value <= 9 else { return nil }
+            i &+= 1
+            // Up to two more digits.
+            if i < end, bytes[i] &- ASCII.zero <= 9 {
+                value = value &* 10 &+ UInt32(bytes[i] &- ASCII.zero)
+                i &+= 1
+                if i < end, bytes[i] &- ASCII.zero <= 9 {
+                    value = value &* 10 &+ UInt32(bytes[i] &- ASCII.zero)
+                    i &+= 1
+                }
+            }
+            guard value <= 255 else { return nil }
+            quad = quad &<< 8 | value
+        }
+        return i == end ? quad : nil
     }
 
     /// Whether it is a public unicast address: not private (RFC 1918), loopback, "this network",
