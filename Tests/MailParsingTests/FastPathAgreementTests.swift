@@ -20,7 +20,7 @@ import TestSupport
         }
     }
 
-    /// `Comment.scan` reads eight bytes at a time and only the parentheses and backslashes in them: the
+    /// `Comment.scan` reads sixteen, then eight bytes at a time and only the parentheses and backslashes in them: the
     /// same comment as the byte loop (RFC 5322 §3.2.2: nested, quoted pairs skipped, unterminated to the
     /// end), at every offset, over values dense in those bytes and longer than a word.
     @Test func commentScanAgreesWithTheByteLoop() {
@@ -43,6 +43,9 @@ import TestSupport
         var values: [[UInt8]] = [Self.ascii("("), Self.ascii("(\\"), Self.ascii("(abcdefg\\)"), Self.ascii("(abcdefgh\\"),
                                  Self.ascii("(a(b)c)d"), Self.ascii("(((((((((a)))))))))")]
         for _ in 0..<4000 { values.append([ASCII.openParen] + generator.bytes(alphabet, count: generator.below(40))) }
+        // Longer and sparser: several sixteen-byte blocks, a backslash at a block's last byte among them.
+        let sparse = Self.ascii("abcdefghijklmnop .-:[]") + Self.ascii("()\\")
+        for _ in 0..<2000 { values.append([ASCII.openParen] + generator.bytes(sparse, count: generator.below(90))) }
         for value in values {
             for open in value.indices where value[open] == ASCII.openParen {
                 let found = value.withUnsafeBufferPointer { Comment.scan($0, openingAt: open) }

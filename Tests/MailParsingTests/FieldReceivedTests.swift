@@ -395,6 +395,25 @@ let receivedRows: [ReceivedRow] = {
         #expect(Self.byBytes(stamp[...]) == 72)  // after "id X", not inside "(Postfix; id 1)"
     }
 
+    /// `mayHoldFrom` and `startsWithFrom` (the test before a hop's reader reads the clauses) against
+    /// their byte definitions, on values of 0-80 bytes with `from` in any case at any offset or cut short.
+    @Test func fromSearchIsTheByteDefinition() {
+        var random = SplitMix64(seed: 0x5E_3102)
+        let pieces = ["from", "FROM", "fRoM", "fro", "f", "rom", " ", "\r\n\t", "by", "mx.example.org", "(x)", "ff", "Ffrom"]
+        for round in 0..<6_000 {
+            let text = (0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined()
+            let bytes = Array(text.utf8.prefix(round % 2 == 0 ? 80 : random.below(81)))
+            let lower = bytes.map { $0 | 0x20 }
+            let holds = bytes.count >= 4 && (0...(bytes.count - 4)).contains { Array(lower[$0..<($0 + 4)]) == Array("from".utf8) }
+            let start = bytes.firstIndex { !ASCII.isWhitespaceOrNewline($0) } ?? bytes.count
+            let starts = start + 4 <= bytes.count && Array(lower[start..<(start + 4)]) == Array("from".utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(ReceivedField.mayHoldFrom(buffer) == holds, "\(text)")
+                #expect(ReceivedField.startsWithFrom(buffer) == starts, "\(text)")
+            }
+        }
+    }
+
     /// The last `;` of all, found from the end, is taken when the bytes before it (read for `( ) \`
     /// only, sixteen at a time, the last block overlapping) leave it outside comments and unescaped:
     /// the byte definition's answer on values with one `;` after 0-80 bytes of words, comments and

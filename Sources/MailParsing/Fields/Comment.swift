@@ -33,6 +33,45 @@ enum Comment {
         // tests a byte, this was ~7 instructions a byte of the Received comments of the sisimai bsd
         // mbox x3).
         if let base = UnsafeRawPointer(value.baseAddress) {
+            // Sixteen bytes at a time first, the same marks made by SSE2 compares of vectors of a
+            // concrete type (as in `ReceivedField.lastTopLevelSemicolon`), 0xFF on each marked byte, kept
+            // as 0x80 (a Received from clause's comment, `(mx.example.org [192.0.2.1])`, is two blocks
+            // or four words: Comment.scan 0.46M -> 0.35M for the 3,777 comments of the sisimai bsd mbox x3).
+            let parenLanes = SIMD16<UInt8>(repeating: ASCII.closeParen), backslashLanes = SIMD16<UInt8>(repeating: ASCII.backslash)
+            let oneLanes = SIMD16<UInt8>(repeating: 1)
+            /// Reads the marked bytes (0x80 on each) of the eight from `wordStart`, lowest first: the
+            /// comment when one closes it; `escaped` set, with `i` past the escaped byte, at a backslash.
+            @inline(__always) func readMarked(_ marks: UInt64, from wordStart: Int, escaped: inout Bool) -> (content: Range<Int>, next: Int)? {
+                var marks = marks
+                while marks != 0 {
+                    i = wordStart + marks.trailingZeroBitCount >> 3
+                    marks &= marks &- 1
+                    if value[i] == ASCII.backslash {
+                        i += 2
+                        escaped = true
+                        return nil
+                    }
+                    if let comment = step() { return comment }
+                }
+                return nil
+            }
+            blocks: while i + 16 <= end {
+                let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                // `(` and `)` differ only in their lowest bit: setting it in every byte leaves `)` for both.
+                let marked = ((block | oneLanes) .== parenLanes) .| (block .== backslashLanes)
+                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
+                let blockStart = i
+                var escaped = false
+                if let comment = readMarked(UInt64(littleEndian: halves[0]) & ByteWord.highs, from: blockStart, escaped: &escaped) {
+                    return comment
+                }
+                if escaped { continue blocks }
+                if let comment = readMarked(UInt64(littleEndian: halves[1]) & ByteWord.highs, from: blockStart + 8, escaped: &escaped) {
+                    return comment
+                }
+                if escaped { continue blocks }
+                i = blockStart + 16
+            }
             let parens = ByteWord.broadcast(ASCII.closeParen), backslashes = ByteWord.broadcast(ASCII.backslash)
             words: while i + 8 <= end {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))

@@ -188,6 +188,16 @@ public struct ReceivedField: Sendable {
         var seen: UInt8 = 0  // Keyword bits
         // The word clauses asked for and not yet complete (Keyword bits).
         var open = wanted.rawValue & ~Clauses.date.rawValue
+        // Only the from clause wanted (a hop's reader), and no `from` in any case among the clauses'
+        // bytes: there is no from keyword, and nothing else to read. (A stamp without a from clause,
+        // `by mx (Postfix, from userid 0) id X; ...`, was read item by item to its end, looking for one:
+        // 840 of the 4,050 fields of the sisimai bsd mbox x3, 576 of them without `from`; with the test,
+        // readClauses 2.41M -> 2.21M.)
+        // (Most stamps start with `from`: that is tested here, without a call.)
+        if open == Keyword.from.bit {
+            let clauses = UnsafeBufferPointer(rebasing: bytes[..<clausesEnd])
+            if !startsWithFrom(clauses), !mayHoldFrom(clauses) { return }
+        }
 
         while open != 0, let item = tokens.next() {
             let isWord = item.kind == .word
@@ -239,6 +249,61 @@ public struct ReceivedField: Sendable {
             }
         }
         if seen & Keyword.from.bit != 0, wanted.contains(.from) { found.from = from.finish(in: bytes) }
+    }
+
+    /// Whether the four bytes at `base + k` are `from` in any case: setting 0x20 makes exactly `F` and `f`
+    /// an `f`, and so for `r`, `o`, `m` (as `Keyword` reads a word).
+    @inline(__always)
+    static func isFromKeyword(_ base: UnsafeRawPointer, _ k: Int) -> Bool {
+        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt32.self)) | 0x2020_2020 == Keyword.pack("f", "r", "o", "m")
+    }
+
+    /// Whether `bytes` start with `from` in any case after their blanks and line ends (most stamps do).
+    @inline(__always)
+    static func startsWithFrom(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return false }
+        var i = 0
+        while i < bytes.count, ASCII.isWhitespaceOrNewline(bytes[i]) { i += 1 }
+        return i + 4 <= bytes.count && isFromKeyword(base, i)
+    }
+
+    /// Whether `bytes` hold `from` in any case (four bytes `Keyword` would read as the from keyword):
+    /// sixteen bytes a step for an `f` in either case, each found tested with one four-byte load; false
+    /// means no word of them is the from keyword.
+    static func mayHoldFrom(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return false }
+        let count = bytes.count
+        @inline(__always) func isFrom(_ k: Int) -> Bool { isFromKeyword(base, k) }
+        guard count >= 16 else {
+            var i = 0
+            while i + 4 <= count {
+                if bytes[i] | 0x20 == UInt8(ascii: "f"), isFrom(i) { return true }
+                i += 1
+            }
+            return false
+        }
+        let fLanes = SIMD16<UInt8>(repeating: UInt8(ascii: "f")), caseLanes = SIMD16<UInt8>(repeating: 0x20)
+        /// Whether one of the marked bytes (0x80 on each) of the eight from `start` starts a `from`.
+        @inline(__always) func anyFrom(_ marks: UInt64, from start: Int) -> Bool {
+            var marks = marks
+            while marks != 0 {
+                let k = start + marks.trailingZeroBitCount >> 3
+                marks &= marks &- 1
+                if k + 4 <= count, isFrom(k) { return true }
+            }
+            return false
+        }
+        // Sixteen bytes a step; the last block is the sixteen bytes before the end, overlapping the one
+        // before it (its bytes read again give the same answers).
+        var blockStart = 0
+        while true {
+            let block = base.loadUnaligned(fromByteOffset: blockStart, as: SIMD16<UInt8>.self)
+            let halves = unsafeBitCast((block | caseLanes) .== fLanes, to: SIMD2<UInt64>.self)
+            if anyFrom(UInt64(littleEndian: halves[0]) & ByteWord.highs, from: blockStart)
+                || anyFrom(UInt64(littleEndian: halves[1]) & ByteWord.highs, from: blockStart + 8) { return true }
+            if blockStart == count - 16 { return false }
+            blockStart = min(blockStart + 16, count - 16)
+        }
     }
 
     /// The date after the `;`, read as one line: a folded date unfolded (RFC 5322 §2.2.3) by leaving out
