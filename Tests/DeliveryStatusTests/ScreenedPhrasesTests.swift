@@ -15,7 +15,8 @@ import TestSupport
         for text in Self.texts {
             let screened = ScreenedText(text)
             for phrase in phrases {
-                #expect(screened.contains(ScreenedPhrase(phrase)) == text.contains(phrase), "\(text.debugDescription) / \(phrase.debugDescription)")
+                #expect(screened.firstMeaning(in: ScreenedTable([(1, [phrase])])) == (text.contains(phrase) ? 1 : nil),
+                        "\(text.debugDescription) / \(phrase.debugDescription)")
             }
         }
     }
@@ -28,7 +29,7 @@ import TestSupport
         let table: [(Int, [String])] = (0..<6).map { row in
             (row, (0..<3).map { _ in String(decoding: generator.bytes(alphabet, count: 1 + generator.below(3)), as: UTF8.self) })
         }
-        let screenedTable = ScreenedPhrase.table(table)
+        let screenedTable = ScreenedTable(table)
         for _ in 0..<400 {
             let text = String(decoding: generator.bytes(alphabet, count: generator.below(24)), as: UTF8.self)
             var expected: Int?

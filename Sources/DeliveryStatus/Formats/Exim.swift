@@ -263,8 +263,8 @@ struct EximRecognizer: Recognizer {
     }
 
     /// `ownMessages` and `delayed` with their phrases' bytes, for `decide`'s screened searches.
-    private static let screenedOwnMessages = ScreenedPhrase.table(ownMessages)
-    private static let screenedDelayed = ScreenedPhrase.table([(Reason.expired, delayed)])
+    private static let screenedOwnMessages = ScreenedTable(ownMessages)
+    private static let screenedDelayed = ScreenedTable([(Reason.expired, delayed)])
 
     /// Exim's own reading of one record: command, reason from its wording, pseudo status code.
     static func decide(_ r: inout RecipientFinding) {

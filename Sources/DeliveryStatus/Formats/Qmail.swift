@@ -107,9 +107,9 @@ struct QmailRecognizer: Recognizer {
         return Finding(recipients: records)
     }
 
-    /// `commands` and `ownMessages` with their phrases' bytes (`ScreenedPhrase`).
-    private static let screenedCommands = ScreenedPhrase.table(commands)
-    private static let screenedOwnMessages = ScreenedPhrase.table(ownMessages)
+    /// `commands` and `ownMessages` with their phrases' bytes (`ScreenedTable`).
+    private static let screenedCommands = ScreenedTable(commands)
+    private static let screenedOwnMessages = ScreenedTable(ownMessages)
 
     /// The reason `text` states: the first row of `ownMessages` it holds, else `expired` for a message
     /// too long in the queue; nil for an empty text.
