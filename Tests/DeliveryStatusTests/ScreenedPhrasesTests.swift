@@ -38,3 +38,31 @@ import TestSupport
         }
     }
 }
+
+/// `EximRecognizer.hasEximMessageID` against the reading it replaced (the first `-` at 8 and the first
+/// `@` at 18 by `firstIndex(of:)`), on random ids dense in the bytes it tests.
+@Suite struct EximMessageIDTests {
+    static func reference(_ id: String) -> Bool {
+        let u = Array(id.utf8)
+        var start = 0, end = u.count
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        while start < end, blank(u[start]) { start += 1 }
+        while end > start, blank(u[end - 1]) { end -= 1 }
+        let t = Array(u[start..<end])
+        guard t.count > 19, t[0] == UInt8(ascii: "<") else { return false }
+        return t.firstIndex(of: UInt8(ascii: "-")) == 8 && t.firstIndex(of: UInt8(ascii: "@")) == 18
+    }
+
+    @Test func matchesTheFirstIndexReading() {
+        var generator = SplitMix64(seed: 28)
+        var ids = ["<E1aBcDe-2FgHiJ-3K@mail.example>", " <E1aBcDe-2FgHiJ-3K@x.y>\r\n", "<E1aBcDe-2FgHiJ-3K@>", "", "<"]
+        for _ in 0..<20_000 {
+            // Mostly an id of the shape, a byte or two replaced by one of the bytes tested.
+            var bytes = Array("<E1aBcDe-2FgHiJ-3K@host.example>".utf8)
+            for _ in 0..<generator.below(3) { bytes[generator.below(bytes.count)] = Array("<-@ a\t".utf8)[generator.below(6)] }
+            bytes = Array(bytes.prefix(generator.below(4) == 0 ? generator.below(bytes.count + 1) : bytes.count))
+            ids.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for id in ids { #expect(EximRecognizer.hasEximMessageID(id) == Self.reference(id), "\(id.debugDescription)") }
+    }
+}

@@ -66,8 +66,12 @@ struct EximRecognizer: Recognizer {
         while start < end, blank(all[start]) { start += 1 }
         while end > start, blank(all[end - 1]) { end -= 1 }
         let u = UnsafeBufferPointer(rebasing: all[start..<end])
-        guard u.count > 19, u[0] == UInt8(ascii: "<") else { return false }
-        return u.firstIndex(of: UInt8(ascii: "-")) == 8 && u.firstIndex(of: UInt8(ascii: "@")) == 18
+        // The first "-" at 8 and the first "@" at 18: the two bytes there tested first, then the ones
+        // before them (`firstIndex(of:)` of each walked the whole id, which most are not: bsd.mbox x3,
+        // 1,356 calls, 0.29M instructions).
+        guard u.count > 19, u[0] == UInt8(ascii: "<"), u[8] == UInt8(ascii: "-"), u[18] == UInt8(ascii: "@") else { return false }
+        for k in 1..<18 where u[k] == UInt8(ascii: "@") || (k < 8 && u[k] == UInt8(ascii: "-")) { return false }
+        return true
     }
 
     /// Whether an MXLogic field is present or the Message-ID holds "<mxl~" (MXLogic's reports). The
