@@ -30,7 +30,6 @@ package final class BounceContext {
     package init(_ message: ParsedMessage) {
         self.message = message
         let headers = message.headers
-        self.headers = headers
         // The first Subject and From are decoded from their unfolded values read in place: `first(_:)`
         // copied each field out and destroyed the copy through the generic Optional witness
         // (bsd.mbox x3, 3,774 lookups: BounceContext.init 11.23M -> 9.58M instructions with HeaderNameFilter),
@@ -44,6 +43,9 @@ package final class BounceContext {
         self.subject = subjectField ?? ""
         self.from = from
         self.fieldNames = HeaderNameFilter(headers)
+        // Moved in after the reads above (stored first, it was copied once more for them and one more
+        // copy destroyed: bsd.mbox x3, 1,887 sections; Main.main 322.87M -> 322.56M instructions).
+        self.headers = consume headers
         // The subject's and the sender's bytes, then their ASCII-lower-cased copies (written only for
         // ASCII text), in one allocation freed by `deinit`.
         var subjectCopy = subject, fromCopy = from
