@@ -53,7 +53,7 @@ public struct HeaderField: Sendable {
     /// Whether the value spans more than one line.
     public var isFolded: Bool
     /// Bytes kept at most when unfolding (from `ParsingLimits.maxFieldBytes`).
-    internal var maxUnfoldedBytes: Int
+    @usableFromInline internal var maxUnfoldedBytes: Int
     /// The name's first eight bytes lower-cased (`nameKey(lowercasing:)`), kept with the name: a lookup
     /// by name compares this word first, and most fields differ from the name sought in it.
     internal private(set) var nameKey: UInt64
@@ -131,7 +131,7 @@ public struct HeaderField: Sendable {
     ///
     /// Inlined into the walks for the unfolded case (most values): the raw value read from the field
     /// array there is then only sliced, not first copied for the call (a retain and a release a value).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func unfoldedValue(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int) -> ByteSlice {
         guard isFolded else {
             // `trimmingWhitespace()` and `prefix(maxUnfoldedBytes)`, read in place and sliced once.
@@ -148,8 +148,8 @@ public struct HeaderField: Sendable {
     }
 
     /// `unfoldedValue(of:isFolded:maxUnfoldedBytes:)` of a folded value: a copy without the line ends.
-    @inline(never)
-    private static func unfoldedFoldedValue(of rawValue: ByteSlice, maxUnfoldedBytes: Int) -> ByteSlice {
+    @usableFromInline @inline(never)
+    static func unfoldedFoldedValue(of rawValue: ByteSlice, maxUnfoldedBytes: Int) -> ByteSlice {
         withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { Array($0) }[...].trimmingWhitespace()
     }
 
