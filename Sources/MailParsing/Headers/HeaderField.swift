@@ -56,7 +56,7 @@ public struct HeaderField: Sendable {
     @usableFromInline internal var maxUnfoldedBytes: Int
     /// The name's first eight bytes lower-cased (`nameKey(lowercasing:)`), kept with the name: a lookup
     /// by name compares this word first, and most fields differ from the name sought in it.
-    internal private(set) var nameKey: UInt64
+    @usableFromInline internal private(set) var nameKey: UInt64
 
     /// Creates a field from its parts.
     ///
