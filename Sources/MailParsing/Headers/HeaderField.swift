@@ -100,7 +100,7 @@ public struct HeaderField: Sendable {
 
     /// The first eight bytes of `bytes` (fewer when it is shorter, zero bytes after them) as one
     /// little-endian word, unchanged: the key of a name sought (lower case already).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func nameKey(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         // Built byte by byte below eight bytes: overlapping 4-byte loads measured no better (the key
         // costs ~38 instructions a field either way in `scanFields`: bsd.mbox x3, 52,701 fields, 2.0M).
@@ -304,7 +304,7 @@ public struct HeaderField: Sendable {
 
     /// `hasName(_:)` with the lower-case name's bytes and their `nameKey(_:)` at hand (a lookup walks
     /// many fields with one name): the key first, then the length, then the bytes after the eighth.
-    @inline(__always)
+    @inlinable @inline(__always)
     func hasName(bytes expected: UnsafeBufferPointer<UInt8>, key: UInt64) -> Bool {
         guard nameKey == key, nameCount == expected.count else { return false }
         if expected.count <= 8 { return true }

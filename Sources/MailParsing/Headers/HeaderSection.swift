@@ -617,8 +617,8 @@ public struct HeaderSection: Sendable {
     /// in place, its key first (most fields are passed over on it alone; `HeaderField.hasName(bytes:key:)`),
     /// and nothing is copied out (copying a field retains and releases its two slices, the larger part
     /// of a lookup).
-    @inline(__always)
-    private func forEachIndex(named lowercaseName: String, _ body: (UnsafeBufferPointer<HeaderField>, Int) -> Bool) {
+    @inlinable @inline(__always)
+    func forEachIndex(named lowercaseName: String, _ body: (UnsafeBufferPointer<HeaderField>, Int) -> Bool) {
         var name = lowercaseName
         name.withUTF8 { expected in
             let key = HeaderField.nameKey(expected)
@@ -815,6 +815,10 @@ public struct HeaderSection: Sendable {
 
     /// Calls `body` with each field named `lowercaseName`, in order, in place (`HeaderFieldInPlace`),
     /// until it returns false: `forEachField(named:_:)` without the copy of each field it hands over.
+    /// Inlined, with its walk, into the bounce analysis' lookups (with `MIMEPart.isEncapsulating`,
+    /// bsd.mbox x3: 2,829 calls and ~4,500 closure calls through the module's entry point; `Main.main`
+    /// 320.84M -> 320.30M instructions).
+    @inlinable @inline(__always)
     package func forEachFieldInPlace(named lowercaseName: String, _ body: (HeaderFieldInPlace) -> Bool) {
         forEachIndex(named: lowercaseName) { list, i in body(HeaderFieldInPlace(fields: list, index: i)) }
     }

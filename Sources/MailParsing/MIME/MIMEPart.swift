@@ -95,7 +95,7 @@ public struct MIMEPart: Sendable {
     /// The identity of the part's values, the same for every copy of the part (they share one box):
     /// a key for what a reader makes of a part once, kept while the tree is (read without the body's
     /// buffer taken, retained and released, as a key of the body's address took it).
-    package var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+    @inlinable package var identity: ObjectIdentifier { ObjectIdentifier(storage) }
 
     /// `contentType.type` and `contentType.subtype`, read without a copy of the whole content type
     /// (its parameters retained and released) as `contentType` makes: for the walks that only ask a
@@ -137,6 +137,8 @@ public struct MIMEPart: Sendable {
     }
 
     /// Whether the media type `type/subtype` (lower case) carries a message or a message's header section.
+    /// Inlined into the bounce analysis' tree walks (2,880 calls on bsd.mbox x3).
+    @inlinable @inline(__always)
     package static func isEncapsulating(_ type: String, _ subtype: String) -> Bool {
         (isName(type, "message") && (isName(subtype, "rfc822") || isName(subtype, "global")
             || isName(subtype, "global-headers") || isName(subtype, "rfc822-headers")))
