@@ -28,8 +28,11 @@ package final class BounceContext {
     private static let subjectAndFrom = HeaderNameTable(firstOf: ["subject", "from"])
 
     package init(_ message: ParsedMessage) {
-        self.message = message
         let headers = message.headers
+        // Moved in after its headers are read: an initializer owns its argument, and stored first the
+        // message was copied and the argument destroyed at the end (bsd.mbox x3, 1,887 of each; with
+        // `HeaderNameFilter` borrowing the section, Main.main 320.30M -> 319.56M instructions).
+        self.message = consume message
         // The first Subject and From are decoded from their unfolded values read in place: `first(_:)`
         // copied each field out and destroyed the copy through the generic Optional witness
         // (bsd.mbox x3, 3,774 lookups: BounceContext.init 11.23M -> 9.58M instructions with HeaderNameFilter),
