@@ -651,6 +651,38 @@ struct ReferenceDateScanner {
         }
         #expect(MailDate(secondsSince1970: 0, utcOffsetMinutes: -90).iso8601 == "1969-12-31T22:30:00-01:30")
     }
+
+    /// `digitPairs` writes every value 0...99 in every lane, whatever the other lanes hold.
+    @Test func digitPairsOfEveryValue() {
+        for value in UInt64(0)...99 {
+            let text = Array(String(format: "%02d", Int(value)).utf8)
+            let pair = UInt64(text[0]) | UInt64(text[1]) << 8
+            for lane in UInt64(0)..<4 {
+                for other in [UInt64(0), 99, 9, 10] {
+                    var lanes = value << (16 * lane)
+                    for k in UInt64(0)..<4 where k != lane { lanes |= other << (16 * k) }
+                    #expect(MailDate.digitPairs(lanes) >> (16 * lane) & 0xFFFF == pair, "\(value) lane \(lane) beside \(other)")
+                }
+            }
+        }
+    }
+
+    /// `civilFromDaysSinceYearOne` is `civilFromDays` over the years 1...9999 (its ends, every day of
+    /// years around the leap rules, and random days).
+    @Test func civilFromDaysSinceYearOneMatches() {
+        var random = SplitMix64(seed: 0x1_0001)
+        let yearOne: Int64 = -719_162, last: Int64 = 2_932_896  // 0001-01-01 and 9999-12-31, days since 1970
+        var days: [Int64] = [yearOne, last, 0, -1]
+        for start in [yearOne, -135_140 /* 1600 */, -25_567 /* 1900 */, 10_957 /* 2000 */, 47_482 /* 2100 */, last - 800] {
+            days += (start...(start + 800)).filter { $0 <= last }
+        }
+        for _ in 0..<20_000 { days.append(yearOne + Int64(random.below(Int(last - yearOne + 1)))) }
+        for day in days {
+            let (y, m, d) = CivilCalendar.civilFromDaysSinceYearOne(UInt64(day - yearOne))
+            let expected = CivilCalendar.civilFromDays(day)
+            #expect(Int(y) == expected.0 && Int(m) == expected.1 && Int(d) == expected.2, "\(day)")
+        }
+    }
 }
 
 /// `CivilCalendar.daysFromValidCivil`, the table and unsigned arithmetic `MailDate` uses, is
