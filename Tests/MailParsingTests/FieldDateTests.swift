@@ -685,6 +685,24 @@ struct ReferenceDateScanner {
     }
 }
 
+/// `DateScanner.date`, which checks only what the canonical reading leaves unchecked, makes the date
+/// `MailDate`'s checking initializer makes of the same fields, over the ranges the reading gives.
+@Suite struct CanonicalFieldsDateTests {
+    @Test func matchesTheCheckingInitializer() {
+        var random = SplitMix64(seed: 0xCA7E)
+        for k in 0..<40_000 {
+            let year = k < 20 ? [0, 1, 9999, 1600, 1900, 2000, 2024, 2100, 4, 100][k % 10] : random.below(10_000)
+            let f = DateScanner.CanonicalFields(
+                day: random.below(100), month: 1 + random.below(12), year: year, hour: random.below(100) / (k % 2 + 1),
+                minute: random.below(100) / (k % 2 + 1), second: random.below(100) / (k % 2 + 1),
+                zone: (random.below(2) == 0 ? -1 : 1) * (random.below(24) * 60 + random.below(60)))
+            let expected = MailDate(year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute,
+                                    second: f.second, utcOffsetMinutes: f.zone)
+            #expect(DateScanner.date(f) == expected, "\(f)")
+        }
+    }
+}
+
 /// `CivilCalendar.daysFromValidCivil`, the table and unsigned arithmetic `MailDate` uses, is
 /// `daysFromCivil` on every valid date of the years around each leap rule and of random years.
 @Suite struct DaysFromValidCivilTests {

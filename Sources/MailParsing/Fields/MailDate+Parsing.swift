@@ -137,13 +137,25 @@ struct DateScanner {
     /// The date the canonical fields name: what `result()` makes of them once `scanCanonical` has set
     /// them (no meridiem, the numeric zone), without a scanner's optionals set and read back (a
     /// Received or Date field's date read so cost ~50 instructions more).
+    ///
+    /// `MailDate(year:month:day:hour:minute:second:utcOffsetMinutes:)`, with only the checks the reading
+    /// leaves: it bounds the month (1...12), the year (0...9999) and the zone (under a day either way),
+    /// and no field is negative; the arithmetic cannot overflow there. (With `readCanonical` inlined
+    /// into its callers, its fields not returned through memory: readCanonical, readDate and
+    /// MailDate.parse 3.12M -> 2.28M self over 7,626 dates; Main.main 322.64M -> 322.17M, bsd.mbox x3.)
     @inline(__always)
     static func date(_ f: CanonicalFields) -> MailDate? {
-        MailDate(year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second: f.second,
-                 utcOffsetMinutes: f.zone)
+        guard f.year >= 1, f.day >= 1, f.day <= CivilCalendar.daysInMonth(year: f.year, month: f.month),
+              f.hour <= 23, f.minute <= 59, f.second <= 60 else { return nil }
+        let days = CivilCalendar.daysFromValidCivil(year: f.year, month: f.month, day: f.day)
+        // A leap second (:60) is read as :59, as `MailDate`'s initializer does.
+        let local = days &* 86_400 &+ Int64(f.hour &* 3600 &+ f.minute &* 60 &+ min(f.second, 59))
+        return MailDate(secondsSince1970: local &- Int64(f.zone &* 60), utcOffsetMinutes: f.zone)
     }
 
-    /// The fields of `v` in the canonical form (see `scanCanonical`), or nil for anything else.
+    /// The fields of `v` in the canonical form (see `scanCanonical`), or nil for anything else. Inlined
+    /// into its two readers (see `date`).
+    @inline(__always)
     static func readCanonical(_ v: UnsafeBufferPointer<UInt8>) -> CanonicalFields? {
         let end = v.count
         var i = 0

@@ -103,6 +103,7 @@ public struct MailDate: Sendable, Hashable {
 package enum CivilCalendar {
     package static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
+    @inline(__always)
     package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
