@@ -54,13 +54,15 @@ import TestSupport
         #expect(named > 400)
     }
 
-    /// `dedicatedClaims` has a case for each dedicated recogniser, in `dedicated`'s order: each answers
-    /// as that recogniser's own `claims` for every sisimai bsd message, and no index past them claims.
+    /// `dedicatedClaims` (a recogniser asked by its own type through `visitDedicated`) answers as the same
+    /// recogniser asked through `dedicated` (as `any Recognizer`) for every sisimai bsd message, no index
+    /// past them claims, and no format is listed twice.
     @Test func dedicatedClaimsFollowDedicatedOrder() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         let folder = Corpus.path("sisimai/maildir/bsd")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         let dedicated = RecognizerRegistry.dedicated
+        #expect(Set(dedicated.map(\.name)).count == dedicated.count, "a format listed twice")
         var claimed = [Int](repeating: 0, count: dedicated.count)
         for file in files {
             guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }

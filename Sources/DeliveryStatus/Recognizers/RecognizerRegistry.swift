@@ -1,27 +1,16 @@
 /// The recognisers, in the order they are tried: dedicated formats first (each with a cheap `claims`),
 /// then the standard RFC 3464 reader, then the generic text reader.
 ///
-/// To add a format: write `Formats/<Name>.swift` with a `struct <Name>Recognizer: Recognizer` and add it
-/// to `dedicated` below, before any format it could be mistaken for, and its case at the same place
-/// in `dedicatedClaims`.
+/// To add a format: write `Formats/<Name>.swift` with a `struct <Name>Recognizer: Recognizer` and give it
+/// a case in `visitDedicated` (the one list of the dedicated formats), before any format it could be
+/// mistaken for.
 enum RecognizerRegistry {
-    static let dedicated: [any Recognizer] = [
-        FeedbackReportRecognizer(),
-        GoogleGroupsRecognizer(),
-        GmailRecognizer(),
-        OpenSMTPDRecognizer(),
-    ]
-        // The small families claim on narrow signs (a header, a sender), so they go before the broad
-        // readers below, which claim on common wording (Exim's subjects, qmail's, Sendmail's sections).
-        + SmallFamilies.recognizers
-        + [
-            EximRecognizer(),
-            QmailRecognizer(),
-            SendmailTextRecognizer(),
-            // Names for standard DSNs of the two big families; both read with the RFC 3464 reader.
-            PostfixRecognizer(),
-            SendmailDSNRecognizer(),
-        ] as [any Recognizer]
+    /// The dedicated recognisers, in `visitDedicated`'s order.
+    static let dedicated: [any Recognizer] = {
+        var list: [any Recognizer] = []
+        while let recognizer = visitDedicated(list.count, AsExistential()) { list.append(recognizer) }
+        return list
+    }()
     /// `dedicated` behind class references, for `recognize`'s loop (its `recognize` and `name`; the
     /// `claims` are `dedicatedClaims`), each retained once and never
     /// released (they live as long as the program, as `dedicated` does).
@@ -59,66 +48,100 @@ enum RecognizerRegistry {
         return nil
     }
 
-    /// `dedicated[index].claims(context)`, each recogniser's `claims` called directly (the cases in
-    /// `dedicated`'s order, held to it by `RegistryLoopTests`): through `RecognizerReference` each of
-    /// the ~39 questions a message went class method -> protocol witness -> `claims` (bsd.mbox x3,
-    /// 73,575 calls: Main.main 343.90M -> 342.09M). Inlined into `recognize`'s loop: as a function of
-    /// its own, with the small `claims` inlined into it, each call paid its large frame (343.90M ->
-    /// 344.08M); an array of closures was worse (345.35M).
+    /// `dedicated[index].claims(context)`, each recogniser's `claims` called directly: through
+    /// `RecognizerReference` each of the ~39 questions a message went class method -> protocol witness ->
+    /// `claims` (bsd.mbox x3, 73,575 calls: Main.main 343.90M -> 342.09M). Inlined into `recognize`'s
+    /// loop: as a function of its own, with the small `claims` inlined into it, each call paid its large
+    /// frame (343.90M -> 344.08M); an array of closures was worse (345.35M).
     @inline(__always) static func dedicatedClaims(_ index: Int, _ context: BounceContext) -> Bool {
+        visitDedicated(index, Claims(context: context)) ?? false
+    }
+
+    /// Something done with a dedicated recogniser by its own type, so that its methods are called
+    /// directly (and small ones inlined), not through `any Recognizer`.
+    protocol DedicatedVisitor {
+        associatedtype Result
+        func visit<R: Recognizer>(_ recognizer: R) -> Result
+    }
+
+    /// Asks a recogniser whether it claims the message.
+    struct Claims: DedicatedVisitor {
+        let context: BounceContext
+        @inline(__always) func visit<R: Recognizer>(_ recognizer: R) -> Bool { recognizer.claims(context) }
+    }
+
+    /// The recogniser as `any Recognizer`, for `dedicated`.
+    struct AsExistential: DedicatedVisitor {
+        func visit<R: Recognizer>(_ recognizer: R) -> any Recognizer { recognizer }
+    }
+
+    /// `visitor` applied to the dedicated recogniser at `index` in the order they are tried, or nil
+    /// past the last: the one list of the dedicated formats (`dedicated` and `dedicatedClaims` are
+    /// made from it).
+    @inline(__always)
+    static func visitDedicated<Visitor: DedicatedVisitor>(_ index: Int, _ visitor: Visitor) -> Visitor.Result? {
         switch index {
-        case 0: FeedbackReportRecognizer().claims(context)
-        case 1: GoogleGroupsRecognizer().claims(context)
-        case 2: GmailRecognizer().claims(context)
-        case 3: OpenSMTPDRecognizer().claims(context)
-        case 4: Exchange2003Recognizer().claims(context)
-        case 5: IMailServerRecognizer().claims(context)
-        case 6: NotesRecognizer().claims(context)
-        case 7: VerizonRecognizer().claims(context)
-        case 8: X1Recognizer().claims(context)
-        case 9: X2Recognizer().claims(context)
-        case 10: X3Recognizer().claims(context)
-        case 11: ActivehunterRecognizer().claims(context)
-        case 12: ApacheJamesRecognizer().claims(context)
-        case 13: BiglobeRecognizer().claims(context)
-        case 14: DominoRecognizer().claims(context)
-        case 15: FMLRecognizer().claims(context)
-        case 16: MailMarshalSMTPRecognizer().claims(context)
-        case 17: EZwebRecognizer().claims(context)
-        case 18: ZohoRecognizer().claims(context)
-        case 19: GMXRecognizer().claims(context)
-        case 20: EinsUndEinsRecognizer().claims(context)
-        case 21: InterScanMSSRecognizer().claims(context)
-        case 22: Office365Recognizer().claims(context)
-        case 23: GoogleWorkspaceRecognizer().claims(context)
-        case 24: CourierRecognizer().claims(context)
-        case 25: V5sendmailRecognizer().claims(context)
-        case 26: YahooRecognizer().claims(context)
-        case 27: MessagingServerRecognizer().claims(context)
-        case 28: MailRuRecognizer().claims(context)
-        case 29: Exchange2007Recognizer().claims(context)
-        case 30: McAfeeRecognizer().claims(context)
-        case 31: KDDIRecognizer().claims(context)
-        case 32: MFILTERRecognizer().claims(context)
-        case 33: YandexRecognizer().claims(context)
-        case 34: SurfControlRecognizer().claims(context)
-        case 35: SendGridRecognizer().claims(context)
-        case 36: PowerMTARecognizer().claims(context)
-        case 37: MXLogicRecognizer().claims(context)
-        case 38: X6Recognizer().claims(context)
-        case 39: MailFoundryRecognizer().claims(context)
-        case 40: BarracudaRecognizer().claims(context)
-        case 41: BigfootRecognizer().claims(context)
-        case 42: AmavisRecognizer().claims(context)
-        case 43: AmazonWorkMailRecognizer().claims(context)
-        case 44: ReceivingSESRecognizer().claims(context)
-        case 45: X5Recognizer().claims(context)
-        case 46: EximRecognizer().claims(context)
-        case 47: QmailRecognizer().claims(context)
-        case 48: SendmailTextRecognizer().claims(context)
-        case 49: PostfixRecognizer().claims(context)
-        case 50: SendmailDSNRecognizer().claims(context)
-        default: false
+        case 0: visitor.visit(FeedbackReportRecognizer())
+        case 1: visitor.visit(GoogleGroupsRecognizer())
+        case 2: visitor.visit(GmailRecognizer())
+        case 3: visitor.visit(OpenSMTPDRecognizer())
+        // The small families with a reader of their own. They claim on narrow signs (a header, a
+        // sender), so they go before the broad readers at the end, which claim on common wording
+        // (Exim's subjects, qmail's, Sendmail's sections); among themselves their order only matters
+        // where two could claim one message (noted).
+        case 4: visitor.visit(Exchange2003Recognizer())
+        case 5: visitor.visit(IMailServerRecognizer())
+        case 6: visitor.visit(NotesRecognizer())
+        case 7: visitor.visit(VerizonRecognizer())
+        case 8: visitor.visit(X1Recognizer())
+        case 9: visitor.visit(X2Recognizer())
+        case 10: visitor.visit(X3Recognizer())
+        case 11: visitor.visit(ActivehunterRecognizer())
+        // After Verizon: a vtext.com report also has a JavaMail Message-ID.
+        case 12: visitor.visit(ApacheJamesRecognizer())
+        case 13: visitor.visit(BiglobeRecognizer())
+        case 14: visitor.visit(DominoRecognizer())
+        case 15: visitor.visit(FMLRecognizer())
+        case 16: visitor.visit(MailMarshalSMTPRecognizer())
+        case 17: visitor.visit(EZwebRecognizer())
+        case 18: visitor.visit(ZohoRecognizer())
+        case 19: visitor.visit(GMXRecognizer())
+        case 20: visitor.visit(EinsUndEinsRecognizer())
+        case 21: visitor.visit(InterScanMSSRecognizer())
+        case 22: visitor.visit(Office365Recognizer())
+        case 23: visitor.visit(GoogleWorkspaceRecognizer())
+        case 24: visitor.visit(CourierRecognizer())
+        case 25: visitor.visit(V5sendmailRecognizer())
+        // Families whose layout the shared readers already read: they only name the family
+        // (`SmallFamilies.readAsUsual`).
+        case 26: visitor.visit(YahooRecognizer())
+        case 27: visitor.visit(MessagingServerRecognizer())
+        case 28: visitor.visit(MailRuRecognizer())
+        case 29: visitor.visit(Exchange2007Recognizer())
+        case 30: visitor.visit(McAfeeRecognizer())
+        case 31: visitor.visit(KDDIRecognizer())
+        case 32: visitor.visit(MFILTERRecognizer())
+        case 33: visitor.visit(YandexRecognizer())
+        case 34: visitor.visit(SurfControlRecognizer())
+        case 35: visitor.visit(SendGridRecognizer())
+        case 36: visitor.visit(PowerMTARecognizer())
+        case 37: visitor.visit(MXLogicRecognizer())
+        case 38: visitor.visit(X6Recognizer())
+        case 39: visitor.visit(MailFoundryRecognizer())
+        case 40: visitor.visit(BarracudaRecognizer())
+        case 41: visitor.visit(BigfootRecognizer())
+        case 42: visitor.visit(AmavisRecognizer())
+        case 43: visitor.visit(AmazonWorkMailRecognizer())
+        case 44: visitor.visit(ReceivingSESRecognizer())
+        case 45: visitor.visit(X5Recognizer())
+        // The broad readers.
+        case 46: visitor.visit(EximRecognizer())
+        case 47: visitor.visit(QmailRecognizer())
+        case 48: visitor.visit(SendmailTextRecognizer())
+        // Names for standard DSNs of the two big families; both read with the RFC 3464 reader.
+        case 49: visitor.visit(PostfixRecognizer())
+        case 50: visitor.visit(SendmailDSNRecognizer())
+        default: nil
         }
     }
 
