@@ -135,12 +135,7 @@ public struct HeaderField: Sendable {
     static func unfoldedValue(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int) -> ByteSlice {
         guard isFolded else {
             // `trimmingWhitespace()` and `prefix(maxUnfoldedBytes)`, read in place and sliced once.
-            let (start, end) = rawValue.withUnsafeBufferPointer { value -> (Int, Int) in
-                var start = 0, end = value.count
-                while start < end, ASCII.isWhitespaceOrNewline(value[start]) { start += 1 }
-                while end > start, ASCII.isWhitespaceOrNewline(value[end - 1]) { end -= 1 }
-                return (start, end)
-            }
+            let (start, end) = rawValue.withUnsafeBufferPointer { $0.trimmedBounds }
             let base = rawValue.startIndex
             return rawValue[(base + start)..<(base + min(end, start + max(0, maxUnfoldedBytes)))]
         }
@@ -163,9 +158,7 @@ public struct HeaderField: Sendable {
         }
         return withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { value in
             // `trimmingWhitespace()` of the unfolded bytes, in place.
-            var start = 0, end = value.count
-            while start < end, ASCII.isWhitespaceOrNewline(value[start]) { start += 1 }
-            while end > start, ASCII.isWhitespaceOrNewline(value[end - 1]) { end -= 1 }
+            let (start, end) = value.trimmedBounds
             return String(decoding: UnsafeBufferPointer(rebasing: value[start..<end]), as: UTF8.self)
         }
     }
