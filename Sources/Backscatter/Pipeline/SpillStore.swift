@@ -16,21 +16,26 @@ import Synchronization
 ///
 /// When no temporary file can be made or written (no space), the encoded values stay in memory (a
 /// quarter of their size as values): the scan is slower to fail than to finish. Used on one thread.
+///
+/// Its stored `var`s are `@exclusivity(unchecked)`: used on one thread, by methods that never call back
+/// into the store while one of them is accessed (the values' `encode` writes into the buffer alone), so
+/// the runtime's dynamic checks (~85 instructions an `append`, two appends a message) could never fire
+/// (bsd.mbox x3: `Main.main` 312.64M -> 312.09M instructions).
 package final class SpillStore<Element: SpillCodable> {
     /// Values kept as they are (before the first spill).
-    private var held: [Element] = []
+    @exclusivity(unchecked) private var held: [Element] = []
     /// Their estimated footprint.
-    private var heldBytes = 0
+    @exclusivity(unchecked) private var heldBytes = 0
     /// Whether values are encoded (the footprint passed the limit once).
-    private var encoding = false
+    @exclusivity(unchecked) private var encoding = false
     /// Encoded values past the file's end, each a 4-byte little-endian length and its bytes.
-    private var buffer = SpillEncoder()
-    private var file: SpillFile?
-    private var fileBytes = 0
-    private var spillFailed = false
+    @exclusivity(unchecked) private var buffer = SpillEncoder()
+    @exclusivity(unchecked) private var file: SpillFile?
+    @exclusivity(unchecked) private var fileBytes = 0
+    @exclusivity(unchecked) private var spillFailed = false
     private let memoryLimit: Int
     /// Values appended.
-    package private(set) var count = 0
+    @exclusivity(unchecked) package private(set) var count = 0
 
     /// Once encoding, the buffer is written out whenever it holds this many bytes. Default: 1 MiB.
     package static var flushBytes: Int { 1 << 20 }
@@ -53,8 +58,8 @@ package final class SpillStore<Element: SpillCodable> {
     /// After the first `measuredFirst`, one value in this many is measured; the others count as the
     /// mean so far (measuring walks every string of a value, a real part of the cost of holding it).
     package static var sampleEvery: Int { 16 }
-    private var measuredCount = 0
-    private var measuredBytes = 0
+    @exclusivity(unchecked) private var measuredCount = 0
+    @exclusivity(unchecked) private var measuredBytes = 0
 
     /// Appends one value (taken over, not copied: a record's or a note's fields are not retained again).
     package func append(_ value: consuming Element) {
