@@ -25,8 +25,9 @@ struct HeaderValuesRecordTests {
 
     @Test(arguments: sections)
     func recordReadsAsTheFourWalks(_ section: String) {
-        let headers = ParsedMessage(parsing: Array(section.utf8)[...]).headers
-        let record = HeaderValues.record(headers)
+        let parsed = ParsedMessage(parsing: Array(section.utf8)[...])
+        let headers = parsed.headers
+        let record = HeaderValues.record(of: parsed)
         let (from, shaped) = PerNameHeaderValues.firstAddressAndShape(headers, "from")
         #expect(record.messageId == PerNameHeaderValues.messageId(headers))
         #expect(record.date == PerNameHeaderValues.date(headers))
@@ -37,8 +38,7 @@ struct HeaderValuesRecordTests {
 
     /// The first section's answers, spelled out (two readers wrong alike would pass the test above).
     @Test func firstSectionAnswers() {
-        let headers = ParsedMessage(parsing: Array(Self.sections[0].utf8)[...]).headers
-        let record = HeaderValues.record(headers)
+        let record = HeaderValues.record(of: ParsedMessage(parsing: Array(Self.sections[0].utf8)[...]))
         #expect(record.messageId == "<first@example.org>")
         #expect(record.date == MailDate.parse(Array("Mon, 1 Jan 2024 10:00:00 +0000".utf8)[...]))
         #expect(record.from == "x@example.net")
@@ -49,8 +49,9 @@ struct HeaderValuesRecordTests {
     @Test(arguments: ["legitimate-bounce", "backscatter-bounce", "not-bounce"])
     func fixtures(_ name: String) throws {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.fixture("classifier/\(name).eml"))))
-        let headers = ParsedMessage(parsing: bytes[...]).headers
-        let record = HeaderValues.record(headers)
+        let parsed = ParsedMessage(parsing: bytes[...])
+        let headers = parsed.headers
+        let record = HeaderValues.record(of: parsed)
         #expect(record.messageId == PerNameHeaderValues.messageId(headers))
         #expect(record.date == PerNameHeaderValues.date(headers))
         #expect(record.from == PerNameHeaderValues.firstAddressAndShape(headers, "from").address)

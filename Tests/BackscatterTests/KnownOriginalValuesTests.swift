@@ -24,7 +24,7 @@ struct KnownOriginalValuesTests {
         let reader = ObservationReader()
         #expect(reader.observe(parsed, report: report, known: values) == reader.observe(parsed, report: report))
         // With the notice's From as the scan's record read it too.
-        let record = HeaderValues.record(parsed.headers)
+        let record = HeaderValues.record(of: parsed)
         let shapedFrom = record.shapedFrom
         #expect(record.from == PerNameHeaderValues.firstAddressAndShape(parsed.headers, "from").address)
         #expect(reader.observe(parsed, report: report, known: values, shapedNoticeFrom: shapedFrom)

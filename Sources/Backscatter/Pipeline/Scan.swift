@@ -322,8 +322,7 @@ public struct Scan: Sendable {
     private static func analyse(_ entry: consuming MailboxMessage, sequence: Int,
                                 limits: ParsingLimits) -> (record: ScanRecord, message: ExaminedMessage) {
         let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
-        let headers = parsed.headers
-        let (messageId, date, from, shapedNoticeFrom, to) = HeaderValues.record(headers)
+        let (messageId, date, from, shapedNoticeFrom, to) = HeaderValues.record(of: parsed)
         // Without mailbox defects (most messages), the parse's names as they are: `names + defects` made
         // the empty array of names and appended the parse's to it (bsd.mbox x3: 0.45M instructions).
         let defects = entry.defects.isEmpty ? parsed.defects : entry.defects.names + parsed.defects
