@@ -140,9 +140,9 @@ import TestSupport
     }
 }
 
-/// Every small-family recogniser run on messages that are not its own (its `claims` bypassed): the
-/// whole Sisimai corpus, the malformed messages of `parsers/malformed-misc`, and each of our fixtures
-/// cut short at every 97th byte. Nothing may crash, and the analyzer's records must name addresses
+/// Every dedicated recogniser (the small families' among them) run on messages that are not its own
+/// (its `claims` bypassed): the whole Sisimai corpus, the malformed messages of `parsers/malformed-misc`,
+/// and each of our fixtures cut short at every 97th byte. Nothing may crash, and the analyzer's records must name addresses
 /// only (a recogniser's raw finding may hold junk such as a truncated `Final-Recipient: rfc`, which
 /// the analyzer drops).
 @Suite struct FormatsSmallFamiliesHostileTests {
@@ -153,8 +153,8 @@ import TestSupport
 
     static func exercise(_ bytes: [UInt8], _ label: String) {
         let context = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
-        // The naming recognisers only hand over to the shared readers, which the analyzer runs below.
-        for r in SmallFamilies.readers {
+        // Those that only name a family hand over to the shared readers, which the analyzer runs too.
+        for r in RecognizerRegistry.dedicated {
             _ = r.claims(context)
             _ = r.recognize(context)
         }
