@@ -5,6 +5,25 @@ import TestSupport
 /// The prefilter must never change an answer: `PatternSet` with it gives the same leftmost match and
 /// alternative as PCRE2's own scan of the same alternation.
 @Suite struct LiteralPrefilterTests {
+    /// Every `[offset, group, alternative]` where a literal of `groups` occurs in `text`, by a plain byte
+    /// comparison at every offset (ASCII case folded when `caseless`): the reference the searches are held to.
+    static func occurrences(of groups: [[String]], in text: [UInt8], caseless: Bool) -> [[Int]] {
+        func fold(_ b: UInt8) -> UInt8 { caseless ? LiteralPrefilter.fold(b) : b }
+        var found: [[Int]] = []
+        for offset in text.indices {
+            for (g, alternatives) in groups.enumerated() {
+                for (a, literal) in alternatives.enumerated() {
+                    let l = Array(literal.utf8)
+                    guard offset + l.count <= text.count else { continue }
+                    var same = true
+                    for k in l.indices where fold(text[offset + k]) != fold(l[k]) { same = false }
+                    if same { found.append([offset, g, a]) }
+                }
+            }
+        }
+        return found
+    }
+
     @Test(arguments: [
         ("abc", [UInt8]("abc".utf8)),
         (#"5\.1\.1 bad"#, [UInt8]("5.1.1 bad".utf8)),
@@ -192,25 +211,13 @@ import TestSupport
                                   ["message rejected", "messages rejected", "your mailbox is full", "your mailbox is fine"]]
         let prefilter = try #require(LiteralPrefilter(groups: groups, options: caseless ? [.caseless] : []))
         let automaton = try #require(PhraseAutomaton(groups: groups, options: caseless ? [.caseless] : []))
-        func fold(_ b: UInt8) -> UInt8 { caseless ? LiteralPrefilter.fold(b) : b }
         let pieces = ["m", "M", "e", "s", "sage", "SAGE", "ss", " ", "re", "rejected", "ai", "AI", "l", "box", " full",
                       "you", "r", "th", "e", "x", "y", "o", " is ", "fine", "s rejected"] + groups.joined() + groups.joined().map { $0.uppercased() }
         var generator = SplitMix64(seed: 503)  // seeded: every run reads the same inputs
         for _ in 0..<2_000 {
             let count = Int.random(in: 0...16, using: &generator)
             let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
-            var expected: [[Int]] = []
-            for offset in text.indices {
-                for (g, alternatives) in groups.enumerated() {
-                    for (a, literal) in alternatives.enumerated() {
-                        let l = Array(literal.utf8)
-                        guard offset + l.count <= text.count else { continue }
-                        var same = true
-                        for k in l.indices where fold(text[offset + k]) != fold(l[k]) { same = false }
-                        if same { expected.append([offset, g, a]) }
-                    }
-                }
-            }
+            let expected = Self.occurrences(of: groups, in: text, caseless: caseless)
             var found: [[Int]] = []
             _ = text.withUnsafeBytes { raw in
                 prefilter.forEachLiteral(in: raw) { offset, group, alternative -> Bool? in
@@ -289,7 +296,6 @@ import TestSupport
                                   ["mailbox", "mail", "you", "your mailbox is full", "x"],
                                   ["message re", "maIl", "y", "the ", "them"]]
         let automaton = try #require(PhraseAutomaton(groups: groups, options: caseless ? [.caseless] : []))
-        func fold(_ b: UInt8) -> UInt8 { caseless ? LiteralPrefilter.fold(b) : b }
         let dense = ["m", "M", "e", "s", "sage", " ", "re", "rejected", "ai", "l", "box", " full", "you", "y", "x", "them"]
         let sparse = ["a", "b", "c", "d", " ", "q", "\n", "zz", "\u{E9}", "your mailbox is full", "m"]
         var generator = SplitMix64(seed: 4_417)
@@ -297,18 +303,7 @@ import TestSupport
             let pieces = round % 3 == 0 ? sparse : dense
             let count = Int.random(in: 10...160, using: &generator)
             let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
-            var expected: [[Int]] = []
-            for offset in text.indices {
-                for (g, alternatives) in groups.enumerated() {
-                    for (a, literal) in alternatives.enumerated() {
-                        let l = Array(literal.utf8)
-                        guard offset + l.count <= text.count else { continue }
-                        var same = true
-                        for k in l.indices where fold(text[offset + k]) != fold(l[k]) { same = false }
-                        if same { expected.append([offset, g, a]) }
-                    }
-                }
-            }
+            let expected = Self.occurrences(of: groups, in: text, caseless: caseless)
             for twoWalks in [true, false] {
                 var reported: [[Int]] = []
                 _ = text.withUnsafeBytes { raw in

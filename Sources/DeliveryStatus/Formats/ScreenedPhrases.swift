@@ -26,7 +26,8 @@ struct ScreenedTable<Meaning: Sendable>: Sendable {
     /// Whether a phrase is empty (which every text, the empty one too, holds).
     let hasEmpty: Bool
 
-    /// The table of `rows`: a meaning and its phrases each.
+    /// The table of `rows`: a meaning and its phrases each. Its phrases' bytes are never freed: make a
+    /// table once, in a `static let`.
     init(_ rows: [(Meaning, [String])]) {
         meanings = rows.map(\.0)
         var entries: [Entry] = []
