@@ -43,17 +43,26 @@ final class PhraseAutomaton: @unchecked Sendable {
     static let maxStates = 1 << 15
     private static let hasOutputs: UInt16 = 0x8000
 
-    /// The transition table, a column per byte class (`hasOutputs + stateCount` slots high): the
-    /// state after `state` on a byte of class `c` is `transitions[c * (hasOutputs + stateCount) + state]`,
+    /// The distance between two columns of `transitions`: the least power of two at least
+    /// `stateCount` (at most `hasOutputs`, as `stateCount` is at most `maxStates`). A flagged state's
+    /// slot in column `c`, `c * stride + hasOutputs + state`, is then column `c + hasOutputs / stride`'s
+    /// slot for `state`, which no unflagged state has: the two kinds never meet.
+    static func columnStride(stateCount: Int) -> Int {
+        1 << (Int.bitWidth - (max(1, stateCount) - 1).leadingZeroBitCount)
+    }
+
+    /// The transition table, a column per byte class, the columns `columnStride(stateCount:)` slots
+    /// apart: the state after `state` on a byte of class `c` is `transitions[c * stride + state]`,
     /// with `hasOutputs` set when a literal's first `maxDepth` bytes end there. Such a state's slots
     /// are at its number with `hasOutputs` set, the others' at their number, so that a walk reads
     /// on from a state as the table gave it, flag or not, and tests for the flag once in a few
-    /// steps (`advanceTwo`). The slots between are never written or read: the reason phrases'
-    /// table takes 4 MB of addresses for the 361 KB it uses (the same bytes in use, two runs a
-    /// column). Numbering the flagged states apart instead, from `hasOutputs` up, kept the table
-    /// dense but cost 0.1M more instructions at start-up (bsd.mbox x3), and no wall-clock
-    /// difference showed (bsd20 full, five interleaved runs each). Bytes that begin no literal path
-    /// share class 0.
+    /// steps (`advanceTwo`). The stride is a power of two at least `stateCount`, so the flagged
+    /// states' slots (`hasOutputs` further on) fall into the room the unflagged ones leave in the
+    /// columns after, never onto one of theirs: the table is `width * stride + hasOutputs` slots,
+    /// at most about twice those in use. (Each column `hasOutputs + stateCount` slots high, the
+    /// reason phrases' table took 4 MB of addresses for the 361 KB it used, every 2 MiB page of it
+    /// touched: peak memory on bsd.mbox 27 MB -> 38 MB with mimalloc's large pages.) Bytes that begin
+    /// no literal path share class 0.
     private let transitions: UnsafeMutableBufferPointer<UInt16>
     /// For each text byte, its class's column of `transitions` (case folded first when caseless): a
     /// step is `columnOf[byte][state]`, three instructions; with a row a state it was five (the class
@@ -235,8 +244,8 @@ final class PhraseAutomaton: @unchecked Sendable {
         }
         // The rows made into columns, each state's slots at its number as the table gives it (with
         // `hasOutputs` when it has outputs).
-        let height = Int(PhraseAutomaton.hasOutputs) + stateCount
-        let columns = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: height * width)
+        let height = PhraseAutomaton.columnStride(stateCount: stateCount)
+        let columns = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: height * width + Int(PhraseAutomaton.hasOutputs))
         if let to = columns.baseAddress {
             for state in 0..<stateCount {
                 var source = UnsafePointer(base + state &* width)

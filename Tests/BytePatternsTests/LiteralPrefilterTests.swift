@@ -325,6 +325,32 @@ import TestSupport
         #expect(PhraseAutomaton.stopsCapacity > PhraseAutomaton.maxDepth)
     }
 
+    /// The columns of the transition table lie a power of two at least the state count apart, so that a
+    /// flagged state's slot (`maxStates`, the flag, further on) is never an unflagged state's, and the
+    /// table is at most about twice the slots in use: every slot of every state in a table of `width`
+    /// columns checked, for several state counts and a random split into flagged and unflagged.
+    @Test func flaggedSlotsNeverMeetUnflaggedOnes() {
+        for stateCount in [1, 2, 3, 5, 64, 65, 100, 1_000, 4_096, 4_097, PhraseAutomaton.maxStates] {
+            let stride = PhraseAutomaton.columnStride(stateCount: stateCount)
+            #expect(stride >= stateCount && stride < 2 * max(1, stateCount) && stride.nonzeroBitCount == 1)
+            #expect(PhraseAutomaton.maxStates % stride == 0)
+            // Enough columns for a flagged slot to reach past the flag's distance into later columns.
+            let width = PhraseAutomaton.maxStates / stride + 2
+            // A state's slot in column c, unflagged or flagged (its number with the flag): for two
+            // different states never the same, whichever of them is flagged.
+            var owner = [Int: Int]()
+            var generator = SplitMix64(seed: UInt64(stateCount))
+            for state in 0..<min(stateCount, 2_000) {
+                let flagged = generator.below(2) == 1
+                for c in 0..<width {
+                    let slot = c * stride + (flagged ? state + PhraseAutomaton.maxStates : state)
+                    #expect(slot < width * stride + PhraseAutomaton.maxStates)
+                    #expect(owner.updateValue(state, forKey: slot) == nil, "\(stateCount) \(state) \(c)")
+                }
+            }
+        }
+    }
+
     /// An automaton too large for its table is not built (the group then scans with the prefilter),
     /// and neither is one for options a prefilter is not built for.
     @Test func automatonOnlyWithinItsLimits() {
