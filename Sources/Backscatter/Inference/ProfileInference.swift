@@ -293,18 +293,8 @@ public enum ProfileInference {
     /// of a run, `9.9` and `9.x`, share a layout) at the given domains; nil without a layout.
     /// - Returns: the pattern and how many Message-IDs have that layout.
     static func pattern(forShapes shapes: [String: Int], domains: [String]) -> (String, Int)? {
-        guard !domains.isEmpty else { return nil }
-        var layouts: [String: (count: Int, members: [String])] = [:]
-        for (shape, count) in shapes {
-            guard let at = shape.lastIndex(ofASCII: ASCII.at), domains.contains(String(shape[shape.utf8.index(after: at)...])) else { continue }
-            let local = String(shape[..<at])
-            let layout = String(local.map { "9Aax".contains($0) ? "x" : $0 })
-            layouts[layout, default: (0, [])].count += count
-            layouts[layout, default: (0, [])].members.append(local)
-        }
-        guard let (layout, value) = layouts.max(by: { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }) else { return nil }
+        guard let (layout, count, members) = commonestLayout(forShapes: shapes, domains: domains) else { return nil }
         var out = "^"
-        let members = value.members.map(Array.init)
         for (i, c) in layout.enumerated() {
             guard c == "x" else { out += c.isLetter || c.isNumber ? String(c) : "\\" + String(c); continue }
             // The classes the members have here, as bits (1 `9`, 2 `A`, 4 `a`, 8 any other): a Set of
@@ -322,9 +312,31 @@ public enum ProfileInference {
             out += classes == 1 ? "\\d+" : classes == 2 ? "[A-Z]+" : classes == 4 ? "[a-z]+"
                 : classes & ~3 == 0 ? "[0-9A-Z]+" : "[A-Za-z0-9]+"
         }
+        return (out + domainPattern(domains), count)
+    }
+
+    /// The commonest layout of the local parts of `shapes` at `domains` (`x` for each class run, the
+    /// punctuation kept; ties to the layout first in order), how many Message-IDs have it, and its
+    /// shapes' local parts, as Characters; nil without one (no domain, no shape at them).
+    static func commonestLayout(forShapes shapes: [String: Int], domains: [String])
+        -> (layout: String, count: Int, members: [[Character]])? {
+        guard !domains.isEmpty else { return nil }
+        var layouts: [String: (count: Int, members: [String])] = [:]
+        for (shape, count) in shapes {
+            guard let at = shape.lastIndex(ofASCII: ASCII.at), domains.contains(String(shape[shape.utf8.index(after: at)...])) else { continue }
+            let local = String(shape[..<at])
+            let layout = String(local.map { "9Aax".contains($0) ? "x" : $0 })
+            layouts[layout, default: (0, [])].count += count
+            layouts[layout, default: (0, [])].members.append(local)
+        }
+        guard let (layout, value) = layouts.max(by: { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }) else { return nil }
+        return (layout, value.count, value.members.map(Array.init))
+    }
+
+    /// `@` and `domains` as a pattern's end: the one domain, or an alternation of them, escaped.
+    static func domainPattern(_ domains: [String]) -> String {
         let escaped = domains.map { $0.map { $0.isLetter || $0.isNumber ? String($0) : "\\" + String($0) }.joined() }
-        out += "@" + (escaped.count == 1 ? escaped[0] : "(?:" + escaped.joined(separator: "|") + ")") + "$"
-        return (out, value.count)
+        return "@" + (escaped.count == 1 ? escaped[0] : "(?:" + escaped.joined(separator: "|") + ")") + "$"
     }
 
     /// A PCRE2 pattern for a Message-ID shape (`ObservationReader.idShape`): `9` digits, `A` upper,
