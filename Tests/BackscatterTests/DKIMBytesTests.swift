@@ -164,7 +164,7 @@ import TestSupport
         }
     }
 
-    static func referenceHashInput(fields: [HeaderField], in raw: ByteSlice, signatureField: HeaderField,
+    static func referenceHashInput(fields: HeaderSection.Fields, in raw: ByteSlice, signatureField: HeaderField,
                                    signature: DKIMSignature) -> [UInt8] {
         let relaxed = signature.headerCanonicalization == "relaxed"
         var used = [Bool](repeating: false, count: fields.count)

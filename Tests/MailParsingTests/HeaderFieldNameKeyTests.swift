@@ -132,11 +132,3 @@ import TestSupport
         }
     }
 }
-
-extension HeaderSection {
-    /// A section holding `fields` (for the lookups alone).
-    fileprivate init(fields: [HeaderField]) {
-        self.init()
-        self.fields = fields
-    }
-}

@@ -19,7 +19,7 @@ import TestSupport
     }
 
     /// The header section `name: value` (with a second field after it), read with `maxFieldBytes`.
-    static func fields(_ name: String, _ value: String, maxFieldBytes: Int) -> [HeaderField] {
+    static func fields(_ name: String, _ value: String, maxFieldBytes: Int) -> HeaderSection.Fields {
         var limits = ParsingLimits()
         limits.maxFieldBytes = maxFieldBytes
         let text = "\(name):\(value)\r\nX-After: 1\r\n\r\nbody"

@@ -5,7 +5,7 @@ enum DKIMCanonicalization {
     /// The data the signature covers: the signed fields picked per h= (§5.4.2: each name takes the last
     /// not-yet-used instance, bottom-up; a name with no instance left contributes nothing), each
     /// canonicalized with CRLF, then the DKIM-Signature field itself with the b= value emptied and no CRLF.
-    static func headerHashInput(fields: [HeaderField], in raw: ByteSlice, signatureField: HeaderField,
+    static func headerHashInput(fields: HeaderSection.Fields, in raw: ByteSlice, signatureField: HeaderField,
                                 signature: DKIMSignature) -> [UInt8] {
         let relaxed = signature.headerCanonicalization == "relaxed"
         let capacity = max(fields.count, 1)
@@ -28,7 +28,7 @@ enum DKIMCanonicalization {
 
     /// §3.4.2 relaxed, written straight into an array sized to a bound (relaxed canonicalization never
     /// lengthens a field: at most its name, a colon, its value and CRLF).
-    private static func relaxedInput(_ fields: [HeaderField], picked: UnsafeBufferPointer<Int>,
+    private static func relaxedInput(_ fields: HeaderSection.Fields, picked: UnsafeBufferPointer<Int>,
                                      signatureField: HeaderField) -> [UInt8] {
         var bound = signatureField.name.count + 1 + signatureField.rawValue.count
         for index in picked { bound += fields[index].name.count + 3 + fields[index].rawValue.count }
@@ -53,7 +53,7 @@ enum DKIMCanonicalization {
     }
 
     /// §3.4.1 simple, from the fields as written.
-    private static func simpleInput(_ fields: [HeaderField], picked: UnsafeBufferPointer<Int>, in raw: ByteSlice,
+    private static func simpleInput(_ fields: HeaderSection.Fields, picked: UnsafeBufferPointer<Int>, in raw: ByteSlice,
                                     signatureField: HeaderField) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
@@ -131,7 +131,7 @@ enum DKIMCanonicalization {
     }
 
     /// §5.4.2: the last field named `name` (lower case, compared ASCII case-insensitively) not used yet.
-    private static func lastUnused(_ name: String, in fields: [HeaderField], used: UnsafeMutableBufferPointer<Bool>) -> Int? {
+    private static func lastUnused(_ name: String, in fields: HeaderSection.Fields, used: UnsafeMutableBufferPointer<Bool>) -> Int? {
         var expected = name   // native, so that its UTF-8 can be read in place
         return expected.withUTF8 { expected -> Int? in
             var i = fields.count - 1

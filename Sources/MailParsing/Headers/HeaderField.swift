@@ -10,8 +10,9 @@ import Darwin
 ///
 /// Both `name` and `rawValue` are slices of the parsed buffer, kept as one slice of the field's bytes
 /// (from the name's first byte to the value's end) and the two parts' places in it: a field holds one
-/// reference, retained when it is made or copied and released when it dies. Unfolding (RFC 5322
-/// §2.2.3) makes a copy only when the field really was folded.
+/// reference, retained when it is made or copied and released when it dies. A header section keeps
+/// no fields but their places in its bytes (`HeaderSection.Fields`), and makes a field when one is
+/// read. Unfolding (RFC 5322 §2.2.3) makes a copy only when the field really was folded.
 public struct HeaderField: Sendable {
     /// The field's bytes from the name's first byte to the end of the raw value: `name` is its first
     /// `nameCount` bytes, `rawValue` the bytes from `valueOffset` on. (Two slices, one for each part,
@@ -86,7 +87,7 @@ public struct HeaderField: Sendable {
     /// bytes), as the header parser reads it from its buffer: the parts are slices of `bytes`, with
     /// its indices.
     /// - Precondition: `0 <= nameCount <= valueOffset <= bytes.count` (the parts' getters trap otherwise).
-    @inline(__always)
+    @usableFromInline @inline(__always)
     init(bytes: ByteSlice, nameCount: Int, valueOffset: Int, offset: Int, isFolded: Bool, maxUnfoldedBytes: Int,
          nameKey: UInt64) {
         self.bytes = bytes
@@ -145,16 +146,20 @@ public struct HeaderField: Sendable {
     /// `unfoldedValue(of:isFolded:maxUnfoldedBytes:)` of a folded value: a copy without the line ends.
     @usableFromInline @inline(never)
     static func unfoldedFoldedValue(of rawValue: ByteSlice, maxUnfoldedBytes: Int) -> ByteSlice {
-        withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { Array($0) }[...].trimmingWhitespace()
+        rawValue.withUnsafeBufferPointer { value in
+            withUnfoldedFoldedValue(value, limit: maxUnfoldedBytes) { Array($0) }
+        }[...].trimmingWhitespace()
     }
 
     /// `unfoldedValue(of:isFolded:maxUnfoldedBytes:).utf8String`, a folded value made a String from the
     /// temporary buffer it is unfolded into (the array `unfoldedFoldedValue` makes, and the slice of
     /// it, are for values read further as bytes; the returned original's Received values are kept
-    /// as Strings).
-    static func unfoldedValueString(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int) -> String {
+    /// as Strings). `rawValue` is the raw value's bytes (`HeaderSection.FieldRecord.rawValue(in:)`).
+    static func unfoldedValueString(of rawValue: UnsafeBufferPointer<UInt8>, isFolded: Bool, maxUnfoldedBytes: Int) -> String {
         guard isFolded else {
-            return unfoldedValue(of: rawValue, isFolded: false, maxUnfoldedBytes: maxUnfoldedBytes).utf8String
+            let (start, end) = rawValue.trimmedBounds
+            let kept = rawValue[start..<min(end, start + max(0, maxUnfoldedBytes))]
+            return String(decoding: UnsafeBufferPointer(rebasing: kept), as: UTF8.self)
         }
         return withUnfoldedFoldedValue(rawValue, limit: maxUnfoldedBytes) { value in
             // `trimmingWhitespace()` of the unfolded bytes, in place.
@@ -166,14 +171,18 @@ public struct HeaderField: Sendable {
     /// Appends `unfoldedValue` to `out` without an array of its own (the report's Received values are
     /// read into one buffer).
     package func appendUnfoldedValue(to out: inout [UInt8]) {
-        Self.appendUnfoldedValue(of: rawValue, isFolded: isFolded, maxUnfoldedBytes: maxUnfoldedBytes, to: &out)
+        rawValue.withUnsafeBufferPointer { value in
+            Self.appendUnfoldedValue(of: value, isFolded: isFolded, maxUnfoldedBytes: maxUnfoldedBytes, to: &out)
+        }
     }
 
     /// `appendUnfoldedValue(to:)` of a field with this raw value, folding and limit, for a reader
-    /// that walks the fields in place (`HeaderFieldInPlace`).
-    static func appendUnfoldedValue(of rawValue: ByteSlice, isFolded: Bool, maxUnfoldedBytes: Int, to out: inout [UInt8]) {
+    /// that walks the fields in place (`HeaderFieldInPlace`): `value` is the raw value's bytes.
+    static func appendUnfoldedValue(of value: UnsafeBufferPointer<UInt8>, isFolded: Bool, maxUnfoldedBytes: Int,
+                                    to out: inout [UInt8]) {
         guard isFolded else {
-            out += unfoldedValue(of: rawValue, isFolded: false, maxUnfoldedBytes: maxUnfoldedBytes)
+            let (start, end) = value.trimmedBounds
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<min(end, start + max(0, maxUnfoldedBytes))]))
             return
         }
         // The runs between line ends appended whole, straight into `out` (through a temporary buffer
@@ -181,35 +190,33 @@ public struct HeaderField: Sendable {
         // mbox x3 this way, 4.2M with the runs appended; the caller reserves room once). The same bytes
         // as `unfoldedValue`: every byte but CR and LF, the first `maxUnfoldedBytes` of them, without
         // the spaces and tabs at either end.
-        rawValue.withUnsafeBufferPointer { value in
-            guard let base = value.baseAddress else { return }
-            let total = value.count
-            /// The first CR or LF in `from ..< total`, or `total`.
-            func lineEnd(from: Int) -> Int {
-                let lf = memchr(base + from, Int32(ASCII.lineFeed), total - from)
-                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? total
-                guard lf > from else { return lf }
-                return memchr(base + from, Int32(ASCII.carriageReturn), lf - from)
-                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? lf
-            }
-            let outStart = out.count
-            var kept = 0       // bytes but CR and LF read so far, the leading blanks included
-            var leading = true // nothing but spaces and tabs read yet
-            var i = 0
-            while i < total, kept < maxUnfoldedBytes {
-                let stop = min(lineEnd(from: i), i + (maxUnfoldedBytes - kept))
-                var start = i
-                if leading {
-                    while start < stop, ASCII.isWhitespace(value[start]) { start += 1 }
-                    leading = start == stop
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<stop]))
-                kept += stop - i
-                i = stop
-                while i < total, value[i] == ASCII.carriageReturn || value[i] == ASCII.lineFeed { i += 1 }
-            }
-            while out.count > outStart, let last = out.last, ASCII.isWhitespace(last) { out.removeLast() }
+        guard let base = value.baseAddress else { return }
+        let total = value.count
+        /// The first CR or LF in `from ..< total`, or `total`.
+        func lineEnd(from: Int) -> Int {
+            let lf = memchr(base + from, Int32(ASCII.lineFeed), total - from)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? total
+            guard lf > from else { return lf }
+            return memchr(base + from, Int32(ASCII.carriageReturn), lf - from)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? lf
         }
+        let outStart = out.count
+        var kept = 0       // bytes but CR and LF read so far, the leading blanks included
+        var leading = true // nothing but spaces and tabs read yet
+        var i = 0
+        while i < total, kept < maxUnfoldedBytes {
+            let stop = min(lineEnd(from: i), i + (maxUnfoldedBytes - kept))
+            var start = i
+            if leading {
+                while start < stop, ASCII.isWhitespace(value[start]) { start += 1 }
+                leading = start == stop
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<stop]))
+            kept += stop - i
+            i = stop
+            while i < total, value[i] == ASCII.carriageReturn || value[i] == ASCII.lineFeed { i += 1 }
+        }
+        while out.count > outStart, let last = out.last, ASCII.isWhitespace(last) { out.removeLast() }
     }
 
     /// Copies `source` into `target` without its CR and LF bytes (RFC 5322 §2.2.3: unfolding removes the
@@ -269,7 +276,7 @@ public struct HeaderField: Sendable {
 
     /// Calls `body` with a folded value's bytes but CR and LF, at most `maxUnfoldedBytes`, untrimmed.
     private static func withUnfoldedFoldedValue<Result>(
-        _ rawValue: ByteSlice, limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+        _ value: UnsafeBufferPointer<UInt8>, limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result
     ) -> Result {
         // Every byte but CR and LF, at most `maxUnfoldedBytes`, written into a temporary buffer and
         // copied out once: `Array(unsafeUninitializedCapacity:)` allocates through the standard
@@ -279,12 +286,10 @@ public struct HeaderField: Sendable {
         // block is stored whole and the count advanced to its first CR or LF, the line end skipped
         // after it. (Eight bytes at a time, a word with a CR or LF copied byte by byte, cost ~880
         // instructions a value: bsd.mbox x3, 4,380 folded values, 3.86M -> 1.84M; the value as a whole 9.69M -> 7.67M.)
-        rawValue.withUnsafeBufferPointer { value in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, limit)) { buffer -> Result in
-                guard let target = buffer.baseAddress else { return body(UnsafeBufferPointer(rebasing: buffer[..<0])) }
-                let n = copyDroppingLineEnds(value, into: target, limit: limit)
-                return body(UnsafeBufferPointer(rebasing: buffer[..<n]))
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(value.count, limit)) { buffer -> Result in
+            guard let target = buffer.baseAddress else { return body(UnsafeBufferPointer(rebasing: buffer[..<0])) }
+            let n = copyDroppingLineEnds(value, into: target, limit: limit)
+            return body(UnsafeBufferPointer(rebasing: buffer[..<n]))
         }
     }
 

@@ -12,21 +12,61 @@ import Darwin
 /// cannot be a field (recorded as `.missingBlankLine`), or to the end of input (`.truncatedHeaderSection`).
 /// LF, CRLF and lone CR line ends are accepted alike.
 public struct HeaderSection: Sendable {
-    /// The fields, in the order they appear.
-    public var fields: [HeaderField]
+    /// The fields, in the order they appear: a view of `raw` (`Fields`), each field made when read.
+    public let fields: Fields
     /// What was tolerated while reading.
     public var defects: HeaderDefects
     /// Index in the parsed buffer where the body begins (after the blank line), `raw.endIndex` if none.
     public var bodyStart: Int
-    /// The header section's bytes, from the first field to the end of the blank line.
-    public var raw: ByteSlice
+    /// The header section's bytes, from the first field to the end of the blank line; every field
+    /// lies inside them (get-only: the fields are kept as places in them).
+    public var raw: ByteSlice { fields.raw }
+
+    /// The most bytes a section holds (2^31 - 1): its fields' places are kept in 31 bits
+    /// (`FieldRecord`). A larger `ParsingLimits.maxHeaderBytes` reads as this one.
+    static var maxSectionBytes: Int { Int(Int32.max) }
 
     /// An empty header section.
     public init() {
-        fields = []
-        defects = []
-        bodyStart = 0
-        raw = []
+        self.init(fields: Fields(raw: [], records: [], maxFieldBytes: ParsingLimits().maxFieldBytes),
+                  defects: [], bodyStart: 0)
+    }
+
+    /// A section holding `given`, in order, each unfolded within `maxFieldBytes` (a section keeps one
+    /// limit for all its fields; a field's own `maxUnfoldedBytes` is not kept).
+    ///
+    /// The fields' bytes are copied into one new buffer, `raw`: each field's name, a colon, its raw
+    /// value and CRLF, then CRLF (the blank line; `bodyStart` is its end). The fields read back have
+    /// the same names, raw values and folding, but their indices (and `offset`) are the new
+    /// buffer's, from 0. No defects are recorded.
+    /// - Precondition: the copy holds at most 2^31 - 1 bytes (`maxSectionBytes`).
+    public init(fields given: [HeaderField], maxFieldBytes: Int = ParsingLimits().maxFieldBytes) {
+        var bytes: [UInt8] = []
+        var records: [FieldRecord] = []
+        records.reserveCapacity(given.count)
+        for field in given {
+            let nameStart = bytes.count
+            bytes += field.name
+            let nameEnd = bytes.count
+            bytes.append(ASCII.colon)
+            let valueStart = bytes.count
+            bytes += field.rawValue
+            let valueEnd = bytes.count
+            bytes += [ASCII.carriageReturn, ASCII.lineFeed]
+            precondition(bytes.count + 2 <= Self.maxSectionBytes, "HeaderSection: fields of more than 2^31 - 1 bytes")
+            records.append(FieldRecord(key: field.nameKey, nameStart: nameStart, nameEnd: nameEnd,
+                                       valueStart: valueStart, valueEnd: valueEnd, isFolded: field.isFolded))
+        }
+        bytes += [ASCII.carriageReturn, ASCII.lineFeed]
+        self.init(fields: Fields(raw: bytes[...], records: records, maxFieldBytes: maxFieldBytes),
+                  defects: [], bodyStart: bytes.count)
+    }
+
+    /// A section of these parts.
+    private init(fields: Fields, defects: HeaderDefects, bodyStart: Int) {
+        self.fields = fields
+        self.defects = defects
+        self.bodyStart = bodyStart
     }
 
     /// Reads the header section at the start of `bytes`.
@@ -40,9 +80,7 @@ public struct HeaderSection: Sendable {
 
     /// `parse` by the original line walk (`LineScanner`, slices), kept for the tests to compare with.
     static func parseByLineScanner(_ bytes: ByteSlice, limits: ParsingLimits = .init()) -> HeaderSection {
-        var section = HeaderSection()
-        section.parseFieldsByLineScanner(bytes, limits: limits)
-        return section
+        parseFieldsByLineScanner(bytes, limits: limits)
     }
 
     /// Reads the fields in one pass over the buffer: each line's end found sixteen bytes at a time
@@ -52,70 +90,49 @@ public struct HeaderSection: Sendable {
     /// the empty array and slice it replaced, and retained and released on the way (bsd.mbox x3, 7,866
     /// sections: the parse less its closure 3.90M -> 2.95M instructions, its 23,598 releases and 15,732
     /// retains gone).
-    private init(fieldsOf bytes: ByteSlice, limits: ParsingLimits) {
+    private init(fieldsOf bytes: ByteSlice, limits given: ParsingLimits) {
         let base = bytes.startIndex
-        // Every offset is at most `maxHeaderBytes` (the scan stops at a line that ends past it): where
-        // that fits 31 bits, the first `stagedCapacity` fields' offsets are kept on the stack and the
-        // array is made once at their count, not grown from a reserve of 8 while scanning (a message's
-        // header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
-        if limits.maxHeaderBytes < Int(Int32.max) {
-            let ((start, end, found, odd), made) = withUnsafeTemporaryAllocation(
-                of: StagedField.self, capacity: Self.stagedCapacity
-            ) { staged -> ((Int, Int, HeaderDefects, Bool), [HeaderField]) in
-                var stagedCount = 0
-                var overflow: [StagedField] = []
-                return bytes.withUnsafeBufferPointer { buffer in
-                    let scanned = Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
-                        let field = StagedField(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart,
-                                                valueEnd: valueEnd, isFolded: folded)
-                        if stagedCount < staged.count {
-                            staged[stagedCount] = field
-                            stagedCount += 1
-                        } else {
-                            overflow.append(field)
-                        }
+        var limits = given
+        limits.maxHeaderBytes = min(given.maxHeaderBytes, Self.maxSectionBytes)
+        // Every offset is at most `maxHeaderBytes` (the scan stops at a line that ends past it), so it
+        // fits 31 bits: the first `stagedCapacity` fields' offsets are kept on the stack and the
+        // records' array is made once at their count, not grown from a reserve of 8 while scanning (a
+        // message's header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
+        let ((start, end, found, odd), records) = withUnsafeTemporaryAllocation(
+            of: StagedField.self, capacity: Self.stagedCapacity
+        ) { staged -> ((Int, Int, HeaderDefects, Bool), [FieldRecord]) in
+            var stagedCount = 0
+            var overflow: [StagedField] = []
+            return bytes.withUnsafeBufferPointer { buffer in
+                let scanned = Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
+                    let field = StagedField(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart,
+                                            valueEnd: valueEnd, isFolded: folded)
+                    if stagedCount < staged.count {
+                        staged[stagedCount] = field
+                        stagedCount += 1
+                    } else {
+                        overflow.append(field)
                     }
-                    // A local array, not the captured `list`: the appends' uniqueness test is then
-                    // made once before the loop, not at each field (bsd.mbox x3: 52,701
-                    // swift_isUniquelyReferenced calls gone; the parse 24.62M -> 23.90M instructions).
-                    var made: [HeaderField] = []
-                    made.reserveCapacity(stagedCount + overflow.count)
-                    for k in 0..<stagedCount {
-                        made.append(staged[k].field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes))
-                    }
-                    for field in overflow { made.append(field.field(of: bytes, in: buffer, maxUnfoldedBytes: limits.maxFieldBytes)) }
-                    return (scanned, made)
                 }
-            }
-            fields = made
-            defects = found
-            bodyStart = base + end
-            raw = bytes[(base + start)..<(base + end)]
-            if odd { scanForOddBytes(raw) }
-            return
-        }
-        // Most sections hold a handful of fields (a DSN group 3 to 6, a message's header 10 to 40):
-        // growing from empty cost ~3 reallocations a section.
-        var list: [HeaderField] = []
-        list.reserveCapacity(8)
-        let (start, end, found, odd) = bytes.withUnsafeBufferPointer { buffer in
-            Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
-                list.append(HeaderField(
-                    bytes: bytes[(base + nameStart)..<(base + valueEnd)], nameCount: nameEnd - nameStart,
-                    valueOffset: valueStart - nameStart, offset: base + nameStart, isFolded: folded,
-                    maxUnfoldedBytes: limits.maxFieldBytes,
-                    nameKey: HeaderField.nameKey(lowercasing: UnsafeBufferPointer(rebasing: buffer[nameStart..<nameEnd]))))
+                // A local array, not a captured one: the appends' uniqueness test is then made once
+                // before the loop, not at each field (bsd.mbox x3: 52,701 swift_isUniquelyReferenced
+                // calls gone; the parse 24.62M -> 23.90M instructions).
+                let sectionStart = scanned.0
+                var made: [FieldRecord] = []
+                made.reserveCapacity(stagedCount + overflow.count)
+                for k in 0..<stagedCount { made.append(staged[k].record(sectionStart: sectionStart, in: buffer)) }
+                for field in overflow { made.append(field.record(sectionStart: sectionStart, in: buffer)) }
+                return (scanned, made)
             }
         }
-        fields = list
-        defects = found
-        bodyStart = base + end
-        raw = bytes[(base + start)..<(base + end)]
-        if odd { scanForOddBytes(raw) }
+        self.init(fields: Fields(raw: bytes[(base + start)..<(base + end)], records: records,
+                                 maxFieldBytes: limits.maxFieldBytes),
+                  defects: found, bodyStart: base + end)
+        if odd { scanForOddBytes() }
     }
 
     /// A field's offsets from the start of the parsed buffer as `scanFields` reports them, in 32 bits
-    /// each (`init(fieldsOf:limits:)` stages them only where `maxHeaderBytes` fits 31 bits); the folding is the
+    /// each (`init(fieldsOf:limits:)` reads at most `maxSectionBytes`, 31 bits); the folding is the
     /// value end's high bit.
     private struct StagedField {
         let nameStart: UInt32
@@ -131,34 +148,29 @@ public struct HeaderSection: Sendable {
             valueEndAndFolding = UInt32(truncatingIfNeeded: valueEnd) | (isFolded ? 1 << 31 : 0)
         }
 
-        /// The field these offsets give in `bytes` (the buffer that was scanned, at hand as `buffer`),
-        /// with the name's key (`HeaderField.nameKey(lowercasing:)`) read by one masked load where eight
-        /// bytes lie from the name's start (a name is followed by its colon at least, so nearly always),
-        /// not byte by byte (bsd.mbox
-        /// x3: 13,992 of 52,437 names are shorter than eight bytes, ~40 instructions each in the byte loop;
-        /// `parseFields` 29.74M -> 29.50M instructions).
+        /// The field's record (`FieldRecord`) in a section that starts at `sectionStart` of the buffer
+        /// that was scanned (`buffer`), with the name's key (`HeaderField.nameKey(lowercasing:)`) read
+        /// by one masked load where eight bytes lie from the name's start (a name is followed by its
+        /// colon at least, so nearly always), not byte by byte (bsd.mbox x3: 13,992 of 52,437 names are
+        /// shorter than eight bytes, ~40 instructions each in the byte loop; `parseFields` 29.74M ->
+        /// 29.50M instructions).
         @inline(__always)
-        func field(of bytes: ByteSlice, in buffer: UnsafeBufferPointer<UInt8>, maxUnfoldedBytes: Int) -> HeaderField {
-            let base = bytes.startIndex
-            let valueEnd = Int(valueEndAndFolding & 0x7FFF_FFFF)
-            let start = Int(nameStart), length = Int(nameEnd) - Int(nameStart)
+        func record(sectionStart: Int, in buffer: UnsafeBufferPointer<UInt8>) -> FieldRecord {
+            let start = Int(nameStart), length = Int(nameEnd) &- Int(nameStart)
             let key: UInt64
-            if let pointer = buffer.baseAddress, length >= 0, start + 8 <= buffer.count {
+            if let pointer = buffer.baseAddress, length >= 0, start &+ 8 <= buffer.count {
                 let word = UInt64(littleEndian: UnsafeRawPointer(pointer + start).loadUnaligned(as: UInt64.self))
                 let kept = length >= 8 ? word : word & ((1 << UInt64(8 * length)) &- 1)
                 key = ByteWord.lowercased(kept)
             } else {
                 key = HeaderField.nameKey(lowercasing: UnsafeBufferPointer(rebasing: buffer[start..<Int(nameEnd)]))
             }
-            // Offsets within the scanned buffer (at most `bytes.count`), so adding `bytes.startIndex`
-            // cannot overflow: added with `&+`, without the overflow checks `+` made a field. The field
-            // is one slice from the name's start to the value's end (nameStart <= nameEnd < valueStart
-            // <= valueEnd: the colon lies between), its parts placed in it by their lengths.
-            return HeaderField(
-                bytes: bytes[(base &+ start)..<(base &+ valueEnd)],
-                nameCount: length, valueOffset: Int(valueStart) &- start,
-                offset: base &+ start, isFolded: valueEndAndFolding >> 31 != 0,
-                maxUnfoldedBytes: maxUnfoldedBytes, nameKey: key)
+            // Every field lies at or after the section's start (sectionStart <= nameStart <= nameEnd <
+            // valueStart <= valueEnd: the colon lies between), so the differences cannot wrap, and the
+            // folding bit stays where it is.
+            let from = UInt32(truncatingIfNeeded: sectionStart)
+            return FieldRecord(key: key, nameStart: nameStart &- from, nameCount: nameEnd &- nameStart,
+                               valueStart: valueStart &- from, valueEndAndFolding: valueEndAndFolding &- from)
         }
     }
 
@@ -483,7 +495,10 @@ public struct HeaderSection: Sendable {
         return (sectionStart, end, found, read.mayHoldOddBytes)
     }
 
-    private mutating func parseFieldsByLineScanner(_ bytes: ByteSlice, limits: ParsingLimits) {
+    /// The section at the start of `bytes` by the line walk (`parseByLineScanner`): the same records as
+    /// `init(fieldsOf:limits:)` makes.
+    private static func parseFieldsByLineScanner(_ bytes: ByteSlice, limits: ParsingLimits) -> HeaderSection {
+        var defects = HeaderDefects()
         var scanner = LineScanner(bytes)
         // A mbox envelope line left in front of the header (seen in sisimai maildir/bsd files that start
         // with "From MAILER-DAEMON ..."): skip it.
@@ -495,40 +510,39 @@ public struct HeaderSection: Sendable {
             }
         }
         let sectionStart = scanner.position
-        // Most sections hold a handful of fields (a DSN group 3 to 6, a message's header 10 to 40):
-        // growing from empty cost ~3 reallocations a section.
-        fields.reserveCapacity(8)
+        var records: [FieldRecord] = []
+        records.reserveCapacity(8)
         var current: (nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int, folded: Bool)?
         var end = bytes.endIndex
         var reachedBody = false
-        let byteLimit = bytes.startIndex + limits.maxHeaderBytes
+        let byteLimit = bytes.startIndex + min(limits.maxHeaderBytes, Self.maxSectionBytes)
 
-        func finish(_ section: inout HeaderSection) {
+        func finish() {
             guard let field = current else { return }
             current = nil
-            if section.fields.count >= limits.maxHeaderFields {
-                section.defects.insert(.tooManyFields)
+            if records.count >= limits.maxHeaderFields {
+                defects.insert(.tooManyFields)
                 return
             }
-            if field.valueEnd - field.valueStart > limits.maxFieldBytes { section.defects.insert(.fieldTooLong) }
-            let name = bytes[field.nameStart..<field.nameEnd]
-            section.fields.append(HeaderField(
-                bytes: bytes[field.nameStart..<field.valueEnd], nameCount: name.count,
-                valueOffset: field.valueStart - field.nameStart, offset: field.nameStart, isFolded: field.folded,
-                maxUnfoldedBytes: limits.maxFieldBytes, nameKey: name.withUnsafeBufferPointer(HeaderField.nameKey(lowercasing:))))
+            if field.valueEnd - field.valueStart > limits.maxFieldBytes { defects.insert(.fieldTooLong) }
+            let key = bytes[field.nameStart..<field.nameEnd].withUnsafeBufferPointer(HeaderField.nameKey(lowercasing:))
+            records.append(FieldRecord(
+                key: key, nameStart: field.nameStart - sectionStart, nameEnd: field.nameEnd - sectionStart,
+                valueStart: field.valueStart - sectionStart, valueEnd: field.valueEnd - sectionStart,
+                isFolded: field.folded))
         }
 
         while let line = scanner.next() {
             if line.end > byteLimit {
                 defects.insert(.headerTooLong)
-                finish(&self)
+                finish()
                 end = line.content.lowerBound
                 reachedBody = true
                 break
             }
             let content = line.content
             if content.isEmpty {
-                finish(&self)
+                finish()
                 end = line.end
                 reachedBody = true
                 break
@@ -552,7 +566,7 @@ public struct HeaderSection: Sendable {
                   colon < content.upperBound
             else {
                 // RFC 5322 §2.1: the body follows the blank line; a line that is no field starts the body.
-                finish(&self)
+                finish()
                 defects.insert(.missingBlankLine)
                 end = content.lowerBound
                 reachedBody = true
@@ -572,36 +586,39 @@ public struct HeaderSection: Sendable {
                 i += 1
             }
             if !nameIsField {
-                finish(&self)
+                finish()
                 defects.insert(.missingBlankLine)
                 end = content.lowerBound
                 reachedBody = true
                 break
             }
             if nameEnd == content.lowerBound { defects.insert(.emptyFieldName) }
-            finish(&self)
+            finish()
             current = (content.lowerBound, nameEnd, colon + 1, content.upperBound, false)
         }
         if !reachedBody {
-            finish(&self)
+            finish()
             defects.insert(.truncatedHeaderSection)
             end = bytes.endIndex
         }
-        bodyStart = end
-        raw = bytes[sectionStart..<end]
-        scanForOddBytes(raw)
+        var section = HeaderSection(
+            fields: Fields(raw: bytes[sectionStart..<end], records: records, maxFieldBytes: limits.maxFieldBytes),
+            defects: defects, bodyStart: end)
+        section.scanForOddBytes()
+        return section
     }
 
-    /// Records 8-bit and NUL bytes in the section: an OR of all bytes (a loop the compiler vectorises)
-    /// and memchr for NUL, instead of a word loop that tested both on each word.
-    private mutating func scanForOddBytes(_ raw: ByteSlice) {
-        raw.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
+    /// Records 8-bit and NUL bytes in the section (`raw`): an OR of all bytes (a loop the compiler
+    /// vectorises) and memchr for NUL, instead of a word loop that tested both on each word.
+    private mutating func scanForOddBytes() {
+        let (eightBit, nul) = fields.raw.withUnsafeBufferPointer { buffer -> (Bool, Bool) in
+            guard let base = buffer.baseAddress else { return (false, false) }
             var any: UInt8 = 0
             for byte in buffer { any |= byte }
-            if any & 0x80 != 0 { defects.insert(.eightBitBytes) }
-            if memchr(base, 0, buffer.count) != nil { defects.insert(.nulBytes) }
+            return (any & 0x80 != 0, memchr(base, 0, buffer.count) != nil)
         }
+        if eightBit { defects.insert(.eightBitBytes) }
+        if nul { defects.insert(.nulBytes) }
     }
 
     /// Whether a line that starts with `From ` is a mbox From_ line rather than an obsolete-syntax
@@ -612,19 +629,19 @@ public struct HeaderSection: Sendable {
         return i < line.endIndex && line[i] != ASCII.colon
     }
 
-    /// Calls `body` with the field list and the index of each field named `lowercaseName`, in order,
+    /// Calls `body` with each field named `lowercaseName`, in order, in place (`HeaderFieldInPlace`),
     /// until it returns false: the one walk of every lookup by name below. Each field's name is compared
-    /// in place, its key first (most fields are passed over on it alone; `HeaderField.hasName(bytes:key:)`),
-    /// and nothing is copied out (copying a field retains and releases its two slices, the larger part
-    /// of a lookup).
+    /// in place in the section's bytes, its key first (most fields are passed over on it alone;
+    /// `FieldRecord.hasName(_:key:in:)`), and nothing is copied out (a `HeaderField` made retains the
+    /// section's bytes, the larger part of a lookup).
     @inlinable @inline(__always)
-    func forEachIndex(named lowercaseName: String, _ body: (UnsafeBufferPointer<HeaderField>, Int) -> Bool) {
+    func forEachIndex(named lowercaseName: String, _ body: (FieldRecord, UnsafeBufferPointer<UInt8>) -> Bool) {
         var name = lowercaseName
         name.withUTF8 { expected in
             let key = HeaderField.nameKey(expected)
-            fields.withUnsafeBufferPointer { list in
-                for i in 0..<list.count where list[i].hasName(bytes: expected, key: key) {
-                    if !body(list, i) { return }
+            fields.withUnsafeRecords { records, bytes in
+                for i in 0..<records.count where records[i].hasName(expected, key: key, in: bytes) {
+                    if !body(records[i], bytes) { return }
                 }
             }
         }
@@ -633,8 +650,8 @@ public struct HeaderSection: Sendable {
     /// The first field named `lowercaseName`, or nil.
     public func first(_ lowercaseName: String) -> HeaderField? {
         var found: HeaderField? = nil
-        forEachIndex(named: lowercaseName) { list, i in
-            found = list[i]
+        forEachIndex(named: lowercaseName) { record, _ in
+            found = fields.field(record)
             return false
         }
         return found
@@ -648,24 +665,20 @@ public struct HeaderSection: Sendable {
     }
 
     /// Calls `body` with each field named `lowercaseName`, in order, read in place: for readers that
-    /// only look at each match (`all` copies them, and a copy of a field retains and releases its two
-    /// slices; so does `for field in fields`).
+    /// only look at each match (`all` keeps them in an array).
     public func forEachField(named lowercaseName: String, _ body: (HeaderField) -> Void) {
-        forEachIndex(named: lowercaseName) { list, i in
-            body(list[i])
+        forEachIndex(named: lowercaseName) { record, _ in
+            body(fields.field(record))
             return true
         }
     }
 
     /// Calls `body` with the unfolded value (`HeaderField.unfoldedValue`) of each field named
-    /// `lowercaseName`, in order, until it returns false. The fields are read in place: handing a
-    /// field to a closure, or calling a method of it, from the array copies it (a retain and a
-    /// release of each of its two slices; the scan record's From and To: 30,000 copies on bsd.mbox x3).
+    /// `lowercaseName`, in order, until it returns false. The fields are read in place: a
+    /// `HeaderField` made of each retained and released the section's bytes (the scan record's From
+    /// and To: 30,000 fields on bsd.mbox x3).
     package func forEachUnfoldedValue(named lowercaseName: String, _ body: (ByteSlice) -> Bool) {
-        forEachIndex(named: lowercaseName) { list, i in
-            body(HeaderField.unfoldedValue(of: list[i].rawValue, isFolded: list[i].isFolded,
-                                           maxUnfoldedBytes: list[i].maxUnfoldedBytes))
-        }
+        forEachIndex(named: lowercaseName) { record, bytes in body(fields.unfoldedValue(record, in: bytes)) }
     }
 
     /// Several lookups in one walk over the fields: the first field of each name in `firstOf`, and
@@ -703,10 +716,10 @@ public struct HeaderSection: Sendable {
     /// the section's order, `k` the name's place in the table (`firstOf`, then `allOf`). No array is
     /// made (the classifier's `fields(_:)` calls made 2 + one per `allOf` name arrays, copied each
     /// match into one and released them all: sisimai bsd mbox x3, 10.9M instructions over 3,342 calls);
-    /// each match is still handed over as a copy of its field, which `forEachFieldInPlace` and
-    /// `forEachUnfoldedValue` avoid.
+    /// each match is still handed over as a `HeaderField` made of it (a retain of the section's bytes),
+    /// which `forEachFieldInPlace` and `forEachUnfoldedValue` avoid.
     package func forEachField(in table: HeaderNameTable, _ body: (_ name: Int, _ field: HeaderField) -> Void) {
-        forEachMatch(in: table) { k, fields, i in body(k, fields[i]) }
+        forEachMatch(in: table) { k, record, _ in body(k, fields.field(record)) }
     }
 
     /// `forEachField(in:_:)` handing `body` each match in place (`HeaderFieldInPlace`), for a reader
@@ -720,20 +733,20 @@ public struct HeaderSection: Sendable {
     /// `Main.main` 322.09M -> 320.84M instructions).
     @inlinable
     package func forEachFieldInPlace(in table: HeaderNameTable, _ body: (_ name: Int, _ field: HeaderFieldInPlace) -> Void) {
-        forEachMatch(in: table) { k, fields, i in body(k, HeaderFieldInPlace(fields: fields, index: i)) }
+        // The fields' address for the matches' slices (`HeaderFieldInPlace.rawValue`), taken once.
+        withUnsafePointer(to: fields) { view in
+            forEachMatch(in: table) { k, record, bytes in body(k, HeaderFieldInPlace(fields: view, bytes: bytes, record: record)) }
+        }
     }
 
     /// `forEachField(in:_:)` handing `body` each match's unfolded value (`HeaderField.unfoldedValue`),
     /// read in place: handing the field itself copies it (a retain and a release of each of its slices).
     @inlinable
     package func forEachUnfoldedValue(in table: HeaderNameTable, _ body: (_ name: Int, _ value: ByteSlice) -> Void) {
-        forEachMatch(in: table) { k, fields, i in
-            body(k, HeaderField.unfoldedValue(of: fields[i].rawValue, isFolded: fields[i].isFolded,
-                                              maxUnfoldedBytes: fields[i].maxUnfoldedBytes))
-        }
+        forEachMatch(in: table) { k, record, bytes in body(k, fields.unfoldedValue(record, in: bytes)) }
     }
 
-    /// The walk of `forEachField(in:_:)`: `body(k, fields, i)` for each match, `fields[i]` the field.
+    /// The walk of `forEachField(in:_:)`: `body(k, record, bytes)` for each match, `bytes` the section's.
     /// Each field's name is compared in place with the table's names by its key (`HeaderField.nameKey`)
     /// and length, the bytes after the eighth only where both agree; only with the names of its slot
     /// (`HeaderNameTable.slot(length:key:)`) still wanted (a first-only name leaves once found), most
@@ -743,17 +756,17 @@ public struct HeaderSection: Sendable {
     /// 1.53M.)
     @inlinable @inline(__always)
     func forEachMatch(in table: HeaderNameTable,
-                              _ body: (_ name: Int, _ fields: UnsafeBufferPointer<HeaderField>, _ index: Int) -> Void) {
+                      _ body: (_ name: Int, _ record: FieldRecord, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) {
         let firstCount = table.firstCount
         var live = table.allNames
         table.bytes.withUnsafeBufferPointer { bytes in
             table.bounds.withUnsafeBufferPointer { bounds in
                 table.keys.withUnsafeBufferPointer { keys in
                     table.slots.withUnsafeBufferPointer { slots in
-                        fields.withUnsafeBufferPointer { fields in
-                            for i in fields.indices {
-                                let length = fields[i].nameCount
-                                let key = fields[i].nameKey
+                        fields.withUnsafeRecords { records, fieldBytes in
+                            for i in records.indices {
+                                let length = Int(records[i].nameCount)
+                                let key = records[i].key
                                 var candidates = slots[HeaderNameTable.slot(length: length, key: key)] & live
                                 while candidates != 0 {
                                     let k = candidates.trailingZeroBitCount
@@ -761,20 +774,20 @@ public struct HeaderSection: Sendable {
                                     let start = bounds[k]
                                     guard keys[k] == key, bounds[k + 1] &- start == length else { continue }
                                     if length > 8 {
-                                        // The name is the field's first `length` bytes (`HeaderField.bytes`).
-                                        let same = fields[i].bytes.withUnsafeBufferPointer { name in
-                                            guard length <= name.count else { return false }
-                                            for j in 8..<length where ASCII.lowercased(name[j]) != bytes[start + j] { return false }
-                                            return true
+                                        let name = records[i].name(in: fieldBytes)
+                                        var same = true
+                                        for j in 8..<length where ASCII.lowercased(name[j]) != bytes[start + j] {
+                                            same = false
+                                            break
                                         }
                                         if !same { continue }
                                     }
                                     guard k < firstCount else {
-                                        body(k, fields, i)
+                                        body(k, records[i], fieldBytes)
                                         continue
                                     }
                                     live &= ~(1 << UInt64(k))
-                                    body(k, fields, i)
+                                    body(k, records[i], fieldBytes)
                                     if live == 0 { return }   // every name was first-only, and is found
                                 }
                             }
@@ -820,7 +833,9 @@ public struct HeaderSection: Sendable {
     /// 320.84M -> 320.30M instructions).
     @inlinable @inline(__always)
     package func forEachFieldInPlace(named lowercaseName: String, _ body: (HeaderFieldInPlace) -> Bool) {
-        forEachIndex(named: lowercaseName) { list, i in body(HeaderFieldInPlace(fields: list, index: i)) }
+        withUnsafePointer(to: fields) { view in
+            forEachIndex(named: lowercaseName) { record, bytes in body(HeaderFieldInPlace(fields: view, bytes: bytes, record: record)) }
+        }
     }
 }
 
@@ -831,9 +846,9 @@ extension HeaderSection {
     /// cost ~35 instructions a field (bsd.mbox x3, 1,887 sections: 1.82M).
     package var nameFilterBits: SIMD4<UInt64> {
         var bits = SIMD4<UInt64>.zero
-        fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices where fields[i].nameCount > 0 {
-                let bit = Self.nameFilterBit(count: fields[i].nameCount, key: fields[i].nameKey)
+        fields.records.withUnsafeBufferPointer { records in
+            for i in records.indices where records[i].nameCount > 0 {
+                let bit = Self.nameFilterBit(count: Int(records[i].nameCount), key: records[i].key)
                 bits[bit >> 6] |= 1 << UInt64(bit & 63)
             }
         }
@@ -914,7 +929,7 @@ public struct HeaderNameTable: Sendable {
 }
 
 /// A field of a header section read where it lies, during `HeaderSection.forEachFieldInPlace`: valid
-/// only inside the call it is handed to (it points into the section's field array).
+/// only inside the call it is handed to (it points to the section's fields and into its bytes).
 ///
 /// `rawValue` and `unfoldedValue` are inlined into the walks' closures in other modules (the scan's
 /// and the bounce analysis' header readers): through the module's entry points they were ~20,000
@@ -922,41 +937,185 @@ public struct HeaderNameTable: Sendable {
 /// `@usableFromInline` for that: without it the compiler kept the `@inlinable` bodies out of the
 /// module's interface and every caller still called them.
 @usableFromInline package struct HeaderFieldInPlace {
-    /// The section's fields, read in place.
-    @usableFromInline let fields: UnsafeBufferPointer<HeaderField>
-    /// The field's index in `fields`, within its bounds (a match of the walk).
-    @usableFromInline let index: Int
+    /// The section's fields (for the slices of its bytes `rawValue` and `unfoldedValue` make).
+    @usableFromInline let fields: UnsafePointer<HeaderSection.Fields>
+    /// The section's bytes (`HeaderSection.raw`), read in place.
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    /// The field's record.
+    @usableFromInline let record: HeaderSection.FieldRecord
 
-    /// Field `index` of `fields`.
+    /// The field `record` of `fields`, whose bytes are `bytes`.
     @inlinable @inline(__always)
-    init(fields: UnsafeBufferPointer<HeaderField>, index: Int) {
+    init(fields: UnsafePointer<HeaderSection.Fields>, bytes: UnsafeBufferPointer<UInt8>, record: HeaderSection.FieldRecord) {
         self.fields = fields
-        self.index = index
+        self.bytes = bytes
+        self.record = record
     }
 
     /// The field's raw value (`HeaderField.rawValue`).
-    @inlinable @inline(__always) package var rawValue: ByteSlice { fields[index].rawValue }
+    @inlinable @inline(__always) package var rawValue: ByteSlice { fields.pointee.rawValue(record) }
 
     /// The field's unfolded value (`HeaderField.unfoldedValue`), made from its parts where they lie.
     @inlinable @inline(__always) package var unfoldedValue: ByteSlice {
-        HeaderField.unfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
-                                  maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
+        fields.pointee.unfoldedValue(record, in: bytes)
     }
 
-    /// The field's unfolded value as a String (`unfoldedValue.utf8String`), a folded one made from
-    /// the temporary buffer it is unfolded into, without an array of its own.
+    /// The field's unfolded value as a String (`unfoldedValue.utf8String`), made from the section's
+    /// bytes (a folded one from the temporary buffer it is unfolded into), without a slice or an array.
     package var unfoldedValueString: String {
-        HeaderField.unfoldedValueString(of: fields[index].rawValue, isFolded: fields[index].isFolded,
-                                        maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
+        HeaderField.unfoldedValueString(of: record.rawValue(in: bytes), isFolded: record.isFolded,
+                                        maxUnfoldedBytes: fields.pointee.maxFieldBytes)
     }
 
-    /// Appends the field's unfolded value to `out` (`HeaderField.appendUnfoldedValue(to:)`), from its
-    /// parts where they lie.
+    /// Appends the field's unfolded value to `out` (`HeaderField.appendUnfoldedValue(to:)`), from the
+    /// section's bytes.
     package func appendUnfoldedValue(to out: inout [UInt8]) {
-        HeaderField.appendUnfoldedValue(of: fields[index].rawValue, isFolded: fields[index].isFolded,
-                                        maxUnfoldedBytes: fields[index].maxUnfoldedBytes, to: &out)
+        HeaderField.appendUnfoldedValue(of: record.rawValue(in: bytes), isFolded: record.isFolded,
+                                        maxUnfoldedBytes: fields.pointee.maxFieldBytes, to: &out)
     }
 
-    /// A copy of the whole field, for a reader that needs it.
-    @inlinable package var field: HeaderField { fields[index] }
+    /// The whole field, for a reader that needs it (a `HeaderField` made of it: one retain).
+    @inlinable package var field: HeaderField { fields.pointee.field(record) }
+}
+
+extension HeaderSection {
+    /// A section's fields: a collection of `HeaderField`s (indices from 0), each made when it is read
+    /// from the section's bytes (`raw`) and the field's record (`FieldRecord`).
+    ///
+    /// The section holds one reference for all its fields, its bytes, and an array of records with
+    /// none. A `HeaderField` kept for each (~80 bytes with its own slice of the buffer) was retained
+    /// when made and released when the section died: bsd.mbox x3, 52,701 fields,
+    /// `closure #1 in HeaderSection.init(fieldsOf:limits:)` 6.38M instructions + 1.16M in its
+    /// retains, and their releases under `destroy for ExaminedMessage` (9.55M). Reading an element
+    /// costs what copying a field out of the array did (one retain); the walks of `HeaderSection`
+    /// and `MIMEParser` read the records and the bytes in place (`withUnsafeRecords`).
+    public struct Fields: RandomAccessCollection, Sendable {
+        /// The section's bytes (`HeaderSection.raw`): every field lies inside them.
+        @usableFromInline let raw: ByteSlice
+        /// The fields' records, in order.
+        @usableFromInline let records: [FieldRecord]
+        /// Bytes kept at most when unfolding a value (`ParsingLimits.maxFieldBytes`, every field's
+        /// `HeaderField.maxUnfoldedBytes`).
+        @usableFromInline let maxFieldBytes: Int
+
+        /// Fields of `raw` at `records`, unfolded within `maxFieldBytes`.
+        @inlinable
+        init(raw: ByteSlice, records: [FieldRecord], maxFieldBytes: Int) {
+            self.raw = raw
+            self.records = records
+            self.maxFieldBytes = maxFieldBytes
+        }
+
+        /// 0.
+        @inlinable public var startIndex: Int { 0 }
+        /// The number of fields.
+        @inlinable public var endIndex: Int { records.count }
+
+        /// Field `position`, made from its record: its name and raw value are slices of `raw`.
+        @inlinable public subscript(position: Int) -> HeaderField { field(records[position]) }
+
+        /// The field of `record`.
+        @inlinable @inline(__always)
+        func field(_ record: FieldRecord) -> HeaderField {
+            let start = raw.startIndex &+ Int(record.nameStart)
+            return HeaderField(bytes: raw[start..<(raw.startIndex &+ record.valueEnd)], nameCount: Int(record.nameCount),
+                               valueOffset: Int(record.valueStart &- record.nameStart), offset: start,
+                               isFolded: record.isFolded, maxUnfoldedBytes: maxFieldBytes, nameKey: record.key)
+        }
+
+        /// The raw value of `record`'s field (`HeaderField.rawValue`): a slice of `raw`.
+        @inlinable @inline(__always)
+        func rawValue(_ record: FieldRecord) -> ByteSlice {
+            raw[(raw.startIndex &+ Int(record.valueStart))..<(raw.startIndex &+ record.valueEnd)]
+        }
+
+        /// The unfolded value of `record`'s field (`HeaderField.unfoldedValue`), `bytes` being `raw`'s:
+        /// an unfolded one trimmed in place and sliced once.
+        @inlinable @inline(__always)
+        func unfoldedValue(_ record: FieldRecord, in bytes: UnsafeBufferPointer<UInt8>) -> ByteSlice {
+            guard !record.isFolded else {
+                return HeaderField.unfoldedFoldedValue(of: rawValue(record), maxUnfoldedBytes: maxFieldBytes)
+            }
+            let (start, end) = record.rawValue(in: bytes).trimmedBounds
+            let base = raw.startIndex &+ Int(record.valueStart)
+            return raw[(base + start)..<(base + Swift.min(end, start + Swift.max(0, maxFieldBytes)))]
+        }
+
+        /// Calls `body` with the records and `raw`'s bytes: for walks that read every record and look
+        /// at the bytes of a few. (With the fields' address as well, `withUnsafePointer(to:)` copied the
+        /// section into a temporary at each call: bsd.mbox x3, 9,123 copies in `parseEntity`, ~1M
+        /// instructions; only the walks that hand `HeaderFieldInPlace`s out take it.)
+        @inlinable @inline(__always)
+        func withUnsafeRecords<Result>(
+            _ body: (UnsafeBufferPointer<FieldRecord>, UnsafeBufferPointer<UInt8>) -> Result
+        ) -> Result {
+            records.withUnsafeBufferPointer { records in
+                raw.withUnsafeBufferPointer { bytes in body(records, bytes) }
+            }
+        }
+    }
+
+    /// Where one field lies in its section's bytes (`Fields.raw`), with no reference: offsets from
+    /// `raw.startIndex` in 32 bits (a section holds at most `maxSectionBytes`, below 2^31), the
+    /// folding as the value end's high bit, and the name's key (`HeaderField.nameKey(lowercasing:)`).
+    /// 24 bytes a field, where a `HeaderField` is ~80.
+    @usableFromInline
+    struct FieldRecord: Sendable {
+        /// The name's first eight bytes lower-cased (`HeaderField.nameKey`).
+        @usableFromInline let key: UInt64
+        /// Where the name starts (the field's first byte).
+        @usableFromInline let nameStart: UInt32
+        /// How many bytes the name has (white space before the colon not counted).
+        @usableFromInline let nameCount: UInt32
+        /// Where the raw value starts (after the colon).
+        @usableFromInline let valueStart: UInt32
+        /// Where the raw value ends, the high bit set when the value is folded.
+        @usableFromInline let valueEndAndFolding: UInt32
+
+        /// A record of these parts, as they are kept.
+        @inlinable @inline(__always)
+        init(key: UInt64, nameStart: UInt32, nameCount: UInt32, valueStart: UInt32, valueEndAndFolding: UInt32) {
+            self.key = key
+            self.nameStart = nameStart
+            self.nameCount = nameCount
+            self.valueStart = valueStart
+            self.valueEndAndFolding = valueEndAndFolding
+        }
+
+        /// A record of these offsets from the section's start (each below 2^31).
+        init(key: UInt64, nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int, isFolded: Bool) {
+            self.init(key: key, nameStart: UInt32(truncatingIfNeeded: nameStart),
+                      nameCount: UInt32(truncatingIfNeeded: nameEnd - nameStart),
+                      valueStart: UInt32(truncatingIfNeeded: valueStart),
+                      valueEndAndFolding: UInt32(truncatingIfNeeded: valueEnd) | (isFolded ? 1 << 31 : 0))
+        }
+
+        /// Where the raw value ends.
+        @inlinable var valueEnd: Int { Int(valueEndAndFolding & 0x7FFF_FFFF) }
+        /// Whether the value spans more than one line.
+        @inlinable var isFolded: Bool { valueEndAndFolding >> 31 != 0 }
+
+        /// The name's bytes in `bytes` (the section's).
+        @inlinable @inline(__always)
+        func name(in bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[Int(nameStart)..<(Int(nameStart) &+ Int(nameCount))])
+        }
+
+        /// The raw value's bytes in `bytes` (the section's).
+        @inlinable @inline(__always)
+        func rawValue(in bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[Int(valueStart)..<valueEnd])
+        }
+
+        /// `HeaderField.hasName(bytes:key:)` of this field, its name read in `bytes` (the section's):
+        /// the key first, then the length, then the bytes after the eighth.
+        @inlinable @inline(__always)
+        func hasName(_ expected: UnsafeBufferPointer<UInt8>, key: UInt64, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard self.key == key, Int(nameCount) == expected.count else { return false }
+            if expected.count <= 8 { return true }
+            let name = self.name(in: bytes)
+            for i in 8..<name.count where ASCII.lowercased(name[i]) != expected[i] { return false }
+            return true
+        }
+    }
 }

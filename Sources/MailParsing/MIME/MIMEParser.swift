@@ -26,43 +26,7 @@ package struct MIMEParser {
     package mutating func parseEntity(_ bytes: ByteSlice, depth: Int, defaultType: ContentType) -> MIMEPart {
         partCount += 1
         let headers = HeaderSection.parse(bytes, limits: limits)
-        var defects: MIMEDefects = []
-        // Two Content-Type fields are ambiguous (MIME-tools testmsgs/double-content-type.msg): the last one
-        // is used, as stalwart-mail-parser does (eml/malformed/020, 021), and the ambiguity is recorded.
-        // One walk for both fields; most parts have at most these two, so no array of matches is built.
-        var contentTypeIndex: Int? = nil
-        var contentTypeCount = 0
-        var transferEncodingIndex: Int? = nil
-        // Both names start `content-`: one compare of each field's key (`HeaderField.nameKey`) passes
-        // over the others (most fields), the length and the rest of the name tell the two apart.
-        headers.fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices where fields[i].nameKey == Self.contentKey {
-                let length = fields[i].nameCount
-                guard length == 12 || (length == 25 && transferEncodingIndex == nil),
-                      fields[i].bytes.withUnsafeBufferPointer({ Self.hasContentNameTail($0, length: length) })
-                else { continue }
-                if length == 12 {
-                    contentTypeIndex = i
-                    contentTypeCount += 1
-                } else {
-                    transferEncodingIndex = i
-                }
-            }
-        }
-        if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
-        // Set once: a `var` holding the default until a field replaced it retained the default's three
-        // references and released them again for each part with a Content-Type. The parsed type is
-        // returned by `contentType(of:defects:)`, moved out of `parse`'s optional: taken from it by
-        // `if let` here, it was copied and the optional destroyed (three retains and three releases a
-        // part: bsd.mbox x3, `ParsedMessage.init` 42.74M -> 41.96M).
-        let contentType = contentTypeIndex.map {
-            Self.contentType(of: headers.fields, at: $0, defects: &defects)
-        } ?? defaultType
-        var transferEncoding = "7bit"
-        if let index = transferEncodingIndex, let (name, isKnown) = Self.transferEncoding(of: headers.fields, at: index) {
-            transferEncoding = name
-            if !isKnown { defects.insert(.unknownTransferEncoding) }
-        }
+        let (contentType, transferEncoding, defects) = Self.contentFields(of: headers, defaultType: defaultType)
         let body = bytes[headers.bodyStart...]
         let composite = Self.isComposite(contentType)
         // A leaf (most parts) is boxed from values made for the box: boxed from the `var` below, its
@@ -127,23 +91,75 @@ package struct MIMEParser {
         return MIMEPart(part)
     }
 
+    /// The content type (`defaultType` without a Content-Type field), the transfer encoding and the
+    /// defects of a part's header section. A function of its own, the section a parameter: read in
+    /// `parseEntity`, where the section is a local value consumed at the end, each read of its fields
+    /// (the walk below, `contentType(of:at:defects:)`, `transferEncoding(of:at:)`) copied the whole
+    /// section into a temporary first (bsd.mbox x3: 11,676 copies, ~2.2M instructions).
+    @inline(never)
+    private static func contentFields(of headers: HeaderSection, defaultType: ContentType)
+        -> (contentType: ContentType, transferEncoding: String, defects: MIMEDefects) {
+        var defects: MIMEDefects = []
+        // Two Content-Type fields are ambiguous (MIME-tools testmsgs/double-content-type.msg): the last one
+        // is used, as stalwart-mail-parser does (eml/malformed/020, 021), and the ambiguity is recorded.
+        // One walk for both fields; most parts have at most these two, so no array of matches is built.
+        var contentTypeIndex: Int? = nil
+        var contentTypeCount = 0
+        var transferEncodingIndex: Int? = nil
+        // Both names start `content-`: one compare of each field's key (`HeaderField.nameKey`) passes
+        // over the others (most fields), the length and the rest of the name tell the two apart.
+        // The records and the section's bytes read in place (`HeaderSection.Fields.withUnsafeRecords`).
+        headers.fields.withUnsafeRecords { records, bytes in
+            for i in records.indices where records[i].key == Self.contentKey {
+                let length = Int(records[i].nameCount)
+                guard length == 12 || (length == 25 && transferEncodingIndex == nil),
+                      Self.hasContentNameTail(records[i].name(in: bytes), length: length)
+                else { continue }
+                if length == 12 {
+                    contentTypeIndex = i
+                    contentTypeCount += 1
+                } else {
+                    transferEncodingIndex = i
+                }
+            }
+        }
+        if contentTypeCount > 1 { defects.insert(.duplicateContentType) }
+        // Set once: a `var` holding the default until a field replaced it retained the default's three
+        // references and released them again for each part with a Content-Type. The parsed type is
+        // returned by `contentType(of:defects:)`, moved out of `parse`'s optional: taken from it by
+        // `if let` here, it was copied and the optional destroyed (three retains and three releases a
+        // part: bsd.mbox x3, `ParsedMessage.init` 42.74M -> 41.96M).
+        let contentType: ContentType
+        if let index = contentTypeIndex {
+            contentType = Self.contentType(of: headers.fields, at: index, defects: &defects)
+        } else {
+            contentType = defaultType
+        }
+        var transferEncoding = "7bit"
+        if let index = transferEncodingIndex, let (name, isKnown) = Self.transferEncoding(of: headers.fields, at: index) {
+            transferEncoding = name
+            if !isKnown { defects.insert(.unknownTransferEncoding) }
+        }
+        return (contentType, transferEncoding, defects)
+    }
+
     /// The content type the Content-Type field `fields[index]` gives (`contentType(of:defects:)` of its
     /// value, `contentTypeValue(of:at:)`). A common value (`ContentType.commonValue`, 3,804 of bsd.mbox
     /// x3's 6,300) that is not folded is looked up in place in the field's bytes, where its value was
     /// made a slice (retained and released) and trimmed twice (bsd.mbox x3: `ParsedMessage.init` 40.17M
     /// -> 39.95M).
-    static func contentType(of fields: [HeaderField], at index: Int, defects: inout MIMEDefects) -> ContentType {
-        let common = fields.withUnsafeBufferPointer { fields -> ContentType? in
-            let offset = fields[index].valueOffset
-            // Not folded and within the limit, the unfolded value is the raw one trimmed, which
-            // `commonValue` trims.
-            guard !fields[index].isFolded else { return nil }
-            return fields[index].bytes.withUnsafeBufferPointer { field -> ContentType? in
-                guard offset <= field.count, field.count &- offset <= fields[index].maxUnfoldedBytes else { return nil }
-                return ContentType.commonValue(UnsafeBufferPointer(rebasing: field[offset...]))
-            }
+    static func contentType(of fields: HeaderSection.Fields, at index: Int, defects: inout MIMEDefects) -> ContentType {
+        // The record and the limit read before the closure, which then captures no copy of `fields`.
+        let record = fields.records[index], limit = fields.maxFieldBytes
+        // Not folded and within the limit, the unfolded value is the raw one trimmed, which
+        // `commonValue` trims.
+        if !record.isFolded, let common = fields.raw.withUnsafeBufferPointer({ bytes -> ContentType? in
+            let value = record.rawValue(in: bytes)
+            guard value.count <= limit else { return nil }
+            return ContentType.commonValue(value)
+        }) {
+            return common
         }
-        if let common { return common }
         return contentType(of: contentTypeValue(of: fields, at: index), defects: &defects)
     }
 
@@ -179,7 +195,7 @@ package struct MIMEParser {
 
     /// Whether a field whose name's first eight bytes are `content-` in any case (its key is
     /// `contentKey`) is Content-Type (`length` 12) or Content-Transfer-Encoding (`length` 25), `name`
-    /// being the field's bytes (`HeaderField.bytes`, the name first): the bytes after `content-`
+    /// being the name's bytes (`HeaderSection.FieldRecord.name(in:)`): the bytes after `content-`
     /// compared as lower-cased words (`ByteWord.lowercased`), where `equalsCaseInsensitive` compared
     /// every byte of the name one by one (bsd.mbox x3, 10,383 fields).
     @inline(__always)
@@ -205,14 +221,13 @@ package struct MIMEParser {
     /// `boundary=...` on the next line), where the parser skips a line end as it skips the blank that
     /// unfolding leaves: unfolding them copied the value into an array of its own (bsd.mbox x3, 1,275 of
     /// the 1,395 folded values read raw: `ParsedMessage.init` 41.24M -> 40.96M).
-    private static func contentTypeValue(of fields: [HeaderField], at index: Int) -> ByteSlice {
-        fields.withUnsafeBufferPointer { fields in
-            let raw = fields[index].rawValue
-            let isFolded = fields[index].isFolded, limit = fields[index].maxUnfoldedBytes
-            // Within the limit, the raw value is the unfolded one's bytes plus line ends.
-            let readsSameRaw = isFolded && raw.count <= limit && raw.withUnsafeBufferPointer { Self.foldsOnlyBetweenParameters($0) }
-            return HeaderField.unfoldedValue(of: raw, isFolded: isFolded && !readsSameRaw, maxUnfoldedBytes: limit)
-        }
+    private static func contentTypeValue(of fields: HeaderSection.Fields, at index: Int) -> ByteSlice {
+        let record = fields.records[index]
+        let raw = fields.rawValue(record)
+        let isFolded = record.isFolded, limit = fields.maxFieldBytes
+        // Within the limit, the raw value is the unfolded one's bytes plus line ends.
+        let readsSameRaw = isFolded && raw.count <= limit && raw.withUnsafeBufferPointer { Self.foldsOnlyBetweenParameters($0) }
+        return HeaderField.unfoldedValue(of: raw, isFolded: isFolded && !readsSameRaw, maxUnfoldedBytes: limit)
     }
 
     /// Whether every line end (CR or LF) of the Content-Type value `raw` follows a `;` with at most
@@ -254,22 +269,20 @@ package struct MIMEParser {
     /// unfolding the value to a slice, cutting the token by `prefix` and comparing it byte by byte with
     /// each name cost ~330 instructions a field (bsd.mbox x3, 1,671 fields: `ParsedMessage.init` 40.34M
     /// -> 40.17M).
-    static func transferEncoding(of fields: [HeaderField], at index: Int) -> (name: String, isKnown: Bool)? {
-        fields.withUnsafeBufferPointer { fields -> (name: String, isKnown: Bool)? in
-            guard !fields[index].isFolded else {
-                let value = HeaderField.unfoldedValue(of: fields[index].rawValue, isFolded: true,
-                                                      maxUnfoldedBytes: fields[index].maxUnfoldedBytes)
-                return value.withUnsafeBufferPointer { Self.transferEncoding(token: $0, from: 0, limit: $0.count) }
-            }
-            let limit = fields[index].maxUnfoldedBytes
-            return fields[index].bytes.withUnsafeBufferPointer { field -> (name: String, isKnown: Bool)? in
-                // The raw value is the field's bytes from `valueOffset`; its leading blanks and line ends
-                // are trimmed, and the token ends before any trailing ones, so only the limit on the
-                // unfolded value's length is left to apply.
-                var start = fields[index].valueOffset
-                while start < field.count, ASCII.isWhitespaceOrNewline(field[start]) { start &+= 1 }
-                return Self.transferEncoding(token: field, from: start, limit: max(0, limit))
-            }
+    static func transferEncoding(of fields: HeaderSection.Fields, at index: Int) -> (name: String, isKnown: Bool)? {
+        // The record and the limit read before the closure, which then captures no copy of `fields`.
+        let record = fields.records[index], limit = fields.maxFieldBytes
+        guard !record.isFolded else {
+            let value = HeaderField.unfoldedValue(of: fields.rawValue(record), isFolded: true, maxUnfoldedBytes: limit)
+            return value.withUnsafeBufferPointer { Self.transferEncoding(token: $0, from: 0, limit: $0.count) }
+        }
+        return fields.raw.withUnsafeBufferPointer { bytes -> (name: String, isKnown: Bool)? in
+            // The raw value's leading blanks and line ends are trimmed, and the token ends before any
+            // trailing ones, so only the limit on the unfolded value's length is left to apply.
+            let value = record.rawValue(in: bytes)
+            var start = 0
+            while start < value.count, ASCII.isWhitespaceOrNewline(value[start]) { start &+= 1 }
+            return Self.transferEncoding(token: value, from: start, limit: max(0, limit))
         }
     }
 
