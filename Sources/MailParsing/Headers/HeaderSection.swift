@@ -96,11 +96,11 @@ public struct HeaderSection: Sendable {
         limits.maxHeaderBytes = min(given.maxHeaderBytes, Self.maxSectionBytes)
         // Every offset is at most `maxHeaderBytes` (the scan stops at a line that ends past it), so it
         // fits 31 bits: the first `stagedCapacity` fields' offsets are kept on the stack and the
-        // records' array is made once at their count, not grown from a reserve of 8 while scanning (a
-        // message's header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
-        let ((start, end, found, odd), records) = withUnsafeTemporaryAllocation(
+        // records' storage is made once at their count, not grown from a reserve of 8 while scanning
+        // (a message's header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
+        let ((_, end, found, odd), storage) = withUnsafeTemporaryAllocation(
             of: StagedField.self, capacity: Self.stagedCapacity
-        ) { staged -> ((Int, Int, HeaderDefects, Bool), [FieldRecord]) in
+        ) { staged -> ((Int, Int, HeaderDefects, Bool), FieldStorage) in
             var stagedCount = 0
             var overflow: [StagedField] = []
             return bytes.withUnsafeBufferPointer { buffer in
@@ -114,20 +114,20 @@ public struct HeaderSection: Sendable {
                         overflow.append(field)
                     }
                 }
-                // A local array, not a captured one: the appends' uniqueness test is then made once
-                // before the loop, not at each field (bsd.mbox x3: 52,701 swift_isUniquelyReferenced
-                // calls gone; the parse 24.62M -> 23.90M instructions).
+                // The records written straight into the storage, made at their count.
                 let sectionStart = scanned.0
-                var made: [FieldRecord] = []
-                made.reserveCapacity(stagedCount + overflow.count)
-                for k in 0..<stagedCount { made.append(staged[k].record(sectionStart: sectionStart, in: buffer)) }
-                for field in overflow { made.append(field.record(sectionStart: sectionStart, in: buffer)) }
+                let made = FieldStorage.make(raw: bytes[(base + sectionStart)..<(base + scanned.1)],
+                                             count: stagedCount + overflow.count,
+                                             maxFieldBytes: limits.maxFieldBytes) { records in
+                    for k in 0..<stagedCount { (records + k).initialize(to: staged[k].record(sectionStart: sectionStart, in: buffer)) }
+                    for (k, field) in overflow.enumerated() {
+                        (records + stagedCount + k).initialize(to: field.record(sectionStart: sectionStart, in: buffer))
+                    }
+                }
                 return (scanned, made)
             }
         }
-        self.init(fields: Fields(raw: bytes[(base + start)..<(base + end)], records: records,
-                                 maxFieldBytes: limits.maxFieldBytes),
-                  defects: found, bodyStart: base + end)
+        self.init(fields: Fields(storage: storage), defects: found, bodyStart: base + end)
         if odd { scanForOddBytes() }
     }
 
@@ -731,11 +731,10 @@ public struct HeaderSection: Sendable {
     /// so that their closures are inlined into the loop: called through the module's entry point,
     /// each match was a call of a closure context (bsd.mbox x3: ~48,000 calls over 8,676 walks;
     /// `Main.main` 322.09M -> 320.84M instructions).
-    @inlinable
+    @inlinable @inline(__always)
     package func forEachFieldInPlace(in table: HeaderNameTable, _ body: (_ name: Int, _ field: HeaderFieldInPlace) -> Void) {
-        // The fields' address for the matches' slices (`HeaderFieldInPlace.rawValue`), taken once.
-        withUnsafePointer(to: fields) { view in
-            forEachMatch(in: table) { k, record, bytes in body(k, HeaderFieldInPlace(fields: view, bytes: bytes, record: record)) }
+        forEachMatch(in: table) { k, record, bytes in
+            body(k, HeaderFieldInPlace(storage: fields.storage, bytes: bytes, record: record))
         }
     }
 
@@ -833,8 +832,8 @@ public struct HeaderSection: Sendable {
     /// 320.84M -> 320.30M instructions).
     @inlinable @inline(__always)
     package func forEachFieldInPlace(named lowercaseName: String, _ body: (HeaderFieldInPlace) -> Bool) {
-        withUnsafePointer(to: fields) { view in
-            forEachIndex(named: lowercaseName) { record, bytes in body(HeaderFieldInPlace(fields: view, bytes: bytes, record: record)) }
+        forEachIndex(named: lowercaseName) { record, bytes in
+            body(HeaderFieldInPlace(storage: fields.storage, bytes: bytes, record: record))
         }
     }
 }
@@ -846,7 +845,7 @@ extension HeaderSection {
     /// cost ~35 instructions a field (bsd.mbox x3, 1,887 sections: 1.82M).
     package var nameFilterBits: SIMD4<UInt64> {
         var bits = SIMD4<UInt64>.zero
-        fields.records.withUnsafeBufferPointer { records in
+        fields.withUnsafeRecords { records, _ in
             for i in records.indices where records[i].nameCount > 0 {
                 let bit = Self.nameFilterBit(count: Int(records[i].nameCount), key: records[i].key)
                 bits[bit >> 6] |= 1 << UInt64(bit & 63)
@@ -929,7 +928,7 @@ public struct HeaderNameTable: Sendable {
 }
 
 /// A field of a header section read where it lies, during `HeaderSection.forEachFieldInPlace`: valid
-/// only inside the call it is handed to (it points to the section's fields and into its bytes).
+/// only inside the call it is handed to (it points to the section's storage and into its bytes).
 ///
 /// `rawValue` and `unfoldedValue` are inlined into the walks' closures in other modules (the scan's
 /// and the bounce analysis' header readers): through the module's entry points they were ~20,000
@@ -937,120 +936,208 @@ public struct HeaderNameTable: Sendable {
 /// `@usableFromInline` for that: without it the compiler kept the `@inlinable` bodies out of the
 /// module's interface and every caller still called them.
 @usableFromInline package struct HeaderFieldInPlace {
-    /// The section's fields (for the slices of its bytes `rawValue` and `unfoldedValue` make).
-    @usableFromInline let fields: UnsafePointer<HeaderSection.Fields>
+    /// The section's fields (for the slices of its bytes `rawValue` and `unfoldedValue` make), not
+    /// retained: the walk that hands the field over holds them. (Read from an `unowned(unsafe)`
+    /// reference, each use retained and released it: bsd.mbox x3, ~11,000 values.)
+    @usableFromInline let storage: Unmanaged<HeaderSection.FieldStorage>
     /// The section's bytes (`HeaderSection.raw`), read in place.
     @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     /// The field's record.
     @usableFromInline let record: HeaderSection.FieldRecord
 
-    /// The field `record` of `fields`, whose bytes are `bytes`.
+    /// The field `record` of the section stored in `storage`, whose bytes are `bytes`.
     @inlinable @inline(__always)
-    init(fields: UnsafePointer<HeaderSection.Fields>, bytes: UnsafeBufferPointer<UInt8>, record: HeaderSection.FieldRecord) {
-        self.fields = fields
+    init(storage: HeaderSection.FieldStorage, bytes: UnsafeBufferPointer<UInt8>, record: HeaderSection.FieldRecord) {
+        self.storage = Unmanaged.passUnretained(storage)
         self.bytes = bytes
         self.record = record
     }
 
     /// The field's raw value (`HeaderField.rawValue`).
-    @inlinable @inline(__always) package var rawValue: ByteSlice { fields.pointee.rawValue(record) }
+    @inlinable @inline(__always) package var rawValue: ByteSlice {
+        storage._withUnsafeGuaranteedRef { $0.rawValue(record) }
+    }
 
     /// The field's unfolded value (`HeaderField.unfoldedValue`), made from its parts where they lie.
     @inlinable @inline(__always) package var unfoldedValue: ByteSlice {
-        fields.pointee.unfoldedValue(record, in: bytes)
+        storage._withUnsafeGuaranteedRef { $0.unfoldedValue(record, in: bytes) }
+    }
+
+    /// `Fields.maxFieldBytes` of the section.
+    @inlinable @inline(__always) var maxFieldBytes: Int {
+        storage._withUnsafeGuaranteedRef { storage in storage.withUnsafeMutablePointerToHeader { $0.pointee.maxFieldBytes } }
     }
 
     /// The field's unfolded value as a String (`unfoldedValue.utf8String`), made from the section's
     /// bytes (a folded one from the temporary buffer it is unfolded into), without a slice or an array.
     package var unfoldedValueString: String {
         HeaderField.unfoldedValueString(of: record.rawValue(in: bytes), isFolded: record.isFolded,
-                                        maxUnfoldedBytes: fields.pointee.maxFieldBytes)
+                                        maxUnfoldedBytes: maxFieldBytes)
     }
 
     /// Appends the field's unfolded value to `out` (`HeaderField.appendUnfoldedValue(to:)`), from the
     /// section's bytes.
     package func appendUnfoldedValue(to out: inout [UInt8]) {
         HeaderField.appendUnfoldedValue(of: record.rawValue(in: bytes), isFolded: record.isFolded,
-                                        maxUnfoldedBytes: fields.pointee.maxFieldBytes, to: &out)
+                                        maxUnfoldedBytes: maxFieldBytes, to: &out)
     }
 
     /// The whole field, for a reader that needs it (a `HeaderField` made of it: one retain).
-    @inlinable package var field: HeaderField { fields.pointee.field(record) }
+    @inlinable package var field: HeaderField { storage._withUnsafeGuaranteedRef { $0.field(record) } }
 }
 
 extension HeaderSection {
     /// A section's fields: a collection of `HeaderField`s (indices from 0), each made when it is read
     /// from the section's bytes (`raw`) and the field's record (`FieldRecord`).
     ///
-    /// The section holds one reference for all its fields, its bytes, and an array of records with
-    /// none. A `HeaderField` kept for each (~80 bytes with its own slice of the buffer) was retained
+    /// The section holds one reference for all its fields (`FieldStorage`: its bytes, then records
+    /// with none). A `HeaderField` kept for each (~80 bytes with its own slice of the buffer) was retained
     /// when made and released when the section died: bsd.mbox x3, 52,701 fields,
     /// `closure #1 in HeaderSection.init(fieldsOf:limits:)` 6.38M instructions + 1.16M in its
     /// retains, and their releases under `destroy for ExaminedMessage` (9.55M). Reading an element
     /// costs what copying a field out of the array did (one retain); the walks of `HeaderSection`
     /// and `MIMEParser` read the records and the bytes in place (`withUnsafeRecords`).
-    public struct Fields: RandomAccessCollection, Sendable {
-        /// The section's bytes (`HeaderSection.raw`): every field lies inside them.
-        @usableFromInline let raw: ByteSlice
-        /// The fields' records, in order.
-        @usableFromInline let records: [FieldRecord]
-        /// Bytes kept at most when unfolding a value (`ParsingLimits.maxFieldBytes`, every field's
-        /// `HeaderField.maxUnfoldedBytes`).
-        @usableFromInline let maxFieldBytes: Int
+    /// (`@unchecked Sendable`: `ManagedBuffer` is not Sendable, but the storage never changes once made.)
+    public struct Fields: RandomAccessCollection, @unchecked Sendable {
+        /// The section's bytes, limit and records, in one object.
+        @usableFromInline let storage: FieldStorage
 
         /// Fields of `raw` at `records`, unfolded within `maxFieldBytes`.
-        @inlinable
         init(raw: ByteSlice, records: [FieldRecord], maxFieldBytes: Int) {
-            self.raw = raw
-            self.records = records
-            self.maxFieldBytes = maxFieldBytes
+            storage = records.withUnsafeBufferPointer { records in
+                FieldStorage.make(raw: raw, count: records.count, maxFieldBytes: maxFieldBytes) { target in
+                    if let base = records.baseAddress { target.initialize(from: base, count: records.count) }
+                }
+            }
+        }
+
+        /// Fields stored in `storage`.
+        @inlinable
+        init(storage: FieldStorage) {
+            self.storage = storage
         }
 
         /// 0.
         @inlinable public var startIndex: Int { 0 }
         /// The number of fields.
-        @inlinable public var endIndex: Int { records.count }
+        @inlinable public var endIndex: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.count } }
 
         /// Field `position`, made from its record: its name and raw value are slices of `raw`.
-        @inlinable public subscript(position: Int) -> HeaderField { field(records[position]) }
+        @inlinable public subscript(position: Int) -> HeaderField { field(record(at: position)) }
+
+        /// The section's bytes (`HeaderSection.raw`): every field lies inside them.
+        @inlinable var raw: ByteSlice { storage.withUnsafeMutablePointerToHeader { $0.pointee.raw } }
+
+        /// Bytes kept at most when unfolding a value (`ParsingLimits.maxFieldBytes`, every field's
+        /// `HeaderField.maxUnfoldedBytes`).
+        @inlinable var maxFieldBytes: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.maxFieldBytes } }
+
+        /// Field `position`'s record.
+        @inlinable @inline(__always)
+        func record(at position: Int) -> FieldRecord {
+            storage.withUnsafeMutablePointers { header, records in
+                precondition(position >= 0 && position < header.pointee.count, "HeaderSection.Fields: index out of range")
+                return records[position]
+            }
+        }
+
+        /// The field of `record` (`FieldStorage.field(_:)`).
+        @inlinable @inline(__always)
+        func field(_ record: FieldRecord) -> HeaderField { storage.field(record) }
+
+        /// The raw value of `record`'s field (`FieldStorage.rawValue(_:)`).
+        @inlinable @inline(__always)
+        func rawValue(_ record: FieldRecord) -> ByteSlice { storage.rawValue(record) }
+
+        /// The unfolded value of `record`'s field (`FieldStorage.unfoldedValue(_:in:)`).
+        @inlinable @inline(__always)
+        func unfoldedValue(_ record: FieldRecord, in bytes: UnsafeBufferPointer<UInt8>) -> ByteSlice {
+            storage.unfoldedValue(record, in: bytes)
+        }
+
+        /// Calls `body` with the records and `raw`'s bytes: for walks that read every record and look
+        /// at the bytes of a few.
+        @inlinable @inline(__always)
+        func withUnsafeRecords<Result>(
+            _ body: (UnsafeBufferPointer<FieldRecord>, UnsafeBufferPointer<UInt8>) -> Result
+        ) -> Result {
+            storage.withUnsafeMutablePointers { header, records in
+                header.pointee.raw.withUnsafeBufferPointer { bytes in
+                    body(UnsafeBufferPointer(start: records, count: header.pointee.count), bytes)
+                }
+            }
+        }
+    }
+
+    /// What a section's `FieldStorage` holds before its records.
+    @usableFromInline
+    struct FieldStorageHeader {
+        /// The section's bytes (`HeaderSection.raw`).
+        @usableFromInline let raw: ByteSlice
+        /// How many records follow.
+        @usableFromInline let count: Int
+        /// `Fields.maxFieldBytes`.
+        @usableFromInline let maxFieldBytes: Int
+
+        @usableFromInline
+        init(raw: ByteSlice, count: Int, maxFieldBytes: Int) {
+            self.raw = raw
+            self.count = count
+            self.maxFieldBytes = maxFieldBytes
+        }
+    }
+
+    /// A section's bytes, unfolding limit and field records in one allocation, never changed once
+    /// made: a section (and a copy of it) holds one reference. With the bytes and a records array
+    /// side by side (two references), a section passed to a function or read in a closure was copied
+    /// through its value witness (bsd.mbox x3: ~14,000 copies, ~88 instructions each).
+    @usableFromInline
+    final class FieldStorage: ManagedBuffer<FieldStorageHeader, FieldRecord> {
+        /// A storage of `count` records written by `fill` (it must initialize all), for `raw`.
+        @inline(__always)
+        static func make(raw: ByteSlice, count: Int, maxFieldBytes: Int,
+                         _ fill: (UnsafeMutablePointer<FieldRecord>) -> Void) -> FieldStorage {
+            let made = unsafeDowncast(create(minimumCapacity: count) { _ in
+                FieldStorageHeader(raw: raw, count: count, maxFieldBytes: maxFieldBytes)
+            }, to: FieldStorage.self)
+            made.withUnsafeMutablePointerToElements(fill)
+            return made
+        }
 
         /// The field of `record`.
         @inlinable @inline(__always)
         func field(_ record: FieldRecord) -> HeaderField {
-            let start = raw.startIndex &+ Int(record.nameStart)
-            return HeaderField(bytes: raw[start..<(raw.startIndex &+ record.valueEnd)], nameCount: Int(record.nameCount),
-                               valueOffset: Int(record.valueStart &- record.nameStart), offset: start,
-                               isFolded: record.isFolded, maxUnfoldedBytes: maxFieldBytes, nameKey: record.key)
+            withUnsafeMutablePointerToHeader { header in
+                let base = header.pointee.raw.startIndex
+                let start = base &+ Int(record.nameStart)
+                return HeaderField(bytes: header.pointee.raw[start..<(base &+ record.valueEnd)], nameCount: Int(record.nameCount),
+                                   valueOffset: Int(record.valueStart &- record.nameStart), offset: start,
+                                   isFolded: record.isFolded, maxUnfoldedBytes: header.pointee.maxFieldBytes,
+                                   nameKey: record.key)
+            }
         }
 
         /// The raw value of `record`'s field (`HeaderField.rawValue`): a slice of `raw`.
         @inlinable @inline(__always)
         func rawValue(_ record: FieldRecord) -> ByteSlice {
-            raw[(raw.startIndex &+ Int(record.valueStart))..<(raw.startIndex &+ record.valueEnd)]
+            withUnsafeMutablePointerToHeader { header in
+                let base = header.pointee.raw.startIndex
+                return header.pointee.raw[(base &+ Int(record.valueStart))..<(base &+ record.valueEnd)]
+            }
         }
 
         /// The unfolded value of `record`'s field (`HeaderField.unfoldedValue`), `bytes` being `raw`'s:
         /// an unfolded one trimmed in place and sliced once.
         @inlinable @inline(__always)
         func unfoldedValue(_ record: FieldRecord, in bytes: UnsafeBufferPointer<UInt8>) -> ByteSlice {
-            guard !record.isFolded else {
-                return HeaderField.unfoldedFoldedValue(of: rawValue(record), maxUnfoldedBytes: maxFieldBytes)
-            }
-            let (start, end) = record.rawValue(in: bytes).trimmedBounds
-            let base = raw.startIndex &+ Int(record.valueStart)
-            return raw[(base + start)..<(base + Swift.min(end, start + Swift.max(0, maxFieldBytes)))]
-        }
-
-        /// Calls `body` with the records and `raw`'s bytes: for walks that read every record and look
-        /// at the bytes of a few. (With the fields' address as well, `withUnsafePointer(to:)` copied the
-        /// section into a temporary at each call: bsd.mbox x3, 9,123 copies in `parseEntity`, ~1M
-        /// instructions; only the walks that hand `HeaderFieldInPlace`s out take it.)
-        @inlinable @inline(__always)
-        func withUnsafeRecords<Result>(
-            _ body: (UnsafeBufferPointer<FieldRecord>, UnsafeBufferPointer<UInt8>) -> Result
-        ) -> Result {
-            records.withUnsafeBufferPointer { records in
-                raw.withUnsafeBufferPointer { bytes in body(records, bytes) }
+            withUnsafeMutablePointerToHeader { header in
+                let limit = header.pointee.maxFieldBytes
+                guard !record.isFolded else {
+                    return HeaderField.unfoldedFoldedValue(of: rawValue(record), maxUnfoldedBytes: limit)
+                }
+                let (start, end) = record.rawValue(in: bytes).trimmedBounds
+                let base = header.pointee.raw.startIndex &+ Int(record.valueStart)
+                return header.pointee.raw[(base + start)..<(base + Swift.min(end, start + Swift.max(0, limit)))]
             }
         }
     }

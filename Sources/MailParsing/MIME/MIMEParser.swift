@@ -150,10 +150,10 @@ package struct MIMEParser {
     /// -> 39.95M).
     static func contentType(of fields: HeaderSection.Fields, at index: Int, defects: inout MIMEDefects) -> ContentType {
         // The record and the limit read before the closure, which then captures no copy of `fields`.
-        let record = fields.records[index], limit = fields.maxFieldBytes
+        let record = fields.record(at: index), limit = fields.maxFieldBytes
         // Not folded and within the limit, the unfolded value is the raw one trimmed, which
         // `commonValue` trims.
-        if !record.isFolded, let common = fields.raw.withUnsafeBufferPointer({ bytes -> ContentType? in
+        if !record.isFolded, let common = fields.withUnsafeRecords({ _, bytes -> ContentType? in
             let value = record.rawValue(in: bytes)
             guard value.count <= limit else { return nil }
             return ContentType.commonValue(value)
@@ -222,7 +222,7 @@ package struct MIMEParser {
     /// unfolding leaves: unfolding them copied the value into an array of its own (bsd.mbox x3, 1,275 of
     /// the 1,395 folded values read raw: `ParsedMessage.init` 41.24M -> 40.96M).
     private static func contentTypeValue(of fields: HeaderSection.Fields, at index: Int) -> ByteSlice {
-        let record = fields.records[index]
+        let record = fields.record(at: index)
         let raw = fields.rawValue(record)
         let isFolded = record.isFolded, limit = fields.maxFieldBytes
         // Within the limit, the raw value is the unfolded one's bytes plus line ends.
@@ -271,12 +271,12 @@ package struct MIMEParser {
     /// -> 40.17M).
     static func transferEncoding(of fields: HeaderSection.Fields, at index: Int) -> (name: String, isKnown: Bool)? {
         // The record and the limit read before the closure, which then captures no copy of `fields`.
-        let record = fields.records[index], limit = fields.maxFieldBytes
+        let record = fields.record(at: index), limit = fields.maxFieldBytes
         guard !record.isFolded else {
             let value = HeaderField.unfoldedValue(of: fields.rawValue(record), isFolded: true, maxUnfoldedBytes: limit)
             return value.withUnsafeBufferPointer { Self.transferEncoding(token: $0, from: 0, limit: $0.count) }
         }
-        return fields.raw.withUnsafeBufferPointer { bytes -> (name: String, isKnown: Bool)? in
+        return fields.withUnsafeRecords { _, bytes -> (name: String, isKnown: Bool)? in
             // The raw value's leading blanks and line ends are trimmed, and the token ends before any
             // trailing ones, so only the limit on the unfolded value's length is left to apply.
             let value = record.rawValue(in: bytes)
