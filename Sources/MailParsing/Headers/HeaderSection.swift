@@ -1090,7 +1090,9 @@ extension HeaderSection {
     /// A section's bytes, unfolding limit and field records in one allocation, never changed once
     /// made: a section (and a copy of it) holds one reference. With the bytes and a records array
     /// side by side (two references), a section passed to a function or read in a closure was copied
-    /// through its value witness (bsd.mbox x3: ~14,000 copies, ~88 instructions each).
+    /// through its value witness (bsd.mbox x3: ~14,000 copies, ~88 instructions each). No `deinit` of
+    /// its own: `ManagedBuffer` destroys the header (the bytes' slice), and the records hold no
+    /// references (a trivial type: nothing to destroy). A reference added to `FieldRecord` would need one.
     @usableFromInline
     final class FieldStorage: ManagedBuffer<FieldStorageHeader, FieldRecord> {
         /// A storage of `count` records written by `fill` (it must initialize all), for `raw`.
