@@ -565,9 +565,9 @@ package final class BounceContext {
     /// The first text decoded is kept apart, the others in `moreDecodedDeliveryStatusTexts`: a report
     /// has one delivery-status part, and an array for it allocated at its first append (bsd.mbox x3:
     /// 1,032 arrays, 0.28M instructions).
-    @exclusivity(unchecked) private var firstDecodedDeliveryStatusText: (part: ObjectIdentifier, text: String)? = nil
+    @exclusivity(unchecked) private var firstDecodedDeliveryStatusText: (part: MIMEPart.Identity, text: String)? = nil
     /// The texts decoded after `firstDecodedDeliveryStatusText`, as it is kept.
-    @exclusivity(unchecked) private var moreDecodedDeliveryStatusTexts: [(part: ObjectIdentifier, text: String)] = []
+    @exclusivity(unchecked) private var moreDecodedDeliveryStatusTexts: [(part: MIMEPart.Identity, text: String)] = []
 
     /// A delivery-status part's decoded text, LF line ends: decoded once for `text`, `deliveryStatusText`
     /// and `allDeliveryStatusTexts`, which each decoded it again (bsd.mbox x3: 4,758 decodes of parts for
@@ -789,7 +789,9 @@ package final class BounceContext {
             } else if let first = part.parts.first {
                 collect(first, into: &out, stop: &stop)
             }
-        case .parts: for child in part.parts { collect(child, into: &out, stop: &stop) }
+        // Each child made where it is read (`forEachPart`): iterating `parts` retained the tree for
+        // the view and for each child (bsd.mbox x3: `collect` 11.90M -> 11.67M instructions).
+        case .parts: part.forEachPart { collect($0, into: &out, stop: &stop) }
         case .stop: stop = true
         case .text: BounceContext.appendLines(BounceContext.normalizedText(of: part), to: &out)
         case .html: BounceContext.appendLines(HTMLText.strip(BounceContext.normalizedText(of: part)), to: &out)

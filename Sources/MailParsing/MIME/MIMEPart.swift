@@ -4,119 +4,113 @@
 /// body parts; a `message/rfc822` or `message/global` part has the encapsulated message's root as its one
 /// child; a `text/rfc822-headers` or `message/global-headers` part has one child holding just the headers.
 public struct MIMEPart: Sendable {
-    /// A part's values, as the parser builds them.
-    @usableFromInline package struct Fields: Sendable {
-        var headers: HeaderSection
-        @usableFromInline var contentType: ContentType
-        var transferEncoding: String
-        var body: ByteSlice
-        @usableFromInline var parts: [MIMEPart]
-        var preamble: ByteSlice
-        var epilogue: ByteSlice
-        var defects: MIMEDefects
-        var depth: Int
+    /// The tree the part is in: every part of a message is a record of one object (`MIMETree`), so a
+    /// copy of a part is one retain, and a message's tree two allocations, not a box and a children's
+    /// array a part.
+    @usableFromInline let tree: MIMETree
+    /// The part's record in `tree.nodes`.
+    @usableFromInline let index: Int
+
+    /// The part `index` of `tree`.
+    @inlinable init(tree: MIMETree, index: Int) {
+        self.tree = tree
+        self.index = index
     }
 
-    /// The values in one immutable box, so that a copy of a part is one retain instead of a dozen (the
-    /// tree walks, `allParts` and the analysers' part lists copy parts ~20 times a message: copying and
-    /// destroying them cost ~25M instructions on the sisimai mbox x3). Immutable, so reads need no
-    /// exclusivity checks; a write (only the parser writes, and it builds `Fields` first) boxes anew.
-    ///
-    /// Usable from inlined code, with the two fields `withMediaType` and `forEachPart` read: those two
-    /// are inlined into the tree walks of other modules (the bounce analysis), where each call went
-    /// through the module's entry point, `withMediaType` its generic one, with a closure context
-    /// (bsd.mbox x3: ~13,000 and ~7,000 calls; `Main.main` 325.56M -> 323.28M instructions).
-    @usableFromInline final class Storage: Sendable {
-        @usableFromInline let fields: Fields
-        init(_ fields: consuming Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var storage: Storage
-
-    /// A part with these values.
-    package init(_ fields: consuming Fields) { storage = Storage(fields) }
-
-    /// Sets one value: a new box with the others copied.
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        var fields = storage.fields
-        change(&fields)
-        storage = Storage(fields)
-    }
-
-    // `headers`, `contentType`, `body` and `parts` are read where they lie in the box (`_read`): a
-    // getter returned a copy, retained and released by each reader (bsd.mbox x3: ~30,000 retains).
+    // `headers` and `contentType` are read where they lie in the tree (`_read`): a getter returned a
+    // copy, retained and released by each reader (bsd.mbox x3: ~30,000 retains). `body`, `preamble`
+    // and `epilogue` are kept as ranges and made slices when read (a retain, as a copy of a stored
+    // slice took): the tree's records hold no reference to the buffer for them.
 
     /// The part's own header section (the message's header for the root).
     public var headers: HeaderSection {
-        _read { yield storage.fields.headers }
-        set { update { $0.headers = newValue } }
+        _read { yield tree.nodes[index].headers }
     }
     /// Content-Type, or its default (RFC 2045 §5.2; RFC 2046 §5.1.5 in multipart/digest).
     public var contentType: ContentType {
-        _read { yield storage.fields.contentType }
-        set { update { $0.contentType = newValue } }
+        _read { yield tree.nodes[index].contentType }
     }
     /// Content-Transfer-Encoding, lower-cased; `7bit` when absent (RFC 2045 §6.1).
-    public var transferEncoding: String {
-        get { storage.fields.transferEncoding }
-        set { update { $0.transferEncoding = newValue } }
-    }
-    /// The raw body: everything after the part's header section, still transfer-encoded.
+    public var transferEncoding: String { tree.nodes[index].transferEncoding }
+    /// The raw body: everything after the part's header section, still transfer-encoded (a slice of
+    /// the message's buffer, or of the decoded body of an encoded `message/rfc822` it lies in).
     public var body: ByteSlice {
-        _read { yield storage.fields.body }
-        set { update { $0.body = newValue } }
+        tree.slice(of: tree.nodes[index].buffer, tree.nodes[index].body)
     }
     /// Children: multipart body parts, or the one encapsulated message of a message/* part.
-    public var parts: [MIMEPart] {
-        _read { yield storage.fields.parts }
-        set { update { $0.parts = newValue } }
+    public var parts: Children {
+        Children(tree: tree, first: tree.nodes[index].firstChild, count: tree.nodes[index].childCount)
     }
     /// A multipart's preamble (before the first delimiter), empty otherwise.
     public var preamble: ByteSlice {
-        get { storage.fields.preamble }
-        set { update { $0.preamble = newValue } }
+        guard let range = tree.nodes[index].preamble else { return [] }
+        return tree.slice(of: tree.nodes[index].buffer, range)
     }
     /// A multipart's epilogue (after the close delimiter), empty otherwise.
     public var epilogue: ByteSlice {
-        get { storage.fields.epilogue }
-        set { update { $0.epilogue = newValue } }
+        guard let range = tree.nodes[index].epilogue else { return [] }
+        return tree.slice(of: tree.nodes[index].buffer, range)
     }
     /// What was tolerated while reading this part (its children record their own).
-    public var defects: MIMEDefects {
-        get { storage.fields.defects }
-        set { update { $0.defects = newValue } }
-    }
+    public var defects: MIMEDefects { tree.nodes[index].defects }
     /// Nesting level: 0 for the message itself.
-    public var depth: Int {
-        get { storage.fields.depth }
-        set { update { $0.depth = newValue } }
+    public var depth: Int { tree.nodes[index].depth }
+
+    /// A part's children (`parts`): contiguous records of the tree, each made a `MIMEPart` when read.
+    public struct Children: RandomAccessCollection, Sendable {
+        @usableFromInline let tree: MIMETree
+        @usableFromInline let first: Int
+        /// How many children.
+        public let count: Int
+
+        @inlinable init(tree: MIMETree, first: Int, count: Int) {
+            self.tree = tree
+            self.first = first
+            self.count = count
+        }
+
+        @inlinable public var startIndex: Int { 0 }
+        @inlinable public var endIndex: Int { count }
+        /// The child at `position`, 0 for the first.
+        @inlinable public subscript(position: Int) -> MIMEPart {
+            precondition(position >= 0 && position < count, "MIMEPart.Children: index out of range")
+            return MIMEPart(tree: tree, index: first &+ position)
+        }
     }
 
-    /// The identity of the part's values, the same for every copy of the part (they share one box):
-    /// a key for what a reader makes of a part once, kept while the tree is (read without the body's
-    /// buffer taken, retained and released, as a key of the body's address took it).
-    @inlinable package var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+    /// What `identity` gives: the part's tree and its place there.
+    @usableFromInline package struct Identity: Hashable, Sendable {
+        @usableFromInline let tree: ObjectIdentifier
+        @usableFromInline let index: Int
+        @inlinable init(tree: ObjectIdentifier, index: Int) {
+            self.tree = tree
+            self.index = index
+        }
+    }
+
+    /// The identity of the part, the same for every copy of the part: a key for what a reader makes
+    /// of a part once, kept while the tree is (the tree object's identity and the part's index in it).
+    @inlinable package var identity: Identity { Identity(tree: ObjectIdentifier(tree), index: index) }
 
     /// `contentType.type` and `contentType.subtype`, read without a copy of the whole content type
     /// (its parameters retained and released) as `contentType` makes: for the walks that only ask a
     /// part's media type.
     package var mediaType: (type: String, subtype: String) {
-        (storage.fields.contentType.type, storage.fields.contentType.subtype)
+        (tree.nodes[index].contentType.type, tree.nodes[index].contentType.subtype)
     }
 
     /// `body(type, subtype)` of the part's media type, read where the strings lie: `mediaType` copied
     /// them (a retain and a release of each).
     @inlinable @inline(__always)
     package func withMediaType<Result>(_ body: (_ type: String, _ subtype: String) -> Result) -> Result {
-        body(storage.fields.contentType.type, storage.fields.contentType.subtype)
+        body(tree.nodes[index].contentType.type, tree.nodes[index].contentType.subtype)
     }
 
-    /// Calls `body` with each child (`parts`), read in place in the box.
+    /// Calls `body` with each child (`parts`).
     @inlinable @inline(__always)
     package func forEachPart(_ body: (MIMEPart) -> Void) {
-        storage.fields.parts.withUnsafeBufferPointer { parts in
-            for i in parts.indices { body(parts[i]) }
-        }
+        let first = tree.nodes[index].firstChild, count = tree.nodes[index].childCount
+        for i in 0..<count { body(MIMEPart(tree: tree, index: first &+ i)) }
     }
 
     /// Whether this is a multipart with children.
@@ -180,9 +174,14 @@ public struct MIMEPart: Sendable {
     /// `_stringCompareWithSmolCheck` (bsd.mbox x3: 7,440 calls; `decodedTextWithLFLineEnds` 17.70M ->
     /// 17.41M, `decodedBody` 5.40M -> 5.30M instructions inclusive).
     private func decodedBodyIfEncoded() -> [UInt8]? {
-        let encoding = storage.fields.transferEncoding
-        if Self.isName(encoding, "base64") { return TransferDecoding.base64(body) }
-        if Self.isName(encoding, "quoted-printable") { return TransferDecoding.quotedPrintable(body) }
+        Self.decoded(body, transferEncoding: tree.nodes[index].transferEncoding)
+    }
+
+    /// `body` with the transfer encoding `encoding` (base64, quoted-printable) undone; nil for any
+    /// other encoding.
+    static func decoded(_ body: ByteSlice, transferEncoding encoding: String) -> [UInt8]? {
+        if isName(encoding, "base64") { return TransferDecoding.base64(body) }
+        if isName(encoding, "quoted-printable") { return TransferDecoding.quotedPrintable(body) }
         return nil
     }
 
@@ -203,7 +202,7 @@ public struct MIMEPart: Sendable {
     /// String made, not a second one without the CRs, the transfer encoding undone into it).
     package func decodedTextWithLFLineEnds() -> String {
         let kind = CharsetName.resolve(contentType.charset)
-        let encoding = storage.fields.transferEncoding
+        let encoding = tree.nodes[index].transferEncoding
         let transfer: TransferCoding = Self.isName(encoding, "base64") ? .base64
             : Self.isName(encoding, "quoted-printable") ? .quotedPrintable : .identity
         return TextDecoding.decodeTurningCRIntoLF(body, transfer: transfer, kind: kind)
@@ -233,10 +232,9 @@ public struct MIMEPart: Sendable {
     /// Defect names of this part and all below it, each once, in order of first appearance (what
     /// `allDefectNames` with repeats dropped gives, without its arrays: most parts have no defect).
     package func appendDistinctDefectNames(into out: inout [String]) {
-        let fields = storage.fields
-        fields.headers.defects.appendDistinctNames(into: &out)
-        fields.defects.appendDistinctNames(into: &out)
-        for part in fields.parts { part.appendDistinctDefectNames(into: &out) }
+        headers.defects.appendDistinctNames(into: &out)
+        tree.nodes[index].defects.appendDistinctNames(into: &out)
+        forEachPart { $0.appendDistinctDefectNames(into: &out) }
     }
 
     /// Defect names of this part and all below it.
@@ -244,5 +242,67 @@ public struct MIMEPart: Sendable {
         var names = headers.defects.names + defects.names
         for part in parts { names += part.allDefectNames }
         return names
+    }
+}
+
+/// A message's MIME tree: every part as a record (`Node`), and the buffers the parts lie in. Made once
+/// by `MIMEParser`, immutable after; `MIMEPart` is a tree and an index in it.
+///
+/// A part's children are contiguous records (a multipart reserves its children's records once its
+/// delimiters are found; grandchildren go after), so `parts` is a range of records. One object and
+/// one array a message, where each part was a box and each composite an array of parts besides.
+// Sendable by hand: the records are written only by the parser, before the tree is made, and read
+// only after; the memory is the tree's alone.
+@usableFromInline package final class MIMETree: @unchecked Sendable {
+    /// One part's values. Its body, preamble and epilogue are index ranges of the buffer `buffer`.
+    @usableFromInline package struct Node: Sendable {
+        var headers: HeaderSection
+        @usableFromInline var contentType: ContentType
+        var transferEncoding: String
+        /// Which buffer the part lies in: 0 the message's (`message`), k the decoded body
+        /// `decoded[k - 1]` an encoded `message/rfc822` was parsed from.
+        var buffer: Int
+        var body: Range<Int>
+        /// A multipart's preamble, nil when there is none (the part's `preamble` is then `[]`).
+        var preamble: Range<Int>?
+        /// A multipart's epilogue, nil when there is none.
+        var epilogue: Range<Int>?
+        var defects: MIMEDefects
+        var depth: Int
+        /// The first child's record and how many children there are.
+        @usableFromInline var firstChild: Int
+        @usableFromInline var childCount: Int
+    }
+
+    /// Every part's record, the root first: `count` records, owned by the tree (deinitialized and
+    /// freed with it). Records in place, not an array: a part's reads are an addressor's, without the
+    /// array's retain and bounds check, and the parser reserves a multipart's children's records
+    /// uninitialized until each is parsed (records made to be overwritten cost ~140 instructions each
+    /// to destroy, an array's growth a retain of every record's references).
+    @usableFromInline let nodes: UnsafeMutablePointer<Node>
+    /// How many records `nodes` holds.
+    let count: Int
+    /// The bytes the message was parsed from.
+    let message: ByteSlice
+    /// Bodies decoded to be parsed (`.encodedCompositeType`), buffers 1, 2, ... of the nodes.
+    let decoded: [ByteSlice]
+
+    /// The tree of the `count` records at `nodes`, which it then owns.
+    init(nodes: UnsafeMutablePointer<Node>, count: Int, message: ByteSlice, decoded: consuming [ByteSlice]) {
+        self.nodes = nodes
+        self.count = count
+        self.message = message
+        self.decoded = decoded
+    }
+
+    deinit {
+        nodes.deinitialize(count: count)
+        nodes.deallocate()
+    }
+
+    /// `range` of buffer `buffer` (`Node.buffer`).
+    @inline(__always)
+    func slice(of buffer: Int, _ range: Range<Int>) -> ByteSlice {
+        buffer == 0 ? message[range] : decoded[buffer &- 1][range]
     }
 }
