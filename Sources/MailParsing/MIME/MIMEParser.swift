@@ -22,9 +22,9 @@ package struct MIMEParser {
     /// check at each use; `HeaderFieldNameKeyTests` computes it again).
     static var contentKey: UInt64 { 0x2D74_6E65_746E_6F63 }
 
-    /// The tree's records so far (`MIMETree.Node`), the root first: `nodeCount` reserved (a record is
-    /// initialized when its part is parsed) of room for `nodeCapacity`; given to the tree at the end.
-    private var nodes: UnsafeMutablePointer<MIMETree.Node>? = nil
+    /// The tree being made: its records so far, the root first, `nodeCount` reserved (a record is
+    /// initialized when its part is parsed) of room for `nodeCapacity`.
+    private var tree: MIMETree? = nil
     private var nodeCount = 0
     private var nodeCapacity = 0
     /// The bodies decoded to be parsed (`.encodedCompositeType`): buffers 1, 2, ... of the records.
@@ -34,25 +34,28 @@ package struct MIMEParser {
     /// together (children contiguous), so their places wait here.
     private var pending = RangeStack()
 
+    /// Room for records a tree is made with (a bounce has four to six parts).
+    static var initialNodeCapacity: Int { 8 }
+
     /// Parses `bytes` (a header section and a body) as an entity at `depth`: the root of a new tree.
     package mutating func parseEntity(_ bytes: ByteSlice, depth: Int, defaultType: ContentType) -> MIMEPart {
-        nodes = nil
+        tree = MIMETree.make(capacity: Self.initialNodeCapacity, message: bytes)
         nodeCount = 0
-        nodeCapacity = 0
+        nodeCapacity = Self.initialNodeCapacity
         decoded = []
         let root = reserveNodes(1)
         parseNode(bytes, buffer: 0, depth: depth, defaultType: defaultType, into: root)
-        let tree = MIMETree(nodes: records, count: nodeCount, message: bytes, decoded: decoded)
-        nodes = nil
-        nodeCount = 0
-        nodeCapacity = 0
+        let made = tree.unsafelyUnwrapped
+        made.head.pointee.count = nodeCount
+        made.head.pointee.decoded = decoded
+        tree = nil
         decoded = []
-        return MIMEPart(tree: tree, index: root)
+        return MIMEPart(tree: made, index: root)
     }
 
-    /// The records (`nodes`, allocated by the first `reserveNodes`).
+    /// The records of the tree being made.
     private var records: UnsafeMutablePointer<MIMETree.Node> {
-        @inline(__always) get { nodes.unsafelyUnwrapped }
+        @inline(__always) get { tree.unsafelyUnwrapped.nodes }
     }
 
     /// Reserves `count` records after the others (uninitialized): the index of the first.
@@ -64,18 +67,16 @@ package struct MIMEParser {
         return first
     }
 
-    /// Room for at least `needed` records, eight at first (a bounce has four to six parts). The
-    /// records move bitwise (Swift values are bitwise movable; a reserved record not yet initialized
-    /// moves as bits no one reads).
+    /// Room for at least `needed` records: a tree twice as large, the records moved into it bitwise
+    /// (Swift values are bitwise movable; a reserved record not yet initialized moves as bits no one
+    /// reads). The old tree's header counts no record, so it destroys none.
     @inline(never)
     private mutating func growNodes(toHold needed: Int) {
-        let capacity = max(needed, nodeCapacity * 2, 8)
-        let grown = UnsafeMutablePointer<MIMETree.Node>.allocate(capacity: capacity)
-        if let old = nodes {
-            UnsafeMutableRawPointer(grown).copyMemory(from: old, byteCount: nodeCount * MemoryLayout<MIMETree.Node>.stride)
-            old.deallocate()
-        }
-        nodes = grown
+        let old = tree.unsafelyUnwrapped
+        let capacity = max(needed, nodeCapacity * 2)
+        let grown = MIMETree.make(capacity: capacity, message: old.head.pointee.message)
+        UnsafeMutableRawPointer(grown.nodes).copyMemory(from: old.nodes, byteCount: nodeCount * MemoryLayout<MIMETree.Node>.stride)
+        tree = grown
         nodeCapacity = capacity
     }
 

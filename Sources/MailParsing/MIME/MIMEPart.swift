@@ -7,7 +7,7 @@ public struct MIMEPart: Sendable {
     /// The tree the part is in: every part of a message is a record of one object (`MIMETree`), so a
     /// copy of a part is one retain, and a message's tree two allocations, not a box and a children's
     /// array a part.
-    @usableFromInline let tree: MIMETree
+    @usableFromInline nonisolated(unsafe) let tree: MIMETree
     /// The part's record in `tree.nodes`.
     @usableFromInline let index: Int
 
@@ -58,7 +58,7 @@ public struct MIMEPart: Sendable {
 
     /// A part's children (`parts`): contiguous records of the tree, each made a `MIMEPart` when read.
     public struct Children: RandomAccessCollection, Sendable {
-        @usableFromInline let tree: MIMETree
+        @usableFromInline nonisolated(unsafe) let tree: MIMETree
         @usableFromInline let first: Int
         /// How many children.
         public let count: Int
@@ -245,64 +245,81 @@ public struct MIMEPart: Sendable {
     }
 }
 
-/// A message's MIME tree: every part as a record (`Node`), and the buffers the parts lie in. Made once
-/// by `MIMEParser`, immutable after; `MIMEPart` is a tree and an index in it.
+/// A message's MIME tree: every part as a record (`MIMENode`), and the buffers the parts lie in. Made
+/// once by `MIMEParser`, immutable after; `MIMEPart` is a tree and an index in it.
 ///
 /// A part's children are contiguous records (a multipart reserves its children's records once its
-/// delimiters are found; grandchildren go after), so `parts` is a range of records. One object and
-/// one array a message, where each part was a box and each composite an array of parts besides.
-// Sendable by hand: the records are written only by the parser, before the tree is made, and read
-// only after; the memory is the tree's alone.
-@usableFromInline package final class MIMETree: @unchecked Sendable {
-    /// One part's values. Its body, preamble and epilogue are index ranges of the buffer `buffer`.
-    @usableFromInline package struct Node: Sendable {
-        var headers: HeaderSection
-        @usableFromInline var contentType: ContentType
-        var transferEncoding: String
-        /// Which buffer the part lies in: 0 the message's (`message`), k the decoded body
-        /// `decoded[k - 1]` an encoded `message/rfc822` was parsed from.
-        var buffer: Int
-        var body: Range<Int>
-        /// A multipart's preamble, nil when there is none (the part's `preamble` is then `[]`).
-        var preamble: Range<Int>?
-        /// A multipart's epilogue, nil when there is none.
-        var epilogue: Range<Int>?
-        var defects: MIMEDefects
-        var depth: Int
-        /// The first child's record and how many children there are.
-        @usableFromInline var firstChild: Int
-        @usableFromInline var childCount: Int
+/// delimiters are found; grandchildren go after), so `parts` is a range of records. The records lie
+/// in the tree object itself (`ManagedBuffer`'s elements): one allocation a message, where each part
+/// was a box and each composite an array of parts besides. They are read in place (an addressor's
+/// reads, without an array's retain and bounds check); the parser reserves a multipart's children's
+/// records uninitialized until each is parsed.
+///
+/// Not `Sendable` (a `ManagedBuffer` cannot be): the parts that hold it are, by hand
+/// (`nonisolated(unsafe)`), since the records and the header are written only by the parser, before
+/// the tree is handed out, and only read after.
+@usableFromInline package final class MIMETree: ManagedBuffer<MIMETreeHeader, MIMENode> {
+    /// A part's record.
+    package typealias Node = MIMENode
+
+    /// A tree with room for at least `capacity` records, none initialized, of a message read from
+    /// `message`.
+    static func make(capacity: Int, message: ByteSlice) -> MIMETree {
+        unsafeDowncast(create(minimumCapacity: capacity) { _ in MIMETreeHeader(count: 0, message: message, decoded: []) },
+                       to: MIMETree.self)
     }
 
-    /// Every part's record, the root first: `count` records, owned by the tree (deinitialized and
-    /// freed with it). Records in place, not an array: a part's reads are an addressor's, without the
-    /// array's retain and bounds check, and the parser reserves a multipart's children's records
-    /// uninitialized until each is parsed (records made to be overwritten cost ~140 instructions each
-    /// to destroy, an array's growth a retain of every record's references).
-    @usableFromInline let nodes: UnsafeMutablePointer<Node>
-    /// How many records `nodes` holds.
-    let count: Int
-    /// The bytes the message was parsed from.
-    let message: ByteSlice
-    /// Bodies decoded to be parsed (`.encodedCompositeType`), buffers 1, 2, ... of the nodes.
-    let decoded: [ByteSlice]
+    /// Every part's record, the root first: `count` of the header's, owned by the tree. The pointer is
+    /// taken out of `withUnsafeMutablePointerToElements`: the elements lie in the object and never
+    /// move, and every reader holds the tree (a part's `tree`) while it reads.
+    @usableFromInline var nodes: UnsafeMutablePointer<MIMENode> {
+        @inline(__always) get { withUnsafeMutablePointerToElements { $0 } }
+    }
 
-    /// The tree of the `count` records at `nodes`, which it then owns.
-    init(nodes: UnsafeMutablePointer<Node>, count: Int, message: ByteSlice, decoded: consuming [ByteSlice]) {
-        self.nodes = nodes
-        self.count = count
-        self.message = message
-        self.decoded = decoded
+    /// The header, read and written in place (`header` is a class's `var`: each access checked for
+    /// exclusivity at run time).
+    var head: UnsafeMutablePointer<MIMETreeHeader> {
+        @inline(__always) get { withUnsafeMutablePointerToHeader { $0 } }
     }
 
     deinit {
-        nodes.deinitialize(count: count)
-        nodes.deallocate()
+        withUnsafeMutablePointers { header, nodes in _ = nodes.deinitialize(count: header.pointee.count) }
     }
 
     /// `range` of buffer `buffer` (`Node.buffer`).
     @inline(__always)
     func slice(of buffer: Int, _ range: Range<Int>) -> ByteSlice {
-        buffer == 0 ? message[range] : decoded[buffer &- 1][range]
+        buffer == 0 ? head.pointee.message[range] : head.pointee.decoded[buffer &- 1][range]
     }
+}
+
+/// What a `MIMETree` holds beside its records.
+@usableFromInline package struct MIMETreeHeader: Sendable {
+    /// How many records are initialized (set when the tree is made: the parser's reserved records
+    /// are not).
+    var count: Int
+    /// The bytes the message was parsed from.
+    let message: ByteSlice
+    /// Bodies decoded to be parsed (`.encodedCompositeType`), buffers 1, 2, ... of the records.
+    var decoded: [ByteSlice]
+}
+
+/// One part's values. Its body, preamble and epilogue are index ranges of the buffer `buffer`.
+@usableFromInline package struct MIMENode: Sendable {
+    var headers: HeaderSection
+    @usableFromInline var contentType: ContentType
+    var transferEncoding: String
+    /// Which buffer the part lies in: 0 the message's (`message`), k the decoded body
+    /// `decoded[k - 1]` an encoded `message/rfc822` was parsed from.
+    var buffer: Int
+    var body: Range<Int>
+    /// A multipart's preamble, nil when there is none (the part's `preamble` is then `[]`).
+    var preamble: Range<Int>?
+    /// A multipart's epilogue, nil when there is none.
+    var epilogue: Range<Int>?
+    var defects: MIMEDefects
+    var depth: Int
+    /// The first child's record and how many children there are.
+    @usableFromInline var firstChild: Int
+    @usableFromInline var childCount: Int
 }
