@@ -1,16 +1,16 @@
 /// A message read into its header section and MIME tree. Built once per message; every slice in it
 /// points into the bytes it was parsed from.
 public struct ParsedMessage: Sendable {
-    /// The message's own header section (the root part's), a copy kept here (two retains): read from
-    /// the root's record in the tree (memory Swift cannot know unchanged while a walk that takes its
-    /// address runs, `HeaderSection.forEachFieldInPlace`), the analysis' readers each copied it
-    /// (bsd.mbox x3: 3,711 copies in `HeaderValues.record` and `ObservationReader.observe`); a stored
-    /// `let` is read in place.
+    /// The message's own header section (the root part's), a copy kept here (one retain: a section
+    /// holds one reference, `HeaderSection.Fields`). Read from the root's record in the tree (memory
+    /// Swift cannot know unchanged while a walk that takes its address runs,
+    /// `HeaderSection.forEachFieldInPlace`), the analysis' readers each copied it (bsd.mbox x3: 3,711
+    /// copies in `HeaderValues.record` and `ObservationReader.observe`); a stored `let` is read in place.
     public let headers: HeaderSection
-    /// The root of the MIME tree.
-    public var root: MIMEPart
+    /// The root of the MIME tree (`let`, as `headers` is its copy).
+    public let root: MIMEPart
     /// The bytes the message was parsed from.
-    public var bytes: ByteSlice
+    public let bytes: ByteSlice
 
     /// Parses a message: its header section, then its MIME structure.
     /// - Parameters:
