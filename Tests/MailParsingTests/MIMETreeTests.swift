@@ -250,4 +250,21 @@ import TestSupport
             }
         }
     }
+
+    /// A multipart of far more body parts than the part limit keeps no more records than the limit
+    /// lets be read: the parts past it are neither read nor given records (nor their places kept while
+    /// the body is split), closed or not, and the defect is recorded.
+    @Test func partsPastTheLimitGetNoRecords() {
+        var wide = "Content-Type: multipart/mixed; boundary=b\n\n"
+        for _ in 0..<20_000 { wide += "--b\n\nx\n" }
+        for ending in ["--b--\n", "--b\n\nunclosed last part\n"] {
+            var limits = ParsingLimits()
+            limits.maxParts = 12
+            let message = ParsedMessage(parsing: Self.ascii(wide + ending)[...], limits: limits)
+            #expect(message.root.parts.count == 11)
+            #expect(message.root.defects.contains(.tooManyParts))
+            #expect(message.root.tree.head.pointee.count == 12)
+            #expect(Self.expectTreeAgreesWithReference(Self.ascii(wide + ending)[...], limits: limits, "wide \(ending)") == 12)
+        }
+    }
 }

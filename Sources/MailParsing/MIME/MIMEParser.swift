@@ -33,6 +33,11 @@ package struct MIMEParser {
     /// multipart's children are parsed once all its delimiters are found, into records reserved
     /// together (children contiguous), so their places wait here.
     private var pending = RangeStack()
+    /// While a multipart is split: `pending`'s count past which its body parts are not kept (the part
+    /// limit's room left, `ParsingLimits.maxParts`), and whether any were passed over. Splits do not
+    /// nest (a multipart's children, and their splits, are read after its own split ends).
+    private var pendingLimit = Int.max
+    private var partsPassedOver = false
 
     /// Room for records a tree is made with (a bounce has four to six parts).
     static var initialNodeCapacity: Int { 8 }
@@ -424,6 +429,11 @@ package struct MIMEParser {
         var closed = false
         // The body parts' places go on `pending` from here, parsed by `finishMultipart`.
         let base = pending.count
+        // A body part past the part limit is never read (`finishMultipart`: each part read counts one
+        // or more), so its place is not kept: a hostile multipart of a million delimiters reserves no
+        // more records than the limit lets be read.
+        pendingLimit = base + max(0, limits.maxParts - partCount)
+        partsPassedOver = false
 
         // A delimiter line starts with `--boundary`: the body is searched for that string (memchr and
         // memcmp) rather than walked line by line, and a hit counts where a line starts (after LF, CR or
@@ -508,6 +518,10 @@ package struct MIMEParser {
     private mutating func endPart(before delimiter: Int, contentEnd: Int, start: Int?, of slot: Int, body: ByteSlice) {
         guard let start else {
             records[slot].preamble = body.startIndex..<max(body.startIndex, min(contentEnd, delimiter))
+            return
+        }
+        guard pending.count < pendingLimit else {
+            partsPassedOver = true
             return
         }
         pending.append(start..<max(start, min(contentEnd, delimiter)))
@@ -614,9 +628,10 @@ package struct MIMEParser {
             // A last delimiter followed by nothing but white space opens no part (seen in Dovecot's
             // malformed tests, stalwart-mail-parser eml/malformed/014).
             if let start = currentStart, start <= body.endIndex, !body[start...].trimmingWhitespace().isEmpty {
-                pending.append(start..<body.endIndex)
+                if pending.count < pendingLimit { pending.append(start..<body.endIndex) } else { partsPassedOver = true }
             }
         }
+        if partsPassedOver { records[slot].defects.insert(.tooManyParts) }
         let count = pending.count - base
         guard count > 0 else { return }
         let depth = records[slot].depth
