@@ -65,46 +65,33 @@ import Foundation
     /// start at index 0: the message header's fields have the indices the scan reports and the line
     /// walk reads, and every part's fields lie in the message's buffer as the bytes say.
     @Test(.enabled(if: Corpus.isAvailable)) func corpusFieldsKeepTheirIndicesAndBuffer() throws {
-        let folder = Corpus.path("sisimai/maildir/bsd")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
-        #expect(files.count > 500)
         var checked = 0
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
-            let lf = [UInt8](data).filter { $0 != ASCII.carriageReturn }
-            let variants: [(String, [UInt8])] = [
-                ("LF", lf),
-                ("CRLF", lf.flatMap { $0 == ASCII.lineFeed ? [ASCII.carriageReturn, ASCII.lineFeed] : [$0] }),
-                ("CR", lf.map { $0 == ASCII.lineFeed ? ASCII.carriageReturn : $0 }),
-            ]
-            for (ending, text) in variants {
-                let padded = Array("xyz".utf8) + text
-                let input = padded[3...]
-                let label = "\(file) \(ending)"
-                let section = HeaderSection.parse(input)
-                let ranges = Self.scannedRanges(input)
-                #expect(section.fields.count == ranges.count, "\(label)")
-                for (field, range) in zip(section.fields, ranges) {
-                    #expect(field.name.indices == range.name, "\(label)")
-                    #expect(field.rawValue.indices == range.rawValue, "\(label)")
-                    #expect(field.offset == range.name.lowerBound && field.isFolded == range.folded, "\(label)")
-                }
-                let walked = HeaderSection.parseByLineScanner(input)
-                #expect(section.fields.map { $0.name.indices } == walked.fields.map { $0.name.indices }, "\(label)")
-                #expect(section.fields.map { $0.rawValue.indices } == walked.fields.map { $0.rawValue.indices }, "\(label)")
-                checked += Self.expectFieldsLieInTheirBuffer(section, of: input, label)
-                // Every part's header section read from the input by the MIME parser (a part decoded
-                // from a transfer encoding first lies in a buffer of its own, and is passed over).
-                let message = ParsedMessage(parsing: input)
-                var parts = [message.root]
-                let span = input.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress)..<(UInt(bitPattern: $0.baseAddress) + UInt($0.count)) }
-                while let part = parts.popLast() {
-                    parts += part.parts
-                    guard let raw = Self.address(part.headers.raw), span.contains(UInt(bitPattern: raw)) else { continue }
-                    checked += Self.expectFieldsLieInTheirBuffer(part.headers, of: input, label + " part")
-                }
+        let files = try Corpus.forEachSisimaiMessage { file, ending, input in
+            let label = "\(file) \(ending)"
+            let section = HeaderSection.parse(input)
+            let ranges = Self.scannedRanges(input)
+            #expect(section.fields.count == ranges.count, "\(label)")
+            for (field, range) in zip(section.fields, ranges) {
+                #expect(field.name.indices == range.name, "\(label)")
+                #expect(field.rawValue.indices == range.rawValue, "\(label)")
+                #expect(field.offset == range.name.lowerBound && field.isFolded == range.folded, "\(label)")
+            }
+            let walked = HeaderSection.parseByLineScanner(input)
+            #expect(section.fields.map { $0.name.indices } == walked.fields.map { $0.name.indices }, "\(label)")
+            #expect(section.fields.map { $0.rawValue.indices } == walked.fields.map { $0.rawValue.indices }, "\(label)")
+            checked += Self.expectFieldsLieInTheirBuffer(section, of: input, label)
+            // Every part's header section read from the input by the MIME parser (a part decoded
+            // from a transfer encoding first lies in a buffer of its own, and is passed over).
+            let message = ParsedMessage(parsing: input)
+            var parts = [message.root]
+            let span = input.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress)..<(UInt(bitPattern: $0.baseAddress) + UInt($0.count)) }
+            while let part = parts.popLast() {
+                parts += part.parts
+                guard let raw = Self.address(part.headers.raw), span.contains(UInt(bitPattern: raw)) else { continue }
+                checked += Self.expectFieldsLieInTheirBuffer(part.headers, of: input, label + " part")
             }
         }
+        #expect(files > 500)
         #expect(checked > 50_000)
     }
 

@@ -172,27 +172,15 @@ import TestSupport
     /// that does not start at index 0, with the default limits and with small ones.
     @Test(.enabled(if: Corpus.isAvailable || { print(Corpus.skipMessage); return false }()))
     func corpusTreesAgreeWithTheReferenceWalk() throws {
-        let folder = Corpus.path("sisimai/maildir/bsd")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
-        #expect(files.count > 500)
         var small = ParsingLimits()
         small.maxParts = 3
         small.maxNestingDepth = 2
         var parts = 0
-        for (n, file) in files.enumerated() {
-            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
-            let lf = [UInt8](data).filter { $0 != ASCII.carriageReturn }
-            var variants: [(String, [UInt8])] = [("LF", lf)]
-            if n % 4 == 0 {
-                variants.append(("CRLF", lf.flatMap { $0 == ASCII.lineFeed ? [ASCII.carriageReturn, ASCII.lineFeed] : [$0] }))
-                variants.append(("CR", lf.map { $0 == ASCII.lineFeed ? ASCII.carriageReturn : $0 }))
-            }
-            for (ending, text) in variants {
-                let padded = Array("xyz".utf8) + text
-                parts += Self.expectTreeAgreesWithReference(padded[3...], "\(file) \(ending)")
-                Self.expectTreeAgreesWithReference(padded[3...], limits: small, "\(file) \(ending) small")
-            }
+        let files = try Corpus.forEachSisimaiMessage(allEndingsEvery: 4) { file, ending, input in
+            parts += Self.expectTreeAgreesWithReference(input, "\(file) \(ending)")
+            Self.expectTreeAgreesWithReference(input, limits: small, "\(file) \(ending) small")
         }
+        #expect(files > 500)
         #expect(parts > 2_000)
     }
 

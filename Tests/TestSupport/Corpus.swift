@@ -41,6 +41,35 @@ public enum Corpus {
         return fields
     }
 
+    /// Calls `body` with each sisimai bsd mail (`sisimai/maildir/bsd/*.eml`, in name order) in LF line
+    /// ends and, for every `allEndingsEvery`-th file (1: each), in CRLF and CR too, each as a slice that
+    /// does not start at index 0 (a message cut from a mailbox never does): for the parsers' agreement
+    /// tests over the three line ends.
+    /// - Returns: how many files were read.
+    @discardableResult
+    public static func forEachSisimaiMessage(
+        allEndingsEvery: Int = 1, _ body: (_ file: String, _ ending: String, _ input: ArraySlice<UInt8>) throws -> Void
+    ) throws -> Int {
+        let folder = path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
+        var read = 0
+        for (n, file) in files.enumerated() {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            read += 1
+            let lf = [UInt8](data).filter { $0 != ASCII.carriageReturn }
+            var variants: [(String, [UInt8])] = [("LF", lf)]
+            if n % allEndingsEvery == 0 {
+                variants.append(("CRLF", lf.flatMap { $0 == ASCII.lineFeed ? [ASCII.carriageReturn, ASCII.lineFeed] : [$0] }))
+                variants.append(("CR", lf.map { $0 == ASCII.lineFeed ? ASCII.carriageReturn : $0 }))
+            }
+            for (ending, text) in variants {
+                let padded = Array("xyz".utf8) + text
+                try body(file, ending, padded[3...])
+            }
+        }
+        return read
+    }
+
     /// The repository's own `Fixtures/` folder.
     public static func fixture(_ relative: String) -> String {
         repositoryRoot.appendingPathComponent("Fixtures").appendingPathComponent(relative).path
