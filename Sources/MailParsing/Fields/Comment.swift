@@ -76,18 +76,12 @@ enum Comment {
             words: while i + 8 <= end {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 // `(` and `)` differ only in their lowest bit: setting it in every byte leaves `)` for both.
-                var marks = ByteWord.zeroBytes((word | ByteWord.ones) ^ parens) | ByteWord.zeroBytes(word ^ backslashes)
+                let marks = ByteWord.zeroBytes((word | ByteWord.ones) ^ parens) | ByteWord.zeroBytes(word ^ backslashes)
                 let wordStart = i
-                while marks != 0 {
-                    i = wordStart + marks.trailingZeroBitCount >> 3
-                    marks &= marks &- 1
-                    if value[i] == ASCII.backslash {
-                        // The escaped byte may be marked too, or lie in the next word: read on after it.
-                        i += 2
-                        continue words
-                    }
-                    if let comment = step() { return comment }
-                }
+                // At a backslash the escaped byte may be marked too, or lie in the next word: read on after it.
+                var escaped = false
+                if let comment = readMarked(marks, from: wordStart, escaped: &escaped) { return comment }
+                if escaped { continue words }
                 i = wordStart + 8
             }
         }

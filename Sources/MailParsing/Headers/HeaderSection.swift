@@ -78,14 +78,9 @@ public struct HeaderSection: Sendable {
         HeaderSection(fieldsOf: bytes, limits: limits)
     }
 
-    /// `parse` by the original line walk (`LineScanner`, slices), kept for the tests to compare with.
-    static func parseByLineScanner(_ bytes: ByteSlice, limits: ParsingLimits = .init()) -> HeaderSection {
-        parseFieldsByLineScanner(bytes, limits: limits)
-    }
-
     /// Reads the fields in one pass over the buffer: each line's end found sixteen bytes at a time
     /// (`lineEnd(from:in:_:_:)`), after its name's colon where the name is plain ftext.
-    /// The answers are those of the line walk `parseFieldsByLineScanner` (LF, CRLF and lone CR ends).
+    /// The answers are those of the line walk `parseByLineScanner` (LF, CRLF and lone CR ends).
     /// An initializer, each stored property set once: made empty and then filled, a section released
     /// the empty array and slice it replaced, and retained and released on the way (bsd.mbox x3, 7,866
     /// sections: the parse less its closure 3.90M -> 2.95M instructions, its 23,598 releases and 15,732
@@ -495,9 +490,9 @@ public struct HeaderSection: Sendable {
         return (sectionStart, end, found, read.mayHoldOddBytes)
     }
 
-    /// The section at the start of `bytes` by the line walk (`parseByLineScanner`): the same records as
-    /// `init(fieldsOf:limits:)` makes.
-    private static func parseFieldsByLineScanner(_ bytes: ByteSlice, limits: ParsingLimits) -> HeaderSection {
+    /// `parse` by the original line walk (`LineScanner`, slices), kept for the tests to compare with:
+    /// the same records as `init(fieldsOf:limits:)` makes.
+    static func parseByLineScanner(_ bytes: ByteSlice, limits: ParsingLimits = .init()) -> HeaderSection {
         var defects = HeaderDefects()
         var scanner = LineScanner(bytes)
         // A mbox envelope line left in front of the header (seen in sisimai maildir/bsd files that start
