@@ -325,6 +325,58 @@ import TestSupport
         #expect(PhraseAutomaton.stopsCapacity > PhraseAutomaton.maxDepth)
     }
 
+    /// `PhraseAutomaton.transposed` writes every slot of the rows in range where a slot at a time
+    /// would, and nothing else: widths and row counts below eight (a slot at a time), multiples of
+    /// eight and not (the last block overlapping the one before), ranges not starting at 0.
+    @Test func transposedIsTheSlotBySlotCopy() {
+        var generator = SplitMix64(seed: 88)
+        for width in [1, 7, 8, 9, 15, 16, 17, 55, 64] {
+            for range in [0..<0, 0..<1, 0..<7, 0..<8, 0..<9, 3..<19, 5..<13, 0..<40, 11..<50] {
+                let rowCount = 50, height = 64
+                let rows = (0..<(rowCount * width)).map { _ in UInt16.random(in: 0...UInt16.max, using: &generator) }
+                var expected = [UInt16](repeating: 0xABCD, count: width * height)
+                for s in range {
+                    for c in 0..<width { expected[c * height + s] = rows[s * width + c] }
+                }
+                var columns = [UInt16](repeating: 0xABCD, count: width * height)
+                rows.withUnsafeBufferPointer { from in
+                    columns.withUnsafeMutableBufferPointer { to in
+                        PhraseAutomaton.transposed(rows: from.baseAddress!, width: width, states: range, to: to.baseAddress!, height: height)
+                    }
+                }
+                #expect(columns == expected, "width \(width), rows \(range)")
+            }
+        }
+    }
+
+    /// An automaton of many literals (hundreds of states, each kind of state, with outputs or without,
+    /// in blocks of eight and a remainder; dozens of byte classes) finds every literal where a byte
+    /// comparison does, over random text.
+    @Test(arguments: [true, false])
+    func manyLiteralsFoundWhereTheyOccur(caseless: Bool) throws {
+        var generator = SplitMix64(seed: 9_117)
+        let letters = Array("abcdeEfgHilmnorsStuy ,-5".utf8)
+        func word(_ length: Int) -> String {
+            String(decoding: (0..<length).map { _ in letters.randomElement(using: &generator)! }, as: UTF8.self)
+        }
+        let groups: [[String]] = (0..<3).map { _ in (0..<120).map { _ in word(Int.random(in: 1...18, using: &generator)) } }
+        let automaton = try #require(PhraseAutomaton(groups: groups, options: caseless ? [.caseless] : []))
+        let pieces = groups.joined().map { $0 } + (0..<20).map { _ in word(Int.random(in: 1...4, using: &generator)) }
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...40, using: &generator)
+            let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            let expected = Self.occurrences(of: groups, in: text, caseless: caseless)
+            var reported: [[Int]] = []
+            _ = text.withUnsafeBytes { raw in
+                automaton.forEachLiteral(in: raw) { offset, group, alternative -> Bool? in
+                    reported.append([offset, group, alternative])
+                    return nil
+                }
+            }
+            #expect(Set(reported) == Set(expected) && reported.count == expected.count, "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
+
     /// The columns of the transition table lie a power of two at least the state count apart, so that a
     /// flagged state's slot (`maxStates`, the flag, further on) is never an unflagged state's, and the
     /// table is at most about twice the slots in use: every slot of every state in a table of `width`
