@@ -152,11 +152,24 @@ enum DiagnosticWords {
     /// The reasons with a table, in a fixed order, and the tables in that order followed by
     /// `rejectedButNotSender`, as one group. At most 64 reasons (`Matches` keeps a bit for each;
     /// `DiagnosticWordsGroupTests.everyReasonHasABit` checks).
-    static let groupReasons: [Reason] = Reason.allCases.filter { tables[$0] != nil }
+    static var groupReasons: [Reason] { groupTables.reasons }
+    /// `groupReasons` and their tables, in that order: each reason's place in `reasonTables` found by
+    /// its `ordinal`, the pairs read in place (looked up by `first(where:)`, each pair visited was
+    /// copied, its table's references retained and released: ~4,000 calls at start-up).
+    private static let groupTables: (reasons: [Reason], tables: [PatternSet]) = {
+        var place = [Int](repeating: -1, count: Reason.allCases.count)
+        for i in reasonTables.indices { place[reasonTables[i].reason.ordinal] = i }
+        var reasons: [Reason] = [], tables: [PatternSet] = []
+        for reason in Reason.allCases where place[reason.ordinal] >= 0 {
+            reasons.append(reason)
+            tables.append(reasonTables[place[reason.ordinal]].table)
+        }
+        return (reasons, tables)
+    }()
     /// The tables, `rejectedButNotSender`, then the provider rules' words (`RemoteHostRules.wordSets`)
     /// and host suffixes (`suffixSets`), then `lowercasingToASCII` and `temporaryWords`, all found in
     /// one pass of a diagnostic, which the provider rules, the tables and `isTemporary` read (`groupLayout`).
-    private static let group = PatternSetGroup(groupReasons.compactMap { tables[$0] } + [rejectedButNotSender]
+    private static let group = PatternSetGroup(groupTables.tables + [rejectedButNotSender]
                                                + RemoteHostRules.wordSets + RemoteHostRules.suffixSets
                                                + [lowercasingToASCII, temporaryWords])
 
@@ -347,8 +360,13 @@ enum DiagnosticWords {
         #"5\.1\.0 address rejected"#, "recipient address rejected", "sender ip address rejected",
     ])
 
-    static let tables: [Reason: PatternSet] = [
-        .userUnknown: .compiled([
+    /// Each reason's table (reasons in any order; `groupReasons` puts them in `Reason.allCases`
+    /// order). A list of pairs, not the `[Reason: PatternSet]` literal it was: making that
+    /// dictionary at start-up made its types' metadata from their mangled names at run time (0.33M
+    /// of the tables' 0.55M instructions, bsd.mbox x3), and a run reads the tables only through
+    /// `group`.
+    static let reasonTables: [(reason: Reason, table: PatternSet)] = [
+        (.userUnknown, .compiled([
             #"#5\.1\.1 bad address"#, "550 address invalid", #"5\.1\.0 address rejected\."#,
             "address (does not exist|not present in directory|unknown)", "can't accept user", #"does not exist\."#,
             "destination addresses were unknown", "destination server rejected recipients",
@@ -387,8 +405,8 @@ enum DiagnosticWords {
             "recipient address rejected: user unknown in .*  table", #"said: 550.*5\.1\.1 .* user unknown "#,
             "this user doesn't have a .* account", "unknown e.*mail address", "unknown local.*part",
             "user .* was not found", "user .* does not exist", #"user \(.*\) unknown"#,
-        ]),
-        .mailboxFull: .compiled([
+        ])),
+        (.mailboxFull, .compiled([
             "452 insufficient disk space", "account disabled temporarly for exceeding receiving limits",
             "boite du destinataire pleine", "exceeded storage allocation", "full mailbox",
             "mailbox (exceeds allowed size|size limit exceeded|would exceed maximum allowed storage)",
@@ -397,15 +415,15 @@ enum DiagnosticWords {
             "user's space has been used up",
             "account is .* quota", "disk.*quota", "enough .* space", "mailbox .*exceeded.* limit", "mailbox .*full",
             "mailbox .*quota", "maildir .*quota", "over .*quota", "quota .*exceeded",
-        ]),
-        .mesgTooBig: .compiled([
+        ])),
+        (.mesgTooBig, .compiled([
             "exceeded (maximum inbound message size|the maximum incoming message size)", "line limit exceeded",
             "max message size exceeded", "message file too big", "message length exceeds administrative limit",
             "message size exceeds (fixed limit|fixed maximum message size|maximum value)", "message too big",
             "message too large for this ", "size limit", "taille limite du message atteinte",
-        ]),
-        .exceedLimit: .compiled(["message header size exceeds limit", "message too large"]),
-        .suspend: .compiled([
+        ])),
+        (.exceedLimit, .compiled(["message header size exceeds limit", "message too large"])),
+        (.suspend, .compiled([
             " is currently suspended", " temporary locked", "archived recipient", "boite du destinataire archivee",
             "email account that you tried to reach is (disabled|inactive)", "has been suspended", "inactive account",
             "invalid/inactive user", "is a deactivated mailbox", "is unavailable: user is terminated",
@@ -414,9 +432,9 @@ enum DiagnosticWords {
             "this account has been (disabled or discontinued|temporarily suspended)",
             "this address no longer accepts mail", "this mailbox is disabled", "user or domain is disabled",
             "user suspended", "vdelivermail: account is locked email bounced",
-        ]),
-        .hasMoved: .compiled([" has been replaced by "]),
-        .noRelaying: .compiled([
+        ])),
+        (.hasMoved, .compiled([" has been replaced by "])),
+        (.noRelaying, .compiled([
             "as a relay", #"email address is not verified\."#, "insecure mail relay",
             "is not permitted to relay through this server without authentication",
             "mail server requires authentication when attempting to send to a non-local e-mail address",
@@ -424,22 +442,22 @@ enum DiagnosticWords {
             "not local host", "relay (access denied|denied|not permitted)", "relaying denied", "relaying mail to ",
             "specified domain is not allowed", "that domain isn't in my list of allowed rcpthost",
             "this system is not configured to relay mail", "unable to relay ", "we don't handle mail for",
-        ]),
-        .authFailure: .compiled([
+        ])),
+        (.authFailure, .compiled([
             "//spf\\.pobox\\.com", "bad spf records for", "dmarc policy", "doesn't meet the required authentication level",
             "please inspect your spf settings", "sender policy framework (\\(spf\\) fail|violation)",
             "spf \\(sender policy framework\\) domain authentication fail", "spf check: fail",
             "the 5322\\.from address doesn't meet the authentication requirements defined for the sender",
             " is not allowed to send mail\\..*_401", "is not allowed to send from <.* per it's spf record",
-        ]),
-        .filtered: .compiled([
+        ])),
+        (.filtered, .compiled([
             "account is protected by", "bounced address", "has restricted sms e-mail", "is not accepting any mail",
             "message filtered", "message rejected due to user rules", "not found recipient account",
             "recipient id refuse to receive mail", "recipient is only accepting mail from specific email addresses",
             "refused due to recipient preferences", "user not found", "user refuses to receive this mail",
             "user reject", "you have been blocked by the recipient",
-        ]),
-        .requirePTR: .compiled([
+        ])),
+        (.requirePTR, .compiled([
             "access denied\\. ip name lookup failed", "all mail servers must have a ptr record with a valid reverse dns entry",
             "bad dns ptr resource record", "cannot find your hostname", "cannot resolve your address\\.",
             "fix reverse dns for ", "ips with missing ptr records", "no ptr record found\\.",
@@ -452,24 +470,24 @@ enum DiagnosticWords {
             "domain .* mismatches client ip", "dns lookup failure: .* try again later",
             "reverse dns lookup for host .* failed permanently",
             "server access .* forbidden by invalid rdns record of your mail server", "service permits .* unverifyable sending ips",
-        ]),
-        .notCompliantRFC: .compiled([
+        ])),
+        (.notCompliantRFC, .compiled([
             "duplicate header", "this message is not rfc 5322 compliant",
             "https://support\\.google\\.com/mail/\\?p=rfcmessagenoncompliant", " multiple .* header",
-        ]),
-        .badReputation: .compiled([
+        ])),
+        (.badReputation, .compiled([
             "a poor email reputation score", "has been temporarily rate limited due to ip reputation",
             "ip/domain reputation problems", "likely suspicious due to the very low reputation", "none/bad reputation",
             "temporarily deferred due to unexpected volume or user complaints", "the sending mta's poor reputation",
-        ]),
-        .contentError: .compiled([
+        ])),
+        (.contentError, .compiled([
             "duplicate header", "header size exceeds maximum permitted", "improper use of 8-bit data in message header",
             "message header size, or recipient list, exceeds policy limit", "message mime complexity exceeds the policy maximum",
             "routing loop detected -- too many received: headers", "this message contain invalid mime headers",
             "this message contain improperly-formatted binary content",
             "this message contain text that uses unnecessary base64 encoding",
-        ]),
-        .rejected: .compiled([
+        ])),
+        (.rejected, .compiled([
             "access denied \\((in reply to mail from command|sender blacklisted)\\)", "address rejected",
             "administrative prohibition", "batv (failed to verify|validation failure)",
             "backscatter protection detected an invalid or expired email address",
@@ -494,14 +512,14 @@ enum DiagnosticWords {
             "you are sending to/from an address that has been blacklisted",
             "your access to submit messages to this e-mail system has been rejected",
             "your email address has been blacklisted",
-        ]),
-        .hostUnknown: .compiled([
+        ])),
+        (.hostUnknown, .compiled([
             "domain (does not exist|is not reachable|must exist)", "host or domain name not found", "host unknown",
             "host unreachable", "mail domain mentioned in email address is unknown", "name or service not known",
             "no such domain", "recipient address rejected: unknown domain name", "recipient domain must exist",
             "the account or domain may not exist", "unknown host", "unrout(e)?able address", "553 .* does not exist",
-        ]),
-        .spamDetected: .compiled([
+        ])),
+        (.spamDetected, .compiled([
             " - spam", "//www\\.spamhaus\\.org/help/help_spam_16\\.htm", "//dsbl\\.org/help/help_spam_16\\.htm",
             "//mail\\.163\\.com/help/help_spam_16\\.htm", "554 5\\.7\\.0 reject, id=", "appears to be unsolicited",
             "blacklisted url in message", "block for spam", "blocked by (policy: no spam please|spamassassin)",
@@ -538,20 +556,20 @@ enum DiagnosticWords {
             "our filters rate at and above .* percent probability of being spam", "rejected by .* \\(spam\\)",
             "rejected due to spam .*(classification|content)", "rule imposed as .* is blacklisted on", "spam .* exceeded",
             "this message scored .* spam points",
-        ]),
-        .speeding: .compiled([
+        ])),
+        (.speeding, .compiled([
             "mail sent from your ip address has been temporarily rate limited", "please try again slower",
             "receiving mail at a rate that prevents additional messages from being delivered",
-        ]),
-        .tooManyConn: .compiled([
+        ])),
+        (.tooManyConn, .compiled([
             "all available ips are at maximum connection limit", "connection rate limit exceeded",
             "exceeds per-domain connection limit for", "has exceeded the max emails per hour ",
             "throttling failure: (daily message quota|maximum sending rate) exceeded", "too many connections",
             "too many concurrent smtp connections", "too many errors from your ip", "too many recipients",
             "too many smtp sessions for this host", "trop de connexions, ",
             "we have already made numerous attempts to deliver this message",
-        ]),
-        .blocked: .compiled([
+        ])),
+        (.blocked, .compiled([
             " said: 550 blocked", "//www\\.spamcop\\.net/bl\\.", "bad sender ip address", "banned sending ip",
             "blacklisted by", "blocked using ", "blocked - see http", "dnsbl:attrbl",
             "client host rejected: (abus detecte gu_eib_0[24]|may not be mail exchanger|was not authenticated)",
@@ -585,14 +603,14 @@ enum DiagnosticWords {
             "sorry! your ip address.* is blocked by rbl", "the (domain|email|ip).* is blacklisted",
             "veuillez essayer plus tard\\. service refused, please try later\\. .*(103|510)",
             "your access ip.* has been rejected", "your sender's ip address is listed at .*\\.abuseat\\.org",
-        ]),
-        .virusDetected: .compiled([
+        ])),
+        (.virusDetected, .compiled([
             "it has a potentially executable attachment",
             "the message was rejected because it contains prohibited virus or spam content",
             "this form of attachment has been used by recent viruses or other malware", "virus detected",
             "virus phishing/malicious_url detected", "your message was infected with a virus",
-        ]),
-        .policyViolation: .compiled([
+        ])),
+        (.policyViolation, .compiled([
             "an illegal attachment on your message", "because the recipient is not accepting mail with ",
             "by non-member to a members-only list", "closed mailing list", "denied by policy",
             "email not accepted for policy reasons", "email rejected due to security policies",
@@ -605,8 +623,8 @@ enum DiagnosticWords {
             "this message was blocked because its content presents a potential",
             "we do not accept messages containing images or other attachments", "you're using a mass mailer",
             "you have exceeded the.*allowable number of posts without solving a captcha",
-        ]),
-        .systemError: .compiled([
+        ])),
+        (.systemError, .compiled([
             "aliasing/forwarding loop broken", "can't create user output file", "could not load drd for domain",
             "internal error reading data", "internal server error: operation now in progress",
             "interrupted system call", "it encountered an error while being processed", "it would create a mail loop",
@@ -615,21 +633,21 @@ enum DiagnosticWords {
             "recipient deferred because there is no mdb", "remote server is misconfigured", "server configuration error",
             "service currently unavailable", "system config error", "temporary local problem",
             "timeout waiting for input", "transaction failed ", "unable to connect .*daemon",
-        ]),
-        .networkError: .compiled([
+        ])),
+        (.networkError, .compiled([
             "could not connect and send the mail to", "dns records for the destination computer could not be found",
             "hop count exceeded - possible mail loop", "host is unreachable", "host name lookup failure",
             "host not found, try again", "mail forwarding loop for ", "malformed (or unexpected )?name server reply",
             "maximum forwarding loop count exceeded", "message looping", "message probably in a routing loop",
             "no route to host", "too many hops", "unable to resolve route ", "unrouteable mail domain",
-        ]),
-        .systemFull: .compiled(["mail system full", "requested mail action aborted: exceeded storage allocation"]),
-        .notAccept: .compiled([
+        ])),
+        (.systemFull, .compiled(["mail system full", "requested mail action aborted: exceeded storage allocation"])),
+        (.notAccept, .compiled([
             "does not accept mail \\(nullmx\\)", "host/domain does not accept mail", "host does not accept mail",
             "mail receiving disabled", "name server: \\.: host not found", "no mx record found for domain=",
             "no route for current request", "smtp protocol returned a permanent error",
-        ]),
-        .expired: .compiled([
+        ])),
+        (.expired, .compiled([
             "connection timed out", "could not find a gateway for", "delivery attempts will continue to be",
             "delivery (time )?expired", "failed to deliver to domain ", "giving up on", "have been failing for a long time",
             "has been delayed", "it has not been collected after", "message expired after sitting in queue for",
@@ -640,9 +658,9 @@ enum DiagnosticWords {
             "could not be delivered for.* days",
             "could not deliver for the last \\d+ seconds",  // DragonFly dma, sisimai lhost-dragonfly-29
             "retry timeout exceeded",                          // Exim retry.c, sisimai lhost-gmx-04
-        ]),
-        .failedSTARTTLS: .compiled(["starttls is required to send mail", "tls required but not supported"]),
-        .securityError: .compiled([
+        ])),
+        (.failedSTARTTLS, .compiled(["starttls is required to send mail", "tls required but not supported"])),
+        (.securityError, .compiled([
             "account not subscribed to ses", "authentication (credentials invalid|failure|required|turned on in your email client)",
             "executable files are not allowed in compressed files", "insecure mail relay",
             "recipient address rejected: access denied",
@@ -651,16 +669,19 @@ enum DiagnosticWords {
             "you are not authorized to send mail, authentication is required",
             "authentication failed; server .* said: ", "authentification invalide.*305", "authentification requise.*402",
             "domain .* is a dead domain", "user .* is not authorized to perform ses:sendrawemail on resource",
-        ]),
-        .suppressed: .compiled(["address is on (the|an) (account-level )?suppression list"]),
-        .mailerError: .compiled([
+        ])),
+        (.suppressed, .compiled(["address is on (the|an) (account-level )?suppression list"])),
+        (.mailerError, .compiled([
             " \\|\\| exit ", "procmail: ", "bin/procmail", "bin/maidrop", "command failed: ", "command died with status ",
             "command output:", "mailer error", "pipe to \\|/", "x-unix; ",
-        ]),
-        .vacation: .compiled([
+        ])),
+        (.vacation, .compiled([
             "i am away on vacation", "i am away until", "i am out of the office", "i will be traveling for work on",
-        ]),
+        ])),
     ]
+
+    /// `reasonTables` by reason (for `matches(_:_:)` and the tests; made on first use).
+    static let tables: [Reason: PatternSet] = Dictionary(uniqueKeysWithValues: reasonTables.map { ($0.reason, $0.table) })
 }
 
 extension PatternSet {
