@@ -283,22 +283,44 @@ final class PhraseAutomaton: @unchecked Sendable {
         }
         outputs = flat
         outputStarts = Array(UnsafeBufferPointer(start: starts, count: n + 1))
-        // The literals' tails and their masks, written in place one byte at a time (by `+=` of each
-        // tail and a `map`: 0.3M instructions at start-up, sisimai bsd mbox x3, four automata).
+        // The literals' tails, each copied whole, and their masks, sixteen at a time (by `+=` of each
+        // tail and a `map`: 0.3M instructions at start-up, sisimai bsd mbox x3, four automata; a byte
+        // at a time into place, 0.21M; now 0.03M).
         let tails = [UInt8](unsafeUninitializedCapacity: restTotal) { tails, written in
             list.bytes.withUnsafeBufferPointer { bytes in
+                guard let from = bytes.baseAddress, let to = tails.baseAddress else { return }
                 for k in 0..<literalCount {
-                    for i in min(list.starts[k] + depth, list.starts[k + 1])..<list.starts[k + 1] {
-                        tails[written] = bytes[i]
-                        written += 1
-                    }
+                    let start = min(list.starts[k] + depth, list.starts[k + 1]), count = list.starts[k + 1] - start
+                    if count > 0 { (to + written).initialize(from: from + start, count: count) }
+                    written += count
                 }
             }
         }
         restBytes = tails
         restMasks = [UInt8](unsafeUninitializedCapacity: tails.count) { masks, written in
-            for (i, byte) in tails.enumerated() { masks[i] = caseless && byte &- UInt8(ascii: "a") < 26 ? 0x20 : 0 }
+            tails.withUnsafeBufferPointer { PhraseAutomaton.writeMasks(of: $0, caseless: caseless, to: masks) }
             written = tails.count
+        }
+    }
+
+    /// Writes to `masks` (as many as `bytes`) each byte's mask (`restMasks`): 0x20 for a lower-case
+    /// letter when `caseless`, else 0. Sixteen at a time, the last sixteen overlapping the ones before.
+    static func writeMasks(of bytes: UnsafeBufferPointer<UInt8>, caseless: Bool, to masks: UnsafeMutableBufferPointer<UInt8>) {
+        let count = bytes.count
+        guard let from = bytes.baseAddress, let to = masks.baseAddress, masks.count >= count else { return }
+        guard caseless, count >= 16 else {
+            for i in 0..<count { to[i] = caseless && from[i] &- UInt8(ascii: "a") < 26 ? 0x20 : 0 }
+            return
+        }
+        let raw = UnsafeRawPointer(from), out = UnsafeMutableRawPointer(to)
+        let a = SIMD16<UInt8>(repeating: UInt8(ascii: "a")), letters = SIMD16<UInt8>(repeating: 26), bit = SIMD16<UInt8>(repeating: 0x20)
+        var i = 0
+        while true {
+            let at = min(i, count &- 16)
+            let lower = (raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self) &- a) .< letters
+            out.storeBytes(of: SIMD16<UInt8>(repeating: 0).replacing(with: bit, where: lower), toByteOffset: at, as: SIMD16<UInt8>.self)
+            if at == count &- 16 { return }
+            i &+= 16
         }
     }
 

@@ -5,6 +5,29 @@ import TestSupport
 /// `LiteralChains` reads a pattern as the literals its matches are made of; `PatternSetGroup` decides
 /// such patterns by byte comparisons instead of PCRE2, so the two must agree on every text.
 @Suite struct LiteralChainsTests {
+    /// `holdsMeta`, sixteen bytes at a time, says what a byte-by-byte look for the metacharacters
+    /// says: every byte value at every place, in texts shorter than a block, of one, and longer
+    /// (the last block overlapping the one before).
+    @Test func holdsMetaIsTheByteLoop() {
+        let metas = Set("\\^$.|?*+()[]{}".utf8)
+        var generator = SplitMix64(seed: 1_616)
+        for count in [0, 1, 5, 15, 16, 17, 31, 32, 33, 47] {
+            for _ in 0..<40 {
+                let plain = (0..<count).map { _ in UInt8(ascii: "a") &+ UInt8.random(in: 0..<26, using: &generator) }
+                #expect(!plain.withUnsafeBufferPointer(LiteralChains.holdsMeta))
+                for place in 0..<count {
+                    var text = plain
+                    text[place] = UInt8.random(in: 0...255, using: &generator)
+                    #expect(text.withUnsafeBufferPointer(LiteralChains.holdsMeta) == metas.contains(text[place]), "\(text) at \(place)")
+                }
+            }
+        }
+        for byte in 0...255 {
+            let text = [UInt8](repeating: UInt8(ascii: "x"), count: 20) + [UInt8(byte)]
+            #expect(text.withUnsafeBufferPointer(LiteralChains.holdsMeta) == metas.contains(UInt8(byte)), "\(byte)")
+        }
+    }
+
     @Test(arguments: [
         ("user unknown", [["user unknown"]]),
         (#"5\.1\.1 bad"#, [["5.1.1 bad"]]),

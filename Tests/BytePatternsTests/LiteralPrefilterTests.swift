@@ -349,6 +349,23 @@ import TestSupport
         }
     }
 
+    /// `PhraseAutomaton.writeMasks`, sixteen at a time, gives each byte the mask a byte at a time
+    /// gives: 0x20 for a lower-case letter when caseless, else 0; every byte value, counts below,
+    /// at and past sixteen.
+    @Test func masksAreEachBytes() {
+        var generator = SplitMix64(seed: 2_626)
+        for caseless in [true, false] {
+            for count in [0, 1, 15, 16, 17, 32, 33, 100, 256] {
+                let bytes = count == 256 ? (0...255).map { UInt8($0) } : (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                var masks = [UInt8](repeating: 0xFF, count: count)
+                bytes.withUnsafeBufferPointer { from in
+                    masks.withUnsafeMutableBufferPointer { PhraseAutomaton.writeMasks(of: from, caseless: caseless, to: $0) }
+                }
+                #expect(masks == bytes.map { caseless && $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? 0x20 : 0 }, "\(caseless) \(count)")
+            }
+        }
+    }
+
     /// An automaton of many literals (hundreds of states, each kind of state, with outputs or without,
     /// in blocks of eight and a remainder; dozens of byte classes) finds every literal where a byte
     /// comparison does, over random text.
