@@ -226,20 +226,26 @@ enum Diagnostic {
             // last byte before it). Little-endian: the first byte is the lowest.
             if let base = bytes.baseAddress {
                 let raw = UnsafeRawPointer(base)
-                // First sixteen at a time, the same test on SIMD16 lanes as `collapsingBlanks`' blocks
-                // (a block that fails is read again by the eight-byte loop, which stops in it). Eight
-                // bytes a round only: `sweep` 4.16M on bsd.mbox x3 (3,552 calls), sixteen: 3.33M.
+                // First sixteen at a time (a block that fails is read again by the eight-byte loop,
+                // which stops in it). Eight bytes a round only: `sweep` 4.16M on bsd.mbox x3 (3,552
+                // calls), sixteen: 3.33M. A block fails when it holds a control byte or a space whose
+                // next byte is one too, the next bytes read as the block one byte on (the last lane's
+                // next byte is the next block's first: a pair across two blocks fails the first, where
+                // the shifts of each half's marks found it in the second, 32 instructions a block,
+                // ~18 now). A text that starts with a space (after the blank its start counts as) is not
+                // clean from its first byte, and is left to the loops after.
                 let spaceLanes = SIMD16<UInt8>(repeating: 0x20)
-                while clean + 16 <= bytes.count {
-                    let block = raw.loadUnaligned(fromByteOffset: clean, as: SIMD16<UInt8>.self)
-                    let controls = unsafeBitCast(block .< spaceLanes, to: SIMD2<UInt64>.self)
-                    let spaces = unsafeBitCast(block .== spaceLanes, to: SIMD2<UInt64>.self)
-                    let (spaceLow, spaceHigh) = (UInt64(littleEndian: spaces[0]), UInt64(littleEndian: spaces[1]))
-                    let bad = UInt64(littleEndian: controls[0]) | UInt64(littleEndian: controls[1])
-                        | spaceLow & (spaceLow << 8 | (previousBlank ? 0xFF : 0)) | spaceHigh & (spaceHigh << 8 | spaceLow >> 56)
-                    if bad != 0 { break }
-                    previousBlank = spaceHigh >> 63 != 0
-                    clean += 16
+                if !bytes.isEmpty, base[0] != 0x20 {
+                    while clean &+ 17 <= bytes.count {
+                        let block = raw.loadUnaligned(fromByteOffset: clean, as: SIMD16<UInt8>.self)
+                        let next = raw.loadUnaligned(fromByteOffset: clean &+ 1, as: SIMD16<UInt8>.self)
+                        let bad = unsafeBitCast((block .< spaceLanes) .| ((block .== spaceLanes) .& (next .== spaceLanes)),
+                                                to: SIMD2<UInt64>.self)
+                        if bad[0] | bad[1] != 0 { break }
+                        clean &+= 16
+                    }
+                    // The bytes before `clean` hold no control byte: a blank among them is a space.
+                    if clean > 0 { previousBlank = base[clean - 1] == 0x20 }
                 }
                 while clean + 8 <= bytes.count {
                     let word = raw.loadUnaligned(fromByteOffset: clean, as: UInt64.self).littleEndian
@@ -287,7 +293,7 @@ enum Diagnostic {
     ///
     /// Sixteen bytes at a time (SSE2 compares of SIMD16 vectors, as `HeaderField`'s unfolding): each
     /// block is stored whole and the count advanced past its clean lanes, up to the first control
-    /// byte or space after a blank, which is then read on its own with the blank run it opens.
+    /// byte or the first of two spaces, which is then read on its own with the blank run it opens.
     /// (Eight bytes a round cost ~37 instructions a word, sixteen ~36 a block: on bsd.mbox x3 the 969
     /// lead texts' one pass, `LeadText.sweptJoinedLines`, 7.02M -> 5.74M, and `sweep` 4.78M -> 4.16M.
     /// Reading the blocks past a line's end, up to the text's, with the lanes past it masked, to
@@ -300,23 +306,28 @@ enum Diagnostic {
         var n = outStart
         var i = start
         let spaceLanes = SIMD16<UInt8>(repeating: 0x20)
+        // A blank run right after a blank written writes nothing: passed over at once. From then on a
+        // block never starts with a space after a blank written: a blank run read on its own ends
+        // before a byte that is not blank, and a block that ends with a space is whole only when
+        // the byte after it is no space.
+        if afterBlank { while i < count, isBlank(from[i]) { i += 1 } }
         // `n - outStart <= i - start` throughout, so with `i + 16 <= count` the block's store ends
         // within the `count - start` bytes after `outStart`.
-        while i + 16 <= count {
+        while i &+ 17 <= count {
             let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let next = raw.loadUnaligned(fromByteOffset: i &+ 1, as: SIMD16<UInt8>.self)
             (rawOut + n).storeBytes(of: block, as: SIMD16<UInt8>.self)
-            // Each lane 0xFF where the byte is a control byte / a space (little-endian: lane 0 lowest).
-            let controls = unsafeBitCast(block .< spaceLanes, to: SIMD2<UInt64>.self)
-            let spaces = unsafeBitCast(block .== spaceLanes, to: SIMD2<UInt64>.self)
-            let (spaceLow, spaceHigh) = (UInt64(littleEndian: spaces[0]), UInt64(littleEndian: spaces[1]))
-            // A lane is unclean when it holds a control byte, or a space whose previous byte (lane 0:
-            // the last byte written, `afterBlank`) is one: without control bytes a blank is a space.
-            let badLow = UInt64(littleEndian: controls[0]) | spaceLow & (spaceLow << 8 | (afterBlank ? 0xFF : 0))
-            let badHigh = UInt64(littleEndian: controls[1]) | spaceHigh & (spaceHigh << 8 | spaceLow >> 56)
+            // A lane is unclean when it holds a control byte, or a space that a space follows (the
+            // lane of the block read one byte on): without control bytes a blank is a space. Where
+            // the first of two spaces is the unclean byte, it opens the blank run as the second
+            // would have after it. (Each lane's previous byte shifted in from the one before, each
+            // half's marks in a word of its own: ~30 instructions a block, ~18 now.)
+            let bad = unsafeBitCast((block .< spaceLanes) .| ((block .== spaceLanes) .& (next .== spaceLanes)), to: SIMD2<UInt64>.self)
+            let (badLow, badHigh) = (UInt64(littleEndian: bad[0]), UInt64(littleEndian: bad[1]))
             if badLow | badHigh == 0 {
-                n += 16
-                i += 16
-                afterBlank = spaceHigh >> 63 != 0
+                n &+= 16
+                i &+= 16
+                afterBlank = from[i &- 1] == 0x20
                 continue
             }
             let kept = badLow != 0 ? badLow.trailingZeroBitCount >> 3 : 8 + badHigh.trailingZeroBitCount >> 3
