@@ -25,23 +25,45 @@ enum LiteralChains {
     /// lower-cased when `.caseless`), the first non-empty, to be found in order with any bytes
     /// between them; nil when the pattern is not of the shape described above.
     static func of(_ pattern: String, options: PatternOptions) -> [[[UInt8]]]? {
-        guard !options.contains(.utf), !options.contains(.extended) else { return nil }
-        let dotAll = options.contains(.dotAll)
-        // Most phrases are plain literals: one chain of one literal, without the parse below (which
-        // for the reason tables' 576 phrases cost 4.2M instructions at start-up), read in the
-        // pattern's own bytes and written, folded, in one pass (a copy of the pattern, a search of it
-        // and a folded copy, each made by a closure over an Array, were half of this function's
-        // 2.65M instructions for the 743 phrases of `DiagnosticWords.group` on bsd.mbox x3).
-        if let literal = plainLiteral(pattern, caseless: options.contains(.caseless)) { return [[literal]] }
+        var result: [[[UInt8]]] = []
+        let shaped = forEachChain(of: pattern, options: options) { bytes, ends in
+            var chain: [[UInt8]] = []
+            var from = 0
+            for end in ends {
+                chain.append(Array(UnsafeBufferPointer(rebasing: bytes[from..<Int(end)])))
+                from = Int(end)
+            }
+            result.append(chain)
+        }
+        return shaped ? result : nil
+    }
+
+    /// Calls `body` with each chain `of(pattern, options:)` gives, in its order: the chain's literals'
+    /// bytes one after another, and where each literal ends in them, both on the stack; returns
+    /// whether `of` gives chains (if not, `body` is not called). For `GroupPlan`, which keeps only
+    /// the literals it looks for after the pass: the chains as arrays of arrays were made, copied
+    /// and released (an allocation a literal and a chain, ~1,000 at start-up, sisimai bsd mbox x3).
+    static func forEachChain(of pattern: String, options: PatternOptions,
+                             _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>) -> Void) -> Bool {
+        guard !options.contains(.utf), !options.contains(.extended) else { return false }
+        let dotAll = options.contains(.dotAll), caseless = options.contains(.caseless)
         var pattern = pattern
         return pattern.withUTF8 { source in
             // Folded here when caseless, not each chain's literals after the parse (by `map`, 20
             // instructions a byte: 0.15M at start-up, sisimai bsd mbox x3): folding turns no byte into
             // or out of `isMeta` or `isAlphanumeric`, so the parse reads the same. On the stack.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: source.count) { folded in
-                let caseless = options.contains(.caseless)
                 for i in source.indices { folded[i] = caseless ? LiteralPrefilter.fold(source[i]) : source[i] }
-                return chains(of: UnsafeBufferPointer(folded), dotAll: dotAll)
+                // Most phrases are plain literals: one chain of one literal, without the parse below
+                // (which for the reason tables' 576 phrases cost 4.2M instructions at start-up).
+                if !source.isEmpty && !holdsMeta(source) {
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 1) { ends in
+                        ends[0] = Int32(source.count)
+                        body(UnsafeBufferPointer(folded), UnsafeBufferPointer(ends))
+                    }
+                    return true
+                }
+                return chains(of: UnsafeBufferPointer(folded), dotAll: dotAll, body)
             }
         }
     }
@@ -53,30 +75,35 @@ enum LiteralChains {
     /// literals are the pieces' bytes between the gaps, those left empty dropped, but the first,
     /// which must not be empty. (Chains extended a piece at a time, each step copying every chain
     /// and literal so far: 6,600 instructions a pattern, 1.3M at start-up, sisimai bsd mbox x3.)
-    private static func chains(of p: UnsafeBufferPointer<UInt8>, dotAll: Bool) -> [[[UInt8]]]? {
+    private static func chains(of p: UnsafeBufferPointer<UInt8>, dotAll: Bool,
+                               _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>) -> Void) -> Bool {
         // Everything below is bounded by the pattern's length (a byte of the pieces, a piece, a
         // choice each stand for one pattern byte or more), so kept on the stack: as arrays grown
         // by appends, their allocations and uniqueness checks cost more than the copying chains.
         let n = p.count
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n + 2) { byteSpace -> [[[UInt8]]]? in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 6 * n + 6) { space -> [[[UInt8]]]? in
-                chains(of: p, dotAll: dotAll, byteSpace: byteSpace.baseAddress!, space: space.baseAddress!)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * n + 3) { byteSpace -> Bool in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 8 * n + 8) { space -> Bool in
+                chains(of: p, dotAll: dotAll, byteSpace: byteSpace.baseAddress!, space: space.baseAddress!, body)
             }
         }
     }
 
-    /// `chains(of:dotAll:)` over scratch space of `2 * p.count + 2` bytes and `6 * p.count + 6` numbers.
+    /// `chains(of:dotAll:_:)` over scratch space of `3 * p.count + 3` bytes and `8 * p.count + 8` numbers.
     private static func chains(of p: UnsafeBufferPointer<UInt8>, dotAll: Bool,
-                               byteSpace: UnsafeMutablePointer<UInt8>, space: UnsafeMutablePointer<Int32>) -> [[[UInt8]]]? {
+                               byteSpace: UnsafeMutablePointer<UInt8>, space: UnsafeMutablePointer<Int32>,
+                               _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>) -> Void) -> Bool {
         let n = p.count
-        // The literal bytes of the runs and choices, one after another, and a chain's literals being made.
-        let bytes = byteSpace, made = byteSpace + n + 1
+        // The literal bytes of the runs and choices, one after another, and two chains' literals
+        // being made (the one given to `body`, and an earlier one made again to compare with it).
+        let bytes = byteSpace, made = byteSpace + n + 1, other = made + n + 1
         var byteCount = 0
         // The pieces: a run (`run`, its bytes' start and end in `bytes`), a gap, or choices (`choice`,
         // where its choices' ranges start in `choiceStarts`/`choiceEnds`, and how many); and, for a
         // chain, the choice it takes of each.
         let kinds = space, pieceA = space + n + 1, pieceB = pieceA + n + 1
         let choiceStarts = pieceB + n + 1, choiceEnds = choiceStarts + n + 1, picked = choiceEnds + n + 1
+        // Where each literal of the two chains being made ends (a chain has at most a literal a piece).
+        let madeEnds = picked + n + 1, otherEnds = madeEnds + n + 1
         var pieceCount = 0, choiceCount = 0
         let run: Int32 = 0, gap: Int32 = 1, choice: Int32 = 2
         var expansions = 1
@@ -119,12 +146,12 @@ enum LiteralChains {
             let c = p[i]
             if c == UInt8(ascii: ".") {
                 // `.*` under `.dotAll`: any bytes. Not lazy, not possessive (`.*+` takes all and gives nothing back).
-                guard dotAll, i + 1 < n, p[i + 1] == UInt8(ascii: "*") else { return nil }
-                if i + 2 < n, p[i + 2] == UInt8(ascii: "?") || p[i + 2] == UInt8(ascii: "+") { return nil }
+                guard dotAll, i + 1 < n, p[i + 1] == UInt8(ascii: "*") else { return false }
+                if i + 2 < n, p[i + 2] == UInt8(ascii: "?") || p[i + 2] == UInt8(ascii: "+") { return false }
                 addPiece(gap, 0, 0)
                 i += 2
             } else if c == UInt8(ascii: "(") {
-                guard i + 1 < n, p[i + 1] != UInt8(ascii: "?"), p[i + 1] != UInt8(ascii: "*") else { return nil }
+                guard i + 1 < n, p[i + 1] != UInt8(ascii: "?"), p[i + 1] != UInt8(ascii: "*") else { return false }
                 let first = choiceCount
                 addChoice()
                 var j = i + 1
@@ -134,23 +161,23 @@ enum LiteralChains {
                         j += 1
                         continue
                     }
-                    guard let (byte, width) = literal(at: j), optional(at: j + width) == false else { return nil }
+                    guard let (byte, width) = literal(at: j), optional(at: j + width) == false else { return false }
                     bytes[byteCount] = byte
                     byteCount += 1
                     choiceEnds[choiceCount - 1] += 1
                     j += width
                 }
-                guard j < n, let isOptional = optional(at: j + 1) else { return nil }
+                guard j < n, let isOptional = optional(at: j + 1) else { return false }
                 if isOptional { addChoice() }
                 expansions *= choiceCount - first
-                guard expansions <= maxExpansions else { return nil }
+                guard expansions <= maxExpansions else { return false }
                 addPiece(choice, first, choiceCount - first)
                 i = j + (isOptional ? 2 : 1)
             } else {
-                guard let (byte, width) = literal(at: i), let isOptional = optional(at: i + width) else { return nil }
+                guard let (byte, width) = literal(at: i), let isOptional = optional(at: i + width) else { return false }
                 if isOptional {
                     expansions *= 2
-                    guard expansions <= maxExpansions else { return nil }
+                    guard expansions <= maxExpansions else { return false }
                     addChoice()
                     choiceEnds[choiceCount - 1] += 1
                     bytes[byteCount] = byte
@@ -166,9 +193,10 @@ enum LiteralChains {
                 i += width + (isOptional ? 1 : 0)
             }
         }
-        var result: [[[UInt8]]] = []
-        for e in 0..<expansions {
-            // Chain e's choice of each piece with choices: the digits of e, the last piece's lowest.
+        /// Chain `e` (its choice of each piece with choices: the digits of `e`, the last piece's
+        /// lowest) made into `out`, where each of its literals ends into `outEnds`: its literal
+        /// count, or nil when its first literal is empty (the chain would not be anchored at it).
+        func make(_ e: Int, _ out: UnsafeMutablePointer<UInt8>, _ outEnds: UnsafeMutablePointer<Int32>) -> Int? {
             var rest = e
             var k = pieceCount
             while k > 0 {
@@ -177,32 +205,50 @@ enum LiteralChains {
                 picked[k] = pieceA[k] + Int32(rest % Int(pieceB[k]))
                 rest /= Int(pieceB[k])
             }
-            var chain: [[UInt8]] = []
-            var length = 0
+            var literals = 0, length = 0, literalStart = 0
             for k in 0..<pieceCount {
                 let from: Int, to: Int
                 switch kinds[k] {
                 case run: (from, to) = (Int(pieceA[k]), Int(pieceB[k]))
                 case choice: (from, to) = (Int(choiceStarts[Int(picked[k])]), Int(choiceEnds[Int(picked[k])]))
                 default:
-                    // A gap: ends the literal, unless it is empty; the first may not be (the chain
-                    // would not be anchored at it).
-                    if length == 0 {
-                        guard !chain.isEmpty else { return nil }
+                    // A gap: ends the literal, unless it is empty; the first may not be.
+                    if length == literalStart {
+                        guard literals > 0 else { return nil }
                     } else {
-                        chain.append(Array(UnsafeBufferPointer(start: made, count: length)))
-                        length = 0
+                        outEnds[literals] = Int32(length)
+                        literals += 1
+                        literalStart = length
                     }
                     continue
                 }
-                (made + length).update(from: bytes + from, count: to - from)
+                (out + length).update(from: bytes + from, count: to - from)
                 length += to - from
             }
-            if length > 0 { chain.append(Array(UnsafeBufferPointer(start: made, count: length))) }
-            guard !chain.isEmpty else { return nil }
-            if !result.contains(chain) { result.append(chain) }
+            if length > literalStart {
+                outEnds[literals] = Int32(length)
+                literals += 1
+            }
+            return literals > 0 ? literals : nil
         }
-        return result
+        // Every chain made first: one without a first literal leaves the pattern with none.
+        for e in 0..<expansions where make(e, made, madeEnds) == nil { return false }
+        for e in 0..<expansions {
+            guard let count = make(e, made, madeEnds) else { return false }
+            let length = Int(madeEnds[count - 1])
+            // A chain given before (choices that spell the same literals) is not given again.
+            var repeated = false
+            for earlier in 0..<e {
+                guard make(earlier, other, otherEnds) == count,
+                      UnsafeBufferPointer(start: madeEnds, count: count).elementsEqual(UnsafeBufferPointer(start: otherEnds, count: count)),
+                      UnsafeBufferPointer(start: made, count: length).elementsEqual(UnsafeBufferPointer(start: other, count: length))
+                else { continue }
+                repeated = true
+                break
+            }
+            if !repeated { body(UnsafeBufferPointer(start: made, count: length), UnsafeBufferPointer(start: madeEnds, count: count)) }
+        }
+        return true
     }
 
     /// The one chain's one literal of `pattern` compiled with `options` when it is a plain literal (not

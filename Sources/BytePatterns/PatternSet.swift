@@ -926,6 +926,8 @@ fileprivate final class GroupPlan: Sendable {
         var chainLasts: [(entry: Int, last: Int)] = []
         var plainLiteralsOnly = sets.count == 1
         var complete = LiteralPrefilter.allowed(groups: eligible.map { sets[$0].patterns }, options: options)
+        // How many chains `LiteralChains.forEachChain` gave for the alternative being read.
+        var chainCount = 0
         for (group, index) in eligible.enumerated() where complete {
             let set = sets[index]
             let alone = set.patterns.allSatisfy(PatternSetGroup.standsAlone)
@@ -939,32 +941,46 @@ fileprivate final class GroupPlan: Sendable {
                     entry.firstCount = Int32(count)
                     literals.close(group: 0, alternative: entries.count)
                     entries.append(entry)
-                } else if alone, let chains = LiteralChains.of(pattern, options: options) {
+                } else if alone, LiteralChains.forEachChain(of: pattern, options: options, { bytes, ends in
+                    // Each chain read where `forEachChain` made it: arrays made only of the literals
+                    // kept for after the pass (as `LiteralChains.of`'s arrays of arrays, the chains'
+                    // allocations and releases: ~0.4M instructions at start-up, sisimai bsd mbox x3).
+                    chainCount += 1
+                    if ends.count != 1 { plainLiteralsOnly = false }
+                    func literal(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+                        UnsafeBufferPointer(rebasing: bytes[(k == 0 ? 0 : Int(ends[k - 1]))..<Int(ends[k])])
+                    }
+                    var entry = Entry(kind: ends.count == 1 ? .literal : .chain, group: Int32(group), alternative: Int32(alternative))
+                    entry.firstCount = ends[0]
+                    if ends.count > 1 {
+                        let first = Array(literal(0))
+                        entry.chainSlot = Int32(firsts.count)
+                        let searched = first.count < GroupPlan.searchedFirstLength
+                        firsts.append((first, RequiredSuffix.anchor(of: first), searched))
+                        entry.middlesStart = Int32(middles.count)
+                        entry.middlesCount = Int32(ends.count - 2)
+                        for k in 1..<(ends.count - 1) {
+                            let middle = Array(literal(k))
+                            middles.append((middle, RequiredSuffix.anchor(of: middle)))
+                        }
+                        let lastBytes = literal(ends.count - 1)
+                        let last = lasts.firstIndex { $0.elementsEqual(lastBytes) } ?? lasts.count
+                        if last == lasts.count { lasts.append(Array(lastBytes)) }
+                        entry.last = Int32(last)
+                        chainLasts.append((entries.count, last))
+                        if !searched { literals.append(group: 0, alternative: entries.count, first) }
+                    } else {
+                        literals.bytes.append(contentsOf: literal(0))
+                        literals.close(group: 0, alternative: entries.count)
+                    }
+                    entries.append(entry)
+                }) {
                     // A `(` in the pattern found by memchr (the UTF-8 view's generic `contains`: 0.5M
                     // instructions for 616 patterns at start-up, sisimai bsd mbox x3).
-                    if chains.count != 1 || chains[0].count != 1 || PatternSetGroup.containsByte(UInt8(ascii: "("), in: pattern) {
+                    if chainCount != 1 || PatternSetGroup.containsByte(UInt8(ascii: "("), in: pattern) {
                         plainLiteralsOnly = false
                     }
-                    for chain in chains {
-                        var entry = Entry(kind: chain.count == 1 ? .literal : .chain, group: Int32(group), alternative: Int32(alternative))
-                        entry.firstCount = Int32(chain[0].count)
-                        if chain.count > 1 {
-                            entry.chainSlot = Int32(firsts.count)
-                            let searched = chain[0].count < GroupPlan.searchedFirstLength
-                            firsts.append((chain[0], RequiredSuffix.anchor(of: chain[0]), searched))
-                            entry.middlesStart = Int32(middles.count)
-                            entry.middlesCount = Int32(chain.count - 2)
-                            middles += chain.dropFirst().dropLast().map { ($0, RequiredSuffix.anchor(of: $0)) }
-                            let last = lasts.firstIndex(of: chain[chain.count - 1]) ?? lasts.count
-                            if last == lasts.count { lasts.append(chain[chain.count - 1]) }
-                            entry.last = Int32(last)
-                            chainLasts.append((entries.count, last))
-                            if !searched { literals.append(group: 0, alternative: entries.count, chain[0]) }
-                        } else {
-                            literals.append(group: 0, alternative: entries.count, chain[0])
-                        }
-                        entries.append(entry)
-                    }
+                    chainCount = 0
                 } else {
                     var start = LiteralPrefilter.literalStart(of: pattern)
                     guard !start.isEmpty else { complete = false; break }
@@ -1218,7 +1234,8 @@ final class LazyPhrasePlan: Sendable {
     fileprivate func plan(for set: PatternSet) -> GroupPlan? {
         state.withLock { state in
             if let built = state { return built }
-            let phrases = set.patterns.allSatisfy { LiteralChains.of($0, options: set.options) != nil }
+            // Whether each alternative has chains, asked without making them.
+            let phrases = set.patterns.allSatisfy { LiteralChains.forEachChain(of: $0, options: set.options) { _, _ in } }
             let plan = phrases ? GroupPlan([set]) : nil
             let built = plan?.decidesByBytesAlone == true ? plan : nil
             state = .some(built)

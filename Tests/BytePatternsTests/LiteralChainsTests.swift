@@ -42,6 +42,10 @@ import TestSupport
         ("a.*(b)?.*c", [["a", "b", "c"], ["a", "c"]]),
         ("(b|c)d", [["bd"], ["cd"]]),
         ("a(b)?", [["ab"], ["a"]]),
+        // Choices that spell a chain given already: given once, where it first came.
+        ("a(b)?(b)?c", [["abbc"], ["abc"], ["ac"]]),
+        ("x(y|y).*z", [["xy", "z"]]),
+        ("(a|b).*(c|c)", [["a", "c"], ["b", "c"]]),
     ] as [(String, [[String]])])
     func chainsOfPhrases(pattern: String, expected: [[String]]) {
         let chains = LiteralChains.of(pattern, options: [.caseless, .dotAll])
