@@ -604,7 +604,9 @@ public struct ObservationReader: Sendable {
                 // part is not a multipart one.
                 let type = p.contentType
                 guard type.type == "text" else { return }
-                let body = p.decodedBody().prefix(32 << 10)
+                // At most 32 KB of the decoded body, a 7bit or 8bit one read in place (`decodedBody()`
+                // copied the whole body first).
+                let body = p.decodedBodyPrefix(32 << 10)
                 if type.subtype == "plain" {
                     if !plain { plainKey = Fingerprint.bodyKey(body, limit: 300) }
                     plain = true
