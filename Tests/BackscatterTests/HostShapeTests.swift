@@ -284,24 +284,19 @@ struct HostShapeTests {
         #expect(!ObservationReader.hasOddDomain(messageID: "abc@example.com@@"))
     }
 
-    /// `unbracketedIDFacts` and `idFacts` read what `withoutBrackets`, `idShape` and `hasOddDomain` do
-    /// one after another, brackets or not, shaped or not.
+    /// `unbracketedIDFacts` reads what `withoutBrackets` and `hasOddDomain` do one after another,
+    /// brackets or not.
     @Test func factsInOneReadingAsSeparately() {
         var generator = SplitMix64(seed: 2_817)
         for n in 0..<4_000 {
             let id = HostShapeTests.randomText(&generator, pieces: Self.pieces, upTo: 12)
-            let shaped = n % 3 != 0
             let bracketed = n % 7 == 0 ? id : "<" + id + ">"
             let inner = ObservationReader.withoutBrackets(bracketed)
-            let (taken, facts) = ObservationReader.unbracketedIDFacts(bracketed, shaped: shaped)
+            let (taken, oddDomain) = ObservationReader.unbracketedIDFacts(bracketed)
             #expect(Array(taken.utf8) == Array(inner.utf8), "\(bracketed.debugDescription)")
-            #expect(facts.shape.map { Array($0.utf8) } == (shaped ? Array(ObservationReader.idShape(inner).utf8) : nil))
-            #expect(facts.oddDomain == ObservationReader.hasOddDomain(messageID: inner), "\(bracketed.debugDescription)")
-            let direct = ObservationReader.idFacts(id, shaped: shaped)
-            #expect(direct.shape == (shaped ? ObservationReader.idShape(id) : nil))
-            #expect(direct.oddDomain == ObservationReader.hasOddDomain(messageID: id))
+            #expect(oddDomain == ObservationReader.hasOddDomain(messageID: inner), "\(bracketed.debugDescription)")
         }
-        #expect(ObservationReader.unbracketedIDFacts("", shaped: true).id == "")
-        #expect(ObservationReader.unbracketedIDFacts("<a@b.c>", shaped: true).facts.shape == "a@b.c")
+        #expect(ObservationReader.unbracketedIDFacts("").id == "")
+        #expect(ObservationReader.unbracketedIDFacts("<a@b.c>") == ("a@b.c", false))
     }
 }

@@ -147,7 +147,6 @@ struct SpillCodingTests {
         original.dkim = [DKIMFinding(domain: "example.org", selector: "s1", result: .verified),
                          DKIMFinding(domain: "x", selector: "", result: .unchecked)]
         original.spamShape = [.noReverseDNS, .linkHeavy, .htmlOnly]
-        original.messageIDShape = "9.A@example.org"
         o.original = original
         o.noticeSubjectTail = "subjecttail"
         o.noticeReplyTo = "r@s.t"

@@ -78,7 +78,6 @@ extension OriginalFacts: SpillCodable {
         encoder.write(hopCount)
         encoder.write(dkim)
         encoder.write(spamShape.rawValue)
-        encoder.write(messageIDShape)
     }
 
     /// Reads original facts written by `encode(to:)`.
@@ -96,7 +95,6 @@ extension OriginalFacts: SpillCodable {
         hopCount = try decoder.read()
         dkim = try decoder.read()
         spamShape = SpamShape(rawValue: try decoder.read())
-        messageIDShape = try decoder.read()
     }
 }
 

@@ -122,16 +122,19 @@ public struct OriginalFacts: Sendable, Hashable {
     public var dkim: [DKIMFinding]
     /// How the original was built and sent, where that looks like spam.
     public var spamShape: SpamShape
-    /// The Message-ID's shape (digits, letters and punctuation classes, domain kept): what zero-config
-    /// learns the site's own id format from (not read when a profile is given, which states it).
-    public var messageIDShape: Optional<String>
+    /// The Message-ID's shape (digits, letters and punctuation classes, domain kept,
+    /// `ObservationReader.idShape`): what zero-config learns the site's own id format from. Made when
+    /// asked, from `messageID`: inference asks it only of the originals that passed the site's relays
+    /// (kept in every original's facts, it was made for each: sisimai bsd x3, 1,401 shapes for 306
+    /// read, `idShape` 1.37M instructions).
+    public var messageIDShape: String? { messageID.map(ObservationReader.idShape) }
 
     /// Facts with every field given (`ObservationReader`'s: each field initialised once; see
     /// `Observation.init(kind:format:...)`).
     @inline(never)
     init(presence: ReturnedOriginal.Presence, messageID: String?, from: String?, date: Int64?, recipientCount: Int,
          subject: String?, subjectKey: UInt64?, subjectLetters: String?, bodyKey: UInt64?, hops: [ReceivedHop],
-         hopCount: Int, dkim: [DKIMFinding], spamShape: SpamShape, messageIDShape: String?) {
+         hopCount: Int, dkim: [DKIMFinding], spamShape: SpamShape) {
         self.presence = presence
         self.messageID = messageID
         self.from = from
@@ -145,7 +148,6 @@ public struct OriginalFacts: Sendable, Hashable {
         self.hopCount = hopCount
         self.dkim = dkim
         self.spamShape = spamShape
-        self.messageIDShape = messageIDShape
     }
 
     /// Facts with only the presence known.
@@ -163,7 +165,6 @@ public struct OriginalFacts: Sendable, Hashable {
         self.hopCount = 0
         self.dkim = []
         self.spamShape = []
-        self.messageIDShape = nil
     }
 }
 

@@ -10,8 +10,7 @@ public struct ObservationReader: Sendable {
     /// The site's DKIM keys, for checking signatures on returned originals.
     public var dkimKeys: [DKIMKey]
     /// Whether notes keep what only zero-config needs, to infer a profile from: the address ordinary
-    /// mail was delivered to (the site's domains and mailboxes) and the shape of each original's
-    /// Message-ID. A given profile already says these.
+    /// mail was delivered to (the site's domains and mailboxes). A given profile already says these.
     public var keepsInferenceFacts: Bool
 
     /// A reader that checks DKIM signatures with `dkimKeys`.
@@ -324,13 +323,14 @@ public struct ObservationReader: Sendable {
         swap(&hops, &walk.hops)
         let dkim = walk.signatures.map { checkDKIM($0, headers: headers) }
         var messageIDText: String? = nil
-        // The id's shape (kept when `keepsInferenceFacts`) and whether its domain is odd (`idFacts`).
-        var idFacts: (shape: String?, oddDomain: Bool) = (nil, false)
+        // Whether the id's domain is odd (`hasOddDomain`). (Its shape is made only when inference asks
+        // it: `OriginalFacts.messageIDShape`.)
+        var oddMessageID = false
         // The scan's record read the same first field (`known`): its id is this one in angle brackets,
         // and it has none exactly when `parse` finds none.
         if let knownMessageID, walk.hasMessageID {
             let id: String
-            (id, idFacts) = Self.unbracketedIDFacts(knownMessageID, shaped: keepsInferenceFacts)
+            (id, oddMessageID) = Self.unbracketedIDFacts(knownMessageID)
             messageIDText = id
         } else if let value = walk.messageID {
             if known?.readsMessageID != true { messageIDText = MessageIDParser.parse(value) }
@@ -339,7 +339,7 @@ public struct ObservationReader: Sendable {
                 let raw = value.utf8String.trimmedSlice
                 if !raw.isEmpty { messageIDText = String(raw.prefix(200)) }
             }
-            if let id = messageIDText { idFacts = Self.idFacts(id, shaped: keepsInferenceFacts) }
+            if let id = messageIDText { oddMessageID = Self.hasOddDomain(messageID: id) }
         }
         var fromAddress: String? = nil
         if walk.hasFrom, let address = knownFrom ?? walk.from.flatMap({ AddressParser.singleAddressString($0) }) {
@@ -363,41 +363,28 @@ public struct ObservationReader: Sendable {
             (subjectKey, subjectLetters, shouting) = Fingerprint.subjectFacts(subject)
         }
         let (shape, bodyKey) = spamShape(hops: hops, date: sent, from: fromAddress, hasMessageID: messageIDText != nil,
-                                         oddMessageID: idFacts.oddDomain,
+                                         oddMessageID: oddMessageID,
                                          recipientCount: walk.recipientCount, shouting: shouting, original: original,
                                          hasTo: walk.hasTo)
         return OriginalFacts(presence: original.presence, messageID: messageIDText, from: fromAddress, date: sent,
                              recipientCount: walk.recipientCount, subject: subjectText, subjectKey: subjectKey,
                              subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: walk.hopCount, dkim: dkim,
-                             spamShape: shape, messageIDShape: idFacts.shape)
+                             spamShape: shape)
     }
 
-    /// `withoutBrackets(bracketed)`, and `idFacts` of the id read from the same bytes (read again from
-    /// the id made of them, as `idShape` and `hasOddDomain` read it, each opened its String: ~190
-    /// instructions more an id).
-    static func unbracketedIDFacts(_ bracketed: String, shaped: Bool) -> (id: String, facts: (shape: String?, oddDomain: Bool)) {
+    /// `withoutBrackets(bracketed)`, and `hasOddDomain` of the id read from the same bytes (read again
+    /// from the id made of them, it opened its String: ~190 instructions more an id).
+    static func unbracketedIDFacts(_ bracketed: String) -> (id: String, oddDomain: Bool) {
         var bracketed = bracketed
-        let read = bracketed.withUTF8 { bytes -> (id: String, facts: (shape: String?, oddDomain: Bool))? in
+        let read = bracketed.withUTF8 { bytes -> (id: String, oddDomain: Bool)? in
             // An ASCII byte at each end, as `parseBracketed` writes them: the id is the bytes between.
             guard bytes.count >= 2, bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else { return nil }
             let inner = UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)])
-            return (UncheckedUTF8.string(inner, isASCII: false), idFacts(inner, shaped: shaped))
+            return (UncheckedUTF8.string(inner, isASCII: false), hasOddDomain(inner))
         }
         if let read { return read }
         let id = withoutBrackets(bracketed)
-        return (id, idFacts(id, shaped: shaped))
-    }
-
-    /// `idShape(id)` when `shaped` (else nil) and `hasOddDomain(messageID: id)`, from one reading of its bytes.
-    static func idFacts(_ id: String, shaped: Bool) -> (shape: String?, oddDomain: Bool) {
-        var id = id
-        return id.withUTF8 { idFacts($0, shaped: shaped) }
-    }
-
-    /// `idFacts` of an id's bytes (valid UTF-8).
-    private static func idFacts(_ bytes: UnsafeBufferPointer<UInt8>, shaped: Bool) -> (shape: String?, oddDomain: Bool) {
-        let shape = shaped ? idShape(asciiBytes: bytes) ?? idShapeByArrays(String(decoding: bytes, as: UTF8.self)) : nil
-        return (shape, hasOddDomain(bytes))
+        return (id, hasOddDomain(messageID: id))
     }
 
     /// `<id>` without its first and last bytes, the angle brackets `parseBracketed` put around the id

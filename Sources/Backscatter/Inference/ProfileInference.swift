@@ -179,9 +179,12 @@ public enum ProfileInference {
                   box.observation.original?.presence != nil else { continue }
             own += 1
             if let victim = box.observation.victim, let at = victim.lastIndex(ofASCII: ASCII.at) { know(victim[..<at]) }
-            if let shape = box.observation.original?.messageIDShape, shapes.count < maxKeys { shapes[shape, default: 0] += 1 }
-            if let id = box.observation.original?.messageID, let d = domain(id)?.lowercased() {
-                if idDomains.count < maxKeys { idDomains[d, default: 0] += 1 } else { idDomains[d]? += 1 }
+            if let id = box.observation.original?.messageID {
+                // The shape made here (`OriginalFacts.messageIDShape`), for these originals only.
+                if shapes.count < maxKeys { shapes[ObservationReader.idShape(id), default: 0] += 1 }
+                if let d = domain(id)?.lowercased() {
+                    if idDomains.count < maxKeys { idDomains[d, default: 0] += 1 } else { idDomains[d]? += 1 }
+                }
             }
             // A Set of the domains made only for an original with signatures (most have none).
             if let findings = box.observation.original?.dkim, !findings.isEmpty {
