@@ -49,7 +49,11 @@ public struct Observation: Sendable, Hashable {
     /// The returned original, when any of it came back.
     public var original: Optional<OriginalFacts>
     /// The last letters of the notice's Subject (lower case, letters only, at most 60): a notice without
-    /// its original often quotes the original's subject at its end (`Undeliverable: SUBJECT`).
+    /// its original often quotes the original's subject at its end (`Undeliverable: SUBJECT`). Nil when
+    /// the original has a subject or body fingerprint (`OriginalFacts.subjectKey`, `bodyKey`): the
+    /// stream pass matches a notice to a campaign by this tail only when its original has neither, and
+    /// `ObservationReader` reads it only then (sisimai bsd x3: 1,824 tails made, `Fingerprint.letters`
+    /// 1.42M instructions, for 393 notices that could use one: 0.24M).
     public var noticeSubjectTail: Optional<String>
     /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot).
     public var noticeReplyTo: Optional<String>

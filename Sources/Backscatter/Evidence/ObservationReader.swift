@@ -82,8 +82,10 @@ public struct ObservationReader: Sendable {
             envelopeID: report.originalEnvelopeID, originalRecipients: originalRecipients, replyIDs: replyIDs,
             original: original,
             // The Subject as the analysis decoded it (its recognisers read it): decoded here again, it
-            // was 2.3M instructions of the sisimai bsd mbox x3.
-            noticeSubjectTail: report.subject.flatMap { Fingerprint.letters($0, last: 60) },
+            // was 2.3M instructions of the sisimai bsd mbox x3. Only for a notice whose original has
+            // neither fingerprint (`Observation.noticeSubjectTail`).
+            noticeSubjectTail: original?.subjectKey == nil && original?.bodyKey == nil
+                ? report.subject.flatMap { Fingerprint.letters($0, last: 60) } : nil,
             noticeReplyTo: walk.noticeReplyTo.take(),
             returnPath: walk.returnPath.take())
     }
