@@ -17,7 +17,8 @@ public struct ClassifierStage: ScanStage {
     /// A stage with a given profile, or nil to infer one from the stream.
     public init(profile: SiteProfile?) {
         self.profile = profile
-        reader = ObservationReader(dkimKeys: profile?.dkim ?? [], keepsInferenceFacts: profile == nil)
+        reader = ObservationReader(dkimKeys: profile?.dkim ?? [], keepsInferenceFacts: profile == nil,
+                                   keepsRecipients: profile?.sentLog?.hasRecipients ?? false)
     }
 
     /// What the stream pass found.

@@ -30,7 +30,8 @@ public struct Observation: Sendable, Hashable {
     public var victim: Optional<String>
     /// The notice's own From address, lower case (the MTA, or for an auto-reply the person).
     public var noticeFrom: Optional<String>
-    /// Failed (or reported) recipients, lower case, at most `maxListed`.
+    /// Failed (or reported) recipients, lower case, at most `maxListed`; empty when the reader does not
+    /// keep them (`ObservationReader.keepsRecipients`).
     public var recipients: [String]
     /// How many recipients the notice listed in all.
     public var recipientCount: Int
@@ -42,7 +43,8 @@ public struct Observation: Sendable, Hashable {
     public var connectingHost: Optional<String>
     /// RFC 3464 Original-Envelope-Id.
     public var envelopeID: Optional<String>
-    /// RFC 3464 Original-Recipient values, lower case.
+    /// RFC 3464 Original-Recipient values of the listed recipients, lower case; empty when the reader
+    /// does not keep recipients.
     public var originalRecipients: [String]
     /// In-Reply-To and References of the notice (auto-replies, challenges), without brackets.
     public var replyIDs: [String]
