@@ -21,6 +21,9 @@ public struct SiteKnowledge: Sendable {
     let sentSpan: ClosedRange<Double>?
     /// Local parts known to exist (from the profile, or seen receiving ordinary mail when inferred).
     let knownLocalParts: Set<String>
+    /// `knownLocalParts` as bytes, for the test of ASCII local parts (nil when there are many, or one
+    /// is not ASCII).
+    private let localPartList: ByteNameList?
     /// Each site domain with a dot before it, for the subdomain test (made once, not per call).
     private let dottedDomains: [String]
     /// `relayHosts` and `messageIDDomains` in one Set: a name is ours when it is in either.
@@ -45,6 +48,7 @@ public struct SiteKnowledge: Sendable {
         self.batvSinceUnkeyed = batvSinceUnkeyed
         sentSpan = profile.sentLog?.span
         self.knownLocalParts = knownLocalParts
+        localPartList = ByteNameList(knownLocalParts)
         otherNames = relayHosts.union(messageIDDomains)
         siteNames = SiteNames(siteDomains: profile.site.domains, otherNames: otherNames)
     }
@@ -127,17 +131,19 @@ public struct SiteKnowledge: Sendable {
     func userExists(ourAddress address: String) -> Bool? {
         if let known = profile.knowsUser(address) { return known }
         guard !knownLocalParts.isEmpty else { return nil }
-        // The local part made a String from the address's bytes in place (the index, the Substring and
-        // the String made of it cost ~230 instructions more a victim: sisimai bsd x3, 1,281 victims,
-        // `standing(ofVictim:)` 2.28M -> 1.98M).
+        // The local part read from the address's bytes in place (the index, the Substring and the String
+        // made of it cost ~230 instructions more a victim: sisimai bsd x3, 1,281 victims,
+        // `standing(ofVictim:)` 2.28M -> 1.98M), and an ASCII one compared as bytes with a few known
+        // ones (`localPartList`; the String made of it and hashed for the Set cost ~360 instructions
+        // more: `userExists(ourAddress:)` 1.07M -> 0.60M).
         var address = address
-        let local = address.withUTF8 { bytes -> String? in
+        return address.withUTF8 { bytes -> Bool? in
             guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return nil }
+            let local = UnsafeBufferPointer(rebasing: bytes[..<at])
+            if let known = localPartList?.contains(local) { return known }
             // A String's valid UTF-8 cut before an ASCII "@": valid, made a String unchecked.
-            return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: bytes[..<at]), isASCII: false)
+            return knownLocalParts.contains(UncheckedUTF8.string(local, isASCII: false))
         }
-        guard let local else { return nil }
-        return knownLocalParts.contains(local)
     }
 
     /// Whether a Message-ID (without brackets) has our format: the pattern when given, else our domains.
