@@ -24,8 +24,9 @@ struct NoticeFieldsTests {
         "\t<r2@x.test>",
     ]
 
-    static func observe(_ lines: [String], lineEnd: String, dropReceived: Bool = false) throws -> Observation? {
-        var fixture = try String(contentsOfFile: Corpus.fixture("classifier/backscatter-bounce.eml"), encoding: .utf8)
+    static func observe(_ lines: [String], lineEnd: String, dropReceived: Bool = false,
+                        fixture name: String = "classifier/backscatter-bounce.eml") throws -> Observation? {
+        var fixture = try String(contentsOfFile: Corpus.fixture(name), encoding: .utf8)
         if dropReceived {
             // The fixture's Received field is its first three lines.
             fixture = fixture.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).joined(separator: "\n")
@@ -42,8 +43,16 @@ struct NoticeFieldsTests {
         #expect(o.victim == "first@example.test")
         #expect(o.noticeFrom == "mailer-daemon@mx.remote.test")
         #expect(o.noticeReplyTo == "robot@remote.test")
-        #expect(o.returnPath == "")
-        #expect(o.replyIDs == ["a1@x.test", "r1@x.test", "r2@x.test"])
+        // A bounce that returns its original: the Return-Path and the reply ids are not read (only a
+        // notice without its original is judged by the one, only an auto-reply by the others).
+        #expect(o.returnPath == nil)
+        #expect(o.replyIDs.isEmpty)
+        // An auto-reply that returns nothing: both read, the In-Reply-To ids (the fixture's own after
+        // the one put in front) before the References ids.
+        let reply = try #require(try Self.observe(Self.extra, lineEnd: lineEnd, fixture: "classifier/signals/reply-to-our-id.eml"))
+        #expect(reply.kind == .autoReply && reply.original == nil)
+        #expect(reply.returnPath == "")
+        #expect(reply.replyIDs == ["a1@x.test", "20260112100000.ABCDEF0123@mx-out1.example.com", "r1@x.test", "r2@x.test"])
         #expect(o.connectingIP == "198.51.100.7")
         #expect(o.connectingHost == "mx.remote.test")
         // The Received stamp (10:00:05) first, else the Date (10:00:04).

@@ -46,7 +46,8 @@ public struct Observation: Sendable, Hashable {
     /// RFC 3464 Original-Recipient values of the listed recipients, lower case; empty when the reader
     /// does not keep recipients.
     public var originalRecipients: [String]
-    /// In-Reply-To and References of the notice (auto-replies, challenges), without brackets.
+    /// In-Reply-To and References of the notice (auto-replies, challenges), without brackets; empty for
+    /// any other kind of notice (`Classifier` reads them only for these two).
     public var replyIDs: [String]
     /// The returned original, when any of it came back.
     public var original: Optional<OriginalFacts>
@@ -60,7 +61,9 @@ public struct Observation: Sendable, Hashable {
     /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot).
     public var noticeReplyTo: Optional<String>
     /// The notice's envelope sender as our MX recorded it in Return-Path: "" for the null reverse-path
-    /// `<>` that RFC 5321 §4.5.5 requires of delivery notices, nil when there is no Return-Path.
+    /// `<>` that RFC 5321 §4.5.5 requires of delivery notices, nil when there is no Return-Path. Read
+    /// only for a notice that returns nothing of its original (`original` nil), the only one judged by
+    /// it (`Classifier.fakeNotice`); nil for the others.
     public var returnPath: Optional<String>
 
     /// An observation of a notice of the given kind with nothing else known.

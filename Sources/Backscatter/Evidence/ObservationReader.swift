@@ -55,7 +55,12 @@ public struct ObservationReader: Sendable {
         // so that a Date after it is unfolded only when the hop has no date (the hop's date is the
         // arrival); the victim's address taken from the field most preferred so far (X-Original-To,
         // then Delivered-To, then To), so that a field less preferred after it is not read at all.
-        var walk = NoticeFieldWalk(readsFrom: shapedNoticeFrom == nil)
+        // Whether any of the original came back (the observation's `original`). The Return-Path is read
+        // only when none did, and the In-Reply-To and References ids only of an auto-reply or a
+        // challenge: the only notices judged by them (`Observation.returnPath`, `replyIDs`).
+        let returnsOriginal = report.original.presence != .none && report.original.headers != nil
+        var walk = NoticeFieldWalk(readsFrom: shapedNoticeFrom == nil, readsReturnPath: !returnsOriginal,
+                                   readsReplies: report.kind == .autoReply || report.kind == .challenge)
         message.headers.forEachFieldInPlace(in: Self.noticeFields) { k, field in walk.read(k, field) }
         // In-Reply-To ids, then References ids.
         for value in walk.references {
@@ -82,7 +87,7 @@ public struct ObservationReader: Sendable {
                 if let original = report.recipients[i].originalRecipient { originalRecipients.append(original.lowercasedIfNeeded()) }
             }
         }
-        let original = report.original.presence != .none ? report.original.headers.map { originalFacts(report.original, headers: $0, known: known) } : nil
+        let original = returnsOriginal ? report.original.headers.map { originalFacts(report.original, headers: $0, known: known) } : nil
         return Observation(
             kind: report.kind, format: report.format, arrival: arrival,
             victimAsWritten: victimAsWritten, victim: victimAsWritten.map(Self.plainAddress),
@@ -156,8 +161,9 @@ public struct ObservationReader: Sendable {
     /// captures its address alone (with a variable of its own for each fact, the closure's partial apply
     /// loaded ten captured values into each call: sisimai bsd x3, 0.19M instructions over 10,146 fields).
     private struct NoticeFieldWalk {
-        /// Whether the From value is read (else the scan has its address: `shapedNoticeFrom`).
-        let readsFrom: Bool
+        /// Whether the From value is read (else the scan has its address: `shapedNoticeFrom`); whether
+        /// the Return-Path is, and the In-Reply-To and References ids (see `observe`).
+        let readsFrom: Bool, readsReturnPath: Bool, readsReplies: Bool
         /// The first Received's connection (`ReceivedHop.connection`).
         var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
         var date: ByteSlice? = nil, from: ByteSlice? = nil
@@ -170,12 +176,15 @@ public struct ObservationReader: Sendable {
         /// The References values, kept to be read after the In-Reply-To ids.
         var references: [ByteSlice] = []
 
-        init(readsFrom: Bool) { self.readsFrom = readsFrom }
+        init(readsFrom: Bool, readsReturnPath: Bool, readsReplies: Bool) {
+            (self.readsFrom, self.readsReturnPath, self.readsReplies) = (readsFrom, readsReturnPath, readsReplies)
+        }
 
         /// Reads the field `k` of `noticeFields`.
         @inline(__always)
         mutating func read(_ k: Int, _ field: HeaderFieldInPlace) {
             guard let name = NoticeField(rawValue: k) else {
+                guard readsReplies else { return }
                 if k == ObservationReader.inReplyToPlace {
                     for id in MessageIDParser.parseList(field.unfoldedValue) where replyIDs.count < Observation.maxListed {
                         replyIDs.append(id)
@@ -196,7 +205,7 @@ public struct ObservationReader: Sendable {
             // The From value only where the scan has not read its address (`shapedNoticeFrom`): its
             // unfolding was ~190 instructions a notice.
             case .from: if readsFrom { from = field.unfoldedValue }
-            case .returnPath: returnPath = ObservationReader.returnPathAddress(field.unfoldedValue)
+            case .returnPath: if readsReturnPath { returnPath = ObservationReader.returnPathAddress(field.unfoldedValue) }
             case .replyTo: noticeReplyTo = AddressParser.singleAddressString(field.unfoldedValue)?.lowercasedIfNeeded()
             }
         }
