@@ -41,18 +41,26 @@ struct NoticeFieldsTests {
         let o = try #require(try Self.observe(Self.extra, lineEnd: lineEnd))
         #expect(o.victimAsWritten == "First@Example.test")
         #expect(o.victim == "first@example.test")
-        #expect(o.noticeFrom == "mailer-daemon@mx.remote.test")
-        #expect(o.noticeReplyTo == "robot@remote.test")
-        // A bounce that returns its original: the Return-Path and the reply ids are not read (only a
-        // notice without its original is judged by the one, only an auto-reply by the others).
+        // A bounce that returns its original: From, Return-Path, Reply-To and the reply ids are not read
+        // (a notice without its original or an auto-reply is judged by them, no other).
+        #expect(o.noticeFrom == nil)
         #expect(o.returnPath == nil)
+        #expect(o.noticeReplyTo == nil)
         #expect(o.replyIDs.isEmpty)
-        // An auto-reply that returns nothing: both read, the In-Reply-To ids (the fixture's own after
+        // An auto-reply that returns nothing: all read, the In-Reply-To ids (the fixture's own after
         // the one put in front) before the References ids.
         let reply = try #require(try Self.observe(Self.extra, lineEnd: lineEnd, fixture: "classifier/signals/reply-to-our-id.eml"))
         #expect(reply.kind == .autoReply && reply.original == nil)
+        #expect(reply.noticeFrom == "first@partner.example")
         #expect(reply.returnPath == "")
+        #expect(reply.noticeReplyTo == "robot@remote.test")
         #expect(reply.replyIDs == ["a1@x.test", "20260112100000.ABCDEF0123@mx-out1.example.com", "r1@x.test", "r2@x.test"])
+        // A bounce without its original: From and Return-Path read, the reply fields not.
+        let bare = try #require(try Self.observe(Self.extra, lineEnd: lineEnd, fixture: "classifier/signals/no-original.eml"))
+        #expect(bare.original == nil)
+        #expect(bare.noticeFrom == "mailer-daemon@mx.partner.example")
+        #expect(bare.returnPath == "")
+        #expect(bare.noticeReplyTo == nil && bare.replyIDs.isEmpty)
         #expect(o.connectingIP == "198.51.100.7")
         #expect(o.connectingHost == "mx.remote.test")
         // The Received stamp (10:00:05) first, else the Date (10:00:04).

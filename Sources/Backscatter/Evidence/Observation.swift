@@ -28,7 +28,9 @@ public struct Observation: Sendable, Hashable {
     public var victimAsWritten: Optional<String>
     /// `victimAsWritten` lower-cased, with a BATV tag or an SRS wrapper of one of ours removed.
     public var victim: Optional<String>
-    /// The notice's own From address, lower case (the MTA, or for an auto-reply the person).
+    /// The notice's own From address, lower case (the MTA, or for an auto-reply the person). Read only
+    /// for a notice that returns nothing of its original, an auto-reply or a challenge, the only ones
+    /// judged by it (`Classifier.fakeNotice`, the replier of an auto-reply); nil for the others.
     public var noticeFrom: Optional<String>
     /// Failed (or reported) recipients, lower case, at most `maxListed`; empty when the reader does not
     /// keep them (`ObservationReader.keepsRecipients`).
@@ -58,7 +60,8 @@ public struct Observation: Sendable, Hashable {
     /// `ObservationReader` reads it only then (sisimai bsd x3: 1,824 tails made, `Fingerprint.letters`
     /// 1.42M instructions, for 393 notices that could use one: 0.24M).
     public var noticeSubjectTail: Optional<String>
-    /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot).
+    /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot); read
+    /// only for auto-replies and challenges, nil for other notices.
     public var noticeReplyTo: Optional<String>
     /// The notice's envelope sender as our MX recorded it in Return-Path: "" for the null reverse-path
     /// `<>` that RFC 5321 §4.5.5 requires of delivery notices, nil when there is no Return-Path. Read

@@ -56,11 +56,14 @@ public struct ObservationReader: Sendable {
         // arrival); the victim's address taken from the field most preferred so far (X-Original-To,
         // then Delivered-To, then To), so that a field less preferred after it is not read at all.
         // Whether any of the original came back (the observation's `original`). The Return-Path is read
-        // only when none did, and the In-Reply-To and References ids only of an auto-reply or a
-        // challenge: the only notices judged by them (`Observation.returnPath`, `replyIDs`).
+        // only when none did; the In-Reply-To and References ids and the Reply-To address only of an
+        // auto-reply or a challenge; the From address for either: the only notices judged by them
+        // (`Observation.returnPath`, `replyIDs`, `noticeReplyTo`, `noticeFrom`).
         let returnsOriginal = report.original.presence != .none && report.original.headers != nil
-        var walk = NoticeFieldWalk(readsFrom: shapedNoticeFrom == nil, readsReturnPath: !returnsOriginal,
-                                   readsReplies: report.kind == .autoReply || report.kind == .challenge)
+        let readsReplies = report.kind == .autoReply || report.kind == .challenge
+        let readsNoticeFrom = !returnsOriginal || readsReplies
+        var walk = NoticeFieldWalk(readsFrom: shapedNoticeFrom == nil && readsNoticeFrom, readsReturnPath: !returnsOriginal,
+                                   readsReplies: readsReplies)
         message.headers.forEachFieldInPlace(in: Self.noticeFields) { k, field in walk.read(k, field) }
         // In-Reply-To ids, then References ids.
         for value in walk.references {
@@ -69,7 +72,7 @@ public struct ObservationReader: Sendable {
             }
         }
         let arrival = walk.hop.date ?? walk.date.flatMap { MailDate.parse($0)?.secondsSince1970 }
-        let noticeFrom = (shapedNoticeFrom ?? walk.from.flatMap { AddressParser.singleAddressString($0) })?.lowercasedIfNeeded()
+        let noticeFrom = readsNoticeFrom ? (shapedNoticeFrom ?? walk.from.flatMap { AddressParser.singleAddressString($0) })?.lowercasedIfNeeded() : nil
         // What the observation keeps moved out of the walk (passed as they are, each was retained for
         // the observation and released with the walk).
         let victimAsWritten = walk.victimAsWritten.take()
@@ -161,8 +164,9 @@ public struct ObservationReader: Sendable {
     /// captures its address alone (with a variable of its own for each fact, the closure's partial apply
     /// loaded ten captured values into each call: sisimai bsd x3, 0.19M instructions over 10,146 fields).
     private struct NoticeFieldWalk {
-        /// Whether the From value is read (else the scan has its address: `shapedNoticeFrom`); whether
-        /// the Return-Path is, and the In-Reply-To and References ids (see `observe`).
+        /// Whether the From value is read (else the scan has its address: `shapedNoticeFrom`, or it is
+        /// not read at all); whether the Return-Path is, and the In-Reply-To, References and Reply-To
+        /// values (see `observe`).
         let readsFrom: Bool, readsReturnPath: Bool, readsReplies: Bool
         /// The first Received's connection (`ReceivedHop.connection`).
         var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
@@ -206,7 +210,7 @@ public struct ObservationReader: Sendable {
             // unfolding was ~190 instructions a notice.
             case .from: if readsFrom { from = field.unfoldedValue }
             case .returnPath: if readsReturnPath { returnPath = ObservationReader.returnPathAddress(field.unfoldedValue) }
-            case .replyTo: noticeReplyTo = AddressParser.singleAddressString(field.unfoldedValue)?.lowercasedIfNeeded()
+            case .replyTo: if readsReplies { noticeReplyTo = AddressParser.singleAddressString(field.unfoldedValue)?.lowercasedIfNeeded() }
             }
         }
     }
