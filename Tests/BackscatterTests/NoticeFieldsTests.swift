@@ -62,7 +62,10 @@ struct NoticeFieldsTests {
         #expect(bare.returnPath == "")
         #expect(bare.noticeReplyTo == nil && bare.replyIDs.isEmpty)
         #expect(o.connectingIP == "198.51.100.7")
-        #expect(o.connectingHost == "mx.remote.test")
+        // The connecting host's name only without a Reporting-MTA (the fixture has one; the auto-reply
+        // none).
+        #expect(o.reportingMTA != nil && o.connectingHost == nil)
+        #expect(reply.reportingMTA == nil && reply.connectingHost == "mx.partner.example")
         // The Received stamp (10:00:05) first, else the Date (10:00:04).
         let withoutReceived = try #require(try Self.observe(Self.extra, lineEnd: lineEnd, dropReceived: true))
         let arrival = try #require(o.arrival), dated = try #require(withoutReceived.arrival)

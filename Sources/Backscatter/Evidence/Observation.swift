@@ -41,7 +41,8 @@ public struct Observation: Sendable, Hashable {
     public var reportingMTA: Optional<String>
     /// The IP our MX recorded for the host that delivered the notice (its topmost Received).
     public var connectingIP: Optional<String>
-    /// The name (rDNS or HELO) of that host, lower case.
+    /// The name (rDNS or HELO) of that host, lower case; read only without `reportingMTA`, which names
+    /// the reflector in its place (every reader asks `reportingMTA ?? connectingHost`), nil with one.
     public var connectingHost: Optional<String>
     /// RFC 3464 Original-Envelope-Id.
     public var envelopeID: Optional<String>

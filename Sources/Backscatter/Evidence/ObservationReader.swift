@@ -62,8 +62,10 @@ public struct ObservationReader: Sendable {
         let returnsOriginal = report.original.presence != .none && report.original.headers != nil
         let readsReplies = report.kind == .autoReply || report.kind == .challenge
         let readsNoticeFrom = !returnsOriginal || readsReplies
+        // The connecting host's name only without a Reporting-MTA, which names the reflector in its
+        // place (`Observation.connectingHost`).
         var walk = NoticeFieldWalk(readsFrom: shapedNoticeFrom == nil && readsNoticeFrom, readsReturnPath: !returnsOriginal,
-                                   readsReplies: readsReplies)
+                                   readsReplies: readsReplies, readsHost: report.reportingMTA == nil)
         message.headers.forEachFieldInPlace(in: Self.noticeFields) { k, field in walk.read(k, field) }
         // In-Reply-To ids, then References ids.
         for value in walk.references {
@@ -168,6 +170,8 @@ public struct ObservationReader: Sendable {
         /// not read at all); whether the Return-Path is, and the In-Reply-To, References and Reply-To
         /// values (see `observe`).
         let readsFrom: Bool, readsReturnPath: Bool, readsReplies: Bool
+        /// Whether the first Received's host name is read (`ReceivedHop.connection`).
+        let readsHost: Bool
         /// The first Received's connection (`ReceivedHop.connection`).
         var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
         var date: ByteSlice? = nil, from: ByteSlice? = nil
@@ -180,8 +184,9 @@ public struct ObservationReader: Sendable {
         /// The References values, kept to be read after the In-Reply-To ids.
         var references: [ByteSlice] = []
 
-        init(readsFrom: Bool, readsReturnPath: Bool, readsReplies: Bool) {
+        init(readsFrom: Bool, readsReturnPath: Bool, readsReplies: Bool, readsHost: Bool) {
             (self.readsFrom, self.readsReturnPath, self.readsReplies) = (readsFrom, readsReturnPath, readsReplies)
+            self.readsHost = readsHost
         }
 
         /// Reads the field `k` of `noticeFields`.
@@ -199,7 +204,7 @@ public struct ObservationReader: Sendable {
                 return
             }
             switch name {
-            case .received: hop = ReceivedHop.connection(field.rawValue)
+            case .received: hop = ReceivedHop.connection(field.rawValue, readsHost: readsHost)
             case .date: if hop.date == nil { date = field.unfoldedValue }
             case .xOriginalTo, .deliveredTo, .to:
                 let rank = name == .xOriginalTo ? 3 : name == .deliveredTo ? 2 : 1

@@ -72,13 +72,16 @@ public struct ReceivedHop: Sendable, Hashable {
 
     /// The date, the IP as canonical text and the connecting host (`reverseName ?? helo`) of one Received
     /// value, as `ReceivedHop(value)` reads them: what a notice's own first hop is read for. Only the
-    /// host's name is made a String (the hop made both names: sisimai bsd x3, 1,758 notices).
-    package static func connection(_ value: ByteSlice) -> (date: Int64?, ip: String?, host: String?) {
+    /// host's name is made a String (the hop made both names: sisimai bsd x3, 1,758 notices), and only
+    /// when `readsHost` (else the host is nil).
+    package static func connection(_ value: ByteSlice, readsHost: Bool = true) -> (date: Int64?, ip: String?, host: String?) {
         value.withUnsafeBufferPointer { buffer in
             let (from, date) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
             guard let from else { return (date?.secondsSince1970, nil, nil) }
             let host: String?
-            if let range = from.reverseDNS {
+            if !readsHost {
+                host = nil
+            } else if let range = from.reverseDNS {
                 host = reverseDNSName(UnsafeBufferPointer(rebasing: buffer[range]), in: value, range).name
             } else if let range = from.helo {
                 host = heloName(UnsafeBufferPointer(rebasing: buffer[range]), in: value, range)
