@@ -18,7 +18,7 @@ public struct ClassifierStage: ScanStage {
     public init(profile: SiteProfile?) {
         self.profile = profile
         reader = ObservationReader(dkimKeys: profile?.dkim ?? [], keepsInferenceFacts: profile == nil,
-                                   keepsRecipients: profile?.sentLog?.hasRecipients ?? false)
+                                   keepsRecipients: profile?.sentLog?.hasRecipients ?? false, readsOnlyJudgedFacts: true)
     }
 
     /// What the stream pass found.

@@ -28,9 +28,10 @@ public struct Observation: Sendable, Hashable {
     public var victimAsWritten: Optional<String>
     /// `victimAsWritten` lower-cased, with a BATV tag or an SRS wrapper of one of ours removed.
     public var victim: Optional<String>
-    /// The notice's own From address, lower case (the MTA, or for an auto-reply the person). Read only
-    /// for a notice that returns nothing of its original, an auto-reply or a challenge, the only ones
-    /// judged by it (`Classifier.fakeNotice`, the replier of an auto-reply); nil for the others.
+    /// The notice's own From address, lower case (the MTA, or for an auto-reply the person). With
+    /// `ObservationReader.readsOnlyJudgedFacts`, read only for a notice that returns nothing of its
+    /// original, an auto-reply or a challenge, the only ones judged by it (`Classifier.fakeNotice`, the
+    /// replier of an auto-reply); nil for the others.
     public var noticeFrom: Optional<String>
     /// Failed (or reported) recipients, lower case, at most `maxListed`; empty when the reader does not
     /// keep them (`ObservationReader.keepsRecipients`).
@@ -41,33 +42,36 @@ public struct Observation: Sendable, Hashable {
     public var reportingMTA: Optional<String>
     /// The IP our MX recorded for the host that delivered the notice (its topmost Received).
     public var connectingIP: Optional<String>
-    /// The name (rDNS or HELO) of that host, lower case; read only without `reportingMTA`, which names
-    /// the reflector in its place (every reader asks `reportingMTA ?? connectingHost`), nil with one.
+    /// The name (rDNS or HELO) of that host, lower case. With `ObservationReader.readsOnlyJudgedFacts`,
+    /// read only without `reportingMTA`, which names the reflector in its place (every reader asks
+    /// `reportingMTA ?? connectingHost`), nil with one.
     public var connectingHost: Optional<String>
     /// RFC 3464 Original-Envelope-Id.
     public var envelopeID: Optional<String>
     /// RFC 3464 Original-Recipient values of the listed recipients, lower case; empty when the reader
     /// does not keep recipients.
     public var originalRecipients: [String]
-    /// In-Reply-To and References of the notice (auto-replies, challenges), without brackets; empty for
-    /// any other kind of notice (`Classifier` reads them only for these two).
+    /// In-Reply-To and References of the notice (auto-replies, challenges), without brackets. With
+    /// `ObservationReader.readsOnlyJudgedFacts`, empty for any other kind of notice (`Classifier` reads
+    /// them only for these two).
     public var replyIDs: [String]
     /// The returned original, when any of it came back.
     public var original: Optional<OriginalFacts>
     /// The last letters of the notice's Subject (lower case, letters only, at most 60): a notice without
-    /// its original often quotes the original's subject at its end (`Undeliverable: SUBJECT`). Nil when
-    /// the original has a subject or body fingerprint (`OriginalFacts.subjectKey`, `bodyKey`): the
-    /// stream pass matches a notice to a campaign by this tail only when its original has neither, and
-    /// `ObservationReader` reads it only then (sisimai bsd x3: 1,824 tails made, `Fingerprint.letters`
-    /// 1.42M instructions, for 393 notices that could use one: 0.24M).
+    /// its original often quotes the original's subject at its end (`Undeliverable: SUBJECT`). With
+    /// `ObservationReader.readsOnlyJudgedFacts`, nil when the original has a subject or body
+    /// fingerprint (`OriginalFacts.subjectKey`, `bodyKey`): the stream pass matches a notice to a
+    /// campaign by this tail only when its original has neither (sisimai bsd x3: 1,824 tails made,
+    /// `Fingerprint.letters` 1.42M instructions, for 393 notices that could use one: 0.24M).
     public var noticeSubjectTail: Optional<String>
-    /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot); read
-    /// only for auto-replies and challenges, nil for other notices.
+    /// The notice's Reply-To address, lower case (an auto-reply's person when From is a robot). With
+    /// `ObservationReader.readsOnlyJudgedFacts`, read only for auto-replies and challenges, nil for
+    /// other notices.
     public var noticeReplyTo: Optional<String>
     /// The notice's envelope sender as our MX recorded it in Return-Path: "" for the null reverse-path
-    /// `<>` that RFC 5321 §4.5.5 requires of delivery notices, nil when there is no Return-Path. Read
-    /// only for a notice that returns nothing of its original (`original` nil), the only one judged by
-    /// it (`Classifier.fakeNotice`); nil for the others.
+    /// `<>` that RFC 5321 §4.5.5 requires of delivery notices, nil when there is no Return-Path. With
+    /// `ObservationReader.readsOnlyJudgedFacts`, read only for a notice that returns nothing of its
+    /// original (`original` nil), the only one judged by it (`Classifier.fakeNotice`); nil for the others.
     public var returnPath: Optional<String>
 
     /// An observation of a notice of the given kind with nothing else known.
