@@ -249,6 +249,10 @@ import TestSupport
             return ChallengeRecognizer.subjects.hasMatch(in: context.subject)
         }
 
+        static func oldVirusNotice(_ context: BounceContext) -> Bool {
+            context.deliveryStatusPart == nil && VirusNoticeRecognizer.subjects.hasMatch(in: context.subject)
+        }
+
         static func oldExchange2003(_ context: BounceContext) -> Bool {
             if context.header("x-ms-embedded-report") != nil { return true }
             if let mailer = context.header("x-mailer")?.trimmed,
@@ -328,6 +332,7 @@ import TestSupport
         (AmazonWorkMailRecognizer(), Reference.oldAmazonWorkMail),
         (AutoReplyRecognizer(), Reference.oldAutoReply),
         (ChallengeRecognizer(), Reference.oldChallenge),
+        (VirusNoticeRecognizer(), Reference.oldVirusNotice),
         (Exchange2003Recognizer(), Reference.oldExchange2003),
         (FMLRecognizer(), Reference.oldFML),
         (GMXRecognizer(), Reference.oldGMX),
@@ -439,7 +444,18 @@ import TestSupport
         "Returned Mail: x", "delivery failure", "Failure Delivery", "failed delivery", "There was an error sending your mail",
         "complaint about message from 192.0.2.1", "unsubscribe",
         "Message frozen", "Warning: message 1aBcDe-000xyz-Q1 delayed 24 hours", "Error(s) in forwarding or filtering",
-        "Mail failure - rejected by recipient", "",
+        "Mail failure - rejected by recipient",
+        // The notices' subject pattern sets (auto-replies, challenges, virus notices), which are asked
+        // only of a subject holding one of their literals.
+        "Automatic reply: x", "Auto-Reply", "autoresponder", "\t Out of Office", "out of the office", "Away from the office",
+        "On vacation", "Vacation reply", "Abwesenheitsnotiz", "Ich bin abwesend", "afwezig", "Absence", "fuera de la oficina",
+        "Fuori sede", "niet aanwezig", "poissa", "I am away", "I'm away until", "OOO", "oook", "Réponse automatique",
+        "自動応答", "Frånvaro", "x Out of Office", "Please confirm your message", "Confirm your e-mail", "Verification required",
+        "verify your address", "Challenge", "Approval needed", "Authorisation required", "is protected by x", "whitelist",
+        "BoxTrapper", "spam arrest", "anti-spam verification", "awaiting your confirmation", "Virus found in mail",
+        "VIRUS (Eicar) IN MAIL FROM YOU", "virus in message", "infected", "Banned attachment", "Malware", "content filter",
+        "Blocked attachment", "Undeliverable mail: virus", "Mail Scanner", "mailscanner", "unsubscribe ", " UNSUBSCRIBE",
+        "Unsubscribe me", "",
     ]
     static let senders = [
         "\"Content-filter at host\" <postmaster@example.jp>", "<x@bigfoot.com>", "postmaster@biglobe.ne.jp",
@@ -483,7 +499,12 @@ import TestSupport
         let senders = Self.senders.flatMap(Self.variants)
         let ids = Self.messageIDs.flatMap(Self.variants)
         let types: [[UInt8]] = [Array("multipart/report; boundary=\"Boundary_(ID_abc)\"".utf8),
-                                Array("multipart/mixed;\r\n\tboundary=\"Boundary_(ID_abc)\"".utf8), Array("text/plain".utf8)]
+                                Array("multipart/mixed;\r\n\tboundary=\"Boundary_(ID_abc)\"".utf8), Array("text/plain".utf8),
+                                Array("multipart/report; report-type=feedback-report; boundary=\"b\"".utf8),
+                                Array("Multipart/Report; report-type=\"Feedback-Report\"; boundary=\"b\"".utf8),
+                                Array("multipart/report; report-type=delivery-status; boundary=\"b\"".utf8),
+                                Array("multipart/report; report-type=feedbac\u{212A}-report; boundary=\"b\"".utf8),
+                                Array("multipart/report; report-type=feedback-reports; boundary=\"b\"".utf8)]
         let lineEnds: [[UInt8]] = [[0x0A], [0x0D, 0x0A]]
         var checked = 0, claimed = 0
         for i in 0..<max(subjects.count, senders.count, ids.count) * 4 {
@@ -540,7 +561,7 @@ import TestSupport
         "(qmail ", "(MAILFOUNDRY) id", ".outbound.protection.outlook.com", ".prod.outlook.com", "ezweb.ne.jp (EZweb Mail) with",
     ]
 
-    /// `receivedHas(_:)` over random Received values built from pieces of the signs' needles, blanks,
+    /// `receivedHas(_:)` over random Received values built from pieces of the signs' and words' needles, blanks,
     /// parentheses at the start and end of a value, folding and several fields: as `receivedContains`
     /// of each needle (`receivedDisagreement`).
     @Test func receivedSignsAsSearches() {
@@ -548,8 +569,10 @@ import TestSupport
         let pieces = ["ezweb.ne.jp", ".au.com", "au.com", "zweb.ne.jp", " (", "(", " ", "x", ".com (", "(e", "\r\n\t", "\n ",
                       "ezweb.ne.jp (", ".au.com (", "EZweb Mail) with", "EZweb Mail)", "OpenSMTPD)", "(OpenSMTPD", "qmail ", "(qmail",
                       " with Internet Mail Service", " with Internet Mail Service (", "Internet Mail Service (", "((", "q",
-                      "(OpenSMTPD)", "(qmail ", "ezweb.ne.jp (EZweb Mail) with"]
+                      "(OpenSMTPD)", "(qmail ", "ezweb.ne.jp (EZweb Mail) with", "JAMES", "JAMES SMTP Server", " SMTP Server",
+                      ".bigfoot.com", ".bigfoot.com ", "bigfoot.com ", "Service", "\r\n (", " \t("]
         var found = Array(repeating: 0, count: BounceContext.ReceivedSign.allCases.count), messages = 0
+        var foundWords = Array(repeating: 0, count: BounceContext.ReceivedWord.allCases.count)
         for _ in 0..<2_000 {
             var message = ""
             for _ in 0..<(1 + random.below(3)) {
@@ -561,10 +584,11 @@ import TestSupport
             if let wrong = Self.receivedDisagreement(Array(message.utf8)) { Issue.record("\(message.debugDescription): \(wrong)") }
             let context = BounceContext(ParsedMessage(parsing: ArraySlice(message.utf8)))
             for sign in BounceContext.ReceivedSign.allCases where context.receivedHas(sign) { found[sign.rawValue] += 1 }
+            for word in BounceContext.ReceivedWord.allCases where context.receivedHas(word) { foundWords[word.rawValue] += 1 }
             messages += 1
         }
         // Each sign is found in some messages and missed in others: the test is not vacuous.
-        for count in found { #expect(count > 20 && count < messages - 20) }
+        for count in found + foundWords { #expect(count > 20 && count < messages - 20) }
     }
 
     /// Whether `receivedBytes` (unfolded by the context) is MailParsing's unfolding of the Received
@@ -581,6 +605,35 @@ import TestSupport
         for sign in BounceContext.ReceivedSign.allCases where context.receivedHas(sign) != context.receivedContains(sign.text) {
             return "receivedHas(\(sign)): expected \(!context.receivedHas(sign))"
         }
+        // Asked first of a fresh context (the raw values' marks, then the search where they may hold
+        // the needle), and of the context above, whose values were unfolded first.
+        func isFound(_ needle: StaticString) -> Bool {
+            needle.withUTF8Buffer { n in expected.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: n, in: $0) != nil } }
+        }
+        let fresh = BounceContext(ParsedMessage(parsing: ArraySlice(bytes), limits: limits))
+        for sign in BounceContext.ReceivedSign.allCases where fresh.receivedHas(sign) != isFound(sign.text) {
+            return "receivedHas(\(sign)) first: expected \(isFound(sign.text))"
+        }
+        for word in BounceContext.ReceivedWord.allCases {
+            if fresh.receivedHas(word) != isFound(word.text) { return "receivedHas(\(word)) first: expected \(isFound(word.text))" }
+            if context.receivedHas(word) != isFound(word.text) { return "receivedHas(\(word)): expected \(isFound(word.text))" }
+        }
+        // The providers named, read from the raw values by a fresh context, as from the unfolded ones
+        // (the first 30 values, as `receivedProviders` reads `receivedBytes`).
+        var providers: UInt64 = 0
+        expected.withUnsafeBufferPointer { all in
+            var start = 0
+            for _ in 0..<30 {
+                guard let end = all[start...].firstIndex(of: 0x0A) else { break }
+                ReceivedHostWords.forEachHost(in: UnsafeBufferPointer(rebasing: all[start..<end])) {
+                    providers |= RemoteHostRules.providersNamed(byHostBytes: $0)
+                }
+                start = end + 1
+            }
+        }
+        let unread = BounceContext(ParsedMessage(parsing: ArraySlice(bytes), limits: limits))
+        if unread.receivedProviders != providers { return "receivedProviders \(unread.receivedProviders): expected \(providers)" }
+        if context.receivedProviders != providers { return "receivedProviders (unfolded) \(context.receivedProviders): expected \(providers)" }
         if Array(context.receivedBytes) != expected {
             return "receivedBytes \(String(decoding: context.receivedBytes, as: UTF8.self).debugDescription)"
                 + " expected \(String(decoding: expected, as: UTF8.self).debugDescription)"

@@ -12,7 +12,7 @@ struct ApacheJamesRecognizer: Recognizer {
     func claims(_ context: BounceContext) -> Bool {
         if context.subjectEquals("[BOUNCE]") { return true }
         if context.withMessageID({ $0.contains(".JavaMail.") }) == true { return true }
-        return context.receivedContains("JAMES SMTP Server")
+        return context.receivedHas(.jamesSMTPServer)
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -12,7 +12,7 @@ struct BigfootRecognizer: Recognizer {
     private static let fromBigfootCom = ClaimNeedle("@bigfoot.com>")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.fromContains(Self.fromBigfootCom) || context.receivedContains(".bigfoot.com ")
+        context.fromContains(Self.fromBigfootCom) || context.receivedHas(.bigfootCom)
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
