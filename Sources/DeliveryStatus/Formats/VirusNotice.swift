@@ -14,8 +14,17 @@ struct VirusNoticeRecognizer: Recognizer {
     ])
     static let recipientLine = try? BytePattern(#"(?im)^\s*(intended )?recipient(s|\(s\))?:\s*(.+)$"#)
 
+    /// A literal of each of `subjects`' alternatives, lower case (`BounceContext.subjectContainsCaseless`).
+    private static let subjectLiterals: [ClaimNeedle] = [
+        ClaimNeedle("virus"), ClaimNeedle("infected"), ClaimNeedle("banned"), ClaimNeedle("malware"),
+        ClaimNeedle("content"), ClaimNeedle("blocked attachment"), ClaimNeedle("scanner"),
+    ]
+
     func claims(_ context: BounceContext) -> Bool {
-        context.deliveryStatusPart == nil && VirusNoticeRecognizer.subjects.hasMatch(in: context.subject)
+        // The pattern set only for a subject holding one of its literals (as `ChallengeRecognizer.claims`:
+        // bsd.mbox x3, 171 subjects, none with a literal; the set was 0.65M with its first compile).
+        context.deliveryStatusPart == nil && context.subjectContainsCaseless(anyOf: Self.subjectLiterals)
+            && VirusNoticeRecognizer.subjects.hasMatch(in: context.subject)
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -452,6 +452,22 @@ package final class BounceContext {
         return Self.search(needle, in: lower, bytes: subjectByteSet.lowercased)
     }
 
+    /// Whether the subject holds one of `needles` (ASCII, lower case) with its ASCII letters compared
+    /// without case and its other bytes as they are, as a case-less pattern that is not UTF
+    /// (`PatternSet.compiled`) compares them: for the `claims` that ask a subject pattern set only when
+    /// one of the literals its every alternative holds is there. An ASCII subject is searched
+    /// lower-cased (`subjectContainsLowercased`), any other case-insensitively as it is.
+    func subjectContainsCaseless(anyOf needles: [ClaimNeedle]) -> Bool {
+        if let lower = lowercaseSubjectBytes {
+            let bytes = subjectByteSet.lowercased
+            for needle in needles where Self.search(needle, in: lower, bytes: bytes) { return true }
+            return false
+        }
+        for needle in needles
+        where needle.text.withUTF8Buffer({ ASCIICaseInsensitive.firstOffset(of: $0, in: subjectText.bytes) != nil }) { return true }
+        return false
+    }
+
     /// `subject == literal` (`ClaimText.equals`; the String compared only when the subject is not ASCII).
     package func subjectEquals(_ literal: StaticString) -> Bool {
         subjectText.equals(literal) ?? (subject == literal.description)
