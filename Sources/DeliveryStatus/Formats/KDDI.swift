@@ -24,7 +24,7 @@ struct KDDIRecognizer: Recognizer {
 
     static func matches(_ context: BounceContext) -> Bool {
         if context.fromContainsLowercased(Self.fromNoReply), context.fromContainsLowercased(Self.fromDionNeJp) { return true }
-        if context.header(replyToField)?.trimmed == "no-reply@app.auone-net.jp" { return true }
+        if context.headerTrimmedEquals(replyToField, "no-reply@app.auone-net.jp") { return true }
         return context.receivedHas(.ezwebHost) || context.receivedHas(.auCom)
     }
 }

@@ -10,7 +10,7 @@ struct SendGridRecognizer: Recognizer {
     private static let returnPathField = HeaderNameFilter.Name("return-path")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectEquals("Undelivered Mail Returned to Sender") && context.header(Self.returnPathField)?.trimmed == "<apps@sendgrid.net>"
+        context.subjectEquals("Undelivered Mail Returned to Sender") && context.headerTrimmedEquals(Self.returnPathField, "<apps@sendgrid.net>")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
