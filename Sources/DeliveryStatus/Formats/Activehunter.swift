@@ -7,10 +7,10 @@ import MailParsing
 struct ActivehunterRecognizer: Recognizer {
     var name: String { "activehunter" }
 
-    /// `x-ahmailid` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-ahmailid` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xAhmailidField = HeaderNameFilter.Name("x-ahmailid")
 
-    func claims(_ context: BounceContext) -> Bool { context.header(Self.xAhmailidField) != nil }
+    func claims(_ context: BounceContext) -> Bool { context.hasHeader(Self.xAhmailidField) }
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["----- The following addresses had permanent fatal errors -----"],

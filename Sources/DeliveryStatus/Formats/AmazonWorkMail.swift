@@ -11,12 +11,12 @@ struct AmazonWorkMailRecognizer: Recognizer {
     private static let xOriginalMailerField = HeaderNameFilter.Name("x-original-mailer")
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let xMailerField = HeaderNameFilter.Name("x-mailer")
-    /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing")
 
     func claims(_ context: BounceContext) -> Bool {
         let mailer = (context.header(Self.xOriginalMailerField) ?? context.header(Self.xMailerField))?.trimmed
-        return mailer == "Amazon WorkMail" && context.header(Self.xSesOutgoingField) != nil
+        return mailer == "Amazon WorkMail" && context.hasHeader(Self.xSesOutgoingField)
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -20,9 +20,9 @@ struct AutoReplyRecognizer: Recognizer {
 
     /// `auto-submitted` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let autoSubmittedField = HeaderNameFilter.Name("auto-submitted")
-    /// `x-autoreply` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-autoreply` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xAutoreplyField = HeaderNameFilter.Name("x-autoreply")
-    /// `x-autorespond` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-autorespond` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xAutorespondField = HeaderNameFilter.Name("x-autorespond")
     /// `precedence` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let precedenceField = HeaderNameFilter.Name("precedence")
@@ -31,7 +31,7 @@ struct AutoReplyRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         if let auto = context.header(Self.autoSubmittedField)?.lowercased(), auto.hasPrefix("auto-replied") { return true }
-        if context.header(Self.xAutoreplyField) != nil || context.header(Self.xAutorespondField) != nil { return true }
+        if context.hasHeader(Self.xAutoreplyField) || context.hasHeader(Self.xAutorespondField) { return true }
         if let p = context.header(Self.precedenceField)?.lowercased(), p.contains("auto_reply") || p.contains("auto-reply") { return true }
         if let x = context.header(Self.xAutoResponseSuppressField), !x.isEmpty, subjectMatches(context) { return true }
         return subjectMatches(context)

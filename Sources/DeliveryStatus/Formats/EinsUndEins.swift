@@ -8,7 +8,7 @@ import MailParsing
 struct EinsUndEinsRecognizer: Recognizer {
     var name: String { "einsundeins" }
 
-    /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam")
 
     /// "kundenserver" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
@@ -19,7 +19,7 @@ struct EinsUndEinsRecognizer: Recognizer {
     func claims(_ context: BounceContext) -> Bool {
         context.fromText.hasPrefix("\"Mail Delivery System\"") && context.fromContainsLowercased(Self.fromKundenserver)
             && context.subjectEquals("Mail delivery failed: returning message to sender")
-            && context.header(Self.xGmxAntispamField) == nil
+            && !context.hasHeader(Self.xGmxAntispamField)
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -8,7 +8,7 @@ import MailParsing
 struct Exchange2003Recognizer: Recognizer {
     var name: String { "exchange2003" }
 
-    /// `x-ms-embedded-report` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-ms-embedded-report` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xMsEmbeddedReportField = HeaderNameFilter.Name("x-ms-embedded-report")
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let xMailerField = HeaderNameFilter.Name("x-mailer")
@@ -18,7 +18,7 @@ struct Exchange2003Recognizer: Recognizer {
     /// Exchange's own headers: `X-MS-Embedded-Report` (lhost-exchange2003-02), an IMS/IMC `X-Mailer`,
     /// `X-MimeOLE: Produced By Microsoft Exchange`, or a `Received: ... with Internet Mail Service (`.
     func claims(_ context: BounceContext) -> Bool {
-        if context.header(Self.xMsEmbeddedReportField) != nil { return true }
+        if context.hasHeader(Self.xMsEmbeddedReportField) { return true }
         if let mailer = context.header(Self.xMailerField)?.trimmed,
            mailer.hasPrefix("Internet Mail Service (") || mailer.hasPrefix("Microsoft Exchange Server Internet Mail Connector") {
             return true

@@ -8,19 +8,19 @@ import MailParsing
 struct Exchange2007Recognizer: Recognizer {
     var name: String { "exchange2007" }
 
-    /// `content-language` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `content-language` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let contentLanguageField = HeaderNameFilter.Name("content-language")
-    /// `x-ms-exchange-crosstenant-originalarrivaltime` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-ms-exchange-crosstenant-originalarrivaltime` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xMsExchangeCrosstenantOriginalarrivaltimeField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-originalarrivaltime")
-    /// `x-ms-exchange-crosstenant-fromentityheader` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-ms-exchange-crosstenant-fromentityheader` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xMsExchangeCrosstenantFromentityheaderField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-fromentityheader")
 
     func claims(_ context: BounceContext) -> Bool {
         (context.subjectText.hasPrefix("Undeliverable:") || context.subjectText.hasPrefix("Non_remis_") || context.subjectText.hasPrefix("Non remis:")
             || context.subjectText.hasPrefix("Non remis :") || context.subjectText.hasPrefix("Non recapitabile:"))
-            && context.header(Self.contentLanguageField) != nil
-            && context.header(Self.xMsExchangeCrosstenantOriginalarrivaltimeField) == nil
-            && context.header(Self.xMsExchangeCrosstenantFromentityheaderField) == nil
+            && context.hasHeader(Self.contentLanguageField)
+            && !context.hasHeader(Self.xMsExchangeCrosstenantOriginalarrivaltimeField)
+            && !context.hasHeader(Self.xMsExchangeCrosstenantFromentityheaderField)
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -81,7 +81,7 @@ struct EximRecognizer: Recognizer {
     static func isThirdParty(_ context: BounceContext) -> Bool {
         (context.mayHaveAnyHeader(of: mxLogicFields) && (context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil
             || context.header("x-mxl-notehash") != nil))
-            || context.withMessageID({ $0.contains("<mxl~") }) == true
+            || context.withMessageID({ $0.has(UInt8(ascii: "~")) && $0.contains("<mxl~") }) == true
     }
 
     static let startPhrases = [

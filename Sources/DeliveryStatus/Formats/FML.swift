@@ -8,14 +8,14 @@ import MailParsing
 struct FMLRecognizer: Recognizer {
     var name: String { "fml" }
 
-    /// `x-mlserver` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-mlserver` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xMlserverField = HeaderNameFilter.Name("x-mlserver")
     /// `message-id` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let messageIdField = HeaderNameFilter.Name("message-id")
 
     /// `X-MLServer`, a `-admin@` sender and fml's Message-ID (`<digits.FML...@...>`).
     func claims(_ context: BounceContext) -> Bool {
-        guard context.header(Self.xMlserverField) != nil, context.from.contains("-admin@"),
+        guard context.hasHeader(Self.xMlserverField), context.from.contains("-admin@"),
               let id = context.header(Self.messageIdField)?.trimmed else { return false }
         return id.contains(".FML") && id.hasPrefix("<") && id.dropFirst().first?.isNumber == true
     }

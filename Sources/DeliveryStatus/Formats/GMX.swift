@@ -8,10 +8,10 @@ import MailParsing
 struct GMXRecognizer: Recognizer {
     var name: String { "gmx" }
 
-    /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam")
 
-    func claims(_ context: BounceContext) -> Bool { context.header(Self.xGmxAntispamField) != nil }
+    func claims(_ context: BounceContext) -> Bool { context.hasHeader(Self.xGmxAntispamField) }
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["This message was created automatically by mail delivery software"],

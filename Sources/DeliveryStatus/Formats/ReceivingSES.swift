@@ -10,11 +10,11 @@ import MailParsing
 struct ReceivingSESRecognizer: Recognizer {
     var name: String { "receivingses" }
 
-    /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header(Self.xSesOutgoingField) != nil && !context.lowercaseFrom.contains("amazonses.com")
+        context.hasHeader(Self.xSesOutgoingField) && !context.lowercaseFrom.contains("amazonses.com")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

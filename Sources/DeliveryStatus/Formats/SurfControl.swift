@@ -6,13 +6,13 @@
 struct SurfControlRecognizer: Recognizer {
     var name: String { "surfcontrol" }
 
-    /// `x-sef-processed` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-sef-processed` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xSefProcessedField = HeaderNameFilter.Name("x-sef-processed")
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let xMailerField = HeaderNameFilter.Name("x-mailer")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header(Self.xSefProcessedField) != nil && context.header(Self.xMailerField)?.trimmed == "SurfControl E-mail Filter"
+        context.hasHeader(Self.xSefProcessedField) && context.header(Self.xMailerField)?.trimmed == "SurfControl E-mail Filter"
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

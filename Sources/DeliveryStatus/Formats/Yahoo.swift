@@ -6,11 +6,11 @@
 struct YahooRecognizer: Recognizer {
     var name: String { "yahoo" }
 
-    /// `x-ymailisg` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-ymailisg` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xYmailisgField = HeaderNameFilter.Name("x-ymailisg")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header(Self.xYmailisgField) != nil
+        context.hasHeader(Self.xYmailisgField)
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -8,11 +8,11 @@ import MailParsing
 struct YandexRecognizer: Recognizer {
     var name: String { "yandex" }
 
-    /// `x-yandex-uniq` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-yandex-uniq` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xYandexUniqField = HeaderNameFilter.Name("x-yandex-uniq")
 
     func claims(_ context: BounceContext) -> Bool {
-        context.header(Self.xYandexUniqField) != nil && context.lowercaseFrom.contains("mailer-daemon@yandex.ru")
+        context.hasHeader(Self.xYandexUniqField) && context.lowercaseFrom.contains("mailer-daemon@yandex.ru")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -8,10 +8,10 @@ import MailParsing
 struct ZohoRecognizer: Recognizer {
     var name: String { "zoho" }
 
-    /// `x-zohomail` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-zohomail` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xZohomailField = HeaderNameFilter.Name("x-zohomail")
 
-    func claims(_ context: BounceContext) -> Bool { context.header(Self.xZohomailField) != nil }
+    func claims(_ context: BounceContext) -> Bool { context.hasHeader(Self.xZohomailField) }
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.section(context, start: ["This message was created automatically by mail delivery"],

@@ -100,16 +100,19 @@ extension BounceContext {
             while true {
                 let here = bytes.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 let next = bytes.loadUnaligned(fromByteOffset: i &+ 1, as: SIMD16<UInt8>.self)
-                let marks = unsafeBitCast((here .== open) .| ((here .== j) .& (next .== a)) .| ((here .== dot) .& (next .== b)),
-                                          to: SIMD2<UInt64>.self)
-                var low = UInt64(littleEndian: marks[0]) & ByteWord.highs, high = UInt64(littleEndian: marks[1]) & ByteWord.highs
-                while low != 0 {
-                    found |= marksAt(i &+ low.trailingZeroBitCount &>> 3, base, count)
-                    low &= low &- 1
-                }
-                while high != 0 {
-                    found |= marksAt(i &+ 8 &+ high.trailingZeroBitCount &>> 3, base, count)
-                    high &= high &- 1
+                let mask = (here .== open) .| ((here .== j) .& (next .== a)) .| ((here .== dot) .& (next .== b))
+                // Most blocks have no mark: one test of the whole mask (`any`) before its halves are read.
+                if any(mask) {
+                    let marks = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+                    var low = UInt64(littleEndian: marks[0]) & ByteWord.highs, high = UInt64(littleEndian: marks[1]) & ByteWord.highs
+                    while low != 0 {
+                        found |= marksAt(i &+ low.trailingZeroBitCount &>> 3, base, count)
+                        low &= low &- 1
+                    }
+                    while high != 0 {
+                        found |= marksAt(i &+ 8 &+ high.trailingZeroBitCount &>> 3, base, count)
+                        high &= high &- 1
+                    }
                 }
                 if i == lastBlock { break }
                 i = min(i &+ 16, lastBlock)

@@ -1033,6 +1033,12 @@ package struct ClaimText {
         needle.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: bytes) != nil }
     }
 
+    /// Whether `byte` is one of the bytes (memchr): a cheap first test for a needle with a rare byte.
+    package func has(_ byte: UInt8) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        return memchr(base, Int32(byte), bytes.count) != nil
+    }
+
     /// Whether the bytes from `start` on begin with `prefix`.
     @inline(__always) private func has(_ prefix: UnsafeBufferPointer<UInt8>, at start: Int, before end: Int) -> Bool {
         guard start >= 0, prefix.count <= end - start else { return false }
