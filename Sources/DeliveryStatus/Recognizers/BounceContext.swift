@@ -150,12 +150,16 @@ package final class BounceContext {
     /// recognisers' header questions are about fields the message lacks, answered without a scan.
     private let fieldNames: HeaderNameFilter
     /// The values looked up so far by `header(_:)`, by name (a message's recognisers ask for the same
-    /// few fields — Message-ID eight times — and each lookup otherwise scans and unfolds again).
+    /// few fields, and each lookup otherwise scans and unfolds again): the first here, the others in
+    /// `moreHeaderValues`. Most messages look up one field (bsd.mbox x3: 1,173 lookups in 993
+    /// messages), for which an array was allocated (0.25M instructions).
     ///
     /// Not checked for exclusive access at run time: only `header(_:)` reads or writes it, and never
     /// while it runs already (a context serves one thread); the checks were 1.6M instructions on
     /// bsd.mbox x3 (18,882 accesses).
-    @exclusivity(unchecked) private var headerValues: [(name: String, value: String?)] = []
+    @exclusivity(unchecked) private var firstHeaderValue: (name: String, value: String?)? = nil
+    /// The values looked up after `firstHeaderValue`, as it is kept.
+    @exclusivity(unchecked) private var moreHeaderValues: [(name: String, value: String?)] = []
 
     /// The first value of a top-level header field, or nil.
     package func header(_ lowercaseName: String) -> String? {
@@ -190,10 +194,16 @@ package final class BounceContext {
 
     /// `header(_:)` past the filter: the value looked up before, or looked up now and kept.
     private func lookedUpHeader(_ lowercaseName: String) -> String? {
-        for entry in headerValues where entry.name == lowercaseName { return entry.value }
+        guard let first = firstHeaderValue else {
+            let value = headers[lowercaseName]
+            firstHeaderValue = (lowercaseName, value)
+            return value
+        }
+        if first.name == lowercaseName { return first.value }
+        for entry in moreHeaderValues where entry.name == lowercaseName { return entry.value }
         let value = headers[lowercaseName]
-        if headerValues.isEmpty { headerValues.reserveCapacity(8) }   // grown from one: ~2.4 reallocations a message
-        headerValues.append((lowercaseName, value))
+        if moreHeaderValues.isEmpty { moreHeaderValues.reserveCapacity(4) }   // grown from one: reallocated at each append
+        moreHeaderValues.append((lowercaseName, value))
         return value
     }
 
