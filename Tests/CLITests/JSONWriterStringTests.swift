@@ -58,6 +58,39 @@ struct JSONWriterStringTests {
         }
     }
 
+    /// A plain string with one byte to escape at each place, of every length up to five blocks: the
+    /// plain blocks before it written by the sixteen-byte loop, the rest from that block or the last
+    /// sixteen bytes on by the escaping one (`writeContentEscaping`).
+    @Test func oneEscapeAtEachPlaceAfterPlainBlocks() {
+        for length in 1...80 {
+            for place in 0..<length {
+                for escaped in ["\"", "\n", "\u{1}", "\u{7F}"] {
+                    let text = String(repeating: "a", count: place) + escaped
+                        + String(repeating: "é", count: (length &- place &- 1) / 2) + String(repeating: "b", count: (length &- place &- 1) % 2)
+                    let expected = "[" + Self.reference(text) + "]"
+                    for capacity in [16, expected.utf8.count, 4096] {
+                        #expect(Self.written([text], capacity: capacity) == expected, "\(text) in \(capacity)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every ASCII byte at each place of strings of the lengths where the paths change: escaped
+    /// exactly where the byte-at-a-time escaper escapes it (`escapeMarks`' flipped-bit compare
+    /// takes in `"` and no neighbour of it or of 0x20).
+    @Test func everyASCIIByteAtEachPlace() {
+        for length in [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49, 64, 65] {
+            for place in 0..<length {
+                for byte in UInt8(0)..<0x80 {
+                    let text = String(repeating: "a", count: place) + String(UnicodeScalar(byte))
+                        + String(repeating: "z", count: length &- place &- 1)
+                    #expect(Self.written([text], capacity: 4096) == "[" + Self.reference(text) + "]", "\(text)")
+                }
+            }
+        }
+    }
+
     /// The byte-at-a-time path for a string whose UTF-8 is not contiguous (`appendQuoted(bytes:)`, never
     /// taken on Linux, where every String is) writes what the sixteen-byte path writes, in every block size.
     @Test func bytesOneAtATimeReadAsTheStringPathWritesThem() {
