@@ -23,16 +23,13 @@ struct SiteNames: Sendable {
     }
 
     /// At most this many other names are compared as bytes; more are looked up in a Set. Default: 32.
-    static let maxListedNames = 32
+    static let maxListedNames = ByteNameList.maxNames
 
     /// The site domains, as written, one after another: domain k is `domains[domainBounds[k]..<domainBounds[k + 1]]`.
     private let domains: [UInt8]
     private let domainBounds: [Int]
-    /// The other names, likewise; nil when there are more than `maxListedNames` of them.
-    private let names: [UInt8]?
-    private let nameBounds: [Int]
-    /// Bit n: some other name is n bytes long (n < 64); bit 63 also stands for every longer length.
-    private let nameLengths: UInt64
+    /// The other names (lower case, as given); nil when there are more than `maxListedNames` of them.
+    private let names: ByteNameList?
 
     /// The table, or nil when a site domain or one of the other names is not ASCII.
     init?(siteDomains: [String], otherNames: Set<String>) {
@@ -42,19 +39,13 @@ struct SiteNames: Sendable {
             domains.append(contentsOf: domain.utf8)
             domainBounds.append(domains.count)
         }
-        var names: [UInt8] = [], nameBounds = [0]
-        var nameLengths: UInt64 = 0
         for name in otherNames {
             guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-            names.append(contentsOf: name.utf8)
-            nameBounds.append(names.count)
-            nameLengths |= Self.lengthBit(name.utf8.count)
         }
-        self.nameLengths = nameLengths
         self.domains = domains
         self.domainBounds = domainBounds
-        self.names = otherNames.count <= Self.maxListedNames ? names : nil
-        self.nameBounds = nameBounds
+        // All ASCII (above): nil only when there are too many.
+        self.names = otherNames.count <= Self.maxListedNames ? ByteNameList(otherNames) : nil
     }
 
     /// Whether `name` (a host name or an address's domain, any case) is ours, by its bytes.
@@ -77,22 +68,8 @@ struct SiteNames: Sendable {
         }
         if isDomain { return .ours }
         guard let names else { return .askOtherNames }
-        // Most names are passed over on their length alone.
-        guard nameLengths & Self.lengthBit(n) != 0 else { return .notOurs }
-        let isName = names.withUnsafeBufferPointer { names in
-            nameBounds.withUnsafeBufferPointer { bounds in
-                for k in 0..<(bounds.count - 1) {
-                    let start = bounds[k], length = bounds[k + 1] - start
-                    if n == length, Self.lowercased(name, from: 0, equals: names, start, length) { return true }
-                }
-                return false
-            }
-        }
-        return isName ? .ours : .notOurs
+        return names.containsASCII(name, lowercasing: true) ? .ours : .notOurs
     }
-
-    /// The bit of `nameLengths` for a length.
-    private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
 
     /// Whether `name[from ..< from + length]`, ASCII lower-cased, is `table[start ..< start + length]`,
     /// compared from the end. The caller keeps both ranges within their buffers.
