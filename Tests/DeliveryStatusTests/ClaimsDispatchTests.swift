@@ -1,3 +1,4 @@
+import BytePatterns
 @testable import DeliveryStatus
 import Foundation
 import MailParsing
@@ -560,6 +561,22 @@ import TestSupport
         "(OpenSMTPD)", "JAMES SMTP Server", " with Internet Mail Service (", "ezweb.ne.jp (", ".au.com (", ".bigfoot.com ",
         "(qmail ", "(MAILFOUNDRY) id", ".outbound.protection.outlook.com", ".prod.outlook.com", "ezweb.ne.jp (EZweb Mail) with",
     ]
+
+    /// Every alternative of the notices' subject sets holds one of the literals their `claims` look for
+    /// before asking the set (`subjectLiterals`): an alternative added without one would never be asked.
+    @Test func subjectLiteralsCoverEveryAlternative() {
+        let sets: [(name: String, set: PatternSet, literals: [ClaimNeedle])] = [
+            ("Challenge", ChallengeRecognizer.subjects, ChallengeRecognizer.subjectLiterals),
+            ("VirusNotice", VirusNoticeRecognizer.subjects, VirusNoticeRecognizer.subjectLiterals),
+        ]
+        for (name, set, literals) in sets {
+            #expect(!set.patterns.isEmpty)
+            for pattern in set.patterns {
+                let text = pattern.lowercased()
+                #expect(literals.contains { text.contains($0.text.description) }, "\(name): \(pattern)")
+            }
+        }
+    }
 
     /// `receivedHas(_:)` over random Received values built from pieces of the signs' and words' needles, blanks,
     /// parentheses at the start and end of a value, folding and several fields: as `receivedContains`

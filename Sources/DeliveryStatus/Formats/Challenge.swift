@@ -22,7 +22,7 @@ struct ChallengeRecognizer: Recognizer {
     private static let xTmdaConfirmAddressField = HeaderNameFilter.Name("x-tmda-confirm-address")
 
     /// A literal of each of `subjects`' alternatives, lower case (`BounceContext.subjectContainsCaseless`).
-    private static let subjectLiterals: [ClaimNeedle] = [
+    static let subjectLiterals: [ClaimNeedle] = [
         ClaimNeedle("confirm"), ClaimNeedle("verif"), ClaimNeedle("challenge"), ClaimNeedle("approval"),
         ClaimNeedle("ation required"), ClaimNeedle("is protected by"), ClaimNeedle("whitelist"),
         ClaimNeedle("boxtrapper"), ClaimNeedle("arrest"),

@@ -15,7 +15,7 @@ struct VirusNoticeRecognizer: Recognizer {
     static let recipientLine = try? BytePattern(#"(?im)^\s*(intended )?recipient(s|\(s\))?:\s*(.+)$"#)
 
     /// A literal of each of `subjects`' alternatives, lower case (`BounceContext.subjectContainsCaseless`).
-    private static let subjectLiterals: [ClaimNeedle] = [
+    static let subjectLiterals: [ClaimNeedle] = [
         ClaimNeedle("virus"), ClaimNeedle("infected"), ClaimNeedle("banned"), ClaimNeedle("malware"),
         ClaimNeedle("content"), ClaimNeedle("blocked attachment"), ClaimNeedle("scanner"),
     ]
