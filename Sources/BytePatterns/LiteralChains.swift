@@ -23,7 +23,8 @@ enum LiteralChains {
 
     /// The chains of `pattern` compiled with `options`: each a list of literals (ASCII letters
     /// lower-cased when `.caseless`), the first non-empty, to be found in order with any bytes
-    /// between them; nil when the pattern is not of the shape described above.
+    /// between them; nil when the pattern is not of the shape described above. (`forEachChain` as
+    /// arrays: what the tests read; `GroupPlan` reads the chains where `forEachChain` makes them.)
     static func of(_ pattern: String, options: PatternOptions) -> [[[UInt8]]]? {
         var result: [[[UInt8]]] = []
         let shaped = forEachChain(of: pattern, options: options) { bytes, ends in
@@ -252,16 +253,10 @@ enum LiteralChains {
     }
 
     /// The one chain's one literal of `pattern` compiled with `options` when it is a plain literal (not
-    /// empty, no `isMeta` byte): `of(pattern, options:)` is then `[[plain(pattern, options:)]]`.
-    static func plain(_ pattern: String, options: PatternOptions) -> [UInt8]? {
-        guard !options.contains(.utf), !options.contains(.extended) else { return nil }
-        return plainLiteral(pattern, caseless: options.contains(.caseless))
-    }
-
-    /// `plain(pattern, options:)` appended to `bytes`, its length returned; nil (nothing appended)
-    /// when it is nil. For `GroupPlan`, which lays its literals one after another (`LiteralList`):
-    /// no array a literal, allocated and released (0.39M instructions and 743 releases at start-up,
-    /// sisimai bsd mbox x3).
+    /// empty, no `isMeta` byte; `of(pattern, options:)` is then that one chain of one literal),
+    /// appended to `bytes`, its length returned; nil (nothing appended) otherwise. For `GroupPlan`,
+    /// which lays its literals one after another (`LiteralList`): no array a literal, allocated and
+    /// released (0.39M instructions and 743 releases at start-up, sisimai bsd mbox x3).
     static func plain(_ pattern: String, options: PatternOptions, appendingTo bytes: inout [UInt8]) -> Int? {
         guard !options.contains(.utf), !options.contains(.extended) else { return nil }
         let caseless = options.contains(.caseless)
@@ -277,25 +272,6 @@ enum LiteralChains {
                 }
             }
             return literal.count
-        }
-    }
-
-    /// The bytes of `pattern` (ASCII letters lower-cased when `caseless`) when it is not empty and
-    /// holds no `isMeta` byte; else nil. Copied by `Array.init`, folded in place: made by
-    /// `Array(unsafeUninitializedCapacity:)`, unspecialized, the copy's allocation was 530
-    /// instructions (0.33M for 614 phrases at start-up, sisimai bsd mbox x3).
-    private static func plainLiteral(_ pattern: String, caseless: Bool) -> [UInt8]? {
-        var pattern = pattern
-        return pattern.withUTF8 { bytes -> [UInt8]? in
-            guard !bytes.isEmpty else { return nil }
-            if holdsMeta(bytes) { return nil }
-            var literal = Array(bytes)
-            if caseless {
-                literal.withUnsafeMutableBufferPointer { out in
-                    for i in out.indices { out[i] = LiteralPrefilter.fold(out[i]) }
-                }
-            }
-            return literal
         }
     }
 

@@ -926,12 +926,12 @@ fileprivate final class GroupPlan: Sendable {
         var chainLasts: [(entry: Int, last: Int)] = []
         var plainLiteralsOnly = sets.count == 1
         var complete = LiteralPrefilter.allowed(groups: eligible.map { sets[$0].patterns }, options: options)
-        // How many chains `LiteralChains.forEachChain` gave for the alternative being read.
-        var chainCount = 0
         for (group, index) in eligible.enumerated() where complete {
             let set = sets[index]
             let alone = set.patterns.allSatisfy(PatternSetGroup.standsAlone)
             for (alternative, pattern) in set.patterns.enumerated() {
+                // How many chains `LiteralChains.forEachChain` gives for this alternative.
+                var chainCount = 0
                 if alone, let count = LiteralChains.plain(pattern, options: options, appendingTo: &literals.bytes) {
                     // A plain literal (most phrases): `LiteralChains.of`'s one chain of one literal, without
                     // its nested arrays, allocated and released (with `plainLiteral`'s copy made by
@@ -980,7 +980,6 @@ fileprivate final class GroupPlan: Sendable {
                     if chainCount != 1 || PatternSetGroup.containsByte(UInt8(ascii: "("), in: pattern) {
                         plainLiteralsOnly = false
                     }
-                    chainCount = 0
                 } else {
                     var start = LiteralPrefilter.literalStart(of: pattern)
                     guard !start.isEmpty else { complete = false; break }

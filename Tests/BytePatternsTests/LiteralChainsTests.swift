@@ -180,3 +180,16 @@ import TestSupport
         }
     }
 }
+
+extension LiteralChains {
+    /// The one literal of a plain pattern as an array, the tests' reference for
+    /// `plain(_:options:appendingTo:)` (which `GroupPlan` calls): the pattern's bytes, folded when
+    /// caseless, when it is not empty and holds no metacharacter (`holdsMeta`), under options that
+    /// read it byte for byte; else nil.
+    static func plain(_ pattern: String, options: PatternOptions) -> [UInt8]? {
+        guard !options.contains(.utf), !options.contains(.extended) else { return nil }
+        let bytes = Array(pattern.utf8)
+        guard !bytes.isEmpty, !bytes.withUnsafeBufferPointer(holdsMeta) else { return nil }
+        return options.contains(.caseless) ? bytes.map(LiteralPrefilter.fold) : bytes
+    }
+}

@@ -24,6 +24,19 @@ import TestSupport
         return found
     }
 
+    /// Every literal `automaton` reports in `text` ([offset, group, alternative]), in its order, the
+    /// search never stopped (`twoWalks` as `forEachLiteral` takes it).
+    static func reported(by automaton: PhraseAutomaton, in text: [UInt8], twoWalks: Bool = true) -> [[Int]] {
+        var reported: [[Int]] = []
+        _ = text.withUnsafeBytes { raw in
+            automaton.forEachLiteral(in: raw, twoWalks: twoWalks) { offset, group, alternative -> Bool? in
+                reported.append([offset, group, alternative])
+                return nil
+            }
+        }
+        return reported
+    }
+
     @Test(arguments: [
         ("abc", [UInt8]("abc".utf8)),
         (#"5\.1\.1 bad"#, [UInt8]("5.1.1 bad".utf8)),
@@ -228,13 +241,7 @@ import TestSupport
             #expect(found.map { $0[0] } == found.map { $0[0] }.sorted(), "offsets out of order in \(String(decoding: text, as: UTF8.self))")
             #expect(Set(found) == Set(expected) && found.count == expected.count, "\(String(decoding: text, as: UTF8.self))")
             // The automaton finds the same, ordered by where each literal's first `maxDepth` bytes end.
-            var reported: [[Int]] = []
-            _ = text.withUnsafeBytes { raw in
-                automaton.forEachLiteral(in: raw) { offset, group, alternative -> Bool? in
-                    reported.append([offset, group, alternative])
-                    return nil
-                }
-            }
+            let reported = Self.reported(by: automaton, in: text)
             let ends = reported.map { $0[0] + min(PhraseAutomaton.maxDepth, groups[$0[1]][$0[2]].utf8.count) }
             #expect(ends == ends.sorted(), "ends out of order in \(String(decoding: text, as: UTF8.self))")
             #expect(Set(reported) == Set(expected) && reported.count == expected.count, "\(String(decoding: text, as: UTF8.self))")
@@ -305,13 +312,7 @@ import TestSupport
             let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
             let expected = Self.occurrences(of: groups, in: text, caseless: caseless)
             for twoWalks in [true, false] {
-                var reported: [[Int]] = []
-                _ = text.withUnsafeBytes { raw in
-                    automaton.forEachLiteral(in: raw, twoWalks: twoWalks) { offset, group, alternative -> Bool? in
-                        reported.append([offset, group, alternative])
-                        return nil
-                    }
-                }
+                let reported = Self.reported(by: automaton, in: text, twoWalks: twoWalks)
                 #expect(Set(reported) == Set(expected) && reported.count == expected.count,
                         "\(twoWalks) \(String(decoding: text, as: UTF8.self))")
             }
@@ -383,13 +384,7 @@ import TestSupport
             let count = Int.random(in: 0...40, using: &generator)
             let text = Array((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
             let expected = Self.occurrences(of: groups, in: text, caseless: caseless)
-            var reported: [[Int]] = []
-            _ = text.withUnsafeBytes { raw in
-                automaton.forEachLiteral(in: raw) { offset, group, alternative -> Bool? in
-                    reported.append([offset, group, alternative])
-                    return nil
-                }
-            }
+            let reported = Self.reported(by: automaton, in: text)
             #expect(Set(reported) == Set(expected) && reported.count == expected.count, "\(String(decoding: text, as: UTF8.self))")
         }
     }

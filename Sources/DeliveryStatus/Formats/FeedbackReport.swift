@@ -48,7 +48,7 @@ struct FeedbackReportRecognizer: Recognizer {
         guard var value else { return false }
         let ascii: Bool? = value.withUTF8 { bytes in
             guard ASCII.isASCII(bytes) else { return nil }
-            return bytes.count == 15 && ASCII.hasPrefix(bytes, ignoringCase: "feedback-report")
+            return ASCII.equals(bytes, ignoringCase: "feedback-report")
         }
         return ascii ?? (value.lowercasedIfNeeded() == "feedback-report")
     }
@@ -60,7 +60,7 @@ struct FeedbackReportRecognizer: Recognizer {
         let subject = context.subjectText
         guard subject.isASCII else { return context.lowercaseSubject.trimmed == "unsubscribe" }
         let (start, end) = subject.bytes.trimmedBounds
-        return end - start == 11 && ASCII.hasPrefix(UnsafeBufferPointer(rebasing: subject.bytes[start..<end]), ignoringCase: "unsubscribe")
+        return ASCII.equals(UnsafeBufferPointer(rebasing: subject.bytes[start..<end]), ignoringCase: "unsubscribe")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
