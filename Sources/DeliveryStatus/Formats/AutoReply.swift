@@ -39,8 +39,9 @@ struct AutoReplyRecognizer: Recognizer {
 
     /// The ASCII starts of `subjects`' alternatives, lower case, after the blanks its `^\s*` passes
     /// over ("frånvaro", "nieobecność" and "自動" start with ASCII or other bytes that `subjectMatches`
-    /// lets through as they are).
-    private static let subjectStarts: [StaticString] = [
+    /// lets through as they are). `ClaimsDispatchTests.autoReplyStartsCoverEveryAlternative` holds every
+    /// alternative of `subjects` to one of them.
+    static let subjectStarts: [StaticString] = [
         "auto", "out of ", "away ", "on vacation", "vacation", "abwesenheits", "ich bin ", "afwezig", "absen",
         "fuera de la oficina", "fuori sede", "niet aanwezig", "poissa", "i am away", "i'm away", "ooo", "fr", "nieobecno",
     ]
