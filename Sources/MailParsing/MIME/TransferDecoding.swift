@@ -140,10 +140,14 @@ package enum TransferDecoding {
         var n = 0        // bytes written
         var i = 0
         var kept = 0     // the trailing white space taken back at a line end starts no lower than this
+        // A block starts at `i` while `i <= lastBlock` (negative for an input shorter than a block):
+        // tested against `end` as `i &+ 16 <= end`, the loop kept both `i + 16` and `i + 32` at each
+        // block, seven instructions where four do (bsd.mbox x3, 94,968 blocks: 3.75M -> 3.60M).
+        let lastBlock = end &- 16
         while true {
             // The stretch up to the next `=`, CR or LF is copied as it is.
             var special = false
-            while i &+ 16 <= end {
+            while i <= lastBlock {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 targetRaw.storeBytes(of: block, toByteOffset: n, as: SIMD16<UInt8>.self)
                 let marks = (block .== equalsLanes) .| (block .== returnLanes) .| (block .== feedLanes)
