@@ -118,6 +118,35 @@ func bytes(hex: String) -> ByteSlice {
         #expect(CharsetName.resolve("utf-16le") == .utf16(bigEndian: false))
     }
 
+    /// `CharsetName.alias` finds every alias, with its kind, and no other name: the reference is a
+    /// search of all the aliases by String equality, asked of each alias a byte shorter, a byte longer,
+    /// with one byte changed, and with one byte made U+212A KELVIN SIGN (canonically equivalent to `K`).
+    @Test func aliasesAreFoundByTheirBytes() {
+        let all = CharsetName.aliasesByLength.joined().map { (name: $0.name.description, kind: $0.kind) }
+        func reference(_ name: String) -> CharsetKind? { all.first { $0.name == name }?.kind }
+        #expect(all.count == 201)
+        #expect(Set(all.map(\.name)).count == all.count)
+        for (length, entries) in CharsetName.aliasesByLength.enumerated() {
+            for entry in entries { #expect(entry.name.utf8CodeUnitCount == length) }
+        }
+        for (name, kind) in all {
+            #expect(CharsetName.alias(name) == kind, "\(name)")
+            let bytes = Array(name.utf8)
+            var variants = [String(name.dropLast()), name + "a", name + "-"]
+            for i in bytes.indices {
+                var changed = bytes
+                changed[i] = bytes[i] == UInt8(ascii: "q") ? UInt8(ascii: "z") : UInt8(ascii: "q")
+                variants.append(String(decoding: changed, as: UTF8.self))
+                variants.append(String(decoding: bytes[..<i], as: UTF8.self) + "\u{212A}" + String(decoding: bytes[(i + 1)...], as: UTF8.self))
+            }
+            for variant in variants { #expect(CharsetName.alias(variant) == reference(variant), "\(variant)") }
+        }
+        #expect(CharsetName.alias("") == nil)
+        #expect(CharsetName.alias(String(repeating: "a", count: 40)) == nil)
+        #expect(CharsetName.resolveCanonically("X-UTF-8") == .utf8)
+        #expect(CharsetName.resolveCanonically("csShiftJIS") == .iconv("CP932"))
+    }
+
     /// `CharsetName.commonLabelKind` answers for five labels without the canonical label: the same kind
     /// as the canonical lookup for them in any case, and nil for near misses (quoted, suffixed, padded,
     /// one byte off), which the canonical lookup then reads.

@@ -782,6 +782,32 @@ import TestSupport
         }
     }
 
+    /// `EncodedWords.plainness` on long values: at every length from 0 to 48 (blocks of sixteen, the
+    /// last overlapping, two words below sixteen, bytes below eight), a plain value, the same with one
+    /// `?`, CR or LF, and with one 8-bit byte, at every place.
+    @Test func plainnessReadsEveryPlaceOfLongValues() {
+        var generator = SplitMix64(seed: 29)
+        let plainBytes: [UInt8] = Self.ascii("abz=-_ .\t") + [0x7F, 0x00, 0x40]
+        for count in 0...48 {
+            let value = generator.bytes(plainBytes, count: count)
+            var variants = [value]
+            for place in 0..<count {
+                for mark in Self.ascii("?\r\n") + [0x80, 0xE9, 0xFF] {
+                    var changed = value
+                    changed[place] = mark
+                    variants.append(changed)
+                }
+            }
+            for variant in variants {
+                let plain = Self.isPlainByBytes(variant)
+                let ascii = variant.allSatisfy { $0 < 0x80 }
+                let expected: EncodedWords.Plainness = !plain ? .encoded : ascii ? .plainASCII : .plain
+                #expect(EncodedWords.plainness(variant[...]) == expected, "\(variant)")
+                #expect(EncodedWords.plainness(([0x41] + variant)[1...]) == expected, "sliced \(variant)")
+            }
+        }
+    }
+
     /// `lowercasedByScalars` reads the scalars from the UTF-8 bytes and copies caseless ones as they
     /// are: it must still be `lowercased()` at and around the edges of the caseless ranges, for cased
     /// scalars of 2, 3 and 4 bytes (some lower-casing to more bytes), and upper-case ASCII between them.

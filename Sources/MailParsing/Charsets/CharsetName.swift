@@ -72,10 +72,10 @@ package enum CharsetName {
     static func resolveCanonically(_ label: String) -> CharsetKind {
         var name = canonicalLabel(label)
         if name.isEmpty { return .unknown }
-        if let kind = aliases[name] { return kind }
+        if let kind = alias(name) { return kind }
         if name.hasPrefix("x-") {
             name.removeFirst(2)
-            if let kind = aliases[name] { return kind }
+            if let kind = alias(name) { return kind }
         }
         if let kind = patterned(name) { return kind }
         // Anything else glibc may know (e.g. `mac-cyrillic`); only plain names are handed on, never
@@ -159,9 +159,38 @@ package enum CharsetName {
         return nil
     }
 
-    private static let aliases: [String: CharsetKind] = {
-        var table: [String: CharsetKind] = [:]
-        func add(_ kind: CharsetKind, _ names: String...) { for n in names { table[n] = kind } }
+    /// The kind of the alias `name` (a canonical label), or nil when it is none: compared as bytes with
+    /// the aliases of its length (`aliasesByLength`). A name that is not ASCII is none, as a
+    /// `[String: CharsetKind]` lookup (`==`) answers: every alias is ASCII, and none holds `K`, `;` or a
+    /// grave accent, the only ASCII characters a non-ASCII one is canonically equivalent to (U+212A,
+    /// U+037E, U+1FEF).
+    static func alias(_ name: String) -> CharsetKind? {
+        var name = name
+        return name.withUTF8 { bytes -> CharsetKind? in
+            guard bytes.count < aliasesByLength.count, let base = bytes.baseAddress, ASCII.isASCII(bytes) else { return nil }
+            for entry in aliasesByLength[bytes.count] {
+                let alias = entry.name.utf8Start
+                var i = 0
+                while i < bytes.count && base[i] == alias[i] { i &+= 1 }
+                if i == bytes.count { return entry.kind }
+            }
+            return nil
+        }
+    }
+
+    /// The aliases (lower case, ASCII, each once) by their UTF-8 length. In arrays, not a
+    /// `[String: CharsetKind]`: hashing and inserting the 201 names cost 0.58M instructions at the first
+    /// label outside `commonLabelKind`'s five (sisimai bsd x3: 102 lookups), a lookup's compares a few
+    /// hundred.
+    static let aliasesByLength: [[(name: StaticString, kind: CharsetKind)]] = {
+        var table = [[(name: StaticString, kind: CharsetKind)]](repeating: [], count: 20)
+        func add(_ kind: CharsetKind, _ names: StaticString...) {
+            for n in names {
+                let count = n.utf8CodeUnitCount
+                if count >= table.count { table += [[(name: StaticString, kind: CharsetKind)]](repeating: [], count: count + 1 - table.count) }
+                table[count].append((n, kind))
+            }
+        }
         add(.utf8, "utf-8", "utf8", "uft-8", "utf_8", "unicode-1-1-utf-8", "unicode-2-0-utf-8", "utf-8-sig")
         add(.ascii, "us-ascii", "ascii", "us", "ansi_x3.4-1968", "ansi_x3.4-1986", "iso646-us", "iso-646-us",
             "iso_646.irv:1991", "cp367", "ibm367", "csascii", "us_ascii", "usascii", "7bit", "8bit")

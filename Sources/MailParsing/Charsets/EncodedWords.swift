@@ -41,33 +41,56 @@ public enum EncodedWords {
         case encoded
     }
 
-    /// Whether `value` is plain (no line end, no `=?`), and for a plain value whether it is ASCII, in one pass where no byte is
-    /// `?`, CR or LF (the high bits of the words read are ORed on the way).
+    /// Whether `value` is plain (no line end, no `=?`), and for a plain value whether it is ASCII, in one
+    /// pass where no byte is `?`, CR or LF (the bytes read are ORed on the way, for their high bits).
+    ///
+    /// Sixteen bytes at a time, the last block ending at the value's end (overlapping the one before:
+    /// a byte read twice answers the same); a value shorter than sixteen bytes as two words, likewise,
+    /// or byte by byte below eight. Eight bytes at a time with the rest byte by byte, it was ~160
+    /// instructions a value (bsd.mbox x3: 5,415 values, 0.86M -> 0.52M).
     static func plainness(_ value: ByteSlice) -> Plainness {
         value.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return .plainASCII }
-            var i = 0
             let count = buffer.count
-            var any: UInt64 = 0
-            while i + 8 <= count {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let raw = UnsafeRawPointer(base)
+            /// The answer for a value with a `?`, CR or LF: read byte by byte.
+            func read() -> Plainness {
+                isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded
+            }
+            if count >= 16 {
+                let questions = SIMD16<UInt8>(repeating: question)
+                let returns = SIMD16<UInt8>(repeating: ASCII.carriageReturn), feeds = SIMD16<UInt8>(repeating: ASCII.lineFeed)
+                let lastBlock = count &- 16
+                var any = SIMD16<UInt8>()
+                var i = 0
+                while true {
+                    let at = i < lastBlock ? i : lastBlock
+                    let block = raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self)
+                    let marks = unsafeBitCast((block .== questions) .| (block .== returns) .| (block .== feeds), to: SIMD2<UInt64>.self)
+                    if marks[0] | marks[1] != 0 { return read() }
+                    any |= block
+                    if at == lastBlock { break }
+                    i &+= 16
+                }
+                let bits = unsafeBitCast(any, to: SIMD2<UInt64>.self)
+                return (bits[0] | bits[1]) & ByteWord.highs == 0 ? .plainASCII : .plain
+            }
+            if count >= 8 {
+                let first = raw.loadUnaligned(as: UInt64.self), last = raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
                 // The three tests in one (three `hasByte`, each with its own branch, cost ~5 instructions a
                 // word more).
-                if ByteWord.hasAnyByte(word, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed) {
-                    return isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded
+                if ByteWord.hasAnyByte(first, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed)
+                    || ByteWord.hasAnyByte(last, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed) {
+                    return read()
                 }
-                any |= word
-                i += 8
+                return (first | last) & ByteWord.highs == 0 ? .plainASCII : .plain
             }
-            while i < count {
-                let b = buffer[i]
-                if b == question || b == ASCII.carriageReturn || b == ASCII.lineFeed {
-                    return isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded
-                }
-                any |= UInt64(b)
-                i += 1
+            var any: UInt8 = 0
+            for b in buffer {
+                if b == question || b == ASCII.carriageReturn || b == ASCII.lineFeed { return read() }
+                any |= b
             }
-            return any & ByteWord.highs == 0 ? .plainASCII : .plain
+            return any < 0x80 ? .plainASCII : .plain
         }
     }
 
