@@ -597,11 +597,25 @@ package final class BounceContext {
                 if found.firstDeliveryStatus == nil { found.firstDeliveryStatus = part } else { found.moreDeliveryStatus.append(part) }
             } else if isMessage && MIMEPart.isName(subtype, "feedback-report") {
                 if found.feedbackReport == nil { found.feedbackReport = part }
-            } else if !isRoot && found.original == nil && MIMEPart.isEncapsulating(type, subtype) {
+            } else if !isRoot && found.original == nil && encapsulates(type, subtype, isMessage: isMessage) {
                 found.original = part
             }
         }
         part.forEachPart { findReportParts(in: $0, isRoot: false, into: &found) }
+    }
+
+    /// `MIMEPart.isEncapsulating(type, subtype)`, the subtype's length asked first (every encapsulating
+    /// subtype has 6 or 14 bytes) and `type == "message"` given: the MailParsing function was not
+    /// inlined here (bsd.mbox x3: 2,880 calls, ~59 instructions each).
+    @inline(__always)
+    private static func encapsulates(_ type: String, _ subtype: String, isMessage: Bool) -> Bool {
+        switch subtype.utf8.count {
+        case 6: return isMessage && (subtype == "rfc822" || subtype == "global")
+        case 14:
+            return isMessage ? subtype == "global-headers" || subtype == "rfc822-headers"
+                : type.utf8.count == 4 && type == "text" && subtype == "rfc822-headers"
+        default: return false
+        }
     }
 
     /// The delivery-status parts' texts decoded so far (`deliveryStatusText(of:)`), by the part's
@@ -969,19 +983,26 @@ enum HTMLText {
                     guard let close = tagEnd(i) else { break }
                     let tag = UnsafeBufferPointer(rebasing: h[(i + 1)..<close])
                     // Only the prefixes starting with the tag's first byte (lower-cased, as
-                    // `hasPrefixCaseInsensitive` compares it) are tried.
+                    // `ASCII.hasPrefix(_:ignoringCase:)` compares it) are tried, an end tag's by the
+                    // byte after its `/`; compared inline (`hasPrefixCaseInsensitive` was a call
+                    // each, three for every end tag: bsd.mbox x3, 12 parts, 6,384 calls, 0.23M).
                     let lead = tag.first.map { ASCII.lowercased($0) }
                     let breaksLine: Bool
                     switch lead {
-                    case UInt8(ascii: "b"): breaksLine = tag.hasPrefixCaseInsensitive("br")
-                    case UInt8(ascii: "/"): breaksLine = tag.hasPrefixCaseInsensitive("/p") || tag.hasPrefixCaseInsensitive("/div")
-                        || tag.hasPrefixCaseInsensitive("/tr")
-                    case UInt8(ascii: "p"): breaksLine = tag.count == 1 || tag.hasPrefixCaseInsensitive("p ")
+                    case UInt8(ascii: "b"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "br")
+                    case UInt8(ascii: "/"):
+                        switch tag.count > 1 ? ASCII.lowercased(tag[1]) : 0 {
+                        case UInt8(ascii: "p"): breaksLine = true  // "/p"
+                        case UInt8(ascii: "d"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "/div")
+                        case UInt8(ascii: "t"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "/tr")
+                        default: breaksLine = false
+                        }
+                    case UInt8(ascii: "p"): breaksLine = tag.count == 1 || ASCII.hasPrefix(tag, ignoringCase: "p ")
                     default: breaksLine = false
                     }
                     if breaksLine { put(10) }
-                    let style = lead == UInt8(ascii: "s") && tag.hasPrefixCaseInsensitive("style")
-                    if style || (lead == UInt8(ascii: "s") && tag.hasPrefixCaseInsensitive("script")) {
+                    let style = lead == UInt8(ascii: "s") && ASCII.hasPrefix(tag, ignoringCase: "style")
+                    if style || (lead == UInt8(ascii: "s") && ASCII.hasPrefix(tag, ignoringCase: "script")) {
                         // Skip to the closing tag (lower- or upper-case as written in practice).
                         let lower = style ? 0 : 2
                         if let r = endTag(lower, from: close) ?? endTag(lower + 1, from: close) {
