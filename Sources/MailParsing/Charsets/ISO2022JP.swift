@@ -50,9 +50,9 @@ enum ISO2022JP {
                         var k = i
                         // Sixteen bytes at a time, each block stored as it is read, at `n + (k - i)`: at
                         // or before `k`, so within the output (the bytes stored past the run's end are
-                        // written over later, or lie beyond what is read). Eight bytes at a time with
-                        // `ByteWord.hasAnyByte` and a copy of the run, ~27 instructions a word (bsd.mbox
-                        // x3, 147 texts: this loop with the pairs' below 0.81M -> 0.32M instructions).
+                        // written over later, or lie beyond what is read). Tested eight bytes at a time
+                        // (`ByteWord.hasAnyByte`) and copied after, a run cost ~27 instructions a word
+                        // (bsd.mbox x3, 147 texts: this loop, with the pairs' below, 0.81M -> 0.32M).
                         var found = false
                         while k <= lastBlock {
                             let block = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self)
