@@ -249,6 +249,31 @@ import TestSupport
         #expect(named > 5_000)
     }
 
+    /// The one-pass `find` agrees with one search per word for each command word, its near misses and
+    /// pairs of them at every offset of texts of every length up to 40 bytes, in filler of upper-case
+    /// letters or of prose: a word starting on either side of a sixteen-byte block's edge, where the
+    /// block's test for a run of four capitals at an even offset hands over to the next.
+    @Test func commandFinderAgreesAtEveryOffset() {
+        let words = ["QUIT", "DATA", "RCPT", "RCPT T", "MAIL F", "AUTH LOGIN", "STARTTLS", "EHLO", "HELO", "QUI", "DAT"]
+        for filler in [Array("ZZZZZZZZ".utf8), Array("ab cd.Ef".utf8), Array("A a B b ".utf8)] {
+            for length in 4...40 {
+                for offset in 0...(length - 4) {
+                    for (k, word) in words.enumerated() {
+                        var bytes = (0..<length).map { filler[$0 % filler.count] }
+                        for (j, b) in word.utf8.enumerated() where offset + j < length { bytes[offset + j] = b }
+                        // A second word further on, for some.
+                        let second = Array(words[(k + offset) % words.count].utf8)
+                        if (offset + length) % 3 == 0, offset + 7 + second.count <= length {
+                            for (j, b) in second.enumerated() { bytes[offset + 7 + j] = b }
+                        }
+                        let text = String(decoding: bytes, as: UTF8.self)
+                        #expect(SMTPCommandFinder.find(in: text) == Self.commandByWordSearches(text), "\(text.debugDescription)")
+                    }
+                }
+            }
+        }
+    }
+
     /// `find` tries the words from the end and takes the first found, which is the old answer (the last
     /// command found) only while each command's words are adjacent in the list.
     @Test func commandFinderWordsOfOneCommandAreAdjacent() {
