@@ -183,4 +183,33 @@ import TestSupport
         guard let f = line.utf8.first, f == UInt8(ascii: "R") || f == UInt8(ascii: "r") else { return false }
         return line.hasPrefix(ignoringCase: "received:") || line.hasPrefix(ignoringCase: "return-path:")
     }
+
+    /// `paragraph(above:in:)` as it was written: each line a Substring, trimmed to tell a blank one,
+    /// the lines taken inserted in an array and joined with LF.
+    static func paragraphAsBefore(above index: Int, in lines: TextLines) -> String {
+        var j = index - 1
+        while j >= 0, lines[j].trimmedSlice.isEmpty { j -= 1 }
+        var out: [Substring] = []
+        while j >= 0, !lines[j].trimmedSlice.isEmpty, out.count < 4 { out.insert(lines[j], at: 0); j -= 1 }
+        return out.joined(separator: "\n")
+    }
+
+    /// The paragraph read on the text's bytes is the one joined from its lines, above every line of
+    /// texts of blank lines (spaces, tabs, CRs), prose, non-ASCII lines and runs of up to six lines.
+    @Test func paragraphAboveIsTheJoinedLines() {
+        let pieces = ["", " ", "\t", "\r", " \t\r ", "550 5.1.1 unknown", "x", "ü é", "日本", "\u{85}", "<u@example.com>", " a "]
+        var generator = SplitMix64(seed: 53)  // seeded: every run reads the same inputs
+        var nonEmpty = 0
+        for _ in 0..<5_000 {
+            let count = generator.below(12)
+            let text = (0..<count).map { _ in pieces[generator.below(pieces.count)] }.joined(separator: "\n")
+            let lines = TextLines(text)
+            for index in 0...lines.count {
+                let expected = Self.paragraphAsBefore(above: index, in: lines)
+                #expect(TextScan.paragraph(above: index, in: lines) == expected, "\(text.debugDescription) \(index)")
+                if !expected.isEmpty { nonEmpty += 1 }
+            }
+        }
+        #expect(nonEmpty > 10_000)
+    }
 }

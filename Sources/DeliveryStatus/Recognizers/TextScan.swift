@@ -421,13 +421,33 @@ enum TextScan {
         return out
     }
 
-    /// The non-blank lines just above line `index` (skipping blank lines right above it), at most 4.
+    /// The non-blank lines just above line `index` (skipping blank lines right above it), at most 4,
+    /// joined with LF.
+    ///
+    /// Read on the text's bytes: a line is blank when every byte is a space, tab, CR or LF (what
+    /// `trimmedSlice.isEmpty` tells), and the lines taken are adjacent, so joined with LF they are the
+    /// text's own bytes from the first one's start to the last one's end, made a String once (each
+    /// line as a Substring, trimmed, inserted in an array and joined cost ~9,300 instructions a call:
+    /// bsd.mbox x3, 45 calls: 0.42M -> 0.02M instructions).
     static func paragraph(above index: Int, in lines: TextLines) -> String {
-        var j = index - 1
-        while j >= 0, lines[j].trimmedSlice.isEmpty { j -= 1 }
-        var out: [Substring] = []
-        while j >= 0, !lines[j].trimmedSlice.isEmpty, out.count < 4 { out.insert(lines[j], at: 0); j -= 1 }
-        return out.joined(separator: "\n")
+        let ends = lines.ends
+        guard index > 0, index <= ends.count else { return "" }
+        var text = lines.text
+        return text.withUTF8 { bytes in
+            /// The offset where line `j` starts (one past the LF ending the line before).
+            func start(_ j: Int) -> Int { j == 0 ? 0 : ends[j - 1] + 1 }
+            func isBlank(_ j: Int) -> Bool {
+                UnsafeBufferPointer(rebasing: bytes[start(j)..<ends[j]]).allSatisfy(ASCII.isWhitespaceOrNewline)
+            }
+            var j = index - 1
+            while j >= 0, isBlank(j) { j -= 1 }
+            let last = j
+            while j >= 0, last - j < 4, !isBlank(j) { j -= 1 }
+            guard j < last else { return "" }
+            // Cut at LFs, the bytes of a valid UTF-8 text are valid UTF-8.
+            let paragraph = UnsafeBufferPointer(rebasing: bytes[start(j + 1)..<ends[last]])
+            return UncheckedUTF8.string(paragraph, isASCII: ASCII.isASCII(paragraph))
+        }
     }
 
     /// The block of the report text that speaks of `address`, if any (to complete a DSN's record).
