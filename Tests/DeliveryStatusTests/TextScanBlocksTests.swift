@@ -162,6 +162,14 @@ import TestSupport
             #expect(paired.map(\.address) == expected.map(\.address), "\(text.debugDescription)")
             #expect(paired.map(\.line) == expected.map(\.line))
             #expect(paired.map(\.text) == expected.map(\.text), "\(text.debugDescription)")
+            // One key's block alone is the first of the key's among all blocks (none for a key without one).
+            for key in Set(paired.map(\.key)).union(["nobody@example.net"]) {
+                let alone = TextScan.blocks(in: TextLines(text), excludingOwn: ("own@example.jp", "mailer-daemon@example.org"), only: key)
+                let first = paired.first { $0.key == key }
+                #expect(alone.map(\.text) == (first.map { [$0.text] } ?? []), "\(text.debugDescription) \(key)")
+                #expect(alone.map(\.line) == (first.map { [$0.line] } ?? []))
+                #expect(alone.map(\.address) == (first.map { [$0.address] } ?? []))
+            }
             for variant in [text.replacingOccurrences(of: "\n", with: "\r\n"), text.replacingOccurrences(of: "\n", with: "\r"), ""] {
                 let variantLines = variant.lineSlices
                 #expect(TextScan.blocks(in: TextLines(variant), excludingOwn: ("own@example.jp", "")).map(\.text)

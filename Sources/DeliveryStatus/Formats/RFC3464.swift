@@ -62,9 +62,11 @@ struct RFC3464Recognizer: Recognizer {
         // command is searched for in the diagnostic the DSN gave, as before the block replaced it.
         for i in finding.recipients.indices {
             let givenDiagnostic = finding.recipients[i].diagnostic
-            // The text's block for the address is looked up only when the DSN gave no diagnostic.
+            // The text's block for the address is looked up only when the DSN gave no diagnostic; a
+            // single recipient's alone (`TextScan.onlyBlock`).
             if isBlank(givenDiagnostic),
-               let block = TextScan.block(for: finding.recipients[i].recipient, in: context) {
+               let block = finding.recipients.count == 1 ? TextScan.onlyBlock(for: finding.recipients[i].recipient, in: context)
+                   : TextScan.block(for: finding.recipients[i].recipient, in: context) {
                 finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: finding.recipients[i].recipient)
             }
             if finding.recipients[i].command == nil {
