@@ -60,6 +60,25 @@ import TestSupport
     /// Everything a finding holds, to compare.
     static func summary(_ f: Finding) -> String { String(reflecting: f) }
 
+    /// The reader's stack buffer of a group's fields (`FieldBuffer`) reads what the array of
+    /// `readGrowing` reads, and a report with a group of more fields than the buffer holds is read
+    /// whole (again, by `readGrowing`): groups of every size around the buffer's room.
+    @Test func bufferedReadIsTheGrowingRead() {
+        let room = DeliveryStatusFields.FieldBuffer.capacity
+        for n in [0, 1, room - 2, room - 1, room, room + 1, 3 * room] {
+            let perMessage = ["Reporting-MTA: dns; mx.example.net"] + (0..<n).map { "X-Extra-\($0): v\($0)" }
+            let recipient = ["Final-Recipient: rfc822; a@b.example", "Action: failed"] + (0..<n).map { "X-R-\($0): w" }
+                + ["Status: 5.1.1", "", "Final-Recipient: rfc822; c@d.example", "Status: 4.2.2"]
+            let bytes = Array((perMessage + [""] + recipient).joined(separator: "\n").utf8)[...]
+            let read = RFC3464Recognizer.read(bytes: bytes)
+            #expect(Self.summary(read) == Self.summary(RFC3464Recognizer.readGrowing(bytes: bytes)), "\(n)")
+            #expect(Self.summary(read) == Self.summary(Reference.read(bytes: bytes)), "\(n)")
+            #expect(read.perMessage.extensionFields.count == n)
+            #expect(read.recipients.map(\.recipient) == ["a@b.example", "c@d.example"])
+            #expect(read.recipients.first?.status == EnhancedStatusCode("5.1.1"))
+        }
+    }
+
     /// Field lines in every order: per-message fields before, between and after recipient fields, a
     /// second Final-Recipient or Original-Recipient without a blank line, groups naming no address,
     /// extension fields, folded values, 8-bit bytes, empty groups, CR/LF/CRLF line ends, text cut

@@ -290,7 +290,7 @@ enum DeliveryStatusFields {
 
         /// `next()` as fields (what `Field(_:isASCII:)` makes of the section's), appended to `fields`;
         /// false at the end. Parsed by `parseGroup`, without a `HeaderSection`.
-        mutating func next(into fields: inout [Field]) -> Bool {
+        mutating func next<Sink: DeliveryStatusFieldSink>(into fields: inout Sink) -> Bool {
             while skipBlankLines() {
                 let before = fields.count
                 moveTo(DeliveryStatusFields.parseGroup(bytes, from: position, into: &fields))
@@ -333,7 +333,7 @@ enum DeliveryStatusFields {
     /// `HeaderSection.parse(bytes[start...])` (default limits) finds them, read by that parser's own
     /// field walk without building `HeaderField`s and the section (~4,500 instructions a DSN group);
     /// returns its `bodyStart`.
-    static func parseGroup(_ all: ArraySlice<UInt8>, from start: Int, into fields: inout [Field]) -> Int {
+    static func parseGroup<Sink: DeliveryStatusFieldSink>(_ all: ArraySlice<UInt8>, from start: Int, into fields: inout Sink) -> Int {
         let bytes = all[start...]
         let firstField = fields.count
         let base = all.startIndex
@@ -348,9 +348,55 @@ enum DeliveryStatusFields {
             }
         }
         // The section's bytes (what `HeaderSection.raw` spans) decide whether its fields are ASCII.
-        if fields.count > firstField, !ASCII.isASCII(bytes[sectionStart..<end]) {
-            for k in firstField..<fields.count { fields[k].isASCII = false }
-        }
+        if fields.count > firstField, !ASCII.isASCII(bytes[sectionStart..<end]) { fields.markNotASCII(from: firstField) }
         return end
+    }
+
+    /// A group's fields in a buffer of `capacity` (the RFC 3464 reader's, on the stack), which
+    /// `parseGroup` appends to as to an array: a field past its room is dropped, and `overflowed` says so.
+    struct FieldBuffer: DeliveryStatusFieldSink {
+        /// Room for a group of 24 fields, 960 bytes: a usual report's groups hold 4 to 12.
+        static let capacity = 24
+        private let storage: UnsafeMutableBufferPointer<Field>
+        private(set) var count = 0
+        /// Whether a field found no room since the buffer was last emptied.
+        private(set) var overflowed = false
+
+        /// An empty buffer over `storage` (uninitialised; the fields are trivial values).
+        init(_ storage: UnsafeMutableBufferPointer<Field>) { self.storage = storage }
+
+        mutating func append(_ field: Field) {
+            guard count < storage.count, let base = storage.baseAddress else { overflowed = true; return }
+            (base + count).initialize(to: field)
+            count &+= 1
+        }
+
+        mutating func markNotASCII(from start: Int) {
+            for k in start..<count { storage[k].isASCII = false }
+        }
+
+        /// The fields appended since the buffer was last emptied.
+        var fields: UnsafeBufferPointer<Field> { UnsafeBufferPointer(rebasing: storage[..<count]) }
+
+        /// Empties the buffer for the next group.
+        mutating func removeAll() {
+            count = 0
+            overflowed = false
+        }
+    }
+}
+
+/// Where `DeliveryStatusFields.parseGroup` appends a group's fields: an array, or the RFC 3464
+/// reader's `FieldBuffer`.
+protocol DeliveryStatusFieldSink {
+    var count: Int { get }
+    mutating func append(_ field: DeliveryStatusFields.Field)
+    /// Marks the fields from `start` on as not all ASCII.
+    mutating func markNotASCII(from start: Int)
+}
+
+extension Array: DeliveryStatusFieldSink where Element == DeliveryStatusFields.Field {
+    mutating func markNotASCII(from start: Int) {
+        for k in start..<count { self[k].isASCII = false }
     }
 }
