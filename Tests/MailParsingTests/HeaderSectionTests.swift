@@ -279,6 +279,58 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         }
     }
 
+    /// The line-end search stops at every byte below 14 and notes the NULs among them (the blocks'
+    /// OR tells only 8-bit bytes): NULs, tabs and other control bytes anywhere in values and
+    /// continuation lines, in the 16-byte blocks and the last fifteen bytes, with each line end style,
+    /// give the defects (`nulBytes`, `eightBitBytes`) and fields the line walk gives.
+    @Test func nulBytesInValuesAreRecordedAsTheLineWalkRecordsThem() {
+        var generator = SplitMix64(seed: 31)
+        let valueBytes: [UInt8] = [0x61, 0x61, 0x61, 0x20, ASCII.tab, 0x00, 0x01, 0x08, 0x0B, 0x0E, 0xE9]
+        let ends: [[UInt8]] = [[ASCII.lineFeed], [ASCII.carriageReturn, ASCII.lineFeed], [ASCII.carriageReturn]]
+        for round in 0..<3000 {
+            var text: [UInt8] = []
+            for k in 0..<generator.below(5) {
+                text += Array("X-\(k):".utf8)
+                text += generator.bytes(valueBytes, count: generator.below(70))
+                text += ends[generator.below(3)]
+                if generator.below(3) == 0 {
+                    text += [generator.below(2) == 0 ? ASCII.tab : ASCII.space]
+                    text += generator.bytes(valueBytes, count: generator.below(40)) + ends[generator.below(3)]
+                }
+            }
+            if generator.below(2) == 0 { text += ends[generator.below(3)] + [0x00, 0xE9] + Array("body".utf8) }
+            if round % 3 == 0, !text.isEmpty { text = Array(text[..<generator.below(text.count + 1)]) }
+            let input = text[...]
+            let scanned = HeaderSection.parse(input)
+            let walked = HeaderSection.parseByLineScanner(input)
+            #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) }, "\(text)")
+            #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
+            #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
+            #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
+        }
+    }
+
+    /// `forEachField(in:limits:_:)` hands over the fields `parse` reads, in order, past the scan's
+    /// room on the stack too (its fields staged there, the rest in an array).
+    @Test(arguments: [0, 1, 63, 64, 65, 130])
+    func forEachFieldHandsOverTheParsedFields(count: Int) {
+        let text = (0..<count).map { $0 % 5 == 4 ? "X-\($0): v\($0)\r\n\tfolded" : "X-\($0) : v\($0)" }
+            .joined(separator: "\r\n") + "\r\n\r\nbody"
+        let padded = Array(("xx" + text).utf8)
+        let input = padded[2...]
+        let parsed = HeaderSection.parse(input)
+        var names: [[UInt8]] = [], values: [[UInt8]] = [], folds: [Bool] = []
+        let (sectionStart, bodyStart) = HeaderSection.forEachField(in: input) { name, value, isFolded in
+            names.append(Array(input[name]))
+            values.append(Array(input[value]))
+            folds.append(isFolded)
+        }
+        #expect(names == parsed.fields.map { Array($0.name) })
+        #expect(values == parsed.fields.map { Array($0.rawValue) })
+        #expect(folds == parsed.fields.map(\.isFolded))
+        #expect(sectionStart == parsed.raw.startIndex && bodyStart == parsed.bodyStart)
+    }
+
     @Test func emptyInputAndJunkNeverCrash() {
         for junk in ["", "\n", "\r\n\r\n", ":", ": x\n\n", " leading\n\n", "\r", "a", "\u{0}\u{0}:\n"] {
             _ = HeaderSection.parse(bytes(junk))

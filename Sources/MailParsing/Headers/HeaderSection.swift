@@ -93,37 +93,39 @@ public struct HeaderSection: Sendable {
         // fits 31 bits: the first `stagedCapacity` fields' offsets are kept on the stack and the
         // records' storage is made once at their count, not grown from a reserve of 8 while scanning
         // (a message's header holds 10 to 40 fields: 3,501 regrowths, 2.83M instructions on bsd.mbox x3).
-        let ((_, end, found, odd), storage) = withUnsafeTemporaryAllocation(
+        let (scanned, storage) = withUnsafeTemporaryAllocation(
             of: StagedField.self, capacity: Self.stagedCapacity
-        ) { staged -> ((Int, Int, HeaderDefects, Bool), FieldStorage) in
-            var stagedCount = 0
-            var overflow: [StagedField] = []
-            return bytes.withUnsafeBufferPointer { buffer in
-                let scanned = Self.scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
-                    let field = StagedField(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart,
-                                            valueEnd: valueEnd, isFolded: folded)
-                    if stagedCount < staged.count {
-                        staged[stagedCount] = field
-                        stagedCount += 1
-                    } else {
-                        overflow.append(field)
-                    }
-                }
+        ) { staged -> (ScannedSection, FieldStorage) in
+            bytes.withUnsafeBufferPointer { buffer in
+                var overflow: [StagedField] = []
+                let scanned = Self.scanFields(buffer, of: bytes, limits: limits, into: staged, overflow: &overflow)
                 // The records written straight into the storage, made at their count.
-                let sectionStart = scanned.0
-                let made = FieldStorage.make(raw: bytes[(base + sectionStart)..<(base + scanned.1)],
-                                             count: stagedCount + overflow.count,
-                                             maxFieldBytes: limits.maxFieldBytes) { records in
-                    for k in 0..<stagedCount { (records + k).initialize(to: staged[k].record(sectionStart: sectionStart, in: buffer)) }
+                let sectionStart = scanned.sectionStart
+                let onStack = scanned.count - overflow.count
+                let made = FieldStorage.make(raw: bytes[(base + sectionStart)..<(base + scanned.end)],
+                                             count: scanned.count, maxFieldBytes: limits.maxFieldBytes) { records in
+                    for k in 0..<onStack { (records + k).initialize(to: staged[k].record(sectionStart: sectionStart, in: buffer)) }
                     for (k, field) in overflow.enumerated() {
-                        (records + stagedCount + k).initialize(to: field.record(sectionStart: sectionStart, in: buffer))
+                        (records + onStack + k).initialize(to: field.record(sectionStart: sectionStart, in: buffer))
                     }
                 }
                 return (scanned, made)
             }
         }
-        self.init(fields: Fields(storage: storage), defects: found, bodyStart: base + end)
-        if odd { scanForOddBytes() }
+        self.init(fields: Fields(storage: storage), defects: scanned.defects, bodyStart: base + scanned.end)
+        if scanned.mayHoldOddBytes { scanForOddBytes() }
+    }
+
+    /// What `scanFields` found of a section besides its fields: where its bytes (`raw`) start and end
+    /// (offsets from the scanned buffer's start; the end is `bodyStart`), the defects, how many
+    /// fields it staged, and whether the bytes its line-end search read held a NUL or 8-bit byte
+    /// (`ReadBytes`): when not, neither does the section.
+    private struct ScannedSection {
+        let sectionStart: Int
+        let end: Int
+        let defects: HeaderDefects
+        let count: Int
+        let mayHoldOddBytes: Bool
     }
 
     /// A field's offsets from the start of the parsed buffer as `scanFields` reports them, in 32 bits
@@ -170,22 +172,29 @@ public struct HeaderSection: Sendable {
     }
 
     /// What the line-end search (`lineEnd(from:in:_:_:)`) has read of a section, enough to tell that it
-    /// holds no NUL and no 8-bit byte: the OR of every block and byte read, each NUL lane or byte made
-    /// 0xFF, so both leave the high bit. It reads every byte of the section's lines but the names before
-    /// a plain name's colon, which are ftext (33...126), and may read past the section's end; so where it
-    /// saw no odd byte, the section has none, and only where it did are the section's bytes tested one
-    /// by one (`scanForOddBytes`). Four instructions a block, where a separate pass over every section
-    /// (an OR of all its bytes and a memchr for NUL) cost ~2.9M instructions (bsd.mbox x3: scanFields
-    /// 12.95M -> 13.79M, the parse with it 25.97M -> 24.62M; `forEachField(in:limits:_:)`, which does
-    /// not ask, +0.37M, less than a no-op variant for it cost the parse). `pointwiseMin` for the NUL
-    /// test was a call a block (scanFields 19.96M).
+    /// holds no NUL and no 8-bit byte: the OR of every block and byte read, and the high bit set for
+    /// each NUL the search stopped at (it stops at every byte below 14, so it sees each NUL of the
+    /// bytes it passes over; a NUL byte read on its own is made 0xFF). It reads every byte of the
+    /// section's lines but the names before a plain name's colon, which are ftext (33...126), and a
+    /// continuation's first byte, a blank; it may read past the section's end; so where it saw no odd
+    /// byte, the section has none, and only where it did are the section's bytes tested one by one
+    /// (`scanForOddBytes`). One instruction a block, where a separate pass over every section (an OR
+    /// of all its bytes and a memchr for NUL) cost ~2.9M instructions (bsd.mbox x3: scanFields 12.95M
+    /// -> 13.79M, the parse with it 25.97M -> 24.62M), and a compare with NUL in every block three
+    /// more (see `lineEnd`). `pointwiseMin` for the NUL test was a call a block (scanFields 19.96M).
     private struct ReadBytes {
         private var ored = SIMD16<UInt8>(repeating: 0)
 
-        /// Takes in a block read.
+        /// Takes in a block read: its NULs are noted by the search's stops (`addNul`).
         @inline(__always)
         mutating func add(_ block: SIMD16<UInt8>) {
-            ored |= block | unsafeBitCast(block .== SIMD16<UInt8>(repeating: 0), to: SIMD16<UInt8>.self)
+            ored |= block
+        }
+
+        /// Takes in a NUL found.
+        @inline(__always)
+        mutating func addNul() {
+            ored[0] |= 0x80
         }
 
         /// Takes in a byte read on its own (the buffer's last fifteen).
@@ -246,15 +255,16 @@ public struct HeaderSection: Sendable {
                                 _ pointer: UnsafePointer<UInt8>, _ read: inout ReadBytes) -> (contentEnd: Int, end: Int) {
         let count = buffer.count
         let raw = UnsafeRawPointer(pointer)
-        // The bytes 10...13 (LF, VT, FF, CR) found by one add and one signed compare (`pcmpgtb`, as
-        // `ReplyCode.find`): the add moves 13 to 127, so LF...CR land above 123 and every other byte at
-        // or below it (those above 13 wrap around); a block is passed over by one test of both halves,
-        // and a VT or FF found (no header holds one, nearly) is stepped over. Two compares with CR and
-        // LF cost two instructions a block more (bsd.mbox x3, 267,138 blocks: scanFields 13.26M -> 12.95M
-        // instructions). `any(marked)` (a pmovmskb) kept the loop shorter still, but the compiler then
-        // stopped inlining this function (scanFields 13.54M).
-        let shift = SIMD16<UInt8>(repeating: 0x7F &- ASCII.carriageReturn)
-        let floor = SIMD16<Int8>(repeating: Int8(0x7F &- (ASCII.carriageReturn &- ASCII.lineFeed) &- 1))
+        // The bytes 0...13 (NUL, the controls, tab, LF, CR) found by one xor and one signed compare
+        // (`pcmpgtb`): the xor moves 0...13 to -128...-115. A NUL found is noted (`ReadBytes`: the
+        // search passes over no byte it has not compared, so it sees every NUL of the line) and a
+        // tab or other control byte stepped over; the blocks' OR is left to tell 8-bit bytes only.
+        // A compare of each block with NUL and its OR into the read bytes cost three instructions a
+        // block more (bsd.mbox x3, 302,118 blocks; with `scanFields` called without a closure: its
+        // two callers 16.50M -> 15.46M instructions, `Main.main` 287.95M -> 286.82M). `any(marked)`
+        // to pass a block over became a call to a scalar `SIMD.min()` a block (25.4M).
+        let flip = SIMD16<UInt8>(repeating: 0x80)
+        let below = SIMD16<Int8>(repeating: Int8(truncatingIfNeeded: Int(ASCII.carriageReturn) &+ 1 &- 0x80))
         var i = max(position, 0)
         // Offsets stay within `0...count`, so they are moved with `&+` (no overflow check a block), and
         // the end found is read through `pointer` (it lies before `count`). The first CR or LF is
@@ -265,14 +275,15 @@ public struct HeaderSection: Sendable {
             while i &+ 16 <= count {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 read.add(block)
-                let marked = unsafeBitCast(block &+ shift, to: SIMD16<Int8>.self) .> floor
+                let marked = unsafeBitCast(block ^ flip, to: SIMD16<Int8>.self) .< below
                 let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
                 let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
                 if low | high != 0 {
                     let stop = low != 0 ? i &+ low.trailingZeroBitCount &>> 3 : i &+ 8 &+ high.trailingZeroBitCount &>> 3
                     let byte = pointer[stop]
                     if byte == ASCII.carriageReturn || byte == ASCII.lineFeed { found = stop; break search }
-                    i = stop &+ 1   // a VT or FF
+                    if byte == 0 { read.addNul() }
+                    i = stop &+ 1   // a NUL, tab or other control byte
                     continue
                 }
                 i &+= 16
@@ -330,23 +341,35 @@ public struct HeaderSection: Sendable {
         _ body: (_ name: Range<Int>, _ rawValue: Range<Int>, _ isFolded: Bool) -> Void
     ) -> (sectionStart: Int, bodyStart: Int) {
         let base = bytes.startIndex
-        let (start, end, _, _) = bytes.withUnsafeBufferPointer { buffer in
-            scanFields(buffer, of: bytes, limits: limits) { nameStart, nameEnd, valueStart, valueEnd, folded in
-                body((base + nameStart)..<(base + nameEnd), (base + valueStart)..<(base + valueEnd), folded)
+        let scanned = withUnsafeTemporaryAllocation(of: StagedField.self, capacity: stagedCapacity) { staged in
+            bytes.withUnsafeBufferPointer { buffer in
+                var overflow: [StagedField] = []
+                let scanned = scanFields(buffer, of: bytes, limits: limits, into: staged, overflow: &overflow)
+                func hand(_ field: StagedField) {
+                    let valueEnd = Int(field.valueEndAndFolding & 0x7FFF_FFFF)
+                    body((base + Int(field.nameStart))..<(base + Int(field.nameEnd)),
+                         (base + Int(field.valueStart))..<(base + valueEnd), field.valueEndAndFolding >> 31 != 0)
+                }
+                for k in 0..<(scanned.count - overflow.count) { hand(staged[k]) }
+                for field in overflow { hand(field) }
+                return scanned
             }
         }
-        return (base + start, base + end)
+        return (base + scanned.sectionStart, base + scanned.end)
     }
 
-    /// Reads the section at the start of `buffer` (the bytes of `bytes`): calls `add` with each field
-    /// kept (name start and end, value start and end as offsets from the buffer's start, folded);
-    /// returns the section's start and end offsets, the defects, and whether the bytes its line-end
-    /// search read held a NUL or 8-bit byte (`ReadBytes`): when not, neither does the section.
+    /// Reads the section at the start of `buffer` (the bytes of `bytes`): stages each field kept (name
+    /// start and end, value start and end as offsets from the buffer's start, folded) in `staged`,
+    /// those past its room appended to `overflow`. A function with no closure to call: handed one, it
+    /// was specialised for each caller's, and small changes to it stopped the optimizer from doing so
+    /// (Benchmarks/README: +1.5M to +3.0M each).
     private static func scanFields(
         _ buffer: UnsafeBufferPointer<UInt8>, of bytes: ByteSlice, limits: ParsingLimits,
-        _ add: (_ nameStart: Int, _ nameEnd: Int, _ valueStart: Int, _ valueEnd: Int, _ folded: Bool) -> Void
-    ) -> (Int, Int, HeaderDefects, Bool) {
-        guard let pointer = buffer.baseAddress else { return (0, 0, .truncatedHeaderSection, false) }
+        into staged: UnsafeMutableBufferPointer<StagedField>, overflow: inout [StagedField]
+    ) -> ScannedSection {
+        guard let pointer = buffer.baseAddress else {
+            return ScannedSection(sectionStart: 0, end: 0, defects: .truncatedHeaderSection, count: 0, mayHoldOddBytes: false)
+        }
         let base = bytes.startIndex
         let count = buffer.count
         var found = HeaderDefects()
@@ -374,8 +397,14 @@ public struct HeaderSection: Sendable {
                 found.insert(.tooManyFields)
             } else {
                 if valueEnd &- valueStart > limits.maxFieldBytes { found.insert(.fieldTooLong) }
+                let field = StagedField(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart,
+                                        valueEnd: valueEnd, isFolded: folded)
+                if kept < staged.count {
+                    (staged.baseAddress.unsafelyUnwrapped + kept).initialize(to: field)
+                } else {
+                    overflow.append(field)
+                }
                 kept &+= 1
-                add(nameStart, nameEnd, valueStart, valueEnd, folded)
             }
         }
         var end = count
@@ -389,10 +418,13 @@ public struct HeaderSection: Sendable {
             // A line that starts with a space or tab (a continuation: most lines of Received and
             // DKIM-Signature fields) has no name: its first byte is no ftext, so `plainNameColon` would
             // load a block only to answer -1 (bsd.mbox x3: scanFields 14.57M -> 14.13M instructions).
-            let plainColon = ASCII.isWhitespace(buffer[lineStart]) ? -1 : plainNameColon(at: lineStart, in: buffer, pointer)
+            let startsBlank = ASCII.isWhitespace(buffer[lineStart])
+            let plainColon = startsBlank ? -1 : plainNameColon(at: lineStart, in: buffer, pointer)
             // Offsets lie within `0...count`: moved with `&+`, without an overflow check (bsd.mbox x3:
-            // scanFields 13.43M -> 13.26M instructions).
-            let (contentEnd, lineEnd) = Self.lineEnd(from: plainColon >= 0 ? plainColon &+ 1 : lineStart, in: buffer, pointer, &read)
+            // scanFields 13.43M -> 13.26M instructions). A continuation's end is searched for after its
+            // first byte, a blank: a tab there would be a stop of the search (`lineEnd`).
+            let searchStart = plainColon >= 0 ? plainColon &+ 1 : (startsBlank ? lineStart &+ 1 : lineStart)
+            let (contentEnd, lineEnd) = Self.lineEnd(from: searchStart, in: buffer, pointer, &read)
             position = lineEnd
             var endsSection = false
             if lineEnd > limits.maxHeaderBytes {
@@ -487,7 +519,8 @@ public struct HeaderSection: Sendable {
             found.insert(.truncatedHeaderSection)
             end = count
         }
-        return (sectionStart, end, found, read.mayHoldOddBytes)
+        return ScannedSection(sectionStart: sectionStart, end: end, defects: found, count: kept,
+                              mayHoldOddBytes: read.mayHoldOddBytes)
     }
 
     /// `parse` by the original line walk (`LineScanner`, slices), kept for the tests to compare with:
