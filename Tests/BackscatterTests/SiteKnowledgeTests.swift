@@ -21,7 +21,11 @@ struct SiteKnowledgeTests {
         kelvin.relays.hosts.append("\u{212A}elvin.test")   // KELVIN SIGN: lower-cased, it is ASCII "k"
         var bare = SiteProfile()
         bare.site.domains = [""]
-        return [("few", few), ("many", many), ("foreign", foreign), ("kelvin", kelvin), ("bare", bare), ("none", SiteProfile())]
+        // Site domains shorter than, as long as and longer than the eight bytes `SiteNames` compares first.
+        var lengths = SiteProfile()
+        lengths.site.domains = ["jp", "a.jp", "ab.co.jp", "x.example", "mail.example.org"]
+        return [("few", few), ("many", many), ("foreign", foreign), ("kelvin", kelvin), ("bare", bare), ("none", SiteProfile()),
+                ("lengths", lengths)]
     }
 
     /// Names: each site and other name, in other cases, under a subdomain, with a letter added or
@@ -37,6 +41,14 @@ struct SiteKnowledgeTests {
                      "\u{212A}elvin.test", "x.example.jp\r\n", "example.jp\n", "\u{600}.example.com"]
         for site in ["example.co.jp", "example.com", "example.jp"] {
             names += [site.uppercased(), "a.b." + site, String(site.dropFirst()), String(site.dropLast()), "-" + site]
+        }
+        // Every tail of a few names, each in upper case too: the last eight bytes equal, the bytes before
+        // them not, and names shorter than eight bytes.
+        for long in ["x.mail.example.org", "y.ab.co.jp", "x.a.jp", "a.x.example"] {
+            for k in 0..<long.count {
+                let tail = String(long.dropFirst(k))
+                names += [tail, tail.uppercased(), "z" + tail]
+            }
         }
         return names
     }
