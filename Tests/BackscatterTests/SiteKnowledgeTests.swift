@@ -1,5 +1,6 @@
 @testable import Backscatter
 import MailParsing
+import TestSupport
 import Testing
 
 /// The site-name tests (`SiteKnowledge.isOurDomain`, `isOurAddress`, `hasOurFormat`): the byte test of
@@ -118,6 +119,31 @@ struct SiteKnowledgeTests {
                     #expect(site.userExists(ourAddress: address) == expected, "\(label): \(address)")
                 }
                 #expect(site.userExists(ourAddress: name) == site.profile.knowsUser(name), "\(label): \(name) without @")
+            }
+        }
+    }
+
+    /// `isRelayAddress` (single addresses looked up in a Set, wider networks tested in turn) answers as
+    /// the profile's `NetworkSet` does: for single, wider and no networks of both families, their own
+    /// addresses, their neighbours and random addresses.
+    @Test func relayAddressesAsTheNetworkSet() throws {
+        let lists: [[String]] = [[], ["192.0.2.153/32", "203.0.113.4"], ["198.51.100.0/24", "2001:db8::1/128"],
+                                 ["192.0.2.153/32", "10.0.0.0/8", "2001:db8:5::/48", "::1", "0.0.0.0/0"], ["::/0"]]
+        var generator = SplitMix64(seed: 31)
+        var addresses = ["192.0.2.153", "192.0.2.152", "192.0.2.154", "203.0.113.4", "198.51.100.7", "198.51.101.7",
+                         "2001:db8::1", "2001:db8::2", "2001:db8:5::9", "2001:db8:6::9", "::1", "::ffff:192.0.2.153",
+                         "10.1.2.3", "0.0.0.0"].compactMap(IPAddress.init)
+        for _ in 0..<200 {
+            addresses.append(IPAddress(ipv4: UInt32(truncatingIfNeeded: generator.next())))
+            let groups = (0..<8).map { _ in String(UInt16(truncatingIfNeeded: generator.next()), radix: 16) }
+            addresses.append(try #require(IPAddress(groups.joined(separator: ":"))))
+        }
+        for list in lists {
+            var profile = SiteProfile()
+            profile.relays.networks = try NetworkSet(parsing: list)
+            let site = SiteKnowledge(profile)
+            for address in addresses {
+                #expect(site.isRelayAddress(address) == profile.relays.networks.contains(address), "\(list): \(address)")
             }
         }
     }

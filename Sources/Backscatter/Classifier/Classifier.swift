@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MailParsing
 
 /// Judges bounce-like messages: turns an `Observation` into evidence, a score and a verdict, with what
 /// the site's profile (given or inferred) says.
@@ -62,7 +63,7 @@ public struct Classifier: Sendable {
             return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
         }
         guard returnsNothing, let from = o.noticeFrom, site.isOurAddress(from), let ip = o.connectingIP,
-              HostShape.isPublicAddress(ip), !site.profile.relays.networks.contains(ip) else { return nil }
+              HostShape.isPublicAddress(ip), !(IPAddress(ip).map { site.isRelayAddress($0) } ?? false) else { return nil }
         let evidence = Evidence(.fakeNotice, EvidenceText.joined("It claims to be a delivery notice from ", from, ", our own address, but an outside host (", ip, ") delivered it and it returns no message: phishing dressed as a bounce."))
         return Judgement(verdict: .notBounce, score: nil, evidence: [evidence])
     }
@@ -138,7 +139,7 @@ public struct Classifier: Sendable {
         if let hit = candidates.first(where: { site.wroteTo($0) }) {
             out.append(make(.recipientWrittenTo, EvidenceText.joined("Our sent log shows we did write to ", hit, ".")))
         } else if o.original?.messageID == nil || site.profile.sentLog == nil,
-                  !(o.original?.hops.contains { $0.address.map { site.profile.relays.networks.contains($0) } ?? false } ?? false) {
+                  !(o.original?.hops.contains { $0.address.map { site.isRelayAddress($0) } ?? false } ?? false) {
             // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
             out.append(make(.recipientNeverWrittenTo, EvidenceText.joined("Our sent log has no message to ", candidates[0], "; we never wrote to that address.")))
         }
@@ -207,14 +208,14 @@ public struct Classifier: Sendable {
     // MARK: - the original's path
 
     private func addPathEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
-        let networks = site.profile.relays.networks
+        let hasNetworks = !site.profile.relays.networks.isEmpty
         let hops = original.hops
         guard !hops.isEmpty else { return }
         // Hops found by their index and read in place: a hop taken out by `enumerated().first` was
         // copied and destroyed, its references retained and released (backscatter-dev: 0.12M).
         guard let top = hops.firstIndex(where: { $0.address?.isPublic == true }) else { return }
-        if !networks.isEmpty {
-            if let ours = hops.firstIndex(where: { $0.address.map { networks.contains($0) } ?? false }) {
+        if hasNetworks {
+            if let ours = hops.firstIndex(where: { $0.address.map { site.isRelayAddress($0) } ?? false }) {
                 let ip = hops[ours].ip ?? ""
                 if ours == top {
                     out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded it as coming from ", ip, ", one of our relays.")))
@@ -237,7 +238,7 @@ public struct Classifier: Sendable {
         let helo = hops[top].helo, reverseName = hops[top].reverseName
         let reverseNameOurs = reverseName.map { site.isOurHost($0) } ?? false
         let claimed = helo.map { site.isOurHost($0) } == true ? helo : reverseNameOurs ? reverseName : nil
-        if let claimed, !reverseNameOurs || !networks.isEmpty {
+        if let claimed, !reverseNameOurs || hasNetworks {
             out.append(make(.relayHeloForged, EvidenceText.joined("The original's sender called itself ", claimed, ", but the receiving server recorded the address ", ip, ", which is none of our relays: a forged greeting.")))
         } else {
             out.append(make(.relayIPForeign, EvidenceText.joined("The original was handed over by ", ip, " (", reverseName ?? "no reverse DNS",

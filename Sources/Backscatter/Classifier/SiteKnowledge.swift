@@ -31,6 +31,11 @@ public struct SiteKnowledge: Sendable {
     /// The site domains and `otherNames` as bytes, for the test of ASCII names (nil when one of them
     /// is not ASCII).
     private let siteNames: SiteNames?
+    /// The relay networks of one address each (`/32`, `/128`, as inferred relays are), and the wider
+    /// ones: `isRelayAddress` looks an address up among the first and tests it against each of the
+    /// others.
+    private let relayAddresses: Set<IPAddress>
+    private let widerRelayNetworks: [IPNetwork]
 
     /// Prepares a profile. An invalid Message-ID pattern is ignored (`SiteProfile` validates it on load).
     public init(_ profile: SiteProfile, inferred: Bool = false, unkeyedDKIMDomains: Set<String> = [],
@@ -51,6 +56,17 @@ public struct SiteKnowledge: Sendable {
         localPartList = ByteNameList(knownLocalParts)
         otherNames = relayHosts.union(messageIDDomains)
         siteNames = SiteNames(siteDomains: profile.site.domains, otherNames: otherNames)
+        // A network as long as its addresses holds one address: in it exactly when equal to its base.
+        let networks = profile.relays.networks.networks
+        relayAddresses = Set(networks.filter { $0.prefixLength >= ($0.base.family == .v4 ? 32 : 128) }.map(\.base))
+        widerRelayNetworks = networks.filter { $0.prefixLength < ($0.base.family == .v4 ? 32 : 128) }
+    }
+
+    /// Whether `address` lies in one of the relay networks (`profile.relays.networks.contains`): one
+    /// lookup for the single addresses, where each network was tested in turn (sisimai bsd x3,
+    /// zero-config: 18 relays, 17,238 tests of 981 hops' addresses, ~36 instructions a test).
+    func isRelayAddress(_ address: IPAddress) -> Bool {
+        (!relayAddresses.isEmpty && relayAddresses.contains(address)) || widerRelayNetworks.contains { $0.contains(address) }
     }
 
     /// Whether `domain` is one of ours: a site domain or a subdomain of one, a relay host, a Message-ID
