@@ -42,8 +42,8 @@ public struct BounceAnalyzer: Sendable {
         reports.reserveCapacity(min(pending.count, Self.maxRecipients))
         while reports.count < Self.maxRecipients, let popped = pending.popLast() {
             var r = consume popped
-            r.recipient = Addresses.bare(r.recipient)
-            guard Addresses.isAddress(r.recipient) else { continue }
+            guard let address = Addresses.bareAddress(r.recipient) else { continue }
+            r.recipient = address
             r.diagnostic = Self.bounded(r.diagnostic)
             r.decisionText = r.decisionText.map(Self.bounded)
             let givenAction = r.action

@@ -180,3 +180,36 @@ import TestSupport
         #expect(nonASCII > 1_000)
     }
 }
+
+/// `Addresses.bareAddress` reads a recipient sixteen bytes a block and answers most without `bare`:
+/// it must answer as `bare` then `isAddress` for values of every length around the block size, with
+/// each byte `bare` cuts or trims at, `@`, `.` and 8-bit bytes in each lane, and at the length limits.
+@Suite struct BareAddressTests {
+    static func reference(_ s: String) -> String? {
+        let b = Addresses.bare(s)
+        return Addresses.isAddress(b) ? b : nil
+    }
+
+    @Test func blockReadingIsBareThenIsAddress() {
+        let specials = Array(" \t\r\n\"'(),.:;<=>[]+-_@!#mailto".unicodeScalars).map(String.init) + ["é", "\u{80}", "ü@"]
+        var generator = SplitMix64(seed: 3461)  // seeded: every run reads the same inputs
+        var inputs = ["", "a@b", "@ab", "ab@", "a@b.", "<a@b>", "mailto:a@b", "a@b@c", "\"a@b\"",
+                      String(repeating: "a", count: 318) + "@b", String(repeating: "a", count: 319) + "@b",
+                      String(repeating: "a", count: 15) + "@", String(repeating: "a", count: 16) + "@b"]
+        for _ in 0..<40_000 {
+            let count = Int(generator.next() % 44)
+            // Mostly letters, so that many values are addresses.
+            inputs.append((0..<count).map { _ in
+                generator.next() % 4 == 0 ? specials[Int(generator.next() % UInt64(specials.count))] : "a"
+            }.joined())
+        }
+        var addresses = 0, cut = 0
+        for input in inputs {
+            let got = Addresses.bareAddress(input)
+            #expect(got == Self.reference(input), "\(input.debugDescription)")
+            if let got { addresses += 1; if got != input { cut += 1 } }
+        }
+        #expect(addresses > 2_000)
+        #expect(cut > 200)
+    }
+}

@@ -360,6 +360,62 @@ enum Addresses {
         return lastAt > 0 && lastAt + 1 < u.count && !blank
     }
 
+    /// `bare(s)` when that is an address (`isAddress`), else nil: what `BounceAnalyzer` asks of each
+    /// recipient.
+    ///
+    /// Most recipients are already bare ASCII addresses: eight bytes a word (`ByteWord`) are tested
+    /// for a byte that could make `bare` cut or trim anything (any byte below 0x2D: blanks, controls,
+    /// quotes, parentheses, `+`, `,`; `:` `;` `<` `>` `[` `]`; a byte not ASCII) and their last `@`
+    /// is noted. Without such a byte, and not ending in `.`, `bare` gives the value itself and
+    /// `isAddress` asks only where its last `@` stands; otherwise the two are asked in turn. (`bare`
+    /// and `isAddress` in turn: bsd.mbox x3, 2,037 recipients, 1.57M -> 0.49M instructions. In SIMD16
+    /// blocks the lanes' compares were made one by one, ~3,000 instructions a recipient.)
+    static func bareAddress(_ s: String) -> String? {
+        var copy = s
+        let plain: Bool? = copy.withUTF8 { u in
+            let count = u.count
+            guard count >= 3, count <= 320, let base = u.baseAddress else { return nil }
+            var marked: UInt64 = 0
+            var lastAt = -1
+            /// Tests the word of the value's bytes `offset..<offset + 8`.
+            @inline(__always) func test(_ word: UInt64, at offset: Int) {
+                @inline(__always) func zeros(_ x: UInt64) -> UInt64 { (x &- ByteWord.ones) & ~x }
+                // Bytes below 0x2D, `:` `;` (0x3A, 0x3B), `<` `>` (0x3C, 0x3E), `[`, `]`, and the
+                // high bit of a byte not ASCII.
+                marked |= (word &- ByteWord.broadcast(0x2D)) & ~word
+                    | zeros((word | ByteWord.broadcast(0x01)) ^ ByteWord.broadcast(0x3B))
+                    | zeros((word | ByteWord.broadcast(0x02)) ^ ByteWord.broadcast(0x3E))
+                    | zeros(word ^ ByteWord.broadcast(0x5B)) | zeros(word ^ ByteWord.broadcast(0x5D)) | word
+                let ats = ByteWord.zeroBytes(word ^ ByteWord.broadcast(UInt8(ascii: "@")))
+                if ats != 0 { lastAt = offset &+ 7 &- ats.leadingZeroBitCount >> 3 }
+            }
+            let raw = UnsafeRawPointer(base)
+            if count >= 8 {
+                var i = 0
+                while i &+ 8 <= count {
+                    test(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), at: i)
+                    i &+= 8
+                }
+                // The last eight bytes again: an `@` among them is the last one if any is.
+                if i < count { test(raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), at: count &- 8) }
+            } else {
+                // Padded with letters, which are neither marked nor `@`.
+                var word = ByteWord.broadcast(UInt8(ascii: "a"))
+                withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(u)) }
+                test(word, at: 0)
+            }
+            if marked & ByteWord.highs != 0 || base[count &- 1] == UInt8(ascii: ".") { return nil }
+            return lastAt > 0 && lastAt &+ 1 < count
+        }
+        switch plain {
+        case true?: return s
+        case false?: return nil
+        case nil:
+            let b = bare(s)
+            return isAddress(b) ? b : nil
+        }
+    }
+
     /// Whether `s` looks like `local@domain.tld` (or `local@domain`).
     static func isAddress(_ s: String) -> Bool {
         guard s.utf8.count >= 3, s.utf8.count <= 320 else { return false }
