@@ -52,7 +52,10 @@ struct EZwebRecognizer: Recognizer {
                     || (t.hasPrefix("<") && t.hasSuffix(">") && !t.contains(" "))
                 if !reading { continue }
             }
-            if t.isEmpty || t.unicodeScalars.contains(where: { !$0.isASCII }) { continue }
+            // A non-ASCII scalar is there when a byte of 0x80 or above is (`ASCII.isASCII`; over the scalars,
+            // ~1,100 instructions a line: bsd.mbox x3, 90 lines, `recognize` 1.48M -> 1.40M).
+            var bytes = t
+            if t.isEmpty || !bytes.withUTF8(ASCII.isASCII) { continue }
             if let a = EZwebRecognizer.recipient(in: line) {
                 guard recipients.count < 500 else { break }
                 var r = RecipientFinding(recipient: a.address)

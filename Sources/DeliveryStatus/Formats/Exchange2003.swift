@@ -70,8 +70,7 @@ struct Exchange2003Recognizer: Recognizer {
         for i in recipients.indices {
             let line = exch[i]
             // "MSEXCH:IMS:KIJITORA CAT:EXAMPLE:EXCHANGE 0 (000C05A6) Unknown Recipient"
-            if let open = line.lastIndex(of: "("), let close = line[open...].firstIndex(of: ")"),
-               line.distance(from: open, to: close) == 9 {
+            if let (open, close) = Exchange2003Recognizer.codeParentheses(line) {
                 let code = String(line[line.index(after: open)..<close])
                 let message = line[line.index(after: close)...].trimmed
                 if let reason = Exchange2003Recognizer.codes[code] {
@@ -83,6 +82,35 @@ struct Exchange2003Recognizer: Recognizer {
             }
         }
         return Finding(recipients: recipients)
+    }
+
+    /// The `(` and `)` around the code of an MSEXCH line: its last `(` and the first `)` after it,
+    /// nine Characters apart, or nil. An ASCII line's bytes (without CR) are its Characters, and are
+    /// searched in place (`lastIndex(of:)` by Characters cost ~10,000 instructions a line: bsd.mbox x3,
+    /// 21 lines, `recognize` 0.79M -> 0.53M); another line is read by Characters, where a mark may join
+    /// a parenthesis.
+    static func codeParentheses(_ line: String) -> (open: String.Index, close: String.Index)? {
+        var copy = line
+        let offsets: (Int, Int)?? = copy.withUTF8 { u in
+            var open = -1, close = -1
+            for i in u.indices {
+                let b = u[i]
+                if b >= 0x80 || b == 0x0D { return nil }   // CR LF would be one Character
+                if b == UInt8(ascii: "(") { open = i; close = -1 } else if b == UInt8(ascii: ")"), open >= 0, close < 0 { close = i }
+            }
+            return open >= 0 && close == open + 9 ? (open, close) : .some(nil)
+        }
+        switch offsets {
+        case let ((open, close)?)?:
+            let u = line.utf8
+            return (u.index(u.startIndex, offsetBy: open), u.index(u.startIndex, offsetBy: close))
+        case .some(nil):
+            return nil
+        case nil:
+            guard let open = line.lastIndex(of: "("), let close = line[open...].firstIndex(of: ")"),
+                  line.distance(from: open, to: close) == 9 else { return nil }
+            return (open, close)
+        }
     }
 
     /// "kijitora@example.co.jp on Thu, 29 Apr 2007 16:51:51 -0500" (lhost-exchange2003-02) or
