@@ -276,6 +276,10 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
             #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
             #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
             #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
+            // Where the scan saw no NUL or 8-bit byte, the section holds none (the DSN reader then
+            // skips its ASCII test).
+            let (start, end, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { _, _, _ in }
+            if !mayHoldOddBytes { #expect(!input[start..<end].contains { $0 == 0 || $0 > 127 }, "\(text)") }
         }
     }
 
@@ -307,6 +311,10 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
             #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
             #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
             #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
+            // Where the scan saw no NUL or 8-bit byte, the section holds none (the DSN reader then
+            // skips its ASCII test).
+            let (start, end, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { _, _, _ in }
+            if !mayHoldOddBytes { #expect(!input[start..<end].contains { $0 == 0 || $0 > 127 }, "\(text)") }
         }
     }
 
@@ -320,7 +328,7 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         let input = padded[2...]
         let parsed = HeaderSection.parse(input)
         var names: [[UInt8]] = [], values: [[UInt8]] = [], folds: [Bool] = []
-        let (sectionStart, bodyStart) = HeaderSection.forEachField(in: input) { name, value, isFolded in
+        let (sectionStart, bodyStart, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { name, value, isFolded in
             names.append(Array(input[name]))
             values.append(Array(input[value]))
             folds.append(isFolded)
@@ -329,6 +337,7 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(values == parsed.fields.map { Array($0.rawValue) })
         #expect(folds == parsed.fields.map(\.isFolded))
         #expect(sectionStart == parsed.raw.startIndex && bodyStart == parsed.bodyStart)
+        #expect(!mayHoldOddBytes)
     }
 
     @Test func emptyInputAndJunkNeverCrash() {

@@ -335,11 +335,13 @@ public struct HeaderSection: Sendable {
     /// field of the header section at the start of `bytes`, as `parse(bytes, limits:)` reads them
     /// (within `limits.maxHeaderFields`), without making the `HeaderField`s or the section: for readers
     /// that keep ranges of their own (the delivery-status groups).
-    /// - Returns: where the section's bytes (`raw`) start and end, `bodyStart` being the end.
+    /// - Returns: where the section's bytes (`raw`) start and end, `bodyStart` being the end, and
+    ///   whether they may hold a NUL or an 8-bit byte (when false, they hold neither: the scan's
+    ///   `ReadBytes`, so a reader need not test them again).
     package static func forEachField(
         in bytes: ByteSlice, limits: ParsingLimits = .init(),
         _ body: (_ name: Range<Int>, _ rawValue: Range<Int>, _ isFolded: Bool) -> Void
-    ) -> (sectionStart: Int, bodyStart: Int) {
+    ) -> (sectionStart: Int, bodyStart: Int, mayHoldOddBytes: Bool) {
         let base = bytes.startIndex
         let scanned = withUnsafeTemporaryAllocation(of: StagedField.self, capacity: stagedCapacity) { staged in
             bytes.withUnsafeBufferPointer { buffer in
@@ -355,7 +357,7 @@ public struct HeaderSection: Sendable {
                 return scanned
             }
         }
-        return (base + scanned.sectionStart, base + scanned.end)
+        return (base + scanned.sectionStart, base + scanned.end, scanned.mayHoldOddBytes)
     }
 
     /// Reads the section at the start of `buffer`: stages each field kept (name start and end, value
