@@ -269,17 +269,7 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
             }
             if generator.below(2) == 0 { text += ends[generator.below(3)] + Array("body".utf8) }
             if round % 3 == 0, !text.isEmpty { text = Array(text[..<generator.below(text.count + 1)]) }
-            let input = text[...]
-            let scanned = HeaderSection.parse(input)
-            let walked = HeaderSection.parseByLineScanner(input)
-            #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) }, "\(text)")
-            #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
-            #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
-            #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
-            // Where the scan saw no NUL or 8-bit byte, the section holds none (the DSN reader then
-            // skips its ASCII test).
-            let (start, end, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { _, _, _ in }
-            if !mayHoldOddBytes { #expect(!input[start..<end].contains { $0 == 0 || $0 > 127 }, "\(text)") }
+            Self.expectScanAgreesWithLineWalk(text)
         }
     }
 
@@ -304,18 +294,24 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
             }
             if generator.below(2) == 0 { text += ends[generator.below(3)] + [0x00, 0xE9] + Array("body".utf8) }
             if round % 3 == 0, !text.isEmpty { text = Array(text[..<generator.below(text.count + 1)]) }
-            let input = text[...]
-            let scanned = HeaderSection.parse(input)
-            let walked = HeaderSection.parseByLineScanner(input)
-            #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) }, "\(text)")
-            #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
-            #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
-            #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
-            // Where the scan saw no NUL or 8-bit byte, the section holds none (the DSN reader then
-            // skips its ASCII test).
-            let (start, end, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { _, _, _ in }
-            if !mayHoldOddBytes { #expect(!input[start..<end].contains { $0 == 0 || $0 > 127 }, "\(text)") }
+            Self.expectScanAgreesWithLineWalk(text)
         }
+    }
+
+    /// The scan (`parse`) and the line walk (`parseByLineScanner`) read `text` into the same fields
+    /// (names, raw values, folding), body start and defects; and where the scan saw no NUL or 8-bit
+    /// byte (`forEachField(in:)`'s third answer), the section holds none (the DSN reader then skips
+    /// its ASCII test).
+    static func expectScanAgreesWithLineWalk(_ text: [UInt8]) {
+        let input = text[...]
+        let scanned = HeaderSection.parse(input)
+        let walked = HeaderSection.parseByLineScanner(input)
+        #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) }, "\(text)")
+        #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
+        #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
+        #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
+        let (start, end, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { _, _, _ in }
+        if !mayHoldOddBytes { #expect(!input[start..<end].contains { $0 == 0 || $0 > 127 }, "\(text)") }
     }
 
     /// `forEachField(in:limits:_:)` hands over the fields `parse` reads, in order, past the scan's
