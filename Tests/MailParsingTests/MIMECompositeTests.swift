@@ -18,4 +18,23 @@ import Testing
             }
         }
     }
+
+    /// `MIMEPart.isEncapsulating` (by the subtype's length first) answers true for exactly the five
+    /// encapsulating types, and false for names of the same lengths that differ by a byte.
+    @Test func encapsulatingTypesAreTheFive() {
+        let encapsulating: Set<String> = ["message/rfc822", "message/global", "message/global-headers",
+                                          "message/rfc822-headers", "text/rfc822-headers"]
+        let types = ["text", "message", "multipart", "texx", "massage", "", "TEXT", "messages"]
+        let subtypes = ["plain", "rfc822", "global", "global-headers", "rfc822-headers", "rfc822-headerz",
+                        "rfc82x", "globaL", "glob-l", "global-headerz", "delivery-status", "", "rfc822-headers-x"]
+        var found = 0
+        for type in types {
+            for subtype in subtypes {
+                let expected = encapsulating.contains("\(type)/\(subtype)")
+                #expect(MIMEPart.isEncapsulating(type, subtype) == expected, "\(type)/\(subtype)")
+                if expected { found += 1 }
+            }
+        }
+        #expect(found == encapsulating.count)
+    }
 }

@@ -597,25 +597,11 @@ package final class BounceContext {
                 if found.firstDeliveryStatus == nil { found.firstDeliveryStatus = part } else { found.moreDeliveryStatus.append(part) }
             } else if isMessage && MIMEPart.isName(subtype, "feedback-report") {
                 if found.feedbackReport == nil { found.feedbackReport = part }
-            } else if !isRoot && found.original == nil && encapsulates(type, subtype, isMessage: isMessage) {
+            } else if !isRoot && found.original == nil && MIMEPart.isEncapsulating(type, subtype) {
                 found.original = part
             }
         }
         part.forEachPart { findReportParts(in: $0, isRoot: false, into: &found) }
-    }
-
-    /// `MIMEPart.isEncapsulating(type, subtype)`, the subtype's length asked first (every encapsulating
-    /// subtype has 6 or 14 bytes) and `type == "message"` given: the MailParsing function was not
-    /// inlined here (bsd.mbox x3: 2,880 calls, ~59 instructions each).
-    @inline(__always)
-    private static func encapsulates(_ type: String, _ subtype: String, isMessage: Bool) -> Bool {
-        switch subtype.utf8.count {
-        case 6: return isMessage && (subtype == "rfc822" || subtype == "global")
-        case 14:
-            return isMessage ? subtype == "global-headers" || subtype == "rfc822-headers"
-                : type.utf8.count == 4 && type == "text" && subtype == "rfc822-headers"
-        default: return false
-        }
     }
 
     /// The delivery-status parts' texts decoded so far (`deliveryStatusText(of:)`), by the part's

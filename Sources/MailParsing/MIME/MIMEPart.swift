@@ -130,13 +130,21 @@ public struct MIMEPart: Sendable {
         isEncapsulating(type.type, type.subtype)
     }
 
-    /// Whether the media type `type/subtype` (lower case) carries a message or a message's header section.
-    /// Inlined into the bounce analysis' tree walks (2,880 calls on bsd.mbox x3).
+    /// Whether the media type `type/subtype` (lower case) carries a message or a message's header section:
+    /// message/rfc822, message/global, message/global-headers, message/rfc822-headers, text/rfc822-headers.
+    /// By the subtype's length first: every such subtype has 6 or 14 bytes, and most parts' have neither.
+    /// The one list of these types: the bounce analysis' tree walk had a copy of its own asking the length
+    /// first, inlined there, where this is still a call (bsd.mbox x3, 2,880 questions: `Main.main` 278.84M
+    /// with the copy, 279.14M without; `@_alwaysEmitIntoClient` did not inline it either, 278.92M).
     @inlinable @inline(__always)
     package static func isEncapsulating(_ type: String, _ subtype: String) -> Bool {
-        (isName(type, "message") && (isName(subtype, "rfc822") || isName(subtype, "global")
-            || isName(subtype, "global-headers") || isName(subtype, "rfc822-headers")))
-            || (isName(type, "text") && isName(subtype, "rfc822-headers"))
+        switch subtype.utf8.count {
+        case 6: return isName(type, "message") && (subtype == "rfc822" || subtype == "global")
+        case 14:
+            return subtype == "rfc822-headers" ? isName(type, "message") || isName(type, "text")
+                : subtype == "global-headers" && isName(type, "message")
+        default: return false
+        }
     }
 
     /// Whether the type holds only a header section (text/rfc822-headers, message/global-headers).
