@@ -28,17 +28,22 @@ struct FeedbackReportRecognizer: Recognizer {
         // instructions); any other after it, as before (lower-casing it costs more than the search).
         let asciiSubject = context.subjectText.isASCII
         // Hotmail JMRP: "complaint about message from 192.0.2.222" (sisimai arf-22..24).
-        if asciiSubject ? context.subjectContainsLowercased(Self.subjectComplaintAboutMessageFrom)
-            && context.fromContainsLowercased(Self.fromHotmailCom)
-            : context.fromContainsLowercased(Self.fromHotmailCom) && context.subjectContainsLowercased(Self.subjectComplaintAboutMessageFrom) {
+        if Self.both(subjectFirst: asciiSubject, context.subjectContainsLowercased(Self.subjectComplaintAboutMessageFrom),
+                     context.fromContainsLowercased(Self.fromHotmailCom)) {
             return true
         }
         // iCloud unsubscribe request forwarded with the message attached (sisimai arf-26).
-        if asciiSubject ? Self.isUnsubscribe(context) && context.fromContainsLowercased(Self.fromIcloudCom)
-            : context.fromContainsLowercased(Self.fromIcloudCom) && Self.isUnsubscribe(context) {
+        if Self.both(subjectFirst: asciiSubject, Self.isUnsubscribe(context), context.fromContainsLowercased(Self.fromIcloudCom)) {
             return true
         }
         return false
+    }
+
+    /// `subject && from`, the subject's test asked first when `subjectFirst`, the sender's otherwise:
+    /// the order decides only the cost.
+    @inline(__always)
+    private static func both(subjectFirst: Bool, _ subject: @autoclosure () -> Bool, _ from: @autoclosure () -> Bool) -> Bool {
+        subjectFirst ? subject() && from() : from() && subject()
     }
 
     /// `value?.lowercasedIfNeeded() == "feedback-report"`, an ASCII value compared as bytes without
