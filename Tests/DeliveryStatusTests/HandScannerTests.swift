@@ -264,7 +264,7 @@ import TestSupport
     }
 
     /// `joinedLines` keeps, skips and ends at the lines a plain loop over the bytes' lines does, with
-    /// `starts(with:)` of each prefix: over generated lines of every prefix, each one byte short and
+    /// `starts(with:)` of each prefix, and `sweptJoinedLines` gives that text swept: over generated lines of every prefix, each one byte short and
     /// one byte changed, blanks around them (indentation of eight spaces and more too) and 8-bit bytes.
     @Test func leadTextPrefixesAreTheBytesPrefixes() {
         let ends = ["Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"]
@@ -300,7 +300,10 @@ import TestSupport
             var text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
                 pieces.randomElement(using: &generator)! + pieces.randomElement(using: &generator)!
             }.joined(separator: "\n")
-            #expect(text.withUTF8 { LeadText.joinedLines(of: $0) } == plain(text), "\(text.debugDescription)")
+            let expected = plain(text)
+            #expect(text.withUTF8 { LeadText.joinedLines(of: $0) } == expected, "\(text.debugDescription)")
+            // The one pass tests prefixes and markers on the text's bytes, across line ends.
+            #expect(text.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == Diagnostic.sweep(expected), "\(text.debugDescription)")
         }
     }
 
