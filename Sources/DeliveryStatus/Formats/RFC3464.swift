@@ -343,7 +343,7 @@ struct RFC3464Recognizer: Recognizer {
             if let k = first(firstStatus) {
                 let s = fields[k]
                 if s.isASCII {
-                    let (status, comment) = readStatus(s.valueBytes(in: bytes))
+                    let (status, comment) = s.withValueBytes(in: bytes, buffer: buffer) { readStatus($0) }
                     r.status = status
                     if let comment { r.diagnostic = comment }
                 } else {
@@ -457,15 +457,22 @@ struct RFC3464Recognizer: Recognizer {
     /// destination)", "#5.1.1"), and the text between the first `(` and the last `)`, which is a
     /// diagnostic too ("Status: 4.0.0 (cat.example.net: host name lookup failure)").
     static func readStatus(_ value: ArraySlice<UInt8>) -> (EnhancedStatusCode?, comment: String?) {
-        func separates(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == UInt8(ascii: "(") }
-        var start = value.startIndex
-        while start < value.endIndex, separates(value[start]) { start += 1 }
+        value.withUnsafeBufferPointer { readStatus($0) }
+    }
+
+    /// `readStatus(_:)` of the value's bytes read in place (`Field.withValueBytes`), the code read by
+    /// `EnhancedStatusCode(tokenBytes:)`: an `ArraySlice` of each value was made for the code
+    /// (bsd.mbox x3, 1,098 values: `appendRecipient` 4.54M -> 4.34M instructions).
+    static func readStatus(_ value: UnsafeBufferPointer<UInt8>) -> (EnhancedStatusCode?, comment: String?) {
+        @inline(__always) func separates(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == UInt8(ascii: "(") }
+        var start = 0
+        while start < value.count, separates(value[start]) { start &+= 1 }
         var end = start
-        while end < value.endIndex, !separates(value[end]) { end += 1 }
-        let status = EnhancedStatusCode(token: value[start..<end])
+        while end < value.count, !separates(value[end]) { end &+= 1 }
+        let status = EnhancedStatusCode(tokenBytes: UnsafeBufferPointer(rebasing: value[start..<end]))
         var comment: String? = nil
         if let open = value.firstIndex(of: UInt8(ascii: "(")), let close = value.lastIndex(of: UInt8(ascii: ")")), open < close {
-            comment = String(decoding: value[(open + 1)..<close], as: UTF8.self)
+            comment = String(decoding: UnsafeBufferPointer(rebasing: value[(open &+ 1)..<close]), as: UTF8.self)
         }
         return (status, comment)
     }
