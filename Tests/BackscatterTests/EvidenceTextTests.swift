@@ -27,4 +27,22 @@ struct EvidenceTextTests {
         let substring = Self.pieces[4].dropFirst(3)
         #expect(EvidenceText.joined(String(substring), "!") == substring + "!")
     }
+
+    /// The pieces handed over by a function (`joined(_:)` with a closure, which the array's form now
+    /// calls): the concatenation, its characters and its bytes; long pieces whole.
+    @Test func joinedByFunctionIsTheConcatenation() {
+        for a in Self.pieces {
+            for b in Self.pieces {
+                let joined = EvidenceText.joined { piece in piece(a); piece(b); piece(a) }
+                #expect(joined == a + b + a)
+                #expect(joined.count == (a + b + a).count)
+                #expect(Array(joined.utf8) == Array((a + b + a).utf8))
+            }
+        }
+        #expect(EvidenceText.joined { _ in } == "")
+        let long = String(repeating: "é", count: 3_000)
+        #expect(EvidenceText.joined(long, "x") == long + "x")
+        #expect(EvidenceText.joined([long, "x", long]) == long + "x" + long)
+        #expect(EvidenceText.joined(long, "x").utf8.count == 6_001)
+    }
 }

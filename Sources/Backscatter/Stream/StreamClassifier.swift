@@ -71,7 +71,11 @@ public struct StreamClassifier: Sendable {
     /// `victim`: what the site knows of its victim (`SiteKnowledge.standing(ofVictim:)`).
     @inline(never)
     private func evidenceOnItsOwn(_ box: ClassifierNote.Box, victim: VictimStanding) -> [Evidence]? {
-        classifier.fakeNotice(box.observation) == nil ? classifier.evidence(for: box.observation, victim: victim) : nil
+        // The observation's bytes copied out of the box once for both calls, without retains (each
+        // call copied them: the box is a class, which either could change as far as Swift knows;
+        // sisimai bsd x3, `evidenceOnItsOwn` 6.51M -> 6.39M instructions, memcpy 3,525 -> 1,824).
+        let o = box.observation
+        return classifier.fakeNotice(o) == nil ? classifier.evidence(for: o, victim: victim) : nil
     }
 
     /// Finds campaigns and floods and the evidence they give each message, without judging yet.
