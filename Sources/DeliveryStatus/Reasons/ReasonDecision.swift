@@ -15,7 +15,7 @@ struct ReasonDecision {
     var command: Optional<SMTPCommand>
     var action: Optional<DeliveryAction>
     /// The phrase tables that match `diagnostic`: as given, or found once by `decide()`.
-    private var phraseHits = DiagnosticWords.Matches("")
+    private var phraseHits = DiagnosticWords.Matches()
     /// Whether `phraseHits` holds the matches of `diagnostic` already.
     private var phraseHitsFound = false
 
