@@ -148,6 +148,20 @@ import TestSupport
         }
     }
 
+    /// Texts past the stack's 1 KB (`sweep` then sweeps into a heap buffer), with 8-bit characters
+    /// (made a String without a second UTF-8 check), against the plain loop.
+    @Test func sweepOfLongTextsIsThePlainLoop() {
+        let pieces = [" ", "  ", "\t", "\r\n", "550 5.1.1", "<user@example.jp>", "ü", "日本語の文", "\u{01}", "abcdefghijklmnop"]
+        var generator = SplitMix64(seed: 107)  // seeded: every run reads the same inputs
+        for _ in 0..<200 {
+            let count = Int.random(in: 150...900, using: &generator)
+            let text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let swept = Diagnostic.sweep(text)
+            #expect(swept == Self.sweepByBytes(text))
+            #expect(Array(swept.utf8) == Array(Self.sweepByBytes(text).utf8))
+        }
+    }
+
     /// The sixteen-byte copy of `Diagnostic.collapsingBlanks`: texts of 16 to 80 bytes of letters
     /// with one or two unclean bytes (a space after a space, a tab, CR, LF, a control byte, a run of
     /// blanks) put at every offset, so every lane of the first blocks, and the lane after the last

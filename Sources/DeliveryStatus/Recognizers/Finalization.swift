@@ -263,8 +263,13 @@ enum Diagnostic {
                 clean += 1
             }
             if clean == bytes.count && (!previousBlank || bytes.isEmpty) { return nil }
-            return String(unsafeUninitializedCapacity: bytes.count) { out in
-                guard let from = bytes.baseAddress, let to = out.baseAddress else { return 0 }
+            // Swept into a scratch buffer and made a String without a second UTF-8 check: the text is a
+            // String's valid UTF-8 and sweeping takes out or writes only ASCII blanks (as
+            // `LeadText.sweptJoinedLines`). Written into the String's own storage, the text was
+            // validated again (`String(unsafeUninitializedCapacity:)`), byte by byte where it is not
+            // ASCII (bsd.mbox x3, 1,380 swept texts: GoogleGroups' 42 0.48M -> 0.13M; `Main.main` -0.40M).
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { out -> String in
+                guard let from = bytes.baseAddress, let to = out.baseAddress else { return "" }
                 // The clean prefix as it is (it may end with a single space, which then stands for the
                 // blank run that follows it). From there on a blank run is written as one space when
                 // it follows a written byte (`afterBlank` false), and the space the output may end
@@ -276,7 +281,7 @@ enum Diagnostic {
                                          afterBlank: &afterBlank)
                 // A final blank run left one space (or only the leading blanks were read, n = 0).
                 if afterBlank && n > 0 { n -= 1 }
-                return n
+                return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: out[..<n]), isASCII: false)
             }
         } ?? s
     }
