@@ -48,6 +48,61 @@ import TestSupport
         }
     }
 
+    /// The byte runs between CRs copied whole, each CR written as LF and an LF right after it skipped:
+    /// the reading `copyTurningCRIntoLF` replaced.
+    static func turnCRIntoLF(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            guard let cr = bytes[i...].firstIndex(of: 13) else {
+                out += bytes[i...]
+                break
+            }
+            out += bytes[i..<cr]
+            out.append(10)
+            i = cr + 1
+            if i < bytes.count && bytes[i] == 10 { i += 1 }
+        }
+        return out
+    }
+
+    /// `copyTurningCRIntoLF` (sixteen bytes a step) and `TextDecoding.turnCRIntoLF` (in place) write
+    /// what `turnCRIntoLF` (byte runs) writes,
+    /// for inputs of every length up to three blocks and longer, CRs, LFs and CRLFs at every place
+    /// (at a block's end, a CRLF across two blocks, a CR last), and writes nothing past its room.
+    @Test func copyTurningCRIntoLFAgreesWithByteRuns() {
+        var rng = SplitMix64(seed: 41)
+        let alphabet: [UInt8] = [13, 13, 10, 10, 0x41, 0x20, 0xE2, 0x00]
+        var inputs: [[UInt8]] = [[], [13], [10], [13, 10], [13, 13], [10, 13]]
+        for count in 0..<50 {
+            inputs.append([UInt8](repeating: 13, count: count))
+            inputs.append((0..<count).map { $0 % 2 == 0 ? 13 : 10 })
+            inputs.append([UInt8](repeating: 0x61, count: count) + [13])
+            inputs.append([UInt8](repeating: 0x61, count: count) + [13, 10] + [UInt8](repeating: 0x62, count: count))
+        }
+        for _ in 0..<20_000 {
+            let count = rng.below(3) == 0 ? rng.below(300) : rng.below(48)
+            let density = 1 + rng.below(40)
+            inputs.append((0..<count).map { _ in rng.below(density) == 0 ? alphabet[rng.below(alphabet.count)] : UInt8(0x61 + rng.below(26)) })
+        }
+        for bytes in inputs {
+            let expected = Self.turnCRIntoLF(bytes)
+            // Room for the input and a guard of sixteen bytes after it, which must stay as they were.
+            var out = [UInt8](repeating: 0xA5, count: bytes.count + 16)
+            let written = bytes.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { TextDecoding.copyTurningCRIntoLF(source, into: $0.baseAddress!) }
+            }
+            #expect(Array(out[..<written]) == expected, "\(bytes)")
+            #expect(out[bytes.count...].allSatisfy { $0 == 0xA5 }, "\(bytes) written past its room")
+            // The memchr reading, in place, for the transfer-decoded text.
+            var inPlace = bytes
+            let kept = inPlace.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress.map { TextDecoding.turnCRIntoLF(UnsafeBufferPointer(buffer), into: $0) } ?? 0
+            }
+            #expect(Array(inPlace[..<kept]) == expected, "\(bytes) in place")
+        }
+    }
+
     /// The transfer encoding undone into the String's storage gives what undoing it into an array and
     /// decoding that gives, byte for byte, for every transfer encoding and charset kind: bodies of
     /// escapes (CR, LF, 8-bit, `=` itself), soft line breaks, trailing white space, base64 quanta and

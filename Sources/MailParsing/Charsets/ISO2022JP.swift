@@ -23,10 +23,11 @@ enum ISO2022JP {
         if usesISO2022JP2Extensions(bytes) {
             return CharsetDecoder.decode(bytes, kind: .iconv("ISO-2022-JP-2"))
         }
-        var sjis = [UInt8](repeating: 0, count: bytes.count)
         var replacements: [Int] = []  // offsets in `sjis` where a U+FFFD goes
-        let written = bytes.withUnsafeBufferPointer { input -> Int in
-            sjis.withUnsafeMutableBufferPointer { output -> Int in
+        // Left uninitialised: only the bytes written are counted (a zeroed array's memset cost 0.08M
+        // on bsd.mbox x3, 147 texts).
+        let sjis = [UInt8](unsafeUninitializedCapacity: bytes.count) { output, initialized in
+            initialized = bytes.withUnsafeBufferPointer { input -> Int in
                 guard let p = input.baseAddress, let o = output.baseAddress else { return 0 }
                 // Invariant: n <= i (each step writes at most as many bytes as it reads), so every write
                 // below lands inside `output`, which is as long as `input`.
@@ -157,6 +158,7 @@ enum ISO2022JP {
                 return n
             }
         }
+        let written = sjis.count
         // The runs between replacements decoded as CP932, each U+FFFD where its broken pair stood.
         var text = ""
         var from = 0
