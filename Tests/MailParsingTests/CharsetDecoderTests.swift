@@ -103,6 +103,26 @@ func bytes(hex: String) -> ByteSlice {
         #expect(CharsetDecoder.isSupported(label))
     }
 
+    /// The idle converters (`IconvPool`, one array searched by name): a converter checked out while
+    /// another of its charset is in use is a second one, and every iconv charset of the table decoded
+    /// in turn, twice, and the first again after each, gives its text each time.
+    @Test func pooledConvertersStayApartByCharset() {
+        let nested = IconvPool.withConverter("ISO-8859-2") { outer in
+            IconvPool.withConverter("ISO-8859-2") { inner in inner !== outer && inner.name == outer.name } ?? false
+        }
+        #expect(nested == true)
+        let rows = charsetTable.filter { row in
+            if case .iconv = CharsetName.resolve(row.label) { return true }
+            return false
+        }
+        #expect(rows.count > 5)
+        for _ in 0..<2 {
+            for row in rows + [rows[0]] {
+                #expect(CharsetDecoder.decode(bytes(hex: row.hex), charset: row.label) == row.expected, "\(row.label)")
+            }
+        }
+    }
+
     @Test(arguments: ["x-unknown", "none", "", "no-such-charset", "utf-8//TRANSLIT", "../../etc/passwd"])
     func doesNotSupportJunk(_ label: String) {
         #expect(!CharsetDecoder.isSupported(label))
