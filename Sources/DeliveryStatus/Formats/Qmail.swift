@@ -71,52 +71,13 @@ struct QmailRecognizer: Recognizer {
         guard let startOffset = LineSearch.firstOffset(ofAnyOf: QmailRecognizer.starts, in: text) else { return nil }
         var records: [RecipientFinding] = []
         var remoteSaid: [String] = []
-        // The lines walked on the text's bytes (memchr for each LF), not read from `BounceContext.lines`:
-        // a line is made a Substring only when it names an address or what the remote host said, and
-        // the lines of a record's account are appended as bytes (`TextRun`), one String a record (each
-        // line a Substring appended to a String with a space: bsd.mbox x3, 1,284 lines, 321 appends).
-        /// Line `s..<e` of the text as a Substring.
-        func slice(_ s: Int, _ e: Int) -> Substring {
-            let u = text.utf8
-            return Substring(u[u.index(u.startIndex, offsetBy: s)..<u.index(u.startIndex, offsetBy: e)])
-        }
-        var run = TextRun()
-        /// The run's bytes appended to the last record's account, before another record is made.
-        func flush() {
-            if !run.isEmpty { records[records.count - 1].diagnostic.append(contentsOf: run.take()) }
-        }
         var reading = text
         reading.withUTF8 { t in
-            guard let base = t.baseAddress else { return }
-            let count = t.count
-            var s = 0
-            while s <= count {
-                let e = memchr(base + s, Int32(ASCII.lineFeed), count - s).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
-                defer { s = e + 1 }
-                let line = UnsafeBufferPointer(rebasing: t[s..<e])
-                if let first = line.first, Self.endFirstBytes.mayStart(first: first),
-                   Self.endBytes.contains(where: { Self.starts(line, with: $0) }) { break }
-                // The start line itself (the one holding `startOffset`) and those before it are not the account.
-                if s <= startOffset || line.isEmpty { continue }
-                let lead = line[0]
-                if lead == UInt8(ascii: "<"), let close = Self.closeBytes.withUnsafeBufferPointer({ ByteSubstring.firstOffset(of: $0, in: line) }),
-                   memchr(base + s, Int32(UInt8(ascii: "@")), close) != nil {
-                    let line = slice(s, e)
-                    let close = line.utf8.index(line.startIndex, offsetBy: close)
-                    let address = Addresses.bare(String(line[line.index(after: line.startIndex)..<close]))
-                    flush()
-                    records.append(RecipientFinding(recipient: address))
-                    remoteSaid.append("")
-                    // Text after "<address>:" on the same line is part of the account.
-                    let rest = line[line.utf8.index(close, offsetBy: 2)...].trimmed
-                    if !rest.isEmpty { records[records.count - 1].diagnostic = rest + " " }
-                } else if !records.isEmpty {
-                    run.append(line, then: UInt8(ascii: " "))
-                    if lead == UInt8(ascii: "R"), Self.starts(line, with: Self.remoteHostSaid) { remoteSaid[remoteSaid.count - 1] = String(slice(s, e)) }
-                }
+            // Room for every line of the text and a space each (`TextRun`).
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: t.count + 1) { scratch in
+                Self.readAccount(t, of: text, from: startOffset, scratch: scratch, into: &records, &remoteSaid)
             }
         }
-        if !records.isEmpty { flush() }
         guard !records.isEmpty else { return nil }
         for i in records.indices {
             let d = Diagnostic.sweep(records[i].diagnostic)
@@ -137,6 +98,61 @@ struct QmailRecognizer: Recognizer {
             if records[i].command == nil { records[i].command = SMTPCommandFinder.find(in: d) }
         }
         return Finding(recipients: records)
+    }
+
+    /// The line loop of `recognize` over the bytes `t` of `text`: the lines after the one holding
+    /// `startOffset`, up to the first line starting with an end phrase; a record for each failed address
+    /// with its account, and what the remote host said to each.
+    ///
+    /// The lines walked on the text's bytes (memchr for each LF), not read from `BounceContext.lines`:
+    /// a line is made a Substring only when it names an address or what the remote host said, and the
+    /// lines of a record's account are appended as bytes (`TextRun`), one String a record (each line a
+    /// Substring appended to a String with a space: bsd.mbox x3, 1,284 lines, 321 appends). The arrays
+    /// are `inout`, not variables captured by the closures around the loop (each access checked for
+    /// exclusivity at run time).
+    private static func readAccount(_ t: UnsafeBufferPointer<UInt8>, of text: String, from startOffset: Int,
+                                    scratch: UnsafeMutableBufferPointer<UInt8>,
+                                    into records: inout [RecipientFinding], _ remoteSaid: inout [String]) {
+        guard let base = t.baseAddress else { return }
+        /// Line `s..<e` of the text as a Substring.
+        func slice(_ s: Int, _ e: Int) -> Substring {
+            let u = text.utf8
+            return Substring(u[u.index(u.startIndex, offsetBy: s)..<u.index(u.startIndex, offsetBy: e)])
+        }
+        var run = TextRun(scratch)
+        let count = t.count
+        var s = 0
+        while s <= count {
+            let e = memchr(base + s, Int32(ASCII.lineFeed), count - s).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
+            defer { s = e + 1 }
+            let line = UnsafeBufferPointer(rebasing: t[s..<e])
+            if let first = line.first, Self.endFirstBytes.mayStart(first: first),
+               Self.endBytes.contains(where: { Self.starts(line, with: $0) }) { break }
+            // The start line itself (the one holding `startOffset`) and those before it are not the account.
+            if s <= startOffset || line.isEmpty { continue }
+            let lead = line[0]
+            if lead == UInt8(ascii: "<"), let close = Self.closeBytes.withUnsafeBufferPointer({ ByteSubstring.firstOffset(of: $0, in: line) }),
+               memchr(base + s, Int32(UInt8(ascii: "@")), close) != nil {
+                let line = slice(s, e)
+                let close = line.utf8.index(line.startIndex, offsetBy: close)
+                let address = Addresses.bare(String(line[line.index(after: line.startIndex)..<close]))
+                flush(&run, into: &records)
+                records.append(RecipientFinding(recipient: address))
+                remoteSaid.append("")
+                // Text after "<address>:" on the same line is part of the account.
+                let rest = line[line.utf8.index(close, offsetBy: 2)...].trimmed
+                if !rest.isEmpty { records[records.count - 1].diagnostic = rest + " " }
+            } else if !records.isEmpty {
+                run.append(line, then: UInt8(ascii: " "))
+                if lead == UInt8(ascii: "R"), Self.starts(line, with: Self.remoteHostSaid) { remoteSaid[remoteSaid.count - 1] = String(slice(s, e)) }
+            }
+        }
+        flush(&run, into: &records)
+    }
+
+    /// The run's bytes appended to the last record's account (before another record is made).
+    private static func flush(_ run: inout TextRun, into records: inout [RecipientFinding]) {
+        if !run.isEmpty { records[records.count - 1].diagnostic.append(contentsOf: run.take()) }
     }
 
     /// The end phrases' first bytes and bytes, for the line walk's `hasPrefix` on bytes.
