@@ -28,13 +28,21 @@ struct ReceivedHopTests {
         let connection = ReceivedHop.connection(bytes[...])
         #expect(connection.date == hop.date && connection.ip == hop.ip && connection.host == (hop.reverseName ?? hop.helo),
                 "\(String(decoding: bytes, as: UTF8.self)): \(connection) against \(hop)", sourceLocation: sourceLocation)
+        // The partial readings: the address always, the rest as the whole hop has it or nil.
+        let addressOnly = ReceivedHop(bytes[...], reading: .addressOnly)
+        #expect(addressOnly == ReceivedHop(helo: nil, reverseName: nil, ip: hop.ip, date: nil) && addressOnly.address == hop.address,
+                "\(String(decoding: bytes, as: UTF8.self)): \(addressOnly) against \(hop)", sourceLocation: sourceLocation)
+        let whenPublic = ReceivedHop(bytes[...], reading: .wholeWhenPublic)
+        #expect(whenPublic == (hop.address?.isPublic == true ? hop : addressOnly),
+                "\(String(decoding: bytes, as: UTF8.self)): \(whenPublic) against \(hop)", sourceLocation: sourceLocation)
+        #expect(ReceivedHop(bytes[...], reading: .whole) == hop, sourceLocation: sourceLocation)
     }
 
     @Test func randomValuesReadAsBefore() {
         var random = SplitMix64(seed: 0x40_9E)
         let pieces = ["from", "FROM", " ", " ", "by", "with", "id", "for", "(", ")", "\\", ";", "; ", "helo=", "HELO=",
                       "ehlo", "HELO", "unknown", "UNKNOWN", "localhost", "LocalHost.", "mx.example.org", "MX.Example.ORG.",
-                      "mx.example.org.", "user@", "IDENT:root@", "[192.0.2.1]", "192.0.2.7", "[IPv6:2001:db8::1]",
+                      "mx.example.org.", "user@", "IDENT:root@", "[192.0.2.1]", "192.0.2.7", "[10.1.2.3]", "[IPv6:2001:db8::1]",
                       "(may be forged)", "\r\n\t", "\n ", "Mon, 12 Jan 2015", " 10:00:00 +0900", "\u{e9}",
                       "caf\u{e9}.example", "CAF\u{c9}.EXAMPLE", "\u{212a}.example", "k.example", "K.EXAMPLE", ".", "a.", "@"]
         var inputs: [[UInt8]] = [[], Array("from".utf8), Array("from mx.example.org (MX.example.org. [192.0.2.1])".utf8),

@@ -35,9 +35,27 @@ public struct ReceivedHop: Sendable, Hashable {
 
     /// Reads one Received value, folded as it was written or unfolded.
     public init(_ value: ByteSlice) {
+        self.init(value, reading: .whole)
+    }
+
+    /// What of a Received value a hop is read for.
+    package enum Reading {
+        /// Everything: the names, the address and the date.
+        case whole
+        /// The address; the names and the date only when the address is public.
+        case wholeWhenPublic
+        /// The address alone (the names and the date nil).
+        case addressOnly
+    }
+
+    /// Reads one Received value as `init(_:)` does, for what `reading` asks (the rest nil).
+    package init(_ value: ByteSlice, reading: Reading) {
         // The value's bytes opened once, for reading the clauses and making the names.
         (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
-            let (from, date) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
+            let (from, dateStart) = ReceivedField.readFrom(buffer, in: value)
+            let whole = reading == .whole || (reading == .wholeWhenPublic && from?.ip?.isPublic == true)
+            guard whole else { return (nil, nil, from?.ip, nil) }
+            let date = dateStart.flatMap { ReceivedField.date(buffer, from: $0) }
             guard let from else { return (nil, nil, nil, date?.secondsSince1970) }
             // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
             // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and

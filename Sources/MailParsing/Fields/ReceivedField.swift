@@ -138,6 +138,28 @@ public struct ReceivedField: Sendable {
         return (from, found.date)
     }
 
+    /// The from clause as `readFromAndDate(bytes, in: whole, readingForgedPhrase: false)` reads it, the
+    /// date left unread: with the offset in `bytes` where the date starts (after the last `;` outside
+    /// comments; nil without one), for `date(_:from:)` to read only when it is wanted. (A returned
+    /// original's hops after the one the classifier judges are judged by their addresses alone.)
+    package static func readFrom(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> (from: ReceivedFromRanges?, dateStart: Int?) {
+        let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
+        var found = ClauseRanges()
+        var recipient: MailAddress? = nil  // not read: no `.for` wanted
+        readClauses(of: bytes, in: whole, reading: .from, into: &found, recipient: &recipient, readingForgedPhrase: false)
+        let from = found.from.map {
+            ReceivedFromRanges(helo: $0.helo, reverseDNS: $0.reverseDNS, ip: $0.ip, mayBeForged: $0.mayBeForged)
+        }
+        return (from, found.dateStart)
+    }
+
+    /// The date of the value whose bytes are `bytes`, from `dateStart` as `readFrom(bytes, in:)` gave it:
+    /// the date `readFromAndDate` reads.
+    package static func date(_ bytes: UnsafeBufferPointer<UInt8>, from dateStart: Int) -> MailDate? {
+        let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
+        return readDate(UnsafeBufferPointer(rebasing: bytes[dateStart...]))
+    }
+
     /// The clauses of a value, as offset ranges into its bytes: no String is made here. Nothing in it
     /// is counted or allocated (the `with` words in a tuple, the address kept apart by `readClauses`):
     /// the record with an array and a `MailAddress` in it was made and destroyed for each of the 4,050
@@ -153,6 +175,8 @@ public struct ReceivedField: Sendable {
         /// The `id` clause's word, angle brackets removed.
         var id: Range<Int>? = nil
         var date: MailDate? = nil
+        /// Where the date starts, after the last `;` outside comments (read or not); nil without one.
+        var dateStart: Int? = nil
     }
 
     /// The from clause, as offset ranges into the value's bytes.
@@ -174,6 +198,7 @@ public struct ReceivedField: Sendable {
         var clausesEnd = bytes.count
         if let semicolon = lastTopLevelSemicolon(bytes) {
             clausesEnd = semicolon
+            found.dateStart = semicolon + 1
             if wanted.contains(.date) { found.date = readDate(UnsafeBufferPointer(rebasing: bytes[(semicolon + 1)...])) }
         }
         // Items are offset ranges into `bytes`, read one at a time. Reading stops once every clause
