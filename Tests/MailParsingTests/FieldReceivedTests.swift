@@ -585,8 +585,8 @@ let receivedRows: [ReceivedRow] = {
         // The from clause alone and the date read after it: the hop's reading in two steps.
         value.withUnsafeBufferPointer { buffer in
             let (both, bothDate) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
-            let (fromOnly, dateStart) = ReceivedField.readFrom(buffer, in: value)
-            let dateAfter = dateStart.flatMap { ReceivedField.date(buffer, from: $0) }
+            let fromOnly = ReceivedField.readFrom(buffer, in: value)
+            let dateAfter = ReceivedField.date(buffer)
             #expect(fromOnly?.helo == both?.helo && fromOnly?.reverseDNS == both?.reverseDNS && fromOnly?.ip == both?.ip
                         && fromOnly?.mayBeForged == both?.mayBeForged && (fromOnly == nil) == (both == nil) && dateAfter == bothDate,
                     "\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)

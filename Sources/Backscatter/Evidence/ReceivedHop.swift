@@ -52,10 +52,10 @@ public struct ReceivedHop: Sendable, Hashable {
     package init(_ value: ByteSlice, reading: Reading) {
         // The value's bytes opened once, for reading the clauses and making the names.
         (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
-            let (from, dateStart) = ReceivedField.readFrom(buffer, in: value)
+            let from = ReceivedField.readFrom(buffer, in: value)
             let whole = reading == .whole || (reading == .wholeWhenPublic && from?.ip?.isPublic == true)
             guard whole else { return (nil, nil, from?.ip, nil) }
-            let date = dateStart.flatMap { ReceivedField.date(buffer, from: $0) }
+            let date = ReceivedField.date(buffer)
             guard let from else { return (nil, nil, nil, date?.secondsSince1970) }
             // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
             // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and
