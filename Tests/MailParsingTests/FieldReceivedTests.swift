@@ -587,6 +587,9 @@ let receivedRows: [ReceivedRow] = {
             let (both, bothDate) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
             let fromOnly = ReceivedField.readFrom(buffer, in: value)
             let dateAfter = ReceivedField.date(buffer)
+            // The address alone, read up to the item that gives it.
+            #expect(ReceivedField.readAddress(buffer, in: value) == both?.ip, "\(String(decoding: bytes, as: UTF8.self))",
+                    sourceLocation: sourceLocation)
             #expect(fromOnly?.helo == both?.helo && fromOnly?.reverseDNS == both?.reverseDNS && fromOnly?.ip == both?.ip
                         && fromOnly?.mayBeForged == both?.mayBeForged && (fromOnly == nil) == (both == nil) && dateAfter == bothDate,
                     "\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)

@@ -52,6 +52,8 @@ public struct ReceivedHop: Sendable, Hashable {
     package init(_ value: ByteSlice, reading: Reading) {
         // The value's bytes opened once, for reading the clauses and making the names.
         (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
+            // Read only up to the address where that is all that is asked.
+            if reading == .addressOnly { return (nil, nil, ReceivedField.readAddress(buffer, in: value), nil) }
             let from = ReceivedField.readFrom(buffer, in: value)
             let whole = reading == .whole || (reading == .wholeWhenPublic && from?.ip?.isPublic == true)
             guard whole else { return (nil, nil, from?.ip, nil) }

@@ -192,6 +192,34 @@ public struct ReceivedField: Sendable {
         return .some(from.finish(in: bytes))
     }
 
+    /// The address `readFrom(bytes, in:)` finds (its `ip`), read only up to the item that gives it, and
+    /// no name read: for a hop judged by its address alone. An item's address is never replaced by a
+    /// later one's, so the rest of the clause cannot change it; where the reading stopped, the clauses'
+    /// end is past every item read when no `;` lies before it (see `fromClauseBeforeAnySemicolon`).
+    package static func readAddress(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> IPAddress? {
+        let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
+        guard startsWithFrom(bytes) else { return readFrom(bytes, in: whole)?.ip }
+        var tokens = ReceivedTokenizer(bytes)
+        guard let first = tokens.next(), first.kind == .word, Keyword(bytes, first.range) == .from else {
+            return readFrom(bytes, in: whole)?.ip
+        }
+        var from = FromReader(readingForgedPhrase: false, readsAddressOnly: true)
+        var stop = bytes.count
+        while let item = tokens.next() {
+            if item.kind == .word, let keyword = Keyword(bytes, item.range), keyword != .from {
+                stop = item.range.upperBound
+                break
+            }
+            from.read(item, in: bytes)
+            if from.hasAddress {
+                stop = item.range.upperBound
+                break
+            }
+        }
+        guard !hasSemicolon(UnsafeBufferPointer(rebasing: bytes[..<stop])) else { return readFrom(bytes, in: whole)?.ip }
+        return from.finish(in: bytes).ip
+    }
+
     /// Whether `bytes` hold a `;`: sixteen bytes a step, the last block the sixteen before the end.
     @inline(__always)
     static func hasSemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -750,7 +778,16 @@ public struct ReceivedField: Sendable {
         /// Whether "may be forged" is looked for (`mayBeForged` stays false otherwise).
         private let readingForgedPhrase: Bool
 
-        init(readingForgedPhrase: Bool = true) { self.readingForgedPhrase = readingForgedPhrase }
+        /// Whether only the address is read: a comment's words only up to the first IP, no name.
+        private let readsAddressOnly: Bool
+
+        init(readingForgedPhrase: Bool = true, readsAddressOnly: Bool = false) {
+            self.readingForgedPhrase = readingForgedPhrase
+            self.readsAddressOnly = readsAddressOnly
+        }
+
+        /// Whether an item has given the address (`finish` then gives it whatever follows).
+        var hasAddress: Bool { ip != nil }
 
         /// Reads the next item of the clause (offset ranges into `bytes`).
         mutating func read(_ item: ReceivedTokenizer.Item, in bytes: UnsafeBufferPointer<UInt8>) {
@@ -782,6 +819,11 @@ public struct ReceivedField: Sendable {
                 var previousEnd = -1
                 var i = item.range.lowerBound
                 while let w = nextCommentWord(bytes, &i, item.range.upperBound) {
+                    if readsAddressOnly {
+                        // The first IP is the comment's; the names are not read.
+                        if let found = ipLiteral(bytes, w) { commentIP = found; break }
+                        continue
+                    }
                     if readingForgedPhrase, !mayBeForged {
                         // (`previousEnd` is a word's end, inside the comment, when it is not -1.)
                         let oneSpace = previousEnd >= 0 && w.lowerBound == previousEnd + 1 && bytes[previousEnd] == ASCII.space
