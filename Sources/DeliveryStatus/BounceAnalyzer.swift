@@ -47,7 +47,7 @@ public struct BounceAnalyzer: Sendable {
             r.diagnostic = Self.bounded(r.diagnostic)
             r.decisionText = r.decisionText.map(Self.bounded)
             let givenAction = r.action
-            var report = Finalization.report(taking: &r, reportProviders: context.receivedProviders)
+            var report = Finalization.report(taking: &r, receivedNames: context.receivedNames(provider:))
             if finding.kind == .challenge || finding.kind == .virusNotice {
                 // Not a delivery report: no made-up status code or action.
                 if report.statusIsPseudo { report.status = nil; report.statusIsPseudo = false }

@@ -700,6 +700,16 @@ import TestSupport
         let unread = BounceContext(ParsedMessage(parsing: ArraySlice(bytes), limits: limits))
         if unread.receivedProviders != providers { return "receivedProviders \(unread.receivedProviders): expected \(providers)" }
         if context.receivedProviders != providers { return "receivedProviders (unfolded) \(context.receivedProviders): expected \(providers)" }
+        // Each provider asked on its own (`receivedNames(provider:)`, remembered), of the raw values and
+        // of the unfolded ones.
+        let asked = BounceContext(ParsedMessage(parsing: ArraySlice(bytes), limits: limits))
+        for i in RemoteHostRules.providers.indices {
+            let expected = providers & (1 << UInt64(i)) != 0
+            for _ in 0..<2 where asked.receivedNames(provider: i) != expected {
+                return "receivedNames(provider: \(i)): expected \(expected)"
+            }
+            if context.receivedNames(provider: i) != expected { return "receivedNames(provider: \(i)) (unfolded): expected \(expected)" }
+        }
         if Array(context.receivedBytes) != expected {
             return "receivedBytes \(String(decoding: context.receivedBytes, as: UTF8.self).debugDescription)"
                 + " expected \(String(decoding: expected, as: UTF8.self).debugDescription)"

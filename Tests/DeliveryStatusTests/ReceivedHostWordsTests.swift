@@ -61,4 +61,78 @@ import TestSupport
                     "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
         }
     }
+
+    /// Whether a host word of `value` (`everyWordWalk`) names `RemoteHostRules.providers[i]`, each
+    /// word matched to every provider.
+    static func namesByWalk(_ i: Int, in value: [UInt8]) -> Bool {
+        var named: UInt64 = 0
+        value.withUnsafeBufferPointer { buffer in
+            everyWordWalk(in: buffer) { named |= RemoteHostRules.providersNamed(byHostBytes: $0) }
+        }
+        return named & (1 << UInt64(i)) != 0
+    }
+
+    /// The suffixes `hasHost(endingWith:in:)` is given: lower-case ASCII of two bytes or more, each
+    /// with a dot and no separator.
+    @Test func suffixesAreLowercaseDottedWords() {
+        for p in RemoteHostRules.providers {
+            for suffix in p.hostSuffixes {
+                let bytes = Array(suffix.utf8)
+                #expect(bytes.count >= 2 && bytes.contains(UInt8(ascii: ".")), "\(suffix)")
+                #expect(bytes.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) && !ReceivedHostWords.isSeparator($0) }, "\(suffix)")
+            }
+        }
+        #expect(RemoteHostRules.suffixesOfProvider.count == RemoteHostRules.providers.count)
+        for (i, p) in RemoteHostRules.providers.enumerated() {
+            let suffixes = RemoteHostRules.suffixesOfProvider[i].map { k in
+                let range = RemoteHostRules.suffixRanges[k]
+                #expect(range.provider == i)
+                return String(decoding: RemoteHostRules.suffixBytes[range.start..<(range.start + range.count)], as: UTF8.self)
+            }
+            #expect(suffixes == p.hostSuffixes)
+        }
+    }
+
+    /// `hasHost(namingProvider:in:)` gives the answer of every host word matched to every provider:
+    /// random values of keywords, separators, host names with each provider's suffixes (in either
+    /// case, cut short, with a byte more) and characters whose lower case is ASCII, at lengths around
+    /// the sixteen-byte blocks and the suffixes' lengths.
+    @Test func namingProviderIsEveryWordMatched() {
+        var generator = SplitMix64(seed: 32)
+        var pieces: [[UInt8]] = ["from", "by", "From", "BY", "fro", "b", "y", "m", "a.b", ".", "x", "é", "\u{212A}", "\u{0130}",
+                                 " ", "\t", "\n", "\r", "(", ")", ";", "[", "]", "  ", "-", "mx", "smtp.example.com "].map { Array($0.utf8) }
+        for p in RemoteHostRules.providers {
+            for suffix in p.hostSuffixes {
+                pieces += [suffix, suffix.uppercased(), "mx" + suffix, String(suffix.dropFirst()), String(suffix.dropLast()),
+                           suffix + "x", "from mx" + suffix, "by " + suffix.uppercased() + " "].map { Array($0.utf8) }
+            }
+        }
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<generator.below(24) { bytes += pieces[generator.below(pieces.count)] }
+            for i in RemoteHostRules.providers.indices {
+                let found = bytes.withUnsafeBufferPointer { ReceivedHostWords.hasHost(namingProvider: i, in: $0) }
+                #expect(found == Self.namesByWalk(i, in: bytes), "\(i) \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("from mx.example.org by lsean.ezweb.ne.jp (x)", "KDDI", true),
+        ("from mx.example.org by LSEAN.EZWEB.NE.JP", "KDDI", true),
+        ("from mx.example.org byx lsean.ezweb.ne.jp", "KDDI", false),
+        ("from mx.example.org with lsean.ezweb.ne.jp", "KDDI", false),
+        ("from a.ezweb.ne.jpx by b", "KDDI", false),
+        ("by\tmx1.qq.com", "Tencent", true),
+        ("(from mx1.qq.com)", "Tencent", true),
+        ("from mx1.qq.co", "Tencent", false),
+        ("from                     x.y by                                                   mx1.qq.com", "Tencent", true),
+        ("bymx1.qq.com", "Tencent", false),
+    ])
+    func namingProviderExamples(value: String, provider: String, expected: Bool) throws {
+        let i = try #require(RemoteHostRules.providers.firstIndex { $0.name == provider })
+        let bytes = Array(value.utf8)
+        #expect(bytes.withUnsafeBufferPointer { ReceivedHostWords.hasHost(namingProvider: i, in: $0) } == expected)
+        #expect(Self.namesByWalk(i, in: bytes) == expected)
+    }
 }

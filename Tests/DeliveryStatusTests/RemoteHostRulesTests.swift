@@ -34,7 +34,7 @@ import TestSupport
         return RemoteHostRules.reason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
                                       recipient: recipient, candidates: words.providers,
                                       suffixesInDiagnostic: words.providerSuffixes, phrases: words.providerPhrases,
-                                      alsoNamed: { received })
+                                      alsoNames: { received & (1 << UInt64($0)) != 0 })
     }
 
     /// Pieces of diagnostics: every provider's words (as written, upper-cased, and cut short by a

@@ -40,7 +40,7 @@ enum RemoteHostRules {
 
     /// The reason the refusing provider's own rules give, or nil: the first provider (in `providers`
     /// order) whose rule decides and that is named (by `hosts`, the recipient's domain, a host name
-    /// in the diagnostic, or `alsoNamed`) or whose signature matches.
+    /// in the diagnostic, or `alsoNames`) or whose signature matches.
     ///
     /// Each provider's rule is asked first, and whether the provider is named only when it decides,
     /// the cheap ways first: the rules are pure, so neither order changes an answer. (bsd.mbox x3:
@@ -63,19 +63,20 @@ enum RemoteHostRules {
     ///     or nil: then every rule reads the lower-cased diagnostic. Given, a phrase rule is decided
     ///     by them and the diagnostic is lower-cased only for a rule of its own (bsd.mbox x3: 909
     ///     lower-casings, 2.3M instructions, and 2,283 phrase searches, 1.4M, before).
-    ///   - alsoNamed: providers named otherwise (by the report's Received fields), asked for only when a
-    ///     rule decides for a provider not named by the rest.
+    ///   - alsoNames: whether `providers[i]` is named otherwise (by the report's Received fields),
+    ///     asked only about a provider whose rule decides and that the rest do not name.
     static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: @autoclosure () -> [String],
                        recipient: @autoclosure () -> String = "", candidates: UInt64 = .max,
                        suffixesInDiagnostic: UInt64 = .max, phrases: UInt64? = nil,
-                       alsoNamed: () -> UInt64 = { 0 }) -> Reason? {
+                       alsoNames: (_ provider: Int) -> Bool = { _ in false }) -> Reason? {
         guard !diagnostic.isEmpty, candidates != 0 else { return nil }
         var lowercaseDiagnostic: String? = nil
         // The providers named so far (bit i: providers[i]), each source asked at most once, for all
         // providers: the remote MTA and the recipient's domain when a rule first decides, the
-        // diagnostic's host names and `alsoNamed` when those do not name the deciding provider.
+        // diagnostic's host names when those do not name the deciding provider. `alsoNames` is asked
+        // about the deciding provider alone, last.
         var named: UInt64 = 0
-        var askedCheap = false, askedDiagnostic = false, askedAlso = false
+        var askedCheap = false, askedDiagnostic = false
         // Each provider read in place (`providers[i]`), not copied: a copy of a `Provider` and its
         // destruction were ~310 instructions (bsd.mbox x3: 885 providers asked, 0.28M).
         for i in providers.indices where candidates & (1 << UInt64(i)) != 0 {
@@ -103,11 +104,7 @@ enum RemoteHostRules {
                 askedDiagnostic = true
                 if named & bit != 0 { return r }
             }
-            if !askedAlso {
-                named |= alsoNamed()
-                askedAlso = true
-                if named & bit != 0 { return r }
-            }
+            if alsoNames(i) { return r }
         }
         return nil
     }
@@ -245,12 +242,22 @@ enum RemoteHostRules {
     }()
 
     /// The bytes of every suffix of `suffixes`, one after another, and where each one is.
-    private static let suffixBytes: [UInt8] = suffixes.flatMap { Array($0.suffix.utf8) }
-    private static let suffixRanges: [(start: Int, count: Int, provider: Int)] = {
+    static let suffixBytes: [UInt8] = suffixes.flatMap { Array($0.suffix.utf8) }
+    static let suffixRanges: [(start: Int, count: Int, provider: Int)] = {
         var start = 0
         return suffixes.map { suffix, provider in
             defer { start += suffix.utf8.count }
             return (start, suffix.utf8.count, provider)
+        }
+    }()
+
+    /// The indices into `suffixRanges` of each provider's host suffixes (`providers[i]`'s are
+    /// `suffixesOfProvider[i]`: `suffixes` lists them provider by provider).
+    static let suffixesOfProvider: [Range<Int>] = {
+        var start = 0
+        return providers.map { p in
+            defer { start += p.hostSuffixes.count }
+            return start..<(start + p.hostSuffixes.count)
         }
     }()
 

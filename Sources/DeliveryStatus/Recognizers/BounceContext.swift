@@ -340,18 +340,15 @@ package final class BounceContext {
                                                 limit: end - start)
     }
 
-    /// The providers (`RemoteHostRules.providers`, bit i for provider i) that the host names in the
-    /// report's own Received fields name (the dotted words after `from` and `by`, in the first 30
-    /// Received fields), for the provider rules. Asked for only when a recipient's reason is looked up
-    /// there; each host name is matched as bytes, no String made for an ASCII one. The names are
-    /// found by `ReceivedHostWords` from the `from`s and `by`s (bsd.mbox x3: `receivedProviders`
-    /// 2.38M -> 1.75M instructions).
-    package private(set) lazy var receivedProviders: UInt64 = {
-        var named: UInt64 = 0
-        /// Adds the providers of the host names in `value`.
-        func add(_ value: UnsafeBufferPointer<UInt8>) {
-            ReceivedHostWords.forEachHost(in: value) { named |= RemoteHostRules.providersNamed(byHostBytes: $0) }
-        }
+    /// The providers `receivedNames(provider:)` was asked about (bit i for `RemoteHostRules.providers[i]`),
+    /// and of them those the report's Received fields name (`BounceContext+Providers.swift`).
+    @exclusivity(unchecked) var receivedProvidersAsked: UInt64 = 0
+    @exclusivity(unchecked) var receivedProvidersFound: UInt64 = 0
+
+    /// Calls `body` with each of the first 30 Received values, trimmed, until it returns true: the
+    /// values whose host names (`ReceivedHostWords`) name providers for the provider rules
+    /// (`receivedNames(provider:)`).
+    func forEachReceivedValueForProviders(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
         // Where the values are not unfolded yet (`receivedBytes`, which most messages no longer need:
         // `receivedMayHave`), each raw value trimmed is read as it is: the host words are split at
         // blanks, CR and LF (`ReceivedHostWords.isSeparator`), and a CR or LF inside a value is followed
@@ -359,30 +356,29 @@ package final class BounceContext {
         // for this alone, 0.59M instructions). Not where a value is over the field limit, whose
         // unfolded copy is cut.
         if !receivedRead && !headers.defects.contains(.fieldTooLong) {
-            guard mayHaveAnyHeader(of: Self.receivedField) else { return 0 }
+            guard mayHaveAnyHeader(of: Self.receivedField) else { return }
             var count = 0
             headers.forEachFieldInPlace(named: "received") { field in
+                var stop = false
                 field.rawValue.withUnsafeBufferPointer { raw in
                     let (start, end) = raw.trimmedBounds
-                    if start < end { add(UnsafeBufferPointer(rebasing: raw[start..<end])) }
+                    if start < end { stop = body(UnsafeBufferPointer(rebasing: raw[start..<end])) }
                 }
                 count += 1
-                return count < 30
+                return !stop && count < 30
             }
-            return named
+            return
         }
         let all = receivedBytes
-        if let base = all.baseAddress {
-            var start = 0
-            for _ in 0..<30 {
-                guard start < all.count, let hit = memchr(base + start, 0x0A, all.count - start) else { break }
-                let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                add(UnsafeBufferPointer(rebasing: all[start..<end]))
-                start = end + 1
-            }
+        guard let base = all.baseAddress else { return }
+        var start = 0
+        for _ in 0..<30 {
+            guard start < all.count, let hit = memchr(base + start, 0x0A, all.count - start) else { break }
+            let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if body(UnsafeBufferPointer(rebasing: all[start..<end])) { return }
+            start = end + 1
         }
-        return named
-    }()
+    }
 
     /// The first `Message-ID` field's unfolded value (undecoded, as `header("message-id")` reads it,
     /// without making that String), in `claimStorage`; nil when there is none. Only `claims` read it

@@ -15,9 +15,9 @@ enum Finalization {
     /// The report of one recipient's finding. The strings the report takes over unchanged (the
     /// recipient, the remote MTA, the RFC 3464 fields) are moved out of `f`, not copied: `f` is left
     /// with them empty.
-    /// - Parameter reportProviders: the providers the report's own Received fields name
-    ///   (`BounceContext.receivedProviders`), evaluated only when the provider rules are consulted.
-    static func report(taking f: inout RecipientFinding, reportProviders: @autoclosure () -> UInt64 = 0) -> RecipientReport {
+    /// - Parameter receivedNames: whether the report's own Received fields name `RemoteHostRules.providers[i]`
+    ///   (`BounceContext.receivedNames(provider:)`), asked only about a provider whose rule decides.
+    static func report(taking f: inout RecipientFinding, receivedNames: (_ provider: Int) -> Bool = { _ in false }) -> RecipientReport {
         let shown = Diagnostic.sweep(f.diagnostic)
         // A decision text still as `RFC3464Recognizer.complete` swept and searched it is neither swept
         // nor searched for a command again (a whole lead text each: bsd.mbox x3, 969 sweeps and up to
@@ -77,7 +77,7 @@ enum Finalization {
                 hosts: f.remoteMTA.map { [$0] } ?? [],
                 recipient: f.recipient,
                 candidates: words.providers, suffixesInDiagnostic: words.providerSuffixes,
-                phrases: words.providerPhrases, alsoNamed: reportProviders) {
+                phrases: words.providerPhrases, alsoNames: receivedNames) {
                 reason = byProvider
             } else {
                 let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
