@@ -35,6 +35,10 @@ import TestSupport
         for text in texts {
             let byNames = Hosts.names(in: text).reduce(UInt64(0)) { $0 | RemoteHostRules.providersNamed(byHost: $1) }
             #expect(Hosts.providersNamed(in: text) == byNames, "\(text.debugDescription)")
+            // Each provider asked on its own.
+            for i in RemoteHostRules.providers.indices {
+                #expect(Hosts.names(provider: i, in: text) == (byNames & (1 << UInt64(i)) != 0), "\(i) \(text.debugDescription)")
+            }
         }
     }
 
@@ -102,6 +106,13 @@ import TestSupport
         }
         for s in samples {
             #expect(RemoteHostRules.providersNamed(byHost: s) == Self.providersByStrings(host: s), "\(s.debugDescription)")
+            // Each provider asked on its own, of the String and of its bytes.
+            let byHost = Self.providersByStrings(host: s)
+            for i in RemoteHostRules.providers.indices {
+                let expected = byHost & (1 << UInt64(i)) != 0
+                #expect(RemoteHostRules.names(i, host: s) == expected, "\(i) \(s.debugDescription)")
+                #expect(Array(s.utf8).withUnsafeBufferPointer { RemoteHostRules.names(i, hostBytes: $0) } == expected, "\(i) \(s.debugDescription)")
+            }
             if !s.isEmpty {
                 #expect(RemoteHostRules.providersNamed(byDomain: s) == Self.providersByStrings(domain: s), "\(s.debugDescription)")
             }
@@ -110,6 +121,10 @@ import TestSupport
                 let domain = Finalization.domainPart(of: address)
                 #expect(RemoteHostRules.providersNamed(byDomainOf: address) == (domain.isEmpty ? 0 : Self.providersByStrings(domain: domain)),
                         "\(address.debugDescription)")
+                let byDomain = domain.isEmpty ? 0 : Self.providersByStrings(domain: domain)
+                for i in RemoteHostRules.providers.indices {
+                    #expect(RemoteHostRules.names(i, domainOf: address) == (byDomain & (1 << UInt64(i)) != 0), "\(i) \(address.debugDescription)")
+                }
             }
         }
     }

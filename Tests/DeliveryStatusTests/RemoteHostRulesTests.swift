@@ -31,7 +31,9 @@ import TestSupport
     static func reason(diagnostic: String, status: EnhancedStatusCode?, reply: ReplyCode?, hosts: [String],
                        recipient: String, received: UInt64) -> Reason? {
         let words = DiagnosticWords.Matches(diagnostic)
-        return RemoteHostRules.reason(diagnostic: diagnostic, status: status, reply: reply, hosts: hosts,
+        // One remote MTA at most, as a report has.
+        precondition(hosts.count <= 1)
+        return RemoteHostRules.reason(diagnostic: diagnostic, status: status, reply: reply, remoteMTA: hosts.first,
                                       recipient: recipient, candidates: words.providers,
                                       suffixesInDiagnostic: words.providerSuffixes, phrases: words.providerPhrases,
                                       alsoNames: { received & (1 << UInt64($0)) != 0 })

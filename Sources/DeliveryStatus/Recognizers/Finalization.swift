@@ -74,7 +74,7 @@ enum Finalization {
             phrases = words
             if let byProvider = RemoteHostRules.reason(
                 diagnostic: diagnostic, status: status, reply: replyCode,
-                hosts: f.remoteMTA.map { [$0] } ?? [],
+                remoteMTA: f.remoteMTA,
                 recipient: f.recipient,
                 candidates: words.providers, suffixesInDiagnostic: words.providerSuffixes,
                 phrases: words.providerPhrases, alsoNames: receivedNames) {
@@ -573,6 +573,20 @@ enum Hosts {
         var text = text
         var named: UInt64 = 0
         text.withUTF8 { bytes in forEachName(in: bytes) { named |= RemoteHostRules.providersNamed(byHostBytes: $0) } }
+        return named
+    }
+
+    /// Whether one of the names of `names(in:)` names `RemoteHostRules.providers[i]` (bit i of
+    /// `providersNamed(in:)`), each compared with that provider's host suffixes alone: asked only
+    /// about a provider whose rule decides.
+    static func names(provider i: Int, in text: String) -> Bool {
+        var text = text
+        var named = false
+        text.withUTF8 { bytes in
+            forEachName(in: bytes) { name in
+                if !named { named = RemoteHostRules.names(i, hostBytes: name) }
+            }
+        }
         return named
     }
 
