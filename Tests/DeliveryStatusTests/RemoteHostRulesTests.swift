@@ -36,6 +36,7 @@ import TestSupport
         return RemoteHostRules.reason(diagnostic: diagnostic, status: status, reply: reply, remoteMTA: hosts.first,
                                       recipient: recipient, candidates: words.providers,
                                       suffixesInDiagnostic: words.providerSuffixes, phrases: words.providerPhrases,
+                                      ruleWords: words.providerRuleWords,
                                       alsoNames: { received & (1 << UInt64($0)) != 0 })
     }
 
@@ -147,6 +148,53 @@ import TestSupport
                 #expect(decided == expected, "\(p.name): \(text.debugDescription)")
             }
         }
+    }
+
+    /// The rules decided by their words (`Provider.decideByWords`) have one bit a word in a UInt64
+    /// (`Matches.providerRuleWords`), and give their rule's answer over the lower-cased text: every
+    /// word alone, upper-cased, cut short, two words in either order, with 8-bit bytes, line ends,
+    /// Orange's codes and the characters whose lower case is ASCII, and the sisimai bsd diagnostics,
+    /// under each status and reply code.
+    @Test func ruleWordsAgreeWithTheRules() throws {
+        let byWords = RemoteHostRules.providers.indices.filter { RemoteHostRules.providers[$0].decideByWords != nil }
+        #expect(byWords.map { RemoteHostRules.providers[$0].name } == ["FrancePTT", "GSuite", "MessageLabs", "NTTDOCOMO"])
+        let last = try #require(byWords.last)
+        #expect(RemoteHostRules.ruleWordStarts[last] + RemoteHostRules.providers[last].words.count <= 64)
+        var texts: [String] = ["", "\u{212A}", "NO SUCH USER \u{212A}", "lpn\u{130}_416", "LPN007_416", "lpn007_416 ouk_417", "OFR_999]",
+                               "ouk_417) ofr_101", "x LpN_416 y lpn_417", "lpn_41", "é lpn_416", "OFR_101 é", "lpnaaa_505",
+                               "550 UNKNOWN USER", "542 x REJECTED", "542 rejected", " rejected 542 ", "542 \u{212A} rejected"]
+        for i in byWords {
+            let p = RemoteHostRules.providers[i]
+            let words = p.words + (p.name == "MessageLabs" ? [" rejected"] : [])
+            for (k, word) in words.enumerated() {
+                texts += [word, word.uppercased(), String(word.dropLast()), "é" + word + "\n", "550 " + word.uppercased() + "\r\n日本"]
+                let other = words[(k + 1) % words.count]
+                texts += [word + " " + other, other.uppercased() + " x " + word, word + "_416 " + other + "007_999"]
+            }
+        }
+        let corpus = try SisimaiDiagnostics.texts()
+        #expect(!Corpus.isAvailable || corpus.count > 500, "\(corpus.count) corpus diagnostics")
+        texts += corpus
+        var decided = 0
+        for text in texts {
+            let matches = DiagnosticWords.Matches(text)
+            for i in byWords {
+                let p = RemoteHostRules.providers[i]
+                guard let ruleWords = matches.providerRuleWords else {
+                    #expect(matches.providers == .max && matches.providerPhrases == nil, "\(text.debugDescription)")
+                    continue
+                }
+                for status in Self.statuses {
+                    for reply in Self.replies {
+                        let expected = p.decide(text.lowercasedIfNeeded(), status, reply)
+                        let found = p.decideByWords?(ruleWords >> UInt64(RemoteHostRules.ruleWordStarts[i]), text, status, reply)
+                        #expect(found == expected, "\(p.name): \(text.debugDescription) \(String(describing: status)) \(String(describing: reply))")
+                        if expected != nil { decided += 1 }
+                    }
+                }
+            }
+        }
+        #expect(decided > 500)
     }
 
     /// Each provider's rule returns nil for a text without any of its `words`, and its words are what

@@ -47,13 +47,17 @@ enum DiagnosticWords {
         /// text; nil when lowercasing would make ASCII letters of other characters
         /// (`lowercasingAddsASCII`: the rules then read the lower-cased text). 0 for an empty text.
         private(set) var providerPhrases: UInt64? = 0
+        /// Bit `RemoteHostRules.ruleWordStarts[i] + k` set: word k of `RemoteHostRules.providers[i]`,
+        /// a rule decided by its words (`Provider.decideByWords`), occurs, ASCII letters compared
+        /// without case; nil where `providerPhrases` is. 0 for an empty text.
+        private(set) var providerRuleWords: UInt64? = 0
 
         /// No text: nothing matched (`ReasonDecision`'s placeholder until it has the diagnostic's).
         init() {}
 
         init(_ text: String) {
             guard !text.isEmpty else { return }
-            var hits: UInt64 = 0, providers: UInt64 = 0, suffixes: UInt64 = 0, phraseBits: UInt64 = 0
+            var hits: UInt64 = 0, providers: UInt64 = 0, suffixes: UInt64 = 0, phraseBits: UInt64 = 0, ruleWords: UInt64 = 0
             var lowercasingToASCII = false, temporary = false, rejectedButNotSender = false
             DiagnosticWords.group.withMatches(in: text) { found in
                 // Every set's answer read in one run, each matched set's bits taken from its row of
@@ -68,6 +72,7 @@ enum DiagnosticWords {
                     hits |= effect.hits
                     providers |= effect.providers
                     phraseBits |= effect.phrases
+                    ruleWords |= effect.ruleWords
                     suffixes |= effect.suffixes
                 }
                 rejectedButNotSender = found[layout.rejectedButNotSender]
@@ -80,8 +85,10 @@ enum DiagnosticWords {
             if lowercasingToASCII {
                 providers = .max
                 providerPhrases = nil
+                providerRuleWords = nil
             } else {
                 providerPhrases = phraseBits
+                providerRuleWords = ruleWords
             }
             (self.hits, self.providers, providerSuffixes, temporaryWords) = (hits, providers, suffixes, temporary)
         }
@@ -133,13 +140,14 @@ enum DiagnosticWords {
     }
 
     /// What a match of one set of `group` adds to `Matches`: its table's reason bit (`1 << ordinal`),
-    /// a providers' word set's provider and phrase bits (`RemoteHostRules.wordSetBits`), a host suffix
+    /// a providers' word set's provider, phrase and rule word bits (`RemoteHostRules.wordSetBits`), a host suffix
     /// set's provider bit; none for the sets read on their own (`GroupLayout`).
     struct SetEffect {
         var hits: UInt64 = 0
         var providers: UInt64 = 0
         var phrases: UInt64 = 0
         var suffixes: UInt64 = 0
+        var ruleWords: UInt64 = 0
     }
 
     /// Each set's `SetEffect`, in the group's order, and where the sets with effects of their own sit,
@@ -164,6 +172,7 @@ enum DiagnosticWords {
         for (k, bits) in RemoteHostRules.wordSetBits.enumerated() {
             effects[wordsStart + k].providers = bits.provider
             effects[wordsStart + k].phrases = bits.phrase
+            effects[wordsStart + k].ruleWords = bits.ruleWord
         }
         for k in 0..<min(64, RemoteHostRules.suffixSets.count) { effects[suffixesStart + k].suffixes = 1 << UInt64(k) }
         return GroupLayout(effects: UnsafeBufferPointer(effects), rejectedButNotSender: tableCount,

@@ -77,7 +77,8 @@ enum Finalization {
                 remoteMTA: f.remoteMTA,
                 recipient: f.recipient,
                 candidates: words.providers, suffixesInDiagnostic: words.providerSuffixes,
-                phrases: words.providerPhrases, alsoNames: receivedNames) {
+                phrases: words.providerPhrases, ruleWords: words.providerRuleWords,
+                alsoNames: receivedNames) {
                 reason = byProvider
             } else {
                 let decision = ReasonDecision(preset: f.reason, status: status, replyCode: replyCode, diagnostic: diagnostic,
