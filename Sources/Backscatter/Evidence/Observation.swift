@@ -131,7 +131,9 @@ public struct OriginalFacts: Sendable, Hashable {
     public var subjectLetters: Optional<String>
     /// Fingerprint of the normalised start of the body text (full originals only).
     public var bodyKey: Optional<UInt64>
-    /// The Received chain, newest first, at most `Observation.maxListed` hops.
+    /// The Received chain, newest first, at most `Observation.maxListed` hops. With
+    /// `ObservationReader.readsOnlyJudgedFacts`, only the hops up to the first with a public address are
+    /// read whole; the others hold their address alone (no names, no date).
     public var hops: [ReceivedHop]
     /// How many Received fields there were.
     public var hopCount: Int
