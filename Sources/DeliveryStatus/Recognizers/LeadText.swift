@@ -122,14 +122,11 @@ enum LeadText {
                     // A lane stops the copy when it holds a control byte (blanks but the space among
                     // them), a space that a space follows, or a `-` (`Diagnostic.collapsingBlanks`).
                     let stop = (block .< spaceLanes) .| ((block .== spaceLanes) .& (next .== spaceLanes)) .| (block .== dashLanes)
-                    let marks = unsafeBitCast(stop, to: SIMD2<UInt64>.self)
-                    let (low, high) = (UInt64(littleEndian: marks[0]), UInt64(littleEndian: marks[1]))
-                    if low | high == 0 {
+                    guard let kept = ByteLanes.firstMarked(stop) else {
                         n &+= 16
                         i &+= 16
                         continue
                     }
-                    let kept = low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ high.trailingZeroBitCount &>> 3
                     n &+= kept
                     i &+= kept
                     break

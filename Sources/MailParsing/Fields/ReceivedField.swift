@@ -172,14 +172,23 @@ public struct ReceivedField: Sendable {
     /// runs to it), the clauses' end is past every item read, each of which the tokenizer reads the
     /// same in `bytes` and in the clauses' bytes alone. (Nearly every stamp's first `;` is its date's.
     /// The search was ~280 instructions a value: sisimai bsd x3, 2,292 hops.)
-    static func fromClauseBeforeAnySemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> FromRanges?? {
+    static func fromClauseBeforeAnySemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> FromRanges? {
+        leadingFromClause(bytes, addressOnly: false)
+    }
+
+    /// `fromClauseBeforeAnySemicolon`'s reading, and `readAddress`'s with `addressOnly` (the reading
+    /// stops at the item that gives the address, and no name is read): the clause's ranges, or nil
+    /// when `bytes` does not start with the from keyword or a `;` lies before where the reading stopped.
+    @inline(__always)
+    private static func leadingFromClause(_ bytes: UnsafeBufferPointer<UInt8>, addressOnly: Bool) -> FromRanges? {
         guard startsWithFrom(bytes) else { return nil }
         var tokens = ReceivedTokenizer(bytes)
         // The first word is the from keyword unless it only starts with `from` ("fromage").
         guard let first = tokens.next(), first.kind == .word, Keyword(bytes, first.range) == .from else { return nil }
-        var from = FromReader(readingForgedPhrase: false)
+        var from = FromReader(readingForgedPhrase: false, readsAddressOnly: addressOnly)
         // Where the reading stopped: after the keyword that ends the from clause (any but a second
-        // `from`: the first of each kind wins), or at the end.
+        // `from`: the first of each kind wins), after the item that gives the address when that is
+        // all that is asked, or at the end.
         var stop = bytes.count
         while let item = tokens.next() {
             if item.kind == .word, let keyword = Keyword(bytes, item.range), keyword != .from {
@@ -187,9 +196,13 @@ public struct ReceivedField: Sendable {
                 break
             }
             from.read(item, in: bytes)
+            if addressOnly && from.hasAddress {
+                stop = item.range.upperBound
+                break
+            }
         }
         guard !hasSemicolon(UnsafeBufferPointer(rebasing: bytes[..<stop])) else { return nil }
-        return .some(from.finish(in: bytes))
+        return from.finish(in: bytes)
     }
 
     /// The address `readFrom(bytes, in:)` finds (its `ip`), read only up to the item that gives it, and
@@ -198,26 +211,8 @@ public struct ReceivedField: Sendable {
     /// end is past every item read when no `;` lies before it (see `fromClauseBeforeAnySemicolon`).
     package static func readAddress(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> IPAddress? {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
-        guard startsWithFrom(bytes) else { return readFrom(bytes, in: whole)?.ip }
-        var tokens = ReceivedTokenizer(bytes)
-        guard let first = tokens.next(), first.kind == .word, Keyword(bytes, first.range) == .from else {
-            return readFrom(bytes, in: whole)?.ip
-        }
-        var from = FromReader(readingForgedPhrase: false, readsAddressOnly: true)
-        var stop = bytes.count
-        while let item = tokens.next() {
-            if item.kind == .word, let keyword = Keyword(bytes, item.range), keyword != .from {
-                stop = item.range.upperBound
-                break
-            }
-            from.read(item, in: bytes)
-            if from.hasAddress {
-                stop = item.range.upperBound
-                break
-            }
-        }
-        guard !hasSemicolon(UnsafeBufferPointer(rebasing: bytes[..<stop])) else { return readFrom(bytes, in: whole)?.ip }
-        return from.finish(in: bytes).ip
+        guard let clause = leadingFromClause(bytes, addressOnly: true) else { return readFrom(bytes, in: whole)?.ip }
+        return clause.ip
     }
 
     /// Whether `bytes` hold a `;`: sixteen bytes a step, the last block the sixteen before the end.

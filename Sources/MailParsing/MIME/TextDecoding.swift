@@ -175,14 +175,11 @@ extension TextDecoding {
             if i <= lastBlock {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 target.storeBytes(of: block, toByteOffset: n, as: SIMD16<UInt8>.self)
-                let halves = unsafeBitCast(block .== returns, to: SIMD2<UInt64>.self)
-                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                if low | high == 0 {
+                guard let lane = ByteLanes.firstMarked(block .== returns) else {
                     n &+= 16
                     i &+= 16
                     continue
                 }
-                let lane = low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ high.trailingZeroBitCount &>> 3
                 n &+= lane
                 i &+= lane
             } else {
