@@ -18,19 +18,30 @@ struct ApacheJamesRecognizer: Recognizer {
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.rawLines(context)
         var recipients: [RecipientFinding] = []
-        var diagnostic: [String] = []
+        // The error's lines joined by spaces as they come (only non-empty lines are added, so it is
+        // empty exactly when none was), not an array joined at the end. Outside the error only a line
+        // beginning "RCPT TO:" or "Error" counts: any other line whose first byte is not a blank is
+        // passed over before it is trimmed, and the others are asked as slices, not Strings; a slice is
+        // added by `append(contentsOf:)` (`+=` took the generic Character path: 0.23M for 9 calls)
+        // (bsd.mbox x3: ApacheJames 1.14M -> 0.65M instructions).
+        var diagnostic = ""
         var inError = false
         for line in lines.prefix(2_000) {
-            let t = line.trimmed
+            if !inError, let first = line.utf8.first, first != UInt8(ascii: "R"), first != UInt8(ascii: "E"),
+               !ASCII.isWhitespaceOrNewline(first) { continue }
+            let t = line.trimmedSlice
             if t.hasPrefix("RCPT TO:") {
                 if let a = TextReport.firstAddress(line), recipients.count < 500 { recipients.append(RecipientFinding(recipient: a)) }
                 continue
             }
             if t.hasPrefix("Error") && diagnostic.isEmpty { inError = true }
             if t == "Message details:" { inError = false }
-            if inError, !t.isEmpty { diagnostic.append(t) }
+            if inError, !t.isEmpty {
+                if !diagnostic.isEmpty { diagnostic += " " }
+                diagnostic.append(contentsOf: t)
+            }
         }
-        for i in recipients.indices { recipients[i].diagnostic = diagnostic.joined(separator: " ") }
+        for i in recipients.indices { recipients[i].diagnostic = diagnostic }
         return recipients.isEmpty ? nil : Finding(recipients: recipients)
     }
 }
