@@ -39,10 +39,13 @@ public struct ClassifierNote: Sendable {
     }
 
     /// `read(_:report:reader:)`, with the returned original's Subject and Date as the scan read them, and
-    /// the notice's first From address when the scan read it in place (`shapedNoticeFrom`).
+    /// the notice's first From address when the scan read it in place (`shapedNoticeFrom`) and its first
+    /// To's first address when the scan found one (`noticeFirstTo`).
     static func read(_ message: ParsedMessage, report: BounceReport, reader: ObservationReader,
-                     known: OriginalHeaderValues?, shapedNoticeFrom: String? = nil) -> ClassifierNote {
-        if let o = reader.observe(message, report: report, known: known, shapedNoticeFrom: shapedNoticeFrom) {
+                     known: OriginalHeaderValues?, shapedNoticeFrom: String? = nil,
+                     noticeFirstTo: String? = nil) -> ClassifierNote {
+        if let o = reader.observe(message, report: report, known: known, shapedNoticeFrom: shapedNoticeFrom,
+                                  noticeFirstTo: noticeFirstTo) {
             return ClassifierNote(observation: o)
         }
         guard reader.keepsInferenceFacts else { return ClassifierNote(observation: nil) }

@@ -36,7 +36,7 @@ public struct ClassifierStage: ScanStage {
     /// Reads the message's note; the verdict comes in `revise`.
     public func examine(_ message: ExaminedMessage, into record: inout ScanRecord) -> ClassifierNote {
         ClassifierNote.read(message.parsed, report: message.bounce, reader: reader, known: message.originalValues,
-                            shapedNoticeFrom: message.shapedNoticeFrom)
+                            shapedNoticeFrom: message.shapedNoticeFrom, noticeFirstTo: message.noticeFirstTo)
     }
 
     /// Infers (when needed), judges and finds.

@@ -11,12 +11,19 @@ enum HeaderValues {
     /// holds it to those four walks.) The message's header section is read where it lies: passed as a
     /// `HeaderSection` read from the parse, it was copied and destroyed at each call (bsd.mbox x3:
     /// 0.16M + 0.12M instructions; `Main.main` 311.70M -> 311.34M).
+    /// `firstTo`: the first address of the first To field alone (nil when it holds none, or there is
+    /// none): `AddressParser.firstAddressString` of its value, as the observation reads the notice's
+    /// first To (`ObservationReader.observe`'s `noticeFirstTo`), since `addressStrings` and
+    /// `firstAddressString` read a value alike. (Not `to.first`: a first To without an address leaves
+    /// that to a later To field.)
     static func record(of message: borrowing ParsedMessage)
-        -> (messageId: String?, date: MailDate?, from: String?, shapedFrom: String?, to: [String]) {
+        -> (messageId: String?, date: MailDate?, from: String?, shapedFrom: String?, to: [String], firstTo: String?) {
         var messageId: String? = nil
         var date: MailDate? = nil
         var from = FirstAddressReading()
         var to: [String] = []
+        var firstTo: String? = nil
+        var readsFirstTo = true
         message.headers.forEachUnfoldedValue(in: recordNames) { name, value in
             switch name {
             case 0: messageId = MessageIDParser.parseBracketed(value)
@@ -24,10 +31,14 @@ enum HeaderValues {
             case 2: _ = from.read(value)
             default:
                 let found = AddressParser.addressStrings(value)
+                if readsFirstTo {
+                    readsFirstTo = false
+                    firstTo = found.first
+                }
                 if to.isEmpty { to = found } else { to += found }
             }
         }
-        return (messageId, date, from.address, from.shapedFirst, to)
+        return (messageId, date, from.address, from.shapedFirst, to, firstTo)
     }
 
     private static let recordNames = HeaderNameTable(firstOf: ["message-id", "date"], allOf: ["from", "to"])

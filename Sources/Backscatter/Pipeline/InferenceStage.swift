@@ -13,7 +13,7 @@ public struct InferenceStage: ScanStage {
     /// Reads the message's note.
     public func examine(_ message: ExaminedMessage, into record: inout ScanRecord) -> ClassifierNote {
         ClassifierNote.read(message.parsed, report: message.bounce, reader: reader, known: message.originalValues,
-                            shapedNoticeFrom: message.shapedNoticeFrom)
+                            shapedNoticeFrom: message.shapedNoticeFrom, noticeFirstTo: message.noticeFirstTo)
     }
 
     /// Infers the profile.

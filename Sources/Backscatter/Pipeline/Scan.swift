@@ -322,7 +322,7 @@ public struct Scan: Sendable {
     private static func analyse(_ entry: consuming MailboxMessage, sequence: Int,
                                 limits: ParsingLimits) -> (record: ScanRecord, message: ExaminedMessage) {
         let parsed = ParsedMessage(parsing: entry.bytes, limits: limits)
-        let (messageId, date, from, shapedNoticeFrom, to) = HeaderValues.record(of: parsed)
+        let (messageId, date, from, shapedNoticeFrom, to, noticeFirstTo) = HeaderValues.record(of: parsed)
         // Without mailbox defects (most messages), the parse's names as they are: `names + defects` made
         // the empty array of names and appended the parse's to it (bsd.mbox x3: 0.45M instructions).
         let defects = entry.defects.isEmpty ? parsed.defects : entry.defects.names + parsed.defects
@@ -340,7 +340,7 @@ public struct Scan: Sendable {
             subject: Self.copy(bounce.subject), defects: defects, kind: bounce.kind, format: Self.copy(bounce.format),
             recipients: HeaderValues.recipients(bounce.recipients), original: original)
         return (record, ExaminedMessage(entry: entry, parsed: parsed, bounce: bounce, originalValues: originalValues,
-                                        shapedNoticeFrom: shapedNoticeFrom))
+                                        shapedNoticeFrom: shapedNoticeFrom, noticeFirstTo: noticeFirstTo))
     }
 
     /// `value`, copied by a retain of its String. (`bounce.subject` and `bounce.format` passed as they

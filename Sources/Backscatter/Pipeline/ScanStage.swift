@@ -72,6 +72,9 @@ public struct ExaminedMessage: Sendable {
     /// The notice's first From address as the scan's record read it, when of a shape
     /// `AddressParser.singleAddressString` reads alike (nil: not known so).
     var shapedNoticeFrom: String? = nil
+    /// The first address of the notice's first To field as the scan's record read it (nil: none there,
+    /// or not known; the observation then reads the field itself).
+    var noticeFirstTo: String? = nil
 }
 
 /// The stage used until a classifier exists: it judges nothing, so records keep a nil verdict and
