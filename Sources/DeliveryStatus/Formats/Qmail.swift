@@ -126,8 +126,7 @@ struct QmailRecognizer: Recognizer {
             let e = memchr(base + s, Int32(ASCII.lineFeed), count - s).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
             defer { s = e + 1 }
             let line = UnsafeBufferPointer(rebasing: t[s..<e])
-            if let first = line.first, Self.endFirstBytes.mayStart(first: first),
-               Self.endBytes.contains(where: { Self.starts(line, with: $0) }) { break }
+            if Self.endLines.startAny(line) { break }
             // The start line itself (the one holding `startOffset`) and those before it are not the account.
             if s <= startOffset || line.isEmpty { continue }
             let lead = line[0]
@@ -144,7 +143,7 @@ struct QmailRecognizer: Recognizer {
                 if !rest.isEmpty { records[records.count - 1].diagnostic = rest + " " }
             } else if !records.isEmpty {
                 run.append(line, then: UInt8(ascii: " "))
-                if lead == UInt8(ascii: "R"), Self.starts(line, with: Self.remoteHostSaid) { remoteSaid[remoteSaid.count - 1] = String(slice(s, e)) }
+                if lead == UInt8(ascii: "R"), LinePrefixes.starts(line, with: Self.remoteHostSaid) { remoteSaid[remoteSaid.count - 1] = String(slice(s, e)) }
             }
         }
         flush(&run, into: &records)
@@ -155,18 +154,11 @@ struct QmailRecognizer: Recognizer {
         if !run.isEmpty { records[records.count - 1].diagnostic.append(contentsOf: run.take()) }
     }
 
-    /// The end phrases' first bytes and bytes, for the line walk's `hasPrefix` on bytes.
-    private static let endFirstBytes = FirstBytes(ends)
-    private static let endBytes = ends.map { Array($0.utf8) }
+    /// The end phrases, for the line walk's `hasPrefix` on bytes.
+    private static let endLines = LinePrefixes(ends)
     /// ">:", closing a failed address; "Remote host said:", opening the remote host's reply.
     private static let closeBytes: [UInt8] = Array(">:".utf8)
     private static let remoteHostSaid: [UInt8] = Array("Remote host said:".utf8)
-
-    /// Whether `line` starts with the bytes `prefix`.
-    private static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: [UInt8]) -> Bool {
-        guard prefix.count <= line.count, let l = line.baseAddress else { return false }
-        return prefix.withUnsafeBufferPointer { memcmp(l, $0.baseAddress!, prefix.count) == 0 }
-    }
 
     /// `commands` and `ownMessages` with their phrases' bytes (`ScreenedTable`).
     private static let screenedCommands = ScreenedTable(commands)

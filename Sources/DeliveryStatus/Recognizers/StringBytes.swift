@@ -278,6 +278,33 @@ struct FirstBytes {
     }
 }
 
+/// Phrases a line may start with, asked of a line's bytes: its first byte against the phrases' first
+/// bytes (`FirstBytes`), then the phrases that share it byte by byte. Exim's and qmail's line walks end
+/// at such a line.
+struct LinePrefixes {
+    private let firstBytes: FirstBytes
+    private let phrases: [[UInt8]]
+
+    /// The phrases `prefixes`.
+    init(_ prefixes: [String]) {
+        firstBytes = FirstBytes(prefixes)
+        phrases = prefixes.map { Array($0.utf8) }
+    }
+
+    /// Whether `line` starts with one of the phrases.
+    @inline(__always)
+    func startAny(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = line.first, firstBytes.mayStart(first: first) else { return false }
+        return phrases.contains(where: { Self.starts(line, with: $0) })
+    }
+
+    /// Whether `line` starts with the bytes `prefix`.
+    static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: [UInt8]) -> Bool {
+        guard prefix.count <= line.count, let l = line.baseAddress else { return false }
+        return prefix.withUnsafeBufferPointer { memcmp(l, $0.baseAddress!, prefix.count) == 0 }
+    }
+}
+
 /// A String gathered from pieces of valid UTF-8 text (lines of a text cut at LF) and ASCII bytes,
 /// copied into a scratch buffer and made a String once: appending each line's Substring and a space to
 /// a String cost ~900 instructions a line (bsd.mbox x3, Exim's 465 lines), appending them to an Array
