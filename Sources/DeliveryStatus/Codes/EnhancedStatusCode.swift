@@ -67,7 +67,42 @@ public struct EnhancedStatusCode: Sendable, Hashable, Comparable, CustomStringCo
     }
 
     /// `class.subject.detail`.
+    ///
+    /// A code of one-digit subject and detail, or a Sisimai pseudo code (`4.0.9nn`, `5.0.9nn`), is
+    /// looked up in a table of literals (`EnhancedStatusCode+Texts.swift`), other codes are written
+    /// (`writtenDescription`, ~220 instructions a code: bsd.mbox x3, 2,070 codes, most of them such).
     public var description: String {
+        switch EnhancedStatusCode.commonTextIndex(statusClass: statusClass, subject: subject, detail: detail) {
+        case .oneDigit(let k) where k < EnhancedStatusCode.oneDigitTexts.count: EnhancedStatusCode.oneDigitTexts[k]
+        case .pseudo(let k) where k < EnhancedStatusCode.pseudoTexts.count: EnhancedStatusCode.pseudoTexts[k]
+        default: writtenDescription
+        }
+    }
+
+    /// Where the text of a code stands in `oneDigitTexts` or `pseudoTexts`.
+    enum CommonTextIndex: Equatable {
+        case oneDigit(Int), pseudo(Int), none
+    }
+
+    /// Where the text of the code of these parts stands: in `oneDigitTexts` for a class of 2, 4 or
+    /// 5 and a one-digit subject and detail, in `pseudoTexts` for a class of 4 or 5, subject 0 and a
+    /// detail of 900 to 999; `none` for any other.
+    @inline(__always)
+    static func commonTextIndex(statusClass: UInt8, subject: UInt16, detail: UInt16) -> CommonTextIndex {
+        let row: Int
+        switch statusClass {
+        case 2: row = 0
+        case 4: row = 1
+        case 5: row = 2
+        default: return .none
+        }
+        if subject < 10 && detail < 10 { return .oneDigit(row &* 100 &+ Int(subject) &* 10 &+ Int(detail)) }
+        if row > 0, subject == 0, detail >= 900, detail <= 999 { return .pseudo((row &- 1) &* 100 &+ Int(detail &- 900)) }
+        return .none
+    }
+
+    /// `class.subject.detail` written digit by digit.
+    var writtenDescription: String {
         // Written digit by digit on the stack (string interpolation cost ~1,100 instructions a code) and
         // made a String without validating the ASCII written here (`String(unsafeUninitializedCapacity:)`
         // validated it: ~425 instructions a code against ~190; bsd.mbox x3, the records' 1,944 codes:
