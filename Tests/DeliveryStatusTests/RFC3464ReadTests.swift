@@ -135,6 +135,51 @@ import TestSupport
         }
         #expect(texts > 300)
     }
+
+    /// `firstPartNamesRecipient` answers as `read` of the first delivery-status part's text did for
+    /// Office 365, and `recognize` after it (taking the reading it kept) finds what `recognize` finds
+    /// in a context asked nothing before, twice in a row too: every message of the sisimai bsd corpus,
+    /// and hand-made ones without a part, with a part that names no recipient, with two parts and a
+    /// part's text cut anywhere.
+    @Test func keptReadingIsTheFreshReading() throws {
+        func check(_ bytes: [UInt8], _ label: String) {
+            let asked = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            let fresh = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            let simple = fresh.deliveryStatusText.map { !RFC3464Recognizer.read($0).recipients.isEmpty } ?? false
+            #expect(RFC3464Recognizer.firstPartNamesRecipient(asked) == simple, "\(label)")
+            let expected = RFC3464Recognizer().recognize(fresh).map(Self.summary)
+            #expect(RFC3464Recognizer().recognize(asked).map(Self.summary) == expected, "\(label)")
+            #expect(asked.keptDeliveryStatusReading == nil, "\(label)")
+            #expect(RFC3464Recognizer().recognize(asked).map(Self.summary) == expected, "\(label)")
+        }
+        let dsn = "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n"
+        func report(_ parts: [String]) -> [UInt8] {
+            var m = "From: MAILER-DAEMON@example.net\nSubject: Undeliverable: x\nMIME-Version: 1.0\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nfailed\n"
+            for p in parts { m += "--B\nContent-Type: message/delivery-status\n\n" + p }
+            return Array((m + "--B--\n").utf8)
+        }
+        check(Array("From: a@b.example\nSubject: hello\n\nno report\n".utf8), "no part")
+        check(report(["Reporting-MTA: dns; mx.example.net\n\nAction: failed\n"]), "no recipient")
+        check(report([dsn]), "one part")
+        check(report([dsn, dsn.replacingOccurrences(of: "a@b", with: "c@d")]), "two parts")
+        check(report(["Reporting-MTA: dns; mx.example.net\n\n", dsn]), "recipient in the second part")
+        let utf8 = Array(dsn.utf8)
+        for cut in stride(from: 0, through: utf8.count, by: 7) {
+            check(report([String(decoding: utf8[..<cut], as: UTF8.self)]), "cut at \(cut)")
+        }
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        var kept = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let context = BounceContext(ParsedMessage(parsing: ArraySlice([UInt8](data))))
+            if context.deliveryStatusText != nil && context.allDeliveryStatusTexts.count == 1 { kept += 1 }
+            check([UInt8](data), file)
+        }
+        #expect(kept > 300)
+    }
 }
 
 /// `Addresses.isASCIIAddress` reads eight bytes a word: it must answer as the byte loop it replaced

@@ -79,7 +79,8 @@ struct Office365Recognizer: Recognizer {
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        if let text = context.deliveryStatusText, !RFC3464Recognizer.read(text).recipients.isEmpty { return nil }
+        // A report whose DSN names a recipient is left to the RFC 3464 reader, which takes the reading made here.
+        if RFC3464Recognizer.firstPartNamesRecipient(context) { return nil }
         let lines = TextReport.section(context, start: ["Delivery has failed to these recipients or groups:", "Original Message Details"],
                                        stop: ["Original message headers", "Original Message Headers", "Message Hops"])
         var recipients: [RecipientFinding] = []

@@ -796,6 +796,12 @@ package final class BounceContext {
     /// The decoded body of the delivery-status part, LF line ends.
     package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { deliveryStatusText(of: $0) }
 
+    /// The RFC 3464 reading of `allDeliveryStatusTexts`, kept when a recogniser read them before the
+    /// RFC 3464 reader does (`RFC3464Recognizer.firstPartNamesRecipient(_:)`), for the reader to take.
+    /// Not checked for exclusive access at run time: only those two read or write it, neither while
+    /// the other runs.
+    @exclusivity(unchecked) var keptDeliveryStatusReading: KeptDeliveryStatusReading? = nil
+
     /// `text` of the tree under `root`.
     private func flatten(_ root: MIMEPart) -> String {
         // The root's media type read once, in place, by `collectStep` (`isMultipart`, `isEncapsulating`
