@@ -556,55 +556,6 @@ import TestSupport
         }
     }
 
-    /// Every alternative of AutoReply's subject set begins, after the `^\s*` it allows, with one of the
-    /// starts its `claims` checks before asking the set (`subjectStarts`), or with a byte that is not ASCII
-    /// (let through unchecked): an alternative added without one would never be asked.
-    @Test func autoReplyStartsCoverEveryAlternative() {
-        let starts = AutoReplyRecognizer.subjectStarts.map { $0.description }
-        #expect(!AutoReplyRecognizer.subjects.patterns.isEmpty)
-        #expect(Self.alternativesWithoutStart(AutoReplyRecognizer.subjects.patterns, starts: starts) == [])
-        // The check finds an alternative without a start, so the assertion above can fail.
-        #expect(Self.alternativesWithoutStart(["^\\s*(auto(matic)?reply|bogus|out of (the )?office)"], starts: starts) == ["bogus"])
-        #expect(Self.alternativesWithoutStart(["^\\s*(ab?wesend)"], starts: ["abw"]) == ["ab?wesend"])
-    }
-
-    /// The alternatives of `patterns` (each `^\s*(a|b|...)` or `^\s*a`) whose literal beginning, lower-cased,
-    /// does not begin with one of `starts`, and does not begin with a byte that is not ASCII. The literal
-    /// beginning ends before the first group, class, escape or wildcard, and loses its last character to a
-    /// quantifier that follows it.
-    static func alternativesWithoutStart(_ patterns: [String], starts: [String]) -> [String] {
-        var missing: [String] = []
-        for pattern in patterns {
-            var body = Substring(pattern)
-            if body.hasPrefix("^\\s*") { body = body.dropFirst(4) }
-            if body.first == "(", body.last == ")" { body = body.dropFirst().dropLast() }
-            var alternatives: [Substring] = [], depth = 0, from = body.startIndex
-            for index in body.indices {
-                switch body[index] {
-                case "(", "[": depth += 1
-                case ")", "]": depth -= 1
-                case "|" where depth == 0:
-                    alternatives.append(body[from..<index])
-                    from = body.index(after: index)
-                default: break
-                }
-            }
-            alternatives.append(body[from...])
-            for alternative in alternatives {
-                var literal = ""
-                for character in alternative {
-                    if "([\\.".contains(character) { break }
-                    if "?*{".contains(character) { if !literal.isEmpty { literal.removeLast() }; break }
-                    literal.append(character)
-                }
-                literal = literal.lowercased()
-                if let first = literal.utf8.first, first >= 0x80 { continue }
-                if !starts.contains(where: { literal.hasPrefix($0) }) { missing.append(String(alternative)) }
-            }
-        }
-        return missing
-    }
-
     /// The needles the claims look for in the Received fields (`receivedContains`).
     static let receivedNeedles: [StaticString] = [
         "(OpenSMTPD)", "JAMES SMTP Server", " with Internet Mail Service (", "ezweb.ne.jp (", ".au.com (", ".bigfoot.com ",
