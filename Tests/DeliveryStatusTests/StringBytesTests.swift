@@ -12,6 +12,20 @@ import TestSupport
         String(repeating: "é", count: 20) + "MAILBOX FULL",
     ]
 
+    /// `lastIndex(ofASCII:)` is `lastIndex(of:)` by Characters: ASCII text by its bytes, other text
+    /// (a combining mark after the byte, CR LF, 8-bit letters) by Characters.
+    @Test func lastIndexOfASCIIIsByCharacters() {
+        let pieces = ["a", ":", "<", ">", " ", "Unknown user", "x@y.z", "é", "\u{301}", "\r\n", "\r", "\t", "配信", ":\u{301}", "<\u{20DD}", "\u{600}:"]
+        var rng = SplitMix64(seed: 33)
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            for byte in [UInt8(ascii: ":"), UInt8(ascii: "<"), UInt8(ascii: ">")] {
+                let expected = text.lastIndex(of: Character(Unicode.Scalar(byte)))
+                #expect(text.lastIndex(ofASCII: byte) == expected, "\(text.debugDescription) \(byte)")
+            }
+        }
+    }
+
     @Test func containsIgnoringCaseIsLowercasedContains() {
         for haystack in Self.texts {
             for needle in Self.texts + ["b", "AB", "user UNKNOWN", "recipient address", "ärger", "Zab", "[@z`{", "za", "fai", "failure", "kelvin", "k", "i", "zàb", "mailbox full"] {

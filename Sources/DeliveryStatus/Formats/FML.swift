@@ -39,7 +39,7 @@ struct FMLRecognizer: Recognizer {
         var recipients = TextReport.blocks(lines, opens: { line in
             // A line that ends with "<address>." names the list.
             let t = line.trimmed
-            guard t.hasSuffix(">."), let open = t.lastIndex(of: "<"), let a = TextReport.firstAddress(t[open...]) else { return nil }
+            guard t.hasSuffix(">."), let open = t.lastIndex(ofASCII: UInt8(ascii: "<")), let a = TextReport.firstAddress(t[open...]) else { return nil }
             return (a, t)
         })
         for i in recipients.indices {

@@ -56,7 +56,10 @@ struct GmailRecognizer: Recognizer {
                 if Addresses.isAddress(a) { current.recipient = a }
             } else {
                 // Appended in two steps: `raw + " "` made a Substring first, counting its Characters.
-                current.diagnostic += raw
+                // By `append(contentsOf:)` of a Substring, not `+=`, the generic operator of
+                // `RangeReplaceableCollection`, whose generic `append(contentsOf:)` looked up its
+                // argument's associated types (bsd.mbox x3: 177 lines, 0.34M instructions).
+                current.diagnostic.append(contentsOf: raw)
                 current.diagnostic += " "
             }
         }

@@ -46,7 +46,7 @@ struct IMailServerRecognizer: Recognizer {
                 continue
             }
             // "Unknown user: kijitora@example.com": a phrase of two words or more, a colon, an address.
-            if let colon = t.lastIndex(of: ":"), t[..<colon].contains(" "),
+            if let colon = t.lastIndex(ofASCII: UInt8(ascii: ":")), t[..<colon].contains(" "),
                let a = TextReport.firstAddress(t[t.index(after: colon)...]),
                t[t.index(after: colon)...].trimmed.hasPrefix(a) || t[t.index(after: colon)...].trimmed.hasPrefix("<" + a) {
                 guard recipients.count < 500 else { break }

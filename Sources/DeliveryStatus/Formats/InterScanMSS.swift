@@ -30,7 +30,7 @@ struct InterScanMSSRecognizer: Recognizer {
             if let r = t.firstRange(of: "Unable to deliver message to <"), let a = TextReport.firstAddress(t[r.upperBound...]) {
                 address = a                                              // lhost-trendmicro-02, -03
             } else if t.contains("<<< ") || t.contains(">>> "), t.hasSuffix(">") || t.contains("<"),
-                      let open = t.lastIndex(of: "<"), let a = TextReport.firstAddress(t[open...]),
+                      let open = t.lastIndex(ofASCII: UInt8(ascii: "<")), let a = TextReport.firstAddress(t[open...]),
                       t.hasPrefix("Sent") {
                 address = a                                              // -01 "Sent <<< RCPT TO:<...>"
             }
