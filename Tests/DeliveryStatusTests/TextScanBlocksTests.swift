@@ -160,6 +160,13 @@ import TestSupport
             // with CR LF and CR-only line ends kept in the lines too.
             let paired = TextScan.blocks(in: TextLines(text), excludingOwn: ("own@example.jp", "mailer-daemon@example.org"))
             #expect(paired.map(\.address) == expected.map(\.address), "\(text.debugDescription)")
+            // The first marker's start handed in, as the context does (`originalMarkerStart`).
+            var copy = text
+            let marker = copy.withUTF8 { OriginalLocator.firstMarkerStart(in: $0) }
+            let handed = TextScan.blocks(in: TextLines(text), excludingOwn: ("own@example.jp", "mailer-daemon@example.org"),
+                                         markerStart: marker)
+            #expect(handed.map(\.text) == paired.map(\.text), "\(text.debugDescription)")
+            #expect(handed.map(\.line) == paired.map(\.line))
             #expect(paired.map(\.line) == expected.map(\.line))
             #expect(paired.map(\.text) == expected.map(\.text), "\(text.debugDescription)")
             // One key's block alone is the first of the key's among all blocks (none for a key without one).

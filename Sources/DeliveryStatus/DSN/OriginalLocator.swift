@@ -19,7 +19,7 @@ enum OriginalLocator {
             return ReturnedOriginal(presence: headersOnly ? .headers : .full, source: mimeType,
                                     headers: root?.headers, part: root, bytes: part.body)
         }
-        return inline(context.text)
+        return inline(context.text, markerStart: context.originalMarkerStart)
     }
 
     /// `contentType.mimeType` and whether its subtype ends in "headers": a literal for each of the five
@@ -54,13 +54,13 @@ enum OriginalLocator {
 
     /// Looks for an inline copy: after a marker line, the first block that parses as a header section
     /// with at least two fields (indentation or `>` quoting removed).
-    static func inline(_ text: String) -> ReturnedOriginal {
-        // One scan of the whole text (no marker spans a line end), then work from the next line on.
+    /// - Parameter markerStart: `firstMarkerStart(in:)` of the text (`BounceContext.originalMarkerStart`,
+    ///   one scan of the whole text: no marker spans a line end).
+    static func inline(_ text: String, markerStart: Int?) -> ReturnedOriginal {
+        // Work from the line after the marker's on.
+        guard let markerStart else { return .absent }
         var text = text
-        guard let bytes = text.withUTF8({ source -> [UInt8]? in
-            guard let markerStart = firstMarkerStart(in: source) else { return nil }
-            return inlineLines(source, markerStart: markerStart)
-        }) else { return .absent }
+        guard let bytes = text.withUTF8({ inlineLines($0, markerStart: markerStart) }) else { return .absent }
         let section = HeaderSection.parse(bytes[...])
         var known = 0
         for f in section.fields where isKnownName(f.name) {

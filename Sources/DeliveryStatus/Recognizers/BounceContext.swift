@@ -719,7 +719,17 @@ package final class BounceContext {
     package private(set) lazy var lines = TextLines(text)
 
     /// The address blocks of the text (computed once; `TextScan.blocks`).
-    private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excludingOwn: TextScan.ownAddressKeys(self))
+    private(set) lazy var addressBlocks: [TextScan.Block] = TextScan.blocks(in: lines, excludingOwn: TextScan.ownAddressKeys(self),
+                                                                             markerStart: originalMarkerStart)
+
+    /// Where the first line announcing an inline original starts in `text`
+    /// (`OriginalLocator.firstMarkerStart(in:)`), or nil: searched once for the two that ask,
+    /// `TextScan.blocks` (the blocks end there) and `OriginalLocator.locate` (the copy follows it),
+    /// which searched the whole text each (bsd.mbox x3: 228 texts searched twice, 0.55M instructions).
+    package private(set) lazy var originalMarkerStart: Int? = {
+        var text = self.text
+        return text.withUTF8 { OriginalLocator.firstMarkerStart(in: $0) }
+    }()
 
     /// The index in `addressBlocks` of each address's first block, by lower-cased address (a DSN with
     /// thousands of recipients looks each one up).

@@ -243,20 +243,26 @@ enum TextScan {
     ///
     /// With `key`, only the first block of that key (the address lower-cased), if any: the first of
     /// `blocks(in:excludingOwn:)` that has it, where it ends found by a search forward from it alone.
-    static func blocks(in lines: TextLines, excludingOwn own: (String, String), only key: String? = nil) -> [Block] {
+    ///
+    /// - Parameter markerStart: where `OriginalLocator.firstMarkerStart(in:)` finds the first marker in
+    ///   the lines' text (`.some(nil)`: none), when the caller knows it (`BounceContext.originalMarkerStart`);
+    ///   nil to have it searched here.
+    static func blocks(in lines: TextLines, excludingOwn own: (String, String), only key: String? = nil,
+                       markerStart: Int?? = nil) -> [Block] {
         // Read in place: `TextLines` keeps its text native and contiguous (a copy of the bytes with an LF
         // after the last line, and an array of the line starts, cost ~1,000 instructions a text: bsd.mbox
         // x3, 228 texts).
         var text = lines.text
         return text.withUTF8 { bytes in
-            blocks(in: lines, bytes: bytes, isOwn: { $0 == own.0 || $0 == own.1 }, only: key)
+            blocks(in: lines, bytes: bytes, isOwn: { $0 == own.0 || $0 == own.1 }, only: key,
+                   markerStart: markerStart ?? OriginalLocator.firstMarkerStart(in: bytes))
         }
     }
 
     /// `blocks` over the lines' bytes, the text's: line `i` is `bytes[start(i) ..< ends[i]]`, each but
     /// the last followed by its LF.
     private static func blocks(in lines: TextLines, bytes: UnsafeBufferPointer<UInt8>,
-                               isOwn: (String) -> Bool, only key: String?) -> [Block] {
+                               isOwn: (String) -> Bool, only key: String?, markerStart: Int?) -> [Block] {
         let ends = lines.ends
         guard !ends.isEmpty, ends[ends.count - 1] == bytes.count else { return [] }
         /// Where line `i` starts (one past the LF ending the line before); `bytes.count + 1` for the line
@@ -286,7 +292,7 @@ enum TextScan {
             return true
         }
         var end = lines.count
-        if let markerStart = OriginalLocator.firstMarkerStart(in: bytes) { end = lineIndex(at: markerStart) }
+        if let markerStart { end = lineIndex(at: markerStart) }
         // `startsWithHeaderName` of each line, on its bytes (its first byte first): asking each line
         // as a Substring retained and released it.
         for i in 0..<end where startsWithHeaderName(lineBytes(i)) { end = i; break }
@@ -515,7 +521,8 @@ enum TextScan {
     /// here now, 0.09M, counted). Not kept: a report with more recipients asks `block(for:in:)`,
     /// which makes them once.
     static func onlyBlock(for address: String, in context: BounceContext) -> String? {
-        blocks(in: context.lines, excludingOwn: ownAddressKeys(context), only: address.lowercasedIfNeeded()).first?.text
+        blocks(in: context.lines, excludingOwn: ownAddressKeys(context), only: address.lowercasedIfNeeded(),
+               markerStart: context.originalMarkerStart).first?.text
     }
 }
 
