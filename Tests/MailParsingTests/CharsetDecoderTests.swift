@@ -255,6 +255,28 @@ func bytes(hex: String) -> ByteSlice {
         #expect(!CharsetDecoder.decode(bytes(hex: "2b4a6a6f"), charset: "utf-7").isEmpty)
     }
 
+    /// UTF-7 of direct characters alone is read as its bytes without glibc (`utf7DirectOnly`): the same
+    /// text glibc's converter gives, for every ASCII byte alone and in random runs (with `+`, `\`, `~`,
+    /// controls and shifted base64 among them), and for the corpus's Microsoft text.
+    @Test func utf7DirectTextAgreesWithIconv() {
+        func iconv(_ bytes: [UInt8]) -> String {
+            var output: [UInt8] = []
+            _ = IconvPool.withConverter("UTF-7") { $0.convert(bytes[...], into: &output) }
+            return String(decoding: output, as: UTF8.self)
+        }
+        var generator = SplitMix64(seed: 7)
+        var inputs: [[UInt8]] = (0..<128).map { [UInt8(ascii: "a"), UInt8($0), UInt8(ascii: "b")] }
+        inputs.append(Array("This is an automatically generated Delivery Status Notification.\r\n\r\nDelivery to (x@y) failed.\n".utf8))
+        let alphabet: [UInt8] = Array("ab Z09'(),-./:?!\"#$%&*;<=>@[]^_`{|}\t\r\n+\\~-AGE".utf8) + [0, 11, 12, 127]
+        for _ in 0..<3000 { inputs.append(generator.bytes(alphabet, count: generator.below(24))) }
+        var direct = 0
+        for bytes in inputs {
+            if bytes.withUnsafeBufferPointer(CharsetDecoder.utf7DirectOnly) { direct += 1 }
+            #expect(Array(CharsetDecoder.decode(bytes[...], kind: .iconv("UTF-7")).utf8) == Array(iconv(bytes).utf8), "\(bytes)")
+        }
+        #expect(direct > 100)
+    }
+
     /// Hostile bytes through every decoder: terminates, and output is bounded by a few bytes per input byte.
     /// Seeded, so that every run reads the same bytes (with the system generator one run in 128 drew a
     /// lone ISO-2022-JP shift code as its one-byte input: SO and SI stand for no character, so that

@@ -58,6 +58,13 @@ public enum CharsetDecoder {
             // ASCII-compatible charsets need no conversion for pure ASCII; stateful 7-bit ones
             // (ISO-2022-*, UTF-7, HZ) and the wide ones do.
             if ascii, asciiCompatible(name) { return bytes.withUnsafeBufferPointer(UncheckedUTF8.asciiString) }
+            // UTF-7 of direct characters alone is those bytes (RFC 2152: a character is encoded only
+            // after a `+`): Microsoft's delivery reports label their ASCII text `unicode-1-1-utf-7`
+            // (sisimai bsd.mbox: 19 parts), which glibc converted at ~70 instructions a byte (bsd.mbox x3,
+            // 57 texts: 0.70M instructions).
+            if ascii, name == "UTF-7", bytes.withUnsafeBufferPointer(utf7DirectOnly) {
+                return bytes.withUnsafeBufferPointer(UncheckedUTF8.asciiString)
+            }
             var output = [UInt8]()
             output.reserveCapacity(bytes.count * 2)
             let converted: Void? = IconvPool.withConverter(name) { converter in
@@ -80,6 +87,23 @@ public enum CharsetDecoder {
     /// byte-by-byte check of mostly-ASCII text).
     package static func validUTF8(_ bytes: ByteSlice) -> String? {
         bytes.withUnsafeBufferPointer(UTF8Check.validString)
+    }
+
+    /// Whether every byte is one glibc's UTF-7 decoder passes on as it is outside a `+` run: tab, LF,
+    /// CR and 0x20-0x7D but `+` and `\` (RFC 2152's direct and optionally direct characters, without
+    /// `\` and `~`, which glibc refuses; each byte of 0-127 tried against glibc 2.36's converter). Such
+    /// bytes are their own UTF-7 decoding: no shift starts, and the converter's flush at the end writes
+    /// nothing.
+    static func utf7DirectOnly(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes {
+            guard byte < 0x7E else { return false }
+            if byte >= 0x20 {
+                if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "\\") { return false }
+            } else if byte != ASCII.tab && byte != ASCII.lineFeed && byte != ASCII.carriageReturn {
+                return false
+            }
+        }
+        return true
     }
 
     /// Whether an iconv charset name is a 7-bit encoding, whose text never holds a byte over 0x7F.
