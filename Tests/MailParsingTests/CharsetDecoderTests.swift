@@ -167,11 +167,12 @@ func bytes(hex: String) -> ByteSlice {
         #expect(CharsetName.resolveCanonically("csShiftJIS") == .iconv("CP932"))
     }
 
-    /// `CharsetName.commonLabelKind` answers for five labels without the canonical label: the same kind
+    /// `CharsetName.commonLabelKind` answers for seven labels without the canonical label: the same kind
     /// as the canonical lookup for them in any case, and nil for near misses (quoted, suffixed, padded,
     /// one byte off), which the canonical lookup then reads.
     @Test func commonLabelsResolveAsTheCanonicalLookupDoes() {
-        let common = ["utf-8", "us-ascii", "iso-8859-1", "iso-2022-jp", "windows-1252"]
+        let common = ["utf-8", "us-ascii", "iso-8859-1", "iso-2022-jp", "windows-1252", "unicode-1-1-utf-7",
+                      "iso-8859-15"]
         var generator = SplitMix64(seed: 31)
         for name in common {
             var variants = [name, name.uppercased(), "\"" + name + "\"", name + ";", " " + name, name + "*en",

@@ -196,6 +196,8 @@ enum ISO2022JP {
                 // zeroed (its memset cost 0.29M on bsd.mbox x3).
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: IconvConverter.chunkSize(forInputCount: input.count)) { chunk in
                     guard let base = input.baseAddress else { return }
+                    // CP932 has no shift state: reset once here, not before and after each stretch.
+                    converter.reset()
                     let raw = UnsafeRawPointer(base)
                     let count = input.count
                     var i = 0
@@ -220,7 +222,7 @@ enum ISO2022JP {
                             end += 7
                         }
                         while end < count, input[end - 1] >= 0x80 || input[end] >= 0x80 { end += 1 }
-                        converter.convert(UnsafeBufferPointer(rebasing: input[k..<end]), into: &output, chunk: chunk)
+                        converter.convert(UnsafeBufferPointer(rebasing: input[k..<end]), into: &output, chunk: chunk, stateless: true)
                         i = end
                     }
                 }

@@ -35,19 +35,25 @@ package enum TransferDecoding {
             var i = 0
             let count = source.count
             while i < count {
-                // No bits pending: four alphabet bytes make three bytes out.
-                if bits == 0, i + 4 <= count {
-                    let a = values[Int(source[i])], b = values[Int(source[i + 1])]
-                    let c = values[Int(source[i + 2])], d = values[Int(source[i + 3])]
-                    if (a | b | c | d) < 64 {
+                // No bits pending: four alphabet bytes make three bytes out, quantum after quantum in a
+                // loop of its own up to the line's end (a line of mail base64 is 19 of them). Tested
+                // once a quantum in the outer loop, with overflow-checked offsets, a quantum cost ~53
+                // instructions (bsd.mbox x3, 24 bodies: 0.52M). Invariant: written <= i / 4 * 3, so
+                // the three bytes of a quantum read at `i` (i + 4 <= count) fit in the room
+                // (count / 4 * 3 + 3), and the wrapping adds never wrap.
+                if bits == 0 {
+                    while i &+ 4 <= count {
+                        let a = values[Int(source[i])], b = values[Int(source[i &+ 1])]
+                        let c = values[Int(source[i &+ 2])], d = values[Int(source[i &+ 3])]
+                        guard (a | b | c | d) < 64 else { break }
                         let quantum = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
                         out[written] = UInt8(truncatingIfNeeded: quantum >> 16)
-                        out[written + 1] = UInt8(truncatingIfNeeded: quantum >> 8)
-                        out[written + 2] = UInt8(truncatingIfNeeded: quantum)
-                        written += 3
-                        i += 4
-                        continue
+                        out[written &+ 1] = UInt8(truncatingIfNeeded: quantum >> 8)
+                        out[written &+ 2] = UInt8(truncatingIfNeeded: quantum)
+                        written &+= 3
+                        i &+= 4
                     }
+                    guard i < count else { break }
                 }
                 let value = values[Int(source[i])]
                 i += 1
