@@ -298,6 +298,36 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         }
     }
 
+    /// A line that starts with no blank is read by one block for its name's colon and its first line
+    /// end or control byte (`scanFields`): names of 0 to 20 bytes (the colon in every lane of the first
+    /// block and just past it), a CR, LF, CRLF, NUL, tab, VT, space, colon, DEL or 8-bit byte right
+    /// after the colon or anywhere in the block, lines that end on the block's edge, CR-only input, no
+    /// blank line; each input read whole and cut after every byte agrees with the line walk.
+    @Test func oneBlockReadOfNameAndLineEndAgreesWithTheLineWalk() {
+        var generator = SplitMix64(seed: 33)
+        let nameBytes = Array("aZ-9".utf8)
+        let odd: [UInt8] = [ASCII.carriageReturn, ASCII.lineFeed, 0x00, ASCII.tab, 0x0B, 0xE9, ASCII.space, ASCII.colon, 0x7F]
+        let ends: [[UInt8]] = [[ASCII.lineFeed], [ASCII.carriageReturn, ASCII.lineFeed], [ASCII.carriageReturn]]
+        for _ in 0..<400 {
+            var text: [UInt8] = []
+            for _ in 0..<(1 + generator.below(4)) {
+                let name = generator.bytes(nameBytes, count: generator.below(21))
+                text += name + [ASCII.colon]
+                // A value that ends the line within the first block, on its edge, or past it.
+                let room = max(0, 16 - name.count - 1)
+                let valueCount = generator.below(3) == 0 ? room : generator.below(room + 20)
+                var value = generator.bytes(Array("ab c".utf8), count: valueCount)
+                if !value.isEmpty, generator.below(2) == 0 {
+                    value[generator.below(min(value.count, 16))] = odd[generator.below(odd.count)]
+                }
+                text += value + ends[generator.below(3)]
+                if generator.below(6) == 0 { text += [ASCII.tab] + value + ends[generator.below(3)] }
+            }
+            if generator.below(2) == 0 { text += ends[generator.below(3)] + Array("body".utf8) }
+            for cut in 0...text.count { Self.expectScanAgreesWithLineWalk(Array(text[..<cut])) }
+        }
+    }
+
     /// The scan (`parse`) and the line walk (`parseByLineScanner`) read `text` into the same fields
     /// (names, raw values, folding), body start and defects; and where the scan saw no NUL or 8-bit
     /// byte (`forEachField(in:)`'s third answer), the section holds none (the DSN reader then skips
