@@ -1,4 +1,6 @@
+import Backscatter
 @testable import BackscatterCLI
+import MailParsing
 import Testing
 import TestSupport
 
@@ -109,5 +111,79 @@ struct JSONWriterStringTests {
                 #expect(written == expected, "\(text) in \(capacity)")
             }
         }
+    }
+
+    /// A date's ISO 8601 bytes stored as words (`JSONWriter.member(_:isoWords:)`, `MailDate.iso8601Words`)
+    /// read as its text written as a string, in every block size: random dates over the whole range
+    /// the words cover and past its ends (nil words there: the text is made otherwise), every offset
+    /// sign, and the edges (0001-01-01, 9999-12-31T23:59:59, offsets of 99:59 and 100:00).
+    @Test func isoDatesReadAsTheirText() {
+        var dates = [MailDate(secondsSince1970: -62_135_596_800, utcOffsetMinutes: 0),
+                     MailDate(secondsSince1970: 253_402_300_799, utcOffsetMinutes: 0),
+                     MailDate(secondsSince1970: 253_402_300_800, utcOffsetMinutes: 0),
+                     MailDate(secondsSince1970: -62_135_596_801, utcOffsetMinutes: 0),
+                     MailDate(secondsSince1970: 0, utcOffsetMinutes: 99 * 60 + 59),
+                     MailDate(secondsSince1970: 0, utcOffsetMinutes: -(100 * 60)),
+                     MailDate(secondsSince1970: 1_767_225_600, utcOffsetMinutes: -330)]
+        var generator = SplitMix64(seed: 59)
+        for _ in 0..<2_000 {
+            let seconds = Int64(bitPattern: generator.next() % 320_000_000_000) - 64_000_000_000
+            let offset = Int(generator.next() % 12_001) - 6_000
+            dates.append(MailDate(secondsSince1970: seconds, utcOffsetMinutes: offset))
+        }
+        for date in dates {
+            if let words = date.iso8601Words {
+                var bytes: [UInt8] = []
+                for word in [words.0, words.1, words.2] { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: word >> (8 * k))) } }
+                bytes.append(UInt8(truncatingIfNeeded: words.3))
+                #expect(words.3 >> 8 == 0, "\(date)")
+                #expect(String(decoding: bytes, as: UTF8.self) == date.iso8601, "\(date)")
+                let expected = "{\"date\":" + Self.reference(date.iso8601) + ",\"n\":1}"
+                for capacity in [1, 16, 30, 40, expected.utf8.count, expected.utf8.count + 8, 256] {
+                    let block = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                    defer { block.deallocate() }
+                    let written = JSONWriter.withDocument(in: block, capacity: capacity, { json in
+                        json.beginObject()
+                        json.member("date", isoWords: words)
+                        json.member("n", 1)
+                        json.endObject()
+                    }) { String(decoding: $0, as: UTF8.self) }
+                    #expect(written == expected, "\(date) in \(capacity)")
+                }
+            }
+        }
+    }
+
+    /// A record's dates written as the record holds them (`JSONLinesFormat`'s `writeDate`): a date read
+    /// (`RecordDate.mail`, its bytes stored from `MailDate.iso8601Words`, or the text `iso8601` makes
+    /// outside their range) gives the line the same record gives with the text set (`RecordDate.text`),
+    /// and no date gives null, for the record's date and its original's.
+    @Test func recordDatesWriteAsTheirText() {
+        var dates = [MailDate(secondsSince1970: 1_767_225_600, utcOffsetMinutes: -330),
+                     MailDate(secondsSince1970: 253_402_300_800, utcOffsetMinutes: 0),
+                     MailDate(secondsSince1970: 0, utcOffsetMinutes: -(100 * 60))]
+        var generator = SplitMix64(seed: 61)
+        for _ in 0..<300 {
+            let seconds = Int64(bitPattern: generator.next() % 320_000_000_000) - 64_000_000_000
+            dates.append(MailDate(secondsSince1970: seconds, utcOffsetMinutes: Int(generator.next() % 12_001) - 6_000))
+        }
+        for (index, date) in dates.enumerated() {
+            let other = dates[(index + 1) % dates.count]
+            var read = ScanRecord(source: "s", index: index, offset: 0, length: 1, sequence: index)
+            read.dateValue = .mail(date)
+            read.original.dateValue = .mail(other)
+            var given = read
+            given.date = date.iso8601
+            given.original.date = other.iso8601
+            let line = String(decoding: JSONLinesFormat.line(read), as: UTF8.self)
+            #expect(line == String(decoding: JSONLinesFormat.line(given), as: UTF8.self), "\(date)")
+            #expect(line.contains("\"date\":\"" + date.iso8601 + "\""), "\(date)")
+            #expect(read.date == date.iso8601 && read.original == given.original, "\(date)")
+        }
+        var none = ScanRecord(source: "s", index: 0, offset: 0, length: 1, sequence: 0)
+        none.dateValue = .init(nil)
+        let line = String(decoding: JSONLinesFormat.line(none), as: UTF8.self)
+        #expect(line.contains("\"messageId\":null,\"date\":null,"))
+        #expect(line.contains("\"subject\":null,\"date\":null,"))
     }
 }

@@ -137,7 +137,7 @@ enum HeaderValues {
                                       toAddressCount: toAddressCount, bracketedMessageID: messageId,
                                       readsMessageID: true)
         return ScanRecord.Original(present: present, messageId: messageId, from: from.address, to: to,
-                                   subject: subjectText, date: date.map(\.iso8601), received: received)
+                                   subject: subjectText, date: ScanRecord.RecordDate(date), received: received)
     }
 
     /// The recipient reports in the record's terms, each report's fields read in place through the

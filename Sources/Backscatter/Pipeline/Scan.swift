@@ -335,7 +335,7 @@ public struct Scan: Sendable {
         // the run's arrays from here instead cost 0.4M more in all.)
         let record = ScanRecord(
             source: entry.source, index: entry.index, offset: entry.offset, length: entry.length, sequence: sequence,
-            messageId: messageId, date: date?.iso8601, timestamp: date?.secondsSince1970, from: from, to: to,
+            messageId: messageId, date: ScanRecord.RecordDate(date), timestamp: date?.secondsSince1970, from: from, to: to,
             // Decoded once, by the analysis (its recognisers read it): what `HeaderValues.subject` would give.
             subject: Self.copy(bounce.subject), defects: defects, kind: bounce.kind, format: Self.copy(bounce.format),
             recipients: HeaderValues.recipients(bounce.recipients), original: original)

@@ -1,4 +1,5 @@
 import DeliveryStatus
+import MailParsing
 
 // The binary form of a record held for the stream pass (`SpillStore`): every field, in declaration order.
 
@@ -11,7 +12,7 @@ extension ScanRecord: SpillCodable {
         encoder.write(length)
         encoder.write(sequence)
         encoder.write(messageId)
-        encoder.write(date)
+        encoder.write(dateValue)
         encoder.write(timestamp)
         encoder.write(from)
         encoder.write(to)
@@ -33,7 +34,7 @@ extension ScanRecord: SpillCodable {
         self.init(source: try decoder.read(), index: try decoder.read(), offset: try decoder.read(),
                   length: try decoder.read(), sequence: try decoder.read())
         messageId = try decoder.read()
-        date = try decoder.read()
+        dateValue = try decoder.read()
         timestamp = try decoder.read()
         from = try decoder.read()
         to = try decoder.read()
@@ -80,15 +81,43 @@ extension ScanRecord.Original: SpillCodable {
         encoder.write(from)
         encoder.write(to)
         encoder.write(subject)
-        encoder.write(date)
+        encoder.write(dateValue)
         encoder.write(received)
     }
 
     /// Reads an original written by `encode(to:)`.
     public init(from decoder: inout SpillDecoder) throws(SpillError) {
         self.init(present: try decoder.read(), messageId: try decoder.read(), from: try decoder.read(),
-                  to: try decoder.read(), subject: try decoder.read(), date: try decoder.read(),
+                  to: try decoder.read(), subject: try decoder.read(), date: try decoder.read(ScanRecord.RecordDate.self),
                   received: try decoder.read())
+    }
+}
+
+/// A date as the record holds it, as it is (its text not made): a tag byte, 0 for no date, 1 and the
+/// text given, 2 and the date read's seconds and offset.
+extension ScanRecord.RecordDate: SpillCodable {
+    /// Writes the tag and the date.
+    package func encode(to encoder: inout SpillEncoder) {
+        switch self {
+        case .text(nil): encoder.writeByte(0)
+        case .text(let text?):
+            encoder.writeByte(1)
+            encoder.write(text)
+        case .mail(let date):
+            encoder.writeByte(2)
+            encoder.writeSigned(date.secondsSince1970)
+            encoder.write(date.utcOffsetMinutes)
+        }
+    }
+
+    /// Reads a date written by `encode(to:)`.
+    package init(from decoder: inout SpillDecoder) throws(SpillError) {
+        switch try decoder.readByte() {
+        case 0: self = .text(nil)
+        case 1: self = .text(try decoder.read(String.self))
+        case 2: self = .mail(MailDate(secondsSince1970: try decoder.readSigned(), utcOffsetMinutes: try decoder.read()))
+        default: throw decoder.damage
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import DeliveryStatus
+import MailParsing
 
 /// Everything the report formats say about one message: where it is, its key headers, what kind of
 /// message it is, who bounced and why, the returned original, and the verdict with its evidence.
@@ -27,7 +28,13 @@ public struct ScanRecord: Sendable {
     /// The Message-ID field as written, angle brackets kept (`<id@host>`), or nil.
     public var messageId: Optional<String>
     /// The Date field as ISO 8601 with its own zone offset (`2026-01-05T10:00:00+01:00`), or nil.
-    public var date: Optional<String>
+    /// (Made when asked, of `dateValue`; set, it is held as the text given.)
+    public var date: Optional<String> {
+        get { dateValue.text }
+        set { dateValue = .text(newValue) }
+    }
+    /// `date` as the record holds it: for a record the scan made, the `MailDate` read (`RecordDate`).
+    package var dateValue: RecordDate
     /// The Date field as seconds since 1970-01-01 UTC, for filters and timelines.
     public var timestamp: Optional<Int64>
     /// The From field's first address (addr-spec), or its text when no address can be read.
@@ -62,13 +69,13 @@ public struct ScanRecord: Sendable {
     /// A record with only the position filled in; the pipeline fills in the rest.
     public init(source: String, index: Int, offset: Int, length: Int, sequence: Int) {
         self.init(source: source, index: index, offset: offset, length: length, sequence: sequence, messageId: nil,
-                  date: nil, timestamp: nil, from: nil, to: [], subject: nil, defects: [], kind: .notBounce,
+                  date: .text(nil), timestamp: nil, from: nil, to: [], subject: nil, defects: [], kind: .notBounce,
                   format: nil, recipients: [], original: Original())
     }
 
     /// A record with the fields the pipeline reads of a message before the stage (`Scan.analyse`),
     /// made in one piece; verdict, score, evidence, campaign and audit neutral.
-    init(source: String, index: Int, offset: Int, length: Int, sequence: Int, messageId: String?, date: String?,
+    init(source: String, index: Int, offset: Int, length: Int, sequence: Int, messageId: String?, date: RecordDate,
          timestamp: Int64?, from: String?, to: [String], subject: String?, defects: [String], kind: Kind,
          format: String?, recipients: [Recipient], original: Original) {
         self.source = source
@@ -77,7 +84,7 @@ public struct ScanRecord: Sendable {
         self.length = length
         self.sequence = sequence
         self.messageId = messageId
-        self.date = date
+        self.dateValue = date
         self.timestamp = timestamp
         self.from = from
         self.to = to
@@ -183,22 +190,66 @@ extension ScanRecord {
         public var to: [String]
         /// Its Subject, decoded, or nil.
         public var subject: Optional<String>
-        /// Its Date as ISO 8601, or nil.
-        public var date: Optional<String>
+        /// Its Date as ISO 8601, or nil. (Made when asked, of `dateValue`; set, it is held as the text given.)
+        public var date: Optional<String> {
+            get { dateValue.text }
+            set { dateValue = .text(newValue) }
+        }
+        /// `date` as the original holds it: for one the scan read, the `MailDate` read (`RecordDate`).
+        package var dateValue: RecordDate
         /// Its Received fields, unfolded, top (newest) first.
         public var received: [String]
 
         /// An absent original.
         public init(present: Presence = .none, messageId: String? = nil, from: String? = nil, to: [String] = [],
                     subject: String? = nil, date: String? = nil, received: [String] = []) {
+            self.init(present: present, messageId: messageId, from: from, to: to, subject: subject,
+                      date: .text(date), received: received)
+        }
+
+        /// An original with its date as the scan read it (`HeaderValues.original`).
+        package init(present: Presence, messageId: String?, from: String?, to: [String], subject: String?,
+                     date: RecordDate, received: [String]) {
             self.present = present
             self.messageId = messageId
             self.from = from
             self.to = to
             self.subject = subject
-            self.date = date
+            self.dateValue = date
             self.received = received
         }
+    }
+
+    /// A record's date as it holds it: for a record the scan made, the `MailDate` read, its ISO 8601
+    /// text made only when asked (`JSONLinesFormat` stores the text's bytes in the line from
+    /// `MailDate.iso8601Words`, no String made); else the text given. (`MailDate.iso8601` made for
+    /// every record: a String of ~210 instructions and its release, and ~110 more to write it out;
+    /// bsd.mbox x3, 3,333 dates.) Equal and hashed as the text (`date`), whichever way it is held.
+    package enum RecordDate: Sendable, Hashable {
+        /// The date read: the text is its `MailDate.iso8601`.
+        case mail(MailDate)
+        /// The text as given (`ScanRecord.date`'s setter, `Original.init`), or nil.
+        case text(String?)
+
+        /// A date read, or nil.
+        @inline(__always)
+        package init(_ date: MailDate?) {
+            if let date { self = .mail(date) } else { self = .text(nil) }
+        }
+
+        /// The ISO 8601 text, or nil.
+        package var text: String? {
+            switch self {
+            case .mail(let date): date.iso8601
+            case .text(let text): text
+            }
+        }
+
+        /// Whether the texts are equal.
+        package static func == (lhs: RecordDate, rhs: RecordDate) -> Bool { lhs.text == rhs.text }
+
+        /// The text's hash.
+        package func hash(into hasher: inout Hasher) { hasher.combine(text) }
     }
 
     /// One named signal that moved the score (one type for the classifier and the records:

@@ -1,4 +1,5 @@
 import Backscatter
+import MailParsing
 import Synchronization
 
 /// `--format jsonl`: one JSON object per message, keys in the order of the README's schema.
@@ -49,7 +50,7 @@ enum JSONLinesFormat {
         json.member("offset", record.offset)
         json.member("length", record.length)
         json.member("messageId", record.messageId)
-        json.member("date", record.date)
+        writeDate("date", record.dateValue, to: &json)
         json.member("from", record.from)
         json.member("to", record.to)
         json.member("subject", record.subject)
@@ -82,7 +83,7 @@ enum JSONLinesFormat {
         json.member("from", record.original.from)
         json.member("to", record.original.to)
         json.member("subject", record.original.subject)
-        json.member("date", record.original.date)
+        writeDate("date", record.original.dateValue, to: &json)
         json.member("received", record.original.received)
         json.endObject()
         json.member("verdict", record.audit?.rawValue ?? record.effectiveVerdict.rawValue)
@@ -102,6 +103,17 @@ enum JSONLinesFormat {
         json.member("campaign", record.campaign)
         json.endObject()
         json.newline()
+    }
+
+    /// A member of a date as the record holds it: a date read, its ISO 8601 bytes stored in the line
+    /// (`MailDate.iso8601Words`), no String made.
+    @inline(__always)
+    private static func writeDate(_ name: StaticString, _ date: ScanRecord.RecordDate, to json: inout JSONWriter) {
+        switch date {
+        case .mail(let date):
+            if let words = date.iso8601Words { json.member(name, isoWords: words) } else { json.member(name, date.iso8601) }
+        case .text(let text): json.member(name, text)
+        }
     }
 
     /// `--summary F`: the summary as one JSON document.

@@ -146,6 +146,28 @@ struct JSONWriter {
     @inline(__always)
     mutating func member(_ name: StaticString, _ values: [String]) { memberKey(name); stringsValue(values) }
 
+    /// A member of an object: `"name":` and the 25 bytes of an ISO 8601 date between quotes, given as
+    /// words (`MailDate.iso8601Words`: byte k at bits 8k of word k / 8, the last word's other bytes 0).
+    /// None needs an escape (digits, `-`, `T`, `:`, `+`): stored by four moves.
+    @inline(__always)
+    mutating func member(_ name: StaticString, isoWords words: (UInt64, UInt64, UInt64, UInt64)) {
+        memberKey(name)
+        // The quotes, the text, and the slack of the last word's store (one byte of it meant).
+        guard capacity &- count >= 27 &+ Self.wordSlack else {
+            count &+= 27
+            truncated = true
+            return
+        }
+        let out = start + count
+        out.pointee = UInt8(ascii: "\"")
+        Self.store(words.0, at: out + 1)
+        Self.store(words.1, at: out + 9)
+        Self.store(words.2, at: out + 17)
+        Self.store(words.3, at: out + 25)
+        out[26] = UInt8(ascii: "\"")
+        count &+= 27
+    }
+
     /// Writes a dynamic key.
     mutating func key(string name: String) {
         string(name)

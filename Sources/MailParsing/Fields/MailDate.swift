@@ -29,17 +29,7 @@ public struct MailDate: Sendable, Hashable {
 
     /// ISO 8601 / RFC 3339 text in the writer's zone: `2026-11-29T05:33:05+01:00`.
     public var iso8601: String {
-        let local = secondsSince1970 + Int64(utcOffsetMinutes * 60)
-        let offset = abs(utcOffsetMinutes)
-        // The usual case, from 0001-01-01 (-62,135,596,800 s) through 9999: read in unsigned arithmetic
-        // and written in three words (see `isoWords`).
-        if local >= -62_135_596_800, local < 253_402_300_800, offset < 100 * 60 {
-            let shifted = UInt64(local + 62_135_596_800)  // seconds since 0001-01-01T00:00:00
-            let days = shifted / 86_400, rest = shifted % 86_400
-            let (y, m, d) = CivilCalendar.civilFromDaysSinceYearOne(days)
-            let words = Self.isoWords(year: y, month: m, day: d, hours: rest / 3600, minutes: rest % 3600 / 60,
-                                      seconds: rest % 60, negative: utcOffsetMinutes < 0,
-                                      offsetHours: UInt64(offset / 60), offsetMinutes: UInt64(offset % 60))
+        if let words = iso8601Words {
             // Made a String unchecked (`UncheckedUTF8.asciiString`, ~212 instructions; `String(decoding:as:)`
             // ~270, validating what it need not; `String(unsafeUninitializedCapacity:)`, which validates its
             // storage after the closure, ~435).
@@ -49,6 +39,8 @@ public struct MailDate: Sendable, Hashable {
                                                               count: 25))
             }
         }
+        let local = secondsSince1970 + Int64(utcOffsetMinutes * 60)
+        let offset = abs(utcOffsetMinutes)
         var days = local / 86_400
         var rest = local % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
@@ -57,6 +49,24 @@ public struct MailDate: Sendable, Hashable {
         return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(rest / 3600), 2) + ":"
             + pad(Int(rest % 3600 / 60), 2) + ":" + pad(Int(rest % 60), 2) + sign + pad(offset / 60, 2) + ":"
             + pad(offset % 60, 2)
+    }
+
+    /// `iso8601`'s 25 bytes as four words (`isoWords`: byte k of the text at bits 8k of word k / 8), for a
+    /// writer that stores them where they go, without a String (the JSON Lines output); nil outside the
+    /// usual case, from 0001-01-01 (-62,135,596,800 s) through 9999 with an offset under 100 hours,
+    /// where `iso8601` writes the text otherwise.
+    @inline(__always)
+    package var iso8601Words: (UInt64, UInt64, UInt64, UInt64)? {
+        let local = secondsSince1970 + Int64(utcOffsetMinutes * 60)
+        let offset = abs(utcOffsetMinutes)
+        // Read in unsigned arithmetic and written in words (see `isoWords`).
+        guard local >= -62_135_596_800, local < 253_402_300_800, offset < 100 * 60 else { return nil }
+        let shifted = UInt64(local + 62_135_596_800)  // seconds since 0001-01-01T00:00:00
+        let days = shifted / 86_400, rest = shifted % 86_400
+        let (y, m, d) = CivilCalendar.civilFromDaysSinceYearOne(days)
+        return Self.isoWords(year: y, month: m, day: d, hours: rest / 3600, minutes: rest % 3600 / 60,
+                             seconds: rest % 60, negative: utcOffsetMinutes < 0,
+                             offsetHours: UInt64(offset / 60), offsetMinutes: UInt64(offset % 60))
     }
 
     /// The 25 bytes of `YYYY-MM-DDTHH:MM:SS+HH:MM` as four words, byte k of the text at bits 8k of word
