@@ -188,7 +188,8 @@ func bytes(hex: String) -> ByteSlice {
                 #expect(CharsetName.resolve(label) == canonical, "\(label)")
                 if let kind = CharsetName.commonLabelKind(label) {
                     #expect(kind == canonical, "\(label)")
-                    #expect(label.lowercased() == name, "\(label)")
+                    // A near miss of one may be another common label ("iso-8859-1" + "5").
+                    #expect(common.contains(label.lowercased()), "\(label)")
                 }
             }
             #expect(CharsetName.commonLabelKind(name.uppercased()) != nil)
