@@ -172,6 +172,85 @@ struct ClassifierFixtureTests {
         #expect(result.findings.floods.map(\.messages) == [2_000])
     }
 
+    /// A campaign's victims, counted by the number the flood step gave each victim (by name for one it
+    /// did not number: no arrival), are those a count by name over its members gives: the same count,
+    /// the same five first, each written as its first member wrote it (canonically equal names that
+    /// differ in their bytes are one victim). Random victims, some missing, some without an arrival.
+    @Test func campaignVictimsAreThoseCountedByName() throws {
+        let pool = ["olga@example.com", "qzxkvwtrpl@example.com", "caf\u{E9}@example.com", "cafe\u{301}@example.com",
+                    "bob@example.com", "x@y.z", "K@example.com", "\u{212A}@example.com"]
+        for round in 0..<24 {
+            var seed = UInt64(round) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+            func next(_ n: Int) -> Int {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int(seed >> 33) % n
+            }
+            let (profile, made) = try ReflectedCopies.make(40) { _ in "olga@example.com" }
+            var copies = made
+            guard !copies.isEmpty else { Issue.record("the fixture is not bounce-like"); return }
+            for i in copies.indices {
+                copies[i].victim = next(7) == 0 ? nil : pool[next(pool.count)]
+                if next(3) == 0 { copies[i].arrival = nil }
+            }
+            let notes = copies.map { ClassifierNote(observation: $0) }
+            let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+            // The definition: one count by name over the members, in order.
+            var counts: [String: Int] = [:]
+            for o in copies { if let v = o.victim { counts[v, default: 0] += 1 } }
+            let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5).map(\.key)
+            guard let campaign = result.findings.campaigns.first else { Issue.record("round \(round): no campaign"); continue }
+            #expect(campaign.victims == counts.count)
+            #expect(campaign.topVictims.map { Array($0.utf8) } == top.map { Array($0.utf8) }, "round \(round)")
+        }
+    }
+
+    /// Each victim's flood, from its messages grouped by number and sorted in place, is the one a
+    /// grouping by name gives (the definition: a map by name, each victim's busiest hour found by a
+    /// plain search of every window): the same victims, written as their first message wrote them
+    /// (canonically equal names of other bytes are one victim), the same counts, starts and ends.
+    /// Random victims over two hours, some missing, some without an arrival.
+    @Test func floodsAreThoseOfEachVictimByName() throws {
+        let pool = ["olga@example.com", "caf\u{E9}@example.com", "cafe\u{301}@example.com", "bob@example.com",
+                    "K@example.com", "\u{212A}@example.com", "x@y.z"]
+        for round in 0..<12 {
+            var seed = UInt64(round) &* 0x9E37_79B9_7F4A_7C15 &+ 7
+            func next(_ n: Int) -> Int {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int(seed >> 33) % n
+            }
+            let (profile, made) = try ReflectedCopies.make(240) { _ in "olga@example.com" }
+            guard let start = made.first?.arrival else { Issue.record("the fixture is not bounce-like"); return }
+            var copies = made
+            for i in copies.indices {
+                copies[i].victim = next(9) == 0 ? nil : pool[next(pool.count)]
+                copies[i].arrival = next(8) == 0 ? nil : start + Int64(next(2 * 3600))
+                copies[i].original?.subjectKey = UInt64(i)   // no campaign
+                copies[i].original?.bodyKey = nil
+            }
+            let notes = copies.map { ClassifierNote(observation: $0) }
+            let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+            // The definition.
+            var byName: [String: [Int64]] = [:]
+            for o in copies { if let v = o.victim, let t = o.arrival { byName[v, default: []].append(t) } }
+            var expected: [(victim: String, messages: Int, start: Int64, end: Int64)] = []
+            for (victim, times) in byName {
+                let sorted = times.sorted()
+                var best = (count: 0, start: Int64(0), end: Int64(0))
+                for hi in sorted.indices {
+                    let lo = sorted.firstIndex { sorted[hi] - $0 <= StreamClassifier.floodWindow } ?? hi
+                    if hi - lo + 1 > best.count { best = (hi - lo + 1, sorted[lo], sorted[hi]) }
+                }
+                if best.count >= StreamClassifier.floodMinimum { expected.append((victim, best.count, best.start, best.end)) }
+            }
+            expected.sort { $0.messages != $1.messages ? $0.messages > $1.messages : $0.victim < $1.victim }
+            let floods = result.findings.floods
+            #expect(floods.map { Array($0.victim.utf8) } == expected.map { Array($0.victim.utf8) }, "round \(round)")
+            #expect(floods.map(\.messages) == expected.map(\.messages), "round \(round)")
+            #expect(floods.map(\.start) == expected.map(\.start), "round \(round)")
+            #expect(floods.map(\.end) == expected.map(\.end), "round \(round)")
+        }
+    }
+
     /// A notice that cannot be judged on its own, among notices to the same victim that were (nearly all
     /// backscatter) within 12 hours either side, gets the victim-under-attack evidence with their counts:
     /// counted from running totals (counting each window afresh was quadratic in its size).

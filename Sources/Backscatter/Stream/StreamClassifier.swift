@@ -89,7 +89,16 @@ public struct StreamClassifier: Sendable {
 
         // 1. Each message on its own (its base score), and the groups of steps 2 and 3.
         var groups: [UInt64: CampaignGroup] = [:]
-        var byVictim: [String: [(slot: Int32, arrival: Int64)]] = [:]
+        // 3. Floods: each victim of a message with an arrival numbered at its first such message (at most
+        // `maxGroups` of them), with the name it wrote there; its messages counted by number, and each one
+        // kept in one flat list, grouped by victim below: a map of arrays (an array made and grown for each
+        // victim) and a campaign's victims counted by name, hashed and compared as Strings again, cost
+        // allocations and lookups (sisimai bsd mbox x3).
+        var victimNumbers: [String: Int32] = [:]
+        var victimNames: [String] = []
+        var victimMessageCounts: [Int32] = []
+        var victimMessages: [(victim: Int32, slot: Int32, arrival: Int64)] = []
+        var slotVictims: [Int32] = []   // by slot: the number of its victim, -1 for none
         var slots: [StreamJudge.Slot] = []
         var ownEvidence: [[Evidence]?] = []
         var victims: [VictimStanding] = []
@@ -132,9 +141,26 @@ public struct StreamClassifier: Sendable {
             }
 
             // 3. Floods: bounce-like messages per victim (the victim hashed once, not twice).
+            var victimNumber: Int32 = -1
             if let v = box.observation.victim, let arrival = box.observation.arrival {
-                if byVictim.count < Self.maxGroups { byVictim[v, default: []].append((n, arrival)) } else { byVictim[v]?.append((n, arrival)) }
+                if victimNumbers.count < Self.maxGroups {
+                    // Found or numbered in one lookup (the next number is the count so far). The default
+                    // a constant: one that captured `next` cost two allocations a message (sisimai bsd x3).
+                    let next = Int32(truncatingIfNeeded: victimNames.count)
+                    victimNumber = Self.numbered(&victimNumbers[v, default: -1], next: next)
+                    if victimNumber == next {
+                        victimNames.append(v)
+                        victimMessageCounts.append(0)
+                    }
+                } else {
+                    victimNumber = victimNumbers[v] ?? -1
+                }
+                if victimNumber >= 0 {
+                    victimMessageCounts[Int(victimNumber)] += 1
+                    victimMessages.append((victimNumber, n, arrival))
+                }
             }
+            slotVictims.append(victimNumber)
         }
         func base(_ n: Int32) -> Double? { slots[Int(n)].baseScore }
 
@@ -152,7 +178,10 @@ public struct StreamClassifier: Sendable {
             var letters: [(letters: String, campaign: Int)] = []
             for (c, campaign) in campaigns.enumerated() { if let l = campaign.letters, l.count >= 12 { letters.append((l, c)) } }
             let tails = CampaignTails(letters)
-            var victims = [[String: Int]](repeating: [:], count: campaigns.count)
+            // Each member's victim, in input order, with its campaign and the name it wrote: its number
+            // (`slotVictims`, or looked up by name when the member's own message had no arrival), -1
+            // for a victim no message numbered. Counted campaign by campaign below.
+            var memberVictims: [(campaign: Int32, victim: Int32, name: String)] = []
             var spans = [(first: Int64?, last: Int64?)](repeating: (nil, nil), count: campaigns.count)
             var unkeyed = [[Int32]](repeating: [], count: campaigns.count)
             var n = 0
@@ -169,9 +198,28 @@ public struct StreamClassifier: Sendable {
                     slots[n].campaign = Int32(truncatingIfNeeded: c)
                     unkeyed[c].append(Int32(truncatingIfNeeded: n))
                 }
-                if let v = box.observation.victim, victims[c].count < Self.maxCampaignVictims { victims[c][v, default: 0] += 1 }
+                if let v = box.observation.victim {
+                    let number = n < slotVictims.count && slotVictims[n] >= 0 ? slotVictims[n] : victimNumbers[v] ?? -1
+                    memberVictims.append((Int32(truncatingIfNeeded: c), number, v))
+                }
                 if let t = box.observation.arrival { spans[c].first = min(spans[c].first ?? t, t); spans[c].last = max(spans[c].last ?? t, t) }
             }
+            // The member victims grouped by campaign, in input order within each (a counting sort):
+            // campaign c's are `campaignVictims[campaignStarts[c] ..< campaignStarts[c + 1]]`.
+            var campaignStarts = [Int](repeating: 0, count: campaigns.count + 1)
+            for m in memberVictims { campaignStarts[Int(m.campaign) + 1] += 1 }
+            for c in campaigns.indices { campaignStarts[c + 1] += campaignStarts[c] }
+            var campaignVictims = [(victim: Int32, name: String)](repeating: (-1, ""), count: memberVictims.count)
+            var campaignFill = campaignStarts
+            for m in memberVictims {
+                let c = Int(m.campaign)
+                campaignVictims[campaignFill[c]] = (m.victim, m.name)
+                campaignFill[c] += 1
+            }
+            memberVictims = []
+            // By victim number: the campaign that last counted it, and its place in that campaign's count.
+            var countedIn = [Int32](repeating: -1, count: victimNames.count)
+            var countedAt = [Int32](repeating: 0, count: victimNames.count)
             for (c, campaign) in campaigns.enumerated() {
                 let members = campaign.members + unkeyed[c]
                 let id = "c\(judge.base.campaigns.count + 1)"
@@ -197,7 +245,31 @@ public struct StreamClassifier: Sendable {
                 } else {
                     judge.campaignMarks.append(.init(id: id, evidence: nil))
                 }
-                let counted = victims[c]
+                // The campaign's victims and their counts, in input order: a numbered victim by number
+                // (with the name its first member here wrote, as a map by name keeps its first key:
+                // canonically equal names can differ in their bytes), another by name. A victim is
+                // counted one way only (a numbered one is looked up by name when its message had no
+                // arrival). At most `maxCampaignVictims` of them: members past that are not counted.
+                var counted: [(key: String, value: Int)] = []
+                var named: [String: Int] = [:]   // place in `counted`
+                for m in campaignVictims[campaignStarts[c] ..< campaignStarts[c + 1]] {
+                    guard counted.count < Self.maxCampaignVictims else { break }
+                    let k = Int(m.victim)
+                    if k >= 0, k < countedIn.count {
+                        if countedIn[k] == Int32(truncatingIfNeeded: c) {
+                            counted[Int(countedAt[k])].value += 1
+                        } else {
+                            countedIn[k] = Int32(truncatingIfNeeded: c)
+                            countedAt[k] = Int32(truncatingIfNeeded: counted.count)
+                            counted.append((m.name, 1))
+                        }
+                    } else if let at = named[m.name] {
+                        counted[at].value += 1
+                    } else {
+                        named[m.name] = counted.count
+                        counted.append((m.name, 1))
+                    }
+                }
                 judge.base.campaigns.append(.init(id: id, subject: campaign.subject, messages: size, first: spans[c].first, last: spans[c].last,
                                                   victims: counted.count,
                                                   topVictims: counted.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5).map(\.key),
@@ -205,9 +277,26 @@ public struct StreamClassifier: Sendable {
             }
         }
 
+        // 3. Floods, continued: each victim's messages together, in input order (a counting sort):
+        // victim k's are `byVictim[victimStarts[k] ..< victimStarts[k + 1]]`, then sorted by arrival
+        // in place, once for the floods and the attacks both, where there are enough for either.
+        var victimStarts = [Int](repeating: 0, count: victimNames.count + 1)
+        for (k, count) in victimMessageCounts.enumerated() { victimStarts[k + 1] = victimStarts[k] + Int(count) }
+        var byVictim = [(slot: Int32, arrival: Int64)](repeating: (0, 0), count: victimMessages.count)
+        var victimFill = victimStarts
+        for m in victimMessages {
+            let k = Int(m.victim)
+            byVictim[victimFill[k]] = (m.slot, m.arrival)
+            victimFill[k] += 1
+        }
+        victimMessages = []
+        for k in victimNames.indices where victimStarts[k + 1] - victimStarts[k] >= min(Self.floodMinimum, 4) {
+            byVictim[victimStarts[k] ..< victimStarts[k + 1]].sort { $0.arrival < $1.arrival }
+        }
+
         // 3. Floods: bounce-like messages per victim in a sliding window.
-        for (victim, entries) in byVictim where entries.count >= Self.floodMinimum {
-            let sorted = entries.sorted { $0.arrival < $1.arrival }
+        for (k, victim) in victimNames.enumerated() where victimStarts[k + 1] - victimStarts[k] >= Self.floodMinimum {
+            let sorted = Array(byVictim[victimStarts[k] ..< victimStarts[k + 1]])
             var best = (count: 0, start: 0, end: 0)
             var lo = 0
             // The messages of every window that makes a flood. Both ends of the window only move on,
@@ -245,8 +334,8 @@ public struct StreamClassifier: Sendable {
         //     conclusive) among notices to the same address that were clearly judged, nearly all
         //     backscatter, within `attackWindow` either side. Campaigns spread over days hit their
         //     victims in bursts; a notice in such a burst is most likely one more of it.
-        for (_, entries) in byVictim where entries.count >= 4 {
-            let sorted = entries.sorted { $0.arrival < $1.arrival }
+        for k in victimNames.indices where victimStarts[k + 1] - victimStarts[k] >= 4 {
+            let sorted = Array(byVictim[victimStarts[k] ..< victimStarts[k + 1]])
             // Running counts of the clearly judged notices and of the backscatter among them, so that a
             // window's counts are two subtractions: counting each window afresh took time quadratic in
             // its size (~10^10 steps for 100,000 undecided notices to one victim within 12 hours).
@@ -278,6 +367,14 @@ public struct StreamClassifier: Sendable {
         judge.ownEvidence = ownEvidence
         judge.victims = victims
         return judge
+    }
+
+    /// The number at `place`, which is given `next` when it holds none (a negative number): passed
+    /// `map[key, default: -1]`, a key the map did not hold is numbered in the same lookup.
+    @inline(__always)
+    private static func numbered(_ place: inout Int32, next: Int32) -> Int32 {
+        if place < 0 { place = next }
+        return place
     }
 
     /// A 64-bit fingerprint of a reflector's name: campaigns count distinct reflectors by it.
