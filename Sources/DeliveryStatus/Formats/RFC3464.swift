@@ -59,8 +59,9 @@ struct RFC3464Recognizer: Recognizer {
         guard let text = context.deliveryStatusText else { return false }
         let texts = context.allDeliveryStatusTexts
         // With a delivery-status part, the texts start with its text, the one `deliveryStatusText` decoded.
-        guard texts.count == 1 else { return !read(text).recipients.isEmpty }
-        let kept = KeptDeliveryStatusReading(read(bytes: Array(texts[0].utf8)[...]))
+        // Then `deliveryStatusBytes` are that text's bytes, the very bytes `recognize` would read.
+        guard texts.count == 1, let bytes = deliveryStatusBytes(of: context) else { return !read(text).recipients.isEmpty }
+        let kept = KeptDeliveryStatusReading(read(bytes: bytes[...]))
         context.keptDeliveryStatusReading = kept
         return !kept.finding.recipients.isEmpty
     }
