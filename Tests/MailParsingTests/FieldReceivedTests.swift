@@ -616,6 +616,13 @@ let receivedRows: [ReceivedRow] = {
             let (both, bothDate) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
             let fromOnly = ReceivedField.readFrom(buffer, in: value)
             let dateAfter = ReceivedField.date(buffer)
+            // The date's `;` looked for only after a leading from clause (`readFromAndDateStart`): the
+            // reference's date, as the hop's reading in one step (`both`) reads it too.
+            let (early, dateStart) = ReceivedField.readFromAndDateStart(buffer, in: value)
+            let dateAfterClause = ReceivedField.date(buffer, searchingFrom: dateStart)
+            #expect(early?.helo == fromOnly?.helo && early?.reverseDNS == fromOnly?.reverseDNS && early?.ip == fromOnly?.ip
+                        && (early == nil) == (fromOnly == nil) && dateAfterClause == reference.date && bothDate == reference.date,
+                    "\(String(decoding: bytes, as: UTF8.self)) from \(dateStart)", sourceLocation: sourceLocation)
             // The address alone, read up to the item that gives it.
             #expect(ReceivedField.readAddress(buffer, in: value) == both?.ip, "\(String(decoding: bytes, as: UTF8.self))",
                     sourceLocation: sourceLocation)
@@ -647,6 +654,22 @@ let receivedRows: [ReceivedRow] = {
             inputs.append(bytes)
         }
         for bytes in inputs { Self.expectAgreement(bytes) }
+    }
+
+    /// Values that start with a from clause, as most do (`readFromAndDateStart` looks for the date's `;`
+    /// after it): the clause's comments nested, unterminated, with quoted pairs and `;` inside, `\` and
+    /// `)` in its words outside comments, `;` before and after where its reading stops, then a date.
+    @Test func leadingFromClausesReadAsTheSliceParser() {
+        var random = SplitMix64(seed: 0xDA7E_5747)
+        let pieces = [" ", "\r\n\t", "mx.example.org", "[192.0.2.1]", "(", ")", "((", "\\", "\\(", "\\)", "\\;", ";", "; ",
+                      "(a; b)", "(b [192.0.2.9])", "(helo=x)", "a)b", "x\\y", "by", "BY", "with", "id", "for", "from",
+                      "unknown", "(may be forged)", "Mon, 12 Jan 2015 10:00:00 +0900", " (JST)", "(UTC)", "\u{e9}"]
+        for round in 0..<4_000 {
+            let head = ["from ", "FROM ", " from ", "\r\n from "][round % 4]
+            let body = (0..<random.below(16)).map { _ in pieces[random.below(pieces.count)] }.joined()
+            let tail = round % 3 == 0 ? "" : "; Mon, 12 Jan 2015 10:00:00 +0900 (JST)"
+            Self.expectAgreement(Array((head + body + tail).utf8))
+        }
     }
 
     @Test(arguments: receivedRows)

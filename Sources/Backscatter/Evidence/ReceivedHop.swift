@@ -54,10 +54,11 @@ public struct ReceivedHop: Sendable, Hashable {
         (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
             // Read only up to the address where that is all that is asked.
             if reading == .addressOnly { return (nil, nil, ReceivedField.readAddress(buffer, in: value), nil) }
-            let from = ReceivedField.readFrom(buffer, in: value)
+            // (The date's `;` is looked for after the from clause, where the reading of it stopped.)
+            let (from, dateStart) = ReceivedField.readFromAndDateStart(buffer, in: value)
             let whole = reading == .whole || (reading == .wholeWhenPublic && from?.ip?.isPublic == true)
             guard whole else { return (nil, nil, from?.ip, nil) }
-            let date = ReceivedField.date(buffer)
+            let date = ReceivedField.date(buffer, searchingFrom: dateStart)
             guard let from else { return (nil, nil, nil, date?.secondsSince1970) }
             // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
             // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and

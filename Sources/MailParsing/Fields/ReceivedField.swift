@@ -126,6 +126,13 @@ public struct ReceivedField: Sendable {
     package static func readFromAndDate(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice,
                                         readingForgedPhrase: Bool = true) -> (from: ReceivedFromRanges?, date: MailDate?) {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
+        // A value that starts with its from clause (most do): the clause read first, and the date's `;`
+        // looked for only after it (`readFromAndDateStart`).
+        if !readingForgedPhrase, let early = leadingFromClause(bytes, addressOnly: false) {
+            let from = early.from
+            return (ReceivedFromRanges(helo: from.helo, reverseDNS: from.reverseDNS, ip: from.ip, mayBeForged: from.mayBeForged),
+                    date(bytes, searchingFrom: early.dateStart))
+        }
         var found = ClauseRanges()
         var recipient: MailAddress? = nil  // not read: no `.for` wanted
         // `whole`, not its prefix of `bytes.count` bytes: only the `for` clause, not read here, slices it,
@@ -142,24 +149,51 @@ public struct ReceivedField: Sendable {
     /// date left unread, for `date(_:)` to read only when it is wanted. (A returned original's hops
     /// after the one the classifier judges are judged by their addresses alone.)
     package static func readFrom(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> ReceivedFromRanges? {
+        readFromAndDateStart(bytes, in: whole).from
+    }
+
+    /// `readFrom(bytes, in: whole)`, and an offset of `bytes` from which `date(bytes, searchingFrom:)`
+    /// finds the date `date(bytes)` finds: where the reading of a leading from clause stopped
+    /// (`leadingFromClause`), when no `;` and no `\` lie before it; else 0.
+    ///
+    /// Up to there the tokenizer read the bytes as `lastTopLevelSemicolonFromStart` reads them: its
+    /// comments are read by `Comment.scan` (the same nesting and quoted pairs, and outside a comment
+    /// again after each), and its words hold no `(`; a `)` outside comments changes no depth. Only a `\`
+    /// in a word outside comments is read otherwise (the byte after it escaped), so none may be there.
+    /// With no `;` before it either, the last `;` outside comments is the one after it. (The date's `;`
+    /// was looked for by reading every byte before it for `( ) \`, the from clause's too: ~70
+    /// instructions of a hop's ~250 in `lastTopLevelSemicolon`, sisimai bsd x3.)
+    package static func readFromAndDateStart(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice)
+        -> (from: ReceivedFromRanges?, dateStart: Int)
+    {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
         var from: FromRanges?
-        if let early = fromClauseBeforeAnySemicolon(bytes) {
-            from = early
+        var dateStart = 0
+        if let early = leadingFromClause(bytes, addressOnly: false) {
+            from = early.from
+            dateStart = early.dateStart
         } else {
             var found = ClauseRanges()
             var recipient: MailAddress? = nil  // not read: no `.for` wanted
             readClauses(of: bytes, in: whole, reading: .from, into: &found, recipient: &recipient, readingForgedPhrase: false)
             from = found.from
         }
-        return from.map { ReceivedFromRanges(helo: $0.helo, reverseDNS: $0.reverseDNS, ip: $0.ip, mayBeForged: $0.mayBeForged) }
+        return (from.map { ReceivedFromRanges(helo: $0.helo, reverseDNS: $0.reverseDNS, ip: $0.ip, mayBeForged: $0.mayBeForged) },
+                dateStart)
     }
 
     /// The date of the value whose bytes are `bytes`, as `readFromAndDate` reads it.
     package static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> MailDate? {
+        date(bytes, searchingFrom: 0)
+    }
+
+    /// `date(bytes)`, its `;` looked for from offset `start` on: 0, or the `dateStart` that
+    /// `readFromAndDateStart(bytes, in:)` gave (nothing before it can be, or change, the date's `;`).
+    package static func date(_ bytes: UnsafeBufferPointer<UInt8>, searchingFrom start: Int) -> MailDate? {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
-        guard let semicolon = lastTopLevelSemicolon(bytes) else { return nil }
-        return readDate(UnsafeBufferPointer(rebasing: bytes[(semicolon + 1)...]))
+        guard start >= 0, start <= bytes.count else { return nil }
+        guard let found = lastTopLevelSemicolon(UnsafeBufferPointer(rebasing: bytes[start...])) else { return nil }
+        return readDate(UnsafeBufferPointer(rebasing: bytes[(start + found + 1)...]))
     }
 
     /// The from clause `readClauses(of: bytes, ..., reading: .from, ..., readingForgedPhrase: false)`
@@ -173,14 +207,17 @@ public struct ReceivedField: Sendable {
     /// same in `bytes` and in the clauses' bytes alone. (Nearly every stamp's first `;` is its date's.
     /// The search was ~280 instructions a value: sisimai bsd x3, 2,292 hops.)
     static func fromClauseBeforeAnySemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> FromRanges? {
-        leadingFromClause(bytes, addressOnly: false)
+        leadingFromClause(bytes, addressOnly: false)?.from
     }
 
     /// `fromClauseBeforeAnySemicolon`'s reading, and `readAddress`'s with `addressOnly` (the reading
     /// stops at the item that gives the address, and no name is read): the clause's ranges, or nil
-    /// when `bytes` does not start with the from keyword or a `;` lies before where the reading stopped.
+    /// when `bytes` does not start with the from keyword or a `;` lies before where the reading stopped;
+    /// and where it stopped when no `\` lies before it either, else 0 (`readFromAndDateStart`).
     @inline(__always)
-    private static func leadingFromClause(_ bytes: UnsafeBufferPointer<UInt8>, addressOnly: Bool) -> FromRanges? {
+    private static func leadingFromClause(_ bytes: UnsafeBufferPointer<UInt8>, addressOnly: Bool)
+        -> (from: FromRanges, dateStart: Int)?
+    {
         guard startsWithFrom(bytes) else { return nil }
         var tokens = ReceivedTokenizer(bytes)
         // The first word is the from keyword unless it only starts with `from` ("fromage").
@@ -201,8 +238,9 @@ public struct ReceivedField: Sendable {
                 break
             }
         }
-        guard !hasSemicolon(UnsafeBufferPointer(rebasing: bytes[..<stop])) else { return nil }
-        return from.finish(in: bytes)
+        let (semicolon, backslash) = semicolonAndBackslash(UnsafeBufferPointer(rebasing: bytes[..<stop]))
+        guard !semicolon else { return nil }
+        return (from.finish(in: bytes), backslash ? 0 : stop)
     }
 
     /// The address `readFrom(bytes, in:)` finds (its `ip`), read only up to the item that gives it, and
@@ -212,22 +250,27 @@ public struct ReceivedField: Sendable {
     package static func readAddress(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> IPAddress? {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
         guard let clause = leadingFromClause(bytes, addressOnly: true) else { return readFrom(bytes, in: whole)?.ip }
-        return clause.ip
+        return clause.from.ip
     }
 
-    /// Whether `bytes` hold a `;`: sixteen bytes a step, the last block the sixteen before the end.
+    /// Whether `bytes` hold a `;`, and whether they hold a `\`: sixteen bytes a step (the `;` was
+    /// looked for alone: the two compares share the loads), the last block the sixteen before the end.
     @inline(__always)
-    static func hasSemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = UnsafeRawPointer(bytes.baseAddress), bytes.count >= 16 else { return bytes.contains(ASCII.semicolon) }
-        let semicolonLanes = SIMD16<UInt8>(repeating: ASCII.semicolon)
+    static func semicolonAndBackslash(_ bytes: UnsafeBufferPointer<UInt8>) -> (semicolon: Bool, backslash: Bool) {
+        guard let base = UnsafeRawPointer(bytes.baseAddress), bytes.count >= 16 else {
+            return (bytes.contains(ASCII.semicolon), bytes.contains(ASCII.backslash))
+        }
+        let semicolonLanes = SIMD16<UInt8>(repeating: ASCII.semicolon), backslashLanes = SIMD16<UInt8>(repeating: ASCII.backslash)
+        var semicolons = SIMD2<UInt64>(repeating: 0), backslashes = SIMD2<UInt64>(repeating: 0)
         var i = 0
         while true {
             let block = base.loadUnaligned(fromByteOffset: min(i, bytes.count - 16), as: SIMD16<UInt8>.self)
-            let halves = unsafeBitCast(block .== semicolonLanes, to: SIMD2<UInt64>.self)
-            if halves[0] | halves[1] != 0 { return true }
+            semicolons |= unsafeBitCast(block .== semicolonLanes, to: SIMD2<UInt64>.self)
+            backslashes |= unsafeBitCast(block .== backslashLanes, to: SIMD2<UInt64>.self)
             i += 16
-            if i >= bytes.count { return false }
+            if i >= bytes.count { break }
         }
+        return (semicolons[0] | semicolons[1] != 0, backslashes[0] | backslashes[1] != 0)
     }
 
     /// The clauses of a value, as offset ranges into its bytes: no String is made here. Nothing in it
