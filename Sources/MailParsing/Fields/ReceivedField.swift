@@ -261,16 +261,20 @@ public struct ReceivedField: Sendable {
             return (bytes.contains(ASCII.semicolon), bytes.contains(ASCII.backslash))
         }
         let semicolonLanes = SIMD16<UInt8>(repeating: ASCII.semicolon), backslashLanes = SIMD16<UInt8>(repeating: ASCII.backslash)
-        var semicolons = SIMD2<UInt64>(repeating: 0), backslashes = SIMD2<UInt64>(repeating: 0)
+        // Each compare's lanes (0xFF where the byte is) gathered as bytes, tested once at the end
+        // (gathered as two words each, the lanes were shuffled between registers at every block).
+        var semicolons = SIMD16<UInt8>(repeating: 0), backslashes = SIMD16<UInt8>(repeating: 0)
         var i = 0
         while true {
             let block = base.loadUnaligned(fromByteOffset: min(i, bytes.count - 16), as: SIMD16<UInt8>.self)
-            semicolons |= unsafeBitCast(block .== semicolonLanes, to: SIMD2<UInt64>.self)
-            backslashes |= unsafeBitCast(block .== backslashLanes, to: SIMD2<UInt64>.self)
+            semicolons |= unsafeBitCast(block .== semicolonLanes, to: SIMD16<UInt8>.self)
+            backslashes |= unsafeBitCast(block .== backslashLanes, to: SIMD16<UInt8>.self)
             i += 16
             if i >= bytes.count { break }
         }
-        return (semicolons[0] | semicolons[1] != 0, backslashes[0] | backslashes[1] != 0)
+        let semicolonWords = unsafeBitCast(semicolons, to: SIMD2<UInt64>.self)
+        let backslashWords = unsafeBitCast(backslashes, to: SIMD2<UInt64>.self)
+        return (semicolonWords[0] | semicolonWords[1] != 0, backslashWords[0] | backslashWords[1] != 0)
     }
 
     /// The clauses of a value, as offset ranges into its bytes: no String is made here. Nothing in it
