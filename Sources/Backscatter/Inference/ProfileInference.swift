@@ -194,8 +194,9 @@ public enum ProfileInference {
         // The relays' addresses, for the third pass to test a hop's address without making its text: an
         // address's text (`description`) is canonical, one text for one address, and read back it is the
         // address, so an address is one of these exactly when its text is a relay's (its text made and
-        // looked up among the relays' texts was ~850 instructions a note: sisimai bsd x3, 702 notes).
-        let relayAddresses = Set(relays.compactMap { IPAddress($0.key) })
+        // looked up among the relays' texts was ~850 instructions a note: sisimai bsd x3, 702 notes);
+        // searched by halves, not hashed (`IPAddressList`).
+        let relayAddresses = IPAddressList(relays.compactMap { IPAddress($0.key) })
 
         // 3. What our own originals look like: Message-ID shape and domain, DKIM domains, BATV tags.
         var shapes: [String: Int] = [:]

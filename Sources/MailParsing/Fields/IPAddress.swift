@@ -27,6 +27,11 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         self.low = low
     }
 
+    /// The address as a key that orders addresses: its family (0 IPv4, 1 IPv6) and its bits. Two
+    /// addresses are equal exactly when their keys are (for sorted lists looked up by binary search,
+    /// `IPAddressList`, where a `Set` hashed each address asked: ~250 instructions).
+    package var orderKey: (family: UInt8, high: UInt64, low: UInt64) { (family == .v4 ? 0 : 1, high, low) }
+
     /// An IPv4 address from its 32-bit value (network order as a number: 192.0.2.1 is 0xC0000201).
     public init(ipv4 value: UInt32) { self.init(family: .v4, high: 0, low: UInt64(value)) }
 
