@@ -46,6 +46,11 @@ import TestSupport
         ("a(b)?(b)?c", [["abbc"], ["abc"], ["ac"]]),
         ("x(y|y).*z", [["xy", "z"]]),
         ("(a|b).*(c|c)", [["a", "c"], ["b", "c"]]),
+        // Runs of plain bytes read at once, up to a byte that a quantifier follows.
+        ("abc?d", [["abcd"], ["abd"]]),
+        ("xy.*ab?", [["xy", "ab"], ["xy", "a"]]),
+        ("mail box(es)? full", [["mail boxes full"], ["mail box full"]]),
+        (#"no\.such user.*here"#, [["no.such user", "here"]]),
     ] as [(String, [[String]])])
     func chainsOfPhrases(pattern: String, expected: [[String]]) {
         let chains = LiteralChains.of(pattern, options: [.caseless, .dotAll])
@@ -55,7 +60,7 @@ import TestSupport
     @Test(arguments: [
         "a.b", "a.+b", "a.*?b", "a.*+b", ".*a", "(a)?.*b", "a|b", "a*b", "a+b", "a{2}", "ab??c", "a(b)?+c", "a(b)*",
         "a(b(c))", "a(?:b)", "(?i)a", "a[bc]", #"a\d"#, #"a\bb"#, #"a\x41"#, "^a", "a$", "a]", "a}", "", "(b|)",
-        "a(b|c", #"a\"#, "(*MARK:x)a",
+        "a(b|c", #"a\"#, "(*MARK:x)a", "abc*d", "abc+d", "abc{2}", "abc.d", "abc|d", "abc^",
     ])
     func patternsOfOtherShapesGiveNone(pattern: String) {
         #expect(LiteralChains.of(pattern, options: [.caseless, .dotAll]) == nil, "\(pattern)")

@@ -104,6 +104,28 @@ import TestSupport
         #expect(decided > 1_000)
     }
 
+    /// Orange's codes as a switch (`franceTelecomReason(code:)`) give the table it replaced, for
+    /// every three-digit number, and the digits' reading turns away bytes that are not digits.
+    @Test func franceTelecomCodesAgreeWithTheFormerTable() {
+        let table: [String: Reason] = [
+            "101": .blocked, "102": .blocked, "103": .blocked, "104": .tooManyConn, "305": .securityError,
+            "401": .authFailure, "402": .securityError, "403": .rejected, "405": .rejected, "415": .rejected,
+            "416": .userUnknown, "417": .mailboxFull, "420": .suspend, "421": .rejected, "426": .suspend,
+            "505": .systemError, "506": .spamDetected, "510": .blocked, "514": .mesgTooBig, "517": .authFailure,
+            "630": .policyViolation, "999": .blocked,
+        ]
+        for code in 0...999 {
+            let text = String(code / 100) + String(code / 10 % 10) + String(code % 10)
+            #expect(RemoteHostRules.franceTelecomReason(code: code) == table[text], "\(text)")
+            let bytes = Array(text.utf8)
+            #expect(RemoteHostRules.franceTelecomReason(digits: bytes[0], bytes[1], bytes[2]) == table[text], "\(text)")
+        }
+        for byte in UInt8(0)...255 where !(0x30...0x39).contains(byte) {
+            #expect(RemoteHostRules.franceTelecomReason(digits: 0x34, 0x31, byte) == nil)
+            #expect(RemoteHostRules.franceTelecomReason(digits: byte, 0x31, 0x36) == nil)
+        }
+    }
+
     /// The phrase rules' phrases have one bit each in a UInt64 (`Matches.providerPhrases`), and the
     /// masks cover them once each, in order.
     @Test func phraseRulesFitTheMask() {
