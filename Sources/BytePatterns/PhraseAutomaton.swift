@@ -689,6 +689,14 @@ struct LiteralList {
     /// How many literals there are.
     var count: Int { groups.count }
 
+    /// Room for `literals` literals of `bytes` bytes in all, made at once (not as appends grow the arrays).
+    mutating func reserveCapacity(literals: Int, bytes byteCount: Int) {
+        bytes.reserveCapacity(byteCount)
+        starts.reserveCapacity(literals + 1)
+        groups.reserveCapacity(literals)
+        alternatives.reserveCapacity(literals)
+    }
+
     /// Ends a literal: the bytes appended to `bytes` since the last one ended, reported with
     /// `group` and `alternative`.
     mutating func close(group: Int, alternative: Int) {
