@@ -43,4 +43,26 @@ import TestSupport
         }
         #expect(!HeaderNameFilter(HeaderSection.parse(Array("Subject: a\r\n\r\n".utf8)[...])).mayContainAny(of: set))
     }
+
+    /// `Name`'s bit written out (`Name(_:bit:)`, as the recognisers' statics give it) against the bit
+    /// worked out (`Name(_:)`), and `mayContain(_ name: Name)` against `mayContain` of its String, in
+    /// random sections: every name a recogniser asks about, short and long, and the empty name.
+    @Test func nameBitAgreesWithString() {
+        let written: [HeaderNameFilter.Name] = [
+            .init("x-mailer", bit: 6), .init("x-ms-embedded-report", bit: 73), .init("content-type", bit: 39),
+            .init("to", bit: 251), .init("reply-to", bit: 98), .init("x-original-mailer", bit: 31), .init("", bit: -1),
+        ]
+        for name in written { #expect(name.bit == HeaderNameFilter.Name(name.lowercaseName).bit, "\(name.lowercaseName)") }
+        var generator = SplitMix64(seed: 34)
+        let pieces = ["x", "-", "mailer", "content", "type", "to", "Reply", "ms", "embedded", "report", "original"]
+        func name() -> String { (0..<(1 + generator.below(4))).map { _ in pieces[generator.below(pieces.count)] }.joined() }
+        for _ in 0..<2_000 {
+            let present = (0..<generator.below(10)).map { _ in name() }
+            let section = HeaderSection.parse(Array((present.map { $0 + ": v\r\n" }.joined() + "\r\nbody").utf8)[...])
+            let filter = HeaderNameFilter(section)
+            for asked in (written.map(\.lowercaseName) + (0..<4).map { _ in name().lowercased() }) {
+                #expect(filter.mayContain(HeaderNameFilter.Name(asked)) == filter.mayContain(asked), "\(present) \(asked)")
+            }
+        }
+    }
 }

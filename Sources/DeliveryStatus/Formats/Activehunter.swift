@@ -8,7 +8,7 @@ struct ActivehunterRecognizer: Recognizer {
     var name: String { "activehunter" }
 
     /// `x-ahmailid` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xAhmailidField = HeaderNameFilter.Name("x-ahmailid")
+    private static let xAhmailidField = HeaderNameFilter.Name("x-ahmailid", bit: 220)
 
     func claims(_ context: BounceContext) -> Bool { context.hasHeader(Self.xAhmailidField) }
 

@@ -8,11 +8,11 @@ struct AmazonWorkMailRecognizer: Recognizer {
     var name: String { "amazonworkmail" }
 
     /// `x-original-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xOriginalMailerField = HeaderNameFilter.Name("x-original-mailer")
+    private static let xOriginalMailerField = HeaderNameFilter.Name("x-original-mailer", bit: 31)
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer", bit: 6)
     /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing")
+    private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing", bit: 55)
 
     func claims(_ context: BounceContext) -> Bool {
         let mailer = (context.header(Self.xOriginalMailerField) ?? context.header(Self.xMailerField))?.trimmed

@@ -20,15 +20,15 @@ struct AutoReplyRecognizer: Recognizer {
     ])
 
     /// `auto-submitted` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let autoSubmittedField = HeaderNameFilter.Name("auto-submitted")
+    private static let autoSubmittedField = HeaderNameFilter.Name("auto-submitted", bit: 32)
     /// `x-autoreply` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xAutoreplyField = HeaderNameFilter.Name("x-autoreply")
+    private static let xAutoreplyField = HeaderNameFilter.Name("x-autoreply", bit: 61)
     /// `x-autorespond` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xAutorespondField = HeaderNameFilter.Name("x-autorespond")
+    private static let xAutorespondField = HeaderNameFilter.Name("x-autorespond", bit: 122)
     /// `precedence` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let precedenceField = HeaderNameFilter.Name("precedence")
+    private static let precedenceField = HeaderNameFilter.Name("precedence", bit: 40)
     /// `x-auto-response-suppress` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xAutoResponseSuppressField = HeaderNameFilter.Name("x-auto-response-suppress")
+    private static let xAutoResponseSuppressField = HeaderNameFilter.Name("x-auto-response-suppress", bit: 30)
 
     func claims(_ context: BounceContext) -> Bool {
         if let auto = context.header(Self.autoSubmittedField)?.lowercased(), auto.hasPrefix("auto-replied") { return true }

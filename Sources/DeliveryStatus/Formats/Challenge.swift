@@ -17,9 +17,9 @@ struct ChallengeRecognizer: Recognizer {
     ])
 
     /// `x-boxtrapper` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xBoxtrapperField = HeaderNameFilter.Name("x-boxtrapper")
+    private static let xBoxtrapperField = HeaderNameFilter.Name("x-boxtrapper", bit: 26)
     /// `x-tmda-confirm-address` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xTmdaConfirmAddressField = HeaderNameFilter.Name("x-tmda-confirm-address")
+    private static let xTmdaConfirmAddressField = HeaderNameFilter.Name("x-tmda-confirm-address", bit: 192)
 
     /// A literal of each of `subjects`' alternatives, lower case (`BounceContext.subjectContainsCaseless`).
     static let subjectLiterals: [ClaimNeedle] = [

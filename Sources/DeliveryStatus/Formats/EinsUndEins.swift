@@ -9,10 +9,10 @@ struct EinsUndEinsRecognizer: Recognizer {
     var name: String { "einsundeins" }
 
     /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam")
+    private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam", bit: 111)
 
     /// "kundenserver" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromKundenserver = ClaimNeedle("kundenserver")
+    private static var fromKundenserver: ClaimNeedle { ClaimNeedle("kundenserver") }
 
     /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
     /// reports are Exim's.

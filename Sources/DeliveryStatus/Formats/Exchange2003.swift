@@ -9,11 +9,11 @@ struct Exchange2003Recognizer: Recognizer {
     var name: String { "exchange2003" }
 
     /// `x-ms-embedded-report` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xMsEmbeddedReportField = HeaderNameFilter.Name("x-ms-embedded-report")
+    private static let xMsEmbeddedReportField = HeaderNameFilter.Name("x-ms-embedded-report", bit: 73)
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer", bit: 6)
     /// `x-mimeole` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xMimeoleField = HeaderNameFilter.Name("x-mimeole")
+    private static let xMimeoleField = HeaderNameFilter.Name("x-mimeole", bit: 190)
 
     /// Exchange's own headers: `X-MS-Embedded-Report` (lhost-exchange2003-02), an IMS/IMC `X-Mailer`,
     /// `X-MimeOLE: Produced By Microsoft Exchange`, or a `Received: ... with Internet Mail Service (`.

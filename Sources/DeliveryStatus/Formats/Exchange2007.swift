@@ -9,11 +9,11 @@ struct Exchange2007Recognizer: Recognizer {
     var name: String { "exchange2007" }
 
     /// `content-language` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let contentLanguageField = HeaderNameFilter.Name("content-language")
+    private static let contentLanguageField = HeaderNameFilter.Name("content-language", bit: 160)
     /// `x-ms-exchange-crosstenant-originalarrivaltime` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xMsExchangeCrosstenantOriginalarrivaltimeField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-originalarrivaltime")
+    private static let xMsExchangeCrosstenantOriginalarrivaltimeField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-originalarrivaltime", bit: 124)
     /// `x-ms-exchange-crosstenant-fromentityheader` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xMsExchangeCrosstenantFromentityheaderField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-fromentityheader")
+    private static let xMsExchangeCrosstenantFromentityheaderField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-fromentityheader", bit: 162)
 
     func claims(_ context: BounceContext) -> Bool {
         (context.subjectText.hasPrefix("Undeliverable:") || context.subjectText.hasPrefix("Non_remis_") || context.subjectText.hasPrefix("Non remis:")

@@ -9,9 +9,9 @@ struct FMLRecognizer: Recognizer {
     var name: String { "fml" }
 
     /// `x-mlserver` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xMlserverField = HeaderNameFilter.Name("x-mlserver")
+    private static let xMlserverField = HeaderNameFilter.Name("x-mlserver", bit: 203)
     /// `message-id` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let messageIdField = HeaderNameFilter.Name("message-id")
+    private static let messageIdField = HeaderNameFilter.Name("message-id", bit: 102)
 
     /// `X-MLServer`, a `-admin@` sender and fml's Message-ID (`<digits.FML...@...>`).
     func claims(_ context: BounceContext) -> Bool {

@@ -10,11 +10,11 @@ struct FeedbackReportRecognizer: Recognizer {
     static let undisclosed = "undisclosed-recipient@unknown.invalid"
 
     /// "@hotmail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromHotmailCom = ClaimNeedle("@hotmail.com")
+    private static var fromHotmailCom: ClaimNeedle { ClaimNeedle("@hotmail.com") }
     /// "complaint about message from" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static let subjectComplaintAboutMessageFrom = ClaimNeedle("complaint about message from")
+    private static var subjectComplaintAboutMessageFrom: ClaimNeedle { ClaimNeedle("complaint about message from") }
     /// "@icloud.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromIcloudCom = ClaimNeedle("@icloud.com")
+    private static var fromIcloudCom: ClaimNeedle { ClaimNeedle("@icloud.com") }
 
     func claims(_ context: BounceContext) -> Bool {
         // The root's media type read in place, its parameters only for a multipart/report: copying

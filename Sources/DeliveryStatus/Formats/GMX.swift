@@ -9,7 +9,7 @@ struct GMXRecognizer: Recognizer {
     var name: String { "gmx" }
 
     /// `x-gmx-antispam` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam")
+    private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam", bit: 111)
 
     func claims(_ context: BounceContext) -> Bool { context.hasHeader(Self.xGmxAntispamField) }
 

@@ -8,12 +8,12 @@ struct GoogleGroupsRecognizer: Recognizer {
     var name: String { "googlegroups" }
 
     /// `x-failed-recipients` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xFailedRecipientsField = HeaderNameFilter.Name("x-failed-recipients")
+    private static let xFailedRecipientsField = HeaderNameFilter.Name("x-failed-recipients", bit: 116)
 
     /// "mailer-daemon@googlemail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromMailerDaemonGooglemailCom = ClaimNeedle("mailer-daemon@googlemail.com")
+    private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("mailer-daemon@googlemail.com") }
     /// "mailer-daemon@google.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromMailerDaemonGoogleCom = ClaimNeedle("mailer-daemon@google.com")
+    private static var fromMailerDaemonGoogleCom: ClaimNeedle { ClaimNeedle("mailer-daemon@google.com") }
 
     /// A failed recipient at googlegroups.com, or any failed recipient in a notice from Google's
     /// mailer-daemon: a group can live on the owner's own domain (Google Workspace groups), so the

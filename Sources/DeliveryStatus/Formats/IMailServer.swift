@@ -9,7 +9,7 @@ struct IMailServerRecognizer: Recognizer {
     var name: String { "imailserver" }
 
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer", bit: 6)
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subjectText.trimmedEquals("Undeliverable Mail") ?? (context.subject.trimmed == "Undeliverable Mail") { return true }        // lhost-imailserver-01

@@ -15,12 +15,12 @@ struct KDDIRecognizer: Recognizer {
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }
 
     /// `reply-to` with its bit in the header-name filter, for `matches` (`BounceContext.header(_:)`).
-    private static let replyToField = HeaderNameFilter.Name("reply-to")
+    private static let replyToField = HeaderNameFilter.Name("reply-to", bit: 98)
 
     /// "no-reply@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromNoReply = ClaimNeedle("no-reply@")
+    private static var fromNoReply: ClaimNeedle { ClaimNeedle("no-reply@") }
     /// ".dion.ne.jp" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromDionNeJp = ClaimNeedle(".dion.ne.jp")
+    private static var fromDionNeJp: ClaimNeedle { ClaimNeedle(".dion.ne.jp") }
 
     static func matches(_ context: BounceContext) -> Bool {
         if context.fromContainsLowercased(Self.fromNoReply), context.fromContainsLowercased(Self.fromDionNeJp) { return true }

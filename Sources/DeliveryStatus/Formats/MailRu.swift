@@ -9,9 +9,9 @@ struct MailRuRecognizer: Recognizer {
     var name: String { "mailru" }
 
     /// "mailer-daemon@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromMailerDaemon = ClaimNeedle("mailer-daemon@")
+    private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon@") }
     /// "mail.ru" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static let fromMailRu = ClaimNeedle("mail.ru")
+    private static var fromMailRu: ClaimNeedle { ClaimNeedle("mail.ru") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.fromContainsLowercased(Self.fromMailerDaemon) && context.fromContainsLowercased(Self.fromMailRu)

@@ -9,7 +9,7 @@ struct McAfeeRecognizer: Recognizer {
     var name: String { "mcafee" }
 
     /// `x-nai-header` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xNaiHeaderField = HeaderNameFilter.Name("x-nai-header")
+    private static let xNaiHeaderField = HeaderNameFilter.Name("x-nai-header", bit: 7)
 
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("Delivery Status") && context.header(Self.xNaiHeaderField)?.contains("Modified by McAfee") == true

@@ -9,7 +9,7 @@ struct MessagingServerRecognizer: Recognizer {
     var name: String { "messagingserver" }
 
     /// `content-type` with its bits in the header-name filter, for `claims`.
-    private static let contentTypeField = HeaderNameFilter.Name("content-type")
+    private static let contentTypeField = HeaderNameFilter.Name("content-type", bit: 39)
 
     func claims(_ context: BounceContext) -> Bool {
         context.headerValueContains(Self.contentTypeField, "Boundary_(ID_") || context.subjectText.hasPrefix("Delivery Notification: ")

@@ -11,7 +11,7 @@ struct ReceivingSESRecognizer: Recognizer {
     var name: String { "receivingses" }
 
     /// `x-ses-outgoing` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing")
+    private static let xSesOutgoingField = HeaderNameFilter.Name("x-ses-outgoing", bit: 55)
 
     func claims(_ context: BounceContext) -> Bool {
         context.hasHeader(Self.xSesOutgoingField) && !context.lowercaseFrom.contains("amazonses.com")

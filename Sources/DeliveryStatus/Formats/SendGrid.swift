@@ -7,7 +7,7 @@ struct SendGridRecognizer: Recognizer {
     var name: String { "sendgrid" }
 
     /// `return-path` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let returnPathField = HeaderNameFilter.Name("return-path")
+    private static let returnPathField = HeaderNameFilter.Name("return-path", bit: 74)
 
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("Undelivered Mail Returned to Sender") && context.headerTrimmedEquals(Self.returnPathField, "<apps@sendgrid.net>")

@@ -7,9 +7,9 @@ struct SurfControlRecognizer: Recognizer {
     var name: String { "surfcontrol" }
 
     /// `x-sef-processed` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xSefProcessedField = HeaderNameFilter.Name("x-sef-processed")
+    private static let xSefProcessedField = HeaderNameFilter.Name("x-sef-processed", bit: 156)
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer", bit: 6)
 
     func claims(_ context: BounceContext) -> Bool {
         context.hasHeader(Self.xSefProcessedField) && context.header(Self.xMailerField)?.trimmed == "SurfControl E-mail Filter"

@@ -9,13 +9,13 @@ struct X2Recognizer: Recognizer {
     var name: String { "x2" }
 
     /// "MAILER-DAEMON@" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static let fromMailerDaemon = ClaimNeedle("MAILER-DAEMON@")
+    private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("MAILER-DAEMON@") }
     /// "delivery failure" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static let subjectDeliveryFailure = ClaimNeedle("delivery failure")
+    private static var subjectDeliveryFailure: ClaimNeedle { ClaimNeedle("delivery failure") }
     /// "failure delivery" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static let subjectFailureDelivery = ClaimNeedle("failure delivery")
+    private static var subjectFailureDelivery: ClaimNeedle { ClaimNeedle("failure delivery") }
     /// "failed delivery" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static let subjectFailedDelivery = ClaimNeedle("failed delivery")
+    private static var subjectFailedDelivery: ClaimNeedle { ClaimNeedle("failed delivery") }
 
     /// `From: MAILER-DAEMON@...` and a Subject "Delivery failure" (-01), "failure delivery" (-05),
     /// "failed delivery" (-03) or "Permanent Delivery Failure" (-06).

@@ -10,10 +10,10 @@ struct X5Recognizer: Recognizer {
     var name: String { "x5" }
 
     /// `to` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let toField = HeaderNameFilter.Name("to")
+    private static let toField = HeaderNameFilter.Name("to", bit: 251)
 
     /// "Mail Delivery Subsystem" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static let fromMailDeliverySubsystem = ClaimNeedle("Mail Delivery Subsystem")
+    private static var fromMailDeliverySubsystem: ClaimNeedle { ClaimNeedle("Mail Delivery Subsystem") }
 
     func claims(_ context: BounceContext) -> Bool {
         // The sender first: the To field is read (unfolded, decoded) only when it decides.

@@ -7,7 +7,7 @@ struct YahooRecognizer: Recognizer {
     var name: String { "yahoo" }
 
     /// `x-ymailisg` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xYmailisgField = HeaderNameFilter.Name("x-ymailisg")
+    private static let xYmailisgField = HeaderNameFilter.Name("x-ymailisg", bit: 118)
 
     func claims(_ context: BounceContext) -> Bool {
         context.hasHeader(Self.xYmailisgField)

@@ -9,7 +9,7 @@ struct YandexRecognizer: Recognizer {
     var name: String { "yandex" }
 
     /// `x-yandex-uniq` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xYandexUniqField = HeaderNameFilter.Name("x-yandex-uniq")
+    private static let xYandexUniqField = HeaderNameFilter.Name("x-yandex-uniq", bit: 120)
 
     func claims(_ context: BounceContext) -> Bool {
         context.hasHeader(Self.xYandexUniqField) && context.lowercaseFrom.contains("mailer-daemon@yandex.ru")

@@ -9,7 +9,7 @@ struct ZohoRecognizer: Recognizer {
     var name: String { "zoho" }
 
     /// `x-zohomail` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
-    private static let xZohomailField = HeaderNameFilter.Name("x-zohomail")
+    private static let xZohomailField = HeaderNameFilter.Name("x-zohomail", bit: 113)
 
     func claims(_ context: BounceContext) -> Bool { context.hasHeader(Self.xZohomailField) }
 

@@ -7,7 +7,7 @@ struct MFILTERRecognizer: Recognizer {
     var name: String { "mfilter" }
 
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
-    private static let xMailerField = HeaderNameFilter.Name("x-mailer")
+    private static let xMailerField = HeaderNameFilter.Name("x-mailer", bit: 6)
 
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("failure notice") && context.header(Self.xMailerField)?.trimmed == "m-FILTER"
