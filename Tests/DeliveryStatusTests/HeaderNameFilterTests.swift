@@ -1,4 +1,5 @@
 @testable import DeliveryStatus
+import Foundation
 import MailParsing
 import Testing
 import TestSupport
@@ -64,5 +65,25 @@ import TestSupport
                 #expect(filter.mayContain(HeaderNameFilter.Name(asked)) == filter.mayContain(asked), "\(present) \(asked)")
             }
         }
+    }
+
+    /// Every `Name("...", bit: N)` written in the sources (the recognisers' statics, whose bits are checked
+    /// only by a debug `assert` when first read) carries the bit `bit(of:)` gives its name: a wrong one
+    /// would make `BounceContext.header(_:)` answer "absent" for a field that is there.
+    @Test func everyWrittenBitInTheSourcesIsTheNamesBit() throws {
+        let sources = Corpus.repositoryRoot.appendingPathComponent("Sources/DeliveryStatus")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let written = /Name\("([^"\\]*)", bit: (-?[0-9]+)\)/
+        var checked = 0
+        for case let file as URL in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: written) {
+                let name = String(match.output.1), bit = Int(match.output.2)
+                #expect(bit == HeaderNameFilter.Name(name).bit, "\(file.lastPathComponent): \(name)")
+                checked += 1
+            }
+        }
+        // The recognisers write 35 (session 34); none found would mean the pattern no longer matches.
+        #expect(checked >= 30, "only \(checked) written bits found")
     }
 }
