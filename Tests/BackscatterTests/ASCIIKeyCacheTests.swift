@@ -104,4 +104,36 @@ struct ASCIIKeyCacheTests {
             }
         }
     }
+
+    /// `number`, `add(_:at:)`, `place(of:)` and `cachedPlace(ofBytes:)`, as the stream pass numbers its
+    /// victims and inference counts its domains' runs: against a map of places and an array of counts
+    /// (the places the map gives, in the order first numbered; a cached place is always the map's).
+    @Test func numbersAndLooksUpAsTheMapDoes() {
+        var generator = SplitMix64(seed: 34_021)
+        for round in 0..<30 {
+            let limit = round % 3 == 0 ? 5 : 1_000
+            var places: [String: Int] = [:]
+            var counts: [Int] = []
+            var counted = CountedNames(capacity: round % 2 == 0 ? 0 : 64)
+            for _ in 0..<1_500 {
+                let name = Self.random(&generator, upTo: round % 2 == 0 ? 2 : 5)
+                let asked = Self.random(&generator, upTo: round % 2 == 0 ? 2 : 5)
+                #expect(counted.place(of: asked) == places[asked], "\(asked.debugDescription)")
+                var bytes = asked
+                if let cached = bytes.withUTF8({ counted.cachedPlace(ofBytes: $0) }) {
+                    #expect(cached == places[asked], "\(asked.debugDescription)")
+                }
+                let new = places[name] == nil && places.count < limit
+                if new { places[name] = counts.count; counts.append(0) }
+                let numbered = counted.number(name, limit: limit)
+                #expect(numbered?.place == places[name] && (numbered?.isNew ?? false) == new, "\(name.debugDescription)")
+                let runs = Int(generator.below(4))
+                if let place = numbered?.place {
+                    counted.add(runs, at: place)
+                    counts[place] += runs
+                }
+            }
+            #expect(counted.counts == counts)
+        }
+    }
 }

@@ -970,7 +970,6 @@ enum ReceivedReference {
         let dates = ["Mon, 1 Jan 2024 10:00:00 +0000 (UTC)", "29 Apr 2013 04:00:00 -0000", "Wed Feb  9 10:00 MET 2005",
                      "1 Jan 2024 10:00:00 +0000 (UTC", "(x) 1 Jan 2024 10:00:00 +0000", "Mon, 31 Feb 2024 10:00:00 +0000", ""]
         let pieces: [[UInt8]] = [[0x0D], [0x0A], [0x0D, 0x0A], [0x20], [0x09], [0x0D, 0x0A, 0x09], [0x0A, 0x0A]]
-        var failures: [String] = []
         for round in 0..<1_500 {
             var text: [UInt8] = []
             for _ in 0..<random.below(5) { text += pieces[random.below(pieces.count)] }

@@ -68,21 +68,18 @@ public enum ProfileInference {
     public static func infer(_ notes: some Sequence<ClassifierNote>) -> InferredProfile {
         var facts: [String] = []
         // 1. Domains: where bounces and ordinary mail are delivered.
-        // Each domain's place in `domainNames` and `domainTotals` (its first spelling and its count), at
-        // most `maxKeys` of them; an ASCII one found by its bytes first (`domainCache`), so that a run's
-        // domain is made a String and looked up in the map only when first seen (sisimai bsd x3: 1,098
-        // runs, each a String made and hashed, ~700 instructions).
-        var domainPlaces: [String: Int32] = [:]
-        var domainCache = ASCIIKeyCache()
-        var domainNames: [String] = []
-        var domainTotals: [Int] = []
+        // Each domain numbered and counted (its first spelling), at most `maxKeys` of them; an ASCII one
+        // seen before found by its bytes (`CountedNames.cachedPlace`), so that a run's domain is made a
+        // String and looked up in the map only when first seen (sisimai bsd x3: 1,098 runs, each a String
+        // made and hashed, ~700 instructions).
+        var domainCounts = CountedNames()
         var total = 0
         func domain(_ address: String) -> String? { address.after(lastASCII: ASCII.at).map(String.init) }
         // Consecutive messages mostly go to one domain: a run of it is counted here and added to its
         // count once, not looked up for each message (backscatter-dev zero-config: 567 runs in ~4,900
         // messages; `infer` 16.50M -> 13.22M with the byte test of the third pass).
         var runDomain = ""
-        var runPlace: Int32 = -1
+        var runPlace = -1
         var runCount = 0
         for note in notes {
             // Through the box: `note.observation` would copy the whole observation out of it.
@@ -97,10 +94,10 @@ public enum ProfileInference {
             // Substring only where it is needed (its index and Substring cost ~190 instructions a run).
             // (Read here, not in a local function: the cache captured by one was checked for exclusive
             // access on every call.)
-            var cached: Int32? = nil
-            if let read = address.utf8.withContiguousStorageIfAvailable({ bytes -> (hasAt: Bool, place: Int32?) in
+            var cached: Int? = nil
+            if let read = address.utf8.withContiguousStorageIfAvailable({ bytes -> (hasAt: Bool, place: Int?) in
                 guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return (false, nil) }
-                return (true, domainCache.value(for: UnsafeBufferPointer(rebasing: bytes[(at + 1)...])))
+                return (true, domainCounts.cachedPlace(ofBytes: UnsafeBufferPointer(rebasing: bytes[(at + 1)...])))
             }) {
                 guard read.hasAt else { continue }
                 cached = read.place
@@ -109,32 +106,22 @@ public enum ProfileInference {
             }
             total += 1
             if same == nil, let d = address.after(lastASCII: ASCII.at), runDomain == d { runCount += 1; continue }
-            if runCount > 0, runPlace >= 0 { domainTotals[Int(runPlace)] += runCount }
-            // The run's place: the cache's, else made when new while there are fewer than `maxKeys`; -1
-            // without room.
+            if runCount > 0, runPlace >= 0 { domainCounts.add(runCount, at: runPlace) }
+            // The run's place: the cache's, else numbered when new while there are fewer than `maxKeys`;
+            // -1 without room.
             if let cached {
                 runPlace = cached
             } else {
                 let name = address.after(lastASCII: ASCII.at).map(String.init) ?? ""
-                let next = Int32(truncatingIfNeeded: domainNames.count)
-                if domainPlaces.count < Self.maxKeys {
-                    runPlace = Self.placed(&domainPlaces[name, default: -1], next: next)
-                    if runPlace == next {
-                        domainNames.append(name)
-                        domainTotals.append(0)
-                    }
-                } else {
-                    runPlace = domainPlaces[name] ?? -1
-                }
-                if runPlace >= 0 { domainCache.insert(name, value: runPlace) }
+                runPlace = domainCounts.number(name, limit: Self.maxKeys)?.place ?? -1
             }
             // The run's domain: its first spelling (canonically equal to `d`, so the tests above answer
             // for it as for `d`).
-            runDomain = runPlace >= 0 ? domainNames[Int(runPlace)] : address.after(lastASCII: ASCII.at).map(String.init) ?? ""
+            runDomain = runPlace >= 0 ? domainCounts.names[runPlace] : address.after(lastASCII: ASCII.at).map(String.init) ?? ""
             runCount = 1
         }
-        if runCount > 0, runPlace >= 0 { domainTotals[Int(runPlace)] += runCount }
-        let domains = domainNames.indices.filter { domainTotals[$0] >= max(3, total / 20) }.map { domainNames[$0] }.sorted()
+        if runCount > 0, runPlace >= 0 { domainCounts.add(runCount, at: runPlace) }
+        let domains = domainCounts.names.indices.filter { domainCounts.counts[$0] >= max(3, total / 20) }.map { domainCounts.names[$0] }.sorted()
         var profile = SiteProfile()
         profile.site.domains = domains
         if !domains.isEmpty { facts.append("domains \(domains.joined(separator: ", ")): where \(total) messages were delivered") }
@@ -285,19 +272,6 @@ public enum ProfileInference {
                 return high < 0x80 ? false : nil
             } ?? nil
         } ?? nil
-    }
-
-    /// The number at `place`, which is given `next` when it holds none (a negative number): passed
-    /// `map[key, default: -1]`, a key the map did not hold is numbered in the same lookup.
-    @inline(__always)
-    private static func placed(_ place: inout Int32, next: Int32) -> Int32 {
-        if place < 0 { place = next }
-        return place
-    }
-
-    /// Adds `count` to `key`'s count, a new key only while the map holds fewer than `maxKeys`.
-    static func add(_ count: Int, to key: String, in counts: inout [String: Int]) {
-        if counts.count < maxKeys { counts[key, default: 0] += count } else { counts[key]? += count }
     }
 
     /// The newest Received hop of a note's original with a public IP: the host that handed it to the

@@ -97,13 +97,10 @@ public struct StreamClassifier: Sendable {
         // kept in one flat list, grouped by victim below: a map of arrays (an array made and grown for each
         // victim) and a campaign's victims counted by name, hashed and compared as Strings again, cost
         // allocations and lookups (sisimai bsd mbox x3).
-        var victimNumbers: [String: Int32] = [:]
-        victimNumbers.reserveCapacity(1024)
-        // Its ASCII names' numbers by their bytes, asked first: hashed and compared as Strings, each
-        // message's victim cost ~600 instructions (sisimai bsd mbox x3, 1,812 lookups: 1.10M).
-        var victimCache = ASCIIKeyCache()
-        var victimNames: [String] = []
-        var victimMessageCounts: [Int32] = []
+        // Numbered and counted by `CountedNames` (its ASCII names found by their bytes: hashed and
+        // compared as Strings, each message's victim cost ~600 instructions, sisimai bsd mbox x3, 1,812
+        // lookups: 1.10M).
+        var victimCounts = CountedNames(capacity: 1024)
         var victimMessages: [(victim: Int32, slot: Int32, arrival: Int64)] = []
         var slotVictims: [Int32] = []   // by slot: the number of its victim, -1 for none
         var slots: [StreamJudge.Slot] = []
@@ -150,25 +147,8 @@ public struct StreamClassifier: Sendable {
             // 3. Floods: bounce-like messages per victim (the victim hashed once, not twice).
             var victimNumber: Int32 = -1
             if let v = box.observation.victim, let arrival = box.observation.arrival {
-                if let cached = victimCache.value(for: v) {
-                    // A victim seen before, found by its bytes (`ASCIIKeyCache`): the number the map gave it.
-                    victimNumber = cached
-                } else if victimNumbers.count < Self.maxGroups {
-                    // Found or numbered in one lookup (the next number is the count so far). The default
-                    // a constant: one that captured `next` cost two allocations a message (sisimai bsd x3).
-                    let next = Int32(truncatingIfNeeded: victimNames.count)
-                    victimNumber = Self.numbered(&victimNumbers[v, default: -1], next: next)
-                    if victimNumber == next {
-                        victimNames.append(v)
-                        victimMessageCounts.append(0)
-                    }
-                    victimCache.insert(v, value: victimNumber)
-                } else {
-                    victimNumber = victimNumbers[v] ?? -1
-                    if victimNumber >= 0 { victimCache.insert(v, value: victimNumber) }
-                }
-                if victimNumber >= 0 {
-                    victimMessageCounts[Int(victimNumber)] += 1
+                if let counted = victimCounts.add(v, limit: Self.maxGroups) {
+                    victimNumber = Int32(truncatingIfNeeded: counted.place)
                     victimMessages.append((victimNumber, n, arrival))
                 }
             }
@@ -211,7 +191,7 @@ public struct StreamClassifier: Sendable {
                     unkeyed[c].append(Int32(truncatingIfNeeded: n))
                 }
                 if let v = box.observation.victim {
-                    let number = n < slotVictims.count && slotVictims[n] >= 0 ? slotVictims[n] : victimNumbers[v] ?? -1
+                    let number = n < slotVictims.count && slotVictims[n] >= 0 ? slotVictims[n] : victimCounts.place(of: v).map { Int32(truncatingIfNeeded: $0) } ?? -1
                     memberVictims.append((Int32(truncatingIfNeeded: c), number, v))
                 }
                 if let t = box.observation.arrival { spans[c].first = min(spans[c].first ?? t, t); spans[c].last = max(spans[c].last ?? t, t) }
@@ -230,8 +210,8 @@ public struct StreamClassifier: Sendable {
             }
             memberVictims = []
             // By victim number: the campaign that last counted it, and its place in that campaign's count.
-            var countedIn = [Int32](repeating: -1, count: victimNames.count)
-            var countedAt = [Int32](repeating: 0, count: victimNames.count)
+            var countedIn = [Int32](repeating: -1, count: victimCounts.count)
+            var countedAt = [Int32](repeating: 0, count: victimCounts.count)
             for (c, campaign) in campaigns.enumerated() {
                 let members = campaign.members + unkeyed[c]
                 let id = "c\(judge.base.campaigns.count + 1)"
@@ -292,8 +272,8 @@ public struct StreamClassifier: Sendable {
         // 3. Floods, continued: each victim's messages together, in input order (a counting sort):
         // victim k's are `byVictim[victimStarts[k] ..< victimStarts[k + 1]]`, then sorted by arrival
         // in place, once for the floods and the attacks both, where there are enough for either.
-        var victimStarts = [Int](repeating: 0, count: victimNames.count + 1)
-        for (k, count) in victimMessageCounts.enumerated() { victimStarts[k + 1] = victimStarts[k] + Int(count) }
+        var victimStarts = [Int](repeating: 0, count: victimCounts.count + 1)
+        for (k, count) in victimCounts.counts.enumerated() { victimStarts[k + 1] = victimStarts[k] + count }
         var byVictim = [(slot: Int32, arrival: Int64)](repeating: (0, 0), count: victimMessages.count)
         var victimFill = victimStarts
         for m in victimMessages {
@@ -302,12 +282,12 @@ public struct StreamClassifier: Sendable {
             victimFill[k] += 1
         }
         victimMessages = []
-        for k in victimNames.indices where victimStarts[k + 1] - victimStarts[k] >= min(Self.floodMinimum, 4) {
+        for k in victimCounts.names.indices where victimStarts[k + 1] - victimStarts[k] >= min(Self.floodMinimum, 4) {
             byVictim[victimStarts[k] ..< victimStarts[k + 1]].sort { $0.arrival < $1.arrival }
         }
 
         // 3. Floods: bounce-like messages per victim in a sliding window.
-        for (k, victim) in victimNames.enumerated() where victimStarts[k + 1] - victimStarts[k] >= Self.floodMinimum {
+        for (k, victim) in victimCounts.names.enumerated() where victimStarts[k + 1] - victimStarts[k] >= Self.floodMinimum {
             let sorted = Array(byVictim[victimStarts[k] ..< victimStarts[k + 1]])
             var best = (count: 0, start: 0, end: 0)
             var lo = 0
@@ -346,7 +326,7 @@ public struct StreamClassifier: Sendable {
         //     conclusive) among notices to the same address that were clearly judged, nearly all
         //     backscatter, within `attackWindow` either side. Campaigns spread over days hit their
         //     victims in bursts; a notice in such a burst is most likely one more of it.
-        for k in victimNames.indices where victimStarts[k + 1] - victimStarts[k] >= 4 {
+        for k in victimCounts.names.indices where victimStarts[k + 1] - victimStarts[k] >= 4 {
             let sorted = Array(byVictim[victimStarts[k] ..< victimStarts[k + 1]])
             // Running counts of the clearly judged notices and of the backscatter among them, so that a
             // window's counts are two subtractions: counting each window afresh took time quadratic in
@@ -379,14 +359,6 @@ public struct StreamClassifier: Sendable {
         judge.ownEvidence = ownEvidence
         judge.victims = victims
         return judge
-    }
-
-    /// The number at `place`, which is given `next` when it holds none (a negative number): passed
-    /// `map[key, default: -1]`, a key the map did not hold is numbered in the same lookup.
-    @inline(__always)
-    private static func numbered(_ place: inout Int32, next: Int32) -> Int32 {
-        if place < 0 { place = next }
-        return place
     }
 
     /// A 64-bit fingerprint of a reflector's name: campaigns count distinct reflectors by it.

@@ -198,22 +198,17 @@ public struct ReceivedField: Sendable {
 
     /// The from clause `readClauses(of: bytes, ..., reading: .from, ..., readingForgedPhrase: false)`
     /// finds in a value that starts with it (as most do), read without first looking for the date's `;`
-    /// (`lastTopLevelSemicolon`) where that cannot change it; nil for another value, or when it might
-    /// (`readClauses` must read the value then).
+    /// (`lastTopLevelSemicolon`) where that cannot change it; with `addressOnly`, `readAddress`'s
+    /// reading (it stops at the item that gives the address, and no name is read). Nil for another
+    /// value, or when a `;` lies before where the reading stopped (`readClauses` must read the value
+    /// then). With the clause, where the reading stopped when no `\` lies before it either, else 0
+    /// (`readFromAndDateStart`).
     ///
     /// The clauses end at the last `;` outside comments, or at the end. When no `;` at all lies before
     /// the end of the keyword after the from clause (or before the end of the value, when the clause
     /// runs to it), the clauses' end is past every item read, each of which the tokenizer reads the
     /// same in `bytes` and in the clauses' bytes alone. (Nearly every stamp's first `;` is its date's.
     /// The search was ~280 instructions a value: sisimai bsd x3, 2,292 hops.)
-    static func fromClauseBeforeAnySemicolon(_ bytes: UnsafeBufferPointer<UInt8>) -> FromRanges? {
-        leadingFromClause(bytes, addressOnly: false)?.from
-    }
-
-    /// `fromClauseBeforeAnySemicolon`'s reading, and `readAddress`'s with `addressOnly` (the reading
-    /// stops at the item that gives the address, and no name is read): the clause's ranges, or nil
-    /// when `bytes` does not start with the from keyword or a `;` lies before where the reading stopped;
-    /// and where it stopped when no `\` lies before it either, else 0 (`readFromAndDateStart`).
     @inline(__always)
     private static func leadingFromClause(_ bytes: UnsafeBufferPointer<UInt8>, addressOnly: Bool)
         -> (from: FromRanges, dateStart: Int)?
@@ -246,7 +241,7 @@ public struct ReceivedField: Sendable {
     /// The address `readFrom(bytes, in:)` finds (its `ip`), read only up to the item that gives it, and
     /// no name read: for a hop judged by its address alone. An item's address is never replaced by a
     /// later one's, so the rest of the clause cannot change it; where the reading stopped, the clauses'
-    /// end is past every item read when no `;` lies before it (see `fromClauseBeforeAnySemicolon`).
+    /// end is past every item read when no `;` lies before it (see `leadingFromClause`).
     package static func readAddress(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice) -> IPAddress? {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
         guard let clause = leadingFromClause(bytes, addressOnly: true) else { return readFrom(bytes, in: whole)?.ip }
