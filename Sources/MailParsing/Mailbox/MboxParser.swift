@@ -417,7 +417,11 @@ extension MboxParser {
     /// over (see `isPlainHeaderLineStart`), leaving the cursor where `scanLines` would. Stops at the first
     /// other line, or at a line without its end in `base[..<count]`, for `scanLines` to classify.
     /// (The 43,500 header lines of the sisimai bsd mbox x3 cost ~80 instructions each in `scanLines`
-    /// besides the memchr; stepped over here, `scanLines` self 4.02M -> 2.57M, the memchr calls the same.)
+    /// besides the memchr; stepped over here, `scanLines` self 4.02M -> 2.57M, the memchr calls the same.
+    /// Line ends found sixteen bytes a step instead (SSE2 compare of a `SIMD16` block read as two words,
+    /// bit 7 of a byte set for a line end, the next line judged at each): this pass 5.93M against about
+    /// 2.4M with a memchr a line, Main.main 252.95M -> 256.06M; the header lines average 58 bytes, which
+    /// the AVX2 memchr reads 32 at a time.)
     @inline(__always)
     static func passPlainHeaderLines(_ cursor: inout LineCursor, _ base: UnsafePointer<UInt8>, _ count: Int,
                                      lineEnd: UInt8) {
