@@ -699,6 +699,60 @@ import TestSupport
         }
     }
 
+    /// `quotedPrintableTurningCRLFIntoLF` (CRLFs made LF as it decodes) writes what the byte decoder and
+    /// then `LineFeedTextDecodingTests.turnCRIntoLF` write, or gives up (nil), and only then, for an
+    /// input with a CR not followed by an LF or an `=0D`: CR, LF and CRLF line ends, `=0D` and `=0A`
+    /// next to literal line ends (`\r=0A`, `=0D\n`, `\r\n=0A`), a CR whose LF follows trailing blanks
+    /// or a soft break (`\r \n`, `\r=\n\n`), blanks and `=` at the very end, bad hex, 8-bit bytes, at
+    /// every lane of a block and across block edges, and the sisimai bsd messages whole.
+    @Test func quotedPrintableTurningCRLFIntoLFAgreesWithDecodingThenTurning() throws {
+        var values: [[UInt8]] = ["", "\r", "\n", "\r\n", "\r\r\n", "\n\r", "=0D", "=0A", "=0D=0A", "\r=0A", "=0D\n", "=0D\r\n",
+                                 "\r \n", "\r\t=\n\n", "\r=\n\n", "\r=\r\n\n", "a\r", "a =", "=\r", "=0D=0D=0A=0A", "\r=0D\n",
+                                 "\r\n=0A", "=0A\r\n", "a \r\n", "=\r\n\r\n", "=0d"].map(Self.ascii)
+        if Corpus.isAvailable {
+            let folder = Corpus.path("sisimai/maildir/bsd")
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".eml") {
+                if let data = FileManager.default.contents(atPath: folder + "/" + file) { values.append([UInt8](data)) }
+            }
+        }
+        let literal = Self.ascii("abcXYZ09<>") + [0x80, 0xC3, 0xA9, 0xFF, 0x00]
+        let pieces = ["=", "=\n", "=\r\n", "=\r", "= \t\r\n", "=0D", "=0A", "=0d=0a", "=0D=0A", "=3D", "=C3=A9", "=G1", "=4",
+                      " ", "\t", "  ", "\r", "\n", "\r\n", "\n\r", "\r\r", " \r", "\t\n", "=20\r", "=09\n"].map(Self.ascii)
+        var generator = SplitMix64(seed: 3_535)
+        for _ in 0..<20_000 {
+            var value: [UInt8] = []
+            let target = generator.below(100)
+            while value.count < target {
+                if generator.below(2) == 0 {
+                    value += pieces[generator.below(pieces.count)]
+                } else {
+                    for _ in 0..<generator.below(30) { value.append(literal[generator.below(literal.count)]) }
+                }
+            }
+            values.append(value)
+        }
+        let run = [UInt8](repeating: UInt8(ascii: "x"), count: 40)
+        for offset in 0...33 {
+            for piece in pieces { values.append(Array(run[0..<offset]) + piece + Array(run[offset..<40])) }
+        }
+        for value in values {
+            let expected = LineFeedTextDecodingTests.turnCRIntoLF(TransferDecoding.quotedPrintableByBytes(value[...]))
+            // Room for the input and a guard of sixteen bytes after it, which must stay as they were.
+            var out = [UInt8](repeating: 0xA5, count: value.count + 16)
+            let written = value.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer {
+                    TransferDecoding.quotedPrintableTurningCRLFIntoLF(source, into: UnsafeMutableBufferPointer(rebasing: $0[..<value.count]))
+                }
+            }
+            // Given up only for a CR without its LF, or an escaped CR.
+            let crlfOnly = value.indices.allSatisfy { value[$0] != 13 || ($0 + 1 < value.count && value[$0 + 1] == 10) }
+            let escapedCR = value.indices.contains { value[$0] == 0x3D && value.count > $0 + 2 && value[$0 + 1] == 0x30 && (value[$0 + 2] | 0x20) == 0x64 }
+            if crlfOnly && !escapedCR { #expect(written != nil, "\(value.prefix(200)) given up") }
+            if let written { #expect(Array(out[..<written]) == expected, "\(value.prefix(200))") }
+            #expect(out[value.count...].allSatisfy { $0 == 0xA5 }, "\(value.prefix(200)) written past its room")
+        }
+    }
+
     /// The base64 decoder as it read byte by byte (a switch per byte), for the table decoder to agree with.
     static func base64ByBytes(_ input: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []

@@ -83,16 +83,26 @@ extension TextDecoding {
             return String(unsafeUninitializedCapacity: capacity) { out -> Int in
                 guard let to = out.baseAddress, source.baseAddress != nil else { return 0 }
                 var n: Int
+                var lineEndsTurned = false
                 switch transfer {
                 case .identity:
                     // Copied with its line ends made LF in one pass (nearly always the body holds a CR:
                     // `identityText` took the others).
                     n = copyTurningCRIntoLF(source, into: to)
                 case .base64: n = TransferDecoding.base64(source, into: out)
-                case .quotedPrintable: n = TransferDecoding.quotedPrintableInOnePass(source, into: out)
+                case .quotedPrintable:
+                    // Its CRLFs made LF as it decodes; a body with a lone or an escaped CR decoded as
+                    // before, its CRs turned below.
+                    if let turned = TransferDecoding.quotedPrintableTurningCRLFIntoLF(source, into: out) {
+                        n = turned
+                        lineEndsTurned = true
+                    } else {
+                        n = TransferDecoding.quotedPrintableInOnePass(source, into: out)
+                    }
                 }
-                if transfer != .identity, memchr(to, 13, n) != nil {
-                    // In place: each byte is written at or before where it is read. (Copied aside from
+                if !lineEndsTurned, transfer != .identity, memchr(to, 13, n) != nil {
+                    // In place, for base64 and the quoted-printable given up above: each byte is
+                    // written at or before where it is read. (Copied aside from
                     // the first CR and back through `copyTurningCRIntoLF`: bsd.mbox x3, 21 bodies, 0.38M
                     // -> 0.79M instructions: their CRs are far apart, which memchr crosses faster.)
                     n = turnCRIntoLF(UnsafeBufferPointer(start: to, count: n), into: to)
