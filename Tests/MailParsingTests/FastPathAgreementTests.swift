@@ -440,11 +440,9 @@ import TestSupport
         }
     }
 
-    /// The delimiter search anchored on a byte other than the first (`a.Z`: the `Z` at the delimiter's
-    /// end is its rarest byte by `MIMEParser.bodyCommonness`), with near misses around the anchor, agrees
-    /// with the line walk.
+    /// The delimiter search for `a.Z`, with near misses around its last byte (where the shift search
+    /// tests each window first), agrees with the line walk.
     @Test func delimiterSearchOnARareLastByteAgreesWithTheLineWalk() {
-        #expect(Self.ascii("a.Z").withUnsafeBufferPointer { MIMEParser.rarestDelimiterByteOffset(boundary: $0) } == 4)
         var generator = SplitMix64(seed: 6)
         let pieces = ["--a.Z", "--a.Z--", "--a.Zq", "x--a.Z", "-a.Z", "--a.", "a.Z", "Z", "--a.Y", "-", "\n", "\r\n", "\r",
                       "text", " ", "Content-Type: text/plain\n", "\n\n"].map(Self.ascii)
@@ -453,10 +451,8 @@ import TestSupport
         expectDelimiterSearchAgreesWithTheLineWalk(boundary: "a.Z", bodies: bodies)
     }
 
-    /// The delimiter search anchored on its leading `-` (`e0`: both bytes commoner than `-`) agrees with
-    /// the line walk.
+    /// The delimiter search for `e0`, with near misses of its hyphens and bytes, agrees with the line walk.
     @Test func delimiterSearchOnAHyphenAnchorAgreesWithTheLineWalk() {
-        #expect(Self.ascii("e0").withUnsafeBufferPointer { MIMEParser.rarestDelimiterByteOffset(boundary: $0) } == 0)
         var generator = SplitMix64(seed: 8)
         let pieces = ["--e0", "--e0--", "--e0e", "x--e0", "-e0", "--e", "e0", "-", "--", "\n", "\r\n", "\r",
                       "text", " ", "Content-Type: text/plain\n", "\n\n"].map(Self.ascii)
@@ -465,13 +461,79 @@ import TestSupport
         expectDelimiterSearchAgreesWithTheLineWalk(boundary: "e0", bodies: bodies)
     }
 
-    /// `MIMEParser.bodyCommonness` is the order its documentation gives.
-    @Test func bodyCommonnessIsTheOrderOfTheTable() {
-        let order = Array(" etao0nirsl-p2cdm1.:A3gfhu5b4xy6DT8=9CM7ES/kw;RvIFPBOj\"N<L>XUzHKQGVJYqZW+(),@_#'&?\t[]!*%}{$\\|^`~".utf8)
-        #expect(Set(order).count == order.count)
-        var table = [UInt8](repeating: 0, count: 256)
-        for (position, byte) in order.enumerated() { table[Int(byte)] = UInt8(255 - position) }
-        #expect(MIMEParser.bodyCommonness == table)
+    /// The first place at or after `from` where `--boundary` starts a line of `body` (at its start, or
+    /// after a CR or LF), place by place: the reading `MIMEParser.firstLineStart` must agree with.
+    /// `MIMEParser.fillDelimiterShifts` of `boundary`, as an array.
+    static func delimiterShifts(_ boundary: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 256) { table, count in
+            boundary.withUnsafeBufferPointer { MIMEParser.fillDelimiterShifts(table, boundary: $0) }
+            count = 256
+        }
+    }
+
+    static func naiveFirstLineStart(of boundary: [UInt8], in body: [UInt8], from: Int) -> Int? {
+        let delimiter = Self.ascii("--") + boundary
+        var at = from
+        while at + delimiter.count <= body.count {
+            if (at == 0 || body[at - 1] == 10 || body[at - 1] == 13), body[at..<(at + delimiter.count)].elementsEqual(delimiter) {
+                return at
+            }
+            at += 1
+        }
+        return nil
+    }
+
+    /// The shift search (`MIMEParser.firstLineStart` with `delimiterShifts`) finds what looking at every
+    /// place finds, from several starts: boundaries of one byte, of repeated bytes, of hyphens, with 8-bit
+    /// bytes, and of 250-256 bytes (shifts past 255 cut to 255); bodies of near misses (the delimiter
+    /// cut short, its last byte changed, not at a line start, after CR, LF or CRLF, at the very end),
+    /// through a slice whose indices do not start at zero.
+    @Test func delimiterShiftSearchAgreesWithLookingAtEveryPlace() {
+        var generator = SplitMix64(seed: 35)
+        var boundaries: [[UInt8]] = ["b", "-", "--", "aaaa", "a-a", "=_x_", "----=_Part_1", "0000007a", "ab"].map(Self.ascii)
+        boundaries.append([0xE9, 0x80, 0x2D])
+        let alphabet = Self.ascii("ab-_=07") + [0xE9]
+        for _ in 0..<60 { boundaries.append(generator.bytes(alphabet, count: 1 + generator.below(12))) }
+        for length in [250, 253, 254, 255, 256] {
+            boundaries.append(generator.bytes(alphabet, count: length))
+            boundaries.append([UInt8](repeating: UInt8(ascii: "a"), count: length - 1) + Self.ascii("b"))
+        }
+        for boundary in boundaries {
+            let delimiter = Self.ascii("--") + boundary
+            var last = delimiter
+            last[last.count - 1] ^= 1
+            let pieces: [[UInt8]] = [delimiter, delimiter + Self.ascii("--"), Array(delimiter.dropLast()), last, Array(delimiter.dropFirst()),
+                                     boundary, Self.ascii("x"), Self.ascii("-"), Self.ascii("\n"), Self.ascii("\r"), Self.ascii("\r\n"),
+                                     Self.ascii("text "), [boundary[boundary.count - 1]], [0xE9]]
+            for _ in 0..<40 {
+                var body: [UInt8] = []
+                for _ in 0..<generator.below(10) { body += pieces[generator.below(pieces.count)] }
+                let padded = Self.ascii("\n") + body
+                let slice = padded[1...]
+                let shifts = Self.delimiterShifts(boundary)
+                // From the start, just after it, the end, and four places between.
+                let froms = [0, 1, body.count] + (0..<4).map { _ in generator.below(body.count + 1) }
+                for from in froms where from <= body.count {
+                    let found = boundary.withUnsafeBufferPointer { b in
+                        shifts.withUnsafeBufferPointer { MIMEParser.firstLineStart(ofDelimiterOf: b, shifts: $0, in: slice, from: from + 1) }
+                    }
+                    #expect(found.map { $0 - 1 } == Self.naiveFirstLineStart(of: boundary, in: body, from: from), "\(boundary) \(body) \(from)")
+                }
+            }
+        }
+    }
+
+    /// Each shift is at least one and no more than the delimiter's length allows: the distance from a
+    /// byte's last place (the last byte left out) to the delimiter's end, 255 at most.
+    @Test func delimiterShiftsAreTheDistancesToTheEnd() {
+        var generator = SplitMix64(seed: 36)
+        for _ in 0..<300 {
+            let boundary = generator.bytes(Self.ascii("ab-_=07") + [0xE9, 0x00], count: 1 + generator.below(256))
+            let delimiter = Self.ascii("--") + boundary
+            var expected = [UInt8](repeating: UInt8(min(delimiter.count, 255)), count: 256)
+            for (k, byte) in delimiter.dropLast().enumerated() { expected[Int(byte)] = UInt8(min(delimiter.count - 1 - k, 255)) }
+            #expect(Self.delimiterShifts(boundary) == expected, "\(boundary)")
+        }
     }
 
     /// An unfolded value read in place agrees with trimming the slice and cutting it to the limit

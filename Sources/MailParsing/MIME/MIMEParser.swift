@@ -438,42 +438,47 @@ package struct MIMEParser {
         pendingLimit = base + max(0, limits.maxParts - partCount)
         partsPassedOver = false
 
-        // A delimiter line starts with `--boundary`: the body is searched for that string (memchr and
-        // memcmp) rather than walked line by line, and a hit counts where a line starts (after LF, CR or
-        // CRLF, as `LineScanner` cuts lines). A boundary that holds a line end (decoded from an RFC 2047
-        // word) can never match inside a line: the line walk reads it. So does a boundary longer than
-        // RFC 2046 §5.1.1's 70 bytes allows by far, which would make the search O(n·m) on hostile input.
+        // A delimiter line starts with `--boundary`: the body is searched for that string (a shift
+        // search, `firstLineStart`) rather than walked line by line, and a hit counts where a line starts
+        // (after LF, CR or CRLF, as `LineScanner` cuts lines). A boundary that holds a line end (decoded
+        // from an RFC 2047 word) can never match inside a line: the line walk reads it. So does a
+        // boundary longer than RFC 2046 §5.1.1's 70 bytes allows by far, which would make the search
+        // O(n·m) on hostile input.
         if searchesDelimiters, boundary.count <= 256, !Self.holdsLineEnd(boundary) {
-            let anchor = Self.rarestDelimiterByteOffset(boundary: boundary)
-            var from = body.startIndex
-            while let hit = Self.firstLineStart(ofDelimiterOf: boundary, anchor: anchor, in: body, from: from) {
-                // The line's content ends at its first CR or LF; the previous line's content ends before
-                // the line end that precedes the hit.
-                var contentEnd = hit + delimiterCount
-                while contentEnd < body.endIndex, body[contentEnd] != ASCII.carriageReturn,
-                      body[contentEnd] != ASCII.lineFeed { contentEnd += 1 }
-                var lineEnd = contentEnd
-                if lineEnd < body.endIndex {
-                    lineEnd += body[lineEnd] == ASCII.carriageReturn && lineEnd + 1 < body.endIndex
-                        && body[lineEnd + 1] == ASCII.lineFeed ? 2 : 1
+            // The shift table, made once for all the multipart's searches, on the stack.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { table in
+                Self.fillDelimiterShifts(table, boundary: boundary)
+                let shifts = UnsafeBufferPointer(table)
+                var from = body.startIndex
+                while let hit = Self.firstLineStart(ofDelimiterOf: boundary, shifts: shifts, in: body, from: from) {
+                    // The line's content ends at its first CR or LF; the previous line's content ends
+                    // before the line end that precedes the hit.
+                    var contentEnd = hit + delimiterCount
+                    while contentEnd < body.endIndex, body[contentEnd] != ASCII.carriageReturn,
+                          body[contentEnd] != ASCII.lineFeed { contentEnd += 1 }
+                    var lineEnd = contentEnd
+                    if lineEnd < body.endIndex {
+                        lineEnd += body[lineEnd] == ASCII.carriageReturn && lineEnd + 1 < body.endIndex
+                            && body[lineEnd + 1] == ASCII.lineFeed ? 2 : 1
+                    }
+                    var partEnd = hit
+                    if hit > body.startIndex {
+                        partEnd = hit - 1
+                        if body[partEnd] == ASCII.lineFeed, partEnd > body.startIndex,
+                           body[partEnd - 1] == ASCII.carriageReturn { partEnd -= 1 }
+                    }
+                    let k = hit + delimiterCount
+                    let isClose = k + 1 < contentEnd && body[k] == ASCII.hyphen && body[k + 1] == ASCII.hyphen
+                    endPart(before: hit, contentEnd: partEnd, start: currentStart, of: slot, body: body)
+                    sawDelimiter = true
+                    if isClose {
+                        closed = true
+                        records[slot].epilogue = lineEnd..<body.endIndex
+                        break
+                    }
+                    currentStart = lineEnd
+                    from = lineEnd
                 }
-                var partEnd = hit
-                if hit > body.startIndex {
-                    partEnd = hit - 1
-                    if body[partEnd] == ASCII.lineFeed, partEnd > body.startIndex,
-                       body[partEnd - 1] == ASCII.carriageReturn { partEnd -= 1 }
-                }
-                let k = hit + delimiterCount
-                let isClose = k + 1 < contentEnd && body[k] == ASCII.hyphen && body[k + 1] == ASCII.hyphen
-                endPart(before: hit, contentEnd: partEnd, start: currentStart, of: slot, body: body)
-                sawDelimiter = true
-                if isClose {
-                    closed = true
-                    records[slot].epilogue = lineEnd..<body.endIndex
-                    break
-                }
-                currentStart = lineEnd
-                from = lineEnd
             }
             finishMultipart(slot, body: body, buffer: buffer, pendingFrom: base, currentStart: currentStart,
                             sawDelimiter: sawDelimiter, closed: closed, childDefault: childDefault)
@@ -539,81 +544,64 @@ package struct MIMEParser {
             || memchr(base, Int32(ASCII.lineFeed), boundary.count) != nil
     }
 
-    /// The offset in the delimiter `--boundary` of its rarest byte by `bodyCommonness` (the first of the
-    /// rarest): the byte `firstLineStart` looks for with memchr.
-    static func rarestDelimiterByteOffset(boundary: UnsafeBufferPointer<UInt8>) -> Int {
-        bodyCommonness.withUnsafeBufferPointer { table in
-            var anchor = 0
-            var least = table[Int(ASCII.hyphen)]
-            for k in boundary.indices where table[Int(boundary[k])] < least {
-                least = table[Int(boundary[k])]
-                anchor = k + 2
-            }
-            return anchor
+    /// Fills `shifts` (256 entries) with the shift search's table for the delimiter `--boundary`: for each
+    /// byte, how far a window of the delimiter's length may move on when that byte lies under its last
+    /// place: the distance from the byte's last place in the delimiter (its last byte left out) to the
+    /// delimiter's end, or the delimiter's whole length for a byte not in it; never more than 255, never
+    /// less than one (Horspool 1980, "Practical fast searching in strings").
+    static func fillDelimiterShifts(_ shifts: UnsafeMutableBufferPointer<UInt8>, boundary: UnsafeBufferPointer<UInt8>) {
+        guard let table = shifts.baseAddress, shifts.count >= 256 else { return }
+        let length = boundary.count + 2
+        // memset: the table's 256 bytes set one by one cost ~260 instructions a multipart.
+        memset(table, Int32(min(length, 255)), 256)
+        // Each byte's last place is the one that counts: the second hyphen, then the boundary's bytes
+        // in order (the delimiter's byte k moves the window length - 1 - k).
+        table[Int(ASCII.hyphen)] = UInt8(min(length - 2, 255))
+        guard let bytes = boundary.baseAddress else { return }
+        let last = boundary.count - 1   // the delimiter's last byte is left out
+        var k = 0
+        // A shift past 255 (a boundary longer than 253 bytes) is cut to 255, then one less a byte.
+        while k < last, length - 3 - k > 255 {
+            table[Int(bytes[k])] = 255
+            k += 1
+        }
+        var shift = UInt8(truncatingIfNeeded: length - 3 - k)
+        while k < last {
+            table[Int(bytes[k])] = shift
+            shift &-= 1
+            k &+= 1
         }
     }
 
-    /// How common each byte is in the bodies that multipart delimiters are looked for in, 0 (rare) to
-    /// 255: 255 minus the byte's place in
-    /// " etao0nirsl-p2cdm1.:A3gfhu5b4xy6DT8=9CM7ES/kw;RvIFPBOj\"N<L>XUzHKQGVJYqZW+(),@_#'&?\t[]!*%}{$\\|^`~"
-    /// (the bytes of the multipart bodies of sisimai bsd.mbox counted, commonest first); anything else 0.
-    /// `ByteSubstring.commonness`, an order for English text, ranks `-` and the digits rarer than the
-    /// hex letters, and anchored the search of a UUID-like boundary (`--0a1b2c3d-...`) on its first `-`,
-    /// which headers, dates and rules of dashes hold. (A one-off count, not kept in the repository, made
-    /// it from half of the bodies and tried it on the other half: 15.2K memchr stops -> 11.9K. Measured
-    /// here, bsd.mbox x3 with the boundary read in place: memchr 53,358 calls -> 36,135,
-    /// `parseMultipart` 28.95M -> 27.13M with its children.)
-    static let bodyCommonness: [UInt8] = [
-          0,   0,   0,   0,   0,   0,   0,   0,   0, 173,   0,   0,   0,   0,   0,   0,  // 0x00
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0x10
-        255, 170, 201, 177, 165, 168, 175, 176, 182, 181, 169, 183, 180, 244, 237, 213,  // 0x20
-        250, 238, 242, 234, 227, 229, 224, 216, 221, 219, 236, 210, 199, 220, 197, 174,  // 0x30
-        179, 235, 204, 218, 223, 215, 206, 190, 193, 207, 188, 192, 198, 217, 200, 203,  // 0x40
-        205, 191, 209, 214, 222, 195, 189, 184, 196, 187, 185, 172, 164, 171, 162, 178,  // 0x50
-        161, 252, 228, 241, 240, 254, 232, 233, 231, 248, 202, 212, 245, 239, 249, 251,  // 0x60
-        243, 186, 247, 246, 253, 230, 208, 211, 226, 225, 194, 166, 163, 167, 160,   0,  // 0x70
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0x80
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0x90
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0xA0
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0xB0
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0xC0
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0xD0
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0xE0
-          0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  // 0xF0
-    ]
-
     /// The first place at or after `from` where the delimiter `--boundary` starts a line of `body` (at
-    /// the body's start, or after a CR or LF). memchr finds each place where the delimiter's byte at
-    /// `anchor` (its rarest, `rarestDelimiterByteOffset`) could be; the line start is checked, then the
-    /// two hyphens and the boundary compared.
-    /// Found by memchr for the leading `-` before, which stopped at every hyphen of the body (dates,
-    /// `Content-Type`, rules of dashes in the text: ~25 a search): sisimai bsd.mbox x3, 4,722 searches,
-    /// 120,168 memchr calls -> 50,856, `parseMultipart` 48.97M -> 47.18M instructions with its children.
-    static func firstLineStart(ofDelimiterOf boundary: UnsafeBufferPointer<UInt8>, anchor: Int, in body: ByteSlice,
-                               from: Int) -> Int? {
+    /// the body's start, or after a CR or LF), by a shift search (`fillDelimiterShifts`, Horspool): a
+    /// window of the delimiter's length is tested by the body byte under its last place, and moved on
+    /// by that byte's shift; where it is the delimiter's last byte, the line start is checked, then the
+    /// two hyphens and the boundary compared. No place where the delimiter starts is passed over: a
+    /// shift never moves the window past the byte's last place in the delimiter.
+    /// memchr for the delimiter's rarest byte before (by a table of how common each byte is in
+    /// bodies) stopped ~8 times a search, at ~63 instructions a stop with the call; the windows move
+    /// ~28 bytes a step here, at ~7 instructions a step (sisimai bsd.mbox x3, 5,922 searches of 6.9 MB:
+    /// 46,971 memchr stops, ~242K steps).
+    static func firstLineStart(ofDelimiterOf boundary: UnsafeBufferPointer<UInt8>, shifts: UnsafeBufferPointer<UInt8>,
+                               in body: ByteSlice, from: Int) -> Int? {
         body.withUnsafeBufferPointer { hay -> Int? in
-            guard let base = hay.baseAddress, let first = boundary.baseAddress,
-                  anchor >= 0, anchor < boundary.count + 2 else { return nil }
+            guard let base = hay.baseAddress, let first = boundary.baseAddress, let shift = shifts.baseAddress,
+                  shifts.count >= 256, !boundary.isEmpty else { return nil }
             let m = boundary.count
-            // The delimiter can start at 0...last; its anchor byte is then at anchor...last + anchor,
-            // inside the buffer.
+            let lastByte = first[m &- 1]
+            // The delimiter can start at 0...last, its last byte then at at + m + 1, inside the buffer.
             let last = hay.count - (m + 2)
-            let anchorByte = Int32(anchor < 2 ? ASCII.hyphen : first[anchor - 2])
-            let start = max(0, from - body.startIndex)
-            guard start <= last else { return nil }
-            // The search moves by pointers within `base + anchor ... base + last + anchor` (no overflow
-            // checks): a stop that is no delimiter (36,135 memchr calls on bsd.mbox x3, most fruitless)
-            // cost ~23 instructions around the call with offsets checked at each step, values spilled.
-            let stop = UnsafeRawPointer(base + last + anchor + 1)
-            var next = UnsafeRawPointer(base + start + anchor)
-            while next < stop {
-                guard let found = memchr(next, anchorByte, stop - next) else { return nil }
-                let hit = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - anchor
-                if hit == base || hit[-1] == ASCII.lineFeed || hit[-1] == ASCII.carriageReturn,
-                   hit[0] == ASCII.hyphen, hit[1] == ASCII.hyphen, memcmp(hit + 2, first, m) == 0 {
-                    return body.startIndex &+ (hit - base)
+            var at = max(0, from - body.startIndex)
+            // Invariant: at <= last + 255 (a shift is at most 255), so the wrapping adds never wrap.
+            while at <= last {
+                let byte = base[at &+ m &+ 1]
+                if byte == lastByte,
+                   at == 0 || base[at &- 1] == ASCII.lineFeed || base[at &- 1] == ASCII.carriageReturn,
+                   base[at] == ASCII.hyphen, base[at &+ 1] == ASCII.hyphen, memcmp(base + (at &+ 2), first, m) == 0 {
+                    return body.startIndex &+ at
                 }
-                next = UnsafeRawPointer(found) + 1
+                at &+= Int(shift[Int(byte)])
             }
             return nil
         }
