@@ -269,6 +269,26 @@ import TestSupport
         #expect(empty.withUTF8 { LeadText.sweptJoinedLines(of: $0) } == "")
     }
 
+    /// The one pass stops its sixteen-byte copy only at a `-` that another follows (a transcript marker
+    /// starts "---"): over generated lines of single dashes (hyphenated words, dates), runs of two to
+    /// six, markers after runs of every length, at block edges (long words before them) and at the end.
+    @Test func sweptJoinedLinesAcrossDashesIsTheJoinedLinesSwept() {
+        let pieces = ["-", "--", "---", "----", "------", "a-b", "x-y-z", "2026-12-02", "mailer-daemon", " ", "  ", "\n", "\t",
+                      "--- The following", "---- Transcript", "-- The follow", "--- ", "abcdefghijklmno", "abcdefghijklmnopq",
+                      "-\n", "- ", " -", "ü-", "Final-Recipient: rfc822; a@b", "x --- Transcript of session"]
+        var generator = SplitMix64(seed: 353)  // seeded: every run reads the same inputs
+        var nonEmpty = 0
+        for round in 0..<6_000 {
+            var text = (0..<Int.random(in: 0...(round % 2 == 0 ? 20 : 60), using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            if round % 3 == 0 { text += "\n" }
+            let expected = Diagnostic.sweep(text.withUTF8 { LeadText.joinedLines(of: $0) })
+            let swept = text.withUTF8 { LeadText.sweptJoinedLines(of: $0) }
+            #expect(swept == expected, "\(text.debugDescription)")
+            if !expected.isEmpty { nonEmpty += 1 }
+        }
+        #expect(nonEmpty > 2_000)
+    }
+
     /// An ASCII text swept into a scratch buffer and copied unvalidated (`isASCII`) gives the String
     /// swept into the String's own storage: over generated ASCII texts of kept, skipped and ending
     /// lines and blank runs, short ones and ones past the 1 KiB of the stack scratch.

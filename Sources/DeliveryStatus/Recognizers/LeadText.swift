@@ -77,8 +77,8 @@ enum LeadText {
     /// run holding an LF, so its prefixes are tested there, on the text's bytes from its first byte
     /// that is not blank (no prefix holds an LF or ends with a blank, so one found there lies within
     /// the trimmed line, as `verdict` reads it). A kept line is copied as it is swept: a block stops
-    /// at a blank byte other than a single space, and at a `-`, where a transcript marker may start
-    /// (it holds no LF: found there, it is in the line); the line's output is then taken back and
+    /// at a blank byte other than a single space, and at a `-` followed by another, where a transcript
+    /// marker may start (it holds no LF: found there, it is in the line); the line's output is then taken back and
     /// the rest of the line passed over. (A memchr for each line's end, its trimming, a memchr for
     /// each `-` and a sweep call a line cost ~83 instructions a line: bsd.mbox x3, 18,942 lines of
     /// 969 lead texts, `sweptJoinedLines` 5.25M -> 3.34M.)
@@ -120,8 +120,11 @@ enum LeadText {
                     let next = raw.loadUnaligned(fromByteOffset: i &+ 1, as: SIMD16<UInt8>.self)
                     (rawOut + n).storeBytes(of: block, as: SIMD16<UInt8>.self)
                     // A lane stops the copy when it holds a control byte (blanks but the space among
-                    // them), a space that a space follows, or a `-` (`Diagnostic.collapsingBlanks`).
-                    let stop = (block .< spaceLanes) .| ((block .== spaceLanes) .& (next .== spaceLanes)) .| (block .== dashLanes)
+                    // them), or a space or a `-` that the same byte follows (`Diagnostic.collapsingBlanks`;
+                    // a transcript marker starts "---"). Stopped at every `-` (hyphenated words, dates,
+                    // addresses), a lead text's single dashes were each copied by the byte path, ~25
+                    // instructions a dash; the pairs cost the compares the two tests did.
+                    let stop = (block .< spaceLanes) .| ((block .== next) .& ((block .== spaceLanes) .| (block .== dashLanes)))
                     guard let kept = ByteLanes.firstMarked(stop) else {
                         n &+= 16
                         i &+= 16
