@@ -1,4 +1,5 @@
 @testable import Backscatter
+import MailParsing
 import Testing
 import TestSupport
 
@@ -88,6 +89,27 @@ struct HostShapeTests {
             for ip in [addresses.randomElement(using: &generator)!, Self.randomText(&generator, pieces: [".", "1", "2", "10", "192", ":"], upTo: 9)] {
                 #expect(HostShape.looksDynamic(name, ip: ip) == HostShape.looksDynamicByArrays(name, ip: ip), "\(name.debugDescription) \(ip)")
             }
+        }
+    }
+
+    /// `looksDynamic(_:address:)` (one pass over the name, the octets read from the address) is the
+    /// definition on arrays of the address's text, over many made-up names and IPv4 and IPv6 addresses:
+    /// octets written with leading zeros, too long or too large among the names' pieces.
+    @Test func looksDynamicOfAnAddressAsOnArrays() {
+        var generator = SplitMix64(seed: 1_335)
+        let pieces = Self.namePieces + ["00", "010", "255", "256", "1000", "99", "7", "07", "2550"]
+        let values: [UInt32] = [0, 1, 2, 7, 10, 99, 192, 255]
+        let v6 = ["2001:db8::1", "::1", "fe80::1:2:3:4"].compactMap { IPAddress($0) }
+        for _ in 0..<4_000 {
+            let name = Self.randomText(&generator, pieces: pieces, upTo: 14)
+            let quad = (0..<4).reduce(UInt32(0)) { value, _ in value << 8 | values[generator.below(values.count)] }
+            for address in [IPAddress(ipv4: quad), v6[generator.below(v6.count)]] {
+                #expect(HostShape.looksDynamic(name, address: address) == HostShape.looksDynamicByArrays(name, ip: address.description),
+                        "\(name.debugDescription) \(address)")
+            }
+        }
+        for (name, ip, dynamic) in Self.dynamicNames {
+            if let address = IPAddress(ip) { #expect(HostShape.looksDynamic(name, address: address) == dynamic, "\(name.debugDescription)") }
         }
     }
 

@@ -623,7 +623,10 @@ public struct ObservationReader: Sendable {
         if let top = f.hops.firstIndex(where: { $0.address?.isPublic == true }) {
             let reverseName = f.hops[top].reverseName
             if reverseName == nil { shape.insert(.noReverseDNS) }
-            if let name = reverseName, let ip = f.hops[top].ip, HostShape.looksDynamic(name, ip: ip) { shape.insert(.dynamicReverseDNS) }
+            // The octets read from the address (its text was made for this alone: see `HostShape.looksDynamic(_:address:)`).
+            if let name = reverseName, let address = f.hops[top].address, HostShape.looksDynamic(name, address: address) {
+                shape.insert(.dynamicReverseDNS)
+            }
             if let helo = f.hops[top].helo {
                 // Whether the HELO is bare asked once (it was asked for each of the two facts).
                 let bare = HostShape.isBare(helo)
