@@ -342,6 +342,9 @@ public struct ObservationReader: Sendable {
     /// The address with a BATV tag (`prvs=KDDDSSSSSS=local@d`) or an SRS wrapper
     /// (`SRS0=HHHH=TT=domain=local@forwarder`) removed, lower case.
     package static func plainAddress(_ address: String) -> String {
+        // (Asked first in one reading of the bytes, eight at a time, whether the address is ASCII
+        // without a capital or an "=" and so its own answer: 0.56M -> 0.52M instructions over 1,818
+        // victims, sisimai bsd x3, Main.main 252.09M -> 252.05M, within noise; not kept.)
         let lower = address.lowercasedIfNeeded()
         guard mayHoldTag(lower) else { return lower }
         if let tagged = BATVAddress(parsing: lower) { return tagged.originalAddress }
