@@ -252,6 +252,37 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         }
     }
 
+    /// The records' keys are lower-cased two fields at a time by SSE2 lanes (`StagedField.lowercased(_:_:)`),
+    /// an odd last one and those past the stack's room by the word (`ByteWord.lowercased`): names of 1
+    /// to 12 bytes with every byte value at each of their first nine places, in sections of 1 to 70
+    /// fields (odd and even counts, past the 64 staged on the stack), the last name near the buffer's
+    /// end or not, each line end style: the keys, names and values are the line walk's.
+    @Test func keysLowercasedInPairsAgreeWithTheLineWalk() {
+        let ends: [[UInt8]] = [[ASCII.lineFeed], [ASCII.carriageReturn, ASCII.lineFeed], [ASCII.carriageReturn]]
+        var generator = SplitMix64(seed: 35)
+        for value in 0...255 {
+            for place in 0..<9 {
+                let end = ends[(value &+ place) % 3]
+                var text: [UInt8] = []
+                let fields = 1 + generator.below(70)
+                for k in 0..<fields {
+                    var name = Array("X-Abc-Zyx-Q".utf8).prefix(1 + (k &+ value) % 11).map { $0 }
+                    if place < name.count, k % 2 == value % 2 { name[place] = UInt8(value) }
+                    text += name + [ASCII.colon] + Array(" v".utf8) + end
+                }
+                if value % 2 == 0 { text += end + Array("body".utf8) }
+                let input = text[...]
+                let scanned = HeaderSection.parse(input)
+                let walked = HeaderSection.parseByLineScanner(input)
+                #expect(scanned.fields.map(\.nameKey) == walked.fields.map(\.nameKey), "\(value) \(place)")
+                #expect(scanned.fields.map { Array($0.name) } == walked.fields.map { Array($0.name) }, "\(value) \(place)")
+                #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) })
+                #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(value) \(place)")
+                #expect(scanned.fields.map(\.nameKey) == scanned.fields.map { $0.name.withUnsafeBufferPointer(HeaderField.nameKey(lowercasing:)) })
+            }
+        }
+    }
+
     /// A line's end is found among the bytes 10...13 by one range test a block, a VT or FF found
     /// stepped over: values full of VT, FF and the bytes beside the range (TAB, SO), anywhere in the
     /// 16-byte blocks and the last fifteen bytes, with each line end style, read as the line walk reads them.
