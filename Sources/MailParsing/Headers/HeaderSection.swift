@@ -106,7 +106,21 @@ public struct HeaderSection: Sendable {
                                              count: scanned.count, maxFieldBytes: limits.maxFieldBytes) { records in
                     // Two fields a step: their names' words lower-cased together by lanes
                     // (`StagedField.lowercased(_:_:)`), where each word's carries took ~15 instructions.
+                    // The fields lie in the buffer in order: where eight bytes lie from the last staged
+                    // name's start, they do from every one's, and each name's word is one load with no
+                    // test of its place (`nameWord(at:)`).
                     var k = 0
+                    if onStack > 0, let pointer = buffer.baseAddress,
+                       Int(staged[onStack &- 1].nameStart) &+ 8 <= buffer.count {
+                        let raw = UnsafeRawPointer(pointer)
+                        while k &+ 2 <= onStack {
+                            let first = staged[k], second = staged[k &+ 1]
+                            let keys = StagedField.lowercased(first.nameWord(at: raw), second.nameWord(at: raw))
+                            (records + k).initialize(to: first.record(key: keys.0, sectionStart: sectionStart))
+                            (records + (k &+ 1)).initialize(to: second.record(key: keys.1, sectionStart: sectionStart))
+                            k &+= 2
+                        }
+                    }
                     while k &+ 2 <= onStack {
                         let first = staged[k], second = staged[k &+ 1]
                         let keys = StagedField.lowercased(first.nameWord(in: buffer), second.nameWord(in: buffer))
@@ -176,6 +190,15 @@ public struct HeaderSection: Sendable {
                 return length >= 8 ? word : word & ((1 << UInt64(8 * length)) &- 1)
             }
             return HeaderField.nameKey(UnsafeBufferPointer(rebasing: buffer[start..<Int(nameEnd)]))
+        }
+
+        /// `nameWord(in:)` where eight bytes lie from the name's start of the buffer at `raw`: one
+        /// load, the bytes past a shorter name cleared (the staged name ends at or after its start).
+        @inline(__always)
+        func nameWord(at raw: UnsafeRawPointer) -> UInt64 {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: Int(nameStart), as: UInt64.self))
+            let length = nameEnd &- nameStart
+            return length >= 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1)
         }
 
         /// The field's record with the name's key `key`, its offsets made the section's (it starts at
