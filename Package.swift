@@ -38,7 +38,9 @@ let package = Package(
         ),
         // Sets mimalloc's options from a constructor, before the first allocation (see its .c file).
         .target(name: "CMimallocOptions", linkerSettings: [.linkedLibrary("mimalloc")]),
-        .target(name: "MailParsing"),
+        // SSE2 byte kernels inlined into MailParsing's scans (the bit mask of a compare; see its header).
+        .target(name: "CByteKernels"),
+        .target(name: "MailParsing", dependencies: ["CByteKernels"]),
         .target(name: "BytePatterns", dependencies: ["CPCRE2"]),
         .target(name: "DeliveryStatus", dependencies: ["MailParsing", "BytePatterns"]),
         .target(

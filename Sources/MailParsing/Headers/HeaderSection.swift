@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CByteKernels
 
 /// An RFC 5322 header section: the fields in order, the faults tolerated, and where the body begins.
 ///
@@ -317,8 +318,6 @@ public struct HeaderSection: Sendable {
         // block more (bsd.mbox x3, 302,118 blocks; with `scanFields` called without a closure: its
         // two callers 16.50M -> 15.46M instructions, `Main.main` 287.95M -> 286.82M). `any(marked)`
         // to pass a block over became a call to a scalar `SIMD.min()` a block (25.4M).
-        let flip = SIMD16<UInt8>(repeating: 0x80)
-        let below = SIMD16<Int8>(repeating: Int8(truncatingIfNeeded: Int(ASCII.carriageReturn) &+ 1 &- 0x80))
         var i = max(position, 0)
         // Offsets stay within `0...count`, so they are moved with `&+` (no overflow check a block), and
         // the end found is read through `pointer` (it lies before `count`). The first CR or LF is
@@ -329,11 +328,9 @@ public struct HeaderSection: Sendable {
             while i &+ 16 <= count {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 read.add(block)
-                let marked = unsafeBitCast(block ^ flip, to: SIMD16<Int8>.self) .< below
-                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                if low | high != 0 {
-                    let stop = low != 0 ? i &+ low.trailingZeroBitCount &>> 3 : i &+ 8 &+ high.trailingZeroBitCount &>> 3
+                let mask = bs_mask16_below(pointer + i, ASCII.carriageReturn &+ 1)
+                if mask != 0 {
+                    let stop = i &+ mask.trailingZeroBitCount
                     let byte = pointer[stop]
                     if byte == ASCII.carriageReturn || byte == ASCII.lineFeed { found = stop; break search }
                     if byte == 0 { read.addNul() }
@@ -365,20 +362,13 @@ public struct HeaderSection: Sendable {
     private static func plainNameColon(at lineStart: Int, from: Int, in buffer: UnsafeBufferPointer<UInt8>,
                                        _ pointer: UnsafePointer<UInt8>) -> Int {
         let count = buffer.count
-        let raw = UnsafeRawPointer(pointer)
-        let colonLanes = SIMD16<UInt8>(repeating: ASCII.colon)
-        let firstLanes = SIMD16<UInt8>(repeating: 33), spanLanes = SIMD16<UInt8>(repeating: 126 - 33)
         var i = max(from, 0)
         while i &+ 16 <= count, i &- lineStart < 64 {
-            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            // Below 33 or above 126 (wrapping), or the colon.
-            let marked = ((block &- firstLanes) .> spanLanes) .| (block .== colonLanes)
-            // One test of the whole mask (`any`: a pmovmskb) for the blocks passed over, the lane sought
-            // only in the block that holds one.
-            if any(marked) {
-                let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                let stop = low != 0 ? i &+ low.trailingZeroBitCount &>> 3 : i &+ 8 &+ high.trailingZeroBitCount &>> 3
+            // Below 33 or above 126, or the colon: the mask's bits, the lane sought only in the block
+            // that holds one.
+            let stops = bs_mask16_name_stops(pointer + i)
+            if stops != 0 {
+                let stop = i &+ stops.trailingZeroBitCount
                 return pointer[stop] == ASCII.colon ? stop : -1
             }
             i &+= 16
@@ -494,27 +484,20 @@ public struct HeaderSection: Sendable {
                 // sets of masks. Written here, not as a function: one (`@inline(__always)`) was not
                 // inlined and `scanFields` lost its specialised form (bsd.mbox x3: Main.main +6.3M).
                 let block = UnsafeRawPointer(pointer).loadUnaligned(fromByteOffset: lineStart, as: SIMD16<UInt8>.self)
-                let firstLanes = SIMD16<UInt8>(repeating: 33), spanLanes = SIMD16<UInt8>(repeating: 126 - 33)
-                // Below 33 or above 126 (wrapping), or the colon.
-                let nameStops = ((block &- firstLanes) .> spanLanes) .| (block .== SIMD16<UInt8>(repeating: ASCII.colon))
-                // The mask's halves tested, not `any(nameStops)`: here that was a call to a scalar
-                // `SIMD.min()` a line (bsd.mbox x3: 69,816 calls, 2.16M instructions).
-                let stopHalves = unsafeBitCast(nameStops, to: SIMD2<UInt64>.self)
-                let stopLow = UInt64(littleEndian: stopHalves[0]), stopHigh = UInt64(littleEndian: stopHalves[1])
-                if stopLow | stopHigh != 0 {
-                    let stop = lineStart &+ (stopLow != 0 ? stopLow.trailingZeroBitCount &>> 3 : 8 &+ stopHigh.trailingZeroBitCount &>> 3)
+                // Below 33 or above 126, or the colon: the mask's bits (`pmovmskb`). (The compare's
+                // lanes read back as two halves cost ~5 instructions more a line; `any(nameStops)` was
+                // a call to a scalar `SIMD.min()` a line: bsd.mbox x3, 69,816 calls, 2.16M instructions.)
+                let stops = bs_mask16_name_stops(pointer + lineStart)
+                if stops != 0 {
+                    let stop = lineStart &+ stops.trailingZeroBitCount
                     if pointer[stop] == ASCII.colon {
                         plainColon = stop
                         searchStart = lineStart &+ 16
-                        // The bytes 0...13 as `lineEnd` finds them (one xor, one signed compare).
+                        // The bytes 0...13 as `lineEnd` finds them.
                         read.add(block)
-                        let flip = SIMD16<UInt8>(repeating: 0x80)
-                        let below = SIMD16<Int8>(repeating: Int8(truncatingIfNeeded: Int(ASCII.carriageReturn) &+ 1 &- 0x80))
-                        let marked = unsafeBitCast(block ^ flip, to: SIMD16<Int8>.self) .< below
-                        let halves = unsafeBitCast(marked, to: SIMD2<UInt64>.self)
-                        let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                        if low | high != 0 {
-                            let end = lineStart &+ (low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ high.trailingZeroBitCount &>> 3)
+                        let ends = bs_mask16_below(pointer + lineStart, ASCII.carriageReturn &+ 1)
+                        if ends != 0 {
+                            let end = lineStart &+ ends.trailingZeroBitCount
                             let byte = pointer[end]
                             if byte == ASCII.carriageReturn || byte == ASCII.lineFeed {
                                 blockLineEnd = end
