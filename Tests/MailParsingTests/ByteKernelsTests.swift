@@ -56,4 +56,18 @@ import CByteKernels
             #expect(masks(of: block, bs_mask16_name_stops) == nameStops(block), "\(block)")
         }
     }
+
+    @Test func equalThreeIsEachByteComparedWithTheThree() {
+        var generator = SystemRandomNumberGenerator()
+        var cases = blocks(filler: UInt8(ascii: "a")) + blocks(filler: UInt8(ascii: "="))
+        for _ in 0..<2_000 { cases.append((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        let triples: [(UInt8, UInt8, UInt8)] = [(UInt8(ascii: "="), 13, 10), (0, 0, 0), (255, 128, 127), (10, 10, 61)]
+        for block in cases {
+            for (a, b, c) in triples {
+                var expected: UInt32 = 0
+                for k in 0..<16 where block[k] == a || block[k] == b || block[k] == c { expected |= 1 << UInt32(k) }
+                #expect(masks(of: block) { bs_mask16_equal3($0, a, b, c) } == expected, "\(block) against \(a) \(b) \(c)")
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CByteKernels
 
 /// Content-Transfer-Encoding decoders (RFC 2045 §6), tolerant of what real mail does to them.
 package enum TransferDecoding {
@@ -162,9 +163,6 @@ package enum TransferDecoding {
         let end = input.count
         let raw = UnsafeRawPointer(source)
         let targetRaw = UnsafeMutableRawPointer(target)
-        let equalsLanes = SIMD16<UInt8>(repeating: ASCII.equals)
-        let returnLanes = SIMD16<UInt8>(repeating: ASCII.carriageReturn)
-        let feedLanes = SIMD16<UInt8>(repeating: ASCII.lineFeed)
         // Invariants: 0 <= n <= i <= end (a step writes no more bytes than it reads), so a block stored
         // at `n` fits in `out`, and the wrapping adds below never wrap (`end` is a buffer's count).
         var n = 0        // bytes written
@@ -180,15 +178,15 @@ package enum TransferDecoding {
             while i <= lastBlock {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 targetRaw.storeBytes(of: block, toByteOffset: n, as: SIMD16<UInt8>.self)
-                let marks = (block .== equalsLanes) .| (block .== returnLanes) .| (block .== feedLanes)
-                let halves = unsafeBitCast(marks, to: SIMD2<UInt64>.self)
-                let low = UInt64(littleEndian: halves[0]), high = UInt64(littleEndian: halves[1])
-                if low | high == 0 {
+                // `=`, CR and LF as the compare's bits (`pmovmskb`; its lanes read back as two halves
+                // cost more a block).
+                let marks = bs_mask16_equal3(source + i, ASCII.equals, ASCII.carriageReturn, ASCII.lineFeed)
+                if marks == 0 {
                     n &+= 16
                     i &+= 16
                     continue
                 }
-                let lane = low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ high.trailingZeroBitCount &>> 3
+                let lane = marks.trailingZeroBitCount
                 n &+= lane
                 i &+= lane
                 special = true
