@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // backscatter: finds reverse-NDR ("backscatter") attacks in mail traffic.
 // Layers, each importing only those below it:
-//   MailParsing  -> bytes, mailbox readers, RFC 5322 headers, MIME      (stdlib + libc only)
+//   MailParsing  -> bytes, mailbox readers, RFC 5322 headers, MIME      (stdlib + libc + CByteKernels' SSE2 masks)
 //   BytePatterns -> the one wrapper around PCRE2
 //   DeliveryStatus -> RFC 3464/3463/6533 records, MTA recognisers, reasons
 //   Backscatter  -> site profile, evidence, scoring, stream findings, audit (+ FoundationEssentials, swift-crypto)
