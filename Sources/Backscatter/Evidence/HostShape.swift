@@ -15,99 +15,25 @@ enum HostShape {
     /// `dynamicLabels` as bytes, for `looksDynamicByArrays`.
     private static let dynamicLabelBytes: [[UInt8]] = dynamicLabels.map { Array($0.utf8) }
 
-    /// Whether `name` looks like a generic name for `ip`: two or more of its octets appear in it, or it
-    /// has a label that ISPs use for dynamic pools (before its last two labels).
+    /// Whether `name` looks like a generic name for `address`: two or more of its octets appear in it as
+    /// runs of digits, or it has a label that ISPs use for dynamic pools (before its last two labels).
+    /// `looksDynamicByArrays`, of the address's text, is the definition.
     ///
-    /// Read in place, without arrays of the bytes, octets, digit runs and labels (`looksDynamicByArrays`,
-    /// the definition): on sisimai bsd x3, 2.2M -> 0.4M instructions over 444 names.
-    static func looksDynamic(_ name: String, ip: String) -> Bool {
-        var name = name, ip = ip
-        return name.withUTF8 { name in ip.withUTF8 { ip in looksDynamic(name: name, ip: ip) } }
-    }
-
-    /// `looksDynamic` of the bytes of a name and of an address's text.
-    ///
-    /// The name is read once for the octets (each of its digit runs compared with the four octets,
-    /// where each octet searched the whole name) and each label's letters are looked up as packed
-    /// integers (`dynamicLabelKeys`, where the list of arrays was walked and zipped for each label):
-    /// on sisimai bsd x3, 1.43M -> 0.77M instructions over 444 names.
-    static func looksDynamic(name: UnsafeBufferPointer<UInt8>, ip: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Reverse-DNS names are ASCII (IDNA); a byte >= 0x80 counts as a letter, so a label with
-        // non-ASCII letters never matches the (ASCII) list.
-        // The octets: exactly four non-empty runs between dots.
-        var octets = (0..<0, 0..<0, 0..<0, 0..<0)
-        var octetCount = 0
-        var start = 0
-        for i in 0...ip.count where i == ip.count || ip[i] == ASCII.dot {
-            if i > start {
-                switch octetCount {
-                case 0: octets.0 = start..<i
-                case 1: octets.1 = start..<i
-                case 2: octets.2 = start..<i
-                case 3: octets.3 = start..<i
-                default: break
-                }
-                octetCount += 1
-            }
-            start = i + 1
-        }
-        if octetCount == 4 {
-            // Each octet that is one of the name's runs of digits, whole, is a hit (an octet counts
-            // once, however many runs equal it; two equal octets count twice).
-            var hit: UInt8 = 0  // one bit per octet
-            start = 0
-            for i in 0...name.count where i == name.count || !ASCII.isDigit(name[i]) {
-                let length = i - start
-                if length > 0 {
-                    if hit & 1 == 0, equal(name, start, ip, octets.0, length) { hit |= 1 }
-                    if hit & 2 == 0, equal(name, start, ip, octets.1, length) { hit |= 2 }
-                    if hit & 4 == 0, equal(name, start, ip, octets.2, length) { hit |= 4 }
-                    if hit & 8 == 0, equal(name, start, ip, octets.3, length) { hit |= 8 }
-                    if hit.nonzeroBitCount >= 2 { return true }
-                }
-                start = i + 1
-            }
-        }
-        // Hex or decimal rendering of the whole address as one token.
-        var labelCount = 0
-        start = 0
-        for i in 0...name.count where i == name.count || isLabelSeparator(name[i]) {
-            if i > start { labelCount += 1 }
-            start = i + 1
-        }
-        guard labelCount >= 3 else { return false }
-        // Each label but the last two: its leading letters one of the list's.
-        var seen = 0
-        start = 0
-        for i in 0...name.count where i == name.count || isLabelSeparator(name[i]) {
-            defer { start = i + 1 }
-            guard i > start else { continue }
-            seen += 1
-            guard seen <= labelCount - 2 else { break }
-            var end = start
-            while end < i, ASCII.isAlpha(name[end]) || name[end] >= 0x80 { end += 1 }
-            // (The list's labels are 2 to 16 letters.)
-            let count = end - start
-            guard count >= 2, count <= 16 else { continue }
-            if isDynamicLabel(PackedLabel(UnsafeBufferPointer(rebasing: name[start..<end]))) { return true }
-        }
-        return false
-    }
-
-    /// `looksDynamic(name, ip: address.description)`, the octets read from the address itself and the
-    /// name read once (`looksDynamic(name:address:)`): the address's text made only for this, and three
-    /// passes over the name, cost ~1,650 instructions a name (sisimai bsd x3, 0.73M over 444 names).
+    /// The octets read from the address itself and the name read once (`looksDynamic(name:address:)`):
+    /// the address's text made for this alone, and three passes over the name, cost ~1,650 instructions
+    /// a name (sisimai bsd x3, 0.73M over 444 names; before that, arrays of the bytes, octets, digit runs
+    /// and labels, 2.2M).
     static func looksDynamic(_ name: String, address: IPAddress) -> Bool {
         var name = name
         return name.withUTF8 { looksDynamic(name: $0, address: address) }
     }
 
-    /// `looksDynamic(name:ip:)` of a name's bytes and an address, in one pass over the name, label by
-    /// label: each run of digits in a label compared with the four octets as numbers (an IPv4
-    /// address's text has each octet in decimal without leading zeros: a run equals it when it is that
-    /// number, written so; an IPv6 address's text has no dots, four octets never, so no run is
-    /// compared), and each label's leading letters looked up once two labels follow it (the last two
-    /// are never looked up: their letters are kept, two labels behind).
+    /// `looksDynamic(_:address:)` of a name's bytes, in one pass over the name, label by label: each run
+    /// of digits in a label compared with the four octets as numbers (an IPv4 address's text has each
+    /// octet in decimal without leading zeros: a run equals it when it is that number, written so; an
+    /// IPv6 address's text has no dots, four octets never, so no run is compared), and each label's
+    /// leading letters looked up once two labels follow it (the last two are never looked up: their
+    /// letters are kept, two labels behind).
     static func looksDynamic(name: UnsafeBufferPointer<UInt8>, address: IPAddress) -> Bool {
         let key = address.orderKey
         let octets = key.family == 0 ? UInt32(truncatingIfNeeded: key.low) : nil as UInt32?
@@ -119,7 +45,8 @@ enum HostShape {
         var i = 0
         while i < n {
             guard !isLabelSeparator(name[i]) else { i &+= 1; continue }
-            // A label: its leading letters (a byte >= 0x80 counts as one, see `looksDynamic(name:ip:)`).
+            // A label: its leading letters (a byte >= 0x80 counts as one: reverse-DNS names are ASCII,
+            // IDNA, so a label with non-ASCII letters never matches the ASCII list).
             let start = i
             while i < n, ASCII.isAlpha(name[i]) || name[i] >= 0x80 { i &+= 1 }
             // The label two before this one is not among the last two: its letters looked up now (2 to 16
@@ -153,15 +80,6 @@ enum HostShape {
     /// A byte that ends a label for `looksDynamic`: `.`, `-` or `_`.
     @inline(__always)
     private static func isLabelSeparator(_ b: UInt8) -> Bool { b == ASCII.dot || b == ASCII.hyphen || b == UInt8(ascii: "_") }
-
-    /// Whether `name[start..<start + length]` is `ip[octet]` (`octet` within `ip`, the run within `name`).
-    @inline(__always)
-    private static func equal(_ name: UnsafeBufferPointer<UInt8>, _ start: Int, _ ip: UnsafeBufferPointer<UInt8>,
-                              _ octet: Range<Int>, _ length: Int) -> Bool {
-        guard octet.count == length else { return false }
-        for j in 0..<length where name[start + j] != ip[octet.lowerBound + j] { return false }
-        return true
-    }
 
     /// Up to 16 bytes, ASCII letters lower-cased (`ASCII.lowercased`), packed little-endian, and their
     /// count: equal when the lower-cased byte strings are.
