@@ -70,4 +70,19 @@ import CByteKernels
             }
         }
     }
+
+    @Test func pairIsTheFirstAndFinalBytesComparedTogether() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<4_000 {
+            // Few distinct bytes, so that both compares hold often, alone and together.
+            let buffer: [UInt8] = (0..<40).map { _ in [UInt8(ascii: "a"), UInt8(ascii: "b"), 0, 0xFF][Int.random(in: 0..<4, using: &generator)] }
+            let offset = Int.random(in: 0...24, using: &generator)
+            let first = [UInt8(ascii: "a"), 0, 0xFF].randomElement(using: &generator)!
+            let final = [UInt8(ascii: "b"), 0, 0xFF].randomElement(using: &generator)!
+            var expected: UInt32 = 0
+            for k in 0..<16 where buffer[k] == first && buffer[offset + k] == final { expected |= 1 << UInt32(k) }
+            let mask = buffer.withUnsafeBufferPointer { bs_mask16_pair($0.baseAddress!, first, $0.baseAddress! + offset, final) }
+            #expect(mask == expected, "\(buffer) \(offset) \(first) \(final)")
+        }
+    }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CByteKernels
 
 // `contains(_:)`, `hasPrefix(_:)` and `hasSuffix(_:)` for Strings, by UTF-8 bytes, shadowing the standard
 // library's generic `StringProtocol.contains(_:)` (and Foundation's, which any file importing Foundation
@@ -68,38 +69,30 @@ package enum ByteSubstring {
         let final = needleCount &- 1
         // `SIMD16<UInt8>` spelled out: compared with a scalar, or with a vector of an inferred type,
         // the compare is a loop over the lanes (see `JSONWriter.escapeMarks`).
-        let firsts = SIMD16<UInt8>(repeating: n[0])
-        let finals = SIMD16<UInt8>(repeating: n[final])
+        let first = n[0], finalByte = n[final]
         let lastBlock = lastStart &- 15
         var blockStart = 0
         while true {
             // Bytes blockStart ..< blockStart + 16 and blockStart + final ..< blockStart + final + 16:
-            // the last of them is at lastStart + final = haystack.count - 1 at most.
-            let firstBytes = UnsafeRawPointer(h + blockStart).loadUnaligned(as: SIMD16<UInt8>.self)
-            let finalBytes = UnsafeRawPointer(h + (blockStart &+ final)).loadUnaligned(as: SIMD16<UInt8>.self)
-            let marks = unsafeBitCast((firstBytes .== firsts) .& (finalBytes .== finals), to: SIMD2<UInt64>.self)
-            let low = UInt64(littleEndian: marks[0]), high = UInt64(littleEndian: marks[1])
-            if low | high != 0, let start = firstMatch(low, high, at: blockStart, n, needleCount, h) { return start }
+            // the last of them is at lastStart + final = haystack.count - 1 at most. The compares' bits
+            // (`pmovmskb`), not their lanes read back as two halves.
+            let marks = bs_mask16_pair(h + blockStart, first, h + (blockStart &+ final), finalByte)
+            if marks != 0, let start = firstMatch(marks, at: blockStart, n, needleCount, h) { return start }
             if blockStart == lastBlock { return nil }
             blockStart = min(blockStart &+ 16, lastBlock)
         }
     }
 
-    /// The first place of a block whose byte in `low` (places 0-7) or `high` (8-15) is 0xFF and where
-    /// the whole needle is. Out of line: the block loop keeps its values in registers across no call.
+    /// The first place of a block whose bit in `marks` (place k, bit k) is set and where the whole
+    /// needle is. Out of line: the block loop keeps its values in registers across no call.
     @inline(never)
-    private static func firstMatch(_ low: UInt64, _ high: UInt64, at blockStart: Int, _ n: UnsafePointer<UInt8>,
+    private static func firstMatch(_ marks: UInt32, at blockStart: Int, _ n: UnsafePointer<UInt8>,
                                    _ needleCount: Int, _ h: UnsafePointer<UInt8>) -> Int? {
-        var marks = low & ByteWord.highs
-        var base = blockStart
-        for _ in 0..<2 {
-            while marks != 0 {
-                let start = base &+ marks.trailingZeroBitCount &>> 3
-                if memcmp(h + start, n, needleCount) == 0 { return start }
-                marks &= marks &- 1
-            }
-            marks = high & ByteWord.highs
-            base &+= 8
+        var marks = marks
+        while marks != 0 {
+            let start = blockStart &+ marks.trailingZeroBitCount
+            if memcmp(h + start, n, needleCount) == 0 { return start }
+            marks &= marks &- 1
         }
         return nil
     }
