@@ -18,7 +18,8 @@ import CByteKernels
         return mask
     }
 
-    /// Blocks read from the middle of a larger buffer (unaligned), each byte value at each lane.
+    /// Blocks of `filler` with one byte changed: each byte value at each lane (`masks(of:_:)` reads them
+    /// unaligned, one byte into a larger buffer).
     private func blocks(filler: UInt8) -> [[UInt8]] {
         var result: [[UInt8]] = []
         for value in 0...255 {
