@@ -125,6 +125,8 @@ struct ScanInvocation: Equatable {
         // The reports read the summary's tables, and so does `--summary`; records alone (JSON Lines,
         // CSV) do not.
         runner.summaryTables = chosen == .text || chosen == .html || summary != nil
+        // The process ends after this scan (`exitNow` below): the system frees what it held.
+        runner.freesHeldValues = false
         let style = Style(enabled: chosen == .text && color.enabled(for: sink))
         var rows: [MessageRow] = []
         var rowCount = 0

@@ -14,6 +14,9 @@ struct ScanRunner {
     /// read them: `scan`'s text and HTML reports and its `--summary` file do; the records of JSON Lines and
     /// CSV, `audit`'s report, `explain`, `split` and `profile infer` do not.
     var summaryTables = false
+    /// Whether the scan frees what it held for the stream pass (`ScanOptions.freesHeldValues`). Off for
+    /// a command that ends the process right after its one scan (`scan`).
+    var freesHeldValues = true
 
     /// Runs the scan, delivering records in input order; prints one stderr line per read error.
     func run(deliver: (ScanRecord) throws -> Void) throws -> ScanSummary {
@@ -43,6 +46,7 @@ struct ScanRunner {
         let progress = ProgressLine(enabled: !reading.quiet && Terminal.standardError.isTerminal)
         var options = reading.scanOptions
         options.summaryTables = summaryTables
+        options.freesHeldValues = freesHeldValues
         let scan = Scan(paths: paths, options: options)
         let summary = try run(scan, stage: stage, progress: progress, deliver: deliver)
         progress.finish()
