@@ -21,7 +21,12 @@ import Synchronization
 /// into the store while one of them is accessed (the values' `encode` writes into the buffer alone), so
 /// the runtime's dynamic checks (~85 instructions an `append`, two appends a message) could never fire
 /// (bsd.mbox x3: `Main.main` 312.64M -> 312.09M instructions).
-package final class SpillStore<Element: SpillCodable> {
+///
+/// `Element: SpillCodable` is asked of the methods that encode, not of the type (nor of `SpilledSequence`'s):
+/// a scan's `SpillStore<ScanRecord>` and `SpillStore<ClassifierNote>` are made from their mangled names at
+/// run time, and a requirement of the type made the runtime look the conformance up, each lookup a scan of
+/// the binary's 5,119 conformance records (bsd.mbox: `Main.main` -0.4M, once a run).
+package final class SpillStore<Element> {
     /// Values kept as they are (before the first spill).
     @exclusivity(unchecked) private var held: [Element] = []
     /// Their estimated footprint.
@@ -61,6 +66,26 @@ package final class SpillStore<Element: SpillCodable> {
     @exclusivity(unchecked) private var measuredCount = 0
     @exclusivity(unchecked) private var measuredBytes = 0
 
+    /// Moves the values still held as they are (none once the store has spilled) out of the store, for
+    /// the caller to change in place; `values()` then reads only the encoded ones.
+    package func takeHeld() -> [Element] {
+        defer { held = [] }
+        return held
+    }
+
+    /// Frees everything held (values, encoded bytes, the temporary file); the store is empty after.
+    package func removeAll() {
+        held = []
+        buffer = SpillEncoder()
+        file = nil
+        fileBytes = 0
+        heldBytes = 0
+        encoding = false
+        count = 0
+    }
+}
+
+extension SpillStore where Element: SpillCodable {
     /// Appends one value (taken over, not copied: a record's or a note's fields are not retained again).
     package func append(_ value: consuming Element) {
         count += 1
@@ -88,24 +113,6 @@ package final class SpillStore<Element: SpillCodable> {
     /// Everything appended so far, readable as often as needed (later appends are not seen).
     package func values() -> SpilledSequence<Element> {
         SpilledSequence(held: held, file: file, fileBytes: fileBytes, memory: buffer.bytes, count: count)
-    }
-
-    /// Moves the values still held as they are (none once the store has spilled) out of the store, for
-    /// the caller to change in place; `values()` then reads only the encoded ones.
-    package func takeHeld() -> [Element] {
-        defer { held = [] }
-        return held
-    }
-
-    /// Frees everything held (values, encoded bytes, the temporary file); the store is empty after.
-    package func removeAll() {
-        held = []
-        buffer = SpillEncoder()
-        file = nil
-        fileBytes = 0
-        heldBytes = 0
-        encoding = false
-        count = 0
     }
 
     private func encode(_ value: Element) {
@@ -196,8 +203,9 @@ package final class SpillFile: Sendable {
 
 /// The values of a `SpillStore`, read back in order: the values still held as they are, or the file's
 /// part in chunks and then the encoded part still in memory. Each iteration reads from the start;
-/// iterations are independent.
-package struct SpilledSequence<Element: SpillCodable>: Sequence {
+/// iterations are independent. A `Sequence` of a `SpillCodable` element (the requirement not the type's:
+/// see `SpillStore`).
+package struct SpilledSequence<Element> {
     let held: [Element]
     let file: SpillFile?
     let fileBytes: Int
@@ -207,7 +215,7 @@ package struct SpilledSequence<Element: SpillCodable>: Sequence {
 
     /// Whether a read failed or met damaged bytes, so that an iteration ended early.
     package var isDamaged: Bool { damage.flag.load(ordering: .relaxed) }
-    private let damage = DamageFlag()
+    fileprivate let damage = DamageFlag()
 
     init(held: [Element], file: SpillFile?, fileBytes: Int, memory: [UInt8], count: Int) {
         self.held = held
@@ -217,10 +225,8 @@ package struct SpilledSequence<Element: SpillCodable>: Sequence {
         self.count = count
     }
 
-    package func makeIterator() -> Iterator { Iterator(self) }
-
-    /// Reads one value after another.
-    package struct Iterator: IteratorProtocol {
+    /// Reads one value after another (`next()` where the element is `SpillCodable`).
+    package struct Iterator {
         private let source: SpilledSequence
         /// The next of `source.held`.
         private var heldIndex = 0
@@ -239,68 +245,74 @@ package struct SpilledSequence<Element: SpillCodable>: Sequence {
             self.source = source
             inMemory = source.file == nil || source.fileBytes == 0
         }
+    }
+}
 
-        package mutating func next() -> Element? {
-            if heldIndex < source.held.count {
-                heldIndex += 1
-                return source.held[heldIndex - 1]
-            }
-            guard !stopped else { return nil }
-            if !inMemory, position >= chunk.count, fileOffset >= source.fileBytes {
-                inMemory = true
-                position = 0
-                chunk = []
-            }
-            if inMemory {
-                guard position < source.memory.count else { return nil }
-                return decode(from: source.memory)
-            }
-            guard ensure(4), let length = frameLength(chunk), ensure(4 + length) else {
-                stop()
-                return nil
-            }
-            return decode(from: chunk)
+extension SpilledSequence: Sequence where Element: SpillCodable {
+    package func makeIterator() -> Iterator { Iterator(self) }
+}
+
+extension SpilledSequence.Iterator: IteratorProtocol where Element: SpillCodable {
+    package mutating func next() -> Element? {
+        if heldIndex < source.held.count {
+            heldIndex += 1
+            return source.held[heldIndex - 1]
         }
-
-        /// The frame at `position`: its length and value; moves past it.
-        private mutating func decode(from bytes: [UInt8]) -> Element? {
-            guard let length = frameLength(bytes), bytes.count - position - 4 >= length else {
-                stop()
-                return nil
-            }
-            let start = position + 4
-            var decoder = SpillDecoder(bytes[start..<start + length])
-            position = start + length
-            guard let value = try? Element(from: &decoder), decoder.isAtEnd else {
-                stop()
-                return nil
-            }
-            return value
-        }
-
-        private func frameLength(_ bytes: [UInt8]) -> Int? {
-            guard bytes.count - position >= 4 else { return nil }
-            var length: UInt32 = 0
-            for i in 0..<4 { length |= UInt32(bytes[position + i]) << (8 * UInt32(i)) }
-            return length == .max ? nil : Int(length)
-        }
-
-        /// Makes `count` bytes from `position` available in `chunk`, reading the file on; false when it has no more.
-        private mutating func ensure(_ count: Int) -> Bool {
-            if chunk.count - position >= count { return true }
-            guard let file = source.file else { return false }
-            chunk.removeFirst(position)
+        guard !stopped else { return nil }
+        if !inMemory, position >= chunk.count, fileOffset >= source.fileBytes {
+            inMemory = true
             position = 0
-            let want = Swift.min(Swift.max(count - chunk.count, Self.chunkBytes), source.fileBytes - fileOffset)
-            guard want > 0, file.read(at: fileOffset, count: want, appendingTo: &chunk) else { return false }
-            fileOffset += want
-            return chunk.count >= count
+            chunk = []
         }
+        if inMemory {
+            guard position < source.memory.count else { return nil }
+            return decode(from: source.memory)
+        }
+        guard ensure(4), let length = frameLength(chunk), ensure(4 + length) else {
+            stop()
+            return nil
+        }
+        return decode(from: chunk)
+    }
 
-        private mutating func stop() {
-            stopped = true
-            source.damage.flag.store(true, ordering: .relaxed)
+    /// The frame at `position`: its length and value; moves past it.
+    private mutating func decode(from bytes: [UInt8]) -> Element? {
+        guard let length = frameLength(bytes), bytes.count - position - 4 >= length else {
+            stop()
+            return nil
         }
+        let start = position + 4
+        var decoder = SpillDecoder(bytes[start..<start + length])
+        position = start + length
+        guard let value = try? Element(from: &decoder), decoder.isAtEnd else {
+            stop()
+            return nil
+        }
+        return value
+    }
+
+    private func frameLength(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count - position >= 4 else { return nil }
+        var length: UInt32 = 0
+        for i in 0..<4 { length |= UInt32(bytes[position + i]) << (8 * UInt32(i)) }
+        return length == .max ? nil : Int(length)
+    }
+
+    /// Makes `count` bytes from `position` available in `chunk`, reading the file on; false when it has no more.
+    private mutating func ensure(_ count: Int) -> Bool {
+        if chunk.count - position >= count { return true }
+        guard let file = source.file else { return false }
+        chunk.removeFirst(position)
+        position = 0
+        let want = Swift.min(Swift.max(count - chunk.count, Self.chunkBytes), source.fileBytes - fileOffset)
+        guard want > 0, file.read(at: fileOffset, count: want, appendingTo: &chunk) else { return false }
+        fileOffset += want
+        return chunk.count >= count
+    }
+
+    private mutating func stop() {
+        stopped = true
+        source.damage.flag.store(true, ordering: .relaxed)
     }
 }
 
