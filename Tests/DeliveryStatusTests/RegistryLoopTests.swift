@@ -4,9 +4,9 @@ import MailParsing
 import Testing
 import TestSupport
 
-/// `RecognizerRegistry.recognize` asks its dedicated recognisers through class references
-/// (`RecognizerReference`): it must answer as the loop over `any Recognizer` it replaces, kept below
-/// as it was (`Reference`), for every sisimai bsd message.
+/// `RecognizerRegistry.recognize` asks its dedicated recognisers by their own types (`visitDedicated`):
+/// it must answer as the loop over `any Recognizer` it replaces, kept below as it was (`Reference`), for
+/// every sisimai bsd message.
 @Suite struct RegistryLoopTests {
     enum Reference {
         /// `RecognizerRegistry.recognize` as it was: `for r in dedicated where r.claims(context)`.

@@ -11,18 +11,6 @@ enum RecognizerRegistry {
         while let recognizer = visitDedicated(list.count, AsExistential()) { list.append(recognizer) }
         return list
     }()
-    /// `dedicated` behind class references, for `recognize`'s loop (its `recognize` and `name`; the
-    /// `claims` are `dedicatedClaims`), each retained once and never
-    /// released (they live as long as the program, as `dedicated` does).
-    ///
-    /// `for r in dedicated` copied each existential out of the array and destroyed the copy through
-    /// its value witnesses (bsd.mbox x3, 73,857 claims: 4.2M instructions in the outlined copy, take,
-    /// project and destroy of `any Recognizer`); a strong reference was retained and released instead
-    /// (2.9M); an unmanaged one used as a guaranteed reference is neither (bsd.mbox x3 full 528.1M ->
-    /// 524.0M).
-    private static let dedicatedReferences: [Unmanaged<RecognizerReference>] = dedicated.map {
-        Unmanaged.passRetained(RecognizerReference.to($0))
-    }
     /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
     /// Notices that are not delivery reports but speak of one message: tried before the generic reader.
@@ -32,12 +20,10 @@ enum RecognizerRegistry {
 
     /// The first recogniser that claims and reads the message, with its finding.
     static func recognize(_ context: BounceContext) -> (name: String, finding: Finding)? {
-        for index in dedicatedReferences.indices where dedicatedClaims(index, context) {
-            let found: (name: String, finding: Finding)? = dedicatedReferences[index]._withUnsafeGuaranteedRef { r in
-                guard let f = r.recognize(context), !f.recipients.isEmpty || f.kind != nil else { return nil }
-                return (r.name, f)
-            }
-            if let found { return found }
+        var index = 0
+        while let claims = visitDedicated(index, Claims(context: context)) {
+            if claims, let found = dedicatedRecognize(index, context) { return found }
+            index += 1
         }
         if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
         if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
@@ -57,6 +43,16 @@ enum RecognizerRegistry {
         visitDedicated(index, Claims(context: context)) ?? false
     }
 
+    /// `dedicated[index].recognize(context)` with its name, called directly, as `dedicatedClaims`: nil
+    /// when it finds neither a recipient nor a kind. A function of its own, not inlined into `recognize`'s
+    /// loop (it runs for the few recognisers that claim). It replaced an array of class references made
+    /// at the first message, a generic `TypedRecognizerReference<R>` for each of the 51 formats: its
+    /// one-time build, the classes' metadata instantiated at run time, was 0.34M instructions
+    /// (bsd.mbox).
+    @inline(never) static func dedicatedRecognize(_ index: Int, _ context: BounceContext) -> (name: String, finding: Finding)? {
+        visitDedicated(index, Recognize(context: context)) ?? nil
+    }
+
     /// Something done with a dedicated recogniser by its own type, so that its methods are called
     /// directly (and small ones inlined), not through `any Recognizer`.
     protocol DedicatedVisitor {
@@ -68,6 +64,16 @@ enum RecognizerRegistry {
     struct Claims: DedicatedVisitor {
         let context: BounceContext
         @inline(__always) func visit<R: Recognizer>(_ recognizer: R) -> Bool { recognizer.claims(context) }
+    }
+
+    /// Asks a recogniser to read the message: its name and finding, nil when it finds neither a
+    /// recipient nor a kind.
+    struct Recognize: DedicatedVisitor {
+        let context: BounceContext
+        func visit<R: Recognizer>(_ recognizer: R) -> (name: String, finding: Finding)? {
+            guard let f = recognizer.recognize(context), !f.recipients.isEmpty || f.kind != nil else { return nil }
+            return (recognizer.name, f)
+        }
     }
 
     /// The recogniser as `any Recognizer`, for `dedicated`.
@@ -160,34 +166,4 @@ enum RecognizerRegistry {
         out.append("lines: " + context.lines.prefix(60).map { "|" + $0 }.joined(separator: "\n"))
         return out
     }
-}
-
-/// A recogniser behind a class reference: copying one out of an array is a retain, where copying an
-/// `any Recognizer` goes through its type's value witnesses. Immutable, hence `Sendable`.
-class RecognizerReference: @unchecked Sendable {
-    /// The recogniser's `name`.
-    let name: String
-
-    fileprivate init(name: String) { self.name = name }
-
-    /// A reference to `recognizer` (its type opened, for `TypedRecognizerReference`).
-    static func to(_ recognizer: any Recognizer) -> RecognizerReference { typed(recognizer) }
-
-    private static func typed<R: Recognizer>(_ recognizer: R) -> RecognizerReference { TypedRecognizerReference(recognizer) }
-
-    /// The recogniser's `recognize` (overridden by `TypedRecognizerReference`).
-    func recognize(_ context: BounceContext) -> Finding? { nil }
-}
-
-/// `RecognizerReference` to a recogniser of type `R`.
-private final class TypedRecognizerReference<R: Recognizer>: RecognizerReference, @unchecked Sendable {
-    /// The recogniser.
-    let recognizer: R
-
-    init(_ recognizer: R) {
-        self.recognizer = recognizer
-        super.init(name: recognizer.name)
-    }
-
-    override func recognize(_ context: BounceContext) -> Finding? { recognizer.recognize(context) }
 }
