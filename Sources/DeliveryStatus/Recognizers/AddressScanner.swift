@@ -28,16 +28,17 @@ import Darwin
 enum AddressScanner {
     /// What each byte may be in an address: `localByte` (RFC 5322 atext, and `.`), `labelByte` (a
     /// letter or digit, or `-`), `alnumByte` (a letter or digit).
-    private static let kinds: [UInt8] = (0..<256).map { value in
-        let byte = UInt8(value)
-        var kind: UInt8 = 0
-        let isAlnum = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-        if isAlnum { kind |= alnumByte | labelByte | localByte }
-        if byte == UInt8(ascii: "-") { kind |= labelByte | localByte }
-        if Array("!#$%&'*+/=?^_`{|}~.".utf8).contains(byte) { kind |= localByte }
-        return kind
-    }
+    private static let kinds: [UInt8] = {
+        var kinds = [UInt8](repeating: 0, count: 256)
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { kinds[Int(byte)] = alnumByte | labelByte | localByte }
+        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { kinds[Int(byte)] = alnumByte | labelByte | localByte }
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { kinds[Int(byte)] = alnumByte | labelByte | localByte }
+        kinds[Int(UInt8(ascii: "-"))] = labelByte | localByte
+        // The other atext bytes and `.`, set from their one list (an array of them made and searched
+        // for each of the 256 bytes was most of this one-time build: 0.16M instructions, bsd.mbox).
+        for byte in "!#$%&'*+/=?^_`{|}~.".utf8 { kinds[Int(byte)] |= localByte }
+        return kinds
+    }()
     private static let localByte: UInt8 = 1
     private static let labelByte: UInt8 = 2
     private static let alnumByte: UInt8 = 4
