@@ -830,18 +830,24 @@ package final class BounceContext {
             let type = root.contentType
             return type.type == "message" || type.isDefaulted ? BounceContext.normalizedText(of: root) : ""
         }
-        var out = ""
+        // The pieces decoded into one buffer, made a String once: a String a part appended to the
+        // text made a String a part, copied it again and the text at each growth (bsd.mbox x3, 1,191
+        // texts of 2,319 pieces: `text` 12.19M -> 11.82M instructions). Room for the root's body:
+        // the parts collected lie in it, and their decoded text and an LF each are no longer, unless
+        // converted from another charset (the buffer then grows).
+        var out = TextBuffer(capacity: min(root.body.count, 1 << 18) + 1)
         var stop = false
         collect(root, into: &out, stop: &stop)
-        return out
+        return out.makeString()
     }
 
     /// What `collect` does with a part, by its media type.
     private enum CollectStep { case parts, alternative, stop, text, html, deliveryStatus, feedbackReport, skip }
 
     /// Appends the text of the leaves under `part` to `out` (see `text`), up to the returned original.
-    /// `out` is empty or ends in LF between calls: each piece is appended on lines of its own.
-    private func collect(_ part: MIMEPart, into out: inout String, stop: inout Bool) {
+    /// `out` is empty or ends in LF between calls: each piece is appended on lines of its own (an LF
+    /// after a piece unless it ends in one, `TextBuffer.endLine`).
+    private func collect(_ part: MIMEPart, into out: inout TextBuffer, stop: inout Bool) {
         if stop { return }
         // Read in place (`mediaType` copied both strings: a retain and a release each).
         switch part.withMediaType({ BounceContext.collectStep($0, $1) }) {
@@ -856,10 +862,19 @@ package final class BounceContext {
         // the view and for each child (bsd.mbox x3: `collect` 11.90M -> 11.67M instructions).
         case .parts: part.forEachPart { collect($0, into: &out, stop: &stop) }
         case .stop: stop = true
-        case .text: BounceContext.appendLines(BounceContext.normalizedText(of: part), to: &out)
-        case .html: BounceContext.appendLines(HTMLText.strip(BounceContext.normalizedText(of: part)), to: &out)
-        case .deliveryStatus: BounceContext.appendLines(deliveryStatusText(of: part), to: &out)
-        case .feedbackReport: BounceContext.appendLines(BounceContext.normalizedText(of: part), to: &out)
+        case .text, .feedbackReport:
+            // Decoded straight into the text (`normalizedText(of:)` made a String of it).
+            part.appendDecodedTextWithLFLineEnds(to: &out)
+            out.endLine()
+        case .html:
+            // Decoded into the text and stripped there, in place (the text is never longer than the HTML).
+            let (start, asciiBefore) = (out.count, out.isASCII)
+            part.appendDecodedTextWithLFLineEnds(to: &out)
+            out.rewrite(from: start, asciiBefore: asciiBefore) { HTMLText.strip($0) }
+            out.endLine()
+        case .deliveryStatus:
+            out.append(deliveryStatusText(of: part))
+            out.endLine()
         case .skip: break
         }
     }
@@ -894,18 +909,6 @@ package final class BounceContext {
         }
     }
 
-    /// Appends `piece` to `out` (empty or ending in LF) and an LF unless it then ends in one. The pieces
-    /// hold no CR (their line ends are LF), so the last byte tells what `hasSuffix("\n")` told (only
-    /// "\r\n" is a Character that ends in LF and is not "\n"), without its Character comparison; the
-    /// LF before a piece that `out` not ending in one needed is never needed (bsd.mbox x3: 3,255
-    /// `hasSuffix` calls, 0.29M instructions).
-    @inline(__always)
-    private static func appendLines(_ piece: String, to out: inout String) {
-        out += piece
-        // `withUTF8`, not `utf8.last` (78 instructions a call through `BidirectionalCollection.last`).
-        if out.withUTF8({ $0.last }) != ASCII.lineFeed { out += "\n" }
-    }
-
     /// A part's decoded text with CRLF and lone CR turned into LF.
     static func normalizedText(of part: MIMEPart) -> String {
         part.decodedTextWithLFLineEnds()
@@ -929,103 +932,119 @@ enum HTMLText {
         var html = html
         return html.withUTF8 { h -> String in
             guard let base = h.baseAddress else { return "" }
-            /// The first `>` at or after `from`.
-            func tagEnd(_ from: Int) -> Int? {
-                guard from < h.count, let hit = memchr(base + from, 0x3E, h.count - from) else { return nil }
-                return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            }
             // Written into a buffer as long as the HTML (the text is never longer: a tag or an entity
             // gives at most one byte), not appended to an array (bsd.mbox x3, 12 parts: 4,272 appends
             // of runs, 0.38M instructions).
             let out = UnsafeMutablePointer<UInt8>.allocate(capacity: h.count)
             defer { out.deallocate() }
-            var n = 0
-            /// Writes `byte`.
-            func put(_ byte: UInt8) {
-                out[n] = byte
-                n += 1
-            }
-            // For each of `endTags`: from where on it was searched for and is not there (a later search,
-            // from further on, would fail too).
-            var absentFrom = [Int](repeating: .max, count: endTags.count)
-            func endTag(_ which: Int, from: Int) -> Int? {
-                guard from < absentFrom[which] else { return nil }
-                let needle = endTags[which]
-                let hit = needle.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: h[from...])) }
-                if let hit { return from + hit + needle.count }
-                absentFrom[which] = from
-                return nil
-            }
-            /// The offset of the first `byte` at or after `from`, or `h.count`.
-            func next(_ byte: UInt8, from: Int) -> Int {
-                guard from < h.count, let hit = memchr(base + from, Int32(byte), h.count - from) else { return h.count }
-                return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            }
-            // The next `<` and `&` at or after where the last search began, each searched for again
-            // only once passed (each search covers bytes the one before did not: O(n) in all). A byte
-            // loop testing each byte for both was most of `strip` (bsd.mbox x3, 12 HTML parts: `strip`
-            // 2.49M -> 1.51M instructions, with the prefixes tried by the tag's first byte below).
-            var nextOpen = next(0x3C, from: 0), nextAmpersand = next(0x26, from: 0)
-            var i = 0
-            while i < h.count {
-                if nextOpen < i { nextOpen = next(0x3C, from: i) }
-                if nextAmpersand < i { nextAmpersand = next(0x26, from: i) }
-                let j = min(nextOpen, nextAmpersand)   // < &
-                if j > i {
-                    (out + n).update(from: base + i, count: j - i)
-                    n += j - i
-                }
-                i = j
-                guard i < h.count else { break }
-                if h[i] == 0x3C {
-                    guard let close = tagEnd(i) else { break }
-                    let tag = UnsafeBufferPointer(rebasing: h[(i + 1)..<close])
-                    // Only the prefixes starting with the tag's first byte (lower-cased, as
-                    // `ASCII.hasPrefix(_:ignoringCase:)` compares it) are tried, an end tag's by the
-                    // byte after its `/`; compared inline (`hasPrefixCaseInsensitive` was a call
-                    // each, three for every end tag: bsd.mbox x3, 12 parts, 6,384 calls, 0.23M).
-                    let lead = tag.first.map { ASCII.lowercased($0) }
-                    let breaksLine: Bool
-                    switch lead {
-                    case UInt8(ascii: "b"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "br")
-                    case UInt8(ascii: "/"):
-                        switch tag.count > 1 ? ASCII.lowercased(tag[1]) : 0 {
-                        case UInt8(ascii: "p"): breaksLine = true  // "/p"
-                        case UInt8(ascii: "d"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "/div")
-                        case UInt8(ascii: "t"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "/tr")
-                        default: breaksLine = false
-                        }
-                    case UInt8(ascii: "p"): breaksLine = tag.count == 1 || ASCII.hasPrefix(tag, ignoringCase: "p ")
-                    default: breaksLine = false
-                    }
-                    if breaksLine { put(10) }
-                    let style = lead == UInt8(ascii: "s") && ASCII.hasPrefix(tag, ignoringCase: "style")
-                    if style || (lead == UInt8(ascii: "s") && ASCII.hasPrefix(tag, ignoringCase: "script")) {
-                        // Skip to the closing tag (lower- or upper-case as written in practice).
-                        let lower = style ? 0 : 2
-                        if let r = endTag(lower, from: close) ?? endTag(lower + 1, from: close) {
-                            i = tagEnd(r).map { $0 + 1 } ?? h.count
-                            continue
-                        }
-                    }
-                    i = close + 1
-                    continue
-                }
-                // `&`
-                var matched = false
-                for (entity, replacement) in entities where UnsafeBufferPointer(rebasing: h[i...]).hasPrefix(entity) {
-                    put(replacement)
-                    i += entity.utf8CodeUnitCount
-                    matched = true
-                    break
-                }
-                if !matched {
-                    put(0x26)
-                    i += 1
-                }
-            }
+            let n = strip(UnsafeBufferPointer(start: base, count: h.count), into: out)
             return String(decoding: UnsafeBufferPointer(start: out, count: n), as: UTF8.self)
         }
+    }
+
+    /// `strip` of the HTML in `html`, in place: the text is written from its start, and the count of
+    /// its bytes returned. Valid UTF-8 stays valid (bytes are taken out or put in only at ASCII bytes).
+    static func strip(_ html: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let base = html.baseAddress else { return 0 }
+        return strip(UnsafeBufferPointer(html), into: base)
+    }
+
+    /// Writes the text of the HTML `h` at `out`, which is `h`'s start or has room for `h.count` bytes
+    /// elsewhere, and returns how many bytes it wrote. Each byte is written at or before the place it
+    /// is read from, so the HTML may be stripped in place (runs moved by `update`, a memmove).
+    private static func strip(_ h: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let base = h.baseAddress else { return 0 }
+        /// The first `>` at or after `from`.
+        func tagEnd(_ from: Int) -> Int? {
+            guard from < h.count, let hit = memchr(base + from, 0x3E, h.count - from) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        var n = 0
+        /// Writes `byte`.
+        func put(_ byte: UInt8) {
+            out[n] = byte
+            n += 1
+        }
+        // For each of `endTags`: from where on it was searched for and is not there (a later search,
+        // from further on, would fail too).
+        var absentFrom = [Int](repeating: .max, count: endTags.count)
+        func endTag(_ which: Int, from: Int) -> Int? {
+            guard from < absentFrom[which] else { return nil }
+            let needle = endTags[which]
+            let hit = needle.withUnsafeBufferPointer { ByteSubstring.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: h[from...])) }
+            if let hit { return from + hit + needle.count }
+            absentFrom[which] = from
+            return nil
+        }
+        /// The offset of the first `byte` at or after `from`, or `h.count`.
+        func next(_ byte: UInt8, from: Int) -> Int {
+            guard from < h.count, let hit = memchr(base + from, Int32(byte), h.count - from) else { return h.count }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        // The next `<` and `&` at or after where the last search began, each searched for again
+        // only once passed (each search covers bytes the one before did not: O(n) in all). A byte
+        // loop testing each byte for both was most of `strip` (bsd.mbox x3, 12 HTML parts: `strip`
+        // 2.49M -> 1.51M instructions, with the prefixes tried by the tag's first byte below).
+        var nextOpen = next(0x3C, from: 0), nextAmpersand = next(0x26, from: 0)
+        var i = 0
+        while i < h.count {
+            if nextOpen < i { nextOpen = next(0x3C, from: i) }
+            if nextAmpersand < i { nextAmpersand = next(0x26, from: i) }
+            let j = min(nextOpen, nextAmpersand)   // < &
+            if j > i {
+                (out + n).update(from: base + i, count: j - i)
+                n += j - i
+            }
+            i = j
+            guard i < h.count else { break }
+            if h[i] == 0x3C {
+                guard let close = tagEnd(i) else { break }
+                let tag = UnsafeBufferPointer(rebasing: h[(i + 1)..<close])
+                // Only the prefixes starting with the tag's first byte (lower-cased, as
+                // `ASCII.hasPrefix(_:ignoringCase:)` compares it) are tried, an end tag's by the
+                // byte after its `/`; compared inline (`hasPrefixCaseInsensitive` was a call
+                // each, three for every end tag: bsd.mbox x3, 12 parts, 6,384 calls, 0.23M).
+                let lead = tag.first.map { ASCII.lowercased($0) }
+                let breaksLine: Bool
+                switch lead {
+                case UInt8(ascii: "b"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "br")
+                case UInt8(ascii: "/"):
+                    switch tag.count > 1 ? ASCII.lowercased(tag[1]) : 0 {
+                    case UInt8(ascii: "p"): breaksLine = true  // "/p"
+                    case UInt8(ascii: "d"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "/div")
+                    case UInt8(ascii: "t"): breaksLine = ASCII.hasPrefix(tag, ignoringCase: "/tr")
+                    default: breaksLine = false
+                    }
+                case UInt8(ascii: "p"): breaksLine = tag.count == 1 || ASCII.hasPrefix(tag, ignoringCase: "p ")
+                default: breaksLine = false
+                }
+                if breaksLine { put(10) }
+                let style = lead == UInt8(ascii: "s") && ASCII.hasPrefix(tag, ignoringCase: "style")
+                if style || (lead == UInt8(ascii: "s") && ASCII.hasPrefix(tag, ignoringCase: "script")) {
+                    // Skip to the closing tag (lower- or upper-case as written in practice).
+                    let lower = style ? 0 : 2
+                    if let r = endTag(lower, from: close) ?? endTag(lower + 1, from: close) {
+                        i = tagEnd(r).map { $0 + 1 } ?? h.count
+                        continue
+                    }
+                }
+                i = close + 1
+                continue
+            }
+            // `&`
+            var matched = false
+            for (entity, replacement) in entities where UnsafeBufferPointer(rebasing: h[i...]).hasPrefix(entity) {
+                put(replacement)
+                i += entity.utf8CodeUnitCount
+                matched = true
+                break
+            }
+            if !matched {
+                put(0x26)
+                i += 1
+            }
+        }
+        return n
     }
 
     /// The end tags of the elements whose content is dropped, lower- and upper-case as written in practice:

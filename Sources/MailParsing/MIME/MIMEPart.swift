@@ -207,11 +207,24 @@ public struct MIMEPart: Sendable {
     /// `decodedText()` with each CRLF and lone CR made LF (`TextDecoding.decodeTurningCRIntoLF`: one
     /// String made, not a second one without the CRs, the transfer encoding undone into it).
     package func decodedTextWithLFLineEnds() -> String {
+        let (transfer, kind) = textCoding
+        return TextDecoding.decodeTurningCRIntoLF(body, transfer: transfer, kind: kind)
+    }
+
+    /// Appends `decodedTextWithLFLineEnds()` to `text`, decoded straight into it
+    /// (`TextBuffer.appendDecodingTurningCRIntoLF`), without the part's String.
+    package func appendDecodedTextWithLFLineEnds(to text: inout TextBuffer) {
+        let (transfer, kind) = textCoding
+        text.appendDecodingTurningCRIntoLF(body, transfer: transfer, kind: kind)
+    }
+
+    /// The transfer encoding and the charset the part's text is decoded from.
+    private var textCoding: (TransferCoding, CharsetKind) {
         let kind = CharsetName.resolve(contentType.charset)
         let encoding = tree.nodes[index].transferEncoding
         let transfer: TransferCoding = Self.isName(encoding, "base64") ? .base64
             : Self.isName(encoding, "quoted-printable") ? .quotedPrintable : .identity
-        return TextDecoding.decodeTurningCRIntoLF(body, transfer: transfer, kind: kind)
+        return (transfer, kind)
     }
 
     /// This part and all below it, depth-first, in document order.
