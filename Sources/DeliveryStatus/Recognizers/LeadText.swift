@@ -64,8 +64,9 @@ enum LeadText {
                 return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: scratch[..<count]), isASCII: isASCII)
             }
         }
-        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.count)
-        defer { scratch.deallocate() }
+        // malloc's (`MallocBytes`): posix_memalign's took ~285 instructions (bsd.mbox x3, 360 texts).
+        let scratch = MallocBytes.allocate(text.count)
+        defer { MallocBytes.free(scratch) }
         let count = sweep(text, into: scratch.baseAddress!)
         return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: scratch[..<count]), isASCII: isASCII)
     }

@@ -129,8 +129,9 @@ public enum CharsetDecoder {
         // wrote, and the String's own check read them byte by byte (bsd.mbox x3, 18 calls: the String
         // made 0.97M instructions, the loop 0.42M of them).
         bytes.withUnsafeBufferPointer { input in
-            let output = UnsafeMutablePointer<UInt8>.allocate(capacity: max(input.count * 3, 1))
-            defer { output.deallocate() }
+            let buffer = MallocBytes.allocate(input.count * 3)
+            defer { MallocBytes.free(buffer) }
+            let output = buffer.baseAddress!
             let n = windows1252(input, into: output)
             // Only an ASCII byte is written as one byte.
             return UncheckedUTF8.string(UnsafeBufferPointer(start: output, count: n), isASCII: n == input.count)
