@@ -54,6 +54,33 @@ import TestSupport
         }
     }
 
+    /// Quoted-printable's decoder telling whether what it wrote is ASCII (`TextBuffer` skips the check
+    /// of those bytes): the same bytes as without, and the flag set only when it does not give up.
+    @Test func quotedPrintableTellsWhetherItWroteASCII() {
+        var rng = SplitMix64(seed: 37)
+        let encoded: [[UInt8]] = [Array("ab".utf8), Array("=E9".utf8), Array("=41".utf8), Array("=0D".utf8), [13], [10], [13, 10],
+                                  [0xC3, 0xA9], Array("=\r\n".utf8), Array(" \t".utf8), Array("0123456789abcdef".utf8), [0x80]]
+        for _ in 0..<5000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.below(24) { bytes += encoded[rng.below(encoded.count)] }
+            bytes.withUnsafeBufferPointer { source in
+                var plain = [UInt8](repeating: 0, count: source.count), tracked = plain
+                let expected = plain.withUnsafeMutableBufferPointer { TransferDecoding.quotedPrintableTurningCRLFIntoLF(source, into: $0) }
+                var isASCII = false
+                let n = tracked.withUnsafeMutableBufferPointer {
+                    TransferDecoding.quotedPrintableTurningCRLFIntoLF(source, into: $0, isASCII: &isASCII)
+                }
+                #expect(n == expected, "\(bytes)")
+                if let n {
+                    #expect(tracked[..<n] == plain[..<n], "\(bytes)")
+                    #expect(isASCII == tracked[..<n].allSatisfy { $0 < 0x80 }, "\(bytes)")
+                } else {
+                    #expect(!isASCII, "\(bytes): left as it was")
+                }
+            }
+        }
+    }
+
     /// `endLine` puts an LF after a text that does not end in one, and into an empty one; `rewrite`
     /// keeps what is before its start, and finds the text ASCII again when the bytes it took out were
     /// the only others.

@@ -21,6 +21,9 @@ package enum UTF8Check {
     /// well-formed sequences, table 3-7: no overlong form, no surrogate, nothing above U+10FFFF, no
     /// sequence cut short by the end).
     package static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> UTF8Class {
+        // Most text is ASCII: told so first by an OR of every byte (`ASCII.isASCII`, a loop the compiler
+        // vectorises, ~0.25 instructions a byte where `read`'s words take ~0.4), `read` only for the rest.
+        if ASCII.isASCII(bytes) { return .ascii }
         let (ascii, invalidAt) = read(bytes)
         return invalidAt != nil ? .invalid : ascii ? .ascii : .utf8
     }

@@ -361,6 +361,8 @@ package struct TextBuffer: ~Copyable {
             // Base64 writes at most three quarters of its input, plus three; the others no more than it.
             let to = room(for: transfer == .base64 ? source.count / 4 * 3 + 3 : source.count)
             var n: Int
+            // Whether the bytes written are known to be ASCII without a check of them.
+            var knownASCII = false
             switch transfer {
             case .identity:
                 // Most bodies hold no CR: copied whole (memchr and memcpy cross them faster than the
@@ -376,7 +378,7 @@ package struct TextBuffer: ~Copyable {
                 if memchr(to, 13, n) != nil { n = TextDecoding.turnCRIntoLF(UnsafeBufferPointer(start: to, count: n), into: to) }
             case .quotedPrintable:
                 let out = UnsafeMutableBufferPointer(start: to, count: source.count)
-                if let turned = TransferDecoding.quotedPrintableTurningCRLFIntoLF(source, into: out) {
+                if let turned = TransferDecoding.quotedPrintableTurningCRLFIntoLF(source, into: out, isASCII: &knownASCII) {
                     n = turned
                 } else {
                     n = TransferDecoding.quotedPrintableInOnePass(source, into: out)
@@ -384,7 +386,7 @@ package struct TextBuffer: ~Copyable {
                 }
             }
             let written = UnsafeBufferPointer(start: to, count: n)
-            switch UTF8Check.classify(written) {
+            switch knownASCII ? .ascii : UTF8Check.classify(written) {
             case .ascii:
                 count += n
             case .utf8 where readsUTF8:

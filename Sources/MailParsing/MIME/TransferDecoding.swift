@@ -150,12 +150,37 @@ package enum TransferDecoding {
         return n < 0 ? nil : n
     }
 
-    /// The one-pass decoder; `turningCRLFIntoLF` (a constant at each call, so each caller's copy keeps
-    /// only its own steps) writes each CRLF line end as one LF, and gives up (returns -1) at a CR not
-    /// followed by an LF, or at an escape of a CR.
+    /// `quotedPrintableTurningCRLFIntoLF`, telling too whether the bytes written are ASCII
+    /// (`isASCII`, set unless it returns nil): an OR of each block copied and each byte escaped, one
+    /// instruction a block, where a check of the output read it all again (`TextBuffer`; bsd.mbox x3,
+    /// the text's quoted-printable bodies, ~1 MB, most of it ASCII HTML).
+    static func quotedPrintableTurningCRLFIntoLF(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
+                                                 isASCII: inout Bool) -> Int? {
+        var high: UInt8 = 0
+        let n = quotedPrintableInOnePass(input, into: out, turningCRLFIntoLF: true, tracksHighBits: true, highBits: &high)
+        // Given up, it has read only some of the input: `isASCII` is left as it was.
+        guard n >= 0 else { return nil }
+        isASCII = high < 0x80
+        return n
+    }
+
+    /// The one-pass decoder without `highBits`.
     @inline(__always)
     private static func quotedPrintableInOnePass(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
                                                  turningCRLFIntoLF: Bool) -> Int {
+        var unused: UInt8 = 0
+        return quotedPrintableInOnePass(input, into: out, turningCRLFIntoLF: turningCRLFIntoLF, tracksHighBits: false, highBits: &unused)
+    }
+
+    /// The one-pass decoder; `turningCRLFIntoLF` (a constant at each call, so each caller's copy keeps
+    /// only its own steps) writes each CRLF line end as one LF, and gives up (returns -1) at a CR not
+    /// followed by an LF, or at an escape of a CR. With `tracksHighBits` (a constant too), `highBits`
+    /// gets the OR of every block copied and every byte copied or escaped: the bytes a block reads past
+    /// its stop are copied later or are ASCII (a soft break, an escape's digits, white space taken
+    /// back), so its high bit is set exactly when a byte written is not ASCII.
+    @inline(__always)
+    private static func quotedPrintableInOnePass(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
+                                                 turningCRLFIntoLF: Bool, tracksHighBits: Bool, highBits: inout UInt8) -> Int {
         guard let source = input.baseAddress, let target = out.baseAddress, out.count >= input.count else {
             if input.isEmpty { return 0 }
             return turningCRLFIntoLF ? -1 : quotedPrintable(input, into: out)
@@ -172,12 +197,21 @@ package enum TransferDecoding {
         // tested against `end` as `i &+ 16 <= end`, the loop kept both `i + 16` and `i + 32` at each
         // block, seven instructions where four do (bsd.mbox x3, 94,968 blocks: 3.75M -> 3.60M).
         let lastBlock = end &- 16
+        // The blocks' OR, folded into `highBits` at the end (`tracksHighBits`).
+        var seen = SIMD16<UInt8>()
+        defer {
+            if tracksHighBits {
+                let halves = unsafeBitCast(seen, to: SIMD2<UInt64>.self)
+                if (halves[0] | halves[1]) & ByteWord.highs != 0 { highBits |= 0x80 }
+            }
+        }
         while true {
             // The stretch up to the next `=`, CR or LF is copied as it is.
             var special = false
             while i <= lastBlock {
                 let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 targetRaw.storeBytes(of: block, toByteOffset: n, as: SIMD16<UInt8>.self)
+                if tracksHighBits { seen |= block }
                 // `=`, CR and LF as the compare's bits (`pmovmskb`; its lanes read back as two halves
                 // cost more a block).
                 let marks = bs_mask16_equal3(source + i, ASCII.equals, ASCII.carriageReturn, ASCII.lineFeed)
@@ -196,6 +230,7 @@ package enum TransferDecoding {
                 while i < end {
                     let byte = source[i]
                     if byte == ASCII.equals || byte == ASCII.carriageReturn || byte == ASCII.lineFeed { break }
+                    if tracksHighBits { highBits |= byte }
                     target[n] = byte
                     n &+= 1
                     i &+= 1
@@ -249,6 +284,7 @@ package enum TransferDecoding {
             // digit is no white space or line end, so an escape is never a soft line break.
             if i &+ 2 < end, let high = hexDigit(after), let low = hexDigit(source[i &+ 2]) {
                 var value = high << 4 | low
+                if tracksHighBits { highBits |= value }
                 target[n] = value
                 n &+= 1
                 i &+= 3
@@ -256,6 +292,7 @@ package enum TransferDecoding {
                 while i &+ 2 < end, source[i] == ASCII.equals,
                       let high = hexDigit(source[i &+ 1]), let low = hexDigit(source[i &+ 2]) {
                     value = high << 4 | low
+                    if tracksHighBits { highBits |= value }
                     target[n] = value
                     n &+= 1
                     i &+= 3
