@@ -19,7 +19,7 @@ public struct ParsedMessage: Sendable {
     /// - Complexity: O(n) in the message length, times the nesting depth for nested boundaries.
     public init(parsing bytes: ByteSlice, limits: ParsingLimits = .init()) {
         var parser = MIMEParser(limits: limits)
-        self.root = parser.parseEntity(bytes, depth: 0, defaultType: .textPlain)
+        self.root = parser.parseEntity(bytes, depth: 0, default: .textPlain)
         self.headers = root.headers
         self.bytes = bytes
     }
