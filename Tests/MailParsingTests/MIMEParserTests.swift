@@ -188,4 +188,48 @@ private func parse(_ s: String) -> ParsedMessage { ParsedMessage(parsing: Array(
         #expect(MIMEPart.isHeadersOnlyType(ContentType(type: "message", subtype: "rfc822-headers")))
         #expect(!MIMEPart.isHeadersOnlyType(ContentType(type: "message", subtype: "rfc822")))
     }
+
+    /// A part without a Content-Type field takes its default where it lies (`DefaultContentType`, made
+    /// only for such a part): text/plain in a multipart/mixed and in a message/rfc822, message/rfc822
+    /// in a multipart/digest, and the type `parseEntity` is given at the root.
+    @Test func partsWithoutContentTypeTakeTheDefaultOfWhereTheyLie() {
+        let message = parse("""
+        Content-Type: multipart/mixed; boundary="M"
+
+        --M
+        X-Note: no type
+
+        text
+        --M
+        Content-Type: multipart/digest; boundary="D"
+
+        --D
+        Subject: a digest entry
+
+        Subject: inner
+
+        body
+        --D--
+        --M
+        Content-Type: message/rfc822
+
+        Subject: encapsulated
+
+        body
+        --M--
+        """)
+        let parts = message.root.parts
+        #expect(parts.count == 3)
+        #expect(parts[0].contentType == .textPlain && parts[0].contentType.isDefaulted)
+        let digestEntry = parts[1].parts[0]
+        #expect(digestEntry.contentType == .messageRFC822 && digestEntry.contentType.isDefaulted)
+        #expect(digestEntry.parts.first?.headers.first("subject")?.unfoldedValue.utf8String == "inner")
+        #expect(parts[2].parts.first?.contentType == .textPlain)
+        var parser = MIMEParser(limits: ParsingLimits())
+        let given = ContentType(type: "application", subtype: "x-given")
+        let root = parser.parseEntity(Array("Subject: x\n\nbody".utf8)[...], depth: 0, defaultType: given)
+        #expect(root.contentType == given)
+        let typed = parser.parseEntity(Array("Content-Type: text/html\n\nbody".utf8)[...], depth: 0, defaultType: given)
+        #expect(typed.contentType.is("text", "html"))
+    }
 }

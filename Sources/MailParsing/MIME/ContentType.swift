@@ -84,7 +84,8 @@ extension ContentType {
     /// Counted in sisimai bsd.mbox (2,399 fields): message/delivery-status 311, message/rfc822 308,
     /// text/plain; charset=us-ascii 244, the UTF-8 spellings 178, text/plain 65, ISO-2022-JP 73, ...
     /// The second group, the unfolded values most common after those (bsd.mbox: 108 fields; each parsed
-    /// in full cost ~1,300 instructions with its parameter list's array made and freed): iso-2022-jp
+    /// in full cost ~1,000 instructions with its parameter list's array made and freed: bsd.mbox x3,
+    /// Main.main 246.68M -> 246.36M): iso-2022-jp
     /// 21, `text/plain;` 13, message/feedback-report (RFC 5965) 13, the ISO-8859-1 and quoted us-ascii
     /// spellings 46, the quoted iso-2022-jp HTML 9, US-ASCII flowed 7, `charset=UTF-8;` 6.
     static let commonValues = CommonValues([
