@@ -26,8 +26,10 @@ dev="$shared/backscatter-dev"
 "$bin" profile infer "$dev/corpus.mbox" > "$out/infer.toml" 2>/dev/null
 if [ -n "$base" ]; then
   for f in bsd.jsonl bsd-nc.jsonl dev.jsonl dev-p.jsonl audit.jsonl audit-p.jsonl infer.toml; do
-    # The bsd outputs name their input's path: compared with it taken out.
-    if cmp -s <(sed "s|$out/bsd.mbox.input||g" "$out/$f") <(sed "s|$base/bsd.mbox.input||g" "$base/$f"); then
+    # The bsd outputs name their input's path, the others the corpus's (under the checkout that ran
+    # them: `.../../shared/`): compared with the first taken out and the second made the same.
+    norm='s|[^" ]*/\.\./shared/|../shared/|g'
+    if cmp -s <(sed -e "s|$out/bsd.mbox.input||g" -e "$norm" "$out/$f") <(sed -e "s|$base/bsd.mbox.input||g" -e "$norm" "$base/$f"); then
       echo "same $f"
     else
       echo "DIFF $f"
