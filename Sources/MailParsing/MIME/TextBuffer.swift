@@ -94,12 +94,7 @@ package struct TextBuffer: ~Copyable {
     /// ASCII, and valid UTF-8 where it is read as UTF-8, stand as written; other bytes are decoded
     /// into a String as before (repaired UTF-8, windows-1252), which takes their place.
     package mutating func appendDecodingTurningCRIntoLF(_ body: ByteSlice, transfer: TransferCoding, kind: CharsetKind) {
-        let isUTF8: Bool, readsUTF8: Bool
-        switch kind {
-        case .utf8: (isUTF8, readsUTF8) = (true, true)
-        case .ascii, .unknown: (isUTF8, readsUTF8) = (false, true)
-        case .windows1252: (isUTF8, readsUTF8) = (false, false)
-        case .utf16, .iso2022JP, .iconv:
+        guard case let (isUTF8, readsUTF8)? = TextDecoding.byteWise(kind) else {
             return append(TextDecoding.decodeTurningCRIntoLF(body, transfer: transfer, kind: kind))
         }
         body.withUnsafeBufferPointer { source in

@@ -53,6 +53,19 @@ extension TextDecoding {
         }
     }
 
+    /// How a byte-wise charset's text is read in place: whether it is UTF-8, and whether its bytes are
+    /// read as UTF-8 (US-ASCII and unlabelled text are); nil for the charsets decoded into a String first
+    /// (UTF-16, ISO-2022-JP, iconv's). Shared by `decodeTurningCRIntoLF` and `TextBuffer`.
+    @inline(__always)
+    package static func byteWise(_ kind: CharsetKind) -> (isUTF8: Bool, readsUTF8: Bool)? {
+        switch kind {
+        case .utf8: (true, true)
+        case .ascii, .unknown: (false, true)
+        case .windows1252: (false, false)
+        case .utf16, .iso2022JP, .iconv: nil
+        }
+    }
+
     /// `decodeTurningCRIntoLF` of `body` with its transfer encoding undone. For the byte-wise charsets
     /// (UTF-8, US-ASCII, unlabelled, windows-1252) the body is decoded straight into the String's
     /// storage and its line ends made LF there, in place (the output is never longer): no array between
@@ -60,12 +73,7 @@ extension TextDecoding {
     /// the String as `String(decoding:as:)` repairs it; for the others ASCII output is the answer as it
     /// stands, and only 8-bit output is copied out and decoded as before.
     package static func decodeTurningCRIntoLF(_ body: ByteSlice, transfer: TransferCoding, kind: CharsetKind) -> String {
-        let isUTF8: Bool, readsUTF8: Bool
-        switch kind {
-        case .utf8: (isUTF8, readsUTF8) = (true, true)
-        case .ascii, .unknown: (isUTF8, readsUTF8) = (false, true)
-        case .windows1252: (isUTF8, readsUTF8) = (false, false)
-        case .utf16, .iso2022JP, .iconv:
+        guard case let (isUTF8, readsUTF8)? = byteWise(kind) else {
             switch transfer {
             case .identity: return decodeTurningCRIntoLF(body, kind: kind)
             case .base64: return decodeTurningCRIntoLF(TransferDecoding.base64(body)[...], kind: kind)
