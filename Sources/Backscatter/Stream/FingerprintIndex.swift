@@ -6,7 +6,14 @@
 /// and its storage type, made from its mangled name at run time, had the runtime look up UInt64's
 /// Hashable conformance once a run, a scan of the binary's 5,119 conformance records (~0.2M
 /// instructions, bsd.mbox); each lookup also hashed the key with SipHash.
+///
+/// The fingerprints come from hostile mail and their hash is not secret: a key's slot is its bits mixed
+/// with a seed drawn once a process (`seed`), so that nobody can choose subjects whose keys crowd one run
+/// of slots and make each probe walk it (linear probing, a Dictionary's randomly seeded SipHash did not
+/// allow that either). The numbering, and so every output, does not depend on the seed.
 struct FingerprintIndex: Sendable {
+    /// Mixed into every key's slot; drawn from the system's generator once a process.
+    private static let seed = UInt64.random(in: .min ... .max)
     /// The slots: a key and its place + 1 (0: empty), `mask + 1` of them.
     private var keys: [UInt64]
     private var places: [Int32]
@@ -23,9 +30,19 @@ struct FingerprintIndex: Sendable {
         mask = slots - 1
     }
 
-    /// The first slot of `key`'s probe: its bits mixed (a fingerprint's low bits alone may be alike).
+    /// The seed, read once for the index (a static's first-use check at each probe otherwise).
+    private let seed = Self.seed
+
+    /// The first slot of `key`'s probe: the key and the seed, every bit mixed into every other (the
+    /// 64-bit finaliser of MurmurHash3; a fingerprint's low bits alone may be alike).
     @inline(__always) private func home(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        var k = key ^ seed
+        k ^= k >> 33
+        k &*= 0xFF51_AFD7_ED55_8CCD
+        k ^= k >> 33
+        k &*= 0xC4CE_B9FE_1A85_EC53
+        k ^= k >> 33
+        return Int(truncatingIfNeeded: k) & mask
     }
 
     /// `key`'s place, nil when it is not held.
