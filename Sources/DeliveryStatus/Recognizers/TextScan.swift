@@ -254,7 +254,7 @@ enum TextScan {
         // x3, 228 texts).
         var text = lines.text
         return text.withUTF8 { bytes in
-            blocks(in: lines, bytes: bytes, isOwn: { $0 == own.0 || $0 == own.1 }, only: key,
+            blocks(in: lines, bytes: bytes, isOwn: { sameKey($0, own.0) || sameKey($0, own.1) }, only: key,
                    markerStart: markerStart ?? OriginalLocator.firstMarkerStart(in: bytes))
         }
     }
@@ -303,8 +303,8 @@ enum TextScan {
         let scanned = UnsafeBufferPointer(rebasing: bytes[..<(end == lines.count ? bytes.count : start(end))])
         let matches = AddressScanner.matches(in: scanned, maxMatches: 50 * max(1, end))
         guard !matches.isEmpty else { return [] }
-        // Room for every match, and for a block's most lines: grown from one by doubling, the two
-        // were reallocated twice a text each (bsd.mbox x3, 228 texts: 879 times, 0.29M instructions).
+        // Room for every match: grown from one by doubling, it (and the array of a block's lines) was
+        // reallocated twice a text (bsd.mbox x3, 228 texts: 879 times, 0.29M instructions).
         var hits: [(line: Int, address: String, key: String)] = []
         hits.reserveCapacity(matches.count)
         for range in matches {
@@ -318,75 +318,92 @@ enum TextScan {
             // exactly when its bytes do without ASCII case (bsd.mbox x3, 546 addresses: 0.10M
             // instructions of `String.hasPrefix`).
             if isDaemonAddress(address) { continue }
-            let a = String(decoding: address, as: UTF8.self)
-            let key = a.lowercasedIfNeeded()
+            // ASCII (above): made unvalidated (`String(decoding:)` validated it), its key the address's
+            // own String when its bytes hold no upper-case letter (`lowercasedIfNeeded` read its String
+            // for one; bsd.mbox x3, 537 addresses).
+            let a = UncheckedUTF8.asciiString(address)
+            let key = address.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? a.lowercasedIfNeeded() : a
             if isOwn(key) { continue }
             hits.append((i, a, key))
         }
         guard !hits.isEmpty else { return [] }
-        var taken: [Int] = []   // the lines of one block, reused
-        taken.reserveCapacity(20)
-        /// The block of `hit`, its lines up to `stop`.
-        func block(_ hit: (line: Int, address: String, key: String), stop: Int) -> Block {
-            // The address line and what follows; one blank gap may be crossed only right after the
-            // address line (Gmail, DragonFly: "address" / blank / explanation paragraph).
-            taken.removeAll(keepingCapacity: true)
-            var pendingBlank = false
-            var j = hit.line
-            var length = 0
-            while j < stop {
-                if isBlank(j) {
-                    if !taken.isEmpty { pendingBlank = true }
+        // The lines of one block (`blockLines`, `taken` of them): at most 20 (`stop` is at most 20 lines on from the
+        // address's), on the stack (an array reserved for them was allocated and freed a text, and,
+        // captured by `block`, checked for exclusive access at each use: bsd.mbox x3, 228 texts).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 20) { blockLines in
+            /// The block of `hit`, its lines up to `stop`.
+            func block(_ hit: (line: Int, address: String, key: String), stop: Int) -> Block {
+                // The address line and what follows; one blank gap may be crossed only right after the
+                // address line (Gmail, DragonFly: "address" / blank / explanation paragraph).
+                var taken = 0
+                var pendingBlank = false
+                var j = hit.line
+                var length = 0
+                while j < stop {
+                    if isBlank(j) {
+                        if taken > 0 { pendingBlank = true }
+                        j += 1
+                        continue
+                    }
+                    if pendingBlank {
+                        // A gap is crossed right after the address line or after a label ("because:").
+                        if taken > 1 && !endsWithColon(blockLines[taken - 1]) { break }
+                        pendingBlank = false
+                    }
+                    blockLines[taken] = j
+                    taken += 1
+                    length += ends[j] + 1 - start(j)
                     j += 1
-                    continue
                 }
-                if pendingBlank {
-                    // A gap is crossed right after the address line or after a label ("because:").
-                    if taken.count > 1 && !endsWithColon(taken[taken.count - 1]) { break }
-                    pendingBlank = false
+                guard taken > 0 else { return Block(address: hit.address, key: hit.key, line: hit.line, text: "") }
+                let (first, last) = (blockLines[0], blockLines[taken - 1])
+                // The lines joined with LF: the text's own bytes from the first line's start to the last's
+                // end when they are consecutive (a line crossed only when blank), else each line's bytes and
+                // the LF after it, but the last's. Lines of a valid text cut at LFs and joined with LFs are
+                // valid UTF-8, made a String unchecked (`String(unsafeUninitializedCapacity:)` checked each
+                // again: bsd.mbox x3, 441 blocks, 0.43M instructions).
+                if last - first + 1 == taken {
+                    let joined = UnsafeBufferPointer(rebasing: bytes[start(first)..<ends[last]])
+                    return Block(address: hit.address, key: hit.key, line: hit.line, text: UncheckedUTF8.string(joined, isASCII: ASCII.isASCII(joined)))
                 }
-                taken.append(j)
-                length += ends[j] + 1 - start(j)
-                j += 1
-            }
-            guard let first = taken.first, let last = taken.last else { return Block(address: hit.address, key: hit.key, line: hit.line, text: "") }
-            // The lines joined with LF: the text's own bytes from the first line's start to the last's
-            // end when they are consecutive (a line crossed only when blank), else each line's bytes and
-            // the LF after it, but the last's. Lines of a valid text cut at LFs and joined with LFs are
-            // valid UTF-8, made a String unchecked (`String(unsafeUninitializedCapacity:)` checked each
-            // again: bsd.mbox x3, 441 blocks, 0.43M instructions).
-            if last - first + 1 == taken.count {
-                let joined = UnsafeBufferPointer(rebasing: bytes[start(first)..<ends[last]])
-                return Block(address: hit.address, key: hit.key, line: hit.line, text: UncheckedUTF8.string(joined, isASCII: ASCII.isASCII(joined)))
-            }
-            let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, length - 1)) { out -> String in
-                guard let to = out.baseAddress, let from = bytes.baseAddress else { return "" }
-                var written = 0
-                for (k, line) in taken.enumerated() {
-                    let count = ends[line] - start(line) + (k == taken.count - 1 ? 0 : 1)
-                    (to + written).update(from: from + start(line), count: count)
-                    written += count
+                let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, length - 1)) { out -> String in
+                    guard let to = out.baseAddress, let from = bytes.baseAddress else { return "" }
+                    var written = 0
+                    for k in 0..<taken {
+                        let line = blockLines[k]
+                        let count = ends[line] - start(line) + (k == taken - 1 ? 0 : 1)
+                        (to + written).update(from: from + start(line), count: count)
+                        written += count
+                    }
+                    let joined = UnsafeBufferPointer(rebasing: out[..<written])
+                    return UncheckedUTF8.string(joined, isASCII: ASCII.isASCII(joined))
                 }
-                let joined = UnsafeBufferPointer(rebasing: out[..<written])
-                return UncheckedUTF8.string(joined, isASCII: ASCII.isASCII(joined))
+                return Block(address: hit.address, key: hit.key, line: hit.line, text: text)
             }
-            return Block(address: hit.address, key: hit.key, line: hit.line, text: text)
+            if let key {
+                // One block: the first hit of the key, up to the next line naming another address.
+                guard let n = hits.firstIndex(where: { sameKey($0.key, key) }) else { return [] }
+                let hit = hits[n]
+                let nextOther = hits[(n + 1)...].first { $0.line > hit.line && !sameKey($0.key, key) }?.line
+                return [block(hit, stop: min(end, hit.line + 20, nextOther ?? Int.max))]
+            }
+            let nextOther = linesNamingAnotherAddress(hits)
+            var out: [Block] = []
+            out.reserveCapacity(hits.count)
+            for (n, hit) in hits.enumerated() {
+                // The next line naming a different address ends this block.
+                out.append(block(hit, stop: min(end, hit.line + 20, nextOther[n] ?? Int.max)))
+            }
+            return out
         }
-        if let key {
-            // One block: the first hit of the key, up to the next line naming another address.
-            guard let n = hits.firstIndex(where: { $0.key == key }) else { return [] }
-            let hit = hits[n]
-            let nextOther = hits[(n + 1)...].first { $0.line > hit.line && $0.key != key }?.line
-            return [block(hit, stop: min(end, hit.line + 20, nextOther ?? Int.max))]
-        }
-        let nextOther = linesNamingAnotherAddress(hits)
-        var out: [Block] = []
-        out.reserveCapacity(hits.count)
-        for (n, hit) in hits.enumerated() {
-            // The next line naming a different address ends this block.
-            out.append(block(hit, stop: min(end, hit.line + 20, nextOther[n] ?? Int.max)))
-        }
-        return out
+    }
+
+    /// Whether two keys (lower-cased addresses) are equal, their lengths compared first: `==` of two
+    /// Strings of different lengths calls the standard library's comparison (~90 instructions; bsd.mbox
+    /// x3, 1,191 comparisons in `blocks`, most of different lengths).
+    @inline(__always)
+    static func sameKey(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 
     /// An address match without the trailing `.`/`-` and leading `.` of the sentence around it, as
@@ -463,7 +480,7 @@ enum TextScan {
         var seen: [String] = []
         for b in context.addressBlocks where out.count < 200 {
             let key = b.key
-            if seen.contains(key) { continue }
+            if seen.contains(where: { sameKey($0, key) }) { continue }
             var text = b.text
             if !hasFailureSign(text) {
                 // The reason may stand above the address (ezweb: "The user(s) account is disabled." / blank /
