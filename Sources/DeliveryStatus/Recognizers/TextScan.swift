@@ -319,18 +319,19 @@ enum TextScan {
             // instructions of `String.hasPrefix`).
             if isDaemonAddress(address) { continue }
             // ASCII (above): made unvalidated (`String(decoding:)` validated it), its key the address's
-            // own String when its bytes hold no upper-case letter (`lowercasedIfNeeded` read its String
-            // for one; bsd.mbox x3, 537 addresses).
+            // own String when its bytes hold no upper-case letter, else its bytes lower-cased
+            // (`lowercasedIfNeeded` read the String again for one; bsd.mbox x3, 537 addresses).
             let a = UncheckedUTF8.asciiString(address)
-            let key = address.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? a.lowercasedIfNeeded() : a
+            let key = address.contains(where: ASCII.isUppercase) ? ASCII.lowercasedString(address) : a
             if isOwn(key) { continue }
             hits.append((i, a, key))
         }
         guard !hits.isEmpty else { return [] }
-        // The lines of one block (`blockLines`, `taken` of them): at most 20 (`stop` is at most 20 lines on from the
-        // address's), on the stack (an array reserved for them was allocated and freed a text, and,
-        // captured by `block`, checked for exclusive access at each use: bsd.mbox x3, 228 texts).
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 20) { blockLines in
+        // The lines of one block (`blockLines`, `taken` of them): at most `maxBlockLines`, as `stop` is at
+        // most that many lines on from the address's; on the stack (an array reserved for them was
+        // allocated and freed a text, and, captured by `block`, checked for exclusive access at each use:
+        // bsd.mbox x3, 228 texts).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: maxBlockLines) { blockLines in
             /// The block of `hit`, its lines up to `stop`.
             func block(_ hit: (line: Int, address: String, key: String), stop: Int) -> Block {
                 // The address line and what follows; one blank gap may be crossed only right after the
@@ -385,22 +386,27 @@ enum TextScan {
                 guard let n = hits.firstIndex(where: { sameKey($0.key, key) }) else { return [] }
                 let hit = hits[n]
                 let nextOther = hits[(n + 1)...].first { $0.line > hit.line && !sameKey($0.key, key) }?.line
-                return [block(hit, stop: min(end, hit.line + 20, nextOther ?? Int.max))]
+                return [block(hit, stop: min(end, hit.line + maxBlockLines, nextOther ?? Int.max))]
             }
             let nextOther = linesNamingAnotherAddress(hits)
             var out: [Block] = []
             out.reserveCapacity(hits.count)
             for (n, hit) in hits.enumerated() {
                 // The next line naming a different address ends this block.
-                out.append(block(hit, stop: min(end, hit.line + 20, nextOther[n] ?? Int.max)))
+                out.append(block(hit, stop: min(end, hit.line + maxBlockLines, nextOther[n] ?? Int.max)))
             }
             return out
         }
     }
 
+    /// The most lines a block spans, its address line included.
+    static let maxBlockLines = 20
+
     /// Whether two keys (lower-cased addresses) are equal, their lengths compared first: `==` of two
     /// Strings of different lengths calls the standard library's comparison (~90 instructions; bsd.mbox
-    /// x3, 1,191 comparisons in `blocks`, most of different lengths).
+    /// x3, 1,191 comparisons in `blocks`, most of different lengths). As `MIMEPart.isName` for media
+    /// types. It differs from `==` only for a key canonically equivalent to one of another UTF-8 length
+    /// (U+1FEF beside a grave accent): a different address byte for byte, so a different key here.
     @inline(__always)
     static func sameKey(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && a == b
