@@ -129,7 +129,9 @@ public struct OriginalFacts: Sendable, Hashable {
     public var subjectKey: Optional<UInt64>
     /// The subject's last letters (lower case, letters only, at most 60).
     public var subjectLetters: Optional<String>
-    /// Fingerprint of the normalised start of the body text (full originals only).
+    /// Fingerprint of the normalised start of the body text (full originals only). With
+    /// `ObservationReader.readsOnlyJudgedFacts`, made only when `subjectKey` is nil (the stream pass
+    /// groups an original by its body only then), nil otherwise.
     public var bodyKey: Optional<UInt64>
     /// The Received chain, newest first, at most `Observation.maxListed` hops. With
     /// `ObservationReader.readsOnlyJudgedFacts`, only the hops up to the first with a public address are
