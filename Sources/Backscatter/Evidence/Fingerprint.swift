@@ -231,19 +231,20 @@ struct Fingerprint {
     /// An ASCII subject without CR (most; each byte a Character) read in one pass over its bytes: the
     /// letters written once, the key hashed from those after the markers, the capitals and `!`/`$`
     /// counted in the first 120 bytes. Other subjects go to the three readings.
-    static func subjectFacts(_ subject: String) -> (key: UInt64?, letters: String?, shouting: Bool) {
+    /// - Parameter readsLetters: whether the letters are made (nil when not).
+    static func subjectFacts(_ subject: String, readsLetters: Bool = true) -> (key: UInt64?, letters: String?, shouting: Bool) {
         var text = subject
         let ascii = text.withUTF8 { bytes -> (key: UInt64?, letters: String?, shouting: Bool)? in
             guard ASCII.isASCII(bytes), !bytes.contains(ASCII.carriageReturn) else { return nil }
-            return asciiSubjectFacts(bytes)
+            return asciiSubjectFacts(bytes, readsLetters: readsLetters)
         }
         if let ascii { return ascii }
         let head = subject.utf8.count <= 120 ? subject : String(subject.prefix(120))
-        return (subjectKey(subject), letters(subject, last: 60), HostShape.isShouting(head))
+        return (subjectKey(subject), readsLetters ? letters(subject, last: 60) : nil, HostShape.isShouting(head))
     }
 
     /// `subjectFacts` of an ASCII subject without CR, from its bytes.
-    private static func asciiSubjectFacts(_ bytes: UnsafeBufferPointer<UInt8>) -> (key: UInt64?, letters: String?, shouting: Bool) {
+    private static func asciiSubjectFacts(_ bytes: UnsafeBufferPointer<UInt8>, readsLetters: Bool) -> (key: UInt64?, letters: String?, shouting: Bool) {
         // Where the markers end, as `subjectKey` finds it.
         var start = 0
         while true {
@@ -290,7 +291,7 @@ struct Fingerprint {
             var f = Fingerprint()
             for k in keyFrom..<n { f.add(kept[k]) }
             let key = f.count >= 3 ? f.value : nil
-            let letters = n >= 8 ? UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: kept[max(0, n - 60)..<n])) : nil
+            let letters = readsLetters && n >= 8 ? UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: kept[max(0, n - 60)..<n])) : nil
             return (key, letters, shouting)
         }
     }

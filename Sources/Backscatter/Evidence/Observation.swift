@@ -127,7 +127,9 @@ public struct OriginalFacts: Sendable, Hashable {
     public var subject: Optional<String>
     /// Fingerprint of the normalised subject (case, digits, punctuation and reply prefixes removed).
     public var subjectKey: Optional<UInt64>
-    /// The subject's last letters (lower case, letters only, at most 60).
+    /// The subject's last letters (lower case, letters only, at most 60). With
+    /// `ObservationReader.readsOnlyJudgedFacts`, made only when `subject` is not the whole subject (over
+    /// 120 bytes): else nil, and `Fingerprint.letters(subject, last: 60)` are they.
     public var subjectLetters: Optional<String>
     /// Fingerprint of the normalised start of the body text (full originals only). With
     /// `ObservationReader.readsOnlyJudgedFacts`, made only when `subjectKey` is nil (the stream pass

@@ -173,7 +173,13 @@ public struct StreamClassifier: Sendable {
             // own: those join the first campaign whose subject they end with. Then each campaign's
             // victims and time span, from a second reading of the notes.
             var letters: [(letters: String, campaign: Int)] = []
-            for (c, campaign) in campaigns.enumerated() { if let l = campaign.letters, l.count >= 12 { letters.append((l, c)) } }
+            // A whole subject's letters made here, of the campaigns alone (the lean reader leaves them to
+            // be made: `OriginalFacts.subjectLetters`).
+            for (c, campaign) in campaigns.enumerated() {
+                if let l = campaign.letters ?? campaign.subject.flatMap({ Fingerprint.letters($0, last: 60) }), l.count >= 12 {
+                    letters.append((l, c))
+                }
+            }
             let tails = CampaignTails(letters)
             // Each member's victim, in input order, with its campaign and the name it wrote: its number
             // (`slotVictims`, or looked up by name when the member's own message had no arrival), -1
@@ -386,7 +392,8 @@ private struct CampaignGroup {
     var members: [Int32] = []
     /// Fingerprints of the reflecting servers' names, at most 64.
     var reflectors: [UInt64] = []
-    /// The first member's original subject and its last letters.
+    /// The first member's original subject and its last letters (nil: made of `subject` when asked, the
+    /// whole subject: see `OriginalFacts.subjectLetters`).
     var subject: String?
     var letters: String?
     /// `subject` or `body`.
