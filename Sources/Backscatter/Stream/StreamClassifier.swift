@@ -108,15 +108,39 @@ public struct StreamClassifier: Sendable {
         var slots: [StreamJudge.Slot] = []
         var ownEvidence: [[Evidence]?] = []
         var victims: [VictimStanding] = []
+        // What the site knows of each numbered victim (`victimCounts`' places), asked at its first
+        // message: a victim is asked again in each of its notices (sisimai bsd mbox x3: 1,818 asked,
+        // `isOurAddress` and `userExists` ~800 instructions a victim). The same for every spelling of
+        // a place: canonically equal names, which `SiteKnowledge` tests alike (its byte tests are its
+        // String tests where they answer).
+        var victimStandings: [VictimStanding] = []
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
             // Read through the box: copying the observation out would retain each of its fields.
             let n = Int32(truncatingIfNeeded: slots.count)
             var slot = StreamJudge.Slot(sequence: i)
+            // 3. Floods: bounce-like messages per victim (the victim hashed once, not twice), numbered
+            // first, for its standing.
+            var victimNumber: Int32 = -1
+            var victimIsNew = false
+            if let v = box.observation.victim, let arrival = box.observation.arrival {
+                if let counted = victimCounts.add(v, limit: Self.maxGroups) {
+                    victimNumber = Int32(truncatingIfNeeded: counted.place)
+                    victimIsNew = counted.isNew
+                    victimMessages.append((victimNumber, n, arrival))
+                }
+            }
+            slotVictims.append(victimNumber)
             // The message's own evidence, sentences and all, kept for its judgement (building it
             // twice, once to score and once to judge, was a fifth of the classifier's cost).
             // What the site knows of the victim, asked once for the evidence and the judgement both.
-            let victim = classifier.site.standing(ofVictim: box.observation.victim)
+            let victim: VictimStanding
+            if victimNumber >= 0, !victimIsNew, Int(victimNumber) < victimStandings.count {
+                victim = victimStandings[Int(victimNumber)]
+            } else {
+                victim = classifier.site.standing(ofVictim: box.observation.victim)
+                if victimIsNew, Int(victimNumber) == victimStandings.count { victimStandings.append(victim) }
+            }
             let evidence = evidenceOnItsOwn(box, victim: victim)
             if let evidence { slot.baseScore = Classifier.score(evidence.reduce(0) { $0 + $1.weight }) }
             slots.append(slot)
@@ -147,16 +171,6 @@ public struct StreamClassifier: Sendable {
                     add(to: &groups[groups.count - 1])
                 }
             }
-
-            // 3. Floods: bounce-like messages per victim (the victim hashed once, not twice).
-            var victimNumber: Int32 = -1
-            if let v = box.observation.victim, let arrival = box.observation.arrival {
-                if let counted = victimCounts.add(v, limit: Self.maxGroups) {
-                    victimNumber = Int32(truncatingIfNeeded: counted.place)
-                    victimMessages.append((victimNumber, n, arrival))
-                }
-            }
-            slotVictims.append(victimNumber)
         }
         func base(_ n: Int32) -> Double? { slots[Int(n)].baseScore }
 
