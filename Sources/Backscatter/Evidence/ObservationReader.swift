@@ -515,37 +515,49 @@ public struct ObservationReader: Sendable {
     /// `idShape` of an ASCII id's bytes; nil when a byte is not ASCII.
     private static func idShape(asciiBytes bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard ASCII.isASCII(bytes) else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: idShapeCapacity(bytes.count)) { out -> String in
+            // ASCII (the shape bytes are the id's ASCII bytes or letters): made a String unchecked.
+            UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: out[0..<writeIDShape(asciiBytes: bytes, into: out).count]))
+        }
+    }
+
+    /// The room `writeIDShape` needs for an id of `count` bytes.
+    static func idShapeCapacity(_ count: Int) -> Int { 41 + count }
+
+    /// `idShape` of ASCII id bytes, written into `out` (room for `idShapeCapacity(bytes.count)`): how many
+    /// bytes it took, and where the id's domain (the text after its last `@`, lower case, as
+    /// `String.lowercased()` makes it of ASCII) starts among them; nil without an `@`.
+    static func writeIDShape(asciiBytes bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>)
+        -> (count: Int, domainStart: Int?) {
         let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) ?? bytes.count
         // The local part's shape: one byte per run or punctuation, at most 41 of them; then the domain
-        // with its "@", lower case, after it in the same buffer, made a String once.
-        let domainCount = bytes.count - at
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41 + domainCount) { out -> String in
-            var n = 0
-            var i = 0
-            while i < at, n < 41 {
-                (out[n], i) = shapeOfRun(bytes, at: i, end: at)
-                n += 1
-                if n > 40 { break }
-            }
-            // The domain lower-cased eight bytes a word (a byte at a time was ~12 instructions a byte).
-            // `n` is at most 41: every store lies within the buffer's `41 + domainCount` bytes.
-            var j = at
-            if let source = UnsafeRawPointer(bytes.baseAddress), let target = UnsafeMutableRawPointer(out.baseAddress) {
-                while j + 8 <= bytes.count {
-                    target.storeBytes(of: ByteWord.lowercased(source.loadUnaligned(fromByteOffset: j, as: UInt64.self)),
-                                      toByteOffset: n, as: UInt64.self)
-                    n += 8
-                    j += 8
-                }
-            }
-            while j < bytes.count {
-                out[n] = ASCII.lowercased(bytes[j])
-                n += 1
-                j += 1
-            }
-            // ASCII (the shape bytes are the id's ASCII bytes or letters): made a String unchecked.
-            return UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: out[0..<n]))
+        // with its "@", lower case, after it in the same buffer.
+        guard out.count >= idShapeCapacity(bytes.count) else { return (0, nil) }
+        var n = 0
+        var i = 0
+        while i < at, n < 41 {
+            (out[n], i) = shapeOfRun(bytes, at: i, end: at)
+            n += 1
+            if n > 40 { break }
         }
+        let localCount = n
+        // The domain lower-cased eight bytes a word (a byte at a time was ~12 instructions a byte).
+        // `n` is at most 41: every store lies within the buffer's `41 + bytes.count` bytes.
+        var j = at
+        if let source = UnsafeRawPointer(bytes.baseAddress), let target = UnsafeMutableRawPointer(out.baseAddress) {
+            while j + 8 <= bytes.count {
+                target.storeBytes(of: ByteWord.lowercased(source.loadUnaligned(fromByteOffset: j, as: UInt64.self)),
+                                  toByteOffset: n, as: UInt64.self)
+                n += 8
+                j += 8
+            }
+        }
+        while j < bytes.count {
+            out[n] = ASCII.lowercased(bytes[j])
+            n += 1
+            j += 1
+        }
+        return (n, at < bytes.count ? localCount + 1 : nil)
     }
 
     /// The shape byte of the piece of a Message-ID's local part at `i` (before `end`), and where the next

@@ -186,8 +186,11 @@ public enum ProfileInference {
         let relayAddresses = IPAddressList(relays.compactMap { IPAddress($0.key) })
 
         // 3. What our own originals look like: Message-ID shape and domain, DKIM domains, BATV tags.
-        var shapes: [String: Int] = [:]
-        var idDomains: [String: Int] = [:]
+        // Message-ID shapes and domains counted by `CountedNames`, an ASCII id's found by the bytes of
+        // its shape (`ObservationReader.writeIDShape`), made a String only when first seen: each made
+        // and hashed into a `[String: Int]` cost ~1,500 instructions an id (sisimai bsd x3, 285 ids).
+        var shapeCounts = CountedNames(capacity: 64)
+        var idDomainCounts = CountedNames(capacity: 64)
         var dkim: [String: Int] = [:]
         var own = 0
         var batvSince: Double?
@@ -209,11 +212,23 @@ public enum ProfileInference {
                   box.observation.original?.presence != nil else { continue }
             own += 1
             if let victim = box.observation.victim, let at = victim.lastIndex(ofASCII: ASCII.at) { know(victim[..<at]) }
-            if let id = box.observation.original?.messageID {
-                // The shape made here (`OriginalFacts.messageIDShape`), for these originals only.
-                if shapes.count < maxKeys { shapes[ObservationReader.idShape(id), default: 0] += 1 }
-                if let d = domain(id)?.lowercased() {
-                    if idDomains.count < maxKeys { idDomains[d, default: 0] += 1 } else { idDomains[d]? += 1 }
+            if var id = box.observation.original?.messageID {
+                // The shape made here (`OriginalFacts.messageIDShape`), for these originals only; an
+                // ASCII id's shape, and its domain lower-cased after it, written into one buffer.
+                let counted = id.withUTF8 { bytes -> Bool in
+                    guard ASCII.isASCII(bytes) else { return false }
+                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ObservationReader.idShapeCapacity(bytes.count)) { out in
+                        let (n, domainStart) = ObservationReader.writeIDShape(asciiBytes: bytes, into: out)
+                        if shapeCounts.count < maxKeys { shapeCounts.add(asciiBytes: UnsafeBufferPointer(rebasing: out[..<n]), limit: maxKeys) }
+                        if let domainStart {
+                            idDomainCounts.add(asciiBytes: UnsafeBufferPointer(rebasing: out[domainStart..<n]), limit: maxKeys)
+                        }
+                        return true
+                    }
+                }
+                if !counted {
+                    if shapeCounts.count < maxKeys { shapeCounts.add(ObservationReader.idShape(id), limit: maxKeys) }
+                    if let d = domain(id)?.lowercased() { idDomainCounts.add(d, limit: maxKeys) }
                 }
             }
             // A Set of the domains made only for an original with signatures (most have none).
@@ -227,8 +242,9 @@ public enum ProfileInference {
             }
         }
         if own > 0 {
-            let common = idDomains.filter { $0.value * 5 >= own }.map(\.key).sorted()
+            let common = idDomainCounts.names.indices.filter { idDomainCounts.counts[$0] * 5 >= own }.map { idDomainCounts.names[$0] }.sorted()
             profile.messageID.domains = common
+            let shapes = Dictionary(uniqueKeysWithValues: zip(shapeCounts.names, shapeCounts.counts))
             if let (pattern, count) = pattern(forShapes: shapes, domains: common), count * 2 >= own {
                 profile.messageID.pattern = pattern
                 facts.append("Message-ID format \(pattern): \(count) of \(own) originals that passed our relays")

@@ -1,3 +1,5 @@
+import MailParsing
+
 /// Names numbered in the order first seen and counted, as a `[String: Int]` map of counts would keep
 /// them, with an `ASCIIKeyCache` in front: a name seen before and ASCII is found by its bytes, not
 /// hashed and compared as a String (the stream pass's victims, reflectors and made-up recipients,
@@ -48,6 +50,17 @@ struct CountedNames: Sendable {
         guard let numbered = number(name, limit: limit) else { return nil }
         counts[numbered.place] += 1
         return numbered
+    }
+
+    /// `add(_:limit:)` of the name whose bytes are `bytes`, all ASCII: found by them when seen before,
+    /// made a String only when not.
+    @discardableResult
+    mutating func add(asciiBytes bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (place: Int, isNew: Bool)? {
+        if let place = cache.value(for: bytes) {
+            counts[Int(place)] += 1
+            return (Int(place), false)
+        }
+        return add(UncheckedUTF8.asciiString(bytes), limit: limit)
     }
 
     /// Adds `count` to the count at `place` (one `number` gave).
