@@ -105,6 +105,30 @@ struct ASCIIKeyCacheTests {
         }
     }
 
+    /// `add(asciiBytes:limit:)`, as inference counts Message-ID shapes and domains, mixed with `add(_:limit:)`
+    /// of other names (ASCII or not): the same names, counts and places as the map counted by String.
+    @Test func countsASCIIBytesAsTheMapDoes() {
+        var generator = SplitMix64(seed: 34_029)
+        for round in 0..<30 {
+            let limit = round % 3 == 0 ? 5 : 1_000
+            var map: [String: Int] = [:]
+            var counted = CountedNames()
+            for _ in 0..<1_500 {
+                var name = Self.random(&generator, upTo: round % 2 == 0 ? 2 : 5)
+                let new = map[name] == nil && map.count < limit
+                if map.count < limit { map[name, default: 0] += 1 } else { map[name]? += 1 }
+                let ascii = !name.utf8.contains { $0 >= 0x80 }
+                let added = ascii && generator.below(3) != 0
+                    ? name.withUTF8 { counted.add(asciiBytes: $0, limit: limit) }
+                    : counted.add(name, limit: limit)
+                #expect((added?.isNew ?? false) == new, "\(name.debugDescription)")
+                #expect(added == nil ? map[name] == nil : true)
+            }
+            #expect(counted.count == map.count)
+            for (place, name) in counted.names.enumerated() { #expect(map[name] == counted.counts[place]) }
+        }
+    }
+
     /// `number`, `add(_:at:)`, `place(of:)` and `cachedPlace(ofBytes:)`, as the stream pass numbers its
     /// victims and inference counts its domains' runs: against a map of places and an array of counts
     /// (the places the map gives, in the order first numbered; a cached place is always the map's).

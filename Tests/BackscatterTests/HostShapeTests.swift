@@ -295,6 +295,31 @@ struct HostShapeTests {
         #expect(!ObservationReader.hasOddDomain(messageID: "abc@example.com@@"))
     }
 
+    /// `writeIDShape` writes an ASCII id's `idShape`, its domain (after the last `@`, as inference's
+    /// `String.lowercased()` of it made it) starting where it says, nil without an `@`.
+    @Test func writtenShapeAndDomainAsMade() {
+        var generator = SplitMix64(seed: 3_517)
+        var checked = 0
+        for n in 0..<4_000 {
+            var id = HostShapeTests.randomText(&generator, pieces: Self.pieces, upTo: 12)
+            if n == 0 { id = "abc@" }
+            let expectedDomain = id.after(lastASCII: ASCII.at).map { String($0).lowercased() }
+            let shape = ObservationReader.idShape(id)
+            let written: (shape: [UInt8], domain: [UInt8]?)? = id.withUTF8 { bytes in
+                guard ASCII.isASCII(bytes) else { return nil }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ObservationReader.idShapeCapacity(bytes.count)) { out in
+                    let (count, domainStart) = ObservationReader.writeIDShape(asciiBytes: bytes, into: out)
+                    return (Array(out[..<count]), domainStart.map { Array(out[$0..<count]) })
+                }
+            }
+            guard let written else { continue }
+            checked += 1
+            #expect(written.shape == Array(shape.utf8), "\(id.debugDescription)")
+            #expect(written.domain == expectedDomain.map { Array($0.utf8) }, "\(id.debugDescription)")
+        }
+        #expect(checked > 1_000)
+    }
+
     /// `unbracketedIDFacts` reads what `withoutBrackets` and `hasOddDomain` do one after another,
     /// brackets or not.
     @Test func factsInOneReadingAsSeparately() {

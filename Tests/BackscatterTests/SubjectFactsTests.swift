@@ -16,6 +16,9 @@ import TestSupport
         let facts = Fingerprint.subjectFacts(subject), expected = byThreeReadings(subject)
         #expect(facts.key == expected.key && facts.letters == expected.letters && facts.shouting == expected.shouting,
                 "\(subject.debugDescription)")
+        // Without the letters (the lean reader's): the same key and shouting, no letters.
+        let lean = Fingerprint.subjectFacts(subject, readsLetters: false)
+        #expect(lean.key == expected.key && lean.letters == nil && lean.shouting == expected.shouting, "\(subject.debugDescription)")
     }
 
     @Test(arguments: ["", "Re: hi there", "RE: Fwd: AW: [SPAM]: Cheap meds", "  re :x", "Re:Re:Re:abc", "Fwd:", "Re:",
