@@ -14,8 +14,8 @@ import BytePatterns
         expectAgreement(joining: pieces, seed: 3463, texts: 60_000, maxPieces: 8, minMatched: 10_000)
     }
 
-    /// Longer texts (read eight bytes at a time), mostly letters, with codes and digits at every
-    /// offset from the start and the end.
+    /// Longer texts (read sixteen bytes at a time, the last block overlapping the one before), mostly
+    /// letters, with codes and digits at every offset from the start and the end.
     @Test func agreesOnLongTexts() {
         let pieces = ["mailbox ", "unknown", " user", "a", "Z", "_", ".", " ", "\n", "-", "5.1.1", "550", "550 ", "4.7.0", "421-",
                       "3", "6", "7", "0", "1", "8", "9", "2", "4", "5", "1550 ", "x550", "5.1.1000", "ü", "\u{FF}", "2026-12-01"]

@@ -172,18 +172,10 @@ enum TextScan {
             let length = end - start
             return length >= 1 && length <= 3 ? end : nil
         }
-        var i = 0
-        while i < count {
-            // Eight bytes at a time past those holding no digit 0-7 (so no 2, 4 or 5): the texts are
-            // mostly words (sisimai bsd x3, 90 texts: 0.50M -> 0.38M instructions).
-            if i + 8 <= count, let base = bytes.baseAddress {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let x = (word & 0xF8F8_F8F8_F8F8_F8F8) ^ 0x3030_3030_3030_3030   // a zero byte where 0-7 stands
-                if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
-            }
+        /// Whether an alternative matches at the place `i`, which holds a 2, 4 or 5 (where both start,
+        /// after the byte before).
+        func matches(at i: Int) -> Bool {
             let b = bytes[i]
-            // Both alternatives start (after the byte before) at a 2, 4 or 5.
-            guard b &- UInt8(ascii: "2") < 4, b != UInt8(ascii: "3") else { i += 1; continue }
             let before: UInt8? = i > 0 ? bytes[i - 1] : nil
             // `\b[245]\.\d{1,3}\.\d{1,3}\b`: RFC 3463 status ("5.1.1"); the last run of one to
             // three digits followed by a non-word byte or the end.
@@ -200,9 +192,45 @@ enum TextScan {
                 let next = bytes[after]
                 if next == 32 || next == UInt8(ascii: "-") || (next == ASCII.lineFeed && after + 1 == count) { return true }
             }
-            i += 1
+            return false
         }
-        return false
+        guard let base = bytes.baseAddress else { return false }
+        // The places holding a 2, 4 or 5 found sixteen at a time (three compares a block), each read in
+        // turn; the bytes after the last whole block read as the block from `count - 16`, whose places
+        // read already answer no again. (Eight bytes at a time past those holding no digit 0-7, every
+        // byte of a word with a digit was read one by one: bsd.mbox x3, 261 texts of `recipients`,
+        // `hasFailureCode(bytes:)` 0.52M -> 0.19M instructions.)
+        let (two, four, five) = (SIMD16<UInt8>(repeating: UInt8(ascii: "2")), SIMD16<UInt8>(repeating: UInt8(ascii: "4")),
+                                 SIMD16<UInt8>(repeating: UInt8(ascii: "5")))
+        /// Whether an alternative matches at a place of the sixteen from `j` (`j + 16 <= count`).
+        func blockMatches(from j: Int) -> Bool {
+            let block = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
+            let marks = unsafeBitCast((block .== two) .| (block .== four) .| (block .== five), to: SIMD2<UInt64>.self)
+            // One bit a marked place (the lowest of its byte).
+            var low = UInt64(littleEndian: marks[0]) & 0x0101_0101_0101_0101
+            var high = UInt64(littleEndian: marks[1]) & 0x0101_0101_0101_0101
+            while low != 0 {
+                if matches(at: j &+ low.trailingZeroBitCount >> 3) { return true }
+                low &= low &- 1
+            }
+            while high != 0 {
+                if matches(at: j &+ 8 &+ high.trailingZeroBitCount >> 3) { return true }
+                high &= high &- 1
+            }
+            return false
+        }
+        guard count >= 16 else {
+            for i in 0..<count where bytes[i] &- UInt8(ascii: "2") < 4 && bytes[i] != UInt8(ascii: "3") {
+                if matches(at: i) { return true }
+            }
+            return false
+        }
+        var i = 0
+        while i &+ 16 <= count {
+            if blockMatches(from: i) { return true }
+            i &+= 16
+        }
+        return i < count && blockMatches(from: count &- 16)
     }
 
     /// The codes of `hasFailureSign`: an RFC 3463 status or an SMTP reply code standing alone. Apart
