@@ -658,11 +658,20 @@ enum SMTPCommandFinder {
         }
         let a = SIMD16<UInt8>(repeating: UInt8(ascii: "A")), letters = SIMD16<UInt8>(repeating: 26)
         /// Reads the sixteen places from `j` (`j + 17 <= n`): a place is read if its byte and the next are
-        /// 'A'...'Z' (the subtraction wraps the others above 25). True when QUIT stands alone there, first.
+        /// 'A'...'Z' (the subtraction wraps the others above 25), and the two after them too where the
+        /// text goes on that far: every word starts with four such letters, and the places of a word of
+        /// two or three capitals, or of a long one's last three, were read for nothing. True when QUIT
+        /// stands alone there, first.
         @inline(__always) func visitPairs(from j: Int) -> Bool {
             let here = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
             let next = UnsafeRawPointer(base + (j &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
-            let pairs = unsafeBitCast(((here &- a) .< letters) .& ((next &- a) .< letters), to: SIMD2<UInt64>.self)
+            var marks = ((here &- a) .< letters) .& ((next &- a) .< letters)
+            if j &+ 19 <= n {
+                let third = UnsafeRawPointer(base + (j &+ 2)).loadUnaligned(as: SIMD16<UInt8>.self)
+                let fourth = UnsafeRawPointer(base + (j &+ 3)).loadUnaligned(as: SIMD16<UInt8>.self)
+                marks = marks .& ((third &- a) .< letters) .& ((fourth &- a) .< letters)
+            }
+            let pairs = unsafeBitCast(marks, to: SIMD2<UInt64>.self)
             // One bit a marked place (the lowest of its byte).
             var low = UInt64(littleEndian: pairs[0]) & 0x0101_0101_0101_0101
             var high = UInt64(littleEndian: pairs[1]) & 0x0101_0101_0101_0101
