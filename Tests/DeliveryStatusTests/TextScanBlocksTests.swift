@@ -60,6 +60,38 @@ import TestSupport
         #expect([UInt8]().withUnsafeBufferPointer { AddressScanner.matches(in: $0, maxMatches: 10) }.isEmpty)
     }
 
+    /// `TextScan.addresses(in:)` (the scanner's matches, trimmed as bytes, read in place) gives what it
+    /// gave before: the line copied into a String and an array, PCRE2's first 50 matches, each made a
+    /// String and `trimmedAddress`ed; for lines that are slices of a longer text too, and with more
+    /// than 50 addresses.
+    @Test func addressesAsWithThePattern() {
+        func asBefore(_ line: Substring) -> [String] {
+            let bytes = Array(String(line).utf8)
+            return bytes.withUnsafeBytes { raw in
+                TextScan.addressPattern.matches(in: raw, maxMatches: 50).map { String(decoding: bytes[$0.range], as: UTF8.self) }
+            }.map(TextScan.trimmedAddress)
+        }
+        let pieces = ["a", "Z", "9", "x.y", "@", ".", "..", "-", "--", "_", "+", " ", "\t", "\r\n", "<", ">", "(", ")", ",", ":",
+                      "ü", "\u{FF}", "example", "co.jp", "u@example.com", "U@Example.COM.", ".u@example.com-", "x@a.b-c.d-",
+                      "-@a.b", "x@a..b", "x@ab", "@a.b", "..a@b.c..", "a@b.c-."]
+        var generator = SplitMix64(seed: 348)  // seeded: every run reads the same inputs
+        var found = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let whole = Substring(text)
+            #expect(TextScan.addresses(in: whole) == asBefore(whole), "\(text.debugDescription)")
+            // A slice from a later Character on.
+            let slice = whole.dropFirst(Int.random(in: 0...3, using: &generator))
+            #expect(TextScan.addresses(in: slice) == asBefore(slice), "\(String(slice).debugDescription)")
+            found += asBefore(whole).count
+        }
+        #expect(found > 5_000)
+        let many = Substring((0..<60).map { "u\($0)@example.com" }.joined(separator: ", "))
+        #expect(TextScan.addresses(in: many) == asBefore(many))
+        #expect(TextScan.addresses(in: many).count == 50)
+        #expect(TextScan.addresses(in: "").isEmpty)
+    }
+
     /// The line without leading and trailing spaces, tabs, CRs and LFs, a Character at a time.
     static func trimmedAsBefore(_ line: Substring) -> Substring {
         let blanks: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
