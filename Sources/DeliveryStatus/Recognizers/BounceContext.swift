@@ -21,8 +21,20 @@ package final class BounceContext {
     /// computed as `subjectField ?? ""` cost 2.8M instructions more on the sisimai bsd mbox x3 (the
     /// recognisers read it dozens of times a message).
     package let subjectField: String?
-    /// `From`, RFC 2047 decoded.
-    package let from: String
+    /// `From`, RFC 2047 decoded; made at the first read (`fromString`): the `claims` read its bytes
+    /// (`fromText`), and only a few readers the String.
+    package var from: String {
+        if let fromString { return fromString }
+        let text = UncheckedUTF8.asciiString(fromText.bytes)
+        fromString = text
+        return text
+    }
+    /// `from` once made. Made by `init` only where decoding changes the value (an encoded word, an 8-bit
+    /// byte); a plain ASCII value is its own text, `fromText`'s bytes, and is made a String only when
+    /// `from` is read (`TextScan.ownAddressKeys`, FML's `claims`, an auto-reply's record). Decoded for
+    /// every message, each sender was a String made and freed (bsd.mbox x3, 1,887 senders:
+    /// `BounceContext.init` 6.09M -> 5.38M instructions, its deinit 2.88M -> 2.68M).
+    @exclusivity(unchecked) private var fromString: String? = nil
 
     /// The names `init` reads, the first field of each: Subject (0), From (1) and Message-ID (2).
     private static let claimFields = HeaderNameTable(firstOf: ["subject", "from", "message-id"])
@@ -41,81 +53,85 @@ package final class BounceContext {
         // every message: read at the first question, it was a walk of its own and an allocation for
         // its copy (bsd.mbox x3: 1,614 messages, 1.0M instructions).
         var subjectField: String? = nil
-        var from = ""
+        var fromValue: ByteSlice = []
         var messageID: ByteSlice? = nil
         headers.forEachUnfoldedValue(in: Self.claimFields) { name, value in
             switch name {
             case 0: subjectField = EncodedWords.decode(value)
-            case 1: from = EncodedWords.decode(value)
+            case 1: fromValue = value
             default: messageID = value
             }
         }
         self.subjectField = subjectField
         self.subject = subjectField ?? ""
-        self.from = from
+        // The sender decoded into a String only where its text differs from its bytes (`fromString`).
+        let fromIsPlain = fromValue.withUnsafeBufferPointer(Self.isPlainASCII)
+        if !fromIsPlain { fromString = EncodedWords.decode(fromValue) }
         self.fieldNames = HeaderNameFilter(headers)
         // Moved in after the reads above (stored first, it was copied once more for them and one more
         // copy destroyed: bsd.mbox x3, 1,887 sections; Main.main 322.87M -> 322.56M instructions).
         self.headers = consume headers
         // The subject's and the sender's bytes, then their ASCII-lower-cased copies (written only for
         // ASCII text), then the Message-ID's bytes, in one allocation freed by `deinit`.
-        var subjectCopy = subject, fromCopy = from
-        let (subjectCount, fromCount) = (subjectCopy.utf8.count, fromCopy.utf8.count)
+        var subjectCopy = subject, fromCopy = fromString ?? ""
+        let subjectCount = subjectCopy.utf8.count
+        let fromCount = fromIsPlain ? fromValue.count : fromCopy.utf8.count
         let messageIDStart = 2 * (subjectCount + fromCount)
         // From malloc (`MallocBytes`; posix_memalign's, it was ~120 instructions a message: bsd.mbox x3,
         // 1,887 messages).
         let storage = MallocBytes.allocate(messageIDStart + (messageID?.count ?? 0))
         self.claimStorage = storage
-        func place(_ text: inout String, at start: Int, lowerAt lowerStart: Int) -> (ClaimText, UnsafeBufferPointer<UInt8>?) {
-            text.withUTF8 { bytes in
-                guard let source = bytes.baseAddress, let base = storage.baseAddress else {
-                    return (ClaimText(UnsafeBufferPointer(start: nil, count: 0), isASCII: true), UnsafeBufferPointer(start: nil, count: 0))
-                }
-                let count = bytes.count
-                (base + start).initialize(from: source, count: count)
-                let exact = UnsafeBufferPointer(start: base + start, count: count)
-                // Sixteen bytes at a time (SIMD), the last sixteen read again where they overlap the
-                // block before (their lower-cased bytes written again are the same); eight and eight
-                // for a shorter value, byte by byte under eight. (A byte loop cost ~650 instructions a
-                // value, bsd.mbox x3, 3,774 values: 2.4M; eight bytes a step and the tail byte by
-                // byte: `BounceContext.init` 7.77M, this 7.38M.)
-                var high: UInt64 = 0
-                let raw = UnsafeRawPointer(source), lower = UnsafeMutableRawPointer(base + lowerStart)
-                if count >= 16 {
-                    let a = SIMD16<UInt8>(repeating: UInt8(ascii: "A")), letters = SIMD16<UInt8>(repeating: 26)
-                    let caseBit = SIMD16<UInt8>(repeating: 0x20)
-                    var any = SIMD16<UInt8>()
-                    @inline(__always) func lowerBlock(at offset: Int) {
-                        let block = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
-                        any |= block
-                        lower.storeBytes(of: block.replacing(with: block | caseBit, where: block &- a .< letters),
-                                         toByteOffset: offset, as: SIMD16<UInt8>.self)
-                    }
-                    var i = 0
-                    while i + 16 <= count {
-                        lowerBlock(at: i)
-                        i += 16
-                    }
-                    if i < count { lowerBlock(at: count - 16) }
-                    let halves = unsafeBitCast(any, to: SIMD2<UInt64>.self)
-                    high = halves[0] | halves[1]
-                } else if count >= 8 {
-                    let first = raw.loadUnaligned(as: UInt64.self), last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-                    high = first | last
-                    lower.storeBytes(of: ByteWord.lowercased(first), as: UInt64.self)
-                    lower.storeBytes(of: ByteWord.lowercased(last), toByteOffset: count - 8, as: UInt64.self)
-                } else {
-                    for i in 0..<count {
-                        high |= UInt64(source[i])
-                        base[lowerStart + i] = ASCII.lowercased(source[i])
-                    }
-                }
-                guard high & ByteWord.highs == 0 else { return (ClaimText(exact, isASCII: false), nil) }
-                return (ClaimText(exact, isASCII: true), UnsafeBufferPointer(start: base + lowerStart, count: count))
+        func place(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, lowerAt lowerStart: Int) -> (ClaimText, UnsafeBufferPointer<UInt8>?) {
+            guard let source = bytes.baseAddress, let base = storage.baseAddress else {
+                return (ClaimText(UnsafeBufferPointer(start: nil, count: 0), isASCII: true), UnsafeBufferPointer(start: nil, count: 0))
             }
+            let count = bytes.count
+            (base + start).initialize(from: source, count: count)
+            let exact = UnsafeBufferPointer(start: base + start, count: count)
+            // Sixteen bytes at a time (SIMD), the last sixteen read again where they overlap the
+            // block before (their lower-cased bytes written again are the same); eight and eight
+            // for a shorter value, byte by byte under eight. (A byte loop cost ~650 instructions a
+            // value, bsd.mbox x3, 3,774 values: 2.4M; eight bytes a step and the tail byte by
+            // byte: `BounceContext.init` 7.77M, this 7.38M.)
+            var high: UInt64 = 0
+            let raw = UnsafeRawPointer(source), lower = UnsafeMutableRawPointer(base + lowerStart)
+            if count >= 16 {
+                let a = SIMD16<UInt8>(repeating: UInt8(ascii: "A")), letters = SIMD16<UInt8>(repeating: 26)
+                let caseBit = SIMD16<UInt8>(repeating: 0x20)
+                var any = SIMD16<UInt8>()
+                @inline(__always) func lowerBlock(at offset: Int) {
+                    let block = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+                    any |= block
+                    lower.storeBytes(of: block.replacing(with: block | caseBit, where: block &- a .< letters),
+                                     toByteOffset: offset, as: SIMD16<UInt8>.self)
+                }
+                var i = 0
+                while i + 16 <= count {
+                    lowerBlock(at: i)
+                    i += 16
+                }
+                if i < count { lowerBlock(at: count - 16) }
+                let halves = unsafeBitCast(any, to: SIMD2<UInt64>.self)
+                high = halves[0] | halves[1]
+            } else if count >= 8 {
+                let first = raw.loadUnaligned(as: UInt64.self), last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                high = first | last
+                lower.storeBytes(of: ByteWord.lowercased(first), as: UInt64.self)
+                lower.storeBytes(of: ByteWord.lowercased(last), toByteOffset: count - 8, as: UInt64.self)
+            } else {
+                for i in 0..<count {
+                    high |= UInt64(source[i])
+                    base[lowerStart + i] = ASCII.lowercased(source[i])
+                }
+            }
+            guard high & ByteWord.highs == 0 else { return (ClaimText(exact, isASCII: false), nil) }
+            return (ClaimText(exact, isASCII: true), UnsafeBufferPointer(start: base + lowerStart, count: count))
         }
-        (self.subjectText, self.lowercaseSubjectBytes) = place(&subjectCopy, at: 0, lowerAt: subjectCount + fromCount)
-        (self.fromText, self.lowercaseFromBytes) = place(&fromCopy, at: subjectCount, lowerAt: 2 * subjectCount + fromCount)
+        (self.subjectText, self.lowercaseSubjectBytes) = subjectCopy.withUTF8 { place($0, at: 0, lowerAt: subjectCount + fromCount) }
+        // A plain sender's bytes are its text (`fromString`).
+        (self.fromText, self.lowercaseFromBytes) = fromIsPlain
+            ? fromValue.withUnsafeBufferPointer { place($0, at: subjectCount, lowerAt: 2 * subjectCount + fromCount) }
+            : fromCopy.withUTF8 { place($0, at: subjectCount, lowerAt: 2 * subjectCount + fromCount) }
         self.messageIDText = messageID?.withUnsafeBufferPointer { bytes in
             guard let source = bytes.baseAddress, let base = storage.baseAddress else {
                 return ClaimText(UnsafeBufferPointer(start: nil, count: 0), isASCII: true)
@@ -124,6 +140,47 @@ package final class BounceContext {
             let text = UnsafeBufferPointer(start: base + messageIDStart, count: bytes.count)
             return ClaimText(text, isASCII: ASCII.isASCII(text))
         }
+    }
+
+    /// Whether `EncodedWords.decode` gives `bytes` back as they are, as ASCII text: every byte below
+    /// 0x80, none of them `?` (no encoded word), CR or LF (its `plainness` of `.plainASCII`, tested
+    /// here without the byte-by-byte reading of a value with a `?`, which is decoded).
+    ///
+    /// Sixteen bytes at a time, the last block ending at the value's end (a byte read twice answers the
+    /// same), a shorter value as two words or byte by byte, as `plainness` reads it (eight bytes a
+    /// step, it was ~180 instructions a sender: bsd.mbox x3, 1,887 senders).
+    private static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count, raw = UnsafeRawPointer(base)
+        let question = UInt8(ascii: "?")
+        if count >= 16 {
+            let questions = SIMD16<UInt8>(repeating: question)
+            let returns = SIMD16<UInt8>(repeating: ASCII.carriageReturn), feeds = SIMD16<UInt8>(repeating: ASCII.lineFeed)
+            let lastBlock = count &- 16
+            var any = SIMD16<UInt8>()
+            var i = 0
+            while true {
+                let at = i < lastBlock ? i : lastBlock
+                let block = raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self)
+                let marks = unsafeBitCast((block .== questions) .| (block .== returns) .| (block .== feeds), to: SIMD2<UInt64>.self)
+                if marks[0] | marks[1] != 0 { return false }
+                any |= block
+                if at == lastBlock { break }
+                i &+= 16
+            }
+            let bits = unsafeBitCast(any, to: SIMD2<UInt64>.self)
+            return (bits[0] | bits[1]) & ByteWord.highs == 0
+        }
+        if count >= 8 {
+            let first = raw.loadUnaligned(as: UInt64.self), last = raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            if ByteWord.hasAnyByte(first, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed)
+                || ByteWord.hasAnyByte(last, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed) {
+                return false
+            }
+            return (first | last) & ByteWord.highs == 0
+        }
+        for b in bytes where b >= 0x80 || b == question || b == ASCII.carriageReturn || b == ASCII.lineFeed { return false }
+        return true
     }
 
     deinit {
