@@ -643,18 +643,19 @@ package final class BounceContext {
     /// Adds `part` and the parts under it, depth-first, to `found` (`reportParts`). Recursive, as deep
     /// as the parser nests parts (`ParsingLimits.maxNestingDepth`, 24 by default), as `ParsedMessage.allParts` was.
     private static func findReportParts(in part: MIMEPart, isRoot: Bool, into found: inout ReportParts) {
-        // The media type and the children read in place (`mediaType` and `parts` copied them).
-        // Whether the type is `message` asked once: a delivery-status or feedback-report part is not
-        // encapsulating, so `MIMEPart.isEncapsulating` is asked only of the other parts.
-        part.withMediaType { type, subtype in
-            let isMessage = MIMEPart.isName(type, "message")
-            if isMessage && (MIMEPart.isName(subtype, "delivery-status") || MIMEPart.isName(subtype, "global-delivery-status")) {
-                if found.firstDeliveryStatus == nil { found.firstDeliveryStatus = part } else { found.moreDeliveryStatus.append(part) }
-            } else if isMessage && MIMEPart.isName(subtype, "feedback-report") {
-                if found.feedbackReport == nil { found.feedbackReport = part }
-            } else if !isRoot && found.original == nil && MIMEPart.isEncapsulating(type, subtype) {
-                found.original = part
-            }
+        // The media type and the children read in place (`mediaType` and `parts` copied them), the
+        // type classified as `collect` classifies it (`collectStep`, inlined: its `.stop` types are
+        // `MIMEPart.isEncapsulating`'s, which was a call for each part not a report's own; bsd.mbox
+        // x3, 2,880 calls: Main.main 240.87M -> 240.58M instructions).
+        switch part.withMediaType({ BounceContext.collectStep($0, $1) }) {
+        case .deliveryStatus:
+            if found.firstDeliveryStatus == nil { found.firstDeliveryStatus = part } else { found.moreDeliveryStatus.append(part) }
+        case .feedbackReport:
+            if found.feedbackReport == nil { found.feedbackReport = part }
+        case .stop:
+            if !isRoot && found.original == nil { found.original = part }
+        case .parts, .alternative, .text, .html, .skip:
+            break
         }
         part.forEachPart { findReportParts(in: $0, isRoot: false, into: &found) }
     }
