@@ -149,7 +149,7 @@ package final class BounceContext {
     /// Sixteen bytes at a time, the last block ending at the value's end (a byte read twice answers the
     /// same), a shorter value as two words or byte by byte, as `plainness` reads it (eight bytes a
     /// step, it was ~180 instructions a sender: bsd.mbox x3, 1,887 senders).
-    private static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count, raw = UnsafeRawPointer(base)
         let question = UInt8(ascii: "?")
