@@ -867,8 +867,14 @@ package final class BounceContext {
         return String(Substring(u[u.index(u.startIndex, offsetBy: startOffset)...]))
     }()
 
-    /// The decoded body of the delivery-status part, LF line ends.
-    package private(set) lazy var deliveryStatusText: String? = deliveryStatusPart.map { deliveryStatusText(of: $0) }
+    /// The decoded body of the delivery-status part, LF line ends: read where `deliveryStatusText(of:)`
+    /// keeps it, not kept again in a lazy optional of an optional, which every context initialised
+    /// and destroyed (bsd.mbox x3, 1,887 contexts, 840 of them with the text: Main.main 240.08M ->
+    /// 239.94M instructions).
+    package var deliveryStatusText: String? {
+        guard let part = deliveryStatusPart else { return nil }
+        return deliveryStatusText(of: part)
+    }
 
     /// The RFC 3464 reading of `allDeliveryStatusTexts`, kept when a recogniser read them before the
     /// RFC 3464 reader does (`RFC3464Recognizer.firstPartNamesRecipient(_:)`), for the reader to take.
