@@ -325,22 +325,46 @@ public struct ObservationReader: Sendable {
                 }
                 recipientCount += AddressParser.addressCount(field.unfoldedValue)
             case ObservationReader.originalToPlace + 2:   // received
-                if hopCount < Observation.maxListed {
-                    // Room for every hop kept made at the first (grown 1, 2, 4, 8: 2,181 growths of
-                    // 1,518 originals' arrays, 0.62M instructions on sisimai bsd x3).
-                    if hops.isEmpty { hops.reserveCapacity(Observation.maxListed) }
-                    if readsOnlyTopHop {
-                        let hop = ReceivedHop(field.rawValue, reading: sawPublicHop ? .addressOnly : .wholeWhenPublic)
-                        if hop.address?.isPublic == true { sawPublicHop = true }
-                        hops.append(hop)
-                    } else {
-                        hops.append(ReceivedHop(field.rawValue))
-                    }
-                }
+                if hopCount < Observation.maxListed { readHop(field.rawValue) }
                 hopCount += 1
             default:   // dkim-signature
                 if signatures.count < 4 { signatures.append(field.field) }
             }
+        }
+
+        /// Reads the hop of a Received field's raw value, one of the first `Observation.maxListed`.
+        @inline(__always)
+        mutating func readHop(_ value: ByteSlice) {
+            // Room for every hop kept made at the first (grown 1, 2, 4, 8: 2,181 growths of
+            // 1,518 originals' arrays, 0.62M instructions on sisimai bsd x3).
+            if hops.isEmpty { hops.reserveCapacity(Observation.maxListed) }
+            if readsOnlyTopHop {
+                let hop = ReceivedHop(value, reading: sawPublicHop ? .addressOnly : .wholeWhenPublic)
+                if hop.address?.isPublic == true { sawPublicHop = true }
+                hops.append(hop)
+            } else {
+                hops.append(ReceivedHop(value))
+            }
+        }
+
+        /// Whether the noted `fields` (all of them: not `isIncomplete`) are all the walk reads: no value
+        /// is read here (the scan's record has the Message-ID, the From address, Date, Subject and the
+        /// To count of those there are).
+        func canTake(_ fields: OriginalHeaderFields) -> Bool {
+            !readsDateAndSubject && knownToCount != nil
+                && (!readsMessageID || !fields.hasMessageID) && (!readsFrom || !fields.hasFrom)
+        }
+
+        /// What the walk reads, from the noted `fields` of the section whose bytes are `section`.
+        mutating func take(_ fields: OriginalHeaderFields, section: ByteSlice) {
+            (hasMessageID, hasFrom, hasTo) = (fields.hasMessageID, fields.hasFrom, fields.hasTo)
+            recipientCount += Int(fields.ccAddressCount)
+            let start = section.startIndex
+            for i in 0..<fields.receivedCount {
+                let range = fields.receivedRange(i)
+                readHop(section[(start &+ range.lowerBound)..<(start &+ range.upperBound)])
+            }
+            hopCount = fields.receivedCount
         }
     }
 
@@ -395,7 +419,13 @@ public struct ObservationReader: Sendable {
         var walk = OriginalFieldWalk(readsMessageID: knownMessageID == nil, readsFrom: knownFrom == nil,
                                      readsDateAndSubject: known == nil, knownToCount: known?.toAddressCount,
                                      readsOnlyTopHop: readsOnlyJudgedFacts)
-        headers.forEachFieldInPlace(in: Self.originalFields) { k, field in walk.read(k, field) }
+        // The fields as the scan record's walk noted them, where it noted all (`known.fields`): the
+        // section is not walked a second time.
+        if let fields = known?.fields, !fields.isIncomplete, walk.canTake(fields) {
+            walk.take(fields, section: headers.raw)
+        } else {
+            headers.forEachFieldInPlace(in: Self.originalFields) { k, field in walk.read(k, field) }
+        }
         // The facts read from `walk` where they are (copied into constants of their own, each slice and
         // the hops were retained, and released with the walk); the hops, kept in the facts, moved out.
         var hops: [ReceivedHop] = []
@@ -734,4 +764,82 @@ struct OriginalHeaderValues: Sendable {
     var bracketedMessageID: String? = nil
     /// Whether `bracketedMessageID` was read (false: the observation parses the Message-ID itself).
     var readsMessageID = false
+    /// The other fields the observation reads, noted in the same walk; `unnoted` (`isIncomplete`): the
+    /// observation walks the section itself.
+    var fields = OriginalHeaderFields.unnoted
+}
+
+/// The returned original's fields the observation reads besides `OriginalHeaderValues`'s values, noted in
+/// the scan record's walk over its header section (`HeaderValues.original`), so that the observation does
+/// not walk the section a second time: whether there are a Message-ID, a From and a To, the Cc fields'
+/// address count, and where the Received fields' raw values are. Without the values themselves: an array
+/// of the Received values' slices, allocated, retained and released, cost more than the second walk
+/// (sisimai bsd mbox x3: +0.47M instructions in all). Kept small, so that `OriginalHeaderValues` stays
+/// within the 128 bytes copied without `memcpy` (a few bytes more and every copy of it called `memcpy`:
+/// +0.53M). Where a field does not fit here (`isIncomplete`) the observation walks the section itself.
+struct OriginalHeaderFields: Sendable {
+    /// The Received fields noted at most: an original rarely has more.
+    static let maxReceived = 4
+    /// The first `receivedCount` Received fields' raw values as offsets from the section's first byte,
+    /// 16 bits each: field i's start and end in bits `32 * (i % 2)` up of `ranges.0` (i < 2) or `ranges.1`.
+    private var ranges: (UInt64, UInt64) = (0, 0)
+    /// `AddressParser.addressCount` summed over the Cc fields' unfolded values.
+    private(set) var ccAddressCount: Int32 = 0
+    /// How many Received fields there are (all noted, unless `isIncomplete`).
+    private var receivedFields: UInt8 = 0
+    /// The four flags below, a bit each. (As `Bool`s, whose spare values Swift then used for the tag of
+    /// `OriginalHeaderValues?`, that tag was read in an outlined function: 7,590 calls, ~0.1M instructions.)
+    private var flags: UInt8 = 0
+
+    /// Whether the section has a Message-ID field.
+    var hasMessageID: Bool { get { flag(0) } set { setFlag(0, newValue) } }
+    /// Whether the section has a From field.
+    var hasFrom: Bool { get { flag(1) } set { setFlag(1, newValue) } }
+    /// Whether the section has a To field.
+    var hasTo: Bool { get { flag(2) } set { setFlag(2, newValue) } }
+    /// Whether a field the observation reads is not noted here: a DKIM-Signature (kept whole to be checked),
+    /// a Received field after `maxReceived` or one past the 16-bit offsets; or none is (`unnoted`).
+    var isIncomplete: Bool { get { flag(3) } set { setFlag(3, newValue) } }
+
+    @inline(__always) private func flag(_ bit: UInt8) -> Bool { flags >> bit & 1 != 0 }
+    @inline(__always) private mutating func setFlag(_ bit: UInt8, _ value: Bool) {
+        flags = value ? flags | 1 << bit : flags & ~(1 << bit)
+    }
+
+    /// None noted: the observation walks the section itself.
+    static var unnoted: OriginalHeaderFields {
+        var fields = OriginalHeaderFields()
+        fields.isIncomplete = true
+        return fields
+    }
+
+    /// How many Received fields there are.
+    var receivedCount: Int { Int(receivedFields) }
+
+    /// Notes the next Received field's raw value, a slice of the section's bytes, which start at index
+    /// `sectionStart`.
+    @inline(__always)
+    mutating func addReceived(_ value: ByteSlice, sectionStart: Int) {
+        let start = value.startIndex &- sectionStart, end = value.endIndex &- sectionStart
+        guard receivedFields < Self.maxReceived, start >= 0, end <= Int(UInt16.max) else {
+            isIncomplete = true
+            return
+        }
+        let range = (UInt64(start) << 16 | UInt64(end)) << UInt64(32 * (receivedFields & 1))
+        if receivedFields < 2 { ranges.0 |= range } else { ranges.1 |= range }
+        receivedFields += 1
+    }
+
+    /// The offsets of Received field `i`'s raw value from the section's first byte (`i < receivedCount`).
+    @inline(__always)
+    func receivedRange(_ i: Int) -> Range<Int> {
+        let range = (i < 2 ? ranges.0 : ranges.1) >> UInt64(32 * (i & 1))
+        return Int(range >> 16 & 0xFFFF)..<Int(range & 0xFFFF)
+    }
+
+    /// Notes the next Cc field.
+    @inline(__always)
+    mutating func addCc(_ field: HeaderFieldInPlace) {
+        ccAddressCount &+= Int32(truncatingIfNeeded: AddressParser.addressCount(field.unfoldedValue))
+    }
 }

@@ -84,9 +84,10 @@ enum HeaderValues {
     }
 
     /// The names `original` reads, compiled once: the first Message-ID, Subject and Date, every
-    /// From, To and Received.
+    /// From, To and Received; and, for the observation alone (`OriginalHeaderFields`), every Cc and
+    /// DKIM-Signature.
     private static let originalNames = HeaderNameTable(
-        firstOf: ["message-id", "subject", "date"], allOf: ["from", "to", "received"])
+        firstOf: ["message-id", "subject", "date"], allOf: ["from", "to", "received", "cc", "dkim-signature"])
 
     /// The returned original's fields for the record.
     /// `values`: set to the Subject and Date read, when the original has a header section.
@@ -114,17 +115,28 @@ enum HeaderValues {
         // `from`, the first From's address when of a shape `AddressParser.singleAddressString` reads alike).
         var toAddressCount = 0
         var received: [String] = []
+        // What the observation reads besides, noted in this walk (`OriginalHeaderFields`).
+        var fields = OriginalHeaderFields()
+        let sectionStart = headers.raw.startIndex
         headers.forEachFieldInPlace(in: originalNames) { name, field in
             switch name {
-            case 0: messageId = MessageIDParser.parseBracketed(field.unfoldedValue)
+            case 0:
+                fields.hasMessageID = true
+                messageId = MessageIDParser.parseBracketed(field.unfoldedValue)
             case 1: subjectText = EncodedWords.decode(field.unfoldedValue)
             case 2: date = MailDate.parse(field.unfoldedValue)
-            case 3: _ = from.read(field.unfoldedValue)
+            case 3:
+                fields.hasFrom = true
+                _ = from.read(field.unfoldedValue)
             case 4:
+                fields.hasTo = true
                 let (found, count) = AddressParser.addressStringsAndCount(field.unfoldedValue)
                 toAddressCount += count
                 if to.isEmpty { to = found } else { to += found }
-            default:
+            case 6: fields.addCc(field)
+            case 7: fields.isIncomplete = true   // a DKIM-Signature: the observation keeps the field
+            default:   // received
+                fields.addReceived(field.rawValue, sectionStart: sectionStart)
                 // Room for four at the first: most originals have one to four Received fields, which
                 // grew the array up to three times (bsd.mbox x3: 2,466 values, ~2,200 growths).
                 if received.isEmpty { received.reserveCapacity(4) }
@@ -135,7 +147,7 @@ enum HeaderValues {
         }
         values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: from.shapedFirst,
                                       toAddressCount: toAddressCount, bracketedMessageID: messageId,
-                                      readsMessageID: true)
+                                      readsMessageID: true, fields: fields)
         return ScanRecord.Original(present: present, messageId: messageId, from: from.address, to: to,
                                    subject: subjectText, date: ScanRecord.RecordDate(date), received: received)
     }
