@@ -73,6 +73,53 @@ struct OriginalHeaderValuesTests {
         #expect(originals > 100)
     }
 
+    /// The fields the record's walk notes for the observation (`OriginalHeaderFields`) give the facts
+    /// the observation's own walk over the section gives (`unnoted`), for both readers: each notice of
+    /// the corpora, and made-up originals with Cc, DKIM-Signature, many Received fields and none.
+    /// - Returns: whether the fields were all noted (the observation did not walk the section).
+    @discardableResult
+    static func checkNotedFields(_ message: [UInt8], _ label: String) -> Bool {
+        let parsed = ParsedMessage(parsing: message[...])
+        let report = BounceAnalyzer().analyze(parsed)
+        var values: OriginalHeaderValues? = nil
+        _ = HeaderValues.original(report.original, values: &values)
+        guard var values else { return false }
+        let noted = values
+        values.fields = .unnoted
+        for reader in [ObservationReader(), ObservationReader(readsOnlyJudgedFacts: true)] {
+            let taken = reader.observe(parsed, report: report, known: noted)
+            #expect(taken == reader.observe(parsed, report: report, known: values), "\(label)")
+        }
+        return !noted.fields.isIncomplete
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable || { print(Corpus.skipMessage); return false }()),
+          arguments: ["backscatter-dev/corpus.mbox", "sisimai/maildir/bsd"])
+    func notedFieldsInCorpus(_ relative: String) throws {
+        var reader = try MailboxReader(path: Corpus.path(relative))
+        while let message = try reader.next() { Self.checkNotedFields(Array(message.bytes), "\(message.source)#\(message.index)") }
+    }
+
+    @Test func notedFieldsMadeUp() throws {
+        let hops = (1...6).map { "Received: from h\($0).example (h\($0).example [198.51.100.\($0)]) by mx\($0).example; Mon, 5 Jan 2026 0\($0):00:00 +0000\n" }
+        let extras = ["", "Cc: c@d.example, e@f.example\nCC: g@h.example\n",
+                      "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=sel; b=abc\n", "To: <>\n"]
+        for count in [0, 1, 4, 5, 6] {
+            for (e, extra) in extras.enumerated() {
+                let original = hops.prefix(count).joined() + extra
+                    + "From: Sender <s@example.org>\nTo: a@b.example\nMessage-ID: <1@example.org>\nSubject: hi\n\nbody\n"
+                let notice = "From: MAILER-DAEMON@mx.example\nTo: s@example.org\nSubject: Undelivered Mail Returned to Sender\n"
+                    + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+                    + "--B\nContent-Type: text/plain\n\nfailed\n--B\nContent-Type: message/delivery-status\n\n"
+                    + "Reporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n\n"
+                    + "--B\nContent-Type: message/rfc822\n\n" + original + "--B--\n"
+                let allNoted = Self.checkNotedFields(Array(notice.utf8), "\(count) hops, extra \(e)")
+                // A DKIM-Signature, or Received fields past `maxReceived`, leave the walk to the observation.
+                #expect(allNoted == (count <= OriginalHeaderFields.maxReceived && e != 2), "\(count) hops, extra \(e)")
+            }
+        }
+    }
+
     /// The observation takes the id it is given (a reader that parsed the value itself would pass the
     /// tests above), and parses the value itself when none was read.
     @Test func givenMessageIDIsUsed() throws {
