@@ -84,6 +84,7 @@ struct RFC3464Recognizer: Recognizer {
         if finding.recipients.count == 1 {
             let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
+            finding.recipients[0].sweptDiagnostic = (finding.recipients[0].diagnostic, own)
             if !lead.isEmpty {
                 // An empty `own` is in every text (`containsIgnoringCase("")` is true).
                 let leadHasOwn = own.isEmpty

@@ -18,7 +18,9 @@ enum Finalization {
     /// - Parameter receivedNames: whether the report's own Received fields name `RemoteHostRules.providers[i]`
     ///   (`BounceContext.receivedNames(provider:)`), asked only about a provider whose rule decides.
     static func report(taking f: inout RecipientFinding, receivedNames: (_ provider: Int) -> Bool = { _ in false }) -> RecipientReport {
-        let shown = Diagnostic.sweep(f.diagnostic)
+        // Swept by `RFC3464Recognizer.complete` already while the diagnostic is the text it swept (the
+        // same String: compared by its storage at once).
+        let shown = f.sweptDiagnostic.flatMap { f.diagnostic == $0.of ? $0.swept : nil } ?? Diagnostic.sweep(f.diagnostic)
         // A decision text still as `RFC3464Recognizer.complete` swept and searched it is neither swept
         // nor searched for a command again (a whole lead text each: bsd.mbox x3, 969 sweeps and up to
         // 1,224 searches).
