@@ -52,4 +52,22 @@ import TestSupport
         #expect(RFC3464Recognizer.joined("", "") == " ")
         #expect(RFC3464Recognizer.joined("a", "\u{0301}") == "a \u{0301}")
     }
+
+    /// `Finalization.report` takes the swept diagnostic `complete(_:from:)` keeps on a single record
+    /// (`sweptDiagnostic`) only while the record's diagnostic is the text it swept: a stale one is not
+    /// taken, and either way the report is the one made without it.
+    @Test func keptSweptDiagnosticIsTakenOnlyForItsText() {
+        let diagnostic = "550  5.1.1\n  <user@example.jp>:   Recipient address rejected  "
+        var plain = RecipientFinding(recipient: "user@example.jp")
+        plain.diagnostic = diagnostic
+        plain.decisionText = "The mail could not be delivered. " + Diagnostic.sweep(diagnostic)
+        var kept = plain
+        kept.sweptDiagnostic = (diagnostic, Diagnostic.sweep(diagnostic))
+        var stale = plain
+        stale.sweptDiagnostic = ("other text", "other text")
+        let expected = Finalization.report(taking: &plain)
+        #expect(expected.diagnostic == "550 5.1.1 <user@example.jp>: Recipient address rejected")
+        #expect(Finalization.report(taking: &kept) == expected)
+        #expect(Finalization.report(taking: &stale) == expected)
+    }
 }
