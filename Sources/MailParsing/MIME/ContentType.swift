@@ -50,29 +50,36 @@ public struct ContentType: Sendable, Hashable {
 
     /// `parse` without the table of common values: the type, subtype and parameters read from the bytes.
     static func parseInFull(_ value: ByteSlice) -> (ContentType, malformed: Bool)? {
-        var i = value.startIndex
-        let end = value.endIndex
-        while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
+        value.withUnsafeBufferPointer { parseInFull($0) }
+    }
+
+    /// `parseInFull(_:)` of bytes in place, read by offsets: a field's value where it lies in its
+    /// section (`MIMEParser.contentType(of:at:defects:)`), where it was made a slice, indexed with a
+    /// bounds check at every byte, and its names and parameters opened again each.
+    static func parseInFull(_ buffer: UnsafeBufferPointer<UInt8>) -> (ContentType, malformed: Bool)? {
+        var i = 0
+        let end = buffer.count
+        while i < end, ASCII.isWhitespaceOrNewline(buffer[i]) { i &+= 1 }
         let typeStart = i
-        while i < end, value[i] != ASCII.slash, value[i] != ASCII.semicolon, !ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
-        let typeBytes = value[typeStart..<i]
-        while i < end, ASCII.isWhitespace(value[i]) { i += 1 }
-        guard i < end, value[i] == ASCII.slash, !typeBytes.isEmpty else { return nil }
-        i += 1
-        while i < end, ASCII.isWhitespace(value[i]) { i += 1 }
+        while i < end, buffer[i] != ASCII.slash, buffer[i] != ASCII.semicolon, !ASCII.isWhitespaceOrNewline(buffer[i]) { i &+= 1 }
+        let typeEnd = i
+        while i < end, ASCII.isWhitespace(buffer[i]) { i &+= 1 }
+        guard i < end, buffer[i] == ASCII.slash, typeEnd > typeStart else { return nil }
+        i &+= 1
+        while i < end, ASCII.isWhitespace(buffer[i]) { i &+= 1 }
         let subtypeStart = i
-        while i < end, value[i] != ASCII.semicolon, value[i] != ASCII.openParen, !ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
-        let subtypeBytes = value[subtypeStart..<i]
-        guard !subtypeBytes.isEmpty else { return nil }
+        while i < end, buffer[i] != ASCII.semicolon, buffer[i] != ASCII.openParen, !ASCII.isWhitespaceOrNewline(buffer[i]) { i &+= 1 }
+        let subtypeEnd = i
+        guard subtypeEnd > subtypeStart else { return nil }
         var malformed = false
-        while i < end, ASCII.isWhitespaceOrNewline(value[i]) { i += 1 }
+        while i < end, ASCII.isWhitespaceOrNewline(buffer[i]) { i &+= 1 }
         // Parameters after the subtype with no `;` (`multipart/mixed boundary="x"`, a folded line that lost
         // its semicolon: stalwart eml/malformed/017) are read anyway, and recorded as malformed.
-        if i < end, value[i] != ASCII.semicolon, value[i] != ASCII.openParen { malformed = true }
-        let (parameters, paramsMalformed) = HeaderParameters.parse(value[i...])
+        if i < end, buffer[i] != ASCII.semicolon, buffer[i] != ASCII.openParen { malformed = true }
+        let (parameters, paramsMalformed) = HeaderParameters.parse(UnsafeBufferPointer(rebasing: buffer[i...]))
         let type = ContentType(
-            type: lowercasedName(typeBytes),
-            subtype: lowercasedName(subtypeBytes),
+            type: lowercasedName(UnsafeBufferPointer(rebasing: buffer[typeStart..<typeEnd])),
+            subtype: lowercasedName(UnsafeBufferPointer(rebasing: buffer[subtypeStart..<subtypeEnd])),
             parameters: parameters, isDefaulted: false)
         return (type, malformed || paramsMalformed)
     }
@@ -209,7 +216,13 @@ extension ContentType {
     /// A type or subtype lower-cased: the common names as the literals they equal (no String made;
     /// `commonName`), others by `ASCII.lowercasedString`.
     static func lowercasedName(_ bytes: ByteSlice) -> String {
-        bytes.withUnsafeBufferPointer { buffer in commonName(buffer) ?? ASCII.lowercasedString(buffer) }
+        bytes.withUnsafeBufferPointer { lowercasedName($0) }
+    }
+
+    /// `lowercasedName(_:)` of bytes in place.
+    @inline(__always)
+    static func lowercasedName(_ buffer: UnsafeBufferPointer<UInt8>) -> String {
+        commonName(buffer) ?? ASCII.lowercasedString(buffer)
     }
 
     /// The common type or subtype that `name` spells in any case, as a literal, or nil: its length,

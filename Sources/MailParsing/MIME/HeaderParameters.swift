@@ -106,17 +106,21 @@ public struct HeaderParameters: Sendable, Hashable {
         // value and name was a slice to retain and release. Every index below is an offset into `buffer`
         // (`bytes.startIndex` is offset 0), guarded by `buffer.count`. (bsd.mbox x3, 2,515 lists:
         // 6.77M -> 5.47M with the entries' room made once, below.)
-        bytes.withUnsafeBufferPointer { buffer in
-            parse(buffer, of: bytes, direct: true) ?? parse(buffer, of: bytes, direct: false) ?? (HeaderParameters(), false)
-        }
+        bytes.withUnsafeBufferPointer { parse($0) }
     }
 
-    /// `parse(_:)` over `buffer`, the bytes of `bytes` (sliced from it only for a value kept as bytes).
-    /// `direct`: each name's first value taken as it is read, no RFC 2231 assembly; nil then when a name
-    /// holds a `*` (it may be a piece: the caller reads the list again without `direct`). Never nil otherwise.
-    private static func parse(
-        _ buffer: UnsafeBufferPointer<UInt8>, of bytes: ByteSlice, direct: Bool
-    ) -> (HeaderParameters, malformed: Bool)? {
+    /// `parse(_:)` of bytes in place (`ContentType.parseInFull` reads a field's value where it lies).
+    @inline(__always)
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> (HeaderParameters, malformed: Bool) {
+        parse(buffer, direct: true) ?? parse(buffer, direct: false) ?? (HeaderParameters(), false)
+    }
+
+    /// `parse(_:)` over `buffer`. `direct`: each name's first value taken as it is read, no RFC 2231
+    /// assembly; nil then when a name holds a `*` (it may be a piece: the caller reads the list again
+    /// without `direct`). Never nil otherwise. A value that is not plain ASCII, and every piece read
+    /// without `direct` (both rare), is copied out of the buffer into bytes of its own for the decoders,
+    /// which take slices: the buffer needs no slice of the message made (a retain and a release) to be read.
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, direct: Bool) -> (HeaderParameters, malformed: Bool)? {
         // Values are ranges of the input where nothing has to be undone (most are), new bytes otherwise.
         var raw: [(name: String, section: Int?, extended: Bool, value: ByteSlice)] = []
         var sectioned = false   // some name ends in `*` or `*N` (RFC 2231)
@@ -136,7 +140,6 @@ public struct HeaderParameters: Sendable, Hashable {
         var firstName = "", firstValue = "", secondName = "", secondValue = ""
         var i = 0
         let end = buffer.count
-        let base = bytes.startIndex
         // An empty list has no address to read from (and no parameter).
         guard let address = UnsafeRawPointer(buffer.baseAddress) else { return (HeaderParameters(), false) }
         let equalsLanes = SIMD16<UInt8>(repeating: ASCII.equals), semicolonLanes = SIMD16<UInt8>(repeating: ASCII.semicolon)
@@ -270,7 +273,7 @@ public struct HeaderParameters: Sendable, Hashable {
                         let valueBytes = UnsafeBufferPointer(rebasing: buffer[valueStart..<valueEnd])
                         value = (plain ?? isPlainASCII(valueBytes))
                             ? Self.commonValue(valueBytes) ?? UncheckedUTF8.asciiString(valueBytes)
-                            : TextDecoding.decodeHeaderText(bytes[(base + valueStart)..<(base + valueEnd)])
+                            : TextDecoding.decodeHeaderText(Array(UnsafeBufferPointer(rebasing: buffer[valueStart..<valueEnd]))[...])
                     }
                     kept += 1
                     switch kept {
@@ -291,8 +294,8 @@ public struct HeaderParameters: Sendable, Hashable {
                 }
                 continue
             }
-            let value = copy.map { $0[...] } ?? bytes[(base + valueStart)..<(base + valueEnd)]
-            var nameBytes = bytes[(base + nameStart)..<(base + nameEnd)]
+            let value = (copy ?? Array(UnsafeBufferPointer(rebasing: buffer[valueStart..<valueEnd])))[...]
+            var nameBytes = Array(UnsafeBufferPointer(rebasing: buffer[nameStart..<nameEnd]))[...]
             // RFC 2231 §3, §4: name*N, name*N*, name*
             var section: Int?
             var extended = false
