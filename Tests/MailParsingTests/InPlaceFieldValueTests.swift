@@ -5,7 +5,22 @@ import TestSupport
 /// `MIMEParser.transferEncoding(of:at:)` and `MIMEParser.contentType(of:at:defects:)` read a field's value
 /// in place where it is not folded: for generated values (blanks and line ends around them, folds,
 /// comments, case, the unfolded length limit), they give what the field's unfolded value gives.
+/// `HeaderFieldInPlace.rawValueBytes` holds the bytes of `rawValue`.
 @Suite struct InPlaceFieldValueTests {
+    @Test func rawValueBytesAreRawValue() {
+        let text = "Received: from a (b [192.0.2.1])\r\n\tby c; Mon, 1 Jan 2024 00:00:00 +0000\r\nReceived:x\r\nTo:\r\n\r\nbody"
+        let section = HeaderSection.parse(Array(text.utf8)[...])
+        var seen = 0
+        for name in ["received", "to"] {
+            section.forEachFieldInPlace(named: name) { field in
+                #expect(Array(field.rawValueBytes) == Array(field.rawValue))
+                seen += 1
+                return true
+            }
+        }
+        #expect(seen == 3)
+    }
+
     /// A generated field value of `pieces`, with blanks, folds and the bytes that end a token.
     static func value(of pieces: [String], _ generator: inout SplitMix64) -> String {
         let extras = [" ", "\t", "  ", ";", "(", "(comment)", "\r\n ", "\n\t", "x", "\"q\"", "=", "/"]
@@ -50,6 +65,10 @@ import TestSupport
             "text/plain", "text/plain; charset=us-ascii", "message/delivery-status", "message/rfc822",
             "text/html; charset=\"UTF-8\"", "text/rfc822-headers", "multipart/report; report-type=delivery-status",
             "text/plain; charset=\"iso-2022-jp\"", "text", "plain",
+            // Parameters the in-place reading copies out for the decoders: an encoded word, 8-bit bytes,
+            // quoted-pairs, RFC 2231 pieces; and a boundary (most values read in full).
+            "multipart/mixed; boundary=\"=_b\\\"x\"", "; name=\"=?UTF-8?B?w6k=?=\"", "; name=\"caf\u{E9}\"",
+            "; name*0=ab; name*1=\"cd\"", "; filename*=utf-8''%C3%A9", "multipart/alternative; boundary=b1",
         ]
         for _ in 0..<5_000 {
             let text = Self.value(of: pieces, &generator)

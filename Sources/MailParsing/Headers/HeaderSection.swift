@@ -1092,6 +1092,14 @@ public struct HeaderNameTable: Sendable {
         storage._withUnsafeGuaranteedRef { $0.rawValue(record) }
     }
 
+    /// The field's raw value's bytes in place (`rawValue`'s bytes), valid while the walk that hands the
+    /// field over runs: for a reader that only looks at them, without the slice `rawValue` makes (a
+    /// retain and a release a field: bsd.mbox x3, 4,902 Received fields in the bounce context's raw
+    /// marks, 1,311 in its providers' walk).
+    @inlinable @inline(__always) package var rawValueBytes: UnsafeBufferPointer<UInt8> {
+        record.rawValue(in: bytes)
+    }
+
     /// The field's unfolded value (`HeaderField.unfoldedValue`), made from its parts where they lie.
     @inlinable @inline(__always) package var unfoldedValue: ByteSlice {
         storage._withUnsafeGuaranteedRef { $0.unfoldedValue(record, in: bytes) }
