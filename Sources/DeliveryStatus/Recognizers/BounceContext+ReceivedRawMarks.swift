@@ -62,7 +62,8 @@ extension BounceContext {
         guard mayHaveAnyHeader(of: Self.receivedField) else { return 0 }
         var marks: UInt16 = 0
         headers.forEachFieldInPlace(named: "received") { field in
-            field.rawValue.withUnsafeBufferPointer { marks |= Self.rawReceivedMarks(in: $0) }
+            // The raw value's bytes in place: `rawValue`'s slice cost a retain and a release a field.
+            marks |= Self.rawReceivedMarks(in: field.rawValueBytes)
             return true
         }
         return marks
