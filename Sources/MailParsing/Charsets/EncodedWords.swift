@@ -32,7 +32,7 @@ public enum EncodedWords {
     }
 
     /// What `decode` has to do with a value (`plainness(_:)`).
-    enum Plainness {
+    package enum Plainness {
         /// No line end, no `=?`, every byte below 0x80: the value is its own text.
         case plainASCII
         /// No line end and no `=?`, some 8-bit byte: UTF-8 or windows-1252.
@@ -41,57 +41,62 @@ public enum EncodedWords {
         case encoded
     }
 
-    /// Whether `value` is plain (no line end, no `=?`), and for a plain value whether it is ASCII, in one
-    /// pass where no byte is `?`, CR or LF (the bytes read are ORed on the way, for their high bits).
+    /// Whether `value` is plain (no line end, no `=?`), and for a plain value whether it is ASCII: one
+    /// pass where no byte is `?`, CR or LF (`plainnessWithoutMarks`), else byte by byte.
+    static func plainness(_ value: ByteSlice) -> Plainness {
+        value.withUnsafeBufferPointer { buffer in
+            plainnessWithoutMarks(buffer) ?? (isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded)
+        }
+    }
+
+    /// `plainness` of bytes that hold no `?`, CR or LF, found in one pass (the bytes read are ORed on the
+    /// way, for their high bits); nil at the first such byte, for the caller to read the value byte by
+    /// byte. (The bounce context asks it of each sender: `.plainASCII` is a sender `decode` gives back as
+    /// it is, as ASCII.)
     ///
     /// Sixteen bytes at a time, the last block ending at the value's end (overlapping the one before:
     /// a byte read twice answers the same); a value shorter than sixteen bytes as two words, likewise,
     /// or byte by byte below eight. Eight bytes at a time with the rest byte by byte, it was ~160
     /// instructions a value (bsd.mbox x3: 5,415 values, 0.86M -> 0.52M).
-    static func plainness(_ value: ByteSlice) -> Plainness {
-        value.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return .plainASCII }
-            let count = buffer.count
-            let raw = UnsafeRawPointer(base)
-            /// The answer for a value with a `?`, CR or LF: read byte by byte.
-            func read() -> Plainness {
-                isPlain(buffer) ? (ASCII.isASCII(buffer) ? .plainASCII : .plain) : .encoded
+    @inline(__always)
+    package static func plainnessWithoutMarks(_ buffer: UnsafeBufferPointer<UInt8>) -> Plainness? {
+        guard let base = buffer.baseAddress else { return .plainASCII }
+        let count = buffer.count
+        let raw = UnsafeRawPointer(base)
+        if count >= 16 {
+            let questions = SIMD16<UInt8>(repeating: question)
+            let returns = SIMD16<UInt8>(repeating: ASCII.carriageReturn), feeds = SIMD16<UInt8>(repeating: ASCII.lineFeed)
+            let lastBlock = count &- 16
+            var any = SIMD16<UInt8>()
+            var i = 0
+            while true {
+                let at = i < lastBlock ? i : lastBlock
+                let block = raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self)
+                let marks = unsafeBitCast((block .== questions) .| (block .== returns) .| (block .== feeds), to: SIMD2<UInt64>.self)
+                if marks[0] | marks[1] != 0 { return nil }
+                any |= block
+                if at == lastBlock { break }
+                i &+= 16
             }
-            if count >= 16 {
-                let questions = SIMD16<UInt8>(repeating: question)
-                let returns = SIMD16<UInt8>(repeating: ASCII.carriageReturn), feeds = SIMD16<UInt8>(repeating: ASCII.lineFeed)
-                let lastBlock = count &- 16
-                var any = SIMD16<UInt8>()
-                var i = 0
-                while true {
-                    let at = i < lastBlock ? i : lastBlock
-                    let block = raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self)
-                    let marks = unsafeBitCast((block .== questions) .| (block .== returns) .| (block .== feeds), to: SIMD2<UInt64>.self)
-                    if marks[0] | marks[1] != 0 { return read() }
-                    any |= block
-                    if at == lastBlock { break }
-                    i &+= 16
-                }
-                let bits = unsafeBitCast(any, to: SIMD2<UInt64>.self)
-                return (bits[0] | bits[1]) & ByteWord.highs == 0 ? .plainASCII : .plain
-            }
-            if count >= 8 {
-                let first = raw.loadUnaligned(as: UInt64.self), last = raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-                // The three tests in one (three `hasByte`, each with its own branch, cost ~5 instructions a
-                // word more).
-                if ByteWord.hasAnyByte(first, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed)
-                    || ByteWord.hasAnyByte(last, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed) {
-                    return read()
-                }
-                return (first | last) & ByteWord.highs == 0 ? .plainASCII : .plain
-            }
-            var any: UInt8 = 0
-            for b in buffer {
-                if b == question || b == ASCII.carriageReturn || b == ASCII.lineFeed { return read() }
-                any |= b
-            }
-            return any < 0x80 ? .plainASCII : .plain
+            let bits = unsafeBitCast(any, to: SIMD2<UInt64>.self)
+            return (bits[0] | bits[1]) & ByteWord.highs == 0 ? .plainASCII : .plain
         }
+        if count >= 8 {
+            let first = raw.loadUnaligned(as: UInt64.self), last = raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            // The three tests in one (three `hasByte`, each with its own branch, cost ~5 instructions a
+            // word more).
+            if ByteWord.hasAnyByte(first, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed)
+                || ByteWord.hasAnyByte(last, question, ASCII.carriageReturn, ASCII.lineFeed, ASCII.lineFeed) {
+                return nil
+            }
+            return (first | last) & ByteWord.highs == 0 ? .plainASCII : .plain
+        }
+        var any: UInt8 = 0
+        for b in buffer {
+            if b == question || b == ASCII.carriageReturn || b == ASCII.lineFeed { return nil }
+            any |= b
+        }
+        return any < 0x80 ? .plainASCII : .plain
     }
 
     /// Whether `value` holds no line end and no `=?` (`plainness`: eight bytes at a time first, a
