@@ -88,7 +88,7 @@ import MailParsing
                 Array(lead.utf8).withUnsafeBufferPointer { ASCIICaseInsensitive.firstOffset(of: n, in: $0) != nil }
             }
             let anchored = Array(own.utf8).withUnsafeBufferPointer { n in
-                Array(lead.utf8).withUnsafeBufferPointer { RFC3464Recognizer.caselessContains(n, in: $0) }
+                Array(lead.utf8).withUnsafeBufferPointer { ASCIICaseInsensitive.contains(anyCase: n, in: $0) }
             }
             #expect(anchored == (own.isEmpty || reference), "\(lead.debugDescription) \(own.debugDescription)")
         }

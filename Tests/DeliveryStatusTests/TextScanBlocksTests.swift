@@ -1,7 +1,13 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import BytePatterns
 @testable import DeliveryStatus
+
+/// The address pattern `AddressScanner` reads by hand, as a regex: the reference its ranges and
+/// `TextScan.addresses(in:)` are held to.
+private let addressPattern = try! BytePattern(
+    #"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"#)
 
 /// The generic scan's address blocks: where each block ends, found in one pass, and reports that name
 /// one address on thousands of lines (spam's bounces) read in time linear in their length.
@@ -38,7 +44,7 @@ import TestSupport
         #expect(blocks.allSatisfy { $0.key == "u@example.com" })
     }
 
-    /// The address scanner finds what `TextScan.addressPattern` finds (PCRE2), over generated texts of
+    /// The address scanner finds what `addressPattern` finds (PCRE2), over generated texts of
     /// local-part bytes, `@`, dots, hyphens, labels, blanks, line ends and 8-bit bytes, and at every
     /// cap on the number of matches.
     @Test func addressScannerFindsThePatternsMatches() {
@@ -51,7 +57,7 @@ import TestSupport
             let text = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             let bytes = Array(text.utf8)
             let cap = round % 7 == 0 ? Int.random(in: 1...3, using: &generator) : 10_000
-            let expected = bytes.withUnsafeBytes { TextScan.addressPattern.matches(in: $0, maxMatches: cap).map(\.range) }
+            let expected = bytes.withUnsafeBytes { addressPattern.matches(in: $0, maxMatches: cap).map(\.range) }
             let scanned = bytes.withUnsafeBufferPointer { AddressScanner.matches(in: $0, maxMatches: cap) }
             #expect(scanned == expected, "\(text.debugDescription)")
             found += expected.count
@@ -68,7 +74,7 @@ import TestSupport
         func asBefore(_ line: Substring) -> [String] {
             let bytes = Array(String(line).utf8)
             return bytes.withUnsafeBytes { raw in
-                TextScan.addressPattern.matches(in: raw, maxMatches: 50).map { String(decoding: bytes[$0.range], as: UTF8.self) }
+                addressPattern.matches(in: raw, maxMatches: 50).map { String(decoding: bytes[$0.range], as: UTF8.self) }
             }.map(TextScan.trimmedAddress)
         }
         let pieces = ["a", "Z", "9", "x.y", "@", ".", "..", "-", "--", "_", "+", " ", "\t", "\r\n", "<", ">", "(", ")", ",", ":",
@@ -126,7 +132,7 @@ import TestSupport
         var hits: [(line: Int, address: String, key: String)] = []
         var perLine = 0
         var previousLine = -1
-        for m in TextScan.addressPattern.matches(in: bytes[..<starts[end]], maxMatches: 50 * max(1, end)) {
+        for m in addressPattern.matches(in: bytes[..<starts[end]], maxMatches: 50 * max(1, end)) {
             let i = lineIndex(at: m.range.lowerBound)
             perLine = i == previousLine ? perLine + 1 : 1
             previousLine = i

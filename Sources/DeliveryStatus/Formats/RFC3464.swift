@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MailParsing
 
 /// Standard delivery status notifications: `multipart/report; report-type=delivery-status`
@@ -170,7 +163,7 @@ struct RFC3464Recognizer: Recognizer {
     /// `haystack.containsIgnoringCase(needle)` when `haystack` is known to be ASCII (its String's flag)
     /// and `needle` is ASCII and not empty; nil otherwise (asked of `leadHoldsExactly` and
     /// `containsIgnoringCase` then). No U+0130 or U+212A (whose lower case holds ASCII letters) stands
-    /// in such a haystack, so the answer is the case-less search's (`caselessContains`) alone: one
+    /// in such a haystack, so the answer is the case-less search's (`ASCIICaseInsensitive.contains(anyCase:in:)`) alone: one
     /// search of the swept lead text, where the exact search and, after a miss, the case-less one and
     /// two searches for those characters read it up to four times (bsd.mbox x3, 903 of 957 single
     /// recipients answered here: 0.84M -> 0.56M instructions). The needle's bytes are read for ASCII
@@ -185,59 +178,9 @@ struct RFC3464Recognizer: Recognizer {
         return haystack.utf8.withContiguousStorageIfAvailable { h in
             needle.utf8.withContiguousStorageIfAvailable { n -> Bool? in
                 guard !n.isEmpty, needleKnownASCII || ASCII.isASCII(n) else { return nil }
-                return caselessContains(n, in: h)
+                return ASCIICaseInsensitive.contains(anyCase: n, in: h)
             } ?? nil
         } ?? nil
-    }
-
-    /// Whether the ASCII `needle` (not empty) stands in `haystack` with ASCII letters compared without
-    /// case (what `ASCIICaseInsensitive.firstOffset` of the needle lower-cased tells). Its places are
-    /// found by memchr for an anchor, the first byte of its first 64 that is neither a letter nor a
-    /// space (a digit, `@`, a dot ...: it has no other case, and is rarer than a letter; bsd.mbox x3,
-    /// 2,127 places read for 903 needles); a needle with no anchor there is searched for as it is, then
-    /// lower-cased without case. (Compared lower-cased at every place, without memcmp first, and
-    /// anchored within 16 bytes, whose misses fell to `ASCIICaseInsensitive`: 0.94M.)
-    static func caselessContains(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
-        let count = needle.count
-        guard count > 0, count <= haystack.count, let h = haystack.baseAddress, let n = needle.baseAddress else { return count == 0 }
-        var anchor = 0
-        let reach = min(count, 64)
-        while anchor < reach, (n[anchor] | 0x20) &- UInt8(ascii: "a") < 26 || n[anchor] == UInt8(ascii: " ") { anchor &+= 1 }
-        guard anchor < reach else {
-            if ByteSubstring.firstOffset(of: needle, in: haystack) != nil { return true }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { folded in
-                for k in 0..<count { folded[k] = ASCII.lowercased(n[k]) }
-                return ASCIICaseInsensitive.firstOffset(of: UnsafeBufferPointer(folded), in: haystack) != nil
-            }
-        }
-        /// Whether the needle stands at `start` (`start + count <= haystack.count`): most often as it is
-        /// (memcmp), else lower-cased.
-        func matches(at start: Int) -> Bool {
-            if memcmp(h + start, n, count) == 0 { return true }
-            let raw = UnsafeRawPointer(h + start), rawNeedle = UnsafeRawPointer(n)
-            var k = 0
-            while k &+ 8 <= count {
-                if ByteWord.lowercased(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-                    != ByteWord.lowercased(rawNeedle.loadUnaligned(fromByteOffset: k, as: UInt64.self)) { return false }
-                k &+= 8
-            }
-            while k < count {
-                if ASCII.lowercased(h[start &+ k]) != ASCII.lowercased(n[k]) { return false }
-                k &+= 1
-            }
-            return true
-        }
-        // The anchor byte of a place stands at `anchor` ... `lastAnchor`.
-        let anchorByte = Int32(n[anchor])
-        let lastAnchor = haystack.count &- count &+ anchor
-        var p = anchor
-        while p <= lastAnchor {
-            guard let hit = memchr(h + p, anchorByte, lastAnchor &- p &+ 1) else { return false }
-            p = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
-            if matches(at: p &- anchor) { return true }
-            p &+= 1
-        }
-        return false
     }
 
     /// Reads the fields of a delivery-status body (RFC 3464 §2.2 and §2.3) as a stream: a blank

@@ -6,8 +6,10 @@ import Musl
 import Darwin
 #endif
 
-/// The matches of `TextScan.addressPattern`, found by hand in one pass over the bytes, each `@` found
-/// by memchr: the same ranges PCRE2 finds, non-overlapping, left to right.
+/// The matches of the address pattern (an e-mail address in free text, RFC 5321 Mailbox loosely:
+/// ``[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+``,
+/// the tests' reference regex), found by hand in one pass over the bytes, each `@` found by memchr:
+/// the same ranges PCRE2 finds, non-overlapping, left to right.
 ///
 /// The pattern is `[local]+@label(\.label)+`, `local` the class of RFC 5322 atext and `.`, a label
 /// `[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?`. What PCRE2 does with it, start by start:

@@ -110,14 +110,12 @@ enum BounceSigns {
 
 /// Line-oriented helpers shared by the text recognisers.
 enum TextScan {
-    /// An e-mail address in free text (RFC 5321 Mailbox, loosely: what bounces actually print).
-    static let addressPattern = try! BytePattern(
-        #"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"#)
-
-    /// Addresses in one line, in order: `addressPattern`'s first 50 matches, each `trimmedAddress`.
+    /// Addresses in one line, in order: the first 50 e-mail addresses in free text (RFC 5321 Mailbox,
+    /// loosely: what bounces actually print; `AddressScanner`'s pattern), each `trimmedAddress`.
     ///
     /// Read in place (the line copied into a String and again into an array before): the matches found
-    /// by `AddressScanner`, which finds the pattern's ranges (a test holds the two together), trimmed as
+    /// by `AddressScanner`, which finds the pattern's ranges as PCRE2 did (`TextScanBlocksTests` holds
+    /// the two together), trimmed as
     /// bytes and made Strings unchecked, as `blocks` does (a match holds only ASCII bytes, one a
     /// Character: no CR). PCRE2's search, the copies and the String trimming cost ~4,300 instructions a
     /// line (bsd.mbox x3, 348 lines of fifteen recognisers: 1.49M).

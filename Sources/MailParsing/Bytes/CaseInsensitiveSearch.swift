@@ -51,4 +51,55 @@ package enum ASCIICaseInsensitive {
         }
         return nil
     }
+
+    /// Whether the ASCII `needle` (not empty), in any case, stands in `haystack` with ASCII letters
+    /// compared without case (what `firstOffset` of the needle lower-cased tells). Its places are found
+    /// by memchr for an anchor, the first byte of its first 64 that is neither a letter nor a space (a
+    /// digit, `@`, a dot ...: it has no other case, and is rarer than a letter; bsd.mbox x3, 2,127
+    /// places read for the 903 needles of `RFC3464Recognizer.leadHoldsIgnoringCase`); a needle with no
+    /// anchor there is searched for as it is, then lower-cased by `firstOffset`. (Compared lower-cased
+    /// at every place, without memcmp first, and anchored within 16 bytes, whose misses fell to
+    /// `firstOffset`: 0.94M.)
+    package static func contains(anyCase needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = needle.count
+        guard count > 0, count <= haystack.count, let h = haystack.baseAddress, let n = needle.baseAddress else { return count == 0 }
+        var anchor = 0
+        let reach = min(count, 64)
+        while anchor < reach, (n[anchor] | 0x20) &- UInt8(ascii: "a") < 26 || n[anchor] == UInt8(ascii: " ") { anchor &+= 1 }
+        guard anchor < reach else {
+            if ByteSubstring.firstOffset(of: needle, in: haystack) != nil { return true }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { folded in
+                for k in 0..<count { folded[k] = ASCII.lowercased(n[k]) }
+                return firstOffset(of: UnsafeBufferPointer(folded), in: haystack) != nil
+            }
+        }
+        /// Whether the needle stands at `start` (`start + count <= haystack.count`): most often as it is
+        /// (memcmp), else lower-cased.
+        func matches(at start: Int) -> Bool {
+            if memcmp(h + start, n, count) == 0 { return true }
+            let raw = UnsafeRawPointer(h + start), rawNeedle = UnsafeRawPointer(n)
+            var k = 0
+            while k &+ 8 <= count {
+                if ByteWord.lowercased(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                    != ByteWord.lowercased(rawNeedle.loadUnaligned(fromByteOffset: k, as: UInt64.self)) { return false }
+                k &+= 8
+            }
+            while k < count {
+                if ASCII.lowercased(h[start &+ k]) != ASCII.lowercased(n[k]) { return false }
+                k &+= 1
+            }
+            return true
+        }
+        // The anchor byte of a place stands at `anchor` ... `lastAnchor`.
+        let anchorByte = Int32(n[anchor])
+        let lastAnchor = haystack.count &- count &+ anchor
+        var p = anchor
+        while p <= lastAnchor {
+            guard let hit = memchr(h + p, anchorByte, lastAnchor &- p &+ 1) else { return false }
+            p = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
+            if matches(at: p &- anchor) { return true }
+            p &+= 1
+        }
+        return false
+    }
 }
