@@ -97,6 +97,6 @@ enum PerNameHeaderValues {
     static func firstAddressAndShape(_ headers: HeaderSection, _ name: String) -> (address: String?, shapedFirst: String?) {
         var reading = HeaderValues.FirstAddressReading()
         headers.forEachUnfoldedValue(named: name) { reading.read($0) }
-        return (reading.address, reading.shapedFirst)
+        return reading.take()
     }
 }

@@ -38,7 +38,8 @@ enum HeaderValues {
                 if to.isEmpty { to = found } else { to += found }
             }
         }
-        return (messageId, date, from.address, from.shapedFirst, to, firstTo)
+        let (fromAddress, shapedFrom) = from.take()
+        return (messageId, date, fromAddress, shapedFrom, to, firstTo)
     }
 
     private static let recordNames = HeaderNameTable(firstOf: ["message-id", "date"], allOf: ["from", "to"])
@@ -47,9 +48,8 @@ enum HeaderValues {
     /// and `original`'s walks, for the message's From and the original's): the first value that holds an address
     /// gives it; when none does, the first value's decoded text.
     struct FirstAddressReading {
-        /// The first value's address when its shape reads alike in `AddressParser.singleAddressString`.
-        var shapedFirst: String? { firstShaped ? found : nil }
-        /// The first value's address was found and of such a shape (`found` never changes once set:
+        /// The first value's address was found and of a shape `AddressParser.singleAddressString` reads
+        /// alike (`found` never changes once set:
         /// one String held, not two; with `firstValue` kept only when needed, bsd.mbox x3: Main.main
         /// 322.99M -> 322.64M).
         private var firstShaped = false
@@ -74,12 +74,16 @@ enum HeaderValues {
             return found == nil
         }
 
-        /// The address found, or the first value's decoded text when none held one (nil when empty).
-        var address: String? {
-            if let found { return found }
-            guard let firstValue else { return nil }
+        /// The address found, or the first value's decoded text when none held one (nil when empty); and
+        /// the first value's address when of a shape `AddressParser.singleAddressString` reads alike. Both
+        /// taken out of the reading, which is left empty: read by getters, the address was retained for
+        /// each and released with the reading (bsd.mbox x3, 3,447 readings: `record` 6.81M -> 6.61M,
+        /// `original` 10.07M -> 9.88M instructions).
+        mutating func take() -> (address: String?, shapedFirst: String?) {
+            if let found = found.take() { return (found, firstShaped ? found : nil) }
+            guard let firstValue = firstValue.take() else { return (nil, nil) }
             let text = EncodedWords.decode(firstValue)
-            return text.isEmpty ? nil : text
+            return (text.isEmpty ? nil : text, nil)
         }
     }
 
@@ -145,10 +149,11 @@ enum HeaderValues {
                 received.append(field.unfoldedValueString)
             }
         }
-        values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: from.shapedFirst,
+        let (fromAddress, shapedFrom) = from.take()
+        values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: shapedFrom,
                                       toAddressCount: toAddressCount, bracketedMessageID: messageId,
                                       readsMessageID: true, fields: fields)
-        return ScanRecord.Original(present: present, messageId: messageId, from: from.address, to: to,
+        return ScanRecord.Original(present: present, messageId: messageId, from: fromAddress, to: to,
                                    subject: subjectText, date: ScanRecord.RecordDate(date), received: received)
     }
 
