@@ -136,6 +136,58 @@ import TestSupport
         #expect(texts > 300)
     }
 
+    /// The delivery-status body read in place (`soleDeliveryStatusBodyAsIs`) holds the bytes
+    /// `deliveryStatusBytes` copies out of the decoded texts, so that `read(bytes:)` finds the same in
+    /// both; `deliveryStatusTextContains` answers as `deliveryStatusText` did; and `text`, made after
+    /// the part was read in place, is the text of a context that decoded it first: every message of
+    /// the sisimai bsd corpus, and hand-made parts that are not their own text (CRLF line ends,
+    /// quoted-printable, invalid UTF-8, windows-1252, two parts).
+    @Test func deliveryStatusBodyReadInPlaceIsTheDecodedText() throws {
+        /// Whether `bytes` was read in place.
+        @discardableResult func check(_ bytes: [UInt8], _ label: String) -> Bool {
+            let inPlace = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            let decoded = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            // The decoded context's texts made first, as the reader and Postfix's claims made them before.
+            let expectedText = decoded.deliveryStatusText
+            let expectedBytes = RFC3464Recognizer.deliveryStatusBytes(of: decoded)
+            for needle in ["X-Postfix-", "Final-Recipient:", "absent needle", "é"] {
+                #expect(inPlace.deliveryStatusTextContains(needle) == (expectedText?.contains(needle) == true), "\(label) \(needle)")
+            }
+            let body = inPlace.soleDeliveryStatusBodyAsIs
+            if let body {
+                #expect(Array(body) == expectedBytes, "\(label)")
+                #expect(Self.summary(RFC3464Recognizer.read(bytes: body)) == Self.summary(RFC3464Recognizer.read(bytes: expectedBytes?[...] ?? [])), "\(label)")
+            }
+            #expect(RFC3464Recognizer().recognize(inPlace).map(Self.summary) == RFC3464Recognizer().recognize(decoded).map(Self.summary), "\(label)")
+            #expect(inPlace.text == decoded.text, "\(label)")
+            return body != nil
+        }
+        let dsn = "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\nX-Postfix-Sender: rfc822; c@d.example\n"
+        func report(_ parts: [(headers: String, body: [UInt8])]) -> [UInt8] {
+            var m = Array(("From: MAILER-DAEMON@example.net\nSubject: Undeliverable: x\nMIME-Version: 1.0\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nfailed\n").utf8)
+            for p in parts { m += Array(("--B\nContent-Type: message/delivery-status" + p.headers + "\n\n").utf8) + p.body }
+            return m + Array("--B--\n".utf8)
+        }
+        let plain = Array(dsn.utf8)
+        #expect(check(report([("", plain)]), "plain"))
+        #expect(check(report([("; charset=utf-8", Array(dsn.replacingOccurrences(of: "failed", with: "échoué").utf8))]), "UTF-8"))
+        #expect(!check(report([("", Array(dsn.replacingOccurrences(of: "\n", with: "\r\n").utf8))]), "CRLF"))
+        #expect(!check(report([("\nContent-Transfer-Encoding: quoted-printable", Array(dsn.replacingOccurrences(of: "a@b", with: "a=40b").utf8))]), "quoted-printable"))
+        #expect(!check(report([("", plain + [0xE9, 0x0A])]), "invalid UTF-8"))
+        #expect(!check(report([("; charset=windows-1252", plain + [0xE9, 0x0A])]), "windows-1252"))
+        #expect(!check(report([("", plain), ("", plain)]), "two parts"))
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        var inPlace = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            if check([UInt8](data), file) { inPlace += 1 }
+        }
+        #expect(inPlace > 200)
+    }
+
     /// `firstPartNamesRecipient` answers as `read` of the first delivery-status part's text did for
     /// Office 365, and `recognize` after it (taking the reading it kept) finds what `recognize` finds
     /// in a context asked nothing before, twice in a row too: every message of the sisimai bsd corpus,

@@ -9,7 +9,7 @@ struct PostfixRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         guard context.deliveryStatusPart != nil else { return false }
-        return context.deliveryStatusText?.contains("X-Postfix-") == true || context.text.contains("This is the mail system at host")
+        return context.deliveryStatusTextContains("X-Postfix-") || context.text.contains("This is the mail system at host")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { RFC3464Recognizer().recognize(context) }

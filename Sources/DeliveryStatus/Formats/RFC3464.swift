@@ -16,6 +16,9 @@ struct RFC3464Recognizer: Recognizer {
         if let kept = context.keptDeliveryStatusReading {
             context.keptDeliveryStatusReading = nil
             finding = kept.finding
+        } else if let body = context.soleDeliveryStatusBodyAsIs {
+            // The part's body is the bytes `deliveryStatusBytes` copies out of its decoded text.
+            finding = RFC3464Recognizer.read(bytes: body)
         } else {
             guard let bytes = RFC3464Recognizer.deliveryStatusBytes(of: context) else { return nil }
             finding = RFC3464Recognizer.read(bytes: bytes[...])

@@ -661,6 +661,53 @@ package final class BounceContext {
         return text
     }
 
+    /// The text `deliveryStatusText(of:)` decoded for `part` already, or nil (nothing decoded here).
+    private func decodedDeliveryStatusText(of part: MIMEPart) -> String? {
+        guard let first = firstDecodedDeliveryStatusText else { return nil }
+        let key = part.identity
+        if first.part == key { return first.text }
+        for entry in moreDecodedDeliveryStatusTexts where entry.part == key { return entry.text }
+        return nil
+    }
+
+    /// Whether `firstDeliveryStatusBodyAsIs` was looked for.
+    @exclusivity(unchecked) private var lookedForFirstDeliveryStatusBodyAsIs = false
+    /// `deliveryStatusPart?.bodyIfDecodedAsIs`, once `lookedForFirstDeliveryStatusBodyAsIs`: asked by
+    /// Postfix's `claims` and the RFC 3464 reader of one message, each checked the body.
+    @exclusivity(unchecked) private var firstDeliveryStatusBodyAsIsFound: ByteSlice? = nil
+
+    /// The first delivery-status part's body when its decoded text is its bytes as they stand
+    /// (`MIMEPart.bodyIfDecodedAsIs`), looked for once.
+    private var firstDeliveryStatusBodyAsIs: ByteSlice? {
+        if !lookedForFirstDeliveryStatusBodyAsIs {
+            lookedForFirstDeliveryStatusBodyAsIs = true
+            firstDeliveryStatusBodyAsIsFound = deliveryStatusPart?.bodyIfDecodedAsIs
+        }
+        return firstDeliveryStatusBodyAsIsFound
+    }
+
+    /// The body of the one delivery-status part when it is all the bytes the RFC 3464 reader reads
+    /// (`RFC3464Recognizer.deliveryStatusBytes`: no other delivery-status part, no report in the
+    /// epilogue) and its decoded text is its bytes as they stand (`MIMEPart.bodyIfDecodedAsIs`), else
+    /// nil. Read in place, the body is neither decoded into a String nor copied into an array.
+    package var soleDeliveryStatusBodyAsIs: ByteSlice? {
+        findReportPartsOnce()
+        guard reportParts.moreDeliveryStatus.isEmpty, let body = firstDeliveryStatusBodyAsIs, epilogueReport == nil else { return nil }
+        return body
+    }
+
+    /// `deliveryStatusText?.contains(needle) == true`, read in the part's body when its text is the
+    /// body as it stands and was not decoded yet (Postfix's `claims`, whose question decoded the part).
+    package func deliveryStatusTextContains(_ needle: String) -> Bool {
+        guard let part = deliveryStatusPart else { return false }
+        if decodedDeliveryStatusText(of: part) == nil, let body = firstDeliveryStatusBodyAsIs {
+            return body.withUnsafeBufferPointer { h in
+                needle.utf8.withContiguousStorageIfAvailable { n in ByteSubstring.firstOffset(of: n, in: h) != nil }
+            } ?? deliveryStatusText(of: part).contains(needle)
+        }
+        return deliveryStatusText(of: part).contains(needle)
+    }
+
     /// The first `message/feedback-report` part (RFC 5965).
     package var feedbackReportPart: MIMEPart? { findReportPartsOnce(); return reportParts.feedbackReport }
 
@@ -907,7 +954,9 @@ package final class BounceContext {
             out.rewrite(from: start, asciiBefore: asciiBefore) { HTMLText.strip($0) }
             out.endLine()
         case .deliveryStatus:
-            out.append(deliveryStatusText(of: part))
+            // Decoded straight into the text unless decoded already: the RFC 3464 reader reads most
+            // parts in place (`soleDeliveryStatusBodyAsIs`), so that none else asks for their String.
+            if let decoded = decodedDeliveryStatusText(of: part) { out.append(decoded) } else { part.appendDecodedTextWithLFLineEnds(to: &out) }
             out.endLine()
         case .skip: break
         }

@@ -218,6 +218,16 @@ public struct MIMEPart: Sendable {
         text.appendDecodingTurningCRIntoLF(body, transfer: transfer, kind: kind)
     }
 
+    /// The body as it stands when it is its own `decodedTextWithLFLineEnds()` (an identity encoding, a
+    /// byte-wise charset, and bytes `TextDecoding.isTextAsIs`), nil otherwise: for a reader of the
+    /// decoded bytes that can read them in place, without the part's String and a copy of it.
+    package var bodyIfDecodedAsIs: ByteSlice? {
+        let (transfer, kind) = textCoding
+        guard transfer == .identity, case let (_, readsUTF8)? = TextDecoding.byteWise(kind) else { return nil }
+        let body = self.body
+        return body.withUnsafeBufferPointer({ TextDecoding.isTextAsIs($0, readsUTF8: readsUTF8) }) ? body : nil
+    }
+
     /// The transfer encoding and the charset the part's text is decoded from.
     private var textCoding: (TransferCoding, CharsetKind) {
         let kind = CharsetName.resolve(contentType.charset)
