@@ -188,6 +188,59 @@ import TestSupport
         #expect(inPlace > 200)
     }
 
+    /// `sweptLeadText` swept from the pieces before the delivery-status part, without `text`
+    /// (`sweptLeadTextBeforeDeliveryStatus`), is the sweep of the whole text, and `text` made after it
+    /// is the text of a context that made it first: every message of the sisimai bsd corpus, and
+    /// hand-made reports whose lead pieces end the lead text themselves, end without an LF, hold HTML,
+    /// alternatives and transcript lines, whose part opens with blank lines or with no DSN field, or
+    /// sits after the returned original or after another delivery-status part.
+    @Test func sweptLeadTextBeforeTheDeliveryStatusPartIsTheTextsSweep() throws {
+        /// Whether `bytes`' swept lead text was swept without the text.
+        @discardableResult func check(_ bytes: [UInt8], _ label: String) -> Bool {
+            let lead = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            let whole = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
+            let text = whole.text
+            #expect(lead.sweptLeadText == whole.sweptLeadText, "\(label)")
+            let withoutText = lead.flattenedText == nil
+            #expect(lead.text == text, "\(label)")
+            return withoutText
+        }
+        let dsn = "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n"
+        func report(_ parts: [String]) -> [UInt8] {
+            var m = "From: MAILER-DAEMON@example.net\nSubject: Undeliverable: x\nMIME-Version: 1.0\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+            for p in parts { m += "--B\n" + p }
+            return Array((m + "--B--\n").utf8)
+        }
+        let ds = "Content-Type: message/delivery-status\n\n"
+        let lead = "Content-Type: text/plain\n\nThis is the mail system at host mx.example.net.\n\n  I'm sorry   to have to inform you\t that\n\n"
+        #expect(check(report([lead, ds + dsn]), "plain"))
+        #expect(check(report([lead, ds + "\n \t\n\n" + dsn]), "blank lines first"))
+        // The LF before a delimiter is the delimiter's: the second piece has none of its own.
+        #expect(check(report([lead, "Content-Type: text/plain\n\nno newline at the end\n", ds + "   Final-Recipient: rfc822; a@b.example\n"]), "no LF"))
+        #expect(check(report([lead + "Original-Recipient: rfc822; c@d.example\nmore\n", ds + dsn]), "end in the lead"))
+        #expect(check(report(["Content-Type: text/plain\n\nwords\n----- Transcript of session follows -----\n--- The following x\nwords -- more\n", ds + dsn]), "transcript"))
+        #expect(check(report(["Content-Type: text/html\n\n<p>Delivery <b>failed</b></p><br>to a@b.example\n", ds + dsn]), "HTML"))
+        #expect(check(report(["Content-Type: multipart/alternative; boundary=\"A\"\n\n--A\nContent-Type: text/html\n\n<p>x</p>\n--A\nContent-Type: text/plain\n\nplain words\n--A--\n", ds + dsn]), "alternative"))
+        #expect(check(report([ds + dsn]), "no lead"))
+        #expect(check(report(["Content-Type: text/plain\n\n", ds + dsn]), "empty lead"))
+        #expect(!check(report([lead, ds + "X-Note: first\n" + dsn]), "no field first"))
+        #expect(!check(report([lead, "Content-Type: message/rfc822\n\nFrom: a@b.example\n\nbody\n", ds + dsn]), "after the original"))
+        #expect(check(report([lead, ds + dsn, ds + dsn]), "two parts"))
+        #expect(!check(report([lead, ds + "X-Note: first\n" + dsn, ds + dsn]), "the first of two parts without a field first"))
+        #expect(!check(report([lead, ds + dsn.replacingOccurrences(of: "\n", with: "\r\n")]), "CRLF part"))
+        #expect(!check(Array("From: a@b.example\nSubject: x\n\n".utf8) + Array(dsn.utf8), "single part"))
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        var withoutText = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            if check([UInt8](data), file) { withoutText += 1 }
+        }
+        #expect(withoutText > 100)
+    }
+
     /// `firstPartNamesRecipient` answers as `read` of the first delivery-status part's text did for
     /// Office 365, and `recognize` after it (taking the reading it kept) finds what `recognize` finds
     /// in a context asked nothing before, twice in a row too: every message of the sisimai bsd corpus,

@@ -165,6 +165,16 @@ enum LeadText {
         return n
     }
 
+    /// Whether the sweep of a text ends at the first line of `text` that is not blank (`prefixVerdict`
+    /// `.end`: it opens with `Reporting-MTA:`, `Final-Recipient:` or `Original-Recipient:`), as it
+    /// would where `text` follows other lines.
+    static func opensWithEnd(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        var sawLF = false
+        let i = skipBlanks(base, from: 0, count: text.count, sawLF: &sawLF)
+        return i < text.count && prefixVerdict(UnsafeBufferPointer(start: base + i, count: text.count &- i)) == .end
+    }
+
     /// Whether a prefix of `prefixVerdict` starts with `b` (`#`, `*`, `-`, `C`, `F`, `O`, `R`, `T`): one
     /// bit test before the verdict, a call (bsd.mbox x3, 11,811 lines: `sweptJoinedLines` 3.51M -> 3.34M).
     @inline(__always)

@@ -43,6 +43,11 @@ package struct TextBuffer: ~Copyable {
         return UncheckedUTF8.string(UnsafeBufferPointer(start: base, count: count), isASCII: isASCII)
     }
 
+    /// `body` of the text's bytes as written so far (valid while the buffer is not written to).
+    package func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
+
     /// Where `extra` more bytes go after the text, the allocation grown (at least doubled) when they
     /// do not fit.
     private mutating func room(for extra: Int) -> UnsafeMutablePointer<UInt8> {
