@@ -92,10 +92,6 @@ extension TextDecoding {
         return out.makeString()
     }
 
-    /// The String of an identity-encoded body without CR that is ASCII, or valid UTF-8 when `readsUTF8`
-    /// (UTF-8, US-ASCII and unlabelled text, whose valid UTF-8 `CharsetDecoder` reads as UTF-8): copied
-    /// once and checked by `UTF8Check`, not by the String (whose check reads mostly-ASCII UTF-8 byte by
-    /// byte). Nil otherwise, for the decoding that repairs or converts it.
     /// Whether `identityText` of `source` holds `source`'s bytes as they are (empty, or no CR and ASCII,
     /// or valid UTF-8 when `readsUTF8`): then the decoded text of an identity body is the body.
     package static func isTextAsIs(_ source: UnsafeBufferPointer<UInt8>, readsUTF8: Bool) -> Bool {
@@ -104,6 +100,10 @@ extension TextDecoding {
         return readsUTF8 ? UTF8Check.classify(source) != .invalid : ASCII.isASCII(source)
     }
 
+    /// The String of an identity-encoded body without CR that is ASCII, or valid UTF-8 when `readsUTF8`
+    /// (UTF-8, US-ASCII and unlabelled text, whose valid UTF-8 `CharsetDecoder` reads as UTF-8): copied
+    /// once and checked by `UTF8Check`, not by the String (whose check reads mostly-ASCII UTF-8 byte by
+    /// byte). Nil otherwise, for the decoding that repairs or converts it.
     private static func identityText(_ source: UnsafeBufferPointer<UInt8>, readsUTF8: Bool) -> String? {
         guard let base = source.baseAddress, memchr(base, 13, source.count) == nil else { return nil }
         if readsUTF8 { return UTF8Check.validString(source) }
