@@ -648,16 +648,13 @@ package final class BounceContext {
     /// and `allDeliveryStatusTexts`, which each decoded it again (bsd.mbox x3: 4,758 decodes of parts for
     /// 1,887 messages).
     private func deliveryStatusText(of part: MIMEPart) -> String {
-        let key = part.identity
-        guard let first = firstDecodedDeliveryStatusText else {
-            let text = BounceContext.normalizedText(of: part)
-            firstDecodedDeliveryStatusText = (key, text)
-            return text
-        }
-        if first.part == key { return first.text }
-        for entry in moreDecodedDeliveryStatusTexts where entry.part == key { return entry.text }
+        if let decoded = decodedDeliveryStatusText(of: part) { return decoded }
         let text = BounceContext.normalizedText(of: part)
-        moreDecodedDeliveryStatusTexts.append((key, text))
+        if firstDecodedDeliveryStatusText == nil {
+            firstDecodedDeliveryStatusText = (part.identity, text)
+        } else {
+            moreDecodedDeliveryStatusTexts.append((part.identity, text))
+        }
         return text
     }
 
