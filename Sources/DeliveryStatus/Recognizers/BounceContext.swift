@@ -697,6 +697,9 @@ package final class BounceContext {
 
     /// `deliveryStatusText?.contains(needle) == true`, read in the part's body when its text is the
     /// body as it stands and was not decoded yet (Postfix's `claims`, whose question decoded the part).
+    /// The body is searched for the needle's bytes: for an ASCII needle the same answer, except where
+    /// a combining mark follows the needle's last byte, which `String.contains`, comparing Characters,
+    /// does not count as a match (a claim only: the recogniser still reads the fields).
     package func deliveryStatusTextContains(_ needle: String) -> Bool {
         guard let part = deliveryStatusPart else { return false }
         if decodedDeliveryStatusText(of: part) == nil, let body = firstDeliveryStatusBodyAsIs {
