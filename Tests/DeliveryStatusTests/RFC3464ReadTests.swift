@@ -10,6 +10,16 @@ import TestSupport
 /// after the last group), for random groups and for every delivery-status text of the sisimai bsd
 /// corpus.
 @Suite struct RFC3464ReadTests {
+    /// Calls `body` with each file of the sisimai bsd corpus (`sisimai/maildir/bsd`, name order) and its
+    /// bytes as they stand: the corpus walk of the tests below that hold a fast path to the old one.
+    static func forEachSisimaiFile(_ body: (_ file: String, _ bytes: [UInt8]) throws -> Void) throws {
+        let folder = Corpus.path("sisimai/maildir/bsd")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            try body(file, [UInt8](data))
+        }
+    }
+
     enum Reference {
         typealias Field = DeliveryStatusFields.Field
 
@@ -119,12 +129,9 @@ import TestSupport
 
     @Test func readsTheSisimaiDeliveryStatusTextsAsTheStreamReader() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
-        let folder = Corpus.path("sisimai/maildir/bsd")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         var texts = 0
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
-            let context = BounceContext(ParsedMessage(parsing: ArraySlice([UInt8](data))))
+        try Self.forEachSisimaiFile { file, data in
+            let context = BounceContext(ParsedMessage(parsing: ArraySlice(data)))
             var all = context.allDeliveryStatusTexts
             if let inline = context.inlineDeliveryStatusText { all.append(inline) }
             for text in all {
@@ -178,13 +185,8 @@ import TestSupport
         #expect(!check(report([("; charset=windows-1252", plain + [0xE9, 0x0A])]), "windows-1252"))
         #expect(!check(report([("", plain), ("", plain)]), "two parts"))
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
-        let folder = Corpus.path("sisimai/maildir/bsd")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         var inPlace = 0
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
-            if check([UInt8](data), file) { inPlace += 1 }
-        }
+        try Self.forEachSisimaiFile { file, bytes in if check(bytes, file) { inPlace += 1 } }
         #expect(inPlace > 200)
     }
 
@@ -231,13 +233,8 @@ import TestSupport
         #expect(!check(report([lead, ds + dsn.replacingOccurrences(of: "\n", with: "\r\n")]), "CRLF part"))
         #expect(!check(Array("From: a@b.example\nSubject: x\n\n".utf8) + Array(dsn.utf8), "single part"))
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
-        let folder = Corpus.path("sisimai/maildir/bsd")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         var withoutText = 0
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
-            if check([UInt8](data), file) { withoutText += 1 }
-        }
+        try Self.forEachSisimaiFile { file, bytes in if check(bytes, file) { withoutText += 1 } }
         #expect(withoutText > 100)
     }
 
@@ -274,14 +271,11 @@ import TestSupport
             check(report([String(decoding: utf8[..<cut], as: UTF8.self)]), "cut at \(cut)")
         }
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
-        let folder = Corpus.path("sisimai/maildir/bsd")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         var kept = 0
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
-            let context = BounceContext(ParsedMessage(parsing: ArraySlice([UInt8](data))))
+        try Self.forEachSisimaiFile { file, bytes in
+            let context = BounceContext(ParsedMessage(parsing: ArraySlice(bytes)))
             if context.deliveryStatusText != nil && context.allDeliveryStatusTexts.count == 1 { kept += 1 }
-            check([UInt8](data), file)
+            check(bytes, file)
         }
         #expect(kept > 300)
     }
