@@ -263,14 +263,45 @@ import TestSupport
         #expect(named > 5_000)
     }
 
+    /// `capitalRuns`, called from each block's end as `find` calls it, gives every place where four
+    /// letters 'A'...'Z' start, in order, and no other: texts of every length up to 100 bytes of
+    /// capitals, their neighbours in the byte table (`@`, `[`, `` ` ``, `a`) and bytes above 0x7F, at
+    /// random, from every starting place.
+    @Test func capitalRunsAreThePlacesOfFourCapitals() {
+        let bytes: [UInt8] = [65, 90, 77, 64, 91, 96, 97, 32, 0xC3, 0xFF, 0x80, 0xDA, 0xC1]
+        var generator = SplitMix64(seed: 4_042)  // seeded: every run reads the same inputs
+        func next(_ bound: Int) -> Int { generator.below(bound) }
+        for _ in 0..<4_000 {
+            let n = next(101)
+            // Mostly capitals, so that runs stand at every offset of the blocks.
+            let text = (0..<n).map { _ in next(3) == 0 ? bytes[next(bytes.count)] : bytes[next(3)] }
+            let capital = { (b: UInt8) in b >= 65 && b <= 90 }
+            let from = next(n + 1)
+            let expected = n < 4 ? [] : (from..<max(from, n - 3)).filter { p in (p..<(p + 4)).allSatisfy { capital(text[$0]) } }
+            var found: [Int] = []
+            text.withUnsafeBufferPointer { u in
+                guard let base = u.baseAddress else { return }
+                var at = from
+                while true {
+                    let (start, runs) = SMTPCommandFinder.capitalRuns(base, count: n, from: at)
+                    if runs == 0 { #expect(start == n); break }
+                    for k in 0..<16 where runs & (1 << UInt32(k)) != 0 { found.append(start + k) }
+                    at = start + 16
+                }
+            }
+            #expect(found == expected, "\(text) from \(from)")
+        }
+    }
+
     /// The one-pass `find` agrees with one search per word for each command word, its near misses and
-    /// pairs of them at every offset of texts of every length up to 40 bytes, in filler of upper-case
+    /// pairs of them at every offset of texts of every length up to 56 bytes, in filler of upper-case
     /// letters or of prose: a word starting on either side of a sixteen-byte block's edge, where the
-    /// block's test for a run of four capitals at an even offset hands over to the next.
+    /// block's test for a run of four capitals at an even offset hands over to the next, in the two
+    /// blocks a step, the single block and the last block that `capitalRuns` reads.
     @Test func commandFinderAgreesAtEveryOffset() {
         let words = ["QUIT", "DATA", "RCPT", "RCPT T", "MAIL F", "AUTH LOGIN", "STARTTLS", "EHLO", "HELO", "QUI", "DAT"]
         for filler in [Array("ZZZZZZZZ".utf8), Array("ab cd.Ef".utf8), Array("A a B b ".utf8)] {
-            for length in 4...40 {
+            for length in 4...56 {
                 for offset in 0...(length - 4) {
                     for (k, word) in words.enumerated() {
                         var bytes = (0..<length).map { filler[$0 % filler.count] }

@@ -608,9 +608,9 @@ enum SMTPCommandFinder {
         return text.withUTF8 { find(in: $0) }
     }
 
-    /// `find(in:)` of a text's bytes, in one pass: every word starts with two upper-case letters, so
-    /// only the places where two such letters stand (found sixteen at a time) are read, and each word's
-    /// first place is kept. A bare word counts if its first occurrence stands alone, as one search per
+    /// `find(in:)` of a text's bytes, in one pass: every word starts with four upper-case letters, so
+    /// only the places where four such letters stand (found sixteen at a time, `capitalRuns`) are read,
+    /// and each word's first place is kept. A bare word counts if its first occurrence stands alone, as one search per
     /// word found it; `RCPT T`, `MAIL F` and the four `AUTH ...` words count wherever they are.
     /// (bsd.mbox x3, 2,232 texts: the finder 3.76M -> 2.52M instructions against a search per word,
     /// up to eight a text; an earlier first pass for an upper-case pair, before those searches, cost
@@ -634,7 +634,7 @@ enum SMTPCommandFinder {
         // Each bare word's first place (-1: none) and whether the longer words were seen.
         var quit = -1, data = -1, rcpt = -1, starttls = -1, ehlo = -1, helo = -1
         var rcptT = false, mailF = false, auth = false
-        /// Reads the place `p` (two upper-case letters); true when QUIT stands alone there, first.
+        /// Reads the place `p` (four upper-case letters); true when QUIT stands alone there, first.
         @inline(__always) func visit(_ p: Int) -> Bool {
             guard p &+ 4 <= n else { return false }
             // The four bytes as a little-endian word: "QUIT" is Q | U << 8 | I << 16 | T << 24.
@@ -663,61 +663,22 @@ enum SMTPCommandFinder {
             }
             return false
         }
-        let a = SIMD16<UInt8>(repeating: UInt8(ascii: "A")), letters = SIMD16<UInt8>(repeating: 26)
-        /// Reads the sixteen places from `j` (`j + 17 <= n`): a place is read if its byte and the next are
-        /// 'A'...'Z' (the subtraction wraps the others above 25), and the two after them too where the
-        /// text goes on that far: every word starts with four such letters, and the places of a word of
-        /// two or three capitals, or of a long one's last three, were read for nothing. True when QUIT
-        /// stands alone there, first.
-        @inline(__always) func visitPairs(from j: Int) -> Bool {
-            let here = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
-            let next = UnsafeRawPointer(base + (j &+ 1)).loadUnaligned(as: SIMD16<UInt8>.self)
-            var marks = ((here &- a) .< letters) .& ((next &- a) .< letters)
-            if j &+ 19 <= n {
-                let third = UnsafeRawPointer(base + (j &+ 2)).loadUnaligned(as: SIMD16<UInt8>.self)
-                let fourth = UnsafeRawPointer(base + (j &+ 3)).loadUnaligned(as: SIMD16<UInt8>.self)
-                marks = marks .& ((third &- a) .< letters) .& ((fourth &- a) .< letters)
+        // The places where four capitals stand, a block of sixteen at a time, from the out-of-line
+        // scan (`capitalRuns`, one call a block that holds any): `find`'s own loop over the blocks kept
+        // its offset on the stack among the words' places (~17 instructions a block), and read each
+        // block holding a pair again with the words' state live around it; the places after the last
+        // block were read byte by byte. (bsd.mbox x3, 2,232 texts: `find` 1.84M -> 1.44M; the same
+        // loop out of line, called for each block with a pair, 1.81M.)
+        var from = 0
+        while true {
+            let (start, runs) = capitalRuns(base, count: n, from: from)
+            if runs == 0 { break }
+            var rest = runs
+            while rest != 0 {
+                if visit(start &+ rest.trailingZeroBitCount) { return .quit }
+                rest &= rest &- 1
             }
-            let pairs = unsafeBitCast(marks, to: SIMD2<UInt64>.self)
-            // One bit a marked place (the lowest of its byte).
-            var low = UInt64(littleEndian: pairs[0]) & 0x0101_0101_0101_0101
-            var high = UInt64(littleEndian: pairs[1]) & 0x0101_0101_0101_0101
-            while low != 0 {
-                if visit(j &+ low.trailingZeroBitCount >> 3) { return true }
-                low &= low &- 1
-            }
-            while high != 0 {
-                if visit(j &+ 8 &+ high.trailingZeroBitCount >> 3) { return true }
-                high &= high &- 1
-            }
-            return false
-        }
-        // Every word starts with four letters 'A'...'Z', and a run of four such letters from place `p`
-        // holds the pair at the even one of `p`, `p + 1`. So a block of sixteen bytes from `i` (even)
-        // without two such letters at an even offset starts no word at `i - 1` ..< `i + 15`, which
-        // `visitPairs(from: i - 1)` reads otherwise: one load and compare a block, most blocks of prose
-        // holding no pair there, against two loads and the pair test of every block (bsd.mbox x3, 2,232
-        // texts: `find` 2.52M -> 2.05M instructions). A place visited again changes nothing (the first
-        // place of each word is kept), so the first block's places 0...15 and the next block's from 15
-        // may meet.
-        var i = 0
-        if n >= 17 {
-            if visitPairs(from: 0) { return .quit }
-            i = 16
-        }
-        while i &+ 16 <= n {
-            let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-            let upper = unsafeBitCast((block &- a) .< letters, to: SIMD8<UInt16>.self)
-            let evenPairs = unsafeBitCast(upper .== SIMD8<UInt16>(repeating: 0xFFFF), to: SIMD2<UInt64>.self)
-            if evenPairs[0] | evenPairs[1] != 0, visitPairs(from: i &- 1) { return .quit }
-            i &+= 16
-        }
-        // The places from the first none of the blocks read (`i - 1` after a block, as the first
-        // block's 15 was read), one at a time.
-        i = i == 0 ? 0 : i &- 1
-        while i &+ 4 <= n {
-            if base[i] &- 65 < 26, base[i &+ 1] &- 65 < 26, visit(i) { return .quit }
-            i &+= 1
+            from = start &+ 16
         }
         // `words` from the end: QUIT (done above), DATA, RCPT, MAIL F, the AUTH words, STARTTLS, EHLO, HELO.
         if data >= 0, standsAlone(at: data, length: 4) { return .data }
@@ -728,6 +689,74 @@ enum SMTPCommandFinder {
         if ehlo >= 0, standsAlone(at: ehlo, length: 4) { return .ehlo }
         if helo >= 0, standsAlone(at: helo, length: 4) { return .helo }
         return nil
+    }
+
+    /// The first block of places from `from` on where four letters 'A'...'Z' start (every command
+    /// word does): the block's first place and a bit a place, bit `k` for `start + k`, no place
+    /// before `from` or past `count - 4` marked; `(count, 0)` when none is left.
+    ///
+    /// The places `q ..< q + 16` are read only when the sixteen bytes from `q + 1` hold two such letters
+    /// at an even offset, which a run of four starting there has: one load and one test a block, two
+    /// blocks tested together, the letters found by one add and one signed compare (`pcmpgtb`: the add
+    /// moves 'A'...'Z' to -128...-103). The last places are read as the block that ends at the text's
+    /// end, its places before `from` cleared.
+    @inline(never)
+    static func capitalRuns(_ base: UnsafePointer<UInt8>, count n: Int, from: Int) -> (start: Int, runs: UInt32) {
+        let raw = UnsafeRawPointer(base)
+        let shift = SIMD16<Int8>(repeating: 63), below = SIMD16<Int8>(repeating: -102)
+        /// The lanes of the sixteen bytes at `p` that are 'A'...'Z'.
+        @inline(__always) func capitals(_ p: Int) -> SIMDMask<SIMD16<Int8>> {
+            (raw.loadUnaligned(fromByteOffset: p, as: SIMD16<Int8>.self) &+ shift) .< below
+        }
+        /// The lanes of the sixteen bytes at `p` where two capitals stand at an even offset, as two words.
+        @inline(__always) func evenPairs(_ p: Int) -> SIMD2<UInt64> {
+            unsafeBitCast(unsafeBitCast(capitals(p), to: SIMD8<Int16>.self) .== SIMD8<Int16>(repeating: -1), to: SIMD2<UInt64>.self)
+        }
+        /// A bit a place of `q ..< q + 16` where four capitals start (`q + 19 <= n`).
+        @inline(__always) func runs(_ q: Int) -> UInt32 {
+            let four = unsafeBitCast(capitals(q) .& capitals(q &+ 1) .& capitals(q &+ 2) .& capitals(q &+ 3), to: SIMD2<UInt64>.self)
+            // Each lane's lowest bit moved to bit 56 + lane by the multiply, the eight gathered at the top.
+            let gather: UInt64 = 0x0102_0408_1020_4080, lows: UInt64 = 0x0101_0101_0101_0101
+            let low = ((UInt64(littleEndian: four[0]) & lows) &* gather) >> 56
+            let high = ((UInt64(littleEndian: four[1]) & lows) &* gather) >> 56
+            return UInt32(truncatingIfNeeded: low | high << 8)
+        }
+        var q = max(from, 0)
+        while q &+ 35 <= n {
+            let first = evenPairs(q &+ 1), second = evenPairs(q &+ 17)
+            let both = first | second
+            if both[0] | both[1] != 0 {
+                if first[0] | first[1] != 0 {
+                    let found = runs(q)
+                    if found != 0 { return (q, found) }
+                }
+                // The second block's runs read without its own test: tested too, its lanes were read
+                // back into four registers at every step.
+                let found = runs(q &+ 16)
+                if found != 0 { return (q &+ 16, found) }
+            }
+            q &+= 32
+        }
+        while q &+ 19 <= n {
+            let pairs = evenPairs(q &+ 1)
+            if pairs[0] | pairs[1] != 0 {
+                let found = runs(q)
+                if found != 0 { return (q, found) }
+            }
+            q &+= 16
+        }
+        // The places `q ... n - 4` left, fewer than sixteen.
+        guard q &+ 4 <= n else { return (n, 0) }
+        if n >= 19 {
+            let last = n &- 19
+            let found = runs(last) & (UInt32.max << UInt32(q &- last))
+            return found != 0 ? (last, found) : (n, 0)
+        }
+        var found: UInt32 = 0
+        for p in q...(n &- 4) where base[p] &- 65 < 26 && base[p &+ 1] &- 65 < 26 && base[p &+ 2] &- 65 < 26 && base[p &+ 3] &- 65 < 26 {
+            found |= 1 << UInt32(p &- q)
+        }
+        return found != 0 ? (q, found) : (n, 0)
     }
 }
 
