@@ -201,6 +201,9 @@ import MailParsing
         return out
     }
 
+    /// The bytes `Addresses.marks` reports as `cut`: below 0x2D, `:` `;` `<` `>` `[` `]`.
+    static func cutsAddress(_ b: UInt8) -> Bool { b < 0x2D || [0x3A, 0x3B, 0x3C, 0x3E, 0x5B, 0x5D].contains(b) }
+
     /// `Addresses.marks` (eight bytes a word) agrees with byte-by-byte tests, at every alignment of
     /// the `+`, `<` and `@` within a word and in the tail.
     @Test func marksAgreeWithByteTests() {
@@ -211,7 +214,25 @@ import MailParsing
                 #expect(marks.plus == u.contains(UInt8(ascii: "+")), "\(text)")
                 #expect(marks.lessThan == u.contains(UInt8(ascii: "<")), "\(text)")
                 #expect(marks.firstAt == (u.firstIndex(of: UInt8(ascii: "@")) ?? -1), "\(text)")
+                #expect(marks.lastAt == (u.lastIndex(of: UInt8(ascii: "@")) ?? -1), "\(text)")
                 #expect(marks.ascii == u.allSatisfy { $0 < 0x80 }, "\(text)")
+                #expect(marks.cut == u.contains(where: Self.cutsAddress), "\(text)")
+            }
+        }
+        // Every byte at every place of values up to 19 bytes, with an `@` before or after it.
+        for length in 1..<20 {
+            for position in 0..<length {
+                for byte in UInt8.min...UInt8.max {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    if length > 2 { bytes[(position + length / 2) % length] = UInt8(ascii: "@") }
+                    bytes.withUnsafeBufferPointer { u in
+                        let marks = Addresses.marks(u)
+                        #expect(marks.cut == u.contains(where: Self.cutsAddress), "\(bytes)")
+                        #expect(marks.lastAt == (u.lastIndex(of: UInt8(ascii: "@")) ?? -1), "\(bytes)")
+                        #expect(marks.firstAt == (u.firstIndex(of: UInt8(ascii: "@")) ?? -1), "\(bytes)")
+                    }
+                }
             }
         }
         for length in 0..<20 {

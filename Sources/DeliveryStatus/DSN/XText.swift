@@ -146,9 +146,15 @@ public struct TypedValue: Sendable, Hashable {
             if !marks.lessThan, marks.firstAt >= 0, marks.ascii {
                 // `bareRange`'s token around the first `@`, which holds no blank and no byte of 0x80 and
                 // above and keeps that `@`: `isASCIIAddress` of it needs only its last `@`.
-                let (lower, upper) = Addresses.trimmedRange(value, Addresses.tokenRange(value, around: marks.firstAt))
-                var lastAt = upper &- 1
-                while lastAt > marks.firstAt, value[lastAt] != UInt8(ascii: "@") { lastAt &-= 1 }
+                var lower = 0, upper = value.count, lastAt = marks.lastAt
+                // Without a byte to cut at or trim (`marks.cut`) and a `.` at its end, the token is the
+                // whole value: most addresses (bsd.mbox x3, 1,095 values walked byte by byte to their
+                // breaks and back for the last `@`, ~250 instructions each).
+                if marks.cut || value[upper &- 1] == UInt8(ascii: ".") {
+                    (lower, upper) = Addresses.trimmedRange(value, Addresses.tokenRange(value, around: marks.firstAt))
+                    lastAt = upper &- 1
+                    while lastAt > marks.firstAt, value[lastAt] != UInt8(ascii: "@") { lastAt &-= 1 }
+                }
                 let count = upper &- lower
                 // Every byte of the value was found ASCII just above (`marks.ascii`): made a String
                 // without checking them again (~55 instructions an address).
@@ -267,53 +273,63 @@ enum Addresses {
     }
 
     /// What `checkedAddress(asciiBytes:)` asks of a value before `bareRange`, in one pass eight bytes
-    /// a word: whether it holds a `+` or a `<`, where its first `@` is (-1 for none), and whether every
-    /// byte is ASCII. (The `+` test, memchr for `<` and `@`, and `isASCIIAddress` read the value, or the
-    /// address in it, in turn.)
-    static func marks(_ u: UnsafeBufferPointer<UInt8>) -> (plus: Bool, lessThan: Bool, firstAt: Int, ascii: Bool) {
-        var plus = false, lessThan = false, firstAt = -1
-        var any: UInt64 = 0
+    /// a word: whether it holds a `+` or a `<`, where its first and last `@` are (-1 for none), whether
+    /// every byte is ASCII, and whether it holds a byte at which `bareRange` may cut or trim the token
+    /// around an `@` (`cut`: a byte below 0x2D, which holds the blanks, CR, quotes, parentheses, `,`
+    /// and `+`, or `:` `;` `<` `>` `[` `]`; the `.` it trims at the end is not counted). (The `+` test,
+    /// memchr for `<` and `@`, and `isASCIIAddress` read the value, or the address in it, in turn.)
+    static func marks(_ u: UnsafeBufferPointer<UInt8>) -> (plus: Bool, lessThan: Bool, firstAt: Int, lastAt: Int, ascii: Bool, cut: Bool) {
+        var plus = false, lessThan = false, firstAt = -1, lastAt = -1
+        var any: UInt64 = 0, cuts: UInt64 = 0
         var i = 0
         let count = u.count
-        guard let base = u.baseAddress else { return (false, false, -1, true) }
+        guard let base = u.baseAddress else { return (false, false, -1, -1, true, false) }
         let raw = UnsafeRawPointer(base)
-        while i &+ 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { (x &- ByteWord.ones) & ~x }
+        /// Reads the word of the bytes `offset..<offset + 8` (`@`s exact per byte, the rest "some byte").
+        @inline(__always) func read(_ word: UInt64, at offset: Int) {
             any |= word
+            // Bytes below 0x2D; `:` `;` and `<` `>` (0x3A/0x3B, 0x3C/0x3E, each pair one compare with
+            // the bit that tells them apart set); `[`, `]`.
+            cuts |= (word &- ByteWord.broadcast(0x2D)) & ~word
+                | zeros((word | ByteWord.broadcast(0x01)) ^ ByteWord.broadcast(0x3B))
+                | zeros((word | ByteWord.broadcast(0x02)) ^ ByteWord.broadcast(0x3E))
+                | zeros(word ^ ByteWord.broadcast(0x5B)) | zeros(word ^ ByteWord.broadcast(0x5D))
             if ByteWord.hasAnyByte(word, UInt8(ascii: "+"), UInt8(ascii: "<"), UInt8(ascii: "@"), UInt8(ascii: "@")) {
                 plus = plus || ByteWord.hasByte(word, UInt8(ascii: "+"))
                 lessThan = lessThan || ByteWord.hasByte(word, UInt8(ascii: "<"))
-                if firstAt < 0 {
-                    // Exact per byte: the lowest 0x80 marks the first `@` (little-endian load).
-                    let ats = ByteWord.zeroBytes(word ^ ByteWord.broadcast(UInt8(ascii: "@")))
-                    if ats != 0 { firstAt = i &+ ats.littleEndian.trailingZeroBitCount >> 3 }
+                // The lowest 0x80 marks the first `@` and the highest the last (little-endian load).
+                let ats = ByteWord.zeroBytes(word ^ ByteWord.broadcast(UInt8(ascii: "@")))
+                if ats != 0 {
+                    if firstAt < 0 { firstAt = offset &+ ats.littleEndian.trailingZeroBitCount >> 3 }
+                    lastAt = offset &+ 7 &- ats.littleEndian.leadingZeroBitCount >> 3
                 }
             }
+        }
+        while i &+ 8 <= count {
+            read(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), at: i)
             i &+= 8
         }
         // The tail: the last eight bytes again when there are eight (the bytes read twice hold no
-        // first `@` if none was found), else byte by byte.
+        // first `@` if none was found, and hold the last if any is), else byte by byte.
         if i < count && count >= 8 {
-            let last = count &- 8
-            let word = raw.loadUnaligned(fromByteOffset: last, as: UInt64.self)
-            any |= word
-            plus = plus || ByteWord.hasByte(word, UInt8(ascii: "+"))
-            lessThan = lessThan || ByteWord.hasByte(word, UInt8(ascii: "<"))
-            if firstAt < 0 {
-                let ats = ByteWord.zeroBytes(word ^ ByteWord.broadcast(UInt8(ascii: "@")))
-                if ats != 0 { firstAt = last &+ ats.littleEndian.trailingZeroBitCount >> 3 }
-            }
+            read(raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), at: count &- 8)
             i = count
         }
+        var cut = cuts & ByteWord.highs != 0
         while i < count {
             let b = base[i]
             any |= UInt64(b)
             if b == UInt8(ascii: "+") { plus = true }
             else if b == UInt8(ascii: "<") { lessThan = true }
-            else if b == UInt8(ascii: "@"), firstAt < 0 { firstAt = i }
+            else if b == UInt8(ascii: "@") {
+                if firstAt < 0 { firstAt = i }
+                lastAt = i
+            }
+            if b < 0x2D || b | 0x01 == 0x3B || b | 0x02 == 0x3E || b == 0x5B || b == 0x5D { cut = true }
             i &+= 1
         }
-        return (plus, lessThan, firstAt, any & ByteWord.highs == 0)
+        return (plus, lessThan, firstAt, lastAt, any & ByteWord.highs == 0, cut)
     }
 
     private static func isBreak(_ b: UInt8) -> Bool {
