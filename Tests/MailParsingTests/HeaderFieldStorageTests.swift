@@ -53,12 +53,21 @@ import Foundation
     }
 
     /// The fields of the section at the start of `input` as the scan reports them, as index ranges of
-    /// `input` (`HeaderSection.forEachField(in:)`, which makes no `HeaderField`): the slices each field
+    /// `input` (`HeaderSection.forEachFieldRun(in:)`, which makes no `HeaderField`): the slices each field
     /// kept before it kept one.
     static func scannedRanges(_ input: ByteSlice) -> [(name: Range<Int>, rawValue: Range<Int>, folded: Bool)] {
         var ranges: [(name: Range<Int>, rawValue: Range<Int>, folded: Bool)] = []
-        _ = HeaderSection.forEachField(in: input) { ranges.append(($0, $1, $2)) }
+        _ = HeaderSection.forEachFieldRun(in: input) { ranges += Self.ranges($0, from: input.startIndex) }
         return ranges
+    }
+
+    /// The index ranges of staged fields (`forEachFieldRun`'s offsets from `start`) and their folding.
+    static func ranges(_ staged: UnsafeBufferPointer<HeaderSection.StagedField>, from start: Int)
+        -> [(name: Range<Int>, rawValue: Range<Int>, folded: Bool)] {
+        staged.map { field in
+            ((start + Int(field.nameStart))..<(start + Int(field.nameEnd)),
+             (start + Int(field.valueStart))..<(start + Int(field.valueEndAndFolding & 0x7FFF_FFFF)), field.valueEndAndFolding >> 31 != 0)
+        }
     }
 
     /// Every message of sisimai's maildir/bsd, in LF, CRLF and CR, parsed from a slice that does not

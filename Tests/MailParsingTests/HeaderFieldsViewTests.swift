@@ -5,7 +5,7 @@ import TestSupport
 
 /// `HeaderSection.fields` is a view: the section keeps its bytes and one record a field
 /// (`HeaderSection.FieldRecord`), and makes each `HeaderField` when it is read. The fields read back
-/// as the scan reports them (`HeaderSection.forEachField(in:)`, which makes no field) and as fields
+/// as the scan reports them (`HeaderSection.forEachFieldRun(in:)`, which makes no field) and as fields
 /// made from those parts by the public initializer unfold; the in-place walks and lookups agree with
 /// the fields read one by one; a section built from given fields reads them back.
 @Suite struct HeaderFieldsViewTests {
@@ -16,7 +16,7 @@ import TestSupport
     static func expectViewAgreesWithTheScan(_ section: HeaderSection, of input: ByteSlice, limits: ParsingLimits,
                                             _ label: String) -> Int {
         var parts: [(name: Range<Int>, rawValue: Range<Int>, folded: Bool)] = []
-        _ = HeaderSection.forEachField(in: input, limits: limits) { parts.append(($0, $1, $2)) }
+        _ = HeaderSection.forEachFieldRun(in: input, limits: limits) { parts += HeaderFieldStorageTests.ranges($0, from: input.startIndex) }
         #expect(section.fields.count == parts.count, "\(label)")
         #expect(section.fields.indices == 0..<parts.count, "\(label)")
         for (field, part) in zip(section.fields, parts) {

@@ -371,12 +371,12 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         #expect(scanned.fields.map { Array($0.rawValue) } == walked.fields.map { Array($0.rawValue) }, "\(text)")
         #expect(scanned.fields.map(\.isFolded) == walked.fields.map(\.isFolded))
         #expect(scanned.bodyStart == walked.bodyStart && scanned.defects == walked.defects, "\(text)")
-        let (start, end, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { _, _, _ in }
+        let (start, end, mayHoldOddBytes) = HeaderSection.forEachFieldRun(in: input) { _ in }
         if !mayHoldOddBytes { #expect(!input[start..<end].contains { $0 == 0 || $0 > 127 }, "\(text)") }
     }
 
-    /// `forEachField(in:limits:_:)` hands over the fields `parse` reads, in order, past the scan's
-    /// room on the stack too (its fields staged there, the rest in an array).
+    /// `forEachFieldRun(in:limits:_:)` hands over the fields `parse` reads, in order, past the scan's
+    /// room on the stack too (its fields staged there, the rest in an array, a run each).
     @Test(arguments: [0, 1, 63, 64, 65, 130])
     func forEachFieldHandsOverTheParsedFields(count: Int) {
         let text = (0..<count).map { $0 % 5 == 4 ? "X-\($0): v\($0)\r\n\tfolded" : "X-\($0) : v\($0)" }
@@ -385,11 +385,16 @@ private func bytes(_ s: String) -> ByteSlice { Array(s.utf8)[...] }
         let input = padded[2...]
         let parsed = HeaderSection.parse(input)
         var names: [[UInt8]] = [], values: [[UInt8]] = [], folds: [Bool] = []
-        let (sectionStart, bodyStart, mayHoldOddBytes) = HeaderSection.forEachField(in: input) { name, value, isFolded in
-            names.append(Array(input[name]))
-            values.append(Array(input[value]))
-            folds.append(isFolded)
+        var runs = 0
+        let (sectionStart, bodyStart, mayHoldOddBytes) = HeaderSection.forEachFieldRun(in: input) { staged in
+            runs += 1
+            for (name, value, isFolded) in HeaderFieldStorageTests.ranges(staged, from: input.startIndex) {
+                names.append(Array(input[name]))
+                values.append(Array(input[value]))
+                folds.append(isFolded)
+            }
         }
+        #expect(runs == (count == 0 ? 0 : count <= 64 ? 1 : 2))
         #expect(names == parsed.fields.map { Array($0.name) })
         #expect(values == parsed.fields.map { Array($0.rawValue) })
         #expect(folds == parsed.fields.map(\.isFolded))

@@ -339,12 +339,20 @@ enum DeliveryStatusFields {
         let base = all.startIndex
         // Each name recognised in the buffer of `all`, taken once a group: through a slice of `bytes`
         // (`Name(_:)`), each name's bounds were checked and its buffer taken again.
+        // The staged fields' offsets are from `start`, read a run at a time (`forEachFieldRun`).
         let (sectionStart, end, mayHoldOddBytes) = all.withUnsafeBufferPointer { buffer in
-            HeaderSection.forEachField(in: bytes) { name, rawValue, isFolded in
-                // `name` lies within `bytes`, so within `all` and its buffer.
-                let nameBytes = UnsafeBufferPointer(rebasing: buffer[(name.lowerBound &- base)..<(name.upperBound &- base)])
-                fields.append(Field(name: Name.recognised(nameBytes), isASCII: true, isFolded: isFolded,
-                                    nameRange: name, rawValueRange: rawValue))
+            HeaderSection.forEachFieldRun(in: bytes) { staged in
+                let from = start &- base
+                for field in staged {
+                    // Each offset lies within `bytes`, so within `all` and its buffer.
+                    let nameStart = from &+ Int(field.nameStart), nameEnd = from &+ Int(field.nameEnd)
+                    let valueStart = from &+ Int(field.valueStart)
+                    let valueEnd = from &+ Int(field.valueEndAndFolding & 0x7FFF_FFFF)
+                    let nameBytes = UnsafeBufferPointer(rebasing: buffer[nameStart..<nameEnd])
+                    fields.append(Field(name: Name.recognised(nameBytes), isASCII: true, isFolded: field.valueEndAndFolding >> 31 != 0,
+                                        nameRange: (base &+ nameStart)..<(base &+ nameEnd),
+                                        rawValueRange: (base &+ valueStart)..<(base &+ valueEnd)))
+                }
             }
         }
         // The section's bytes (what `HeaderSection.raw` spans) decide whether its fields are ASCII:

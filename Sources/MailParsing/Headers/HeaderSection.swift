@@ -156,12 +156,12 @@ public struct HeaderSection: Sendable {
 
     /// A field's offsets from the start of the parsed buffer as `scanFields` reports them, in 32 bits
     /// each (`init(fieldsOf:limits:)` reads at most `maxSectionBytes`, 31 bits); the folding is the
-    /// value end's high bit.
-    private struct StagedField {
-        let nameStart: UInt32
-        let nameEnd: UInt32
-        let valueStart: UInt32
-        let valueEndAndFolding: UInt32
+    /// value end's high bit. Package: `forEachFieldRun(in:limits:_:)` hands them over as they are.
+    package struct StagedField {
+        package let nameStart: UInt32
+        package let nameEnd: UInt32
+        package let valueStart: UInt32
+        package let valueEndAndFolding: UInt32
 
         @inline(__always)
         init(nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int, isFolded: Bool) {
@@ -398,29 +398,28 @@ public struct HeaderSection: Sendable {
         return -1
     }
 
-    /// Calls `body` with the name and raw value (index ranges into `bytes`) and the folding of each
-    /// field of the header section at the start of `bytes`, as `parse(bytes, limits:)` reads them
-    /// (within `limits.maxHeaderFields`), without making the `HeaderField`s or the section: for readers
-    /// that keep ranges of their own (the delivery-status groups).
+    /// Calls `body` with the fields of the header section at the start of `bytes`, as `parse(bytes,
+    /// limits:)` reads them (within `limits.maxHeaderFields`), as `scanFields` staged them: offsets
+    /// from `bytes.startIndex`, a run at a time (those on the stack, then any past its room), without
+    /// making the `HeaderField`s or the section: for readers that keep ranges of their own (the
+    /// delivery-status groups). A call a run, not a field: handed one field at a time as two ranges
+    /// (the call, the context's thunk and the ranges' checks), 3.32M -> 3.09M instructions with the
+    /// reader's closure (bsd.mbox x3, 2,271 groups, 9,447 fields).
     /// - Returns: where the section's bytes (`raw`) start and end, `bodyStart` being the end, and
     ///   whether they may hold a NUL or an 8-bit byte (when false, they hold neither: the scan's
     ///   `ReadBytes`, so a reader need not test them again).
-    package static func forEachField(
+    package static func forEachFieldRun(
         in bytes: ByteSlice, limits: ParsingLimits = .init(),
-        _ body: (_ name: Range<Int>, _ rawValue: Range<Int>, _ isFolded: Bool) -> Void
+        _ body: (_ fields: UnsafeBufferPointer<StagedField>) -> Void
     ) -> (sectionStart: Int, bodyStart: Int, mayHoldOddBytes: Bool) {
         let base = bytes.startIndex
         let scanned = withUnsafeTemporaryAllocation(of: StagedField.self, capacity: stagedCapacity) { staged in
             bytes.withUnsafeBufferPointer { buffer in
                 var overflow: [StagedField] = []
                 let scanned = scanFields(buffer, limits: limits, into: staged, overflow: &overflow)
-                func hand(_ field: StagedField) {
-                    let valueEnd = Int(field.valueEndAndFolding & 0x7FFF_FFFF)
-                    body((base + Int(field.nameStart))..<(base + Int(field.nameEnd)),
-                         (base + Int(field.valueStart))..<(base + valueEnd), field.valueEndAndFolding >> 31 != 0)
-                }
-                for k in 0..<(scanned.count - overflow.count) { hand(staged[k]) }
-                for field in overflow { hand(field) }
+                let onStack = scanned.count - overflow.count
+                if onStack > 0 { body(UnsafeBufferPointer(rebasing: staged[..<onStack])) }
+                if !overflow.isEmpty { overflow.withUnsafeBufferPointer(body) }
                 return scanned
             }
         }
