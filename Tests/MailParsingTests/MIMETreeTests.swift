@@ -22,6 +22,7 @@ import TestSupport
             checked += 1
             let headers = HeaderSection.parse(bytes, limits: limits)
             expectSame(part, headers: headers, body: bytes[headers.bodyStart...], depth: depth, label)
+            Self.expectContentFields(part, headers: headers, label)
             let type = part.contentType
             let isMultipart = type.type == "multipart"
             guard isMultipart || MIMEPart.isEncapsulatingType(type) else {
@@ -50,6 +51,27 @@ import TestSupport
             #expect(part.headers.bodyStart == headers.bodyStart && part.headers.fields.count == headers.fields.count, "\(label)")
             #expect(part.body.indices == body.indices && part.body.elementsEqual(body), "\(label)")
             #expect(part.depth == depth, "\(label)")
+        }
+
+        /// The part's content type and transfer encoding, and their defects, against what its fields'
+        /// unfolded values give: the last Content-Type's (`ContentType.parse`), the first
+        /// Content-Transfer-Encoding's token (the parser reads both where they lie, in its walk of the
+        /// fields: `MIMEParser.contentType(inPlace:in:limit:)`, `transferEncoding(inPlace:in:limit:)`).
+        static func expectContentFields(_ part: MIMEPart, headers: HeaderSection, _ label: String) {
+            let types = headers.all("content-type")
+            if let last = types.last {
+                let parsed = ContentType.parse(last.unfoldedValue)
+                #expect(part.contentType == parsed?.0 ?? .textPlain, "\(label)")
+                #expect(part.defects.contains(.malformedContentType) == (parsed == nil), "\(label)")
+                #expect(part.defects.contains(.malformedParameters) == (parsed?.malformed ?? false), "\(label)")
+            }
+            #expect(part.defects.contains(.duplicateContentType) == (types.count > 1), "\(label)")
+            let token: ByteSlice = headers.first("content-transfer-encoding").map { field in
+                field.unfoldedValue.prefix { !ASCII.isWhitespaceOrNewline($0) && $0 != ASCII.semicolon && $0 != ASCII.openParen }
+            } ?? []
+            let known = MIMEParser.knownTransferEncoding(token)
+            #expect(part.transferEncoding == (token.isEmpty ? "7bit" : known ?? ASCII.lowercasedString(token)), "\(label)")
+            #expect(part.defects.contains(.unknownTransferEncoding) == (!token.isEmpty && known == nil), "\(label)")
         }
 
         /// A multipart: its body split at delimiter lines, line by line, as the parser's line walk does.
