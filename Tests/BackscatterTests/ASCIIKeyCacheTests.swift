@@ -160,4 +160,33 @@ struct ASCIIKeyCacheTests {
             #expect(counted.counts == counts)
         }
     }
+
+    /// `CountedNames` before and after its map is made (at the first name that is not ASCII): names
+    /// of ASCII pieces alone for a while, then of all pieces, asked by `number` and `place(of:)`, against
+    /// a map of places. The ASCII names numbered before the map must be found after it, by canonically
+    /// equal spellings too (U+212A KELVIN SIGN for `K`).
+    @Test func numbersAsTheMapDoesBeforeAndAfterItsMap() {
+        let asciiPieces = Self.pieces.filter { !$0.utf8.contains { $0 >= 0x80 } }
+        var generator = SplitMix64(seed: 34_041)
+        for round in 0..<30 {
+            let limit = round % 3 == 0 ? 40 : 1_000
+            var places: [String: Int] = [:]
+            var counted = CountedNames(capacity: round % 2 == 0 ? 0 : 64)
+            let asciiOnly = 50 + Int(generator.below(400))
+            for step in 0..<1_500 {
+                let pieces = step < asciiOnly ? asciiPieces : Self.pieces
+                func random() -> String {
+                    (0..<generator.below(6)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+                }
+                let name = random(), asked = random()
+                #expect(counted.place(of: asked) == places[asked], "\(asked.debugDescription)")
+                let new = places[name] == nil && places.count < limit
+                if new { places[name] = places.count }
+                let numbered = counted.number(name, limit: limit)
+                #expect(numbered?.place == places[name] && (numbered?.isNew ?? false) == new, "\(name.debugDescription)")
+            }
+            #expect(counted.count == places.count)
+            #expect(counted.place(of: "\u{212A}") == places["K"])
+        }
+    }
 }

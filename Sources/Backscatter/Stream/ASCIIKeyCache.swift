@@ -79,7 +79,13 @@ struct ASCIIKeyCache {
         guard !slots.isEmpty else { return nil }
         let (hash, isASCII) = Self.hash(key)
         guard isASCII else { return nil }
-        return slots.withUnsafeBufferPointer { slots in
+        return value(for: key, hash: hash)
+    }
+
+    /// The value put for `key`, whose hash is `hash`; nil when it is not held.
+    @inline(__always)
+    private func value(for key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
+        slots.withUnsafeBufferPointer { slots in
             bytes.withUnsafeBufferPointer { held in
                 let mask = slots.count - 1
                 var i = Int(truncatingIfNeeded: hash) & mask
@@ -102,32 +108,63 @@ struct ASCIIKeyCache {
         key.utf8.withContiguousStorageIfAvailable { value(for: $0) } ?? nil
     }
 
+    /// What `find` says of a key.
+    enum Found {
+        /// Held, with this value.
+        case held(Int32)
+        /// ASCII and not held.
+        case absent
+        /// Not ASCII (or not contiguous): never held.
+        case notASCII
+    }
+
+    /// `value(for: key)`, telling an ASCII key not held from one that cannot be (`CountedNames`, whose
+    /// map is made only for the latter).
+    func find(_ key: String) -> Found {
+        key.utf8.withContiguousStorageIfAvailable { key -> Found in
+            let (hash, isASCII) = Self.hash(key)
+            guard isASCII else { return .notASCII }
+            guard !slots.isEmpty, let value = value(for: key, hash: hash) else { return .absent }
+            return .held(value)
+        } ?? .notASCII
+    }
+
     /// Puts `value` for `key`, when it is ASCII, not held yet, and there is room (else nothing).
-    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int32) {
+    /// - Returns: whether `key` is held now (put, or held already).
+    @discardableResult
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int32) -> Bool {
         let (hash, isASCII) = Self.hash(key)
-        guard isASCII, bytes.count + key.count <= Self.maxBytes else { return }
+        guard isASCII, bytes.count + key.count <= Self.maxBytes else { return false }
         if slots.isEmpty {
             slots = [Slot](repeating: Slot(), count: 64)
         } else if (count + 1) * 2 > slots.count {
-            guard slots.count < Self.maxSlots else { return }
+            guard slots.count < Self.maxSlots else { return self.value(for: key, hash: hash) != nil }
             grow()
         }
         let start = UInt32(truncatingIfNeeded: bytes.count)
-        guard place(Slot(hash: hash, start: start, lengthPlusOne: UInt32(truncatingIfNeeded: key.count) + 1, value: value),
-                    key: key) else { return }
-        bytes.append(contentsOf: key)
-        count += 1
+        switch place(Slot(hash: hash, start: start, lengthPlusOne: UInt32(truncatingIfNeeded: key.count) + 1, value: value), key: key) {
+        case .put:
+            bytes.append(contentsOf: key)
+            count += 1
+            return true
+        case .held: return true
+        case .noRoom: return false
+        }
     }
 
     /// Puts `value` for the String `key` (see `insert(_:value:)`).
-    mutating func insert(_ key: String, value: Int32) {
+    @discardableResult
+    mutating func insert(_ key: String, value: Int32) -> Bool {
         var key = key
-        key.withUTF8 { insert($0, value: value) }
+        return key.withUTF8 { insert($0, value: value) }
     }
 
+    /// What `place` did with a slot.
+    private enum Placing { case put, held, noRoom }
+
     /// Puts `slot` in the first free slot within `maxProbes` of its hash's, unless `key` (when given)
-    /// is held already; false when it was not put.
-    private mutating func place(_ slot: Slot, key: UnsafeBufferPointer<UInt8>?) -> Bool {
+    /// is held already.
+    private mutating func place(_ slot: Slot, key: UnsafeBufferPointer<UInt8>?) -> Placing {
         let held = bytes
         return slots.withUnsafeMutableBufferPointer { slots in
             held.withUnsafeBufferPointer { held in
@@ -136,15 +173,15 @@ struct ASCIIKeyCache {
                 for _ in 0..<Self.maxProbes {
                     if slots[i].lengthPlusOne == 0 {
                         slots[i] = slot
-                        return true
+                        return .put
                     }
                     if let key, slots[i].hash == slot.hash, slots[i].lengthPlusOne == slot.lengthPlusOne,
                        Self.equal(held, Int(slots[i].start), key) {
-                        return false
+                        return .held
                     }
                     i = (i + 1) & mask
                 }
-                return false
+                return .noRoom
             }
         }
     }
@@ -156,7 +193,7 @@ struct ASCIIKeyCache {
         slots = [Slot](repeating: Slot(), count: old.count * 2)
         count = 0
         for slot in old where slot.lengthPlusOne != 0 {
-            if place(slot, key: nil) { count += 1 }
+            if place(slot, key: nil) == .put { count += 1 }
         }
     }
 
