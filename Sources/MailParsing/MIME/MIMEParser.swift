@@ -233,7 +233,9 @@ package struct MIMEParser {
 
     /// The content type the Content-Type field `fields[index]` gives (`contentType(of:defects:)` of its
     /// value, `contentTypeValue(of:at:)`): `contentType(inPlace:in:limit:)`, else the value unfolded
-    /// first. (`contentFields` reads the same in its walk.)
+    /// first. `contentFields` makes the same two calls in its walk, with the records' pointers it holds
+    /// (a call of this fetched the record again and retained the section's storage); this stays the
+    /// one-field entry that `InPlaceFieldValueTests` holds to `ContentType.parse`. Keep the two alike.
     static func contentType(of fields: HeaderSection.Fields, at index: Int, defects: inout MIMEDefects) -> ContentType {
         // The record and the limit read before the closure, which then captures no copy of `fields`.
         let record = fields.record(at: index), limit = fields.maxFieldBytes
