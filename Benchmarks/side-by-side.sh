@@ -5,8 +5,8 @@
 # Builds the sisimai bsd messages into one mbox with ../shared/peers/make-mbox.py, and that mbox
 # concatenated 20 times; times each tool on each; prints messages per second and our speed-up.
 # Needs: apt-get install -y libsisimai-perl ; python3 -m pip install flufl.bounce.
-# Times the self-contained release binary (`make dist`: the Swift runtime and FoundationEssentials linked in,
-# as shipped; it starts in 3-4 ms, the `swift build` binary in ~7 ms (`backscatter --version`)), built here first; BACKSCATTER_BIN overrides it.
+# Times the self-contained release binary (`make dist`: the Swift runtime, FoundationEssentials and libstdc++
+# linked in, as shipped; it starts in ~3 ms, the `swift build` binary in ~7 ms (`backscatter --version`)), built here first; BACKSCATTER_BIN overrides it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared="$here/../shared"
