@@ -29,7 +29,8 @@ release: deps
 ## 18.5-20.0 ms (best of 21, `taskset -c 0`, 2026-12-04; outputs identical). Without the archive, the shared
 ## library as before. (GCC's runtime library exception allows linking libstdc++ into any program.)
 STATIC_CXX_DIR := .build-static/static-cxx
-LIBSTDCXX_ARCHIVE := $(shell (clang -print-file-name=libstdc++.a || gcc -print-file-name=libstdc++.a) 2>/dev/null | head -n 1)
+## The first full path clang or gcc gives (either prints the bare name when it has no such file).
+LIBSTDCXX_ARCHIVE := $(firstword $(foreach cc,clang gcc,$(filter /%,$(shell $(cc) -print-file-name=libstdc++.a 2>/dev/null))))
 
 dist: deps
 	@mkdir -p $(STATIC_CXX_DIR)
