@@ -29,8 +29,9 @@ release: deps
 ## 18.5-20.0 ms (best of 21, `taskset -c 0`, 2026-12-04; outputs identical). Without the archive, the shared
 ## library as before. (GCC's runtime library exception allows linking libstdc++ into any program.)
 STATIC_CXX_DIR := .build-static/static-cxx
-## The first full path clang or gcc gives (either prints the bare name when it has no such file).
-LIBSTDCXX_ARCHIVE := $(firstword $(foreach cc,clang gcc,$(filter /%,$(shell $(cc) -print-file-name=libstdc++.a 2>/dev/null))))
+## The first full path clang or gcc gives (either prints the bare name when it has no such file); expanded
+## only where `dist` uses it, so other targets run no compiler for it.
+LIBSTDCXX_ARCHIVE = $(firstword $(foreach cc,clang gcc,$(filter /%,$(shell $(cc) -print-file-name=libstdc++.a 2>/dev/null))))
 
 dist: deps
 	@mkdir -p $(STATIC_CXX_DIR)

@@ -180,7 +180,7 @@ package struct MIMEParser {
         // over the others (most fields), the length and the rest of the name tell the two apart.
         // The records and the section's bytes read in place, their pointers taken out of
         // `withUnsafeRecords` (the storage they lie in is held by `headers`, held for the call): the two
-        // values are read in the walk's place too (`contentType(inPlace:in:limit:)`,
+        // values are read in the walk's place too (`contentType(_:at:of:bytes:limit:defects:)`,
         // `transferEncoding(inPlace:in:limit:)`), and inside its closure, with those calls, the
         // section's bytes were retained and released around it. Each read in a walk of its own
         // (`contentType(of:at:defects:)`, `transferEncoding(of:at:)`) fetched the record again and
@@ -209,12 +209,7 @@ package struct MIMEParser {
         // part: bsd.mbox x3, `ParsedMessage.init` 42.74M -> 41.96M).
         let contentType: ContentType
         if let index = contentTypeIndex {
-            // A value read in place, else unfolded first.
-            if let parsed = Self.contentType(inPlace: records[index], in: bytes, limit: limit) {
-                contentType = Self.contentType(parsed, defects: &defects)
-            } else {
-                contentType = Self.contentType(of: contentTypeValue(of: headers.fields, at: index), defects: &defects)
-            }
+            contentType = Self.contentType(records[index], at: index, of: headers.fields, bytes: bytes, limit: limit, defects: &defects)
         } else {
             contentType = defaultType.contentType
         }
@@ -232,18 +227,24 @@ package struct MIMEParser {
     }
 
     /// The content type the Content-Type field `fields[index]` gives (`contentType(of:defects:)` of its
-    /// value, `contentTypeValue(of:at:)`): `contentType(inPlace:in:limit:)`, else the value unfolded
-    /// first. `contentFields` makes the same two calls in its walk, with the records' pointers it holds
-    /// (a call of this fetched the record again and retained the section's storage); this stays the
-    /// one-field entry that `InPlaceFieldValueTests` holds to `ContentType.parse`. Keep the two alike.
+    /// value, `contentTypeValue(of:at:)`): the one-field entry that `InPlaceFieldValueTests` holds to
+    /// `ContentType.parse`, reading as `contentFields` does (`contentType(_:at:of:bytes:limit:defects:)`).
     static func contentType(of fields: HeaderSection.Fields, at index: Int, defects: inout MIMEDefects) -> ContentType {
-        // The record and the limit read before the closure, which then captures no copy of `fields`.
-        let record = fields.record(at: index), limit = fields.maxFieldBytes
-        guard let parsed = fields.withUnsafeRecords({ _, bytes in Self.contentType(inPlace: record, in: bytes, limit: limit) })
-        else {
-            return contentType(of: contentTypeValue(of: fields, at: index), defects: &defects)
-        }
-        return contentType(parsed, defects: &defects)
+        // The pointers taken out of `withUnsafeRecords`: the storage they lie in is held by `fields`,
+        // a parameter, for the call.
+        let (records, bytes) = fields.withUnsafeRecords { ($0, $1) }
+        return contentType(records[index], at: index, of: fields, bytes: bytes, limit: fields.maxFieldBytes, defects: &defects)
+    }
+
+    /// The content type of the Content-Type field `record`, `fields[index]`, whose section's bytes are
+    /// `bytes`: read in place (`contentType(inPlace:in:limit:)`), else its value unfolded first. With the
+    /// record and the bytes given, `contentFields` reads it in its walk's place: a walk of its own fetched
+    /// the record again and retained the section's storage.
+    @inline(__always)
+    static func contentType(_ record: HeaderSection.FieldRecord, at index: Int, of fields: HeaderSection.Fields,
+                            bytes: UnsafeBufferPointer<UInt8>, limit: Int, defects: inout MIMEDefects) -> ContentType {
+        if let parsed = contentType(inPlace: record, in: bytes, limit: limit) { return contentType(parsed, defects: &defects) }
+        return contentType(of: contentTypeValue(of: fields, at: index), defects: &defects)
     }
 
     /// What `ContentType.parse` gives for the unfolded value of the Content-Type field `record`, read
