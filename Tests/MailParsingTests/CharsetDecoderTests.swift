@@ -257,6 +257,38 @@ func bytes(hex: String) -> ByteSlice {
         #expect(!CharsetDecoder.decode(bytes(hex: "2b4a6a6f"), charset: "utf-7").isEmpty)
     }
 
+    /// A stateful decoder that rejects every byte after an illegal sequence is put back in its initial
+    /// state. glibc's UTF-7, after a base64 run that yields a lone surrogate (`+999vMailpostmasterb`,
+    /// reduced from a mutated sisimai bounce), rejected each following base64 letter one call at a time
+    /// (~25 µs a call: a 420 KB part took 10 s); reset, it reads the letters as direct characters.
+    @Test func stuckStatefulDecoderIsReset() {
+        let input = Array("+999vMailpostmasterb".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 5000) + Array("-\r\nend".utf8)
+        var output: [UInt8] = []
+        let replaced = IconvPool.withConverter("UTF-7") { $0.convert(input[...], into: &output) }
+        #expect(replaced != nil && replaced! <= 4)
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(text.contains(String(repeating: "a", count: 4900)))
+        #expect(text.hasSuffix("\r\nend"))
+    }
+
+    /// Past `IconvConverter.maxReplacements` illegal sequences the rest is read without iconv: ASCII
+    /// as it is (so `+AGE-`, UTF-7 for "a", stays as written), any other byte U+FFFD.
+    @Test func replacementsPastTheLimitEndTheConversion() {
+        func decoded(invalid count: Int) -> (text: String, replaced: Int?) {
+            let input = [UInt8](repeating: 0xFF, count: count) + Array("+AGE-".utf8) + [0xFF]
+            var output: [UInt8] = []
+            let replaced = IconvPool.withConverter("UTF-7") { $0.convert(input[...], into: &output) }
+            return (String(decoding: output, as: UTF8.self), replaced)
+        }
+        let limit = IconvConverter.maxReplacements
+        let within = decoded(invalid: limit - 1)
+        #expect(within.text == String(repeating: "\u{FFFD}", count: limit - 1) + "a\u{FFFD}")
+        #expect(within.replaced == limit)
+        let past = decoded(invalid: limit + 40)
+        #expect(past.text == String(repeating: "\u{FFFD}", count: limit + 40) + "+AGE-\u{FFFD}")
+        #expect(past.replaced == limit + 41)
+    }
+
     /// UTF-7 of direct characters alone is read as its bytes without glibc (`utf7DirectOnly`): the same
     /// text glibc's converter gives, for every ASCII byte alone and in random runs (with `+`, `\`, `~`,
     /// controls and shifted base64 among them), and for the corpus's Microsoft text.

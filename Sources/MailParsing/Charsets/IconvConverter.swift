@@ -17,7 +17,19 @@ import Synchronization
 /// Invalid input never stops a conversion: an illegal sequence (EILSEQ) becomes U+FFFD and one input
 /// byte is skipped; an incomplete sequence at the end (EINVAL) becomes U+FFFD. Output is UTF-8, which
 /// can represent everything, so no //TRANSLIT is needed.
+///
+/// Invalid input is bounded in cost as well: each illegal sequence is a call into glibc, and a stateful
+/// decoder can be left in a state that rejects every byte after the one skipped (glibc's UTF-7 after a
+/// base64 run whose bits do not end a character: each of those calls cost ~25 µs, so a 420 KB part
+/// took 10 s; found by mutating the sisimai corpus, see `Tests/Fuzz`). Such a decoder is put back in
+/// its initial state when an illegal sequence follows the byte just skipped, and past
+/// `maxReplacements` illegal sequences the rest of the input is read without iconv
+/// (`appendUnconverted`).
 final class IconvConverter: @unchecked Sendable {
+    /// Illegal sequences of one input replaced through iconv; the bytes after the last one are read
+    /// byte by byte: ASCII kept, any other byte U+FFFD (and counted as replaced).
+    static let maxReplacements = 256
+
     private let handle: iconv_t
     let name: String
 
@@ -73,6 +85,8 @@ final class IconvConverter: @unchecked Sendable {
         var inLeft = inBuffer.count
         let outStart = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
         var flushed = false
+        // `inLeft` just after the last byte skipped (none yet: -1).
+        var lastSkippedAt = -1
         while true {
             var outPointer: UnsafeMutablePointer<CChar>? = outStart
             var outLeft = chunkSize
@@ -101,14 +115,40 @@ final class IconvConverter: @unchecked Sendable {
                     if error == EINVAL {
                         inLeft = 0
                     } else {
+                        // Rejected at the byte right after the one skipped last: a stateful decoder
+                        // stuck in a state no byte leaves, put back in its initial one.
+                        if !stateless, inLeft == lastSkippedAt { _ = iconv(handle, nil, nil, nil, nil) }
                         inPointer = inPointer.map { $0 + 1 }
                         inLeft -= 1
+                        lastSkippedAt = inLeft
+                        if replaced >= Self.maxReplacements, let rest = inPointer {
+                            let bytes = UnsafeRawPointer(rest).assumingMemoryBound(to: UInt8.self)
+                            return replaced + Self.appendUnconverted(UnsafeBufferPointer(start: bytes, count: inLeft), to: &output)
+                        }
                     }
                     continue
                 }
             }
             if flushed { return replaced }
         }
+    }
+}
+
+extension IconvConverter {
+    /// Appends `bytes` as the rest of a text given up on (`maxReplacements`): an ASCII byte as it is,
+    /// any other as U+FFFD. Returns how many were replaced.
+    static func appendUnconverted(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) -> Int {
+        var replaced = 0
+        output.reserveCapacity(output.count + bytes.count)
+        for byte in bytes {
+            if byte < 0x80 {
+                output.append(byte)
+            } else {
+                output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
+                replaced += 1
+            }
+        }
+        return replaced
     }
 }
 
