@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import Backscatter
+import MailParsing
+import TestSupport
+
+/// Mutated mail through the whole pipeline: the mbox reader, the header and MIME parsers, the bounce
+/// recognisers and the classifier, with and without a profile. Every message comes out as a record, in
+/// order, and nothing crashes (a crash ends the test run). Seeded, so every run reads the same bytes.
+///
+/// The mutations are those of `Tests/Fuzz/mutate.py`, whose campaigns run far more of them against a
+/// release or AddressSanitizer build (see `Tests/Fuzz/README.md`): bytes flipped, inserted, deleted and
+/// repeated; MIME, DSN and charset tokens inserted; pieces of other messages spliced in; long lines;
+/// nested multiparts; CRLF or CR line ends. They read the repository's fixtures and, when the shared
+/// corpus is here, the sisimai bounces.
+@Suite struct MutatedMailTests {
+    /// Bytes that end, open or break a token somewhere in a message.
+    static let specials: [[UInt8]] = ["\0", "\r", "\n", "\r\n", "\n\n", ":", ";", "=", "\"", "\\", "<", ">", "(", ")",
+                                      "@", "-", "--", "\t", " ", "=?", "?=", "%", "[", "]", ".", "+"].map { Array($0.utf8) }
+        + [[0xFF], [0xC3], [0xE2, 0x80], [0x80]]
+
+    /// Pieces of the structures the parsers and recognisers read.
+    static let tokens: [[UInt8]] = [
+        "Content-Type: multipart/mixed; boundary=\"b\"\n", "Content-Type: message/rfc822\n",
+        "Content-Type: message/delivery-status\n", "Content-Type: multipart/report; report-type=delivery-status; boundary=",
+        "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n",
+        "charset=utf-16", "charset=iso-2022-jp", "charset=unicode-1-1-utf-7", "charset=x-unknown", "charset=shift_jis",
+        "Status: 5.1.1\n", "Status: 9.99.999\n", "Action: failed\n", "Action: delayed\n", "Final-Recipient: rfc822; ",
+        "Original-Recipient: rfc822;", "Diagnostic-Code: smtp; 550 5.1.1 ", "Remote-MTA: dns; ", "X-Postfix-Queue-ID: x\n",
+        "Received: from a (b [192.0.2.1]) by c with ESMTP id d; ", "=?utf-8?B?", "=?iso-2022-jp?Q?", "\u{1B}$B", "\u{1B}(B",
+        "\n--b\n", "\n--b--\n", "From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n", ">From ", "\nFrom x\n", "+999vMail",
+        "Content-Disposition: attachment; filename*=", "Message-ID: <", "DKIM-Signature: v=1; a=rsa-sha256; d=",
+        "----- The following addresses had permanent fatal errors -----\n", "This is the mail system at host ",
+        "<<< 550 ", ">>> RCPT TO:<", "... User unknown\n", "Reporting-MTA: dns; ", "Arrival-Date: ",
+    ].map { Array($0.utf8) }
+
+    /// `message` changed by one to eight random mutations (`pool`: the messages to splice pieces from).
+    static func mutate(_ message: [UInt8], pool: [[UInt8]], using g: inout SplitMix64) -> [UInt8] {
+        var m = message
+        for _ in 0...g.below(8) {
+            if m.isEmpty { m = [UInt8(ascii: "x")] }
+            let i = g.below(m.count + 1)
+            switch g.below(9) {
+            case 0: m[g.below(m.count)] = UInt8(truncatingIfNeeded: g.next())
+            case 1: m.insert(contentsOf: specials[g.below(specials.count)], at: i)
+            case 2: m.insert(contentsOf: tokens[g.below(tokens.count)], at: i)
+            case 3: m.removeSubrange(i..<min(m.count, i + 1 + g.below(200)))
+            case 4:
+                let chunk = Array(m[i..<min(m.count, i + 1 + g.below(80))])
+                m.insert(contentsOf: Array(repeatElement(chunk, count: 2 + g.below(300)).joined()), at: i)
+            case 5:
+                let other = pool[g.below(pool.count)]
+                guard !other.isEmpty else { continue }
+                let start = g.below(other.count)
+                m.insert(contentsOf: other[start..<min(other.count, start + 1 + g.below(2000))], at: i)
+            case 6: m.removeSubrange(i..<m.count)
+            case 7:
+                let byte = Array("a =<(\t5".utf8)[g.below(7)]
+                m.insert(contentsOf: repeatElement(byte, count: 1000 + g.below(30_000)), at: i)
+            default:
+                var nested: [UInt8] = []
+                for level in 0...g.below(40) {
+                    nested += Array("Content-Type: multipart/mixed; boundary=\"n\(level)\"\n\n--n\(level)\n".utf8)
+                }
+                m.insert(contentsOf: nested, at: i)
+            }
+        }
+        switch g.below(6) {
+        case 0: return m.flatMap { $0 == ASCII.lineFeed ? [ASCII.carriageReturn, ASCII.lineFeed] : [$0] }
+        case 1: return m.map { $0 == ASCII.lineFeed ? ASCII.carriageReturn : $0 }
+        default: return m
+        }
+    }
+
+    /// The messages mutated from: every fixture message, and the sisimai bounces when the corpus is here.
+    static func pool() -> [[UInt8]] {
+        var folders = [Corpus.fixture("")]
+        if Corpus.isAvailable { folders.append(Corpus.path("sisimai/maildir/bsd")) } else { print(Corpus.skipMessage) }
+        var messages: [[UInt8]] = []
+        for folder in folders {
+            let files = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).sorted()
+            for relative in files where relative.hasSuffix(".eml") {
+                if let data = FileManager.default.contents(atPath: folder + "/" + relative) { messages.append(Array(data)) }
+            }
+        }
+        return messages
+    }
+
+    /// An mboxrd file of `count` mutated messages (each line that would read as a `From ` line quoted).
+    static func mailbox(seed: UInt64, count: Int, pool: [[UInt8]]) -> [UInt8] {
+        var g = SplitMix64(seed: seed)
+        var mbox: [UInt8] = []
+        let separator = Array("From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n".utf8)
+        for _ in 0..<count {
+            var message = mutate(pool[g.below(pool.count)], pool: pool, using: &g)
+            if g.below(4) == 0 { message = mutate(message, pool: pool, using: &g) }
+            mbox += separator
+            for line in message.split(separator: ASCII.lineFeed, omittingEmptySubsequences: false) {
+                if line.drop(while: { $0 == UInt8(ascii: ">") }).starts(with: Array("From ".utf8)) { mbox.append(UInt8(ascii: ">")) }
+                mbox += line
+                mbox.append(ASCII.lineFeed)
+            }
+            mbox.append(ASCII.lineFeed)
+        }
+        return mbox
+    }
+
+    @Test(arguments: [false, true]) func everyMutatedMessageIsAccountedFor(withProfile: Bool) throws {
+        let pool = Self.pool()
+        #expect(pool.count > 100)
+        let count = 1500
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mutated-\(withProfile)-\(getpid()).mbox").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(Self.mailbox(seed: withProfile ? 44 : 43, count: count, pool: pool))))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let profile = withProfile ? try SiteProfile.load(path: Corpus.fixture("classifier/profile.toml")) : nil
+        var indices: [Int] = []
+        var kinds: Set<String> = []
+        let summary = Scan(paths: [path], options: ScanOptions(jobs: 2)).run(stage: ClassifierStage(profile: profile)) { record in
+            indices.append(record.index)
+            kinds.insert(record.kind.rawValue)
+        }
+        #expect(summary.errors.isEmpty)
+        #expect(indices == Array(0..<count))
+        // The mutations leave most messages readable as what they were: bounces among them.
+        #expect(kinds.contains("bounce") && kinds.contains("not-bounce"))
+    }
+}
