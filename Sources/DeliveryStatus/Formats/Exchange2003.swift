@@ -63,7 +63,7 @@ struct Exchange2003Recognizer: Recognizer {
                 // The line after MSEXCH continues it (as Sisimai reads it).
                 if !continued { exch[i] += " " + t; continued = true }
             } else {
-                other[i] = other[i].isEmpty ? t : other[i] + " " + t
+                TextReport.appendJoined(t, to: &other[i])
             }
         }
         guard !recipients.isEmpty else { return nil }

@@ -124,11 +124,26 @@ enum TextReport {
         return out
     }
 
-    /// Appends a non-blank line to a recipient's diagnostic, one space between.
+    /// Appends a non-blank line to a recipient's diagnostic, one space between (`appendJoined`).
     static func appendLine(_ line: Substring, to r: inout RecipientFinding) {
         let t = line.trimmed
         guard !t.isEmpty else { return }
-        r.diagnostic = r.diagnostic.isEmpty ? t : r.diagnostic + " " + t
+        appendJoined(t, to: &r.diagnostic)
+    }
+
+    /// Appends `t` to `text`, one space between when `text` is not empty: in place, and nothing more
+    /// once `text` is longer than `BounceAnalyzer.maxDiagnosticBytes`, where every diagnostic is cut
+    /// after its recogniser (so the cut text is the same). Made anew at each line, as it was
+    /// (`text + " " + t`), the lines of one recipient cost their square: 100,000 short lines under an
+    /// Exchange 2003 recipient took 1.5 s, twice as many four times that (a designed hostile message).
+    static func appendJoined(_ t: String, to text: inout String) {
+        guard text.utf8.count <= BounceAnalyzer.maxDiagnosticBytes else { return }
+        if text.isEmpty {
+            text = t
+        } else {
+            text += " "
+            text += t
+        }
     }
 
     /// The first address in a line, `<>` and trailing punctuation removed, or nil.
