@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Writes an mbox of designed hostile messages: real bounces of each family (the sisimai corpus' first
+lhost-* and rhost-* file of each) with a long run of one shape put in the middle of the body (parentheses,
+angle brackets, lines of addresses, header-like lines, transcript lines, encoded words, CRs, ...), and a
+Postfix bounce with the same runs in its text, diagnostic, subject and returned original. A parser that
+is quadratic in some shape shows as one message far slower than its neighbours: `slowest.py` finds it.
+
+Usage: designed.py OUT.mbox [BYTES]   (BYTES: each run's length, default 1,000,000)"""
+import glob, os, sys
+
+out = sys.argv[1]
+size = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/corpus/sisimai/maildir/bsd')
+SHAPES = {
+    'parens': b'(', 'closeparens': b')', 'angles': b'<', 'angles2': b'<a', 'ats': b'@', 'quotes': b'"\\',
+    'encwords': b'=?utf-8?B?', 'encq': b'=?utf-8?q?a?= ', 'dashes': b'-', 'codes': b'5.1.1 550 ', 'dots': b'5.',
+    'digits': b'5', 'spaces': b' ', 'tabsnl': b'\t\n', 'lfs': b'\n', 'crs': b'\r', 'addrs': b'u@example.com ',
+    'addrlines': b'<u@example.com>: 550 unknown user\n', 'received': b'Received: from a (b [192.0.2.1]) by c; Thu, 1 Jan 2026\n',
+    'from-lines': b'From: a@b\n', 'brackets': b'[', 'ips': b'[192.0.2.1] ', 'colons': b':', 'semis': b';', 'eq': b'=',
+    'html': b'<style>', 'amp': b'&', 'cmds': b'RCPT TO:<', 'transcript': b'>>> RCPT TO:<u@x>\n<<< 550 5.1.1 no\n',
+    'longword': b'a', 'unicode': '\u00e9\u4e16'.encode(), 'bad-utf8': b'\xe2\x80', 'hosts': b'mx.example.com. ',
+    'headerish': b'X-A: b\n', 'sendmail': b'----- The following addresses had permanent fatal errors -----\n',
+    'utf7': b'+999vMail',
+}
+def run(shape):
+    return SHAPES[shape] * max(1, size // len(SHAPES[shape]))
+
+messages = []
+bases = sorted(glob.glob(corpus + '/lhost-*-01.eml')) + sorted(glob.glob(corpus + '/rhost-*-01.eml'))
+for path in bases:
+    base = open(path, 'rb').read()
+    start = base.find(b'\n\n')
+    if start < 0:
+        continue
+    middle = base.find(b'\n', start + 2 + (len(base) - start - 2) // 2) + 1 or len(base)
+    for shape in SHAPES:
+        messages.append(base[:middle] + run(shape) + b'\n' + base[middle:])
+postfix = open(corpus + '/lhost-postfix-01.eml', 'rb').read()
+spots = [b'                   The mail system\n', b'Diagnostic-Code: x-unix; ', b'Subject: Undelivered Mail Returned to Sender',
+         b'Content-Type: message/rfc822\n\n']
+for spot in spots:
+    for shape in SHAPES:
+        payload = run(shape)
+        if spot.startswith(b'Subject'):
+            payload = payload.replace(b'\n', b' ').replace(b'\r', b' ')
+        messages.append(postfix.replace(spot, spot + payload, 1))
+with open(out, 'wb') as f:
+    for m in messages:
+        quoted = [b'>' + line if line.lstrip(b'>').startswith(b'From ') else line for line in m.split(b'\n')]
+        f.write(b'From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n' + b'\n'.join(quoted) + b'\n\n')
+print('%d messages' % len(messages))
