@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Writes an mbox of designed hostile messages: real bounces of each family (the sisimai corpus' first
-lhost-* and rhost-* file of each) with a long run of one shape put in the middle of the body (parentheses,
-angle brackets, lines of addresses, header-like lines, transcript lines, encoded words, CRs, ...), and a
+lhost-* and rhost-* file of each) with a long run of one shape put in the middle of the body, in a Received
+field on top, and at the start of the returned original's header section (parentheses, angle brackets,
+lines of addresses, header-like lines, transcript lines, encoded words, CRs, ...), and a
 Postfix bounce with the same runs in its text, diagnostic, subject and returned original. A parser that
 is quadratic in some shape shows as one message far slower than its neighbours: `slowest.py` finds it.
 
-Usage: designed.py OUT.mbox [BYTES]   (BYTES: each run's length, default 1,000,000)"""
+Usage: designed.py OUT.mbox [BYTES]   (BYTES: each run's length, default 300,000)"""
 import glob, os, sys
 
 out = sys.argv[1]
-size = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+size = int(sys.argv[2]) if len(sys.argv) > 2 else 300_000
 corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/corpus/sisimai/maildir/bsd')
 SHAPES = {
     'parens': b'(', 'closeparens': b')', 'angles': b'<', 'angles2': b'<a', 'ats': b'@', 'quotes': b'"\\',
@@ -33,8 +34,16 @@ for path in bases:
     if start < 0:
         continue
     middle = base.find(b'\n', start + 2 + (len(base) - start - 2) // 2) + 1 or len(base)
+    original = base.find(b'message/rfc822')
+    original = base.find(b'\n\n', original) + 2 if original >= 0 and base.find(b'\n\n', original) >= 0 else -1
     for shape in SHAPES:
-        messages.append(base[:middle] + run(shape) + b'\n' + base[middle:])
+        payload = run(shape)
+        # In the middle of the body; as the value of a Received field on top; at the start of the
+        # returned original's header section.
+        messages.append(base[:middle] + payload + b'\n' + base[middle:])
+        messages.append(b'Received: ' + payload.replace(b'\n', b' ').replace(b'\r', b' ') + b'\n' + base)
+        if original > 0:
+            messages.append(base[:original] + b'Received: ' + payload + b'\n' + base[original:])
 postfix = open(corpus + '/lhost-postfix-01.eml', 'rb').read()
 spots = [b'                   The mail system\n', b'Diagnostic-Code: x-unix; ', b'Subject: Undelivered Mail Returned to Sender',
          b'Content-Type: message/rfc822\n\n']
