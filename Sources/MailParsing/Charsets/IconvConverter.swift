@@ -144,7 +144,10 @@ extension IconvConverter {
             if byte < 0x80 {
                 output.append(byte)
             } else {
-                output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
+                // U+FFFD, a byte at a time (no array made for it at each byte).
+                output.append(0xEF)
+                output.append(0xBF)
+                output.append(0xBD)
                 replaced += 1
             }
         }
