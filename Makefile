@@ -33,12 +33,20 @@ STATIC_CXX_DIR := .build-static/static-cxx
 ## only where `dist` uses it, so other targets run no compiler for it.
 LIBSTDCXX_ARCHIVE = $(firstword $(foreach cc,clang gcc,$(filter /%,$(shell $(cc) -print-file-name=libstdc++.a 2>/dev/null))))
 
+## For newer CPUs only: `make dist DIST_CPU=haswell` (AVX2, BMI1/2, LZCNT, MOVBE: Intel since 2013, AMD since
+## 2015) compiles the Swift and C code for that CPU: 3.8% fewer instructions and 2-3% less time on the sisimai
+## bsd20 mbox, outputs identical (2026-12-04, Benchmarks/README). Such a binary stops with an illegal
+## instruction on an older CPU, so the default is plain x86-64. Any name `swiftc -target-cpu` and clang's
+## `-march` both take will do (`znver4`, `skylake`, ...).
+DIST_CPU ?=
+DIST_CPU_FLAGS = $(if $(DIST_CPU),-Xswiftc -target-cpu -Xswiftc $(DIST_CPU) -Xcc -march=$(DIST_CPU))
+
 dist: deps
 	@mkdir -p $(STATIC_CXX_DIR)
 	@if [ -f "$(LIBSTDCXX_ARCHIVE)" ]; then ln -sf "$(LIBSTDCXX_ARCHIVE)" $(STATIC_CXX_DIR)/libstdc++.a; \
 		else rm -f $(STATIC_CXX_DIR)/libstdc++.a; echo "libstdc++.a not found: linking the shared libstdc++"; fi
 	$(SWIFT) build -c release --static-swift-stdlib --product backscatter --scratch-path .build-static \
-		-Xlinker -L$(CURDIR)/$(STATIC_CXX_DIR)
+		-Xlinker -L$(CURDIR)/$(STATIC_CXX_DIR) $(DIST_CPU_FLAGS)
 
 ## Runs the main job on the bundled example mailbox. Exit status 1 means "backscatter found" (the
 ## example holds some), so only 2 and above fail the target.
