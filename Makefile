@@ -34,7 +34,7 @@ STATIC_CXX_DIR := .build-static/static-cxx
 LIBSTDCXX_ARCHIVE = $(firstword $(foreach cc,clang gcc,$(filter /%,$(shell $(cc) -print-file-name=libstdc++.a 2>/dev/null))))
 
 ## For newer CPUs only: `make dist DIST_CPU=haswell` (AVX2, BMI1/2, LZCNT, MOVBE: Intel since 2013, AMD since
-## 2015) compiles the Swift and C code for that CPU: 3.8% fewer instructions and 2-3% less time on the sisimai
+## 2015) compiles the Swift and C code for that CPU: 3.8% fewer instructions and 1-3% less time on the sisimai
 ## bsd20 mbox, outputs identical (2026-12-04, Benchmarks/README). Such a binary stops with an illegal
 ## instruction on an older CPU, so the default is plain x86-64. Any name `swiftc -target-cpu` and clang's
 ## `-march` both take will do (`znver4`, `skylake`, ...).
