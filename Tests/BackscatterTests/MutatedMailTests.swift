@@ -105,6 +105,54 @@ import TestSupport
         return mbox
     }
 
+    /// The shapes of `Tests/Fuzz/designed.py`: one of them repeated makes a long run.
+    static let shapes: [[UInt8]] = [
+        "(", ")", "<", "<a", "@", "\"\\", "=?utf-8?B?", "=?utf-8?q?a?= ", "-", "5.1.1 550 ", "5.", "5", " ", "\t\n", "\n",
+        "\r", "u@example.com ", "<u@example.com>: 550 unknown user\n", "Received: from a (b [192.0.2.1]) by c; Thu, 1 Jan 2026\n",
+        "From: a@b\n", "[", "[192.0.2.1] ", ":", ";", "=", "<style>", "&", "RCPT TO:<", ">>> RCPT TO:<u@x>\n<<< 550 5.1.1 no\n",
+        "a", "é世", "X-A: b\n", "----- The following addresses had permanent fatal errors -----\n", "+999vMail",
+    ].map { Array($0.utf8) } + [[0xE2, 0x80]]
+
+    /// The first 24 fixture bounces (`Fixtures/dsn`, a recogniser's each), each with a 10 KB run of each
+    /// shape in the middle of its body and as a Received field on top (`designed.py`'s messages, smaller):
+    /// every one a record.
+    @Test func everyDesignedMessageIsAccountedFor() throws {
+        let folder = Corpus.fixture("dsn")
+        let files = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        let bounces = files.prefix(24).compactMap { FileManager.default.contents(atPath: folder + "/" + $0).map { Array($0) } }
+        #expect(bounces.count == 24)
+        var mbox: [UInt8] = []
+        var count = 0
+        for base in bounces {
+            guard let blank = base.firstRange(of: [ASCII.lineFeed, ASCII.lineFeed])?.lowerBound else { continue }
+            let middle = base[(blank + 2 + (base.count - blank - 2) / 2)...].firstIndex(of: ASCII.lineFeed).map { $0 + 1 } ?? base.count
+            for shape in Self.shapes {
+                let run = Array(repeatElement(shape, count: 10_000 / shape.count).joined())
+                let flat = run.map { $0 == ASCII.lineFeed || $0 == ASCII.carriageReturn ? UInt8(ascii: " ") : $0 }
+                for message in [Array(base[..<middle]) + run + [ASCII.lineFeed] + Array(base[middle...]),
+                                Array("Received: ".utf8) + flat + [ASCII.lineFeed] + base] {
+                    mbox += Array("From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n".utf8)
+                    for line in message.split(separator: ASCII.lineFeed, omittingEmptySubsequences: false) {
+                        if line.drop(while: { $0 == UInt8(ascii: ">") }).starts(with: Array("From ".utf8)) { mbox.append(UInt8(ascii: ">")) }
+                        mbox += line
+                        mbox.append(ASCII.lineFeed)
+                    }
+                    mbox.append(ASCII.lineFeed)
+                    count += 1
+                }
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("designed-\(getpid()).mbox").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(mbox)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var indices: [Int] = []
+        let summary = Scan(paths: [path], options: ScanOptions(jobs: 2)).run(stage: ClassifierStage(profile: nil)) { record in
+            indices.append(record.index)
+        }
+        #expect(summary.errors.isEmpty)
+        #expect(indices == Array(0..<count))
+    }
+
     @Test(arguments: [false, true]) func everyMutatedMessageIsAccountedFor(withProfile: Bool) throws {
         let pool = Self.pool()
         #expect(pool.count > 100)
