@@ -90,19 +90,24 @@ import TestSupport
     static func mailbox(seed: UInt64, count: Int, pool: [[UInt8]]) -> [UInt8] {
         var g = SplitMix64(seed: seed)
         var mbox: [UInt8] = []
-        let separator = Array("From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n".utf8)
         for _ in 0..<count {
             var message = mutate(pool[g.below(pool.count)], pool: pool, using: &g)
             if g.below(4) == 0 { message = mutate(message, pool: pool, using: &g) }
-            mbox += separator
-            for line in message.split(separator: ASCII.lineFeed, omittingEmptySubsequences: false) {
-                if line.drop(while: { $0 == UInt8(ascii: ">") }).starts(with: Array("From ".utf8)) { mbox.append(UInt8(ascii: ">")) }
-                mbox += line
-                mbox.append(ASCII.lineFeed)
-            }
-            mbox.append(ASCII.lineFeed)
+            appendEntry(message, to: &mbox)
         }
         return mbox
+    }
+
+    /// Appends `message` to `mbox` as an mboxrd entry: a `From ` line, each line that would read as one
+    /// quoted with `>`, a blank line after.
+    static func appendEntry(_ message: [UInt8], to mbox: inout [UInt8]) {
+        mbox += Array("From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n".utf8)
+        for line in message.split(separator: ASCII.lineFeed, omittingEmptySubsequences: false) {
+            if line.drop(while: { $0 == UInt8(ascii: ">") }).starts(with: Array("From ".utf8)) { mbox.append(UInt8(ascii: ">")) }
+            mbox += line
+            mbox.append(ASCII.lineFeed)
+        }
+        mbox.append(ASCII.lineFeed)
     }
 
     /// The shapes of `Tests/Fuzz/designed.py`: one of them repeated makes a long run.
@@ -110,7 +115,7 @@ import TestSupport
         "(", ")", "<", "<a", "@", "\"\\", "=?utf-8?B?", "=?utf-8?q?a?= ", "-", "5.1.1 550 ", "5.", "5", " ", "\t\n", "\n",
         "\r", "u@example.com ", "<u@example.com>: 550 unknown user\n", "Received: from a (b [192.0.2.1]) by c; Thu, 1 Jan 2026\n",
         "From: a@b\n", "[", "[192.0.2.1] ", ":", ";", "=", "<style>", "&", "RCPT TO:<", ">>> RCPT TO:<u@x>\n<<< 550 5.1.1 no\n",
-        "a", "é世", "X-A: b\n", "----- The following addresses had permanent fatal errors -----\n", "+999vMail",
+        "a", "é世", "mx.example.com. ", "X-A: b\n", "----- The following addresses had permanent fatal errors -----\n", "+999vMail",
     ].map { Array($0.utf8) } + [[0xE2, 0x80]]
 
     /// The first 24 fixture bounces (`Fixtures/dsn`, a recogniser's each), each with a 10 KB run of each
@@ -131,13 +136,7 @@ import TestSupport
                 let flat = run.map { $0 == ASCII.lineFeed || $0 == ASCII.carriageReturn ? UInt8(ascii: " ") : $0 }
                 for message in [Array(base[..<middle]) + run + [ASCII.lineFeed] + Array(base[middle...]),
                                 Array("Received: ".utf8) + flat + [ASCII.lineFeed] + base] {
-                    mbox += Array("From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n".utf8)
-                    for line in message.split(separator: ASCII.lineFeed, omittingEmptySubsequences: false) {
-                        if line.drop(while: { $0 == UInt8(ascii: ">") }).starts(with: Array("From ".utf8)) { mbox.append(UInt8(ascii: ">")) }
-                        mbox += line
-                        mbox.append(ASCII.lineFeed)
-                    }
-                    mbox.append(ASCII.lineFeed)
+                    Self.appendEntry(message, to: &mbox)
                     count += 1
                 }
             }
