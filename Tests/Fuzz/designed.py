@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """Writes an mbox of designed hostile messages: real bounces of each family (the sisimai corpus' first
 lhost-* and rhost-* file of each) with a long run of one shape put in the middle of the body, in a Received
-field on top, and at the start of the returned original's header section (parentheses, angle brackets,
-lines of addresses, header-like lines, transcript lines, encoded words, CRs, ...), and a
+field on top, at the start of the returned original's header section, in each address, date and id field,
+in each delivery-status field and in the multipart boundary (parentheses, angle brackets, lines of
+addresses, header-like lines, transcript lines, encoded words, CRs, ...), and a
 Postfix bounce with the same runs in its text, diagnostic, subject and returned original. A parser that
 is quadratic in some shape shows as one message far slower than its neighbours: `slowest.py` finds it.
 
-Usage: designed.py OUT.mbox [BYTES]   (BYTES: each run's length, default 300,000)"""
+Usage: designed.py OUT.mbox [BYTES]   (BYTES: each run's length, default 100,000)"""
 import glob, os, sys
 
 out = sys.argv[1]
-size = int(sys.argv[2]) if len(sys.argv) > 2 else 300_000
+size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
 corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/corpus/sisimai/maildir/bsd')
 SHAPES = {
     'parens': b'(', 'closeparens': b')', 'angles': b'<', 'angles2': b'<a', 'ats': b'@', 'quotes': b'"\\',
@@ -23,6 +24,11 @@ SHAPES = {
     'headerish': b'X-A: b\n', 'sendmail': b'----- The following addresses had permanent fatal errors -----\n',
     'utf7': b'+999vMail',
 }
+# The header and delivery-status fields a run is put in (the first of each a bounce has).
+FIELDS = [b'\nSubject:', b'\nFrom:', b'\nTo:', b'\nDate:', b'\nMessage-ID:', b'\nMessage-Id:', b'Final-Recipient:',
+          b'Status:', b'Diagnostic-Code:', b'Action:', b'Remote-MTA:', b'Reporting-MTA:', b'Original-Recipient:',
+          b'Arrival-Date:']
+
 def run(shape):
     return SHAPES[shape] * max(1, size // len(SHAPES[shape]))
 
@@ -44,6 +50,18 @@ for path in bases:
         messages.append(b'Received: ' + payload.replace(b'\n', b' ').replace(b'\r', b' ') + b'\n' + base)
         if original > 0:
             messages.append(base[:original] + b'Received: ' + payload + b'\n' + base[original:])
+        # In each address, date and id field of the header, and each delivery-status field, the run on one
+        # line; a long multipart boundary.
+        flat = payload.replace(b'\n', b' ').replace(b'\r', b' ')
+        for field in FIELDS:
+            at = base.find(field)
+            if at >= 0:
+                at += len(field)
+                messages.append(base[:at] + b' ' + flat + base[at:])
+        at = base.find(b'boundary=')
+        if at >= 0:
+            at += len(b'boundary=')
+            messages.append(base[:at] + flat[:5000] + base[at:])
 postfix = open(corpus + '/lhost-postfix-01.eml', 'rb').read()
 spots = [b'                   The mail system\n', b'Diagnostic-Code: x-unix; ', b'Subject: Undelivered Mail Returned to Sender',
          b'Content-Type: message/rfc822\n\n']
