@@ -119,8 +119,8 @@ import TestSupport
     ].map { Array($0.utf8) } + [[0xE2, 0x80]]
 
     /// The first 24 fixture bounces (`Fixtures/dsn`, a recogniser's each), each with a 10 KB run of each
-    /// shape in the middle of its body and as a Received field on top (`designed.py`'s messages, smaller):
-    /// every one a record.
+    /// shape in the middle of its body, as a Received field on top, in its From field and in its first
+    /// Diagnostic-Code field (`designed.py`'s messages, fewer and smaller): every one a record.
     @Test func everyDesignedMessageIsAccountedFor() throws {
         let folder = Corpus.fixture("dsn")
         let files = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".eml") }.sorted()
@@ -134,8 +134,14 @@ import TestSupport
             for shape in Self.shapes {
                 let run = Array(repeatElement(shape, count: 10_000 / shape.count).joined())
                 let flat = run.map { $0 == ASCII.lineFeed || $0 == ASCII.carriageReturn ? UInt8(ascii: " ") : $0 }
-                for message in [Array(base[..<middle]) + run + [ASCII.lineFeed] + Array(base[middle...]),
-                                Array("Received: ".utf8) + flat + [ASCII.lineFeed] + base] {
+                var messages = [Array(base[..<middle]) + run + [ASCII.lineFeed] + Array(base[middle...]),
+                                Array("Received: ".utf8) + flat + [ASCII.lineFeed] + base]
+                // In the From field and the first Diagnostic-Code field, where a bounce has them.
+                for field in ["\nFrom:", "Diagnostic-Code:"] {
+                    guard let at = base.firstRange(of: Array(field.utf8))?.upperBound else { continue }
+                    messages.append(Array(base[..<at]) + [UInt8(ascii: " ")] + flat + Array(base[at...]))
+                }
+                for message in messages {
                     Self.appendEntry(message, to: &mbox)
                     count += 1
                 }
