@@ -265,7 +265,7 @@ func bytes(hex: String) -> ByteSlice {
         let input = Array("+999vMailpostmasterb".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 5000) + Array("-\r\nend".utf8)
         var output: [UInt8] = []
         let replaced = IconvPool.withConverter("UTF-7") { $0.convert(input[...], into: &output) }
-        #expect(replaced != nil && replaced! <= 4)
+        #expect(replaced != nil && replaced! <= IconvConverter.stuckAfterRejections + 4)
         let text = String(decoding: output, as: UTF8.self)
         #expect(text.contains(String(repeating: "a", count: 4900)))
         #expect(text.hasSuffix("\r\nend"))

@@ -22,13 +22,18 @@ import Synchronization
 /// decoder can be left in a state that rejects every byte after the one skipped (glibc's UTF-7 after a
 /// base64 run whose bits do not end a character: each of those calls cost ~25 µs, so a 420 KB part
 /// took 10 s; found by mutating the sisimai corpus, see `Tests/Fuzz`). Such a decoder is put back in
-/// its initial state when an illegal sequence follows the byte just skipped, and past
+/// its initial state when illegal sequences follow the byte just skipped four times in a row
+/// (`stuckAfterRejections`), and past
 /// `maxReplacements` illegal sequences the rest of the input is read without iconv
 /// (`appendUnconverted`).
 final class IconvConverter: @unchecked Sendable {
     /// Illegal sequences of one input replaced through iconv; the bytes after the last one are read
     /// byte by byte: ASCII kept, any other byte U+FFFD (and counted as replaced).
     static let maxReplacements = 256
+
+    /// Rejections in a row, each at the byte right after the one skipped before it, after which a
+    /// stateful decoder is taken for stuck and reset.
+    static let stuckAfterRejections = 4
 
     private let handle: iconv_t
     let name: String
@@ -85,8 +90,10 @@ final class IconvConverter: @unchecked Sendable {
         var inLeft = inBuffer.count
         let outStart = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
         var flushed = false
-        // `inLeft` just after the last byte skipped (none yet: -1).
+        // `inLeft` just after the last byte skipped (none yet: -1), and how many rejections in a row came
+        // each at the byte right after the one skipped before it.
         var lastSkippedAt = -1
+        var adjacentRejections = 0
         while true {
             var outPointer: UnsafeMutablePointer<CChar>? = outStart
             var outLeft = chunkSize
@@ -115,9 +122,15 @@ final class IconvConverter: @unchecked Sendable {
                     if error == EINVAL {
                         inLeft = 0
                     } else {
-                        // Rejected at the byte right after the one skipped last: a stateful decoder
-                        // stuck in a state no byte leaves, put back in its initial one.
-                        if !stateless, inLeft == lastSkippedAt { _ = iconv(handle, nil, nil, nil, nil) }
+                        // Rejected at the byte right after the one skipped last, four times in a row: a
+                        // stateful decoder stuck in a state no byte leaves, put back in its initial one.
+                        // (Not at the first such rejection: a reset also forgets what the text set, such
+                        // as UTF-16's byte order from its BOM, which a short run of damage should keep.)
+                        adjacentRejections = inLeft == lastSkippedAt ? adjacentRejections + 1 : 0
+                        if !stateless, adjacentRejections >= Self.stuckAfterRejections {
+                            _ = iconv(handle, nil, nil, nil, nil)
+                            adjacentRejections = 0
+                        }
                         inPointer = inPointer.map { $0 + 1 }
                         inLeft -= 1
                         lastSkippedAt = inLeft
