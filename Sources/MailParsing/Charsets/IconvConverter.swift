@@ -23,9 +23,8 @@ import Synchronization
 /// base64 run whose bits do not end a character: each of those calls cost ~25 µs, so a 420 KB part
 /// took 10 s; found by mutating the sisimai corpus, see `Tests/Fuzz`). Such a decoder is put back in
 /// its initial state when illegal sequences follow the byte just skipped four times in a row
-/// (`stuckAfterRejections`), and past
-/// `maxReplacements` illegal sequences the rest of the input is read without iconv
-/// (`appendUnconverted`).
+/// (`stuckAfterRejections`), and past `maxReplacements` illegal sequences the rest of the input is read
+/// without iconv (`appendUnconverted`).
 final class IconvConverter: @unchecked Sendable {
     /// Illegal sequences of one input replaced through iconv; the bytes after the last one are read
     /// byte by byte: ASCII kept, any other byte U+FFFD (and counted as replaced).
