@@ -36,8 +36,8 @@ LIBSTDCXX_ARCHIVE = $(firstword $(foreach cc,clang gcc,$(filter /%,$(shell $(cc)
 ## For newer CPUs only: `make dist DIST_CPU=haswell` (AVX2, BMI1/2, LZCNT, MOVBE: Intel since 2013, AMD since
 ## 2015) compiles the Swift and C code for that CPU: 3.8% fewer instructions and 1-3% less time on the sisimai
 ## bsd20 mbox, outputs identical (2026-12-04, Benchmarks/README). Such a binary stops with an illegal
-## instruction on an older CPU, so the default is plain x86-64. Any name `swiftc -target-cpu` and clang's
-## `-march` both take will do (`znver4`, `skylake`, ...).
+## instruction on an older CPU, so the default is plain x86-64. Only `haswell` was built and measured; other
+## names that `swiftc -target-cpu` and clang's `-march` both take (`znver4`, `skylake`) should work, untried.
 DIST_CPU ?=
 DIST_CPU_FLAGS = $(if $(DIST_CPU),-Xswiftc -target-cpu -Xswiftc $(DIST_CPU) -Xcc -march=$(DIST_CPU))
 

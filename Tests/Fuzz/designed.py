@@ -10,6 +10,8 @@ is quadratic in some shape shows as one message far slower than its neighbours: 
 Usage: designed.py OUT.mbox [BYTES]   (BYTES: each run's length, default 100,000)"""
 import glob, os, sys
 
+import fuzzmbox
+
 out = sys.argv[1]
 size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
 corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/corpus/sisimai/maildir/bsd')
@@ -32,7 +34,15 @@ FIELDS = [b'\nSubject:', b'\nFrom:', b'\nTo:', b'\nDate:', b'\nMessage-ID:', b'\
 def run(shape):
     return SHAPES[shape] * max(1, size // len(SHAPES[shape]))
 
-messages = []
+out_file = open(out, 'wb')
+written = 0
+
+def emit(message):
+    """Writes `message` as made (the whole set runs to gigabytes)."""
+    global written
+    out_file.write(fuzzmbox.entry(message))
+    written += 1
+
 bases = sorted(glob.glob(corpus + '/lhost-*-01.eml')) + sorted(glob.glob(corpus + '/rhost-*-01.eml'))
 for path in bases:
     base = open(path, 'rb').read()
@@ -46,10 +56,10 @@ for path in bases:
         payload = run(shape)
         # In the middle of the body; as the value of a Received field on top; at the start of the
         # returned original's header section.
-        messages.append(base[:middle] + payload + b'\n' + base[middle:])
-        messages.append(b'Received: ' + payload.replace(b'\n', b' ').replace(b'\r', b' ') + b'\n' + base)
+        emit(base[:middle] + payload + b'\n' + base[middle:])
+        emit(b'Received: ' + payload.replace(b'\n', b' ').replace(b'\r', b' ') + b'\n' + base)
         if original > 0:
-            messages.append(base[:original] + b'Received: ' + payload + b'\n' + base[original:])
+            emit(base[:original] + b'Received: ' + payload + b'\n' + base[original:])
         # In each address, date and id field of the header, and each delivery-status field, the run on one
         # line; a long multipart boundary.
         flat = payload.replace(b'\n', b' ').replace(b'\r', b' ')
@@ -57,11 +67,11 @@ for path in bases:
             at = base.find(field)
             if at >= 0:
                 at += len(field)
-                messages.append(base[:at] + b' ' + flat + base[at:])
+                emit(base[:at] + b' ' + flat + base[at:])
         at = base.find(b'boundary=')
         if at >= 0:
             at += len(b'boundary=')
-            messages.append(base[:at] + flat[:5000] + base[at:])
+            emit(base[:at] + flat[:5000] + base[at:])
 postfix = open(corpus + '/lhost-postfix-01.eml', 'rb').read()
 spots = [b'                   The mail system\n', b'Diagnostic-Code: x-unix; ', b'Subject: Undelivered Mail Returned to Sender',
          b'Content-Type: message/rfc822\n\n']
@@ -70,9 +80,6 @@ for spot in spots:
         payload = run(shape)
         if spot.startswith(b'Subject'):
             payload = payload.replace(b'\n', b' ').replace(b'\r', b' ')
-        messages.append(postfix.replace(spot, spot + payload, 1))
-with open(out, 'wb') as f:
-    for m in messages:
-        quoted = [b'>' + line if line.lstrip(b'>').startswith(b'From ') else line for line in m.split(b'\n')]
-        f.write(b'From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n' + b'\n'.join(quoted) + b'\n\n')
-print('%d messages' % len(messages))
+        emit(postfix.replace(spot, spot + payload, 1))
+out_file.close()
+print('%d messages' % written)

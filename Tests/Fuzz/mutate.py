@@ -10,6 +10,8 @@ The same mutations, fewer of them, run in every `swift test` (Tests/BackscatterT
 """
 import os, random, sys
 
+import fuzzmbox
+
 seed, count, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 rng = random.Random(seed)
 files = []
@@ -93,6 +95,4 @@ with open(out, 'wb') as f:
         m = mutate(rng.choice(pool))
         if rng.randrange(4) == 0:
             m = mutate(m)
-        m = line_ends(m)
-        quoted = [b'>' + line if line.lstrip(b'>').startswith(b'From ') else line for line in m.split(b'\n')]
-        f.write(b'From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n' + b'\n'.join(quoted) + b'\n\n')
+        f.write(fuzzmbox.entry(line_ends(m)))

@@ -134,8 +134,8 @@ enum TextReport {
     /// Appends `t` to `text`, one space between when `text` is not empty: in place, and nothing more
     /// once `text` is longer than `BounceAnalyzer.maxDiagnosticBytes`, where every diagnostic is cut
     /// after its recogniser (so the cut text is the same). Made anew at each line, as it was
-    /// (`text + " " + t`), the lines of one recipient cost their square: 100,000 short lines under an
-    /// Exchange 2003 recipient took 1.5 s, twice as many four times that (a designed hostile message).
+    /// (`text + " " + t`), the lines of one recipient cost their square: 25,000, 50,000 and 100,000 short
+    /// lines under an Exchange 2003 recipient took 0.09, 0.37 and 1.47 s (a designed hostile message).
     static func appendJoined(_ t: String, to text: inout String) {
         guard text.utf8.count <= BounceAnalyzer.maxDiagnosticBytes else { return }
         if text.isEmpty {

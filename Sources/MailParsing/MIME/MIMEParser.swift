@@ -230,10 +230,10 @@ package struct MIMEParser {
     /// value, `contentTypeValue(of:at:)`): the one-field entry that `InPlaceFieldValueTests` holds to
     /// `ContentType.parse`, reading as `contentFields` does (`contentType(_:at:of:bytes:limit:defects:)`).
     static func contentType(of fields: HeaderSection.Fields, at index: Int, defects: inout MIMEDefects) -> ContentType {
-        // The pointers taken out of `withUnsafeRecords`: the storage they lie in is held by `fields`,
-        // a parameter, for the call.
-        let (records, bytes) = fields.withUnsafeRecords { ($0, $1) }
-        return contentType(records[index], at: index, of: fields, bytes: bytes, limit: fields.maxFieldBytes, defects: &defects)
+        // Read inside `withUnsafeRecords` (a test's entry, off the hot path: no pointer leaves the closure).
+        fields.withUnsafeRecords { records, bytes in
+            contentType(records[index], at: index, of: fields, bytes: bytes, limit: fields.maxFieldBytes, defects: &defects)
+        }
     }
 
     /// The content type of the Content-Type field `record`, `fields[index]`, whose section's bytes are

@@ -1,0 +1,29 @@
+"""The mbox form the campaign scripts write and read: one fixed From_ line a message, mboxrd quoting of the
+message's LF-ended lines (each `>*From ` line gains a `>`), a blank line after. Imported by mutate.py,
+designed.py and slowest.py (Python puts a script's own folder on its import path)."""
+
+SEPARATOR = b'From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n'
+
+
+def entry(message):
+    """`message` as one mbox entry."""
+    quoted = [b'>' + line if line.lstrip(b'>').startswith(b'From ') else line for line in message.split(b'\n')]
+    return SEPARATOR + b'\n'.join(quoted) + b'\n\n'
+
+
+def messages(path, chunk=64 << 20):
+    """The entries of an mbox written with `entry`, each with its From_ line, read a chunk at a time (the
+    designed mailboxes run to gigabytes)."""
+    pending = b''
+    with open(path, 'rb') as f:
+        while True:
+            data = f.read(chunk)
+            if not data:
+                break
+            parts = (pending + data).split(SEPARATOR)
+            pending = parts.pop()
+            for part in parts:
+                if part:
+                    yield SEPARATOR + part
+    if pending:
+        yield SEPARATOR + pending
