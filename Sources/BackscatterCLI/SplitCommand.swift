@@ -11,9 +11,11 @@ extension BackscatterCommand {
             discussion: """
                 Writes backscatter.mbox, legitimate.mbox, uncertain.mbox and not-bounce.mbox into DIR. Each \
                 message's bytes are exactly as in the input: mbox entries are copied byte for byte, message \
-                files get a From_ line and mboxrd quoting. Files are written under temporary names and \
+                files get a From_ line and mboxrd quoting; a CR-only message put in an mbox begun with LF \
+                line ends (or the other way round) takes the mbox's line ends, since a reader splits the \
+                mbox by them. Files are written under temporary names and \
                 renamed at the end; an input is never written over. The counts are printed and checked \
-                against the number of messages read.
+                against the number of messages read and against the entries the written mboxes hold.
 
                 Example:
                   backscatter split --profile site.toml inbox.mbox --into sorted/
@@ -57,27 +59,41 @@ extension BackscatterCommand {
             }
             let counts = split.counts
             let bytes = split.bytes
+            let readBack: [ScanRecord.Verdict: Int]
             do {
                 try split.commit()
+                readBack = try split.readBack()
             } catch {
                 throw CLIFailure(message: error.description, status: .unreadableInput)
             }
             var table = TextTable([.init("file"), .init("messages", .right), .init("bytes", .right)])
             var total = 0
+            var lostOrMerged: [String] = []
             for verdict in ScanRecord.Verdict.allCases {
                 let count = counts[verdict, default: 0]
                 total += count
                 table.add([MailboxSplit.fileName(verdict), Numbers.grouped(count),
                            Numbers.grouped(bytes[verdict, default: 0])])
+                let found = readBack[verdict, default: 0]
+                if found != count {
+                    lostOrMerged.append("\(MailboxSplit.fileName(verdict)): \(count) written, \(found) read back")
+                }
             }
-                        let out = Terminal.standardOutput
+            let out = Terminal.standardOutput
             out.write("wrote \(into):\n")
             out.write(table.render(style: Style(enabled: false)))
-            let check = total == scanned ? "ok" : "MISMATCH"
+            let check = total == scanned && lostOrMerged.isEmpty ? "ok" : "MISMATCH"
             out.write("total \(Numbers.grouped(total)) messages written, \(Numbers.grouped(scanned)) read: \(check)\n")
+            if split.convertedEntries > 0 {
+                out.write("\(Numbers.grouped(split.convertedEntries)) written in the line ends of the mbox they went into\n")
+            }
             out.flush()
             if total != scanned {
                 throw CLIFailure(message: "split wrote \(total) messages but read \(scanned)", status: .unreadableInput)
+            }
+            if !lostOrMerged.isEmpty {
+                throw CLIFailure(message: "split's output reads back differently: " + lostOrMerged.joined(separator: "; "),
+                                 status: .unreadableInput)
             }
             let status = ScanRunner.status(of: summary)
             if status != .clean { throw ExitCode(status.rawValue) }

@@ -101,8 +101,8 @@ import TestSupport
 
     /// Appends `message` to `mbox` as an mboxrd entry: a `From ` line, each line that would read as one
     /// quoted with `>`, a blank line after, all with LF line ends whatever the message's own are. (Not
-    /// `MailboxSplit.wrap`, which keeps a message's line ends: an mbox mixing CR-only entries with LF ones
-    /// reads back fewer entries, 322 of these 1,500; see the session-44 note.)
+    /// `MailboxSplit`, which writes a message whose first line ends in CR in CR line ends or turns its CRs
+    /// into LFs to suit the mbox: a mutated message's stray CRs must reach the parsers as they are.)
     static func appendEntry(_ message: [UInt8], to mbox: inout [UInt8]) {
         mbox += Array("From fuzz@example.invalid Thu Jan  1 00:00:00 2026\n".utf8)
         for line in message.split(separator: ASCII.lineFeed, omittingEmptySubsequences: false) {

@@ -111,6 +111,51 @@ import TestSupport
         #expect(stdin.status == 2)
     }
 
+    /// The message with every line end as LF (CRLF and bare CR alike), for comparing across line ends.
+    static func lineFeedOnly(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0D {
+                out.append(0x0A)
+                i += bytes.count > i + 1 && bytes[i + 1] == 0x0A ? 2 : 1
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// Message files in LF, CRLF and CR-only line ends in one folder, the first file CR-only or LF: the
+    /// mbox they share reads back with every message (before, a CR-only entry among LF ones merged with
+    /// its neighbours: 7 written, 3 read back), and each message is its input but for line ends.
+    @Test(arguments: [true, false])
+    func mixedLineEndsReadBackWhole(carriageReturnFirst: Bool) throws {
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        let endings: [String] = carriageReturnFirst ? ["\r", "\n", "\r\n", "\r", "\n", "\r"]
+                                                    : ["\n", "\r", "\r\n", "\r", "\n", "\r"]
+        var expected: [[UInt8]] = []
+        for (n, ending) in endings.enumerated() {
+            let lines = ["From: someone\(n)@example.org", "To: you@example.net", "Subject: note \(n)",
+                         "Message-ID: <\(n)@example.org>", "", "From the desk of \(n).", ">From a quote.", "bye"]
+            let bytes = Array(lines.joined(separator: ending).utf8) + Array(ending.utf8)
+            try Data(bytes).write(to: input.appendingPathComponent(String(format: "%02d.eml", n)))
+            expected.append(Self.lineFeedOnly(bytes))
+        }
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", input.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("total 6 messages written, 6 read: ok"), "\(result.text)")
+        #expect(result.text.contains("3 written in the line ends of the mbox they went into"), "\(result.text)")
+        var reader = try MailboxReader(path: folder.appendingPathComponent("not-bounce.mbox").path)
+        var read: [[UInt8]] = []
+        while let message = try reader.next() { read.append(Self.lineFeedOnly(Array(message.bytes))) }
+        #expect(read == expected)
+    }
+
     /// Every mbox in the shared corpus, and the labelled dev inbox.
     static let corpusInputs: [String] = {
         guard Corpus.isAvailable else { return [] }

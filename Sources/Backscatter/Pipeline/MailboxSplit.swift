@@ -12,6 +12,12 @@ import MailParsing
 ///   `>From ` quoting and separator as they were), so quoting stays consistent with its dialect.
 /// - A message from a file (Maildir, folder, .eml) gets a From_ line (RFC 4155) and mboxrd quoting
 ///   (every line matching `^>*From ` gains one `>`), in the message's own line ends.
+/// - One exception to "exactly": an mbox is read in the line ends of its first line (`MboxParser`), so
+///   an entry that is CR-only in a file begun with LF or CRLF ones, or the other way round, is written
+///   in the file's line ends (`convertLineEnds`); kept as it was, it would merge with its neighbours on
+///   reading. `convertedEntries` counts them.
+/// - `readBack()` reads the four files again and counts their entries, so a caller can check that
+///   nothing written was lost.
 /// - Output goes to hidden temporary files in the folder, renamed over the final names by `commit()`;
 ///   nothing is ever written over an input (checked by `init`).
 /// Not `Sendable`: it owns open files and is used from one thread.
@@ -22,9 +28,13 @@ public final class MailboxSplit {
     public private(set) var bytes: [ScanRecord.Verdict: Int] = [:]
     /// The folder written to.
     public let directory: String
+    /// Entries written in other line ends than their source's, to match the mbox they went into.
+    public private(set) var convertedEntries = 0
 
     private var files: [ScanRecord.Verdict: Int32] = [:]
     private var sourceFile: (path: String, descriptor: Int32)?
+    /// Each output's line ends, set by its first entry: CR-only (true) or LF and CRLF, which read alike.
+    private var carriageReturnOnly: [ScanRecord.Verdict: Bool] = [:]
     private let suffix: String
     private var finished = false
 
@@ -102,6 +112,15 @@ public final class MailboxSplit {
         } else {
             out = Self.wrap(raw, record: record)
         }
+        let entryIsCarriageReturnOnly = Self.lineEnding(out) == [ASCII.carriageReturn]
+        if let fileIsCarriageReturnOnly = carriageReturnOnly[verdict] {
+            if fileIsCarriageReturnOnly != entryIsCarriageReturnOnly {
+                out = Self.convertLineEnds(out, toCarriageReturn: fileIsCarriageReturnOnly)
+                convertedEntries += 1
+            }
+        } else {
+            carriageReturnOnly[verdict] = entryIsCarriageReturnOnly
+        }
         guard let fd = files[verdict] else { return }
         let written = out.withUnsafeBytes { buffer -> Bool in
             var done = 0
@@ -139,6 +158,25 @@ public final class MailboxSplit {
             }
         }
         finished = true
+    }
+
+    /// The entries of each final mbox, read again after `commit()` with `MailboxReader` (as a later scan
+    /// would split them): equal to `counts` when nothing was lost or merged.
+    /// - Throws: `SplitError` naming the file when one cannot be read.
+    public func readBack() throws(SplitError) -> [ScanRecord.Verdict: Int] {
+        var found: [ScanRecord.Verdict: Int] = [:]
+        for verdict in ScanRecord.Verdict.allCases {
+            let path = directory + "/" + Self.fileName(verdict)
+            var count = 0
+            do {
+                var reader = try MailboxReader(path: path)
+                while try reader.next() != nil { count += 1 }
+            } catch {
+                throw SplitError("cannot read back \(path): \(error)")
+            }
+            found[verdict] = count
+        }
+        return found
     }
 
     /// Closes and removes the temporary files.
@@ -222,6 +260,29 @@ public final class MailboxSplit {
         guard let i = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return [0x0A] }
         if bytes[i] == 0x0A { return [0x0A] }
         return i + 1 < bytes.count && bytes[i + 1] == 0x0A ? [0x0D, 0x0A] : [0x0D]
+    }
+
+    /// `entry` in LF line ends (from CR-only: every CR becomes LF) or in CR ones (from LF or CRLF: every
+    /// CRLF and LF becomes CR). A bare LF in a CR-only entry, or a bare CR in an LF one, is content in its
+    /// source and becomes a line end here; `readBack()` would show an entry that this split in two.
+    static func convertLineEnds(_ entry: [UInt8], toCarriageReturn: Bool) -> [UInt8] {
+        guard toCarriageReturn else {
+            return entry.map { $0 == ASCII.carriageReturn ? ASCII.lineFeed : $0 }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(entry.count)
+        var i = 0
+        while i < entry.count {
+            let byte = entry[i]
+            if byte == ASCII.carriageReturn, i + 1 < entry.count, entry[i + 1] == ASCII.lineFeed {
+                out.append(ASCII.carriageReturn)
+                i += 2
+                continue
+            }
+            out.append(byte == ASCII.lineFeed ? ASCII.carriageReturn : byte)
+            i += 1
+        }
+        return out
     }
 
     private static func endsWithBlankLine(_ bytes: [UInt8], _ ending: [UInt8]) -> Bool {
