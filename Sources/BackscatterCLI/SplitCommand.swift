@@ -13,7 +13,8 @@ extension BackscatterCommand {
                 message's bytes are exactly as in the input: mbox entries are copied byte for byte, message \
                 files get a From_ line and mboxrd quoting; a CR-only message put in an mbox begun with LF \
                 line ends (or the other way round) takes the mbox's line ends, since a reader splits the \
-                mbox by them. Files are written under temporary names and \
+                mbox by them, and blank lines go before an entry where an earlier message's Content-Length \
+                would end its body. Files are written under temporary names and \
                 renamed at the end; an input is never written over. The counts are printed and checked \
                 against the number of messages read and against the entries the written mboxes hold.
 

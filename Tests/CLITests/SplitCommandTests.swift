@@ -156,6 +156,131 @@ import TestSupport
         #expect(read == expected)
     }
 
+    /// Line ends of the other kind inside a message are content, as the mbox's reader sees them: a CR-only
+    /// message that ends in a bare LF still gets its CR and blank line before the next From_ line (found by
+    /// the mutation campaign: the next message merged into it), and a `From ` after a bare CR in an LF
+    /// message is not quoted (it is mid-line there). Each message reads back as it was, with a line end
+    /// added where it had none.
+    @Test(arguments: ["\r", "\n"])
+    func strayLineEndsStayContent(lineEnd: String) throws {
+        let other = lineEnd == "\r" ? "\n" : "\r"
+        let bodies = ["ends in the other kind" + other, "before " + other + "From the desk, mid-line",
+                      other + "From the start", "plain"]
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        var expected: [[UInt8]] = []
+        for (n, body) in bodies.enumerated() {
+            let text = ["From: someone\(n)@example.org", "Subject: note \(n)", "", body].joined(separator: lineEnd)
+            let bytes = Array(text.utf8)
+            try Data(bytes).write(to: input.appendingPathComponent("\(n).eml"))
+            expected.append(bytes + Array(lineEnd.utf8))
+        }
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", input.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var reader = try MailboxReader(path: folder.appendingPathComponent("not-bounce.mbox").path)
+        var read: [[UInt8]] = []
+        while let message = try reader.next() { read.append(Array(message.bytes)) }
+        #expect(read == expected)
+    }
+
+    /// A CRLF mboxcl2 entry (its body delimited by Content-Length, a `From ` line in it unquoted) split
+    /// into an mbox begun by a CR-only message: converted to CR, it gets the converted body's length, so
+    /// the reader still trusts it and the body's `From ` line does not start an entry.
+    @Test func contentLengthFollowsConvertedLineEnds() throws {
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        try Data("From: first@example.org\rSubject: CR only\r\rhello\r".utf8)
+            .write(to: input.appendingPathComponent("0.eml"))
+        func entry(_ n: Int, _ body: String) -> String {
+            "From a@example.org Thu Jan  1 00:00:00 2026\r\nFrom: a\(n)@example.org\r\nSubject: mboxcl \(n)\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body + "\r\n"
+        }
+        let body = "body line\r\n\r\nFrom the desk, unquoted\r\n"
+        let mbox = input.appendingPathComponent("1.mbox")
+        try Data((entry(1, body) + entry(2, "second\r\n")).utf8).write(to: mbox)
+        #expect(try Self.messageCount(mbox.path) == 2)
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", input.appendingPathComponent("0.eml").path, mbox.path,
+                                  "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let out = folder.appendingPathComponent("not-bounce.mbox").path
+        #expect(try Self.messageCount(out) == 3)
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(written.contains("Content-Length: \(body.utf8.count - 3)\r\r"), "\(written.debugDescription)")
+    }
+
+    /// A message file whose Content-Length would end its body on the boundary after the next message
+    /// (the next From_ line, or the end of the file): a reader would trust it and take the next message
+    /// into this one. `split` writes blank lines before the boundary instead, so the three (or two)
+    /// messages read back as three (two), the middle one (the last) with the blank lines added.
+    @Test(arguments: [2, 3])
+    func strayContentLengthSwallowsNothing(messages: Int) throws {
+        func message(_ n: Int, contentLength: Int? = nil) -> String {
+            "From: m\(n)@example.org\nDate: Thu, 01 Jan 2026 00:00:00 +0000\nSubject: note \(n)\n"
+                + (contentLength.map { "Content-Length: \($0)\n" } ?? "") + "\nbody \(n)\n"
+        }
+        // As `split` wraps each: a From_ line from the From and Date fields, the message, a blank line.
+        func entryLength(_ n: Int, _ text: String) -> Int {
+            "From m\(n)@example.org Thu Jan  1 00:00:00 2026\n".utf8.count + text.utf8.count + 1
+        }
+        var length = 0
+        for _ in 0..<3 {   // the length's own digits move the body's start
+            let first = message(0, contentLength: length)
+            let bodyStart = "From m0@example.org Thu Jan  1 00:00:00 2026\n".utf8.count
+                + first.utf8.count - "body 0\n".utf8.count
+            length = entryLength(0, first) + entryLength(1, message(1)) - bodyStart
+        }
+        let texts = [message(0, contentLength: length)] + (1..<messages).map { message($0) }
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        for (n, text) in texts.enumerated() {
+            try Data(text.utf8).write(to: input.appendingPathComponent("\(n).eml"))
+        }
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", input.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var reader = try MailboxReader(path: folder.appendingPathComponent("not-bounce.mbox").path)
+        var read: [String] = []
+        while let message = try reader.next() { read.append(String(decoding: message.bytes, as: UTF8.self)) }
+        #expect(read.count == messages)
+        guard read.count == messages else { return }
+        #expect(read[0] == texts[0])
+        #expect(read[1].hasPrefix(texts[1]) && read[1].utf8.count > texts[1].utf8.count, "\(read[1].debugDescription)")
+        if messages == 3 { #expect(read[2] == texts[2]) }
+    }
+
+    /// An mbox entry whose content holds line ends of the other kind (a bare CR in an LF mbox, a bare LF
+    /// in a CR-only one), converted to suit an mbox begun by a message in those: the lines the content's
+    /// line ends start are quoted where they read `From `, so the entry reads back whole (found by the
+    /// mutation campaign: 126 written, 127 read back) and as it was, in the mbox's line ends.
+    @Test(arguments: ["\r", "\n"])
+    func convertedEntriesQuoteTheirNewLines(lineEnd: String) throws {
+        let other = lineEnd == "\r" ? "\n" : "\r"
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        let first = input.appendingPathComponent("0.eml")
+        try Data("From: first@example.org\(other)Subject: first\(other)\(other)hello\(other)".utf8).write(to: first)
+        let message = ["From: a@example.org", "Subject: stray", "", "line one" + other + other + "From the desk, after a stray end",
+                       "end", ""].joined(separator: lineEnd)
+        let mbox = input.appendingPathComponent("1.mbox")
+        try Data(("From a@example.org Thu Jan  1 00:00:00 2026" + lineEnd + message + lineEnd).utf8).write(to: mbox)
+        #expect(try Self.messageCount(mbox.path) == 1)
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", first.path, mbox.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var reader = try MailboxReader(path: folder.appendingPathComponent("not-bounce.mbox").path)
+        var read: [[UInt8]] = []
+        while let message = try reader.next() { read.append(Array(message.bytes)) }
+        #expect(read.count == 2)
+        let expected = Array(message.utf8).map { $0 == UInt8(ascii: lineEnd == "\r" ? "\r" : "\n") ? other.utf8.first! : $0 }
+        #expect(read.last == expected, "\(read.last.map { String(decoding: $0, as: UTF8.self) }.debugDescription)")
+    }
+
     /// Every mbox in the shared corpus, and the labelled dev inbox.
     static let corpusInputs: [String] = {
         guard Corpus.isAvailable else { return [] }

@@ -27,3 +27,18 @@ def messages(path, chunk=64 << 20):
                     yield SEPARATOR + part
     if pending:
         yield SEPARATOR + pending
+
+
+def write_files(path, folder):
+    """Writes each message of an mbox written with `entry` to `folder` as its own file (00000.eml, ...),
+    unquoted, in its own bytes: a folder of message files in mixed line ends for `split-campaign.sh`."""
+    import os
+    os.makedirs(folder, exist_ok=True)
+    for n, e in enumerate(messages(path)):
+        body = e[len(SEPARATOR):]
+        if body.endswith(b'\n\n'):
+            body = body[:-1]
+        lines = [line[1:] if line.startswith(b'>') and line.lstrip(b'>').startswith(b'From ') else line
+                 for line in body.split(b'\n')]
+        with open(os.path.join(folder, '%05d.eml' % n), 'wb') as f:
+            f.write(b'\n'.join(lines))

@@ -12,10 +12,13 @@ import MailParsing
 ///   `>From ` quoting and separator as they were), so quoting stays consistent with its dialect.
 /// - A message from a file (Maildir, folder, .eml) gets a From_ line (RFC 4155) and mboxrd quoting
 ///   (every line matching `^>*From ` gains one `>`), in the message's own line ends.
-/// - One exception to "exactly": an mbox is read in the line ends of its first line (`MboxParser`), so
-///   an entry that is CR-only in a file begun with LF or CRLF ones, or the other way round, is written
-///   in the file's line ends (`convertLineEnds`); kept as it was, it would merge with its neighbours on
-///   reading. `convertedEntries` counts them.
+/// - Two exceptions to "exactly", each where the entry kept as it was would merge with its neighbours
+///   on reading: an mbox is read in the line ends of its first line (`MboxParser`), so an entry that is
+///   CR-only in a file begun with LF or CRLF ones, or the other way round, is written in the file's line
+///   ends (`convertEntry`, `convertLineEnds`; `convertedEntries` counts them); and where a message's
+///   `Content-Length` would end its body on a later entry's boundary, which a reader would trust, blank
+///   lines are written before that boundary (`strayLengthEnd`, `padding`), and the message before it
+///   reads back with them.
 /// - `readBack()` reads the four files again and counts their entries, so a caller can check that
 ///   nothing written was lost.
 /// - Output goes to hidden temporary files in the folder, renamed over the final names by `commit()`;
@@ -35,6 +38,9 @@ public final class MailboxSplit {
     private var sourceFile: (path: String, descriptor: Int32)?
     /// Each output's line ends, set by its first entry: CR-only (true) or LF and CRLF, which read alike.
     private var carriageReturnOnly: [ScanRecord.Verdict: Bool] = [:]
+    /// Each output's offsets where an earlier entry's stray Content-Length ends its body (`strayLengthEnd`),
+    /// ahead of the writing.
+    private var strayLengthEnds: [ScanRecord.Verdict: Set<Int>] = [:]
     private let suffix: String
     private var finished = false
 
@@ -100,6 +106,12 @@ public final class MailboxSplit {
     public func add(_ record: ScanRecord) throws(SplitError) {
         let verdict = record.effectiveVerdict
         let raw = try readEntry(record)
+        // The mbox's line ends are its first entry's; an entry of the other family is converted.
+        let entryIsCarriageReturnOnly = Self.lineEnding(raw) == [ASCII.carriageReturn]
+        let fileIsCarriageReturnOnly = carriageReturnOnly[verdict] ?? entryIsCarriageReturnOnly
+        carriageReturnOnly[verdict] = fileIsCarriageReturnOnly
+        let converts = fileIsCarriageReturnOnly != entryIsCarriageReturnOnly
+        if converts { convertedEntries += 1 }
         var out: [UInt8]
         if raw.starts(with: Self.fromSpace) {
             out = raw
@@ -109,20 +121,30 @@ public final class MailboxSplit {
                 if raw.last != ending.last { out += ending }
                 out += ending
             }
+            if converts { out = Self.convertEntry(out, toCarriageReturn: fileIsCarriageReturnOnly) }
         } else {
-            out = Self.wrap(raw, record: record)
+            // Converted before it is quoted, so that the quoting sees the lines the mbox will hold.
+            let message = converts ? Self.convertLineEnds(raw, toCarriageReturn: fileIsCarriageReturnOnly) : raw
+            out = Self.wrap(message, record: record)
         }
-        let entryIsCarriageReturnOnly = Self.lineEnding(out) == [ASCII.carriageReturn]
-        if let fileIsCarriageReturnOnly = carriageReturnOnly[verdict] {
-            if fileIsCarriageReturnOnly != entryIsCarriageReturnOnly {
-                out = Self.convertLineEnds(out, toCarriageReturn: fileIsCarriageReturnOnly)
-                convertedEntries += 1
-            }
-        } else {
-            carriageReturnOnly[verdict] = entryIsCarriageReturnOnly
+        let position = bytes[verdict, default: 0]
+        let padding = Self.padding(before: position, avoiding: strayLengthEnds[verdict, default: []],
+                                   lineEnd: fileIsCarriageReturnOnly ? ASCII.carriageReturn : ASCII.lineFeed)
+        if let end = Self.strayLengthEnd(of: out, at: position + padding.count) {
+            strayLengthEnds[verdict, default: []].insert(end)
         }
+        // Ends behind the writing are never reached again.
+        if strayLengthEnds[verdict]?.contains(where: { $0 < position }) == true {
+            strayLengthEnds[verdict] = strayLengthEnds[verdict]?.filter { $0 >= position }
+        }
+        try append(padding + out, to: verdict, record: record)
+        counts[verdict, default: 0] += 1
+    }
+
+    /// Appends `bytes` to the mbox of `verdict`.
+    private func append(_ bytes: [UInt8], to verdict: ScanRecord.Verdict, record: ScanRecord?) throws(SplitError) {
         guard let fd = files[verdict] else { return }
-        let written = out.withUnsafeBytes { buffer -> Bool in
+        let written = bytes.withUnsafeBytes { buffer -> Bool in
             var done = 0
             while done < buffer.count {
                 let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
@@ -132,17 +154,63 @@ public final class MailboxSplit {
             return true
         }
         guard written else {
-            throw SplitError("\(record.source): message \(record.index) at byte \(record.offset): cannot write: "
-                             + String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            if let record {
+                throw SplitError("\(record.source): message \(record.index) at byte \(record.offset): cannot write: \(reason)")
+            }
+            throw SplitError("cannot write \(Self.fileName(verdict)): \(reason)")
         }
-        counts[verdict, default: 0] += 1
-        bytes[verdict, default: 0] += out.count
+        self.bytes[verdict, default: 0] += bytes.count
+    }
+
+    // MARK: - Content-Length that would swallow entries
+
+    /// Where the body of `entry`, written at `position`, ends by its `Content-Length`, when that is not
+    /// where the entry ends (nor before its blank separating line) but past it, within the length a
+    /// reader trusts (`MailboxLimits.maxMessageBytes`): a message file's header, or an mbox entry whose
+    /// length did not fit its body in its source either (`MailboxDefects.badContentLength`). `MboxParser`
+    /// trusts a Content-Length wherever it lands on an entry boundary, so such an end must never be one:
+    /// the entries before it would become this one's body.
+    static func strayLengthEnd(of entry: [UInt8], at position: Int) -> Int? {
+        guard let field = contentLength(in: entry), field.value <= MailboxLimits().maxMessageBytes else { return nil }
+        let bodyEnd = field.bodyStart + field.value
+        guard bodyEnd > entry.count - 2 else { return nil }   // inside it: as in its source
+        if bodyEnd <= entry.count, endsOnBoundary(entry, at: bodyEnd) { return nil }
+        return position + bodyEnd
+    }
+
+    /// Whether the body of an entry whose bytes are `entry` ends on its own boundary when its
+    /// Content-Length ends at `end`: the entry's end, or its blank separating line (LF, CR or CRLF).
+    private static func endsOnBoundary(_ entry: [UInt8], at end: Int) -> Bool {
+        let rest = entry[end...]
+        return rest.isEmpty || rest.elementsEqual([ASCII.lineFeed]) || rest.elementsEqual([ASCII.carriageReturn])
+            || rest.elementsEqual([ASCII.carriageReturn, ASCII.lineFeed])
+    }
+
+    /// Blank lines to write before an entry at `position` so that no end in `ends` is a boundary: with
+    /// none, the entry's From_ line (`position`) and the blank line before it (`position - 1`, or
+    /// `- 2` after CRLF; taken as a boundary either way here) are; with k more line ends, `position + k`
+    /// and `position + k - 1`. The previous message reads back with the extra blank lines.
+    static func padding(before position: Int, avoiding ends: Set<Int>, lineEnd: UInt8) -> [UInt8] {
+        guard !ends.isEmpty else { return [] }
+        var k = 0
+        while k <= ends.count + 2 {
+            let landings = k == 0 ? [position, position - 1, position - 2] : [position + k, position + k - 1]
+            if !landings.contains(where: ends.contains) { break }
+            k += 1
+        }
+        return [UInt8](repeating: lineEnd, count: k)
     }
 
     /// Flushes the temporary files to disk and renames them to their final names.
     public func commit() throws(SplitError) {
         closeSource()
         for verdict in ScanRecord.Verdict.allCases {
+            // The end of the file is a boundary too.
+            let end = bytes[verdict, default: 0]
+            let padding = Self.padding(before: end, avoiding: strayLengthEnds[verdict, default: []],
+                                       lineEnd: carriageReturnOnly[verdict] == true ? ASCII.carriageReturn : ASCII.lineFeed)
+            if !padding.isEmpty { try append(padding, to: verdict, record: nil) }
             guard let fd = files[verdict] else { continue }
             if fsync(fd) != 0 || close(fd) != 0 {
                 files[verdict] = nil
@@ -226,31 +294,28 @@ public final class MailboxSplit {
 
     private static let fromSpace: [UInt8] = Array("From ".utf8)
 
-    /// A From_ line, the message with mboxrd quoting, a final line end and a blank line.
+    /// A From_ line, the message with mboxrd quoting, a final line end and a blank line, all in the
+    /// message's line ends (`lineEnding`). Its lines are the ones a reader of the mbox sees: ended by LF
+    /// (a CR before it part of the end) or, in a CR-only message, by CR; a byte of the other kind is
+    /// content, so a `From ` after it is not quoted, and a message that ends in one gets a line end.
     static func wrap(_ message: [UInt8], record: ScanRecord) -> [UInt8] {
         let ending = lineEnding(message)
+        let lineEnd = ending.last ?? ASCII.lineFeed
         var sender = "MAILER-DAEMON"
         if let from = record.from, !from.isEmpty, from.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) { sender = from }
         var out = Array("From \(sender) \(asctime(record.timestamp ?? 0))".utf8) + ending
         out.reserveCapacity(message.count + 128)
         var lineStart = 0
-        var i = 0
-        while i <= message.count {
-            let atEnd = i == message.count
-            if atEnd || message[i] == 0x0A || (message[i] == 0x0D && (i + 1 == message.count || message[i + 1] != 0x0A)) {
-                let end = atEnd ? i : i + 1
-                if lineStart < end {
-                    // RFC 4155 / mboxrd: a line of `>*From ` gains one more `>`.
-                    var j = lineStart
-                    while j < end, message[j] == UInt8(ascii: ">") { j += 1 }
-                    if end - j >= 5, message[j..<j + 5].elementsEqual(fromSpace) { out.append(UInt8(ascii: ">")) }
-                    out.append(contentsOf: message[lineStart..<end])
-                }
-                lineStart = end
-            }
-            i += 1
+        while lineStart < message.count {
+            let end = message[lineStart...].firstIndex(of: lineEnd).map { $0 + 1 } ?? message.count
+            // RFC 4155 / mboxrd: a line of `>*From ` gains one more `>`.
+            var j = lineStart
+            while j < end, message[j] == UInt8(ascii: ">") { j += 1 }
+            if end - j >= 5, message[j..<j + 5].elementsEqual(fromSpace) { out.append(UInt8(ascii: ">")) }
+            out.append(contentsOf: message[lineStart..<end])
+            lineStart = end
         }
-        if let last = message.last, last != 0x0A && last != 0x0D { out += ending }
+        if let last = message.last, last != lineEnd { out += ending }
         out += ending
         return out
     }
@@ -264,25 +329,88 @@ public final class MailboxSplit {
 
     /// `entry` in LF line ends (from CR-only: every CR becomes LF) or in CR ones (from LF or CRLF: every
     /// CRLF and LF becomes CR). A bare LF in a CR-only entry, or a bare CR in an LF one, is content in its
-    /// source and becomes a line end here; `readBack()` would show an entry that this split in two.
-    static func convertLineEnds(_ entry: [UInt8], toCarriageReturn: Bool) -> [UInt8] {
-        guard toCarriageReturn else {
-            return entry.map { $0 == ASCII.carriageReturn ? ASCII.lineFeed : $0 }
-        }
+    /// source and becomes a line end here. A message file is converted before `wrap` quotes it, so a
+    /// `From ` line this makes is quoted there; for an mbox entry, already quoted, `quotingNewLines` quotes
+    /// such a line here (one more `>` on a `>*From ` line, which a reader takes off again), or it would
+    /// start an entry of its own.
+    static func convertLineEnds(_ entry: [UInt8], toCarriageReturn: Bool, quotingNewLines: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(entry.count)
+        let lineEnd = toCarriageReturn ? ASCII.carriageReturn : ASCII.lineFeed
         var i = 0
         while i < entry.count {
             let byte = entry[i]
-            if byte == ASCII.carriageReturn, i + 1 < entry.count, entry[i + 1] == ASCII.lineFeed {
-                out.append(ASCII.carriageReturn)
-                i += 2
-                continue
-            }
-            out.append(byte == ASCII.lineFeed ? ASCII.carriageReturn : byte)
             i += 1
+            // Source line ends: CR in a CR-only entry; LF, or CR before LF, in an LF one.
+            if toCarriageReturn ? byte == ASCII.lineFeed : byte == ASCII.carriageReturn {
+                out.append(lineEnd)
+            } else if byte == ASCII.carriageReturn, i < entry.count, entry[i] == ASCII.lineFeed {
+                out.append(lineEnd)
+                i += 1
+            } else if byte == ASCII.carriageReturn || byte == ASCII.lineFeed {
+                // Content in the source, a line end here: the line it starts is new.
+                out.append(lineEnd)
+                if quotingNewLines, startsQuotableLine(entry, at: i) { out.append(UInt8(ascii: ">")) }
+            } else {
+                out.append(byte)
+            }
         }
         return out
+    }
+
+    /// Whether `bytes[start...]` starts with `>*From ` (a line mboxrd quotes).
+    private static func startsQuotableLine(_ bytes: [UInt8], at start: Int) -> Bool {
+        var j = start
+        while j < bytes.count, bytes[j] == UInt8(ascii: ">") { j += 1 }
+        return bytes.count - j >= 5 && bytes[j..<j + 5].elementsEqual(fromSpace)
+    }
+
+    /// An mbox entry (From_ line, header, body, blank line) in the other line ends (`convertLineEnds`),
+    /// with a `Content-Length` that delimited its body set to the converted body's length. `MboxParser`
+    /// trusts one only where the body ends on an entry's boundary (mboxcl, mboxcl2); left as it was, it
+    /// would point past the shorter (CRLF to CR) body, and could land on a later entry's From_ line and
+    /// swallow the entries between (a mutated CRLF mboxcl split with CR-only files: 24 written, 23
+    /// read back).
+    static func convertEntry(_ entry: [UInt8], toCarriageReturn: Bool) -> [UInt8] {
+        var out = convertLineEnds(entry, toCarriageReturn: toCarriageReturn, quotingNewLines: true)
+        guard let field = contentLength(in: entry), let converted = contentLength(in: out),
+              field.value <= entry.count - field.bodyStart else { return out }
+        let bodyEnd = field.bodyStart + field.value
+        guard endsOnBoundary(entry, at: bodyEnd) else { return out }
+        let length = convertLineEnds(Array(entry[field.bodyStart..<bodyEnd]), toCarriageReturn: toCarriageReturn,
+                                     quotingNewLines: true).count
+        out.replaceSubrange(converted.digits, with: Array(String(length).utf8))
+        return out
+    }
+
+    /// The first `Content-Length` field of an entry's header section (after its From_ line), in the
+    /// entry's line ends (`lineEnding`): its digits, their value (at most 18 of them) and where the
+    /// body starts; nil when the section has none that is only digits.
+    static func contentLength(in entry: [UInt8]) -> (digits: Range<Int>, value: Int, bodyStart: Int)? {
+        let lineEnd = lineEnding(entry).last ?? ASCII.lineFeed
+        let name = Array("content-length:".utf8)
+        var found: (digits: Range<Int>, value: Int)?
+        guard var lineStart = entry.firstIndex(of: lineEnd).map({ $0 + 1 }) else { return nil }
+        while lineStart < entry.count {
+            let end = entry[lineStart...].firstIndex(of: lineEnd) ?? entry.count
+            var contentEnd = end
+            if lineEnd == ASCII.lineFeed, contentEnd > lineStart, entry[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+            if contentEnd == lineStart { return found.map { ($0.digits, $0.value, min(end + 1, entry.count)) } }
+            if found == nil, contentEnd - lineStart > name.count,
+               zip(entry[lineStart..<lineStart + name.count], name).allSatisfy({ $0 | 0x20 == $1 }) {
+                var i = lineStart + name.count
+                while i < contentEnd, entry[i] == ASCII.space || entry[i] == ASCII.tab { i += 1 }
+                var j = i
+                while j < contentEnd, j - i < 18, ASCII.isDigit(entry[j]) { j += 1 }
+                var k = j
+                while k < contentEnd, entry[k] == ASCII.space || entry[k] == ASCII.tab { k += 1 }
+                if j > i, k == contentEnd {
+                    found = (i..<j, entry[i..<j].reduce(0) { $0 * 10 + Int($1 - 0x30) })
+                }
+            }
+            lineStart = end + 1
+        }
+        return nil
     }
 
     private static func endsWithBlankLine(_ bytes: [UInt8], _ ending: [UInt8]) -> Bool {
