@@ -36,10 +36,17 @@ struct IMailServerRecognizer: Recognizer {
         let lines = TextReport.section(context, start: [], stop: ["Original message follows."])
         var recipients: [RecipientFinding] = []
         var response = ""   // "Body of message generated response:" and what follows (lhost-imailserver-06)
+        // The response is the last recipient's diagnostic, given to it before the next recipient and at
+        // the end. (Given at each line, the recipient's copy made the next line's append copy the whole
+        // text: 25,000 / 50,000 / 100,000 lines after the response's line took 0.06 / 0.15 / 0.73 s.)
+        func giveResponse() {
+            if !response.isEmpty, let i = recipients.indices.last { recipients[i].diagnostic = response }
+        }
         for line in lines {
             let t = line.trimmed
             if t.lowercased().hasPrefix("undeliverable to ") {
                 if let a = TextReport.firstAddress(line), recipients.count < 500 {
+                    giveResponse()
                     recipients.append(RecipientFinding(recipient: a))
                     response = ""
                 }
@@ -50,6 +57,7 @@ struct IMailServerRecognizer: Recognizer {
                let a = TextReport.firstAddress(t[t.index(after: colon)...]),
                t[t.index(after: colon)...].trimmed.hasPrefix(a) || t[t.index(after: colon)...].trimmed.hasPrefix("<" + a) {
                 guard recipients.count < 500 else { break }
+                giveResponse()
                 var r = RecipientFinding(recipient: a)
                 r.diagnostic = String(t[..<colon])
                 recipients.append(r)
@@ -59,12 +67,10 @@ struct IMailServerRecognizer: Recognizer {
             if t.contains("Body of message generated response:") {
                 response = t
             } else if !response.isEmpty, !t.isEmpty {
-                response += " " + t
-            }
-            if !response.isEmpty, let i = recipients.indices.last {
-                recipients[i].diagnostic = response
+                TextReport.appendJoined(t, to: &response)
             }
         }
+        giveResponse()
         if recipients.isEmpty, let recipient = Self.returnedOriginalRecipient(context) {
             // No "undeliverable to" line, only the returned message after "Save to the following Address
             // Book:" (seen in backscatter-dev's rewrite of lhost-imailserver-06): IMail returns what it
