@@ -7,20 +7,25 @@ takes seconds where the others take milliseconds (IMail's server response: 0.73 
 Each message's variants go into one mbox, scanned by BIN in one process and timed; a batch slower than
 SLOW times the median per megabyte is timed message by message, and its slowest variants are kept.
 
-Usage: repeated.py BIN WORKDIR SOURCE... [--lines N] [--run BYTES] [--slow X]
+Usage: repeated.py BIN WORKDIR SOURCE... [--lines N] [--run BYTES] [--slow X] [--command scan|audit]
   SOURCE: folders walked for message files (`*.eml`: the sisimai maildir/bsd folder, Fixtures, ...).
   --lines: the first N lines of each message are repeated, one at a time (default 150).
 """
-import os, statistics, subprocess, sys, time
+import argparse, os, statistics, subprocess, time
 
 import fuzzmbox
 
-args = [a for a in sys.argv[1:] if not a.startswith('--')]
-options = dict(zip(sys.argv[1:], sys.argv[2:]))
-binary, work, sources = args[0], args[1], args[2:]
-max_lines = int(options.get('--lines', 150))
-run_bytes = int(options.get('--run', 1 << 20))
-slow = float(options.get('--slow', 5))
+parser = argparse.ArgumentParser(description='Lines of real messages repeated, one at a time, and timed.')
+parser.add_argument('binary')
+parser.add_argument('work')
+parser.add_argument('sources', nargs='+')
+parser.add_argument('--lines', type=int, default=150, help='the first N lines of each message (150)')
+parser.add_argument('--run', type=int, default=1 << 20, help='bytes of each repeated run (1 MB)')
+parser.add_argument('--slow', type=float, default=5, help='a batch this many times the median a MB is timed')
+parser.add_argument('--command', default='scan', help='scan or audit (each writes one JSON line a message)')
+options = parser.parse_args()
+binary, work, sources = options.binary, options.work, options.sources
+max_lines, run_bytes, slow = options.lines, options.run, options.slow
 os.makedirs(work, exist_ok=True)
 
 
@@ -45,7 +50,7 @@ def variants(message):
 
 def scan_seconds(path):
     start = time.perf_counter()
-    result = subprocess.run([binary, 'scan', '--format', 'jsonl', '--jobs', '1', '--quiet', path],
+    result = subprocess.run([binary, options.command, '--format', 'jsonl', '--jobs', '1', '--quiet', path],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start, result.stdout.count(b'\n'), result.returncode
 
