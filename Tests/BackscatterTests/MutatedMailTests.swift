@@ -14,25 +14,63 @@ import TestSupport
 /// nested multiparts; CRLF or CR line ends. They read the repository's fixtures and, when the shared
 /// corpus is here, the sisimai bounces.
 @Suite struct MutatedMailTests {
-    /// Bytes that end, open or break a token somewhere in a message.
-    static let specials: [[UInt8]] = ["\0", "\r", "\n", "\r\n", "\n\n", ":", ";", "=", "\"", "\\", "<", ">", "(", ")",
-                                      "@", "-", "--", "\t", " ", "=?", "?=", "%", "[", "]", ".", "+"].map { Array($0.utf8) }
-        + [[0xFF], [0xC3], [0xE2, 0x80], [0x80]]
+    /// The pieces of `Tests/Fuzz/pieces.txt`, the file the Python tools read too (one piece a line under
+    /// `[specials]`, `[tokens]` and `[shapes]`, a shape's line its name and a space first; escapes `\n`,
+    /// `\r`, `\t`, `\\`, `\xHH`).
+    static let pieces: [String: [[UInt8]]] = {
+        let path = Corpus.repositoryRoot.appendingPathComponent("Tests/Fuzz/pieces.txt").path
+        guard let text = try? String(contentsOfFile: path, encoding: .ascii) else {
+            fatalError("cannot read \(path), the mutation tests' pieces")
+        }
+        var sections: [String: [[UInt8]]] = [:]
+        var current = ""
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            if line.hasPrefix("[") {
+                current = String(line.dropFirst().dropLast())
+                continue
+            }
+            let piece = current == "shapes" ? line.drop(while: { $0 != " " }).dropFirst() : line[...]
+            sections[current, default: []].append(unescape(piece))
+        }
+        return sections
+    }()
 
+    /// `pieces.txt`'s escapes read back into bytes.
+    static func unescape(_ text: Substring) -> [UInt8] {
+        let u = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < u.count {
+            guard u[i] == UInt8(ascii: "\\"), i + 1 < u.count else { out.append(u[i]); i += 1; continue }
+            switch u[i + 1] {
+            case UInt8(ascii: "x"):
+                out.append(UInt8(String(decoding: u[(i + 2)..<min(i + 4, u.count)], as: UTF8.self), radix: 16) ?? 0)
+                i += 4
+                continue
+            case UInt8(ascii: "n"): out.append(ASCII.lineFeed)
+            case UInt8(ascii: "r"): out.append(ASCII.carriageReturn)
+            case UInt8(ascii: "t"): out.append(ASCII.tab)
+            default: out.append(u[i + 1])
+            }
+            i += 2
+        }
+        return out
+    }
+
+    /// Bytes that end, open or break a token somewhere in a message.
+    static var specials: [[UInt8]] { pieces["specials", default: []] }
     /// Pieces of the structures the parsers and recognisers read.
-    static let tokens: [[UInt8]] = [
-        "Content-Type: multipart/mixed; boundary=\"b\"\n", "Content-Type: message/rfc822\n",
-        "Content-Type: message/delivery-status\n", "Content-Type: multipart/report; report-type=delivery-status; boundary=",
-        "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n",
-        "charset=utf-16", "charset=iso-2022-jp", "charset=unicode-1-1-utf-7", "charset=x-unknown", "charset=shift_jis",
-        "Status: 5.1.1\n", "Status: 9.99.999\n", "Action: failed\n", "Action: delayed\n", "Final-Recipient: rfc822; ",
-        "Original-Recipient: rfc822;", "Diagnostic-Code: smtp; 550 5.1.1 ", "Remote-MTA: dns; ", "X-Postfix-Queue-ID: x\n",
-        "Received: from a (b [192.0.2.1]) by c with ESMTP id d; ", "=?utf-8?B?", "=?iso-2022-jp?Q?", "\u{1B}$B", "\u{1B}(B",
-        "\n--b\n", "\n--b--\n", "From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n", ">From ", "\nFrom x\n", "+999vMail",
-        "Content-Disposition: attachment; filename*=", "Message-ID: <", "DKIM-Signature: v=1; a=rsa-sha256; d=",
-        "----- The following addresses had permanent fatal errors -----\n", "This is the mail system at host ",
-        "<<< 550 ", ">>> RCPT TO:<", "... User unknown\n", "Reporting-MTA: dns; ", "Arrival-Date: ",
-    ].map { Array($0.utf8) }
+    static var tokens: [[UInt8]] { pieces["tokens", default: []] }
+
+    /// The file's pieces as `mutate.py` and `designed.py` read them (`fuzzmbox.pieces`).
+    @Test func piecesAreThoseOfTheFuzzTools() {
+        #expect(Self.specials.count == 30)
+        #expect(Self.tokens.count == 41)
+        #expect(Self.shapes.count == 36)
+        #expect(Self.specials.first == [0] && Self.specials.contains([0xE2, 0x80]) && Self.specials.contains([UInt8(ascii: "[")]))
+        #expect(Self.tokens.first == Array("Content-Type: multipart/mixed; boundary=\"b\"\n".utf8))
+        #expect(Self.shapes.contains(Array("5.1.1 550 ".utf8)) && Self.shapes.contains(Array("é世".utf8)))
+    }
 
     /// `message` changed by one to eight random mutations (`pool`: the messages to splice pieces from).
     static func mutate(_ message: [UInt8], pool: [[UInt8]], using g: inout SplitMix64) -> [UInt8] {
@@ -114,12 +152,7 @@ import TestSupport
     }
 
     /// The shapes of `Tests/Fuzz/designed.py`: one of them repeated makes a long run.
-    static let shapes: [[UInt8]] = [
-        "(", ")", "<", "<a", "@", "\"\\", "=?utf-8?B?", "=?utf-8?q?a?= ", "-", "5.1.1 550 ", "5.", "5", " ", "\t\n", "\n",
-        "\r", "u@example.com ", "<u@example.com>: 550 unknown user\n", "Received: from a (b [192.0.2.1]) by c; Thu, 1 Jan 2026\n",
-        "From: a@b\n", "[", "[192.0.2.1] ", ":", ";", "=", "<style>", "&", "RCPT TO:<", ">>> RCPT TO:<u@x>\n<<< 550 5.1.1 no\n",
-        "a", "é世", "mx.example.com. ", "X-A: b\n", "----- The following addresses had permanent fatal errors -----\n", "+999vMail",
-    ].map { Array($0.utf8) } + [[0xE2, 0x80]]
+    static var shapes: [[UInt8]] { pieces["shapes", default: []] }
 
     /// The first 24 fixture bounces (`Fixtures/dsn`, a recogniser's each), each with a 10 KB run of each
     /// shape in the middle of its body, as a Received field on top, in its From field and in its first

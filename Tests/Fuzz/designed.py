@@ -15,17 +15,8 @@ import fuzzmbox
 out = sys.argv[1]
 size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
 corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/corpus/sisimai/maildir/bsd')
-SHAPES = {
-    'parens': b'(', 'closeparens': b')', 'angles': b'<', 'angles2': b'<a', 'ats': b'@', 'quotes': b'"\\',
-    'encwords': b'=?utf-8?B?', 'encq': b'=?utf-8?q?a?= ', 'dashes': b'-', 'codes': b'5.1.1 550 ', 'dots': b'5.',
-    'digits': b'5', 'spaces': b' ', 'tabsnl': b'\t\n', 'lfs': b'\n', 'crs': b'\r', 'addrs': b'u@example.com ',
-    'addrlines': b'<u@example.com>: 550 unknown user\n', 'received': b'Received: from a (b [192.0.2.1]) by c; Thu, 1 Jan 2026\n',
-    'from-lines': b'From: a@b\n', 'brackets': b'[', 'ips': b'[192.0.2.1] ', 'colons': b':', 'semis': b';', 'eq': b'=',
-    'html': b'<style>', 'amp': b'&', 'cmds': b'RCPT TO:<', 'transcript': b'>>> RCPT TO:<u@x>\n<<< 550 5.1.1 no\n',
-    'longword': b'a', 'unicode': '\u00e9\u4e16'.encode(), 'bad-utf8': b'\xe2\x80', 'hosts': b'mx.example.com. ',
-    'headerish': b'X-A: b\n', 'sendmail': b'----- The following addresses had permanent fatal errors -----\n',
-    'utf7': b'+999vMail',
-}
+# The shapes (pieces.txt, which MutatedMailTests.swift reads too), by name.
+_, _, SHAPES = fuzzmbox.pieces()
 # The header and delivery-status fields a run is put in (the first of each a bounce has).
 FIELDS = [b'\nSubject:', b'\nFrom:', b'\nTo:', b'\nDate:', b'\nMessage-ID:', b'\nMessage-Id:', b'Final-Recipient:',
           b'Status:', b'Diagnostic-Code:', b'Action:', b'Remote-MTA:', b'Reporting-MTA:', b'Original-Recipient:',

@@ -42,3 +42,44 @@ def write_files(path, folder):
                  for line in body.split(b'\n')]
         with open(os.path.join(folder, '%05d.eml' % n), 'wb') as f:
             f.write(b'\n'.join(lines))
+
+
+def pieces():
+    """The byte pieces of `pieces.txt` (next to this file): (specials, tokens, shapes), the first two lists of
+    bytes, the shapes a dict from name to bytes in the file's order."""
+    import os
+    sections = {'specials': [], 'tokens': [], 'shapes': {}}
+    current = None
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'pieces.txt'), encoding='ascii') as f:
+        for line in f.read().split('\n'):
+            if not line or line.startswith('#'):
+                continue
+            if line.startswith('['):
+                current = line.strip('[]')
+                continue
+            if current == 'shapes':
+                name, _, text = line.partition(' ')
+                sections['shapes'][name] = unescape(text)
+            else:
+                sections[current].append(unescape(line))
+    return sections['specials'], sections['tokens'], sections['shapes']
+
+
+def unescape(text):
+    """`pieces.txt`'s escapes (\\n \\r \\t \\\\ \\xHH) read back into bytes."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == '\\':
+            nxt = text[i + 1]
+            if nxt == 'x':
+                out.append(int(text[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {'n': b'\n', 'r': b'\r', 't': b'\t', '\\': b'\\'}[nxt]
+            i += 2
+            continue
+        out.append(ord(c))
+        i += 1
+    return bytes(out)

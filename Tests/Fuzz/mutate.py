@@ -35,21 +35,9 @@ for path in files:
 if os.environ.get('BOUNCES_ONLY'):
     pool = [m for m in pool if any(k in m.lower() for k in (b'mailer-daemon', b'postmaster', b'delivery-status'))]
 
-# Bytes that end, open or break a token.
-SPECIAL = [b'\x00', b'\r', b'\n', b'\r\n', b'\n\n', b':', b';', b'=', b'"', b'\\', b'<', b'>', b'(', b')', b'@',
-           b'-', b'--', b'\t', b' ', b'\xff', b'\xc3', b'\xe2\x80', b'\x80', b'=?', b'?=', b'%', b'[', b']', b'.', b'+']
-# Pieces of the structures the parsers and recognisers read.
-TOKENS = [b'Content-Type: multipart/mixed; boundary="b"\n', b'Content-Type: message/rfc822\n',
-          b'Content-Type: message/delivery-status\n', b'Content-Type: multipart/report; report-type=delivery-status; boundary=',
-          b'Content-Transfer-Encoding: base64\n', b'Content-Transfer-Encoding: quoted-printable\n',
-          b'charset=utf-16', b'charset=iso-2022-jp', b'charset=unicode-1-1-utf-7', b'charset=x-unknown', b'charset=shift_jis',
-          b'Status: 5.1.1\n', b'Status: 9.99.999\n', b'Action: failed\n', b'Action: delayed\n', b'Final-Recipient: rfc822; ',
-          b'Original-Recipient: rfc822;', b'Diagnostic-Code: smtp; 550 5.1.1 ', b'Remote-MTA: dns; ', b'X-Postfix-Queue-ID: x\n',
-          b'Received: from a (b [192.0.2.1]) by c with ESMTP id d; ', b'=?utf-8?B?', b'=?iso-2022-jp?Q?', b'\x1b$B', b'\x1b(B',
-          b'\n--b\n', b'\n--b--\n', b'From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n', b'>From ', b'\nFrom x\n', b'+999vMail',
-          b'Content-Disposition: attachment; filename*=', b'Message-ID: <', b'DKIM-Signature: v=1; a=rsa-sha256; d=',
-          b'----- The following addresses had permanent fatal errors -----\n', b'This is the mail system at host ',
-          b'<<< 550 ', b'>>> RCPT TO:<', b'... User unknown\n', b'Reporting-MTA: dns; ', b'Arrival-Date: ']
+# Bytes that end, open or break a token, and pieces of the structures the parsers and recognisers read
+# (pieces.txt, which MutatedMailTests.swift reads too).
+SPECIAL, TOKENS, _ = fuzzmbox.pieces()
 
 def mutate(message):
     m = bytearray(message)
