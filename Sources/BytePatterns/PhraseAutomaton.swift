@@ -250,7 +250,9 @@ final class PhraseAutomaton: @unchecked Sendable {
         for state in 0..<n { starts[state + 1] = starts[state] + total[state] }
         let filled = placed
         filled.update(from: starts, count: n)
-        let flat = [Output](unsafeUninitializedCapacity: Int(starts[n])) { flat, written in
+        // Never `Array(unsafeUninitializedCapacity: 0)`, which writes its count (0) into the empty-array
+        // storage all threads share (a race ThreadSanitizer reports, automata being made on workers).
+        let flat = starts[n] == 0 ? [] : [Output](unsafeUninitializedCapacity: Int(starts[n])) { flat, written in
             for k in 0..<literalCount {
                 let state = Int(number[Int(endState[k])])
                 (flat.baseAddress! + Int(filled[state])).initialize(to: literalOutputs[k])
@@ -286,7 +288,7 @@ final class PhraseAutomaton: @unchecked Sendable {
         // The literals' tails, each copied whole, and their masks, sixteen at a time (by `+=` of each
         // tail and a `map`: 0.3M instructions at start-up, sisimai bsd mbox x3, four automata; a byte
         // at a time into place, 0.21M; now 0.03M).
-        let tails = [UInt8](unsafeUninitializedCapacity: restTotal) { tails, written in
+        let tails = restTotal == 0 ? [] : [UInt8](unsafeUninitializedCapacity: restTotal) { tails, written in
             list.bytes.withUnsafeBufferPointer { bytes in
                 guard let from = bytes.baseAddress, let to = tails.baseAddress else { return }
                 for k in 0..<literalCount {
@@ -297,7 +299,7 @@ final class PhraseAutomaton: @unchecked Sendable {
             }
         }
         restBytes = tails
-        restMasks = [UInt8](unsafeUninitializedCapacity: tails.count) { masks, written in
+        restMasks = tails.isEmpty ? [] : [UInt8](unsafeUninitializedCapacity: tails.count) { masks, written in
             tails.withUnsafeBufferPointer { PhraseAutomaton.writeMasks(of: $0, caseless: caseless, to: masks) }
             written = tails.count
         }

@@ -20,6 +20,9 @@ enum ISO2022JP {
     /// 6.19M instructions, its loop ~1.6M -> 1.10M, where it appended to an array byte by byte and
     /// indexed the slice with bounds checks).
     static func decode(_ bytes: ByteSlice) -> String {
+        // Nothing to decode, and no `Array(unsafeUninitializedCapacity: 0)` below (see
+        // `TransferDecoding.quotedPrintable`).
+        guard !bytes.isEmpty else { return "" }
         if usesISO2022JP2Extensions(bytes) {
             return CharsetDecoder.decode(bytes, kind: .iconv("ISO-2022-JP-2"))
         }
