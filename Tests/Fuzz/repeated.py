@@ -7,7 +7,7 @@ takes seconds where the others take milliseconds (IMail's server response: 0.73 
 Each message's variants go into one mbox, scanned by BIN in one process and timed; a batch slower than
 SLOW times the median per megabyte is timed message by message, and its slowest variants are kept.
 
-Usage: repeated.py BIN WORKDIR SOURCE... [--lines N] [--run BYTES] [--slow X] [--command scan|audit]
+Usage: repeated.py BIN WORKDIR SOURCE... [--lines N] [--run BYTES] [--slow X] [--command scan|audit] [--profile TOML]
   SOURCE: folders walked for message files (`*.eml`: the sisimai maildir/bsd folder, Fixtures, ...).
   --lines: the first N lines of each message are repeated, one at a time (default 150).
 """
@@ -23,6 +23,7 @@ parser.add_argument('--lines', type=int, default=150, help='the first N lines of
 parser.add_argument('--run', type=int, default=1 << 20, help='bytes of each repeated run (1 MB)')
 parser.add_argument('--slow', type=float, default=5, help='a batch this many times the median a MB is timed')
 parser.add_argument('--command', default='scan', help='scan or audit (each writes one JSON line a message)')
+parser.add_argument('--profile', help='a site profile for the scan (--profile), so that its checks run too')
 options = parser.parse_args()
 binary, work, sources = options.binary, options.work, options.sources
 max_lines, run_bytes, slow = options.lines, options.run, options.slow
@@ -50,7 +51,8 @@ def variants(message):
 
 def scan_seconds(path):
     start = time.perf_counter()
-    result = subprocess.run([binary, options.command, '--format', 'jsonl', '--jobs', '1', '--quiet', path],
+    profile = ['--profile', options.profile] if options.profile else []
+    result = subprocess.run([binary, options.command, '--format', 'jsonl', '--jobs', '1', '--quiet', *profile, path],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start, result.stdout.count(b'\n'), result.returncode
 
