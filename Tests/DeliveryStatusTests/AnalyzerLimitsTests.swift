@@ -124,6 +124,44 @@ import Testing
         #expect(diagnostic.utf8.count > BounceAnalyzer.maxDiagnosticBytes * 3 / 4)
     }
 
+    /// A DSN whose Remote-MTA runs to 100,000 bytes: the recipient's remote MTA is cut at the limit, at
+    /// a character's start (it was as long as the field).
+    @Test func longRemoteMTAsAreCut() {
+        let text = """
+        From: MAILER-DAEMON@example.org
+        To: user@example.net
+        Subject: Undelivered Mail Returned to Sender
+        Date: Thu, 1 Jan 2026 00:00:00 +0000
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+        --B
+        Content-Type: text/plain
+
+        This is the mail system.
+
+        --B
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.example.org
+
+        Final-Recipient: rfc822; user@example.com
+        Action: failed
+        Status: 5.1.1
+        Remote-MTA: dns; mx\(String(repeating: "é", count: 50_000)).example.com
+        Diagnostic-Code: smtp; 550 5.1.1 unknown user
+
+        --B--
+        """
+        let report = BounceAnalyzer().analyze(bytes: Array(text.utf8)[...])
+        #expect(report.format == "rfc3464")
+        let mta = report.recipients.first?.remoteMTA ?? ""
+        #expect(mta.hasPrefix("mxé"))
+        #expect(mta.utf8.count <= BounceAnalyzer.maxRemoteMTABytes)
+        #expect(mta.utf8.count >= BounceAnalyzer.maxRemoteMTABytes - 1)
+        #expect(mta.hasSuffix("é"))
+    }
+
     /// `TextReport.appendJoined` appends with a space, in place, until the text passes the limit.
     @Test func joinedTextsStopPastTheLimit() {
         var text = ""

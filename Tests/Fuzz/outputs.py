@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Checks what the CLI writes for mutated mail, not only that it survives: for each seed, an mbox of COUNT
+mutated messages (mutate.py) and
+- `scan -f jsonl`: valid UTF-8, one strict JSON object a line, one line a message (the contract tools
+  outside the repository read), recipients, diagnostics and remote MTAs within the README's limits;
+- `scan -f csv`: every row as wide as the header (RFC 4180 quoting of hostile text);
+- `scan --summary FILE` and `audit -f jsonl`: strict JSON;
+- `profile infer` writes a profile that `profile check` accepts and a scan with it reads every message.
+Prints one line a seed, `ok` or what failed; exits 1 when any failed.
+
+Usage: outputs.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
+"""
+import csv, io, json, os, subprocess, sys, tempfile
+
+csv.field_size_limit(1 << 30)   # a field may be long (a subject up to the 100 KiB field limit); the check is the widths
+
+here = os.path.dirname(os.path.abspath(__file__))
+corpus = os.path.join(here, '../../../shared/corpus')
+binary, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+count = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
+work = sys.argv[5] if len(sys.argv) > 5 else tempfile.mkdtemp()
+os.makedirs(work, exist_ok=True)
+
+
+def run(*args):
+    return subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+# The README's limits on what one message's record holds (BounceAnalyzer).
+MAX_RECIPIENTS, MAX_DIAGNOSTIC_BYTES, MAX_REMOTE_MTA_BYTES = 1000, 16 * 1024, 1024
+
+
+def within_limits(record):
+    """What of `record` passes the documented limits, or None."""
+    recipients = record.get('recipients') or []
+    if len(recipients) > MAX_RECIPIENTS:
+        return f'{len(recipients)} recipients'
+    for r in recipients:
+        if len((r.get('diagnostic') or '').encode()) > MAX_DIAGNOSTIC_BYTES:
+            return 'a diagnostic past the limit'
+        if len((r.get('remoteMTA') or '').encode()) > MAX_REMOTE_MTA_BYTES:
+            return 'a remote MTA past the limit'
+    return None
+
+
+def json_lines(data, what, problems):
+    try:
+        lines = data.decode('utf-8').split('\n')[:-1]
+    except UnicodeDecodeError as e:
+        problems.append(f'{what} is not UTF-8: {e}')
+        return 0
+    for i, line in enumerate(lines):
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                problems.append(f'{what} line {i} is no object')
+                break
+            past = within_limits(record)
+            if past:
+                problems.append(f'{what} line {i}: {past}')
+                break
+        except ValueError as e:
+            problems.append(f'{what} line {i}: {e}')
+            break
+    return len(lines)
+
+
+failed = 0
+for seed in range(first, last + 1):
+    mbox = os.path.join(work, f'seed{seed}.mbox')
+    subprocess.run(['python3', os.path.join(here, 'mutate.py'), str(seed), str(count), mbox,
+                    os.path.join(corpus, 'sisimai/maildir'), os.path.join(corpus, 'parsers'),
+                    os.path.join(corpus, 'mbox')], check=True)
+    problems = []
+    scan = ['-q', '-j', '1', mbox]
+    if json_lines(run('scan', '-f', 'jsonl', *scan).stdout, 'scan jsonl', problems) != count:
+        problems.append('scan jsonl: not one line a message')
+    rows = [r for r in csv.reader(io.StringIO(run('scan', '-f', 'csv', *scan).stdout.decode('utf-8', 'replace'),
+                                              newline='')) if r]
+    if len({len(r) for r in rows}) != 1:
+        problems.append(f'csv rows of widths {sorted({len(r) for r in rows})}')
+    json_lines(run('audit', '-f', 'jsonl', *scan).stdout, 'audit jsonl', problems)
+    summary = os.path.join(work, f'seed{seed}.summary.json')
+    run('scan', '-f', 'text', '--summary', summary, *scan)
+    try:
+        json.load(open(summary, encoding='utf-8'))
+    except (OSError, ValueError) as e:
+        problems.append(f'summary: {e}')
+    profile = os.path.join(work, f'seed{seed}.toml')
+    inferred = run('profile', 'infer', '-q', mbox)
+    open(profile, 'wb').write(inferred.stdout)
+    check = run('profile', 'check', profile)
+    if inferred.returncode > 1 or check.returncode != 0:
+        problems.append(f'profile infer {inferred.returncode}, check {check.returncode}: {check.stderr[:200]!r}')
+    else:
+        with_profile = run('scan', '-f', 'jsonl', '--profile', profile, *scan)
+        if with_profile.returncode > 1 or with_profile.stdout.count(b'\n') != count:
+            problems.append(f'scan with the inferred profile: status {with_profile.returncode}')
+    print(f'seed={seed} ' + ('ok' if not problems else '; '.join(problems)), flush=True)
+    if problems:
+        failed += 1
+    else:
+        for path in (mbox, summary, profile):
+            os.remove(path)
+print(f'seeds failed: {failed}')
+sys.exit(1 if failed else 0)
