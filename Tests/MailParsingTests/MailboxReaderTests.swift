@@ -23,6 +23,27 @@ struct MailboxReaderTests {
     static let message = "From: a@example.org\nSubject: hi\n\nbody\n"
     static let mbox = "From a@b Thu Jul  2 12:05:05 2020\nSubject: 1\n\none\n\nFrom c@d Thu Jul  2 12:05:06 2020\nSubject: 2\n\ntwo\n"
 
+    /// RFC 5322 §4.5.3 allows white space before a field's colon (obs-optional); a message file whose
+    /// first field is written so ("From  : John Doe", the A.6.3 example) is a message, not an mbox whose
+    /// envelope line is that field: read as one, it lost its From, To, Subject and Date.
+    @Test("a file starting with an obsolete \"From  :\" field is one message, not an mbox")
+    func obsoleteFromFieldIsNoEnvelope() throws {
+        let message = "From  : John Doe <jdoe@example.org>\nTo    : Mary <mary@example.net>\nSubject : hi\n\nbody\n"
+        let tabbed = "From\t: x@example.org\n\nbody\n"   // no space after "From": never an mbox
+        let blanks = "From " + String(repeating: " ", count: 10_000) + ": x@example.org\n\nbody\n"
+        let root = try Self.folder(["a.eml": message, "b.eml": tabbed, "c.eml": blanks, "d.mbox": Self.mbox])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for (name, text) in [("a.eml", message), ("b.eml", tabbed), ("c.eml", blanks)] {
+            var reader = try MailboxReader(path: root + "/" + name)
+            #expect(reader.kind == .messageFile, "\(name)")
+            let read = try reader.next()
+            #expect(read.map { String(decoding: $0.bytes, as: UTF8.self) } == text, "\(name)")
+            #expect(try reader.next() == nil)
+        }
+        #expect(try MailboxReader(path: root + "/d.mbox").kind == .mbox)
+        #expect(try MailboxTesting.read(root + "/d.mbox").count == 2)
+    }
+
     @Test("a folder is read recursively, in path order; an mbox inside it gives several messages")
     func directory() throws {
         let root = try Self.folder([

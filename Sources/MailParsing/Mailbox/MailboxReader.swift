@@ -168,8 +168,21 @@ public struct MailboxReader: Sendable {
         start = 0
         end = 0
         while end < 5, current?.atEnd == false { try refill() }
-        let isMbox = end >= 5 && buffer[0] == 0x46 && buffer[1] == 0x72 && buffer[2] == 0x6F
+        var isMbox = end >= 5 && buffer[0] == 0x46 && buffer[1] == 0x72 && buffer[2] == 0x6F
             && buffer[3] == 0x6D && buffer[4] == 0x20  // "From " (RFC 4155 §2)
+        if isMbox {
+            // "From  : John Doe <jdoe@...>" is a From field with white space before its colon (RFC 5322
+            // §4.5.3, obs-optional; the A.6.3 example, corpus parsers/ruby-mail/.../example13.eml), not an
+            // envelope: taken for one, the file lost its From, To, Subject and Date. The blanks are
+            // read up to the first other byte (a refill when they run past the bytes read).
+            var i = 5
+            while true {
+                while i < end, buffer[i] == ASCII.space || buffer[i] == ASCII.tab { i += 1 }
+                guard i == end, current?.atEnd == false, end < buffer.count else { break }
+                try refill()
+            }
+            if i < end, buffer[i] == ASCII.colon { isMbox = false }
+        }
         if isMbox {
             current?.mode = .mbox
             parser = MboxParser(source: file.path, limits: limits)
