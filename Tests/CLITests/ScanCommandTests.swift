@@ -254,6 +254,26 @@ import TestSupport
         for row in rows { #expect(row.count == rows[0].count, "\(row)") }
     }
 
+    /// Text from the mail that starts like a formula (`=`, `+`, `-`, `@`) gets a `'` in front, so that a
+    /// spreadsheet shows it instead of running it (CSV injection): the recipient, the diagnostic and the
+    /// original's From and Subject of `Fixtures/cli/formula-fields.eml`.
+    @Test func csvTextFromTheMailIsNeverAFormula() throws {
+        let result = try CLI.run(["scan", "--format", "csv", "Fixtures/cli/formula-fields.eml"])
+        let rows = Self.csvRows(result.text)
+        #expect(rows.count == 2)
+        guard rows.count == 2 else { return }
+        let row = Dictionary(uniqueKeysWithValues: zip(rows[0], rows[1]))
+        #expect(row["recipient"] == "'-2+3@reflector.example")
+        #expect(row["diagnostic"] == "'+1+cmd|' /C calc'!A0 550 5.1.1 User unknown")
+        #expect(row["originalFrom"] == "'=x@spammer.example")
+        #expect(row["originalSubject"] == "'=HYPERLINK(\"http://evil.example/\",\"click me\")")
+        #expect(row["originalMessageId"] == "<@evil.example>")   // "<" starts no formula
+        #expect(row["status"] == "5.1.1" && row["index"] == "0")
+        for (column, value) in row where !value.hasPrefix("'") {
+            #expect(!["=", "+", "-", "@"].contains(value.first.map(String.init) ?? ""), "\(column): \(value)")
+        }
+    }
+
     /// A small RFC 4180 reader for the test.
     static func csvRows(_ text: String) -> [[String]] {
         let chars = Array(text)
