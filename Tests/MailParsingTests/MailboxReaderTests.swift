@@ -25,7 +25,7 @@ struct MailboxReaderTests {
 
     /// RFC 5322 §4.5.3 allows white space before a field's colon (obs-optional); a message file whose
     /// first field is written so ("From  : John Doe", the A.6.3 example) is a message, not an mbox whose
-    /// envelope line is that field: read as one, it lost its From, To, Subject and Date.
+    /// envelope line is that field: read as one, it lost its From field.
     @Test("a file starting with an obsolete \"From  :\" field is one message, not an mbox")
     func obsoleteFromFieldIsNoEnvelope() throws {
         let message = "From  : John Doe <jdoe@example.org>\nTo    : Mary <mary@example.net>\nSubject : hi\n\nbody\n"

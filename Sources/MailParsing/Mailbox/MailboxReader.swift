@@ -173,8 +173,9 @@ public struct MailboxReader: Sendable {
         if isMbox {
             // "From  : John Doe <jdoe@...>" is a From field with white space before its colon (RFC 5322
             // §4.5.3, obs-optional; the A.6.3 example, corpus parsers/ruby-mail/.../example13.eml), not an
-            // envelope: taken for one, the file lost its From, To, Subject and Date. The blanks are
-            // read up to the first other byte (a refill when they run past the bytes read).
+            // envelope: taken for one, the field was read as an envelope line and the message lost its
+            // From. The blanks are read up to the first other byte (a refill when they run past the
+            // bytes read, not past the buffer: a longer run of blanks leaves the file an mbox).
             var i = 5
             while true {
                 while i < end, buffer[i] == ASCII.space || buffer[i] == ASCII.tab { i += 1 }
