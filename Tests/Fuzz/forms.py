@@ -8,16 +8,11 @@ an envelope line inside an entry's header is `header-envelope-line`). Exits 1 wh
 
 Usage: forms.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import collections, json, os, re, shutil, subprocess, sys, tempfile
+import collections, json, os, re, shutil, subprocess, sys
 
 import fuzzmbox
 
-here = os.path.dirname(os.path.abspath(__file__))
-corpus = os.path.join(here, '../../../shared/corpus')
-binary, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-count = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
-work = sys.argv[5] if len(sys.argv) > 5 else tempfile.mkdtemp()
-os.makedirs(work, exist_ok=True)
+binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv)
 FORM_DEFECTS = {'header-envelope-line'}
 
 
@@ -35,11 +30,9 @@ def comparable(record):
 
 
 failed = 0
-for seed in range(first, last + 1):
+for seed in seeds:
     mbox, folder = os.path.join(work, f'seed{seed}.mbox'), os.path.join(work, f'seed{seed}')
-    subprocess.run(['python3', os.path.join(here, 'mutate.py'), str(seed), str(count), mbox,
-                    os.path.join(corpus, 'sisimai/maildir'), os.path.join(corpus, 'parsers'),
-                    os.path.join(corpus, 'mbox')], check=True)
+    fuzzmbox.mutated_mailbox(seed, count, mbox)
     fuzzmbox.write_files(mbox, folder)
     entries = scan(mbox)
     by_file = collections.defaultdict(list)

@@ -83,3 +83,25 @@ def unescape(text):
         out.append(ord(c))
         i += 1
     return bytes(out)
+
+
+def campaign_arguments(argv, default_count=1000):
+    """The arguments `BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]` of the seed campaigns (outputs.py,
+    forms.py): (binary, seeds, count, work folder, created if missing)."""
+    import os, tempfile
+    binary, first, last = argv[1], int(argv[2]), int(argv[3])
+    count = int(argv[4]) if len(argv) > 4 else default_count
+    work = argv[5] if len(argv) > 5 else tempfile.mkdtemp()
+    os.makedirs(work, exist_ok=True)
+    return binary, range(first, last + 1), count, work
+
+
+def mutated_mailbox(seed, count, path):
+    """Writes mutate.py's mbox of `count` messages for `seed` to `path`, from the shared corpus' sisimai
+    maildir, parsers and mbox folders."""
+    import os, subprocess
+    here = os.path.dirname(os.path.abspath(__file__))
+    corpus = os.path.join(here, '../../../shared/corpus')
+    subprocess.run(['python3', os.path.join(here, 'mutate.py'), str(seed), str(count), path,
+                    os.path.join(corpus, 'sisimai/maildir'), os.path.join(corpus, 'parsers'),
+                    os.path.join(corpus, 'mbox')], check=True)

@@ -10,16 +10,13 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: outputs.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import csv, io, json, os, subprocess, sys, tempfile
+import csv, io, json, os, subprocess, sys
+
+import fuzzmbox
 
 csv.field_size_limit(1 << 30)   # a field may be long (a subject up to the 100 KiB field limit); the check is the widths
 
-here = os.path.dirname(os.path.abspath(__file__))
-corpus = os.path.join(here, '../../../shared/corpus')
-binary, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-count = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
-work = sys.argv[5] if len(sys.argv) > 5 else tempfile.mkdtemp()
-os.makedirs(work, exist_ok=True)
+binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv)
 
 
 def run(*args):
@@ -66,11 +63,9 @@ def json_lines(data, what, problems):
 
 
 failed = 0
-for seed in range(first, last + 1):
+for seed in seeds:
     mbox = os.path.join(work, f'seed{seed}.mbox')
-    subprocess.run(['python3', os.path.join(here, 'mutate.py'), str(seed), str(count), mbox,
-                    os.path.join(corpus, 'sisimai/maildir'), os.path.join(corpus, 'parsers'),
-                    os.path.join(corpus, 'mbox')], check=True)
+    fuzzmbox.mutated_mailbox(seed, count, mbox)
     problems = []
     scan = ['-q', '-j', '1', mbox]
     if json_lines(run('scan', '-f', 'jsonl', *scan).stdout, 'scan jsonl', problems) != count:
