@@ -211,4 +211,14 @@ import TestSupport
         // The mutations leave most messages readable as what they were: bounces among them.
         #expect(kinds.contains("bounce") && kinds.contains("not-bounce"))
     }
+
+    /// Hostile values through the spill file (every record and note encoded, written and read back):
+    /// the same records and findings as held in memory (`SpillingScanTests` does this for the example
+    /// inbox and the labelled one, real mail).
+    @Test func mutatedMailSpillsAndReadsBackTheSame() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mutated-spill-\(getpid()).mbox").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(Self.mailbox(seed: 45, count: 600, pool: Self.pool()))))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        SpillingScanTests.expectSame([path], profile: nil)
+    }
 }
