@@ -187,3 +187,30 @@ struct JSONWriterStringTests {
         #expect(line.contains("\"subject\":null,\"date\":null,"))
     }
 }
+
+/// `explain`'s word wrap: lines stay within their width whatever the words (`ExplainReport.wrap`).
+@Suite struct ExplainWrapTests {
+    static func width(_ text: String) -> Int { text.split(separator: "\n").map(\.count).max() ?? 0 }
+
+    @Test func wordsLongerThanALineAreCutAcrossLines() {
+        let run = String(repeating: "a", count: 1_000)
+        let text = ExplainReport.wrap("before " + run + " after", first: "    the server said: ", rest: "      ", width: 100)
+        #expect(Self.width(text) <= 100, "\(text)")
+        #expect(text.replacingOccurrences(of: "\n      ", with: "").contains(run), "nothing lost")
+        #expect(text.hasPrefix("    the server said: before aaa"))
+        #expect(text.hasSuffix(" after\n"))
+    }
+
+    @Test func ordinaryWordsWrapAsBefore() {
+        let words = (0..<40).map { "word\($0)" }.joined(separator: " ")
+        let text = ExplainReport.wrap(words, first: "  ", width: 40)
+        #expect(Self.width(text) <= 40)
+        #expect(text.split(separator: "\n").allSatisfy { !$0.hasSuffix(" ") })
+        #expect(text.split(separator: "\n").joined(separator: " ").split(separator: " ").joined(separator: " ") == words)
+    }
+
+    @Test func longValuesAreShortenedWithAnEllipsis() {
+        #expect(ExplainReport.shortened("abc", 5) == "abc")
+        #expect(ExplainReport.shortened(String(repeating: "x", count: 600)) == String(repeating: "x", count: 500) + "…")
+    }
+}

@@ -17,13 +17,15 @@ struct ExplainReport {
         if !record.recipients.isEmpty {
             out += "\n" + style.bold("Recipients it reports on") + "\n"
             for recipient in record.recipients {
-                out += Self.wrap(Self.describe(recipient), first: "  • " + TextTable.clean(recipient.recipient) + ": ",
+                out += Self.wrap(Self.describe(recipient), first: "  • " + TextTable.clean(Self.shortened(recipient.recipient, 80)) + ": ",
                                  rest: "    ", width: 100)
                 if let diagnostic = recipient.diagnostic, !diagnostic.isEmpty {
                     out += Self.wrap("\"" + TextTable.clean(String(diagnostic.prefix(500))) + "\"",
                                      first: "    the server said: ", rest: "      ", width: 100)
                 }
-                if let remote = recipient.remoteMTA { out += "    refused by: " + TextTable.clean(remote) + "\n" }
+                if let remote = recipient.remoteMTA {
+                    out += Self.wrap(TextTable.clean(Self.shortened(remote)), first: "    refused by: ", width: 100)
+                }
             }
         }
         if record.isBounceLike {
@@ -51,7 +53,8 @@ struct ExplainReport {
         for item in record.evidence {
             let weight = (item.weight >= 0 ? "+" : "") + Decimals.fixed(item.weight, places: 2)
             let painted = item.weight > 0 ? style.red(weight) : item.weight < 0 ? style.green(weight) : weight
-            let text = Self.wrap(TextTable.clean(item.detail) + " [" + item.signal + "]", first: "  " + weight + "  ", width: 100)
+            let text = Self.wrap(TextTable.clean(Self.shortened(item.detail, 1000)) + " [" + item.signal + "]",
+                                 first: "  " + weight + "  ", width: 100)
             out += style.enabled ? text.replacingFirst(weight, with: painted) : text
         }
         out += "\n" + style.bold("Verdict") + "\n" + Self.wrap(verdictSentence(), first: "  ", width: 100)
@@ -62,25 +65,54 @@ struct ExplainReport {
         guard let value, !value.isEmpty else { return "" }
         let label = name.isEmpty ? "" : name + ":"
         let head = String(repeating: " ", count: indent) + label + String(repeating: " ", count: max(1, 12 - label.count))
-        return Self.wrap(TextTable.clean(value), first: head, width: 100)
+        return Self.wrap(TextTable.clean(Self.shortened(value)), first: head, width: 100)
     }
 
-    /// Word-wraps `text` to `width` columns: the first line after `first`, the rest indented as deep.
+    /// Word-wraps `text` to `width` columns: the first line after `first`, the rest indented as deep. A
+    /// word longer than a whole line (spam's runs of one letter, a base64 blob) is cut across lines: kept
+    /// whole, it made one line of 100,000 columns.
     static func wrap(_ text: String, first: String, rest: String? = nil, width: Int) -> String {
         let indent = rest ?? String(repeating: " ", count: first.count)
         var out = ""
         var line = first
         var lineHasWord = false
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if lineHasWord, line.count + 1 + word.count > width {
-                out += line + "\n"
-                line = indent
-                lineHasWord = false
+        func breakLine() {
+            out += line + "\n"
+            line = indent
+            lineHasWord = false
+        }
+        for whole in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = whole
+            while !word.isEmpty {
+                let gap = lineHasWord ? 1 : 0
+                if line.count + gap + word.count <= width {
+                    line += (lineHasWord ? " " : "") + word
+                    lineHasWord = true
+                    break
+                }
+                if lineHasWord, word.count <= width - indent.count {
+                    breakLine()   // it fits on a line of its own
+                    continue
+                }
+                // Longer than a line, or too long for the first line's room: this line filled with its
+                // start (or the next one, when this one has little room left), the rest on the next lines.
+                let room = width - line.count - gap
+                if room < 8, lineHasWord || room < 1 {
+                    breakLine()
+                    continue
+                }
+                let piece = word.prefix(max(1, room))
+                line += (lineHasWord ? " " : "") + piece
+                word = word.dropFirst(piece.count)
+                breakLine()
             }
-            line += (lineHasWord ? " " : "") + word
-            lineHasWord = true
         }
         return out + line + "\n"
+    }
+
+    /// `text` cut after `limit` characters, with an ellipsis, for a value that is shown, not kept.
+    static func shortened(_ text: String, _ limit: Int = 500) -> String {
+        text.count <= limit ? text : String(text.prefix(limit)) + "…"
     }
 
     private func verdictSentence() -> String {
