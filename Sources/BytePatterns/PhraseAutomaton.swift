@@ -251,7 +251,9 @@ final class PhraseAutomaton: @unchecked Sendable {
         let filled = placed
         filled.update(from: starts, count: n)
         // Never `Array(unsafeUninitializedCapacity: 0)`, which writes its count (0) into the empty-array
-        // storage all threads share (a race ThreadSanitizer reports, automata being made on workers).
+        // storage all threads share (a race ThreadSanitizer reports, automata being made on workers; the
+        // rule of MailParsing's `Array(uninitializedCapacity:initializingWith:)`, a module this one does
+        // not see).
         let flat = starts[n] == 0 ? [] : [Output](unsafeUninitializedCapacity: Int(starts[n])) { flat, written in
             for k in 0..<literalCount {
                 let state = Int(number[Int(endState[k])])

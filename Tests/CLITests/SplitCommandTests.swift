@@ -187,15 +187,18 @@ import TestSupport
 
     /// A CRLF mboxcl2 entry (its body delimited by Content-Length, a `From ` line in it unquoted) split
     /// into an mbox begun by a CR-only message: converted to CR, it gets the converted body's length, so
-    /// the reader still trusts it and the body's `From ` line does not start an entry.
-    @Test func contentLengthFollowsConvertedLineEnds() throws {
+    /// the reader still trusts it and the body's `From ` line does not start an entry. Also when the
+    /// field is written as the reader still takes it (blanks before the colon, lower case) after another
+    /// it overrides (the reader keeps the last).
+    @Test(arguments: [("", "Content-Length: "), ("Content-Length: 5\r\n", "content-length : ")])
+    func contentLengthFollowsConvertedLineEnds(earlier: String, field: String) throws {
         let input = try Self.folder()
         defer { try? FileManager.default.removeItem(at: input) }
         try Data("From: first@example.org\rSubject: CR only\r\rhello\r".utf8)
             .write(to: input.appendingPathComponent("0.eml"))
         func entry(_ n: Int, _ body: String) -> String {
             "From a@example.org Thu Jan  1 00:00:00 2026\r\nFrom: a\(n)@example.org\r\nSubject: mboxcl \(n)\r\n"
-                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body + "\r\n"
+                + earlier + field + "\(body.utf8.count)\r\n\r\n" + body + "\r\n"
         }
         let body = "body line\r\n\r\nFrom the desk, unquoted\r\n"
         let mbox = input.appendingPathComponent("1.mbox")
@@ -209,7 +212,7 @@ import TestSupport
         let out = folder.appendingPathComponent("not-bounce.mbox").path
         #expect(try Self.messageCount(out) == 3)
         let written = try String(contentsOfFile: out, encoding: .utf8)
-        #expect(written.contains("Content-Length: \(body.utf8.count - 3)\r\r"), "\(written.debugDescription)")
+        #expect(written.contains(field + "\(body.utf8.count - 3)\r\r"), "\(written.debugDescription)")
     }
 
     /// A message file whose Content-Length would end its body on the boundary after the next message

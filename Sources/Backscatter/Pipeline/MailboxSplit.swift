@@ -383,34 +383,24 @@ public final class MailboxSplit {
         return out
     }
 
-    /// The first `Content-Length` field of an entry's header section (after its From_ line), in the
-    /// entry's line ends (`lineEnding`): its digits, their value (at most 18 of them) and where the
-    /// body starts; nil when the section has none that is only digits.
+    /// The `Content-Length` of an entry's header section (after its From_ line) as `MboxParser` reads
+    /// it: the last line that `MboxParser.contentLengthField` takes for one, in the entry's line ends
+    /// (`lineEnding`). Its digits, their value and where the body starts; nil when there is none.
     static func contentLength(in entry: [UInt8]) -> (digits: Range<Int>, value: Int, bodyStart: Int)? {
         let lineEnd = lineEnding(entry).last ?? ASCII.lineFeed
-        let name = Array("content-length:".utf8)
-        var found: (digits: Range<Int>, value: Int)?
         guard var lineStart = entry.firstIndex(of: lineEnd).map({ $0 + 1 }) else { return nil }
-        while lineStart < entry.count {
-            let end = entry[lineStart...].firstIndex(of: lineEnd) ?? entry.count
-            var contentEnd = end
-            if lineEnd == ASCII.lineFeed, contentEnd > lineStart, entry[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
-            if contentEnd == lineStart { return found.map { ($0.digits, $0.value, min(end + 1, entry.count)) } }
-            if found == nil, contentEnd - lineStart > name.count,
-               zip(entry[lineStart..<lineStart + name.count], name).allSatisfy({ $0 | 0x20 == $1 }) {
-                var i = lineStart + name.count
-                while i < contentEnd, entry[i] == ASCII.space || entry[i] == ASCII.tab { i += 1 }
-                var j = i
-                while j < contentEnd, j - i < 18, ASCII.isDigit(entry[j]) { j += 1 }
-                var k = j
-                while k < contentEnd, entry[k] == ASCII.space || entry[k] == ASCII.tab { k += 1 }
-                if j > i, k == contentEnd {
-                    found = (i..<j, entry[i..<j].reduce(0) { $0 * 10 + Int($1 - 0x30) })
-                }
+        return entry.withUnsafeBufferPointer { buffer in
+            var found: (value: Int, digits: Range<Int>)?
+            while lineStart < entry.count {
+                let end = entry[lineStart...].firstIndex(of: lineEnd) ?? entry.count
+                var contentEnd = end
+                if lineEnd == ASCII.lineFeed, contentEnd > lineStart, entry[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+                if contentEnd == lineStart { return found.map { ($0.digits, $0.value, min(end + 1, entry.count)) } }
+                if let field = MboxParser.contentLengthField(buffer, lineStart, contentEnd) { found = field }
+                lineStart = end + 1
             }
-            lineStart = end + 1
+            return nil
         }
-        return nil
     }
 
     private static func endsWithBlankLine(_ bytes: [UInt8], _ ending: [UInt8]) -> Bool {

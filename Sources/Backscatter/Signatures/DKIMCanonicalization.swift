@@ -32,7 +32,7 @@ enum DKIMCanonicalization {
                                      signatureField: HeaderField) -> [UInt8] {
         var bound = signatureField.name.count + 1 + signatureField.rawValue.count
         for index in picked { bound += fields[index].name.count + 3 + fields[index].rawValue.count }
-        return [UInt8](unsafeUninitializedCapacity: bound) { out, written in
+        return [UInt8](uninitializedCapacity: bound) { out, written in
             var n = 0
             for index in picked {
                 fields[index].name.withUnsafeBufferPointer { writeRelaxedName($0, to: out, at: &n) }

@@ -308,7 +308,7 @@ enum Base64 {
         var valid = true
         var padding = 0
         let out = values.withUnsafeBufferPointer { table in
-            [UInt8](unsafeUninitializedCapacity: bytes.count * 3 / 4 + 1) { buffer, count in
+            [UInt8](uninitializedCapacity: bytes.count * 3 / 4 + 1) { buffer, count in
                 var n = 0
                 var accumulator: UInt32 = 0
                 var bits = 0

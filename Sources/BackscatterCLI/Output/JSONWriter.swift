@@ -1,3 +1,5 @@
+import MailParsing  // Array(uninitializedCapacity:initializingWith:)
+
 /// Writes JSON by hand into a byte array: fast, and correct for every string a message can hold.
 ///
 /// Strings are escaped per RFC 8259 §7: `"` and `\` are escaped, control characters U+0000–U+001F use
@@ -45,7 +47,7 @@ struct JSONWriter {
         // words, so it fits; the loop ends there (each pass at least doubles the room in any case).
         while true {
             var needed = 0
-            let bytes = [UInt8](unsafeUninitializedCapacity: room) { block, initialized in
+            let bytes = [UInt8](uninitializedCapacity: room) { block, initialized in
                 guard let base = block.baseAddress else { needed = room + 1; return }
                 var json = JSONWriter(start: base, capacity: block.count)
                 write(&json)

@@ -364,7 +364,7 @@ enum OriginalLocator {
             first = end + 1
         }
         // Each line gives at most its bytes and an LF: the rest of the text and one more byte.
-        return [UInt8](unsafeUninitializedCapacity: count - markerLineEnd) { out, written in
+        return [UInt8](uninitializedCapacity: count - markerLineEnd) { out, written in
             written = 0
             guard let outBase = out.baseAddress else { return }
             /// Appends `source[from..<to]`.

@@ -20,16 +20,13 @@ enum ISO2022JP {
     /// 6.19M instructions, its loop ~1.6M -> 1.10M, where it appended to an array byte by byte and
     /// indexed the slice with bounds checks).
     static func decode(_ bytes: ByteSlice) -> String {
-        // Nothing to decode, and no `Array(unsafeUninitializedCapacity: 0)` below (see
-        // `TransferDecoding.quotedPrintable`).
-        guard !bytes.isEmpty else { return "" }
         if usesISO2022JP2Extensions(bytes) {
             return CharsetDecoder.decode(bytes, kind: .iconv("ISO-2022-JP-2"))
         }
         var replacements: [Int] = []  // offsets in `sjis` where a U+FFFD goes
         // Left uninitialised: only the bytes written are counted (a zeroed array's memset cost 0.08M
         // on bsd.mbox x3, 147 texts).
-        let sjis = [UInt8](unsafeUninitializedCapacity: bytes.count) { output, initialized in
+        let sjis = [UInt8](uninitializedCapacity: bytes.count) { output, initialized in
             initialized = bytes.withUnsafeBufferPointer { input -> Int in
                 guard let p = input.baseAddress, let o = output.baseAddress else { return 0 }
                 // Invariant: n <= i (each step writes at most as many bytes as it reads), so every write

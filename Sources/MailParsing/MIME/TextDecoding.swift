@@ -114,7 +114,7 @@ extension TextDecoding {
     static func bytesTurningCRIntoLF(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard let base = bytes.baseAddress, memchr(base, 13, bytes.count) != nil else { return nil }
         // Room for every byte (the result is never longer); the count written is the array's.
-        return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
+        return [UInt8](uninitializedCapacity: bytes.count) { out, written in
             guard let to = out.baseAddress else { return }
             written = copyTurningCRIntoLF(bytes, into: to)
         }

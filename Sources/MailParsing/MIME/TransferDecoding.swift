@@ -20,7 +20,7 @@ package enum TransferDecoding {
     package static func base64(_ input: ByteSlice) -> [UInt8] {
         input.withUnsafeBufferPointer { source in
             // Six bits a sextet, at most three quarters of a byte out per byte in.
-            [UInt8](unsafeUninitializedCapacity: source.count / 4 * 3 + 3) { out, written in
+            [UInt8](uninitializedCapacity: source.count / 4 * 3 + 3) { out, written in
                 written = base64(source, into: out)
             }
         }
@@ -104,12 +104,8 @@ package enum TransferDecoding {
     /// - Complexity: O(n); the output is never longer than the input, so it is written into one
     ///   buffer of the input's size.
     package static func quotedPrintable(_ input: ByteSlice) -> [UInt8] {
-        // Not through `Array(unsafeUninitializedCapacity: 0)`, which writes its count (0) into the one
-        // empty-array storage all threads' empty arrays share: a race with every other thread reading
-        // an empty array (ThreadSanitizer, `--jobs 2`; benign on the hardware, 0 over 0, but a race).
-        guard !input.isEmpty else { return [] }
-        return input.withUnsafeBufferPointer { source in
-            [UInt8](unsafeUninitializedCapacity: source.count) { out, written in
+        input.withUnsafeBufferPointer { source in
+            [UInt8](uninitializedCapacity: source.count) { out, written in
                 written = quotedPrintableInOnePass(source, into: out)
             }
         }
@@ -117,9 +113,8 @@ package enum TransferDecoding {
 
     /// `quotedPrintable` by the byte-at-a-time decoder (the tests compare the two).
     static func quotedPrintableByBytes(_ input: ByteSlice) -> [UInt8] {
-        guard !input.isEmpty else { return [] }   // as `quotedPrintable`
-        return input.withUnsafeBufferPointer { source in
-            [UInt8](unsafeUninitializedCapacity: source.count) { out, written in
+        input.withUnsafeBufferPointer { source in
+            [UInt8](uninitializedCapacity: source.count) { out, written in
                 written = quotedPrintable(source, into: out)
             }
         }

@@ -117,7 +117,7 @@ public struct MailboxReader: Sendable {
     /// A buffer for read(2) to fill, not zeroed first: only the bytes read(2) wrote (`buffer[..<end]`)
     /// are ever looked at, and zeroing it touched every page before the read did (a 4 MiB memset).
     private static func readBuffer(count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        [UInt8](uninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// The next message, in input order, or nil when the input is exhausted.

@@ -571,7 +571,16 @@ extension MboxParser {
 
     /// The value of a `Content-Length:` header line (RFC 4155 §2 mentions it; mboxcl/mboxcl2 in mbox(5)),
     /// or nil if the line is not one or its value is not a plain decimal number.
+    @inline(__always)
     static func contentLengthValue(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        contentLengthField(buffer, start, end)?.value
+    }
+
+    /// `contentLengthValue`, with where its digits lie in `buffer`: the reader's one definition of the
+    /// line, for a writer that must keep what the reader trusts (`MailboxSplit`).
+    package static func contentLengthField(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        -> (value: Int, digits: Range<Int>)?
+    {
         let name: StaticString = "content-length"
         let nameLength = name.utf8CodeUnitCount
         guard end - start > nameLength else { return nil }
@@ -585,6 +594,7 @@ extension MboxParser {
         guard i < end, buffer[i] == ASCII.colon else { return nil }
         i += 1
         while i < end, ASCII.isWhitespace(buffer[i]) { i += 1 }
+        let digitsStart = i
         var value = 0
         var digits = 0
         while i < end, ASCII.isDigit(buffer[i]) {
@@ -593,8 +603,9 @@ extension MboxParser {
             if digits > 15 { return nil }  // beyond any sane message: not trusted
             i += 1
         }
+        let digitsEnd = i
         while i < end, ASCII.isWhitespace(buffer[i]) { i += 1 }
-        return digits > 0 && i == end ? value : nil
+        return digits > 0 && i == end ? (value, digitsStart..<digitsEnd) : nil
     }
 
     /// The entry's end if a body of `bodyStart..<bodyEnd` lands exactly on a message boundary, else nil.

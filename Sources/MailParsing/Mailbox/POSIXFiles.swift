@@ -71,7 +71,7 @@ package enum POSIXFiles {
         var info = stat()
         let size = fstat(fd.rawValue, &info) == 0 ? max(0, Int(info.st_size)) : 0
         var failure: Int32 = 0
-        var out = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        var out = [UInt8](uninitializedCapacity: size) { buffer, count in
             count = 0
             while count < size, let base = buffer.baseAddress {
                 let got = Glibc_read(fd.rawValue, base + count, size - count)
