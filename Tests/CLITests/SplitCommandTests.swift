@@ -215,6 +215,29 @@ import TestSupport
         #expect(written.contains(field + "\(body.utf8.count - 3)\r\r"), "\(written.debugDescription)")
     }
 
+    /// A CRLF entry whose Content-Length the reader does not trust (it ends mid-line) but that, counted
+    /// in CR line ends, ends just before a `From ` line inside the body: converted with the bytes it
+    /// counts, it still ends mid-line, so the entry reads back whole (`mutate-mailbox.py` seed 41, split
+    /// after CR-only files: 21 written, 22 read back).
+    @Test func untrustedContentLengthStaysUntrusted() throws {
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        let first = input.appendingPathComponent("0.eml")
+        try Data("From: first@example.org\rSubject: CR only\r\rhello\r".utf8).write(to: first)
+        // "From x" lies 12 bytes into the body in CRLF, 10 in CR; a length of 10 ends mid-line in CRLF.
+        let body = "aaaa\r\nbbbb\r\nFrom x\r\nend\r\n"
+        let entry = "From a@example.org Thu Jan  1 00:00:00 2026\r\nFrom: a@example.org\r\nSubject: wrong length\r\n"
+            + "Content-Length: 10\r\n\r\n" + body + "\r\n"
+        let mbox = input.appendingPathComponent("1.mbox")
+        try Data(entry.utf8).write(to: mbox)
+        #expect(try Self.messageCount(mbox.path) == 1)
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", first.path, mbox.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.messageCount(folder.appendingPathComponent("not-bounce.mbox").path) == 2)
+    }
+
     /// A message file whose Content-Length would end its body on the boundary after the next message
     /// (the next From_ line, or the end of the file): a reader would trust it and take the next message
     /// into this one. `split` writes blank lines before the boundary instead, so the three (or two)

@@ -366,19 +366,21 @@ public final class MailboxSplit {
     }
 
     /// An mbox entry (From_ line, header, body, blank line) in the other line ends (`convertLineEnds`),
-    /// with a `Content-Length` that delimited its body set to the converted body's length. `MboxParser`
-    /// trusts one only where the body ends on an entry's boundary (mboxcl, mboxcl2); left as it was, it
-    /// would point past the shorter (CRLF to CR) body, and could land on a later entry's From_ line and
-    /// swallow the entries between (a mutated CRLF mboxcl split with CR-only files: 24 written, 23
-    /// read back).
+    /// its `Content-Length` converted with the bytes it counts, so that the body's end by it falls where
+    /// it fell in the source: on the entry's own boundary when the reader trusted it there (mboxcl,
+    /// mboxcl2), and on no boundary when it did not. Left as it was, a length counted in CRLF points
+    /// further into the shorter CR entry: past a trusted body's end, onto a later entry's From_ line (a
+    /// mutated CRLF mboxcl split with CR-only files: 24 written, 23 read back), or from mid-line in the
+    /// source onto a `From ` line inside the entry, which the reader then takes for the next entry's
+    /// (`mutate-mailbox.py` seed 41: 21 written, 22 read back). A length past the entry's end keeps its
+    /// excess; `strayLengthEnd` keeps that end off every boundary of the output.
     static func convertEntry(_ entry: [UInt8], toCarriageReturn: Bool) -> [UInt8] {
         var out = convertLineEnds(entry, toCarriageReturn: toCarriageReturn, quotingNewLines: true)
-        guard let field = contentLength(in: entry), let converted = contentLength(in: out),
-              field.value <= entry.count - field.bodyStart else { return out }
-        let bodyEnd = field.bodyStart + field.value
-        guard endsOnBoundary(entry, at: bodyEnd) else { return out }
-        let length = convertLineEnds(Array(entry[field.bodyStart..<bodyEnd]), toCarriageReturn: toCarriageReturn,
-                                     quotingNewLines: true).count
+        guard let field = contentLength(in: entry), let converted = contentLength(in: out) else { return out }
+        let counted = min(field.value, entry.count - field.bodyStart)
+        let length = convertLineEnds(Array(entry[field.bodyStart..<field.bodyStart + counted]),
+                                     toCarriageReturn: toCarriageReturn, quotingNewLines: true).count
+            + (field.value - counted)
         out.replaceSubrange(converted.digits, with: Array(String(length).utf8))
         return out
     }
