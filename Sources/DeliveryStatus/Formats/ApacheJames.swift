@@ -4,7 +4,8 @@ import MailParsing
 /// envelope (`RCPT TO: address`).
 ///
 /// Layout from sisimai lhost-apachejames-01 and Sisimai's Lhost::ApacheJames. That message folds a
-/// MIME boundary parameter without indentation, so the body is read raw.
+/// MIME boundary parameter without indentation, so the body is read raw when its text lacks the
+/// envelope (`TextReport.lines(holding:_:)`).
 struct ApacheJamesRecognizer: Recognizer {
     var name: String { "apachejames" }
 
@@ -16,7 +17,7 @@ struct ApacheJamesRecognizer: Recognizer {
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        let lines = TextReport.rawLines(context)
+        let lines = TextReport.lines(holding: "RCPT TO:", context)
         var recipients: [RecipientFinding] = []
         // The error's lines joined by spaces as they come (only non-empty lines are added, so it is
         // empty exactly when none was), not an array joined at the end. Outside the error only a line

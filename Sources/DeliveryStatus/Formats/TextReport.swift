@@ -7,9 +7,19 @@ import MailParsing
 /// Every view is built from `BounceContext.lines` (LF line ends), so the LF, CRLF and CR-only copies of
 /// a message read the same.
 enum TextReport {
+    /// The report's lines, for a recogniser that looks for `marker` in them: the text's
+    /// (`BounceContext.lines`: transfer encodings undone, so a base64 or quoted-printable part reads as
+    /// what it says) when it holds `marker`, else the message body's raw lines (`rawLines`), for a
+    /// report whose MIME structure is too broken to flatten. (Read raw always, lhost-verizon-01 with
+    /// its text part in base64 was no bounce: `Tests/Fuzz/encodings.py`.)
+    static func lines(holding marker: String, _ context: BounceContext) -> [Substring] {
+        if LineSearch.firstOffset(ofAnyOf: [marker], in: context.text) != nil { return Array(context.lines) }
+        return rawLines(context)
+    }
+
     /// The message body's raw lines (transfer encoding not undone, LF line ends): for reports whose
-    /// MIME structure is too broken to flatten (lhost-verizon-02 folds a boundary parameter without
-    /// indentation).
+    /// MIME structure is too broken to flatten (lhost-verizon-02 and lhost-apachejames-01 fold a
+    /// boundary parameter without indentation).
     static func rawLines(_ context: BounceContext) -> [Substring] {
         let body = String(decoding: context.message.root.body.prefix(256 * 1024), as: UTF8.self)
         // `lineSlices`: split at LF by bytes (an LF is always a grapheme of its own, so the same lines

@@ -25,7 +25,7 @@ struct VerizonRecognizer: Recognizer {
         if context.lowercaseFrom.contains("vtext.com") {
             // "Error: Invalid user address" / "550 - Requested action not taken: no such user here" /
             // "  RCPT TO: 0000000000@vtext.com"
-            let lines = TextReport.section(TextReport.rawLines(context), start: ["Error: "], stop: [])
+            let lines = TextReport.section(TextReport.lines(holding: "Error: ", context), start: ["Error: "], stop: [])
             var diagnostic = ""
             for line in lines {
                 let t = line.trimmed
@@ -42,7 +42,8 @@ struct VerizonRecognizer: Recognizer {
         } else {
             // "Message could not be delivered to mobile." / "Error: No valid recipients for this MM" /
             // "To: 0000000000@vzwpix.com"
-            let lines = TextReport.section(TextReport.rawLines(context), start: ["Message could not be delivered to mobile"], stop: [])
+            let lines = TextReport.section(TextReport.lines(holding: "Message could not be delivered to mobile", context),
+                                           start: ["Message could not be delivered to mobile"], stop: [])
             var diagnostic = ""
             for line in lines {
                 if line.hasPrefix("To:"), let a = TextReport.firstAddress(line), recipients.count < 500 {
