@@ -69,6 +69,7 @@ import TestSupport
                     case "final-log-id": #expect(r.finalLogID == value, "\(name)")
                     case "will-retry-until": #expect(r.willRetryUntil == value, "\(name)")
                     case "command": #expect(r.command?.rawValue == value, "\(name)")
+                    case "diagnostic": #expect(r.diagnostic == value, "\(name): diagnostic")
                     default: Issue.record("\(name): unknown recipient key \(key)")
                     }
                 }
@@ -76,7 +77,7 @@ import TestSupport
         }
     }
 
-    static let keys = ["original-recipient", "remote-mta", "last-attempt-date", "final-log-id", "will-retry-until", "command"]
+    static let keys = ["original-recipient", "remote-mta", "last-attempt-date", "final-log-id", "will-retry-until", "command", "diagnostic"]
 
     static func pairs(_ s: String) -> [(String, String)] {
         var found: [(String, Range<String.Index>)] = []

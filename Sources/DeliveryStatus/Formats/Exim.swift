@@ -114,7 +114,9 @@ struct EximRecognizer: Recognizer {
 
     func recognize(_ context: BounceContext) -> Finding? {
         let thirdParty = EximRecognizer.isThirdParty(context)
-        let multipart = context.message.root.isMultipart
+        // A report in parts: a multipart with a delivery-status part (every such Exim report of the corpus;
+        // a plain-text one that a gateway wrapped in a multipart/mixed reads as it did unwrapped).
+        let multipart = context.message.root.isMultipart && context.deliveryStatusPart != nil
         // records[0] exists before any address is seen, as text and DSN fields may precede it
         // ("  kijitora" without a domain: lhost-exim-04; a pipe recipient: lhost-exim-44).
         var a = Account()

@@ -39,6 +39,34 @@ struct FeedbackReportRecognizer: Recognizer {
         return false
     }
 
+    /// The report's human-readable part (RFC 5965 §2: the first part of the multipart/report), read
+    /// as the recipients' diagnostic: the first part of the multipart that holds the
+    /// message/feedback-report part, wherever the report lies (a list or a gateway wraps it in a
+    /// multipart/mixed, whose first part is the report itself: its raw body, boundaries and all, was
+    /// the diagnostic), else the root's first part, or the root of a single-part message (sisimai
+    /// arf-26, iCloud's unsubscribe notice, had none); a multipart's first leaf.
+    static func summaryPart(_ context: BounceContext) -> MIMEPart? {
+        let root = context.message.root
+        var summary = root
+        if let report = context.feedbackReportPart, let holder = multipart(holding: report.identity, under: root),
+           let first = holder.parts.first {
+            summary = first
+        }
+        while summary.isMultipart, let first = summary.parts.first { summary = first }
+        return summary.isMultipart ? nil : summary
+    }
+
+    /// The part among `part` and the parts under it that has the part `child` as one of its own
+    /// (depth-first, as deep as the parser nests parts), or nil.
+    private static func multipart(holding child: MIMEPart.Identity, under part: MIMEPart) -> MIMEPart? {
+        var found: MIMEPart? = nil
+        part.forEachPart { p in
+            guard found == nil else { return }
+            found = p.identity == child ? part : multipart(holding: child, under: p)
+        }
+        return found
+    }
+
     /// `subject && from`, the subject's test asked first when `subjectFirst`, the sender's otherwise:
     /// the order decides only the cost.
     @inline(__always)
@@ -100,7 +128,7 @@ struct FeedbackReportRecognizer: Recognizer {
             feedbackType = feedbackType ?? "opt-out"
         }
         if addresses.isEmpty { addresses.append(FeedbackReportRecognizer.undisclosed) }
-        let summary = context.message.root.isMultipart ? (context.message.root.parts.first.map { BounceContext.normalizedText(of: $0) } ?? "") : ""
+        let summary = Self.summaryPart(context).map { BounceContext.normalizedText(of: $0) } ?? ""
         var finding = Finding(kind: .feedbackReport, original: original)
         finding.perMessage.arrivalDate = arrivalDate
         if let sourceIP { finding.perMessage.extensionFields.append(("source-ip", sourceIP)) }

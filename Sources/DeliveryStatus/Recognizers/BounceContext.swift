@@ -988,7 +988,16 @@ package final class BounceContext {
             }
         // Each child made where it is read (`forEachPart`): iterating `parts` retained the tree for
         // the view and for each child (bsd.mbox x3: `collect` 11.90M -> 11.67M instructions).
-        case .parts: part.forEachPart { collect($0, into: &out, stop: &stop, leadUpTo: leadUpTo) }
+        case .parts:
+            if part.parts.isEmpty {
+                // A multipart whose boundary never appears, below the root too: its body read as text, as
+                // `flatten` reads such a root (sisimai lhost-messagingserver-03 wrapped in a multipart/mixed
+                // by a gateway was no bounce).
+                part.appendDecodedTextWithLFLineEnds(to: &out)
+                out.endLine()
+            } else {
+                part.forEachPart { collect($0, into: &out, stop: &stop, leadUpTo: leadUpTo) }
+            }
         case .stop: stop = .original
         case .text, .feedbackReport:
             // Decoded straight into the text (`normalizedText(of:)` made a String of it).
