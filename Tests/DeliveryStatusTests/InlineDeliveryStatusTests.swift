@@ -4,13 +4,14 @@ import Testing
 
 /// The DSN fields written into a report's text are found on the text's bytes: what the line-based
 /// definition gives (the lines from the first `Reporting-MTA:`, `Final-Recipient:` or
-/// `Original-Recipient:` line on, when a `Final-Recipient:` line in any case follows).
+/// `Original-Recipient:` line on, when a `Final-Recipient:` line follows; field names in any case).
 @Suite struct InlineDeliveryStatusTests {
     static func byLines(_ text: String) -> String? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var start: Int? = nil
         for (i, line) in lines.enumerated() {
-            if start == nil, line.hasPrefix("Reporting-MTA:") || line.hasPrefix("Final-Recipient:") || line.hasPrefix("Original-Recipient:") {
+            let lower = line.lowercased()
+            if start == nil, lower.hasPrefix("reporting-mta:") || lower.hasPrefix("final-recipient:") || lower.hasPrefix("original-recipient:") {
                 start = i
             }
             if line.lowercased().hasPrefix("final-recipient:") { return start.map { lines[$0...].joined(separator: "\n") } }
@@ -26,6 +27,7 @@ import Testing
         "Reporting-MTA: dns; x\nno final line here\n", "", "\n", "\n\nfinal-recipient: rfc822; d@example.org",
         " Reporting-MTA: indented\nFinal-Recipient: rfc822; e@example.org\n", "Reporting-MTA: é\nfinal-recipient: ü@example.org\n",
         "R\nO\nF\nf\nFinal-Recipient:", "Reporting-MTA:\nReporting-MTA: second\nFinal-Recipient:\nFinal-Recipient: again\n",
+        "reporting-mta: dns; lower\n\nfinal-recipient: rfc822; g@example.org\n", "r\no\nORIGINAL-RECIPIENT: x\nFinal-Recipient: y\n",
     ])
     func readsAsTheLinesDo(text: String) {
         let message = "From: mailer-daemon@example.org\nSubject: report\nContent-Type: text/plain\n\n" + text

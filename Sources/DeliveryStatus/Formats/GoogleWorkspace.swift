@@ -17,13 +17,15 @@ struct GoogleWorkspaceRecognizer: Recognizer {
 
     func recognize(_ context: BounceContext) -> Finding? {
         // A remote server's refusal has Final-Recipient / Diagnostic-Code fields: not ours.
-        if let text = context.deliveryStatusText, text.contains("Final-Recipient:") || text.contains("Diagnostic-Code:") { return nil }
+        // (Field names in any case: RFC 5322 §1.2.2.)
+        if let text = context.deliveryStatusText,
+           text.containsIgnoringCase("Final-Recipient:") || text.containsIgnoringCase("Diagnostic-Code:") { return nil }
         guard let first = context.lines.first(where: { $0.hasPrefix("** ") }) else { return nil }
         let lines = TextReport.section(context, start: ["** "], stop: [])
         var diagnostic = [first.trimmed]
         for line in lines {
             let t = line.trimmed
-            if t.isEmpty || t.hasPrefix("Content-Type:") { continue }
+            if t.isEmpty || t.utf8.count >= 13 && t.prefix(13).lowercased() == "content-type:" { continue }
             // The HTML alternative repeats the text; the plain part comes first.
             if t.hasPrefix("<") { break }
             diagnostic.append(t)

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Field names are case-insensitive (RFC 5322 §1.2.2, RFC 2045 §1, RFC 3464 §2.1), and a field's value may be
+folded wherever white space is (RFC 5322 §2.2.3): neither may change what is read. Every message of the
+SOURCEs (folders of message files, or mboxes) is written as it is, with the name of every field of its
+header sections in upper case, in lower case, and with every field folded at its first space after the
+first 8 bytes of its value (a field that is one word is left as it is). The header sections are the
+message's, each MIME part's, the delivery-status groups and the returned original's (message/rfc822 or
+text/rfc822-headers), found by a walk of the MIME structure as written; lines in text parts are not
+touched, nor Postfix's own `X-Postfix-*` fields, written so by Postfix alone, which name its format. The four mboxes are scanned by BIN and the records compared without their positions and the
+message's own defects (and, for the names' case, with the diagnostics lower-cased: one may quote a
+report's fields). Prints the messages that differ and in which fields; exits 1 when any does.
+
+Usage: fieldnames.py BIN WORKDIR SOURCE... [--show N]   (SOURCE: a folder of message files, or an mbox)
+"""
+import collections, json, mailbox, os, re, subprocess, sys
+
+import fuzzmbox
+
+args = sys.argv[1:]
+show = 5
+if '--show' in args:
+    i = args.index('--show')
+    show = int(args[i + 1])
+    del args[i:i + 2]
+binary, work, sources = args[0], args[1], args[2:]
+os.makedirs(work, exist_ok=True)
+
+FIELD = re.compile(rb'^([!-9;-~]+)(:)')
+BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))', re.I)
+
+
+def originals():
+    """(name, raw bytes) of each message of the sources: the files of a folder, the entries of an mbox."""
+    for source in sources:
+        if os.path.isdir(source):
+            for root, _, files in os.walk(source):
+                for f in sorted(files):
+                    with open(os.path.join(root, f), 'rb') as file:
+                        yield os.path.join(root, f), file.read()
+        else:
+            for n, message in enumerate(mailbox.mbox(source, create=False)):
+                yield f'{source}#{n}', message.as_bytes()
+
+
+def change_section(lines, how):
+    """The header section `lines` (no line ends) with each field's name or folding changed `how`."""
+    out = []
+    for line in lines:
+        m = FIELD.match(line)
+        if not m:
+            out.append(line)
+            continue
+        name, rest = m.group(1), line[m.end(1):]
+        if name.lower().startswith(b'x-postfix-'):
+            out.append(line)   # Postfix's own fields, as it writes them, mark its format (`PostfixRecognizer`)
+            continue
+        if how == 'upper':
+            out.append(name.upper() + rest)
+        elif how == 'lower':
+            out.append(name.lower() + rest)
+        elif how == 'fold':
+            cut = rest.find(b' ', 10)
+            if cut > 0 and rest[cut + 1:].strip():
+                out.append(name + rest[:cut])
+                out.append(b' ' + rest[cut + 1:])
+            else:
+                out.append(line)
+        else:
+            out.append(line)
+    return out
+
+
+def content_type(section):
+    """The Content-Type of a header section (lines), unfolded, lower-cased, or b''."""
+    value, inside = b'', False
+    for line in section:
+        if inside and line[:1] in (b' ', b'\t'):
+            value += b' ' + line.strip()
+            continue
+        inside = False
+        m = FIELD.match(line)
+        if m and m.group(1).lower() == b'content-type':
+            value, inside = line[m.end():].strip(), True
+    return value
+
+
+def entity(lines, how, depth=0):
+    """The entity `lines` (its header section, a blank line, its body) with its header sections changed."""
+    try:
+        blank = lines.index(b'')
+    except ValueError:
+        return change_section(lines, how)
+    head, body = lines[:blank], lines[blank + 1:]
+    ctype = content_type(head)
+    return change_section(head, how) + [b''] + entity_body(body, ctype, how, depth)
+
+
+def entity_body(body, ctype, how, depth):
+    """A body of type `ctype` with the header sections inside it changed."""
+    if depth > 20:
+        return body
+    kind = ctype.split(b';')[0].strip().lower()
+    if kind.startswith(b'multipart/'):
+        m = BOUNDARY.search(ctype)
+        if not m:
+            return body
+        delimiter = b'--' + (m.group(1) or m.group(2))
+        out, part, inside = [], [], False
+        for line in body:
+            if line.startswith(delimiter):
+                if inside:
+                    out += entity(part, how, depth + 1)
+                out.append(line)
+                part, inside = [], not line.startswith(delimiter + b'--')
+            elif inside:
+                part.append(line)
+            else:
+                out.append(line)
+        if inside:
+            out += entity(part, how, depth + 1)
+        return out
+    if kind in (b'message/rfc822', b'message/global', b'text/rfc822-headers', b'message/global-headers'):
+        return entity(body, how, depth + 1)
+    if kind in (b'message/delivery-status', b'message/global-delivery-status', b'message/feedback-report'):
+        return change_section(body, how)
+    return body
+
+
+variants = ('none', 'upper', 'lower', 'fold')
+paths = {v: os.path.join(work, v + '.mbox') for v in variants}
+outs = {v: open(p, 'wb') for v, p in paths.items()}
+kept = []
+for name, raw in originals():
+    raw = raw.replace(b'\r\n', b'\n')
+    if raw.startswith(b'From '):
+        raw = raw.split(b'\n', 1)[1] if b'\n' in raw else b''
+    if b'\r' in raw:
+        continue
+    lines = raw.split(b'\n')
+    for v in variants:
+        outs[v].write(fuzzmbox.entry(raw if v == 'none' else b'\n'.join(entity(lines, v))))
+    kept.append(name)
+for f in outs.values():
+    f.close()
+
+
+def records(path, caseless=False):
+    """The scan's records of `path`, without positions and defects; with `caseless`, the recipients'
+    diagnostics lower-cased (a diagnostic may quote the fields whose names were changed)."""
+    out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
+                         stdout=subprocess.PIPE).stdout
+    result = []
+    for line in out.decode('utf-8').split('\n')[:-1]:
+        record = json.loads(line)
+        for key in ('source', 'index', 'offset', 'length', 'defects'):
+            record.pop(key, None)
+        if caseless:
+            for r in record.get('recipients', []):
+                if r.get('diagnostic'):
+                    r['diagnostic'] = r['diagnostic'].lower()
+        result.append(record)
+    return result
+
+
+plain = records(paths['none'])
+failed = len(plain) != len(kept)
+print(f'{len(kept)} messages; as they are: {len(plain)} records')
+plain_caseless = records(paths['none'], True)
+for v in variants[1:]:
+    caseless = v != 'fold'
+    other = records(paths[v], caseless)
+    diffs = collections.Counter()
+    shown = 0
+    for n, (a, b) in enumerate(zip(plain_caseless if caseless else plain, other)):
+        if a != b:
+            fields = tuple(sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k)))
+            diffs[fields] += 1
+            if shown < show:
+                shown += 1
+                print(f'  {v}: {kept[n]}: {", ".join(fields)}')
+                for k in fields:
+                    print(f'    as is: {json.dumps(a.get(k))[:300]}')
+                    print(f'    {v}: {json.dumps(b.get(k))[:300]}')
+    failed |= len(other) != len(plain) or bool(diffs)
+    print(f'{v}: {len(other)} records, {sum(diffs.values())} differ' +
+          ''.join(f'\n  {count} in {", ".join(fields)}' for fields, count in diffs.most_common()))
+sys.exit(1 if failed else 0)
