@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""What the site's own relays and filters do to a notice on its way in must not change what it reports:
+every message of the SOURCEs (folders of message files, or mboxes) is written as it is, and in each of
+these forms:
+- `traced`: trace and filter fields added on top, as the receiving MTA and a spam filter add them
+  (Received, Authentication-Results, X-Spam-Status, X-Virus-Scanned, a DKIM-Signature);
+- `tagged`: the Subject tagged as a filter or a list tags it (`[SPAM] `; SpamAssassin's
+  `rewrite_header Subject`), a Subject added when there was none;
+- `gateway`: the From of a notice relayed through a mail gateway that keeps it, with a `Sender:` added.
+The mboxes are scanned by BIN and the records' `kind`, `format`, `recipients` and `original` compared (the
+verdict may change with what was added: a filter's tag is evidence of its own). Prints the messages
+that differ and in which fields; exits 1 when any does.
+
+Usage: relayed.py BIN WORKDIR SOURCE... [--show N] [--only FORM]   (SOURCE: a folder, or an mbox)
+"""
+import collections, json, mailbox, os, re, subprocess, sys
+
+import fuzzmbox
+
+args = sys.argv[1:]
+show = 5
+only = None
+if '--show' in args:
+    i = args.index('--show')
+    show = int(args[i + 1])
+    del args[i:i + 2]
+if '--only' in args:
+    i = args.index('--only')
+    only = args[i + 1]
+    del args[i:i + 2]
+binary, work, sources = args[0], args[1], args[2:]
+os.makedirs(work, exist_ok=True)
+
+
+def originals():
+    """(name, raw bytes) of each message of the sources: the files of a folder, the entries of an mbox."""
+    for source in sources:
+        if os.path.isdir(source):
+            for root, _, files in os.walk(source):
+                for f in sorted(files):
+                    with open(os.path.join(root, f), 'rb') as file:
+                        yield os.path.join(root, f), file.read()
+        else:
+            for n, message in enumerate(mailbox.mbox(source, create=False)):
+                yield f'{source}#{n}', message.as_bytes()
+
+
+TRACE = (b'Received: from mx1.site.example (mx1.site.example [198.51.100.25])\n'
+         b'\tby mail.site.example (Postfix) with ESMTPS id 4Q9XYZ1abc\n'
+         b'\tfor <postmaster@site.example>; Fri, 04 Dec 2026 10:00:00 +0000 (UTC)\n'
+         b'Authentication-Results: mail.site.example; spf=none smtp.helo=mx1.site.example;\n'
+         b'\tdkim=none; dmarc=none\n'
+         b'X-Spam-Status: Yes, score=7.1 required=5.0 tests=ANY_BOUNCE_MESSAGE,BOUNCE_MESSAGE\n'
+         b'\tautolearn=no version=4.0.0\n'
+         b'X-Spam-Flag: YES\n'
+         b'X-Virus-Scanned: amavisd-new at site.example\n'
+         b'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=site.example; s=relay;\n'
+         b'\th=From:To:Subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n'
+         b'\tb=dGVzdA==\n')
+
+
+def split(raw):
+    """Header section (with its last LF) and body; None without a blank line."""
+    i = raw.find(b'\n\n')
+    return None if i < 0 else (raw[:i + 1], raw[i + 1:])
+
+
+def form(raw, how):
+    parts = split(raw)
+    if parts is None:
+        return None
+    head, body = parts
+    if how == 'none':
+        return raw
+    if how == 'traced':
+        return TRACE + raw
+    if how == 'tagged':
+        m = re.search(rb'(?im)^subject:[ \t]?', head)
+        if m:
+            return head[:m.end()] + b'[SPAM] ' + head[m.end():] + body
+        return head + b'Subject: [SPAM] \n' + body
+    if how == 'gateway':
+        return head + b'Sender: gateway-relay@site.example\n' + body
+    raise ValueError(how)
+
+
+forms = ('none', 'traced', 'tagged', 'gateway')
+paths = {v: os.path.join(work, v + '.mbox') for v in forms}
+outs = {v: open(p, 'wb') for v, p in paths.items()}
+kept = []
+for name, raw in originals():
+    raw = raw.replace(b'\r\n', b'\n')
+    if raw.startswith(b'From '):
+        raw = raw.split(b'\n', 1)[1] if b'\n' in raw else b''
+    if b'\r' in raw or split(raw) is None:
+        continue
+    for v in forms:
+        outs[v].write(fuzzmbox.entry(form(raw, v)))
+    kept.append(name)
+for f in outs.values():
+    f.close()
+
+KEYS = ('kind', 'format', 'recipients', 'original')
+
+
+def records(path):
+    out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
+                         stdout=subprocess.PIPE).stdout
+    return [{k: r.get(k) for k in KEYS} for r in map(json.loads, out.decode('utf-8').split('\n')[:-1])]
+
+
+plain = records(paths['none'])
+failed = len(plain) != len(kept)
+print(f'{len(kept)} messages; as they are: {len(plain)} records')
+for v in forms[1:]:
+    if only and v != only:
+        continue
+    other = records(paths[v])
+    diffs = collections.Counter()
+    shown = 0
+    for n, (a, b) in enumerate(zip(plain, other)):
+        if a != b:
+            fields = tuple(k for k in KEYS if a.get(k) != b.get(k))
+            diffs[fields] += 1
+            if shown < show:
+                shown += 1
+                print(f'  {v}: {kept[n]}: {", ".join(fields)}')
+                for k in fields:
+                    print(f'    as is: {json.dumps(a.get(k))[:300]}')
+                    print(f'    {v}: {json.dumps(b.get(k))[:300]}')
+    failed |= len(other) != len(plain) or bool(diffs)
+    print(f'{v}: {len(other)} records, {sum(diffs.values())} differ' +
+          ''.join(f'\n  {count} in {", ".join(fields)}' for fields, count in diffs.most_common()))
+sys.exit(1 if failed else 0)
