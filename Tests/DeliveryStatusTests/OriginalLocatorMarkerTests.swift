@@ -13,6 +13,18 @@ import BytePatterns
         bytes.withUnsafeBufferPointer { OriginalLocator.firstMarkerStart(in: $0) }
     }
 
+    /// A broken multipart's part header read as text announces the original with or without a blank
+    /// after the colon (sisimai rhost-franceptt-08 written `Content-Type:message/rfc822`).
+    @Test(arguments: ["Content-Type: message/rfc822", "Content-Type:message/rfc822", "content-type:\tmessage/rfc822",
+                      "Content-Type:text/rfc822-headers"])
+    func partHeaderAnnouncesTheOriginal(header: String) {
+        let text = "Final-Recipient: rfc822; a@example.net\nStatus: 5.1.1\n\n--other-boundary\n\(header)\n\n"
+            + "From: b@example.org\nTo: a@example.net\nSubject: hello\nMessage-ID: <1@example.org>\n\nBody\n"
+        let start = Self.fast(Array(text.utf8))
+        #expect(start != nil)
+        #expect(OriginalLocator.inline(text, markerStart: start).presence != .none, "\(header)")
+    }
+
     /// Texts made of markers (whole, cut short, in mixed case, with a byte changed), anchor words,
     /// words and bytes (8-bit ones, line ends, NUL), so that markers overlap, sit at block edges and
     /// at the very end.

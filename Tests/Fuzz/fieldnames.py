@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Field names are case-insensitive (RFC 5322 §1.2.2, RFC 2045 §1, RFC 3464 §2.1), and a field's value may be
-folded wherever white space is (RFC 5322 §2.2.3): neither may change what is read. Every message of the
+"""Field names are case-insensitive (RFC 5322 §1.2.2, RFC 2045 §1, RFC 3464 §2.1), a field's value may be
+folded wherever white space is (RFC 5322 §2.2.3), and the blanks after the colon are optional: none of
+them may change what is read. Every message of the
 SOURCEs (folders of message files, or mboxes) is written as it is, with the name of every field of its
 header sections in upper case, in lower case, and with every field folded at its first space after the
-first 8 bytes of its value (a field that is one word is left as it is). The header sections are the
+first 8 bytes of its value (a field that is one word is left as it is), with no blank after each
+colon, and with a tab there. The header sections are the
 message's, each MIME part's, the delivery-status groups and the returned original's (message/rfc822 or
 text/rfc822-headers), found by a walk of the MIME structure as written; lines in text parts are not
 touched, nor Postfix's own `X-Postfix-*` fields, written so by Postfix alone, which name its format. The four mboxes are scanned by BIN and the records compared without their positions and the
-message's own defects (and, for the names' case, with the diagnostics lower-cased: one may quote a
-report's fields). Prints the messages that differ and in which fields; exits 1 when any does.
+message's own defects (and, but for the folding, with the diagnostics lower-cased and their blanks
+removed: one may quote a report's fields). Prints the messages that differ and in which fields; exits 1 when any does.
 
 Usage: fieldnames.py BIN WORKDIR SOURCE... [--show N]   (SOURCE: a folder of message files, or an mbox)
 """
@@ -58,6 +60,10 @@ def change_section(lines, how):
             out.append(name.upper() + rest)
         elif how == 'lower':
             out.append(name.lower() + rest)
+        elif how == 'tight':
+            out.append(name + b':' + rest[1:].lstrip(b' \t'))
+        elif how == 'tab':
+            out.append(name + b':\t' + rest[1:].lstrip(b' \t'))
         elif how == 'fold':
             cut = rest.find(b' ', 10)
             if cut > 0 and rest[cut + 1:].strip():
@@ -126,7 +132,7 @@ def entity_body(body, ctype, how, depth):
     return body
 
 
-variants = ('none', 'upper', 'lower', 'fold')
+variants = ('none', 'upper', 'lower', 'fold', 'tight', 'tab')
 paths = {v: os.path.join(work, v + '.mbox') for v in variants}
 outs = {v: open(p, 'wb') for v, p in paths.items()}
 kept = []
@@ -146,7 +152,7 @@ for f in outs.values():
 
 def records(path, caseless=False):
     """The scan's records of `path`, without positions and defects; with `caseless`, the recipients'
-    diagnostics lower-cased (a diagnostic may quote the fields whose names were changed)."""
+    diagnostics lower-cased and without blanks (a diagnostic may quote the fields that were changed)."""
     out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
                          stdout=subprocess.PIPE).stdout
     result = []
@@ -157,7 +163,7 @@ def records(path, caseless=False):
         if caseless:
             for r in record.get('recipients', []):
                 if r.get('diagnostic'):
-                    r['diagnostic'] = r['diagnostic'].lower()
+                    r['diagnostic'] = ''.join(r['diagnostic'].lower().split())
         result.append(record)
     return result
 
@@ -167,7 +173,7 @@ failed = len(plain) != len(kept)
 print(f'{len(kept)} messages; as they are: {len(plain)} records')
 plain_caseless = records(paths['none'], True)
 for v in variants[1:]:
-    caseless = v != 'fold'
+    caseless = v in ('upper', 'lower', 'tight', 'tab')
     other = records(paths[v], caseless)
     diffs = collections.Counter()
     shown = 0

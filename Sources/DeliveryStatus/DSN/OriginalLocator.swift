@@ -47,6 +47,10 @@ enum OriginalLocator {
         "rejected message follows", "returned message follows", "this is a copy of the message", "this is a copy of your message",
         "below this line is a copy of the", "unsent message follows", "original message follows", "message header follows", "message was not delivered:",
         "--- below this line is a copy", "original message headers", "your message reads",
+        // The part headers of a broken multipart read as text, with no blank or a tab after the colon
+        // (sisimai rhost-franceptt-08 so written lost its original: `Tests/Fuzz/fieldnames.py`).
+        "content-type:message/rfc822", "content-type:\tmessage/rfc822", "content-type:text/rfc822-headers",
+        "content-type:\ttext/rfc822-headers",
     ]
 
     /// `markers` as one case-less pattern set: the reference `firstMarkerStart(in:)` is tested against.

@@ -34,8 +34,11 @@ struct X3Recognizer: Recognizer {
                 r.diagnostic = rest.dropFirst(verb.count).trimmed
             } else if t.hasPrefix("Routing: ") {
                 r.diagnostic = String(t.dropFirst(9))                      // -02
-            } else if t.lowercased().hasPrefix("diagnostic-code: smtp;") {
-                r.diagnostic = t.dropFirst(22).trimmed
+            } else if t.utf8.count > 16, t.prefix(16).lowercased() == "diagnostic-code:" {
+                // Any blanks after the colon and after the type's semicolon (RFC 3464 §2.3.6; a
+                // `Diagnostic-Code:smtp;552 ...` read nothing: `Tests/Fuzz/fieldnames.py`).
+                let value = t.dropFirst(16).trimmed
+                if value.utf8.count >= 5, value.prefix(5).lowercased() == "smtp;" { r.diagnostic = value.dropFirst(5).trimmed }
             }
         })
         if aborted { for i in recipients.indices { recipients[i].reason = .expired } }
