@@ -5,7 +5,8 @@ them may change what is read. Every message of the
 SOURCEs (folders of message files, or mboxes) is written as it is, with the name of every field of its
 header sections in upper case, in lower case, and with every field folded at its first space after the
 first 8 bytes of its value (a field that is one word is left as it is), with no blank after each
-colon, and with a tab there. The header sections are the
+colon, with a tab there, and with each Content-Type's media type and parameters in upper case but a
+boundary's value (RFC 2045 §5.1). The header sections are the
 message's, each MIME part's, the delivery-status groups and the returned original's (message/rfc822 or
 text/rfc822-headers), found by a walk of the MIME structure as written; lines in text parts are not
 touched, nor Postfix's own `X-Postfix-*` fields, written so by Postfix alone, which name its format. The four mboxes are scanned by BIN and the records compared without their positions and the
@@ -60,6 +61,16 @@ def change_section(lines, how):
             out.append(name.upper() + rest)
         elif how == 'lower':
             out.append(name.lower() + rest)
+        elif how == 'types':
+            # The Content-Type's media type, parameter names and values in upper case (RFC 2045 §5.1:
+            # case-insensitive), but a boundary's value, which is compared as it is.
+            if name.lower() == b'content-type':
+                value = rest.upper()
+                for m2 in re.finditer(rb'(?i)boundary\s*=\s*("[^"]*"|[^\s;]+)', rest):
+                    value = value[:m2.start(1)] + m2.group(1) + value[m2.end(1):]
+                out.append(name + value)
+            else:
+                out.append(line)
         elif how == 'tight':
             out.append(name + b':' + rest[1:].lstrip(b' \t'))
         elif how == 'tab':
@@ -132,7 +143,7 @@ def entity_body(body, ctype, how, depth):
     return body
 
 
-variants = ('none', 'upper', 'lower', 'fold', 'tight', 'tab')
+variants = ('none', 'upper', 'lower', 'fold', 'tight', 'tab', 'types')
 paths = {v: os.path.join(work, v + '.mbox') for v in variants}
 outs = {v: open(p, 'wb') for v, p in paths.items()}
 kept = []
@@ -173,7 +184,7 @@ failed = len(plain) != len(kept)
 print(f'{len(kept)} messages; as they are: {len(plain)} records')
 plain_caseless = records(paths['none'], True)
 for v in variants[1:]:
-    caseless = v in ('upper', 'lower', 'tight', 'tab')
+    caseless = v in ('upper', 'lower', 'tight', 'tab', 'types')
     other = records(paths[v], caseless)
     diffs = collections.Counter()
     shown = 0
