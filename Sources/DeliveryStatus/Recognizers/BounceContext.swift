@@ -1034,7 +1034,8 @@ package final class BounceContext {
             // Its fields unfolded (RFC 5322 §2.2.3), one line each, as the recognisers that read them
             // in the text by lines take them: a folded Diagnostic-Code read there lost its continuation
             // or gave it twice (sisimai lhost-x3-06, lhost-exim-44 folded: `Tests/Fuzz/fieldnames.py`).
-            out.rewrite(from: start, asciiBefore: out.isASCII) { BounceContext.unfoldInPlace($0) }
+            // (Only LFs are taken out: whether the text is ASCII does not change, nothing to check again.)
+            out.rewrite(from: start, asciiBefore: false) { BounceContext.unfoldInPlace($0) }
             out.endLine()
         case .skip: break
         }
