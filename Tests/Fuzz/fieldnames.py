@@ -15,7 +15,7 @@ removed: one may quote a report's fields). Prints the messages that differ and i
 
 Usage: fieldnames.py BIN WORKDIR SOURCE... [--show N]   (SOURCE: a folder of message files, or an mbox)
 """
-import collections, json, mailbox, os, re, subprocess, sys
+import os, re, sys
 
 import fuzzmbox
 
@@ -30,19 +30,6 @@ os.makedirs(work, exist_ok=True)
 
 FIELD = re.compile(rb'^([!-9;-~]+)(:)')
 BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))', re.I)
-
-
-def originals():
-    """(name, raw bytes) of each message of the sources: the files of a folder, the entries of an mbox."""
-    for source in sources:
-        if os.path.isdir(source):
-            for root, _, files in os.walk(source):
-                for f in sorted(files):
-                    with open(os.path.join(root, f), 'rb') as file:
-                        yield os.path.join(root, f), file.read()
-        else:
-            for n, message in enumerate(mailbox.mbox(source, create=False)):
-                yield f'{source}#{n}', message.as_bytes()
 
 
 def change_section(lines, how):
@@ -147,10 +134,7 @@ variants = ('none', 'upper', 'lower', 'fold', 'tight', 'tab', 'types')
 paths = {v: os.path.join(work, v + '.mbox') for v in variants}
 outs = {v: open(p, 'wb') for v, p in paths.items()}
 kept = []
-for name, raw in originals():
-    raw = raw.replace(b'\r\n', b'\n')
-    if raw.startswith(b'From '):
-        raw = raw.split(b'\n', 1)[1] if b'\n' in raw else b''
+for name, raw in fuzzmbox.originals(sources):
     if b'\r' in raw:
         continue
     lines = raw.split(b'\n')
@@ -161,44 +145,21 @@ for f in outs.values():
     f.close()
 
 
-def records(path, caseless=False):
-    """The scan's records of `path`, without positions and defects; with `caseless`, the recipients'
-    diagnostics lower-cased and without blanks (a diagnostic may quote the fields that were changed)."""
-    out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
-                         stdout=subprocess.PIPE).stdout
-    result = []
-    for line in out.decode('utf-8').split('\n')[:-1]:
-        record = json.loads(line)
-        for key in ('source', 'index', 'offset', 'length', 'defects'):
-            record.pop(key, None)
-        if caseless:
-            for r in record.get('recipients', []):
-                if r.get('diagnostic'):
-                    r['diagnostic'] = ''.join(r['diagnostic'].lower().split())
-        result.append(record)
-    return result
+def words(record):
+    """The recipients' diagnostics lower-cased and without blanks (a diagnostic may quote the fields
+    that were changed)."""
+    for r in record.get('recipients', []):
+        if r.get('diagnostic'):
+            r['diagnostic'] = ''.join(r['diagnostic'].lower().split())
 
 
-plain = records(paths['none'])
+plain = fuzzmbox.scan(binary, paths['none'])
+plain_words = fuzzmbox.scan(binary, paths['none'], normalise=words)
 failed = len(plain) != len(kept)
 print(f'{len(kept)} messages; as they are: {len(plain)} records')
-plain_caseless = records(paths['none'], True)
 for v in variants[1:]:
-    caseless = v in ('upper', 'lower', 'tight', 'tab', 'types')
-    other = records(paths[v], caseless)
-    diffs = collections.Counter()
-    shown = 0
-    for n, (a, b) in enumerate(zip(plain_caseless if caseless else plain, other)):
-        if a != b:
-            fields = tuple(sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k)))
-            diffs[fields] += 1
-            if shown < show:
-                shown += 1
-                print(f'  {v}: {kept[n]}: {", ".join(fields)}')
-                for k in fields:
-                    print(f'    as is: {json.dumps(a.get(k))[:300]}')
-                    print(f'    {v}: {json.dumps(b.get(k))[:300]}')
-    failed |= len(other) != len(plain) or bool(diffs)
-    print(f'{v}: {len(other)} records, {sum(diffs.values())} differ' +
-          ''.join(f'\n  {count} in {", ".join(fields)}' for fields, count in diffs.most_common()))
+    if v == 'fold':
+        failed |= fuzzmbox.compare(v, plain, fuzzmbox.scan(binary, paths[v]), kept, show)
+    else:
+        failed |= fuzzmbox.compare(v, plain_words, fuzzmbox.scan(binary, paths[v], normalise=words), kept, show)
 sys.exit(1 if failed else 0)

@@ -105,3 +105,80 @@ def mutated_mailbox(seed, count, path):
     subprocess.run(['python3', os.path.join(here, 'mutate.py'), str(seed), str(count), path,
                     os.path.join(corpus, 'sisimai/maildir'), os.path.join(corpus, 'parsers'),
                     os.path.join(corpus, 'mbox')], check=True)
+
+
+# What the invariant tools (encodings.py, fieldnames.py, nesting.py, relayed.py) share: the messages of
+# their sources, the scan's records, and the report of what differs.
+
+POSITIONS = ('source', 'index', 'offset', 'length', 'defects')
+
+
+def originals(sources):
+    """(name, bytes) of each message of `sources` (folders of message files, walked, or mboxes), CRLF
+    line ends made LF and an mbox From_ line in front dropped."""
+    import mailbox
+    import os
+
+    def plain(raw):
+        raw = raw.replace(b'\r\n', b'\n')
+        if raw.startswith(b'From '):
+            raw = raw.split(b'\n', 1)[1] if b'\n' in raw else b''
+        return raw
+
+    for source in sources:
+        if os.path.isdir(source):
+            for root, _, files in os.walk(source):
+                for f in sorted(files):
+                    with open(os.path.join(root, f), 'rb') as file:
+                        yield os.path.join(root, f), plain(file.read())
+        else:
+            for n, message in enumerate(mailbox.mbox(source, create=False)):
+                yield f'{source}#{n}', plain(message.as_bytes())
+
+
+def scan(binary, path, drop=POSITIONS, keep=None, normalise=None):
+    """The records `binary scan` writes for `path` (JSON Lines, one job), each without the keys in `drop`
+    (or with those in `keep` only), passed through `normalise` when given."""
+    import json
+    import subprocess
+    out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
+                         stdout=subprocess.PIPE).stdout
+    records = []
+    for line in out.decode('utf-8').split('\n')[:-1]:
+        record = json.loads(line)
+        if keep is not None:
+            record = {k: record.get(k) for k in keep}
+        for key in drop:
+            record.pop(key, None)
+        if normalise:
+            normalise(record)
+        records.append(record)
+    return records
+
+
+def compare(form, plain, other, names, show, expected=()):
+    """Prints how many of `other`'s records differ from `plain`'s and in which fields, the first `show`
+    of them in full; the messages named in `expected` (file names) are counted apart. Returns whether
+    any other differs or a record is missing."""
+    import collections
+    import json
+    import os
+    diffs, shown, expected_seen = collections.Counter(), 0, set()
+    for n, (a, b) in enumerate(zip(plain, other)):
+        if a == b:
+            continue
+        if os.path.basename(names[n]) in expected:
+            expected_seen.add(os.path.basename(names[n]))
+            continue
+        fields = tuple(sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k)))
+        diffs[fields] += 1
+        if shown < show:
+            shown += 1
+            print(f'  {form}: {names[n]}: {", ".join(fields)}')
+            for k in fields:
+                print(f'    as is: {json.dumps(a.get(k))[:300]}')
+                print(f'    {form}: {json.dumps(b.get(k))[:300]}')
+    print(f'{form}: {len(other)} records, {sum(diffs.values())} differ'
+          + (f' ({len(expected_seen)} more as expected: {", ".join(sorted(expected_seen))})' if expected_seen else '')
+          + ''.join(f'\n  {count} in {", ".join(fields)}' for fields, count in diffs.most_common()))
+    return len(other) != len(plain) or bool(diffs)

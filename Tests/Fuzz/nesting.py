@@ -9,7 +9,7 @@ which fields.
 
 Usage: nesting.py BIN WORKDIR SOURCE... [--show N]   (SOURCE: a folder of message files, or an mbox)
 """
-import collections, json, mailbox, os, subprocess, sys
+import os, sys
 
 import fuzzmbox
 
@@ -19,19 +19,6 @@ if '--show' in args:
     i = args.index('--show'); show = int(args[i + 1]); del args[i:i + 2]
 binary, work, sources = args[0], args[1], args[2:]
 os.makedirs(work, exist_ok=True)
-
-
-def originals():
-    """(name, raw bytes) of each message of the sources: the files of a folder, the entries of an mbox."""
-    for source in sources:
-        if os.path.isdir(source):
-            for root, _, files in os.walk(source):
-                for f in sorted(files):
-                    with open(os.path.join(root, f), 'rb') as file:
-                        yield os.path.join(root, f), file.read()
-        else:
-            for n, message in enumerate(mailbox.mbox(source, create=False)):
-                yield f'{source}#{n}', message.as_bytes()
 
 
 def split_header(raw):
@@ -80,44 +67,17 @@ def nested(raw):
 
 kept = []
 with open(os.path.join(work, 'plain.mbox'), 'wb') as a, open(os.path.join(work, 'nested.mbox'), 'wb') as b:
-    for name, raw in originals():
-        raw = raw.replace(b'\r\n', b'\n')
-        if raw.startswith(b'From '):
-            raw = raw.split(b'\n', 1)[1] if b'\n' in raw else b''
+    for name, raw in fuzzmbox.originals(sources):
         n = nested(raw)
         if n is None: continue
         a.write(fuzzmbox.entry(raw)); b.write(fuzzmbox.entry(n)); kept.append(name)
 
 
-def records(path):
-    """The scan's records of `path`, without what the wrapping may change."""
-    out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path], stdout=subprocess.PIPE).stdout
-    result = []
-    for line in out.decode('utf-8').split('\n')[:-1]:
-        r = json.loads(line)
-        for k in ('source', 'index', 'offset', 'length', 'defects', 'evidence', 'score', 'verdict', 'campaign'):
-            r.pop(k, None)
-        result.append(r)
-    return result
-
-
-a = records(os.path.join(work, 'plain.mbox')); b = records(os.path.join(work, 'nested.mbox'))
 # Files of the shared corpus that glue a second message after their multipart's close delimiter.
 GLUED = {'rfc3464-28.eml', 'rhost-cox-01.eml'}
-diffs = collections.Counter(); shown = 0; expected = set()
-for n, (x, y) in enumerate(zip(a, b)):
-    if x != y:
-        if os.path.basename(kept[n]) in GLUED:
-            expected.add(os.path.basename(kept[n]))
-        fs = tuple(sorted(k for k in set(x) | set(y) if x.get(k) != y.get(k)))
-        diffs[fs] += 1
-        if shown < show:
-            shown += 1
-            print(f'  {kept[n]}: {", ".join(fs)}')
-            for k in fs:
-                print(f'    plain:  {json.dumps(x.get(k))[:400]}')
-                print(f'    nested: {json.dumps(y.get(k))[:400]}')
-print(f'{len(kept)} messages, {len(a)}/{len(b)} records, {sum(diffs.values())} differ'
-      + (f' ({len(expected)} as expected: {", ".join(sorted(expected))})' if expected else ''))
-for fs, c in diffs.most_common(): print(f'  {c} in {", ".join(fs)}')
-sys.exit(1 if len(a) != len(b) or sum(diffs.values()) > len(expected) else 0)
+# What the wrapping may change: the positions, the defects, and the verdict and its evidence.
+DROP = fuzzmbox.POSITIONS + ('evidence', 'score', 'verdict', 'campaign')
+a = fuzzmbox.scan(binary, os.path.join(work, 'plain.mbox'), drop=DROP)
+b = fuzzmbox.scan(binary, os.path.join(work, 'nested.mbox'), drop=DROP)
+print(f'{len(kept)} messages; as they are: {len(a)} records')
+sys.exit(1 if len(a) != len(kept) or fuzzmbox.compare('nested', a, b, kept, show, expected=GLUED) else 0)

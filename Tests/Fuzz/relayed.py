@@ -13,7 +13,7 @@ that differ and in which fields; exits 1 when any does.
 
 Usage: relayed.py BIN WORKDIR SOURCE... [--show N] [--only FORM]   (SOURCE: a folder, or an mbox)
 """
-import collections, json, mailbox, os, re, subprocess, sys
+import os, re, sys
 
 import fuzzmbox
 
@@ -30,19 +30,6 @@ if '--only' in args:
     del args[i:i + 2]
 binary, work, sources = args[0], args[1], args[2:]
 os.makedirs(work, exist_ok=True)
-
-
-def originals():
-    """(name, raw bytes) of each message of the sources: the files of a folder, the entries of an mbox."""
-    for source in sources:
-        if os.path.isdir(source):
-            for root, _, files in os.walk(source):
-                for f in sorted(files):
-                    with open(os.path.join(root, f), 'rb') as file:
-                        yield os.path.join(root, f), file.read()
-        else:
-            for n, message in enumerate(mailbox.mbox(source, create=False)):
-                yield f'{source}#{n}', message.as_bytes()
 
 
 TRACE = (b'Received: from mx1.site.example (mx1.site.example [198.51.100.25])\n'
@@ -88,10 +75,7 @@ forms = ('none', 'traced', 'tagged', 'gateway')
 paths = {v: os.path.join(work, v + '.mbox') for v in forms}
 outs = {v: open(p, 'wb') for v, p in paths.items()}
 kept = []
-for name, raw in originals():
-    raw = raw.replace(b'\r\n', b'\n')
-    if raw.startswith(b'From '):
-        raw = raw.split(b'\n', 1)[1] if b'\n' in raw else b''
+for name, raw in fuzzmbox.originals(sources):
     if b'\r' in raw or split(raw) is None:
         continue
     for v in forms:
@@ -101,34 +85,11 @@ for f in outs.values():
     f.close()
 
 KEYS = ('kind', 'format', 'recipients', 'original')
-
-
-def records(path):
-    out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
-                         stdout=subprocess.PIPE).stdout
-    return [{k: r.get(k) for k in KEYS} for r in map(json.loads, out.decode('utf-8').split('\n')[:-1])]
-
-
-plain = records(paths['none'])
+plain = fuzzmbox.scan(binary, paths['none'], drop=(), keep=KEYS)
 failed = len(plain) != len(kept)
 print(f'{len(kept)} messages; as they are: {len(plain)} records')
 for v in forms[1:]:
     if only and v != only:
         continue
-    other = records(paths[v])
-    diffs = collections.Counter()
-    shown = 0
-    for n, (a, b) in enumerate(zip(plain, other)):
-        if a != b:
-            fields = tuple(k for k in KEYS if a.get(k) != b.get(k))
-            diffs[fields] += 1
-            if shown < show:
-                shown += 1
-                print(f'  {v}: {kept[n]}: {", ".join(fields)}')
-                for k in fields:
-                    print(f'    as is: {json.dumps(a.get(k))[:300]}')
-                    print(f'    {v}: {json.dumps(b.get(k))[:300]}')
-    failed |= len(other) != len(plain) or bool(diffs)
-    print(f'{v}: {len(other)} records, {sum(diffs.values())} differ' +
-          ''.join(f'\n  {count} in {", ".join(fields)}' for fields, count in diffs.most_common()))
+    failed |= fuzzmbox.compare(v, plain, fuzzmbox.scan(binary, paths[v], drop=(), keep=KEYS), kept, show)
 sys.exit(1 if failed else 0)
