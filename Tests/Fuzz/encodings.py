@@ -15,14 +15,7 @@ import base64, email, email.policy, os, quopri, sys
 
 import fuzzmbox
 
-args = [a for a in sys.argv[1:]]
-show = 5
-if '--show' in args:
-    i = args.index('--show')
-    show = int(args[i + 1])
-    del args[i:i + 2]
-binary, work, sources = args[0], args[1], args[2:]
-os.makedirs(work, exist_ok=True)
+binary, work, sources, show, only = fuzzmbox.invariant_arguments(sys.argv[1:])
 
 ENCODABLE = ('text/', 'message/global-delivery-status')
 
@@ -68,62 +61,6 @@ def encoded(raw, how):
         return message.as_bytes(policy=email.policy.compat32.clone(linesep='\n'))
     except Exception:
         return None
-
-
-def leaves(message):
-    """The leaf parts of `message`, none inside a message/* part: an encapsulated message (the returned
-    original, whose fields an added Content-Transfer-Encoding would change), or message/delivery-status,
-    whose groups Python reads as messages of their own."""
-    if message.get_content_maintype() == 'message' and message.is_multipart():
-        return
-    if message.is_multipart():
-        for part in message.get_payload():
-            yield from leaves(part)
-    else:
-        yield message
-
-
-def encoded(raw, how):
-    """`raw` with its encodable leaf parts encoded `how` ('none', 'base64', 'qp'), serialised again; None
-    when Python cannot read it back (such messages are left out of all three)."""
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    for part in leaves(message):
-        if how == 'none':
-            continue
-        ctype = part.get_content_type()
-        if not ctype.startswith(ENCODABLE):
-            continue
-        cte = (part.get('Content-Transfer-Encoding') or '7bit').strip().lower()
-        if cte not in ('7bit', '8bit', 'binary'):
-            continue   # already encoded: its decoding is what is tested elsewhere
-        body = part.get_payload(decode=True)
-        if body is None:
-            continue
-        if 'Content-Transfer-Encoding' in part:
-            part.replace_header('Content-Transfer-Encoding', 'base64' if how == 'base64' else 'quoted-printable')
-        else:
-            part['Content-Transfer-Encoding'] = 'base64' if how == 'base64' else 'quoted-printable'
-        if how == 'base64':
-            part.set_payload(base64.encodebytes(body).decode('ascii'))
-        else:
-            part.set_payload(quopri.encodestring(body).decode('ascii'))
-    try:
-        return message.as_bytes(policy=email.policy.compat32.clone(linesep='\n'))
-    except Exception:
-        return None
-
-
-def originals():
-    """(name, raw bytes) of each message of the sources: the files of a folder, the entries of an mbox."""
-    for source in sources:
-        if os.path.isdir(source):
-            for root, _, files in os.walk(source):
-                for f in sorted(files):
-                    with open(os.path.join(root, f), 'rb') as file:
-                        yield os.path.join(root, f), file.read()
-        else:
-            for n, message in enumerate(mailbox.mbox(source, create=False)):
-                yield f'{source}#{n}', message.as_bytes()
 
 
 variants = ('none', 'base64', 'qp')

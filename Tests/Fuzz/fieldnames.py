@@ -19,14 +19,7 @@ import os, re, sys
 
 import fuzzmbox
 
-args = sys.argv[1:]
-show = 5
-if '--show' in args:
-    i = args.index('--show')
-    show = int(args[i + 1])
-    del args[i:i + 2]
-binary, work, sources = args[0], args[1], args[2:]
-os.makedirs(work, exist_ok=True)
+binary, work, sources, show, only = fuzzmbox.invariant_arguments(sys.argv[1:])
 
 FIELD = re.compile(rb'^([!-9;-~]+)(:)')
 BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))', re.I)

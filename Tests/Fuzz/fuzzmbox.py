@@ -182,3 +182,19 @@ def compare(form, plain, other, names, show, expected=()):
           + (f' ({len(expected_seen)} more as expected: {", ".join(sorted(expected_seen))})' if expected_seen else '')
           + ''.join(f'\n  {count} in {", ".join(fields)}' for fields, count in diffs.most_common()))
     return len(other) != len(plain) or bool(diffs)
+
+
+def invariant_arguments(argv):
+    """`BIN WORKDIR SOURCE... [--show N] [--only FORM]` of an invariant tool: (binary, workdir, sources,
+    show, only), the workdir made; show 5 and only None unless given."""
+    import os
+    args = list(argv)
+    options = {'--show': '5', '--only': None}
+    for option in options:
+        if option in args:
+            i = args.index(option)
+            options[option] = args[i + 1]
+            del args[i:i + 2]
+    binary, work, sources = args[0], args[1], args[2:]
+    os.makedirs(work, exist_ok=True)
+    return binary, work, sources, int(options['--show']), options['--only']

@@ -17,19 +17,7 @@ import os, re, sys
 
 import fuzzmbox
 
-args = sys.argv[1:]
-show = 5
-only = None
-if '--show' in args:
-    i = args.index('--show')
-    show = int(args[i + 1])
-    del args[i:i + 2]
-if '--only' in args:
-    i = args.index('--only')
-    only = args[i + 1]
-    del args[i:i + 2]
-binary, work, sources = args[0], args[1], args[2:]
-os.makedirs(work, exist_ok=True)
+binary, work, sources, show, only = fuzzmbox.invariant_arguments(sys.argv[1:])
 
 
 TRACE = (b'Received: from mx1.site.example (mx1.site.example [198.51.100.25])\n'
