@@ -6,6 +6,7 @@ import TestSupport
 /// What the way a notice is written, or passed on, may not change: every sisimai bsd message read as it
 /// is and in forms that say the same (the `Tests/Fuzz` tools' invariants, kept in every `swift test`):
 /// - its Subject tagged by a filter (`[SPAM] `, `*****SPAM*****`);
+/// - its Subject and its From's display name as encoded words (RFC 2047), as Exchange writes them;
 /// - the names of the fields of all its header sections in upper case, then in lower case, and with no
 ///   blank after each colon (field names are case-insensitive, the blank is optional: RFC 5322);
 /// - its body wrapped as the one part of a multipart/mixed, as a gateway or a list wraps a report.
@@ -60,6 +61,36 @@ import TestSupport
             lines[i] = Array(line[..<colon]) + [32] + Array(tag.utf8) + [32] + rest
         } else {
             lines.insert(Array("Subject: \(tag) ".utf8), at: header)
+        }
+        return join(lines)
+    }
+
+    /// `bytes` with its Subject and its From's display name written as RFC 2047 encoded words (UTF-8,
+    /// base64), as Exchange writes them.
+    static func encoded(_ bytes: [UInt8]) -> [UInt8] {
+        var lines = split(bytes)
+        let header = lines.firstIndex(of: []) ?? lines.count
+        func word(_ text: some Collection<UInt8>) -> [UInt8] { Array("=?utf-8?B?\(Data(text).base64EncodedString())?=".utf8) }
+        func trimmed(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var t = text
+            while let first = t.first, first == 32 || first == 9 || first == 34 { t = t.dropFirst() }
+            while let last = t.last, last == 32 || last == 9 || last == 34 { t = t.dropLast() }
+            return t
+        }
+        for i in 0..<header {
+            let line = lines[i]
+            guard let name = fieldName(line)?.lowercased(), name == "subject" || name == "from" else { continue }
+            let value = line[(name.utf8.count + 1)...]
+            // An unfolded value only, with no encoded word already.
+            guard i + 1 >= lines.count || !(lines[i + 1].first == 32 || lines[i + 1].first == 9),
+                  !value.starts(with: Array("=?".utf8)), !String(decoding: value, as: UTF8.self).contains("=?") else { continue }
+            if name == "subject" {
+                let text = trimmed(value)
+                if !text.isEmpty { lines[i] = Array(line[...name.utf8.count]) + [32] + word(text) }
+            } else if let open = value.firstIndex(of: UInt8(ascii: "<")) {
+                let display = trimmed(value[..<open])
+                if !display.isEmpty { lines[i] = Array(line[...name.utf8.count]) + [32] + word(display) + [32] + value[open...] }
+            }
         }
         return join(lines)
     }
@@ -199,6 +230,7 @@ import TestSupport
             let forms: [(String, [UInt8]?, Bool)] = [
                 ("tagged", Self.tagged(bytes, "[SPAM]"), false),
                 ("starred", Self.tagged(bytes, "*****SPAM*****"), false),
+                ("encoded", Self.encoded(bytes), false),
                 ("upper", Self.rewritten(bytes, .upper), true),
                 ("lower", Self.rewritten(bytes, .lower), true),
                 ("tight", Self.rewritten(bytes, .tight), true),
@@ -238,6 +270,8 @@ import TestSupport
         let upper = String(decoding: Self.rewritten(message, .upper), as: UTF8.self)
         #expect(upper.contains("FROM: a@example.org") && upper.contains("CONTENT-TYPE: text/plain"))
         #expect(upper.contains("Final-Recipient: in the text") && upper.contains("FINAL-RECIPIENT: rfc822; b@example.net"))
+        let encoded = String(decoding: Self.encoded(Array("From: \"Mail Delivery System\" <m@example.org>\nSubject: failure notice\n\nx".utf8)), as: UTF8.self)
+        #expect(encoded == "From: =?utf-8?B?TWFpbCBEZWxpdmVyeSBTeXN0ZW0=?= <m@example.org>\nSubject: =?utf-8?B?ZmFpbHVyZSBub3RpY2U=?=\n\nx")
         let tight = String(decoding: Self.rewritten(message, .tight), as: UTF8.self)
         #expect(tight.contains("Subject:failure notice") && tight.contains("Final-Recipient:rfc822; b@example.net"))
         let wrapped = String(decoding: Self.wrapped(message) ?? [], as: UTF8.self)

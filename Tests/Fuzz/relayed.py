@@ -6,6 +6,7 @@ these forms:
   (Received, Authentication-Results, X-Spam-Status, X-Virus-Scanned, a DKIM-Signature);
 - `tagged`: the Subject tagged as a filter or a list tags it (`[SPAM] `; SpamAssassin's
   `rewrite_header Subject`), a Subject added when there was none;
+- `encoded`: the Subject and the From's display name as RFC 2047 encoded words (Exchange writes them so);
 - `gateway`: the From of a notice relayed through a mail gateway that keeps it, with a `Sender:` added.
 The mboxes are scanned by BIN and the records' `kind`, `format`, `recipients` and `original` compared (the
 verdict may change with what was added: a filter's tag is evidence of its own). Prints the messages
@@ -54,12 +55,32 @@ def form(raw, how):
         if m:
             return head[:m.end()] + b'[SPAM] ' + head[m.end():] + body
         return head + b'Subject: [SPAM] \n' + body
+    if how == 'encoded':
+        # The Subject and the From's display name as RFC 2047 encoded words, as Exchange writes them.
+        import base64, quopri
+
+        def words(value):
+            text = value.strip()
+            if not text or b'=?' in text:
+                return value
+            return b' =?utf-8?B?' + base64.b64encode(text).replace(b'\n', b'') + b'?='
+
+        out = []
+        for line in head.split(b'\n'):
+            m = re.match(rb'(?i)^(subject:)(.*)$', line)
+            if m:
+                line = m.group(1) + words(m.group(2))
+            m = re.match(rb'(?i)^(from:)\s*"?([^"<]*?)"?\s*(<[^>]*>)\s*$', line)
+            if m and m.group(2).strip():
+                line = m.group(1) + words(m.group(2)) + b' ' + m.group(3)
+            out.append(line)
+        return b'\n'.join(out) + body
     if how == 'gateway':
         return head + b'Sender: gateway-relay@site.example\n' + body
     raise ValueError(how)
 
 
-forms = ('none', 'traced', 'tagged', 'gateway')
+forms = ('none', 'traced', 'tagged', 'encoded', 'gateway')
 paths = {v: os.path.join(work, v + '.mbox') for v in forms}
 outs = {v: open(p, 'wb') for v, p in paths.items()}
 kept = []

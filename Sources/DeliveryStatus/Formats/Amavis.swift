@@ -9,7 +9,7 @@ struct AmavisRecognizer: Recognizer {
     var name: String { "amavis" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.fromText.hasPrefix("\"Content-filter at ")
+        context.fromText.hasNamePrefix("Content-filter at ")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

@@ -17,7 +17,7 @@ struct EinsUndEinsRecognizer: Recognizer {
     /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
     /// reports are Exim's.
     func claims(_ context: BounceContext) -> Bool {
-        context.fromText.hasPrefix("\"Mail Delivery System\"") && context.fromContainsLowercased(Self.fromKundenserver)
+        context.fromText.hasNamePrefix("Mail Delivery System") && context.fromContainsLowercased(Self.fromKundenserver)
             && context.subjectEquals("Mail delivery failed: returning message to sender")
             && !context.hasHeader(Self.xGmxAntispamField)
     }

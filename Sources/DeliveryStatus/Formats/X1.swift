@@ -10,7 +10,7 @@ struct X1Recognizer: Recognizer {
 
     /// Subject "Returned Mail: ..." from `"Mail Deliver System"` (lhost-x1-01).
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectText.hasPrefix("Returned Mail: ") && context.fromText.hasPrefix("\"Mail Deliver System\"")
+        context.subjectText.hasPrefix("Returned Mail: ") && context.fromText.hasNamePrefix("Mail Deliver System")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

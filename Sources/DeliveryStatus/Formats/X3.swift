@@ -10,7 +10,7 @@ struct X3Recognizer: Recognizer {
 
     /// `From: Mail Delivery System` and Subject "Delivery status notification" (lhost-x3-01).
     func claims(_ context: BounceContext) -> Bool {
-        context.fromText.hasPrefix("Mail Delivery System") && context.subjectText.hasPrefix("Delivery status notification")
+        context.fromText.hasNamePrefix("Mail Delivery System") && context.subjectText.hasPrefix("Delivery status notification")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -1284,6 +1284,13 @@ package struct ClaimText {
         prefix.withUTF8Buffer { has($0, at: 0, before: bytes.count) }
     }
 
+    /// Whether the bytes start with `prefix` or with a quote and `prefix`: a display name's start, quoted
+    /// or not (RFC 5322 §3.2.5: atoms or a quoted string; an encoded word, as Exchange writes the name,
+    /// decodes without the quotes: `Tests/Fuzz/relayed.py`).
+    package func hasNamePrefix(_ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { has($0, at: 0, before: bytes.count) || bytes.first == UInt8(ascii: "\"") && has($0, at: 1, before: bytes.count) }
+    }
+
     /// Whether the bytes end with `suffix` (the package's `String.hasSuffix`).
     package func hasSuffix(_ suffix: StaticString) -> Bool {
         suffix.withUTF8Buffer { has($0, at: bytes.count - $0.count, before: bytes.count) }
