@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""A part's transfer encoding must not change what is read: every message of the SOURCEs (folders of
-message files, e.g. the shared corpus' sisimai/maildir/bsd, or mboxes) is written as it is, and with
-each of its text parts (text/*, and message/global-delivery-status, which RFC 6533 §6 lets be encoded)
-re-encoded in base64, and in quoted-printable; the three mboxes are scanned by BIN and the records compared without their positions
-(source, index, offset, length) and the message's own defects. The decoded bytes of every part are the
-same in the three, so a record that differs read a part's raw bytes where it should have read its
-content. Both mboxes are written through the same serialisation (Python's email package, compat32), the
-untouched one too, so that its own re-folding is not counted. Prints how many messages differ in which
-fields, and the first few; exits 1 when any does.
+"""A part's transfer encoding and an ASCII text's charset label must not change what is read: every
+message of the SOURCEs (folders of message files, e.g. the shared corpus' sisimai/maildir/bsd, or
+mboxes) is written as it is, with each of its text parts (text/*, and message/global-delivery-status,
+which RFC 6533 §6 lets be encoded) re-encoded in base64, then in quoted-printable, and with each ASCII
+text part (no ISO-2022 or UTF-7 text) labelled iso-8859-1, then utf-8. The mboxes are scanned by BIN
+and the records compared without their positions (source, index, offset, length) and the message's own
+defects. The decoded text of every part is the same in all, so a record that differs read a part's raw
+bytes where it should have read its content. All the mboxes are written through the same serialisation
+(Python's email package, compat32), the untouched one too, so that its own re-folding is not counted.
+Prints how many messages differ in which fields, and the first few; exits 1 when any does.
 
 Usage: encodings.py BIN WORKDIR SOURCE... [--show N]   (SOURCE: a folder of message files, or an mbox)
 """
@@ -49,6 +50,17 @@ def encoded(raw, how):
         body = part.get_payload(decode=True)
         if body is None:
             continue
+        if how in ('latin1', 'utf8'):
+            # An ASCII text labelled with another ASCII-compatible charset reads the same (but a
+            # 7-bit text in a stateful charset, ISO-2022-JP or UTF-7, is no ASCII text).
+            label = (part.get_content_charset() or 'us-ascii').lower()
+            stateful = label.startswith(('iso-2022', 'utf-7', 'unicode-1-1-utf-7', 'hz')) or b'\x1b' in body
+            if ctype.startswith('text/') and body.isascii() and not stateful:
+                try:
+                    part.set_param('charset', 'iso-8859-1' if how == 'latin1' else 'utf-8')
+                except (TypeError, ValueError):
+                    pass   # a Content-Type Python cannot rewrite: left as it is
+            continue
         if 'Content-Transfer-Encoding' in part:
             part.replace_header('Content-Transfer-Encoding', 'base64' if how == 'base64' else 'quoted-printable')
         else:
@@ -63,7 +75,7 @@ def encoded(raw, how):
         return None
 
 
-variants = ('none', 'base64', 'qp')
+variants = ('none', 'base64', 'qp', 'latin1', 'utf8')
 paths = {v: os.path.join(work, v + '.mbox') for v in variants}
 outs = {v: open(p, 'wb') for v, p in paths.items()}
 kept = []
@@ -81,6 +93,6 @@ for f in outs.values():
 plain = fuzzmbox.scan(binary, paths['none'])
 failed = len(plain) != len(kept)
 print(f'{len(kept)} messages; as they are: {len(plain)} records')
-for v in ('base64', 'qp'):
+for v in variants[1:]:
     failed |= fuzzmbox.compare(v, plain, fuzzmbox.scan(binary, paths[v]), kept, show)
 sys.exit(1 if failed else 0)
