@@ -243,10 +243,14 @@ enum LeadText {
         case nil:
             return .skip
         // Field names in any case (RFC 5322 §1.2.2: a gateway may write `FINAL-RECIPIENT:`;
-        // `Tests/Fuzz/fieldnames.py`).
-        case UInt8(ascii: "R"), UInt8(ascii: "F"), UInt8(ascii: "O"), UInt8(ascii: "r"), UInt8(ascii: "f"), UInt8(ascii: "o"):
-            if startsCaseless(l, with: "reporting-mta:") || startsCaseless(l, with: "final-recipient:")
-                || startsCaseless(l, with: "original-recipient:") { return .end }
+        // `Tests/Fuzz/fieldnames.py`), each asked only of the lines its first letter opens (the three
+        // asked of every R, F or O line, and of lower-case ones too, were 0.25M more on bsd.mbox x3).
+        case UInt8(ascii: "R"), UInt8(ascii: "r"):
+            if startsCaseless(l, with: "reporting-mta:") { return .end }
+        case UInt8(ascii: "F"), UInt8(ascii: "f"):
+            if startsCaseless(l, with: "final-recipient:") { return .end }
+        case UInt8(ascii: "O"), UInt8(ascii: "o"):
+            if startsCaseless(l, with: "original-recipient:") { return .end }
         case UInt8(ascii: "C"), UInt8(ascii: "c"):
             if startsCaseless(l, with: "content-") { return .skip }
         case UInt8(ascii: "T"):
