@@ -6,9 +6,10 @@ import TestSupport
 /// What the way a notice is written, or passed on, may not change: every sisimai bsd message read as it
 /// is and in forms that say the same (the `Tests/Fuzz` tools' invariants, kept in every `swift test`):
 /// - its Subject tagged by a filter (`[SPAM] `, `*****SPAM*****`);
-/// - its Subject and its From's display name as encoded words (RFC 2047), as Exchange writes them;
-/// - the names of the fields of all its header sections in upper case, then in lower case, and with no
-///   blank after each colon (field names are case-insensitive, the blank is optional: RFC 5322);
+/// - its Subject and its From's display name as encoded words (RFC 2047);
+/// - the names of the fields of all its header sections in upper case, then in lower case, with no blank
+///   after each colon, and each field folded after its first words (field names are case-insensitive,
+///   the blank is optional, folding is white space: RFC 5322);
 /// - its body wrapped as the one part of a multipart/mixed, as a gateway or a list wraps a report.
 /// The kind, the format, the original's presence and each recipient's record must be the same, the
 /// diagnostic compared lower-cased and without blanks where the fields were rewritten (it may quote them).
@@ -66,7 +67,7 @@ import TestSupport
     }
 
     /// `bytes` with its Subject and its From's display name written as RFC 2047 encoded words (UTF-8,
-    /// base64), as Exchange writes them.
+    /// base64).
     static func encoded(_ bytes: [UInt8]) -> [UInt8] {
         var lines = split(bytes)
         let header = lines.firstIndex(of: []) ?? lines.count
@@ -96,7 +97,7 @@ import TestSupport
     }
 
     /// How `rewritten` changes a field line.
-    enum FieldForm { case upper, lower, tight }
+    enum FieldForm { case upper, lower, tight, fold }
 
     /// `bytes` with every field line of its header sections rewritten `form`: the message's, each MIME
     /// part's (found by the boundaries as written), the delivery-status groups' and a returned
@@ -144,16 +145,23 @@ import TestSupport
     /// The lines of a header section with each field's name rewritten `form`, but Postfix's own
     /// `X-Postfix-*` fields, which it alone writes, as it writes them, and which name its format.
     static func section(_ lines: ArraySlice<[UInt8]>, _ form: FieldForm) -> [[UInt8]] {
-        lines.map { line in
-            guard let name = fieldName(line), form == .tight || !name.lowercased().hasPrefix("x-postfix-") else { return line }
+        lines.flatMap { line -> [[UInt8]] in
+            guard let name = fieldName(line), form == .tight || form == .fold || !name.lowercased().hasPrefix("x-postfix-") else {
+                return [line]
+            }
             let colon = name.utf8.count
             switch form {
-            case .upper: return Array(name.uppercased().utf8) + line[colon...]
-            case .lower: return Array(name.lowercased().utf8) + line[colon...]
+            case .upper: return [Array(name.uppercased().utf8) + line[colon...]]
+            case .lower: return [Array(name.lowercased().utf8) + line[colon...]]
             case .tight:
                 var rest = Array(line[(colon + 1)...])
                 while rest.first == 32 || rest.first == 9 { rest.removeFirst() }
-                return line[...colon] + rest
+                return [line[...colon] + rest]
+            case .fold:
+                // At the first space after the value's first 8 bytes, when words follow it.
+                guard colon + 10 < line.count, let space = line[(colon + 10)...].firstIndex(of: 32),
+                      line[(space + 1)...].contains(where: { $0 != 32 && $0 != 9 }) else { return [line] }
+                return [Array(line[..<space]), [32] + line[(space + 1)...]]
             }
         }
     }
@@ -234,6 +242,7 @@ import TestSupport
                 ("upper", Self.rewritten(bytes, .upper), true),
                 ("lower", Self.rewritten(bytes, .lower), true),
                 ("tight", Self.rewritten(bytes, .tight), true),
+                ("folded", Self.rewritten(bytes, .fold), false),
                 ("wrapped", Self.glued.contains(name) ? nil : Self.wrapped(bytes), false),
             ]
             for (form, variant, asWords) in forms {
@@ -272,6 +281,8 @@ import TestSupport
         #expect(upper.contains("Final-Recipient: in the text") && upper.contains("FINAL-RECIPIENT: rfc822; b@example.net"))
         let encoded = String(decoding: Self.encoded(Array("From: \"Mail Delivery System\" <m@example.org>\nSubject: failure notice\n\nx".utf8)), as: UTF8.self)
         #expect(encoded == "From: =?utf-8?B?TWFpbCBEZWxpdmVyeSBTeXN0ZW0=?= <m@example.org>\nSubject: =?utf-8?B?ZmFpbHVyZSBub3RpY2U=?=\n\nx")
+        let folded = String(decoding: Self.rewritten(message, .fold), as: UTF8.self)
+        #expect(folded.contains("Content-Type: multipart/report;\n boundary=\"B\"") && folded.contains("Subject: failure notice\n"))
         let tight = String(decoding: Self.rewritten(message, .tight), as: UTF8.self)
         #expect(tight.contains("Subject:failure notice") && tight.contains("Final-Recipient:rfc822; b@example.net"))
         let wrapped = String(decoding: Self.wrapped(message) ?? [], as: UTF8.self)

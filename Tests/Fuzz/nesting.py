@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """A report wrapped by a gateway or a list must read as it did: every message of the SOURCEs (folders of
 message files, or mboxes) is written as it is, and with its body entity (its MIME fields and its body)
-made the one part of a multipart/mixed, the rest of its header kept on top. The two mboxes are scanned by BIN and the records compared without their
-positions, defects and verdicts (the wrapping changes what a message looks like, not what it reports).
-Expected to differ: a file that glues a second message after its multipart's close (sisimai
-rfc3464-28, rhost-cox-01), read from the root's epilogue only. Prints the messages that differ and in
-which fields.
+made the one part of a multipart/mixed, the rest of its header kept on top. The two mboxes are scanned
+by BIN and the records compared without their positions, defects and verdicts (the wrapping changes
+what a message looks like, not what it reports). Expected to differ: a file that glues a second message
+after its multipart's close (sisimai rfc3464-28, rhost-cox-01, and backscatter-dev's copy of the
+latter), read from the root's epilogue only. Prints the messages that differ and in which fields.
 
 Usage: nesting.py BIN WORKDIR SOURCE... [--show N]   (SOURCE: a folder of message files, or an mbox)
 """
@@ -68,8 +68,9 @@ with open(os.path.join(work, 'plain.mbox'), 'wb') as a, open(os.path.join(work, 
         a.write(fuzzmbox.entry(raw)); b.write(fuzzmbox.entry(n)); kept.append(name)
 
 
-# Files of the shared corpus that glue a second message after their multipart's close delimiter.
-GLUED = {'rfc3464-28.eml', 'rhost-cox-01.eml'}
+# Files of the shared corpus that glue a second message after their multipart's close delimiter (the
+# backscatter-dev inbox's entry 372 is a copy of rhost-cox-01).
+GLUED = {'rfc3464-28.eml', 'rhost-cox-01.eml', 'corpus.mbox#372'}
 # What the wrapping may change: the positions, the defects, and the verdict and its evidence.
 DROP = fuzzmbox.POSITIONS + ('evidence', 'score', 'verdict', 'campaign')
 a = fuzzmbox.scan(binary, os.path.join(work, 'plain.mbox'), drop=DROP)

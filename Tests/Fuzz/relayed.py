@@ -6,7 +6,8 @@ these forms:
   (Received, Authentication-Results, X-Spam-Status, X-Virus-Scanned, a DKIM-Signature);
 - `tagged`: the Subject tagged as a filter or a list tags it (`[SPAM] `; SpamAssassin's
   `rewrite_header Subject`), a Subject added when there was none;
-- `encoded`: the Subject and the From's display name as RFC 2047 encoded words (Exchange writes them so);
+- `encoded`: the Subject and the From's display name as RFC 2047 encoded words (as MTAs that encode every
+  header value write them);
 - `gateway`: the From of a notice relayed through a mail gateway that keeps it, with a `Sender:` added.
 The mboxes are scanned by BIN and the records' `kind`, `format`, `recipients` and `original` compared (the
 verdict may change with what was added: a filter's tag is evidence of its own). Prints the messages
@@ -56,8 +57,8 @@ def form(raw, how):
             return head[:m.end()] + b'[SPAM] ' + head[m.end():] + body
         return head + b'Subject: [SPAM] \n' + body
     if how == 'encoded':
-        # The Subject and the From's display name as RFC 2047 encoded words, as Exchange writes them.
-        import base64, quopri
+        # The Subject and the From's display name as RFC 2047 encoded words.
+        import base64
 
         def words(value):
             text = value.strip()

@@ -1285,8 +1285,8 @@ package struct ClaimText {
     }
 
     /// Whether the bytes start with `prefix` or with a quote and `prefix`: a display name's start, quoted
-    /// or not (RFC 5322 §3.2.5: atoms or a quoted string; an encoded word, as Exchange writes the name,
-    /// decodes without the quotes: `Tests/Fuzz/relayed.py`).
+    /// or not (RFC 5322 §3.2.5: atoms or a quoted string; a name written as an encoded word decodes
+    /// without the quotes: `Tests/Fuzz/relayed.py`).
     /// (`prefix` does not start with a quote. One comparison, from after a leading quote: the two tried
     /// in turn in a closure, the claims that ask it cost 0.6M instructions more on bsd.mbox x3.)
     @inline(__always)
