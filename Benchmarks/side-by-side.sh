@@ -3,7 +3,8 @@
 #
 # Usage: Benchmarks/side-by-side.sh [WORKDIR]
 # Builds the sisimai bsd messages into one mbox with ../shared/peers/make-mbox.py, and that mbox
-# concatenated 20 times; times each tool on each; prints messages per second and our speed-up.
+# concatenated 20 times; times each tool on each, best of three runs (PEER_RUNS=N for the peers'
+# count); prints messages per second and our speed-up.
 # Needs: apt-get install -y libsisimai-perl ; python3 -m pip install flufl.bounce.
 # Times the self-contained release binary (`make dist`: the Swift runtime, FoundationEssentials and libstdc++
 # linked in, as shipped; it starts in ~3 ms, the `swift build` binary in ~7 ms (`backscatter --version`)), built here first; BACKSCATTER_BIN overrides it.
@@ -21,6 +22,8 @@ fi
 python3 "$shared/peers/make-mbox.py" "$shared/corpus/sisimai/maildir/bsd" "$work/bsd.mbox"
 rm -f "$work/bsd20.mbox"
 for _ in $(seq 20); do cat "$work/bsd.mbox" >> "$work/bsd20.mbox"; done
+
+peer_runs=${PEER_RUNS:-3}
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
 
@@ -43,10 +46,20 @@ echo "backscatter start (empty mbox, best of 5): seconds=$startup"
 
 for mbox in "$work/bsd.mbox" "$work/bsd20.mbox"; do
   echo "== $(basename "$mbox")"
-  peers=$(bash "$shared/peers/side-by-side.sh" "$mbox" 2>&1)
-  echo "$peers"
-  sisimai_s=$(echo "$peers" | sed -n 's/.*records=[0-9]* seconds=\([0-9.]*\).*/\1/p')
-  flufl_rate=$(echo "$peers" | sed -n 's/.*msgs_per_s=\([0-9.]*\).*/\1/p')
+  # The peers, best of `PEER_RUNS` runs each (default 3), as ours is best of three: a single run of theirs
+  # against our best flattered us by the host's noise (Sisimai on bsd20 ran at 1,544-2,161 msgs/s in one
+  # evening's runs). Every run is printed; the best of each peer is the one compared.
+  sisimai_s=""
+  flufl_rate=""
+  for _ in $(seq "$peer_runs"); do
+    peers=$(bash "$shared/peers/side-by-side.sh" "$mbox" 2>&1)
+    echo "$peers"
+    s=$(echo "$peers" | sed -n 's/.*records=[0-9]* seconds=\([0-9.]*\).*/\1/p')
+    r=$(echo "$peers" | sed -n 's/.*msgs_per_s=\([0-9.]*\).*/\1/p')
+    if [ -z "$sisimai_s" ] || awk -v a="$s" -v b="$sisimai_s" 'BEGIN { exit !(a < b) }'; then sisimai_s=$s; fi
+    if [ -z "$flufl_rate" ] || awk -v a="$r" -v b="$flufl_rate" 'BEGIN { exit !(a > b) }'; then flufl_rate=$r; fi
+  done
+  echo "peers, best of $peer_runs: sisimai seconds=$sisimai_s, flufl.bounce msgs_per_s=$flufl_rate"
   messages=$(grep -c '^From ' "$mbox")
   # Ours, best of three, one job pinned to one core, in two modes:
   # - bounce analysis only (--no-classify): read, parse, recognise, JSON Lines out; what the peers do;
