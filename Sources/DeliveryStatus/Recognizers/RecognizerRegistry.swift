@@ -139,14 +139,17 @@ enum RecognizerRegistry {
         case 42: visitor.visit(AmavisRecognizer())
         case 43: visitor.visit(AmazonWorkMailRecognizer())
         case 44: visitor.visit(ReceivingSESRecognizer())
-        case 45: visitor.visit(X5Recognizer())
+        // After ReceivingSES, which claims SNS's notifications too (they carry `X-SES-Outgoing`) and
+        // reads none: it reads only a DSN of an inbound-smtp host.
+        case 45: visitor.visit(AmazonSESRecognizer())
+        case 46: visitor.visit(X5Recognizer())
         // The broad readers.
-        case 46: visitor.visit(EximRecognizer())
-        case 47: visitor.visit(QmailRecognizer())
-        case 48: visitor.visit(SendmailTextRecognizer())
+        case 47: visitor.visit(EximRecognizer())
+        case 48: visitor.visit(QmailRecognizer())
+        case 49: visitor.visit(SendmailTextRecognizer())
         // Names for standard DSNs of the two big families; both read with the RFC 3464 reader.
-        case 49: visitor.visit(PostfixRecognizer())
-        case 50: visitor.visit(SendmailDSNRecognizer())
+        case 50: visitor.visit(PostfixRecognizer())
+        case 51: visitor.visit(SendmailDSNRecognizer())
         default: nil
         }
     }
