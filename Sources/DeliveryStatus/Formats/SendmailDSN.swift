@@ -10,5 +10,13 @@ struct SendmailDSNRecognizer: Recognizer {
         return context.hasSendmailSectionLine
     }
 
-    func recognize(_ context: BounceContext) -> Finding? { RFC3464Recognizer().recognize(context) }
+    func recognize(_ context: BounceContext) -> Finding? {
+        let standard = RFC3464Recognizer().recognize(context)
+        if let standard, standard.recipients.contains(where: { Addresses.isAddress($0.recipient) }) { return standard }
+        // A DSN part whose records name no address ("Final-Recipient: RFC822; @mx.example.org",
+        // sisimai lhost-sendmail-15: the analyzer drops such a record, and the report was no bounce)
+        // leaves the text's sections, which name it, to the text reader.
+        if let text = SendmailTextRecognizer().recognize(context), !text.recipients.isEmpty { return text }
+        return standard
+    }
 }

@@ -60,6 +60,10 @@ struct SendmailTextRecognizer: Recognizer {
             if lower.contains("----- transcript of session follows -----") { started = true; inAddressList = false; continue }
             if !started { continue }
             if SendmailTextRecognizer.ends.contains(where: { lower.contains($0) }) { break }
+            // The delivery-status part's first field, when `SendmailDSNRecognizer` hands over a report
+            // whose DSN records name no address (lhost-sendmail-15): the text ends there. (Claimed on
+            // its own, this reader has no delivery-status text to meet.)
+            if lower.hasPrefix("reporting-mta:") { break }
             let t = line.trimmed
             if t.isEmpty || t.hasPrefix("-----") { continue }
             if inAddressList, !t.hasPrefix("("), t.contains("@") {
