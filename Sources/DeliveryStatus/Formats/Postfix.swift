@@ -2,17 +2,19 @@ import MailParsing
 
 /// Postfix (https://www.postfix.org/) bounce(8) reports: "This is the mail system at host ..." and a
 /// standard DSN part with `X-Postfix-*` fields. Read by the RFC 3464 reader (with the text's
-/// "(in reply to RCPT TO command)"); this recogniser gives the family its name in output.
+/// "(in reply to RCPT TO command)"); this recogniser gives the family its name in output. Also smtpd's
+/// notice to the postmaster of a session's errors, with its transcript (`smtpdNotice`).
 /// Seen in sisimai lhost-postfix-*.
 struct PostfixRecognizer: Recognizer {
     var name: String { "postfix" }
 
     func claims(_ context: BounceContext) -> Bool {
-        guard context.deliveryStatusPart != nil else { return false }
+        guard context.deliveryStatusPart != nil else { return context.subjectText.hasPrefix(Self.smtpdNoticeSubject) }
         return context.deliveryStatusTextContains("X-Postfix-") || context.text.contains("This is the mail system at host")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
+        if context.deliveryStatusPart == nil { return Self.smtpdNotice(context) }
         let standard = RFC3464Recognizer().recognize(context)
         if let standard, !standard.recipients.isEmpty { return standard }
         // bounce(8) writes "--- Delivery report unavailable ---" and a DSN part without a recipient
@@ -31,4 +33,49 @@ struct PostfixRecognizer: Recognizer {
 
     /// bounce(8)'s line in place of the per-recipient report.
     static let reportUnavailable = "--- Delivery report unavailable ---"
+
+    // MARK: - smtpd's notice to the postmaster
+
+    /// The Subject of smtpd's notice of a session's errors ("Postfix SMTP server: errors from
+    /// localhost[127.0.0.1]"), sent to the postmaster with the session's transcript.
+    static let smtpdNoticeSubject: StaticString = "Postfix SMTP server: errors from"
+
+    /// smtpd's notice (`notify_classes`): "Transcript of session follows.", then the session, each
+    /// line " In:  COMMAND" or " Out: REPLY", a long one continued on lines that start with blanks
+    /// (sisimai lhost-postfix-75). The message failed to each `RCPT TO` address with the last 4xx or
+    /// 5xx reply, given to the command before it; nil when the session named no recipient or refused
+    /// nothing.
+    static func smtpdNotice(_ context: BounceContext) -> Finding? {
+        var entries: [(isIn: Bool, text: String)] = []
+        var started = false
+        for line in context.lines {
+            if !started {
+                started = line.hasPrefix("Transcript of session follows")
+                continue
+            }
+            if line.hasPrefix(" In:") {
+                entries.append((true, line.dropFirst(4).trimmed))
+            } else if line.hasPrefix(" Out:") {
+                entries.append((false, line.dropFirst(5).trimmed))
+            } else if line.first == " " || line.first == "\t", !entries.isEmpty {
+                let more = line.trimmed
+                if !more.isEmpty { TextReport.appendJoined(more, to: &entries[entries.count - 1].text) }
+            } else if !line.trimmed.isEmpty, !entries.isEmpty {
+                break   // "For other details, see the local mail logfile"
+            }
+        }
+        guard let failure = entries.lastIndex(where: { !$0.isIn && ($0.text.hasPrefix("4") || $0.text.hasPrefix("5")) }) else { return nil }
+        let command = entries[..<failure].last(where: \.isIn).flatMap { SMTPCommandFinder.find(in: $0.text) }
+        var recipients: [RecipientFinding] = []
+        for entry in entries where entry.isIn && entry.text.uppercased().hasPrefix("RCPT TO:") {
+            guard let address = TextReport.firstAddress(Substring(entry.text)),
+                  !recipients.contains(where: { $0.recipient == address }) else { continue }
+            var r = RecipientFinding(recipient: address)
+            r.action = .failed
+            r.diagnostic = entries[failure].text
+            r.command = command
+            recipients.append(r)
+        }
+        return recipients.isEmpty ? nil : Finding(recipients: recipients)
+    }
 }
