@@ -30,7 +30,7 @@ import TestSupport
         ("Yandex", "yandex"), ("SurfControl", "surfcontrol"), ("SendGrid", "sendgrid"), ("PowerMTA", "powermta"),
         ("MXLogic", "mxlogic"), ("X6", "x6"), ("MailFoundry", "mailfoundry"), ("Barracuda", "barracuda"),
         ("Bigfoot", "bigfoot"), ("Amavis", "amavis"), ("AmazonWorkMail", "amazonworkmail"),
-        ("ReceivingSES", "receivingses"), ("AmazonSES", "amazonses"), ("X5", "x5"), ("DragonFly", "dragonfly"),
+        ("ReceivingSES", "receivingses"), ("AmazonSES", "amazonses"), ("X5", "x5"), ("DragonFly", "dragonfly"), ("Mimecast", "mimecast"),
     ]
 
     /// Rows where Sisimai's expectation is wrong or where its answer depends on something we

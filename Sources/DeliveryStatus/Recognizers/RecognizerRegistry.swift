@@ -143,15 +143,16 @@ enum RecognizerRegistry {
         // reads none: it reads only a DSN of an inbound-smtp host.
         case 45: visitor.visit(AmazonSESRecognizer())
         case 46: visitor.visit(X5Recognizer())
+        case 47: visitor.visit(MimecastRecognizer())
         // Before Exim, whose Subject it shares; it reads only a text that opens with its own line.
-        case 47: visitor.visit(DragonFlyRecognizer())
+        case 48: visitor.visit(DragonFlyRecognizer())
         // The broad readers.
-        case 48: visitor.visit(EximRecognizer())
-        case 49: visitor.visit(QmailRecognizer())
-        case 50: visitor.visit(SendmailTextRecognizer())
+        case 49: visitor.visit(EximRecognizer())
+        case 50: visitor.visit(QmailRecognizer())
+        case 51: visitor.visit(SendmailTextRecognizer())
         // Names for standard DSNs of the two big families; both read with the RFC 3464 reader.
-        case 51: visitor.visit(PostfixRecognizer())
-        case 52: visitor.visit(SendmailDSNRecognizer())
+        case 52: visitor.visit(PostfixRecognizer())
+        case 53: visitor.visit(SendmailDSNRecognizer())
         default: nil
         }
     }
