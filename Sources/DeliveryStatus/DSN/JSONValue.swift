@@ -98,13 +98,8 @@ private struct JSONReader {
             position += 1
             guard let value = value(depth: depth) else { return nil }
             members.append(JSONMember(key: key, value: value))
-            skipBlanks()
-            guard position < bytes.count else { return nil }
-            switch bytes[position] {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return .object(members)
-            default: return nil
-            }
+            guard let closed = afterElement(closing: UInt8(ascii: "}")) else { return nil }
+            if closed { return .object(members) }
         }
     }
 
@@ -117,13 +112,20 @@ private struct JSONReader {
         while true {
             guard let element = value(depth: depth) else { return nil }
             elements.append(element)
-            skipBlanks()
-            guard position < bytes.count else { return nil }
-            switch bytes[position] {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return .array(elements)
-            default: return nil
-            }
+            guard let closed = afterElement(closing: UInt8(ascii: "]")) else { return nil }
+            if closed { return .array(elements) }
+        }
+    }
+
+    /// What follows an object's member or an array's element: a `,` (false: another comes) or the
+    /// `closing` bracket (true), passed over; nil for anything else.
+    mutating func afterElement(closing: UInt8) -> Bool? {
+        skipBlanks()
+        guard position < bytes.count else { return nil }
+        switch bytes[position] {
+        case UInt8(ascii: ","): position += 1; return false
+        case closing: position += 1; return true
+        default: return nil
         }
     }
 
@@ -181,7 +183,7 @@ private struct JSONReader {
                 case UInt8(ascii: "t"): text.append(0x09)
                 case UInt8(ascii: "u"):
                     guard let scalar = unicodeEscape() else { return nil }
-                    text.append(contentsOf: String(Character(scalar)).utf8)
+                    UTF8.encode(scalar) { text.append($0) }
                 default: return nil
                 }
             default:

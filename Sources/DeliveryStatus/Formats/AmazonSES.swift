@@ -155,26 +155,21 @@ struct AmazonSESRecognizer: Recognizer {
         return Addresses.isAddress(address) ? RecipientFinding(recipient: address) : nil
     }
 
-    /// `diagnosticCode` ("smtp; 550 5.1.1 user unknown") into the record: its type (RFC 3464 §2.3.6, a
-    /// word before `;`) and the text after it.
+    /// `diagnosticCode` ("smtp; 550 5.1.1 user unknown") into the record: its type (RFC 3464 §2.3.6,
+    /// upper case, as the RFC 3464 reader gives it) and the text after it, split as a DSN field's value
+    /// (`TypedValue`).
     static func readDiagnostic(_ code: String?, into r: inout RecipientFinding) {
         guard let code else { return }
-        if let semicolon = code.firstIndex(of: ";"), code.distance(from: code.startIndex, to: semicolon) <= 16,
-           code[..<semicolon].allSatisfy({ $0.isLetter || $0 == "-" }), semicolon > code.startIndex {
-            r.diagnosticType = code[..<semicolon].uppercased()
-            r.diagnostic = code[code.index(after: semicolon)...].trimmed
-        } else {
-            r.diagnostic = code.trimmed
-        }
+        let typed = TypedValue(code)
+        r.diagnosticType = typed.type?.uppercased()
+        r.diagnostic = typed.value
     }
 
     /// A value typed as in a DSN field ("dsn; a27-23.smtp-out.us-west-2.amazonses.com"): the text after
-    /// the type.
+    /// the type (`TypedValue`), nil when empty.
     static func typedValue(_ value: String?) -> String? {
-        guard let value else { return nil }
-        guard let semicolon = value.firstIndex(of: ";") else { return value.trimmed }
-        let rest = value[value.index(after: semicolon)...].trimmed
-        return rest.isEmpty ? nil : rest
+        guard let text = value.map({ TypedValue($0).value }), !text.isEmpty else { return nil }
+        return text
     }
 
     /// The reason a bounce's `bounceSubType` says on its own: the suppression lists (no SMTP exchange

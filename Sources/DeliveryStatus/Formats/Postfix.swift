@@ -47,12 +47,7 @@ struct PostfixRecognizer: Recognizer {
     /// nothing.
     static func smtpdNotice(_ context: BounceContext) -> Finding? {
         var entries: [(isIn: Bool, text: String)] = []
-        var started = false
-        for line in context.lines {
-            if !started {
-                started = line.hasPrefix("Transcript of session follows")
-                continue
-            }
+        for line in TextReport.section(context, start: ["Transcript of session follows"], stop: []) {
             if line.hasPrefix(" In:") {
                 entries.append((true, line.dropFirst(4).trimmed))
             } else if line.hasPrefix(" Out:") {
@@ -70,7 +65,7 @@ struct PostfixRecognizer: Recognizer {
         // Each address once, found by a set (a search of the records at each line made a session of
         // 100,000 RCPT commands take 48 s).
         var seen: Set<String> = []
-        for entry in entries where entry.isIn && entry.text.uppercased().hasPrefix("RCPT TO:") {
+        for entry in entries where entry.isIn && Self.isRCPT(entry.text) {
             guard let address = TextReport.firstAddress(Substring(entry.text)), seen.insert(address).inserted else { continue }
             var r = RecipientFinding(recipient: address)
             r.action = .failed
@@ -79,5 +74,11 @@ struct PostfixRecognizer: Recognizer {
             recipients.append(r)
         }
         return recipients.isEmpty ? nil : Finding(recipients: recipients)
+    }
+
+    /// Whether a transcript's command is `RCPT TO:`, in any case.
+    static func isRCPT(_ command: String) -> Bool {
+        var command = command
+        return command.withUTF8 { ASCII.hasPrefix($0, ignoringCase: "rcpt to:") }
     }
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Designed hostile notices for the readers of Amazon SES's JSON, DragonFly and Postfix's smtpd notice:
+each shape as one message, scanned on its own by BIN (one job, `--no-classify`), with its time, kind,
+format and record count. A reader quadratic in its shape is the one line far slower than the rest.
+
+Usage: Tests/Fuzz/notices.py BIN [WORKDIR]
+Shapes: an SES notification of 200,000 recipients (9 MB); 500,000 nested brackets; 300,000 of
+sendmail's `!` line splits in an unterminated string; 200,000 lone-surrogate escapes; a DragonFly
+notice of 100,000 recipients; an smtpd transcript of 100,000 RCPT commands.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+SNS = "From: x <no-reply@sns.amazonaws.com>\nTo: ops@example.org\nSubject: AWS Notification Message\n\n"
+
+
+def shapes():
+    recipients = ",".join('{"emailAddress":"u%d@example.net","status":"5.1.1"}' % i for i in range(200_000))
+    yield "ses-recipients", SNS + '{"notificationType":"Bounce","bounce":{"bouncedRecipients":[' + recipients + "]}}\n"
+    yield "ses-nesting", SNS + '{"notificationType":"Bounce","x":' + "[" * 500_000 + "\n"
+    yield "ses-splits", SNS + '{"notificationType":"Bounce","bounce":"' + "ab!\n " * 300_000 + "\n"
+    yield "ses-surrogates", (SNS + '{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"'
+                             + "\\ud800" * 200_000 + '@x"}]}}\n')
+    yield "dragonfly-recipients", ("From: MAILER-DAEMON <>\nSubject: Mail delivery failed\n\n"
+                                   "This is the DragonFly Mail Agent v0.13 at h.\n\n"
+                                   + "There was an error delivering your mail to <a1@example.net>.\nline\n" * 100_000)
+    yield "smtpd-rcpts", ("From: MAILER-DAEMON@x\nSubject: Postfix SMTP server: errors from h[192.0.2.1]\n\n"
+                          "Transcript of session follows.\n\n"
+                          + "".join(" In:  RCPT TO:<r%d@example.net>\n Out: 550 5.1.1 no\n" % i for i in range(100_000)))
+
+
+def main() -> int:
+    binary = sys.argv[1]
+    work = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp()
+    os.makedirs(work, exist_ok=True)
+    for name, message in shapes():
+        path = os.path.join(work, name + ".mbox")
+        with open(path, "w") as f:
+            f.write("From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n" + message + "\n")
+        start = time.perf_counter()
+        out = subprocess.run([binary, "scan", "-f", "jsonl", "-q", "-j", "1", "--no-classify", path],
+                             capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        records = [json.loads(line) for line in out.stdout.splitlines()]
+        summary = ", ".join("%s %s %d" % (r["kind"], r["format"], len(r["recipients"] or [])) for r in records)
+        print("%-22s status=%d seconds=%.2f records=%d (%s)" % (name, out.returncode, seconds, len(records), summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
