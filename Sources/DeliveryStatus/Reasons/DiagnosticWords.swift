@@ -474,7 +474,11 @@ enum DiagnosticWords {
             "this system is not configured to relay mail", "unable to relay ", "we don't handle mail for",
         ])),
         (.authFailure, .compiled([
-            "//spf\\.pobox\\.com", "bad spf records for", "dmarc policy", "doesn't meet the required authentication level",
+            // "does not have authentication information": Gmail's reply to mail that passes neither SPF
+            // nor DKIM ("550-5.7.1 This message does not have authentication information or fails to
+            // pass authentication checks", sisimai lhost-sendmail-59).
+            "//spf\\.pobox\\.com", "bad spf records for", "dmarc policy", "does not have authentication information",
+            "doesn't meet the required authentication level",
             "please inspect your spf settings", "sender policy framework (\\(spf\\) fail|violation)",
             "spf \\(sender policy framework\\) domain authentication fail", "spf check: fail",
             "the 5322\\.from address doesn't meet the authentication requirements defined for the sender",

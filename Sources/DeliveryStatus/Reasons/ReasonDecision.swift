@@ -131,7 +131,13 @@ struct ReasonDecision {
             return words(r)
         case .suspend:
             return replyCode?.value == 525 || words(r)
-        case .hasMoved, .notCompliantRFC, .badReputation, .speeding:
+        case .hasMoved:
+            // X.1.6 "destination mailbox has moved, no forwarding address" (RFC 3463 §3.2) names the
+            // cause itself, before the refusals the text's other words suggest (sisimai
+            // lhost-sendmail-17/22: Status 5.1.6 with "551 not our user" after DATA; every 5.1.6 row of
+            // its expectations is hasmoved).
+            return statusReason == .hasMoved || words(r)
+        case .notCompliantRFC, .badReputation, .speeding:
             return words(r)
         case .noRelaying:
             if preset == .securityError || preset == .systemError || preset == .undefined { return false }
