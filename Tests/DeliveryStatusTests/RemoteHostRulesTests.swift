@@ -108,7 +108,7 @@ import TestSupport
     /// every three-digit number, and the digits' reading turns away bytes that are not digits.
     @Test func franceTelecomCodesAgreeWithTheFormerTable() {
         let table: [String: Reason] = [
-            "101": .blocked, "102": .blocked, "103": .blocked, "104": .tooManyConn, "305": .securityError,
+            "101": .blocked, "102": .blocked, "103": .blocked, "104": .tooManyConn, "108": .blocked, "305": .securityError,
             "401": .authFailure, "402": .securityError, "403": .rejected, "405": .rejected, "415": .rejected,
             "416": .userUnknown, "417": .mailboxFull, "420": .suspend, "421": .rejected, "426": .suspend,
             "505": .systemError, "506": .spamDetected, "510": .blocked, "514": .mesgTooBig, "517": .authFailure,

@@ -396,7 +396,8 @@ enum RemoteHostRules {
     /// (0.31M instructions on bsd.mbox, as much as its 42 lookups on bsd.mbox x3 cost many times over).
     static func franceTelecomReason(code: Int) -> Reason? {
         switch code {
-        case 101, 102, 103, 510, 999: return .blocked
+        // 108: "Service refuse. Veuillez essayer plus tard. service refused, please try later" (sisimai rhost-franceptt-10).
+        case 101, 102, 103, 108, 510, 999: return .blocked
         case 104: return .tooManyConn
         case 305, 402: return .securityError
         case 401, 517: return .authFailure

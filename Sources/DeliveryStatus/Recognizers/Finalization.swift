@@ -48,7 +48,7 @@ enum Finalization {
             // text is often a whole report's lead text (an unchanged string compares equal at once).
             if diagnostic != swept { diagnostic = Diagnostic.sweep(diagnostic) } else { replyOfFinalText = .some(replyInText) }
         }
-        let command: SMTPCommand?
+        var command: SMTPCommand?
         if let given = f.command {
             command = given
         } else if let sweptDecision, diagnostic == sweptDecision.text {
@@ -88,6 +88,13 @@ enum Finalization {
                 let decided = decision.decide()
                 if decided.isExplicit {
                     reason = decided
+                } else if command == nil, diagnostic.contains("refused to talk to me") {
+                    // Postfix's words for a server that refused the greeting ("connect to host[ip]:
+                    // server refused to talk to me: 421 ...", "host ... refused to talk to me"): the
+                    // connection stage, where a refusal is a block (Sisimai's rule for CONN, EHLO and
+                    // HELO; sisimai lhost-postfix-49, -50). Asked only here, where nothing else decided.
+                    command = .connect
+                    reason = .blocked
                 } else {
                     reason = diagnostic.isEmpty ? (f.reason ?? .undefined) : .onHold
                 }
