@@ -70,6 +70,12 @@ struct ReasonDecision {
     private func decideWithTables() -> Reason {
         let statusReason = status.flatMap { Reason(status: $0) }
         let smtpLike = diagnosticType == .none || diagnosticType == .smtp
+        // X.4.7 "delivery time expired" (RFC 3463 §3.5) with the text's own words for a queue given up
+        // ("Message could not be delivered for 5 days") is a timeout, whatever the attempts met on the
+        // way ("Deferred: Connection refused by [127.0.0.1]" read as a block: sisimai lhost-sendmail-54).
+        // Only X.4.7 itself: X.4.1 "no answer from host" with the same words is a network error
+        // (lhost-qmail-07, rfc3464-34).
+        if let status, status.subject == 4, status.detail == 7, words(.expired) { return .expired }
         if smtpLike {
             // Primary order: specific mailbox conditions before generic refusals. Only the candidates
             // whose probe can be true are probed (~11 probes a decision, most false, before).
