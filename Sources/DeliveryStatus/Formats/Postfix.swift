@@ -3,18 +3,23 @@ import MailParsing
 /// Postfix (https://www.postfix.org/) bounce(8) reports: "This is the mail system at host ..." and a
 /// standard DSN part with `X-Postfix-*` fields. Read by the RFC 3464 reader (with the text's
 /// "(in reply to RCPT TO command)"); this recogniser gives the family its name in output. Also smtpd's
-/// notice to the postmaster of a session's errors, with its transcript (`smtpdNotice`).
+/// notice to the postmaster of a session's errors, with its transcript (`smtpdNotice`), and the
+/// reports without a DSN part ("This is the Postfix program at host ...", `oldReport`).
 /// Seen in sisimai lhost-postfix-*.
 struct PostfixRecognizer: Recognizer {
     var name: String { "postfix" }
 
     func claims(_ context: BounceContext) -> Bool {
-        guard context.deliveryStatusPart != nil else { return context.subjectText.hasPrefix(Self.smtpdNoticeSubject) }
+        guard context.deliveryStatusPart != nil else {
+            return context.subjectText.hasPrefix(Self.smtpdNoticeSubject) || context.text.contains(Self.oldReportStart)
+        }
         return context.deliveryStatusTextContains("X-Postfix-") || context.text.contains("This is the mail system at host")
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        if context.deliveryStatusPart == nil { return Self.smtpdNotice(context) }
+        if context.deliveryStatusPart == nil {
+            return context.subjectText.hasPrefix(Self.smtpdNoticeSubject) ? Self.smtpdNotice(context) : Self.oldReport(context)
+        }
         let standard = RFC3464Recognizer().recognize(context)
         if let standard, !standard.recipients.isEmpty { return standard }
         // bounce(8) writes "--- Delivery report unavailable ---" and a DSN part without a recipient
@@ -33,6 +38,56 @@ struct PostfixRecognizer: Recognizer {
 
     /// bounce(8)'s line in place of the per-recipient report.
     static let reportUnavailable = "--- Delivery report unavailable ---"
+
+    // MARK: - Reports without a DSN part
+
+    /// The first line of the reports Postfix wrote before its DSN support (2.3) and of those a site
+    /// configured without one.
+    static let oldReportStart = "This is the Postfix program at host"
+
+    /// A report without a DSN part (sisimai lhost-postfix-07): after the site's own paragraphs, each
+    /// recipient's paragraph starts "<address>: " at the line's start, continued on indented lines
+    /// ("<user@example.or.jp>: host mx.example.or.jp[192.0.2.22] said: 550 <user@example.or.jp>:
+    /// User unknown"). The remote MTA is the host that "said", the command the one "in reply to".
+    /// The site's paragraphs name addresses too ("please contact <support@example.jp>"), but never at
+    /// a line's start followed by ":". Nil when no paragraph names a recipient.
+    static func oldReport(_ context: BounceContext) -> Finding? {
+        var recipients: [RecipientFinding] = []
+        var inParagraph = false
+        for line in context.lines {
+            if inParagraph, line.first == " " || line.first == "\t" {
+                TextReport.appendJoined(line.trimmed, to: &recipients[recipients.count - 1].diagnostic)
+                continue
+            }
+            inParagraph = false
+            guard line.hasPrefix("<"), let close = line.firstIndex(of: ">"),
+                  line[line.index(after: close)...].hasPrefix(":") else { continue }
+            let address = String(line[line.index(after: line.startIndex)..<close])
+            guard Addresses.isAddress(address) else { continue }
+            var r = RecipientFinding(recipient: address)
+            r.action = .failed
+            r.diagnostic = line[line.index(close, offsetBy: 2)...].trimmed
+            recipients.append(r)
+            inParagraph = true
+        }
+        guard !recipients.isEmpty else { return nil }
+        for i in recipients.indices {
+            let text = recipients[i].diagnostic
+            recipients[i].remoteMTA = saidHost(text)
+            if let at = LineSearch.firstOffset(ofAnyOf: ["(in reply to "], in: text) {
+                recipients[i].command = SMTPCommandFinder.find(in: String(decoding: text.utf8.dropFirst(at), as: UTF8.self))
+            }
+        }
+        return Finding(recipients: recipients)
+    }
+
+    /// The host of "host NAME[ADDRESS] said:" at the start of a Postfix diagnostic, if any.
+    static func saidHost(_ text: String) -> String? {
+        guard text.hasPrefix("host "), let said = LineSearch.firstOffset(ofAnyOf: [" said:"], in: text), said > 5 else { return nil }
+        let host = String(decoding: text.utf8.dropFirst(5).prefix(said - 5), as: UTF8.self)
+        let name = host.firstIndex(of: "[").map { host[..<$0] } ?? host[...]
+        return name.isEmpty || name.contains(" ") ? nil : String(name)
+    }
 
     // MARK: - smtpd's notice to the postmaster
 
