@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Designed hostile notices for the readers of Amazon SES's JSON, DragonFly and Postfix's smtpd notice:
+"""Designed hostile notices for the readers of Amazon SES's JSON, DragonFly, Postfix's smtpd notice and
+reports without a DSN part, and Sendmail's transcript replies:
 each shape as one message, scanned on its own by BIN (one job, `--no-classify`), with its time, kind,
 format and record count. A reader quadratic in its shape is the one line far slower than the rest.
 
 Usage: Tests/Fuzz/notices.py BIN [WORKDIR]
 Shapes: an SES notification of 200,000 recipients (9 MB); 500,000 nested brackets; 300,000 of
 sendmail's `!` line splits in an unterminated string; 200,000 lone-surrogate escapes; a DragonFly
-notice of 100,000 recipients; an smtpd transcript of 100,000 RCPT commands.
+notice of 100,000 recipients; an smtpd transcript of 100,000 RCPT commands; a Sendmail transcript of
+200,000 distinct replies; a Postfix report without a DSN part of 200,000 recipient paragraphs.
 """
 import json
 import os
@@ -31,6 +33,18 @@ def shapes():
     yield "smtpd-rcpts", ("From: MAILER-DAEMON@x\nSubject: Postfix SMTP server: errors from h[192.0.2.1]\n\n"
                           "Transcript of session follows.\n\n"
                           + "".join(" In:  RCPT TO:<r%d@example.net>\n Out: 550 5.1.1 no\n" % i for i in range(100_000)))
+    yield "sendmail-replies", ("From: MAILER-DAEMON@x\nSubject: Returned mail\nMIME-Version: 1.0\n"
+                               "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n\n"
+                               "   ----- The following addresses had permanent fatal errors -----\n<u@example.net>\n\n"
+                               "   ----- Transcript of session follows -----\n"
+                               + "".join("<<< 450 busy %d - try later\n" % i for i in range(200_000))
+                               + "550 5.1.1 <u@example.net>... User unknown\n\n--B\nContent-Type: message/delivery-status\n\n"
+                               "Reporting-MTA: dns; x\n\nFinal-Recipient: RFC822; u@example.net\nAction: failed\n"
+                               "Status: 5.1.6\nDiagnostic-Code: SMTP; 551 gone\n\n--B--\n")
+    yield "postfix-old-paragraphs", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n"
+                                     "This is the Postfix program at host x.\n\n"
+                                     + "".join("<u%d@example.net>: host mx[192.0.2.1] said: 550 no\n    (in reply to RCPT TO command)\n" % i
+                                               for i in range(200_000)))
 
 
 def main() -> int:
