@@ -87,6 +87,17 @@ struct RFC3464Recognizer: Recognizer {
                     || (leadHoldsIgnoringCase(lead, own) ?? (leadHoldsExactly(lead, own) || lead.containsIgnoringCase(own)))
                 finding.recipients[0].decisionText = leadHasOwn ? lead : joined(lead, own)
                 decisionTextFromLead = leadHasOwn || !own.isEmpty
+                // A local delivery agent's own line ("mail.local: unknown user: kijitora") says why, more
+                // exactly than the DSN's "5.5.0" and the lead text around it (sisimai rfc3464-06,
+                // Sisimai's MDA rule). Looked for in a single recipient's report alone: which of several
+                // recipients an agent's line speaks of, the report does not say.
+                if LocalDeliveryAgent.namesAgent(lead), let agent = LocalDeliveryAgent.message(in: context.text) {
+                    finding.recipients[0].reason = agent.reason
+                    finding.recipients[0].diagnostic = agent.text
+                    finding.recipients[0].sweptDiagnostic = nil
+                    finding.recipients[0].command = nil
+                    return
+                }
             }
         }
         // Each record's fields read in place: copied out of the array (`let r = finding.recipients[i]`),

@@ -1,0 +1,52 @@
+import Testing
+@testable import DeliveryStatus
+
+/// The local delivery agents' lines (`LocalDeliveryAgent`): each agent's words name its reason, only at a
+/// line's start, up to the blank line that ends the agent's message; `namesAgent` turns away texts
+/// without an agent's name before a colon, and finds it where `message(in:)` would read it.
+@Suite struct LocalDeliveryAgentTests {
+    @Test(arguments: [
+        ("mail.local: unknown user: rex\n554 <rex@example.net>... Service unavailable\n", "mail.local", Reason.userUnknown),
+        ("mail.local: Disc quota exceeded\n", "mail.local", .mailboxFull),
+        ("mail.local: temporary file write error\n", "mail.local", .systemError),
+        ("procmail: Quota exceeded while writing \"/var/mail/rex\"\n", "procmail", .mailboxFull),
+        ("procmail: No space left to finish writing \"/var/mail/rex\"\n", "procmail", .systemFull),
+        ("maildrop: maildir over quota.\n", "maildrop", .mailboxFull),
+        ("maildrop: Invalid user specified.\n", "maildrop", .userUnknown),
+        ("vdelivermail: Sorry, no mailbox here by that name. (#5.1.1)\n", "vpopmail", .userUnknown),
+        ("vdeliver: Invalid or unknown virtual user 'rex'\n", "vmailmgr", .userUnknown),
+        ("Your message to <rex@example.net> was automatically rejected:\nQuota exceeded (mailbox for user is full)\n", "dovecot", .mailboxFull),
+    ])
+    func eachAgentsWords(text: String, agent: String, reason: Reason) throws {
+        let lead = "The original message was received at Mon, 16 Mar 2026\n\n   ----- Transcript of session follows -----\n"
+        let message = try #require(LocalDeliveryAgent.message(in: lead + text + "\nReporting-MTA: dns; mx.example.net\n"))
+        #expect(message.agent == agent)
+        #expect(message.reason == reason)
+        #expect(LocalDeliveryAgent.namesAgent(Diagnostic.sweep(lead + text)))
+    }
+
+    @Test func onlyAtALinesStartAndUpToABlankLine() {
+        // Quoted in a sentence, not at the line's start: no agent's line.
+        #expect(LocalDeliveryAgent.message(in: "The program said mail.local: unknown user: rex\n") == nil)
+        // The agent's line, then a blank line: the words after it are not its message.
+        #expect(LocalDeliveryAgent.message(in: "mail.local: cannot deliver\n\nunknown user: rex\n") == nil)
+        // The agent named, no words of a reason: nothing to say.
+        #expect(LocalDeliveryAgent.message(in: "procmail: Couldn't create \"/var/mail/rex\"\n") == nil)
+        // Dovecot's first line must end as it writes it.
+        #expect(LocalDeliveryAgent.message(in: "Your message to <rex@example.net> was delivered:\nQuota exceeded\n") == nil)
+    }
+
+    @Test func namesAgentAtAWordsStartBeforeAColon() {
+        #expect(!LocalDeliveryAgent.namesAgent("Diagnostic-Code: smtp; 550 5.1.1 user unknown at 12:34:56 http://x.example"))
+        #expect(!LocalDeliveryAgent.namesAgent("xmail.local: unknown user"))
+        #expect(LocalDeliveryAgent.namesAgent("mail.local: unknown user"))
+        #expect(LocalDeliveryAgent.namesAgent("transcript follows maildrop: maildir over quota."))
+        #expect(!LocalDeliveryAgent.namesAgent(""))
+        #expect(!LocalDeliveryAgent.namesAgent(":"))
+    }
+
+    @Test func anAgentsMessageOfManyLinesIsBounded() {
+        let text = "mail.local: cannot deliver\n" + String(repeating: "still cannot\n", count: 100_000) + "unknown user: rex\n"
+        #expect(LocalDeliveryAgent.message(in: text) == nil)
+    }
+}
