@@ -20,16 +20,16 @@ struct SendmailDSNRecognizer: Recognizer {
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        if var standard = RFC3464Recognizer().recognize(context),
-           standard.recipients.contains(where: { Addresses.isAddress($0.recipient) }) {
-            if standard.recipients.count == 1 { SendmailDSNRecognizer.decideOnReplies(&standard.recipients[0], context) }
-            return standard
+        let standard = RFC3464Recognizer().recognize(context)
+        if var found = standard, found.recipients.contains(where: { Addresses.isAddress($0.recipient) }) {
+            if found.recipients.count == 1 { SendmailDSNRecognizer.decideOnReplies(&found.recipients[0], context) }
+            return found
         }
         // A DSN part whose records name no address ("Final-Recipient: RFC822; @mx.example.org",
         // sisimai lhost-sendmail-15: the analyzer drops such a record, and the report was no bounce)
         // leaves the text's sections, which name it, to the text reader.
         if let text = SendmailTextRecognizer().recognize(context), !text.recipients.isEmpty { return text }
-        return RFC3464Recognizer().recognize(context)
+        return standard
     }
 
     /// A single recipient's decision text made of what the remote server answered about it: the
