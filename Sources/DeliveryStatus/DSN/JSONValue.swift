@@ -84,12 +84,20 @@ private struct JSONReader {
         }
     }
 
+    /// Steps over an object's or array's opening byte and the blanks after it; true (and past it) when
+    /// `closing` follows at once: the container is empty.
+    mutating func opensEmpty(closing: UInt8) -> Bool {
+        position += 1
+        skipBlanks()
+        guard position < bytes.count, bytes[position] == closing else { return false }
+        position += 1
+        return true
+    }
+
     /// An object, the position at its `{`.
     mutating func object(depth: Int) -> JSONValue? {
-        position += 1
         var members: [JSONMember] = []
-        skipBlanks()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+        if opensEmpty(closing: UInt8(ascii: "}")) { return .object(members) }
         while true {
             skipBlanks()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\""), let key = string() else { return nil }
@@ -105,10 +113,8 @@ private struct JSONReader {
 
     /// An array, the position at its `[`.
     mutating func array(depth: Int) -> JSONValue? {
-        position += 1
         var elements: [JSONValue] = []
-        skipBlanks()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .array(elements) }
+        if opensEmpty(closing: UInt8(ascii: "]")) { return .array(elements) }
         while true {
             guard let element = value(depth: depth) else { return nil }
             elements.append(element)

@@ -100,7 +100,9 @@ struct SendmailDSNRecognizer: Recognizer {
         guard let found else { return }
         if found.summarised, let command = found.command { record.command = command }
         let joined = Diagnostic.sweep(found.replies)
-        guard joined.utf8.count > Diagnostic.sweep(record.diagnostic).utf8.count else {
+        // The diagnostic as `RFC3464Recognizer.complete` swept it, while it is still that text.
+        let sweptDiagnostic = record.sweptDiagnostic.flatMap { $0.of == record.diagnostic ? $0.swept : nil } ?? Diagnostic.sweep(record.diagnostic)
+        guard joined.utf8.count > sweptDiagnostic.utf8.count else {
             if ReplyCode.findCodes(in: record.diagnostic).reply != nil { record.decisionText = nil }
             return
         }

@@ -64,10 +64,12 @@ enum LocalDeliveryAgent {
         ]),
     ]
 
-    /// The words before the colon of each agent's first line, for `namesAgent`.
-    static let namesBeforeColon: [StaticString] = [
-        "mail.local", "procmail", "maildrop", "vdelivermail", "vdeliver", "was automatically rejected",
-    ]
+    /// The words before the colon of each agent's first line, for `namesAgent`: `lineStart` without its
+    /// ": ", or Dovecot's `lineEnd` without its leading space and its colon.
+    static let namesBeforeColon: [[UInt8]] = agents.map { agent in
+        if let end = agent.lineEnd { return Array(end.withUTF8Buffer { $0.dropFirst().dropLast() }) }
+        return Array(agent.lineStart.withUTF8Buffer { $0.dropLast(2) })
+    }
 
     /// Whether `text` (a swept decision text: the lead text's lines joined by spaces) holds an agent's
     /// name followed by a colon at a word's start: the cheap test before `message(in:)` reads the
@@ -87,11 +89,10 @@ enum LocalDeliveryAgent {
                 guard colon > 0 else { continue }
                 let last = base[colon - 1]
                 guard last == UInt8(ascii: "l") || last == UInt8(ascii: "p") || last == UInt8(ascii: "r") || last == UInt8(ascii: "d") else { continue }
-                for name in namesBeforeColon {
-                    let length = name.utf8CodeUnitCount
-                    guard colon >= length else { continue }
-                    let start = colon - length
-                    if (start == 0 || base[start - 1] == ASCII.space), memcmp(base + start, name.utf8Start, length) == 0 { return true }
+                for name in namesBeforeColon where colon >= name.count {
+                    let start = colon - name.count
+                    if start == 0 || base[start - 1] == ASCII.space,
+                       UnsafeBufferPointer(rebasing: bytes[start..<colon]).elementsEqual(name) { return true }
                 }
             }
             return false
@@ -127,9 +128,9 @@ enum LocalDeliveryAgent {
         let lines: [String] = text.withUTF8 { bytes in
             var lines: [String] = []
             var at = start.at
+            guard let base = bytes.baseAddress else { return lines }
             while at < bytes.count, lines.count < maxLines {
-                var end = at
-                while end < bytes.count, bytes[end] != ASCII.lineFeed { end += 1 }
+                let end = memchr(base + at, Int32(ASCII.lineFeed), bytes.count - at).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? bytes.count
                 let line = UnsafeBufferPointer(rebasing: bytes[at..<end])
                 let (first, last) = line.trimmedBounds
                 if first == last { break }
@@ -138,12 +139,10 @@ enum LocalDeliveryAgent {
             }
             return lines
         }
+        let lowered = lines.map { $0.lowercased() }
         for (reason, words) in agent.words {
-            for line in lines {
-                let lower = line.lowercased()
-                if words.contains(where: { lower.contains($0) }) {
-                    return Message(agent: agent.name, reason: reason, text: line)
-                }
+            for (k, lower) in lowered.enumerated() where words.contains(where: { lower.contains($0) }) {
+                return Message(agent: agent.name, reason: reason, text: lines[k])
             }
         }
         return nil
