@@ -36,7 +36,7 @@ struct SendmailDSNRecognizer: Recognizer {
     /// transcript's `<<< ` replies before sendmail's own line for the recipient (`isSummaryLine`), each
     /// distinct one once, in order, when together they say more than the DSN's Diagnostic-Code
     /// (Sisimai's rule for this family, so results compare); and the command they answered, the last
-    /// `>>> ` line before that summary line.
+    /// `>>> ` line before that summary line, or the connection when no `>>> ` line came before them.
     ///
     /// The whole lead text, the default, also holds the summary line ("550 5.1.1 <user@example.net>...
     /// User unknown"), which sendmail writes for a refusal whatever the remote said, and the replies
@@ -53,11 +53,12 @@ struct SendmailDSNRecognizer: Recognizer {
     static func decideOnReplies(_ record: inout RecipientFinding, _ context: BounceContext) {
         var text = context.text
         guard let heading = LineSearch.firstOffset(ofAnyOf: ["Transcript of session follows"], in: text) else { return }
-        let found: (replies: String, command: SMTPCommand?, summarised: Bool)? = text.withUTF8 { bytes in
+        let found: (replies: String, command: SMTPCommand?, commandLines: Bool, summarised: Bool)? = text.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return nil }
             let n = bytes.count
             var replies: [UnsafeBufferPointer<UInt8>] = []
             var command: SMTPCommand? = nil
+            var commandLines = false
             var summarised = false
             var bytesKept = 0
             // The line after the heading's.
@@ -75,6 +76,7 @@ struct SendmailDSNRecognizer: Recognizer {
                 if isSummaryLine(line) { summarised = true; break }
                 if ASCII.hasPrefix(line, ignoringCase: ">>> ") {
                     command = SMTPCommandFinder.find(in: line) ?? command
+                    commandLines = true
                     continue
                 }
                 guard ASCII.hasPrefix(line, ignoringCase: "<<< ") else { continue }
@@ -95,10 +97,17 @@ struct SendmailDSNRecognizer: Recognizer {
                 if !joined.isEmpty { joined.append(ASCII.space) }
                 joined.append(contentsOf: reply)
             }
-            return (String(decoding: joined, as: UTF8.self), command, summarised)
+            return (String(decoding: joined, as: UTF8.self), command, commandLines, summarised)
         }
         guard let found else { return }
-        if found.summarised, let command = found.command { record.command = command }
+        if found.summarised, let command = found.command {
+            record.command = command
+        } else if !found.commandLines, record.command == nil {
+            // Replies with no `>>> ` command before them answered the connection itself: sendmail
+            // writes the command it sent before the reply to it, and nothing when the greeting was
+            // the refusal ("... while talking to host.:" then "<<< 554 ...": sisimai lhost-sendmail-16).
+            record.command = .connect
+        }
         let joined = Diagnostic.sweep(found.replies)
         // The diagnostic as `RFC3464Recognizer.complete` swept it, while it is still that text.
         let sweptDiagnostic = record.sweptDiagnostic.flatMap { $0.of == record.diagnostic ? $0.swept : nil } ?? Diagnostic.sweep(record.diagnostic)

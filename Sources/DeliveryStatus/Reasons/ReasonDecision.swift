@@ -202,7 +202,10 @@ struct ReasonDecision {
         if diagnosticType == .xUnix { return .mailerError }
         if let code = replyCode?.value, (401...407).contains(code) || (501...507).contains(code) { return .syntaxError }
         if action == .delayed { return .expired }
-        if command == .ehlo || command == .helo { return .blocked }
+        // A refusal at the connection's start (the greeting, EHLO or HELO: RFC 5321 §3.1, §4.1.1.1) is a
+        // refusal of the connecting host, whatever its words (Sisimai's rule for EHLO and HELO; a
+        // greeting refused: sisimai lhost-sendmail-16).
+        if command == .connect || command == .ehlo || command == .helo { return .blocked }
         return nil
     }
 }
