@@ -36,6 +36,25 @@ import Testing
         #expect(LocalDeliveryAgent.message(in: "Your message to <rex@example.net> was delivered:\nQuota exceeded\n") == nil)
     }
 
+    /// Sendmail's line for a pipe recipient names the agent by its program in the quoted command, and
+    /// says what the program's exit status meant (sisimai rfc3464-04); other programs, or the name
+    /// inside a longer one, are no agent.
+    @Test func aPipeRecipientsLineNamesTheAgentByItsProgram() throws {
+        let line = "554 \"|IFS=' ' && exec /usr/local/bin/procmail -f- || exit 75 #rex\"... Service unavailable\n"
+        let lead = "   ----- Transcript of session follows -----\n"
+        let message = try #require(LocalDeliveryAgent.message(in: lead + line + "\nReporting-MTA: dns; mx.example.net\n"))
+        #expect(message.agent == "procmail")
+        #expect(message.reason == .systemError)
+        #expect(message.text.hasSuffix("... Service unavailable"))
+        #expect(LocalDeliveryAgent.namesAgent(Diagnostic.sweep(lead + line)))
+        let quota = "550 \"|/usr/bin/maildrop -d rex\"... maildrop: maildir over quota.\n"
+        #expect(LocalDeliveryAgent.message(in: quota)?.reason == .mailboxFull)
+        #expect(LocalDeliveryAgent.message(in: "554 \"|/usr/local/bin/myfilter --strict\"... Service unavailable\n") == nil)
+        #expect(LocalDeliveryAgent.message(in: "554 \"|/usr/local/bin/procmailx -f-\"... Service unavailable\n") == nil)
+        #expect(LocalDeliveryAgent.message(in: "554 \"|exec /usr/bin/procmail -f-... Service unavailable\n") == nil)  // no closing quote
+        #expect(!LocalDeliveryAgent.namesAgent("554 |/usr/bin/procmail... Service unavailable"))
+    }
+
     @Test func namesAgentAtAWordsStartBeforeAColon() {
         #expect(!LocalDeliveryAgent.namesAgent("Diagnostic-Code: smtp; 550 5.1.1 user unknown at 12:34:56 http://x.example"))
         #expect(!LocalDeliveryAgent.namesAgent("xmail.local: unknown user"))

@@ -44,6 +44,26 @@ private let addressPattern = try! BytePattern(
         #expect(blocks.allSatisfy { $0.key == "u@example.com" })
     }
 
+    /// A delivery-status part's recipient fields name the address without explaining it: no block starts
+    /// on them (a pipe recipient's sendmail report, whose DSN gives no Diagnostic-Code, read
+    /// "Final-Recipient: RFC822; greta@example.edu" as its diagnostic), in any case of the field name;
+    /// the explanation on a line of its own still makes one.
+    @Test func recipientFieldsStartNoBlock() {
+        let text = """
+            Reporting-MTA: dns; mail.example.edu
+
+            Final-Recipient: RFC822; greta@example.edu
+            original-recipient: rfc822; Greta@Example.edu
+            X-ACTUAL-RECIPIENT: RFC822; greta@example.edu
+            Action: failed
+            Status: 5.5.0
+            """
+        #expect(TextScan.blocks(in: TextLines(text), excludingOwn: ("", "")).isEmpty)
+        #expect(TextScan.blocks(in: TextLines(text), excludingOwn: ("", ""), only: "greta@example.edu").isEmpty)
+        let explained = "<greta@example.edu>: mailbox unavailable\n\n" + text
+        #expect(TextScan.blocks(in: TextLines(explained), excludingOwn: ("", "")).map(\.line) == [0])
+    }
+
     /// The address scanner finds what `addressPattern` finds (PCRE2), over generated texts of
     /// local-part bytes, `@`, dots, hyphens, labels, blanks, line ends and 8-bit bytes, and at every
     /// cap on the number of matches.

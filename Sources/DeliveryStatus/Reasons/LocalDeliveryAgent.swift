@@ -11,8 +11,10 @@ import MailParsing
 /// message into the mailbox (mail.local, procmail, maildrop, vpopmail's vdelivermail, vmailmgr's
 /// vdeliver, Dovecot's LDA) says why it could not, on a line of its own ("mail.local: unknown user:
 /// kijitora", "maildrop: maildir over quota."). That line names the cause more exactly than the
-/// DSN, which often carries only "5.5.0" or "5.3.0" (sisimai rfc3464-06). The agents' words are those
-/// their sources write, the table Sisimai's MDA reader holds.
+/// DSN, which often carries only "5.5.0" or "5.3.0" (sisimai rfc3464-06). Sendmail's own line for a
+/// recipient that is a pipe to an agent names the agent by its program and says what the program's
+/// exit status meant (`554 "|exec /usr/bin/procmail -f-"... Service unavailable`: sisimai
+/// rfc3464-04). The agents' words are those their sources write, the table Sisimai's MDA reader holds.
 enum LocalDeliveryAgent {
     /// What an agent's line says.
     struct Message: Equatable {
@@ -24,9 +26,12 @@ enum LocalDeliveryAgent {
         var text: String
     }
 
-    /// An agent: the start of its lines and its words for each reason (lower case).
+    /// An agent: the start of its lines, its program's name in a pipe command, and its words for each
+    /// reason (lower case).
     struct Agent {
         let name: String
+        /// The program's file name, as a pipe recipient's command runs it (`/usr/bin/procmail -f-`).
+        let program: StaticString
         /// How a line of the agent starts; Dovecot's whole first line is "Your message to <...> was
         /// automatically rejected:", matched by its start and end.
         let lineStart: StaticString
@@ -35,29 +40,31 @@ enum LocalDeliveryAgent {
     }
 
     static let agents: [Agent] = [
-        Agent(name: "dovecot", lineStart: "Your message to ", lineEnd: " was automatically rejected:", words: [
+        Agent(name: "dovecot", program: "dovecot-lda", lineStart: "Your message to ", lineEnd: " was automatically rejected:", words: [
             (.userUnknown, ["mailbox doesn't exist: "]),
             (.mailboxFull, ["quota exceeded", "not enough disk space"]),
         ]),
-        Agent(name: "mail.local", lineStart: "mail.local: ", lineEnd: nil, words: [
+        Agent(name: "mail.local", program: "mail.local", lineStart: "mail.local: ", lineEnd: nil, words: [
             (.userUnknown, [": unknown user:", ": user unknown", ": invalid mailbox path", ": user missing home directory"]),
             (.mailboxFull, ["disc quota exceeded", "mailbox full or quota exceeded"]),
             (.systemError, ["temporary file write error"]),
         ]),
-        Agent(name: "procmail", lineStart: "procmail: ", lineEnd: nil, words: [
+        Agent(name: "procmail", program: "procmail", lineStart: "procmail: ", lineEnd: nil, words: [
             (.mailboxFull, ["quota exceeded while writing"]),
             (.systemFull, ["no space left to finish writing"]),
+            // Sendmail's words for the program's exit status EX_UNAVAILABLE (sysexits.h, 69).
+            (.systemError, ["service unavailable"]),
         ]),
-        Agent(name: "maildrop", lineStart: "maildrop: ", lineEnd: nil, words: [
+        Agent(name: "maildrop", program: "maildrop", lineStart: "maildrop: ", lineEnd: nil, words: [
             (.userUnknown, ["invalid user specified.", "cannot find system user"]),
             (.mailboxFull, ["maildir over quota."]),
         ]),
-        Agent(name: "vpopmail", lineStart: "vdelivermail: ", lineEnd: nil, words: [
+        Agent(name: "vpopmail", program: "vdelivermail", lineStart: "vdelivermail: ", lineEnd: nil, words: [
             (.userUnknown, ["sorry, no mailbox here by that name."]),
             (.filtered, ["account is locked email bounced", "user does not exist, but will deliver to "]),
             (.mailboxFull, ["domain is over quota", "user is over quota"]),
         ]),
-        Agent(name: "vmailmgr", lineStart: "vdeliver: ", lineEnd: nil, words: [
+        Agent(name: "vmailmgr", program: "vdeliver", lineStart: "vdeliver: ", lineEnd: nil, words: [
             (.userUnknown, ["invalid or unknown base user or domain", "invalid or unknown virtual user",
                             "user name does not refer to a virtual user"]),
             (.mailboxFull, ["delivery failed due to system quota violation"]),
@@ -72,7 +79,8 @@ enum LocalDeliveryAgent {
     }
 
     /// Whether `text` (a swept decision text: the lead text's lines joined by spaces) holds an agent's
-    /// name followed by a colon at a word's start: the cheap test before `message(in:)` reads the
+    /// name followed by a colon at a word's start, or a quoted pipe command (`"|`, which `pipeAgent`
+    /// reads): the cheap test before `message(in:)` reads the
     /// report's lines, found by memchr for the colons (the lines of every report read for an agent
     /// cost ~4,000 instructions a report and made the text of reports that are otherwise read without
     /// it: bsd.mbox x3, +4.1M).
@@ -82,6 +90,12 @@ enum LocalDeliveryAgent {
             guard let base = bytes.baseAddress else { return false }
             let n = bytes.count
             var from = 0
+            while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: "|")), n - from) {
+                let bar = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if bar > 0, base[bar - 1] == UInt8(ascii: "\"") { return true }
+                from = bar + 1
+            }
+            from = 0
             while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: ":")), n - from) {
                 let colon = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
                 from = colon + 1
@@ -102,8 +116,9 @@ enum LocalDeliveryAgent {
     /// The most lines read from the agent's first line on (its message ends at a blank line).
     static let maxLines = 20
 
-    /// The message of the first agent whose line starts a line of `text`, when its words (on that
-    /// line or the lines after it up to a blank one) name a reason; nil otherwise. The lines are found
+    /// The message of the first agent whose line starts a line of `text` (or whose program a pipe
+    /// recipient's line of sendmail runs: `pipeAgent`), when its words (on that line or the lines after
+    /// it up to a blank one) name a reason; nil otherwise. The lines are found
     /// on the bytes by memchr, and only a line whose first byte starts some agent's line is compared
     /// (a byte-by-byte walk cost ~10,000 instructions a report: bsd.mbox x3, 10.7M).
     static func message(in text: String) -> Message? {
@@ -116,6 +131,8 @@ enum LocalDeliveryAgent {
                 let b = base[at]
                 if b == UInt8(ascii: "m") || b == UInt8(ascii: "p") || b == UInt8(ascii: "v") || b == UInt8(ascii: "Y") {
                     for (k, agent) in agents.enumerated() where startsLine(agent, bytes, at) { return (k, at) }
+                } else if ASCII.isDigit(b), let k = pipeAgent(bytes, at) {
+                    return (k, at)
                 }
                 guard let lf = memchr(base + at, Int32(ASCII.lineFeed), n - at) else { break }
                 at = UnsafeRawPointer(lf) - UnsafeRawPointer(base) + 1
@@ -144,6 +161,40 @@ enum LocalDeliveryAgent {
             for (k, lower) in lowered.enumerated() where words.contains(where: { lower.contains($0) }) {
                 return Message(agent: agent.name, reason: reason, text: lines[k])
             }
+        }
+        return nil
+    }
+
+    /// The agent whose program the line at `at` of `bytes` runs, when the line is sendmail's for a pipe
+    /// recipient: a reply code, a space and the quoted command (`554 "|IFS=' ' && exec
+    /// /usr/local/bin/procmail -f- || exit 75 #user"... Service unavailable`), the program's name after
+    /// a slash or a space and before a space or the closing quote.
+    static func pipeAgent(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let n = bytes.count
+        let quote = UInt8(ascii: "\"")
+        guard n - at > 6, ASCII.isDigit(base[at]), ASCII.isDigit(base[at + 1]), ASCII.isDigit(base[at + 2]),
+              base[at + 3] == ASCII.space, base[at + 4] == quote, base[at + 5] == UInt8(ascii: "|") else { return nil }
+        // The command: up to its closing quote, on this line.
+        let from = at + 6
+        var end = from
+        while end < n, base[end] != quote, base[end] != ASCII.lineFeed { end += 1 }
+        guard end < n, base[end] == quote else { return nil }
+        let command = UnsafeBufferPointer(rebasing: bytes[from..<end])
+        for (k, agent) in agents.enumerated() {
+            let named = agent.program.withUTF8Buffer { program -> Bool in
+                var offset = 0
+                while offset < command.count,
+                      let hit = ByteSubstring.firstOffset(of: program, in: UnsafeBufferPointer(rebasing: command[offset...])) {
+                    let start = offset + hit, stop = start + program.count
+                    let before = start == 0 ? ASCII.space : command[start - 1]
+                    let after = stop == command.count ? ASCII.space : command[stop]
+                    if (before == UInt8(ascii: "/") || before == ASCII.space) && after == ASCII.space { return true }
+                    offset = start + 1
+                }
+                return false
+            }
+            if named { return k }
         }
         return nil
     }

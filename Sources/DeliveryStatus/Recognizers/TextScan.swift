@@ -140,6 +140,18 @@ enum TextScan {
         return t
     }
 
+    /// Whether a line (its UTF-8 bytes) starts with a delivery-status part's recipient field name
+    /// (`Final-Recipient:`, `Original-Recipient:`, `X-Actual-Recipient:`), ASCII letters in any case.
+    static func isRecipientField(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let f = line.first else { return false }
+        switch f | 0x20 {
+        case UInt8(ascii: "f"): return ASCII.hasPrefix(line, ignoringCase: "final-recipient:")
+        case UInt8(ascii: "o"): return ASCII.hasPrefix(line, ignoringCase: "original-recipient:")
+        case UInt8(ascii: "x"): return ASCII.hasPrefix(line, ignoringCase: "x-actual-recipient:")
+        default: return false
+        }
+    }
+
     /// Whether a line (its UTF-8 bytes) starts with `Received:` or `Return-Path:`, ASCII letters in any
     /// case: the returned original's headers.
     static func startsWithHeaderName(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -333,6 +345,7 @@ enum TextScan {
         for i in 0..<end where startsWithHeaderName(lineBytes(i)) { end = i; break }
         var perLine = 0
         var previousLine = -1
+        var previousField = (line: -1, isField: false)
         // The lines before `end` (no marker or header line: every line; an LF after the last makes no
         // address longer or shorter, nor another marker).
         let scanned = UnsafeBufferPointer(rebasing: bytes[..<(end == lines.count ? bytes.count : start(end))])
@@ -353,6 +366,11 @@ enum TextScan {
             // exactly when its bytes do without ASCII case (bsd.mbox x3, 546 addresses: 0.10M
             // instructions of `String.hasPrefix`).
             if isDaemonAddress(address) { continue }
+            // A delivery-status part's recipient field names the address, it does not explain it (RFC
+            // 3464 §2.3): a block from it read "Final-Recipient: RFC822; user@host" as the diagnostic of
+            // a report whose DSN gave none (a pipe recipient's sendmail report, sisimai rfc3464-04).
+            if i != previousField.line { previousField = (i, isRecipientField(lineBytes(i))) }
+            if previousField.isField { continue }
             // ASCII (above): made unvalidated (`String(decoding:)` validated it), its key the address's
             // own String when its bytes hold no upper-case letter, else its bytes lower-cased
             // (`lowercasedIfNeeded` read the String again for one; bsd.mbox x3, 537 addresses).
