@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Designed hostile notices for the readers of Amazon SES's JSON, DragonFly, Postfix's smtpd notice and
-reports without a DSN part, and Sendmail's transcript replies:
+reports without a DSN part, Sendmail's transcript replies and pipe recipients' lines:
 each shape as one message, scanned on its own by BIN (one job, `--no-classify`), with its time, kind,
 format and record count. A reader quadratic in its shape is the one line far slower than the rest.
 
@@ -8,7 +8,9 @@ Usage: Tests/Fuzz/notices.py BIN [WORKDIR]
 Shapes: an SES notification of 200,000 recipients (9 MB); 500,000 nested brackets; 300,000 of
 sendmail's `!` line splits in an unterminated string; 200,000 lone-surrogate escapes; a DragonFly
 notice of 100,000 recipients; an smtpd transcript of 100,000 RCPT commands; a Sendmail transcript of
-200,000 distinct replies; a Postfix report without a DSN part of 200,000 recipient paragraphs.
+200,000 distinct replies; a Postfix report without a DSN part of 200,000 recipient paragraphs; Sendmail
+transcripts of 200,000 pipe recipients' lines, of a pipe command of 2 MB without its closing quote and
+200,000 short ones, and of 200,000 refused greetings.
 """
 import json
 import os
@@ -41,6 +43,20 @@ def shapes():
                                + "550 5.1.1 <u@example.net>... User unknown\n\n--B\nContent-Type: message/delivery-status\n\n"
                                "Reporting-MTA: dns; x\n\nFinal-Recipient: RFC822; u@example.net\nAction: failed\n"
                                "Status: 5.1.6\nDiagnostic-Code: SMTP; 551 gone\n\n--B--\n")
+    dsn_tail = ("\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n"
+                "Final-Recipient: RFC822; u@example.net\nAction: failed\nStatus: 5.5.0\n\n--B--\n")
+    sendmail_head = ("From: MAILER-DAEMON@x\nSubject: Returned mail\nMIME-Version: 1.0\n"
+                     "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n\n"
+                     "   ----- Transcript of session follows -----\n")
+    yield "sendmail-pipe-lines", (sendmail_head
+                                  + "".join('554 "|/usr/bin/procmail -f- #u%d"... Couldn\'t create\n' % i for i in range(200_000))
+                                  + dsn_tail)
+    yield "sendmail-pipe-unclosed", (sendmail_head + '554 "|' + "/procmail " * 200_000 + "\n"
+                                     + '554 "|x"\n' * 200_000 + dsn_tail)
+    yield "sendmail-greetings", (sendmail_head
+                                 + "".join("... while talking to mx%d.example.net.:\n<<< 554 no service %d\n" % (i, i)
+                                           for i in range(200_000))
+                                 + "554 5.0.0 Service unavailable\n" + dsn_tail)
     yield "postfix-old-paragraphs", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n"
                                      "This is the Postfix program at host x.\n\n"
                                      + "".join("<u%d@example.net>: host mx[192.0.2.1] said: 550 no\n    (in reply to RCPT TO command)\n" % i
