@@ -10,7 +10,10 @@ import TestSupport
 /// - the names of the fields of all its header sections in upper case, then in lower case, with no blank
 ///   after each colon, and each field folded after its first words (field names are case-insensitive,
 ///   the blank is optional, folding is white space: RFC 5322);
-/// - its body wrapped as the one part of a multipart/mixed, as a gateway or a list wraps a report.
+/// - its body wrapped as the one part of a multipart/mixed, as a gateway or a list wraps a report;
+/// - each text/plain body it sends as it is written in base64, then in quoted-printable (a transfer
+///   encoding changes how a body is sent, not what it says: RFC 2045 §6; Exchange and many webmail
+///   hosts send their notices so).
 /// The kind, the format, the original's presence and each recipient's record must be the same, the
 /// diagnostic compared lower-cased and without blanks where the fields were rewritten (it may quote them).
 @Suite struct FormInvariantTests {
@@ -218,6 +221,84 @@ import TestSupport
         return join(out)
     }
 
+    /// A transfer encoding `transferEncoded` writes text bodies in.
+    enum BodyEncoding: String { case base64, quotedPrintable = "quoted-printable" }
+
+    /// `bytes` with every text/plain body that is sent as it is (no Content-Transfer-Encoding, `7bit` or
+    /// `8bit`) written in `encoding` instead, its Content-Transfer-Encoding field saying so: the message's
+    /// own when it is text (a Content-Type of text/plain or none), and each part's found by the
+    /// boundaries as written. Returned originals are left as they are.
+    static func transferEncoded(_ bytes: [UInt8], _ encoding: BodyEncoding) -> [UInt8] {
+        join(encodedEntity(split(bytes)[...], encoding, defaultType: "text/plain", depth: 0))
+    }
+
+    static func encodedEntity(_ lines: ArraySlice<[UInt8]>, _ encoding: BodyEncoding, defaultType: String, depth: Int) -> [[UInt8]] {
+        guard depth < 20, let blank = lines.firstIndex(of: []) else { return Array(lines) }
+        let head = lines[..<blank], body = lines[(blank + 1)...]
+        let type = contentType(head)
+        let media = type.isEmpty ? defaultType
+            : type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if media.hasPrefix("multipart/"), let boundary = boundary(of: type) {
+            let delimiter = Array(("--" + boundary).utf8)
+            let partDefault = media == "multipart/digest" ? "message/rfc822" : "text/plain"
+            var out = Array(head) + [[]], part: [[UInt8]] = [], inside = false
+            for line in body {
+                if line.starts(with: delimiter) {
+                    if inside { out += encodedEntity(part[...], encoding, defaultType: partDefault, depth: depth + 1) }
+                    out.append(line)
+                    part = []
+                    inside = !line.starts(with: delimiter + Array("--".utf8))
+                } else if inside {
+                    part.append(line)
+                } else {
+                    out.append(line)
+                }
+            }
+            if inside { out += encodedEntity(part[...], encoding, defaultType: partDefault, depth: depth + 1) }
+            return out
+        }
+        // The section's fields as lines: a field's continuation lines go with it.
+        var fields: [[[UInt8]]] = []
+        for line in head {
+            if line.first == 32 || line.first == 9, !fields.isEmpty { fields[fields.count - 1].append(line) } else { fields.append([line]) }
+        }
+        let isTransferField = { (field: [[UInt8]]) in fieldName(field[0])?.lowercased() == "content-transfer-encoding" }
+        let given = fields.first(where: isTransferField).map { field in
+            String(decoding: Array(field.joined(separator: [32])).drop { $0 != UInt8(ascii: ":") }.dropFirst(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+        guard media == "text/plain", ["", "7bit", "8bit"].contains(given) else { return Array(lines) }
+        let text = join(Array(body))
+        let encoded: [[UInt8]]
+        switch encoding {
+        case .base64:
+            encoded = split(Array(Data(text).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed]).utf8))
+        case .quotedPrintable:
+            encoded = split(text).flatMap(quotedPrintableLines)
+        }
+        let kept = fields.filter { !isTransferField($0) }.flatMap { $0 }
+        return kept + [Array("Content-Transfer-Encoding: \(encoding.rawValue)".utf8), []] + encoded
+    }
+
+    /// One line of text as quoted-printable lines (RFC 2045 §6.7): `=`, controls, 8-bit bytes and a
+    /// blank at the line's end as `=XX`, soft line breaks (`=`) keeping each line within 76 bytes.
+    static func quotedPrintableLines(_ line: [UInt8]) -> [[UInt8]] {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [[UInt8]] = [], current: [UInt8] = []
+        for (i, byte) in line.enumerated() {
+            let last = i == line.count - 1
+            let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !last)
+            let piece = literal ? [byte] : [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            if current.count + piece.count > 75 {
+                out.append(current + [UInt8(ascii: "=")])
+                current = []
+            }
+            current += piece
+        }
+        out.append(current)
+        return out
+    }
+
     static func split(_ bytes: [UInt8]) -> [[UInt8]] { bytes.split(separator: 10, omittingEmptySubsequences: false).map(Array.init) }
     static func join(_ lines: [[UInt8]]) -> [UInt8] { Array(lines.joined(separator: [10])) }
 
@@ -244,6 +325,8 @@ import TestSupport
                 ("tight", Self.rewritten(bytes, .tight), true),
                 ("folded", Self.rewritten(bytes, .fold), false),
                 ("wrapped", Self.glued.contains(name) ? nil : Self.wrapped(bytes), false),
+                ("base64", Self.transferEncoded(bytes, .base64), false),
+                ("quoted-printable", Self.transferEncoded(bytes, .quotedPrintable), false),
             ]
             for (form, variant, asWords) in forms {
                 guard let variant else { continue }
@@ -288,5 +371,13 @@ import TestSupport
         let wrapped = String(decoding: Self.wrapped(message) ?? [], as: UTF8.self)
         #expect(wrapped.contains("Content-Type: multipart/mixed; boundary=\"=_form_invariant_7f3a\"\n\n--=_form_invariant_7f3a\nContent-Type: multipart/report; boundary=\"B\"\n\n--B\n"))
         #expect(wrapped.hasSuffix("--B--\n\n--=_form_invariant_7f3a--"))
+        // The text part re-encoded, its Content-Type kept; the delivery-status part left as it is.
+        let base64 = String(decoding: Self.transferEncoded(message, .base64), as: UTF8.self)
+        #expect(base64.contains("--B\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nRmluYWwtUmVjaXBpZW50OiBpbiB0aGUgdGV4dA==\n--B\n"))
+        #expect(base64.contains("Content-Type: message/delivery-status\n\nFinal-Recipient: rfc822; b@example.net\n"))
+        let plain = Array("Subject: x\nContent-Transfer-Encoding: 7bit\n\nsize = 5 \n\u{E9}\(String(repeating: "a", count: 80))".utf8)
+        let printable = String(decoding: Self.transferEncoded(plain, .quotedPrintable), as: UTF8.self)
+        #expect(printable == "Subject: x\nContent-Transfer-Encoding: quoted-printable\n\nsize =3D 5=20\n=C3=A9"
+                + String(repeating: "a", count: 69) + "=\n" + String(repeating: "a", count: 11))
     }
 }
