@@ -55,6 +55,19 @@ import Testing
         #expect(!LocalDeliveryAgent.namesAgent("554 |/usr/bin/procmail... Service unavailable"))
     }
 
+    /// Sendmail's line for a pipe recipient, whatever the program: the first at a line's start, trimmed;
+    /// none for a command without its closing quote or a line that only mentions a pipe.
+    @Test func aPipeRecipientsLineIsFoundWhateverTheProgram() {
+        let text = "The original message was received\n  (expanded from: <rex@example.net>)\n"
+            + "   ----- Transcript of session follows -----\n"
+            + "554 \"|/usr/local/bin/myfilter --strict #rex\"... Service unavailable  \n\n"
+        #expect(LocalDeliveryAgent.pipeRecipientLine(in: text) == "554 \"|/usr/local/bin/myfilter --strict #rex\"... Service unavailable")
+        #expect(LocalDeliveryAgent.holdsPipeCommand(Diagnostic.sweep(text)))
+        #expect(LocalDeliveryAgent.pipeRecipientLine(in: "554 \"|/usr/local/bin/myfilter... Service unavailable\n") == nil)
+        #expect(LocalDeliveryAgent.pipeRecipientLine(in: "The recipient \"|/usr/bin/filter\" failed\n") == nil)
+        #expect(!LocalDeliveryAgent.holdsPipeCommand("no pipe | here"))
+    }
+
     @Test func namesAgentAtAWordsStartBeforeAColon() {
         #expect(!LocalDeliveryAgent.namesAgent("Diagnostic-Code: smtp; 550 5.1.1 user unknown at 12:34:56 http://x.example"))
         #expect(!LocalDeliveryAgent.namesAgent("xmail.local: unknown user"))

@@ -77,6 +77,9 @@ struct RFC3464Recognizer: Recognizer {
         // Whether recipient 0's decision text is the swept lead text, alone or followed by a space and
         // the record's own swept diagnostic (not empty: then the whole is swept too).
         var decisionTextFromLead = false
+        // Whether a single recipient's lead text quotes a pipe command (`"|`): then sendmail's line for
+        // it may be the diagnostic a DSN without one lacks.
+        var leadHoldsPipe = false
         if finding.recipients.count == 1 {
             let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
@@ -91,7 +94,8 @@ struct RFC3464Recognizer: Recognizer {
                 // exactly than the DSN's "5.5.0" and the lead text around it (sisimai rfc3464-06,
                 // Sisimai's MDA rule). Looked for in a single recipient's report alone: which of several
                 // recipients an agent's line speaks of, the report does not say.
-                if LocalDeliveryAgent.namesAgent(lead), let agent = LocalDeliveryAgent.message(in: context.text) {
+                leadHoldsPipe = LocalDeliveryAgent.holdsPipeCommand(lead)
+                if LocalDeliveryAgent.namesAgent(lead, holdsPipeCommand: leadHoldsPipe), let agent = LocalDeliveryAgent.message(in: context.text) {
                     finding.recipients[0].reason = agent.reason
                     finding.recipients[0].diagnostic = agent.text
                     finding.recipients[0].sweptDiagnostic = nil
@@ -107,10 +111,15 @@ struct RFC3464Recognizer: Recognizer {
             let givenDiagnostic = finding.recipients[i].diagnostic
             // The text's block for the address is looked up only when the DSN gave no diagnostic; a
             // single recipient's alone (`TextScan.onlyBlock`).
-            if isBlank(givenDiagnostic),
-               let block = finding.recipients.count == 1 ? TextScan.onlyBlock(for: finding.recipients[i].recipient, in: context)
-                   : TextScan.block(for: finding.recipients[i].recipient, in: context) {
-                finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: finding.recipients[i].recipient)
+            if isBlank(givenDiagnostic) {
+                if let block = finding.recipients.count == 1 ? TextScan.onlyBlock(for: finding.recipients[i].recipient, in: context)
+                    : TextScan.block(for: finding.recipients[i].recipient, in: context) {
+                    finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: finding.recipients[i].recipient)
+                } else if leadHoldsPipe, let line = LocalDeliveryAgent.pipeRecipientLine(in: context.text) {
+                    // A pipe recipient's line of sendmail (`554 "|/usr/local/bin/filter"... Service
+                    // unavailable`): the only words the report has for a recipient that is a program.
+                    finding.recipients[i].diagnostic = line
+                }
             }
             if finding.recipients[i].command == nil {
                 let decisionText = finding.recipients[i].decisionText

@@ -79,23 +79,18 @@ enum LocalDeliveryAgent {
     }
 
     /// Whether `text` (a swept decision text: the lead text's lines joined by spaces) holds an agent's
-    /// name followed by a colon at a word's start, or a quoted pipe command (`"|`, which `pipeAgent`
-    /// reads): the cheap test before `message(in:)` reads the
-    /// report's lines, found by memchr for the colons (the lines of every report read for an agent
-    /// cost ~4,000 instructions a report and made the text of reports that are otherwise read without
-    /// it: bsd.mbox x3, +4.1M).
-    static func namesAgent(_ text: String) -> Bool {
+    /// name followed by a colon at a word's start, or a quoted pipe command (`holdsPipeCommand`, given
+    /// when the caller knows it already; `pipeAgent` reads the command): the cheap test before
+    /// `message(in:)` reads the report's lines, found by memchr for the colons (the lines of every
+    /// report read for an agent cost ~4,000 instructions a report and made the text of reports that
+    /// are otherwise read without it: bsd.mbox x3, +4.1M).
+    static func namesAgent(_ text: String, holdsPipeCommand: Bool? = nil) -> Bool {
+        if holdsPipeCommand ?? Self.holdsPipeCommand(text) { return true }
         var text = text
         return text.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return false }
             let n = bytes.count
             var from = 0
-            while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: "|")), n - from) {
-                let bar = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                if bar > 0, base[bar - 1] == UInt8(ascii: "\"") { return true }
-                from = bar + 1
-            }
-            from = 0
             while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: ":")), n - from) {
                 let colon = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
                 from = colon + 1
@@ -108,6 +103,22 @@ enum LocalDeliveryAgent {
                     if start == 0 || base[start - 1] == ASCII.space,
                        UnsafeBufferPointer(rebasing: bytes[start..<colon]).elementsEqual(name) { return true }
                 }
+            }
+            return false
+        }
+    }
+
+    /// Whether `text` quotes a pipe command: a `|` right after a double quote, found by memchr.
+    static func holdsPipeCommand(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            let n = bytes.count
+            var from = 0
+            while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: "|")), n - from) {
+                let bar = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if bar > 0, base[bar - 1] == UInt8(ascii: "\"") { return true }
+                from = bar + 1
             }
             return false
         }
@@ -165,22 +176,28 @@ enum LocalDeliveryAgent {
         return nil
     }
 
-    /// The agent whose program the line at `at` of `bytes` runs, when the line is sendmail's for a pipe
-    /// recipient: a reply code, a space and the quoted command (`554 "|IFS=' ' && exec
-    /// /usr/local/bin/procmail -f- || exit 75 #user"... Service unavailable`), the program's name after
-    /// a slash or a space and before a space or the closing quote.
-    static func pipeAgent(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int? {
+    /// The quoted command of the line at `at` of `bytes` when the line is sendmail's for a pipe
+    /// recipient: a reply code, a space and the command in quotes, `|` first (`554 "|IFS=' ' && exec
+    /// /usr/local/bin/procmail -f- || exit 75 #user"... Service unavailable`); the bytes between `|` and
+    /// the closing quote, which must stand on the same line.
+    static func pipeCommand(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Range<Int>? {
         guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         let quote = UInt8(ascii: "\"")
         guard n - at > 6, ASCII.isDigit(base[at]), ASCII.isDigit(base[at + 1]), ASCII.isDigit(base[at + 2]),
               base[at + 3] == ASCII.space, base[at + 4] == quote, base[at + 5] == UInt8(ascii: "|") else { return nil }
-        // The command: up to its closing quote, on this line.
         let from = at + 6
         var end = from
         while end < n, base[end] != quote, base[end] != ASCII.lineFeed { end += 1 }
         guard end < n, base[end] == quote else { return nil }
-        let command = UnsafeBufferPointer(rebasing: bytes[from..<end])
+        return from..<end
+    }
+
+    /// The agent whose program the pipe command of the line at `at` of `bytes` runs (`pipeCommand`): the
+    /// program's name after a slash or a space and before a space or the command's end.
+    static func pipeAgent(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int? {
+        guard let range = pipeCommand(bytes, at) else { return nil }
+        let command = UnsafeBufferPointer(rebasing: bytes[range])
         for (k, agent) in agents.enumerated() {
             let named = agent.program.withUTF8Buffer { program -> Bool in
                 var offset = 0
@@ -197,6 +214,28 @@ enum LocalDeliveryAgent {
             if named { return k }
         }
         return nil
+    }
+
+    /// Sendmail's line for a pipe recipient (`pipeCommand`), the first at a line's start in `text`,
+    /// trimmed: what the program's exit status meant, whatever the program (a filter of the site's own
+    /// as much as an agent), for a record whose DSN gives no diagnostic.
+    static func pipeRecipientLine(in text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let base = bytes.baseAddress else { return nil }
+            let n = bytes.count
+            var at = 0
+            while at < n {
+                let end = memchr(base + at, Int32(ASCII.lineFeed), n - at).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? n
+                if ASCII.isDigit(base[at]), pipeCommand(bytes, at) != nil {
+                    let line = UnsafeBufferPointer(rebasing: bytes[at..<end])
+                    let (first, last) = line.trimmedBounds
+                    return String(decoding: UnsafeBufferPointer(rebasing: line[first..<last]), as: UTF8.self)
+                }
+                at = end + 1
+            }
+            return nil
+        }
     }
 
     /// Whether the line at `at` of `bytes` is `agent`'s.
