@@ -119,22 +119,7 @@ import TestSupport
         guard depth < 20 else { return Array(lines) }
         let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if media.hasPrefix("multipart/"), let boundary = boundary(of: type) {
-            let delimiter = Array(("--" + boundary).utf8)
-            var out: [[UInt8]] = [], part: [[UInt8]] = [], inside = false
-            for line in lines {
-                if line.starts(with: delimiter) {
-                    if inside { out += entity(part[...], form, depth: depth + 1) }
-                    out.append(line)
-                    part = []
-                    inside = !line.starts(with: delimiter + Array("--".utf8))
-                } else if inside {
-                    part.append(line)
-                } else {
-                    out.append(line)
-                }
-            }
-            if inside { out += entity(part[...], form, depth: depth + 1) }
-            return out
+            return eachPart(of: lines, boundary: boundary) { entity($0, form, depth: depth + 1) }
         }
         if ["message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers"].contains(media) {
             return entity(lines, form, depth: depth + 1)
@@ -143,6 +128,28 @@ import TestSupport
             return section(lines, form)
         }
         return Array(lines)
+    }
+
+    /// A multipart body's lines with each part's lines (between the delimiter lines of `boundary`, as
+    /// written) replaced by `rewrite`'s; the preamble, the delimiters and the epilogue as they are.
+    static func eachPart(of lines: ArraySlice<[UInt8]>, boundary: String,
+                         _ rewrite: (ArraySlice<[UInt8]>) -> [[UInt8]]) -> [[UInt8]] {
+        let delimiter = Array(("--" + boundary).utf8)
+        var out: [[UInt8]] = [], part: [[UInt8]] = [], inside = false
+        for line in lines {
+            if line.starts(with: delimiter) {
+                if inside { out += rewrite(part[...]) }
+                out.append(line)
+                part = []
+                inside = !line.starts(with: delimiter + Array("--".utf8))
+            } else if inside {
+                part.append(line)
+            } else {
+                out.append(line)
+            }
+        }
+        if inside { out += rewrite(part[...]) }
+        return out
     }
 
     /// The lines of a header section with each field's name rewritten `form`, but Postfix's own
@@ -239,23 +246,10 @@ import TestSupport
         let media = type.isEmpty ? defaultType
             : type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if media.hasPrefix("multipart/"), let boundary = boundary(of: type) {
-            let delimiter = Array(("--" + boundary).utf8)
             let partDefault = media == "multipart/digest" ? "message/rfc822" : "text/plain"
-            var out = Array(head) + [[]], part: [[UInt8]] = [], inside = false
-            for line in body {
-                if line.starts(with: delimiter) {
-                    if inside { out += encodedEntity(part[...], encoding, defaultType: partDefault, depth: depth + 1) }
-                    out.append(line)
-                    part = []
-                    inside = !line.starts(with: delimiter + Array("--".utf8))
-                } else if inside {
-                    part.append(line)
-                } else {
-                    out.append(line)
-                }
+            return Array(head) + [[]] + eachPart(of: body, boundary: boundary) {
+                encodedEntity($0, encoding, defaultType: partDefault, depth: depth + 1)
             }
-            if inside { out += encodedEntity(part[...], encoding, defaultType: partDefault, depth: depth + 1) }
-            return out
         }
         // The section's fields as lines: a field's continuation lines go with it.
         var fields: [[[UInt8]]] = []

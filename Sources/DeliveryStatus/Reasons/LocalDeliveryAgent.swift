@@ -86,39 +86,37 @@ enum LocalDeliveryAgent {
     /// are otherwise read without it: bsd.mbox x3, +4.1M).
     static func namesAgent(_ text: String, holdsPipeCommand: Bool? = nil) -> Bool {
         if holdsPipeCommand ?? Self.holdsPipeCommand(text) { return true }
-        var text = text
-        return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            let n = bytes.count
-            var from = 0
-            while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: ":")), n - from) {
-                let colon = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                from = colon + 1
-                // Each name ends in l, p, r or d: most colons (times, URLs, field names) are passed at once.
-                guard colon > 0 else { continue }
-                let last = base[colon - 1]
-                guard last == UInt8(ascii: "l") || last == UInt8(ascii: "p") || last == UInt8(ascii: "r") || last == UInt8(ascii: "d") else { continue }
-                for name in namesBeforeColon where colon >= name.count {
-                    let start = colon - name.count
-                    if start == 0 || base[start - 1] == ASCII.space,
-                       UnsafeBufferPointer(rebasing: bytes[start..<colon]).elementsEqual(name) { return true }
-                }
+        return anyOffset(of: UInt8(ascii: ":"), in: text) { bytes, colon in
+            // Each name ends in l, p, r or d: most colons (times, URLs, field names) are passed at once.
+            guard colon > 0 else { return false }
+            let last = bytes[colon - 1]
+            guard last == UInt8(ascii: "l") || last == UInt8(ascii: "p") || last == UInt8(ascii: "r") || last == UInt8(ascii: "d") else { return false }
+            for name in namesBeforeColon where colon >= name.count {
+                let start = colon - name.count
+                if start == 0 || bytes[start - 1] == ASCII.space,
+                   UnsafeBufferPointer(rebasing: bytes[start..<colon]).elementsEqual(name) { return true }
             }
             return false
         }
     }
 
-    /// Whether `text` quotes a pipe command: a `|` right after a double quote, found by memchr.
+    /// Whether `text` quotes a pipe command: a `|` right after a double quote.
     static func holdsPipeCommand(_ text: String) -> Bool {
+        anyOffset(of: UInt8(ascii: "|"), in: text) { bytes, bar in bar > 0 && bytes[bar - 1] == UInt8(ascii: "\"") }
+    }
+
+    /// Whether `test` holds at some offset of `byte` in `text`'s UTF-8 bytes, the offsets found by memchr.
+    private static func anyOffset(of byte: UInt8, in text: String,
+                                  where test: (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return false }
             let n = bytes.count
             var from = 0
-            while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: "|")), n - from) {
-                let bar = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                if bar > 0, base[bar - 1] == UInt8(ascii: "\"") { return true }
-                from = bar + 1
+            while from < n, let hit = memchr(base + from, Int32(byte), n - from) {
+                let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if test(bytes, offset) { return true }
+                from = offset + 1
             }
             return false
         }
