@@ -27,7 +27,14 @@ import TestSupport
         static func oldApacheJames(_ context: BounceContext) -> Bool {
             if context.subject == "[BOUNCE]" { return true }
             if context.header("message-id")?.contains(".JavaMail.") == true { return true }
-            return context.receivedContains("JAMES SMTP Server")
+            if context.receivedContains("JAMES SMTP Server") { return true }
+            // James's notify mailets: "Re:" and the subject with no blank between, both headings in the
+            // raw body's first 64 KiB (added with the claim, 2026-12-05: lhost-verizon-02 claims here too,
+            // Verizon being asked first).
+            let subject = context.subject
+            guard subject.hasPrefix("Re:"), let fourth = subject.utf8.dropFirst(3).first, fourth != 32, fourth != 9 else { return false }
+            let body = String(decoding: context.message.root.body.prefix(64 * 1024), as: UTF8.self)
+            return body.contains("Error message below:") && body.contains("Message details:")
         }
 
         static func oldBarracuda(_ context: BounceContext) -> Bool {

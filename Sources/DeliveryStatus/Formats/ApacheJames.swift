@@ -6,15 +6,39 @@ import MailParsing
 /// Layout from sisimai lhost-apachejames-01 and Sisimai's Lhost::ApacheJames. That message folds a
 /// MIME boundary parameter without indentation, so the body is read raw when its text lacks the
 /// envelope (`TextReport.lines(holding:_:)`).
+///
+/// The layout is James's notify mailets' (`NotifySender`, `NotifyPostmaster`: "Re:" and the original's
+/// subject with no space between, then "Error message below:" and "Message details:" with the
+/// envelope), which Verizon's vtext.com gateway sends too (lhost-verizon-02, read by `VerizonRecognizer`
+/// first). It is claimed by that subject and layout as well as by James's own marks: a gateway that
+/// puts its own sender and Message-ID leaves both (backscatter-dev's reflectors).
 struct ApacheJamesRecognizer: Recognizer {
     var name: String { "apachejames" }
 
-    /// Subject "[BOUNCE]", a JavaMail Message-ID (lhost-apachejames-01) or a James Received line.
+    /// Subject "[BOUNCE]", a JavaMail Message-ID (lhost-apachejames-01), a James Received line, or the
+    /// notify mailets' subject and layout (`hasNotifyLayout`).
     func claims(_ context: BounceContext) -> Bool {
         if context.subjectEquals("[BOUNCE]") { return true }
         if context.withMessageID({ $0.contains(".JavaMail.") }) == true { return true }
-        return context.receivedHas(.jamesSMTPServer)
+        if context.receivedHas(.jamesSMTPServer) { return true }
+        return Self.hasNotifyLayout(context)
     }
+
+    /// The notify mailets' subject, "Re:" and a byte that is no blank, then their two headings in the
+    /// raw body (its MIME structure may be too broken to read as text): the body is searched only for
+    /// such a subject.
+    static func hasNotifyLayout(_ context: BounceContext) -> Bool {
+        let subject = context.subjectText.bytes
+        guard subject.count > 3, context.subjectText.hasPrefix("Re:"), !ASCII.isWhitespace(subject[3]) else { return false }
+        return context.message.root.body.withUnsafeBufferPointer { body in
+            let window = UnsafeBufferPointer(rebasing: body.prefix(64 * 1024))
+            return Self.errorHeading.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: window) != nil }
+                && Self.detailsHeading.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: window) != nil }
+        }
+    }
+
+    private static let errorHeading: StaticString = "Error message below:"
+    private static let detailsHeading: StaticString = "Message details:"
 
     func recognize(_ context: BounceContext) -> Finding? {
         let lines = TextReport.lines(holding: "RCPT TO:", context)
