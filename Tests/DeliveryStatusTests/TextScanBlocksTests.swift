@@ -60,6 +60,9 @@ private let addressPattern = try! BytePattern(
             """
         #expect(TextScan.blocks(in: TextLines(text), excludingOwn: ("", "")).isEmpty)
         #expect(TextScan.blocks(in: TextLines(text), excludingOwn: ("", ""), only: "greta@example.edu").isEmpty)
+        // Blanks before the colon, as Mimecast writes the fields.
+        let spaced = "Final-Recipient : rfc/822;greta@example.edu\nAction : failed\n"
+        #expect(TextScan.blocks(in: TextLines(spaced), excludingOwn: ("", "")).isEmpty)
         let explained = "<greta@example.edu>: mailbox unavailable\n\n" + text
         #expect(TextScan.blocks(in: TextLines(explained), excludingOwn: ("", "")).map(\.line) == [0])
     }

@@ -35,7 +35,7 @@ enum DeliveryStatusFields {
         /// six-byte name is read as four and two bytes, a longer one as the words at 0, at 8 (above
         /// 16 bytes) and at `count - 8`, overlapping. (Compared byte by byte, with bit 0x20 set on
         /// letters: bsd.mbox x3, 9,810 names, `Name.recognised` 0.71M -> 0.47M instructions.)
-        fileprivate static func recognised(_ name: UnsafeBufferPointer<UInt8>) -> Name {
+        static func recognised(_ name: UnsafeBufferPointer<UInt8>) -> Name {
             guard let b = name.baseAddress else { return .other }
             switch name.count {
             case 6:

@@ -7,11 +7,12 @@ import MailParsing
 /// MIME boundary parameter without indentation, so the body is read raw when its text lacks the
 /// envelope (`TextReport.lines(holding:_:)`).
 ///
-/// The layout is James's notify mailets' (`NotifySender`, `NotifyPostmaster`: "Re:" and the original's
-/// subject with no space between, then "Error message below:" and "Message details:" with the
-/// envelope), which Verizon's vtext.com gateway sends too (lhost-verizon-02, read by `VerizonRecognizer`
-/// first). It is claimed by that subject and layout as well as by James's own marks: a gateway that
-/// puts its own sender and Message-ID leaves both (backscatter-dev's reflectors).
+/// The body's layout is James's notify mailets' ("Error message below:" and "Message details:" with the
+/// envelope, written by `AbstractNotify`, as Sisimai's module notes), which Verizon's vtext.com gateway
+/// sends too (lhost-verizon-02, read by `VerizonRecognizer` first); both corpus notices are subjected
+/// "Re:" and the original's subject with no blank between. Such a notice is claimed by that subject
+/// and layout as well as by James's own marks: a gateway that puts its own sender and Message-ID
+/// leaves both (backscatter-dev's reflectors, messages 2603 and 2611).
 struct ApacheJamesRecognizer: Recognizer {
     var name: String { "apachejames" }
 
@@ -24,9 +25,9 @@ struct ApacheJamesRecognizer: Recognizer {
         return Self.hasNotifyLayout(context)
     }
 
-    /// The notify mailets' subject, "Re:" and a byte that is no blank, then their two headings in the
-    /// raw body (its MIME structure may be too broken to read as text): the body is searched only for
-    /// such a subject.
+    /// The notices' subject, "Re:" and a byte that is no blank, then the two headings in the raw body's
+    /// first 64 KiB (its MIME structure may be too broken to read as text): the body is searched only
+    /// for such a subject.
     static func hasNotifyLayout(_ context: BounceContext) -> Bool {
         let subject = context.subjectText.bytes
         guard subject.count > 3, context.subjectText.hasPrefix("Re:"), !ASCII.isWhitespace(subject[3]) else { return false }

@@ -95,7 +95,7 @@ struct RFC3464Recognizer: Recognizer {
                 // Sisimai's MDA rule). Looked for in a single recipient's report alone: which of several
                 // recipients an agent's line speaks of, the report does not say.
                 leadHoldsPipe = LocalDeliveryAgent.holdsPipeCommand(lead)
-                if LocalDeliveryAgent.namesAgent(lead, holdsPipeCommand: leadHoldsPipe), let agent = LocalDeliveryAgent.message(in: context.text) {
+                if leadHoldsPipe || LocalDeliveryAgent.namesAgentBeforeAColon(lead), let agent = LocalDeliveryAgent.message(in: context.text) {
                     finding.recipients[0].reason = agent.reason
                     finding.recipients[0].diagnostic = agent.text
                     finding.recipients[0].sweptDiagnostic = nil

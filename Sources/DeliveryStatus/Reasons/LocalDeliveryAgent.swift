@@ -79,14 +79,18 @@ enum LocalDeliveryAgent {
     }
 
     /// Whether `text` (a swept decision text: the lead text's lines joined by spaces) holds an agent's
-    /// name followed by a colon at a word's start, or a quoted pipe command (`holdsPipeCommand`, given
-    /// when the caller knows it already; `pipeAgent` reads the command): the cheap test before
-    /// `message(in:)` reads the report's lines, found by memchr for the colons (the lines of every
-    /// report read for an agent cost ~4,000 instructions a report and made the text of reports that
-    /// are otherwise read without it: bsd.mbox x3, +4.1M).
-    static func namesAgent(_ text: String, holdsPipeCommand: Bool? = nil) -> Bool {
-        if holdsPipeCommand ?? Self.holdsPipeCommand(text) { return true }
-        return anyOffset(of: UInt8(ascii: ":"), in: text) { bytes, colon in
+    /// name followed by a colon at a word's start, or a quoted pipe command (`holdsPipeCommand`;
+    /// `pipeAgent` reads the command): the cheap test before `message(in:)` reads the report's lines
+    /// (the lines of every report read for an agent cost ~4,000 instructions a report and made the
+    /// text of reports that are otherwise read without it: bsd.mbox x3, +4.1M).
+    static func namesAgent(_ text: String) -> Bool {
+        holdsPipeCommand(text) || namesAgentBeforeAColon(text)
+    }
+
+    /// The first half of `namesAgent`: an agent's name followed by a colon at a word's start, found by
+    /// memchr for the colons.
+    static func namesAgentBeforeAColon(_ text: String) -> Bool {
+        anyOffset(of: UInt8(ascii: ":"), in: text) { bytes, colon in
             // Each name ends in l, p, r or d: most colons (times, URLs, field names) are passed at once.
             guard colon > 0 else { return false }
             let last = bytes[colon - 1]

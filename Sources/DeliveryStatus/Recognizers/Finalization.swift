@@ -91,8 +91,9 @@ enum Finalization {
                 } else if command == nil, diagnostic.contains("refused to talk to me") {
                     // Postfix's words for a server that refused the greeting ("connect to host[ip]:
                     // server refused to talk to me: 421 ...", "host ... refused to talk to me"): the
-                    // connection stage, where a refusal is a block (Sisimai's rule for CONN, EHLO and
-                    // HELO; sisimai lhost-postfix-49, -50). Asked only here, where nothing else decided.
+                    // connection stage, where a refusal is a block (`ReasonDecision`'s last rule for
+                    // CONN, EHLO and HELO, which the command finder cannot reach: these words name no
+                    // command; sisimai lhost-postfix-49, -50). Asked only here, where nothing else decided.
                     command = .connect
                     reason = .blocked
                 } else {

@@ -140,14 +140,17 @@ enum TextScan {
         return t
     }
 
-    /// Whether a line (its UTF-8 bytes) starts with a delivery-status part's recipient field name
-    /// (`Final-Recipient:`, `Original-Recipient:`, `X-Actual-Recipient:`), ASCII letters in any case.
+    /// Whether a line (its UTF-8 bytes) is a delivery-status part's recipient field: `Final-Recipient`,
+    /// `Original-Recipient` or `X-Actual-Recipient` as the RFC 3464 reader names them
+    /// (`DeliveryStatusFields.Name`), then a colon, blanks allowed before it (Mimecast writes
+    /// "Final-Recipient : rfc/822;...", sisimai lhost-mimecast-02).
     static func isRecipientField(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let f = line.first else { return false }
-        switch f | 0x20 {
-        case UInt8(ascii: "f"): return ASCII.hasPrefix(line, ignoringCase: "final-recipient:")
-        case UInt8(ascii: "o"): return ASCII.hasPrefix(line, ignoringCase: "original-recipient:")
-        case UInt8(ascii: "x"): return ASCII.hasPrefix(line, ignoringCase: "x-actual-recipient:")
+        // The longest of the three names is 18 bytes; a few blanks may follow it.
+        guard let colon = line.prefix(24).firstIndex(of: UInt8(ascii: ":")) else { return false }
+        var end = colon
+        while end > 0, ASCII.isWhitespace(line[end - 1]) { end -= 1 }
+        switch DeliveryStatusFields.Name.recognised(UnsafeBufferPointer(rebasing: line[..<end])) {
+        case .finalRecipient, .originalRecipient, .xActualRecipient: return true
         default: return false
         }
     }
