@@ -204,8 +204,10 @@ struct ReasonDecision {
         if action == .delayed { return .expired }
         // A refusal at the connection's start (the greeting, EHLO or HELO: RFC 5321 §3.1, §4.1.1.1) is a
         // refusal of the connecting host, whatever its words (Sisimai's rule for EHLO and HELO; a
-        // greeting refused: sisimai lhost-sendmail-16).
-        if command == .connect || command == .ehlo || command == .helo { return .blocked }
+        // greeting refused: sisimai lhost-sendmail-16). At the connection only a reply refuses: a
+        // connection that failed before any (iMail's "SMTP connection failed,") refused nobody.
+        if command == .ehlo || command == .helo { return .blocked }
+        if command == .connect, replyCode != nil { return .blocked }
         return nil
     }
 }
