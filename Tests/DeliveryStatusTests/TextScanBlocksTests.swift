@@ -67,6 +67,51 @@ private let addressPattern = try! BytePattern(
         #expect(TextScan.blocks(in: TextLines(explained), excludingOwn: ("", "")).map(\.line) == [0])
     }
 
+    /// A delivery-status part's fields end a block (RFC 3464 §2.2): "Reporting-MTA: ..." after the
+    /// transcript's last line is no explanation of the address above it (sisimai lhost-sendmail-*
+    /// diagnostics carried it, and those of Gmail's and Outlook.com's reports).
+    @Test func deliveryStatusFieldsEndABlock() {
+        let text = "<kim@example.net>... Deferred: Connection refused by mx.example.net.\nReporting-MTA: dns; mx.example.org\nArrival-Date: Tue, 3 Mar 2026 09:14:01 +0100\n"
+        let blocks = TextScan.blocks(in: TextLines(text), excludingOwn: ("", ""))
+        #expect(blocks.map(\.text) == ["<kim@example.net>... Deferred: Connection refused by mx.example.net."])
+        func fieldName(_ line: String) -> DeliveryStatusFields.Name {
+            Array(line.utf8).withUnsafeBufferPointer { TextScan.deliveryStatusFieldName($0) }
+        }
+        #expect(fieldName("Will-Retry-Until : Wed, 4 Mar 2026") == .willRetryUntil)
+        #expect(fieldName("Subject: hello") == .other)
+    }
+
+    /// Sendmail lists the failed addresses, then quotes each one's reply in the transcript: with several
+    /// addresses, the last of the list does not take the transcript (which speaks of the others too) for
+    /// its explanation; with one, the transcript after the gap is its explanation as before.
+    @Test func aSectionHeadingEndsTheListsLastBlockWhenSeveralAreNamed() {
+        let several = """
+               ----- The following addresses had permanent fatal errors -----
+            <bob@example.net>
+            <dave@example.net>
+
+               ----- Transcript of session follows -----
+            mail.local: unknown user: bob
+            554 <bob@example.net>... Service unavailable
+            """
+        let blocks = TextScan.blocks(in: TextLines(several), excludingOwn: ("", ""))
+        #expect(blocks.map(\.text) == ["<bob@example.net>", "<dave@example.net>", "554 <bob@example.net>... Service unavailable"])
+        let one = """
+               ----- The following addresses had permanent fatal errors -----
+            <dave@example.net>
+
+               ----- Transcript of session follows -----
+            Message could not be delivered for too long
+            """
+        let only = TextScan.blocks(in: TextLines(one), excludingOwn: ("", ""))
+        #expect(only.count == 1)
+        #expect(only.first?.text.hasSuffix("Message could not be delivered for too long") == true)
+        func isHeading(_ line: String) -> Bool { Array(line.utf8).withUnsafeBufferPointer { TextScan.isSectionHeading($0) } }
+        #expect(isHeading("   ----- Transcript of session follows -----  "))
+        #expect(!isHeading("-------server message"))   // mFILTER's label before the reply (sisimai lhost-mfilter-*)
+        #expect(!isHeading("----------"))
+    }
+
     /// The address scanner finds what `addressPattern` finds (PCRE2), over generated texts of
     /// local-part bytes, `@`, dots, hyphens, labels, blanks, line ends and 8-bit bytes, and at every
     /// cap on the number of matches.

@@ -857,7 +857,15 @@ package final class BounceContext {
     /// thousands of recipients looks each one up).
     private(set) lazy var firstAddressBlock: [String: Int] = {
         var first: [String: Int] = [:]
-        for (i, block) in addressBlocks.enumerated() where first[block.key] == nil { first[block.key] = i }
+        // Of the address's blocks, the first that says more than the address (sendmail lists each failed
+        // address under "----- The following addresses had permanent fatal errors -----" and then quotes
+        // its reply in the transcript: "554 <bob@example.net>... Service unavailable"), else its first.
+        var saysMore: Set<String> = []
+        for (i, block) in addressBlocks.enumerated() where !saysMore.contains(block.key) {
+            let more = !RFC3464Recognizer.isBlank(TextScan.withoutAddressPrefix(block.text, address: block.address))
+            if first[block.key] == nil || more { first[block.key] = i }
+            if more { saysMore.insert(block.key) }
+        }
         return first
     }()
 

@@ -145,14 +145,29 @@ enum TextScan {
     /// (`DeliveryStatusFields.Name`), then a colon, blanks allowed before it (Mimecast writes
     /// "Final-Recipient : rfc/822;...", sisimai lhost-mimecast-02).
     static func isRecipientField(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        // The longest of the three names is 18 bytes; a few blanks may follow it.
-        guard let colon = line.prefix(24).firstIndex(of: UInt8(ascii: ":")) else { return false }
-        var end = colon
-        while end > 0, ASCII.isWhitespace(line[end - 1]) { end -= 1 }
-        switch DeliveryStatusFields.Name.recognised(UnsafeBufferPointer(rebasing: line[..<end])) {
+        switch deliveryStatusFieldName(line) {
         case .finalRecipient, .originalRecipient, .xActualRecipient: return true
         default: return false
         }
+    }
+
+    /// Whether a line (its UTF-8 bytes) is a section heading: words between runs of five dashes or more,
+    /// blanks around them (sendmail's "   ----- Transcript of session follows -----").
+    static func isSectionHeading(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (start, end) = line.trimmedBounds
+        guard end - start > 10 else { return false }
+        for k in 0..<5 where line[start + k] != UInt8(ascii: "-") || line[end - 1 - k] != UInt8(ascii: "-") { return false }
+        return line[(start + 5)..<(end - 5)].contains { $0 != UInt8(ascii: "-") }
+    }
+
+    /// The name of the delivery-status field a line (its UTF-8 bytes) starts with, as the RFC 3464
+    /// reader names them, blanks allowed before the colon; `.other` for any other line.
+    static func deliveryStatusFieldName(_ line: UnsafeBufferPointer<UInt8>) -> DeliveryStatusFields.Name {
+        // The longest name is 20 bytes; a few blanks may follow it.
+        guard let colon = line.prefix(26).firstIndex(of: UInt8(ascii: ":")) else { return .other }
+        var end = colon
+        while end > 0, ASCII.isWhitespace(line[end - 1]) { end -= 1 }
+        return DeliveryStatusFields.Name.recognised(UnsafeBufferPointer(rebasing: line[..<end]))
     }
 
     /// Whether a line (its UTF-8 bytes) starts with `Received:` or `Return-Path:`, ASCII letters in any
@@ -383,6 +398,8 @@ enum TextScan {
             hits.append((i, a, key))
         }
         guard !hits.isEmpty else { return [] }
+        // Whether the hits name more than one address.
+        let severalAddresses = hits.contains { !sameKey($0.key, hits[0].key) }
         // The lines of one block (`blockLines`, `taken` of them): at most `maxBlockLines`, as `stop` is at
         // most that many lines on from the address's; on the stack (an array reserved for them was
         // allocated and freed a text, and, captured by `block`, checked for exclusive access at each use:
@@ -403,10 +420,16 @@ enum TextScan {
                         continue
                     }
                     if pendingBlank {
-                        // A gap is crossed right after the address line or after a label ("because:").
+                        // A gap is crossed right after the address line or after a label ("because:"),
+                        // not into the next section when the text names several addresses: the
+                        // transcript after sendmail's list of failed addresses speaks of each in turn.
                         if taken > 1 && !endsWithColon(blockLines[taken - 1]) { break }
+                        if severalAddresses && isSectionHeading(lineBytes(j)) { break }
                         pendingBlank = false
                     }
+                    // A delivery-status part's fields end the text's explanation (RFC 3464 §2.2:
+                    // "Reporting-MTA: ..." right after a transcript's last line).
+                    if taken > 0, deliveryStatusFieldName(lineBytes(j)) != .other { break }
                     blockLines[taken] = j
                     taken += 1
                     length += ends[j] + 1 - start(j)
