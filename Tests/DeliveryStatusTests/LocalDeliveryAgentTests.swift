@@ -15,6 +15,9 @@ import Testing
         ("maildrop: Invalid user specified.\n", "maildrop", .userUnknown),
         ("vdelivermail: Sorry, no mailbox here by that name. (#5.1.1)\n", "vpopmail", .userUnknown),
         ("vdeliver: Invalid or unknown virtual user 'rex'\n", "vmailmgr", .userUnknown),
+        // Sisimai 5's lda table: a locked account is suspended, procmail's "user over quota" full.
+        ("vdelivermail: account is locked email bounced\n", "vpopmail", .suspend),
+        ("procmail: User over quota\n", "procmail", .mailboxFull),
         ("Your message to <rex@example.net> was automatically rejected:\nQuota exceeded (mailbox for user is full)\n", "dovecot", .mailboxFull),
     ])
     func eachAgentsWords(text: String, agent: String, reason: Reason) throws {
@@ -80,5 +83,44 @@ import Testing
     @Test func anAgentsMessageOfManyLinesIsBounded() {
         let text = "mail.local: cannot deliver\n" + String(repeating: "still cannot\n", count: 100_000) + "unknown user: rex\n"
         #expect(LocalDeliveryAgent.message(in: text) == nil)
+    }
+
+    /// A report of several recipients: each agent line that names a recipient (its address, or its local
+    /// part as a word of its own) says why for that one; a line that names none, or two lines that name
+    /// the same local part with different reasons, say nothing for it.
+    @Test func severalRecipientsEachByTheLineThatNamesThem() {
+        let text = """
+            The original message was received at Tue, 3 Mar 2026 09:14:01 +0100
+
+               ----- Transcript of session follows -----
+            mail.local: unknown user: bob
+            554 <bob@example.net>... Service unavailable
+            mail.local: mailbox full or quota exceeded: carol
+            554 <carol@example.net>... Service unavailable
+            Your message to <erin@example.net> was automatically rejected:
+            Quota exceeded (mailbox for user is full)
+
+            maildrop: maildir over quota.
+
+            """
+        let messages = LocalDeliveryAgent.messages(in: text)
+        #expect(messages.map(\.reason) == [.userUnknown, .mailboxFull, .mailboxFull, .mailboxFull])
+        #expect(LocalDeliveryAgent.message(for: "bob@example.net", among: messages)?.reason == .userUnknown)
+        #expect(LocalDeliveryAgent.message(for: "Carol@Example.net", among: messages)?.text == "mail.local: mailbox full or quota exceeded: carol")
+        #expect(LocalDeliveryAgent.message(for: "erin@example.net", among: messages)?.agent == "dovecot")
+        // "bobby" is not "bob", nor is "bob.smith"; maildrop's line names nobody.
+        #expect(LocalDeliveryAgent.message(for: "bobby@example.net", among: messages) == nil)
+        #expect(LocalDeliveryAgent.message(for: "bob.smith@example.net", among: messages) == nil)
+        #expect(LocalDeliveryAgent.message(for: "frank@example.net", among: messages) == nil)
+        // Two lines for the same local part that disagree: neither is taken.
+        let twice = LocalDeliveryAgent.messages(in: "mail.local: unknown user: bob\nmail.local: Disc quota exceeded: bob\n")
+        #expect(twice.count == 2)
+        #expect(LocalDeliveryAgent.message(for: "bob@example.org", among: twice) == nil)
+    }
+
+    /// `messages(in:)` reads at most `maxMessages` agent lines, however many the text holds.
+    @Test func severalRecipientsMessagesAreBounded() {
+        let text = String(repeating: "mail.local: unknown user: rex\n", count: 10_000)
+        #expect(LocalDeliveryAgent.messages(in: text).count == LocalDeliveryAgent.maxMessages)
     }
 }

@@ -80,6 +80,8 @@ struct RFC3464Recognizer: Recognizer {
         // Whether a single recipient's lead text quotes a pipe command (`"|`): then sendmail's line for
         // it may be the diagnostic a DSN without one lacks.
         var leadHoldsPipe = false
+        // The records of several whose reason an agent's line gave: complete as they are.
+        var agentDecided: Set<Int> = []
         if finding.recipients.count == 1 {
             let lead = context.sweptLeadText
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
@@ -103,11 +105,22 @@ struct RFC3464Recognizer: Recognizer {
                     return
                 }
             }
+        } else if finding.recipients.count > 1, LocalDeliveryAgent.namesAgentBeforeAColon(context.text) {
+            // Several recipients: an agent line that names one (`mail.local: unknown user: bob`) says why
+            // for that one, as Sisimai 5 reads each record's own diagnostic for an agent's words.
+            let messages = LocalDeliveryAgent.messages(in: context.text)
+            for i in finding.recipients.indices {
+                guard let agent = LocalDeliveryAgent.message(for: finding.recipients[i].recipient, among: messages) else { continue }
+                finding.recipients[i].reason = agent.reason
+                finding.recipients[i].diagnostic = agent.text
+                finding.recipients[i].command = nil
+                agentDecided.insert(i)
+            }
         }
         // Each record's fields read in place: copied out of the array (`let r = finding.recipients[i]`),
         // each record's dozen strings were retained and released (bsd.mbox x3, 1,068 copies). The
         // command is searched for in the diagnostic the DSN gave, as before the block replaced it.
-        for i in finding.recipients.indices {
+        for i in finding.recipients.indices where !agentDecided.contains(i) {
             let givenDiagnostic = finding.recipients[i].diagnostic
             // The text's block for the address is looked up only when the DSN gave no diagnostic; a
             // single recipient's alone (`TextScan.onlyBlock`).

@@ -24,6 +24,8 @@ enum LocalDeliveryAgent {
         var reason: Reason
         /// The line that says it, trimmed.
         var text: String
+        /// The agent's first line, trimmed (the line that names the recipient, when one does).
+        var firstLine: String
     }
 
     /// An agent: the start of its lines, its program's name in a pipe command, and its words for each
@@ -50,7 +52,7 @@ enum LocalDeliveryAgent {
             (.systemError, ["temporary file write error"]),
         ]),
         Agent(name: "procmail", program: "procmail", lineStart: "procmail: ", lineEnd: nil, words: [
-            (.mailboxFull, ["quota exceeded while writing"]),
+            (.mailboxFull, ["quota exceeded while writing", "user over quota"]),
             (.systemFull, ["no space left to finish writing"]),
             // Sendmail's words for the program's exit status EX_UNAVAILABLE (sysexits.h, 69).
             (.systemError, ["service unavailable"]),
@@ -61,7 +63,10 @@ enum LocalDeliveryAgent {
         ]),
         Agent(name: "vpopmail", program: "vdelivermail", lineStart: "vdelivermail: ", lineEnd: nil, words: [
             (.userUnknown, ["sorry, no mailbox here by that name."]),
-            (.filtered, ["account is locked email bounced", "user does not exist, but will deliver to "]),
+            // A locked account is suspended (Sisimai 5's lda table; Sisimai 4's MDA table said filtered,
+            // while its own Suspend reason listed the same words).
+            (.suspend, ["account is locked email bounced"]),
+            (.filtered, ["user does not exist, but will deliver to "]),
             (.mailboxFull, ["domain is over quota", "user is over quota"]),
         ]),
         Agent(name: "vmailmgr", program: "vdeliver", lineStart: "vdeliver: ", lineEnd: nil, words: [
@@ -87,8 +92,8 @@ enum LocalDeliveryAgent {
         holdsPipeCommand(text) || namesAgentBeforeAColon(text)
     }
 
-    /// The first half of `namesAgent`: an agent's name followed by a colon at a word's start, found by
-    /// memchr for the colons.
+    /// The first half of `namesAgent`: an agent's name followed by a colon at a word's or a line's start,
+    /// found by memchr for the colons (a swept text or a report's whole text).
     static func namesAgentBeforeAColon(_ text: String) -> Bool {
         anyOffset(of: UInt8(ascii: ":"), in: text) { bytes, colon in
             // Each name ends in l, p, r or d: most colons (times, URLs, field names) are passed at once.
@@ -97,7 +102,7 @@ enum LocalDeliveryAgent {
             guard last == UInt8(ascii: "l") || last == UInt8(ascii: "p") || last == UInt8(ascii: "r") || last == UInt8(ascii: "d") else { return false }
             for name in namesBeforeColon where colon >= name.count {
                 let start = colon - name.count
-                if start == 0 || bytes[start - 1] == ASCII.space,
+                if start == 0 || bytes[start - 1] == ASCII.space || bytes[start - 1] == ASCII.lineFeed,
                    UnsafeBufferPointer(rebasing: bytes[start..<colon]).elementsEqual(name) { return true }
             }
             return false
@@ -169,10 +174,103 @@ enum LocalDeliveryAgent {
             }
             return lines
         }
+        return decide(agent, lines: lines)
+    }
+
+    /// The most agent lines `messages(in:)` reads.
+    static let maxMessages = 100
+
+    /// Each agent line of `text` whose words name a reason, with the lines that continue it (up to a
+    /// blank line, the next agent line or `maxLines`), at most `maxMessages`: for a report of several
+    /// recipients, where each agent line speaks of one (`mail.local: unknown user: bob`, dovecot's
+    /// `Your message to <bob@example.net> was automatically rejected:`) and `forRecipient` picks it.
+    /// Sendmail's lines for pipe recipients are not among them: they name a program, not a recipient.
+    static func messages(in text: String) -> [Message] {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return [] }
+            let n = bytes.count
+            var found: [Message] = []
+            var lines: [String] = []
+            var current: Int? = nil   // the agent whose lines are being read
+            func close() {
+                if let k = current, found.count < maxMessages, let message = decide(agents[k], lines: lines) { found.append(message) }
+                current = nil
+                lines.removeAll(keepingCapacity: true)
+            }
+            var at = 0
+            while at < n, found.count < maxMessages {
+                let end = memchr(base + at, Int32(ASCII.lineFeed), n - at).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? n
+                let b = base[at]
+                var starts: Int? = nil
+                if b == UInt8(ascii: "m") || b == UInt8(ascii: "p") || b == UInt8(ascii: "v") || b == UInt8(ascii: "Y") {
+                    starts = agents.indices.first { startsLine(agents[$0], bytes, at) }
+                }
+                let line = UnsafeBufferPointer(rebasing: bytes[at..<end])
+                let (first, last) = line.trimmedBounds
+                if let k = starts {
+                    close()
+                    current = k
+                } else if first == last || lines.count >= maxLines {
+                    close()
+                }
+                if current != nil {
+                    lines.append(String(decoding: UnsafeBufferPointer(rebasing: line[first..<last]), as: UTF8.self))
+                }
+                at = end + 1
+            }
+            close()
+            return found
+        }
+    }
+
+    /// The message among `messages` whose first line names `recipient`: the whole address, else its
+    /// local part as a word of its own (`mail.local: unknown user: bob`), compared without case; nil
+    /// when none does, or when two name the local part alone and differ.
+    static func message(for recipient: String, among messages: [Message]) -> Message? {
+        let address = Array(recipient.lowercased().utf8)
+        guard let at = address.lastIndex(of: UInt8(ascii: "@")), at > 0 else { return nil }
+        let local = Array(address[..<at])
+        var byLocalPart: Message? = nil
+        for message in messages {
+            let line = Array(message.firstLine.lowercased().utf8)
+            if names(address, in: line) { return message }
+            if names(local, in: line) {
+                if let earlier = byLocalPart, earlier.reason != message.reason { return nil }
+                byLocalPart = byLocalPart ?? message
+            }
+        }
+        return byLocalPart
+    }
+
+    /// Whether `word` stands in `line` with no address byte (letter, digit, `.`, `_`, `+`, `-`) on
+    /// either side; an `@` after it is allowed (the local part of an address).
+    private static func names(_ word: [UInt8], in line: [UInt8]) -> Bool {
+        func isAddressByte(_ b: UInt8) -> Bool {
+            ASCII.isAlpha(b) || ASCII.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+        }
+        guard !word.isEmpty, word.count <= line.count else { return false }
+        return line.withUnsafeBufferPointer { l in
+            word.withUnsafeBufferPointer { w in
+                var from = 0
+                while from + w.count <= l.count, let hit = ByteSubstring.firstOffset(of: w, in: UnsafeBufferPointer(rebasing: l[from...])) {
+                    let start = from + hit, stop = start + w.count
+                    if (start == 0 || !isAddressByte(l[start - 1])) && (stop == l.count || !isAddressByte(l[stop])) { return true }
+                    from = start + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// The reason `agent`'s words name in `lines` (its reasons in order, each over the lines in
+    /// order), with the line that says it.
+    private static func decide(_ agent: Agent, lines: [String]) -> Message? {
+        guard let firstLine = lines.first else { return nil }
         let lowered = lines.map { $0.lowercased() }
         for (reason, words) in agent.words {
             for (k, lower) in lowered.enumerated() where words.contains(where: { lower.contains($0) }) {
-                return Message(agent: agent.name, reason: reason, text: lines[k])
+                return Message(agent: agent.name, reason: reason, text: lines[k], firstLine: firstLine)
             }
         }
         return nil
