@@ -20,6 +20,15 @@ struct SendmailTextRecognizer: Recognizer {
     /// `554 <user@example.org>... Remote protocol error` (a transcript's summary line for one recipient).
     static let summaryLine = try? BytePattern(#"^\d{3} <([^>\s]+@[^>\s]+)>\.\.\.\s*(.*)$"#)
 
+    /// Whether a trimmed line looks like a MIME delimiter line: two hyphens, then at least eight bytes with
+    /// no blank, the first no hyphen (RFC 2046 §5.1.1; a section line "----- ... -----" is no delimiter).
+    static func isDelimiterLike(_ t: String) -> Bool {
+        let u = t.utf8
+        guard u.count >= 10, u.first == UInt8(ascii: "-"), u.dropFirst().first == UInt8(ascii: "-"),
+              u.dropFirst(2).first != UInt8(ascii: "-") else { return false }
+        return !u.contains(ASCII.space) && !u.contains(ASCII.tab)
+    }
+
     func recognize(_ context: BounceContext) -> Finding? {
         var records: [RecipientFinding] = []
         // Each recipient's first record, by lower-cased address (records are only appended), and the
@@ -65,6 +74,11 @@ struct SendmailTextRecognizer: Recognizer {
             // its own, this reader has no delivery-status text to meet.)
             if lower.hasPrefix("reporting-mta:") { break }
             let t = line.trimmed
+            // The text ends at a MIME delimiter line (`--` and the boundary, RFC 2046 §5.1.1) or the
+            // returned message's first header field, when a report lost its Content-Type and its parts
+            // read as one text (backscatter-dev: a transcript's reply ran on into the original's
+            // Received, From and Subject).
+            if SendmailTextRecognizer.isDelimiterLike(t) || raw.hasPrefix("Received:") || raw.hasPrefix("Return-Path:") { break }
             if t.isEmpty || t.hasPrefix("-----") { continue }
             if inAddressList, !t.hasPrefix("("), t.contains("@") {
                 // ">>> user@example.org <user@example.org>" (Active!hunter), "<user@example.org>", "user@example.org".
