@@ -82,8 +82,11 @@ struct RFC3464Recognizer: Recognizer {
         var leadHoldsPipe = false
         // The records of several whose reason an agent's line gave: complete as they are.
         var agentDecided: Set<Int> = []
+        // A single recipient's swept lead text when it is short enough to stand as its diagnostic.
+        var shortLead: String? = nil
         if finding.recipients.count == 1 {
             let lead = context.sweptLeadText
+            if !lead.isEmpty, lead.utf8.count <= maxLeadDiagnosticBytes { shortLead = lead }
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             finding.recipients[0].sweptDiagnostic = (finding.recipients[0].diagnostic, own)
             if !lead.isEmpty {
@@ -127,11 +130,18 @@ struct RFC3464Recognizer: Recognizer {
             if isBlank(givenDiagnostic) {
                 if let block = finding.recipients.count == 1 ? TextScan.onlyBlock(for: finding.recipients[i].recipient, in: context)
                     : TextScan.block(for: finding.recipients[i].recipient, in: context) {
-                    finding.recipients[i].diagnostic = TextScan.withoutAddressPrefix(block, address: finding.recipients[i].recipient)
-                } else if leadHoldsPipe, let line = LocalDeliveryAgent.pipeRecipientLine(in: context.text) {
+                    finding.recipients[i].diagnostic = TextScan.explanation(of: finding.recipients[i].recipient, from: block, in: context)
+                }
+                if isBlank(finding.recipients[i].diagnostic), leadHoldsPipe, let line = LocalDeliveryAgent.pipeRecipientLine(in: context.text) {
                     // A pipe recipient's line of sendmail (`554 "|/usr/local/bin/filter"... Service
                     // unavailable`): the only words the report has for a recipient that is a program.
                     finding.recipients[i].diagnostic = line
+                } else if isBlank(finding.recipients[i].diagnostic), let shortLead {
+                    // Nothing in the text speaks of the address: a single recipient's report says why in
+                    // its own words ("Unable to deliver message to the following recipients, due to being
+                    // unable to connect successfully to the destination mail server.", sisimai
+                    // lhost-outlook-07, as Sisimai reports it).
+                    finding.recipients[i].diagnostic = shortLead
                 }
             }
             if finding.recipients[i].command == nil {
@@ -152,6 +162,10 @@ struct RFC3464Recognizer: Recognizer {
             }
         }
     }
+
+    /// The longest swept lead text that stands as a single recipient's diagnostic when nothing else in the
+    /// report speaks of it (a longer one is more than an explanation: boilerplate, a whole notice).
+    static let maxLeadDiagnosticBytes = 400
 
     /// `a + " " + b`: the bytes of both, a space between, copied into one buffer and made a String
     /// without validation (two valid UTF-8 texts and a space are valid UTF-8). `+` copied `a` into a

@@ -94,6 +94,7 @@ enum LocalDeliveryAgent {
 
     /// The first half of `namesAgent`: an agent's name followed by a colon at a word's or a line's start,
     /// found by memchr for the colons (a swept text or a report's whole text).
+    @inline(__always)
     static func namesAgentBeforeAColon(_ text: String) -> Bool {
         anyOffset(of: UInt8(ascii: ":"), in: text) { bytes, colon in
             // Each name ends in l, p, r or d: most colons (times, URLs, field names) are passed at once.
@@ -115,6 +116,7 @@ enum LocalDeliveryAgent {
     }
 
     /// Whether `test` holds at some offset of `byte` in `text`'s UTF-8 bytes, the offsets found by memchr.
+    @inline(__always)
     private static func anyOffset(of byte: UInt8, in text: String,
                                   where test: (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Bool {
         var text = text

@@ -613,8 +613,8 @@ enum TextScan {
     }
 
     /// The block of the report text that speaks of `address`, if any (to complete a DSN's record).
-    static func block(for address: String, in context: BounceContext) -> String? {
-        context.firstAddressBlock[address.lowercasedIfNeeded()].map { context.addressBlocks[$0].text }
+    static func block(for address: String, in context: BounceContext) -> Block? {
+        context.firstAddressBlock[address.lowercasedIfNeeded()].map { context.addressBlocks[$0] }
     }
 
     /// `block(for:in:)` of a report's only recipient to complete: that block alone, not every block of
@@ -622,9 +622,21 @@ enum TextScan {
     /// for one lookup (bsd.mbox x3, 54 reports: 1.16M -> 0.76M instructions, the text's lines split
     /// here now, 0.09M, counted). Not kept: a report with more recipients asks `block(for:in:)`,
     /// which makes them once.
-    static func onlyBlock(for address: String, in context: BounceContext) -> String? {
+    static func onlyBlock(for address: String, in context: BounceContext) -> Block? {
         blocks(in: context.lines, excludingOwn: ownAddressKeys(context), only: address.lowercasedIfNeeded(),
-               markerStart: context.originalMarkerStart).first?.text
+               markerStart: context.originalMarkerStart).first
+    }
+
+    /// What the report's text says of `address` from its block: the block without the address's label
+    /// (`withoutAddressPrefix`), or, when the address stands alone on its lines (a list under a sentence:
+    /// Outlook.com's "Unable to deliver message to the following recipients, due to being unable to
+    /// connect successfully to the destination mail server." / blank / the address, sisimai
+    /// lhost-outlook-07), the paragraph just above it when that names no address; empty when neither says anything.
+    static func explanation(of address: String, from block: Block, in context: BounceContext) -> String {
+        let said = withoutAddressPrefix(block.text, address: address)
+        guard RFC3464Recognizer.isBlank(said) else { return said }
+        let above = paragraph(above: block.line, in: context.lines)
+        return !above.isEmpty && addresses(in: Substring(above)).isEmpty ? above : said
     }
 }
 
