@@ -53,7 +53,9 @@ struct FeedbackReportRecognizer: Recognizer {
             summary = first
         }
         while summary.isMultipart, let first = summary.parts.first { summary = first }
-        return summary.isMultipart ? nil : summary
+        // A returned message is no summary: Microsoft's reports (sisimai arf-22..24) are a multipart/mixed
+        // whose only part is the complained-of message, and its headers were the diagnostic.
+        return summary.isMultipart || summary.isEncapsulating ? nil : summary
     }
 
     /// The part among `part` and the parts under it that has the part `child` as one of its own
@@ -128,7 +130,9 @@ struct FeedbackReportRecognizer: Recognizer {
             feedbackType = feedbackType ?? "opt-out"
         }
         if addresses.isEmpty { addresses.append(FeedbackReportRecognizer.undisclosed) }
-        let summary = Self.summaryPart(context).map { BounceContext.normalizedText(of: $0) } ?? ""
+        // Without a human-readable part, the report's subject is its own words ("complaint about message
+        // from 192.0.2.222").
+        let summary = Self.summaryPart(context).map { BounceContext.normalizedText(of: $0) } ?? context.subject.trimmed
         var finding = Finding(kind: .feedbackReport, original: original)
         finding.perMessage.arrivalDate = arrivalDate
         if let sourceIP { finding.perMessage.extensionFields.append(("source-ip", sourceIP)) }
