@@ -123,4 +123,16 @@ import Testing
         let text = String(repeating: "mail.local: unknown user: rex\n", count: 10_000)
         #expect(LocalDeliveryAgent.messages(in: text).count == LocalDeliveryAgent.maxMessages)
     }
+
+    /// Sisimai 5's lda rule's last line: a record's own diagnostic that is an agent's line with no words
+    /// of a reason is the mailer's failure, after DATA or with no command; with words of a reason, or at
+    /// another command, or naming no agent, it is not.
+    @Test func anAgentsLineWithoutAReasonIsTheMailersFailure() {
+        #expect(RFC3464Recognizer.agentFailedOnItsOwn("procmail: Lock failure on \"/var/mail/rex.lock\"", command: nil))
+        #expect(RFC3464Recognizer.agentFailedOnItsOwn("can't create user output file. Command output: procmail: Couldn't create", command: .data))
+        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("procmail: Couldn't create \"/var/mail/rex\"", command: .rcpt))
+        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("procmail: Quota exceeded while writing \"/var/mail/rex\"", command: nil))
+        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("Command output: maildrop: maildir over quota.", command: nil))
+        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("550 5.1.1 <rex@example.net>: Recipient address rejected", command: nil))
+    }
 }

@@ -97,8 +97,8 @@ struct RFC3464Recognizer: Recognizer {
                 decisionTextFromLead = leadHasOwn || !own.isEmpty
                 // A local delivery agent's own line ("mail.local: unknown user: kijitora") says why, more
                 // exactly than the DSN's "5.5.0" and the lead text around it (sisimai rfc3464-06,
-                // Sisimai's MDA rule). Looked for in a single recipient's report alone: which of several
-                // recipients an agent's line speaks of, the report does not say.
+                // Sisimai's MDA rule). In a report of several recipients, only a line that names one
+                // speaks of it (below).
                 leadHoldsPipe = LocalDeliveryAgent.holdsPipeCommand(lead)
                 if leadHoldsPipe || LocalDeliveryAgent.namesAgentBeforeAColon(lead), let agent = LocalDeliveryAgent.message(in: context.text) {
                     finding.recipients[0].reason = agent.reason
@@ -108,6 +108,7 @@ struct RFC3464Recognizer: Recognizer {
                     return
                 }
             }
+            if Self.agentFailedOnItsOwn(own, command: finding.recipients[0].command) { finding.recipients[0].reason = .mailerError }
         } else if finding.recipients.count > 1, LocalDeliveryAgent.namesAgentBeforeAColon(context.text) {
             // Several recipients: an agent line that names one (`mail.local: unknown user: bob`) says why
             // for that one, as Sisimai 5 reads each record's own diagnostic for an agent's words.
@@ -118,6 +119,10 @@ struct RFC3464Recognizer: Recognizer {
                 finding.recipients[i].diagnostic = agent.text
                 finding.recipients[i].command = nil
                 agentDecided.insert(i)
+            }
+            for i in finding.recipients.indices where !agentDecided.contains(i)
+            && agentFailedOnItsOwn(Diagnostic.sweep(finding.recipients[i].diagnostic), command: finding.recipients[i].command) {
+                finding.recipients[i].reason = .mailerError
             }
         }
         // Each record's fields read in place: copied out of the array (`let r = finding.recipients[i]`),
@@ -161,6 +166,16 @@ struct RFC3464Recognizer: Recognizer {
                 }
             }
         }
+    }
+
+    /// Whether a record's own swept diagnostic is a local delivery agent's line whose words name no reason
+    /// ("procmail: Lock failure on ..."), given after DATA or with no command: the program that was to
+    /// write the message failed, `mailererror`, the last line of Sisimai 5's lda rule (sisimai
+    /// lhost-postfix-79, as Sisimai 4.25 reports it too). Words of a reason anywhere in it leave the
+    /// decision to the reason tables.
+    static func agentFailedOnItsOwn(_ sweptDiagnostic: String, command: SMTPCommand?) -> Bool {
+        guard command == nil || command == .data, LocalDeliveryAgent.namesAgentBeforeAColon(sweptDiagnostic) else { return false }
+        return !LocalDeliveryAgent.holdsAnAgentsWords(sweptDiagnostic)
     }
 
     /// The longest swept lead text that stands as a single recipient's diagnostic when nothing else in the

@@ -133,6 +133,12 @@ enum LocalDeliveryAgent {
         }
     }
 
+    /// Whether `text` holds, anywhere and in any case, the words with which some agent names a reason.
+    static func holdsAnAgentsWords(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return agents.contains { agent in agent.words.contains { $0.1.contains { lower.contains($0) } } }
+    }
+
     /// The most lines read from the agent's first line on (its message ends at a blank line).
     static let maxLines = 20
 
