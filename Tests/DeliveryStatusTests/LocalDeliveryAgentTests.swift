@@ -128,11 +128,16 @@ import Testing
     /// of a reason is the mailer's failure, after DATA or with no command; with words of a reason, or at
     /// another command, or naming no agent, it is not.
     @Test func anAgentsLineWithoutAReasonIsTheMailersFailure() {
-        #expect(RFC3464Recognizer.agentFailedOnItsOwn("procmail: Lock failure on \"/var/mail/rex.lock\"", command: nil))
-        #expect(RFC3464Recognizer.agentFailedOnItsOwn("can't create user output file. Command output: procmail: Couldn't create", command: .data))
-        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("procmail: Couldn't create \"/var/mail/rex\"", command: .rcpt))
-        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("procmail: Quota exceeded while writing \"/var/mail/rex\"", command: nil))
-        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("Command output: maildrop: maildir over quota.", command: nil))
-        #expect(!RFC3464Recognizer.agentFailedOnItsOwn("550 5.1.1 <rex@example.net>: Recipient address rejected", command: nil))
+        func failed(_ diagnostic: String, type: String? = "x-unix", _ command: SMTPCommand? = nil) -> Bool {
+            RFC3464Recognizer.agentFailedOnItsOwn(diagnostic, type: type, command: command)
+        }
+        #expect(failed("procmail: Lock failure on \"/var/mail/rex.lock\""))
+        #expect(failed("can't create user output file. Command output: procmail: Couldn't create", type: "X-Unix", .data))
+        #expect(!failed("procmail: Couldn't create \"/var/mail/rex\"", .rcpt))
+        #expect(!failed("procmail: Couldn't create \"/var/mail/rex\"", type: "smtp"))
+        #expect(!failed("procmail: Couldn't create \"/var/mail/rex\"", type: nil))
+        #expect(!failed("procmail: Quota exceeded while writing \"/var/mail/rex\""))
+        #expect(!failed("Command output: maildrop: maildir over quota."))
+        #expect(!failed("550 5.1.1 <rex@example.net>: Recipient address rejected"))
     }
 }
