@@ -24,9 +24,14 @@ enum LocalDeliveryAgent {
         var reason: Reason
         /// The line that says it, trimmed.
         var text: String
-        /// The agent's first line, trimmed (the line that names the recipient, when one does).
-        var firstLine: String
+        /// The first `maxFirstLineBytes` of the agent's first line, trimmed and ASCII lower-cased: where
+        /// `message(for:among:)` looks for a recipient's name.
+        var firstLineKey: [UInt8]
     }
+
+    /// How much of an agent's first line is searched for a recipient's name (a recipient's line is short;
+    /// a hostile one of megabytes is not searched once for each recipient of the report).
+    static let maxFirstLineBytes = 512
 
     /// An agent: the start of its lines, its program's name in a pipe command, and its words for each
     /// reason (lower case).
@@ -139,13 +144,14 @@ enum LocalDeliveryAgent {
     static func holdsAnAgentsWords(_ text: String) -> Bool {
         let lower = text.utf8.map(ASCII.lowercased)
         return lower.withUnsafeBufferPointer { haystack in
-            agents.contains { agent in
-                agent.words.contains { _, words in
-                    words.contains { word in
-                        word.utf8.withContiguousStorageIfAvailable { ByteSubstring.firstOffset(of: $0, in: haystack) != nil } ?? false
-                    }
-                }
-            }
+            agents.contains { agent in agent.words.contains { holdsAny(of: $0.1, in: haystack) } }
+        }
+    }
+
+    /// Whether ASCII lower-cased `haystack` holds one of `words` (ASCII lower case).
+    private static func holdsAny(of words: [String], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        words.contains { word in
+            word.utf8.withContiguousStorageIfAvailable { ByteSubstring.firstOffset(of: $0, in: haystack) != nil } ?? false
         }
     }
 
@@ -246,12 +252,12 @@ enum LocalDeliveryAgent {
     /// local part as a word of its own (`mail.local: unknown user: bob`), compared without case; nil
     /// when none does, or when two name the local part alone and differ.
     static func message(for recipient: String, among messages: [Message]) -> Message? {
-        let address = Array(recipient.lowercased().utf8)
+        let address = recipient.utf8.map(ASCII.lowercased)
         guard let at = address.lastIndex(of: UInt8(ascii: "@")), at > 0 else { return nil }
         let local = Array(address[..<at])
         var byLocalPart: Message? = nil
         for message in messages {
-            let line = Array(message.firstLine.lowercased().utf8)
+            let line = message.firstLineKey
             if names(address, in: line) { return message }
             if names(local, in: line) {
                 if let earlier = byLocalPart, earlier.reason != message.reason { return nil }
@@ -282,13 +288,15 @@ enum LocalDeliveryAgent {
     }
 
     /// The reason `agent`'s words name in `lines` (its reasons in order, each over the lines in
-    /// order), with the line that says it.
+    /// order), with the line that says it. Compared as ASCII lower-cased bytes (every word is ASCII
+    /// lower case): `String.lowercased` and `contains` for two dozen words read a long line slowly.
     private static func decide(_ agent: Agent, lines: [String]) -> Message? {
         guard let firstLine = lines.first else { return nil }
-        let lowered = lines.map { $0.lowercased() }
+        let lowered = lines.map { $0.utf8.map(ASCII.lowercased) }
         for (reason, words) in agent.words {
-            for (k, lower) in lowered.enumerated() where words.contains(where: { lower.contains($0) }) {
-                return Message(agent: agent.name, reason: reason, text: lines[k], firstLine: firstLine)
+            for (k, lower) in lowered.enumerated() where lower.withUnsafeBufferPointer({ holdsAny(of: words, in: $0) }) {
+                return Message(agent: agent.name, reason: reason, text: lines[k],
+                               firstLineKey: Array(firstLine.utf8.prefix(maxFirstLineBytes).map(ASCII.lowercased)))
             }
         }
         return nil
