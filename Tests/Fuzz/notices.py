@@ -10,7 +10,9 @@ sendmail's `!` line splits in an unterminated string; 200,000 lone-surrogate esc
 notice of 100,000 recipients; an smtpd transcript of 100,000 RCPT commands; a Sendmail transcript of
 200,000 distinct replies; a Postfix report without a DSN part of 200,000 recipient paragraphs; Sendmail
 transcripts of 200,000 pipe recipients' lines, of a pipe command of 2 MB without its closing quote and
-200,000 short ones, and of 200,000 refused greetings.
+200,000 short ones, and of 200,000 refused greetings; a report of 1,000 recipients with 200,000 local
+delivery agents' lines naming them, one of 2 MB; a transcript of 200,000 replies in a report that lost its
+Content-Type, then 200,000 delimiter-like lines.
 """
 import json
 import os
@@ -57,6 +59,20 @@ def shapes():
                                  + "".join("... while talking to mx%d.example.net.:\n<<< 554 no service %d\n" % (i, i)
                                            for i in range(200_000))
                                  + "554 5.0.0 Service unavailable\n" + dsn_tail)
+    # Several recipients (1,000 in the DSN part), 200,000 agent lines naming them and others, one of 2 MB.
+    several_tail = ("\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n"
+                    + "".join("Final-Recipient: RFC822; u%d@example.net\nAction: failed\nStatus: 5.5.0\n\n" % i
+                              for i in range(1_000))
+                    + "--B--\n")
+    yield "sendmail-agent-lines", (sendmail_head + "mail.local: unknown user: " + "u" * 2_000_000 + "\n"
+                                   + "".join("mail.local: unknown user: u%d\n" % (i % 5_000) for i in range(200_000))
+                                   + several_tail)
+    # A transcript whose report lost its Content-Type: 200,000 pending lines, then delimiter-like lines.
+    yield "sendmail-lost-type", ("From: MAILER-DAEMON@x\nSubject: Returned mail: see transcript for details\n\n"
+                                 "   ----- The following addresses had permanent fatal errors -----\n<u@example.net>\n\n"
+                                 "   ----- Transcript of session follows -----\n"
+                                 + ">>> MAIL From:<a@example.org>\n" + "<<< 550 no\n" * 200_000
+                                 + "--B0123456789\n" * 200_000)
     yield "postfix-old-paragraphs", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n"
                                      "This is the Postfix program at host x.\n\n"
                                      + "".join("<u%d@example.net>: host mx[192.0.2.1] said: 550 no\n    (in reply to RCPT TO command)\n" % i
