@@ -25,6 +25,25 @@ import BytePatterns
         #expect(OriginalLocator.inline(text, markerStart: start).presence != .none, "\(header)")
     }
 
+    /// A report that lost its Content-Type reads as one text: the delimiter line that the original's own
+    /// fields follow starts it (backscatter-dev), not the one before the text part (a blank line follows),
+    /// nor one before a part's own fields, nor a section line of hyphens.
+    @Test func aLostDelimiterBeforeTheOriginalsFields() throws {
+        func start(_ text: String) -> Int? { Array(text.utf8).withUnsafeBufferPointer { OriginalLocator.lostDelimiterStart(in: $0) } }
+        let text = "This is a MIME-encapsulated message\n\n--B4F2.1528523769/mx.example.net\n\nThe original message was received\n"
+            + "<<< 550 no\n\n--B4F2.1528523769/mx.example.net\nReceived: from x by y; Wed, 4 Mar 2026 09:20:01 +0000\n"
+            + "From: a@example.org\nSubject: hello\n\nBody\n"
+        let at = try #require(start(text))
+        #expect(text.utf8.dropFirst(at).starts(with: "--B4F2.1528523769/mx.example.net\nReceived:".utf8))
+        #expect(OriginalLocator.inline(text, markerStart: at).presence == .full)
+        #expect(start(text.replacingOccurrences(of: "\n", with: "\r\n")) != nil)
+        #expect(start("--B4F2.1528523769\nContent-Type: text/plain\n\nhello\n") == nil)
+        #expect(start("   ----- Transcript of session follows -----\nReceived: from x\n") == nil)
+        #expect(start("-- \nFrom: a@example.org\n") == nil)   // a signature's separator
+        #expect(start("--short\nFrom: a@example.org\n") == nil)
+        #expect(start("--B4F2.1528523769\nFrom: a@example.org\n") == 0)
+    }
+
     /// Texts made of markers (whole, cut short, in mixed case, with a byte changed), anchor words,
     /// words and bytes (8-bit ones, line ends, NUL), so that markers overlap, sit at block edges and
     /// at the very end.

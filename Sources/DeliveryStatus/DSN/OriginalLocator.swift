@@ -407,6 +407,59 @@ enum OriginalLocator {
         }
     }
 
+    /// Where a MIME delimiter line that a returned message's own header fields follow starts in `text`,
+    /// for a report that lost its Content-Type and reads as one text ("--w595u9fR093279.1528523769/host"
+    /// and then "Received: from ...", backscatter-dev), or nil. A delimiter-like line is `--`, no third
+    /// hyphen, and at least eight more bytes with no blank (RFC 2046 §5.1.1); the next line must start
+    /// with a message's field name (`isMessageFieldName`: a part's own "Content-Type:" is the markers'
+    /// to find). At most `maxDelimiterCandidates` delimiter-like lines are looked at.
+    static func lostDelimiterStart(in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = text.baseAddress else { return nil }
+        let count = text.count
+        var candidates = 0
+        var from = 0
+        while candidates < maxDelimiterCandidates, from < count {
+            // A line start holding "--": the text's first line, or one after an LF.
+            let start: Int
+            if from == 0, count >= 2, base[0] == UInt8(ascii: "-"), base[1] == UInt8(ascii: "-") {
+                start = 0
+            } else {
+                let found: Int? = lineStartDashes.withUnsafeBufferPointer { needle in
+                    ByteSubstring.firstOffset(of: needle, in: UnsafeBufferPointer(rebasing: text[from...]))
+                }
+                guard let hit = found else { return nil }
+                start = from + hit + 1
+            }
+            from = start + 2
+            guard let lf = memchr(base + start, 10, count - start) else { return nil }
+            let end = UnsafeRawPointer(lf) - UnsafeRawPointer(base)
+            var last = end
+            while last > start, base[last - 1] == 13 || base[last - 1] == 32 || base[last - 1] == 9 { last -= 1 }
+            guard last - start >= 10, base[start + 2] != UInt8(ascii: "-"),
+                  !UnsafeBufferPointer(rebasing: text[(start + 2)..<last]).contains(where: { $0 == 32 || $0 == 9 }) else { continue }
+            candidates += 1
+            // The next line: a field name of a message, then a colon.
+            let next = end + 1
+            var colon = next
+            while colon < count, colon - next < 32, base[colon] != UInt8(ascii: ":"), base[colon] > 32 { colon += 1 }
+            if colon < count, base[colon] == UInt8(ascii: ":"), colon > next, isMessageFieldName(text[next..<colon]) { return start }
+        }
+        return nil
+    }
+
+    /// How many delimiter-like lines `lostDelimiterStart` looks at.
+    static let maxDelimiterCandidates = 100
+
+    /// LF and the two hyphens that start a delimiter line.
+    private static let lineStartDashes: [UInt8] = Array("\n--".utf8)
+
+    /// `isKnownName` but for a MIME part's own fields (Content-Type, MIME-Version): a message's fields.
+    static func isMessageFieldName(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let buffer = UnsafeBufferPointer(rebasing: name)
+        return isKnownName(ArraySlice(buffer)) && !ASCII.equals(buffer, ignoringCase: "content-type")
+            && !ASCII.equals(buffer, ignoringCase: "mime-version")
+    }
+
     /// The fields that show a header section is a message's: names compared on ASCII bytes without
     /// case, a name with a byte above 0x7F as before (its `lowercased()` may hold ASCII: U+212A
     /// KELVIN SIGN lower-cases to "k", as in "dkim-signature").

@@ -845,12 +845,16 @@ package final class BounceContext {
                                                                              markerStart: originalMarkerStart)
 
     /// Where the first line announcing an inline original starts in `text`
-    /// (`OriginalLocator.firstMarkerStart(in:)`), or nil: searched once for the two that ask,
+    /// (`OriginalLocator.firstMarkerStart(in:)`; without one, in a report without a Content-Type field,
+    /// a MIME delimiter line that the original's fields follow, `lostDelimiterStart(in:)`), or nil:
+    /// searched once for the two that ask,
     /// `TextScan.blocks` (the blocks end there) and `OriginalLocator.locate` (the copy follows it),
     /// which searched the whole text each (bsd.mbox x3: 228 texts searched twice, 0.55M instructions).
     package private(set) lazy var originalMarkerStart: Int? = {
         var text = self.text
-        return text.withUTF8 { OriginalLocator.firstMarkerStart(in: $0) }
+        // A report without a Content-Type field (the default text/plain) may be a multipart that lost it.
+        let mayHaveLostItsType = !hasHeader("content-type")
+        return text.withUTF8 { OriginalLocator.firstMarkerStart(in: $0) ?? (mayHaveLostItsType ? OriginalLocator.lostDelimiterStart(in: $0) : nil) }
     }()
 
     /// The index in `addressBlocks` of each address's first block, by lower-cased address (a DSN with
