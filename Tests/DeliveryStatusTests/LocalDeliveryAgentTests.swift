@@ -116,6 +116,10 @@ import Testing
         let twice = LocalDeliveryAgent.messages(in: "mail.local: unknown user: bob\nmail.local: Disc quota exceeded: bob\n")
         #expect(twice.count == 2)
         #expect(LocalDeliveryAgent.message(for: "bob@example.org", among: twice) == nil)
+        // ... unless a later one names the whole address.
+        let named = LocalDeliveryAgent.messages(in: "mail.local: unknown user: bob\nmail.local: Disc quota exceeded: bob\n"
+                                                + "Your message to <bob@example.org> was automatically rejected:\nQuota exceeded\n")
+        #expect(LocalDeliveryAgent.message(for: "bob@example.org", among: named)?.agent == "dovecot")
     }
 
     /// `messages(in:)` reads at most `maxMessages` agent lines, however many the text holds.

@@ -207,7 +207,7 @@ enum LocalDeliveryAgent {
     /// Each agent line of `text` whose words name a reason, with the lines that continue it (up to a
     /// blank line, the next agent line or `maxLines`), at most `maxMessages`: for a report of several
     /// recipients, where each agent line speaks of one (`mail.local: unknown user: bob`, dovecot's
-    /// `Your message to <bob@example.net> was automatically rejected:`) and `forRecipient` picks it.
+    /// `Your message to <bob@example.net> was automatically rejected:`) and `message(for:among:)` picks it.
     /// Sendmail's lines for pipe recipients are not among them: they name a program, not a recipient.
     static func messages(in text: String) -> [Message] {
         var text = text
@@ -250,21 +250,22 @@ enum LocalDeliveryAgent {
 
     /// The message among `messages` whose first line names `recipient`: the whole address, else its
     /// local part as a word of its own (`mail.local: unknown user: bob`), compared without case; nil
-    /// when none does, or when two name the local part alone and differ.
+    /// when none does, or when none names the whole address and two that name the local part differ.
     static func message(for recipient: String, among messages: [Message]) -> Message? {
         let address = recipient.utf8.map(ASCII.lowercased)
         guard let at = address.lastIndex(of: UInt8(ascii: "@")), at > 0 else { return nil }
         let local = Array(address[..<at])
         var byLocalPart: Message? = nil
+        var disagree = false
         for message in messages {
             let line = message.firstLineKey
             if names(address, in: line) { return message }
             if names(local, in: line) {
-                if let earlier = byLocalPart, earlier.reason != message.reason { return nil }
+                if let earlier = byLocalPart, earlier.reason != message.reason { disagree = true }
                 byLocalPart = byLocalPart ?? message
             }
         }
-        return byLocalPart
+        return disagree ? nil : byLocalPart
     }
 
     /// Whether `word` stands in `line` with no address byte (letter, digit, `.`, `_`, `+`, `-`) on
