@@ -22,22 +22,46 @@ import MailParsing
         guard line != nil else { return nil }
         var bytes: [UInt8] = []
         var taken = 0
+        // The first line's quoting is the copy's.
+        let first = line!
+        let quoting: (mark: Bool, spaces: Int) = first.first == 62 ? (true, 0)
+            : first.starts(with: [32, 32, 32, 32]) ? (false, 4)
+            : first.starts(with: [32, 32]) && !first.starts(with: [32, 32, 32]) ? (false, 2) : (false, 0)
         while let current = line, taken < 5_000 {
             line = nextLine()
             taken += 1
             var l = current
-            if l.first == 62 {
+            if quoting.mark, l.first == 62 {
                 l = l.dropFirst()
                 if l.first == 32 { l = l.dropFirst() }
-            } else if l.starts(with: [32, 32, 32, 32]) {
-                l = l.dropFirst(4)
-            } else if l.starts(with: [32, 32]) && !l.starts(with: [32, 32, 32]) {
-                l = l.dropFirst(2)
+            } else if quoting.spaces > 0, l.starts(with: Array(repeating: 32, count: quoting.spaces)) {
+                l = l.dropFirst(quoting.spaces)
             }
             bytes.append(contentsOf: l)
             bytes.append(10)
         }
         return bytes
+    }
+
+    /// The copy's first line decides its quoting: a copy that is not indented keeps its folded fields'
+    /// continuation lines as they are (sisimai lhost-exim-05, lhost-qmail-01: the Received field's
+    /// "    by ..." line unindented ended the header section, and the Message-ID after it was lost); an
+    /// indented or `>`-quoted copy loses its quoting on every line, continuations still indented.
+    @Test func theFirstLineDecidesTheQuoting() {
+        func lines(_ text: String) -> String? {
+            Array(text.utf8).withUnsafeBufferPointer { OriginalLocator.inlineLines($0, markerStart: 0) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        let folded = "Received: from a\n    by b\n  with c\nMessage-ID: <1@x>\n"
+        // (The text's last LF ends a line, and the empty line after it is written with its LF too.)
+        #expect(lines("marker\n" + folded) == folded + "\n")
+        #expect(lines("marker\n    Received: from a\n        by b\n    Message-ID: <1@x>\n")
+                == "Received: from a\n    by b\nMessage-ID: <1@x>\n\n")
+        #expect(lines("marker\n  Received: from a\n      by b\n  Message-ID: <1@x>\n")
+                == "Received: from a\n    by b\nMessage-ID: <1@x>\n\n")
+        #expect(lines("marker\n> Received: from a\n>     by b\n> Message-ID: <1@x>\n")
+                == "Received: from a\n    by b\nMessage-ID: <1@x>\n\n")
+        let section = HeaderSection.parse(Array(lines("marker\n" + folded)!.utf8)[...])
+        #expect(section.first("message-id")?.valueString == " <1@x>" || section.first("message-id")?.valueString == "<1@x>")
     }
 
     @Test func linesMatchTheSliceLoop() {
