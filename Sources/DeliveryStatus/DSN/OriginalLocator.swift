@@ -421,10 +421,9 @@ enum OriginalLocator {
 
     /// Where a MIME delimiter line that a returned message's own header fields follow starts in `text`,
     /// for a report that lost its Content-Type and reads as one text ("--w595u9fR093279.1528523769/host"
-    /// and then "Received: from ...", backscatter-dev), or nil. A delimiter-like line is `--`, no third
-    /// hyphen, and at least eight more bytes with no blank (RFC 2046 §5.1.1); the next line must start
-    /// with a message's field name (`isMessageFieldName`: a part's own "Content-Type:" is the markers'
-    /// to find). At most `maxDelimiterCandidates` delimiter-like lines are looked at.
+    /// and then "Received: from ...", backscatter-dev), or nil: a delimiter-like line (`isDelimiterLike`)
+    /// whose next line starts with a message's field name (`isMessageFieldName`: a part's own
+    /// "Content-Type:" is the markers' to find). At most `maxDelimiterCandidates` such lines are looked at.
     static func lostDelimiterStart(in text: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = text.baseAddress else { return nil }
         let count = text.count
@@ -447,8 +446,7 @@ enum OriginalLocator {
             let end = UnsafeRawPointer(lf) - UnsafeRawPointer(base)
             var last = end
             while last > start, base[last - 1] == 13 || base[last - 1] == 32 || base[last - 1] == 9 { last -= 1 }
-            guard last - start >= 10, base[start + 2] != UInt8(ascii: "-"),
-                  !UnsafeBufferPointer(rebasing: text[(start + 2)..<last]).contains(where: { $0 == 32 || $0 == 9 }) else { continue }
+            guard isDelimiterLike(UnsafeBufferPointer(rebasing: text[start..<last])) else { continue }
             candidates += 1
             // The next line: a field name of a message, then a colon.
             let next = end + 1
@@ -457,6 +455,14 @@ enum OriginalLocator {
             if colon < count, base[colon] == UInt8(ascii: ":"), colon > next, isMessageFieldName(text[next..<colon]) { return start }
         }
         return nil
+    }
+
+    /// Whether a line (its bytes, without blanks around) looks like a MIME delimiter line: `--`, no third
+    /// hyphen, and at least eight more bytes with no blank (RFC 2046 §5.1.1; a section line "----- ...
+    /// -----" is none, nor a signature's "-- ").
+    static func isDelimiterLike(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard line.count >= 10, line[0] == UInt8(ascii: "-"), line[1] == UInt8(ascii: "-"), line[2] != UInt8(ascii: "-") else { return false }
+        return !line.contains { $0 == 32 || $0 == 9 }
     }
 
     /// How many delimiter-like lines `lostDelimiterStart` looks at.

@@ -20,13 +20,9 @@ struct SendmailTextRecognizer: Recognizer {
     /// `554 <user@example.org>... Remote protocol error` (a transcript's summary line for one recipient).
     static let summaryLine = try? BytePattern(#"^\d{3} <([^>\s]+@[^>\s]+)>\.\.\.\s*(.*)$"#)
 
-    /// Whether a trimmed line looks like a MIME delimiter line: two hyphens, then at least eight bytes with
-    /// no blank, the first no hyphen (RFC 2046 §5.1.1; a section line "----- ... -----" is no delimiter).
+    /// Whether a trimmed line looks like a MIME delimiter line (`OriginalLocator.isDelimiterLike`).
     static func isDelimiterLike(_ t: String) -> Bool {
-        let u = t.utf8
-        guard u.count >= 10, u.first == UInt8(ascii: "-"), u.dropFirst().first == UInt8(ascii: "-"),
-              u.dropFirst(2).first != UInt8(ascii: "-") else { return false }
-        return !u.contains(ASCII.space) && !u.contains(ASCII.tab)
+        t.utf8.withContiguousStorageIfAvailable(OriginalLocator.isDelimiterLike) ?? false
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
