@@ -51,6 +51,9 @@ enum OriginalLocator {
         // (sisimai rhost-franceptt-08 so written lost its original: `Tests/Fuzz/fieldnames.py`).
         "content-type:message/rfc822", "content-type:\tmessage/rfc822", "content-type:text/rfc822-headers",
         "content-type:\ttext/rfc822-headers",
+        // GMX and 1&1: "--- The header of the original message is following. ---" (sisimai lhost-gmx-01..04,
+        // lhost-einsundeins-02); mFILTER: "-------original message" (lhost-mfilter-01..04).
+        "the header of the original message", "-------original message",
     ]
 
     /// `markers` as one case-less pattern set: the reference `firstMarkerStart(in:)` is tested against.
