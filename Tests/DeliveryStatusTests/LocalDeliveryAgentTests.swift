@@ -5,6 +5,12 @@ import Testing
 /// line's start, up to the blank line that ends the agent's message; `namesAgent` turns away texts
 /// without an agent's name before a colon, and finds it where `message(in:)` would read it.
 @Suite struct LocalDeliveryAgentTests {
+    /// The test `RFC3464Recognizer.complete` makes of a lead text before reading its lines for an agent:
+    /// a quoted pipe command or an agent's name before a colon.
+    static func namesAgent(_ text: String) -> Bool {
+        LocalDeliveryAgent.holdsPipeCommand(text) || LocalDeliveryAgent.namesAgentBeforeAColon(text)
+    }
+
     @Test(arguments: [
         ("mail.local: unknown user: rex\n554 <rex@example.net>... Service unavailable\n", "mail.local", Reason.userUnknown),
         ("mail.local: Disc quota exceeded\n", "mail.local", .mailboxFull),
@@ -25,7 +31,7 @@ import Testing
         let message = try #require(LocalDeliveryAgent.message(in: lead + text + "\nReporting-MTA: dns; mx.example.net\n"))
         #expect(message.agent == agent)
         #expect(message.reason == reason)
-        #expect(LocalDeliveryAgent.namesAgent(Diagnostic.sweep(lead + text)))
+        #expect(Self.namesAgent(Diagnostic.sweep(lead + text)))
     }
 
     @Test func onlyAtALinesStartAndUpToABlankLine() {
@@ -49,13 +55,13 @@ import Testing
         #expect(message.agent == "procmail")
         #expect(message.reason == .systemError)
         #expect(message.text.hasSuffix("... Service unavailable"))
-        #expect(LocalDeliveryAgent.namesAgent(Diagnostic.sweep(lead + line)))
+        #expect(Self.namesAgent(Diagnostic.sweep(lead + line)))
         let quota = "550 \"|/usr/bin/maildrop -d rex\"... maildrop: maildir over quota.\n"
         #expect(LocalDeliveryAgent.message(in: quota)?.reason == .mailboxFull)
         #expect(LocalDeliveryAgent.message(in: "554 \"|/usr/local/bin/myfilter --strict\"... Service unavailable\n") == nil)
         #expect(LocalDeliveryAgent.message(in: "554 \"|/usr/local/bin/procmailx -f-\"... Service unavailable\n") == nil)
         #expect(LocalDeliveryAgent.message(in: "554 \"|exec /usr/bin/procmail -f-... Service unavailable\n") == nil)  // no closing quote
-        #expect(!LocalDeliveryAgent.namesAgent("554 |/usr/bin/procmail... Service unavailable"))
+        #expect(!Self.namesAgent("554 |/usr/bin/procmail... Service unavailable"))
     }
 
     /// Sendmail's line for a pipe recipient, whatever the program: the first at a line's start, trimmed;
@@ -72,12 +78,12 @@ import Testing
     }
 
     @Test func namesAgentAtAWordsStartBeforeAColon() {
-        #expect(!LocalDeliveryAgent.namesAgent("Diagnostic-Code: smtp; 550 5.1.1 user unknown at 12:34:56 http://x.example"))
-        #expect(!LocalDeliveryAgent.namesAgent("xmail.local: unknown user"))
-        #expect(LocalDeliveryAgent.namesAgent("mail.local: unknown user"))
-        #expect(LocalDeliveryAgent.namesAgent("transcript follows maildrop: maildir over quota."))
-        #expect(!LocalDeliveryAgent.namesAgent(""))
-        #expect(!LocalDeliveryAgent.namesAgent(":"))
+        #expect(!Self.namesAgent("Diagnostic-Code: smtp; 550 5.1.1 user unknown at 12:34:56 http://x.example"))
+        #expect(!Self.namesAgent("xmail.local: unknown user"))
+        #expect(Self.namesAgent("mail.local: unknown user"))
+        #expect(Self.namesAgent("transcript follows maildrop: maildir over quota."))
+        #expect(!Self.namesAgent(""))
+        #expect(!Self.namesAgent(":"))
     }
 
     @Test func anAgentsMessageOfManyLinesIsBounded() {

@@ -165,15 +165,17 @@ struct RFC3464Recognizer: Recognizer {
     @inline(never)
     static func decideByAgents(_ finding: inout Finding, _ context: BounceContext) -> Set<Int> {
         var decided: Set<Int> = []
-        guard LocalDeliveryAgent.namesAgentBeforeAColon(context.text) else { return decided }
-        let messages = LocalDeliveryAgent.messages(in: context.text)
-        for i in finding.recipients.indices {
-            guard let agent = LocalDeliveryAgent.message(for: finding.recipients[i].recipient, among: messages) else { continue }
-            finding.recipients[i].reason = agent.reason
-            finding.recipients[i].diagnostic = agent.text
-            finding.recipients[i].command = nil
-            decided.insert(i)
+        if LocalDeliveryAgent.namesAgentBeforeAColon(context.text) {
+            let messages = LocalDeliveryAgent.messages(in: context.text)
+            for i in finding.recipients.indices {
+                guard let agent = LocalDeliveryAgent.message(for: finding.recipients[i].recipient, among: messages) else { continue }
+                finding.recipients[i].reason = agent.reason
+                finding.recipients[i].diagnostic = agent.text
+                finding.recipients[i].command = nil
+                decided.insert(i)
+            }
         }
+        // A record's own diagnostic is asked whatever the report's text names, as for a single recipient.
         for i in finding.recipients.indices where !decided.contains(i)
         && agentFailedOnItsOwn(finding.recipients[i].diagnostic, type: finding.recipients[i].diagnosticType, command: finding.recipients[i].command) {
             finding.recipients[i].reason = .mailerError

@@ -20,11 +20,6 @@ struct SendmailTextRecognizer: Recognizer {
     /// `554 <user@example.org>... Remote protocol error` (a transcript's summary line for one recipient).
     static let summaryLine = try? BytePattern(#"^\d{3} <([^>\s]+@[^>\s]+)>\.\.\.\s*(.*)$"#)
 
-    /// Whether a trimmed line looks like a MIME delimiter line (`OriginalLocator.isDelimiterLike`).
-    static func isDelimiterLike(_ t: String) -> Bool {
-        t.utf8.withContiguousStorageIfAvailable(OriginalLocator.isDelimiterLike) ?? false
-    }
-
     func recognize(_ context: BounceContext) -> Finding? {
         var records: [RecipientFinding] = []
         // Each recipient's first record, by lower-cased address (records are only appended), and the
@@ -74,7 +69,8 @@ struct SendmailTextRecognizer: Recognizer {
             // returned message's first header field, when a report lost its Content-Type and its parts
             // read as one text (backscatter-dev: a transcript's reply ran on into the original's
             // Received, From and Subject).
-            if SendmailTextRecognizer.isDelimiterLike(t) || raw.hasPrefix("Received:") || raw.hasPrefix("Return-Path:") { break }
+            if t.utf8.withContiguousStorageIfAvailable(OriginalLocator.isDelimiterLike) ?? false
+                || raw.utf8.withContiguousStorageIfAvailable(TextScan.startsWithHeaderName) ?? false { break }
             if t.isEmpty || t.hasPrefix("-----") { continue }
             if inAddressList, !t.hasPrefix("("), t.contains("@") {
                 // ">>> user@example.org <user@example.org>" (Active!hunter), "<user@example.org>", "user@example.org".

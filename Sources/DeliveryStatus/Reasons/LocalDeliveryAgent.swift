@@ -88,17 +88,11 @@ enum LocalDeliveryAgent {
         return Array(agent.lineStart.withUTF8Buffer { $0.dropLast(2) })
     }
 
-    /// Whether `text` (a swept decision text: the lead text's lines joined by spaces) holds an agent's
-    /// name followed by a colon at a word's start, or a quoted pipe command (`holdsPipeCommand`;
-    /// `pipeAgent` reads the command): the cheap test before `message(in:)` reads the report's lines
-    /// (the lines of every report read for an agent cost ~4,000 instructions a report and made the
-    /// text of reports that are otherwise read without it: bsd.mbox x3, +4.1M).
-    static func namesAgent(_ text: String) -> Bool {
-        holdsPipeCommand(text) || namesAgentBeforeAColon(text)
-    }
-
-    /// The first half of `namesAgent`: an agent's name followed by a colon at a word's or a line's start,
-    /// found by memchr for the colons (a swept text or a report's whole text).
+    /// Whether `text` (a swept decision text, a report's whole text or a record's diagnostic) holds an
+    /// agent's name followed by a colon at a word's or a line's start, found by memchr for the colons:
+    /// with `holdsPipeCommand`, the cheap test before `message(in:)` reads the report's lines (the lines
+    /// of every report read for an agent cost ~4,000 instructions a report and made the text of reports
+    /// that are otherwise read without it: bsd.mbox x3, +4.1M).
     @inline(__always)
     static func namesAgentBeforeAColon(_ text: String) -> Bool {
         anyOffset(of: UInt8(ascii: ":"), in: text) { bytes, colon in
@@ -170,12 +164,8 @@ enum LocalDeliveryAgent {
             let n = bytes.count
             var at = 0
             while at < n {
-                let b = base[at]
-                if b == UInt8(ascii: "m") || b == UInt8(ascii: "p") || b == UInt8(ascii: "v") || b == UInt8(ascii: "Y") {
-                    for (k, agent) in agents.enumerated() where startsLine(agent, bytes, at) { return (k, at) }
-                } else if ASCII.isDigit(b), let k = pipeAgent(bytes, at) {
-                    return (k, at)
-                }
+                if let k = agentLine(at: at, bytes) { return (k, at) }
+                if ASCII.isDigit(base[at]), let k = pipeAgent(bytes, at) { return (k, at) }
                 guard let lf = memchr(base + at, Int32(ASCII.lineFeed), n - at) else { break }
                 at = UnsafeRawPointer(lf) - UnsafeRawPointer(base) + 1
             }
@@ -225,11 +215,7 @@ enum LocalDeliveryAgent {
             var at = 0
             while at < n, found.count < maxMessages {
                 let end = memchr(base + at, Int32(ASCII.lineFeed), n - at).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? n
-                let b = base[at]
-                var starts: Int? = nil
-                if b == UInt8(ascii: "m") || b == UInt8(ascii: "p") || b == UInt8(ascii: "v") || b == UInt8(ascii: "Y") {
-                    starts = agents.indices.first { startsLine(agents[$0], bytes, at) }
-                }
+                let starts = agentLine(at: at, bytes)
                 let line = UnsafeBufferPointer(rebasing: bytes[at..<end])
                 let (first, last) = line.trimmedBounds
                 if let k = starts {
@@ -363,6 +349,14 @@ enum LocalDeliveryAgent {
             }
             return nil
         }
+    }
+
+    /// The agent whose line starts at `at` of `bytes` (`startsLine`), compared only when the line's first
+    /// byte starts some agent's line (m, p, v or Y).
+    private static func agentLine(at at: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let b = bytes[at]
+        guard b == UInt8(ascii: "m") || b == UInt8(ascii: "p") || b == UInt8(ascii: "v") || b == UInt8(ascii: "Y") else { return nil }
+        return agents.indices.first { startsLine(agents[$0], bytes, at) }
     }
 
     /// Whether the line at `at` of `bytes` is `agent`'s.
