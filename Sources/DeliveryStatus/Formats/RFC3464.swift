@@ -160,8 +160,8 @@ struct RFC3464Recognizer: Recognizer {
     /// For a report of several recipients: an agent line that names one (`mail.local: unknown user: bob`)
     /// says why for that one, as Sisimai 5 reads each record's own diagnostic for an agent's words; a
     /// record's own agent line without such words is the mailer's failure (`agentFailedOnItsOwn`).
-    /// Returns the records decided so, which `complete` leaves as they are. Out of line: inlined, it
-    /// changed how `complete` was compiled for every report (bsd.mbox x3: +0.6M instructions).
+    /// Returns the records decided so, which `complete` leaves as they are. Out of line: few reports have
+    /// several recipients.
     @inline(never)
     static func decideByAgents(_ finding: inout Finding, _ context: BounceContext) -> Set<Int> {
         var decided: Set<Int> = []
