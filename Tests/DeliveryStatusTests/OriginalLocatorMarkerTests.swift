@@ -47,6 +47,40 @@ import BytePatterns
     /// Texts made of markers (whole, cut short, in mixed case, with a byte changed), anchor words,
     /// words and bytes (8-bit ones, line ends, NUL), so that markers overlap, sit at block edges and
     /// at the very end.
+    /// A copy of the original's fields that no marker announces: a "Received:" or "Return-Path:" line
+    /// after a blank line (Zoho, a report whose boundary is never used) or after a line of hyphens or
+    /// equals signs (MXLogic, Notes); not after a line of prose, not indented, not the text's first line.
+    @Test func anUnmarkedCopyOfTheOriginalsFields() throws {
+        func start(_ text: String) -> Int? { Array(text.utf8).withUnsafeBufferPointer { OriginalLocator.unmarkedCopyStart(in: $0) } }
+        let fields = "Received:from mail.example.org by mx.example.net\n\twith SMTP id 17; Mon, 9 Mar 2026 02:59:50 -0800\n"
+            + "Message-ID:<1@example.org>\nFrom:Alice <alice@example.org>\nTo:<bob@example.net>\nSubject:Lunch\n"
+        let report = "bob@example.net Invalid Address, ERROR_CODE :550\n"
+        for above in ["\n\n", "\n--------------------------\n", "\n------- Returned Message --------\n", "\n====\n"] {
+            let text = report + above + fields
+            let at = try #require(start(text), "\(above.debugDescription)")
+            let original = OriginalLocator.inline(text, markerStart: at)
+            #expect(original.presence == .headers, "\(above.debugDescription)")
+            #expect(original.messageID == "<1@example.org>")
+            #expect(start(text.replacingOccurrences(of: "\n", with: "\r\n")) != nil)
+        }
+        #expect(start(report + "\nReturn-Path: <alice@example.org>\n" + fields) != nil)
+        #expect(start(report + fields) == nil)                       // under a line of prose
+        #expect(start(report + "\n  " + fields) == nil)              // indented
+        #expect(start(fields) == nil)                                // the text's first line
+        #expect(start(report + "\nReceived-From-MTA: dns; x\n") == nil)
+    }
+
+    /// After the marker "Content-Type: message/rfc822" of a multipart whose boundary is never found, the
+    /// part's own fields come first: the copy's are the section after them (sisimai rhost-google-02).
+    @Test func thePartsOwnFieldsBeforeTheCopy() throws {
+        let text = "said: 550 5.1.1 unknown\n\n--AA92.1528513261/mail.example.jp\nContent-Description: Undelivered Message\n"
+            + "Content-Type: message/rfc822\nContent-Transfer-Encoding: 7bit\n\nReceived: from localhost by mail.example.jp;\n"
+            + "\tWed, 11 Mar 2026 08:59:58 +0900\nFrom: alice@example.jp\nMessage-Id: <2@example.jp>\n\nBody\n"
+        let original = OriginalLocator.inline(text, markerStart: try #require(Self.fast(Array(text.utf8))))
+        #expect(original.presence == .full)
+        #expect(original.messageID == "<2@example.jp>")
+    }
+
     @Test func agreesWithThePatternSet() {
         var generator = SplitMix64(seed: 7)
         let pieces: [[UInt8]] = OriginalLocator.markers.map { Array($0.utf8) }

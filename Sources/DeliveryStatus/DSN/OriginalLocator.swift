@@ -19,8 +19,44 @@ enum OriginalLocator {
             return ReturnedOriginal(presence: headersOnly ? .headers : .full, source: mimeType,
                                     headers: root?.headers, part: root, bytes: part.body)
         }
-        return inline(context.text, markerStart: context.originalMarkerStart)
+        if let markerStart = context.originalMarkerStart { return inline(context.text, markerStart: markerStart) }
+        var text = context.text
+        return inline(text, markerStart: text.withUTF8(unmarkedCopyStart(in:)))
     }
+
+    /// Where a copy of the original's header section that no marker line announces starts in `text`,
+    /// as a marker line's start (the copy is read from the line after it), or nil: a line that starts
+    /// with "Received:" or "Return-Path:" (no blank before the colon), after a blank line or a line
+    /// that starts with a hyphen or an equals sign. Zoho puts the original's fields two blank lines
+    /// under the report (sisimai lhost-zoho-01..05), MXLogic and EZweb under a rule of hyphens
+    /// (lhost-mxlogic-01..03, lhost-ezweb-01), Notes under "------- Returned Message --------"
+    /// (lhost-notes-01..03), and a multipart report whose boundary is never used reads as one text with
+    /// the original after the delivery-status fields (rfc3464-04, rfc3464-06). At most
+    /// `maxUnmarkedLines` lines are looked at.
+    static func unmarkedCopyStart(in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = text.baseAddress else { return nil }
+        let count = text.count
+        var previousStart = -1, lineStart = 0
+        for _ in 0..<maxUnmarkedLines {
+            guard lineStart < count else { return nil }
+            let end = memchr(base + lineStart, 10, count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
+            if previousStart >= 0, base[lineStart] | 0x20 == UInt8(ascii: "r") {
+                let line = UnsafeBufferPointer(rebasing: text[lineStart..<end])
+                if ASCII.hasPrefix(line, ignoringCase: "received:") || ASCII.hasPrefix(line, ignoringCase: "return-path:") {
+                    var k = previousStart
+                    while k < lineStart - 1, base[k] == 32 || base[k] == 9 || base[k] == 13 { k += 1 }
+                    let previous = base[k]
+                    if k == lineStart - 1 || previous == UInt8(ascii: "-") || previous == UInt8(ascii: "=") { return previousStart }
+                }
+            }
+            previousStart = lineStart
+            lineStart = end + 1
+        }
+        return nil
+    }
+
+    /// How many lines `unmarkedCopyStart(in:)` reads of a text.
+    static let maxUnmarkedLines = 5_000
 
     /// `contentType.mimeType` and whether its subtype ends in "headers": a literal for each of the five
     /// types an original part has (`MIMEPart.isEncapsulating`), the concatenation only for another.
@@ -54,6 +90,9 @@ enum OriginalLocator {
         // GMX and 1&1: "--- The header of the original message is following. ---" (sisimai lhost-gmx-01..04,
         // lhost-einsundeins-02); mFILTER: "-------original message" (lhost-mfilter-01..04).
         "the header of the original message", "-------original message",
+        // cPanel BoxTrapper's challenge: "The headers of the message sent from your address are shown
+        // below:" (backscatter-dev, from SpamAssassin's VBounce test CHALLENGE_RESPONSE/10).
+        "the headers of the message sent from your address",
     ]
 
     /// `markers` as one case-less pattern set: the reference `firstMarkerStart(in:)` is tested against.
@@ -68,7 +107,14 @@ enum OriginalLocator {
         guard let markerStart else { return .absent }
         var text = text
         guard let bytes = text.withUTF8({ inlineLines($0, markerStart: markerStart) }) else { return .absent }
-        let section = HeaderSection.parse(bytes[...])
+        var section = HeaderSection.parse(bytes[...])
+        // The part headers of a multipart whose boundary is never found, read as text after the marker
+        // "Content-Type: message/rfc822" (sisimai rhost-google-02): the copy's fields follow them.
+        if !section.fields.isEmpty, section.fields.allSatisfy({ isPartFieldName($0.name) }), section.bodyStart < bytes.count {
+            var from = section.bodyStart
+            while from < bytes.count, bytes[from] == 10 || bytes[from] == 13 { from += 1 }
+            section = HeaderSection.parse(bytes[from...])
+        }
         var known = 0
         for f in section.fields where isKnownName(f.name) {
             known += 1
@@ -479,6 +525,12 @@ enum OriginalLocator {
         let buffer = UnsafeBufferPointer(rebasing: name)
         return isKnownName(ArraySlice(buffer)) && !ASCII.equals(buffer, ignoringCase: "content-type")
             && !ASCII.equals(buffer, ignoringCase: "mime-version")
+    }
+
+    /// Whether a field name is one of a MIME part's own (Content-Type, Content-Transfer-Encoding,
+    /// Content-Description, Content-Disposition, MIME-Version...: RFC 2045 §9, RFC 2183).
+    static func isPartFieldName(_ name: ArraySlice<UInt8>) -> Bool {
+        name.withUnsafeBufferPointer { ASCII.hasPrefix($0, ignoringCase: "content-") || ASCII.equals($0, ignoringCase: "mime-version") }
     }
 
     /// How an inline copy is quoted, told by its first line: `>` (a reply's quoting), four spaces or
