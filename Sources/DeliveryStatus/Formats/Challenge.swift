@@ -10,10 +10,16 @@ struct ChallengeRecognizer: Recognizer {
         "please confirm", "confirm your (e-?mail|message|address|identity)", "verification (required|needed|request)",
         "verify your (e-?mail|message|address)", "challenge", "approval (required|needed)", "authori[sz]ation required",
         "is protected by", "whitelist", "boxtrapper", "spam ?arrest", "anti-?spam verification", "awaiting your confirmation",
+        // cPanel BoxTrapper's own subject: "Your email requires verification verify#<id>" (SpamAssassin's
+        // VBounce test CHALLENGE_RESPONSE/10, in backscatter-dev).
+        "requires verification",
     ])
     static let bodies = PatternSet.compiled([
         "boxtrapper", "tmda", "spamarrest", "to confirm (that )?you (are|sent)", "please (reply|click).{0,80}(confirm|verify)",
         "your message (has been|is being) (held|quarantined) (until|pending)", "confirm (your|this) message",
+        // BoxTrapper: "... verify that you are a real live human being and not a spam source. To complete
+        // this verification, simply reply to this message" (CHALLENGE_RESPONSE/10).
+        "verify that you are a real", "to complete this verification",
     ])
 
     /// `x-boxtrapper` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).

@@ -11,10 +11,15 @@ enum RecognizerRegistry {
         while let recognizer = visitDedicated(list.count, AsExistential()) { list.append(recognizer) }
         return list
     }()
-    /// Tried after the standard reader, before the generic one: an auto-reply has no DSN part.
+    /// Tried after the standard reader and the challenge, before the generic one: an auto-reply has no
+    /// DSN part.
     static let autoReply: any Recognizer = AutoReplyRecognizer()
-    /// Notices that are not delivery reports but speak of one message: tried before the generic reader.
-    static let notices: [any Recognizer] = [ChallengeRecognizer(), VirusNoticeRecognizer()]
+    /// A challenge is tried before the auto-reply: it may say "Precedence: auto_reply" too (cPanel
+    /// BoxTrapper's does: SpamAssassin's VBounce test CHALLENGE_RESPONSE/10), and it claims only a
+    /// challenge's own subject or fields and reads only a challenge's words.
+    static let challenge: any Recognizer = ChallengeRecognizer()
+    /// Other notices that are not delivery reports but speak of one message: tried before the generic reader.
+    static let notices: [any Recognizer] = [VirusNoticeRecognizer()]
     static let standard: any Recognizer = RFC3464Recognizer()
     static let fallback: any Recognizer = GenericTextRecognizer()
 
@@ -26,6 +31,7 @@ enum RecognizerRegistry {
             index += 1
         }
         if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
+        if challenge.claims(context), let f = challenge.recognize(context), !f.recipients.isEmpty { return (challenge.name, f) }
         if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
         for r in notices where r.claims(context) {
             if let f = r.recognize(context), !f.recipients.isEmpty { return (r.name, f) }
@@ -158,7 +164,7 @@ enum RecognizerRegistry {
     }
 
     /// Every recogniser, in the order `recognize` tries them.
-    static var all: [any Recognizer] { dedicated + [standard, autoReply] + notices + [fallback] }
+    static var all: [any Recognizer] { dedicated + [standard, challenge, autoReply] + notices + [fallback] }
 
     /// Which recognisers claim the message and what each finds (for `backscatter-harness sisimai --explain`).
     static func trace(_ context: BounceContext) -> [String] {
