@@ -2,6 +2,7 @@ import Testing
 import TestSupport
 @testable import DeliveryStatus
 import BytePatterns
+import MailParsing
 
 /// `OriginalLocator.firstMarkerStart(in:)` against the pattern set it replaced (`markerPattern`).
 @Suite struct OriginalLocatorMarkerTests {
@@ -79,6 +80,25 @@ import BytePatterns
         let original = OriginalLocator.inline(text, markerStart: try #require(Self.fast(Array(text.utf8))))
         #expect(original.presence == .full)
         #expect(original.messageID == "<2@example.jp>")
+    }
+
+    /// A copy whose folding lost its indentation is read again with the lost continuation lines
+    /// indented, but only up to the last field an original would hold: the body of a copy without its
+    /// blank line stays out of the section.
+    @Test func aCopyWhoseFoldingWasBroken() throws {
+        func repaired(_ text: String) -> HeaderSection? {
+            let bytes = Array(text.utf8)[...]
+            return OriginalLocator.repaired(HeaderSection.parse(bytes), in: bytes)
+        }
+        let broken = try #require(repaired("Received: from [192.0.2.1] by mail.example.org (via\nHTTP); Fri, 13 Mar 2026 09:58:10 +0100\n"
+            + "Message-ID: <1@mail.example.org>\nFrom: a@example.org\n\nBody\n"))
+        #expect(broken.fields.count == 3)
+        #expect(broken.first("message-id")?.valueString == "<1@mail.example.org>")
+        #expect(try #require(repaired("Received: from x by y (via\rHTTP); Fri, 13 Mar 2026 09:58:10 +0100\rFrom: a@example.org\r\rBody\r")).fields.count == 2)
+        #expect(repaired("From: a@example.org\nSubject: hi\nHello, this is the body\nand more\n") == nil)
+        #expect(repaired("From: a@example.org\nSubject: hi\n\nBody\n") == nil)   // nothing broken
+        let blankFirst = try #require(repaired("\n\nReceived: from x by y; Sun, 15 Mar 2026 23:34:40 +0900\nFrom: a@example.org\n\nBody\n"))
+        #expect(blankFirst.fields.count == 2)
     }
 
     @Test func agreesWithThePatternSet() {

@@ -16,8 +16,12 @@ enum OriginalLocator {
         if let part = context.originalPart {
             let (mimeType, headersOnly) = encapsulatingType(part.contentType)
             let root = part.encapsulatedMessage
+            // A copy whose blank lines come first is no encapsulated message to the MIME parser
+            // (`mime-invalid-encapsulated-message`): its header section is read from the part's body.
+            var headers = root?.headers
+            if let repaired = repaired(headers ?? HeaderSection.parse(part.body), in: part.body) { headers = repaired }
             return ReturnedOriginal(presence: headersOnly ? .headers : .full, source: mimeType,
-                                    headers: root?.headers, part: root, bytes: part.body)
+                                    headers: headers, part: root, bytes: part.body)
         }
         if let markerStart = context.originalMarkerStart { return inline(context.text, markerStart: markerStart) }
         var text = context.text
@@ -115,6 +119,7 @@ enum OriginalLocator {
             while from < bytes.count, bytes[from] == 10 || bytes[from] == 13 { from += 1 }
             section = HeaderSection.parse(bytes[from...])
         }
+        if let repaired = repaired(section, in: bytes[...]) { section = repaired }
         var known = 0
         for f in section.fields where isKnownName(f.name) {
             known += 1
@@ -527,6 +532,106 @@ enum OriginalLocator {
             && !ASCII.equals(buffer, ignoringCase: "mime-version")
     }
 
+    /// The copy's header section read again when its folding was broken, or nil when it was not: a
+    /// section that ended at a line that is no field (`.missingBlankLine`) while a field the original
+    /// would hold (`isKnownName`) follows before the blank line, or that is empty because blank lines
+    /// come first. The continuation lines that lost their indentation get a space in front (GMX's
+    /// "HTTP); Sat, 29 Nov 2014 00:32:10 +0100" under its Received field, sisimai lhost-gmx-01..04;
+    /// Yahoo's X-YMail-OSG, lhost-yahoo-03..05; Office 365's Received fields, lhost-office365-08..12;
+    /// lhost-postfix-57), and the blank lines before the first field are dropped (lhost-x3-01..03).
+    /// Bounded: `maxRepairedLines` lines read, at most `maxHeldLines` of them held for a known field.
+    /// A line counts as a field here only with a name of letters, digits, `-`, `_` and `.` starting
+    /// with a letter ("([fe80::fc54:69d1..." is a Received field's continuation, not a field).
+    /// - Parameter bytes: the copy, its header section at the start.
+    static func repaired(_ section: HeaderSection, in bytes: ByteSlice) -> HeaderSection? {
+        guard section.fields.isEmpty || section.defects.contains(.missingBlankLine) else { return nil }
+        // The fields before the line that ended the section need no repair: the lines are read from
+        // there on (the section's `bodyStart`, an index of the buffer it was read from: `bytes`'s own
+        // section read again if it came from another).
+        var from = 0
+        if !section.fields.isEmpty {
+            let own = section.raw.startIndex == bytes.startIndex ? section : HeaderSection.parse(bytes)
+            from = own.bodyStart - bytes.startIndex
+            guard from > 0, from < bytes.count else { return nil }
+        }
+        return bytes.withUnsafeBufferPointer { source -> HeaderSection? in
+            guard let base = source.baseAddress else { return nil }
+            let count = source.count
+            // A part's body keeps the message's line ends: LF or CRLF, or CR alone when it holds no LF.
+            let lineFeed: Int32 = memchr(base, 10, count) == nil ? 13 : 10
+            /// Where the line at `start` ends (its CR or LF, or `count`) and the next one starts.
+            func line(_ start: Int) -> (end: Int, next: Int) {
+                guard let hit = memchr(base + start, lineFeed, count - start) else { return (count, count) }
+                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                return (at > start && base[at - 1] == 13 ? at - 1 : at, at + 1)
+            }
+            func isBlank(_ start: Int, _ end: Int) -> Bool { (start..<end).allSatisfy { base[$0] == 32 || base[$0] == 9 } }
+            // An empty section: the blank lines before the first field skipped.
+            var first = from
+            if section.fields.isEmpty {
+                while first < count {
+                    let (end, next) = line(first)
+                    guard isBlank(first, end), next < count else { break }
+                    first = next
+                }
+            }
+            // The lines from `first` on, up to the blank line (at most `maxRepairedLines`): those that
+            // start no field and no continuation are held until a known field follows (`indent`).
+            var indent: [Int] = [], held: [Int] = []
+            var firstIsField = false
+            var start = first
+            var lineCount = 0
+            while start < count, lineCount < maxRepairedLines {
+                let (end, next) = line(start)
+                if isBlank(start, end) { break }
+                let byte = base[start]
+                var isField = false
+                if byte & 0xDF &- 0x41 < 26 {   // A-Z or a-z
+                    var k = start + 1
+                    while k < end, k - start < 80, base[k] == 45 || base[k] == 46 || base[k] == 95
+                            || base[k] & 0xDF &- 0x41 < 26 || base[k] &- 48 < 10 { k += 1 }
+                    var colon = k
+                    while colon < end, base[colon] == 32 || base[colon] == 9 { colon += 1 }
+                    if colon < end, base[colon] == 58 {
+                        isField = true
+                        if isKnownName(UnsafeBufferPointer(rebasing: source[start..<k])) {
+                            indent.append(contentsOf: held)
+                            held.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                if lineCount == 0 { firstIsField = isField }
+                if !isField, byte != 32, byte != 9 {
+                    // More lines than a folded field has: the copy's body, not its fields, follows.
+                    if held.count == maxHeldLines { break }
+                    held.append(start)
+                }
+                lineCount += 1
+                start = next
+            }
+            if section.fields.isEmpty, !firstIsField { return nil }
+            let skipped = section.fields.isEmpty ? first : 0
+            guard !indent.isEmpty || skipped > 0 else { return nil }
+            var copy: [UInt8] = []
+            copy.reserveCapacity(count - skipped + indent.count)
+            var run = skipped
+            for at in indent {
+                copy.append(contentsOf: source[run..<at])
+                copy.append(32)
+                run = at
+            }
+            copy.append(contentsOf: source[run..<count])
+            let repaired = HeaderSection.parse(copy[...])
+            return repaired.fields.isEmpty ? nil : repaired
+        }
+    }
+
+    /// How many lines of a broken header section `repaired(_:in:)` reads.
+    static let maxRepairedLines = 2_000
+    /// How many lines that start no field `repaired(_:in:)` reads before a known field must come (the
+    /// longest lost folding in the sisimai corpus: lhost-yahoo-03's X-YMail-OSG, 8 lines).
+    static let maxHeldLines = 32
+
     /// Whether a field name is one of a MIME part's own (Content-Type, Content-Transfer-Encoding,
     /// Content-Description, Content-Disposition, MIME-Version...: RFC 2045 §9, RFC 2183).
     static func isPartFieldName(_ name: ArraySlice<UInt8>) -> Bool {
@@ -557,20 +662,23 @@ enum OriginalLocator {
         // Compared on the buffer by the inlined `ASCII.equals(_:ignoringCase:)`: `ArraySlice.equalsCaseInsensitive`
         // is not inlined across modules and walked the name through a closure (bsd.mbox x3: `isKnownName`
         // 0.30M -> 0.23M over 1,251 names).
-        return name.withUnsafeBufferPointer { name in
-            switch name.count {
-            case 2: return ASCII.equals(name, ignoringCase: "to") || ASCII.equals(name, ignoringCase: "cc")
-            case 4: return ASCII.equals(name, ignoringCase: "from") || ASCII.equals(name, ignoringCase: "date")
-            case 7: return ASCII.equals(name, ignoringCase: "subject")
-            case 8:
-                return ASCII.equals(name, ignoringCase: "received") || ASCII.equals(name, ignoringCase: "x-mailer")
-                    || ASCII.equals(name, ignoringCase: "reply-to")
-            case 10: return ASCII.equals(name, ignoringCase: "message-id")
-            case 11: return ASCII.equals(name, ignoringCase: "return-path")
-            case 12: return ASCII.equals(name, ignoringCase: "mime-version") || ASCII.equals(name, ignoringCase: "content-type")
-            case 14: return ASCII.equals(name, ignoringCase: "dkim-signature")
-            default: return false
-            }
+        return name.withUnsafeBufferPointer { isKnownName($0) }
+    }
+
+    /// `isKnownName` of an ASCII name's bytes where they lie.
+    static func isKnownName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 2: return ASCII.equals(name, ignoringCase: "to") || ASCII.equals(name, ignoringCase: "cc")
+        case 4: return ASCII.equals(name, ignoringCase: "from") || ASCII.equals(name, ignoringCase: "date")
+        case 7: return ASCII.equals(name, ignoringCase: "subject")
+        case 8:
+            return ASCII.equals(name, ignoringCase: "received") || ASCII.equals(name, ignoringCase: "x-mailer")
+                || ASCII.equals(name, ignoringCase: "reply-to")
+        case 10: return ASCII.equals(name, ignoringCase: "message-id")
+        case 11: return ASCII.equals(name, ignoringCase: "return-path")
+        case 12: return ASCII.equals(name, ignoringCase: "mime-version") || ASCII.equals(name, ignoringCase: "content-type")
+        case 14: return ASCII.equals(name, ignoringCase: "dkim-signature")
+        default: return false
         }
     }
 }
