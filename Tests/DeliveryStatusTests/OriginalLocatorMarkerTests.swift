@@ -101,6 +101,19 @@ import MailParsing
         #expect(blankFirst.fields.count == 2)
     }
 
+    /// A report part whose own header section is a message's (X1) is the original; a part with a
+    /// part's fields, or with one field of a message, is not.
+    @Test func aPartWhoseFieldsAreTheOriginals() {
+        func headed(_ secondPart: String) -> Bool {
+            let text = "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nfailed\n\n--b\n"
+                + secondPart + "\n\nbody\n--b--\n"
+            return OriginalLocator.headedPart(of: ParsedMessage(parsing: Array(text.utf8)[...]).root) != nil
+        }
+        #expect(headed("Received: from x by y; Mon, 16 Mar 2026 09:59:00 +0100\nMessage-Id: <1@x>\nContent-Type: text/plain"))
+        #expect(!headed("Content-Type: text/plain\nContent-Description: Notification\nMIME-Version: 1.0"))
+        #expect(!headed("Content-Type: text/plain\nSubject: hello"))
+    }
+
     @Test func agreesWithThePatternSet() {
         var generator = SplitMix64(seed: 7)
         let pieces: [[UInt8]] = OriginalLocator.markers.map { Array($0.utf8) }

@@ -24,8 +24,38 @@ enum OriginalLocator {
                                     headers: headers, part: root, bytes: part.body)
         }
         if let markerStart = context.originalMarkerStart { return inline(context.text, markerStart: markerStart) }
+        if let part = headedPart(of: context.message.root) {
+            let body = part.body
+            let hasBody = body.contains(where: { $0 > 32 })
+            return ReturnedOriginal(presence: hasBody ? .full : .headers, source: "part", headers: part.headers, part: part, bytes: body)
+        }
         var text = context.text
         return inline(text, markerStart: text.withUTF8(unmarkedCopyStart(in:)))
+    }
+
+    /// A part of a multipart report, after its first, whose own header section is the original's: at
+    /// least two fields of a message, not a part's (`isKnownName` but Content-Type and MIME-Version).
+    /// An X1 report sends the original as such a part, its delimiter line right above its Received
+    /// fields (sisimai lhost-x1-01, lhost-x1-02). Only the report's own parts are looked at (the root's,
+    /// or those of the multipart a gateway wrapped as the root's one part).
+    static func headedPart(of root: MIMEPart) -> MIMEPart? {
+        guard root.isMultipart else { return nil }
+        var parts = root.parts
+        // A report that a gateway or a list wrapped as the one part of a multipart/mixed: its own parts.
+        while parts.count == 1, parts[0].isMultipart { parts = parts[0].parts }
+        guard parts.count > 1 else { return nil }
+        for index in 1..<parts.count {
+            let part = parts[index]
+            var known = 0
+            for field in part.headers.fields {
+                let isMessageField = field.name.withUnsafeBufferPointer { name in
+                    isKnownName(name) && !ASCII.equals(name, ignoringCase: "content-type") && !ASCII.equals(name, ignoringCase: "mime-version")
+                }
+                if isMessageField { known += 1 }
+                if known == 2 { return part }
+            }
+        }
+        return nil
     }
 
     /// Where a copy of the original's header section that no marker line announces starts in `text`,
