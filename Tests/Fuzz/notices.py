@@ -12,7 +12,10 @@ notice of 100,000 recipients; an smtpd transcript of 100,000 RCPT commands; a Se
 transcripts of 200,000 pipe recipients' lines, of a pipe command of 2 MB without its closing quote and
 200,000 short ones, and of 200,000 refused greetings; a report of 1,000 recipients with 200,000 local
 delivery agents' lines naming them, one of 2 MB; a transcript of 200,000 replies in a report that lost its
-Content-Type, then 200,000 delimiter-like lines.
+Content-Type, then 200,000 delimiter-like lines; returned originals: 200,000 lines of a report with no
+marker, each "Received:" under a line of prose; an inline copy whose folding lost 200,000 continuation
+lines before its Message-ID, and one of 200,000 fields each followed by a line that is none; a report of
+2,000 parts of 2,000 fields each, none a message's.
 """
 import json
 import os
@@ -73,6 +76,16 @@ def shapes():
                                  "   ----- Transcript of session follows -----\n"
                                  + ">>> MAIL From:<a@example.org>\n" + "<<< 550 no\n" * 200_000
                                  + "--B0123456789\n" * 200_000)
+    bounce_head = ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n"
+                   "<u@example.net>: host mx[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)\n\n")
+    yield "unmarked-received", bounce_head + "said it\nReceived: from x by y\n" * 200_000
+    yield "original-lost-folding", (bounce_head + "----- Original message -----\nReceived: from x by y (via\n"
+                                    + "HTTP); lost\n" * 200_000 + "Message-ID: <1@x>\nFrom: a@example.org\n\nbody\n")
+    yield "original-broken-fields", (bounce_head + "----- Original message -----\n"
+                                     + "X-Field: v\nnot a field\n" * 200_000 + "From: a@example.org\n")
+    yield "parts-many-fields", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+                                "Content-Type: multipart/mixed; boundary=B\n\n--B\n\n<u@example.net>: said: 550 5.1.1 unknown\n"
+                                + ("--B\n" + "".join("X-F%d: v\n" % i for i in range(2_000)) + "\nbody\n") * 2_000 + "--B--\n")
     yield "postfix-old-paragraphs", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n"
                                      "This is the Postfix program at host x.\n\n"
                                      + "".join("<u%d@example.net>: host mx[192.0.2.1] said: 550 no\n    (in reply to RCPT TO command)\n" % i

@@ -47,7 +47,7 @@ enum OriginalLocator {
         for index in 1..<parts.count {
             let part = parts[index]
             var known = 0
-            for field in part.headers.fields {
+            for field in part.headers.fields.prefix(maxHeadedPartFields) {
                 let isMessageField = field.name.withUnsafeBufferPointer { name in
                     isKnownName(name) && !ASCII.equals(name, ignoringCase: "content-type") && !ASCII.equals(name, ignoringCase: "mime-version")
                 }
@@ -57,6 +57,9 @@ enum OriginalLocator {
         }
         return nil
     }
+
+    /// How many fields of each report part `headedPart(of:)` reads (X1's original has 16).
+    static let maxHeadedPartFields = 64
 
     /// Where a copy of the original's header section that no marker line announces starts in `text`,
     /// as a marker line's start (the copy is read from the line after it), or nil: a line that starts
