@@ -8,7 +8,7 @@ import TestSupport
 /// The classifier on small messages written for it (Fixtures/classifier/), each with its expected
 /// verdict and signals beside it.
 struct ClassifierFixtureTests {
-    static let fixtures = ["legitimate-bounce", "backscatter-bounce", "not-bounce"]
+    static let fixtures = ["legitimate-bounce", "backscatter-bounce", "not-bounce", "fake-notice"]
 
     static func profile() throws -> SiteProfile {
         try SiteProfile.load(path: Corpus.fixture("classifier/profile.toml"))

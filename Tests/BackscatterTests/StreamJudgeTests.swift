@@ -34,6 +34,18 @@ struct StreamJudgeTests {
         #expect(judge.findings.floods == inOrder.findings.floods)
     }
 
+    /// A fake notice (a "bounce" sent with a return address, returning nothing) is `not-bounce` in the
+    /// stream pass too, and keeps the evidence that says why (it had none there before).
+    @Test func aFakeNoticeIsExplained() throws {
+        let profile = try ClassifierFixtureTests.profile()
+        let note = try ClassifierFixtureTests.note("fake-notice", profile: profile)
+        let pass = StreamClassifier(profile: profile, notes: [note])
+        let judgement = pass.run([note]).judgements[0]
+        #expect(judgement.verdict == .notBounce)
+        #expect(judgement.evidence.map(\.signal) == ["fake-notice"])
+        #expect(judgement == pass.classifier.judge(note.observation))
+    }
+
     @Test func aMessageThePassDidNotSeeIsJudgedAlone() throws {
         let (profile, notes) = try Self.notes()
         let pass = StreamClassifier(profile: profile, notes: notes)

@@ -69,6 +69,12 @@ import MailParsing
         #expect(start(report + "\n  " + fields) == nil)              // indented
         #expect(start(fields) == nil)                                // the text's first line
         #expect(start(report + "\nReceived-From-MTA: dns; x\n") == nil)
+        // Under a rule, any field of a message (mFILTER); under a blank line, only Received and Return-Path.
+        #expect(start(report + "-------original mail info\nFrom: a@example.org\nSubject: hi\n") != nil)
+        #expect(start(report + "|---- Failed addresses follow: ----|\nFrom: a@example.org\n") != nil)
+        #expect(start(report + "\nFrom: a@example.org\nSubject: hi\n") == nil)
+        #expect(start(report + "-------SMTP command\nDATA\n") == nil)
+        #expect(start(report + "-------original mail info\nContent-Type: text/plain\n") == nil)
     }
 
     /// After the marker "Content-Type: message/rfc822" of a multipart whose boundary is never found, the
@@ -112,6 +118,10 @@ import MailParsing
         #expect(headed("Received: from x by y; Mon, 16 Mar 2026 09:59:00 +0100\nMessage-Id: <1@x>\nContent-Type: text/plain"))
         #expect(!headed("Content-Type: text/plain\nContent-Description: Notification\nMIME-Version: 1.0"))
         #expect(!headed("Content-Type: text/plain\nSubject: hello"))
+        // A text part whose text is the original's header section (X6's attachment, Messaging Server).
+        #expect(headed("Content-Type: text/plain\n\nX-Ref: 1\nReceived: from x by y; Mon, 16 Mar 2026 09:59:00 +0100\nFrom: a@x"))
+        #expect(!headed("Content-Type: text/plain\n\nReporting-MTA: dns; x\nArrival-Date: Mon, 16 Mar 2026 09:59:00 +0100"))
+        #expect(!headed("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\nUmVjZWl2ZWQ6IGZyb20geA=="))
     }
 
     @Test func agreesWithThePatternSet() {

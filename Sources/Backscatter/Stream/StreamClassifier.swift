@@ -514,8 +514,9 @@ public struct StreamJudge: Sendable {
         }
         guard let index else { return classifier.judge(box.observation) }
         let slot = slots[index]
-        // A fake notice has no base score and is not judged as a bounce.
-        guard slot.baseScore != nil else { return .notBounce }
+        // A fake notice has no base score and is not judged as a bounce: `not-bounce`, with the
+        // evidence that says why (`Classifier.fakeNotice`; without it the verdict went unexplained).
+        guard slot.baseScore != nil else { return classifier.fakeNotice(box.observation) ?? .notBounce }
 
         // 5. The final judgement: its own evidence, then campaign, flood, attack and made-up recipient.
         var evidence: [Evidence]

@@ -126,6 +126,10 @@ struct ExplainReport {
         case .uncertain:
             return style.yellow("uncertain") + score + ": the evidence does not decide whether your site sent the original." + campaign
         case .notBounce:
+            // A complaint speaks of a message too, but it is no delivery notice: not judged.
+            if record.kind == .feedbackReport {
+                return "not-bounce: a complaint about a message, not a delivery notice, so it is not judged as backscatter."
+            }
             return "not-bounce: ordinary mail, not a notice about another message."
         }
     }

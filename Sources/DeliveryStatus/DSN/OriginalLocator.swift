@@ -24,21 +24,27 @@ enum OriginalLocator {
                                     headers: headers, part: root, bytes: part.body)
         }
         if let markerStart = context.originalMarkerStart { return inline(context.text, markerStart: markerStart) }
-        if let part = headedPart(of: context.message.root) {
-            let body = part.body
-            let hasBody = body.contains(where: { $0 > 32 })
-            return ReturnedOriginal(presence: hasBody ? .full : .headers, source: "part", headers: part.headers, part: part, bytes: body)
+        if let (headers, bytes, part) = headedPart(of: context.message.root) {
+            // A whole message when a body follows the fields (a part's own fields end before `bytes`).
+            let bodyStart = max(headers.bodyStart, bytes.startIndex)
+            let hasBody = bodyStart < bytes.endIndex && bytes[bodyStart...].contains(where: { $0 > 32 })
+            return ReturnedOriginal(presence: hasBody ? .full : .headers, source: "part", headers: headers, part: part, bytes: bytes)
         }
         var text = context.text
         return inline(text, markerStart: text.withUTF8(unmarkedCopyStart(in:)))
     }
 
-    /// A part of a multipart report, after its first, whose own header section is the original's: at
-    /// least two fields of a message, not a part's (`isKnownName` but Content-Type and MIME-Version).
-    /// An X1 report sends the original as such a part, its delimiter line right above its Received
-    /// fields (sisimai lhost-x1-01, lhost-x1-02). Only the report's own parts are looked at (the root's,
-    /// or those of the multipart a gateway wrapped as the root's one part).
-    static func headedPart(of root: MIMEPart) -> MIMEPart? {
+    /// A part of a multipart report, after its first, that is the original's header section though not
+    /// typed as one: its own header section, when it holds at least two fields of a message
+    /// (`isMessageFields`): an X1 report sends the original as such a part, its delimiter line right
+    /// above its Received fields (sisimai lhost-x1-01, lhost-x1-02); or the decoded text of a text part
+    /// that starts with such a section: X6 attaches the original's header as a text
+    /// file (lhost-x6-02), Messaging Server sends a delayed message as a text/plain part
+    /// (lhost-messagingserver-07). Only the report's own parts are looked at (the root's, or those of
+    /// the multipart a gateway wrapped as the root's one part).
+    /// - Returns: the original's header section and bytes, and the part when it is the original (its
+    ///   own fields the original's, its body the original's body), nil when its text is.
+    static func headedPart(of root: MIMEPart) -> (headers: HeaderSection, bytes: ByteSlice, part: MIMEPart?)? {
         guard root.isMultipart else { return nil }
         var parts = root.parts
         // A report that a gateway or a list wrapped as the one part of a multipart/mixed: its own parts.
@@ -46,16 +52,36 @@ enum OriginalLocator {
         guard parts.count > 1 else { return nil }
         for index in 1..<parts.count {
             let part = parts[index]
-            var known = 0
-            for field in part.headers.fields.prefix(maxHeadedPartFields) {
-                let isMessageField = field.name.withUnsafeBufferPointer { name in
-                    isKnownName(name) && !ASCII.equals(name, ignoringCase: "content-type") && !ASCII.equals(name, ignoringCase: "mime-version")
-                }
-                if isMessageField { known += 1 }
-                if known == 2 { return part }
-            }
+            let own = part.headers
+            if isMessageFields(own) { return (own, part.body, part) }
+            guard !part.isMultipart, !part.isEncapsulating, MIMEPart.isName(part.contentType.type, "text") else { continue }
+            // Its text decoded (transfer encoding, charset, CR LF and CR alone as LF), where it is not as it stands.
+            let body = part.bodyIfDecodedAsIs ?? Array(part.decodedTextWithLFLineEnds().utf8)[...]
+            // Its text's first line a field ("Return-path: <a@example.org>", "X-CTCH-RefID: str=..."),
+            // blank lines before it skipped.
+            var first = body.startIndex
+            while first < body.endIndex, body[first] == 10 || body[first] == 13 { first += 1 }
+            var colon = first
+            while colon < body.endIndex, colon - first < 64, body[colon] != UInt8(ascii: ":"), body[colon] > 32 { colon += 1 }
+            guard colon > first, colon < body.endIndex, body[colon] == UInt8(ascii: ":") else { continue }
+            let section = HeaderSection.parse(body[first...])
+            if isMessageFields(section) { return (section, body[first...], nil) }
         }
         return nil
+    }
+
+    /// Whether at least two of the first `maxHeadedPartFields` fields of `headers` are a message's
+    /// (`isKnownName`, but Content-Type and MIME-Version, which a part has too).
+    static func isMessageFields(_ headers: HeaderSection) -> Bool {
+        var known = 0
+        for field in headers.fields.prefix(maxHeadedPartFields) {
+            let isMessageField = field.name.withUnsafeBufferPointer { name in
+                isKnownName(name) && !ASCII.equals(name, ignoringCase: "content-type") && !ASCII.equals(name, ignoringCase: "mime-version")
+            }
+            if isMessageField { known += 1 }
+            if known == 2 { return true }
+        }
+        return false
     }
 
     /// How many fields of each report part `headedPart(of:)` reads (X1's original has 16).
@@ -63,8 +89,9 @@ enum OriginalLocator {
 
     /// Where a copy of the original's header section that no marker line announces starts in `text`,
     /// as a marker line's start (the copy is read from the line after it), or nil: a line that starts
-    /// with "Received:" or "Return-Path:" (no blank before the colon), after a blank line or a line
-    /// that starts with a hyphen or an equals sign. Zoho puts the original's fields two blank lines
+    /// with "Received:" or "Return-Path:" (no blank before the colon), after a blank line or a rule (a
+    /// line that starts with a hyphen, an equals sign or a bar), or with another field of a message
+    /// after a rule. Zoho puts the original's fields two blank lines
     /// under the report (sisimai lhost-zoho-01..05), MXLogic and EZweb under a rule of hyphens
     /// (lhost-mxlogic-01..03, lhost-ezweb-01), Notes under "------- Returned Message --------"
     /// (lhost-notes-01..03), and a multipart report whose boundary is never used reads as one text with
@@ -77,13 +104,22 @@ enum OriginalLocator {
         for _ in 0..<maxUnmarkedLines {
             guard lineStart < count else { return nil }
             let end = memchr(base + lineStart, 10, count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
-            if previousStart >= 0, base[lineStart] | 0x20 == UInt8(ascii: "r") {
-                let line = UnsafeBufferPointer(rebasing: text[lineStart..<end])
-                if ASCII.hasPrefix(line, ignoringCase: "received:") || ASCII.hasPrefix(line, ignoringCase: "return-path:") {
-                    var k = previousStart
-                    while k < lineStart - 1, base[k] == 32 || base[k] == 9 || base[k] == 13 { k += 1 }
-                    let previous = base[k]
-                    if k == lineStart - 1 || previous == UInt8(ascii: "-") || previous == UInt8(ascii: "=") { return previousStart }
+            if previousStart >= 0, base[lineStart] & 0xDF &- 0x41 < 26 {   // a line that starts with a letter
+                // The line above: blank, or a rule (its first byte a hyphen, an equals sign or a bar).
+                var k = previousStart
+                while k < lineStart - 1, base[k] == 32 || base[k] == 9 || base[k] == 13 { k += 1 }
+                let blankAbove = k == lineStart - 1
+                let ruleAbove = !blankAbove && (base[k] == UInt8(ascii: "-") || base[k] == UInt8(ascii: "=") || base[k] == UInt8(ascii: "|"))
+                if blankAbove || ruleAbove {
+                    let line = UnsafeBufferPointer(rebasing: text[lineStart..<end])
+                    if ASCII.hasPrefix(line, ignoringCase: "received:") || ASCII.hasPrefix(line, ignoringCase: "return-path:") { return previousStart }
+                    // Under a rule, any field of a message: mFILTER's "-------original mail info" above
+                    // From, Subject, Date and Message-ID (sisimai lhost-mfilter-03, -04).
+                    if ruleAbove {
+                        var colon = 0
+                        while colon < line.count, colon < 32, line[colon] != UInt8(ascii: ":"), line[colon] > 32 { colon += 1 }
+                        if colon < line.count, line[colon] == UInt8(ascii: ":"), isMessageFieldName(line[..<colon]) { return previousStart }
+                    }
                 }
             }
             previousStart = lineStart
@@ -130,6 +166,9 @@ enum OriginalLocator {
         // cPanel BoxTrapper's challenge: "The headers of the message sent from your address are shown
         // below:" (backscatter-dev, from SpamAssassin's VBounce test CHALLENGE_RESPONSE/10).
         "the headers of the message sent from your address",
+        // Exim 3: "|------------------------- Message text follows: ------------------------|" (sisimai
+        // rfc3464-37).
+        "message text follows",
     ]
 
     /// `markers` as one case-less pattern set: the reference `firstMarkerStart(in:)` is tested against.
