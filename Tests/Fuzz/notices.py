@@ -15,7 +15,7 @@ delivery agents' lines naming them, one of 2 MB; a transcript of 200,000 replies
 Content-Type, then 200,000 delimiter-like lines; returned originals: 200,000 lines of a report with no
 marker, each "Received:" under a line of prose; an inline copy whose folding lost 200,000 continuation
 lines before its Message-ID, and one of 200,000 fields each followed by a line that is none; a report of
-2,000 parts of 2,000 fields each, none a message's.
+2,000 parts of 2,000 fields each, none a message's; 2,000 text parts whose text is 2,000 such fields.
 """
 import json
 import os
@@ -86,6 +86,10 @@ def shapes():
     yield "parts-many-fields", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
                                 "Content-Type: multipart/mixed; boundary=B\n\n--B\n\n<u@example.net>: said: 550 5.1.1 unknown\n"
                                 + ("--B\n" + "".join("X-F%d: v\n" % i for i in range(2_000)) + "\nbody\n") * 2_000 + "--B--\n")
+    yield "parts-field-texts", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+                                "Content-Type: multipart/mixed; boundary=B\n\n--B\n\n<u@example.net>: said: 550 5.1.1 unknown\n"
+                                + ("--B\nContent-Type: text/plain\n\n" + "".join("X-F%d: v\n" % i for i in range(2_000))) * 2_000
+                                + "--B--\n")
     yield "postfix-old-paragraphs", ("From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n"
                                      "This is the Postfix program at host x.\n\n"
                                      + "".join("<u%d@example.net>: host mx[192.0.2.1] said: 550 no\n    (in reply to RCPT TO command)\n" % i
