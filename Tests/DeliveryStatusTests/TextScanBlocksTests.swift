@@ -333,4 +333,15 @@ private let addressPattern = try! BytePattern(
         }
         #expect(nonEmpty > 10_000)
     }
+
+    /// A section heading that starts a block or a lead text is no part of what it says; a text that only
+    /// looks like one (no closing run on its first line, nothing after it) stays as it is.
+    @Test func aLeadingSectionHeadingIsDropped() {
+        #expect(TextScan.withoutLeadingHeading("----- Transcript of session follows ----- <b@example.org>... Deferred")
+                == "<b@example.org>... Deferred")
+        #expect(TextScan.withoutLeadingHeading("   x") == "   x")
+        #expect(TextScan.withoutLeadingHeading("----- Transcript of session follows -----\n550 5.1.1 unknown") == "550 5.1.1 unknown")
+        #expect(TextScan.withoutLeadingHeading("-----fff000\nContent-Type: text/plain ---") == "-----fff000\nContent-Type: text/plain ---")
+        #expect(TextScan.withoutLeadingHeading("----- Transcript of session follows -----") == "----- Transcript of session follows -----")
+    }
 }

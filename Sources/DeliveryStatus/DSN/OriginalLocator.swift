@@ -91,12 +91,12 @@ enum OriginalLocator {
     /// as a marker line's start (the copy is read from the line after it), or nil: a line that starts
     /// with "Received:" or "Return-Path:" (no blank before the colon), after a blank line or a rule (a
     /// line that starts with a hyphen, an equals sign or a bar), or with another field of a message
-    /// after a rule. Zoho puts the original's fields two blank lines
-    /// under the report (sisimai lhost-zoho-01..05), MXLogic and EZweb under a rule of hyphens
-    /// (lhost-mxlogic-01..03, lhost-ezweb-01), Notes under "------- Returned Message --------"
-    /// (lhost-notes-01..03), and a multipart report whose boundary is never used reads as one text with
-    /// the original after the delivery-status fields (rfc3464-04, rfc3464-06). At most
-    /// `maxUnmarkedLines` lines are looked at.
+    /// after a rule. Zoho puts the original's fields two blank lines under the report (sisimai
+    /// lhost-zoho-01..05), MXLogic and EZweb under a rule of hyphens (lhost-mxlogic-01..03,
+    /// lhost-ezweb-01), Notes under "------- Returned Message --------" (lhost-notes-01..03), mFILTER
+    /// under "-------original mail info" (lhost-mfilter-03, -04), and a multipart report whose boundary
+    /// is never used reads as one text with the original after the delivery-status fields (rfc3464-04,
+    /// rfc3464-06). At most `maxUnmarkedLines` lines are looked at.
     static func unmarkedCopyStart(in text: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = text.baseAddress else { return nil }
         let count = text.count
@@ -113,8 +113,7 @@ enum OriginalLocator {
                 if blankAbove || ruleAbove {
                     let line = UnsafeBufferPointer(rebasing: text[lineStart..<end])
                     if ASCII.hasPrefix(line, ignoringCase: "received:") || ASCII.hasPrefix(line, ignoringCase: "return-path:") { return previousStart }
-                    // Under a rule, any field of a message: mFILTER's "-------original mail info" above
-                    // From, Subject, Date and Message-ID (sisimai lhost-mfilter-03, -04).
+                    // Under a rule, any field of a message (mFILTER's From, Subject, Date, Message-ID).
                     if ruleAbove {
                         var colon = 0
                         while colon < line.count, colon < 32, line[colon] != UInt8(ascii: ":"), line[colon] > 32 { colon += 1 }
