@@ -334,14 +334,18 @@ private let addressPattern = try! BytePattern(
         #expect(nonEmpty > 10_000)
     }
 
-    /// A section heading that starts a block or a lead text is no part of what it says; a text that only
-    /// looks like one (no closing run on its first line, nothing after it) stays as it is.
-    @Test func aLeadingSectionHeadingIsDropped() {
-        #expect(TextScan.withoutLeadingHeading("----- Transcript of session follows ----- <b@example.org>... Deferred")
-                == "<b@example.org>... Deferred")
-        #expect(TextScan.withoutLeadingHeading("   x") == "   x")
-        #expect(TextScan.withoutLeadingHeading("----- Transcript of session follows -----\n550 5.1.1 unknown") == "550 5.1.1 unknown")
-        #expect(TextScan.withoutLeadingHeading("-----fff000\nContent-Type: text/plain ---") == "-----fff000\nContent-Type: text/plain ---")
-        #expect(TextScan.withoutLeadingHeading("----- Transcript of session follows -----") == "----- Transcript of session follows -----")
+    /// A section heading is no part of what a block says: the heading between a listed address and its
+    /// reply is left out of the block (sisimai lhost-sendmail-11, -21, -42), also when nothing follows it;
+    /// a line that only looks like one (a MIME delimiter) and a block without one stay as they are.
+    @Test func aSectionHeadingIsNoPartOfABlock() {
+        func blocks(_ text: String) -> [String] { TextScan.blocks(in: TextLines(text), excludingOwn: ("", "")).map(\.text) }
+        let list = "   ----- The following addresses had permanent fatal errors -----\n<b@example.org>\n\n"
+        #expect(blocks(list + "   ----- Transcript of session follows -----\n<b@example.org>... Deferred\n").first
+                == "<b@example.org>\n<b@example.org>... Deferred")
+        #expect(blocks(list + "   ----- Transcript of session follows -----\n550 5.1.1 unknown\n") == ["<b@example.org>\n550 5.1.1 unknown"])
+        #expect(blocks(list + "   ----- Transcript of session follows -----\n") == ["<b@example.org>"])
+        #expect(blocks("<b@example.org>\n-----fff000\nContent-Type: text/plain ---\n")
+                == ["<b@example.org>\n-----fff000\nContent-Type: text/plain ---"])
+        #expect(blocks("<b@example.org> x\n") == ["<b@example.org> x"])
     }
 }

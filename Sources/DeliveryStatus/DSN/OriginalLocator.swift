@@ -75,10 +75,7 @@ enum OriginalLocator {
     static func isMessageFields(_ headers: HeaderSection) -> Bool {
         var known = 0
         for field in headers.fields.prefix(maxHeadedPartFields) {
-            let isMessageField = field.name.withUnsafeBufferPointer { name in
-                isKnownName(name) && !ASCII.equals(name, ignoringCase: "content-type") && !ASCII.equals(name, ignoringCase: "mime-version")
-            }
-            if isMessageField { known += 1 }
+            if field.name.withUnsafeBufferPointer(isMessageFieldName) { known += 1 }
             if known == 2 { return true }
         }
         return false
@@ -112,13 +109,8 @@ enum OriginalLocator {
                 let ruleAbove = !blankAbove && (base[k] == UInt8(ascii: "-") || base[k] == UInt8(ascii: "=") || base[k] == UInt8(ascii: "|"))
                 if blankAbove || ruleAbove {
                     let line = UnsafeBufferPointer(rebasing: text[lineStart..<end])
-                    if ASCII.hasPrefix(line, ignoringCase: "received:") || ASCII.hasPrefix(line, ignoringCase: "return-path:") { return previousStart }
                     // Under a rule, any field of a message (mFILTER's From, Subject, Date, Message-ID).
-                    if ruleAbove {
-                        var colon = 0
-                        while colon < line.count, colon < 32, line[colon] != UInt8(ascii: ":"), line[colon] > 32 { colon += 1 }
-                        if colon < line.count, line[colon] == UInt8(ascii: ":"), isMessageFieldName(line[..<colon]) { return previousStart }
-                    }
+                    if TextScan.startsWithHeaderName(line) || ruleAbove && startsWithMessageField(line) { return previousStart }
                 }
             }
             previousStart = lineStart
@@ -574,10 +566,7 @@ enum OriginalLocator {
             guard isDelimiterLike(UnsafeBufferPointer(rebasing: text[start..<last])) else { continue }
             candidates += 1
             // The next line: a field name of a message, then a colon.
-            let next = end + 1
-            var colon = next
-            while colon < count, colon - next < 32, base[colon] != UInt8(ascii: ":"), base[colon] > 32 { colon += 1 }
-            if colon < count, base[colon] == UInt8(ascii: ":"), colon > next, isMessageFieldName(text[next..<colon]) { return start }
+            if startsWithMessageField(UnsafeBufferPointer(rebasing: text[(end + 1)...])) { return start }
         }
         return nil
     }
@@ -597,10 +586,17 @@ enum OriginalLocator {
     private static let lineStartDashes: [UInt8] = Array("\n--".utf8)
 
     /// `isKnownName` but for a MIME part's own fields (Content-Type, MIME-Version): a message's fields.
-    static func isMessageFieldName(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        let buffer = UnsafeBufferPointer(rebasing: name)
-        return isKnownName(ArraySlice(buffer)) && !ASCII.equals(buffer, ignoringCase: "content-type")
-            && !ASCII.equals(buffer, ignoringCase: "mime-version")
+    static func isMessageFieldName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        isKnownName(name) && !ASCII.equals(name, ignoringCase: "content-type") && !ASCII.equals(name, ignoringCase: "mime-version")
+    }
+
+    /// Whether `line` (bytes from a line's start) starts with a message's field name
+    /// (`isMessageFieldName`, at most 32 bytes) and its colon, no blank before it.
+    static func startsWithMessageField(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var colon = 0
+        while colon < line.count, colon < 32, line[colon] != UInt8(ascii: ":"), line[colon] > 32 { colon += 1 }
+        return colon > 0 && colon < line.count && line[colon] == UInt8(ascii: ":")
+            && isMessageFieldName(UnsafeBufferPointer(rebasing: line[..<colon]))
     }
 
     /// The copy's header section read again when its folding was broken, or nil when it was not: a
@@ -726,18 +722,17 @@ enum OriginalLocator {
     /// case, a name with a byte above 0x7F as before (its `lowercased()` may hold ASCII: U+212A
     /// KELVIN SIGN lower-cases to "k", as in "dkim-signature").
     static func isKnownName(_ name: ArraySlice<UInt8>) -> Bool {
-        if name.contains(where: { $0 >= 0x80 }) {
-            return ["received", "from", "to", "subject", "date", "message-id", "return-path", "mime-version", "content-type",
-                    "x-mailer", "dkim-signature", "reply-to", "cc"].contains(name.utf8String.lowercased())
-        }
-        // Compared on the buffer by the inlined `ASCII.equals(_:ignoringCase:)`: `ArraySlice.equalsCaseInsensitive`
-        // is not inlined across modules and walked the name through a closure (bsd.mbox x3: `isKnownName`
-        // 0.30M -> 0.23M over 1,251 names).
-        return name.withUnsafeBufferPointer { isKnownName($0) }
+        name.withUnsafeBufferPointer { isKnownName($0) }
     }
 
-    /// `isKnownName` of an ASCII name's bytes where they lie.
+    /// `isKnownName` of a name's bytes where they lie. Compared by the inlined
+    /// `ASCII.equals(_:ignoringCase:)`: `ArraySlice.equalsCaseInsensitive` is not inlined across modules
+    /// and walked the name through a closure (bsd.mbox x3: `isKnownName` 0.30M -> 0.23M over 1,251 names).
     static func isKnownName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        if name.contains(where: { $0 >= 0x80 }) {
+            return ["received", "from", "to", "subject", "date", "message-id", "return-path", "mime-version", "content-type",
+                    "x-mailer", "dkim-signature", "reply-to", "cc"].contains(String(decoding: name, as: UTF8.self).lowercased())
+        }
         switch name.count {
         case 2: return ASCII.equals(name, ignoringCase: "to") || ASCII.equals(name, ignoringCase: "cc")
         case 4: return ASCII.equals(name, ignoringCase: "from") || ASCII.equals(name, ignoringCase: "date")

@@ -86,7 +86,7 @@ struct RFC3464Recognizer: Recognizer {
         var shortLead: String? = nil
         if finding.recipients.count == 1 {
             let lead = context.sweptLeadText
-            if !lead.isEmpty, lead.utf8.count <= maxLeadDiagnosticBytes { shortLead = TextScan.withoutLeadingHeading(lead) }
+            if !lead.isEmpty, lead.utf8.count <= maxLeadDiagnosticBytes { shortLead = lead }
             let own = Diagnostic.sweep(finding.recipients[0].diagnostic)
             finding.recipients[0].sweptDiagnostic = (finding.recipients[0].diagnostic, own)
             if !lead.isEmpty {

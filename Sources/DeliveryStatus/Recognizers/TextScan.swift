@@ -430,6 +430,13 @@ enum TextScan {
                     // A delivery-status part's fields end the text's explanation (RFC 3464 §2.2:
                     // "Reporting-MTA: ..." right after a transcript's last line).
                     if taken > 0, deliveryStatusFieldName(lineBytes(j)) != .other { break }
+                    // A section heading names what follows, it does not explain: sendmail's "-----
+                    // Transcript of session follows -----" between a listed address and its reply was the
+                    // start of the address's diagnostic (sisimai lhost-sendmail-11, -12, -21, -42).
+                    if taken > 0, isSectionHeading(lineBytes(j)) {
+                        j += 1
+                        continue
+                    }
                     blockLines[taken] = j
                     taken += 1
                     length += ends[j] + 1 - start(j)
@@ -633,39 +640,10 @@ enum TextScan {
     /// connect successfully to the destination mail server." / blank / the address, sisimai
     /// lhost-outlook-07), the paragraph just above it when that names no address; empty when neither says anything.
     static func explanation(of address: String, from block: Block, in context: BounceContext) -> String {
-        let said = withoutLeadingHeading(withoutAddressPrefix(block.text, address: address))
+        let said = withoutAddressPrefix(block.text, address: address)
         guard RFC3464Recognizer.isBlank(said) else { return said }
         let above = paragraph(above: block.line, in: context.lines)
         return !above.isEmpty && addresses(in: Substring(above)).isEmpty ? above : said
-    }
-}
-
-extension TextScan {
-    /// A text without the section heading its first line starts with: a run of three or more hyphens,
-    /// words, and another such run before any line end ("----- Transcript of session follows -----
-    /// <bob@example.net>... Deferred: ..." -> "<bob@example.net>... Deferred: ...", sisimai
-    /// lhost-sendmail-11, -21, -42, where the address's block starts at the transcript's heading). The
-    /// text as it is when it starts otherwise or nothing follows the heading.
-    static func withoutLeadingHeading(_ text: String) -> String {
-        var text = text
-        let rest: Int? = text.withUTF8 { bytes in
-            let n = bytes.count, hyphen = UInt8(ascii: "-")
-            guard n > 3, bytes[0] == hyphen, bytes[1] == hyphen, bytes[2] == hyphen else { return nil }
-            var i = 3
-            while i < n, bytes[i] == hyphen { i += 1 }
-            // The heading's words up to the closing run of three hyphens, on the first line.
-            var run = 0
-            while i < n, bytes[i] != ASCII.lineFeed {
-                run = bytes[i] == hyphen ? run + 1 : 0
-                i += 1
-                if run == 3 { break }
-            }
-            guard run == 3 else { return nil }
-            while i < n, bytes[i] == hyphen || bytes[i] == ASCII.space || bytes[i] == ASCII.lineFeed { i += 1 }
-            return i < n ? i : nil
-        }
-        guard let rest else { return text }
-        return String(Substring(text.utf8.dropFirst(rest)))
     }
 }
 
