@@ -39,6 +39,14 @@ import TestSupport
         #expect(result.stderr == "backscatter: Fixtures/example/inbox.mbox has no message #99 (it holds 10)\n")
     }
 
+    /// `explain` says why a complaint is not judged, and does not call it ordinary mail.
+    @Test func explainOfAComplaintSaysItIsNotJudged() throws {
+        let result = try CLI.run(["explain", "--color", "never", "Fixtures/dsn/arf.eml#0"])
+        #expect(result.text.contains("not-bounce: a complaint about a message, not a delivery notice"))
+        #expect(result.text.contains("none needed: a complaint is not judged"))
+        #expect(!result.text.contains("not a notice about another message"))
+    }
+
     @Test func brokenProfileNamesTheKey() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-profile-\(getpid()).toml")
         defer { try? FileManager.default.removeItem(at: path) }

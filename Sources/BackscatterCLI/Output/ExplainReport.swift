@@ -48,6 +48,7 @@ struct ExplainReport {
         out += "\n" + style.bold("Evidence") + "\n"
         if record.evidence.isEmpty {
             out += record.isBounceLike ? "  none recorded (no classifier has judged this message)\n"
+                : record.kind == .feedbackReport ? "  none needed: a complaint is not judged\n"
                 : "  none needed: this is not a notice about another message\n"
         }
         for item in record.evidence {
