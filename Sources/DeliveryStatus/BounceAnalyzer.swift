@@ -44,7 +44,7 @@ public struct BounceAnalyzer: Sendable {
     /// - Complexity: what `analyze(_:)` costs for each message.
     public func analyze(_ messages: [ParsedMessage]) -> [BounceReport] {
         let contexts = messages.map(BounceContext.init)
-        var found = contexts.map(RecognizerRegistry.recognize)
+        var found = RecognizerRegistry.recognize(contexts)
         var unlocated = [Bool](repeating: false, count: contexts.count)
         var reports: [BounceReport] = []
         reports.reserveCapacity(contexts.count)

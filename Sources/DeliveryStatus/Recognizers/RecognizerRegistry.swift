@@ -25,10 +25,41 @@ enum RecognizerRegistry {
 
     /// The first recogniser that claims and reads the message, with its finding.
     static func recognize(_ context: BounceContext) -> (name: String, finding: Finding)? {
-        var index = 0
+        recognize(context, claimedBy: firstClaim(context, from: 0))
+    }
+
+    /// What `recognize(_:)` gives for each context, in their order, found step by step over all of
+    /// them: first which dedicated recogniser claims each message, then the messages read grouped by
+    /// that recogniser, so that each recogniser's code runs for all its messages in turn (per message,
+    /// the claims and the recogniser evicted each other from the instruction cache).
+    static func recognize(_ contexts: [BounceContext]) -> [(name: String, finding: Finding)?] {
+        let claimed = contexts.map { firstClaim($0, from: 0) }
+        var results = [(name: String, finding: Finding)?](repeating: nil, count: contexts.count)
+        // Stable: the messages a recogniser claims are read in their order.
+        let order = contexts.indices.sorted { (claimed[$0], $0) < (claimed[$1], $1) }
+        for i in order { results[i] = recognize(contexts[i], claimedBy: claimed[i]) }
+        return results
+    }
+
+    /// The index of the first dedicated recogniser from `start` on that claims the message; the count
+    /// of the dedicated recognisers when none does.
+    private static func firstClaim(_ context: BounceContext, from start: Int) -> Int {
+        var index = start
         while let claims = visitDedicated(index, Claims(context: context)) {
-            if claims, let found = dedicatedRecognize(index, context) { return found }
+            if claims { return index }
             index += 1
+        }
+        return index
+    }
+
+    /// `recognize(_:)`, given the first dedicated recogniser that claims the message (`claimed`: the
+    /// count of the dedicated recognisers when none does). When it reads nothing, the claims go on
+    /// from the next one.
+    private static func recognize(_ context: BounceContext, claimedBy claimed: Int) -> (name: String, finding: Finding)? {
+        var index = claimed
+        while index < dedicatedCount {
+            if let found = dedicatedRecognize(index, context) { return found }
+            index = firstClaim(context, from: index + 1)
         }
         if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
         if challenge.claims(context), let f = challenge.recognize(context), !f.recipients.isEmpty { return (challenge.name, f) }
@@ -86,6 +117,18 @@ enum RecognizerRegistry {
     struct AsExistential: DedicatedVisitor {
         func visit<R: Recognizer>(_ recognizer: R) -> any Recognizer { recognizer }
     }
+
+    /// Only says that there is a recogniser at the index (`visitDedicated` gives nil past the last).
+    struct Exists: DedicatedVisitor {
+        func visit<R: Recognizer>(_ recognizer: R) -> Bool { true }
+    }
+
+    /// How many dedicated recognisers there are.
+    static let dedicatedCount: Int = {
+        var count = 0
+        while visitDedicated(count, Exists()) != nil { count += 1 }
+        return count
+    }()
 
     /// `visitor` applied to the dedicated recogniser at `index` in the order they are tried, or nil
     /// past the last: the one list of the dedicated formats (`dedicated` and `dedicatedClaims` are
