@@ -786,7 +786,11 @@ package final class BounceContext {
     }
 
     /// The SMTP command `leadText` names, if any (`SMTPCommandFinder`).
-    package private(set) lazy var leadTextCommand: SMTPCommand? = SMTPCommandFinder.find(in: leadText)
+    /// Found in `leadText`'s bytes (`LeadText.withJoinedLines`), not in the String, which nothing else reads.
+    package private(set) lazy var leadTextCommand: SMTPCommand? = {
+        var text = self.text
+        return text.withUTF8 { LeadText.withJoinedLines(of: $0) { SMTPCommandFinder.find(in: $0) } }
+    }()
 
     /// Whether `text` has sendmail's "----- The following addresses had" or "----- Transcript of session
     /// follows -----" line, as `text.containsIgnoringCase` answers for either (SendmailDSN's and
