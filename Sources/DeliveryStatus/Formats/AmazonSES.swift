@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MailParsing
 
 /// Amazon SES, the sending side (`ReceivingSES` is its inbound side), in its two forms:
@@ -60,20 +67,32 @@ struct AmazonSESRecognizer: Recognizer {
 
     /// `bytes` without each `!` followed by a line end (LF or CR LF) and a space: in JSON a `!` can stand
     /// only inside a string, where a raw line end cannot, so the three bytes are always a split.
+    ///
+    /// The runs between splits are copied whole, each `!` found by memchr: appended byte by byte, the
+    /// bytes cost ~25,000 instructions a notification (bsd.mbox x3, 15 notifications: `recognize`
+    /// 3.30M -> 2.93M instructions).
     static func withoutLineSplits(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "!") {
-                if i + 2 < bytes.count, bytes[i + 1] == ASCII.lineFeed, bytes[i + 2] == ASCII.space { i += 3; continue }
-                if i + 3 < bytes.count, bytes[i + 1] == ASCII.carriageReturn, bytes[i + 2] == ASCII.lineFeed,
-                   bytes[i + 3] == ASCII.space { i += 4; continue }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
+        let n = bytes.count
+        return [UInt8](unsafeUninitializedCapacity: n) { out, written in
+            written = 0
+            guard let target = out.baseAddress else { return }
+            // The bytes from `runStart` on not copied yet; the next `!` looked for from `from` on.
+            var runStart = 0, from = 0
+            while from < n, let hit = memchr(base + from, Int32(UInt8(ascii: "!")), n &- from) {
+                let i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                let split = i + 2 < n && base[i + 1] == ASCII.lineFeed && base[i + 2] == ASCII.space ? 3
+                    : i + 3 < n && base[i + 1] == ASCII.carriageReturn && base[i + 2] == ASCII.lineFeed
+                        && base[i + 3] == ASCII.space ? 4 : 0
+                guard split > 0 else { from = i + 1; continue }
+                (target + written).initialize(from: base + runStart, count: i - runStart)
+                written += i - runStart
+                runStart = i + split
+                from = runStart
             }
-            out.append(bytes[i])
-            i += 1
+            (target + written).initialize(from: base + runStart, count: n - runStart)
+            written += n - runStart
         }
-        return out
     }
 
     /// The notification's type: `notificationType`, or `eventType` in event publishing.

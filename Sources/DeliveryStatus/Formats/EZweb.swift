@@ -46,7 +46,9 @@ struct EZwebRecognizer: Recognizer {
         var reading = false
         for line in context.lines {
             if line.hasPrefix(Self.ruler) { break }
-            let t = line.trimmed
+            // Trimmed as a slice of the text (`trimmedSlice`), made a String only for a line read (a String
+            // of every line, bsd.mbox x3: 261 lines, `recognize` 1.29M -> 1.21M instructions).
+            let t = line.trimmedSlice
             if !reading {
                 reading = t.hasPrefix("The user(s) ") || t.hasPrefix("Your message ") || t.hasPrefix("Each of the following")
                     || (t.hasPrefix("<") && t.hasSuffix(">") && !t.contains(" "))
@@ -68,10 +70,11 @@ struct EZwebRecognizer: Recognizer {
                 command = SMTPCommand(rawValue: String(t.dropFirst(4).prefix(4)).uppercased())
                 continue
             }
-            if TextReport.reason(in: t, table: EZwebRecognizer.sentences) != nil {
-                sentence += sentence.isEmpty ? t : " " + t
+            let kept = String(t)
+            if TextReport.reason(in: kept, table: EZwebRecognizer.sentences) != nil {
+                sentence += sentence.isEmpty ? kept : " " + kept
             } else {
-                other += other.isEmpty ? t : " " + t
+                other += other.isEmpty ? kept : " " + kept
             }
         }
         guard !recipients.isEmpty else { return nil }

@@ -287,8 +287,10 @@ struct EximRecognizer: Recognizer {
                    let field = Self.field(named: UnsafeBufferPointer(rebasing: line[..<colonOffset])) {
                     let line = slice(s, e)
                     let colon = line.utf8.index(line.utf8.startIndex, offsetBy: colonOffset)
-                    // The value is made only for the names below (most lines with a colon are prose).
-                    var value: String { String(line[line.index(after: colon)...]).trimmed }
+                    // The value is made only for the names below (most lines with a colon are prose),
+                    // trimmed from the line's slice: a String of the slice, then its trimmed copy, made
+                    // two (bsd.mbox x3: `recognize` 3.00M -> 2.93M instructions).
+                    var value: String { line[line.index(after: colon)...].trimmed }
                     a.flush(&run, multipart: multipart)
                     switch field {
                     case .diagnosticCode:

@@ -36,7 +36,9 @@ struct OpenSMTPDRecognizer: Recognizer {
             let address = Addresses.bare(String(line[..<colon.lowerBound]))
             guard Addresses.isAddress(address) else { continue }
             var r = RecipientFinding(recipient: address)
-            r.diagnostic = String(line[colon.upperBound...]).trimmed
+            // Trimmed from the line's slice, one String (a String of the slice, then its trimmed copy:
+            // bsd.mbox x3, `recognize` 0.77M -> 0.75M instructions).
+            r.diagnostic = line[colon.upperBound...].trimmed
             for (reason, phrases) in OpenSMTPDRecognizer.ownMessages where phrases.contains(where: { r.diagnostic.contains($0) }) {
                 r.reason = reason
                 break

@@ -20,16 +20,28 @@ struct SendmailDSNRecognizer: Recognizer {
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
-        let standard = RFC3464Recognizer().recognize(context)
-        if var found = standard, found.recipients.contains(where: { Addresses.isAddress($0.recipient) }) {
-            if found.recipients.count == 1 { SendmailDSNRecognizer.decideOnReplies(&found.recipients[0], context) }
-            return found
+        // The reading decided on in place and returned as it is: bound to a second variable
+        // (`if var found = standard`), the finding was copied, its recipients' array with it when the
+        // record was changed, and each record tested for an address copied out of the array (bsd.mbox
+        // x3, 204 reports: `recognize` 5.62M -> 5.12M instructions;
+        // Main.main 240.31M -> 239.81M).
+        var standard = RFC3464Recognizer().recognize(context)
+        if Self.namesAnAddress(standard) {
+            if standard?.recipients.count == 1 { SendmailDSNRecognizer.decideOnReplies(&standard!.recipients[0], context) }
+            return standard
         }
         // A DSN part whose records name no address ("Final-Recipient: RFC822; @mx.example.org",
         // sisimai lhost-sendmail-15: the analyzer drops such a record, and the report was no bounce)
         // leaves the text's sections, which name it, to the text reader.
         if let text = SendmailTextRecognizer().recognize(context), !text.recipients.isEmpty { return text }
         return standard
+    }
+
+    /// Whether one of the finding's records names an address (`Addresses.isAddress`), each read in place.
+    static func namesAnAddress(_ finding: Finding?) -> Bool {
+        guard let recipients = finding?.recipients else { return false }
+        for i in recipients.indices where Addresses.isAddress(recipients[i].recipient) { return true }
+        return false
     }
 
     /// A single recipient's decision text made of what the remote server answered about it: the

@@ -30,8 +30,10 @@ struct X2Recognizer: Recognizer {
         let lines = TextReport.section(context, start: ["Unable to deliver message to the following address"],
                                        stop: ["--- Original message follows."])
         let recipients = TextReport.blocks(lines, opens: { line in
-            // "<kijitora@example.co.jp>:" alone on its line.
-            let t = line.trimmed
+            // "<kijitora@example.co.jp>:" alone on its line. Trimmed as a slice of the text (`trimmedSlice`):
+            // only its ends and blanks are looked at (a String of each line, bsd.mbox x3: 162 lines,
+            // `recognize` 0.385M -> 0.369M instructions).
+            let t = line.trimmedSlice
             guard t.hasPrefix("<"), t.hasSuffix(">:"), !t.contains(" "), let a = TextReport.firstAddress(line) else { return nil }
             return (a, "")
         })

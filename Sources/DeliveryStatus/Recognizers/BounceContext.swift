@@ -786,7 +786,11 @@ package final class BounceContext {
     }
 
     /// The SMTP command `leadText` names, if any (`SMTPCommandFinder`).
-    package private(set) lazy var leadTextCommand: SMTPCommand? = SMTPCommandFinder.find(in: leadText)
+    /// Found in `leadText`'s bytes (`LeadText.withJoinedLines`), not in the String, which nothing else reads.
+    package private(set) lazy var leadTextCommand: SMTPCommand? = {
+        var text = self.text
+        return text.withUTF8 { LeadText.withJoinedLines(of: $0) { SMTPCommandFinder.find(in: $0) } }
+    }()
 
     /// Whether `text` has sendmail's "----- The following addresses had" or "----- Transcript of session
     /// follows -----" line, as `text.containsIgnoringCase` answers for either (SendmailDSN's and
@@ -888,8 +892,21 @@ package final class BounceContext {
     }()
 
     /// A second report glued after the close delimiter of the first (sisimai rhost-cox-01, rfc3464-28
-    /// are two Postfix reports in one file): its DSN fields, if any.
+    /// are two Postfix reports in one file): its DSN fields, if any. Read once (`readEpilogueReport`):
+    /// `soleDeliveryStatusBodyAsIs` asks it at each call and `allDeliveryStatusTexts` after it, and
+    /// each searched the epilogue again (bsd.mbox x3: 1,029 reads of 423 epilogues; Main.main 239.29M ->
+    /// 239.23M instructions).
     private var epilogueReport: String? {
+        if let found = epilogueReportFound { return found }
+        let report = readEpilogueReport()
+        epilogueReportFound = .some(report)
+        return report
+    }
+    /// `epilogueReport` once read.
+    @exclusivity(unchecked) private var epilogueReportFound: String?? = nil
+
+    /// `epilogueReport` read from the root's epilogue.
+    private func readEpilogueReport() -> String? {
         let epilogue = message.root.epilogue
         guard !epilogue.isEmpty, epilogue.firstRange(ofCaseInsensitive: "final-recipient:") != nil else { return nil }
         let text = BounceContext.normalizeLineEnds(String(decoding: epilogue, as: UTF8.self))
