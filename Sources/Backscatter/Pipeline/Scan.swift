@@ -63,6 +63,12 @@ public struct Scan: Sendable {
         let notes = SpillStore<Stage.Note>(memoryLimit: options.spillThreshold / 2)
         let held = SpillStore<ScanRecord>(memoryLimit: options.spillThreshold / 2)
         var state = ScanProgress(bytesTotal: Self.totalBytes(paths))
+        // Room for a record and a note per 4 KiB of input, when its size is known (within each store's
+        // memory limit): a message of the sisimai and backscatter-dev mailboxes is ~4.5-5 KB on average.
+        if let total = state.bytesTotal {
+            notes.reserveHeld(total / 4096)
+            if stage.revisesRecords { held.reserveHeld(total / 4096) }
+        }
         var sequence = 0
         var bytesBeforeInput = 0
 
