@@ -476,16 +476,16 @@ public struct ObservationReader: Sendable {
         var hops: [ReceivedHop] = []
         swap(&hops, &walk.hops)
         let dkim = walk.signatures.map { checkDKIM($0, headers: headers) }
-        var messageIDText: String? = nil
+        var messageIDText: String? = nil, messageIDIsBracketed = false
         // Whether the id's domain is odd (`hasOddDomain`). (Its shape is made only when inference asks
         // it: `OriginalFacts.messageIDShape`.)
         var oddMessageID = false
         // The scan's record read the same first field (`known`): its id is this one in angle brackets,
-        // and it has none exactly when `parse` finds none.
+        // and it has none exactly when `parse` finds none. Kept as the record's String, bracketed
+        // (`OriginalFacts.messageIDText`).
         if let knownMessageID, walk.hasMessageID {
-            let id: String
-            (id, oddMessageID) = Self.unbracketedIDFacts(knownMessageID)
-            messageIDText = id
+            oddMessageID = Self.hasOddDomain(bracketed: knownMessageID)
+            (messageIDText, messageIDIsBracketed) = (knownMessageID, true)
         } else if let value = walk.messageID {
             if known?.readsMessageID != true { messageIDText = MessageIDParser.parse(value) }
             if messageIDText == nil {
@@ -522,10 +522,23 @@ public struct ObservationReader: Sendable {
                                          oddMessageID: oddMessageID,
                                          recipientCount: walk.recipientCount, shouting: shouting, original: original,
                                          hasTo: walk.hasTo, readsBodyKey: !readsOnlyJudgedFacts || subjectKey == nil)
-        return OriginalFacts(presence: original.presence, messageID: messageIDText, from: fromAddress, date: sent,
+        return OriginalFacts(presence: original.presence, messageID: messageIDText, messageIDIsBracketed: messageIDIsBracketed,
+                             from: fromAddress, date: sent,
                              recipientCount: walk.recipientCount, subject: subjectText, subjectKey: subjectKey,
                              subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: walk.hopCount, dkim: dkim,
                              spamShape: shape)
+    }
+
+    /// `hasOddDomain(messageID: withoutBrackets(bracketed))`, of the id's bytes where they lie.
+    static func hasOddDomain(bracketed id: String) -> Bool {
+        var text = id
+        return text.withUTF8 { bytes in
+            // An ASCII byte at each end, as `parseBracketed` writes them: the id is the bytes between.
+            guard bytes.count >= 2, bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else {
+                return hasOddDomain(messageID: withoutBrackets(id))
+            }
+            return hasOddDomain(UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]))
+        }
     }
 
     /// `withoutBrackets(bracketed)`, and `hasOddDomain` of the id read from the same bytes (read again
