@@ -192,25 +192,6 @@ struct SpillCodingTests {
         return o
     }
 
-    /// Facts holding the scan record's bracketed Message-ID (`OriginalFacts.messageIDText`) read as the
-    /// id, equal and hashed as facts holding the id itself, and round-trip as held.
-    @Test func bracketedMessageIDReadsAsTheID() throws {
-        let id = "20260101.ABC@Example.org"
-        var held = Self.fullObservation().original ?? OriginalFacts(presence: .full)
-        held.messageIDText = "<" + id + ">"
-        held.messageIDIsBracketed = true
-        var plain = held
-        plain.messageID = id
-        #expect(held.messageID == id)
-        #expect(!plain.messageIDIsBracketed && plain.messageIDText == id)
-        #expect(held == plain)
-        #expect(held.hashValue == plain.hashValue)
-        #expect(held.withMessageIDBytes { Array($0) } == Array(id.utf8))
-        #expect(plain.withMessageIDBytes { Array($0) } == Array(id.utf8))
-        let back = try Self.roundTrip(held)
-        #expect(back == held && back.messageIDIsBracketed && back.messageIDText == held.messageIDText)
-    }
-
     @Test func notesRoundTripEveryField() throws {
         let note = ClassifierNote(observation: Self.fullObservation(), deliveredTo: "Ünï@example.org")
         let back = try Self.roundTrip(note)
