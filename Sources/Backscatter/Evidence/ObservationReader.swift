@@ -134,7 +134,7 @@ public struct ObservationReader: Sendable {
             kind: report.kind, format: report.format, arrival: arrival,
             victimAsWritten: victimAsWritten, victim: victimAsWritten.map(Self.plainAddress),
             noticeFrom: noticeFrom, recipients: recipients, recipientCount: report.recipients.count,
-            reportingMTA: report.reportingMTA?.lowercasedIfNeeded(), connectingIP: walk.hop.ip.take(), connectingHost: walk.hop.host.take(),
+            reportingMTA: report.reportingMTA?.lowercasedIfNeeded(), connectingAddress: walk.hop.address, connectingHost: walk.hop.host.take(),
             envelopeID: report.originalEnvelopeID, originalRecipients: originalRecipients, replyIDs: replyIDs,
             original: original,
             // The Subject as the analysis decoded it (its recognisers read it): decoded here again, it
@@ -213,7 +213,7 @@ public struct ObservationReader: Sendable {
         /// not read. (The address itself, held here, was retained and released for each notice.)
         let knowsTo: Bool
         /// The first Received's connection (`ReceivedHop.connection`).
-        var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
+        var hop: (date: Int64?, address: IPAddress?, host: String?) = (nil, nil, nil)
         /// Nil when the victim is the first To's address the scan read (`knowsTo`, rank 1).
         var victimAsWritten: String? = nil
         /// Of the field `victimAsWritten` is from: 3 X-Original-To, 2 Delivered-To, 1 To; 0 none yet.

@@ -548,9 +548,12 @@ public struct StreamJudge: Sendable {
         }
         if let randomEvidence { evidence.append(randomEvidence) }
         let j = classifier.judge(evidence: consume evidence, campaign: campaign)
-        let (reportingMTA, connectingHost, connectingIP) = (box.observation.reportingMTA, box.observation.connectingHost, box.observation.connectingIP)
-        if j.verdict == .backscatter, let host = reportingMTA ?? connectingHost ?? connectingIP {
-            if let added = reflectors.add(host, limit: StreamClassifier.maxGroups), added.isNew { reflectorIPs.append(connectingIP) }
+        // The IP's text made only where it names the reflector or a new one is listed (`connectingIP`).
+        if j.verdict == .backscatter,
+           let host = box.observation.reportingMTA ?? box.observation.connectingHost ?? box.observation.connectingIP {
+            if let added = reflectors.add(host, limit: StreamClassifier.maxGroups), added.isNew {
+                reflectorIPs.append(box.observation.connectingIP)
+            }
         }
         return j
     }
