@@ -341,8 +341,7 @@ public struct Scan: Sendable {
         // the empty array of names and appended the parse's to it (bsd.mbox x3: 0.45M instructions).
         let defects = entry.defects.isEmpty ? parsed.defects : entry.defects.names + parsed.defects
         let bounce = BounceAnalyzer().analyze(parsed)
-        var originalValues: OriginalHeaderValues? = nil
-        let original = HeaderValues.original(bounce.original, values: &originalValues)
+        let (original, originalValues) = HeaderValues.original(bounce.original)
         // The record made in one piece: filled field by field in a variable, its `original` was copied
         // in, assigned and the copy destroyed (bsd.mbox x3: 0.33M + 0.30M + 0.25M instructions). (The
         // record is still copied once into the returned pair, 1.0M; appending it and the message to
