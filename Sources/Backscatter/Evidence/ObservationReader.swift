@@ -382,7 +382,7 @@ public struct ObservationReader: Sendable {
         mutating func readHop(_ value: ByteSlice) {
             // Room for every hop kept made at the first (grown 1, 2, 4, 8: 2,181 growths of
             // 1,518 originals' arrays, 0.62M instructions on sisimai bsd x3).
-            if hops.isEmpty { hops.reserveCapacity(Observation.maxListed) }
+            if hops.capacity == 0 { hops.reserveCapacity(Observation.maxListed) }
             if readsOnlyTopHop {
                 let hop = ReceivedHop(value, reading: sawPublicHop ? .addressOnly : .wholeWhenPublic)
                 if hop.address?.isPublic == true { sawPublicHop = true }
@@ -404,6 +404,9 @@ public struct ObservationReader: Sendable {
         mutating func take(_ fields: OriginalHeaderFields, section: ByteSlice) {
             (hasMessageID, hasFrom, hasTo) = (fields.hasMessageID, fields.hasFrom, fields.hasTo)
             recipientCount += Int(fields.ccAddressCount)
+            // Room for the noted hops alone (at most four), not `Observation.maxListed`: the array is kept
+            // in the observation for the whole scan.
+            if fields.receivedCount > 0 { hops.reserveCapacity(fields.receivedCount) }
             let start = section.startIndex
             for i in 0..<fields.receivedCount {
                 let range = fields.receivedRange(i)
