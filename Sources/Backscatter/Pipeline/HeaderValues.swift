@@ -149,7 +149,7 @@ enum HeaderValues {
                 toAddressCount += count
                 if to.isEmpty { to = found } else { to += found }
             case 6: fields.addCc(field)
-            case 7: fields.isIncomplete = true   // a DKIM-Signature: the observation keeps the field
+            case 7: fields.hasDKIMSignature = true   // the observation keeps the field (looked up by name)
             default:   // received
                 fields.addReceived(field.rawValue, sectionStart: sectionStart)
                 // Room for four at the first: most originals have one to four Received fields, which
