@@ -540,14 +540,14 @@ public struct ObservationReader: Sendable {
 
     /// `hasOddDomain(messageID: withoutBrackets(bracketed))`, of the id's bytes where they lie.
     static func hasOddDomain(bracketed id: String) -> Bool {
-        var text = id
-        return text.withUTF8 { bytes in
+        // Read through the UTF-8 view (`withUTF8` of a copy was ~50 instructions an id more).
+        let odd = id.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
             // An ASCII byte at each end, as `parseBracketed` writes them: the id is the bytes between.
-            guard bytes.count >= 2, bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else {
-                return hasOddDomain(messageID: withoutBrackets(id))
-            }
+            guard bytes.count >= 2, bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else { return nil }
             return hasOddDomain(UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]))
         }
+        if let odd, let odd { return odd }
+        return hasOddDomain(messageID: withoutBrackets(id))
     }
 
     /// `withoutBrackets(bracketed)`, and `hasOddDomain` of the id read from the same bytes (read again
