@@ -331,6 +331,7 @@ struct HostShapeTests {
             let (taken, oddDomain) = ObservationReader.unbracketedIDFacts(bracketed)
             #expect(Array(taken.utf8) == Array(inner.utf8), "\(bracketed.debugDescription)")
             #expect(oddDomain == ObservationReader.hasOddDomain(messageID: inner), "\(bracketed.debugDescription)")
+            #expect(ObservationReader.hasOddDomain(bracketed: bracketed) == oddDomain, "\(bracketed.debugDescription)")
         }
         #expect(ObservationReader.unbracketedIDFacts("").id == "")
         #expect(ObservationReader.unbracketedIDFacts("<a@b.c>") == ("a@b.c", false))

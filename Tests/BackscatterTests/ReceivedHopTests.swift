@@ -26,7 +26,7 @@ struct ReceivedHopTests {
                 "\(String(decoding: bytes, as: UTF8.self)): \(hop) against \(expected)", sourceLocation: sourceLocation)
         // A notice's connection is the hop's date, IP and first name.
         let connection = ReceivedHop.connection(bytes[...])
-        #expect(connection.date == hop.date && connection.ip == hop.ip && connection.host == (hop.reverseName ?? hop.helo),
+        #expect(connection.date == hop.date && connection.address == hop.address && connection.host == (hop.reverseName ?? hop.helo),
                 "\(String(decoding: bytes, as: UTF8.self)): \(connection) against \(hop)", sourceLocation: sourceLocation)
         // The partial readings: the address always, the rest as the whole hop has it or nil.
         let addressOnly = ReceivedHop(bytes[...], reading: .addressOnly)

@@ -63,6 +63,9 @@ struct SiteKnowledgeTests {
                     let address = local + "@" + name
                     #expect(site.isOurAddress(address) == site.isOurAddressByStrings(address), "\(label): \(address)")
                     #expect(site.hasOurFormat(address) == site.hasOurFormatByStrings(address), "\(label): <\(address)>")
+                    // Held bracketed, as the scan record's Message-ID (`OriginalFacts.messageIDText`).
+                    #expect(site.hasOurFormat(idText: "<" + address + ">", bracketed: true) == site.hasOurFormatByStrings(address),
+                            "\(label): <\(address)> bracketed")
                 }
                 #expect(site.isOurAddress(name) == site.isOurAddressByStrings(name), "\(label): \(name) without @")
                 #expect(site.hasOurFormat(name) == site.hasOurFormatByStrings(name), "\(label): <\(name)> without @")

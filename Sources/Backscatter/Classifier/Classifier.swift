@@ -170,7 +170,7 @@ public struct Classifier: Sendable {
         guard !candidates.isEmpty else { return }
         if let hit = candidates.first(where: { site.wroteTo($0) }) {
             out.append(make(.recipientWrittenTo, EvidenceText.joined("Our sent log shows we did write to ", hit, ".")))
-        } else if o.original?.messageID == nil || site.profile.sentLog == nil,
+        } else if o.original?.hasMessageID != true || site.profile.sentLog == nil,
                   !(o.original?.hops.contains { $0.address.map { site.isRelayAddress($0) } ?? false } ?? false) {
             // (Not when the original passed our relay: it was forwarded, and we wrote to the forwarder.)
             out.append(make(.recipientNeverWrittenTo, EvidenceText.joined("Our sent log has no message to ", candidates[0], "; we never wrote to that address.")))
@@ -281,29 +281,37 @@ public struct Classifier: Sendable {
     // MARK: - Message-ID
 
     private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
-        guard let id = original.messageID else {
+        // The id read where the facts hold it (`OriginalFacts.messageIDText`, most often the record's
+        // bracketed String), without a String of its own; the sentences write it in angle brackets,
+        // the held text itself when that is bracketed.
+        guard let text = original.messageIDText else {
             if original.from != nil {
                 out.append(make(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
             }
             return
         }
-        if let log = site.profile.sentLog {
+        let bracketed = original.messageIDIsBracketed
+        /// `before` + "<id>" + `after`.
+        func sentence(_ before: String, _ after: String, _ more: String = "", _ end: String = "") -> String {
+            bracketed ? EvidenceText.joined(before, text, after, more, end) : EvidenceText.joined(before, "<", text, ">" + after, more, end)
+        }
+        if let log = site.profile.sentLog, let id = original.messageID {
             if log.contains(messageID: id) {
-                out.append(make(.messageIDSent, EvidenceText.joined("The original's Message-ID <", id, "> is in our sent log: we sent it.")))
+                out.append(make(.messageIDSent, sentence("The original's Message-ID ", " is in our sent log: we sent it.")))
                 return
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
-                let format = site.hasOurFormat(id) == true ? ", although it is written in our format" : ""
-                out.append(make(.messageIDNotSent, EvidenceText.joined("The original's Message-ID <", id, "> is not in our sent log", format, ": we did not send it.")))
+                let format = site.hasOurFormat(idText: text, bracketed: bracketed) == true ? ", although it is written in our format" : ""
+                out.append(make(.messageIDNotSent, sentence("The original's Message-ID ", " is not in our sent log", format, ": we did not send it.")))
                 return
             }
         }
-        switch site.hasOurFormat(id) {
+        switch site.hasOurFormat(idText: text, bracketed: bracketed) {
         case .some(true):
-            out.append(make(.messageIDOurFormat, EvidenceText.joined("The original's Message-ID <", id, "> has the format our relays write.")))
+            out.append(make(.messageIDOurFormat, sentence("The original's Message-ID ", " has the format our relays write.")))
         case .some(false):
-            out.append(make(.messageIDForeign, EvidenceText.joined("The original's Message-ID <", id, "> is not in the format our relays write.")))
+            out.append(make(.messageIDForeign, sentence("The original's Message-ID ", " is not in the format our relays write.")))
         case .none:
             break
         }

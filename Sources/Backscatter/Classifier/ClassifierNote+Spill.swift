@@ -66,7 +66,9 @@ extension OriginalFacts: SpillCodable {
     /// Writes every field.
     public func encode(to encoder: inout SpillEncoder) {
         encoder.write(presence)
-        encoder.write(messageID)
+        // The Message-ID as held (bracketed or not), so that it reads back the same.
+        encoder.write(messageIDText)
+        encoder.write(messageIDIsBracketed)
         encoder.write(from)
         encoder.write(date)
         encoder.write(recipientCount)
@@ -83,7 +85,8 @@ extension OriginalFacts: SpillCodable {
     /// Reads original facts written by `encode(to:)`.
     public init(from decoder: inout SpillDecoder) throws(SpillError) {
         self.init(presence: try decoder.read())
-        messageID = try decoder.read()
+        messageIDText = try decoder.read()
+        messageIDIsBracketed = try decoder.read()
         from = try decoder.read()
         date = try decoder.read()
         recipientCount = try decoder.read()

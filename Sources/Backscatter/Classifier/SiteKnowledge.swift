@@ -170,14 +170,43 @@ public final class SiteKnowledge: Sendable {
 
     /// Whether a Message-ID (without brackets) has our format: the pattern when given, else our domains.
     func hasOurFormat(_ id: String) -> Bool? {
-        if let pattern = messageIDPattern { return pattern.hasMatch(in: id) }
+        var id = id
+        return id.withUTF8 { hasOurFormat(idBytes: $0) }
+    }
+
+    /// `hasOurFormat` of the id `text` holds as `OriginalFacts.messageIDText` does (`bracketed`: the `<id>`
+    /// String), read where it lies.
+    func hasOurFormat(idText text: String, bracketed: Bool) -> Bool? {
+        // (Opened with `withUTF8` of a copy, ~50 instructions an id more.)
+        let answer = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            // The brackets `parseBracketed` writes are ASCII: the id is the bytes between.
+            guard bracketed else { return hasOurFormat(idBytes: bytes) }
+            guard bytes.count >= 2, bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else {
+                return hasOurFormat(ObservationReader.withoutBrackets(text))
+            }
+            return hasOurFormat(idBytes: UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]))
+        }
+        if let answer { return answer }
+        return hasOurFormat(bracketed ? ObservationReader.withoutBrackets(text) : text)
+    }
+
+    /// `hasOurFormat` of an id's UTF-8 bytes, read where they lie (`OriginalFacts.withMessageIDBytes`): a
+    /// String made of them only for the String test.
+    func hasOurFormat(idBytes bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if let pattern = messageIDPattern { return pattern.firstMatch(in: UnsafeRawBufferPointer(bytes)) != nil }
         if messageIDDomains.isEmpty && profile.site.domains.isEmpty { return nil }
         // An ASCII domain tested where it is: `isOurDomain` of it (whose names include the Message-ID
         // domains) is the answer.
-        switch answerAfterLastAt(id) {
+        let answer: SiteNames.Answer?
+        if let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) {
+            answer = siteNames?.answer(UnsafeBufferPointer(rebasing: bytes[(at + 1)...]))
+        } else {
+            answer = .notOurs
+        }
+        switch answer {
         case .ours: return true
         case .notOurs: return false
-        case .askOtherNames, .unanswered, nil: return hasOurFormatByStrings(id)
+        case .askOtherNames, .unanswered, nil: return hasOurFormatByStrings(String(decoding: bytes, as: UTF8.self))
         }
     }
 

@@ -233,12 +233,13 @@ struct Fingerprint {
     /// counted in the first 120 bytes. Other subjects go to the three readings.
     /// - Parameter readsLetters: whether the letters are made (nil when not).
     static func subjectFacts(_ subject: String, readsLetters: Bool = true) -> (key: UInt64?, letters: String?, shouting: Bool) {
-        var text = subject
-        let ascii = text.withUTF8 { bytes -> (key: UInt64?, letters: String?, shouting: Bool)? in
+        // Read through the UTF-8 view (`withUTF8` of a copy cost ~50 instructions a call more); a
+        // subject that is not contiguous goes to the three readings.
+        let ascii = subject.utf8.withContiguousStorageIfAvailable { bytes -> (key: UInt64?, letters: String?, shouting: Bool)? in
             guard ASCII.isASCII(bytes), !bytes.contains(ASCII.carriageReturn) else { return nil }
             return asciiSubjectFacts(bytes, readsLetters: readsLetters)
         }
-        if let ascii { return ascii }
+        if let ascii, let ascii { return ascii }
         let head = subject.utf8.count <= 120 ? subject : String(subject.prefix(120))
         return (subjectKey(subject), readsLetters ? letters(subject, last: 60) : nil, HostShape.isShouting(head))
     }

@@ -134,7 +134,7 @@ public struct ObservationReader: Sendable {
             kind: report.kind, format: report.format, arrival: arrival,
             victimAsWritten: victimAsWritten, victim: victimAsWritten.map(Self.plainAddress),
             noticeFrom: noticeFrom, recipients: recipients, recipientCount: report.recipients.count,
-            reportingMTA: report.reportingMTA?.lowercasedIfNeeded(), connectingIP: walk.hop.ip.take(), connectingHost: walk.hop.host.take(),
+            reportingMTA: report.reportingMTA?.lowercasedIfNeeded(), connectingAddress: walk.hop.address, connectingHost: walk.hop.host.take(),
             envelopeID: report.originalEnvelopeID, originalRecipients: originalRecipients, replyIDs: replyIDs,
             original: original,
             // The Subject as the analysis decoded it (its recognisers read it): decoded here again, it
@@ -213,7 +213,7 @@ public struct ObservationReader: Sendable {
         /// not read. (The address itself, held here, was retained and released for each notice.)
         let knowsTo: Bool
         /// The first Received's connection (`ReceivedHop.connection`).
-        var hop: (date: Int64?, ip: String?, host: String?) = (nil, nil, nil)
+        var hop: (date: Int64?, address: IPAddress?, host: String?) = (nil, nil, nil)
         /// Nil when the victim is the first To's address the scan read (`knowsTo`, rank 1).
         var victimAsWritten: String? = nil
         /// Of the field `victimAsWritten` is from: 3 X-Original-To, 2 Delivered-To, 1 To; 0 none yet.
@@ -382,7 +382,7 @@ public struct ObservationReader: Sendable {
         mutating func readHop(_ value: ByteSlice) {
             // Room for every hop kept made at the first (grown 1, 2, 4, 8: 2,181 growths of
             // 1,518 originals' arrays, 0.62M instructions on sisimai bsd x3).
-            if hops.isEmpty { hops.reserveCapacity(Observation.maxListed) }
+            if hops.capacity == 0 { hops.reserveCapacity(Observation.maxListed) }
             if readsOnlyTopHop {
                 let hop = ReceivedHop(value, reading: sawPublicHop ? .addressOnly : .wholeWhenPublic)
                 if hop.address?.isPublic == true { sawPublicHop = true }
@@ -404,6 +404,9 @@ public struct ObservationReader: Sendable {
         mutating func take(_ fields: OriginalHeaderFields, section: ByteSlice) {
             (hasMessageID, hasFrom, hasTo) = (fields.hasMessageID, fields.hasFrom, fields.hasTo)
             recipientCount += Int(fields.ccAddressCount)
+            // Room for the noted hops alone (at most four), not `Observation.maxListed`: the array is kept
+            // in the observation for the whole scan.
+            if fields.receivedCount > 0 { hops.reserveCapacity(fields.receivedCount) }
             let start = section.startIndex
             for i in 0..<fields.receivedCount {
                 let range = fields.receivedRange(i)
@@ -468,6 +471,12 @@ public struct ObservationReader: Sendable {
         // section is not walked a second time.
         if let fields = known?.fields, !fields.isIncomplete, walk.canTake(fields) {
             walk.take(fields, section: headers.raw)
+            if fields.hasDKIMSignature {
+                // The first four, in order, as the walk keeps them.
+                headers.forEachField(named: "dkim-signature") { field in
+                    if walk.signatures.count < 4 { walk.signatures.append(field) }
+                }
+            }
         } else {
             headers.forEachFieldInPlace(in: Self.originalFields) { k, field in walk.read(k, field) }
         }
@@ -476,16 +485,16 @@ public struct ObservationReader: Sendable {
         var hops: [ReceivedHop] = []
         swap(&hops, &walk.hops)
         let dkim = walk.signatures.map { checkDKIM($0, headers: headers) }
-        var messageIDText: String? = nil
+        var messageIDText: String? = nil, messageIDIsBracketed = false
         // Whether the id's domain is odd (`hasOddDomain`). (Its shape is made only when inference asks
         // it: `OriginalFacts.messageIDShape`.)
         var oddMessageID = false
         // The scan's record read the same first field (`known`): its id is this one in angle brackets,
-        // and it has none exactly when `parse` finds none.
+        // and it has none exactly when `parse` finds none. Kept as the record's String, bracketed
+        // (`OriginalFacts.messageIDText`).
         if let knownMessageID, walk.hasMessageID {
-            let id: String
-            (id, oddMessageID) = Self.unbracketedIDFacts(knownMessageID)
-            messageIDText = id
+            oddMessageID = Self.hasOddDomain(bracketed: knownMessageID)
+            (messageIDText, messageIDIsBracketed) = (knownMessageID, true)
         } else if let value = walk.messageID {
             if known?.readsMessageID != true { messageIDText = MessageIDParser.parse(value) }
             if messageIDText == nil {
@@ -522,10 +531,23 @@ public struct ObservationReader: Sendable {
                                          oddMessageID: oddMessageID,
                                          recipientCount: walk.recipientCount, shouting: shouting, original: original,
                                          hasTo: walk.hasTo, readsBodyKey: !readsOnlyJudgedFacts || subjectKey == nil)
-        return OriginalFacts(presence: original.presence, messageID: messageIDText, from: fromAddress, date: sent,
+        return OriginalFacts(presence: original.presence, messageID: messageIDText, messageIDIsBracketed: messageIDIsBracketed,
+                             from: fromAddress, date: sent,
                              recipientCount: walk.recipientCount, subject: subjectText, subjectKey: subjectKey,
                              subjectLetters: subjectLetters, bodyKey: bodyKey, hops: hops, hopCount: walk.hopCount, dkim: dkim,
                              spamShape: shape)
+    }
+
+    /// `hasOddDomain(messageID: withoutBrackets(bracketed))`, of the id's bytes where they lie.
+    static func hasOddDomain(bracketed id: String) -> Bool {
+        // Read through the UTF-8 view (`withUTF8` of a copy was ~50 instructions an id more).
+        let odd = id.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            // An ASCII byte at each end, as `parseBracketed` writes them: the id is the bytes between.
+            guard bytes.count >= 2, bytes[0] < 0x80, bytes[bytes.count - 1] < 0x80 else { return nil }
+            return hasOddDomain(UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]))
+        }
+        if let odd, let odd { return odd }
+        return hasOddDomain(messageID: withoutBrackets(id))
     }
 
     /// `withoutBrackets(bracketed)`, and `hasOddDomain` of the id read from the same bytes (read again
@@ -832,7 +854,7 @@ struct OriginalHeaderFields: Sendable {
     private(set) var ccAddressCount: Int32 = 0
     /// How many Received fields there are (all noted, unless `isIncomplete`).
     private var receivedFields: UInt8 = 0
-    /// The four flags below, a bit each. (As `Bool`s, whose spare values Swift then used for the tag of
+    /// The five flags below, a bit each. (As `Bool`s, whose spare values Swift then used for the tag of
     /// `OriginalHeaderValues?`, that tag was read in an outlined function: 7,590 calls, ~0.1M instructions.)
     private var flags: UInt8 = 0
 
@@ -842,9 +864,13 @@ struct OriginalHeaderFields: Sendable {
     var hasFrom: Bool { get { flag(1) } set { setFlag(1, newValue) } }
     /// Whether the section has a To field.
     var hasTo: Bool { get { flag(2) } set { setFlag(2, newValue) } }
-    /// Whether a field the observation reads is not noted here: a DKIM-Signature (kept whole to be checked),
-    /// a Received field after `maxReceived` or one past the 16-bit offsets; or none is (`unnoted`).
+    /// Whether a field the observation reads is not noted here: a Received field after `maxReceived` or
+    /// one past the 16-bit offsets; or none is (`unnoted`).
     var isIncomplete: Bool { get { flag(3) } set { setFlag(3, newValue) } }
+    /// Whether the section has a DKIM-Signature field: the observation looks its first few up by name
+    /// (kept whole to be checked). (Not noted, such an original was walked whole again, its hops read
+    /// in the walk: bsd.mbox x3, ~280 originals.)
+    var hasDKIMSignature: Bool { get { flag(4) } set { setFlag(4, newValue) } }
 
     @inline(__always) private func flag(_ bit: UInt8) -> Bool { flags >> bit & 1 != 0 }
     @inline(__always) private mutating func setFlag(_ bit: UInt8, _ value: Bool) {

@@ -91,11 +91,11 @@ public struct ReceivedHop: Sendable, Hashable {
         }
     }
 
-    /// The date, the IP as canonical text and the connecting host (`reverseName ?? helo`) of one Received
+    /// The date, the IP and the connecting host (`reverseName ?? helo`) of one Received
     /// value, as `ReceivedHop(value)` reads them: what a notice's own first hop is read for. Only the
     /// host's name is made a String (the hop made both names: sisimai bsd x3, 1,758 notices), and only
     /// when `readsHost` (else the host is nil).
-    package static func connection(_ value: ByteSlice, readsHost: Bool = true) -> (date: Int64?, ip: String?, host: String?) {
+    package static func connection(_ value: ByteSlice, readsHost: Bool = true) -> (date: Int64?, address: IPAddress?, host: String?) {
         value.withUnsafeBufferPointer { buffer in
             let (from, date) = ReceivedField.readFromAndDate(buffer, in: value, readingForgedPhrase: false)
             guard let from else { return (date?.secondsSince1970, nil, nil) }
@@ -109,7 +109,7 @@ public struct ReceivedHop: Sendable, Hashable {
             } else {
                 host = nil
             }
-            return (date?.secondsSince1970, from.ip?.description, host)
+            return (date?.secondsSince1970, from.ip, host)
         }
     }
 

@@ -212,10 +212,11 @@ public enum ProfileInference {
                   box.observation.original?.presence != nil else { continue }
             own += 1
             if let victim = box.observation.victim, let at = victim.lastIndex(ofASCII: ASCII.at) { know(victim[..<at]) }
-            if var id = box.observation.original?.messageID {
+            if let text = box.observation.original?.messageIDText, let bracketed = box.observation.original?.messageIDIsBracketed {
                 // The shape made here (`OriginalFacts.messageIDShape`), for these originals only; an
-                // ASCII id's shape, and its domain lower-cased after it, written into one buffer.
-                let counted = id.withUTF8 { bytes -> Bool in
+                // ASCII id's shape, and its domain lower-cased after it, written into one buffer (the id
+                // read where the facts hold it: `OriginalFacts.messageIDText`).
+                let counted = OriginalFacts.withIDBytes(of: text, bracketed: bracketed) { bytes -> Bool in
                     guard ASCII.isASCII(bytes) else { return false }
                     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ObservationReader.idShapeCapacity(bytes.count)) { out in
                         let (n, domainStart) = ObservationReader.writeIDShape(asciiBytes: bytes, into: out)
@@ -227,6 +228,7 @@ public enum ProfileInference {
                     }
                 }
                 if !counted {
+                    let id = box.observation.original?.messageID ?? ""
                     if shapeCounts.count < maxKeys { shapeCounts.add(ObservationReader.idShape(id), limit: maxKeys) }
                     if let d = domain(id)?.lowercased() { idDomainCounts.add(d, limit: maxKeys) }
                 }

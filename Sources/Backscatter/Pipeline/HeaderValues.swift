@@ -96,13 +96,24 @@ enum HeaderValues {
     /// The returned original's fields for the record.
     /// `values`: set to the Subject and Date read, when the original has a header section.
     static func original(_ original: ReturnedOriginal, values: inout OriginalHeaderValues?) -> ScanRecord.Original {
+        let (record, read) = Self.original(original)
+        values = read
+        return record
+    }
+
+    /// The returned original's fields for the record, and the values read for the observation
+    /// (`OriginalHeaderValues`: the Subject and Date read, nil when the original has no header section).
+    /// Returned, not set through an `inout` optional: assigning it destroyed the nil it replaced (~70
+    /// instructions an original, an outlined destroy) and the caller's variable was copied into the
+    /// message for the stage (its Strings retained, and released with the variable).
+    static func original(_ original: ReturnedOriginal) -> (ScanRecord.Original, OriginalHeaderValues?) {
         let present: ScanRecord.Original.Presence
         switch original.presence {
         case .full: present = .full
         case .headers: present = .headers
         case .none: present = .none
         }
-        guard let headers = original.headers else { return ScanRecord.Original(present: present) }
+        guard let headers = original.headers else { return (ScanRecord.Original(present: present), nil) }
         // One walk over the fields for all six names, each field read in place (`messageId`,
         // `firstAddress`, `addresses`, `subject`, `date` and the Received loop walked the section
         // six times and copied every field they looked at: 24.1M instructions over 1,887 originals on
@@ -138,7 +149,7 @@ enum HeaderValues {
                 toAddressCount += count
                 if to.isEmpty { to = found } else { to += found }
             case 6: fields.addCc(field)
-            case 7: fields.isIncomplete = true   // a DKIM-Signature: the observation keeps the field
+            case 7: fields.hasDKIMSignature = true   // the observation keeps the field (looked up by name)
             default:   // received
                 fields.addReceived(field.rawValue, sectionStart: sectionStart)
                 // Room for four at the first: most originals have one to four Received fields, which
@@ -150,11 +161,11 @@ enum HeaderValues {
             }
         }
         let (fromAddress, shapedFrom) = from.take()
-        values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: shapedFrom,
-                                      toAddressCount: toAddressCount, bracketedMessageID: messageId,
-                                      readsMessageID: true, fields: fields)
-        return ScanRecord.Original(present: present, messageId: messageId, from: fromAddress, to: to,
-                                   subject: subjectText, date: ScanRecord.RecordDate(date), received: received)
+        let values = OriginalHeaderValues(subject: subjectText, date: date, shapedFromAddress: shapedFrom,
+                                          toAddressCount: toAddressCount, bracketedMessageID: messageId,
+                                          readsMessageID: true, fields: fields)
+        return (ScanRecord.Original(present: present, messageId: messageId, from: fromAddress, to: to,
+                                    subject: subjectText, date: ScanRecord.RecordDate(date), received: received), values)
     }
 
     /// The recipient reports in the record's terms, each report's fields read in place through the

@@ -63,6 +63,12 @@ public struct Scan: Sendable {
         let notes = SpillStore<Stage.Note>(memoryLimit: options.spillThreshold / 2)
         let held = SpillStore<ScanRecord>(memoryLimit: options.spillThreshold / 2)
         var state = ScanProgress(bytesTotal: Self.totalBytes(paths))
+        // Room for a record and a note per 4 KiB of input, when its size is known (within each store's
+        // memory limit): a message of the sisimai and backscatter-dev mailboxes is ~4.5-5 KB on average.
+        if let total = state.bytesTotal {
+            notes.reserveHeld(total / 4096)
+            if stage.revisesRecords { held.reserveHeld(total / 4096) }
+        }
         var sequence = 0
         var bytesBeforeInput = 0
 
@@ -352,8 +358,7 @@ public struct Scan: Sendable {
         // Without mailbox defects (most messages), the parse's names as they are: `names + defects` made
         // the empty array of names and appended the parse's to it (bsd.mbox x3: 0.45M instructions).
         let defects = entry.defects.isEmpty ? parsed.defects : entry.defects.names + parsed.defects
-        var originalValues: OriginalHeaderValues? = nil
-        let original = HeaderValues.original(bounce.original, values: &originalValues)
+        let (original, originalValues) = HeaderValues.original(bounce.original)
         // The record made in one piece: filled field by field in a variable, its `original` was copied
         // in, assigned and the copy destroyed (bsd.mbox x3: 0.33M + 0.30M + 0.25M instructions). (The
         // record is still copied once into the returned pair, 1.0M; appending it and the message to

@@ -70,6 +70,15 @@ package final class SpillStore<Element> {
     @exclusivity(unchecked) private var measuredCount = 0
     @exclusivity(unchecked) private var measuredBytes = 0
 
+    /// Makes room for about `count` values held as they are, within `memoryLimit` bytes of their inline
+    /// storage (`MemoryLayout<Element>.stride` each), before the first is appended: grown from empty,
+    /// the array moved every value it held at each doubling (bsd.mbox x3, 1,887 records of a few hundred
+    /// bytes each: 11 growths, 0.79M instructions, most of them copying).
+    package func reserveHeld(_ count: Int) {
+        guard held.isEmpty, !encoding, count > 0 else { return }
+        held.reserveCapacity(min(count, memoryLimit / max(1, MemoryLayout<Element>.stride)))
+    }
+
     /// Moves the values still held as they are (none once the store has spilled) out of the store, for
     /// the caller to change in place; `values()` then reads only the encoded ones.
     package func takeHeld() -> [Element] {
