@@ -54,6 +54,13 @@ import TestSupport
         #expect(named > 400)
     }
 
+    /// `dedicatedCount`, which ends the grouped reading's claims (`recognize(_:claimedBy:)`), counts the
+    /// dedicated list.
+    @Test func dedicatedCountIsTheList() {
+        #expect(RecognizerRegistry.dedicatedCount == RecognizerRegistry.dedicated.count)
+        #expect(RecognizerRegistry.dedicatedCount > 40)
+    }
+
     /// `dedicatedClaims` (a recogniser asked by its own type through `visitDedicated`) answers as the same
     /// recogniser asked through `dedicated` (as `any Recognizer`) for every sisimai bsd message, no index
     /// past them claims, and no format is listed twice.

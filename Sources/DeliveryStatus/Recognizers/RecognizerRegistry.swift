@@ -73,7 +73,7 @@ enum RecognizerRegistry {
 
     /// `dedicated[index].claims(context)`, each recogniser's `claims` called directly: through
     /// `RecognizerReference` each of the ~39 questions a message went class method -> protocol witness ->
-    /// `claims` (bsd.mbox x3, 73,575 calls: Main.main 343.90M -> 342.09M). Inlined into `recognize`'s
+    /// `claims` (bsd.mbox x3, 73,575 calls: Main.main 343.90M -> 342.09M). Inlined into `firstClaim`'s
     /// loop: as a function of its own, with the small `claims` inlined into it, each call paid its large
     /// frame (343.90M -> 344.08M); an array of closures was worse (345.35M).
     @inline(__always) static func dedicatedClaims(_ index: Int, _ context: BounceContext) -> Bool {
