@@ -4,12 +4,6 @@ import MailParsing
 /// (RFC 6533 §6) part: one per-message group, then one group per recipient, each a header-like block,
 /// groups separated by blank lines. Parsed with the project's header parser.
 enum DeliveryStatusFields {
-    struct Group {
-        var fields: [(name: String, value: String)]
-        func first(_ lowercaseName: String) -> String? { fields.first { $0.name == lowercaseName }?.value }
-        func has(_ lowercaseName: String) -> Bool { fields.contains { $0.name == lowercaseName } }
-    }
-
     /// The field names the RFC 3464 reader looks at (§2.2 per-message, §2.3 per-recipient), recognised
     /// once per field from its bytes.
     enum Name: UInt8, Equatable {
@@ -128,7 +122,7 @@ enum DeliveryStatusFields {
             HeaderField(name: bytes[nameRange], rawValue: bytes[rawValueRange], offset: nameRange.lowerBound, isFolded: isFolded)
         }
 
-        /// The unfolded, trimmed value (what `Group` holds): `header(in:).valueString`.
+        /// The unfolded, trimmed value (as a group's reader takes it): `header(in:).valueString`.
         func value(in bytes: ArraySlice<UInt8>) -> String { valueBytes(in: bytes).utf8String }
 
         /// `value(in:).trimmed`: the value's bytes without leading and trailing spaces, tabs, CR and LF
@@ -225,7 +219,7 @@ enum DeliveryStatusFields {
             }
         }
 
-        /// The name, lower-cased (what `Group` holds).
+        /// The name, lower-cased (`String.lowercased()`).
         func lowercasedName(in bytes: ArraySlice<UInt8>) -> String { bytes[nameRange].utf8String.lowercased() }
 
         /// `ASCII.lowercasedString(bytes[nameRange])`, the name of an ASCII field lower-cased, but
@@ -243,16 +237,6 @@ enum DeliveryStatusFields {
             }
             return ASCII.lowercasedString(name)
         }
-    }
-
-    /// Splits the text into groups. Lines that are not fields end a group like a blank line does;
-    /// bounded by `maxGroups`.
-    static func groups(_ text: String, maxGroups: Int = 1_000) -> [Group] {
-        var out: [Group] = []
-        forEachGroup(Array(text.utf8)[...], maxGroups: maxGroups) { section in
-            out.append(Group(fields: section.fields.map { ($0.nameString.lowercased(), $0.valueString) }))
-        }
-        return out
     }
 
     /// Calls `body` with the header section of each group that has a field, in order, at most

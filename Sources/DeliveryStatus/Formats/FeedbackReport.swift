@@ -101,26 +101,22 @@ struct FeedbackReportRecognizer: Recognizer {
     /// The report fields `recognize` reads.
     private enum ReportField { case recipient, feedbackType, arrivalDate, sourceIP, other }
 
-    /// Which report field `field` is, by its name lower-cased (`String.lowercased()`, as
-    /// `DeliveryStatusFields.groups` gives it): an ASCII name compared as bytes without case, any other
-    /// lower-cased (U+212A KELVIN SIGN lower-cases to "k").
+    /// Which report field `field` is, by its name lower-cased as `String.lowercased()` does: an ASCII
+    /// name read as it is, compared without case; any other lower-cased first (U+212A KELVIN SIGN
+    /// lower-cases to "k", and "feedback-type" has one).
     private static func reportField(_ field: HeaderField) -> ReportField {
-        let ascii: ReportField? = field.name.withUnsafeBufferPointer { name in
-            guard ASCII.isASCII(name) else { return nil }
-            if ASCII.equals(name, ignoringCase: "original-rcpt-to") || ASCII.equals(name, ignoringCase: "removal-recipient") { return .recipient }
-            if ASCII.equals(name, ignoringCase: "feedback-type") { return .feedbackType }
-            if ASCII.equals(name, ignoringCase: "arrival-date") || ASCII.equals(name, ignoringCase: "received-date") { return .arrivalDate }
-            if ASCII.equals(name, ignoringCase: "source-ip") { return .sourceIP }
-            return .other
-        }
-        if let ascii { return ascii }
-        switch field.nameString.lowercased() {
-        case "original-rcpt-to", "removal-recipient": return .recipient
-        case "feedback-type": return .feedbackType
-        case "arrival-date", "received-date": return .arrivalDate
-        case "source-ip": return .sourceIP
-        default: return .other
-        }
+        if let ascii = field.name.withUnsafeBufferPointer({ ASCII.isASCII($0) ? reportField(named: $0) : nil }) { return ascii }
+        var lowered = field.nameString.lowercased()
+        return lowered.withUTF8 { reportField(named: $0) }
+    }
+
+    /// `reportField(_:)` of a name's bytes, compared with the fields' names without case.
+    private static func reportField(named name: UnsafeBufferPointer<UInt8>) -> ReportField {
+        if ASCII.equals(name, ignoringCase: "original-rcpt-to") || ASCII.equals(name, ignoringCase: "removal-recipient") { return .recipient }
+        if ASCII.equals(name, ignoringCase: "feedback-type") { return .feedbackType }
+        if ASCII.equals(name, ignoringCase: "arrival-date") || ASCII.equals(name, ignoringCase: "received-date") { return .arrivalDate }
+        if ASCII.equals(name, ignoringCase: "source-ip") { return .sourceIP }
+        return .other
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
@@ -131,8 +127,8 @@ struct FeedbackReportRecognizer: Recognizer {
         if let part = context.feedbackReportPart {
             let text = BounceContext.normalizedText(of: part)
             // Each group's fields read where they are parsed (`forEachGroup`), a value made a String only
-            // for the fields read: `DeliveryStatusFields.groups` lower-cased every name and made every
-            // value a String (bsd.mbox x3, 39 reports: `recognize` 1.51M -> 1.05M instructions, Main.main
+            // for the fields read: an array of groups of (lower-cased name, value) Strings, made of every
+            // field, cost more (bsd.mbox x3, 39 reports: `recognize` 1.51M -> 1.05M instructions, Main.main
             // 239.03M -> 238.55M).
             DeliveryStatusFields.forEachGroup(Array(text.utf8)[...]) { section in
                 for field in section.fields {

@@ -27,8 +27,7 @@ enum LeadText {
     static func withJoinedLines<Result>(of text: UnsafeBufferPointer<UInt8>,
                                         _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         guard let base = text.baseAddress, !text.isEmpty else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        // Never longer than the text. Up to 1 KiB on the stack, a longer text's scratch from malloc
-        // (`MallocBytes`), as `sweptJoinedLines` takes its own.
+        // Never longer than the text: scratch of its size (`withScratch`).
         func join(into out: UnsafeMutablePointer<UInt8>) -> Int {
             var count = 0
             var lineStart = 0
@@ -53,16 +52,23 @@ enum LeadText {
             }
             return count
         }
-        if text.count <= 1024 {
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { scratch in
-                let count = join(into: scratch.baseAddress!)
-                return body(UnsafeBufferPointer(rebasing: scratch[..<count]))
-            }
+        return withScratch(text.count) { scratch in
+            body(UnsafeBufferPointer(start: scratch, count: join(into: scratch)))
         }
-        let scratch = MallocBytes.allocate(text.count)
+    }
+
+    /// `body` of `count` (> 0) bytes of scratch memory: up to 1 KiB on the stack, a longer text's from
+    /// the heap (a temporary allocation of a size known only at run time asks the runtime whether the
+    /// stack has room beyond that), malloc's (`MallocBytes`: posix_memalign's took ~285 instructions,
+    /// bsd.mbox x3, 360 texts).
+    @inline(__always)
+    private static func withScratch<Result>(_ count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Result) -> Result {
+        if count <= 1024 {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { body($0.baseAddress!) }
+        }
+        let scratch = MallocBytes.allocate(count)
         defer { MallocBytes.free(scratch) }
-        let count = join(into: scratch.baseAddress!)
-        return body(UnsafeBufferPointer(rebasing: scratch[..<count]))
+        return body(scratch.baseAddress!)
     }
 
     /// `Diagnostic.sweep(joinedLines(of: text))` in one pass, without the joined text: each kept line
@@ -82,19 +88,9 @@ enum LeadText {
     /// that are not ASCII (bsd.mbox x3, 969 lead texts: 6.55M -> 5.59M instructions).
     static func sweptJoinedLines(of text: UnsafeBufferPointer<UInt8>, isASCII: Bool = false) -> String {
         guard !text.isEmpty else { return "" }
-        // Up to 1 KiB on the stack; a longer text's scratch from the heap (a temporary allocation of a
-        // size known only at run time asks the runtime whether the stack has room beyond that).
-        if text.count <= 1024 {
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { scratch in
-                let count = sweep(text, into: scratch.baseAddress!)
-                return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: scratch[..<count]), isASCII: isASCII)
-            }
+        return withScratch(text.count) { scratch in
+            UncheckedUTF8.string(UnsafeBufferPointer(start: scratch, count: sweep(text, into: scratch)), isASCII: isASCII)
         }
-        // malloc's (`MallocBytes`): posix_memalign's took ~285 instructions (bsd.mbox x3, 360 texts).
-        let scratch = MallocBytes.allocate(text.count)
-        defer { MallocBytes.free(scratch) }
-        let count = sweep(text, into: scratch.baseAddress!)
-        return UncheckedUTF8.string(UnsafeBufferPointer(rebasing: scratch[..<count]), isASCII: isASCII)
     }
 
     /// Writes the swept joined lines of `text` (not empty) at `to`, which has room for `text.count`
