@@ -51,8 +51,31 @@ final class PhraseAutomaton: @unchecked Sendable {
         1 << (Int.bitWidth - (max(1, stateCount) - 1).leadingZeroBitCount)
     }
 
+    /// Where column `c` of a table of `stateCount` states begins in `transitions`: `c * stride` and a
+    /// shift of whole cache lines, the same for columns `hasOutputs / stride` apart (a flagged state's
+    /// slots in column `c` then still fall where an unflagged state of that number would be in column
+    /// `c + hasOutputs / stride`: the two kinds never meet), taken from the room above `stateCount`.
+    ///
+    /// Without the shift every column began at a multiple of the stride, for the reason phrases' 3,283
+    /// states 8 KiB: a state's slots in all 55 columns fell into one set of the 8-way, 4 KiB-period
+    /// first-level data cache, and the walk's steps (each in another column) evicted one another
+    /// (bsd.mbox x3: `advanceTwo` had 384k of the run's 1.8M data-cache read misses in cachegrind).
+    static func columnStart(_ c: Int, stateCount: Int) -> Int {
+        let stride = columnStride(stateCount: stateCount)
+        // Columns `perPeriod` apart begin in the same cache set (4 KiB is 2,048 slots); of the columns
+        // `period` apart, which must share a shift, `groups` begin in different sets when shifted.
+        let perPeriod = max(1, 2048 / stride)
+        let period = max(1, Int(hasOutputs) / stride)
+        let groups = max(1, period / perPeriod)
+        let lineSlots = 32   // 64-byte lines of 16-bit slots
+        let roomLines = max(0, stride - stateCount) / lineSlots
+        let stepLines = groups > 1 ? min(roomLines / (groups - 1), 64 / groups) : 0
+        return c &* stride &+ ((c / perPeriod) % groups) &* stepLines &* lineSlots
+    }
+
     /// The transition table, a column per byte class, the columns `columnStride(stateCount:)` slots
-    /// apart: the state after `state` on a byte of class `c` is `transitions[c * stride + state]`,
+    /// apart, each shifted by a few cache lines (`columnStart(_:stateCount:)`): the state after `state`
+    /// on a byte of class `c` is `transitions[columnStart(c) + state]`,
     /// with `hasOutputs` set when a literal's first `maxDepth` bytes end there. Such a state's slots
     /// are at its number with `hasOutputs` set, the others' at their number, so that a walk reads
     /// on from a state as the table gave it, flag or not, and tests for the flag once in a few
@@ -273,17 +296,20 @@ final class PhraseAutomaton: @unchecked Sendable {
         // The rows made into columns, each state's slots at its number as the table gives it (with
         // `hasOutputs` when it has outputs): those without outputs, 0..<nextPlain, then those with.
         let height = PhraseAutomaton.columnStride(stateCount: stateCount)
+        let columnStarts = (0..<width).map { PhraseAutomaton.columnStart($0, stateCount: stateCount) }
         let columns = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: height * width + Int(PhraseAutomaton.hasOutputs))
         if let to = columns.baseAddress {
-            PhraseAutomaton.transposed(rows: UnsafePointer(base), width: width, states: 0..<nextPlain, to: to, height: height)
-            PhraseAutomaton.transposed(rows: UnsafePointer(base), width: width, states: nextPlain..<n,
-                                       to: to + Int(PhraseAutomaton.hasOutputs), height: height)
+            columnStarts.withUnsafeBufferPointer { starts in
+                PhraseAutomaton.transposed(rows: UnsafePointer(base), width: width, states: 0..<nextPlain, to: to, columnStarts: starts)
+                PhraseAutomaton.transposed(rows: UnsafePointer(base), width: width, states: nextPlain..<n,
+                                           to: to + Int(PhraseAutomaton.hasOutputs), columnStarts: starts)
+            }
         }
         transitions = columns
         columnOf = .allocate(capacity: 256)
         for byte in 0..<256 {
             let c = Int(classes[Int(caseless ? LiteralPrefilter.fold(UInt8(byte)) : UInt8(byte))])
-            (columnOf + byte).initialize(to: UnsafePointer(columns.baseAddress! + c &* height))
+            (columnOf + byte).initialize(to: UnsafePointer(columns.baseAddress! + columnStarts[c]))
         }
         outputs = flat
         outputStarts = Array(UnsafeBufferPointer(start: starts, count: n + 1))
@@ -335,9 +361,18 @@ final class PhraseAutomaton: @unchecked Sendable {
     /// eight (its slots written twice, the same each time); one slot at a time when there are
     /// fewer than eight of either.
     static func transposed(rows: UnsafePointer<UInt16>, width: Int, states: Range<Int>, to: UnsafeMutablePointer<UInt16>, height: Int) {
+        let starts = (0..<width).map { $0 &* height }
+        starts.withUnsafeBufferPointer { transposed(rows: rows, width: width, states: states, to: to, columnStarts: $0) }
+    }
+
+    /// `transposed(rows:width:states:to:height:)` with column `c` at `to + columnStarts[c]`
+    /// (`columnStart(_:stateCount:)`): slot `c` of row `s` to `to[columnStarts[c] + s]`.
+    static func transposed(rows: UnsafePointer<UInt16>, width: Int, states: Range<Int>, to: UnsafeMutablePointer<UInt16>,
+                           columnStarts: UnsafeBufferPointer<Int>) {
+        precondition(columnStarts.count >= width)
         guard states.count >= 8, width >= 8 else {
             for state in states {
-                for c in 0..<width { to[c &* height &+ state] = rows[state &* width &+ c] }
+                for c in 0..<width { to[columnStarts[c] &+ state] = rows[state &* width &+ c] }
             }
             return
         }
@@ -347,7 +382,8 @@ final class PhraseAutomaton: @unchecked Sendable {
             var c = 0
             while true {
                 let column = min(c, width &- 8)
-                transposedBlock(rows + (first &* width &+ column), rowStride: width, to + (column &* height &+ first), columnStride: height)
+                transposedBlock(rows + (first &* width &+ column), rowStride: width, to + first,
+                                columnStarts: columnStarts.baseAddress! + column)
                 if column == width &- 8 { break }
                 c &+= 8
             }
@@ -357,10 +393,11 @@ final class PhraseAutomaton: @unchecked Sendable {
     }
 
     /// Slots `0..<8` of the eight rows at `rows`, `rowStride` slots apart, written as eight columns
-    /// of eight at `to`, `columnStride` slots apart: the classic SSE2 transposition (interleaved
+    /// of eight, column `k` at `to + columnStarts[k]`: the classic SSE2 transposition (interleaved
     /// 16-, 32- and 64-bit halves, `punpckl`/`punpckh`: 24 shuffles, 64 instructions a block).
     @inline(__always)
-    private static func transposedBlock(_ rows: UnsafePointer<UInt16>, rowStride: Int, _ to: UnsafeMutablePointer<UInt16>, columnStride: Int) {
+    private static func transposedBlock(_ rows: UnsafePointer<UInt16>, rowStride: Int, _ to: UnsafeMutablePointer<UInt16>,
+                                        columnStarts: UnsafePointer<Int>) {
         typealias Lanes = SIMD8<UInt16>
         @inline(__always) func low16(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]) }
         @inline(__always) func high16(_ a: Lanes, _ b: Lanes) -> Lanes { Lanes(a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]) }
@@ -390,7 +427,7 @@ final class PhraseAutomaton: @unchecked Sendable {
         let b4 = low32(a4, a6), b5 = high32(a4, a6), b6 = low32(a5, a7), b7 = high32(a5, a7)
         let out = UnsafeMutableRawPointer(to)
         @inline(__always) func put(_ k: Int, _ column: Lanes) {
-            out.storeBytes(of: column, toByteOffset: 2 &* k &* columnStride, as: Lanes.self)
+            out.storeBytes(of: column, toByteOffset: 2 &* columnStarts[k], as: Lanes.self)
         }
         put(0, low64(b0, b4)); put(1, high64(b0, b4)); put(2, low64(b1, b5)); put(3, high64(b1, b5))
         put(4, low64(b2, b6)); put(5, high64(b2, b6)); put(6, low64(b3, b7)); put(7, high64(b3, b7))

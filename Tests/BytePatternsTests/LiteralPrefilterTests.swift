@@ -407,12 +407,31 @@ import TestSupport
             for state in 0..<min(stateCount, 2_000) {
                 let flagged = generator.below(2) == 1
                 for c in 0..<width {
-                    let slot = c * stride + (flagged ? state + PhraseAutomaton.maxStates : state)
+                    let slot = PhraseAutomaton.columnStart(c, stateCount: stateCount) + (flagged ? state + PhraseAutomaton.maxStates : state)
                     #expect(slot < width * stride + PhraseAutomaton.maxStates)
                     #expect(owner.updateValue(state, forKey: slot) == nil, "\(stateCount) \(state) \(c)")
                 }
             }
         }
+    }
+
+    /// The columns' shifts stay in the room the stride leaves above the states, repeat every
+    /// `maxStates / stride` columns (which `flaggedSlotsNeverMeetUnflaggedOnes` relies on), and put the
+    /// reason phrases' 55 columns of 3,283 states (8 KiB apart, each a multiple of the first-level data
+    /// cache's 4 KiB period) into 8 different cache sets, not all into one.
+    @Test func columnsBeginInDifferentCacheSets() {
+        for stateCount in [1, 2, 3, 5, 64, 65, 100, 1_000, 3_283, 4_096, 4_097, 20_000, PhraseAutomaton.maxStates] {
+            let stride = PhraseAutomaton.columnStride(stateCount: stateCount)
+            let period = PhraseAutomaton.maxStates / stride
+            for c in 0..<300 {
+                let shift = PhraseAutomaton.columnStart(c, stateCount: stateCount) - c * stride
+                #expect(shift >= 0 && shift + stateCount <= stride, "\(stateCount) \(c)")
+                #expect(shift == PhraseAutomaton.columnStart(c + period, stateCount: stateCount) - (c + period) * stride)
+            }
+        }
+        // A slot is two bytes; a set is a 64-byte line's place in 4 KiB.
+        let sets = Set((0..<55).map { (PhraseAutomaton.columnStart($0, stateCount: 3_283) * 2 / 64) % 64 })
+        #expect(sets.count == 8)
     }
 
     /// An automaton too large for its table is not built (the group then scans with the prefilter),
