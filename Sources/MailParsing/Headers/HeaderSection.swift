@@ -487,15 +487,69 @@ public struct HeaderSection: Sendable {
             // A line that starts with a space or tab (a continuation: most lines of Received and
             // DKIM-Signature fields) has no name: its first byte is no ftext, so `plainNameColon` would
             // load a block only to answer -1 (bsd.mbox x3: scanFields 14.57M -> 14.13M instructions).
-            let startsBlank = ASCII.isWhitespace(buffer[lineStart])
+            let first = buffer[lineStart]
+            if first <= ASCII.carriageReturn, first == ASCII.lineFeed || first == ASCII.carriageReturn {
+                // The blank line that ends the section (RFC 5322 §2.1), its end (LF, CRLF or a lone CR)
+                // read here: searched for as any line's, after the name block that finds no name, it
+                // cost ~50 instructions a section (bsd.mbox x3, 10,317 sections), and the bytes of the
+                // body the search read were taken into `read` (a `scanForOddBytes` pass that found
+                // nothing where the body held 8-bit bytes).
+                var lineEnd = lineStart &+ 1
+                if first == ASCII.carriageReturn, lineEnd < count, pointer[lineEnd] == ASCII.lineFeed { lineEnd &+= 1 }
+                if lineEnd > limits.maxHeaderBytes {
+                    found.insert(.headerTooLong)
+                    end = lineStart
+                } else {
+                    end = lineEnd
+                }
+                if nameStart >= 0 {
+                    appendPending()
+                    nameStart = -1
+                }
+                reachedBody = true
+                break
+            }
+            if ASCII.isWhitespace(first) {
+                // A continuation, read whole here (its first byte told once: tested again after its
+                // end was found, as for every line, it cost ~4 instructions a line, bsd.mbox x3). Its
+                // end is searched for after its first byte, a blank: a tab there would be a stop of the
+                // search (`lineEnd`). Its first byte is no line end, so it is not blank.
+                let (contentEnd, lineEnd) = Self.lineEnd(from: lineStart &+ 1, in: buffer, pointer, &read)
+                position = lineEnd
+                if lineEnd <= limits.maxHeaderBytes {
+                    if nameStart >= 0 {
+                        valueEnd = contentEnd
+                        folded = true
+                        continue
+                    }
+                    var k = lineStart
+                    while k < contentEnd, ASCII.isWhitespaceOrNewline(buffer[k]) { k += 1 }
+                    // A line of only white space before any field: treat as the blank line.
+                    if k == contentEnd {
+                        end = lineEnd
+                        reachedBody = true
+                        break
+                    }
+                    found.insert(.leadingContinuation)
+                    continue
+                }
+                found.insert(.headerTooLong)
+                end = lineStart
+                if nameStart >= 0 {
+                    appendPending()
+                    nameStart = -1
+                }
+                reachedBody = true
+                break
+            }
             // Offsets lie within `0...count`: moved with `&+`, without an overflow check (bsd.mbox x3:
             // scanFields 13.43M -> 13.26M instructions). A continuation's end is searched for after its
             // first byte, a blank: a tab there would be a stop of the search (`lineEnd`).
             var plainColon = -1
-            var searchStart = startsBlank ? lineStart &+ 1 : lineStart
+            var searchStart = lineStart
             // The line's end when the name's block holds it (`blockLineEnd` >= 0: its first CR or LF).
             var blockLineEnd = -1
-            if !startsBlank, lineStart &+ 16 <= count {
+            if lineStart &+ 16 <= count {
                 // The first sixteen bytes read once for the name's colon and the line's end: the first
                 // byte that is no ftext (RFC 5322 §3.6.8) or is the colon, as `plainNameColon`, and the
                 // first byte below 14 (a CR or LF ending the line, or a NUL, tab or other control the
@@ -553,22 +607,6 @@ public struct HeaderSection: Sendable {
             } else if contentEnd == lineStart {
                 end = lineEnd
                 endsSection = true
-            } else if ASCII.isWhitespace(buffer[lineStart]) {
-                if nameStart >= 0 {
-                    valueEnd = contentEnd
-                    folded = true
-                    continue
-                }
-                var k = lineStart
-                while k < contentEnd, ASCII.isWhitespaceOrNewline(buffer[k]) { k += 1 }
-                // A line of only white space before any field: treat as the blank line.
-                if k == contentEnd {
-                    end = lineEnd
-                    reachedBody = true
-                    break
-                }
-                found.insert(.leadingContinuation)
-                continue
             }
             var colon = lineStart
             var lineNameEnd = lineStart

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CByteKernels
 
 /// A push parser for mbox files in every dialect (mboxo, mboxrd, mboxcl, mboxcl2; RFC 4155 and qmail's
 /// mbox(5)), with LF, CRLF or CR-only line ends.
@@ -429,9 +430,9 @@ extension MboxParser {
         var searchFrom = max(lineStart, cursor.searchedTo)
         var passedStart = -1
         while lineStart < count, isPlainHeaderLineStart(base, lineStart, count, lineEnd: lineEnd) {
-            guard searchFrom < count, let hit = memchr(base + searchFrom, Int32(lineEnd), count &- searchFrom) else { break }
+            guard let end = headerLineEnd(base, from: searchFrom, count, lineEnd: lineEnd) else { break }
             passedStart = lineStart
-            lineStart = (UnsafeRawPointer(hit) - UnsafeRawPointer(base)) &+ 1
+            lineStart = end &+ 1
             searchFrom = lineStart
         }
         guard passedStart >= 0 else { return }
@@ -439,6 +440,22 @@ extension MboxParser {
         cursor.searchedTo = lineStart
         cursor.previousLineBlank = false
         cursor.previousLineStart = passedStart
+    }
+
+    /// The first `lineEnd` in `base[from..<count]`, or nil: thirty-two bytes a step (two SSE2 compares,
+    /// their masks joined), the last thirty-one by memchr. A header line is short (58 bytes on average,
+    /// bsd.mbox x3), where memchr's entry and the call around it cost more than the compares.
+    @inline(__always)
+    static func headerLineEnd(_ base: UnsafePointer<UInt8>, from: Int, _ count: Int, lineEnd: UInt8) -> Int? {
+        var i = from
+        while i &+ 32 <= count {
+            let first = base + i, second = base + (i &+ 16)
+            let mask = bs_mask16_pair(first, lineEnd, first, lineEnd) | bs_mask16_pair(second, lineEnd, second, lineEnd) &<< 16
+            if mask != 0 { return i &+ mask.trailingZeroBitCount }
+            i &+= 32
+        }
+        guard i < count, let hit = memchr(base + i, Int32(lineEnd), count &- i) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 
     /// Whether the header line starting at `start` (`start < count`), once whole, needs nothing of
