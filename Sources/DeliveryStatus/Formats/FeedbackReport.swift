@@ -10,11 +10,11 @@ struct FeedbackReportRecognizer: Recognizer {
     static let undisclosed = "undisclosed-recipient@unknown.invalid"
 
     /// "@hotmail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromHotmailCom: ClaimNeedle { ClaimNeedle("@hotmail.com") }
+    @inline(__always) private static var fromHotmailCom: ClaimNeedle { ClaimNeedle("@hotmail.com") }
     /// "complaint about message from" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static var subjectComplaintAboutMessageFrom: ClaimNeedle { ClaimNeedle("complaint about message from") }
+    @inline(__always) private static var subjectComplaintAboutMessageFrom: ClaimNeedle { ClaimNeedle("complaint about message from") }
     /// "@icloud.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromIcloudCom: ClaimNeedle { ClaimNeedle("@icloud.com") }
+    @inline(__always) private static var fromIcloudCom: ClaimNeedle { ClaimNeedle("@icloud.com") }
 
     func claims(_ context: BounceContext) -> Bool {
         // The root's media type read in place, its parameters only for a multipart/report: copying

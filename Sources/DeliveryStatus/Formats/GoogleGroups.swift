@@ -11,9 +11,9 @@ struct GoogleGroupsRecognizer: Recognizer {
     private static let xFailedRecipientsField = HeaderNameFilter.Name("x-failed-recipients", bit: 116)
 
     /// "mailer-daemon@googlemail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("mailer-daemon@googlemail.com") }
+    @inline(__always) private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("mailer-daemon@googlemail.com") }
     /// "mailer-daemon@google.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemonGoogleCom: ClaimNeedle { ClaimNeedle("mailer-daemon@google.com") }
+    @inline(__always) private static var fromMailerDaemonGoogleCom: ClaimNeedle { ClaimNeedle("mailer-daemon@google.com") }
 
     /// A failed recipient at googlegroups.com, or any failed recipient in a notice from Google's
     /// mailer-daemon: a group can live on the owner's own domain (Google Workspace groups), so the

@@ -9,9 +9,9 @@ struct MailRuRecognizer: Recognizer {
     var name: String { "mailru" }
 
     /// "mailer-daemon@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon@") }
+    @inline(__always) private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon@") }
     /// "mail.ru" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailRu: ClaimNeedle { ClaimNeedle("mail.ru") }
+    @inline(__always) private static var fromMailRu: ClaimNeedle { ClaimNeedle("mail.ru") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.fromContainsLowercased(Self.fromMailerDaemon) && context.fromContainsLowercased(Self.fromMailRu)

@@ -10,7 +10,7 @@ struct Office365Recognizer: Recognizer {
     var name: String { "office365" }
 
     /// "Undeliverable:" in the Subject, for `claims` (`BounceContext.subjectContains`).
-    private static var subjectUndeliverable: ClaimNeedle { ClaimNeedle("Undeliverable:") }
+    @inline(__always) private static var subjectUndeliverable: ClaimNeedle { ClaimNeedle("Undeliverable:") }
 
     /// Two or more Exchange Online signs: an "Undeliverable:" Subject, `X-MS-Exchange-Message-Is-Ndr`
     /// (lhost-office365-01), the anti-spam and cross-tenant headers, an outlook.com Received line.

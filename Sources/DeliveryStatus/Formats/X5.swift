@@ -13,7 +13,7 @@ struct X5Recognizer: Recognizer {
     private static let toField = HeaderNameFilter.Name("to", bit: 251)
 
     /// "Mail Delivery Subsystem" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromMailDeliverySubsystem: ClaimNeedle { ClaimNeedle("Mail Delivery Subsystem") }
+    @inline(__always) private static var fromMailDeliverySubsystem: ClaimNeedle { ClaimNeedle("Mail Delivery Subsystem") }
 
     func claims(_ context: BounceContext) -> Bool {
         // The sender first: the To field is read (unfolded, decoded) only when it decides.

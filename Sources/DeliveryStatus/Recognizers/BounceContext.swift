@@ -493,8 +493,15 @@ package final class BounceContext {
     }
 
     /// `subject == literal` (`ClaimText.equals`; the String compared only when the subject is not ASCII).
-    package func subjectEquals(_ literal: StaticString) -> Bool {
-        subjectText.equals(literal) ?? (subject == literal.description)
+    /// Inlined, the String's comparison out of line: the claims ask it of ~8,000 literals on bsd.mbox x3,
+    /// each a call of ~46 instructions.
+    @inline(__always) package func subjectEquals(_ literal: StaticString) -> Bool {
+        subjectText.equals(literal) ?? subjectStringEquals(literal)
+    }
+
+    /// `subject == literal.description`, for `subjectEquals` of a subject that is not ASCII.
+    @inline(never) private func subjectStringEquals(_ literal: StaticString) -> Bool {
+        subject == literal.description
     }
 
     /// Whether the first field named `lowercaseName` has `needle` in its unfolded value, as
