@@ -13,6 +13,9 @@ struct BiglobeRecognizer: Recognizer {
     @inline(__always) private static var fromTmtv: ClaimNeedle { ClaimNeedle("postmaster@tmtv.ne.jp") }
     @inline(__always) private static var fromTtv: ClaimNeedle { ClaimNeedle("postmaster@ttv.ne.jp") }
 
+    /// `claims` holds only for a subject "Returned mail:" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "R" }
+
     func claims(_ context: BounceContext) -> Bool {
         guard context.subjectText.hasPrefix("Returned mail:") else { return false }
         // Asked of the sender's lower-cased bytes, not of `lowercaseFrom` made a String for this

@@ -14,6 +14,9 @@ struct EinsUndEinsRecognizer: Recognizer {
     /// "kundenserver" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
     @inline(__always) private static var fromKundenserver: ClaimNeedle { ClaimNeedle("kundenserver") }
 
+    /// `claims` holds only for a subject "Mail delivery failed: returning message to sender" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "M" }
+
     /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
     /// reports are Exim's.
     func claims(_ context: BounceContext) -> Bool {
