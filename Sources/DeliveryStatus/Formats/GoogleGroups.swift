@@ -7,7 +7,7 @@ import MailParsing
 struct GoogleGroupsRecognizer: Recognizer {
     var name: String { "googlegroups" }
 
-    /// `x-failed-recipients` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-failed-recipients` with its bit in the header-name filter, for `claims` (`BounceContext.headerValueContainsIgnoringCase`).
     private static let xFailedRecipientsField = HeaderNameFilter.Name("x-failed-recipients", bit: 116)
 
     /// "mailer-daemon@googlemail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
@@ -21,8 +21,10 @@ struct GoogleGroupsRecognizer: Recognizer {
     /// addresses). `recognize` then requires the Groups help-centre link, so a plain Gmail DSN falls
     /// through to the Gmail reader.
     func claims(_ context: BounceContext) -> Bool {
-        guard let failed = context.header(Self.xFailedRecipientsField) else { return false }
-        if failed.lowercasedIfNeeded().contains("@googlegroups.com") { return true }
+        // The field's bytes searched in place (`headerValueContainsIgnoringCase`), not made a String kept
+        // for readers that seldom ask (Exim's reports carry the field).
+        guard let atGroups = context.headerValueContainsIgnoringCase(Self.xFailedRecipientsField, "@googlegroups.com") else { return false }
+        if atGroups { return true }
         return context.fromContainsLowercased(Self.fromMailerDaemonGooglemailCom)
             || context.fromContainsLowercased(Self.fromMailerDaemonGoogleCom)
     }
