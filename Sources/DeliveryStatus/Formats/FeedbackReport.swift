@@ -80,7 +80,11 @@ struct FeedbackReportRecognizer: Recognizer {
     /// case (`lowercasedIfNeeded` lower-cases ASCII letters alone there; a DSN's "delivery-status" is
     /// the same length, so the length alone does not tell them apart).
     static func isFeedbackReport(_ value: String?) -> Bool {
-        guard var value else { return false }
+        // A value whose first byte is neither "f" nor "F" (a DSN's "delivery-status") is not
+        // "feedback-report" lower-cased: only "F" lower-cases to "f" (a byte over 0x7F begins a
+        // character that is not ASCII, whose lower case is not ASCII either but for U+212A and U+0130,
+        // "k" and "i"). bsd.mbox x3: 1,032 DSN roots asked, Main.main 236.22M -> 236.14M.
+        guard var value, let first = value.utf8.first, first | 0x20 == UInt8(ascii: "f") else { return false }
         let ascii: Bool? = value.withUTF8 { bytes in
             guard ASCII.isASCII(bytes) else { return nil }
             return ASCII.equals(bytes, ignoringCase: "feedback-report")
