@@ -23,7 +23,8 @@ struct KDDIRecognizer: Recognizer {
     @inline(__always) private static var fromDionNeJp: ClaimNeedle { ClaimNeedle(".dion.ne.jp") }
 
     static func matches(_ context: BounceContext) -> Bool {
-        if context.fromContainsLowercased(Self.fromNoReply), context.fromContainsLowercased(Self.fromDionNeJp) { return true }
+        // ".dion.ne.jp" first: most senders lack one of its bytes, where most have those of "no-reply@".
+        if context.fromContainsLowercased(Self.fromDionNeJp), context.fromContainsLowercased(Self.fromNoReply) { return true }
         if context.headerTrimmedEquals(replyToField, "no-reply@app.auone-net.jp") { return true }
         return context.receivedHas(.ezwebHost) || context.receivedHas(.auCom)
     }

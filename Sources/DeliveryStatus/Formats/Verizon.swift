@@ -17,7 +17,8 @@ struct VerizonRecognizer: Recognizer {
 
     func claims(_ context: BounceContext) -> Bool {
         if context.fromContainsLowercased(Self.fromPostMasterVtextCom) { return true }                        // -02
-        return context.fromContainsLowercased(Self.fromSysadmin) && context.fromContainsLowercased(Self.fromVzwpixCom)  // -01
+        // ".vzwpix.com" first: most senders lack one of its bytes, where most have those of "sysadmin@".
+        return context.fromContainsLowercased(Self.fromVzwpixCom) && context.fromContainsLowercased(Self.fromSysadmin)  // -01
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
