@@ -24,9 +24,9 @@ struct AmazonSESRecognizer: Recognizer {
     var name: String { "amazonses" }
 
     /// "amazonses.com" in the lower-cased From field (`BounceContext.fromContainsLowercased`).
-    private static var fromAmazonSES: ClaimNeedle { ClaimNeedle("amazonses.com") }
+    @inline(__always) private static var fromAmazonSES: ClaimNeedle { ClaimNeedle("amazonses.com") }
     /// "@sns.amazonaws.com" in the lower-cased From field: Amazon SNS's e-mail notifications.
-    private static var fromAmazonSNS: ClaimNeedle { ClaimNeedle("@sns.amazonaws.com") }
+    @inline(__always) private static var fromAmazonSNS: ClaimNeedle { ClaimNeedle("@sns.amazonaws.com") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.fromContainsLowercased(Self.fromAmazonSES) || context.fromContainsLowercased(Self.fromAmazonSNS)

@@ -9,7 +9,7 @@ struct BarracudaRecognizer: Recognizer {
     var name: String { "barracuda" }
 
     /// "our bulk email filter" in the Subject, for `claims` (`BounceContext.subjectContains`).
-    private static var subjectOurBulkEmailFilter: ClaimNeedle { ClaimNeedle("our bulk email filter") }
+    @inline(__always) private static var subjectOurBulkEmailFilter: ClaimNeedle { ClaimNeedle("our bulk email filter") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.subjectContains(Self.subjectOurBulkEmailFilter)

@@ -9,7 +9,7 @@ struct BigfootRecognizer: Recognizer {
     var name: String { "bigfoot" }
 
     /// "@bigfoot.com>" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromBigfootCom: ClaimNeedle { ClaimNeedle("@bigfoot.com>") }
+    @inline(__always) private static var fromBigfootCom: ClaimNeedle { ClaimNeedle("@bigfoot.com>") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.fromContains(Self.fromBigfootCom) || context.receivedHas(.bigfootCom)

@@ -7,11 +7,21 @@ import MailParsing
 struct BiglobeRecognizer: Recognizer {
     var name: String { "biglobe" }
 
+    /// The senders' addresses, in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
+    @inline(__always) private static var fromBiglobe: ClaimNeedle { ClaimNeedle("postmaster@biglobe.ne.jp") }
+    @inline(__always) private static var fromInacatv: ClaimNeedle { ClaimNeedle("postmaster@inacatv.ne.jp") }
+    @inline(__always) private static var fromTmtv: ClaimNeedle { ClaimNeedle("postmaster@tmtv.ne.jp") }
+    @inline(__always) private static var fromTtv: ClaimNeedle { ClaimNeedle("postmaster@ttv.ne.jp") }
+
+    /// `claims` holds only for a subject "Returned mail:" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "R" }
+
     func claims(_ context: BounceContext) -> Bool {
         guard context.subjectText.hasPrefix("Returned mail:") else { return false }
-        let from = context.lowercaseFrom
-        return ["postmaster@biglobe.ne.jp", "postmaster@inacatv.ne.jp", "postmaster@tmtv.ne.jp", "postmaster@ttv.ne.jp"]
-            .contains { from.contains($0) }
+        // Asked of the sender's lower-cased bytes, not of `lowercaseFrom` made a String for this
+        // (sendmail's "Returned mail: ..." subjects: bsd.mbox x3, 270 Strings and 1,080 searches).
+        return context.fromContainsLowercased(Self.fromBiglobe) || context.fromContainsLowercased(Self.fromInacatv)
+            || context.fromContainsLowercased(Self.fromTmtv) || context.fromContainsLowercased(Self.fromTtv)
     }
 
     static let phrases: [(Reason, [String])] = [

@@ -11,11 +11,11 @@ struct CourierRecognizer: Recognizer {
     var name: String { "courier" }
 
     /// "Courier mail server at " in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromCourierMailServerAt: ClaimNeedle { ClaimNeedle("Courier mail server at ") }
+    @inline(__always) private static var fromCourierMailServerAt: ClaimNeedle { ClaimNeedle("Courier mail server at ") }
     /// "NOTICE: mail delivery status." in the Subject, for `claims` (`BounceContext.subjectContains`).
-    private static var subjectNoticeMailDeliveryStatus: ClaimNeedle { ClaimNeedle("NOTICE: mail delivery status.") }
+    @inline(__always) private static var subjectNoticeMailDeliveryStatus: ClaimNeedle { ClaimNeedle("NOTICE: mail delivery status.") }
     /// "WARNING: delayed mail." in the Subject, for `claims` (`BounceContext.subjectContains`).
-    private static var subjectWarningDelayedMail: ClaimNeedle { ClaimNeedle("WARNING: delayed mail.") }
+    @inline(__always) private static var subjectWarningDelayedMail: ClaimNeedle { ClaimNeedle("WARNING: delayed mail.") }
 
     func claims(_ context: BounceContext) -> Bool {
         if context.fromContains(Self.fromCourierMailServerAt) { return true }

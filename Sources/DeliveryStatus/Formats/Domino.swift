@@ -8,6 +8,9 @@ import MailParsing
 struct DominoRecognizer: Recognizer {
     var name: String { "domino" }
 
+    /// `claims` holds only for a subject "DELIVERY FAILURE:" or "DELIVERY_FAILURE:" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "D" }
+
     func claims(_ context: BounceContext) -> Bool {
         let s = context.subjectText
         return (s.hasPrefix("DELIVERY FAILURE:") || s.hasPrefix("DELIVERY_FAILURE:")) && context.deliveryStatusPart == nil

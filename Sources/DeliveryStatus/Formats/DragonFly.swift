@@ -13,7 +13,10 @@ struct DragonFlyRecognizer: Recognizer {
     var name: String { "dragonfly" }
 
     /// "mailer-daemon" in the lower-cased From field (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon") }
+    @inline(__always) private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon") }
+
+    /// `claims` holds only for a subject "Mail delivery failed" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "M" }
 
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("Mail delivery failed") && context.fromContainsLowercased(Self.fromMailerDaemon)

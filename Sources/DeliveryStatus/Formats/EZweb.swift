@@ -10,9 +10,9 @@ struct EZwebRecognizer: Recognizer {
     var name: String { "ezweb" }
 
     /// "Postmaster@ezweb.ne.jp" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromPostmasterEzwebNeJp: ClaimNeedle { ClaimNeedle("Postmaster@ezweb.ne.jp") }
+    @inline(__always) private static var fromPostmasterEzwebNeJp: ClaimNeedle { ClaimNeedle("Postmaster@ezweb.ne.jp") }
     /// "Postmaster@au.com" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromPostmasterAuCom: ClaimNeedle { ClaimNeedle("Postmaster@au.com") }
+    @inline(__always) private static var fromPostmasterAuCom: ClaimNeedle { ClaimNeedle("Postmaster@au.com") }
 
     /// At least two of: the sender, the Subject, an EZweb Received line, an EZweb Message-ID.
     func claims(_ context: BounceContext) -> Bool {

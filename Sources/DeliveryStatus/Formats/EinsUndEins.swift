@@ -12,7 +12,10 @@ struct EinsUndEinsRecognizer: Recognizer {
     private static let xGmxAntispamField = HeaderNameFilter.Name("x-gmx-antispam", bit: 111)
 
     /// "kundenserver" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromKundenserver: ClaimNeedle { ClaimNeedle("kundenserver") }
+    @inline(__always) private static var fromKundenserver: ClaimNeedle { ClaimNeedle("kundenserver") }
+
+    /// `claims` holds only for a subject "Mail delivery failed: returning message to sender" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "M" }
 
     /// Exim's subject from 1&1's servers (kundenserver.de, lhost-einsundeins-02, -03); other Exim
     /// reports are Exim's.

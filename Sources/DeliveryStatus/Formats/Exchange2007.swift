@@ -15,6 +15,9 @@ struct Exchange2007Recognizer: Recognizer {
     /// `x-ms-exchange-crosstenant-fromentityheader` with its bit in the header-name filter, for `claims` (`BounceContext.hasHeader(_:)`).
     private static let xMsExchangeCrosstenantFromentityheaderField = HeaderNameFilter.Name("x-ms-exchange-crosstenant-fromentityheader", bit: 162)
 
+    /// `claims` holds only for a subject "Undeliverable:" or "Non ..." (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "UN" }
+
     func claims(_ context: BounceContext) -> Bool {
         (context.subjectText.hasPrefix("Undeliverable:") || context.subjectText.hasPrefix("Non_remis_") || context.subjectText.hasPrefix("Non remis:")
             || context.subjectText.hasPrefix("Non remis :") || context.subjectText.hasPrefix("Non recapitabile:"))

@@ -25,7 +25,7 @@ struct EximRecognizer: Recognizer {
     private static let mxLogicFields = HeaderNameFilter.Names(["x-mx-bounce", "x-mxl-hash", "x-mxl-notehash"])
 
     /// "Mail Delivery System" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromMailDeliverySystem: ClaimNeedle { ClaimNeedle("Mail Delivery System") }
+    @inline(__always) private static var fromMailDeliverySystem: ClaimNeedle { ClaimNeedle("Mail Delivery System") }
 
     func claims(_ context: BounceContext) -> Bool {
         if EximRecognizer.isThirdParty(context) { return true }

@@ -10,11 +10,11 @@ struct FeedbackReportRecognizer: Recognizer {
     static let undisclosed = "undisclosed-recipient@unknown.invalid"
 
     /// "@hotmail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromHotmailCom: ClaimNeedle { ClaimNeedle("@hotmail.com") }
+    @inline(__always) private static var fromHotmailCom: ClaimNeedle { ClaimNeedle("@hotmail.com") }
     /// "complaint about message from" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static var subjectComplaintAboutMessageFrom: ClaimNeedle { ClaimNeedle("complaint about message from") }
+    @inline(__always) private static var subjectComplaintAboutMessageFrom: ClaimNeedle { ClaimNeedle("complaint about message from") }
     /// "@icloud.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromIcloudCom: ClaimNeedle { ClaimNeedle("@icloud.com") }
+    @inline(__always) private static var fromIcloudCom: ClaimNeedle { ClaimNeedle("@icloud.com") }
 
     func claims(_ context: BounceContext) -> Bool {
         // The root's media type read in place, its parameters only for a multipart/report: copying
@@ -80,7 +80,11 @@ struct FeedbackReportRecognizer: Recognizer {
     /// case (`lowercasedIfNeeded` lower-cases ASCII letters alone there; a DSN's "delivery-status" is
     /// the same length, so the length alone does not tell them apart).
     static func isFeedbackReport(_ value: String?) -> Bool {
-        guard var value else { return false }
+        // A value whose first byte is neither "f" nor "F" (a DSN's "delivery-status") is not
+        // "feedback-report" lower-cased: only "F" lower-cases to "f" (a byte over 0x7F begins a
+        // character that is not ASCII, whose lower case is not ASCII either but for U+212A and U+0130,
+        // "k" and "i"). bsd.mbox x3: 1,032 DSN roots asked, Main.main 236.22M -> 236.14M.
+        guard var value, let first = value.utf8.first, first | 0x20 == UInt8(ascii: "f") else { return false }
         let ascii: Bool? = value.withUTF8 { bytes in
             guard ASCII.isASCII(bytes) else { return nil }
             return ASCII.equals(bytes, ignoringCase: "feedback-report")

@@ -8,9 +8,9 @@ struct GmailRecognizer: Recognizer {
     var name: String { "gmail" }
 
     /// "<mailer-daemon@googlemail.com>" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("<mailer-daemon@googlemail.com>") }
+    @inline(__always) private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("<mailer-daemon@googlemail.com>") }
     /// "Delivery Status Notification" in the Subject, for `claims` (`BounceContext.subjectContains`).
-    private static var subjectDeliveryStatusNotification: ClaimNeedle { ClaimNeedle("Delivery Status Notification") }
+    @inline(__always) private static var subjectDeliveryStatusNotification: ClaimNeedle { ClaimNeedle("Delivery Status Notification") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.fromContains(Self.fromMailerDaemonGooglemailCom) && context.subjectContains(Self.subjectDeliveryStatusNotification)

@@ -7,13 +7,13 @@ import MailParsing
 struct GoogleGroupsRecognizer: Recognizer {
     var name: String { "googlegroups" }
 
-    /// `x-failed-recipients` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `x-failed-recipients` with its bit in the header-name filter, for `claims` (`BounceContext.headerValueContainsIgnoringCase`).
     private static let xFailedRecipientsField = HeaderNameFilter.Name("x-failed-recipients", bit: 116)
 
     /// "mailer-daemon@googlemail.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("mailer-daemon@googlemail.com") }
+    @inline(__always) private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("mailer-daemon@googlemail.com") }
     /// "mailer-daemon@google.com" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemonGoogleCom: ClaimNeedle { ClaimNeedle("mailer-daemon@google.com") }
+    @inline(__always) private static var fromMailerDaemonGoogleCom: ClaimNeedle { ClaimNeedle("mailer-daemon@google.com") }
 
     /// A failed recipient at googlegroups.com, or any failed recipient in a notice from Google's
     /// mailer-daemon: a group can live on the owner's own domain (Google Workspace groups), so the
@@ -21,8 +21,10 @@ struct GoogleGroupsRecognizer: Recognizer {
     /// addresses). `recognize` then requires the Groups help-centre link, so a plain Gmail DSN falls
     /// through to the Gmail reader.
     func claims(_ context: BounceContext) -> Bool {
-        guard let failed = context.header(Self.xFailedRecipientsField) else { return false }
-        if failed.lowercasedIfNeeded().contains("@googlegroups.com") { return true }
+        // The field's bytes searched in place (`headerValueContainsIgnoringCase`), not made a String kept
+        // for readers that seldom ask (Exim's reports carry the field).
+        guard let atGroups = context.headerValueContainsIgnoringCase(Self.xFailedRecipientsField, "@googlegroups.com") else { return false }
+        if atGroups { return true }
         return context.fromContainsLowercased(Self.fromMailerDaemonGooglemailCom)
             || context.fromContainsLowercased(Self.fromMailerDaemonGoogleCom)
     }

@@ -9,7 +9,7 @@ struct GoogleWorkspaceRecognizer: Recognizer {
     var name: String { "googleworkspace" }
 
     /// "<mailer-daemon@googlemail.com>" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("<mailer-daemon@googlemail.com>") }
+    @inline(__always) private static var fromMailerDaemonGooglemailCom: ClaimNeedle { ClaimNeedle("<mailer-daemon@googlemail.com>") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.fromContainsLowercased(Self.fromMailerDaemonGooglemailCom)

@@ -11,9 +11,9 @@ struct InterScanMSSRecognizer: Recognizer {
     static let subjects = ["Mail could not be delivered", "メッセージを配信できません。", "メール配信に失敗しました"]
 
     /// ""InterScan MSS"" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromInterscanMss: ClaimNeedle { ClaimNeedle("\"InterScan MSS\"") }
+    @inline(__always) private static var fromInterscanMss: ClaimNeedle { ClaimNeedle("\"InterScan MSS\"") }
     /// ""InterScan Notification"" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromInterscanNotification: ClaimNeedle { ClaimNeedle("\"InterScan Notification\"") }
+    @inline(__always) private static var fromInterscanNotification: ClaimNeedle { ClaimNeedle("\"InterScan Notification\"") }
 
     func claims(_ context: BounceContext) -> Bool {
         if context.fromContains(Self.fromInterscanMss) || context.fromContains(Self.fromInterscanNotification) { return true }

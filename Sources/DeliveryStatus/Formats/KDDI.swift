@@ -18,12 +18,13 @@ struct KDDIRecognizer: Recognizer {
     private static let replyToField = HeaderNameFilter.Name("reply-to", bit: 98)
 
     /// "no-reply@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromNoReply: ClaimNeedle { ClaimNeedle("no-reply@") }
+    @inline(__always) private static var fromNoReply: ClaimNeedle { ClaimNeedle("no-reply@") }
     /// ".dion.ne.jp" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromDionNeJp: ClaimNeedle { ClaimNeedle(".dion.ne.jp") }
+    @inline(__always) private static var fromDionNeJp: ClaimNeedle { ClaimNeedle(".dion.ne.jp") }
 
     static func matches(_ context: BounceContext) -> Bool {
-        if context.fromContainsLowercased(Self.fromNoReply), context.fromContainsLowercased(Self.fromDionNeJp) { return true }
+        // ".dion.ne.jp" first: most senders lack one of its bytes, where most have those of "no-reply@".
+        if context.fromContainsLowercased(Self.fromDionNeJp), context.fromContainsLowercased(Self.fromNoReply) { return true }
         if context.headerTrimmedEquals(replyToField, "no-reply@app.auone-net.jp") { return true }
         return context.receivedHas(.ezwebHost) || context.receivedHas(.auCom)
     }

@@ -13,7 +13,7 @@ struct MXLogicRecognizer: Recognizer {
     private static let mxLogicFields = HeaderNameFilter.Names(["x-mx-bounce", "x-mxl-hash", "x-mxl-notehash"])
 
     /// ".mxlogic.net" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMxlogicNet: ClaimNeedle { ClaimNeedle(".mxlogic.net") }
+    @inline(__always) private static var fromMxlogicNet: ClaimNeedle { ClaimNeedle(".mxlogic.net") }
 
     func claims(_ context: BounceContext) -> Bool {
         (context.mayHaveAnyHeader(of: Self.mxLogicFields) && (context.header("x-mx-bounce") != nil || context.header("x-mxl-hash") != nil

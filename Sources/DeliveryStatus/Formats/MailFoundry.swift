@@ -6,6 +6,9 @@
 struct MailFoundryRecognizer: Recognizer {
     var name: String { "mailfoundry" }
 
+    /// `claims` holds only for a subject "Message delivery has failed" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "M" }
+
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("Message delivery has failed")
             && context.receivedContains("(MAILFOUNDRY) id")

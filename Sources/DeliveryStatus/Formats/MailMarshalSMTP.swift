@@ -8,6 +8,9 @@ import MailParsing
 struct MailMarshalSMTPRecognizer: Recognizer {
     var name: String { "mailmarshalsmtp" }
 
+    /// `claims` holds only for a subject "Undeliverable Mail: \"" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "U" }
+
     func claims(_ context: BounceContext) -> Bool { context.subjectText.hasPrefix("Undeliverable Mail: \"") }
 
     func recognize(_ context: BounceContext) -> Finding? {

@@ -9,12 +9,14 @@ struct MailRuRecognizer: Recognizer {
     var name: String { "mailru" }
 
     /// "mailer-daemon@" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon@") }
+    @inline(__always) private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon@") }
     /// "mail.ru" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailRu: ClaimNeedle { ClaimNeedle("mail.ru") }
+    @inline(__always) private static var fromMailRu: ClaimNeedle { ClaimNeedle("mail.ru") }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.fromContainsLowercased(Self.fromMailerDaemon) && context.fromContainsLowercased(Self.fromMailRu)
+        // "mail.ru" first: most senders lack one of its bytes, where "mailer-daemon@" is in most and
+        // was searched for (bsd.mbox x3: 1,341 searches).
+        context.fromContainsLowercased(Self.fromMailRu) && context.fromContainsLowercased(Self.fromMailerDaemon)
             && (context.withMessageID { $0.contains(".mail.ru>") || $0.contains(".smailru.net>") } ?? false)
     }
 

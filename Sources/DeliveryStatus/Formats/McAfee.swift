@@ -11,6 +11,9 @@ struct McAfeeRecognizer: Recognizer {
     /// `x-nai-header` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let xNaiHeaderField = HeaderNameFilter.Name("x-nai-header", bit: 7)
 
+    /// `claims` holds only for a subject "Delivery Status" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "D" }
+
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("Delivery Status") && context.header(Self.xNaiHeaderField)?.contains("Modified by McAfee") == true
     }

@@ -12,9 +12,9 @@ struct MimecastRecognizer: Recognizer {
 
     /// "Email Delivery Failure" in the Subject (`BounceContext.subjectContains`; a filter's tag such as
     /// "[Postmaster]" in front changes nothing).
-    private static var subjectDeliveryFailure: ClaimNeedle { ClaimNeedle("Email Delivery Failure") }
+    @inline(__always) private static var subjectDeliveryFailure: ClaimNeedle { ClaimNeedle("Email Delivery Failure") }
     /// "postmaster" in the lower-cased From field.
-    private static var fromPostmaster: ClaimNeedle { ClaimNeedle("postmaster") }
+    @inline(__always) private static var fromPostmaster: ClaimNeedle { ClaimNeedle("postmaster") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.subjectContains(Self.subjectDeliveryFailure) && context.fromContainsLowercased(Self.fromPostmaster)

@@ -7,6 +7,9 @@ import MailParsing
 struct NotesRecognizer: Recognizer {
     var name: String { "notes" }
 
+    /// `claims` holds only for a subject "Undeliverable message" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "U" }
+
     func claims(_ context: BounceContext) -> Bool {
         context.subjectText.hasPrefix("Undeliverable message")   // lhost-notes-01
     }

@@ -8,7 +8,7 @@ struct OpenSMTPDRecognizer: Recognizer {
     var name: String { "opensmtpd" }
 
     /// "mailer-daemon" in the lower-cased From field, for `claims` (`BounceContext.fromContainsLowercased`).
-    private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon") }
+    @inline(__always) private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("mailer-daemon") }
 
     func claims(_ context: BounceContext) -> Bool {
         if context.subjectText.hasPrefix("Delivery status notification") && context.fromContainsLowercased(Self.fromMailerDaemon) { return true }

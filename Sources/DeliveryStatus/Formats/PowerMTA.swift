@@ -10,7 +10,7 @@ struct PowerMTARecognizer: Recognizer {
     var name: String { "powermta" }
 
     /// "Delivery report" in the Subject, for `claims` (`BounceContext.subjectContains`).
-    private static var subjectDeliveryReport: ClaimNeedle { ClaimNeedle("Delivery report") }
+    @inline(__always) private static var subjectDeliveryReport: ClaimNeedle { ClaimNeedle("Delivery report") }
 
     func claims(_ context: BounceContext) -> Bool {
         context.subjectContains(Self.subjectDeliveryReport)

@@ -9,6 +9,9 @@ struct SendGridRecognizer: Recognizer {
     /// `return-path` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let returnPathField = HeaderNameFilter.Name("return-path", bit: 74)
 
+    /// `claims` holds only for a subject "Undelivered Mail Returned to Sender" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "U" }
+
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("Undelivered Mail Returned to Sender") && context.headerTrimmedEquals(Self.returnPathField, "<apps@sendgrid.net>")
     }

@@ -8,6 +8,9 @@ import MailParsing
 struct V5sendmailRecognizer: Recognizer {
     var name: String { "v5sendmail" }
 
+    /// `claims` holds only for a subject "Returned mail: " (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "R" }
+
     /// "Returned mail: " and a capital (lhost-v5sendmail-01 "Returned mail: Cannot send message for
     /// 4 days"), with no delivery-status part (Sendmail 8 sends one; its reader is elsewhere).
     func claims(_ context: BounceContext) -> Bool {

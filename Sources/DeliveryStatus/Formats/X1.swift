@@ -8,6 +8,9 @@ import MailParsing
 struct X1Recognizer: Recognizer {
     var name: String { "x1" }
 
+    /// `claims` holds only for a subject "Returned Mail: " (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "R" }
+
     /// Subject "Returned Mail: ..." from `"Mail Deliver System"` (lhost-x1-01).
     func claims(_ context: BounceContext) -> Bool {
         context.subjectText.hasPrefix("Returned Mail: ") && context.fromText.hasNamePrefix("Mail Deliver System")

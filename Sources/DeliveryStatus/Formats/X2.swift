@@ -9,13 +9,13 @@ struct X2Recognizer: Recognizer {
     var name: String { "x2" }
 
     /// "MAILER-DAEMON@" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("MAILER-DAEMON@") }
+    @inline(__always) private static var fromMailerDaemon: ClaimNeedle { ClaimNeedle("MAILER-DAEMON@") }
     /// "delivery failure" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static var subjectDeliveryFailure: ClaimNeedle { ClaimNeedle("delivery failure") }
+    @inline(__always) private static var subjectDeliveryFailure: ClaimNeedle { ClaimNeedle("delivery failure") }
     /// "failure delivery" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static var subjectFailureDelivery: ClaimNeedle { ClaimNeedle("failure delivery") }
+    @inline(__always) private static var subjectFailureDelivery: ClaimNeedle { ClaimNeedle("failure delivery") }
     /// "failed delivery" in the lower-cased Subject, for `claims` (`BounceContext.subjectContainsLowercased`).
-    private static var subjectFailedDelivery: ClaimNeedle { ClaimNeedle("failed delivery") }
+    @inline(__always) private static var subjectFailedDelivery: ClaimNeedle { ClaimNeedle("failed delivery") }
 
     /// `From: MAILER-DAEMON@...` and a Subject "Delivery failure" (-01), "failure delivery" (-05),
     /// "failed delivery" (-03) or "Permanent Delivery Failure" (-06).

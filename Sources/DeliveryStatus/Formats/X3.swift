@@ -8,6 +8,9 @@ import MailParsing
 struct X3Recognizer: Recognizer {
     var name: String { "x3" }
 
+    /// `claims` holds only for a subject "Delivery status notification" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "D" }
+
     /// `From: Mail Delivery System` and Subject "Delivery status notification" (lhost-x3-01).
     func claims(_ context: BounceContext) -> Bool {
         context.fromText.hasNamePrefix("Mail Delivery System") && context.subjectText.hasPrefix("Delivery status notification")

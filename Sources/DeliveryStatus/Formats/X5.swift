@@ -9,15 +9,16 @@ import MailParsing
 struct X5Recognizer: Recognizer {
     var name: String { "x5" }
 
-    /// `to` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
+    /// `to` with its bit in the header-name filter, for `claims` (`BounceContext.headerValueContains`).
     private static let toField = HeaderNameFilter.Name("to", bit: 251)
 
     /// "Mail Delivery Subsystem" in the From field, for `claims` (`BounceContext.fromContains`).
-    private static var fromMailDeliverySubsystem: ClaimNeedle { ClaimNeedle("Mail Delivery Subsystem") }
+    @inline(__always) private static var fromMailDeliverySubsystem: ClaimNeedle { ClaimNeedle("Mail Delivery Subsystem") }
 
     func claims(_ context: BounceContext) -> Bool {
-        // The sender first: the To field is read (unfolded, decoded) only when it decides.
-        context.fromContains(Self.fromMailDeliverySubsystem) && context.header(Self.toField)?.contains("NotificationRecipients") == true
+        // The sender first: the To field is read only when it decides, in place (`headerValueContains`;
+        // its String kept, sendmail's "Mail Delivery Subsystem" reports made it for this: bsd.mbox x3, 312).
+        context.fromContains(Self.fromMailDeliverySubsystem) && context.headerValueContains(Self.toField, "NotificationRecipients")
     }
 
     func recognize(_ context: BounceContext) -> Finding? { SmallFamilies.readAsUsual(context) }

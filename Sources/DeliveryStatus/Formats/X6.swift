@@ -8,6 +8,9 @@ import MailParsing
 struct X6Recognizer: Recognizer {
     var name: String { "x6" }
 
+    /// `claims` holds only for a subject "There was an error sending your mail" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "T" }
+
     func claims(_ context: BounceContext) -> Bool {
         context.subjectText.hasPrefix("There was an error sending your mail")
     }

@@ -11,6 +11,9 @@ struct MFILTERRecognizer: Recognizer {
     /// `x-mailer` with its bit in the header-name filter, for `claims` (`BounceContext.header(_:)`).
     private static let xMailerField = HeaderNameFilter.Name("x-mailer", bit: 6)
 
+    /// `claims` holds only for a subject "failure notice" (`Recognizer.claimSubjectLeads`: its first byte).
+    static var claimSubjectLeads: StaticString? { "f" }
+
     func claims(_ context: BounceContext) -> Bool {
         context.subjectEquals("failure notice") && context.header(Self.xMailerField)?.trimmed == "m-FILTER"
     }

@@ -57,7 +57,9 @@ package struct ByteSet64: Sendable {
 ///
 /// Made where it is asked (a computed `static var` beside the `claims`, `ClaimNeedle("...")`): of a
 /// literal, the inlined `init` is worked out by the compiler into constants. A `static let` was a
-/// `swift_once` call at every question (~21 instructions; bsd.mbox x3, ~16,000 questions).
+/// `swift_once` call at every question (~21 instructions; bsd.mbox x3, ~16,000 questions). Marked
+/// `@inline(__always)`: otherwise the getter stayed a call of its own at each question (~8 instructions
+/// and the call; bsd.mbox x3, ~20,000 questions).
 package struct ClaimNeedle: Sendable {
     /// The needle's text.
     package let text: StaticString

@@ -11,6 +11,16 @@ package protocol Recognizer: Sendable {
     func claims(_ context: BounceContext) -> Bool
     /// Reads the message, or returns nil when it is not this format after all.
     func recognize(_ context: BounceContext) -> Finding?
+    /// The bytes an ASCII subject (`BounceContext.subjectText`) must start with for `claims` to be
+    /// true, nil when `claims` may be true whatever the subject: for the claims that ask the subject
+    /// for a prefix or an equality before anything else can make them true. `RecognizerRegistry`
+    /// asks only the recognisers whose leads allow a message's subject (`subjectLeadCandidates`).
+    static var claimSubjectLeads: StaticString? { get }
+}
+
+extension Recognizer {
+    /// Any subject (see the requirement).
+    static var claimSubjectLeads: StaticString? { nil }
 }
 
 /// What a recogniser read from one message, before reasons are decided.
