@@ -32,11 +32,11 @@ final class PhraseAutomaton: @unchecked Sendable {
 
     /// The bytes of a literal the automaton reads; the rest are compared where the first ones occur.
     /// Literal starts run to dozens of bytes ("mailbox unavailable", "recipient address rejected"),
-    /// and their tails made most of the states: the reason phrases' literals in full need 12,961
-    /// states of 55 byte classes, a table of 1.4 MB built and its pages faulted in by every run that
-    /// reads a diagnostic (sisimai bsd mbox: 450 more page faults); their first 12 bytes need 3,283
-    /// (361 KB, 150 more). Fewer bytes cost more in candidates that fail later (bsd mbox x3: 8 bytes
-    /// +5M instructions, 6 bytes +13M).
+    /// and their tails made most of the states: when this was measured, the reason phrases' literals in
+    /// full needed 12,961 states of 55 byte classes, a table of 1.4 MB built and its pages faulted in by
+    /// every run that reads a diagnostic (sisimai bsd mbox: 450 more page faults); their first 12 bytes
+    /// 3,283 (361 KB, 150 more; with the phrases added since, 4,500 states of 59 classes, 531 KB). Fewer
+    /// bytes cost more in candidates that fail later (bsd mbox x3: 8 bytes +5M instructions, 6 bytes +13M).
     static let maxDepth = 12
 
     /// The most states the table holds (a state and the "has outputs" flag share 16 bits).
@@ -51,32 +51,30 @@ final class PhraseAutomaton: @unchecked Sendable {
         1 << (Int.bitWidth - (max(1, stateCount) - 1).leadingZeroBitCount)
     }
 
-    /// Where column `c` of a table of `stateCount` states begins in `transitions`: `c * stride` and a
-    /// shift of whole cache lines, the same for columns `hasOutputs / stride` apart (a flagged state's
-    /// slots in column `c` then still fall where an unflagged state of that number would be in column
-    /// `c + hasOutputs / stride`: the two kinds never meet), taken from the room above `stateCount`.
+    /// Where column `c` of a table of `width` columns and `stateCount` states begins in `transitions`:
+    /// `c * stride` and a shift of whole cache lines, one line more for each column before the last
+    /// (while the room above `stateCount` holds them; less, in proportion, when it does not).
     ///
-    /// Without the shift every column began at a multiple of the stride, for the reason phrases' 3,283
-    /// states 8 KiB: a state's slots in all 55 columns fell into one set of the 8-way, 4 KiB-period
-    /// first-level data cache, and the walk's steps (each in another column) evicted one another
-    /// (bsd.mbox x3, cachegrind: `advanceTwo` had 388k of the run's 1.93M data-cache read misses; with
-    /// the shift 223k of 1.77M, and 173k in a fully associative cache of the same size: the rest is the
-    /// table's size).
-    static func columnStart(_ c: Int, stateCount: Int) -> Int {
+    /// A flagged state's slots in column `c` (its number with `hasOutputs`) fall into the block of
+    /// column `c + hasOutputs / stride`, shifted as column `c` is. The flagged states are numbered after
+    /// the unflagged ones (`init`), and column `c`'s shift is at least that later column's: a flagged
+    /// slot lies past all the unflagged slots of that column, and the two kinds never meet.
+    ///
+    /// Without the shift every column began at a multiple of the stride (for the reason phrases'
+    /// 4,500 states of 59 byte classes, 16 KiB), so a state's slots in all 59 columns fell into one set
+    /// of the 8-way, 4 KiB-period first-level data cache, and the walk's steps (each in another column)
+    /// evicted one another.
+    static func columnStart(_ c: Int, width: Int, stateCount: Int) -> Int {
         let stride = columnStride(stateCount: stateCount)
-        // Columns a multiple of `perPeriod` apart begin in the same cache set (4 KiB is 2,048 slots);
-        // the shift repeats every `period` columns, so `groups` of them can begin in different sets.
-        let perPeriod = max(1, 2048 / stride)
-        let period = max(1, Int(hasOutputs) / stride)
-        let groups = max(1, period / perPeriod)
         let lineSlots = 32   // 64-byte lines of 16-bit slots
         let roomLines = max(0, stride - stateCount) / lineSlots
-        let stepLines = groups > 1 ? min(roomLines / (groups - 1), 64 / groups) : 0
-        return c &* stride &+ ((c / perPeriod) % groups) &* stepLines &* lineSlots
+        let later = max(0, width - 1 - c)
+        let lines = roomLines >= width - 1 ? later : later * roomLines / max(1, width - 1)
+        return c &* stride &+ lines &* lineSlots
     }
 
     /// The transition table, a column per byte class, the columns `columnStride(stateCount:)` slots
-    /// apart, each shifted by a few cache lines (`columnStart(_:stateCount:)`): the state after `state`
+    /// apart, each shifted by a few cache lines (`columnStart(_:width:stateCount:)`): the state after `state`
     /// on a byte of class `c` is `transitions[columnStart(c) + state]`,
     /// with `hasOutputs` set when a literal's first `maxDepth` bytes end there. Such a state's slots
     /// are at its number with `hasOutputs` set, the others' at their number, so that a walk reads
@@ -298,7 +296,7 @@ final class PhraseAutomaton: @unchecked Sendable {
         // The rows made into columns, each state's slots at its number as the table gives it (with
         // `hasOutputs` when it has outputs): those without outputs, 0..<nextPlain, then those with.
         let height = PhraseAutomaton.columnStride(stateCount: stateCount)
-        let columnStarts = (0..<width).map { PhraseAutomaton.columnStart($0, stateCount: stateCount) }
+        let columnStarts = (0..<width).map { PhraseAutomaton.columnStart($0, width: width, stateCount: stateCount) }
         let columns = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: height * width + Int(PhraseAutomaton.hasOutputs))
         if let to = columns.baseAddress {
             columnStarts.withUnsafeBufferPointer { starts in
@@ -357,18 +355,11 @@ final class PhraseAutomaton: @unchecked Sendable {
     }
 
     /// Writes the slots of the `states` (consecutive rows of `width` slots at `rows`, row `s` at
-    /// `rows + s * width`) into columns `height` slots apart at `to`: slot `c` of row `s` to
-    /// `to[c * height + s]`. Eight rows by eight slots at a time (`transposedBlock`), the last
-    /// block of rows and of slots overlapping the one before when the count is not a multiple of
-    /// eight (its slots written twice, the same each time); one slot at a time when there are
-    /// fewer than eight of either.
-    static func transposed(rows: UnsafePointer<UInt16>, width: Int, states: Range<Int>, to: UnsafeMutablePointer<UInt16>, height: Int) {
-        let starts = (0..<width).map { $0 &* height }
-        starts.withUnsafeBufferPointer { transposed(rows: rows, width: width, states: states, to: to, columnStarts: $0) }
-    }
-
-    /// `transposed(rows:width:states:to:height:)` with column `c` at `to + columnStarts[c]`
-    /// (`columnStart(_:stateCount:)`): slot `c` of row `s` to `to[columnStarts[c] + s]`.
+    /// `rows + s * width`) into columns at `to`, column `c` at `to + columnStarts[c]`
+    /// (`columnStart(_:width:stateCount:)`): slot `c` of row `s` to `to[columnStarts[c] + s]`. Eight
+    /// rows by eight slots at a time (`transposedBlock`), the last block of rows and of slots
+    /// overlapping the one before when the count is not a multiple of eight (its slots written twice,
+    /// the same each time); one slot at a time when there are fewer than eight of either.
     static func transposed(rows: UnsafePointer<UInt16>, width: Int, states: Range<Int>, to: UnsafeMutablePointer<UInt16>,
                            columnStarts: UnsafeBufferPointer<Int>) {
         precondition(columnStarts.count >= width)

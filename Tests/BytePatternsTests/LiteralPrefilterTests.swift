@@ -328,21 +328,26 @@ import TestSupport
 
     /// `PhraseAutomaton.transposed` writes every slot of the rows in range where a slot at a time
     /// would, and nothing else: widths and row counts below eight (a slot at a time), multiples of
-    /// eight and not (the last block overlapping the one before), ranges not starting at 0.
+    /// eight and not (the last block overlapping the one before), ranges not starting at 0, columns
+    /// shifted by different amounts (as `columnStart` shifts them).
     @Test func transposedIsTheSlotBySlotCopy() {
         var generator = SplitMix64(seed: 88)
         for width in [1, 7, 8, 9, 15, 16, 17, 55, 64] {
             for range in [0..<0, 0..<1, 0..<7, 0..<8, 0..<9, 3..<19, 5..<13, 0..<40, 11..<50] {
                 let rowCount = 50, height = 64
+                let starts = (0..<width).map { $0 * height + ($0 % 3) * 5 }
                 let rows = (0..<(rowCount * width)).map { _ in UInt16.random(in: 0...UInt16.max, using: &generator) }
-                var expected = [UInt16](repeating: 0xABCD, count: width * height)
+                var expected = [UInt16](repeating: 0xABCD, count: width * height + 10)
                 for s in range {
-                    for c in 0..<width { expected[c * height + s] = rows[s * width + c] }
+                    for c in 0..<width { expected[starts[c] + s] = rows[s * width + c] }
                 }
-                var columns = [UInt16](repeating: 0xABCD, count: width * height)
+                var columns = [UInt16](repeating: 0xABCD, count: width * height + 10)
                 rows.withUnsafeBufferPointer { from in
                     columns.withUnsafeMutableBufferPointer { to in
-                        PhraseAutomaton.transposed(rows: from.baseAddress!, width: width, states: range, to: to.baseAddress!, height: height)
+                        starts.withUnsafeBufferPointer { starts in
+                            PhraseAutomaton.transposed(rows: from.baseAddress!, width: width, states: range, to: to.baseAddress!,
+                                                       columnStarts: starts)
+                        }
                     }
                 }
                 #expect(columns == expected, "width \(width), rows \(range)")
@@ -389,49 +394,58 @@ import TestSupport
         }
     }
 
-    /// The columns of the transition table lie a power of two at least the state count apart, so that a
-    /// flagged state's slot (`maxStates`, the flag, further on) is never an unflagged state's, and the
-    /// table is at most about twice the slots in use: every slot of every state in a table of `width`
-    /// columns checked, for several state counts and a random split into flagged and unflagged.
+    /// The columns of the transition table lie a power of two at least the state count apart, each
+    /// shifted (`columnStart`), so that a flagged state's slot (`maxStates`, the flag, further on) is
+    /// never an unflagged state's, and the table is at most about twice the slots in use: every slot of
+    /// every state in a table of `width` columns checked, for several state counts and widths and a
+    /// random split into unflagged states and flagged ones, numbered after them as `init` numbers them.
     @Test func flaggedSlotsNeverMeetUnflaggedOnes() {
-        for stateCount in [1, 2, 3, 5, 64, 65, 100, 1_000, 4_096, 4_097, PhraseAutomaton.maxStates] {
+        for stateCount in [1, 2, 3, 5, 64, 65, 100, 1_000, 4_096, 4_097, 4_500, PhraseAutomaton.maxStates] {
             let stride = PhraseAutomaton.columnStride(stateCount: stateCount)
             #expect(stride >= stateCount && stride < 2 * max(1, stateCount) && stride.nonzeroBitCount == 1)
             #expect(PhraseAutomaton.maxStates % stride == 0)
-            // Enough columns for a flagged slot to reach past the flag's distance into later columns.
-            let width = PhraseAutomaton.maxStates / stride + 2
-            // A state's slot in column c, unflagged or flagged (its number with the flag): for two
-            // different states never the same, whichever of them is flagged.
-            var owner = [Int: Int]()
-            var generator = SplitMix64(seed: UInt64(stateCount))
-            for state in 0..<min(stateCount, 2_000) {
-                let flagged = generator.below(2) == 1
-                for c in 0..<width {
-                    let slot = PhraseAutomaton.columnStart(c, stateCount: stateCount) + (flagged ? state + PhraseAutomaton.maxStates : state)
-                    #expect(slot < width * stride + PhraseAutomaton.maxStates)
-                    #expect(owner.updateValue(state, forKey: slot) == nil, "\(stateCount) \(state) \(c)")
+            // Enough columns for a flagged slot to reach past the flag's distance into later columns,
+            // and the reason phrases' 59.
+            for width in [PhraseAutomaton.maxStates / stride + 2, 59] {
+                // A state's slot in column c, unflagged or flagged (its number with the flag): for two
+                // different states never the same, whichever of them is flagged.
+                var owner = [Int: Int]()
+                var generator = SplitMix64(seed: UInt64(stateCount))
+                let plainCount = generator.below(stateCount + 1)
+                let checked = stateCount <= 2_000 ? Array(0..<stateCount) : Array(0..<1_000) + Array((stateCount - 1_000)..<stateCount)
+                for state in checked {
+                    let flagged = state >= plainCount
+                    for c in 0..<width {
+                        let slot = PhraseAutomaton.columnStart(c, width: width, stateCount: stateCount)
+                            + (flagged ? state + PhraseAutomaton.maxStates : state)
+                        #expect(slot < width * stride + PhraseAutomaton.maxStates)
+                        #expect(owner.updateValue(state, forKey: slot) == nil, "\(stateCount) \(width) \(state) \(c)")
+                    }
                 }
             }
         }
     }
 
-    /// The columns' shifts stay in the room the stride leaves above the states, repeat every
-    /// `maxStates / stride` columns (which `flaggedSlotsNeverMeetUnflaggedOnes` relies on), and put the
-    /// reason phrases' 55 columns of 3,283 states (8 KiB apart, each a multiple of the first-level data
-    /// cache's 4 KiB period) into 8 different cache sets, not all into one.
+    /// The columns' shifts stay in the room the stride leaves above the states and never grow from a
+    /// column to a later one (which `flaggedSlotsNeverMeetUnflaggedOnes` relies on), and put the reason
+    /// phrases' 59 columns of 4,500 states (16 KiB apart, each a multiple of the first-level data
+    /// cache's 4 KiB period) into 59 different cache sets, not all into one.
     @Test func columnsBeginInDifferentCacheSets() {
-        for stateCount in [1, 2, 3, 5, 64, 65, 100, 1_000, 3_283, 4_096, 4_097, 20_000, PhraseAutomaton.maxStates] {
+        for stateCount in [1, 2, 3, 5, 64, 65, 100, 1_000, 3_283, 4_096, 4_097, 4_500, 20_000, PhraseAutomaton.maxStates] {
             let stride = PhraseAutomaton.columnStride(stateCount: stateCount)
-            let period = PhraseAutomaton.maxStates / stride
-            for c in 0..<300 {
-                let shift = PhraseAutomaton.columnStart(c, stateCount: stateCount) - c * stride
-                #expect(shift >= 0 && shift + stateCount <= stride, "\(stateCount) \(c)")
-                #expect(shift == PhraseAutomaton.columnStart(c + period, stateCount: stateCount) - (c + period) * stride)
+            for width in [1, 2, 23, 59, 300] {
+                var before = Int.max
+                for c in 0..<width {
+                    let shift = PhraseAutomaton.columnStart(c, width: width, stateCount: stateCount) - c * stride
+                    #expect(shift >= 0 && shift + stateCount <= stride, "\(stateCount) \(width) \(c)")
+                    #expect(shift <= before, "\(stateCount) \(width) \(c)")
+                    before = shift
+                }
             }
         }
         // A slot is two bytes; a set is a 64-byte line's place in 4 KiB.
-        let sets = Set((0..<55).map { (PhraseAutomaton.columnStart($0, stateCount: 3_283) * 2 / 64) % 64 })
-        #expect(sets.count == 8)
+        let sets = Set((0..<59).map { (PhraseAutomaton.columnStart($0, width: 59, stateCount: 4_500) * 2 / 64) % 64 })
+        #expect(sets.count == 59)
     }
 
     /// An automaton too large for its table is not built (the group then scans with the prefilter),
