@@ -58,6 +58,19 @@ import CByteKernels
         }
     }
 
+    @Test func equalIsEachByteComparedWithTheOne() {
+        var generator = SystemRandomNumberGenerator()
+        var cases = blocks(filler: UInt8(ascii: "a")) + blocks(filler: 10)
+        for _ in 0..<2_000 { cases.append((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        for block in cases {
+            for byte: UInt8 in [0, 10, 13, 97, 127, 128, 255] {
+                var expected: UInt32 = 0
+                for k in 0..<16 where block[k] == byte { expected |= 1 << UInt32(k) }
+                #expect(masks(of: block) { bs_mask16_equal($0, byte) } == expected, "\(block) against \(byte)")
+            }
+        }
+    }
+
     @Test func equalThreeIsEachByteComparedWithTheThree() {
         var generator = SystemRandomNumberGenerator()
         var cases = blocks(filler: UInt8(ascii: "a")) + blocks(filler: UInt8(ascii: "="))

@@ -52,6 +52,20 @@ static inline uint32_t bs_mask16_name_stops(const uint8_t *bytes) {
 #endif
 }
 
+/// Bit k set where byte k of the sixteen at `bytes` is `byte` (the mbox reader's header line ends).
+static inline uint32_t bs_mask16_equal(const uint8_t *bytes, uint8_t byte) {
+#if defined(__SSE2__)
+    __m128i block = _mm_loadu_si128((const __m128i *)(const void *)bytes);
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8((char)byte)));
+#else
+    uint32_t mask = 0;
+    for (int k = 0; k < 16; k++) {
+        if (bytes[k] == byte) mask |= 1u << k;
+    }
+    return mask;
+#endif
+}
+
 /// Bit k set where byte k of the sixteen at `bytes` is `first`, `second` or `third`.
 static inline uint32_t bs_mask16_equal3(const uint8_t *bytes, uint8_t first, uint8_t second, uint8_t third) {
 #if defined(__SSE2__)

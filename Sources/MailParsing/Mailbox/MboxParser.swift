@@ -450,7 +450,7 @@ extension MboxParser {
         var i = from
         while i &+ 32 <= count {
             let first = base + i, second = base + (i &+ 16)
-            let mask = bs_mask16_pair(first, lineEnd, first, lineEnd) | bs_mask16_pair(second, lineEnd, second, lineEnd) &<< 16
+            let mask = bs_mask16_equal(first, lineEnd) | bs_mask16_equal(second, lineEnd) &<< 16
             if mask != 0 { return i &+ mask.trailingZeroBitCount }
             i &+= 32
         }
