@@ -107,8 +107,9 @@ import MailParsing
         #expect(blankFirst.fields.count == 2)
     }
 
-    /// A report part whose own header section is a message's (X1) is the original; a part with a
-    /// part's fields, or with one field of a message, is not.
+    /// A report part whose own header section is a message's (X1) is the original, and so is the text
+    /// of a text part or a first message/partial fragment that starts with one; a part with a part's
+    /// fields, or with one field of a message, is not.
     @Test func aPartWhoseFieldsAreTheOriginals() {
         func headed(_ secondPart: String) -> Bool {
             let text = "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nfailed\n\n--b\n"
@@ -122,6 +123,13 @@ import MailParsing
         #expect(headed("Content-Type: text/plain\n\nX-Ref: 1\nReceived: from x by y; Mon, 16 Mar 2026 09:59:00 +0100\nFrom: a@x"))
         #expect(!headed("Content-Type: text/plain\n\nReporting-MTA: dns; x\nArrival-Date: Mon, 16 Mar 2026 09:59:00 +0100"))
         #expect(!headed("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\nUmVjZWl2ZWQ6IGZyb20geA=="))
+        // RFC 2046 §5.2.2: a message/partial part's first fragment begins with the original's header
+        // section (Bigfoot, sisimai lhost-bigfoot-02); a later fragment holds only the body's rest.
+        let fragment = "\n\nReceived: from x by y; Mon, 16 Mar 2026 09:59:00 +0100\nMessage-ID: <1@x>\nFrom: a@x"
+        #expect(headed("Content-Type: message/partial" + fragment))
+        #expect(headed("Content-Type: message/partial; id=\"a@x\"; number=1; total=2" + fragment))
+        #expect(!headed("Content-Type: message/partial; id=\"a@x\"; number=2; total=2" + fragment))
+        #expect(!headed("Content-Type: application/octet-stream" + fragment))
     }
 
     @Test func agreesWithThePatternSet() {

@@ -40,7 +40,8 @@ enum OriginalLocator {
     /// above its Received fields (sisimai lhost-x1-01, lhost-x1-02); or the decoded text of a text part
     /// that starts with such a section: X6 attaches the original's header as a text
     /// file (lhost-x6-02), Messaging Server sends a delayed message as a text/plain part
-    /// (lhost-messagingserver-07). Only the report's own parts are looked at (the root's, or those of
+    /// (lhost-messagingserver-07); or the body of a first `message/partial` fragment
+    /// (`isFirstFragment`, lhost-bigfoot-02). Only the report's own parts are looked at (the root's, or those of
     /// the multipart a gateway wrapped as the root's one part).
     /// - Returns: the original's header section and bytes, and the part when it is the original (its
     ///   own fields the original's, its body the original's body), nil when its text is.
@@ -54,7 +55,8 @@ enum OriginalLocator {
             let part = parts[index]
             let own = part.headers
             if isMessageFields(own) { return (own, part.body, part) }
-            guard !part.isMultipart, !part.isEncapsulating, MIMEPart.isName(part.contentType.type, "text") else { continue }
+            guard !part.isMultipart, !part.isEncapsulating,
+                  MIMEPart.isName(part.contentType.type, "text") || isFirstFragment(part.contentType) else { continue }
             // Its text decoded (transfer encoding, charset, CR LF and CR alone as LF), where it is not as it stands.
             let body = part.bodyIfDecodedAsIs ?? Array(part.decodedTextWithLFLineEnds().utf8)[...]
             // Its text's first line a field ("Return-path: <a@example.org>", "X-CTCH-RefID: str=..."),
@@ -68,6 +70,15 @@ enum OriginalLocator {
             if isMessageFields(section) { return (section, body[first...], nil) }
         }
         return nil
+    }
+
+    /// Whether `contentType` is `message/partial` for a message's first fragment (no `number`, or 1):
+    /// RFC 2046 §5.2.2, the first fragment begins with the enclosed message's header section. Bigfoot
+    /// returns the original so, as a report's third part (sisimai lhost-bigfoot-02).
+    static func isFirstFragment(_ contentType: ContentType) -> Bool {
+        guard MIMEPart.isName(contentType.type, "message"), MIMEPart.isName(contentType.subtype, "partial") else { return false }
+        guard let number = contentType.parameter("number") else { return true }
+        return number == "1"
     }
 
     /// Whether at least two of the first `maxHeadedPartFields` fields of `headers` are a message's
