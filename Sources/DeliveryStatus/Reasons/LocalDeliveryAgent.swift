@@ -351,12 +351,12 @@ enum LocalDeliveryAgent {
         }
     }
 
-    /// The agent whose line starts at `at` of `bytes` (`startsLine`), compared only when the line's first
-    /// byte starts some agent's line (m, p, v or Y).
-    private static func agentLine(at at: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let b = bytes[at]
+    /// The agent whose line starts at `start` of `bytes` (`startsLine`), compared only when the line's
+    /// first byte starts some agent's line (m, p, v or Y).
+    private static func agentLine(at start: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let b = bytes[start]
         guard b == UInt8(ascii: "m") || b == UInt8(ascii: "p") || b == UInt8(ascii: "v") || b == UInt8(ascii: "Y") else { return nil }
-        return agents.indices.first { startsLine(agents[$0], bytes, at) }
+        return agents.indices.first { startsLine(agents[$0], bytes, start) }
     }
 
     /// Whether the line at `at` of `bytes` is `agent`'s.
