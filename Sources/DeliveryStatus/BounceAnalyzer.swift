@@ -60,7 +60,7 @@ public struct BounceAnalyzer: Sendable {
     /// The report of the message of `context` from what its recogniser found (`found`, taken; nil when
     /// none claimed it). A bounce whose recogniser returned no original gets `.absent` and
     /// `originalUnlocated` set: its original is for `OriginalLocator.locate` to find.
-    private func report(_ context: BounceContext, _ found: inout (name: String, finding: Finding)?,
+    private func report(_ context: BounceContext, _ found: inout Recognition?,
                         originalUnlocated: inout Bool) -> BounceReport {
         var notBounce: BounceReport {
             var report = BounceReport.notBounce

@@ -10,25 +10,25 @@ import TestSupport
 @Suite struct RegistryLoopTests {
     enum Reference {
         /// `RecognizerRegistry.recognize` as it was: `for r in dedicated where r.claims(context)`.
-        static func recognize(_ context: BounceContext) -> (name: String, finding: Finding)? {
+        static func recognize(_ context: BounceContext) -> Recognition? {
             for r in RecognizerRegistry.dedicated where r.claims(context) {
-                if let f = r.recognize(context), !f.recipients.isEmpty || f.kind != nil { return (r.name, f) }
+                if let f = r.recognize(context), !f.recipients.isEmpty || f.kind != nil { return Recognition(name: r.name, finding: f) }
             }
             let standard = RecognizerRegistry.standard, autoReply = RecognizerRegistry.autoReply
             let fallback = RecognizerRegistry.fallback
-            if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
-            if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
+            if standard.claims(context), let f = standard.recognize(context) { return Recognition(name: standard.name, finding: f) }
+            if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return Recognition(name: autoReply.name, finding: f) }
             for r in RecognizerRegistry.notices where r.claims(context) {
-                if let f = r.recognize(context), !f.recipients.isEmpty { return (r.name, f) }
+                if let f = r.recognize(context), !f.recipients.isEmpty { return Recognition(name: r.name, finding: f) }
             }
-            if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
+            if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return Recognition(name: fallback.name, finding: f) }
             return nil
         }
     }
 
     /// A summary of a result to compare: the recogniser's name, the kind and each recipient's fields.
-    static func summary(_ result: (name: String, finding: Finding)?) -> String {
-        guard let (name, f) = result else { return "nil" }
+    static func summary(_ result: Recognition?) -> String {
+        guard let name = result?.name, let f = result?.finding else { return "nil" }
         let recipients = f.recipients.map {
             [$0.recipient, $0.status?.description ?? "-", $0.replyCode?.description ?? "-", $0.diagnostic,
              $0.decisionText ?? "-", $0.reason.map { "\($0)" } ?? "-"].joined(separator: "|")

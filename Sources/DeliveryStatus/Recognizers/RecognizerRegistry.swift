@@ -24,7 +24,7 @@ enum RecognizerRegistry {
     static let fallback: any Recognizer = GenericTextRecognizer()
 
     /// The first recogniser that claims and reads the message, with its finding.
-    static func recognize(_ context: BounceContext) -> (name: String, finding: Finding)? {
+    static func recognize(_ context: BounceContext) -> Recognition? {
         recognize(context, claimedBy: firstClaim(context, from: 0))
     }
 
@@ -32,9 +32,9 @@ enum RecognizerRegistry {
     /// them: first which dedicated recogniser claims each message, then the messages read grouped by
     /// that recogniser, so that each recogniser's code runs for all its messages in turn (per message,
     /// the claims and the recogniser evicted each other from the instruction cache).
-    static func recognize(_ contexts: [BounceContext]) -> [(name: String, finding: Finding)?] {
+    static func recognize(_ contexts: [BounceContext]) -> [Recognition?] {
         let claimed = contexts.map { firstClaim($0, from: 0) }
-        var results = [(name: String, finding: Finding)?](repeating: nil, count: contexts.count)
+        var results = [Recognition?](repeating: nil, count: contexts.count)
         // Stable: the messages a recogniser claims are read in their order.
         let order = contexts.indices.sorted { (claimed[$0], $0) < (claimed[$1], $1) }
         for i in order { results[i] = recognize(contexts[i], claimedBy: claimed[i]) }
@@ -100,19 +100,19 @@ enum RecognizerRegistry {
     /// `recognize(_:)`, given the first dedicated recogniser that claims the message (`claimed`: the
     /// count of the dedicated recognisers when none does). When it reads nothing, the claims go on
     /// from the next one.
-    private static func recognize(_ context: BounceContext, claimedBy claimed: Int) -> (name: String, finding: Finding)? {
+    private static func recognize(_ context: BounceContext, claimedBy claimed: Int) -> Recognition? {
         var index = claimed
         while index < dedicatedCount {
             if let found = dedicatedRecognize(index, context) { return found }
             index = firstClaim(context, from: index + 1)
         }
-        if standard.claims(context), let f = standard.recognize(context) { return (standard.name, f) }
-        if challenge.claims(context), let f = challenge.recognize(context), !f.recipients.isEmpty { return (challenge.name, f) }
-        if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return (autoReply.name, f) }
+        if standard.claims(context), let f = standard.recognize(context) { return Recognition(name: standard.name, finding: f) }
+        if challenge.claims(context), let f = challenge.recognize(context), !f.recipients.isEmpty { return Recognition(name: challenge.name, finding: f) }
+        if autoReply.claims(context), !BounceSigns.isFromMailerDaemon(context), let f = autoReply.recognize(context) { return Recognition(name: autoReply.name, finding: f) }
         for r in notices where r.claims(context) {
-            if let f = r.recognize(context), !f.recipients.isEmpty { return (r.name, f) }
+            if let f = r.recognize(context), !f.recipients.isEmpty { return Recognition(name: r.name, finding: f) }
         }
-        if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return (fallback.name, f) }
+        if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return Recognition(name: fallback.name, finding: f) }
         return nil
     }
 
@@ -131,7 +131,7 @@ enum RecognizerRegistry {
     /// at the first message, a generic `TypedRecognizerReference<R>` for each of the 51 formats: its
     /// one-time build, the classes' metadata instantiated at run time, was 0.34M instructions
     /// (bsd.mbox).
-    @inline(never) static func dedicatedRecognize(_ index: Int, _ context: BounceContext) -> (name: String, finding: Finding)? {
+    @inline(never) static func dedicatedRecognize(_ index: Int, _ context: BounceContext) -> Recognition? {
         visitDedicated(index, Recognize(context: context)) ?? nil
     }
 
@@ -152,9 +152,9 @@ enum RecognizerRegistry {
     /// recipient nor a kind.
     struct Recognize: DedicatedVisitor {
         let context: BounceContext
-        func visit<R: Recognizer>(_ recognizer: R) -> (name: String, finding: Finding)? {
+        func visit<R: Recognizer>(_ recognizer: R) -> Recognition? {
             guard let f = recognizer.recognize(context), !f.recipients.isEmpty || f.kind != nil else { return nil }
-            return (recognizer.name, f)
+            return Recognition(name: recognizer.name, finding: f)
         }
     }
 
@@ -271,4 +271,14 @@ enum RecognizerRegistry {
         out.append("lines: " + context.lines.prefix(60).map { "|" + $0 }.joined(separator: "\n"))
         return out
     }
+}
+
+/// What `RecognizerRegistry.recognize` found in a message: the recogniser's name (the output's `format`)
+/// and its finding. A struct, not a `(name:finding:)` tuple: a tuple of these was destroyed through the
+/// runtime's generic tuple witness (`tuple_destroy`, ~210 instructions a message on bsd.mbox x3).
+struct Recognition {
+    /// The recogniser's name.
+    var name: String
+    /// What it read.
+    var finding: Finding
 }
