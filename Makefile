@@ -46,8 +46,8 @@ DIST_CPU_FLAGS = $(if $(DIST_CPU),-Xswiftc -target-cpu -Xswiftc $(DIST_CPU) -Xcc
 ## name and checking its requirements against every conformance record in the binary (153 types, ~16,000
 ## instructions each). A quarter of an almost empty scan's instructions (the whole run, three messages:
 ## 3.28M -> 2.46M), bsd.mbox x3 234.41M -> 232.56M; bsd.mbox 19.8-21.9 -> 18.7-20.5 ms elapsed (`perf stat
-## -r 50`, four rounds alternated, 2026-12-06); outputs identical; the binary 0.3% larger. A frontend flag, so only here:
-## `unsafeFlags` in Package.swift would stop other packages from depending on this one.
+## -r 50`, four rounds alternated, 2026-12-06); outputs identical; the binary 0.3% larger. A frontend flag,
+## so only here: `unsafeFlags` in Package.swift would stop other packages from depending on this one.
 DIST_METADATA_FLAGS = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 
 dist: deps
