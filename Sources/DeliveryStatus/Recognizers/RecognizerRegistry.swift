@@ -1,3 +1,13 @@
+/// What `RecognizerRegistry.recognize` found in a message: the recogniser's name (the output's `format`)
+/// and its finding. A struct, not a `(name:finding:)` tuple: a tuple of these was destroyed through the
+/// runtime's generic tuple witness (`tuple_destroy`, ~210 instructions a message on bsd.mbox x3).
+struct Recognition {
+    /// The recogniser's name.
+    var name: String
+    /// What it read.
+    var finding: Finding
+}
+
 /// The recognisers, in the order they are tried: dedicated formats first (each with a cheap `claims`),
 /// then the standard RFC 3464 reader, then the generic text reader.
 ///
@@ -271,14 +281,4 @@ enum RecognizerRegistry {
         out.append("lines: " + context.lines.prefix(60).map { "|" + $0 }.joined(separator: "\n"))
         return out
     }
-}
-
-/// What `RecognizerRegistry.recognize` found in a message: the recogniser's name (the output's `format`)
-/// and its finding. A struct, not a `(name:finding:)` tuple: a tuple of these was destroyed through the
-/// runtime's generic tuple witness (`tuple_destroy`, ~210 instructions a message on bsd.mbox x3).
-struct Recognition {
-    /// The recogniser's name.
-    var name: String
-    /// What it read.
-    var finding: Finding
 }
