@@ -543,8 +543,8 @@ public struct HeaderSection: Sendable {
                 break
             }
             // Offsets lie within `0...count`: moved with `&+`, without an overflow check (bsd.mbox x3:
-            // scanFields 13.43M -> 13.26M instructions). A continuation's end is searched for after its
-            // first byte, a blank: a tab there would be a stop of the search (`lineEnd`).
+            // scanFields 13.43M -> 13.26M instructions). The line starts with a byte that is neither a
+            // line end nor a blank (both read above), so it is not empty.
             var plainColon = -1
             var searchStart = lineStart
             // The line's end when the name's block holds it (`blockLineEnd` >= 0: its first CR or LF).
@@ -603,9 +603,6 @@ public struct HeaderSection: Sendable {
             if lineEnd > limits.maxHeaderBytes {
                 found.insert(.headerTooLong)
                 end = lineStart
-                endsSection = true
-            } else if contentEnd == lineStart {
-                end = lineEnd
                 endsSection = true
             }
             var colon = lineStart
