@@ -237,8 +237,13 @@ import TestSupport
             context.subject.hasPrefix("There was an error sending your mail")
         }
 
+        /// Its X-Mailer, or (a relay rewrote that: sisimai lhost-mfilter-05) both of its section labels,
+        /// each beginning a line of the text.
         static func oldMFILTER(_ context: BounceContext) -> Bool {
-            context.subject == "failure notice" && context.header("x-mailer")?.trimmed == "m-FILTER"
+            guard context.subject == "failure notice" else { return false }
+            if context.header("x-mailer")?.trimmed == "m-FILTER" { return true }
+            let lines = context.text.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.contains { $0.hasPrefix("-------server message") } && lines.contains { $0.hasPrefix("-------SMTP command") }
         }
 
         // The claims that ask `header(_:)` with a `HeaderNameFilter.Name` (the filter bit made once) where they asked

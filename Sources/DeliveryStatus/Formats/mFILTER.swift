@@ -1,10 +1,11 @@
 import MailParsing
 
-/// m-FILTER (Digital Arts): `X-Mailer: m-FILTER` and the Subject "failure notice".
+/// m-FILTER (Digital Arts): `X-Mailer: m-FILTER` and the Subject "failure notice"; or, where a relay
+/// rewrote `X-Mailer`, that Subject and m-FILTER's own section labels in the text.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
 /// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
-/// from sisimai lhost-mfilter-01 and Sisimai's Lhost::mFILTER.
+/// from sisimai lhost-mfilter-01 and Sisimai's Lhost::mFILTER (which asks for the X-Mailer alone).
 struct MFILTERRecognizer: Recognizer {
     var name: String { "mfilter" }
 
@@ -15,7 +16,25 @@ struct MFILTERRecognizer: Recognizer {
     static var claimSubjectLeads: StaticString? { "f" }
 
     func claims(_ context: BounceContext) -> Bool {
-        context.subjectEquals("failure notice") && context.header(Self.xMailerField)?.trimmed == "m-FILTER"
+        guard context.subjectEquals("failure notice") else { return false }
+        return context.header(Self.xMailerField)?.trimmed == "m-FILTER" || Self.hasSectionLabels(context)
+    }
+
+    /// The labels m-FILTER writes above the server's reply and above the SMTP command it answered,
+    /// each a line of its own (sisimai lhost-mfilter-01..05). No other report in the corpora writes
+    /// them; both must begin a line.
+    static let sectionLabels = ["-------server message", "-------SMTP command"]
+
+    /// Whether each of `sectionLabels` begins a line of the text: m-FILTER's report when its `X-Mailer`
+    /// was rewritten on the way (sisimai lhost-mfilter-05, `X-Mailer: local-mailhub`, which the
+    /// generic reader took, the label left in its diagnostic: "kijitora@example.co.jp -------server
+    /// message 452 4.3.1 ..."). The lines are split only for a text that holds a label at all.
+    static func hasSectionLabels(_ context: BounceContext) -> Bool {
+        guard LineSearch.firstOffset(ofAnyOf: sectionLabels, in: context.text) != nil else { return false }
+        let lines = context.lines
+        return sectionLabels.allSatisfy { label in
+            TextReport.firstLine(in: lines, from: lines.startIndex, beginningWithAnyOf: [label], trimmingLeading: false) != nil
+        }
     }
 
     func recognize(_ context: BounceContext) -> Finding? {
