@@ -237,11 +237,11 @@ import TestSupport
             context.subject.hasPrefix("There was an error sending your mail")
         }
 
-        /// Its X-Mailer, or (a relay rewrote that: sisimai lhost-mfilter-05) both of its section labels,
-        /// each beginning a line of the text.
+        /// Its X-Mailer, or (a relay rewrote that: sisimai lhost-mfilter-05) another X-Mailer and both of
+        /// its section labels, each beginning a line of the text.
         static func oldMFILTER(_ context: BounceContext) -> Bool {
-            guard context.subject == "failure notice" else { return false }
-            if context.header("x-mailer")?.trimmed == "m-FILTER" { return true }
+            guard context.subject == "failure notice", let mailer = context.header("x-mailer") else { return false }
+            if mailer.trimmed == "m-FILTER" { return true }
             let lines = context.text.split(separator: "\n", omittingEmptySubsequences: false)
             return lines.contains { $0.hasPrefix("-------server message") } && lines.contains { $0.hasPrefix("-------SMTP command") }
         }

@@ -251,7 +251,15 @@ import TestSupport
             #expect(RFC3464Recognizer.firstPartNamesRecipient(asked) == simple, "\(label)")
             let expected = RFC3464Recognizer().recognize(fresh).map(Self.summary)
             #expect(RFC3464Recognizer().recognize(asked).map(Self.summary) == expected, "\(label)")
-            #expect(asked.keptDeliveryStatusReading == nil, "\(label)")
+            // Taken by `recognize`; kept again only by a reading that names no recipient, for the
+            // per-message fields Postfix's "Delivery report unavailable" reads on, as read afresh.
+            if expected != nil {
+                #expect(asked.keptDeliveryStatusReading == nil, "\(label)")
+            } else if let kept = asked.keptDeliveryStatusReading {
+                #expect(kept.finding.recipients.isEmpty, "\(label)")
+                let bytes = RFC3464Recognizer.deliveryStatusBytes(of: fresh)
+                #expect(bytes.map { RFC3464Recognizer.read(bytes: $0[...]).perMessage.reportingMTA } == kept.finding.perMessage.reportingMTA, "\(label)")
+            }
             #expect(RFC3464Recognizer().recognize(asked).map(Self.summary) == expected, "\(label)")
         }
         let dsn = "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n"

@@ -20,21 +20,19 @@ struct PostfixRecognizer: Recognizer {
         if context.deliveryStatusPart == nil {
             return context.subjectText.hasPrefix(Self.smtpdNoticeSubject) ? Self.smtpdNotice(context) : Self.oldReport(context)
         }
-        // The DSN part read once: completed as the standard reader completes it when it names a
-        // recipient, else kept for its per-message fields (Reporting-MTA, Arrival-Date ...).
-        let reading = RFC3464Recognizer.reading(of: context)
-        if var standard = reading, !standard.recipients.isEmpty {
-            RFC3464Recognizer.complete(&standard, from: context)
-            return standard
-        }
+        let standard = RFC3464Recognizer().recognize(context)
+        if let standard, !standard.recipients.isEmpty { return standard }
         // bounce(8) writes "--- Delivery report unavailable ---" and a DSN part without a recipient
         // group when it lost the queue file's recipient records (sisimai lhost-postfix-64): the
         // returned original's To is the recipient, as Sisimai takes it, with no status or text to
         // say why (reason undefined). A report that fails to reach its sender is still one.
-        guard context.text.contains(Self.reportUnavailable), let address = TextReport.originalRecipient(context) else { return nil }
+        guard context.text.contains(Self.reportUnavailable), let address = TextReport.originalRecipient(context) else { return standard }
         var r = RecipientFinding(recipient: address)
         r.action = .failed
-        var finding = reading ?? Finding()
+        // The DSN part's per-message fields (Reporting-MTA, Arrival-Date ...) as the standard reader
+        // read them, kept by it for this (it returns none for a report without a recipient): not read again.
+        var finding = context.keptDeliveryStatusReading?.finding ?? Finding()
+        context.keptDeliveryStatusReading = nil
         finding.recipients = [r]
         return finding
     }

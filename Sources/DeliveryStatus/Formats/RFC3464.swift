@@ -15,7 +15,12 @@ struct RFC3464Recognizer: Recognizer {
         // `complete` adds no record: a finding without one is nil already. Returned as it stands, not
         // through `isEmpty ? nil : finding`, which copied the finding and destroyed the original
         // (bsd.mbox x3, 1,017 findings: `recognize` 37.39M -> 36.93M instructions).
-        guard !finding.recipients.isEmpty else { return nil }
+        guard !finding.recipients.isEmpty else {
+            // Kept for a recogniser that reads on without a recipient (Postfix's "Delivery report
+            // unavailable", for the per-message fields), so that it need not read the bytes again.
+            context.keptDeliveryStatusReading = KeptDeliveryStatusReading(finding)
+            return nil
+        }
         RFC3464Recognizer.complete(&finding, from: context)
         return finding
     }
@@ -719,7 +724,8 @@ extension DeliveryAction {
 }
 
 /// `RFC3464Recognizer.read(bytes:)` of a message's delivery-status bytes, kept in its context
-/// (`BounceContext.keptDeliveryStatusReading`) for the RFC 3464 reader. A class: the context's
+/// (`BounceContext.keptDeliveryStatusReading`) for the RFC 3464 reader, or by that reader for a
+/// recogniser that reads on where it found no recipient. A class: the context's
 /// optional reference is tested at each `recognize` by a pointer comparison, where an optional
 /// `Finding` in place was tested, copied and destroyed through outlined calls at every report
 /// (bsd.mbox x3, 1,023 reports: ~0.3M instructions more).

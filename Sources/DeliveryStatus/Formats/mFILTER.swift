@@ -1,7 +1,7 @@
 import MailParsing
 
 /// m-FILTER (Digital Arts): `X-Mailer: m-FILTER` and the Subject "failure notice"; or, where a relay
-/// rewrote `X-Mailer`, that Subject and m-FILTER's own section labels in the text.
+/// rewrote the `X-Mailer`, that Subject and m-FILTER's own section labels in the text.
 ///
 /// The layout itself is one the shared readers already understand (RFC 3464, or the text readers), so
 /// this recogniser names the family and hands the reading over (`SmallFamilies.readAsUsual`). Signature
@@ -16,8 +16,11 @@ struct MFILTERRecognizer: Recognizer {
     static var claimSubjectLeads: StaticString? { "f" }
 
     func claims(_ context: BounceContext) -> Bool {
-        guard context.subjectEquals("failure notice") else { return false }
-        return context.header(Self.xMailerField)?.trimmed == "m-FILTER" || Self.hasSectionLabels(context)
+        guard context.subjectEquals("failure notice"), let mailer = context.header(Self.xMailerField) else { return false }
+        // Another X-Mailer: m-FILTER's report if its labels are there. (Asked only where there is an
+        // X-Mailer, so that qmail's "failure notice", which has none, is not searched: sisimai bsd
+        // mbox x3, 0.38M instructions.)
+        return mailer.trimmed == "m-FILTER" || Self.hasSectionLabels(context)
     }
 
     /// The labels m-FILTER writes above the server's reply and above the SMTP command it answered,

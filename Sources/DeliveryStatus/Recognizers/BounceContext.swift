@@ -987,9 +987,10 @@ package final class BounceContext {
     }
 
     /// The RFC 3464 reading of `allDeliveryStatusTexts`, kept when a recogniser read them before the
-    /// RFC 3464 reader does (`RFC3464Recognizer.firstPartNamesRecipient(_:)`), for the reader to take.
-    /// Not checked for exclusive access at run time: only those two read or write it, neither while
-    /// the other runs.
+    /// RFC 3464 reader does (`RFC3464Recognizer.firstPartNamesRecipient(_:)`), for the reader to take;
+    /// or by the reader, when they name no recipient, for Postfix's "Delivery report unavailable".
+    /// Not checked for exclusive access at run time: only those read or write it, none while
+    /// another runs.
     @exclusivity(unchecked) var keptDeliveryStatusReading: KeptDeliveryStatusReading? = nil
 
     /// `text` of the tree under `root`.
