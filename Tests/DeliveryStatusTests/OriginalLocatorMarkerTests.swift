@@ -83,7 +83,8 @@ import MailParsing
         let text = "said: 550 5.1.1 unknown\n\n--AA92.1528513261/mail.example.jp\nContent-Description: Undelivered Message\n"
             + "Content-Type: message/rfc822\nContent-Transfer-Encoding: 7bit\n\nReceived: from localhost by mail.example.jp;\n"
             + "\tWed, 11 Mar 2026 08:59:58 +0900\nFrom: alice@example.jp\nMessage-Id: <2@example.jp>\n\nBody\n"
-        let original = OriginalLocator.inline(text, markerStart: try #require(Self.fast(Array(text.utf8))))
+        let markerStart: Int = try #require(Self.fast(Array(text.utf8)))
+        let original = OriginalLocator.inline(text, markerStart: markerStart)
         #expect(original.presence == .full)
         #expect(original.messageID == "<2@example.jp>")
     }
@@ -105,6 +106,35 @@ import MailParsing
         #expect(repaired("From: a@example.org\nSubject: hi\n\nBody\n") == nil)   // nothing broken
         let blankFirst = try #require(repaired("\n\nReceived: from x by y; Sun, 15 Mar 2026 23:34:40 +0900\nFrom: a@example.org\n\nBody\n"))
         #expect(blankFirst.fields.count == 2)
+    }
+
+    /// A lost folding that ended a value with a blank line, before any field a message is known by
+    /// (sisimai lhost-office365-08): the one blank line right above a known field is read past, and
+    /// the fields under it are the copy's; where the copy starts with the lost lines (the part's own
+    /// fields took its first ones), it is read from the field under the blank line. Not past a blank
+    /// line after a known field, nor one not followed by a known field, nor a second one.
+    @Test func aCopyWhoseFoldingEndedInABlankLine() throws {
+        func repaired(_ text: String) -> HeaderSection? {
+            let bytes = Array(text.utf8)[...]
+            return OriginalLocator.repaired(HeaderSection.parse(bytes), in: bytes)
+        }
+        let tail = "DKIM-Signature: v=1; d=example.org;\ns=sel;\nReceived: from x by y;\n Wed, 18 Mar 2026 10:00:00 +0000\n"
+            + "From: a@example.org\nMessage-ID: <3@example.org>\n\nBody\n"
+        // The lost lines start the copy: read from the DKIM-Signature on, its lost line indented.
+        let lostFirst = try #require(repaired("AbCdEf0123==\nX-Info: 1\nX-Antispam:\nGhIj4567==\n\n" + tail))
+        #expect(lostFirst.fields.map { String(decoding: $0.name, as: UTF8.self) } == ["DKIM-Signature", "Received", "From", "Message-ID"])
+        #expect(lostFirst.first("message-id")?.valueString == "<3@example.org>")
+        // Fields first, then a lost line and the blank: all kept, the lost lines indented.
+        let fieldsFirst = try #require(repaired("X-Info:\nAbCdEf0123==\nX-Antispam:\nGhIj4567==\n\n" + tail))
+        #expect(fieldsFirst.first("from")?.valueString == "a@example.org")
+        #expect(fieldsFirst.first("x-antispam")?.valueString == "GhIj4567==")
+        // A known field above the blank line: the copy's fields end there, as before.
+        #expect(repaired("From: a@example.org\nlost line\n\n" + tail)?.first("message-id") == nil)
+        // No known field under it: the body.
+        #expect(repaired("AbCdEf0123==\n\nHello, this is the body\nFrom: the body still\n") == nil)
+        #expect(repaired("X-Info:\nAbCdEf0123==\n\nX-Other: 1\nFrom: a@example.org\n")?.first("from") == nil)
+        // One blank line only.
+        #expect(repaired("AbCdEf0123==\n\nX-Info:\nlost\n\n" + tail)?.first("from") == nil)
     }
 
     /// A report part whose own header section is a message's (X1) is the original, and so is the text

@@ -616,7 +616,9 @@ enum OriginalLocator {
     /// come first. The continuation lines that lost their indentation get a space in front (GMX's
     /// "HTTP); Sat, 29 Nov 2014 00:32:10 +0100" under its Received field, sisimai lhost-gmx-01..04;
     /// Yahoo's X-YMail-OSG, lhost-yahoo-03..05; Office 365's Received fields, lhost-office365-08..12;
-    /// lhost-postfix-57), and the blank lines before the first field are dropped (lhost-x3-01..03).
+    /// lhost-postfix-57), and the blank lines before the first field are dropped (lhost-x3-01..03). One
+    /// blank line met before any known field and right above one is read past, and dropped: a lost
+    /// folding ended a value with it (lhost-office365-08, whose From, Subject and Message-ID come after).
     /// Bounded: `maxRepairedLines` lines read, at most `maxHeldLines` of them held for a known field.
     /// A line counts as a field here only with a name of letters, digits, `-`, `_` and `.` starting
     /// with a letter ("([fe80::fc54:69d1..." is a Received field's continuation, not a field).
@@ -653,30 +655,44 @@ enum OriginalLocator {
                     first = next
                 }
             }
+            /// Whether the line at `start` (ending at `end`) starts a field, and one of a known name.
+            func field(_ start: Int, _ end: Int) -> (isField: Bool, isKnown: Bool) {
+                guard base[start] & 0xDF &- 0x41 < 26 else { return (false, false) }   // A-Z or a-z
+                var k = start + 1
+                while k < end, k - start < 80, base[k] == 45 || base[k] == 46 || base[k] == 95
+                        || base[k] & 0xDF &- 0x41 < 26 || base[k] &- 48 < 10 { k += 1 }
+                var colon = k
+                while colon < end, base[colon] == 32 || base[colon] == 9 { colon += 1 }
+                guard colon < end, base[colon] == 58 else { return (false, false) }
+                return (true, isKnownName(UnsafeBufferPointer(rebasing: source[start..<k])))
+            }
             // The lines from `first` on, up to the blank line (at most `maxRepairedLines`): those that
             // start no field and no continuation are held until a known field follows (`indent`).
             var indent: [Int] = [], held: [Int] = []
             var firstIsField = false
+            // A blank line read past (`droppedBlank`): one met before any known field, right above one.
+            // The fields a message is known by then follow it, and the lines above are fields whose
+            // folding was lost, one of them ending in a blank line (Office 365's X-Microsoft-Antispam-
+            // Message-Info, sisimai lhost-office365-08: its From, Subject and Message-ID under it).
+            var knownSeen = section.fields.contains { isKnownName($0.name) }
+            var droppedBlank: Range<Int>? = nil
             var start = first
             var lineCount = 0
             while start < count, lineCount < maxRepairedLines {
                 let (end, next) = line(start)
-                if isBlank(start, end) { break }
+                if isBlank(start, end) {
+                    guard !knownSeen, droppedBlank == nil, next < count, field(next, line(next).end).isKnown else { break }
+                    droppedBlank = start..<next
+                    start = next
+                    lineCount += 1
+                    continue
+                }
                 let byte = base[start]
-                var isField = false
-                if byte & 0xDF &- 0x41 < 26 {   // A-Z or a-z
-                    var k = start + 1
-                    while k < end, k - start < 80, base[k] == 45 || base[k] == 46 || base[k] == 95
-                            || base[k] & 0xDF &- 0x41 < 26 || base[k] &- 48 < 10 { k += 1 }
-                    var colon = k
-                    while colon < end, base[colon] == 32 || base[colon] == 9 { colon += 1 }
-                    if colon < end, base[colon] == 58 {
-                        isField = true
-                        if isKnownName(UnsafeBufferPointer(rebasing: source[start..<k])) {
-                            indent.append(contentsOf: held)
-                            held.removeAll(keepingCapacity: true)
-                        }
-                    }
+                let (isField, isKnown) = field(start, end)
+                if isKnown {
+                    knownSeen = true
+                    indent.append(contentsOf: held)
+                    held.removeAll(keepingCapacity: true)
                 }
                 if lineCount == 0 { firstIsField = isField }
                 if !isField, byte != 32, byte != 9 {
@@ -687,18 +703,36 @@ enum OriginalLocator {
                 lineCount += 1
                 start = next
             }
-            if section.fields.isEmpty, !firstIsField { return nil }
-            let skipped = section.fields.isEmpty ? first : 0
-            guard !indent.isEmpty || skipped > 0 else { return nil }
+            var skipped = section.fields.isEmpty ? first : 0
+            if section.fields.isEmpty, !firstIsField {
+                // No field first: the copy's body, unless a blank line was read past, under which the
+                // fields come. Lost folding above it: the part's own fields took the copy's first ones
+                // (lhost-office365-08: no blank line under the part's Content-Type), their values' lost
+                // lines begin the copy. The copy is read from the field under the blank line.
+                guard let dropped = droppedBlank else { return nil }
+                skipped = dropped.upperBound
+                indent.removeAll { $0 < skipped }
+                droppedBlank = nil
+            }
+            guard !indent.isEmpty || skipped > 0 || droppedBlank != nil else { return nil }
             var copy: [UInt8] = []
             copy.reserveCapacity(count - skipped + indent.count)
+            // `source[range]`, but the dropped blank line (a whole line: never split by an indented one).
+            func append(_ range: Range<Int>) {
+                if let dropped = droppedBlank, range.overlaps(dropped) {
+                    copy.append(contentsOf: source[range.lowerBound..<max(range.lowerBound, dropped.lowerBound)])
+                    copy.append(contentsOf: source[min(range.upperBound, dropped.upperBound)..<range.upperBound])
+                } else {
+                    copy.append(contentsOf: source[range])
+                }
+            }
             var run = skipped
             for at in indent {
-                copy.append(contentsOf: source[run..<at])
+                append(run..<at)
                 copy.append(32)
                 run = at
             }
-            copy.append(contentsOf: source[run..<count])
+            append(run..<count)
             let repaired = HeaderSection.parse(copy[...])
             return repaired.fields.isEmpty ? nil : repaired
         }
