@@ -95,12 +95,12 @@ struct SendmailTextRecognizer: Recognizer {
                 let address = String(decoding: u[a], as: UTF8.self)
                 let text = String(decoding: u[rest], as: UTF8.self)
                 let code = String(t.prefix(3))
-                let diagnostic = (pending + [code + " " + text]).joined(separator: " ")
+                let pieces = pending + [code + " " + text]
                 if let i = index(of: address) {
-                    records[i].diagnostic += " " + diagnostic
+                    records[i].diagnostic = Self.appending(pieces, to: records[i].diagnostic)
                 } else {
                     var r = RecipientFinding(recipient: address)
-                    r.diagnostic = diagnostic
+                    r.diagnostic = Self.appending(pieces, to: "")
                     r.command = pendingCommand
                     append(r)
                 }
@@ -123,7 +123,7 @@ struct SendmailTextRecognizer: Recognizer {
             if !pending.isEmpty || t.first.map({ $0.isNumber }) == true {
                 // A reply line of the transcript: give it to the recipient the last RCPT named, or to the last.
                 if let rcpt = lastRCPT.map({ Addresses.bare(pending[$0]) }), let i = index(of: rcpt) {
-                    records[i].diagnostic += " " + (pending + [t]).joined(separator: " ")
+                    records[i].diagnostic = Self.appending(pending + [t], to: records[i].diagnostic)
                     if records[i].command == nil { records[i].command = .rcpt }
                     clearPending()
                 } else {
@@ -134,11 +134,24 @@ struct SendmailTextRecognizer: Recognizer {
         guard !records.isEmpty else { return nil }
         // Transcript lines left over belong to a single recipient.
         if !pending.isEmpty, records.count == 1 {
-            records[0].diagnostic += " " + pending.joined(separator: " ")
+            records[0].diagnostic = Self.appending(pending, to: records[0].diagnostic)
             if records[0].command == nil { records[0].command = pendingCommand ?? SMTPCommandFinder.find(in: pending.joined(separator: " ")) }
         }
         for i in records.indices { records[i].diagnostic = Diagnostic.sweep(records[i].diagnostic) }
         return Finding(recipients: records)
+    }
+
+    /// `diagnostic` with each of the transcript's `pieces` after it, a space before each, but a piece it
+    /// holds already: Sendmail writes the reply on the "(reason: ...)" line, then on the transcript's
+    /// `<<<` line and again on the summary line under it (sisimai lhost-sendmail-14: one reply three
+    /// times in the diagnostic, where Sisimai gives it once, "550 5.1.1 <kijitora@example.com>... User
+    /// unknown 503 5.0.0 Need RCPT (recipient)").
+    static func appending(_ pieces: [String], to diagnostic: String) -> String {
+        var out = diagnostic
+        for piece in pieces where !piece.isEmpty && !out.contains(piece) {
+            out += out.isEmpty ? piece : " " + piece
+        }
+        return out
     }
 }
 
