@@ -27,7 +27,13 @@ struct SendmailDSNRecognizer: Recognizer {
         // Main.main 240.31M -> 239.81M).
         var standard = RFC3464Recognizer().recognize(context)
         if Self.namesAnAddress(standard) {
-            if standard?.recipients.count == 1 { SendmailDSNRecognizer.decideOnReplies(&standard!.recipients[0], context) }
+            if standard?.recipients.count == 1 {
+                SendmailDSNRecognizer.decideOnReplies(&standard!.recipients[0], context)
+                // No Remote-MTA field: the server the transcript was talking to.
+                if standard!.recipients[0].remoteMTA == nil {
+                    standard!.recipients[0].remoteMTA = SendmailTextRecognizer.talkedTo(in: context.text)
+                }
+            }
             return standard
         }
         // A DSN part whose records name no address ("Final-Recipient: RFC822; @mx.example.org",

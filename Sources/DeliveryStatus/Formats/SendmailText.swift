@@ -138,7 +138,44 @@ struct SendmailTextRecognizer: Recognizer {
             if records[0].command == nil { records[0].command = pendingCommand ?? SMTPCommandFinder.find(in: pending.joined(separator: " ")) }
         }
         for i in records.indices { records[i].diagnostic = Diagnostic.sweep(records[i].diagnostic) }
+        if records.count == 1, records[0].remoteMTA == nil { records[0].remoteMTA = Self.talkedTo(in: context.text) }
         return Finding(recipients: records)
+    }
+
+    /// The host of sendmail's "... while talking to HOST.:" line, the server whose replies the
+    /// transcript under it gives: the remote MTA of a report with one such line, for its one recipient
+    /// (sendmail writes no Remote-MTA field for a refusal it read in the transcript: sisimai
+    /// lhost-sendmail-04, -08, -14, -16, -29). The host's last dot (its root, sendmail writes it) and the
+    /// colon go; `>` quote marks before the line's dots are allowed (a forwarded copy, lhost-sendmail-14).
+    /// Nil without such a line, with two or more (several servers: which recipient is whose is the
+    /// transcript's to tell), or when what follows the phrase is no host name.
+    static func talkedTo(in text: String) -> String? {
+        let phrase = "... while talking to "
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            let needle = Array(phrase.utf8)
+            guard let at = needle.withUnsafeBufferPointer({ ByteSubstring.firstOffset(of: $0, in: bytes) }) else { return nil }
+            // Where the phrase's line starts: only `>` marks and blanks may come before the phrase.
+            var lineStart = at
+            while lineStart > 0, bytes[lineStart - 1] != ASCII.lineFeed { lineStart -= 1 }
+            guard bytes[lineStart..<at].allSatisfy({ $0 == ASCII.greaterThan || $0 == ASCII.space || $0 == ASCII.tab }) else { return nil }
+            let hostStart = at + needle.count
+            // A second such line: another server.
+            let rest = UnsafeBufferPointer(rebasing: bytes[hostStart...])
+            if needle.withUnsafeBufferPointer({ ByteSubstring.firstOffset(of: $0, in: rest) }) != nil { return nil }
+            // The host runs to the colon that ends the line (an address literal may hold colons:
+            // "[IPv6:2001:db8::1].:").
+            var end = hostStart
+            while end < bytes.count, end - hostStart <= 255, bytes[end] > ASCII.space { end += 1 }
+            guard end > hostStart, bytes[end - 1] == ASCII.colon else { return nil }
+            var hostEnd = end - 1
+            if hostEnd > hostStart, bytes[hostEnd - 1] == ASCII.dot { hostEnd -= 1 }
+            let host = UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd])
+            // A host name or an address literal: letters, digits, `-`, `.`, `[`, `]`, `:` (IPv6).
+            guard !host.isEmpty, host.allSatisfy({ ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == ASCII.hyphen
+                || $0 == ASCII.dot || $0 == ASCII.openBracket || $0 == ASCII.closeBracket || $0 == ASCII.colon }) else { return nil }
+            return String(decoding: host, as: UTF8.self)
+        }
     }
 
     /// `diagnostic` with each of the transcript's `pieces` after it, a space before each, but a piece it
