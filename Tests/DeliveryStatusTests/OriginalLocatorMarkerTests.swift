@@ -77,6 +77,34 @@ import MailParsing
         #expect(start(report + "-------original mail info\nContent-Type: text/plain\n") == nil)
     }
 
+    /// A report's per-recipient fields running into the copy's trace fields without a blank line, quoted
+    /// alike (sisimai lhost-sendmail-14, a forwarded bounce quoted with "> "): the copy starts at the
+    /// Return-Path or Received line. Not under another field, nor under a line quoted otherwise. (The
+    /// inline reader takes one level of `>` off a copy's lines, so a copy quoted twice is found but
+    /// not read.)
+    @Test func aCopyRightUnderTheReportsFields() throws {
+        func start(_ text: String) -> Int? { Array(text.utf8).withUnsafeBufferPointer { OriginalLocator.unmarkedCopyStart(in: $0) } }
+        let dsn = "Final-Recipient: RFC822; bob@example.net\nAction: failed\nStatus: 5.1.1\n"
+            + "Last-Attempt-Date: Tue, 17 Mar 2026 10:00:00 +0100\n"
+        let copy = "Return-Path: <alice@example.org>\nReceived: from a by b; Tue, 17 Mar 2026 09:59:59 +0100\n"
+            + "Message-ID: <4@example.org>\nFrom: alice@example.org\nSubject: Plans\n"
+        func quoted(_ text: String, _ mark: String) -> String {
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : mark + $0 }.joined(separator: "\n")
+        }
+        for mark in ["", "> "] {
+            let text = quoted("Forwarded:\n" + dsn + copy, mark)
+            let at = try #require(start(text), "\(mark.debugDescription)")
+            let original = OriginalLocator.inline(text, markerStart: at)
+            #expect(original.messageID == "<4@example.org>", "\(mark.debugDescription)")
+        }
+        #expect(start("Forwarded:\n" + dsn.replacingOccurrences(of: "Last-Attempt-Date", with: "Diagnostic-Code")
+            + "Received: from a by b; Tue, 17 Mar 2026 09:59:59 +0100\nFrom: alice@example.org\n") != nil)
+        // Under a field that is not the report's, or quoted otherwise: not a copy's start.
+        #expect(start("Forwarded:\nX-Note: 1\n" + copy) == nil)
+        #expect(start("Forwarded:\n> " + dsn.split(separator: "\n").joined(separator: "\n> ") + "\n>> " + copy) == nil)
+        #expect(start("Forwarded:\n" + dsn + "From: alice@example.org\n") == nil)
+    }
+
     /// After the marker "Content-Type: message/rfc822" of a multipart whose boundary is never found, the
     /// part's own fields come first: the copy's are the section after them (sisimai rhost-google-02).
     @Test func thePartsOwnFieldsBeforeTheCopy() throws {

@@ -112,6 +112,12 @@ enum OriginalLocator {
         for _ in 0..<maxUnmarkedLines {
             guard lineStart < count else { return nil }
             let end = memchr(base + lineStart, 10, count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
+            if previousStart >= 0, let above = dsnFieldAbove(base, previousStart, lineStart, end) {
+                // Under a delivery-status field, quoted alike, a Return-Path or Received field: the
+                // report's fields run into the copy's without a blank line (sisimai lhost-sendmail-14,
+                // a forwarded bounce quoted with "> ": "> Last-Attempt-Date: ..." then "> Return-Path: <...>").
+                if above { return previousStart }
+            }
             if previousStart >= 0, base[lineStart] & 0xDF &- 0x41 < 26 {   // a line that starts with a letter
                 // The line above: blank, or a rule (its first byte a hyphen, an equals sign or a bar).
                 var k = previousStart
@@ -132,6 +138,36 @@ enum OriginalLocator {
 
     /// How many lines `unmarkedCopyStart(in:)` reads of a text.
     static let maxUnmarkedLines = 5_000
+
+    /// For the line at `lineStart` (ending at `end`) that starts with a Return-Path or Received field
+    /// after the same quote marks (`>` and blanks) as the line at `above` before its field: whether
+    /// that line above is one of the per-recipient fields a delivery-status report ends with (RFC 3464
+    /// §2.3), the copy's trace fields following the report's without a blank line; nil when the line
+    /// is no such trace field. Read on the lines' first bytes only.
+    static func dsnFieldAbove(_ base: UnsafePointer<UInt8>, _ above: Int, _ lineStart: Int, _ end: Int) -> Bool? {
+        // The quote marks: `>` and blanks, at most eight bytes of them.
+        func contentStart(_ start: Int, _ limit: Int) -> Int {
+            var k = start
+            while k < limit, k - start < 8, base[k] == ASCII.greaterThan || base[k] == ASCII.space { k += 1 }
+            return k
+        }
+        let content = contentStart(lineStart, end)
+        let line = UnsafeBufferPointer(start: base + content, count: end - content)
+        guard ASCII.hasPrefix(line, ignoringCase: "return-path:") || ASCII.hasPrefix(line, ignoringCase: "received:") else { return nil }
+        let aboveEnd = lineStart - 1
+        let aboveContent = contentStart(above, aboveEnd)
+        guard aboveContent - above == content - lineStart,
+              (0..<(content - lineStart)).allSatisfy({ base[above + $0] == base[lineStart + $0] }) else { return false }
+        let aboveLine = UnsafeBufferPointer(start: base + aboveContent, count: aboveEnd - aboveContent)
+        return recipientFieldNames.contains { ASCII.hasPrefix(aboveLine, ignoringCase: $0) }
+    }
+
+    /// The per-recipient fields of a delivery-status report (RFC 3464 §2.3) with their colon, and
+    /// sendmail's X-Actual-Recipient, one of which ends each recipient's group.
+    static let recipientFieldNames: [StaticString] = [
+        "last-attempt-date:", "diagnostic-code:", "remote-mta:", "status:", "action:", "final-recipient:",
+        "original-recipient:", "will-retry-until:", "final-log-id:", "x-actual-recipient:",
+    ]
 
     /// `contentType.mimeType` and whether its subtype ends in "headers": a literal for each of the five
     /// types an original part has (`MIMEPart.isEncapsulating`), the concatenation only for another.
