@@ -112,7 +112,10 @@ enum OriginalLocator {
         for _ in 0..<maxUnmarkedLines {
             guard lineStart < count else { return nil }
             let end = memchr(base + lineStart, 10, count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
-            if previousStart >= 0, let above = dsnFieldAbove(base, previousStart, lineStart, end) {
+            // (Asked only of a line that starts with `R`, `r` or a quote mark: on every line, the
+            // question cost 0.12M instructions on bsd.mbox x3.)
+            if previousStart >= 0, base[lineStart] | 0x20 == UInt8(ascii: "r") || base[lineStart] == ASCII.greaterThan,
+               let above = dsnFieldAbove(base, previousStart, lineStart, end) {
                 // Under a delivery-status field, quoted alike, a Return-Path or Received field: the
                 // report's fields run into the copy's without a blank line (sisimai lhost-sendmail-14,
                 // a forwarded bounce quoted with "> ": "> Last-Attempt-Date: ..." then "> Return-Path: <...>").
