@@ -145,10 +145,10 @@ struct SendmailTextRecognizer: Recognizer {
     /// The host of sendmail's "... while talking to HOST.:" line, the server whose replies the
     /// transcript under it gives: the remote MTA of a report with one such line, for its one recipient
     /// (sendmail writes no Remote-MTA field for a refusal it read in the transcript: sisimai
-    /// lhost-sendmail-04, -08, -14, -16, -29). The host's last dot (its root, sendmail writes it) and the
+    /// lhost-sendmail-04, -08, -14, -29). The host's last dot (its root, sendmail writes it) and the
     /// colon go; `>` quote marks before the line's dots are allowed (a forwarded copy, lhost-sendmail-14).
-    /// Nil without such a line, with two or more (several servers: which recipient is whose is the
-    /// transcript's to tell), or when what follows the phrase is no host name.
+    /// Nil without such a line, with two or more (several servers, lhost-sendmail-16: which recipient
+    /// is whose is the transcript's to tell), or when what follows the phrase is no host name.
     static func talkedTo(in text: String) -> String? {
         let phrase = "... while talking to "
         var text = text
