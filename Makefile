@@ -43,7 +43,7 @@ DIST_CPU_FLAGS = $(if $(DIST_CPU),-Xswiftc -target-cpu -Xswiftc $(DIST_CPU) -Xcc
 
 ## Type metadata reached by direct accessor calls, not by mangled names: a concrete generic type (an array's
 ## storage of one of our types, an optional tuple) was otherwise made at its first use by demangling its
-## name and checking its requirements against every conformance record in the binary (153 types, ~16,000
+## name and checking its requirements against every conformance record in the binary (153 types, ~17,000
 ## instructions each). A quarter of an almost empty scan's instructions (the whole run, three messages:
 ## 3.28M -> 2.46M), bsd.mbox x3 234.41M -> 232.56M; bsd.mbox 19.8-21.9 -> 18.7-20.5 ms elapsed (`perf stat
 ## -r 50`, four rounds alternated, 2026-12-06); outputs identical; the binary 0.3% larger. A frontend flag,

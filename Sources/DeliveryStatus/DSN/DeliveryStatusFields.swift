@@ -15,6 +15,9 @@ enum DeliveryStatusFields {
         /// RFC 3464 §2.2: the per-message fields.
         var isPerMessage: Bool { rawValue >= Name.reportingMTA.rawValue && self != .other }
 
+        /// RFC 3464 §2.3: the per-recipient fields (sendmail's X-Actual-Recipient among them).
+        var isPerRecipient: Bool { rawValue < Name.reportingMTA.rawValue }
+
         /// The name of a field, compared ASCII case-insensitively. A name with a byte above 0x7F is
         /// `other`: the only non-ASCII characters whose lower case holds ASCII are U+0130 ("i̇", not
         /// ASCII as a whole) and U+212A KELVIN SIGN ("k"), and no name here has a "k".

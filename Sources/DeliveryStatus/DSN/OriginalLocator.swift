@@ -144,9 +144,10 @@ enum OriginalLocator {
 
     /// For the line at `lineStart` (ending at `end`) that starts with a Return-Path or Received field
     /// after the same quote marks (`>` and blanks) as the line at `above` before its field: whether
-    /// that line above is one of the per-recipient fields a delivery-status report ends with (RFC 3464
-    /// §2.3), the copy's trace fields following the report's without a blank line; nil when the line
-    /// is no such trace field. Read on the lines' first bytes only.
+    /// that line above is a delivery-status report's per-recipient field (RFC 3464 §2.3, named as the
+    /// RFC 3464 reader names them: `DeliveryStatusFields.Name`), the copy's trace fields following the
+    /// report's without a blank line; nil when the line is no such trace field. Read on the lines'
+    /// first bytes only.
     static func dsnFieldAbove(_ base: UnsafePointer<UInt8>, _ above: Int, _ lineStart: Int, _ end: Int) -> Bool? {
         // The quote marks: `>` and blanks, at most eight bytes of them.
         func contentStart(_ start: Int, _ limit: Int) -> Int {
@@ -161,16 +162,12 @@ enum OriginalLocator {
         let aboveContent = contentStart(above, aboveEnd)
         guard aboveContent - above == content - lineStart,
               (0..<(content - lineStart)).allSatisfy({ base[above + $0] == base[lineStart + $0] }) else { return false }
-        let aboveLine = UnsafeBufferPointer(start: base + aboveContent, count: aboveEnd - aboveContent)
-        return recipientFieldNames.contains { ASCII.hasPrefix(aboveLine, ignoringCase: $0) }
+        // The field name above: the bytes before its colon (no blank before it), at most 32 of them.
+        var colon = aboveContent
+        while colon < aboveEnd, colon - aboveContent < 32, base[colon] != ASCII.colon, base[colon] > ASCII.space { colon += 1 }
+        guard colon > aboveContent, colon < aboveEnd, base[colon] == ASCII.colon else { return false }
+        return DeliveryStatusFields.Name.recognised(UnsafeBufferPointer(start: base + aboveContent, count: colon - aboveContent)).isPerRecipient
     }
-
-    /// The per-recipient fields of a delivery-status report (RFC 3464 §2.3) with their colon, and
-    /// sendmail's X-Actual-Recipient, one of which ends each recipient's group.
-    static let recipientFieldNames: [StaticString] = [
-        "last-attempt-date:", "diagnostic-code:", "remote-mta:", "status:", "action:", "final-recipient:",
-        "original-recipient:", "will-retry-until:", "final-log-id:", "x-actual-recipient:",
-    ]
 
     /// `contentType.mimeType` and whether its subtype ends in "headers": a literal for each of the five
     /// types an original part has (`MIMEPart.isEncapsulating`), the concatenation only for another.

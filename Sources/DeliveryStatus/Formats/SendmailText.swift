@@ -143,17 +143,15 @@ struct SendmailTextRecognizer: Recognizer {
     }
 
     /// The host of sendmail's "... while talking to HOST.:" line, the server whose replies the
-    /// transcript under it gives: the remote MTA of a report with one such line, for its one recipient
-    /// (sendmail writes no Remote-MTA field for a refusal it read in the transcript: sisimai
-    /// lhost-sendmail-04, -08, -14, -29). The host's last dot (its root, sendmail writes it) and the
+    /// transcript under it gives: the remote MTA of a report with one such line, for its one recipient,
+    /// where no Remote-MTA field names it (sisimai lhost-sendmail-04, -08, -14, -29 have none). The host's last dot (its root, sendmail writes it) and the
     /// colon go; `>` quote marks before the line's dots are allowed (a forwarded copy, lhost-sendmail-14).
     /// Nil without such a line, with two or more (several servers, lhost-sendmail-16: which recipient
     /// is whose is the transcript's to tell), or when what follows the phrase is no host name.
     static func talkedTo(in text: String) -> String? {
-        let phrase = "... while talking to "
         var text = text
         return text.withUTF8 { bytes -> String? in
-            let needle = Array(phrase.utf8)
+            let needle = talkingPhrase
             guard let at = needle.withUnsafeBufferPointer({ ByteSubstring.firstOffset(of: $0, in: bytes) }) else { return nil }
             // Where the phrase's line starts: only `>` marks and blanks may come before the phrase.
             var lineStart = at
@@ -177,6 +175,9 @@ struct SendmailTextRecognizer: Recognizer {
             return String(decoding: host, as: UTF8.self)
         }
     }
+
+    /// The words before the host on sendmail's "... while talking to HOST.:" line, as bytes.
+    private static let talkingPhrase = Array("... while talking to ".utf8)
 
     /// `diagnostic` with each of the transcript's `pieces` after it, a space before each, but a piece it
     /// holds already: Sendmail writes the reply on the "(reason: ...)" line, then on the transcript's

@@ -24,8 +24,8 @@ struct MFILTERRecognizer: Recognizer {
     }
 
     /// The labels m-FILTER writes above the server's reply and above the SMTP command it answered,
-    /// each a line of its own (sisimai lhost-mfilter-01..05). No other report in the corpora writes
-    /// them; both must begin a line.
+    /// each a line of its own (sisimai lhost-mfilter-01..05). In the corpora they occur only in
+    /// m-FILTER's reports (those five and backscatter-dev's two); both must begin a line.
     static let sectionLabels = ["-------server message", "-------SMTP command"]
 
     /// Whether each of `sectionLabels` begins a line of the text: m-FILTER's report when its `X-Mailer`
