@@ -29,4 +29,19 @@ import TestSupport
         #expect(pieces["filename"] == "aAc")
         #expect(pieces["boundary"] == "b")
     }
+
+    /// The parameters a library user reads: `Parameter` values in order of first appearance, names
+    /// lower-cased, a repeated name's first value kept, comparable as they are (no tuple to take apart).
+    @Test func entriesAreParametersInOrderOfFirstAppearance() {
+        let expected = [HeaderParameters.Parameter(name: "charset", value: "utf-8"),
+                        HeaderParameters.Parameter(name: "format", value: "flowed"),
+                        HeaderParameters.Parameter(name: "name", value: "a b.txt")]
+        // Read directly, and through the RFC 2231 assembly (a piece in the list).
+        let (direct, _) = HeaderParameters.parse(Self.ascii("; Charset=utf-8; FORMAT=flowed; name=\"a b.txt\"; charset=x")[...])
+        #expect(direct.entries == expected)
+        let (assembled, _) = HeaderParameters.parse(Self.ascii("; Charset=utf-8; FORMAT=flowed; name*0=\"a b\"; name*1=.txt; charset=x")[...])
+        #expect(assembled.entries == expected)
+        #expect(direct == assembled && direct.hashValue == assembled.hashValue)
+        #expect(Set([direct, assembled, HeaderParameters()]).count == 2)
+    }
 }

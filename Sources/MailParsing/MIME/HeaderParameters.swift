@@ -2,20 +2,22 @@
 /// RFC 2045 §5.1, with RFC 2231 continuations (`name*0`, `name*1`) and charset-tagged values
 /// (`name*=utf-8'en'%E2%82%AC`). Names are lower-cased; values are decoded Strings.
 public struct HeaderParameters: Sendable, Hashable {
-    /// The parameters in order of first appearance, names lower-cased.
-    public private(set) var entries: [(name: String, value: String)]
+    /// One parameter: its name, lower-cased, and its decoded value.
+    public struct Parameter: Sendable, Hashable {
+        /// The name, lower-cased (`charset`, `boundary`, `report-type`).
+        public var name: String
+        /// The value, unquoted and decoded (RFC 2231 continuations joined, charset applied).
+        public var value: String
 
-    public static func == (lhs: HeaderParameters, rhs: HeaderParameters) -> Bool {
-        lhs.entries.count == rhs.entries.count
-            && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        for entry in entries {
-            hasher.combine(entry.name)
-            hasher.combine(entry.value)
+        /// A parameter named `name` (lower-case) with `value`.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
         }
     }
+
+    /// The parameters in order of first appearance, names lower-cased.
+    public private(set) var entries: [Parameter]
 
     /// No parameters.
     public init() { entries = [] }
@@ -285,11 +287,11 @@ public struct HeaderParameters: Sendable, Hashable {
                         // Room for four (growing an array of one again cost more: bsd.mbox x3, 1.46M for
                         // 3,548 appends).
                         result.entries.reserveCapacity(4)
-                        result.entries.append((firstName, firstValue))
-                        result.entries.append((secondName, secondValue))
-                        result.entries.append((name, value))
+                        result.entries.append(Parameter(name: firstName, value: firstValue))
+                        result.entries.append(Parameter(name: secondName, value: secondValue))
+                        result.entries.append(Parameter(name: name, value: value))
                     default:
-                        result.entries.append((name, value))
+                        result.entries.append(Parameter(name: name, value: value))
                     }
                 }
                 continue
@@ -316,8 +318,8 @@ public struct HeaderParameters: Sendable, Hashable {
         if i < end { malformed = true }
         if direct {
             switch kept {
-            case 1: result.entries = [(firstName, firstValue)]
-            case 2: result.entries = [(firstName, firstValue), (secondName, secondValue)]
+            case 1: result.entries = [Parameter(name: firstName, value: firstValue)]
+            case 2: result.entries = [Parameter(name: firstName, value: firstValue), Parameter(name: secondName, value: secondValue)]
             default: break
             }
             return (result, malformed)
@@ -328,7 +330,7 @@ public struct HeaderParameters: Sendable, Hashable {
             // for unsectioned pieces), without its filters.
             result.entries.reserveCapacity(raw.count)
             for entry in raw where !result.entries.contains(where: { $0.name == entry.name }) {
-                result.entries.append((entry.name, decodeValue(entry.value, extended: false, first: true)))
+                result.entries.append(Parameter(name: entry.name, value: decodeValue(entry.value, extended: false, first: true)))
             }
             return (result, malformed)
         }
@@ -339,13 +341,13 @@ public struct HeaderParameters: Sendable, Hashable {
         for entry in raw where !result.entries.contains(where: { $0.name == entry.name }) {
             let pieces = raw.filter { $0.name == entry.name }
             if pieces.count == 1 && pieces[0].section == nil {
-                result.entries.append((entry.name, decodeValue(pieces[0].value, extended: pieces[0].extended, first: true)))
+                result.entries.append(Parameter(name: entry.name, value: decodeValue(pieces[0].value, extended: pieces[0].extended, first: true)))
                 continue
             }
             let ordered = pieces.filter { $0.section != nil }.sorted { ($0.section ?? 0) < ($1.section ?? 0) }
             let unsectioned = pieces.first { $0.section == nil }
             if ordered.isEmpty, let unsectioned {
-                result.entries.append((entry.name, decodeValue(unsectioned.value, extended: unsectioned.extended, first: true)))
+                result.entries.append(Parameter(name: entry.name, value: decodeValue(unsectioned.value, extended: unsectioned.extended, first: true)))
                 continue
             }
             var charset: String?
@@ -363,7 +365,7 @@ public struct HeaderParameters: Sendable, Hashable {
                     bytesOut.append(contentsOf: piece.value)
                 }
             }
-            result.entries.append((entry.name, TextDecoding.decode(bytesOut[...], charset: charset)))
+            result.entries.append(Parameter(name: entry.name, value: TextDecoding.decode(bytesOut[...], charset: charset)))
         }
         return (result, malformed)
     }
