@@ -27,6 +27,7 @@ import TestSupport
 
     static func check(_ report: BounceReport, against expected: String, name: String) throws {
         var recipients: [String] = []
+        var extensionFields: [BounceReport.ExtensionField] = []
         for line in expected.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = String(line[..<colon])
@@ -42,9 +43,15 @@ import TestSupport
             case "original-envelope-id": #expect(report.originalEnvelopeID == value, "\(name)")
             case "original-message-id": #expect(report.original.messageID == value, "\(name)")
             case "recipient": recipients.append(value)
+            case "extension-field":
+                let equals = try #require(value.firstIndex(of: "="), "\(name): extension-field needs NAME=VALUE")
+                extensionFields.append(BounceReport.ExtensionField(name: String(value[..<equals]),
+                                                                   value: String(value[value.index(after: equals)...])))
             default: Issue.record("\(name): unknown key \(key)")
             }
         }
+        // Checked where the fixture lists them (all of them, in order).
+        if !extensionFields.isEmpty { #expect(report.extensionFields == extensionFields, "\(name): extension fields") }
         #expect(report.recipients.count == recipients.count, "\(name): recipient count")
         for (i, spec) in recipients.enumerated() where i < report.recipients.count {
             let r = report.recipients[i]

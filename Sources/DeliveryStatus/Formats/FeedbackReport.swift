@@ -164,7 +164,7 @@ struct FeedbackReportRecognizer: Recognizer {
         let summary = Self.summaryPart(context).map { BounceContext.normalizedText(of: $0) } ?? context.subject.trimmed
         var finding = Finding(kind: .feedbackReport, original: original)
         finding.perMessage.arrivalDate = arrivalDate
-        if let sourceIP { finding.perMessage.extensionFields.append(("source-ip", sourceIP)) }
+        if let sourceIP { finding.perMessage.extensionFields.append(BounceReport.ExtensionField(name: "source-ip", value: sourceIP)) }
         for a in addresses {
             var r = RecipientFinding(recipient: a)
             r.reason = .feedback

@@ -411,7 +411,7 @@ struct RFC3464Recognizer: Recognizer {
                 guard buffer.count == bytes.count, lower >= 0, upper <= buffer.count, lower <= upper else {
                     let name = bytes[field.nameRange]
                     guard name.count >= 2, name[name.startIndex] | 0x20 == UInt8(ascii: "x"), name[name.startIndex + 1] == UInt8(ascii: "-") else { return }
-                    m.extensionFields.append((field.lowercasedASCIIName(in: bytes), field.value(in: bytes)))
+                    m.extensionFields.append(BounceReport.ExtensionField(name: field.lowercasedASCIIName(in: bytes), value: field.value(in: bytes)))
                     return
                 }
                 let name = UnsafeBufferPointer(rebasing: buffer[lower..<upper])
@@ -419,10 +419,11 @@ struct RFC3464Recognizer: Recognizer {
                 // Room for a few from the first: Postfix's groups hold two (bsd.mbox x3: 819 fields
                 // of 459 messages, 819 allocations -> 459).
                 if m.extensionFields.isEmpty { m.extensionFields.reserveCapacity(4) }
-                m.extensionFields.append((DeliveryStatusFields.Field.lowercasedASCIIName(name), field.value(in: bytes, buffer: buffer)))
+                m.extensionFields.append(BounceReport.ExtensionField(name: DeliveryStatusFields.Field.lowercasedASCIIName(name),
+                                                                       value: field.value(in: bytes, buffer: buffer)))
             } else {
                 let name = field.lowercasedName(in: bytes)
-                if name.hasPrefix("x-") { m.extensionFields.append((name, field.value(in: bytes))) }
+                if name.hasPrefix("x-") { m.extensionFields.append(BounceReport.ExtensionField(name: name, value: field.value(in: bytes))) }
             }
         }
     }

@@ -26,11 +26,26 @@ public struct BounceReport: Sendable {
     public var arrivalDate: Optional<String>
     /// RFC 3464 §2.2.1 `Original-Envelope-Id`, xtext decoded.
     public var originalEnvelopeID: Optional<String>
-    /// Per-message `X-` extension fields of the DSN (name, value), in order (RFC 3464 §3).
-    public var extensionFields: [(name: String, value: String)]
+    /// Per-message `X-` extension fields of the DSN, in order (RFC 3464 §3).
+    public var extensionFields: [ExtensionField]
     /// The message's own `Subject`, unfolded and RFC 2047 decoded (the recognisers read it for their
     /// dispatch); nil when it has none. Set for every kind, `not-bounce` too.
     public var subject: Optional<String>
+
+    /// A per-message extension field of a DSN (RFC 3464 §3: `X-Postfix-Queue-ID`, `X-Postfix-Sender`, ...),
+    /// or one a recogniser read in its place (a feedback report's `source-ip`).
+    public struct ExtensionField: Sendable, Hashable {
+        /// The field's name, lower-cased (`x-postfix-queue-id`).
+        public var name: String
+        /// The field's value, unfolded and trimmed.
+        public var value: String
+
+        /// A field named `name` (lower-case) with `value`.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
 
     /// A report that says the message is not a bounce.
     public static let notBounce = BounceReport(kind: .notBounce)

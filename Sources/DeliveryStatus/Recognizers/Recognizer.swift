@@ -51,7 +51,7 @@ package struct PerMessageFields: Sendable {
     package var receivedFromMTA: String?
     package var arrivalDate: String?
     package var originalEnvelopeID: String?
-    package var extensionFields: [(name: String, value: String)] = []
+    package var extensionFields: [BounceReport.ExtensionField] = []
     package init() {}
 }
 
