@@ -26,14 +26,15 @@ public struct BounceReport: Sendable {
     public var arrivalDate: Optional<String>
     /// RFC 3464 §2.2.1 `Original-Envelope-Id`, xtext decoded.
     public var originalEnvelopeID: Optional<String>
-    /// Per-message `X-` extension fields of the DSN, in order (RFC 3464 §3).
+    /// Per-message `X-` extension fields of the DSN, in order (RFC 3464 §2.4).
     public var extensionFields: [ExtensionField]
     /// The message's own `Subject`, unfolded and RFC 2047 decoded (the recognisers read it for their
     /// dispatch); nil when it has none. Set for every kind, `not-bounce` too.
     public var subject: Optional<String>
 
-    /// A per-message extension field of a DSN (RFC 3464 §3: `X-Postfix-Queue-ID`, `X-Postfix-Sender`, ...),
-    /// or one a recogniser read in its place (a feedback report's `source-ip`).
+    /// A per-message extension field of a DSN (RFC 3464 §2.4: names starting `X-` are reserved for
+    /// experimental use, as `X-Postfix-Queue-ID` and `X-Postfix-Sender`), or one a recogniser read in its
+    /// place (an RFC 5965 feedback report's `Source-IP`, as `source-ip`).
     public struct ExtensionField: Sendable, Hashable {
         /// The field's name, lower-cased (`x-postfix-queue-id`).
         public var name: String
