@@ -145,6 +145,31 @@ struct MailboxReaderTests {
         #expect(messages.first?.defects == .truncated)
     }
 
+    /// A folder's files are each read into a buffer of their own size: read into the reader's one buffer
+    /// while the scan held the last file's message (a slice of it), each file copied the buffer whole and
+    /// each message kept a buffer of `readChunkBytes` alive (the sisimai bsd folder: 2.4 GB resident).
+    @Test("each file of a folder is read into a buffer of its own size, not one chunk shared and copied")
+    func folderFilesGetBuffersOfTheirSize() throws {
+        var files: [String: String] = [:]
+        for i in 0..<20 { files["m\(i).eml"] = "From: a\(i)@example.org\nSubject: \(i)\n\n" + String(repeating: "z", count: 100 * i) + "\n" }
+        files["sub/box.mbox"] = Self.mbox
+        let root = try Self.folder(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let limits = MailboxLimits(readChunkBytes: 1 << 20)
+        var reader = try MailboxReader(path: root, limits: limits)
+        var kept: [MailboxMessage] = []   // held, as a scan holds a batch
+        while let message = try reader.next() {
+            kept.append(message)
+            // The file just read, at most 2,000 bytes here, got a buffer of 4 KiB, not the chunk.
+            #expect(reader.bufferBytes == 4096, "\(message.source)")
+        }
+        #expect(kept.count == 22)
+        for message in kept where message.source.hasSuffix(".eml") {
+            let name = String(message.source.dropFirst(root.count + 1))
+            #expect(String(decoding: message.bytes, as: UTF8.self) == files[name], "\(name)")
+        }
+    }
+
     @Test("an entry longer than the limit grows the buffer to the limit and a chunk, not past it")
     func longEntryBuffer() throws {
         let text = "From a@b Thu Jul  2 12:05:05 2020\nSubject: long\n\n" + String(repeating: "x", count: 10_000)

@@ -95,11 +95,7 @@ public struct MailboxReader: Sendable {
             return
         }
         let (type, size) = try POSIXFiles.fileInfo(path)
-        // A file shorter than one read gets a buffer of its size (and the byte that shows its end), not
-        // `readChunkBytes` of pages: a page fault per 4 KiB of them (one message: 1,834 -> 972 faults).
-        var first = limits.readChunkBytes
-        if type == .regular, size < first { first = max(size + 1, 4096) }
-        buffer = Self.readBuffer(count: first)
+        buffer = Self.readBuffer(count: Self.firstBufferBytes(type: type, size: size, limits: limits))
         switch type {
         case .regular, .stream:
             let descriptor = try POSIXFiles.openForReading(path)
@@ -112,6 +108,13 @@ public struct MailboxReader: Sendable {
         case .other:
             throw MailboxError(.unsupportedFileType, path: path)
         }
+    }
+
+    /// The size of the buffer a file is first read into: a regular file shorter than one read gets a
+    /// buffer of its size (and the byte that shows its end), not `readChunkBytes` of pages: a page fault
+    /// per 4 KiB of them (one message: 1,834 -> 972 faults).
+    private static func firstBufferBytes(type: POSIXFiles.FileType, size: Int, limits: MailboxLimits) -> Int {
+        type == .regular && size < limits.readChunkBytes ? max(size + 1, 4096) : limits.readChunkBytes
     }
 
     /// A buffer for read(2) to fill, not zeroed first: only the bytes read(2) wrote (`buffer[..<end]`)
@@ -135,6 +138,14 @@ public struct MailboxReader: Sendable {
                 case .failure(let error):
                     throw error
                 case .file(let file):
+                    // Each file of a folder is read into a buffer of its own, sized as `init` sizes a
+                    // single file's. The last file's message is a slice of the buffer it was read into,
+                    // which the scan still holds: read into the same buffer, each file copied it whole
+                    // (copy on write) and each message kept a buffer of `readChunkBytes` alive (the
+                    // sisimai bsd folder, 629 files: 8.0 s and 2.4 GB resident for a scan that takes
+                    // 0.03 s and 30 MB as one mbox).
+                    let info = try? POSIXFiles.fileInfo(file)
+                    buffer = Self.readBuffer(count: Self.firstBufferBytes(type: info?.type ?? .other, size: info?.size ?? 0, limits: limits))
                     let descriptor = try POSIXFiles.openForReading(file)
                     try begin(OpenFile(path: file, descriptor: descriptor))
                 }
