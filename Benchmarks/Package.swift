@@ -37,6 +37,19 @@ let package = Package(
             path: "Benchmarks/HeaderParsing",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The main job on the sisimai bsd messages: bounce analysis alone and the whole scan, one job.
+        .executableTarget(
+            name: "BounceAnalysis",
+            dependencies: [
+                "BenchmarkInputs",
+                .product(name: "MailParsing", package: "backscatter"),
+                .product(name: "DeliveryStatus", package: "backscatter"),
+                .product(name: "Backscatter", package: "backscatter"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/BounceAnalysis",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Splitting plus header sections / MIME trees of every message, as plain MB/s lines.
         .executableTarget(
             name: "HeaderParsingProbe",

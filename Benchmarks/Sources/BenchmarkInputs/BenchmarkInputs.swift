@@ -27,6 +27,32 @@ public enum BenchmarkInputs {
         return Int(Double(bytes) / seconds / 1e6)
     }
 
+    /// Items per second for `count` items processed since `start` (the bounce suite's messages/s).
+    public static func perSecond(_ count: Int, since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Int(Double(count) / seconds)
+    }
+
+    /// The sisimai bsd folder (`sisimai/maildir/bsd`: 629 real bounces, one `.eml` file each).
+    /// - Throws: if the corpus is absent.
+    public static func sisimaiFolder() throws -> String {
+        let folder = corpus.appendingPathComponent("sisimai/maildir/bsd")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: folder.path])
+        }
+        return folder.path
+    }
+
+    /// The bytes of every message of the sisimai bsd folder, in file-name order, read once.
+    /// - Throws: if the corpus is absent or a file cannot be read.
+    public static func sisimaiMessages() throws -> [[UInt8]] {
+        let folder = try sisimaiFolder()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
+        return try names.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent($0))) }
+    }
+
     /// The shared corpus: `BACKSCATTER_CORPUS`, else `../../shared/corpus` from the Benchmarks folder.
     public static var corpus: URL {
         if let path = ProcessInfo.processInfo.environment["BACKSCATTER_CORPUS"] { return URL(fileURLWithPath: path) }
