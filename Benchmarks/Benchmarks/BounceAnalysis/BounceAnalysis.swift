@@ -45,7 +45,7 @@ let benchmarks: @Sendable () -> Void = {
                 let start = ContinuousClock.now
                 benchmark.startMeasurement()
                 var records = 0
-                let summary = try Scan(paths: [folder], options: ScanOptions(jobs: 1)).run(stage: try stage()) { _ in records &+= 1 }
+                let summary = Scan(paths: [folder], options: ScanOptions(jobs: 1)).run(stage: try stage()) { _ in records &+= 1 }
                 benchmark.stopMeasurement()
                 benchmark.measurement(messagesPerSecond, BenchmarkInputs.perSecond(records, since: start))
                 blackHole(summary.messages)

@@ -22,9 +22,7 @@ public enum BenchmarkInputs {
 
     /// Megabytes (10^6 bytes) per second for `bytes` processed since `start`: the suites' custom metric.
     public static func megabytesPerSecond(_ bytes: Int, since start: ContinuousClock.Instant) -> Int {
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Int(Double(bytes) / seconds / 1e6)
+        perSecond(bytes, since: start) / 1_000_000
     }
 
     /// Items per second for `count` items processed since `start` (the bounce suite's messages/s).
