@@ -29,19 +29,26 @@ def messages(path, chunk=64 << 20):
         yield SEPARATOR + pending
 
 
-def write_files(path, folder):
+def write_files(path, folder, subfolders=('',)):
     """Writes each message of an mbox written with `entry` to `folder` as its own file (00000.eml, ...),
-    unquoted, in its own bytes: a folder of message files in mixed line ends for `split-campaign.sh`."""
+    unquoted, in its own bytes: a folder of message files in mixed line ends for `split-campaign.sh`; with
+    `subfolders` (a Maildir's `('new', 'cur')` for `campaign.sh`'s `FORM=maildir`), the files go into each
+    in turn. Returns how many files are not empty (an empty file holds no message)."""
     import os
-    os.makedirs(folder, exist_ok=True)
+    for sub in subfolders:
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    nonempty = 0
     for n, e in enumerate(messages(path)):
         body = e[len(SEPARATOR):]
         if body.endswith(b'\n\n'):
             body = body[:-1]
         lines = [line[1:] if line.startswith(b'>') and line.lstrip(b'>').startswith(b'From ') else line
                  for line in body.split(b'\n')]
-        with open(os.path.join(folder, '%05d.eml' % n), 'wb') as f:
-            f.write(b'\n'.join(lines))
+        data = b'\n'.join(lines)
+        with open(os.path.join(folder, subfolders[n % len(subfolders)], '%05d.eml' % n), 'wb') as f:
+            f.write(data)
+        nonempty += 1 if data else 0
+    return nonempty
 
 
 def pieces():

@@ -170,6 +170,20 @@ struct MailboxReaderTests {
         }
     }
 
+    /// A folder's file is read into a buffer of the size its walk saw (when the reader opened the folder):
+    /// one that grew since is still read whole, its buffer grown as a long entry's.
+    @Test("a folder's file that grew after the walk is read whole")
+    func folderFileGrownAfterTheWalk() throws {
+        let root = try Self.folder(["a.eml": Self.message, "b.eml": Self.message])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var reader = try MailboxReader(path: root, limits: MailboxLimits(readChunkBytes: 1 << 20))
+        let grown = Self.message + String(repeating: "more body\n", count: 2_000)   // 20 KB: past its 4 KiB buffer
+        try Data(grown.utf8).write(to: URL(fileURLWithPath: root + "/b.eml"))
+        var read: [String] = []
+        while let message = try reader.next() { read.append(String(decoding: message.bytes, as: UTF8.self)) }
+        #expect(read == [Self.message, grown])
+    }
+
     @Test("an entry longer than the limit grows the buffer to the limit and a chunk, not past it")
     func longEntryBuffer() throws {
         let text = "From a@b Thu Jul  2 12:05:05 2020\nSubject: long\n\n" + String(repeating: "x", count: 10_000)

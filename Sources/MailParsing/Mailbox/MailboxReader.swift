@@ -44,7 +44,8 @@ public struct MailboxReader: Sendable {
     public let limits: MailboxLimits
 
     private enum Entry: Sendable {
-        case file(String)
+        /// A message file, with the size the folder's walk read (its buffer's first size).
+        case file(String, size: Int)
         case failure(MailboxError)
     }
 
@@ -95,13 +96,14 @@ public struct MailboxReader: Sendable {
             return
         }
         let (type, size) = try POSIXFiles.fileInfo(path)
-        buffer = Self.readBuffer(count: Self.firstBufferBytes(type: type, size: size, limits: limits))
         switch type {
         case .regular, .stream:
+            buffer = Self.readBuffer(count: Self.firstBufferBytes(type: type, size: size, limits: limits))
             let descriptor = try POSIXFiles.openForReading(path)
             try begin(OpenFile(path: path, descriptor: descriptor))
             if current?.mode == .mbox { kind = .mbox }
         case .directory:
+            // No buffer here: each file gets its own (`next()`).
             let isMaildir = POSIXFiles.isDirectory(path + "/cur") || POSIXFiles.isDirectory(path + "/new")
             kind = isMaildir ? .maildir : .directory
             entries = try Self.walk(path)
@@ -137,15 +139,15 @@ public struct MailboxReader: Sendable {
                 switch entry {
                 case .failure(let error):
                     throw error
-                case .file(let file):
+                case .file(let file, let size):
                     // Each file of a folder is read into a buffer of its own, sized as `init` sizes a
-                    // single file's. The last file's message is a slice of the buffer it was read into,
-                    // which the scan still holds: read into the same buffer, each file copied it whole
-                    // (copy on write) and each message kept a buffer of `readChunkBytes` alive (the
-                    // sisimai bsd folder, 629 files: 8.0 s and 2.4 GB resident for a scan that takes
-                    // 0.03 s and 30 MB as one mbox).
-                    let info = try? POSIXFiles.fileInfo(file)
-                    buffer = Self.readBuffer(count: Self.firstBufferBytes(type: info?.type ?? .other, size: info?.size ?? 0, limits: limits))
+                    // single file's (by the size the walk's stat read; a file grown since grows its
+                    // buffer as any long entry does, `refill`). The last file's message is a slice of
+                    // the buffer it was read into, which the scan still holds: read into the same
+                    // buffer, each file copied it whole (copy on write) and each message kept a buffer
+                    // of `readChunkBytes` alive (the sisimai bsd folder, 629 files: 8.0 s and 2.4 GB
+                    // resident for a scan that takes 0.03 s and 30 MB as one mbox).
+                    buffer = Self.readBuffer(count: Self.firstBufferBytes(type: .regular, size: size, limits: limits))
                     let descriptor = try POSIXFiles.openForReading(file)
                     try begin(OpenFile(path: file, descriptor: descriptor))
                 }
@@ -367,12 +369,12 @@ public struct MailboxReader: Sendable {
                     if name.hasPrefix(".") || metadataNames.contains(name) || name.hasPrefix("dovecot.") {
                         continue
                     }
-                    files.append(.file(child))
+                    files.append(.file(child, size: max(0, Int(info.st_size))))
                 }
             }
         }
         var all: [(String, Entry)] = files.compactMap { entry in
-            if case .file(let path) = entry { return (path, entry) }
+            if case .file(let path, _) = entry { return (path, entry) }
             return nil
         }
         all += failures.map { ($0.0, .failure($0.1)) }
