@@ -287,6 +287,32 @@ struct ClassifierFixtureTests {
         #expect(result.judgements[4].evidence.first { $0.signal == "victim-under-attack" }?.detail.contains("4 of the 4 notices") == true)
     }
 
+    /// A success notice without its original, amid a flood of judged backscatter to its recipient, gets
+    /// neither the flood's nor the attack's evidence: it is sent only where the sender asked for one
+    /// (RFC 3461 §4.1), so the failures around it say nothing of it (backscatter-dev 1236, an Amazon SES
+    /// delivery notice, was judged backscatter on `victim-under-attack` alone). A failure notice in the
+    /// same place gets both.
+    @Test func aSuccessNoticeAmidAnAttackIsNotJudgedByIt() throws {
+        var (profile, copies) = try ReflectedCopies.make(4 + 8) { _ in "alice@example.com" }
+        profile.batv = nil
+        guard let start = copies.first?.arrival else { Issue.record("the fixture is not bounce-like"); return }
+        for i in copies.indices {
+            copies[i].original?.subjectKey = UInt64(i)   // no campaign
+            copies[i].original?.bodyKey = nil
+            if i >= 4 { copies[i].original = nil }
+            copies[i].arrival = start + Int64(i) * 10   // twelve notices in two minutes: a flood
+        }
+        copies[6].kind = .success
+        let notes = copies.map { ClassifierNote(observation: $0) }
+        let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+        let failure = result.judgements[5].evidence.map(\.signal)
+        #expect(failure.contains("victim-under-attack") && failure.contains("flood"), "\(failure)")
+        #expect(result.judgements[5].verdict == .backscatter)
+        let success = result.judgements[6].evidence.map(\.signal)
+        #expect(!success.contains("victim-under-attack") && !success.contains("flood"), "\(success)")
+        #expect(result.judgements[6].verdict == .uncertain)
+    }
+
     /// Zero-config relays named outside the site's domains (a hosted outbound service): found by an IP
     /// that hands our originals to several servers with several subjects; one host repeating one subject
     /// (a spam run) is not taken for a relay.

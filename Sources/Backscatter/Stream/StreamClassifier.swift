@@ -542,8 +542,14 @@ public struct StreamJudge: Sendable {
             campaign = mark.id
             if let e = mark.evidence { evidence.append(e) }
         }
-        if slot.flood >= 0, Int(slot.flood) < floodEvidence.count { evidence.append(floodEvidence[Int(slot.flood)]) }
-        if slot.attackDecided >= 0, let victim = box.observation.victim {
+        // A success notice is sent only where the sender asked for one (RFC 3461 §4.1, `NOTIFY=SUCCESS`;
+        // an Amazon SES delivery notice comes by an SNS topic the address subscribed to): the failures
+        // around it say nothing of whether this sender asked, so neither a flood nor an attack on its
+        // recipient counts against it (backscatter-dev 1236, an SES delivery notice amid an attack, was
+        // judged backscatter on `victim-under-attack` alone). A campaign still does: it names the original.
+        let amidAttackCounts = box.observation.kind != .success
+        if amidAttackCounts, slot.flood >= 0, Int(slot.flood) < floodEvidence.count { evidence.append(floodEvidence[Int(slot.flood)]) }
+        if amidAttackCounts, slot.attackDecided >= 0, let victim = box.observation.victim {
             evidence.append(Evidence(.victimUnderAttack, EvidenceText.joined("In the ", String(StreamClassifier.attackWindow / 3600), " hours either side of it, ", String(slot.attackSpam), " of the ", String(slot.attackDecided), " notices to ", victim, " that could be judged were backscatter: it came in the middle of an attack.")))
         }
         if let randomEvidence { evidence.append(randomEvidence) }
