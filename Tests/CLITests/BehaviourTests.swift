@@ -47,6 +47,13 @@ import TestSupport
         #expect(!result.text.contains("not a notice about another message"))
     }
 
+    /// `explain` of a bounce that names no recipient in a form we read says so, where the recipients go.
+    @Test func explainOfABounceWithoutRecipientsSaysNoneCouldBeRead() throws {
+        let result = try CLI.run(["explain", "--color", "never", "Fixtures/dsn/generic-no-recipient.eml#0"])
+        #expect(result.text.contains("A bounce (non-delivery report)"))
+        #expect(result.text.contains("Recipients it reports on\n  None that could be read"))
+    }
+
     @Test func brokenProfileNamesTheKey() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-profile-\(getpid()).toml")
         defer { try? FileManager.default.removeItem(at: path) }

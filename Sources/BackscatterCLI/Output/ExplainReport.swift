@@ -27,6 +27,11 @@ struct ExplainReport {
                     out += Self.wrap(TextTable.clean(Self.shortened(remote)), first: "    refused by: ", width: 100)
                 }
             }
+        } else if record.kind == .bounce {
+            // A bounce known by its sender, words and returned original (`format` generic) that names no
+            // recipient in a form the readers know.
+            out += "\n" + style.bold("Recipients it reports on") + "\n"
+            out += Self.wrap("None that could be read: the notice does not name the address that failed in a form we know. The original below shows whom it was written to.", first: "  ", width: 100)
         }
         if record.isBounceLike {
             out += "\n" + style.bold("The message it is about (the \"original\")") + "\n"

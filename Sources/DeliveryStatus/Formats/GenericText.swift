@@ -20,8 +20,30 @@ struct GenericTextRecognizer: Recognizer {
            let i = LineSearch.firstLine(containingAnyOf: Self.remoteServerReturned, in: context) {
             recipients[0].diagnostic += "\n" + context.lines[i]
         }
-        return recipients.isEmpty ? nil : Finding(recipients: recipients)
+        return recipients.isEmpty ? Self.reportWithoutRecipients(context) : Finding(recipients: recipients)
     }
+
+    /// A non-delivery report that names no recipient in a form the text readers know (damaged, or in
+    /// an unknown wording: backscatter-dev 1109, an MMSC's "No valid recipients for this MM"; 1373 and
+    /// 3541, Sendmail reports whose address lines are gone), told by three signs together: a mailer
+    /// daemon's sender or subject, a non-delivery phrase in its text, and a returned original. A bounce
+    /// with no recipient record: for whom it failed is not guessed (the original's To need not be the
+    /// envelope recipient), but the original it returned can still be judged. Nil when a sign is missing.
+    static func reportWithoutRecipients(_ context: BounceContext) -> Finding? {
+        guard BounceSigns.isFromMailerDaemon(context) else { return nil }
+        let text = context.text
+        guard nonDeliveryPhrases.contains(where: { text.containsIgnoringCase($0) }) else { return nil }
+        let original = OriginalLocator.locate(context)
+        guard original.presence != .none else { return nil }
+        return Finding(kind: .bounce, original: original)
+    }
+
+    /// What a non-delivery report's text says of its failure, in the wordings of the corpus's reports
+    /// (lower case: compared ignoring ASCII case).
+    static let nonDeliveryPhrases = [
+        "could not be delivered", "was not delivered", "undeliverable", "delivery errors", "fatal errors",
+        "delivery has failed", "delivery failed", "permanent error", "no valid recipients",
+    ]
 
     /// The two spellings of Exchange's "Remote Server returned '...'" line, the upper-case one first.
     static let remoteServerReturned = ["Remote Server returned", "Remote server returned"]

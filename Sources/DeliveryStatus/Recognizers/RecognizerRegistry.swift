@@ -122,7 +122,8 @@ enum RecognizerRegistry {
         for r in notices where r.claims(context) {
             if let f = r.recognize(context), !f.recipients.isEmpty { return Recognition(name: r.name, finding: f) }
         }
-        if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty { return Recognition(name: fallback.name, finding: f) }
+        // The fallback's finding may name no recipient: a report it knows by other signs (a kind given).
+        if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty || f.kind != nil { return Recognition(name: fallback.name, finding: f) }
         return nil
     }
 
