@@ -22,20 +22,31 @@ import MailParsing
         guard line != nil else { return nil }
         var bytes: [UInt8] = []
         var taken = 0
-        // The first line's quoting is the copy's.
+        // The first line's quoting is the copy's: its levels of `>` (each with the space after it, at
+        // most eight), or its indentation.
         let first = line!
-        let quoting: (mark: Bool, spaces: Int) = first.first == 62 ? (true, 0)
-            : first.starts(with: [32, 32, 32, 32]) ? (false, 4)
-            : first.starts(with: [32, 32]) && !first.starts(with: [32, 32, 32]) ? (false, 2) : (false, 0)
+        /// `l` without up to `depth` levels of `>` at its start.
+        func unquoted(_ l: ArraySlice<UInt8>, depth: Int) -> ArraySlice<UInt8> {
+            var l = l
+            for _ in 0..<depth {
+                guard l.first == 62 else { break }
+                l = l.dropFirst()
+                if l.first == 32 { l = l.dropFirst() }
+            }
+            return l
+        }
+        var depth = 0
+        while depth < 8, unquoted(first, depth: depth + 1).count < unquoted(first, depth: depth).count { depth += 1 }
+        let spaces = depth > 0 ? 0 : first.starts(with: [32, 32, 32, 32]) ? 4
+            : first.starts(with: [32, 32]) && !first.starts(with: [32, 32, 32]) ? 2 : 0
         while let current = line, taken < 5_000 {
             line = nextLine()
             taken += 1
             var l = current
-            if quoting.mark, l.first == 62 {
-                l = l.dropFirst()
-                if l.first == 32 { l = l.dropFirst() }
-            } else if quoting.spaces > 0, l.starts(with: Array(repeating: 32, count: quoting.spaces)) {
-                l = l.dropFirst(quoting.spaces)
+            if depth > 0 {
+                l = unquoted(l, depth: depth)
+            } else if spaces > 0, l.starts(with: Array(repeating: 32, count: spaces)) {
+                l = l.dropFirst(spaces)
             }
             bytes.append(contentsOf: l)
             bytes.append(10)
@@ -46,7 +57,8 @@ import MailParsing
     /// The copy's first line decides its quoting: a copy that is not indented keeps its folded fields'
     /// continuation lines as they are (sisimai lhost-exim-05, lhost-qmail-01: the Received field's
     /// "    by ..." line unindented ended the header section, and the Message-ID after it was lost); an
-    /// indented or `>`-quoted copy loses its quoting on every line, continuations still indented.
+    /// indented or `>`-quoted copy loses its quoting on every line, continuations still indented; a copy
+    /// quoted twice (`>> `, `> > `) loses both levels.
     @Test func theFirstLineDecidesTheQuoting() {
         func lines(_ text: String) -> String? {
             Array(text.utf8).withUnsafeBufferPointer { OriginalLocator.inlineLines($0, markerStart: 0) }.map { String(decoding: $0, as: UTF8.self) }
@@ -60,13 +72,18 @@ import MailParsing
                 == "Received: from a\n    by b\nMessage-ID: <1@x>\n\n")
         #expect(lines("marker\n> Received: from a\n>     by b\n> Message-ID: <1@x>\n")
                 == "Received: from a\n    by b\nMessage-ID: <1@x>\n\n")
+        // A copy forwarded twice: both levels off every line, however the marks are spaced.
+        #expect(lines("marker\n>> Received: from a\n>>     by b\n>> Message-ID: <1@x>\n>\n")
+                == "Received: from a\n    by b\nMessage-ID: <1@x>\n\n\n")
+        #expect(lines("marker\n> > Received: from a\n> >     by b\n> > Message-ID: <1@x>\n")
+                == "Received: from a\n    by b\nMessage-ID: <1@x>\n\n")
         let section = HeaderSection.parse(Array(lines("marker\n" + folded)!.utf8)[...])
         #expect(section.first("message-id")?.valueString == " <1@x>" || section.first("message-id")?.valueString == "<1@x>")
     }
 
     @Test func linesMatchTheSliceLoop() {
         var generator = SplitMix64(seed: 21)
-        let alphabet: [UInt8] = Array("  \n\n\r\t>>ab:".utf8)
+        let alphabet: [UInt8] = Array("  \n\n\r\t>>>ab:".utf8)
         for _ in 0..<30_000 {
             let length = Int(generator.next() % 40)
             let source = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }

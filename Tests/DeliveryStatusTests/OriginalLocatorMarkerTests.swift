@@ -79,9 +79,9 @@ import MailParsing
 
     /// A report's per-recipient fields running into the copy's trace fields without a blank line, quoted
     /// alike (sisimai lhost-sendmail-14, a forwarded bounce quoted with "> "): the copy starts at the
-    /// Return-Path or Received line. Not under another field, nor under a line quoted otherwise. (The
-    /// inline reader takes one level of `>` off a copy's lines, so a copy quoted twice is found but
-    /// not read.)
+    /// Return-Path or Received line. Not under another field, nor under a line quoted otherwise. A copy
+    /// forwarded twice (`>> `, `> > `) is read too: the inline reader takes as many levels of `>` off
+    /// its lines as its first line has.
     @Test func aCopyRightUnderTheReportsFields() throws {
         func start(_ text: String) -> Int? { Array(text.utf8).withUnsafeBufferPointer { OriginalLocator.unmarkedCopyStart(in: $0) } }
         let dsn = "Final-Recipient: RFC822; bob@example.net\nAction: failed\nStatus: 5.1.1\n"
@@ -91,7 +91,7 @@ import MailParsing
         func quoted(_ text: String, _ mark: String) -> String {
             text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : mark + $0 }.joined(separator: "\n")
         }
-        for mark in ["", "> "] {
+        for mark in ["", "> ", ">> ", "> > "] {
             let text = quoted("Forwarded:\n" + dsn + copy, mark)
             let at = try #require(start(text), "\(mark.debugDescription)")
             let original = OriginalLocator.inline(text, markerStart: at)

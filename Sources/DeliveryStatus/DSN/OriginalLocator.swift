@@ -504,8 +504,8 @@ enum OriginalLocator {
     /// an LF after it, written straight into one array; nil when the marker's line has no end or only
     /// blank lines follow.
     ///
-    /// The copy's quoting is its first line's (`Quoting`): `>` and one space after it, four spaces, or
-    /// exactly two, removed from every line that has it; a first line without any leaves every line as
+    /// The copy's quoting is its first line's (`Quoting`): its levels of `>` (each with one space after
+    /// it), four spaces, or exactly two, removed from every line that has it; a first line without any leaves every line as
     /// it stands. Decided line by line, the folded fields of a copy that was not indented lost their
     /// continuation lines' indentation ("    by mx4.example.org with esmtp" a line of its own ended the
     /// header section after the first Received field: 74 sisimai originals lost their Message-ID).
@@ -555,8 +555,11 @@ enum OriginalLocator {
                 switch quoting {
                 case .none:
                     break
-                case .mark:
-                    if lower < end, base[lower] == 62 {
+                case .marks(let depth):
+                    // Each level a `>` and one space after it if there is one, as many as the first
+                    // line's (fewer where the line has fewer).
+                    for _ in 0..<depth {
+                        guard lower < end, base[lower] == 62 else { break }
                         lower += 1
                         if lower < end, base[lower] == 32 { lower += 1 }
                     }
@@ -785,13 +788,27 @@ enum OriginalLocator {
         name.withUnsafeBufferPointer { ASCII.hasPrefix($0, ignoringCase: "content-") || ASCII.equals($0, ignoringCase: "mime-version") }
     }
 
-    /// How an inline copy is quoted, told by its first line: `>` (a reply's quoting), four spaces or
+    /// How an inline copy is quoted, told by its first line: `>` marks (a reply's quoting; `>> ` or
+    /// `> > ` a copy forwarded twice, its levels counted, at most `maxQuoteDepth`), four spaces or
     /// exactly two (an indented copy), or not at all.
     enum Quoting: Equatable {
-        case none, mark, spaces(Int)
+        case none, marks(Int), spaces(Int)
+
+        /// The most `>` levels counted on a copy's first line.
+        static let maxQuoteDepth = 8
 
         init(ofLineAt start: Int, _ base: UnsafePointer<UInt8>, _ count: Int) {
-            if start < count, base[start] == 62 { self = .mark; return }
+            if start < count, base[start] == 62 {
+                // Levels: a `>` and the space after it if any (`>> From:`, `> > From:`).
+                var depth = 0, k = start
+                while depth < Self.maxQuoteDepth, k < count, base[k] == 62 {
+                    depth += 1
+                    k += 1
+                    if k < count, base[k] == 32 { k += 1 }
+                }
+                self = .marks(depth)
+                return
+            }
             var spaces = 0
             while spaces < 4, start + spaces < count, base[start + spaces] == 32 { spaces += 1 }
             self = spaces == 4 ? .spaces(4) : spaces == 2 ? .spaces(2) : .none
