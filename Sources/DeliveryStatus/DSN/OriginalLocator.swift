@@ -505,10 +505,11 @@ enum OriginalLocator {
     /// blank lines follow.
     ///
     /// The copy's quoting is its first line's (`Quoting`): its levels of `>` (each with one space after
-    /// it), four spaces, or exactly two, removed from every line that has it; a first line without any leaves every line as
-    /// it stands. Decided line by line, the folded fields of a copy that was not indented lost their
-    /// continuation lines' indentation ("    by mx4.example.org with esmtp" a line of its own ended the
-    /// header section after the first Received field: 74 sisimai originals lost their Message-ID).
+    /// it), four spaces, or exactly two, removed from every line that has it; a first line without any
+    /// leaves every line as it stands. Decided line by line, the folded fields of a copy that was not
+    /// indented lost their continuation lines' indentation ("    by mx4.example.org with esmtp" a line
+    /// of its own ended the header section after the first Received field: 74 sisimai originals lost
+    /// their Message-ID).
     ///
     /// A line without quoting is written as it stands, LF included: such lines are copied as one run
     /// of the source, a run ending only before a quoted line's first kept byte (or at the end), not a

@@ -38,8 +38,9 @@ struct GenericTextRecognizer: Recognizer {
         return Finding(kind: .bounce, original: original)
     }
 
-    /// What a non-delivery report's text says of its failure, in the wordings of the corpus's reports
-    /// (lower case: compared ignoring ASCII case).
+    /// What a non-delivery report's text says of its failure, in common MTA wordings (lower case,
+    /// compared ignoring ASCII case). A sender's or subject's sign alone is not enough: a postmaster
+    /// returning a message it was sent (an abuse desk's reply) says none of these.
     static let nonDeliveryPhrases = [
         "could not be delivered", "was not delivered", "undeliverable", "delivery errors", "fatal errors",
         "delivery has failed", "delivery failed", "permanent error", "no valid recipients",
