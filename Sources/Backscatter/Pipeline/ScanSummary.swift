@@ -48,6 +48,9 @@ public struct ScanSummary: Sendable {
     public var inferredProfileTOML: String?
     /// The queue audit's report (set by `AuditStage`, for `audit`).
     public var audit: AuditReport?
+    /// Whether the site signs its envelope senders with BATV: its profile has `[batv]`, or zero-config
+    /// saw its own bounces come back tagged (set by `ClassifierStage`; nil when the scan did not classify).
+    public var signsBATV: Bool?
 
     private var fallbackReflectors: [String: Int] = [:]
 
@@ -97,6 +100,35 @@ public struct ScanSummary: Sendable {
 
     /// Whether any delivered message was judged backscatter.
     public var foundBackscatter: Bool { verdictCounts[Self.slot(.backscatter)] > 0 }
+
+    /// What the site can do about the backscatter found, one plain paragraph each, the most effective
+    /// first; empty when none was found. The remedies a victim has: tags on its own envelope senders
+    /// that forged mail cannot carry (BATV, draft-levine-smtp-batv-01), sender authentication that lets
+    /// other servers refuse the forged mail before it is accepted (SPF, RFC 7208; DMARC, RFC 7489), the
+    /// reflectors' own fix (recipient filtering at RCPT time), and shelter during a flood.
+    public var remedies: [String] {
+        let count = verdictCounts[Self.slot(.backscatter)]
+        guard count > 0 else { return [] }
+        var out: [String] = []
+        let notices = count == 1 ? "1 notice was" : "\(count) notices were"
+        if signsBATV == true {
+            out.append("\(notices) backscatter. Your mail's envelope senders carry BATV tags: refuse null-sender mail (bounces) to addresses without a valid tag while it is offered (at RCPT time), as the forged mail's bounces cannot carry one.")
+        } else {
+            out.append("\(notices) backscatter. Sign your envelope senders with BATV (prvs tags): bounces of your own mail then come back to a tagged address that forged mail cannot carry, and null-sender mail to an untagged address can be refused while it is offered. Add the key under [batv] in the profile so that scans check the tags.")
+        }
+        out.append("Publish an SPF record ending in -all and a DMARC policy of p=reject for your domains, and sign your mail with DKIM: servers that check them refuse the forged mail while it is offered, so they have nothing to bounce to you.")
+        let reflectors = reportedReflectors
+        if let busiest = reflectors.first {
+            let servers = reflectors.count == 1 ? "1 server" : "\(reflectors.count) servers"
+            // Sorted by count: when the first sent one, each did.
+            let most = busiest.messages > 1 ? "\(busiest.host) sent the most: \(busiest.messages)" : reflectors.count == 1 ? busiest.host : "one each"
+            out.append("\(servers) accepted the forged mail and then sent you a notice about it (\(most)). Their postmasters stop this by rejecting unknown recipients during the SMTP conversation, and by never bouncing or answering mail judged as spam; a note to postmaster@ at their domain with one notice attached shows them the problem.")
+        }
+        if let flood = floods.first {
+            out.append("\(flood.victim) got \(flood.messages) bounces within \(flood.windowSeconds / 60) minutes. While such a flood lasts, file null-sender mail to that address in a folder of its own, or refuse it while it is offered (real bounces to it are lost then).")
+        }
+        return out
+    }
 
     /// The slot of `verdictCounts` for a verdict.
     private static func slot(_ verdict: ScanRecord.Verdict) -> Int {

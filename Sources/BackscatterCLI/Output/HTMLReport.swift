@@ -55,6 +55,12 @@ struct HTMLReport {
         out += "<section><h2>Reflectors</h2>" + reflectorTable() + "</section>"
         out += "<section><h2>Floods</h2>" + floodTable() + "</section>"
         out += "</div>"
+        let remedies = summary.remedies
+        if !remedies.isEmpty {
+            out += "<section><h2>What to do</h2><ol class=\"facts\">"
+            for remedy in remedies { out += "<li>" + Self.escape(remedy) + "</li>" }
+            out += "</ol></section>"
+        }
         out += "<section><h2>Bounce-like messages</h2>" + messageTable() + "</section>"
         out += "</main><script>\(Self.script)</script></body></html>\n"
         return out

@@ -207,6 +207,10 @@ enum JSONLinesFormat {
             json.endObject()
         }
         json.endArray()
+        json.key("remedies")
+        json.beginArray()
+        for remedy in summary.remedies { json.string(remedy) }
+        json.endArray()
         json.endObject()
         json.newline()
     }

@@ -23,6 +23,7 @@ struct TextReport {
         out += section("Reflectors (servers that sent the notices)", reflectors())
         out += section("Reasons (failed recipients)", reasons())
         out += section("Timeline (bounce-like messages, UTC)", timeline())
+        out += section("What to do", remedies())
         out += section("Flagged messages", flagged())
         return out
     }
@@ -51,6 +52,13 @@ struct TextReport {
     private func inferred() -> String {
         summary.inferredProfile.map { ExplainReport.wrap(TextTable.clean($0), first: "  - ", rest: "    ", width: 100) }
             .joined()
+    }
+
+    /// `ScanSummary.remedies`, numbered, as `audit` writes its own.
+    private func remedies() -> String {
+        summary.remedies.enumerated().map { i, remedy in
+            ExplainReport.wrap(TextTable.clean(remedy), first: "  \(i + 1). ", rest: "     ", width: 100)
+        }.joined()
     }
 
     private func section(_ title: String, _ body: String) -> String {
