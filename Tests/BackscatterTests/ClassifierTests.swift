@@ -341,6 +341,20 @@ struct ClassifierFixtureTests {
         #expect(inferred.profile.relays.hosts == ["out.mailhost.test"])
     }
 
+    /// Mail delivered to a BATV-tagged address of ours (a reply to our envelope sender) shows that the
+    /// mailbox under the tag exists, not one named after the tag (backscatter-dev 3541).
+    @Test func aTaggedAddressNamesTheMailboxUnderItsTag() {
+        var notes: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
+        notes.append(ClassifierNote(observation: nil, deliveredTo: "prvs=3476143005=plindqvist@example.org"))
+        notes.append(ClassifierNote(observation: nil, deliveredTo: "sven+prvs=3476143005@example.org"))
+        let inferred = ProfileInference.infer(notes)
+        #expect(inferred.profile.site.domains == ["example.org"])
+        #expect(inferred.knownLocalParts.contains("plindqvist"))
+        #expect(inferred.knownLocalParts.contains("sven"))
+        #expect(!inferred.knownLocalParts.contains { $0.contains("prvs") })
+        #expect(inferred.knownLocalParts.count == 8)
+    }
+
     /// Inference names at most `ProfileInference.maxRelays` relays, the busiest: a stream that makes up
     /// more candidates (here 1,200 IPs, each handing three originals to three servers) does not make
     /// every message's relay test read them all.

@@ -203,7 +203,14 @@ public enum ProfileInference {
             if let address = note.deliveredTo, domains.contains(where: { domain in
                 Self.domain(of: address, is: domain) ?? address.after(lastASCII: ASCII.at).map { domain == $0 } ?? false
             }), let at = address.lastIndex(ofASCII: ASCII.at) {
-                know(address[..<at])
+                // Mail to a BATV-tagged address (a reply to our envelope sender) names the mailbox
+                // under its tag (backscatter-dev 3541's X-Original-To, `prvs=3476143005=plindqvist`,
+                // was counted as a mailbox of its own).
+                if ObservationReader.mayHoldTag(address), let tagged = BATVAddress(parsing: address) {
+                    know(Substring(tagged.localPart))
+                } else {
+                    know(address[..<at])
+                }
             }
             // The relay test through the box, and the facts of an original that passed our relays read
             // there too: the observation and its original copied out were ~700 instructions a note with
