@@ -557,12 +557,10 @@ enum OriginalLocator {
                 case .none:
                     break
                 case .marks(let depth):
-                    // Each level a `>` and one space after it if there is one, as many as the first
-                    // line's (fewer where the line has fewer).
+                    // As many levels as the first line's (fewer where the line has fewer).
                     for _ in 0..<depth {
-                        guard lower < end, base[lower] == 62 else { break }
-                        lower += 1
-                        if lower < end, base[lower] == 32 { lower += 1 }
+                        guard let next = Quoting.levelEnd(at: lower, base, end) else { break }
+                        lower = next
                     }
                 case .spaces(let n):
                     var spaces = 0
@@ -798,18 +796,21 @@ enum OriginalLocator {
         /// The most `>` levels counted on a copy's first line.
         static let maxQuoteDepth = 8
 
+        /// Where one level of `>` quoting at `k` ends (the `>` and one space after it, if there is
+        /// one: `>> From:`, `> > From:`), before `end`; nil when no `>` is at `k`.
+        @inline(__always)
+        static func levelEnd(at k: Int, _ base: UnsafePointer<UInt8>, _ end: Int) -> Int? {
+            guard k < end, base[k] == 62 else { return nil }
+            return k + 1 < end && base[k + 1] == 32 ? k + 2 : k + 1
+        }
+
         init(ofLineAt start: Int, _ base: UnsafePointer<UInt8>, _ count: Int) {
-            if start < count, base[start] == 62 {
-                // Levels: a `>` and the space after it if any (`>> From:`, `> > From:`).
-                var depth = 0, k = start
-                while depth < Self.maxQuoteDepth, k < count, base[k] == 62 {
-                    depth += 1
-                    k += 1
-                    if k < count, base[k] == 32 { k += 1 }
-                }
-                self = .marks(depth)
-                return
+            var depth = 0, k = start
+            while depth < Self.maxQuoteDepth, let next = Self.levelEnd(at: k, base, count) {
+                depth += 1
+                k = next
             }
+            if depth > 0 { self = .marks(depth); return }
             var spaces = 0
             while spaces < 4, start + spaces < count, base[start + spaces] == 32 { spaces += 1 }
             self = spaces == 4 ? .spaces(4) : spaces == 2 ? .spaces(2) : .none

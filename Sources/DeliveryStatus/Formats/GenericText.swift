@@ -25,10 +25,11 @@ struct GenericTextRecognizer: Recognizer {
 
     /// A non-delivery report that names no recipient in a form the text readers know (damaged, or in
     /// an unknown wording: backscatter-dev 1109, an MMSC's "No valid recipients for this MM"; 1373 and
-    /// 3541, Sendmail reports whose address lines are gone), told by three signs together: a mailer
-    /// daemon's sender or subject, a non-delivery phrase in its text, and a returned original. A bounce
-    /// with no recipient record: for whom it failed is not guessed (the original's To need not be the
-    /// envelope recipient), but the original it returned can still be judged. Nil when a sign is missing.
+    /// 3541, reports in Sendmail's wording whose address lines are gone), told by three signs together:
+    /// a mailer daemon's sender or subject, a non-delivery phrase in its text, and a returned original.
+    /// A bounce with no recipient record: for whom it failed is not guessed (the original's To need not
+    /// be the envelope recipient), but the original it returned can still be judged. Nil when a sign is
+    /// missing.
     static func reportWithoutRecipients(_ context: BounceContext) -> Finding? {
         guard BounceSigns.isFromMailerDaemon(context) else { return nil }
         let text = context.text

@@ -35,6 +35,10 @@ package struct Finding: Sendable {
     /// RFC 3464 per-message fields.
     package var perMessage: PerMessageFields
 
+    /// Whether the finding says nothing: no recipient and no kind (a recogniser that read the message
+    /// but found nothing it can report; the registry tries the next).
+    package var isEmpty: Bool { recipients.isEmpty && kind == nil }
+
     package init(recipients: [RecipientFinding] = [], kind: MessageKind? = nil, original: ReturnedOriginal? = nil,
                  perMessage: PerMessageFields = PerMessageFields()) {
         self.recipients = recipients

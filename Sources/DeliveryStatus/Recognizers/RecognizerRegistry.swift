@@ -123,7 +123,7 @@ enum RecognizerRegistry {
             if let f = r.recognize(context), !f.recipients.isEmpty { return Recognition(name: r.name, finding: f) }
         }
         // The fallback's finding may name no recipient: a report it knows by other signs (a kind given).
-        if fallback.claims(context), let f = fallback.recognize(context), !f.recipients.isEmpty || f.kind != nil { return Recognition(name: fallback.name, finding: f) }
+        if fallback.claims(context), let f = fallback.recognize(context), !f.isEmpty { return Recognition(name: fallback.name, finding: f) }
         return nil
     }
 
@@ -164,7 +164,7 @@ enum RecognizerRegistry {
     struct Recognize: DedicatedVisitor {
         let context: BounceContext
         func visit<R: Recognizer>(_ recognizer: R) -> Recognition? {
-            guard let f = recognizer.recognize(context), !f.recipients.isEmpty || f.kind != nil else { return nil }
+            guard let f = recognizer.recognize(context), !f.isEmpty else { return nil }
             return Recognition(name: recognizer.name, finding: f)
         }
     }
