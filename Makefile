@@ -1,14 +1,14 @@
 # The two commands a fresh Debian machine with Swift needs: `make demo` and `make test`.
-# Each installs what it needs when missing (libpcre2-dev, libmimalloc-dev, pkg-config), then builds.
+# Each installs what it needs when missing (libpcre2-dev, libmimalloc-dev, zlib1g-dev, pkg-config), then builds.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build demo test release dist bench clean
 
 deps:
-	@if ! pkg-config --exists libpcre2-8 2>/dev/null || [ ! -e /usr/include/mimalloc.h ]; then \
-		echo "installing libpcre2-dev, libmimalloc-dev and pkg-config"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpcre2-dev libmimalloc-dev pkg-config; \
+	@if ! pkg-config --exists libpcre2-8 zlib 2>/dev/null || [ ! -e /usr/include/mimalloc.h ]; then \
+		echo "installing libpcre2-dev, libmimalloc-dev, zlib1g-dev and pkg-config"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpcre2-dev libmimalloc-dev zlib1g-dev pkg-config; \
 	fi
 
 build: deps

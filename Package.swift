@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 // backscatter: finds reverse-NDR ("backscatter") attacks in mail traffic.
 // Layers, each importing only those below it:
-//   MailParsing  -> bytes, mailbox readers, RFC 5322 headers, MIME      (stdlib + libc + CByteKernels' SSE2 masks)
+//   MailParsing  -> bytes, mailbox readers, RFC 5322 headers, MIME      (stdlib + libc + CByteKernels' SSE2 masks
+//                   + zlib for gzip-compressed input)
 //   BytePatterns -> the one wrapper around PCRE2
 //   DeliveryStatus -> RFC 3464/3463/6533 records, MTA recognisers, reasons
 //   Backscatter  -> site profile, evidence, scoring, stream findings, audit (+ FoundationEssentials, swift-crypto)
@@ -38,9 +39,15 @@ let package = Package(
         ),
         // Sets mimalloc's options from a constructor, before the first allocation (see its .c file).
         .target(name: "CMimallocOptions", linkerSettings: [.linkedLibrary("mimalloc")]),
+        // gzip-compressed mailboxes and messages, inflated as they are read (`MailParsing.GzipInflater`).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // SSE2 byte kernels inlined into MailParsing's scans (the bit mask of a compare; see its header).
         .target(name: "CByteKernels"),
-        .target(name: "MailParsing", dependencies: ["CByteKernels"]),
+        .target(name: "MailParsing", dependencies: ["CByteKernels", "CZlib"]),
         .target(name: "BytePatterns", dependencies: ["CPCRE2"]),
         .target(name: "DeliveryStatus", dependencies: ["MailParsing", "BytePatterns"]),
         .target(
@@ -62,7 +69,7 @@ let package = Package(
             name: "BackscatterHarness",
             dependencies: ["Backscatter", "DeliveryStatus", "MailParsing"]
         ),
-        .target(name: "TestSupport", dependencies: ["MailParsing"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MailParsing", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing", "TestSupport"]),
         .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns", "TestSupport"]),
         .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),

@@ -35,7 +35,7 @@ public final class MailboxSplit {
     public private(set) var convertedEntries = 0
 
     private var files: [ScanRecord.Verdict: Int32] = [:]
-    private var sourceFile: (path: String, descriptor: Int32)?
+    private var sourceFile: RawEntryReader?
     /// Each output's line ends, set by its first entry: CR-only (true) or LF and CRLF, which read alike.
     private var carriageReturnOnly: [ScanRecord.Verdict: Bool] = [:]
     /// Each output's offsets where an earlier entry's stray Content-Length ends its body (`strayLengthEnd`),
@@ -260,33 +260,30 @@ public final class MailboxSplit {
 
     // MARK: - Reading entries back
 
+    /// The entry's bytes as they are in its source (decompressed, for a gzip file: the scan's offsets
+    /// count decompressed bytes).
     private func readEntry(_ record: ScanRecord) throws(SplitError) -> [UInt8] {
-        if sourceFile?.path != record.source {
-            closeSource()
-            let fd = open(record.source, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                throw SplitError("\(record.source): message \(record.index) at byte \(record.offset): cannot open: "
-                                 + String(cString: strerror(errno)))
+        let at = "\(record.source): message \(record.index) at byte \(record.offset)"
+        do throws(MailboxError) {
+            if sourceFile?.path != record.source {
+                closeSource()
+                sourceFile = try RawEntryReader(path: record.source)
             }
-            sourceFile = (record.source, fd)
-        }
-        guard let fd = sourceFile?.descriptor, record.length >= 0, record.offset >= 0 else { return [] }
-        var buffer = [UInt8](repeating: 0, count: record.length)
-        var done = 0
-        while done < record.length {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, record.length - done, off_t(record.offset + done)) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                throw SplitError("\(record.source): message \(record.index) at byte \(record.offset + done): "
-                                 + "cannot read back (the file changed?)")
+            guard let sourceFile, record.length >= 0, record.offset >= 0 else { return [] }
+            return try sourceFile.read(offset: record.offset, length: record.length)
+        } catch {
+            switch error.code {
+            case .notFound, .cannotOpen:
+                throw SplitError("\(at): cannot open: " + String(cString: strerror(error.systemErrorNumber ?? 0)))
+            case .outOfRange:
+                throw SplitError("\(at): cannot read back (the file changed?)")
+            default:
+                throw SplitError("\(at): cannot read back: \(error)")
             }
-            done += n
         }
-        return buffer
     }
 
     private func closeSource() {
-        if let fd = sourceFile?.descriptor { close(fd) }
         sourceFile = nil
     }
 

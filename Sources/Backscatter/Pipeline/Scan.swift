@@ -383,16 +383,20 @@ public struct Scan: Sendable {
     /// messages after the failure are missing from the output.
     static let spillDamaged = "spill-file-unreadable (held records or notes could not be read back; later messages are missing)"
 
-    /// `cannot-open (Permission denied)`: the reader's code and the system's words for errno.
+    /// `cannot-open (Permission denied)`: the reader's code and the system's words for errno, or the
+    /// reader's own (`unsupported-compression (compressed with xz, ...)`).
     private static func reason(_ error: MailboxError) -> String {
         var text = error.code.description
         if let number = error.systemErrorNumber, let message = strerror(number) {
             text += " (" + String(cString: message) + ")"
         }
+        if let detail = error.detail { text += " (" + detail + ")" }
         return text
     }
 
     /// Sum of the sizes of the regular files among `paths`; nil when any input is a folder or stdin.
+    /// Nil too when any is compressed: the bytes read are its decompressed ones, which its size does not
+    /// tell.
     private static func totalBytes(_ paths: [String]) -> Int? {
         var total = 0
         for path in paths {
@@ -400,6 +404,7 @@ public struct Scan: Sendable {
             var info = stat()
             guard stat(path, &info) == 0 else { continue }
             guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+            if (try? RawEntryReader(path: path))?.compression != nil { return nil }
             total &+= Int(info.st_size)
         }
         return total

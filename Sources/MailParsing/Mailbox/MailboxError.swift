@@ -10,6 +10,8 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         case notFound
         case unsupportedFileType
         case outOfRange
+        case corruptCompressedData
+        case unsupportedCompression
     }
 
     /// The kind of failure, comparable with the `static let` constants.
@@ -27,6 +29,12 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedFileType = Code(base: .unsupportedFileType)
         /// A raw-entry read asked for bytes beyond the end of the file.
         public static let outOfRange = Code(base: .outOfRange)
+        /// Compressed input (gzip) whose data is damaged or ends early; `detail` says how. What was
+        /// decompressed before the damage has been read.
+        public static let corruptCompressedData = Code(base: .corruptCompressedData)
+        /// Input compressed in a format the reader does not decompress (bzip2, xz, zstd, lz4); `detail`
+        /// names it and how to decompress it first.
+        public static let unsupportedCompression = Code(base: .unsupportedCompression)
 
         /// A stable name for messages and JSON output.
         public var description: String {
@@ -37,6 +45,8 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
             case .notFound: "not-found"
             case .unsupportedFileType: "unsupported-file-type"
             case .outOfRange: "out-of-range"
+            case .corruptCompressedData: "corrupt-compressed-data"
+            case .unsupportedCompression: "unsupported-compression"
             }
         }
     }
@@ -49,18 +59,23 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
     public let byteOffset: Int
     /// The C `errno` reported by the system, if the failure came from a system call.
     public let systemErrorNumber: Int32?
+    /// Words for a person, where the code alone does not say enough (the compression found, zlib's
+    /// message); nil otherwise.
+    public let detail: String?
 
-    package init(_ code: Code, path: String, byteOffset: Int = 0, errno: Int32? = nil) {
+    package init(_ code: Code, path: String, byteOffset: Int = 0, errno: Int32? = nil, detail: String? = nil) {
         self.code = code
         self.path = path
         self.byteOffset = byteOffset
         self.systemErrorNumber = errno
+        self.detail = detail
     }
 
-    /// `code: path at byte N (errno E)`.
+    /// `code: path at byte N (errno E)`, with the detail after a colon.
     public var description: String {
         var text = "\(code): \(path) at byte \(byteOffset)"
         if let systemErrorNumber { text += " (errno \(systemErrorNumber))" }
+        if let detail { text += ": " + detail }
         return text
     }
 }

@@ -15,6 +15,12 @@ import Darwin
 /// chunk plus the largest message. Release a message before asking for the next one and the buffer is
 /// reused in place; a message kept longer keeps its buffer alive and the reader takes a new one.
 ///
+/// Compressed input is detected by its first bytes (`CompressionFormat`): a gzip-compressed mbox, message
+/// file or Maildir file (logrotate's `mbox.1.gz`, Dovecot's compressed Maildirs) is inflated as it is read,
+/// within the same memory, and read like the plain file; offsets and lengths then count decompressed bytes.
+/// bzip2, xz, zstd and lz4 are not decompressed: such a file is a `.unsupportedCompression` error that
+/// names the format, not a message of compressed bytes.
+///
 /// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders) are walked recursively
 /// and their files read in byte order of their paths, so output is deterministic. Hidden files, Maildir
 /// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
@@ -25,7 +31,9 @@ import Darwin
 /// A failure of the input itself (the path does not exist, cannot be opened or listed) is thrown by
 /// `init`. A failure confined to one entry of a folder (a file that cannot be opened, or a read error part
 /// way) is thrown by `next()` for that entry, naming its path and byte offset; calling `next()` again goes
-/// on with the following entry. So a caller that wants to keep going catches and continues:
+/// on with the following entry. A failure part way through a file (a read error, damaged or truncated gzip
+/// data) ends the file there: the messages read before it are returned first (the last one as far as it
+/// was read), then the error is thrown. So a caller that wants to keep going catches and continues:
 /// ```swift
 /// var reader = try MailboxReader(path: path)
 /// while true {
@@ -65,6 +73,10 @@ public struct MailboxReader: Sendable {
         /// Single message: bytes read past `maxMessageBytes` and not kept.
         var droppedBytes = 0
         var delivered = false
+        /// Set for a gzip-compressed file: its content is read through it.
+        var inflater: GzipInflater?
+        /// A failure part way, thrown once the messages read before it have been returned.
+        var pendingError: MailboxError?
     }
 
     private var entries: [Entry] = []
@@ -152,10 +164,12 @@ public struct MailboxReader: Sendable {
                     try begin(OpenFile(path: file, descriptor: descriptor))
                 }
             }
-            do {
+            do throws(MailboxError) {
                 if let message = try pull() { return message }
+                let pending = current?.pendingError
                 current = nil
                 parser = nil
+                if let pending { throw pending }
             } catch {
                 current = nil
                 parser = nil
@@ -165,22 +179,42 @@ public struct MailboxReader: Sendable {
     }
 
     /// The raw bytes of an entry, `path[offset..<offset+length]`, as `MailboxMessage.offset`/`length` give
-    /// them, read with pread(2): for byte-exact splitting when `MailboxMessage.raw` is nil (truncated).
-    /// - Throws: `MailboxError` if the file cannot be read or is shorter than `offset + length`.
+    /// them: for byte-exact splitting when `MailboxMessage.raw` is nil (truncated). A gzip file's entry is
+    /// read from its decompressed bytes. For many entries of one file, `RawEntryReader` reads them in one
+    /// pass.
+    /// - Throws: `MailboxError` if the file cannot be read or is shorter than `offset + length`,
+    ///   `.unsupportedCompression` for a file compressed otherwise than with gzip.
     public static func readRawEntry(path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
-        guard offset >= 0, length >= 0 else { throw MailboxError(.outOfRange, path: path, byteOffset: offset) }
-        return try POSIXFiles.readRange(path, offset: offset, length: length)
+        try RawEntryReader(path: path).read(offset: offset, length: length)
     }
 
     // MARK: - Reading one file
 
-    /// Makes `file` current: reads its first bytes and decides mbox or single message.
+    /// Makes `file` current: reads its first bytes, inflates a gzip file from there on, and decides mbox or
+    /// single message.
+    /// - Throws: `.unsupportedCompression` for a file compressed otherwise than with gzip.
     private mutating func begin(_ file: OpenFile) throws(MailboxError) {
         current = file
         parser = nil
         start = 0
         end = 0
-        while end < 5, current?.atEnd == false { try refill() }
+        while end < CompressionFormat.bytesToDetect, current?.atEnd == false { try refill() }
+        if current?.pendingError == nil, let format = CompressionFormat.detect(buffer[0..<end]) {
+            guard format == .gzip else {
+                current = nil
+                throw MailboxError(.unsupportedCompression, path: file.path,
+                                   detail: "\(format)-compressed; decompress it first with \(format.decompressCommand)")
+            }
+            // The bytes read so far are the inflater's first input; the buffer is refilled with what
+            // they decompress to. A whole chunk: a small file's buffer (`firstBufferBytes`) would be
+            // outgrown at once, and each growth is a chunk anyway.
+            current?.inflater = try GzipInflater(descriptor: file.descriptor, path: file.path, seed: buffer[0..<end])
+            current?.atEnd = false
+            current?.bytesRead = 0
+            buffer = Self.readBuffer(count: max(buffer.count, limits.readChunkBytes))
+            end = 0
+            while end < 5, current?.atEnd == false { try refill() }
+        }
         var isMbox = end >= 5 && buffer[0] == 0x46 && buffer[1] == 0x72 && buffer[2] == 0x6F
             && buffer[3] == 0x6D && buffer[4] == 0x20  // "From " (RFC 4155 §2)
         if isMbox {
@@ -261,13 +295,34 @@ public struct MailboxReader: Sendable {
         guard var file = current else { return }
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
         while !file.atEnd {
-            let got = try POSIXFiles.read(file.descriptor, into: &scratch, at: 0, count: scratch.count,
-                                          path: file.path, fileOffset: file.bytesRead)
+            let got: Int
+            do {
+                got = try Self.readContent(&file, into: &scratch, at: 0, count: scratch.count)
+            } catch {
+                file.atEnd = true
+                file.pendingError = error
+                break
+            }
             if got == 0 { file.atEnd = true }
             file.bytesRead += got
             file.droppedBytes += got
         }
         current = file
+    }
+
+    /// Reads at most `count` bytes of the file's content into `buffer` at `offset`: its bytes, or for a
+    /// gzip file what they decompress to. 0 at the end.
+    private static func readContent(_ file: inout OpenFile, into buffer: inout [UInt8], at offset: Int,
+                                    count: Int) throws(MailboxError) -> Int {
+        guard let inflater = file.inflater else {
+            return try POSIXFiles.read(file.descriptor, into: &buffer, at: offset, count: count,
+                                       path: file.path, fileOffset: file.bytesRead)
+        }
+        precondition(offset >= 0 && count >= 0 && offset + count <= buffer.count)
+        let result = buffer.withUnsafeMutableBytes { raw -> Result<Int, MailboxError> in
+            Result { () throws(MailboxError) -> Int in try inflater.read(into: raw.baseAddress! + offset, count: count) }
+        }
+        return try result.get()
     }
 
     /// Moves the unconsumed bytes to the front of a buffer and reads more after them.
@@ -311,9 +366,16 @@ public struct MailboxReader: Sendable {
         // Fill the free space, not just one read(2): a pipe returns 64 KiB at a time, and every refill
         // while earlier messages still share the buffer copies it (copy on write), so reading a pipe
         // chunk by chunk held one buffer copy per 64 KiB (300 MB for a 490 MB mbox on stdin).
+        // A failure part way ends the file here: what was read is parsed first (see `next()`).
         while end < buffer.count {
-            let got = try POSIXFiles.read(file.descriptor, into: &buffer, at: end, count: buffer.count - end,
-                                          path: file.path, fileOffset: file.bytesRead)
+            let got: Int
+            do {
+                got = try Self.readContent(&file, into: &buffer, at: end, count: buffer.count - end)
+            } catch {
+                file.atEnd = true
+                file.pendingError = error
+                break
+            }
             if got == 0 { file.atEnd = true; break }
             end += got
             file.bytesRead += got

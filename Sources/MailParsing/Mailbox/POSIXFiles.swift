@@ -90,9 +90,8 @@ package enum POSIXFiles {
         }
     }
 
-    /// `length` bytes of `path` from `offset`, read with pread(2).
-    static func readRange(_ path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
-        let fd = try openForReading(path)
+    /// `length` bytes of the open file `fd` (at `path`) from `offset`, read with pread(2).
+    static func readRange(_ fd: FileDescriptor, path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: max(0, length))
         var done = 0
         while done < length {

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads entries of one file back by the offset and length `MailboxReader` gave them
+/// (`MailboxMessage.offset`, `.length`), for copying messages byte for byte (`split`).
+///
+/// A plain file is read with pread(2), in any order. A gzip-compressed file (whose offsets count
+/// decompressed bytes) is inflated forward: entries asked for in increasing offsets, as a scan delivers
+/// them, cost one pass over the file; an offset behind the last entry starts the inflating again from
+/// the beginning.
+///
+/// Not `Sendable`: it owns an open file and, for gzip, the inflater's state.
+public final class RawEntryReader {
+    /// The file read.
+    public let path: String
+    /// The file's compression, if it has one.
+    public let compression: CompressionFormat?
+    private let descriptor: FileDescriptor
+    private var inflater: GzipInflater?
+    /// Decompressed bytes the inflater has returned so far.
+    private var inflatedPosition = 0
+
+    /// Opens `path` and looks at its first bytes for a compression.
+    /// - Throws: `MailboxError` when it cannot be opened or read, `.unsupportedCompression` for a file
+    ///   compressed otherwise than with gzip.
+    public init(path: String) throws(MailboxError) {
+        self.path = path
+        let descriptor = try POSIXFiles.openForReading(path)
+        self.descriptor = descriptor
+        var head = [UInt8](repeating: 0, count: CompressionFormat.bytesToDetect)
+        var count = 0
+        while count < head.count {
+            let got = head.withUnsafeMutableBytes { pread(descriptor.rawValue, $0.baseAddress! + count, $0.count - count, off_t(count)) }
+            if got < 0, errno == EINTR { continue }
+            if got < 0 { throw MailboxError(.cannotRead, path: path, byteOffset: count, errno: errno) }
+            if got == 0 { break }
+            count += got
+        }
+        compression = CompressionFormat.detect(head[..<count])
+        if let compression, compression != .gzip {
+            throw MailboxError(.unsupportedCompression, path: path,
+                               detail: "\(compression)-compressed; decompress it first with \(compression.decompressCommand)")
+        }
+    }
+
+    /// The `length` bytes from `offset`.
+    /// - Throws: `MailboxError`: `.outOfRange` when the file (decompressed, for gzip) is shorter than
+    ///   `offset + length`; `.cannotRead` or `.corruptCompressedData` as reading fails.
+    public func read(offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
+        guard offset >= 0, length >= 0 else { throw MailboxError(.outOfRange, path: path, byteOffset: offset) }
+        guard compression == .gzip else { return try POSIXFiles.readRange(descriptor, path: path, offset: offset, length: length) }
+        if inflater == nil || offset < inflatedPosition {
+            // From the start: pread(2) left the file's position at 0, and a restart seeks there.
+            guard lseek(descriptor.rawValue, 0, SEEK_SET) == 0 else {
+                throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
+            }
+            inflater = try GzipInflater(descriptor: descriptor, path: path, seed: [])
+            inflatedPosition = 0
+        }
+        var scratch = [UInt8](repeating: 0, count: min(64 * 1024, max(1, offset - inflatedPosition)))
+        while inflatedPosition < offset {
+            inflatedPosition += try inflate(into: &scratch, at: 0, count: min(scratch.count, offset - inflatedPosition))
+        }
+        var out = [UInt8](repeating: 0, count: length)
+        var done = 0
+        while done < length {
+            let got = try inflate(into: &out, at: done, count: length - done)
+            done += got
+            inflatedPosition += got
+        }
+        return out
+    }
+
+    /// One read of the inflater into `buffer` at `offset`; the end of the data before it was expected is
+    /// `.outOfRange`.
+    private func inflate(into buffer: inout [UInt8], at offset: Int, count: Int) throws(MailboxError) -> Int {
+        guard let inflater else { return 0 }
+        let got = try buffer.withUnsafeMutableBytes { raw -> Result<Int, MailboxError> in
+            Result { () throws(MailboxError) -> Int in try inflater.read(into: raw.baseAddress! + offset, count: count) }
+        }.get()
+        if got == 0 { throw MailboxError(.outOfRange, path: path, byteOffset: inflater.compressedOffset) }
+        return got
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Compressed inputs through the commands: a gzip mailbox is scanned, split and explained as the plain one;
+/// a format not read is an input error (exit status 3) that names it, never a quiet "nothing found".
+@Suite struct CompressedInputCommandTests {
+    /// A fresh folder with the example inbox, plain and gzip-compressed.
+    static func exampleCopies() throws -> (folder: URL, plain: String, gzip: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("compressed-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let bytes = try [UInt8](Data(contentsOf: Corpus.repositoryRoot.appendingPathComponent("Fixtures/example/inbox.mbox")))
+        let plain = folder.appendingPathComponent("inbox.mbox").path
+        let gzip = folder.appendingPathComponent("inbox.mbox.gz").path
+        try Data(bytes).write(to: URL(fileURLWithPath: plain))
+        try Data(Gzip.compress(bytes)).write(to: URL(fileURLWithPath: gzip))
+        return (folder, plain, gzip)
+    }
+
+    /// The JSON Lines with each record's `source` taken out.
+    static func withoutSources(_ text: String) -> [String] {
+        text.split(separator: "\n").map { line in
+            String(line).replacingOccurrences(of: #""source":"[^"]*","#, with: "", options: .regularExpression)
+        }
+    }
+
+    @Test func aGzipMailboxScansAsThePlainOne() throws {
+        let (folder, plain, gzip) = try Self.exampleCopies()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let expected = try CLI.run(["scan", "-f", "jsonl", "--quiet", "--profile", "Fixtures/example/profile.toml", plain])
+        let read = try CLI.run(["scan", "-f", "jsonl", "--quiet", "--profile", "Fixtures/example/profile.toml", gzip])
+        #expect(read.status == expected.status, "\(read.stderr)")
+        #expect(read.stderr.isEmpty)
+        #expect(Self.withoutSources(expected.text).count == 10)
+        #expect(Self.withoutSources(read.text) == Self.withoutSources(expected.text))
+        let explained = try CLI.run(["explain", gzip + "#2"])
+        let explainedPlain = try CLI.run(["explain", plain + "#2"])
+        #expect(explained.text.replacingOccurrences(of: gzip, with: plain) == explainedPlain.text)
+    }
+
+    @Test func aGzipMailboxSplitsByteExactly() throws {
+        let (folder, _, gzip) = try Self.exampleCopies()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try SplitCommandTests.checkSplit(gzip)
+    }
+
+    @Test func anXzMailboxIsAnInputErrorNamingItsFormat() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("compressed-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("inbox.mbox.xz").path
+        try Data([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] + Array("From a@b Thu Jul  2 12:05:05 2020\n".utf8))
+            .write(to: URL(fileURLWithPath: path))
+        let result = try CLI.run(["scan", "-f", "jsonl", "--quiet", path, "Fixtures/example/inbox.mbox"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("inbox.mbox.xz: message 0 at byte 0: unsupported-compression (xz-compressed; decompress it first with xz -dc)"),
+                "\(result.stderr)")
+        // The other input is still read whole.
+        #expect(result.text.split(separator: "\n").count == 10)
+    }
+}
