@@ -208,7 +208,12 @@ public struct MailboxReader: Sendable {
             // The bytes read so far are the inflater's first input; the buffer is refilled with what
             // they decompress to. A whole chunk: a small file's buffer (`firstBufferBytes`) would be
             // outgrown at once, and each growth is a chunk anyway.
-            current?.inflater = try GzipInflater(descriptor: file.descriptor, path: file.path, seed: buffer[0..<end])
+            do throws(MailboxError) {
+                current?.inflater = try GzipInflater(descriptor: file.descriptor, path: file.path, seed: buffer[0..<end])
+            } catch {
+                current = nil
+                throw error
+            }
             current?.atEnd = false
             current?.bytesRead = 0
             buffer = Self.readBuffer(count: max(buffer.count, limits.readChunkBytes))
