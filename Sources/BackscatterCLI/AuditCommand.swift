@@ -10,7 +10,7 @@ extension BackscatterCommand {
             abstract: "Audit your own server's queue or sent mail: is it the reflector?",
             discussion: """
                 Reads what your server holds or sent (a queue folder of .eml files, a Badmail folder, a \
-                sent mbox, Postfix postcat output) and sorts each message: reflected (an NDR your server \
+                sent mbox, a Postfix queue as postcat prints it) and sorts each message: reflected (an NDR your server \
                 made for forged spam), legitimate-ndr, relayed (relay abuse), internal-bulk (a \
                 compromised account or workstation) or ordinary; then prints the totals and what to do.
 

@@ -96,10 +96,9 @@ final class GzipInflater: @unchecked Sendable {
         stream.pointee.avail_in = UInt32(seed.count)
         // 15 + 16: a 32 KiB window, gzip's wrapper (not zlib's).
         let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        // On failure `deinit` still runs (every stored property is set) and frees both buffers;
+        // `inflateEnd` refuses a stream whose start failed.
         guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            input.deallocate()
             throw MailboxError(.corruptCompressedData, path: path, detail: "gzip: zlib could not start (\(status))")
         }
     }

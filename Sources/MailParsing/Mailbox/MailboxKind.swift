@@ -8,6 +8,9 @@ public enum MailboxKind: String, Sendable, Hashable {
     case messageFile
     /// A folder of message files (read recursively, sorted by path), e.g. an MTA's queue or Badmail folder.
     case directory
-    /// Standard input (path `-`): an mbox if it starts with `From `, else one message.
+    /// Standard input (path `-`): an mbox if it starts with `From `, `postcat` output if it starts as
+    /// that does, else one message.
     case standardInput
+    /// One file of Postfix's `postcat` output: queued messages printed one after another (`PostcatParser`).
+    case postcatOutput
 }

@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), a Maildir,
-/// one message file, a folder of message files, or standard input (`-`). The kind is detected.
+/// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), or standard
+/// input (`-`). The kind is detected.
 ///
 /// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
 /// reader owns, and each message's `bytes` is a slice of that buffer (a copy only when mbox `>From `
@@ -60,6 +61,8 @@ public struct MailboxReader: Sendable {
     private enum Mode: Sendable {
         case mbox
         case singleMessage
+        /// Postfix's `postcat` output (`PostcatParser`).
+        case postcat
     }
 
     /// The file being read.
@@ -83,6 +86,7 @@ public struct MailboxReader: Sendable {
     private var nextEntry = 0
     private var current: OpenFile?
     private var parser: MboxParser?
+    private var postcatParser: PostcatParser?
     private var buffer: [UInt8]
     /// The read buffer's size: about one chunk, or for a long entry `maxMessageBytes` plus one chunk at most.
     package var bufferBytes: Int { buffer.count }
@@ -114,6 +118,7 @@ public struct MailboxReader: Sendable {
             let descriptor = try POSIXFiles.openForReading(path)
             try begin(OpenFile(path: path, descriptor: descriptor))
             if current?.mode == .mbox { kind = .mbox }
+            if current?.mode == .postcat { kind = .postcatOutput }
         case .directory:
             // No buffer here: each file gets its own (`next()`).
             let isMaildir = POSIXFiles.isDirectory(path + "/cur") || POSIXFiles.isDirectory(path + "/new")
@@ -169,10 +174,12 @@ public struct MailboxReader: Sendable {
                 let pending = current?.pendingError
                 current = nil
                 parser = nil
+                postcatParser = nil
                 if let pending { throw pending }
             } catch {
                 current = nil
                 parser = nil
+                postcatParser = nil
                 throw error
             }
         }
@@ -196,6 +203,7 @@ public struct MailboxReader: Sendable {
     private mutating func begin(_ file: OpenFile) throws(MailboxError) {
         current = file
         parser = nil
+        postcatParser = nil
         start = 0
         end = 0
         while end < CompressionFormat.bytesToDetect, current?.atEnd == false { try refill() }
@@ -239,6 +247,12 @@ public struct MailboxReader: Sendable {
         if isMbox {
             current?.mode = .mbox
             parser = MboxParser(source: file.path, limits: limits)
+            return
+        }
+        while end < PostcatParser.bytesToDetect, current?.atEnd == false { try refill() }
+        if PostcatParser.isPostcatOutput(buffer[0..<end]) {
+            current?.mode = .postcat
+            postcatParser = PostcatParser(source: file.path, limits: limits)
         } else {
             current?.mode = .singleMessage
         }
@@ -250,6 +264,7 @@ public struct MailboxReader: Sendable {
         switch current?.mode {
         case .mbox: return try pullFromMbox()
         case .singleMessage: return try pullSingleMessage()
+        case .postcat: return try pullFromPostcat()
         case nil: return nil
         }
     }
@@ -271,6 +286,24 @@ public struct MailboxReader: Sendable {
         // In place: taking the parser out of `self` and putting it back copied it and destroyed the
         // copy on every call.
         let message = atEnd ? parser!.finish(&input) : parser!.next(&input)
+        start = input.startIndex
+        return message
+    }
+
+    private mutating func pullFromPostcat() throws(MailboxError) -> MailboxMessage? {
+        while true {
+            let atEnd = current?.atEnd ?? true
+            if let message = runPostcatParser(atEnd: atEnd) { return message }
+            if atEnd { return nil }
+            try refill()
+        }
+    }
+
+    /// `runParser` for `postcat` output.
+    private mutating func runPostcatParser(atEnd: Bool) -> MailboxMessage? {
+        guard postcatParser != nil else { return nil }
+        var input = buffer[start..<end]
+        let message = atEnd ? postcatParser!.finish(&input) : postcatParser!.next(&input)
         start = input.startIndex
         return message
     }

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Mutated mail as a Postfix queue printed by `postcat`, against the same messages as an mbox: for each
+seed, COUNT mutated messages (mutate.py), each written as one postcat entry (ENVELOPE RECORDS, MESSAGE
+CONTENTS, the message, then HEADER EXTRACTED or not, MESSAGE FILE END), with hostile lines the seed puts
+into some messages: markers for other queue files, a marker cut short, an ENVELOPE RECORDS line. The
+oracle is an mbox (mboxrd, as `fuzzmbox.py` writes it) of the same messages, each ending in a line end
+as postcat ends its last line. Checked for each seed:
+- `scan` of the postcat file exits 0 or 1, never by a signal and within the time limit;
+- it gives one record a message, equal to the oracle's (`source`, `index`, `offset`, `length` and the
+  mbox-only defects aside).
+Prints one line a seed, `ok` or what failed; exits 1 when any failed.
+
+Usage: postcat.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
+"""
+import json, os, random, subprocess, sys
+
+import fuzzmbox
+
+binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
+
+HOSTILE = [
+    b'*** HEADER EXTRACTED deferred/OTHER1 ***',
+    b'*** MESSAGE FILE END deferred/OTHER2 ***',
+    b'*** ENVELOPE RECORDS deferred/OTHER3 ***',
+    b'*** MESSAGE CONTENTS deferred/OTHER4 ***',
+    b'*** HEADER EXTRACTED deferred/',
+    b'*** MESSAGE FILE END ***',
+]
+
+# Defects only an mbox can have (its From_ lines and separators), left out of the comparison.
+MBOX_ONLY = {'mailbox-odd-from-line', 'mailbox-missing-final-newline', 'mailbox-bad-content-length',
+             'mailbox-leading-garbage'}
+
+
+def records(path):
+    result = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+    out = []
+    for line in result.stdout.decode('utf-8').split('\n')[:-1]:
+        record = json.loads(line)
+        for key in ('source', 'index', 'offset', 'length'):
+            record.pop(key, None)
+        record['defects'] = [d for d in record.get('defects', []) if d not in MBOX_ONLY]
+        out.append(record)
+    return result.returncode, out
+
+
+failed = 0
+for seed in seeds:
+    rng = random.Random(seed)
+    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
+    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    messages = []
+    for entry in fuzzmbox.messages(mutated):
+        # The message itself, unquoted, as `fuzzmbox.write_files` takes it out of its entry.
+        body = entry[len(fuzzmbox.SEPARATOR):]
+        if body.endswith(b'\n\n'):
+            body = body[:-1]
+        message = b'\n'.join(line[1:] if line.startswith(b'>') and line.lstrip(b'>').startswith(b'From ') else line
+                             for line in body.split(b'\n'))
+        if rng.random() < 0.3:
+            lines = message.split(b'\n')
+            at = rng.randrange(len(lines) + 1)
+            lines.insert(at, rng.choice(HOSTILE))
+            message = b'\n'.join(lines)
+        # postcat writes each record's line with LF; a message that ends without one gets postcat's.
+        if not message.endswith(b'\n'):
+            message += b'\n'
+        # A line of the message that is exactly its own queue file's marker cannot occur (the ID is
+        # given after the message was written); the IDs here are never in HOSTILE.
+        messages.append(message)
+    postcat = bytearray()
+    for n, message in enumerate(messages):
+        qid = f'deferred/{seed:04X}{n:06X}'.encode()
+        postcat += b'*** ENVELOPE RECORDS ' + qid + b' ***\nmessage_size: 1 2 3\nsender: \nrecipient: x@example.org\n'
+        postcat += b'*** MESSAGE CONTENTS ' + qid + b' ***\n' + message
+        if rng.random() < 0.5:
+            postcat += b'*** HEADER EXTRACTED ' + qid + b' ***\noriginal_recipient: x@example.org\n'
+        postcat += b'*** MESSAGE FILE END ' + qid + b' ***\n'
+    postcat_path = os.path.join(work, f'seed{seed}.postcat.txt')
+    oracle_path = os.path.join(work, f'seed{seed}.oracle.mbox')
+    with open(postcat_path, 'wb') as f:
+        f.write(postcat)
+    with open(oracle_path, 'wb') as f:
+        for message in messages:
+            f.write(fuzzmbox.entry(message[:-1]))   # `entry` ends the message with its line end
+    problems = []
+    try:
+        status, got = records(postcat_path)
+        _, expected = records(oracle_path)
+    except subprocess.TimeoutExpired:
+        status, got, expected = None, [], []
+        problems.append('timed out')
+    if status not in (0, 1):
+        problems.append(f'exit status {status}')
+    if len(got) != len(messages):
+        problems.append(f'{len(got)} records for {len(messages)} messages')
+    differing = [n for n, (a, b) in enumerate(zip(got, expected)) if a != b]
+    if differing:
+        problems.append(f'{len(differing)} records differ from the mbox\'s, first #{differing[0]}')
+    print(f'seed={seed} messages={len(messages)} records={len(got)} status={status} '
+          + ('ok' if not problems else 'FAILED: ' + '; '.join(problems)), flush=True)
+    if problems:
+        failed += 1
+    else:
+        for path in (mutated, postcat_path, oracle_path):
+            os.remove(path)
+print(f'seeds failed: {failed}')
+sys.exit(1 if failed else 0)
