@@ -50,17 +50,16 @@ public struct PostcatParser: Sendable {
     public static let maxMarkerBytes = 4096 + 64
 
     private enum Phase: Sendable {
-        /// Before a message: looking for MESSAGE CONTENTS.
-        case envelope
+        /// Between messages (envelope records, extracted records, markers): looking for MESSAGE
+        /// CONTENTS, each line dropped once read.
+        case between
         /// In a message, held from `input.startIndex`, looking for its end marker.
         case message
         /// In a message past the limit: its head kept in `cut`, the rest dropped as it is read.
         case droppingMessage
-        /// After a message's HEADER EXTRACTED line: looking for MESSAGE FILE END or the next entry.
-        case trailer
     }
 
-    private var phase = Phase.envelope
+    private var phase = Phase.between
     /// Offset in the whole input of `input.startIndex`.
     private var streamOffset: Int
     private var index = 0
@@ -152,23 +151,17 @@ public struct PostcatParser: Sendable {
             let longLine = insideLongLine
             insideLongLine = false
             switch phase {
-            case .envelope, .trailer:
+            case .between:
                 if !longLine, let path = Self.marker(line, Self.messageContents) {
                     queuePath = Array(path)
                     phase = .message
-                    consume(next, &input)
-                    continue
-                }
-                if phase == .trailer, !longLine, endsCurrent(line, Self.messageFileEnd) || Self.marker(line, Self.envelopeRecords) != nil {
-                    phase = .envelope
                 }
                 consume(next, &input)
             case .message, .droppingMessage:
-                let extracted = !longLine && endsCurrent(line, Self.headerExtracted)
-                if extracted || !longLine && endsCurrent(line, Self.messageFileEnd) {
+                if !longLine, endsCurrent(line, Self.headerExtracted) || endsCurrent(line, Self.messageFileEnd) {
                     let markerBytes = next - lineStart
                     let message = phase == .message ? emit(end: lineStart, &input) : emitCut(end: lineStart, &input)
-                    phase = extracted ? .trailer : .envelope
+                    phase = .between
                     consume(markerBytes, &input)
                     return message
                 }
@@ -194,7 +187,7 @@ public struct PostcatParser: Sendable {
     /// dropped (and its rest with it, as it comes); in a message past the limit, the same.
     private mutating func dropWhatCannotMatter(_ input: inout ByteSlice) {
         switch phase {
-        case .envelope, .trailer:
+        case .between:
             if input.count - lineStart > Self.maxMarkerBytes {
                 insideLongLine = true
                 consume(input.count, &input)
@@ -253,20 +246,20 @@ public struct PostcatParser: Sendable {
     private mutating func finishInput(_ input: inout ByteSlice) -> MailboxMessage? {
         switch phase {
         case .message:
-            phase = .envelope
+            phase = .between
             guard !input.isEmpty else { return nil }
             if input.count > limits.maxMessageBytes {
                 beginDropping(&input)
-                phase = .envelope
+                phase = .between
                 return emitCut(end: input.count, &input)
             }
             var message = emit(end: input.count, &input)
             if message.bytes.last != ASCII.lineFeed { message.defects.insert(.missingFinalNewline) }
             return message
         case .droppingMessage:
-            phase = .envelope
+            phase = .between
             return emitCut(end: input.count, &input)
-        case .envelope, .trailer:
+        case .between:
             consume(input.count, &input)
             return nil
         }
