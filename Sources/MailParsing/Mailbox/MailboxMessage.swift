@@ -14,9 +14,12 @@ public struct MailboxMessage: Sendable {
     /// 0-based position of the message within `source`.
     public var index: Int
     /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
+    /// For a gzip-compressed source, in its decompressed bytes; for `postcat` output, where the message's
+    /// text starts (`PostcatParser`).
     public var offset: Int
     /// Bytes the entry occupies in `source`, from `offset`, separators included, so that
-    /// `source[offset..<offset+length]` over all messages tiles the file.
+    /// `source[offset..<offset+length]` over all messages tiles an mbox. For `postcat` output, the
+    /// message's text alone (the envelope records and markers between messages are in no entry).
     public var length: Int
     /// The mbox From_ line (without its line end), if the message came from an mbox.
     public var envelopeLine: Optional<ByteSlice>
