@@ -16,7 +16,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: compressed.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import gzip, json, os, random, subprocess, sys, zlib
+import gzip, os, random, subprocess, sys, zlib
 
 import fuzzmbox
 
@@ -41,18 +41,6 @@ def inflate_as_far_as_it_goes(data):
         if not inflater.eof:
             return bytes(out), False   # cut inside a member: no error from zlib, the data simply ends
     return bytes(out), False
-
-
-def records(path):
-    result = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
-    lines = result.stdout.decode('utf-8').split('\n')[:-1]
-    parsed = []
-    for line in lines:
-        record = json.loads(line)
-        record.pop('source', None)
-        parsed.append(record)
-    return result.returncode, parsed, result.stderr.decode('utf-8', 'replace')
 
 
 failed = 0
@@ -83,8 +71,8 @@ for seed in seeds:
         f.write(oracle)
     problems = []
     try:
-        status, got, errors = records(gzip_path)
-        _, expected, _ = records(oracle_path)
+        status, got, errors = fuzzmbox.scan_outcome(binary, gzip_path, drop=('source',), timeout=600)
+        _, expected, _ = fuzzmbox.scan_outcome(binary, oracle_path, drop=('source',), timeout=600)
     except subprocess.TimeoutExpired:
         status, got, errors, expected = None, [], '', []
         problems.append('timed out')
@@ -103,12 +91,6 @@ for seed in seeds:
         same = got == expected
     if not same:
         problems.append(f'{len(got)} records against the oracle\'s {len(expected)}')
-    print(f'seed={seed} damage={damage} members={len(pieces)} records={len(got)} status={status} '
-          + ('ok' if not problems else 'FAILED: ' + '; '.join(problems)), flush=True)
-    if problems:
-        failed += 1
-    else:
-        for path in (plain_path, gzip_path, oracle_path):
-            os.remove(path)
-print(f'seeds failed: {failed}')
-sys.exit(1 if failed else 0)
+    failed += fuzzmbox.end_seed(f'seed={seed} damage={damage} members={len(pieces)} records={len(got)} status={status}',
+                                problems, (plain_path, gzip_path, oracle_path))
+fuzzmbox.end_campaign(failed)

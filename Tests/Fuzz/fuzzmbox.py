@@ -146,12 +146,21 @@ def originals(sources):
 def scan(binary, path, drop=POSITIONS, keep=None, normalise=None):
     """The records `binary scan` writes for `path` (JSON Lines, one job), each without the keys in `drop`
     (or with those in `keep` only), passed through `normalise` when given."""
+    import sys
+    _, records, errors = scan_outcome(binary, path, drop, keep, normalise)
+    sys.stderr.write(errors)
+    return records
+
+
+def scan_outcome(binary, path, drop=POSITIONS, keep=None, normalise=None, timeout=None):
+    """`scan` with what else the run says: (exit status, records, standard error). Raises
+    subprocess.TimeoutExpired past `timeout` seconds."""
     import json
     import subprocess
-    out = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
-                         stdout=subprocess.PIPE).stdout
+    result = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     records = []
-    for line in out.decode('utf-8').split('\n')[:-1]:
+    for line in result.stdout.decode('utf-8').split('\n')[:-1]:
         record = json.loads(line)
         if keep is not None:
             record = {k: record.get(k) for k in keep}
@@ -160,7 +169,26 @@ def scan(binary, path, drop=POSITIONS, keep=None, normalise=None):
         if normalise:
             normalise(record)
         records.append(record)
-    return records
+    return result.returncode, records, result.stderr.decode('utf-8', 'replace')
+
+
+def end_seed(line, problems, files):
+    """Prints a seed's line, `ok` or what failed; removes its `files` when nothing failed (a failed seed
+    keeps them for a look). Returns 1 for a failed seed, else 0."""
+    import os
+    print(line + ' ' + ('ok' if not problems else 'FAILED: ' + '; '.join(problems)), flush=True)
+    if problems:
+        return 1
+    for path in files:
+        os.remove(path)
+    return 0
+
+
+def end_campaign(failed):
+    """Prints how many seeds failed and exits 1 when any did."""
+    import sys
+    print(f'seeds failed: {failed}')
+    sys.exit(1 if failed else 0)
 
 
 def compare(form, plain, other, names, show, expected=()):

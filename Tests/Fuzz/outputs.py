@@ -91,11 +91,5 @@ for seed in seeds:
         with_profile = run('scan', '-f', 'jsonl', '--profile', profile, *scan)
         if with_profile.returncode > 1 or with_profile.stdout.count(b'\n') != count:
             problems.append(f'scan with the inferred profile: status {with_profile.returncode}')
-    print(f'seed={seed} ' + ('ok' if not problems else '; '.join(problems)), flush=True)
-    if problems:
-        failed += 1
-    else:
-        for path in (mbox, summary, profile):
-            os.remove(path)
-print(f'seeds failed: {failed}')
-sys.exit(1 if failed else 0)
+    failed += fuzzmbox.end_seed(f'seed={seed}', problems, (mbox, summary, profile))
+fuzzmbox.end_campaign(failed)

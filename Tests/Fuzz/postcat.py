@@ -12,7 +12,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: postcat.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import json, os, random, subprocess, sys
+import os, random, subprocess, sys
 
 import fuzzmbox
 
@@ -32,17 +32,14 @@ MBOX_ONLY = {'mailbox-odd-from-line', 'mailbox-missing-final-newline', 'mailbox-
              'mailbox-leading-garbage'}
 
 
+def without_mbox_defects(record):
+    record['defects'] = [d for d in record.get('defects', []) if d not in MBOX_ONLY]
+
+
 def records(path):
-    result = subprocess.run([binary, 'scan', '--format', 'jsonl', '--quiet', '--jobs', '1', path],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
-    out = []
-    for line in result.stdout.decode('utf-8').split('\n')[:-1]:
-        record = json.loads(line)
-        for key in ('source', 'index', 'offset', 'length'):
-            record.pop(key, None)
-        record['defects'] = [d for d in record.get('defects', []) if d not in MBOX_ONLY]
-        out.append(record)
-    return result.returncode, out
+    status, found, _ = fuzzmbox.scan_outcome(binary, path, drop=('source', 'index', 'offset', 'length'),
+                                             normalise=without_mbox_defects, timeout=600)
+    return status, found
 
 
 failed = 0
@@ -98,12 +95,6 @@ for seed in seeds:
     differing = [n for n, (a, b) in enumerate(zip(got, expected)) if a != b]
     if differing:
         problems.append(f'{len(differing)} records differ from the mbox\'s, first #{differing[0]}')
-    print(f'seed={seed} messages={len(messages)} records={len(got)} status={status} '
-          + ('ok' if not problems else 'FAILED: ' + '; '.join(problems)), flush=True)
-    if problems:
-        failed += 1
-    else:
-        for path in (mutated, postcat_path, oracle_path):
-            os.remove(path)
-print(f'seeds failed: {failed}')
-sys.exit(1 if failed else 0)
+    failed += fuzzmbox.end_seed(f'seed={seed} messages={len(messages)} records={len(got)} status={status}',
+                                problems, (mutated, postcat_path, oracle_path))
+fuzzmbox.end_campaign(failed)

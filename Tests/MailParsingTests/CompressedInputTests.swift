@@ -9,15 +9,7 @@ import TestSupport
 struct CompressedInputTests {
     /// A fresh temporary folder holding the given files (relative path -> bytes).
     static func folder(_ files: [String: [UInt8]]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("compressed-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        for (relative, bytes) in files {
-            let path = root + "/" + relative
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
-        }
-        return root
+        try MailboxTesting.folder(files, prefix: "compressed")
     }
 
     /// An mbox of `count` small messages, each a little different, in `lineEnd`.
@@ -31,21 +23,15 @@ struct CompressedInputTests {
         return Array(text.replacingOccurrences(of: "\n", with: lineEnd).utf8)
     }
 
-    /// Every message of `path`: what a scan would see of each.
-    struct Read: Equatable, CustomStringConvertible {
-        var index: Int, offset: Int, length: Int, bytes: [UInt8], defects: MailboxDefects
-        var description: String { "#\(index) at \(offset)+\(length), \(bytes.count) bytes" }
-    }
-
-    static func readAll(_ path: String, limits: MailboxLimits = .init()) throws -> (messages: [Read], errors: [MailboxError]) {
+    /// Every message of `path` and every error, as a scan would meet them.
+    static func readAll(_ path: String, limits: MailboxLimits = .init()) throws -> (messages: [ReadMessage], errors: [MailboxError]) {
         var reader = try MailboxReader(path: path, limits: limits)
-        var messages: [Read] = []
+        var messages: [ReadMessage] = []
         var errors: [MailboxError] = []
         while true {
             do {
                 guard let message = try reader.next() else { break }
-                messages.append(Read(index: message.index, offset: message.offset, length: message.length,
-                                     bytes: Array(message.bytes), defects: message.defects))
+                messages.append(ReadMessage(message))
             } catch {
                 errors.append(error)
             }

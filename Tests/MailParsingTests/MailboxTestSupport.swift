@@ -105,3 +105,34 @@ enum MailboxTesting {
         return out
     }
 }
+
+/// A message as the compressed-input and postcat tests compare it: its place and its bytes themselves
+/// (they assert on the bytes, where `MessageSummary` keeps a digest).
+struct ReadMessage: Equatable, CustomStringConvertible {
+    var index: Int, offset: Int, length: Int, bytes: [UInt8], defects: MailboxDefects
+
+    init(_ message: MailboxMessage) {
+        index = message.index
+        offset = message.offset
+        length = message.length
+        bytes = Array(message.bytes)
+        defects = message.defects
+    }
+
+    var description: String { "#\(index) at \(offset)+\(length), \(bytes.count) bytes, defects \(defects.rawValue)" }
+}
+
+extension MailboxTesting {
+    /// A fresh temporary folder holding the given files (relative path -> bytes).
+    static func folder(_ files: [String: [UInt8]], prefix: String = "mailbox-test") throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for (relative, bytes) in files {
+            let path = root + "/" + relative
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        return root
+    }
+}

@@ -30,24 +30,16 @@ struct PostcatParserTests {
         return out
     }
 
-    struct Read: Equatable, CustomStringConvertible {
-        var index: Int, offset: Int, length: Int, bytes: [UInt8], defects: MailboxDefects
-        var description: String { "#\(index) at \(offset)+\(length), \(bytes.count) bytes, defects \(defects.rawValue)" }
-    }
-
     /// The parser over `chunks`, fed one after another.
-    static func parse(_ chunks: [ArraySlice<UInt8>], limits: MailboxLimits = .init()) -> [Read] {
+    static func parse(_ chunks: [ArraySlice<UInt8>], limits: MailboxLimits = .init()) -> [ReadMessage] {
         var parser = PostcatParser(limits: limits)
         var input = ByteSlice()
-        var out: [Read] = []
-        func keep(_ m: MailboxMessage) {
-            out.append(Read(index: m.index, offset: m.offset, length: m.length, bytes: Array(m.bytes), defects: m.defects))
-        }
+        var out: [ReadMessage] = []
         for chunk in chunks {
             input.append(contentsOf: chunk)
-            while let m = parser.next(&input) { keep(m) }
+            while let m = parser.next(&input) { out.append(ReadMessage(m)) }
         }
-        while let m = parser.finish(&input) { keep(m) }
+        while let m = parser.finish(&input) { out.append(ReadMessage(m)) }
         return out
     }
 
@@ -139,11 +131,8 @@ struct PostcatParserTests {
     func reader() throws {
         var output: [UInt8] = []
         for (n, message) in Self.messages.enumerated() { output += Self.entry("ID\(n)", message) }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("postcat-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try MailboxTesting.folder(["queue.txt": output, "queue.txt.gz": Gzip.compress(output)], prefix: "postcat")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Data(output).write(to: URL(fileURLWithPath: folder + "/queue.txt"))
-        try Data(Gzip.compress(output)).write(to: URL(fileURLWithPath: folder + "/queue.txt.gz"))
         for name in ["queue.txt", "queue.txt.gz"] {
             var reader = try MailboxReader(path: folder + "/" + name)
             #expect(reader.kind == .postcatOutput)

@@ -9,10 +9,10 @@ import CZlib
 
 /// A compression format, told by the magic number a compressed file starts with.
 ///
-/// Mail is often kept compressed: logrotate's and archivers' `mbox.1.gz`, Dovecot's mail_compress
-/// plugin's Maildir files (gz, bz2, xz, lz4, zstd). `MailboxReader` inflates gzip as it reads; the
-/// others it names in a `MailboxError.Code.unsupportedCompression` error, where read as text they were
-/// one message of garbage and "nothing found".
+/// Mail is often kept compressed: rotated and archived mailboxes (`mbox.1.gz`), Maildirs whose files a
+/// server's compression plugin wrote. `MailboxReader` inflates gzip as it reads; the others it names in
+/// a `MailboxError.Code.unsupportedCompression` error, where read as text they were one message of
+/// garbage and "nothing found".
 public enum CompressionFormat: String, Sendable, CaseIterable {
     case gzip, bzip2, xz, zstd, lz4
 
@@ -23,10 +23,8 @@ public enum CompressionFormat: String, Sendable, CaseIterable {
     /// bytes; bzip2's `BZh` is text, so its block size digit and the magic of its first block (or of
     /// an empty stream's end) must follow.
     public static func detect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> CompressionFormat? {
-        let head = Array(bytes.prefix(bytesToDetect))
-        func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
-            head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic
-        }
+        let head = bytes.prefix(bytesToDetect)
+        func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool { head.dropFirst(offset).starts(with: magic) }
         // RFC 1952 §2.3.1: ID1 ID2, then CM 8 (deflate), the only method defined.
         if starts([0x1F, 0x8B, 0x08]) { return .gzip }
         // xz file format §2.1.1.1 (tukaani.org): 0xFD "7zXZ" 0x00.
@@ -37,7 +35,7 @@ public enum CompressionFormat: String, Sendable, CaseIterable {
         if starts([0x04, 0x22, 0x4D, 0x18]) { return .lz4 }
         // bzip2: "BZh", the block size '1'-'9', then a block's magic (the digits of pi) or the end of
         // the stream's (the square root of pi).
-        if starts(Array("BZh".utf8)), head.count > 3, (0x31...0x39).contains(head[3]),
+        if starts(Array("BZh".utf8)), let size = head.dropFirst(3).first, (0x31...0x39).contains(size),
            starts([0x31, 0x41, 0x59, 0x26, 0x53, 0x59], at: 4) || starts([0x17, 0x72, 0x45, 0x38, 0x50, 0x90], at: 4) {
             return .bzip2
         }
@@ -112,6 +110,16 @@ final class GzipInflater: @unchecked Sendable {
 
     /// The byte of the compressed file that inflating has reached.
     var compressedOffset: Int { compressedRead - Int(stream.pointee.avail_in) }
+
+    /// Decompresses up to `count` bytes into `buffer` at `offset`; 0 at the end of the data.
+    /// - Throws: as `read(into:count:)`.
+    func read(into buffer: inout [UInt8], at offset: Int, count: Int) throws(MailboxError) -> Int {
+        precondition(offset >= 0 && count >= 0 && offset + count <= buffer.count)
+        // Typed throws do not pass through `withUnsafeMutableBytes`: the outcome is carried out in a Result.
+        return try buffer.withUnsafeMutableBytes { raw -> Result<Int, MailboxError> in
+            Result { () throws(MailboxError) -> Int in try read(into: raw.baseAddress! + offset, count: count) }
+        }.get()
+    }
 
     /// Decompresses up to `count` bytes into `target`; 0 at the end of the data.
     /// - Throws: `MailboxError` (`.cannotRead` from read(2), `.corruptCompressedData` from the data),

@@ -262,14 +262,14 @@ public struct MailboxReader: Sendable {
         // Only the mode is read: binding the whole file copied it (its path retained and released) for
         // every message (bsd.mbox x3: 0.29M instructions).
         switch current?.mode {
-        case .mbox: return try pullFromMbox()
+        case .mbox, .postcat: return try pullFromParser()
         case .singleMessage: return try pullSingleMessage()
-        case .postcat: return try pullFromPostcat()
         case nil: return nil
         }
     }
 
-    private mutating func pullFromMbox() throws(MailboxError) -> MailboxMessage? {
+    /// The next message of an mbox or of `postcat` output, from its push parser, refilling as it asks.
+    private mutating func pullFromParser() throws(MailboxError) -> MailboxMessage? {
         while true {
             let atEnd = current?.atEnd ?? true
             if let message = runParser(atEnd: atEnd) { return message }
@@ -281,29 +281,17 @@ public struct MailboxReader: Sendable {
     /// One parser call over `buffer[start..<end]`. A function of its own so that no slice of the buffer
     /// outlives it (the buffer stays uniquely referenced for `refill`).
     private mutating func runParser(atEnd: Bool) -> MailboxMessage? {
-        guard parser != nil else { return nil }
         var input = buffer[start..<end]
         // In place: taking the parser out of `self` and putting it back copied it and destroyed the
-        // copy on every call.
-        let message = atEnd ? parser!.finish(&input) : parser!.next(&input)
-        start = input.startIndex
-        return message
-    }
-
-    private mutating func pullFromPostcat() throws(MailboxError) -> MailboxMessage? {
-        while true {
-            let atEnd = current?.atEnd ?? true
-            if let message = runPostcatParser(atEnd: atEnd) { return message }
-            if atEnd { return nil }
-            try refill()
+        // copy on every call. The mbox parser is asked first: it is the common one.
+        let message: MailboxMessage?
+        if parser != nil {
+            message = atEnd ? parser!.finish(&input) : parser!.next(&input)
+        } else if postcatParser != nil {
+            message = atEnd ? postcatParser!.finish(&input) : postcatParser!.next(&input)
+        } else {
+            return nil
         }
-    }
-
-    /// `runParser` for `postcat` output.
-    private mutating func runPostcatParser(atEnd: Bool) -> MailboxMessage? {
-        guard postcatParser != nil else { return nil }
-        var input = buffer[start..<end]
-        let message = atEnd ? postcatParser!.finish(&input) : postcatParser!.next(&input)
         start = input.startIndex
         return message
     }
@@ -356,11 +344,7 @@ public struct MailboxReader: Sendable {
             return try POSIXFiles.read(file.descriptor, into: &buffer, at: offset, count: count,
                                        path: file.path, fileOffset: file.bytesRead)
         }
-        precondition(offset >= 0 && count >= 0 && offset + count <= buffer.count)
-        let result = buffer.withUnsafeMutableBytes { raw -> Result<Int, MailboxError> in
-            Result { () throws(MailboxError) -> Int in try inflater.read(into: raw.baseAddress! + offset, count: count) }
-        }
-        return try result.get()
+        return try inflater.read(into: &buffer, at: offset, count: count)
     }
 
     /// Moves the unconsumed bytes to the front of a buffer and reads more after them.

@@ -80,9 +80,7 @@ public final class RawEntryReader {
     /// `.outOfRange`.
     private func inflate(into buffer: inout [UInt8], at offset: Int, count: Int) throws(MailboxError) -> Int {
         guard let inflater else { return 0 }
-        let got = try buffer.withUnsafeMutableBytes { raw -> Result<Int, MailboxError> in
-            Result { () throws(MailboxError) -> Int in try inflater.read(into: raw.baseAddress! + offset, count: count) }
-        }.get()
+        let got = try inflater.read(into: &buffer, at: offset, count: count)
         if got == 0 { throw MailboxError(.outOfRange, path: path, byteOffset: inflater.compressedOffset) }
         return got
     }
