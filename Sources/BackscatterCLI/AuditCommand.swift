@@ -9,15 +9,17 @@ extension BackscatterCommand {
             commandName: "audit",
             abstract: "Audit your own server's queue or sent mail: is it the reflector?",
             discussion: """
-                Reads what your server holds or sent (a queue folder of .eml files, a Badmail folder, a \
-                sent mbox, a Postfix queue as postcat prints it) and sorts each message: reflected (an NDR your server \
+                Reads what your server holds or sent (a Postfix queue folder such as \
+                /var/spool/postfix/deferred, or postcat's output of it; a queue folder of .eml files, a \
+                Badmail folder, a sent mbox) and sorts each message: reflected (an NDR your server \
                 made for forged spam), legitimate-ndr, relayed (relay abuse), internal-bulk (a \
                 compromised account or workstation) or ordinary; then prints the totals and what to do.
 
                 Exit status: 0 nothing wrong found, 1 reflected, relayed or internal-bulk mail found, 2 \
                 bad usage, 3 an input could not be read.
 
-                Example:
+                Examples:
+                  backscatter audit --profile site.toml /var/spool/postfix/deferred
                   backscatter audit --profile site.toml /var/spool/exchange/Badmail
                 """
         )

@@ -10,7 +10,9 @@ extension BackscatterCommand {
             abstract: "Classify every message of mailboxes, Maildirs, folders or files.",
             discussion: """
                 PATH may be an mbox (any dialect), a Maildir, a folder of message files (read recursively), \
-                a single message file, or - for standard input. Messages are reported in input order.
+                a single message file, a Postfix queue file or queue folder (/var/spool/postfix/deferred), \
+                postcat's output, or - for standard input; gzip-compressed files are decompressed as they are read. \
+                Messages are reported in input order.
 
                 Formats: text (a summary report; the default on a terminal), jsonl (one JSON object per \
                 message; the default otherwise), csv (one row per failed recipient), html (one \

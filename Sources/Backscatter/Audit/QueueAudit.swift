@@ -302,6 +302,11 @@ public struct QueueAudit: Sendable {
                 evidence.append(Evidence(signal: "sender-authenticated", weight: -1, detail: "Our server recorded SPF and DKIM passes for the sender."))
             }
             verdict = sum > 0 ? .reflected : .legitimateNDR
+            if evidence.isEmpty {
+                // Every verdict says why, this one too (a zero-config audit of a small queue often has
+                // nothing else to go on).
+                evidence.append(Evidence(signal: "no-sign-of-reflection", weight: 0, detail: "Nothing marks this NDR as reflected spam (no made-up or missing recipient of ours, no spam-shaped original, no campaign): counted as an NDR about real mail."))
+            }
         } else if let f = item.from, !context.ours(f), !item.recipients.isEmpty, item.recipients.allSatisfy({ !context.ours($0) }) {
             verdict = .relayed
             evidence.append(Evidence(signal: "outside-to-outside", weight: 0, detail: "From \(f), an outside sender, to outside recipients only: our server relayed it."))

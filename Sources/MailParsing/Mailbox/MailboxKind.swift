@@ -8,9 +8,12 @@ public enum MailboxKind: String, Sendable, Hashable {
     case messageFile
     /// A folder of message files (read recursively, sorted by path), e.g. an MTA's queue or Badmail folder.
     case directory
-    /// Standard input (path `-`): an mbox if it starts with `From `, `postcat` output if it starts as
-    /// that does, else one message.
+    /// Standard input (path `-`): an mbox if it starts with `From `, `postcat` output or a Postfix queue
+    /// file if it starts as one does, else one message.
     case standardInput
     /// One file of Postfix's `postcat` output: queued messages printed one after another (`PostcatParser`).
     case postcatOutput
+    /// One Postfix queue file (`/var/spool/postfix/deferred/...`), its message decoded from its records
+    /// (`PostfixQueueFile`). A folder of them (a queue) is a `.directory`.
+    case postfixQueueFile
 }

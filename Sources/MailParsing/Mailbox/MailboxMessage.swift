@@ -15,11 +15,14 @@ public struct MailboxMessage: Sendable {
     public var index: Int
     /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
     /// For a gzip-compressed source, in its decompressed bytes; for `postcat` output, where the message's
-    /// text starts (`PostcatParser`).
+    /// text starts (`PostcatParser`); for a Postfix queue file, 0, in its decoded message
+    /// (`PostfixQueueFile`).
     public var offset: Int
     /// Bytes the entry occupies in `source`, from `offset`, separators included, so that
     /// `source[offset..<offset+length]` over all messages tiles an mbox. For `postcat` output, the
-    /// message's text alone (the envelope records and markers between messages are in no entry).
+    /// message's text alone (the envelope records and markers between messages are in no entry). For a
+    /// Postfix queue file, the decoded message's bytes (`PostfixQueueFile.messageLength`), as
+    /// `MailboxReader.readRawEntry` gives them back.
     public var length: Int
     /// The mbox From_ line (without its line end), if the message came from an mbox.
     public var envelopeLine: Optional<ByteSlice>
@@ -60,6 +63,9 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     public static let missingFinalNewline = MailboxDefects(rawValue: 1 << 3)
     /// Bytes before the first From_ line of an mbox were kept as a message of their own.
     public static let leadingGarbage = MailboxDefects(rawValue: 1 << 4)
+    /// A Postfix queue file was damaged or cut short (`PostfixQueueFile.damage`): the message holds what
+    /// its records gave up to the fault.
+    public static let damagedQueueFile = MailboxDefects(rawValue: 1 << 5)
 
     /// Stable names for output (`defects` arrays in JSON Lines).
     public var names: [String] {
@@ -69,6 +75,7 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
         if contains(.oddEnvelopeLine) { out.append("mailbox-odd-from-line") }
         if contains(.missingFinalNewline) { out.append("mailbox-missing-final-newline") }
         if contains(.leadingGarbage) { out.append("mailbox-leading-garbage") }
+        if contains(.damagedQueueFile) { out.append("mailbox-damaged-queue-file") }
         return out
     }
 }

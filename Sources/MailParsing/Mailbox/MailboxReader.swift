@@ -7,8 +7,9 @@ import Darwin
 #endif
 
 /// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), a Maildir,
-/// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), or standard
-/// input (`-`). The kind is detected.
+/// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
+/// queue file or a queue's folder (`PostfixQueueFile`), or standard input (`-`). The kind is detected,
+/// file by file, from the first bytes.
 ///
 /// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
 /// reader owns, and each message's `bytes` is a slice of that buffer (a copy only when mbox `>From `
@@ -63,6 +64,8 @@ public struct MailboxReader: Sendable {
         case singleMessage
         /// Postfix's `postcat` output (`PostcatParser`).
         case postcat
+        /// A Postfix queue file, decoded whole (`PostfixQueueFile`).
+        case postfixQueueFile
     }
 
     /// The file being read.
@@ -73,7 +76,7 @@ public struct MailboxReader: Sendable {
         var bytesRead = 0
         var atEnd = false
         var mode = Mode.singleMessage
-        /// Single message: bytes read past `maxMessageBytes` and not kept.
+        /// Single message or queue file: bytes read past `maxMessageBytes` and not kept.
         var droppedBytes = 0
         var delivered = false
         /// Set for a gzip-compressed file: its content is read through it.
@@ -119,6 +122,7 @@ public struct MailboxReader: Sendable {
             try begin(OpenFile(path: path, descriptor: descriptor))
             if current?.mode == .mbox { kind = .mbox }
             if current?.mode == .postcat { kind = .postcatOutput }
+            if current?.mode == .postfixQueueFile { kind = .postfixQueueFile }
         case .directory:
             // No buffer here: each file gets its own (`next()`).
             let isMaildir = POSIXFiles.isDirectory(path + "/cur") || POSIXFiles.isDirectory(path + "/new")
@@ -249,10 +253,14 @@ public struct MailboxReader: Sendable {
             parser = MboxParser(source: file.path, limits: limits)
             return
         }
-        while end < PostcatParser.bytesToDetect, current?.atEnd == false { try refill() }
+        while end < max(PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect), current?.atEnd == false {
+            try refill()
+        }
         if PostcatParser.isPostcatOutput(buffer[0..<end]) {
             current?.mode = .postcat
             postcatParser = PostcatParser(source: file.path, limits: limits)
+        } else if PostfixQueueFile.isQueueFile(buffer[0..<end]) {
+            current?.mode = .postfixQueueFile
         } else {
             current?.mode = .singleMessage
         }
@@ -264,6 +272,7 @@ public struct MailboxReader: Sendable {
         switch current?.mode {
         case .mbox, .postcat: return try pullFromParser()
         case .singleMessage: return try pullSingleMessage()
+        case .postfixQueueFile: return try pullQueueFile()
         case nil: return nil
         }
     }
@@ -298,13 +307,7 @@ public struct MailboxReader: Sendable {
 
     private mutating func pullSingleMessage() throws(MailboxError) -> MailboxMessage? {
         guard let file = current, !file.delivered else { return nil }
-        while current?.atEnd == false {
-            if end - start >= limits.maxMessageBytes {
-                try discardRest()
-            } else {
-                try refill()
-            }
-        }
+        try readToEnd()
         current?.delivered = true
         let kept = min(end - start, limits.maxMessageBytes)
         let dropped = (current?.droppedBytes ?? 0) + (end - start - kept)
@@ -314,6 +317,38 @@ public struct MailboxReader: Sendable {
         return MailboxMessage(
             source: file.path, index: 0, offset: 0, length: kept + dropped, envelopeLine: nil, bytes: bytes,
             defects: dropped > 0 ? .truncated : [], raw: dropped > 0 ? nil : bytes)
+    }
+
+    /// A Postfix queue file's message, decoded from the file's records once all of it is read. A file
+    /// longer than `maxMessageBytes` is decoded as far as that (the rest is read but not kept): its
+    /// message is `.truncated` and its length counts what was decoded.
+    private mutating func pullQueueFile() throws(MailboxError) -> MailboxMessage? {
+        guard let file = current, !file.delivered else { return nil }
+        try readToEnd()
+        current?.delivered = true
+        let decoded = PostfixQueueFile(decoding: buffer[start..<end], maxMessageBytes: limits.maxMessageBytes)
+        start = end
+        let cut = (current?.droppedBytes ?? 0) > 0
+        var defects: MailboxDefects = []
+        if decoded.isTruncated || cut { defects.insert(.truncated) }
+        // A file cut by the limit ends before its `E` record because of the cut, not damage.
+        if let damage = decoded.damage, !(cut && damage.kind == .unexpectedEnd) { defects.insert(.damagedQueueFile) }
+        let bytes = ByteSlice(decoded.message)
+        return MailboxMessage(
+            source: file.path, index: 0, offset: 0, length: decoded.messageLength, envelopeLine: nil, bytes: bytes,
+            defects: defects, raw: defects.contains(.truncated) ? nil : bytes)
+    }
+
+    /// Reads the current file to its end: up to `maxMessageBytes` into the buffer, the rest counted in
+    /// `droppedBytes` and not kept.
+    private mutating func readToEnd() throws(MailboxError) {
+        while current?.atEnd == false {
+            if end - start >= limits.maxMessageBytes {
+                try discardRest()
+            } else {
+                try refill()
+            }
+        }
     }
 
     /// Reads the rest of a too-large single message, counting but not keeping it.

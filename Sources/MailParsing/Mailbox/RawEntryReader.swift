@@ -12,7 +12,8 @@ import Darwin
 /// A plain file is read with pread(2), in any order. A gzip-compressed file (whose offsets count
 /// decompressed bytes) is inflated forward: entries asked for in increasing offsets, as a scan delivers
 /// them, cost one pass over the file; an offset behind the last entry starts the inflating again from
-/// the beginning.
+/// the beginning. A Postfix queue file (plain or gzip) is read whole and decoded (`PostfixQueueFile`,
+/// without a size limit), and its offsets count the decoded message's bytes, as the reader's do.
 ///
 /// Not `Sendable`: it owns an open file and, for gzip, the inflater's state.
 public final class RawEntryReader {
@@ -24,6 +25,10 @@ public final class RawEntryReader {
     private var inflater: GzipInflater?
     /// Decompressed bytes the inflater has returned so far.
     private var inflatedPosition = 0
+    /// Whether the file (decompressed) starts as a Postfix queue file.
+    private var isQueueFile = false
+    /// A queue file's decoded message, made on the first read.
+    private var queueMessage: [UInt8]?
 
     /// Opens `path` and looks at its first bytes for a compression.
     /// - Throws: `MailboxError` when it cannot be opened or read, `.unsupportedCompression` for a file
@@ -32,7 +37,7 @@ public final class RawEntryReader {
         self.path = path
         let descriptor = try POSIXFiles.openForReading(path)
         self.descriptor = descriptor
-        var head = [UInt8](repeating: 0, count: CompressionFormat.bytesToDetect)
+        var head = [UInt8](repeating: 0, count: max(CompressionFormat.bytesToDetect, PostfixQueueFile.bytesToDetect))
         var count = 0
         while count < head.count {
             let got = head.withUnsafeMutableBytes { pread(descriptor.rawValue, $0.baseAddress! + count, $0.count - count, off_t(count)) }
@@ -42,7 +47,22 @@ public final class RawEntryReader {
             count += got
         }
         compression = CompressionFormat.detect(head[..<count])
-        if let compression, compression != .gzip {
+        switch compression {
+        case nil:
+            isQueueFile = PostfixQueueFile.isQueueFile(head[..<count])
+        case .gzip:
+            // The decompressed head, by an inflater of its own; `read` starts its own from byte 0. Damage
+            // this early is left for `read` to report.
+            if let probe = try? GzipInflater(descriptor: descriptor, path: path, seed: []) {
+                var inflated = [UInt8](repeating: 0, count: PostfixQueueFile.bytesToDetect)
+                var got = 0
+                while got < inflated.count, let more = try? probe.read(into: &inflated, at: got, count: inflated.count - got),
+                      more > 0 {
+                    got += more
+                }
+                isQueueFile = PostfixQueueFile.isQueueFile(inflated[..<got])
+            }
+        case let compression?:
             throw MailboxError(.unsupportedCompression, path: path,
                                detail: "\(compression)-compressed; decompress it first with \(compression.decompressCommand)")
         }
@@ -53,6 +73,13 @@ public final class RawEntryReader {
     ///   `offset + length`; `.cannotRead` or `.corruptCompressedData` as reading fails.
     public func read(offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
         guard offset >= 0, length >= 0 else { throw MailboxError(.outOfRange, path: path, byteOffset: offset) }
+        if isQueueFile {
+            let message = try decodedQueueFile()
+            guard offset <= message.count, length <= message.count - offset else {
+                throw MailboxError(.outOfRange, path: path, byteOffset: offset)
+            }
+            return Array(message[offset..<(offset + length)])
+        }
         guard compression == .gzip else { return try POSIXFiles.readRange(descriptor, path: path, offset: offset, length: length) }
         if inflater == nil || offset < inflatedPosition {
             // From the start: pread(2) left the file's position at 0, and a restart seeks there.
@@ -74,6 +101,34 @@ public final class RawEntryReader {
             inflatedPosition += got
         }
         return out
+    }
+
+    /// The queue file's message, decoded from the whole file on the first call.
+    private func decodedQueueFile() throws(MailboxError) -> [UInt8] {
+        if let queueMessage { return queueMessage }
+        var file: [UInt8]
+        if compression == .gzip {
+            guard lseek(descriptor.rawValue, 0, SEEK_SET) == 0 else {
+                throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
+            }
+            let inflater = try GzipInflater(descriptor: descriptor, path: path, seed: [])
+            file = []
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let got = try inflater.read(into: &chunk, at: 0, count: chunk.count)
+                if got == 0 { break }
+                file.append(contentsOf: chunk[..<got])
+            }
+        } else {
+            var info = stat()
+            guard fstat(descriptor.rawValue, &info) == 0 else {
+                throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
+            }
+            file = try POSIXFiles.readRange(descriptor, path: path, offset: 0, length: max(0, Int(info.st_size)))
+        }
+        let message = PostfixQueueFile(decoding: file[...], maxMessageBytes: Int.max).message
+        queueMessage = message
+        return message
     }
 
     /// One read of the inflater into `buffer` at `offset`; the end of the data before it was expected is

@@ -1,0 +1,269 @@
+/// A Postfix queue file decoded from its records: the envelope (sender, recipients, arrival time) and the
+/// message, byte for byte as `postcat -bh` prints it. These are the files under
+/// `/var/spool/postfix/{incoming,active,deferred,hold,corrupt}` and, in a shorter form written by
+/// `postdrop`, `maildrop`.
+///
+/// The format (Postfix's `global/record.c` and `global/rec_type.h`): a sequence of records, each a type
+/// byte, the data's length in groups of seven bits, lowest first, the eighth bit set on every group but
+/// the last, then the data. Three segments follow one another:
+/// - the envelope, up to an `M` record: `C` (sizes, fixed-width decimals; absent from maildrop files),
+///   `T` (arrival time, `seconds microseconds`), `S` (sender, empty for the null sender `<>` of a
+///   bounce), `R` (recipients still to deliver to), `O`, `A` and more, which are not read;
+/// - the content: one `N` record a line, without its line end; a line longer than Postfix's
+///   `line_length_limit` is `L` records for its pieces and an `N` for the last;
+/// - after an `X` record, what was extracted from the headers (an `R` there is a recipient too), up to
+///   the `E` record that ends the file.
+///
+/// A `p` record holds a decimal file offset where reading goes on: Postfix edits a queue file in place
+/// that way (a milter's added or changed header, an added recipient: the new records are appended after
+/// `E`, followed by a `p` back). A `p` of 0 is a placeholder; `w` records are padding. Both are followed
+/// or skipped as `postcat` does.
+///
+/// Hostile or damaged files are decoded as far as they go: a malformed length, a record that runs past
+/// the end, a pointer outside the file or a file without `E` stops the walk there and sets `damage`
+/// (the message keeps what was decoded before). Limits: the walk reads at most as many record bytes as
+/// the file holds, which a walk without loops never exceeds, so a pointer loop ends it
+/// (`Damage.Kind.pointerLoop`) in time linear in the file's size; the message keeps at most
+/// `maxMessageBytes` (`isTruncated`), though its length is counted in full.
+public struct PostfixQueueFile: Sendable {
+    /// The envelope sender (the first `S` record): empty for the null sender `<>` that bounces are sent
+    /// with; nil when the file has no `S` record.
+    public var sender: [UInt8]?
+    /// The recipients not yet delivered to (`R` records, in the envelope and in the extracted segment),
+    /// in file order.
+    public var recipients: [[UInt8]]
+    /// When the message arrived, in seconds since 1970 (the `T` record); nil without one.
+    public var arrivalTime: Int?
+    /// The message: each `N` record's data followed by LF, each `L` record's data alone, up to
+    /// `maxMessageBytes`.
+    public var message: [UInt8]
+    /// Bytes of the whole message as decoded: `message.count`, or more when it was truncated.
+    public var messageLength: Int
+    /// Whether the message was longer than `maxMessageBytes` and `message` holds its first part.
+    public var isTruncated: Bool
+    /// What stopped the walk before the file's `E` record, if anything.
+    public var damage: Damage?
+
+    /// A fault in a queue file, and where it was found.
+    public struct Damage: Sendable, Hashable {
+        /// The kinds of fault.
+        public enum Kind: String, Sendable, Hashable {
+            /// A record's length has more than 32 bits (as `rec_get` refuses), or a `p` record's
+            /// value is not a decimal number.
+            case malformedRecord = "malformed-record"
+            /// The file ends inside a record or before its `E` record (a file still being written, or cut).
+            case unexpectedEnd = "unexpected-end"
+            /// A `p` record points outside the file.
+            case pointerOutOfRange = "pointer-out-of-range"
+            /// The walk read more record bytes than the file holds: pointers that go round.
+            case pointerLoop = "pointer-loop"
+            /// The file ended (`E`) without a content segment (`M`).
+            case noContent = "no-content"
+        }
+        /// What was wrong.
+        public var kind: Kind
+        /// Byte offset in the file of the record where it was found (the file's size for an end
+        /// without `E`).
+        public var offset: Int
+
+        /// Creates a fault description.
+        public init(_ kind: Kind, offset: Int) {
+            self.kind = kind
+            self.offset = offset
+        }
+    }
+
+    // MARK: - Record types (rec_type.h)
+
+    /// The record types read; the others are passed over.
+    private enum RecordType {
+        static let size = UInt8(ascii: "C")
+        static let time = UInt8(ascii: "T")
+        static let sender = UInt8(ascii: "S")
+        static let recipient = UInt8(ascii: "R")
+        static let messageStart = UInt8(ascii: "M")
+        static let normalLine = UInt8(ascii: "N")
+        static let linePiece = UInt8(ascii: "L")
+        static let extractedStart = UInt8(ascii: "X")
+        static let end = UInt8(ascii: "E")
+        static let pointer = UInt8(ascii: "p")
+        static let padding = UInt8(ascii: "w")
+        /// The types of the envelope segment (`REC_TYPE_ENVELOPE`, with `p`, `f`, `d` and the size
+        /// record's `C`), for `isQueueFile`'s look at the second record.
+        static let envelope = Set("MCTcFILSDRO/WVA>K<ionpfd".utf8)
+    }
+
+    // MARK: - Detection
+
+    /// Bytes enough for `isQueueFile`: the longest first record `isQueueFile` accepts and the next
+    /// record's type.
+    public static let bytesToDetect = 2 + 127 + 1
+
+    /// Whether `bytes` begin as a queue file does: a `C` record (a queue file) or a `T` record (a
+    /// maildrop file) of one length byte whose data is decimal numbers and spaces, followed by a record
+    /// type of the envelope segment. Text never starts so: `T` would have to be followed by a control
+    /// character and the digits it announces.
+    public static func isQueueFile<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        var iterator = bytes.makeIterator()
+        guard let type = iterator.next(), type == RecordType.size || type == RecordType.time,
+              let length = iterator.next(), length > 0, length < 0x80 else { return false }
+        var digits = 0
+        for _ in 0..<Int(length) {
+            guard let byte = iterator.next() else { return false }
+            if ASCII.isDigit(byte) { digits += 1 } else if byte != ASCII.space { return false }
+        }
+        guard digits > 0, let next = iterator.next() else { return false }
+        return RecordType.envelope.contains(next)
+    }
+
+    // MARK: - Decoding
+
+    /// Decodes a queue file whole.
+    /// - Parameters:
+    ///   - file: the file's bytes (offsets in `damage` count from `file.startIndex`).
+    ///   - maxMessageBytes: the most of the message kept in `message`.
+    /// - Complexity: O(`file.count`), whatever its pointers.
+    public init(decoding file: ByteSlice, maxMessageBytes: Int = MailboxLimits().maxMessageBytes) {
+        sender = nil
+        recipients = []
+        arrivalTime = nil
+        message = []
+        messageLength = 0
+        isTruncated = false
+        damage = nil
+
+        enum Segment { case envelope, content, extracted }
+        var segment = Segment.envelope
+        var sawContent = false
+        let base = file.startIndex
+        let count = file.count
+        var position = 0
+        /// Record bytes read so far; more than the file holds means a loop.
+        var walked = 0
+        let keep = max(0, maxMessageBytes)
+
+        walk: while true {
+            guard position < count else {
+                damage = Damage(.unexpectedEnd, offset: count)
+                break
+            }
+            let recordStart = position
+            let type = file[base + position]
+            position += 1
+            // The length: seven bits a byte, lowest first, at most 32 bits (record.c, `rec_get_raw`).
+            var length = 0
+            var shift = 0
+            while true {
+                guard shift < 32 else {
+                    damage = Damage(.malformedRecord, offset: recordStart)
+                    break walk
+                }
+                guard position < count else {
+                    damage = Damage(.unexpectedEnd, offset: recordStart)
+                    break walk
+                }
+                let byte = file[base + position]
+                position += 1
+                length |= Int(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { break }
+                shift += 7
+            }
+            guard length <= count - position else {
+                damage = Damage(.unexpectedEnd, offset: recordStart)
+                break
+            }
+            let data = file[(base + position)..<(base + position + length)]
+            position += length
+            walked += position - recordStart
+            guard walked <= count else {
+                damage = Damage(.pointerLoop, offset: recordStart)
+                break
+            }
+
+            switch type {
+            case RecordType.pointer:
+                guard let target = Self.decimal(data) else {
+                    damage = Damage(.malformedRecord, offset: recordStart)
+                    break walk
+                }
+                if target == 0 { continue }  // a placeholder
+                guard target < count else {
+                    damage = Damage(.pointerOutOfRange, offset: recordStart)
+                    break walk
+                }
+                position = target
+                continue
+            case RecordType.padding:
+                continue
+            case RecordType.end:
+                if !sawContent { damage = Damage(.noContent, offset: recordStart) }
+                break walk
+            default:
+                break
+            }
+
+            switch segment {
+            case .envelope:
+                switch type {
+                case RecordType.sender where sender == nil: sender = Array(data)
+                case RecordType.recipient: recipients.append(Array(data))
+                case RecordType.time where arrivalTime == nil: arrivalTime = Self.decimal(data)
+                case RecordType.messageStart:
+                    segment = .content
+                    sawContent = true
+                default: break
+                }
+            case .content:
+                switch type {
+                case RecordType.normalLine:
+                    append(data, keep: keep)
+                    append(CollectionOfOne(ASCII.lineFeed), keep: keep)
+                case RecordType.linePiece:
+                    append(data, keep: keep)
+                case RecordType.extractedStart:
+                    segment = .extracted
+                default: break  // postcat prints no other record as message text
+                }
+            case .extracted:
+                if type == RecordType.recipient { recipients.append(Array(data)) }
+            }
+        }
+    }
+
+    /// Adds content bytes to the message, keeping at most `keep` of them and counting all.
+    private mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes, keep: Int) {
+        let room = keep - message.count
+        if bytes.count <= room {
+            message.append(contentsOf: bytes)
+        } else {
+            if room > 0 { message.append(contentsOf: bytes.prefix(room)) }
+            isTruncated = true
+        }
+        messageLength += bytes.count
+    }
+
+    /// The decimal number in `data` after leading spaces (a `p` record's `%15ld`, a `T` record's
+    /// seconds, before its microseconds), or nil when there is none, something else follows, or it has
+    /// more than 18 digits.
+    private static func decimal<Bytes: Collection<UInt8>>(_ data: Bytes) -> Int? {
+        var value = 0
+        var digits = 0
+        var index = data.startIndex
+        while index != data.endIndex, data[index] == ASCII.space { data.formIndex(after: &index) }
+        while index != data.endIndex {
+            let byte = data[index]
+            if ASCII.isDigit(byte) {
+                guard digits < 18 else { return nil }
+                value = value * 10 + Int(byte &- ASCII.zero)
+                digits += 1
+            } else if byte == ASCII.space {
+                // A `T` record's microseconds follow a space.
+                break
+            } else {
+                return nil
+            }
+            data.formIndex(after: &index)
+        }
+        return digits > 0 ? value : nil
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+
+/// A Postfix queue folder read directly (no `postcat`), through `audit`, `scan` and `split`: each queue
+/// file judged as the same message in an mbox is.
+@Suite struct PostfixQueueCommandTests {
+    /// One record of a queue file (Postfix's record.c, `rec_put`).
+    static func record(_ type: Character, _ data: some Collection<UInt8>) -> [UInt8] {
+        var out = [UInt8(ascii: type.unicodeScalars.first!)]
+        var rest = data.count
+        repeat {
+            var byte = UInt8(rest & 0x7F)
+            rest >>= 7
+            if rest != 0 { byte |= 0x80 }
+            out.append(byte)
+        } while rest != 0
+        return out + data
+    }
+
+    /// `message` as Postfix queues it: its lines as `N` records (pieces of 2,048 bytes as `L` records
+    /// first), between an envelope and the extracted segment.
+    static func queueFile(_ message: some Collection<UInt8>) -> [UInt8] {
+        var out = record("C", Array("            100              80               1               0".utf8))
+            + record("T", Array("1772445600 0".utf8)) + record("S", [UInt8]()) + record("R", Array("victim@example.org".utf8))
+            + record("M", [UInt8]())
+        var lines = Array(message).split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        for line in lines {
+            var rest = line.last == 0x0D ? line.dropLast() : line
+            while rest.count > 2048 {
+                out += record("L", rest.prefix(2048))
+                rest = rest.dropFirst(2048)
+            }
+            out += record("N", rest)
+        }
+        return out + record("X", [UInt8]()) + record("E", [UInt8]())
+    }
+
+    /// The example inbox's messages, each as a queue file in a folder laid out as a queue is.
+    static func exampleAsQueue() throws -> (folder: URL, count: Int) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("queue-cli-\(UUID().uuidString)")
+        var reader = try MailboxReader(path: Corpus.repositoryRoot.appendingPathComponent("Fixtures/example/inbox.mbox").path)
+        var n = 0
+        while let message = try reader.next() {
+            let file = folder.appendingPathComponent("deferred/A/A000\(n)")
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(Self.queueFile(message.bytes)).write(to: file)
+            n += 1
+        }
+        return (folder, n)
+    }
+
+    @Test(arguments: ["audit", "scan"])
+    func aQueueFolderReadsAsItsMessages(_ command: String) throws {
+        let (folder, count) = try Self.exampleAsQueue()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = [command, "-f", "jsonl", "--quiet", "--profile", "Fixtures/example/profile.toml"]
+        let expected = try CLI.run(arguments + ["Fixtures/example/inbox.mbox"])
+        let read = try CLI.run(arguments + [folder.appendingPathComponent("deferred").path])
+        #expect(read.status == expected.status, "\(read.stderr)")
+        let records = try PostcatCommandTests.records(read.text)
+        let expectedRecords = try PostcatCommandTests.records(expected.text)
+        #expect(records.count == count && count == 10)
+        #expect(records.map { $0["index"] as? Int } == Array(repeating: 0, count: records.count))
+        for (index, (got, want)) in zip(records, expectedRecords).enumerated() {
+            // `index` counts messages within a source: each queue file's one message is its 0.
+            let differing = (want.allKeys as? [String] ?? []).filter {
+                $0 != "index" && !((got[$0] as? NSObject)?.isEqual(want[$0]) ?? false)
+            }
+            #expect(differing.isEmpty, "message \(index): \(differing.map { "\($0): \(got[$0] ?? "nil") vs \(want[$0] ?? "nil")" })")
+        }
+    }
+
+    @Test func splitWritesTheDecodedMessages() throws {
+        let (folder, count) = try Self.exampleAsQueue()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let into = folder.appendingPathComponent("split")
+        let result = try CLI.run(["split", "--quiet", "--profile", "Fixtures/example/profile.toml",
+                                  folder.appendingPathComponent("deferred").path, "--into", into.path])
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        var written: [[UInt8]] = []
+        for name in ["backscatter", "legitimate", "uncertain", "not-bounce"] {
+            var reader = try MailboxReader(path: into.appendingPathComponent(name + ".mbox").path)
+            while let message = try reader.next() { written.append(Array(message.bytes)) }
+        }
+        var originals: [[UInt8]] = []
+        var reader = try MailboxReader(path: Corpus.repositoryRoot.appendingPathComponent("Fixtures/example/inbox.mbox").path)
+        while let message = try reader.next() { originals.append(Array(message.bytes)) }
+        #expect(written.count == count)
+        let sorted = { (list: [[UInt8]]) in list.sorted { $0.lexicographicallyPrecedes($1) } }
+        #expect(sorted(written) == sorted(originals))
+    }
+}
