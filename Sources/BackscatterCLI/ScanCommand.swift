@@ -11,6 +11,7 @@ extension BackscatterCommand {
             discussion: """
                 PATH may be an mbox (any dialect), a Maildir, a folder of message files (read recursively), \
                 a single message file, a Postfix queue file or queue folder (/var/spool/postfix/deferred), \
+                an Exim spool folder (/var/spool/exim4/input) or message (its -H file), \
                 postcat's output, or - for standard input; gzip-compressed files are decompressed as they are read. \
                 Messages are reported in input order.
 

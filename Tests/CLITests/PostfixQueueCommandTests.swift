@@ -60,8 +60,14 @@ import TestSupport
         let expected = try CLI.run(arguments + ["Fixtures/example/inbox.mbox"])
         let read = try CLI.run(arguments + [folder.appendingPathComponent("deferred").path])
         #expect(read.status == expected.status, "\(read.stderr)")
-        let records = try PostcatCommandTests.records(read.text)
-        let expectedRecords = try PostcatCommandTests.records(expected.text)
+        try Self.expectSameRecords(read.text, as: expected.text, count: count)
+    }
+
+    /// `text`'s records are `expected`'s, one a message of the example inbox (10), each read from a file
+    /// of its own (`index` 0), the keys that differ named when any does.
+    static func expectSameRecords(_ text: String, as expected: String, count: Int) throws {
+        let records = try PostcatCommandTests.records(text)
+        let expectedRecords = try PostcatCommandTests.records(expected)
         #expect(records.count == count && count == 10)
         #expect(records.map { $0["index"] as? Int } == Array(repeating: 0, count: records.count))
         for (index, (got, want)) in zip(records, expectedRecords).enumerated() {
@@ -76,20 +82,30 @@ import TestSupport
     @Test func splitWritesTheDecodedMessages() throws {
         let (folder, count) = try Self.exampleAsQueue()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let into = folder.appendingPathComponent("split")
-        let result = try CLI.run(["split", "--quiet", "--profile", "Fixtures/example/profile.toml",
-                                  folder.appendingPathComponent("deferred").path, "--into", into.path])
+        let written = try Self.split(folder.appendingPathComponent("deferred").path, into: folder.appendingPathComponent("split"))
+        #expect(written.count == count)
+        #expect(Self.sorted(written) == Self.sorted(try Self.exampleMessages()))
+    }
+
+    /// The messages `split` writes for `input` into `into`'s four mboxes, read back.
+    static func split(_ input: String, into: URL) throws -> [[UInt8]] {
+        let result = try CLI.run(["split", "--quiet", "--profile", "Fixtures/example/profile.toml", input, "--into", into.path])
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
         var written: [[UInt8]] = []
         for name in ["backscatter", "legitimate", "uncertain", "not-bounce"] {
             var reader = try MailboxReader(path: into.appendingPathComponent(name + ".mbox").path)
             while let message = try reader.next() { written.append(Array(message.bytes)) }
         }
-        var originals: [[UInt8]] = []
-        var reader = try MailboxReader(path: Corpus.repositoryRoot.appendingPathComponent("Fixtures/example/inbox.mbox").path)
-        while let message = try reader.next() { originals.append(Array(message.bytes)) }
-        #expect(written.count == count)
-        let sorted = { (list: [[UInt8]]) in list.sorted { $0.lexicographicallyPrecedes($1) } }
-        #expect(sorted(written) == sorted(originals))
+        return written
     }
+
+    /// The example inbox's messages.
+    static func exampleMessages() throws -> [[UInt8]] {
+        var messages: [[UInt8]] = []
+        var reader = try MailboxReader(path: Corpus.repositoryRoot.appendingPathComponent("Fixtures/example/inbox.mbox").path)
+        while let message = try reader.next() { messages.append(Array(message.bytes)) }
+        return messages
+    }
+
+    static func sorted(_ list: [[UInt8]]) -> [[UInt8]] { list.sorted { $0.lexicographicallyPrecedes($1) } }
 }

@@ -395,8 +395,9 @@ public struct Scan: Sendable {
     }
 
     /// Sum of the sizes of the regular files among `paths`; nil when any input is a folder or stdin.
-    /// Nil too when any is compressed, `postcat` output or a Postfix queue file: the bytes counted are then
-    /// its decompressed ones, its messages' text alone or its decoded message, which its size does not tell.
+    /// Nil too when any is compressed, `postcat` output, a Postfix queue file or an Exim `-H` file: the
+    /// bytes counted are then its decompressed ones, its messages' text alone or its decoded message, which
+    /// its size does not tell.
     private static func totalBytes(_ paths: [String]) -> Int? {
         var total = 0
         for path in paths {
@@ -410,18 +411,19 @@ public struct Scan: Sendable {
         return total
     }
 
-    /// Whether the file at `path` starts as compressed data, `postcat` output or a Postfix queue file does
-    /// (its first bytes, read with pread(2)).
+    /// Whether the file at `path` starts as compressed data, `postcat` output, a Postfix queue file or an
+    /// Exim `-H` file does (its first bytes, read with pread(2)).
     private static func sizeMisleads(_ path: String) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: max(CompressionFormat.bytesToDetect, PostcatParser.bytesToDetect,
-                                                    PostfixQueueFile.bytesToDetect))
+                                                    PostfixQueueFile.bytesToDetect, EximSpoolMessage.bytesToDetect))
         let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard got > 0 else { return false }
         return CompressionFormat.detect(head[..<got]) != nil || PostcatParser.isPostcatOutput(head[..<got])
             || PostfixQueueFile.isQueueFile(head[..<got])
+            || EximSpoolMessage.isHeaderFile(head[..<got], name: path.split(separator: "/").last.map(String.init))
     }
 }
 

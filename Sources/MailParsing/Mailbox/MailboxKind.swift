@@ -16,4 +16,7 @@ public enum MailboxKind: String, Sendable, Hashable {
     /// One Postfix queue file (`/var/spool/postfix/deferred/...`), its message decoded from its records
     /// (`PostfixQueueFile`). A folder of them (a queue) is a `.directory`.
     case postfixQueueFile
+    /// One message of Exim's spool (`/var/spool/exim4/input/ID-H` with its `ID-D`), put together from the
+    /// two files (`EximSpoolMessage`). A folder of them (the spool's `input`) is a `.directory`.
+    case eximSpoolMessage
 }

@@ -15,13 +15,14 @@ public struct MailboxMessage: Sendable {
     public var index: Int
     /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
     /// For a gzip-compressed source, in its decompressed bytes; for `postcat` output, where the message's
-    /// text starts (`PostcatParser`); for a Postfix queue file, 0, in its decoded message
-    /// (`PostfixQueueFile`).
+    /// text starts (`PostcatParser`); for a Postfix queue file or an Exim spool message, 0, in the message
+    /// decoded from its records or put together from its two files (`PostfixQueueFile`,
+    /// `EximSpoolMessage`).
     public var offset: Int
     /// Bytes the entry occupies in `source`, from `offset`, separators included, so that
     /// `source[offset..<offset+length]` over all messages tiles an mbox. For `postcat` output, the
     /// message's text alone (the envelope records and markers between messages are in no entry). For a
-    /// Postfix queue file, the decoded message's bytes (`PostfixQueueFile.messageLength`), as
+    /// Postfix queue file or an Exim spool message, the message's bytes (`messageLength`), as
     /// `MailboxReader.readRawEntry` gives them back.
     public var length: Int
     /// The mbox From_ line (without its line end), if the message came from an mbox.
@@ -63,8 +64,9 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     public static let missingFinalNewline = MailboxDefects(rawValue: 1 << 3)
     /// Bytes before the first From_ line of an mbox were kept as a message of their own.
     public static let leadingGarbage = MailboxDefects(rawValue: 1 << 4)
-    /// A Postfix queue file was damaged or cut short (`PostfixQueueFile.damage`): the message holds what
-    /// its records gave up to the fault.
+    /// A Postfix queue file or an Exim spool message was damaged or cut short (`PostfixQueueFile.damage`,
+    /// `EximSpoolMessage.damage`; an Exim `-H` file without its `-D` file too): the message holds what
+    /// was read up to the fault.
     public static let damagedQueueFile = MailboxDefects(rawValue: 1 << 5)
 
     /// Stable names for output (`defects` arrays in JSON Lines).

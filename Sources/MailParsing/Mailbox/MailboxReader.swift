@@ -8,8 +8,9 @@ import Darwin
 
 /// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), a Maildir,
 /// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
-/// queue file or a queue's folder (`PostfixQueueFile`), or standard input (`-`). The kind is detected,
-/// file by file, from the first bytes.
+/// queue file or a queue's folder (`PostfixQueueFile`), an Exim spool message or spool folder
+/// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), or standard input
+/// (`-`). The kind is detected, file by file, from the first bytes.
 ///
 /// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
 /// reader owns, and each message's `bytes` is a slice of that buffer (a copy only when mbox `>From `
@@ -54,8 +55,9 @@ public struct MailboxReader: Sendable {
     public let limits: MailboxLimits
 
     private enum Entry: Sendable {
-        /// A message file, with the size the folder's walk read (its buffer's first size).
-        case file(String, size: Int)
+        /// A message file, with the size the folder's walk read (its buffer's first size), and for a
+        /// file named like an Exim `-H` file, its `-D` file.
+        case file(String, size: Int, companion: String?)
         case failure(MailboxError)
     }
 
@@ -66,6 +68,8 @@ public struct MailboxReader: Sendable {
         case postcat
         /// A Postfix queue file, decoded whole (`PostfixQueueFile`).
         case postfixQueueFile
+        /// An Exim `-H` file, read whole with its `-D` file (`EximSpoolMessage`).
+        case eximHeader
     }
 
     /// The file being read.
@@ -83,6 +87,8 @@ public struct MailboxReader: Sendable {
         var inflater: GzipInflater?
         /// A failure part way, thrown once the messages read before it have been returned.
         var pendingError: MailboxError?
+        /// For a file named like an Exim `-H` file, its `-D` file.
+        var companion: String?
     }
 
     private var entries: [Entry] = []
@@ -117,12 +123,24 @@ public struct MailboxReader: Sendable {
         let (type, size) = try POSIXFiles.fileInfo(path)
         switch type {
         case .regular, .stream:
-            buffer = Self.readBuffer(count: Self.firstBufferBytes(type: type, size: size, limits: limits))
-            let descriptor = try POSIXFiles.openForReading(path)
-            try begin(OpenFile(path: path, descriptor: descriptor))
-            if current?.mode == .mbox { kind = .mbox }
-            if current?.mode == .postcat { kind = .postcatOutput }
-            if current?.mode == .postfixQueueFile { kind = .postfixQueueFile }
+            // An Exim `-D` file named alone is read as its message: from its `-H` file.
+            var headerPath = path
+            var companion: String?
+            if type == .regular, let pair = Self.eximPair(path) {
+                headerPath = pair.header
+                companion = pair.data
+            }
+            let headerSize = headerPath == path ? size : ((try? POSIXFiles.fileInfo(headerPath).size) ?? size)
+            buffer = Self.readBuffer(count: Self.firstBufferBytes(type: type, size: headerSize, limits: limits))
+            let descriptor = try POSIXFiles.openForReading(headerPath)
+            try begin(OpenFile(path: headerPath, descriptor: descriptor, companion: companion))
+            switch current?.mode {
+            case .mbox: kind = .mbox
+            case .postcat: kind = .postcatOutput
+            case .postfixQueueFile: kind = .postfixQueueFile
+            case .eximHeader: kind = .eximSpoolMessage
+            default: break
+            }
         case .directory:
             // No buffer here: each file gets its own (`next()`).
             let isMaildir = POSIXFiles.isDirectory(path + "/cur") || POSIXFiles.isDirectory(path + "/new")
@@ -160,7 +178,7 @@ public struct MailboxReader: Sendable {
                 switch entry {
                 case .failure(let error):
                     throw error
-                case .file(let file, let size):
+                case .file(let file, let size, let companion):
                     // Each file of a folder is read into a buffer of its own, sized as `init` sizes a
                     // single file's (by the size the walk's stat read; a file grown since grows its
                     // buffer as any long entry does, `refill`). The last file's message is a slice of
@@ -170,7 +188,7 @@ public struct MailboxReader: Sendable {
                     // resident for a scan that takes 0.03 s and 30 MB as one mbox).
                     buffer = Self.readBuffer(count: Self.firstBufferBytes(type: .regular, size: size, limits: limits))
                     let descriptor = try POSIXFiles.openForReading(file)
-                    try begin(OpenFile(path: file, descriptor: descriptor))
+                    try begin(OpenFile(path: file, descriptor: descriptor, companion: companion))
                 }
             }
             do throws(MailboxError) {
@@ -253,16 +271,24 @@ public struct MailboxReader: Sendable {
             parser = MboxParser(source: file.path, limits: limits)
             return
         }
-        while end < max(PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect), current?.atEnd == false {
-            try refill()
-        }
+        let detectBytes = max(PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect, EximSpoolMessage.bytesToDetect)
+        while end < detectBytes, current?.atEnd == false { try refill() }
         if PostcatParser.isPostcatOutput(buffer[0..<end]) {
             current?.mode = .postcat
             postcatParser = PostcatParser(source: file.path, limits: limits)
         } else if PostfixQueueFile.isQueueFile(buffer[0..<end]) {
             current?.mode = .postfixQueueFile
+        } else if EximSpoolMessage.isHeaderFile(buffer[0..<end], name: file.path == "-" ? nil : Self.fileName(file.path)) {
+            // With its `-D` file when there is one (`companion`); without, the message has no body.
+            current?.mode = .eximHeader
         } else {
             current?.mode = .singleMessage
+            // Named like an Exim pair but not one: the other file is a message file of its own, next.
+            if let companion = file.companion {
+                current?.companion = nil
+                entries.insert(.file(companion, size: (try? POSIXFiles.fileInfo(companion).size) ?? 0, companion: nil),
+                               at: nextEntry)
+            }
         }
     }
 
@@ -273,6 +299,7 @@ public struct MailboxReader: Sendable {
         case .mbox, .postcat: return try pullFromParser()
         case .singleMessage: return try pullSingleMessage()
         case .postfixQueueFile: return try pullQueueFile()
+        case .eximHeader: return try pullEximMessage()
         case nil: return nil
         }
     }
@@ -337,6 +364,55 @@ public struct MailboxReader: Sendable {
         return MailboxMessage(
             source: file.path, index: 0, offset: 0, length: decoded.messageLength, envelopeLine: nil, bytes: bytes,
             defects: defects, raw: defects.contains(.truncated) ? nil : bytes)
+    }
+
+    /// An Exim message: the `-H` file read whole, then its `-D` file, put together (`EximSpoolMessage`).
+    /// Either file longer than `maxMessageBytes` is read that far: the message is `.truncated`. A `-D`
+    /// file that cannot be read gives the message without its body (`.damagedQueueFile`), then the
+    /// error.
+    private mutating func pullEximMessage() throws(MailboxError) -> MailboxMessage? {
+        guard let file = current, !file.delivered else { return nil }
+        try readToEnd()
+        current?.delivered = true
+        var data: [UInt8]?
+        var dataCut = 0
+        if let companion = file.companion {
+            do throws(MailboxError) {
+                let read = try POSIXFiles.readPrefix(companion, limit: limits.maxMessageBytes)
+                data = read.bytes
+                dataCut = read.size - read.bytes.count
+            } catch {
+                if current?.pendingError == nil { current?.pendingError = error }
+            }
+        }
+        let decoded = EximSpoolMessage(header: buffer[start..<end], data: data?[...],
+                                       dataName: file.companion.map(Self.fileName), maxMessageBytes: limits.maxMessageBytes)
+        start = end
+        let headerCut = (current?.droppedBytes ?? 0) > 0
+        var defects: MailboxDefects = []
+        if decoded.isTruncated || headerCut || dataCut > 0 { defects.insert(.truncated) }
+        if let damage = decoded.damage, !(headerCut && damage.kind != .missingData) { defects.insert(.damagedQueueFile) }
+        let bytes = ByteSlice(decoded.message)
+        return MailboxMessage(
+            source: file.path, index: 0, offset: 0, length: decoded.messageLength + dataCut, envelopeLine: nil,
+            bytes: bytes, defects: defects, raw: defects.contains(.truncated) ? nil : bytes)
+    }
+
+    /// For a path named like a file of an Exim spool pair (`ID-H`, `ID-D`) whose other file exists: the
+    /// two paths.
+    private static func eximPair(_ path: String) -> (header: String, data: String)? {
+        guard path.hasSuffix("-H") || path.hasSuffix("-D") else { return nil }
+        let stem = String(path.dropLast(2))
+        let header = stem + "-H", data = stem + "-D"
+        guard (try? POSIXFiles.fileInfo(header).type) == .regular, (try? POSIXFiles.fileInfo(data).type) == .regular else {
+            return nil
+        }
+        return (header, data)
+    }
+
+    /// The last component of `path`.
+    private static func fileName(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
     }
 
     /// Reads the current file to its end: up to `maxMessageBytes` into the buffer, the rest counted in
@@ -466,7 +542,14 @@ public struct MailboxReader: Sendable {
             }
             first = false
             let isMaildirLevel = names.contains("cur") || names.contains("new")
+            let nameSet = Set(names)
             for name in names {
+                // An Exim spool pair is one message, read from its `-H` file; its journal (`-J`) and
+                // DKIM temporary (`-K`) are no messages.
+                if name.count > 2, name.hasSuffix("-D") || name.hasSuffix("-J") || name.hasSuffix("-K"),
+                   nameSet.contains(String(name.dropLast(2)) + "-H") {
+                    continue
+                }
                 let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
                 var info = stat()
                 guard lstat(child, &info) == 0 else {
@@ -488,12 +571,16 @@ public struct MailboxReader: Sendable {
                     if name.hasPrefix(".") || metadataNames.contains(name) || name.hasPrefix("dovecot.") {
                         continue
                     }
-                    files.append(.file(child, size: max(0, Int(info.st_size))))
+                    var companion: String?
+                    if name.count > 2, name.hasSuffix("-H"), nameSet.contains(String(name.dropLast(2)) + "-D") {
+                        companion = String(child.dropLast(2)) + "-D"
+                    }
+                    files.append(.file(child, size: max(0, Int(info.st_size)), companion: companion))
                 }
             }
         }
         var all: [(String, Entry)] = files.compactMap { entry in
-            if case .file(let path, _) = entry { return (path, entry) }
+            if case .file(let path, _, _) = entry { return (path, entry) }
             return nil
         }
         all += failures.map { ($0.0, .failure($0.1)) }

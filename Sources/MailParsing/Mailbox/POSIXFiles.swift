@@ -90,6 +90,23 @@ package enum POSIXFiles {
         }
     }
 
+    /// The first `limit` bytes at most of the file at `path`, and its size (what fstat(2) gave, or the
+    /// bytes read when the file grew meanwhile).
+    package static func readPrefix(_ path: String, limit: Int) throws(MailboxError) -> (bytes: [UInt8], size: Int) {
+        let fd = try openForReading(path)
+        var info = stat()
+        let size = fstat(fd.rawValue, &info) == 0 ? max(0, Int(info.st_size)) : 0
+        var out = [UInt8](repeating: 0, count: max(0, min(size, limit)))
+        var count = 0
+        while count < out.count {
+            let got = try read(fd, into: &out, at: count, count: out.count - count, path: path, fileOffset: count)
+            if got == 0 { break }
+            count += got
+        }
+        out.removeLast(out.count - count)
+        return (out, max(size, count))
+    }
+
     /// `length` bytes of the open file `fd` (at `path`) from `offset`, read with pread(2).
     static func readRange(_ fd: FileDescriptor, path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: max(0, length))

@@ -13,7 +13,8 @@ import Darwin
 /// decompressed bytes) is inflated forward: entries asked for in increasing offsets, as a scan delivers
 /// them, cost one pass over the file; an offset behind the last entry starts the inflating again from
 /// the beginning. A Postfix queue file (plain or gzip) is read whole and decoded (`PostfixQueueFile`,
-/// without a size limit), and its offsets count the decoded message's bytes, as the reader's do.
+/// without a size limit), and an Exim `-H` file is read whole with its `-D` file (`EximSpoolMessage`):
+/// their offsets count the message's bytes, as the reader's do.
 ///
 /// Not `Sendable`: it owns an open file and, for gzip, the inflater's state.
 public final class RawEntryReader {
@@ -25,10 +26,16 @@ public final class RawEntryReader {
     private var inflater: GzipInflater?
     /// Decompressed bytes the inflater has returned so far.
     private var inflatedPosition = 0
-    /// Whether the file (decompressed) starts as a Postfix queue file.
-    private var isQueueFile = false
-    /// A queue file's decoded message, made on the first read.
-    private var queueMessage: [UInt8]?
+    /// A file whose message is decoded from it rather than read from it as it is.
+    private enum Decoded {
+        /// A Postfix queue file (decompressed).
+        case postfixQueueFile
+        /// An Exim `-H` file, with its `-D` file when there is one.
+        case eximSpool(data: String?)
+    }
+    private var decoded: Decoded?
+    /// The decoded message, made on the first read.
+    private var decodedMessage: [UInt8]?
 
     /// Opens `path` and looks at its first bytes for a compression.
     /// - Throws: `MailboxError` when it cannot be opened or read, `.unsupportedCompression` for a file
@@ -37,7 +44,8 @@ public final class RawEntryReader {
         self.path = path
         let descriptor = try POSIXFiles.openForReading(path)
         self.descriptor = descriptor
-        var head = [UInt8](repeating: 0, count: max(CompressionFormat.bytesToDetect, PostfixQueueFile.bytesToDetect))
+        var head = [UInt8](repeating: 0, count: max(CompressionFormat.bytesToDetect, PostfixQueueFile.bytesToDetect,
+                                                    EximSpoolMessage.bytesToDetect))
         var count = 0
         while count < head.count {
             let got = head.withUnsafeMutableBytes { pread(descriptor.rawValue, $0.baseAddress! + count, $0.count - count, off_t(count)) }
@@ -49,7 +57,13 @@ public final class RawEntryReader {
         compression = CompressionFormat.detect(head[..<count])
         switch compression {
         case nil:
-            isQueueFile = PostfixQueueFile.isQueueFile(head[..<count])
+            if PostfixQueueFile.isQueueFile(head[..<count]) {
+                decoded = .postfixQueueFile
+            } else if let name = path.split(separator: "/").last.map(String.init),
+                      EximSpoolMessage.isHeaderFile(head[..<count], name: name) {
+                let data = String(path.dropLast(2)) + "-D"
+                decoded = .eximSpool(data: (try? POSIXFiles.fileInfo(data).type) == .regular ? data : nil)
+            }
         case .gzip:
             // The decompressed head, by an inflater of its own; `read` starts its own from byte 0. Damage
             // this early is left for `read` to report.
@@ -60,7 +74,7 @@ public final class RawEntryReader {
                       more > 0 {
                     got += more
                 }
-                isQueueFile = PostfixQueueFile.isQueueFile(inflated[..<got])
+                if PostfixQueueFile.isQueueFile(inflated[..<got]) { decoded = .postfixQueueFile }
             }
         case let compression?:
             throw MailboxError(.unsupportedCompression, path: path,
@@ -73,8 +87,8 @@ public final class RawEntryReader {
     ///   `offset + length`; `.cannotRead` or `.corruptCompressedData` as reading fails.
     public func read(offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
         guard offset >= 0, length >= 0 else { throw MailboxError(.outOfRange, path: path, byteOffset: offset) }
-        if isQueueFile {
-            let message = try decodedQueueFile()
+        if decoded != nil {
+            let message = try decodedFile()
             guard offset <= message.count, length <= message.count - offset else {
                 throw MailboxError(.outOfRange, path: path, byteOffset: offset)
             }
@@ -103,9 +117,18 @@ public final class RawEntryReader {
         return out
     }
 
-    /// The queue file's message, decoded from the whole file on the first call.
-    private func decodedQueueFile() throws(MailboxError) -> [UInt8] {
-        if let queueMessage { return queueMessage }
+    /// The message decoded from the whole file (and an Exim `-D` file) on the first call.
+    private func decodedFile() throws(MailboxError) -> [UInt8] {
+        if let decodedMessage { return decodedMessage }
+        if case .eximSpool(let dataPath) = decoded {
+            let header = try POSIXFiles.readPrefix(path, limit: Int.max).bytes
+            let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readPrefix(path, limit: Int.max).bytes }
+            let message = EximSpoolMessage(header: header[...], data: data?[...],
+                                           dataName: dataPath?.split(separator: "/").last.map(String.init),
+                                           maxMessageBytes: Int.max).message
+            decodedMessage = message
+            return message
+        }
         var file: [UInt8]
         if compression == .gzip {
             guard lseek(descriptor.rawValue, 0, SEEK_SET) == 0 else {
@@ -127,7 +150,7 @@ public final class RawEntryReader {
             file = try POSIXFiles.readRange(descriptor, path: path, offset: 0, length: max(0, Int(info.st_size)))
         }
         let message = PostfixQueueFile(decoding: file[...], maxMessageBytes: Int.max).message
-        queueMessage = message
+        decodedMessage = message
         return message
     }
 
