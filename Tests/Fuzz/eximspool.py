@@ -189,7 +189,7 @@ for seed in seeds:
                              for line in body.split(b'\n'))
         if message.startswith(OTHER_FORMATS) or not message.strip():
             message = b'X-Fuzz: first bytes\n' + message
-        mid = b'1xaF%02X-%05d-%02X' % (seed % 256, n, n % 256)
+        mid = b'1xaF%02X-%06d-%02X' % (seed % 256, n, n % 256)
         header, data, fourth = spool(message, mid, rng)
         if rng.random() < 0.25:
             if rng.random() < 0.25:

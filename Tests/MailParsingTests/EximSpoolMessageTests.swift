@@ -71,8 +71,10 @@ struct EximSpoolMessageTests {
         }
         files["input/\(Self.ids[0])-J"] = Array("bob@remote.example\n".utf8)
         // Named like a pair, but two ordinary message files: both read, neither lost.
-        files["input/notes-H"] = Array("Subject: first\n\nnot a spool file\n".utf8)
-        files["input/notes-D"] = Array("Subject: second\n\nnot one either\n".utf8)
+        files["input/1xaFIx-0009Zz-99-H"] = Array("Subject: first\n\nnot a spool file\n".utf8)
+        files["input/1xaFIx-0009Zz-99-D"] = Array("Subject: second\n\nnot one either\n".utf8)
+        files["input/notes-H"] = Array("Subject: third\n\n".utf8)
+        files["input/notes-D"] = Array("Subject: fourth\n\n".utf8)
         let root = try MailboxTesting.folder(files, prefix: "exim-spool")
         defer { try? FileManager.default.removeItem(atPath: root) }
         var reader = try MailboxReader(path: root + "/input")
@@ -80,13 +82,18 @@ struct EximSpoolMessageTests {
         while let message = try reader.next() {
             read[(message.source as NSString).lastPathComponent] = Array(message.bytes)
         }
-        #expect(read.count == Self.ids.count + 2)
+        #expect(read.count == Self.ids.count + 4)
         for id in Self.ids {
             let same = read[id + "-H"] == (try MailboxTesting.bytes(Self.fixture(id + ".eml")))
             #expect(same, "\(id)")
         }
-        #expect(read["notes-H"].map(Self.text) == "Subject: first\n\nnot a spool file\n")
-        #expect(read["notes-D"].map(Self.text) == "Subject: second\n\nnot one either\n")
+        #expect(read["1xaFIx-0009Zz-99-H"].map(Self.text) == "Subject: first\n\nnot a spool file\n")
+        #expect(read["1xaFIx-0009Zz-99-D"].map(Self.text) == "Subject: second\n\nnot one either\n")
+        #expect(read["notes-H"].map(Self.text) == "Subject: third\n\n" && read["notes-D"].map(Self.text) == "Subject: fourth\n\n")
+        // Named alone, such a file is read as it is, not as its pair.
+        var alone = try MailboxReader(path: root + "/input/1xaFIx-0009Zz-99-D")
+        #expect(try alone.next().map { Self.text($0.bytes) } == "Subject: second\n\nnot one either\n")
+        #expect(try alone.next() == nil)
     }
 
     @Test("a header file cut at any byte: never more than the whole, the body always there", arguments: ids)
@@ -155,6 +162,11 @@ struct EximSpoolMessageTests {
 
     @Test("detection: an Exim header file's first three lines, never a message's")
     func detection() {
+        for id in Self.ids + ["1xaFIx-0004Nl-21", "1rAbCd-00000000bjX-0Abc"] { #expect(EximSpoolMessage.isMessageID(id), "\(id)") }
+        for name in ["1xaFIx-0004Nl-2", "1xaFIx-0004Nl21x", "1xaFIx_0004Nl-21", "1xaFIx-0004Nl-21-H", "notes",
+                     "1xaFIx-0004Nl-2!", "1xaFIx-00000000bjX-0Ab-"] {
+            #expect(!EximSpoolMessage.isMessageID(name), "\(name)")
+        }
         #expect(EximSpoolMessage.isHeaderFile(Array("1xaFIx-0004Nl-21-H\nroot 0 0\n<a@b>\n".utf8)))
         #expect(EximSpoolMessage.isHeaderFile(Array("1xaFIx-0004Nl-21-H\nroot 0 0\n<>\n".utf8), name: "1xaFIx-0004Nl-21-H"))
         for text in ["1xaFIx-0004Nl-21-H\nroot 0 0\n<a@b>\n", "Subject: x-H\nroot 0 0\n<a@b>\n",

@@ -84,6 +84,18 @@ public struct EximSpoolMessage: Sendable {
         return true
     }
 
+    /// Whether `name` has the shape of an Exim message ID: three parts of letters and digits joined by
+    /// hyphens, 16 characters long with the hyphens after the sixth and the thirteenth
+    /// (`1xaFIx-0004Nl-21`; the Exim specification, "Message identification"), or 23 since Exim 4.97
+    /// (its ChangeLog, JH/29), the first part still of six.
+    public static func isMessageID<Name: StringProtocol>(_ name: Name) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count == 16 || bytes.count == 23, bytes[6] == ASCII.hyphen,
+              bytes.filter({ $0 == ASCII.hyphen }).count == 2,
+              bytes.count == 23 || bytes[13] == ASCII.hyphen else { return false }
+        return bytes.allSatisfy { ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == ASCII.hyphen }
+    }
+
     /// Whether `bytes` begin as the `-D` file named `name` does: with that name on a line of its own.
     public static func isDataFile<Bytes: Collection<UInt8>>(_ bytes: Bytes, name: String) -> Bool {
         let nameBytes = Array(name.utf8)

@@ -123,7 +123,7 @@ public struct MailboxReader: Sendable {
         let (type, size) = try POSIXFiles.fileInfo(path)
         switch type {
         case .regular, .stream:
-            // An Exim `-D` file named alone is read as its message: from its `-H` file.
+            // An Exim `-H` file is read with its `-D` file, and a `-D` file named alone as its message.
             var headerPath = path
             var companion: String?
             if type == .regular, let pair = Self.eximPair(path) {
@@ -398,15 +398,16 @@ public struct MailboxReader: Sendable {
             bytes: bytes, defects: defects, raw: defects.contains(.truncated) ? nil : bytes)
     }
 
-    /// For a path named like a file of an Exim spool pair (`ID-H`, `ID-D`) whose other file exists: the
-    /// two paths.
+    /// For the path of a file of an Exim spool pair (`ID-H`, `ID-D`, `ID` a message ID) whose other file
+    /// exists and whose `-H` file starts as one does: the two paths.
     private static func eximPair(_ path: String) -> (header: String, data: String)? {
-        guard path.hasSuffix("-H") || path.hasSuffix("-D") else { return nil }
+        let name = fileName(path)
+        guard name.hasSuffix("-H") || name.hasSuffix("-D"), EximSpoolMessage.isMessageID(name.dropLast(2)) else { return nil }
         let stem = String(path.dropLast(2))
         let header = stem + "-H", data = stem + "-D"
-        guard (try? POSIXFiles.fileInfo(header).type) == .regular, (try? POSIXFiles.fileInfo(data).type) == .regular else {
-            return nil
-        }
+        guard (try? POSIXFiles.fileInfo(data).type) == .regular,
+              let head = try? POSIXFiles.readPrefix(header, limit: EximSpoolMessage.bytesToDetect).bytes,
+              EximSpoolMessage.isHeaderFile(head, name: fileName(header)) else { return nil }
         return (header, data)
     }
 
@@ -544,10 +545,11 @@ public struct MailboxReader: Sendable {
             let isMaildirLevel = names.contains("cur") || names.contains("new")
             let nameSet = Set(names)
             for name in names {
-                // An Exim spool pair is one message, read from its `-H` file; its journal (`-J`) and
-                // DKIM temporary (`-K`) are no messages.
-                if name.count > 2, name.hasSuffix("-D") || name.hasSuffix("-J") || name.hasSuffix("-K"),
-                   nameSet.contains(String(name.dropLast(2)) + "-H") {
+                // An Exim spool pair is one message, read from its `-H` file (`next()` reads the `-D`
+                // file as a message of its own after all if the `-H` file is no spool file); its journal
+                // (`-J`) and DKIM temporary (`-K`) are no messages.
+                if name.hasSuffix("-D") || name.hasSuffix("-J") || name.hasSuffix("-K"),
+                   EximSpoolMessage.isMessageID(name.dropLast(2)), nameSet.contains(String(name.dropLast(2)) + "-H") {
                     continue
                 }
                 let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
@@ -572,7 +574,8 @@ public struct MailboxReader: Sendable {
                         continue
                     }
                     var companion: String?
-                    if name.count > 2, name.hasSuffix("-H"), nameSet.contains(String(name.dropLast(2)) + "-D") {
+                    if name.hasSuffix("-H"), EximSpoolMessage.isMessageID(name.dropLast(2)),
+                       nameSet.contains(String(name.dropLast(2)) + "-D") {
                         companion = String(child.dropLast(2)) + "-D"
                     }
                     files.append(.file(child, size: max(0, Int(info.st_size)), companion: companion))
