@@ -35,11 +35,25 @@ public struct AuditReport: Sendable {
     /// The share of NDRs among all messages (0...1).
     public var ndrShare: Double = 0
     /// Senders our server bounced forged spam to (the forged addresses), most first, at most 10.
-    public var topForgedSenders: [(address: String, count: Int)] = []
+    public var topForgedSenders: [AddressCount] = []
     /// Made-up recipients at our domains that caused NDRs, most first, at most 10.
-    public var topNonexistentRecipients: [(address: String, count: Int)] = []
+    public var topNonexistentRecipients: [AddressCount] = []
     /// Internal senders of bulk bursts, most first, at most 10.
-    public var topInternalSenders: [(address: String, count: Int)] = []
+    public var topInternalSenders: [AddressCount] = []
+
+    /// An address and how many messages it stands in.
+    public struct AddressCount: Sendable, Hashable {
+        /// The address, lower-cased.
+        public var address: String
+        /// Messages.
+        public var count: Int
+
+        /// Creates a count.
+        public init(address: String, count: Int) {
+            self.address = address
+            self.count = count
+        }
+    }
     /// What to do, one plain paragraph per problem found.
     public var remedies: [String] = []
 }
@@ -232,8 +246,9 @@ public struct QueueAudit: Sendable {
             }
         }
         report.ndrShare = all == 0 ? 0 : Double(ndrs) / Double(all)
-        func top(_ d: [String: Int]) -> [(address: String, count: Int)] {
-            d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { ($0.key, $0.value) }
+        func top(_ d: [String: Int]) -> [AuditReport.AddressCount] {
+            d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10)
+                .map { AuditReport.AddressCount(address: $0.key, count: $0.value) }
         }
         report.topForgedSenders = top(forged)
         report.topNonexistentRecipients = top(nonexistent)

@@ -169,18 +169,35 @@ public struct ScanSummary: Sendable {
     }
 
     /// The `count` victims with most bounce-like messages, ties by address.
-    public func topVictims(_ count: Int) -> [(address: String, counts: VerdictCounts)] {
+    public func topVictims(_ count: Int) -> [Victim] {
         victims.sorted { $0.value.total != $1.value.total ? $0.value.total > $1.value.total : $0.key < $1.key }
-            .prefix(count).map { ($0.key, $0.value) }
+            .prefix(count).map { Victim(address: $0.key, counts: $0.value) }
     }
 
     /// Reasons by count, then name.
-    public var sortedReasons: [(reason: String, count: Int)] {
-        reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    public var sortedReasons: [ReasonCount] {
+        reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { ReasonCount(reason: $0.key, count: $0.value) }
     }
 }
 
 extension ScanSummary {
+    /// An address bounce-like messages were sent to, and their verdicts (`topVictims`).
+    public struct Victim: Sendable, Hashable {
+        /// The recipient address of the bounces.
+        public var address: String
+        /// Its messages per verdict.
+        public var counts: VerdictCounts
+    }
+
+    /// A reason and how many failed recipients had it (`sortedReasons`).
+    public struct ReasonCount: Sendable, Hashable {
+        /// The reason's name, as in output (`userunknown`, ...).
+        public var reason: String
+        /// Failed recipients.
+        public var count: Int
+    }
+
     /// Counts of messages per verdict.
     public struct VerdictCounts: Sendable, Hashable {
         /// Judged backscatter.

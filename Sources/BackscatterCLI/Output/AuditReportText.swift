@@ -46,7 +46,7 @@ struct AuditReportText {
         return out
     }
 
-    private func list(_ title: String, _ items: [(address: String, count: Int)]) -> String {
+    private func list(_ title: String, _ items: [AuditReport.AddressCount]) -> String {
         guard !items.isEmpty else { return "" }
         var table = TextTable([.init("address", flexible: true), .init("messages", .right)])
         for item in items { table.add([item.address, Numbers.grouped(item.count)]) }

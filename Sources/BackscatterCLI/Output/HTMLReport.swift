@@ -103,8 +103,9 @@ struct HTMLReport {
         guard !victims.isEmpty else { return "<p class=\"empty\">none</p>" }
         var out = "<table><thead><tr><th>address</th><th class=\"r\">total</th><th class=\"r\">backscatter</th>"
         out += "<th class=\"r\">legitimate</th><th class=\"r\">uncertain</th></tr></thead><tbody>"
-        for (address, counts) in victims {
-            out += "<tr><td>" + Self.escape(address) + "</td><td class=\"r\">" + String(counts.total)
+        for victim in victims {
+            let counts = victim.counts
+            out += "<tr><td>" + Self.escape(victim.address) + "</td><td class=\"r\">" + String(counts.total)
             out += "</td><td class=\"r\">" + String(counts.backscatter) + "</td><td class=\"r\">" + String(counts.legitimate)
             out += "</td><td class=\"r\">" + String(counts.uncertain) + "</td></tr>"
         }

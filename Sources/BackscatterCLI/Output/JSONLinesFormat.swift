@@ -140,14 +140,14 @@ enum JSONLinesFormat {
         json.endObject()
         json.key("reasons")
         json.beginObject()
-        for (reason, count) in summary.sortedReasons { json.key(string: reason); json.int(count) }
+        for entry in summary.sortedReasons { json.key(string: entry.reason); json.int(entry.count) }
         json.endObject()
         json.key("victims")
         json.beginArray()
-        for (address, counts) in summary.topVictims(50) {
+        for victim in summary.topVictims(50) {
             json.beginObject()
-            json.key("address"); json.string(address)
-            writeCounts(&json, counts)
+            json.key("address"); json.string(victim.address)
+            writeCounts(&json, victim.counts)
             json.endObject()
         }
         json.endArray()

@@ -102,8 +102,9 @@ struct TextReport {
     private func victims() -> String {
         var table = TextTable([.init("address", flexible: true), .init("total", .right),
                                .init("backscatter", .right), .init("legitimate", .right), .init("uncertain", .right)])
-        for (address, counts) in summary.topVictims(10) {
-            table.add([address, Numbers.grouped(counts.total), Numbers.grouped(counts.backscatter),
+        for victim in summary.topVictims(10) {
+            let counts = victim.counts
+            table.add([victim.address, Numbers.grouped(counts.total), Numbers.grouped(counts.backscatter),
                        Numbers.grouped(counts.legitimate), Numbers.grouped(counts.uncertain)])
         }
         return table.render(style: style)
@@ -142,9 +143,9 @@ struct TextReport {
         let sorted = summary.sortedReasons
         guard let top = sorted.first?.count else { return "" }
         var table = TextTable([.init("reason"), .init("recipients", .right), .init("", flexible: true)])
-        for (reason, count) in sorted.prefix(12) {
-            let bar = String(repeating: "█", count: max(1, count * 40 / max(1, top)))
-            table.add([reason, Numbers.grouped(count), bar])
+        for entry in sorted.prefix(12) {
+            let bar = String(repeating: "█", count: max(1, entry.count * 40 / max(1, top)))
+            table.add([entry.reason, Numbers.grouped(entry.count), bar])
         }
         return table.render(style: style)
     }
