@@ -82,6 +82,8 @@ public struct QueueAudit: Sendable {
         var originalFrom: String?
         var originalSPFPass = false
         var time: Int64?
+        /// For an NDR, the recogniser that read it (`BounceReport.format`): the MTA that made it.
+        var format: String?
 
         /// Reads one message.
         public init(_ message: ParsedMessage, report: BounceReport) {
@@ -93,6 +95,7 @@ public struct QueueAudit: Sendable {
             if let d = headers.first("date") { time = MailDate.parse(d.unfoldedValue)?.secondsSince1970 }
             guard report.kind == .bounce || report.kind == .delay else { return }
             isNDR = true
+            format = report.format
             failed = report.recipients.prefix(8).map { $0.recipient.lowercased() }
             reasons = report.recipients.prefix(8).map(\.reason)
             if let section = report.original.headers, let o = ObservationReader().observe(message, report: report)?.original {
@@ -230,6 +233,7 @@ public struct QueueAudit: Sendable {
             if table[key] != nil || table.count < Self.maxKeys { table[key, default: 0] += 1 }
         }
         var all = 0, ndrs = 0
+        var reflectedFormats: [String: Int] = [:]
         for item in items {
             let verdict = judge(item, index: all, context: context).verdict
             all += 1
@@ -237,6 +241,7 @@ public struct QueueAudit: Sendable {
             report.totals[verdict, default: 0] += 1
             switch verdict {
             case .reflected:
+                if let format = item.format { reflectedFormats[format, default: 0] += 1 }
                 if let f = item.recipients.first { count(f, in: &forged) }
                 for r in item.failed where context.ours(r) { count(r, in: &nonexistent) }
             case .internalBulk:
@@ -255,6 +260,9 @@ public struct QueueAudit: Sendable {
         report.topInternalSenders = top(insiders)
         if report.totals[.reflected, default: 0] > 0 {
             report.remedies.append("Your server accepts mail for mailboxes that do not exist and then bounces it to the forged sender. Reject unknown recipients during the SMTP conversation (recipient filtering at RCPT time) instead of accepting and bouncing, and never send a bounce for mail judged as spam.")
+            // The reflected NDRs are the site's own: the MTA that wrote most of them is the one to set up.
+            let mostly = reflectedFormats.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+            if let mostly, let advice = Self.recipientFilteringAdvice[mostly] { report.remedies.append(advice) }
         }
         if report.totals[.relayed, default: 0] > 0 {
             report.remedies.append("Your server passes mail from outsiders to outsiders: close the relay, so that only authenticated users and your own networks may send to other domains.")
@@ -336,6 +344,16 @@ public struct QueueAudit: Sendable {
         evidence.sort { abs($0.weight) > abs($1.weight) }
         return AuditRecord(index: index, verdict: verdict, evidence: evidence)
     }
+
+    /// How each MTA family rejects unknown recipients at RCPT time, by the recogniser name of its NDRs.
+    static let recipientFilteringAdvice: [String: String] = [
+        "postfix": "These NDRs were written by Postfix. Give it the list of valid recipients of every domain it accepts mail for, so that smtpd rejects the others with 550 at RCPT time: keep local_recipient_maps set (never empty; it needs updating when mail goes to a mailbox_transport, fallback_transport or luser_relay, see LOCAL_RECIPIENT_README), virtual_mailbox_maps for virtual domains, relay_recipient_maps for relay domains (or reject_unverified_recipient when the mailboxes live on an inner server), and smtpd_reject_unlisted_recipient = yes (the default). Postfix's BACKSCATTER_README covers the rest.",
+        "exim": "These NDRs were written by Exim. Verify recipients in the RCPT ACL (acl_smtp_rcpt: require verify = recipient for the local and relay domains), so that unknown ones are refused at RCPT time; for domains relayed to an inner server, verify with a callout (verify = recipient/callout).",
+        "qmail": "These NDRs were written by qmail, which accepts mail for every recipient of its domains by design and bounces afterwards. Add recipient validation at RCPT time (a recipient-checking patch or front end such as chkuser, or a filtering proxy in front of it), or replace it.",
+        "sendmail": "These NDRs were written by Sendmail. Reject unknown recipients at RCPT time: no catch-all entries (@domain) in the virtusertable, and for domains relayed to an inner server a list of valid recipients to check against (LDAP routing with its bounce option, for example) instead of relaying everything to it.",
+        "exchange2007": "These NDRs were written by Exchange. Turn on recipient validation so that unknown recipients are refused at RCPT time: on Exchange 2007-2019, Set-RecipientFilterConfig -RecipientValidationEnabled $true (the anti-spam agents on the Edge or Hub transport), or Directory-Based Edge Blocking in Exchange Online Protection.",
+        "exchange2003": "These NDRs were written by Exchange 2003. Turn on recipient filtering: \"Filter recipients who are not in the Directory\" in the Recipient Filtering tab of the Message Delivery properties, and enable it on the SMTP virtual server.",
+    ]
 
     static func localPart(_ a: String) -> String { a.split(separator: "@").first.map(String.init) ?? a }
 

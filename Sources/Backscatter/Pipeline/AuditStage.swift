@@ -62,6 +62,7 @@ extension QueueAudit.Item: SpillCodable {
         encoder.write(originalFrom)
         encoder.write(originalSPFPass)
         encoder.write(time)
+        encoder.write(format)
     }
 
     /// Reads an item written by `encode(to:)`.
@@ -75,5 +76,6 @@ extension QueueAudit.Item: SpillCodable {
         originalFrom = try decoder.read()
         originalSPFPass = try decoder.read()
         time = try decoder.read()
+        format = try decoder.read()
     }
 }

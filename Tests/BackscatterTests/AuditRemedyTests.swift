@@ -1,0 +1,62 @@
+import DeliveryStatus
+import Foundation
+import MailParsing
+import Testing
+import TestSupport
+@testable import Backscatter
+
+/// The audit's remedies name the settings of the MTA that wrote the reflected NDRs: the site's own.
+@Suite struct AuditRemedyTests {
+    /// An audit that knows the site's domain and one real user, so that the fixtures' made-up recipients
+    /// are recipients unknown here and their NDRs reflected.
+    static func audit() -> QueueAudit {
+        var profile = SiteProfile()
+        profile.site.domains = ["example.net"]
+        profile.site.users = ["alice@example.net"]
+        return QueueAudit(profile: profile)
+    }
+
+    @Test("an NDR in its own MTA's queue file: that MTA's settings", arguments: [
+        ("mailbox/postfix-queue/bounce.queue", "These NDRs were written by Postfix."),
+        ("mailbox/exim-spool/1xaFIx-0004Np-25-H", "These NDRs were written by Exim."),
+    ])
+    func remedyNamesTheMTA(_ fixture: String, _ advice: String) throws {
+        let report = try Self.audit().audit(paths: [Corpus.fixture(fixture)])
+        #expect(report.totals[.reflected] == 1)
+        #expect(report.remedies.count == 3)
+        #expect(report.remedies.dropFirst().first?.hasPrefix(advice) == true, "\(report.remedies)")
+    }
+
+    @Test("no reflected NDR, or one of an MTA without advice: the general remedy only")
+    func noSpecificRemedy() throws {
+        let plain = try Self.audit().audit(paths: [Corpus.fixture("mailbox/postfix-queue/plain.queue")])
+        #expect(plain.remedies.isEmpty)
+        var item = try #require(try Self.items(Corpus.fixture("mailbox/postfix-queue/bounce.queue")).first)
+        item.format = "courier"
+        let report = Self.audit().audit([item])
+        #expect(report.totals[.reflected] == 1)
+        #expect(report.remedies.count == 2)
+        #expect(!report.remedies.contains { $0.contains("were written by") })
+    }
+
+    @Test("the MTA of most reflected NDRs is the one named")
+    func mostCommonFormatWins() throws {
+        let postfix = try #require(try Self.items(Corpus.fixture("mailbox/postfix-queue/bounce.queue")).first)
+        var exim = postfix
+        exim.format = "exim"
+        let report = Self.audit().audit([postfix, exim, exim])
+        #expect(report.remedies.contains { $0.hasPrefix("These NDRs were written by Exim.") })
+        #expect(!report.remedies.contains { $0.hasPrefix("These NDRs were written by Postfix.") })
+    }
+
+    /// The audit's items of every message at `path`.
+    static func items(_ path: String) throws -> [QueueAudit.Item] {
+        var reader = try MailboxReader(path: path)
+        var items: [QueueAudit.Item] = []
+        while let message = try reader.next() {
+            let parsed = ParsedMessage(parsing: message.bytes)
+            items.append(QueueAudit.Item(parsed, report: BounceAnalyzer().analyze(parsed)))
+        }
+        return items
+    }
+}
