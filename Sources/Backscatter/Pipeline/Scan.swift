@@ -423,7 +423,7 @@ public struct Scan: Sendable {
         guard got > 0 else { return false }
         return CompressionFormat.detect(head[..<got]) != nil || PostcatParser.isPostcatOutput(head[..<got])
             || PostfixQueueFile.isQueueFile(head[..<got])
-            || EximSpoolMessage.isHeaderFile(head[..<got], name: path.split(separator: "/").last.map(String.init))
+            || EximSpoolMessage.isHeaderFile(head[..<got], name: POSIXFiles.fileName(path))
     }
 }
 

@@ -278,7 +278,8 @@ public struct MailboxReader: Sendable {
             postcatParser = PostcatParser(source: file.path, limits: limits)
         } else if PostfixQueueFile.isQueueFile(buffer[0..<end]) {
             current?.mode = .postfixQueueFile
-        } else if EximSpoolMessage.isHeaderFile(buffer[0..<end], name: file.path == "-" ? nil : Self.fileName(file.path)) {
+        } else if EximSpoolMessage.isHeaderFile(buffer[0..<end]),  // first without the name: most files fail at once
+                  file.path == "-" || EximSpoolMessage.isHeaderFile(buffer[0..<end], name: POSIXFiles.fileName(file.path)) {
             // With its `-D` file when there is one (`companion`); without, the message has no body.
             current?.mode = .eximHeader
         } else {
@@ -386,7 +387,7 @@ public struct MailboxReader: Sendable {
             }
         }
         let decoded = EximSpoolMessage(header: buffer[start..<end], data: data?[...],
-                                       dataName: file.companion.map(Self.fileName), maxMessageBytes: limits.maxMessageBytes)
+                                       dataName: file.companion.map(POSIXFiles.fileName), maxMessageBytes: limits.maxMessageBytes)
         start = end
         let headerCut = (current?.droppedBytes ?? 0) > 0
         var defects: MailboxDefects = []
@@ -401,19 +402,14 @@ public struct MailboxReader: Sendable {
     /// For the path of a file of an Exim spool pair (`ID-H`, `ID-D`, `ID` a message ID) whose other file
     /// exists and whose `-H` file starts as one does: the two paths.
     private static func eximPair(_ path: String) -> (header: String, data: String)? {
-        let name = fileName(path)
+        let name = POSIXFiles.fileName(path)
         guard name.hasSuffix("-H") || name.hasSuffix("-D"), EximSpoolMessage.isMessageID(name.dropLast(2)) else { return nil }
         let stem = String(path.dropLast(2))
         let header = stem + "-H", data = stem + "-D"
         guard (try? POSIXFiles.fileInfo(data).type) == .regular,
               let head = try? POSIXFiles.readPrefix(header, limit: EximSpoolMessage.bytesToDetect).bytes,
-              EximSpoolMessage.isHeaderFile(head, name: fileName(header)) else { return nil }
+              EximSpoolMessage.isHeaderFile(head, name: POSIXFiles.fileName(header)) else { return nil }
         return (header, data)
-    }
-
-    /// The last component of `path`.
-    private static func fileName(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
     }
 
     /// Reads the current file to its end: up to `maxMessageBytes` into the buffer, the rest counted in
@@ -587,7 +583,19 @@ public struct MailboxReader: Sendable {
             return nil
         }
         all += failures.map { ($0.0, .failure($0.1)) }
-        all.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-        return all.map(\.1)
+        // By the paths' bytes, compared with memcmp: comparing the Strings' UTF-8 views one element at a
+        // time cost ~4,500 instructions a comparison (the sisimai bsd folder: 26M of a 108M scan).
+        // Indices are sorted, not the entries: moving those retained and released their strings.
+        let keys = all.map { Array($0.0.utf8) }
+        let order = keys.indices.sorted { a, b in
+            keys[a].withUnsafeBufferPointer { x in
+                keys[b].withUnsafeBufferPointer { y in
+                    guard let p = x.baseAddress, let q = y.baseAddress else { return x.count < y.count }
+                    let sign = memcmp(p, q, min(x.count, y.count))
+                    return sign != 0 ? sign < 0 : x.count < y.count
+                }
+            }
+        }
+        return order.map { all[$0].1 }
     }
 }

@@ -59,8 +59,7 @@ public final class RawEntryReader {
         case nil:
             if PostfixQueueFile.isQueueFile(head[..<count]) {
                 decoded = .postfixQueueFile
-            } else if let name = path.split(separator: "/").last.map(String.init),
-                      EximSpoolMessage.isHeaderFile(head[..<count], name: name) {
+            } else if EximSpoolMessage.isHeaderFile(head[..<count], name: POSIXFiles.fileName(path)) {
                 let data = String(path.dropLast(2)) + "-D"
                 decoded = .eximSpool(data: (try? POSIXFiles.fileInfo(data).type) == .regular ? data : nil)
             }
@@ -124,7 +123,7 @@ public final class RawEntryReader {
             let header = try POSIXFiles.readPrefix(path, limit: Int.max).bytes
             let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readPrefix(path, limit: Int.max).bytes }
             let message = EximSpoolMessage(header: header[...], data: data?[...],
-                                           dataName: dataPath?.split(separator: "/").last.map(String.init),
+                                           dataName: dataPath.map(POSIXFiles.fileName),
                                            maxMessageBytes: Int.max).message
             decodedMessage = message
             return message
