@@ -6,18 +6,7 @@ import TestSupport
 /// A Postfix queue folder read directly (no `postcat`), through `audit`, `scan` and `split`: each queue
 /// file judged as the same message in an mbox is.
 @Suite struct PostfixQueueCommandTests {
-    /// One record of a queue file (Postfix's record.c, `rec_put`).
-    static func record(_ type: Character, _ data: some Collection<UInt8>) -> [UInt8] {
-        var out = [UInt8(ascii: type.unicodeScalars.first!)]
-        var rest = data.count
-        repeat {
-            var byte = UInt8(rest & 0x7F)
-            rest >>= 7
-            if rest != 0 { byte |= 0x80 }
-            out.append(byte)
-        } while rest != 0
-        return out + data
-    }
+    static func record(_ type: Character, _ data: some Collection<UInt8>) -> [UInt8] { PostfixRecords.record(type, data) }
 
     /// `message` as Postfix queues it: its lines as `N` records (pieces of 2,048 bytes as `L` records
     /// first), between an envelope and the extracted segment.

@@ -17,7 +17,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: eximspool.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, random, shutil, subprocess, sys
+import os, random, shutil, sys
 
 import fuzzmbox
 
@@ -182,11 +182,7 @@ for seed in seeds:
     damaged = []
     n = 0
     for entry in fuzzmbox.messages(mutated):
-        body = entry[len(fuzzmbox.SEPARATOR):]
-        if body.endswith(b'\n\n'):
-            body = body[:-1]
-        message = b'\n'.join(line[1:] if line.startswith(b'>') and line.lstrip(b'>').startswith(b'From ') else line
-                             for line in body.split(b'\n'))
+        message = fuzzmbox.unquoted_message(entry)
         if message.startswith(OTHER_FORMATS) or not message.strip():
             message = b'X-Fuzz: first bytes\n' + message
         mid = b'1xaF%02X-%06d-%02X' % (seed % 256, n, n % 256)
@@ -210,29 +206,9 @@ for seed in seeds:
             f.write(expected)
         damaged.append(is_damaged)
         n += 1
-    problems = []
-    try:
-        status, got, _ = fuzzmbox.scan_outcome(binary, os.path.join(spool_dir, 'input'),
-                                                drop=('source', 'index', 'offset'), timeout=600)
-        _, expected_records, _ = fuzzmbox.scan_outcome(binary, oracle_dir, drop=('source', 'index', 'offset'),
-                                                        timeout=600)
-    except subprocess.TimeoutExpired:
-        status, got, expected_records = None, [], []
-        problems.append('timed out')
-    if status not in (0, 1):
-        problems.append(f'exit status {status}')
-    if len(got) != n:
-        problems.append(f'{len(got)} records for {n} pairs')
-    flagged = [DAMAGED in r.get('defects', []) for r in got]
-    if flagged != damaged[:len(flagged)]:
-        wrong = [k for k, (a, b) in enumerate(zip(flagged, damaged)) if a != b]
-        problems.append(f'{len(wrong)} pairs with the damage defect wrong, first #{wrong[0] if wrong else "?"}')
-    for r in got:
-        r['defects'] = [d for d in r.get('defects', []) if d != DAMAGED]
-    differing = [k for k, (a, b) in enumerate(zip(got, expected_records)) if a != b]
-    if differing:
-        problems.append(f'{len(differing)} records differ from the message files\', first #{differing[0]}')
-    failed += fuzzmbox.end_seed(f'seed={seed} pairs={n} damaged={sum(damaged)} records={len(got)} status={status}',
+    status, records, problems = fuzzmbox.check_decoded(binary, os.path.join(spool_dir, 'input'), oracle_dir, damaged, DAMAGED,
+                                                       'pairs')
+    failed += fuzzmbox.end_seed(f'seed={seed} pairs={n} damaged={sum(damaged)} records={records} status={status}',
                                 problems, (mutated,))
     if not problems:
         shutil.rmtree(spool_dir)

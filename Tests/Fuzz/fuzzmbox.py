@@ -172,6 +172,46 @@ def scan_outcome(binary, path, drop=POSITIONS, keep=None, normalise=None, timeou
     return result.returncode, records, result.stderr.decode('utf-8', 'replace')
 
 
+def unquoted_message(entry):
+    """The message of an mbox entry written with `entry`: its From_ line, separator and mboxrd quoting
+    taken off, as `write_files` takes it out."""
+    body = entry[len(SEPARATOR):]
+    if body.endswith(b'\n\n'):
+        body = body[:-1]
+    return b'\n'.join(line[1:] if line.startswith(b'>') and line.lstrip(b'>').startswith(b'From ') else line
+                      for line in body.split(b'\n'))
+
+
+def check_decoded(binary, folder, oracle, damaged, defect, what):
+    """Scans `folder` (queue files, one message each) and `oracle` (a folder of those messages as plain
+    message files, in the same order) and compares them: one record a message, each equal to the oracle's
+    (`source`, `index`, `offset` aside) once `defect` is taken out, and `defect` exactly where `damaged`
+    (a list of booleans, one a message) says. Returns (exit status, records, problems)."""
+    import subprocess
+    problems = []
+    positions = ('source', 'index', 'offset')
+    try:
+        status, got, _ = scan_outcome(binary, folder, drop=positions, timeout=600)
+        _, expected, _ = scan_outcome(binary, oracle, drop=positions, timeout=600)
+    except subprocess.TimeoutExpired:
+        status, got, expected = None, [], []
+        problems.append('timed out')
+    if status not in (0, 1):
+        problems.append(f'exit status {status}')
+    if len(got) != len(damaged):
+        problems.append(f'{len(got)} records for {len(damaged)} {what}')
+    flagged = [defect in r.get('defects', []) for r in got]
+    wrong = [k for k, (a, b) in enumerate(zip(flagged, damaged)) if a != b]
+    if wrong:
+        problems.append(f'{len(wrong)} {what} with {defect} wrong, first #{wrong[0]}')
+    for r in got:
+        r['defects'] = [d for d in r.get('defects', []) if d != defect]
+    differing = [k for k, (a, b) in enumerate(zip(got, expected)) if a != b]
+    if differing:
+        problems.append(f'{len(differing)} records differ from the message files\', first #{differing[0]}')
+    return status, len(got), problems
+
+
 def end_seed(line, problems, files):
     """Prints a seed's line, `ok` or what failed; removes its `files` when nothing failed (a failed seed
     keeps them for a look). Returns 1 for a failed seed, else 0."""

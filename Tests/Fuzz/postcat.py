@@ -49,12 +49,7 @@ for seed in seeds:
     fuzzmbox.mutated_mailbox(seed, count, mutated)
     messages = []
     for entry in fuzzmbox.messages(mutated):
-        # The message itself, unquoted, as `fuzzmbox.write_files` takes it out of its entry.
-        body = entry[len(fuzzmbox.SEPARATOR):]
-        if body.endswith(b'\n\n'):
-            body = body[:-1]
-        message = b'\n'.join(line[1:] if line.startswith(b'>') and line.lstrip(b'>').startswith(b'From ') else line
-                             for line in body.split(b'\n'))
+        message = fuzzmbox.unquoted_message(entry)
         if rng.random() < 0.3:
             lines = message.split(b'\n')
             at = rng.randrange(len(lines) + 1)

@@ -17,7 +17,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: queuefile.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, random, shutil, subprocess, sys
+import os, random, shutil, sys
 
 import fuzzmbox
 
@@ -160,11 +160,7 @@ for seed in seeds:
     damaged = []
     n = 0
     for entry in fuzzmbox.messages(mutated):
-        body = entry[len(fuzzmbox.SEPARATOR):]
-        if body.endswith(b'\n\n'):
-            body = body[:-1]
-        message = b'\n'.join(line[1:] if line.startswith(b'>') and line.lstrip(b'>').startswith(b'From ') else line
-                             for line in body.split(b'\n'))
+        message = fuzzmbox.unquoted_message(entry)
         if not message.endswith(b'\n'):
             message += b'\n'
         if message.startswith(OTHER_FORMATS) or message == b'\n':
@@ -180,29 +176,9 @@ for seed in seeds:
             f.write(expected)
         damaged.append(is_damaged)
         n += 1
-    problems = []
-    try:
-        status, got, _ = fuzzmbox.scan_outcome(binary, os.path.join(queue_dir, 'deferred'),
-                                                drop=('source', 'index', 'offset'), timeout=600)
-        _, expected_records, _ = fuzzmbox.scan_outcome(binary, oracle_dir, drop=('source', 'index', 'offset'),
-                                                        timeout=600)
-    except subprocess.TimeoutExpired:
-        status, got, expected_records = None, [], []
-        problems.append('timed out')
-    if status not in (0, 1):
-        problems.append(f'exit status {status}')
-    if len(got) != n:
-        problems.append(f'{len(got)} records for {n} queue files')
-    flagged = [DAMAGED in r.get('defects', []) for r in got]
-    if flagged != damaged[:len(flagged)]:
-        wrong = [k for k, (a, b) in enumerate(zip(flagged, damaged)) if a != b]
-        problems.append(f'{len(wrong)} files with the damage defect wrong, first #{wrong[0] if wrong else "?"}')
-    for r in got:
-        r['defects'] = [d for d in r.get('defects', []) if d != DAMAGED]
-    differing = [k for k, (a, b) in enumerate(zip(got, expected_records)) if a != b]
-    if differing:
-        problems.append(f'{len(differing)} records differ from the message files\', first #{differing[0]}')
-    failed += fuzzmbox.end_seed(f'seed={seed} files={n} damaged={sum(damaged)} records={len(got)} status={status}',
+    status, records, problems = fuzzmbox.check_decoded(binary, os.path.join(queue_dir, 'deferred'), oracle_dir,
+                                                       damaged, DAMAGED, 'queue files')
+    failed += fuzzmbox.end_seed(f'seed={seed} files={n} damaged={sum(damaged)} records={records} status={status}',
                                 problems, (mutated,))
     if not problems:
         shutil.rmtree(queue_dir)

@@ -29,18 +29,7 @@ struct PostfixQueueFileTests {
         zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
     }
 
-    /// One record: the type, the length in 7-bit groups lowest first, the data (record.c, `rec_put`).
-    static func record(_ type: Character, _ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8(ascii: type.unicodeScalars.first!)]
-        var rest = data.count
-        repeat {
-            var byte = UInt8(rest & 0x7F)
-            rest >>= 7
-            if rest != 0 { byte |= 0x80 }
-            out.append(byte)
-        } while rest != 0
-        return out + data
-    }
+    static func record(_ type: Character, _ data: [UInt8]) -> [UInt8] { PostfixRecords.record(type, data) }
 
     static func record(_ type: Character, _ text: String) -> [UInt8] { record(type, Array(text.utf8)) }
 

@@ -122,7 +122,12 @@ public struct EximSpoolMessage: Sendable {
         messageLength = 0
         isTruncated = false
         damage = nil
-        let keep = max(0, maxMessageBytes)
+        var out = CappedMessage(limit: maxMessageBytes)
+        defer {
+            message = out.bytes
+            messageLength = out.length
+            isTruncated = out.isTruncated
+        }
         var wireFormat = false
 
         var lines = LineReader(header)
@@ -230,11 +235,11 @@ public struct EximSpoolMessage: Sendable {
                 if header[base + digitsEnd] != UInt8(ascii: "*") {
                     if wireFormat {
                         for byte in text {
-                            if byte == ASCII.lineFeed { append(CollectionOfOne(ASCII.carriageReturn), keep: keep) }
-                            append(CollectionOfOne(byte), keep: keep)
+                            if byte == ASCII.lineFeed { out.append(CollectionOfOne(ASCII.carriageReturn)) }
+                            out.append(CollectionOfOne(byte))
                         }
                     } else {
-                        append(text, keep: keep)
+                        out.append(text)
                     }
                 }
                 position = digitsEnd + 2 + length
@@ -242,9 +247,9 @@ public struct EximSpoolMessage: Sendable {
         }
 
         // The blank line and the body, whatever came before: a message cut in its headers keeps its body.
-        append(wireFormat ? [ASCII.carriageReturn, ASCII.lineFeed] : [ASCII.lineFeed], keep: keep)
+        out.append(wireFormat ? [ASCII.carriageReturn, ASCII.lineFeed] : [ASCII.lineFeed])
         if let data, let bodyStart = Self.bodyStart(data, name: dataName) {
-            append(data[bodyStart...], keep: keep)
+            out.append(data[bodyStart...])
         } else if damage == nil {
             damage = Damage(.missingData, offset: 0)
         }
@@ -255,18 +260,6 @@ public struct EximSpoolMessage: Sendable {
         guard let newline = data.firstIndex(of: ASCII.lineFeed) else { return nil }
         if let name, !data[data.startIndex..<newline].elementsEqual(name.utf8) { return nil }
         return newline + 1
-    }
-
-    /// Adds bytes to the message, keeping at most `keep` of them and counting all.
-    private mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes, keep: Int) {
-        let room = keep - message.count
-        if bytes.count <= room {
-            message.append(contentsOf: bytes)
-        } else {
-            if room > 0 { message.append(contentsOf: bytes.prefix(room)) }
-            isTruncated = true
-        }
-        messageLength += bytes.count
     }
 
     /// The decimal number `bytes` hold, all of them digits, at most 18; nil otherwise.

@@ -140,7 +140,12 @@ public struct PostfixQueueFile: Sendable {
         var position = 0
         /// Record bytes read so far; more than the file holds means a loop.
         var walked = 0
-        let keep = max(0, maxMessageBytes)
+        var out = CappedMessage(limit: maxMessageBytes)
+        defer {
+            message = out.bytes
+            messageLength = out.length
+            isTruncated = out.isTruncated
+        }
 
         walk: while true {
             guard position < count else {
@@ -216,10 +221,10 @@ public struct PostfixQueueFile: Sendable {
             case .content:
                 switch type {
                 case RecordType.normalLine:
-                    append(data, keep: keep)
-                    append(CollectionOfOne(ASCII.lineFeed), keep: keep)
+                    out.append(data)
+                    out.append(CollectionOfOne(ASCII.lineFeed))
                 case RecordType.linePiece:
-                    append(data, keep: keep)
+                    out.append(data)
                 case RecordType.extractedStart:
                     segment = .extracted
                 default: break  // postcat prints no other record as message text
@@ -228,18 +233,6 @@ public struct PostfixQueueFile: Sendable {
                 if type == RecordType.recipient { recipients.append(Array(data)) }
             }
         }
-    }
-
-    /// Adds content bytes to the message, keeping at most `keep` of them and counting all.
-    private mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes, keep: Int) {
-        let room = keep - message.count
-        if bytes.count <= room {
-            message.append(contentsOf: bytes)
-        } else {
-            if room > 0 { message.append(contentsOf: bytes.prefix(room)) }
-            isTruncated = true
-        }
-        messageLength += bytes.count
     }
 
     /// The decimal number in `data` after leading spaces (a `p` record's `%15ld`, a `T` record's

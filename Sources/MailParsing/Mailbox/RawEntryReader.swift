@@ -60,8 +60,11 @@ public final class RawEntryReader {
             if PostfixQueueFile.isQueueFile(head[..<count]) {
                 decoded = .postfixQueueFile
             } else if EximSpoolMessage.isHeaderFile(head[..<count], name: POSIXFiles.fileName(path)) {
+                // Paired as `MailboxReader` pairs it: with the `-D` file of a message ID's name.
                 let data = String(path.dropLast(2)) + "-D"
-                decoded = .eximSpool(data: (try? POSIXFiles.fileInfo(data).type) == .regular ? data : nil)
+                let paired = EximSpoolMessage.isMessageID(POSIXFiles.fileName(path).dropLast(2))
+                    && (try? POSIXFiles.fileInfo(data).type) == .regular
+                decoded = .eximSpool(data: paired ? data : nil)
             }
         case .gzip:
             // The decompressed head, by an inflater of its own; `read` starts its own from byte 0. Damage

@@ -1,0 +1,28 @@
+/// A message put together piece by piece from a queue file's records (`PostfixQueueFile`,
+/// `EximSpoolMessage`): kept up to a limit, counted in full.
+struct CappedMessage {
+    /// The bytes kept: the first `limit` of the message.
+    private(set) var bytes: [UInt8] = []
+    /// Bytes of the whole message, kept or not.
+    private(set) var length = 0
+    /// Whether bytes past `limit` were dropped.
+    private(set) var isTruncated = false
+    /// The most bytes kept.
+    let limit: Int
+
+    init(limit: Int) {
+        self.limit = max(0, limit)
+    }
+
+    /// Adds a piece, keeping what fits under the limit.
+    mutating func append<Piece: Collection<UInt8>>(_ piece: Piece) {
+        let room = limit - bytes.count
+        if piece.count <= room {
+            bytes.append(contentsOf: piece)
+        } else {
+            if room > 0 { bytes.append(contentsOf: piece.prefix(room)) }
+            isTruncated = true
+        }
+        length += piece.count
+    }
+}
