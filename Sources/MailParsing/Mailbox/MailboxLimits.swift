@@ -1,8 +1,10 @@
 /// Bounds a mailbox reader keeps to, whatever the input.
 ///
 /// Memory held by a reader is at most about `2 * maxMessageBytes + readChunkBytes` (one entry that grows to
-/// the limit, plus the bytes a `Content-Length` header asks to see before it is trusted), and in practice
-/// `readChunkBytes` plus the largest message.
+/// the limit, plus the bytes a `Content-Length` header asks to see before it is trusted; for a Postfix queue
+/// file, the file and the message decoded from it), `3 * maxMessageBytes + readChunkBytes` for an Exim
+/// spool pair (its two files and the message put together from them), and in practice `readChunkBytes`
+/// plus the largest message.
 public struct MailboxLimits: Sendable, Hashable {
     /// Largest message kept whole. A longer message is cut to this many bytes and marked
     /// `MailboxDefects.truncated`; its `offset` and `length` still cover the whole entry. Default: 64 MiB.
