@@ -10,8 +10,14 @@ struct CappedMessage {
     /// The most bytes kept.
     let limit: Int
 
-    init(limit: Int) {
+    /// - Parameters:
+    ///   - limit: the most bytes kept.
+    ///   - expected: at least the message's length, as the files' sizes bound it: the storage is taken
+    ///     once for `min(limit, expected)` bytes (grown by doubling, a 64 MiB message was copied on
+    ///     its way up and held twice over: 255 MB resident for an 80 MB queue file).
+    init(limit: Int, expected: Int) {
         self.limit = max(0, limit)
+        bytes.reserveCapacity(min(self.limit, max(0, expected)))
     }
 
     /// Adds a piece, keeping what fits under the limit.

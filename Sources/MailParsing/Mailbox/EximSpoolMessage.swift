@@ -122,7 +122,8 @@ public struct EximSpoolMessage: Sendable {
         messageLength = 0
         isTruncated = false
         damage = nil
-        var out = CappedMessage(limit: maxMessageBytes)
+        // The headers (twice over when made CRLF), the blank line and the body.
+        var out = CappedMessage(limit: maxMessageBytes, expected: 2 * header.count + 2 + (data?.count ?? 0))
         defer {
             message = out.bytes
             messageLength = out.length

@@ -140,7 +140,8 @@ public struct PostfixQueueFile: Sendable {
         var position = 0
         /// Record bytes read so far; more than the file holds means a loop.
         var walked = 0
-        var out = CappedMessage(limit: maxMessageBytes)
+        // The content is made of the records' data, each read once: never longer than the file.
+        var out = CappedMessage(limit: maxMessageBytes, expected: file.count)
         defer {
             message = out.bytes
             messageLength = out.length
