@@ -62,8 +62,9 @@ public struct EximSpoolMessage: Sendable {
 
     // MARK: - Detection
 
-    /// Bytes enough for `isHeaderFile`: the first three lines of any header file Exim writes (a message
-    /// ID, a login and two numbers, and an address of up to 512 bytes).
+    /// Bytes enough for `isHeaderFile`: the first three lines of a header file (a message ID, a login and
+    /// two numbers, the sender's address). A file whose sender takes more than about 900 bytes is not
+    /// told, and reads as a message file.
     public static let bytesToDetect = 1024
 
     /// Whether `bytes` begin as an Exim `-H` file does: a first line of letters, digits and `-` that ends
@@ -94,13 +95,6 @@ public struct EximSpoolMessage: Sendable {
               bytes.filter({ $0 == ASCII.hyphen }).count == 2,
               bytes.count == 23 || bytes[13] == ASCII.hyphen else { return false }
         return bytes.allSatisfy { ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == ASCII.hyphen }
-    }
-
-    /// Whether `bytes` begin as the `-D` file named `name` does: with that name on a line of its own.
-    public static func isDataFile<Bytes: Collection<UInt8>>(_ bytes: Bytes, name: String) -> Bool {
-        let nameBytes = Array(name.utf8)
-        return bytes.count > nameBytes.count && bytes.starts(with: nameBytes)
-            && bytes.dropFirst(nameBytes.count).first == ASCII.lineFeed
     }
 
     // MARK: - Decoding
