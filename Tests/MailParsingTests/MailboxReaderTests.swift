@@ -273,3 +273,31 @@ struct MailboxReaderTests {
         #expect(count == 2)
     }
 }
+
+/// A qmail queue: only its `mess/` files are messages.
+@Suite("qmail queue folders")
+struct QmailQueueFolderTests {
+    @Test("a qmail queue reads its messages, not their envelopes and state")
+    func onlyMess() throws {
+        let message = Array("Received: (qmail 41175 invoked by uid 0); 2 Mar 2026 12:05:31 -0000\nFrom: a@example.org\nSubject: queued\n\nbody\n".utf8)
+        let root = try MailboxTesting.folder([
+            "queue/mess/5/1234567": message,
+            "queue/info/5/1234567": Array("Fa@example.org\u{0}".utf8),
+            "queue/remote/5/1234567": Array("Tvictim@example.net\u{0}".utf8),
+            "queue/bounce/1234567": Array("<x@example.org>\nfailed\n".utf8),
+            "queue/lock/tcpto": [0, 1, 2, 3, 255],
+            "queue/todo/.keep": [],
+            "queue/intd/.keep": [],
+        ], prefix: "qmail-queue")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for path in [root + "/queue", root + "/queue/"] {
+            let messages = try MailboxTesting.read(path)
+            #expect(messages.map { Array($0.bytes) } == [message])
+            #expect(messages.first?.source.hasSuffix("mess/5/1234567") == true)
+        }
+        // A folder that merely has a mess/ among others is walked whole.
+        let plain = try MailboxTesting.folder(["mess/a.eml": message, "info/b.eml": message], prefix: "qmail-queue")
+        defer { try? FileManager.default.removeItem(atPath: plain) }
+        #expect(try MailboxTesting.read(plain).count == 2)
+    }
+}

@@ -24,8 +24,9 @@ import Darwin
 /// bzip2, xz, zstd and lz4 are not decompressed: such a file is a `.unsupportedCompression` error that
 /// names the format, not a message of compressed bytes.
 ///
-/// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders) are walked recursively
-/// and their files read in byte order of their paths, so output is deterministic. Hidden files, Maildir
+/// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders; of a qmail queue, its
+/// `mess/` folder) are walked recursively and their files read in byte order of their paths, so output is
+/// deterministic. Exim spool pairs are one message each (`EximSpoolMessage`). Hidden files, Maildir
 /// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
 /// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox. An empty
 /// file holds no message.
@@ -521,6 +522,9 @@ public struct MailboxReader: Sendable {
         "subscriptions", "courierimapuiddb", "courierimapkeywords", "courierimapacl",
     ]
 
+    /// The folders that make a folder a qmail queue.
+    private static let qmailQueueFolders: Set<String> = ["mess", "info", "todo", "intd", "lock"]
+
     /// Every message file below `root`, sorted by path bytes, with failures to list sub-folders kept in
     /// place as entries.
     private static func walk(_ root: String) throws(MailboxError) -> [Entry] {
@@ -540,6 +544,13 @@ public struct MailboxReader: Sendable {
             first = false
             let isMaildirLevel = names.contains("cur") || names.contains("new")
             let nameSet = Set(names)
+            // A qmail queue (`/var/qmail/queue`): the messages are the files under `mess/`; `info/`,
+            // `local/`, `remote/`, `todo/`, `intd/` and `bounce/` hold their envelopes and delivery
+            // state, `lock/` the daemon's (qmail's INTERNALS, the queue's states): none is a message.
+            if Self.qmailQueueFolders.isSubset(of: nameSet) {
+                folders.append(folder.hasSuffix("/") ? folder + "mess" : folder + "/mess")
+                continue
+            }
             for name in names {
                 // An Exim spool pair is one message, read from its `-H` file (`next()` reads the `-D`
                 // file as a message of its own after all if the `-H` file is no spool file); its journal
