@@ -295,6 +295,12 @@ struct QmailQueueFolderTests {
             #expect(messages.map { Array($0.bytes) } == [message])
             #expect(messages.first?.source.hasSuffix("mess/5/1234567") == true)
         }
+        // mess/ as a link back to the queue: not followed (the walk would never end), nothing read.
+        let looped = try MailboxTesting.folder(["queue/info/.keep": [], "queue/todo/.keep": [], "queue/intd/.keep": [],
+                                                "queue/lock/.keep": []], prefix: "qmail-queue")
+        defer { try? FileManager.default.removeItem(atPath: looped) }
+        try FileManager.default.createSymbolicLink(atPath: looped + "/queue/mess", withDestinationPath: looped + "/queue")
+        #expect(try MailboxTesting.read(looped + "/queue").isEmpty)
         // A folder that merely has a mess/ among others is walked whole.
         let plain = try MailboxTesting.folder(["mess/a.eml": message, "info/b.eml": message], prefix: "qmail-queue")
         defer { try? FileManager.default.removeItem(atPath: plain) }

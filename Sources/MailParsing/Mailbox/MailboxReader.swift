@@ -547,8 +547,12 @@ public struct MailboxReader: Sendable {
             // A qmail queue (`/var/qmail/queue`): the messages are the files under `mess/`; `info/`,
             // `local/`, `remote/`, `todo/`, `intd/` and `bounce/` hold their envelopes and delivery
             // state, `lock/` the daemon's (qmail's INTERNALS, the queue's states): none is a message.
-            if Self.qmailQueueFolders.isSubset(of: nameSet) {
-                folders.append(folder.hasSuffix("/") ? folder + "mess" : folder + "/mess")
+            // Only a real folder: a symbolic link is never followed to a folder (a link back up would
+            // make the walk endless).
+            let mess = folder.hasSuffix("/") ? folder + "mess" : folder + "/mess"
+            var messInfo = stat()
+            if Self.qmailQueueFolders.isSubset(of: nameSet), lstat(mess, &messInfo) == 0, messInfo.st_mode & S_IFMT == S_IFDIR {
+                folders.append(mess)
                 continue
             }
             for name in names {
