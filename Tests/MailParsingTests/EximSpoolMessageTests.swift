@@ -52,11 +52,18 @@ struct EximSpoolMessageTests {
 
     @Test("what the fixtures hold: a deleted Bcc: left out, ACL values with blank lines passed over, CRLF")
     func fixtureShapes() throws {
-        let bcc = Self.text(try MailboxTesting.bytes(Self.fixture("1xaFIx-0004Nt-2A.eml")))
+        /// The message put together from the pair `id` (`realSpoolMessages` checks it equals the .eml).
+        func decoded(_ id: String) throws -> [UInt8] {
+            let header = try MailboxTesting.bytes(Self.fixture(id + "-H")), data = try MailboxTesting.bytes(Self.fixture(id + "-D"))
+            return EximSpoolMessage(header: header[...], data: data[...], dataName: id + "-D").message
+        }
+        let bcc = Self.text(try decoded("1xaFIx-0004Nt-2A"))
         #expect(!bcc.contains("Bcc:") && bcc.contains("Subject: a folded\n  subject line that\n\tgoes on\n"))
         let header = Self.text(try MailboxTesting.bytes(Self.fixture("1xaFLr-0004f0-2O-H")))
         #expect(header.contains("-aclm _note 56\nfirst line\nsecond line with: a colon\n\nafter a blank line\n"))
-        let wire = try MailboxTesting.bytes(Self.fixture("1xaFM1-0004sE-36.eml"))
+        let acl = Self.text(try decoded("1xaFLr-0004f0-2O"))
+        #expect(!acl.contains("first line") && acl.hasPrefix("Received: "))
+        let wire = try decoded("1xaFM1-0004sE-36")
         #expect(Self.text(wire).hasSuffix("X-ACL-Added: yes\r\n\r\nBody in CRLF.\r\n.leading dot kept\r\n"))
         let bounce = Self.text(try MailboxTesting.bytes(Self.fixture("1xaFIx-0004Np-25-H")))
         #expect(bounce.contains("\n<>\n") && bounce.contains("\n-frozen "))
@@ -73,6 +80,9 @@ struct EximSpoolMessageTests {
         // Named like a pair, but two ordinary message files: both read, neither lost.
         files["input/1xaFIx-0009Zz-99-H"] = Array("Subject: first\n\nnot a spool file\n".utf8)
         files["input/1xaFIx-0009Zz-99-D"] = Array("Subject: second\n\nnot one either\n".utf8)
+        // Named like a pair, the -H file an mbox: its message and the -D file's are read.
+        files["input/1xaFIx-0009Yy-98-H"] = Array("From a@example.org Thu Jul  2 12:05:05 2020\nSubject: fifth\n\nx\n".utf8)
+        files["input/1xaFIx-0009Yy-98-D"] = Array("Subject: sixth\n\n".utf8)
         files["input/notes-H"] = Array("Subject: third\n\n".utf8)
         files["input/notes-D"] = Array("Subject: fourth\n\n".utf8)
         let root = try MailboxTesting.folder(files, prefix: "exim-spool")
@@ -82,7 +92,7 @@ struct EximSpoolMessageTests {
         while let message = try reader.next() {
             read[(message.source as NSString).lastPathComponent] = Array(message.bytes)
         }
-        #expect(read.count == Self.ids.count + 4)
+        #expect(read.count == Self.ids.count + 6)
         for id in Self.ids {
             let same = read[id + "-H"] == (try MailboxTesting.bytes(Self.fixture(id + ".eml")))
             #expect(same, "\(id)")
@@ -90,6 +100,8 @@ struct EximSpoolMessageTests {
         #expect(read["1xaFIx-0009Zz-99-H"].map(Self.text) == "Subject: first\n\nnot a spool file\n")
         #expect(read["1xaFIx-0009Zz-99-D"].map(Self.text) == "Subject: second\n\nnot one either\n")
         #expect(read["notes-H"].map(Self.text) == "Subject: third\n\n" && read["notes-D"].map(Self.text) == "Subject: fourth\n\n")
+        #expect(read["1xaFIx-0009Yy-98-H"].map(Self.text) == "Subject: fifth\n\nx\n")
+        #expect(read["1xaFIx-0009Yy-98-D"].map(Self.text) == "Subject: sixth\n\n")
         // Named alone, such a file is read as it is, not as its pair.
         var alone = try MailboxReader(path: root + "/input/1xaFIx-0009Zz-99-D")
         #expect(try alone.next().map { Self.text($0.bytes) } == "Subject: second\n\nnot one either\n")

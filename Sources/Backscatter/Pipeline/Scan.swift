@@ -411,19 +411,12 @@ public struct Scan: Sendable {
         return total
     }
 
-    /// Whether the file at `path` starts as compressed data, `postcat` output, a Postfix queue file or an
-    /// Exim `-H` file does (its first bytes, read with pread(2)).
+    /// Whether the file at `path` starts as compressed data or as a `MailFileFormat` (postcat output, a
+    /// queue file, a spool header file).
     private static func sizeMisleads(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: max(CompressionFormat.bytesToDetect, PostcatParser.bytesToDetect,
-                                                    PostfixQueueFile.bytesToDetect, EximSpoolMessage.bytesToDetect))
-        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-        guard got > 0 else { return false }
-        return CompressionFormat.detect(head[..<got]) != nil || PostcatParser.isPostcatOutput(head[..<got])
-            || PostfixQueueFile.isQueueFile(head[..<got])
-            || EximSpoolMessage.isHeaderFile(head[..<got], name: POSIXFiles.fileName(path))
+        guard let head = try? POSIXFiles.readPrefix(path, limit: max(CompressionFormat.bytesToDetect,
+                                                                      MailFileFormat.bytesToDetect)).bytes else { return false }
+        return CompressionFormat.detect(head) != nil || MailFileFormat.detect(head[...], path: path) != nil
     }
 }
 

@@ -13,8 +13,8 @@ struct CappedMessage {
     /// - Parameters:
     ///   - limit: the most bytes kept.
     ///   - expected: at least the message's length, as the files' sizes bound it: the storage is taken
-    ///     once for `min(limit, expected)` bytes (grown by doubling, a 64 MiB message was copied on
-    ///     its way up and held twice over: 255 MB resident for an 80 MB queue file).
+    ///     once for `min(limit, expected)` bytes, not grown by doubling with a copy at each step (an 80 MB
+    ///     queue file: 255 MB resident grown, 231 MB taken once).
     init(limit: Int, expected: Int) {
         self.limit = max(0, limit)
         bytes.reserveCapacity(min(self.limit, max(0, expected)))

@@ -13,8 +13,8 @@
 /// or rewritten and is not sent. The `-D` file holds its own name on its first line, then the body; with
 /// `-spool_file_wireformat`, in CRLF line ends, and the headers are then given CRLF too.
 ///
-/// Damage stops the reading where it is found and sets `damage`: the message holds the headers read
-/// before it (and the body, when the header file ended early). Limits: every count is checked against
+/// Damage in the header file stops its reading where it is found and sets `damage`: the message holds the
+/// headers read before it, then the blank line and the body all the same. Limits: every count is checked against
 /// the bytes that remain, so the work is linear in the files' sizes; the message keeps at most
 /// `maxMessageBytes` (`isTruncated`).
 public struct EximSpoolMessage: Sendable {

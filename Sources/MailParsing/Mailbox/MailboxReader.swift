@@ -220,10 +220,19 @@ public struct MailboxReader: Sendable {
 
     // MARK: - Reading one file
 
-    /// Makes `file` current: reads its first bytes, inflates a gzip file from there on, and decides mbox or
-    /// single message.
+    /// Makes `file` current: reads its first bytes, inflates a gzip file from there on, and decides what it
+    /// holds (an mbox, a message, or a `MailFileFormat`).
     /// - Throws: `.unsupportedCompression` for a file compressed otherwise than with gzip.
     private mutating func begin(_ file: OpenFile) throws(MailboxError) {
+        defer {
+            // Named like an Exim pair but not one (an mbox, a message, anything but a spool header file,
+            // or no file that can be read): the other file, which the walk passed over, is read next as
+            // a file of its own.
+            if let companion = file.companion, current?.mode != .eximHeader {
+                entries.insert(.file(companion, size: (try? POSIXFiles.fileInfo(companion).size) ?? 0, companion: nil),
+                               at: nextEntry)
+            }
+        }
         current = file
         parser = nil
         postcatParser = nil
@@ -272,25 +281,18 @@ public struct MailboxReader: Sendable {
             parser = MboxParser(source: file.path, limits: limits)
             return
         }
-        let detectBytes = max(PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect, EximSpoolMessage.bytesToDetect)
-        while end < detectBytes, current?.atEnd == false { try refill() }
-        if PostcatParser.isPostcatOutput(buffer[0..<end]) {
+        while end < MailFileFormat.bytesToDetect, current?.atEnd == false { try refill() }
+        switch MailFileFormat.detect(buffer[0..<end], path: file.path) {
+        case .postcatOutput:
             current?.mode = .postcat
             postcatParser = PostcatParser(source: file.path, limits: limits)
-        } else if PostfixQueueFile.isQueueFile(buffer[0..<end]) {
+        case .postfixQueueFile:
             current?.mode = .postfixQueueFile
-        } else if EximSpoolMessage.isHeaderFile(buffer[0..<end]),  // first without the name: most files fail at once
-                  file.path == "-" || EximSpoolMessage.isHeaderFile(buffer[0..<end], name: POSIXFiles.fileName(file.path)) {
+        case .eximHeaderFile:
             // With its `-D` file when there is one (`companion`); without, the message has no body.
             current?.mode = .eximHeader
-        } else {
+        case nil:
             current?.mode = .singleMessage
-            // Named like an Exim pair but not one: the other file is a message file of its own, next.
-            if let companion = file.companion {
-                current?.companion = nil
-                entries.insert(.file(companion, size: (try? POSIXFiles.fileInfo(companion).size) ?? 0, companion: nil),
-                               at: nextEntry)
-            }
         }
     }
 
@@ -358,14 +360,22 @@ public struct MailboxReader: Sendable {
         let decoded = PostfixQueueFile(decoding: buffer[start..<end], maxMessageBytes: limits.maxMessageBytes)
         start = end
         let cut = (current?.droppedBytes ?? 0) > 0
-        var defects: MailboxDefects = []
-        if decoded.isTruncated || cut { defects.insert(.truncated) }
         // A file cut by the limit ends before its `E` record because of the cut, not damage.
-        if let damage = decoded.damage, !(cut && damage.kind == .unexpectedEnd) { defects.insert(.damagedQueueFile) }
-        let bytes = ByteSlice(decoded.message)
-        return MailboxMessage(
-            source: file.path, index: 0, offset: 0, length: decoded.messageLength, envelopeLine: nil, bytes: bytes,
-            defects: defects, raw: defects.contains(.truncated) ? nil : bytes)
+        return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength,
+                              truncated: decoded.isTruncated || cut,
+                              damaged: decoded.damage.map { !(cut && $0.kind == .unexpectedEnd) } ?? false)
+    }
+
+    /// The message a queue file or spool pair was decoded into: offset 0, its bytes its own, `raw` them too
+    /// unless it was cut.
+    private func decodedMessage(_ message: [UInt8], source: String, length: Int, truncated: Bool,
+                                damaged: Bool) -> MailboxMessage {
+        var defects: MailboxDefects = []
+        if truncated { defects.insert(.truncated) }
+        if damaged { defects.insert(.damagedQueueFile) }
+        let bytes = ByteSlice(message)
+        return MailboxMessage(source: source, index: 0, offset: 0, length: length, envelopeLine: nil, bytes: bytes,
+                              defects: defects, raw: truncated ? nil : bytes)
     }
 
     /// An Exim message: the `-H` file read whole, then its `-D` file, put together (`EximSpoolMessage`).
@@ -391,13 +401,10 @@ public struct MailboxReader: Sendable {
                                        dataName: file.companion.map(POSIXFiles.fileName), maxMessageBytes: limits.maxMessageBytes)
         start = end
         let headerCut = (current?.droppedBytes ?? 0) > 0
-        var defects: MailboxDefects = []
-        if decoded.isTruncated || headerCut || dataCut > 0 { defects.insert(.truncated) }
-        if let damage = decoded.damage, !(headerCut && damage.kind != .missingData) { defects.insert(.damagedQueueFile) }
-        let bytes = ByteSlice(decoded.message)
-        return MailboxMessage(
-            source: file.path, index: 0, offset: 0, length: decoded.messageLength + dataCut, envelopeLine: nil,
-            bytes: bytes, defects: defects, raw: defects.contains(.truncated) ? nil : bytes)
+        // A header file cut by the limit is damaged by the cut, not in itself.
+        return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength + dataCut,
+                              truncated: decoded.isTruncated || headerCut || dataCut > 0,
+                              damaged: decoded.damage.map { !(headerCut && $0.kind != .missingData) } ?? false)
     }
 
     /// For the path of a file of an Exim spool pair (`ID-H`, `ID-D`, `ID` a message ID) whose other file

@@ -12,8 +12,8 @@ import Darwin
 /// A plain file is read with pread(2), in any order. A gzip-compressed file (whose offsets count
 /// decompressed bytes) is inflated forward: entries asked for in increasing offsets, as a scan delivers
 /// them, cost one pass over the file; an offset behind the last entry starts the inflating again from
-/// the beginning. A Postfix queue file (plain or gzip) is read whole and decoded (`PostfixQueueFile`,
-/// without a size limit), and an Exim `-H` file is read whole with its `-D` file (`EximSpoolMessage`):
+/// the beginning. A Postfix queue file or an Exim `-H` file (plain or gzip, `MailFileFormat`) is read
+/// whole and decoded without a size limit (`PostfixQueueFile`; `EximSpoolMessage`, with its `-D` file):
 /// their offsets count the message's bytes, as the reader's do.
 ///
 /// Not `Sendable`: it owns an open file and, for gzip, the inflater's state.
@@ -44,8 +44,7 @@ public final class RawEntryReader {
         self.path = path
         let descriptor = try POSIXFiles.openForReading(path)
         self.descriptor = descriptor
-        var head = [UInt8](repeating: 0, count: max(CompressionFormat.bytesToDetect, PostfixQueueFile.bytesToDetect,
-                                                    EximSpoolMessage.bytesToDetect))
+        var head = [UInt8](repeating: 0, count: max(CompressionFormat.bytesToDetect, MailFileFormat.bytesToDetect))
         var count = 0
         while count < head.count {
             let got = head.withUnsafeMutableBytes { pread(descriptor.rawValue, $0.baseAddress! + count, $0.count - count, off_t(count)) }
@@ -57,26 +56,18 @@ public final class RawEntryReader {
         compression = CompressionFormat.detect(head[..<count])
         switch compression {
         case nil:
-            if PostfixQueueFile.isQueueFile(head[..<count]) {
-                decoded = .postfixQueueFile
-            } else if EximSpoolMessage.isHeaderFile(head[..<count], name: POSIXFiles.fileName(path)) {
-                // Paired as `MailboxReader` pairs it: with the `-D` file of a message ID's name.
-                let data = String(path.dropLast(2)) + "-D"
-                let paired = EximSpoolMessage.isMessageID(POSIXFiles.fileName(path).dropLast(2))
-                    && (try? POSIXFiles.fileInfo(data).type) == .regular
-                decoded = .eximSpool(data: paired ? data : nil)
-            }
+            decoded = Self.decoded(MailFileFormat.detect(head[..<count], path: path), path: path)
         case .gzip:
             // The decompressed head, by an inflater of its own; `read` starts its own from byte 0. Damage
             // this early is left for `read` to report.
             if let probe = try? GzipInflater(descriptor: descriptor, path: path, seed: []) {
-                var inflated = [UInt8](repeating: 0, count: PostfixQueueFile.bytesToDetect)
+                var inflated = [UInt8](repeating: 0, count: MailFileFormat.bytesToDetect)
                 var got = 0
                 while got < inflated.count, let more = try? probe.read(into: &inflated, at: got, count: inflated.count - got),
                       more > 0 {
                     got += more
                 }
-                if PostfixQueueFile.isQueueFile(inflated[..<got]) { decoded = .postfixQueueFile }
+                decoded = Self.decoded(MailFileFormat.detect(inflated[..<got], path: path), path: path)
             }
         case let compression?:
             throw MailboxError(.unsupportedCompression, path: path,
@@ -119,41 +110,53 @@ public final class RawEntryReader {
         return out
     }
 
-    /// The message decoded from the whole file (and an Exim `-D` file) on the first call.
+    /// How a file of `format` is read back: a queue file or spool header file decoded (the header file
+    /// paired as `MailboxReader` pairs it, with the `-D` file of a message ID's name), the rest as it is.
+    private static func decoded(_ format: MailFileFormat?, path: String) -> Decoded? {
+        switch format {
+        case .postfixQueueFile:
+            return .postfixQueueFile
+        case .eximHeaderFile:
+            let data = String(path.dropLast(2)) + "-D"
+            let paired = EximSpoolMessage.isMessageID(POSIXFiles.fileName(path).dropLast(2))
+                && (try? POSIXFiles.fileInfo(data).type) == .regular
+            return .eximSpool(data: paired ? data : nil)
+        case .postcatOutput, nil:
+            return nil
+        }
+    }
+
+    /// The message decoded from the whole file (decompressed) and an Exim `-D` file, on the first call.
     private func decodedFile() throws(MailboxError) -> [UInt8] {
         if let decodedMessage { return decodedMessage }
-        if case .eximSpool(let dataPath) = decoded {
-            let header = try POSIXFiles.readPrefix(path, limit: Int.max).bytes
-            let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readPrefix(path, limit: Int.max).bytes }
-            let message = EximSpoolMessage(header: header[...], data: data?[...],
-                                           dataName: dataPath.map(POSIXFiles.fileName),
-                                           maxMessageBytes: Int.max).message
-            decodedMessage = message
-            return message
+        let file = try wholeFile()
+        let message: [UInt8]
+        switch decoded {
+        case .eximSpool(let dataPath):
+            let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readWholeFile(path) }
+            message = EximSpoolMessage(header: file[...], data: data?[...], dataName: dataPath.map(POSIXFiles.fileName),
+                                       maxMessageBytes: Int.max).message
+        case .postfixQueueFile, nil:
+            message = PostfixQueueFile(decoding: file[...], maxMessageBytes: Int.max).message
         }
-        var file: [UInt8]
-        if compression == .gzip {
-            guard lseek(descriptor.rawValue, 0, SEEK_SET) == 0 else {
-                throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
-            }
-            let inflater = try GzipInflater(descriptor: descriptor, path: path, seed: [])
-            file = []
-            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-            while true {
-                let got = try inflater.read(into: &chunk, at: 0, count: chunk.count)
-                if got == 0 { break }
-                file.append(contentsOf: chunk[..<got])
-            }
-        } else {
-            var info = stat()
-            guard fstat(descriptor.rawValue, &info) == 0 else {
-                throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
-            }
-            file = try POSIXFiles.readRange(descriptor, path: path, offset: 0, length: max(0, Int(info.st_size)))
-        }
-        let message = PostfixQueueFile(decoding: file[...], maxMessageBytes: Int.max).message
         decodedMessage = message
         return message
+    }
+
+    /// The whole file, inflated when it is gzip.
+    private func wholeFile() throws(MailboxError) -> [UInt8] {
+        guard compression == .gzip else { return try POSIXFiles.readWholeFile(path) }
+        guard lseek(descriptor.rawValue, 0, SEEK_SET) == 0 else {
+            throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
+        }
+        let inflater = try GzipInflater(descriptor: descriptor, path: path, seed: [])
+        var file: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let got = try inflater.read(into: &chunk, at: 0, count: chunk.count)
+            if got == 0 { return file }
+            file.append(contentsOf: chunk[..<got])
+        }
     }
 
     /// One read of the inflater into `buffer` at `offset`; the end of the data before it was expected is

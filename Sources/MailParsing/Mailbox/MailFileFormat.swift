@@ -1,0 +1,29 @@
+/// What a file holds when it is not simply mail, told by its first bytes (after any gzip is inflated):
+/// the one place `MailboxReader`, `RawEntryReader` and the scan's progress read it from.
+package enum MailFileFormat: Sendable, Hashable {
+    /// Postfix's `postcat` output (`PostcatParser`).
+    case postcatOutput
+    /// A Postfix queue file (`PostfixQueueFile`).
+    case postfixQueueFile
+    /// An Exim spool `-H` file (`EximSpoolMessage`).
+    case eximHeaderFile
+
+    /// Bytes enough for `detect`.
+    package static let bytesToDetect = max(PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
+                                           EximSpoolMessage.bytesToDetect)
+
+    /// The format `head` (a file's first `bytesToDetect` bytes, or all of a shorter one) starts as, or nil
+    /// for mail (an mbox or a message). An Exim header file's first line is its own name: `path` is the
+    /// file's, `-` for standard input (any name then).
+    package static func detect(_ head: ByteSlice, path: String) -> MailFileFormat? {
+        if PostcatParser.isPostcatOutput(head) { return .postcatOutput }
+        if PostfixQueueFile.isQueueFile(head) { return .postfixQueueFile }
+        // First without the name: almost every file fails on its first line, and only then is the name
+        // taken out of the path (for every file of a folder, that cost ~25,000 instructions a file).
+        if EximSpoolMessage.isHeaderFile(head),
+           path == "-" || EximSpoolMessage.isHeaderFile(head, name: POSIXFiles.fileName(path)) {
+            return .eximHeaderFile
+        }
+        return nil
+    }
+}
