@@ -23,9 +23,7 @@ CF
 [ -f /etc/postfix/master.cf ] || cp /usr/share/postfix/master.cf.dist /etc/postfix/master.cf
 postfix start; sleep 2
 
-# plain: one outbound message.
-sendmail -f alice@example.net bob@remote.example <<'M'
-From: Alice Example <alice@example.net>
+plain='From: Alice Example <alice@example.net>
 To: Bob Remote <bob@remote.example>
 Subject: Quarterly figures
 Date: Sun, 06 Dec 2026 16:20:00 +0000
@@ -34,8 +32,9 @@ Message-ID: <q1-figures@example.net>
 Hello Bob,
 
 the figures are attached in spirit.
-From the desk of Alice.
-M
+From the desk of Alice.'
+# plain: one outbound message.
+printf '%s\n' "$plain" | sendmail -f alice@example.net bob@remote.example
 # bounce: spam with a forged sender to users who do not exist here; Postfix accepts it (sendmail does
 # not check recipients) and sends its NDR to the forged sender: reflected backscatter in our own queue.
 sendmail -f victim@innocent.example nosuchuser@example.net nobodyhere@example.net <<'M'
@@ -82,18 +81,7 @@ kill $milter
 
 # maildrop: what postdrop writes while Postfix is down (no C record; pickup has not seen it).
 postfix stop; sleep 1
-sendmail -f alice@example.net bob@remote.example <<'M'
-From: Alice Example <alice@example.net>
-To: Bob Remote <bob@remote.example>
-Subject: Quarterly figures
-Date: Sun, 06 Dec 2026 16:20:00 +0000
-Message-ID: <q1-figures@example.net>
-
-Hello Bob,
-
-the figures are attached in spirit.
-From the desk of Alice.
-M
+printf '%s\n' "$plain" | sendmail -f alice@example.net bob@remote.example
 cp "$(ls /var/spool/postfix/maildrop/* | head -1)" "$out/maildrop.queue"
 
 cd "$out"
