@@ -49,6 +49,43 @@ import TestSupport
         #expect(!report.remedies.contains { $0.hasPrefix("These NDRs were written by Postfix.") })
     }
 
+    /// Zero-config, nothing proves the Postfix fixture's NDR reflected spam (its recipients are plain
+    /// names, its original short): `legitimate-ndr`. But the NDR says our own recipients do not exist,
+    /// so the server accepted mail for them and bounced it afterwards: the audit says so, counts it and
+    /// gives the recipient-filtering remedy with Postfix's settings, without asking to clear the queue.
+    @Test("a legitimate NDR for a recipient of ours that does not exist: the recipient-filtering remedy")
+    func acceptedUnknownRecipient() throws {
+        let report = try QueueAudit().audit(paths: [Corpus.fixture("mailbox/postfix-queue/bounce.queue")])
+        #expect(report.totals[.legitimateNDR] == 1)
+        #expect(report.legitimateNDRsForUnknownRecipients == 1)
+        let signals = report.records.first?.evidence.map(\.signal)
+        #expect(signals == ["accepted-unknown-recipient"])
+        #expect(report.records.first?.evidence.first?.detail.contains("nobodyhere@example.net") == true)
+        #expect(report.remedies.count == 2, "\(report.remedies)")
+        #expect(report.remedies.first?.hasPrefix("1 NDR here says that a recipient at your domains does not exist") == true)
+        #expect(report.remedies.last?.hasPrefix("These NDRs were written by Postfix.") == true)
+    }
+
+    @Test("a legitimate NDR of another reason, for an outside recipient or to our own user: no such remedy")
+    func otherLegitimateNDRs() throws {
+        let bounce = try #require(try Self.items(Corpus.fixture("mailbox/postfix-queue/bounce.queue")).first)
+        var full = bounce
+        full.reasons = full.reasons.map { _ in .mailboxFull }
+        var outside = bounce
+        outside.failed = ["someone@elsewhere.example"]
+        var toOurOwnUser = bounce
+        toOurOwnUser.recipients = ["alice@example.net"]
+        var profile = SiteProfile()
+        profile.site.domains = ["example.net"]
+        for item in [full, outside, toOurOwnUser] {
+            let report = QueueAudit(profile: profile).audit([item])
+            #expect(report.totals[.legitimateNDR] == 1)
+            #expect(report.legitimateNDRsForUnknownRecipients == 0)
+            #expect(report.remedies.isEmpty, "\(report.remedies)")
+            #expect(report.records.first?.evidence.contains { $0.signal == "accepted-unknown-recipient" } == false)
+        }
+    }
+
     /// The audit's items of every message at `path`.
     static func items(_ path: String) throws -> [QueueAudit.Item] {
         var reader = try MailboxReader(path: path)

@@ -40,6 +40,10 @@ public struct AuditReport: Sendable {
     public var topNonexistentRecipients: [AddressCount] = []
     /// Internal senders of bulk bursts, most first, at most 10.
     public var topInternalSenders: [AddressCount] = []
+    /// NDRs judged `legitimate-ndr` that still say a recipient at our domains does not exist: mail our
+    /// server accepted and bounced afterwards. Nothing marks them as reflected spam, but the setting that
+    /// let them in (no recipient filtering at RCPT time) is the one a spam run turns into backscatter.
+    public var legitimateNDRsForUnknownRecipients = 0
 
     /// An address and how many messages it stands in.
     public struct AddressCount: Sendable, Hashable {
@@ -233,7 +237,7 @@ public struct QueueAudit: Sendable {
             if table[key] != nil || table.count < Self.maxKeys { table[key, default: 0] += 1 }
         }
         var all = 0, ndrs = 0
-        var reflectedFormats: [String: Int] = [:]
+        var reflectedFormats: [String: Int] = [:], unknownRecipientFormats: [String: Int] = [:]
         for item in items {
             let verdict = judge(item, index: all, context: context).verdict
             all += 1
@@ -244,9 +248,14 @@ public struct QueueAudit: Sendable {
                 if let format = item.format { reflectedFormats[format, default: 0] += 1 }
                 if let f = item.recipients.first { count(f, in: &forged) }
                 for r in item.failed where context.ours(r) { count(r, in: &nonexistent) }
+            case .legitimateNDR:
+                if Self.unknownRecipientOfOurs(item, context: context) != nil {
+                    report.legitimateNDRsForUnknownRecipients += 1
+                    if let format = item.format { unknownRecipientFormats[format, default: 0] += 1 }
+                }
             case .internalBulk:
                 if let f = item.from { count(f, in: &insiders) }
-            default:
+            case .relayed, .ordinary:
                 break
             }
         }
@@ -258,11 +267,19 @@ public struct QueueAudit: Sendable {
         report.topForgedSenders = top(forged)
         report.topNonexistentRecipients = top(nonexistent)
         report.topInternalSenders = top(insiders)
+        // The NDRs are the site's own: the MTA that wrote most of them is the one to set up.
+        func mostCommon(_ formats: [String: Int]) -> String? {
+            formats.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+        }
         if report.totals[.reflected, default: 0] > 0 {
             report.remedies.append("Your server accepts mail for mailboxes that do not exist and then bounces it to the forged sender. Reject unknown recipients during the SMTP conversation (recipient filtering at RCPT time) instead of accepting and bouncing, and never send a bounce for mail judged as spam.")
-            // The reflected NDRs are the site's own: the MTA that wrote most of them is the one to set up.
-            let mostly = reflectedFormats.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
-            if let mostly, let advice = Self.recipientFilteringAdvice[mostly] { report.remedies.append(advice) }
+            if let mostly = mostCommon(reflectedFormats), let advice = Self.recipientFilteringAdvice[mostly] { report.remedies.append(advice) }
+        } else if report.legitimateNDRsForUnknownRecipients > 0 {
+            // Nothing proves these were spam, but they show the reflector's precondition (issue 4's
+            // remedy: "reject unknown recipients at RCPT time instead of accepting and bouncing").
+            let n = report.legitimateNDRsForUnknownRecipients
+            report.remedies.append("\(n) \(n == 1 ? "NDR here says" : "NDRs here say") that a recipient at your domains does not exist: your server accepted the mail and bounced it afterwards. Nothing marks \(n == 1 ? "it" : "them") as reflected spam, but the same setting turns your server into a reflector when a spam run with forged senders arrives. Reject unknown recipients during the SMTP conversation (recipient filtering at RCPT time): the sender's own server then reports the failure, and yours sends no NDR at all.")
+            if let mostly = mostCommon(unknownRecipientFormats), let advice = Self.recipientFilteringAdvice[mostly] { report.remedies.append(advice) }
         }
         if report.totals[.relayed, default: 0] > 0 {
             report.remedies.append("Your server passes mail from outsiders to outsiders: close the relay, so that only authenticated users and your own networks may send to other domains.")
@@ -270,7 +287,7 @@ public struct QueueAudit: Sendable {
         if report.totals[.internalBulk, default: 0] > 0 {
             report.remedies.append("An internal account or machine sends bulk mail: reset the compromised account's password (and check the machine for malware), then rate-limit outbound mail per user.")
         }
-        if !report.remedies.isEmpty {
+        if [AuditVerdict.reflected, .relayed, .internalBulk].contains(where: { report.totals[$0, default: 0] > 0 }) {
             report.remedies.append("Then clear the queue of the messages found here, so that legitimate mail flows again.")
         }
         return report
@@ -325,6 +342,9 @@ public struct QueueAudit: Sendable {
                 evidence.append(Evidence(signal: "sender-authenticated", weight: -1, detail: "Our server recorded SPF and DKIM passes for the sender."))
             }
             verdict = sum > 0 ? .reflected : .legitimateNDR
+            if verdict == .legitimateNDR, let r = Self.unknownRecipientOfOurs(item, context: context) {
+                evidence.append(Evidence(signal: "accepted-unknown-recipient", weight: 0, detail: "Our server accepted mail for \(r), which does not exist here, and bounced it afterwards: refused at RCPT time, it would have sent no NDR."))
+            }
             if evidence.isEmpty {
                 // Every verdict says why, this one too (a zero-config audit of a small queue often has
                 // nothing else to go on).
@@ -354,6 +374,15 @@ public struct QueueAudit: Sendable {
         "exchange2007": "These NDRs were written by Exchange. Turn on recipient validation so that unknown recipients are refused at RCPT time: on Exchange 2007-2019, Set-RecipientFilterConfig -RecipientValidationEnabled $true (the anti-spam agents on the Edge or Hub transport), or Directory-Based Edge Blocking in Exchange Online Protection.",
         "exchange2003": "These NDRs were written by Exchange 2003. Turn on recipient filtering: \"Filter recipients who are not in the Directory\" in the Recipient Filtering tab of the Message Delivery properties, and enable it on the SMTP virtual server.",
     ]
+
+    /// The first failed recipient at our domains that the NDR says does not exist (reason
+    /// `userunknown`), if any, when the NDR goes to someone outside them: mail our server accepted for a
+    /// mailbox it does not have and bounced to an outside sender. (An NDR to one of our own users is
+    /// mail that came in, or an internal mistake that sent nothing out.)
+    static func unknownRecipientOfOurs(_ item: Item, context: Context) -> String? {
+        guard item.isNDR, item.recipients.contains(where: { !context.ours($0) }) else { return nil }
+        return zip(item.failed, item.reasons).first { context.ours($0.0) && $0.1 == .userUnknown }?.0
+    }
 
     static func localPart(_ a: String) -> String { a.split(separator: "@").first.map(String.init) ?? a }
 

@@ -18,6 +18,11 @@ struct AuditReportText {
         var out = style.bold("backscatter audit") + "  " + paths.joined(separator: " ") + "\n"
         out += "  " + Numbers.grouped(total) + " messages, NDRs " + Numbers.percent(Int((report.ndrShare * 1000).rounded()), of: 1000)
         out += " of them\n"
+        let unknown = report.legitimateNDRsForUnknownRecipients
+        if unknown > 0 {
+            out += "  " + Numbers.grouped(unknown) + (unknown == 1 ? " NDR judged legitimate is" : " NDRs judged legitimate are")
+            out += " for recipients of ours that do not exist (accepted, then bounced)\n"
+        }
         var totals = TextTable([.init("verdict"), .init("messages", .right), .init("share", .right), .init("meaning", flexible: true)])
         for verdict in AuditVerdict.allCases {
             let count = report.totals[verdict, default: 0]
