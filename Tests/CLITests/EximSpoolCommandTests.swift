@@ -6,10 +6,14 @@ import TestSupport
 /// An Exim spool folder (`/var/spool/exim4/input`) read directly, through `audit`, `scan` and `split`:
 /// each `-H`/`-D` pair judged as the same message in an mbox is.
 @Suite struct EximSpoolCommandTests {
-    /// `message` as Exim spools it under `id`: the `-H` file (envelope, then each header field as its
-    /// byte count, a flag and a space, and its text) and the `-D` file (its name, then the body).
+    /// `message` as Exim spools it under `id`: the `-H` file (envelope, its recipients the message's
+    /// header recipients, then each header field as its byte count, a flag and a space, and its text)
+    /// and the `-D` file (its name, then the body).
     static func spool(_ message: [UInt8], id: String) -> (header: [UInt8], data: [UInt8]) {
-        var header = Array("\(id)-H\nDebian-exim 103 107\n<>\n1772445600 0\n-ident Debian-exim\n-aclm _x 6\nA\n\nB C\nXX\n1\nvictim@example.org\n\n".utf8)
+        let recipients = PostfixQueueCommandTests.headerRecipients(message)
+        var header = Array("\(id)-H\nDebian-exim 103 107\n<>\n1772445600 0\n-ident Debian-exim\n-aclm _x 6\nA\n\nB C\nXX\n\(recipients.count)\n".utf8)
+        for recipient in recipients { header += Array((recipient + "\n").utf8) }
+        header += Array("\n".utf8)
         let text = String(decoding: message, as: UTF8.self)
         let split = text.range(of: "\n\n")
         let headerText = split.map { String(text[..<$0.lowerBound]) + "\n" } ?? text

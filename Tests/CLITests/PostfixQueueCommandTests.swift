@@ -8,12 +8,22 @@ import TestSupport
 @Suite struct PostfixQueueCommandTests {
     static func record(_ type: Character, _ data: some Collection<UInt8>) -> [UInt8] { PostfixRecords.record(type, data) }
 
+    /// The addresses of `message`'s To, Cc and Bcc fields: the envelope recipients a queue holds for it
+    /// (the audit reads the envelope's, so they must be the message's own for it to judge alike).
+    static func headerRecipients(_ message: some Collection<UInt8>) -> [String] {
+        let headers = ParsedMessage(parsing: ByteSlice(Array(message))).headers
+        return ["to", "cc", "bcc"].flatMap { name in
+            headers.all(name).flatMap { AddressParser.parseList($0.unfoldedValue).map(\.address) }
+        }
+    }
+
     /// `message` as Postfix queues it: its lines as `N` records (pieces of 2,048 bytes as `L` records
-    /// first), between an envelope and the extracted segment.
+    /// first), between an envelope (its header recipients) and the extracted segment.
     static func queueFile(_ message: some Collection<UInt8>) -> [UInt8] {
         var out = record("C", Array("            100              80               1               0".utf8))
-            + record("T", Array("1772445600 0".utf8)) + record("S", [UInt8]()) + record("R", Array("victim@example.org".utf8))
-            + record("M", [UInt8]())
+            + record("T", Array("1772445600 0".utf8)) + record("S", [UInt8]())
+        for recipient in Self.headerRecipients(message) { out += record("R", Array(recipient.utf8)) }
+        out += record("M", [UInt8]())
         var lines = Array(message).split(separator: 0x0A, omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
         for line in lines {

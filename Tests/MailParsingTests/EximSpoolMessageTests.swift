@@ -36,6 +36,11 @@ struct EximSpoolMessageTests {
             #expect(Array(message.bytes) == expected, "\(path): \(Self.text(message.bytes.prefix(120)))")
             #expect(message.source == Self.fixture(id + "-H"))
             #expect(message.offset == 0 && message.length == expected.count && message.defects.isEmpty)
+            // The reader hands the envelope on with the message.
+            let envelope = try Self.envelope(id)
+            #expect(message.queueEnvelope?.sender.map(Self.text) == envelope.sender)
+            #expect(message.queueEnvelope?.recipients.map(Self.text) == envelope.recipients)
+            #expect(message.queueEnvelope?.arrivalTime == envelope.arrival)
         }
         let header = try MailboxTesting.bytes(Self.fixture(id + "-H"))
         let data = try MailboxTesting.bytes(Self.fixture(id + "-D"))

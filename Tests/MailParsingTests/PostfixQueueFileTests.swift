@@ -67,6 +67,11 @@ struct PostfixQueueFileTests {
         #expect(decoded.recipients.map { String(decoding: $0, as: UTF8.self) } == envelope.recipients)
         // postcat prints the time to the second; the fixtures' maildrop file arrived after 16:21:46.
         #expect(decoded.arrivalTime == envelope.arrival)
+        // The reader hands the envelope on with the message.
+        let handed = try #require(message.queueEnvelope)
+        #expect(handed.sender.map { String(decoding: $0, as: UTF8.self) } == envelope.sender)
+        #expect(handed.recipients.map { String(decoding: $0, as: UTF8.self) } == envelope.recipients)
+        #expect(handed.arrivalTime == envelope.arrival)
         #expect(try MailboxReader.readRawEntry(path: path, offset: 0, length: expected.count) == expected)
     }
 

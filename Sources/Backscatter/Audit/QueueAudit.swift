@@ -89,14 +89,23 @@ public struct QueueAudit: Sendable {
         /// For an NDR, the recogniser that read it (`BounceReport.format`): the MTA that made it.
         var format: String?
 
-        /// Reads one message.
-        public init(_ message: ParsedMessage, report: BounceReport) {
+        /// Reads one message, and the envelope its queue kept (`MailboxMessage.queueEnvelope`), if any.
+        /// The envelope's recipients are where the message goes, so they stand for the To, Cc and Bcc
+        /// fields (relayed spam often has only `To: undisclosed-recipients:;`); its sender stands for a
+        /// missing From field, its arrival time for a missing or unreadable Date.
+        public init(_ message: ParsedMessage, report: BounceReport, envelope: QueueEnvelope? = nil) {
             let headers = message.headers
             if let f = headers.first("from"), let a = AddressParser.parseSingle(f.unfoldedValue) { from = a.address.lowercased() }
-            for name in ["to", "cc", "bcc"] {
-                for field in headers.all(name) { recipients += AddressParser.parseList(field.unfoldedValue).map { $0.address.lowercased() } }
+            if let envelope, !envelope.recipients.isEmpty {
+                recipients = envelope.recipients.map { String(decoding: $0, as: UTF8.self).lowercased() }
+            } else {
+                for name in ["to", "cc", "bcc"] {
+                    for field in headers.all(name) { recipients += AddressParser.parseList(field.unfoldedValue).map { $0.address.lowercased() } }
+                }
             }
+            if from == nil, let sender = envelope?.sender, !sender.isEmpty { from = String(decoding: sender, as: UTF8.self).lowercased() }
             if let d = headers.first("date") { time = MailDate.parse(d.unfoldedValue)?.secondsSince1970 }
+            if time == nil, let arrival = envelope?.arrivalTime { time = Int64(arrival) }
             guard report.kind == .bounce || report.kind == .delay else { return }
             isNDR = true
             format = report.format
@@ -394,7 +403,7 @@ public struct QueueAudit: Sendable {
             var reader = try MailboxReader(path: path)
             while let entry = try reader.next() {
                 let parsed = ParsedMessage(parsing: entry.bytes)
-                items.append(Item(parsed, report: analyzer.analyze(parsed)))
+                items.append(Item(parsed, report: analyzer.analyze(parsed), envelope: entry.queueEnvelope))
             }
         }
         return audit(items)

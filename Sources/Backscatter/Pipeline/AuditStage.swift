@@ -20,7 +20,7 @@ public struct AuditStage: ScanStage {
 
     /// Reads what the audit keeps of the message.
     public func examine(_ message: ExaminedMessage, into record: inout ScanRecord) -> QueueAudit.Item {
-        QueueAudit.Item(message.parsed, report: message.bounce)
+        QueueAudit.Item(message.parsed, report: message.bounce, envelope: message.entry.queueEnvelope)
     }
 
     /// What the stream pass found: the audit's context and the report's totals.

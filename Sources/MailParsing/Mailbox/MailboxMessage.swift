@@ -35,10 +35,14 @@ public struct MailboxMessage: Sendable {
     /// separating blank line included), as a slice of the reader's buffer: free to take, for byte-exact
     /// splitting. Nil when the entry was truncated; read it back with `MailboxReader.readRawEntry`.
     public var raw: Optional<ByteSlice>
+    /// The envelope the queue kept beside the message, for one read from a Postfix queue file or an
+    /// Exim spool message; nil for every other source.
+    public var queueEnvelope: Optional<QueueEnvelope>
 
     /// Creates a message record; readers call this, tests may too.
     public init(source: String, index: Int, offset: Int, length: Int, envelopeLine: ByteSlice? = nil,
-                bytes: ByteSlice, defects: MailboxDefects = [], raw: ByteSlice? = nil) {
+                bytes: ByteSlice, defects: MailboxDefects = [], raw: ByteSlice? = nil,
+                queueEnvelope: QueueEnvelope? = nil) {
         self.source = source
         self.index = index
         self.offset = offset
@@ -47,6 +51,7 @@ public struct MailboxMessage: Sendable {
         self.bytes = bytes
         self.defects = defects
         self.raw = raw
+        self.queueEnvelope = queueEnvelope
     }
 }
 

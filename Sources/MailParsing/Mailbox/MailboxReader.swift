@@ -362,20 +362,22 @@ public struct MailboxReader: Sendable {
         let cut = (current?.droppedBytes ?? 0) > 0
         // A file cut by the limit ends before its `E` record because of the cut, not damage.
         return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength,
+                              envelope: QueueEnvelope(sender: decoded.sender, recipients: decoded.recipients,
+                                                      arrivalTime: decoded.arrivalTime),
                               truncated: decoded.isTruncated || cut,
                               damaged: decoded.damage.map { !(cut && $0.kind == .unexpectedEnd) } ?? false)
     }
 
     /// The message a queue file or spool pair was decoded into: offset 0, its bytes its own, `raw` them too
     /// unless it was cut.
-    private func decodedMessage(_ message: [UInt8], source: String, length: Int, truncated: Bool,
-                                damaged: Bool) -> MailboxMessage {
+    private func decodedMessage(_ message: [UInt8], source: String, length: Int, envelope: QueueEnvelope,
+                                truncated: Bool, damaged: Bool) -> MailboxMessage {
         var defects: MailboxDefects = []
         if truncated { defects.insert(.truncated) }
         if damaged { defects.insert(.damagedQueueFile) }
         let bytes = ByteSlice(message)
         return MailboxMessage(source: source, index: 0, offset: 0, length: length, envelopeLine: nil, bytes: bytes,
-                              defects: defects, raw: truncated ? nil : bytes)
+                              defects: defects, raw: truncated ? nil : bytes, queueEnvelope: envelope)
     }
 
     /// An Exim message: the `-H` file read whole, then its `-D` file, put together (`EximSpoolMessage`).
@@ -403,6 +405,8 @@ public struct MailboxReader: Sendable {
         let headerCut = (current?.droppedBytes ?? 0) > 0
         // A header file cut by the limit is damaged by the cut, not in itself.
         return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength + dataCut,
+                              envelope: QueueEnvelope(sender: decoded.sender, recipients: decoded.recipients,
+                                                      arrivalTime: decoded.arrivalTime),
                               truncated: decoded.isTruncated || headerCut || dataCut > 0,
                               damaged: decoded.damage.map { !(headerCut && $0.kind != .missingData) } ?? false)
     }

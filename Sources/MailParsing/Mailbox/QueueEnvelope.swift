@@ -1,0 +1,22 @@
+/// The envelope an MTA's queue keeps beside a message (the SMTP `MAIL FROM` and `RCPT TO` it was
+/// accepted with): what the headers of the message need not say. A Bcc: recipient, a relayed spam's
+/// real recipients behind `To: undisclosed-recipients:;`, and the victim an NDR goes to are in it.
+///
+/// Read from a Postfix queue file (`PostfixQueueFile`) or an Exim spool message (`EximSpoolMessage`);
+/// mbox, Maildir and message files have none. A class, so that a message without one pays one word.
+public final class QueueEnvelope: Sendable {
+    /// The envelope sender: empty for the null sender `<>` of a bounce; nil when the file did not say.
+    public let sender: [UInt8]?
+    /// The envelope recipients, in file order (as the queue file lists them: Postfix's those still to
+    /// be delivered to, Exim's all of them).
+    public let recipients: [[UInt8]]
+    /// When the message arrived, in seconds since 1970; nil when the file did not say.
+    public let arrivalTime: Int?
+
+    /// An envelope.
+    public init(sender: [UInt8]?, recipients: [[UInt8]], arrivalTime: Int?) {
+        self.sender = sender
+        self.recipients = recipients
+        self.arrivalTime = arrivalTime
+    }
+}
