@@ -145,4 +145,61 @@ struct PostcatParserTests {
                                                  length: Self.messages[1].count)
         #expect(raw == Self.messages[1])
     }
+
+    /// Every message of `output` fed in chunks of `size` bytes.
+    static func messages(_ output: [UInt8], chunk size: Int) -> [MailboxMessage] {
+        var parser = PostcatParser()
+        var input = ByteSlice()
+        var out: [MailboxMessage] = []
+        var at = 0
+        while at < output.count {
+            input.append(contentsOf: output[at..<min(at + size, output.count)])
+            at += size
+            while let m = parser.next(&input) { out.append(m) }
+        }
+        while let m = parser.finish(&input) { out.append(m) }
+        return out
+    }
+
+    @Test("each message carries its entry's envelope: sender, recipients, whatever the chunking")
+    func envelopes() {
+        let second = Array(("*** ENVELOPE RECORDS deferred/BBBB ***\nsender: alice@example.net\n"
+                            + "recipient: one@remote.example\nrecipient:   two@remote.example  \n"
+                            + "*** MESSAGE CONTENTS deferred/BBBB ***\nSubject: b\n\nbody\n"
+                            + "*** HEADER EXTRACTED deferred/BBBB ***\nrecipient: extracted@remote.example\n"
+                            + "*** MESSAGE FILE END deferred/BBBB ***\n").utf8)
+        // No sender or recipient line: no envelope, not the extracted recipient of the entry before.
+        let third = Array(("*** ENVELOPE RECORDS deferred/CCCC ***\n*** MESSAGE CONTENTS deferred/CCCC ***\n"
+                           + "Subject: c\n\nbody\n*** MESSAGE FILE END deferred/CCCC ***\n").utf8)
+        let output = Self.entry("AAAA", Self.messages[0]) + second + third
+        for size in [1, 7, output.count] {
+            let read = Self.messages(output, chunk: size)
+            #expect(read.count == 3)
+            guard read.count == 3 else { continue }
+            let text = { (bytes: [UInt8]) in String(decoding: bytes, as: UTF8.self) }
+            #expect(read[0].queueEnvelope?.sender == [], "the null sender <>: empty")
+            #expect(read[0].queueEnvelope?.recipients.map(text) == ["victim@example.org"])
+            #expect(read[0].queueEnvelope?.arrivalTime == nil)
+            #expect(read[1].queueEnvelope?.sender.map(text) == "alice@example.net")
+            #expect(read[1].queueEnvelope?.recipients.map(text) == ["one@remote.example", "two@remote.example"])
+            #expect(read[2].queueEnvelope == nil, "chunk \(size)")
+        }
+    }
+
+    @Test("envelope lines are bounded: one longer than a marker is not read, the addresses stop at 1 MiB")
+    func envelopeLimits() {
+        let long = "recipient: " + String(repeating: "x", count: PostcatParser.maxMarkerBytes) + "@example.org\n"
+        let address = String(repeating: "y", count: 1000) + "@example.org"
+        let many = String(repeating: "recipient: \(address)\n", count: 2 * PostcatParser.maxEnvelopeBytes / address.utf8.count)
+        let output = Array(("*** ENVELOPE RECORDS deferred/DDDD ***\nsender: \n" + long + many
+                            + "*** MESSAGE CONTENTS deferred/DDDD ***\nSubject: d\n\nbody\n"
+                            + "*** MESSAGE FILE END deferred/DDDD ***\n").utf8)
+        for size in [4096, output.count] {
+            let read = Self.messages(output, chunk: size)
+            let recipients = read.first?.queueEnvelope?.recipients ?? []
+            #expect(recipients.count == PostcatParser.maxEnvelopeBytes / address.utf8.count, "chunk \(size)")
+            #expect(recipients.allSatisfy { $0.count == address.utf8.count })
+            #expect(read.first.map { Array($0.bytes) } == Array("Subject: d\n\nbody\n".utf8))
+        }
+    }
 }

@@ -35,8 +35,8 @@ public struct MailboxMessage: Sendable {
     /// separating blank line included), as a slice of the reader's buffer: free to take, for byte-exact
     /// splitting. Nil when the entry was truncated; read it back with `MailboxReader.readRawEntry`.
     public var raw: Optional<ByteSlice>
-    /// The envelope the queue kept beside the message, for one read from a Postfix queue file or an
-    /// Exim spool message; nil for every other source.
+    /// The envelope the queue kept beside the message, for one read from a Postfix queue file, an Exim
+    /// spool message or `postcat` output that lists it; nil for every other source.
     public var queueEnvelope: Optional<QueueEnvelope>
 
     /// Creates a message record; readers call this, tests may too.

@@ -31,8 +31,11 @@ import Darwin
 ///   had already been written.
 /// - `offset` and `length` are the message's text in the input (so that `split` can copy it); the
 ///   envelope records and markers between messages are in no message's range.
-/// - An entry without a MESSAGE CONTENTS line holds no message. Lines other than markers outside the
-///   messages are not read.
+/// - An entry without a MESSAGE CONTENTS line holds no message. Outside the messages, only markers and
+///   the envelope's `sender:` and `recipient:` lines are read: they become the message's
+///   `queueEnvelope` (its sender empty for `<>`; no arrival time, which postcat prints in the local
+///   time of the machine that ran it). Recipients postcat lists after HEADER EXTRACTED (extracted
+///   from the headers by `sendmail -t`) come after the message is returned and are not in it.
 ///
 /// Limits: a message longer than `MailboxLimits.maxMessageBytes` is cut to it (`.truncated`; its
 /// `length` still covers the whole text) and the rest is dropped as it comes; a line outside a message
@@ -48,6 +51,9 @@ public struct PostcatParser: Sendable {
     /// The longest line outside a message that is read as a possible marker: the fixed words plus a
     /// queue file's path (`PATH_MAX`).
     public static let maxMarkerBytes = 4096 + 64
+    /// The most bytes of one entry's envelope addresses kept (its `sender:` and `recipient:` values,
+    /// each no longer than `maxMarkerBytes`): recipients past it are not kept. 1 MiB.
+    public static let maxEnvelopeBytes = 1 << 20
 
     private enum Phase: Sendable {
         /// Between messages (envelope records, extracted records, markers): looking for MESSAGE
@@ -73,6 +79,13 @@ public struct PostcatParser: Sendable {
     private var queuePath: [UInt8] = []
     /// The message being dropped past the limit: its head, and where it began.
     private var cut: (head: ByteSlice, offset: Int, dropped: Int)?
+    /// The current entry's envelope as read so far: its `sender:` value, its `recipient:` values and
+    /// their bytes (bounded by `maxEnvelopeBytes`).
+    private var envelopeSender: [UInt8]?
+    private var envelopeRecipients: [[UInt8]] = []
+    private var envelopeBytes = 0
+    /// The envelope of the message being read, made at its MESSAGE CONTENTS line.
+    private var messageEnvelope: QueueEnvelope?
 
     /// Creates a parser.
     /// - Parameters:
@@ -112,6 +125,9 @@ public struct PostcatParser: Sendable {
     private static let headerExtracted = Array("*** HEADER EXTRACTED ".utf8)
     private static let messageFileEnd = Array("*** MESSAGE FILE END ".utf8)
     private static let markerEnd = Array(" ***".utf8)
+    // postcat.c prints REC_TYPE_FROM as "sender: " and REC_TYPE_RCPT as "recipient: ".
+    private static let senderLabel = Array("sender:".utf8)
+    private static let recipientLabel = Array("recipient:".utf8)
 
     /// Whether `line` (its content, without the line end) is `prefix`, a queue file's path, ` ***`; the path.
     private static func marker(_ line: ByteSlice, _ prefix: [UInt8]) -> ByteSlice? {
@@ -155,6 +171,11 @@ public struct PostcatParser: Sendable {
                 if !longLine, let path = Self.marker(line, Self.messageContents) {
                     queuePath = Array(path)
                     phase = .message
+                    messageEnvelope = envelopeSender == nil && envelopeRecipients.isEmpty ? nil
+                        : QueueEnvelope(sender: envelopeSender, recipients: envelopeRecipients, arrivalTime: nil)
+                    forgetEnvelope()
+                } else if !longLine, line.count <= Self.maxMarkerBytes {
+                    readEnvelopeLine(line)
                 }
                 consume(next, &input)
             case .message, .droppingMessage:
@@ -173,6 +194,32 @@ public struct PostcatParser: Sendable {
                 }
             }
         }
+    }
+
+    /// Reads a line outside the messages: an ENVELOPE RECORDS line starts a new envelope, a `sender:`
+    /// or `recipient:` line adds to it (its value without the spaces around it).
+    private mutating func readEnvelopeLine(_ line: ByteSlice) {
+        if Self.marker(line, Self.envelopeRecords) != nil {
+            forgetEnvelope()
+        } else if line.starts(with: Self.senderLabel) {
+            let value = line.dropFirst(Self.senderLabel.count).trimmingWhitespace()
+            if envelopeBytes + value.count <= Self.maxEnvelopeBytes {
+                envelopeSender = Array(value)
+                envelopeBytes += value.count
+            }
+        } else if line.starts(with: Self.recipientLabel) {
+            let value = line.dropFirst(Self.recipientLabel.count).trimmingWhitespace()
+            if envelopeBytes + value.count <= Self.maxEnvelopeBytes {
+                envelopeRecipients.append(Array(value))
+                envelopeBytes += value.count
+            }
+        }
+    }
+
+    private mutating func forgetEnvelope() {
+        envelopeSender = nil
+        envelopeRecipients = []
+        envelopeBytes = 0
     }
 
     /// Drops `count` bytes from the front of `input`, lines already classified.
@@ -225,7 +272,8 @@ public struct PostcatParser: Sendable {
     private mutating func emit(end: Int, _ input: inout ByteSlice) -> MailboxMessage {
         let bytes = input[input.startIndex..<(input.startIndex + end)]
         let message = MailboxMessage(source: source, index: index, offset: streamOffset, length: end, envelopeLine: nil,
-                                     bytes: bytes, defects: [], raw: bytes)
+                                     bytes: bytes, defects: [], raw: bytes, queueEnvelope: messageEnvelope)
+        messageEnvelope = nil
         index += 1
         consume(end, &input)
         return message
@@ -236,7 +284,9 @@ public struct PostcatParser: Sendable {
         let (head, offset, dropped) = cut ?? (ByteSlice(), streamOffset, 0)
         cut = nil
         let message = MailboxMessage(source: source, index: index, offset: offset, length: dropped + end,
-                                     envelopeLine: nil, bytes: head, defects: .truncated, raw: nil)
+                                     envelopeLine: nil, bytes: head, defects: .truncated, raw: nil,
+                                     queueEnvelope: messageEnvelope)
+        messageEnvelope = nil
         index += 1
         consume(end, &input)
         return message

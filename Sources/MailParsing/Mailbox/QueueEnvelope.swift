@@ -2,8 +2,9 @@
 /// accepted with): what the headers of the message need not say. A Bcc: recipient, a relayed spam's
 /// real recipients behind `To: undisclosed-recipients:;`, and the victim an NDR goes to are in it.
 ///
-/// Read from a Postfix queue file (`PostfixQueueFile`) or an Exim spool message (`EximSpoolMessage`);
-/// mbox, Maildir and message files have none. A class, so that a message without one pays one word.
+/// Read from a Postfix queue file (`PostfixQueueFile`), an Exim spool message (`EximSpoolMessage`) or
+/// `postcat` output (`PostcatParser`); mbox, Maildir and message files have none. A class, so that a
+/// message without one pays one word.
 public final class QueueEnvelope: Sendable {
     /// The envelope sender: empty for the null sender `<>` of a bounce; nil when the file did not say.
     public let sender: [UInt8]?
