@@ -84,7 +84,11 @@ public struct QueueAudit: Sendable {
         var reasons: [Reason] = []
         var original: OriginalFacts?
         var originalFrom: String?
-        var originalSPFPass = false
+        /// The returned original's first Authentication-Results fields (at most 4), in order: each
+        /// one's authserv-id (RFC 8601 §2.2, lower-cased), and whether it claims both an SPF and a DKIM
+        /// pass.
+        var originalAuthServIDs: [String] = []
+        var originalAuthPasses: [Bool] = []
         var time: Int64?
         /// For an NDR, the recogniser that read it (`BounceReport.format`): the MTA that made it.
         var format: String?
@@ -114,9 +118,10 @@ public struct QueueAudit: Sendable {
             if let section = report.original.headers, let o = ObservationReader().observe(message, report: report)?.original {
                 original = o
                 originalFrom = o.from
-                if let ar = section.first("authentication-results") {
-                    let v = ar.valueString.lowercased()
-                    originalSPFPass = v.contains("spf=pass") && v.contains("dkim=pass")
+                for field in section.all("authentication-results").prefix(4) {
+                    let value = field.valueString.lowercased()
+                    originalAuthServIDs.append(QueueAudit.authServID(value))
+                    originalAuthPasses.append(value.contains("spf=pass") && value.contains("dkim=pass"))
                 }
             }
         }
@@ -173,7 +178,12 @@ public struct QueueAudit: Sendable {
 
         func ours(_ address: String) -> Bool {
             guard let d = QueueAudit.domain(address) else { return false }
-            return domains.contains { d == $0 || d.hasSuffix("." + $0) }
+            return ownsHost(d)
+        }
+
+        /// Whether `host` (lower-cased) is one of our domains or a name under one.
+        func ownsHost(_ host: String) -> Bool {
+            domains.contains { host == $0 || host.hasSuffix("." + $0) }
         }
     }
 
@@ -346,9 +356,18 @@ public struct QueueAudit: Sendable {
                     evidence.append(Evidence(signal: "campaign-member", weight: 2, detail: "The same message was bounced to \(senders.count) different senders: a spam run with forged senders."))
                 }
             }
-            if item.originalSPFPass {
+            // RFC 8601 §5: a site's MTAs delete the Authentication-Results fields that claim its own
+            // authserv-id but came from outside, so the first one naming one of our hosts is our
+            // server's. SPF and DKIM passes there mean the sender was not forged: the NDR went back to
+            // whoever really sent the mail. A field naming no host of ours could be the spammer's own.
+            if let ours = item.originalAuthServIDs.firstIndex(where: { context.ownsHost($0) }) {
+                if item.originalAuthPasses.indices.contains(ours), item.originalAuthPasses[ours] {
+                    sum -= 3
+                    evidence.append(Evidence(signal: "sender-authenticated", weight: -3, detail: "Our server (\(item.originalAuthServIDs[ours])) recorded SPF and DKIM passes for the sender: the NDR went back to the real sender, not to a forged one."))
+                }
+            } else if item.originalAuthPasses.contains(true) {
                 sum -= 1
-                evidence.append(Evidence(signal: "sender-authenticated", weight: -1, detail: "Our server recorded SPF and DKIM passes for the sender."))
+                evidence.append(Evidence(signal: "sender-authentication-claimed", weight: -1, detail: "An Authentication-Results field of a host not known to be ours claims SPF and DKIM passes for the sender."))
             }
             verdict = sum > 0 ? .reflected : .legitimateNDR
             if verdict == .legitimateNDR, let r = Self.unknownRecipientOfOurs(item, context: context) {
@@ -391,6 +410,14 @@ public struct QueueAudit: Sendable {
     static func unknownRecipientOfOurs(_ item: Item, context: Context) -> String? {
         guard item.isNDR, item.recipients.contains(where: { !context.ours($0) }) else { return nil }
         return zip(item.failed, item.reasons).first { context.ours($0.0) && $0.1 == .userUnknown }?.0
+    }
+
+    /// The authserv-id of an Authentication-Results value (RFC 8601 §2.2: a token or a quoted string
+    /// first, before an optional version and the first `;`), without its quotes.
+    static func authServID(_ value: String) -> String {
+        let start = value.drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        let id = start.prefix { $0 != ";" && $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" }
+        return String(id.count >= 2 && id.first == "\"" && id.last == "\"" ? id.dropFirst().dropLast() : id)
     }
 
     static func localPart(_ a: String) -> String { a.split(separator: "@").first.map(String.init) ?? a }

@@ -60,7 +60,8 @@ extension QueueAudit.Item: SpillCodable {
         encoder.write(reasons)
         encoder.write(original)
         encoder.write(originalFrom)
-        encoder.write(originalSPFPass)
+        encoder.write(originalAuthServIDs)
+        encoder.write(originalAuthPasses)
         encoder.write(time)
         encoder.write(format)
     }
@@ -74,7 +75,8 @@ extension QueueAudit.Item: SpillCodable {
         reasons = try decoder.read()
         original = try decoder.read()
         originalFrom = try decoder.read()
-        originalSPFPass = try decoder.read()
+        originalAuthServIDs = try decoder.read()
+        originalAuthPasses = try decoder.read()
         time = try decoder.read()
         format = try decoder.read()
     }
