@@ -96,4 +96,33 @@ import TestSupport
         #expect(signals[1].contains("recipient-exists") && !signals[1].contains("typo-of-real-user"), "\(signals[1])")
         #expect(signals[2].contains("typo-of-real-user"), "\(signals[2])")
     }
+
+    /// Ordinary mail from `sender` to an outside recipient, as a queue holds it.
+    static func outbound(from sender: String, index: Int) -> [UInt8] {
+        Array("From: \(sender)\r\nTo: friend@outside.example\r\nSubject: lunch\r\nDate: Mon, 30 Nov 2026 00:00:0\(index) +0000\r\nMessage-ID: <out\(index)@example.com>\r\n\r\nsee you\r\n".utf8)
+    }
+
+    /// Without a user list the audit also learns the mailboxes of ours that sent ordinary mail: an
+    /// unknown address one edit from one is a typo, and an NDR for the sender itself is a real failure.
+    @Test func aSenderOfOursIsARealMailbox() {
+        func records(_ messages: [[UInt8]]) -> [Set<String>] {
+            let items = messages.map { bytes -> QueueAudit.Item in
+                let parsed = ParsedMessage(parsing: bytes[...])
+                return QueueAudit.Item(parsed, report: BounceAnalyzer().analyze(parsed))
+            }
+            var profile = SiteProfile()
+            profile.site.domains = ["example.com"]
+            return QueueAudit(profile: profile).audit(items).records.map { Set($0.evidence.map(\.signal)) }
+        }
+        let ndrs = [Self.report(to: "leeo@example.com", status: "5.1.1", diagnostic: "550 5.1.1 User unknown", index: 1),
+                    Self.report(to: "noreply@example.com", status: "5.1.1", diagnostic: "550 5.1.1 User unknown", index: 2)]
+        let learned = records([Self.outbound(from: "Leo@example.com", index: 3), Self.outbound(from: "noreply@example.com", index: 4)] + ndrs)
+        #expect(learned.count == 4)
+        guard learned.count == 4 else { return }
+        #expect(learned[2].contains("typo-of-real-user"), "\(learned[2])")
+        #expect(learned[3].contains("recipient-exists"), "\(learned[3])")
+        // The same NDRs alone: nothing tells that either mailbox exists.
+        let alone = records(ndrs)
+        #expect(alone.allSatisfy { !$0.contains("typo-of-real-user") && !$0.contains("recipient-exists") }, "\(alone)")
+    }
 }

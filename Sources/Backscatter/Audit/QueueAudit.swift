@@ -134,17 +134,20 @@ public struct QueueAudit: Sendable {
         var domains: Set<String>
         var knownUsers: Set<String>
         var knownLocals: Set<String>
+        /// Without a user list: the local parts of our addresses that sent ordinary mail through us
+        /// (those mailboxes exist).
+        var senderLocals: Set<String> = []
         var subjectSenders: [UInt64: Set<String>] = [:]
         var burst: [String: [Int64: Int]] = [:]
-        /// `knownLocals` of 3 bytes or more by length, each length in byte order, for the typo test
-        /// (made by `indexLocals` once `knownLocals` is complete).
+        /// `knownLocals` and `senderLocals` of 3 bytes or more by length, each length in byte order, for
+        /// the typo test (made by `indexLocals` once both are complete).
         private(set) var localsByLength: [Int: [[UInt8]]] = [:]
 
-        /// Makes `localsByLength` from `knownLocals`. In byte order, so that which are compared under
-        /// the limit does not depend on the hash seed.
+        /// Makes `localsByLength` from `knownLocals` and `senderLocals`. In byte order, so that which are
+        /// compared under the limit does not depend on the hash seed.
         mutating func indexLocals() {
             localsByLength = [:]
-            for local in knownLocals where local.utf8.count >= 3 {
+            for local in knownLocals.union(senderLocals) where local.utf8.count >= 3 {
                 localsByLength[local.utf8.count, default: []].append(Array(local.utf8))
             }
             for length in localsByLength.keys { localsByLength[length]?.sort { $0.lexicographicallyPrecedes($1) } }
@@ -228,6 +231,10 @@ public struct QueueAudit: Sendable {
                 for (r, reason) in zip(item.failed, item.reasons) where context.ours(r) && reason != .userUnknown && reason != .hostUnknown {
                     context.knownLocals.insert(Self.localPart(r))
                 }
+            }
+            if knownUsers.isEmpty, !item.isNDR, let f = item.from, context.ours(f), context.senderLocals.count < Self.maxKeys {
+                // No user list: a mailbox of ours that sent ordinary mail through us exists.
+                context.senderLocals.insert(Self.localPart(f))
             }
             // Campaigns among NDR originals: one subject reflected to many different senders.
             if item.isNDR, let key = item.original?.subjectKey, let f = item.originalFrom,
@@ -327,7 +334,10 @@ public struct QueueAudit: Sendable {
                 } else if knownLocals.contains(Self.localPart(r)) {
                     // Before the typo test: a mailbox known to exist is no near-miss of another one.
                     sum -= 4
-                    evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here (it was reported full before): the failure is real."))
+                    evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here (another NDR found it full, or failing for a reason other than no such user): the failure is real."))
+                } else if context.senderLocals.contains(Self.localPart(r)) {
+                    sum -= 4
+                    evidence.append(Evidence(signal: "recipient-exists", weight: -4, detail: "\(r) is a real mailbox here (it sent mail through us): the failure is real."))
                 } else if context.hasNearMiss(Self.localPart(r)) {
                     sum -= 3
                     evidence.append(Evidence(signal: "typo-of-real-user", weight: -3, detail: "\(r) is a near-miss of a real mailbox: a person mistyped it."))
