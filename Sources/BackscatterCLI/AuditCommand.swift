@@ -35,9 +35,13 @@ extension BackscatterCommand {
         @Option(name: .long, help: "Colour in text output (never with NO_COLOR set).")
         var color: ColorChoice = .auto
 
+        @Option(name: .long, help: ArgumentHelp("Also write the totals, top lists and remedies as JSON to this file.", valueName: "file"))
+        var summary: String?
+
         func validate() throws {
             if paths.isEmpty { throw ValidationError("give at least one path") }
             if let format, format != .text, format != .jsonl { throw ValidationError("audit writes text or jsonl") }
+            if let summary, paths.contains(summary) { throw ValidationError("--summary \(summary) is also an input") }
         }
 
         func run() throws {
@@ -48,7 +52,7 @@ extension BackscatterCommand {
             // Bounded: the text report lists the first flagged messages and counts the rest.
             var rows: [ScanRecord] = []
             var rowCount = 0
-            let summary = try runner.run(stage: stage) { record in
+            let result = try runner.run(stage: stage) { record in
                 if chosen == .jsonl {
                     sink.write(JSONLinesFormat.line(record))
                 } else if let audit = record.audit, audit != .ordinary, audit != .legitimateNDR {
@@ -56,15 +60,21 @@ extension BackscatterCommand {
                     if rows.count < AuditReportText.listed { rows.append(record) }
                 }
             }
-            if chosen == .text, let report = summary.audit {
+            if chosen == .text, let report = result.audit {
                 let style = Style(enabled: color.enabled(for: sink))
                 sink.write(AuditReportText(report: report, rows: rows, rowCount: rowCount, paths: paths, style: style).render())
             }
             sink.flush()
-            let flagged = summary.audit.map { report in
+            if let summary, let report = result.audit {
+                let file = try OutputSink(path: summary)
+                file.write(AuditSummaryJSON.document(report, of: result))
+                file.flush()
+                if file.failed { throw CLIFailure(message: "writing \(summary) failed", status: .unreadableInput) }
+            }
+            let flagged = result.audit.map { report in
                 [AuditVerdict.reflected, .relayed, .internalBulk].contains { report.totals[$0, default: 0] > 0 }
             } ?? false
-            if !summary.errors.isEmpty { throw ExitCode(ExitStatus.unreadableInput.rawValue) }
+            if !result.errors.isEmpty { throw ExitCode(ExitStatus.unreadableInput.rawValue) }
             if flagged { throw ExitCode(ExitStatus.backscatterFound.rawValue) }
         }
     }
