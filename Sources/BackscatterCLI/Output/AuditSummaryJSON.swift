@@ -30,17 +30,7 @@ enum AuditSummaryJSON {
                 }
                 json.endArray()
             }
-            json.key("errors")
-            json.beginArray()
-            for error in summary.errors {
-                json.beginObject()
-                json.key("path"); json.string(error.path)
-                json.key("index"); json.int(error.index)
-                json.key("offset"); json.int(error.byteOffset)
-                json.key("reason"); json.string(error.reason)
-                json.endObject()
-            }
-            json.endArray()
+            JSONLinesFormat.writeErrors(summary.errors, to: &json)
             json.key("remedies")
             json.beginArray()
             for remedy in report.remedies { json.string(remedy) }

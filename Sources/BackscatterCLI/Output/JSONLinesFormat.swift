@@ -116,6 +116,22 @@ enum JSONLinesFormat {
         }
     }
 
+    /// A summary's `errors` member: each input that could not be read, as `path`, `index`, `offset`
+    /// and `reason` (`scan --summary` and `audit --summary` alike).
+    static func writeErrors(_ errors: [ScanError], to json: inout JSONWriter) {
+        json.key("errors")
+        json.beginArray()
+        for error in errors {
+            json.beginObject()
+            json.key("path"); json.string(error.path)
+            json.key("index"); json.int(error.index)
+            json.key("offset"); json.int(error.byteOffset)
+            json.key("reason"); json.string(error.reason)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
     /// `--summary F`: the summary as one JSON document.
     static func summary(_ summary: ScanSummary) -> [UInt8] {
         JSONWriter.document(capacity: 16384) { json in write(summary, to: &json) }
@@ -196,17 +212,7 @@ enum JSONLinesFormat {
             json.endObject()
         }
         json.endArray()
-        json.key("errors")
-        json.beginArray()
-        for error in summary.errors {
-            json.beginObject()
-            json.key("path"); json.string(error.path)
-            json.key("index"); json.int(error.index)
-            json.key("offset"); json.int(error.byteOffset)
-            json.key("reason"); json.string(error.reason)
-            json.endObject()
-        }
-        json.endArray()
+        writeErrors(summary.errors, to: &json)
         json.key("remedies")
         json.beginArray()
         for remedy in summary.remedies { json.string(remedy) }
