@@ -7,10 +7,12 @@ package enum MailFileFormat: Sendable, Hashable {
     case postfixQueueFile
     /// An Exim spool `-H` file (`EximSpoolMessage`).
     case eximHeaderFile
+    /// A Sendmail queue control file, `qf` (`SendmailQueueMessage`).
+    case sendmailControlFile
 
     /// Bytes enough for `detect`.
     package static let bytesToDetect = max(PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
-                                           EximSpoolMessage.bytesToDetect)
+                                           EximSpoolMessage.bytesToDetect, SendmailQueueMessage.bytesToDetect)
 
     /// The format `head` (a file's first `bytesToDetect` bytes, or all of a shorter one) starts as, or nil
     /// for mail (an mbox or a message). An Exim header file's first line is its own name: `path` is the
@@ -18,6 +20,7 @@ package enum MailFileFormat: Sendable, Hashable {
     package static func detect(_ head: ByteSlice, path: String) -> MailFileFormat? {
         if PostcatParser.isPostcatOutput(head) { return .postcatOutput }
         if PostfixQueueFile.isQueueFile(head) { return .postfixQueueFile }
+        if SendmailQueueMessage.isControlFile(head) { return .sendmailControlFile }
         // First without the name: almost every file fails on its first line, and only then is the name
         // taken out of the path (for every file of a folder, that cost ~25,000 instructions a file).
         if EximSpoolMessage.isHeaderFile(head),

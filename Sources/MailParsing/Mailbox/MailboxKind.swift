@@ -20,4 +20,7 @@ public enum MailboxKind: String, Sendable, Hashable {
     /// One message of Exim's spool (`/var/spool/exim4/input/ID-H` with its `ID-D`), put together from the
     /// two files (`EximSpoolMessage`). A folder of them (the spool's `input`) is a `.directory`.
     case eximSpoolMessage
+    /// One entry of Sendmail's queue (`/var/spool/mqueue/qfID` with its `dfID`), put together from the two
+    /// files (`SendmailQueueMessage`). A folder of them (the queue) is a `.directory`.
+    case sendmailQueueMessage
 }

@@ -9,8 +9,9 @@ import Darwin
 /// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), a Maildir,
 /// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
 /// queue file or a queue's folder (`PostfixQueueFile`), an Exim spool message or spool folder
-/// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), or standard input
-/// (`-`). The kind is detected, file by file, from the first bytes.
+/// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), a Sendmail queue entry
+/// or queue folder (`SendmailQueueMessage`: the `qf` file is read with its `df` file, as one message), or
+/// standard input (`-`). The kind is detected, file by file, from the first bytes.
 ///
 /// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
 /// reader owns, and each message's `bytes` is a slice of that buffer (a copy only when mbox `>From `
@@ -26,7 +27,10 @@ import Darwin
 ///
 /// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders; of a qmail queue, its
 /// `mess/` folder) are walked recursively and their files read in byte order of their paths, so output is
-/// deterministic. Exim spool pairs are one message each (`EximSpoolMessage`). Hidden files, Maildir
+/// deterministic. Exim spool pairs and Sendmail queue entries are one message each (`EximSpoolMessage`,
+/// `SendmailQueueMessage`); a Sendmail entry's `df` file may be in a `df/` folder beside its `qf/` folder
+/// (Sendmail's queue sub-folders), and its transcript (`xf`) and temporary (`tf`, `Tf`) files are passed
+/// over. Hidden files, Maildir
 /// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
 /// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox. An empty
 /// file holds no message.
@@ -57,7 +61,8 @@ public struct MailboxReader: Sendable {
 
     private enum Entry: Sendable {
         /// A message file, with the size the folder's walk read (its buffer's first size), and for a
-        /// file named like an Exim `-H` file, its `-D` file.
+        /// file named like an Exim `-H` file, its `-D` file; for one named like a Sendmail `qf` file, its
+        /// `df` file.
         case file(String, size: Int, companion: String?)
         case failure(MailboxError)
     }
@@ -71,6 +76,8 @@ public struct MailboxReader: Sendable {
         case postfixQueueFile
         /// An Exim `-H` file, read whole with its `-D` file (`EximSpoolMessage`).
         case eximHeader
+        /// A Sendmail control file, read whole with its `df` file (`SendmailQueueMessage`).
+        case sendmailControl
     }
 
     /// The file being read.
@@ -88,7 +95,7 @@ public struct MailboxReader: Sendable {
         var inflater: GzipInflater?
         /// A failure part way, thrown once the messages read before it have been returned.
         var pendingError: MailboxError?
-        /// For a file named like an Exim `-H` file, its `-D` file.
+        /// For a file named like an Exim `-H` file, its `-D` file; like a Sendmail `qf` file, its `df` file.
         var companion: String?
     }
 
@@ -124,10 +131,11 @@ public struct MailboxReader: Sendable {
         let (type, size) = try POSIXFiles.fileInfo(path)
         switch type {
         case .regular, .stream:
-            // An Exim `-H` file is read with its `-D` file, and a `-D` file named alone as its message.
+            // An Exim `-H` file is read with its `-D` file, and a `-D` file named alone as its message;
+            // so are a Sendmail `qf` file and its `df` file.
             var headerPath = path
             var companion: String?
-            if type == .regular, let pair = Self.eximPair(path) {
+            if type == .regular, let pair = Self.eximPair(path) ?? Self.sendmailPair(path) {
                 headerPath = pair.header
                 companion = pair.data
             }
@@ -140,6 +148,7 @@ public struct MailboxReader: Sendable {
             case .postcat: kind = .postcatOutput
             case .postfixQueueFile: kind = .postfixQueueFile
             case .eximHeader: kind = .eximSpoolMessage
+            case .sendmailControl: kind = .sendmailQueueMessage
             default: break
             }
         case .directory:
@@ -225,10 +234,10 @@ public struct MailboxReader: Sendable {
     /// - Throws: `.unsupportedCompression` for a file compressed otherwise than with gzip.
     private mutating func begin(_ file: OpenFile) throws(MailboxError) {
         defer {
-            // Named like an Exim pair but not one (an mbox, a message, anything but a spool header file,
-            // or no file that can be read): the other file, which the walk passed over, is read next as
-            // a file of its own.
-            if let companion = file.companion, current?.mode != .eximHeader {
+            // Named like an Exim pair or a Sendmail entry but not one (an mbox, a message, anything but
+            // a spool header or control file, or no file that can be read): the other file, which the
+            // walk passed over, is read next as a file of its own.
+            if let companion = file.companion, current?.mode != .eximHeader, current?.mode != .sendmailControl {
                 entries.insert(.file(companion, size: (try? POSIXFiles.fileInfo(companion).size) ?? 0, companion: nil),
                                at: nextEntry)
             }
@@ -291,6 +300,9 @@ public struct MailboxReader: Sendable {
         case .eximHeaderFile:
             // With its `-D` file when there is one (`companion`); without, the message has no body.
             current?.mode = .eximHeader
+        case .sendmailControlFile:
+            // With its `df` file when there is one (`companion`); without, the message has no body.
+            current?.mode = .sendmailControl
         case nil:
             current?.mode = .singleMessage
         }
@@ -304,6 +316,7 @@ public struct MailboxReader: Sendable {
         case .singleMessage: return try pullSingleMessage()
         case .postfixQueueFile: return try pullQueueFile()
         case .eximHeader: return try pullEximMessage()
+        case .sendmailControl: return try pullSendmailMessage()
         case nil: return nil
         }
     }
@@ -409,6 +422,85 @@ public struct MailboxReader: Sendable {
                                                       arrivalTime: decoded.arrivalTime),
                               truncated: decoded.isTruncated || headerCut || dataCut > 0,
                               damaged: decoded.damage.map { !(headerCut && $0.kind != .missingData) } ?? false)
+    }
+
+    /// A Sendmail entry: the control file read whole, then its `df` file, put together
+    /// (`SendmailQueueMessage`). Either file longer than `maxMessageBytes` is read that far: the message is
+    /// `.truncated`. A `df` file that cannot be read gives the message without its body
+    /// (`.damagedQueueFile`), then the error.
+    private mutating func pullSendmailMessage() throws(MailboxError) -> MailboxMessage? {
+        guard let file = current, !file.delivered else { return nil }
+        try readToEnd()
+        current?.delivered = true
+        var data: [UInt8]?
+        var dataCut = 0
+        if let companion = file.companion {
+            do throws(MailboxError) {
+                let read = try POSIXFiles.readPrefix(companion, limit: limits.maxMessageBytes)
+                data = read.bytes
+                dataCut = read.size - read.bytes.count
+            } catch {
+                if current?.pendingError == nil { current?.pendingError = error }
+            }
+        }
+        let decoded = SendmailQueueMessage(control: buffer[start..<end], data: data?[...], maxMessageBytes: limits.maxMessageBytes)
+        start = end
+        let controlCut = (current?.droppedBytes ?? 0) > 0
+        // A control file cut by the limit is damaged by the cut, not in itself.
+        return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength + dataCut,
+                              truncated: decoded.isTruncated || controlCut || dataCut > 0,
+                              damaged: decoded.damage.map { !(controlCut && $0.kind != .missingData) } ?? false)
+    }
+
+    /// For the path of a file of a Sendmail queue entry (`qfID`, `hfID`, `QfID` or `dfID`, `ID` a queue
+    /// ID) whose other file exists and whose control file starts as one does: the two paths.
+    private static func sendmailPair(_ path: String) -> (header: String, data: String)? {
+        let name = POSIXFiles.fileName(path)
+        let prefix = String(name.prefix(2)), id = String(name.dropFirst(2))
+        guard SendmailQueueMessage.isQueueID(id) else { return nil }
+        let isControl: (String) -> Bool = { candidate in
+            guard let head = try? POSIXFiles.readPrefix(candidate, limit: SendmailQueueMessage.bytesToDetect).bytes else { return false }
+            return SendmailQueueMessage.isControlFile(head)
+        }
+        if SendmailQueueMessage.controlFilePrefixes.contains(prefix) {
+            guard let data = sendmailDataPath(control: path), isControl(path) else { return nil }
+            return (path, data)
+        }
+        guard prefix == "df" else { return nil }
+        for control in sendmailControlPaths(data: path) where (try? POSIXFiles.fileInfo(control).type) == .regular && isControl(control) {
+            return (control, path)
+        }
+        return nil
+    }
+
+    /// The `df` file of the Sendmail control file at `control`, if there is one: beside it, or when it
+    /// is in a queue's `qf/` folder, in the `df/` folder beside that (queue.c, `queuename`: the `qf`,
+    /// `df` and `xf` sub-folders).
+    static func sendmailDataPath(control: String) -> String? {
+        let (folder, name) = splitPath(control)
+        let id = name.dropFirst(2)
+        var candidates = [folder + "/df" + id]
+        let (parent, folderName) = splitPath(folder)
+        if folderName == "qf" { candidates.append(parent + "/df/df" + id) }
+        return candidates.first { (try? POSIXFiles.fileInfo($0).type) == .regular }
+    }
+
+    /// Where the control file of the Sendmail `df` file at `data` may be, in the order tried: `qf`, `hf`,
+    /// `Qf` beside it, then (for a file in a `df/` folder) in the `qf/` folder beside that.
+    private static func sendmailControlPaths(data: String) -> [String] {
+        let (folder, name) = splitPath(data)
+        let id = name.dropFirst(2)
+        var paths = SendmailQueueMessage.controlFilePrefixes.map { folder + "/" + $0 + id }
+        let (parent, folderName) = splitPath(folder)
+        if folderName == "df" { paths += SendmailQueueMessage.controlFilePrefixes.map { parent + "/qf/" + $0 + id } }
+        return paths
+    }
+
+    /// A path's folder (`.` for a bare name) and last component.
+    private static func splitPath(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let folder = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (folder, String(path[path.index(after: slash)...]))
     }
 
     /// For the path of a file of an Exim spool pair (`ID-H`, `ID-D`, `ID` a message ID) whose other file
@@ -536,6 +628,20 @@ public struct MailboxReader: Sendable {
     /// The folders that make a folder a qmail queue.
     private static let qmailQueueFolders: Set<String> = ["mess", "info", "todo", "intd", "lock"]
 
+    /// Whether the walk passes over the file `name` of `folder` as a Sendmail queue file that is no
+    /// message (`xf`, `tf`, `Tf` with a queue ID's name) or a `df` file whose control file the walk reads
+    /// (beside it, or for a `df/` folder in the `qf/` folder beside that).
+    private static func isSendmailFileReadElsewhere(_ name: String, folder: String, nameSet: Set<String>) -> Bool {
+        let prefix = String(name.prefix(2)), id = name.dropFirst(2)
+        let isNonMessage = SendmailQueueMessage.nonMessagePrefixes.contains(prefix)
+        guard isNonMessage || prefix == "df", SendmailQueueMessage.isQueueID(id) else { return false }
+        if isNonMessage { return true }
+        if SendmailQueueMessage.controlFilePrefixes.contains(where: { nameSet.contains($0 + id) }) { return true }
+        guard splitPath(folder).name == "df" else { return false }
+        let qfFolder = splitPath(folder).folder + "/qf/"
+        return SendmailQueueMessage.controlFilePrefixes.contains { (try? POSIXFiles.fileInfo(qfFolder + $0 + id).type) == .regular }
+    }
+
     /// Every message file below `root`, sorted by path bytes, with failures to list sub-folders kept in
     /// place as entries.
     private static func walk(_ root: String) throws(MailboxError) -> [Entry] {
@@ -574,6 +680,9 @@ public struct MailboxReader: Sendable {
                    EximSpoolMessage.isMessageID(name.dropLast(2)), nameSet.contains(String(name.dropLast(2)) + "-H") {
                     continue
                 }
+                // A Sendmail entry is one message, read from its control file (`qf`, `hf`, `Qf`), which
+                // reads the `df` file; its transcript and temporary files are no messages.
+                if Self.isSendmailFileReadElsewhere(name, folder: folder, nameSet: nameSet) { continue }
                 let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
                 var info = stat()
                 guard lstat(child, &info) == 0 else {
@@ -599,6 +708,9 @@ public struct MailboxReader: Sendable {
                     if name.hasSuffix("-H"), EximSpoolMessage.isMessageID(name.dropLast(2)),
                        nameSet.contains(String(name.dropLast(2)) + "-D") {
                         companion = String(child.dropLast(2)) + "-D"
+                    } else if SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2))),
+                              SendmailQueueMessage.isQueueID(name.dropFirst(2)) {
+                        companion = Self.sendmailDataPath(control: child)
                     }
                     files.append(.file(child, size: max(0, Int(info.st_size)), companion: companion))
                 }

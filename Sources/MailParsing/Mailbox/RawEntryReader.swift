@@ -12,9 +12,10 @@ import Darwin
 /// A plain file is read with pread(2), in any order. A gzip-compressed file (whose offsets count
 /// decompressed bytes) is inflated forward: entries asked for in increasing offsets, as a scan delivers
 /// them, cost one pass over the file; an offset behind the last entry starts the inflating again from
-/// the beginning. A Postfix queue file or an Exim `-H` file (plain or gzip, `MailFileFormat`) is read
-/// whole and decoded without a size limit (`PostfixQueueFile`; `EximSpoolMessage`, with its `-D` file):
-/// their offsets count the message's bytes, as the reader's do.
+/// the beginning. A Postfix queue file, an Exim `-H` file or a Sendmail control file (plain or gzip,
+/// `MailFileFormat`) is read whole and decoded without a size limit (`PostfixQueueFile`;
+/// `EximSpoolMessage`, with its `-D` file; `SendmailQueueMessage`, with its `df` file): their offsets
+/// count the message's bytes, as the reader's do.
 ///
 /// Not `Sendable`: it owns an open file and, for gzip, the inflater's state.
 public final class RawEntryReader {
@@ -32,6 +33,8 @@ public final class RawEntryReader {
         case postfixQueueFile
         /// An Exim `-H` file, with its `-D` file when there is one.
         case eximSpool(data: String?)
+        /// A Sendmail control file, with its `df` file when there is one.
+        case sendmailQueue(data: String?)
     }
     private var decoded: Decoded?
     /// The decoded message, made on the first read.
@@ -111,7 +114,8 @@ public final class RawEntryReader {
     }
 
     /// How a file of `format` is read back: a queue file or spool header file decoded (the header file
-    /// paired as `MailboxReader` pairs it, with the `-D` file of a message ID's name), the rest as it is.
+    /// paired as `MailboxReader` pairs it, with the `-D` file of a message ID's name; a control file with
+    /// the `df` file of its queue ID), the rest as it is.
     private static func decoded(_ format: MailFileFormat?, path: String) -> Decoded? {
         switch format {
         case .postfixQueueFile:
@@ -121,12 +125,18 @@ public final class RawEntryReader {
             let paired = EximSpoolMessage.isMessageID(POSIXFiles.fileName(path).dropLast(2))
                 && (try? POSIXFiles.fileInfo(data).type) == .regular
             return .eximSpool(data: paired ? data : nil)
+        case .sendmailControlFile:
+            let name = POSIXFiles.fileName(path)
+            let named = SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2)))
+                && SendmailQueueMessage.isQueueID(name.dropFirst(2))
+            return .sendmailQueue(data: named ? MailboxReader.sendmailDataPath(control: path) : nil)
         case .postcatOutput, nil:
             return nil
         }
     }
 
-    /// The message decoded from the whole file (decompressed) and an Exim `-D` file, on the first call.
+    /// The message decoded from the whole file (decompressed) and an Exim `-D` or Sendmail `df` file, on
+    /// the first call.
     private func decodedFile() throws(MailboxError) -> [UInt8] {
         if let decodedMessage { return decodedMessage }
         let file = try wholeFile()
@@ -136,6 +146,9 @@ public final class RawEntryReader {
             let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readWholeFile(path) }
             message = EximSpoolMessage(header: file[...], data: data?[...], dataName: dataPath.map(POSIXFiles.fileName),
                                        maxMessageBytes: Int.max).message
+        case .sendmailQueue(let dataPath):
+            let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readWholeFile(path) }
+            message = SendmailQueueMessage(control: file[...], data: data?[...], maxMessageBytes: Int.max).message
         case .postfixQueueFile, nil:
             message = PostfixQueueFile(decoding: file[...], maxMessageBytes: Int.max).message
         }
