@@ -12,6 +12,7 @@ extension BackscatterCommand {
                 PATH may be an mbox (any dialect), a Maildir, a folder of message files (read recursively), \
                 a single message file, a Postfix queue file or queue folder (/var/spool/postfix/deferred), \
                 an Exim spool folder (/var/spool/exim4/input) or message (its -H file), \
+                a Sendmail queue folder (/var/spool/mqueue) or entry (its qf file), \
                 postcat's output, or - for standard input; gzip-compressed files are decompressed as they are read. \
                 Messages are reported in input order.
 

@@ -395,9 +395,9 @@ public struct Scan: Sendable {
     }
 
     /// Sum of the sizes of the regular files among `paths`; nil when any input is a folder or stdin.
-    /// Nil too when any is compressed, `postcat` output, a Postfix queue file or an Exim `-H` file: the
-    /// bytes counted are then its decompressed ones, its messages' text alone or its decoded message, which
-    /// its size does not tell.
+    /// Nil too when any is compressed, `postcat` output, a Postfix queue file, an Exim `-H` file or a
+    /// Sendmail control file: the bytes counted are then its decompressed ones, its messages' text alone or
+    /// its decoded message, which its size does not tell.
     private static func totalBytes(_ paths: [String]) -> Int? {
         var total = 0
         for path in paths {

@@ -1,5 +1,5 @@
 /// A message put together piece by piece from a queue file's records (`PostfixQueueFile`,
-/// `EximSpoolMessage`): kept up to a limit, counted in full.
+/// `EximSpoolMessage`, `SendmailQueueMessage`): kept up to a limit, counted in full.
 struct CappedMessage {
     /// The bytes kept: the first `limit` of the message.
     private(set) var bytes: [UInt8] = []

@@ -3,8 +3,8 @@
 /// Memory held by a reader is at most about `2 * maxMessageBytes + readChunkBytes` (one entry that grows to
 /// the limit, plus the bytes a `Content-Length` header asks to see before it is trusted; for a Postfix queue
 /// file, the file and the message decoded from it), `3 * maxMessageBytes + readChunkBytes` for an Exim
-/// spool pair (its two files and the message put together from them), and in practice `readChunkBytes`
-/// plus the largest message. The peak resident size is higher, since a buffer that grows is copied: with
+/// spool pair or a Sendmail queue entry (its two files and the message put together from them), and in
+/// practice `readChunkBytes` plus the largest message. The peak resident size is higher, since a buffer that grows is copied: with
 /// the default limits, 231 MB for a scan of an 80 MB Postfix queue file and 155 MB for an Exim pair with
 /// an 80 MB body (`/usr/bin/time -f %M`, 2026-12-06).
 public struct MailboxLimits: Sendable, Hashable {

@@ -15,15 +15,15 @@ public struct MailboxMessage: Sendable {
     public var index: Int
     /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
     /// For a gzip-compressed source, in its decompressed bytes; for `postcat` output, where the message's
-    /// text starts (`PostcatParser`); for a Postfix queue file or an Exim spool message, 0, in the message
-    /// decoded from its records or put together from its two files (`PostfixQueueFile`,
-    /// `EximSpoolMessage`).
+    /// text starts (`PostcatParser`); for a Postfix queue file, an Exim spool message or a Sendmail queue
+    /// entry, 0, in the message decoded from its records or put together from its two files
+    /// (`PostfixQueueFile`, `EximSpoolMessage`, `SendmailQueueMessage`).
     public var offset: Int
     /// Bytes the entry occupies in `source`, from `offset`, separators included, so that
     /// `source[offset..<offset+length]` over all messages tiles an mbox. For `postcat` output, the
     /// message's text alone (the envelope records and markers between messages are in no entry). For a
-    /// Postfix queue file or an Exim spool message, the message's bytes (`messageLength`), as
-    /// `MailboxReader.readRawEntry` gives them back.
+    /// Postfix queue file, an Exim spool message or a Sendmail queue entry, the message's bytes
+    /// (`messageLength`), as `MailboxReader.readRawEntry` gives them back.
     public var length: Int
     /// The mbox From_ line (without its line end), if the message came from an mbox.
     public var envelopeLine: Optional<ByteSlice>
@@ -69,8 +69,9 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     public static let missingFinalNewline = MailboxDefects(rawValue: 1 << 3)
     /// Bytes before the first From_ line of an mbox were kept as a message of their own.
     public static let leadingGarbage = MailboxDefects(rawValue: 1 << 4)
-    /// A Postfix queue file or an Exim spool message was damaged or cut short (`PostfixQueueFile.damage`,
-    /// `EximSpoolMessage.damage`; an Exim `-H` file without its `-D` file too): the message holds what
+    /// A Postfix queue file, an Exim spool message or a Sendmail queue entry was damaged or cut short
+    /// (`PostfixQueueFile.damage`, `EximSpoolMessage.damage`, `SendmailQueueMessage.damage`; an Exim `-H`
+    /// file without its `-D` file, a Sendmail `qf` file without its `df` file too): the message holds what
     /// was read up to the fault.
     public static let damagedQueueFile = MailboxDefects(rawValue: 1 << 5)
 
