@@ -12,11 +12,16 @@ import TestSupport
     static let ids = ["6B6Jb7BL018012", "6B6Jb7Ix017963", "6B6Jb7NR017961", "6B6Jb7dg018010", "6B6Jb7k4018008",
                       "6B6Jb7kG017965"]
 
-    /// `message` as Sendmail queues it: the control file (records, then each header field as an `H??`
-    /// record, its folding its continuation lines) and the data file (the body).
+    /// `message` as Sendmail queues it: the control file (records, its recipients the message's header
+    /// recipients, then each header field as an `H??` record, its folding its continuation lines) and the
+    /// data file (the body).
     static func queueEntry(_ message: [UInt8]) -> (control: [UInt8], data: [UInt8]) {
-        var control = Array("V8\nT1772445600\nK0\nN0\nP30000\nFbs\n$_localhost\nSMAILER-DAEMON\nrRFC822; victim@example.org\nRPFD:victim@example.org\nH?P?Return-Path: <\u{1}g>\n".utf8)
-        control = control.map { $0 == 0x01 ? 0x81 : $0 }
+        var control = Array("V8\nT1772445600\nK0\nN0\nP30000\nFbs\n$_localhost\nS<>\n".utf8)
+        for recipient in PostfixQueueCommandTests.headerRecipients(message) {
+            control += Array("rRFC822; \(recipient)\nRPFD:\(recipient)\n".utf8)
+        }
+        // Sendmail's Return-Path, its value the macro byte 0x81 and `g`: never sent over SMTP.
+        control += [UInt8]("H?P?Return-Path: <".utf8) + [0x81] + Array("g>\n".utf8)
         let text = String(decoding: message, as: UTF8.self)
         let split = text.range(of: "\n\n")
         let headerText = split.map { String(text[..<$0.lowerBound]) + "\n" } ?? text

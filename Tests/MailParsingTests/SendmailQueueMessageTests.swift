@@ -13,13 +13,14 @@ struct SendmailQueueMessageTests {
 
     static func fixture(_ name: String) -> String { Corpus.fixture("mailbox/sendmail-queue/\(name)") }
 
-    /// envelopes.tsv's row for `id`: sender, recipients.
+    /// envelopes.tsv's row for `id`: sender, recipients; the sender as the decoder gives it (mailq lists
+    /// the null sender of Sendmail's own bounces as `MAILER-DAEMON`, which is sent as `<>`: empty).
     static func envelope(_ id: String) throws -> (sender: String, recipients: [String]) {
         let text = try String(contentsOfFile: fixture("envelopes.tsv"), encoding: .utf8)
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard columns.count == 3, columns[0] == id else { continue }
-            return (columns[1], columns[2].split(separator: ",").map(String.init))
+            return (columns[1] == "MAILER-DAEMON" ? "" : columns[1], columns[2].split(separator: ",").map(String.init))
         }
         throw CocoaError(.fileReadCorruptFile)
     }
@@ -42,6 +43,11 @@ struct SendmailQueueMessageTests {
             #expect(Array(message.bytes) == expected, "\(path): \(Self.text(message.bytes.prefix(120)))")
             #expect(message.source == Self.fixture("qf" + id))
             #expect(message.offset == 0 && message.length == expected.count && message.defects.isEmpty)
+            // The reader hands the envelope on with the message.
+            let envelope = try Self.envelope(id)
+            #expect(message.queueEnvelope?.sender.map(Self.text) == envelope.sender)
+            #expect(message.queueEnvelope?.recipients.map(Self.text) == envelope.recipients)
+            #expect(message.queueEnvelope?.arrivalTime == (try Self.decoded(id)).creationTime)
         }
         let decoded = try Self.decoded(id)
         let envelope = try Self.envelope(id)
@@ -62,7 +68,9 @@ struct SendmailQueueMessageTests {
         let bounceHeaders = try #require(bounceText.components(separatedBy: "\n\n").first)
         #expect(!bounceHeaders.contains("Return-Path:") && !bounceHeaders.contains("Full-Name:") && !bounceHeaders.contains("?"))
         #expect(bounceText.contains("\nDate: ") && bounceText.contains("\nFrom: Mail Delivery Subsystem <MAILER-DAEMON>\n"))
-        #expect(bounce.sender.map(Self.text) == "MAILER-DAEMON" && bounce.recipients.map(Self.text) == ["victim@innocent.example"])
+        // Sendmail's own bounce: `SMAILER-DAEMON` and `F` with `r`, sent from `<>`.
+        #expect(bounceFile.contains("\nSMAILER-DAEMON\n") && bounceFile.contains("\nFrns\n"))
+        #expect(bounce.sender == [] && bounce.recipients.map(Self.text) == ["victim@innocent.example"])
         let bcc = Self.text(try Self.decoded("6B6Jb7kG017965").message)
         #expect(!bcc.contains("Bcc:") && bcc.contains("\nSubject: a folded\n  subject line that\n\tgoes on\nX-Long: "))
         #expect(Self.text(try MailboxTesting.bytes(Self.fixture("qf6B6Jb7kG017965"))).contains("\nH??Bcc: secret@remote.example\n"))
@@ -186,6 +194,13 @@ struct SendmailQueueMessageTests {
         #expect(decoded.damage == nil && Self.text(decoded.message) == "Subject: hello\n\nbody\n")
         #expect(decoded.sender == Array("a@example.net".utf8) && decoded.recipients == [Array("b@example.org".utf8)])
         #expect(decoded.creationTime == 1796585812)
+        // The sender: without its angle brackets; empty when the message is a response (`F` with `r`).
+        decoded = SendmailQueueMessage(control: Array("V8\nT1\nS<c@example.net>\n.\n".utf8)[...], data: data[...])
+        #expect(decoded.sender == Array("c@example.net".utf8))
+        decoded = SendmailQueueMessage(control: Array("V8\nT1\nFrs\nSMAILER-DAEMON\n.\n".utf8)[...], data: data[...])
+        #expect(decoded.sender == [])
+        decoded = SendmailQueueMessage(control: Array("V8\nT1\nS<>\n.\n".utf8)[...], data: data[...])
+        #expect(decoded.sender == [])
         // A record of an unknown letter; an empty line; the headers before it kept.
         decoded = SendmailQueueMessage(control: control("", headers: "H??To: x\nW what\nH??Subject: hello\n")[...], data: data[...])
         #expect(decoded.damage == .init(.malformedRecord, offset: 62) && Self.text(decoded.message) == "To: x\n\nbody\n")

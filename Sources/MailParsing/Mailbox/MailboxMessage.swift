@@ -36,7 +36,7 @@ public struct MailboxMessage: Sendable {
     /// splitting. Nil when the entry was truncated; read it back with `MailboxReader.readRawEntry`.
     public var raw: Optional<ByteSlice>
     /// The envelope the queue kept beside the message, for one read from a Postfix queue file, an Exim
-    /// spool message or `postcat` output that lists it; nil for every other source.
+    /// spool message, a Sendmail queue entry or `postcat` output that lists it; nil for every other source.
     public var queueEnvelope: Optional<QueueEnvelope>
 
     /// Creates a message record; readers call this, tests may too.

@@ -448,6 +448,8 @@ public struct MailboxReader: Sendable {
         let controlCut = (current?.droppedBytes ?? 0) > 0
         // A control file cut by the limit is damaged by the cut, not in itself.
         return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength + dataCut,
+                              envelope: QueueEnvelope(sender: decoded.sender, recipients: decoded.recipients,
+                                                      arrivalTime: decoded.creationTime),
                               truncated: decoded.isTruncated || controlCut || dataCut > 0,
                               damaged: decoded.damage.map { !(controlCut && $0.kind != .missingData) } ?? false)
     }

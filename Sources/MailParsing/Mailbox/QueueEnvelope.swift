@@ -2,16 +2,17 @@
 /// accepted with): what the headers of the message need not say. A Bcc: recipient, a relayed spam's
 /// real recipients behind `To: undisclosed-recipients:;`, and the victim an NDR goes to are in it.
 ///
-/// Read from a Postfix queue file (`PostfixQueueFile`), an Exim spool message (`EximSpoolMessage`) or
-/// `postcat` output (`PostcatParser`); mbox, Maildir and message files have none. A class, so that a
+/// Read from a Postfix queue file (`PostfixQueueFile`), an Exim spool message (`EximSpoolMessage`), a
+/// Sendmail queue entry (`SendmailQueueMessage`) or `postcat` output (`PostcatParser`); mbox, Maildir and message files have none. A class, so that a
 /// message without one pays one word.
 public final class QueueEnvelope: Sendable {
     /// The envelope sender: empty for the null sender `<>` of a bounce; nil when the file did not say.
     public let sender: [UInt8]?
     /// The envelope recipients, in file order (as the queue file lists them: Postfix's those still to
-    /// be delivered to, Exim's all of them).
+    /// be delivered to, Exim's all of them, Sendmail's those still to be delivered to).
     public let recipients: [[UInt8]]
-    /// When the message arrived, in seconds since 1970; nil when the file did not say.
+    /// When the message arrived (for Sendmail, was queued), in seconds since 1970; nil when the file did
+    /// not say.
     public let arrivalTime: Int?
 
     /// An envelope.

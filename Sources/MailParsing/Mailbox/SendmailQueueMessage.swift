@@ -32,8 +32,11 @@
 /// caller finds it. Limits: one pass over each file, linear in their sizes; the message keeps at most
 /// `maxMessageBytes` (`isTruncated`).
 public struct SendmailQueueMessage: Sendable {
-    /// The envelope sender, the `S` record's value as Sendmail wrote it (`MAILER-DAEMON` for the null
-    /// sender `<>` that bounces are sent with); nil when there is no `S` record before the end or damage.
+    /// The envelope sender Sendmail sends the message from: empty for the null sender `<>` that bounces
+    /// are sent with (the `F` record's flag `r`, "a response message", for which usersmtp.c sends
+    /// `MAIL From:<>` whatever the `S` record holds: `MAILER-DAEMON` for Sendmail's own bounces; or an `S`
+    /// record of `<>`), else the `S` record's address without the angle brackets around it; nil when
+    /// there is no `S` record before the end or damage.
     public var sender: [UInt8]?
     /// The envelope recipients still to be delivered (queueup writes no others), in file order: each `R`
     /// record's address without its flags.
@@ -143,6 +146,7 @@ public struct SendmailQueueMessage: Sendable {
         // whether its F record asks for that: Sendmail decides as it sends).
         var headers: [(field: ByteSlice, isBcc: Bool)] = []
         var deleteBcc = false
+        var isResponse = false
         var version = 0
         var records = RecordReader(control)
         var ended = false
@@ -167,9 +171,16 @@ public struct SendmailQueueMessage: Sendable {
             case Self.asciiT:
                 creationTime = Self.decimal(value)
             case Self.asciiS:
-                if sender == nil { sender = Array(value) }
+                if sender == nil {
+                    var address = value
+                    if address.first == ASCII.lessThan, address.last == ASCII.greaterThan, address.count >= 2 {
+                        address = address.dropFirst().dropLast()
+                    }
+                    sender = Array(address)
+                }
             case Self.asciiF:
                 if value.contains(Self.asciiB) { deleteBcc = true }
+                if value.contains(Self.asciiLowerR) { isResponse = true }
             case Self.asciiR:
                 var address = value
                 if version >= 1 {
@@ -203,6 +214,7 @@ public struct SendmailQueueMessage: Sendable {
             }
         }
         if !ended, damage == nil { damage = Damage(.unexpectedEnd, offset: control.count) }
+        if isResponse, sender != nil { sender = [] }
 
         for header in headers where !(deleteBcc && header.isBcc) {
             out.append(header.field)
@@ -223,7 +235,7 @@ public struct SendmailQueueMessage: Sendable {
     private static let asciiV = UInt8(ascii: "V"), asciiT = UInt8(ascii: "T"), asciiS = UInt8(ascii: "S")
     private static let asciiR = UInt8(ascii: "R"), asciiH = UInt8(ascii: "H"), asciiF = UInt8(ascii: "F")
     private static let asciiB = UInt8(ascii: "b"), asciiDot = UInt8(ascii: "."), asciiDollar = UInt8(ascii: "$")
-    private static let asciiQuestion = UInt8(ascii: "?")
+    private static let asciiQuestion = UInt8(ascii: "?"), asciiLowerR = UInt8(ascii: "r")
     /// Sendmail's byte for a macro reference in a stored value (`MACROEXPAND`, octal 0201).
     private static let macroExpand: UInt8 = 0x81
     /// The mailer flags all the stock SMTP mailers have (cf/mailer/smtp.m4).
