@@ -11,14 +11,18 @@
 /// the rest (`A`, `B`, `C`, `d`, `E`, `F`, `I`, `K`, `M`, `N`, `P`, `q`, `Q`, `r`, `Z`, `!`, `$` ...) hold
 /// delivery state. A record named by any other byte is one readqf rejects as a "bad line".
 ///
-/// The headers are what an SMTP mailer sends (headers.c, `putheader`), which the cross-check in
-/// Fixtures/mailbox/sendmail-queue confirmed byte for byte: an `H` record is `H`, then `?condition?` when
-/// Sendmail wrote one (queueup writes `H?` and `?` around it, chompheader takes it off), then the field,
-/// its continuation lines its folding. A condition of mailer flags sends the header only through a mailer
-/// with one of them: kept when it names one of `m D F M u X`, the flags all of the stock SMTP mailers have
-/// (cf/mailer/smtp.m4: smtp `F=mDFMuX`, esmtp `mDFMuXa`, smtp8 `mDFMuX8`, relay `mDFMuXa8`), so `?D?Date:`,
-/// `?F?From:` and `?M?Message-Id:` are kept and `?P?Return-Path:` (only for final delivery, its value the
-/// byte 0x81 and `g`, a macro Sendmail expands then) and `?x?Full-Name:` are left out. A condition on a
+/// The headers are what an SMTP mailer sends, which the cross-check in Fixtures/mailbox/sendmail-queue
+/// confirmed byte for byte against what Sendmail 8.17 sent: an `H` record is `H`, then `?condition?` when
+/// Sendmail wrote one (queueup writes `H?` and `?` around it), then the field, its continuation lines its
+/// folding. A condition is the configuration's (the guide, "H -- define header": `H[?mflags?]` and
+/// `H[?${macro}?]`; a header that was in the message as it came is stored without one): of mailer flags,
+/// the header is "output" only by a mailer that has "at least one of the specified flags". Kept here
+/// when it names one of `m D F M u X`, the flags all of the stock SMTP mailers have (sendmail.cf as
+/// cf/mailer/smtp.m4 makes them, Debian 12: smtp `F=mDFMuX`, esmtp `mDFMuXa`, smtp8 `mDFMuX8`, relay
+/// `mDFMuXa8`), so `?D?Date:`,
+/// `?F?From:` and `?M?Message-Id:` are kept and `?P?Return-Path:` (the guide's mailer flags: `P` "This
+/// mailer wants a "Return-Path:" line", the local mailers; its value the byte 0x81 and `g`, a macro
+/// Sendmail expands as it delivers) and `?x?Full-Name:` (`x`) are left out. A condition on a
 /// macro (`$x`, `${name}`, or 0x81 and a name: sent when the macro is set at delivery) keeps the header.
 /// A header's bytes are kept as the file has them, a macro byte in a kept one included. With the flag `b`
 /// in the `F` record ("a Bcc: header should be removed"), `Bcc:` and `Resent-Bcc:` are left out. Sendmail
@@ -27,10 +31,9 @@
 ///
 /// Damage in the control file stops its reading where it is found and sets `damage`: the message holds
 /// the headers read before it, then the blank line and the body all the same. A last record without its
-/// LF is taken for cut and left out. A `d` record (the data
-/// file in another queue folder) is not followed: such an entry's data file is missing here unless the
-/// caller finds it. Limits: one pass over each file, linear in their sizes; the message keeps at most
-/// `maxMessageBytes` (`isTruncated`).
+/// LF is taken for cut and left out. A `d` record (the data file in another queue folder) is not
+/// followed: such an entry's data file is missing here unless the caller finds it. Limits: one pass over
+/// each file, linear in their sizes; the message keeps at most `maxMessageBytes` (`isTruncated`).
 public struct SendmailQueueMessage: Sendable {
     /// The envelope sender Sendmail sends the message from: empty for the null sender `<>` that bounces
     /// are sent with (the `F` record's flag `r`, "a response message", for which usersmtp.c sends
