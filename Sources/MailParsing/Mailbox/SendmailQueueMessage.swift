@@ -62,7 +62,7 @@ public struct SendmailQueueMessage: Sendable {
             /// A record named by a byte readqf does not know, an empty line, or an `R` record of a version
             /// 1 or later file without the colon after its flags.
             case malformedRecord = "malformed-record"
-            /// An `H` record whose `?condition?` has no closing `?` (chompheader's "syntax error").
+            /// An `H` record whose `?condition?` has no closing `?`.
             case malformedHeader = "malformed-header"
             /// The control file ends before its `.` record (cut, or still being written).
             case unexpectedEnd = "unexpected-end"
@@ -87,8 +87,9 @@ public struct SendmailQueueMessage: Sendable {
     public static let bytesToDetect = 64
 
     /// Whether `bytes` begin as a Sendmail control file does: a `V` record of a version number, then a
-    /// `T` record of a time (queueup writes the version first, "must be first!", then the time; every
-    /// Sendmail since 8.7). An older file without a `V` record is not told, and reads as a message file.
+    /// `T` record of a time (the guide: `V` "must be the first line of the file if present"; queueup writes
+    /// the time next, in 8.9 and 8.11 as read, and Sendmail 8.17's files here). A file without a `V`
+    /// record (version 0) is not told, and reads as a message file.
     public static func isControlFile<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
         let head = Array(bytes.prefix(bytesToDetect))
         guard head.first == asciiV else { return false }
@@ -105,18 +106,20 @@ public struct SendmailQueueMessage: Sendable {
     }
 
     /// Whether `name` has the shape of a Sendmail queue ID: 8 to 20 letters and digits, the last five
-    /// digits. queue.c's `assign_queueid` writes six (8.11) or eight (8.12 and later) characters of time
-    /// and sequence, then the process ID in at least five digits (`6B6Jb7NR017961`); older versions three
-    /// letters and the process ID (`AAA06703`, the guide's example).
+    /// digits. The guide gives `YMDhmsNNppppp`, eight characters of time and sequence, then "at least five
+    /// decimal digits of the process ID" (Sendmail 8.17 here: `6B6Jb7NR017961`, six); 8.11's
+    /// `assign_queueid` wrote seven, then five digits; Sendmail 5 three letters, then five digits
+    /// (`AAA06703`, in the guide's example).
     public static func isQueueID<Name: StringProtocol>(_ name: Name) -> Bool {
         let bytes = Array(name.utf8)
         guard bytes.count >= 8, bytes.count <= 20, bytes.allSatisfy({ ASCII.isAlpha($0) || ASCII.isDigit($0) }) else { return false }
         return bytes.suffix(5).allSatisfy(ASCII.isDigit)
     }
 
-    /// The two-letter prefixes of the files of a queue entry that hold its envelope and headers: `qf`,
-    /// `hf` (quarantined, 8.13 and later) and `Qf` (a "lost" one Sendmail set aside after a severe
-    /// problem, to be renamed back by hand): all a queued message an admin wants to see.
+    /// The two-letter prefixes of the files of a queue entry that hold its envelope and headers (the
+    /// guide's appendix B): `qf`, `hf` ("a quarantined queue job") and `Qf` (a "lost" one Sendmail set
+    /// aside after a severe problem, to be renamed back by hand): all a queued message an admin wants to
+    /// see.
     public static let controlFilePrefixes = ["qf", "hf", "Qf"]
     /// The prefixes of a queue entry's other files that hold no message: `xf` (the session's transcript),
     /// `tf` (a control file being rewritten) and `Tf` (such a file set aside).
@@ -197,7 +200,7 @@ public struct SendmailQueueMessage: Sendable {
             case Self.asciiH:
                 var field = value
                 if field.first == Self.asciiQuestion {
-                    // chompheader: the condition runs to the next `?`.
+                    // The condition runs to the next `?` (the guide's `H?mflags?` and `H?${macro}?`).
                     let condition = field.dropFirst()
                     guard let close = condition.firstIndex(of: Self.asciiQuestion) else {
                         damage = Damage(.malformedHeader, offset: at)
