@@ -16,7 +16,7 @@ mc=/etc/mail/sendmail.mc
 # local mailer does not run in the container these were made in).
 sed -i '/MASQUERADE_AS\|allmasquerade\|masquerade_envelope\|greet_pause\|nocanonify\|confSERVICE_SWITCH_FILE\|confDOMAIN_NAME/d' "$mc"
 sed -i 's/^MAILER_DEFINITIONS/define(`confDOMAIN_NAME'"'"', `mx.example.net'"'"')dnl\ndefine(`confSERVICE_SWITCH_FILE'"'"', `\/etc\/mail\/service.switch-nodns'"'"')dnl\nFEATURE(`nocanonify'"'"')dnl\nMAILER_DEFINITIONS/' "$mc"
-grep -q mx.example.net /etc/hosts || echo '127.0.1.1 mx.example.net vm' >> /etc/hosts
+grep -q mx.example.net /etc/hosts || echo "127.0.1.1 mx.example.net $(hostname)" >> /etc/hosts
 grep -q innocent.example /etc/hosts || printf '127.0.0.1 innocent.example\n127.0.0.1 remote.example\n' >> /etc/hosts
 grep -qx 'root: /dev/null' /etc/mail/aliases || { sed -i 's/^root:.*//' /etc/mail/aliases; echo 'root: /dev/null' >> /etc/mail/aliases; }
 newaliases > /dev/null
@@ -45,7 +45,7 @@ printf 'From: "Pharmacy" <victim@innocent.example>\nTo: nosuchuser@example.net\n
 printf 'From: Carol <carol@example.net>\nTo: dave@remote.example\nBcc: secret@remote.example\nSubject: a folded\n  subject line that\n\tgoes on\nX-Long: %s\n\nBody with a From line:\nFrom here on.\n.\na dot line above\n' \
     "$(python3 -c 'print("a" * 150)')" | sendmail -Am -odq -oi -t -f carol@example.net
 # Three recipients, delivered at once: root here (delivered), bob (deferred: stays), nosuchuser2 (fails:
-# the bounce goes to alice, here, and is delivered).
+# its bounce to alice, here, leaves no entry on the queue).
 printf '%s\n' "$plain" | sendmail -Am -odi -oem -f alice@example.net root@example.net bob@remote.example nosuchuser2@example.net || true
 # An 8-bit body, declared so (-B8BITMIME).
 printf 'From: Erin <erin@example.net>\nTo: frank@remote.example\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\nGr\303\274\303\237e aus K\303\266ln.\n' \
