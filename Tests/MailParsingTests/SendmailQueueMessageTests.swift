@@ -79,8 +79,8 @@ struct SendmailQueueMessageTests {
         #expect(try Self.decoded("6B6Jb7BL018012").recipients.map(Self.text) == ["hal@remote.example", "ivy@remote.example"])
     }
 
-    /// The fixtures' files, each entry's qf and df file, under `layout`'s folders: `flat` all in `mqueue/`,
-    /// else in `mqueue/qf/`, `mqueue/df/`.
+    /// The fixtures' files, each entry's qf and df file: all in `mqueue/`, or with `subfolders` in
+    /// `mqueue/qf/` and `mqueue/df/` (Sendmail's queue sub-folders); with a transcript and temporary files.
     static func queueFiles(subfolders: Bool) throws -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
         for id in ids {
