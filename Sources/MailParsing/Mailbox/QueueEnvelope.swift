@@ -3,8 +3,8 @@
 /// real recipients behind `To: undisclosed-recipients:;`, and the victim an NDR goes to are in it.
 ///
 /// Read from a Postfix queue file (`PostfixQueueFile`), an Exim spool message (`EximSpoolMessage`), a
-/// Sendmail queue entry (`SendmailQueueMessage`) or `postcat` output (`PostcatParser`); mbox, Maildir and message files have none. A class, so that a
-/// message without one pays one word.
+/// Sendmail queue entry (`SendmailQueueMessage`) or `postcat` output (`PostcatParser`); mbox, Maildir and
+/// message files have none. A class, so that a message without one pays one word.
 public final class QueueEnvelope: Sendable {
     /// The envelope sender: empty for the null sender `<>` of a bounce; nil when the file did not say.
     public let sender: [UInt8]?
