@@ -630,10 +630,26 @@ public struct MailboxReader: Sendable {
     /// The folders that make a folder a qmail queue.
     private static let qmailQueueFolders: Set<String> = ["mess", "info", "todo", "intd", "lock"]
 
+    /// Whether `name` may be a Sendmail queue file's: 10 to 22 bytes (a two-letter prefix and a queue ID
+    /// of 8 to 20), `f` second, one of the prefixes' first letters first, a digit last. Asked of every
+    /// file a folder walk meets before anything that makes a String: the sisimai bsd folder scan took
+    /// 1.6M more instructions (87.0M -> 88.6M) when each name was cut into new Strings first.
+    private static func mayBeSendmailQueueFileName(_ name: String) -> Bool {
+        let utf8 = name.utf8
+        guard utf8.count >= 10, utf8.count <= 22, let last = utf8.last, ASCII.isDigit(last) else { return false }
+        var bytes = utf8.makeIterator()
+        guard let first = bytes.next(), bytes.next() == UInt8(ascii: "f") else { return false }
+        return sendmailPrefixLetters.contains(first)
+    }
+
+    /// The first letters of the Sendmail queue files' prefixes (`qf`, `hf`, `Qf`, `df`, `xf`, `tf`, `Tf`).
+    private static let sendmailPrefixLetters: Set<UInt8> = Set("qhQdxtT".utf8)
+
     /// Whether the walk passes over the file `name` of `folder` as a Sendmail queue file that is no
     /// message (`xf`, `tf`, `Tf` with a queue ID's name) or a `df` file whose control file the walk reads
     /// (beside it, or for a `df/` folder in the `qf/` folder beside that).
     private static func isSendmailFileReadElsewhere(_ name: String, folder: String, nameSet: Set<String>) -> Bool {
+        guard mayBeSendmailQueueFileName(name) else { return false }
         let prefix = String(name.prefix(2)), id = name.dropFirst(2)
         let isNonMessage = SendmailQueueMessage.nonMessagePrefixes.contains(prefix)
         guard isNonMessage || prefix == "df", SendmailQueueMessage.isQueueID(id) else { return false }
@@ -710,7 +726,8 @@ public struct MailboxReader: Sendable {
                     if name.hasSuffix("-H"), EximSpoolMessage.isMessageID(name.dropLast(2)),
                        nameSet.contains(String(name.dropLast(2)) + "-D") {
                         companion = String(child.dropLast(2)) + "-D"
-                    } else if SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2))),
+                    } else if Self.mayBeSendmailQueueFileName(name),
+                              SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2))),
                               SendmailQueueMessage.isQueueID(name.dropFirst(2)) {
                         companion = Self.sendmailDataPath(control: child)
                     }

@@ -91,6 +91,8 @@ public struct SendmailQueueMessage: Sendable {
     /// the time next, in 8.9 and 8.11 as read, and Sendmail 8.17's files here). A file without a `V`
     /// record (version 0) is not told, and reads as a message file.
     public static func isControlFile<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        // Every file a folder walk reads is asked: the first byte before any copy.
+        guard bytes.first == asciiV else { return false }
         let head = Array(bytes.prefix(bytesToDetect))
         guard head.first == asciiV else { return false }
         var index = 1
