@@ -401,17 +401,7 @@ public struct MailboxReader: Sendable {
         guard let file = current, !file.delivered else { return nil }
         try readToEnd()
         current?.delivered = true
-        var data: [UInt8]?
-        var dataCut = 0
-        if let companion = file.companion {
-            do throws(MailboxError) {
-                let read = try POSIXFiles.readPrefix(companion, limit: limits.maxMessageBytes)
-                data = read.bytes
-                dataCut = read.size - read.bytes.count
-            } catch {
-                if current?.pendingError == nil { current?.pendingError = error }
-            }
-        }
+        let (data, dataCut) = readCompanion(of: file)
         let decoded = EximSpoolMessage(header: buffer[start..<end], data: data?[...],
                                        dataName: file.companion.map(POSIXFiles.fileName), maxMessageBytes: limits.maxMessageBytes)
         start = end
@@ -424,6 +414,20 @@ public struct MailboxReader: Sendable {
                               damaged: decoded.damage.map { !(headerCut && $0.kind != .missingData) } ?? false)
     }
 
+    /// The body file of a two-file queue entry (an Exim `-D`, a Sendmail `df`): its first
+    /// `maxMessageBytes` bytes and how many more it has; nil when there is none or it cannot be read (the
+    /// error is kept for after the message).
+    private mutating func readCompanion(of file: OpenFile) -> (data: [UInt8]?, cut: Int) {
+        guard let companion = file.companion else { return (nil, 0) }
+        do throws(MailboxError) {
+            let read = try POSIXFiles.readPrefix(companion, limit: limits.maxMessageBytes)
+            return (read.bytes, read.size - read.bytes.count)
+        } catch {
+            if current?.pendingError == nil { current?.pendingError = error }
+            return (nil, 0)
+        }
+    }
+
     /// A Sendmail entry: the control file read whole, then its `df` file, put together
     /// (`SendmailQueueMessage`). Either file longer than `maxMessageBytes` is read that far: the message is
     /// `.truncated`. A `df` file that cannot be read gives the message without its body
@@ -432,17 +436,7 @@ public struct MailboxReader: Sendable {
         guard let file = current, !file.delivered else { return nil }
         try readToEnd()
         current?.delivered = true
-        var data: [UInt8]?
-        var dataCut = 0
-        if let companion = file.companion {
-            do throws(MailboxError) {
-                let read = try POSIXFiles.readPrefix(companion, limit: limits.maxMessageBytes)
-                data = read.bytes
-                dataCut = read.size - read.bytes.count
-            } catch {
-                if current?.pendingError == nil { current?.pendingError = error }
-            }
-        }
+        let (data, dataCut) = readCompanion(of: file)
         let decoded = SendmailQueueMessage(control: buffer[start..<end], data: data?[...], maxMessageBytes: limits.maxMessageBytes)
         start = end
         let controlCut = (current?.droppedBytes ?? 0) > 0
