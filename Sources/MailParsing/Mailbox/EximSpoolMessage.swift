@@ -35,6 +35,9 @@ public struct EximSpoolMessage: Sendable {
     /// What was wrong, if anything.
     public var damage: Damage?
 
+    /// The envelope, as `MailboxReader` hands it on with the message (`MailboxMessage.queueEnvelope`).
+    public var envelope: QueueEnvelope { QueueEnvelope(sender: sender, recipients: recipients, arrivalTime: arrivalTime) }
+
     /// A fault in the spool files, and where it was found.
     public struct Damage: Sendable, Hashable {
         /// The kinds of fault.

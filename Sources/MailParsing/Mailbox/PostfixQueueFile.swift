@@ -44,6 +44,9 @@ public struct PostfixQueueFile: Sendable {
     /// What stopped the walk before the file's `E` record, if anything.
     public var damage: Damage?
 
+    /// The envelope, as `MailboxReader` hands it on with the message (`MailboxMessage.queueEnvelope`).
+    public var envelope: QueueEnvelope { QueueEnvelope(sender: sender, recipients: recipients, arrivalTime: arrivalTime) }
+
     /// A fault in a queue file, and where it was found.
     public struct Damage: Sendable, Hashable {
         /// The kinds of fault.

@@ -55,6 +55,9 @@ public struct SendmailQueueMessage: Sendable {
     /// What was wrong, if anything.
     public var damage: Damage?
 
+    /// The envelope, as `MailboxReader` hands it on with the message (`MailboxMessage.queueEnvelope`).
+    public var envelope: QueueEnvelope { QueueEnvelope(sender: sender, recipients: recipients, arrivalTime: creationTime) }
+
     /// A fault in the queue files, and where it was found.
     public struct Damage: Sendable, Hashable {
         /// The kinds of fault.
