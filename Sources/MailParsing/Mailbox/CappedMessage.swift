@@ -20,6 +20,16 @@ struct CappedMessage {
         bytes.reserveCapacity(min(self.limit, max(0, expected)))
     }
 
+    /// Whether no more bytes are kept: the next piece is only counted.
+    var isFull: Bool { bytes.count >= limit }
+
+    /// Counts `count` bytes of the message that are not kept (the limit was reached before them).
+    mutating func countDropped(_ count: Int) {
+        guard count > 0 else { return }
+        length += count
+        isTruncated = true
+    }
+
     /// Adds a piece, keeping what fits under the limit.
     mutating func append<Piece: Collection<UInt8>>(_ piece: Piece) {
         let room = limit - bytes.count

@@ -373,11 +373,27 @@ public struct MailboxReader: Sendable {
             defects: dropped > 0 ? .truncated : [], raw: dropped > 0 ? nil : bytes)
     }
 
-    /// A Postfix queue file's message, decoded from the file's records once all of it is read. A file
-    /// longer than `maxMessageBytes` is decoded as far as that (the rest is read but not kept): its
-    /// message is `.truncated` and its length counts what was decoded.
+    /// A Postfix queue file's message, decoded from the file's records. A regular file is walked where its
+    /// records are, with pread(2) through a window of at most `readChunkBytes`
+    /// (`QueueFileBytesFromDescriptor`): a file of any size is decoded whole, its message kept up to
+    /// `maxMessageBytes` (`.truncated` past it) and its length counted in full, whatever the read size.
+    /// A gzip-compressed queue file or one on a pipe is read first, up to `maxMessageBytes` and at most
+    /// one chunk more, and decoded as far as that: its message is `.truncated` and its length counts
+    /// what was decoded.
     private mutating func pullQueueFile() throws(MailboxError) -> MailboxMessage? {
         guard let file = current, !file.delivered else { return nil }
+        if file.inflater == nil, let size = POSIXFiles.regularFileSize(file.descriptor) {
+            current?.delivered = true
+            current?.atEnd = true
+            start = end
+            var bytes = QueueFileBytesFromDescriptor(descriptor: file.descriptor, path: file.path, size: size,
+                                                     windowBytes: limits.readChunkBytes)
+            let decoded = PostfixQueueFile(walking: &bytes, maxMessageBytes: limits.maxMessageBytes)
+            if let failure = bytes.failure { current?.pendingError = failure }
+            return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength,
+                                  envelope: decoded.envelope, truncated: decoded.isTruncated,
+                                  damaged: decoded.damage != nil)
+        }
         try readToEnd()
         current?.delivered = true
         let decoded = PostfixQueueFile(decoding: buffer[start..<end], maxMessageBytes: limits.maxMessageBytes)

@@ -97,6 +97,14 @@ package enum POSIXFiles {
         }
     }
 
+    /// The size of the open file `fd` when it is a regular file (one pread(2) can read anywhere); nil for
+    /// a pipe, a terminal or anything fstat(2) cannot tell.
+    static func regularFileSize(_ fd: FileDescriptor) -> Int? {
+        var info = stat()
+        guard fstat(fd.rawValue, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return max(0, Int(info.st_size))
+    }
+
     /// The first `limit` bytes at most of the file at `path`, and its size (what fstat(2) gave, or the
     /// bytes read when the file grew meanwhile).
     package static func readPrefix(_ path: String, limit: Int) throws(MailboxError) -> (bytes: [UInt8], size: Int) {

@@ -24,7 +24,8 @@
 /// (the message keeps what was decoded before). Limits: the walk reads at most as many record bytes as
 /// the file holds, which a walk without loops never exceeds, so a pointer loop ends it
 /// (`Damage.Kind.pointerLoop`) in time linear in the file's size; the message keeps at most
-/// `maxMessageBytes` (`isTruncated`), though its length is counted in full.
+/// `maxMessageBytes` (`isTruncated`), though its length is counted in full (past the limit the content
+/// records are counted, not read); the envelope's addresses at most `maxEnvelopeBytes`.
 public struct PostfixQueueFile: Sendable {
     /// The envelope sender (the first `S` record): empty for the null sender `<>` that bounces are sent
     /// with; nil when the file has no `S` record.
@@ -76,6 +77,9 @@ public struct PostfixQueueFile: Sendable {
         }
     }
 
+    /// The three segments of a queue file, in file order.
+    private enum Segment { case envelope, content, extracted }
+
     // MARK: - Record types (rec_type.h)
 
     /// The record types read; the others are passed over.
@@ -121,12 +125,29 @@ public struct PostfixQueueFile: Sendable {
 
     // MARK: - Decoding
 
+    /// The most bytes of the envelope's addresses kept (the `S` record's and the `R` records' data):
+    /// recipients past it, or a record longer than it, are not kept. 1 MiB, as `PostcatParser`'s.
+    public static let maxEnvelopeBytes = 1 << 20
+
+    /// The longest `p` (pointer) or `T` (arrival time) record read as a number: Postfix writes both in
+    /// fewer than 40 bytes (`%15ld`; seconds and microseconds). A longer pointer is malformed; a longer
+    /// time is not read.
+    public static let maxNumberRecordBytes = 64
+
     /// Decodes a queue file whole.
     /// - Parameters:
     ///   - file: the file's bytes (offsets in `damage` count from `file.startIndex`).
     ///   - maxMessageBytes: the most of the message kept in `message`.
     /// - Complexity: O(`file.count`), whatever its pointers.
     public init(decoding file: ByteSlice, maxMessageBytes: Int = MailboxLimits().maxMessageBytes) {
+        var bytes = QueueFileBytesInMemory(file)
+        self.init(walking: &bytes, maxMessageBytes: maxMessageBytes)
+    }
+
+    /// Decodes the queue file `file` gives the bytes of, reading each record where the walk finds it (a
+    /// file read with pread(2) keeps one window of it in memory, not the whole: `MailboxReader`). A
+    /// byte that cannot be read ends the walk as the file's end does.
+    init<Bytes: QueueFileBytes>(walking file: inout Bytes, maxMessageBytes: Int) {
         sender = nil
         recipients = []
         arrivalTime = nil
@@ -135,16 +156,16 @@ public struct PostfixQueueFile: Sendable {
         isTruncated = false
         damage = nil
 
-        enum Segment { case envelope, content, extracted }
         var segment = Segment.envelope
         var sawContent = false
-        let base = file.startIndex
         let count = file.count
         var position = 0
         /// Record bytes read so far; more than the file holds means a loop.
         var walked = 0
+        /// Bytes of the addresses kept, bounded by `maxEnvelopeBytes`.
+        var envelopeBytes = 0
         // The content is made of the records' data, each read once: never longer than the file.
-        var out = CappedMessage(limit: maxMessageBytes, expected: file.count)
+        var out = CappedMessage(limit: maxMessageBytes, expected: count)
         defer {
             message = out.bytes
             messageLength = out.length
@@ -152,12 +173,11 @@ public struct PostfixQueueFile: Sendable {
         }
 
         walk: while true {
-            guard position < count else {
-                damage = Damage(.unexpectedEnd, offset: count)
+            guard position < count, let type = file.byte(at: position) else {
+                damage = Damage(.unexpectedEnd, offset: min(position, count))
                 break
             }
             let recordStart = position
-            let type = file[base + position]
             position += 1
             // The length: seven bits a byte, lowest first, at most 32 bits (record.c, `rec_get_raw`).
             var length = 0
@@ -167,11 +187,10 @@ public struct PostfixQueueFile: Sendable {
                     damage = Damage(.malformedRecord, offset: recordStart)
                     break walk
                 }
-                guard position < count else {
+                guard position < count, let byte = file.byte(at: position) else {
                     damage = Damage(.unexpectedEnd, offset: recordStart)
                     break walk
                 }
-                let byte = file[base + position]
                 position += 1
                 length |= Int(byte & 0x7F) << shift
                 if byte & 0x80 == 0 { break }
@@ -181,7 +200,7 @@ public struct PostfixQueueFile: Sendable {
                 damage = Damage(.unexpectedEnd, offset: recordStart)
                 break
             }
-            let data = file[(base + position)..<(base + position + length)]
+            let dataStart = position
             position += length
             walked += position - recordStart
             guard walked <= count else {
@@ -191,6 +210,14 @@ public struct PostfixQueueFile: Sendable {
 
             switch type {
             case RecordType.pointer:
+                guard length <= Self.maxNumberRecordBytes else {
+                    damage = Damage(.malformedRecord, offset: recordStart)
+                    break walk
+                }
+                guard let data = file.gather(at: dataStart, length: length) else {
+                    damage = Damage(.unexpectedEnd, offset: recordStart)
+                    break walk
+                }
                 guard let target = Self.decimal(data) else {
                     damage = Damage(.malformedRecord, offset: recordStart)
                     break walk
@@ -211,12 +238,21 @@ public struct PostfixQueueFile: Sendable {
                 break
             }
 
+            /// An `S` or `R` record's address, when it fits under `maxEnvelopeBytes`.
+            func address() -> [UInt8]? {
+                guard envelopeBytes + length <= Self.maxEnvelopeBytes,
+                      let data = file.gather(at: dataStart, length: length) else { return nil }
+                envelopeBytes += length
+                return data
+            }
+
             switch segment {
             case .envelope:
                 switch type {
-                case RecordType.sender where sender == nil: sender = Array(data)
-                case RecordType.recipient: recipients.append(Array(data))
-                case RecordType.time where arrivalTime == nil: arrivalTime = Self.decimal(data)
+                case RecordType.sender where sender == nil: sender = address()
+                case RecordType.recipient: if let recipient = address() { recipients.append(recipient) }
+                case RecordType.time where arrivalTime == nil && length <= Self.maxNumberRecordBytes:
+                    arrivalTime = file.gather(at: dataStart, length: length).flatMap(Self.decimal)
                 case RecordType.messageStart:
                     segment = .content
                     sawContent = true
@@ -224,17 +260,21 @@ public struct PostfixQueueFile: Sendable {
                 }
             case .content:
                 switch type {
-                case RecordType.normalLine:
-                    out.append(data)
-                    out.append(CollectionOfOne(ASCII.lineFeed))
-                case RecordType.linePiece:
-                    out.append(data)
+                case RecordType.normalLine, RecordType.linePiece:
+                    if out.isFull {
+                        // Only counted past the limit: a 10 GB file is not read into memory to be dropped.
+                        out.countDropped(length)
+                    } else if !file.forEachPiece(at: dataStart, length: length, { out.append($0) }) {
+                        damage = Damage(.unexpectedEnd, offset: recordStart)
+                        break walk
+                    }
+                    if type == RecordType.normalLine { out.append(CollectionOfOne(ASCII.lineFeed)) }
                 case RecordType.extractedStart:
                     segment = .extracted
                 default: break  // postcat prints no other record as message text
                 }
             case .extracted:
-                if type == RecordType.recipient { recipients.append(Array(data)) }
+                if type == RecordType.recipient, let recipient = address() { recipients.append(recipient) }
             }
         }
     }
