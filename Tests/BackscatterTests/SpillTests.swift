@@ -89,6 +89,7 @@ struct SpillCodingTests {
                       Evidence(signal: "", weight: 0, detail: "")]
         r.campaign = "c12"
         r.audit = .legitimateNDR
+        r.envelope = .init(sender: "", recipients: ["victim@innocent.example", "", "件名@例え.jp"], arrivalTime: -1)
         return r
     }
 
@@ -98,6 +99,7 @@ struct SpillCodingTests {
             && a.subject == b.subject && a.defects == b.defects && a.kind == b.kind && a.format == b.format
             && a.recipients == b.recipients && a.original == b.original && a.verdict == b.verdict
             && a.score?.bitPattern == b.score?.bitPattern && a.evidence == b.evidence && a.campaign == b.campaign && a.audit == b.audit
+            && a.envelope == b.envelope
     }
 
     @Test func recordsRoundTripEveryField() throws {
@@ -105,6 +107,9 @@ struct SpillCodingTests {
         #expect(Self.same(try Self.roundTrip(full), full))
         let empty = ScanRecord(source: "", index: 0, offset: 0, length: 0, sequence: 0)
         #expect(Self.same(try Self.roundTrip(empty), empty))
+        var senderUnknown = empty
+        senderUnknown.envelope = .init(sender: nil, recipients: [], arrivalTime: nil)
+        #expect(try Self.roundTrip(senderUnknown).envelope == senderUnknown.envelope)
         for verdict in Verdict.allCases {
             var r = empty
             r.verdict = verdict

@@ -363,12 +363,13 @@ public struct Scan: Sendable {
         // in, assigned and the copy destroyed (bsd.mbox x3: 0.33M + 0.30M + 0.25M instructions). (The
         // record is still copied once into the returned pair, 1.0M; appending it and the message to
         // the run's arrays from here instead cost 0.4M more in all.)
-        let record = ScanRecord(
+        var record = ScanRecord(
             source: entry.source, index: entry.index, offset: entry.offset, length: entry.length, sequence: sequence,
             messageId: messageId, date: ScanRecord.RecordDate(date), timestamp: date?.secondsSince1970, from: from, to: to,
             // Decoded once, by the analysis (its recognisers read it): what `HeaderValues.subject` would give.
             subject: Self.copy(bounce.subject), defects: defects, kind: bounce.kind, format: Self.copy(bounce.format),
             recipients: HeaderValues.recipients(bounce.recipients), original: original)
+        if let envelope = entry.queueEnvelope { record.envelope = ScanRecord.Envelope(envelope) }
         return (record, ExaminedMessage(entry: entry, parsed: parsed, bounce: bounce, originalValues: originalValues,
                                         shapedNoticeFrom: shapedNoticeFrom, noticeFirstTo: noticeFirstTo))
     }

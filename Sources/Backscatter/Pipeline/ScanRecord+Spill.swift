@@ -27,6 +27,7 @@ extension ScanRecord: SpillCodable {
         encoder.write(evidence)
         encoder.write(campaign)
         encoder.write(audit)
+        encoder.write(envelope)
     }
 
     /// Reads a record written by `encode(to:)`.
@@ -49,6 +50,21 @@ extension ScanRecord: SpillCodable {
         evidence = try decoder.read()
         campaign = try decoder.read()
         audit = try decoder.read()
+        envelope = try decoder.read()
+    }
+}
+
+extension ScanRecord.Envelope: SpillCodable {
+    /// Writes every field.
+    public func encode(to encoder: inout SpillEncoder) {
+        encoder.write(sender)
+        encoder.write(recipients)
+        encoder.write(arrivalTime)
+    }
+
+    /// Reads an envelope written by `encode(to:)`.
+    public init(from decoder: inout SpillDecoder) throws(SpillError) {
+        self.init(sender: try decoder.read(), recipients: try decoder.read(), arrivalTime: try decoder.read())
     }
 }
 

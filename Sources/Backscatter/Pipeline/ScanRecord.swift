@@ -65,6 +65,9 @@ public struct ScanRecord: Sendable {
     public var campaign: Optional<String>
     /// The queue audit's verdict (set only by `backscatter audit`).
     public var audit: Optional<AuditVerdict>
+    /// The envelope the message's queue kept beside it (a Postfix queue file, an Exim spool message, a
+    /// Sendmail queue entry, `postcat` output: `MailboxMessage.queueEnvelope`); nil for every other source.
+    public var envelope: Optional<Envelope>
 
     /// A record with only the position filled in; the pipeline fills in the rest.
     public init(source: String, index: Int, offset: Int, length: Int, sequence: Int) {
@@ -99,6 +102,7 @@ public struct ScanRecord: Sendable {
         self.evidence = []
         self.campaign = nil
         self.audit = nil
+        self.envelope = nil
     }
 
     /// Whether the message is a notice about another message (anything but `not-bounce` and
@@ -217,6 +221,34 @@ extension ScanRecord {
             self.subject = subject
             self.dateValue = date
             self.received = received
+        }
+    }
+
+    /// The envelope a queue kept beside the message (`QueueEnvelope`), ready for output: who the queue
+    /// was to deliver it to, which for a queued NDR is the address it bounces to, whatever its headers say.
+    public struct Envelope: Sendable, Hashable {
+        /// The envelope sender (`MAIL FROM`): empty for the null sender `<>` of a bounce; nil when the
+        /// queue did not say.
+        public var sender: Optional<String>
+        /// The envelope recipients (`RCPT TO`), in the queue's order.
+        public var recipients: [String]
+        /// When the message arrived in the queue (Sendmail: was queued), seconds since 1970; nil when the
+        /// queue did not say.
+        public var arrivalTime: Optional<Int64>
+
+        /// An envelope.
+        public init(sender: String?, recipients: [String], arrivalTime: Int64?) {
+            self.sender = sender
+            self.recipients = recipients
+            self.arrivalTime = arrivalTime
+        }
+
+        /// The envelope a mailbox reader handed on, its addresses read as UTF-8 (SMTPUTF8, RFC 6531; a
+        /// byte that is not is U+FFFD).
+        public init(_ envelope: QueueEnvelope) {
+            self.init(sender: envelope.sender.map { String(decoding: $0, as: UTF8.self) },
+                      recipients: envelope.recipients.map { String(decoding: $0, as: UTF8.self) },
+                      arrivalTime: envelope.arrivalTime.map(Int64.init))
         }
     }
 

@@ -101,6 +101,16 @@ enum JSONLinesFormat {
         }
         json.endArray()
         json.member("campaign", record.campaign)
+        json.key("envelope")
+        if let envelope = record.envelope {
+            json.beginObject()
+            json.member("sender", envelope.sender)
+            json.member("recipients", envelope.recipients)
+            json.member("arrival", envelope.arrivalTime.map(Dates.iso))
+            json.endObject()
+        } else {
+            json.null()
+        }
         json.endObject()
         json.newline()
     }
