@@ -54,17 +54,26 @@ extension ScanRecord: SpillCodable {
     }
 }
 
-extension ScanRecord.Envelope: SpillCodable {
-    /// Writes every field.
+extension QueueEnvelope: SpillCodable {
+    /// Writes every field: whether there is a sender and its bytes, the recipients' bytes, the time.
     public func encode(to encoder: inout SpillEncoder) {
-        encoder.write(sender)
-        encoder.write(recipients)
+        encoder.write(sender != nil)
+        encoder.writeBytes(sender ?? [])
+        encoder.writeVarint(UInt64(recipients.count))
+        for recipient in recipients { encoder.writeBytes(recipient) }
         encoder.write(arrivalTime)
     }
 
     /// Reads an envelope written by `encode(to:)`.
-    public init(from decoder: inout SpillDecoder) throws(SpillError) {
-        self.init(sender: try decoder.read(), recipients: try decoder.read(), arrivalTime: try decoder.read())
+    public convenience init(from decoder: inout SpillDecoder) throws(SpillError) {
+        let hasSender: Bool = try decoder.read()
+        let sender = Array(try decoder.readBytes())
+        // Each recipient takes at least one byte, so a count larger than the bytes left is damage.
+        let count = try decoder.readCount(bounded: true)
+        var recipients: [[UInt8]] = []
+        recipients.reserveCapacity(count)
+        for _ in 0..<count { recipients.append(Array(try decoder.readBytes())) }
+        self.init(sender: hasSender ? sender : nil, recipients: recipients, arrivalTime: try decoder.read())
     }
 }
 

@@ -66,21 +66,23 @@ public struct ScanRecord: Sendable {
     /// The queue audit's verdict (set only by `backscatter audit`).
     public var audit: Optional<AuditVerdict>
     /// The envelope the message's queue kept beside it (a Postfix queue file, an Exim spool message, a
-    /// Sendmail queue entry, `postcat` output: `MailboxMessage.queueEnvelope`); nil for every other source.
-    public var envelope: Optional<Envelope>
+    /// Sendmail queue entry, `postcat` output: `MailboxMessage.queueEnvelope`): who the queue was to
+    /// deliver it to, which for a queued NDR is the address it bounces to, whatever its headers say. Nil
+    /// for every other source. (The reader's own object: one word.)
+    public var envelope: Optional<QueueEnvelope>
 
     /// A record with only the position filled in; the pipeline fills in the rest.
     public init(source: String, index: Int, offset: Int, length: Int, sequence: Int) {
         self.init(source: source, index: index, offset: offset, length: length, sequence: sequence, messageId: nil,
                   date: .text(nil), timestamp: nil, from: nil, to: [], subject: nil, defects: [], kind: .notBounce,
-                  format: nil, recipients: [], original: Original())
+                  format: nil, recipients: [], original: Original(), envelope: nil)
     }
 
     /// A record with the fields the pipeline reads of a message before the stage (`Scan.analyse`),
-    /// made in one piece; verdict, score, evidence, campaign and audit neutral.
+    /// made in one piece with the queue's envelope; verdict, score, evidence, campaign and audit neutral.
     init(source: String, index: Int, offset: Int, length: Int, sequence: Int, messageId: String?, date: RecordDate,
          timestamp: Int64?, from: String?, to: [String], subject: String?, defects: [String], kind: Kind,
-         format: String?, recipients: [Recipient], original: Original) {
+         format: String?, recipients: [Recipient], original: Original, envelope: QueueEnvelope?) {
         self.source = source
         self.index = index
         self.offset = offset
@@ -102,7 +104,7 @@ public struct ScanRecord: Sendable {
         self.evidence = []
         self.campaign = nil
         self.audit = nil
-        self.envelope = nil
+        self.envelope = envelope
     }
 
     /// Whether the message is a notice about another message (anything but `not-bounce` and
@@ -221,34 +223,6 @@ extension ScanRecord {
             self.subject = subject
             self.dateValue = date
             self.received = received
-        }
-    }
-
-    /// The envelope a queue kept beside the message (`QueueEnvelope`), ready for output: who the queue
-    /// was to deliver it to, which for a queued NDR is the address it bounces to, whatever its headers say.
-    public struct Envelope: Sendable, Hashable {
-        /// The envelope sender (`MAIL FROM`): empty for the null sender `<>` of a bounce; nil when the
-        /// queue did not say.
-        public var sender: Optional<String>
-        /// The envelope recipients (`RCPT TO`), in the queue's order.
-        public var recipients: [String]
-        /// When the message arrived in the queue (Sendmail: was queued), seconds since 1970; nil when the
-        /// queue did not say.
-        public var arrivalTime: Optional<Int64>
-
-        /// An envelope.
-        public init(sender: String?, recipients: [String], arrivalTime: Int64?) {
-            self.sender = sender
-            self.recipients = recipients
-            self.arrivalTime = arrivalTime
-        }
-
-        /// The envelope a mailbox reader handed on, its addresses read as UTF-8 (SMTPUTF8, RFC 6531; a
-        /// byte that is not is U+FFFD).
-        public init(_ envelope: QueueEnvelope) {
-            self.init(sender: envelope.sender.map { String(decoding: $0, as: UTF8.self) },
-                      recipients: envelope.recipients.map { String(decoding: $0, as: UTF8.self) },
-                      arrivalTime: envelope.arrivalTime.map(Int64.init))
         }
     }
 

@@ -104,9 +104,10 @@ enum JSONLinesFormat {
         json.key("envelope")
         if let envelope = record.envelope {
             json.beginObject()
-            json.member("sender", envelope.sender)
-            json.member("recipients", envelope.recipients)
-            json.member("arrival", envelope.arrivalTime.map(Dates.iso))
+            // The addresses read as UTF-8 (SMTPUTF8, RFC 6531); a byte that is not is U+FFFD.
+            json.member("sender", envelope.sender.map { String(decoding: $0, as: UTF8.self) })
+            json.member("recipients", envelope.recipients.map { String(decoding: $0, as: UTF8.self) })
+            json.member("arrival", envelope.arrivalTime.map { Dates.iso(Int64($0)) })
             json.endObject()
         } else {
             json.null()
