@@ -235,4 +235,45 @@ struct PostfixQueueFileTests {
         #expect(decoded.isTruncated && decoded.message.count == 100)
         #expect(decoded.messageLength == PostfixQueueFile(decoding: whole[...]).message.count)
     }
+
+    /// A queue file whose pointers jump back and forth between its first records and records past a
+    /// long padding record, a thousand times, as no Postfix writes but a hostile file may: read through
+    /// a window that holds it whole, it decodes as in memory; through a window of 256 bytes, every jump
+    /// is a new read, and the reads stop at four times the file's size, the message cut there as damaged.
+    @Test("pointers jumping across windows: decoded whole, or cut as damaged once four times the file is read")
+    func pointersAcrossWindows() throws {
+        let jumps = 1000
+        let head = Self.record("C", "            100              80               1               0             100")
+            + Self.record("T", "1796574000 123456") + Self.record("S", "a@example.net") + Self.record("R", "b@example.org")
+            + Self.record("M", "") + Self.record("N", "Subject: jumps") + Self.record("N", "")
+        let pointerBytes = Self.pointer(0).count
+        // The main run: one pointer a line, each to its line's record past the padding.
+        let mainStart = head.count
+        let mainEnd = mainStart + jumps * pointerBytes
+        let tail = Self.record("X", "") + Self.record("E", "")
+        let padding = Self.record("w", [UInt8](repeating: 0, count: 20_000))
+        let appendixStart = mainEnd + tail.count + padding.count
+        let line = { (n: Int) in Self.record("N", String(format: "line %05d", n)) }
+        let entryBytes = line(0).count + pointerBytes
+        var file = head
+        for n in 0..<jumps { file += Self.pointer(appendixStart + n * entryBytes) }
+        file += tail + padding
+        for n in 0..<jumps { file += line(n) + Self.pointer(mainStart + (n + 1) * pointerBytes) }
+        #expect(file.count == appendixStart + jumps * entryBytes)
+
+        let inMemory = PostfixQueueFile(decoding: file[...])
+        #expect(inMemory.damage == nil)
+        #expect(inMemory.message.count == "Subject: jumps\n\n".utf8.count + jumps * "line 00000\n".utf8.count)
+        let root = try MailboxTesting.folder(["jumps": file], prefix: "postfix-jumps")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+
+        let whole = try MailboxTesting.read(root + "/jumps")
+        #expect(whole.count == 1 && whole.first?.defects == [])
+        #expect(whole.first.map { Array($0.bytes) } == inMemory.message)
+
+        let windowed = try MailboxTesting.read(root + "/jumps", limits: MailboxLimits(readChunkBytes: 256))
+        #expect(windowed.count == 1 && windowed.first?.defects == .damagedQueueFile)
+        let cut = windowed.first.map { Array($0.bytes) } ?? []
+        #expect(cut.count > 100 && cut.count < inMemory.message.count && inMemory.message.starts(with: cut))
+    }
 }

@@ -43,6 +43,12 @@ struct QueueFileBytesInMemory: QueueFileBytes {
 /// as a short one is (its pointers to records near its end followed, its message's length counted in
 /// full) in memory bounded by the window and the limit. `count` is the size fstat(2) gave when the file
 /// was opened: a file that shrinks meanwhile ends early (nil bytes), one that grows is read to that size.
+///
+/// A file no larger than the window is read once. A larger one is read on in whole windows, and after a
+/// pointer's jump out of the window in `jumpReadBytes` first (a milter's edit is a record or two there).
+/// Limit: at most `4 * count` bytes and two windows are read in all (`readBudget`); a file whose
+/// pointers would have more read, jumping back and forth across windows, ends there as a damaged one
+/// (`byte(at:)` gives nil). Real files are read about once: each pointer is followed once.
 struct QueueFileBytesFromDescriptor: QueueFileBytes {
     let descriptor: FileDescriptor
     let count: Int
@@ -50,9 +56,16 @@ struct QueueFileBytesFromDescriptor: QueueFileBytes {
     /// The file offset of `window[0]`, and how many of its bytes are valid.
     private var windowStart = 0
     private var windowCount = 0
+    /// Bytes that may still be read (see the type's limit).
+    private var readBudget: Int
     /// The first read that failed (not a short read: an error), kept for the caller to report.
     private(set) var failure: MailboxError?
+    /// Whether a read was refused because `readBudget` was spent.
+    private(set) var isOverBudget = false
     private let path: String
+
+    /// Bytes read after a jump out of the window, before the window is read whole again.
+    static let jumpReadBytes = 4096
 
     /// - Parameters:
     ///   - descriptor: the open file, read with pread(2) (its own offset is not moved).
@@ -65,6 +78,8 @@ struct QueueFileBytesFromDescriptor: QueueFileBytes {
         count = max(0, size)
         let capacity = max(1, min(count, windowBytes))
         window = [UInt8](uninitializedCapacity: capacity) { _, initialized in initialized = capacity }
+        let (fourTimes, overflow) = count.multipliedReportingOverflow(by: 4)
+        readBudget = overflow ? Int.max : fourTimes.addingReportingOverflow(2 * capacity).partialValue
     }
 
     mutating func byte(at offset: Int) -> UInt8? {
@@ -88,11 +103,18 @@ struct QueueFileBytesFromDescriptor: QueueFileBytes {
         return true
     }
 
-    /// Fills the window from `offset` (up to its capacity or the file's size); false when not even
-    /// one byte could be read there.
+    /// Fills the window from `offset`: up to its capacity when reading on from the window's end, else
+    /// `jumpReadBytes`, and never past the file's size; false when not even one byte could be read
+    /// there, or the read budget is spent.
     private mutating func load(at offset: Int) -> Bool {
         guard offset >= 0, offset < count else { return false }
-        let wanted = min(window.count, count - offset)
+        let readingOn = offset == windowStart + windowCount
+        let wanted = min(readingOn ? window.count : min(window.count, Self.jumpReadBytes), count - offset)
+        guard wanted <= readBudget else {
+            isOverBudget = true
+            return false
+        }
+        readBudget -= wanted
         var got = 0
         let fd = descriptor.rawValue
         while got < wanted {
