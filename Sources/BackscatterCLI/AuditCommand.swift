@@ -65,6 +65,10 @@ extension BackscatterCommand {
                 sink.write(AuditReportText(report: report, rows: rows, rowCount: rowCount, paths: paths, style: style).render())
             }
             sink.flush()
+            if chosen == .jsonl, let domain = result.audit?.looksLikeInboxOf {
+                // The text report says it first; JSON Lines readers would not see it.
+                Terminal.standardError.write("backscatter: warning: this looks like an inbox (mail received at \(domain)), not mail your server sent or queued; the audit's verdicts assume the latter: read an inbox with backscatter scan\n")
+            }
             if let summary, let report = result.audit {
                 let file = try OutputSink(path: summary)
                 file.write(AuditSummaryJSON.document(report, of: result))

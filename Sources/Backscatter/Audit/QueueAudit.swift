@@ -58,6 +58,10 @@ public struct AuditReport: Sendable {
             self.count = count
         }
     }
+    /// When the input looks like mail received (an inbox) rather than mail the site sent or queued: the
+    /// domain it is addressed to (`QueueAudit.InputShape`). The verdicts assume the site's own outbound
+    /// mail; on an inbox they do not hold, and the first remedy says to read it with `scan`.
+    public var looksLikeInboxOf: String?
     /// What to do, one plain paragraph per problem found.
     public var remedies: [String] = []
 }
@@ -92,6 +96,8 @@ public struct QueueAudit: Sendable {
         var time: Int64?
         /// For an NDR, the recogniser that read it (`BounceReport.format`): the MTA that made it.
         var format: String?
+        /// Whether the message came with its queue's envelope: it is in a queue, not in an inbox.
+        var isQueued = false
 
         /// Reads one message, and the envelope its queue kept (`MailboxMessage.queueEnvelope`), if any.
         /// The envelope's recipients are where the message goes, so they stand for the To, Cc and Bcc
@@ -100,6 +106,7 @@ public struct QueueAudit: Sendable {
         public init(_ message: ParsedMessage, report: BounceReport, envelope: QueueEnvelope? = nil) {
             let headers = message.headers
             if let f = headers.first("from"), let a = AddressParser.parseSingle(f.unfoldedValue) { from = a.address.lowercased() }
+            isQueued = envelope != nil
             if let envelope, !envelope.recipients.isEmpty {
                 recipients = envelope.recipients.map { String(decoding: $0, as: UTF8.self).lowercased() }
             } else {
@@ -139,6 +146,8 @@ public struct QueueAudit: Sendable {
         var senderLocals: Set<String> = []
         var subjectSenders: [UInt64: Set<String>] = [:]
         var burst: [String: [Int64: Int]] = [:]
+        /// The domain the input's mail is addressed to when it looks like an inbox (`inboxDomain`).
+        var looksLikeInboxOf: String?
         /// `knownLocals` and `senderLocals` of 3 bytes or more by length, each length in byte order, for
         /// the typo test (made by `indexLocals` once both are complete).
         private(set) var localsByLength: [Int: [[UInt8]]] = [:]
@@ -225,7 +234,9 @@ public struct QueueAudit: Sendable {
         }
         let knownUsers = Set(profile.site.users.map { $0.lowercased() } + profile.site.fileUsers.map { $0.lowercased() })
         var context = Context(domains: domains, knownUsers: knownUsers, knownLocals: Set(knownUsers.map(Self.localPart)))
+        var shape = InputShape()
         for item in items {
+            shape.add(item, context: context, inferred: profile.site.domains.isEmpty)
             if knownUsers.isEmpty && item.isNDR && context.knownLocals.count < Self.maxKeys {
                 // No user list: a mailbox that was full (or failed for any reason but "no such user") exists.
                 for (r, reason) in zip(item.failed, item.reasons) where context.ours(r) && reason != .userUnknown && reason != .hostUnknown {
@@ -251,7 +262,62 @@ public struct QueueAudit: Sendable {
             }
         }
         context.indexLocals()
+        context.looksLikeInboxOf = shape.inboxDomain(inferred: profile.site.domains.isEmpty)
         return context
+    }
+
+    /// Whether the input is mail received rather than mail the site sent or queued (`audit` run on an
+    /// inbox by mistake): what the audit's verdicts assume fails there (an NDR in an inbox was made by
+    /// another server, mail from outside to us is not relayed), so the report says so first.
+    ///
+    /// Measured on backscatter-dev's inbox (`corpus.mbox`, 3,922 messages): 76% of its messages are
+    /// addressed to acme.example, its senders' top three domains send 33%; its outbound queue
+    /// (`outbound.mbox`) has no recipient domain above 3%. The rule: at least `minimumMessages`
+    /// messages, none with a queue's envelope, and at least half of them addressed to one domain (with
+    /// a profile: to ours, from outside) while (zero-config) the three commonest sender domains, by
+    /// their last two labels, send fewer than half. A site's own queue sends from its few domains.
+    struct InputShape {
+        /// Fewer messages say nothing about the input.
+        static let minimumMessages = 20
+        var messages = 0
+        var queued = 0
+        /// Messages by recipient domain (each message once a domain), and by sender domain's last two labels.
+        var recipientDomains: [String: Int] = [:]
+        var senderDomains: [String: Int] = [:]
+        /// With a profile: messages from outside to one of our domains.
+        var inbound = 0
+
+        mutating func add(_ item: Item, context: Context, inferred: Bool) {
+            messages += 1
+            if item.isQueued { queued += 1 }
+            let sender = item.from.flatMap(QueueAudit.domain)
+            var seen: Set<String> = []
+            for recipient in item.recipients {
+                guard let domain = QueueAudit.domain(recipient), seen.insert(domain).inserted,
+                      !inferred ? context.ownsHost(domain) : true else { continue }
+                if recipientDomains[domain] != nil || recipientDomains.count < QueueAudit.maxKeys { recipientDomains[domain, default: 0] += 1 }
+            }
+            if inferred {
+                if let sender {
+                    let key = sender.split(separator: ".").suffix(2).joined(separator: ".")
+                    if senderDomains[key] != nil || senderDomains.count < QueueAudit.maxKeys { senderDomains[key, default: 0] += 1 }
+                }
+            } else if !seen.isEmpty, !(sender.map(context.ownsHost) ?? false) {
+                inbound += 1
+            }
+        }
+
+        /// The domain the mail is addressed to, when the input looks like an inbox; else nil.
+        func inboxDomain(inferred: Bool) -> String? {
+            guard messages >= Self.minimumMessages, queued == 0,
+                  let top = recipientDomains.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
+                  top.value * 2 >= messages else { return nil }
+            if inferred {
+                let topSenders = senderDomains.values.sorted(by: >).prefix(3).reduce(0, +)
+                return topSenders * 2 < messages ? top.key : nil
+            }
+            return inbound * 2 >= messages ? top.key : nil
+        }
     }
 
     /// The totals, the top lists and the remedies (no per-message records), from one pass that judges
@@ -286,6 +352,7 @@ public struct QueueAudit: Sendable {
             }
         }
         report.ndrShare = all == 0 ? 0 : Double(ndrs) / Double(all)
+        report.looksLikeInboxOf = context.looksLikeInboxOf
         func top(_ d: [String: Int]) -> [AuditReport.AddressCount] {
             d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10)
                 .map { AuditReport.AddressCount(address: $0.key, count: $0.value) }
@@ -296,6 +363,9 @@ public struct QueueAudit: Sendable {
         // The NDRs are the site's own: the MTA that wrote most of them is the one to set up.
         func mostCommon(_ formats: [String: Int]) -> String? {
             formats.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+        }
+        if let domain = report.looksLikeInboxOf {
+            report.remedies.append("These messages look like mail received, not mail your server sent or holds in its queue: most are addressed to \(domain), from \(profile.site.domains.isEmpty ? "many other domains" : "outside senders"). The audit judges a server's own outbound mail and queue, so on an inbox its verdicts do not hold (an NDR another server made is counted as yours, mail from outside to you as relayed). Read an inbox with backscatter scan, which finds the backscatter that reached it.\(profile.site.domains.isEmpty ? " If \(domain) is not yours and this is your queue, name your domains with --profile." : "")")
         }
         if report.totals[.reflected, default: 0] > 0 {
             report.remedies.append("Your server accepts mail for mailboxes that do not exist and then bounces it to the forged sender. Reject unknown recipients during the SMTP conversation (recipient filtering at RCPT time) instead of accepting and bouncing, and never send a bounce for mail judged as spam.")

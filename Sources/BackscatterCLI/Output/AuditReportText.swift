@@ -18,6 +18,10 @@ struct AuditReportText {
         var out = style.bold("backscatter audit") + "  " + paths.joined(separator: " ") + "\n"
         out += "  " + Numbers.grouped(total) + " messages, NDRs " + Numbers.percent(Int((report.ndrShare * 1000).rounded()), of: 1000)
         out += " of them\n"
+        if let domain = report.looksLikeInboxOf {
+            out += "  " + style.bold("This looks like an inbox") + ": mail received at \(domain), not mail your server sent or queued\n"
+            out += "  (see the first point of \"What to do\"; read an inbox with backscatter scan)\n"
+        }
         let unknown = report.legitimateNDRsForUnknownRecipients
         if unknown > 0 {
             out += "  " + Numbers.grouped(unknown) + (unknown == 1 ? " NDR judged legitimate is" : " NDRs judged legitimate are")

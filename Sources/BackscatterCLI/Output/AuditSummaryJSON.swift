@@ -2,7 +2,8 @@ import Backscatter
 
 /// `audit --summary FILE`: the audit's report as one JSON object, for a monitoring script (alert when
 /// `verdicts.reflected` is not 0): `messages`, `verdicts` (counts by name), `ndrShare` (0...1),
-/// `legitimateNDRsForUnknownRecipients`, the top lists `forgedSenders`, `nonexistentRecipients` and
+/// `legitimateNDRsForUnknownRecipients`, `looksLikeInboxOf` (the domain an input that looks like an
+/// inbox is addressed to, or null), the top lists `forgedSenders`, `nonexistentRecipients` and
 /// `internalSenders` (`address`, `messages`), `errors` (as `scan --summary` writes them) and `remedies`.
 enum AuditSummaryJSON {
     /// The document for `report`, the audit of `summary`'s messages.
@@ -18,6 +19,7 @@ enum AuditSummaryJSON {
             json.endObject()
             json.member("ndrShare", decimal: report.ndrShare)
             json.member("legitimateNDRsForUnknownRecipients", report.legitimateNDRsForUnknownRecipients)
+            json.member("looksLikeInboxOf", report.looksLikeInboxOf)
             for (name, list) in [("forgedSenders", report.topForgedSenders), ("nonexistentRecipients", report.topNonexistentRecipients),
                                  ("internalSenders", report.topInternalSenders)] {
                 json.key(string: name)
