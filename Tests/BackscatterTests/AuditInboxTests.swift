@@ -86,4 +86,21 @@ import TestSupport
         #expect(try QueueAudit().audit(paths: [outbound]).looksLikeInboxOf == nil)
         #expect(try QueueAudit(profile: profile).audit(paths: [outbound]).looksLikeInboxOf == nil)
     }
+
+    /// An item held in the spill file comes back with every field the inbox test reads: a large queue
+    /// is read back from it, and an item that forgot its envelope would make the queue look like an inbox.
+    @Test("an item's queue envelope and addresses survive the spill file")
+    func itemsRoundTrip() throws {
+        let message = "From: sender@outside.example\nTo: user@acme.example\nDate: Mon, 5 Jan 2026 10:00:00 +0000\n\nBody.\n"
+        let parsed = ParsedMessage(parsing: ArraySlice(message.utf8))
+        let envelope = QueueEnvelope(sender: Array("sender@outside.example".utf8), recipients: [Array("user@acme.example".utf8)],
+                                     arrivalTime: 1_767_600_000)
+        for original in [QueueAudit.Item(parsed, report: BounceAnalyzer().analyze(parsed), envelope: envelope),
+                         QueueAudit.Item(parsed, report: BounceAnalyzer().analyze(parsed))] {
+            let back = try SpillCodingTests.roundTrip(original)
+            #expect(back.isQueued == original.isQueued && back.from == original.from
+                        && back.recipients == original.recipients && back.time == original.time)
+        }
+        #expect(QueueAudit.Item(parsed, report: BounceAnalyzer().analyze(parsed), envelope: envelope).isQueued)
+    }
 }

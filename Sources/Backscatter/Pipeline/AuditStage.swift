@@ -64,6 +64,7 @@ extension QueueAudit.Item: SpillCodable {
         encoder.write(originalAuthPasses)
         encoder.write(time)
         encoder.write(format)
+        encoder.write(isQueued)
     }
 
     /// Reads an item written by `encode(to:)`.
@@ -79,5 +80,6 @@ extension QueueAudit.Item: SpillCodable {
         originalAuthPasses = try decoder.read()
         time = try decoder.read()
         format = try decoder.read()
+        isQueued = try decoder.read()
     }
 }
