@@ -182,6 +182,19 @@ def unquoted_message(entry):
                       for line in body.split(b'\n'))
 
 
+def envelopes_taken_out(got, expected, what):
+    """Takes `envelope` out of each record: every one of `got` (read from a queue) must have had one,
+    none of `expected` (the same messages as plain files or an mbox). Returns the problems."""
+    problems = []
+    missing = [k for k, r in enumerate(got) if not isinstance(r.pop('envelope', None), dict)]
+    if missing:
+        problems.append(f'{len(missing)} {what} without their envelope, first #{missing[0]}')
+    extra = [k for k, r in enumerate(expected) if r.pop('envelope', None) is not None]
+    if extra:
+        problems.append(f'{len(extra)} plain messages with an envelope, first #{extra[0]}')
+    return problems
+
+
 def check_decoded(binary, folder, oracle, damaged, defect, what):
     """Scans `folder` (queue files, one message each) and `oracle` (a folder of those messages as plain
     message files, in the same order) and compares them: one record a message, each equal to the oracle's
@@ -198,6 +211,7 @@ def check_decoded(binary, folder, oracle, damaged, defect, what):
         problems.append('timed out')
     if status not in (0, 1):
         problems.append(f'exit status {status}')
+    problems += envelopes_taken_out(got, expected, what)
     if len(got) != len(damaged):
         problems.append(f'{len(got)} records for {len(damaged)} {what}')
     flagged = [defect in r.get('defects', []) for r in got]

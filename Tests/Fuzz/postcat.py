@@ -109,6 +109,7 @@ for seed in seeds:
         problems.append('timed out')
     if status not in (0, 1):
         problems.append(f'exit status {status}')
+    problems += fuzzmbox.envelopes_taken_out(got, expected, 'entries')
     if len(got) != len(messages):
         problems.append(f'{len(got)} records for {len(messages)} messages')
     differing = [n for n, (a, b) in enumerate(zip(got, expected)) if a != b]

@@ -276,4 +276,30 @@ struct PostfixQueueFileTests {
         let cut = windowed.first.map { Array($0.bytes) } ?? []
         #expect(cut.count > 100 && cut.count < inMemory.message.count && inMemory.message.starts(with: cut))
     }
+
+    /// The reader's window (`QueueFileBytesFromDescriptor`) changes how a queue file is read, never what:
+    /// each real queue file, whole and damaged by cuts at eighty places or more, read through windows from
+    /// one byte up gives what the in-memory decoder gives the same bytes (message, envelope, damage).
+    @Test("every window size reads a queue file as memory does, damaged or not", arguments: names)
+    func windowsReadAsMemoryDoes(_ name: String) throws {
+        let file = try MailboxTesting.bytes(Self.fixture(name + ".queue"))
+        var cases: [[UInt8]] = [file]
+        for cut in stride(from: 10, to: file.count, by: max(10, file.count / 80)) { cases.append(Array(file.prefix(cut))) }
+        let root = try MailboxTesting.folder(Dictionary(uniqueKeysWithValues: cases.enumerated().map { ("q\($0.offset)", $0.element) }),
+                                             prefix: "postfix-windows")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for (n, bytes) in cases.enumerated() {
+            let memory = PostfixQueueFile(decoding: bytes[...])
+            for window in [1, 2, 3, 7, 16, 64, 4096] {
+                guard PostfixQueueFile.isQueueFile(bytes.prefix(PostfixQueueFile.bytesToDetect)) else { continue }
+                let read = try MailboxTesting.read(root + "/q\(n)", limits: MailboxLimits(readChunkBytes: window))
+                try #require(read.count == 1, "\(name) cut \(n), window \(window)")
+                let message = read[0]
+                #expect(Array(message.bytes) == memory.message, "\(name) cut \(n), window \(window)")
+                #expect(message.defects.contains(.damagedQueueFile) == (memory.damage != nil), "\(name) cut \(n), window \(window)")
+                #expect(message.queueEnvelope?.sender == memory.sender && message.queueEnvelope?.recipients == memory.recipients
+                            && message.queueEnvelope?.arrivalTime == memory.arrivalTime, "\(name) cut \(n), window \(window)")
+            }
+        }
+    }
 }
