@@ -60,8 +60,6 @@ struct QueueFileBytesFromDescriptor: QueueFileBytes {
     private var readBudget: Int
     /// The first read that failed (not a short read: an error), kept for the caller to report.
     private(set) var failure: MailboxError?
-    /// Whether a read was refused because `readBudget` was spent.
-    private(set) var isOverBudget = false
     private let path: String
 
     /// Bytes read after a jump out of the window, before the window is read whole again.
@@ -79,7 +77,8 @@ struct QueueFileBytesFromDescriptor: QueueFileBytes {
         let capacity = max(1, min(count, windowBytes))
         window = [UInt8](uninitializedCapacity: capacity) { _, initialized in initialized = capacity }
         let (fourTimes, overflow) = count.multipliedReportingOverflow(by: 4)
-        readBudget = overflow ? Int.max : fourTimes.addingReportingOverflow(2 * capacity).partialValue
+        let (budget, overflowAgain) = fourTimes.addingReportingOverflow(2 * capacity)
+        readBudget = overflow || overflowAgain ? Int.max : budget
     }
 
     mutating func byte(at offset: Int) -> UInt8? {
@@ -110,10 +109,7 @@ struct QueueFileBytesFromDescriptor: QueueFileBytes {
         guard offset >= 0, offset < count else { return false }
         let readingOn = offset == windowStart + windowCount
         let wanted = min(readingOn ? window.count : min(window.count, Self.jumpReadBytes), count - offset)
-        guard wanted <= readBudget else {
-            isOverBudget = true
-            return false
-        }
+        guard wanted <= readBudget else { return false }
         readBudget -= wanted
         var got = 0
         let fd = descriptor.rawValue
