@@ -293,8 +293,9 @@ public struct QueueAudit: Sendable {
             let sender = item.from.flatMap(QueueAudit.domain)
             var seen: Set<String> = []
             for recipient in item.recipients {
-                guard let domain = QueueAudit.domain(recipient), seen.insert(domain).inserted,
-                      !inferred ? context.ownsHost(domain) : true else { continue }
+                // With a profile only our domains count: the question is whether mail comes in to us.
+                guard let domain = QueueAudit.domain(recipient), inferred || context.ownsHost(domain),
+                      seen.insert(domain).inserted else { continue }
                 if recipientDomains[domain] != nil || recipientDomains.count < QueueAudit.maxKeys { recipientDomains[domain, default: 0] += 1 }
             }
             if inferred {
