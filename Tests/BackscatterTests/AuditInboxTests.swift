@@ -52,6 +52,11 @@ import TestSupport
         let toOneProvider = Self.mbox(30, from: { "user\($0 % 5)@acme.example" }, to: { "friend\($0)@bigmail.example" })
         #expect(try Self.audit(toOneProvider).looksLikeInboxOf == nil)
         #expect(try Self.audit(toOneProvider, domains: ["acme.example"]).looksLikeInboxOf == nil)
+        // A server's mixed mail (with a profile): a third in from outside, a third internal, a third
+        // relayed from outside to outside. Only the first third is mail received.
+        let mixed = Self.mbox(30, from: { $0 < 20 ? "s\($0)@outside\($0).example" : "user\($0 % 5)@acme.example" },
+                              to: { $0 < 10 ? "user\($0 % 5)@acme.example" : $0 < 20 ? "x\($0)@elsewhere.example" : "user\($0 % 3)@acme.example" })
+        #expect(try Self.audit(mixed, domains: ["acme.example"]).looksLikeInboxOf == nil)
         let few = Self.mbox(QueueAudit.InputShape.minimumMessages - 1, from: { "s\($0)@outside\($0).example" },
                             to: { _ in "user@acme.example" })
         #expect(try Self.audit(few).looksLikeInboxOf == nil)
