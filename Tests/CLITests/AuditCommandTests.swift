@@ -49,6 +49,29 @@ import TestSupport
         #expect(remedies.first?.hasPrefix("Your server accepts mail for mailboxes that do not exist") == true)
     }
 
+    /// An inbox given to `audit`: the summary names the domain it is addressed to, `-f jsonl` warns on
+    /// standard error, the text report says so on its second line; a queue's summary has null.
+    @Test("an inbox given to audit: named in the summary, on standard error and in the text report")
+    func anInboxIsNamed() throws {
+        var mbox = ""
+        for n in 0..<30 {
+            mbox += "From s\(n)@outside\(n).example Mon Jan  5 10:00:00 2026\nFrom: s\(n)@outside\(n).example\n"
+            mbox += "To: user\(n % 5)@acme.example\nSubject: hello \(n)\nMessage-ID: <m\(n)@outside\(n).example>\n\nHello.\n\n"
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-inbox-\(UUID().uuidString).mbox")
+        try Data(mbox.utf8).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let (_, object) = try Self.summary(["-f", "jsonl", path.path])
+        #expect(object["looksLikeInboxOf"] as? String == "acme.example")
+        let jsonl = try CLI.run(["audit", "--quiet", "-f", "jsonl", path.path])
+        #expect(jsonl.stderr.contains("warning: this looks like an inbox (mail received at acme.example)"), "\(jsonl.stderr)")
+        let text = try CLI.run(["audit", "--quiet", "-f", "text", "--color", "never", path.path]).text
+        #expect(text.split(separator: "\n").dropFirst(2).first?.contains("This looks like an inbox: mail received at acme.example") == true,
+                "\(text.prefix(300))")
+        let queue = try Self.summary(["-f", "jsonl", "Fixtures/mailbox/postfix-queue/bounce.queue"]).object
+        #expect(queue["looksLikeInboxOf"] is NSNull)
+    }
+
     @Test func summaryNamingAnInputIsBadUsage() throws {
         let result = try CLI.run(["audit", "--summary", "Fixtures/example/inbox.mbox", "Fixtures/example/inbox.mbox"])
         #expect(result.status == 2)
