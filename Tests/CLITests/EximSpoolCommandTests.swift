@@ -50,11 +50,7 @@ import TestSupport
     func aSpoolFolderReadsAsItsMessages(_ command: String) throws {
         let (folder, count) = try Self.exampleAsSpool()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let arguments = [command, "-f", "jsonl", "--quiet", "--profile", "Fixtures/example/profile.toml"]
-        let expected = try CLI.run(arguments + ["Fixtures/example/inbox.mbox"])
-        let read = try CLI.run(arguments + [folder.appendingPathComponent("input").path])
-        #expect(read.status == expected.status, "\(read.stderr)")
-        try PostfixQueueCommandTests.expectSameRecords(read.text, as: expected.text, count: count)
+        try PostfixQueueCommandTests.expectReadsAsTheExampleInbox(command, queue: folder.appendingPathComponent("input").path, count: count)
     }
 
     @Test func splitWritesThePutTogetherMessages() throws {

@@ -55,11 +55,17 @@ import TestSupport
     func aQueueFolderReadsAsItsMessages(_ command: String) throws {
         let (folder, count) = try Self.exampleAsQueue()
         defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.expectReadsAsTheExampleInbox(command, queue: folder.appendingPathComponent("deferred").path, count: count)
+    }
+
+    /// `command` (`audit` or `scan`) of the example inbox as queued at `queue` (`count` messages): the
+    /// same exit status as of the inbox's mbox, and the same records (`expectSameRecords`).
+    static func expectReadsAsTheExampleInbox(_ command: String, queue: String, count: Int) throws {
         let arguments = [command, "-f", "jsonl", "--quiet", "--profile", "Fixtures/example/profile.toml"]
         let expected = try CLI.run(arguments + ["Fixtures/example/inbox.mbox"])
-        let read = try CLI.run(arguments + [folder.appendingPathComponent("deferred").path])
+        let read = try CLI.run(arguments + [queue])
         #expect(read.status == expected.status, "\(read.stderr)")
-        try Self.expectSameRecords(read.text, as: expected.text, count: count)
+        try expectSameRecords(read.text, as: expected.text, count: count)
     }
 
     /// `text`'s records are `expected`'s, one a message of the example inbox (10), each read from a file

@@ -57,11 +57,7 @@ import TestSupport
     func aQueueFolderReadsAsItsMessages(_ command: String, subfolders: Bool) throws {
         let (folder, count) = try Self.exampleAsQueue(subfolders: subfolders)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let arguments = [command, "-f", "jsonl", "--quiet", "--profile", "Fixtures/example/profile.toml"]
-        let expected = try CLI.run(arguments + ["Fixtures/example/inbox.mbox"])
-        let read = try CLI.run(arguments + [folder.appendingPathComponent("mqueue").path])
-        #expect(read.status == expected.status, "\(read.stderr)")
-        try PostfixQueueCommandTests.expectSameRecords(read.text, as: expected.text, count: count)
+        try PostfixQueueCommandTests.expectReadsAsTheExampleInbox(command, queue: folder.appendingPathComponent("mqueue").path, count: count)
     }
 
     @Test func splitWritesThePutTogetherMessages() throws {

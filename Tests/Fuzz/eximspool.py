@@ -24,10 +24,7 @@ import fuzzmbox
 binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
 
 DAMAGED = 'mailbox-damaged-queue-file'
-# First bytes that would make a message file read as something else: such a message gets a header line
-# before them, in the spool as in the oracle.
-OTHER_FORMATS = (b'From ', b'*** ENVELOPE', b'\x1f\x8b', b'BZh', b'\xfd7zXZ', b'\x28\xb5\x2f\xfd', b'\x04\x22\x4d\x18',
-                 b'C', b'T')
+OTHER_FORMATS = fuzzmbox.OTHER_FORMATS
 ACL_VALUES = [b'x', b'', b'line one\nline two', b'a\n\nb', b'\n', b'-aclm _y 3\nabc', b'XX\n1\nz@example.org\n\n',
               b'018  Subject: fake\n', b'\x00\xff binary']
 

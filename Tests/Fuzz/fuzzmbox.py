@@ -119,6 +119,12 @@ def mutated_mailbox(seed, count, path):
 
 POSITIONS = ('source', 'index', 'offset', 'length', 'defects')
 
+# First bytes that would make a message file read as something else (an mbox, postcat output, compressed
+# data, a Postfix queue file): the queue tools give such a message a header line before them, in the
+# queue as in their oracle.
+OTHER_FORMATS = (b'From ', b'*** ENVELOPE', b'\x1f\x8b', b'BZh', b'\xfd7zXZ', b'\x28\xb5\x2f\xfd', b'\x04\x22\x4d\x18',
+                 b'C', b'T')
+
 
 def originals(sources):
     """(name, bytes) of each message of `sources` (folders of message files, walked, or mboxes), CRLF

@@ -24,10 +24,7 @@ import fuzzmbox
 binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
 
 DAMAGED = 'mailbox-damaged-queue-file'
-# First bytes that would make a message file read as something else (an mbox, postcat output, compressed
-# data, a queue file): such a message gets a header line before them, in the queue file as in the oracle.
-OTHER_FORMATS = (b'From ', b'*** ENVELOPE', b'\x1f\x8b', b'BZh', b'\xfd7zXZ', b'\x28\xb5\x2f\xfd', b'\x04\x22\x4d\x18',
-                 b'C', b'T')
+OTHER_FORMATS = fuzzmbox.OTHER_FORMATS
 
 
 def record(kind, data):

@@ -29,10 +29,8 @@ import fuzzmbox
 binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
 
 DAMAGED = 'mailbox-damaged-queue-file'
-# First bytes that would make a message file read as something else: such a message gets a header line
-# before them, in the queue as in the oracle.
-OTHER_FORMATS = (b'From ', b'*** ENVELOPE', b'\x1f\x8b', b'BZh', b'\xfd7zXZ', b'\x28\xb5\x2f\xfd', b'\x04\x22\x4d\x18',
-                 b'C', b'T', b'V')
+# A Sendmail control file starts with V too.
+OTHER_FORMATS = fuzzmbox.OTHER_FORMATS + (b'V',)
 # The flags every stock SMTP mailer has (cf/mailer/smtp.m4: smtp F=mDFMuX).
 SMTP_FLAGS = set(b'mDFMuX')
 # readqf's record letters besides V, T, S, F, R, H and `.`.

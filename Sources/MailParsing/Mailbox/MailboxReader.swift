@@ -317,15 +317,11 @@ public struct MailboxReader: Sendable {
         case .postfixQueueFile: return try pullQueueFile()
         case .eximHeader:
             return try pullPairedEntry { head, body, bodyPath, limit in
-                let decoded = EximSpoolMessage(header: head, data: body, dataName: bodyPath.map(POSIXFiles.fileName), maxMessageBytes: limit)
-                return (decoded.message, decoded.messageLength, decoded.isTruncated, decoded.envelope,
-                        decoded.damage.map { $0.kind == .missingData })
+                EximSpoolMessage(header: head, data: body, dataName: bodyPath.map(POSIXFiles.fileName), maxMessageBytes: limit)
             }
         case .sendmailControl:
             return try pullPairedEntry { head, body, _, limit in
-                let decoded = SendmailQueueMessage(control: head, data: body, maxMessageBytes: limit)
-                return (decoded.message, decoded.messageLength, decoded.isTruncated, decoded.envelope,
-                        decoded.damage.map { $0.kind == .missingData })
+                SendmailQueueMessage(control: head, data: body, maxMessageBytes: limit)
             }
         case nil: return nil
         }
@@ -417,19 +413,14 @@ public struct MailboxReader: Sendable {
                               defects: defects, raw: truncated ? nil : bytes, queueEnvelope: envelope)
     }
 
-    /// What a two-file entry's decoder gives back: the message, its whole length, whether it was cut at
-    /// the limit, the envelope, and nil without damage, true when the only damage is a missing body file.
-    private typealias PairedDecoding = (message: [UInt8], length: Int, isTruncated: Bool, envelope: QueueEnvelope,
-                                        missingBodyOnly: Bool?)
-
     /// A two-file queue entry (an Exim spool pair, `EximSpoolMessage`; a Sendmail `qf`/`df` entry,
     /// `SendmailQueueMessage`): the head file read whole, then its body file (`companion`), put together by
     /// `decode` (head, body, body path, `maxMessageBytes`). Either file longer than `maxMessageBytes` is read
     /// that far: the message is `.truncated`. A body file that cannot be read gives the message without
     /// its body (`.damagedQueueFile`), then the error. A head file cut by the limit is damaged by the cut,
     /// not in itself: only a missing body is damage then.
-    private mutating func pullPairedEntry(
-        _ decode: (ByteSlice, ByteSlice?, String?, Int) -> PairedDecoding
+    private mutating func pullPairedEntry<Decoded: PairedQueueEntry>(
+        _ decode: (ByteSlice, ByteSlice?, String?, Int) -> Decoded
     ) throws(MailboxError) -> MailboxMessage? {
         guard let file = current, !file.delivered else { return nil }
         try readToEnd()
@@ -438,7 +429,7 @@ public struct MailboxReader: Sendable {
         let decoded = decode(buffer[start..<end], data?[...], file.companion, limits.maxMessageBytes)
         start = end
         let headCut = (current?.droppedBytes ?? 0) > 0
-        return decodedMessage(decoded.message, source: file.path, length: decoded.length + dataCut,
+        return decodedMessage(decoded.message, source: file.path, length: decoded.messageLength + dataCut,
                               envelope: decoded.envelope, truncated: decoded.isTruncated || headCut || dataCut > 0,
                               damaged: decoded.missingBodyOnly.map { $0 || !headCut } ?? false)
     }
