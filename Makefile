@@ -1,14 +1,19 @@
 # The two commands a fresh Debian machine with Swift needs: `make demo` and `make test`.
-# Each installs what it needs when missing (libpcre2-dev, libmimalloc-dev, zlib1g-dev, pkg-config), then builds.
+# Each installs what it needs when missing (libpcre2-dev, libmimalloc-dev, zlib1g-dev, pkg-config; the bzip2, xz,
+# zstd and LZ4 headers, and those formats' tools, which the tests of compressed input run), then builds.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build demo test release dist bench clean
 
+DEBIAN_PACKAGES = libpcre2-dev libmimalloc-dev zlib1g-dev pkg-config libbz2-dev liblzma-dev libzstd-dev liblz4-dev \
+	bzip2 xz-utils zstd lz4
+
 deps:
-	@if ! pkg-config --exists libpcre2-8 zlib 2>/dev/null || [ ! -e /usr/include/mimalloc.h ]; then \
-		echo "installing libpcre2-dev, libmimalloc-dev, zlib1g-dev and pkg-config"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpcre2-dev libmimalloc-dev zlib1g-dev pkg-config; \
+	@if ! pkg-config --exists libpcre2-8 zlib liblzma libzstd liblz4 2>/dev/null || [ ! -e /usr/include/mimalloc.h ] \
+		|| [ ! -e /usr/include/bzlib.h ] || ! command -v xz >/dev/null || ! command -v bzip2 >/dev/null || ! command -v zstd >/dev/null || ! command -v lz4 >/dev/null; then \
+		echo "installing $(DEBIAN_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES); \
 	fi
 
 build: deps

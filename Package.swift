@@ -2,7 +2,7 @@
 // backscatter: finds reverse-NDR ("backscatter") attacks in mail traffic.
 // Layers, each importing only those below it:
 //   MailParsing  -> bytes, mailbox readers, RFC 5322 headers, MIME      (stdlib + libc + CByteKernels' SSE2 masks
-//                   + zlib for gzip-compressed input)
+//                   + zlib for gzip-compressed input, CDecompressors for bzip2, xz, zstd, LZ4)
 //   BytePatterns -> the one wrapper around PCRE2
 //   DeliveryStatus -> RFC 3464/3463/6533 records, MTA recognisers, reasons
 //   Backscatter  -> site profile, evidence, scoring, stream findings, audit (+ FoundationEssentials, swift-crypto)
@@ -45,9 +45,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // bzip2, xz, zstd and LZ4-compressed mailboxes and messages (`MailParsing.StreamDecompressor`):
+        // the libraries' headers at build time (libbz2-dev, liblzma-dev, libzstd-dev, liblz4-dev), the
+        // libraries themselves loaded with dlopen(3) when a file needs one, so no start pays for them.
+        .target(name: "CDecompressors", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // SSE2 byte kernels inlined into MailParsing's scans (the bit mask of a compare; see its header).
         .target(name: "CByteKernels"),
-        .target(name: "MailParsing", dependencies: ["CByteKernels", "CZlib"]),
+        .target(name: "MailParsing", dependencies: ["CByteKernels", "CZlib", "CDecompressors"]),
         .target(name: "BytePatterns", dependencies: ["CPCRE2"]),
         .target(name: "DeliveryStatus", dependencies: ["MailParsing", "BytePatterns"]),
         .target(

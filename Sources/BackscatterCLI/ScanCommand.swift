@@ -13,7 +13,7 @@ extension BackscatterCommand {
                 a single message file, a Postfix queue file or queue folder (/var/spool/postfix/deferred), \
                 an Exim spool folder (/var/spool/exim4/input) or message (its -H file), \
                 a Sendmail queue folder (/var/spool/mqueue) or entry (its qf file), \
-                postcat's output, or - for standard input; gzip-compressed files are decompressed as they are read. \
+                postcat's output, or - for standard input; compressed files (gzip, bzip2, xz, zstd, LZ4) are decompressed as they are read. \
                 Messages are reported in input order.
 
                 Formats: text (a summary report; the default on a terminal), jsonl (one JSON object per \

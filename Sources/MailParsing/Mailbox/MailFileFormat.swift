@@ -1,4 +1,4 @@
-/// What a file holds when it is not simply mail, told by its first bytes (after any gzip is inflated):
+/// What a file holds when it is not simply mail, told by its first bytes (after any compression is undone):
 /// the one place `MailboxReader`, `RawEntryReader` and the scan's progress read it from.
 package enum MailFileFormat: Sendable, Hashable {
     /// Postfix's `postcat` output (`PostcatParser`).

@@ -29,11 +29,12 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedFileType = Code(base: .unsupportedFileType)
         /// A raw-entry read asked for bytes beyond the end of the file.
         public static let outOfRange = Code(base: .outOfRange)
-        /// Compressed input (gzip) whose data is damaged or ends early; `detail` says how. What was
-        /// decompressed before the damage has been read.
+        /// Compressed input whose data is damaged, ends early or asks for more memory than
+        /// `CompressionFormat.maxDecoderMemoryBytes`; `detail` says how. What was decompressed before
+        /// the damage has been read.
         public static let corruptCompressedData = Code(base: .corruptCompressedData)
-        /// Input compressed in a format the reader does not decompress (bzip2, xz, zstd, lz4); `detail`
-        /// names it and how to decompress it first.
+        /// Input compressed in a format whose library cannot be loaded here (libbz2, liblzma, libzstd
+        /// or liblz4); `detail` names the format, the library and how to decompress the file first.
         public static let unsupportedCompression = Code(base: .unsupportedCompression)
 
         /// A stable name for messages and JSON output.

@@ -2,7 +2,7 @@
 ///
 /// Memory held by a reader is at most about `2 * maxMessageBytes + readChunkBytes` (one entry that grows to
 /// the limit, plus the bytes a `Content-Length` header asks to see before it is trusted; for a Postfix queue
-/// file read from a pipe or gzip-compressed, the file and the message decoded from it; a plain one is read
+/// file read from a pipe or compressed, the file and the message decoded from it; a plain one is read
 /// through a window of `readChunkBytes`, beside its message and at most
 /// `PostfixQueueFile.maxEnvelopeBytes` of envelope), `3 * maxMessageBytes + readChunkBytes` for an Exim
 /// spool pair or a Sendmail queue entry (its two files and the message put together from them), and in

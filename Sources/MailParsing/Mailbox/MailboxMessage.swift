@@ -14,7 +14,7 @@ public struct MailboxMessage: Sendable {
     /// 0-based position of the message within `source`.
     public var index: Int
     /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
-    /// For a gzip-compressed source, in its decompressed bytes; for `postcat` output, where the message's
+    /// For a compressed source, in its decompressed bytes; for `postcat` output, where the message's
     /// text starts (`PostcatParser`); for a Postfix queue file, an Exim spool message or a Sendmail queue
     /// entry, 0, in the message decoded from its records or put together from its two files
     /// (`PostfixQueueFile`, `EximSpoolMessage`, `SendmailQueueMessage`).

@@ -19,11 +19,12 @@ import Darwin
 /// chunk plus the largest message. Release a message before asking for the next one and the buffer is
 /// reused in place; a message kept longer keeps its buffer alive and the reader takes a new one.
 ///
-/// Compressed input is detected by its first bytes (`CompressionFormat`): a gzip-compressed mbox, message
-/// file or Maildir file (logrotate's `mbox.1.gz`, Dovecot's compressed Maildirs) is inflated as it is read,
-/// within the same memory, and read like the plain file; offsets and lengths then count decompressed bytes.
-/// bzip2, xz, zstd and lz4 are not decompressed: such a file is a `.unsupportedCompression` error that
-/// names the format, not a message of compressed bytes.
+/// Compressed input is detected by its first bytes (`CompressionFormat`): a gzip, bzip2, xz, zstd or LZ4
+/// compressed mbox, message file or Maildir file (logrotate's `mbox.1.gz`, Dovecot's compressed Maildirs)
+/// is decompressed as it is read (`StreamDecompressor`), within the same memory and the decoder's, and
+/// read like the plain file; offsets and lengths then count decompressed bytes. Where the format's library
+/// cannot be loaded (all but zlib are loaded when first needed), the file is an `.unsupportedCompression`
+/// error naming the library, not a message of compressed bytes.
 ///
 /// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders; of a qmail queue, its
 /// `mess/` folder) are walked recursively and their files read in byte order of their paths, so output is
@@ -39,7 +40,7 @@ import Darwin
 /// A failure of the input itself (the path does not exist, cannot be opened or listed) is thrown by
 /// `init`. A failure confined to one entry of a folder (a file that cannot be opened, or a read error part
 /// way) is thrown by `next()` for that entry, naming its path and byte offset; calling `next()` again goes
-/// on with the following entry. A failure part way through a file (a read error, damaged or truncated gzip
+/// on with the following entry. A failure part way through a file (a read error, damaged or truncated compressed
 /// data) ends the file there: the messages read before it are returned first (the last one as far as it
 /// was read), then the error is thrown. So a caller that wants to keep going catches and continues:
 /// ```swift
@@ -91,8 +92,8 @@ public struct MailboxReader: Sendable {
         /// Single message or queue file: bytes read past `maxMessageBytes` and not kept.
         var droppedBytes = 0
         var delivered = false
-        /// Set for a gzip-compressed file: its content is read through it.
-        var inflater: GzipInflater?
+        /// Set for a compressed file: its content is read through it.
+        var decompressor: StreamDecompressor?
         /// A failure part way, thrown once the messages read before it have been returned.
         var pendingError: MailboxError?
         /// For a file named like an Exim `-H` file, its `-D` file; like a Sendmail `qf` file, its `df` file.
@@ -218,20 +219,20 @@ public struct MailboxReader: Sendable {
     }
 
     /// The raw bytes of an entry, `path[offset..<offset+length]`, as `MailboxMessage.offset`/`length` give
-    /// them: for byte-exact splitting when `MailboxMessage.raw` is nil (truncated). A gzip file's entry is
+    /// them: for byte-exact splitting when `MailboxMessage.raw` is nil (truncated). A compressed file's entry is
     /// read from its decompressed bytes. For many entries of one file, `RawEntryReader` reads them in one
     /// pass.
     /// - Throws: `MailboxError` if the file cannot be read or is shorter than `offset + length`,
-    ///   `.unsupportedCompression` for a file compressed otherwise than with gzip.
+    ///   `.unsupportedCompression` for a compressed file whose format's library cannot be loaded.
     public static func readRawEntry(path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
         try RawEntryReader(path: path).read(offset: offset, length: length)
     }
 
     // MARK: - Reading one file
 
-    /// Makes `file` current: reads its first bytes, inflates a gzip file from there on, and decides what it
-    /// holds (an mbox, a message, or a `MailFileFormat`).
-    /// - Throws: `.unsupportedCompression` for a file compressed otherwise than with gzip.
+    /// Makes `file` current: reads its first bytes, decompresses a compressed file from there on, and
+    /// decides what it holds (an mbox, a message, or a `MailFileFormat`).
+    /// - Throws: `.unsupportedCompression` for a compressed file whose format's library cannot be loaded.
     private mutating func begin(_ file: OpenFile) throws(MailboxError) {
         defer {
             // Named like an Exim pair or a Sendmail entry but not one (an mbox, a message, anything but
@@ -249,16 +250,12 @@ public struct MailboxReader: Sendable {
         end = 0
         while end < CompressionFormat.bytesToDetect, current?.atEnd == false { try refill() }
         if current?.pendingError == nil, let format = CompressionFormat.detect(buffer[0..<end]) {
-            guard format == .gzip else {
-                current = nil
-                throw MailboxError(.unsupportedCompression, path: file.path,
-                                   detail: "\(format)-compressed; decompress it first with \(format.decompressCommand)")
-            }
-            // The bytes read so far are the inflater's first input; the buffer is refilled with what
+            // The bytes read so far are the decompressor's first input; the buffer is refilled with what
             // they decompress to. A whole chunk: a small file's buffer (`firstBufferBytes`) would be
             // outgrown at once, and each growth is a chunk anyway.
             do throws(MailboxError) {
-                current?.inflater = try GzipInflater(descriptor: file.descriptor, path: file.path, seed: buffer[0..<end])
+                current?.decompressor = try StreamDecompressor(format: format, descriptor: file.descriptor, path: file.path,
+                                                               seed: buffer[0..<end])
             } catch {
                 current = nil
                 throw error
@@ -373,12 +370,12 @@ public struct MailboxReader: Sendable {
     /// records are, with pread(2) through a window of at most `readChunkBytes`
     /// (`QueueFileBytesFromDescriptor`): a file of any size is decoded whole, its message kept up to
     /// `maxMessageBytes` (`.truncated` past it) and its length counted in full, whatever the read size.
-    /// A gzip-compressed queue file or one on a pipe is read first, up to `maxMessageBytes` and at most
+    /// A compressed queue file or one on a pipe is read first, up to `maxMessageBytes` and at most
     /// one chunk more, and decoded as far as that: its message is `.truncated` and its length counts
     /// what was decoded.
     private mutating func pullQueueFile() throws(MailboxError) -> MailboxMessage? {
         guard let file = current, !file.delivered else { return nil }
-        if file.inflater == nil, let size = POSIXFiles.regularFileSize(file.descriptor) {
+        if file.decompressor == nil, let size = POSIXFiles.regularFileSize(file.descriptor) {
             current?.delivered = true
             current?.atEnd = true
             start = end
@@ -545,14 +542,14 @@ public struct MailboxReader: Sendable {
     }
 
     /// Reads at most `count` bytes of the file's content into `buffer` at `offset`: its bytes, or for a
-    /// gzip file what they decompress to. 0 at the end.
+    /// compressed file what they decompress to. 0 at the end.
     private static func readContent(_ file: inout OpenFile, into buffer: inout [UInt8], at offset: Int,
                                     count: Int) throws(MailboxError) -> Int {
-        guard let inflater = file.inflater else {
+        guard let decompressor = file.decompressor else {
             return try POSIXFiles.read(file.descriptor, into: &buffer, at: offset, count: count,
                                        path: file.path, fileOffset: file.bytesRead)
         }
-        return try inflater.read(into: &buffer, at: offset, count: count)
+        return try decompressor.read(into: &buffer, at: offset, count: count)
     }
 
     /// Moves the unconsumed bytes to the front of a buffer and reads more after them.

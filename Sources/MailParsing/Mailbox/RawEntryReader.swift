@@ -9,24 +9,24 @@ import Darwin
 /// Reads entries of one file back by the offset and length `MailboxReader` gave them
 /// (`MailboxMessage.offset`, `.length`), for copying messages byte for byte (`split`).
 ///
-/// A plain file is read with pread(2), in any order. A gzip-compressed file (whose offsets count
-/// decompressed bytes) is inflated forward: entries asked for in increasing offsets, as a scan delivers
-/// them, cost one pass over the file; an offset behind the last entry starts the inflating again from
-/// the beginning. A Postfix queue file, an Exim `-H` file or a Sendmail control file (plain or gzip,
+/// A plain file is read with pread(2), in any order. A compressed file (whose offsets count
+/// decompressed bytes) is decompressed forward: entries asked for in increasing offsets, as a scan delivers
+/// them, cost one pass over the file; an offset behind the last entry starts the decompression again from
+/// the beginning. A Postfix queue file, an Exim `-H` file or a Sendmail control file (plain or compressed,
 /// `MailFileFormat`) is read whole and decoded without a size limit (`PostfixQueueFile`;
 /// `EximSpoolMessage`, with its `-D` file; `SendmailQueueMessage`, with its `df` file): their offsets
 /// count the message's bytes, as the reader's do.
 ///
-/// Not `Sendable`: it owns an open file and, for gzip, the inflater's state.
+/// Not `Sendable`: it owns an open file and, for a compressed one, the decompressor's state.
 public final class RawEntryReader {
     /// The file read.
     public let path: String
     /// The file's compression, if it has one.
     public let compression: CompressionFormat?
     private let descriptor: FileDescriptor
-    private var inflater: GzipInflater?
-    /// Decompressed bytes the inflater has returned so far.
-    private var inflatedPosition = 0
+    private var decompressor: StreamDecompressor?
+    /// Decompressed bytes the decompressor has returned so far.
+    private var decompressedPosition = 0
     /// A file whose message is decoded from it rather than read from it as it is.
     private enum Decoded {
         /// A Postfix queue file (decompressed).
@@ -41,8 +41,8 @@ public final class RawEntryReader {
     private var decodedMessage: [UInt8]?
 
     /// Opens `path` and looks at its first bytes for a compression.
-    /// - Throws: `MailboxError` when it cannot be opened or read, `.unsupportedCompression` for a file
-    ///   compressed otherwise than with gzip.
+    /// - Throws: `MailboxError` when it cannot be opened or read, `.unsupportedCompression` for a
+    ///   compressed file whose format's library cannot be loaded.
     public init(path: String) throws(MailboxError) {
         self.path = path
         let descriptor = try POSIXFiles.openForReading(path)
@@ -57,29 +57,24 @@ public final class RawEntryReader {
             count += got
         }
         compression = CompressionFormat.detect(head[..<count])
-        switch compression {
-        case nil:
+        guard let compression else {
             decoded = Self.decoded(MailFileFormat.detect(head[..<count], path: path), path: path)
-        case .gzip:
-            // The decompressed head, by an inflater of its own; `read` starts its own from byte 0. Damage
-            // this early is left for `read` to report.
-            if let probe = try? GzipInflater(descriptor: descriptor, path: path, seed: []) {
-                var inflated = [UInt8](repeating: 0, count: MailFileFormat.bytesToDetect)
-                var got = 0
-                while got < inflated.count, let more = try? probe.read(into: &inflated, at: got, count: inflated.count - got),
-                      more > 0 {
-                    got += more
-                }
-                decoded = Self.decoded(MailFileFormat.detect(inflated[..<got], path: path), path: path)
-            }
-        case let compression?:
-            throw MailboxError(.unsupportedCompression, path: path,
-                               detail: "\(compression)-compressed; decompress it first with \(compression.decompressCommand)")
+            return
         }
+        // The decompressed head, by a decompressor of its own; `read` starts its own from byte 0. A
+        // format whose library cannot be loaded is thrown here; damage this early is left for `read`.
+        let probe = try StreamDecompressor(format: compression, descriptor: descriptor, path: path, seed: [])
+        var decompressed = [UInt8](repeating: 0, count: MailFileFormat.bytesToDetect)
+        var got = 0
+        while got < decompressed.count, let more = try? probe.read(into: &decompressed, at: got, count: decompressed.count - got),
+              more > 0 {
+            got += more
+        }
+        decoded = Self.decoded(MailFileFormat.detect(decompressed[..<got], path: path), path: path)
     }
 
     /// The `length` bytes from `offset`.
-    /// - Throws: `MailboxError`: `.outOfRange` when the file (decompressed, for gzip) is shorter than
+    /// - Throws: `MailboxError`: `.outOfRange` when the file (decompressed, if compressed) is shorter than
     ///   `offset + length`; `.cannotRead` or `.corruptCompressedData` as reading fails.
     public func read(offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
         guard offset >= 0, length >= 0 else { throw MailboxError(.outOfRange, path: path, byteOffset: offset) }
@@ -90,25 +85,25 @@ public final class RawEntryReader {
             }
             return Array(message[offset..<(offset + length)])
         }
-        guard compression == .gzip else { return try POSIXFiles.readRange(descriptor, path: path, offset: offset, length: length) }
-        if inflater == nil || offset < inflatedPosition {
+        guard let compression else { return try POSIXFiles.readRange(descriptor, path: path, offset: offset, length: length) }
+        if decompressor == nil || offset < decompressedPosition {
             // From the start: pread(2) left the file's position at 0, and a restart seeks there.
             guard lseek(descriptor.rawValue, 0, SEEK_SET) == 0 else {
                 throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
             }
-            inflater = try GzipInflater(descriptor: descriptor, path: path, seed: [])
-            inflatedPosition = 0
+            decompressor = try StreamDecompressor(format: compression, descriptor: descriptor, path: path, seed: [])
+            decompressedPosition = 0
         }
-        var scratch = [UInt8](repeating: 0, count: min(64 * 1024, max(1, offset - inflatedPosition)))
-        while inflatedPosition < offset {
-            inflatedPosition += try inflate(into: &scratch, at: 0, count: min(scratch.count, offset - inflatedPosition))
+        var scratch = [UInt8](repeating: 0, count: min(64 * 1024, max(1, offset - decompressedPosition)))
+        while decompressedPosition < offset {
+            decompressedPosition += try decompress(into: &scratch, at: 0, count: min(scratch.count, offset - decompressedPosition))
         }
         var out = [UInt8](repeating: 0, count: length)
         var done = 0
         while done < length {
-            let got = try inflate(into: &out, at: done, count: length - done)
+            let got = try decompress(into: &out, at: done, count: length - done)
             done += got
-            inflatedPosition += got
+            decompressedPosition += got
         }
         return out
     }
@@ -156,28 +151,28 @@ public final class RawEntryReader {
         return message
     }
 
-    /// The whole file, inflated when it is gzip.
+    /// The whole file, decompressed when it is compressed.
     private func wholeFile() throws(MailboxError) -> [UInt8] {
-        guard compression == .gzip else { return try POSIXFiles.readWholeFile(path) }
+        guard let compression else { return try POSIXFiles.readWholeFile(path) }
         guard lseek(descriptor.rawValue, 0, SEEK_SET) == 0 else {
             throw MailboxError(.cannotRead, path: path, byteOffset: 0, errno: errno)
         }
-        let inflater = try GzipInflater(descriptor: descriptor, path: path, seed: [])
+        let whole = try StreamDecompressor(format: compression, descriptor: descriptor, path: path, seed: [])
         var file: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let got = try inflater.read(into: &chunk, at: 0, count: chunk.count)
+            let got = try whole.read(into: &chunk, at: 0, count: chunk.count)
             if got == 0 { return file }
             file.append(contentsOf: chunk[..<got])
         }
     }
 
-    /// One read of the inflater into `buffer` at `offset`; the end of the data before it was expected is
-    /// `.outOfRange`.
-    private func inflate(into buffer: inout [UInt8], at offset: Int, count: Int) throws(MailboxError) -> Int {
-        guard let inflater else { return 0 }
-        let got = try inflater.read(into: &buffer, at: offset, count: count)
-        if got == 0 { throw MailboxError(.outOfRange, path: path, byteOffset: inflater.compressedOffset) }
+    /// One read of the decompressor into `buffer` at `offset`; the end of the data before it was expected
+    /// is `.outOfRange`.
+    private func decompress(into buffer: inout [UInt8], at offset: Int, count: Int) throws(MailboxError) -> Int {
+        guard let decompressor else { return 0 }
+        let got = try decompressor.read(into: &buffer, at: offset, count: count)
+        if got == 0 { throw MailboxError(.outOfRange, path: path, byteOffset: decompressor.compressedOffset) }
         return got
     }
 }
