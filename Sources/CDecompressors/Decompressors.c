@@ -4,6 +4,7 @@
 
 #include <bzlib.h>
 #include <dlfcn.h>
+#include <lz4.h>
 #include <lz4frame.h>
 #include <lzma.h>
 #include <pthread.h>
@@ -44,6 +45,7 @@ struct lz4_api {
     void (*reset)(LZ4F_dctx *);
     unsigned (*is_error)(LZ4F_errorCode_t);
     const char *(*error_name)(LZ4F_errorCode_t);
+    int (*decompress_block)(const char *, char *, int, int);
 };
 
 // The file names tried, first to last: the Debian and upstream sonames, then macOS's (the system's
@@ -107,7 +109,7 @@ static void load_lz4(void) {
     lz4_loaded = h != NULL && BIND(h, lz4.create, "LZ4F_createDecompressionContext")
         && BIND(h, lz4.free, "LZ4F_freeDecompressionContext") && BIND(h, lz4.decompress, "LZ4F_decompress")
         && BIND(h, lz4.reset, "LZ4F_resetDecompressionContext") && BIND(h, lz4.is_error, "LZ4F_isError")
-        && BIND(h, lz4.error_name, "LZ4F_getErrorName");
+        && BIND(h, lz4.error_name, "LZ4F_getErrorName") && BIND(h, lz4.decompress_block, "LZ4_decompress_safe");
 }
 
 const char *bs_codec_library_name(bs_codec codec) {
@@ -115,12 +117,32 @@ const char *bs_codec_library_name(bs_codec codec) {
     case BS_CODEC_BZIP2: return bzip2_names[0];
     case BS_CODEC_XZ: return xz_names[0];
     case BS_CODEC_ZSTD: return zstd_names[0];
-    case BS_CODEC_LZ4: return lz4_names[0];
+    case BS_CODEC_LZ4: case BS_CODEC_DOVECOT_LZ4: return lz4_names[0];
     }
     return "?";
 }
 
 // MARK: - Decoders
+
+/// Dovecot's LZ4 container (src/lib-compression/iostream-lz4.h): the magic, the largest chunk's
+/// uncompressed size (big-endian), then each chunk's compressed length (big-endian) and its LZ4 block.
+#define DOVECOT_LZ4_MAGIC "Dovecot-LZ4\x0d\x2a\x9b\xc5"
+#define DOVECOT_LZ4_MAGIC_BYTES 15
+#define DOVECOT_LZ4_HEADER_BYTES (DOVECOT_LZ4_MAGIC_BYTES + 4)
+/// The largest chunk Dovecot's reader accepts (ISTREAM_LZ4_CHUNK_SIZE); its writer cuts 64 KiB ones.
+#define DOVECOT_LZ4_MAX_CHUNK (1 << 20)
+
+struct dovecot_lz4 {
+    enum { DOVECOT_HEADER, DOVECOT_LENGTH, DOVECOT_CHUNK, DOVECOT_OUTPUT } phase;
+    uint8_t header[DOVECOT_LZ4_HEADER_BYTES];
+    uint8_t length[4];
+    size_t collected;          // bytes of the header, the length or the chunk gathered so far
+    uint32_t max_chunk;        // the header's largest uncompressed chunk
+    uint32_t chunk_bytes;      // the current chunk's compressed length
+    uint8_t *chunk;            // LZ4_COMPRESSBOUND(max_chunk) bytes
+    uint8_t *decoded;          // max_chunk bytes
+    size_t decoded_bytes, decoded_given;
+};
 
 struct bs_decoder {
     bs_codec codec;
@@ -130,6 +152,7 @@ struct bs_decoder {
         lzma_stream xz;
         ZSTD_DCtx *zstd;
         LZ4F_dctx *lz4;
+        struct dovecot_lz4 dovecot;
     } state;
 };
 
@@ -192,6 +215,9 @@ static int start(bs_decoder *d, const char **message) {
         if (lz4.is_error(status)) { *message = lz4.error_name(status); return -1; }
         return 0;
     }
+    case BS_CODEC_DOVECOT_LZ4:
+        memset(&d->state.dovecot, 0, sizeof d->state.dovecot);
+        return 0;
     }
     *message = "unknown format";
     return -1;
@@ -203,6 +229,12 @@ static void stop(bs_decoder *d) {
     case BS_CODEC_XZ: xz.end(&d->state.xz); break;
     case BS_CODEC_ZSTD: if (d->state.zstd != NULL) zstd.free(d->state.zstd); d->state.zstd = NULL; break;
     case BS_CODEC_LZ4: if (d->state.lz4 != NULL) lz4.free(d->state.lz4); d->state.lz4 = NULL; break;
+    case BS_CODEC_DOVECOT_LZ4:
+        free(d->state.dovecot.chunk);
+        free(d->state.dovecot.decoded);
+        d->state.dovecot.chunk = NULL;
+        d->state.dovecot.decoded = NULL;
+        break;
     }
 }
 
@@ -211,7 +243,7 @@ int bs_codec_load(bs_codec codec) {
     case BS_CODEC_BZIP2: pthread_once(&bzip2_once, load_bzip2); return bzip2_loaded;
     case BS_CODEC_XZ: pthread_once(&xz_once, load_xz); return xz_loaded;
     case BS_CODEC_ZSTD: pthread_once(&zstd_once, load_zstd); return zstd_loaded;
-    case BS_CODEC_LZ4: pthread_once(&lz4_once, load_lz4); return lz4_loaded;
+    case BS_CODEC_LZ4: case BS_CODEC_DOVECOT_LZ4: pthread_once(&lz4_once, load_lz4); return lz4_loaded;
     }
     return 0;
 }
@@ -244,6 +276,7 @@ int bs_decoder_restart(bs_decoder *d, const char **message) {
         return 0;
     case BS_CODEC_BZIP2:
     case BS_CODEC_XZ:
+    case BS_CODEC_DOVECOT_LZ4:
         stop(d);
         return start(d, message);
     }
@@ -255,6 +288,79 @@ void bs_decoder_free(bs_decoder *d) {
     if (d == NULL) return;
     stop(d);
     free(d);
+}
+
+// Takes up to `wanted - *collected` bytes from the input into `into`; 1 once all `wanted` are there.
+static int gather(uint8_t *into, size_t wanted, size_t *collected, const uint8_t *input, size_t input_size,
+                  size_t *input_used) {
+    size_t take = wanted - *collected;
+    if (take > input_size - *input_used) take = input_size - *input_used;
+    memcpy(into + *collected, input + *input_used, take);
+    *collected += take;
+    *input_used += take;
+    return *collected == wanted;
+}
+
+static bs_step dovecot_lz4_step(struct dovecot_lz4 *s, const uint8_t *input, size_t input_size, size_t *input_used,
+                                uint8_t *output, size_t output_size, size_t *output_made, int finishing,
+                                const char **message) {
+    for (;;) {
+        switch (s->phase) {
+        case DOVECOT_OUTPUT: {
+            size_t give = s->decoded_bytes - s->decoded_given;
+            if (give > output_size - *output_made) give = output_size - *output_made;
+            memcpy(output + *output_made, s->decoded + s->decoded_given, give);
+            *output_made += give;
+            s->decoded_given += give;
+            if (s->decoded_given < s->decoded_bytes) return BS_STEP_OK;   // the output is full
+            s->phase = DOVECOT_LENGTH;
+            s->collected = 0;
+            break;
+        }
+        case DOVECOT_HEADER:
+            if (!gather(s->header, DOVECOT_LZ4_HEADER_BYTES, &s->collected, input, input_size, input_used))
+                return BS_STEP_OK;
+            if (memcmp(s->header, DOVECOT_LZ4_MAGIC, DOVECOT_LZ4_MAGIC_BYTES) != 0) {
+                *message = "not Dovecot's LZ4 container where one should start";
+                return BS_STEP_ERROR;
+            }
+            s->max_chunk = (uint32_t)s->header[15] << 24 | (uint32_t)s->header[16] << 16
+                | (uint32_t)s->header[17] << 8 | s->header[18];
+            if (s->max_chunk == 0 || s->max_chunk > DOVECOT_LZ4_MAX_CHUNK) {
+                *message = "the header's chunk size is 0 or above Dovecot's 1 MiB";
+                return BS_STEP_ERROR;
+            }
+            s->chunk = malloc(LZ4_COMPRESSBOUND(s->max_chunk));
+            s->decoded = malloc(s->max_chunk);
+            if (s->chunk == NULL || s->decoded == NULL) { *message = "out of memory"; return BS_STEP_ERROR; }
+            s->phase = DOVECOT_LENGTH;
+            s->collected = 0;
+            break;
+        case DOVECOT_LENGTH:
+            // The container has no end mark: it ends where the file does, between chunks.
+            if (s->collected == 0 && *input_used == input_size) return finishing ? BS_STEP_STREAM_END : BS_STEP_OK;
+            if (!gather(s->length, 4, &s->collected, input, input_size, input_used)) return BS_STEP_OK;
+            s->chunk_bytes = (uint32_t)s->length[0] << 24 | (uint32_t)s->length[1] << 16
+                | (uint32_t)s->length[2] << 8 | s->length[3];
+            if (s->chunk_bytes == 0 || s->chunk_bytes > (uint32_t)LZ4_COMPRESSBOUND(s->max_chunk)) {
+                *message = "a chunk's length is 0 or more than its largest size can compress to";
+                return BS_STEP_ERROR;
+            }
+            s->phase = DOVECOT_CHUNK;
+            s->collected = 0;
+            break;
+        case DOVECOT_CHUNK: {
+            if (!gather(s->chunk, s->chunk_bytes, &s->collected, input, input_size, input_used)) return BS_STEP_OK;
+            int made = lz4.decompress_block((const char *)s->chunk, (char *)s->decoded, (int)s->chunk_bytes,
+                                            (int)s->max_chunk);
+            if (made < 0) { *message = "a chunk's LZ4 block is corrupt"; return BS_STEP_ERROR; }
+            s->decoded_bytes = (size_t)made;
+            s->decoded_given = 0;
+            s->phase = DOVECOT_OUTPUT;
+            break;
+        }
+        }
+    }
 }
 
 bs_step bs_decoder_step(bs_decoder *d, const uint8_t *input, size_t input_size, size_t *input_used,
@@ -316,6 +422,9 @@ bs_step bs_decoder_step(bs_decoder *d, const uint8_t *input, size_t input_size, 
         if (lz4.is_error(status)) { *message = lz4.error_name(status); return BS_STEP_ERROR; }
         return status == 0 ? BS_STEP_STREAM_END : BS_STEP_OK;
     }
+    case BS_CODEC_DOVECOT_LZ4:
+        return dovecot_lz4_step(&d->state.dovecot, input, input_size, input_used, output, output_size, output_made,
+                                finishing, message);
     }
     *message = "unknown format";
     return BS_STEP_ERROR;

@@ -61,7 +61,7 @@ import TestSupport
     }
 
     /// The mailbox fixture compressed in every format (Fixtures/mailbox/compressed) scans as the plain one.
-    @Test(arguments: ["gz", "bz2", "xz", "zst", "lz4"])
+    @Test(arguments: ["gz", "bz2", "xz", "zst", "lz4", "dovecot-lz4"])
     func everyFormatScansAsThePlainFile(_ suffix: String) throws {
         let plain = "Fixtures/mailbox/mboxrd-quoting.mbox"
         let compressed = "Fixtures/mailbox/compressed/mboxrd-quoting.mbox." + suffix

@@ -123,7 +123,7 @@ POSITIONS = ('source', 'index', 'offset', 'length', 'defects')
 # data, a Postfix queue file): the queue tools give such a message a header line before them, in the
 # queue as in their oracle.
 OTHER_FORMATS = (b'From ', b'*** ENVELOPE', b'\x1f\x8b', b'BZh', b'\xfd7zXZ', b'\x28\xb5\x2f\xfd', b'\x04\x22\x4d\x18',
-                 b'C', b'T')
+                 b'Dovecot-LZ4\r\x2a\x9b\xc5', b'C', b'T')
 
 
 def originals(sources):

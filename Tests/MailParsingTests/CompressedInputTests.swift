@@ -45,6 +45,8 @@ struct CompressedInputTests {
         #expect(CompressionFormat.detect([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0, 0, 0, 0]) == .xz)
         #expect(CompressionFormat.detect([0x28, 0xB5, 0x2F, 0xFD, 0, 0]) == .zstd)
         #expect(CompressionFormat.detect([0x04, 0x22, 0x4D, 0x18, 0, 0]) == .lz4)
+        #expect(CompressionFormat.detect(Array("Dovecot-LZ4".utf8) + [0x0D, 0x2A, 0x9B, 0xC5, 0, 1, 0, 0]) == .dovecotLZ4)
+        #expect(CompressionFormat.detect(Array("Dovecot-LZ4: a header field\n".utf8)) == nil)
         #expect(CompressionFormat.detect(Array("BZh9".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]) == .bzip2)
         #expect(CompressionFormat.detect(Array("BZh9".utf8) + [0x17, 0x72, 0x45, 0x38, 0x50, 0x90]) == .bzip2)
         // "BZh1: x" could begin a message's header: without the block's magic it is text.

@@ -3,16 +3,21 @@ import MailParsing
 import Testing
 import TestSupport
 
-/// bzip2, xz, zstd and LZ4 (frame format) input, decompressed as it is read (`StreamDecompressor`, the
-/// libraries loaded on first use), held to what gzip's tests hold: the plain file's messages, every
-/// stream of a concatenated file, damage after what came before it, bounded memory.
+/// bzip2, xz, zstd, LZ4 (frame format) and Dovecot's LZ4 input, decompressed as it is read
+/// (`StreamDecompressor`, the libraries loaded on first use), held to what gzip's tests hold: the plain
+/// file's messages, every stream of a concatenated file, damage after what came before it, bounded memory.
 @Suite("bzip2, xz, zstd and LZ4 input")
 struct OtherCompressionFormatsTests {
     /// The fixtures of `Fixtures/mailbox/compressed/` (make-compressed.sh), by format.
     static let fixtures: [(format: CompressionFormat, name: String)] = [
         (.gzip, "mboxrd-quoting.mbox.gz"), (.bzip2, "mboxrd-quoting.mbox.bz2"), (.xz, "mboxrd-quoting.mbox.xz"),
         (.zstd, "mboxrd-quoting.mbox.zst"), (.lz4, "mboxrd-quoting.mbox.lz4"),
+        (.dovecotLZ4, "mboxrd-quoting.mbox.dovecot-lz4"),
     ]
+
+    /// The fixtures of the formats whose files may be several streams one after another, and that check
+    /// their data: all but Dovecot's LZ4 container (one header, then chunks to the file's end, unchecked).
+    static let streamed = fixtures.map(\.name).filter { !$0.hasSuffix(".dovecot-lz4") }
 
     static func fixture(_ name: String) throws -> [UInt8] {
         try MailboxTesting.bytes(Corpus.fixture("mailbox/compressed/" + name))
@@ -40,7 +45,7 @@ struct OtherCompressionFormatsTests {
         }
     }
 
-    @Test("a file of two streams reads as the two plain files one after the other", arguments: fixtures.map(\.name))
+    @Test("a file of two streams reads as the two plain files one after the other", arguments: streamed)
     func concatenatedStreams(_ name: String) throws {
         let compressed = try Self.fixture(name)
         let plain = try MailboxTesting.bytes(Corpus.fixture(Self.plainFixture))
@@ -56,8 +61,9 @@ struct OtherCompressionFormatsTests {
     }
 
     /// Bytes after the last stream that start no other: ignored by gzip(1), bzip2(1), zstd(1) and lz4(1)
-    /// readers alike here; liblzma, as xz(1), calls them damage (only zero bytes in fours may pad xz).
-    @Test("bytes after the last stream are ignored, but for xz, where they are damage", arguments: fixtures.map(\.name))
+    /// readers alike here; liblzma, as xz(1), calls them damage (only zero bytes in fours may pad xz), and
+    /// in Dovecot's container they are a chunk whose length is out of bounds.
+    @Test("bytes after the last stream are ignored, but for xz and Dovecot's LZ4, where they are damage", arguments: fixtures.map(\.name))
     func trailingBytes(_ name: String) throws {
         let compressed = try Self.fixture(name)
         let root = try CompressedInputTests.folder(["trailing": compressed + Array("trailing text\n".utf8)])
@@ -65,13 +71,14 @@ struct OtherCompressionFormatsTests {
         let read = try CompressedInputTests.readAll(root + "/trailing")
         let plain = try CompressedInputTests.readAll(Corpus.fixture(Self.plainFixture))
         #expect(read.messages == plain.messages, "\(name)")
-        if name.hasSuffix(".xz") {
+        if name.hasSuffix(".xz") || name.hasSuffix(".dovecot-lz4") {
             #expect(read.errors.map(\.code) == [.corruptCompressedData])
         } else {
             #expect(read.errors.isEmpty, "\(name): \(read.errors)")
         }
     }
 
+    /// Dovecot's container has no end mark: cut between two chunks, it is a shorter whole one.
     @Test("a file cut anywhere: a prefix of the messages, then one damage error naming the cut", arguments: fixtures.map(\.name))
     func cutShort(_ name: String) throws {
         let compressed = try Self.fixture(name)
@@ -84,7 +91,11 @@ struct OtherCompressionFormatsTests {
             let read = try CompressedInputTests.readAll(root + "/cut")
             let decompressed = read.messages.last.map { $0.offset + $0.length } ?? 0
             try Data(plainBytes[..<decompressed]).write(to: URL(fileURLWithPath: root + "/plain-cut"))
-            #expect(read.errors.map(\.code) == [.corruptCompressedData], "\(name) cut at \(length): \(read.errors)")
+            if name.hasSuffix(".dovecot-lz4"), Self.dovecotChunkEnds(compressed).contains(length) {
+                #expect(read.errors.isEmpty, "\(name) cut at \(length): \(read.errors)")
+            } else {
+                #expect(read.errors.map(\.code) == [.corruptCompressedData], "\(name) cut at \(length): \(read.errors)")
+            }
             #expect((read.errors.first?.byteOffset ?? -1) <= length)
             // The messages are those of the plain mbox cut where the decompressed bytes stopped.
             #expect(read.messages.count <= plain.count)
@@ -92,11 +103,23 @@ struct OtherCompressionFormatsTests {
         }
     }
 
+    /// The offsets where the chunks of a Dovecot LZ4 container end (its header's end first).
+    static func dovecotChunkEnds(_ file: [UInt8]) -> Set<Int> {
+        var ends: Set<Int> = [19]
+        var at = 19
+        while at + 4 <= file.count {
+            let length = file[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) }
+            at += 4 + length
+            ends.insert(at)
+        }
+        return ends
+    }
+
     /// Every format here checks its data (gzip's and bzip2's CRCs, xz's CRC-64, zstd's and LZ4's content
     /// checksums as the fixtures were written): one byte changed anywhere gives the plain messages (a
     /// field no check covers, like gzip's time stamp), a damage error, or no longer a compressed file
     /// (its magic number broken) - never other bytes as if they were the file's.
-    @Test("a byte changed anywhere never yields other messages silently", arguments: fixtures.map(\.name))
+    @Test("a byte changed anywhere never yields other messages silently", arguments: streamed)
     func everyByteChanged(_ name: String) throws {
         let compressed = try Self.fixture(name)
         let plain = try CompressedInputTests.readAll(Corpus.fixture(Self.plainFixture)).messages
@@ -135,6 +158,41 @@ struct OtherCompressionFormatsTests {
             #expect(read.errors.isEmpty, "\(name), skippable frame of \(size): \(read.errors)")
             #expect(read.messages == (try CompressedInputTests.readAll(root + "/plain").messages), "\(name), skippable frame of \(size)")
         }
+    }
+
+    /// Dovecot's container checks nothing, so a changed byte may give other bytes: here only that
+    /// reading ends, without a crash, every error damage.
+    @Test("Dovecot's LZ4 with a byte changed anywhere is read to an end, every error damage")
+    func dovecotLZ4EveryByteChanged() throws {
+        let compressed = try Self.fixture("mboxrd-quoting.mbox.dovecot-lz4")
+        var errors = 0
+        for position in compressed.indices {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var damaged = compressed
+                damaged[position] ^= flip
+                let root = try CompressedInputTests.folder(["damaged": damaged])
+                defer { try? FileManager.default.removeItem(atPath: root) }
+                let read = try CompressedInputTests.readAll(root + "/damaged")
+                errors += read.errors.count
+                if CompressionFormat.detect(damaged) != nil {
+                    #expect(read.errors.allSatisfy { $0.code == .corruptCompressedData }, "byte \(position): \(read.errors)")
+                }
+            }
+        }
+        // The header and the chunk lengths are checked: most changes there are damage.
+        #expect(errors > 3 * 19)
+    }
+
+    @Test("Dovecot's LZ4 header asking for chunks above its 1 MiB is damage")
+    func dovecotLZ4ChunkTooLarge() throws {
+        var compressed = try Self.fixture("mboxrd-quoting.mbox.dovecot-lz4")
+        compressed[15...18] = [0x00, 0x10, 0x00, 0x01]   // 1 MiB + 1
+        let root = try CompressedInputTests.folder(["wide": compressed])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let read = try CompressedInputTests.readAll(root + "/wide")
+        #expect(read.messages.isEmpty)
+        #expect(read.errors.map(\.code) == [.corruptCompressedData])
+        #expect(read.errors.first?.detail?.hasPrefix("dovecot-lz4: ") == true, "\(read.errors)")
     }
 
     @Test("an xz file whose dictionary exceeds the decoder memory limit is damage naming the limit")

@@ -3,6 +3,7 @@
 # decompresses. Expected result, by construction: each reads as the plain mbox does, entry for entry
 # (../mboxrd-quoting.expected.tsv), offsets and lengths counting decompressed bytes; but for the last.
 # Needs gzip, bzip2, xz-utils, zstd and lz4. Run from this folder: sh make-compressed.sh
+# (Dovecot's LZ4 container, which no tool here writes: make-dovecot-lz4.py.)
 set -eu
 plain=../mboxrd-quoting.mbox
 gzip -9 -n -c "$plain" > mboxrd-quoting.mbox.gz

@@ -1,5 +1,5 @@
 // Streaming decoders for the compression formats other than gzip: bzip2 (libbz2), xz (liblzma), zstd
-// (libzstd) and the LZ4 frame format (liblz4), behind one interface for MailParsing's
+// (libzstd), the LZ4 frame format and Dovecot's LZ4 container (liblz4), behind one interface for MailParsing's
 // `StreamDecompressor`. zlib is linked (gzip is the common case); these four libraries are loaded with
 // dlopen(3) the first time a file needs one, so the executable neither depends on them nor pays for
 // loading them at every start, and a missing library is an error naming it, not a failure to start.
@@ -15,14 +15,17 @@ typedef enum {
     BS_CODEC_XZ = 2,
     BS_CODEC_ZSTD = 3,
     BS_CODEC_LZ4 = 4,
+    /// Dovecot's own LZ4 container (its zlib plugin's `zlib_save = lz4`): a header, then LZ4 blocks.
+    BS_CODEC_DOVECOT_LZ4 = 5,
 } bs_codec;
 
 /// What one step of decoding came to.
 typedef enum {
     /// Input taken or output made (or neither, when there was nothing to do).
     BS_STEP_OK = 0,
-    /// A stream (bzip2), a frame (zstd, LZ4) or, for xz, the whole input ended; another stream may
-    /// follow after `bs_decoder_restart` (xz's decoder reads concatenated streams itself).
+    /// A stream (bzip2), a frame (zstd, LZ4) or, for xz and Dovecot's LZ4, the whole input ended;
+    /// another stream may follow after `bs_decoder_restart` (xz's decoder reads concatenated streams
+    /// itself; Dovecot's container ends where the file does, at a chunk's end).
     BS_STEP_STREAM_END = 1,
     /// The data is damaged; the message says how.
     BS_STEP_ERROR = -1,
@@ -38,7 +41,8 @@ int bs_codec_load(bs_codec codec);
 /// A decoder for `codec`, or NULL with `*message` set (static text: a library not loaded, or the
 /// library's refusal to start). `memory_limit` bounds what the decoder may allocate
 /// for one stream where the format lets a file ask for much (xz's dictionary, zstd's window); bzip2
-/// (at most ~3.6 MiB) and LZ4 (at most ~8 MiB of blocks) are bounded by their formats.
+/// (at most ~3.6 MiB), LZ4 frames (at most ~8 MiB of blocks) and Dovecot's LZ4 (chunks of at most 1 MiB,
+/// Dovecot's own bound) are bounded by their formats.
 bs_decoder *bs_decoder_new(bs_codec codec, uint64_t memory_limit, const char **message);
 
 /// Decodes from `input` (`input_size` bytes) into `output` (`output_size` bytes): `*input_used` and

@@ -14,8 +14,9 @@ import CZlib
 ///
 /// - Every stream is read: each format's files may be several compressed streams one after another
 ///   (`cat a.gz b.gz`; RFC 1952 §2.2 calls gzip's members; bzip2's streams, zstd's and LZ4's frames,
-///   xz's streams and their padding). After the last, bytes that do not start another are ignored for
-///   gzip, bzip2, zstd and LZ4, as gzip(1) ignores them; liblzma reports them for xz, as xz(1) does.
+///   xz's streams and their padding; Dovecot's LZ4 container is one stream). After the last, bytes that
+///   do not start another are ignored for gzip, bzip2, zstd and LZ4 frames, as gzip(1) ignores them;
+///   liblzma reports them for xz, as xz(1) does; in Dovecot's LZ4 they are a damaged chunk.
 /// - Damage (a bad block, a check that does not match, data that ends inside a stream, a file asking
 ///   for more than `CompressionFormat.maxDecoderMemoryBytes`) is thrown as
 ///   `MailboxError.Code.corruptCompressedData`, naming the byte of the compressed file where decoding
@@ -69,6 +70,7 @@ final class StreamDecompressor: @unchecked Sendable {
         case .xz: codec = BS_CODEC_XZ
         case .zstd: codec = BS_CODEC_ZSTD
         case .lz4: codec = BS_CODEC_LZ4
+        case .dovecotLZ4: codec = BS_CODEC_DOVECOT_LZ4
         }
         return try LibraryEngine(codec: codec, format: format, path: path)
     }
@@ -116,17 +118,17 @@ final class StreamDecompressor: @unchecked Sendable {
                     if inputStart == inputEnd {
                         if inputAtEnd {
                             throw MailboxError(.corruptCompressedData, path: path, byteOffset: compressedOffset,
-                                               detail: "\(format) data ends early: the file is cut short")
+                                               detail: "\(format.rawValue) data ends early: the file is cut short")
                         }
                     } else {
                         throw MailboxError(.corruptCompressedData, path: path, byteOffset: compressedOffset,
-                                           detail: "\(format): decoding made no progress")
+                                           detail: "\(format.rawValue): decoding made no progress")
                     }
                 case .progress:
                     break
                 case .damaged(let words):
                     throw MailboxError(.corruptCompressedData, path: path, byteOffset: compressedOffset,
-                                       detail: "\(format): " + words)
+                                       detail: "\(format.rawValue): " + words)
                 }
             } catch {
                 // What was decompressed first is returned first.
@@ -257,7 +259,8 @@ private final class ZlibGzipEngine: DecompressionEngine {
     }
 }
 
-/// bzip2, xz, zstd and LZ4 frames through `CDecompressors` (the libraries loaded on first use).
+/// bzip2, xz, zstd, LZ4 frames and Dovecot's LZ4 through `CDecompressors` (the libraries loaded on
+/// first use).
 private final class LibraryEngine: DecompressionEngine {
     private let decoder: OpaquePointer
     private let format: CompressionFormat
@@ -268,13 +271,14 @@ private final class LibraryEngine: DecompressionEngine {
         self.path = path
         guard bs_codec_load(codec) != 0 else {
             let library = String(cString: bs_codec_library_name(codec))
+            let remedy = format.decompressCommand.map { "install it, or decompress the file first with " + $0 } ?? "install it"
             throw MailboxError(.unsupportedCompression, path: path,
-                               detail: "\(format)-compressed; \(library) could not be loaded: install it, or decompress the file first with \(format.decompressCommand)")
+                               detail: "\(format.rawValue)-compressed; \(library) could not be loaded: " + remedy)
         }
         var message: UnsafePointer<CChar>?
         guard let decoder = bs_decoder_new(codec, UInt64(CompressionFormat.maxDecoderMemoryBytes), &message) else {
             throw MailboxError(.corruptCompressedData, path: path,
-                               detail: "\(format): " + (message.map { String(cString: $0) } ?? "cannot start"))
+                               detail: "\(format.rawValue): " + (message.map { String(cString: $0) } ?? "cannot start"))
         }
         self.decoder = decoder
     }
@@ -295,7 +299,7 @@ private final class LibraryEngine: DecompressionEngine {
             return DecompressionStep(inputUsed: used, outputMade: made, status: .progress)
         case BS_STEP_OVER_MEMORY_LIMIT:
             let words = (message.map { String(cString: $0) } ?? "too much memory")
-                + " (the limit: \(CompressionFormat.maxDecoderMemoryBytes >> 20) MiB; decompress it with \(format.decompressCommand))"
+                + " (the limit: \(CompressionFormat.maxDecoderMemoryBytes >> 20) MiB; decompress it with \(format.decompressCommand ?? "its tool"))"
             return DecompressionStep(inputUsed: used, outputMade: made, status: .damaged(words))
         default:
             let words = message.map { String(cString: $0) } ?? "damaged data"
@@ -307,15 +311,15 @@ private final class LibraryEngine: DecompressionEngine {
         var message: UnsafePointer<CChar>?
         guard bs_decoder_restart(decoder, &message) == 0 else {
             throw MailboxError(.corruptCompressedData, path: path, byteOffset: 0,
-                               detail: "\(format): " + (message.map { String(cString: $0) } ?? "cannot restart"))
+                               detail: "\(format.rawValue): " + (message.map { String(cString: $0) } ?? "cannot restart"))
         }
     }
 
     var streamStartBytes: Int {
         switch format {
-        case .xz, .gzip: 0   // liblzma reads concatenated streams and their padding itself
-        case .bzip2: 4
-        case .zstd, .lz4: 4
+        // liblzma reads concatenated streams and their padding itself; Dovecot's container is one.
+        case .xz, .dovecotLZ4, .gzip: 0
+        case .bzip2, .zstd, .lz4: 4
         }
     }
 
@@ -330,7 +334,7 @@ private final class LibraryEngine: DecompressionEngine {
         case .lz4:
             // The LZ4 frame format's magic 0x184D2204, and its skippable frames (as zstd's).
             return (bytes[0] == 0x04 && bytes[1] == 0x22 && bytes[2] == 0x4D && bytes[3] == 0x18) || Self.skippable(bytes)
-        case .xz, .gzip:
+        case .xz, .dovecotLZ4, .gzip:
             return false
         }
     }
