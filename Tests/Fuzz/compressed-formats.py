@@ -58,14 +58,7 @@ for seed in seeds:
     compressed = [compress(fmt, p, rng) for p in pieces]
     data = bytearray(b''.join(compressed))
     ends = {sum(len(c) for c in compressed[:n]): b''.join(pieces[:n]) for n in range(1, len(pieces) + 1)}
-    damage = rng.choice(['cut', 'bytes', 'trailing', 'whole'])
-    if damage == 'cut':
-        data = data[:rng.randrange(16, len(data))] if len(data) > 16 else data
-    elif damage == 'bytes':
-        for _ in range(rng.randrange(1, 4)):
-            data[rng.randrange(16, len(data))] = rng.randrange(256)
-    elif damage == 'trailing':
-        data += bytes(rng.randrange(256) if rng.random() < 0.5 else 0 for _ in range(rng.randrange(1, 600)))
+    damage, data = fuzzmbox.damage_compressed(rng, data, header=16)
     path = os.path.join(work, f'seed{seed}.mbox.{fmt}')
     with open(path, 'wb') as f:
         f.write(data)

@@ -54,14 +54,7 @@ for seed in seeds:
     cuts = sorted(rng.sample(range(1, max(2, len(plain))), k=min(len(plain) - 1, rng.randrange(0, 3)))) if len(plain) > 2 else []
     pieces = [plain[a:b] for a, b in zip([0] + cuts, cuts + [len(plain)])]
     data = bytearray(b''.join(gzip.compress(p, compresslevel=rng.choice([1, 6, 9])) for p in pieces))
-    damage = rng.choice(['cut', 'bytes', 'trailing', 'whole'])
-    if damage == 'cut':
-        data = data[:rng.randrange(10, len(data))]
-    elif damage == 'bytes':
-        for _ in range(rng.randrange(1, 4)):
-            data[rng.randrange(10, len(data))] = rng.randrange(256)
-    elif damage == 'trailing':
-        data += bytes(rng.randrange(256) if rng.random() < 0.5 else 0 for _ in range(rng.randrange(1, 600)))
+    damage, data = fuzzmbox.damage_compressed(rng, data, header=10)
     gzip_path = os.path.join(work, f'seed{seed}.mbox.gz')
     oracle_path = os.path.join(work, f'seed{seed}.oracle.mbox')
     with open(gzip_path, 'wb') as f:

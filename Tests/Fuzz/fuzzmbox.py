@@ -232,6 +232,21 @@ def check_decoded(binary, folder, oracle, damaged, defect, what):
     return status, len(got), problems
 
 
+def damage_compressed(rng, data, header):
+    """Damages compressed `data` (a bytearray) one way `rng` picks: cut at a random byte, a few bytes
+    changed, garbage or zeros appended, or left whole; the first `header` bytes (the magic number) are
+    neither cut into nor changed. For compressed.py and compressed-formats.py. Returns (how, data)."""
+    damage = rng.choice(['cut', 'bytes', 'trailing', 'whole'])
+    if damage == 'cut':
+        data = data[:rng.randrange(header, len(data))] if len(data) > header else data
+    elif damage == 'bytes':
+        for _ in range(rng.randrange(1, 4)):
+            data[rng.randrange(header, len(data))] = rng.randrange(256)
+    elif damage == 'trailing':
+        data += bytes(rng.randrange(256) if rng.random() < 0.5 else 0 for _ in range(rng.randrange(1, 600)))
+    return damage, data
+
+
 def end_seed(line, problems, files):
     """Prints a seed's line, `ok` or what failed; removes its `files` when nothing failed (a failed seed
     keeps them for a look). Returns 1 for a failed seed, else 0."""

@@ -187,20 +187,22 @@ struct OtherCompressionFormatsTests {
     func dovecotLZ4ChunkTooLarge() throws {
         var compressed = try Self.fixture("mboxrd-quoting.mbox.dovecot-lz4")
         compressed[15...18] = [0x00, 0x10, 0x00, 0x01]   // 1 MiB + 1
-        let root = try CompressedInputTests.folder(["wide": compressed])
+        try Self.expectDamageOnly(compressed, saying: "dovecot-lz4: the header's chunk size")
+    }
+
+    /// That `file` reads as no message and one damage error whose detail holds `words`.
+    static func expectDamageOnly(_ file: [UInt8], saying words: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let root = try CompressedInputTests.folder(["file": file])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let read = try CompressedInputTests.readAll(root + "/wide")
-        #expect(read.messages.isEmpty)
-        #expect(read.errors.map(\.code) == [.corruptCompressedData])
-        #expect(read.errors.first?.detail?.hasPrefix("dovecot-lz4: ") == true, "\(read.errors)")
+        let read = try CompressedInputTests.readAll(root + "/file")
+        #expect(read.messages.isEmpty, sourceLocation: sourceLocation)
+        #expect(read.errors.map(\.code) == [.corruptCompressedData], sourceLocation: sourceLocation)
+        #expect(read.errors.first?.detail?.contains(words) == true, "\(read.errors)", sourceLocation: sourceLocation)
     }
 
     @Test("an xz file whose dictionary exceeds the decoder memory limit is damage naming the limit")
     func xzDictionaryOverTheLimit() throws {
-        let read = try CompressedInputTests.readAll(Corpus.fixture("mailbox/compressed/mboxrd-quoting-256MiB-dictionary.mbox.xz"))
-        #expect(read.messages.isEmpty)
-        #expect(read.errors.map(\.code) == [.corruptCompressedData])
-        #expect(read.errors.first?.detail?.contains("the limit: 128 MiB") == true, "\(read.errors)")
+        try Self.expectDamageOnly(try Self.fixture("mboxrd-quoting-256MiB-dictionary.mbox.xz"), saying: "the limit: 128 MiB")
     }
 
     /// RFC 8878 §3.1.1.1: a frame header without a content size or single segment, its window
@@ -208,12 +210,7 @@ struct OtherCompressionFormatsTests {
     @Test("a zstd frame whose window exceeds the decoder memory limit is damage naming the limit")
     func zstdWindowOverTheLimit() throws {
         let frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 20 << 3, 0x29, 0x00, 0x00] + Array("x: y\n".utf8)
-        let root = try CompressedInputTests.folder(["wide.zst": frame])
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let read = try CompressedInputTests.readAll(root + "/wide.zst")
-        #expect(read.messages.isEmpty)
-        #expect(read.errors.map(\.code) == [.corruptCompressedData])
-        #expect(read.errors.first?.detail?.contains("the limit: 128 MiB") == true, "\(read.errors)")
+        try Self.expectDamageOnly(frame, saying: "the limit: 128 MiB")
         // The same frame with a 1 KiB window (exponent 0) is a message.
         var narrow = frame
         narrow[5] = 0
