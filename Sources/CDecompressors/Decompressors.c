@@ -295,6 +295,7 @@ static int gather(uint8_t *into, size_t wanted, size_t *collected, const uint8_t
                   size_t *input_used) {
     size_t take = wanted - *collected;
     if (take > input_size - *input_used) take = input_size - *input_used;
+    if (take == 0) return *collected == wanted;   // `input` may be NULL when empty
     memcpy(into + *collected, input + *input_used, take);
     *collected += take;
     *input_used += take;

@@ -60,6 +60,13 @@ import TestSupport
         #expect(result.text.split(separator: "\n").count == 10)
     }
 
+    /// The mailbox fixture compressed in every format (Fixtures/mailbox/compressed) splits byte for byte,
+    /// each message read back by its offset in the decompressed bytes.
+    @Test(arguments: ["bz2", "xz", "zst", "lz4", "dovecot-lz4"])
+    func everyFormatSplitsByteExactly(_ suffix: String) throws {
+        try SplitCommandTests.checkSplit("Fixtures/mailbox/compressed/mboxrd-quoting.mbox." + suffix)
+    }
+
     /// The mailbox fixture compressed in every format (Fixtures/mailbox/compressed) scans as the plain one.
     @Test(arguments: ["gz", "bz2", "xz", "zst", "lz4", "dovecot-lz4"])
     func everyFormatScansAsThePlainFile(_ suffix: String) throws {
