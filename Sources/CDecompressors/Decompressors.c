@@ -1,4 +1,4 @@
-// The four decoders behind CDecompressors.h, each library loaded with dlopen(3) on first use. The
+// The decoders behind CDecompressors.h, each library loaded with dlopen(3) on first use. The
 // headers give the types and constants; every function is called through a pointer dlsym(3) found.
 #include "CDecompressors.h"
 

@@ -260,7 +260,7 @@ public final class MailboxSplit {
 
     // MARK: - Reading entries back
 
-    /// The entry's bytes as they are in its source (decompressed, for a gzip file: the scan's offsets
+    /// The entry's bytes as they are in its source (decompressed, for a compressed file: the scan's offsets
     /// count decompressed bytes).
     private func readEntry(_ record: ScanRecord) throws(SplitError) -> [UInt8] {
         let at = "\(record.source): message \(record.index) at byte \(record.offset)"
