@@ -46,8 +46,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         // bzip2, xz, zstd and LZ4-compressed mailboxes and messages (`MailParsing.StreamDecompressor`):
-        // the libraries' headers at build time (libbz2-dev, liblzma-dev, libzstd-dev, liblz4-dev), the
-        // libraries themselves loaded with dlopen(3) when a file needs one, so no start pays for them.
+        // the libraries' headers at build time (libbz2-dev, liblzma-dev, libzstd-dev, liblz4-dev; each
+        // optional, its format refused without it), the libraries themselves loaded with dlopen(3) when a
+        // file needs one, so no start pays for them.
         .target(name: "CDecompressors", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // SSE2 byte kernels inlined into MailParsing's scans (the bit mask of a compare; see its header).
         .target(name: "CByteKernels"),

@@ -3,6 +3,8 @@
 // `StreamDecompressor`. zlib is linked (gzip is the common case); these four libraries are loaded with
 // dlopen(3) the first time a file needs one, so the executable neither depends on them nor pays for
 // loading them at every start, and a missing library is an error naming it, not a failure to start.
+// Their headers are needed only at build time, and each only for its own format: built without one
+// (`bs_codec_built`), the package still builds and only that format's files are refused.
 #ifndef BACKSCATTER_CDECOMPRESSORS_H
 #define BACKSCATTER_CDECOMPRESSORS_H
 
@@ -35,7 +37,11 @@ typedef enum {
 
 typedef struct bs_decoder bs_decoder;
 
-/// Loads `codec`'s library, once; 1 when it and every function used were found, else 0.
+/// 1 when `codec`'s library header was found at build time, so that it can be decoded at all.
+int bs_codec_built(bs_codec codec);
+
+/// Loads `codec`'s library, once; 1 when it was built and the library and every function used were
+/// found, else 0.
 int bs_codec_load(bs_codec codec);
 
 /// A decoder for `codec`, or NULL with `*message` set (static text: a library not loaded, or the

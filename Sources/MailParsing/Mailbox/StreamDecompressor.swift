@@ -271,9 +271,11 @@ private final class LibraryEngine: DecompressionEngine {
         self.path = path
         guard bs_codec_load(codec) != 0 else {
             let library = String(cString: bs_codec_library_name(codec))
-            let remedy = format.decompressCommand.map { "install it, or decompress the file first with " + $0 } ?? "install it"
-            throw MailboxError(.unsupportedCompression, path: path,
-                               detail: "\(format.rawValue)-compressed; \(library) could not be loaded: " + remedy)
+            let problem = bs_codec_built(codec) != 0
+                ? "\(library) could not be loaded: install it"
+                : "this build was made without \(library)'s header: rebuild with it"
+            let remedy = format.decompressCommand.map { ", or decompress the file first with " + $0 } ?? ""
+            throw MailboxError(.unsupportedCompression, path: path, detail: "\(format.rawValue)-compressed; " + problem + remedy)
         }
         var message: UnsafePointer<CChar>?
         guard let decoder = bs_decoder_new(codec, UInt64(CompressionFormat.maxDecoderMemoryBytes), &message) else {
