@@ -249,6 +249,30 @@ struct OtherCompressionFormatsTests {
         }
     }
 
+    /// A byte changed at three fifths of a large file made by each tool (bzip2 in 100 kB blocks): what
+    /// was decoded before the damage is returned first (the first message whole), then one damage error
+    /// at a byte inside the file. zstd and LZ4 find a damaged frame by its checksum after writing all of
+    /// it; given a whole small file and a 4 MiB buffer in one step, none of it came back and the error
+    /// was "at byte 0" (`StreamDecompressor.stepBytes`).
+    @Test("damage part way: what came before it is returned, then the error, at a byte inside the file",
+          .enabled(if: CompressionTools.allAvailable, "needs bzip2, xz, zstd and lz4 (apt-get install bzip2 xz-utils zstd lz4)"),
+          arguments: CompressionTools.formats)
+    func damagePartWay(_ format: String) throws {
+        let plain = Self.incompressibleMbox(300, lineEnd: "\n")
+        var compressed = try CompressionTools.compress(plain, format: format, extra: format == "bzip2" ? ["-1"] : [])
+        let position = compressed.count * 3 / 5
+        compressed[position] ^= 0x55
+        let root = try CompressedInputTests.folder(["box.mbox": plain, "damaged": compressed])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let expected = try CompressedInputTests.readAll(root + "/box.mbox").messages
+        let read = try CompressedInputTests.readAll(root + "/damaged")
+        #expect(read.errors.map(\.code) == [.corruptCompressedData], "\(format): \(read.errors)")
+        let offset = read.errors.first?.byteOffset ?? 0
+        #expect(offset > 0 && offset <= compressed.count, "\(format): at \(offset) of \(compressed.count)")
+        #expect(read.messages.count >= 2 && read.messages.first == expected.first,
+                "\(format): \(read.messages.count) messages before the damage")
+    }
+
     /// The decompressor's input buffer (`StreamDecompressor.inputBytes`, internal), for the test above.
     static let decompressorInputBytes = 64 * 1024
 

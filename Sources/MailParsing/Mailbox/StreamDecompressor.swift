@@ -43,6 +43,13 @@ final class StreamDecompressor: @unchecked Sendable {
     /// Compressed bytes read from the file for each refill of the input.
     static let inputBytes = 64 * 1024
 
+    /// The most input, and the most output, one step of the decoder is given. A library that finds
+    /// damage returns no count of what that step took or made (zstd and LZ4 find a frame's checksum
+    /// wrong only after writing all of it): given a whole small file and a 4 MiB buffer at once, none of
+    /// it was returned and the damage was "at byte 0". Bounded, all but the last step's bytes are
+    /// returned before the error, which names the compressed byte to within this much.
+    static let stepBytes = 64 * 1024
+
     /// Starts decompressing `format`. `seed` holds the file's first bytes, already read (`MailboxReader`
     /// read them to see the format); the rest comes from `descriptor`.
     /// - Throws: `.unsupportedCompression` when the format's library cannot be loaded,
@@ -98,9 +105,11 @@ final class StreamDecompressor: @unchecked Sendable {
         while true {
             do throws(MailboxError) {
                 if inputStart == inputEnd { try fillInput() }
-                let pending = UnsafeBufferPointer(rebasing: input[inputStart..<inputEnd])
-                let outcome = engine.step(input: pending, output: target + produced, count: count - produced,
-                                          finishing: inputAtEnd)
+                let stepEnd = min(inputEnd, inputStart + Self.stepBytes)
+                let pending = UnsafeBufferPointer(rebasing: input[inputStart..<stepEnd])
+                let outcome = engine.step(input: pending, output: target + produced,
+                                          count: min(count - produced, Self.stepBytes),
+                                          finishing: inputAtEnd && stepEnd == inputEnd)
                 inputStart += outcome.inputUsed
                 produced += outcome.outputMade
                 switch outcome.status {
@@ -110,7 +119,10 @@ final class StreamDecompressor: @unchecked Sendable {
                         finished = true
                         return produced
                     }
-                    try engine.restart()
+                    if let refusal = engine.restart() {
+                        throw MailboxError(.corruptCompressedData, path: path, byteOffset: compressedOffset,
+                                           detail: "\(format.rawValue): " + refusal)
+                    }
                 case .progress where outcome.inputUsed == 0 && outcome.outputMade == 0 && produced < count:
                     // Nothing moved with room for output: out of input at the end of the file inside a
                     // stream (the data ends early), or a decoder stuck with input left (which the
@@ -165,14 +177,13 @@ final class StreamDecompressor: @unchecked Sendable {
         }
     }
 
-    /// Whether another stream starts where one ended: its magic number, as `CompressionFormat.detect`
-    /// and the formats' skippable frames tell it.
+    /// Whether another stream starts where one ended (`CompressionFormat.startsAnotherStream`).
     private func nextStreamFollows() throws(MailboxError) -> Bool {
-        let needed = engine.streamStartBytes
+        let needed = format.anotherStreamBytes
         guard needed > 0 else { return false }
         while inputEnd - inputStart < needed, !inputAtEnd { try fillInput() }
         guard inputEnd - inputStart >= needed else { return false }
-        return engine.startsStream(UnsafeBufferPointer(rebasing: input[inputStart..<(inputStart + needed)]))
+        return format.startsAnotherStream(UnsafeBufferPointer(rebasing: input[inputStart..<(inputStart + needed)]))
     }
 }
 
@@ -195,21 +206,16 @@ struct DecompressionStep {
 protocol DecompressionEngine: AnyObject {
     /// Decodes from `input` into `count` bytes at `output`; `finishing` when no input follows.
     func step(input: UnsafeBufferPointer<UInt8>, output: UnsafeMutableRawPointer, count: Int, finishing: Bool) -> DecompressionStep
-    /// Makes the decoder ready for the stream after one that ended.
-    func restart() throws(MailboxError)
-    /// How many bytes `startsStream` needs; 0 when the decoder reads every stream itself (xz).
-    var streamStartBytes: Int { get }
-    /// Whether `bytes` (`streamStartBytes` of them) start another stream.
-    func startsStream(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool
+    /// Makes the decoder ready for the stream after one that ended; nil, or the library's words when it
+    /// refuses.
+    func restart() -> String?
 }
 
 /// gzip with zlib (RFC 1952).
 private final class ZlibGzipEngine: DecompressionEngine {
     private let stream: UnsafeMutablePointer<z_stream>
-    private let path: String
 
     init(path: String) throws(MailboxError) {
-        self.path = path
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // 15 + 16: a 32 KiB window, gzip's wrapper (not zlib's).
@@ -247,15 +253,8 @@ private final class ZlibGzipEngine: DecompressionEngine {
         }
     }
 
-    func restart() throws(MailboxError) {
-        inflateReset(stream)
-    }
-
-    /// ID1 ID2 (RFC 1952 §2.3.1).
-    var streamStartBytes: Int { 2 }
-
-    func startsStream(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes[0] == 0x1F && bytes[1] == 0x8B
+    func restart() -> String? {
+        inflateReset(stream) == Z_OK ? nil : "zlib could not start the next member"
     }
 }
 
@@ -264,11 +263,9 @@ private final class ZlibGzipEngine: DecompressionEngine {
 private final class LibraryEngine: DecompressionEngine {
     private let decoder: OpaquePointer
     private let format: CompressionFormat
-    private let path: String
 
     init(codec: bs_codec, format: CompressionFormat, path: String) throws(MailboxError) {
         self.format = format
-        self.path = path
         guard bs_codec_load(codec) != 0 else {
             let library = String(cString: bs_codec_library_name(codec))
             let problem = bs_codec_built(codec) != 0
@@ -309,41 +306,9 @@ private final class LibraryEngine: DecompressionEngine {
         }
     }
 
-    func restart() throws(MailboxError) {
+    func restart() -> String? {
         var message: UnsafePointer<CChar>?
-        guard bs_decoder_restart(decoder, &message) == 0 else {
-            throw MailboxError(.corruptCompressedData, path: path, byteOffset: 0,
-                               detail: "\(format.rawValue): " + (message.map { String(cString: $0) } ?? "cannot restart"))
-        }
-    }
-
-    var streamStartBytes: Int {
-        switch format {
-        // liblzma reads concatenated streams and their padding itself; Dovecot's container is one.
-        case .xz, .dovecotLZ4, .gzip: 0
-        case .bzip2, .zstd, .lz4: 4
-        }
-    }
-
-    func startsStream(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch format {
-        case .bzip2:
-            // "BZh" and the block size digit.
-            return bytes[0] == 0x42 && bytes[1] == 0x5A && bytes[2] == 0x68 && (0x31...0x39).contains(bytes[3])
-        case .zstd:
-            // RFC 8878 §3.1.1 (0xFD2FB528) and §3.1.2, a skippable frame (0x184D2A50-0x184D2A5F).
-            return (bytes[0] == 0x28 && bytes[1] == 0xB5 && bytes[2] == 0x2F && bytes[3] == 0xFD) || Self.skippable(bytes)
-        case .lz4:
-            // The LZ4 frame format's magic 0x184D2204, and its skippable frames (as zstd's).
-            return (bytes[0] == 0x04 && bytes[1] == 0x22 && bytes[2] == 0x4D && bytes[3] == 0x18) || Self.skippable(bytes)
-        case .xz, .dovecotLZ4, .gzip:
-            return false
-        }
-    }
-
-    /// A skippable frame's magic, 0x184D2A5?, little-endian.
-    private static func skippable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes[0] & 0xF0 == 0x50 && bytes[1] == 0x2A && bytes[2] == 0x4D && bytes[3] == 0x18
+        return bs_decoder_restart(decoder, &message) == 0 ? nil : message.map { String(cString: $0) } ?? "cannot restart"
     }
 }
 
