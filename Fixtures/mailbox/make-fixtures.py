@@ -87,3 +87,52 @@ write("no-final-newline", [
     ((ENV + "\n").encode() + m2 + b"\n", m2, "", ENV),
     ((ENV + "\n").encode() + m6, m6, "mailbox-missing-final-newline", ENV),
 ], "the file ends without a line end")
+
+# MMDF mailboxes (mmdf(5); Mutt's mbox_type=MMDF): each message between two lines of four Control-A
+# bytes. An entry's offset and length are its message text alone (separators and From_ line left out).
+SEP = b"\x01\x01\x01\x01\n"
+
+def write_mmdf(name, pieces, note):
+    """pieces: bytes written as they are, or (envelope or None, message bytes, defects) for a message
+    whose text is written there (its envelope line first, if any)."""
+    data = b""
+    rows = ["# " + note, "index\toffset\tlength\tsha256\tdefects\tenvelope"]
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            data += piece
+            continue
+        envelope, message, defects = piece
+        if envelope is not None:
+            data += (envelope + "\n").encode()
+        rows.append(f"{len(rows) - 2}\t{len(data)}\t{len(message)}\t{hashlib.sha256(message).hexdigest()}\t"
+                    f"{defects or '-'}\t{envelope or ''}")
+        data += message
+    open(name + ".mmdf", "wb").write(data)
+    open(name + ".expected.tsv", "w").write("\n".join(rows) + "\n")
+
+# 6. As Mutt writes it (a From_ line after the opening separator) and as MMDF did (none); a body with a
+#    bare "From " line (never quoted in MMDF), Control-A inside lines and a line of three; a blank line
+#    between two messages (passed over).
+mm1 = msg("mutt", "From here on nothing is quoted.\n>From stays as it is.\n")
+mm2 = msg("classic", "A line with \x01 inside and \x01\x01\x01\x01 not at its start.\n\x01\x01\x01\n\x01\x01\x01\x01 then text\n")
+mm3 = msg("last", "third\n")
+write_mmdf("mmdf", [
+    SEP, (ENV, mm1, ""), SEP,
+    SEP, (None, mm2, ""), SEP,
+    b"\n",
+    SEP, ("From MAILER-DAEMON Sat Dec  5 10:00:00 2026", mm3, ""), SEP,
+], "MMDF: Mutt's From_ lines, MMDF's none; Control-A inside lines is content; a blank line between messages")
+
+# 7. Damage: an empty pair of separators (no message); an envelope without a date (odd); a message
+#    without its opening separator after a closing one; a first line that is a "From :" header field;
+#    the last message without its closing separator and without a final line end.
+md1 = msg("no opening separator", "body\n")
+md2 = b"From : obsolete <old@example.org>\nSubject: obs-optional\n\nbody\n"
+md3 = msg("cut", "no closing separator, no final line end")
+write_mmdf("mmdf-damaged", [
+    SEP, SEP,
+    SEP, ("From nobody", mm3, "mailbox-odd-from-line"), SEP,
+    (None, md1, "mailbox-missing-separator"), SEP,
+    SEP, (None, md2, ""), SEP,
+    SEP, (None, md3, "mailbox-missing-final-newline,mailbox-missing-separator"),
+], "MMDF damage: an empty pair, an odd envelope, a missing opening separator, a From : field, a missing closing separator")

@@ -188,6 +188,35 @@ def unquoted_message(entry):
                       for line in body.split(b'\n'))
 
 
+def against_oracle(records, path, oracle_path, messages, adjust=None):
+    """Writes `messages` (each ending in its line end) as the mbox `oracle_path`, then scans it and `path`
+    (the same messages in another form) with `records` (a path -> (exit status, records) function).
+    Returns (exit status, records of `path`, problems): a timeout, an exit status but 0 or 1, a record
+    count other than the messages', records that differ from the oracle's. `adjust(got, expected)` runs
+    before the comparison and returns problems of its own (postcat.py: the envelopes taken out)."""
+    import subprocess
+    with open(oracle_path, 'wb') as f:
+        for message in messages:
+            f.write(entry(message[:-1]))   # `entry` ends the message with its line end
+    problems = []
+    try:
+        status, got = records(path)
+        _, expected = records(oracle_path)
+    except subprocess.TimeoutExpired:
+        status, got, expected = None, [], []
+        problems.append('timed out')
+    if status not in (0, 1):
+        problems.append(f'exit status {status}')
+    if adjust:
+        problems += adjust(got, expected)
+    if len(got) != len(messages):
+        problems.append(f'{len(got)} records for {len(messages)} messages')
+    differing = [n for n, (a, b) in enumerate(zip(got, expected)) if a != b]
+    if differing:
+        problems.append(f'{len(differing)} records differ from the mbox\'s, first #{differing[0]}')
+    return status, got, problems
+
+
 def envelopes_taken_out(got, expected, what):
     """Takes `envelope` out of each record: every one of `got` (read from a queue) must have had one,
     none of `expected` (the same messages as plain files or an mbox). Returns the problems."""

@@ -97,24 +97,9 @@ for seed in seeds:
     oracle_path = os.path.join(work, f'seed{seed}.oracle.mbox')
     with open(postcat_path, 'wb') as f:
         f.write(postcat)
-    with open(oracle_path, 'wb') as f:
-        for message in messages:
-            f.write(fuzzmbox.entry(message[:-1]))   # `entry` ends the message with its line end
-    problems = []
-    try:
-        status, got = records(postcat_path)
-        _, expected = records(oracle_path)
-    except subprocess.TimeoutExpired:
-        status, got, expected = None, [], []
-        problems.append('timed out')
-    if status not in (0, 1):
-        problems.append(f'exit status {status}')
-    problems += fuzzmbox.envelopes_taken_out(got, expected, 'entries')
-    if len(got) != len(messages):
-        problems.append(f'{len(got)} records for {len(messages)} messages')
-    differing = [n for n, (a, b) in enumerate(zip(got, expected)) if a != b]
-    if differing:
-        problems.append(f'{len(differing)} records differ from the mbox\'s, first #{differing[0]}')
+    status, got, problems = fuzzmbox.against_oracle(
+        records, postcat_path, oracle_path, messages,
+        adjust=lambda got, expected: fuzzmbox.envelopes_taken_out(got, expected, 'entries'))
     try:
         audit = subprocess.run([binary, 'audit', '--format', 'jsonl', '--quiet', '--jobs', '1', postcat_path],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)

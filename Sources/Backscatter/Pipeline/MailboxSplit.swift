@@ -10,8 +10,9 @@ import MailParsing
 ///
 /// - An entry of an mbox is copied byte for byte from its source (`offset..<offset+length`: From_ line,
 ///   `>From ` quoting and separator as they were), so quoting stays consistent with its dialect.
-/// - A message from a file (Maildir, folder, .eml) gets a From_ line (RFC 4155) and mboxrd quoting
-///   (every line matching `^>*From ` gains one `>`), in the message's own line ends.
+/// - A message from a file (Maildir, folder, .eml), an MMDF mailbox, `postcat` output or a queue gets a
+///   From_ line (RFC 4155) and mboxrd quoting (every line matching `^>*From ` gains one `>`), in the
+///   message's own line ends.
 /// - Two exceptions to "exactly", each where the entry kept as it was would merge with its neighbours
 ///   on reading: an mbox is read in the line ends of its first line (`MboxParser`), so an entry that is
 ///   CR-only in a file begun with LF or CRLF ones, or the other way round, is written in the file's line
@@ -113,7 +114,9 @@ public final class MailboxSplit {
         let converts = fileIsCarriageReturnOnly != entryIsCarriageReturnOnly
         if converts { convertedEntries += 1 }
         var out: [UInt8]
-        if raw.starts(with: Self.fromSpace) {
+        // An mbox entry is copied; a message's text alone (a file's, or an entry of an MMDF mailbox, of
+        // postcat output, of a queue file, which never holds its From_ line) is wrapped.
+        if sourceFile?.format == nil, Self.startsWithEnvelopeLine(raw) {
             out = raw
             // Keep the next From_ line at the start of a line after a blank one (RFC 4155 §2).
             let ending = Self.lineEnding(raw)
@@ -290,6 +293,17 @@ public final class MailboxSplit {
     // MARK: - Wrapping a message file as an mbox entry
 
     private static let fromSpace: [UInt8] = Array("From ".utf8)
+
+    /// Whether `raw` is an mbox entry, which starts with its From_ line: `From `, but not a `From :`
+    /// header field with blanks before its colon (RFC 5322 §4.5.3, obs-optional), which `MailboxReader`
+    /// reads as a message's first field too. Such a message (a file's, an MMDF mailbox's) is wrapped, or
+    /// the field would be read back as the entry's envelope.
+    static func startsWithEnvelopeLine(_ raw: [UInt8]) -> Bool {
+        guard raw.starts(with: fromSpace) else { return false }
+        var i = fromSpace.count
+        while i < raw.count, raw[i] == ASCII.space || raw[i] == ASCII.tab { i += 1 }
+        return i == raw.count || raw[i] != ASCII.colon
+    }
 
     /// A From_ line, the message with mboxrd quoting, a final line end and a blank line, all in the
     /// message's line ends (`lineEnding`). Its lines are the ones a reader of the mbox sees: ended by LF

@@ -1,6 +1,8 @@
 /// What a file holds when it is not simply mail, told by its first bytes (after any compression is undone):
 /// the one place `MailboxReader`, `RawEntryReader` and the scan's progress read it from.
 package enum MailFileFormat: Sendable, Hashable {
+    /// An MMDF mailbox (`MMDFParser`).
+    case mmdf
     /// Postfix's `postcat` output (`PostcatParser`).
     case postcatOutput
     /// A Postfix queue file (`PostfixQueueFile`).
@@ -11,13 +13,14 @@ package enum MailFileFormat: Sendable, Hashable {
     case sendmailControlFile
 
     /// Bytes enough for `detect`.
-    package static let bytesToDetect = max(PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
+    package static let bytesToDetect = max(MMDFParser.bytesToDetect, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
                                            EximSpoolMessage.bytesToDetect, SendmailQueueMessage.bytesToDetect)
 
     /// The format `head` (a file's first `bytesToDetect` bytes, or all of a shorter one) starts as, or nil
     /// for mail (an mbox or a message). An Exim header file's first line is its own name: `path` is the
     /// file's, `-` for standard input (any name then).
     package static func detect(_ head: ByteSlice, path: String) -> MailFileFormat? {
+        if MMDFParser.isMMDF(head) { return .mmdf }
         if PostcatParser.isPostcatOutput(head) { return .postcatOutput }
         if PostfixQueueFile.isQueueFile(head) { return .postfixQueueFile }
         if SendmailQueueMessage.isControlFile(head) { return .sendmailControlFile }

@@ -2,6 +2,9 @@
 public enum MailboxKind: String, Sendable, Hashable {
     /// One file in mbox format: it starts with a `From ` line (RFC 4155). Any dialect.
     case mbox
+    /// One file in MMDF format (`MMDFParser`): each message between two lines of four Control-A bytes, as
+    /// SCO's MMDF and Mutt's `mbox_type=MMDF` write it. It starts with such a line.
+    case mmdf
     /// A Maildir: a folder with `cur/` and/or `new/` (and Maildir++ `.Folder`s or nested trees below it).
     case maildir
     /// One file holding one RFC 5322 message.
@@ -9,8 +12,8 @@ public enum MailboxKind: String, Sendable, Hashable {
     /// A folder of message files (read recursively, sorted by path), e.g. an MTA's queue or Badmail folder
     /// (of a qmail queue, its `mess/` folder alone).
     case directory
-    /// Standard input (path `-`): an mbox if it starts with `From `, `postcat` output or a Postfix queue
-    /// file if it starts as one does, else one message.
+    /// Standard input (path `-`): an mbox if it starts with `From `, an MMDF mailbox, `postcat` output or
+    /// a Postfix queue file if it starts as one does, else one message.
     case standardInput
     /// One file of Postfix's `postcat` output: queued messages printed one after another (`PostcatParser`).
     case postcatOutput

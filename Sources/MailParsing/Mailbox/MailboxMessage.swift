@@ -14,18 +14,20 @@ public struct MailboxMessage: Sendable {
     /// 0-based position of the message within `source`.
     public var index: Int
     /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
-    /// For a compressed source, in its decompressed bytes; for `postcat` output, where the message's
-    /// text starts (`PostcatParser`); for a Postfix queue file, an Exim spool message or a Sendmail queue
+    /// For a compressed source, in its decompressed bytes; for `postcat` output or an MMDF mailbox, where
+    /// the message's text starts (`PostcatParser`, `MMDFParser`); for a Postfix queue file, an Exim spool message or a Sendmail queue
     /// entry, 0, in the message decoded from its records or put together from its two files
     /// (`PostfixQueueFile`, `EximSpoolMessage`, `SendmailQueueMessage`).
     public var offset: Int
     /// Bytes the entry occupies in `source`, from `offset`, separators included, so that
     /// `source[offset..<offset+length]` over all messages tiles an mbox. For `postcat` output, the
-    /// message's text alone (the envelope records and markers between messages are in no entry). For a
+    /// message's text alone (the envelope records and markers between messages are in no entry); for an
+    /// MMDF mailbox likewise (its separator lines and From_ lines are in no entry). For a
     /// Postfix queue file, an Exim spool message or a Sendmail queue entry, the message's bytes
     /// (`messageLength`), as `MailboxReader.readRawEntry` gives them back.
     public var length: Int
-    /// The mbox From_ line (without its line end), if the message came from an mbox.
+    /// The mbox From_ line (without its line end), if the message came from an mbox or an MMDF mailbox
+    /// that has one.
     public var envelopeLine: Optional<ByteSlice>
     /// The RFC 5322 message: header section and body, line ends as in the source, quoting undone.
     public var bytes: ByteSlice
@@ -67,13 +69,17 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     public static let oddEnvelopeLine = MailboxDefects(rawValue: 1 << 2)
     /// The input ended without a final line end.
     public static let missingFinalNewline = MailboxDefects(rawValue: 1 << 3)
-    /// Bytes before the first From_ line of an mbox were kept as a message of their own.
+    /// Bytes before the first From_ line of an mbox (before the first separator line of an MMDF mailbox)
+    /// were kept as a message of their own.
     public static let leadingGarbage = MailboxDefects(rawValue: 1 << 4)
     /// A Postfix queue file, an Exim spool message or a Sendmail queue entry was damaged or cut short
     /// (`PostfixQueueFile.damage`, `EximSpoolMessage.damage`, `SendmailQueueMessage.damage`; an Exim `-H`
     /// file without its `-D` file, a Sendmail `qf` file without its `df` file too): the message holds what
     /// was read up to the fault.
     public static let damagedQueueFile = MailboxDefects(rawValue: 1 << 5)
+    /// An MMDF message lacked one of the separator lines around it (`MMDFParser`): it began after a
+    /// closing separator without an opening one, or ran to the end of the input without its closing one.
+    public static let missingSeparator = MailboxDefects(rawValue: 1 << 6)
 
     /// Stable names for output (`defects` arrays in JSON Lines).
     public var names: [String] {
@@ -84,6 +90,7 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
         if contains(.missingFinalNewline) { out.append("mailbox-missing-final-newline") }
         if contains(.leadingGarbage) { out.append("mailbox-leading-garbage") }
         if contains(.damagedQueueFile) { out.append("mailbox-damaged-queue-file") }
+        if contains(.missingSeparator) { out.append("mailbox-missing-separator") }
         return out
     }
 }

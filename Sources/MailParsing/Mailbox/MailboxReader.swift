@@ -6,7 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), a Maildir,
+/// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), an MMDF
+/// mailbox (`MMDFParser`), a Maildir,
 /// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
 /// queue file or a queue's folder (`PostfixQueueFile`), an Exim spool message or spool folder
 /// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), a Sendmail queue entry
@@ -33,8 +34,8 @@ import Darwin
 /// (Sendmail's queue sub-folders), and its transcript (`xf`) and temporary (`tf`, `Tf`) files are passed
 /// over. Hidden files, Maildir
 /// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
-/// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox. An empty
-/// file holds no message.
+/// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox, one that
+/// starts with an MMDF separator line as an MMDF mailbox. An empty file holds no message.
 ///
 /// ## Errors
 /// A failure of the input itself (the path does not exist, cannot be opened or listed) is thrown by
@@ -70,6 +71,8 @@ public struct MailboxReader: Sendable {
 
     private enum Mode: Sendable {
         case mbox
+        /// An MMDF mailbox (`MMDFParser`).
+        case mmdf
         case singleMessage
         /// Postfix's `postcat` output (`PostcatParser`).
         case postcat
@@ -105,6 +108,7 @@ public struct MailboxReader: Sendable {
     private var current: OpenFile?
     private var parser: MboxParser?
     private var postcatParser: PostcatParser?
+    private var mmdfParser: MMDFParser?
     private var buffer: [UInt8]
     /// The read buffer's size: about one chunk, or for a long entry `maxMessageBytes` plus one chunk at most.
     package var bufferBytes: Int { buffer.count }
@@ -146,6 +150,7 @@ public struct MailboxReader: Sendable {
             try begin(OpenFile(path: headerPath, descriptor: descriptor, companion: companion))
             switch current?.mode {
             case .mbox: kind = .mbox
+            case .mmdf: kind = .mmdf
             case .postcat: kind = .postcatOutput
             case .postfixQueueFile: kind = .postfixQueueFile
             case .eximHeader: kind = .eximSpoolMessage
@@ -208,11 +213,13 @@ public struct MailboxReader: Sendable {
                 current = nil
                 parser = nil
                 postcatParser = nil
+                mmdfParser = nil
                 if let pending { throw pending }
             } catch {
                 current = nil
                 parser = nil
                 postcatParser = nil
+                mmdfParser = nil
                 throw error
             }
         }
@@ -246,6 +253,7 @@ public struct MailboxReader: Sendable {
         current = file
         parser = nil
         postcatParser = nil
+        mmdfParser = nil
         start = 0
         end = 0
         while end < CompressionFormat.bytesToDetect, current?.atEnd == false { try refill() }
@@ -289,6 +297,9 @@ public struct MailboxReader: Sendable {
         }
         while end < MailFileFormat.bytesToDetect, current?.atEnd == false { try refill() }
         switch MailFileFormat.detect(buffer[0..<end], path: file.path) {
+        case .mmdf:
+            current?.mode = .mmdf
+            mmdfParser = MMDFParser(source: file.path, limits: limits)
         case .postcatOutput:
             current?.mode = .postcat
             postcatParser = PostcatParser(source: file.path, limits: limits)
@@ -309,7 +320,7 @@ public struct MailboxReader: Sendable {
         // Only the mode is read: binding the whole file copied it (its path retained and released) for
         // every message (bsd.mbox x3: 0.29M instructions).
         switch current?.mode {
-        case .mbox, .postcat: return try pullFromParser()
+        case .mbox, .mmdf, .postcat: return try pullFromParser()
         case .singleMessage: return try pullSingleMessage()
         case .postfixQueueFile: return try pullQueueFile()
         case .eximHeader:
@@ -324,7 +335,8 @@ public struct MailboxReader: Sendable {
         }
     }
 
-    /// The next message of an mbox or of `postcat` output, from its push parser, refilling as it asks.
+    /// The next message of an mbox, an MMDF mailbox or `postcat` output, from its push parser, refilling as
+    /// it asks.
     private mutating func pullFromParser() throws(MailboxError) -> MailboxMessage? {
         while true {
             let atEnd = current?.atEnd ?? true
@@ -343,6 +355,8 @@ public struct MailboxReader: Sendable {
         let message: MailboxMessage?
         if parser != nil {
             message = atEnd ? parser!.finish(&input) : parser!.next(&input)
+        } else if mmdfParser != nil {
+            message = atEnd ? mmdfParser!.finish(&input) : mmdfParser!.next(&input)
         } else if postcatParser != nil {
             message = atEnd ? postcatParser!.finish(&input) : postcatParser!.next(&input)
         } else {

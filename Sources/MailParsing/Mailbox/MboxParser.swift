@@ -279,7 +279,13 @@ extension MboxParser {
     /// first `maxMessageBytes` bytes are looked at (LF if they hold no line end), so that the decision
     /// is the same however the input is chunked and memory stays bounded.
     func detectLineEnding(_ input: ByteSlice, from: Int, atEnd: Bool) -> LineEndingDetection {
-        let bound = input.startIndex + min(input.count, limits.maxMessageBytes)
+        Self.detectLineEnding(input, from: from, atEnd: atEnd, within: limits.maxMessageBytes)
+    }
+
+    /// `detectLineEnding` with the bytes looked at bounded by `maxBytes`: the one rule of every mailbox
+    /// format's parser (`MMDFParser` too).
+    static func detectLineEnding(_ input: ByteSlice, from: Int, atEnd: Bool, within maxBytes: Int) -> LineEndingDetection {
+        let bound = input.startIndex + min(input.count, maxBytes)
         var i = input.startIndex + from
         while i < bound {
             let byte = input[i]
@@ -292,7 +298,7 @@ extension MboxParser {
             }
             i += 1
         }
-        if input.count >= limits.maxMessageBytes { return .decided(ASCII.lineFeed) }
+        if input.count >= maxBytes { return .decided(ASCII.lineFeed) }
         return .undecided(searchedTo: i - input.startIndex)
     }
 

@@ -23,6 +23,9 @@ public final class RawEntryReader {
     public let path: String
     /// The file's compression, if it has one.
     public let compression: CompressionFormat?
+    /// What the file holds when it is not simply mail (its decompressed bytes, for a compressed one): then
+    /// each entry is a message's text alone, never an mbox entry with its From_ line.
+    package private(set) var format: MailFileFormat?
     private let descriptor: FileDescriptor
     private var decompressor: StreamDecompressor?
     /// Decompressed bytes the decompressor has returned so far.
@@ -58,7 +61,8 @@ public final class RawEntryReader {
         }
         compression = CompressionFormat.detect(head[..<count])
         guard let compression else {
-            decoded = Self.decoded(MailFileFormat.detect(head[..<count], path: path), path: path)
+            format = MailFileFormat.detect(head[..<count], path: path)
+            decoded = Self.decoded(format, path: path)
             return
         }
         // The decompressed head, by a decompressor of its own; `read` starts its own from byte 0. A
@@ -70,7 +74,8 @@ public final class RawEntryReader {
               more > 0 {
             got += more
         }
-        decoded = Self.decoded(MailFileFormat.detect(decompressed[..<got], path: path), path: path)
+        format = MailFileFormat.detect(decompressed[..<got], path: path)
+        decoded = Self.decoded(format, path: path)
     }
 
     /// The `length` bytes from `offset`.
@@ -125,7 +130,7 @@ public final class RawEntryReader {
             let named = SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2)))
                 && SendmailQueueMessage.isQueueID(name.dropFirst(2))
             return .sendmailQueue(data: named ? MailboxReader.sendmailDataPath(control: path) : nil)
-        case .postcatOutput, nil:
+        case .mmdf, .postcatOutput, nil:
             return nil
         }
     }
