@@ -93,6 +93,37 @@ struct MailboxReaderTests {
         #expect(errors.first?.path == root + "/b.eml")
     }
 
+    /// etc/BABYL: a file starts with its BABYL OPTIONS section; a message section's status line, original
+    /// header, `*** EOOH ***` line and visible message follow each `^_^L`. Read as one message it would be
+    /// garbage and "nothing found"; it is an input error that says how to convert it.
+    @Test("an Emacs Babyl file is an error naming it and the conversion, alone and inside a folder")
+    func babylIsRefused() throws {
+        let babyl = "BABYL OPTIONS: -*- rmail -*-\nVersion: 5\nLabels:\n\u{1F}\u{0C}\n0, unseen,,\n*** EOOH ***\n"
+            + Self.message + "\u{1F}"
+        let root = try Self.folder(["a.eml": Self.message, "RMAIL": babyl, "z.eml": Self.message])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        do {
+            _ = try MailboxReader(path: root + "/RMAIL")
+            Issue.record("a Babyl file was read")
+        } catch {
+            #expect(error.code == .unsupportedFileType && error.path == root + "/RMAIL")
+            #expect(error.detail?.contains("Babyl") == true && error.detail?.contains("unrmail") == true)
+        }
+        var reader = try MailboxReader(path: root)
+        var sources: [String] = []
+        var errors: [MailboxError] = []
+        while true {
+            do {
+                guard let message = try reader.next() else { break }
+                sources.append((message.source as NSString).lastPathComponent)
+            } catch {
+                errors.append(error)
+            }
+        }
+        #expect(sources == ["a.eml", "z.eml"])
+        #expect(errors.map(\.code) == [.unsupportedFileType])
+    }
+
     @Test("a missing path is an error naming it")
     func missing() {
         #expect(throws: MailboxError.self) { try MailboxReader(path: "/nonexistent/mailbox") }

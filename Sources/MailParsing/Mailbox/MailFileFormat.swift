@@ -3,6 +3,9 @@
 package enum MailFileFormat: Sendable, Hashable {
     /// An MMDF mailbox (`MMDFParser`).
     case mmdf
+    /// An Emacs RMAIL file in Babyl format (etc/BABYL in Emacs before 23): not read, since a message
+    /// Emacs has shown keeps its original header apart from its text (`babylMessage` says so).
+    case babyl
     /// Postfix's `postcat` output (`PostcatParser`).
     case postcatOutput
     /// A Postfix queue file (`PostfixQueueFile`).
@@ -13,7 +16,7 @@ package enum MailFileFormat: Sendable, Hashable {
     case sendmailControlFile
 
     /// Bytes enough for `detect`.
-    package static let bytesToDetect = max(MMDFParser.bytesToDetect, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
+    package static let bytesToDetect = max(MMDFParser.bytesToDetect, babylOptions.count, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
                                            EximSpoolMessage.bytesToDetect, SendmailQueueMessage.bytesToDetect)
 
     /// The format `head` (a file's first `bytesToDetect` bytes, or all of a shorter one) starts as, or nil
@@ -21,6 +24,7 @@ package enum MailFileFormat: Sendable, Hashable {
     /// file's, `-` for standard input (any name then).
     package static func detect(_ head: ByteSlice, path: String) -> MailFileFormat? {
         if MMDFParser.isMMDF(head) { return .mmdf }
+        if head.starts(with: babylOptions) { return .babyl }
         if PostcatParser.isPostcatOutput(head) { return .postcatOutput }
         if PostfixQueueFile.isQueueFile(head) { return .postfixQueueFile }
         if SendmailQueueMessage.isControlFile(head) { return .sendmailControlFile }
@@ -32,4 +36,14 @@ package enum MailFileFormat: Sendable, Hashable {
         }
         return nil
     }
+
+    /// The first line of a Babyl file: its BABYL OPTIONS section (etc/BABYL, "Overall Babyl File Structure").
+    static let babylOptions: [UInt8] = Array("BABYL OPTIONS:".utf8)
+
+    /// Why a Babyl file is refused, and what to do: its messages cannot be read as they were received
+    /// without rebuilding each from two places (a reformed message keeps its original header between its
+    /// status line and `*** EOOH ***`, and its text after a pruned copy of that header), so the file is
+    /// an input error rather than one message of garbage.
+    package static let babylMessage = "an Emacs RMAIL file in Babyl format, which is not read; convert it to an "
+        + "mbox first: M-x unrmail in Emacs, or b2m < RMAIL > RMAIL.mbox"
 }

@@ -239,7 +239,8 @@ public struct MailboxReader: Sendable {
 
     /// Makes `file` current: reads its first bytes, decompresses a compressed file from there on, and
     /// decides what it holds (an mbox, a message, or a `MailFileFormat`).
-    /// - Throws: `.unsupportedCompression` for a compressed file whose format's library cannot be loaded.
+    /// - Throws: `.unsupportedCompression` for a compressed file whose format's library cannot be loaded;
+    ///   `.unsupportedFileType` for a Babyl file (`MailFileFormat.babyl`).
     private mutating func begin(_ file: OpenFile) throws(MailboxError) {
         defer {
             // Named like an Exim pair or a Sendmail entry but not one (an mbox, a message, anything but
@@ -300,6 +301,9 @@ public struct MailboxReader: Sendable {
         case .mmdf:
             current?.mode = .mmdf
             mmdfParser = MMDFParser(source: file.path, limits: limits)
+        case .babyl:
+            current = nil
+            throw MailboxError(.unsupportedFileType, path: file.path, detail: MailFileFormat.babylMessage)
         case .postcatOutput:
             current?.mode = .postcat
             postcatParser = PostcatParser(source: file.path, limits: limits)

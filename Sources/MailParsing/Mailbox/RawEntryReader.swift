@@ -130,7 +130,7 @@ public final class RawEntryReader {
             let named = SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2)))
                 && SendmailQueueMessage.isQueueID(name.dropFirst(2))
             return .sendmailQueue(data: named ? MailboxReader.sendmailDataPath(control: path) : nil)
-        case .mmdf, .postcatOutput, nil:
+        case .mmdf, .babyl, .postcatOutput, nil:
             return nil
         }
     }
