@@ -79,4 +79,59 @@ import TestSupport
         #expect(Self.withoutSources(expected.text).count == 2)
         #expect(Self.withoutSources(read.text) == Self.withoutSources(expected.text))
     }
+
+    /// A C compiler on the PATH, for the preload shim below; nil where there is none.
+    static let compiler: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in ["cc", "clang", "gcc"] {
+            for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+                return "\(folder)/\(name)"
+            }
+        }
+        return nil
+    }()
+
+    /// A shared library for LD_PRELOAD whose dlopen(3) fails for every name holding `refused` and hands
+    /// the rest to the C library's: a host without that library, for the real executable, no test hook in it.
+    static func dlopenRefusing(_ refused: String, in folder: URL) throws -> String {
+        let source = folder.appendingPathComponent("refuse.c"), library = folder.appendingPathComponent("refuse.so")
+        try Data("""
+            #define _GNU_SOURCE
+            #include <dlfcn.h>
+            #include <string.h>
+            void *dlopen(const char *name, int flags) {
+                static void *(*next)(const char *, int);
+                if (next == NULL) next = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+                if (name != NULL && strstr(name, "\(refused)") != NULL) return NULL;
+                return next(name, flags);
+            }
+            """.utf8).write(to: source)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(compiler))
+        process.arguments = ["-shared", "-fPIC", "-o", library.path, source.path, "-ldl"]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "the preload shim did not compile")
+        return library.path
+    }
+
+    /// Where a format's library is not installed, its files are an input error naming the library and
+    /// the command that decompresses them, and the other inputs are read; never a message of compressed
+    /// bytes. (libzstd refused by a preload shim, as on a host without libzstd1.)
+    @Test(.enabled(if: compiler != nil, "no C compiler on the PATH for the preload shim"))
+    func aMissingLibraryIsAnInputErrorNamingIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("compressed-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shim = try Self.dlopenRefusing("libzstd", in: folder)
+        let compressed = "Fixtures/mailbox/compressed/mboxrd-quoting.mbox.zst"
+        let result = try CLI.run(["scan", "-f", "jsonl", "--quiet", compressed, "Fixtures/mailbox/compressed/mboxrd-quoting.mbox.xz"],
+                                 environment: ["LD_PRELOAD": shim])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("mboxrd-quoting.mbox.zst: message 0 at byte 0: unsupported-compression "
+                                        + "(zstd-compressed; libzstd.so.1 could not be loaded: install it, or decompress the file first with zstd -dc"),
+                "\(result.stderr)")
+        // The xz file beside it is read whole: liblzma loads as ever.
+        #expect(result.text.split(separator: "\n").count == 2)
+    }
 }
