@@ -3,8 +3,10 @@
 # a folder of COUNT mutated message files (mutate.py, each file in its own bytes: LF, CRLF and CR-only
 # mixed), the same messages as an mbox and a mutated mailbox file (mutate-mailbox.py: From_ lines,
 # Content-Length, line ends), split together, in an order that changes with the seed, so that entries of
-# every kind follow each other in the four mboxes. `split` reads each mbox back and fails (exit status 3)
-# when the entries it holds are not the messages written to it; such a seed's inputs are kept in WORKDIR.
+# every kind follow each other in the four mboxes. `split` reads each mbox back and fails (exit status 3,
+# without its "read: ok" line) when the entries it holds are not the messages written to it; such a seed's
+# inputs are kept in WORKDIR. Exit status 3 with the read-back intact is an input error of one message
+# (a mutated copy of a compressed fixture), not a failed split.
 #
 # Usage: Tests/Fuzz/split-campaign.sh BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 set -u
@@ -32,7 +34,10 @@ for seed in $(seq "$first" "$last"); do
   timeout 600 "$bin" split --quiet $inputs --into "$dir/out" > "$dir/split.txt" 2>&1
   status=$?
   echo "seed=$seed status=$status $(grep -E '^total' "$dir/split.txt")"
-  if [ "$status" -le 1 ]; then
+  # Exit status 3 with the read-back line intact is an input error reported for one message (mutated
+  # copies of Fixtures/mailbox/compressed are damaged compressed files): the split itself held.
+  if [ "$status" -le 1 ] || { [ "$status" -eq 3 ] && grep -qE '^total .* read: ok$' "$dir/split.txt" \
+       && ! grep -q 'reads back differently' "$dir/split.txt"; }; then
     rm -rf "$dir"
   else
     failed=$((failed + 1))
