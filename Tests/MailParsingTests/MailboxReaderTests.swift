@@ -60,6 +60,20 @@ struct MailboxReaderTests {
         #expect(seen == ["a.eml#0", "b.eml#0", "sub/box.mbox#0", "sub/box.mbox#1", "sub/c.eml#0"])
     }
 
+    /// An MH folder (nmh, Claws Mail, Sylpheed) names its messages by number; read in byte order they
+    /// came as 1, 10, 100, 11, 2.
+    @Test("an MH folder's numbered messages come in the order of their numbers, before its other entries")
+    func mhFolder() throws {
+        var files = [".mh_sequences": "unseen: 1-3\n", "a.eml": Self.message, "sub/3": Self.message, "sub/20": Self.message]
+        for n in [1, 2, 9, 10, 11, 100, 1000] { files[String(n)] = Self.message }
+        let root = try Self.folder(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var reader = try MailboxReader(path: root)
+        var seen: [String] = []
+        while let message = try reader.next() { seen.append(String(message.source.dropFirst(root.count + 1))) }
+        #expect(seen == ["1", "2", "9", "10", "11", "100", "1000", "a.eml", "sub/3", "sub/20"])
+    }
+
     @Test("a Maildir: cur/ and new/ read, tmp/ and Maildir++ metadata skipped, .Folders included")
     func maildir() throws {
         let root = try Self.folder([

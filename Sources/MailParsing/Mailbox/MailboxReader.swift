@@ -28,7 +28,8 @@ import Darwin
 /// error naming the library, not a message of compressed bytes.
 ///
 /// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders; of a qmail queue, its
-/// `mess/` folder) are walked recursively and their files read in byte order of their paths, so output is
+/// `mess/` folder) are walked recursively and their files read in byte order of their paths (an MH folder's
+/// numbered files in the order of their numbers, `sortKey`), so output is
 /// deterministic. Exim spool pairs and Sendmail queue entries are one message each (`EximSpoolMessage`,
 /// `SendmailQueueMessage`); a Sendmail entry's `df` file may be in a `df/` folder beside its `qf/` folder
 /// (Sendmail's queue sub-folders), and its transcript (`xf`) and temporary (`tf`, `Tf`) files are passed
@@ -669,7 +670,7 @@ public struct MailboxReader: Sendable {
         return SendmailQueueMessage.controlFilePrefixes.contains { (try? POSIXFiles.fileInfo(qfFolder + $0 + id).type) == .regular }
     }
 
-    /// Every message file below `root`, sorted by path bytes, with failures to list sub-folders kept in
+    /// Every message file below `root`, sorted by path bytes (`sortKey`), with failures to list sub-folders kept in
     /// place as entries.
     private static func walk(_ root: String) throws(MailboxError) -> [Entry] {
         var files: [Entry] = []
@@ -749,10 +750,10 @@ public struct MailboxReader: Sendable {
             return nil
         }
         all += failures.map { ($0.0, .failure($0.1)) }
-        // By the paths' bytes, compared with memcmp: comparing the Strings' UTF-8 views one element at a
-        // time cost ~4,500 instructions a comparison (the sisimai bsd folder: 26M of a 108M scan).
-        // Indices are sorted, not the entries: moving those retained and released their strings.
-        let keys = all.map { Array($0.0.utf8) }
+        // By the paths' bytes (`sortKey`), compared with memcmp: comparing the Strings' UTF-8 views one
+        // element at a time cost ~4,500 instructions a comparison (the sisimai bsd folder: 26M of a 108M
+        // scan). Indices are sorted, not the entries: moving those retained and released their strings.
+        let keys = all.map { Self.sortKey($0.0) }
         let order = keys.indices.sorted { a, b in
             keys[a].withUnsafeBufferPointer { x in
                 keys[b].withUnsafeBufferPointer { y in
@@ -763,5 +764,19 @@ public struct MailboxReader: Sendable {
             }
         }
         return order.map { all[$0].1 }
+    }
+
+    /// A path's bytes as the walk orders them: as they are, but for a file name of digits alone (an MH
+    /// folder's messages, as nmh, Claws Mail and Sylpheed keep them: `1`, `2`, ... `10`), which becomes
+    /// 0x01, its length and its digits, so that such files come in the order of their numbers, before the
+    /// folder's other entries, and not as `1`, `10`, `100`, `11`, `2`. One key a path, compared bytewise,
+    /// and the path can be read back from it: a total order whatever the names.
+    static func sortKey(_ path: String) -> [UInt8] {
+        var key = Array(path.utf8)
+        let nameStart = (key.lastIndex(of: ASCII.slash) ?? -1) + 1
+        let length = key.count - nameStart
+        guard length > 0, length < 256, key[nameStart...].allSatisfy(ASCII.isDigit) else { return key }
+        key.insert(contentsOf: [0x01, UInt8(length)], at: nameStart)
+        return key
     }
 }
