@@ -53,9 +53,10 @@ public struct MMDFParser: Sendable {
 
     /// The byte a separator line is made of: Control-A (mmdf(5)).
     static let controlA: UInt8 = 0x01
-    /// The longest From_ line taken for an envelope after the opening separator: RFC 5321 §4.5.3.1.6's
-    /// line limit (`MboxParser.envelopeBytesKept` keeps as much).
-    static let maxEnvelopeBytes = 1000
+    /// The longest From_ line taken for an envelope after the opening separator, line end aside: RFC
+    /// 5321 §4.5.3.1.6's line limit (`MboxParser.envelopeBytesKept` keeps as much). A longer line is the
+    /// message's first. 1,000 bytes.
+    public static let maxEnvelopeBytes = 1000
 
     private enum Phase: Sendable {
         /// Between messages, at a line start: after a closing separator, or at the start of the input.
