@@ -13,14 +13,7 @@ struct MMDFParserTests {
     /// The parser over `chunks`, fed one after another.
     static func parse(_ chunks: [ArraySlice<UInt8>], limits: MailboxLimits = .init()) -> [MailboxMessage] {
         var parser = MMDFParser(limits: limits)
-        var input = ByteSlice()
-        var out: [MailboxMessage] = []
-        for chunk in chunks {
-            input.append(contentsOf: chunk)
-            while let m = parser.next(&input) { out.append(m) }
-        }
-        while let m = parser.finish(&input) { out.append(m) }
-        return out
+        return MailboxTesting.feed(&parser, chunks, next: { $0.next(&$1) }, finish: { $0.finish(&$1) })
     }
 
     static func parse(_ bytes: [UInt8], limits: MailboxLimits = .init()) -> [MailboxMessage] {

@@ -40,13 +40,21 @@ enum MailboxTesting {
         -> [MailboxMessage]
     {
         var parser = MboxParser(source: source, limits: limits)
+        return feed(&parser, chunks, next: { $0.next(&$1) }, finish: { $0.finish(&$1) })
+    }
+
+    /// Feeds `chunks` to a push parser (`MboxParser`, `MMDFParser`, `DboxParser`, ...) one after another,
+    /// asking `next` after each until nil, then `finish` until nil, and collects the messages.
+    static func feed<Parser>(_ parser: inout Parser, _ chunks: [ArraySlice<UInt8>],
+                             next: (inout Parser, inout ByteSlice) -> MailboxMessage?,
+                             finish: (inout Parser, inout ByteSlice) -> MailboxMessage?) -> [MailboxMessage] {
         var input = ByteSlice()
         var out: [MailboxMessage] = []
         for chunk in chunks {
             input.append(contentsOf: chunk)
-            while let message = parser.next(&input) { out.append(message) }
+            while let message = next(&parser, &input) { out.append(message) }
         }
-        while let message = parser.finish(&input) { out.append(message) }
+        while let message = finish(&parser, &input) { out.append(message) }
         return out
     }
 

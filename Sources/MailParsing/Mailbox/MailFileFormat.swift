@@ -3,6 +3,8 @@
 package enum MailFileFormat: Sendable, Hashable {
     /// An MMDF mailbox (`MMDFParser`).
     case mmdf
+    /// A Dovecot dbox file (`DboxParser`).
+    case dboxFile
     /// An Emacs RMAIL file in Babyl format (etc/BABYL in Emacs before 23): not read, since a message
     /// Emacs has shown keeps its original header apart from its text (`babylMessage` says so).
     case babyl
@@ -16,7 +18,7 @@ package enum MailFileFormat: Sendable, Hashable {
     case sendmailControlFile
 
     /// Bytes enough for `detect`.
-    package static let bytesToDetect = max(MMDFParser.bytesToDetect, babylOptions.count, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
+    package static let bytesToDetect = max(MMDFParser.bytesToDetect, DboxParser.bytesToDetect, babylOptions.count, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
                                            EximSpoolMessage.bytesToDetect, SendmailQueueMessage.bytesToDetect)
 
     /// The format `head` (a file's first `bytesToDetect` bytes, or all of a shorter one) starts as, or nil
@@ -24,6 +26,7 @@ package enum MailFileFormat: Sendable, Hashable {
     /// file's, `-` for standard input (any name then).
     package static func detect(_ head: ByteSlice, path: String) -> MailFileFormat? {
         if MMDFParser.isMMDF(head) { return .mmdf }
+        if DboxParser.isDboxFile(head) { return .dboxFile }
         if head.starts(with: babylOptions) { return .babyl }
         if PostcatParser.isPostcatOutput(head) { return .postcatOutput }
         if PostfixQueueFile.isQueueFile(head) { return .postfixQueueFile }

@@ -12,6 +12,7 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         case outOfRange
         case corruptCompressedData
         case unsupportedCompression
+        case damagedMailboxFile
     }
 
     /// The kind of failure, comparable with the `static let` constants.
@@ -38,6 +39,10 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Input compressed in a format whose library cannot be loaded here (libbz2, liblzma, libzstd
         /// or liblz4); `detail` names the format, the library and how to decompress the file first.
         public static let unsupportedCompression = Code(base: .unsupportedCompression)
+        /// A mailbox file whose structure is damaged where its format has no way to find the next
+        /// message (a Dovecot dbox file's message or metadata header missing where the sizes lead:
+        /// `DboxParser`); `detail` says what, `byteOffset` where. The messages before it have been read.
+        public static let damagedMailboxFile = Code(base: .damagedMailboxFile)
 
         /// A stable name for messages and JSON output.
         public var description: String {
@@ -50,6 +55,7 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
             case .outOfRange: "out-of-range"
             case .corruptCompressedData: "corrupt-compressed-data"
             case .unsupportedCompression: "unsupported-compression"
+            case .damagedMailboxFile: "damaged-mailbox-file"
             }
         }
     }

@@ -5,6 +5,9 @@ public enum MailboxKind: String, Sendable, Hashable {
     /// One file in MMDF format (`MMDFParser`): each message between two lines of four Control-A bytes, as
     /// SCO's MMDF and Mutt's `mbox_type=MMDF` write it. It starts with such a line.
     case mmdf
+    /// One Dovecot dbox file (`DboxParser`): an sdbox message file (`u.N`) or an mdbox storage file
+    /// (`m.N`, several messages). A dbox mailbox or storage folder is a `.directory`.
+    case dboxFile
     /// A Maildir: a folder with `cur/` and/or `new/` (and Maildir++ `.Folder`s or nested trees below it).
     case maildir
     /// One file holding one RFC 5322 message.

@@ -15,14 +15,16 @@ public struct MailboxMessage: Sendable {
     public var index: Int
     /// Byte offset in `source` where this message's entry starts (its From_ line in an mbox, 0 for a file).
     /// For a compressed source, in its decompressed bytes; for `postcat` output or an MMDF mailbox, where
-    /// the message's text starts (`PostcatParser`, `MMDFParser`); for a Postfix queue file, an Exim spool message or a Sendmail queue
+    /// the message's text starts (`PostcatParser`, `MMDFParser`); for a Dovecot dbox file, where its
+    /// stored bytes start (`DboxParser`); for a Postfix queue file, an Exim spool message or a Sendmail queue
     /// entry, 0, in the message decoded from its records or put together from its two files
     /// (`PostfixQueueFile`, `EximSpoolMessage`, `SendmailQueueMessage`).
     public var offset: Int
     /// Bytes the entry occupies in `source`, from `offset`, separators included, so that
     /// `source[offset..<offset+length]` over all messages tiles an mbox. For `postcat` output, the
     /// message's text alone (the envelope records and markers between messages are in no entry); for an
-    /// MMDF mailbox likewise (its separator lines and From_ lines are in no entry). For a
+    /// MMDF mailbox likewise (its separator lines and From_ lines are in no entry); for a dbox file, the
+    /// message's stored bytes (compressed, if Dovecot compressed it). For a
     /// Postfix queue file, an Exim spool message or a Sendmail queue entry, the message's bytes
     /// (`messageLength`), as `MailboxReader.readRawEntry` gives them back.
     public var length: Int
@@ -35,7 +37,8 @@ public struct MailboxMessage: Sendable {
     public var defects: MailboxDefects
     /// The entry's bytes exactly as in `source` (`offset..<offset+length`: From_ line, quoting and
     /// separating blank line included), as a slice of the reader's buffer: free to take, for byte-exact
-    /// splitting. Nil when the entry was truncated; read it back with `MailboxReader.readRawEntry`.
+    /// splitting. Nil when the entry was truncated, or is a dbox message Dovecot stored compressed; read it
+    /// back with `MailboxReader.readRawEntry` (which decompresses a dbox message).
     public var raw: Optional<ByteSlice>
     /// The envelope the queue kept beside the message, for one read from a Postfix queue file, an Exim
     /// spool message, a Sendmail queue entry or `postcat` output that lists it; nil for every other source.
@@ -80,6 +83,9 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     /// An MMDF message lacked one of the separator lines around it (`MMDFParser`): it began after a
     /// closing separator without an opening one, or ran to the end of the input without its closing one.
     public static let missingSeparator = MailboxDefects(rawValue: 1 << 6)
+    /// A Dovecot dbox file ended inside this message (it holds what was stored up to there), or the
+    /// message's compressed data was damaged (it holds what was decoded before the damage) (`DboxParser`).
+    public static let damagedDboxFile = MailboxDefects(rawValue: 1 << 7)
 
     /// Stable names for output (`defects` arrays in JSON Lines).
     public var names: [String] {
@@ -91,6 +97,7 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
         if contains(.leadingGarbage) { out.append("mailbox-leading-garbage") }
         if contains(.damagedQueueFile) { out.append("mailbox-damaged-queue-file") }
         if contains(.missingSeparator) { out.append("mailbox-missing-separator") }
+        if contains(.damagedDboxFile) { out.append("mailbox-damaged-dbox-file") }
         return out
     }
 }

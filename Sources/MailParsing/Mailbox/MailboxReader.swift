@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), an MMDF
-/// mailbox (`MMDFParser`), a Maildir,
+/// mailbox (`MMDFParser`), a Maildir, a Dovecot dbox file or folder of them (`DboxParser`),
 /// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
 /// queue file or a queue's folder (`PostfixQueueFile`), an Exim spool message or spool folder
 /// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), a Sendmail queue entry
@@ -28,8 +28,9 @@ import Darwin
 /// error naming the library, not a message of compressed bytes.
 ///
 /// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders; of a qmail queue, its
-/// `mess/` folder) are walked recursively and their files read in byte order of their paths (an MH folder's
-/// numbered files in the order of their numbers, `sortKey`), so output is
+/// `mess/` folder) are walked recursively and their files read in byte order of their paths (files named
+/// with a number, an MH folder's `1` ... `10` and Dovecot's `u.1` ... `u.10`, in the order of their
+/// numbers: `sortKey`), so output is
 /// deterministic. Exim spool pairs and Sendmail queue entries are one message each (`EximSpoolMessage`,
 /// `SendmailQueueMessage`); a Sendmail entry's `df` file may be in a `df/` folder beside its `qf/` folder
 /// (Sendmail's queue sub-folders), and its transcript (`xf`) and temporary (`tf`, `Tf`) files are passed
@@ -74,6 +75,8 @@ public struct MailboxReader: Sendable {
         case mbox
         /// An MMDF mailbox (`MMDFParser`).
         case mmdf
+        /// A Dovecot dbox file (`DboxParser`).
+        case dbox
         case singleMessage
         /// Postfix's `postcat` output (`PostcatParser`).
         case postcat
@@ -110,6 +113,7 @@ public struct MailboxReader: Sendable {
     private var parser: MboxParser?
     private var postcatParser: PostcatParser?
     private var mmdfParser: MMDFParser?
+    private var dboxParser: DboxParser?
     private var buffer: [UInt8]
     /// The read buffer's size: about one chunk, or for a long entry `maxMessageBytes` plus one chunk at most.
     package var bufferBytes: Int { buffer.count }
@@ -152,6 +156,7 @@ public struct MailboxReader: Sendable {
             switch current?.mode {
             case .mbox: kind = .mbox
             case .mmdf: kind = .mmdf
+            case .dbox: kind = .dboxFile
             case .postcat: kind = .postcatOutput
             case .postfixQueueFile: kind = .postfixQueueFile
             case .eximHeader: kind = .eximSpoolMessage
@@ -215,12 +220,14 @@ public struct MailboxReader: Sendable {
                 parser = nil
                 postcatParser = nil
                 mmdfParser = nil
+                dboxParser = nil
                 if let pending { throw pending }
             } catch {
                 current = nil
                 parser = nil
                 postcatParser = nil
                 mmdfParser = nil
+                dboxParser = nil
                 throw error
             }
         }
@@ -228,8 +235,8 @@ public struct MailboxReader: Sendable {
 
     /// The raw bytes of an entry, `path[offset..<offset+length]`, as `MailboxMessage.offset`/`length` give
     /// them: for byte-exact splitting when `MailboxMessage.raw` is nil (truncated). A compressed file's entry is
-    /// read from its decompressed bytes. For many entries of one file, `RawEntryReader` reads them in one
-    /// pass.
+    /// read from its decompressed bytes; a dbox message Dovecot compressed is given decompressed. For many
+    /// entries of one file, `RawEntryReader` reads them in one pass.
     /// - Throws: `MailboxError` if the file cannot be read or is shorter than `offset + length`,
     ///   `.unsupportedCompression` for a compressed file whose format's library cannot be loaded.
     public static func readRawEntry(path: String, offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
@@ -256,6 +263,7 @@ public struct MailboxReader: Sendable {
         parser = nil
         postcatParser = nil
         mmdfParser = nil
+        dboxParser = nil
         start = 0
         end = 0
         while end < CompressionFormat.bytesToDetect, current?.atEnd == false { try refill() }
@@ -302,6 +310,9 @@ public struct MailboxReader: Sendable {
         case .mmdf:
             current?.mode = .mmdf
             mmdfParser = MMDFParser(source: file.path, limits: limits)
+        case .dboxFile:
+            current?.mode = .dbox
+            dboxParser = DboxParser(source: file.path, limits: limits)
         case .babyl:
             current = nil
             throw MailboxError(.unsupportedFileType, path: file.path, detail: MailFileFormat.babylMessage)
@@ -325,7 +336,7 @@ public struct MailboxReader: Sendable {
         // Only the mode is read: binding the whole file copied it (its path retained and released) for
         // every message (bsd.mbox x3: 0.29M instructions).
         switch current?.mode {
-        case .mbox, .mmdf, .postcat: return try pullFromParser()
+        case .mbox, .mmdf, .dbox, .postcat: return try pullFromParser()
         case .singleMessage: return try pullSingleMessage()
         case .postfixQueueFile: return try pullQueueFile()
         case .eximHeader:
@@ -340,12 +351,18 @@ public struct MailboxReader: Sendable {
         }
     }
 
-    /// The next message of an mbox, an MMDF mailbox or `postcat` output, from its push parser, refilling as
-    /// it asks.
+    /// The next message of an mbox, an MMDF mailbox, a dbox file or `postcat` output, from its push parser,
+    /// refilling as it asks; for a dbox file damaged past finding its next message, nil with its
+    /// `failure` pending.
     private mutating func pullFromParser() throws(MailboxError) -> MailboxMessage? {
         while true {
             let atEnd = current?.atEnd ?? true
             if let message = runParser(atEnd: atEnd) { return message }
+            if let failure = dboxParser?.failure {
+                // The dbox file is damaged past finding its next message: the rest of it is not read.
+                if current?.pendingError == nil { current?.pendingError = failure }
+                return nil
+            }
             if atEnd { return nil }
             try refill()
         }
@@ -362,6 +379,8 @@ public struct MailboxReader: Sendable {
             message = atEnd ? parser!.finish(&input) : parser!.next(&input)
         } else if mmdfParser != nil {
             message = atEnd ? mmdfParser!.finish(&input) : mmdfParser!.next(&input)
+        } else if dboxParser != nil {
+            message = atEnd ? dboxParser!.finish(&input) : dboxParser!.next(&input)
         } else if postcatParser != nil {
             message = atEnd ? postcatParser!.finish(&input) : postcatParser!.next(&input)
         } else {
@@ -766,17 +785,20 @@ public struct MailboxReader: Sendable {
         return order.map { all[$0].1 }
     }
 
-    /// A path's bytes as the walk orders them: as they are, but for a file name of digits alone (an MH
-    /// folder's messages, as nmh, Claws Mail and Sylpheed keep them: `1`, `2`, ... `10`), which becomes
-    /// 0x01, its length and its digits, so that such files come in the order of their numbers, before the
-    /// folder's other entries, and not as `1`, `10`, `100`, `11`, `2`. One key a path, compared bytewise,
-    /// and the path can be read back from it: a total order whatever the names.
+    /// A path's bytes as the walk orders them: as they are, but for a file name that ends in digits (an
+    /// MH folder's messages, as nmh, Claws Mail and Sylpheed keep them: `1`, `2`, ... `10`; Dovecot's
+    /// `u.1` ... `u.10` and `m.1` ... `m.10`), whose digits become 0x01, their count and the digits, so that
+    /// such files come in the order of their numbers among the names they share the rest with, and
+    /// not as `1`, `10`, `100`, `11`, `2`. One key a path, compared bytewise, and the path can be read
+    /// back from it: a total order whatever the names.
     static func sortKey(_ path: String) -> [UInt8] {
         var key = Array(path.utf8)
         let nameStart = (key.lastIndex(of: ASCII.slash) ?? -1) + 1
-        let length = key.count - nameStart
-        guard length > 0, length < 256, key[nameStart...].allSatisfy(ASCII.isDigit) else { return key }
-        key.insert(contentsOf: [0x01, UInt8(length)], at: nameStart)
+        var digitsStart = key.count
+        while digitsStart > nameStart, ASCII.isDigit(key[digitsStart - 1]) { digitsStart -= 1 }
+        let length = key.count - digitsStart
+        guard length > 0, length < 256 else { return key }
+        key.insert(contentsOf: [0x01, UInt8(length)], at: digitsStart)
         return key
     }
 }

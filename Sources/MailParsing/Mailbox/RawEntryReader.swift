@@ -78,10 +78,25 @@ public final class RawEntryReader {
         decoded = Self.decoded(format, path: path)
     }
 
-    /// The `length` bytes from `offset`.
+    /// The `length` bytes from `offset`; of a dbox file, the message stored there, decompressed when
+    /// Dovecot compressed it (`DboxParser`).
     /// - Throws: `MailboxError`: `.outOfRange` when the file (decompressed, if compressed) is shorter than
-    ///   `offset + length`; `.cannotRead` or `.corruptCompressedData` as reading fails.
+    ///   `offset + length`; `.cannotRead` or `.corruptCompressedData` as reading fails,
+    ///   `.unsupportedCompression` for a compressed dbox message whose format's library cannot be loaded
+    ///   (damaged, it gives what was decoded before the damage, as `MailboxReader` does).
     public func read(offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
+        let stored = try storedBytes(offset: offset, length: length)
+        guard format == .dboxFile, let compression = CompressionFormat.detect(stored[...]) else { return stored }
+        let decoded = StreamDecompressor.decompress(stored[...], format: compression, path: path, limit: Int.max)
+        // Damaged data gives what was decoded before the damage, as the reader's message holds it.
+        if let failure = decoded.failure, failure.code == .unsupportedCompression {
+            throw MailboxError(failure.code, path: path, byteOffset: offset, detail: failure.detail)
+        }
+        return decoded.bytes
+    }
+
+    /// The `length` bytes from `offset` as the file (decompressed, if compressed) holds them.
+    private func storedBytes(offset: Int, length: Int) throws(MailboxError) -> [UInt8] {
         guard offset >= 0, length >= 0 else { throw MailboxError(.outOfRange, path: path, byteOffset: offset) }
         if decoded != nil {
             let message = try decodedFile()
@@ -130,7 +145,7 @@ public final class RawEntryReader {
             let named = SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2)))
                 && SendmailQueueMessage.isQueueID(name.dropFirst(2))
             return .sendmailQueue(data: named ? MailboxReader.sendmailDataPath(control: path) : nil)
-        case .mmdf, .babyl, .postcatOutput, nil:
+        case .mmdf, .dboxFile, .babyl, .postcatOutput, nil:
             return nil
         }
     }

@@ -10,7 +10,8 @@ import CZlib
 
 /// Decompresses a file read from a file descriptor, for `MailboxReader` and `RawEntryReader`: the
 /// decompressed bytes are read as the file's would be, a buffer at a time, so memory stays one read
-/// buffer and the decoder's state whatever the decompressed size.
+/// buffer and the decoder's state whatever the decompressed size. Without a descriptor it decompresses
+/// bytes in memory (`decompress(_:format:path:limit:)`: a Dovecot dbox message body).
 ///
 /// - Every stream is read: each format's files may be several compressed streams one after another
 ///   (`cat a.gz b.gz`; RFC 1952 §2.2 calls gzip's members; bzip2's streams, zstd's and LZ4's frames,
@@ -32,7 +33,8 @@ final class StreamDecompressor: @unchecked Sendable {
     /// The input's bytes not yet decoded: `input[inputStart..<inputEnd]`.
     private var inputStart = 0
     private var inputEnd = 0
-    private let descriptor: FileDescriptor
+    /// Where the compressed bytes after the seed come from; nil when the seed is all of them.
+    private let descriptor: FileDescriptor?
     private let path: String
     /// Compressed bytes taken into `input` so far, from the seed and the file.
     private var compressedRead = 0
@@ -51,10 +53,10 @@ final class StreamDecompressor: @unchecked Sendable {
     static let stepBytes = 64 * 1024
 
     /// Starts decompressing `format`. `seed` holds the file's first bytes, already read (`MailboxReader`
-    /// read them to see the format); the rest comes from `descriptor`.
+    /// read them to see the format); the rest comes from `descriptor`, or with none, `seed` is all.
     /// - Throws: `.unsupportedCompression` when the format's library cannot be loaded,
     ///   `.corruptCompressedData` when the decoder cannot start.
-    init(format: CompressionFormat, descriptor: FileDescriptor, path: String, seed: ArraySlice<UInt8>) throws(MailboxError) {
+    init(format: CompressionFormat, descriptor: FileDescriptor?, path: String, seed: ArraySlice<UInt8>) throws(MailboxError) {
         self.format = format
         self.descriptor = descriptor
         self.path = path
@@ -63,6 +65,40 @@ final class StreamDecompressor: @unchecked Sendable {
         _ = input.initialize(fromContentsOf: seed)
         inputEnd = seed.count
         compressedRead = seed.count
+        inputAtEnd = descriptor == nil
+    }
+
+    /// `bytes`, compressed in `format`, decompressed in memory up to `limit` bytes: what was decompressed,
+    /// whether more would have followed past `limit`, and the failure that stopped it early, if one did
+    /// (`.unsupportedCompression` before any byte; `.corruptCompressedData` after what was decoded before
+    /// the damage, `byteOffset` counting in `bytes`).
+    static func decompress(_ bytes: ArraySlice<UInt8>, format: CompressionFormat, path: String, limit: Int)
+        -> (bytes: [UInt8], beyondLimit: Bool, failure: MailboxError?)
+    {
+        let decompressor: StreamDecompressor
+        do throws(MailboxError) {
+            decompressor = try StreamDecompressor(format: format, descriptor: nil, path: path, seed: bytes)
+        } catch {
+            return ([], false, error)
+        }
+        var out: [UInt8] = []
+        // One byte past `limit` is asked for, to tell a cut; `limit` may be `Int.max`.
+        var chunk = [UInt8](repeating: 0, count: limit >= stepBytes ? stepBytes : limit + 1)
+        while true {
+            let room = limit - out.count
+            let got: Int
+            do throws(MailboxError) {
+                got = try decompressor.read(into: &chunk, at: 0, count: room >= chunk.count ? chunk.count : room + 1)
+            } catch {
+                return (out, false, error)
+            }
+            if got == 0 { return (out, false, nil) }
+            out.append(contentsOf: chunk[..<got])
+            if out.count > limit {
+                out.removeLast(out.count - limit)
+                return (out, true, nil)
+            }
+        }
     }
 
     deinit {
@@ -156,7 +192,7 @@ final class StreamDecompressor: @unchecked Sendable {
 
     /// Reads more of the file into the input (after the bytes not yet decoded, moved to the front).
     private func fillInput() throws(MailboxError) {
-        guard !inputAtEnd else { return }
+        guard !inputAtEnd, let descriptor else { return }
         let left = inputEnd - inputStart
         if left > 0, inputStart > 0, let base = input.baseAddress {
             memmove(base, base + inputStart, left)
