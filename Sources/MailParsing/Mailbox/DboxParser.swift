@@ -139,9 +139,8 @@ extension DboxParser {
                 // "2 M1e C6566a3f0": the version, then fields of a key letter and a hex value.
                 let window = input.prefix(Self.maxFileHeaderBytes + 1)
                 guard let lineEnd = window.firstIndex(of: ASCII.lineFeed) else {
-                    if atEnd || count > Self.maxFileHeaderBytes {
-                        if count > 0 { stop("the file header line is not a dbox one", at: 0) }
-                        return nil
+                    if (atEnd && count > 0) || count > Self.maxFileHeaderBytes {
+                        stop("the file header line is not a dbox one", at: 0)
                     }
                     return nil
                 }

@@ -12,8 +12,9 @@ public enum MailboxKind: String, Sendable, Hashable {
     case maildir
     /// One file holding one RFC 5322 message.
     case messageFile
-    /// A folder of message files (read recursively, sorted by path; an MH folder's numbered files by
-    /// number), e.g. an MTA's queue or Badmail folder (of a qmail queue, its `mess/` folder alone).
+    /// A folder of message files (read recursively, sorted by path; files named with a number, an MH
+    /// folder's or Dovecot's `u.N`, by number), e.g. an MTA's queue or Badmail folder (of a qmail queue,
+    /// its `mess/` folder alone), or a Dovecot dbox folder.
     case directory
     /// Standard input (path `-`): an mbox if it starts with `From `, an MMDF mailbox, `postcat` output or
     /// a Postfix queue file if it starts as one does, else one message.
