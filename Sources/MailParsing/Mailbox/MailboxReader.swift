@@ -37,14 +37,15 @@ import Darwin
 /// over. Hidden files, Maildir
 /// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
 /// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox, one that
-/// starts with an MMDF separator line as an MMDF mailbox. An empty file holds no message.
+/// starts with an MMDF separator line as an MMDF mailbox, one that starts with a dbox file header as a
+/// dbox file. An empty file holds no message.
 ///
 /// ## Errors
 /// A failure of the input itself (the path does not exist, cannot be opened or listed) is thrown by
 /// `init`. A failure confined to one entry of a folder (a file that cannot be opened, or a read error part
 /// way) is thrown by `next()` for that entry, naming its path and byte offset; calling `next()` again goes
 /// on with the following entry. A failure part way through a file (a read error, damaged or truncated compressed
-/// data) ends the file there: the messages read before it are returned first (the last one as far as it
+/// data, a dbox file damaged past finding its next message: `.damagedMailboxFile`) ends the file there: the messages read before it are returned first (the last one as far as it
 /// was read), then the error is thrown. So a caller that wants to keep going catches and continues:
 /// ```swift
 /// var reader = try MailboxReader(path: path)
@@ -217,17 +218,11 @@ public struct MailboxReader: Sendable {
                 if let message = try pull() { return message }
                 let pending = current?.pendingError
                 current = nil
-                parser = nil
-                postcatParser = nil
-                mmdfParser = nil
-                dboxParser = nil
+                forgetParsers()
                 if let pending { throw pending }
             } catch {
                 current = nil
-                parser = nil
-                postcatParser = nil
-                mmdfParser = nil
-                dboxParser = nil
+                forgetParsers()
                 throw error
             }
         }
@@ -260,10 +255,7 @@ public struct MailboxReader: Sendable {
             }
         }
         current = file
-        parser = nil
-        postcatParser = nil
-        mmdfParser = nil
-        dboxParser = nil
+        forgetParsers()
         start = 0
         end = 0
         while end < CompressionFormat.bytesToDetect, current?.atEnd == false { try refill() }
@@ -349,6 +341,14 @@ public struct MailboxReader: Sendable {
             }
         case nil: return nil
         }
+    }
+
+    /// No file's push parser: at each file's start and end.
+    private mutating func forgetParsers() {
+        parser = nil
+        postcatParser = nil
+        mmdfParser = nil
+        dboxParser = nil
     }
 
     /// The next message of an mbox, an MMDF mailbox, a dbox file or `postcat` output, from its push parser,
