@@ -398,9 +398,10 @@ public struct Scan: Sendable {
     }
 
     /// Sum of the sizes of the regular files among `paths`; nil when any input is a folder or stdin.
-    /// Nil too when any is compressed, `postcat` output, a Postfix queue file, an Exim `-H` file or a
-    /// Sendmail control file: the bytes counted are then its decompressed ones, its messages' text alone or
-    /// its decoded message, which its size does not tell.
+    /// Nil too when any is compressed or a `MailFileFormat` (an MMDF mailbox, a dbox file, `postcat`
+    /// output, a Postfix queue file, an Exim `-H` file, a Sendmail control file): the bytes counted are
+    /// then its decompressed ones, its messages' text alone or its decoded message, which its size does
+    /// not tell.
     private static func totalBytes(_ paths: [String]) -> Int? {
         var total = 0
         for path in paths {
@@ -414,8 +415,8 @@ public struct Scan: Sendable {
         return total
     }
 
-    /// Whether the file at `path` starts as compressed data or as a `MailFileFormat` (postcat output, a
-    /// queue file, a spool header file).
+    /// Whether the file at `path` starts as compressed data or as a `MailFileFormat` (an MMDF mailbox, a
+    /// dbox file, postcat output, a queue file, a spool header file).
     private static func sizeMisleads(_ path: String) -> Bool {
         guard let head = try? POSIXFiles.readPrefix(path, limit: max(CompressionFormat.bytesToDetect,
                                                                       MailFileFormat.bytesToDetect)).bytes else { return false }

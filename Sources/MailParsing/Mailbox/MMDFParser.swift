@@ -222,6 +222,8 @@ extension MMDFParser {
                     phase = .outside
                     return message
                 }
+                // Held past the limit and a separator line's bytes: the message will be cut, so its
+                // head is kept and the rest dropped as it comes.
                 if phase == .message, input.count - messageStart > limits.maxMessageBytes + Self.bytesToDetect + 2 {
                     beginDropping(&input)
                 }
