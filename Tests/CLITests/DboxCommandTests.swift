@@ -24,6 +24,13 @@ import TestSupport
         #expect(kinds == ["bounce", "not-bounce", "bounce", "auto-reply", "not-bounce", "not-bounce"])
     }
 
+    /// `explain FILE#N` numbers a dbox file's messages as `scan` does, and shows a compressed one decompressed.
+    @Test func explainFindsADboxMessageByItsPosition() throws {
+        let result = try CLI.run(["explain", Corpus.fixture("mailbox/dbox/mdbox-gz-m.1") + "#1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("(message 1, byte 347, 93 bytes)") && result.text.contains("Subject:    plain"), "\(result.text)")
+    }
+
     @Test func aDamagedDboxFileIsAnInputErrorNamingTheByte() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbox-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -44,6 +44,13 @@ import TestSupport
         }
     }
 
+    /// `explain FILE#N` numbers an MMDF mailbox's messages as `scan` does.
+    @Test func explainFindsAnMMDFMessageByItsPosition() throws {
+        let result = try CLI.run(["explain", Corpus.fixture("mailbox/mmdf.mmdf") + "#1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("(message 1, byte 171, 123 bytes)") && result.text.contains("Subject:    classic"), "\(result.text)")
+    }
+
     @Test("split writes each MMDF message into an mbox that reads back as the same message")
     func splitReadsBack() throws {
         let folder = try Self.temporaryFolder()
