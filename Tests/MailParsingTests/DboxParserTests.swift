@@ -102,7 +102,7 @@ struct DboxParserTests {
         let inside = Self.parse(Array(file[..<(second.offset + 10)]))
         #expect(inside.messages.count == 2 && inside.failure == nil)
         #expect(Array(inside.messages[1].bytes) == Array(second.bytes.prefix(10)))
-        #expect(inside.messages[1].defects == .damagedDboxFile && inside.messages[1].length == 10 && inside.messages[1].raw == nil)
+        #expect(inside.messages[1].defects == .damagedFile && inside.messages[1].length == 10 && inside.messages[1].raw == nil)
         // Inside its metadata, inside the metadata's magic, and right after its stored bytes: the message is whole.
         for end in [second.offset + second.length + 6, second.offset + second.length + 2, second.offset + second.length] {
             let cut = Self.parse(Array(file[..<end]))
@@ -189,7 +189,7 @@ struct DboxParserTests {
         while let m = parser.finish(&input) { messages.append(m) }
         #expect(largest <= 1024 + 2 * chunk.count, "held \(largest) bytes")
         #expect(messages.count == 1 && messages.first?.length == 500 * chunk.count && messages.first?.bytes.count == 1024)
-        #expect(messages.first?.defects == [.truncated, .damagedDboxFile])
+        #expect(messages.first?.defects == [.truncated, .damagedFile])
     }
 
     @Test("the fixtures with bytes changed at random: never a crash, every message inside the file, chunking alike")

@@ -28,12 +28,12 @@ import Darwin
 /// - A message Dovecot's zlib plugin compressed (`mail_plugins = zlib`: gzip, bzip2, xz, zstd, LZ4 or
 ///   Dovecot's LZ4 container, told by its first bytes, `CompressionFormat`) is decompressed in memory:
 ///   `bytes` are the message, `raw` is nil, and `MailboxReader.readRawEntry` gives the message back
-///   decompressed. Damaged compressed data leaves what was decoded before it, `.damagedDboxFile`; a format
+///   decompressed. Damaged compressed data leaves what was decoded before it, `.damagedFile`; a format
 ///   whose library cannot be loaded stops the file (`failure`).
 /// - An mdbox file also holds messages expunged from a folder but not yet purged (`doveadm purge`), and
 ///   messages whose attachments Dovecot keeps apart (`mail_attachment_dir`) hold them no more; both
 ///   are read as stored.
-/// - Damage: a file that ends inside a message gives the message as far as it goes (`.damagedDboxFile`).
+/// - Damage: a file that ends inside a message gives the message as far as it goes (`.damagedFile`).
 ///   A header or metadata magic that is not where the sizes lead (a damaged or hostile file) stops the
 ///   file there: `failure` is a `.damagedMailboxFile` error naming the byte, for the reader to throw
 ///   after the messages before it.
@@ -245,7 +245,7 @@ extension DboxParser {
                                       cutShort: Bool) -> MailboxMessage? {
         var defects: MailboxDefects = []
         if cutByLimit { defects.insert(.truncated) }
-        if cutShort { defects.insert(.damagedDboxFile) }
+        if cutShort { defects.insert(.damagedFile) }
         var bytes = stored
         var raw: ByteSlice? = cutByLimit || cutShort ? nil : stored
         if let format = CompressionFormat.detect(stored) {
@@ -264,7 +264,7 @@ extension DboxParser {
                 return nil
             default:
                 // Damaged compressed data, or compressed data the limit or the file's end cut.
-                if !cutByLimit && !cutShort { defects.insert(.damagedDboxFile) }
+                if !cutByLimit && !cutShort { defects.insert(.damagedFile) }
             }
         }
         let message = MailboxMessage(source: source, index: index, offset: start, length: size, envelopeLine: nil,

@@ -5,6 +5,8 @@ package enum MailFileFormat: Sendable, Hashable {
     case mmdf
     /// A Dovecot dbox file (`DboxParser`).
     case dboxFile
+    /// An Apple Mail `.emlx` file: a byte count line, the message, Mail's property list (`EmlxFile`).
+    case emlx
     /// An Emacs RMAIL file in Babyl format (etc/BABYL in Emacs before 23): not read, since a message
     /// Emacs has shown keeps its original header apart from its text (`babylMessage` says so).
     case babyl
@@ -18,7 +20,8 @@ package enum MailFileFormat: Sendable, Hashable {
     case sendmailControlFile
 
     /// Bytes enough for `detect`.
-    package static let bytesToDetect = max(MMDFParser.bytesToDetect, DboxParser.bytesToDetect, babylOptions.count, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
+    package static let bytesToDetect = max(MMDFParser.bytesToDetect, DboxParser.bytesToDetect, EmlxFile.bytesToDetect,
+                                           babylOptions.count, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
                                            EximSpoolMessage.bytesToDetect, SendmailQueueMessage.bytesToDetect)
 
     /// The format `head` (a file's first `bytesToDetect` bytes, or all of a shorter one) starts as, or nil
@@ -27,6 +30,7 @@ package enum MailFileFormat: Sendable, Hashable {
     package static func detect(_ head: ByteSlice, path: String) -> MailFileFormat? {
         if MMDFParser.isMMDF(head) { return .mmdf }
         if DboxParser.isDboxFile(head) { return .dboxFile }
+        if EmlxFile.byteCountLine(head) != nil { return .emlx }
         if head.starts(with: babylOptions) { return .babyl }
         if PostcatParser.isPostcatOutput(head) { return .postcatOutput }
         if PostfixQueueFile.isQueueFile(head) { return .postfixQueueFile }

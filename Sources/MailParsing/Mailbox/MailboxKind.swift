@@ -10,7 +10,8 @@ public enum MailboxKind: String, Sendable, Hashable {
     case dboxFile
     /// A Maildir: a folder with `cur/` and/or `new/` (and Maildir++ `.Folder`s or nested trees below it).
     case maildir
-    /// One file holding one RFC 5322 message.
+    /// One file holding one RFC 5322 message; an Apple Mail `.emlx` file too (its byte count line and
+    /// property list are not the message: `EmlxFile`).
     case messageFile
     /// A folder of message files (read recursively, sorted by path; files named with a number, an MH
     /// folder's or Dovecot's `u.N`, by number), e.g. an MTA's queue or Badmail folder (of a qmail queue,

@@ -83,9 +83,10 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     /// An MMDF message lacked one of the separator lines around it (`MMDFParser`): it began after a
     /// closing separator without an opening one, or ran to the end of the input without its closing one.
     public static let missingSeparator = MailboxDefects(rawValue: 1 << 6)
-    /// A Dovecot dbox file ended inside this message (it holds what was stored up to there), or the
-    /// message's compressed data was damaged (it holds what was decoded before the damage) (`DboxParser`).
-    public static let damagedDboxFile = MailboxDefects(rawValue: 1 << 7)
+    /// The file holding this message ended inside it (a Dovecot dbox file, `DboxParser`; an Apple Mail
+    /// `.emlx` file shorter than its byte count, `EmlxFile`), or the message's compressed data in a dbox
+    /// file was damaged: it holds what could be read.
+    public static let damagedFile = MailboxDefects(rawValue: 1 << 7)
 
     /// Stable names for output (`defects` arrays in JSON Lines).
     public var names: [String] {
@@ -97,7 +98,7 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
         if contains(.leadingGarbage) { out.append("mailbox-leading-garbage") }
         if contains(.damagedQueueFile) { out.append("mailbox-damaged-queue-file") }
         if contains(.missingSeparator) { out.append("mailbox-missing-separator") }
-        if contains(.damagedDboxFile) { out.append("mailbox-damaged-dbox-file") }
+        if contains(.damagedFile) { out.append("mailbox-damaged-file") }
         return out
     }
 }

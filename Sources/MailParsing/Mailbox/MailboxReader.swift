@@ -8,7 +8,7 @@ import Darwin
 
 /// Reads every message at a path, whatever is there: an mbox (any dialect, see `MboxParser`), an MMDF
 /// mailbox (`MMDFParser`), a Maildir, a Dovecot dbox file or folder of them (`DboxParser`),
-/// one message file, a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
+/// one message file (an Apple Mail `.emlx` file too: `EmlxFile`), a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
 /// queue file or a queue's folder (`PostfixQueueFile`), an Exim spool message or spool folder
 /// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), a Sendmail queue entry
 /// or queue folder (`SendmailQueueMessage`: the `qf` file is read with its `df` file, as one message), or
@@ -29,8 +29,8 @@ import Darwin
 ///
 /// Folders (Maildir, Maildir++ `.Folder`s, notmuch's nested trees, plain folders; of a qmail queue, its
 /// `mess/` folder) are walked recursively and their files read in byte order of their paths (files named
-/// with a number, an MH folder's `1` ... `10` and Dovecot's `u.1` ... `u.10`, in the order of their
-/// numbers: `sortKey`), so output is
+/// with a number, an MH folder's `1` ... `10`, Dovecot's `u.1` ... `u.10`, Apple Mail's `1.emlx` ...
+/// `10.emlx`, in the order of their numbers: `sortKey`), so output is
 /// deterministic. Exim spool pairs and Sendmail queue entries are one message each (`EximSpoolMessage`,
 /// `SendmailQueueMessage`); a Sendmail entry's `df` file may be in a `df/` folder beside its `qf/` folder
 /// (Sendmail's queue sub-folders), and its transcript (`xf`) and temporary (`tf`, `Tf`) files are passed
@@ -78,6 +78,8 @@ public struct MailboxReader: Sendable {
         case mmdf
         /// A Dovecot dbox file (`DboxParser`).
         case dbox
+        /// An Apple Mail `.emlx` file, read whole (`EmlxFile`).
+        case emlx
         case singleMessage
         /// Postfix's `postcat` output (`PostcatParser`).
         case postcat
@@ -305,6 +307,8 @@ public struct MailboxReader: Sendable {
         case .dboxFile:
             current?.mode = .dbox
             dboxParser = DboxParser(source: file.path, limits: limits)
+        case .emlx:
+            current?.mode = .emlx
         case .babyl:
             current = nil
             throw MailboxError(.unsupportedFileType, path: file.path, detail: MailFileFormat.babylMessage)
@@ -330,6 +334,7 @@ public struct MailboxReader: Sendable {
         switch current?.mode {
         case .mbox, .mmdf, .dbox, .postcat: return try pullFromParser()
         case .singleMessage: return try pullSingleMessage()
+        case .emlx: return try pullEmlx()
         case .postfixQueueFile: return try pullQueueFile()
         case .eximHeader:
             return try pullPairedEntry { head, body, bodyPath, limit in
@@ -402,6 +407,28 @@ public struct MailboxReader: Sendable {
         return MailboxMessage(
             source: file.path, index: 0, offset: 0, length: kept + dropped, envelopeLine: nil, bytes: bytes,
             defects: dropped > 0 ? .truncated : [], raw: dropped > 0 ? nil : bytes)
+    }
+
+    /// An Apple Mail `.emlx` file's message: the byte count its first line gives, after that line (the
+    /// property list after it is not the message). Cut at `maxMessageBytes` (`.truncated`); a file shorter
+    /// than its count gives what it holds (`.damagedFile`).
+    private mutating func pullEmlx() throws(MailboxError) -> MailboxMessage? {
+        guard let file = current, !file.delivered else { return nil }
+        try readToEnd()
+        current?.delivered = true
+        let kept = end - start
+        let total = kept + (current?.droppedBytes ?? 0)
+        // Detected by this line, so it is here (`readToEnd` keeps at least `maxMessageBytes`, 16 or more).
+        let (count, lineLength) = EmlxFile.byteCountLine(buffer[start..<end]) ?? (0, min(kept, 1))
+        let length = min(count, total - lineLength)
+        let keptLength = min(length, kept - lineLength, limits.maxMessageBytes)
+        let bytes = buffer[(start + lineLength)..<(start + lineLength + keptLength)]
+        start = end
+        var defects: MailboxDefects = []
+        if keptLength < length { defects.insert(.truncated) }
+        if count > length { defects.insert(.damagedFile) }
+        return MailboxMessage(source: file.path, index: 0, offset: lineLength, length: length, envelopeLine: nil,
+                              bytes: bytes, defects: defects, raw: keptLength < length ? nil : bytes)
     }
 
     /// A Postfix queue file's message, decoded from the file's records. A regular file is walked where its
@@ -785,18 +812,20 @@ public struct MailboxReader: Sendable {
         return order.map { all[$0].1 }
     }
 
-    /// A path's bytes as the walk orders them: as they are, but for a file name that ends in digits (an
-    /// MH folder's messages, as nmh, Claws Mail and Sylpheed keep them: `1`, `2`, ... `10`; Dovecot's
-    /// `u.1` ... `u.10` and `m.1` ... `m.10`), whose digits become 0x01, their count and the digits, so that
-    /// such files come in the order of their numbers among the names they share the rest with, and
-    /// not as `1`, `10`, `100`, `11`, `2`. One key a path, compared bytewise, and the path can be read
-    /// back from it: a total order whatever the names.
+    /// A path's bytes as the walk orders them: as they are, but for a file name holding a number (an MH
+    /// folder's messages, as nmh, Claws Mail and Sylpheed keep them: `1`, `2`, ... `10`; Dovecot's `u.1`
+    /// ... `u.10` and `m.1` ... `m.10`; Apple Mail's `1.emlx` ... `10.emlx`), whose last run of digits
+    /// becomes 0x01, the run's length and its digits, so that such files come in the order of their
+    /// numbers among the names they share the rest with, and not as `1`, `10`, `100`, `11`, `2`. One key
+    /// a path, compared bytewise, and the path can be read back from it: a total order whatever the names.
     static func sortKey(_ path: String) -> [UInt8] {
         var key = Array(path.utf8)
         let nameStart = (key.lastIndex(of: ASCII.slash) ?? -1) + 1
-        var digitsStart = key.count
+        var digitsEnd = key.count
+        while digitsEnd > nameStart, !ASCII.isDigit(key[digitsEnd - 1]) { digitsEnd -= 1 }
+        var digitsStart = digitsEnd
         while digitsStart > nameStart, ASCII.isDigit(key[digitsStart - 1]) { digitsStart -= 1 }
-        let length = key.count - digitsStart
+        let length = digitsEnd - digitsStart
         guard length > 0, length < 256 else { return key }
         key.insert(contentsOf: [0x01, UInt8(length)], at: digitsStart)
         return key

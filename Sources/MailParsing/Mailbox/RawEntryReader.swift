@@ -145,7 +145,7 @@ public final class RawEntryReader {
             let named = SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2)))
                 && SendmailQueueMessage.isQueueID(name.dropFirst(2))
             return .sendmailQueue(data: named ? MailboxReader.sendmailDataPath(control: path) : nil)
-        case .mmdf, .dboxFile, .babyl, .postcatOutput, nil:
+        case .mmdf, .dboxFile, .emlx, .babyl, .postcatOutput, nil:
             return nil
         }
     }
