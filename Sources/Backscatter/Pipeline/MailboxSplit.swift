@@ -10,9 +10,9 @@ import MailParsing
 ///
 /// - An entry of an mbox is copied byte for byte from its source (`offset..<offset+length`: From_ line,
 ///   `>From ` quoting and separator as they were), so quoting stays consistent with its dialect.
-/// - A message from a file (Maildir, folder, .eml), an MMDF mailbox, `postcat` output or a queue gets a
-///   From_ line (RFC 4155) and mboxrd quoting (every line matching `^>*From ` gains one `>`), in the
-///   message's own line ends.
+/// - A message from a file (Maildir, folder, .eml, Apple Mail's .emlx), an MMDF mailbox, a Dovecot dbox
+///   file, `postcat` output or a queue gets a From_ line (RFC 4155) and mboxrd quoting (every line
+///   matching `^>*From ` gains one `>`), in the message's own line ends.
 /// - Two exceptions to "exactly", each where the entry kept as it was would merge with its neighbours
 ///   on reading: an mbox is read in the line ends of its first line (`MboxParser`), so an entry that is
 ///   CR-only in a file begun with LF or CRLF ones, or the other way round, is written in the file's line
@@ -114,8 +114,8 @@ public final class MailboxSplit {
         let converts = fileIsCarriageReturnOnly != entryIsCarriageReturnOnly
         if converts { convertedEntries += 1 }
         var out: [UInt8]
-        // An mbox entry is copied; a message's text alone (a file's, or an entry of an MMDF mailbox, of
-        // postcat output, of a queue file, which never holds its From_ line) is wrapped.
+        // An mbox entry is copied; a message's text alone (a file's, or an entry of an MMDF mailbox, a dbox
+        // or .emlx file, postcat output, a queue file, which never holds its From_ line) is wrapped.
         if sourceFile?.format == nil, Self.startsWithEnvelopeLine(raw) {
             out = raw
             // Keep the next From_ line at the start of a line after a blank one (RFC 4155 §2).
