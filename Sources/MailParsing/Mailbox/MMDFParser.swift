@@ -23,8 +23,9 @@ import Darwin
 /// the end, `finish(_:)` until nil. Line ends are LF, CRLF or CR-only, told by the first line end
 /// (`MboxParser`'s rule).
 ///
-/// - A separator line is exactly four `0x01` bytes and its line end. Body lines are never quoted: MMDF's
-///   submit took Control-A out of the mail it delivered, so no message line can be one.
+/// - A separator line is exactly four `0x01` bytes and its line end. The format quotes nothing, so a message
+///   line of exactly four Control-A bytes would end its message; Control-A is no text character, and mail
+///   does not hold such a line in practice.
 /// - The message is every byte between its separators, as written; a `From ` line right after the
 ///   opening separator is its envelope (`envelopeLine`, `.oddEnvelopeLine` when it is not dated as
 ///   `EnvelopeLine` expects), unless it is a `From :` header field (RFC 5322 §4.5.3, obs-optional) or
@@ -37,8 +38,9 @@ import Darwin
 ///   Bytes before the first separator are a message of their own (`.leadingGarbage`) and that separator
 ///   opens the first message. A message that runs to the end of the input
 ///   without its closing separator is `.missingSeparator` too. Two separators with nothing between
-///   them hold no message. A `Content-Length` header is not trusted (Mutt checks one against the next
-///   separator; the separator alone decides the same on every file MMDF wrote).
+///   them hold no message. A `Content-Length` header is not read (Mutt trusts one only where it ends on a
+///   separator, which the search for separators finds as well, unless a body held a separator line, which
+///   the format cannot carry anyway).
 ///
 /// Limits: a message longer than `MailboxLimits.maxMessageBytes` is cut to it (`.truncated`; its
 /// `length` still covers the whole text) and the rest is dropped as it comes. So the input it holds is
