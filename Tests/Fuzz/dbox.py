@@ -21,19 +21,8 @@ import fuzzmbox
 
 binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
 
-# Defects only an mbox can have (its From_ lines and separators), left out of the comparison.
-MBOX_ONLY = {'mailbox-odd-from-line', 'mailbox-missing-final-newline', 'mailbox-bad-content-length',
-             'mailbox-leading-garbage'}
-
-
-def without_mbox_defects(record):
-    record['defects'] = [d for d in record.get('defects', []) if d not in MBOX_ONLY]
-
-
 def records(path):
-    status, found, _ = fuzzmbox.scan_outcome(binary, path, drop=('source', 'index', 'offset', 'length'),
-                                             normalise=without_mbox_defects, timeout=600)
-    return status, found
+    return fuzzmbox.records_as_in_an_mbox(binary, path)
 
 
 def dbox_file(messages, rng):

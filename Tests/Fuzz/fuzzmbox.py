@@ -188,6 +188,25 @@ def unquoted_message(entry):
                       for line in body.split(b'\n'))
 
 
+# Defects only an mbox can have (its From_ lines and separators), left out when the same messages read
+# from another form are compared with an mbox of them.
+MBOX_ONLY = {'mailbox-odd-from-line', 'mailbox-missing-final-newline', 'mailbox-bad-content-length',
+             'mailbox-leading-garbage'}
+
+
+def without_mbox_defects(record):
+    """`record` without the defects only an mbox can have (`MBOX_ONLY`)."""
+    record['defects'] = [d for d in record.get('defects', []) if d not in MBOX_ONLY]
+
+
+def records_as_in_an_mbox(binary, path):
+    """(exit status, records) of `scan` on `path`, positions and mbox-only defects left out: the records
+    to compare with an mbox of the same messages (postcat.py, mmdf.py, dbox.py)."""
+    status, found, _ = scan_outcome(binary, path, drop=('source', 'index', 'offset', 'length'),
+                                    normalise=without_mbox_defects, timeout=600)
+    return status, found
+
+
 def against_oracle(records, path, oracle_path, messages, adjust=None):
     """Writes `messages` (each ending in its line end) as the mbox `oracle_path`, then scans it and `path`
     (the same messages in another form) with `records` (a path -> (exit status, records) function).

@@ -29,15 +29,6 @@ HOSTILE = [
     b'*** MESSAGE FILE END ***',
 ]
 
-# Defects only an mbox can have (its From_ lines and separators), left out of the comparison.
-MBOX_ONLY = {'mailbox-odd-from-line', 'mailbox-missing-final-newline', 'mailbox-bad-content-length',
-             'mailbox-leading-garbage'}
-
-
-def without_mbox_defects(record):
-    record['defects'] = [d for d in record.get('defects', []) if d not in MBOX_ONLY]
-
-
 def hostile_envelope(rng):
     """Envelope lines a hostile or damaged postcat output could hold."""
     def noise(n):
@@ -59,9 +50,7 @@ def hostile_envelope(rng):
 
 
 def records(path):
-    status, found, _ = fuzzmbox.scan_outcome(binary, path, drop=('source', 'index', 'offset', 'length'),
-                                             normalise=without_mbox_defects, timeout=600)
-    return status, found
+    return fuzzmbox.records_as_in_an_mbox(binary, path)
 
 
 failed = 0

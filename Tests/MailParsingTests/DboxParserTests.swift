@@ -4,12 +4,15 @@ import Testing
 import TestSupport
 
 /// Dovecot's dbox files (`DboxParser`): the fixtures Dovecot itself wrote (Fixtures/mailbox/dbox/make-dbox.sh:
-/// mdbox plain, gzip and zstd, sdbox), whatever the chunking; damage, the limit and hostile bytes.
+/// mdbox plain, gzip and zstd, with a message expunged, sdbox), whatever the chunking; damage, the limit and
+/// hostile bytes.
 @Suite("Dovecot dbox files")
 struct DboxParserTests {
     /// Each fixture and its expectation's name.
     static let fixtures: [(file: String, expected: String)] = [
         ("mdbox-m.1", "mdbox-m.1"), ("mdbox-gz-m.1", "mdbox-gz-m.1"), ("mdbox-zstd-m.1", "mdbox-zstd-m.1"),
+        // Its second message expunged (`doveadm expunge`, not purged): still in the file, still read.
+        ("mdbox-expunged-m.1", "mdbox-expunged-m.1"),
         ("sdbox/u.1", "sdbox-u.1"), ("sdbox/u.2", "sdbox-u.2"),
     ]
 

@@ -21,6 +21,22 @@ struct MailboxReaderTests {
     }
 
     static let message = "From: a@example.org\nSubject: hi\n\nbody\n"
+
+    /// Every message of `reader` as a caller that keeps going reads them: each one's file name, and the
+    /// errors thrown on the way.
+    static func readGoingOn(_ reader: inout MailboxReader) -> (sources: [String], errors: [MailboxError]) {
+        var sources: [String] = []
+        var errors: [MailboxError] = []
+        while true {
+            do {
+                guard let message = try reader.next() else { break }
+                sources.append((message.source as NSString).lastPathComponent)
+            } catch {
+                errors.append(error)
+            }
+        }
+        return (sources, errors)
+    }
     static let mbox = "From a@b Thu Jul  2 12:05:05 2020\nSubject: 1\n\none\n\nFrom c@d Thu Jul  2 12:05:06 2020\nSubject: 2\n\ntwo\n"
 
     /// RFC 5322 §4.5.3 allows white space before a field's colon (obs-optional); a message file whose
@@ -92,16 +108,7 @@ struct MailboxReaderTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         var reader = try MailboxReader(path: root)
         try FileManager.default.removeItem(atPath: root + "/b.eml")  // vanishes between listing and reading
-        var sources: [String] = []
-        var errors: [MailboxError] = []
-        while true {
-            do {
-                guard let message = try reader.next() else { break }
-                sources.append((message.source as NSString).lastPathComponent)
-            } catch {
-                errors.append(error)
-            }
-        }
+        let (sources, errors) = Self.readGoingOn(&reader)
         #expect(sources == ["a.eml", "c.eml"])
         #expect(errors.map(\.code) == [.notFound])
         #expect(errors.first?.path == root + "/b.eml")
@@ -124,16 +131,7 @@ struct MailboxReaderTests {
             #expect(error.detail?.contains("Babyl") == true && error.detail?.contains("unrmail") == true)
         }
         var reader = try MailboxReader(path: root)
-        var sources: [String] = []
-        var errors: [MailboxError] = []
-        while true {
-            do {
-                guard let message = try reader.next() else { break }
-                sources.append((message.source as NSString).lastPathComponent)
-            } catch {
-                errors.append(error)
-            }
-        }
+        let (sources, errors) = Self.readGoingOn(&reader)
         #expect(sources == ["a.eml", "z.eml"])
         #expect(errors.map(\.code) == [.unsupportedFileType])
     }

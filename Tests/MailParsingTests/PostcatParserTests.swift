@@ -33,14 +33,7 @@ struct PostcatParserTests {
     /// The parser over `chunks`, fed one after another.
     static func parse(_ chunks: [ArraySlice<UInt8>], limits: MailboxLimits = .init()) -> [ReadMessage] {
         var parser = PostcatParser(limits: limits)
-        var input = ByteSlice()
-        var out: [ReadMessage] = []
-        for chunk in chunks {
-            input.append(contentsOf: chunk)
-            while let m = parser.next(&input) { out.append(ReadMessage(m)) }
-        }
-        while let m = parser.finish(&input) { out.append(ReadMessage(m)) }
-        return out
+        return MailboxTesting.feed(&parser, chunks, next: { $0.next(&$1) }, finish: { $0.finish(&$1) }).map(ReadMessage.init)
     }
 
     @Test("each queued message is read exactly, its offset and length its text in the output, in LF and CRLF")

@@ -3,6 +3,7 @@
 # so that the files are what Dovecot writes, not what our reader expects: a private Dovecot (no network
 # protocols, its own base folder) saves our own small messages with `doveadm save` into
 #   mdbox-m.1       mdbox, three messages in INBOX and one in Junk, in one storage file
+#   mdbox-expunged-m.1  mdbox, three messages, the second expunged (not purged): still in the file
 #   mdbox-gz-m.1    mdbox with the zlib plugin saving gzip (mail_plugins = zlib, zlib_save = gz)
 #   mdbox-zstd-m.1  the same with zstd
 #   sdbox/u.1, u.2  sdbox, one message a file
@@ -67,6 +68,11 @@ doveadm -c "$work/dovecot.conf" mailbox create -u plain Junk
 doveadm -c "$work/dovecot.conf" save -u plain -m Junk < "$work/in/4.eml"
 cp "$work/home/plain/mdbox/storage/m.1" "$here/mdbox-m.1"
 expect mdbox-m.1 1 2 3 4
+# Expunged from its folder but not purged: the storage file still holds it (doveadm purge would drop it).
+save_all expunged 1 2 3
+doveadm -c "$work/dovecot.conf" expunge -u expunged mailbox INBOX subject "Out of office"
+cp "$work/home/expunged/mdbox/storage/m.1" "$here/mdbox-expunged-m.1"
+expect mdbox-expunged-m.1 1 2 3
 
 for codec in gz zstd; do
   write_conf 'mdbox:~/mdbox' "$codec"

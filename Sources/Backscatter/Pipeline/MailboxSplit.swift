@@ -299,10 +299,7 @@ public final class MailboxSplit {
     /// reads as a message's first field too. Such a message (a file's, an MMDF mailbox's) is wrapped, or
     /// the field would be read back as the entry's envelope.
     static func startsWithEnvelopeLine(_ raw: [UInt8]) -> Bool {
-        guard raw.starts(with: fromSpace) else { return false }
-        var i = fromSpace.count
-        while i < raw.count, raw[i] == ASCII.space || raw[i] == ASCII.tab { i += 1 }
-        return i == raw.count || raw[i] != ASCII.colon
+        raw.starts(with: fromSpace) && !EnvelopeLine.isFromFieldWithBlanks(raw)
     }
 
     /// A From_ line, the message with mboxrd quoting, a final line end and a blank line, all in the

@@ -16,6 +16,16 @@ package enum EnvelopeLine {
             && buffer[start + 3] == 0x6D && buffer[start + 4] == 0x20
     }
 
+    /// Whether `line` starts as a From header field written with blanks before its colon (`From  : John
+    /// Doe`: RFC 5322 §4.5.3, obs-optional; the A.6.3 example): `From `, blanks, a colon. Such a line is
+    /// a message's first field, never an envelope (`MMDFParser`, `MailboxSplit`; `MailboxReader` asks the
+    /// same of a file's first line as it reads it).
+    package static func isFromFieldWithBlanks<Line: Collection<UInt8>>(_ line: Line) -> Bool {
+        guard line.starts(with: prefix) else { return false }
+        let rest = line.dropFirst(prefix.count).drop { $0 == ASCII.space || $0 == ASCII.tab }
+        return rest.first == ASCII.colon
+    }
+
     /// Whether `buffer[start..<end]` is `>`+ followed by `From ` (mboxrd quoting, RFC 4155 §2 and the
     /// mboxrd description in qmail's mbox(5): one `>` is added on writing, one removed on reading).
     @inline(__always)

@@ -303,12 +303,8 @@ extension MMDFParser {
             let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
             var contentEnd = end
             if lineEnd == ASCII.lineFeed, contentEnd > 0, buffer[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
-            guard contentEnd <= Self.maxEnvelopeBytes else { return .none }
-            // "From  : John Doe <...>" is a header field with blanks before its colon (RFC 5322 §4.5.3), not
-            // an envelope.
-            var i = 5
-            while i < contentEnd, buffer[i] == ASCII.space || buffer[i] == ASCII.tab { i += 1 }
-            if i < contentEnd, buffer[i] == ASCII.colon { return .none }
+            guard contentEnd <= Self.maxEnvelopeBytes,
+                  !EnvelopeLine.isFromFieldWithBlanks(buffer[..<contentEnd]) else { return .none }
             return .envelope(contentEnd: contentEnd, next: end + 1, odd: EnvelopeLine.isOdd(buffer, 0, contentEnd))
         }
     }
