@@ -123,4 +123,16 @@ public enum ASCII {
     @inlinable public static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { isASCII($0) }
     }
+
+    /// The decimal number `bytes` hold, all of them digits, at most 18 (so it cannot overflow); nil
+    /// otherwise. The queue files' times and counts (Exim's, Sendmail's, OpenSMTPD's).
+    package static func decimalValue<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte &- zero)
+        }
+        return value
+    }
 }

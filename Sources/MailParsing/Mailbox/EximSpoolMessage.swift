@@ -149,7 +149,7 @@ public struct EximSpoolMessage: Sendable {
                 damage = Damage(.unexpectedEnd, offset: lines.offset)
                 break envelope
             }
-            arrivalTime = Self.decimal(fourth.prefix { $0 != ASCII.space })
+            arrivalTime = ASCII.decimalValue(fourth.prefix { $0 != ASCII.space })
 
             // Variables: `-name value`, `--name` when tainted, `-(quoter)name` when quoted for a lookup.
             while lines.peek()?.first == ASCII.hyphen {
@@ -163,7 +163,7 @@ public struct EximSpoolMessage: Sendable {
                 let name = word.prefix { $0 != ASCII.space }
                 if name.elementsEqual("aclc".utf8) || name.elementsEqual("aclm".utf8) || name.elementsEqual("acl".utf8) {
                     // `-aclc NAME LENGTH`, then LENGTH bytes of value and a newline.
-                    guard let last = line.split(separator: ASCII.space).last, let length = Self.decimal(last),
+                    guard let last = line.split(separator: ASCII.space).last, let length = ASCII.decimalValue(last),
                           lines.skip(length + 1) else {
                         damage = Damage(.malformedEnvelope, offset: at)
                         break envelope
@@ -195,7 +195,7 @@ public struct EximSpoolMessage: Sendable {
 
             // The recipients: a count, then a line each.
             let countAt = lines.offset
-            guard let countLine = lines.next(), let count = Self.decimal(countLine) else {
+            guard let countLine = lines.next(), let count = ASCII.decimalValue(countLine) else {
                 damage = Damage(lines.atEnd ? .unexpectedEnd : .malformedEnvelope, offset: countAt)
                 break envelope
             }
@@ -223,7 +223,7 @@ public struct EximSpoolMessage: Sendable {
             while position < end {
                 var digitsEnd = position
                 while digitsEnd < end, ASCII.isDigit(header[base + digitsEnd]), digitsEnd - position < 9 { digitsEnd += 1 }
-                guard digitsEnd > position, let length = Self.decimal(header[(base + position)..<(base + digitsEnd)]),
+                guard digitsEnd > position, let length = ASCII.decimalValue(header[(base + position)..<(base + digitsEnd)]),
                       digitsEnd + 2 <= end, header[base + digitsEnd + 1] == ASCII.space,
                       length <= end - (digitsEnd + 2) else {
                     damage = Damage(.malformedHeader, offset: position)
@@ -258,17 +258,6 @@ public struct EximSpoolMessage: Sendable {
         guard let newline = data.firstIndex(of: ASCII.lineFeed) else { return nil }
         if let name, !data[data.startIndex..<newline].elementsEqual(name.utf8) { return nil }
         return newline + 1
-    }
-
-    /// The decimal number `bytes` hold, all of them digits, at most 18; nil otherwise.
-    private static func decimal<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
-        var value = 0
-        for byte in bytes {
-            guard ASCII.isDigit(byte) else { return nil }
-            value = value * 10 + Int(byte &- ASCII.zero)
-        }
-        return value
     }
 
     /// The lines of a header file, read forward: each without its LF, the offset of the next one.

@@ -178,9 +178,9 @@ public struct SendmailQueueMessage: Sendable {
                 ended = true
                 break reading
             case Self.asciiV:
-                version = Self.decimal(value) ?? 0
+                version = ASCII.decimalValue(value) ?? 0
             case Self.asciiT:
-                creationTime = Self.decimal(value)
+                creationTime = ASCII.decimalValue(value)
             case Self.asciiS:
                 if sender == nil {
                     var address = value
@@ -268,17 +268,6 @@ public struct SendmailQueueMessage: Sendable {
             name.count == word.utf8.count && zip(name, word.utf8).allSatisfy { ASCII.lowercased($0) == $1 }
         }
         return equals("bcc") || equals("resent-bcc")
-    }
-
-    /// The decimal number `bytes` hold, all of them digits, at most 18; nil otherwise.
-    private static func decimal<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
-        var value = 0
-        for byte in bytes {
-            guard ASCII.isDigit(byte) else { return nil }
-            value = value * 10 + Int(byte &- ASCII.zero)
-        }
-        return value
     }
 
     /// The records of a control file, read forward: a line and the lines after it that start with a
