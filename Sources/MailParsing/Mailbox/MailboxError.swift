@@ -27,8 +27,8 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Nothing exists at the path.
         public static let notFound = Code(base: .notFound)
         /// The path is neither a regular file, a folder, a pipe nor `-` (e.g. a socket or a block device),
-        /// or it is a file in a mailbox format that is not read (Emacs's Babyl), `detail` saying which and
-        /// how to convert it.
+        /// or it is a file in a mailbox format that is not read (Emacs's Babyl; an encrypted OpenSMTPD queue,
+        /// or an OpenSMTPD envelope file without its message), `detail` saying which and what to do.
         public static let unsupportedFileType = Code(base: .unsupportedFileType)
         /// A raw-entry read asked for bytes beyond the end of the file.
         public static let outOfRange = Code(base: .outOfRange)

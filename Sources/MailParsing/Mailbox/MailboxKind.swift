@@ -31,4 +31,8 @@ public enum MailboxKind: String, Sendable, Hashable {
     /// One entry of Sendmail's queue (`/var/spool/mqueue/qfID` with its `dfID`), put together from the two
     /// files (`SendmailQueueMessage`). A folder of them (the queue) is a `.directory`.
     case sendmailQueueMessage
+    /// One message of OpenSMTPD's queue (`/var/spool/smtpd/queue/05/05adcc12/message`, or one of the
+    /// envelope files beside it), read with the envelope files (`OpenSMTPDQueue`). A folder of them (the
+    /// queue) is a `.directory`.
+    case openSMTPDQueueMessage
 }

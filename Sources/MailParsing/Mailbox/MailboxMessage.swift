@@ -41,7 +41,8 @@ public struct MailboxMessage: Sendable {
     /// back with `MailboxReader.readRawEntry` (which decompresses a dbox message).
     public var raw: Optional<ByteSlice>
     /// The envelope the queue kept beside the message, for one read from a Postfix queue file, an Exim
-    /// spool message, a Sendmail queue entry or `postcat` output that lists it; nil for every other source.
+    /// spool message, a Sendmail queue entry, an OpenSMTPD queue's message (its envelope files,
+    /// `OpenSMTPDQueue`) or `postcat` output that lists it; nil for every other source.
     public var queueEnvelope: Optional<QueueEnvelope>
 
     /// Creates a message record; readers call this, tests may too.
@@ -78,7 +79,8 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     /// A Postfix queue file, an Exim spool message or a Sendmail queue entry was damaged or cut short
     /// (`PostfixQueueFile.damage`, `EximSpoolMessage.damage`, `SendmailQueueMessage.damage`; an Exim `-H`
     /// file without its `-D` file, a Sendmail `qf` file without its `df` file too): the message holds what
-    /// was read up to the fault.
+    /// was read up to the fault. For an OpenSMTPD queue's message, one of its envelope files could not be
+    /// read or is no envelope: the message is whole, its envelope from the other files.
     public static let damagedQueueFile = MailboxDefects(rawValue: 1 << 5)
     /// An MMDF message lacked one of the separator lines around it (`MMDFParser`): it began after a
     /// closing separator without an opening one, or ran to the end of the input without its closing one.

@@ -11,8 +11,10 @@ import Darwin
 /// one message file (an Apple Mail `.emlx` file too: `EmlxFile`), a folder of message files, Postfix's `postcat` output (`PostcatParser`), a Postfix
 /// queue file or a queue's folder (`PostfixQueueFile`), an Exim spool message or spool folder
 /// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), a Sendmail queue entry
-/// or queue folder (`SendmailQueueMessage`: the `qf` file is read with its `df` file, as one message), or
-/// standard input (`-`). The kind is detected, file by file, from the first bytes.
+/// or queue folder (`SendmailQueueMessage`: the `qf` file is read with its `df` file, as one message), an
+/// OpenSMTPD queue or message (`OpenSMTPDQueue`: a message folder's `message` file is read with its
+/// envelope files, as one message), or standard input (`-`). The kind is detected, file by file, from the
+/// first bytes.
 ///
 /// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
 /// reader owns, and each message's `bytes` is a slice of that buffer (a copy only when mbox `>From `
@@ -34,7 +36,9 @@ import Darwin
 /// deterministic. Exim spool pairs and Sendmail queue entries are one message each (`EximSpoolMessage`,
 /// `SendmailQueueMessage`); a Sendmail entry's `df` file may be in a `df/` folder beside its `qf/` folder
 /// (Sendmail's queue sub-folders), and its transcript (`xf`) and temporary (`tf`, `Tf`) files are passed
-/// over. Hidden files, Maildir
+/// over; so are the envelope files in an OpenSMTPD message's folder, read with its `message` file. An
+/// OpenSMTPD envelope file named alone reads its message; one without a `message` file beside it, and an
+/// encrypted queue's message, are `.unsupportedFileType` errors (`OpenSMTPDQueue`). Hidden files, Maildir
 /// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
 /// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox, one that
 /// starts with an MMDF separator line as an MMDF mailbox, one that starts with a dbox file header as a
@@ -108,6 +112,9 @@ public struct MailboxReader: Sendable {
         var pendingError: MailboxError?
         /// For a file named like an Exim `-H` file, its `-D` file; like a Sendmail `qf` file, its `df` file.
         var companion: String?
+        /// An OpenSMTPD queue's `message` file (`OpenSMTPDQueue`): its envelope files' envelope, read
+        /// when the file was begun, and whether one of them could not be read.
+        var openSMTPDEnvelope: (envelope: QueueEnvelope, damaged: Bool)?
     }
 
     private var entries: [Entry] = []
@@ -151,6 +158,9 @@ public struct MailboxReader: Sendable {
             if type == .regular, let pair = Self.eximPair(path) ?? Self.sendmailPair(path) {
                 headerPath = pair.header
                 companion = pair.data
+            } else if type == .regular, let message = OpenSMTPDQueue.messagePath(forEnvelopeAt: path) {
+                // An OpenSMTPD envelope file named alone: its message, read with every envelope beside it.
+                headerPath = message
             }
             let headerSize = headerPath == path ? size : ((try? POSIXFiles.fileInfo(headerPath).size) ?? size)
             buffer = Self.readBuffer(count: Self.firstBufferBytes(type: type, size: headerSize, limits: limits))
@@ -164,6 +174,7 @@ public struct MailboxReader: Sendable {
             case .postfixQueueFile: kind = .postfixQueueFile
             case .eximHeader: kind = .eximSpoolMessage
             case .sendmailControl: kind = .sendmailQueueMessage
+            case .singleMessage where current?.openSMTPDEnvelope != nil: kind = .openSMTPDQueueMessage
             default: break
             }
         case .directory:
@@ -278,6 +289,9 @@ public struct MailboxReader: Sendable {
             end = 0
             while end < 5, current?.atEnd == false { try refill() }
         }
+        // An OpenSMTPD queue's `message` file is the message whatever its first bytes (OpenSMTPD's
+        // Received field is on top of what it was sent).
+        if try beginOpenSMTPDMessage(file) { return }
         var isMbox = end >= 5 && buffer[0] == 0x46 && buffer[1] == 0x72 && buffer[2] == 0x6F
             && buffer[3] == 0x6D && buffer[4] == 0x20  // "From " (RFC 4155 §2)
         if isMbox {
@@ -325,7 +339,34 @@ public struct MailboxReader: Sendable {
             current?.mode = .sendmailControl
         case nil:
             current?.mode = .singleMessage
+            // An OpenSMTPD envelope file without its message is no message either.
+            if end > 0, buffer[0] == UInt8(ascii: "v"), OpenSMTPDQueue.isEnvelopeID(POSIXFiles.fileName(file.path)),
+               OpenSMTPDQueue.isEnvelopeFile(buffer[0..<end]) {
+                current = nil
+                throw MailboxError(.unsupportedFileType, path: file.path, detail: OpenSMTPDQueue.lonelyEnvelopeMessage)
+            }
         }
+    }
+
+    /// For an OpenSMTPD queue's `message` file (`OpenSMTPDQueue`), makes it a single message and reads
+    /// the envelope files beside it, and returns true; for an encrypted queue's, throws
+    /// `.unsupportedFileType` (`OpenSMTPDQueue.encryptedMessage`) rather than read ciphertext as a
+    /// message. False for any other file, at the cost of a test of its name's last byte.
+    private mutating func beginOpenSMTPDMessage(_ file: OpenFile) throws(MailboxError) -> Bool {
+        guard file.path.utf8.last == UInt8(ascii: "e"),
+              let paths = OpenSMTPDQueue.envelopePaths(forMessageAt: file.path) else { return false }
+        do throws(MailboxError) {
+            // Encrypted: a version byte 1 first, where a message (gzip's decompressed by now) has text.
+            if end > 0, buffer[0] == OpenSMTPDQueue.encryptedVersion {
+                throw MailboxError(.unsupportedFileType, path: file.path, detail: OpenSMTPDQueue.encryptedMessage)
+            }
+            current?.openSMTPDEnvelope = try OpenSMTPDQueue.envelope(at: paths, messagePath: file.path)
+        } catch {
+            current = nil
+            throw error
+        }
+        current?.mode = .singleMessage
+        return true
     }
 
     private mutating func pull() throws(MailboxError) -> MailboxMessage? {
@@ -404,9 +445,11 @@ public struct MailboxReader: Sendable {
         if kept == 0, dropped == 0 { return nil }  // an empty file holds no message
         let bytes = buffer[start..<(start + kept)]
         start = end
+        var defects: MailboxDefects = dropped > 0 ? .truncated : []
+        if file.openSMTPDEnvelope?.damaged == true { defects.insert(.damagedQueueFile) }
         return MailboxMessage(
             source: file.path, index: 0, offset: 0, length: kept + dropped, envelopeLine: nil, bytes: bytes,
-            defects: dropped > 0 ? .truncated : [], raw: dropped > 0 ? nil : bytes)
+            defects: defects, raw: dropped > 0 ? nil : bytes, queueEnvelope: file.openSMTPDEnvelope?.envelope)
     }
 
     /// An Apple Mail `.emlx` file's message: the byte count its first line gives, after that line (the
@@ -735,6 +778,10 @@ public struct MailboxReader: Sendable {
             first = false
             let isMaildirLevel = names.contains("cur") || names.contains("new")
             let nameSet = Set(names)
+            // An OpenSMTPD message's folder (`OpenSMTPDQueue`): its envelope files are read with its
+            // `message` file.
+            let openSMTPDFolder = nameSet.contains(OpenSMTPDQueue.messageFileName)
+                ? OpenSMTPDQueue.messageID(ofFolder: folder) : nil
             // A qmail queue (`/var/qmail/queue`): the messages are the files under `mess/`; `info/`,
             // `local/`, `remote/`, `todo/`, `intd/` and `bounce/` hold their envelopes and delivery
             // state, `lock/` the daemon's (qmail's INTERNALS, the queue's states): none is a message.
@@ -757,6 +804,7 @@ public struct MailboxReader: Sendable {
                 // A Sendmail entry is one message, read from its control file (`qf`, `hf`, `Qf`), which
                 // reads the `df` file; its transcript and temporary files are no messages.
                 if Self.isSendmailFileReadElsewhere(name, folder: folder, nameSet: nameSet) { continue }
+                if let openSMTPDFolder, OpenSMTPDQueue.isEnvelopeReadWithMessage(name, folderName: openSMTPDFolder) { continue }
                 let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
                 var info = stat()
                 guard lstat(child, &info) == 0 else {
