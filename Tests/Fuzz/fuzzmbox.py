@@ -249,22 +249,31 @@ def envelopes_taken_out(got, expected, what):
     return problems
 
 
-def check_decoded(binary, folder, oracle, damaged, defect, what):
+def check_decoded(binary, folder, oracle, damaged, defect, what, envelopes=None, refused=0):
     """Scans `folder` (queue files, one message each) and `oracle` (a folder of those messages as plain
     message files, in the same order) and compares them: one record a message, each equal to the oracle's
     (`source`, `index`, `offset` aside) once `defect` is taken out, and `defect` exactly where `damaged`
-    (a list of booleans, one a message) says. Returns (exit status, records, problems)."""
+    (a list of booleans, one a message) says. With `envelopes` (a list of (sender, recipients), one a
+    message), each record's envelope must say them. With `refused`, that many entries of `folder` must be
+    `unsupported-file-type` errors, and the exit status 3. Returns (exit status, records, problems)."""
     import subprocess
     problems = []
     positions = ('source', 'index', 'offset')
     try:
-        status, got, _ = scan_outcome(binary, folder, drop=positions, timeout=600)
+        status, got, errors = scan_outcome(binary, folder, drop=positions, timeout=600)
         _, expected, _ = scan_outcome(binary, oracle, drop=positions, timeout=600)
     except subprocess.TimeoutExpired:
-        status, got, expected = None, [], []
+        status, got, expected, errors = None, [], [], ''
         problems.append('timed out')
-    if status not in (0, 1):
+    if status not in ((3,) if refused else (0, 1)):
         problems.append(f'exit status {status}')
+    if errors.count('unsupported-file-type') != refused:
+        problems.append(f'{errors.count("unsupported-file-type")} entries refused for {refused}')
+    if envelopes is not None:
+        said = [((r.get('envelope') or {}).get('sender'), (r.get('envelope') or {}).get('recipients')) for r in got]
+        wrong = [k for k, (a, b) in enumerate(zip(said, envelopes)) if a != b]
+        if wrong:
+            problems.append(f'{len(wrong)} envelopes differ, first #{wrong[0]}: {said[wrong[0]]} for {envelopes[wrong[0]]}')
     problems += envelopes_taken_out(got, expected, what)
     if len(got) != len(damaged):
         problems.append(f'{len(got)} records for {len(damaged)} {what}')

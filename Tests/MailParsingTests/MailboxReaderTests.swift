@@ -90,6 +90,23 @@ struct MailboxReaderTests {
         #expect(seen == ["1", "2", "9", "10", "11", "100", "1000", "a.eml", "sub/3", "sub/20"])
     }
 
+    /// Queue IDs hold digits too, but their byte order is the order they were made in (Exim's base 62
+    /// time first, Sendmail's time letters first, Maildir's seconds first): read by a number in them, an
+    /// Exim spool came out of time order.
+    @Test("names that hold digits but are no number keep their byte order")
+    func queueIDsKeepByteOrder() throws {
+        let names = ["1xaF97-000003-03-H", "1xaF97-000170-AA-H", "1xaF98-000002-9Z-H", "1733000000.M1P2.host:2,S",
+                     "1733000001.M10P2.host:2,S", "a9.b10", "qf6B6Jb7NR017961", "qf6B6Jb8AB000007", "x10y.2", "x10y.10", "10b", "9b"]
+        var files: [String: String] = [:]
+        for name in names { files[name] = Self.message }
+        let root = try Self.folder(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var reader = try MailboxReader(path: root)
+        var seen: [String] = []
+        while let message = try reader.next() { seen.append(String(message.source.dropFirst(root.count + 1))) }
+        #expect(seen == names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
     @Test("a Maildir: cur/ and new/ read, tmp/ and Maildir++ metadata skipped, .Folders included")
     func maildir() throws {
         let root = try Self.folder([

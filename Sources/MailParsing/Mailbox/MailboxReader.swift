@@ -860,12 +860,16 @@ public struct MailboxReader: Sendable {
         return order.map { all[$0].1 }
     }
 
-    /// A path's bytes as the walk orders them: as they are, but for a file name holding a number (an MH
+    /// A path's bytes as the walk orders them: as they are, but for a file named by a number (an MH
     /// folder's messages, as nmh, Claws Mail and Sylpheed keep them: `1`, `2`, ... `10`; Dovecot's `u.1`
-    /// ... `u.10` and `m.1` ... `m.10`; Apple Mail's `1.emlx` ... `10.emlx`), whose last run of digits
-    /// becomes 0x01, the run's length and its digits, so that such files come in the order of their
-    /// numbers among the names they share the rest with, and not as `1`, `10`, `100`, `11`, `2`. One key
-    /// a path, compared bytewise, and the path can be read back from it: a total order whatever the names.
+    /// ... `u.10` and `m.1` ... `m.10`; Apple Mail's `1.emlx` ... `10.emlx`, `3.partial.emlx`), whose
+    /// number becomes 0x01, its length and its digits, so that such files come in the order of their
+    /// numbers among the names they share the rest with, and not as `1`, `10`, `100`, `11`, `2`. A name
+    /// is named by a number when it is a run of digits with, before it, nothing or letters and a dot,
+    /// and after it, nothing or a dot and no digit: other names keep their bytes, so that queue IDs
+    /// (Exim's `1xaF97-000170-AA-H`, Sendmail's `qf6B6Jb7NR017961`, Maildir's `1733000000.M1P2.host:2,S`),
+    /// whose byte order is the order they were made in, keep it. One key a path, compared bytewise, and
+    /// the path can be read back from it: a total order whatever the names.
     static func sortKey(_ path: String) -> [UInt8] {
         var key = Array(path.utf8)
         let nameStart = (key.lastIndex(of: ASCII.slash) ?? -1) + 1
@@ -875,6 +879,13 @@ public struct MailboxReader: Sendable {
         while digitsStart > nameStart, ASCII.isDigit(key[digitsStart - 1]) { digitsStart -= 1 }
         let length = digitsEnd - digitsStart
         guard length > 0, length < 256 else { return key }
+        // Before the number: nothing, or letters and a dot; after it: nothing, or a dot and no digit (the
+        // number is the name's last run of digits).
+        if digitsStart > nameStart {
+            guard key[digitsStart - 1] == ASCII.dot,
+                  key[nameStart..<(digitsStart - 1)].allSatisfy(ASCII.isAlpha) else { return key }
+        }
+        if digitsEnd < key.count, key[digitsEnd] != ASCII.dot { return key }
         key.insert(contentsOf: [0x01, UInt8(length)], at: digitsStart)
         return key
     }
