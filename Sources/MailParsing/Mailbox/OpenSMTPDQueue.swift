@@ -48,8 +48,8 @@ public enum OpenSMTPDQueue {
         /// Reads an envelope file's text; nil unless it starts with a `version:` line, as every envelope
         /// OpenSMTPD writes does. Read as the daemon reads it (envelope.c, `envelope_load_buffer`): a
         /// line's key matched without regard to case, blanks allowed before its colon, white space after
-        /// the colon passed over. Lines without a colon and keys it does not know (which the daemon takes
-        /// for damage) are passed over; a line cut by the file's end is as far as it goes.
+        /// the colon passed over. Lines without a colon and keys it does not know are passed over; a line
+        /// cut by the file's end is as far as it goes.
         public init?<Bytes: Collection<UInt8>>(parsing bytes: Bytes) {
             let text = Array(bytes.prefix(OpenSMTPDQueue.maxEnvelopeBytes))
             guard OpenSMTPDQueue.isEnvelopeFile(text) else { return nil }
@@ -81,8 +81,8 @@ public enum OpenSMTPDQueue {
         }
     }
 
-    /// The most of an envelope file read: OpenSMTPD's own are a few hundred bytes (its envelope buffer is
-    /// 64 KiB at most, envelope.c).
+    /// The most of an envelope file read (and of a compressed one, decompressed): OpenSMTPD's own are a
+    /// few hundred bytes (the fixtures' 300-400); a longer file is read this far.
     public static let maxEnvelopeBytes = 64 * 1024
 
     /// Why an encrypted queue file is not read, and what to do instead.
