@@ -12,7 +12,7 @@ extension BackscatterCommand {
                 Reads what your server holds or sent (a Postfix queue folder such as \
                 /var/spool/postfix/deferred, or postcat's output of it; Exim's spool, \
                 /var/spool/exim4/input; Sendmail's queue, /var/spool/mqueue; OpenSMTPD's queue, \
-                /var/spool/smtpd/queue; a queue folder of .eml files, a Badmail folder, a sent mbox) and sorts each message: reflected (an NDR your server \
+                /var/spool/smtpd/queue; Courier's, /var/lib/courier/msgs; a queue folder of .eml files, a Badmail folder, a sent mbox) and sorts each message: reflected (an NDR your server \
                 made for forged spam), legitimate-ndr, relayed (relay abuse), internal-bulk (a \
                 compromised account or workstation) or ordinary; then prints the totals and what to do.
 

@@ -9,7 +9,7 @@ struct BackscatterCommand: ParsableCommand {
         abstract: "Find backscatter (bounces and auto-replies about mail you never sent) in mailboxes.",
         discussion: """
             Reads mboxes (any dialect), Maildirs, folders of .eml files, Postfix queues (and postcat's \
-            output), Exim spools, Sendmail queues, OpenSMTPD queues and standard input, each plain or compressed (gzip, bzip2, xz, zstd, LZ4).
+            output), Exim spools, Sendmail, OpenSMTPD and Courier queues and standard input, each plain or compressed (gzip, bzip2, xz, zstd, LZ4).
 
             Exit status: 0 nothing flagged, 1 backscatter found, 2 bad usage, \
             3 an input could not be read (the rest is still reported).

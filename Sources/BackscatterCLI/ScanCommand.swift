@@ -14,6 +14,7 @@ extension BackscatterCommand {
                 an Exim spool folder (/var/spool/exim4/input) or message (its -H file), \
                 a Sendmail queue folder (/var/spool/mqueue) or entry (its qf file), \
                 an OpenSMTPD queue folder (/var/spool/smtpd/queue) or message (its message file), \
+                a Courier queue folder (/var/lib/courier/msgs) or entry (its C file), \
                 postcat's output, or - for standard input; compressed files (gzip, bzip2, xz, zstd, LZ4) are decompressed as they are read. \
                 Messages are reported in input order.
 

@@ -66,7 +66,7 @@ public struct ScanRecord: Sendable {
     /// The queue audit's verdict (set only by `backscatter audit`).
     public var audit: Optional<AuditVerdict>
     /// The envelope the message's queue kept beside it (a Postfix queue file, an Exim spool message, a
-    /// Sendmail queue entry, an OpenSMTPD queue's message, `postcat` output:
+    /// Sendmail queue entry, an OpenSMTPD queue's message, a Courier queue entry, `postcat` output:
     /// `MailboxMessage.queueEnvelope`): who the queue was to deliver it to, which for a queued NDR is the
     /// address it bounces to, whatever its headers say. Nil for every other source. (The reader's own object: one word.)
     public var envelope: Optional<QueueEnvelope>

@@ -18,11 +18,14 @@ package enum MailFileFormat: Sendable, Hashable {
     case eximHeaderFile
     /// A Sendmail queue control file, `qf` (`SendmailQueueMessage`).
     case sendmailControlFile
+    /// A Courier queue control file, `C` and an inode number (`CourierQueueMessage`).
+    case courierControlFile
 
     /// Bytes enough for `detect`.
     package static let bytesToDetect = max(MMDFParser.bytesToDetect, DboxParser.bytesToDetect, EmlxFile.bytesToDetect,
                                            babylOptions.count, PostcatParser.bytesToDetect, PostfixQueueFile.bytesToDetect,
-                                           EximSpoolMessage.bytesToDetect, SendmailQueueMessage.bytesToDetect)
+                                           EximSpoolMessage.bytesToDetect, SendmailQueueMessage.bytesToDetect,
+                                           CourierQueueMessage.bytesToDetect)
 
     /// The format `head` (a file's first `bytesToDetect` bytes, or all of a shorter one) starts as, or nil
     /// for mail (an mbox or a message). An Exim header file's first line is its own name: `path` is the
@@ -35,6 +38,7 @@ package enum MailFileFormat: Sendable, Hashable {
         if PostcatParser.isPostcatOutput(head) { return .postcatOutput }
         if PostfixQueueFile.isQueueFile(head) { return .postfixQueueFile }
         if SendmailQueueMessage.isControlFile(head) { return .sendmailControlFile }
+        if CourierQueueMessage.isControlFile(head) { return .courierControlFile }
         // First without the name: almost every file fails on its first line, and only then is the name
         // taken out of the path (for every file of a folder, that cost ~25,000 instructions a file).
         if EximSpoolMessage.isHeaderFile(head),

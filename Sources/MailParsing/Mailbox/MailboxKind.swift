@@ -35,4 +35,8 @@ public enum MailboxKind: String, Sendable, Hashable {
     /// envelope files beside it), read with the envelope files (`OpenSMTPDQueue`). A folder of them (the
     /// queue) is a `.directory`.
     case openSMTPDQueueMessage
+    /// One entry of the Courier mail server's queue (`/var/lib/courier/msgs/26/C1041826` with its
+    /// `D1041826`), put together from the two files (`CourierQueueMessage`). A folder of them (the queue's
+    /// `msgs`) is a `.directory`.
+    case courierQueueMessage
 }

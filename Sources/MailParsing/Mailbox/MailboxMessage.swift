@@ -42,7 +42,8 @@ public struct MailboxMessage: Sendable {
     public var raw: Optional<ByteSlice>
     /// The envelope the queue kept beside the message, for one read from a Postfix queue file, an Exim
     /// spool message, a Sendmail queue entry, an OpenSMTPD queue's message (its envelope files,
-    /// `OpenSMTPDQueue`) or `postcat` output that lists it; nil for every other source.
+    /// `OpenSMTPDQueue`), a Courier queue entry or `postcat` output that lists it; nil for every other
+    /// source.
     public var queueEnvelope: Optional<QueueEnvelope>
 
     /// Creates a message record; readers call this, tests may too.
@@ -76,9 +77,10 @@ public struct MailboxDefects: OptionSet, Sendable, Hashable {
     /// Bytes before the first From_ line of an mbox (before the first separator line of an MMDF mailbox)
     /// were kept as a message of their own.
     public static let leadingGarbage = MailboxDefects(rawValue: 1 << 4)
-    /// A Postfix queue file, an Exim spool message or a Sendmail queue entry was damaged or cut short
-    /// (`PostfixQueueFile.damage`, `EximSpoolMessage.damage`, `SendmailQueueMessage.damage`; an Exim `-H`
-    /// file without its `-D` file, a Sendmail `qf` file without its `df` file too): the message holds what
+    /// A Postfix queue file, an Exim spool message, a Sendmail or Courier queue entry was damaged or cut
+    /// short (`PostfixQueueFile.damage`, `EximSpoolMessage.damage`, `SendmailQueueMessage.damage`,
+    /// `CourierQueueMessage.damage`; an Exim `-H` file without its `-D` file, a Sendmail `qf` file without
+    /// its `df` file, a Courier control file without its data file too): the message holds what
     /// was read up to the fault. For an OpenSMTPD queue's message, one of its envelope files could not be
     /// read or is no envelope: the message is whole, its envelope from the other files.
     public static let damagedQueueFile = MailboxDefects(rawValue: 1 << 5)

@@ -13,7 +13,8 @@ import Darwin
 /// (`EximSpoolMessage`: the `-H` file is read with its `-D` file, as one message), a Sendmail queue entry
 /// or queue folder (`SendmailQueueMessage`: the `qf` file is read with its `df` file, as one message), an
 /// OpenSMTPD queue or message (`OpenSMTPDQueue`: a message folder's `message` file is read with its
-/// envelope files, as one message), or standard input (`-`). The kind is detected, file by file, from the
+/// envelope files, as one message), a Courier queue entry or queue folder (`CourierQueueMessage`: the
+/// control file `C<inode>` is read with its data file `D<inode>`, as one message), or standard input (`-`). The kind is detected, file by file, from the
 /// first bytes.
 ///
 /// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
@@ -38,7 +39,9 @@ import Darwin
 /// (Sendmail's queue sub-folders), and its transcript (`xf`) and temporary (`tf`, `Tf`) files are passed
 /// over; so are the envelope files in an OpenSMTPD message's folder, read with its `message` file. An
 /// OpenSMTPD envelope file named alone reads its message; one without a `message` file beside it, and an
-/// encrypted queue's message, are `.unsupportedFileType` errors (`OpenSMTPDQueue`). Hidden files, Maildir
+/// encrypted queue's message, are `.unsupportedFileType` errors (`OpenSMTPDQueue`). A Courier entry's data
+/// file is read with its control file, and the schedule's links to control files (`msgq/`) are passed
+/// over. Hidden files, Maildir
 /// `tmp/` folders and Maildir metadata files (`dovecot*`, `maildirfolder`, ...) are skipped, as are
 /// symbolic links to folders. A file inside a folder that starts with `From ` is read as an mbox, one that
 /// starts with an MMDF separator line as an MMDF mailbox, one that starts with a dbox file header as a
@@ -93,6 +96,8 @@ public struct MailboxReader: Sendable {
         case eximHeader
         /// A Sendmail control file, read whole with its `df` file (`SendmailQueueMessage`).
         case sendmailControl
+        /// A Courier control file, read whole with its data file (`CourierQueueMessage`).
+        case courierControl
     }
 
     /// The file being read.
@@ -155,7 +160,7 @@ public struct MailboxReader: Sendable {
             // so are a Sendmail `qf` file and its `df` file.
             var headerPath = path
             var companion: String?
-            if type == .regular, let pair = Self.eximPair(path) ?? Self.sendmailPair(path) {
+            if type == .regular, let pair = Self.eximPair(path) ?? Self.sendmailPair(path) ?? Self.courierPair(path) {
                 headerPath = pair.header
                 companion = pair.data
             } else if type == .regular, let message = OpenSMTPDQueue.messagePath(forEnvelopeAt: path) {
@@ -174,6 +179,7 @@ public struct MailboxReader: Sendable {
             case .postfixQueueFile: kind = .postfixQueueFile
             case .eximHeader: kind = .eximSpoolMessage
             case .sendmailControl: kind = .sendmailQueueMessage
+            case .courierControl: kind = .courierQueueMessage
             case .singleMessage where current?.openSMTPDEnvelope != nil: kind = .openSMTPDQueueMessage
             default: break
             }
@@ -262,7 +268,8 @@ public struct MailboxReader: Sendable {
             // Named like an Exim pair or a Sendmail entry but not one (an mbox, a message, anything but
             // a spool header or control file, or no file that can be read): the other file, which the
             // walk passed over, is read next as a file of its own.
-            if let companion = file.companion, current?.mode != .eximHeader, current?.mode != .sendmailControl {
+            if let companion = file.companion, current?.mode != .eximHeader, current?.mode != .sendmailControl,
+               current?.mode != .courierControl {
                 entries.insert(.file(companion, size: (try? POSIXFiles.fileInfo(companion).size) ?? 0, companion: nil),
                                at: nextEntry)
             }
@@ -337,6 +344,9 @@ public struct MailboxReader: Sendable {
         case .sendmailControlFile:
             // With its `df` file when there is one (`companion`); without, the message has no body.
             current?.mode = .sendmailControl
+        case .courierControlFile:
+            // With its data file when there is one (`companion`); without, the message is empty.
+            current?.mode = .courierControl
         case nil:
             current?.mode = .singleMessage
             // An OpenSMTPD envelope file without its message is no message either.
@@ -384,6 +394,10 @@ public struct MailboxReader: Sendable {
         case .sendmailControl:
             return try pullPairedEntry { head, body, _, limit in
                 SendmailQueueMessage(control: head, data: body, maxMessageBytes: limit)
+            }
+        case .courierControl:
+            return try pullPairedEntry { head, body, _, limit in
+                CourierQueueMessage(control: head, data: body, maxMessageBytes: limit)
             }
         case nil: return nil
         }
@@ -551,6 +565,25 @@ public struct MailboxReader: Sendable {
             if current?.pendingError == nil { current?.pendingError = error }
             return (nil, 0)
         }
+    }
+
+    /// For the path of a file of a Courier queue entry (`C1041826` or `D1041826`) whose other file exists
+    /// and whose control file starts as one does: the two paths.
+    private static func courierPair(_ path: String) -> (header: String, data: String)? {
+        let (folder, name) = splitPath(path)
+        let prefix = folder == "/" ? "/" : folder + "/"
+        let control: String, data: String
+        if let dataName = CourierQueueMessage.dataFileName(forControlFile: name) {
+            (control, data) = (path, prefix + dataName)
+        } else if let controlName = CourierQueueMessage.controlFileName(forDataFile: name) {
+            (control, data) = (prefix + controlName, path)
+        } else {
+            return nil
+        }
+        guard (try? POSIXFiles.fileInfo(path == control ? data : control).type) == .regular,
+              let head = try? POSIXFiles.readPrefix(control, limit: CourierQueueMessage.bytesToDetect).bytes,
+              CourierQueueMessage.isControlFile(head) else { return nil }
+        return (control, data)
     }
 
     /// For the path of a file of a Sendmail queue entry (`qfID`, `hfID`, `QfID` or `dfID`, `ID` a queue
@@ -805,6 +838,10 @@ public struct MailboxReader: Sendable {
                 // reads the `df` file; its transcript and temporary files are no messages.
                 if Self.isSendmailFileReadElsewhere(name, folder: folder, nameSet: nameSet) { continue }
                 if let openSMTPDFolder, OpenSMTPDQueue.isEnvelopeReadWithMessage(name, folderName: openSMTPDFolder) { continue }
+                // A Courier entry is one message, read from its control file, which reads the data file;
+                // the schedule's links to control files (`msgq/`) are no messages.
+                if let control = CourierQueueMessage.controlFileName(forDataFile: name), nameSet.contains(control) { continue }
+                if CourierQueueMessage.isScheduleLink(name) { continue }
                 let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
                 var info = stat()
                 guard lstat(child, &info) == 0 else {
@@ -834,6 +871,8 @@ public struct MailboxReader: Sendable {
                               SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2))),
                               SendmailQueueMessage.isQueueID(name.dropFirst(2)) {
                         companion = Self.sendmailDataPath(control: child)
+                    } else if let data = CourierQueueMessage.dataFileName(forControlFile: name), nameSet.contains(data) {
+                        companion = (folder.hasSuffix("/") ? folder : folder + "/") + data
                     }
                     files.append(.file(child, size: max(0, Int(info.st_size)), companion: companion))
                 }

@@ -18,3 +18,7 @@ extension EximSpoolMessage: PairedQueueEntry {
 extension SendmailQueueMessage: PairedQueueEntry {
     var missingBodyOnly: Bool? { damage.map { $0.kind == .missingData } }
 }
+
+extension CourierQueueMessage: PairedQueueEntry {
+    var missingBodyOnly: Bool? { damage.map { $0.kind == .missingData } }
+}

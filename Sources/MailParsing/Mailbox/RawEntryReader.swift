@@ -38,6 +38,8 @@ public final class RawEntryReader {
         case eximSpool(data: String?)
         /// A Sendmail control file, with its `df` file when there is one.
         case sendmailQueue(data: String?)
+        /// A Courier control file, with its data file when there is one.
+        case courierQueue(data: String?)
     }
     private var decoded: Decoded?
     /// The decoded message, made on the first read.
@@ -145,6 +147,10 @@ public final class RawEntryReader {
             let named = SendmailQueueMessage.controlFilePrefixes.contains(String(name.prefix(2)))
                 && SendmailQueueMessage.isQueueID(name.dropFirst(2))
             return .sendmailQueue(data: named ? MailboxReader.sendmailDataPath(control: path) : nil)
+        case .courierControlFile:
+            let name = POSIXFiles.fileName(path)
+            let data = CourierQueueMessage.dataFileName(forControlFile: name).map { String(path.dropLast(name.count)) + $0 }
+            return .courierQueue(data: data.flatMap { (try? POSIXFiles.fileInfo($0).type) == .regular ? $0 : nil })
         case .mmdf, .dboxFile, .emlx, .babyl, .postcatOutput, nil:
             return nil
         }
@@ -164,6 +170,9 @@ public final class RawEntryReader {
         case .sendmailQueue(let dataPath):
             let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readWholeFile(path) }
             message = SendmailQueueMessage(control: file[...], data: data?[...], maxMessageBytes: Int.max).message
+        case .courierQueue(let dataPath):
+            let data = try dataPath.map { path throws(MailboxError) in try POSIXFiles.readWholeFile(path) }
+            message = CourierQueueMessage(control: file[...], data: data?[...], maxMessageBytes: Int.max).message
         case .postfixQueueFile, nil:
             message = PostfixQueueFile(decoding: file[...], maxMessageBytes: Int.max).message
         }
