@@ -161,10 +161,7 @@ def damage(header, after, rng):
         return header[:rng.randrange(after, len(header))]
     if kind == 'acl':
         return header[:after] + b'-aclm _broken 99999\nshort\n' + header[after:]
-    changed = bytearray(header)
-    for _ in range(rng.randint(1, 6)):
-        changed[rng.randrange(after, len(changed))] = rng.randrange(256)
-    return bytes(changed)
+    return fuzzmbox.bytes_changed(header, after, rng)
 
 
 failed = 0

@@ -289,6 +289,25 @@ def check_decoded(binary, folder, oracle, damaged, defect, what, envelopes=None,
     return status, len(got), problems
 
 
+def bytes_changed(data, after, rng, most=6):
+    """`data` with one to `most` bytes at or after `after` changed to random ones (the queue tools'
+    damage)."""
+    changed = bytearray(data)
+    for _ in range(rng.randint(1, most)):
+        changed[rng.randrange(after, len(changed))] = rng.randrange(256)
+    return bytes(changed)
+
+
+def letters(n):
+    """`n` as six letters: names for an oracle's message files that sort as `n` does, with no digits for the
+    reader's number order (`MailboxReader.sortKey`) to read."""
+    out = ''
+    for _ in range(6):
+        n, digit = divmod(n, 26)
+        out = chr(97 + digit) + out
+    return out
+
+
 def damage_compressed(rng, data, header):
     """Damages compressed `data` (a bytearray) one way `rng` picks: cut at a random byte, a few bytes
     changed, garbage or zeros appended, or left whole; the first `header` bytes (the magic number) are

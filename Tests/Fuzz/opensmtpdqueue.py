@@ -76,20 +76,8 @@ def damage(text, rng):
     if kind == 'cut':
         return text[:rng.randrange(0, len(text))]
     if kind == 'bytes':
-        changed = bytearray(text)
-        for _ in range(rng.randint(1, 6)):
-            changed[rng.randrange(len(changed))] = rng.randrange(256)
-        return bytes(changed)
+        return fuzzmbox.bytes_changed(text, 0, rng)
     return text.split(b'\n', 1)[1]
-
-
-def letters(n):
-    """`n` as six letters, so that the oracle's files sort by `n` (no digits for the reader's number order)."""
-    out = ''
-    for _ in range(6):
-        n, digit = divmod(n, 26)
-        out = chr(97 + digit) + out
-    return out
 
 
 failed = 0
@@ -144,7 +132,7 @@ for seed in seeds:
         if envelopes[-1][0] is not None:
             envelopes[-1] = (envelopes[-1][0].decode('utf-8', 'replace'), envelopes[-1][1])
         damaged.append(any(e is None for e in read))
-        with open(os.path.join(oracle_dir, letters(n) + '.eml'), 'wb') as f:
+        with open(os.path.join(oracle_dir, fuzzmbox.letters(n) + '.eml'), 'wb') as f:
             f.write(message)
         n += 1
     status, records, problems = fuzzmbox.check_decoded(binary, queue_dir, oracle_dir, damaged, DAMAGED, 'messages',

@@ -139,10 +139,7 @@ def damage(data, after, rng):
         return data[:after] + pointer(len(data) + 1000) + data[after:]
     if kind == 'length':
         return data[:after] + b'N\xff\xff\xff\xff\xff\x01' + data[after:]
-    changed = bytearray(data)
-    for _ in range(rng.randint(1, 8)):
-        changed[rng.randrange(after, len(changed))] = rng.randrange(256)
-    return bytes(changed)
+    return fuzzmbox.bytes_changed(data, after, rng, most=8)
 
 
 failed = 0

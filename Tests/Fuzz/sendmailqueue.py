@@ -162,10 +162,7 @@ def damage(control, after, rng):
     if kind == 'cut':
         return control[:rng.randrange(after, len(control))]
     if kind == 'bytes':
-        changed = bytearray(control)
-        for _ in range(rng.randint(1, 6)):
-            changed[rng.randrange(after, len(changed))] = rng.randrange(256)
-        return bytes(changed)
+        return fuzzmbox.bytes_changed(control, after, rng)
     insert = {'letter': b'W unknown\n', 'condition': b'H?P Broken: yes\n', 'recipient': b'Rno.colon@example.org\n'}[kind]
     lines = control.split(b'\n')
     at = rng.randrange(2, len(lines))

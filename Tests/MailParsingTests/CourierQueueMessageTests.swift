@@ -137,6 +137,9 @@ struct CourierQueueMessageTests {
         for notOne in ["sender: a@x\nM0.1.2\n", "s\nra@x\n", "s\nMxyz\n", "subject line\nM0.1\n", "s\nM1.2.3"] {
             #expect(!CourierQueueMessage.isControlFile(Array(notOne.utf8)), "\(notOne)")
         }
+        // An empty line (a damaged file's; courierqueue.py seed 55 crashed the reader on one) names no record.
+        let empty = CourierQueueMessage(control: ByteSlice(Array("s\n\nra@x\n\n\nrb@x\n".utf8)), data: nil)
+        #expect(empty.recipients.map(Self.text) == ["a@x", "b@x"] && empty.damage == .init(.missingData, offset: 0))
         let overflow = "s\nM0.FFFFFFFFFFFFFFFF.0\n"
         #expect(CourierQueueMessage(control: ByteSlice(Array(overflow.utf8)), data: nil).creationTime == nil)
         #expect(CourierQueueMessage.dataFileName(forControlFile: "C1041826") == "D1041826")

@@ -132,6 +132,9 @@ public struct CourierQueueMessage: Sendable {
                 damage = Damage(.unexpectedEnd, offset: lineStart - control.startIndex)
                 break
             }
+            defer { lineStart = lineEnd + 1 }
+            // An empty line names no record (none Courier writes; a damaged file's).
+            guard lineEnd > lineStart else { continue }
             let value = control[(lineStart + 1)..<lineEnd]
             switch control[lineStart] {
             case UInt8(ascii: "s") where sender == nil: sender = Array(value)
@@ -142,7 +145,6 @@ public struct CourierQueueMessage: Sendable {
                 if let number = ASCII.decimalValue(value.prefix { $0 != ASCII.space }) { done.insert(number) }
             default: break
             }
-            lineStart = lineEnd + 1
         }
         recipients = all.indices.filter { !done.contains($0) }.map { all[$0] }
         var out = CappedMessage(limit: maxMessageBytes, expected: data?.count ?? 0)

@@ -14,8 +14,8 @@ import Darwin
 /// or queue folder (`SendmailQueueMessage`: the `qf` file is read with its `df` file, as one message), an
 /// OpenSMTPD queue or message (`OpenSMTPDQueue`: a message folder's `message` file is read with its
 /// envelope files, as one message), a Courier queue entry or queue folder (`CourierQueueMessage`: the
-/// control file `C<inode>` is read with its data file `D<inode>`, as one message), or standard input (`-`). The kind is detected, file by file, from the
-/// first bytes.
+/// control file `C<inode>` is read with its data file `D<inode>`, as one message), or standard input
+/// (`-`). The kind is detected, file by file, from the first bytes.
 ///
 /// Streaming: files are read with read(2) in chunks of `MailboxLimits.readChunkBytes` into one buffer the
 /// reader owns, and each message's `bytes` is a slice of that buffer (a copy only when mbox `>From `

@@ -131,8 +131,9 @@ public final class RawEntryReader {
     }
 
     /// How a file of `format` is read back: a queue file or spool header file decoded (the header file
-    /// paired as `MailboxReader` pairs it, with the `-D` file of a message ID's name; a control file with
-    /// the `df` file of its queue ID), the rest as it is.
+    /// paired as `MailboxReader` pairs it, with the `-D` file of a message ID's name; a Sendmail control
+    /// file with the `df` file of its queue ID; a Courier control file with the `D` file of its inode
+    /// number), the rest as it is.
     private static func decoded(_ format: MailFileFormat?, path: String) -> Decoded? {
         switch format {
         case .postfixQueueFile:
@@ -156,8 +157,8 @@ public final class RawEntryReader {
         }
     }
 
-    /// The message decoded from the whole file (decompressed) and an Exim `-D` or Sendmail `df` file, on
-    /// the first call.
+    /// The message decoded from the whole file (decompressed) and an Exim `-D`, Sendmail `df` or Courier
+    /// `D` file, on the first call.
     private func decodedFile() throws(MailboxError) -> [UInt8] {
         if let decodedMessage { return decodedMessage }
         let file = try wholeFile()
