@@ -19,6 +19,7 @@ import TestSupport
     @Test("an NDR in its own MTA's queue file: that MTA's settings", arguments: [
         ("mailbox/postfix-queue/bounce.queue", "These NDRs were written by Postfix."),
         ("mailbox/exim-spool/1xaFIx-0004Np-25-H", "These NDRs were written by Exim."),
+        ("mailbox/opensmtpd-queue/plain/queue/e9/e963f7c0/message", "These NDRs were written by OpenSMTPD."),
     ])
     func remedyNamesTheMTA(_ fixture: String, _ advice: String) throws {
         let report = try Self.audit().audit(paths: [Corpus.fixture(fixture)])

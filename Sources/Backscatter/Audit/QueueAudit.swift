@@ -488,6 +488,10 @@ public struct QueueAudit: Sendable {
         "qmail": "These NDRs were written by qmail, which accepts mail for every recipient of its domains by design and bounces afterwards. Add recipient validation at RCPT time (a recipient-checking patch or front end such as chkuser, or a filtering proxy in front of it), or replace it.",
         "sendmail": "These NDRs were written by Sendmail. Reject unknown recipients at RCPT time: no catch-all entries (@domain) in the virtusertable, and for domains relayed to an inner server a list of valid recipients to check against (LDAP routing with its bounce option, for example) instead of relaying everything to it.",
         "exchange2007": "These NDRs were written by Exchange. Turn on recipient validation so that unknown recipients are refused at RCPT time: on Exchange 2007-2019, Set-RecipientFilterConfig -RecipientValidationEnabled $true (the anti-spam agents on the Edge or Hub transport), or Directory-Based Edge Blocking in Exchange Online Protection.",
+        // Verified with OpenSMTPD 6.8 (Fixtures/mailbox/opensmtpd-queue/make-queue.sh): an unknown local user
+        // was refused at RCPT time ("550 Invalid recipient") until a virtual table's "@example.net" catch-all
+        // took it; smtpd.conf(5) since 6.4 refuses every envelope that matches no rule.
+        "opensmtpd": "These NDRs were written by OpenSMTPD. Let it accept only recipients that exist, so that the others are refused at RCPT time: an envelope that matches no match rule is refused, so give the rules for relayed domains the list of their recipients (match from any for domain <relay_domains> rcpt-to <relay_recipients> action ...), and take catch-all entries (@example.net) out of the virtual tables of local domains; OpenSMTPD already refuses local users that do not exist.",
         "exchange2003": "These NDRs were written by Exchange 2003. Turn on recipient filtering: \"Filter recipients who are not in the Directory\" in the Recipient Filtering tab of the Message Delivery properties, and enable it on the SMTP virtual server.",
     ]
 
