@@ -1,19 +1,20 @@
 /// A message on the Courier mail server's queue, put together from its two queue files: the files under
-/// `/var/lib/courier/msgs`, in a folder a message named by its inode number's last two digits, the
-/// control file `C1041826` and the data file `D1041826` (Courier's comqueuename.c; the files Courier 1.0.16
-/// wrote in Fixtures/mailbox/courier-queue). The data file is the message as Courier sends it, its
-/// `Received:` field on top (the fixtures' cross-check: what Courier sent over SMTP was each data file byte
-/// for byte); the control file holds the envelope and the delivery state.
+/// `/var/lib/courier/msgs`, in a folder named by the inode number's last two digits, the control file
+/// `C1041826` and the data file `D1041826` (as Courier 1.0.16 wrote them in
+/// Fixtures/mailbox/courier-queue). The data file is the message as Courier sends it, its `Received:`
+/// field on top (the fixtures' cross-check: what Courier sent over SMTP was each data file byte for
+/// byte); the control file holds the envelope and the delivery state.
 ///
 /// The control file (comctlfile.h) is a series of records, one a line, each named by its first byte:
 /// `s` the sender (empty for the null sender `<>` of Courier's own bounces), `r` a recipient (numbered from
-/// 0 in file order), `R` its original address, `N` its DSN flags, `M` the queue ID (`inode.time.pid` in
-/// hex, the time when the message was queued), and, appended as deliveries are tried, `I` lines of
-/// delivery information, `D` (deferred), `S` (delivered) and `F` (failed) each with a recipient's number,
-/// `C` (an attempt complete), `A` (the next attempt), and more. A recipient with an `S` or `F` record is
-/// done; the others are still to be delivered, as `mailq` lists them. Courier appends whole lines, so a
-/// last line without its LF is one being written or cut: not read, and `damage`. Limits: one pass over
-/// each file, linear in their sizes; the message keeps at most `maxMessageBytes` (`isTruncated`).
+/// 0 in file order), `R` its original address, `N` its DSN flags, `M` the queue ID (the inode number, the
+/// time when the message was queued and a third number, in hex, joined by dots), and, appended as
+/// deliveries are tried, `I` lines of delivery information, `D` (deferred), `S` (delivered) and `F`
+/// (failed) each with a recipient's number, `C` (an attempt complete), `A` (the next attempt), and more.
+/// A recipient with an `S` or `F` record is done; the others are still to be delivered, as `mailq` lists
+/// them. Courier appends whole lines, so a last line without its LF is one being written or cut: not
+/// read, and `damage`. Limits: one pass over each file, linear in their sizes; the message keeps at most
+/// `maxMessageBytes` (`isTruncated`).
 public struct CourierQueueMessage: Sendable {
     /// The envelope sender: empty for the null sender; nil when the control file has no `s` record.
     public var sender: [UInt8]?
@@ -67,11 +68,15 @@ public struct CourierQueueMessage: Sendable {
         // Every file a folder walk reads is asked: the first byte before any copy.
         guard bytes.first == UInt8(ascii: "s") else { return false }
         let head = Array(bytes.prefix(bytesToDetect))
-        guard let firstEnd = head.firstIndex(of: ASCII.lineFeed), !head[..<firstEnd].contains(ASCII.colon) else { return false }
+        guard let firstEnd = head.firstIndex(of: ASCII.lineFeed), !head[..<firstEnd].contains(ASCII.colon) else {
+            return false
+        }
         var lineStart = firstEnd + 1
         while lineStart < head.count {
             let lineEnd = head[lineStart...].firstIndex(of: ASCII.lineFeed) ?? head.count
-            if head[lineStart] == UInt8(ascii: "M") { return lineEnd < head.count && queueIDTime(head[(lineStart + 1)..<lineEnd]) != nil }
+            if head[lineStart] == UInt8(ascii: "M") {
+                return lineEnd < head.count && queueIDTime(head[(lineStart + 1)..<lineEnd]) != nil
+            }
             lineStart = lineEnd + 1
         }
         return false
@@ -102,7 +107,8 @@ public struct CourierQueueMessage: Sendable {
     /// hex), or nil when the ID has not that shape.
     static func queueIDTime<Bytes: Collection<UInt8>>(_ id: Bytes) -> Int? {
         let parts = id.split(separator: ASCII.dot, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 16 && $0.allSatisfy { hexValue($0) != nil } }) else { return nil }
+        guard parts.count == 3,
+              parts.allSatisfy({ !$0.isEmpty && $0.count <= 16 && $0.allSatisfy { hexValue($0) != nil } }) else { return nil }
         var time = 0
         for byte in parts[1] {
             let (shifted, overflow) = time.multipliedReportingOverflow(by: 16)
