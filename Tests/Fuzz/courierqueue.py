@@ -19,7 +19,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: courierqueue.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, random, shutil, sys
+import os, shutil, sys
 
 import fuzzmbox
 
@@ -77,9 +77,7 @@ def damage(control, after, rng):
 
 failed = 0
 for seed in seeds:
-    rng = random.Random(seed)
-    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
-    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    rng, mutated = fuzzmbox.seed_start(seed, count, work)
     queue_dir = os.path.join(work, f'seed{seed}.courier')
     oracle_dir = os.path.join(work, f'seed{seed}.oracle')
     os.makedirs(oracle_dir, exist_ok=True)
@@ -87,9 +85,7 @@ for seed in seeds:
     base = rng.randrange(1000000, 8000000)
     for n, one in enumerate(fuzzmbox.messages(mutated)):
         message = fuzzmbox.unquoted_message(one)
-        # A first line of digits is an Apple Mail .emlx file's byte count: the oracle's file would be one.
-        if message.startswith(fuzzmbox.OTHER_FORMATS) or not message.strip() or message[:1].isdigit():
-            message = b'X-Fuzz: first bytes\n' + message
+        message = fuzzmbox.as_message_file(message)
         inode = base + n * 7
         control, after = control_file(rng, inode)
         if rng.random() < 1 / 6:

@@ -15,7 +15,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: dbox.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import gzip, os, random, shutil, subprocess, sys
+import gzip, os, shutil, subprocess, sys
 
 import fuzzmbox
 
@@ -43,9 +43,7 @@ def dbox_file(messages, rng):
 
 failed = 0
 for seed in seeds:
-    rng = random.Random(seed)
-    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
-    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    rng, mutated = fuzzmbox.seed_start(seed, count, work)
     messages = []
     for entry in fuzzmbox.messages(mutated):
         message = fuzzmbox.unquoted_message(entry)

@@ -17,14 +17,13 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: eximspool.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, random, shutil, sys
+import os, shutil, sys
 
 import fuzzmbox
 
 binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
 
 DAMAGED = 'mailbox-damaged-queue-file'
-OTHER_FORMATS = fuzzmbox.OTHER_FORMATS
 ACL_VALUES = [b'x', b'', b'line one\nline two', b'a\n\nb', b'\n', b'-aclm _y 3\nabc', b'XX\n1\nz@example.org\n\n',
               b'018  Subject: fake\n', b'\x00\xff binary']
 
@@ -166,9 +165,7 @@ def damage(header, after, rng):
 
 failed = 0
 for seed in seeds:
-    rng = random.Random(seed)
-    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
-    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    rng, mutated = fuzzmbox.seed_start(seed, count, work)
     spool_dir = os.path.join(work, f'seed{seed}.spool')
     oracle_dir = os.path.join(work, f'seed{seed}.oracle')
     os.makedirs(os.path.join(spool_dir, 'input'), exist_ok=True)
@@ -177,8 +174,7 @@ for seed in seeds:
     n = 0
     for entry in fuzzmbox.messages(mutated):
         message = fuzzmbox.unquoted_message(entry)
-        if message.startswith(OTHER_FORMATS) or not message.strip():
-            message = b'X-Fuzz: first bytes\n' + message
+        message = fuzzmbox.as_message_file(message)
         mid = b'1xaF%02X-%06d-%02X' % (seed % 256, n, n % 256)
         header, data, fourth = spool(message, mid, rng)
         if rng.random() < 0.25:

@@ -120,10 +120,31 @@ def mutated_mailbox(seed, count, path):
 POSITIONS = ('source', 'index', 'offset', 'length', 'defects')
 
 # First bytes that would make a message file read as something else (an mbox, postcat output, compressed
-# data, a Postfix queue file): the queue tools give such a message a header line before them, in the
-# queue as in their oracle.
+# data, a Postfix queue file, an MMDF mailbox or an encrypted OpenSMTPD queue file, a Babyl file): the
+# queue tools give such a message a header line before them, in the queue as in their oracle
+# (`as_message_file`).
 OTHER_FORMATS = (b'From ', b'*** ENVELOPE', b'\x1f\x8b', b'BZh', b'\xfd7zXZ', b'\x28\xb5\x2f\xfd', b'\x04\x22\x4d\x18',
-                 b'Dovecot-LZ4\r\x2a\x9b\xc5', b'C', b'T')
+                 b'Dovecot-LZ4\r\x2a\x9b\xc5', b'C', b'T', b'\x01', b'BABYL OPTIONS:')
+
+
+def as_message_file(message, also=()):
+    """`message` as the queue tools write it, in the queue and as their oracle's plain message file: with a
+    header line before it when it is blank or its first bytes would make a file of it read as something
+    else (`OTHER_FORMATS`, the tool's own `also`, or a digit: a dbox file's version, an Apple Mail .emlx
+    file's byte count)."""
+    if message.startswith(OTHER_FORMATS + tuple(also)) or not message.strip() or message[:1].isdigit():
+        return b'X-Fuzz: first bytes\n' + message
+    return message
+
+
+def seed_start(seed, count, work):
+    """(the seed's random generator, the path of its COUNT mutated messages as an mbox, written now): the
+    start of each seed of the tools that write the mutated messages in another form."""
+    import os
+    import random
+    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
+    mutated_mailbox(seed, count, mutated)
+    return random.Random(seed), mutated
 
 
 def originals(sources):

@@ -22,15 +22,13 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: opensmtpdqueue.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import gzip, os, random, shutil, sys
+import gzip, os, shutil, sys
 
 import fuzzmbox
 
 binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
 
 DAMAGED = 'mailbox-damaged-queue-file'
-# An encrypted queue file starts with the byte 1.
-OTHER_FORMATS = fuzzmbox.OTHER_FORMATS + (b'\x01',)
 SENDERS = [b'@', b'alice@example.net', b'bob@remote.example', b'"odd sender"@example.org', b'x@[192.0.2.1]']
 WHITE = b' \t\r\x0b\x0c'
 
@@ -82,9 +80,7 @@ def damage(text, rng):
 
 failed = 0
 for seed in seeds:
-    rng = random.Random(seed)
-    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
-    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    rng, mutated = fuzzmbox.seed_start(seed, count, work)
     queue_dir = os.path.join(work, f'seed{seed}.queue')
     oracle_dir = os.path.join(work, f'seed{seed}.oracle')
     os.makedirs(queue_dir, exist_ok=True)
@@ -94,9 +90,7 @@ for seed in seeds:
     base = rng.randrange(0x10000000, 0xe0000000)
     for one in fuzzmbox.messages(mutated):
         message = fuzzmbox.unquoted_message(one)
-        # A first line of digits is an Apple Mail .emlx file's byte count: the oracle's file would be one.
-        if message.startswith(OTHER_FORMATS) or not message.strip() or message[:1].isdigit():
-            message = b'X-Fuzz: first bytes\n' + message
+        message = fuzzmbox.as_message_file(message)
         msgid = '%08x' % (base + n)
         folder = os.path.join(queue_dir, msgid[:2], msgid)
         os.makedirs(folder)

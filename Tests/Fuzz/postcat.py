@@ -14,7 +14,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: postcat.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, random, subprocess, sys
+import os, subprocess, sys
 
 import fuzzmbox
 
@@ -55,9 +55,7 @@ def records(path):
 
 failed = 0
 for seed in seeds:
-    rng = random.Random(seed)
-    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
-    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    rng, mutated = fuzzmbox.seed_start(seed, count, work)
     messages = []
     for entry in fuzzmbox.messages(mutated):
         message = fuzzmbox.unquoted_message(entry)

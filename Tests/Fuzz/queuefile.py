@@ -17,14 +17,13 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: queuefile.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, random, shutil, sys
+import os, shutil, sys
 
 import fuzzmbox
 
 binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count=300)
 
 DAMAGED = 'mailbox-damaged-queue-file'
-OTHER_FORMATS = fuzzmbox.OTHER_FORMATS
 
 
 def record(kind, data):
@@ -144,9 +143,7 @@ def damage(data, after, rng):
 
 failed = 0
 for seed in seeds:
-    rng = random.Random(seed)
-    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
-    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    rng, mutated = fuzzmbox.seed_start(seed, count, work)
     queue_dir = os.path.join(work, f'seed{seed}.queue')
     oracle_dir = os.path.join(work, f'seed{seed}.oracle')
     os.makedirs(os.path.join(queue_dir, 'deferred', 'A'), exist_ok=True)
@@ -157,8 +154,7 @@ for seed in seeds:
         message = fuzzmbox.unquoted_message(entry)
         if not message.endswith(b'\n'):
             message += b'\n'
-        if message.startswith(OTHER_FORMATS) or message == b'\n':
-            message = b'X-Fuzz: first bytes\n' + message
+        message = fuzzmbox.as_message_file(message)
         data, first_line_end = queue_file(message, rng)
         if rng.random() < 0.25:
             data = damage(data, first_line_end, rng)

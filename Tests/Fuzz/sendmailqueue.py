@@ -22,7 +22,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: sendmailqueue.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, random, shutil, sys
+import os, shutil, sys
 
 import fuzzmbox
 
@@ -30,7 +30,7 @@ binary, seeds, count, work = fuzzmbox.campaign_arguments(sys.argv, default_count
 
 DAMAGED = 'mailbox-damaged-queue-file'
 # A Sendmail control file starts with V too.
-OTHER_FORMATS = fuzzmbox.OTHER_FORMATS + (b'V',)
+OTHER_FORMATS = (b'V',)
 # The flags every stock SMTP mailer has (cf/mailer/smtp.m4: smtp F=mDFMuX).
 SMTP_FLAGS = set(b'mDFMuX')
 # readqf's record letters besides V, T, S, F, R, H and `.`.
@@ -171,9 +171,7 @@ def damage(control, after, rng):
 
 failed = 0
 for seed in seeds:
-    rng = random.Random(seed)
-    mutated = os.path.join(work, f'seed{seed}.mutated.mbox')
-    fuzzmbox.mutated_mailbox(seed, count, mutated)
+    rng, mutated = fuzzmbox.seed_start(seed, count, work)
     queue_dir = os.path.join(work, f'seed{seed}.mqueue')
     oracle_dir = os.path.join(work, f'seed{seed}.oracle')
     subfolders = rng.random() < 0.5
@@ -185,8 +183,7 @@ for seed in seeds:
     n = 0
     for one in fuzzmbox.messages(mutated):
         message = fuzzmbox.unquoted_message(one)
-        if message.startswith(OTHER_FORMATS) or not message.strip():
-            message = b'X-Fuzz: first bytes\n' + message
+        message = fuzzmbox.as_message_file(message, also=OTHER_FORMATS)
         qid = '6B6J%02X%02d%06d' % (seed % 256, n % 100, n)
         control, data, after = entry(message, rng)
         if rng.random() < 0.25:

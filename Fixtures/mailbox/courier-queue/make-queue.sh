@@ -8,7 +8,7 @@
 #     bounce to the forged sender, queued from <> (the NDR a reflector sends); the spam leaves the queue;
 #   - alice@example.net to bob@ and carol@remote.example, deferred: one message, two recipients;
 #   - alice@example.net to dave@ and nosuch2@remote.example: one recipient refused (its F record), the
-#     other deferred (Courier holds the bounce for nosuch2 until the message is done).
+#     other deferred (no bounce for nosuch2 was queued while dave was deferred).
 # msgs/ is the queue's msgs folder as Courier left it (a folder per inode's last two digits, a control
 # file C<inode> and a data file D<inode> a message); envelopes.tsv is `mailq` as Courier listed it (queue
 # ID, sender, recipients still to deliver, comma-separated). Then the cross-check: sink.py accepts, the

@@ -570,20 +570,28 @@ public struct MailboxReader: Sendable {
     /// For the path of a file of a Courier queue entry (`C1041826` or `D1041826`) whose other file exists
     /// and whose control file starts as one does: the two paths.
     private static func courierPair(_ path: String) -> (header: String, data: String)? {
-        let (folder, name) = splitPath(path)
-        let prefix = folder == "/" ? "/" : folder + "/"
+        let (folder, name) = POSIXFiles.folderAndName(path)
         let control: String, data: String
-        if let dataName = CourierQueueMessage.dataFileName(forControlFile: name) {
-            (control, data) = (path, prefix + dataName)
+        if CourierQueueMessage.dataFileName(forControlFile: name) != nil {
+            guard let dataPath = courierDataPath(control: path) else { return nil }
+            (control, data) = (path, dataPath)
         } else if let controlName = CourierQueueMessage.controlFileName(forDataFile: name) {
-            (control, data) = (prefix + controlName, path)
+            (control, data) = (POSIXFiles.joined(folder, controlName), path)
+            guard (try? POSIXFiles.fileInfo(control).type) == .regular else { return nil }
         } else {
             return nil
         }
-        guard (try? POSIXFiles.fileInfo(path == control ? data : control).type) == .regular,
-              let head = try? POSIXFiles.readPrefix(control, limit: CourierQueueMessage.bytesToDetect).bytes,
+        guard let head = try? POSIXFiles.readPrefix(control, limit: CourierQueueMessage.bytesToDetect).bytes,
               CourierQueueMessage.isControlFile(head) else { return nil }
         return (control, data)
+    }
+
+    /// The data file of the Courier control file at `control` (`D1041826` beside `C1041826`), if there is one.
+    static func courierDataPath(control: String) -> String? {
+        let (folder, name) = POSIXFiles.folderAndName(control)
+        guard let dataName = CourierQueueMessage.dataFileName(forControlFile: name) else { return nil }
+        let data = POSIXFiles.joined(folder, dataName)
+        return (try? POSIXFiles.fileInfo(data).type) == .regular ? data : nil
     }
 
     /// For the path of a file of a Sendmail queue entry (`qfID`, `hfID`, `QfID` or `dfID`, `ID` a queue
@@ -611,10 +619,10 @@ public struct MailboxReader: Sendable {
     /// is in a queue's `qf/` folder, in the `df/` folder beside that (queue.c, `queuename`: the `qf`,
     /// `df` and `xf` sub-folders).
     static func sendmailDataPath(control: String) -> String? {
-        let (folder, name) = splitPath(control)
+        let (folder, name) = POSIXFiles.folderAndName(control)
         let id = name.dropFirst(2)
         var candidates = [folder + "/df" + id]
-        let (parent, folderName) = splitPath(folder)
+        let (parent, folderName) = POSIXFiles.folderAndName(folder)
         if folderName == "qf" { candidates.append(parent + "/df/df" + id) }
         return candidates.first { (try? POSIXFiles.fileInfo($0).type) == .regular }
     }
@@ -622,19 +630,12 @@ public struct MailboxReader: Sendable {
     /// Where the control file of the Sendmail `df` file at `data` may be, in the order tried: `qf`, `hf`,
     /// `Qf` beside it, then (for a file in a `df/` folder) in the `qf/` folder beside that.
     private static func sendmailControlPaths(data: String) -> [String] {
-        let (folder, name) = splitPath(data)
+        let (folder, name) = POSIXFiles.folderAndName(data)
         let id = name.dropFirst(2)
         var paths = SendmailQueueMessage.controlFilePrefixes.map { folder + "/" + $0 + id }
-        let (parent, folderName) = splitPath(folder)
+        let (parent, folderName) = POSIXFiles.folderAndName(folder)
         if folderName == "df" { paths += SendmailQueueMessage.controlFilePrefixes.map { parent + "/qf/" + $0 + id } }
         return paths
-    }
-
-    /// A path's folder (`.` for a bare name) and last component.
-    private static func splitPath(_ path: String) -> (folder: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let folder = slash == path.startIndex ? "/" : String(path[..<slash])
-        return (folder, String(path[path.index(after: slash)...]))
     }
 
     /// For the path of a file of an Exim spool pair (`ID-H`, `ID-D`, `ID` a message ID) whose other file
@@ -787,8 +788,9 @@ public struct MailboxReader: Sendable {
         guard isNonMessage || prefix == "df", SendmailQueueMessage.isQueueID(id) else { return false }
         if isNonMessage { return true }
         if SendmailQueueMessage.controlFilePrefixes.contains(where: { nameSet.contains($0 + id) }) { return true }
-        guard splitPath(folder).name == "df" else { return false }
-        let qfFolder = splitPath(folder).folder + "/qf/"
+        let (parent, folderName) = POSIXFiles.folderAndName(folder)
+        guard folderName == "df" else { return false }
+        let qfFolder = parent + "/qf/"
         return SendmailQueueMessage.controlFilePrefixes.contains { (try? POSIXFiles.fileInfo(qfFolder + $0 + id).type) == .regular }
     }
 
@@ -813,7 +815,7 @@ public struct MailboxReader: Sendable {
             let nameSet = Set(names)
             // An OpenSMTPD message's folder (`OpenSMTPDQueue`): its envelope files are read with its
             // `message` file.
-            let openSMTPDFolder = nameSet.contains(OpenSMTPDQueue.messageFileName)
+            let openSMTPDMessageID = nameSet.contains(OpenSMTPDQueue.messageFileName)
                 ? OpenSMTPDQueue.messageID(ofFolder: folder) : nil
             // A qmail queue (`/var/qmail/queue`): the messages are the files under `mess/`; `info/`,
             // `local/`, `remote/`, `todo/`, `intd/` and `bounce/` hold their envelopes and delivery
@@ -837,12 +839,12 @@ public struct MailboxReader: Sendable {
                 // A Sendmail entry is one message, read from its control file (`qf`, `hf`, `Qf`), which
                 // reads the `df` file; its transcript and temporary files are no messages.
                 if Self.isSendmailFileReadElsewhere(name, folder: folder, nameSet: nameSet) { continue }
-                if let openSMTPDFolder, OpenSMTPDQueue.isEnvelopeReadWithMessage(name, folderName: openSMTPDFolder) { continue }
+                if let openSMTPDMessageID, OpenSMTPDQueue.isEnvelopeReadWithMessage(name, messageID: openSMTPDMessageID) { continue }
                 // A Courier entry is one message, read from its control file, which reads the data file;
                 // the schedule's links to control files (`msgq/`) are no messages.
                 if let control = CourierQueueMessage.controlFileName(forDataFile: name), nameSet.contains(control) { continue }
                 if CourierQueueMessage.isScheduleLink(name) { continue }
-                let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+                let child = POSIXFiles.joined(folder, name)
                 var info = stat()
                 guard lstat(child, &info) == 0 else {
                     failures.append((child, MailboxError(.cannotOpen, path: child, errno: errno)))
@@ -872,7 +874,7 @@ public struct MailboxReader: Sendable {
                               SendmailQueueMessage.isQueueID(name.dropFirst(2)) {
                         companion = Self.sendmailDataPath(control: child)
                     } else if let data = CourierQueueMessage.dataFileName(forControlFile: name), nameSet.contains(data) {
-                        companion = (folder.hasSuffix("/") ? folder : folder + "/") + data
+                        companion = POSIXFiles.joined(folder, data)
                     }
                     files.append(.file(child, size: max(0, Int(info.st_size)), companion: companion))
                 }

@@ -19,8 +19,9 @@ import Darwin
 ///
 /// OpenSMTPD makes a bounce as a message of its own, submitted to itself from `<>` to the sender and queued
 /// with an envelope of type `mta` (the fixtures' NDR to a forged sender): a reflector's NDRs are messages
-/// of its queue like any other. An envelope of type `bounce` stands for such a bounce in the moments before
-/// it is made; its destination is the sender of the message it is about, not a recipient of that message.
+/// of its queue like any other. An envelope of type `bounce` (envelope.c writes the type; the fixtures hold
+/// none) stands for a bounce still to be made about the message: its destination is that message's
+/// sender, not a recipient of it.
 ///
 /// `MailboxReader` reads a `message` file with its envelope files as one message, the envelopes as its
 /// `QueueEnvelope`; a folder walk passes over the envelope files. With `queue compression` both kinds of
@@ -118,32 +119,25 @@ public enum OpenSMTPDQueue {
     /// name not `message`, or its folder's not a message ID). Lists the folder: asked once a file named
     /// `message`.
     static func envelopePaths(forMessageAt path: String) -> [String]? {
-        let (folder, name) = folderAndName(path)
+        let (folder, name) = POSIXFiles.folderAndName(path)
         guard name == messageFileName, let id = messageID(ofFolder: folder),
               let names = try? POSIXFiles.listDirectory(folder) else { return nil }
-        let prefix = folder == "/" ? "/" : folder + "/"
-        return names.filter { isEnvelopeID($0) && $0.hasPrefix(id) }.sorted().map { prefix + $0 }
+        return names.filter { isEnvelopeID($0) && $0.hasPrefix(id) }.sorted().map { POSIXFiles.joined(folder, $0) }
     }
 
     /// For the path of an envelope file in a message's folder, the folder's `message` file, when there is one.
     static func messagePath(forEnvelopeAt path: String) -> String? {
-        let (folder, name) = folderAndName(path)
+        let (folder, name) = POSIXFiles.folderAndName(path)
         guard isEnvelopeID(name), let id = messageID(ofFolder: folder), name.hasPrefix(id) else { return nil }
-        let message = (folder == "/" ? "/" : folder + "/") + messageFileName
+        let message = POSIXFiles.joined(folder, messageFileName)
         return (try? POSIXFiles.fileInfo(message).type) == .regular ? message : nil
     }
 
-    /// Whether a folder walk passes over the file `name` of the folder named `folderName` that holds a
-    /// `message` file: an envelope file of that message (read with it).
-    static func isEnvelopeReadWithMessage(_ name: String, folderName: String) -> Bool {
-        name.utf8.count == 16 && isEnvelopeID(name) && isMessageID(folderName) && name.hasPrefix(folderName)
-    }
-
-    /// The folder of `path` (`.` for a bare name) and the name in it.
-    private static func folderAndName(_ path: String) -> (folder: String, name: String) {
-        guard let slash = path.utf8.lastIndex(of: ASCII.slash) else { return (".", path) }
-        let folder = slash == path.utf8.startIndex ? "/" : String(path[..<slash])
-        return (folder, String(path[path.utf8.index(after: slash)...]))
+    /// Whether a folder walk passes over the file `name` of the folder whose message ID is `messageID`
+    /// (`messageID(ofFolder:)`) and that holds a `message` file: an envelope file of that message (read
+    /// with it).
+    static func isEnvelopeReadWithMessage(_ name: String, messageID: String) -> Bool {
+        isEnvelopeID(name) && name.hasPrefix(messageID)
     }
 
     /// The message ID a folder is named by, nil when it is not; a folder given as `.`, `..` or ending in

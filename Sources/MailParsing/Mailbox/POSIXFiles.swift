@@ -40,6 +40,19 @@ package enum POSIXFiles {
         return String(path[path.utf8.index(after: slash)...])
     }
 
+    /// A path's folder (`.` for a bare name, `/` at the root) and last component, by a byte search as
+    /// `fileName`.
+    package static func folderAndName(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return (".", path) }
+        let folder = slash == path.utf8.startIndex ? "/" : String(path[..<slash])
+        return (folder, String(path[path.utf8.index(after: slash)...]))
+    }
+
+    /// `name` in `folder`: one slash between them, whether `folder` ends with one or not.
+    package static func joined(_ folder: String, _ name: String) -> String {
+        folder.utf8.last == UInt8(ascii: "/") ? folder + name : folder + "/" + name
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         (try? fileType(path)) == .directory
     }

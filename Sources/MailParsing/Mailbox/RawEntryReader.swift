@@ -149,9 +149,7 @@ public final class RawEntryReader {
                 && SendmailQueueMessage.isQueueID(name.dropFirst(2))
             return .sendmailQueue(data: named ? MailboxReader.sendmailDataPath(control: path) : nil)
         case .courierControlFile:
-            let name = POSIXFiles.fileName(path)
-            let data = CourierQueueMessage.dataFileName(forControlFile: name).map { String(path.dropLast(name.count)) + $0 }
-            return .courierQueue(data: data.flatMap { (try? POSIXFiles.fileInfo($0).type) == .regular ? $0 : nil })
+            return .courierQueue(data: MailboxReader.courierDataPath(control: path))
         case .mmdf, .dboxFile, .emlx, .babyl, .postcatOutput, nil:
             return nil
         }
