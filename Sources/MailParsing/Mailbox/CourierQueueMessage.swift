@@ -35,25 +35,16 @@ public struct CourierQueueMessage: Sendable {
     /// The envelope, as `MailboxReader` hands it on with the message (`MailboxMessage.queueEnvelope`).
     public var envelope: QueueEnvelope { QueueEnvelope(sender: sender, recipients: recipients, arrivalTime: creationTime) }
 
-    /// A fault in the queue files, and where it was found.
-    public struct Damage: Sendable, Hashable {
-        /// The kinds of fault.
-        public enum Kind: String, Sendable, Hashable {
-            /// The control file's last line has no LF (cut, or being written); it was not read.
-            case unexpectedEnd = "unexpected-end"
-            /// There is no data file: no message, only its envelope.
-            case missingData = "missing-data"
-        }
-        /// What was wrong.
-        public var kind: Kind
-        /// Byte offset in the control file (0 for `.missingData`) where it was found.
-        public var offset: Int
+    /// A fault in the queue files, and where it was found: `offset` counts bytes in the control file (0
+    /// for `.missingData`).
+    public typealias Damage = QueueFileDamage<DamageKind>
 
-        /// Creates a fault description.
-        public init(_ kind: Kind, offset: Int) {
-            self.kind = kind
-            self.offset = offset
-        }
+    /// The kinds of fault (`Damage.kind`).
+    public enum DamageKind: String, Sendable, Hashable {
+        /// The control file's last line has no LF (cut, or being written); it was not read.
+        case unexpectedEnd = "unexpected-end"
+        /// There is no data file: no message, only its envelope.
+        case missingData = "missing-data"
     }
 
     // MARK: - Detection

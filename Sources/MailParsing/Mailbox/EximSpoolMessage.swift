@@ -38,29 +38,20 @@ public struct EximSpoolMessage: Sendable {
     /// The envelope, as `MailboxReader` hands it on with the message (`MailboxMessage.queueEnvelope`).
     public var envelope: QueueEnvelope { QueueEnvelope(sender: sender, recipients: recipients, arrivalTime: arrivalTime) }
 
-    /// A fault in the spool files, and where it was found.
-    public struct Damage: Sendable, Hashable {
-        /// The kinds of fault.
-        public enum Kind: String, Sendable, Hashable {
-            /// A line of the header file's envelope is not of the shape the format gives it.
-            case malformedEnvelope = "malformed-envelope"
-            /// A header's count is not a number, or runs past the end of the file.
-            case malformedHeader = "malformed-header"
-            /// The header file ends before its headers (cut, or still being written).
-            case unexpectedEnd = "unexpected-end"
-            /// There is no `-D` file, or it does not start with its own name: the message has no body.
-            case missingData = "missing-data"
-        }
-        /// What was wrong.
-        public var kind: Kind
-        /// Byte offset in the header file (in the data file for `.missingData`: 0) where it was found.
-        public var offset: Int
+    /// A fault in the spool files, and where it was found: `offset` counts bytes in the header file (in
+    /// the data file for `.missingData`: 0).
+    public typealias Damage = QueueFileDamage<DamageKind>
 
-        /// Creates a fault description.
-        public init(_ kind: Kind, offset: Int) {
-            self.kind = kind
-            self.offset = offset
-        }
+    /// The kinds of fault (`Damage.kind`).
+    public enum DamageKind: String, Sendable, Hashable {
+        /// A line of the header file's envelope is not of the shape the format gives it.
+        case malformedEnvelope = "malformed-envelope"
+        /// A header's count is not a number, or runs past the end of the file.
+        case malformedHeader = "malformed-header"
+        /// The header file ends before its headers (cut, or still being written).
+        case unexpectedEnd = "unexpected-end"
+        /// There is no `-D` file, or it does not start with its own name: the message has no body.
+        case missingData = "missing-data"
     }
 
     // MARK: - Detection

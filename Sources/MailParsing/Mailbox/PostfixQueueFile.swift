@@ -23,7 +23,7 @@
 /// the end, a pointer outside the file or a file without `E` stops the walk there and sets `damage`
 /// (the message keeps what was decoded before). Limits: the walk reads at most as many record bytes as
 /// the file holds, which a walk without loops never exceeds, so a pointer loop ends it
-/// (`Damage.Kind.pointerLoop`) in time linear in the file's size; the message keeps at most
+/// (`DamageKind.pointerLoop`) in time linear in the file's size; the message keeps at most
 /// `maxMessageBytes` (`isTruncated`), though its length is counted in full (past the limit the content
 /// records are counted, not read); the envelope's addresses at most `maxEnvelopeBytes`.
 public struct PostfixQueueFile: Sendable {
@@ -48,33 +48,23 @@ public struct PostfixQueueFile: Sendable {
     /// The envelope, as `MailboxReader` hands it on with the message (`MailboxMessage.queueEnvelope`).
     public var envelope: QueueEnvelope { QueueEnvelope(sender: sender, recipients: recipients, arrivalTime: arrivalTime) }
 
-    /// A fault in a queue file, and where it was found.
-    public struct Damage: Sendable, Hashable {
-        /// The kinds of fault.
-        public enum Kind: String, Sendable, Hashable {
-            /// A record's length has more than 32 bits (as `rec_get` refuses), or a `p` record's
-            /// value is not a decimal number.
-            case malformedRecord = "malformed-record"
-            /// The file ends inside a record or before its `E` record (a file still being written, or cut).
-            case unexpectedEnd = "unexpected-end"
-            /// A `p` record points outside the file.
-            case pointerOutOfRange = "pointer-out-of-range"
-            /// The walk read more record bytes than the file holds: pointers that go round.
-            case pointerLoop = "pointer-loop"
-            /// The file ended (`E`) without a content segment (`M`).
-            case noContent = "no-content"
-        }
-        /// What was wrong.
-        public var kind: Kind
-        /// Byte offset in the file of the record where it was found (the file's size for an end
-        /// without `E`).
-        public var offset: Int
+    /// A fault in the queue file, and where it was found: `offset` is the byte offset in the file of the
+    /// record where it was found (the file's size for an end without `E`).
+    public typealias Damage = QueueFileDamage<DamageKind>
 
-        /// Creates a fault description.
-        public init(_ kind: Kind, offset: Int) {
-            self.kind = kind
-            self.offset = offset
-        }
+    /// The kinds of fault (`Damage.kind`).
+    public enum DamageKind: String, Sendable, Hashable {
+        /// A record's length has more than 32 bits (as `rec_get` refuses), or a `p` record's
+        /// value is not a decimal number.
+        case malformedRecord = "malformed-record"
+        /// The file ends inside a record or before its `E` record (a file still being written, or cut).
+        case unexpectedEnd = "unexpected-end"
+        /// A `p` record points outside the file.
+        case pointerOutOfRange = "pointer-out-of-range"
+        /// The walk read more record bytes than the file holds: pointers that go round.
+        case pointerLoop = "pointer-loop"
+        /// The file ended (`E`) without a content segment (`M`).
+        case noContent = "no-content"
     }
 
     /// The three segments of a queue file, in file order.

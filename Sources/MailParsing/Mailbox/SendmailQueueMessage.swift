@@ -58,30 +58,21 @@ public struct SendmailQueueMessage: Sendable {
     /// The envelope, as `MailboxReader` hands it on with the message (`MailboxMessage.queueEnvelope`).
     public var envelope: QueueEnvelope { QueueEnvelope(sender: sender, recipients: recipients, arrivalTime: creationTime) }
 
-    /// A fault in the queue files, and where it was found.
-    public struct Damage: Sendable, Hashable {
-        /// The kinds of fault.
-        public enum Kind: String, Sendable, Hashable {
-            /// A record named by a byte readqf does not know, an empty line, or an `R` record of a version
-            /// 1 or later file without the colon after its flags.
-            case malformedRecord = "malformed-record"
-            /// An `H` record whose `?condition?` has no closing `?`.
-            case malformedHeader = "malformed-header"
-            /// The control file ends before its `.` record (cut, or still being written).
-            case unexpectedEnd = "unexpected-end"
-            /// There is no `df` file: the message has no body.
-            case missingData = "missing-data"
-        }
-        /// What was wrong.
-        public var kind: Kind
-        /// Byte offset in the control file (0 for `.missingData`) where it was found.
-        public var offset: Int
+    /// A fault in the queue files, and where it was found: `offset` counts bytes in the control file (0
+    /// for `.missingData`).
+    public typealias Damage = QueueFileDamage<DamageKind>
 
-        /// Creates a fault description.
-        public init(_ kind: Kind, offset: Int) {
-            self.kind = kind
-            self.offset = offset
-        }
+    /// The kinds of fault (`Damage.kind`).
+    public enum DamageKind: String, Sendable, Hashable {
+        /// A record named by a byte readqf does not know, an empty line, or an `R` record of a version
+        /// 1 or later file without the colon after its flags.
+        case malformedRecord = "malformed-record"
+        /// An `H` record whose `?condition?` has no closing `?`.
+        case malformedHeader = "malformed-header"
+        /// The control file ends before its `.` record (cut, or still being written).
+        case unexpectedEnd = "unexpected-end"
+        /// There is no `df` file: the message has no body.
+        case missingData = "missing-data"
     }
 
     // MARK: - Detection
