@@ -9,20 +9,24 @@ import TestSupport
 @Suite struct AuditRemedyTests {
     /// An audit that knows the site's domain and one real user, so that the fixtures' made-up recipients
     /// are recipients unknown here and their NDRs reflected.
-    static func audit() -> QueueAudit {
+    static func audit(domain: String = "example.net") -> QueueAudit {
         var profile = SiteProfile()
-        profile.site.domains = ["example.net"]
-        profile.site.users = ["alice@example.net"]
+        profile.site.domains = [domain]
+        profile.site.users = ["alice@\(domain)"]
         return QueueAudit(profile: profile)
     }
 
+    /// Courier's fixture NDR is about `nosuch@remote.example`, where make-queue.sh's Courier relayed
+    /// `remote.example` to the next server, which refused it: audited as the site of `remote.example`, the
+    /// domain a gateway takes mail for and relays to an inner server.
     @Test("an NDR in its own MTA's queue file: that MTA's settings", arguments: [
-        ("mailbox/postfix-queue/bounce.queue", "These NDRs were written by Postfix."),
-        ("mailbox/exim-spool/1xaFIx-0004Np-25-H", "These NDRs were written by Exim."),
-        ("mailbox/opensmtpd-queue/plain/queue/e9/e963f7c0/message", "These NDRs were written by OpenSMTPD."),
+        ("mailbox/postfix-queue/bounce.queue", "example.net", "These NDRs were written by Postfix."),
+        ("mailbox/exim-spool/1xaFIx-0004Np-25-H", "example.net", "These NDRs were written by Exim."),
+        ("mailbox/opensmtpd-queue/plain/queue/e9/e963f7c0/message", "example.net", "These NDRs were written by OpenSMTPD."),
+        ("mailbox/courier-queue/msgs/42/C1041842", "remote.example", "These NDRs were written by Courier."),
     ])
-    func remedyNamesTheMTA(_ fixture: String, _ advice: String) throws {
-        let report = try Self.audit().audit(paths: [Corpus.fixture(fixture)])
+    func remedyNamesTheMTA(_ fixture: String, _ domain: String, _ advice: String) throws {
+        let report = try Self.audit(domain: domain).audit(paths: [Corpus.fixture(fixture)])
         #expect(report.totals[.reflected] == 1)
         #expect(report.remedies.count == 3)
         #expect(report.remedies.dropFirst().first?.hasPrefix(advice) == true, "\(report.remedies)")
@@ -33,7 +37,7 @@ import TestSupport
         let plain = try Self.audit().audit(paths: [Corpus.fixture("mailbox/postfix-queue/plain.queue")])
         #expect(plain.remedies.isEmpty)
         var item = try #require(try Self.items(Corpus.fixture("mailbox/postfix-queue/bounce.queue")).first)
-        item.format = "courier"
+        item.format = "gmail"
         let report = Self.audit().audit([item])
         #expect(report.totals[.reflected] == 1)
         #expect(report.remedies.count == 2)

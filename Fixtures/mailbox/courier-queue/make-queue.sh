@@ -5,7 +5,10 @@
 # Courier writes, not what our reader expects. Courier relays everything to 127.0.0.1:2626, where
 # sink.py refuses: 550 for nosuch@, 451 for the rest, so that outbound mail stays queued. Then:
 #   - spam from a forged victim@example.org to nosuch@remote.example, refused for good: Courier's own
-#     bounce to the forged sender, queued from <> (the NDR a reflector sends); the spam leaves the queue;
+#     bounce to the forged sender, queued from <> (the NDR a reflector sends); the spam leaves the queue.
+#     The spam is handed to /usr/sbin/sendmail: the same spam by SMTP from a client without relaying
+#     rights gets its bounce dropped ("250 Backscatter bounce dropped": ESMTP_BLOCKBACKSCATTER in
+#     /etc/courier/courierd, seen on 2026-12-07), and no such NDR would be queued;
 #   - alice@example.net to bob@ and carol@remote.example, deferred: one message, two recipients;
 #   - alice@example.net to dave@ and nosuch2@remote.example: one recipient refused (its F record), the
 #     other deferred (no bounce for nosuch2 was queued while dave was deferred).

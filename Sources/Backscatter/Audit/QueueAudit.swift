@@ -492,6 +492,16 @@ public struct QueueAudit: Sendable {
         // was refused at RCPT time ("550 Invalid recipient") until a virtual table's "@example.net" catch-all
         // took it; smtpd.conf(5) since 6.4 refuses every envelope that matches no rule.
         "opensmtpd": "These NDRs were written by OpenSMTPD. Let it accept only recipients that exist, so that the others are refused at RCPT time: an envelope that matches no match rule is refused, so give the rules for relayed domains the list of their recipients (match from any for domain <relay_domains> rcpt-to <relay_recipients> action ...), and take catch-all entries (@example.net) out of the virtual tables of local domains; OpenSMTPD already refuses local users that do not exist.",
+        // Verified with Courier 1.0.16 (Debian's courier-mta, its shipped settings) on 2026-12-07: an unknown
+        // local user was refused at RCPT time ("550 User <nosuchuser> unknown"; "450 Service temporarily
+        // unavailable" for every local recipient while courier-authdaemon was not running); a domain in
+        // esmtpacceptmailfor relayed on took every recipient, and the bounce for one the next server
+        // refused was logged "250 Backscatter bounce dropped" (ESMTP_BLOCKBACKSCATTER=smtp/dsn, whose
+        // conditions and `authsmtp/dsn` are as the comment in /etc/courier/courierd gives them), after
+        // which that address was refused at RCPT time ("556 Address unavailable"; courier(8): for two
+        // hours, listed by `courier show all`). The bounce in Fixtures/mailbox/courier-queue was queued,
+        // not dropped: its spam came by /usr/sbin/sendmail, not SMTP.
+        "courier": "These NDRs were written by Courier. As shipped, it refuses unknown local users at RCPT time (while courier-authdaemon runs; without it, every local recipient gets 450) and drops each bounce about mail that came by SMTP from a sender without relaying rights (ESMTP_BLOCKBACKSCATTER=smtp/dsn in /etc/courier/courierd). These were not dropped: put that setting back if it was taken out (smtp/dsn,authsmtp/dsn drops the bounces about mail from authenticated users and trusted networks too), and find what hands Courier mail without SMTP (a script or web form calling sendmail), which the setting does not cover. Domains in esmtpacceptmailfor that are relayed to an inner server take every recipient at RCPT time: Courier refuses such an address only for two hours after a delivery to it failed (courier show all lists them).",
         "exchange2003": "These NDRs were written by Exchange 2003. Turn on recipient filtering: \"Filter recipients who are not in the Directory\" in the Recipient Filtering tab of the Message Delivery properties, and enable it on the SMTP virtual server.",
     ]
 
