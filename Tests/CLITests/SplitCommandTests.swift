@@ -156,6 +156,31 @@ import TestSupport
         #expect(read == expected)
     }
 
+    /// A message without any line end (one line) put into an mbox begun by a CR-only message: its From_
+    /// line and blank line are CR-ended as the mbox is (before, LF-ended, they were no lines of the CR-only
+    /// mbox and the entry merged with the next: `split-campaign.sh` seed 255, 2,448 written, 2,446 read back).
+    @Test func messageWithoutLineEndsTakesTheMboxLineEnds() throws {
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        let carriageReturnMessage = { (n: Int) in
+            Array("From: someone\(n)@example.org\rSubject: note \(n)\r\rbye\r".utf8)
+        }
+        let files: [[UInt8]] = [carriageReturnMessage(1), Array("Subject: one line, no line end".utf8), carriageReturnMessage(3)]
+        for (n, bytes) in files.enumerated() {
+            try Data(bytes).write(to: input.appendingPathComponent(String(format: "%02d.eml", n + 1)))
+        }
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", input.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("total 3 messages written, 3 read: ok"), "\(result.text)")
+        var reader = try MailboxReader(path: folder.appendingPathComponent("not-bounce.mbox").path)
+        var read: [[UInt8]] = []
+        while let message = try reader.next() { read.append(Array(message.bytes)) }
+        #expect(read.count == 3)
+        #expect(read.dropFirst().first == Array("Subject: one line, no line end\r".utf8))
+    }
+
     /// Line ends of the other kind inside a message are content, as the mbox's reader sees them: a CR-only
     /// message that ends in a bare LF still gets its CR and blank line before the next From_ line (found by
     /// the mutation campaign: the next message merged into it), and a `From ` after a bare CR in an LF

@@ -128,7 +128,7 @@ public final class MailboxSplit {
         } else {
             // Converted before it is quoted, so that the quoting sees the lines the mbox will hold.
             let message = converts ? Self.convertLineEnds(raw, toCarriageReturn: fileIsCarriageReturnOnly) : raw
-            out = Self.wrap(message, record: record)
+            out = Self.wrap(message, record: record, carriageReturnOnly: fileIsCarriageReturnOnly)
         }
         let position = bytes[verdict, default: 0]
         let padding = Self.padding(before: position, avoiding: strayLengthEnds[verdict, default: []],
@@ -303,11 +303,15 @@ public final class MailboxSplit {
     }
 
     /// A From_ line, the message with mboxrd quoting, a final line end and a blank line, all in the
-    /// message's line ends (`lineEnding`). Its lines are the ones a reader of the mbox sees: ended by LF
-    /// (a CR before it part of the end) or, in a CR-only message, by CR; a byte of the other kind is
-    /// content, so a `From ` after it is not quoted, and a message that ends in one gets a line end.
-    static func wrap(_ message: [UInt8], record: ScanRecord) -> [UInt8] {
-        let ending = lineEnding(message)
+    /// message's line ends (`lineEnding`), or for a message without any (empty, or one line), in the
+    /// mbox's: CR when `carriageReturnOnly`, else LF (an LF From_ line in a CR-only mbox is no line of its
+    /// own there: the entry merged with the next, `split-campaign.sh` seed 255: 2,448 written, 2,446 read
+    /// back). Its lines are the ones a reader of the mbox sees: ended by LF (a CR before it part of the
+    /// end) or, in a CR-only message, by CR; a byte of the other kind is content, so a `From ` after it is
+    /// not quoted, and a message that ends in one gets a line end.
+    static func wrap(_ message: [UInt8], record: ScanRecord, carriageReturnOnly: Bool) -> [UInt8] {
+        let hasLineEnd = message.contains { $0 == ASCII.lineFeed || $0 == ASCII.carriageReturn }
+        let ending = hasLineEnd ? lineEnding(message) : carriageReturnOnly ? [ASCII.carriageReturn] : [ASCII.lineFeed]
         let lineEnd = ending.last ?? ASCII.lineFeed
         var sender = "MAILER-DAEMON"
         if let from = record.from, !from.isEmpty, from.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) { sender = from }
