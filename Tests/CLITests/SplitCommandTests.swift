@@ -156,6 +156,29 @@ import TestSupport
         #expect(read == expected)
     }
 
+    /// An mbox entry whose first line ends in CRLF and whose body ends in LF LF, its Content-Length
+    /// trusted (it ends on the blank line before the next From_ line) over a `From ` line of its body: it
+    /// already ends with a blank line as the reader sees it, so it is copied as it is (before, one more
+    /// CRLF moved the next From_ line, the length was no longer trusted and the body's `From ` line split
+    /// the entry on reading: `split-campaign.sh` seed 298).
+    @Test func entryEndingInLineFeedsAfterCRLFLinesIsCopiedAsItIs() throws {
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        let body = "Please apply.\n\nFrom 1234abcd Mon Sep 17 00:00:00 2001\nFrom: Dev <dev@example.org>\n\nlooks fine\n"
+        let first = "From dev@example.org Mon Sep 17 00:00:00 2001\r\nFrom: dev@example.org\r\nSubject: patch\r\n"
+            + "Content-Length: \(body.utf8.count)\n\n" + body + "\n"
+        let second = "From ops@example.org Tue Sep 18 00:00:00 2001\r\nFrom: ops@example.org\r\nSubject: thanks\r\n\r\nok\r\n"
+        let mbox = input.appendingPathComponent("patches.mbox")
+        try Data((first + second).utf8).write(to: mbox)
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", mbox.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("total 2 messages written, 2 read: ok"), "\(result.text)")
+        let written = try Data(contentsOf: folder.appendingPathComponent("not-bounce.mbox"))
+        #expect(written == Data((first + second + "\r\n").utf8))
+    }
+
     /// A message without any line end (one line) put into an mbox begun by a CR-only message: its From_
     /// line and blank line are CR-ended as the mbox is (before, LF-ended, they were no lines of the CR-only
     /// mbox and the entry merged with the next: `split-campaign.sh` seed 255, 2,448 written, 2,446 read back).
