@@ -179,6 +179,27 @@ import TestSupport
         #expect(written == Data((first + second + "\r\n").utf8))
     }
 
+    /// An LF mbox whose second entry's From_ line (after a blank line, so a separator) holds a bare CR:
+    /// the entry is in the mbox's LF lines, as its source was read, so it is copied as it is (before, taken
+    /// for a CR-only entry by that CR, it was converted: the CR made LF and two more line ends added).
+    @Test func mboxEntryKeepsItsSourcesLineEnds() throws {
+        let input = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: input) }
+        let mbox = "From a@example.org Mon Sep 17 00:00:00 2001\nSubject: x\n\nbody\n\n"
+            + "From b@example.org\rjunk Mon Sep 17 00:00:00 2001\nSubject: y\n\nbody2 line\n\n"
+            + "From c@example.org Mon Sep 17 00:00:00 2001\nSubject: z\n\nbody3\n"
+        let path = input.appendingPathComponent("in.mbox")
+        try Data(mbox.utf8).write(to: path)
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["split", "--quiet", path.path, "--into", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("total 3 messages written, 3 read: ok"), "\(result.text)")
+        #expect(!result.text.contains("written in the line ends"), "\(result.text)")
+        let written = try Data(contentsOf: folder.appendingPathComponent("not-bounce.mbox"))
+        #expect(written == Data((mbox + "\n").utf8))
+    }
+
     /// A message without any line end (one line) put into an mbox begun by a CR-only message: its From_
     /// line and blank line are CR-ended as the mbox is (before, LF-ended, they were no lines of the CR-only
     /// mbox and the entry merged with the next: `split-campaign.sh` seed 255, 2,448 written, 2,446 read back).

@@ -107,19 +107,23 @@ public final class MailboxSplit {
     public func add(_ record: ScanRecord) throws(SplitError) {
         let verdict = record.effectiveVerdict
         let raw = try readEntry(record)
-        // The mbox's line ends are its first entry's; an entry of the other family is converted.
-        let entryIsCarriageReturnOnly = Self.lineEnding(raw) == [ASCII.carriageReturn]
+        // An mbox entry is copied; a message's text alone (a file's, or an entry of an MMDF mailbox, a dbox
+        // or .emlx file, postcat output, a queue file, which never holds its From_ line) is wrapped.
+        let isMboxEntry = sourceFile?.format == nil && Self.startsWithEnvelopeLine(raw)
+        // The mbox's line ends are its first entry's; an entry of the other family is converted. An mbox
+        // entry's are its source's as that was read (`RawEntryReader.mboxLineEnd`), not its first line's,
+        // which may end at a bare CR or LF inside the From_ line; a message's are its first line's.
+        let entryIsCarriageReturnOnly = isMboxEntry ? sourceFile?.mboxLineEnd.map { $0 == ASCII.carriageReturn }
+            ?? (Self.lineEnding(raw) == [ASCII.carriageReturn]) : Self.lineEnding(raw) == [ASCII.carriageReturn]
         let fileIsCarriageReturnOnly = carriageReturnOnly[verdict] ?? entryIsCarriageReturnOnly
         carriageReturnOnly[verdict] = fileIsCarriageReturnOnly
         let converts = fileIsCarriageReturnOnly != entryIsCarriageReturnOnly
         if converts { convertedEntries += 1 }
         var out: [UInt8]
-        // An mbox entry is copied; a message's text alone (a file's, or an entry of an MMDF mailbox, a dbox
-        // or .emlx file, postcat output, a queue file, which never holds its From_ line) is wrapped.
-        if sourceFile?.format == nil, Self.startsWithEnvelopeLine(raw) {
+        if isMboxEntry {
             out = raw
             // Keep the next From_ line at the start of a line after a blank one (RFC 4155 §2).
-            let ending = Self.lineEnding(raw)
+            let ending = Self.lineEnding(raw, carriageReturnOnly: entryIsCarriageReturnOnly)
             if !raw.isEmpty, !Self.endsWithBlankLine(raw, carriageReturnOnly: entryIsCarriageReturnOnly) {
                 if raw.last != ending.last { out += ending }
                 out += ending
@@ -133,7 +137,7 @@ public final class MailboxSplit {
         let position = bytes[verdict, default: 0]
         let padding = Self.padding(before: position, avoiding: strayLengthEnds[verdict, default: []],
                                    lineEnd: fileIsCarriageReturnOnly ? ASCII.carriageReturn : ASCII.lineFeed)
-        if let end = Self.strayLengthEnd(of: out, at: position + padding.count) {
+        if let end = Self.strayLengthEnd(of: out, at: position + padding.count, carriageReturnOnly: fileIsCarriageReturnOnly) {
             strayLengthEnds[verdict, default: []].insert(end)
         }
         // Ends behind the writing are never reached again.
@@ -174,8 +178,9 @@ public final class MailboxSplit {
     /// length did not fit its body in its source either (`MailboxDefects.badContentLength`). `MboxParser`
     /// trusts a Content-Length wherever it lands on an entry boundary, so such an end must never be one:
     /// the entries before it would become this one's body.
-    static func strayLengthEnd(of entry: [UInt8], at position: Int) -> Int? {
-        guard let field = contentLength(in: entry), field.value <= MailboxLimits().maxMessageBytes else { return nil }
+    static func strayLengthEnd(of entry: [UInt8], at position: Int, carriageReturnOnly: Bool) -> Int? {
+        guard let field = contentLength(in: entry, carriageReturnOnly: carriageReturnOnly),
+              field.value <= MailboxLimits().maxMessageBytes else { return nil }
         let bodyEnd = field.bodyStart + field.value
         guard bodyEnd > entry.count - 2 else { return nil }   // inside it: as in its source
         if bodyEnd <= entry.count, endsOnBoundary(entry, at: bodyEnd) { return nil }
@@ -339,6 +344,14 @@ public final class MailboxSplit {
         return i + 1 < bytes.count && bytes[i + 1] == 0x0A ? [0x0D, 0x0A] : [0x0D]
     }
 
+    /// The line end of an entry read in CR-only lines (`carriageReturnOnly`: CR) or in LF ones (its first
+    /// line's end when that is LF or CRLF, else LF).
+    static func lineEnding(_ bytes: [UInt8], carriageReturnOnly: Bool) -> [UInt8] {
+        if carriageReturnOnly { return [ASCII.carriageReturn] }
+        let first = lineEnding(bytes)
+        return first == [ASCII.carriageReturn] ? [ASCII.lineFeed] : first
+    }
+
     /// `entry` in LF line ends (from CR-only: every CR becomes LF) or in CR ones (from LF or CRLF: every
     /// CRLF and LF becomes CR). A bare LF in a CR-only entry, or a bare CR in an LF one, is content in its
     /// source and becomes a line end here. A message file is converted before `wrap` quotes it, so a
@@ -388,7 +401,8 @@ public final class MailboxSplit {
     /// excess; `strayLengthEnd` keeps that end off every boundary of the output.
     static func convertEntry(_ entry: [UInt8], toCarriageReturn: Bool) -> [UInt8] {
         var out = convertLineEnds(entry, toCarriageReturn: toCarriageReturn, quotingNewLines: true)
-        guard let field = contentLength(in: entry), let converted = contentLength(in: out) else { return out }
+        guard let field = contentLength(in: entry, carriageReturnOnly: !toCarriageReturn),
+              let converted = contentLength(in: out, carriageReturnOnly: toCarriageReturn) else { return out }
         let counted = min(field.value, entry.count - field.bodyStart)
         let length = convertLineEnds(Array(entry[field.bodyStart..<field.bodyStart + counted]),
                                      toCarriageReturn: toCarriageReturn, quotingNewLines: true).count
@@ -398,10 +412,12 @@ public final class MailboxSplit {
     }
 
     /// The `Content-Length` of an entry's header section (after its From_ line) as `MboxParser` reads
-    /// it: the last line that `MboxParser.contentLengthField` takes for one, in the entry's line ends
-    /// (`lineEnding`). Its digits, their value and where the body starts; nil when there is none.
-    static func contentLength(in entry: [UInt8]) -> (digits: Range<Int>, value: Int, bodyStart: Int)? {
-        let lineEnd = lineEnding(entry).last ?? ASCII.lineFeed
+    /// it: the last line that `MboxParser.contentLengthField` takes for one, with lines ended by CR
+    /// (`carriageReturnOnly`) or by LF, as the mbox holding the entry is read. Its digits, their value and
+    /// where the body starts; nil when there is none.
+    static func contentLength(in entry: [UInt8], carriageReturnOnly: Bool)
+        -> (digits: Range<Int>, value: Int, bodyStart: Int)? {
+        let lineEnd = carriageReturnOnly ? ASCII.carriageReturn : ASCII.lineFeed
         guard var lineStart = entry.firstIndex(of: lineEnd).map({ $0 + 1 }) else { return nil }
         return entry.withUnsafeBufferPointer { buffer in
             var found: (value: Int, digits: Range<Int>)?

@@ -26,6 +26,10 @@ public final class RawEntryReader {
     /// What the file holds when it is not simply mail (its decompressed bytes, for a compressed one): then
     /// each entry is a message's text alone, never an mbox entry with its From_ line.
     package private(set) var format: MailFileFormat?
+    /// The line end an mbox reader reads the file in (`MboxParser.detectLineEnding`: CR for a CR-only
+    /// file, else LF), as far as its first bytes (decompressed, for a compressed file) tell; nil when they
+    /// hold no line end. An entry's own first line end can differ: a bare CR or LF inside its From_ line.
+    package private(set) var mboxLineEnd: UInt8?
     private let descriptor: FileDescriptor
     private var decompressor: StreamDecompressor?
     /// Decompressed bytes the decompressor has returned so far.
@@ -63,6 +67,7 @@ public final class RawEntryReader {
         }
         compression = CompressionFormat.detect(head[..<count])
         guard let compression else {
+            mboxLineEnd = Self.mboxLineEnd(head[..<count], whole: count < head.count)
             format = MailFileFormat.detect(head[..<count], path: path)
             decoded = Self.decoded(format, path: path)
             return
@@ -76,8 +81,17 @@ public final class RawEntryReader {
               more > 0 {
             got += more
         }
+        mboxLineEnd = Self.mboxLineEnd(decompressed[..<got], whole: got < decompressed.count)
         format = MailFileFormat.detect(decompressed[..<got], path: path)
         decoded = Self.decoded(format, path: path)
+    }
+
+    /// `MboxParser`'s line end for a file that begins with `head` (all of it when `whole`); nil when
+    /// `head` does not decide it.
+    private static func mboxLineEnd(_ head: ArraySlice<UInt8>, whole: Bool) -> UInt8? {
+        guard case .decided(let end) = MboxParser.detectLineEnding(head, from: 0, atEnd: whole,
+                                                                  within: MailboxLimits().maxMessageBytes) else { return nil }
+        return end
     }
 
     /// The `length` bytes from `offset`; of a dbox file, the message stored there, decompressed when
