@@ -63,7 +63,7 @@ public final class MailboxSplit {
         var created = false
         if stat(directory, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else { throw SplitError("\(directory) exists and is not a folder") }
-            if !force, let entries = Self.entries(directory), !entries.isEmpty {
+            if !force, let entries = try? POSIXFiles.listDirectory(directory), !entries.isEmpty {
                 throw SplitError("\(directory) is not empty (use --force to replace the mboxes in it)")
             }
         } else if mkdir(directory, 0o755) != 0 {
@@ -455,19 +455,6 @@ public final class MailboxSplit {
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let dayText = day < 10 ? " \(day)" : "\(day)"
         return "\(weekday) \(months[month - 1]) \(dayText) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) \(year)"
-    }
-
-    private static func entries(_ directory: String) -> [String]? {
-        guard let dir = opendir(directory) else { return nil }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     private static func realPath(_ path: String) -> String? {

@@ -155,7 +155,7 @@ package enum POSIXFiles {
     }
 
     /// Names in a folder, without `.` and `..`, unsorted.
-    static func listDirectory(_ path: String) throws(MailboxError) -> [String] {
+    package static func listDirectory(_ path: String) throws(MailboxError) -> [String] {
         guard let dir = opendir(path) else {
             let code = errno
             throw MailboxError(.cannotListDirectory, path: path, errno: code)
@@ -163,14 +163,23 @@ package enum POSIXFiles {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
+            let name = entryName(entry)
             if name == "." || name == ".." { continue }
             names.append(name)
         }
         return names
     }
+
+    /// A directory entry's name, read in place up to its NUL. Not by copying `d_name` whole: readdir(3)'s
+    /// records are only as long as their names need (`d_reclen`), so a copy of the 256-byte array read past
+    /// the end of the last record in its buffer (AddressSanitizer, heap-buffer-overflow:
+    /// `split-campaign.sh` seed 379 x 2,000, a folder of 2,000 files).
+    private static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+        String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// Where `d_name` lies in a `dirent` (a stored field of the C struct: never nil).
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
 }
 
 /// An open file descriptor, closed when the last copy of the reader that owns it goes away.
