@@ -179,6 +179,10 @@ def scan(binary, path, drop=POSITIONS, keep=None, normalise=None):
     return records
 
 
+# What a sanitizer build writes when it finds an error, and the exit status a campaign reports then.
+SANITIZER_REPORT, SANITIZER_STATUS = 'ERROR: AddressSanitizer', 99
+
+
 def scan_outcome(binary, path, drop=POSITIONS, keep=None, normalise=None, timeout=None):
     """`scan` with what else the run says: (exit status, records, standard error). Raises
     subprocess.TimeoutExpired past `timeout` seconds."""
@@ -196,7 +200,10 @@ def scan_outcome(binary, path, drop=POSITIONS, keep=None, normalise=None, timeou
         if normalise:
             normalise(record)
         records.append(record)
-    return result.returncode, records, result.stderr.decode('utf-8', 'replace')
+    errors = result.stderr.decode('utf-8', 'replace')
+    # AddressSanitizer exits with 1 by default, which is also backscatter's "found": its report is the sign.
+    status = SANITIZER_STATUS if SANITIZER_REPORT in errors else result.returncode
+    return status, records, errors
 
 
 def unquoted_message(entry):

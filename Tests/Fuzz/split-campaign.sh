@@ -36,8 +36,10 @@ for seed in $(seq "$first" "$last"); do
   echo "seed=$seed status=$status $(grep -E '^total' "$dir/split.txt")"
   # Exit status 3 with the read-back line intact is an input error reported for one message (mutated
   # copies of Fixtures/mailbox/compressed are damaged compressed files): the split itself held.
-  if [ "$status" -le 1 ] || { [ "$status" -eq 3 ] && grep -qE '^total .* read: ok$' "$dir/split.txt" \
-       && ! grep -q 'reads back differently' "$dir/split.txt"; }; then
+  # The read-back line is asked of every run: AddressSanitizer exits with 1, as split does when it finds
+  # backscatter (seed 379 x 2,000 under the sanitizer passed so, its report unread).
+  if { [ "$status" -le 1 ] || [ "$status" -eq 3 ]; } && grep -qE '^total .* read: ok$' "$dir/split.txt" \
+       && ! grep -q 'reads back differently' "$dir/split.txt" && ! grep -q 'ERROR: AddressSanitizer' "$dir/split.txt"; then
     rm -rf "$dir"
   else
     failed=$((failed + 1))
