@@ -113,8 +113,8 @@ public final class MailboxSplit {
         // The mbox's line ends are its first entry's; an entry of the other family is converted. An mbox
         // entry's are its source's as that was read (`RawEntryReader.mboxLineEnd`), not its first line's,
         // which may end at a bare CR or LF inside the From_ line; a message's are its first line's.
-        let entryIsCarriageReturnOnly = isMboxEntry ? sourceFile?.mboxLineEnd.map { $0 == ASCII.carriageReturn }
-            ?? (Self.lineEnding(raw) == [ASCII.carriageReturn]) : Self.lineEnding(raw) == [ASCII.carriageReturn]
+        let sourceIsCarriageReturnOnly = isMboxEntry ? sourceFile?.mboxLineEnd.map { $0 == ASCII.carriageReturn } : nil
+        let entryIsCarriageReturnOnly = sourceIsCarriageReturnOnly ?? (Self.lineEnding(raw) == [ASCII.carriageReturn])
         let fileIsCarriageReturnOnly = carriageReturnOnly[verdict] ?? entryIsCarriageReturnOnly
         carriageReturnOnly[verdict] = fileIsCarriageReturnOnly
         let converts = fileIsCarriageReturnOnly != entryIsCarriageReturnOnly
