@@ -74,8 +74,9 @@ public struct MailboxReader: Sendable {
     private enum Entry: Sendable {
         /// A message file, with the size the folder's walk read (its buffer's first size), and for a
         /// file named like an Exim `-H` file, its `-D` file; for one named like a Sendmail `qf` file, its
-        /// `df` file.
-        case file(String, size: Int, companion: String?)
+        /// `df` file; for an OpenSMTPD queue's `message` file, its envelope files, from the listing the
+        /// walk made (`OpenSMTPDQueue.envelopePaths(in:names:messageID:)`: not listed again).
+        case file(String, size: Int, companion: String?, envelopes: [String]? = nil)
         case failure(MailboxError)
     }
 
@@ -117,6 +118,9 @@ public struct MailboxReader: Sendable {
         var pendingError: MailboxError?
         /// For a file named like an Exim `-H` file, its `-D` file; like a Sendmail `qf` file, its `df` file.
         var companion: String?
+        /// For an OpenSMTPD queue's `message` file found by a folder's walk, its envelope files (nil: the
+        /// folder is listed when the file is begun, `beginOpenSMTPDMessage`).
+        var openSMTPDEnvelopePaths: [String]?
         /// An OpenSMTPD queue's `message` file (`OpenSMTPDQueue`): its envelope files' envelope, read
         /// when the file was begun, and whether one of them could not be read.
         var openSMTPDEnvelope: (envelope: QueueEnvelope, damaged: Bool)?
@@ -220,7 +224,7 @@ public struct MailboxReader: Sendable {
                 switch entry {
                 case .failure(let error):
                     throw error
-                case .file(let file, let size, let companion):
+                case .file(let file, let size, let companion, let envelopes):
                     // Each file of a folder is read into a buffer of its own, sized as `init` sizes a
                     // single file's (by the size the walk's stat read; a file grown since grows its
                     // buffer as any long entry does, `refill`). The last file's message is a slice of
@@ -230,7 +234,8 @@ public struct MailboxReader: Sendable {
                     // resident for a scan that takes 0.03 s and 30 MB as one mbox).
                     buffer = Self.readBuffer(count: Self.firstBufferBytes(type: .regular, size: size, limits: limits))
                     let descriptor = try POSIXFiles.openForReading(file)
-                    try begin(OpenFile(path: file, descriptor: descriptor, companion: companion))
+                    try begin(OpenFile(path: file, descriptor: descriptor, companion: companion,
+                                       openSMTPDEnvelopePaths: envelopes))
                 }
             }
             do throws(MailboxError) {
@@ -364,7 +369,8 @@ public struct MailboxReader: Sendable {
     /// message. False for any other file, at the cost of a test of its name's last byte.
     private mutating func beginOpenSMTPDMessage(_ file: OpenFile) throws(MailboxError) -> Bool {
         guard file.path.utf8.last == UInt8(ascii: "e"),
-              let paths = OpenSMTPDQueue.envelopePaths(forMessageAt: file.path) else { return false }
+              let paths = file.openSMTPDEnvelopePaths ?? OpenSMTPDQueue.envelopePaths(forMessageAt: file.path)
+        else { return false }
         do throws(MailboxError) {
             // Encrypted: a version byte 1 first, where a message (gzip's decompressed by now) has text.
             if end > 0, buffer[0] == OpenSMTPDQueue.encryptedVersion {
@@ -876,12 +882,17 @@ public struct MailboxReader: Sendable {
                     } else if let data = CourierQueueMessage.dataFileName(forControlFile: name), nameSet.contains(data) {
                         companion = POSIXFiles.joined(folder, data)
                     }
-                    files.append(.file(child, size: max(0, Int(info.st_size)), companion: companion))
+                    // An OpenSMTPD message's envelope files, from this listing.
+                    let envelopes = openSMTPDMessageID.flatMap { id in
+                        name == OpenSMTPDQueue.messageFileName
+                            ? OpenSMTPDQueue.envelopePaths(in: folder, names: names, messageID: id) : nil
+                    }
+                    files.append(.file(child, size: max(0, Int(info.st_size)), companion: companion, envelopes: envelopes))
                 }
             }
         }
         var all: [(String, Entry)] = files.compactMap { entry in
-            if case .file(let path, _, _) = entry { return (path, entry) }
+            if case .file(let path, _, _, _) = entry { return (path, entry) }
             return nil
         }
         all += failures.map { ($0.0, .failure($0.1)) }

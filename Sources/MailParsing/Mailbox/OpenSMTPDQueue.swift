@@ -116,13 +116,19 @@ public enum OpenSMTPDQueue {
 
     /// The envelope files of the `message` file at `path` (those beside it named by an envelope ID that
     /// starts with the folder's message ID), in the order of their IDs; nil when `path` is no such file (its
-    /// name not `message`, or its folder's not a message ID). Lists the folder: asked once a file named
-    /// `message`.
+    /// name not `message`, or its folder's not a message ID). Lists the folder: asked of a `message` file
+    /// named on its own (a folder's walk hands on the names it listed, `envelopePaths(in:names:messageID:)`).
     static func envelopePaths(forMessageAt path: String) -> [String]? {
         let (folder, name) = POSIXFiles.folderAndName(path)
         guard name == messageFileName, let id = messageID(ofFolder: folder),
               let names = try? POSIXFiles.listDirectory(folder) else { return nil }
-        return names.filter { isEnvelopeID($0) && $0.hasPrefix(id) }.sorted().map { POSIXFiles.joined(folder, $0) }
+        return envelopePaths(in: folder, names: names, messageID: id)
+    }
+
+    /// The paths of the envelope files among `names`, the listing of `folder`, whose message ID is
+    /// `messageID` (`isEnvelopeReadWithMessage`), in the order of their IDs.
+    static func envelopePaths(in folder: String, names: [String], messageID: String) -> [String] {
+        names.filter { isEnvelopeReadWithMessage($0, messageID: messageID) }.sorted().map { POSIXFiles.joined(folder, $0) }
     }
 
     /// For the path of an envelope file in a message's folder, the folder's `message` file, when there is one.
