@@ -19,7 +19,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: courierqueue.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, shutil, sys
+import os, sys
 
 import fuzzmbox
 
@@ -112,8 +112,5 @@ for seed in seeds:
                                                        [e[3] for e in entries], DAMAGED, 'entries',
                                                        envelopes=[e[2] for e in entries])
     failed += fuzzmbox.end_seed(f'seed={seed} entries={len(entries)} damaged={sum(e[3] for e in entries)} '
-                                f'records={records} status={status}', problems, (mutated,))
-    if not problems:
-        shutil.rmtree(queue_dir)
-        shutil.rmtree(oracle_dir)
+                                f'records={records} status={status}', problems, (mutated, queue_dir, oracle_dir))
 fuzzmbox.end_campaign(failed)

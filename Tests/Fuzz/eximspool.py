@@ -17,7 +17,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: eximspool.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, shutil, sys
+import os, sys
 
 import fuzzmbox
 
@@ -199,8 +199,5 @@ for seed in seeds:
     status, records, problems = fuzzmbox.check_decoded(binary, os.path.join(spool_dir, 'input'), oracle_dir, damaged, DAMAGED,
                                                        'pairs')
     failed += fuzzmbox.end_seed(f'seed={seed} pairs={n} damaged={sum(damaged)} records={records} status={status}',
-                                problems, (mutated,))
-    if not problems:
-        shutil.rmtree(spool_dir)
-        shutil.rmtree(oracle_dir)
+                                problems, (mutated, spool_dir, oracle_dir))
 fuzzmbox.end_campaign(failed)

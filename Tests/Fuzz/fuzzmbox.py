@@ -352,14 +352,18 @@ def damage_compressed(rng, data, header):
 
 
 def end_seed(line, problems, files):
-    """Prints a seed's line, `ok` or what failed; removes its `files` when nothing failed (a failed seed
-    keeps them for a look). Returns 1 for a failed seed, else 0."""
+    """Prints a seed's line, `ok` or what failed; removes its `files` (files or folders) when nothing
+    failed (a failed seed keeps them for a look). Returns 1 for a failed seed, else 0."""
     import os
+    import shutil
     print(line + ' ' + ('ok' if not problems else 'FAILED: ' + '; '.join(problems)), flush=True)
     if problems:
         return 1
     for path in files:
-        os.remove(path)
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        else:
+            os.remove(path)
     return 0
 
 

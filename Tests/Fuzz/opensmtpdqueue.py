@@ -22,7 +22,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: opensmtpdqueue.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import gzip, os, shutil, sys
+import gzip, os, sys
 
 import fuzzmbox
 
@@ -132,8 +132,5 @@ for seed in seeds:
     status, records, problems = fuzzmbox.check_decoded(binary, queue_dir, oracle_dir, damaged, DAMAGED, 'messages',
                                                        envelopes=envelopes, refused=refused)
     failed += fuzzmbox.end_seed(f'seed={seed} folders={n} damaged={sum(damaged)} refused={refused} records={records} '
-                                f'status={status}', problems, (mutated,))
-    if not problems:
-        shutil.rmtree(queue_dir)
-        shutil.rmtree(oracle_dir)
+                                f'status={status}', problems, (mutated, queue_dir, oracle_dir))
 fuzzmbox.end_campaign(failed)

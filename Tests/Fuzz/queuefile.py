@@ -17,7 +17,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: queuefile.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, shutil, sys
+import os, sys
 
 import fuzzmbox
 
@@ -169,8 +169,5 @@ for seed in seeds:
     status, records, problems = fuzzmbox.check_decoded(binary, os.path.join(queue_dir, 'deferred'), oracle_dir,
                                                        damaged, DAMAGED, 'queue files')
     failed += fuzzmbox.end_seed(f'seed={seed} files={n} damaged={sum(damaged)} records={records} status={status}',
-                                problems, (mutated,))
-    if not problems:
-        shutil.rmtree(queue_dir)
-        shutil.rmtree(oracle_dir)
+                                problems, (mutated, queue_dir, oracle_dir))
 fuzzmbox.end_campaign(failed)

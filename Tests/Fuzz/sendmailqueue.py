@@ -22,7 +22,7 @@ Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: sendmailqueue.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import os, shutil, sys
+import os, sys
 
 import fuzzmbox
 
@@ -213,8 +213,5 @@ for seed in seeds:
     damaged = [d for _, d in sorted(damaged, key=lambda pair: pair[0].encode())]
     status, records, problems = fuzzmbox.check_decoded(binary, queue_dir, oracle_dir, damaged, DAMAGED, 'entries')
     failed += fuzzmbox.end_seed(f'seed={seed} entries={n} damaged={sum(damaged)} subfolders={subfolders} records={records} '
-                                f'status={status}', problems, (mutated,))
-    if not problems:
-        shutil.rmtree(queue_dir)
-        shutil.rmtree(oracle_dir)
+                                f'status={status}', problems, (mutated, queue_dir, oracle_dir))
 fuzzmbox.end_campaign(failed)
