@@ -315,8 +315,7 @@ public final class MailboxSplit {
     /// end) or, in a CR-only message, by CR; a byte of the other kind is content, so a `From ` after it is
     /// not quoted, and a message that ends in one gets a line end.
     static func wrap(_ message: [UInt8], record: ScanRecord, carriageReturnOnly: Bool) -> [UInt8] {
-        let hasLineEnd = message.contains { $0 == ASCII.lineFeed || $0 == ASCII.carriageReturn }
-        let ending = hasLineEnd ? lineEnding(message) : carriageReturnOnly ? [ASCII.carriageReturn] : [ASCII.lineFeed]
+        let ending = firstLineEnding(message) ?? (carriageReturnOnly ? [ASCII.carriageReturn] : [ASCII.lineFeed])
         let lineEnd = ending.last ?? ASCII.lineFeed
         var sender = "MAILER-DAEMON"
         if let from = record.from, !from.isEmpty, from.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) { sender = from }
@@ -339,7 +338,12 @@ public final class MailboxSplit {
 
     /// The message's first line end (CRLF, LF or CR), LF when it has none.
     static func lineEnding(_ bytes: [UInt8]) -> [UInt8] {
-        guard let i = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return [0x0A] }
+        firstLineEnding(bytes) ?? [ASCII.lineFeed]
+    }
+
+    /// The message's first line end (CRLF, LF or CR), nil when it has none.
+    static func firstLineEnding(_ bytes: [UInt8]) -> [UInt8]? {
+        guard let i = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
         if bytes[i] == 0x0A { return [0x0A] }
         return i + 1 < bytes.count && bytes[i + 1] == 0x0A ? [0x0D, 0x0A] : [0x0D]
     }
