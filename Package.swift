@@ -75,10 +75,15 @@ let package = Package(
             dependencies: ["Backscatter", "DeliveryStatus", "MailParsing"]
         ),
         .target(name: "TestSupport", dependencies: ["MailParsing", "CZlib"], path: "Tests/TestSupport"),
+        // Coverage-guided fuzzing (Tests/Fuzz/README.md, "Coverage-guided"): the targets, a library the
+        // tests run too, and their driver, libFuzzer's when built with -DBACKSCATTER_LIBFUZZER.
+        .target(name: "FuzzTargets", dependencies: ["Backscatter", "DeliveryStatus", "MailParsing"], path: "Tests/FuzzTargets"),
+        .target(name: "FuzzDriverC", path: "Tests/FuzzDriverC"),
+        .executableTarget(name: "BackscatterFuzz", dependencies: ["FuzzTargets", "FuzzDriverC", "MailParsing"], path: "Tests/FuzzDriver"),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing", "TestSupport"]),
         .testTarget(name: "BytePatternsTests", dependencies: ["BytePatterns", "TestSupport"]),
         .testTarget(name: "DeliveryStatusTests", dependencies: ["DeliveryStatus", "TestSupport"]),
-        .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport"]),
+        .testTarget(name: "BackscatterTests", dependencies: ["Backscatter", "TestSupport", "FuzzTargets"]),
         .testTarget(name: "CLITests", dependencies: ["MailParsing", "TestSupport", "BackscatterCLI", "CMimalloc", "CMimallocOptions",
                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import Backscatter
+import FuzzTargets
+import TestSupport
+
+/// The coverage-guided fuzzing targets (`Tests/FuzzTargets`, `Tests/Fuzz/README.md`, "Coverage-guided")
+/// on real input: every fixture, the inputs fuzzing found (`Fixtures/fuzz/TARGET/`, each a small file of
+/// ours with what it broke in the README beside it) and, when it is here, the sisimai corpus. Each target
+/// must hold its invariants on all of them; and `scan`'s layouts must reach the readers they are for, or
+/// fuzzing them would fuzz the plain-file reader only. Serialized: the `scan` target writes its files in
+/// one folder a process (`ScanLayout.scratchFolder`).
+@Suite(.serialized) struct FuzzTargetTests {
+    /// Every regular file under `folder`, sorted.
+    static func files(under folder: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var files: [String] = []
+        for case let relative as String in walker {
+            var isFolder: ObjCBool = false
+            let path = folder + "/" + relative
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue { files.append(path) }
+        }
+        return files.sorted()
+    }
+
+    static func bytes(_ path: String) -> [UInt8] {
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+    }
+
+    @Test(arguments: FuzzTarget.allCases) func everyFixtureHoldsTheInvariants(target: FuzzTarget) {
+        let files = Self.files(under: Corpus.fixture(""))
+        #expect(files.count > 500)
+        for file in files {
+            let broken = target.run(Self.bytes(file))
+            #expect(broken.isEmpty, "\(file): \(broken)")
+        }
+    }
+
+    @Test(arguments: FuzzTarget.allCases) func everyKeptFindingHoldsTheInvariants(target: FuzzTarget) {
+        for file in Self.files(under: Corpus.fixture("fuzz/\(target.rawValue)")) where !file.hasSuffix(".md") {
+            let broken = target.run(Self.bytes(file))
+            #expect(broken.isEmpty, "\(file): \(broken)")
+        }
+    }
+
+    @Test(arguments: [FuzzTarget.message, .lineEnds, .mbox]) func everySisimaiMessageHoldsTheInvariants(target: FuzzTarget) throws {
+        guard Corpus.isAvailable else {
+            print(Corpus.skipMessage)
+            return
+        }
+        let files = Self.files(under: Corpus.path("sisimai/maildir/bsd"))
+        #expect(files.count > 600)
+        for file in files {
+            let broken = target.run(Self.bytes(file))
+            #expect(broken.isEmpty, "\(file): \(broken)")
+        }
+    }
+
+    /// Each queue form of `scan`, given a real entry of its queue (the fixtures' files joined at the
+    /// separator), is read as that queue: one record, with the envelope only a queue reader gives.
+    @Test func eachQueueFormReachesItsReader() throws {
+        let mailbox = Corpus.fixture("mailbox")
+        let entries: [(ScanLayout.Form, [String])] = [
+            (.sendmailQueue, ["sendmail-queue/qf6B6Jb7kG017965", "sendmail-queue/df6B6Jb7kG017965"]),
+            (.eximSpool, ["exim-spool/1xaFIx-0004Nt-2A-H", "exim-spool/1xaFIx-0004Nt-2A-D"]),
+            (.courierQueue, ["courier-queue/msgs/39/C1041839", "courier-queue/msgs/39/D1041839"]),
+        ] + Self.openSMTPDEntry(under: mailbox)
+        #expect(entries.count == 4)
+        for (form, parts) in entries {
+            var input = [ScanLayout.selector(of: form)]
+            for (i, part) in parts.enumerated() {
+                if i > 0 { input += ScanLayout.separator }
+                input += Self.bytes(mailbox + "/" + part)
+            }
+            let outcome = try #require(FuzzTarget.scanOutcome(input))
+            #expect(outcome.summary.errors.isEmpty, "\(form): \(outcome.summary.errors)")
+            #expect(outcome.records.count == 1, "\(form)")
+            #expect(outcome.records.first?.envelope != nil, "\(form): read as a plain message, not as its queue's entry")
+            #expect(FuzzTarget.scan.run(input).isEmpty)
+        }
+    }
+
+    /// An OpenSMTPD message of the fixtures' plain queue and its envelope files.
+    static func openSMTPDEntry(under mailbox: String) -> [(ScanLayout.Form, [String])] {
+        let queue = mailbox + "/opensmtpd-queue/plain/queue"
+        guard let folder = files(under: queue).first(where: { $0.hasSuffix("/message") }) else { return [] }
+        let messageFolder = String(folder.dropLast("/message".count))
+        let envelopes = files(under: messageFolder).filter { !$0.hasSuffix("/message") }
+        let relative = { (path: String) in String(path.dropFirst(mailbox.count + 1)) }
+        return [(.openSMTPDQueue, [relative(folder)] + envelopes.map(relative))]
+    }
+
+    /// The mbox target's checks see a gap, a tail left over and a feed that differs.
+    @Test func mboxInvariantsCanFail() {
+        let input = Array("From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nbody\n\nFrom c@d Mon Jan  1 00:00:00 2024\n\nmore\n".utf8)
+        let whole = MboxFeed.entries(of: input, chunkSize: input.count + 1)
+        #expect(whole.count == 2)
+        #expect(MboxFeed.entries(of: input, chunkSize: 1) == whole)
+        #expect(MboxFeed.brokenInvariants(whole: whole, chunked: whole, chunkSize: 1, inputBytes: input.count).isEmpty)
+        #expect(FuzzTarget.mbox.run(input).isEmpty)
+        let gap = MboxFeed.brokenInvariants(whole: [whole[1]], chunked: [whole[1]], chunkSize: 1, inputBytes: input.count)
+        #expect(gap.first?.hasPrefix("entry 1 starts at") == true)
+        let tail = MboxFeed.brokenInvariants(whole: [whole[0]], chunked: [whole[0]], chunkSize: 1, inputBytes: input.count)
+        #expect(tail.first?.hasPrefix("the entries end at") == true)
+        var other = whole
+        other[1].bytes.removeLast()
+        #expect(MboxFeed.brokenInvariants(whole: whole, chunked: other, chunkSize: 1, inputBytes: input.count).count == 1)
+    }
+}

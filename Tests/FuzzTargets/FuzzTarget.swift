@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Backscatter
+import DeliveryStatus
+import MailParsing
+
+/// The entry points of coverage-guided fuzzing (libFuzzer; `Tests/Fuzz/README.md`, "Coverage-guided"):
+/// each takes one input's bytes, runs it through a part of the library, and returns the invariants it
+/// broke. A crash, a hang or unbounded memory is libFuzzer's to catch; a broken invariant is a finding too
+/// (`backscatter-fuzz` aborts on one, so that libFuzzer keeps the input).
+///
+/// The same functions run in every `swift test` over the fixtures and the kept findings
+/// (`Fixtures/fuzz`, `FuzzTargetTests`), so that they stay in step with the library they drive.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// One message as the README's one-message API takes it: parsed, analysed, observed, judged alone
+    /// against an empty profile; then every lazily decoded value of the report and the tree read.
+    case message
+    /// An mbox fed to `MboxParser` whole, then in chunks whose sizes the input's last byte picks: the
+    /// entries must tile the input (`MboxParser`, "What a message is") and come out the same however the
+    /// bytes arrive.
+    case mbox
+    /// Files on disk through the whole `Scan` pipeline with the zero-config classifier: a mailbox file
+    /// (any format the reader detects), or a queue entry's pair of files, as the input's first byte
+    /// picks (`ScanLayout`). Every message read must come out as one record, in order.
+    case scan
+    /// A message with LF line ends against the same bytes with CRLF and with CR-only line ends: the
+    /// report must not change (the README, "Limits": line ends do not change what is read).
+    case lineEnds = "line-ends"
+
+    /// Runs the target on `input`; the invariants broken, in words, or none.
+    public func run(_ input: [UInt8]) -> [String] {
+        switch self {
+        case .message: return Self.message(input)
+        case .mbox: return Self.mbox(input)
+        case .scan: return Self.scan(input)
+        case .lineEnds: return Self.lineEnds(input)
+        }
+    }
+
+    // MARK: - message
+
+    static func message(_ input: [UInt8]) -> [String] {
+        let message = ParsedMessage(parsing: input[...])
+        let report = BounceAnalyzer().analyze(message)
+        let observation = ObservationReader().observe(message, report: report)
+        let judgement = Classifier(profile: SiteProfile()).judge(observation)
+        var broken: [String] = []
+        if observation == nil, judgement.verdict != .notBounce {
+            broken.append("a message that is not bounce-like was judged \(judgement.verdict.rawValue)")
+        }
+        if let score = judgement.score, !(0...1).contains(score) {
+            broken.append("score \(score) outside 0...1")
+        }
+        if judgement.verdict != .notBounce, judgement.evidence.isEmpty {
+            broken.append("a \(judgement.verdict.rawValue) verdict without evidence")
+        }
+        if report.kind == .notBounce, !report.recipients.isEmpty {
+            broken.append("a not-bounce report with \(report.recipients.count) recipients")
+        }
+        // The values decoded on demand: every part's text, the original's fields, each field's value.
+        for part in message.allParts() {
+            _ = part.decodedText()
+            for field in part.headers.fields { _ = field.valueString }
+        }
+        let original = report.original
+        _ = (original.messageID, original.from, original.to, original.subject, original.date)
+        _ = message.defects
+        if BounceAnalyzer().analyze([message]).first?.kind != report.kind {
+            broken.append("the run of one message gave another kind than the message alone")
+        }
+        return broken
+    }
+
+    // MARK: - mbox
+
+    static func mbox(_ input: [UInt8]) -> [String] {
+        let chunkSize = 1 + Int(input.last ?? 0) % 97
+        return MboxFeed.brokenInvariants(
+            whole: MboxFeed.entries(of: input, chunkSize: input.count + 1),
+            chunked: MboxFeed.entries(of: input, chunkSize: chunkSize), chunkSize: chunkSize, inputBytes: input.count)
+    }
+
+    // MARK: - scan
+
+    /// The records and summary of `scan`'s run on `input`: the files `ScanLayout` writes, scanned.
+    public static func scanOutcome(_ input: [UInt8]) -> (records: [ScanRecord], summary: ScanSummary)? {
+        guard let folder = ScanLayout.scratchFolder() else { return nil }
+        let layout = ScanLayout(selector: input.first ?? 0)
+        let paths = layout.write(Array(input.dropFirst()), under: folder)
+        var records: [ScanRecord] = []
+        let summary = Scan(paths: paths, options: ScanOptions(jobs: 1)).run(stage: ClassifierStage(profile: nil)) { record in
+            records.append(record)
+        }
+        return (records, summary)
+    }
+
+    static func scan(_ input: [UInt8]) -> [String] {
+        guard let (records, summary) = scanOutcome(input) else { return [] }
+        var broken: [String] = []
+        let sequence = records.map(\.sequence)
+        if sequence != Array(0..<records.count) { broken.append("records out of order: \(sequence.prefix(8))") }
+        // Within each file, its messages in order from 0, the file's records together.
+        var nextIndex: [String: Int] = [:]
+        var previousSource: String?
+        for record in records {
+            if record.source != previousSource, nextIndex[record.source] != nil {
+                broken.append("the records of \(record.source) are not together")
+            }
+            if record.index != nextIndex[record.source, default: 0] {
+                broken.append("\(record.source): message \(record.index) where \(nextIndex[record.source, default: 0]) was next")
+            }
+            nextIndex[record.source] = record.index + 1
+            previousSource = record.source
+        }
+        if summary.messages != records.count {
+            broken.append("\(summary.messages) messages read, \(records.count) records")
+        }
+        for error in summary.errors where error.path.isEmpty {
+            broken.append("an error that names no file: \(error)")
+        }
+        return broken
+    }
+
+    // MARK: - line-ends
+
+    static func lineEnds(_ input: [UInt8]) -> [String] {
+        // Only where the three forms are the same text: no CR of its own, and no blank-line-free tail
+        // that a CR-only reading could join differently (a CR right before LF is the input's own).
+        guard !input.contains(ASCII.carriageReturn) else { return [] }
+        let lf = LineEndFacts(ParsedMessage(parsing: input[...]))
+        var crlf: [UInt8] = []
+        crlf.reserveCapacity(input.count + input.count / 16)
+        for byte in input {
+            if byte == ASCII.lineFeed { crlf.append(ASCII.carriageReturn) }
+            crlf.append(byte)
+        }
+        let cr = input.map { $0 == ASCII.lineFeed ? ASCII.carriageReturn : $0 }
+        var broken: [String] = []
+        for (name, bytes) in [("CRLF", crlf), ("CR", cr)] {
+            let other = LineEndFacts(ParsedMessage(parsing: bytes[...]))
+            if other != lf { broken.append("\(name) reads otherwise than LF: \(lf.difference(from: other))") }
+        }
+        return broken
+    }
+}
+
+/// What a message's report says, the line ends aside: what `FuzzTarget.lineEnds` compares.
+struct LineEndFacts: Equatable {
+    var kind: MessageKind
+    var format: String?
+    var recipients: [RecipientReport]
+    var original: [String?]
+
+    init(_ message: ParsedMessage) {
+        let report = BounceAnalyzer().analyze(message)
+        kind = report.kind
+        format = report.format
+        recipients = report.recipients
+        let o = report.original
+        original = ["\(o.presence)", o.messageID, o.from, o.to, o.subject, o.date]
+    }
+
+    /// The first fact that differs, in words.
+    func difference(from other: LineEndFacts) -> String {
+        if kind != other.kind { return "kind \(kind) / \(other.kind)" }
+        if format != other.format { return "format \(format ?? "-") / \(other.format ?? "-")" }
+        if recipients.count != other.recipients.count {
+            return "\(recipients.count) / \(other.recipients.count) recipients"
+        }
+        for (a, b) in zip(recipients, other.recipients) where a != b { return "recipient \(a) / \(b)" }
+        return "original \(original) / \(other.original)"
+    }
+}
