@@ -57,8 +57,9 @@ import TestSupport
     }
 
     /// Each queue form of `scan`, given a real entry of its queue (the fixtures' files joined at the
-    /// separator), is read as that queue: one record, with the envelope only a queue reader gives.
-    @Test func eachQueueFormReachesItsReader() throws {
+    /// separator), is read as that queue: one record, with the envelope only a queue reader gives; with
+    /// the selector's high bit, audited.
+    @Test(arguments: [false, true]) func eachQueueFormReachesItsReader(audits: Bool) throws {
         let mailbox = Corpus.fixture("mailbox")
         let entries: [(ScanLayout.Form, [String])] = [
             (.sendmailQueue, ["sendmail-queue/qf6B6Jb7kG017965", "sendmail-queue/df6B6Jb7kG017965"]),
@@ -67,7 +68,7 @@ import TestSupport
         ] + Self.openSMTPDEntry(under: mailbox)
         #expect(entries.count == 4)
         for (form, parts) in entries {
-            var input = [ScanLayout.selector(of: form)]
+            var input = [ScanLayout.selector(of: form, audits: audits)]
             for (i, part) in parts.enumerated() {
                 if i > 0 { input += ScanLayout.separator }
                 input += Self.bytes(mailbox + "/" + part)
@@ -76,6 +77,8 @@ import TestSupport
             #expect(outcome.summary.errors.isEmpty, "\(form): \(outcome.summary.errors)")
             #expect(outcome.records.count == 1, "\(form)")
             #expect(outcome.records.first?.envelope != nil, "\(form): read as a plain message, not as its queue's entry")
+            #expect(outcome.records.allSatisfy { ($0.audit != nil) == audits }, "\(form)")
+            #expect((outcome.summary.audit != nil) == audits)
             #expect(FuzzTarget.scan.run(input).isEmpty)
         }
     }

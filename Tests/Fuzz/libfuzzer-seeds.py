@@ -8,7 +8,8 @@ real input cut to MAXBYTES (default 65536: libFuzzer's -max_len), and OUTDIR/bac
 dictionary made of pieces.txt's specials and tokens and the scan target's file separator. The seeds are
 the repository's Fixtures and, when ../shared is beside the repository, the sisimai bsd messages, the
 parser corpus and the mbox corpus; the scan target's seeds are each input behind the selector byte of the
-form it is (ScanLayout.swift), queue entries with their files joined at the separator.
+form it is (ScanLayout.swift), queue entries with their files joined at the separator, and some of them
+again with the high bit that sends them through the queue audit.
 """
 import hashlib
 import os
@@ -102,7 +103,10 @@ def main():
     scan = [bytes([MAILBOX_FILE]) + m for m in messages]
     scan += [bytes([MAILDIR]) + a + SEPARATOR + b for a, b in zip(messages[0::2], messages[1::2])][:200]
     scan += [bytes([EML_FOLDER]) + a + SEPARATOR + b for a, b in zip(messages[1::2], messages[2::2])][:200]
-    scan += queue_seeds()
+    queued = queue_seeds()
+    scan += queued
+    # The same through the queue audit: the selector's high bit.
+    scan += [bytes([seed[0] | 0x80]) + seed[1:] for seed in queued + scan[:300]]
     counts['scan'] = write_seeds(os.path.join(out, 'scan'), scan, limit)
     specials, tokens, _ = fuzzmbox.pieces()
     with open(os.path.join(out, 'backscatter.dict'), 'w', encoding='ascii') as f:

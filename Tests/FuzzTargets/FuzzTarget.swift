@@ -24,9 +24,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// entries must tile the input (`MboxParser`, "What a message is") and come out the same however the
     /// bytes arrive.
     case mbox
-    /// Files on disk through the whole `Scan` pipeline with the zero-config classifier: a mailbox file
-    /// (any format the reader detects), or a queue entry's pair of files, as the input's first byte
-    /// picks (`ScanLayout`). Every message read must come out as one record, in order.
+    /// Files on disk through the whole `Scan` pipeline with the zero-config classifier, or the queue
+    /// audit (`backscatter audit`): a mailbox file (any format the reader detects), or a queue entry's
+    /// files, as the input's first byte picks (`ScanLayout`). Every message read must come out as one
+    /// record, in order.
     case scan
     /// A message with LF line ends against the same bytes with CRLF and with CR-only line ends: the
     /// report must not change (the README, "Limits": line ends do not change what is read).
@@ -93,8 +94,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let layout = ScanLayout(selector: input.first ?? 0)
         let paths = layout.write(Array(input.dropFirst()), under: folder)
         var records: [ScanRecord] = []
-        let summary = Scan(paths: paths, options: ScanOptions(jobs: 1)).run(stage: ClassifierStage(profile: nil)) { record in
-            records.append(record)
+        let scan = Scan(paths: paths, options: ScanOptions(jobs: 1))
+        let summary = if layout.audits {
+            scan.run(stage: AuditStage(profile: nil)) { records.append($0) }
+        } else {
+            scan.run(stage: ClassifierStage(profile: nil)) { records.append($0) }
         }
         return (records, summary)
     }
@@ -117,6 +121,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             nextIndex[record.source] = record.index + 1
             previousSource = record.source
         }
+        if ScanLayout(selector: input.first ?? 0).audits, summary.audit == nil { broken.append("an audit without its report") }
         if summary.messages != records.count {
             broken.append("\(summary.messages) messages read, \(records.count) records")
         }

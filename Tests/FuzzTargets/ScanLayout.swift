@@ -37,15 +37,19 @@ public struct ScanLayout {
 
     /// The form the selector picked.
     public let form: Form
+    /// Whether the files go through the queue audit (`AuditStage`) rather than the classifier: the
+    /// selector's high bit.
+    public let audits: Bool
 
-    /// The layout a selector byte picks.
+    /// The layout a selector byte picks: its low seven bits the form, its high bit the audit.
     public init(selector: UInt8) {
-        form = Form.allCases[Int(selector) % Form.allCases.count]
+        form = Form.allCases[Int(selector & 0x7F) % Form.allCases.count]
+        audits = selector & 0x80 != 0
     }
 
-    /// The selector byte that picks `form`.
-    public static func selector(of form: Form) -> UInt8 {
-        UInt8(Form.allCases.firstIndex(of: form)!)
+    /// The selector byte that picks `form`, audited or not.
+    public static func selector(of form: Form, audits: Bool = false) -> UInt8 {
+        UInt8(Form.allCases.firstIndex(of: form)!) | (audits ? 0x80 : 0)
     }
 
     /// The input cut at each `separator` (at most 16 pieces; the last keeps the rest).
