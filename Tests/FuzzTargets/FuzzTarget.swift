@@ -63,6 +63,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         if report.kind == .notBounce, !report.recipients.isEmpty {
             broken.append("a not-bounce report with \(report.recipients.count) recipients")
         }
+        // The README's limits ("Limits"): what a report keeps is bounded whatever the input.
+        if report.recipients.count > BounceAnalyzer.maxRecipients {
+            broken.append("\(report.recipients.count) recipients, past maxRecipients")
+        }
+        for recipient in report.recipients {
+            if recipient.diagnostic.utf8.count > BounceAnalyzer.maxDiagnosticBytes {
+                broken.append("a diagnostic of \(recipient.diagnostic.utf8.count) bytes, past maxDiagnosticBytes")
+            }
+            if let mta = recipient.remoteMTA, mta.utf8.count > BounceAnalyzer.maxRemoteMTABytes {
+                broken.append("a remote MTA of \(mta.utf8.count) bytes, past maxRemoteMTABytes")
+            }
+        }
         // The values decoded on demand: every part's text, the original's fields, each field's value.
         for part in message.allParts() {
             _ = part.decodedText()
