@@ -271,6 +271,20 @@ func bytes(hex: String) -> ByteSlice {
         #expect(text.hasSuffix("\r\nend"))
     }
 
+    /// A line end that UTF-7's shifted state rejects is read again from the initial state, not
+    /// skipped: glibc's UTF-7 rejects the byte after a base64 run whose bits end no character
+    /// (`+0800`, a mutated `Date:` field the `line-ends` fuzz target kept), and skipping that line end
+    /// joined the field to the next line, whose letters then read as base64, in LF, CRLF and CR alike
+    /// but with one more U+FFFD for CRLF. The lines stay apart and read the same in every line end.
+    @Test(arguments: ["\n", "\r\n", "\r"]) func rejectedLineEndIsReadAgain(ending: String) {
+        let text = "Date: Thu +0800\nMIME-Version: 1.0\nx +AGEAYgBj-\n".replacingOccurrences(of: "\n", with: ending)
+        var output: [UInt8] = []
+        let replaced = IconvPool.withConverter("UTF-7") { $0.convert(Array(text.utf8)[...], into: &output) }
+        #expect(replaced == 1)
+        let expected = "Date: Thu \u{D3CD}\u{FFFD}\nMIME-Version: 1.0\nx abc\n".replacingOccurrences(of: "\n", with: ending)
+        #expect(String(decoding: output, as: UTF8.self) == expected)
+    }
+
     /// Past `IconvConverter.maxReplacements` illegal sequences the rest is read without iconv: ASCII
     /// as it is (so `+AGE-`, UTF-7 for "a", stays as written), any other byte U+FFFD.
     @Test func replacementsPastTheLimitEndTheConversion() {

@@ -15,7 +15,9 @@ import Synchronization
 /// instead of once per call. That exclusive checkout is why the class may be `@unchecked Sendable`.
 ///
 /// Invalid input never stops a conversion: an illegal sequence (EILSEQ) becomes U+FFFD and one input
-/// byte is skipped; an incomplete sequence at the end (EINVAL) becomes U+FFFD. Output is UTF-8, which
+/// byte is skipped (a line end that UTF-7's shifted state rejects is read again from the initial state
+/// instead, `rereadsRejectedLineEnds`); an incomplete sequence at the end (EINVAL)
+/// becomes U+FFFD. Output is UTF-8, which
 /// can represent everything, so no //TRANSLIT is needed.
 ///
 /// Invalid input is bounded in cost as well: each illegal sequence is a call into glibc, and a stateful
@@ -36,6 +38,14 @@ final class IconvConverter: @unchecked Sendable {
 
     private let handle: iconv_t
     let name: String
+    /// Whether a line end the decoder rejects is read again from its initial state rather than skipped:
+    /// UTF-7's, where CR and LF are those ASCII bytes and end any base64 run (RFC 2152: a character
+    /// outside the base64 set ends it). glibc's UTF-7 rejects the byte after a run whose bits end no
+    /// character, in text often a line end: skipped, it joined two lines (a returned original's `Date:`
+    /// and the field after it read as one, and differently in LF and CRLF; found by the `line-ends` fuzz
+    /// target). ISO-2022-JP, the other stateful charset of mail, did not reject a line end in its
+    /// two-byte state (glibc 2.36: `ESC $ B` then LF read on as two-byte text), so it is not asked.
+    private let rereadsRejectedLineEnds: Bool
 
     /// Opens a converter from `name` to UTF-8, or nil when glibc does not know the charset.
     init?(from name: String) {
@@ -43,6 +53,7 @@ final class IconvConverter: @unchecked Sendable {
         guard let handle, Int(bitPattern: handle) != -1 else { return nil }
         self.handle = handle
         self.name = name
+        rereadsRejectedLineEnds = name == "UTF-7"
     }
 
     deinit { iconv_close(handle) }
@@ -93,6 +104,8 @@ final class IconvConverter: @unchecked Sendable {
         // each at the byte right after the one skipped before it.
         var lastSkippedAt = -1
         var adjacentRejections = 0
+        // `inLeft` at the line end last read again after a reset (`rereadsRejectedLineEnds`; none: -1).
+        var lineEndRereadAt = -1
         while true {
             var outPointer: UnsafeMutablePointer<CChar>? = outStart
             var outLeft = chunkSize
@@ -120,6 +133,13 @@ final class IconvConverter: @unchecked Sendable {
                     replaced += 1
                     if error == EINVAL {
                         inLeft = 0
+                    } else if !stateless, rereadsRejectedLineEnds, inLeft != lineEndRereadAt,
+                              let byte = inPointer?.pointee, byte == 0x0A || byte == 0x0D
+                    {
+                        // A line end rejected by the state before it: that state reset, the line end
+                        // read again (once: rejected from the initial state too, it is skipped below).
+                        _ = iconv(handle, nil, nil, nil, nil)
+                        lineEndRereadAt = inLeft
                     } else {
                         // Rejected at the byte right after the one skipped last, four times in a row: a
                         // stateful decoder stuck in a state no byte leaves, put back in its initial one.
