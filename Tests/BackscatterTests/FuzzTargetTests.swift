@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import Backscatter
+import DeliveryStatus
 import FuzzTargets
+import MailParsing
 import TestSupport
 
 /// The coverage-guided fuzzing targets (`Tests/FuzzTargets`, `Tests/Fuzz/README.md`, "Coverage-guided")
@@ -91,6 +93,23 @@ import TestSupport
         let envelopes = files(under: messageFolder).filter { !$0.hasSuffix("/message") }
         let relative = { (path: String) in String(path.dropFirst(mailbox.count + 1)) }
         return [(.openSMTPDQueue, [relative(folder)] + envelopes.map(relative))]
+    }
+
+    /// The profile target reads the profile before the separator and judges the message after it with
+    /// it (the fixture's backscatter against its profile: `backscatter`, as its `.expected` says); a
+    /// profile naming a file is passed over.
+    @Test func profileTargetJudgesWithTheProfile() throws {
+        let profile = Self.bytes(Corpus.fixture("classifier/profile.toml"))
+        let bounce = Self.bytes(Corpus.fixture("classifier/backscatter-bounce.eml"))
+        let input = profile + ScanLayout.separator + bounce
+        let (parsed, message) = try #require(FuzzTarget.profileInputs(input))
+        #expect(message == bounce)
+        let report = BounceAnalyzer().analyze(ParsedMessage(parsing: message[...]))
+        let observation = ObservationReader(dkimKeys: parsed.dkim).observe(ParsedMessage(parsing: message[...]), report: report)
+        #expect(Classifier(profile: parsed).judge(observation).verdict == .backscatter)
+        #expect(FuzzTarget.profile.run(input).isEmpty)
+        let naming = Self.bytes(Corpus.fixture("classifier/signals-profile-sentlog.toml")) + ScanLayout.separator + bounce
+        #expect(FuzzTarget.profileInputs(naming) == nil)
     }
 
     /// The mbox target's checks see a gap, a tail left over and a feed that differs.

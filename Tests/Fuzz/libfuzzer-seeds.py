@@ -3,7 +3,7 @@
 
 Usage: libfuzzer-seeds.py OUTDIR [MAXBYTES]
 
-Writes OUTDIR/TARGET/ for each target of Tests/FuzzTargets (message, line-ends, mbox, scan), each seed a
+Writes OUTDIR/TARGET/ for each target of Tests/FuzzTargets (message, line-ends, mbox, scan, profile), each seed a
 real input cut to MAXBYTES (default 65536: libFuzzer's -max_len), and OUTDIR/backscatter.dict, libFuzzer's
 dictionary made of pieces.txt's specials and tokens and the scan target's file separator. The seeds are
 the repository's Fixtures and, when ../shared is beside the repository, the sisimai bsd messages, the
@@ -108,6 +108,11 @@ def main():
     # The same through the queue audit: the selector's high bit.
     scan += [bytes([seed[0] | 0x80]) + seed[1:] for seed in queued + scan[:300]]
     counts['scan'] = write_seeds(os.path.join(out, 'scan'), scan, limit)
+    # A profile of the fixtures' (none naming a file: the target passes those over) and a bounce.
+    profiles = [read(p) for p in sources if p.endswith('.toml') and b'_file' not in read(p) and b'sent_log' not in read(p)]
+    bounces = [m for m in messages if b'delivery-status' in m][:300]
+    counts['profile'] = write_seeds(os.path.join(out, 'profile'),
+                                    [profiles[i % len(profiles)] + SEPARATOR + b for i, b in enumerate(bounces)], limit)
     specials, tokens, _ = fuzzmbox.pieces()
     with open(os.path.join(out, 'backscatter.dict'), 'w', encoding='ascii') as f:
         for piece in specials + tokens + [SEPARATOR, b'From ', b'\x01\x01\x01\x01\n', b'version: 3\n']:

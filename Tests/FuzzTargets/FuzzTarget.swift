@@ -32,6 +32,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// A message with LF line ends against the same bytes with CRLF and with CR-only line ends: the
     /// report must not change (the README, "Limits": line ends do not change what is read).
     case lineEnds = "line-ends"
+    /// A site profile (TOML) and a message after the `ScanLayout.separator` line: the profile parsed
+    /// (`SiteProfile.parse`), and when it is one, the message judged against it as a scan would, alone
+    /// and in the stream pass. Profiles that name files (`users_file`, `sent_log`) are passed over, so
+    /// that the fuzzer does not read the machine's files.
+    case profile
 
     /// Runs the target on `input`; the invariants broken, in words, or none.
     public func run(_ input: [UInt8]) -> [String] {
@@ -40,6 +45,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .mbox: return Self.mbox(input)
         case .scan: return Self.scan(input)
         case .lineEnds: return Self.lineEnds(input)
+        case .profile: return Self.profile(input)
         }
     }
 
@@ -140,6 +146,44 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         for error in summary.errors where error.path.isEmpty {
             broken.append("an error that names no file: \(error)")
         }
+        return broken
+    }
+
+    // MARK: - profile
+
+    /// The `profile` target's profile and message, nil when the text before the separator is no
+    /// profile or names a file (spelt out, or through an escape in a quoted key).
+    public static func profileInputs(_ input: [UInt8]) -> (profile: SiteProfile, message: [UInt8])? {
+        let pieces = ScanLayout.pieces(input)
+        let text = String(decoding: pieces[0], as: UTF8.self)
+        guard !text.contains("_file"), !text.contains("sent_log"), !text.contains("\\u"), !text.contains("\\U"),
+              let profile = try? SiteProfile.parse(text) else { return nil }
+        return (profile, Array(pieces.dropFirst().joined(separator: ScanLayout.separator)))
+    }
+
+    static func profile(_ input: [UInt8]) -> [String] {
+        guard let (profile, bytes) = profileInputs(input) else { return [] }
+        let message = ParsedMessage(parsing: bytes[...])
+        let report = BounceAnalyzer().analyze(message)
+        let observation = ObservationReader(dkimKeys: profile.dkim).observe(message, report: report)
+        let judgement = Classifier(profile: profile).judge(observation)
+        var broken: [String] = []
+        if let score = judgement.score, !(0...1).contains(score) { broken.append("score \(score) outside 0...1") }
+        if observation == nil, judgement.verdict != .notBounce {
+            broken.append("a message that is not bounce-like was judged \(judgement.verdict.rawValue)")
+        }
+        // The stream pass over the message three times (a campaign, a flood), with the same profile.
+        guard let folder = ScanLayout.scratchFolder() else { return broken }
+        let path = folder + "/profiled.mbox"
+        var mbox: [UInt8] = []
+        for _ in 0..<3 { mbox += Array("From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n".utf8) + bytes + [ASCII.lineFeed] }
+        ScanLayout.removeContents(of: folder)
+        ScanLayout.writeFile(path, mbox[...])
+        var records = 0
+        let summary = Scan(paths: [path], options: ScanOptions(jobs: 1)).run(stage: ClassifierStage(profile: profile)) { _ in
+            records += 1
+        }
+        if records != summary.messages { broken.append("\(summary.messages) messages read, \(records) records") }
         return broken
     }
 
