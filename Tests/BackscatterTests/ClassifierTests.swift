@@ -341,6 +341,42 @@ struct ClassifierFixtureTests {
         #expect(inferred.profile.relays.hosts == ["out.mailhost.test"])
     }
 
+    /// What inference writes, `profile check` reads back: a name no profile can hold (a Message-ID's
+    /// right-hand side, a relay's reverse name, a Delivered-To's domain, a DKIM `d=` that is no domain
+    /// name) is not inferred, and a control character in a fact stays inside its comment. (`outputs.py`
+    /// seed 799: `profile infer` wrote `message_id.domains` holding
+    /// `examcontent-type:multipart/mixed;boundary="n0"`, which `profile check` refused.)
+    @Test func inferredProfileReadsBack() throws {
+        let hostile = "examcontent-type:multipart/mixed;boundary=\"n0\""
+        func note(_ n: Int, idDomain: String) -> ClassifierNote {
+            var o = Observation(kind: .bounce)
+            o.victim = "alice@example.org"
+            o.reportingMTA = "mx\(n).partner.test"
+            var original = OriginalFacts(presence: .headers)
+            original.from = "alice@example.org"
+            original.messageID = "a1b2c3.\(n)@\(idDomain)"
+            original.dkim = [DKIMFinding(domain: "example.org\n[site]", selector: "s1", result: .unchecked)]
+            original.subjectKey = UInt64(n)
+            original.hops = [ReceivedHop(helo: "out", reverseName: n % 2 == 0 ? "out.example.org" : "out\n.example.org", ip: "203.0.113.\(10 + n % 2)")]
+            o.original = original
+            return ClassifierNote(observation: o)
+        }
+        var notes: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
+        notes += (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@exa mple\n.org") }
+        notes += (0..<8).map { note($0, idDomain: $0 < 4 ? hostile : "example.org") }
+        let inferred = ProfileInference.infer(notes)
+        #expect(inferred.profile.site.domains == ["example.org"])
+        #expect(inferred.profile.relays.hosts == ["out.example.org"])
+        #expect(inferred.profile.messageID.domains == ["example.org"])
+        #expect(inferred.dkimDomains.isEmpty)
+        let readBack = try SiteProfile.parse(inferred.tomlText)
+        #expect(readBack.site.domains == ["example.org"])
+        #expect(readBack.messageID.domains == ["example.org"])
+        // The facts quote the mail: a relay's name with a line end among them, kept inside its comment.
+        #expect(inferred.facts.contains { $0.contains("out\n.example.org") })
+        #expect(inferred.tomlText.contains("#   relay out .example.org [203.0.113.11]"))
+    }
+
     /// Mail delivered to a BATV-tagged address of ours (a reply to our envelope sender) shows that the
     /// mailbox under the tag exists, not one named after the tag (backscatter-dev 3541).
     @Test func aTaggedAddressNamesTheMailboxUnderItsTag() {

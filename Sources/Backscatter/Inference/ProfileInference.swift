@@ -24,9 +24,18 @@ public struct InferredProfile: Sendable {
     public var tomlText: String {
         var text = "# Inferred by backscatter from the mail itself; check it, add what it could not know\n"
         text += "# (users, the DKIM public key, the BATV key, the sent log), then pass it with --profile.\n"
-        for fact in facts { text += "#   \(fact)\n" }
-        for domain in dkimDomains { text += "# DKIM: the site signs as d=\(domain); add its [[dkim]] public key to check signatures.\n" }
+        for fact in facts { text += "#   \(Self.commentText(fact))\n" }
+        for domain in dkimDomains {
+            text += "# DKIM: the site signs as d=\(Self.commentText(domain)); add its [[dkim]] public key to check signatures.\n"
+        }
         return text + "\n" + profile.tomlText()
+    }
+
+    /// `text` safe inside a TOML comment: each control character (a line end would end the comment and
+    /// make the rest of the fact a line of TOML; the facts quote the mail) a space.
+    static func commentText(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 
     /// The facts as printable lines.
@@ -121,7 +130,9 @@ public enum ProfileInference {
             runCount = 1
         }
         if runCount > 0, runPlace >= 0 { domainCounts.add(runCount, at: runPlace) }
-        let domains = domainCounts.names.indices.filter { domainCounts.counts[$0] >= max(3, total / 20) }.map { domainCounts.names[$0] }.sorted()
+        // Only names a profile can hold (`SiteProfile.domainName`): a mutated Delivered-To's domain is not one.
+        let domains = domainCounts.names.indices.filter { domainCounts.counts[$0] >= max(3, total / 20) }.map { domainCounts.names[$0] }
+            .filter { SiteProfile.domainName($0) != nil }.sorted()
         var profile = SiteProfile()
         profile.site.domains = domains
         if !domains.isEmpty { facts.append("domains \(domains.joined(separator: ", ")): where \(total) messages were delivered") }
@@ -175,7 +186,9 @@ public enum ProfileInference {
         }
         for (ip, value) in relays {
             if let network = try? IPNetwork(parsing: ip) { profile.relays.networks.insert(network) }
-            if value.name != ip, !profile.relays.hosts.contains(value.name) { profile.relays.hosts.append(value.name) }
+            if value.name != ip, !profile.relays.hosts.contains(value.name), SiteProfile.domainName(value.name) != nil {
+                profile.relays.hosts.append(value.name)
+            }
             facts.append("relay \(value.name) [\(ip)]: handed over \(value.count) returned originals")
         }
         // The relays' addresses, for the third pass to test a hop's address without making its text: an
@@ -251,7 +264,11 @@ public enum ProfileInference {
             }
         }
         if own > 0 {
-            let common = idDomainCounts.names.indices.filter { idDomainCounts.counts[$0] * 5 >= own }.map { idDomainCounts.names[$0] }.sorted()
+            // Only names a profile can hold (`SiteProfile.domainName`): a Message-ID's right-hand side
+            // may be anything (`outputs.py` seed 799: `examcontent-type:multipart/mixed;boundary="n0"`,
+            // which `profile infer` wrote and `profile check` refused).
+            let common = idDomainCounts.names.indices.filter { idDomainCounts.counts[$0] * 5 >= own }.map { idDomainCounts.names[$0] }
+                .filter { SiteProfile.domainName($0) != nil }.sorted()
             profile.messageID.domains = common
             let shapes = Dictionary(uniqueKeysWithValues: zip(shapeCounts.names, shapeCounts.counts))
             if let (pattern, count) = pattern(forShapes: shapes, domains: common), count * 2 >= own {
@@ -261,7 +278,7 @@ public enum ProfileInference {
                 facts.append("Message-ID domains \(common.joined(separator: ", ")): of \(own) originals that passed our relays")
             }
         }
-        let dkimDomains = dkim.filter { $0.value * 2 >= own && own > 0 }.map(\.key).sorted()
+        let dkimDomains = dkim.filter { $0.value * 2 >= own && own > 0 && SiteProfile.domainName($0.key) != nil }.map(\.key).sorted()
         if !dkimDomains.isEmpty { facts.append("DKIM signing as \(dkimDomains.joined(separator: ", ")) (no key known: signatures are not checked)") }
         if tagged >= 3, let since = batvSince {
             var batv = SiteProfile.BATV()

@@ -3,6 +3,19 @@ import FoundationEssentials
 import MailParsing
 
 extension SiteProfile {
+    /// `text` as a profile holds a domain name (its `site.domains`, `relays.hosts`, `message_id.domains`
+    /// and DKIM domains): lower-cased, without blanks around it or a trailing dot; nil unless it is
+    /// letters, digits, `-`, `_`, bytes past ASCII and dots between them. Profile inference keeps only
+    /// names this takes, so that `profile check` reads back what `profile infer` wrote.
+    public static func domainName(_ text: String) -> String? {
+        var d = String(text.trimmedSlice).lowercased()
+        if d.hasSuffix(".") { d.removeLast() }
+        let ok = !d.isEmpty && d.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E || b == 0x5F || b >= 0x80
+        } && !d.hasPrefix(".") && !d.contains("..")
+        return ok ? d : nil
+    }
+
     /// Loads a profile file; relative paths inside it (`users_file`, `sent_log.path`) resolve against its folder.
     /// - Parameter path: the TOML file.
     /// - Throws: `ProfileError` naming the file, the key path, the line and why.
@@ -331,14 +344,9 @@ struct ProfileReader {
         }
     }
 
-    /// A domain name: letters, digits, '-', '.', lower-cased, without a trailing dot.
+    /// A domain name (`SiteProfile.domainName(_:)`).
     private func domainName(_ text: String, path: String, at position: TOMLPosition?) throws(ProfileError) -> String {
-        var d = String(text.trimmedSlice).lowercased()
-        if d.hasSuffix(".") { d.removeLast() }
-        let ok = !d.isEmpty && d.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E || b == 0x5F || b >= 0x80
-        } && !d.hasPrefix(".") && !d.contains("..")
-        guard ok else { throw fail(path, position, "not a domain name: \"\(text)\"") }
+        guard let d = SiteProfile.domainName(text) else { throw fail(path, position, "not a domain name: \"\(text)\"") }
         return d
     }
 
