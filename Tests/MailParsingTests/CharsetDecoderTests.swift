@@ -271,6 +271,17 @@ func bytes(hex: String) -> ByteSlice {
         #expect(text.hasSuffix("\r\nend"))
     }
 
+    /// An ISO-2022-JP pair cut by a line end (a two-byte run whose escape back to ASCII was lost, on an
+    /// odd byte) is one U+FFFD, and the line end stays: it was skipped with the pair, so LF text joined
+    /// the next line to this one where CRLF text lost only its CR (found by the `line-ends` fuzz target;
+    /// `Fixtures/fuzz/line-ends/iso2022jp-pair-cut-by-line-end.eml`). A broken pair of printable bytes
+    /// is still skipped whole.
+    @Test(arguments: ["\n", "\r\n", "\r"]) func iso2022JPPairCutByALineEnd(ending: String) {
+        let input = bytes(hex: "1b24422424") + Array("-\(ending)Nyaan\(ending)".utf8)
+        #expect(CharsetDecoder.decode(input, charset: "iso-2022-jp") == "い\u{FFFD}\(ending)Nyaan\(ending)")
+        #expect(CharsetDecoder.decode(bytes(hex: "1b244224242d7f2424"), charset: "iso-2022-jp") == "い\u{FFFD}い")
+    }
+
     /// A line end that UTF-7's shifted state rejects is read again from the initial state, not
     /// skipped: glibc's UTF-7 rejects the byte after a base64 run whose bits end no character
     /// (`+0800`, a mutated `Date:` field the `line-ends` fuzz target kept), and skipping that line end

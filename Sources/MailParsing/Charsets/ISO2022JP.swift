@@ -136,8 +136,12 @@ enum ISO2022JP {
                         }
                         var j1 = b, j2 = p[i + 1]
                         guard j1 &- 0x21 < 94, j2 &- 0x21 < 94 else {
+                            // A broken pair: one U+FFFD. Its second byte is skipped with it unless it is
+                            // a control byte (a line end, ESC, SO, SI), which the next step reads: a pair
+                            // cut by a line end lost the line end, so LF text joined two lines where CRLF
+                            // text kept one (found by the `line-ends` fuzz target).
                             replacements.append(n)
-                            i += 2
+                            i += j2 < 0x20 ? 1 : 2
                             continue
                         }
                         // The pairs in a row converted here, not each through the tests above, which
