@@ -12,7 +12,7 @@ import MailParsing
 /// The entry points of coverage-guided fuzzing (libFuzzer; `Tests/Fuzz/README.md`, "Coverage-guided"):
 /// each takes one input's bytes, runs it through a part of the library, and returns the invariants it
 /// broke. A crash, a hang or unbounded memory is libFuzzer's to catch; a broken invariant is a finding too
-/// (`backscatter-fuzz` aborts on one, so that libFuzzer keeps the input).
+/// (`BackscatterFuzz`, the driver, aborts on one, so that libFuzzer keeps the input).
 ///
 /// The same functions run in every `swift test` over the fixtures and the kept findings
 /// (`Fixtures/fuzz`, `FuzzTargetTests`), so that they stay in step with the library they drive.
@@ -190,8 +190,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     // MARK: - line-ends
 
     static func lineEnds(_ input: [UInt8]) -> [String] {
-        // Only where the three forms are the same text: no CR of its own, and no blank-line-free tail
-        // that a CR-only reading could join differently (a CR right before LF is the input's own).
+        // Only an input without a CR of its own: its three forms are then the same text in other line
+        // ends (a CR in it would be a line end in the CR-only form and not in the others).
         guard !input.contains(ASCII.carriageReturn) else { return [] }
         let lf = LineEndFacts(ParsedMessage(parsing: input[...]))
         var crlf: [UInt8] = []

@@ -7,12 +7,12 @@ import Darwin
 #endif
 import MailParsing
 
-/// How `FuzzTarget.scan` lays one input out as files: the input's first byte picks the form, and the
-/// rest is cut into files at each `separator` line. Each form is named as the reader meets it in the
+/// How `FuzzTarget.scan` lays one input out as files: the input's first byte picks the form (and,
+/// by its high bit, the audit), and the rest is cut into files at each `separator` line. Each form is named as the reader meets it in the
 /// wild (the fixtures' names under `Fixtures/mailbox`), so that the folder walk pairs the files as it
 /// pairs a real queue's.
 public struct ScanLayout {
-    /// The forms, by the selector byte modulo their count.
+    /// The forms, by the selector byte's low seven bits modulo their count.
     public enum Form: CaseIterable, Sendable {
         /// One file, `mailbox`: an mbox, MMDF, dbox, emlx, postcat output, a Postfix queue file, compressed
         /// or not (the reader tells them by their first bytes).
@@ -86,18 +86,16 @@ public struct ScanLayout {
                 file(i % 2 == 0 ? "Maildir/new/\(i).host" : "Maildir/cur/\(i).host:2,S", piece)
             }
             return [folder + "/Maildir"]
-        case .sendmailQueue:
-            file("mqueue/qf6B6Jb7kG017965", pieces[0])
-            if pieces.count > 1 { file("mqueue/df6B6Jb7kG017965", pieces[1]) }
-            return [folder + "/mqueue"]
-        case .eximSpool:
-            file("input/1xaFIx-0004Nt-2A-H", pieces[0])
-            if pieces.count > 1 { file("input/1xaFIx-0004Nt-2A-D", pieces[1]) }
-            return [folder + "/input"]
-        case .courierQueue:
-            file("msgs/39/C1041839", pieces[0])
-            if pieces.count > 1 { file("msgs/39/D1041839", pieces[1]) }
-            return [folder + "/msgs"]
+        case .sendmailQueue, .eximSpool, .courierQueue:
+            // A control file and its data file, named as the fixtures' are.
+            let (queue, control, data) = switch form {
+            case .sendmailQueue: ("mqueue", "qf6B6Jb7kG017965", "df6B6Jb7kG017965")
+            case .eximSpool: ("input", "1xaFIx-0004Nt-2A-H", "1xaFIx-0004Nt-2A-D")
+            default: ("msgs", "39/C1041839", "39/D1041839")
+            }
+            file(queue + "/" + control, pieces[0])
+            if pieces.count > 1 { file(queue + "/" + data, pieces[1]) }
+            return [folder + "/" + queue]
         case .openSMTPDQueue:
             file("queue/05/05adcc12/message", pieces[0])
             for (i, piece) in pieces.dropFirst().enumerated() {

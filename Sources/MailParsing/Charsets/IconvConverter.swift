@@ -16,9 +16,8 @@ import Synchronization
 ///
 /// Invalid input never stops a conversion: an illegal sequence (EILSEQ) becomes U+FFFD and one input
 /// byte is skipped (a line end that UTF-7's shifted state rejects is read again from the initial state
-/// instead, `rereadsRejectedLineEnds`); an incomplete sequence at the end (EINVAL)
-/// becomes U+FFFD. Output is UTF-8, which
-/// can represent everything, so no //TRANSLIT is needed.
+/// instead, `rereadsRejectedLineEnds`); an incomplete sequence at the end (EINVAL) becomes U+FFFD.
+/// Output is UTF-8, which can represent everything, so no //TRANSLIT is needed.
 ///
 /// Invalid input is bounded in cost as well: each illegal sequence is a call into glibc, and a stateful
 /// decoder can be left in a state that rejects every byte after the one skipped (glibc's UTF-7 after a
@@ -43,8 +42,9 @@ final class IconvConverter: @unchecked Sendable {
     /// outside the base64 set ends it). glibc's UTF-7 rejects the byte after a run whose bits end no
     /// character, in text often a line end: skipped, it joined two lines (a returned original's `Date:`
     /// and the field after it read as one, and differently in LF and CRLF; found by the `line-ends` fuzz
-    /// target). ISO-2022-JP, the other stateful charset of mail, did not reject a line end in its
-    /// two-byte state (glibc 2.36: `ESC $ B` then LF read on as two-byte text), so it is not asked.
+    /// target). ISO-2022-JP, the other stateful charset of mail, is read by `ISO2022JP`, where a line
+    /// end returns to ASCII; glibc's converter for it did not reject a line end in the two-byte state
+    /// (glibc 2.36: after `ESC $ B`, an LF kept and the text after it read on as two-byte pairs).
     private let rereadsRejectedLineEnds: Bool
 
     /// Opens a converter from `name` to UTF-8, or nil when glibc does not know the charset.
