@@ -112,6 +112,14 @@ import TestSupport
         #expect(FuzzTarget.profileInputs(naming) == nil)
     }
 
+    /// The line-ends target passes over a quoted-printable CR before a line end, and only that.
+    @Test func encodedCRBeforeALineEndIsFound() {
+        #expect(FuzzTarget.holdsEncodedCRBeforeALineEnd(Array("a</a>=0D\n</td>".utf8)))
+        #expect(FuzzTarget.holdsEncodedCRBeforeALineEnd(Array("=0d\n".utf8)))
+        #expect(!FuzzTarget.holdsEncodedCRBeforeALineEnd(Array("=0D=0A\n=0D x\n=0\n".utf8)))
+        #expect(!FuzzTarget.holdsEncodedCRBeforeALineEnd(Array("=0D".utf8)))
+    }
+
     /// The mbox target's checks see a gap, a tail left over and a feed that differs.
     @Test func mboxInvariantsCanFail() {
         let input = Array("From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nbody\n\nFrom c@d Mon Jan  1 00:00:00 2024\n\nmore\n".utf8)

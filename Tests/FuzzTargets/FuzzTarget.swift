@@ -191,8 +191,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     static func lineEnds(_ input: [UInt8]) -> [String] {
         // Only an input without a CR of its own: its three forms are then the same text in other line
-        // ends (a CR in it would be a line end in the CR-only form and not in the others).
-        guard !input.contains(ASCII.carriageReturn) else { return [] }
+        // ends (a CR in it would be a line end in the CR-only form and not in the others). Nor one with
+        // a quoted-printable CR before a line end (`=0D`, then LF): decoded, it makes a line end of
+        // CR LF in the LF form and CR CR LF in the CRLF form, not the same lines (an Exchange report's
+        // HTML, seen in this target's third run).
+        guard !input.contains(ASCII.carriageReturn), !Self.holdsEncodedCRBeforeALineEnd(input) else { return [] }
         let lf = LineEndFacts(ParsedMessage(parsing: input[...]))
         var crlf: [UInt8] = []
         crlf.reserveCapacity(input.count + input.count / 16)
@@ -207,6 +210,21 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             if other != lf { broken.append("\(name) reads otherwise than LF: \(lf.difference(from: other))") }
         }
         return broken
+    }
+}
+
+extension FuzzTarget {
+    /// Whether `input` holds `=0D` (any case) right before an LF: `lineEnds` passes such input over.
+    public static func holdsEncodedCRBeforeALineEnd(_ input: [UInt8]) -> Bool {
+        var index = 3
+        while index < input.count {
+            if input[index] == ASCII.lineFeed, input[index - 3] == UInt8(ascii: "="), input[index - 2] == UInt8(ascii: "0"),
+               input[index - 1] | 0x20 == UInt8(ascii: "d") {
+                return true
+            }
+            index += 1
+        }
+        return false
     }
 }
 
