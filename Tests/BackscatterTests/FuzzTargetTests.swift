@@ -7,8 +7,8 @@ import MailParsing
 import TestSupport
 
 /// The coverage-guided fuzzing targets (`Tests/FuzzTargets`, `Tests/Fuzz/README.md`, "Coverage-guided")
-/// on real input: every fixture, the inputs fuzzing found (`Fixtures/fuzz/TARGET/`, each a small file of
-/// ours with what it broke in the README beside it) and, when it is here, the sisimai corpus. Each target
+/// on real input: every fixture, the inputs fuzzing found (`Fixtures/fuzz/TARGET/`: small files of ours,
+/// each listed with what it broke in `Fixtures/fuzz/README.md`) and, when it is here, the sisimai corpus. Each target
 /// must hold its invariants on all of them; and `scan`'s layouts must reach the readers they are for, or
 /// fuzzing them would fuzz the plain-file reader only. Serialized: the `scan` target writes its files in
 /// one folder a process (`ScanLayout.scratchFolder`).
