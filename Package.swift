@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["MailParsing", "CZlib"], path: "Tests/TestSupport"),
         // Coverage-guided fuzzing (Tests/Fuzz/README.md, "Coverage-guided"): the targets, a library the
         // tests run too, and their driver, libFuzzer's when built with -DBACKSCATTER_LIBFUZZER.
-        .target(name: "FuzzTargets", dependencies: ["Backscatter", "DeliveryStatus", "MailParsing"], path: "Tests/FuzzTargets"),
+        .target(name: "FuzzTargets", dependencies: ["Backscatter", "DeliveryStatus", "MailParsing", "TestSupport"], path: "Tests/FuzzTargets"),
         .target(name: "FuzzDriverC", path: "Tests/FuzzDriverC"),
         .executableTarget(name: "BackscatterFuzz", dependencies: ["FuzzTargets", "FuzzDriverC", "MailParsing"], path: "Tests/FuzzDriver"),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing", "TestSupport"]),

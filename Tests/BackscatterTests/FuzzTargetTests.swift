@@ -123,17 +123,18 @@ import TestSupport
     /// The mbox target's checks see a gap, a tail left over and a feed that differs.
     @Test func mboxInvariantsCanFail() {
         let input = Array("From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nbody\n\nFrom c@d Mon Jan  1 00:00:00 2024\n\nmore\n".utf8)
-        let whole = MboxFeed.entries(of: input, chunkSize: input.count + 1)
+        let whole = MboxFeed.entries(of: [input[...]])
         #expect(whole.count == 2)
-        #expect(MboxFeed.entries(of: input, chunkSize: 1) == whole)
-        #expect(MboxFeed.brokenInvariants(whole: whole, chunked: whole, chunkSize: 1, inputBytes: input.count).isEmpty)
+        #expect(MboxFeed.entries(of: input.indices.map { input[$0...$0] }) == whole)
+        #expect(MboxFeed.brokenInvariants(whole: whole, mismatchedFeeds: [], inputBytes: input.count).isEmpty)
         #expect(FuzzTarget.mbox.run(input).isEmpty)
-        let gap = MboxFeed.brokenInvariants(whole: [whole[1]], chunked: [whole[1]], chunkSize: 1, inputBytes: input.count)
+        let gap = MboxFeed.brokenInvariants(whole: [whole[1]], mismatchedFeeds: [], inputBytes: input.count)
         #expect(gap.first?.hasPrefix("entry 1 starts at") == true)
-        let tail = MboxFeed.brokenInvariants(whole: [whole[0]], chunked: [whole[0]], chunkSize: 1, inputBytes: input.count)
+        let tail = MboxFeed.brokenInvariants(whole: [whole[0]], mismatchedFeeds: [], inputBytes: input.count)
         #expect(tail.first?.hasPrefix("the entries end at") == true)
         var other = whole
         other[1].bytes.removeLast()
-        #expect(MboxFeed.brokenInvariants(whole: whole, chunked: other, chunkSize: 1, inputBytes: input.count).count == 1)
+        let differing = ChunkingVerifier.verify(input) { $0.count == 1 ? whole : other }
+        #expect(MboxFeed.brokenInvariants(whole: whole, mismatchedFeeds: differing.mismatches, inputBytes: input.count).count == 1)
     }
 }

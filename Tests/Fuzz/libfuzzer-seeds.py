@@ -109,7 +109,7 @@ def main():
     scan += [bytes([seed[0] | 0x80]) + seed[1:] for seed in queued + scan[:300]]
     counts['scan'] = write_seeds(os.path.join(out, 'scan'), scan, limit)
     # A profile of the fixtures' (none naming a file: the target passes those over) and a bounce.
-    profiles = [read(p) for p in sources if p.endswith('.toml') and b'_file' not in read(p) and b'sent_log' not in read(p)]
+    profiles = [b for p, b in zip(sources, inputs) if p.endswith('.toml') and b'_file' not in b and b'sent_log' not in b]
     bounces = [m for m in messages if b'delivery-status' in m][:300]
     counts['profile'] = write_seeds(os.path.join(out, 'profile'),
                                     [profiles[i % len(profiles)] + SEPARATOR + b for i, b in enumerate(bounces)], limit)

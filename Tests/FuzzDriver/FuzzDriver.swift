@@ -73,7 +73,7 @@ struct FuzzDriver {
         var failed = 0
         for path in arguments.dropFirst() {
             for file in files(at: path) {
-                guard let bytes = readFile(file) else {
+                guard let bytes = try? POSIXFiles.readWholeFile(file) else {
                     printError("\(file): cannot read\n")
                     failed += 1
                     continue
@@ -95,20 +95,5 @@ struct FuzzDriver {
             var info = stat()
             return stat(file, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
         }.sorted()
-    }
-
-    /// A whole file's bytes.
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if got < 0 { return nil }
-            if got == 0 { return bytes }
-            bytes += chunk[..<got]
-        }
     }
 }

@@ -8,6 +8,7 @@ import Darwin
 import Backscatter
 import DeliveryStatus
 import MailParsing
+import TestSupport
 
 /// The entry points of coverage-guided fuzzing (libFuzzer; `Tests/Fuzz/README.md`, "Coverage-guided"):
 /// each takes one input's bytes, runs it through a part of the library, and returns the invariants it
@@ -20,9 +21,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// One message as the README's one-message API takes it: parsed, analysed, observed, judged alone
     /// against an empty profile; then every lazily decoded value of the report and the tree read.
     case message
-    /// An mbox fed to `MboxParser` whole, then in chunks whose sizes the input's last byte picks: the
-    /// entries must tile the input (`MboxParser`, "What a message is") and come out the same however the
-    /// bytes arrive.
+    /// An mbox fed to `MboxParser` whole and in the chunkings of `ChunkingVerifier`: the entries must
+    /// tile the input (`MboxParser`, "What a message is") and come out the same however the bytes arrive.
     case mbox
     /// Files on disk through the whole `Scan` pipeline with the zero-config classifier, or the queue
     /// audit (`backscatter audit`): a mailbox file (any format the reader detects), or a queue entry's
@@ -98,17 +98,17 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     // MARK: - mbox
 
     static func mbox(_ input: [UInt8]) -> [String] {
-        let chunkSize = 1 + Int(input.last ?? 0) % 97
-        return MboxFeed.brokenInvariants(
-            whole: MboxFeed.entries(of: input, chunkSize: input.count + 1),
-            chunked: MboxFeed.entries(of: input, chunkSize: chunkSize), chunkSize: chunkSize, inputBytes: input.count)
+        // The project's chunkings (`ChunkingVerifier`: whole, fixed sizes, seeded random splits; byte by
+        // byte only up to 4 KiB, so that a long input does not slow every run).
+        let report = ChunkingVerifier.verify(input, randomRuns: 2, byteByByteLimit: 4096) { MboxFeed.entries(of: $0) }
+        return MboxFeed.brokenInvariants(whole: report.whole, mismatchedFeeds: report.mismatches, inputBytes: input.count)
     }
 
     // MARK: - scan
 
     /// The records and summary of `scan`'s run on `input`: the files `ScanLayout` writes, scanned.
     public static func scanOutcome(_ input: [UInt8]) -> (records: [ScanRecord], summary: ScanSummary)? {
-        guard let folder = ScanLayout.scratchFolder() else { return nil }
+        guard let folder = ScanLayout.scratchFolder else { return nil }
         let layout = ScanLayout(selector: input.first ?? 0)
         let paths = layout.write(Array(input.dropFirst()), under: folder)
         var records: [ScanRecord] = []
@@ -173,7 +173,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             broken.append("a message that is not bounce-like was judged \(judgement.verdict.rawValue)")
         }
         // The stream pass over the message three times (a campaign, a flood), with the same profile.
-        guard let folder = ScanLayout.scratchFolder() else { return broken }
+        guard let folder = ScanLayout.scratchFolder else { return broken }
         let path = folder + "/profiled.mbox"
         var mbox: [UInt8] = []
         for _ in 0..<3 { mbox += Array("From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n".utf8) + bytes + [ASCII.lineFeed] }

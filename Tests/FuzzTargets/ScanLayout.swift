@@ -109,11 +109,7 @@ public struct ScanLayout {
     }
 
     /// A folder of this process's own for the files, made once; nil when it cannot be made.
-    static func scratchFolder() -> String? {
-        scratch
-    }
-
-    private static let scratch: String? = {
+    static let scratchFolder: String? = {
         let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         let path = "\(base)/backscatter-fuzz-\(getpid())"
         return mkdir(path, 0o700) == 0 || errno == EEXIST ? path : nil
@@ -155,7 +151,7 @@ public struct ScanLayout {
     }
 }
 
-/// `MboxParser` fed a chunk at a time, as `FuzzTarget.mbox` compares it.
+/// `MboxParser` fed a chunk at a time, as `FuzzTarget.mbox` reads it through `ChunkingVerifier`.
 public enum MboxFeed {
     /// One entry as the parser gave it.
     public struct Entry: Equatable, Sendable {
@@ -168,8 +164,9 @@ public enum MboxFeed {
     }
 
     /// What `FuzzTarget.mbox` holds the parser to: the entries of the whole input tile it (each starts
-    /// where the one before ended, the last ends at its end), and the chunked feed gave the same entries.
-    public static func brokenInvariants(whole: [Entry], chunked: [Entry], chunkSize: Int, inputBytes: Int) -> [String] {
+    /// where the one before ended, the last ends at its end), and every other feed (`mismatchedFeeds`,
+    /// `ChunkingVerifier.Report.mismatches`) gave the same entries.
+    public static func brokenInvariants(whole: [Entry], mismatchedFeeds: [String], inputBytes: Int) -> [String] {
         var broken: [String] = []
         var next = 0
         for entry in whole {
@@ -177,14 +174,14 @@ public enum MboxFeed {
             next = entry.offset + entry.length
         }
         if next != inputBytes { broken.append("the entries end at \(next) of \(inputBytes) bytes") }
-        if whole != chunked {
-            broken.append("fed whole: \(whole.count) entries; in chunks of \(chunkSize): \(chunked.count), or other bytes")
+        if !mismatchedFeeds.isEmpty {
+            broken.append("fed whole: \(whole.count) entries; fed \(mismatchedFeeds.joined(separator: ", ")): others")
         }
         return broken
     }
 
-    /// The entries of `input` fed `chunkSize` bytes at a time.
-    public static func entries(of input: [UInt8], chunkSize: Int) -> [Entry] {
+    /// The entries of the input given as `chunks`, fed one after the other.
+    public static func entries(of chunks: [ArraySlice<UInt8>]) -> [Entry] {
         var parser = MboxParser()
         var buffer: ByteSlice = []
         var entries: [Entry] = []
@@ -193,11 +190,8 @@ public enum MboxFeed {
                                  bytes: Array(message.bytes), envelopeLine: message.envelopeLine.map { Array($0) },
                                  defects: message.defects.rawValue))
         }
-        var fed = 0
-        while fed < input.count {
-            let end = min(fed + chunkSize, input.count)
-            buffer.append(contentsOf: input[fed..<end])
-            fed = end
+        for chunk in chunks {
+            buffer.append(contentsOf: chunk)
             while let message = parser.next(&buffer) { keep(message) }
         }
         while let message = parser.finish(&buffer) { keep(message) }

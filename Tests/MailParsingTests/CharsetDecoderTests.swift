@@ -296,6 +296,17 @@ func bytes(hex: String) -> ByteSlice {
         #expect(String(decoding: output, as: UTF8.self) == expected)
     }
 
+    /// Why `IconvConverter.rereadsRejectedLineEnds` leaves ISO-2022-JP out: glibc's converter for it
+    /// does not reject a line end in its two-byte state; it keeps the line end and reads the text after
+    /// it on as two-byte pairs (`MIME` as two characters), so no line is joined.
+    @Test(arguments: ["\n", "\r\n", "\r"]) func glibcISO2022JPKeepsALineEndInTwoByteState(ending: String) {
+        let input = bytes(hex: "1b2442254b") + Array("\(ending)MIME".utf8)
+        var output: [UInt8] = []
+        let replaced = IconvPool.withConverter("ISO-2022-JP") { $0.convert(input[...], into: &output) }
+        #expect(replaced == 0)
+        #expect(String(decoding: output, as: UTF8.self) == "ニ\(ending)揺妖")
+    }
+
     /// Past `IconvConverter.maxReplacements` illegal sequences the rest is read without iconv: ASCII
     /// as it is (so `+AGE-`, UTF-7 for "a", stays as written), any other byte U+FFFD.
     @Test func replacementsPastTheLimitEndTheConversion() {
