@@ -3,6 +3,7 @@ import Backscatter
 #if canImport(Glibc)
 import Glibc
 #endif
+import MailParsing
 
 extension BackscatterCommand {
     /// `backscatter explain`: one message, in words.
@@ -31,7 +32,7 @@ extension BackscatterCommand {
 
         /// The path and the position asked for: `PATH#N` unless a file is really named so.
         var parsedTarget: (path: String, index: Int?) {
-            if access(target, F_OK) == 0 { return (target, nil) }
+            if NativePath.withCString(target, { access($0, F_OK) }) == 0 { return (target, nil) }
             guard let hash = target.lastIndex(of: "#"), let index = Int(target[target.index(after: hash)...]), index >= 0
             else { return (target, nil) }
             return (String(target[..<hash]), index)
@@ -39,7 +40,7 @@ extension BackscatterCommand {
 
         func validate() throws {
             if target == "-" || target.hasPrefix("-#") { return }
-            if let hash = target.lastIndex(of: "#"), access(target, F_OK) != 0,
+            if let hash = target.lastIndex(of: "#"), NativePath.withCString(target, { access($0, F_OK) }) != 0,
                Int(target[target.index(after: hash)...]).map({ $0 < 0 }) ?? true {
                 throw ValidationError("\(target): the part after # must be a message number (0, 1, ...)")
             }

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MailParsing
 
 /// Runs the command and maps outcomes to the documented exit status: 0 nothing flagged, 1 backscatter
 /// found, 2 bad usage, 3 an input could not be read. swift-argument-parser's own usage status (64) is
@@ -27,13 +28,14 @@ import Darwin
 enum Main {
     static func main() {
         do {
+            let arguments = commandLineArguments()
             // A plain `scan` line is read without swift-argument-parser, whose parsing is most of the
             // start (`QuickScanArguments`); anything else, or a line that fails validation, goes to it.
-            if let invocation = QuickScanArguments.invocation(CommandLine.arguments.dropFirst()),
+            if let invocation = QuickScanArguments.invocation(arguments),
                (try? invocation.validate()) != nil {
                 try invocation.run()
             } else {
-                var command = try BackscatterCommand.parseAsRoot()
+                var command = try BackscatterCommand.parseAsRoot(arguments)
                 try command.run()
             }
         } catch let code as ExitCode {
@@ -49,6 +51,15 @@ enum Main {
             }
             BackscatterCommand.exit(withError: error)
         }
+    }
+}
+
+/// The arguments after the program's name, read from `argv` as `NativePath` reads file names: a path
+/// argument that is not UTF-8 (`caf\xE9.eml`) keeps its bytes and opens its file, where
+/// `CommandLine.arguments` would have replaced them with U+FFFD.
+func commandLineArguments() -> [String] {
+    (1..<Int(CommandLine.argc)).compactMap { index in
+        CommandLine.unsafeArgv[index].map { NativePath.string(fromCString: $0) }
     }
 }
 

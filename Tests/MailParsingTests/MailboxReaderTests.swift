@@ -131,22 +131,22 @@ struct MailboxReaderTests {
         #expect(errors.first?.path == root + "/b.eml")
     }
 
-    /// The README's limit: paths are Swift Strings, so a file whose name is not valid UTF-8 (here a byte
-    /// 0xFF) is an error that names it with U+FFFD, `cannot-open`, and the folder's other files are read.
-    @Test("a file whose name is not valid UTF-8 is an error of its own, the others read")
-    func nonUTF8NameIsAnError() throws {
+    /// A file whose name is not valid UTF-8 (here a byte 0xFF) is read with the others, its source carrying
+    /// the byte as U+10FFFF (`NativePath`); `NativePathTests` has the mapping.
+    @Test("a file whose name is not valid UTF-8 is read with the others")
+    func nonUTF8NameIsRead() throws {
         let root = try Self.folder(["ok.eml": Self.message])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let name: [CChar] = Array((root + "/m").utf8CString.dropLast()) + [CChar(bitPattern: 0xFF)] + Array(".eml".utf8CString)
+        defer { _ = unlink(name) }  // before the folder: Foundation lists it by Strings
         let fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         try #require(fd >= 0)
         _ = Self.message.utf8CString.dropLast().withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         var reader = try MailboxReader(path: root)
         let (sources, errors) = Self.readGoingOn(&reader)
-        #expect(sources == ["ok.eml"])
-        #expect(errors.map(\.code) == [.cannotOpen])
-        #expect(errors.first?.path == root + "/m\u{FFFD}.eml")
+        #expect(Set(sources) == ["ok.eml", "m\u{10FFFF}.eml"])
+        #expect(errors.isEmpty, "\(errors)")
     }
 
     /// etc/BABYL: a file starts with its BABYL OPTIONS section; a message section's status line, original

@@ -61,12 +61,12 @@ public final class MailboxSplit {
         if inputs.contains("-") { throw SplitError("split needs files it can read twice; standard input cannot be split") }
         var info = stat()
         var created = false
-        if stat(directory, &info) == 0 {
+        if POSIXFiles.statFollowingLinks(directory, &info) {
             guard info.st_mode & S_IFMT == S_IFDIR else { throw SplitError("\(directory) exists and is not a folder") }
             if !force, let entries = try? POSIXFiles.listDirectory(directory), !entries.isEmpty {
                 throw SplitError("\(directory) is not empty (use --force to replace the mboxes in it)")
             }
-        } else if mkdir(directory, 0o755) != 0 {
+        } else if NativePath.withCString(directory, { mkdir($0, 0o755) }) != 0 {
             throw SplitError("cannot create \(directory): \(String(cString: strerror(errno)))")
         } else {
             created = true
@@ -75,17 +75,17 @@ public final class MailboxSplit {
         for input in inputs {
             guard let real = Self.realPath(input) else { continue }
             if real == outDir || outDir.hasPrefix(real + "/") {
-                if created { rmdir(directory) }
+                if created { _ = NativePath.withCString(directory) { rmdir($0) } }
                 throw SplitError("\(directory) is inside the input \(input); choose a folder outside it")
             }
             for verdict in ScanRecord.Verdict.allCases where real == outDir + "/" + Self.fileName(verdict) {
-                if created { rmdir(directory) }
+                if created { _ = NativePath.withCString(directory) { rmdir($0) } }
                 throw SplitError("\(input) would be written over; choose another folder")
             }
         }
         for verdict in ScanRecord.Verdict.allCases {
             let path = directory + "/." + Self.fileName(verdict) + suffix
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            let fd = NativePath.withCString(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
             guard fd >= 0 else {
                 let reason = String(cString: strerror(errno))
                 abandon()
@@ -229,7 +229,7 @@ public final class MailboxSplit {
         for verdict in ScanRecord.Verdict.allCases {
             let from = directory + "/." + Self.fileName(verdict) + suffix
             let to = directory + "/" + Self.fileName(verdict)
-            if rename(from, to) != 0 {
+            if NativePath.withCString(from, { from in NativePath.withCString(to) { rename(from, $0) } }) != 0 {
                 throw SplitError("cannot rename \(from) to \(to): \(String(cString: strerror(errno)))")
             }
         }
@@ -261,7 +261,7 @@ public final class MailboxSplit {
         for verdict in ScanRecord.Verdict.allCases {
             if let fd = files[verdict] { close(fd) }
             files[verdict] = nil
-            unlink(directory + "/." + Self.fileName(verdict) + suffix)
+            _ = NativePath.withCString(directory + "/." + Self.fileName(verdict) + suffix) { unlink($0) }
         }
         finished = true
     }
@@ -462,15 +462,13 @@ public final class MailboxSplit {
     }
 
     private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        POSIXFiles.resolvedPath(path)
     }
 }
 
 /// Why a split could not go on; the description is one line for the user.
 public struct SplitError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong.
+    /// What went wrong (a path's bytes that are not UTF-8 shown as `\xHH`: `NativePath.displayed`).
     public var description: String
-    init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = NativePath.displayed(description) }
 }

@@ -407,7 +407,7 @@ public struct Scan: Sendable {
         for path in paths {
             if path == "-" { return nil }
             var info = stat()
-            guard stat(path, &info) == 0 else { continue }
+            guard POSIXFiles.statFollowingLinks(path, &info) else { continue }
             guard info.st_mode & S_IFMT == S_IFREG else { return nil }
             if sizeMisleads(path) { return nil }
             total &+= Int(info.st_size)

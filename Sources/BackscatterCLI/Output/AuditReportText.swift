@@ -1,4 +1,5 @@
 import Backscatter
+import MailParsing
 
 /// `audit` as text: totals, the share of NDRs, the top forged senders, made-up recipients and internal
 /// senders, what to do, and the flagged messages.
@@ -15,7 +16,7 @@ struct AuditReportText {
 
     func render() -> String {
         let total = report.totals.values.reduce(0, +)
-        var out = style.bold("backscatter audit") + "  " + paths.joined(separator: " ") + "\n"
+        var out = style.bold("backscatter audit") + "  " + paths.map(NativePath.displayed).joined(separator: " ") + "\n"
         out += "  " + Numbers.grouped(total) + " messages, NDRs " + Numbers.percent(Int((report.ndrShare * 1000).rounded()), of: 1000)
         out += " of them\n"
         if let domain = report.looksLikeInboxOf {

@@ -1,4 +1,5 @@
 import Backscatter
+import MailParsing
 
 /// `--format csv`: one row per failed recipient (RFC 4180: CRLF line ends, fields with a comma, quote,
 /// CR or LF quoted, quotes doubled), after one header row. Text from the mail that a spreadsheet would
@@ -14,7 +15,7 @@ enum CSVFormat {
         var out = ""
         for recipient in record.failedRecipients {
             let fields: [String] = [
-                record.source, String(record.index), String(record.offset), asText(record.messageId ?? ""),
+                NativePath.displayed(record.source), String(record.index), String(record.offset), asText(record.messageId ?? ""),
                 record.date ?? "", record.kind.rawValue, record.format ?? "", record.effectiveVerdict.rawValue,
                 record.score.map { Decimals.format($0, places: 3) } ?? "",
                 asText(recipient.recipient), recipient.action ?? "", recipient.status ?? "",

@@ -1,4 +1,5 @@
 import Backscatter
+import MailParsing
 
 /// `explain`: one message in plain words, for someone who has never heard of a DSN.
 struct ExplainReport {
@@ -6,7 +7,7 @@ struct ExplainReport {
     var style: Style
 
     func render() -> String {
-        var out = style.bold("Message #\(record.sequence)") + "  " + TextTable.clean(record.source)
+        var out = style.bold("Message #\(record.sequence)") + "  " + TextTable.clean(NativePath.displayed(record.source))
         out += "  (message \(record.index), byte \(record.offset), \(Numbers.grouped(record.length)) bytes)\n"
         out += field("From", record.from)
         out += field("To", record.to.isEmpty ? nil : record.to.joined(separator: ", "))

@@ -1,4 +1,5 @@
 import Backscatter
+import MailParsing
 
 /// What the text and HTML reports keep of one bounce-like message (the message table). Optional fields
 /// spelled `Optional<T>`, set once in place (see Backscatter's `ScanRecord`).
@@ -23,7 +24,7 @@ struct MessageRow {
 
     init(_ record: ScanRecord) {
         sequence = record.sequence
-        source = record.source
+        source = NativePath.displayed(record.source)
         index = record.index
         date = record.date
         timestamp = record.timestamp

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MailParsing
 
 /// write(2), named apart from the `write` methods below.
 func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
@@ -26,9 +27,9 @@ final class OutputSink {
 
     /// Opens `path` for writing (created or truncated).
     convenience init(path: String) throws(CLIFailure) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = NativePath.withCString(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
         guard fd >= 0 else {
-            throw CLIFailure.usage("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw CLIFailure.usage("cannot write \(NativePath.displayed(path)): \(String(cString: strerror(errno)))")
         }
         self.init(descriptor: fd, owns: true)
     }
@@ -83,10 +84,11 @@ enum Terminal {
     }
 }
 
-/// Standard error, unbuffered: each line is written at once.
+/// Standard error, unbuffered: each line is written at once. The bytes of a path that are not UTF-8 are
+/// shown as `\xHH` (`NativePath.displayed`): only paths carry them.
 struct ErrorSink {
     func write(_ text: String) {
-        var text = text
+        var text = NativePath.displayed(text)
         text.withUTF8 { buffer in
             var done = 0
             while done < buffer.count {

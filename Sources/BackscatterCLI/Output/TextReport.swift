@@ -1,4 +1,5 @@
 import Backscatter
+import MailParsing
 
 /// `--format text`: a short header, then the summary, each part an aligned table within 100 columns.
 struct TextReport {
@@ -29,7 +30,7 @@ struct TextReport {
     }
 
     private func header() -> String {
-        var out = style.bold("backscatter scan") + "  " + context.paths.joined(separator: " ") + "\n"
+        var out = style.bold("backscatter scan") + "  " + context.paths.map(NativePath.displayed).joined(separator: " ") + "\n"
         var line = "  " + Numbers.grouped(summary.messages) + " messages, " + ProgressLine.bytes(summary.bytes)
         let bounceLike = summary.messages - summary.verdicts[.notBounce, default: 0]
         line += ", " + Numbers.grouped(bounceLike) + " bounce-like"

@@ -80,9 +80,10 @@ public struct MailboxError: Error, Sendable, Hashable, CustomStringConvertible {
         self.detail = detail
     }
 
-    /// `code: path at byte N (errno E)`, with the detail after a colon.
+    /// `code: path at byte N (errno E)`, with the detail after a colon; the path's bytes that are not
+    /// UTF-8 shown as `\xHH` (`NativePath.displayed`).
     public var description: String {
-        var text = "\(code): \(path) at byte \(byteOffset)"
+        var text = "\(code): \(NativePath.displayed(path)) at byte \(byteOffset)"
         if let systemErrorNumber { text += " (errno \(systemErrorNumber))" }
         if let detail { text += ": " + detail }
         return text

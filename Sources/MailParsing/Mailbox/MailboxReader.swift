@@ -830,7 +830,7 @@ public struct MailboxReader: Sendable {
             // make the walk endless).
             let mess = folder.hasSuffix("/") ? folder + "mess" : folder + "/mess"
             var messInfo = stat()
-            if Self.qmailQueueFolders.isSubset(of: nameSet), lstat(mess, &messInfo) == 0, messInfo.st_mode & S_IFMT == S_IFDIR {
+            if Self.qmailQueueFolders.isSubset(of: nameSet), POSIXFiles.statNotFollowingLinks(mess, &messInfo), messInfo.st_mode & S_IFMT == S_IFDIR {
                 folders.append(mess)
                 continue
             }
@@ -852,14 +852,14 @@ public struct MailboxReader: Sendable {
                 if CourierQueueMessage.isScheduleLink(name) { continue }
                 let child = POSIXFiles.joined(folder, name)
                 var info = stat()
-                guard lstat(child, &info) == 0 else {
+                guard POSIXFiles.statNotFollowingLinks(child, &info) else {
                     failures.append((child, MailboxError(.cannotOpen, path: child, errno: errno)))
                     continue
                 }
                 var mode = info.st_mode & S_IFMT
                 if mode == S_IFLNK {
                     // Follow links to files; never links to folders (they can make cycles).
-                    guard stat(child, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+                    guard POSIXFiles.statFollowingLinks(child, &info), info.st_mode & S_IFMT == S_IFREG else { continue }
                     mode = S_IFREG
                 }
                 if mode == S_IFDIR {

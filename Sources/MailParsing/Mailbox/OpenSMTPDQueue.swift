@@ -150,9 +150,8 @@ public enum OpenSMTPDQueue {
     /// one (a path relative to a message's folder) by its real name.
     static func messageID(ofFolder folder: String) -> String? {
         var name = POSIXFiles.fileName(folder)
-        if name == "." || name == ".." || name.isEmpty, let real = realpath(folder, nil) {
-            name = POSIXFiles.fileName(String(cString: real))
-            free(real)
+        if name == "." || name == ".." || name.isEmpty, let real = POSIXFiles.resolvedPath(folder) {
+            name = POSIXFiles.fileName(real)
         }
         return isMessageID(name) ? name : nil
     }

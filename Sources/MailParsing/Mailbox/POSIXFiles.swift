@@ -20,7 +20,7 @@ package enum POSIXFiles {
     /// stat(2), or a `.notFound` / `.cannotOpen` error.
     static func fileInfo(_ path: String) throws(MailboxError) -> (type: FileType, size: Int) {
         var info = stat()
-        guard stat(path, &info) == 0 else {
+        guard statFollowingLinks(path, &info) else {
             let code = errno
             throw MailboxError(code == ENOENT || code == ENOTDIR ? .notFound : .cannotOpen, path: path, errno: code)
         }
@@ -60,7 +60,7 @@ package enum POSIXFiles {
     /// Opens `path` read-only.
     static func openForReading(_ path: String) throws(MailboxError) -> FileDescriptor {
         while true {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            let fd = NativePath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
             if fd >= 0 { return FileDescriptor(fd, closeOnDeinit: true) }
             let code = errno
             if code == EINTR { continue }
@@ -156,7 +156,7 @@ package enum POSIXFiles {
 
     /// Names in a folder, without `.` and `..`, unsorted.
     package static func listDirectory(_ path: String) throws(MailboxError) -> [String] {
-        guard let dir = opendir(path) else {
+        guard let dir = NativePath.withCString(path, { opendir($0) }) else {
             let code = errno
             throw MailboxError(.cannotListDirectory, path: path, errno: code)
         }
@@ -170,12 +170,30 @@ package enum POSIXFiles {
         return names
     }
 
-    /// A directory entry's name, read in place up to its NUL. Not by copying `d_name` whole: readdir(3)'s
+    /// A directory entry's name, read in place up to its NUL (bytes that are not UTF-8 carried as
+    /// `NativePath` says, so that the name opens the file). Not by copying `d_name` whole: readdir(3)'s
     /// records are only as long as their names need (`d_reclen`), so a copy of the 256-byte array read past
     /// the end of the last record in its buffer (AddressSanitizer, heap-buffer-overflow:
     /// `split-campaign.sh` seed 379 x 2,000, a folder of 2,000 files).
     private static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
-        String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
+        NativePath.string(fromCString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// stat(2) of `path` (following symbolic links) into `info`; false when it failed (`errno` says why).
+    package static func statFollowingLinks(_ path: String, _ info: inout stat) -> Bool {
+        NativePath.withCString(path) { stat($0, &info) } == 0
+    }
+
+    /// lstat(2) of `path` (a symbolic link itself) into `info`; false when it failed (`errno` says why).
+    package static func statNotFollowingLinks(_ path: String, _ info: inout stat) -> Bool {
+        NativePath.withCString(path) { lstat($0, &info) } == 0
+    }
+
+    /// realpath(3) of `path`: the absolute path without links, `.` or `..`; nil when it cannot be resolved.
+    package static func resolvedPath(_ path: String) -> String? {
+        guard let real = NativePath.withCString(path, { realpath($0, nil) }) else { return nil }
+        defer { free(real) }
+        return NativePath.string(fromCString: real)
     }
 
     /// Where `d_name` lies in a `dirent` (a stored field of the C struct: never nil).
