@@ -85,6 +85,38 @@ import TestSupport
         }
     }
 
+    /// The `split` target on mailboxes of several messages in each form that holds several (an mbox,
+    /// a Maildir, a folder of .eml files) and on each queue entry: every message written once, under
+    /// its verdict, and read back.
+    @Test func splitWritesEveryMessageOnce() throws {
+        let mailbox = Corpus.fixture("mailbox")
+        let example = Self.bytes(Corpus.fixture("example/inbox.mbox"))
+        let bounces = ["dsn/postfix-agent-failed.eml", "dsn/arf-microsoft.eml", "cli/script-subject.eml"]
+            .map { Self.bytes(Corpus.fixture($0)) }
+        let joined = bounces.dropFirst().reduce(bounces[0]) { $0 + ScanLayout.separator + $1 }
+        var inputs: [(String, [UInt8], Int)] = [
+            ("mbox", [ScanLayout.selector(of: .mailboxFile)] + example, 10),
+            ("maildir", [ScanLayout.selector(of: .maildir)] + joined, 3),
+            ("eml folder", [ScanLayout.selector(of: .emlFolder)] + joined, 3),
+        ]
+        for (form, parts) in [(ScanLayout.Form.sendmailQueue, ["sendmail-queue/qf6B6Jb7kG017965", "sendmail-queue/df6B6Jb7kG017965"]),
+                              (.eximSpool, ["exim-spool/1xaFIx-0004Nt-2A-H", "exim-spool/1xaFIx-0004Nt-2A-D"])] {
+            inputs.append(("\(form)", [ScanLayout.selector(of: form)] + Self.bytes(mailbox + "/" + parts[0]) + ScanLayout.separator
+                               + Self.bytes(mailbox + "/" + parts[1]), 1))
+        }
+        for (name, input, messages) in inputs {
+            let outcome = try #require(FuzzTarget.splitOutcome(input))
+            #expect(outcome.broken.isEmpty, "\(name): \(outcome.broken)")
+            #expect(outcome.records == messages, "\(name)")
+            #expect(outcome.written.values.reduce(0, +) == messages, "\(name)")
+            #expect(outcome.readBack == outcome.written, "\(name)")
+        }
+        // The example holds every verdict but uncertain: each mbox got its messages.
+        let example10 = try #require(FuzzTarget.splitOutcome([ScanLayout.selector(of: .mailboxFile)] + example))
+        #expect(example10.written[.backscatter, default: 0] > 0 && example10.written[.legitimate, default: 0] > 0
+                && example10.written[.notBounce, default: 0] > 0)
+    }
+
     /// An OpenSMTPD message of the fixtures' plain queue and its envelope files.
     static func openSMTPDEntry(under mailbox: String) -> [(ScanLayout.Form, [String])] {
         let queue = mailbox + "/opensmtpd-queue/plain/queue"

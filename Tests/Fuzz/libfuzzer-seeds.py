@@ -3,13 +3,14 @@
 
 Usage: libfuzzer-seeds.py OUTDIR [MAXBYTES]
 
-Writes OUTDIR/TARGET/ for each target of Tests/FuzzTargets (message, line-ends, mbox, scan, profile), each seed a
+Writes OUTDIR/TARGET/ for each target of Tests/FuzzTargets (message, line-ends, mbox, scan, split, profile), each seed a
 real input cut to MAXBYTES (default 65536: libFuzzer's -max_len), and OUTDIR/backscatter.dict, libFuzzer's
 dictionary made of pieces.txt's specials and tokens and the scan target's file separator. The seeds are
 the repository's Fixtures and, when ../shared is beside the repository, the sisimai bsd messages, the
 parser corpus and the mbox corpus; the scan target's seeds are each input behind the selector byte of the
 form it is (ScanLayout.swift), queue entries with their files joined at the separator, and some of them
-again with the high bit that sends them through the queue audit.
+again with the high bit that sends them through the queue audit; the split target's, the scan target's
+without that bit (split classifies).
 """
 import hashlib
 import os
@@ -108,6 +109,7 @@ def main():
     # The same through the queue audit: the selector's high bit.
     scan += [bytes([seed[0] | 0x80]) + seed[1:] for seed in queued + scan[:300]]
     counts['scan'] = write_seeds(os.path.join(out, 'scan'), scan, limit)
+    counts['split'] = write_seeds(os.path.join(out, 'split'), [seed for seed in scan if seed[0] < 0x80], limit)
     # A profile of the fixtures' (none naming a file: the target passes those over) and a bounce.
     profiles = [b for p, b in zip(sources, inputs) if p.endswith('.toml') and b'_file' not in b and b'sent_log' not in b]
     bounces = [m for m in messages if b'delivery-status' in m][:300]

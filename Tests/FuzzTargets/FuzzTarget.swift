@@ -37,6 +37,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// and in the stream pass. Profiles that name files (`users_file`, `sent_log`) are passed over, so
     /// that the fuzzer does not read the machine's files.
     case profile
+    /// The `scan` target's files (the selector's high bit aside: `split` classifies) split into one mbox
+    /// per verdict (`MailboxSplit`, as `backscatter split` does it): every record written once, under its
+    /// verdict, and each mbox read back holds as many messages as were written to it.
+    case split
 
     /// Runs the target on `input`; the invariants broken, in words, or none.
     public func run(_ input: [UInt8]) -> [String] {
@@ -46,6 +50,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .scan: return Self.scan(input)
         case .lineEnds: return Self.lineEnds(input)
         case .profile: return Self.profile(input)
+        case .split: return Self.split(input)
         }
     }
 
@@ -147,6 +152,63 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             broken.append("an error that names no file: \(error)")
         }
         return broken
+    }
+
+    // MARK: - split
+
+    /// What the `split` target's run of one input did.
+    public struct SplitOutcome: Sendable {
+        /// The records the scan delivered.
+        public var records = 0
+        /// Messages written per verdict (`MailboxSplit.counts`).
+        public var written: [ScanRecord.Verdict: Int] = [:]
+        /// Messages in each mbox read back (`MailboxSplit.readBack`).
+        public var readBack: [ScanRecord.Verdict: Int] = [:]
+        /// The invariants broken, in words.
+        public var broken: [String] = []
+    }
+
+    /// The `split` target's run on `input`: the files `ScanLayout` writes, scanned with the zero-config
+    /// classifier, split beside them and read back; nil when there is no scratch folder.
+    public static func splitOutcome(_ input: [UInt8]) -> SplitOutcome? {
+        guard let folder = ScanLayout.scratchFolder else { return nil }
+        let layout = ScanLayout(selector: input.first ?? 0)
+        let paths = layout.write(Array(input.dropFirst()), under: folder)
+        // Beside the inputs, never inside one (`MailboxSplit.init` refuses that); emptied with them.
+        let into = folder + "/split"
+        var outcome = SplitOutcome()
+        var scanned: [ScanRecord.Verdict: Int] = [:]
+        do throws(SplitError) {
+            let split = try MailboxSplit(directory: into, inputs: paths, force: true)
+            var failure: SplitError?
+            let summary = Scan(paths: paths, options: ScanOptions(jobs: 1)).run(stage: ClassifierStage(profile: nil)) { record in
+                outcome.records += 1
+                scanned[record.effectiveVerdict, default: 0] += 1
+                guard failure == nil else { return }
+                do throws(SplitError) { try split.add(record) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            if summary.messages != outcome.records {
+                outcome.broken.append("\(summary.messages) messages read, \(outcome.records) records")
+            }
+            try split.commit()
+            outcome.written = split.counts
+            outcome.readBack = try split.readBack()
+            for verdict in ScanRecord.Verdict.allCases {
+                let records = scanned[verdict, default: 0], count = outcome.written[verdict, default: 0]
+                if count != records { outcome.broken.append("\(verdict.rawValue): \(records) records, \(count) written") }
+                if outcome.readBack[verdict, default: 0] != count {
+                    outcome.broken.append("\(MailboxSplit.fileName(verdict)): \(count) written, \(outcome.readBack[verdict, default: 0]) read back")
+                }
+            }
+        } catch {
+            outcome.broken.append("the split stopped: \(error)")
+        }
+        return outcome
+    }
+
+    static func split(_ input: [UInt8]) -> [String] {
+        splitOutcome(input)?.broken ?? []
     }
 
     // MARK: - profile
