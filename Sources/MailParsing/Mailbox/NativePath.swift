@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// File names that are not UTF-8, carried in Swift `String`s without loss.
 ///
 /// A POSIX file name is bytes. Most are UTF-8, but a folder unpacked from an old zip archive, or a
@@ -66,9 +74,22 @@ public enum NativePath {
         return out
     }
 
-    /// Calls `body` with `path` as the NUL-terminated bytes the system knows it by.
+    /// Calls `body` with `path` as the NUL-terminated bytes the system knows it by; `errno` afterwards is
+    /// as `body` left it (a system call's failure is read after this returns).
     public static func withCString<Result>(_ path: String, _ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
         guard carriesBytes(path) else { return try path.withCString(body) }
+        var code: Int32 = 0
+        let result = try withNativeCString(path) { pointer in
+            defer { code = errno }
+            return try body(pointer)
+        }
+        // The copy was freed after `body`, and free(3) may set errno.
+        errno = code
+        return result
+    }
+
+    /// `body` on a NUL-terminated copy of `nativeBytes(path)`, freed when this returns.
+    private static func withNativeCString<Result>(_ path: String, _ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
         var bytes = nativeBytes(path).map { CChar(bitPattern: $0) }
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { try body($0.baseAddress!) }
