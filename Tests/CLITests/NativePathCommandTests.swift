@@ -84,6 +84,20 @@ struct NativePathCommandTests {
         #expect(!text.contains("\u{FFFD}"))
     }
 
+    @Test("a file name with an ESC and a line end is shown as bytes in CSV and on standard error")
+    func controlCharactersInANameDoNotReachTheTerminal() throws {
+        let (root, _, cleanUp) = try Self.folderWithALatin1Name()
+        defer { cleanUp() }
+        let hostile = root + "/x\u{1B}[2J\nforged.eml"
+        try FileManager.default.copyItem(atPath: root + "/plain.eml", toPath: hostile)
+        let report = try CLI.run(["scan", "--format", "csv", root])
+        #expect(report.text.contains("x\\x1B[2J\\x0Aforged.eml"), "\(report.text)")
+        #expect(!report.text.contains("\u{1B}[2J"))
+        let missing = try CLI.run(["scan", "--format", "jsonl", root + "/gone\u{1B}[2J.eml"])
+        #expect(missing.stderr.contains("gone\\x1B[2J.eml"), "\(missing.stderr)")
+        #expect(!missing.stderr.contains("\u{1B}"))
+    }
+
     @Test("a path typed with the byte opens the file; a missing one is named with \\xE9 in the error")
     func rawArgumentOpensTheFile() throws {
         let (root, odd, cleanUp) = try Self.folderWithALatin1Name()

@@ -48,6 +48,19 @@ struct NativePathTests {
         #expect(NativePath.string(fromNativeBytes: [0xE9]).unicodeScalars.map(\.value) == [0x10FFE9])
     }
 
+    @Test("a control character in a name is shown as its bytes, not sent to the terminal")
+    func controlCharactersAreShownAsBytes() {
+        // ESC starting a colour, a line end, DEL, and C1's NEL (UTF-8 C2 85); ordinary text kept.
+        let name = "inbox\u{1B}[31m\nx\u{7F}\u{85}é.eml"
+        #expect(NativePath.displayed(name) == "inbox\\x1B[31m\\x0Ax\\x7F\\xC2\\x85é.eml")
+        #expect(!NativePath.carriesBytes(name))
+        // An error line keeps its own line end and controls: only the carried bytes are shown as hex.
+        let line = "backscatter: " + NativePath.string(fromNativeBytes: [0x61, 0xE9]) + ": not-found\n"
+        #expect(NativePath.displayed(line, escapingControls: false) == "backscatter: a\\xE9: not-found\n")
+        // The mapping itself does not change: the name round-trips as it is.
+        #expect(NativePath.string(fromNativeBytes: Array(name.utf8)) == name)
+    }
+
     @Test("a well-formed carrier scalar in a name is carried byte by byte, so the mapping stays one to one")
     func carrierScalarInANameIsCarried() {
         // U+10FFE9 written in UTF-8 (F4 8F BF A9) is a name of its own, not the byte 0xE9.

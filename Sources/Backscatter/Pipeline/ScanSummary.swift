@@ -253,6 +253,6 @@ public struct ScanError: Error, Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
-    /// `path: message N at byte B: reason`, one line.
-    public var description: String { "\(path): message \(index) at byte \(byteOffset): \(reason)" }
+    /// `path: message N at byte B: reason`, one line (the path as `NativePath.displayed` shows it).
+    public var description: String { "\(NativePath.displayed(path)): message \(index) at byte \(byteOffset): \(reason)" }
 }

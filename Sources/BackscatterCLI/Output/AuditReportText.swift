@@ -16,7 +16,7 @@ struct AuditReportText {
 
     func render() -> String {
         let total = report.totals.values.reduce(0, +)
-        var out = style.bold("backscatter audit") + "  " + paths.map(NativePath.displayed).joined(separator: " ") + "\n"
+        var out = style.bold("backscatter audit") + "  " + paths.map { NativePath.displayed($0) }.joined(separator: " ") + "\n"
         out += "  " + Numbers.grouped(total) + " messages, NDRs " + Numbers.percent(Int((report.ndrShare * 1000).rounded()), of: 1000)
         out += " of them\n"
         if let domain = report.looksLikeInboxOf {

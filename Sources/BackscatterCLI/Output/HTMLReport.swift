@@ -24,7 +24,7 @@ struct HTMLReport {
             <style>\(Self.css)</style></head><body>
             <header><h1>backscatter report</h1>
             """
-        out += "<p class=\"meta\">" + Self.escape(context.paths.map(NativePath.displayed).joined(separator: " ")) + " · "
+        out += "<p class=\"meta\">" + Self.escape(context.paths.map { NativePath.displayed($0) }.joined(separator: " ")) + " · "
         out += Numbers.grouped(summary.messages) + " messages · " + Self.escape(ProgressLine.bytes(summary.bytes))
         out += " · profile: " + Self.escape(context.profile ?? "none (zero-config)")
         if let since = context.since { out += " · since " + Self.escape(since) }

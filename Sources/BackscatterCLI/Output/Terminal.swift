@@ -85,10 +85,11 @@ enum Terminal {
 }
 
 /// Standard error, unbuffered: each line is written at once. The bytes of a path that are not UTF-8 are
-/// shown as `\xHH` (`NativePath.displayed`): only paths carry them.
+/// shown as `\xHH` (`NativePath.displayed`: only paths carry them; its control characters are its own,
+/// the progress line's CR and ESC among them).
 struct ErrorSink {
     func write(_ text: String) {
-        var text = NativePath.displayed(text)
+        var text = NativePath.displayed(text, escapingControls: false)
         text.withUTF8 { buffer in
             var done = 0
             while done < buffer.count {

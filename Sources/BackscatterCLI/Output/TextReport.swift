@@ -30,7 +30,7 @@ struct TextReport {
     }
 
     private func header() -> String {
-        var out = style.bold("backscatter scan") + "  " + context.paths.map(NativePath.displayed).joined(separator: " ") + "\n"
+        var out = style.bold("backscatter scan") + "  " + context.paths.map { NativePath.displayed($0) }.joined(separator: " ") + "\n"
         var line = "  " + Numbers.grouped(summary.messages) + " messages, " + ProgressLine.bytes(summary.bytes)
         let bounceLike = summary.messages - summary.verdicts[.notBounce, default: 0]
         line += ", " + Numbers.grouped(bounceLike) + " bounce-like"

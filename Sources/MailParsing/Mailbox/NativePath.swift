@@ -20,8 +20,8 @@ import Darwin
 /// The mailbox readers list folders and open files through these functions, and the command line reads
 /// its arguments with `string(fromNativeBytes:)`, so a path typed or listed reaches the same file.
 /// JSON Lines output writes the path as held (the private-use scalars are valid UTF-8, and a reader
-/// recovers the bytes with the rule above); text for a person shows each carried byte as `\xHH`
-/// (`displayed`).
+/// recovers the bytes with the rule above); text for a person shows each carried byte, and each byte of
+/// a control character, as `\xHH` (`displayed`).
 public enum NativePath {
     /// The scalar that carries byte 0x00 (never used: only 0x80...0xFF are carried); byte `b` is
     /// `escapeBase + b`.
@@ -95,14 +95,24 @@ public enum NativePath {
         return try bytes.withUnsafeBufferPointer { try body($0.baseAddress!) }
     }
 
-    /// `path` for a person: each carried byte as `\xHH` (upper-case hex), everything else as it is.
-    public static func displayed(_ path: String) -> String {
-        guard carriesBytes(path) else { return path }
+    /// `path` for a person: each carried byte, and each UTF-8 byte of a control character (C0, DEL, C1:
+    /// a name's ESC or line end would act on a terminal), as `\xHH` (upper-case hex); everything else as
+    /// it is. With `escapingControls` false, only the carried bytes: for text that holds paths among
+    /// other words and its own line ends (an error line).
+    public static func displayed(_ path: String, escapingControls: Bool = true) -> String {
+        func isControl(_ value: UInt32) -> Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+        guard carriesBytes(path) || (escapingControls && path.unicodeScalars.contains(where: { isControl($0.value) })) else {
+            return path
+        }
         var out = ""
+        func appendHex(_ byte: UInt8) {
+            out += "\\x" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+        }
         for scalar in path.unicodeScalars {
             if isCarrier(scalar.value) {
-                let byte = Int(scalar.value - escapeBase)
-                out += "\\x" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+                appendHex(UInt8(truncatingIfNeeded: scalar.value - escapeBase))
+            } else if escapingControls, isControl(scalar.value) {
+                for byte in String(scalar).utf8 { appendHex(byte) }
             } else {
                 out.unicodeScalars.append(scalar)
             }
