@@ -117,6 +117,28 @@ import TestSupport
                 && example10.written[.notBounce, default: 0] > 0)
     }
 
+    /// An mbox entry whose From_ line is shaped like a `From :` field (RFC 5322 obs-optional), after a
+    /// blank line: the reader splits there, as at any `From ` line after a blank one, and split must write
+    /// the same entry: copied where another entry comes before it in its mbox, with a From_ line of its
+    /// own where it comes first (else the file, beginning `From :`, reads as one message). The `split`
+    /// target's first finding (Fixtures/fuzz/README.md).
+    @Test func splitKeepsAnEntryWhoseFromLineLooksLikeAField() throws {
+        let plain = "From a@example.org Thu Jan  1 00:00:00 2026\nFrom: a@example.org\nSubject: one\n\nbody\n\n"
+        let odd = "From : odd\u{0}line Wed, 26 Jul 2000 13:32:31 +0200\nFrom: b@example.org\nSubject: two\n\nmore\n"
+        let bounce = String(decoding: Self.bytes(Corpus.fixture("dsn/postfix-agent-failed.eml")), as: UTF8.self)
+        let cases: [(String, String)] = [
+            ("second in its mbox", plain + odd),
+            ("first in its mbox", "From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n" + bounce + "\n" + odd),
+            ("CRLF", (plain + odd).replacingOccurrences(of: "\n", with: "\r\n")),
+        ]
+        for (name, text) in cases {
+            let outcome = try #require(FuzzTarget.splitOutcome([ScanLayout.selector(of: .mailboxFile)] + Array(text.utf8)))
+            #expect(outcome.records == 2, "\(name)")
+            #expect(outcome.broken.isEmpty, "\(name): \(outcome.broken)")
+            #expect(outcome.readBack == outcome.written, "\(name)")
+        }
+    }
+
     /// An OpenSMTPD message of the fixtures' plain queue and its envelope files.
     static func openSMTPDEntry(under mailbox: String) -> [(ScanLayout.Form, [String])] {
         let queue = mailbox + "/opensmtpd-queue/plain/queue"
@@ -150,6 +172,15 @@ import TestSupport
         #expect(FuzzTarget.holdsEncodedCRBeforeALineEnd(Array("=0d\n".utf8)))
         #expect(!FuzzTarget.holdsEncodedCRBeforeALineEnd(Array("=0D=0A\n=0D x\n=0\n".utf8)))
         #expect(!FuzzTarget.holdsEncodedCRBeforeALineEnd(Array("=0D".utf8)))
+    }
+
+    /// The line-ends target passes over a part in a charset of 16- or 32-bit units, and only that.
+    @Test func wideCharsetIsFound() {
+        #expect(FuzzTarget.namesAWideCharset(Array("Content-Type: text/plain; charset=utf-16le\n".utf8)))
+        #expect(FuzzTarget.namesAWideCharset(Array("Content-Type: text/plain; CHARSET = \"UCS-2\"\n".utf8)))
+        #expect(FuzzTarget.namesAWideCharset(Array("content-type: text/plain; charset=UTF-32BE\n".utf8)))
+        #expect(!FuzzTarget.namesAWideCharset(Array("Content-Type: text/plain; charset=utf-8\n\nUTF-16 is mentioned here\n".utf8)))
+        #expect(!FuzzTarget.namesAWideCharset(Array("charset".utf8)))
     }
 
     /// The mbox target's checks see a gap, a tail left over and a feed that differs.

@@ -300,8 +300,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         // ends (a CR in it would be a line end in the CR-only form and not in the others). Nor one with
         // a quoted-printable CR before a line end (`=0D`, then LF): decoded, it makes a line end of
         // CR LF in the LF form and CR CR LF in the CRLF form, not the same lines (an Exchange report's
-        // HTML, seen in this target's third run).
-        guard !input.contains(ASCII.carriageReturn), !Self.holdsEncodedCRBeforeALineEnd(input) else { return [] }
+        // HTML, seen in this target's third run). Nor one naming a charset of 16- or 32-bit units (UTF-16,
+        // UCS-2, UTF-32: `CharsetName`'s wide names): in such a part sent as binary, an LF byte is half a
+        // character, and a CR put before it shifts every unit after (a `charset=utf-16le` part, this
+        // target's fourth finding, read `Test message` and U+0A0D after it in CRLF).
+        guard !input.contains(ASCII.carriageReturn), !Self.holdsEncodedCRBeforeALineEnd(input),
+              !Self.namesAWideCharset(input) else { return [] }
         let lf = LineEndFacts(ParsedMessage(parsing: input[...]))
         var crlf: [UInt8] = []
         crlf.reserveCapacity(input.count + input.count / 16)
@@ -320,6 +324,28 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 }
 
 extension FuzzTarget {
+    /// The charset names (lower case) whose units are 16 or 32 bits (`CharsetName`'s table).
+    static let wideCharsetNames: [[UInt8]] = ["utf-16", "utf16", "ucs-2", "ucs2", "unicode", "iso-10646-ucs-2", "csunicode",
+                                              "utf-32", "utf32", "ucs-4", "ucs4"].map { Array($0.utf8) }
+
+    /// Whether `input` has a `charset` parameter (any case, quoted or not) naming a charset of 16- or
+    /// 32-bit units: `lineEnds` passes such input over.
+    public static func namesAWideCharset(_ input: [UInt8]) -> Bool {
+        let lower = input.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let key = Array("charset".utf8)
+        var index = 0
+        while let hit = lower[index...].firstRange(of: key) {
+            var value = hit.upperBound
+            while value < lower.count, value < hit.upperBound + 8,
+                  [UInt8(ascii: "*"), UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "'"), ASCII.space, ASCII.tab].contains(lower[value]) {
+                value += 1
+            }
+            if wideCharsetNames.contains(where: { lower[value...].starts(with: $0) }) { return true }
+            index = hit.upperBound
+        }
+        return false
+    }
+
     /// Whether `input` holds `=0D` (any case) right before an LF: `lineEnds` passes such input over.
     public static func holdsEncodedCRBeforeALineEnd(_ input: [UInt8]) -> Bool {
         var index = 3

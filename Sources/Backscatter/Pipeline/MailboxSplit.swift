@@ -13,13 +13,15 @@ import MailParsing
 /// - A message from a file (Maildir, folder, .eml, Apple Mail's .emlx), an MMDF mailbox, a Dovecot dbox
 ///   file, `postcat` output or a queue gets a From_ line (RFC 4155) and mboxrd quoting (every line
 ///   matching `^>*From ` gains one `>`), in the message's own line ends.
-/// - Two exceptions to "exactly", each where the entry kept as it was would merge with its neighbours
+/// - Three exceptions to "exactly", each where the entry kept as it was would merge with its neighbours
 ///   on reading: an mbox is read in the line ends of its first line (`MboxParser`), so an entry that is
 ///   CR-only in a file begun with LF or CRLF ones, or the other way round, is written in the file's line
-///   ends (`convertEntry`, `convertLineEnds`; `convertedEntries` counts them); and where a message's
+///   ends (`convertEntry`, `convertLineEnds`; `convertedEntries` counts them); where a message's
 ///   `Content-Length` would end its body on a later entry's boundary, which a reader would trust, blank
 ///   lines are written before that boundary (`strayLengthEnd`, `padding`), and the message before it
-///   reads back with them.
+///   reads back with them; and an mbox entry whose From_ line has the shape of a `From :` header field
+///   (RFC 5322 §4.5.3, obs-optional), first in its mbox, gets a From_ line made for it, as a file that
+///   begins with that line is read as one message (`MailboxReader`).
 /// - `readBack()` reads the four files again and counts their entries, so a caller can check that
 ///   nothing written was lost.
 /// - Output goes to hidden temporary files in the folder, renamed over the final names by `commit()`;
@@ -108,8 +110,14 @@ public final class MailboxSplit {
         let verdict = record.effectiveVerdict
         let raw = try readEntry(record)
         // An mbox entry is copied; a message's text alone (a file's, or an entry of an MMDF mailbox, a dbox
-        // or .emlx file, postcat output, a queue file, which never holds its From_ line) is wrapped.
-        let isMboxEntry = sourceFile?.format == nil && Self.startsWithEnvelopeLine(raw)
+        // or .emlx file, postcat output, a queue file, which never holds its From_ line) is wrapped. An
+        // entry after a file's first is an mbox's (no other file `format` leaves nil holds two), and starts
+        // with what its reader took for a From_ line, even one shaped like a `From :` field: the reader
+        // asks that of a file's first line only (`split` fuzz target: such an entry was wrapped, and read
+        // back with its From_ line as its first field).
+        let fieldShapedEnvelope = EnvelopeLine.isFromFieldWithBlanks(raw)
+        let isMboxEntry = sourceFile?.format == nil && raw.starts(with: Self.fromSpace)
+            && (record.index > 0 || !fieldShapedEnvelope)
         // The mbox's line ends are its first entry's; an entry of the other family is converted. An mbox
         // entry's are its source's as that was read (`RawEntryReader.mboxLineEnd`), not its first line's,
         // which may end at a bare CR or LF inside the From_ line; a message's are its first line's.
@@ -122,6 +130,12 @@ public final class MailboxSplit {
         var out: [UInt8]
         if isMboxEntry {
             out = raw
+            // First in its mbox, that From_ line would make a reader take the whole file for one message
+            // (`MailboxReader`): it gets one made for the record, the rest of the entry as it was.
+            if fieldShapedEnvelope, bytes[verdict, default: 0] == 0 {
+                out = Self.replacingEnvelopeLine(raw, with: Self.envelopeLine(for: record),
+                                                 lineEnd: sourceFile?.mboxLineEnd ?? ASCII.lineFeed)
+            }
             // Keep the next From_ line at the start of a line after a blank one (RFC 4155 §2).
             let ending = Self.lineEnding(raw, carriageReturnOnly: entryIsCarriageReturnOnly)
             if !raw.isEmpty, !Self.endsWithBlankLine(raw, carriageReturnOnly: entryIsCarriageReturnOnly) {
@@ -299,12 +313,20 @@ public final class MailboxSplit {
 
     private static let fromSpace: [UInt8] = Array("From ".utf8)
 
-    /// Whether `raw` is an mbox entry, which starts with its From_ line: `From `, but not a `From :`
-    /// header field with blanks before its colon (RFC 5322 §4.5.3, obs-optional), which `MailboxReader`
-    /// reads as a message's first field too. Such a message (a file's, an MMDF mailbox's) is wrapped, or
-    /// the field would be read back as the entry's envelope.
-    static func startsWithEnvelopeLine(_ raw: [UInt8]) -> Bool {
-        raw.starts(with: fromSpace) && !EnvelopeLine.isFromFieldWithBlanks(raw)
+    /// A From_ line for `record`'s message (RFC 4155: its sender, or MAILER-DAEMON, and its date), without
+    /// a line end.
+    static func envelopeLine(for record: ScanRecord) -> [UInt8] {
+        var sender = "MAILER-DAEMON"
+        if let from = record.from, !from.isEmpty, from.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) { sender = from }
+        return Array("From \(sender) \(asctime(record.timestamp ?? 0))".utf8)
+    }
+
+    /// `raw` with its first line (up to `lineEnd`, the source's, and a CR before an LF one) replaced by
+    /// `line`; the rest as it was.
+    static func replacingEnvelopeLine(_ raw: [UInt8], with line: [UInt8], lineEnd: UInt8) -> [UInt8] {
+        guard var end = raw.firstIndex(of: lineEnd) else { return line }
+        if lineEnd == ASCII.lineFeed, end > 0, raw[end - 1] == ASCII.carriageReturn { end -= 1 }
+        return line + raw[end...]
     }
 
     /// A From_ line, the message with mboxrd quoting, a final line end and a blank line, all in the
@@ -317,9 +339,7 @@ public final class MailboxSplit {
     static func wrap(_ message: [UInt8], record: ScanRecord, carriageReturnOnly: Bool) -> [UInt8] {
         let ending = firstLineEnding(message) ?? (carriageReturnOnly ? [ASCII.carriageReturn] : [ASCII.lineFeed])
         let lineEnd = ending.last ?? ASCII.lineFeed
-        var sender = "MAILER-DAEMON"
-        if let from = record.from, !from.isEmpty, from.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) { sender = from }
-        var out = Array("From \(sender) \(asctime(record.timestamp ?? 0))".utf8) + ending
+        var out = envelopeLine(for: record) + ending
         out.reserveCapacity(message.count + 128)
         var lineStart = 0
         while lineStart < message.count {
