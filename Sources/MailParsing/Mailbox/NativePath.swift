@@ -18,7 +18,7 @@ import Darwin
 /// way, so the mapping is one to one: `nativeBytes(string(fromNativeBytes: b)) == b` for every `b`.
 ///
 /// The mailbox readers list folders and open files through these functions, and the command line reads
-/// its arguments with `string(fromNativeBytes:)`, so a path typed or listed reaches the same file.
+/// its arguments with `string(fromCString:)`, so a path typed or listed reaches the same file.
 /// JSON Lines output writes the path as held (the private-use scalars are valid UTF-8, and a reader
 /// recovers the bytes with the rule above); text for a person shows each carried byte, and each byte of
 /// a control character, as `\xHH` (`displayed`).
