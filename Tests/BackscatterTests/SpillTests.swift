@@ -390,3 +390,18 @@ struct AuditStageTests {
         try Self.expectSame(Corpus.fixture("example/inbox.mbox"), profile: nil)
     }
 }
+
+/// The spill file's folder may have a name that is not UTF-8 (`$TMPDIR` is read as `NativePath` reads
+/// names): the file is made in it, not in a folder named with U+FFFD.
+struct SpillFileFolderTests {
+    @Test func spillFileIsMadeInAFolderWhoseNameIsNotUTF8() throws {
+        let base = FileManager.default.temporaryDirectory.path + "/spill-folder-\(UUID().uuidString)"
+        let bytes = Array(base.utf8) + [0xE9]
+        let created = (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { mkdir($0.baseAddress!, 0o700) }
+        try #require(created == 0)
+        defer { _ = (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { rmdir($0.baseAddress!) } }
+        let folder = NativePath.string(fromNativeBytes: bytes)
+        #expect(SpillFile.make(in: folder) != nil)
+        #expect(SpillFile.make(in: base + "-missing") == nil)
+    }
+}

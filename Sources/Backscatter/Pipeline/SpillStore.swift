@@ -169,12 +169,13 @@ package final class SpillFile: Sendable {
 
     deinit { close(descriptor) }
 
-    /// A new temporary file in `$TMPDIR` (else `/tmp`), already unlinked; nil when none can be made.
-    static func make() -> SpillFile? {
-        var directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    /// A new temporary file in `folder`, else `$TMPDIR`, else `/tmp` (a name that is not UTF-8 kept as its
+    /// bytes, `NativePath`), already unlinked; nil when none can be made.
+    package static func make(in folder: String? = nil) -> SpillFile? {
+        var directory = folder ?? getenv("TMPDIR").map { NativePath.string(fromCString: $0) } ?? "/tmp"
         if directory.isEmpty { directory = "/tmp" }
         if directory.hasSuffix("/") { directory.removeLast() }
-        var template = Array((directory + "/backscatter-spill-XXXXXX").utf8CString)
+        var template = NativePath.nativeBytes(directory + "/backscatter-spill-XXXXXX").map { CChar(bitPattern: $0) } + [0]
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
