@@ -72,6 +72,10 @@ struct NativePathCommandTests {
         // Both copies of the bounce read alike.
         let kinds = try lines.map { try (JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["kind"] as? String }
         #expect(kinds == ["bounce", "bounce"])
+        // The HTML report names the file with the byte shown, not carried.
+        let html = try CLI.run(["scan", "--format", "html", root])
+        #expect(html.text.contains("caf\\xE9.eml"))
+        #expect(!html.text.contains("\u{10FFE9}"))
     }
 
     @Test("the text report shows the byte as \\xE9")
@@ -108,6 +112,9 @@ struct NativePathCommandTests {
         let object = try JSONSerialization.jsonObject(with: Data(found.stdout)) as? [String: Any]
         #expect(object?["source"] as? String == root + "/caf\u{10FFE9}.eml")
         #expect(object?["kind"] as? String == "bounce")
+        // The text report's header names the input with the byte shown.
+        let text = try Self.runWithRawArguments([Array("scan".utf8), Array("--format".utf8), Array("text".utf8), odd])
+        #expect(String(decoding: text.stdout, as: UTF8.self).contains("caf\\xE9.eml"))
 
         let missing = Array(root.utf8) + Array("/gone".utf8) + [0xE9]
         let failed = try Self.runWithRawArguments([Array("scan".utf8), Array("--format".utf8), Array("jsonl".utf8), missing])

@@ -178,19 +178,19 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         // Beside the inputs, never inside one (`MailboxSplit.init` refuses that); emptied with them.
         let into = folder + "/split"
         var outcome = SplitOutcome()
-        var scanned: [ScanRecord.Verdict: Int] = [:]
+        // Each record's verdict, in order: what `differingTexts` sorts the messages by, and counted
+        // against what the split wrote.
         var verdicts: [ScanRecord.Verdict] = []
         do throws(SplitError) {
             let split = try MailboxSplit(directory: into, inputs: paths, force: true)
             var failure: SplitError?
             let summary = Scan(paths: paths, options: ScanOptions(jobs: 1)).run(stage: ClassifierStage(profile: nil)) { record in
-                outcome.records += 1
-                scanned[record.effectiveVerdict, default: 0] += 1
                 verdicts.append(record.effectiveVerdict)
                 guard failure == nil else { return }
                 do throws(SplitError) { try split.add(record) } catch { failure = error }
             }
             if let failure { throw failure }
+            outcome.records = verdicts.count
             if summary.messages != outcome.records {
                 outcome.broken.append("\(summary.messages) messages read, \(outcome.records) records")
             }
@@ -198,17 +198,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             outcome.written = split.counts
             outcome.readBack = try split.readBack()
             for verdict in ScanRecord.Verdict.allCases {
-                let records = scanned[verdict, default: 0], count = outcome.written[verdict, default: 0]
+                let records = verdicts.count { $0 == verdict }, count = outcome.written[verdict, default: 0]
                 if count != records { outcome.broken.append("\(verdict.rawValue): \(records) records, \(count) written") }
                 if outcome.readBack[verdict, default: 0] != count {
                     outcome.broken.append("\(MailboxSplit.fileName(verdict)): \(count) written, \(outcome.readBack[verdict, default: 0]) read back")
                 }
             }
             // Each message's text as it was read, in its verdict's mbox (MailboxSplit: "every message's
-            // bytes exactly as in its input"), but for the exceptions it names: the line ends of an entry
-            // converted to its mbox's, and blank lines before a boundary a stray Content-Length would end
-            // a body on; so only where nothing was converted, and the texts compared without the line
-            // ends at their ends.
+            // bytes exactly as in its input"), but for the exceptions it names that change a text: the
+            // line ends of an entry converted to its mbox's, and blank lines before a boundary a stray
+            // Content-Length would end a body on; so only where nothing was converted, and the texts
+            // compared without the line ends at their ends. (The third, a From_ line made anew, leaves
+            // the text as it was.)
             if split.convertedEntries == 0, outcome.broken.isEmpty {
                 outcome.broken += differingTexts(inputs: paths, verdicts: verdicts, into: into)
             }
