@@ -16,8 +16,9 @@ import Synchronization
 ///      records + notes ──(stage.finish, stage.revise)──▶ filter ──▶ deliver(record), summary
 /// ```
 /// Inputs are read sequentially on the calling thread, in batches bounded by `ScanOptions.batchMessages`
-/// and `batchBytes`; each batch is processed on `jobs` threads and its records delivered in order before
-/// the next batch is read. Memory is about one batch plus what the stage keeps: the notes (and records,
+/// and `batchBytes` (`ScanBatchReader`); each batch is processed on `jobs` threads and its records
+/// delivered in order before the next batch is read. Memory is about one batch plus what the stage
+/// keeps: the notes (and records,
 /// when the stage revises them) wait for the stream pass in `SpillStore`s, in memory up to about
 /// `ScanOptions.spillThreshold` bytes and past that in an unlinked temporary file (see `ScanStage`).
 /// Each batch is handled in runs of `runLength` messages (analysed, then examined); with more than one
@@ -70,7 +71,6 @@ public struct Scan: Sendable {
             if stage.revisesRecords { held.reserveHeld(total / 4096) }
         }
         var sequence = 0
-        var bytesBeforeInput = 0
 
         func flush(_ batch: inout [MailboxMessage]) throws {
             guard !batch.isEmpty else { return }
@@ -90,56 +90,18 @@ public struct Scan: Sendable {
                     try deliver(record)
                 }
             }
-            progress(state)
         }
 
-        var batch: [MailboxMessage] = []
-        batch.reserveCapacity(options.batchMessages)
-        var batchBytes = 0
-        for path in paths {
-            var reader: MailboxReader
-            do {
-                reader = try MailboxReader(path: path, limits: options.mailboxLimits)
-            } catch {
-                summary.errors.append(ScanError(path: error.path, index: 0, byteOffset: error.byteOffset,
-                                                reason: Self.reason(error)))
-                continue
-            }
-            var lastSource = ""
-            var countInSource = 0
-            var bytesInInput = 0
-            while true {
-                let entry: MailboxMessage
-                do {
-                    guard let next = try reader.next() else { break }
-                    entry = next
-                } catch {
-                    let index = error.path == lastSource ? countInSource : 0
-                    summary.errors.append(ScanError(path: error.path, index: index, byteOffset: error.byteOffset,
-                                                    reason: Self.reason(error)))
-                    continue
-                }
-                if entry.source != lastSource {
-                    lastSource = entry.source
-                    countInSource = 0
-                }
-                countInSource += 1
-                bytesInInput &+= entry.length
-                state.bytesRead = bytesBeforeInput &+ bytesInInput
-                state.messages += 1
-                batchBytes &+= entry.bytes.count
-                // Moved into the batch: appended as a copy, each entry was copied (a retain of each of
-                // its references, its bytes moved by memcpy) and the original destroyed (bsd.mbox x3:
-                // `Main.main` 359.55M -> 358.75M instructions).
-                batch.append(consume entry)
-                if batch.count >= options.batchMessages || batchBytes >= options.batchBytes {
-                    try flush(&batch)
-                    batchBytes = 0
-                }
-            }
-            bytesBeforeInput &+= bytesInInput
+        // Each batch as read: its read errors, its entries parsed, analysed and examined, its progress.
+        // (Read a batch ahead on a thread of its own while the workers ran, the scan took as long:
+        // bsd20, two jobs, both cores were busy already; Benchmarks/HISTORY.md, 2026-12-07.)
+        var input = ScanBatchReader(paths: paths, options: options, bytesTotal: state.bytesTotal)
+        while var read = input.next() {
+            summary.errors.append(contentsOf: read.errors)
+            state = read.progress
+            try flush(&read.entries)
+            progress(state)
         }
-        try flush(&batch)
 
         // The stream pass reads the notes as often as it needs; then each record is revised beside its
         // note and delivered: the held ones in place (copying a record out would retain each of its
@@ -388,7 +350,7 @@ public struct Scan: Sendable {
 
     /// `cannot-open (Permission denied)`: the reader's code and the system's words for errno, or the
     /// reader's own (`unsupported-compression (compressed with xz, ...)`).
-    private static func reason(_ error: MailboxError) -> String {
+    static func reason(_ error: MailboxError) -> String {
         var text = error.code.description
         if let number = error.systemErrorNumber, let message = strerror(number) {
             text += " (" + String(cString: message) + ")"
