@@ -14,7 +14,7 @@ import MailParsing
 /// short-lived blocks of a scan with fewer instructions than glibc's malloc (bsd.mbox x3 630.7M -> 606.4M)
 /// and needs no settings to keep freed pages for the next batch, as glibc's did (`mallopt`, removed):
 /// backscatter-dev `--no-classify` 3,730 page faults (`/usr/bin/time`, 2026-11-30) against the 3,850
-/// glibc with those settings gave (Benchmarks/README.md); with the profile, two jobs, 6,000-6,700
+/// glibc with those settings gave (Benchmarks/HISTORY.md); with the profile, two jobs, 6,000-6,700
 /// against 5,323.
 ///
 /// mimalloc is asked for large (2 MiB) pages before anything allocates (`CMimallocOptions`) unless

@@ -10,7 +10,7 @@ import MailParsing
 /// The issue-4 measurement over the labelled backscatter-dev inbox, shared by `backscatter-harness dev`
 /// and the test that asserts its targets. Cold code: FoundationEssentials reads the JSON and files (the
 /// library imports no more of Foundation: the full one, with ICU, doubled the static binary and slowed
-/// every start, see `Benchmarks/README.md`).
+/// every start, see `Benchmarks/HISTORY.md`).
 package enum DevMeasurement {
     /// Figures and the printable report.
     package struct Result {

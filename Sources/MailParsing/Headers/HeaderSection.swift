@@ -429,7 +429,7 @@ public struct HeaderSection: Sendable {
     /// Reads the section at the start of `buffer`: stages each field kept (name start and end, value
     /// start and end as offsets from the buffer's start, folded) in `staged`, those past its room
     /// appended to `overflow`. A function with no closure to call: handed one, it was specialised for
-    /// each caller's, and small changes to it stopped the optimizer from doing so (Benchmarks/README:
+    /// each caller's, and small changes to it stopped the optimizer from doing so (Benchmarks/HISTORY.md:
     /// +1.5M to +3.0M each). It reads the buffer alone, the envelope line too: handed the slice as
     /// well, for that line only (bsd.mbox x3: scanFields 15.46M -> 15.37M, HeaderSection.init
     /// 18.10M -> 17.98M instructions).

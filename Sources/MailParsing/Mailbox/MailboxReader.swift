@@ -706,7 +706,7 @@ public struct MailboxReader: Sendable {
     /// messages it has been given (slices of this buffer) while it reads on, so moving them within this
     /// buffer first copied all of it (copy on write), a chunk a refill (bsd20 full: 14 refills of 4 MiB,
     /// the `memmove` under `refill` 0.94% of the `perf` samples; the task clock moved by less than its
-    /// noise either way, as Benchmarks/README.md's ninth session found). Where the messages are gone,
+    /// noise either way, as Benchmarks/HISTORY.md's ninth session found). Where the messages are gone,
     /// the old buffer is freed when `buffer` is replaced.
     private mutating func refill() throws(MailboxError) {
         guard var file = current else { return }
