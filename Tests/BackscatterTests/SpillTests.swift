@@ -404,4 +404,21 @@ struct SpillFileFolderTests {
         #expect(SpillFile.make(in: folder) != nil)
         #expect(SpillFile.make(in: base + "-missing") == nil)
     }
+
+    /// Without a folder given, the spill file goes to `$TMPDIR`, read as its bytes (a name that is not
+    /// UTF-8 too), and a `$TMPDIR` that does not exist makes none (it does not fall back to /tmp). In a
+    /// process of its own: the other tests run beside this one and read `$TMPDIR` for their files.
+    @Test func spillFileGoesWhereTMPDIRSays() async {
+        await #expect(processExitsWith: .success) {
+            let base = "/tmp/spill-tmpdir-\(getpid())"
+            let bytes = Array(base.utf8) + [0xE9]
+            let name = bytes.map { CChar(bitPattern: $0) } + [0]
+            guard name.withUnsafeBufferPointer({ mkdir($0.baseAddress!, 0o700) }) == 0 else { exit(2) }
+            defer { _ = name.withUnsafeBufferPointer { rmdir($0.baseAddress!) } }
+            _ = name.withUnsafeBufferPointer { setenv("TMPDIR", $0.baseAddress!, 1) }
+            guard SpillFile.make() != nil else { exit(3) }
+            setenv("TMPDIR", base + "-missing", 1)
+            guard SpillFile.make() == nil else { exit(4) }
+        }
+    }
 }
