@@ -75,6 +75,12 @@ struct ScanBatchTests {
         #expect(errors.last?.path.hasSuffix(".mbox.gz") == true && errors.last?.index == 6)
     }
 
+    /// An input named twice is counted from 0 each time: the cut gzip's error is at index 6 in both.
+    @Test func anInputNamedTwiceIsCountedAfresh() {
+        let errors = Self.withInputs { inputs in Self.read([inputs[2], inputs[2]], batchMessages: 4) }.flatMap(\.errors)
+        #expect(errors.map(\.index) == [6, 6])
+    }
+
     /// The records, errors and progress of scans with two and three jobs are those of a one-job scan,
     /// at batch sizes that cut the inputs in many places.
     @Test(arguments: [1, 4, 512])
