@@ -5,12 +5,14 @@ mutated messages (mutate.py) and
   outside the repository read), recipients, diagnostics and remote MTAs within the README's limits;
 - `scan -f csv`: every row as wide as the header (RFC 4180 quoting of hostile text);
 - `scan --summary FILE` and `audit -f jsonl`: strict JSON;
+- `scan -f html`: valid UTF-8 whose elements are only those the report writes (`HTMLReport`), with one
+  script element (its own) and no event-handler attribute: nothing in a message may become markup;
 - `profile infer` writes a profile that `profile check` accepts and a scan with it reads every message.
 Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
 Usage: outputs.py BIN FIRST_SEED LAST_SEED [COUNT] [WORKDIR]
 """
-import csv, io, json, os, subprocess, sys
+import csv, html.parser, io, json, os, subprocess, sys
 
 import fuzzmbox
 
@@ -62,6 +64,45 @@ def json_lines(data, what, problems):
     return len(lines)
 
 
+# The elements `HTMLReport` and its charts write (Sources/BackscatterCLI/Output).
+HTML_ELEMENTS = {'body', 'div', 'h1', 'h2', 'head', 'header', 'html', 'input', 'li', 'line', 'main', 'meta', 'ol',
+                 'p', 'rect', 'script', 'section', 'span', 'style', 'svg', 'table', 'tbody', 'td', 'text', 'th',
+                 'thead', 'title', 'tr', 'ul'}
+
+
+class ReportMarkup(html.parser.HTMLParser):
+    """The elements of an HTML report, and what in it could not come from the report itself."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts = 0
+        self.strange = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in HTML_ELEMENTS:
+            self.strange.append(f'element <{tag}>')
+        if tag == 'script':
+            self.scripts += 1
+        for name, _ in attrs:
+            if name.startswith('on'):
+                self.strange.append(f'attribute {name} on <{tag}>')
+
+
+def html_report(data, problems):
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as e:
+        problems.append(f'html is not UTF-8: {e}')
+        return
+    markup = ReportMarkup()
+    markup.feed(text)
+    markup.close()
+    if markup.strange:
+        problems.append('html: ' + ', '.join(markup.strange[:5]))
+    if markup.scripts != 1:
+        problems.append(f'html: {markup.scripts} script elements')
+
+
 failed = 0
 for seed in seeds:
     mbox = os.path.join(work, f'seed{seed}.mbox')
@@ -75,6 +116,7 @@ for seed in seeds:
     if len({len(r) for r in rows}) != 1:
         problems.append(f'csv rows of widths {sorted({len(r) for r in rows})}')
     json_lines(run('audit', '-f', 'jsonl', *scan).stdout, 'audit jsonl', problems)
+    html_report(run('scan', '-f', 'html', *scan).stdout, problems)
     summary = os.path.join(work, f'seed{seed}.summary.json')
     run('scan', '-f', 'text', '--summary', summary, *scan)
     try:
