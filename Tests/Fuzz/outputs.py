@@ -7,6 +7,9 @@ mutated messages (mutate.py) and
 - `scan --summary FILE` and `audit -f jsonl`: strict JSON;
 - `scan -f html`: valid UTF-8 whose elements are only those the report writes (`HTMLReport`), with one
   script element (its own) and no event-handler attribute: nothing in a message may become markup;
+- `scan -f text`, `audit -f text` and `explain`, without colours, and every command's standard error: no
+  control character but line feed and tab (C0, DEL, C1), so that nothing in a message can move a
+  terminal's cursor or change its state;
 - `profile infer` writes a profile that `profile check` accepts and a scan with it reads every message.
 Prints one line a seed, `ok` or what failed; exits 1 when any failed.
 
@@ -103,6 +106,15 @@ def html_report(data, problems):
         problems.append(f'html: {markup.scripts} script elements')
 
 
+def terminal_text(result, what, problems):
+    """`result`'s output and errors hold no control character but line feed and tab."""
+    for stream, data in (('', result.stdout), (' (standard error)', result.stderr)):
+        text = data.decode('utf-8', 'replace')
+        controls = {hex(ord(c)) for c in text if (ord(c) < 0x20 and c not in '\n\t') or 0x7F <= ord(c) <= 0x9F}
+        if controls:
+            problems.append(f'{what}{stream}: control characters {sorted(controls)[:5]}')
+
+
 failed = 0
 for seed in seeds:
     mbox = os.path.join(work, f'seed{seed}.mbox')
@@ -117,6 +129,9 @@ for seed in seeds:
         problems.append(f'csv rows of widths {sorted({len(r) for r in rows})}')
     json_lines(run('audit', '-f', 'jsonl', *scan).stdout, 'audit jsonl', problems)
     html_report(run('scan', '-f', 'html', *scan).stdout, problems)
+    terminal_text(run('scan', '-f', 'text', '--color', 'never', *scan), 'scan text', problems)
+    terminal_text(run('audit', '-f', 'text', '--color', 'never', mbox), 'audit text', problems)
+    terminal_text(run('explain', '--color', 'never', mbox), 'explain', problems)
     summary = os.path.join(work, f'seed{seed}.summary.json')
     run('scan', '-f', 'text', '--summary', summary, *scan)
     try:
