@@ -3,7 +3,8 @@
 mutated messages (mutate.py) and
 - `scan -f jsonl`: valid UTF-8, one strict JSON object a line, one line a message (the contract tools
   outside the repository read), recipients, diagnostics and remote MTAs within the README's limits;
-- `scan -f csv`: every row as wide as the header (RFC 4180 quoting of hostile text);
+- `scan -f csv`: every row as wide as the header (RFC 4180 quoting of hostile text), and no cell that a
+  spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or CR: "CSV injection");
 - `scan --summary FILE` and `audit -f jsonl`: strict JSON;
 - `scan -f html`: valid UTF-8 whose elements are only those the report writes (`HTMLReport`), with one
   script element (its own) and no event-handler attribute: nothing in a message may become markup;
@@ -127,6 +128,9 @@ for seed in seeds:
                                               newline='')) if r]
     if len({len(r) for r in rows}) != 1:
         problems.append(f'csv rows of widths {sorted({len(r) for r in rows})}')
+    formulas = [cell for row in rows for cell in row if cell[:1] in ('=', '+', '-', '@', '\t', '\r')]
+    if formulas:
+        problems.append(f'csv: {len(formulas)} cells a spreadsheet would run, as {formulas[0][:40]!r}')
     json_lines(run('audit', '-f', 'jsonl', *scan).stdout, 'audit jsonl', problems)
     html_report(run('scan', '-f', 'html', *scan).stdout, problems)
     terminal_text(run('scan', '-f', 'text', '--color', 'never', *scan), 'scan text', problems)
