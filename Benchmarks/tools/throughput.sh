@@ -22,7 +22,8 @@ run() {
   set -- $best
   printf '| `%s` | %.2f s | %.2f s | %d MB |\n' "$label" "$1" "$2" $(( $3 / 1024 ))
 }
-P=(taskset -c 1)
+P=()
+if command -v taskset > /dev/null && [ "$(nproc)" -ge 2 ]; then P=(taskset -c 1); fi
 run "backscatter scan -q -f jsonl -j 1 --profile profile.toml corpus.mbox" "${P[@]}" $B scan -q -f jsonl -j 1 --profile $D/profile.toml $D/corpus.mbox
 run "backscatter scan -q -f jsonl -j 2 --profile profile.toml corpus.mbox" $B scan -q -f jsonl -j 2 --profile $D/profile.toml $D/corpus.mbox
 run "backscatter scan -q -f jsonl -j 1 corpus.mbox (zero-config)" "${P[@]}" $B scan -q -f jsonl -j 1 $D/corpus.mbox
