@@ -325,23 +325,27 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 }
 
 extension FuzzTarget {
-    /// The charset names (lower case) whose units are 16 or 32 bits (`CharsetName`'s table).
-    static let wideCharsetNames: [[UInt8]] = ["utf-16", "utf16", "ucs-2", "ucs2", "unicode", "iso-10646-ucs-2", "csunicode",
-                                              "utf-32", "utf32", "ucs-4", "ucs4"].map { Array($0.utf8) }
-
     /// Whether `input` has a `charset` parameter (any case, quoted or not) naming a charset of 16- or
-    /// 32-bit units: `lineEnds` passes such input over.
+    /// 32-bit units, as `CharsetName.resolve` reads the label (UTF-16 and UCS-2 by any of their names,
+    /// UTF-32): `lineEnds` passes such input over.
     public static func namesAWideCharset(_ input: [UInt8]) -> Bool {
         let lower = input.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         let key = Array("charset".utf8)
+        let blanksAndQuotes: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "'"), ASCII.space, ASCII.tab]
         var index = 0
         while let hit = lower[index...].firstRange(of: key) {
-            var value = hit.upperBound
-            while value < lower.count, value < hit.upperBound + 8,
-                  [UInt8(ascii: "*"), UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "'"), ASCII.space, ASCII.tab].contains(lower[value]) {
-                value += 1
+            var start = hit.upperBound
+            while start < lower.count, start < hit.upperBound + 8, blanksAndQuotes.contains(lower[start]) { start += 1 }
+            var end = start
+            while end < lower.count, end < start + CharsetName.maxLabelBytes, lower[end] > 0x20,
+                  ![UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains(lower[end]) {
+                end += 1
             }
-            if wideCharsetNames.contains(where: { lower[value...].starts(with: $0) }) { return true }
+            switch CharsetName.resolve(String(decoding: lower[start..<end], as: UTF8.self)) {
+            case .utf16: return true
+            case .iconv(let name) where name.hasPrefix("UTF-32"): return true
+            default: break
+            }
             index = hit.upperBound
         }
         return false

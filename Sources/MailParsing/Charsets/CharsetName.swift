@@ -25,7 +25,7 @@ package enum CharsetKind: Hashable, Sendable {
 
 package enum CharsetName {
     /// Longest label looked at; longer ones are junk and resolve to `.unknown`.
-    static let maxLabelBytes = 64
+    package static let maxLabelBytes = 64
 
     /// The label in canonical form: lower case, no quotes or blanks, no RFC 2231 `*language` suffix.
     package static func canonicalLabel(_ label: String) -> String {
