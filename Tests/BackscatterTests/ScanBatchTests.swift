@@ -29,12 +29,9 @@ struct ScanBatchTests {
         ])
     }
 
-    /// Each batch as (its entries' sources and offsets, its errors, its progress).
-    typealias Seen = (entries: [String], errors: [ScanError], bytesRead: Int, messages: Int)
-
-    static func seen(_ batch: ScanBatch) -> Seen {
-        (batch.entries.map { "\($0.source)@\($0.offset)+\($0.length)" }, batch.errors,
-         batch.progress.bytesRead, batch.progress.messages)
+    /// A batch's entries as `source@offset+length`.
+    static func entries(_ batch: ScanBatch) -> [String] {
+        batch.entries.map { "\($0.source)@\($0.offset)+\($0.length)" }
     }
 
     static func options(batchMessages: Int) -> ScanOptions {
@@ -59,7 +56,7 @@ struct ScanBatchTests {
             #expect(batches.count > 3)
             // Each batch but the last is full; the entries, errors and progress are the whole read's.
             for batch in batches.dropLast() { #expect(batch.entries.count == batchMessages) }
-            #expect(batches.flatMap { Self.seen($0).entries } == Self.seen(whole[0]).entries)
+            #expect(batches.flatMap(Self.entries) == Self.entries(whole[0]))
             #expect(batches.flatMap(\.errors) == whole[0].errors)
             #expect(batches.map(\.progress.messages) == batches.indices.map { i in batches[...i].reduce(0) { $0 + $1.entries.count } })
             #expect(batches.last?.progress.bytesRead == whole[0].progress.bytesRead)

@@ -46,7 +46,7 @@ public enum NativePath {
             // The well-formed run; a carrier written in it well-formed is carried too, a byte at a time.
             for scalar in UTF8Check.string(UnsafeBufferPointer(rebasing: rest[..<invalid])).unicodeScalars {
                 if isCarrier(scalar.value) {
-                    for byte in String(scalar).utf8 { scalars.append(carrier(of: byte)) }
+                    for byte in scalar.utf8 { scalars.append(carrier(of: byte)) }
                 } else {
                     scalars.append(scalar)
                 }
@@ -74,7 +74,7 @@ public enum NativePath {
             if isCarrier(scalar.value) {
                 out.append(UInt8(truncatingIfNeeded: scalar.value - escapeBase))
             } else {
-                out.append(contentsOf: String(scalar).utf8)
+                out.append(contentsOf: scalar.utf8)
             }
         }
         return out
@@ -118,7 +118,7 @@ public enum NativePath {
             if isCarrier(scalar.value) {
                 appendHex(UInt8(truncatingIfNeeded: scalar.value - escapeBase))
             } else if escapingControls, isControl(scalar.value) {
-                for byte in String(scalar).utf8 { appendHex(byte) }
+                for byte in scalar.utf8 { appendHex(byte) }
             } else {
                 out.unicodeScalars.append(scalar)
             }
