@@ -127,6 +127,15 @@ cases = [
     ("message-id-missing", N, bounce(orig=original(msgid=None)), "-"),
     ("dkim-ours-valid", N, bounce(failed=("first@partner.example",), orig=DKIM_HEADERS), "legitimate"),
     ("dkim-ours-failed", N, bounce(failed=("first@partner.example",), orig=DKIM_HEADERS.replace("To: first@partner.example", "To: someone@partner.example")), "-"),
+    # Our signed original (t= 2026-11-29 04:52 UTC) returned by a notice three weeks later: a replay. With
+    # the sent log its Message-ID is one we sent, which a replay copies with the signature.
+    ("dkim-ours-replayed", N, bounce(failed=("first@partner.example",), orig=DKIM_HEADERS,
+        date="Sun, 20 Dec 2026 09:00:00 +0000"), "backscatter"),
+    ("dkim-ours-replayed-sent-log", L, bounce(failed=("stranger@far.example",), orig=DKIM_HEADERS,
+        date="Sun, 20 Dec 2026 09:00:00 +0000"), "backscatter", "dkim-ours-replayed"),
+    # Nine days after it was signed: within the time a server may keep a message, no replay.
+    ("dkim-ours-valid-nine-days", N, bounce(failed=("first@partner.example",), orig=DKIM_HEADERS,
+        date="Tue, 08 Dec 2026 04:00:00 +0000"), "-", "dkim-ours-valid"),
     ("dkim-ours-absent", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])", msgid="<x1@other.example>")), "-"),
     ("dkim-foreign-domain", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])", msgid="<x2@other.example>",
         extra="DKIM-Signature: v=1; a=rsa-sha256; d=other.example; s=k1; h=from:to; bh=AAAA; b=AAAA")), "-"),

@@ -97,8 +97,11 @@ public struct Classifier: Sendable {
         addEnvelopeEvidence(o, into: &out)
         if let original = o.original {
             addPathEvidence(original, into: &out)
-            addMessageIDEvidence(original, into: &out)
-            addDKIMEvidence(original, into: &out)
+            // A replayed signature of ours carries the original's Message-ID with it, signed: the id is our
+            // first sending's and says nothing of this notice (`dkim-ours-replayed` says why).
+            let replay = replayedSignature(original, arrival: o.arrival)
+            if replay == nil { addMessageIDEvidence(original, into: &out) }
+            addDKIMEvidence(original, replay: replay, into: &out)
             addDateEvidence(original, arrival: o.arrival, into: &out)
             let facts = original.spamShape.intersection(.described)
             if !facts.isEmpty {
@@ -319,7 +322,32 @@ public struct Classifier: Sendable {
 
     // MARK: - DKIM
 
-    private func addDKIMEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
+    /// The longest a real notice comes after the message it is about: servers give up on a message
+    /// within about five days (Postfix's `maximal_queue_lifetime` and Sendmail's `Timeout.queuereturn`
+    /// default to 5 days, Exim's `timeout_frozen_after` is often 7), so ten leave room for a late one.
+    static let queueLifetimeBound: Int64 = 10 * 86_400
+
+    /// Our first verified signature on the original and how many days before the notice's arrival it
+    /// was made (`DKIMFinding.signedTime(date:)`), when that is more than `queueLifetimeBound`: the
+    /// signed message was sent again long after we sent it, a DKIM replay (draft-chuang-dkim-replay-problem:
+    /// a message signed once is sent on to many others, its signature still valid). Nil otherwise, and
+    /// when the signature or the notice does not say when.
+    package func replayedSignature(_ original: OriginalFacts, arrival: Int64?) -> (finding: DKIMFinding, days: Int64)? {
+        guard let arrival, !site.dkimDomains.isEmpty else { return nil }
+        guard let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) }),
+              let signed = verified.signedTime(date: original.date), arrival &- signed > Self.queueLifetimeBound
+        else { return nil }
+        return (verified, (arrival &- signed) / 86_400)
+    }
+
+    private func addDKIMEvidence(_ original: OriginalFacts, replay: (finding: DKIMFinding, days: Int64)?,
+                                 into out: inout [Evidence]) {
+        if let (v, days) = replay {
+            out.append(make(.dkimOursReplayed, EvidenceText.joined(
+                "Our DKIM signature (d=", v.domain, ", s=", v.selector, ") on the returned headers verifies, but it was made ",
+                String(days), " days before this notice arrived, longer than servers keep a message: someone sent our signed message again (a DKIM replay), so it and the Message-ID it covers are from our first sending, not from the one this notice is about.")))
+            return
+        }
         // Our signatures' first verified, first failed and first one, found in one pass without an
         // array of them (the filtered array: 321 made on backscatter-dev, 0.07M).
         var verified: DKIMFinding?, failed: DKIMFinding?, first: DKIMFinding?
@@ -358,7 +386,7 @@ public struct Classifier: Sendable {
         // Dates come from MailDate (years 1900-9999), so these differences cannot overflow; &- anyway.
         if sent > arrival &+ 6 * 3600 {
             out.append(make(.originalAfterBounce, EvidenceText.joined("The original is dated ", String((sent &- arrival) / 3600), " hours after the notice about it arrived.")))
-        } else if arrival &- sent > 10 * 86_400 {
+        } else if arrival &- sent > Self.queueLifetimeBound {
             out.append(make(.originalWeeksBefore, EvidenceText.joined("The original is dated ", String((arrival &- sent) / 86_400), " days before the notice; servers give up within about five days.")))
         }
     }

@@ -591,11 +591,15 @@ public struct ObservationReader: Sendable {
         guard let key = dkimKeys.first(where: { $0.domain == domain && $0.selector == selector }) else {
             return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
         }
-        switch ClassifierDKIM.verify(signature: field, value: field.unfoldedValue, headers: headers, key: key) {
-        case .some(true): return DKIMFinding(domain: domain, selector: selector, result: .verified)
-        case .some(false): return DKIMFinding(domain: domain, selector: selector, result: .failed)
-        case .none: return DKIMFinding(domain: domain, selector: selector, result: .unchecked)
+        let check = ClassifierDKIM.verify(signature: field, value: field.unfoldedValue, headers: headers, key: key)
+        let result: DKIMFinding.Result
+        switch check.verified {
+        case .some(true): result = .verified
+        case .some(false): result = .failed
+        case .none: result = .unchecked
         }
+        return DKIMFinding(domain: domain, selector: selector, result: result, signedAt: check.signedAt,
+                           coversDate: check.coversDate)
     }
 
     /// A Message-ID's shape: each run of digits `9`, of upper-case letters `A`, of lower-case `a`, of

@@ -43,6 +43,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case dkimOursValid = "dkim-ours-valid"
     /// A DKIM signature in our name on the original does not verify.
     case dkimOursFailed = "dkim-ours-failed"
+    /// Our DKIM signature on the original verifies, but it was made longer before the notice than any
+    /// server keeps a message queued: our signed message was sent again by someone else (a replay).
+    case dkimOursReplayed = "dkim-ours-replayed"
     /// A DKIM signature in our name is present but could not be checked (no key known).
     case dkimOursUnchecked = "dkim-ours-unchecked"
     /// We sign our mail, but the returned headers carry no signature of ours.
@@ -134,6 +137,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         // A verified signature cannot be forged without our private key.
         case .dkimOursValid: -5.0
         case .dkimOursFailed: 4.0
+        // A replay keeps the signature valid (the signed fields are copied as they are), so it says the
+        // headers were ours once, not that this notice is about our sending; as strong as a failure.
+        case .dkimOursReplayed: 4.0
         case .dkimOursUnchecked: -0.5
         // Returned headers may be cut (truncated-legit), so an absent signature is a hint.
         case .dkimOursAbsent: 1.5
