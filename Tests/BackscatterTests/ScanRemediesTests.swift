@@ -34,6 +34,23 @@ struct ScanRemediesTests {
         #expect(summary.remedies[2].hasPrefix("2 servers accepted the forged mail and then sent you a notice about it (one each)."))
     }
 
+    /// Backscatter that returns a replayed signature of ours adds the replay's remedy, second; the
+    /// count comes from the records' evidence (`dkim-ours-replayed`, on notices judged backscatter).
+    @Test func replayedSignaturesAddTheirRemedy() throws {
+        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile.toml"))
+        var records: [ScanRecord] = []
+        let summary = Scan(paths: [Corpus.fixture("classifier/signals/dkim-ours-replayed.eml"),
+                                   Corpus.fixture("classifier/signals/dkim-ours-valid.eml")], options: ScanOptions(jobs: 1))
+            .run(stage: ClassifierStage(profile: profile)) { records.append($0) }
+        #expect(records.map(\.verdict) == [.backscatter, .legitimate])
+        #expect(summary.replayedSignatures == 1)
+        #expect(summary.remedies.count == 4, "\(summary.remedies)")   // BATV, the replay, SPF, the reflector
+        #expect(summary.remedies[1].hasPrefix("1 of them returns a message of yours whose DKIM signature still verifies"))
+        var none = ScanSummary()
+        none.verdicts = [.backscatter: 2]
+        #expect(!none.remedies.contains { $0.contains("DKIM replay") })
+    }
+
     /// The classifier stage says whether the site signs with BATV: from the profile's `[batv]`.
     @Test func theStageSaysWhetherTheSiteSignsWithBATV() throws {
         let withBATV = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile.toml"))

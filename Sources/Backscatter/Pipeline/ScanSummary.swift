@@ -32,6 +32,9 @@ public struct ScanSummary: Sendable {
     public var hourly: [Int64: VerdictCounts] = [:]
     /// Bounce-like messages without a usable date (absent from `hourly`).
     public var undated = 0
+    /// Notices judged backscatter whose returned original carries a replayed signature of the site's
+    /// (`dkim-ours-replayed`): its signed mail is being sent again by someone else.
+    public var replayedSignatures = 0
     /// Floods found by the stream pass.
     public var floods: [Flood] = []
     /// Campaigns found by the stream pass.
@@ -85,10 +88,17 @@ public struct ScanSummary: Sendable {
         } else {
             undated += 1
         }
+        if verdict == .backscatter, record.evidence.contains(where: { Self.isReplay($0.signal) }) { replayedSignatures += 1 }
         if verdict != .legitimate, let from = record.from, let after = from.after(lastASCII: UInt8(ascii: "@")) {
             let domain = String(after).lowercasedIfNeeded()
             if fallbackReflectors[domain] != nil || fallbackReflectors.count < Self.maxKeys { fallbackReflectors[domain, default: 0] += 1 }
         }
+    }
+
+    /// Whether a signal is `dkim-ours-replayed` (its length asked first: most are not).
+    private static func isReplay(_ signal: String) -> Bool {
+        let replayed = Signal.dkimOursReplayed.rawValue
+        return signal.utf8.count == replayed.utf8.count && signal == replayed
     }
 
     /// The reflectors to report: the stream pass's, or else the fallback count by sender domain.
@@ -115,6 +125,11 @@ public struct ScanSummary: Sendable {
             out.append("\(notices) backscatter. Your mail's envelope senders carry BATV tags: refuse null-sender mail (bounces) to addresses without a valid tag while it is offered (at RCPT time), as the forged mail's bounces cannot carry one.")
         } else {
             out.append("\(notices) backscatter. Sign your envelope senders with BATV (prvs tags): bounces of your own mail then come back to a tagged address that forged mail cannot carry, and null-sender mail to an untagged address can be refused while it is offered. Add the key under [batv] in the profile so that scans check the tags.")
+        }
+        if replayedSignatures > 0 {
+            // RFC 6376 §3.5 (x=), §5.4.2 (a field name signed once more than it occurs: none can be added).
+            let replays = replayedSignatures == 1 ? "1 of them returns" : "\(replayedSignatures) of them return"
+            out.append("\(replays) a message of yours whose DKIM signature still verifies but was made long before: someone is sending your signed mail again (a DKIM replay), and servers that trust the signature accept it. Sign with an expiry a few days ahead (x=), so that old copies stop verifying, and sign From, To, Cc, Subject and Date once more than they occur (h=), so that a copy cannot be given a To or Subject of the replayer's own.")
         }
         out.append("Publish an SPF record ending in -all and a DMARC policy of p=reject for your domains, and sign your mail with DKIM: servers that check them refuse the forged mail while it is offered, so they have nothing to bounce to you.")
         let reflectors = reportedReflectors
