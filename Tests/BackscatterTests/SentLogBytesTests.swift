@@ -71,6 +71,35 @@ import TestSupport
         }
     }
 
+    /// A longer mail log of each kind, interleaved, its queue ids used again and some of its lines not
+    /// ASCII (read as Strings, then joined with the ASCII lines of the same queue id): read as the
+    /// reference reads it, whole and in two reads.
+    @Test func readsAGeneratedMailLogAsTheReference() {
+        var log = ""
+        for n in 0..<600 {
+            let qid = String(format: "4dQk%04dZx7z", n % 250)   // used again after 250 messages
+            let time = String(format: "2026-01-%02dT10:%02d:%02d.123456+00:00", 1 + n % 28, n % 60, (n * 7) % 60)
+            let who = n % 13 == 0 ? "r\(n)é" : "r\(n)"
+            log += "\(time) mx postfix/smtpd[1]: \(qid): client=a.example[192.0.2.1]\n"
+            log += "\(time) mx postfix/cleanup[2]: \(qid): message-id=<m\(n)@mx.example>\n"
+            log += "\(time) mx postfix/qmgr[3]: \(qid): from=<s\(n % 7)@example.com>, size=1, nrcpt=2 (queue active)\n"
+            log += "\(time) mx postfix/\(n % 5 == 0 ? "lmtp" : "smtp")[4]: \(qid): to=<\(who)@p.example>, relay=x, status=sent\n"
+            log += "\(time) mx postfix/qmgr[3]: \(qid): removed\n"
+            let eximID = String(format: "1vAb%02d-%06d-Xy", n % 60, n)
+            log += "2026-01-09 10:00:\(String(format: "%02d", n % 60)) \(n % 3 == 0 ? "+0100 " : "")\(eximID) <= \(n % 4 == 0 ? "<>" : "a\(n)@example.com") H=h [192.0.2.2] id=<e\(n)@mx.example>\n"
+            log += "2026-01-09 10:00:01 \(eximID) \(n % 2 == 0 ? "=>" : "->") <\(who)@q.example> R=r T=\(n % 6 == 0 ? "local_delivery" : "remote_SMTP")\n"
+            log += "Jan  9 10:00:00 mx sm-mta[5]: 60\(n)A: from=<b\(n)@example.com>, size=2, msgid=<s\(n)@mx.example>, proto=ESMTP\n"
+            log += "Jan  9 10:00:02 mx sm-mta[6]: 60\(n)A: to=<\(who)@s.example>,<x@s.example>, mailer=\(n % 4 == 0 ? "local" : "esmtp"), stat=Sent\n"
+        }
+        let bytes = Array(log.utf8)
+        var read = SentLog(path: "x", resolvedPath: "x")
+        read.read(bytes: bytes)
+        #expect(read.count > 1_000)
+        #expect(read.wasSent(to: "r1@q.example") && read.wasSent(to: "r13é@s.example") && !read.wasSent(to: "r0@p.example"))
+        Self.expectSame([bytes])
+        Self.expectSame([Array(bytes[..<(bytes.count / 3)]), Array(bytes[(bytes.count / 3)...])])
+    }
+
     @Test(.enabled(if: Corpus.isAvailable, Comment(rawValue: Corpus.skipMessage)))
     func readsTheDevLogAsTheReference() throws {
         let text = Array(try String(contentsOfFile: Corpus.path("backscatter-dev/sent.log"), encoding: .utf8).utf8)

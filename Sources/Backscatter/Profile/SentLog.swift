@@ -254,11 +254,18 @@ public struct SentLog: Sendable, Hashable {
     /// `read(bytes:)`'s work on `text[base...]` (the bytes just added), given whole as `text` for the
     /// indexes. Lines are cut with `memchr`, and TSV lines and bare ids are read on the buffer itself.
     private mutating func readLines(base: Int, text: UnsafeBufferPointer<UInt8>) {
-        var queues: [Substring: QueueRecord] = [:]
-        var order: [Substring] = []
-        func update(_ queueID: Substring, _ change: (inout QueueRecord) -> Void) {
-            if queues[queueID] == nil { order.append(queueID) }
-            change(&queues[queueID, default: QueueRecord()])
+        // Each queue id's record, in the order the ids first appear. (Keys compare as Strings do, as the
+        // Substrings of the lines did before them.)
+        var queues: [String: Int] = [:]
+        var records: [QueueRecord] = []
+        func update(_ queueID: String, _ change: (inout QueueRecord) -> Void) {
+            if let place = queues[queueID] {
+                change(&records[place])
+            } else {
+                queues[queueID] = records.count
+                records.append(QueueRecord())
+                change(&records[records.count - 1])
+            }
         }
         let total = text.count
         var next = base
@@ -273,9 +280,13 @@ public struct SentLog: Sendable, Hashable {
             while hi > lo, ASCII.isWhitespaceOrNewline(text[hi - 1]) { hi -= 1 }
             if lo == hi || text[lo] == UInt8(ascii: "#") { continue }
             if SentLog.mayBeMailLogLine(text, lo, hi) {
-                let trimmedBytes = UnsafeBufferPointer(rebasing: text[lo..<hi])
-                let line = Substring(String(decoding: trimmedBytes, as: UTF8.self))
-                if let exim = SentLog.eximLine(line) {
+                let lineBytes = UnsafeBufferPointer(rebasing: text[lo..<hi])
+                // An ASCII line (nearly every one) is read on its bytes, whose Characters they are; any
+                // other as a String, Characters and all (`eximLine(_:)`, `syslogLine(_:)`): the same fields.
+                // (As Strings, a Postfix log of 200,000 messages took 6.2 s to read.)
+                let ascii = ASCII.isASCII(lineBytes)
+                let line = ascii ? nil : Substring(String(decoding: lineBytes, as: UTF8.self))
+                if let exim = line.map(SentLog.eximLine) ?? SentLog.eximLine(ascii: lineBytes) {
                     update(exim.queueID) { record in
                         switch exim.kind {
                         case .arrival(let id, let sender):
@@ -292,11 +303,11 @@ public struct SentLog: Sendable, Hashable {
                     }
                     continue
                 }
-                if let syslog = SentLog.syslogLine(line) {
+                if let syslog = line.map(SentLog.syslogLine) ?? SentLog.syslogLine(ascii: lineBytes) {
                     update(syslog.queueID) { record in
                         if let id = syslog.messageID {
                             record.messageID = id
-                            if let time = SentLog.leadingTime(line) { record.sentAt = time }
+                            if let time = line.map(SentLog.leadingTime) ?? SentLog.leadingTime(ascii: lineBytes) { record.sentAt = time }
                         }
                         if let sender = syslog.sender, !sender.isEmpty { record.sender = sender }
                         if let (recipient, remote) = syslog.delivery {
@@ -343,8 +354,8 @@ public struct SentLog: Sendable, Hashable {
                 indexID(id, at: location, text: text)
             }
         }
-        for queueID in order {
-            guard let record = queues[queueID], let id = record.messageID, !id.isEmpty else { continue }
+        for record in records {
+            guard let id = record.messageID, !id.isEmpty else { continue }
             if record.hasDelivery && !record.deliveredRemotely { continue }   // inbound mail delivered here
             insert(SentLogEntry(messageID: id, sentAt: record.sentAt, sender: record.sender,
                                 recipients: record.recipients))
@@ -353,7 +364,7 @@ public struct SentLog: Sendable, Hashable {
 
     /// A syslog line of Postfix or Sendmail about one queue id.
     private struct SyslogFields {
-        var queueID: Substring
+        var queueID: String
         var messageID: String?
         var sender: String?
         var delivery: (recipient: String, remote: Bool)?
@@ -370,7 +381,7 @@ public struct SentLog: Sendable, Hashable {
             // The queue id is the token before ": field"; a program tag ("postfix/smtpd[12]") is not one.
             guard let queueID = line[..<range.lowerBound].split(separator: " ").last, !queueID.isEmpty,
                   !queueID.hasSuffix("]") else { continue }
-            var out = SyslogFields(queueID: queueID)
+            var out = SyslogFields(queueID: String(queueID))
             let value = bracketValue(line, after: range.upperBound)
             switch field {
             case "message-id=<":
@@ -433,7 +444,7 @@ public struct SentLog: Sendable, Hashable {
             case arrival(id: String?, sender: String?)
             case delivery(recipient: String, remote: Bool)
         }
-        var queueID: Substring
+        var queueID: String
         var time: Double?
         var kind: Kind
     }
@@ -468,7 +479,7 @@ public struct SentLog: Sendable, Hashable {
             let sender = rest.first.flatMap { $0 == "<>" ? nil : String($0) }   // "<>": a null sender
             var id: String?
             for token in rest where token.hasPrefix("id=") { id = String(unbracket(token.dropFirst(3))) }
-            return EximFields(queueID: queueID, time: time, kind: .arrival(id: id, sender: sender))
+            return EximFields(queueID: String(queueID), time: time, kind: .arrival(id: id, sender: sender))
         case "=>", "->":
             guard let recipient = rest.first else { return nil }
             var remote = false
@@ -476,7 +487,7 @@ public struct SentLog: Sendable, Hashable {
                 if token.hasPrefix("T="), token.lowercased().contains("smtp") { remote = true }
                 if token.hasPrefix("H=") { remote = true }
             }
-            return EximFields(queueID: queueID, time: time,
+            return EximFields(queueID: String(queueID), time: time,
                               kind: .delivery(recipient: String(unbracket(recipient)), remote: remote))
         default:
             return nil
@@ -496,6 +507,143 @@ public struct SentLog: Sendable, Hashable {
             i = equals + 1
         }
         return false
+    }
+
+    // MARK: - Mail-log lines of ASCII, on their bytes
+
+    // Each reader below gives what its String twin above gives for the same ASCII line: a line is cut at
+    // CR and LF, so each of its bytes is a Character of its own, and every search, split and comparison
+    // of the twin reads the same bytes. (`SentLogBytesTests` checks them against the reader before them
+    // on the fixtures and on mutated logs.)
+
+    /// The offset of the first `needle` in `line[from..<to]`.
+    @inline(__always)
+    private static func offset(of needle: StaticString, in line: UnsafeBufferPointer<UInt8>, from: Int = 0, to: Int) -> Int? {
+        guard from < to else { return nil }
+        return needle.withUTF8Buffer { ByteSubstring.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: line[from..<to])) }
+            .map { from + $0 }
+    }
+
+    /// `line[range]` as a String (ASCII: made unchecked).
+    @inline(__always)
+    private static func string(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        UncheckedUTF8.asciiString(UnsafeBufferPointer(rebasing: line[range]))
+    }
+
+    /// `bracketValue`: the bytes from `start` up to the next `>`, nil without one.
+    private static func bracketValue(_ line: UnsafeBufferPointer<UInt8>, after start: Int) -> String? {
+        guard start <= line.count else { return nil }
+        guard let close = index(of: ASCII.greaterThan, in: line, from: start, to: line.count) else { return nil }
+        return string(line, start..<close)
+    }
+
+    /// `syslogLine(_:)` of an ASCII line.
+    private static func syslogLine(ascii line: UnsafeBufferPointer<UInt8>) -> SyslogFields? {
+        let end = line.count
+        guard offset(of: "=<", in: line, to: end) != nil else { return nil }
+        for field in 0..<3 {
+            let needle: StaticString = field == 0 ? ": message-id=<" : field == 1 ? ": from=<" : ": to=<"
+            guard let at = offset(of: needle, in: line, to: end) else { continue }
+            // The queue id: the last token before ": field" between spaces, unless it ends in "]".
+            var tokenEnd = at
+            while tokenEnd > 0, line[tokenEnd - 1] == ASCII.space { tokenEnd -= 1 }
+            guard tokenEnd > 0, line[tokenEnd - 1] != UInt8(ascii: "]") else { continue }
+            var tokenStart = tokenEnd
+            while tokenStart > 0, line[tokenStart - 1] != ASCII.space { tokenStart -= 1 }
+            var out = SyslogFields(queueID: string(line, tokenStart..<tokenEnd))
+            let value = bracketValue(line, after: at + needle.utf8CodeUnitCount)
+            switch field {
+            case 0:
+                out.messageID = value
+            case 1:
+                out.sender = value
+                if let msgid = offset(of: "msgid=<", in: line, to: end) { out.messageID = bracketValue(line, after: msgid + 7) }
+            default:
+                guard let recipient = value, !recipient.isEmpty else { return nil }
+                let remote = offset(of: "/smtp[", in: line, to: at) != nil || offset(of: "/relay[", in: line, to: at) != nil
+                    || offset(of: "mailer=esmtp", in: line, to: end) != nil || offset(of: "mailer=relay", in: line, to: end) != nil
+                    || offset(of: "mailer=smtp", in: line, to: end) != nil
+                out.delivery = (recipient, remote)
+            }
+            return out
+        }
+        return nil
+    }
+
+    /// `leadingTime(_:)` of an ASCII line: its first token, up to a space.
+    private static func leadingTime(ascii line: UnsafeBufferPointer<UInt8>) -> Double? {
+        let end = index(of: ASCII.space, in: line, from: 0, to: line.count) ?? line.count
+        guard end > 0 else { return nil }
+        return TOMLParser.dateTime(string(line, 0..<end))?.secondsSince1970
+    }
+
+    /// `eximLine(_:)` of an ASCII line: its tokens between spaces taken one after another.
+    private static func eximLine(ascii line: UnsafeBufferPointer<UInt8>) -> EximFields? {
+        let end = line.count
+        guard end >= 11, line[4] == ASCII.hyphen, line[7] == ASCII.hyphen, line[10] == ASCII.space,
+              ASCII.isDigit(line[0]) else { return nil }
+        var cursor = 0
+        func nextToken() -> Range<Int>? {
+            while cursor < end, line[cursor] == ASCII.space { cursor += 1 }
+            guard cursor < end else { return nil }
+            let start = cursor
+            while cursor < end, line[cursor] != ASCII.space { cursor += 1 }
+            return start..<cursor
+        }
+        // At least five tokens: date, time, [zone,] queue id, marker and one more.
+        guard let date = nextToken(), let time = nextToken(), let third = nextToken(), let fourth = nextToken(),
+              let fifth = nextToken() else { return nil }
+        guard date.count == 10, line[date.lowerBound + 4] == ASCII.hyphen,
+              time.count >= 8, line[time.lowerBound + 2] == ASCII.colon else { return nil }
+        var zone = "Z"
+        let queueID: Range<Int>, marker: Range<Int>
+        var firstOfRest: Range<Int>?
+        if third.count == 5, line[third.lowerBound] == UInt8(ascii: "+") || line[third.lowerBound] == ASCII.hyphen {
+            zone = string(line, third.lowerBound..<(third.lowerBound + 3)) + ":" + string(line, (third.upperBound - 2)..<third.upperBound)
+            (queueID, marker) = (fourth, fifth)
+            firstOfRest = nextToken()
+            guard firstOfRest != nil else { return nil }
+        } else {
+            (queueID, marker, firstOfRest) = (third, fourth, fifth)
+        }
+        // Exim message ids: three base-62 groups joined by '-' (6-6-2, or 6-11-4 since Exim 4.97).
+        var hyphens = 0
+        for i in queueID where line[i] == ASCII.hyphen { hyphens += 1 }
+        guard hyphens == 2 else { return nil }
+        // The rest of the tokens, the first one already taken.
+        var rest: [Range<Int>] = firstOfRest.map { [$0] } ?? []
+        while let token = nextToken() { rest.append(token) }
+        func hasPrefix(_ token: Range<Int>, _ prefix: StaticString) -> Bool {
+            token.count >= prefix.utf8CodeUnitCount && offset(of: prefix, in: line, from: token.lowerBound,
+                                                              to: token.lowerBound + prefix.utf8CodeUnitCount) != nil
+        }
+        let isArrival = marker.count == 2 && line[marker.lowerBound] == ASCII.lessThan && line[marker.lowerBound + 1] == ASCII.equals
+        let isDelivery = marker.count == 2 && (line[marker.lowerBound] == ASCII.equals || line[marker.lowerBound] == ASCII.hyphen)
+            && line[marker.lowerBound + 1] == ASCII.greaterThan
+        if isArrival {
+            let stamp = string(line, date) + "T" + string(line, time.lowerBound..<(time.lowerBound + 8)) + zone
+            let seconds = TOMLParser.dateTime(stamp)?.secondsSince1970
+            let sender = rest.first.flatMap { token -> String? in
+                token.count == 2 && line[token.lowerBound] == ASCII.lessThan && line[token.lowerBound + 1] == ASCII.greaterThan
+                    ? nil : string(line, token)
+            }
+            var id: String?
+            for token in rest where hasPrefix(token, "id=") {
+                id = string(line, unbracket(line, (token.lowerBound + 3)..<token.upperBound))
+            }
+            return EximFields(queueID: string(line, queueID), time: seconds, kind: .arrival(id: id, sender: sender))
+        }
+        guard isDelivery, let recipient = rest.first else { return nil }
+        var remote = false
+        for token in rest {
+            if hasPrefix(token, "T="), ("smtp" as StaticString).withUTF8Buffer({
+                ASCIICaseInsensitive.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: line[token])) }) != nil {
+                remote = true
+            }
+            if hasPrefix(token, "H=") { remote = true }
+        }
+        return EximFields(queueID: string(line, queueID), time: nil,
+                          kind: .delivery(recipient: string(line, unbracket(line, recipient)), remote: remote))
     }
 
     /// The columns of the TSV line `text[lo..<hi]`, as ranges of `text`: the first column that is
