@@ -42,8 +42,9 @@ public struct SentLogEntry: Sendable, Hashable {
 /// Lines starting with `#` and blank lines are skipped.
 ///
 /// Memory: the log's bytes are kept, and its TSV lines and bare ids are indexed where they are
-/// (`FoldedByteIndex`: no String per id or recipient), made `SentLogEntry`s only when asked for; the
-/// entries of mail logs, joined from several lines, are built as they are read.
+/// (`FoldedByteIndex`: no String per id or recipient), made `SentLogEntry`s only when asked for; so are
+/// the entries of mail logs, joined from several lines by queue id as ranges of the same bytes. Lines of
+/// ASCII (nearly all) are read on their bytes, others as Strings, with the same result.
 public struct SentLog: Sendable, Hashable {
     /// The path as the profile wrote it.
     public var path: String
@@ -57,8 +58,12 @@ public struct SentLog: Sendable, Hashable {
     private var idLocations: [Location] = []
     /// The other ids by key (`key(_:)`): non-ASCII ones, and those of `assembled` entries not in `idIndex`.
     private var otherIDs: [String: Location] = [:]
-    /// Entries joined from mail-log lines, and inserted ones.
+    /// Inserted entries (`insert`).
     private var assembled: [SentLogEntry] = []
+    /// Entries joined from mail-log lines, their values ranges of `text` (see `LoggedEntry`).
+    private var logged: [LoggedEntry] = []
+    /// The recipients of `logged`'s entries, each entry's a run of them.
+    private var loggedRecipients: [Range<Int>] = []
     /// The ASCII recipients found in `text`.
     private var recipientIndex = FoldedByteIndex()
     /// The other recipients, lower case: non-ASCII ones, and those of `assembled` entries.
@@ -71,6 +76,18 @@ public struct SentLog: Sendable, Hashable {
     private enum Location: Sendable, Hashable {
         case line(start: Int, end: Int)
         case assembled(Int)
+        case logged(Int)
+    }
+
+    /// A message a mail log tells of, joined from its lines by queue id: its values are ranges of `text`
+    /// (of the log's bytes, or of those added after them for a line that is not ASCII, whose values were
+    /// read as Strings), made Strings only when the entry is asked for.
+    private struct LoggedEntry: Sendable, Hashable {
+        var messageID: Range<Int>
+        var sentAt: Double?
+        var sender: Range<Int>?
+        /// Its recipients' places in `loggedRecipients`.
+        var recipients: Range<Int>
     }
 
     /// An empty log for `path`.
@@ -180,6 +197,11 @@ public struct SentLog: Sendable, Hashable {
         switch location {
         case .assembled(let i):
             return assembled[i]
+        case .logged(let i):
+            let e = logged[i]
+            func string(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF8.self) }
+            return SentLogEntry(messageID: string(e.messageID), sentAt: e.sentAt, sender: e.sender.map(string),
+                                recipients: loggedRecipients[e.recipients].map(string))
         case .line(let start, let end):
             if let c = text.withUnsafeBufferPointer({ SentLog.tsvColumns($0, start, end) }) {
                 return SentLog.entry((text[c.id], c.time.map { text[$0] }, c.sender.map { text[$0] }, c.recipients.map { text[$0] }))
@@ -221,11 +243,12 @@ public struct SentLog: Sendable, Hashable {
     }
 
     /// What a mail log says about one queue id.
+    /// What a mail log says about one queue id: ranges of `text` (see `LoggedEntry`).
     private struct QueueRecord {
-        var messageID: String?
+        var messageID: Range<Int>?
         var sentAt: Double?
-        var sender: String?
-        var recipients: [String] = []
+        var sender: Range<Int>?
+        var recipients: [Range<Int>] = []
         /// Whether any delivery line was seen for it, and whether one went out to a remote host.
         var hasDelivery = false
         var deliveredRemotely = false
@@ -247,26 +270,81 @@ public struct SentLog: Sendable, Hashable {
         // Lines are indexed as ranges of `text`: the bytes themselves on a first read (no copy).
         let base = text.count
         if text.isEmpty { text = bytes } else { text += bytes }
-        let all = text   // the same storage, read by the indexes while they change
-        all.withUnsafeBufferPointer { readLines(base: base, text: $0) }
+        var mailLog = MailLogReading(valuesBase: text.count)
+        do {
+            let all = text   // the same storage, read by the indexes while they change
+            all.withUnsafeBufferPointer { readLines(base: base, text: $0, mailLog: &mailLog) }
+        }
+        guard !mailLog.records.isEmpty else { return }
+        // The values of lines that are not ASCII, after the log (`MailLogReading.values`).
+        if !mailLog.values.isEmpty { text += mailLog.values }
+        let all = text
+        all.withUnsafeBufferPointer { insertLogged(mailLog.records, text: $0) }
     }
 
-    /// `read(bytes:)`'s work on `text[base...]` (the bytes just added), given whole as `text` for the
-    /// indexes. Lines are cut with `memchr`, and TSV lines and bare ids are read on the buffer itself.
-    private mutating func readLines(base: Int, text: UnsafeBufferPointer<UInt8>) {
-        // Each queue id's record, in the order the ids first appear. (Keys compare as Strings do, as the
-        // Substrings of the lines did before them.)
-        var queues: [String: Int] = [:]
+    /// The queue records of the mail-log lines `readLines` reads, each queue id's in the order the ids
+    /// first appear (keys compare as Strings do, as the Substrings of the lines did before them); and the
+    /// values read as Strings from lines that are not ASCII, put after the log's bytes in `text` at
+    /// `valuesBase` (where the log ends), so that every value is a range of `text`.
+    private struct MailLogReading {
+        var valuesBase: Int
+        var values: [UInt8] = []
+        var places: [String: Int] = [:]
         var records: [QueueRecord] = []
-        func update(_ queueID: String, _ change: (inout QueueRecord) -> Void) {
-            if let place = queues[queueID] {
+
+        /// Changes the record of `queueID`, made at its first line.
+        mutating func update(_ queueID: String, _ change: (inout QueueRecord) -> Void) {
+            if let place = places[queueID] {
                 change(&records[place])
             } else {
-                queues[queueID] = records.count
+                places[queueID] = records.count
                 records.append(QueueRecord())
                 change(&records[records.count - 1])
             }
         }
+
+        /// A String value's range of `text`: its bytes put after the log.
+        mutating func place(_ value: String) -> Range<Int> {
+            let start = valuesBase + values.count
+            values.append(contentsOf: value.utf8)
+            return start..<(valuesBase + values.count)
+        }
+    }
+
+    /// The entries of a mail log's queue records, indexed: those with a Message-ID, but for inbound
+    /// mail (every delivery local). As `insert` of each, in order: a later one replaces an earlier.
+    private mutating func insertLogged(_ records: [QueueRecord], text: UnsafeBufferPointer<UInt8>) {
+        // Room for all at once (grown one doubling at a time, the indexes were a fifth of the reading).
+        let recipientCount = records.reduce(0) { $0 + $1.recipients.count }
+        idIndex.reserveCapacity(idIndex.count + records.count)
+        idLocations.reserveCapacity(idLocations.count + records.count)
+        recipientIndex.reserveCapacity(recipientIndex.count + recipientCount)
+        logged.reserveCapacity(logged.count + records.count)
+        loggedRecipients.reserveCapacity(loggedRecipients.count + recipientCount)
+        for record in records {
+            guard let id = record.messageID, !id.isEmpty else { continue }
+            if record.hasDelivery && !record.deliveredRemotely { continue }   // inbound mail delivered here
+            let first = loggedRecipients.count
+            loggedRecipients.append(contentsOf: record.recipients)
+            logged.append(LoggedEntry(messageID: id, sentAt: record.sentAt, sender: record.sender,
+                                      recipients: first..<loggedRecipients.count))
+            let location = Location.logged(logged.count - 1)
+            let idBytes = UnsafeBufferPointer(rebasing: text[id])
+            if ASCII.isASCII(idBytes), SentLog.asciiKeyRange(idBytes).isEmpty {
+                otherIDs[""] = location   // (as `insert` keys it: no byte of it is indexed)
+            } else {
+                indexID(id, at: location, text: text)
+            }
+            for recipient in record.recipients {
+                if recipient.isEmpty { otherRecipients.insert("") } else { indexRecipient(recipient, text: text) }
+            }
+            if let t = record.sentAt { widenSpan(t) }
+        }
+    }
+
+    /// `read(bytes:)`'s work on `text[base...]` (the bytes just added), given whole as `text` for the
+    /// indexes. Lines are cut with `memchr`, and TSV lines and bare ids are read on the buffer itself.
+    private mutating func readLines(base: Int, text: UnsafeBufferPointer<UInt8>, mailLog: inout MailLogReading) {
         let total = text.count
         var next = base
         while next < total {
@@ -284,33 +362,33 @@ public struct SentLog: Sendable, Hashable {
                 // An ASCII line (nearly every one) is read on its bytes, whose Characters they are; any
                 // other as a String, Characters and all (`eximLine(_:)`, `syslogLine(_:)`): the same fields.
                 // (As Strings, a Postfix log of 200,000 messages took 6.2 s to read.)
-                let ascii = ASCII.isASCII(lineBytes)
-                let line = ascii ? nil : Substring(String(decoding: lineBytes, as: UTF8.self))
-                if let exim = line.map(SentLog.eximLine) ?? SentLog.eximLine(ascii: lineBytes) {
-                    update(exim.queueID) { record in
-                        switch exim.kind {
-                        case .arrival(let id, let sender):
+                let facts: MailLogFacts?
+                if ASCII.isASCII(lineBytes) {
+                    facts = SentLog.eximLine(ascii: lineBytes, at: lo) ?? SentLog.syslogLine(ascii: lineBytes, at: lo)
+                } else {
+                    facts = SentLog.mailLogFacts(Substring(String(decoding: lineBytes, as: UTF8.self)), into: &mailLog)
+                }
+                if let facts {
+                    mailLog.update(facts.queueID) { record in
+                        switch facts.kind {
+                        case .arrival(let id, let sender, let time):
                             record.messageID = id
                             record.sender = sender
-                            record.sentAt = exim.time
-                        case .delivery(let recipient, let remote):
-                            record.hasDelivery = true
-                            if remote {
-                                record.deliveredRemotely = true
-                                record.recipients.append(recipient)
+                            record.sentAt = time
+                        case .syslog(let id, let time, let sender, let delivery):
+                            if let id {
+                                record.messageID = id
+                                if let time { record.sentAt = time }
                             }
-                        }
-                    }
-                    continue
-                }
-                if let syslog = line.map(SentLog.syslogLine) ?? SentLog.syslogLine(ascii: lineBytes) {
-                    update(syslog.queueID) { record in
-                        if let id = syslog.messageID {
-                            record.messageID = id
-                            if let time = line.map(SentLog.leadingTime) ?? SentLog.leadingTime(ascii: lineBytes) { record.sentAt = time }
-                        }
-                        if let sender = syslog.sender, !sender.isEmpty { record.sender = sender }
-                        if let (recipient, remote) = syslog.delivery {
+                            if let sender, !sender.isEmpty { record.sender = sender }
+                            if let (recipient, remote) = delivery {
+                                record.hasDelivery = true
+                                if remote {
+                                    record.deliveredRemotely = true
+                                    record.recipients.append(recipient)
+                                }
+                            }
+                        case .delivery(let recipient, let remote):
                             record.hasDelivery = true
                             if remote {
                                 record.deliveredRemotely = true
@@ -354,12 +432,39 @@ public struct SentLog: Sendable, Hashable {
                 indexID(id, at: location, text: text)
             }
         }
-        for record in records {
-            guard let id = record.messageID, !id.isEmpty else { continue }
-            if record.hasDelivery && !record.deliveredRemotely { continue }   // inbound mail delivered here
-            insert(SentLogEntry(messageID: id, sentAt: record.sentAt, sender: record.sender,
-                                recipients: record.recipients))
+    }
+
+    /// What one mail-log line says about its queue id, its values ranges of `text` (`QueueRecord`).
+    private struct MailLogFacts {
+        enum Kind {
+            /// An Exim arrival (`<=`): the id, the sender (nil for `<>`) and the time, each set even when nil.
+            case arrival(id: Range<Int>?, sender: Range<Int>?, time: Double?)
+            /// A Postfix or Sendmail line: an id (with the line's time), a sender, a delivery, set where given.
+            case syslog(id: Range<Int>?, time: Double?, sender: Range<Int>?, delivery: (recipient: Range<Int>, remote: Bool)?)
+            /// An Exim delivery (`=>`, `->`).
+            case delivery(recipient: Range<Int>, remote: Bool)
         }
+        var queueID: String
+        var kind: Kind
+    }
+
+    /// The facts of a line that is not ASCII, read as a String (`eximLine(_:)`, `syslogLine(_:)`), its
+    /// values put after the log (`MailLogReading.place`).
+    private static func mailLogFacts(_ line: Substring, into mailLog: inout MailLogReading) -> MailLogFacts? {
+        if let exim = eximLine(line) {
+            switch exim.kind {
+            case .arrival(let id, let sender):
+                return MailLogFacts(queueID: exim.queueID, kind: .arrival(id: id.map { mailLog.place($0) },
+                                                                          sender: sender.map { mailLog.place($0) }, time: exim.time))
+            case .delivery(let recipient, let remote):
+                return MailLogFacts(queueID: exim.queueID, kind: .delivery(recipient: mailLog.place(recipient), remote: remote))
+            }
+        }
+        guard let syslog = syslogLine(line) else { return nil }
+        let id = syslog.messageID.map { mailLog.place($0) }
+        return MailLogFacts(queueID: syslog.queueID, kind: .syslog(
+            id: id, time: id == nil ? nil : leadingTime(line), sender: syslog.sender.map { mailLog.place($0) },
+            delivery: syslog.delivery.map { (mailLog.place($0.recipient), $0.remote) }))
     }
 
     /// A syslog line of Postfix or Sendmail about one queue id.
@@ -531,41 +636,45 @@ public struct SentLog: Sendable, Hashable {
     }
 
     /// `bracketValue`: the bytes from `start` up to the next `>`, nil without one.
-    private static func bracketValue(_ line: UnsafeBufferPointer<UInt8>, after start: Int) -> String? {
+    private static func bracketValue(_ line: UnsafeBufferPointer<UInt8>, after start: Int) -> Range<Int>? {
         guard start <= line.count else { return nil }
         guard let close = index(of: ASCII.greaterThan, in: line, from: start, to: line.count) else { return nil }
-        return string(line, start..<close)
+        return start..<close
     }
 
-    /// `syslogLine(_:)` of an ASCII line.
-    private static func syslogLine(ascii line: UnsafeBufferPointer<UInt8>) -> SyslogFields? {
+    /// `syslogLine(_:)` of an ASCII line, the line `text[lo...]`: its values as ranges of `text`.
+    private static func syslogLine(ascii line: UnsafeBufferPointer<UInt8>, at lo: Int) -> MailLogFacts? {
         let end = line.count
         guard offset(of: "=<", in: line, to: end) != nil else { return nil }
+        func global(_ range: Range<Int>?) -> Range<Int>? { range.map { (lo + $0.lowerBound)..<(lo + $0.upperBound) } }
         for field in 0..<3 {
             let needle: StaticString = field == 0 ? ": message-id=<" : field == 1 ? ": from=<" : ": to=<"
             guard let at = offset(of: needle, in: line, to: end) else { continue }
             // The queue id: the last token before ": field" between spaces, unless it ends in "]".
             var tokenEnd = at
             while tokenEnd > 0, line[tokenEnd - 1] == ASCII.space { tokenEnd -= 1 }
-            guard tokenEnd > 0, line[tokenEnd - 1] != UInt8(ascii: "]") else { continue }
+            guard tokenEnd > 0, line[tokenEnd - 1] != ASCII.closeBracket else { continue }
             var tokenStart = tokenEnd
             while tokenStart > 0, line[tokenStart - 1] != ASCII.space { tokenStart -= 1 }
-            var out = SyslogFields(queueID: string(line, tokenStart..<tokenEnd))
+            let queueID = string(line, tokenStart..<tokenEnd)
             let value = bracketValue(line, after: at + needle.utf8CodeUnitCount)
             switch field {
             case 0:
-                out.messageID = value
+                let id = global(value)
+                return MailLogFacts(queueID: queueID, kind: .syslog(id: id, time: id == nil ? nil : leadingTime(ascii: line),
+                                                                    sender: nil, delivery: nil))
             case 1:
-                out.sender = value
-                if let msgid = offset(of: "msgid=<", in: line, to: end) { out.messageID = bracketValue(line, after: msgid + 7) }
+                // Sendmail writes the Message-ID on its from= line.
+                let id = offset(of: "msgid=<", in: line, to: end).flatMap { global(bracketValue(line, after: $0 + 7)) }
+                return MailLogFacts(queueID: queueID, kind: .syslog(id: id, time: id == nil ? nil : leadingTime(ascii: line),
+                                                                    sender: global(value), delivery: nil))
             default:
-                guard let recipient = value, !recipient.isEmpty else { return nil }
+                guard let recipient = global(value), !recipient.isEmpty else { return nil }
                 let remote = offset(of: "/smtp[", in: line, to: at) != nil || offset(of: "/relay[", in: line, to: at) != nil
                     || offset(of: "mailer=esmtp", in: line, to: end) != nil || offset(of: "mailer=relay", in: line, to: end) != nil
                     || offset(of: "mailer=smtp", in: line, to: end) != nil
-                out.delivery = (recipient, remote)
+                return MailLogFacts(queueID: queueID, kind: .syslog(id: nil, time: nil, sender: nil, delivery: (recipient, remote)))
             }
-            return out
         }
         return nil
     }
@@ -577,8 +686,9 @@ public struct SentLog: Sendable, Hashable {
         return TOMLParser.dateTime(string(line, 0..<end))?.secondsSince1970
     }
 
-    /// `eximLine(_:)` of an ASCII line: its tokens between spaces taken one after another.
-    private static func eximLine(ascii line: UnsafeBufferPointer<UInt8>) -> EximFields? {
+    /// `eximLine(_:)` of an ASCII line, the line `text[lo...]`: its tokens between spaces taken one after
+    /// another, its values as ranges of `text`.
+    private static func eximLine(ascii line: UnsafeBufferPointer<UInt8>, at lo: Int) -> MailLogFacts? {
         let end = line.count
         guard end >= 11, line[4] == ASCII.hyphen, line[7] == ASCII.hyphen, line[10] == ASCII.space,
               ASCII.isDigit(line[0]) else { return nil }
@@ -590,19 +700,18 @@ public struct SentLog: Sendable, Hashable {
             while cursor < end, line[cursor] != ASCII.space { cursor += 1 }
             return start..<cursor
         }
+        func global(_ range: Range<Int>) -> Range<Int> { (lo + range.lowerBound)..<(lo + range.upperBound) }
         // At least five tokens: date, time, [zone,] queue id, marker and one more.
         guard let date = nextToken(), let time = nextToken(), let third = nextToken(), let fourth = nextToken(),
               let fifth = nextToken() else { return nil }
         guard date.count == 10, line[date.lowerBound + 4] == ASCII.hyphen,
               time.count >= 8, line[time.lowerBound + 2] == ASCII.colon else { return nil }
         var zone = "Z"
-        let queueID: Range<Int>, marker: Range<Int>
-        var firstOfRest: Range<Int>?
+        let queueID: Range<Int>, marker: Range<Int>, firstOfRest: Range<Int>
         if third.count == 5, line[third.lowerBound] == UInt8(ascii: "+") || line[third.lowerBound] == ASCII.hyphen {
             zone = string(line, third.lowerBound..<(third.lowerBound + 3)) + ":" + string(line, (third.upperBound - 2)..<third.upperBound)
-            (queueID, marker) = (fourth, fifth)
-            firstOfRest = nextToken()
-            guard firstOfRest != nil else { return nil }
+            guard let sixth = nextToken() else { return nil }
+            (queueID, marker, firstOfRest) = (fourth, fifth, sixth)
         } else {
             (queueID, marker, firstOfRest) = (third, fourth, fifth)
         }
@@ -610,9 +719,6 @@ public struct SentLog: Sendable, Hashable {
         var hyphens = 0
         for i in queueID where line[i] == ASCII.hyphen { hyphens += 1 }
         guard hyphens == 2 else { return nil }
-        // The rest of the tokens, the first one already taken.
-        var rest: [Range<Int>] = firstOfRest.map { [$0] } ?? []
-        while let token = nextToken() { rest.append(token) }
         func hasPrefix(_ token: Range<Int>, _ prefix: StaticString) -> Bool {
             token.count >= prefix.utf8CodeUnitCount && offset(of: prefix, in: line, from: token.lowerBound,
                                                               to: token.lowerBound + prefix.utf8CodeUnitCount) != nil
@@ -622,28 +728,30 @@ public struct SentLog: Sendable, Hashable {
             && line[marker.lowerBound + 1] == ASCII.greaterThan
         if isArrival {
             let stamp = string(line, date) + "T" + string(line, time.lowerBound..<(time.lowerBound + 8)) + zone
-            let seconds = TOMLParser.dateTime(stamp)?.secondsSince1970
-            let sender = rest.first.flatMap { token -> String? in
-                token.count == 2 && line[token.lowerBound] == ASCII.lessThan && line[token.lowerBound + 1] == ASCII.greaterThan
-                    ? nil : string(line, token)
+            let isNullSender = firstOfRest.count == 2 && line[firstOfRest.lowerBound] == ASCII.lessThan
+                && line[firstOfRest.lowerBound + 1] == ASCII.greaterThan
+            // The last `id=` token's value.
+            var id: Range<Int>?
+            var token: Range<Int>? = firstOfRest
+            while let t = token {
+                if hasPrefix(t, "id=") { id = global(unbracket(line, (t.lowerBound + 3)..<t.upperBound)) }
+                token = nextToken()
             }
-            var id: String?
-            for token in rest where hasPrefix(token, "id=") {
-                id = string(line, unbracket(line, (token.lowerBound + 3)..<token.upperBound))
-            }
-            return EximFields(queueID: string(line, queueID), time: seconds, kind: .arrival(id: id, sender: sender))
+            return MailLogFacts(queueID: string(line, queueID), kind: .arrival(
+                id: id, sender: isNullSender ? nil : global(firstOfRest), time: TOMLParser.dateTime(stamp)?.secondsSince1970))
         }
-        guard isDelivery, let recipient = rest.first else { return nil }
+        guard isDelivery else { return nil }
         var remote = false
-        for token in rest {
-            if hasPrefix(token, "T="), ("smtp" as StaticString).withUTF8Buffer({
-                ASCIICaseInsensitive.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: line[token])) }) != nil {
+        var token: Range<Int>? = firstOfRest
+        while let t = token {
+            if hasPrefix(t, "T="), ("smtp" as StaticString).withUTF8Buffer({
+                ASCIICaseInsensitive.firstOffset(of: $0, in: UnsafeBufferPointer(rebasing: line[t])) }) != nil {
                 remote = true
             }
-            if hasPrefix(token, "H=") { remote = true }
+            if hasPrefix(t, "H=") { remote = true }
+            token = nextToken()
         }
-        return EximFields(queueID: string(line, queueID), time: nil,
-                          kind: .delivery(recipient: string(line, unbracket(line, recipient)), remote: remote))
+        return MailLogFacts(queueID: string(line, queueID), kind: .delivery(recipient: global(unbracket(line, firstOfRest)), remote: remote))
     }
 
     /// The columns of the TSV line `text[lo..<hi]`, as ranges of `text`: the first column that is
