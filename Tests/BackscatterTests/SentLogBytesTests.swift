@@ -71,9 +71,10 @@ import TestSupport
         }
     }
 
-    /// A longer mail log of each kind, interleaved, its queue ids used again and some of its lines not
-    /// ASCII (read as Strings, then joined with the ASCII lines of the same queue id): read as the
-    /// reference reads it, whole and in two reads.
+    /// A longer mail log of each kind, interleaved, its queue ids used again (without Postfix's `removed`
+    /// lines, which the reference did not read: `aRemovedQueueIDStartsAnotherMessage`) and some of its
+    /// lines not ASCII (read as Strings, then joined with the ASCII lines of the same queue id): read as
+    /// the reference reads it, whole and in two reads.
     @Test func readsAGeneratedMailLogAsTheReference() {
         var log = ""
         for n in 0..<600 {
@@ -84,7 +85,6 @@ import TestSupport
             log += "\(time) mx postfix/cleanup[2]: \(qid): message-id=<m\(n)@mx.example>\n"
             log += "\(time) mx postfix/qmgr[3]: \(qid): from=<s\(n % 7)@example.com>, size=1, nrcpt=2 (queue active)\n"
             log += "\(time) mx postfix/\(n % 5 == 0 ? "lmtp" : "smtp")[4]: \(qid): to=<\(who)@p.example>, relay=x, status=sent\n"
-            log += "\(time) mx postfix/qmgr[3]: \(qid): removed\n"
             let eximID = String(format: "1vAb%02d-%06d-Xy", n % 60, n)
             log += "2026-01-09 10:00:\(String(format: "%02d", n % 60)) \(n % 3 == 0 ? "+0100 " : "")\(eximID) <= \(n % 4 == 0 ? "<>" : "a\(n)@example.com") H=h [192.0.2.2] id=<e\(n)@mx.example>\n"
             log += "2026-01-09 10:00:01 \(eximID) \(n % 2 == 0 ? "=>" : "->") <\(who)@q.example> R=r T=\(n % 6 == 0 ? "local_delivery" : "remote_SMTP")\n"
@@ -98,6 +98,32 @@ import TestSupport
         #expect(read.wasSent(to: "r1@q.example") && read.wasSent(to: "r13é@s.example") && !read.wasSent(to: "r0@p.example"))
         Self.expectSame([bytes])
         Self.expectSame([Array(bytes[..<(bytes.count / 3)]), Array(bytes[(bytes.count / 3)...])])
+    }
+
+    /// Postfix's short queue ids come round again in a long log: after `QID: removed`, the next lines
+    /// of the same id are another message's, not more of the first one's (which the reference merged,
+    /// keeping the second id alone with both messages' recipients).
+    @Test func aRemovedQueueIDStartsAnotherMessage() {
+        let log = """
+            Jan  9 10:00:00 mx postfix/cleanup[2]: 3F2A91C04E: message-id=<one@mx.example>
+            Jan  9 10:00:00 mx postfix/qmgr[3]: 3F2A91C04E: from=<a@example.com>, size=1, nrcpt=1 (queue active)
+            Jan  9 10:00:01 mx postfix/smtp[4]: 3F2A91C04E: to=<x@p.example>, relay=x, status=sent
+            Jan  9 10:00:01 mx postfix/qmgr[3]: 3F2A91C04E: removed
+            Jan 19 11:00:00 mx postfix/cleanup[2]: 3F2A91C04E: message-id=<two@mx.example>
+            Jan 19 11:00:00 mx postfix/qmgr[3]: 3F2A91C04E: from=<b@example.com>, size=1, nrcpt=1 (queue active)
+            Jan 19 11:00:01 mx postfix/smtp[4]: 3F2A91C04E: to=<y@p.example>, relay=x, status=sent
+            Jan 19 11:00:01 mx postfix/qmgr[3]: 3F2A91C04E: removed
+            Jan 19 11:00:02 mx postfix/qmgr[3]: not a queue id: removed
+
+            """
+        var read = SentLog(path: "x", resolvedPath: "x")
+        read.read(bytes: Array(log.utf8))
+        #expect(read.count == 2)
+        #expect(read.entry(forMessageID: "one@mx.example") == SentLogEntry(messageID: "one@mx.example", sender: "a@example.com", recipients: ["x@p.example"]))
+        #expect(read.entry(forMessageID: "<TWO@mx.example>") == SentLogEntry(messageID: "two@mx.example", sender: "b@example.com", recipients: ["y@p.example"]))
+        var reference = ReferenceSentLog(path: "x", resolvedPath: "x")
+        reference.read(bytes: Array(log.utf8))
+        #expect(reference.count == 1)
     }
 
     @Test(.enabled(if: Corpus.isAvailable, Comment(rawValue: Corpus.skipMessage)))

@@ -303,6 +303,11 @@ public struct SentLog: Sendable, Hashable {
             }
         }
 
+        /// Ends the record of `queueID`: its next line starts a record of its own.
+        mutating func finish(_ queueID: String) {
+            places.removeValue(forKey: queueID)
+        }
+
         /// A String value's range of `text`: its bytes put after the log.
         mutating func place(_ value: String) -> Range<Int> {
             let start = valuesBase + values.count
@@ -357,6 +362,12 @@ public struct SentLog: Sendable, Hashable {
             while lo < hi, ASCII.isWhitespaceOrNewline(text[lo]) { lo += 1 }
             while hi > lo, ASCII.isWhitespaceOrNewline(text[hi - 1]) { hi -= 1 }
             if lo == hi || text[lo] == UInt8(ascii: "#") { continue }
+            // Postfix's last word on a queue id (`QID: removed`): a later line with the same id is about
+            // another message (short queue ids come round again in a long log).
+            if let queueID = SentLog.removedQueueID(text, lo, hi) {
+                mailLog.finish(queueID)
+                continue
+            }
             if SentLog.mayBeMailLogLine(text, lo, hi) {
                 let lineBytes = UnsafeBufferPointer(rebasing: text[lo..<hi])
                 // An ASCII line (nearly every one) is read on its bytes, whose Characters they are; any
@@ -597,6 +608,19 @@ public struct SentLog: Sendable, Hashable {
         default:
             return nil
         }
+    }
+
+    /// The queue id of a Postfix `QID: removed` line, `text[lo..<hi]`: the token before the line's
+    /// final ": removed", letters and digits (as Postfix writes its queue ids, short or long).
+    private static func removedQueueID(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
+        let suffix: StaticString = ": removed"
+        let n = suffix.utf8CodeUnitCount
+        guard hi - lo > n, text[hi - 1] == UInt8(ascii: "d"),
+              suffix.withUTF8Buffer({ memcmp(text.baseAddress! + (hi - n), $0.baseAddress!, n) == 0 }) else { return nil }
+        var start = hi - n
+        while start > lo, ASCII.isAlpha(text[start - 1]) || ASCII.isDigit(text[start - 1]) { start -= 1 }
+        guard start < hi - n, start == lo || text[start - 1] == ASCII.space else { return nil }
+        return string(UnsafeBufferPointer(rebasing: text[start..<(hi - n)]), 0..<(hi - n - start))
     }
 
     /// Whether the line `text[lo..<hi]` may be an Exim line (`YYYY-MM-DD ` first) or a Postfix/Sendmail one
