@@ -2,7 +2,8 @@
 import MailParsing
 
 // The sent-log reader before its lines were read on the buffer (commit 5cd304d), kept as the reference
-// the byte reader is checked against.
+// the byte reader is checked against; since then only given Sendmail's recipients after the first on a
+// `to=` line, as the reader was.
 
 /// The Message-IDs of the mail the site sent, loaded from a `[sent_log]` file.
 ///
@@ -267,11 +268,11 @@ struct ReferenceSentLog: Sendable, Hashable {
                             if let time = ReferenceSentLog.leadingTime(line) { record.sentAt = time }
                         }
                         if let sender = syslog.sender, !sender.isEmpty { record.sender = sender }
-                        if let (recipient, remote) = syslog.delivery {
+                        if let (recipients, remote) = syslog.delivery {
                             record.hasDelivery = true
                             if remote {
                                 record.deliveredRemotely = true
-                                record.recipients.append(recipient)
+                                record.recipients.append(contentsOf: recipients)
                             }
                         }
                     }
@@ -316,7 +317,7 @@ struct ReferenceSentLog: Sendable, Hashable {
         var queueID: Substring
         var messageID: String?
         var sender: String?
-        var delivery: (recipient: String, remote: Bool)?
+        var delivery: (recipients: [String], remote: Bool)?
     }
 
     /// Postfix: `postfix/cleanup[..]: QID: message-id=<x>`, `postfix/qmgr[..]: QID: from=<x>, ...`,
@@ -340,12 +341,21 @@ struct ReferenceSentLog: Sendable, Hashable {
                 // Sendmail writes the Message-ID on its from= line.
                 if let msgid = ReferenceSentLog.find("msgid=<", in: line) { out.messageID = bracketValue(line, after: msgid.upperBound) }
             default:
-                guard let recipient = value, !recipient.isEmpty else { return nil }
+                guard let recipient = value, !recipient.isEmpty,
+                      var close = line[range.upperBound...].firstIndex(of: ">") else { return nil }
+                // Sendmail lists a message's recipients on one line: `to=<a>,<b>, delay=...`.
+                var recipients = [recipient]
+                while case let next = line.index(after: close), line[next...].hasPrefix(",<"),
+                      let end = line[line.index(next, offsetBy: 2)...].firstIndex(of: ">") {
+                    let more = line[line.index(next, offsetBy: 2)..<end]
+                    if !more.isEmpty { recipients.append(String(more)) }
+                    close = end
+                }
                 let program = line[..<range.lowerBound]
                 let remote = ReferenceSentLog.find("/smtp[", in: program) != nil || ReferenceSentLog.find("/relay[", in: program) != nil
                     || ReferenceSentLog.find("mailer=esmtp", in: line) != nil || ReferenceSentLog.find("mailer=relay", in: line) != nil
                     || ReferenceSentLog.find("mailer=smtp", in: line) != nil
-                out.delivery = (recipient, remote)
+                out.delivery = (recipients, remote)
             }
             return out
         }

@@ -392,11 +392,11 @@ public struct SentLog: Sendable, Hashable {
                                 if let time { record.sentAt = time }
                             }
                             if let sender, !sender.isEmpty { record.sender = sender }
-                            if let (recipient, remote) = delivery {
+                            if let (recipients, remote) = delivery {
                                 record.hasDelivery = true
                                 if remote {
                                     record.deliveredRemotely = true
-                                    record.recipients.append(recipient)
+                                    record.recipients.append(contentsOf: recipients)
                                 }
                             }
                         case .delivery(let recipient, let remote):
@@ -451,7 +451,7 @@ public struct SentLog: Sendable, Hashable {
             /// An Exim arrival (`<=`): the id, the sender (nil for `<>`) and the time, each set even when nil.
             case arrival(id: Range<Int>?, sender: Range<Int>?, time: Double?)
             /// A Postfix or Sendmail line: an id (with the line's time), a sender, a delivery, set where given.
-            case syslog(id: Range<Int>?, time: Double?, sender: Range<Int>?, delivery: (recipient: Range<Int>, remote: Bool)?)
+            case syslog(id: Range<Int>?, time: Double?, sender: Range<Int>?, delivery: (recipients: [Range<Int>], remote: Bool)?)
             /// An Exim delivery (`=>`, `->`).
             case delivery(recipient: Range<Int>, remote: Bool)
         }
@@ -475,7 +475,7 @@ public struct SentLog: Sendable, Hashable {
         let id = syslog.messageID.map { mailLog.place($0) }
         return MailLogFacts(queueID: syslog.queueID, kind: .syslog(
             id: id, time: id == nil ? nil : leadingTime(line), sender: syslog.sender.map { mailLog.place($0) },
-            delivery: syslog.delivery.map { (mailLog.place($0.recipient), $0.remote) }))
+            delivery: syslog.delivery.map { delivery in (delivery.recipients.map { mailLog.place($0) }, delivery.remote) }))
     }
 
     /// A syslog line of Postfix or Sendmail about one queue id.
@@ -483,7 +483,7 @@ public struct SentLog: Sendable, Hashable {
         var queueID: String
         var messageID: String?
         var sender: String?
-        var delivery: (recipient: String, remote: Bool)?
+        var delivery: (recipients: [String], remote: Bool)?
     }
 
     /// Postfix: `postfix/cleanup[..]: QID: message-id=<x>`, `postfix/qmgr[..]: QID: from=<x>, ...`,
@@ -507,12 +507,21 @@ public struct SentLog: Sendable, Hashable {
                 // Sendmail writes the Message-ID on its from= line.
                 if let msgid = SentLog.find("msgid=<", in: line) { out.messageID = bracketValue(line, after: msgid.upperBound) }
             default:
-                guard let recipient = value, !recipient.isEmpty else { return nil }
+                guard let recipient = value, !recipient.isEmpty,
+                      var close = line[range.upperBound...].firstIndex(of: ">") else { return nil }
+                // Sendmail lists a message's recipients on one line: `to=<a>,<b>, delay=...`.
+                var recipients = [recipient]
+                while case let next = line.index(after: close), line[next...].hasPrefix(",<"),
+                      let end = line[line.index(next, offsetBy: 2)...].firstIndex(of: ">") {
+                    let more = line[line.index(next, offsetBy: 2)..<end]
+                    if !more.isEmpty { recipients.append(String(more)) }
+                    close = end
+                }
                 let program = line[..<range.lowerBound]
                 let remote = SentLog.find("/smtp[", in: program) != nil || SentLog.find("/relay[", in: program) != nil
                     || SentLog.find("mailer=esmtp", in: line) != nil || SentLog.find("mailer=relay", in: line) != nil
                     || SentLog.find("mailer=smtp", in: line) != nil
-                out.delivery = (recipient, remote)
+                out.delivery = (recipients, remote)
             }
             return out
         }
@@ -693,11 +702,19 @@ public struct SentLog: Sendable, Hashable {
                 return MailLogFacts(queueID: queueID, kind: .syslog(id: id, time: id == nil ? nil : leadingTime(ascii: line),
                                                                     sender: global(value), delivery: nil))
             default:
-                guard let recipient = global(value), !recipient.isEmpty else { return nil }
+                guard let first = value, !first.isEmpty else { return nil }
+                // Sendmail lists a message's recipients on one line: `to=<a>,<b>, delay=...`.
+                var recipients = [global(first)!]
+                var close = first.upperBound   // the ">" after it
+                while close + 2 < end, line[close + 1] == ASCII.comma, line[close + 2] == ASCII.lessThan,
+                      let next = index(of: ASCII.greaterThan, in: line, from: close + 3, to: end) {
+                    if next > close + 3 { recipients.append((lo + close + 3)..<(lo + next)) }
+                    close = next
+                }
                 let remote = offset(of: "/smtp[", in: line, to: at) != nil || offset(of: "/relay[", in: line, to: at) != nil
                     || offset(of: "mailer=esmtp", in: line, to: end) != nil || offset(of: "mailer=relay", in: line, to: end) != nil
                     || offset(of: "mailer=smtp", in: line, to: end) != nil
-                return MailLogFacts(queueID: queueID, kind: .syslog(id: nil, time: nil, sender: nil, delivery: (recipient, remote)))
+                return MailLogFacts(queueID: queueID, kind: .syslog(id: nil, time: nil, sender: nil, delivery: (recipients, remote)))
             }
         }
         return nil
