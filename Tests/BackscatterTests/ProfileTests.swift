@@ -37,6 +37,26 @@ import TestSupport
         #expect(profile.thresholds == SiteProfile.Thresholds())
     }
 
+    /// A users_file is read the same with LF, CRLF or CR line ends (as a String split by the Characters
+    /// "\n" and "\r", a CRLF file was one user, "\r\n" being a Character of its own: every victim was then
+    /// unknown here). Blank lines, comments and blanks around a name are passed over.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func usersFileLineEnds(_ lineEnd: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("users-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lines = ["# users", "alice", "", "  Bob@Example.com\t", "carol", "#dave", "Émile"]
+        try Data(lines.joined(separator: lineEnd).utf8).write(to: URL(fileURLWithPath: folder + "/users.txt"))
+        let profile = try SiteProfile.parse("[site]\ndomains = [\"example.com\"]\nusers_file = \"users.txt\"\n",
+                                            baseDirectory: folder)
+        #expect(profile.site.fileUsers == ["alice", "Bob@Example.com", "carol", "Émile"])
+        #expect(profile.knowsUser("alice@example.com") == true)
+        #expect(profile.knowsUser("bob@example.com") == true)
+        #expect(profile.knowsUser("carol@example.com") == true)
+        #expect(profile.knowsUser("émile@example.com") == true)
+        #expect(profile.knowsUser("dave@example.com") == false)
+    }
+
     @Test func loadsTheExampleProfile() throws {
         let profile = try SiteProfile.load(path: Corpus.fixture("profile/example.toml"))
         #expect(profile.warnings.isEmpty, "\(profile.warnings)")

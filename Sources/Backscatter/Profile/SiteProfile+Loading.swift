@@ -97,11 +97,21 @@ struct ProfileReader {
         }
         if let (usersFile, position) = try string(table, "users_file", in: "site") {
             site.usersFile = usersFile
-            let text = try readFile(usersFile, path: "site.users_file", at: position)
-            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-                let user = line.trimmedSlice
-                if user.isEmpty || user.hasPrefix("#") { continue }
-                site.fileUsers.append(String(user))
+            // Lines cut at LF, CR or CRLF on the bytes (split as a String by the Characters "\n" and "\r",
+            // a file with CRLF line ends was one user: "\r\n" is a Character of its own).
+            let bytes = try readFileBytes(usersFile, path: "site.users_file", at: position)
+            bytes.withUnsafeBufferPointer { text in
+                var next = 0
+                while next < text.count {
+                    var end = next
+                    while end < text.count, text[end] != ASCII.lineFeed, text[end] != ASCII.carriageReturn { end += 1 }
+                    var (lo, hi) = (next, end)
+                    next = end + 1
+                    while lo < hi, ASCII.isWhitespaceOrNewline(text[lo]) { lo += 1 }
+                    while hi > lo, ASCII.isWhitespaceOrNewline(text[hi - 1]) { hi -= 1 }
+                    if lo == hi || text[lo] == UInt8(ascii: "#") { continue }
+                    site.fileUsers.append(String(decoding: UnsafeBufferPointer(rebasing: text[lo..<hi]), as: UTF8.self))
+                }
             }
         }
         return site
@@ -364,10 +374,6 @@ struct ProfileReader {
         if path.hasPrefix("/") { return path }
         guard let base = baseDirectory, !base.isEmpty else { return path }
         return URL(fileURLWithPath: base).appendingPathComponent(path).path
-    }
-
-    private func readFile(_ path: String, path keyPath: String, at position: TOMLPosition?) throws(ProfileError) -> String {
-        String(decoding: try readFileBytes(path, path: keyPath, at: position), as: UTF8.self)
     }
 
     private func readFileBytes(_ path: String, path keyPath: String, at position: TOMLPosition?) throws(ProfileError) -> [UInt8] {

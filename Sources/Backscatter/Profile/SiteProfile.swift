@@ -167,10 +167,19 @@ public struct SiteProfile: Sendable, Hashable {
         var isEmpty: Bool { addresses.isEmpty && localParts.isEmpty }
 
         init(_ site: Site) {
-            for user in site.users + site.fileUsers {
-                let u = user.lowercased()
-                if u.contains("@") { addresses.insert(u) } else { localParts.insert(u) }
+            // Gathered first and made sets at once (inserted one by one, each set grew and rehashed a
+            // dozen times for a users_file of 500,000).
+            var addressList: [String] = [], localPartList: [String] = []
+            for list in [site.users, site.fileUsers] {
+                for user in list {
+                    let u = user.lowercasedIfNeeded()
+                    // An ASCII name's "@" is a byte of it; any other is asked by Characters, as before.
+                    let isAddress = u.utf8.allSatisfy { $0 < 0x80 } ? u.utf8.contains(UInt8(ascii: "@")) : u.contains("@")
+                    if isAddress { addressList.append(u) } else { localPartList.append(u) }
+                }
             }
+            addresses = Set(addressList)
+            localParts = Set(localPartList)
         }
     }
 
