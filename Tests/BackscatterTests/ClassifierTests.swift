@@ -43,33 +43,36 @@ struct ClassifierFixtureTests {
 
     /// A verified signature of ours made more than ten days before the notice arrived is a replay
     /// (`Classifier.replayedSignature`): `dkim-ours-replayed` in place of `dkim-ours-valid`, and no
-    /// Message-ID evidence. The time is `t=`, or the original's Date where `h=` covers it; ten days
-    /// exactly is still a late real notice.
+    /// Message-ID evidence. The time is `t=`, or else the sent log's for the Message-ID (the fixture
+    /// log's entry for it was sent on 2026-01-12), never the original's Date; ten days exactly is still
+    /// a late real notice.
     @Test(arguments: [
-        // (t=, h= covers Date, the original's Date, days before the arrival the finding is of, replay)
-        (Int64?.some(11), false, Int64?.none, DKIMFinding.Result.verified, true),
-        (Int64?.some(10), false, Int64?.none, DKIMFinding.Result.verified, false),
-        (Int64?.none, true, Int64?.some(30), DKIMFinding.Result.verified, true),
-        // Date not covered: anyone may have written it, so it dates nothing.
-        (Int64?.none, false, Int64?.some(30), DKIMFinding.Result.verified, false),
-        // t= wins over a covered Date.
-        (Int64?.some(2), true, Int64?.some(30), DKIMFinding.Result.verified, false),
+        // (t= days before the arrival, a sent log in the profile, the finding's result, replay)
+        (Int64?.some(11), false, DKIMFinding.Result.verified, true),
+        (Int64?.some(10), false, DKIMFinding.Result.verified, false),
+        (Int64?.none, true, DKIMFinding.Result.verified, true),
+        // Neither t= nor a sent log: the original's Date, 330 days before, dates nothing.
+        (Int64?.none, false, DKIMFinding.Result.verified, false),
+        // t= wins over the sent log.
+        (Int64?.some(2), true, DKIMFinding.Result.verified, false),
         // A failed signature is `dkim-ours-failed` however old.
-        (Int64?.some(40), false, Int64?.none, DKIMFinding.Result.failed, false),
+        (Int64?.some(40), false, DKIMFinding.Result.failed, false),
     ])
-    func aLateSignatureOfOursIsAReplay(_ signedDaysBefore: Int64?, coversDate: Bool, dateDaysBefore: Int64?,
-                                       result: DKIMFinding.Result, replayed: Bool) throws {
-        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile-sentlog.toml"))
-        let arrival: Int64 = 1_797_000_000
+    func aLateSignatureOfOursIsAReplay(_ signedDaysBefore: Int64?, sentLog: Bool, result: DKIMFinding.Result,
+                                       replayed: Bool) throws {
+        let profile = try SiteProfile.load(path: Corpus.fixture(
+            sentLog ? "classifier/signals-profile-sentlog.toml" : "classifier/signals-profile.toml"))
+        let arrival: Int64 = 1_797_000_000   // 2026-12-10
+        let sentAt: Int64 = 1_768_212_000    // 2026-01-12T10:00:00Z, the sent log's time for the id
         var o = Observation(kind: .bounce)
         o.victim = "alice@example.com"
         o.arrival = arrival
         var original = OriginalFacts(presence: .headers)
         original.from = "alice@example.com"
         original.messageID = "20260112100000.ABCDEF0123@mx-out1.example.com"
-        original.date = dateDaysBefore.map { arrival - $0 * 86_400 }
+        original.date = sentAt
         original.dkim = [DKIMFinding(domain: "example.com", selector: "s2026", result: result,
-                                     signedAt: signedDaysBefore.map { arrival - $0 * 86_400 }, coversDate: coversDate)]
+                                     signedAt: signedDaysBefore.map { arrival - $0 * 86_400 })]
         o.original = original
         let classifier = Classifier(profile: profile)
         let signals = Set(classifier.evidence(for: o).map(\.signal))
@@ -77,7 +80,7 @@ struct ClassifierFixtureTests {
         if replayed {
             #expect(!signals.contains("dkim-ours-valid"))
             #expect(!signals.contains { $0.hasPrefix("message-id-") })
-            #expect(classifier.replayedSignature(original, arrival: arrival)?.days == (signedDaysBefore ?? dateDaysBefore))
+            #expect(classifier.replayedSignature(original, arrival: arrival)?.days == (signedDaysBefore ?? (arrival - sentAt) / 86_400))
         } else {
             #expect(signals.contains(result == .verified ? "dkim-ours-valid" : "dkim-ours-failed"))
             #expect(signals.contains { $0.hasPrefix("message-id-") })

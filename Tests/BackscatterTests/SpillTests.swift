@@ -193,8 +193,7 @@ struct SpillCodingTests {
         original.hops = [ReceivedHop(helo: "[1.2.3.4]", reverseName: nil, ip: "1.2.3.4", date: 5),
                          ReceivedHop()]
         original.hopCount = 9
-        original.dkim = [DKIMFinding(domain: "example.org", selector: "s1", result: .verified, signedAt: -1_795_931_536,
-                                     coversDate: true),
+        original.dkim = [DKIMFinding(domain: "example.org", selector: "s1", result: .verified, signedAt: -1_795_931_536),
                          DKIMFinding(domain: "x", selector: "", result: .unchecked)]
         original.spamShape = [.noReverseDNS, .linkHeavy, .htmlOnly]
         o.original = original

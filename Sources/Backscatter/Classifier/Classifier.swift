@@ -328,15 +328,19 @@ public struct Classifier: Sendable {
     static let queueLifetimeBound: Int64 = 10 * 86_400
 
     /// Our first verified signature on the original and how many days before the notice's arrival it
-    /// was made (`DKIMFinding.signedTime(date:)`), when that is more than `queueLifetimeBound`: the
-    /// signed message was sent again long after we sent it, a DKIM replay (draft-chuang-dkim-replay-problem:
-    /// a message signed once is sent on to many others, its signature still valid). Nil otherwise, and
-    /// when the signature or the notice does not say when.
+    /// was made, when that is more than `queueLifetimeBound`: the signed message was sent again long
+    /// after we sent it, a DKIM replay (draft-chuang-dkim-replay-problem: a message signed once is sent
+    /// on to many others, its signature still valid). When it was made: its `t=`, or else when the sent
+    /// log says the message went out. Not the original's Date, even where the signature covers it: a
+    /// client with a wrong clock writes a Date weeks off, and our relay signs it as it is. Nil otherwise,
+    /// and when neither the signature, the sent log nor the notice says when.
     package func replayedSignature(_ original: OriginalFacts, arrival: Int64?) -> (finding: DKIMFinding, days: Int64)? {
         guard let arrival, !site.dkimDomains.isEmpty else { return nil }
-        guard let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) }),
-              let signed = verified.signedTime(date: original.date), arrival &- signed > Self.queueLifetimeBound
+        guard let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) })
         else { return nil }
+        let logged = verified.signedAt == nil
+            ? original.messageID.flatMap { site.profile.sentLog?.entry(forMessageID: $0)?.sentAt }.map { Int64($0) } : nil
+        guard let signed = verified.signedAt ?? logged, arrival &- signed > Self.queueLifetimeBound else { return nil }
         return (verified, (arrival &- signed) / 86_400)
     }
 

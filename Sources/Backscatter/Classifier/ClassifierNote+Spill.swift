@@ -118,19 +118,18 @@ extension ReceivedHop: SpillCodable {
 }
 
 extension DKIMFinding: SpillCodable {
-    /// Writes domain, selector, result, signing time and whether Date is covered.
+    /// Writes domain, selector, result and signing time.
     public func encode(to encoder: inout SpillEncoder) {
         encoder.write(domain)
         encoder.write(selector)
         encoder.write(result)
         encoder.write(signedAt)
-        encoder.write(coversDate)
     }
 
     /// Reads a finding written by `encode(to:)`.
     public init(from decoder: inout SpillDecoder) throws(SpillError) {
         self.init(domain: try decoder.read(), selector: try decoder.read(), result: try decoder.read(),
-                  signedAt: try decoder.read(), coversDate: try decoder.read())
+                  signedAt: try decoder.read())
     }
 }
 

@@ -4,12 +4,11 @@ import MailParsing
 /// with the site branch's `DKIMVerifier`: true verified, false failed, nil when it cannot be told (a cut
 /// header section, an unsupported algorithm, a malformed signature).
 enum ClassifierDKIM {
-    /// What a check says: `verified` true or false, or nil when it cannot be told; and, from the parsed
-    /// signature, `t=` and whether `h=` names Date (`DKIMFinding.signedAt`, `coversDate`).
+    /// What a check says: `verified` true or false, or nil when it cannot be told; and the parsed
+    /// signature's `t=` (`DKIMFinding.signedAt`).
     struct Check {
         var verified: Bool?
         var signedAt: Int64? = nil
-        var coversDate = false
     }
 
     /// - Parameter value: the field's unfolded value (read once by the caller).
@@ -23,7 +22,6 @@ enum ClassifierDKIM {
         case .failed: verified = false
         case .incomplete, .unsupported, .noSignatureForDomain: verified = nil
         }
-        return Check(verified: verified, signedAt: signature.timestamp.map(Int64.init),
-                     coversDate: signature.signedHeaders.contains("date"))
+        return Check(verified: verified, signedAt: signature.timestamp.map(Int64.init))
     }
 }

@@ -281,27 +281,16 @@ public struct DKIMFinding: Sendable, Hashable {
     public var selector: String
     /// The check's result.
     public var result: Result
-    /// `t=`, when the signature says when it was made: seconds since 1970. Read from a signature checked
-    /// with a key only (nil for the others), for `signedTime(date:)`.
+    /// `t=` (RFC 6376 §3.5), when the signature says when it was made: seconds since 1970. Read from a
+    /// signature checked with a key only (nil for the others).
     public var signedAt: Int64?
-    /// Whether `h=` names Date, so that the original's Date is as the signer wrote it (read, as
-    /// `signedAt`, from a signature checked with a key only).
-    public var coversDate: Bool
 
     /// A finding.
-    public init(domain: String, selector: String, result: Result, signedAt: Int64? = nil, coversDate: Bool = false) {
+    public init(domain: String, selector: String, result: Result, signedAt: Int64? = nil) {
         self.domain = domain
         self.selector = selector
         self.result = result
         self.signedAt = signedAt
-        self.coversDate = coversDate
-    }
-
-    /// When the signature was made, as far as it vouches for it: `t=`, or else the original's `date`
-    /// when `h=` covers Date (RFC 6376 §3.5 recommends t=; the Date a signature covers cannot be
-    /// changed without breaking it). Nil when neither says.
-    public func signedTime(date: Int64?) -> Int64? {
-        signedAt ?? (coversDate ? date : nil)
     }
 }
 

@@ -598,8 +598,7 @@ public struct ObservationReader: Sendable {
         case .some(false): result = .failed
         case .none: result = .unchecked
         }
-        return DKIMFinding(domain: domain, selector: selector, result: result, signedAt: check.signedAt,
-                           coversDate: check.coversDate)
+        return DKIMFinding(domain: domain, selector: selector, result: result, signedAt: check.signedAt)
     }
 
     /// A Message-ID's shape: each run of digits `9`, of upper-case letters `A`, of lower-case `a`, of
