@@ -242,7 +242,6 @@ public struct SentLog: Sendable, Hashable {
         return start..<end
     }
 
-    /// What a mail log says about one queue id.
     /// What a mail log says about one queue id: ranges of `text` (see `LoggedEntry`).
     private struct QueueRecord {
         var messageID: Range<Int>?
