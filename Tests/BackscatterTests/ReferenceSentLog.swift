@@ -2,8 +2,8 @@
 import MailParsing
 
 // The sent-log reader before its lines were read on the buffer (commit 5cd304d), kept as the reference
-// the byte reader is checked against; since then only given Sendmail's recipients after the first on a
-// `to=` line, as the reader was.
+// the byte reader is checked against. Changed since in one thing only, as the reader was: every recipient
+// of a Sendmail `to=<a>,<b>` line is read, not the first alone.
 
 /// The Message-IDs of the mail the site sent, loaded from a `[sent_log]` file.
 ///
