@@ -90,6 +90,19 @@ struct ClassifierFixtureTests {
         #expect(classifier.replayedSignature(original, arrival: arrival) == nil)
     }
 
+    /// A sent log's time that no date could be (an entry a library user inserted) dates nothing: no
+    /// replay, and no trap converting it.
+    @Test(arguments: [Double.infinity, -Double.infinity, Double.nan, 1e300])
+    func aSentLogTimeOutOfRangeDatesNothing(_ sentAt: Double) throws {
+        var profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile-sentlog.toml"))
+        let id = "20260112100000.ABCDEF0123@mx-out1.example.com"
+        profile.sentLog?.insert(SentLogEntry(messageID: id, sentAt: sentAt))
+        var original = OriginalFacts(presence: .headers)
+        original.messageID = id
+        original.dkim = [DKIMFinding(domain: "example.com", selector: "s2026", result: .verified)]
+        #expect(Classifier(profile: profile).replayedSignature(original, arrival: 1_797_000_000) == nil)
+    }
+
     @Test func everySignalHasAStableKebabCaseName() {
         for signal in Signal.allCases {
             #expect(signal.rawValue.allSatisfy { $0.isLowercase || $0 == "-" })

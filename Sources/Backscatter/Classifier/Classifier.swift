@@ -341,7 +341,9 @@ public struct Classifier: Sendable {
         guard let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) })
         else { return nil }
         let logged = verified.signedAt == nil
-            ? original.messageID.flatMap { site.profile.sentLog?.entry(forMessageID: $0)?.sentAt }.map { Int64($0) } : nil
+            ? original.messageID.flatMap { site.profile.sentLog?.entry(forMessageID: $0)?.sentAt }
+                .flatMap { $0.magnitude < 1e15 ? Int64($0) : nil }   // (an inserted entry may hold any Double)
+            : nil
         guard let signed = verified.signedAt ?? logged, arrival &- signed > Self.queueLifetimeBound else { return nil }
         return (verified, (arrival &- signed) / 86_400)
     }
