@@ -40,7 +40,7 @@ enum SisimaiCommand: HarnessCommand {
             return 1
         }
         var rows: [Row] = []
-        for line in tsv.split(separator: "\n").dropFirst() {
+        for line in tsv.split(whereSeparator: \.isNewline).dropFirst() {   // ("\r\n" is one Character)
             let c = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard c.count >= 8, let idx = Int(c[1]) else { continue }
             rows.append(Row(file: c[0], index: idx, status: c[2], replyCode: c[3], reason: c[4], hard: c[5], feedbackType: c[6], engine: c[7]))

@@ -50,7 +50,9 @@ package enum DevMeasurement {
     static func labels(_ path: String) throws -> [Label] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let decoder = JSONDecoder()
-        return text.split(separator: "\n").compactMap { line in try? decoder.decode(Label.self, from: Data(line.utf8)) }
+        // Lines at any line end (`Character.isNewline`: "\r\n" is one Character, so `split(separator: "\n")`
+        // left a CRLF file one line).
+        return text.split(whereSeparator: \.isNewline).compactMap { line in try? decoder.decode(Label.self, from: Data(line.utf8)) }
     }
 
     /// Times reading, parsing and bounce analysis of an mbox with and without the classifier's
