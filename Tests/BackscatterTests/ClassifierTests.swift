@@ -42,7 +42,7 @@ struct ClassifierFixtureTests {
     }
 
     /// A verified signature of ours made more than ten days before the notice arrived is a replay
-    /// (`Classifier.replayedSignature`): `dkim-ours-replayed` in place of `dkim-ours-valid`, and no
+    /// (`Classifier.replayedDays`): `dkim-ours-replayed` in place of `dkim-ours-valid`, and no
     /// Message-ID evidence. The time is `t=`, or else the sent log's for the Message-ID (the fixture
     /// log's entry for it was sent on 2026-01-12), never the original's Date; ten days exactly is still
     /// a late real notice.
@@ -80,14 +80,14 @@ struct ClassifierFixtureTests {
         if replayed {
             #expect(!signals.contains("dkim-ours-valid"))
             #expect(!signals.contains { $0.hasPrefix("message-id-") })
-            #expect(classifier.replayedSignature(original, arrival: arrival)?.days == (signedDaysBefore ?? (arrival - sentAt) / 86_400))
+            #expect(classifier.replayedDays(original, arrival: arrival) == (signedDaysBefore ?? (arrival - sentAt) / 86_400))
         } else {
             #expect(signals.contains(result == .verified ? "dkim-ours-valid" : "dkim-ours-failed"))
             #expect(signals.contains { $0.hasPrefix("message-id-") })
         }
         // A verified signature of a domain that is not ours says nothing of a replay.
         original.dkim[0].domain = "other.example"
-        #expect(classifier.replayedSignature(original, arrival: arrival) == nil)
+        #expect(classifier.replayedDays(original, arrival: arrival) == nil)
     }
 
     /// A sent log's time that no date could be (an entry a library user inserted) dates nothing: no
@@ -100,7 +100,7 @@ struct ClassifierFixtureTests {
         var original = OriginalFacts(presence: .headers)
         original.messageID = id
         original.dkim = [DKIMFinding(domain: "example.com", selector: "s2026", result: .verified)]
-        #expect(Classifier(profile: profile).replayedSignature(original, arrival: 1_797_000_000) == nil)
+        #expect(Classifier(profile: profile).replayedDays(original, arrival: 1_797_000_000) == nil)
     }
 
     @Test func everySignalHasAStableKebabCaseName() {

@@ -3,7 +3,7 @@ import MailParsing
 
 // The sent-log reader before its lines were read on the buffer (commit 5cd304d), kept as the reference
 // the byte reader is checked against. Changed since in one thing only, as the reader was: every recipient
-// of a Sendmail `to=<a>,<b>` line is read, not the first alone.
+// of a Sendmail `to=<a>,<b>` line is read, not the first alone (`SentLog.moreRecipients`).
 
 /// The Message-IDs of the mail the site sent, loaded from a `[sent_log]` file.
 ///
@@ -342,15 +342,8 @@ struct ReferenceSentLog: Sendable, Hashable {
                 if let msgid = ReferenceSentLog.find("msgid=<", in: line) { out.messageID = bracketValue(line, after: msgid.upperBound) }
             default:
                 guard let recipient = value, !recipient.isEmpty,
-                      var close = line[range.upperBound...].firstIndex(of: ">") else { return nil }
-                // Sendmail lists a message's recipients on one line: `to=<a>,<b>, delay=...`.
-                var recipients = [recipient]
-                while case let next = line.index(after: close), line[next...].hasPrefix(",<"),
-                      let end = line[line.index(next, offsetBy: 2)...].firstIndex(of: ">") {
-                    let more = line[line.index(next, offsetBy: 2)..<end]
-                    if !more.isEmpty { recipients.append(String(more)) }
-                    close = end
-                }
+                      let close = line[range.upperBound...].firstIndex(of: ">") else { return nil }
+                let recipients = [recipient] + SentLog.moreRecipients(line, after: close)
                 let program = line[..<range.lowerBound]
                 let remote = ReferenceSentLog.find("/smtp[", in: program) != nil || ReferenceSentLog.find("/relay[", in: program) != nil
                     || ReferenceSentLog.find("mailer=esmtp", in: line) != nil || ReferenceSentLog.find("mailer=relay", in: line) != nil

@@ -99,9 +99,9 @@ public struct Classifier: Sendable {
             addPathEvidence(original, into: &out)
             // A replayed signature of ours carries the original's Message-ID with it, signed: the id is our
             // first sending's and says nothing of this notice (`dkim-ours-replayed` says why).
-            // (Days alone, asked only of a site with keys: zero-config has none, and a finding carried
-            // out of the call cost ~150 instructions a message, sisimai bsd x3.)
-            let replayedDays = site.dkimDomains.isEmpty ? nil : replayedSignature(original, arrival: o.arrival)?.days
+            // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
+            // message when it carried the finding out, sisimai bsd x3.)
+            let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: o.arrival)
             if replayedDays == nil { addMessageIDEvidence(original, into: &out) }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
             addDateEvidence(original, arrival: o.arrival, into: &out)
@@ -329,35 +329,28 @@ public struct Classifier: Sendable {
     /// default to 5 days, Exim's `timeout_frozen_after` is often 7), so ten leave room for a late one.
     static let queueLifetimeBound: Int64 = 10 * 86_400
 
-    /// Our first verified signature on the original and how many days before the notice's arrival it
-    /// was made, when that is more than `queueLifetimeBound`: the signed message was sent again long
+    /// How many days before the notice's arrival our first verified signature on the original was
+    /// made, when that is more than `queueLifetimeBound`: the signed message was sent again long
     /// after we sent it, a DKIM replay (draft-chuang-dkim-replay-problem: a message signed once is sent
     /// on to many others, its signature still valid). When it was made: its `t=`, or else when the sent
     /// log says the message went out. Not the original's Date, even where the signature covers it: a
     /// client with a wrong clock writes a Date weeks off, and our relay signs it as it is. Nil otherwise,
     /// and when neither the signature, the sent log nor the notice says when.
-    package func replayedSignature(_ original: OriginalFacts, arrival: Int64?) -> (finding: DKIMFinding, days: Int64)? {
-        guard let arrival, !site.dkimDomains.isEmpty else { return nil }
-        guard let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) })
+    package func replayedDays(_ original: OriginalFacts, arrival: Int64?) -> Int64? {
+        guard let arrival,
+              let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) })
         else { return nil }
         let logged = verified.signedAt == nil
             ? original.messageID.flatMap { site.profile.sentLog?.entry(forMessageID: $0)?.sentAt }
                 .flatMap { $0.magnitude < 1e15 ? Int64($0) : nil }   // (an inserted entry may hold any Double)
             : nil
         guard let signed = verified.signedAt ?? logged, arrival &- signed > Self.queueLifetimeBound else { return nil }
-        return (verified, (arrival &- signed) / 86_400)
+        return (arrival &- signed) / 86_400
     }
 
-    /// - Parameter replayedDays: `replayedSignature`'s days, when it found a replay: the evidence is then
-    ///   `dkim-ours-replayed`, of its signature (the first verified one of ours).
+    /// - Parameter replayedDays: `replayedDays(_:arrival:)`, when it found a replay: the first verified
+    ///   signature of ours is then `dkim-ours-replayed`, not `dkim-ours-valid`.
     private func addDKIMEvidence(_ original: OriginalFacts, replayedDays: Int64?, into out: inout [Evidence]) {
-        if let days = replayedDays,
-           let v = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) }) {
-            out.append(make(.dkimOursReplayed, EvidenceText.joined(
-                "Our DKIM signature (d=", v.domain, ", s=", v.selector, ") on the returned headers verifies, but it was made ",
-                String(days), " days before this notice arrived, longer than servers keep a message: someone sent our signed message again (a DKIM replay), so it and the Message-ID it covers are from our first sending, not from the one this notice is about.")))
-            return
-        }
         // Our signatures' first verified, first failed and first one, found in one pass without an
         // array of them (the filtered array: 321 made on backscatter-dev, 0.07M).
         var verified: DKIMFinding?, failed: DKIMFinding?, first: DKIMFinding?
@@ -365,6 +358,12 @@ public struct Classifier: Sendable {
             if first == nil { first = finding }
             if verified == nil, finding.result == .verified { verified = finding }
             if failed == nil, finding.result == .failed { failed = finding }
+        }
+        if let v = verified, let days = replayedDays {
+            out.append(make(.dkimOursReplayed, EvidenceText.joined(
+                "Our DKIM signature (d=", v.domain, ", s=", v.selector, ") on the returned headers verifies, but it was made ",
+                String(days), " days before this notice arrived, longer than servers keep a message: someone sent our signed message again (a DKIM replay), so it and the Message-ID it covers are from our first sending, not from the one this notice is about.")))
+            return
         }
         if let v = verified {
             out.append(make(.dkimOursValid, EvidenceText.joined("Our DKIM signature (d=", v.domain, ", s=", v.selector, ") on the returned headers verifies with our public key.")))

@@ -507,15 +507,8 @@ public struct SentLog: Sendable, Hashable {
                 if let msgid = SentLog.find("msgid=<", in: line) { out.messageID = bracketValue(line, after: msgid.upperBound) }
             default:
                 guard let recipient = value, !recipient.isEmpty,
-                      var close = line[range.upperBound...].firstIndex(of: ">") else { return nil }
-                // Sendmail lists a message's recipients on one line: `to=<a>,<b>, delay=...`.
-                var recipients = [recipient]
-                while case let next = line.index(after: close), line[next...].hasPrefix(",<"),
-                      let end = line[line.index(next, offsetBy: 2)...].firstIndex(of: ">") {
-                    let more = line[line.index(next, offsetBy: 2)..<end]
-                    if !more.isEmpty { recipients.append(String(more)) }
-                    close = end
-                }
+                      let close = line[range.upperBound...].firstIndex(of: ">") else { return nil }
+                let recipients = [recipient] + SentLog.moreRecipients(line, after: close)
                 let program = line[..<range.lowerBound]
                 let remote = SentLog.find("/smtp[", in: program) != nil || SentLog.find("/relay[", in: program) != nil
                     || SentLog.find("mailer=esmtp", in: line) != nil || SentLog.find("mailer=relay", in: line) != nil
@@ -525,6 +518,21 @@ public struct SentLog: Sendable, Hashable {
             return out
         }
         return nil
+    }
+
+    /// The recipients after the first on a Sendmail line, `to=<a>,<b>, delay=...` (Sendmail lists a
+    /// message's recipients on one line): each `<...>` right after a comma that follows the `>` at `close`,
+    /// the empty ones left out. (The reference reader of the tests takes them with this too.)
+    static func moreRecipients(_ line: Substring, after close: Substring.Index) -> [String] {
+        var out: [String] = []
+        var close = close
+        while case let next = line.index(after: close), line[next...].hasPrefix(",<"),
+              let end = line[line.index(next, offsetBy: 2)...].firstIndex(of: ">") {
+            let more = line[line.index(next, offsetBy: 2)..<end]
+            if !more.isEmpty { out.append(String(more)) }
+            close = end
+        }
+        return out
     }
 
     /// The first occurrence of `needle` in `line`, searched on UTF-8 bytes (Foundation's `range(of:)`

@@ -97,21 +97,14 @@ struct ProfileReader {
         }
         if let (usersFile, position) = try string(table, "users_file", in: "site") {
             site.usersFile = usersFile
-            // Lines cut at LF, CR or CRLF on the bytes (split as a String by the Characters "\n" and "\r",
-            // a file with CRLF line ends was one user: "\r\n" is a Character of its own).
+            // Lines cut at LF, CR or CRLF on the bytes (`LineScanner`; split as a String by the Characters
+            // "\n" and "\r", a file with CRLF line ends was one user: "\r\n" is a Character of its own).
             let bytes = try readFileBytes(usersFile, path: "site.users_file", at: position)
-            bytes.withUnsafeBufferPointer { text in
-                var next = 0
-                while next < text.count {
-                    var end = next
-                    while end < text.count, text[end] != ASCII.lineFeed, text[end] != ASCII.carriageReturn { end += 1 }
-                    var (lo, hi) = (next, end)
-                    next = end + 1
-                    while lo < hi, ASCII.isWhitespaceOrNewline(text[lo]) { lo += 1 }
-                    while hi > lo, ASCII.isWhitespaceOrNewline(text[hi - 1]) { hi -= 1 }
-                    if lo == hi || text[lo] == UInt8(ascii: "#") { continue }
-                    site.fileUsers.append(String(decoding: UnsafeBufferPointer(rebasing: text[lo..<hi]), as: UTF8.self))
-                }
+            var lines = LineScanner(bytes[...])
+            while let line = lines.next() {
+                let user = bytes[line.content].trimmingWhitespace()
+                if user.isEmpty || user.first == UInt8(ascii: "#") { continue }
+                site.fileUsers.append(String(decoding: user, as: UTF8.self))
             }
         }
         return site
