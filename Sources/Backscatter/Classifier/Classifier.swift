@@ -326,7 +326,8 @@ public struct Classifier: Sendable {
 
     /// The longest a real notice comes after the message it is about: servers give up on a message
     /// within about five days (Postfix's `maximal_queue_lifetime` and Sendmail's `Timeout.queuereturn`
-    /// default to 5 days, Exim's `timeout_frozen_after` is often 7), so ten leave room for a late one.
+    /// default to 5 days, the retry rule of Exim's default configuration to 4), so ten leave room for a
+    /// late one.
     static let queueLifetimeBound: Int64 = 10 * 86_400
 
     /// How many days before the notice's arrival our first verified signature on the original was
