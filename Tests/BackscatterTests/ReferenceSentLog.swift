@@ -2,8 +2,9 @@
 import MailParsing
 
 // The sent-log reader before its lines were read on the buffer (commit 5cd304d), kept as the reference
-// the byte reader is checked against. Changed since in one thing only, as the reader was: every recipient
-// of a Sendmail `to=<a>,<b>` line is read, not the first alone (`SentLog.moreRecipients`).
+// the byte reader is checked against. Changed since in two things only, as the reader was: every recipient
+// of a Sendmail `to=<a>,<b>` line is read, not the first alone (`SentLog.moreRecipients`), and Exim's
+// lines of attempted deliveries (`>>`, `**`, `==`) name recipients as its deliveries do.
 
 /// The Message-IDs of the mail the site sent, loaded from a `[sent_log]` file.
 ///
@@ -432,7 +433,7 @@ struct ReferenceSentLog: Sendable, Hashable {
             var id: String?
             for token in rest where token.hasPrefix("id=") { id = String(unbracket(token.dropFirst(3))) }
             return EximFields(queueID: queueID, time: time, kind: .arrival(id: id, sender: sender))
-        case "=>", "->":
+        case "=>", "->", ">>", "**", "==":
             guard let recipient = rest.first else { return nil }
             var remote = false
             for token in rest {

@@ -37,7 +37,8 @@ public struct SentLogEntry: Sendable, Hashable {
 ///   sender and `QUEUEID: to=<...>` (smtp) for recipients, joined by queue id; an RFC 3339 syslog time
 ///   (rsyslog's high-precision format) at the start of the line becomes the send time;
 /// - a Sendmail log (`QUEUEID: from=<...>, ..., msgid=<...>` and `QUEUEID: to=<...>, ..., mailer=esmtp`);
-/// - an Exim main log (`<=` arrival lines with `id=`, `=>`/`->` delivery lines).
+/// - an Exim main log (`<=` arrival lines with `id=`, and the lines of deliveries and attempts: `=>`,
+///   `->`, `>>`, `**` failed, `==` deferred).
 /// In the mail logs, a message delivered only locally (inbound mail) is left out.
 /// Lines starting with `#` and blank lines are skipped.
 ///
@@ -451,7 +452,7 @@ public struct SentLog: Sendable, Hashable {
             case arrival(id: Range<Int>?, sender: Range<Int>?, time: Double?)
             /// A Postfix or Sendmail line: an id (with the line's time), a sender, a delivery, set where given.
             case syslog(id: Range<Int>?, time: Double?, sender: Range<Int>?, delivery: (recipients: [Range<Int>], remote: Bool)?)
-            /// An Exim delivery (`=>`, `->`).
+            /// An Exim delivery or an attempt at one (`=>`, `->`, `>>`, `**`, `==`: `isEximDelivery`).
             case delivery(recipient: Range<Int>, remote: Bool)
         }
         var queueID: String
@@ -612,7 +613,7 @@ public struct SentLog: Sendable, Hashable {
             var id: String?
             for token in rest where token.hasPrefix("id=") { id = String(unbracket(token.dropFirst(3))) }
             return EximFields(queueID: String(queueID), time: time, kind: .arrival(id: id, sender: sender))
-        case "=>", "->":
+        case let m where m.utf8.count == 2 && Self.isEximDelivery(m.utf8.first!, m.utf8.last!):
             guard let recipient = rest.first else { return nil }
             var remote = false
             for token in rest {
@@ -623,6 +624,19 @@ public struct SentLog: Sendable, Hashable {
                               kind: .delivery(recipient: String(unbracket(recipient)), remote: remote))
         default:
             return nil
+        }
+    }
+
+    /// Whether an Exim main-log line's flag (its two bytes) is a delivery to a recipient or an attempt at
+    /// one (the Exim specification, "Log files"): `=>` delivered, `->` another address of the same
+    /// delivery, `>>` a cutthrough delivery, `**` failed and bounced, `==` deferred. Our relay's own
+    /// bounce of a recipient it could not reach is about a message we sent to that recipient. (`*>`, a
+    /// delivery suppressed by `-N`, sent nothing.)
+    private static func isEximDelivery(_ first: UInt8, _ second: UInt8) -> Bool {
+        switch (first, second) {
+        case (ASCII.equals, ASCII.greaterThan), (ASCII.hyphen, ASCII.greaterThan), (ASCII.greaterThan, ASCII.greaterThan),
+             (UInt8(ascii: "*"), UInt8(ascii: "*")), (ASCII.equals, ASCII.equals): true
+        default: false
         }
     }
 
@@ -772,8 +786,7 @@ public struct SentLog: Sendable, Hashable {
                                                               to: token.lowerBound + prefix.utf8CodeUnitCount) != nil
         }
         let isArrival = marker.count == 2 && line[marker.lowerBound] == ASCII.lessThan && line[marker.lowerBound + 1] == ASCII.equals
-        let isDelivery = marker.count == 2 && (line[marker.lowerBound] == ASCII.equals || line[marker.lowerBound] == ASCII.hyphen)
-            && line[marker.lowerBound + 1] == ASCII.greaterThan
+        let isDelivery = marker.count == 2 && Self.isEximDelivery(line[marker.lowerBound], line[marker.lowerBound + 1])
         if isArrival {
             let stamp = string(line, date) + "T" + string(line, time.lowerBound..<(time.lowerBound + 8)) + zone
             let isNullSender = firstOfRest.count == 2 && line[firstOfRest.lowerBound] == ASCII.lessThan
