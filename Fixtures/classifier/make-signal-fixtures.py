@@ -39,18 +39,18 @@ def original(hop="from mx-out1.example.com (mx-out1.example.com [192.0.2.4])", m
     return "\n".join(lines) + "\n"
 
 def bounce(victim="alice@example.com", failed=("first@partner.example",), orig=None, envid=None,
-           date="Mon, 12 Jan 2026 10:05:00 +0000"):
+           date="Mon, 12 Jan 2026 10:05:00 +0000", reflector="mx.partner.example"):
     parts = [f"""Return-Path: <>
 X-Original-To: {victim}
 Delivered-To: {victim.split('=')[-1] if victim.startswith('prvs=') else victim}
-Received: from mx.partner.example (mx.partner.example [198.51.100.7])
+Received: from {reflector} ({reflector} [198.51.100.7])
 \tby mx1.example.com (Postfix) with ESMTPS id AAA1
 \tfor <{victim}>; {date}
-From: MAILER-DAEMON@mx.partner.example (Mail Delivery System)
+From: MAILER-DAEMON@{reflector} (Mail Delivery System)
 To: {victim}
 Subject: Undelivered Mail Returned to Sender
 Date: {date}
-Message-Id: <bounce@mx.partner.example>
+Message-Id: <bounce@{reflector}>
 Auto-Submitted: auto-replied
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status; boundary="B"
@@ -63,7 +63,7 @@ Your message could not be delivered.
 --B
 Content-Type: message/delivery-status
 
-Reporting-MTA: dns; mx.partner.example
+Reporting-MTA: dns; {reflector}
 """]
     if envid: parts.append(f"Original-Envelope-Id: {envid}\n")
     for r in failed:
@@ -151,6 +151,9 @@ cases = [
     ("recipient-written-to", L, bounce(failed=("first@partner.example",), orig=None), "-"),
     ("recipient-never-written-to", L, bounce(failed=("stranger@far.example",), orig=None), "backscatter"),
     ("envelope-id-ours", L, bounce(envid=SENT_ID, orig=None), "legitimate"),
+    # Our message (the log has it going to first@ and second@partner.example) bounced for an address we
+    # never sent it to: a forward of ours, or a replay; one notice alone stays legitimate.
+    ("recipient-not-of-message", L, bounce(failed=("stranger@far.example",), orig=original()), "legitimate"),
     ("original-after-bounce", N, bounce(orig=original(date="Tue, 13 Jan 2026 12:00:00 +0000")), "-"),
     ("original-weeks-before", N, bounce(orig=original(date="Mon, 1 Dec 2025 10:00:00 +0000")), "-"),
     ("reply-to-our-id", L, autoreply("first@partner.example", f"<{SENT_ID}>"), "legitimate"),
@@ -165,6 +168,18 @@ cases = [
     ("fake-notice-own-sender", N, plain_notice("", "postmaster@example.com",
         hop="from mail.phish.example (mail.phish.example [203.0.113.66])"), "not-bounce", "fake-notice"),
 ]
+# A replay (Fixtures/classifier/replay.mbox, its expectations in replay.expected): our message, which the
+# sent log has going to first@ and second@partner.example, bounced by three servers for three addresses
+# we never sent it to, the copies entering the mail system at a host that is not ours; and one real
+# bounce of it, for first@partner.example, through our relay.
+replayed = original(hop="from mail.replayer.example (mail.replayer.example [203.0.113.50])")
+notices = [bounce(failed=(f"stranger{i}@far{i}.example",), orig=replayed, reflector=f"mx.far{i}.example",
+                  date=f"Mon, 12 Jan 2026 10:{10 + i}:00 +0000") for i in range(3)]
+notices.insert(1, bounce(orig=original(), date="Mon, 12 Jan 2026 10:11:30 +0000"))
+with open(os.path.join(HERE, "replay.mbox"), "w") as f:
+    for i, notice in enumerate(notices):
+        f.write(f"From MAILER-DAEMON Mon Jan 12 10:1{i}:00 2026\n{notice}\n")
+
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, "expected.tsv"), "w") as tsv:
     tsv.write("# file\tprofile\tsignal that must be among the evidence\tverdict (- when not asserted)\n")

@@ -244,6 +244,39 @@ import TestSupport
         #expect((object["hourly"] as? [Any])?.isEmpty == false)
     }
 
+    /// A replay of one of our messages (Fixtures/classifier/replay.mbox, with the sent log's profile):
+    /// each record's verdict and signals, the summary's `replays` and the text report's section, as
+    /// replay.expected gives them.
+    @Test func aReplayReachesTheRecordsTheSummaryAndTheReport() throws {
+        let mbox = "Fixtures/classifier/replay.mbox", profile = "Fixtures/classifier/signals-profile-sentlog.toml"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-summary-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let result = try CLI.run(["scan", "--format", "jsonl", "--profile", profile, "--summary", path.path, mbox])
+        let records = result.text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let expected = try String(contentsOfFile: "Fixtures/classifier/replay.expected", encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
+        let messages = expected.filter { $0.first == "message" }
+        #expect(records.count == messages.count)
+        for (record, row) in zip(records, messages) {
+            #expect(record["verdict"] as? String == row[2], "message \(row[1])")
+            let signals = Set(((record["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["signal"] as? String })
+            for signal in row[3...] { #expect(signals.contains(signal), "message \(row[1]): \(signals.sorted())") }
+        }
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+        let replays = (summary["replays"] as? [[String: Any]]) ?? []
+        let row = try #require(expected.first { $0.first == "replay" })
+        #expect(replays.count == 1)
+        #expect(replays.first?["messageId"] as? String == row[1])
+        #expect(replays.first?["notices"] as? Int == Int(row[3]))
+        #expect(replays.first?["recipients"] as? Int == Int(row[5]))
+        #expect(replays.first?["sentTo"] as? Int == Int(row[7]))
+        let text = try CLI.run(["scan", "--format", "text", "--color", "never", "--profile", profile, mbox]).text
+        #expect(text.contains("Replays (messages of yours someone else sent on)\n"))
+        #expect(text.contains(row[1]))
+    }
+
     @Test func csvIsRFC4180() throws {
         let result = try CLI.run(["scan", "--format", "csv", Self.example, "Fixtures/cli/script-subject.eml"])
         let text = result.text

@@ -102,7 +102,12 @@ public struct Classifier: Sendable {
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
             // message when it carried the finding out, sisimai bsd x3.)
             let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: o.arrival)
-            if replayedDays == nil { addMessageIDEvidence(original, into: &out) }
+            if replayedDays == nil, addMessageIDEvidence(original, into: &out), let other = recipientNotOfMessage(o) {
+                out.append(make(.recipientNotOfMessage, EvidenceText.joined(
+                    "Our sent log has the original going to ", other.sentTo[0],
+                    other.sentTo.count == 1 ? "" : " and \(other.sentTo.count - 1) more",
+                    ", not to ", other.address, ": a forward of our message, or our message sent on by someone else.")))
+            }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
             addDateEvidence(original, arrival: o.arrival, into: &out)
             let facts = original.spamShape.intersection(.described)
@@ -285,7 +290,9 @@ public struct Classifier: Sendable {
 
     // MARK: - Message-ID
 
-    private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
+    /// Adds the Message-ID's evidence; true when it is `message-id-sent`.
+    @discardableResult
+    private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) -> Bool {
         // The id read where the facts hold it (`OriginalFacts.messageIDText`, most often the record's
         // bracketed String), without a String of its own; the sentences write it in angle brackets,
         // the held text itself when that is bracketed.
@@ -293,7 +300,7 @@ public struct Classifier: Sendable {
             if original.from != nil {
                 out.append(make(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
             }
-            return
+            return false
         }
         let bracketed = original.messageIDIsBracketed
         /// `before` + "<id>" + `after`.
@@ -303,13 +310,13 @@ public struct Classifier: Sendable {
         if let log = site.profile.sentLog, let id = original.messageID {
             if log.contains(messageID: id) {
                 out.append(make(.messageIDSent, sentence("The original's Message-ID ", " is in our sent log: we sent it.")))
-                return
+                return true
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
                 let format = site.hasOurFormat(idText: text, bracketed: bracketed) == true ? ", although it is written in our format" : ""
                 out.append(make(.messageIDNotSent, sentence("The original's Message-ID ", " is not in our sent log", format, ": we did not send it.")))
-                return
+                return false
             }
         }
         switch site.hasOurFormat(idText: text, bracketed: bracketed) {
@@ -320,6 +327,38 @@ public struct Classifier: Sendable {
         case .none:
             break
         }
+        return false
+    }
+
+    /// A notice about a message of ours whose failed recipients are none of those the sent log has
+    /// that message going to: the first failed recipient, the log's recipients of the message (each
+    /// once, in the log's order, at least one) and the id as the log keys it. Nil when the original's Message-ID is
+    /// not in the log or its entry names no recipient, when the notice lists no failed recipient or
+    /// not all of them (`Observation.maxListed`), or names one of the message's recipients as failed
+    /// or as its Original-Recipient (RFC 3464 §2.3.1), and for an auto-reply or a challenge (their
+    /// sender is asked of the log instead: `replier-written-to`). Addresses compare ignoring ASCII case.
+    /// One notice like this may be a forward (we wrote to a, a sent it on to b, b's server bounced);
+    /// many of one message are a replay (`message-id-replayed`, in the stream pass).
+    package func recipientNotOfMessage(_ o: Observation) -> (address: String, sentTo: [String], key: String)? {
+        guard o.kind != .autoReply, o.kind != .challenge, let first = o.recipients.first,
+              o.recipients.count == o.recipientCount,
+              let log = site.profile.sentLog, let id = o.original?.messageID,
+              let entry = log.entry(forMessageID: id), !entry.recipients.isEmpty else { return nil }
+        // Each recipient once: a mail log names one again at each retry (Postfix `status=deferred`,
+        // Exim `==`).
+        var sentTo: [String] = [], seen = Set<String>()
+        for recipient in entry.recipients where seen.insert(Self.comparableAddress(recipient)).inserted { sentTo.append(recipient) }
+        for candidate in o.recipients + o.originalRecipients where seen.contains(Self.comparableAddress(candidate)) {
+            return nil
+        }
+        return (first, sentTo, SentLog.key(id))
+    }
+
+    /// An address as `recipientNotOfMessage` compares it: without angle brackets, in lower case.
+    private static func comparableAddress(_ address: String) -> String {
+        let bare = address.hasPrefix("<") && address.hasSuffix(">") && address.utf8.count >= 2
+            ? String(address.dropFirst().dropLast()) : address
+        return bare.lowercasedIfNeeded()
     }
 
     // MARK: - DKIM

@@ -54,12 +54,13 @@ public struct ClassifierStage: ScanStage {
         record.campaign = j.campaign
     }
 
-    /// Copies floods, campaigns, reflectors, the inferred profile and whether the site signs with BATV
+    /// Copies floods, campaigns, replays, reflectors, the inferred profile and whether the site signs with BATV
     /// into the summary.
     public func summarize(_ findings: Findings, into summary: inout ScanSummary) {
         let stream = findings.judge.findings
         summary.floods = stream.floods
         summary.campaigns = stream.campaigns
+        summary.replays = stream.replays
         summary.reflectors = stream.reflectors
         summary.inferredProfile = findings.inferred?.facts ?? []
         summary.signsBATV = (profile?.batv ?? findings.inferred?.profile.batv) != nil

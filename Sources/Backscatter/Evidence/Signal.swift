@@ -80,6 +80,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case recipientNeverWrittenTo = "recipient-never-written-to"
     /// The DSN's Original-Envelope-Id is one we gave.
     case envelopeIDOurs = "envelope-id-ours"
+    /// The original's Message-ID is in our sent log, but the failed recipient is not among those we
+    /// sent that message to: a forward of our message, or our message sent on by someone else.
+    case recipientNotOfMessage = "recipient-not-of-message"
 
     // MARK: dates
     /// The original is dated after the bounce.
@@ -106,6 +109,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case victimUnderAttack = "victim-under-attack"
     /// The recipient's local part looks machine-made and got only bounces.
     case randomRecipient = "random-local-part"
+    /// One of our messages came back from more addresses we never sent it to than we sent it to:
+    /// someone is sending it again (a replay), so its Message-ID and signature are not evidence.
+    case messageIDReplayed = "message-id-replayed"
 
     // MARK: facts that explain without moving the score
     /// Nothing of the original came back.
@@ -158,6 +164,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         case .recipientWrittenTo: -3.0
         case .recipientNeverWrittenTo: 2.5
         case .envelopeIDOurs: -2.0
+        // A forward of ours names its new address, not ours (RFC 3464's Original-Recipient is often
+        // missing after a hop): a hint, below what the Message-ID it contradicts weighs.
+        case .recipientNotOfMessage: 1.5
         case .originalAfterBounce: 3.0
         case .originalWeeksBefore: 2.0
         case .replyToOurID: -3.0
@@ -168,6 +177,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         // Only given when most decided messages of the flood are backscatter.
         case .flood: 2.0
         case .randomRecipient: 1.5
+        // Given in place of `message-id-sent`, `dkim-ours-valid` and `recipient-not-of-message`, which
+        // a replay copies: as strong as `dkim-ours-replayed`.
+        case .messageIDReplayed: 4.0
         // Only for undecided notices, and only when 90% of at least 3 judged neighbours are backscatter.
         case .victimUnderAttack: 2.0
         case .noOriginal: 0

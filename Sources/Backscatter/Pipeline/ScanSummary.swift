@@ -39,6 +39,8 @@ public struct ScanSummary: Sendable {
     public var floods: [Flood] = []
     /// Campaigns found by the stream pass.
     public var campaigns: [Campaign] = []
+    /// Messages of ours the stream pass found sent on to others by someone else (`message-id-replayed`).
+    public var replays: [Replay] = []
     /// Servers that sent the backscatter, from the stream pass; when it gives none, the pipeline
     /// counts the senders of bounce-like messages judged backscatter or uncertain.
     public var reflectors: [Reflector] = []
@@ -126,10 +128,19 @@ public struct ScanSummary: Sendable {
         } else {
             out.append("\(notices) backscatter. Sign your envelope senders with BATV (prvs tags): bounces of your own mail then come back to a tagged address that forged mail cannot carry, and null-sender mail to an untagged address can be refused while it is offered. Add the key under [batv] in the profile so that scans check the tags.")
         }
-        if replayedSignatures > 0 {
+        if replayedSignatures > 0 || !replays.isEmpty {
             // RFC 6376 §3.5 (x=), §5.4.2 (a field name signed once more than it occurs: none can be added).
-            let replays = replayedSignatures == 1 ? "1 of them returns" : "\(replayedSignatures) of them return"
-            out.append("\(replays) a message of yours whose DKIM signature still verifies but was made long before: someone is sending your signed mail again (a DKIM replay), and servers that trust the signature accept it. Sign with an expiry a few days ahead (x=), so that old copies stop verifying, and sign From, To, Cc, Subject and Date once more than they occur (h=), so that a copy cannot be given a To or Subject of the replayer's own.")
+            var found: [String] = []
+            if replayedSignatures > 0 {
+                let notices = replayedSignatures == 1 ? "1 of them returns" : "\(replayedSignatures) of them return"
+                found.append("\(notices) a message of yours whose DKIM signature still verifies but was made long before.")
+            }
+            if let first = replays.first {
+                let id = first.messageID.hasPrefix("<") ? first.messageID : "<" + first.messageID + ">"
+                let messages = replays.count == 1 ? "" : " (and \(replays.count - 1) more of your messages)"
+                found.append("Your message \(id) came back from \(first.recipients) addresses you never sent it to, though your sent log has it going to \(first.sentTo)\(messages).")
+            }
+            out.append(found.joined(separator: " ") + " Someone is sending your mail again to others (a replay), and servers accept the copies where your DKIM signature on them still verifies. Sign with an expiry a few days ahead (x=), so that old copies stop verifying, and sign From, To, Cc, Subject and Date once more than they occur (h=), so that a copy cannot be given a To or Subject of the replayer's own.")
         }
         out.append("Publish an SPF record ending in -all and a DMARC policy of p=reject for your domains, and sign your mail with DKIM: servers that check them refuse the forged mail while it is offered, so they have nothing to bounce to you.")
         let reflectors = reportedReflectors
@@ -245,6 +256,8 @@ extension ScanSummary {
     public typealias Flood = StreamFindings.Flood
     /// One spam run reflected by many servers.
     public typealias Campaign = StreamFindings.Campaign
+    /// A message of ours someone else is sending on to others.
+    public typealias Replay = StreamFindings.Replay
     /// A server that sent backscatter.
     public typealias Reflector = StreamFindings.Reflector
 }

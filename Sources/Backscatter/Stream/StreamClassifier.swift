@@ -25,6 +25,10 @@ public struct StreamClassifier: Sendable {
     /// Default: 10 000.
     public static let maxCampaignVictims = 10_000
 
+    /// A replay: notices about one message of ours naming at least this many distinct failed recipients
+    /// we never sent it to (`recipient-not-of-message`), and more than it was sent to. Default: 3.
+    public static let replayMinimum = 3
+
     /// How far either side an undecided notice looks for other notices to the same victim. Default: 12 h.
     public static let attackWindow: Int64 = 12 * 3600
 
@@ -124,6 +128,10 @@ public struct StreamClassifier: Sendable {
             victims.reserveCapacity(expected)
             victimMessages.reserveCapacity(expected)
         }
+        // 1b. Replays: the notices whose own evidence has `recipient-not-of-message`, by the message of
+        // ours they are about. Only with a sent log (the signal needs one): a scan without one asks
+        // nothing here.
+        var replays = ReplayGroups(checked: classifier.site.profile.sentLog != nil)
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
             // Read through the box: copying the observation out would retain each of its fields.
@@ -156,6 +164,7 @@ public struct StreamClassifier: Sendable {
             slots.append(slot)
             ownEvidence.append(evidence)
             victims.append(victim)
+            if replays.checked, let evidence { replays.add(n, box.observation, evidence: evidence, classifier: classifier) }
 
             // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
             let key: UInt64?
@@ -182,6 +191,25 @@ public struct StreamClassifier: Sendable {
                 }
             }
         }
+        // 1b. Replays, continued, before anything reads the base scores: a replay's notices lose the
+        // evidence it copied from our first sending and gain `message-id-replayed`.
+        for group in replays.groups where group.strangers.count >= Self.replayMinimum && group.strangers.count > group.sentTo {
+            let id = group.messageID.hasPrefix("<") ? group.messageID : "<" + group.messageID + ">"
+            let sentTo = group.sentTo == 1 ? "1 address" : "\(group.sentTo) addresses"
+            let evidence = Evidence(.messageIDReplayed, EvidenceText.joined(
+                "Our message ", id, " came back from ", String(group.strangers.count), " addresses we never sent it to (our sent log has it going to ",
+                sentTo, "): someone is sending it on to others (a replay), so its Message-ID and any signature of ours it carries are from our sending, not from the one this notice is about."))
+            for n in group.members {
+                guard var own = ownEvidence[Int(n)] else { continue }
+                own.removeAll { ReplayGroups.copied.contains($0.signal) }
+                own.append(evidence)
+                slots[Int(n)].baseScore = Classifier.score(own.reduce(0) { $0 + $1.weight })
+                ownEvidence[Int(n)] = own
+            }
+            judge.base.replays.append(.init(messageID: group.messageID, notices: group.members.count,
+                                            recipients: group.strangers.count, sentTo: group.sentTo))
+        }
+        replays = ReplayGroups(checked: false)
         func base(_ n: Int32) -> Double? { slots[Int(n)].baseScore }
 
         // 2. Campaigns, continued: members numbered by their first message.
@@ -407,6 +435,55 @@ public struct StreamClassifier: Sendable {
             for b in name.utf8 { f.add(b) }
         }
         return f.value
+    }
+}
+
+/// The notices about messages of ours that name failed recipients the message was not sent to
+/// (`recipient-not-of-message`), grouped by the message (its id as the sent log keys it): a replay when
+/// they name more such recipients than it was sent to (`StreamClassifier.replayMinimum`). At most
+/// `StreamClassifier.maxGroups` messages and as many recipients over all of them are counted.
+private struct ReplayGroups {
+    /// One message of ours.
+    struct Group {
+        /// Its Message-ID, as the first notice's original wrote it.
+        var messageID: String
+        /// How many recipients the sent log has it going to.
+        var sentTo: Int
+        /// The notices' slots, in input order.
+        var members: [Int32] = []
+        /// The failed recipients named, lower case.
+        var strangers: Set<String> = []
+    }
+
+    /// The evidence a replay copies from our first sending, which `message-id-replayed` replaces.
+    static let copied: Set<String> = [Signal.messageIDSent.rawValue, Signal.dkimOursValid.rawValue,
+                                      Signal.recipientNotOfMessage.rawValue]
+
+    /// Whether notices are looked at (a sent log is known).
+    let checked: Bool
+    private(set) var groups: [Group] = []
+    private var places: [String: Int] = [:]
+    private var recipientsCounted = 0
+
+    init(checked: Bool) { self.checked = checked }
+
+    /// Counts the notice in slot `n` when its own `evidence` has `recipient-not-of-message`.
+    mutating func add(_ n: Int32, _ o: Observation, evidence: [Evidence], classifier: Classifier) {
+        guard evidence.contains(where: { $0.signal == Signal.recipientNotOfMessage.rawValue }),
+              let other = classifier.recipientNotOfMessage(o) else { return }
+        let place: Int
+        if let known = places[other.key] {
+            place = known
+        } else {
+            guard groups.count < StreamClassifier.maxGroups else { return }
+            place = groups.count
+            places[other.key] = place
+            groups.append(Group(messageID: o.original?.messageID ?? other.key, sentTo: other.sentTo.count))
+        }
+        groups[place].members.append(n)
+        if recipientsCounted < StreamClassifier.maxGroups, groups[place].strangers.insert(other.address.lowercasedIfNeeded()).inserted {
+            recipientsCounted += 1
+        }
     }
 }
 

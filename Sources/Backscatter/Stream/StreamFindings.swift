@@ -8,6 +8,9 @@ public struct StreamFindings: Sendable {
     public var reflectors: [Reflector] = []
     /// Our addresses with machine-made local parts that got only bounces.
     public var randomRecipients: [RandomRecipient] = []
+    /// Messages of ours that someone else is sending on to others (`message-id-replayed`), in order
+    /// of their first notice.
+    public var replays: [Replay] = []
 
     /// Nothing found.
     public init() {}
@@ -52,6 +55,26 @@ public struct StreamFindings: Sendable {
         public var groupedBy: String
         /// Share of its members judged backscatter on their own evidence (0...1).
         public var backscatterShare: Double
+    }
+
+    /// A message of ours that came back from more addresses we never sent it to than we sent it to.
+    public struct Replay: Sendable, Hashable {
+        /// Its Message-ID, as the first notice returned it.
+        public var messageID: String
+        /// Notices about it that name a recipient it was not sent to.
+        public var notices: Int
+        /// The distinct failed recipients those notices name.
+        public var recipients: Int
+        /// How many recipients the sent log has it going to.
+        public var sentTo: Int
+
+        /// A replay with these counts.
+        public init(messageID: String, notices: Int, recipients: Int, sentTo: Int) {
+            self.messageID = messageID
+            self.notices = notices
+            self.recipients = recipients
+            self.sentTo = sentTo
+        }
     }
 
     /// A server that sent backscatter.

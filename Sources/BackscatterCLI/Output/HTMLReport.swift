@@ -53,6 +53,7 @@ struct HTMLReport {
         out += "<section><h2>Reasons</h2>" + barChart(summary.sortedReasons.prefix(12).map { ($0.reason, $0.count) }, color: "#8a6d3b") + "</section>"
         out += "<section><h2>Top victims</h2>" + victimTable() + "</section>"
         out += "<section><h2>Campaigns</h2>" + campaignSection() + "</section>"
+        if !summary.replays.isEmpty { out += "<section><h2>Replays</h2>" + replayTable() + "</section>" }
         out += "<section><h2>Reflectors</h2>" + reflectorTable() + "</section>"
         out += "<section><h2>Floods</h2>" + floodTable() + "</section>"
         out += "</div>"
@@ -124,6 +125,17 @@ struct HTMLReport {
             out += "</td><td>" + Self.escape(span) + "</td><td class=\"r\">" + String(campaign.victims)
             out += "</td><td class=\"r\">" + String(campaign.reflectors) + "</td><td>"
             out += Self.escape(campaign.subject ?? "") + "</td></tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    /// Messages of ours someone else sent on (`message-id-replayed`); shown only when there are any.
+    private func replayTable() -> String {
+        var out = "<table><thead><tr><th>Message-ID</th><th class=\"r\">notices</th><th class=\"r\">recipients</th>"
+        out += "<th class=\"r\">sent to</th></tr></thead><tbody>"
+        for replay in summary.replays.prefix(50) {
+            out += "<tr><td>" + Self.escape(replay.messageID) + "</td><td class=\"r\">" + String(replay.notices)
+            out += "</td><td class=\"r\">" + String(replay.recipients) + "</td><td class=\"r\">" + String(replay.sentTo) + "</td></tr>"
         }
         return out + "</tbody></table>"
     }

@@ -204,6 +204,17 @@ enum JSONLinesFormat {
             json.endObject()
         }
         json.endArray()
+        json.key("replays")
+        json.beginArray()
+        for replay in summary.replays {
+            json.beginObject()
+            json.key("messageId"); json.string(replay.messageID)
+            json.key("notices"); json.int(replay.notices)
+            json.key("recipients"); json.int(replay.recipients)
+            json.key("sentTo"); json.int(replay.sentTo)
+            json.endObject()
+        }
+        json.endArray()
         json.key("reflectors")
         json.beginArray()
         for reflector in summary.reportedReflectors.prefix(50) {

@@ -21,6 +21,7 @@ struct TextReport {
         out += section("Top victims (bounce-like messages per recipient address)", victims())
         out += section("Floods", floods())
         out += section("Campaigns", campaigns())
+        out += section("Replays (messages of yours someone else sent on)", replays())
         out += section("Reflectors (servers that sent the notices)", reflectors())
         out += section("Reasons (failed recipients)", reasons())
         out += section("Timeline (bounce-like messages, UTC)", timeline())
@@ -128,6 +129,16 @@ struct TextReport {
             table.add([campaign.id, Numbers.grouped(campaign.messages), campaign.first.map(Dates.short) ?? "",
                        campaign.last.map(Dates.short) ?? "", Numbers.grouped(campaign.victims),
                        Numbers.grouped(campaign.reflectors), campaign.subject ?? ""])
+        }
+        return table.render(style: style)
+    }
+
+    private func replays() -> String {
+        var table = TextTable([.init("message-id", flexible: true), .init("notices", .right),
+                               .init("recipients", .right), .init("sent to", .right)])
+        for replay in summary.replays.prefix(10) {
+            table.add([replay.messageID, Numbers.grouped(replay.notices), Numbers.grouped(replay.recipients),
+                       Numbers.grouped(replay.sentTo)])
         }
         return table.render(style: style)
     }

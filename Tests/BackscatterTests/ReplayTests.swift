@@ -1,0 +1,118 @@
+import Backscatter
+import Foundation
+import Testing
+import TestSupport
+
+/// A message of ours sent on to others by someone else, soon after we sent it (before
+/// `dkim-ours-replayed` can tell it by the signature's age): told by the sent log's recipients.
+/// With the profile of the classifier's signal fixtures, whose sent log has
+/// `20260112100000.ABCDEF0123@mx-out1.example.com` going to first@ and second@partner.example.
+struct ReplayTests {
+    static let sentID = "20260112100000.ABCDEF0123@mx-out1.example.com"
+
+    static func profile() throws -> SiteProfile {
+        try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile-sentlog.toml"))
+    }
+
+    /// A bounce to alice@example.com of the message `id` (signed by us, the signature verified), for
+    /// `failed`, reported by `reporter`, a minute after the one before.
+    static func notice(_ i: Int, failed: String, originalRecipient: String? = nil, id: String = sentID) -> Observation {
+        var o = Observation(kind: .bounce)
+        o.victim = "alice@example.com"
+        o.arrival = 1_768_212_300 + Int64(i * 60)   // 2026-01-12T10:05:00Z on
+        o.recipients = [failed]
+        o.recipientCount = 1
+        o.originalRecipients = originalRecipient.map { [$0] } ?? []
+        o.reportingMTA = "mx\(i).far\(i).example"
+        var original = OriginalFacts(presence: .headers)
+        original.from = "alice@example.com"
+        original.messageID = id
+        original.date = 1_768_212_000
+        original.dkim = [DKIMFinding(domain: "example.com", selector: "s2026", result: .verified)]
+        o.original = original
+        return o
+    }
+
+    static func signals(_ j: Judgement) -> Set<String> { Set(j.evidence.map(\.signal)) }
+
+    /// One notice naming none of the message's recipients is a hint only (a forward of ours looks the
+    /// same); named as Original-Recipient, or failed in another case, a recipient of it is no hint.
+    @Test func oneNoticeForAStrangerIsAHint() throws {
+        let classifier = Classifier(profile: try Self.profile())
+        let stranger = classifier.judge(Self.notice(0, failed: "stranger@far.example"))
+        #expect(Self.signals(stranger).isSuperset(of: ["recipient-not-of-message", "message-id-sent", "dkim-ours-valid"]))
+        #expect(stranger.verdict == .legitimate)
+        let forwarded = classifier.judge(Self.notice(0, failed: "first@home.example", originalRecipient: "First@Partner.example"))
+        #expect(!Self.signals(forwarded).contains("recipient-not-of-message"))
+        let ours = classifier.judge(Self.notice(0, failed: "<SECOND@partner.example>"))
+        #expect(!Self.signals(ours).contains("recipient-not-of-message"))
+        // Not when the notice lists only some of its failed recipients.
+        var partial = Self.notice(0, failed: "stranger@far.example")
+        partial.recipientCount = 9
+        #expect(!Self.signals(classifier.judge(partial)).contains("recipient-not-of-message"))
+        // Nor when the sent log does not have the message.
+        let unknown = classifier.judge(Self.notice(0, failed: "stranger@far.example", id: "other@mx-out1.example.com"))
+        #expect(!Self.signals(unknown).contains("recipient-not-of-message"))
+    }
+
+    /// Three notices for three addresses the message was never sent to (it went to two): a replay.
+    /// Their copied evidence gives way to `message-id-replayed`; a notice for a real recipient of it
+    /// among them stays as it was.
+    @Test func aMessageBouncedByMoreStrangersThanItWentToIsAReplay() throws {
+        var notices = (0..<3).map { Self.notice($0, failed: "stranger\($0)@far\($0).example") }
+        notices.insert(Self.notice(9, failed: "first@partner.example"), at: 1)
+        let notes = notices.map { ClassifierNote(observation: $0) }
+        let result = StreamClassifier(profile: try Self.profile(), notes: notes).run(notes)
+        #expect(result.findings.replays == [.init(messageID: Self.sentID, notices: 3, recipients: 3, sentTo: 2)])
+        for (i, judgement) in result.judgements.enumerated() {
+            let signals = Self.signals(judgement)
+            if i == 1 {
+                #expect(signals.isSuperset(of: ["message-id-sent", "dkim-ours-valid"]))
+                #expect(!signals.contains("message-id-replayed"))
+                #expect(judgement.verdict == .legitimate)
+            } else {
+                #expect(signals.contains("message-id-replayed"), "\(signals.sorted())")
+                #expect(signals.isDisjoint(with: ["message-id-sent", "dkim-ours-valid", "recipient-not-of-message"]))
+                #expect(judgement.verdict == .backscatter, "\(judgement.evidence.map { "\($0.signal) \($0.weight)" })")
+            }
+        }
+    }
+
+    /// Not a replay: two strangers (fewer than `replayMinimum`), or one stranger three times.
+    @Test(arguments: [["a@far.example", "b@far.example"], ["a@far.example", "A@far.example", "a@far.example"]])
+    func fewStrangersAreNoReplay(_ failed: [String]) throws {
+        let notes = failed.enumerated().map { ClassifierNote(observation: Self.notice($0.offset, failed: $0.element)) }
+        let result = StreamClassifier(profile: try Self.profile(), notes: notes).run(notes)
+        #expect(result.findings.replays.isEmpty)
+        #expect(result.judgements.allSatisfy { Self.signals($0).contains("message-id-sent") && $0.verdict == .legitimate })
+    }
+
+    /// Strangers must outnumber the message's recipients: a message sent to three, bounced for three
+    /// others, may be three forwards; for four, it is a replay. A recipient the log names again (a
+    /// retry) is one recipient. And never fewer than `replayMinimum` strangers.
+    @Test(arguments: [
+        (["r1@partner.example", "r2@partner.example", "r3@partner.example"], 3, false),
+        (["r1@partner.example", "r2@partner.example", "r3@partner.example"], 4, true),
+        (["r1@partner.example", "R1@partner.example", "<r1@partner.example>"], 3, true),
+        // Sent to one: two strangers are still fewer than `replayMinimum`.
+        (["r1@partner.example"], 2, false),
+    ])
+    func strangersMustOutnumberTheRecipients(_ recipients: [String], strangers: Int, replayed: Bool) throws {
+        var profile = try Self.profile()
+        let id = "20260112110000.ABCDEF0199@mx-out1.example.com"
+        profile.sentLog?.insert(SentLogEntry(messageID: id, sentAt: 1_768_215_600, recipients: recipients))
+        let notes = (0..<strangers).map { ClassifierNote(observation: Self.notice($0, failed: "s\($0)@far.example", id: id)) }
+        let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+        #expect(result.findings.replays.map(\.sentTo) == (replayed ? [Set(recipients.map { $0.lowercased().trimmingCharacters(in: ["<", ">"]) }).count] : []))
+        #expect(result.judgements.allSatisfy { Self.signals($0).contains("message-id-replayed") == replayed })
+    }
+
+    /// The scan's summary carries the replays, and the remedies say what to do about them.
+    @Test func theSummaryNamesTheReplayAndItsRemedy() throws {
+        var summary = ScanSummary()
+        summary.verdicts = [.backscatter: 3]
+        summary.replays = [.init(messageID: Self.sentID, notices: 3, recipients: 3, sentTo: 2)]
+        let remedy = summary.remedies.first { $0.contains("came back from 3 addresses you never sent it to") }
+        #expect(remedy?.contains("Sign with an expiry") == true, "\(summary.remedies)")
+    }
+}
