@@ -102,7 +102,8 @@ public struct Classifier: Sendable {
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
             // message when it carried the finding out, sisimai bsd x3.)
             let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: o.arrival)
-            if replayedDays == nil, addMessageIDEvidence(original, into: &out), let other = recipientNotOfMessage(o) {
+            if replayedDays == nil, let sentTo = addMessageIDEvidence(original, into: &out),
+               let other = recipientNotOfMessage(o, sentTo: sentTo) {
                 out.append(make(.recipientNotOfMessage, EvidenceText.joined(
                     "Our sent log has the original going to ", other.sentTo[0],
                     other.sentTo.count == 1 ? "" : " and \(other.sentTo.count - 1) more",
@@ -290,9 +291,10 @@ public struct Classifier: Sendable {
 
     // MARK: - Message-ID
 
-    /// Adds the Message-ID's evidence; true when it is `message-id-sent`.
+    /// Adds the Message-ID's evidence; when it is `message-id-sent`, returns the sent log's recipients of
+    /// the message (`SentLog.recipients(ofMessageID:)`), nil otherwise.
     @discardableResult
-    private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) -> Bool {
+    private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) -> [String]? {
         // The id read where the facts hold it (`OriginalFacts.messageIDText`, most often the record's
         // bracketed String), without a String of its own; the sentences write it in angle brackets,
         // the held text itself when that is bracketed.
@@ -300,23 +302,25 @@ public struct Classifier: Sendable {
             if original.from != nil {
                 out.append(make(.messageIDMissing, "The original has no Message-ID; our relays always add one."))
             }
-            return false
+            return nil
         }
         let bracketed = original.messageIDIsBracketed
         /// `before` + "<id>" + `after`.
         func sentence(_ before: String, _ after: String, _ more: String = "", _ end: String = "") -> String {
             bracketed ? EvidenceText.joined(before, text, after, more, end) : EvidenceText.joined(before, "<", text, ">" + after, more, end)
         }
-        if let log = site.profile.sentLog, let id = original.messageID {
-            if log.contains(messageID: id) {
+        // (The log read where the profile holds it: bound to a name, the struct was copied, a dozen
+        // retains and releases a message.)
+        if site.profile.sentLog != nil, let id = original.messageID {
+            if let recipients = site.profile.sentLog?.recipients(ofMessageID: id) {
                 out.append(make(.messageIDSent, sentence("The original's Message-ID ", " is in our sent log: we sent it.")))
-                return true
+                return recipients
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
                 let format = site.hasOurFormat(idText: text, bracketed: bracketed) == true ? ", although it is written in our format" : ""
                 out.append(make(.messageIDNotSent, sentence("The original's Message-ID ", " is not in our sent log", format, ": we did not send it.")))
-                return false
+                return nil
             }
         }
         switch site.hasOurFormat(idText: text, bracketed: bracketed) {
@@ -327,7 +331,7 @@ public struct Classifier: Sendable {
         case .none:
             break
         }
-        return false
+        return nil
     }
 
     /// A notice about a message of ours whose failed recipients are none of those the sent log has
@@ -340,18 +344,26 @@ public struct Classifier: Sendable {
     /// One notice like this may be a forward (we wrote to a, a sent it on to b, b's server bounced);
     /// many of one message are a replay (`message-id-replayed`, in the stream pass).
     package func recipientNotOfMessage(_ o: Observation) -> (address: String, sentTo: [String], key: String)? {
+        guard let id = o.original?.messageID, let recipients = site.profile.sentLog?.recipients(ofMessageID: id),
+              let other = recipientNotOfMessage(o, sentTo: recipients) else { return nil }
+        return (other.address, other.sentTo, SentLog.key(id))
+    }
+
+    /// `recipientNotOfMessage(_:)` with the log's recipients of the original's Message-ID looked up.
+    private func recipientNotOfMessage(_ o: Observation, sentTo recipients: [String]) -> (address: String, sentTo: [String])? {
         guard o.kind != .autoReply, o.kind != .challenge, let first = o.recipients.first,
-              o.recipients.count == o.recipientCount,
-              let log = site.profile.sentLog, let id = o.original?.messageID,
-              let entry = log.entry(forMessageID: id), !entry.recipients.isEmpty else { return nil }
+              o.recipients.count == o.recipientCount, !recipients.isEmpty,
+              // The common answer first, asked of the Strings as they are: a real bounce names a recipient
+              // as the log wrote it (lower case, no brackets; backscatter-dev: every one).
+              !recipients.contains(first) else { return nil }
         // Each recipient once: a mail log names one again at each retry (Postfix `status=deferred`,
         // Exim `==`).
         var sentTo: [String] = [], seen = Set<String>()
-        for recipient in entry.recipients where seen.insert(Self.comparableAddress(recipient)).inserted { sentTo.append(recipient) }
+        for recipient in recipients where seen.insert(Self.comparableAddress(recipient)).inserted { sentTo.append(recipient) }
         for candidate in o.recipients + o.originalRecipients where seen.contains(Self.comparableAddress(candidate)) {
             return nil
         }
-        return (first, sentTo, SentLog.key(id))
+        return (first, sentTo)
     }
 
     /// An address as `recipientNotOfMessage` compares it: without angle brackets, in lower case.

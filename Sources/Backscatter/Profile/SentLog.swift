@@ -105,6 +105,26 @@ public struct SentLog: Sendable, Hashable {
         location(of: id).map(entry(at:))
     }
 
+    /// The recipients the log has for a Message-ID, as `entry(forMessageID:)` gives them (without
+    /// reading the entry's time and sender); nil when the id is not in the log.
+    public func recipients(ofMessageID id: some StringProtocol) -> [String]? {
+        guard let location = location(of: id) else { return nil }
+        switch location {
+        case .assembled(let i):
+            return assembled[i].recipients
+        case .logged(let i):
+            return loggedRecipients[logged[i].recipients].map { String(decoding: text[$0], as: UTF8.self) }
+        case .line(let start, let end):
+            guard let c = text.withUnsafeBufferPointer({ SentLog.tsvColumns($0, start, end) }) else { return [] }
+            var out: [String] = []
+            c.recipients.map { text[$0] }?.forEachPiece(separatedBy: ASCII.comma) { piece in
+                let recipient = SentLog.unbracket(piece)
+                if !recipient.isEmpty { out.append(String(decoding: recipient, as: UTF8.self)) }
+            }
+            return out
+        }
+    }
+
     /// Whether the site sent the message with this Message-ID.
     public func contains(messageID id: some StringProtocol) -> Bool {
         location(of: id) != nil
