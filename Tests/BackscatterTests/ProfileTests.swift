@@ -195,7 +195,9 @@ import TestSupport
             #expect(entry.sentAt == (c[1] == "-" ? nil : Double(c[1])))
             #expect(entry.sender == (c[2] == "-" ? nil : c[2]))
             #expect(entry.recipients == (c.count > 3 && !c[3].isEmpty ? c[3].split(separator: ",").map(String.init) : []))
+            #expect(log.recipients(ofMessageID: c[0]) == entry.recipients)
         }
+        #expect(log.recipients(ofMessageID: "not-in-the-log@example.com") == nil)
     }
 }
 
