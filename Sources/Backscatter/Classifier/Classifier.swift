@@ -309,10 +309,8 @@ public struct Classifier: Sendable {
         func sentence(_ before: String, _ after: String, _ more: String = "", _ end: String = "") -> String {
             bracketed ? EvidenceText.joined(before, text, after, more, end) : EvidenceText.joined(before, "<", text, ">" + after, more, end)
         }
-        // (The log read where the profile holds it: bound to a name, the struct was copied, a dozen
-        // retains and releases a message.)
-        if site.profile.sentLog != nil, let id = original.messageID {
-            if let recipients = site.profile.sentLog?.recipients(ofMessageID: id) {
+        if let log = site.profile.sentLog, let id = original.messageID {
+            if let recipients = log.recipients(ofMessageID: id) {
                 out.append(make(.messageIDSent, sentence("The original's Message-ID ", " is in our sent log: we sent it.")))
                 return recipients
             }

@@ -440,7 +440,7 @@ public struct StreamClassifier: Sendable {
 
 /// The notices about messages of ours that name failed recipients the message was not sent to
 /// (`recipient-not-of-message`), grouped by the message (its id as the sent log keys it): a replay when
-/// they name more such recipients than it was sent to (`StreamClassifier.replayMinimum`). At most
+/// they name at least `StreamClassifier.replayMinimum` such recipients, and more than it was sent to. At most
 /// `StreamClassifier.maxGroups` messages and as many recipients over all of them are counted.
 private struct ReplayGroups {
     /// One message of ours.
@@ -467,15 +467,11 @@ private struct ReplayGroups {
 
     init(checked: Bool) { self.checked = checked }
 
-    /// `recipient-not-of-message`, made once (asked of each notice's evidence, the enum's `rawValue`
-    /// cost ~1.6M instructions over backscatter-dev with its profile).
-    private let notOfMessage = Signal.recipientNotOfMessage.rawValue
-
     /// Counts the notice in slot `n` when its own `evidence` has `recipient-not-of-message`.
     /// (Its observation is read from `box` only then: given as a parameter, it was copied out of the box
     /// for every notice, ~0.9M instructions over backscatter-dev with its profile.)
     mutating func add(_ n: Int32, _ box: ClassifierNote.Box, evidence: [Evidence], classifier: Classifier) {
-        guard evidence.contains(where: { $0.signal == notOfMessage }),
+        guard evidence.contains(where: { $0.signal == Signal.recipientNotOfMessage.rawValue }),
               let other = classifier.recipientNotOfMessage(box.observation) else { return }
         let place: Int
         if let known = places[other.key] {
