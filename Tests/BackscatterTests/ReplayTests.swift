@@ -107,6 +107,42 @@ struct ReplayTests {
         #expect(result.judgements.allSatisfy { Self.signals($0).contains("message-id-replayed") == replayed })
     }
 
+    /// An automatic reply from `replier` that answers the message `id`.
+    static func autoReply(_ i: Int, replier: String, replyTo: String? = nil, id: String = sentID) -> Observation {
+        var o = Observation(kind: .autoReply)
+        o.victim = "alice@example.com"
+        o.arrival = 1_768_212_300 + Int64(i * 60)
+        o.noticeFrom = replier
+        o.noticeReplyTo = replyTo
+        o.replyIDs = ["<" + id + ">"]
+        o.connectingHost = "mx\(i).far\(i).example"
+        return o
+    }
+
+    /// Automatic replies answer our message too: one from somebody it was not sent to is the hint; from
+    /// a recipient of it (From or Reply-To), none. Three from strangers, with a bounce of the same
+    /// message for a fourth, are one replay of four addresses, `reply-to-our-id` given way.
+    @Test func automaticRepliesFromStrangersJoinTheReplay() throws {
+        let classifier = Classifier(profile: try Self.profile())
+        #expect(Self.signals(classifier.judge(Self.autoReply(0, replier: "stranger@far.example")))
+            .isSuperset(of: ["reply-to-our-id", "recipient-not-of-message"]))
+        for ours in [Self.autoReply(0, replier: "First@partner.example"),
+                     Self.autoReply(0, replier: "Second@Partner.example", replyTo: "desk@partner.example")] {
+            let signals = Self.signals(classifier.judge(ours))
+            #expect(signals.contains("reply-to-our-id") && !signals.contains("recipient-not-of-message"), "\(signals.sorted())")
+        }
+        var notices = (0..<3).map { Self.autoReply($0, replier: "stranger\($0)@far\($0).example") }
+        notices.append(Self.notice(3, failed: "bounced@far.example"))
+        let notes = notices.map { ClassifierNote(observation: $0) }
+        let result = StreamClassifier(profile: try Self.profile(), notes: notes).run(notes)
+        #expect(result.findings.replays == [.init(messageID: Self.sentID, notices: 4, recipients: 4, sentTo: 2)])
+        for judgement in result.judgements {
+            let signals = Self.signals(judgement)
+            #expect(signals.contains("message-id-replayed"), "\(signals.sorted())")
+            #expect(signals.isDisjoint(with: ["reply-to-our-id", "message-id-sent", "recipient-not-of-message"]))
+        }
+    }
+
     /// The scan's summary carries the replays, and the remedies say what to do about them.
     @Test func theSummaryNamesTheReplayAndItsRemedy() throws {
         var summary = ScanSummary()

@@ -102,12 +102,8 @@ public struct Classifier: Sendable {
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
             // message when it carried the finding out, sisimai bsd x3.)
             let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: o.arrival)
-            if replayedDays == nil, let sentTo = addMessageIDEvidence(original, into: &out),
-               let other = recipientNotOfMessage(o, sentTo: sentTo) {
-                out.append(make(.recipientNotOfMessage, EvidenceText.joined(
-                    "Our sent log has the original going to ", other.sentTo[0],
-                    other.sentTo.count == 1 ? "" : " and \(other.sentTo.count - 1) more",
-                    ", not to ", other.address, ": a forward of our message, or our message sent on by someone else.")))
+            if replayedDays == nil, let sentTo = addMessageIDEvidence(original, into: &out) {
+                addNotOfMessageEvidence(o, sentTo: sentTo, into: &out)
             }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
             addDateEvidence(original, arrival: o.arrival, into: &out)
@@ -332,25 +328,47 @@ public struct Classifier: Sendable {
         return nil
     }
 
-    /// A notice about a message of ours whose failed recipients are none of those the sent log has
-    /// that message going to: the first failed recipient, the log's recipients of the message (each
-    /// once, in the log's order, at least one) and the id as the log keys it. Nil when the original's Message-ID is
-    /// not in the log or its entry names no recipient, when the notice lists no failed recipient or
-    /// not all of them (`Observation.maxListed`), or names one of the message's recipients as failed
-    /// or as its Original-Recipient (RFC 3464 §2.3.1), and for an auto-reply or a challenge (their
-    /// sender is asked of the log instead: `replier-written-to`). Addresses compare ignoring ASCII case.
-    /// One notice like this may be a forward (we wrote to a, a sent it on to b, b's server bounced);
-    /// many of one message are a replay (`message-id-replayed`, in the stream pass).
-    package func recipientNotOfMessage(_ o: Observation) -> (address: String, sentTo: [String], key: String)? {
-        guard let id = o.original?.messageID, let recipients = site.profile.sentLog?.recipients(ofMessageID: id),
-              let other = recipientNotOfMessage(o, sentTo: recipients) else { return nil }
-        return (other.address, other.sentTo, SentLog.key(id))
+    /// Adds `recipient-not-of-message` when the notice names none of `sentTo`, the sent log's recipients
+    /// of the message of ours it is about (`recipientNotOfMessage(_:sentTo:)`), unless it has it already.
+    private func addNotOfMessageEvidence(_ o: Observation, sentTo: [String], into out: inout [Evidence]) {
+        guard let other = recipientNotOfMessage(o, sentTo: sentTo),
+              !out.contains(where: { $0.signal == Signal.recipientNotOfMessage.rawValue }) else { return }
+        let and = other.sentTo.count == 1 ? "" : " and \(other.sentTo.count - 1) more"
+        let text = o.kind == .autoReply || o.kind == .challenge
+            ? EvidenceText.joined("Our sent log has the message it answers going to ", other.sentTo[0], and, ", not to ",
+                                  other.address, ", who sent this automatic reply: a forward of our message, or our message sent on by someone else.")
+            : EvidenceText.joined("Our sent log has the original going to ", other.sentTo[0], and, ", not to ",
+                                  other.address, ": a forward of our message, or our message sent on by someone else.")
+        out.append(make(.recipientNotOfMessage, text))
     }
 
-    /// `recipientNotOfMessage(_:)` with the log's recipients of the original's Message-ID looked up.
+    /// A notice about a message of ours that names none of the recipients the sent log has that message
+    /// going to: the address it names (a bounce's first failed recipient, or who sent an auto-reply or a
+    /// challenge), the log's recipients of the message (each once, in the log's order, at least one),
+    /// the message's id as the notice gives it, without angle brackets (the original's Message-ID, or
+    /// the first id an automatic reply answers that the log has), and as the log keys it. Nil when the log does not have the message
+    /// or names no recipient of it, when a bounce lists no failed recipient or not all of them
+    /// (`Observation.maxListed`), and when the notice names one of the message's recipients: failed or as
+    /// its Original-Recipient (RFC 3464 §2.3.1), or as the auto-reply's From or Reply-To. Addresses
+    /// compare ignoring case. One notice like this may be a forward (we wrote to a, a sent it on to b,
+    /// b's server bounced or b's vacation program answered); many of one message are a replay
+    /// (`message-id-replayed`, in the stream pass).
+    package func recipientNotOfMessage(_ o: Observation) -> (address: String, sentTo: [String], messageID: String, key: String)? {
+        guard let log = site.profile.sentLog else { return nil }
+        var found: (id: String, recipients: [String])?
+        if o.kind == .autoReply || o.kind == .challenge {
+            for id in o.replyIDs { if let recipients = log.recipients(ofMessageID: id) { found = (id, recipients); break } }
+        }
+        if found == nil, let id = o.original?.messageID, let recipients = log.recipients(ofMessageID: id) { found = (id, recipients) }
+        guard let found, let other = recipientNotOfMessage(o, sentTo: found.recipients) else { return nil }
+        return (other.address, other.sentTo, SentLog.stripBrackets(found.id), SentLog.key(found.id))
+    }
+
+    /// `recipientNotOfMessage(_:)` with the log's recipients of the message looked up.
     private func recipientNotOfMessage(_ o: Observation, sentTo recipients: [String]) -> (address: String, sentTo: [String])? {
-        guard o.kind != .autoReply, o.kind != .challenge, let first = o.recipients.first,
-              o.recipients.count == o.recipientCount, !recipients.isEmpty,
+        let replies = o.kind == .autoReply || o.kind == .challenge
+        guard !recipients.isEmpty, let first = replies ? o.noticeReplyTo ?? o.noticeFrom : o.recipients.first,
+              replies || o.recipients.count == o.recipientCount,
               // The common answer first, asked of the Strings as they are: a real bounce names a recipient
               // as the log wrote it (lower case, no brackets; backscatter-dev: every one).
               !recipients.contains(first) else { return nil }
@@ -358,7 +376,8 @@ public struct Classifier: Sendable {
         // Exim `==`).
         var sentTo: [String] = [], seen = Set<String>()
         for recipient in recipients where seen.insert(Self.comparableAddress(recipient)).inserted { sentTo.append(recipient) }
-        for candidate in o.recipients + o.originalRecipients where seen.contains(Self.comparableAddress(candidate)) {
+        let named = replies ? [o.noticeReplyTo, o.noticeFrom].compactMap { $0 } : o.recipients + o.originalRecipients
+        for candidate in named where seen.contains(Self.comparableAddress(candidate)) {
             return nil
         }
         return (first, sentTo)
@@ -453,9 +472,15 @@ public struct Classifier: Sendable {
     // MARK: - auto-replies
 
     private func addReplyEvidence(_ o: Observation, into out: inout [Evidence]) {
+        // The sent log's recipients of the first message of ours the reply answers.
+        var answered: [String]?
         if !o.replyIDs.isEmpty {
-            let ours = o.replyIDs.contains { id in
-                site.profile.sentLog?.contains(messageID: id) == true || (site.profile.sentLog == nil && site.hasOurFormat(id) == true)
+            let ours: Bool
+            if let log = site.profile.sentLog {
+                for id in o.replyIDs { if let recipients = log.recipients(ofMessageID: id) { answered = recipients; break } }
+                ours = answered != nil
+            } else {
+                ours = o.replyIDs.contains { site.hasOurFormat($0) == true }
             }
             if ours {
                 out.append(make(.replyToOurID, "It answers a message we sent (its In-Reply-To/References names our Message-ID)."))
@@ -469,5 +494,6 @@ public struct Classifier: Sendable {
         } else {
             out.append(make(.replierNeverWrittenTo, EvidenceText.joined("Our sent log has no message to ", replier, ", who sent this automatic reply.")))
         }
+        if let answered { addNotOfMessageEvidence(o, sentTo: answered, into: &out) }
     }
 }

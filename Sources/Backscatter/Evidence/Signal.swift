@@ -80,8 +80,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case recipientNeverWrittenTo = "recipient-never-written-to"
     /// The DSN's Original-Envelope-Id is one we gave.
     case envelopeIDOurs = "envelope-id-ours"
-    /// The original's Message-ID is in our sent log, but the failed recipient is not among those we
-    /// sent that message to: a forward of our message, or our message sent on by someone else.
+    /// The notice is about a message in our sent log (the original's Message-ID, or the one an automatic
+    /// reply answers), but names none of those we sent it to (failed, or as who replied): a forward of
+    /// our message, or our message sent on by someone else.
     case recipientNotOfMessage = "recipient-not-of-message"
 
     // MARK: dates

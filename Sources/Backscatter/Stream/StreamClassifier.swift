@@ -445,7 +445,7 @@ public struct StreamClassifier: Sendable {
 private struct ReplayGroups {
     /// One message of ours.
     struct Group {
-        /// Its Message-ID, as the first notice's original wrote it.
+        /// Its Message-ID, as the first notice gave it.
         var messageID: String
         /// How many recipients the sent log has it going to.
         var sentTo: Int
@@ -457,7 +457,7 @@ private struct ReplayGroups {
 
     /// The evidence a replay copies from our first sending, which `message-id-replayed` replaces.
     static let copied: Set<String> = [Signal.messageIDSent.rawValue, Signal.dkimOursValid.rawValue,
-                                      Signal.recipientNotOfMessage.rawValue]
+                                      Signal.replyToOurID.rawValue, Signal.recipientNotOfMessage.rawValue]
 
     /// Whether notices are looked at (a sent log is known).
     let checked: Bool
@@ -480,7 +480,7 @@ private struct ReplayGroups {
             guard groups.count < StreamClassifier.maxGroups else { return }
             place = groups.count
             places[other.key] = place
-            groups.append(Group(messageID: box.observation.original?.messageID ?? other.key, sentTo: other.sentTo.count))
+            groups.append(Group(messageID: other.messageID, sentTo: other.sentTo.count))
         }
         groups[place].members.append(n)
         if recipientsCounted < StreamClassifier.maxGroups, groups[place].strangers.insert(other.address.lowercasedIfNeeded()).inserted {

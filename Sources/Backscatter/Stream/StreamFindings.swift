@@ -59,7 +59,7 @@ public struct StreamFindings: Sendable {
 
     /// A message of ours that came back from more addresses we never sent it to than we sent it to.
     public struct Replay: Sendable, Hashable {
-        /// Its Message-ID, as the first notice returned it.
+        /// Its Message-ID, as the first notice gave it, without angle brackets.
         public var messageID: String
         /// Notices about it that name a recipient it was not sent to.
         public var notices: Int
