@@ -170,12 +170,13 @@ cases = [
 ]
 # A replay (Fixtures/classifier/replay.mbox, its expectations in replay.expected): our message, which the
 # sent log has going to first@ and second@partner.example, bounced by three servers for three addresses
-# we never sent it to, the copies entering the mail system at a host that is not ours; and one real
-# bounce of it, for first@partner.example, through our relay.
+# we never sent it to, the copies entering the mail system at a host that is not ours; one real bounce of
+# it, for first@partner.example, through our relay; and a vacation reply to it from a fourth address.
 replayed = original(hop="from mail.replayer.example (mail.replayer.example [203.0.113.50])")
 notices = [bounce(failed=(f"stranger{i}@far{i}.example",), orig=replayed, reflector=f"mx.far{i}.example",
                   date=f"Mon, 12 Jan 2026 10:{10 + i}:00 +0000") for i in range(3)]
 notices.insert(1, bounce(orig=original(), date="Mon, 12 Jan 2026 10:11:30 +0000"))
+notices.append(autoreply("stranger9@far9.example", f"<{SENT_ID}>"))
 with open(os.path.join(HERE, "replay.mbox"), "w") as f:
     for i, notice in enumerate(notices):
         f.write(f"From MAILER-DAEMON Mon Jan 12 10:1{i}:00 2026\n{notice}\n")
