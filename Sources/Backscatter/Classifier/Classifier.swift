@@ -346,11 +346,11 @@ public struct Classifier: Sendable {
     /// going to: the address it names (a bounce's first failed recipient, or who sent an auto-reply or a
     /// challenge), the log's recipients of the message (each once, in the log's order, at least one),
     /// the message's id as the notice gives it, without angle brackets (the original's Message-ID, or
-    /// the first id an automatic reply answers that the log has), and as the log keys it. Nil when the log does not have the message
-    /// or names no recipient of it, when a bounce lists no failed recipient or not all of them
-    /// (`Observation.maxListed`), and when the notice names one of the message's recipients: failed or as
-    /// its Original-Recipient (RFC 3464 §2.3.1), or as the auto-reply's From or Reply-To. Addresses
-    /// compare ignoring case. One notice like this may be a forward (we wrote to a, a sent it on to b,
+    /// the first id an automatic reply answers that the log has), and as the log keys it. Nil when the
+    /// log does not have the message or names no recipient of it, when a bounce lists no failed
+    /// recipient or not all of them (`Observation.maxListed`), and when the notice names one of the
+    /// message's recipients: failed or as its Original-Recipient (RFC 3464 §2.3.1), or as the
+    /// auto-reply's From or Reply-To. Addresses compare ignoring case. One notice like this may be a forward (we wrote to a, a sent it on to b,
     /// b's server bounced or b's vacation program answered); many of one message are a replay
     /// (`message-id-replayed`, in the stream pass).
     package func recipientNotOfMessage(_ o: Observation) -> (address: String, sentTo: [String], messageID: String, key: String)? {

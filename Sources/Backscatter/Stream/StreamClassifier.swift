@@ -25,8 +25,8 @@ public struct StreamClassifier: Sendable {
     /// Default: 10 000.
     public static let maxCampaignVictims = 10_000
 
-    /// A replay: notices about one message of ours naming at least this many distinct failed recipients
-    /// we never sent it to (`recipient-not-of-message`), and more than it was sent to. Default: 3.
+    /// A replay: notices about one message of ours naming at least this many distinct addresses we
+    /// never sent it to (`recipient-not-of-message`), and more than it was sent to. Default: 3.
     public static let replayMinimum = 3
 
     /// How far either side an undecided notice looks for other notices to the same victim. Default: 12 h.
@@ -194,7 +194,7 @@ public struct StreamClassifier: Sendable {
         // 1b. Replays, continued, before anything reads the base scores: a replay's notices lose the
         // evidence it copied from our first sending and gain `message-id-replayed`.
         for group in replays.groups where group.strangers.count >= Self.replayMinimum && group.strangers.count > group.sentTo {
-            let id = group.messageID.hasPrefix("<") ? group.messageID : "<" + group.messageID + ">"
+            let id = "<" + group.messageID + ">"
             let sentTo = group.sentTo == 1 ? "1 address" : "\(group.sentTo) addresses"
             let evidence = Evidence(.messageIDReplayed, EvidenceText.joined(
                 "Our message ", id, " came back from ", String(group.strangers.count), " addresses we never sent it to (our sent log has it going to ",
@@ -438,20 +438,20 @@ public struct StreamClassifier: Sendable {
     }
 }
 
-/// The notices about messages of ours that name failed recipients the message was not sent to
+/// The notices about messages of ours that name addresses the message was not sent to
 /// (`recipient-not-of-message`), grouped by the message (its id as the sent log keys it): a replay when
-/// they name at least `StreamClassifier.replayMinimum` such recipients, and more than it was sent to. At most
-/// `StreamClassifier.maxGroups` messages and as many recipients over all of them are counted.
+/// they name at least `StreamClassifier.replayMinimum` such addresses, and more than it was sent to. At
+/// most `StreamClassifier.maxGroups` messages and as many addresses over all of them are counted.
 private struct ReplayGroups {
     /// One message of ours.
     struct Group {
-        /// Its Message-ID, as the first notice gave it.
+        /// Its Message-ID, as the first notice gave it, without angle brackets.
         var messageID: String
         /// How many recipients the sent log has it going to.
         var sentTo: Int
         /// The notices' slots, in input order.
         var members: [Int32] = []
-        /// The failed recipients named, lower case.
+        /// The addresses the notices name (failed recipients, or who sent an automatic reply), lower case.
         var strangers: Set<String> = []
     }
 
