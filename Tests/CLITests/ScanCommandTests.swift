@@ -245,8 +245,8 @@ import TestSupport
     }
 
     /// A replay of one of our messages (Fixtures/classifier/replay.mbox, with the sent log's profile):
-    /// each record's verdict and signals, the summary's `replays` and the text report's section, as
-    /// replay.expected gives them.
+    /// each record's verdict and signals, the summary's `replays` and the text and HTML reports' sections,
+    /// as replay.expected gives them.
     @Test func aReplayReachesTheRecordsTheSummaryAndTheReport() throws {
         let mbox = "Fixtures/classifier/replay.mbox", profile = "Fixtures/classifier/signals-profile-sentlog.toml"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-summary-\(getpid()).json")
@@ -275,6 +275,11 @@ import TestSupport
         let text = try CLI.run(["scan", "--format", "text", "--color", "never", "--profile", profile, mbox]).text
         #expect(text.contains("Replays (messages of yours someone else sent on)\n"))
         #expect(text.contains(row[1]))
+        let html = try CLI.run(["scan", "--format", "html", "--profile", profile, mbox]).text
+        #expect(html.contains("<section><h2>Replays</h2><table>"))
+        #expect(html.contains("<tr><td>" + row[1] + "</td><td class=\"r\">" + row[3] + "</td>"))
+        // Without replays, no such section.
+        #expect(!(try CLI.run(["scan", "--format", "html", Self.example]).text.contains("<h2>Replays</h2>")))
     }
 
     @Test func csvIsRFC4180() throws {
