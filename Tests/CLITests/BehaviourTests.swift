@@ -47,6 +47,20 @@ import TestSupport
         #expect(!result.text.contains("not a notice about another message"))
     }
 
+    /// `explain` of a replayed notice says the original was the site's once, not forged; a bounce of
+    /// forged mail still says forged (Fixtures/classifier/replay.mbox and backscatter-bounce.eml).
+    @Test func explainOfAReplaySaysTheOriginalWasOursOnce() throws {
+        let profile = "Fixtures/classifier/signals-profile-sentlog.toml"
+        // (The report wraps its paragraphs: compared with every run of white space one space.)
+        func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let replay = words(try CLI.run(["explain", "--color", "never", "--profile", profile, "Fixtures/classifier/replay.mbox#0"]).text)
+        #expect(replay.contains("backscatter (score 1.00 on a scale from 0, surely legitimate, to 1, surely backscatter): your site sent the original once, but someone sent a copy of it on to others (a replay)"))
+        #expect(!replay.contains("someone forged your address"))
+        let forged = words(try CLI.run(["explain", "--color", "never", "--profile", "Fixtures/classifier/profile.toml",
+                                        "Fixtures/classifier/backscatter-bounce.eml#0"]).text)
+        #expect(forged.contains("someone forged your address"))
+    }
+
     /// `explain` of a bounce that names no recipient in a form we read says so, where the recipients go.
     @Test func explainOfABounceWithoutRecipientsSaysNoneCouldBeRead() throws {
         let result = try CLI.run(["explain", "--color", "never", "Fixtures/dsn/generic-no-recipient.eml#0"])

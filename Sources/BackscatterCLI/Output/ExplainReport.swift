@@ -127,6 +127,10 @@ struct ExplainReport {
         let campaign = record.campaign.map { " It belongs to campaign \($0)." } ?? ""
         switch record.effectiveVerdict {
         case .backscatter:
+            // A replay's original was ours once: not forged, but sent again by someone else.
+            if record.evidence.contains(where: { $0.signal == Signal.messageIDReplayed.rawValue || $0.signal == Signal.dkimOursReplayed.rawValue }) {
+                return style.red("backscatter") + score + ": your site sent the original once, but someone sent a copy of it on to others (a replay), and this notice is about their copy, not your sending." + campaign
+            }
             return style.red("backscatter") + score + ": your site most likely never sent the original; someone forged your address, and this notice went to you instead of the real sender." + campaign
         case .legitimate:
             return style.green("legitimate") + score + ": your site really sent the original, so this notice is about your own mail." + campaign
