@@ -94,7 +94,11 @@ enum ProfileDescription {
         add("dkim", profile.dkim.isEmpty ? "none" : profile.dkim.map { "\($0.selector)._domainkey.\($0.domain)" }.joined(separator: ", "))
         add("batv", profile.batv.map { "\($0.keys.count) key(s), valid \($0.validDays) days" } ?? "none")
         add("srs", profile.srs.map { "\($0.secrets.count) secret(s)" } ?? "none")
-        add("sent_log", profile.sentLog.map { "\($0.path): \($0.count) messages" } ?? "none")
+        // Without recipients the log tells only which messages we sent: not whom we wrote to
+        // (`recipient-written-to`) nor a replay (`recipient-not-of-message`, `message-id-replayed`).
+        add("sent_log", profile.sentLog.map {
+            "\($0.path): \($0.count) message\($0.count == 1 ? "" : "s")" + ($0.hasRecipients ? ", with their recipients" : " (no recipients: recipient and replay evidence off)")
+        } ?? "none")
         add("thresholds", "backscatter >= \(profile.thresholds.backscatter), legitimate <= \(profile.thresholds.legitimate)")
         return out
     }

@@ -68,6 +68,20 @@ import TestSupport
         #expect(result.text.contains("Recipients it reports on\n  None that could be read"))
     }
 
+    /// `profile check` says whether the sent log names recipients: without them the recipient and
+    /// replay evidence is off.
+    @Test func profileCheckSaysWhetherTheSentLogHasRecipients() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ids-profile-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "[sent_log]\npath = \"ids.log\"\n".write(to: folder.appendingPathComponent("p.toml"), atomically: true, encoding: .utf8)
+        try "<one@mx.example>\n".write(to: folder.appendingPathComponent("ids.log"), atomically: true, encoding: .utf8)
+        let bare = try CLI.run(["profile", "check", folder.appendingPathComponent("p.toml").path])
+        #expect(bare.text.contains("sent_log      ids.log: 1 message (no recipients: recipient and replay evidence off)\n"), "\(bare.text)")
+        let withRecipients = try CLI.run(["profile", "check", "Fixtures/example/profile.toml"])
+        #expect(withRecipients.text.contains("sent_log      sent.log: 3 messages, with their recipients\n"))
+    }
+
     @Test func brokenProfileNamesTheKey() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-profile-\(getpid()).toml")
         defer { try? FileManager.default.removeItem(at: path) }
