@@ -121,6 +121,10 @@ cases = [
     ("relay-ip-foreign", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])")), "-"),
     ("original-spam-shape", N, bounce(orig=original(hop="from [203.0.113.9] (unknown [203.0.113.9])", msgid="<1768212000.5@[203.0.113.9]>", subject="BUY NOW!!! CHEAP!!!")), "backscatter"),
     ("message-id-sent", L, bounce(orig=original()), "legitimate"),
+    # Our message, sent on 2026-01-12 by the log, in a notice three weeks later: no queue keeps mail
+    # that long; the notice is about a copy sent again.
+    ("message-id-sent-long-ago", L, bounce(orig=original(hop="from mail.replayer.example (mail.replayer.example [203.0.113.50])"),
+        date="Mon, 02 Feb 2026 10:05:00 +0000"), "backscatter"),
     ("message-id-not-sent", L, bounce(orig=original(msgid="<20260112100500.0000000001@mx-out1.example.com>")), "-"),
     ("message-id-our-format", N, bounce(orig=original()), "legitimate"),
     ("message-id-foreign", N, bounce(orig=original(msgid="<abc.def@spam.example>")), "-"),

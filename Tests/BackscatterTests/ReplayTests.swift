@@ -1,4 +1,4 @@
-import Backscatter
+@testable import Backscatter
 import Foundation
 import Testing
 import TestSupport
@@ -141,6 +141,30 @@ struct ReplayTests {
             #expect(signals.contains("message-id-replayed"), "\(signals.sorted())")
             #expect(signals.isDisjoint(with: ["reply-to-our-id", "message-id-sent", "recipient-not-of-message"]))
         }
+    }
+
+    /// A notice about a message the log has us sending more than ten days before it arrived is not about
+    /// our sending (`message-id-sent-long-ago` in place of `message-id-sent`, and no recipient hint); ten
+    /// days exactly still is. The log's time for the id is 2026-01-12T10:00:00Z. (Unsigned: a verified
+    /// signature of ours says `dkim-ours-replayed` first.)
+    @Test(arguments: [(Int64(10 * 86_400), false), (Int64(10 * 86_400 + 1), true), (Int64(40 * 86_400), true)])
+    func aMessageSentLongBeforeTheNoticeIsNotItsSending(_ after: Int64, longAgo: Bool) throws {
+        let classifier = Classifier(profile: try Self.profile())
+        var o = Self.notice(0, failed: "stranger@far.example")
+        o.original?.dkim = []
+        o.arrival = 1_768_212_000 + after
+        let signals = Self.signals(classifier.judge(o))
+        #expect(signals.contains("message-id-sent-long-ago") == longAgo, "\(signals.sorted())")
+        #expect(signals.contains("message-id-sent") == !longAgo)
+        #expect(signals.contains("recipient-not-of-message") == !longAgo)
+    }
+
+    /// A sent log's time that no date could be (an entry a library user inserted) dates nothing.
+    @Test(arguments: [Double.nan, Double.infinity, -Double.infinity, 1e300])
+    func aSentLogTimeOutOfRangeIsNoAge(_ sentAt: Double) {
+        #expect(Classifier.daysBeyondQueueLifetime(sentAt: sentAt, arrival: 1_797_000_000) == nil)
+        #expect(Classifier.daysBeyondQueueLifetime(sentAt: 1_768_212_000, arrival: nil) == nil)
+        #expect(Classifier.daysBeyondQueueLifetime(sentAt: 1_768_212_000, arrival: 1_768_212_000 + 11 * 86_400) == 11)
     }
 
     /// The scan's summary carries the replays, and the remedies say what to do about them.

@@ -102,7 +102,7 @@ public struct Classifier: Sendable {
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
             // message when it carried the finding out, sisimai bsd x3.)
             let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: o.arrival)
-            if replayedDays == nil, let sentTo = addMessageIDEvidence(original, into: &out) {
+            if replayedDays == nil, let sentTo = addMessageIDEvidence(original, arrival: o.arrival, into: &out) {
                 addNotOfMessageEvidence(o, sentTo: sentTo, into: &out)
             }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
@@ -288,9 +288,12 @@ public struct Classifier: Sendable {
     // MARK: - Message-ID
 
     /// Adds the Message-ID's evidence; when it is `message-id-sent`, returns the sent log's recipients of
-    /// the message (`SentLog.recipients(ofMessageID:)`), nil otherwise.
+    /// the message (`SentLog.sending(ofMessageID:)`), nil otherwise. A message the log has sent more
+    /// than `queueLifetimeBound` before the notice's `arrival` is `message-id-sent-long-ago` instead:
+    /// no server keeps a message that long, so the notice is about a copy sent again, or a forgery that
+    /// quotes our old Message-ID (a list archive shows them), not about our sending.
     @discardableResult
-    private func addMessageIDEvidence(_ original: OriginalFacts, into out: inout [Evidence]) -> [String]? {
+    private func addMessageIDEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) -> [String]? {
         // The id read where the facts hold it (`OriginalFacts.messageIDText`, most often the record's
         // bracketed String), without a String of its own; the sentences write it in angle brackets,
         // the held text itself when that is bracketed.
@@ -306,9 +309,14 @@ public struct Classifier: Sendable {
             bracketed ? EvidenceText.joined(before, text, after, more, end) : EvidenceText.joined(before, "<", text, ">" + after, more, end)
         }
         if let log = site.profile.sentLog, let id = original.messageID {
-            if let recipients = log.recipients(ofMessageID: id) {
+            if let sending = log.sending(ofMessageID: id) {
+                if let days = Self.daysBeyondQueueLifetime(sentAt: sending.sentAt, arrival: arrival) {
+                    out.append(make(.messageIDSentLongAgo, sentence("The original's Message-ID ", " is in our sent log, but we sent it ",
+                        String(days), " days before this notice arrived, longer than servers keep a message: the notice is about a copy sent again or a forgery quoting our old Message-ID, not about our sending.")))
+                    return nil
+                }
                 out.append(make(.messageIDSent, sentence("The original's Message-ID ", " is in our sent log: we sent it.")))
-                return recipients
+                return sending.recipients
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
@@ -397,6 +405,15 @@ public struct Classifier: Sendable {
     /// default to 5 days, the retry rule of Exim's default configuration to 4), so ten leave room for a
     /// late one.
     static let queueLifetimeBound: Int64 = 10 * 86_400
+
+    /// Whole days from `sentAt` (a sent log's time, any Double) to `arrival` when they are more than
+    /// `queueLifetimeBound`; nil otherwise or when either is unknown.
+    static func daysBeyondQueueLifetime(sentAt: Double?, arrival: Int64?) -> Int64? {
+        guard let arrival, let sentAt, sentAt.magnitude < 1e15 else { return nil }   // (an inserted entry may hold any Double)
+        let sent = Int64(sentAt)
+        guard arrival &- sent > queueLifetimeBound else { return nil }
+        return (arrival &- sent) / 86_400
+    }
 
     /// How many days before the notice's arrival our first verified signature on the original was
     /// made, when that is more than `queueLifetimeBound`: the signed message was sent again long

@@ -29,6 +29,10 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     // MARK: Message-ID
     /// The original's Message-ID is in our sent log.
     case messageIDSent = "message-id-sent"
+    /// The original's Message-ID is in our sent log, but we sent it longer before the notice than any
+    /// server keeps a message: the notice is not about our sending (a copy sent again, or our old id
+    /// quoted in a forgery).
+    case messageIDSentLongAgo = "message-id-sent-long-ago"
     /// The original's Message-ID is not in our sent log, which covers its date.
     case messageIDNotSent = "message-id-not-sent"
     /// The original's Message-ID has our format.
@@ -137,6 +141,8 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         // The sent log is the ground truth of what we sent.
         case .messageIDSent: -6.0
         case .messageIDNotSent: 4.5
+        // As `dkim-ours-replayed`, by the sent log's time: no real notice comes that late.
+        case .messageIDSentLongAgo: 4.0
         // A format is easy to copy (backscatter-dev: 18 forged ids in our format).
         case .messageIDOurFormat: -1.5
         case .messageIDForeign: 2.5

@@ -108,20 +108,26 @@ public struct SentLog: Sendable, Hashable {
     /// The recipients the log has for a Message-ID, as `entry(forMessageID:)` gives them (without
     /// reading the entry's time and sender); nil when the id is not in the log.
     public func recipients(ofMessageID id: some StringProtocol) -> [String]? {
+        sending(ofMessageID: id)?.recipients
+    }
+
+    /// When the message with this Message-ID was sent and to whom, as `entry(forMessageID:)` gives them
+    /// (without making the entry's id and sender Strings); nil when the id is not in the log.
+    public func sending(ofMessageID id: some StringProtocol) -> (sentAt: Double?, recipients: [String])? {
         guard let location = location(of: id) else { return nil }
         switch location {
         case .assembled(let i):
-            return assembled[i].recipients
+            return (assembled[i].sentAt, assembled[i].recipients)
         case .logged(let i):
-            return loggedRecipients[logged[i].recipients].map { String(decoding: text[$0], as: UTF8.self) }
+            return (logged[i].sentAt, loggedRecipients[logged[i].recipients].map { String(decoding: text[$0], as: UTF8.self) })
         case .line(let start, let end):
-            guard let c = text.withUnsafeBufferPointer({ SentLog.tsvColumns($0, start, end) }) else { return [] }
+            guard let c = text.withUnsafeBufferPointer({ SentLog.tsvColumns($0, start, end) }) else { return (nil, []) }
             var out: [String] = []
             c.recipients.map { text[$0] }?.forEachPiece(separatedBy: ASCII.comma) { piece in
                 let recipient = SentLog.unbracket(piece)
                 if !recipient.isEmpty { out.append(String(decoding: recipient, as: UTF8.self)) }
             }
-            return out
+            return (c.time.flatMap { SentLog.sendTime(text[$0]) }, out)
         }
     }
 
