@@ -426,12 +426,11 @@ public struct Classifier: Sendable {
         guard let arrival,
               let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) })
         else { return nil }
-        let logged = verified.signedAt == nil
-            ? original.messageID.flatMap { site.profile.sentLog?.entry(forMessageID: $0)?.sentAt }
-                .flatMap { $0.magnitude < 1e15 ? Int64($0) : nil }   // (an inserted entry may hold any Double)
-            : nil
-        guard let signed = verified.signedAt ?? logged, arrival &- signed > Self.queueLifetimeBound else { return nil }
-        return (arrival &- signed) / 86_400
+        if let signed = verified.signedAt {
+            return arrival &- signed > Self.queueLifetimeBound ? (arrival &- signed) / 86_400 : nil
+        }
+        let logged = original.messageID.flatMap { site.profile.sentLog?.sending(ofMessageID: $0)?.sentAt }
+        return Self.daysBeyondQueueLifetime(sentAt: logged, arrival: arrival)
     }
 
     /// - Parameter replayedDays: `replayedDays(_:arrival:)`, when it found a replay: the first verified
