@@ -78,6 +78,21 @@ struct ReplayTests {
         }
     }
 
+    /// A message the log has going to more than `recipientCheckLimit` addresses (a bulk mailing) is not
+    /// checked: its bounces keep `message-id-sent` and get no hint, at any count; at the limit it is.
+    @Test(arguments: [(Classifier.recipientCheckLimit, true), (Classifier.recipientCheckLimit + 1, false)])
+    func aBulkMailingIsNotCheckedForStrangers(_ recipients: Int, checked: Bool) throws {
+        var profile = try Self.profile()
+        let id = "20260112120000.ABCDEF0777@mx-out1.example.com"
+        profile.sentLog?.insert(SentLogEntry(messageID: id, sentAt: 1_768_212_000,
+                                             recipients: (0..<recipients).map { "member\($0)@list.example" }))
+        let notes = (0..<4).map { ClassifierNote(observation: Self.notice($0, failed: "s\($0)@far\($0).example", id: id)) }
+        let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+        #expect(result.judgements.allSatisfy { Self.signals($0).contains("message-id-sent") })
+        #expect(result.judgements.allSatisfy { Self.signals($0).contains("recipient-not-of-message") == checked })
+        #expect(result.findings.replays.isEmpty)   // 4 strangers never outnumber 1,000 recipients
+    }
+
     /// Not a replay: two strangers (fewer than `replayMinimum`), or one stranger three times.
     @Test(arguments: [["a@far.example", "b@far.example"], ["a@far.example", "A@far.example", "a@far.example"]])
     func fewStrangersAreNoReplay(_ failed: [String]) throws {

@@ -56,6 +56,14 @@ import TestSupport
         for entry in old.allEntries {
             #expect(new.entry(forMessageID: entry.messageID) == old.entry(forMessageID: entry.messageID))
             #expect(new.entry(forMessageID: "<\(entry.messageID.uppercased())>") == old.entry(forMessageID: "<\(entry.messageID.uppercased())>"))
+            // The time and recipients read without the entry (a TSV's recipients cut where they are
+            // read) are the entry's; within a limit of one, the list only for one recipient.
+            let whole = new.entry(forMessageID: entry.messageID)
+            let sending = new.sending(ofMessageID: entry.messageID)
+            #expect(sending?.recipients == whole?.recipients, "\(text)")
+            #expect(sending?.sentAt == whole?.sentAt || (sending?.sentAt?.isNaN == true && whole?.sentAt?.isNaN == true))
+            let one = new.sending(ofMessageID: entry.messageID, recipientLimit: 1)
+            #expect((one?.recipients == nil) == ((whole?.recipients.count ?? 0) > 1))
         }
         for r in old.recipients { #expect(new.wasSent(to: r) == old.wasSent(to: r)) }
     }

@@ -288,7 +288,8 @@ public struct Classifier: Sendable {
     // MARK: - Message-ID
 
     /// Adds the Message-ID's evidence; when it is `message-id-sent`, returns the sent log's recipients of
-    /// the message (`SentLog.sending(ofMessageID:)`), nil otherwise. A message the log has sent more
+    /// the message (`SentLog.sending(ofMessageID:recipientLimit:)`, nil past `recipientCheckLimit`), nil
+    /// otherwise. A message the log has sent more
     /// than `queueLifetimeBound` before the notice's `arrival` is `message-id-sent-long-ago` instead:
     /// no server keeps a message that long, so the notice is about a copy sent again, or a forgery that
     /// quotes our old Message-ID (a list archive shows them), not about our sending.
@@ -309,7 +310,7 @@ public struct Classifier: Sendable {
             bracketed ? EvidenceText.joined(before, text, after, more, end) : EvidenceText.joined(before, "<", text, ">" + after, more, end)
         }
         if let log = site.profile.sentLog, let id = original.messageID {
-            if let sending = log.sending(ofMessageID: id) {
+            if let sending = log.sending(ofMessageID: id, recipientLimit: Self.recipientCheckLimit) {
                 if let days = Self.daysBeyondQueueLifetime(sentAt: sending.sentAt, arrival: arrival) {
                     out.append(make(.messageIDSentLongAgo, sentence("The original's Message-ID ", " is in our sent log, but we sent it ",
                         String(days), " days before this notice arrived, longer than servers keep a message: the notice is about a copy sent again or a forgery quoting our old Message-ID, not about our sending.")))
@@ -363,14 +364,25 @@ public struct Classifier: Sendable {
     /// (`message-id-replayed`, in the stream pass).
     package func recipientNotOfMessage(_ o: Observation) -> (address: String, sentTo: [String], messageID: String, key: String)? {
         guard let log = site.profile.sentLog else { return nil }
-        var found: (id: String, recipients: [String])?
+        // The message the notice is about: the first id an automatic reply answers that the log has,
+        // else the original's (its recipients nil past `recipientCheckLimit`).
+        var found: (id: String, recipients: [String]?)?
         if o.kind == .autoReply || o.kind == .challenge {
-            for id in o.replyIDs { if let recipients = log.recipients(ofMessageID: id) { found = (id, recipients); break } }
+            for id in o.replyIDs {
+                if let sending = log.sending(ofMessageID: id, recipientLimit: Self.recipientCheckLimit) { found = (id, sending.recipients); break }
+            }
         }
-        if found == nil, let id = o.original?.messageID, let recipients = log.recipients(ofMessageID: id) { found = (id, recipients) }
-        guard let found, let other = recipientNotOfMessage(o, sentTo: found.recipients) else { return nil }
+        if found == nil, let id = o.original?.messageID,
+           let sending = log.sending(ofMessageID: id, recipientLimit: Self.recipientCheckLimit) { found = (id, sending.recipients) }
+        guard let found, let recipients = found.recipients, let other = recipientNotOfMessage(o, sentTo: recipients) else { return nil }
         return (other.address, other.sentTo, SentLog.stripBrackets(found.id), SentLog.key(found.id))
     }
+
+    /// A message the sent log has going to more recipients than this (a bulk mailing) gets no
+    /// `recipient-not-of-message` check: its list, made for each of its bounces, would cost its length
+    /// each (a mailing to 100,000 with 5,000 bounces: 500 million Strings), and a replay of it would have
+    /// to come back from more addresses still. 1,000.
+    static let recipientCheckLimit = 1_000
 
     /// `recipientNotOfMessage(_:)` with the log's recipients of the message looked up.
     private func recipientNotOfMessage(_ o: Observation, sentTo recipients: [String]) -> (address: String, sentTo: [String])? {
@@ -488,13 +500,19 @@ public struct Classifier: Sendable {
     // MARK: - auto-replies
 
     private func addReplyEvidence(_ o: Observation, into out: inout [Evidence]) {
-        // The sent log's recipients of the first message of ours the reply answers.
+        // The sent log's recipients of the first message of ours the reply answers (nil past
+        // `recipientCheckLimit`).
         var answered: [String]?
         if !o.replyIDs.isEmpty {
-            let ours: Bool
+            var ours = false
             if let log = site.profile.sentLog {
-                for id in o.replyIDs { if let recipients = log.recipients(ofMessageID: id) { answered = recipients; break } }
-                ours = answered != nil
+                for id in o.replyIDs {
+                    if let sending = log.sending(ofMessageID: id, recipientLimit: Self.recipientCheckLimit) {
+                        ours = true
+                        answered = sending.recipients
+                        break
+                    }
+                }
             } else {
                 ours = o.replyIDs.contains { site.hasOurFormat($0) == true }
             }

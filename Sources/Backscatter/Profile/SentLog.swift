@@ -108,26 +108,46 @@ public struct SentLog: Sendable, Hashable {
     /// The recipients the log has for a Message-ID, as `entry(forMessageID:)` gives them (without
     /// reading the entry's time and sender); nil when the id is not in the log.
     public func recipients(ofMessageID id: some StringProtocol) -> [String]? {
-        sending(ofMessageID: id)?.recipients
+        sending(ofMessageID: id).map { $0.recipients ?? [] }
     }
 
     /// When the message with this Message-ID was sent and to whom, as `entry(forMessageID:)` gives them
-    /// (without making the entry's id and sender Strings); nil when the id is not in the log.
-    public func sending(ofMessageID id: some StringProtocol) -> (sentAt: Double?, recipients: [String])? {
+    /// (without making the entry's id and sender Strings); nil when the id is not in the log. The
+    /// recipients are nil when the log names more than `recipientLimit` of them (a recipient named again
+    /// counted again): a bulk mailing's list, made for each of its bounces, would cost its length each.
+    public func sending(ofMessageID id: some StringProtocol, recipientLimit: Int = .max)
+        -> (sentAt: Double?, recipients: [String]?)? {
         guard let location = location(of: id) else { return nil }
         switch location {
         case .assembled(let i):
-            return (assembled[i].sentAt, assembled[i].recipients)
+            let e = assembled[i]
+            return (e.sentAt, e.recipients.count <= recipientLimit ? e.recipients : nil)
         case .logged(let i):
-            return (logged[i].sentAt, loggedRecipients[logged[i].recipients].map { String(decoding: text[$0], as: UTF8.self) })
+            let e = logged[i]
+            guard e.recipients.count <= recipientLimit else { return (e.sentAt, nil) }
+            return (e.sentAt, loggedRecipients[e.recipients].map { String(decoding: text[$0], as: UTF8.self) })
         case .line(let start, let end):
-            guard let c = text.withUnsafeBufferPointer({ SentLog.tsvColumns($0, start, end) }) else { return (nil, []) }
-            var out: [String] = []
-            c.recipients.map { text[$0] }?.forEachPiece(separatedBy: ASCII.comma) { piece in
-                let recipient = SentLog.unbracket(piece)
-                if !recipient.isEmpty { out.append(String(decoding: recipient, as: UTF8.self)) }
+            return text.withUnsafeBufferPointer { buffer -> (sentAt: Double?, recipients: [String]?) in
+                // The recipients column taken to the line's end and cut at its tab below: no search
+                // of a long column's end, nor of more of it than the limit needs.
+                guard let c = SentLog.tsvColumns(buffer, start, end, recipientsToLineEnd: true) else { return (nil, []) }
+                let sentAt = c.time.flatMap { SentLog.sendTime(UnsafeBufferPointer(rebasing: buffer[$0])) }
+                guard let column = c.recipients else { return (sentAt, []) }
+                var pieces: [Range<Int>] = []
+                var lo = column.lowerBound
+                while lo < column.upperBound {
+                    let comma = SentLog.index(of: ASCII.comma, in: buffer, from: lo, to: column.upperBound) ?? column.upperBound
+                    let tab = SentLog.index(of: ASCII.tab, in: buffer, from: lo, to: comma)
+                    let piece = SentLog.unbracket(buffer, lo..<(tab ?? comma))
+                    if !piece.isEmpty {
+                        if pieces.count == recipientLimit { return (sentAt, nil) }
+                        pieces.append(piece)
+                    }
+                    if tab != nil { break }
+                    lo = comma + 1
+                }
+                return (sentAt, pieces.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) })
             }
-            return (c.time.flatMap { SentLog.sendTime(text[$0]) }, out)
         }
     }
 
@@ -845,7 +865,9 @@ public struct SentLog: Sendable, Hashable {
     /// `<id@host>` is the Message-ID (given without its brackets), an RFC 3339 first column before it
     /// the send time, the next column the envelope sender, the one after it the recipients (commas).
     /// Nil when no column is an id. The columns are taken one after another, without an array of them.
-    private static func tsvColumns(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int)
+    /// - Parameter recipientsToLineEnd: the recipients column given to the line's end, its tab not
+    ///   searched for (`sending(ofMessageID:recipientLimit:)` cuts it where it reads).
+    private static func tsvColumns(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, recipientsToLineEnd: Bool = false)
         -> (id: Range<Int>, time: Range<Int>?, sender: Range<Int>?, recipients: Range<Int>?)? {
         func column(from start: Int) -> (range: Range<Int>, next: Int?) {
             guard let tab = index(of: ASCII.tab, in: text, from: start, to: hi) else { return (start..<hi, nil) }
@@ -865,7 +887,7 @@ public struct SentLog: Sendable, Hashable {
         if let start = cursor {
             let (senderColumn, next) = column(from: start)
             sender = senderColumn
-            if let next { recipients = column(from: next).range }
+            if let next { recipients = recipientsToLineEnd ? next..<hi : column(from: next).range }
         }
         return (unbracket(text, idColumn), firstColumn.map { trimmed(text, $0) }, sender, recipients)
     }
