@@ -441,7 +441,8 @@ public struct Classifier: Sendable {
         if let signed = verified.signedAt {
             return arrival &- signed > Self.queueLifetimeBound ? (arrival &- signed) / 86_400 : nil
         }
-        let logged = original.messageID.flatMap { site.profile.sentLog?.sending(ofMessageID: $0)?.sentAt }
+        // The time alone (no recipient listed: a bulk mailing's list would cost its length a notice).
+        let logged = original.messageID.flatMap { site.profile.sentLog?.sending(ofMessageID: $0, recipientLimit: 0)?.sentAt }
         return Self.daysBeyondQueueLifetime(sentAt: logged, arrival: arrival)
     }
 
