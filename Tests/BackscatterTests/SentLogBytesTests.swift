@@ -64,6 +64,8 @@ import TestSupport
             #expect(sending?.sentAt == whole?.sentAt || (sending?.sentAt?.isNaN == true && whole?.sentAt?.isNaN == true))
             let one = new.sending(ofMessageID: entry.messageID, recipientLimit: 1)
             #expect((one?.recipients == nil) == ((whole?.recipients.count ?? 0) > 1))
+            let none = new.sending(ofMessageID: entry.messageID, recipientLimit: -1)   // as 0
+            #expect((none?.recipients == nil) == ((whole?.recipients.count ?? 0) > 0))
         }
         for r in old.recipients { #expect(new.wasSent(to: r) == old.wasSent(to: r)) }
     }

@@ -115,16 +115,18 @@ public struct SentLog: Sendable, Hashable {
     /// (without making the entry's id and sender Strings); nil when the id is not in the log. The
     /// recipients are nil when the log names more than `recipientLimit` of them (a recipient named again
     /// counted again): a bulk mailing's list, made for each of its bounces, would cost its length each.
+    /// A negative limit is 0.
     public func sending(ofMessageID id: some StringProtocol, recipientLimit: Int = .max)
         -> (sentAt: Double?, recipients: [String]?)? {
         guard let location = location(of: id) else { return nil }
+        let limit = max(recipientLimit, 0)
         switch location {
         case .assembled(let i):
             let e = assembled[i]
-            return (e.sentAt, e.recipients.count <= recipientLimit ? e.recipients : nil)
+            return (e.sentAt, e.recipients.count <= limit ? e.recipients : nil)
         case .logged(let i):
             let e = logged[i]
-            guard e.recipients.count <= recipientLimit else { return (e.sentAt, nil) }
+            guard e.recipients.count <= limit else { return (e.sentAt, nil) }
             return (e.sentAt, loggedRecipients[e.recipients].map { String(decoding: text[$0], as: UTF8.self) })
         case .line(let start, let end):
             return text.withUnsafeBufferPointer { buffer -> (sentAt: Double?, recipients: [String]?) in
@@ -140,7 +142,7 @@ public struct SentLog: Sendable, Hashable {
                     let tab = SentLog.index(of: ASCII.tab, in: buffer, from: lo, to: comma)
                     let piece = SentLog.unbracket(buffer, lo..<(tab ?? comma))
                     if !piece.isEmpty {
-                        if pieces.count == recipientLimit { return (sentAt, nil) }
+                        if pieces.count == limit { return (sentAt, nil) }
                         pieces.append(piece)
                     }
                     if tab != nil { break }
