@@ -195,7 +195,7 @@ import TestSupport
             #expect(entry.sentAt == (c[1] == "-" ? nil : Double(c[1])))
             #expect(entry.sender == (c[2] == "-" ? nil : c[2]))
             #expect(entry.recipients == (c.count > 3 && !c[3].isEmpty ? c[3].split(separator: ",").map(String.init) : []))
-            #expect(log.recipients(ofMessageID: c[0]) == entry.recipients)
+            #expect(log.sending(ofMessageID: c[0])?.recipients == entry.recipients)
             // Past the limit, the time without the list; at it, both.
             if !entry.recipients.isEmpty {
                 let limited = log.sending(ofMessageID: c[0], recipientLimit: entry.recipients.count - 1)
@@ -204,7 +204,7 @@ import TestSupport
             }
             #expect(log.sending(ofMessageID: c[0], recipientLimit: entry.recipients.count)?.recipients == entry.recipients)
         }
-        #expect(log.recipients(ofMessageID: "not-in-the-log@example.com") == nil)
+        #expect(log.sending(ofMessageID: "not-in-the-log@example.com") == nil)
     }
 }
 

@@ -91,6 +91,13 @@ public struct Classifier: Sendable {
     /// `evidence(for:)`, with what the site knows of the victim (`SiteKnowledge.standing(ofVictim:)` of
     /// `o.victim`) already asked by the caller.
     func evidence(for o: Observation, victim: VictimStanding) -> [Evidence] {
+        var ignored: NotOfMessage?
+        return evidence(for: o, victim: victim, notOfMessage: &ignored)
+    }
+
+    /// `evidence(for:victim:)`, telling the stream pass what `recipient-not-of-message` was given for
+    /// (`notOfMessage`, set only then), so that it groups replays by what this judged.
+    func evidence(for o: Observation, victim: VictimStanding, notOfMessage: inout NotOfMessage?) -> [Evidence] {
         var out: [Evidence] = []
         out.reserveCapacity(8)   // room for the stream pass's additions too: one allocation per message
         addRecipientEvidence(o, victim: victim, into: &out)
@@ -102,8 +109,8 @@ public struct Classifier: Sendable {
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
             // message when it carried the finding out, sisimai bsd x3.)
             let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: o.arrival)
-            if replayedDays == nil, let sentTo = addMessageIDEvidence(original, arrival: o.arrival, into: &out) {
-                addNotOfMessageEvidence(o, sentTo: sentTo, into: &out)
+            if replayedDays == nil, let sent = addMessageIDEvidence(original, arrival: o.arrival, into: &out) {
+                addNotOfMessageEvidence(o, messageID: sent.id, sentTo: sent.recipients, into: &out, found: &notOfMessage)
             }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
             addDateEvidence(original, arrival: o.arrival, into: &out)
@@ -117,7 +124,7 @@ public struct Classifier: Sendable {
         } else {
             out.append(make(.noOriginal, "Nothing of the original message came back, so it is judged by the notice alone."))
         }
-        if o.kind == .autoReply || o.kind == .challenge { addReplyEvidence(o, into: &out) }
+        if o.kind == .autoReply || o.kind == .challenge { addReplyEvidence(o, into: &out, notOfMessage: &notOfMessage) }
         return out
     }
 
@@ -287,14 +294,14 @@ public struct Classifier: Sendable {
 
     // MARK: - Message-ID
 
-    /// Adds the Message-ID's evidence; when it is `message-id-sent`, returns the sent log's recipients of
-    /// the message (`SentLog.sending(ofMessageID:recipientLimit:)`, nil past `recipientCheckLimit`), nil
-    /// otherwise. A message the log has sent more
-    /// than `queueLifetimeBound` before the notice's `arrival` is `message-id-sent-long-ago` instead:
-    /// no server keeps a message that long, so the notice is about a copy sent again, or a forgery that
-    /// quotes our old Message-ID (a list archive shows them), not about our sending.
-    @discardableResult
-    private func addMessageIDEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) -> [String]? {
+    /// Adds the Message-ID's evidence; when it is `message-id-sent`, returns the id and the sent log's
+    /// recipients of the message (`SentLog.sending(ofMessageID:recipientLimit:)`; nil past
+    /// `recipientCheckLimit`), nil otherwise. A message the log has sent more than `queueLifetimeBound`
+    /// before the notice's `arrival` is `message-id-sent-long-ago` instead: no server keeps a message
+    /// that long, so the notice is about a copy sent again, or a forgery that quotes our old Message-ID
+    /// (a list archive shows them), not about our sending.
+    private func addMessageIDEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence])
+        -> (id: String, recipients: [String])? {
         // The id read where the facts hold it (`OriginalFacts.messageIDText`, most often the record's
         // bracketed String), without a String of its own; the sentences write it in angle brackets,
         // the held text itself when that is bracketed.
@@ -317,7 +324,7 @@ public struct Classifier: Sendable {
                     return nil
                 }
                 out.append(make(.messageIDSent, sentence("The original's Message-ID ", " is in our sent log: we sent it.")))
-                return sending.recipients
+                return sending.recipients.map { (id, $0) }
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
@@ -337,11 +344,26 @@ public struct Classifier: Sendable {
         return nil
     }
 
+    /// A notice about a message of ours that names none of the recipients the sent log has it going to
+    /// (`recipient-not-of-message`): what the stream pass groups into replays (`message-id-replayed`).
+    struct NotOfMessage {
+        /// The message's id as the notice gives it (the original's Message-ID, or the one an automatic
+        /// reply answers), without angle brackets.
+        var messageID: String
+        /// The address the notice names: a bounce's first failed recipient, or who sent the reply.
+        var address: String
+        /// The log's recipients of the message, each once, in the log's order (at least one).
+        var sentTo: [String]
+    }
+
     /// Adds `recipient-not-of-message` when the notice names none of `sentTo`, the sent log's recipients
-    /// of the message of ours it is about (`recipientNotOfMessage(_:sentTo:)`), unless it has it already.
-    private func addNotOfMessageEvidence(_ o: Observation, sentTo: [String], into out: inout [Evidence]) {
-        guard let other = recipientNotOfMessage(o, sentTo: sentTo),
-              !out.contains(where: { $0.signal == Signal.recipientNotOfMessage.rawValue }) else { return }
+    /// of the message of ours it is about (`messageID`; `recipientNotOfMessage(_:sentTo:)`), and says
+    /// so in `found`; not when `found` is set already. One notice like this may be a forward (we wrote
+    /// to a, a sent it on to b, b's server bounced or b's vacation program answered); many of one
+    /// message are a replay (`message-id-replayed`, in the stream pass).
+    private func addNotOfMessageEvidence(_ o: Observation, messageID: String, sentTo: [String], into out: inout [Evidence],
+                                         found: inout NotOfMessage?) {
+        guard found == nil, let other = recipientNotOfMessage(o, sentTo: sentTo) else { return }
         let and = other.sentTo.count == 1 ? "" : " and \(other.sentTo.count - 1) more"
         let text = o.kind == .autoReply || o.kind == .challenge
             ? EvidenceText.joined("Our sent log has the message it answers going to ", other.sentTo[0], and, ", not to ",
@@ -349,33 +371,7 @@ public struct Classifier: Sendable {
             : EvidenceText.joined("Our sent log has the original going to ", other.sentTo[0], and, ", not to ",
                                   other.address, ": a forward of our message, or our message sent on by someone else.")
         out.append(make(.recipientNotOfMessage, text))
-    }
-
-    /// A notice about a message of ours that names none of the recipients the sent log has that message
-    /// going to: the address it names (a bounce's first failed recipient, or who sent an auto-reply or a
-    /// challenge), the log's recipients of the message (each once, in the log's order, at least one),
-    /// the message's id as the notice gives it, without angle brackets (the original's Message-ID, or
-    /// the first id an automatic reply answers that the log has), and as the log keys it. Nil when the
-    /// log does not have the message or names no recipient of it, when a bounce lists no failed
-    /// recipient or not all of them (`Observation.maxListed`), and when the notice names one of the
-    /// message's recipients: failed or as its Original-Recipient (RFC 3464 §2.3.1), or as the
-    /// auto-reply's From or Reply-To. Addresses compare ignoring case. One notice like this may be a forward (we wrote to a, a sent it on to b,
-    /// b's server bounced or b's vacation program answered); many of one message are a replay
-    /// (`message-id-replayed`, in the stream pass).
-    package func recipientNotOfMessage(_ o: Observation) -> (address: String, sentTo: [String], messageID: String, key: String)? {
-        guard let log = site.profile.sentLog else { return nil }
-        // The message the notice is about: the first id an automatic reply answers that the log has,
-        // else the original's (its recipients nil past `recipientCheckLimit`).
-        var found: (id: String, recipients: [String]?)?
-        if o.kind == .autoReply || o.kind == .challenge {
-            for id in o.replyIDs {
-                if let sending = log.sending(ofMessageID: id, recipientLimit: Self.recipientCheckLimit) { found = (id, sending.recipients); break }
-            }
-        }
-        if found == nil, let id = o.original?.messageID,
-           let sending = log.sending(ofMessageID: id, recipientLimit: Self.recipientCheckLimit) { found = (id, sending.recipients) }
-        guard let found, let recipients = found.recipients, let other = recipientNotOfMessage(o, sentTo: recipients) else { return nil }
-        return (other.address, other.sentTo, SentLog.stripBrackets(found.id), SentLog.key(found.id))
+        found = NotOfMessage(messageID: SentLog.stripBrackets(messageID), address: other.address, sentTo: other.sentTo)
     }
 
     /// A message the sent log has going to more recipients than this (a bulk mailing) gets no
@@ -384,7 +380,11 @@ public struct Classifier: Sendable {
     /// to come back from more addresses still. 1,000.
     static let recipientCheckLimit = 1_000
 
-    /// `recipientNotOfMessage(_:)` with the log's recipients of the message looked up.
+    /// The address a notice names and the log's recipients of the message it is about (`recipients`),
+    /// each once, when the notice names none of them; nil when the list is empty, when a bounce lists no
+    /// failed recipient or not all of them (`Observation.maxListed`), and when the notice names one:
+    /// failed or as its Original-Recipient (RFC 3464 §2.3.1), or as an automatic reply's From or
+    /// Reply-To. Addresses compare without angle brackets, in lower case.
     private func recipientNotOfMessage(_ o: Observation, sentTo recipients: [String]) -> (address: String, sentTo: [String])? {
         let replies = o.kind == .autoReply || o.kind == .challenge
         guard !recipients.isEmpty, let first = replies ? o.noticeReplyTo ?? o.noticeFrom : o.recipients.first,
@@ -422,9 +422,12 @@ public struct Classifier: Sendable {
     /// `queueLifetimeBound`; nil otherwise or when either is unknown.
     static func daysBeyondQueueLifetime(sentAt: Double?, arrival: Int64?) -> Int64? {
         guard let arrival, let sentAt, sentAt.magnitude < 1e15 else { return nil }   // (an inserted entry may hold any Double)
-        let sent = Int64(sentAt)
-        guard arrival &- sent > queueLifetimeBound else { return nil }
-        return (arrival &- sent) / 86_400
+        return daysBeyondQueueLifetime(sent: Int64(sentAt), arrival: arrival)
+    }
+
+    /// `daysBeyondQueueLifetime(sentAt:arrival:)` of whole seconds.
+    static func daysBeyondQueueLifetime(sent: Int64, arrival: Int64) -> Int64? {
+        arrival &- sent > queueLifetimeBound ? (arrival &- sent) / 86_400 : nil
     }
 
     /// How many days before the notice's arrival our first verified signature on the original was
@@ -438,9 +441,7 @@ public struct Classifier: Sendable {
         guard let arrival,
               let verified = original.dkim.first(where: { $0.result == .verified && site.dkimDomains.contains($0.domain) })
         else { return nil }
-        if let signed = verified.signedAt {
-            return arrival &- signed > Self.queueLifetimeBound ? (arrival &- signed) / 86_400 : nil
-        }
+        if let signed = verified.signedAt { return Self.daysBeyondQueueLifetime(sent: signed, arrival: arrival) }
         // The time alone (no recipient listed: a bulk mailing's list would cost its length a notice).
         let logged = original.messageID.flatMap { site.profile.sentLog?.sending(ofMessageID: $0, recipientLimit: 0)?.sentAt }
         return Self.daysBeyondQueueLifetime(sentAt: logged, arrival: arrival)
@@ -500,17 +501,17 @@ public struct Classifier: Sendable {
 
     // MARK: - auto-replies
 
-    private func addReplyEvidence(_ o: Observation, into out: inout [Evidence]) {
-        // The sent log's recipients of the first message of ours the reply answers (nil past
+    private func addReplyEvidence(_ o: Observation, into out: inout [Evidence], notOfMessage: inout NotOfMessage?) {
+        // The first message of ours the reply answers, with the sent log's recipients of it (none past
         // `recipientCheckLimit`).
-        var answered: [String]?
+        var answered: (id: String, recipients: [String])?
         if !o.replyIDs.isEmpty {
             var ours = false
             if let log = site.profile.sentLog {
                 for id in o.replyIDs {
                     if let sending = log.sending(ofMessageID: id, recipientLimit: Self.recipientCheckLimit) {
                         ours = true
-                        answered = sending.recipients
+                        answered = sending.recipients.map { (id, $0) }
                         break
                     }
                 }
@@ -529,6 +530,6 @@ public struct Classifier: Sendable {
         } else {
             out.append(make(.replierNeverWrittenTo, EvidenceText.joined("Our sent log has no message to ", replier, ", who sent this automatic reply.")))
         }
-        if let answered { addNotOfMessageEvidence(o, sentTo: answered, into: &out) }
+        if let answered { addNotOfMessageEvidence(o, messageID: answered.id, sentTo: answered.recipients, into: &out, found: &notOfMessage) }
     }
 }

@@ -105,12 +105,6 @@ public struct SentLog: Sendable, Hashable {
         location(of: id).map(entry(at:))
     }
 
-    /// The recipients the log has for a Message-ID, as `entry(forMessageID:)` gives them (without
-    /// reading the entry's time and sender); nil when the id is not in the log.
-    public func recipients(ofMessageID id: some StringProtocol) -> [String]? {
-        sending(ofMessageID: id).map { $0.recipients ?? [] }
-    }
-
     /// When the message with this Message-ID was sent and to whom, as `entry(forMessageID:)` gives them
     /// (without making the entry's id and sender Strings); nil when the id is not in the log. The
     /// recipients are nil when the log names more than `recipientLimit` of them (a recipient named again
@@ -130,25 +124,17 @@ public struct SentLog: Sendable, Hashable {
             return (e.sentAt, loggedRecipients[e.recipients].map { String(decoding: text[$0], as: UTF8.self) })
         case .line(let start, let end):
             return text.withUnsafeBufferPointer { buffer -> (sentAt: Double?, recipients: [String]?) in
-                // The recipients column taken to the line's end and cut at its tab below: no search
-                // of a long column's end, nor of more of it than the limit needs.
-                guard let c = SentLog.tsvColumns(buffer, start, end, recipientsToLineEnd: true) else { return (nil, []) }
+                // (No more of a long recipients column read than the limit needs: `forEachRecipient`.)
+                guard let c = SentLog.tsvColumns(buffer, start, end) else { return (nil, []) }
                 let sentAt = c.time.flatMap { SentLog.sendTime(UnsafeBufferPointer(rebasing: buffer[$0])) }
                 guard let column = c.recipients else { return (sentAt, []) }
-                var pieces: [Range<Int>] = []
-                var lo = column.lowerBound
-                while lo < column.upperBound {
-                    let comma = SentLog.index(of: ASCII.comma, in: buffer, from: lo, to: column.upperBound) ?? column.upperBound
-                    let tab = SentLog.index(of: ASCII.tab, in: buffer, from: lo, to: comma)
-                    let piece = SentLog.unbracket(buffer, lo..<(tab ?? comma))
-                    if !piece.isEmpty {
-                        if pieces.count == limit { return (sentAt, nil) }
-                        pieces.append(piece)
-                    }
-                    if tab != nil { break }
-                    lo = comma + 1
+                var pieces: [Range<Int>] = [], over = false
+                SentLog.forEachRecipient(in: buffer, column) { piece in
+                    over = pieces.count == limit
+                    if !over { pieces.append(piece) }
+                    return !over
                 }
-                return (sentAt, pieces.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) })
+                return (sentAt, over ? nil : pieces.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) })
             }
         }
     }
@@ -252,10 +238,17 @@ public struct SentLog: Sendable, Hashable {
             return SentLogEntry(messageID: string(e.messageID), sentAt: e.sentAt, sender: e.sender.map(string),
                                 recipients: loggedRecipients[e.recipients].map(string))
         case .line(let start, let end):
-            if let c = text.withUnsafeBufferPointer({ SentLog.tsvColumns($0, start, end) }) {
-                return SentLog.entry((text[c.id], c.time.map { text[$0] }, c.sender.map { text[$0] }, c.recipients.map { text[$0] }))
+            return text.withUnsafeBufferPointer { buffer in
+                func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self) }
+                guard let c = SentLog.tsvColumns(buffer, start, end) else { return SentLogEntry(messageID: string(SentLog.unbracket(buffer, start..<end))) }
+                var entry = SentLogEntry(messageID: string(c.id))
+                entry.sentAt = c.time.flatMap { SentLog.sendTime(UnsafeBufferPointer(rebasing: buffer[$0])) }
+                if let sender = c.sender, !SentLog.trimmed(buffer, sender).isEmpty { entry.sender = string(SentLog.unbracket(buffer, sender)) }
+                if let column = c.recipients {
+                    SentLog.forEachRecipient(in: buffer, column) { entry.recipients.append(string($0)); return true }
+                }
+                return entry
             }
-            return SentLogEntry(messageID: String(decoding: SentLog.unbracket(text[start..<end]), as: UTF8.self))
         }
     }
 
@@ -472,14 +465,7 @@ public struct SentLog: Sendable, Hashable {
                     indexID(columns.id, at: location, text: text)
                     if let time = columns.time, let t = SentLog.sendTime(UnsafeBufferPointer(rebasing: text[time])) { widenSpan(t) }
                     if let recipients = columns.recipients {
-                        var start = recipients.lowerBound
-                        while true {
-                            let comma = SentLog.index(of: ASCII.comma, in: text, from: start, to: recipients.upperBound) ?? recipients.upperBound
-                            let recipient = SentLog.unbracket(text, start..<comma)
-                            if !recipient.isEmpty { indexRecipient(recipient, text: text) }
-                            guard comma < recipients.upperBound else { break }
-                            start = comma + 1
-                        }
+                        SentLog.forEachRecipient(in: text, recipients) { indexRecipient($0, text: text); return true }
                     }
                 }
                 continue
@@ -867,9 +853,9 @@ public struct SentLog: Sendable, Hashable {
     /// `<id@host>` is the Message-ID (given without its brackets), an RFC 3339 first column before it
     /// the send time, the next column the envelope sender, the one after it the recipients (commas).
     /// Nil when no column is an id. The columns are taken one after another, without an array of them.
-    /// - Parameter recipientsToLineEnd: the recipients column given to the line's end, its tab not
-    ///   searched for (`sending(ofMessageID:recipientLimit:)` cuts it where it reads).
-    private static func tsvColumns(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, recipientsToLineEnd: Bool = false)
+    /// The recipients column is given to the line's end: `forEachRecipient` stops at its tab, so that its
+    /// end is not searched for apart (nor more of a long one read than a reader with a limit needs).
+    private static func tsvColumns(_ text: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int)
         -> (id: Range<Int>, time: Range<Int>?, sender: Range<Int>?, recipients: Range<Int>?)? {
         func column(from start: Int) -> (range: Range<Int>, next: Int?) {
             guard let tab = index(of: ASCII.tab, in: text, from: start, to: hi) else { return (start..<hi, nil) }
@@ -889,7 +875,7 @@ public struct SentLog: Sendable, Hashable {
         if let start = cursor {
             let (senderColumn, next) = column(from: start)
             sender = senderColumn
-            if let next { recipients = recipientsToLineEnd ? next..<hi : column(from: next).range }
+            if let next { recipients = next..<hi }
         }
         return (unbracket(text, idColumn), firstColumn.map { trimmed(text, $0) }, sender, recipients)
     }
@@ -917,17 +903,21 @@ public struct SentLog: Sendable, Hashable {
         return s
     }
 
-    /// The entry of a TSV line's columns.
-    private static func entry(_ columns: (id: ByteSlice, time: ByteSlice?, sender: ByteSlice?, recipients: ByteSlice?)) -> SentLogEntry {
-        func text(_ bytes: ByteSlice) -> String { String(decoding: bytes, as: UTF8.self) }
-        var entry = SentLogEntry(messageID: text(columns.id))
-        entry.sentAt = columns.time.flatMap(sendTime)
-        if let sender = columns.sender?.trimmingWhitespace(), !sender.isEmpty { entry.sender = text(unbracket(sender)) }
-        columns.recipients?.forEachPiece(separatedBy: ASCII.comma) { piece in
-            let recipient = unbracket(piece)
-            if !recipient.isEmpty { entry.recipients.append(text(recipient)) }
+    /// Each recipient of a TSV line's recipients column, `text[column]`: the pieces between commas,
+    /// without white space and one pair of angle brackets around them, empty ones left out, up to a tab
+    /// (the column's end: `tsvColumns` gives it to the line's end). `body` returns false to stop. Indexing, `entry(at:)` and `sending(ofMessageID:recipientLimit:)`
+    /// read the column alike through it.
+    private static func forEachRecipient(in text: UnsafeBufferPointer<UInt8>, _ column: Range<Int>,
+                                         _ body: (Range<Int>) -> Bool) {
+        var lo = column.lowerBound
+        while lo < column.upperBound {
+            let comma = index(of: ASCII.comma, in: text, from: lo, to: column.upperBound) ?? column.upperBound
+            let tab = index(of: ASCII.tab, in: text, from: lo, to: comma)
+            let piece = unbracket(text, lo..<(tab ?? comma))
+            if !piece.isEmpty, !body(piece) { return }
+            if tab != nil { return }
+            lo = comma + 1
         }
-        return entry
     }
 
     /// A TSV's send time: `YYYY-MM-DDTHH:MM:SSZ` read on bytes, else any RFC 3339 date-time.
@@ -967,14 +957,6 @@ public struct SentLog: Sendable, Hashable {
         return Timestamps.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
     }
 
-    /// The bytes without surrounding whitespace and one pair of angle brackets.
-    private static func unbracket(_ bytes: ByteSlice) -> ByteSlice {
-        var s = bytes.trimmingWhitespace()
-        if s.count >= 2, s.first == UInt8(ascii: "<"), s.last == UInt8(ascii: ">") {
-            s = s.dropFirst().dropLast()
-        }
-        return s
-    }
 
     private static func unbracket(_ text: Substring) -> Substring {
         var s = text.trimmedSlice

@@ -73,13 +73,15 @@ public struct StreamClassifier: Sendable {
     /// array retained, and destroyed after (sisimai bsd mbox x3: 1.10M + 0.84M instructions over
     /// 1,824 observations). Not inlined, for that reason.
     /// `victim`: what the site knows of its victim (`SiteKnowledge.standing(ofVictim:)`).
+    /// `notOfMessage`: set when the evidence has `recipient-not-of-message`, to what it was given for.
     @inline(never)
-    private func evidenceOnItsOwn(_ box: ClassifierNote.Box, victim: VictimStanding) -> [Evidence]? {
+    private func evidenceOnItsOwn(_ box: ClassifierNote.Box, victim: VictimStanding,
+                                  notOfMessage: inout Classifier.NotOfMessage?) -> [Evidence]? {
         // The observation's bytes copied out of the box once for both calls, without retains (each
         // call copied them: the box is a class, which either could change as far as Swift knows;
         // sisimai bsd x3, `evidenceOnItsOwn` 6.51M -> 6.39M instructions, memcpy 3,525 -> 1,824).
         let o = box.observation
-        return classifier.fakeNotice(o) == nil ? classifier.evidence(for: o, victim: victim) : nil
+        return classifier.fakeNotice(o) == nil ? classifier.evidence(for: o, victim: victim, notOfMessage: &notOfMessage) : nil
     }
 
     /// Finds campaigns and floods and the evidence they give each message, without judging yet.
@@ -129,9 +131,8 @@ public struct StreamClassifier: Sendable {
             victimMessages.reserveCapacity(expected)
         }
         // 1b. Replays: the notices whose own evidence has `recipient-not-of-message`, by the message of
-        // ours they are about. Only with a sent log (the signal needs one): a scan without one asks
-        // nothing here.
-        var replays = ReplayGroups(checked: classifier.site.profile.sentLog != nil)
+        // ours they are about (as that evidence found it).
+        var replays = ReplayGroups()
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
             // Read through the box: copying the observation out would retain each of its fields.
@@ -159,12 +160,13 @@ public struct StreamClassifier: Sendable {
                 victim = classifier.site.standing(ofVictim: box.observation.victim)
                 if victimIsNew, Int(victimNumber) == victimStandings.count { victimStandings.append(victim) }
             }
-            let evidence = evidenceOnItsOwn(box, victim: victim)
+            var notOfMessage: Classifier.NotOfMessage?
+            let evidence = evidenceOnItsOwn(box, victim: victim, notOfMessage: &notOfMessage)
             if let evidence { slot.baseScore = Classifier.score(evidence.reduce(0) { $0 + $1.weight }) }
             slots.append(slot)
             ownEvidence.append(evidence)
             victims.append(victim)
-            if replays.checked, let evidence { replays.add(n, box, evidence: evidence, classifier: classifier) }
+            if let notOfMessage { replays.add(n, notOfMessage) }
 
             // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
             let key: UInt64?
@@ -209,7 +211,7 @@ public struct StreamClassifier: Sendable {
             judge.base.replays.append(.init(messageID: group.messageID, notices: group.members.count,
                                             recipients: group.strangers.count, sentTo: group.sentTo))
         }
-        replays = ReplayGroups(checked: false)
+        replays = ReplayGroups()
         func base(_ n: Int32) -> Double? { slots[Int(n)].baseScore }
 
         // 2. Campaigns, continued: members numbered by their first message.
@@ -459,31 +461,24 @@ private struct ReplayGroups {
     static let copied: Set<String> = [Signal.messageIDSent.rawValue, Signal.dkimOursValid.rawValue,
                                       Signal.replyToOurID.rawValue, Signal.recipientNotOfMessage.rawValue]
 
-    /// Whether notices are looked at (a sent log is known).
-    let checked: Bool
     private(set) var groups: [Group] = []
     private var places: [String: Int] = [:]
     private var recipientsCounted = 0
 
-    init(checked: Bool) { self.checked = checked }
-
-    /// Counts the notice in slot `n` when its own `evidence` has `recipient-not-of-message`.
-    /// (Its observation is read from `box` only then: given as a parameter, it was copied out of the box
-    /// for every notice, ~0.9M instructions over backscatter-dev with its profile.)
-    mutating func add(_ n: Int32, _ box: ClassifierNote.Box, evidence: [Evidence], classifier: Classifier) {
-        guard evidence.contains(where: { $0.signal == Signal.recipientNotOfMessage.rawValue }),
-              let other = classifier.recipientNotOfMessage(box.observation) else { return }
+    /// Counts the notice in slot `n`, whose own evidence has `recipient-not-of-message` for `found`.
+    mutating func add(_ n: Int32, _ found: Classifier.NotOfMessage) {
+        let key = SentLog.key(found.messageID)
         let place: Int
-        if let known = places[other.key] {
+        if let known = places[key] {
             place = known
         } else {
             guard groups.count < StreamClassifier.maxGroups else { return }
             place = groups.count
-            places[other.key] = place
-            groups.append(Group(messageID: other.messageID, sentTo: other.sentTo.count))
+            places[key] = place
+            groups.append(Group(messageID: found.messageID, sentTo: found.sentTo.count))
         }
         groups[place].members.append(n)
-        if recipientsCounted < StreamClassifier.maxGroups, groups[place].strangers.insert(other.address.lowercasedIfNeeded()).inserted {
+        if recipientsCounted < StreamClassifier.maxGroups, groups[place].strangers.insert(found.address.lowercasedIfNeeded()).inserted {
             recipientsCounted += 1
         }
     }
