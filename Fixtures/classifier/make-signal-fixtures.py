@@ -112,11 +112,27 @@ Content-Type: text/plain
 I am out of the office until Monday.
 """
 
+def replayed_through_relay(replayed_on="Mon, 02 Feb 2026 10:00:01 +0000", to="first@partner.example"):
+    """Our original as a replay returns it: handed by our relay to the replayer's inbox on 2026-01-12,
+    and by the replayer's host to the bouncing server on `replayed_on`."""
+    return original(hop="from mail.replayer.example (mail.replayer.example [203.0.113.50])",
+                    extra="Received: from mx-out1.example.com (mx-out1.example.com [192.0.2.4])\n\tby inbox.replayer.example"
+                          " with ESMTPS id R1\n\tfor <collector@replayer.example>; Mon, 12 Jan 2026 10:00:00 +0000"
+                    ).replace("Mon, 12 Jan 2026 10:00:01 +0000", replayed_on).replace("first@partner.example", to)
+
 L, N = "signals-profile-sentlog.toml", "signals-profile.toml"
 cases = [
     ("relay-ip-ours", N, bounce(orig=original()), "legitimate"),
     ("relay-ip-ours-forwarded", N, bounce(orig=original(hop="from fwd.partner.example (fwd.partner.example [198.51.100.20])",
         extra="Received: from mx-out1.example.com (mx-out1.example.com [192.0.2.4])\n\tby fwd.partner.example; Mon, 12 Jan 2026 10:00:00 +0000")), "-"),
+    # Our message, handed over by our relay on 2026-01-12 (by the date the next server recorded), in a
+    # notice three weeks later: no server keeps a message that long; someone kept a copy and sent it
+    # again (a replay), here from a host of theirs, or bounced it so late itself. Nine days: no replay.
+    ("relay-ip-ours-long-ago", N, bounce(orig=replayed_through_relay(), date="Mon, 02 Feb 2026 10:05:00 +0000"), "backscatter"),
+    ("relay-ip-ours-long-ago-top", N, bounce(orig=original(), date="Mon, 02 Feb 2026 10:05:00 +0000"), "backscatter",
+        "relay-ip-ours-long-ago"),
+    ("relay-ip-ours-forwarded-nine-days", N, bounce(orig=replayed_through_relay(replayed_on="Wed, 21 Jan 2026 10:00:01 +0000"),
+        date="Wed, 21 Jan 2026 10:05:00 +0000"), "-", "relay-ip-ours-forwarded"),
     ("relay-helo-forged", N, bounce(orig=original(hop="from mx-out1.example.com (dsl-203-0-113-9.pool.isp.example [203.0.113.9])")), "backscatter"),
     ("relay-ip-foreign", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])")), "-"),
     ("original-spam-shape", N, bounce(orig=original(hop="from [203.0.113.9] (unknown [203.0.113.9])", msgid="<1768212000.5@[203.0.113.9]>", subject="BUY NOW!!! CHEAP!!!")), "backscatter"),
@@ -183,6 +199,23 @@ notices.insert(1, bounce(orig=original(), date="Mon, 12 Jan 2026 10:11:30 +0000"
 notices.append(autoreply("stranger9@far9.example", f"<{SENT_ID}>"))
 with open(os.path.join(HERE, "replay.mbox"), "w") as f:
     for i, notice in enumerate(notices):
+        f.write(f"From MAILER-DAEMON Mon Jan 12 10:1{i}:00 2026\n{notice}\n")
+
+# A replay told without a profile (Fixtures/classifier/replay-relay.mbox, its expectations in
+# replay-relay.expected): four real bounces of our mail, handed over by our relays (from which the scan
+# infers them and our domain), then three bounces of our message of 2026-01-12 sent again three weeks
+# later from a host of the replayer's to three addresses, which our relay handed over on 2026-01-12.
+relay_notices = [bounce(failed=(f"friend{i}@partner{i}.example",), reflector=f"mx.partner{i}.example",
+                        orig=original(hop=f"from mx-out{1 + i % 2}.example.com (mx-out{1 + i % 2}.example.com [192.0.2.{4 + i % 2}])",
+                                      msgid=f"<2026011{2 + i}100000.ABCDEF012{i}@mx-out1.example.com>",
+                                      subject=f"Meeting notes {i}").replace("first@partner.example", f"friend{i}@partner{i}.example")
+                                                                   .replace("12 Jan 2026 10:00:01", f"1{2 + i} Jan 2026 10:00:01"),
+                        date=f"Mon, 1{2 + i} Jan 2026 10:05:00 +0000") for i in range(4)]
+relay_notices += [bounce(failed=(f"stranger{i}@far{i}.example",), reflector=f"mx.far{i}.example",
+                         orig=replayed_through_relay(f"Mon, 02 Feb 2026 10:0{i}:01 +0000", f"stranger{i}@far{i}.example"),
+                         date=f"Mon, 02 Feb 2026 10:1{i}:00 +0000") for i in range(3)]
+with open(os.path.join(HERE, "replay-relay.mbox"), "w") as f:
+    for i, notice in enumerate(relay_notices):
         f.write(f"From MAILER-DAEMON Mon Jan 12 10:1{i}:00 2026\n{notice}\n")
 
 os.makedirs(OUT, exist_ok=True)

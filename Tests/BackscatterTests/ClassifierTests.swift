@@ -107,6 +107,8 @@ struct ClassifierFixtureTests {
         for signal in Signal.allCases {
             #expect(signal.rawValue.allSatisfy { $0.isLowercase || $0 == "-" })
             #expect(signal.weight.isFinite)
+            // The fast test of a replay signal's name says what the list says.
+            #expect(Signal.isReplay(signal.rawValue) == Signal.replays.contains(signal), "\(signal)")
         }
     }
 

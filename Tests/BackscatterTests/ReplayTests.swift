@@ -190,4 +190,46 @@ struct ReplayTests {
         let remedy = summary.remedies.first { $0.contains("came back from 3 addresses you never sent it to") }
         #expect(remedy?.contains("Sign with an expiry") == true, "\(summary.remedies)")
     }
+
+    /// A bounce of our message whose original our relay handed over three weeks before the notice
+    /// (`relay-ip-ours-long-ago`, no sent log needed), among twelve bounces of the same mailing through
+    /// our relay: the mailing's hint (`campaign-member`, negative) goes to the twelve, not to the copy,
+    /// which stays backscatter on its own evidence; nine days before is no replay.
+    @Test func aReplayAmongTheBouncesOfOurMailingKeepsItsOwnJudgement() throws {
+        let profile = try SiteProfile.load(path: Corpus.fixture("classifier/signals-profile.toml"))
+        let arrival: Int64 = 1_770_026_700   // 2026-02-02T10:05:00Z
+        func bounce(_ i: Int, hops: [ReceivedHop]) -> Observation {
+            var o = Observation(kind: .bounce)
+            o.victim = "alice@example.com"
+            o.arrival = arrival + Int64(i * 60)
+            o.recipients = ["friend\(i)@partner\(i).example"]
+            o.recipientCount = 1
+            o.reportingMTA = "mx.partner\(i).example"
+            var original = OriginalFacts(presence: .headers)
+            original.from = "alice@example.com"
+            original.messageID = "20260202090000.ABCDEF0123@mx-out1.example.com"
+            original.subjectKey = 42
+            original.hops = hops
+            o.original = original
+            return o
+        }
+        let relay = "192.0.2.4"
+        var notices = (0..<12).map { bounce($0, hops: [ReceivedHop(ip: relay, date: arrival - 300)]) }
+        let replayed = [ReceivedHop(ip: "203.0.113.50", date: arrival - 300), ReceivedHop(ip: relay, date: arrival - 21 * 86_400)]
+        notices.append(bounce(12, hops: replayed))
+        let notes = notices.map { ClassifierNote(observation: $0) }
+        let result = StreamClassifier(profile: profile, notes: notes).run(notes)
+        for judgement in result.judgements.dropLast() {
+            #expect(judgement.evidence.contains { $0.signal == "campaign-member" && $0.weight < 0 }, "\(Self.signals(judgement).sorted())")
+            #expect(judgement.verdict == .legitimate)
+        }
+        let replay = try #require(result.judgements.last)
+        #expect(Self.signals(replay).contains("relay-ip-ours-long-ago"))
+        #expect(!Self.signals(replay).contains("campaign-member"), "\(replay.evidence.map { "\($0.signal) \($0.weight)" })")
+        #expect(replay.verdict == .backscatter)
+        // Nine days: within the time a server may keep a message.
+        let late = [ReceivedHop(ip: "203.0.113.50", date: arrival - 300), ReceivedHop(ip: relay, date: arrival - 9 * 86_400)]
+        let signals = Self.signals(Classifier(profile: profile).judge(bounce(0, hops: late)))
+        #expect(signals.contains("relay-ip-ours-forwarded") && !signals.contains("relay-ip-ours-long-ago"))
+    }
 }

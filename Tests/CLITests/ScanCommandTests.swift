@@ -282,6 +282,28 @@ import TestSupport
         #expect(!(try CLI.run(["scan", "--format", "html", Self.example]).text.contains("<h2>Replays</h2>")))
     }
 
+    /// A replay told without a profile (Fixtures/classifier/replay-relay.mbox): the relays inferred from
+    /// the real bounces, the copies by the date our relay handed the original over; each record's verdict
+    /// and signals as replay-relay.expected gives them, and `explain` calls the copy a replay.
+    @Test func aReplayIsToldWithoutAProfile() throws {
+        let mbox = "Fixtures/classifier/replay-relay.mbox"
+        let records = try CLI.run(["scan", "--format", "jsonl", mbox]).text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let messages = try String(contentsOfFile: "Fixtures/classifier/replay-relay.expected", encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
+        #expect(records.count == messages.count)
+        for (record, row) in zip(records, messages) {
+            #expect(record["verdict"] as? String == row[2], "message \(row[1])")
+            let signals = Set(((record["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["signal"] as? String })
+            for signal in row[3...] { #expect(signals.contains(signal), "message \(row[1]): \(signals.sorted())") }
+        }
+        let explained = try CLI.run(["explain", "--color", "never", mbox + "#4"]).text
+        #expect(explained.contains("[relay-ip-ours-long-ago]"))
+        #expect(explained.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+            .contains("someone sent a copy of it on to others (a replay)"), "\(explained)")
+    }
+
     @Test func csvIsRFC4180() throws {
         let result = try CLI.run(["scan", "--format", "csv", Self.example, "Fixtures/cli/script-subject.eml"])
         let text = result.text

@@ -103,7 +103,7 @@ public struct Classifier: Sendable {
         addRecipientEvidence(o, victim: victim, into: &out)
         addEnvelopeEvidence(o, into: &out)
         if let original = o.original {
-            addPathEvidence(original, into: &out)
+            addPathEvidence(original, arrival: o.arrival, into: &out)
             // A replayed signature of ours carries the original's Message-ID with it, signed: the id is our
             // first sending's and says nothing of this notice (`dkim-ours-replayed` says why).
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
@@ -253,7 +253,9 @@ public struct Classifier: Sendable {
 
     // MARK: - the original's path
 
-    private func addPathEvidence(_ original: OriginalFacts, into out: inout [Evidence]) {
+    /// - Parameter arrival: when the notice arrived; a hop of our relay dated longer before it than
+    ///   `queueLifetimeBound` is `relay-ip-ours-long-ago` (`relayReplaySentence`).
+    private func addPathEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) {
         let hasNetworks = !site.profile.relays.networks.isEmpty
         let hops = original.hops
         guard !hops.isEmpty else { return }
@@ -263,7 +265,9 @@ public struct Classifier: Sendable {
         if hasNetworks {
             if let ours = hops.firstIndex(where: { $0.address.map { site.isRelayAddress($0) } ?? false }) {
                 let ip = hops[ours].ip ?? ""
-                if ours == top {
+                if ours >= top, let sentence = Self.relayReplaySentence(hops[ours], relay: ip, arrival: arrival) {
+                    out.append(make(.relayIPOursLongAgo, sentence))
+                } else if ours == top {
                     out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded it as coming from ", ip, ", one of our relays.")))
                 } else if ours > top {
                     out.append(make(.relayIPOursForwarded, EvidenceText.joined("The original passed our relay ", ip, " and was then forwarded by ", hops[top].reverseName ?? hops[top].ip ?? "another server", ".")))
@@ -273,7 +277,11 @@ public struct Classifier: Sendable {
         } else if !site.relayHosts.isEmpty {
             // No networks: only the receiver-recorded reverse-DNS name can stand for the IP.
             if let name = hops[top].reverseName, site.relayHosts.contains(name) {
-                out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded its sender as ", name, ", one of our relays.")))
+                if let sentence = Self.relayReplaySentence(hops[top], relay: name, arrival: arrival) {
+                    out.append(make(.relayIPOursLongAgo, sentence))
+                } else {
+                    out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded its sender as ", name, ", one of our relays.")))
+                }
                 return
             }
         } else {
@@ -290,6 +298,19 @@ public struct Classifier: Sendable {
             out.append(make(.relayIPForeign, EvidenceText.joined("The original was handed over by ", ip, " (", reverseName ?? "no reverse DNS",
                                                                  "), which is none of our relays.")))
         }
+    }
+
+    /// The sentence of `relay-ip-ours-long-ago` when `hop`, where our relay (`relay`: its IP or name)
+    /// handed the original over, is dated longer than `queueLifetimeBound` before the notice's
+    /// `arrival`: the server it was handed to received our message then, and no server keeps a message
+    /// that long before it bounces or answers; someone who kept a copy sent it again (a replay, e.g. of a
+    /// signed message: draft-chuang-dkim-replay-problem), or wrote the old hop. Nil otherwise, and when
+    /// either date is unknown. Told without a profile: the relays are inferred, and the hop's date is
+    /// the receiving server's.
+    static func relayReplaySentence(_ hop: ReceivedHop, relay: String, arrival: Int64?) -> String? {
+        guard let sent = hop.date, let arrival, let days = daysBeyondQueueLifetime(sent: sent, arrival: arrival) else { return nil }
+        return EvidenceText.joined("Our relay ", relay, " handed the original over ", String(days),
+                                   " days before this notice arrived (by the date the next server recorded), longer than servers keep a message: someone sent our message again (a replay), and this notice is about their copy.")
     }
 
     // MARK: - Message-ID

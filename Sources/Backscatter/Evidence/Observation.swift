@@ -180,7 +180,7 @@ public struct OriginalFacts: Sendable, Hashable {
     public var bodyKey: Optional<UInt64>
     /// The Received chain, newest first, at most `Observation.maxListed` hops. With
     /// `ObservationReader.readsOnlyJudgedFacts`, only the hops up to the first with a public address are
-    /// read whole; the others hold their address alone (no names, no date).
+    /// read whole; the others hold their address and date (no names).
     public var hops: [ReceivedHop]
     /// How many Received fields there were.
     public var hopCount: Int

@@ -29,7 +29,8 @@ public struct ObservationReader: Sendable {
     /// tails, 1,824 made for 393 that could be read, `Main.main` 301.51M -> 300.15M.)
     /// The returned original's hops, too, are read whole only up to the first with a public address (the
     /// one `Classifier`, the spam shape and inference judge by its names and date); the others keep
-    /// their addresses alone, which the relay tests read (sisimai bsd x3: 681 of 2,292 hops read whole,
+    /// their addresses, which the relay tests read, and their dates, which date the hop of our relay
+    /// (`relay-ip-ours-long-ago`) (sisimai bsd x3: 681 of 2,292 hops read whole,
     /// `ReceivedHop.init` 6.30M -> 4.93M instructions).
     /// The original's body fingerprint (`OriginalFacts.bodyKey`), too, is made only for an original
     /// without a subject fingerprint, the only one the stream pass groups by its body (sisimai bsd x3:
@@ -337,7 +338,7 @@ public struct ObservationReader: Sendable {
         var recipientCount: Int
         var hops: [ReceivedHop] = [], hopCount = 0
         /// Whether a hop is read whole only when it is the first with a public address (the others for
-        /// their addresses alone: see `readsOnlyJudgedFacts`).
+        /// their addresses and dates: see `readsOnlyJudgedFacts`).
         let readsOnlyTopHop: Bool
         /// Whether a hop with a public address was read.
         var sawPublicHop = false
@@ -384,7 +385,7 @@ public struct ObservationReader: Sendable {
             // 1,518 originals' arrays, 0.62M instructions on sisimai bsd x3).
             if hops.capacity == 0 { hops.reserveCapacity(Observation.maxListed) }
             if readsOnlyTopHop {
-                let hop = ReceivedHop(value, reading: sawPublicHop ? .addressOnly : .wholeWhenPublic)
+                let hop = ReceivedHop(value, reading: sawPublicHop ? .addressAndDate : .wholeWhenPublic)
                 if hop.address?.isPublic == true { sawPublicHop = true }
                 hops.append(hop)
             } else {

@@ -44,16 +44,21 @@ public struct ReceivedHop: Sendable, Hashable {
         case whole
         /// The address; the names and the date only when the address is public.
         case wholeWhenPublic
-        /// The address alone (the names and the date nil).
-        case addressOnly
+        /// The address and the date (the names nil): what a hop below the first public one is judged
+        /// by (the relay tests read its address; the classifier dates the hop where our relay handed
+        /// the original over: `relay-ip-ours-long-ago`).
+        case addressAndDate
     }
 
     /// Reads one Received value as `init(_:)` does, for what `reading` asks (the rest nil).
     package init(_ value: ByteSlice, reading: Reading) {
         // The value's bytes opened once, for reading the clauses and making the names.
         (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
-            // Read only up to the address where that is all that is asked.
-            if reading == .addressOnly { return (nil, nil, ReceivedField.readAddress(buffer, in: value), nil) }
+            // Read only up to the address where no name is asked; the date found from the value's end
+            // (its last `;` outside comments, as the whole reading finds it).
+            if reading == .addressAndDate {
+                return (nil, nil, ReceivedField.readAddress(buffer, in: value), ReceivedField.date(buffer)?.secondsSince1970)
+            }
             // (The date's `;` is looked for after the from clause, where the reading of it stopped.)
             let (from, dateStart) = ReceivedField.readFromAndDateStart(buffer, in: value)
             let whole = reading == .whole || (reading == .wholeWhenPublic && from?.ip?.isPublic == true)

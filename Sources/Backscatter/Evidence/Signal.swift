@@ -19,6 +19,10 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case relayIPOurs = "relay-ip-ours"
     /// Our relay IP appears further down the original's Received chain (it was forwarded on).
     case relayIPOursForwarded = "relay-ip-ours-forwarded"
+    /// The original passed our relay, but longer before the notice than any server keeps a message (by
+    /// the date the server it was handed to recorded): our message was sent again by someone else (a
+    /// replay). It replaces `relay-ip-ours` and `relay-ip-ours-forwarded`.
+    case relayIPOursLongAgo = "relay-ip-ours-long-ago"
     /// The original's sender named itself as our relay, but the IP recorded is not ours.
     case relayHeloForged = "relay-helo-forged"
     /// The original entered the mail system from an IP outside our relays.
@@ -126,6 +130,17 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     /// Mail dressed as a notice (a return address, or our own name from outside, and nothing returned): not a bounce.
     case fakeNotice = "fake-notice"
 
+    /// The signals that say the original was the site's once and the notice is about a copy of it that
+    /// someone else sent (a replay).
+    public static let replays: [Signal] = [.messageIDReplayed, .dkimOursReplayed, .messageIDSentLongAgo, .relayIPOursLongAgo]
+
+    /// Whether `name` (an `Evidence.signal`) is one of `replays`: compared with their names, not hashed
+    /// (asked of every evidence of a mailing's bounces in the stream pass).
+    public static func isReplay(_ name: String) -> Bool {
+        name == Signal.messageIDReplayed.rawValue || name == Signal.dkimOursReplayed.rawValue
+            || name == Signal.messageIDSentLongAgo.rawValue || name == Signal.relayIPOursLongAgo.rawValue
+    }
+
     /// The weight in log-odds (see the type's comment for how it was calibrated).
     public var weight: Double {
         switch self {
@@ -133,6 +148,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         case .relayIPOurs: -4.0
         // A lower Received can be forged by whoever wrote the top of the chain: weaker.
         case .relayIPOursForwarded: -2.0
+        // As `message-id-sent-long-ago`, by the relay hop's date, which needs no profile: no real notice
+        // comes that late. (A forger who wrote the old hop is no sender of ours either.)
+        case .relayIPOursLongAgo: 4.0
         // Naming our relay from a foreign IP is what a forger does (VBounce's blind spot).
         case .relayHeloForged: 4.0
         case .relayIPForeign: 3.0

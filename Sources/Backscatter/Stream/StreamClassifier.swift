@@ -614,7 +614,11 @@ public struct StreamJudge: Sendable {
         if slot.campaign >= 0, Int(slot.campaign) < campaignMarks.count {
             let mark = campaignMarks[Int(slot.campaign)]
             campaign = mark.id
-            if let e = mark.evidence { evidence.append(e) }
+            // A mailing of ours (the negative mark) says nothing of a member whose own evidence says it
+            // is a copy someone else sent: the replays of a message join the bounces of its real sending.
+            if let e = mark.evidence, e.weight > 0 || !evidence.contains(where: { Signal.isReplay($0.signal) }) {
+                evidence.append(e)
+            }
         }
         // A success notice is sent only where the sender asked for one (RFC 3461 §4.1, `NOTIFY=SUCCESS`;
         // an Amazon SES delivery notice comes by an SNS topic the address subscribed to): the failures

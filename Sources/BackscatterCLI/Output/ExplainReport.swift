@@ -122,17 +122,13 @@ struct ExplainReport {
         text.count <= limit ? text : String(text.prefix(limit)) + "…"
     }
 
-    /// The signals that say the original was the site's once and this notice is about a copy of it.
-    static let replaySignals: Set<String> = [Signal.messageIDReplayed.rawValue, Signal.dkimOursReplayed.rawValue,
-                                             Signal.messageIDSentLongAgo.rawValue]
-
     private func verdictSentence() -> String {
         let score = record.score.map { " (score \(Decimals.fixed($0, places: 2)) on a scale from 0, surely legitimate, to 1, surely backscatter)" } ?? ""
         let campaign = record.campaign.map { " It belongs to campaign \($0)." } ?? ""
         switch record.effectiveVerdict {
         case .backscatter:
             // A replay's original was ours once: not forged, but sent again by someone else.
-            if record.evidence.contains(where: { Self.replaySignals.contains($0.signal) }) {
+            if record.evidence.contains(where: { Signal.isReplay($0.signal) }) {
                 return style.red("backscatter") + score + ": your site sent the original once, but someone sent a copy of it on to others (a replay), and this notice is about their copy, not your sending." + campaign
             }
             return style.red("backscatter") + score + ": your site most likely never sent the original; someone forged your address, and this notice went to you instead of the real sender." + campaign
