@@ -298,6 +298,11 @@ import TestSupport
             let signals = Set(((record["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["signal"] as? String })
             for signal in row[3...] { #expect(signals.contains(signal), "message \(row[1]): \(signals.sorted())") }
         }
+        // The report's remedies name the copies and what to do about replays.
+        let text = try CLI.run(["scan", "--format", "text", "--color", "never", mbox]).text
+            .replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        #expect(text.contains("3 of them return a message of yours that left your relays more than ten days before"), "\(text)")
+        #expect(text.contains("Sign with an expiry a few days ahead (x=)"))
         let explained = try CLI.run(["explain", "--color", "never", mbox + "#4"]).text
         #expect(explained.contains("[relay-ip-ours-long-ago]"))
         #expect(explained.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")

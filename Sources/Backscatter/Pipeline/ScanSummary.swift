@@ -35,6 +35,11 @@ public struct ScanSummary: Sendable {
     /// Notices judged backscatter whose returned original carries a replayed signature of the site's
     /// (`dkim-ours-replayed`): its signed mail is being sent again by someone else.
     public var replayedSignatures = 0
+    /// Notices judged backscatter about a message of the site's that left it longer before than any
+    /// server keeps a message, by the sent log (`message-id-sent-long-ago`) or by its relay's hop in the
+    /// returned Received chain (`relay-ip-ours-long-ago`), with no replayed signature: copies someone kept
+    /// and sent again.
+    public var replayedLongAgo = 0
     /// Floods found by the stream pass.
     public var floods: [Flood] = []
     /// Campaigns found by the stream pass.
@@ -90,7 +95,13 @@ public struct ScanSummary: Sendable {
         } else {
             undated += 1
         }
-        if verdict == .backscatter, record.evidence.contains(where: { Self.isReplay($0.signal) }) { replayedSignatures += 1 }
+        if verdict == .backscatter {
+            var signature = false, longAgo = false
+            for evidence in record.evidence {
+                if Self.isReplay(evidence.signal) { signature = true } else if Self.isLongAgo(evidence.signal) { longAgo = true }
+            }
+            if signature { replayedSignatures += 1 } else if longAgo { replayedLongAgo += 1 }
+        }
         if verdict != .legitimate, let from = record.from, let after = from.after(lastASCII: UInt8(ascii: "@")) {
             let domain = String(after).lowercasedIfNeeded()
             if fallbackReflectors[domain] != nil || fallbackReflectors.count < Self.maxKeys { fallbackReflectors[domain, default: 0] += 1 }
@@ -101,6 +112,13 @@ public struct ScanSummary: Sendable {
     private static func isReplay(_ signal: String) -> Bool {
         let replayed = Signal.dkimOursReplayed.rawValue
         return signal.utf8.count == replayed.utf8.count && signal == replayed
+    }
+
+    /// Whether a signal is `message-id-sent-long-ago` or `relay-ip-ours-long-ago` (its length asked first).
+    private static func isLongAgo(_ signal: String) -> Bool {
+        let sent = Signal.messageIDSentLongAgo.rawValue, relayed = Signal.relayIPOursLongAgo.rawValue
+        let count = signal.utf8.count
+        return (count == sent.utf8.count && signal == sent) || (count == relayed.utf8.count && signal == relayed)
     }
 
     /// The reflectors to report: the stream pass's, or else the fallback count by sender domain.
@@ -128,12 +146,16 @@ public struct ScanSummary: Sendable {
         } else {
             out.append("\(notices) backscatter. Sign your envelope senders with BATV (prvs tags): bounces of your own mail then come back to a tagged address that forged mail cannot carry, and null-sender mail to an untagged address can be refused while it is offered. Add the key under [batv] in the profile so that scans check the tags.")
         }
-        if replayedSignatures > 0 || !replays.isEmpty {
+        if replayedSignatures > 0 || replayedLongAgo > 0 || !replays.isEmpty {
             // RFC 6376 §3.5 (x=), §5.4.2 (a field name signed once more than it occurs: none can be added).
             var found: [String] = []
             if replayedSignatures > 0 {
                 let notices = replayedSignatures == 1 ? "1 of them returns" : "\(replayedSignatures) of them return"
                 found.append("\(notices) a message of yours whose DKIM signature still verifies but was made long before.")
+            }
+            if replayedLongAgo > 0 {
+                let notices = replayedLongAgo == 1 ? "1 of them returns" : "\(replayedLongAgo) of them return"
+                found.append("\(notices) a message of yours that left your relays more than ten days before the notice came (by your sent log or your relay's Received field), a copy someone kept.")
             }
             if let first = replays.first {
                 let id = first.messageID.hasPrefix("<") ? first.messageID : "<" + first.messageID + ">"
