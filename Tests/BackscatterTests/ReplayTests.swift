@@ -118,7 +118,8 @@ struct ReplayTests {
         profile.sentLog?.insert(SentLogEntry(messageID: id, sentAt: 1_768_215_600, recipients: recipients))
         let notes = (0..<strangers).map { ClassifierNote(observation: Self.notice($0, failed: "s\($0)@far.example", id: id)) }
         let result = StreamClassifier(profile: profile, notes: notes).run(notes)
-        #expect(result.findings.replays.map(\.sentTo) == (replayed ? [Set(recipients.map { $0.lowercased().trimmingCharacters(in: ["<", ">"]) }).count] : []))
+        let sentTo: [Int?] = replayed ? [Set(recipients.map { $0.lowercased().trimmingCharacters(in: ["<", ">"]) }).count] : []
+        #expect(result.findings.replays.map(\.sentTo) == sentTo)
         #expect(result.judgements.allSatisfy { Self.signals($0).contains("message-id-replayed") == replayed })
     }
 
@@ -227,6 +228,9 @@ struct ReplayTests {
         #expect(Self.signals(replay).contains("relay-ip-ours-long-ago"))
         #expect(!Self.signals(replay).contains("campaign-member"), "\(replay.evidence.map { "\($0.signal) \($0.weight)" })")
         #expect(replay.verdict == .backscatter)
+        // Listed among the replays, dated by its notice alone: the sent log is not asked (`sentTo` nil).
+        #expect(result.findings.replays == [.init(messageID: "20260202090000.ABCDEF0123@mx-out1.example.com", notices: 1,
+                                                   recipients: 1, sentTo: nil)])
         // Nine days: within the time a server may keep a message.
         let late = [ReceivedHop(ip: "203.0.113.50", date: arrival - 300), ReceivedHop(ip: relay, date: arrival - 9 * 86_400)]
         let signals = Self.signals(Classifier(profile: profile).judge(bounce(0, hops: late)))

@@ -284,25 +284,44 @@ import TestSupport
 
     /// A replay told without a profile (Fixtures/classifier/replay-relay.mbox): the relays inferred from
     /// the real bounces, the copies by the date our relay handed the original over; each record's verdict
-    /// and signals as replay-relay.expected gives them, and `explain` calls the copy a replay.
+    /// and signals, and the summary's replay, as replay-relay.expected gives them; the text and HTML
+    /// reports list it and give the replay's remedy, and `explain` calls the copy a replay.
     @Test func aReplayIsToldWithoutAProfile() throws {
         let mbox = "Fixtures/classifier/replay-relay.mbox"
-        let records = try CLI.run(["scan", "--format", "jsonl", mbox]).text.split(separator: "\n").compactMap {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-relay-summary-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let records = try CLI.run(["scan", "--format", "jsonl", "--summary", path.path, mbox]).text.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
-        let messages = try String(contentsOfFile: "Fixtures/classifier/replay-relay.expected", encoding: .utf8)
+        let expected = try String(contentsOfFile: "Fixtures/classifier/replay-relay.expected", encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
+        let messages = expected.filter { $0.first == "message" }
         #expect(records.count == messages.count)
         for (record, row) in zip(records, messages) {
             #expect(record["verdict"] as? String == row[2], "message \(row[1])")
             let signals = Set(((record["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["signal"] as? String })
             for signal in row[3...] { #expect(signals.contains(signal), "message \(row[1]): \(signals.sorted())") }
         }
+        // The summary lists the message, with no sent log to say whom it went to (`sentTo` null) nor
+        // failed recipients kept (`recipients` null).
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+        let replays = (summary["replays"] as? [[String: Any]]) ?? []
+        let row = try #require(expected.first { $0.first == "replay" })
+        #expect(replays.count == 1)
+        #expect(replays.first?["messageId"] as? String == row[1])
+        #expect(replays.first?["notices"] as? Int == Int(row[3]))
+        #expect(replays.first?["recipients"] is NSNull)
+        #expect(replays.first?["sentTo"] is NSNull)
         // The report's remedies name the copies and what to do about replays.
         let text = try CLI.run(["scan", "--format", "text", "--color", "never", mbox]).text
-            .replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
-        #expect(text.contains("3 of them return a message of yours that left your relays more than ten days before"), "\(text)")
-        #expect(text.contains("Sign with an expiry a few days ahead (x=)"))
+        #expect(text.contains("Replays (messages of yours someone else sent on)\n"))
+        #expect(text.contains(row[1]))
+        let html = try CLI.run(["scan", "--format", "html", mbox]).text
+        #expect(html.contains("<tr><td>" + row[1] + "</td><td class=\"r\">" + row[3] + "</td><td class=\"r\">" + row[5]
+                              + "</td><td class=\"r\">-</td></tr>"))
+        let words = text.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        #expect(words.contains("3 of them return a message of yours that left your relays more than ten days before"), "\(words)")
+        #expect(words.contains("Sign with an expiry a few days ahead (x=)"))
         let explained = try CLI.run(["explain", "--color", "never", mbox + "#4"]).text
         #expect(explained.contains("[relay-ip-ours-long-ago]"))
         #expect(explained.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")

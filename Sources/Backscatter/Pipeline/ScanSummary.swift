@@ -44,7 +44,7 @@ public struct ScanSummary: Sendable {
     public var floods: [Flood] = []
     /// Campaigns found by the stream pass.
     public var campaigns: [Campaign] = []
-    /// Messages of ours the stream pass found sent on to others by someone else (`message-id-replayed`).
+    /// Messages of ours the stream pass found sent on to others by someone else (`StreamFindings.replays`).
     public var replays: [Replay] = []
     /// Servers that sent the backscatter, from the stream pass; when it gives none, the pipeline
     /// counts the senders of bounce-like messages judged backscatter or uncertain.
@@ -146,7 +146,8 @@ public struct ScanSummary: Sendable {
         } else {
             out.append("\(notices) backscatter. Sign your envelope senders with BATV (prvs tags): bounces of your own mail then come back to a tagged address that forged mail cannot carry, and null-sender mail to an untagged address can be refused while it is offered. Add the key under [batv] in the profile so that scans check the tags.")
         }
-        if replayedSignatures > 0 || replayedLongAgo > 0 || !replays.isEmpty {
+        // (A replay dated by its notices alone is counted in the first two when judged backscatter.)
+        if replayedSignatures > 0 || replayedLongAgo > 0 || replays.contains(where: { $0.sentTo != nil }) {
             // RFC 6376 §3.5 (x=), §5.4.2 (a field name signed once more than it occurs: none can be added).
             var found: [String] = []
             if replayedSignatures > 0 {
@@ -157,10 +158,12 @@ public struct ScanSummary: Sendable {
                 let notices = replayedLongAgo == 1 ? "1 of them returns" : "\(replayedLongAgo) of them return"
                 found.append("\(notices) a message of yours that left your relays more than ten days before the notice came (by your sent log or your relay's Received field), a copy someone kept.")
             }
-            if let first = replays.first {
+            // The first replay the sent log's recipients told (the others are dated, and counted above).
+            let told = replays.filter { $0.sentTo != nil }
+            if let first = told.first, let sentTo = first.sentTo, let recipients = first.recipients {
                 let id = first.messageID.hasPrefix("<") ? first.messageID : "<" + first.messageID + ">"
-                let messages = replays.count == 1 ? "" : " (and \(replays.count - 1) more of your messages)"
-                found.append("Your message \(id) came back from \(first.recipients) addresses you never sent it to, though your sent log has it going to \(first.sentTo)\(messages).")
+                let messages = told.count == 1 ? "" : " (and \(told.count - 1) more of your messages)"
+                found.append("Your message \(id) came back from \(recipients) addresses you never sent it to, though your sent log has it going to \(sentTo)\(messages).")
             }
             out.append(found.joined(separator: " ") + " Someone is sending your mail again to others (a replay), and servers accept the copies where your DKIM signature on them still verifies. Sign with an expiry a few days ahead (x=), so that old copies stop verifying, and sign From, To, Cc, Subject and Date once more than they occur (h=), so that a copy cannot be given a To or Subject of the replayer's own.")
         }

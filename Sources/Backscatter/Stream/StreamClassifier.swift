@@ -133,6 +133,7 @@ public struct StreamClassifier: Sendable {
         // 1b. Replays: the notices whose own evidence has `recipient-not-of-message`, by the message of
         // ours they are about (as that evidence found it).
         var replays = ReplayGroups()
+        var datedReplays = DatedReplays()
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
             // Read through the box: copying the observation out would retain each of its fields.
@@ -166,7 +167,12 @@ public struct StreamClassifier: Sendable {
             slots.append(slot)
             ownEvidence.append(evidence)
             victims.append(victim)
-            if let notOfMessage { replays.add(n, notOfMessage) }
+            if let notOfMessage {
+                replays.add(n, notOfMessage)
+            } else if let evidence, evidence.contains(where: { Signal.isReplay($0.signal) }),
+                      let id = box.observation.original?.messageID {
+                datedReplays.add(messageID: id, address: box.observation.recipients.first)
+            }
 
             // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
             let key: UInt64?
@@ -211,7 +217,15 @@ public struct StreamClassifier: Sendable {
             judge.base.replays.append(.init(messageID: group.messageID, notices: group.members.count,
                                             recipients: group.strangers.count, sentTo: group.sentTo))
         }
+        // Then the messages whose notices date the copy, each once (not again when the sent log's
+        // recipients told it already).
+        let told = datedReplays.groups.isEmpty ? [] : Set(judge.base.replays.map { SentLog.key($0.messageID) })
+        for group in datedReplays.groups where !told.contains(group.key) {
+            judge.base.replays.append(.init(messageID: group.messageID, notices: group.notices,
+                                            recipients: group.addresses.isEmpty ? nil : group.addresses.count, sentTo: nil))
+        }
         replays = ReplayGroups()
+        datedReplays = DatedReplays()
         func base(_ n: Int32) -> Double? { slots[Int(n)].baseScore }
 
         // 2. Campaigns, continued: members numbered by their first message.
@@ -480,6 +494,47 @@ private struct ReplayGroups {
         groups[place].members.append(n)
         if recipientsCounted < StreamClassifier.maxGroups, groups[place].strangers.insert(found.address.lowercasedIfNeeded()).inserted {
             recipientsCounted += 1
+        }
+    }
+}
+
+/// The notices whose own evidence dates the copy they are about long after our sending
+/// (`Signal.replays`: a replayed signature, or a Message-ID or relay hop of ours from longer ago than a
+/// server keeps a message), grouped by the message (its id as the sent log keys it). At most
+/// `StreamClassifier.maxGroups` messages and as many addresses over all of them are counted.
+private struct DatedReplays {
+    /// One message of ours.
+    struct Group {
+        /// Its id as the sent log keys it.
+        var key: String
+        /// Its Message-ID, as the first notice gave it, without angle brackets.
+        var messageID: String
+        var notices = 0
+        /// The failed recipients the notices name, lower case.
+        var addresses: Set<String> = []
+    }
+
+    private(set) var groups: [Group] = []
+    private var places: [String: Int] = [:]
+    private var addressesCounted = 0
+
+    /// Counts a notice about the message `messageID` that names `address` (its first failed recipient,
+    /// when the observation keeps its recipients).
+    mutating func add(messageID: String, address: String?) {
+        let key = SentLog.key(messageID)
+        let place: Int
+        if let known = places[key] {
+            place = known
+        } else {
+            guard groups.count < StreamClassifier.maxGroups else { return }
+            place = groups.count
+            places[key] = place
+            groups.append(Group(key: key, messageID: SentLog.stripBrackets(messageID)))
+        }
+        groups[place].notices += 1
+        if let address, addressesCounted < StreamClassifier.maxGroups,
+           groups[place].addresses.insert(address.lowercasedIfNeeded()).inserted {
+            addressesCounted += 1
         }
     }
 }

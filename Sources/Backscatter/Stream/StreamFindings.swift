@@ -8,8 +8,9 @@ public struct StreamFindings: Sendable {
     public var reflectors: [Reflector] = []
     /// Our addresses with machine-made local parts that got only bounces.
     public var randomRecipients: [RandomRecipient] = []
-    /// Messages of ours that someone else is sending on to others (`message-id-replayed`), in order
-    /// of their first notice.
+    /// Messages of ours that someone else is sending on to others: those the sent log's recipients tell
+    /// (`message-id-replayed`), in order of their first notice; then those whose notices date the copy
+    /// (`dkim-ours-replayed`, `message-id-sent-long-ago`, `relay-ip-ours-long-ago`), likewise.
     public var replays: [Replay] = []
 
     /// Nothing found.
@@ -57,19 +58,23 @@ public struct StreamFindings: Sendable {
         public var backscatterShare: Double
     }
 
-    /// A message of ours that came back from more addresses we never sent it to than we sent it to.
+    /// A message of ours that someone else sent on: it came back from more addresses we never sent it
+    /// to than we sent it to, or in notices that date the copy long after our sending.
     public struct Replay: Sendable, Hashable {
         /// Its Message-ID, as the first notice gave it, without angle brackets.
         public var messageID: String
-        /// Notices about it that name a recipient it was not sent to.
+        /// Notices about the copies: those that name a recipient it was not sent to, or that date the copy.
         public var notices: Int
-        /// The distinct failed recipients those notices name.
-        public var recipients: Int
-        /// How many recipients the sent log has it going to.
-        public var sentTo: Int
+        /// The distinct addresses those notices name (failed recipients, or who sent an automatic reply);
+        /// nil for a replay told by the copies' dates when none is known (a scan keeps the notices'
+        /// recipients only with a sent log that lists recipients).
+        public var recipients: Int?
+        /// How many recipients the sent log has it going to; nil for a replay told by the copies' dates
+        /// alone (the sent log is not asked, or there is none).
+        public var sentTo: Int?
 
         /// A replay with these counts.
-        public init(messageID: String, notices: Int, recipients: Int, sentTo: Int) {
+        public init(messageID: String, notices: Int, recipients: Int?, sentTo: Int?) {
             self.messageID = messageID
             self.notices = notices
             self.recipients = recipients

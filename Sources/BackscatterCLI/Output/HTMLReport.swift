@@ -129,13 +129,13 @@ struct HTMLReport {
         return out + "</tbody></table>"
     }
 
-    /// Messages of ours someone else sent on (`message-id-replayed`); shown only when there are any.
+    /// Messages of ours someone else sent on (`ScanSummary.replays`); shown only when there are any.
     private func replayTable() -> String {
         var out = "<table><thead><tr><th>Message-ID</th><th class=\"r\">notices</th><th class=\"r\">recipients</th>"
         out += "<th class=\"r\">sent to</th></tr></thead><tbody>"
         for replay in summary.replays.prefix(50) {
             out += "<tr><td>" + Self.escape(replay.messageID) + "</td><td class=\"r\">" + String(replay.notices)
-            out += "</td><td class=\"r\">" + String(replay.recipients) + "</td><td class=\"r\">" + String(replay.sentTo) + "</td></tr>"
+            out += "</td><td class=\"r\">" + (replay.recipients.map { String($0) } ?? "-") + "</td><td class=\"r\">" + (replay.sentTo.map { String($0) } ?? "-") + "</td></tr>"
         }
         return out + "</tbody></table>"
     }

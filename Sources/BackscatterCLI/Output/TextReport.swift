@@ -137,8 +137,8 @@ struct TextReport {
         var table = TextTable([.init("message-id", flexible: true), .init("notices", .right),
                                .init("recipients", .right), .init("sent to", .right)])
         for replay in summary.replays.prefix(10) {
-            table.add([replay.messageID, Numbers.grouped(replay.notices), Numbers.grouped(replay.recipients),
-                       Numbers.grouped(replay.sentTo)])
+            table.add([replay.messageID, Numbers.grouped(replay.notices), replay.recipients.map(Numbers.grouped) ?? "-",
+                       replay.sentTo.map(Numbers.grouped) ?? "-"])
         }
         return table.render(style: style)
     }
