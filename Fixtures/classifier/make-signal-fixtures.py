@@ -120,6 +120,44 @@ def replayed_through_relay(replayed_on="Mon, 02 Feb 2026 10:00:01 +0000", to="fi
                           " with ESMTPS id R1\n\tfor <collector@replayer.example>; Mon, 12 Jan 2026 10:00:00 +0000"
                     ).replace("Mon, 12 Jan 2026 10:00:01 +0000", replayed_on).replace("first@partner.example", to)
 
+def read_receipt(read_on="Mon, 02 Feb 2026 10:05:00 +0000"):
+    """A read receipt (RFC 8098) for our message of 2026-01-12, sent when first@partner.example opened it
+    on `read_on`, with the message's headers (its Received field by our relay's date)."""
+    return f"""Return-Path: <first@partner.example>
+X-Original-To: alice@example.com
+Delivered-To: alice@example.com
+Received: from mx.partner.example (mx.partner.example [198.51.100.7])
+\tby mx1.example.com (Postfix) with ESMTPS id AAA9
+\tfor <alice@example.com>; {read_on}
+From: First <first@partner.example>
+To: alice@example.com
+Subject: Read: Quarterly report
+Date: {read_on}
+Message-ID: <mdn1@partner.example>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification; boundary="M"
+
+--M
+Content-Type: text/plain
+
+Your message was displayed on {read_on}.
+
+--M
+Content-Type: message/disposition-notification
+
+Reporting-UA: partner.example; Thunderbird
+Final-Recipient: rfc822; first@partner.example
+Original-Message-ID: <{SENT_ID}>
+Disposition: manual-action/MDN-sent-manually; displayed
+
+--M
+Content-Type: text/rfc822-headers
+
+{original()}
+--M--
+"""
+
 L, N = "signals-profile-sentlog.toml", "signals-profile.toml"
 cases = [
     ("relay-ip-ours", N, bounce(orig=original()), "legitimate"),
@@ -133,6 +171,10 @@ cases = [
         "relay-ip-ours-long-ago"),
     ("relay-ip-ours-forwarded-nine-days", N, bounce(orig=replayed_through_relay(replayed_on="Wed, 21 Jan 2026 10:00:01 +0000"),
         date="Wed, 21 Jan 2026 10:05:00 +0000"), "-", "relay-ip-ours-forwarded"),
+    # A read receipt goes when the reader opens the message, three weeks later here: not dated as a copy
+    # (Classifier.datesCopy), by our relay's hop nor by the sent log.
+    ("read-receipt-weeks-late", N, read_receipt(), "legitimate", "relay-ip-ours"),
+    ("read-receipt-weeks-late-sent-log", L, read_receipt(), "legitimate", "message-id-sent"),
     ("relay-helo-forged", N, bounce(orig=original(hop="from mx-out1.example.com (dsl-203-0-113-9.pool.isp.example [203.0.113.9])")), "backscatter"),
     ("relay-ip-foreign", N, bounce(orig=original(hop="from mail.other.example (mail.other.example [203.0.113.77])")), "-"),
     ("original-spam-shape", N, bounce(orig=original(hop="from [203.0.113.9] (unknown [203.0.113.9])", msgid="<1768212000.5@[203.0.113.9]>", subject="BUY NOW!!! CHEAP!!!")), "backscatter"),

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DeliveryStatus
 import MailParsing
 import Synchronization
 
@@ -103,13 +104,15 @@ public struct Classifier: Sendable {
         addRecipientEvidence(o, victim: victim, into: &out)
         addEnvelopeEvidence(o, into: &out)
         if let original = o.original {
-            addPathEvidence(original, arrival: o.arrival, into: &out)
+            // When the notice came, for the signals that date the copy it is about (`Self.datesCopy`).
+            let dating = Self.datesCopy(o.kind) ? o.arrival : nil
+            addPathEvidence(original, arrival: dating, into: &out)
             // A replayed signature of ours carries the original's Message-ID with it, signed: the id is our
             // first sending's and says nothing of this notice (`dkim-ours-replayed` says why).
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
             // message when it carried the finding out, sisimai bsd x3.)
-            let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: o.arrival)
-            if replayedDays == nil, let sent = addMessageIDEvidence(original, arrival: o.arrival, into: &out) {
+            let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: dating)
+            if replayedDays == nil, let sent = addMessageIDEvidence(original, arrival: dating, into: &out) {
                 addNotOfMessageEvidence(o, messageID: sent.id, sentTo: sent.recipients, into: &out, found: &notOfMessage)
             }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
@@ -126,6 +129,15 @@ public struct Classifier: Sendable {
         }
         if o.kind == .autoReply || o.kind == .challenge { addReplyEvidence(o, into: &out, notOfMessage: &notOfMessage) }
         return out
+    }
+
+    /// Whether a notice of this kind comes within the time servers keep a message, so that an original
+    /// of ours from longer before dates a copy sent again (`dkim-ours-replayed`, `message-id-sent-long-ago`,
+    /// `relay-ip-ours-long-ago`): bounces, delay and success notices and virus notices do. An automatic
+    /// reply need not: a read receipt (RFC 8098) goes when the reader opens the message, weeks later
+    /// perhaps, with its headers, and a mail client's reply rules run when the client does.
+    static func datesCopy(_ kind: MessageKind) -> Bool {
+        kind != .autoReply && kind != .challenge
     }
 
     /// The spam-shape sentences made so far, at the index of their facts (`SpamShape.rawValue`, of

@@ -21,7 +21,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case relayIPOursForwarded = "relay-ip-ours-forwarded"
     /// The original passed our relay, but longer before the notice than any server keeps a message (by
     /// the date the server it was handed to recorded): our message was sent again by someone else (a
-    /// replay). It replaces `relay-ip-ours` and `relay-ip-ours-forwarded`.
+    /// replay). It replaces `relay-ip-ours` and `relay-ip-ours-forwarded`. Not for an automatic reply or
+    /// a challenge, which may come late (`Classifier.datesCopy`), nor are `message-id-sent-long-ago` and
+    /// `dkim-ours-replayed`.
     case relayIPOursLongAgo = "relay-ip-ours-long-ago"
     /// The original's sender named itself as our relay, but the IP recorded is not ours.
     case relayHeloForged = "relay-helo-forged"

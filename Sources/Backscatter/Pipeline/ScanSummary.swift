@@ -98,7 +98,7 @@ public struct ScanSummary: Sendable {
         if verdict == .backscatter {
             var signature = false, longAgo = false
             for evidence in record.evidence {
-                if Self.isReplay(evidence.signal) { signature = true } else if Self.isLongAgo(evidence.signal) { longAgo = true }
+                if Self.isReplayedSignature(evidence.signal) { signature = true } else if Self.isLongAgo(evidence.signal) { longAgo = true }
             }
             if signature { replayedSignatures += 1 } else if longAgo { replayedLongAgo += 1 }
         }
@@ -109,7 +109,7 @@ public struct ScanSummary: Sendable {
     }
 
     /// Whether a signal is `dkim-ours-replayed` (its length asked first: most are not).
-    private static func isReplay(_ signal: String) -> Bool {
+    private static func isReplayedSignature(_ signal: String) -> Bool {
         let replayed = Signal.dkimOursReplayed.rawValue
         return signal.utf8.count == replayed.utf8.count && signal == replayed
     }
