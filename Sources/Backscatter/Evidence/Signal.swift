@@ -136,11 +136,20 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     /// someone else sent (a replay).
     public static let replays: [Signal] = [.messageIDReplayed, .dkimOursReplayed, .messageIDSentLongAgo, .relayIPOursLongAgo]
 
-    /// Whether `name` (an `Evidence.signal`) is one of `replays`: compared with their names, not hashed
-    /// (asked of every evidence of a mailing's bounces in the stream pass).
+    /// Whether `name` (an `Evidence.signal`) is one of `replays`. Asked of every notice's evidence in the
+    /// stream pass, so by its length (the four names' lengths differ) and its first and last bytes before
+    /// the Strings are compared: each comparison of two names is ~100 instructions (four a piece of
+    /// evidence were +2.0M on sisimai bsd x3; by length alone +0.6M, as other names have those lengths).
     public static func isReplay(_ name: String) -> Bool {
-        name == Signal.messageIDReplayed.rawValue || name == Signal.dkimOursReplayed.rawValue
-            || name == Signal.messageIDSentLongAgo.rawValue || name == Signal.relayIPOursLongAgo.rawValue
+        let replay: Signal, first: UInt8, last: UInt8
+        switch name.utf8.count {
+        case 19: (replay, first, last) = (.messageIDReplayed, UInt8(ascii: "m"), UInt8(ascii: "d"))
+        case 18: (replay, first, last) = (.dkimOursReplayed, UInt8(ascii: "d"), UInt8(ascii: "d"))
+        case 24: (replay, first, last) = (.messageIDSentLongAgo, UInt8(ascii: "m"), UInt8(ascii: "o"))
+        case 22: (replay, first, last) = (.relayIPOursLongAgo, UInt8(ascii: "r"), UInt8(ascii: "o"))
+        default: return false
+        }
+        return name.utf8.first == first && name.utf8.last == last && name == replay.rawValue
     }
 
     /// The weight in log-odds (see the type's comment for how it was calibrated).
