@@ -249,29 +249,9 @@ import TestSupport
     /// as replay.expected gives them.
     @Test func aReplayReachesTheRecordsTheSummaryAndTheReport() throws {
         let mbox = "Fixtures/classifier/replay.mbox", profile = "Fixtures/classifier/signals-profile-sentlog.toml"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-summary-\(getpid()).json")
-        defer { try? FileManager.default.removeItem(at: path) }
-        let result = try CLI.run(["scan", "--format", "jsonl", "--profile", profile, "--summary", path.path, mbox])
-        let records = result.text.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        let expected = try String(contentsOfFile: "Fixtures/classifier/replay.expected", encoding: .utf8)
-            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
-        let messages = expected.filter { $0.first == "message" }
-        #expect(records.count == messages.count)
-        for (record, row) in zip(records, messages) {
-            #expect(record["verdict"] as? String == row[2], "message \(row[1])")
-            let signals = Set(((record["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["signal"] as? String })
-            for signal in row[3...] { #expect(signals.contains(signal), "message \(row[1]): \(signals.sorted())") }
-        }
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
-        let replays = (summary["replays"] as? [[String: Any]]) ?? []
-        let row = try #require(expected.first { $0.first == "replay" })
-        #expect(replays.count == 1)
-        #expect(replays.first?["messageId"] as? String == row[1])
-        #expect(replays.first?["notices"] as? Int == Int(row[3]))
-        #expect(replays.first?["recipients"] as? Int == Int(row[5]))
-        #expect(replays.first?["sentTo"] as? Int == Int(row[7]))
+        let (row, replay) = try Self.scanAsExpected(mbox, "Fixtures/classifier/replay.expected", ["--profile", profile])
+        #expect(replay["recipients"] as? Int == Int(row[5]))
+        #expect(replay["sentTo"] as? Int == Int(row[7]))
         let text = try CLI.run(["scan", "--format", "text", "--color", "never", "--profile", profile, mbox]).text
         #expect(text.contains("Replays (messages of yours someone else sent on)\n"))
         #expect(text.contains(row[1]))
@@ -288,30 +268,11 @@ import TestSupport
     /// reports list it and give the replay's remedy, and `explain` calls the copy a replay.
     @Test func aReplayIsToldWithoutAProfile() throws {
         let mbox = "Fixtures/classifier/replay-relay.mbox"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-relay-summary-\(getpid()).json")
-        defer { try? FileManager.default.removeItem(at: path) }
-        let records = try CLI.run(["scan", "--format", "jsonl", "--summary", path.path, mbox]).text.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        let expected = try String(contentsOfFile: "Fixtures/classifier/replay-relay.expected", encoding: .utf8)
-            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
-        let messages = expected.filter { $0.first == "message" }
-        #expect(records.count == messages.count)
-        for (record, row) in zip(records, messages) {
-            #expect(record["verdict"] as? String == row[2], "message \(row[1])")
-            let signals = Set(((record["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["signal"] as? String })
-            for signal in row[3...] { #expect(signals.contains(signal), "message \(row[1]): \(signals.sorted())") }
-        }
+        let (row, replay) = try Self.scanAsExpected(mbox, "Fixtures/classifier/replay-relay.expected", [])
         // The summary lists the message, with no sent log to say whom it went to (`sentTo` null) nor
         // failed recipients kept (`recipients` null).
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
-        let replays = (summary["replays"] as? [[String: Any]]) ?? []
-        let row = try #require(expected.first { $0.first == "replay" })
-        #expect(replays.count == 1)
-        #expect(replays.first?["messageId"] as? String == row[1])
-        #expect(replays.first?["notices"] as? Int == Int(row[3]))
-        #expect(replays.first?["recipients"] is NSNull)
-        #expect(replays.first?["sentTo"] is NSNull)
+        #expect(replay["recipients"] is NSNull)
+        #expect(replay["sentTo"] is NSNull)
         // The report's remedies name the copies and what to do about replays.
         let text = try CLI.run(["scan", "--format", "text", "--color", "never", mbox]).text
         #expect(text.contains("Replays (messages of yours someone else sent on)\n"))
@@ -326,6 +287,35 @@ import TestSupport
         #expect(explained.contains("[relay-ip-ours-long-ago]"))
         #expect(explained.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
             .contains("someone sent a copy of it on to others (a replay)"), "\(explained)")
+    }
+
+    /// Scans `mbox` (with `options`) to JSON Lines and a `--summary`, and checks each record's verdict
+    /// and signals against the `message` rows of `expected` (a fixture's `.expected` file), and the
+    /// summary's one replay's Message-ID and notices against its `replay` row; gives that row and the
+    /// summary's replay, for the checks that differ.
+    static func scanAsExpected(_ mbox: String, _ expected: String, _ options: [String],
+                               sourceLocation: SourceLocation = #_sourceLocation) throws -> (row: [String], replay: [String: Any]) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-summary-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let records = try CLI.run(["scan", "--format", "jsonl"] + options + ["--summary", path.path, mbox]).text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let rows = try String(contentsOfFile: expected, encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
+        let messages = rows.filter { $0.first == "message" }
+        #expect(records.count == messages.count, sourceLocation: sourceLocation)
+        for (record, row) in zip(records, messages) {
+            #expect(record["verdict"] as? String == row[2], "message \(row[1])", sourceLocation: sourceLocation)
+            let signals = Set(((record["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["signal"] as? String })
+            for signal in row[3...] { #expect(signals.contains(signal), "message \(row[1]): \(signals.sorted())", sourceLocation: sourceLocation) }
+        }
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any], sourceLocation: sourceLocation)
+        let replays = (summary["replays"] as? [[String: Any]]) ?? []
+        let row = try #require(rows.first { $0.first == "replay" }, sourceLocation: sourceLocation)
+        #expect(replays.count == 1, sourceLocation: sourceLocation)
+        #expect(replays.first?["messageId"] as? String == row[1], sourceLocation: sourceLocation)
+        #expect(replays.first?["notices"] as? Int == Int(row[3]), sourceLocation: sourceLocation)
+        return (row, replays.first ?? [:])
     }
 
     @Test func csvIsRFC4180() throws {

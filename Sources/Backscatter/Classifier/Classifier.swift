@@ -92,13 +92,13 @@ public struct Classifier: Sendable {
     /// `evidence(for:)`, with what the site knows of the victim (`SiteKnowledge.standing(ofVictim:)` of
     /// `o.victim`) already asked by the caller.
     func evidence(for o: Observation, victim: VictimStanding) -> [Evidence] {
-        var ignored: NotOfMessage?
-        return evidence(for: o, victim: victim, notOfMessage: &ignored)
+        var ignored = ReplayClues()
+        return evidence(for: o, victim: victim, replay: &ignored)
     }
 
-    /// `evidence(for:victim:)`, telling the stream pass what `recipient-not-of-message` was given for
-    /// (`notOfMessage`, set only then), so that it groups replays by what this judged.
-    func evidence(for o: Observation, victim: VictimStanding, notOfMessage: inout NotOfMessage?) -> [Evidence] {
+    /// `evidence(for:victim:)`, telling the stream pass what the evidence says toward a replay
+    /// (`replay`), so that it groups replays by what this judged.
+    func evidence(for o: Observation, victim: VictimStanding, replay: inout ReplayClues) -> [Evidence] {
         var out: [Evidence] = []
         out.reserveCapacity(8)   // room for the stream pass's additions too: one allocation per message
         addRecipientEvidence(o, victim: victim, into: &out)
@@ -106,14 +106,21 @@ public struct Classifier: Sendable {
         if let original = o.original {
             // When the notice came, for the signals that date the copy it is about (`Self.datesCopy`).
             let dating = Self.datesCopy(o.kind) ? o.arrival : nil
-            addPathEvidence(original, arrival: dating, into: &out)
+            replay.datesCopy = addPathEvidence(original, arrival: dating, into: &out)
             // A replayed signature of ours carries the original's Message-ID with it, signed: the id is our
             // first sending's and says nothing of this notice (`dkim-ours-replayed` says why).
             // (Asked only of a site with keys: zero-config has none, and the call cost ~150 instructions a
             // message when it carried the finding out, sisimai bsd x3.)
             let replayedDays = site.dkimDomains.isEmpty ? nil : replayedDays(original, arrival: dating)
-            if replayedDays == nil, let sent = addMessageIDEvidence(original, arrival: dating, into: &out) {
-                addNotOfMessageEvidence(o, messageID: sent.id, sentTo: sent.recipients, into: &out, found: &notOfMessage)
+            if replayedDays != nil {
+                replay.datesCopy = true
+            } else {
+                switch addMessageIDEvidence(original, arrival: dating, into: &out) {
+                case .sent(let id, let recipients?)?:
+                    addNotOfMessageEvidence(o, messageID: id, sentTo: recipients, into: &out, found: &replay.notOfMessage)
+                case .sentLongAgo?: replay.datesCopy = true
+                default: break
+                }
             }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
             addDateEvidence(original, arrival: o.arrival, into: &out)
@@ -127,8 +134,23 @@ public struct Classifier: Sendable {
         } else {
             out.append(make(.noOriginal, "Nothing of the original message came back, so it is judged by the notice alone."))
         }
-        if o.kind == .autoReply || o.kind == .challenge { addReplyEvidence(o, into: &out, notOfMessage: &notOfMessage) }
+        if Self.isReply(o.kind) { addReplyEvidence(o, into: &out, notOfMessage: &replay.notOfMessage) }
         return out
+    }
+
+    /// What one notice's evidence says toward a replay, for the stream pass: `recipient-not-of-message`
+    /// with what it was given for (grouped into `message-id-replayed`), and whether a dated signal
+    /// (`dkim-ours-replayed`, `message-id-sent-long-ago`, `relay-ip-ours-long-ago`) was given (listed
+    /// under the summary's replays). Told where each is decided, not looked for among the evidence.
+    struct ReplayClues {
+        var notOfMessage: NotOfMessage?
+        var datesCopy = false
+    }
+
+    /// An automatic reply or a challenge: a notice that answers a message rather than reporting on its
+    /// delivery.
+    static func isReply(_ kind: MessageKind) -> Bool {
+        kind == .autoReply || kind == .challenge
     }
 
     /// Whether a notice of this kind comes within the time servers keep a message, so that an original
@@ -137,7 +159,7 @@ public struct Classifier: Sendable {
     /// reply need not: a read receipt (RFC 8098) goes when the reader opens the message, weeks later
     /// perhaps, with its headers, and a mail client's reply rules run when the client does.
     static func datesCopy(_ kind: MessageKind) -> Bool {
-        kind != .autoReply && kind != .challenge
+        !isReply(kind)
     }
 
     /// The spam-shape sentences made so far, at the index of their facts (`SpamShape.rawValue`, of
@@ -265,39 +287,41 @@ public struct Classifier: Sendable {
 
     // MARK: - the original's path
 
+    /// Adds the evidence of the original's path; true when it is `relay-ip-ours-long-ago`.
     /// - Parameter arrival: when the notice arrived; a hop of our relay dated longer before it than
     ///   `queueLifetimeBound` is `relay-ip-ours-long-ago` (`relayReplaySentence`).
-    private func addPathEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) {
+    private func addPathEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) -> Bool {
         let hasNetworks = !site.profile.relays.networks.isEmpty
         let hops = original.hops
-        guard !hops.isEmpty else { return }
+        guard !hops.isEmpty else { return false }
         // Hops found by their index and read in place: a hop taken out by `enumerated().first` was
         // copied and destroyed, its references retained and released (backscatter-dev: 0.12M).
-        guard let top = hops.firstIndex(where: { $0.address?.isPublic == true }) else { return }
+        guard let top = hops.firstIndex(where: { $0.address?.isPublic == true }) else { return false }
         if hasNetworks {
             if let ours = hops.firstIndex(where: { $0.address.map { site.isRelayAddress($0) } ?? false }) {
                 let ip = hops[ours].ip ?? ""
                 if ours >= top, let sentence = Self.relayReplaySentence(hops[ours], relay: ip, arrival: arrival) {
                     out.append(make(.relayIPOursLongAgo, sentence))
+                    return true
                 } else if ours == top {
                     out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded it as coming from ", ip, ", one of our relays.")))
                 } else if ours > top {
                     out.append(make(.relayIPOursForwarded, EvidenceText.joined("The original passed our relay ", ip, " and was then forwarded by ", hops[top].reverseName ?? hops[top].ip ?? "another server", ".")))
                 }
-                return
+                return false
             }
         } else if !site.relayHosts.isEmpty {
             // No networks: only the receiver-recorded reverse-DNS name can stand for the IP.
             if let name = hops[top].reverseName, site.relayHosts.contains(name) {
-                if let sentence = Self.relayReplaySentence(hops[top], relay: name, arrival: arrival) {
-                    out.append(make(.relayIPOursLongAgo, sentence))
-                } else {
+                guard let sentence = Self.relayReplaySentence(hops[top], relay: name, arrival: arrival) else {
                     out.append(make(.relayIPOurs, EvidenceText.joined("The server that received the original recorded its sender as ", name, ", one of our relays.")))
+                    return false
                 }
-                return
+                out.append(make(.relayIPOursLongAgo, sentence))
+                return true
             }
         } else {
-            return
+            return false
         }
         let ip = hops[top].ip ?? "?"
         // Each name asked once (the reverse name was asked twice), without an array of the two.
@@ -310,6 +334,7 @@ public struct Classifier: Sendable {
             out.append(make(.relayIPForeign, EvidenceText.joined("The original was handed over by ", ip, " (", reverseName ?? "no reverse DNS",
                                                                  "), which is none of our relays.")))
         }
+        return false
     }
 
     /// The sentence of `relay-ip-ours-long-ago` when `hop`, where our relay (`relay`: its IP or name)
@@ -327,14 +352,21 @@ public struct Classifier: Sendable {
 
     // MARK: - Message-ID
 
-    /// Adds the Message-ID's evidence; when it is `message-id-sent`, returns the id and the sent log's
-    /// recipients of the message (`SentLog.sending(ofMessageID:recipientLimit:)`; nil past
-    /// `recipientCheckLimit`), nil otherwise. A message the log has sent more than `queueLifetimeBound`
-    /// before the notice's `arrival` is `message-id-sent-long-ago` instead: no server keeps a message
-    /// that long, so the notice is about a copy sent again, or a forgery that quotes our old Message-ID
-    /// (a list archive shows them), not about our sending.
-    private func addMessageIDEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence])
-        -> (id: String, recipients: [String])? {
+    /// What the sent log says of the original's Message-ID, when it has it (`addMessageIDEvidence`).
+    private enum Sending {
+        /// `message-id-sent`: the id, and the log's recipients of the message (nil past
+        /// `recipientCheckLimit`: `SentLog.sending(ofMessageID:recipientLimit:)`).
+        case sent(id: String, recipients: [String]?)
+        /// `message-id-sent-long-ago`.
+        case sentLongAgo
+    }
+
+    /// Adds the Message-ID's evidence, and says what the sent log has of it (nil when it has not).
+    /// A message the log has sent more than `queueLifetimeBound` before the notice's `arrival` is
+    /// `message-id-sent-long-ago`, not `message-id-sent`: no server keeps a message that long, so the
+    /// notice is about a copy sent again, or a forgery that quotes our old Message-ID (a list archive
+    /// shows them), not about our sending.
+    private func addMessageIDEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) -> Sending? {
         // The id read where the facts hold it (`OriginalFacts.messageIDText`, most often the record's
         // bracketed String), without a String of its own; the sentences write it in angle brackets,
         // the held text itself when that is bracketed.
@@ -354,10 +386,10 @@ public struct Classifier: Sendable {
                 if let days = Self.daysBeyondQueueLifetime(sentAt: sending.sentAt, arrival: arrival) {
                     out.append(make(.messageIDSentLongAgo, sentence("The original's Message-ID ", " is in our sent log, but we sent it ",
                         String(days), " days before this notice arrived, longer than servers keep a message: the notice is about a copy sent again or a forgery quoting our old Message-ID, not about our sending.")))
-                    return nil
+                    return .sentLongAgo
                 }
                 out.append(make(.messageIDSent, sentence("The original's Message-ID ", " is in our sent log: we sent it.")))
-                return sending.recipients.map { (id, $0) }
+                return .sent(id: id, recipients: sending.recipients)
             }
             let covered = original.date.map { t in site.sentSpan.map { $0.contains(Double(t)) } ?? true } ?? true
             if covered {
@@ -398,7 +430,7 @@ public struct Classifier: Sendable {
                                          found: inout NotOfMessage?) {
         guard found == nil, let other = recipientNotOfMessage(o, sentTo: sentTo) else { return }
         let and = other.sentTo.count == 1 ? "" : " and \(other.sentTo.count - 1) more"
-        let text = o.kind == .autoReply || o.kind == .challenge
+        let text = Self.isReply(o.kind)
             ? EvidenceText.joined("Our sent log has the message it answers going to ", other.sentTo[0], and, ", not to ",
                                   other.address, ", who sent this automatic reply: a forward of our message, or our message sent on by someone else.")
             : EvidenceText.joined("Our sent log has the original going to ", other.sentTo[0], and, ", not to ",
@@ -419,7 +451,7 @@ public struct Classifier: Sendable {
     /// failed or as its Original-Recipient (RFC 3464 §2.3.1), or as an automatic reply's From or
     /// Reply-To. Addresses compare without angle brackets, in lower case.
     private func recipientNotOfMessage(_ o: Observation, sentTo recipients: [String]) -> (address: String, sentTo: [String])? {
-        let replies = o.kind == .autoReply || o.kind == .challenge
+        let replies = Self.isReply(o.kind)
         guard !recipients.isEmpty, let first = replies ? o.noticeReplyTo ?? o.noticeFrom : o.recipients.first,
               replies || o.recipients.count == o.recipientCount,
               // The common answer first, asked of the Strings as they are: a real bounce names a recipient

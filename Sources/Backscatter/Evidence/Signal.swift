@@ -136,10 +136,10 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     /// someone else sent (a replay).
     public static let replays: [Signal] = [.messageIDReplayed, .dkimOursReplayed, .messageIDSentLongAgo, .relayIPOursLongAgo]
 
-    /// Whether `name` (an `Evidence.signal`) is one of `replays`. Asked of every notice's evidence in the
-    /// stream pass, so by its length (the four names' lengths differ) and its first and last bytes before
-    /// the Strings are compared: each comparison of two names is ~100 instructions (four a piece of
-    /// evidence were +2.0M on sisimai bsd x3; by length alone +0.6M, as other names have those lengths).
+    /// Whether `name` (an `Evidence.signal`) is one of `replays`. Asked of the evidence of every record
+    /// judged backscatter (`ScanSummary`), so by its length (the four names' lengths differ) and its
+    /// first and last bytes before the Strings are compared: a comparison of two names of other lengths
+    /// is ~100 instructions (four a piece of evidence of every notice were +2.0M on sisimai bsd x3).
     public static func isReplay(_ name: String) -> Bool {
         let replay: Signal, first: UInt8, last: UInt8
         switch name.utf8.count {

@@ -97,8 +97,12 @@ public struct ScanSummary: Sendable {
         }
         if verdict == .backscatter {
             var signature = false, longAgo = false
-            for evidence in record.evidence {
-                if Self.isReplayedSignature(evidence.signal) { signature = true } else if Self.isLongAgo(evidence.signal) { longAgo = true }
+            for evidence in record.evidence where Signal.isReplay(evidence.signal) {
+                switch Signal(rawValue: evidence.signal) {
+                case .dkimOursReplayed: signature = true
+                case .messageIDSentLongAgo, .relayIPOursLongAgo: longAgo = true
+                default: break   // `message-id-replayed`: the stream pass's `replays`
+                }
             }
             if signature { replayedSignatures += 1 } else if longAgo { replayedLongAgo += 1 }
         }
@@ -106,19 +110,6 @@ public struct ScanSummary: Sendable {
             let domain = String(after).lowercasedIfNeeded()
             if fallbackReflectors[domain] != nil || fallbackReflectors.count < Self.maxKeys { fallbackReflectors[domain, default: 0] += 1 }
         }
-    }
-
-    /// Whether a signal is `dkim-ours-replayed` (its length asked first: most are not).
-    private static func isReplayedSignature(_ signal: String) -> Bool {
-        let replayed = Signal.dkimOursReplayed.rawValue
-        return signal.utf8.count == replayed.utf8.count && signal == replayed
-    }
-
-    /// Whether a signal is `message-id-sent-long-ago` or `relay-ip-ours-long-ago` (its length asked first).
-    private static func isLongAgo(_ signal: String) -> Bool {
-        let sent = Signal.messageIDSentLongAgo.rawValue, relayed = Signal.relayIPOursLongAgo.rawValue
-        let count = signal.utf8.count
-        return (count == sent.utf8.count && signal == sent) || (count == relayed.utf8.count && signal == relayed)
     }
 
     /// The reflectors to report: the stream pass's, or else the fallback count by sender domain.

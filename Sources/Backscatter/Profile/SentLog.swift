@@ -905,8 +905,8 @@ public struct SentLog: Sendable, Hashable {
 
     /// Each recipient of a TSV line's recipients column, `text[column]`: the pieces between commas,
     /// without white space and one pair of angle brackets around them, empty ones left out, up to a tab
-    /// (the column's end: `tsvColumns` gives it to the line's end). `body` returns false to stop. Indexing, `entry(at:)` and `sending(ofMessageID:recipientLimit:)`
-    /// read the column alike through it.
+    /// (the column's end: `tsvColumns` gives it to the line's end). `body` returns false to stop.
+    /// Indexing, `entry(at:)` and `sending(ofMessageID:recipientLimit:)` read the column alike through it.
     private static func forEachRecipient(in text: UnsafeBufferPointer<UInt8>, _ column: Range<Int>,
                                          _ body: (Range<Int>) -> Bool) {
         var lo = column.lowerBound
@@ -956,7 +956,6 @@ public struct SentLog: Sendable, Hashable {
         else { return nil }
         return Timestamps.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
     }
-
 
     private static func unbracket(_ text: Substring) -> Substring {
         var s = text.trimmedSlice

@@ -73,15 +73,15 @@ public struct StreamClassifier: Sendable {
     /// array retained, and destroyed after (sisimai bsd mbox x3: 1.10M + 0.84M instructions over
     /// 1,824 observations). Not inlined, for that reason.
     /// `victim`: what the site knows of its victim (`SiteKnowledge.standing(ofVictim:)`).
-    /// `notOfMessage`: set when the evidence has `recipient-not-of-message`, to what it was given for.
+    /// `replay`: what the evidence says toward a replay (`Classifier.ReplayClues`).
     @inline(never)
     private func evidenceOnItsOwn(_ box: ClassifierNote.Box, victim: VictimStanding,
-                                  notOfMessage: inout Classifier.NotOfMessage?) -> [Evidence]? {
+                                  replay: inout Classifier.ReplayClues) -> [Evidence]? {
         // The observation's bytes copied out of the box once for both calls, without retains (each
         // call copied them: the box is a class, which either could change as far as Swift knows;
         // sisimai bsd x3, `evidenceOnItsOwn` 6.51M -> 6.39M instructions, memcpy 3,525 -> 1,824).
         let o = box.observation
-        return classifier.fakeNotice(o) == nil ? classifier.evidence(for: o, victim: victim, notOfMessage: &notOfMessage) : nil
+        return classifier.fakeNotice(o) == nil ? classifier.evidence(for: o, victim: victim, replay: &replay) : nil
     }
 
     /// Finds campaigns and floods and the evidence they give each message, without judging yet.
@@ -132,8 +132,7 @@ public struct StreamClassifier: Sendable {
         }
         // 1b. Replays: the notices whose own evidence has `recipient-not-of-message`, by the message of
         // ours they are about (as that evidence found it).
-        var replays = ReplayGroups()
-        var datedReplays = DatedReplays()
+        var replays = ReplayGroups(), datedReplays = ReplayGroups()
         for (i, note) in notes.enumerated() {
             guard let box = note.observationBox else { continue }
             // Read through the box: copying the observation out would retain each of its fields.
@@ -161,17 +160,16 @@ public struct StreamClassifier: Sendable {
                 victim = classifier.site.standing(ofVictim: box.observation.victim)
                 if victimIsNew, Int(victimNumber) == victimStandings.count { victimStandings.append(victim) }
             }
-            var notOfMessage: Classifier.NotOfMessage?
-            let evidence = evidenceOnItsOwn(box, victim: victim, notOfMessage: &notOfMessage)
+            var replay = Classifier.ReplayClues()
+            let evidence = evidenceOnItsOwn(box, victim: victim, replay: &replay)
             if let evidence { slot.baseScore = Classifier.score(evidence.reduce(0) { $0 + $1.weight }) }
             slots.append(slot)
             ownEvidence.append(evidence)
             victims.append(victim)
-            if let notOfMessage {
+            if let notOfMessage = replay.notOfMessage {
                 replays.add(n, notOfMessage)
-            } else if let evidence, evidence.contains(where: { Signal.isReplay($0.signal) }),
-                      let id = box.observation.original?.messageID {
-                datedReplays.add(messageID: id, address: box.observation.recipients.first)
+            } else if replay.datesCopy, let id = box.observation.original?.messageID {
+                datedReplays.add(n, messageID: SentLog.stripBrackets(id), address: box.observation.recipients.first, sentTo: nil)
             }
 
             // 2. Campaigns: one original (normalised subject, else body) returned by many servers.
@@ -201,9 +199,10 @@ public struct StreamClassifier: Sendable {
         }
         // 1b. Replays, continued, before anything reads the base scores: a replay's notices lose the
         // evidence it copied from our first sending and gain `message-id-replayed`.
-        for group in replays.groups where group.strangers.count >= Self.replayMinimum && group.strangers.count > group.sentTo {
+        for group in replays.groups where group.isReplay {
             let id = "<" + group.messageID + ">"
-            let sentTo = group.sentTo == 1 ? "1 address" : "\(group.sentTo) addresses"
+            let count = group.sentTo ?? 0   // (set in every group of `replays`)
+            let sentTo = count == 1 ? "1 address" : "\(count) addresses"
             let evidence = Evidence(.messageIDReplayed, EvidenceText.joined(
                 "Our message ", id, " came back from ", String(group.strangers.count), " addresses we never sent it to (our sent log has it going to ",
                 sentTo, "): someone is sending it on to others (a replay), so its Message-ID and any signature of ours it carries are from our sending, not from the one this notice is about."))
@@ -214,18 +213,14 @@ public struct StreamClassifier: Sendable {
                 slots[Int(n)].baseScore = Classifier.score(own.reduce(0) { $0 + $1.weight })
                 ownEvidence[Int(n)] = own
             }
-            judge.base.replays.append(.init(messageID: group.messageID, notices: group.members.count,
-                                            recipients: group.strangers.count, sentTo: group.sentTo))
+            judge.base.replays.append(group.finding)
         }
         // Then the messages whose notices date the copy, each once (not again when the sent log's
         // recipients told it already).
-        let told = datedReplays.groups.isEmpty ? [] : Set(judge.base.replays.map { SentLog.key($0.messageID) })
-        for group in datedReplays.groups where !told.contains(group.key) {
-            judge.base.replays.append(.init(messageID: group.messageID, notices: group.notices,
-                                            recipients: group.addresses.isEmpty ? nil : group.addresses.count, sentTo: nil))
-        }
+        let told = datedReplays.groups.isEmpty ? [] : Set(replays.groups.lazy.filter(\.isReplay).map(\.key))
+        for group in datedReplays.groups where !told.contains(group.key) { judge.base.replays.append(group.finding) }
         replays = ReplayGroups()
-        datedReplays = DatedReplays()
+        datedReplays = ReplayGroups()
         func base(_ n: Int32) -> Double? { slots[Int(n)].baseScore }
 
         // 2. Campaigns, continued: members numbered by their first message.
@@ -454,21 +449,37 @@ public struct StreamClassifier: Sendable {
     }
 }
 
-/// The notices about messages of ours that name addresses the message was not sent to
-/// (`recipient-not-of-message`), grouped by the message (its id as the sent log keys it): a replay when
-/// they name at least `StreamClassifier.replayMinimum` such addresses, and more than it was sent to. At
-/// most `StreamClassifier.maxGroups` messages and as many addresses over all of them are counted.
+/// Notices about messages of ours grouped by the message (its id as the sent log keys it): those with
+/// `recipient-not-of-message` (a replay when they name at least `StreamClassifier.replayMinimum` such
+/// addresses, and more than it was sent to), or, in a second set of groups, those with a dated replay
+/// signal (`Classifier.ReplayClues.datesCopy`). At most `StreamClassifier.maxGroups` messages and as
+/// many addresses over all of them are counted.
 private struct ReplayGroups {
     /// One message of ours.
     struct Group {
+        /// Its id as the sent log keys it.
+        var key: String
         /// Its Message-ID, as the first notice gave it, without angle brackets.
         var messageID: String
-        /// How many recipients the sent log has it going to.
-        var sentTo: Int
+        /// How many recipients the sent log has it going to; nil in the dated groups.
+        var sentTo: Int?
         /// The notices' slots, in input order.
         var members: [Int32] = []
         /// The addresses the notices name (failed recipients, or who sent an automatic reply), lower case.
         var strangers: Set<String> = []
+
+        /// Whether the sent log's recipients tell a replay (`message-id-replayed`).
+        var isReplay: Bool {
+            guard let sentTo else { return false }
+            return strangers.count >= StreamClassifier.replayMinimum && strangers.count > sentTo
+        }
+
+        /// The group as the summary lists it; its count of addresses nil when none was known (a dated
+        /// group whose notices kept no recipients).
+        var finding: StreamFindings.Replay {
+            .init(messageID: messageID, notices: members.count, recipients: sentTo == nil && strangers.isEmpty ? nil : strangers.count,
+                  sentTo: sentTo)
+        }
     }
 
     /// The evidence a replay copies from our first sending, which `message-id-replayed` replaces.
@@ -481,46 +492,12 @@ private struct ReplayGroups {
 
     /// Counts the notice in slot `n`, whose own evidence has `recipient-not-of-message` for `found`.
     mutating func add(_ n: Int32, _ found: Classifier.NotOfMessage) {
-        let key = SentLog.key(found.messageID)
-        let place: Int
-        if let known = places[key] {
-            place = known
-        } else {
-            guard groups.count < StreamClassifier.maxGroups else { return }
-            place = groups.count
-            places[key] = place
-            groups.append(Group(messageID: found.messageID, sentTo: found.sentTo.count))
-        }
-        groups[place].members.append(n)
-        if recipientsCounted < StreamClassifier.maxGroups, groups[place].strangers.insert(found.address.lowercasedIfNeeded()).inserted {
-            recipientsCounted += 1
-        }
-    }
-}
-
-/// The notices whose own evidence dates the copy they are about long after our sending
-/// (`Signal.replays`: a replayed signature, or a Message-ID or relay hop of ours from longer ago than a
-/// server keeps a message), grouped by the message (its id as the sent log keys it). At most
-/// `StreamClassifier.maxGroups` messages and as many addresses over all of them are counted.
-private struct DatedReplays {
-    /// One message of ours.
-    struct Group {
-        /// Its id as the sent log keys it.
-        var key: String
-        /// Its Message-ID, as the first notice gave it, without angle brackets.
-        var messageID: String
-        var notices = 0
-        /// The failed recipients the notices name, lower case.
-        var addresses: Set<String> = []
+        add(n, messageID: found.messageID, address: found.address, sentTo: found.sentTo.count)
     }
 
-    private(set) var groups: [Group] = []
-    private var places: [String: Int] = [:]
-    private var addressesCounted = 0
-
-    /// Counts a notice about the message `messageID` that names `address` (its first failed recipient,
-    /// when the observation keeps its recipients).
-    mutating func add(messageID: String, address: String?) {
+    /// Counts the notice in slot `n` about the message `messageID` (bare) that names `address`, a group
+    /// made with `sentTo` when the message has none yet.
+    mutating func add(_ n: Int32, messageID: String, address: String?, sentTo: Int?) {
         let key = SentLog.key(messageID)
         let place: Int
         if let known = places[key] {
@@ -529,12 +506,12 @@ private struct DatedReplays {
             guard groups.count < StreamClassifier.maxGroups else { return }
             place = groups.count
             places[key] = place
-            groups.append(Group(key: key, messageID: SentLog.stripBrackets(messageID)))
+            groups.append(Group(key: key, messageID: messageID, sentTo: sentTo))
         }
-        groups[place].notices += 1
-        if let address, addressesCounted < StreamClassifier.maxGroups,
-           groups[place].addresses.insert(address.lowercasedIfNeeded()).inserted {
-            addressesCounted += 1
+        groups[place].members.append(n)
+        if let address, recipientsCounted < StreamClassifier.maxGroups,
+           groups[place].strangers.insert(address.lowercasedIfNeeded()).inserted {
+            recipientsCounted += 1
         }
     }
 }
