@@ -120,6 +120,20 @@ def replayed_through_relay(replayed_on="Mon, 02 Feb 2026 10:00:01 +0000", to="fi
                           " with ESMTPS id R1\n\tfor <collector@replayer.example>; Mon, 12 Jan 2026 10:00:00 +0000"
                     ).replace("Mon, 12 Jan 2026 10:00:01 +0000", replayed_on).replace("first@partner.example", to)
 
+def fetched_late(fetched_on="Mon, 02 Feb 2026 10:00:01 +0000", msgid=f"<{SENT_ID}>"):
+    """Our original as a fetchmail user's server returns it: handed by our relay to the user's provider
+    on 2026-01-12, left in the mailbox there, fetched with POP3 on `fetched_on` and passed to the user's
+    own server, which bounces it."""
+    received = [
+        "from localhost (localhost [127.0.0.1])\n\tby home.partner.example (Postfix) with ESMTP id H1"
+        f"\n\tfor <first@home.partner.example>; {fetched_on}",
+        "from pop.partner.example [198.51.100.9]\n\tby home.partner.example with POP3 (fetchmail-6.4.37)"
+        f"\n\tfor <first@home.partner.example> (single-drop); {fetched_on}",
+        "from mx-out1.example.com (mx-out1.example.com [192.0.2.4])\n\tby mx.partner.example with ESMTPS id R1"
+        "\n\tfor <first@partner.example>; Mon, 12 Jan 2026 10:00:00 +0000",
+    ]
+    return "".join(f"Received: {r}\n" for r in received) + original(msgid=msgid).split("\n", 3)[3]
+
 def read_receipt(read_on="Mon, 02 Feb 2026 10:05:00 +0000"):
     """A read receipt (RFC 8098) for our message of 2026-01-12, sent when first@partner.example opened it
     on `read_on`, with the message's headers (its Received field by our relay's date)."""
@@ -171,6 +185,16 @@ cases = [
         "relay-ip-ours-long-ago"),
     ("relay-ip-ours-forwarded-nine-days", N, bounce(orig=replayed_through_relay(replayed_on="Wed, 21 Jan 2026 10:00:01 +0000"),
         date="Wed, 21 Jan 2026 10:05:00 +0000"), "-", "relay-ip-ours-forwarded"),
+    # A fetchmail user's provider kept our message in the mailbox for three weeks; fetched with POP3
+    # and passed to the user's own server, it bounced there: about our sending, not a copy. Fetched
+    # on the day we sent it, the notice three weeks later is dated as a copy again.
+    ("original-fetched-late", N, bounce(failed=("first@home.partner.example",), orig=fetched_late(),
+        date="Mon, 02 Feb 2026 10:05:00 +0000", reflector="home.partner.example"), "legitimate"),
+    ("original-fetched-late-sent-log", L, bounce(failed=("first@home.partner.example",), orig=fetched_late(),
+        date="Mon, 02 Feb 2026 10:05:00 +0000", reflector="home.partner.example"), "legitimate", "original-fetched-late"),
+    ("relay-ip-ours-long-ago-fetched-early", N, bounce(failed=("first@home.partner.example",),
+        orig=fetched_late(fetched_on="Mon, 12 Jan 2026 10:20:00 +0000"), date="Mon, 02 Feb 2026 10:05:00 +0000",
+        reflector="home.partner.example"), "backscatter", "relay-ip-ours-long-ago"),
     # A read receipt goes when the reader opens the message, three weeks later here: not dated as a copy
     # (Classifier.datesCopy), by our relay's hop nor by the sent log.
     ("read-receipt-weeks-late", N, read_receipt(), "legitimate", "relay-ip-ours"),
@@ -256,6 +280,11 @@ relay_notices = [bounce(failed=(f"friend{i}@partner{i}.example",), reflector=f"m
 relay_notices += [bounce(failed=(f"stranger{i}@far{i}.example",), reflector=f"mx.far{i}.example",
                          orig=replayed_through_relay(f"Mon, 02 Feb 2026 10:0{i}:01 +0000", f"stranger{i}@far{i}.example"),
                          date=f"Mon, 02 Feb 2026 10:1{i}:00 +0000") for i in range(3)]
+# Last, a fetchmail user's server bouncing another message of ours three weeks late: it waited in the
+# mailbox (original-fetched-late), no copy, and no replay in the summary.
+relay_notices += [bounce(failed=("first@home.partner.example",), reflector="home.partner.example",
+                         orig=fetched_late(msgid="<20260112100000.FE7C4ED001@mx-out1.example.com>"),
+                         date="Mon, 02 Feb 2026 10:20:00 +0000")]
 with open(os.path.join(HERE, "replay-relay.mbox"), "w") as f:
     for i, notice in enumerate(relay_notices):
         f.write(f"From MAILER-DAEMON Mon Jan 12 10:1{i}:00 2026\n{notice}\n")

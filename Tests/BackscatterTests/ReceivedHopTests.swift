@@ -39,6 +39,36 @@ struct ReceivedHopTests {
         #expect(ReceivedHop(bytes[...], reading: .whole) == hop, sourceLocation: sourceLocation)
     }
 
+    /// A mail fetcher's stamp (its with clause names POP or IMAP) is told when the hop is read whole, and
+    /// the first public hop judged is the one below it, where the message came in by SMTP.
+    @Test func aMailFetchersHopIsToldAndPassedOver() {
+        func hop(_ text: String, _ reading: ReceivedHop.Reading = .whole) -> ReceivedHop { ReceivedHop(Array(text.utf8)[...], reading: reading) }
+        let fetchmail = "from pop.partner.example [198.51.100.9]\r\n\tby home.partner.example with POP3 (fetchmail-6.4.37)\r\n\t"
+            + "for <first@home.partner.example> (single-drop); Mon, 02 Feb 2026 10:00:01 +0000"
+        let fetched = hop(fetchmail)
+        #expect(fetched.fetchedFromMailbox && fetched.helo == "pop.partner.example" && fetched.ip == "198.51.100.9"
+                    && fetched.date == 1_770_026_401, "\(fetched)")
+        #expect(hop(fetchmail, .wholeWhenPublic) == fetched)
+        #expect(!hop(fetchmail, .addressAndDate).fetchedFromMailbox)   // read without the names
+        #expect(hop("from pop.example.net (pop.example.net [198.51.100.9]) by mx.google.com with POP3 id x1 for <a@gmail.com> (single-drop); "
+                    + "Mon, 02 Feb 2026 10:00:01 -0800").fetchedFromMailbox)
+        #expect(hop("from pop.example.net [198.51.100.9] by home.example with IMAP (fetchmail-6.4.37) for <a@home.example>").fetchedFromMailbox)
+        // SMTP, the words POP3 or IMAP elsewhere (a name, a comment, the id), or no with clause: no fetcher.
+        let smtp = hop("from mx-out1.example.com (mx-out1.example.com [192.0.2.4]) by mx.partner.example with ESMTPS id R1 for <a@b>; "
+                       + "Mon, 12 Jan 2026 10:00:00 +0000")
+        #expect(!smtp.fetchedFromMailbox)
+        for text in ["from pop3.example.net (pop3.example.net [198.51.100.9]) by imap.example with ESMTP (POP3 later); Mon, 12 Jan 2026 10:00:00 +0000",
+                     "from a (a [198.51.100.9]) by b with ESMTP id POP3; Mon, 12 Jan 2026 10:00:00 +0000",
+                     "from a (a [198.51.100.9]) by b (with POP3); Mon, 12 Jan 2026 10:00:00 +0000",
+                     "from a (a [198.51.100.9]) by b with; Mon, 12 Jan 2026 10:00:00 +0000"] {
+            #expect(!hop(text).fetchedFromMailbox, "\(text)")
+        }
+        let local = hop("from localhost (localhost [127.0.0.1]) by home.partner.example (Postfix) with ESMTP id H1")
+        #expect([local, fetched, smtp].topPublicIndex == 2)
+        #expect([local, smtp, fetched].topPublicIndex == 1)
+        #expect([local, fetched].topPublicIndex == nil)
+    }
+
     @Test func randomValuesReadAsBefore() {
         var random = SplitMix64(seed: 0x40_9E)
         let pieces = ["from", "FROM", " ", " ", "by", "with", "id", "for", "(", ")", "\\", ";", "; ", "helo=", "HELO=",

@@ -183,6 +183,35 @@ struct ReplayTests {
         #expect(Classifier.daysBeyondQueueLifetime(sentAt: 1_768_212_000, arrival: 1_768_212_000 + 11 * 86_400) == 11)
     }
 
+    /// A wait in a mailbox explains an original's age only when a mail fetcher ended it shortly before
+    /// the notice and it lasted longer than servers keep a message (`Classifier.mailboxWait`).
+    @Test func aWaitInAMailboxIsToldByItsTwoDates() {
+        let day: Int64 = 86_400, sent: Int64 = 1_768_212_000
+        func hops(fetched: Int64?, delivered: Int64?, fetching: Bool = true) -> [ReceivedHop] {
+            [ReceivedHop(helo: "localhost", ip: "127.0.0.1", date: fetched),
+             ReceivedHop(helo: "pop.partner.example", ip: "198.51.100.9", date: fetched, fetchedFromMailbox: fetching),
+             ReceivedHop(helo: nil, reverseName: nil, ip: "192.0.2.4", date: delivered)]
+        }
+        let arrival = sent + 21 * day
+        let wait = Classifier.mailboxWait(hops(fetched: arrival - 300, delivered: sent), arrival: arrival)
+        #expect(wait?.days == 20 && wait?.server == "pop.partner.example", "\(String(describing: wait))")
+        // A wait within the bound, a fetch itself long before the notice or long after it, no fetcher,
+        // no date below the fetch, no arrival: nothing explained.
+        #expect(Classifier.mailboxWait(hops(fetched: sent + 9 * day, delivered: sent), arrival: sent + 9 * day + 300) == nil)
+        #expect(Classifier.mailboxWait(hops(fetched: sent + 12 * day, delivered: sent), arrival: arrival)?.days == 12)   // fetched 9 days before
+        #expect(Classifier.mailboxWait(hops(fetched: sent + 60, delivered: sent), arrival: arrival) == nil)
+        #expect(Classifier.mailboxWait(hops(fetched: arrival + 2 * day, delivered: sent), arrival: arrival) == nil)
+        #expect(Classifier.mailboxWait(hops(fetched: arrival - 300, delivered: sent, fetching: false), arrival: arrival) == nil)
+        #expect(Classifier.mailboxWait(hops(fetched: arrival - 300, delivered: nil), arrival: arrival) == nil)
+        #expect(Classifier.mailboxWait(hops(fetched: arrival - 300, delivered: sent), arrival: nil) == nil)
+        // Only a public fetcher's hop above the first public handover: what the lean reading reads whole.
+        var local = hops(fetched: arrival - 300, delivered: sent)
+        local[1].ip = "10.0.0.9"
+        #expect(Classifier.mailboxWait(local, arrival: arrival) == nil)
+        let below = [ReceivedHop(helo: "smarthost.partner.example", ip: "198.51.100.20", date: arrival - 200)] + hops(fetched: arrival - 300, delivered: sent)
+        #expect(Classifier.mailboxWait(below, arrival: arrival) == nil)
+    }
+
     /// The scan's summary carries the replays, and the remedies say what to do about them.
     @Test func theSummaryNamesTheReplayAndItsRemedy() throws {
         var summary = ScanSummary()

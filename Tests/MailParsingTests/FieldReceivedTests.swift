@@ -360,6 +360,19 @@ let receivedRows: [ReceivedRow] = {
 /// `lastTopLevelSemicolon` passes over eight bytes at a time where none of `; ( ) \` is: the same
 /// answer as the byte-by-byte definition (RFC 5322 §3.6.7: the date follows the last `;` outside
 /// comments; a quoted pair escapes the byte after `\`), on random values dense in those bytes.
+/// The with clause's protocols a mail fetcher writes (`ReceivedField.isMailboxAccessProtocol`): POP and
+/// IMAP and their variants, any case; the transfer protocols and anything else not.
+@Suite struct MailboxAccessProtocolTests {
+    @Test(arguments: [("POP3", true), ("pop3", true), ("POP", true), ("Pop3s", true), ("POP2", true), ("APOP", true), ("KPOP", true),
+                      ("RPOP", true), ("SDPS", true), ("IMAP", true), ("imap4", true), ("IMAP4rev1", true), ("IMAPS", true),
+                      ("ESMTP", false), ("ESMTPS", false), ("SMTP", false), ("LMTP", false), ("HTTP", false), ("MAPI", false),
+                      ("local", false), ("pop-3", false), ("POP3\u{e9}", false), ("", false), ("PO", false), ("IMA", false),
+                      ("IMAP4REV1X", false), ("APOPS", false), ("sdps2", false), ("0POP", false), ("P\u{0}P3", false)])
+    func protocolWords(_ word: String, _ fetches: Bool) {
+        #expect(Array(word.utf8).withUnsafeBufferPointer { ReceivedField.isMailboxAccessProtocol($0) } == fetches, "\(word)")
+    }
+}
+
 @Suite struct LastTopLevelSemicolonTests {
     static func byBytes(_ value: ByteSlice) -> Int? {
         var depth = 0, last: Int? = nil, i = value.startIndex
@@ -620,6 +633,15 @@ let receivedRows: [ReceivedRow] = {
             // reference's date, as the hop's reading in one step (`both`) reads it too.
             let (early, dateStart) = ReceivedField.readFromAndDateStart(buffer, in: value)
             let dateAfterClause = ReceivedField.date(buffer, searchingFrom: dateStart)
+            // The date and the with clause's first word, read after the from clause: the reference's.
+            let (restFrom, rest) = ReceivedField.readFromAndRest(buffer, in: value)
+            let (protocolDate, protocolWord) = ReceivedField.dateAndProtocol(buffer, after: rest)
+            #expect(rest.start == dateStart && restFrom?.ip == early?.ip && restFrom?.helo == early?.helo, sourceLocation: sourceLocation)
+            let referenceProtocol = ReceivedReference.parse(value, reading: [.with]).with?.split(separator: " ").first.map(String.init)
+            #expect(protocolDate == reference.date
+                        && protocolWord.map { CharsetDecoder.utf8OrWindows1252(value[(value.startIndex + $0.lowerBound)..<(value.startIndex + $0.upperBound)]) }
+                        == referenceProtocol,
+                    "\(String(decoding: bytes, as: UTF8.self)) from \(dateStart): \(String(describing: protocolWord))", sourceLocation: sourceLocation)
             #expect(early?.helo == fromOnly?.helo && early?.reverseDNS == fromOnly?.reverseDNS && early?.ip == fromOnly?.ip
                         && (early == nil) == (fromOnly == nil) && dateAfterClause == reference.date && bothDate == reference.date,
                     "\(String(decoding: bytes, as: UTF8.self)) from \(dateStart)", sourceLocation: sourceLocation)
@@ -640,7 +662,7 @@ let receivedRows: [ReceivedRow] = {
                       "a_b-c.example", "[192.0.2.1]", "192.0.2.7", "[192.0.2.1]:25", "[IPv6:2001:db8::1]", "[fe80::1%eth0]",
                       "2001:db8::2", "::ffff:192.0.2.9", "1.2.3", "1.2.3.4.5", "abc", "be", "[", "]", "[1.2.3.4",
                       "192.0.2.3,", "192.0.2.4;", "(may be forged)", "MAY BE FORGED", "<x@example.org>", "x@example.org",
-                      "<postmaster>", "multiple", "ESMTPS", "Microsoft SMTP Server", "<Q1@mx>", "\r\n\t", "\n ", "\r",
+                      "<postmaster>", "multiple", "ESMTPS", "Microsoft SMTP Server", "<Q1@mx>", "POP3", "imap", "\r\n\t", "\n ", "\r",
                       "\r\n", "\t", "Mon, 12 Jan 2015", " 10:00:00 +0900", " (JST)", "Jan", "2015", "\u{e9}", "caf\u{e9}.example",
                       "\u{65e5}\u{672c}.example", ".", "a.", "@", "(.", "(@",
                       "may", "MaY", "dismay", "be", "BE", "forged", "FORGEDx", "may be", "be forged", "may  be forged",

@@ -104,8 +104,10 @@ public struct Classifier: Sendable {
         addRecipientEvidence(o, victim: victim, into: &out)
         addEnvelopeEvidence(o, into: &out)
         if let original = o.original {
-            // When the notice came, for the signals that date the copy it is about (`Self.datesCopy`).
-            let dating = Self.datesCopy(o.kind) ? o.arrival : nil
+            // When the notice came, for the signals that date the copy it is about (`Self.datesCopy`),
+            // unless the original's age is a wait in a mailbox (`mailboxWait`).
+            let wait = Self.mailboxWait(original.hops, arrival: o.arrival)
+            let dating = Self.datesCopy(o.kind) && wait == nil ? o.arrival : nil
             replay.datesCopy = addPathEvidence(original, arrival: dating, into: &out)
             // A replayed signature of ours carries the original's Message-ID with it, signed: the id is our
             // first sending's and says nothing of this notice (`dkim-ours-replayed` says why).
@@ -123,7 +125,12 @@ public struct Classifier: Sendable {
                 }
             }
             addDKIMEvidence(original, replayedDays: replayedDays, into: &out)
-            addDateEvidence(original, arrival: o.arrival, into: &out)
+            addDateEvidence(original, arrival: o.arrival, waited: wait != nil, into: &out)
+            if let wait {
+                out.append(make(.originalFetchedLate, EvidenceText.joined(
+                    "The original waited ", String(wait.days), " days in a mailbox before a mail fetcher took it from ", wait.server,
+                    " (POP or IMAP) and passed it on, shortly before this notice: that wait is its age, not a copy sent again.")))
+            }
             let facts = original.spamShape.intersection(.described)
             if !facts.isEmpty {
                 let count = facts.rawValue.nonzeroBitCount   // `descriptions.count`
@@ -160,6 +167,25 @@ public struct Classifier: Sendable {
     /// perhaps, with its headers, and a mail client's reply rules run when the client does.
     static func datesCopy(_ kind: MessageKind) -> Bool {
         !isReply(kind)
+    }
+
+    /// The wait in a mailbox that a mail fetcher ended (`ReceivedHop.fetchedFromMailbox`), when it
+    /// explains an original's age: the newest fetcher's hop dated within `queueLifetimeBound` of the
+    /// notice's `arrival` (a notice follows the fetch as it follows any sending), and the hop below it,
+    /// the delivery into the mailbox, dated more than `queueLifetimeBound` before it. Its whole days and
+    /// the mailbox's server (the fetcher's from clause). A fetchmail user's mail sent on weeks late and
+    /// bounced then is about our sending, not a copy: `original-fetched-late`. Only a fetcher's hop with
+    /// a public address above `topPublicIndex` counts: the hops `ObservationReader`'s lean reading reads
+    /// whole, so that both readings judge alike. (Nil for any other original: a loop over a few hops.)
+    static func mailboxWait(_ hops: [ReceivedHop], arrival: Int64?) -> (days: Int64, server: String)? {
+        guard let arrival,
+              let fetch = hops[..<(hops.topPublicIndex ?? hops.count)].firstIndex(where: { $0.fetchedFromMailbox && $0.address?.isPublic == true }),
+              let fetched = hops[fetch].date, fetched &- arrival <= 86_400,
+              daysBeyondQueueLifetime(sent: fetched, arrival: arrival) == nil,
+              let below = hops[(fetch + 1)...].firstIndex(where: { $0.date != nil }), let delivered = hops[below].date,
+              let days = daysBeyondQueueLifetime(sent: delivered, arrival: fetched) else { return nil }
+        let hop = hops[fetch]
+        return (days, hop.reverseName ?? hop.helo ?? hop.ip ?? "its server")
     }
 
     /// The spam-shape sentences made so far, at the index of their facts (`SpamShape.rawValue`, of
@@ -296,7 +322,7 @@ public struct Classifier: Sendable {
         guard !hops.isEmpty else { return false }
         // Hops found by their index and read in place: a hop taken out by `enumerated().first` was
         // copied and destroyed, its references retained and released (backscatter-dev: 0.12M).
-        guard let top = hops.firstIndex(where: { $0.address?.isPublic == true }) else { return false }
+        guard let top = hops.topPublicIndex else { return false }
         if hasNetworks {
             if let ours = hops.firstIndex(where: { $0.address.map { site.isRelayAddress($0) } ?? false }) {
                 let ip = hops[ours].ip ?? ""
@@ -554,12 +580,14 @@ public struct Classifier: Sendable {
 
     // MARK: - dates
 
-    private func addDateEvidence(_ original: OriginalFacts, arrival: Int64?, into out: inout [Evidence]) {
+    /// Adds `original-after-bounce` or `original-weeks-before`; not the latter when the original
+    /// `waited` in a mailbox (`mailboxWait`).
+    private func addDateEvidence(_ original: OriginalFacts, arrival: Int64?, waited: Bool, into out: inout [Evidence]) {
         guard let sent = original.date, let arrival else { return }
         // Dates come from MailDate (years 1900-9999), so these differences cannot overflow; &- anyway.
         if sent > arrival &+ 6 * 3600 {
             out.append(make(.originalAfterBounce, EvidenceText.joined("The original is dated ", String((sent &- arrival) / 3600), " hours after the notice about it arrived.")))
-        } else if arrival &- sent > Self.queueLifetimeBound {
+        } else if arrival &- sent > Self.queueLifetimeBound, !waited {
             out.append(make(.originalWeeksBefore, EvidenceText.joined("The original is dated ", String((arrival &- sent) / 86_400), " days before the notice; servers give up within about five days.")))
         }
     }

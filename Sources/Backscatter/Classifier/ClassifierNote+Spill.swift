@@ -108,12 +108,13 @@ extension ReceivedHop: SpillCodable {
         encoder.write(reverseName)
         encoder.write(ip)
         encoder.write(date)
+        encoder.write(fetchedFromMailbox)
     }
 
     /// Reads a hop written by `encode(to:)`.
     public init(from decoder: inout SpillDecoder) throws(SpillError) {
         self.init(helo: try decoder.read(), reverseName: try decoder.read(), ip: try decoder.read(),
-                  date: try decoder.read())
+                  date: try decoder.read(), fetchedFromMailbox: try decoder.read())
     }
 }
 

@@ -27,8 +27,9 @@ public struct ObservationReader: Sendable {
     /// notice. (Read always, they were unfolded, parsed and lower-cased for nothing: sisimai bsd x3
     /// zero-config, `observe` 29.09M -> 27.08M instructions over 1,824 notices for the fields; the
     /// tails, 1,824 made for 393 that could be read, `Main.main` 301.51M -> 300.15M.)
-    /// The returned original's hops, too, are read whole only up to the first with a public address (the
-    /// one `Classifier`, the spam shape and inference judge by its names and date); the others keep
+    /// The returned original's hops, too, are read whole only up to the first with a public address
+    /// that is no mail fetcher's (`topPublicIndex`: the one `Classifier`, the spam shape and inference
+    /// judge by its names and date); the others keep
     /// their addresses, which the relay tests read, and their dates, which date the hop of our relay
     /// (`relay-ip-ours-long-ago`) (sisimai bsd x3: 681 of 2,292 hops read whole,
     /// `ReceivedHop.init` 6.30M -> 4.93M instructions).
@@ -386,7 +387,8 @@ public struct ObservationReader: Sendable {
             if hops.capacity == 0 { hops.reserveCapacity(Observation.maxListed) }
             if readsOnlyTopHop {
                 let hop = ReceivedHop(value, reading: sawPublicHop ? .addressAndDate : .wholeWhenPublic)
-                if hop.address?.isPublic == true { sawPublicHop = true }
+                // A mail fetcher's hop is read whole, and so is the next public one: the handover it follows.
+                if hop.address?.isPublic == true, !hop.fetchedFromMailbox { sawPublicHop = true }
                 hops.append(hop)
             } else {
                 hops.append(ReceivedHop(value))
@@ -744,7 +746,7 @@ public struct ObservationReader: Sendable {
         var shape: SpamShape = []
         // The first public hop read in place by its index (`first(where:)` copied it out and destroyed
         // the copy: its Strings retained and released).
-        if let top = f.hops.firstIndex(where: { $0.address?.isPublic == true }) {
+        if let top = f.hops.topPublicIndex {
             let reverseName = f.hops[top].reverseName
             if reverseName == nil { shape.insert(.noReverseDNS) }
             // The octets read from the address (its text was made for this alone: see `HostShape.looksDynamic(_:address:)`).

@@ -20,17 +20,20 @@ public struct ReceivedHop: Sendable, Hashable {
     }
     /// The stamp's date, seconds since 1970 UTC.
     public var date: Optional<Int64>
+    /// Whether the stamp is a mail fetcher's: its with clause names POP or IMAP
+    /// (`ReceivedField.isMailboxAccessProtocol`; fetchmail's `from pop.example.net [192.0.2.9] by host
+    /// with POP3`). Its from clause is then the mailbox server the message waited on, not a server that
+    /// sent it on, and its date the end of that wait. Read with the names (nil names, false).
+    public var fetchedFromMailbox: Bool
 
     /// A hop with the given values (`ip` as text; one that is no address is dropped).
-    public init(helo: String? = nil, reverseName: String? = nil, ip: String? = nil, date: Int64? = nil) {
-        self.init(helo: helo, reverseName: reverseName, address: ip.flatMap(IPAddress.init), date: date)
-    }
-
-    private init(helo: String?, reverseName: String?, address: IPAddress?, date: Int64?) {
+    public init(helo: String? = nil, reverseName: String? = nil, ip: String? = nil, date: Int64? = nil,
+                fetchedFromMailbox: Bool = false) {
         self.helo = helo
         self.reverseName = reverseName
-        self.address = address
+        self.address = ip.flatMap(IPAddress.init)
         self.date = date
+        self.fetchedFromMailbox = fetchedFromMailbox
     }
 
     /// Reads one Received value, folded as it was written or unfolded.
@@ -53,18 +56,20 @@ public struct ReceivedHop: Sendable, Hashable {
     /// Reads one Received value as `init(_:)` does, for what `reading` asks (the rest nil).
     package init(_ value: ByteSlice, reading: Reading) {
         // The value's bytes opened once, for reading the clauses and making the names.
-        (helo, reverseName, address, date) = value.withUnsafeBufferPointer { buffer in
+        (helo, reverseName, address, date, fetchedFromMailbox) = value.withUnsafeBufferPointer { buffer in
             // Read only up to the address where no name is asked; the date found from the value's end
             // (its last `;` outside comments, as the whole reading finds it).
             if reading == .addressAndDate {
-                return (nil, nil, ReceivedField.readAddress(buffer, in: value), ReceivedField.date(buffer)?.secondsSince1970)
+                return (nil, nil, ReceivedField.readAddress(buffer, in: value), ReceivedField.date(buffer)?.secondsSince1970, false)
             }
             // (The date's `;` is looked for after the from clause, where the reading of it stopped.)
-            let (from, dateStart) = ReceivedField.readFromAndDateStart(buffer, in: value)
+            let (from, rest) = ReceivedField.readFromAndRest(buffer, in: value)
             let whole = reading == .whole || (reading == .wholeWhenPublic && from?.ip?.isPublic == true)
-            guard whole else { return (nil, nil, from?.ip, nil) }
-            let date = ReceivedField.date(buffer, searchingFrom: dateStart)
-            guard let from else { return (nil, nil, nil, date?.secondsSince1970) }
+            guard whole else { return (nil, nil, from?.ip, nil, false) }
+            // The date, and the protocol of the with clause between the from clause and the date.
+            let (date, protocolWord) = ReceivedField.dateAndProtocol(buffer, after: rest)
+            let fetched = protocolWord.map { ReceivedField.isMailboxAccessProtocol(UnsafeBufferPointer(rebasing: buffer[$0])) } ?? false
+            guard let from else { return (nil, nil, nil, date?.secondsSince1970, fetched) }
             // Each name becomes one lower-case String, made from the bytes when they are ASCII. (A String per
             // name from `ReceivedField.parse`, then its lower-cased copy, the names compared as Strings, and
             // the whole `ReceivedField` copied and destroyed: beyond reading the clauses, ~4.9M instructions
@@ -92,7 +97,7 @@ public struct ReceivedHop: Sendable, Hashable {
                 }
                 return (helo, reverseName)
             }()
-            return (names.0, names.1, from.ip, date?.secondsSince1970)
+            return (names.0, names.1, from.ip, date?.secondsSince1970, fetched)
         }
     }
 
@@ -187,5 +192,14 @@ public struct ReceivedHop: Sendable, Hashable {
             i += 1
         }
         return true
+    }
+}
+
+extension Array where Element == ReceivedHop {
+    /// The index of the newest hop with a public address that is no mail fetcher's
+    /// (`ReceivedHop.fetchedFromMailbox`): the host that handed the message over from the Internet, as
+    /// the server it was handed to recorded it. Nil when there is none.
+    public var topPublicIndex: Int? {
+        firstIndex { $0.address?.isPublic == true && !$0.fetchedFromMailbox }
     }
 }

@@ -100,6 +100,12 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case originalAfterBounce = "original-after-bounce"
     /// The original is dated weeks before the bounce.
     case originalWeeksBefore = "original-weeks-before"
+    /// A mail fetcher took the original out of a mailbox (a hop whose with clause names POP or IMAP:
+    /// `ReceivedHop.fetchedFromMailbox`) shortly before the notice, after it had waited there longer than
+    /// any server keeps a message: that wait is the original's age, so nothing dates a copy sent again
+    /// (`relay-ip-ours-long-ago`, `message-id-sent-long-ago`, `dkim-ours-replayed` and
+    /// `original-weeks-before` are not given). Told, not weighed.
+    case originalFetchedLate = "original-fetched-late"
 
     // MARK: auto-replies and challenges
     /// The auto-reply refers to one of our Message-IDs.
@@ -205,6 +211,7 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
         case .recipientNotOfMessage: 1.5
         case .originalAfterBounce: 3.0
         case .originalWeeksBefore: 2.0
+        case .originalFetchedLate: 0
         case .replyToOurID: -3.0
         case .replyToForeignID: 2.5
         case .replierWrittenTo: -3.0

@@ -316,16 +316,18 @@ public enum ProfileInference {
         } ?? nil
     }
 
-    /// The newest Received hop of a note's original with a public IP: the host that handed it to the
-    /// bouncing server, as that server recorded it. Read in place (passing the original would copy it,
-    /// and each of its fields' references, for every note).
+    /// The newest Received hop of a note's original with a public IP that is no mail fetcher's
+    /// (`topPublicIndex`): the host that handed it over, as the server it was handed to recorded it.
+    /// Read in place (passing the original would copy it, and each of its fields' references, for every
+    /// note).
     static func topPublicHop(_ box: ClassifierNote.Box) -> ReceivedHop? {
-        box.observation.original?.hops.first { $0.address?.isPublic == true }
+        guard let top = box.observation.original?.hops.topPublicIndex else { return nil }
+        return box.observation.original?.hops[top]
     }
 
     /// The address of `topPublicHop`, read in place (the hop is not copied out).
     static func topPublicAddress(_ box: ClassifierNote.Box) -> IPAddress? {
-        guard let top = box.observation.original?.hops.firstIndex(where: { $0.address?.isPublic == true }) else { return nil }
+        guard let top = box.observation.original?.hops.topPublicIndex else { return nil }
         return box.observation.original?.hops[top].address
     }
 

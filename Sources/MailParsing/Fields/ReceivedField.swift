@@ -166,12 +166,34 @@ public struct ReceivedField: Sendable {
     package static func readFromAndDateStart(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice)
         -> (from: ReceivedFromRanges?, dateStart: Int)
     {
+        let (from, rest) = readFromAndRest(bytes, in: whole)
+        return (from, rest.start)
+    }
+
+    /// Where the clauses after a from clause are read on from (`dateAndProtocol(_:after:)`): the offset
+    /// `readFromAndDateStart` gives, and the keywords read before it.
+    package struct ClausesAfterFrom: Sendable {
+        /// The offset (`readFromAndDateStart`'s `dateStart`).
+        package let start: Int
+        /// The keywords read before `start` (`Keyword` bits): none, or `from` and the one that ended its clause.
+        let seen: UInt8
+        /// Whether that keyword was `with`: the next word is the protocol.
+        let inWith: Bool
+    }
+
+    /// `readFromAndDateStart(bytes, in: whole)`, with where the clauses after the from clause are read on from.
+    package static func readFromAndRest(_ bytes: UnsafeBufferPointer<UInt8>, in whole: ByteSlice)
+        -> (from: ReceivedFromRanges?, rest: ClausesAfterFrom)
+    {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
         var from: FromRanges?
-        var dateStart = 0
+        var rest = ClausesAfterFrom(start: 0, seen: 0, inWith: false)
         if let early = leadingFromClause(bytes, addressOnly: false) {
             from = early.from
-            dateStart = early.dateStart
+            if early.dateStart > 0 {
+                rest = ClausesAfterFrom(start: early.dateStart, seen: Keyword.from.bit | (early.endedBy?.bit ?? 0),
+                                        inWith: early.endedBy == .with)
+            }
         } else {
             var found = ClauseRanges()
             var recipient: MailAddress? = nil  // not read: no `.for` wanted
@@ -179,7 +201,7 @@ public struct ReceivedField: Sendable {
             from = found.from
         }
         return (from.map { ReceivedFromRanges(helo: $0.helo, reverseDNS: $0.reverseDNS, ip: $0.ip, mayBeForged: $0.mayBeForged) },
-                dateStart)
+                rest)
     }
 
     /// The date of the value whose bytes are `bytes`, as `readFromAndDate` reads it.
@@ -194,6 +216,58 @@ public struct ReceivedField: Sendable {
         guard start >= 0, start <= bytes.count else { return nil }
         guard let found = lastTopLevelSemicolon(UnsafeBufferPointer(rebasing: bytes[start...])) else { return nil }
         return readDate(UnsafeBufferPointer(rebasing: bytes[(start + found + 1)...]))
+    }
+
+    /// `date(bytes, searchingFrom: rest.start)`, and where the with clause's first word lies (its
+    /// protocol, RFC 5321 §4.4 `With`: `ESMTPS`, `LMTP`, fetchmail's `POP3`), as `parse` finds it: the
+    /// words read on from `rest` (`readFromAndRest`), the first of each keyword opening its clause, up to
+    /// the date's `;`. The protocol is nil when there is no with clause, or no word in it.
+    package static func dateAndProtocol(_ bytes: UnsafeBufferPointer<UInt8>, after rest: ClausesAfterFrom)
+        -> (date: MailDate?, protocol: Range<Int>?)
+    {
+        let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
+        let start = rest.start
+        guard start >= 0, start <= bytes.count else { return (nil, nil) }
+        var clausesEnd = bytes.count
+        var date: MailDate? = nil
+        if let found = lastTopLevelSemicolon(UnsafeBufferPointer(rebasing: bytes[start...])) {
+            clausesEnd = start + found
+            date = readDate(UnsafeBufferPointer(rebasing: bytes[(clausesEnd + 1)...]))
+        }
+        // Few words are left after the from clause (`NAME (Postfix) with PROTOCOL id X for <A>`).
+        let clauses = UnsafeBufferPointer(rebasing: bytes[..<clausesEnd])
+        var tokens = ReceivedTokenizer(clauses, from: start)
+        var seen = rest.seen, inWith = rest.inWith
+        while let item = tokens.next() {
+            guard item.kind == .word else { continue }
+            if let keyword = Keyword(clauses, item.range), seen & keyword.bit == 0 {
+                seen |= keyword.bit
+                inWith = keyword == .with
+                continue
+            }
+            if inWith { return (date, item.range) }
+        }
+        return (date, nil)
+    }
+
+    /// Whether a with clause's protocol word (`word`) names a mailbox-access protocol, in any case: POP
+    /// and IMAP and their variants (`POP3`, `POP3S`, `APOP`, `KPOP`, `RPOP`, `SDPS`, `IMAP4rev1`,
+    /// `IMAPS`). A mail fetcher writes it when it takes a message out of a mailbox and passes it on
+    /// (fetchmail: `from pop.example.net [192.0.2.9] by host with POP3 (fetchmail-6.4.37)`; a provider's
+    /// fetcher of other accounts: `by mx.google.com with POP3 id ...`): no transfer protocol of the IANA
+    /// registry of `with` values (RFC 3848), but the end of a wait in a mailbox, as long as its owner left
+    /// the message there.
+    package static func isMailboxAccessProtocol(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard word.count >= 3, word.count <= 9 else { return false }
+        for byte in word where !(ASCII.isAlpha(byte) || ASCII.isDigit(byte)) { return false }
+        func starts(_ prefix: StaticString) -> Bool {
+            guard prefix.utf8CodeUnitCount <= word.count else { return false }
+            for k in 0..<prefix.utf8CodeUnitCount where word[k] | 0x20 != prefix.utf8Start[k] { return false }
+            return true
+        }
+        // (`| 0x20` lower-cases a letter; a digit is never compared with one.)
+        if starts("pop") || starts("imap") { return true }
+        return word.count == 4 && (starts("apop") || starts("kpop") || starts("rpop") || starts("sdps"))
     }
 
     /// The from clause `readClauses(of: bytes, ..., reading: .from, ..., readingForgedPhrase: false)`
@@ -211,7 +285,7 @@ public struct ReceivedField: Sendable {
     /// The search was ~280 instructions a value: sisimai bsd x3, 2,292 hops.)
     @inline(__always)
     private static func leadingFromClause(_ bytes: UnsafeBufferPointer<UInt8>, addressOnly: Bool)
-        -> (from: FromRanges, dateStart: Int)?
+        -> (from: FromRanges, dateStart: Int, endedBy: Keyword?)?
     {
         guard startsWithFrom(bytes) else { return nil }
         var tokens = ReceivedTokenizer(bytes)
@@ -222,9 +296,11 @@ public struct ReceivedField: Sendable {
         // `from`: the first of each kind wins), after the item that gives the address when that is
         // all that is asked, or at the end.
         var stop = bytes.count
+        var endedBy: Keyword? = nil
         while let item = tokens.next() {
             if item.kind == .word, let keyword = Keyword(bytes, item.range), keyword != .from {
                 stop = item.range.upperBound
+                endedBy = keyword
                 break
             }
             from.read(item, in: bytes)
@@ -235,7 +311,7 @@ public struct ReceivedField: Sendable {
         }
         let (semicolon, backslash) = semicolonAndBackslash(UnsafeBufferPointer(rebasing: bytes[..<stop]))
         guard !semicolon else { return nil }
-        return (from.finish(in: bytes), backslash ? 0 : stop)
+        return (from.finish(in: bytes), backslash ? 0 : stop, endedBy)
     }
 
     /// The address `readFrom(bytes, in:)` finds (its `ip`), read only up to the item that gives it, and
