@@ -191,6 +191,7 @@ struct SpillCodingTests {
         original.subjectLetters = "grße"
         original.bodyKey = 0
         original.hops = [ReceivedHop(helo: "[1.2.3.4]", reverseName: nil, ip: "1.2.3.4", date: 5),
+                         ReceivedHop(helo: "pop.example.net", ip: "198.51.100.9", date: 4, fetchedFromMailbox: true),
                          ReceivedHop()]
         original.hopCount = 9
         original.dkim = [DKIMFinding(domain: "example.org", selector: "s1", result: .verified, signedAt: -1_795_931_536),
