@@ -8,11 +8,13 @@
 #
 # Usage: Benchmarks/judgement/run.sh [WORKDIR]   (default: a temporary folder)
 #   BACKSCATTER_BIN=path/to/backscatter (default: the release build, built first when missing)
+#   CORPUS=folder with corpus.mbox, labels.jsonl and profile.toml laid out as backscatter-dev's
+#   (default: ../shared/corpus/backscatter-dev)
 # Needs: apt-get install -y spamassassin (VBounce takes ~4-5 minutes of one core; the rest seconds).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-dev="$root/../shared/corpus/backscatter-dev"
+dev=${CORPUS:-$root/../shared/corpus/backscatter-dev}
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
 bin=${BACKSCATTER_BIN:-$root/.build/release/backscatter}
