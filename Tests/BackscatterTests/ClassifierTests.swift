@@ -405,6 +405,67 @@ struct ClassifierFixtureTests {
         #expect(inferred.profile.relays.hosts == ["out.mailhost.test"])
     }
 
+    /// Zero-config relays named under the site's domains count from one sighting: a small mailbox shows
+    /// a second relay once (a bounce through mx-out2 among three through mx-out1); a hosted relay is
+    /// still looked for while no relay named ours is seen twice.
+    @Test func aRelayNamedOursCountsFromOneSighting() {
+        func note(ip: String, name: String, reflector: String, subject: String) -> ClassifierNote {
+            var o = Observation(kind: .bounce)
+            o.victim = "alice@example.org"
+            o.reportingMTA = reflector
+            var original = OriginalFacts(presence: .headers)
+            original.from = "alice@example.org"
+            original.subject = subject
+            original.subjectKey = UInt64(subject.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) })
+            original.hops = [ReceivedHop(helo: name, reverseName: name, ip: ip)]
+            o.original = original
+            return ClassifierNote(observation: o)
+        }
+        let ordinary: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
+        var notes = ordinary
+        for n in 0..<3 { notes.append(note(ip: "192.0.2.4", name: "mx-out1.example.org", reflector: "mx\(n).partner.test", subject: "Report \(n)")) }
+        notes.append(note(ip: "192.0.2.5", name: "mx-out2.example.org", reflector: "mx9.partner.test", subject: "Minutes"))
+        let inferred = ProfileInference.infer(notes)
+        #expect(inferred.profile.relays.networks.contains("192.0.2.4") && inferred.profile.relays.networks.contains("192.0.2.5"))
+        #expect(inferred.profile.relays.hosts == ["mx-out1.example.org", "mx-out2.example.org"])
+        // One relay named ours, seen once, and a hosted one: both.
+        var hosted = ordinary
+        hosted.append(note(ip: "192.0.2.5", name: "mx-out2.example.org", reflector: "mx9.partner.test", subject: "Minutes"))
+        for (n, subject) in ["Minutes 2", "Invoice 7", "Lunch"].enumerated() {
+            hosted.append(note(ip: "203.0.113.10", name: "out.mailhost.test", reflector: "mx\(n).partner.test", subject: subject))
+        }
+        let both = ProfileInference.infer(hosted)
+        #expect(both.profile.relays.networks.contains("192.0.2.5") && both.profile.relays.networks.contains("203.0.113.10"),
+                "\(both.facts)")
+    }
+
+    /// Zero-config's mailboxes are a census of the stream: a victim missing from it weighs as much as the
+    /// census is complete (Good-Turing: the share of sightings whose mailbox was seen once), up to the
+    /// signal's 4.0, and nothing below 1.0. Each mailbox seen once is no census: a real user the small
+    /// mailbox did not show is not called made up.
+    @Test(arguments: [(1, 4, 1, 0.0), (2, 1, 3, 0.5), (2, 4, 1, 2.1), (30, 4, 1, 4.0)])
+    func aVictimMissingFromTheCensusWeighsAsTheCensusIsComplete(_ sightingsEach: Int, _ mailboxes: Int, _ seenOnce: Int, _ weight: Double) {
+        // `mailboxes` mailboxes seen `sightingsEach` times each, `seenOnce` more seen once; the census's
+        // weight is ln(sightings / mailboxes seen once), in tenths, at most 4.0.
+        var notes: [ClassifierNote] = []
+        for _ in 0..<sightingsEach {
+            for n in 0..<mailboxes { notes.append(ClassifierNote(observation: nil, deliveredTo: "user\(n)@example.org")) }
+        }
+        for n in 0..<seenOnce { notes.append(ClassifierNote(observation: nil, deliveredTo: "once\(n)@example.org")) }
+        var notice = Observation(kind: .bounce)
+        notice.victim = "zed@example.org"
+        notice.original = OriginalFacts(presence: .none)
+        notes.append(ClassifierNote(observation: notice))
+        let inferred = ProfileInference.infer(notes)
+        #expect(inferred.mailboxSightings == sightingsEach * mailboxes + seenOnce)
+        #expect(inferred.mailboxesSeenOnce == (sightingsEach == 1 ? mailboxes : 0) + seenOnce)
+        #expect(inferred.absentMailboxWeight == weight, "\(inferred.facts)")
+        let judged = StreamClassifier(profile: nil, notes: notes).run(notes).judgements.last
+        let unknown = judged?.evidence.first { $0.signal == "recipient-unknown-here" }
+        #expect(unknown?.weight == (weight >= 1 ? weight : nil), "\(judged?.evidence.map(\.signal) ?? [])")
+        #expect(unknown.map { $0.detail.contains("none of the \(mailboxes + seenOnce) mailboxes this mail shows") } ?? true)
+    }
+
     /// What inference writes, `profile check` reads back: a name no profile can hold (a Message-ID's
     /// right-hand side, a relay's reverse name, a Delivered-To's domain, a DKIM `d=` that is no domain
     /// name) is not inferred, and a control character in a fact stays inside its comment. (`outputs.py`

@@ -234,7 +234,12 @@ public struct Classifier: Sendable {
 
     private func addRecipientEvidence(_ o: Observation, victim standing: VictimStanding, into out: inout [Evidence]) {
         if standing == .doesNotExist, let victim = o.victim {
-            out.append(make(.recipientUnknownHere, EvidenceText.joined("It was sent to ", victim, ", a mailbox that does not exist here, so nobody here could have sent the original.")))
+            // A census of the stream's mailboxes (zero-config) weighs as complete as it is.
+            let text = site.inferred
+                ? EvidenceText.joined("It was sent to ", victim, ", which is none of the ", String(site.knownLocalParts.count),
+                                      " mailboxes this mail shows receiving mail: most likely a made-up address, so nobody here sent the original.")
+                : EvidenceText.joined("It was sent to ", victim, ", a mailbox that does not exist here, so nobody here could have sent the original.")
+            out.append(Evidence(signal: Signal.recipientUnknownHere.rawValue, weight: site.absentMailboxWeight, detail: text))
         }
         if o.recipientCount >= 2 {
             out.append(make(.severalRecipients, EvidenceText.joined("It reports ", String(o.recipientCount), " failed recipients at once; a bounce of our own mail usually names the one recipient we wrote to.")))

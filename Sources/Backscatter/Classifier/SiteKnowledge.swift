@@ -26,6 +26,15 @@ public final class SiteKnowledge: Sendable {
     let sentSpan: ClosedRange<Double>?
     /// Local parts known to exist (from the profile, or seen receiving ordinary mail when inferred).
     let knownLocalParts: Set<String>
+    /// What a victim's absence from `knownLocalParts` weighs as `recipient-unknown-here`: the signal's
+    /// own weight unless the local parts are a census of the stream (zero-config), whose completeness
+    /// sets it (`InferredProfile.absentMailboxWeight`). Below `minimumAbsenceWeight`, absence tells
+    /// nothing: such a mailbox's standing is unknown (`userExists` nil).
+    public let absentMailboxWeight: Double
+    /// 1.0, a likelihood ratio of e: a census mostly of mailboxes seen once tells less.
+    static let minimumAbsenceWeight = 1.0
+    /// Whether `absentMailboxWeight` reaches `minimumAbsenceWeight`.
+    private let absenceTells: Bool
     /// `knownLocalParts` as bytes, for the test of ASCII local parts (nil when there are many, or one
     /// is not ASCII).
     private let localPartList: ByteNameList?
@@ -44,7 +53,8 @@ public final class SiteKnowledge: Sendable {
 
     /// Prepares a profile. An invalid Message-ID pattern is ignored (`SiteProfile` validates it on load).
     public init(_ profile: SiteProfile, inferred: Bool = false, unkeyedDKIMDomains: Set<String> = [],
-                batvSinceUnkeyed: Double? = nil, knownLocalParts: Set<String> = []) {
+                batvSinceUnkeyed: Double? = nil, knownLocalParts: Set<String> = [],
+                absentMailboxWeight: Double = Signal.recipientUnknownHere.weight) {
         self.profile = profile
         self.inferred = inferred
         dottedDomains = profile.site.domains.map { "." + $0 }
@@ -58,6 +68,8 @@ public final class SiteKnowledge: Sendable {
         self.batvSinceUnkeyed = batvSinceUnkeyed
         sentSpan = profile.sentLog?.span
         self.knownLocalParts = knownLocalParts
+        self.absentMailboxWeight = absentMailboxWeight
+        absenceTells = absentMailboxWeight >= Self.minimumAbsenceWeight
         localPartList = ByteNameList(knownLocalParts)
         otherNames = relayHosts.union(messageIDDomains)
         siteNames = SiteNames(siteDomains: profile.site.domains, otherNames: otherNames)
@@ -149,7 +161,9 @@ public final class SiteKnowledge: Sendable {
         }
     }
 
-    /// `userExists` of an address `isOurAddress` has accepted (for callers that asked that first).
+    /// `userExists` of an address `isOurAddress` has accepted (for callers that asked that first): the
+    /// profile's users, else `knownLocalParts` (a local part not among them: false, or nil when its
+    /// absence tells nothing, `absentMailboxWeight`).
     func userExists(ourAddress address: String) -> Bool? {
         if let known = profile.knowsUser(address) { return known }
         guard !knownLocalParts.isEmpty else { return nil }
@@ -162,9 +176,10 @@ public final class SiteKnowledge: Sendable {
         return address.withUTF8 { bytes -> Bool? in
             guard let at = ASCIIText.lastOffset(of: ASCII.at, in: bytes) else { return nil }
             let local = UnsafeBufferPointer(rebasing: bytes[..<at])
-            if let known = localPartList?.contains(local) { return known }
-            // A String's valid UTF-8 cut before an ASCII "@": valid, made a String unchecked.
-            return knownLocalParts.contains(UncheckedUTF8.string(local, isASCII: false))
+            let known = localPartList?.contains(local)
+                // A String's valid UTF-8 cut before an ASCII "@": valid, made a String unchecked.
+                ?? knownLocalParts.contains(UncheckedUTF8.string(local, isASCII: false))
+            return known || absenceTells ? known : nil
         }
     }
 
