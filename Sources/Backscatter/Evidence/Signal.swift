@@ -80,7 +80,9 @@ public enum Signal: String, Sendable, Hashable, CaseIterable {
     case srsInvalid = "srs-invalid"
 
     // MARK: recipients
-    /// The bounce went to a local part that does not exist here.
+    /// The bounce went to a local part that does not exist here (the profile's users). Zero-config, one
+    /// the stream never shows receiving mail, weighed as complete as that census is
+    /// (`InferredProfile.absentMailboxWeight`: at most this weight, and not given below 1.0).
     case recipientUnknownHere = "recipient-unknown-here"
     /// The bounce lists several failed recipients.
     case severalRecipients = "several-recipients"
