@@ -377,21 +377,27 @@ struct ClassifierFixtureTests {
         #expect(result.judgements[6].verdict == .uncertain)
     }
 
+    /// A bounce to alice@example.org from `reflector` returning her original (`subject`), which the host
+    /// `name` at `ip` handed over (its greeting and reverse DNS both `name`).
+    static func bounceOfOurs(handedOverBy ip: String, name: String, reflector: String, subject: String) -> ClassifierNote {
+        var o = Observation(kind: .bounce)
+        o.victim = "alice@example.org"
+        o.reportingMTA = reflector
+        var original = OriginalFacts(presence: .headers)
+        original.from = "alice@example.org"
+        original.subject = subject
+        original.subjectKey = UInt64(subject.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) })
+        original.hops = [ReceivedHop(helo: name, reverseName: name, ip: ip)]
+        o.original = original
+        return ClassifierNote(observation: o)
+    }
+
     /// Zero-config relays named outside the site's domains (a hosted outbound service): found by an IP
     /// that hands our originals to several servers with several subjects; one host repeating one subject
     /// (a spam run) is not taken for a relay.
     @Test func relaysOutsideOurDomainsAreInferredFromVariety() {
         func note(ip: String, reflector: String, subject: String) -> ClassifierNote {
-            var o = Observation(kind: .bounce)
-            o.victim = "alice@example.org"
-            o.reportingMTA = reflector
-            var original = OriginalFacts(presence: .headers)
-            original.from = "alice@example.org"
-            original.subject = subject
-            original.subjectKey = UInt64(subject.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) })
-            original.hops = [ReceivedHop(helo: "out.mailhost.test", reverseName: "out.mailhost.test", ip: ip)]
-            o.original = original
-            return ClassifierNote(observation: o)
+            Self.bounceOfOurs(handedOverBy: ip, name: "out.mailhost.test", reflector: reflector, subject: subject)
         }
         var notes: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
         for (n, subject) in ["Minutes", "Invoice 7", "Lunch"].enumerated() {
@@ -410,16 +416,7 @@ struct ClassifierFixtureTests {
     /// still looked for while no relay named ours is seen twice.
     @Test func aRelayNamedOursCountsFromOneSighting() {
         func note(ip: String, name: String, reflector: String, subject: String) -> ClassifierNote {
-            var o = Observation(kind: .bounce)
-            o.victim = "alice@example.org"
-            o.reportingMTA = reflector
-            var original = OriginalFacts(presence: .headers)
-            original.from = "alice@example.org"
-            original.subject = subject
-            original.subjectKey = UInt64(subject.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) })
-            original.hops = [ReceivedHop(helo: name, reverseName: name, ip: ip)]
-            o.original = original
-            return ClassifierNote(observation: o)
+            Self.bounceOfOurs(handedOverBy: ip, name: name, reflector: reflector, subject: subject)
         }
         let ordinary: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
         var notes = ordinary
