@@ -174,12 +174,12 @@ public struct Classifier: Sendable {
     /// notice's `arrival` (a notice follows the fetch as it follows any sending), and the hop below it,
     /// the delivery into the mailbox, dated more than `queueLifetimeBound` before it. Its whole days and
     /// the mailbox's server (the fetcher's from clause). A fetchmail user's mail sent on weeks late and
-    /// bounced then is about our sending, not a copy: `original-fetched-late`. Only a fetcher's hop with
-    /// a public address above `topPublicIndex` counts: the hops `ObservationReader`'s lean reading reads
-    /// whole, so that both readings judge alike. (Nil for any other original: a loop over a few hops.)
+    /// bounced then is about our sending, not a copy: `original-fetched-late`. The fetcher's hop counts
+    /// only as the first with a public address (above `topPublicIndex`): the lean reading of
+    /// `ObservationReader` reads no other whole, so that both readings judge alike. (One loop over the
+    /// hops up to the first public one, the same as `topPublicIndex`'s; nil for any other original.)
     static func mailboxWait(_ hops: [ReceivedHop], arrival: Int64?) -> (days: Int64, server: String)? {
-        guard let arrival,
-              let fetch = hops[..<(hops.topPublicIndex ?? hops.count)].firstIndex(where: { $0.fetchedFromMailbox && $0.address?.isPublic == true }),
+        guard let arrival, let fetch = hops.firstIndex(where: { $0.address?.isPublic == true }), hops[fetch].fetchedFromMailbox,
               let fetched = hops[fetch].date, fetched &- arrival <= 86_400,
               daysBeyondQueueLifetime(sent: fetched, arrival: arrival) == nil,
               let below = hops[(fetch + 1)...].firstIndex(where: { $0.date != nil }), let delivered = hops[below].date,

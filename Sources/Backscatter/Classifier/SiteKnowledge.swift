@@ -33,8 +33,6 @@ public final class SiteKnowledge: Sendable {
     public let absentMailboxWeight: Double
     /// 1.0, a likelihood ratio of e: a census mostly of mailboxes seen once tells less.
     static let minimumAbsenceWeight = 1.0
-    /// Whether `absentMailboxWeight` reaches `minimumAbsenceWeight`.
-    private let absenceTells: Bool
     /// `knownLocalParts` as bytes, for the test of ASCII local parts (nil when there are many, or one
     /// is not ASCII).
     private let localPartList: ByteNameList?
@@ -69,7 +67,6 @@ public final class SiteKnowledge: Sendable {
         sentSpan = profile.sentLog?.span
         self.knownLocalParts = knownLocalParts
         self.absentMailboxWeight = absentMailboxWeight
-        absenceTells = absentMailboxWeight >= Self.minimumAbsenceWeight
         localPartList = ByteNameList(knownLocalParts)
         otherNames = relayHosts.union(messageIDDomains)
         siteNames = SiteNames(siteDomains: profile.site.domains, otherNames: otherNames)
@@ -179,7 +176,7 @@ public final class SiteKnowledge: Sendable {
             let known = localPartList?.contains(local)
                 // A String's valid UTF-8 cut before an ASCII "@": valid, made a String unchecked.
                 ?? knownLocalParts.contains(UncheckedUTF8.string(local, isASCII: false))
-            return known || absenceTells ? known : nil
+            return known || absentMailboxWeight >= Self.minimumAbsenceWeight ? known : nil
         }
     }
 

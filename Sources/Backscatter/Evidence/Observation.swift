@@ -179,8 +179,9 @@ public struct OriginalFacts: Sendable, Hashable {
     /// groups an original by its body only then), nil otherwise.
     public var bodyKey: Optional<UInt64>
     /// The Received chain, newest first, at most `Observation.maxListed` hops. With
-    /// `ObservationReader.readsOnlyJudgedFacts`, only the hops up to the first with a public address are
-    /// read whole; the others hold their address and date (no names).
+    /// `ObservationReader.readsOnlyJudgedFacts`, only the hops up to the first with a public address that
+    /// is no mail fetcher's (`topPublicIndex`) are read whole; the others hold their address and date (no
+    /// names, `fetchedFromMailbox` false).
     public var hops: [ReceivedHop]
     /// How many Received fields there were.
     public var hopCount: Int

@@ -29,10 +29,9 @@ public struct ObservationReader: Sendable {
     /// tails, 1,824 made for 393 that could be read, `Main.main` 301.51M -> 300.15M.)
     /// The returned original's hops, too, are read whole only up to the first with a public address
     /// that is no mail fetcher's (`topPublicIndex`: the one `Classifier`, the spam shape and inference
-    /// judge by its names and date); the others keep
-    /// their addresses, which the relay tests read, and their dates, which date the hop of our relay
-    /// (`relay-ip-ours-long-ago`) (sisimai bsd x3: 681 of 2,292 hops read whole,
-    /// `ReceivedHop.init` 6.30M -> 4.93M instructions).
+    /// judge by its names and date); the others keep their addresses, which the relay tests read, and
+    /// their dates, which date the hop of our relay (`relay-ip-ours-long-ago`) (sisimai bsd x3: 681 of
+    /// 2,292 hops read whole, `ReceivedHop.init` 6.30M -> 4.93M instructions).
     /// The original's body fingerprint (`OriginalFacts.bodyKey`), too, is made only for an original
     /// without a subject fingerprint, the only one the stream pass groups by its body (sisimai bsd x3:
     /// 1,422 subjects of 1,518 originals); and the subject's last letters (`OriginalFacts.subjectLetters`)

@@ -45,7 +45,7 @@ public struct ReceivedHop: Sendable, Hashable {
     package enum Reading {
         /// Everything: the names, the address and the date.
         case whole
-        /// The address; the names and the date only when the address is public.
+        /// The address; the names, the date and `fetchedFromMailbox` only when the address is public.
         case wholeWhenPublic
         /// The address and the date (the names nil): what a hop below the first public one is judged
         /// by (the relay tests read its address; the classifier dates the hop where our relay handed

@@ -214,8 +214,14 @@ public struct ReceivedField: Sendable {
     package static func date(_ bytes: UnsafeBufferPointer<UInt8>, searchingFrom start: Int) -> MailDate? {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
         guard start >= 0, start <= bytes.count else { return nil }
-        guard let found = lastTopLevelSemicolon(UnsafeBufferPointer(rebasing: bytes[start...])) else { return nil }
-        return readDate(UnsafeBufferPointer(rebasing: bytes[(start + found + 1)...]))
+        return clausesEndAndDate(bytes, searchingFrom: start).date
+    }
+
+    /// Where the clauses of `bytes` (already cut to `maxValueBytes`) end, at the date's `;` (the last
+    /// outside comments, looked for from `start` on) or the end, and the date after that `;`.
+    private static func clausesEndAndDate(_ bytes: UnsafeBufferPointer<UInt8>, searchingFrom start: Int) -> (end: Int, date: MailDate?) {
+        guard let found = lastTopLevelSemicolon(UnsafeBufferPointer(rebasing: bytes[start...])) else { return (bytes.count, nil) }
+        return (start + found, readDate(UnsafeBufferPointer(rebasing: bytes[(start + found + 1)...])))
     }
 
     /// `date(bytes, searchingFrom: rest.start)`, and where the with clause's first word lies (its
@@ -228,12 +234,7 @@ public struct ReceivedField: Sendable {
         let bytes = UnsafeBufferPointer(rebasing: bytes.prefix(maxValueBytes))
         let start = rest.start
         guard start >= 0, start <= bytes.count else { return (nil, nil) }
-        var clausesEnd = bytes.count
-        var date: MailDate? = nil
-        if let found = lastTopLevelSemicolon(UnsafeBufferPointer(rebasing: bytes[start...])) {
-            clausesEnd = start + found
-            date = readDate(UnsafeBufferPointer(rebasing: bytes[(clausesEnd + 1)...]))
-        }
+        let (clausesEnd, date) = clausesEndAndDate(bytes, searchingFrom: start)
         // Few words are left after the from clause (`NAME (Postfix) with PROTOCOL id X for <A>`).
         let clauses = UnsafeBufferPointer(rebasing: bytes[..<clausesEnd])
         var tokens = ReceivedTokenizer(clauses, from: start)
