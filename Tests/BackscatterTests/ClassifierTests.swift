@@ -379,11 +379,13 @@ struct ClassifierFixtureTests {
 
     /// A bounce to alice@example.org from `reflector` returning her original (`subject`), which the host
     /// `name` at `ip` handed over (its greeting and reverse DNS both `name`).
-    static func bounceOfOurs(handedOverBy ip: String, name: String, reflector: String, subject: String) -> ClassifierNote {
+    static func bounceOfOurs(handedOverBy ip: String, name: String, reflector: String, subject: String,
+                             messageID: String? = nil) -> ClassifierNote {
         var o = Observation(kind: .bounce)
         o.victim = "alice@example.org"
         o.reportingMTA = reflector
         var original = OriginalFacts(presence: .headers)
+        original.messageID = messageID
         original.from = "alice@example.org"
         original.subject = subject
         original.subjectKey = UInt64(subject.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) })
@@ -434,6 +436,22 @@ struct ClassifierFixtureTests {
         let both = ProfileInference.infer(hosted)
         #expect(both.profile.relays.networks.contains("192.0.2.5") && both.profile.relays.networks.contains("203.0.113.10"),
                 "\(both.facts)")
+    }
+
+    /// A relay's own name is a domain of our Message-IDs from its first original, though a fifth of them
+    /// is asked of any other: six originals through mx-out1 and one through mx-out2 make a format for both.
+    @Test func aRelaysNameIsAMessageIDDomainFromOneOriginal() {
+        var notes: [ClassifierNote] = (0..<6).map { ClassifierNote(observation: nil, deliveredTo: "user\($0)@example.org") }
+        for n in 0..<6 {
+            notes.append(Self.bounceOfOurs(handedOverBy: "192.0.2.4", name: "mx-out1.example.org", reflector: "mx\(n).partner.test",
+                                           subject: "Report \(n)", messageID: "2026011210000\(n).ABCDEF012\(n)@mx-out1.example.org"))
+        }
+        notes.append(Self.bounceOfOurs(handedOverBy: "192.0.2.5", name: "mx-out2.example.org", reflector: "mx9.partner.test",
+                                       subject: "Minutes", messageID: "20260113100000.FEDCBA0987@mx-out2.example.org"))
+        let inferred = ProfileInference.infer(notes)
+        #expect(inferred.profile.messageID.domains == ["mx-out1.example.org", "mx-out2.example.org"], "\(inferred.facts)")
+        #expect(inferred.profile.messageID.pattern == #"^\d+\.[A-Za-z0-9]+@(?:mx\-out1\.example\.org|mx\-out2\.example\.org)$"#,
+                "\(inferred.profile.messageID.pattern ?? "none")")
     }
 
     /// Zero-config's mailboxes are a census of the stream: a victim missing from it weighs as much as the

@@ -303,8 +303,14 @@ public enum ProfileInference {
             // Only names a profile can hold (`SiteProfile.domainName`): a Message-ID's right-hand side
             // may be anything (`outputs.py` seed 799: `examcontent-type:multipart/mixed;boundary="n0"`,
             // which `profile infer` wrote and `profile check` refused).
-            let common = idDomainCounts.names.indices.filter { idDomainCounts.counts[$0] * 5 >= own }.map { idDomainCounts.names[$0] }
-                .filter { SiteProfile.domainName($0) != nil }.sorted()
+            // A domain is ours when a fifth of these ids have it, or when it is the name of a relay of
+            // ours (a relay writes ids at its own name, Postfix's `myhostname`): a small mailbox shows a
+            // second relay once, and a fifth left its ids out of the format (backscatter-dev, a mailbox
+            // of 40 with six originals through mx-out1 and one through mx-out2: automatic replies to
+            // mx-out2's ids were `reply-to-foreign-id`).
+            let relayNames = Set(relays.map(\.value.name))
+            let common = idDomainCounts.names.indices.filter { idDomainCounts.counts[$0] * 5 >= own || relayNames.contains(idDomainCounts.names[$0]) }
+                .map { idDomainCounts.names[$0] }.filter { SiteProfile.domainName($0) != nil }.sorted()
             profile.messageID.domains = common
             let shapes = Dictionary(uniqueKeysWithValues: zip(shapeCounts.names, shapeCounts.counts))
             if let (pattern, count) = pattern(forShapes: shapes, domains: common), count * 2 >= own {
